@@ -14692,14 +14692,28 @@ function personaSees(persona, f) {
  * lies, so that one about test material alone stays graded as test material.
  */
 function inTestPaths(path) {
-    defaultTestPaths ??= (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .k)(DEFAULT_TEST_PATHS);
+    defaultTestPaths ??= testPathMatcher(DEFAULT_TEST_PATHS);
     return defaultTestPaths(path);
 }
 let defaultTestPaths;
+/**
+ * The repository's workflows and local actions: what GitHub runs, with its token and secrets. A
+ * workflow named for what it runs (`build_exe_test.yml`, `e2e.yml`) or an action in `.github/actions/e2e/`
+ * is not test material, so the globs that match at any depth (those that start with `**`) do not make
+ * them so; a glob that names the location (`.github/workflows/experimental.yml`) still does.
+ */
+const GITHUB_RUNS = /^\.github\/(?:workflows|actions)\//;
+/** A matcher of test paths that leaves the repository's workflows and actions to located globs. */
+function testPathMatcher(testPaths) {
+    const all = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .k)([...testPaths]);
+    const located = testPaths.filter((glob) => !glob.startsWith('**/'));
+    const anchored = located.length > 0 ? (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .k)(located) : () => false;
+    return (path) => (GITHUB_RUNS.test(path) ? anchored(path) : all(path));
+}
 function testPathContext(testPaths) {
     if (testPaths.length === 0)
         return () => { };
-    const matcher = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .k)([...testPaths]);
+    const matcher = testPathMatcher(testPaths);
     const byKeyName = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .k)(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
     const byLoopbackName = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .k)(testPaths.filter((glob) => LOOPBACK_KEY_NAMES.includes(glob)));
     // A file usually holds many findings: its path is matched once.
@@ -15121,6 +15135,11 @@ const HELM_TEMPLATE = {
     kind: 'Helm chart template',
     reason: 'rendered at install time: check the output of helm template',
 };
+/** How the Kubernetes rules say, in their scope, that they left a manifest of a chart's files/ out. */
+const HELM_CHART_FILE = {
+    kind: 'Helm chart file',
+    reason: "rendered or patched by the chart's templates at install time: check the output of helm template",
+};
 /** How the Kubernetes rules say, in their scope, that they left a kustomize patch out. */
 const KUSTOMIZE_PATCH = {
     kind: 'kustomize patch',
@@ -15135,6 +15154,32 @@ function isHelmTemplate(workspace, file) {
             continue;
         const chart = parts.slice(0, i).join('/');
         if (workspace.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml'))
+            return true;
+    }
+    return false;
+}
+/** Templates that pass the chart's files through `tpl` or parse them (`fromYaml`) to change them. */
+const RENDERS_FILES = /\.Files\.(?:Get|Glob|Lines)\b/;
+const TRANSFORMS = /\b(?:tpl|fromYaml|fromYamlArray)\b/;
+/**
+ * True for a file under the `files/` directory of a Helm chart (a `Chart.yaml` beside it) whose
+ * templates read their files and render them (`tpl`) or parse them to change them (`fromYaml`, then a
+ * merge with values): a base the chart patches at install time, like a template. A chart whose
+ * templates do neither puts its files in the output as written, and they are judged as written.
+ */
+function isRenderedChartFile(workspace, file) {
+    const parts = file.split('/');
+    for (let i = 0; i < parts.length - 1; i++) {
+        if (parts[i] !== 'files')
+            continue;
+        const chart = parts.slice(0, i).join('/');
+        if (!workspace.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml'))
+            continue;
+        const renders = workspace.memo('k8s-chart-renders-files', chart, () => workspace.glob([`${chart ? `${chart}/` : ''}templates/**`]).some((t) => {
+            const text = workspace.text(t) ?? '';
+            return RENDERS_FILES.test(text) && TRANSFORMS.test(text);
+        }));
+        if (renders)
             return true;
     }
     return false;
@@ -15387,6 +15432,8 @@ function k8sManifestPaths(workspace) {
     for (const f of workspace.screenedGlob(K8S_GLOBS, K8S_SCREEN)) {
         if (isHelmTemplate(workspace, f))
             workspace.leaveOut(f, HELM_TEMPLATE);
+        else if (isRenderedChartFile(workspace, f))
+            workspace.leaveOut(f, HELM_CHART_FILE);
         else if (excludedByKustomize(workspace, f) ||
             (inKustomizeTree(workspace, f) &&
                 !kustomizeResource(workspace, f) &&
@@ -15731,11 +15778,20 @@ const composeCapabilities = (0,types/* defineEvaluator */.D)({
             const add = serviceSetting(service, 'cap_add');
             if (!add || !Array.isArray(add.value))
                 continue;
+            const inert = unusedCapabilities(service);
             add.value.forEach((cap, i) => {
                 const name = normalise(cap);
                 if (!forbidden.has(name))
                     return;
                 const entry = nodeAt(service.document, `${add.pointer}/${i}`, cap);
+                if (inert) {
+                    findings.push({
+                        ...serviceFinding(service, entry, `The ${describeService(service)} adds the ${name} capability`, `no process of it can use it: it runs as a non-root user (user: ${inert}) with no-new-privileges, ` +
+                            'so neither its user nor a file capability of its binaries grants it. Remove it from cap_add.', ['cap_add', name]),
+                        severity: 'low',
+                    });
+                    return;
+                }
                 findings.push(serviceFinding(service, entry, `The ${describeService(service)} adds the ${name} capability`, name === 'ALL'
                     ? 'it gets every Linux capability, close to running privileged.'
                     : `${name} reaches past the container's isolation (${EFFECTS[name] ?? 'a kernel power beyond the default set'}).`, ['cap_add', name]));
@@ -15744,6 +15800,23 @@ const composeCapabilities = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/**
+ * The user of a service whose added capabilities reach none of its processes, or undefined: a `user:`
+ * that is not root (a name or a non-zero uid) with `no-new-privileges` in `security_opt`. Docker sets
+ * no ambient capabilities, so a non-root process gets an added capability only from a file capability
+ * of the program it runs, which no_new_privs does not honour. Without `user:` the image decides.
+ */
+function unusedCapabilities(service) {
+    const user = serviceSetting(service, 'user')?.value;
+    const name = typeof user === 'number' ? String(user) : typeof user === 'string' ? user.trim() : '';
+    const who = name.split(':')[0];
+    if (who === '' || who === 'root' || /^0+$/.test(who) || who.includes('$'))
+        return undefined;
+    const options = serviceSetting(service, 'security_opt')?.value;
+    const noNewPrivileges = Array.isArray(options) &&
+        options.some((o) => typeof o === 'string' && /^\s*no-new-privileges\s*(?:[:=]\s*true\s*)?$/i.test(o));
+    return noNewPrivileges ? name : undefined;
+}
 /** What the common capabilities give away, for the message. */
 const EFFECTS = {
     SYS_ADMIN: 'mounts, namespaces and many kernel settings: close to full root on the host',
@@ -20239,6 +20312,7 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
                 envs: [],
                 adds: [],
                 exposes: [],
+                command: false,
             };
             const parent = inheritedStage(model, stage, globals);
             scope = new StageScope(globals, parent ? envAtEnd[parent.index] : undefined, escapeChar);
@@ -20285,6 +20359,9 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
                         ? 'shell'
                         : 'other';
             stage.runs.push(run);
+        }
+        else if (stage && (keyword === 'CMD' || keyword === 'ENTRYPOINT')) {
+            stage.command = true;
         }
         else if (stage && keyword === 'SHELL') {
             posixShell = isPosixShell(joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar));
@@ -20504,10 +20581,36 @@ const ECOSYSTEM_NAMES = (/* unused pure expression or super */ null && ([
     'bundler',
     'composer',
     'nuget',
+    'pub',
+    'swift',
     'docker',
     'github-actions',
 ]));
 const hasText = (re) => (ws, file) => re.test(ws.text(file) ?? '');
+/**
+ * A line of pip's requirements format: a project name (with extras) followed by nothing, a version
+ * specifier, a URL (`@`), environment markers (`;`), per-requirement options or a continuation.
+ */
+const REQUIREMENT = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?[ \t]*(?:\[[^\]]*\][ \t]*)?(?:$|[;@(\\]|===?|~=|!=|<=?|>=?|--)/;
+/** An option (`-r base.txt`, `-e .`, `--index-url ...`), a URL or a path: pip reads those too. */
+const REQUIREMENT_OTHER = /^(?:-|\.{0,2}\/|[a-z][a-z0-9+.-]*:\/\/|\$\{)/i;
+/**
+ * Whether a requirements file (`requirements*.txt`, `.in`) is in pip's format and names something:
+ * every line is a requirement, an option, a URL or a path. A file of another format that shares the
+ * name (a macOS code-signing requirement, `designated => anchor apple generic ...`) declares nothing.
+ */
+function pipRequirements(text) {
+    let names = false;
+    for (const raw of text.split('\n')) {
+        const line = raw.replace(/(?:^|[ \t])#.*$/, '').trim();
+        if (line === '')
+            continue;
+        if (!REQUIREMENT.test(line) && !REQUIREMENT_OTHER.test(line))
+            return false;
+        names = true;
+    }
+    return names;
+}
 const ecosystems_KINDS = [
     {
         ecosystem: 'npm',
@@ -20519,7 +20622,7 @@ const ecosystems_KINDS = [
         ecosystem: 'pip',
         managers: ['pip_requirements', 'pip-compile'],
         matches: (n) => /^requirements.*\.(?:txt|in)$/.test(n),
-        declares: hasText(/^[ \t]*[A-Za-z0-9-]/m),
+        declares: (ws, f) => pipRequirements(ws.text(f) ?? ''),
     },
     { ecosystem: 'pip', managers: ['pipenv'], names: ['Pipfile'] },
     {
@@ -20574,6 +20677,20 @@ const ecosystems_KINDS = [
         managers: ['nuget'],
         matches: (n) => /\.(?:cs|fs|vb)proj$|^packages\.config$|^Directory\.Packages\.props$/i.test(n),
         declares: hasText(/PackageReference|PackageVersion|<package /),
+    },
+    {
+        // Dart and Flutter packages: a pubspec.yaml with dependencies (or dev_dependencies) to update.
+        ecosystem: 'pub',
+        managers: ['pub'],
+        names: ['pubspec.yaml'],
+        declares: hasText(/^(?:dev_)?dependencies:[ \t]*(?:#.*)?\r?\n[ \t]+[A-Za-z_]/m),
+    },
+    {
+        // Swift packages: a Package.swift that depends on a package by URL (a local path is no update).
+        ecosystem: 'swift',
+        managers: ['swift'],
+        names: ['Package.swift'],
+        declares: hasText(/\.package\s*\(\s*(?:name:\s*"[^"]*"\s*,\s*)?url:/),
     },
 ];
 /** Each manifest name, with the first kind (in {@link KINDS} order) that lists it. */
@@ -21000,9 +21117,10 @@ var picomatch = __nccwpck_require__(4006);
 
 /**
  * What a `run:` script hands its work to, for `workflow.pr-evidence`: teams rarely spell `go test` or
- * `golangci-lint run` in the workflow; they call `make test`, `./hack/verify.sh` or
+ * `golangci-lint run` in the workflow; they call `make test`, `npm run coverage`, `./hack/verify.sh` or
  * `../scripts/build-${language}.sh`. These helpers find the texts that such a call runs — a
- * repository script, a Makefile target's recipe (and the recipes of its prerequisites) — so the
+ * repository script, a Makefile target's recipe (and the recipes of its prerequisites), a package.json
+ * script (with its pre and post scripts) — so the
  * rule's command patterns can be matched against them. Nothing is executed; the texts are only read,
  * through the workspace (which bounds sizes and never follows a symlink out of the tree).
  */
@@ -21020,6 +21138,67 @@ const MAX_GLOB_FILES = 8;
 const SCRIPT_CALL = /(?:^[ \t]*[@+]|^|[\s;&|(`"'])([\w.${}()/-]*\.(?:sh|bash))(?=$|[\s;&|)`"'])/gm;
 /** A make invocation and the words after it on the same command (targets, -C dir, -f file). */
 const MAKE_CALL = /(?<![\w-])(?:g?make|\$\(MAKE\)|\$\{MAKE\})((?:[ \t]+[^\s;&|)`]+)*)/g;
+/**
+ * A package manager and the words after it on the same command: `npm run coverage`, `yarn lint`,
+ * `pnpm --dir web run check`, `bun run test`. One character class per word: linear on a long line.
+ */
+const PACKAGE_MANAGER_CALL = /(?<![\w./-])(npm|pnpm|yarn|bun)((?:[ \t]+[^\s;&|)`]+){1,8})/g;
+/** Options of the package managers that name the package's directory. */
+const PACKAGE_DIR_OPTIONS = new Set(['--prefix', '-C', '--dir', '--cwd']);
+/**
+ * Commands of yarn and pnpm that are no script of the package (both run a script named as a bare
+ * word, `yarn lint`, unless the word is one of their own commands).
+ */
+const MANAGER_COMMANDS = new Set(('add audit bin cache ci config create dedupe dlx exec fetch help i import info init install link ' +
+    'list licenses login logout ls node outdated owner pack patch plugin prune publish rebuild remove rm ' +
+    'set store tag unlink up update upgrade version versions why workspace workspaces x').split(' '));
+/**
+ * The package script a package manager call runs (`npm run x`, `npm run-script x`, `npm test`,
+ * `npm start`, `yarn x`, `pnpm x`, `bun run x`) and the directory of its package.json (`--prefix`,
+ * `-C`, `--dir`, `--cwd`; else the root).
+ */
+function packageScriptCall(manager, args) {
+    const words = args.trim().split(/\s+/).filter(Boolean);
+    let dir = '';
+    const positional = [];
+    for (let i = 0; i < words.length && positional.length < 2; i++) {
+        const w = words[i];
+        if (PACKAGE_DIR_OPTIONS.has(w))
+            dir = words[++i] ?? '';
+        else if (/^--(?:prefix|dir|cwd)=/.test(w))
+            dir = w.slice(w.indexOf('=') + 1);
+        else if (w === '--')
+            break;
+        else if (!w.startsWith('-'))
+            positional.push(w);
+    }
+    const [first, second] = positional;
+    let script;
+    if (first === 'run' || first === 'run-script')
+        script = second;
+    else if (first === 'test' || first === 't' || first === 'tst')
+        script = 'test';
+    else if (first === 'start')
+        script = 'start';
+    else if ((manager === 'yarn' || manager === 'pnpm') && first && !MANAGER_COMMANDS.has(first))
+        script = first;
+    if (!script || !/^[\w:.@/-]+$/.test(script))
+        return undefined;
+    return { dir: dir.replace(/^\.\/?/, '').replace(/\/$/, ''), script };
+}
+/** The scripts of a package.json (read once per tree), or an empty record. */
+function packageScripts(workspace, file) {
+    return workspace.memo('package-json-scripts', file, (f) => {
+        try {
+            const json = JSON.parse(workspace.text(f) ?? '');
+            const scripts = pr_evidence_follow_isRecord(json) && pr_evidence_follow_isRecord(json.scripts) ? json.scripts : {};
+            return Object.fromEntries(Object.entries(scripts).filter((e) => typeof e[1] === 'string'));
+        }
+        catch {
+            return {};
+        }
+    });
+}
 /**
  * The texts that `script` (a `run:` body, a recipe or a script file) calls, up to {@link MAX_DEPTH}
  * levels deep and {@link MAX_TEXTS} texts in all, in the order found.
@@ -21053,6 +21232,24 @@ function directCalls(workspace, text, seen) {
             const body = workspace.text(file);
             if (body !== undefined)
                 out.push({ text: body });
+        }
+    }
+    for (const m of text.matchAll(PACKAGE_MANAGER_CALL)) {
+        const call = packageScriptCall(m[1], m[2] ?? '');
+        if (!call)
+            continue;
+        const file = call.dir ? `${call.dir}/package.json` : 'package.json';
+        if (!workspace.has(file))
+            continue;
+        const scripts = packageScripts(workspace, file);
+        // npm and pnpm run `pre<name>` and `post<name>` around the script.
+        for (const name of [`pre${call.script}`, call.script, `post${call.script}`]) {
+            const body = Object.hasOwn(scripts, name) ? scripts[name] : undefined;
+            const key = `${file}#${name}`;
+            if (body === undefined || seen.has(key))
+                continue;
+            seen.add(key);
+            out.push({ text: body, target: name });
         }
     }
     for (const m of text.matchAll(MAKE_CALL)) {
@@ -21761,6 +21958,9 @@ const VALUE_OPTIONS = {
     poetry: ['-C', '--directory', '-P', '--project'],
     pdm: ['-p', '--project', '-G', '--group'],
     pipenv: [],
+    dart: ['-C', '--directory'],
+    swift: ['--package-path'],
+    flutter: ['-C', '--directory'],
 };
 /** Splits the words after a program into options and positional words. */
 function parseArgs(words, program) {
@@ -21803,6 +22003,20 @@ const namesPackages = (words) => words.some((w) => !w.includes('*'));
 const PYPROJECT = /^pyproject\.toml$/;
 /** What pip-compile and `uv pip compile` read and write (requirements files, setup.py, pyproject.toml). */
 const COMPILED = /^requirements.*\.(?:txt|in)$|^setup\.(?:py|cfg)$|^pyproject\.toml$/;
+/**
+ * `dart pub upgrade` and `flutter pub upgrade` (`--major-versions` too): the package of the directory
+ * (`-C dir`, `--directory dir`); naming packages updates those only.
+ */
+function pubUpgrade(program) {
+    return (words) => {
+        const a = parseArgs(words, program);
+        const [sub, verb, ...packages] = a.positional;
+        if (sub !== 'pub' || verb !== 'upgrade' || dryRun(a) || namesPackages(packages))
+            return undefined;
+        const dir = update_programs_option(a, '-C', '--directory');
+        return { ecosystem: 'pub', reach: 'package', ...(dir ? { dir } : {}) };
+    };
+}
 /** Each program's update subcommands: given the words after the program, what they update. */
 const PROGRAMS = {
     go(words) {
@@ -21878,6 +22092,17 @@ const PROGRAMS = {
         const gemfile = update_programs_option(a, '--gemfile');
         return { ecosystem: 'bundler', reach: 'package', ...(gemfile ? { dir: posix_namespaceObject.dirname(gemfile) } : {}) };
     },
+    dart: pubUpgrade('dart'),
+    swift(words) {
+        // `swift package update [--package-path dir]`: the package's dependencies; naming some, those only.
+        const a = parseArgs(words, 'swift');
+        const [sub, verb, ...packages] = a.positional;
+        if (sub !== 'package' || verb !== 'update' || dryRun(a) || namesPackages(packages))
+            return undefined;
+        const dir = update_programs_option(a, '--package-path');
+        return { ecosystem: 'swift', reach: 'package', ...(dir ? { dir } : {}) };
+    },
+    flutter: pubUpgrade('flutter'),
     composer(words) {
         const a = parseArgs(words, 'composer');
         const [sub, ...packages] = a.positional;
@@ -23171,13 +23396,16 @@ function exposedPort(word, forbidden) {
 // EXTERNAL MODULE: ./lib/core/workspace/stream.js
 var stream = __nccwpck_require__(8673);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/binary-files.js
+
 /** The binary detectors, for option schemas and the docs. */
 const BINARY_DETECTORS = [
     {
         id: 'keystore-file',
         family: 'credential',
         describes: 'Java keystores (JKS, JCEKS), PKCS#12 bundles and KeePass databases, recognised by their first bytes ' +
-            '(a keystore protects its keys with a password that is often weak or a default).',
+            '(a keystore protects its keys with a password that is often weak or a default). An Android debug ' +
+            'keystore (the key `androiddebugkey`, opened by the public default password `android`, as React ' +
+            'Native and Android projects commit it to sign debug builds) is reported with low confidence.',
     },
     {
         id: 'der-private-key',
@@ -23207,8 +23435,39 @@ function sequenceLength(b, size) {
         len = len * 256 + b[2 + i];
     return { header: 2 + n, total: 2 + n + len };
 }
+/** The alias and the password Android's build tools give the debug key they create. */
+const DEBUG_ALIAS = 'androiddebugkey';
+const DEBUG_PASSWORD = Buffer.from('android', 'utf16le').swap16();
+/**
+ * Whether a whole JKS file is an Android debug keystore: its first entry is the key `androiddebugkey`
+ * and its integrity digest (SHA-1 of the password in UTF-16BE, "Mighty Aphrodite" and the content)
+ * holds for the password `android`, which every Android and React Native project shares: its key
+ * is no secret, and signs debug builds.
+ */
+function androidDebugKeystore(file) {
+    if (file.length < 64 || file.readUInt32BE(4) !== 2 || file.readUInt32BE(12) !== 1)
+        return false;
+    const aliasLength = file.readUInt16BE(16);
+    if (file.toString('latin1', 18, 18 + aliasLength) !== DEBUG_ALIAS)
+        return false;
+    const content = file.subarray(0, file.length - 20);
+    const digest = (0,external_node_crypto_.createHash)('sha1')
+        .update(DEBUG_PASSWORD)
+        .update('Mighty Aphrodite')
+        .update(content)
+        .digest();
+    return digest.equals(file.subarray(file.length - 20));
+}
 /** What a binary file is, from its first bytes and its size, when it is a credential store. */
 function inspectBinary(head, size) {
+    if (startsWith(head, [0xfe, 0xed, 0xfe, 0xed]) && head.length === size && androidDebugKeystore(head)) {
+        return {
+            detector: 'keystore-file',
+            family: 'credential',
+            label: 'Android debug keystore (password "android", the public default)',
+            confidence: 'low',
+        };
+    }
     if (startsWith(head, [0xfe, 0xed, 0xfe, 0xed]) || startsWith(head, [0xce, 0xce, 0xce, 0xce])) {
         return { detector: 'keystore-file', family: 'credential', label: 'Java keystore', confidence: 'medium' };
     }
@@ -23568,12 +23827,15 @@ function isCiphertext(value) {
     return CIPHERTEXT.test(value.replace(/^["'`]/, ''));
 }
 /**
- * Well-known published values that look like secrets but are not (the Azure Storage emulator's
- * account key). Kept as SHA-256 digests so that no scanner mistakes this file for a leak.
+ * Well-known published values that look like secrets but are not (the account keys of Azure's local
+ * emulators, which every installation shares). Kept as SHA-256 digests so that no scanner mistakes
+ * this file for a leak.
  */
 const PUBLIC_VALUES = new Set([
     // Azurite / Azure Storage Emulator account key (documented by Microsoft for local development).
     '0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059',
+    // Azure Cosmos DB emulator account key (documented by Microsoft; the same in every emulator).
+    'aa6547439583c3a275d4542a0df6c1ad6a863971be9f2a2220f027cc02aef615',
 ]);
 /** SHA-256 hex digest of a value; used for identities and the public-value list, never shown whole. */
 function digest(value) {
@@ -23801,6 +24063,24 @@ const TRANSLATIONS = /(?:^|\/)(?:i18n|l10n|locales?|translations?|lang|langs)\//
 const PUBLIC_CONTEXT = /cf-beacon|beacon\.min\.js|indexName|docsearch/i;
 /** Algolia configuration (an application id and an index name): its `apiKey` is the search-only key. */
 const ALGOLIA_TEXT = /\bindexName\b[\s\S]{0,2000}?\bappId\b|\bappId\b[\s\S]{0,2000}?\bindexName\b/;
+/**
+ * The same spelled otherwise (`app_id: 'D1BPLZHGYQ'`, `index: 'docs'`, as a documentation site's own
+ * search script has it): an application id of Algolia's shape (ten capital letters and digits) and an
+ * index name given as a string.
+ */
+const ALGOLIA_APP_ID = /\b(?:app|application)_?id["']?[ \t]*[:=][ \t]*["'`]([A-Z0-9]{10})["'`]/gi;
+const INDEX_NAME = /\b(?:index|index_?name)["']?[ \t]*[:=][ \t]*["'`]/i;
+/** Whether a file configures Algolia search: an application id and an index name beside the key. */
+function algoliaConfig(text) {
+    if (ALGOLIA_TEXT.test(text))
+        return true;
+    if (!INDEX_NAME.test(text))
+        return false;
+    for (const m of text.matchAll(ALGOLIA_APP_ID))
+        if (/^[A-Z0-9]{10}$/.test(m[1]) && /\d/.test(m[1]))
+            return true;
+    return false;
+}
 /** Files that are ciphertext as a whole or by design (SOPS, sealed secrets, Ansible Vault, git-crypt). */
 const ENCRYPTED_PATH = /\.(?:enc|sops|age|gpg|asc|vault)(?:\.[a-z]+)?$|(?:^|\/)[^/]*\.sops\.[a-z]+$/i;
 const ENCRYPTED_TEXT = /^kind:[ \t]*SealedSecret\b|^sops:[ \t]*$|^\$ANSIBLE_VAULT;|^[ \t]+encryptedData:[ \t]*$/m;
@@ -23940,8 +24220,12 @@ const SECRET_NAME_KEYWORDS = [
     'auth-key',
     'authkey',
 ];
+/** An unquoted value in angle brackets, spaces allowed: `<your api key>`. */
+const ANGLED = /<[^<>\r\n]{1,64}>(?=[ \t]*(?:$|[#;,]))/y;
 /** The literal value assigned to a secret-looking name ending at `nameEnd`, with where it starts. */
 function assignedValue(line, nameStart, nameEnd, path) {
+    if (line.slice(nameStart - 2, nameStart) === '${')
+        return expansionDefault(line, nameEnd, path);
     ASSIGN.lastIndex = nameEnd;
     const assign = ASSIGN.exec(line);
     if (!assign || !/[=:]/.test(assign[0]))
@@ -23962,10 +24246,40 @@ function assignedValue(line, nameStart, nameEnd, path) {
     if (!configFile && !isConfigStyle(line, nameStart) && line.slice(nameStart - 2, nameStart) !== '--') {
         return undefined;
     }
+    // `sasl.password=<CONFLUENT CLOUD API SECRET>`: a placeholder in angle brackets, read whole although
+    // it has spaces (cut at the first one, `<CONFLUENT` would not read as one).
+    ANGLED.lastIndex = valueAt;
+    const angled = ANGLED.exec(line)?.[0];
+    if (angled)
+        return { value: angled, start: valueAt, quoted: false };
     TRAVERSAL_VALUE.lastIndex = valueAt;
     UNQUOTED.lastIndex = valueAt;
     const value = TRAVERSAL_VALUE.exec(line)?.[0] ?? UNQUOTED.exec(line)?.[1];
     return value === undefined ? undefined : { value, start: valueAt, quoted: false };
+}
+/**
+ * The operator of a parameter expansion after its name: `:-`, `-`, `:=`, `=`, `:?`, `?`, `:+`, `+`,
+ * or a lone `:`, the default of Spring, Quarkus and Micronaut placeholders (`${DB_PASSWORD:value}`).
+ */
+const EXPANSION_OPERATOR = /:?([-=?+])|:/y;
+/**
+ * The default of a shell or Compose parameter expansion (`${DB_PASSWORD:-airflow}`, `${TOKEN=x}`) or of
+ * a Spring-style placeholder (`${DB_PASSWORD:airflow}`), the literal used when the variable is unset,
+ * in a configuration file (where the name's own line is read as written); `${NAME:?message}` and
+ * `${NAME:+alternative}` hold no default. Read after the operator,
+ * so the value judged is `airflow`, a stand-in, not `-airflow`.
+ */
+function expansionDefault(line, nameEnd, path) {
+    if (!pathFacts(path).config)
+        return undefined;
+    EXPANSION_OPERATOR.lastIndex = nameEnd;
+    const operator = EXPANSION_OPERATOR.exec(line);
+    if (!operator || operator[1] === '?' || operator[1] === '+')
+        return undefined;
+    const start = nameEnd + operator[0].length;
+    UNQUOTED.lastIndex = start;
+    const value = UNQUOTED.exec(line)?.[1];
+    return value === undefined ? undefined : { value, start, quoted: false };
 }
 /**
  * An apostrophe in a word (`don't`, `user's`, `I'm`), not a quote that opens a literal: a letter on
@@ -24027,7 +24341,11 @@ const genericAssignmentDetector = {
         "rule's `minEntropy`) and is not a placeholder, reference, ciphertext, word, number, path or file " +
         'reference (`<file`, `@file`); public identifiers (`publicKeyToken`, CSRF, pagination and request tokens, ' +
         'publishable keys), labels inside string literals (`"Password:"`), lines commented out in ' +
-        'configuration files and encrypted files (SOPS, sealed secrets, Ansible Vault) are left alone. A ' +
+        'configuration files and encrypted files (SOPS, sealed secrets, Ansible Vault) are left alone; the ' +
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell syntax this text describes.
+        "default of a parameter expansion in a configuration file (`${DB_PASSWORD:-value}`, or Spring's " +
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder syntax this text describes.
+        '`${DB_PASSWORD:value}`) is judged as the value. A ' +
         'UUID under a password name is reported with low confidence: it is usually an identifier.',
     find(line, ctx) {
         const hits = [];
@@ -24046,7 +24364,7 @@ const genericAssignmentDetector = {
             const name = line.slice(start, end).replace(/^[-.]+/, '');
             if (PUBLIC_NAME.test(name))
                 continue;
-            if (/^api[_-]?key$/i.test(name) && ALGOLIA_TEXT.test(ctx.text))
+            if (/^api[_-]?key$/i.test(name) && algoliaConfig(ctx.text))
                 continue;
             const assigned = assignedValue(line, start, end, ctx.path);
             if (!assigned || !plausibleSecretValue(assigned.value, assigned.quoted))
@@ -24695,12 +25013,13 @@ function parseUrlCredential(line, at) {
 /**
  * A Sentry DSN (`https://<32 hex>@<host>/<project number>`): its key is public by design, meant to be
  * shipped in the clients that report errors (Sentry's own documentation says so); a DSN that also
- * carries the old secret key (`key:secret@`) has a password and is still reported.
+ * carries the old secret key (`key:secret@`) has a password and is still reported. Project numbers
+ * of sentry.io have 16 digits since 2022 (`/4504056043470848`).
  */
 function isSentryDsn(c) {
     return (/^https?$/.test(c.scheme) &&
         /^[0-9a-f]{32}$/.test(c.user) &&
-        /^(?::\d{1,5})?\/(?:[\w.-]+\/)*\d{1,12}\/?$/.test(c.rest));
+        /^(?::\d{1,5})?\/(?:[\w.-]+\/)*\d{1,20}\/?$/.test(c.rest));
 }
 /** A user name that can be shown: a short plain identifier, not something random enough to be a token. */
 function showableUser(user) {
@@ -24893,6 +25212,21 @@ const curlUserDetector = {
 const HEADER = /(?<![\w-])(proxy-authorization|authorization|x-api-key|api-key|apikey|x-apikey|x-auth-token|x-access-token|private-token|x-functions-key|ocp-apim-subscription-key)["']?[ \t]*:[ \t]*["']?(?:(basic|bearer|token|apikey|api-key|sso-key|key)[ \t]+)?([A-Za-z0-9._~+/=:-]{8,4096})/gi;
 /** What stands before an API-key header name when it is one: `-H "`, `--header`, a request's header call. */
 const HEADER_CONTEXT = /(?:-H|--header)[ \t=]*["']?$|(?:header|headers|setRequestHeader|set)\b[^\n]{0,40}$/i;
+/** A declaration keyword, or the opening parenthesis of a parameter list, before a name. */
+const DECLARES = /(?:^|[\s(])(?:let|var|val|const|readonly|private|public|protected|internal|fileprivate|static|lateinit|override|final)[ \t]+$|\([ \t]*$/;
+/** What follows a type annotation's type: an assignment, an optional or generic mark, a body or the list's end. */
+const AFTER_TYPE = /^[ \t]*(?:=(?!=)|[?!<{)])/;
+/**
+ * Whether a header-like match is a typed name in code: `let authorization: CLAccuracyAuthorization =
+ * manager.accuracyAuthorization` (Swift, Kotlin, TypeScript, Python annotations), where the "value"
+ * is an unquoted type name that a declaration keyword or a parameter list precedes, or an
+ * assignment, an optional or generic mark follows. A header's value is never followed by them.
+ */
+function typeAnnotation(line, nameAt, value, valueAt) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value) || /["']/.test(line[valueAt - 1] ?? ''))
+        return false;
+    return DECLARES.test(line.slice(0, nameAt)) || AFTER_TYPE.test(line.slice(valueAt + value.length));
+}
 /** `Authorization:` and API-key headers with a literal credential. */
 const authorizationHeaderDetector = {
     id: 'authorization-header',
@@ -24927,6 +25261,8 @@ const authorizationHeaderDetector = {
             if (/^(?:x-)?api-?key$/i.test(header) && /\bindexName\b/.test(ctx.text) && /\bappId\b/.test(ctx.text))
                 continue;
             const start = m.index + whole.length - value.length;
+            if (!scheme && typeAnnotation(line, m.index, value, start))
+                continue;
             const kind = scheme.toLowerCase();
             if (kind === 'basic') {
                 const decoded = base64UserPassword(value);
@@ -25259,8 +25595,8 @@ const VALIDATIONS = {
         return account === undefined || !(SAMPLE_ACCOUNTS.has(account) || /^(\d)\1{11}$/.test(account));
     },
     'not-public-google-key': (_v, _b, line, ctx) => !/chat\.googleapis\.com\/|"current_key"/.test(line) &&
-        !/(?:^|\/)google-services\.json$|(?:^|\/)GoogleService-Info\.plist$/.test(ctx.path) &&
-        !/firebaseapp\.com|firebaseConfig|messagingSenderId/.test(ctx.text),
+        !/(?:^|\/)google-services\b[^/]*\.json$|(?:^|\/)GoogleService-Info\b[^/]*\.plist$/i.test(ctx.path) &&
+        !/firebaseapp\.com|firebaseConfig|messagingSenderId|GOOGLE_APP_ID/.test(ctx.text),
 };
 /** Account numbers of AWS's documentation examples. */
 const SAMPLE_ACCOUNTS = new Set([
@@ -28003,7 +28339,9 @@ function sameEdits(a, b) {
  * Development containers (containers.dev: VS Code, GitHub Codespaces): the files under a
  * `.devcontainer/` directory describe a developer's workspace. An image built from a Dockerfile
  * there is not deployed, and its user is the dev container tooling's to set (`remoteUser`,
- * `containerUser`; the devcontainers base images create a non-root user).
+ * `containerUser`; the devcontainers base images create a non-root user). So are the cloud
+ * development environments' images: CodeSandbox's `.codesandbox/Dockerfile` and Gitpod's
+ * `.gitpod.Dockerfile` (or a Dockerfile under `.gitpod/`).
  *
  * A Dockerfile elsewhere that a devcontainer.json builds is not taken for one: the deployed image is
  * often that same Dockerfile (the dev container builds it, or one of its stages, too), and a pull
@@ -28012,11 +28350,17 @@ function sameEdits(a, b) {
 /** How a Dockerfile rule says, in its scope, that it left a development container's image out. */
 const DEV_CONTAINER_IMAGE = {
     kind: 'development container image',
-    reason: "a developer's workspace (VS Code, Codespaces) under .devcontainer/, not a deployed image: the dev container tooling sets its user (remoteUser, containerUser)",
+    reason: "a developer's workspace (VS Code, Codespaces) under .devcontainer/, or a CodeSandbox or Gitpod environment (.codesandbox/, .gitpod), not a deployed image: the development tooling sets its user (remoteUser, containerUser)",
 };
-/** Whether a Dockerfile is a development container's image: it lies under a `.devcontainer/` directory. */
+/** The directories whose Dockerfiles build development environments. */
+const DEV_ENVIRONMENT_DIRS = new Set(['.devcontainer', '.codesandbox', '.gitpod']);
+/**
+ * Whether a Dockerfile is a development environment's image: it lies under a `.devcontainer/`,
+ * `.codesandbox/` or `.gitpod/` directory, or is Gitpod's `.gitpod.Dockerfile`.
+ */
 function isDevContainerImage(file) {
-    return file.split('/').slice(0, -1).includes('.devcontainer');
+    const parts = file.split('/');
+    return parts.at(-1) === '.gitpod.Dockerfile' || parts.slice(0, -1).some((p) => DEV_ENVIRONMENT_DIRS.has(p));
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/fix-user.js
@@ -28145,6 +28489,10 @@ const NON_ROOT_IMAGES = [
     'quay.io/prometheus/prometheus*',
     'prom/alertmanager*',
     'quay.io/prometheus/alertmanager*',
+    // AWS Lambda base images: Lambda runs a function's image as a least-privileged user of its own
+    // whatever the image's default (its documentation on container images).
+    'public.ecr.aws/lambda/*',
+    'amazon/aws-lambda-*',
 ];
 /**
  * Flags Dockerfiles whose final stage runs as root: no USER at all (reported at the final FROM), or
@@ -28193,13 +28541,25 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                 const base = externalBase(model, stage);
                 if (base !== undefined && nonRoot(base))
                     continue;
+                // An image FROM scratch without a CMD or ENTRYPOINT starts no process of its own: it carries
+                // files (exported by `docker build --output`, copied into other images), or its runner names
+                // the command; only then does anything run in it, as root.
+                const scratch = base === 'scratch';
+                const filesOnly = scratch && !stageChain(model, final).some((s) => s.command);
                 findings.push({
-                    message: `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
-                        `image sets another default user.`,
+                    message: filesOnly
+                        ? `The final stage (FROM ${image}) sets no USER and no CMD or ENTRYPOINT: if the image only ` +
+                            'carries files (exported with docker build --output, or copied into other images), nothing ' +
+                            'runs in it; a command run from it runs as root.'
+                        : scratch
+                            ? `The final stage (FROM ${image}) sets no USER: an image built from scratch has no default ` +
+                                'user, so its command runs as root (uid 0).'
+                            : `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
+                                `image sets another default user.`,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, final.from.span),
                     key: 'no-user',
-                    // The base image may set a user of its own, which only the image can tell.
-                    confidence: 'medium',
+                    // Another base image may set a user of its own, which only the image can tell; scratch has none.
+                    confidence: filesOnly ? 'low' : scratch ? 'high' : 'medium',
                     ...fixOf(workspace, model, base),
                 });
             }
@@ -28317,6 +28677,20 @@ function externalBase(model, stage) {
         current = earlier;
     }
     return undefined;
+}
+/** The stage and the earlier stages it is built FROM, in that order. */
+function stageChain(model, stage) {
+    const vars = globalArgValues(model);
+    const chain = [];
+    for (let current = stage; current;) {
+        chain.push(current);
+        const image = current.from.image;
+        if (!image)
+            break;
+        const { text } = expandVariables(image, vars, model.escapeChar);
+        current = text.includes(UNRESOLVED) ? undefined : referencedStage(model, current, text);
+    }
+    return chain;
 }
 /** Follows FROM references to earlier stages until a stage with a USER (or an external image). */
 function effectiveUser(model, final) {
@@ -29915,6 +30289,23 @@ function capabilities_normalise(cap) {
     return typeof cap === 'string' ? cap.trim().toUpperCase().replace(/^CAP_/, '') : '';
 }
 /**
+ * Why a container's added capabilities reach none of its processes, or undefined: it runs as a non-root
+ * user (a non-zero `runAsUser`, or `runAsNonRoot: true` without one, container or pod level) and sets
+ * `allowPrivilegeEscalation: false`. Kubernetes sets no ambient capabilities, so a non-root process
+ * gets an added capability only from a file capability of the program it runs, which no_new_privs
+ * (what allowPrivilegeEscalation: false sets) does not honour.
+ */
+function capabilities_unusedCapabilities(c) {
+    if (containerSetting(c, 'allowPrivilegeEscalation')?.value !== false)
+        return undefined;
+    const user = containerSetting(c, 'runAsUser') ?? podSetting(c.pod, 'runAsUser');
+    if (user !== undefined) {
+        return typeof user.value === 'number' && user.value > 0 ? `runAsUser: ${user.value}` : undefined;
+    }
+    const nonRoot = containerSetting(c, 'runAsNonRoot') ?? podSetting(c.pod, 'runAsNonRoot');
+    return nonRoot?.value === true ? 'runAsNonRoot: true' : undefined;
+}
+/**
  * `k8s.capabilities`: Linux capabilities of containers. With `forbiddenAdd`, each listed capability
  * a container adds is reported at its entry (`CAP_` prefix and case ignored); with `requireDropAll`, a
  * container that does not drop ALL keeps the runtime's default set (NET_RAW among them). Windows pods
@@ -29953,6 +30344,7 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
                 const what = describeContainer(c);
                 const add = childAt(pod.object, c.node, 'securityContext', 'capabilities', 'add');
                 if (forbidden.size > 0 && Array.isArray(add?.value)) {
+                    const inert = capabilities_unusedCapabilities(c);
                     add.value.forEach((cap, i) => {
                         const name = capabilities_normalise(cap);
                         if (!forbidden.has(name))
@@ -29963,7 +30355,16 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
                         const effect = name === 'ALL'
                             ? 'every capability, which amounts to root on the node for many kernel paths'
                             : `${name}, a capability that breaks the container's isolation (the baseline Pod Security Standard forbids it)`;
-                        findings.push(containerFinding(c, node, `The ${what} adds ${effect}. Drop ALL and add only what it needs from the baseline set.`, `add:${name}`));
+                        const finding = inert
+                            ? {
+                                ...containerFinding(c, node, `The ${what} adds ${name === 'ALL' ? 'every capability' : name}, which the baseline Pod Security ` +
+                                    `Standard forbids, but no process of it can use it: it runs as a non-root user (${inert}) with ` +
+                                    'allowPrivilegeEscalation: false, so neither its user nor a file capability of its binaries ' +
+                                    'grants it. Remove it from capabilities.add, where it only makes the pod fail baseline admission.', `add:${name}`),
+                                severity: 'low',
+                            }
+                            : containerFinding(c, node, `The ${what} adds ${effect}. Drop ALL and add only what it needs from the baseline set.`, `add:${name}`);
+                        findings.push(finding);
                     });
                 }
                 if (!options.requireDropAll)
@@ -30574,6 +30975,21 @@ function wildcardAt(list, field) {
     return list.findIndex((r) => typeof r === 'string' && /^\*\/[^*/]+$/.test(r));
 }
 /**
+ * The verbs a `*` grants that matter most for the rule's resources: `escalate` and `bind` exist only on
+ * roles, `impersonate` only on users, groups and service accounts; over other resources (`secrets`,
+ * `statefulsets`) `*` adds `delete` and `deletecollection` to what a reviewer would list.
+ */
+function riskiestVerbs(resources) {
+    const names = Array.isArray(resources) ? resources.filter((r) => typeof r === 'string') : [];
+    const any = (set) => names.some((r) => r === '*' || set.includes(r.replace(/\/.*$/, '')));
+    const verbs = [
+        ...(any(['roles', 'clusterroles']) ? ['escalate', 'bind'] : []),
+        ...(any(['users', 'groups', 'serviceaccounts', 'userextras', 'uids']) ? ['impersonate'] : []),
+    ];
+    const all = ['delete', ...(verbs.length === 0 ? ['deletecollection'] : verbs)];
+    return `${all.slice(0, -1).join(', ')} and ${all.at(-1)}`;
+}
+/**
  * `k8s.rbac`: role-based access control that grants more than it names. `wildcard`: a Role or
  * ClusterRole rule over Kubernetes' own API groups with `*` in its verbs or resources, or a `*` resource
  * with a subresource (every action, or every kind of object, including ones added later, such as Secrets); `cluster-admin`: a RoleBinding or ClusterRoleBinding
@@ -30636,7 +31052,7 @@ const k8sRbac = (0,types/* defineEvaluator */.D)({
                         continue;
                     const sub = list[index] === '*' ? undefined : String(list[index]).slice(2);
                     const what = field === 'verbs'
-                        ? 'every verb (including delete, escalate and impersonate)'
+                        ? `every verb (including ${riskiestVerbs(rule.resources)})`
                         : sub === undefined
                             ? 'every resource type (Secrets included, and types added later)'
                             : `the ${sub} subresource of every resource type (types added later included)`;
@@ -31709,7 +32125,12 @@ function toFinding(file, hit) {
     if (context !== undefined && leaks(context, hit.value))
         context = undefined;
     const label = hit.label.charAt(0).toUpperCase() + hit.label.slice(1);
-    const shown = hit.shown !== undefined && !leaks(hit.shown, hit.value) ? hit.shown : undefined;
+    // A credential file found by its bytes (source.ts) has for value its detector and a digest of the
+    // bytes: only the digest stands for the secret ("Java keystore" shares a word with `keystore-file:`).
+    const secret = hit.value.startsWith(`${hit.detector}:`)
+        ? hit.value.slice(hit.detector.length + 1)
+        : hit.value;
+    const shown = hit.shown !== undefined && !leaks(hit.shown, secret) ? hit.shown : undefined;
     const contextual = detector?.identity === 'context';
     let message;
     if (family === 'private-key' && shown)
@@ -32178,7 +32599,14 @@ function spanLocation(path, span, point = false) {
 /** Source text for a message: one line, bounded, so a heredoc does not flood the output. */
 function shortText(text, max = 40) {
     const first = text.split('\n')[0].trim();
+    // A resolved reference keeps where its value came from: `var.a_long_name… (default false)`.
+    const resolved = text.includes('\n') ? null : /^(\S+) (\([^()]*\))$/.exec(first);
+    if (resolved)
+        return `${cut(resolved[1], max)} ${cut(resolved[2], max)}`;
     return first.length > max || text.includes('\n') ? `${first.slice(0, max)}…` : first;
+}
+function cut(text, max) {
+    return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 /**
  * Every Terraform rule reads every `.tf` file (one shared parse), but assesses only the resources of
@@ -32307,7 +32735,10 @@ function check(resource, target, defaulted, resolved) {
                 continue;
             const reportable = target.missing === 'report' || (target.missing === 'report-in-block' && steps.length > 0);
             if (reportable && !defaulted) {
-                findings.push(finding(`does not set ${target.attribute}${wanted}`, holder.block.typeSpan, true));
+                // Set to null (a variable whose default is null) is unset, and the message says by what.
+                findings.push(value
+                    ? finding(`sets ${target.attribute} = ${shortText(value.text)}, which leaves it unset`, value.span, false)
+                    : finding(`does not set ${target.attribute}${wanted}`, holder.block.typeSpan, true));
             }
             continue;
         }
@@ -34516,12 +34947,24 @@ const PUSHING_ACTIONS = new Set([
     'github-actions-x/commit',
 ]);
 /**
+ * Actions that push over the remote's own protocol: with an SSH remote (a checkout given `ssh-key:`)
+ * they push with the SSH key checkout persisted, as create-pull-request's documentation sets up a
+ * deploy key; over HTTPS they bring their own token.
+ */
+const SSH_PUSHING_ACTIONS = new Set(['peter-evans/create-pull-request']);
+/** Whether a checkout step persists an SSH key (`ssh-key:`), which makes `origin` an SSH remote. */
+function persistsSshKey(step) {
+    const key = input(step, 'ssh-key')?.value;
+    return typeof key === 'string' && key.trim() !== '';
+}
+/**
  * The fix of a checkout that leaves the token on disk: `persist-credentials: false` in its `with:`
  * (created after `uses:` when missing). Not when a later step of the job may use the credentials:
  * a git command that talks to the remote, a tool or action that pushes, a release script.
  */
 function persistCredentialsFix(workspace, fixes, finding, source, steps, step) {
-    const user = firstAfter(step, credentialUsers(steps, usesCredentials), localUsers(workspace, steps, usesCredentials));
+    const test = persistsSshKey(step) ? usesSshCredentials : usesCredentials;
+    const user = firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test));
     if (user) {
         finding.unfixable = `step "${stepLabel(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
         return;
@@ -34543,7 +34986,8 @@ function persistCredentialsFix(workspace, fixes, finding, source, steps, step) {
  * the job relies on them, as an explicit `persist-credentials: true` says.
  */
 function laterPusher(workspace, steps, step) {
-    return firstAfter(step, credentialUsers(steps, pushesWithCredentials), localUsers(workspace, steps, pushesWithCredentials));
+    const test = persistsSshKey(step) ? pushesOverSsh : pushesWithCredentials;
+    return firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test));
 }
 /**
  * The steps of a job that run a composite action of this repository with a step that passes the
@@ -34621,6 +35065,14 @@ const PUSHING_NAME = /(?:^|[-_/])(?:push|commit)(?:$|[-_/])/i;
 function usesCredentials(step) {
     return pushesWithCredentials(step) || (step.run !== undefined && GIT_FETCH.test(step.run.value));
 }
+function usesSshCredentials(step) {
+    return usesCredentials(step) || pushesOverSsh(step);
+}
+/** A step that pushes with what a checkout given `ssh-key:` persisted. */
+function pushesOverSsh(step) {
+    const action = actionOf(step.uses);
+    return pushesWithCredentials(step) || (action !== undefined && SSH_PUSHING_ACTIONS.has(action));
+}
 function pushesWithCredentials(step) {
     if (step.run)
         return GIT_PUSH.test(step.run.value) || RELEASE_SCRIPT.test(step.run.value);
@@ -34650,7 +35102,7 @@ function pushesWithCredentials(step) {
  *   v4.4, or `include-hidden-files: true`) and the token sits in `.git/config` (checkout before v6):
  *   the token is in the artifact, downloadable by anyone who can see the run;
  * - medium: the token can write (the job's permissions grant a write scope or `write-all`), the
- *   checkout persists another credential (`token:`), the workflow runs on an event outsiders cause
+ *   checkout persists another credential (`token:`, an SSH key in `ssh-key:`), the workflow runs on an event outsiders cause
  *   with a writable token (`pull_request_target`, `workflow_run`, issues, comments, ...) on an
  *   activity type of theirs that can run the step (activity.ts: not a job that runs only on merged
  *   pull requests), where their input is handled, or a later step of the same
@@ -34662,7 +35114,8 @@ function pushesWithCredentials(step) {
  * An explicit `persist-credentials: true` is a deliberate choice (a later step pushes with it) and is
  * reported, at that value, only when the token ends up in an artifact or the job is privileged; so is
  * a checkout without it that a later step of the job pushes with (`git push`, `mkdocs gh-deploy`, a
- * pushing action: fix-checkout.ts), where "set persist-credentials: false" would break the job.
+ * pushing action; after `ssh-key:`, create-pull-request, which pushes over SSH with the persisted key:
+ * fix-checkout.ts), where "set persist-credentials: false" would break the job.
  */
 const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.checkout-credentials',
@@ -34717,6 +35170,8 @@ function finding(workspace, fixes, source, job, step) {
             reasons.push('the token can write to the repository');
         if (input(step, 'token'))
             reasons.push('it persists the credential given in "token:", not the job token');
+        if (persistsSshKey(step))
+            reasons.push('it persists the SSH key given in "ssh-key:" too');
         if (undecided)
             reasons.push(`step "${stepLabel(undecided.step)}" uploads the checkout directory, and whether the artifact keeps hidden files (.git/config with the token) cannot be decided: ${undecided.why}`);
     }
@@ -34726,7 +35181,9 @@ function finding(workspace, fixes, source, job, step) {
     const where = inGitConfig ? '.git/config' : 'a credentials file that .git/config includes';
     const who = `${job ? `in job "${job.id}"` : 'in this action'}${aliasNote(step.uses)}`;
     const head = pusher
-        ? `actions/checkout ${who} leaves the job's token in ${where} for step "${stepLabel(pusher)}", which pushes with it`
+        ? persistsSshKey(step)
+            ? `actions/checkout ${who} leaves the SSH key given in "ssh-key:" (and the job's token in ${where}) for step "${stepLabel(pusher)}", which pushes with it`
+            : `actions/checkout ${who} leaves the job's token in ${where} for step "${stepLabel(pusher)}", which pushes with it`
         : deliberate
             ? `actions/checkout ${who} persists the token on purpose ("persist-credentials: true")`
             : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;
@@ -35619,8 +36076,11 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                 critical += 1;
                                 findings.push({
                                     message: `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets and a ` +
-                                        `writable token, and checks out the pull request's code (${hit.what}); any build script, ` +
-                                        'test or action in that code runs with those privileges.' +
+                                        (FETCH_ONLY.test(hit.what)
+                                            ? `writable token, and fetches the pull request's code (${hit.what}); whatever then checks it out, ` +
+                                                'merges or runs it (a build script, a test, an action) runs with those privileges.'
+                                            : `writable token, and checks out the pull request's code (${hit.what}); any build script, ` +
+                                                'test or action in that code runs with those privileges.') +
                                         (gate
                                             ? ` It waits for the "${gate}" environment: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
                                             : ''),
@@ -35653,8 +36113,11 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                     const maintainersOnly = !mergedOnly &&
                         trigger.event === 'pull_request_target' &&
                         maintainerActivityOnly(workflow, trigger);
+                    const token = writableToken(workflow)
+                        ? 'and a writable token'
+                        : '(its token here can only read: no job is granted a write scope)';
                     findings.push({
-                        message: `"${trigger.event}" runs with the base repository's secrets and a writable token on events that ` +
+                        message: `"${trigger.event}" runs with the base repository's secrets ${token} on events that ` +
                             (mergedOnly
                                 ? 'a maintainer causes: every job here runs only on pull requests that were merged. '
                                 : maintainersOnly
@@ -35675,6 +36138,26 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/**
+ * Whether a job of the workflow can get a token that writes: one without permissions of its own or
+ * the workflow's (the repository's default may be read and write), or with `write-all` or a write
+ * scope. `permissions: {}` or read scopes everywhere leave a read-only token; the secrets remain.
+ */
+function writableToken(workflow) {
+    if (workflow.jobs.length === 0)
+        return workflow.permissions === undefined;
+    return workflow.jobs.some((job) => {
+        const perms = job.permissions ?? workflow.permissions;
+        if (!perms)
+            return true;
+        if (perms.shorthand)
+            return perms.shorthand.value.trim() !== 'read-all';
+        if (perms.value !== null && typeof perms.value === 'object' && !Array.isArray(perms.value))
+            return perms.scopes.some((s) => typeof s.level.value !== 'string' || s.level.value.trim() === 'write');
+        // An expression or another value GitHub would reject: not known to be read-only.
+        return perms.value !== null;
+    });
+}
 /**
  * Whether every job of the workflow runs only on merged pull requests (`github.event.pull_request.merged`
  * in its `if:` or that of a job it needs) and on no activity an outsider can cause once a maintainer
@@ -35715,6 +36198,11 @@ function environmentGate(workflow, job, seen = new Set()) {
     }
     return undefined;
 }
+/**
+ * A hit that fetches the head (`git fetch origin pull/N/head:pr-N`): it brings the commits into the
+ * repository without putting them in the work tree, so what runs them is what comes after.
+ */
+const FETCH_ONLY = /^git\s+(?:-c\s+\S+\s+)*fetch\b/;
 function headCheckoutsOf(workspace, flow, workflow, job, step) {
     const scope = { source: workflow, job, stepIndex: step.index, level: 'step' };
     const hits = [];
@@ -35868,8 +36356,9 @@ const workflowDependabotCooldown = (0,types/* defineEvaluator */.D)({
  * reviewers, wait timers, branch restrictions and environment-scoped secrets gate the change, and
  * it records each deployment. A job is taken to deploy to production when it releases to a public
  * target (GitHub Pages, a package registry, a `--prod` deploy), or when it deploys (by action, command
- * or its id/name) and its id, name or env, or the deploy itself (the deploying step and command), names
- * production. Reported at the job's key.
+ * or its id/name, not a name that says it notifies of or reports a deployment) and its id, name or
+ * env, or the deploy itself (the deploying step and command), names production. Reported at the job's
+ * key.
  * A workflow that runs only to check changes (`pull_request` without the `closed` type, `merge_group`)
  * does not deploy to production, whatever its scripts name: a chart installed into a throw-away
  * cluster from a repository's `production/` folder is a test.
@@ -35921,8 +36410,9 @@ const workflowDeployEnvironment = (0,types/* defineEvaluator */.D)({
                 let why = release ? `it ${release.what}` : undefined;
                 if (!why) {
                     const deploys = job.steps.flatMap((s) => matches(s, deployAction, deployCommands) ?? []);
+                    const named = `${job.id} ${String(job.name?.value ?? '')}`;
                     const deploy = deploys[0]?.what ??
-                        (/deploy/i.test(`${job.id} ${String(job.name?.value ?? '')}`)
+                        (/deploy/i.test(named) && !ABOUT_A_DEPLOYMENT.test(named)
                             ? 'is named as a deployment'
                             : undefined);
                     const prod = deploy ? productionMention(job, production, deploys) : undefined;
@@ -35947,6 +36437,12 @@ const workflowDeployEnvironment = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/**
+ * A job named for telling others about a deployment rather than for doing one: `notify-sentry-deploy`
+ * (a monitoring service's deploy marker), `deploy-notification`, "Report deployment status",
+ * `post-deploy` checks. Such a name alone does not make the job a deployment.
+ */
+const ABOUT_A_DEPLOYMENT = /(?:^|[^a-z])(?:notif(?:y|ies|ication)|announce|report|track|record|mark|post[-_ ]?deploy)/i;
 function matches(step, action, commands) {
     const path = actionPathOf(step.uses);
     if (path && action(path))
@@ -36494,7 +36990,8 @@ const workflowInsecureCommands = (0,types/* defineEvaluator */.D)({
  * their index options, key imports) and in action inputs that name a download or registry URL.
  * Addresses that stay on the runner or its job's network (localhost, private ranges, service
  * containers, single-label host names) are not reported, nor are apt/yum sources, whose packages are
- * signed and verified whatever the transport.
+ * signed and verified whatever the transport, nor a code-signing step's timestamp authority (an
+ * input named for a timestamp server), whose signed answer is no download.
  */
 const workflowInsecureUrlScheme = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.insecure-url-scheme',
@@ -36519,6 +37016,10 @@ const workflowInsecureUrlScheme = (0,types/* defineEvaluator */.D)({
                 const owner = `${job?.id ?? ''}/${stepLabel(step)}`;
                 for (const [name, value] of step.with?.entries ?? []) {
                     if (typeof value.value !== 'string' || !/url|registry|mirror|server|source|host/i.test(name))
+                        continue;
+                    // A code-signing timestamp authority (`timestamp-server: http://timestamp.digicert.com`):
+                    // its RFC 3161 answer is signed and checked by the signing tool, and is no code the job runs.
+                    if (TIMESTAMP_INPUT.test(name))
                         continue;
                     const url = insecure(value.value.trim(), job);
                     if (url)
@@ -36545,6 +37046,8 @@ const workflowInsecureUrlScheme = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/** Inputs that name a code-signing timestamp authority (`timestamp-server`, `timestamp_url`, `tsa-url`). */
+const TIMESTAMP_INPUT = /time-?stamp|(?:^|[-_])tsa(?:$|[-_])/i;
 /** Programs that fetch what they are given (or configure where packages come from). */
 const FETCHERS = new Set([
     'curl',
@@ -36782,7 +37285,10 @@ function known_vulnerable_actions_severityOf(s) {
 /**
  * Features that work but defeat their purpose or an audit:
  * - `continue-on-error: true` on a security check (a scanner, an audit, dependency review), on the
- *   step or on its job: the check can fail without failing anything (medium);
+ *   step or on its job: the check can fail without failing anything (medium). Not when a later step
+ *   of the job uploads SARIF to code scanning (github/codeql-action/upload-sarif): the scanner's
+ *   documented setup, where the step must not fail so that its results reach the upload, and the
+ *   findings are kept as code scanning alerts (which a ruleset can make block merges);
  * - `shell: cmd` (step or `defaults.run.shell`): cmd has no grammar to speak of, its quoting cannot
  *   be reasoned about, and it has not been the default on Windows runners since 2019 (low);
  * - actions/setup-python's `pip-install`: packages installed into the global interpreter, outside any
@@ -36818,7 +37324,9 @@ const workflowMisfeature = (0,types/* defineEvaluator */.D)({
             job(job, workflow) {
                 if (isCmd(defaultShell(job.value)))
                     cmd(workflow, `${job.pointer}/defaults/run/shell`, `${job.id}/defaults`);
-                const check = onError(job.value) ? job.steps.find(securityCheck) : undefined;
+                const check = onError(job.value)
+                    ? job.steps.find((s) => securityCheck(s) && !uploadsSarifAfter(job.steps, s))
+                    : undefined;
                 if (check) {
                     add(workflow, `${job.pointer}/continue-on-error`, `Job "${job.id}" runs a security check ("${shown(check)}") with continue-on-error: true, so its failure ` +
                         'never fails the workflow. Remove continue-on-error (or make the check report without failing, on purpose).', `${job.id}/continue-on-error`);
@@ -36828,7 +37336,7 @@ const workflowMisfeature = (0,types/* defineEvaluator */.D)({
                 const owner = `${job?.id ?? ''}/${stepLabel(step)}`;
                 if (isCmd(step.shell?.value))
                     cmd(source, `${step.pointer}/shell`, owner);
-                if (onError(step.value) && securityCheck(step)) {
+                if (onError(step.value) && securityCheck(step) && !(job && uploadsSarifAfter(job.steps, step))) {
                     add(source, `${step.pointer}/continue-on-error`, `Step "${shown(step)}" is a security check with continue-on-error: true: when it finds something (or ` +
                         'breaks), the job still succeeds and nobody is stopped. Remove continue-on-error.', `${owner}/continue-on-error`);
                 }
@@ -36861,6 +37369,14 @@ function defaultShell(value) {
 }
 function isCmd(value) {
     return typeof value === 'string' && /^cmd(\.exe)?(\s|$)/i.test(value.trim());
+}
+/**
+ * Whether a step after `step` in the job uploads SARIF to code scanning: the scanner's findings then
+ * become code scanning alerts, whatever the scanner's exit status (Snyk's and Trivy's documented
+ * setups need continue-on-error so that the upload runs).
+ */
+function uploadsSarifAfter(steps, step) {
+    return steps.some((s) => s.index > step.index && actionPathOf(s.uses) === 'github/codeql-action/upload-sarif');
 }
 /** Actions that check for vulnerabilities, secrets or policy violations (`owner/repo[/path]` prefixes). */
 const SECURITY_ACTIONS = [
@@ -37746,8 +38262,16 @@ function workflowWrites(fixes, workflow, inheriting) {
         return [];
     const names = inheriting.map((j) => `"${j.id}"`).join(', ');
     let why;
-    if (inheriting.length > 1)
-        why = `is inherited by every job without permissions of its own (${names}), whether it needs it or not`;
+    if (inheriting.length > 1) {
+        // Name the jobs that surely do not need it: the others may (a comment, a push), or may not.
+        const readers = inheriting.filter((j) => !tokenWriter(j, workflow));
+        const which = readers.length === inheriting.length
+            ? 'none of whose steps can use the token for more than reading'
+            : readers.length > 0
+                ? `including ${readers.map((j) => `"${j.id}"`).join(', ')}, whose steps cannot use the token for more than reading`
+                : 'whether it needs it or not';
+        why = `is inherited by every job without permissions of its own (${names}), ${which}`;
+    }
     else if (!tokenWriter(inheriting[0], workflow))
         why = `is inherited by job ${names}, none of whose steps can use the token for more than reading`;
     if (!why)
@@ -38176,6 +38700,12 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
                 items: { type: 'string', minLength: 1 },
                 description: 'golangci-lint (action or command) counts when the root .golangci.yml enables one of these linters.',
             },
+            superLinter: {
+                type: 'array',
+                default: [],
+                items: { type: 'string', minLength: 1, pattern: '^[A-Z0-9_]+$' },
+                description: 'super-linter counts when one of these linters is set to run (VALIDATE_<NAME>: true in env).',
+            },
             followCalls: {
                 type: 'boolean',
                 default: true,
@@ -38202,10 +38732,15 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         const runPerforms = (script) => textPerforms(script) ||
             (options.followCalls !== false &&
                 followCalls(workspace, script).some((f) => textPerforms(f.text) || (names !== undefined && f.target !== undefined && names.test(f.target))));
-        const stepPerforms = (step) => {
+        const superLinters = options.superLinter ?? [];
+        const stepPerforms = (step, job, source) => {
             const path = actionPathOf(step.uses);
             if (path && (action(path) || (usesGolangci && path === GOLANGCI_ACTION && golangciCounts())))
                 return true;
+            if (path && superLinters.length > 0 && SUPER_LINTER.test(path)) {
+                if (superLinterRuns(superLinters, [source.env, job.env, step.env]))
+                    return true;
+            }
             if (step.run && runPerforms(step.run.value))
                 return true;
             return names !== undefined && typeof step.name?.value === 'string' && names.test(step.name.value);
@@ -38216,10 +38751,10 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             const called = job.uses ? actionPathOf(job.uses) : undefined;
             return called !== undefined && action(called);
         };
-        const performs = (job) => (names !== undefined &&
+        const performs = (job, source) => (names !== undefined &&
             [job.id, job.name?.value].some((n) => typeof n === 'string' && names.test(n))) ||
             callsPerforming(job) ||
-            job.steps.some(stepPerforms);
+            job.steps.some((step) => stepPerforms(step, job, source));
         // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it). Each
         // workflow that performs the activity is a candidate, in its file: run on pull requests (a
         // reusable workflow runs on its callers' events) or only on other events.
@@ -38227,7 +38762,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         for (const s of (0,parsers_workflow/* workflowSources */.Gf)(workspace, subjects)) {
             if (s.kind !== 'workflow' || rejectedByGitHub(workspace, s))
                 continue;
-            if (!s.jobs.some(performs)) {
+            if (!s.jobs.some((job) => performs(job, s))) {
                 // A reusable workflow of another repository called on the events asked for: its steps are not
                 // in this tree, so it may do what is looked for (kept apart; see combineEvidence).
                 const unseen = s.jobs.filter((j) => j.uses && parseUses(j.uses.value).kind === 'repository');
@@ -38259,6 +38794,27 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
     },
     combine: combineEvidence,
 });
+/** super-linter, under its current and its former owner, whole or as the `slim` image. */
+const SUPER_LINTER = /^(?:super-linter|github)\/super-linter(?:\/slim)?$/;
+/**
+ * Whether super-linter is set to run one of `linters`: its `VALIDATE_<NAME>` is true in the workflow's,
+ * the job's or the step's `env:` (the later winning). super-linter's defaults run every linter its
+ * version has, but older versions have no zizmor, and which version a pinned commit is cannot be
+ * told here: a linter left to the defaults does not count. A value from an expression is not known.
+ */
+function superLinterRuns(linters, envs) {
+    const settings = new Map();
+    for (const env of envs) {
+        for (const [name, node] of env?.entries ?? []) {
+            if (!name.startsWith('VALIDATE_'))
+                continue;
+            const value = String(node.value).trim().toLowerCase();
+            if (value === 'true' || value === 'false')
+                settings.set(name.slice('VALIDATE_'.length), value === 'true');
+        }
+    }
+    return linters.some((l) => settings.get(l) === true);
+}
 /**
  * One workflow that performs the activity on pull requests satisfies the rule; else each that
  * performs it on other events is a finding at its `on:`; else one repository-level finding.
