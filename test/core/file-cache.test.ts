@@ -261,20 +261,25 @@ describe('a full check with the results cache', () => {
       { 'act/Dockerfile': 'FROM node:22\nCMD ["node", "x.js"]\n', 'act/action.yml': action('docker') },
       'first',
     );
-    const first = await cachedCheck(repo.dir, undefined);
-    // The image of a container action: reported, but GitHub runs such actions as root, so no fix.
+    // The auditor persona shows the findings of low confidence too.
+    const auditor = { persona: 'auditor' as const };
+    const first = await cachedCheck(repo.dir, undefined, auditor);
+    // The image of a container action: reported at low confidence, as GitHub runs such actions as
+    // root, and without a fix.
     const rootUser = (r: Report) =>
       r.findings
         .filter((f) => f.ruleId === 'dockerfile-root-user')
-        .map((f) => [f.location?.path, f.unfixable !== undefined]);
-    expect(rootUser(first.report)).toEqual([['act/Dockerfile', true]]);
+        .map((f) => [f.location?.path, f.unfixable !== undefined, f.confidence]);
+    expect(rootUser(first.report)).toEqual([['act/Dockerfile', true, 'low']]);
     // Kept file by file, with the action files it reads (readsOtherFiles) checked for changes.
     expect(first.next.rules.map((r) => r.id)).toContain('dockerfile-root-user');
     // Only the action changes: the Dockerfile is no longer a container action's image.
     repo.commit({ 'act/action.yml': action('node24') }, 'second');
-    const cached = await cachedCheck(repo.dir, first.next);
-    expect(rootUser(cached.report)).toEqual([['act/Dockerfile', false]]);
-    expect(judged(cached.report)).toEqual(judgement(await full(repo.dir)));
+    const cached = await cachedCheck(repo.dir, first.next, auditor);
+    expect(rootUser(cached.report)).toEqual([['act/Dockerfile', false, 'medium']]);
+    expect(judged(cached.report)).toEqual(
+      judgement(await runCheck({ root: repo.dir, now: NOW, ...auditor })),
+    );
   });
 
   it('evaluates k8s-image-unpinned again when only the Skaffold configuration changes', async () => {
