@@ -261,20 +261,25 @@ describe('a full check with the results cache', () => {
       { 'act/Dockerfile': 'FROM node:22\nCMD ["node", "x.js"]\n', 'act/action.yml': action('docker') },
       'first',
     );
-    const first = await cachedCheck(repo.dir, undefined);
-    // The image of a container action: reported, but GitHub runs such actions as root, so no fix.
+    // The auditor persona shows the findings of low confidence too.
+    const auditor = { persona: 'auditor' as const };
+    const first = await cachedCheck(repo.dir, undefined, auditor);
+    // The image of a container action: reported, saying that GitHub runs such actions as root, and
+    // without a fix.
     const rootUser = (r: Report) =>
       r.findings
         .filter((f) => f.ruleId === 'dockerfile-root-user')
-        .map((f) => [f.location?.path, f.unfixable !== undefined]);
-    expect(rootUser(first.report)).toEqual([['act/Dockerfile', true]]);
+        .map((f) => [f.location?.path, f.unfixable !== undefined, /container action/.test(f.message)]);
+    expect(rootUser(first.report)).toEqual([['act/Dockerfile', true, true]]);
     // Kept file by file, with the action files it reads (readsOtherFiles) checked for changes.
     expect(first.next.rules.map((r) => r.id)).toContain('dockerfile-root-user');
     // Only the action changes: the Dockerfile is no longer a container action's image.
     repo.commit({ 'act/action.yml': action('node24') }, 'second');
-    const cached = await cachedCheck(repo.dir, first.next);
-    expect(rootUser(cached.report)).toEqual([['act/Dockerfile', false]]);
-    expect(judged(cached.report)).toEqual(judgement(await full(repo.dir)));
+    const cached = await cachedCheck(repo.dir, first.next, auditor);
+    expect(rootUser(cached.report)).toEqual([['act/Dockerfile', false, false]]);
+    expect(judged(cached.report)).toEqual(
+      judgement(await runCheck({ root: repo.dir, now: NOW, ...auditor })),
+    );
   });
 
   it('evaluates k8s-image-unpinned again when only the Skaffold configuration changes', async () => {
@@ -559,7 +564,9 @@ describe('controlgate check --cache', () => {
     // The composite action now pushes: the unchanged workflow's checkout is judged again with it.
     repo.commit({ '.github/actions/tag/action.yml': action('git push origin --tags') }, 'third');
     const third = await cli('check', repo.dir, '--format', 'json', '--cache', file, '--verbose');
-    expect(Number(/(\d+) of \d+ per-file rules taken from it/.exec(third.stderr)?.[1])).toBe(kept - 2);
+    // Rules that read action.yml files beside their own (checkout credentials, a container action's
+    // Dockerfile, an action repository's own action by a tag) are evaluated again.
+    expect(Number(/(\d+) of \d+ per-file rules taken from it/.exec(third.stderr)?.[1])).toBe(kept - 3);
     const plain = JSON.parse((await cli('check', repo.dir, '--format', 'json')).stdout);
     // Keeping the credentials is now what the job relies on (a later step pushes with them).
     expect(checkout(plain)).toEqual([]);

@@ -253,3 +253,64 @@ describe('dockerfile.root-user on development containers', () => {
     expect(pr.leftOut).toEqual([]);
   });
 });
+
+describe('dockerfile.root-user on the images of Docker container actions', () => {
+  const rule = loadRules().find((r) => r.id === 'dockerfile-root-user')!;
+  const IMAGE = 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n';
+  const action = (image: string) => `name: Lint\nruns:\n  using: docker\n  image: '${image}'\n`;
+  const outcome = async (files: Record<string, string>) => {
+    const o = await runEvaluator(rule, tree(files), { of: () => [] });
+    if (!('raw' in o)) throw new Error(o.error);
+    return o.raw.map((f) => [at(f), f.confidence ?? 'medium', f.message]);
+  };
+  const NAMED =
+    ' It is the image of a Docker container action (an action.yml names it): GitHub runs such actions as root and asks their Dockerfile not to set USER, so root is expected unless the image is deployed elsewhere too.';
+  const BESIDE =
+    ' It is likely the image of the Docker container action beside it (its action.yml pulls a prebuilt docker:// image): GitHub runs such actions as root and asks their Dockerfile not to set USER, so root is expected unless the image is deployed elsewhere too.';
+  const NO_USER =
+    'The final stage (FROM alpine:3.20) sets no USER, so the container runs as root unless the base image sets another default user.';
+
+  it('reports the Dockerfile an action.yml runs with the reason, at the confidence of any other', async () => {
+    expect(
+      await outcome({
+        'action.yml': action('Dockerfile'),
+        Dockerfile: IMAGE,
+        'docker/action.yaml': action('./scan.Dockerfile'),
+        'docker/scan.Dockerfile': `${IMAGE}USER root\n`,
+        // Another image of the repository is judged as before.
+        'server/Dockerfile': IMAGE,
+      }),
+    ).toEqual([
+      // Not lowered: an action.yml that a pull request adds beside a Dockerfile deployed elsewhere
+      // would quiet that Dockerfile's finding.
+      ['Dockerfile:1:1', 'medium', `${NO_USER}${NAMED}`],
+      ['docker/scan.Dockerfile:4:1', 'medium', `The final stage runs as root: its last USER is "root".${NAMED}`],
+      ['server/Dockerfile:1:1', 'medium', NO_USER],
+    ]);
+  });
+
+  it('reports the Dockerfile beside an action.yml that pulls a prebuilt image with the reason', async () => {
+    expect(
+      await outcome({
+        'action.yml': action('docker://ghcr.io/acme/lint:v2.1.0'),
+        Dockerfile: IMAGE,
+        // Not beside it, or not the plain Dockerfile: nothing ties it to the action.
+        'dev/Dockerfile': IMAGE,
+        'test.Dockerfile': IMAGE,
+      }),
+    ).toEqual([
+      ['Dockerfile:1:1', 'medium', `${NO_USER}${BESIDE}`],
+      ['dev/Dockerfile:1:1', 'medium', NO_USER],
+      ['test.Dockerfile:1:1', 'medium', NO_USER],
+    ]);
+  });
+
+  it('judges a Dockerfile beside a JavaScript or composite action as before', async () => {
+    expect(
+      await outcome({
+        'action.yml': 'name: x\nruns:\n  using: node24\n  main: dist/index.js\n',
+        Dockerfile: IMAGE,
+      }),
+    ).toEqual([['Dockerfile:1:1', 'medium', NO_USER]]);
+  });
+});

@@ -22,7 +22,10 @@ const PIN = '0123456789abcdef0123456789abcdef01234567';
 const pr = (steps: string) =>
   `on: pull_request\npermissions: { contents: read }\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
 const action = (uses: string) => `      - uses: ${uses}@${PIN}\n`;
-const run = (script: string) => `      - run: ${script}\n`;
+const run = (script: string, shell?: string) =>
+  `      - run: ${script}\n${shell ? `        shell: ${shell}\n` : ''}`;
+/** A composite action whose `steps` are YAML list items indented 6 (a `run:` also takes `shell`). */
+const COMPOSITE = (steps: string) => `name: local\nruns:\n  using: composite\n  steps:\n${steps}`;
 const GOSEC_V2 = 'version: "2"\nlinters:\n  default: none\n  enable: [govet, gosec]\n';
 
 type Case = [name: string, files: Record<string, string>, expected: string[]];
@@ -157,6 +160,32 @@ const sast: Case[] = [
     },
     ['-'],
   ],
+  [
+    'semgrep in a composite action of the repository',
+    {
+      [W]: pr(`${run('npm ci')}      - uses: ./.github/actions/sast\n`),
+      '.github/actions/sast/action.yml': COMPOSITE(run('semgrep scan --config auto', 'bash')),
+    },
+    [],
+  ],
+  [
+    'CodeQL in a composite action that another local action uses (action.yaml)',
+    {
+      [W]: pr('      - uses: ./ci/scan\n'),
+      'ci/scan/action.yaml': COMPOSITE('      - uses: ./ci/codeql\n'),
+      'ci/codeql/action.yml': COMPOSITE(action('github/codeql-action/analyze')),
+    },
+    [],
+  ],
+  [
+    'a composite action of the repository that only builds',
+    {
+      [W]: pr('      - uses: ./.github/actions/build\n'),
+      '.github/actions/build/action.yml': COMPOSITE(run('npm run build', 'bash')),
+    },
+    ['-'],
+  ],
+  ['a local action that does not exist', { [W]: pr('      - uses: ./.github/actions/missing\n') }, ['-']],
 ];
 
 const tests: Case[] = [
@@ -276,6 +305,22 @@ const tests: Case[] = [
     },
     [],
   ],
+  [
+    'npm test in the composite action of the repository root',
+    {
+      [W]: pr('      - uses: ./\n'),
+      'action.yml': COMPOSITE(run('npm test', 'bash')),
+    },
+    [],
+  ],
+  [
+    'a Docker action of the repository runs no steps of its own',
+    {
+      [W]: pr('      - uses: ./\n'),
+      'action.yml': "name: x\nruns:\n  using: docker\n  image: Dockerfile\n  args: ['npm test']\n",
+    },
+    ['-'],
+  ],
 ];
 
 describe('workflow-sast-on-pull-requests: evidence behind golangci-lint, make, scripts, reusable workflows', () => {
@@ -325,6 +370,24 @@ describe('workflow.pr-evidence: the custom golangci-lint is an input', () => {
         true,
       );
     }
+  });
+});
+
+describe('workflow.pr-evidence: a composite action of the repository is an input', () => {
+  it('a pull request changing only the local action a workflow uses evaluates the rule again', async () => {
+    const ws = workspaceOf({
+      [W]: pr('      - uses: ./.github/actions/sast\n'),
+      '.github/actions/sast/action.yml': COMPOSITE(run('semgrep ci', 'bash')),
+    });
+    const view = new RecordingWorkspace(ws, new InputLog());
+    view.log.begin();
+    const options = { evidence: 'static analysis', commands: ['(?<![\\w-])semgrep\\s+ci'] };
+    expect(await evaluate(workflowPrEvidence, options, view)).toEqual([]);
+    const inputs = view.log.end();
+    const edited = new Set(['.github/actions/sast/action.yml']);
+    expect(
+      touchedBy(inputs, { paths: edited, listing: false, presence: new Set() }, (p) => ws.matcher(p)),
+    ).toBe(true);
   });
 });
 

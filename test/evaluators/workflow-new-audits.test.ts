@@ -451,4 +451,37 @@ jobs:
     expect(onPr.map((f) => [at(f), f.confidence])).toEqual([[`${W}:8:24`, 'low']]);
     expect(onPush.map((f) => [at(f), f.confidence ?? 'rule'])).toEqual([[`${W}:8:24`, 'rule']]);
   });
+
+  it("says that a reusable workflow's declared secret comes from its callers, who can pass no environment secret", async () => {
+    const reusable = `on:
+  workflow_call:
+    secrets:
+      Registry_Password: { required: false }
+jobs:
+  push:
+    runs-on: x
+    steps:
+      - run: ./push.sh
+        env:
+          PASSWORD: \${{ secrets.registry_password }}
+          TOKEN: \${{ secrets.DOCKERHUB_TOKEN }}
+`;
+    const found = await evaluate(workflowSecretsOutsideEnv, one(reusable), { names: 'registry|docker' });
+    expect(found.map((f) => [at(f), f.message])).toEqual([
+      [
+        `${W}:11:25`,
+        'Job "push" reads secrets.registry_password, a deployment credential by its name, without an environment: ' +
+          "it is a secret of this reusable workflow's callers (on.workflow_call.secrets), who can only pass it their " +
+          'repository or organisation secrets, available to every workflow on every branch. Give the job `environment:` ' +
+          'with protection rules and store the credential as a secret of that environment, which takes the place of the one passed in.',
+      ],
+      // Not declared by the workflow: read from the repository or organisation, as before.
+      [
+        `${W}:12:22`,
+        'Job "push" reads secrets.DOCKERHUB_TOKEN, a deployment credential by its name, without an environment: ' +
+          'as a repository or organisation secret it is available to every workflow on every branch. Store it as an ' +
+          'environment secret and give the job `environment:` with protection rules.',
+      ],
+    ]);
+  });
 });

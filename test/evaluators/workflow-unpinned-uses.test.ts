@@ -154,3 +154,59 @@ jobs:
     expect(at(findings[4_999]!)).toBe('.github/workflows/big.yml:10004:15');
   });
 });
+
+describe("workflow.unpinned-uses: an action repository's own action", () => {
+  const workflow = `on: workflow_dispatch
+jobs:
+  canary:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: Acme/Setup-Tool@rc
+      - uses: acme/setup-tool/cache@main
+      - uses: acme/setup-tool/missing@v1
+      - uses: acme/other-tool@v2
+      - uses: actions/checkout@v4
+`;
+  const files = (repository: unknown) => ({
+    '.github/workflows/canary.yml': workflow,
+    'action.yml': 'name: setup\nruns:\n  using: node24\n  main: dist/index.js\n',
+    'cache/action.yaml': 'name: cache\nruns:\n  using: node24\n  main: dist/cache.js\n',
+    'package.json': JSON.stringify({ name: 'setup-tool', repository }),
+  });
+  const OWN =
+    " It is this repository's own action (package.json's `repository` names it, and its action.yml is in this tree): whoever can move its tags or branches can change this workflow as well, so it is reported at low confidence.";
+  const outcome = async (repository: unknown) =>
+    (await run(files(repository))).map((f) => [at(f), f.confidence ?? 'rule', f.message.endsWith(OWN)]);
+
+  it.each([
+    ['git+https://github.com/acme/setup-tool.git'],
+    [{ type: 'git', url: 'https://github.com/acme/setup-tool' }],
+    ['git@github.com:acme/setup-tool.git'],
+    ['github:acme/setup-tool'],
+    ['acme/setup-tool'],
+  ])(
+    'reports its own action by a tag or branch at low confidence, with the reason (repository %j)',
+    async (repository) => {
+      expect(await outcome(repository)).toEqual([
+        ['.github/workflows/canary.yml:6:15', 'low', true],
+        ['.github/workflows/canary.yml:7:15', 'low', true],
+        // Not an action of this tree, another repository of the owner, a third party: as before.
+        ['.github/workflows/canary.yml:8:15', 'rule', false],
+        ['.github/workflows/canary.yml:9:15', 'rule', false],
+        ['.github/workflows/canary.yml:10:15', 'rule', false],
+      ]);
+    },
+  );
+
+  it.each([
+    // Another repository: its action (at the root, whose action.yml is this tree's) is the own one.
+    ['https://github.com/acme/other-tool', ['rule', 'rule', 'rule', 'low', 'rule']],
+    [undefined, ['rule', 'rule', 'rule', 'rule', 'rule']],
+    ['https://gitlab.com/acme/setup-tool', ['rule', 'rule', 'rule', 'rule', 'rule']],
+  ])(
+    'judges by the repository package.json names (%j), and every reference as before without one',
+    async (repository, expected) => {
+      expect((await outcome(repository)).map(([, confidence]) => confidence)).toEqual(expected);
+    },
+  );
+});

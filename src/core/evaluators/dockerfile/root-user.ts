@@ -124,6 +124,11 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
       if (!model || !final) continue;
       const { user, stage } = effectiveUser(model, final);
       const image = final.from.image ?? '';
+      // GitHub runs a Docker container action's image as root and asks its Dockerfile to set no USER:
+      // the message says so. The confidence stays: an action.yml that a pull request adds beside a
+      // Dockerfile deployed elsewhere would otherwise quiet that Dockerfile's finding.
+      const action = containerAction(workspace, file);
+      const actionNote = action ? ` ${ACTION_NOTE[action]}` : '';
       if (!user) {
         const base = externalBase(model, stage);
         if (base !== undefined && nonRoot(base)) continue;
@@ -139,9 +144,9 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
               'runs in it; a command run from it runs as root.'
             : scratch
               ? `The final stage (FROM ${image}) sets no USER: an image built from scratch has no default ` +
-                'user, so its command runs as root (uid 0).'
+                `user, so its command runs as root (uid 0).${actionNote}`
               : `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
-                `image sets another default user.`,
+                `image sets another default user.${actionNote}`,
           location: locationFromSpan(file, final.from.span),
           key: 'no-user',
           // Another base image may set a user of its own, which only the image can tell; scratch has none.
@@ -154,7 +159,7 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
         const via =
           user.resolved !== undefined && user.resolved !== user.value ? `, which is "${user.resolved}"` : '';
         findings.push({
-          message: `The final stage runs as root: its last USER is "${user.value}"${via}${inherited}.`,
+          message: `The final stage runs as root: its last USER is "${user.value}"${via}${inherited}.${actionNote}`,
           location: locationFromSpan(file, user.span),
           key: `user:${user.value}`,
           ...fixOf(workspace, model, externalBase(model, final)),
@@ -213,7 +218,7 @@ function fixOf(workspace: Workspace, model: DockerfileModel, base: string | unde
  * its directory or one above with `runs.using: docker` and `runs.image` naming this file (relative to
  * the action's directory). GitHub's documentation asks such images to keep the default (root) user.
  */
-function containerAction(workspace: Workspace, file: string): boolean {
+function containerAction(workspace: Workspace, file: string): ContainerAction | undefined {
   let dir = path.posix.dirname(file);
   for (;;) {
     for (const name of ['action.yml', 'action.yaml']) {
@@ -223,12 +228,28 @@ function containerAction(workspace: Workspace, file: string): boolean {
       const runs = record(record(parsed.documents[0]?.value)?.runs);
       const image = runs?.image;
       if (String(runs?.using).toLowerCase() !== 'docker' || typeof image !== 'string') continue;
-      if (path.posix.normalize(path.posix.join(dir, image.trim())) === file) return true;
+      if (/^docker:\/\//i.test(image.trim())) {
+        // A prebuilt image (super-linter's `docker://ghcr.io/...:v8`): the `Dockerfile` beside the
+        // action.yml is, nearly always, what that image is built from.
+        if (dir === path.posix.dirname(file) && path.posix.basename(file) === 'Dockerfile') return 'beside';
+        continue;
+      }
+      if (path.posix.normalize(path.posix.join(dir, image.trim())) === file) return 'named';
     }
-    if (dir === '.') return false;
+    if (dir === '.') return undefined;
     dir = path.posix.dirname(dir);
   }
 }
+
+/** How a Dockerfile is known to be a container action's image: named by `runs.image`, or beside a prebuilt one. */
+type ContainerAction = 'named' | 'beside';
+
+const ACTION_NOTE: Record<ContainerAction, string> = {
+  named:
+    'It is the image of a Docker container action (an action.yml names it): GitHub runs such actions as root and asks their Dockerfile not to set USER, so root is expected unless the image is deployed elsewhere too.',
+  beside:
+    'It is likely the image of the Docker container action beside it (its action.yml pulls a prebuilt docker:// image): GitHub runs such actions as root and asks their Dockerfile not to set USER, so root is expected unless the image is deployed elsewhere too.',
+};
 
 function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -1,8 +1,9 @@
 import { locationFromSpan } from '../../location.js';
 import { parseUses } from '../../parsers/uses.js';
 import type { Job, LocatedMap, Step, Workflow } from '../../parsers/workflow.js';
-import { workflowFiles, workflowSources } from '../../parsers/workflow.js';
+import { readWorkflowSource, workflowFiles, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator, type EvaluatorContext } from '../types.js';
 import { triggeringEvents } from './callers.js';
 import { customGolangciCommand, followCalls, golangciEnables } from './pr-evidence-follow.js';
@@ -146,7 +147,7 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
             textPerforms(f.text) || (names !== undefined && f.target !== undefined && names.test(f.target)),
         ));
     const superLinters = options.superLinter ?? [];
-    const stepPerforms = (step: Step, job: Job, source: Workflow): boolean => {
+    const stepPerforms = (step: Step, job: Job, source: Workflow, depth = 0): boolean => {
       const path = actionPathOf(step.uses);
       if (path && (action(path) || (usesGolangci && path === GOLANGCI_ACTION && golangciCounts())))
         return true;
@@ -154,7 +155,12 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
         if (superLinterRuns(superLinters, [source.env, job.env, step.env])) return true;
       }
       if (step.run && runPerforms(step.run.value)) return true;
-      return names !== undefined && typeof step.name?.value === 'string' && names.test(step.name.value);
+      if (names !== undefined && typeof step.name?.value === 'string' && names.test(step.name.value))
+        return true;
+      // A composite action of this repository (`uses: ./.github/actions/test`) runs its steps in the
+      // job: what they run, the job runs. Followed a few levels deep (a local action can use another).
+      if (depth >= LOCAL_ACTION_DEPTH) return false;
+      return (localActionSteps(workspace, step) ?? []).some((s) => stepPerforms(s, job, source, depth + 1));
     };
     // A job calling a reusable workflow of another repository is matched by its path like an action
     // (its steps are not in this tree): `org/.github/.github/workflows/codeql.yml`.
@@ -208,6 +214,28 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
   },
   combine: combineEvidence,
 });
+
+/** How many composite actions of the repository deep a step is followed (`./a` using `./b` ...). */
+const LOCAL_ACTION_DEPTH = 3;
+
+/**
+ * The steps of the composite action a step runs from this repository (`uses: ./path/to/action`, its
+ * action.yml or action.yaml), or undefined for any other step.
+ */
+function localActionSteps(workspace: Workspace, step: Step): readonly Step[] | undefined {
+  const ref = step.uses && parseUses(step.uses.value);
+  if (ref?.kind !== 'local') return undefined;
+  const dir = ref.path
+    .split('/')
+    .filter((s) => s !== '.' && s !== '')
+    .join('/');
+  for (const name of ['action.yml', 'action.yaml']) {
+    const file = dir === '' ? name : `${dir}/${name}`;
+    const source = workspace.has(file) ? readWorkflowSource(workspace, file) : undefined;
+    if (source?.kind === 'action') return source.steps;
+  }
+  return undefined;
+}
 
 /** super-linter, under its current and its former owner, whole or as the `slim` image. */
 const SUPER_LINTER = /^(?:super-linter|github)\/super-linter(?:\/slim)?$/;

@@ -76,11 +76,16 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
             if (seen.has(once)) continue;
             seen.add(once);
             const text = expr.inner.slice(ref.start, ref.end);
+            const what = publishing ? ' and publishes a release' : ', a deployment credential by its name';
             findings.push({
-              message:
-                `Job "${job.id}" reads ${text}${publishing ? ' and publishes a release' : ', a deployment credential by its name'}, ` +
-                'without an environment: as a repository or organisation secret it is available to every workflow on every ' +
-                'branch. Store it as an environment secret and give the job `environment:` with protection rules.',
+              message: passedIn(source, name)
+                ? `Job "${job.id}" reads ${text}${what}, without an environment: it is a secret of this reusable ` +
+                  "workflow's callers (on.workflow_call.secrets), who can only pass it their repository or organisation " +
+                  'secrets, available to every workflow on every branch. Give the job `environment:` with protection ' +
+                  'rules and store the credential as a secret of that environment, which takes the place of the one passed in.'
+                : `Job "${job.id}" reads ${text}${what}, ` +
+                  'without an environment: as a repository or organisation secret it is available to every workflow on every ' +
+                  'branch. Store it as an environment secret and give the job `environment:` with protection rules.',
               location: expr.locate(ref.start, ref.end),
               key: `${job.id}/${name}`,
               // A publishing job's secrets are credentials for certain; a name is a strong hint, except
@@ -109,6 +114,19 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
 function runsOnPullRequests(workflow: Workflow): boolean {
   const events = eventsOf(workflow);
   return events.has('pull_request') || events.has('merge_group');
+}
+
+/**
+ * Whether the secret is one a reusable workflow declares under `on.workflow_call.secrets`: its callers
+ * fill it in, and a caller's job (which calls a workflow) cannot name an environment, so what they pass
+ * is a repository or organisation secret. An environment secret of the same name, on the called job,
+ * takes its place.
+ */
+function passedIn(workflow: Workflow, name: string): boolean {
+  const call = workflow.on?.events.find((t) => t.event === 'workflow_call')?.config?.value;
+  const secrets = call && typeof call === 'object' ? (call as Record<string, unknown>).secrets : undefined;
+  if (!secrets || typeof secrets !== 'object' || Array.isArray(secrets)) return false;
+  return Object.keys(secrets).some((k) => k.toLowerCase() === name.toLowerCase());
 }
 
 /** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */

@@ -5,6 +5,7 @@ import { hasSha256Digest } from '../../parsers/image-ref.js';
 import { parseUses, refPinning } from '../../parsers/uses.js';
 import { type Located, type WorkflowSource, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { pinFix } from './fix-pin.js';
 import { aliasNote } from './shared.js';
@@ -22,6 +23,8 @@ export interface UnpinnedUsesOptions {
 export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
   kind: 'workflow.unpinned-uses',
   scope: 'file',
+  // An action of this very repository (package.json's `repository`, with the action in this tree).
+  readsOtherFiles: ['package.json', '**/action.yml', '**/action.yaml'],
   fix: 'pins the reference to the commit its tag names (resolved through the GitHub API) and keeps the tag in a comment',
   summary:
     'Actions and reusable workflows referenced by tag or branch instead of a full commit SHA; docker:// images without a digest.',
@@ -42,13 +45,22 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
     const allowed = allow.length > 0 ? picomatch(allow, { nocase: true, dot: true }) : () => false;
     const findings: RawFinding[] = [];
     const fixes = new FixBatches(workspace);
+    let self: string | null | undefined;
+    const ownAction = (text: string) => {
+      self ??= ownRepository(workspace) ?? null;
+      return self !== null && isOwnAction(workspace, self, text);
+    };
     const check = (source: WorkflowSource, uses: Located<string>, what: 'Action' | 'Reusable workflow') => {
       const message = problem(uses.value, what, allowed);
       if (!message) return;
+      // This repository's own action by one of its tags or branches (an action repository testing
+      // its release candidate): whoever can move that ref can change this workflow too.
+      const own = what === 'Action' && ownAction(uses.value);
       const finding: RawFinding = {
-        message: `${message}${aliasNote(uses)}`,
+        message: `${message}${own ? OWN_ACTION : ''}${aliasNote(uses)}`,
         location: locationFromSpan(source.path, uses.span),
         key: uses.value.trim(),
+        ...(own ? { confidence: 'low' as const } : {}),
       };
       pinFix(fixes, finding, workspace, source, uses);
       findings.push(finding);
@@ -65,6 +77,46 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
     return findings;
   },
 });
+
+const OWN_ACTION =
+  " It is this repository's own action (package.json's `repository` names it, and its action.yml is in this tree): " +
+  'whoever can move its tags or branches can change this workflow as well, so it is reported at low confidence.';
+
+/**
+ * `owner/repo` (lower case) of this repository as its root package.json's `repository` names it on
+ * GitHub (`https://github.com/o/r.git`, `git+https://...`, `git@github.com:o/r`, `github:o/r`, `o/r`).
+ */
+function ownRepository(workspace: Workspace): string | undefined {
+  if (!workspace.has('package.json')) return undefined;
+  const text = workspace.configText('package.json');
+  if (text === undefined) return undefined;
+  let repository: unknown;
+  try {
+    repository = (JSON.parse(text) as { repository?: unknown }).repository;
+  } catch {
+    return undefined;
+  }
+  const url =
+    typeof repository === 'string'
+      ? repository
+      : typeof repository === 'object' && repository !== null
+        ? (repository as { url?: unknown }).url
+        : undefined;
+  if (typeof url !== 'string') return undefined;
+  const m =
+    /^(?:git\+)?(?:https?|ssh|git):\/\/(?:[^@/]+@)?github\.com\/([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/i.exec(
+      url.trim(),
+    ) ?? /^(?:git@github\.com:|github:)?([\w.-]+)\/([\w.-]+?)(?:\.git)?$/i.exec(url.trim());
+  return m ? `${m[1]}/${m[2]}`.toLowerCase() : undefined;
+}
+
+/** Whether `uses` names an action of the repository `self` whose action.yml is in this tree. */
+function isOwnAction(workspace: Workspace, self: string, text: string): boolean {
+  const ref = parseUses(text);
+  if (ref.kind !== 'repository' || `${ref.owner}/${ref.repo}`.toLowerCase() !== self) return false;
+  const dir = ref.path ? `${ref.path.replace(/\/+$/, '')}/` : '';
+  return workspace.has(`${dir}action.yml`) || workspace.has(`${dir}action.yaml`);
+}
 
 /**
  * SLSA's generators are reusable workflows that must be called by a release tag (`@vX.Y.Z`): they
