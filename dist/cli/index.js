@@ -26249,6 +26249,11 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                 continue;
             const { user, stage } = effectiveUser(model, final);
             const image = final.from.image ?? '';
+            // GitHub runs a Docker container action's image as root and asks its Dockerfile to set no USER:
+            // the message says so. The confidence stays: an action.yml that a pull request adds beside a
+            // Dockerfile deployed elsewhere would otherwise quiet that Dockerfile's finding.
+            const action = containerAction(workspace, file);
+            const actionNote = action ? ` ${ACTION_NOTE[action]}` : '';
             if (!user) {
                 const base = externalBase(model, stage);
                 if (base !== undefined && nonRoot(base))
@@ -26265,9 +26270,9 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                             'runs in it; a command run from it runs as root.'
                         : scratch
                             ? `The final stage (FROM ${image}) sets no USER: an image built from scratch has no default ` +
-                                'user, so its command runs as root (uid 0).'
+                                `user, so its command runs as root (uid 0).${actionNote}`
                             : `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
-                                `image sets another default user.`,
+                                `image sets another default user.${actionNote}`,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, final.from.span),
                     key: 'no-user',
                     // Another base image may set a user of its own, which only the image can tell; scratch has none.
@@ -26279,7 +26284,7 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                 const inherited = stage === final ? '' : ` (inherited from stage "${stage.from.name ?? stage.index}")`;
                 const via = user.resolved !== undefined && user.resolved !== user.value ? `, which is "${user.resolved}"` : '';
                 findings.push({
-                    message: `The final stage runs as root: its last USER is "${user.value}"${via}${inherited}.`,
+                    message: `The final stage runs as root: its last USER is "${user.value}"${via}${inherited}.${actionNote}`,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, user.span),
                     key: `user:${user.value}`,
                     ...fixOf(workspace, model, externalBase(model, final)),
@@ -26345,14 +26350,25 @@ function containerAction(workspace, file) {
             const image = runs?.image;
             if (String(runs?.using).toLowerCase() !== 'docker' || typeof image !== 'string')
                 continue;
+            if (/^docker:\/\//i.test(image.trim())) {
+                // A prebuilt image (super-linter's `docker://ghcr.io/...:v8`): the `Dockerfile` beside the
+                // action.yml is, nearly always, what that image is built from.
+                if (dir === external_node_path_.posix.dirname(file) && external_node_path_.posix.basename(file) === 'Dockerfile')
+                    return 'beside';
+                continue;
+            }
             if (external_node_path_.posix.normalize(external_node_path_.posix.join(dir, image.trim())) === file)
-                return true;
+                return 'named';
         }
         if (dir === '.')
-            return false;
+            return undefined;
         dir = external_node_path_.posix.dirname(dir);
     }
 }
+const ACTION_NOTE = {
+    named: 'It is the image of a Docker container action (an action.yml names it): GitHub runs such actions as root and asks their Dockerfile not to set USER, so root is expected unless the image is deployed elsewhere too.',
+    beside: 'It is likely the image of the Docker container action beside it (its action.yml pulls a prebuilt docker:// image): GitHub runs such actions as root and asks their Dockerfile not to set USER, so root is expected unless the image is deployed elsewhere too.',
+};
 function record(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value)
         ? value
@@ -36459,7 +36475,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             (options.followCalls !== false &&
                 (0,pr_evidence_follow/* followCalls */.rx)(workspace, script).some((f) => textPerforms(f.text) || (names !== undefined && f.target !== undefined && names.test(f.target))));
         const superLinters = options.superLinter ?? [];
-        const stepPerforms = (step, job, source) => {
+        const stepPerforms = (step, job, source, depth = 0) => {
             const path = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
             if (path && (action(path) || (usesGolangci && path === GOLANGCI_ACTION && golangciCounts())))
                 return true;
@@ -36469,7 +36485,13 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             }
             if (step.run && runPerforms(step.run.value))
                 return true;
-            return names !== undefined && typeof step.name?.value === 'string' && names.test(step.name.value);
+            if (names !== undefined && typeof step.name?.value === 'string' && names.test(step.name.value))
+                return true;
+            // A composite action of this repository (`uses: ./.github/actions/test`) runs its steps in the
+            // job: what they run, the job runs. Followed a few levels deep (a local action can use another).
+            if (depth >= LOCAL_ACTION_DEPTH)
+                return false;
+            return (pr_evidence_localActionSteps(workspace, step) ?? []).some((s) => stepPerforms(s, job, source, depth + 1));
         };
         // A job calling a reusable workflow of another repository is matched by its path like an action
         // (its steps are not in this tree): `org/.github/.github/workflows/codeql.yml`.
@@ -36520,6 +36542,28 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
     },
     combine: combineEvidence,
 });
+/** How many composite actions of the repository deep a step is followed (`./a` using `./b` ...). */
+const LOCAL_ACTION_DEPTH = 3;
+/**
+ * The steps of the composite action a step runs from this repository (`uses: ./path/to/action`, its
+ * action.yml or action.yaml), or undefined for any other step.
+ */
+function pr_evidence_localActionSteps(workspace, step) {
+    const ref = step.uses && (0,parsers_uses/* parseUses */.A)(step.uses.value);
+    if (ref?.kind !== 'local')
+        return undefined;
+    const dir = ref.path
+        .split('/')
+        .filter((s) => s !== '.' && s !== '')
+        .join('/');
+    for (const name of ['action.yml', 'action.yaml']) {
+        const file = dir === '' ? name : `${dir}/${name}`;
+        const source = workspace.has(file) ? (0,workflow/* readWorkflowSource */.$Z)(workspace, file) : undefined;
+        if (source?.kind === 'action')
+            return source.steps;
+    }
+    return undefined;
+}
 /** super-linter, under its current and its former owner, whole or as the `slim` image. */
 const SUPER_LINTER = /^(?:super-linter|github)\/super-linter(?:\/slim)?$/;
 /**
@@ -37016,10 +37060,16 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                         continue;
                     seen.add(once);
                     const text = expr.inner.slice(ref.start, ref.end);
+                    const what = publishing ? ' and publishes a release' : ', a deployment credential by its name';
                     findings.push({
-                        message: `Job "${job.id}" reads ${text}${publishing ? ' and publishes a release' : ', a deployment credential by its name'}, ` +
-                            'without an environment: as a repository or organisation secret it is available to every workflow on every ' +
-                            'branch. Store it as an environment secret and give the job `environment:` with protection rules.',
+                        message: passedIn(source, name)
+                            ? `Job "${job.id}" reads ${text}${what}, without an environment: it is a secret of this reusable ` +
+                                "workflow's callers (on.workflow_call.secrets), who can only pass it their repository or organisation " +
+                                'secrets, available to every workflow on every branch. Give the job `environment:` with protection ' +
+                                'rules and store the credential as a secret of that environment, which takes the place of the one passed in.'
+                            : `Job "${job.id}" reads ${text}${what}, ` +
+                                'without an environment: as a repository or organisation secret it is available to every workflow on every ' +
+                                'branch. Store it as an environment secret and give the job `environment:` with protection rules.',
                         location: expr.locate(ref.start, ref.end),
                         key: `${job.id}/${name}`,
                         // A publishing job's secrets are credentials for certain; a name is a strong hint, except
@@ -37045,6 +37095,19 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
 function runsOnPullRequests(workflow) {
     const events = (0,workflow_shared/* eventsOf */.XL)(workflow);
     return events.has('pull_request') || events.has('merge_group');
+}
+/**
+ * Whether the secret is one a reusable workflow declares under `on.workflow_call.secrets`: its callers
+ * fill it in, and a caller's job (which calls a workflow) cannot name an environment, so what they pass
+ * is a repository or organisation secret. An environment secret of the same name, on the called job,
+ * takes its place.
+ */
+function passedIn(workflow, name) {
+    const call = workflow.on?.events.find((t) => t.event === 'workflow_call')?.config?.value;
+    const secrets = call && typeof call === 'object' ? call.secrets : undefined;
+    if (!secrets || typeof secrets !== 'object' || Array.isArray(secrets))
+        return false;
+    return Object.keys(secrets).some((k) => k.toLowerCase() === name.toLowerCase());
 }
 /** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */
 const CREDENTIAL = /token|key|secret|passw|pass$|pat$|credential|auth|cert|private|kubeconfig|json|p12|pfx/i;
@@ -38314,6 +38377,8 @@ function trailingComment(line) {
 const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.unpinned-uses',
     scope: 'file',
+    // An action of this very repository (package.json's `repository`, with the action in this tree).
+    readsOtherFiles: ['package.json', '**/action.yml', '**/action.yaml'],
     fix: 'pins the reference to the commit its tag names (resolved through the GitHub API) and keeps the tag in a comment',
     summary: 'Actions and reusable workflows referenced by tag or branch instead of a full commit SHA; docker:// images without a digest.',
     schema: {
@@ -38333,14 +38398,23 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
         const allowed = allow.length > 0 ? picomatch(allow, { nocase: true, dot: true }) : () => false;
         const findings = [];
         const fixes = new FixBatches(workspace);
+        let self;
+        const ownAction = (text) => {
+            self ??= ownRepository(workspace) ?? null;
+            return self !== null && isOwnAction(workspace, self, text);
+        };
         const check = (source, uses, what) => {
             const message = problem(uses.value, what, allowed);
             if (!message)
                 return;
+            // This repository's own action by one of its tags or branches (an action repository testing
+            // its release candidate): whoever can move that ref can change this workflow too.
+            const own = what === 'Action' && ownAction(uses.value);
             const finding = {
-                message: `${message}${(0,workflow_shared/* aliasNote */.lp)(uses)}`,
+                message: `${message}${own ? OWN_ACTION : ''}${(0,workflow_shared/* aliasNote */.lp)(uses)}`,
                 location: (0,core_location/* locationFromSpan */.Cx)(source.path, uses.span),
                 key: uses.value.trim(),
+                ...(own ? { confidence: 'low' } : {}),
             };
             pinFix(fixes, finding, workspace, source, uses);
             findings.push(finding);
@@ -38359,6 +38433,43 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+const OWN_ACTION = " It is this repository's own action (package.json's `repository` names it, and its action.yml is in this tree): " +
+    'whoever can move its tags or branches can change this workflow as well, so it is reported at low confidence.';
+/**
+ * `owner/repo` (lower case) of this repository as its root package.json's `repository` names it on
+ * GitHub (`https://github.com/o/r.git`, `git+https://...`, `git@github.com:o/r`, `github:o/r`, `o/r`).
+ */
+function ownRepository(workspace) {
+    if (!workspace.has('package.json'))
+        return undefined;
+    const text = workspace.configText('package.json');
+    if (text === undefined)
+        return undefined;
+    let repository;
+    try {
+        repository = JSON.parse(text).repository;
+    }
+    catch {
+        return undefined;
+    }
+    const url = typeof repository === 'string'
+        ? repository
+        : typeof repository === 'object' && repository !== null
+            ? repository.url
+            : undefined;
+    if (typeof url !== 'string')
+        return undefined;
+    const m = /^(?:git\+)?(?:https?|ssh|git):\/\/(?:[^@/]+@)?github\.com\/([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/i.exec(url.trim()) ?? /^(?:git@github\.com:|github:)?([\w.-]+)\/([\w.-]+?)(?:\.git)?$/i.exec(url.trim());
+    return m ? `${m[1]}/${m[2]}`.toLowerCase() : undefined;
+}
+/** Whether `uses` names an action of the repository `self` whose action.yml is in this tree. */
+function isOwnAction(workspace, self, text) {
+    const ref = (0,parsers_uses/* parseUses */.A)(text);
+    if (ref.kind !== 'repository' || `${ref.owner}/${ref.repo}`.toLowerCase() !== self)
+        return false;
+    const dir = ref.path ? `${ref.path.replace(/\/+$/, '')}/` : '';
+    return workspace.has(`${dir}action.yml`) || workspace.has(`${dir}action.yaml`);
+}
 /**
  * SLSA's generators are reusable workflows that must be called by a release tag (`@vX.Y.Z`): they
  * verify the ref they are called with to attest which builder made the provenance, and a commit SHA
