@@ -284,7 +284,11 @@ describe('dockerfile.root-user on the images of Docker container actions', () =>
       // Not lowered: an action.yml that a pull request adds beside a Dockerfile deployed elsewhere
       // would quiet that Dockerfile's finding.
       ['Dockerfile:1:1', 'medium', `${NO_USER}${NAMED}`],
-      ['docker/scan.Dockerfile:4:1', 'medium', `The final stage runs as root: its last USER is "root".${NAMED}`],
+      [
+        'docker/scan.Dockerfile:4:1',
+        'medium',
+        `The final stage runs as root: its last USER is "root".${NAMED}`,
+      ],
       ['server/Dockerfile:1:1', 'medium', NO_USER],
     ]);
   });
