@@ -44,7 +44,7 @@ describe('dockerfile.root-user', () => {
     );
   });
 
-  it('reports a scratch image without a command at low confidence, as carrying files, and one with a command at high confidence', async () => {
+  it('reports a scratch image without a command at low confidence, as carrying files, and one with a command as running as root', async () => {
     const build =
       'FROM golang:1.24-alpine AS build\nRUN go build -o /out/bootstrap .\nFROM scratch AS files\nCOPY --from=build /out/bootstrap .\n';
     const exported = await run(build);
@@ -57,21 +57,22 @@ describe('dockerfile.root-user', () => {
       ],
     ]);
     // A command in the final stage, or in the scratch stage it is built on, runs as root: scratch has
-    // no user of its own to fall back on.
+    // no user of its own to fall back on. Medium all the same: AWS Lambda runs images as a user of its
+    // own, and a WebAssembly runtime has none.
     expect(
       (await run(`${build}ENTRYPOINT ["/bootstrap"]\n`)).map((f) => [at(f), f.confidence, f.message]),
     ).toEqual([
       [
         'Dockerfile:3:1',
-        'high',
-        'The final stage (FROM scratch) sets no USER: an image built from scratch has no default user, so its command runs as root (uid 0).',
+        'medium',
+        'The final stage (FROM scratch) sets no USER: an image built from scratch has no default user, so its command runs as root (uid 0) unless what runs it sets a user.',
       ],
     ]);
     const onStage = await run(`${build}FROM files\n`.replace('COPY', 'CMD ["/bootstrap"]\nCOPY'));
     expect(onStage.map((f) => [f.confidence, f.message])).toEqual([
       [
-        'high',
-        'The final stage (FROM files) sets no USER: an image built from scratch has no default user, so its command runs as root (uid 0).',
+        'medium',
+        'The final stage (FROM files) sets no USER: an image built from scratch has no default user, so its command runs as root (uid 0) unless what runs it sets a user.',
       ],
     ]);
     // An image with its own command (a base image's CMD) is judged as before.

@@ -144,13 +144,15 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
               'runs in it; a command run from it runs as root.'
             : scratch
               ? `The final stage (FROM ${image}) sets no USER: an image built from scratch has no default ` +
-                `user, so its command runs as root (uid 0).${actionNote}`
+                `user, so its command runs as root (uid 0) unless what runs it sets a user.${actionNote}`
               : `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
                 `image sets another default user.${actionNote}`,
           location: locationFromSpan(file, final.from.span),
           key: 'no-user',
-          // Another base image may set a user of its own, which only the image can tell; scratch has none.
-          confidence: filesOnly ? 'low' : scratch ? 'high' : 'medium',
+          // Another base image may set a user of its own, which only the image can tell; scratch has
+          // none, but what runs it may (AWS Lambda runs images as a user of its own; a WebAssembly
+          // runtime has no users).
+          confidence: filesOnly ? 'low' : 'medium',
           ...fixOf(workspace, model, base),
         });
       } else if (runsAsRoot(user)) {
