@@ -169,6 +169,16 @@ describe('gitignore.must-ignore', () => {
         ],
       ]);
     });
+    it('names the framework of the project, not one of its examples', async () => {
+      const viteWithExample = {
+        'vite.config.ts': 'export default {};\n',
+        'examples/with-nextjs/next.config.js': 'module.exports = {};\n',
+        '.env.production': 'VITE_APP_URL=/\n',
+      };
+      expect((await env('.env.local\n.env.*.local\n', viteWithExample)).map(([, , m]) => m)).toEqual([
+        '.gitignore does not ignore `.env`, `config/.env`: this repository follows Vite, which loads a committed `.env` of defaults, and ignores `.env.local`, where the secrets go; keep them out of the committed files.',
+      ]);
+    });
   });
 
   it('follows git: a file inside an excluded directory cannot be re-included', async () => {

@@ -1,3 +1,4 @@
+import { inTestPaths } from '../../confidence.js';
 import type { RawFinding } from '../../types.js';
 import { vendored } from '../../vendored.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -232,7 +233,9 @@ function conventionsUnused(
 
 /**
  * The framework convention the unignored entries follow (see {@link Committed}): every entry is one it
- * commits, the tree shows the framework and its secrets file is ignored; undefined otherwise.
+ * commits, the tree shows the framework and its secrets file is ignored; undefined otherwise. A
+ * framework seen in the project itself is named before one seen only in its examples or tests (a
+ * Vite app with a Next.js example is a Vite project).
  */
 function committedByDesign(
   unmatched: readonly string[],
@@ -240,12 +243,11 @@ function committedByDesign(
   workspace: Workspace,
   ig: { ignores(path: string): boolean },
 ): Committed | undefined {
-  return committed.find(
-    (c) =>
-      unmatched.every((e) => c.entries.includes(e)) &&
-      c.secretsIn.every((e) => ig.ignores(e)) &&
-      workspace.glob(c.signs).length > 0,
-  );
+  const seen = committed
+    .filter((c) => unmatched.every((e) => c.entries.includes(e)) && c.secretsIn.every((e) => ig.ignores(e)))
+    .map((c) => ({ c, signs: workspace.glob(c.signs) }))
+    .filter(({ signs }) => signs.length > 0);
+  return (seen.find(({ signs }) => signs.some((p) => !inTestPaths(p))) ?? seen[0])?.c;
 }
 
 function list(entries: readonly string[]): string {
