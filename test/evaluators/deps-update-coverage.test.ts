@@ -70,6 +70,26 @@ describe('deps.update-coverage', () => {
     );
   });
 
+  it('reports the uncovered members of a pub workspace once, at its root, and lets a root entry cover them', async () => {
+    const pubspec = (n: string, extra = '') =>
+      `name: ${n}\n${extra}environment:\n  sdk: ^3.6.0\ndependencies:\n  http: ^1.2.0\n`;
+    const tree = {
+      'pubspec.yaml': 'name: _\nenvironment:\n  sdk: ^3.6.0\nworkspace:\n  - app\n  - packages/*\n',
+      'app/pubspec.yaml': pubspec('app', 'resolution: workspace\n'),
+      'packages/isolates/pubspec.yaml': pubspec('isolates', 'resolution: workspace\n'),
+      // Not a member: resolved on its own, so an entry for the workspace root does not update it.
+      'tool/pubspec.yaml': pubspec('tool'),
+    };
+    const uncovered = await coverage({ ...dependabot(entry('github-actions', 'directory: /')), ...tree });
+    expect(uncovered.map(at)).toEqual(['pubspec.yaml:1:-', 'tool/pubspec.yaml:1:-']);
+    expect(uncovered[0]!.message).toMatch(
+      /^2 manifests of the pub workspace at the repository root \(app\/pubspec\.yaml, packages\/isolates\/pubspec\.yaml\)/,
+    );
+    // Dependabot updates a pub workspace from its root only.
+    const covered = await coverage({ ...dependabot(entry('pub', 'directory: /')), ...tree });
+    expect(covered.map(at)).toEqual(['tool/pubspec.yaml:1:-']);
+  });
+
   it('keeps the finding of a workspace whose members are all examples at one of them, graded as theirs', async () => {
     const crate = (n: string) => `[package]\nname = "${n}"\n\n[dependencies]\nbytes = "1"\n`;
     const findings = await coverage({
@@ -633,6 +653,18 @@ describe('deps.update-coverage: Dart and Flutter packages (pub)', () => {
     const named = 'dart pub upgrade -C packages/common\ncd app && flutter pub upgrade http\ngit push';
     const findings = await coverage({ ...app, [UPDATER]: workflow(SCHEDULED, step(named)) });
     expect(findings.map(at)).toEqual(['app/pubspec.yaml:1:-']);
+  });
+
+  it('counts pub upgrade at the root of a pub workspace for its members', async () => {
+    const member = (n: string) =>
+      `name: ${n}\nresolution: workspace\nenvironment:\n  sdk: ^3.6.0\ndependencies:\n  http: ^1.2.0\n`;
+    const tree = {
+      'pubspec.yaml': 'name: _\nenvironment:\n  sdk: ^3.6.0\nworkspace:\n  - app\n',
+      'app/pubspec.yaml': member('app'),
+    };
+    expect(
+      await coverage({ ...tree, [UPDATER]: workflow(SCHEDULED, step('flutter pub upgrade\ngit push')) }),
+    ).toEqual([]);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   cargoWorkspaceRoots,
   DEFAULT_MANIFEST_EXCLUDE,
   npmWorkspaceRoots,
+  pubWorkspaceRoots,
   uvWorkspaceRoots,
 } from '../repo/deps-lockfile.js';
 import { defineEvaluator } from '../types.js';
@@ -34,7 +35,7 @@ const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
  * `deps.update-coverage`: every ecosystem and directory that has a manifest is updated by the
  * repository's Dependabot, Renovate or updatecli configuration. Dependabot must have an `updates`
  * entry with the manifest's `package-ecosystem` and a `directory`/`directories` entry (globs allowed) naming its
- * directory, its npm or Cargo workspace root, or for Gradle, Maven and NuGet any ancestor; a `uv`
+ * directory, its npm, Cargo or pub workspace root, or for Gradle, Maven and NuGet any ancestor; a `uv`
  * entry covers pip manifests there or in its uv workspace, a `bun` entry npm manifests whose directory or
  * workspace root holds bun's lockfile. Renovate
  * covers every manifest unless `enabled: false`, `enabledManagers` or a manager's `enabled: false`
@@ -44,8 +45,8 @@ const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
  * its autodiscovery crawlers find (see updatecli.ts). An update workflow (a scheduled workflow that
  * runs `go get -u`, `npm update`, `cargo update`, ... and opens a pull request) covers the manifests
  * its commands update (see update-workflows.ts). With no tool at all there is nothing to compare (the
- * `dependency-update-tool` rule reports that); one finding per uncovered directory, and one per npm or
- * Cargo workspace whose members are uncovered (at its root manifest, naming them).
+ * `dependency-update-tool` rule reports that); one finding per uncovered directory, and one per npm,
+ * Cargo or pub workspace whose members are uncovered (at its root manifest, naming them).
  */
 export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
   kind: 'deps.update-coverage',
@@ -70,7 +71,7 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
     const workflows = readUpdateWorkflows(workspace);
     if (!dependabot && !renovate && !updatecli && !workflows) return [];
     const tools: Tools = { dependabot, renovateFile: renovate?.file, updatecli, workflows };
-    // Manifests that one entry would cover, by directory: a Cargo or npm workspace's members are
+    // Manifests that one entry would cover, by directory: a Cargo, npm or pub workspace's members are
     // updated through its root, so they are one finding there, not one per member.
     const groups = new Map<
       string,
@@ -121,10 +122,11 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
   },
 });
 
-/** The npm or Cargo workspace roots whose entry would cover the manifest, nearest first. */
+/** The npm, Cargo or pub workspace roots whose entry would cover the manifest, nearest first. */
 function workspaceRoots(ws: Workspace, m: Manifest): string[] {
   if (m.ecosystem === 'npm') return npmWorkspaceRoots(ws, m.dir);
   if (m.ecosystem === 'cargo') return cargoWorkspaceRoots(ws, m.dir);
+  if (m.ecosystem === 'pub') return pubWorkspaceRoots(ws, m.dir);
   return [];
 }
 
@@ -135,6 +137,7 @@ export function dependabotCovers(ws: Workspace, entries: readonly DependabotEntr
   if (m.ecosystem === 'github-actions') candidates.push('.github/workflows');
   if (m.ecosystem === 'npm') candidates.push(...npmWorkspaceRoots(ws, m.dir));
   if (m.ecosystem === 'cargo') candidates.push(...cargoWorkspaceRoots(ws, m.dir));
+  if (m.ecosystem === 'pub') candidates.push(...pubWorkspaceRoots(ws, m.dir));
   if (RECURSIVE.has(m.ecosystem)) candidates.push(...ancestors(m.dir));
   const covers = (ds: readonly string[], cs: readonly string[]) =>
     cs.some((c) => ds.some((d) => directoryMatches(d, c)));

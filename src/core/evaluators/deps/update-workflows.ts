@@ -8,7 +8,7 @@ import {
 } from '../../parsers/workflow.js';
 import { defineScreen } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { cargoWorkspaceRoots, npmWorkspaceRoots } from '../repo/deps-lockfile.js';
+import { cargoWorkspaceRoots, npmWorkspaceRoots, pubWorkspaceRoots } from '../repo/deps-lockfile.js';
 import { followCalls } from '../workflow/pr-evidence-follow.js';
 import { actionPathOf, eventsOf, input } from '../workflow/shared.js';
 import { firstRealCommand } from '../workflow/shell.js';
@@ -217,6 +217,7 @@ function reaches(ws: Workspace, u: UpdateCommand, d: RunDir, m: Manifest): boole
   if (u.reach === 'module') return m.file === goModuleOf(ws, d.path);
   if (m.dir === d.path) return true;
   if (m.ecosystem === 'npm') return npmWorkspaceRoots(ws, m.dir).includes(d.path);
+  if (m.ecosystem === 'pub') return pubWorkspaceRoots(ws, m.dir).includes(d.path);
   return m.ecosystem === 'cargo' && cargoWorkspaceRoots(ws, m.dir).includes(d.path);
 }
 

@@ -286,6 +286,26 @@ export function cargoWorkspaceRoots(ws: Workspace, dir: string): string[] {
   });
 }
 
+/**
+ * A Dart pub workspace (Dart 3.6) is resolved at its root, whose pubspec.yaml lists the members'
+ * directories under `workspace` (globs since Dart 3.7); Dependabot updates it from the root only.
+ */
+export function pubWorkspaceRoots(ws: Workspace, dir: string): string[] {
+  return ancestors(dir).filter((root) => {
+    const file = join(root, 'pubspec.yaml');
+    if (!ws.has(file)) return false;
+    const doc = ws.yaml(file);
+    if (!doc?.ok) return false;
+    const members = (doc.documents[0]?.value as { workspace?: unknown } | null)?.workspace;
+    if (!Array.isArray(members)) return false;
+    const rel = root ? dir.slice(root.length + 1) : dir;
+    return matchesWorkspaceGlobs(
+      rel,
+      members.filter((m): m is string => typeof m === 'string'),
+    );
+  });
+}
+
 /** uv keeps one uv.lock at the root that declares `[tool.uv.workspace]`. */
 export function uvWorkspaceRoots(ws: Workspace, dir: string): string[] {
   return ancestors(dir).filter((root) =>
