@@ -17910,6 +17910,25 @@ function cargoWorkspaceRoots(ws, dir) {
         return matchesWorkspaceGlobs(rel, [...members, ...excluded.map((g) => `!${g}`)]);
     });
 }
+/**
+ * A Dart pub workspace (Dart 3.6) is resolved at its root, whose pubspec.yaml lists the members'
+ * directories under `workspace` (globs since Dart 3.7); Dependabot updates it from the root only.
+ */
+function pubWorkspaceRoots(ws, dir) {
+    return ancestors(dir).filter((root) => {
+        const file = join(root, 'pubspec.yaml');
+        if (!ws.has(file))
+            return false;
+        const doc = ws.yaml(file);
+        if (!doc?.ok)
+            return false;
+        const members = doc.documents[0]?.value?.workspace;
+        if (!Array.isArray(members))
+            return false;
+        const rel = root ? dir.slice(root.length + 1) : dir;
+        return matchesWorkspaceGlobs(rel, members.filter((m) => typeof m === 'string'));
+    });
+}
 /** uv keeps one uv.lock at the root that declares `[tool.uv.workspace]`. */
 function uvWorkspaceRoots(ws, dir) {
     return ancestors(dir).filter((root) => /^[ \t]*\[tool\.uv\.workspace\][ \t]*(?:#.*)?$/m.test(ws.text(join(root, 'pyproject.toml')) ?? ''));
@@ -22459,6 +22478,8 @@ function reaches(ws, u, d, m) {
         return true;
     if (m.ecosystem === 'npm')
         return npmWorkspaceRoots(ws, m.dir).includes(d.path);
+    if (m.ecosystem === 'pub')
+        return pubWorkspaceRoots(ws, m.dir).includes(d.path);
     return m.ecosystem === 'cargo' && cargoWorkspaceRoots(ws, m.dir).includes(d.path);
 }
 /** The go.mod of the module that holds a directory: the nearest at or above it. */
@@ -22741,7 +22762,7 @@ const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
  * `deps.update-coverage`: every ecosystem and directory that has a manifest is updated by the
  * repository's Dependabot, Renovate or updatecli configuration. Dependabot must have an `updates`
  * entry with the manifest's `package-ecosystem` and a `directory`/`directories` entry (globs allowed) naming its
- * directory, its npm or Cargo workspace root, or for Gradle, Maven and NuGet any ancestor; a `uv`
+ * directory, its npm, Cargo or pub workspace root, or for Gradle, Maven and NuGet any ancestor; a `uv`
  * entry covers pip manifests there or in its uv workspace, a `bun` entry npm manifests whose directory or
  * workspace root holds bun's lockfile. Renovate
  * covers every manifest unless `enabled: false`, `enabledManagers` or a manager's `enabled: false`
@@ -22751,8 +22772,8 @@ const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
  * its autodiscovery crawlers find (see updatecli.ts). An update workflow (a scheduled workflow that
  * runs `go get -u`, `npm update`, `cargo update`, ... and opens a pull request) covers the manifests
  * its commands update (see update-workflows.ts). With no tool at all there is nothing to compare (the
- * `dependency-update-tool` rule reports that); one finding per uncovered directory, and one per npm or
- * Cargo workspace whose members are uncovered (at its root manifest, naming them).
+ * `dependency-update-tool` rule reports that); one finding per uncovered directory, and one per npm,
+ * Cargo or pub workspace whose members are uncovered (at its root manifest, naming them).
  */
 const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
     kind: 'deps.update-coverage',
@@ -22774,7 +22795,7 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
         if (!dependabot && !renovate && !updatecli && !workflows)
             return [];
         const tools = { dependabot, renovateFile: renovate?.file, updatecli, workflows };
-        // Manifests that one entry would cover, by directory: a Cargo or npm workspace's members are
+        // Manifests that one entry would cover, by directory: a Cargo, npm or pub workspace's members are
         // updated through its root, so they are one finding there, not one per member.
         const groups = new Map();
         for (const m of detectManifests(workspace, options.exclude)) {
@@ -22825,12 +22846,14 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
         });
     },
 });
-/** The npm or Cargo workspace roots whose entry would cover the manifest, nearest first. */
+/** The npm, Cargo or pub workspace roots whose entry would cover the manifest, nearest first. */
 function workspaceRoots(ws, m) {
     if (m.ecosystem === 'npm')
         return npmWorkspaceRoots(ws, m.dir);
     if (m.ecosystem === 'cargo')
         return cargoWorkspaceRoots(ws, m.dir);
+    if (m.ecosystem === 'pub')
+        return pubWorkspaceRoots(ws, m.dir);
     return [];
 }
 /** Whether an entry of the manifest's ecosystem names its directory or a directory that covers it. */
@@ -22843,6 +22866,8 @@ function dependabotCovers(ws, entries, m) {
         candidates.push(...npmWorkspaceRoots(ws, m.dir));
     if (m.ecosystem === 'cargo')
         candidates.push(...cargoWorkspaceRoots(ws, m.dir));
+    if (m.ecosystem === 'pub')
+        candidates.push(...pubWorkspaceRoots(ws, m.dir));
     if (RECURSIVE.has(m.ecosystem))
         candidates.push(...update_coverage_ancestors(m.dir));
     const covers = (ds, cs) => cs.some((c) => ds.some((d) => directoryMatches(d, c)));
@@ -28558,13 +28583,15 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                             'runs in it; a command run from it runs as root.'
                         : scratch
                             ? `The final stage (FROM ${image}) sets no USER: an image built from scratch has no default ` +
-                                `user, so its command runs as root (uid 0).${actionNote}`
+                                `user, so its command runs as root (uid 0) unless what runs it sets a user.${actionNote}`
                             : `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
                                 `image sets another default user.${actionNote}`,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, final.from.span),
                     key: 'no-user',
-                    // Another base image may set a user of its own, which only the image can tell; scratch has none.
-                    confidence: filesOnly ? 'low' : scratch ? 'high' : 'medium',
+                    // Another base image may set a user of its own, which only the image can tell; scratch has
+                    // none, but what runs it may (AWS Lambda runs images as a user of its own; a WebAssembly
+                    // runtime has no users).
+                    confidence: filesOnly ? 'low' : 'medium',
                     ...fixOf(workspace, model, base),
                 });
             }
@@ -31654,6 +31681,7 @@ const binaryExecutables = (0,types/* defineEvaluator */.D)({
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/gitignore-must-ignore.js
 
 
+
 const GITIGNORE = '.gitignore';
 /**
  * `gitignore.must-ignore`: the root `.gitignore` ignores each of `entries` (paths relative to the
@@ -31840,12 +31868,16 @@ function conventionsUnused(unmatched, conventions, workspace) {
 }
 /**
  * The framework convention the unignored entries follow (see {@link Committed}): every entry is one it
- * commits, the tree shows the framework and its secrets file is ignored; undefined otherwise.
+ * commits, the tree shows the framework and its secrets file is ignored; undefined otherwise. A
+ * framework seen in the project itself is named before one seen only in its examples or tests (a
+ * Vite app with a Next.js example is a Vite project).
  */
 function committedByDesign(unmatched, committed, workspace, ig) {
-    return committed.find((c) => unmatched.every((e) => c.entries.includes(e)) &&
-        c.secretsIn.every((e) => ig.ignores(e)) &&
-        workspace.glob(c.signs).length > 0);
+    const seen = committed
+        .filter((c) => unmatched.every((e) => c.entries.includes(e)) && c.secretsIn.every((e) => ig.ignores(e)))
+        .map((c) => ({ c, signs: workspace.glob(c.signs) }))
+        .filter(({ signs }) => signs.length > 0);
+    return (seen.find(({ signs }) => signs.some((p) => !(0,confidence/* inTestPaths */.kU)(p))) ?? seen[0])?.c;
 }
 function list(entries) {
     return entries.map((e) => `\`${e}\``).join(', ');
