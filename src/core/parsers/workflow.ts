@@ -1,5 +1,6 @@
 import type { Workspace } from '../workspace/workspace.js';
 import { escapePointerToken, type NodeSpan, type YamlDocument } from '../workspace/yaml.js';
+import { parseUses } from './uses.js';
 import { workflowExpressions } from './workflow-expressions.js';
 import type {
   ActionMetadata,
@@ -47,6 +48,26 @@ export function readWorkflowSource(workspace: Workspace, file: string): Workflow
     if (!doc) return undefined;
     return isWorkflowPath(file) ? buildWorkflow(file, doc) : buildAction(file, doc);
   });
+}
+
+/**
+ * The steps of the composite action a step runs from this repository (`uses: ./path/to/action`, its
+ * action.yml or action.yaml), or undefined for any other step (a remote action, a Docker image, a
+ * local action that is no composite one or is not in the tree).
+ */
+export function localActionSteps(workspace: Workspace, step: Step): readonly Step[] | undefined {
+  const ref = step.uses && parseUses(step.uses.value);
+  if (ref?.kind !== 'local') return undefined;
+  const dir = ref.path
+    .split('/')
+    .filter((s) => s !== '.' && s !== '')
+    .join('/');
+  for (const name of ['action.yml', 'action.yaml']) {
+    const file = dir === '' ? name : `${dir}/${name}`;
+    const source = workspace.has(file) ? readWorkflowSource(workspace, file) : undefined;
+    if (source?.kind === 'action') return source.steps;
+  }
+  return undefined;
 }
 
 /** The workflows, then the actions outside them: the files {@link workflowSources} reads, in its order. */

@@ -1,7 +1,6 @@
 import { setAt } from '../../fix/yaml-edit.js';
 import type { FixBatches, FixTarget } from '../../fix/yaml-fix.js';
-import { parseUses } from '../../parsers/uses.js';
-import { readWorkflowSource, type Step, type WorkflowSource } from '../../parsers/workflow.js';
+import { localActionSteps, type Step, type WorkflowSource } from '../../parsers/workflow.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { actionOf, input, stepLabel } from './shared.js';
 
@@ -114,6 +113,9 @@ function localUsers(workspace: Workspace, steps: readonly Step[], test: (step: S
   }
   let found = byJob.get(steps);
   if (!found) {
+    // A local composite action's `run:` steps run in the same job, with the same checkout and the
+    // credentials it persisted: a `git push` there pushes with them. One level: an action it runs in
+    // turn is not followed.
     found = steps.filter((s) => localActionSteps(workspace, s)?.some(test));
     byJob.set(steps, found);
   }
@@ -126,26 +128,6 @@ function firstAfter(step: Step, ...lists: Step[][]): Step | undefined {
     .flat()
     .filter((s) => s.index > step.index)
     .sort((a, b) => a.index - b.index)[0];
-}
-
-/**
- * The steps of the composite action a step runs from this repository (`uses: ./path/to/action`),
- * or undefined for any other step. Its `run:` steps run in the same job, with the same checkout and
- * the credentials it persisted: a `git push` there pushes with them as surely as one in the
- * workflow. One level: an action it runs in turn is not followed.
- */
-function localActionSteps(workspace: Workspace, step: Step): readonly Step[] | undefined {
-  const ref = step.uses && parseUses(step.uses.value);
-  if (ref?.kind !== 'local') return undefined;
-  const dir = ref.path
-    .split('/')
-    .filter((s) => s !== '.' && s !== '')
-    .join('/');
-  for (const name of ['action.yml', 'action.yaml']) {
-    const source = readWorkflowSource(workspace, dir === '' ? name : `${dir}/${name}`);
-    if (source?.kind === 'action') return source.steps;
-  }
-  return undefined;
 }
 
 /** The steps of a job that pass a test, read once per job and test. */

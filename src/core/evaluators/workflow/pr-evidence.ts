@@ -1,9 +1,12 @@
 import { locationFromSpan } from '../../location.js';
 import { parseUses } from '../../parsers/uses.js';
 import type { Job, LocatedMap, Step, Workflow } from '../../parsers/workflow.js';
-import { readWorkflowSource, workflowFiles, workflowSources } from '../../parsers/workflow.js';
+import {
+  localActionSteps,
+  workflowFiles,
+  workflowSources,
+} from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
-import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator, type EvaluatorContext } from '../types.js';
 import { triggeringEvents } from './callers.js';
 import { customGolangciCommand, followCalls, golangciEnables } from './pr-evidence-follow.js';
@@ -217,25 +220,6 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
 
 /** How many composite actions of the repository deep a step is followed (`./a` using `./b` ...). */
 const LOCAL_ACTION_DEPTH = 3;
-
-/**
- * The steps of the composite action a step runs from this repository (`uses: ./path/to/action`, its
- * action.yml or action.yaml), or undefined for any other step.
- */
-function localActionSteps(workspace: Workspace, step: Step): readonly Step[] | undefined {
-  const ref = step.uses && parseUses(step.uses.value);
-  if (ref?.kind !== 'local') return undefined;
-  const dir = ref.path
-    .split('/')
-    .filter((s) => s !== '.' && s !== '')
-    .join('/');
-  for (const name of ['action.yml', 'action.yaml']) {
-    const file = dir === '' ? name : `${dir}/${name}`;
-    const source = workspace.has(file) ? readWorkflowSource(workspace, file) : undefined;
-    if (source?.kind === 'action') return source.steps;
-  }
-  return undefined;
-}
 
 /** super-linter, under its current and its former owner, whole or as the `slim` image. */
 const SUPER_LINTER = /^(?:super-linter|github)\/super-linter(?:\/slim)?$/;
