@@ -6212,8 +6212,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 198 modules
-var registry = __nccwpck_require__(533);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 196 modules
+var registry = __nccwpck_require__(4315);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -14788,7 +14788,7 @@ function hiddenReasons(h) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(533);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4315);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -14965,7 +14965,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 533:
+/***/ 4315:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16389,61 +16389,8 @@ function isLocalOnlyImage(ref) {
     return name !== undefined && name !== '' && !officialImageNames().has(name.toLowerCase());
 }
 
-;// CONCATENATED MODULE: ./lib/core/parsers/image-ref.js
-/**
- * Container image references (`[registry/]repository[:tag][@digest]`), as written in a Dockerfile
- * `FROM`, a workflow `container:`/`services:` image or a `docker://` action. Shared so that every rule
- * agrees on what "pinned" means.
- */
-const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
-/**
- * Splits an image reference into its parts. Purely syntactic: it does not validate names, so a
- * reference with unusual characters still yields its tag and digest. Returns undefined for an empty
- * reference.
- */
-function parseImageRef(text) {
-    const raw = unquote(text.trim());
-    if (raw === '')
-        return undefined;
-    // A digest follows the first '@'; neither names nor tags may contain one.
-    const at = raw.indexOf('@');
-    const name = at === -1 ? raw : raw.slice(0, at);
-    const digest = at === -1 ? undefined : raw.slice(at + 1);
-    // A tag is after the last ':' that follows the last '/': a ':' before a '/' is a registry port.
-    const slash = name.lastIndexOf('/');
-    const colon = name.lastIndexOf(':');
-    const hasTag = colon > slash;
-    const path = hasTag ? name.slice(0, colon) : name;
-    const tag = hasTag ? name.slice(colon + 1) : undefined;
-    const ref = { raw, repository: path };
-    const first = path.indexOf('/');
-    if (first !== -1) {
-        const host = path.slice(0, first);
-        if (host.includes('.') || host.includes(':') || host === 'localhost') {
-            ref.registry = host;
-            ref.repository = path.slice(first + 1);
-        }
-    }
-    if (tag !== undefined)
-        ref.tag = tag;
-    if (digest !== undefined)
-        ref.digest = digest;
-    return ref;
-}
-/** True when the reference carries a well-formed sha256 content digest (the only immutable pin). */
-function hasSha256Digest(ref) {
-    return ref.digest !== undefined && SHA256_DIGEST.test(ref.digest);
-}
-/** Docker and YAML both accept a quoted word; the quotes are not part of the reference. */
-function unquote(text) {
-    if (text.length >= 2) {
-        const q = text[0];
-        if ((q === '"' || q === "'") && text[text.length - 1] === q)
-            return text.slice(1, -1);
-    }
-    return text;
-}
-
+// EXTERNAL MODULE: ./lib/core/parsers/image-ref.js
+var image_ref = __nccwpck_require__(4585);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/compose/image-tag.js
 
 
@@ -16469,7 +16416,7 @@ const composeImageTag = (0,types/* defineEvaluator */.D)({
             const image = serviceSetting(service, 'image');
             if (typeof image?.value !== 'string' || image.value.includes('$'))
                 continue;
-            const ref = parseImageRef(image.value);
+            const ref = (0,image_ref/* parseImageRef */.Q)(image.value);
             if (!ref || ref.digest !== undefined)
                 continue;
             if (ref.tag !== undefined && ref.tag !== 'latest')
@@ -21494,51 +21441,8 @@ function pr_evidence_follow_isRecord(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-;// CONCATENATED MODULE: ./lib/core/parsers/uses.js
-
-/** A full commit SHA: the only `@ref` that cannot be moved to other code. */
-const FULL_SHA = /^[0-9a-fA-F]{40}$/;
-/** An abbreviated SHA (as `git log --oneline` prints); still resolvable to more than one commit. */
-const SHORT_SHA = /^[0-9a-fA-F]{7,39}$/;
-/** Parses the text of a `uses:` value. */
-function parseUses(text) {
-    const raw = text.trim();
-    if (raw.startsWith('./'))
-        return { kind: 'local', raw, path: raw };
-    if (raw.startsWith('$/'))
-        return { kind: 'local', raw, path: `./${raw.slice(2)}`, self: true };
-    if (raw.startsWith('docker://')) {
-        const image = parseImageRef(raw.slice('docker://'.length));
-        return image
-            ? { kind: 'docker', raw, image }
-            : { kind: 'invalid', raw, reason: 'no image after docker://' };
-    }
-    // Repository names cannot contain '@', so the first one starts the ref; taking the last one would
-    // let `owner/repo@v1@<sha>` pass as pinned.
-    const at = raw.indexOf('@');
-    const target = at === -1 ? raw : raw.slice(0, at);
-    const segments = target.split('/');
-    const [owner, repo] = segments;
-    if (!owner || !repo)
-        return { kind: 'invalid', raw, reason: 'expected owner/repo[/path]@ref' };
-    const out = { kind: 'repository', raw, owner, repo };
-    if (segments.length > 2)
-        out.path = segments.slice(2).join('/');
-    if (at !== -1)
-        out.ref = raw.slice(at + 1);
-    return out;
-}
-/** Classifies a `@ref`: only a full 40-hex commit SHA is immutable. */
-function refPinning(ref) {
-    if (ref === undefined || ref === '')
-        return 'missing';
-    if (FULL_SHA.test(ref))
-        return 'sha';
-    if (SHORT_SHA.test(ref))
-        return 'short-sha';
-    return 'mutable';
-}
-
+// EXTERNAL MODULE: ./lib/core/parsers/uses.js
+var parsers_uses = __nccwpck_require__(3850);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shared.js
 
 
@@ -21572,14 +21476,14 @@ function eventsOf(workflow) {
 function actionOf(uses) {
     if (!uses)
         return undefined;
-    const ref = parseUses(uses.value);
+    const ref = (0,parsers_uses/* parseUses */.A)(uses.value);
     return ref.kind === 'repository' ? `${ref.owner}/${ref.repo}`.toLowerCase() : undefined;
 }
 /** `owner/repo[/path]` (lower case) of a `uses:`, for matching sub-actions such as `github/codeql-action/analyze`. */
 function actionPathOf(uses) {
     if (!uses)
         return undefined;
-    const ref = parseUses(uses.value);
+    const ref = (0,parsers_uses/* parseUses */.A)(uses.value);
     if (ref.kind !== 'repository')
         return undefined;
     return [ref.owner, ref.repo, ...(ref.path ? [ref.path] : [])].join('/').toLowerCase();
@@ -21588,7 +21492,7 @@ function actionPathOf(uses) {
 function refOf(uses) {
     if (!uses)
         return undefined;
-    const ref = parseUses(uses.value);
+    const ref = (0,parsers_uses/* parseUses */.A)(uses.value);
     return ref.kind === 'repository' ? ref.ref : undefined;
 }
 /** A `with:` input (input names are case-insensitive). */
@@ -23227,7 +23131,7 @@ function judgeBaseImage(model, stage, vars = globalArgValues(model)) {
         if (referencedStage(model, stage, text))
             return { kind: 'stage' };
     }
-    const ref = parseImageRef(text);
+    const ref = (0,image_ref/* parseImageRef */.Q)(text);
     if (!ref)
         return { kind: 'unresolved', names: unresolved };
     if (ref.digest !== undefined)
@@ -23319,7 +23223,7 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
                     continue;
                 const written = stage.from.image ?? '';
                 const resolved = expandVariables(written, vars, model.escapeChar).text;
-                const ref = parseImageRef(resolved);
+                const ref = (0,image_ref/* parseImageRef */.Q)(resolved);
                 // A digest of any form pins (Docker rejects a malformed one at build time).
                 if (!ref || ref.digest !== undefined || resolved.includes(UNRESOLVED))
                     continue;
@@ -28696,7 +28600,7 @@ function imageMatcher(patterns) {
     const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => compile(p.slice(1)));
     return (image) => {
         // `nginx:1.27@sha256:...` is judged as `nginx:1.27`; an untagged image is `:latest`.
-        const ref = parseImageRef(image);
+        const ref = (0,image_ref/* parseImageRef */.Q)(image);
         if (!ref)
             return false;
         const name = `${ref.registry ? `${ref.registry}/` : ''}${ref.repository}:${ref.tag ?? 'latest'}`;
@@ -30788,7 +30692,7 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
             const image = childAt(c.pod.object, c.node, 'image');
             if (typeof image?.value !== 'string' || /\$|\{\{/.test(image.value))
                 return;
-            const ref = parseImageRef(image.value);
+            const ref = (0,image_ref/* parseImageRef */.Q)(image.value);
             if (!ref || ref.digest !== undefined)
                 return;
             // A placeholder a build step substitutes (`{IMAGE}`, `IMAGE_NAME`): not a pullable reference.
@@ -30871,7 +30775,7 @@ function addArtifacts(names, build) {
         return;
     for (const artifact of artifacts) {
         const image = image_tag_record(artifact)?.image;
-        const ref = typeof image === 'string' ? parseImageRef(image) : undefined;
+        const ref = typeof image === 'string' ? (0,image_ref/* parseImageRef */.Q)(image) : undefined;
         if (ref)
             names.add(imageName(ref));
     }
@@ -33902,11 +33806,11 @@ function collect(workspace, sources, comments) {
     const add = (source, uses) => {
         if (!uses)
             return;
-        const ref = parseUses(uses.value);
+        const ref = (0,parsers_uses/* parseUses */.A)(uses.value);
         if (ref.kind !== 'repository')
             return;
         // Only a commit pin needs its comment to say which release it is.
-        const pinning = refPinning(ref.ref);
+        const pinning = (0,parsers_uses/* refPinning */.J)(ref.ref);
         const version = comments && pinning === 'sha' ? commentVersion(workspace, source.path, uses) : undefined;
         out.push({
             file: source.path,
@@ -34970,7 +34874,6 @@ function conditionalOnRelease(step) {
 
 
 
-
 /**
  * Script text that uses the credentials a checkout leaves behind: git commands that talk to the
  * remote (a push, and in a private repository a fetch too), and tools that push with git.
@@ -35057,7 +34960,10 @@ function localUsers(workspace, steps, test) {
     }
     let found = byJob.get(steps);
     if (!found) {
-        found = steps.filter((s) => localActionSteps(workspace, s)?.some(test));
+        // A local composite action's `run:` steps run in the same job, with the same checkout and the
+        // credentials it persisted: a `git push` there pushes with them. One level: an action it runs in
+        // turn is not followed.
+        found = steps.filter((s) => (0,parsers_workflow/* localActionSteps */.TT)(workspace, s)?.some(test));
         byJob.set(steps, found);
     }
     return found;
@@ -35068,27 +34974,6 @@ function firstAfter(step, ...lists) {
         .flat()
         .filter((s) => s.index > step.index)
         .sort((a, b) => a.index - b.index)[0];
-}
-/**
- * The steps of the composite action a step runs from this repository (`uses: ./path/to/action`),
- * or undefined for any other step. Its `run:` steps run in the same job, with the same checkout and
- * the credentials it persisted: a `git push` there pushes with them as surely as one in the
- * workflow. One level: an action it runs in turn is not followed.
- */
-function localActionSteps(workspace, step) {
-    const ref = step.uses && parseUses(step.uses.value);
-    if (ref?.kind !== 'local')
-        return undefined;
-    const dir = ref.path
-        .split('/')
-        .filter((s) => s !== '.' && s !== '')
-        .join('/');
-    for (const name of ['action.yml', 'action.yaml']) {
-        const source = (0,parsers_workflow/* readWorkflowSource */.$Z)(workspace, dir === '' ? name : `${dir}/${name}`);
-        if (source?.kind === 'action')
-            return source.steps;
-    }
-    return undefined;
 }
 /** The steps of a job that pass a test, read once per job and test. */
 const USERS = new WeakMap();
@@ -35474,12 +35359,12 @@ function localCallers(workspace, file) {
         };
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
-                const ref = job.uses && parseUses(job.uses.value);
+                const ref = job.uses && (0,parsers_uses/* parseUses */.A)(job.uses.value);
                 if (ref && ref.kind === 'local')
                     add(normalize(ref.path), { source: workflow, job, ...withOf(job.with) });
             },
             step(step, source, job) {
-                const ref = step.uses && parseUses(step.uses.value);
+                const ref = step.uses && (0,parsers_uses/* parseUses */.A)(step.uses.value);
                 if (ref?.kind !== 'local')
                     return;
                 const dir = normalize(ref.path).replace(/\/$/, '');
@@ -35985,7 +35870,7 @@ class Dataflow {
             return [];
         const text = `steps.${step.id.value}.outputs.${name}`;
         if (step.uses) {
-            const ref = parseUses(step.uses.value);
+            const ref = (0,parsers_uses/* parseUses */.A)(step.uses.value);
             if (ref.kind !== 'repository')
                 return [];
             const tainted = TAINTED_OUTPUTS[`${ref.owner}/${ref.repo}`.toLowerCase()];
@@ -36148,7 +36033,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                     return;
                 // Jobs that call a reusable workflow of another repository: what it checks out is not seen here.
                 const unseen = workflow.jobs
-                    .map((j) => (j.uses ? parseUses(j.uses.value) : undefined))
+                    .map((j) => (j.uses ? (0,parsers_uses/* parseUses */.A)(j.uses.value) : undefined))
                     .filter((r) => r?.kind === 'repository')
                     .map((r) => r.raw);
                 const many = unseen.length > 1;
@@ -36607,7 +36492,7 @@ const workflowForbiddenUses = (0,types/* defineEvaluator */.D)({
         const denied = deny.map((d) => ({ ...d, test: matcher([d.uses]) }));
         /** Why a reference is forbidden, or undefined; with its key. */
         const judge = (text) => {
-            const ref = parseUses(text);
+            const ref = (0,parsers_uses/* parseUses */.A)(text);
             if (ref.kind !== 'repository')
                 return undefined;
             const name = [ref.owner, ref.repo, ...(ref.path ? [ref.path] : [])].join('/');
@@ -37554,7 +37439,7 @@ const CALL_TEXT = /format|json|join/i;
 const ENCODED_TEXT = /base64|xxd|-e(?:nc|ncodedcommand)?\s|b64decode/i;
 /** Why a `uses:` path is obscured, or undefined. */
 function obscurePath(text) {
-    const ref = parseUses(text);
+    const ref = (0,parsers_uses/* parseUses */.A)(text);
     if (ref.kind === 'docker' || ref.kind === 'invalid')
         return undefined;
     const path = ref.kind === 'local' ? ref.path.slice(2) : [ref.owner, ref.repo, ref.path ?? ''].join('/');
@@ -37829,7 +37714,7 @@ function stepUses(step, needs, add) {
     const repo = actionOf(step.uses);
     const label = stepName(step);
     if (!path || !repo) {
-        if (parseUses(step.uses.value).kind === 'local')
+        if ((0,parsers_uses/* parseUses */.A)(step.uses.value).kind === 'local')
             needs.unsure.push({ level: W, why: `${label} runs a local action` });
         else if (mentionsToken(step.env) || mentionsToken(step.with))
             needs.unsure.push({ level: W, why: `${label} passes the token to a container` });
@@ -38548,7 +38433,7 @@ function checkJob(workflow, job, ids, add, keyOf) {
         add(jobKey, `no-steps/${job.id}`, `${where} has neither "steps:" nor "uses:", so GitHub refuses the workflow. Add its steps.`);
     if (!job.uses && hasSteps && !job.runsOn)
         add(jobKey, `runs-on/${job.id}`, `${where} has no "runs-on:", so GitHub refuses the workflow. Name the runner, e.g. "runs-on: ubuntu-latest".`);
-    if (job.uses && parseUses(job.uses.value).kind === 'invalid')
+    if (job.uses && (0,parsers_uses/* parseUses */.A)(job.uses.value).kind === 'invalid')
         add(job.uses.span, `uses/${job.id}`, `${where} calls "${job.uses.value}", which is not a reusable workflow reference ("owner/repo/.github/workflows/file.yml@ref" or "./.github/workflows/file.yml").`);
     if (!job.uses && job.secrets)
         add(keyOf(job.secrets), `secrets/${job.id}`, `${where} has "secrets:" but calls no reusable workflow; GitHub refuses it. Use "env:" to give steps a secret.`);
@@ -38587,7 +38472,7 @@ function checkStep(source, step, jobId, add, keyOf) {
         add(keyOf(step.run), `uses-run/${jobId}/${step.index}`, `${where} has both "uses:" and "run:"; GitHub refuses the workflow. Split it into two steps.`);
     else if (kinds.length === 0)
         add({ ...step.span }, `empty/${jobId}/${step.index}`, `${where} has neither "uses:" nor "run:", so GitHub refuses the workflow.`);
-    if (step.uses && parseUses(step.uses.value).kind === 'invalid')
+    if (step.uses && (0,parsers_uses/* parseUses */.A)(step.uses.value).kind === 'invalid')
         add(step.uses.span, `uses/${jobId}/${step.index}`, `${where} uses "${step.uses.value}", which is not an action reference ("owner/repo@ref", "./path" or "docker://image").`);
     if (typeof step.id?.value === 'string' && !ID.test(step.id.value))
         add(step.id.span, `id/${jobId}/${step.index}`, `${where} has the id "${step.id.value}", which GitHub refuses: it must start with a letter or "_" and hold only letters, digits, "-" and "_".`);
@@ -38797,7 +38682,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             // job: what they run, the job runs. Followed a few levels deep (a local action can use another).
             if (depth >= LOCAL_ACTION_DEPTH)
                 return false;
-            return (pr_evidence_localActionSteps(workspace, step) ?? []).some((s) => stepPerforms(s, job, source, depth + 1));
+            return ((0,parsers_workflow/* localActionSteps */.TT)(workspace, step) ?? []).some((s) => stepPerforms(s, job, source, depth + 1));
         };
         // A job calling a reusable workflow of another repository is matched by its path like an action
         // (its steps are not in this tree): `org/.github/.github/workflows/codeql.yml`.
@@ -38819,7 +38704,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             if (!s.jobs.some((job) => performs(job, s))) {
                 // A reusable workflow of another repository called on the events asked for: its steps are not
                 // in this tree, so it may do what is looked for (kept apart; see combineEvidence).
-                const unseen = s.jobs.filter((j) => j.uses && parseUses(j.uses.value).kind === 'repository');
+                const unseen = s.jobs.filter((j) => j.uses && (0,parsers_uses/* parseUses */.A)(j.uses.value).kind === 'repository');
                 if (unseen.length > 0 && [...triggeringEvents(workspace, s)].some((e) => events.has(e))) {
                     candidates.push({
                         message: `${unseen.map((j) => j.uses.value.trim()).join(', ')} (called by ${s.path})`,
@@ -38850,26 +38735,6 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
 });
 /** How many composite actions of the repository deep a step is followed (`./a` using `./b` ...). */
 const LOCAL_ACTION_DEPTH = 3;
-/**
- * The steps of the composite action a step runs from this repository (`uses: ./path/to/action`, its
- * action.yml or action.yaml), or undefined for any other step.
- */
-function pr_evidence_localActionSteps(workspace, step) {
-    const ref = step.uses && parseUses(step.uses.value);
-    if (ref?.kind !== 'local')
-        return undefined;
-    const dir = ref.path
-        .split('/')
-        .filter((s) => s !== '.' && s !== '')
-        .join('/');
-    for (const name of ['action.yml', 'action.yaml']) {
-        const file = dir === '' ? name : `${dir}/${name}`;
-        const source = workspace.has(file) ? (0,parsers_workflow/* readWorkflowSource */.$Z)(workspace, file) : undefined;
-        if (source?.kind === 'action')
-            return source.steps;
-    }
-    return undefined;
-}
 /** super-linter, under its current and its former owner, whole or as the `slim` image. */
 const SUPER_LINTER = /^(?:super-linter|github)\/super-linter(?:\/slim)?$/;
 /**
@@ -40297,7 +40162,7 @@ function stepSink(step, field, sinks) {
         return 'shell:';
     if (field.length !== 2 || field[0] !== 'with' || !step.uses)
         return undefined;
-    const ref = parseUses(step.uses.value);
+    const ref = (0,parsers_uses/* parseUses */.A)(step.uses.value);
     if (ref.kind !== 'repository')
         return undefined;
     const inputs = sinks.get(`${ref.owner}/${ref.repo}`.toLowerCase());
@@ -40540,8 +40405,8 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
             if (image.value.includes('${{'))
                 return;
             const raw = image.value.trim().replace(/^docker:\/\//, '');
-            const ref = parseImageRef(raw);
-            if (!ref || hasSha256Digest(ref))
+            const ref = (0,image_ref/* parseImageRef */.Q)(raw);
+            if (!ref || (0,image_ref/* hasSha256Digest */.I)(ref))
                 return;
             const name = [ref.registry, ref.repository].filter(Boolean).join('/');
             if (allowed(name) || allowed(ref.repository))
@@ -40601,7 +40466,7 @@ function pinFix(fixes, finding, workspace, source, uses) {
 }
 /** The repository, tag and edits of a pin (given the commit), or why there is none. */
 function fix_pin_plan(workspace, source, uses) {
-    const ref = parseUses(uses.value);
+    const ref = (0,parsers_uses/* parseUses */.A)(uses.value);
     if (ref.kind === 'docker')
         return 'container images are pinned by digest (@sha256:...), which needs the registry';
     if (ref.kind !== 'repository' || !ref.ref)
@@ -40770,7 +40635,7 @@ function ownRepository(workspace) {
 }
 /** Whether `uses` names an action of the repository `self` whose action.yml is in this tree. */
 function isOwnAction(workspace, self, text) {
-    const ref = parseUses(text);
+    const ref = (0,parsers_uses/* parseUses */.A)(text);
     if (ref.kind !== 'repository' || `${ref.owner}/${ref.repo}`.toLowerCase() !== self)
         return false;
     const dir = ref.path ? `${ref.path.replace(/\/+$/, '')}/` : '';
@@ -40788,14 +40653,14 @@ function tagOnlyWorkflow(owner, repo, path, ref) {
 }
 /** Why a reference is not pinned, or undefined when it is (or needs no pin). */
 function problem(text, what, allowed) {
-    const ref = parseUses(text);
+    const ref = (0,parsers_uses/* parseUses */.A)(text);
     switch (ref.kind) {
         case 'local':
         case 'invalid':
             // A malformed reference fails the workflow before anything runs; nothing to pin.
             return undefined;
         case 'docker':
-            if (hasSha256Digest(ref.image))
+            if ((0,image_ref/* hasSha256Digest */.I)(ref.image))
                 return undefined;
             return (`Container action "${ref.raw}" pulls its image by ${ref.image.tag ? `tag "${ref.image.tag}"` : 'name only (the "latest" tag)'}; ` +
                 'a tag can be moved to a different image at any time. Pin it with @sha256:<digest>.');
@@ -40804,7 +40669,7 @@ function problem(text, what, allowed) {
                 return undefined;
             if (tagOnlyWorkflow(ref.owner, ref.repo, ref.path, ref.ref))
                 return undefined;
-            switch (refPinning(ref.ref)) {
+            switch ((0,parsers_uses/* refPinning */.J)(ref.ref)) {
                 case 'sha':
                     return undefined;
                 case 'missing':
@@ -44152,6 +44017,125 @@ class Converter {
 
 /***/ }),
 
+/***/ 4585:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ hasSha256Digest),
+/* harmony export */   Q: () => (/* binding */ parseImageRef)
+/* harmony export */ });
+/**
+ * Container image references (`[registry/]repository[:tag][@digest]`), as written in a Dockerfile
+ * `FROM`, a workflow `container:`/`services:` image or a `docker://` action. Shared so that every rule
+ * agrees on what "pinned" means.
+ */
+const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
+/**
+ * Splits an image reference into its parts. Purely syntactic: it does not validate names, so a
+ * reference with unusual characters still yields its tag and digest. Returns undefined for an empty
+ * reference.
+ */
+function parseImageRef(text) {
+    const raw = unquote(text.trim());
+    if (raw === '')
+        return undefined;
+    // A digest follows the first '@'; neither names nor tags may contain one.
+    const at = raw.indexOf('@');
+    const name = at === -1 ? raw : raw.slice(0, at);
+    const digest = at === -1 ? undefined : raw.slice(at + 1);
+    // A tag is after the last ':' that follows the last '/': a ':' before a '/' is a registry port.
+    const slash = name.lastIndexOf('/');
+    const colon = name.lastIndexOf(':');
+    const hasTag = colon > slash;
+    const path = hasTag ? name.slice(0, colon) : name;
+    const tag = hasTag ? name.slice(colon + 1) : undefined;
+    const ref = { raw, repository: path };
+    const first = path.indexOf('/');
+    if (first !== -1) {
+        const host = path.slice(0, first);
+        if (host.includes('.') || host.includes(':') || host === 'localhost') {
+            ref.registry = host;
+            ref.repository = path.slice(first + 1);
+        }
+    }
+    if (tag !== undefined)
+        ref.tag = tag;
+    if (digest !== undefined)
+        ref.digest = digest;
+    return ref;
+}
+/** True when the reference carries a well-formed sha256 content digest (the only immutable pin). */
+function hasSha256Digest(ref) {
+    return ref.digest !== undefined && SHA256_DIGEST.test(ref.digest);
+}
+/** Docker and YAML both accept a quoted word; the quotes are not part of the reference. */
+function unquote(text) {
+    if (text.length >= 2) {
+        const q = text[0];
+        if ((q === '"' || q === "'") && text[text.length - 1] === q)
+            return text.slice(1, -1);
+    }
+    return text;
+}
+
+
+/***/ }),
+
+/***/ 3850:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ parseUses),
+/* harmony export */   J: () => (/* binding */ refPinning)
+/* harmony export */ });
+/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4585);
+
+/** A full commit SHA: the only `@ref` that cannot be moved to other code. */
+const FULL_SHA = /^[0-9a-fA-F]{40}$/;
+/** An abbreviated SHA (as `git log --oneline` prints); still resolvable to more than one commit. */
+const SHORT_SHA = /^[0-9a-fA-F]{7,39}$/;
+/** Parses the text of a `uses:` value. */
+function parseUses(text) {
+    const raw = text.trim();
+    if (raw.startsWith('./'))
+        return { kind: 'local', raw, path: raw };
+    if (raw.startsWith('$/'))
+        return { kind: 'local', raw, path: `./${raw.slice(2)}`, self: true };
+    if (raw.startsWith('docker://')) {
+        const image = (0,_image_ref_js__WEBPACK_IMPORTED_MODULE_0__/* .parseImageRef */ .Q)(raw.slice('docker://'.length));
+        return image
+            ? { kind: 'docker', raw, image }
+            : { kind: 'invalid', raw, reason: 'no image after docker://' };
+    }
+    // Repository names cannot contain '@', so the first one starts the ref; taking the last one would
+    // let `owner/repo@v1@<sha>` pass as pinned.
+    const at = raw.indexOf('@');
+    const target = at === -1 ? raw : raw.slice(0, at);
+    const segments = target.split('/');
+    const [owner, repo] = segments;
+    if (!owner || !repo)
+        return { kind: 'invalid', raw, reason: 'expected owner/repo[/path]@ref' };
+    const out = { kind: 'repository', raw, owner, repo };
+    if (segments.length > 2)
+        out.path = segments.slice(2).join('/');
+    if (at !== -1)
+        out.ref = raw.slice(at + 1);
+    return out;
+}
+/** Classifies a `@ref`: only a full 40-hex commit SHA is immutable. */
+function refPinning(ref) {
+    if (ref === undefined || ref === '')
+        return 'missing';
+    if (FULL_SHA.test(ref))
+        return 'sha';
+    if (SHORT_SHA.test(ref))
+        return 'short-sha';
+    return 'mutable';
+}
+
+
+/***/ }),
+
 /***/ 2155:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -44607,11 +44591,14 @@ function expressionsUnder(workspace, source, pointer) {
 /* harmony export */   BF: () => (/* binding */ workflowFiles),
 /* harmony export */   EG: () => (/* binding */ walkWorkflows),
 /* harmony export */   Gf: () => (/* binding */ workflowSources),
+/* harmony export */   TT: () => (/* binding */ localActionSteps),
 /* harmony export */   iK: () => (/* binding */ WORKFLOW_GLOBS)
 /* harmony export */ });
 /* unused harmony exports ACTION_GLOBS, buildWorkflow, buildAction */
 /* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2686);
+/* harmony import */ var _uses_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3850);
 /* harmony import */ var _workflow_expressions_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2155);
+
 
 
 /**
@@ -44641,6 +44628,27 @@ function readWorkflowSource(workspace, file) {
             return undefined;
         return isWorkflowPath(file) ? buildWorkflow(file, doc) : buildAction(file, doc);
     });
+}
+/**
+ * The steps of the composite action a step runs from this repository (`uses: ./path/to/action`, its
+ * action.yml or action.yaml), or undefined for any other step (a remote action, a Docker image, a
+ * local action that is no composite one or is not in the tree).
+ */
+function localActionSteps(workspace, step) {
+    const ref = step.uses && (0,_uses_js__WEBPACK_IMPORTED_MODULE_2__/* .parseUses */ .A)(step.uses.value);
+    if (ref?.kind !== 'local')
+        return undefined;
+    const dir = ref.path
+        .split('/')
+        .filter((s) => s !== '.' && s !== '')
+        .join('/');
+    for (const name of ['action.yml', 'action.yaml']) {
+        const file = dir === '' ? name : `${dir}/${name}`;
+        const source = workspace.has(file) ? readWorkflowSource(workspace, file) : undefined;
+        if (source?.kind === 'action')
+            return source.steps;
+    }
+    return undefined;
 }
 /** The workflows, then the actions outside them: the files {@link workflowSources} reads, in its order. */
 function workflowFiles(workspace) {

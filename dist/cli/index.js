@@ -32675,7 +32675,6 @@ function conditionalOnRelease(step) {
 
 
 
-
 /**
  * Script text that uses the credentials a checkout leaves behind: git commands that talk to the
  * remote (a push, and in a private repository a fetch too), and tools that push with git.
@@ -32762,7 +32761,10 @@ function localUsers(workspace, steps, test) {
     }
     let found = byJob.get(steps);
     if (!found) {
-        found = steps.filter((s) => localActionSteps(workspace, s)?.some(test));
+        // A local composite action's `run:` steps run in the same job, with the same checkout and the
+        // credentials it persisted: a `git push` there pushes with them. One level: an action it runs in
+        // turn is not followed.
+        found = steps.filter((s) => (0,workflow/* localActionSteps */.TT)(workspace, s)?.some(test));
         byJob.set(steps, found);
     }
     return found;
@@ -32773,27 +32775,6 @@ function firstAfter(step, ...lists) {
         .flat()
         .filter((s) => s.index > step.index)
         .sort((a, b) => a.index - b.index)[0];
-}
-/**
- * The steps of the composite action a step runs from this repository (`uses: ./path/to/action`),
- * or undefined for any other step. Its `run:` steps run in the same job, with the same checkout and
- * the credentials it persisted: a `git push` there pushes with them as surely as one in the
- * workflow. One level: an action it runs in turn is not followed.
- */
-function localActionSteps(workspace, step) {
-    const ref = step.uses && (0,parsers_uses/* parseUses */.A)(step.uses.value);
-    if (ref?.kind !== 'local')
-        return undefined;
-    const dir = ref.path
-        .split('/')
-        .filter((s) => s !== '.' && s !== '')
-        .join('/');
-    for (const name of ['action.yml', 'action.yaml']) {
-        const source = (0,workflow/* readWorkflowSource */.$Z)(workspace, dir === '' ? name : `${dir}/${name}`);
-        if (source?.kind === 'action')
-            return source.steps;
-    }
-    return undefined;
 }
 /** The steps of a job that pass a test, read once per job and test. */
 const USERS = new WeakMap();
@@ -36504,7 +36485,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             // job: what they run, the job runs. Followed a few levels deep (a local action can use another).
             if (depth >= LOCAL_ACTION_DEPTH)
                 return false;
-            return (pr_evidence_localActionSteps(workspace, step) ?? []).some((s) => stepPerforms(s, job, source, depth + 1));
+            return ((0,workflow/* localActionSteps */.TT)(workspace, step) ?? []).some((s) => stepPerforms(s, job, source, depth + 1));
         };
         // A job calling a reusable workflow of another repository is matched by its path like an action
         // (its steps are not in this tree): `org/.github/.github/workflows/codeql.yml`.
@@ -36557,26 +36538,6 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
 });
 /** How many composite actions of the repository deep a step is followed (`./a` using `./b` ...). */
 const LOCAL_ACTION_DEPTH = 3;
-/**
- * The steps of the composite action a step runs from this repository (`uses: ./path/to/action`, its
- * action.yml or action.yaml), or undefined for any other step.
- */
-function pr_evidence_localActionSteps(workspace, step) {
-    const ref = step.uses && (0,parsers_uses/* parseUses */.A)(step.uses.value);
-    if (ref?.kind !== 'local')
-        return undefined;
-    const dir = ref.path
-        .split('/')
-        .filter((s) => s !== '.' && s !== '')
-        .join('/');
-    for (const name of ['action.yml', 'action.yaml']) {
-        const file = dir === '' ? name : `${dir}/${name}`;
-        const source = workspace.has(file) ? (0,workflow/* readWorkflowSource */.$Z)(workspace, file) : undefined;
-        if (source?.kind === 'action')
-            return source.steps;
-    }
-    return undefined;
-}
 /** super-linter, under its current and its former owner, whole or as the `slim` image. */
 const SUPER_LINTER = /^(?:super-linter|github)\/super-linter(?:\/slim)?$/;
 /**
@@ -44500,11 +44461,14 @@ function expressionsUnder(workspace, source, pointer) {
 /* harmony export */   BF: () => (/* binding */ workflowFiles),
 /* harmony export */   EG: () => (/* binding */ walkWorkflows),
 /* harmony export */   Gf: () => (/* binding */ workflowSources),
+/* harmony export */   TT: () => (/* binding */ localActionSteps),
 /* harmony export */   iK: () => (/* binding */ WORKFLOW_GLOBS)
 /* harmony export */ });
 /* unused harmony exports ACTION_GLOBS, buildWorkflow, buildAction */
 /* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2686);
+/* harmony import */ var _uses_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3850);
 /* harmony import */ var _workflow_expressions_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2155);
+
 
 
 /**
@@ -44534,6 +44498,27 @@ function readWorkflowSource(workspace, file) {
             return undefined;
         return isWorkflowPath(file) ? buildWorkflow(file, doc) : buildAction(file, doc);
     });
+}
+/**
+ * The steps of the composite action a step runs from this repository (`uses: ./path/to/action`, its
+ * action.yml or action.yaml), or undefined for any other step (a remote action, a Docker image, a
+ * local action that is no composite one or is not in the tree).
+ */
+function localActionSteps(workspace, step) {
+    const ref = step.uses && (0,_uses_js__WEBPACK_IMPORTED_MODULE_2__/* .parseUses */ .A)(step.uses.value);
+    if (ref?.kind !== 'local')
+        return undefined;
+    const dir = ref.path
+        .split('/')
+        .filter((s) => s !== '.' && s !== '')
+        .join('/');
+    for (const name of ['action.yml', 'action.yaml']) {
+        const file = dir === '' ? name : `${dir}/${name}`;
+        const source = workspace.has(file) ? readWorkflowSource(workspace, file) : undefined;
+        if (source?.kind === 'action')
+            return source.steps;
+    }
+    return undefined;
 }
 /** The workflows, then the actions outside them: the files {@link workflowSources} reads, in its order. */
 function workflowFiles(workspace) {
