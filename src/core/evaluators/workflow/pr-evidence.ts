@@ -1,11 +1,7 @@
 import { locationFromSpan } from '../../location.js';
 import { parseUses } from '../../parsers/uses.js';
 import type { Job, LocatedMap, Step, Workflow } from '../../parsers/workflow.js';
-import {
-  localActionSteps,
-  workflowFiles,
-  workflowSources,
-} from '../../parsers/workflow.js';
+import { localActionSteps, workflowFiles, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator, type EvaluatorContext } from '../types.js';
 import { triggeringEvents } from './callers.js';
