@@ -279,19 +279,16 @@ function escapeRegExp(text: string): string {
 
 /** The external image at the root of a stage's FROM chain, with ARG defaults substituted. */
 function externalBase(model: DockerfileModel, stage: Stage): string | undefined {
-  const vars = globalArgValues(model);
-  let current: Stage | undefined = stage;
-  while (current?.from.image) {
-    const { text } = expandVariables(current.from.image, vars, model.escapeChar);
-    if (text.includes(UNRESOLVED)) return undefined;
-    const earlier = referencedStage(model, current, text);
-    if (!earlier) return text;
-    current = earlier;
-  }
-  return undefined;
+  const image = stageChain(model, stage).at(-1)!.from.image;
+  if (!image) return undefined;
+  const { text } = expandVariables(image, globalArgValues(model), model.escapeChar);
+  return text.includes(UNRESOLVED) ? undefined : text;
 }
 
-/** The stage and the earlier stages it is built FROM, in that order. */
+/**
+ * The stage and the earlier stages it is built FROM, in that order: the chain ends at a stage built
+ * on an external image, or on one named through an ARG without a value.
+ */
 function stageChain(model: DockerfileModel, stage: Stage): Stage[] {
   const vars = globalArgValues(model);
   const chain: Stage[] = [];
@@ -300,6 +297,7 @@ function stageChain(model: DockerfileModel, stage: Stage): Stage[] {
     const image = current.from.image;
     if (!image) break;
     const { text } = expandVariables(image, vars, model.escapeChar);
+    // referencedStage only looks at earlier stages, so the walk always terminates.
     current = text.includes(UNRESOLVED) ? undefined : referencedStage(model, current, text);
   }
   return chain;
@@ -307,16 +305,9 @@ function stageChain(model: DockerfileModel, stage: Stage): Stage[] {
 
 /** Follows FROM references to earlier stages until a stage with a USER (or an external image). */
 export function effectiveUser(model: DockerfileModel, final: Stage): EffectiveUser {
-  const vars = globalArgValues(model);
-  let stage: Stage | undefined = final;
-  while (stage) {
+  for (const stage of stageChain(model, final)) {
     const last = stage.users[stage.users.length - 1];
     if (last) return { user: last, stage };
-    const image = stage.from.image;
-    if (!image) break;
-    const { text } = expandVariables(image, vars, model.escapeChar);
-    // referencedStage only looks at earlier stages, so the walk always terminates.
-    stage = text.includes(UNRESOLVED) ? undefined : referencedStage(model, stage, text);
   }
   return { stage: final };
 }
