@@ -377,4 +377,10 @@ describe('Algolia search-only keys', () => {
     expect(hits(config('billing-svc'), 'assets/js/main.js')).toEqual(['4:13:generic-secret-assignment']);
     expect(hits(config('KQZMXPAWRT'), 'assets/js/main.js')).toEqual(['4:13:generic-secret-assignment']);
   });
+
+  it('leaves an api-key header of the same search configuration alone, and finds one elsewhere', () => {
+    const request = `curl -H "X-API-Key: ${key}" https://search.example/1/indexes/docs/query\n`;
+    expect(hits(`${config('K7QZ2M4XPA')}\n${request}`, 'scripts/search.sh')).toEqual([]);
+    expect(hits(request, 'scripts/search.sh')).toEqual(['1:21:authorization-header']);
+  });
 });

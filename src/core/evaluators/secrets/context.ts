@@ -90,6 +90,28 @@ function insideMultilineString(path: string, text: string, offset: number): bool
   return text.slice(at[lo - 1]!, at[lo]!).includes('\n');
 }
 
+/** Algolia configuration (an application id and an index name): its `apiKey` is the search-only key. */
+const ALGOLIA_TEXT = /\bindexName\b[\s\S]{0,2000}?\bappId\b|\bappId\b[\s\S]{0,2000}?\bindexName\b/;
+/**
+ * The same spelled otherwise (`app_id: 'D1BPLZHGYQ'`, `index: 'docs'`, as a documentation site's own
+ * search script has it): an application id of Algolia's shape (ten capital letters and digits) and an
+ * index name given as a string.
+ */
+const ALGOLIA_APP_ID = /\b(?:app|application)_?id["']?[ \t]*[:=][ \t]*["'`]([A-Z0-9]{10})["'`]/gi;
+const INDEX_NAME = /\b(?:index|index_?name)["']?[ \t]*[:=][ \t]*["'`]/i;
+
+/**
+ * Whether a file configures Algolia search (an application id and an index name beside the key): its
+ * API key is then the search-only key, which every visitor's browser receives.
+ */
+export function algoliaConfig(text: string): boolean {
+  if (ALGOLIA_TEXT.test(text)) return true;
+  if (!INDEX_NAME.test(text)) return false;
+  for (const m of text.matchAll(ALGOLIA_APP_ID))
+    if (/^[A-Z0-9]{10}$/.test(m[1]!) && /\d/.test(m[1]!)) return true;
+  return false;
+}
+
 /** Why a value in a source file is likely not a credential in use, or undefined. */
 export function sourceContext(
   path: string,

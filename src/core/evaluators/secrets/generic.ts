@@ -1,4 +1,4 @@
-import { CODE_FILE, COMMENTED } from './context.js';
+import { algoliaConfig, CODE_FILE, COMMENTED } from './context.js';
 import { codeLike, decodedText, nonAscii, standIn } from './judge.js';
 import type { Confidence, Detector, LineHit } from './types.js';
 import { characterClasses, isCiphertext, shannonEntropy } from './values.js';
@@ -49,25 +49,6 @@ const TRANSLATIONS = /(?:^|\/)(?:i18n|l10n|locales?|translations?|lang|langs)\//
  * Analytics beacon tokens, Algolia DocSearch (search-only) keys beside their index name.
  */
 const PUBLIC_CONTEXT = /cf-beacon|beacon\.min\.js|indexName|docsearch/i;
-
-/** Algolia configuration (an application id and an index name): its `apiKey` is the search-only key. */
-const ALGOLIA_TEXT = /\bindexName\b[\s\S]{0,2000}?\bappId\b|\bappId\b[\s\S]{0,2000}?\bindexName\b/;
-/**
- * The same spelled otherwise (`app_id: 'D1BPLZHGYQ'`, `index: 'docs'`, as a documentation site's own
- * search script has it): an application id of Algolia's shape (ten capital letters and digits) and an
- * index name given as a string.
- */
-const ALGOLIA_APP_ID = /\b(?:app|application)_?id["']?[ \t]*[:=][ \t]*["'`]([A-Z0-9]{10})["'`]/gi;
-const INDEX_NAME = /\b(?:index|index_?name)["']?[ \t]*[:=][ \t]*["'`]/i;
-
-/** Whether a file configures Algolia search: an application id and an index name beside the key. */
-function algoliaConfig(text: string): boolean {
-  if (ALGOLIA_TEXT.test(text)) return true;
-  if (!INDEX_NAME.test(text)) return false;
-  for (const m of text.matchAll(ALGOLIA_APP_ID))
-    if (/^[A-Z0-9]{10}$/.test(m[1]!) && /\d/.test(m[1]!)) return true;
-  return false;
-}
 
 /** Files that are ciphertext as a whole or by design (SOPS, sealed secrets, Ansible Vault, git-crypt). */
 const ENCRYPTED_PATH = /\.(?:enc|sops|age|gpg|asc|vault)(?:\.[a-z]+)?$|(?:^|\/)[^/]*\.sops\.[a-z]+$/i;
@@ -278,8 +259,8 @@ const EXPANSION_OPERATOR = /:?([-=?+])|:/y;
  * The default of a shell or Compose parameter expansion (`${DB_PASSWORD:-airflow}`, `${TOKEN=x}`) or of
  * a Spring-style placeholder (`${DB_PASSWORD:airflow}`), the literal used when the variable is unset,
  * in a configuration file (where the name's own line is read as written); `${NAME:?message}` and
- * `${NAME:+alternative}` hold no default. Read after the operator,
- * so the value judged is `airflow`, a stand-in, not `-airflow`.
+ * `${NAME:+alternative}` hold no default. Read after the operator, so the value judged is `airflow`,
+ * a stand-in, not `-airflow`.
  */
 function expansionDefault(
   line: string,

@@ -1,4 +1,5 @@
 import { base64UserPassword } from './checksums.js';
+import { algoliaConfig } from './context.js';
 import { nonAscii, standIn } from './judge.js';
 import type { Confidence, Detector, LineHit } from './types.js';
 import { DEFAULT_PASSWORDS, looksRandom } from './url.js';
@@ -151,8 +152,7 @@ export const authorizationHeaderDetector: Detector = {
       // header it is sent with `-H`, set on a request, or written as an HTTP message line.
       if (/^api-?key$/i.test(header) && !HEADER_CONTEXT.test(line.slice(0, m.index))) continue;
       // Algolia's search-only key beside its application id and index: public by design.
-      if (/^(?:x-)?api-?key$/i.test(header) && /\bindexName\b/.test(ctx.text) && /\bappId\b/.test(ctx.text))
-        continue;
+      if (/^(?:x-)?api-?key$/i.test(header) && algoliaConfig(ctx.text)) continue;
       const start = m.index + whole.length - value.length;
       if (!scheme && typeAnnotation(line, m.index, value, start)) continue;
       const kind = scheme.toLowerCase();
