@@ -173,10 +173,10 @@ jobs:
     'cache/action.yaml': 'name: cache\nruns:\n  using: node24\n  main: dist/cache.js\n',
     'package.json': JSON.stringify({ name: 'setup-tool', repository }),
   });
-  const OWN =
-    " It is this repository's own action (package.json's `repository` names it, and its action.yml is in this tree): whoever can move its tags or branches can change this workflow as well, so it is reported at low confidence.";
-  const outcome = async (repository: unknown) =>
-    (await run(files(repository))).map((f) => [at(f), f.confidence ?? 'rule', f.message.endsWith(OWN)]);
+  const OWN = (repository: string) =>
+    ` package.json's \`repository\` names this repository as ${repository} and the action's action.yml is in this tree: if it is this repository's own action, whoever can move its tags or branches can change this workflow as well.`;
+  const outcome = async (repository: unknown, self = 'acme/setup-tool') =>
+    (await run(files(repository))).map((f) => [at(f), f.confidence ?? 'rule', f.message.endsWith(OWN(self))]);
 
   it.each([
     ['git+https://github.com/acme/setup-tool.git'],
@@ -185,11 +185,11 @@ jobs:
     ['github:acme/setup-tool'],
     ['acme/setup-tool'],
   ])(
-    'reports its own action by a tag or branch at low confidence, with the reason (repository %j)',
+    "reports its own action by a tag or branch saying so, at the rule's confidence (repository %j)",
     async (repository) => {
       expect(await outcome(repository)).toEqual([
-        ['.github/workflows/canary.yml:6:15', 'low', true],
-        ['.github/workflows/canary.yml:7:15', 'low', true],
+        ['.github/workflows/canary.yml:6:15', 'rule', true],
+        ['.github/workflows/canary.yml:7:15', 'rule', true],
         // Not an action of this tree, another repository of the owner, a third party: as before.
         ['.github/workflows/canary.yml:8:15', 'rule', false],
         ['.github/workflows/canary.yml:9:15', 'rule', false],
@@ -199,14 +199,17 @@ jobs:
   );
 
   it.each([
-    // Another repository: its action (at the root, whose action.yml is this tree's) is the own one.
-    ['https://github.com/acme/other-tool', ['rule', 'rule', 'rule', 'low', 'rule']],
-    [undefined, ['rule', 'rule', 'rule', 'rule', 'rule']],
-    ['https://gitlab.com/acme/setup-tool', ['rule', 'rule', 'rule', 'rule', 'rule']],
+    // Another repository: its action (at the root, whose action.yml is this tree's) is the one said
+    // to be this repository's, but keeps its confidence: a pull request can write package.json.
+    ['https://github.com/acme/other-tool', 'acme/other-tool', [false, false, false, true, false]],
+    [undefined, 'acme/setup-tool', [false, false, false, false, false]],
+    ['https://gitlab.com/acme/setup-tool', 'acme/setup-tool', [false, false, false, false, false]],
   ])(
-    'judges by the repository package.json names (%j), and every reference as before without one',
-    async (repository, expected) => {
-      expect((await outcome(repository)).map(([, confidence]) => confidence)).toEqual(expected);
+    'judges by the repository package.json names (%j), and never lowers a reference',
+    async (repository, self, expected) => {
+      const found = await outcome(repository, self);
+      expect(found.map(([, confidence]) => confidence)).toEqual(['rule', 'rule', 'rule', 'rule', 'rule']);
+      expect(found.map(([, , said]) => said)).toEqual(expected);
     },
   );
 });

@@ -54,13 +54,14 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
       const message = problem(uses.value, what, allowed);
       if (!message) return;
       // This repository's own action by one of its tags or branches (an action repository testing
-      // its release candidate): whoever can move that ref can change this workflow too.
+      // its release candidate): whoever can move that ref can change this workflow too. Said, not
+      // lowered: package.json and action.yml are files a pull request can change, and a third party's
+      // action named as this repository's would otherwise quiet its own finding.
       const own = what === 'Action' && ownAction(uses.value);
       const finding: RawFinding = {
-        message: `${message}${own ? OWN_ACTION : ''}${aliasNote(uses)}`,
+        message: `${message}${own ? ownActionNote(self!) : ''}${aliasNote(uses)}`,
         location: locationFromSpan(source.path, uses.span),
         key: uses.value.trim(),
-        ...(own ? { confidence: 'low' as const } : {}),
       };
       pinFix(fixes, finding, workspace, source, uses);
       findings.push(finding);
@@ -78,9 +79,12 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
   },
 });
 
-const OWN_ACTION =
-  " It is this repository's own action (package.json's `repository` names it, and its action.yml is in this tree): " +
-  'whoever can move its tags or branches can change this workflow as well, so it is reported at low confidence.';
+function ownActionNote(repository: string): string {
+  return (
+    ` package.json's \`repository\` names this repository as ${repository} and the action's action.yml is in this tree: ` +
+    "if it is this repository's own action, whoever can move its tags or branches can change this workflow as well."
+  );
+}
 
 /**
  * `owner/repo` (lower case) of this repository as its root package.json's `repository` names it on
