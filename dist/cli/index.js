@@ -21317,6 +21317,29 @@ function insideMultilineString(path, text, offset) {
         return false;
     return text.slice(at[lo - 1], at[lo]).includes('\n');
 }
+/** Algolia configuration (an application id and an index name): its `apiKey` is the search-only key. */
+const ALGOLIA_TEXT = /\bindexName\b[\s\S]{0,2000}?\bappId\b|\bappId\b[\s\S]{0,2000}?\bindexName\b/;
+/**
+ * The same spelled otherwise (`app_id: 'D1BPLZHGYQ'`, `index: 'docs'`, as a documentation site's own
+ * search script has it): an application id of Algolia's shape (ten capital letters and digits) and an
+ * index name given as a string.
+ */
+const ALGOLIA_APP_ID = /\b(?:app|application)_?id["']?[ \t]*[:=][ \t]*["'`]([A-Z0-9]{10})["'`]/gi;
+const INDEX_NAME = /\b(?:index|index_?name)["']?[ \t]*[:=][ \t]*["'`]/i;
+/**
+ * Whether a file configures Algolia search (an application id and an index name beside the key): its
+ * API key is then the search-only key, which every visitor's browser receives.
+ */
+function algoliaConfig(text) {
+    if (ALGOLIA_TEXT.test(text))
+        return true;
+    if (!INDEX_NAME.test(text))
+        return false;
+    for (const m of text.matchAll(ALGOLIA_APP_ID))
+        if (/^[A-Z0-9]{10}$/.test(m[1]) && /\d/.test(m[1]))
+            return true;
+    return false;
+}
 /** Why a value in a source file is likely not a credential in use, or undefined. */
 function sourceContext(path, text, line, lineOffset, column) {
     if (!CODE_FILE.test(path))
@@ -21779,26 +21802,6 @@ const TRANSLATIONS = /(?:^|\/)(?:i18n|l10n|locales?|translations?|lang|langs)\//
  * Analytics beacon tokens, Algolia DocSearch (search-only) keys beside their index name.
  */
 const PUBLIC_CONTEXT = /cf-beacon|beacon\.min\.js|indexName|docsearch/i;
-/** Algolia configuration (an application id and an index name): its `apiKey` is the search-only key. */
-const ALGOLIA_TEXT = /\bindexName\b[\s\S]{0,2000}?\bappId\b|\bappId\b[\s\S]{0,2000}?\bindexName\b/;
-/**
- * The same spelled otherwise (`app_id: 'D1BPLZHGYQ'`, `index: 'docs'`, as a documentation site's own
- * search script has it): an application id of Algolia's shape (ten capital letters and digits) and an
- * index name given as a string.
- */
-const ALGOLIA_APP_ID = /\b(?:app|application)_?id["']?[ \t]*[:=][ \t]*["'`]([A-Z0-9]{10})["'`]/gi;
-const INDEX_NAME = /\b(?:index|index_?name)["']?[ \t]*[:=][ \t]*["'`]/i;
-/** Whether a file configures Algolia search: an application id and an index name beside the key. */
-function algoliaConfig(text) {
-    if (ALGOLIA_TEXT.test(text))
-        return true;
-    if (!INDEX_NAME.test(text))
-        return false;
-    for (const m of text.matchAll(ALGOLIA_APP_ID))
-        if (/^[A-Z0-9]{10}$/.test(m[1]) && /\d/.test(m[1]))
-            return true;
-    return false;
-}
 /** Files that are ciphertext as a whole or by design (SOPS, sealed secrets, Ansible Vault, git-crypt). */
 const ENCRYPTED_PATH = /\.(?:enc|sops|age|gpg|asc|vault)(?:\.[a-z]+)?$|(?:^|\/)[^/]*\.sops\.[a-z]+$/i;
 const ENCRYPTED_TEXT = /^kind:[ \t]*SealedSecret\b|^sops:[ \t]*$|^\$ANSIBLE_VAULT;|^[ \t]+encryptedData:[ \t]*$/m;
@@ -21984,8 +21987,8 @@ const EXPANSION_OPERATOR = /:?([-=?+])|:/y;
  * The default of a shell or Compose parameter expansion (`${DB_PASSWORD:-airflow}`, `${TOKEN=x}`) or of
  * a Spring-style placeholder (`${DB_PASSWORD:airflow}`), the literal used when the variable is unset,
  * in a configuration file (where the name's own line is read as written); `${NAME:?message}` and
- * `${NAME:+alternative}` hold no default. Read after the operator,
- * so the value judged is `airflow`, a stand-in, not `-airflow`.
+ * `${NAME:+alternative}` hold no default. Read after the operator, so the value judged is `airflow`,
+ * a stand-in, not `-airflow`.
  */
 function expansionDefault(line, nameEnd, path) {
     if (!pathFacts(path).config)
@@ -22841,6 +22844,7 @@ const gitCredentialsDetector = {
 
 
 
+
 /**
  * Credentials handed to HTTP clients and command-line tools: `curl -u user:password`, an
  * `Authorization:` header (Basic credentials are decoded and must hold a password; Bearer and token
@@ -22976,7 +22980,7 @@ const authorizationHeaderDetector = {
             if (/^api-?key$/i.test(header) && !HEADER_CONTEXT.test(line.slice(0, m.index)))
                 continue;
             // Algolia's search-only key beside its application id and index: public by design.
-            if (/^(?:x-)?api-?key$/i.test(header) && /\bindexName\b/.test(ctx.text) && /\bappId\b/.test(ctx.text))
+            if (/^(?:x-)?api-?key$/i.test(header) && algoliaConfig(ctx.text))
                 continue;
             const start = m.index + whole.length - value.length;
             if (!scheme && typeAnnotation(line, m.index, value, start))
@@ -26401,20 +26405,16 @@ function escapeRegExp(text) {
 }
 /** The external image at the root of a stage's FROM chain, with ARG defaults substituted. */
 function externalBase(model, stage) {
-    const vars = globalArgValues(model);
-    let current = stage;
-    while (current?.from.image) {
-        const { text } = expandVariables(current.from.image, vars, model.escapeChar);
-        if (text.includes(UNRESOLVED))
-            return undefined;
-        const earlier = referencedStage(model, current, text);
-        if (!earlier)
-            return text;
-        current = earlier;
-    }
-    return undefined;
+    const image = stageChain(model, stage).at(-1).from.image;
+    if (!image)
+        return undefined;
+    const { text } = expandVariables(image, globalArgValues(model), model.escapeChar);
+    return text.includes(UNRESOLVED) ? undefined : text;
 }
-/** The stage and the earlier stages it is built FROM, in that order. */
+/**
+ * The stage and the earlier stages it is built FROM, in that order: the chain ends at a stage built
+ * on an external image, or on one named through an ARG without a value.
+ */
 function stageChain(model, stage) {
     const vars = globalArgValues(model);
     const chain = [];
@@ -26424,24 +26424,17 @@ function stageChain(model, stage) {
         if (!image)
             break;
         const { text } = expandVariables(image, vars, model.escapeChar);
+        // referencedStage only looks at earlier stages, so the walk always terminates.
         current = text.includes(UNRESOLVED) ? undefined : referencedStage(model, current, text);
     }
     return chain;
 }
 /** Follows FROM references to earlier stages until a stage with a USER (or an external image). */
 function effectiveUser(model, final) {
-    const vars = globalArgValues(model);
-    let stage = final;
-    while (stage) {
+    for (const stage of stageChain(model, final)) {
         const last = stage.users[stage.users.length - 1];
         if (last)
             return { user: last, stage };
-        const image = stage.from.image;
-        if (!image)
-            break;
-        const { text } = expandVariables(image, vars, model.escapeChar);
-        // referencedStage only looks at earlier stages, so the walk always terminates.
-        stage = text.includes(UNRESOLVED) ? undefined : referencedStage(model, stage, text);
     }
     return { stage: final };
 }
@@ -38382,13 +38375,14 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
             if (!message)
                 return;
             // This repository's own action by one of its tags or branches (an action repository testing
-            // its release candidate): whoever can move that ref can change this workflow too.
+            // its release candidate): whoever can move that ref can change this workflow too. Said, not
+            // lowered: package.json and action.yml are files a pull request can change, and a third party's
+            // action named as this repository's would otherwise quiet its own finding.
             const own = what === 'Action' && ownAction(uses.value);
             const finding = {
-                message: `${message}${own ? OWN_ACTION : ''}${(0,workflow_shared/* aliasNote */.lp)(uses)}`,
+                message: `${message}${own ? ownActionNote(self) : ''}${(0,workflow_shared/* aliasNote */.lp)(uses)}`,
                 location: (0,core_location/* locationFromSpan */.Cx)(source.path, uses.span),
                 key: uses.value.trim(),
-                ...(own ? { confidence: 'low' } : {}),
             };
             pinFix(fixes, finding, workspace, source, uses);
             findings.push(finding);
@@ -38407,8 +38401,10 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-const OWN_ACTION = " It is this repository's own action (package.json's `repository` names it, and its action.yml is in this tree): " +
-    'whoever can move its tags or branches can change this workflow as well, so it is reported at low confidence.';
+function ownActionNote(repository) {
+    return (` package.json's \`repository\` names this repository as ${repository} and the action's action.yml is in this tree: ` +
+        "if it is this repository's own action, whoever can move its tags or branches can change this workflow as well.");
+}
 /**
  * `owner/repo` (lower case) of this repository as its root package.json's `repository` names it on
  * GitHub (`https://github.com/o/r.git`, `git+https://...`, `git@github.com:o/r`, `github:o/r`, `o/r`).
