@@ -104,6 +104,42 @@ describe('pathMatcher', () => {
     ]);
   });
 
+  it('compares a few names and endings with the path’s end, and agrees with picomatch', () => {
+    // Up to four literal names take the path's end, not its name: a name that ends another's, the
+    // name as a directory, a trailing slash, `.` and `..` segments, and a look-alike one character off.
+    const paths = [
+      'action.yml',
+      'a/action.yml',
+      'a/xaction.yml',
+      'xaction.yml',
+      'a/action.yml/b',
+      'a/action.yml/',
+      'a/./action.yml',
+      'a/../action.yaml',
+      './action.yml',
+      'b/action.yaml',
+      'b/action.yam',
+      'c/mod',
+      'c/amod',
+      'd/x.tf',
+      'd/.tf',
+      'd/tf',
+    ];
+    for (const patterns of [
+      ['**/action.yml', '**/action.yaml'],
+      ['**/action.yml', '**/mod', '**/*.tf'],
+      ['**/action.yml', 'c/**'],
+    ]) {
+      const theirs = picomatch(patterns, { dot: true, flags: 's' });
+      expect(paths.filter(pathMatcher(patterns)), patterns.join()).toEqual(paths.filter((p) => theirs(p)));
+    }
+    expect(paths.filter(pathMatcher(['**/action.yml', '**/action.yaml']))).toEqual([
+      'action.yml',
+      'a/action.yml',
+      'b/action.yaml',
+    ]);
+  });
+
   it('compiles a list once for the process, and never serves one list for another', () => {
     // A configured glob may hold a NUL: joined with NULs, ['a\0b'] would be the same list as ['a', 'b'].
     expect(pathMatcher(['a\u0000b'])('a')).toBe(false);
