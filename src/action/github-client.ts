@@ -1,12 +1,13 @@
 /**
- * The Action's GitHub API client: Octokit from `@actions/github` (which honours `GITHUB_API_URL`
- * and the runner's proxy settings) with the throttling and retry plugins, a count of every HTTP
- * request, a timeout on every attempt and on the run's whole time on the API, and a circuit breaker
- * so that an unreachable API costs one failed request sequence, not one per feature.
+ * The Action's GitHub API client: Octokit's core (at `GITHUB_API_URL`) with the throttling and retry
+ * plugins, a count of every HTTP request, a timeout on every attempt and on the run's whole time on
+ * the API, and a circuit breaker so that an unreachable API costs one failed request sequence, not
+ * one per feature. Requests go through Node's own HTTP modules ({@link directFetch}), or, where the
+ * runner's proxy settings apply to the URL, through undici and `@actions/http-client`'s proxy agent.
  */
 
-import { getOctokit } from '@actions/github';
-import { defaults } from '@actions/github/lib/utils';
+import { getProxyUrl } from '@actions/http-client/lib/proxy';
+import { Octokit } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { GitHubResponse } from '../core/github-api.js';
@@ -23,7 +24,28 @@ import {
   type RequestOptions,
 } from './github.js';
 
-type Octokit = ReturnType<typeof getOctokit>;
+import { directFetch, type Fetch, type FetchInit, type FetchResponse } from './http.js';
+
+/** The API's address: the runner's `GITHUB_API_URL` (GitHub Enterprise Server), else github.com's. */
+export function apiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return env.GITHUB_API_URL || 'https://api.github.com';
+}
+
+/**
+ * The fetch for one URL: Node's own HTTP modules, unless the runner's proxy variables apply to it
+ * (then undici through the proxy, loaded only then: proxy-fetch.ts).
+ */
+export const transport: Fetch = async (url: string, init?: FetchInit): Promise<FetchResponse> => {
+  let proxied = false;
+  try {
+    proxied = getProxyUrl(new URL(url)) !== undefined;
+  } catch {
+    proxied = false; // not a URL: directFetch says so
+  }
+  if (!proxied) return directFetch(url, init);
+  const { proxyFetch } = await import('./proxy-fetch.js');
+  return proxyFetch(url, init);
+};
 
 /** Longest wait for a rate limit; a longer `retry-after` fails the request instead of stalling the job. */
 export const MAX_RETRY_AFTER_SECONDS = 60;
@@ -70,29 +92,28 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       return retrying;
     };
 
-  const octokit = getOctokit(
-    options.token,
-    {
-      throttle: {
-        onRateLimit: limitHandler('rate limit'),
-        onSecondaryRateLimit: limitHandler('secondary rate limit'),
-      },
-      retry: {
-        retries: SERVER_ERROR_RETRIES,
-        // Rate limits (403/429) are plugin-throttling's, which reads `retry-after`; the rest are final.
-        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
-      },
-      log: {
-        debug: (m: string) => runner.debug(m),
-        info: (m: string) => runner.debug(m),
-        warn: (m: string) => runner.debug(m),
-        error: (m: string) => runner.debug(m),
-      },
+  const Client = Octokit.plugin(counter as never, retry as never, throttling as never);
+  const octokit: Octokit = new Client({
+    auth: options.token,
+    baseUrl: apiBaseUrl().replace(/\/+$/, ''),
+    ...(userAgent() ? { userAgent: userAgent() } : {}),
+    request: { fetch: transport },
+    throttle: {
+      onRateLimit: limitHandler('rate limit'),
+      onSecondaryRateLimit: limitHandler('secondary rate limit'),
     },
-    counter as never,
-    retry as never,
-    throttling as never,
-  );
+    retry: {
+      retries: SERVER_ERROR_RETRIES,
+      // Rate limits (403/429) are plugin-throttling's, which reads `retry-after`; the rest are final.
+      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+    },
+    log: {
+      debug: (m: string) => runner.debug(m),
+      info: (m: string) => runner.debug(m),
+      warn: (m: string) => runner.debug(m),
+      error: (m: string) => runner.debug(m),
+    },
+  } as never);
 
   const request = async <T>(
     route: string,
@@ -208,8 +229,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   return client;
 }
 
-/** The proxy-aware fetch Octokit itself uses (honours the runner's proxy variables). */
-type Fetch = (url: string, init: Record<string, unknown>) => Promise<Response>;
+/**
+ * The runner's orchestration id in the user agent, as `@actions/github` sends it (GitHub relates the
+ * requests to the job by it); undefined without one: Octokit's own user agent then.
+ */
+function userAgent(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const id = env.ACTIONS_ORCHESTRATION_ID?.trim();
+  return id ? `actions_orchestration_id/${id.replace(/[^a-z0-9_.-]/gi, '_')}` : undefined;
+}
 
 async function downloadBytes(url: string, maxBytes: number, timeoutMs: number): Promise<Buffer> {
   let parsed: URL;
@@ -223,11 +250,10 @@ async function downloadBytes(url: string, maxBytes: number, timeoutMs: number): 
   }
   // Only the host is ever named: the query of a storage URL is a signature that grants access.
   const where = parsed.host;
-  const fetchFn = ((defaults.request as { fetch?: Fetch } | undefined)?.fetch ?? fetch) as Fetch;
   const signal = AbortSignal.timeout(timeoutMs);
   try {
     // No headers at all: the token is the API's, never the storage's.
-    const response = await fetchFn(url, { method: 'GET', redirect: 'error', signal });
+    const response = await transport(url, { method: 'GET', redirect: 'error', signal });
     if (!response.ok) {
       await response.body?.cancel().catch(() => {});
       throw new ApiError(`${where} answered HTTP ${response.status}`, response.status);
@@ -239,13 +265,10 @@ async function downloadBytes(url: string, maxBytes: number, timeoutMs: number): 
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    const reader = response.body?.getReader();
-    while (reader) {
-      const { done, value } = await reader.read();
-      if (done) break;
+    for await (const value of response.body) {
       size += value.byteLength;
       if (size > maxBytes) {
-        await reader.cancel().catch(() => {});
+        await response.body.cancel().catch(() => {});
         throw new ApiError(`${where} sent more than the bound of ${maxBytes} bytes`, 0);
       }
       chunks.push(Buffer.from(value));

@@ -304,8 +304,7 @@ function check(
 /**
  * A client when there is a token and a repository to talk about; the token is masked in the log.
  * Octokit is a chunk of its own in the bundle, loaded here only: runs without a token never read it.
- * `@actions/github` parses the event payload as it loads; a payload that is not JSON (already
- * reported by readEvent) then leaves the run without the API rather than crashing it.
+ * Should the chunk fail to load, the run goes on without the API and says so.
  */
 async function apiClient(settings: Settings, event: ActionEvent): Promise<ApiClient | undefined> {
   if (!settings.token || !event.repository) return undefined;
