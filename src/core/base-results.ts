@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from './config.js';
 import type { LeftOutKind, RawFinding, Rule, RuleScope } from './types.js';
 import { VERSION } from './version.js';
-import { emptyInputs, type RuleInputs } from './workspace/scope.js';
+import type { InputsView } from './workspace/scope.js';
 
 export const BASE_RESULTS_FORMAT = 'controlgate-base-results/1';
 
@@ -139,7 +139,7 @@ export function findingPaths(results: { rules: Record<string, StoredRule> }): Se
 }
 
 /** The stored form of recorded inputs; undefined when they are opaque (never reusable). */
-export function storedInputs(inputs: RuleInputs): StoredInputs | undefined {
+export function storedInputs(inputs: InputsView): StoredInputs | undefined {
   if (inputs.opaque !== undefined) return undefined;
   return {
     paths: [...inputs.paths].sort(),
@@ -148,17 +148,6 @@ export function storedInputs(inputs: RuleInputs): StoredInputs | undefined {
     selected: [...inputs.selected].sort(),
     listed: inputs.listed,
   };
-}
-
-/** Stored inputs back as the engine compares them. */
-export function recordedInputs(stored: StoredInputs): RuleInputs {
-  const inputs = emptyInputs();
-  for (const p of stored.paths) inputs.paths.add(p);
-  for (const g of stored.globs) inputs.globs.set(g.join('\u0000'), g);
-  for (const g of stored.screened) inputs.screened.set(`${g.screen}\u0000${g.patterns.join('\u0000')}`, g);
-  for (const name of stored.selected) inputs.selected.add(name);
-  inputs.listed = stored.listed;
-  return inputs;
 }
 
 export function serializeBaseResults(results: BaseResults): string {

@@ -5,7 +5,7 @@
  * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
  */
 
-import { recordedInputs, type StoredLeftOut, type StoredRule } from './base-results.js';
+import type { StoredLeftOut, StoredRule } from './base-results.js';
 import { CacheCollector, type CachePlan, cacheable, type FileCacheRun } from './cache-run.js';
 import { DEFAULT_TEST_PATHS, testPathContext } from './confidence.js';
 import type { Config } from './config.js';
@@ -29,7 +29,13 @@ import {
 import type { Finding, Logger, RawFinding, Rule, RuleError, RuleScope, RuleSummary } from './types.js';
 import { pathMatcher } from './workspace/glob.js';
 import { RecordingWorkspace } from './workspace/recording.js';
-import { InputLog, type LeftOutPart, type RuleInputs, ScopeTally } from './workspace/scope.js';
+import {
+  InputLog,
+  type InputsView,
+  type LeftOutPart,
+  type RuleInputs,
+  ScopeTally,
+} from './workspace/scope.js';
 import type { Workspace } from './workspace/workspace.js';
 
 /** What a slice's outcome examined once folded into its rule's tally. */
@@ -37,7 +43,7 @@ const NOTHING_EXAMINED: Examined = Object.freeze({ files: [], settings: [] }) as
 
 /** What a rule that reads across files asked and found, recorded on a change or for base results. */
 export interface RecordedRule {
-  inputs: RuleInputs;
+  inputs: InputsView;
   /** The fingerprints of its findings as created (before any ordinal). */
   fingerprints: string[];
   /** Its findings as it reported them (see `StoredRule.raw`). */
@@ -50,7 +56,7 @@ export interface RecordedRule {
 /** What evaluating one subject of a rule alone asked, found and examined. */
 export interface SubjectResults {
   path: string;
-  inputs: RuleInputs;
+  inputs: InputsView;
   raw: RawFinding[];
   /** The files it examined. */
   files: string[];
@@ -559,15 +565,14 @@ export class RuleRun {
     const first = this.findings.length;
     this.append(rule, summary, stored.raw);
     const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
-    const inputs = recordedInputs(stored.inputs);
-    // Its parts by subject go with it, so that results kept again can still be taken by subject.
-    const subjects = stored.subjects?.map((s) => ({ ...s, inputs: recordedInputs(s.inputs) }));
+    // Its inputs as stored, and its parts by subject, so that results kept again can still be taken
+    // by subject.
     this.recorded.set(rule.id, {
-      inputs,
+      inputs: stored.inputs,
       fingerprints,
       raw: stored.raw,
       scope: summary.scope,
-      ...(subjects ? { subjects } : {}),
+      ...(stored.subjects ? { subjects: stored.subjects } : {}),
     });
     this.reused.add(rule.id);
   }

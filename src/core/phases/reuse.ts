@@ -8,7 +8,6 @@ import {
   BASE_RESULTS_FORMAT,
   type BaseResults,
   findingPaths,
-  recordedInputs,
   resultsKey,
   type StoredRule,
   type StoredSubject,
@@ -104,14 +103,13 @@ export function untouchedResults(
 ): { rules: Map<string, StoredRule>; subjects: Map<string, Map<string, SubjectResults>> } {
   const rules = new Map<string, StoredRule>();
   const subjects = new Map<string, Map<string, SubjectResults>>();
+  // The stored inputs are compared as they are (lists): a rule of 500 workflows has 500 subjects.
   for (const [id, rule] of stored) {
-    if (!touchedBy(recordedInputs(rule.inputs), change, matcher)) rules.set(id, rule);
+    if (!touchedBy(rule.inputs, change, matcher)) rules.set(id, rule);
     else if (rule.subjects) {
       const kept = new Map<string, SubjectResults>();
-      for (const part of rule.subjects) {
-        const inputs = recordedInputs(part.inputs);
-        if (!touchedBy(inputs, change, matcher)) kept.set(part.path, { ...part, inputs });
-      }
+      for (const part of rule.subjects)
+        if (!touchedBy(part.inputs, change, matcher)) kept.set(part.path, part);
       subjects.set(id, kept);
     }
   }

@@ -353,6 +353,19 @@ export interface RuleInputs {
   opaque: string | undefined;
 }
 
+/**
+ * Inputs as they are read (compared with a change, replayed, stored): recorded ones, or stored ones
+ * as the base results hold them (lists), which are read without being copied into sets and maps.
+ */
+export interface InputsView {
+  readonly paths: Iterable<string>;
+  readonly globs: { values(): Iterable<readonly string[]> };
+  readonly screened: { values(): Iterable<ScreenedGlob> };
+  readonly selected: Iterable<string>;
+  readonly listed: boolean;
+  readonly opaque?: string | undefined;
+}
+
 /** A cached computation's inputs, and whether it has settled (an asynchronous one settles later). */
 export interface CapturedInputs {
   inputs: RuleInputs;
@@ -378,7 +391,7 @@ export function emptyInputs(): RuleInputs {
 export class InputLog {
   private rule: RuleInputs | undefined;
   /** Cached computations' inputs already credited to {@link rule} (a rule may get a value often). */
-  private readonly replayed = new Set<RuleInputs>();
+  private readonly replayed = new Set<InputsView>();
   private readonly frames = new Set<RuleInputs>();
   /** Cached computations by memo kind and key, with what they asked. */
   readonly captured = new Map<string, CapturedInputs>();
@@ -440,7 +453,7 @@ export class InputLog {
   }
 
   /** Credits the rule being recorded (and open computations) with a cached computation's inputs. */
-  replay(inputs: RuleInputs): void {
+  replay(inputs: InputsView): void {
     // Settled inputs do not change: credited once to the rule, they need crediting again only to
     // computations opened since.
     if (this.frames.size === 0 && this.replayed.has(inputs)) return;
@@ -480,7 +493,7 @@ export interface ScreenedGlob {
  * other tree and must be evaluated there. `matcher` compiles globs as the tree does.
  */
 export function touchedBy(
-  inputs: RuleInputs,
+  inputs: InputsView,
   change: TreeChange,
   matcher: (patterns: readonly string[]) => (p: string) => boolean,
 ): boolean {
