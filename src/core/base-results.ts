@@ -215,7 +215,10 @@ export function storedJson(text: string, format: string, maxBytes: number): Reco
   return data;
 }
 
-/** What is wrong with one stored rule, or undefined. */
+/**
+ * What is wrong with one stored rule, or undefined. Plain loops: a pull request checks every stored
+ * finding and path of the base results (tens of thousands at 100,000 files) before it starts.
+ */
 export function storedRuleProblem(rule: unknown): string | undefined {
   if (!isObject(rule)) return 'not an object';
   const problem = inputsProblem(rule.inputs) ?? rawProblem(rule.raw);
@@ -225,14 +228,8 @@ export function storedRuleProblem(rule: unknown): string | undefined {
     return 'scope is not a rule scope';
   }
   if (!isStrings(scope.settings)) return 'scope.settings is not a list';
-  if (scope.leftOut !== undefined) {
-    const leftOut = scope.leftOut;
-    if (
-      !Array.isArray(leftOut) ||
-      !leftOut.every((l) => isLeftOutKind(l) && Number.isInteger(l.files) && isStrings(l.examples))
-    ) {
-      return 'scope.leftOut is not a list of left-out files';
-    }
+  if (scope.leftOut !== undefined && !leftOutList(scope.leftOut, true)) {
+    return 'scope.leftOut is not a list of left-out files';
   }
   if (rule.rawFromSubjects !== undefined) {
     if (rule.rawFromSubjects !== true || rule.subjects === undefined || (rule.raw as unknown[]).length > 0) {
@@ -240,48 +237,61 @@ export function storedRuleProblem(rule: unknown): string | undefined {
     }
   }
   if (rule.subjects === undefined) return undefined;
-  if (!Array.isArray(rule.subjects)) return 'subjects is not a list';
-  for (const [i, subject] of rule.subjects.entries()) {
+  const subjects = rule.subjects;
+  if (!Array.isArray(subjects)) return 'subjects is not a list';
+  for (let i = 0; i < subjects.length; i++) {
+    const subject: unknown = subjects[i];
     if (!isObject(subject) || typeof subject.path !== 'string') return `subjects[${i}] has no path`;
     const inner = inputsProblem(subject.inputs) ?? rawProblem(subject.raw);
     if (inner) return `subjects[${i}].${inner}`;
     if (!isStrings(subject.files)) return `subjects[${i}].files is not a list of paths`;
-    const leftOut = subject.leftOut;
-    if (
-      leftOut !== undefined &&
-      (!Array.isArray(leftOut) || !leftOut.every((l) => isLeftOutKind(l) && isStrings(l.files)))
-    ) {
+    if (subject.leftOut !== undefined && !leftOutList(subject.leftOut, false)) {
       return `subjects[${i}].leftOut is not a list of left-out files`;
     }
   }
   return undefined;
 }
 
+/** A list of left-out kinds, each with its files counted (`counted`: a scope's) or listed (a subject's). */
+function leftOutList(list: unknown, counted: boolean): boolean {
+  if (!Array.isArray(list)) return false;
+  for (const l of list) {
+    if (!isLeftOutKind(l)) return false;
+    if (counted ? !(Number.isInteger(l.files) && isStrings(l.examples)) : !isStrings(l.files)) return false;
+  }
+  return true;
+}
+
 function inputsProblem(inputs: unknown): string | undefined {
   if (!isObject(inputs)) return 'inputs is not an object';
   if (!isStrings(inputs.paths)) return 'inputs.paths is not a list of paths';
-  if (!Array.isArray(inputs.globs) || !inputs.globs.every(isStrings))
-    return 'inputs.globs is not a list of globs';
-  if (
-    !Array.isArray(inputs.screened) ||
-    !inputs.screened.every((g) => isObject(g) && isStrings(g.patterns) && typeof g.screen === 'string')
-  ) {
-    return 'inputs.screened is not a list of screened globs';
+  const globs = inputs.globs;
+  if (!Array.isArray(globs)) return 'inputs.globs is not a list of globs';
+  for (const g of globs) if (!isStrings(g)) return 'inputs.globs is not a list of globs';
+  const screened = inputs.screened;
+  if (!Array.isArray(screened)) return 'inputs.screened is not a list of screened globs';
+  for (const g of screened) {
+    if (!isObject(g) || !isStrings(g.patterns) || typeof g.screen !== 'string') {
+      return 'inputs.screened is not a list of screened globs';
+    }
   }
   if (!isStrings(inputs.selected)) return 'inputs.selected is not a list of selectors';
   if (typeof inputs.listed !== 'boolean') return 'inputs.listed is not a boolean';
   return undefined;
 }
 
+const LOCATION_NUMBERS = ['startLine', 'endLine', 'startColumn', 'endColumn'] as const;
+
 /** What is wrong with a stored list of raw findings, or undefined. */
 export function rawProblem(list: unknown): string | undefined {
   if (!Array.isArray(list)) return 'raw is not a list';
-  for (const [i, raw] of list.entries()) {
+  for (let i = 0; i < list.length; i++) {
+    const raw: unknown = list[i];
     if (!isObject(raw) || typeof raw.message !== 'string') return `raw[${i}] has no message`;
     const location = raw.location;
     if (location !== undefined && location !== null) {
       if (!isObject(location) || typeof location.path !== 'string') return `raw[${i}].location has no path`;
-      for (const k of ['startLine', 'endLine', 'startColumn', 'endColumn']) {
+      for (const k of LOCATION_NUMBERS) {
         const n = location[k];
         if (n !== undefined && !(Number.isInteger(n) && (n as number) >= 0)) {
           return `raw[${i}].location.${k} is not a line or column`;
@@ -304,5 +314,7 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 
 /** A JSON list of strings. */
 export function isStrings(v: unknown): v is string[] {
-  return Array.isArray(v) && v.every((s) => typeof s === 'string');
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return false;
+  return true;
 }

@@ -576,6 +576,41 @@ describe('base results', () => {
       'rules.r: subjects[0].files is not a list of paths',
     ],
     [
+      'a glob list holding a number',
+      withRule({
+        inputs: { paths: [], globs: [['**/*.yml', 1]], screened: [], selected: [], listed: false },
+      }),
+      'rules.r: inputs.globs is not a list of globs',
+    ],
+    [
+      'left-out files listed where the scope counts them',
+      withRule({
+        scope: {
+          files: 0,
+          examples: [],
+          settings: [],
+          basis: 'tree',
+          leftOut: [{ kind: 'k', reason: 'r', files: ['a'], examples: [] }],
+        },
+      }),
+      'rules.r: scope.leftOut is not a list of left-out files',
+    ],
+    [
+      'left-out files counted where a subject lists them',
+      withRule({
+        subjects: [
+          {
+            path: 'a.yml',
+            inputs: { paths: [], globs: [], screened: [], selected: [], listed: false },
+            raw: [],
+            files: [],
+            leftOut: [{ kind: 'k', reason: 'r', files: 1 }],
+          },
+        ],
+      }),
+      'rules.r: subjects[0].leftOut is not a list of left-out files',
+    ],
+    [
       'findings taken from subjects it does not have',
       withRule({ rawFromSubjects: true }),
       'rules.r: rawFromSubjects is not true beside subjects and no findings of its own',
