@@ -64,7 +64,7 @@ describe('pathMatcher', () => {
     expect(pathMatcher(['**/package.json'])('')).toBe(false);
   });
 
-  it('compares a path’s name in place with every listed name of its length, and agrees with picomatch', () => {
+  it('matches names of one length, a name that ends another’s and names one character off as picomatch does', () => {
     // Names of one length (go.mod, go.sum, Gemfile/Podfile), a name that ends another's, a directory
     // named like a listed file, and names one character off either way.
     const patterns = ['**/go.mod', '**/go.sum', '**/Gemfile', '**/Podfile', '**/mod', '**/*.lock'];
@@ -104,9 +104,10 @@ describe('pathMatcher', () => {
     ]);
   });
 
-  it('compares a few names and endings with the path’s end, and agrees with picomatch', () => {
-    // Up to four literal names take the path's end, not its name: a name that ends another's, the
-    // name as a directory, a trailing slash, `.` and `..` segments, and a look-alike one character off.
+  it('matches a name or an ending at the path’s end only, as picomatch does', () => {
+    // Literal names and endings are one expression anchored at the path's end: a name that ends
+    // another's, the name as a directory, a trailing slash, `.` and `..` segments, a look-alike one
+    // character off, and names with characters an expression must escape.
     const paths = [
       'action.yml',
       'a/action.yml',
@@ -124,11 +125,14 @@ describe('pathMatcher', () => {
       'd/x.tf',
       'd/.tf',
       'd/tf',
+      'e/a+b(1).yml',
+      'e/aab1.yml',
     ];
     for (const patterns of [
       ['**/action.yml', '**/action.yaml'],
       ['**/action.yml', '**/mod', '**/*.tf'],
       ['**/action.yml', 'c/**'],
+      ['**/a+b(1).yml', '**/*.tf', '**/Dockerfile.*'],
     ]) {
       const theirs = picomatch(patterns, { dot: true, flags: 's' });
       expect(paths.filter(pathMatcher(patterns)), patterns.join()).toEqual(paths.filter((p) => theirs(p)));

@@ -44,15 +44,16 @@ function compiled(list: readonly string[], ignoreCase: boolean): (path: string) 
 
 function compileMatcher(list: readonly string[], ignoreCase: boolean): (path: string) => boolean {
   const flags = ignoreCase ? 'is' : 's';
-  const fold = ignoreCase ? (s: string) => s.toLowerCase() : (s: string) => s;
-  // `**/name` (the commonest glob: a lockfile, a manifest) is a name lookup, `**/*.ext` a test of the
-  // name's end, and any other `**/<one segment>` (`**/Dockerfile.*`, `**/*threat[-_ ]model*`) one
-  // expression over the name: picomatch's expression for a leading `**/` (a lazy `.*?` guarded by a
-  // look-ahead at every character) cannot fail early. The rest is one expression for the whole
-  // list, so a tree of 100,000 paths is tested once per path, not once per path and pattern; a glob
-  // starting with a literal fails there at once. Every compiled pattern is anchored, so the
-  // alternations are exact.
-  const names = new Set<string>();
+  // `**/name` (the commonest glob: a lockfile, a manifest) and `**/*.ext` are tests of the path's end,
+  // all of them one expression anchored there (`(?:^|/)(?:name|...)$|(?:.ext|...)$`): the regular
+  // expression engine tests 100,000 paths in 2-4 ms even cold, where comparing each name in place
+  // from JavaScript took 10-20 ms until the code was optimised (docs/performance.md). Any other
+  // `**/<one segment>` (`**/Dockerfile.*`, `**/*threat[-_ ]model*`) is one expression over the name:
+  // picomatch's expression for a leading `**/` (a lazy `.*?` guarded by a look-ahead at every
+  // character) cannot fail early. The rest is one expression for the whole list, so a tree of
+  // 100,000 paths is tested once per path, not once per path and pattern; a glob starting with a
+  // literal fails there at once. Every compiled pattern is anchored, so the alternations are exact.
+  const names: string[] = [];
   const endings: string[] = [];
   const nameSources: string[] = [];
   const sources: string[] = [];
@@ -61,7 +62,7 @@ function compileMatcher(list: readonly string[], ignoreCase: boolean): (path: st
     new RegExp(globs.map((p) => `(?:${picomatch.makeRe(p, { dot: true, flags }).source})`).join('|'), flags);
   for (const p of list) {
     const name = p.startsWith('**/') ? p.slice(3) : undefined;
-    if (name && !name.includes('/') && isLiteralPath(name)) names.add(fold(name));
+    if (name && !name.includes('/') && isLiteralPath(name)) names.push(name);
     else if (!ignoreCase && EXTENSION.test(p)) endings.push(p.slice(4));
     else if (name !== undefined && oneSegment(name)) nameSources.push(name);
     else {
@@ -74,6 +75,12 @@ function compileMatcher(list: readonly string[], ignoreCase: boolean): (path: st
   const nameRe = nameSources.length > 0 ? compile(nameSources) : undefined;
   const nameAt = nameSources.length > 0 ? stickyNames(nameSources, flags) : undefined;
   if (byNameGlobs.length === 0) return re ? (path) => re.test(path) : () => false;
+  // An ending holds no `/` (see EXTENSION), so the path ends with it exactly when its name does.
+  const ends = [
+    ...(names.length > 0 ? [`(?:^|/)(?:${names.map(escapeRegExp).join('|')})$`] : []),
+    ...(endings.length > 0 ? [`(?:${endings.map(escapeRegExp).join('|')})$`] : []),
+  ];
+  const endRe = ends.length > 0 ? new RegExp(ends.join('|'), flags) : undefined;
   // picomatch's `**` does not cross a `.` or `..` segment, and lets a trailing `/` match: such paths
   // (no index lists them) are left to the compiled expression of the globs tested by name.
   let slowRe: RegExp | undefined;
@@ -83,49 +90,6 @@ function compileMatcher(list: readonly string[], ignoreCase: boolean): (path: st
       return slowRe.test(path);
     },
   };
-  // A few literal names and endings, nothing else tested by name (`**/action.yml`, `**/*.tf`): the
-  // path's end is compared with each, and no name is looked for, on every path of a tree for the
-  // commonest whole-tree globs of a pull request (a warm pass over 100,000 paths: 2-3 ms against 8).
-  if (!ignoreCase && !nameRe && names.size <= FEW_NAMES) {
-    const literal = [...names];
-    const ending = (path: string): boolean => {
-      for (const n of literal) {
-        if (
-          path.endsWith(n) &&
-          (path.length === n.length || path.charCodeAt(path.length - n.length - 1) === SLASH)
-        )
-          return true;
-      }
-      for (const e of endings) if (path.endsWith(e)) return true;
-      return false;
-    };
-    return (path) =>
-      (path.endsWith('/') ? slow.test(path) : ending(path) && (!DOT_SEGMENT.test(path) || slow.test(path))) ||
-      (re?.test(path) ?? false);
-  }
-  // Names by length, so that a path's name is compared in place: slicing it out for a set lookup
-  // allocated a string per path and glob list (160 MB over a 100,000-file check). Folded names
-  // (ignoreCase) are looked up by their folded slice.
-  const byLength = new Map<number, string[]>();
-  if (!ignoreCase) {
-    for (const n of names) {
-      const same = byLength.get(n.length);
-      if (same) same.push(n);
-      else byLength.set(n.length, [n]);
-    }
-  }
-  const named = (path: string, start: number): boolean => {
-    if (names.size === 0) return false;
-    if (ignoreCase) return names.has(fold(path.slice(start)));
-    const same = byLength.get(path.length - start);
-    if (same) for (const n of same) if (path.startsWith(n, start)) return true;
-    return false;
-  };
-  // An ending holds no `/` (see EXTENSION), so the path ends with it exactly when its name does.
-  const ends = (path: string): boolean => {
-    for (const e of endings) if (path.endsWith(e)) return true;
-    return false;
-  };
   const nameTest = (path: string, start: number): boolean => {
     if (!nameAt) return nameRe!.test(path.slice(start));
     nameAt.lastIndex = start;
@@ -133,13 +97,22 @@ function compileMatcher(list: readonly string[], ignoreCase: boolean): (path: st
   };
   const byName = (path: string) => {
     if (path.endsWith('/')) return slow.test(path);
-    const start = path.lastIndexOf('/') + 1;
-    // A name expression refuses a name `.` or `..` that picomatch's `**/<segment>` may accept.
-    if (nameRe && isDotName(path, start)) return slow.test(path);
-    const hit = named(path, start) || ends(path) || (nameRe !== undefined && nameTest(path, start));
+    let hit = false;
+    if (nameRe) {
+      const start = path.lastIndexOf('/') + 1;
+      // A name expression refuses a name `.` or `..` that picomatch's `**/<segment>` may accept.
+      if (isDotName(path, start)) return slow.test(path);
+      hit = nameTest(path, start);
+    }
+    hit ||= endRe !== undefined && endRe.test(path);
     return hit && (!DOT_SEGMENT.test(path) || slow.test(path));
   };
   return (path) => byName(path) || (re?.test(path) ?? false);
+}
+
+/** The text as a regular expression's literal. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /**
@@ -180,9 +153,6 @@ function isDotName(path: string, start: number): boolean {
 const EXTENSION = /^\*\*\/\*\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 /** A `.` or `..` segment, which picomatch's `**` does not cross. */
 const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
-const SLASH = 0x2f;
-/** Up to this many literal names, a path's end is compared with each (see compileMatcher). */
-const FEW_NAMES = 4;
 
 /**
  * Whether a glob is one path segment that picomatch compiles alone as it does after `**` + `/`: no
