@@ -104,7 +104,7 @@ function compileMatcher(list: readonly string[], ignoreCase: boolean): (path: st
       if (isDotName(path, start)) return slow.test(path);
       hit = nameTest(path, start);
     }
-    hit ||= endRe !== undefined && endRe.test(path);
+    hit ||= endRe?.test(path) === true;
     return hit && (!DOT_SEGMENT.test(path) || slow.test(path));
   };
   return (path) => byName(path) || (re?.test(path) ?? false);
