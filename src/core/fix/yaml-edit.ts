@@ -338,9 +338,42 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return ka.every((k) => Object.hasOwn(rb, k) && deepEqual((a as Record<string, unknown>)[k], rb[k]));
 }
 
-/** A deep copy of parsed YAML values, to describe what an edit should produce. */
-export function cloneYaml<T>(value: T): T {
-  return structuredClone(value);
+/**
+ * A deep copy of parsed YAML values, to describe what an edit should produce. A node reached twice
+ * (an alias) is one node in the copy too, as in the parse: an edit meant for one place then shows
+ * in the other, and the verification refuses it. Mappings, sequences and scalars are copied here
+ * (`structuredClone` costs a module load of its own on first use, a few milliseconds of a pull
+ * request's run); anything else (a timestamp) is left to `structuredClone`.
+ */
+export function cloneYaml<T>(value: T, seen = new Map<object, unknown>()): T {
+  if (typeof value !== 'object' || value === null) return value;
+  const known = seen.get(value);
+  if (known !== undefined) return known as T;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [];
+    seen.set(value, copy);
+    for (const v of value) copy.push(cloneYaml(v, seen));
+    return copy as T;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) {
+    const copy = structuredClone(value);
+    seen.set(value, copy);
+    return copy;
+  }
+  const copy: Record<string, unknown> = {};
+  seen.set(value, copy);
+  for (const [k, v] of Object.entries(value)) {
+    // A `__proto__` key is data: assigned, it would set the copy's prototype instead.
+    if (k === '__proto__') {
+      Object.defineProperty(copy, k, {
+        value: cloneYaml(v, seen),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else copy[k] = cloneYaml(v, seen);
+  }
+  return copy as T;
 }
 
 /** Sets `value` at a JSON pointer inside a cloned document (creating mappings on the way). */
