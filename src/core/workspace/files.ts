@@ -3,6 +3,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Ignore } from 'ignore';
 import { vendored } from '../vendored.js';
+import { readGitIndex } from './git-index.js';
 
 /** Directories never indexed: VCS metadata only. Everything else follows .gitignore. */
 const ALWAYS_SKIPPED = new Set(['.git']);
@@ -39,19 +40,33 @@ export interface ListOptions {
  * `.gitignore` on the way. Symbolic links are listed but never followed.
  */
 export function listFiles(root: string, options: ListOptions = {}): FileIndexResult {
-  const queries = gitQueries(root, options);
+  const index = ownIndex(root, options);
+  const queries = gitQueries(root, options, index === undefined);
   let answers: [GitQuery, Buffer][] | undefined;
   try {
     answers = queries?.map(([kind, args]): [GitQuery, Buffer] => [kind, git(root, args)]);
   } catch {
     // Not a work tree git can read: walk it.
   }
-  return indexed(root, answers);
+  return indexed(root, answers, index);
+}
+
+/** The index as read from `.git/index` (see git-index.ts), or undefined: git is asked then. */
+interface OwnIndex {
+  files: string[];
+  ids: Map<string, string> | undefined;
+}
+
+function ownIndex(root: string, options: ListOptions): OwnIndex | undefined {
+  const ids = options.blobs ? new Map<string, string>() : undefined;
+  const files = readGitIndex(root, ids);
+  return files ? { files, ids } : undefined;
 }
 
 /** {@link listFiles}, with git's queries run side by side (each is a pass over the tree). */
 export async function listFilesAsync(root: string, options: ListOptions = {}): Promise<FileIndexResult> {
-  const queries = gitQueries(root, options);
+  const index = ownIndex(root, options);
+  const queries = gitQueries(root, options, index === undefined);
   let answers: [GitQuery, Buffer][] | undefined;
   try {
     answers =
@@ -62,17 +77,21 @@ export async function listFilesAsync(root: string, options: ListOptions = {}): P
   } catch {
     // Not a work tree git can read: walk it.
   }
-  return indexed(root, answers);
+  return indexed(root, answers, index);
 }
 
-/** The index from git's answers, or from a walk when there are none. */
-function indexed(root: string, answers: [GitQuery, Buffer][] | undefined): FileIndexResult {
+/** The index from git's answers (and the index file read here), or from a walk when there are none. */
+function indexed(
+  root: string,
+  answers: [GitQuery, Buffer][] | undefined,
+  index: OwnIndex | undefined,
+): FileIndexResult {
   if (!answers) return { files: walk(root), source: 'walk' };
   const changed = answers.find(([k]) => k === 'changed')?.[1];
-  if (!changed) return { files: fromGit(answers), source: 'git' };
-  const ids = new Map<string, string>();
+  if (!changed) return { files: fromGit(answers, index?.files), source: 'git' };
+  const ids = index?.ids ?? new Map<string, string>();
   const modified = new Set<string>();
-  const files = fromGit(answers, ids, modified);
+  const files = fromGit(answers, index?.files, ids, modified);
   return { files, source: 'git', blobs: { ids, modified } };
 }
 
@@ -83,9 +102,9 @@ type GitQuery = 'staged' | 'deleted' | 'changed' | 'others';
  * <stage>\t<path>`); the entries deleted from the work tree (diff-files stats them on several
  * threads; with `blobs`, the modified ones too); and the untracked, non-ignored files.
  */
-function gitQueries(root: string, options: ListOptions): [GitQuery, string[]][] | undefined {
+function gitQueries(root: string, options: ListOptions, staged: boolean): [GitQuery, string[]][] | undefined {
   if (!existsSync(path.join(root, '.git'))) return undefined;
-  const queries: [GitQuery, string[]][] = [['staged', ['ls-files', '-z', '-t', '--stage']]];
+  const queries: [GitQuery, string[]][] = staged ? [['staged', ['ls-files', '-z', '-t', '--stage']]] : [];
   if (options.blobs) {
     // One stat pass tells the deleted files and the modified ones alike.
     queries.push(['changed', ['diff-files', '-z', '--name-status', '--no-renames']]);
@@ -102,10 +121,15 @@ function gitQueries(root: string, options: ListOptions): [GitQuery, string[]][] 
  * skip-worktree entries (tag S, a sparse checkout) are not in the tree, and a nested repository is
  * listed by `--others` as `dir/`: none of them is a file.
  */
-function fromGit(answers: [GitQuery, Buffer][], ids?: Map<string, string>, modified?: Set<string>): string[] {
+function fromGit(
+  answers: [GitQuery, Buffer][],
+  index: string[] | undefined,
+  ids?: Map<string, string>,
+  modified?: Set<string>,
+): string[] {
   const answer = (kind: GitQuery) => answers.find(([k]) => k === kind)?.[1];
   const staged = answer('staged');
-  let files = staged ? stagedFiles(staged, ids) : [];
+  let files = index ?? (staged ? stagedFiles(staged, ids) : []);
   const deleted = entries(answer('deleted'));
   // `--name-status -z`: a status, then its path; deleted entries leave the list, others are modified.
   const changed = entries(answer('changed'));
