@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { gitOutput, isCommitId } from './diff.js';
 import { GitRepository } from './git.js';
 import { compareStrings } from './workspace/files.js';
+import { indexTree } from './workspace/git-index.js';
 import { LineIndex } from './workspace/lines.js';
 import { ScopeRecorder, type TreeChange } from './workspace/scope.js';
 import { screenNamed } from './workspace/screens.js';
@@ -332,18 +333,24 @@ export function diffAgainstHead(
   worktree: boolean,
 ): Promise<Buffer | undefined> {
   if (!isCommitId(baseline)) return Promise.resolve(undefined);
-  return gitOutput(root, [
-    'diff',
-    '--raw',
-    '-z',
-    '--no-abbrev',
-    '--find-renames',
-    '--relative',
-    '--no-ext-diff',
-    ...(worktree ? [] : ['--cached']),
-    baseline,
-    '--',
-  ]);
+  const diff = (against: string[]) =>
+    gitOutput(root, [
+      'diff',
+      '--raw',
+      '-z',
+      '--no-abbrev',
+      '--find-renames',
+      '--relative',
+      '--no-ext-diff',
+      ...against,
+    ]);
+  if (worktree) return diff([baseline, '--']);
+  // Against the tree git recorded as the index's whole content, git compares two trees and skips
+  // every subtree they share (a checkout's index at 100,000 files: 20-30 ms of git's CPU -> ~1 ms);
+  // against the index itself (--cached) when there is no such tree, or git cannot read it.
+  const tree = indexTree(root);
+  if (!tree) return diff(['--cached', baseline, '--']);
+  return diff([baseline, tree, '--']).then((out) => out ?? diff(['--cached', baseline, '--']));
 }
 
 /**

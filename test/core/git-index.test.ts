@@ -7,8 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { diffAgainstHead } from '../../src/core/base-tree.js';
 import { listFiles } from '../../src/core/workspace/files.js';
-import { parseGitIndex, readGitIndex } from '../../src/core/workspace/git-index.js';
+import { gitIndex, indexTree, parseGitIndex, readGitIndex } from '../../src/core/workspace/git-index.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 
 /** git's own listing, parsed here: tagged entries, without submodules and skip-worktree entries. */
@@ -155,5 +156,54 @@ describe('readGitIndex', () => {
       [...git.files, 'untracked.txt'].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
     );
     expect(listed.blobs?.ids).toEqual(git.ids);
+  });
+
+  it('gives the tree of the index’s whole content while git keeps it, and the change’s diff is the same against it', async () => {
+    const repo = richRepo();
+    const base = repo.commit({ 'src/old.js': 'old\n' }, 'base');
+    repo.commit({
+      'src/app.js': 'changed\n',
+      'src/old.js': null,
+      'src/renamed.js': 'old\n',
+      'added.txt': 'a\n',
+    });
+    const cached = () =>
+      execFileSync(
+        'git',
+        [
+          'diff',
+          '--raw',
+          '-z',
+          '--no-abbrev',
+          '--find-renames',
+          '--relative',
+          '--no-ext-diff',
+          '--cached',
+          base,
+          '--',
+        ],
+        {
+          cwd: repo.dir,
+        },
+      ).toString();
+    // A checkout's index: its tree is HEAD's, and the diff against it is the diff against the index.
+    expect(indexTree(repo.dir)).toBe(repo.git('rev-parse', 'HEAD^{tree}'));
+    expect((await diffAgainstHead(repo.dir, base, false))?.toString()).toBe(cached());
+    // A staged change invalidates the recorded tree: the diff is asked of the index itself.
+    writeFileSync(path.join(repo.dir, 'src/app.js'), 'staged\n');
+    repo.git('add', 'src/app.js');
+    expect(indexTree(repo.dir)).toBeUndefined();
+    expect((await diffAgainstHead(repo.dir, base, false))?.toString()).toBe(cached());
+    expect(cached()).toContain('src/app.js');
+  });
+
+  it('hands the index read for its tree to the next listing once, never to two', () => {
+    const repo = richRepo();
+    repo.git('commit', '-q', '-m', 'rich');
+    indexTree(repo.dir);
+    const first = gitIndex(repo.dir)!;
+    const second = gitIndex(repo.dir)!;
+    expect(second.files).toEqual(first.files);
+    expect(second.files).not.toBe(first.files);
   });
 });

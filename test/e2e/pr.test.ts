@@ -203,16 +203,21 @@ describe('pull request: a normal run', () => {
     expect(built.stdout).toContain(
       'scanning the 1 changed file of 6 with the per-file rules (scan: changed)',
     );
-    // The pull request's lines (commit to commit) and its files (the base against the index): no
-    // command that stats the working tree (diff against it, diff-files, status).
-    expect(commands.filter((c) => /^(diff|diff-files|diff-index|status)\b/.test(c)).sort()).toEqual([
+    // The pull request's lines (commit to commit) and its files (the base against the tree git
+    // recorded as the index's content, the checkout's): no command that stats the working tree (diff
+    // against it, diff-files, status), nor one that walks the index.
+    expect(commands.filter((c) => /^(diff|diff-files|diff-index|status|ls-files)\b/.test(c)).sort()).toEqual([
       `diff --raw -p -z --unified=0 --no-color --no-ext-diff --no-textconv --find-renames ${repo.baseSha}...${repo.headSha} --`,
-      `diff --raw -z --no-abbrev --find-renames --relative --no-ext-diff --cached ${repo.baseSha} --`,
+      `diff --raw -z --no-abbrev --find-renames --relative --no-ext-diff ${repo.baseSha} ${repo.git('rev-parse', 'HEAD^{tree}')} --`,
     ]);
 
-    // Staged, the same edit is the change's: a new high finding, which fails the gate.
+    // Staged, the same edit is the change's (the index no longer has a recorded tree: the base is
+    // compared with the index itself): a new high finding, which fails the gate.
     repo.git('add', 'src/old.js');
-    const staged = await run(repo);
+    const { r: staged, commands: stagedCommands } = await tracedRun(repo);
+    expect(stagedCommands).toContain(
+      `diff --raw -z --no-abbrev --find-renames --relative --no-ext-diff --cached ${repo.baseSha} --`,
+    );
     expect(staged.code).toBe(1);
     expect(annotations(staged)).toEqual([
       expect.stringMatching(

@@ -3,7 +3,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Ignore } from 'ignore';
 import { vendored } from '../vendored.js';
-import { readGitIndex } from './git-index.js';
+import { gitIndex } from './git-index.js';
 
 /** Directories never indexed: VCS metadata only. Everything else follows .gitignore. */
 const ALWAYS_SKIPPED = new Set(['.git']);
@@ -58,9 +58,8 @@ interface OwnIndex {
 }
 
 function ownIndex(root: string, options: ListOptions): OwnIndex | undefined {
-  const ids = options.blobs ? new Map<string, string>() : undefined;
-  const files = readGitIndex(root, ids);
-  return files ? { files, ids } : undefined;
+  const index = gitIndex(root, options.blobs === true);
+  return index ? { files: index.files, ids: index.ids } : undefined;
 }
 
 /** {@link listFiles}, with git's queries run side by side (each is a pass over the tree). */

@@ -40,30 +40,90 @@ const GITLINK = 0o160000;
 /** Extensions after which the entries are not the whole index: a split index, a sparse index. */
 const UNREAD_EXTENSIONS = new Set(['link', 'sdir']);
 
+/** An index as read here: its listing, and the tree object its whole content is, when git recorded it. */
+export interface GitIndex {
+  files: string[];
+  /** Each path's `<mode> <object id>`, when asked for. */
+  ids?: Map<string, string>;
+  /**
+   * The object id of the tree whose content is exactly the index's (the root of the cache-tree
+   * extension, when git keeps it valid): a diff against it is a diff against the index.
+   */
+  tree?: string;
+}
+
+/**
+ * An index read for its tree ({@link indexTree}) and kept for the listing that follows it in the
+ * same run, by its file's identity (path, inode, size, times); taken by the first listing, so no two
+ * callers ever share its lists.
+ */
+let kept: { key: string; index: GitIndex } | undefined;
+
 /**
  * The index of the work tree at `root` (its top), or undefined when it is not the plain case this
  * reads (see the module's comment). With `ids`, each path's `<mode> <object id>` is set in it.
  */
 export function readGitIndex(root: string, ids?: Map<string, string>): string[] | undefined {
+  const index = gitIndex(root, ids !== undefined);
+  if (index?.ids && ids) for (const [k, v] of index.ids) ids.set(k, v);
+  return index?.files;
+}
+
+/**
+ * {@link readGitIndex}, with the index's tree. The index {@link indexTree} read just before is taken
+ * instead of reading it again when it is the same file. `withIds`: with each path's blob.
+ */
+export function gitIndex(root: string, withIds = false): GitIndex | undefined {
+  const found = locate(root);
+  if (!found) return undefined;
+  const taken = kept;
+  kept = undefined;
+  if (taken?.key === found.key && (!withIds || taken.index.ids)) return taken.index;
+  return read(found.file, withIds);
+}
+
+/**
+ * The object id of the tree git recorded as the index's whole content (see {@link GitIndex.tree}),
+ * or undefined; the index read is kept for the listing that follows (see {@link gitIndex}).
+ */
+export function indexTree(root: string): string | undefined {
+  const found = locate(root);
+  const index = found && read(found.file, false);
+  kept = found && index ? { key: found.key, index } : undefined;
+  return index?.tree;
+}
+
+/** The index file of the plain case, and its identity; undefined otherwise. */
+function locate(root: string): { file: string; key: string } | undefined {
   if (GIT_LOCATION_VARIABLES.some((v) => process.env[v] !== undefined)) return undefined;
   const gitDir = path.join(root, '.git');
-  let index: Buffer;
+  const file = path.join(gitDir, 'index');
   try {
     if (!lstatSync(gitDir).isDirectory()) return undefined;
-    // SHA-256 repositories say so in their configuration (extensions.objectFormat).
-    if (/objectformat/i.test(readFileSync(path.join(gitDir, 'config'), 'latin1'))) return undefined;
-    const file = path.join(gitDir, 'index');
     const st = lstatSync(file);
     if (!st.isFile() || st.size > MAX_INDEX_BYTES) return undefined;
-    index = readFileSync(file);
+    // SHA-256 repositories say so in their configuration (extensions.objectFormat).
+    if (/objectformat/i.test(readFileSync(path.join(gitDir, 'config'), 'latin1'))) return undefined;
+    return { file, key: `${file}\u0000${st.ino}\u0000${st.size}\u0000${st.mtimeMs}\u0000${st.ctimeMs}` };
   } catch {
     return undefined;
   }
-  return parseGitIndex(index, ids);
+}
+
+function read(file: string, withIds: boolean): GitIndex | undefined {
+  try {
+    return parseIndex(readFileSync(file), withIds ? new Map<string, string>() : undefined);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The entries of an index file's bytes, listed as {@link readGitIndex} says; undefined if unread. */
 export function parseGitIndex(buf: Buffer, ids?: Map<string, string>): string[] | undefined {
+  return parseIndex(buf, ids)?.files;
+}
+
+function parseIndex(buf: Buffer, ids?: Map<string, string>): GitIndex | undefined {
   if (buf.length < 12 + SHA1_BYTES || buf.toString('latin1', 0, 4) !== 'DIRC') return undefined;
   const version = buf.readUInt32BE(4);
   if (version < 2 || version > 4) return undefined;
@@ -132,12 +192,32 @@ export function parseGitIndex(buf: Buffer, ids?: Map<string, string>): string[] 
     ids?.set(name, `${mode.toString(8)} ${buf.toString('hex', entry + 40, entry + FLAGS_AT)}`);
   }
   // The extensions, up to the checksum: one the entries do not account for means git must answer.
+  let tree: string | undefined;
   while (at < end) {
     if (at + 8 > end) return undefined;
     const signature = buf.toString('latin1', at, at + 4);
     if (UNREAD_EXTENSIONS.has(signature)) return undefined;
-    at += 8 + buf.readUInt32BE(at + 4);
+    const size = buf.readUInt32BE(at + 4);
+    if (signature === 'TREE') tree = rootTree(buf, at + 8, Math.min(at + 8 + size, end));
+    at += 8 + size;
   }
   if (at !== end) return undefined;
-  return sorted ? files : [...new Set(files)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    files: sorted ? files : [...new Set(files)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    ...(ids ? { ids } : {}),
+    ...(tree ? { tree } : {}),
+  };
+}
+
+/**
+ * The root entry of the cache-tree extension: an empty path, NUL, `<entries> <subtrees>` and a
+ * line feed, then the tree's object id unless the entry count is -1 (invalidated by a change).
+ */
+function rootTree(buf: Buffer, from: number, to: number): string | undefined {
+  if (buf[from] !== 0) return undefined;
+  const lf = buf.indexOf(0x0a, from + 1);
+  if (lf < 0 || lf + 1 + SHA1_BYTES > to) return undefined;
+  const counts = /^(-?\d+) (\d+)$/.exec(buf.toString('latin1', from + 1, lf));
+  if (!counts || Number(counts[1]) < 0) return undefined;
+  return buf.toString('hex', lf + 1, lf + 1 + SHA1_BYTES);
 }
