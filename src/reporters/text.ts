@@ -142,8 +142,11 @@ function controlSections(
 ): string[] {
   const verdicts = new Map(report.controls.map((c) => [c.id, c.verdict]));
   const groups = new Map<string, Finding[]>();
+  /** Each listed finding's control, the one it is listed under. */
+  const homes = new Map<Finding, string>();
   for (const f of listed(report, layout)) {
     const key = homeControl(f, verdicts);
+    homes.set(f, key);
     const list = groups.get(key);
     if (list) list.push(f);
     else groups.set(key, [f]);
@@ -174,7 +177,7 @@ function controlSections(
     );
     for (const r of c.reasons) out.push(`    ${paint('dim', '-')} ${singleLine(r)}`);
     if (c.hint && !layout.blockingOnly) out.push(`    ${paint('dim', 'hint:')} ${singleLine(c.hint)}`);
-    const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && !list.includes(f));
+    const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && homes.get(f) !== c.id);
     // Hidden findings count in c.findings but are listed nowhere: say only where listed ones are.
     if (elsewhere.length > 0 && !layout.blockingOnly) {
       const where = [...new Set(elsewhere.map((f) => homeControl(f, verdicts)))].map(escapeControls);
