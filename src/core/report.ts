@@ -126,7 +126,9 @@ export function buildReport(input: ReportInput): Report {
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+    // No array of values per object: a report holds thousands of findings, each a few objects.
+    if (Array.isArray(value)) for (const v of value) deepFreeze(v);
+    else for (const k in value) deepFreeze((value as Record<string, unknown>)[k]);
   }
   return value;
 }

@@ -85,7 +85,11 @@ function byControl<T extends { readonly controls: readonly string[] }>(
 ): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const item of items) {
-    for (const id of new Set(item.controls)) {
+    const controls = item.controls;
+    for (let i = 0; i < controls.length; i++) {
+      const id = controls[i]!;
+      // Each control once, without a set per item (a report holds thousands of findings).
+      if (controls.indexOf(id) !== i) continue;
       const list = out.get(id);
       if (list) list.push(item);
       else out.set(id, [item]);
