@@ -43,6 +43,8 @@ interface BaseEntry {
  */
 export class BaseWorkspace extends Workspace {
   private readonly blobs: ReadonlyMap<string, FileContent>;
+  /** The base's own contents of the files this tree lists (the blobs its include and exclude keep). */
+  private readonly listedBlobs: ReadonlyMap<string, FileContent>;
   /**
    * The paths the change touches, tracked by git: in the head (added, modified, renamed to) and in
    * the base (modified, deleted, renamed from). Paths may lie outside include/exclude.
@@ -87,6 +89,7 @@ export class BaseWorkspace extends Workspace {
       scope: new ScopeRecorder([], new Map(), false),
     });
     this.blobs = blobs;
+    this.listedBlobs = new Map([...blobs].filter(([file]) => this.has(file)));
     this.changed = changed ?? { head: [], base: [...blobs.keys()] };
     this.renamed = renamed ?? new Map();
     this.differs = {
@@ -110,8 +113,11 @@ export class BaseWorkspace extends Workspace {
   }
 
   override read(file: string): FileContent {
+    // The changed files first, by a map: the base's rules read little else.
+    const own = this.listedBlobs.get(file);
+    if (own !== undefined) return own;
     if (!this.has(file)) return super.read(file);
-    return this.blobs.get(file) ?? this.head.read(file);
+    return this.head.read(file);
   }
 
   /** Untouched files were read by the head: their content is released there. */
@@ -193,9 +199,14 @@ export class BaseWorkspace extends Workspace {
     return [...own, ...inherited].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
-  /** In both trees with the same content: read, parsed and judged once, by the head. */
+  /**
+   * In both trees with the same content: read, parsed and judged once, by the head. A file of the
+   * base's own (a changed one) is told first, by a map: the rules that compare a change with its base
+   * ask this of every changed file, many times, and two lookups in lists of 100,000 paths each time
+   * made the base build a map of all its positions (20 ms at 500 changed files).
+   */
   private untouched(file: string): boolean {
-    return file !== '' && this.has(file) && this.head.has(file) && !this.blobs.has(file);
+    return file !== '' && !this.blobs.has(file) && this.has(file) && this.head.has(file);
   }
 }
 
