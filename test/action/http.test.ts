@@ -61,6 +61,9 @@ beforeAll(async () => {
         res.end();
       } else if (path === '/slow') {
         setTimeout(() => res.end('late'), 2_000);
+      } else if (path === '/stalled-body') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"partial":');
       } else {
         res.writeHead(404);
         res.end();
@@ -137,11 +140,15 @@ describe('directFetch', () => {
     expect(seen.filter((s) => s.url === '/loop')).toHaveLength(MAX_REDIRECTS + 1);
   });
 
-  it('rejects with the signal’s reason when aborted, and with a TypeError naming the cause when no one answers', async () => {
+  it('rejects with the signal’s reason when aborted, before or during the body, and with a TypeError naming the cause when no one answers', async () => {
     const timeout = await directFetch(`${base}/slow`, { signal: AbortSignal.timeout(50) }).catch(
       (e: unknown) => e,
     );
     expect((timeout as Error).name).toBe('TimeoutError');
+    // A body that stops half-way is given up on too: a hung API never holds the job.
+    const stalled = await directFetch(`${base}/stalled-body`, { signal: AbortSignal.timeout(100) });
+    expect(stalled.status).toBe(200);
+    expect(((await stalled.text().catch((e: unknown) => e)) as Error).name).toBe('TimeoutError');
     const closed = `http://127.0.0.1:${(other.address() as AddressInfo).port + 0}`;
     const refused = await directFetch(closed.replace(/:\d+$/, ':1')).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(TypeError);
