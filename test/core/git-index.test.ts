@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diffAgainstHead } from '../../src/core/base-tree.js';
 import { listFiles } from '../../src/core/workspace/files.js';
-import { gitIndex, indexTree, parseGitIndex, readGitIndex } from '../../src/core/workspace/git-index.js';
+import { gitIndex, indexTree, parseGitIndex } from '../../src/core/workspace/git-index.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 
 /** git's own listing, parsed here: tagged entries, without submodules and skip-worktree entries. */
@@ -32,11 +32,10 @@ function gitListing(dir: string): { files: string[]; ids: Map<string, string> } 
 }
 
 function expectSameAsGit(dir: string): void {
-  const ids = new Map<string, string>();
-  const files = readGitIndex(dir, ids);
+  const index = gitIndex(dir, true);
   const git = gitListing(dir);
-  expect(files).toEqual(git.files);
-  expect(ids).toEqual(git.ids);
+  expect(index?.files).toEqual(git.files);
+  expect(index?.ids).toEqual(git.ids);
 }
 
 /**
@@ -72,10 +71,10 @@ afterEach(() => {
   }
 });
 
-describe('readGitIndex', () => {
+describe('gitIndex', () => {
   it('lists what git lists, in index versions 2, 3 and 4', () => {
     const repo = richRepo();
-    expect(readGitIndex(repo.dir)?.some((f) => f.length > 4095)).toBe(true);
+    expect(gitIndex(repo.dir)?.files.some((f) => f.length > 4095)).toBe(true);
     for (const version of ['2', '3', '4']) {
       repo.git('update-index', '--index-version', version);
       // git writes version 3 only when an entry needs its extended flags (see the next test).
@@ -102,13 +101,12 @@ describe('readGitIndex', () => {
     expect(readFileSync(path.join(repo.dir, '.git/index')).readUInt32BE(4)).toBe(3);
     for (const version of ['3', '4']) {
       repo.git('update-index', '--index-version', version);
-      const ids = new Map<string, string>();
-      const files = readGitIndex(repo.dir, ids)!;
+      const { files, ids } = gitIndex(repo.dir, true)!;
       expect(files).not.toContain('vendor/sub');
       expect(files).not.toContain('README.md');
       expect(files).toContain('new.txt');
       expect(files.filter((f) => f === 'src/app.js')).toHaveLength(1);
-      expect(ids.has('src/app.js')).toBe(false);
+      expect(ids?.has('src/app.js')).toBe(false);
       expectSameAsGit(repo.dir);
     }
   });
@@ -117,28 +115,28 @@ describe('readGitIndex', () => {
     const split = richRepo();
     split.git('update-index', '--split-index');
     split.commit({ 'later.txt': 'l\n' });
-    expect(readGitIndex(split.dir)).toBeUndefined();
+    expect(gitIndex(split.dir)).toBeUndefined();
 
     const sparse = richRepo();
     sparse.git('sparse-checkout', 'init', '--cone', '--sparse-index');
     sparse.git('sparse-checkout', 'set', 'src');
-    expect(readGitIndex(sparse.dir)).toBeUndefined();
+    expect(gitIndex(sparse.dir)).toBeUndefined();
 
     const sha256 = scratchRepo();
     execFileSync('rm', ['-rf', path.join(sha256.dir, '.git')]);
     sha256.git('init', '-q', '--object-format=sha256');
     writeFileSync(path.join(sha256.dir, 'a.txt'), 'a\n');
     sha256.git('add', '-A');
-    expect(readGitIndex(sha256.dir)).toBeUndefined();
+    expect(gitIndex(sha256.dir)).toBeUndefined();
   });
 
   it('leaves an index named by the environment, or damaged, to git', () => {
     const repo = richRepo();
     process.env.GIT_INDEX_FILE = path.join(repo.dir, '.git/index');
-    expect(readGitIndex(repo.dir)).toBeUndefined();
+    expect(gitIndex(repo.dir)).toBeUndefined();
     delete process.env.GIT_INDEX_FILE;
     const index = readFileSync(path.join(repo.dir, '.git/index'));
-    expect(parseGitIndex(index)).toEqual(gitListing(repo.dir).files);
+    expect(parseGitIndex(index)?.files).toEqual(gitListing(repo.dir).files);
     for (const cut of [10, 100, index.length - 30])
       expect(parseGitIndex(index.subarray(0, cut))).toBeUndefined();
     const bad = Buffer.from(index);

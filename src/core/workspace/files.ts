@@ -3,7 +3,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Ignore } from 'ignore';
 import { vendored } from '../vendored.js';
-import { gitIndex } from './git-index.js';
+import { type GitIndex, gitIndex } from './git-index.js';
 
 /** Directories never indexed: VCS metadata only. Everything else follows .gitignore. */
 const ALWAYS_SKIPPED = new Set(['.git']);
@@ -40,7 +40,7 @@ export interface ListOptions {
  * `.gitignore` on the way. Symbolic links are listed but never followed.
  */
 export function listFiles(root: string, options: ListOptions = {}): FileIndexResult {
-  const index = ownIndex(root, options);
+  const index = gitIndex(root, options.blobs === true);
   const queries = gitQueries(root, options, index === undefined);
   let answers: [GitQuery, Buffer][] | undefined;
   try {
@@ -51,20 +51,9 @@ export function listFiles(root: string, options: ListOptions = {}): FileIndexRes
   return indexed(root, answers, index);
 }
 
-/** The index as read from `.git/index` (see git-index.ts), or undefined: git is asked then. */
-interface OwnIndex {
-  files: string[];
-  ids: Map<string, string> | undefined;
-}
-
-function ownIndex(root: string, options: ListOptions): OwnIndex | undefined {
-  const index = gitIndex(root, options.blobs === true);
-  return index ? { files: index.files, ids: index.ids } : undefined;
-}
-
 /** {@link listFiles}, with git's queries run side by side (each is a pass over the tree). */
 export async function listFilesAsync(root: string, options: ListOptions = {}): Promise<FileIndexResult> {
-  const index = ownIndex(root, options);
+  const index = gitIndex(root, options.blobs === true);
   const queries = gitQueries(root, options, index === undefined);
   let answers: [GitQuery, Buffer][] | undefined;
   try {
@@ -83,7 +72,7 @@ export async function listFilesAsync(root: string, options: ListOptions = {}): P
 function indexed(
   root: string,
   answers: [GitQuery, Buffer][] | undefined,
-  index: OwnIndex | undefined,
+  index: GitIndex | undefined,
 ): FileIndexResult {
   if (!answers) return { files: walk(root), source: 'walk' };
   const changed = answers.find(([k]) => k === 'changed')?.[1];

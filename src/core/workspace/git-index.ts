@@ -61,17 +61,8 @@ let kept: { key: string; index: GitIndex } | undefined;
 
 /**
  * The index of the work tree at `root` (its top), or undefined when it is not the plain case this
- * reads (see the module's comment). With `ids`, each path's `<mode> <object id>` is set in it.
- */
-export function readGitIndex(root: string, ids?: Map<string, string>): string[] | undefined {
-  const index = gitIndex(root, ids !== undefined);
-  if (index?.ids && ids) for (const [k, v] of index.ids) ids.set(k, v);
-  return index?.files;
-}
-
-/**
- * {@link readGitIndex}, with the index's tree. The index {@link indexTree} read just before is taken
- * instead of reading it again when it is the same file. `withIds`: with each path's blob.
+ * reads (see the module's comment). The index {@link indexTree} read just before is taken instead of
+ * reading it again when it is the same file. `withIds`: with each path's `<mode> <object id>`.
  */
 export function gitIndex(root: string, withIds = false): GitIndex | undefined {
   const found = locate(root);
@@ -112,18 +103,15 @@ function locate(root: string): { file: string; key: string } | undefined {
 
 function read(file: string, withIds: boolean): GitIndex | undefined {
   try {
-    return parseIndex(readFileSync(file), withIds ? new Map<string, string>() : undefined);
+    return parseGitIndex(readFileSync(file), withIds);
   } catch {
     return undefined;
   }
 }
 
-/** The entries of an index file's bytes, listed as {@link readGitIndex} says; undefined if unread. */
-export function parseGitIndex(buf: Buffer, ids?: Map<string, string>): string[] | undefined {
-  return parseIndex(buf, ids)?.files;
-}
-
-function parseIndex(buf: Buffer, ids?: Map<string, string>): GitIndex | undefined {
+/** An index file's bytes, read as {@link gitIndex} says; undefined when they are not the plain case. */
+export function parseGitIndex(buf: Buffer, withIds = false): GitIndex | undefined {
+  const ids = withIds ? new Map<string, string>() : undefined;
   if (buf.length < 12 + SHA1_BYTES || buf.toString('latin1', 0, 4) !== 'DIRC') return undefined;
   const version = buf.readUInt32BE(4);
   if (version < 2 || version > 4) return undefined;
