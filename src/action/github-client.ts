@@ -23,7 +23,6 @@ import {
   DOWNLOAD_TIMEOUT_FACTOR,
   type RequestOptions,
 } from './github.js';
-
 import { directFetch, type Fetch, type FetchInit, type FetchResponse } from './http.js';
 
 /** The API's address: the runner's `GITHUB_API_URL` (GitHub Enterprise Server), else github.com's. */
@@ -36,13 +35,8 @@ export function apiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
  * (then undici through the proxy, loaded only then: proxy-fetch.ts).
  */
 export const transport: Fetch = async (url: string, init?: FetchInit): Promise<FetchResponse> => {
-  let proxied = false;
-  try {
-    proxied = getProxyUrl(new URL(url)) !== undefined;
-  } catch {
-    proxied = false; // not a URL: directFetch says so
-  }
-  if (!proxied) return directFetch(url, init);
+  // Not a URL: directFetch says so.
+  if (!URL.canParse(url) || getProxyUrl(new URL(url)) === undefined) return directFetch(url, init);
   const { proxyFetch } = await import('./proxy-fetch.js');
   return proxyFetch(url, init);
 };
@@ -93,10 +87,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     };
 
   const Client = Octokit.plugin(counter as never, retry as never, throttling as never);
+  const agent = userAgent();
   const octokit: Octokit = new Client({
     auth: options.token,
     baseUrl: apiBaseUrl().replace(/\/+$/, ''),
-    ...(userAgent() ? { userAgent: userAgent() } : {}),
+    ...(agent ? { userAgent: agent } : {}),
     request: { fetch: transport },
     throttle: {
       onRateLimit: limitHandler('rate limit'),
