@@ -200,14 +200,8 @@ function apiBaseUrl(env = process.env) {
  * (then undici through the proxy, loaded only then: proxy-fetch.ts).
  */
 const transport = async (url, init) => {
-    let proxied = false;
-    try {
-        proxied = (0,proxy/* getProxyUrl */.s)(new URL(url)) !== undefined;
-    }
-    catch {
-        proxied = false; // not a URL: directFetch says so
-    }
-    if (!proxied)
+    // Not a URL: directFetch says so.
+    if (!URL.canParse(url) || (0,proxy/* getProxyUrl */.s)(new URL(url)) === undefined)
         return directFetch(url, init);
     const { proxyFetch } = await Promise.all(/* import() */[__webpack_require__.e(779), __webpack_require__.e(291)]).then(__webpack_require__.bind(__webpack_require__, 7291));
     return proxyFetch(url, init);
@@ -252,10 +246,11 @@ function createApiClient(options) {
         return retrying;
     };
     const Client = dist_src/* Octokit */.E.plugin(counter, dist_bundle/* retry */.L, plugin_throttling_dist_bundle/* throttling */.A);
+    const agent = userAgent();
     const octokit = new Client({
         auth: options.token,
         baseUrl: apiBaseUrl().replace(/\/+$/, ''),
-        ...(userAgent() ? { userAgent: userAgent() } : {}),
+        ...(agent ? { userAgent: agent } : {}),
         request: { fetch: transport },
         throttle: {
             onRateLimit: limitHandler('rate limit'),

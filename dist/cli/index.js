@@ -45574,7 +45574,7 @@ const MAX_WALK_ENTRIES = 500_000;
  * `.gitignore` on the way. Symbolic links are listed but never followed.
  */
 function listFiles(root, options = {}) {
-    const index = ownIndex(root, options);
+    const index = (0,_git_index_js__WEBPACK_IMPORTED_MODULE_4__/* .gitIndex */ .$1)(root, options.blobs === true);
     const queries = gitQueries(root, options, index === undefined);
     let answers;
     try {
@@ -45585,13 +45585,9 @@ function listFiles(root, options = {}) {
     }
     return indexed(root, answers, index);
 }
-function ownIndex(root, options) {
-    const index = (0,_git_index_js__WEBPACK_IMPORTED_MODULE_4__/* .gitIndex */ .$1)(root, options.blobs === true);
-    return index ? { files: index.files, ids: index.ids } : undefined;
-}
 /** {@link listFiles}, with git's queries run side by side (each is a pass over the tree). */
 async function listFilesAsync(root, options = {}) {
-    const index = ownIndex(root, options);
+    const index = (0,_git_index_js__WEBPACK_IMPORTED_MODULE_4__/* .gitIndex */ .$1)(root, options.blobs === true);
     const queries = gitQueries(root, options, index === undefined);
     let answers;
     try {
@@ -45919,7 +45915,7 @@ class AskingView extends FocusedWorkspace {
 /* harmony export */   $1: () => (/* binding */ gitIndex),
 /* harmony export */   DK: () => (/* binding */ indexTree)
 /* harmony export */ });
-/* unused harmony exports readGitIndex, parseGitIndex */
+/* unused harmony export parseGitIndex */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /**
@@ -45968,18 +45964,8 @@ const UNREAD_EXTENSIONS = new Set(['link', 'sdir']);
 let kept;
 /**
  * The index of the work tree at `root` (its top), or undefined when it is not the plain case this
- * reads (see the module's comment). With `ids`, each path's `<mode> <object id>` is set in it.
- */
-function readGitIndex(root, ids) {
-    const index = gitIndex(root, ids !== undefined);
-    if (index?.ids && ids)
-        for (const [k, v] of index.ids)
-            ids.set(k, v);
-    return index?.files;
-}
-/**
- * {@link readGitIndex}, with the index's tree. The index {@link indexTree} read just before is taken
- * instead of reading it again when it is the same file. `withIds`: with each path's blob.
+ * reads (see the module's comment). The index {@link indexTree} read just before is taken instead of
+ * reading it again when it is the same file. `withIds`: with each path's `<mode> <object id>`.
  */
 function gitIndex(root, withIds = false) {
     const found = locate(root);
@@ -46024,17 +46010,15 @@ function locate(root) {
 }
 function read(file, withIds) {
     try {
-        return parseIndex((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file), withIds ? new Map() : undefined);
+        return parseGitIndex((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file), withIds);
     }
     catch {
         return undefined;
     }
 }
-/** The entries of an index file's bytes, listed as {@link readGitIndex} says; undefined if unread. */
-function parseGitIndex(buf, ids) {
-    return parseIndex(buf, ids)?.files;
-}
-function parseIndex(buf, ids) {
+/** An index file's bytes, read as {@link gitIndex} says; undefined when they are not the plain case. */
+function parseGitIndex(buf, withIds = false) {
+    const ids = withIds ? new Map() : undefined;
     if (buf.length < 12 + SHA1_BYTES || buf.toString('latin1', 0, 4) !== 'DIRC')
         return undefined;
     const version = buf.readUInt32BE(4);
