@@ -167,6 +167,19 @@ function controlSections(
   }
   const sevWidth = Math.max(...SEVERITY_ORDER.map((s) => s.length));
   const indent = ' '.repeat(sevWidth + 4);
+  // Each control's findings that are listed under another control (or nowhere), in report order:
+  // one pass, not one per control (a report of thousands of findings under dozens of controls).
+  const listedElsewhere = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    const home = homes.get(f);
+    for (let i = 0; i < f.controls.length; i++) {
+      const id = f.controls[i]!;
+      if (id === home || f.controls.indexOf(id) !== i) continue;
+      const list = listedElsewhere.get(id);
+      if (list) list.push(f);
+      else listedElsewhere.set(id, [f]);
+    }
+  }
   for (const c of shown) {
     const list = groups.get(c.id) ?? [];
     const verdict = paint(VERDICT_STYLE[c.verdict], c.verdict.toUpperCase());
@@ -177,7 +190,7 @@ function controlSections(
     );
     for (const r of c.reasons) out.push(`    ${paint('dim', '-')} ${singleLine(r)}`);
     if (c.hint && !layout.blockingOnly) out.push(`    ${paint('dim', 'hint:')} ${singleLine(c.hint)}`);
-    const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && homes.get(f) !== c.id);
+    const elsewhere = listedElsewhere.get(c.id) ?? [];
     // Hidden findings count in c.findings but are listed nowhere: say only where listed ones are.
     if (elsewhere.length > 0 && !layout.blockingOnly) {
       const where = [...new Set(elsewhere.map((f) => homeControl(f, verdicts)))].map(escapeControls);
