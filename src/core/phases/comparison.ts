@@ -115,8 +115,9 @@ function addReusedIgnores(
  */
 function untouchedRules(head: RuleRun, base: BaseWorkspace): Map<string, readonly string[]> {
   const reused = new Map<string, readonly string[]>();
+  const matcher = (patterns: readonly string[]) => base.matcher(patterns);
   for (const [id, { inputs, fingerprints }] of head.recorded) {
-    if (!touchedBy(inputs, base.differs, (patterns) => base.matcher(patterns))) reused.set(id, fingerprints);
+    if (!touchedBy(inputs, base.differs, matcher)) reused.set(id, fingerprints);
   }
   return reused;
 }

@@ -489,22 +489,50 @@ export interface ScreenedGlob {
 }
 
 /**
+ * Per change and matcher, whether a glob list (by its JSON) matches a path of the change. The rules
+ * and their subjects ask about the same few lists again and again (every workflow rule about the
+ * workflows' globs): a change of 500 paths is tested against each list once.
+ */
+const GLOB_HITS = new WeakMap<TreeChange, WeakMap<GlobMatcher, Map<string, boolean>>>();
+
+type GlobMatcher = (patterns: readonly string[]) => (p: string) => boolean;
+
+function changeMatches(change: TreeChange, patterns: readonly string[], matcher: GlobMatcher): boolean {
+  let byMatcher = GLOB_HITS.get(change);
+  if (!byMatcher) GLOB_HITS.set(change, (byMatcher = new WeakMap()));
+  let hits = byMatcher.get(matcher);
+  if (!hits) byMatcher.set(matcher, (hits = new Map()));
+  const key = JSON.stringify(patterns);
+  let hit = hits.get(key);
+  if (hit === undefined) {
+    const match = matcher(patterns);
+    hit = false;
+    for (const p of change.paths) {
+      if (match(p)) {
+        hit = true;
+        break;
+      }
+    }
+    hits.set(key, hit);
+  }
+  return hit;
+}
+
+/**
  * Whether a change touches anything a rule asked for: then the rule may find something else on the
- * other tree and must be evaluated there. `matcher` compiles globs as the tree does.
+ * other tree and must be evaluated there. `matcher` compiles globs as the tree does; the answers
+ * are kept per change and matcher, so neither may change between calls.
  */
 export function touchedBy(
   inputs: InputsView,
   change: TreeChange,
-  matcher: (patterns: readonly string[]) => (p: string) => boolean,
+  matcher: GlobMatcher,
 ): boolean {
   if (inputs.opaque !== undefined) return true;
   if (inputs.listed && change.listing) return true;
   if (change.paths.size === 0) return false;
   for (const p of inputs.paths) if (change.paths.has(p)) return true;
-  for (const patterns of inputs.globs.values()) {
-    const match = matcher(patterns);
-    for (const p of change.paths) if (match(p)) return true;
-  }
+  for (const patterns of inputs.globs.values()) if (changeMatches(change, patterns, matcher)) return true;
   const presence = change.presence ?? change.paths;
   // A list through a selector changes only by a path it takes, added or deleted (an edit is a read).
   for (const name of inputs.selected) {
