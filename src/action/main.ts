@@ -236,7 +236,8 @@ function filesWithIgnores(root: string, pr: PullRequestRun): string[] {
     const before = (
       f.status === 'renamed' && f.previousPath?.startsWith(pr.prefix) ? f.previousPath : f.path
     ).slice(pr.prefix.length);
-    if (readText(path.join(root, rel))?.includes('controlgate:')) out.push(before);
+    // Searched in the bytes, not decoded: the marker is ASCII, which UTF-8 never forms otherwise.
+    if (readSmallFile(path.join(root, rel))?.includes('controlgate:')) out.push(before);
     if (out.length >= 50) break;
   }
   return out;
@@ -244,10 +245,15 @@ function filesWithIgnores(root: string, pr: PullRequestRun): string[] {
 
 /** A small text file of the checkout (a workflow), or undefined; never through a symbolic link. */
 function readText(file: string): string | undefined {
+  return readSmallFile(file)?.toString('utf8');
+}
+
+/** A small file of the checkout, or undefined; never through a symbolic link. */
+function readSmallFile(file: string): Buffer | undefined {
   try {
     const st = lstatSync(file);
     if (!st.isFile() || st.size > 1024 * 1024) return undefined;
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch {
     return undefined;
   }
