@@ -120,6 +120,23 @@ describe('touchedBy', () => {
     );
   });
 
+  it('answers each change and glob list on its own, asked again and again', () => {
+    const m = matcher(ws);
+    const lock = inputs({ globs: new Map([['x', ['**/*-lock.json']]]) });
+    const tf = inputs({ globs: new Map([['x', ['**/*.tf']]]) });
+    const toLock = { paths: new Set(['a/package-lock.json']), listing: false };
+    const toTf = { paths: new Set(['infra/main.tf']), listing: false };
+    for (let round = 0; round < 2; round++) {
+      expect(touchedBy(lock, toLock, m)).toBe(true);
+      expect(touchedBy(tf, toLock, m)).toBe(false);
+      expect(touchedBy(lock, toTf, m)).toBe(false);
+      expect(touchedBy(tf, toTf, m)).toBe(true);
+      // A list is its globs in order: two globs are not one glob holding a comma.
+      expect(touchedBy(inputs({ globs: new Map([['y', ['**/*.tf', 'z']]]) }), toTf, m)).toBe(true);
+      expect(touchedBy(inputs({ globs: new Map([['y', ['**/*.tf,z']]]) }), toTf, m)).toBe(false);
+    }
+  });
+
   it('is touched through a selector only by a path the selector takes, added or deleted', () => {
     defineSelector('test-manifests', (p) => p.endsWith('package.json'));
     const asked = inputs({ selected: new Set(['test-manifests']) });
