@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listFiles, listFilesAsync } from '../../src/core/workspace/files.js';
+import { pathMatcher } from '../../src/core/workspace/glob.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 import { scratchRepo } from '../helpers/git-repo.js';
+import { rng } from '../helpers/random-tree.js';
 
 function tree(files: Record<string, string | Buffer>): string {
   const root = mkdtempSync(path.join(tmpdir(), 'cg-ws-'));
@@ -205,5 +207,68 @@ describe('Workspace globs', () => {
     expect(ws.glob(['a', 'b'])).toEqual(['a', 'b']);
     expect(ws.matcher(['c\u0000b'])('c')).toBe(false);
     expect(ws.matcher(['c', 'b'])('c')).toBe(true);
+  });
+
+  // Globs under literal directories are answered from the runs of paths that start with them.
+  const SEGMENTS = ['.github', 'workflows', 'a', 'a.b', 'ab', 'b', '.x', 'x-y', 'é', 'a b', '..', '.', 'A'];
+  const NAMES = ['ci.yml', 'ci.yaml', 'x.tf', 'README.md', 'action.yml', '.env', 'a', 'Ab'];
+  const GLOBS = [
+    '.github/workflows/*.yml',
+    '.github/workflows/*.{yml,yaml}',
+    '.github/**',
+    'a/**',
+    'a/b/*',
+    'a.b/**/*.tf',
+    'ab/*',
+    'a/!(x)*',
+    'a/*/ci.yml',
+    '**/ci.yml',
+    '*/ci.yml',
+    '{a,b}/**',
+    './a/*',
+    'a/../b/*',
+    'x-y/a',
+    'é/**',
+    'A/**',
+    'a b/*',
+    '.x/*',
+    'a/[ab]*/**',
+    'b/@(ci).yml',
+  ];
+
+  it('matches globs under literal directories as a test of every path does', () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const rand = rng(seed);
+      const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
+      const files = new Set<string>();
+      for (let i = 0; i < 80; i++) {
+        const depth = Math.floor(rand() * 4);
+        files.add([...Array.from({ length: depth }, () => pick(SEGMENTS)), pick(NAMES)].join('/'));
+      }
+      const sorted = [...files].sort();
+      const patterns = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(GLOBS));
+      const expected = (list: string[]) => list.filter(pathMatcher(patterns));
+      expect(new Workspace('/nonexistent', { files: sorted }).glob(patterns), `seed ${seed}`).toEqual(
+        expected(sorted),
+      );
+      // A list in the caller's own order is tested path by path, in that order.
+      const shuffled = [...sorted].reverse();
+      expect(new Workspace('/nonexistent', { files: shuffled }).glob(patterns), `seed ${seed}`).toEqual(
+        expected(shuffled),
+      );
+    }
+  });
+
+  it('finds the paths under nested and sibling directories once, in index order', () => {
+    const files = ['a/b/c.yml', 'a/b/d.yml', 'a/x.yml', 'ab/c.yml', 'b/c.yml'];
+    const ws = new Workspace('/nonexistent', { files });
+    expect(ws.glob(['a/b/*.yml', 'a/**/*.yml', 'b/*.yml'])).toEqual([
+      'a/b/c.yml',
+      'a/b/d.yml',
+      'a/x.yml',
+      'b/c.yml',
+    ]);
+    expect(ws.glob(['b/*.yml', 'a/b/c.yml'])).toEqual(['a/b/c.yml', 'b/c.yml']);
+    expect(ws.glob(['a/*.yml'])).toEqual(['a/x.yml']);
   });
 });

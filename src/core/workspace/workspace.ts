@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { LeftOutKind, Severity } from '../types.js';
-import { type FileIndexResult, listFiles } from './files.js';
+import { compareStrings, type FileIndexResult, listFiles } from './files.js';
 import { pathMatcher } from './glob.js';
 import { type Inspection, inspectFile } from './inspect.js';
 import { LineIndex } from './lines.js';
@@ -132,7 +132,7 @@ export class Workspace {
   readonly indexSource: 'git' | 'walk' | 'given';
   readonly maxFileBytes: number;
   /** Each file's position in {@link files}. */
-  protected readonly fileIndex: ReadonlyMap<string, number>;
+  protected readonly fileIndex: Positions;
   private readonly contents = new Map<string, FileContent>();
   private readonly yamlCache = new Map<string, YamlResult>();
   private readonly problems = new Map<string, InputProblem>();
@@ -313,7 +313,20 @@ export class Workspace {
   /** The files matching the globs, in index order (uncached: see {@link glob}). */
   protected matchFiles(patterns: readonly string[]): string[] {
     const match = this.matcher(patterns);
-    return this.files.filter((f) => match(f));
+    // Globs under literal directories (`.github/workflows/*.yml`) match only paths that start with
+    // them (`a/**` matches `a` itself): in a sorted list a run each, found by binary search, not
+    // 100,000 tests.
+    const prefixes = this.fileIndex.sorted ? literalPrefixes(patterns) : undefined;
+    if (!prefixes) return this.files.filter((f) => match(f));
+    const found: string[] = [];
+    for (const prefix of prefixes) {
+      for (let i = lowerBound(this.files, prefix); i < this.files.length; i++) {
+        const f = this.files[i]!;
+        if (!f.startsWith(prefix)) break;
+        if (match(f)) found.push(f);
+      }
+    }
+    return found;
   }
 
   /** A compiled, cached matcher for a set of globs. */
@@ -710,4 +723,40 @@ function headText(content: FileContent): string | undefined {
 function mebibytes(bytes: number): string {
   const mib = bytes / (1024 * 1024);
   return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
+}
+
+/**
+ * The literal directories the globs start under (`.github/workflows` of `.github/workflows/*.yml`),
+ * none the prefix of another, in order; undefined when a glob has none (`**` first, a brace, an
+ * escape, a negation, a leading `./` or `/`): a path any of them matches starts with one of these.
+ */
+function literalPrefixes(patterns: readonly string[]): string[] | undefined {
+  const prefixes: string[] = [];
+  for (const p of patterns) {
+    const magic = p.search(/[*?[\]{}()!+@\\]/);
+    const slash = p.lastIndexOf('/', magic === -1 ? p.length : magic);
+    if (slash <= 0) return undefined;
+    const prefix = p.slice(0, slash);
+    if (
+      !/^(?:[A-Za-z0-9_-][\w.-]*|\.[\w-][\w.-]*)(?:\/(?:[A-Za-z0-9_-][\w.-]*|\.[\w-][\w.-]*))*$/.test(prefix)
+    ) {
+      return undefined;
+    }
+    prefixes.push(prefix);
+  }
+  prefixes.sort(compareStrings);
+  // A prefix under another is found in the other's run: kept once, the runs stay disjoint and ordered.
+  return prefixes.filter((p, i) => !prefixes.slice(0, i).some((q) => p.startsWith(q)));
+}
+
+/** The first position in a sorted list whose path is not before `key`. */
+function lowerBound(files: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = files.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (files[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
