@@ -499,9 +499,15 @@ type GlobMatcher = (patterns: readonly string[]) => (p: string) => boolean;
 
 function changeMatches(change: TreeChange, patterns: readonly string[], matcher: GlobMatcher): boolean {
   let byMatcher = GLOB_HITS.get(change);
-  if (!byMatcher) GLOB_HITS.set(change, (byMatcher = new WeakMap()));
+  if (!byMatcher) {
+    byMatcher = new WeakMap();
+    GLOB_HITS.set(change, byMatcher);
+  }
   let hits = byMatcher.get(matcher);
-  if (!hits) byMatcher.set(matcher, (hits = new Map()));
+  if (!hits) {
+    hits = new Map();
+    byMatcher.set(matcher, hits);
+  }
   const key = JSON.stringify(patterns);
   let hit = hits.get(key);
   if (hit === undefined) {
@@ -523,11 +529,7 @@ function changeMatches(change: TreeChange, patterns: readonly string[], matcher:
  * other tree and must be evaluated there. `matcher` compiles globs as the tree does; the answers
  * are kept per change and matcher, so neither may change between calls.
  */
-export function touchedBy(
-  inputs: InputsView,
-  change: TreeChange,
-  matcher: GlobMatcher,
-): boolean {
+export function touchedBy(inputs: InputsView, change: TreeChange, matcher: GlobMatcher): boolean {
   if (inputs.opaque !== undefined) return true;
   if (inputs.listed && change.listing) return true;
   if (change.paths.size === 0) return false;
