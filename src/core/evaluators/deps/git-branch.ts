@@ -45,6 +45,13 @@ const LOCKFILES_OF: Readonly<Record<string, readonly string[]>> = {
   'composer.json': ['composer.lock'],
 };
 
+/** The manifests each lockfile name locks ({@link LOCKFILES_OF} turned around). */
+const MANIFESTS_LOCKED_BY = new Map<string, string[]>();
+for (const [manifest, locks] of Object.entries(LOCKFILES_OF)) {
+  for (const lock of locks)
+    MANIFESTS_LOCKED_BY.set(lock, [...(MANIFESTS_LOCKED_BY.get(lock) ?? []), manifest]);
+}
+
 /**
  * `deps.git-branch`: dependencies fetched from a git repository that follow a branch (named, or the
  * default branch when no ref is given) instead of a commit or a version tag: npm (git URLs and GitHub
@@ -197,14 +204,16 @@ const LOCKED_INSTALL: Readonly<Record<string, string>> = {
  */
 function manifests(workspace: Workspace): string[] {
   const out = new Set<string>();
+  // Every file of the tree passes here: nothing is allocated for one that is neither kind.
   for (const file of workspace.files) {
-    const name = path.basename(file);
+    const slash = file.lastIndexOf('/');
+    const name = slash === -1 ? file : file.slice(slash + 1);
     if (readerFor(name)) out.add(file);
-    const dir = path.dirname(file);
-    for (const [manifest, locks] of Object.entries(LOCKFILES_OF)) {
-      if (!locks.includes(name)) continue;
-      const beside = dir === '.' ? manifest : `${dir}/${manifest}`;
-      if (workspace.has(beside)) out.add(beside);
+    const locked = MANIFESTS_LOCKED_BY.get(name);
+    if (!locked) continue;
+    const dir = file.slice(0, slash + 1);
+    for (const manifest of locked) {
+      if (workspace.has(dir + manifest)) out.add(dir + manifest);
     }
   }
   return [...out].sort(compareStrings);
