@@ -164,9 +164,10 @@ export async function evaluateSlice(
   /** By rule: whether to record the existence questions it asks (see `RuleOutcome.asked`). */
   asking?: readonly boolean[],
 ): Promise<RuleOutcome[]> {
+  // The files of a slice are the workspace's own (sliceFiles, or those a results cache lacks).
   const view = asking?.some(Boolean)
-    ? new AskingView(workspace, files)
-    : new FocusedWorkspace(workspace, files);
+    ? new AskingView(workspace, files, true)
+    : new FocusedWorkspace(workspace, files, true);
   const outcomes: RuleOutcome[] = [];
   for (const [i, rule] of rules.entries()) {
     const asked = asking?.[i] ? new Map<string, boolean>() : undefined;

@@ -13,12 +13,17 @@ import type { YamlResult } from './yaml.js';
 export class FocusedWorkspace extends Workspace {
   private readonly focus: ReadonlySet<string>;
 
-  /** `files`: the paths to list, in any order; those the whole tree does not have are dropped. */
+  /**
+   * `files`: the paths to list, in any order; those the whole tree does not have are dropped. With
+   * `own`, they are files of the whole tree's own list, each once (a slice of the per-file rules):
+   * the whole tree is not asked about each (a check of 100,000 files asked 100,000 times).
+   */
   constructor(
     readonly whole: Workspace,
     files: Iterable<string>,
+    own = false,
   ) {
-    const listed = [...new Set(files)].filter((f) => whole.has(f));
+    const listed = own ? [...files] : [...new Set(files)].filter((f) => whole.has(f));
     super(whole.root, {
       files: listed.sort(compareStrings),
       maxFileBytes: whole.maxFileBytes,
