@@ -5,7 +5,8 @@
 // time, CPU time and peak RSS from GNU time): the full check (CLI, JSON out) in turns with ripgrep
 // running the equivalent secret patterns over the same tree without .git (the floor for content
 // scanning); pull-request checks of 5, 50 and 500 changed files (policy from the base), by the CLI
-// without and with the base commit's results and by the Action (bench/action-pr.mjs); the cold start
+// without and with the base commit's results and by the Action (bench/action-pr.mjs), each in turns
+// with a full check that its share is of; the cold start
 // of dist/index.js with nothing to do; the full check of a second, 200,000-file repository; and
 // secretlint and repolinter when they can be installed (into .bench/peers, from the npm registry; one
 // run each, stopped after BENCH_PEER_TIMEOUT_MS). Prints a Markdown table.
@@ -88,16 +89,16 @@ function measure(cmd, args, options = {}) {
 
 /**
  * The Action's pull-request check of the work tree checked out (bench/action-pr.mjs, which starts the
- * end-to-end tests' fake GitHub API; Node strips the helpers' TypeScript), medians of RUNS.
+ * end-to-end tests' fake GitHub API; Node strips the helpers' TypeScript), medians of `runs`.
  */
-function actionPullRequest(base, results) {
+function actionPullRequest(base, results, runs = RUNS) {
   const r = spawnSync(
     NODE,
     [
       '--experimental-transform-types',
       '--no-warnings',
       path.join(ROOT, 'bench', 'action-pr.mjs'),
-      ...['--repo', REPO, '--base', base, '--base-results', results, '--runs', String(RUNS)],
+      ...['--repo', REPO, '--base', base, '--base-results', results, '--runs', String(runs)],
     ],
     { encoding: 'utf8', maxBuffer: 1 << 26 },
   );
@@ -299,31 +300,46 @@ function main() {
   // clean): the pull requests are measured without and with them.
   const baseResults = path.join(WORK, 'base-results.json');
   check(REPO, '--write-base-results', baseResults);
-  const share = (t) =>
-    `${((t.wall / full.wall) * 100).toFixed(0)}% of the full check (CPU ${((t.cpu / full.cpu) * 100).toFixed(0)}%)`;
-  // One pull request, timed without and with the base commit's results, in turns.
+  // Each pull request's share is of a full check timed in the same turns: the machine's speed moves
+  // within a run of the benchmark (by a tenth or more between its first rows and its last).
+  const share = (t, of) =>
+    `${((t.wall / of.wall) * 100).toFixed(0)}% of the full check (CPU ${((t.cpu / of.cpu) * 100).toFixed(0)}%; the full check in the same turns: ${(of.cpu / 1000).toFixed(2)} s CPU)`;
+  // One pull request, timed without and with the base commit's results, and as the Action runs it
+  // (one run per turn), in turns with the full check.
   const pullRequest = (label, prBase) => {
-    const [pr, reused] = timeInTurns(RUNS, [
+    let taken = 0;
+    let action;
+    const [of, pr, reused, actionTimes] = timeInTurns(RUNS, [
+      [`full check (in turns with ${label})`, () => check(REPO)],
       [`pull-request check, ${label}`, () => check(REPO, '--base', prBase)],
       [
         `pull-request check, ${label}, base results`,
-        () => check(REPO, '--base', prBase, '--base-results', baseResults),
+        () => {
+          const t = check(REPO, '--base', prBase, '--base-results', baseResults);
+          taken = JSON.parse(readFileSync(out, 'utf8')).summary.reused?.rules ?? 0;
+          return t;
+        },
+      ],
+      // What runs in GitHub Actions: the Action on a pull_request event, the results from the
+      // artifact of a push run (served by the fake GitHub API), no untracked files listed.
+      [
+        `the Action's pull request, ${label}`,
+        () => {
+          action = actionPullRequest(prBase, baseResults, 1);
+          return { ...action, rss: 0 };
+        },
       ],
     ]);
-    rows.push([`controlgate pull-request check (${label}, --base)`, pr, share(pr)]);
-    const taken = JSON.parse(readFileSync(out, 'utf8')).summary.reused?.rules ?? 0;
+    rows.push([`controlgate pull-request check (${label}, --base)`, pr, share(pr, of)]);
     rows.push([
       `  the same with the base commit's results (--base-results)`,
       reused,
-      `${share(reused)}; ${taken} rules taken from them`,
+      `${share(reused, of)}; ${taken} rules taken from them`,
     ]);
-    // What runs in GitHub Actions: the Action on a pull_request event, the results from the artifact
-    // of a push run (served by the fake GitHub API), no untracked files listed.
-    const action = actionPullRequest(prBase, baseResults);
     rows.push([
       `  the Action on it (results from an artifact, fake API)`,
-      action,
-      `${share(action)}; ${action.reused} rules taken, ${action.requests} API requests each`,
+      actionTimes,
+      `${share(actionTimes, of)}; ${action.reused} rules taken, ${action.requests} API requests each`,
     ]);
   };
   // Pull requests of 5, 50 and 500 changed files (five of them workflows): the cost should follow
