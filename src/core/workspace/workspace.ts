@@ -745,7 +745,7 @@ function literalPrefixes(patterns: readonly string[]): string[] | undefined {
     prefixes.push(prefix);
   }
   prefixes.sort(compareStrings);
-  // A prefix under another is found in the other's run: kept once, the runs stay disjoint and ordered.
+  // A prefix that starts with another is in the other's run: each run once, disjoint, in order.
   return prefixes.filter((p, i) => !prefixes.slice(0, i).some((q) => p.startsWith(q)));
 }
 
