@@ -8917,8 +8917,9 @@ function addReusedIgnores(policy, evaluation, changeRules) {
  */
 function untouchedRules(head, base) {
     const reused = new Map();
+    const matcher = (patterns) => base.matcher(patterns);
     for (const [id, { inputs, fingerprints }] of head.recorded) {
-        if (!(0,scope/* touchedBy */.Oq)(inputs, base.differs, (patterns) => base.matcher(patterns)))
+        if (!(0,scope/* touchedBy */.Oq)(inputs, base.differs, matcher))
             reused.set(id, fingerprints);
     }
     return reused;
@@ -11773,6 +11774,22 @@ function controlSections(report, titles, paint, layout) {
     }
     const sevWidth = Math.max(...SEVERITY_ORDER.map((s) => s.length));
     const indent = ' '.repeat(sevWidth + 4);
+    // Each control's findings that are listed under another control (or nowhere), in report order:
+    // one pass, not one per control (a report of thousands of findings under dozens of controls).
+    const listedElsewhere = new Map();
+    for (const f of report.findings) {
+        const home = homes.get(f);
+        for (let i = 0; i < f.controls.length; i++) {
+            const id = f.controls[i];
+            if (id === home || f.controls.indexOf(id) !== i)
+                continue;
+            const list = listedElsewhere.get(id);
+            if (list)
+                list.push(f);
+            else
+                listedElsewhere.set(id, [f]);
+        }
+    }
     for (const c of shown) {
         const list = groups.get(c.id) ?? [];
         const verdict = paint(VERDICT_STYLE[c.verdict], c.verdict.toUpperCase());
@@ -11783,7 +11800,7 @@ function controlSections(report, titles, paint, layout) {
             out.push(`    ${paint('dim', '-')} ${escape_singleLine(r)}`);
         if (c.hint && !layout.blockingOnly)
             out.push(`    ${paint('dim', 'hint:')} ${escape_singleLine(c.hint)}`);
-        const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && homes.get(f) !== c.id);
+        const elsewhere = listedElsewhere.get(c.id) ?? [];
         // Hidden findings count in c.findings but are listed nowhere: say only where listed ones are.
         if (elsewhere.length > 0 && !layout.blockingOnly) {
             const where = [...new Set(elsewhere.map((f) => homeControl(f, verdicts)))].map(escapeControls);
@@ -18764,6 +18781,12 @@ const LOCKFILES_OF = {
     'gems.rb': ['gems.locked'],
     'composer.json': ['composer.lock'],
 };
+/** The manifests each lockfile name locks ({@link LOCKFILES_OF} turned around). */
+const MANIFESTS_LOCKED_BY = new Map();
+for (const [manifest, locks] of Object.entries(LOCKFILES_OF)) {
+    for (const lock of locks)
+        MANIFESTS_LOCKED_BY.set(lock, [...(MANIFESTS_LOCKED_BY.get(lock) ?? []), manifest]);
+}
 /**
  * `deps.git-branch`: dependencies fetched from a git repository that follow a branch (named, or the
  * default branch when no ref is given) instead of a commit or a version tag: npm (git URLs and GitHub
@@ -18918,17 +18941,19 @@ const LOCKED_INSTALL = {
  */
 function git_branch_manifests(workspace) {
     const out = new Set();
+    // Every file of the tree passes here: nothing is allocated for one that is neither kind.
     for (const file of workspace.files) {
-        const name = posix_.basename(file);
+        const slash = file.lastIndexOf('/');
+        const name = slash === -1 ? file : file.slice(slash + 1);
         if (readerFor(name))
             out.add(file);
-        const dir = posix_.dirname(file);
-        for (const [manifest, locks] of Object.entries(LOCKFILES_OF)) {
-            if (!locks.includes(name))
-                continue;
-            const beside = dir === '.' ? manifest : `${dir}/${manifest}`;
-            if (workspace.has(beside))
-                out.add(beside);
+        const locked = MANIFESTS_LOCKED_BY.get(name);
+        if (!locked)
+            continue;
+        const dir = file.slice(0, slash + 1);
+        for (const manifest of locked) {
+            if (workspace.has(dir + manifest))
+                out.add(dir + manifest);
         }
     }
     return [...out].sort(files/* compareStrings */.Kt);
@@ -45065,9 +45090,10 @@ class SliceQueue {
 async function evaluateSlice(workspace, files, rules, policy, github, 
 /** By rule: whether to record the existence questions it asks (see `RuleOutcome.asked`). */
 asking) {
+    // The files of a slice are the workspace's own (sliceFiles, or those a results cache lacks).
     const view = asking?.some(Boolean)
-        ? new workspace_focus/* AskingView */.X(workspace, files)
-        : new workspace_focus/* FocusedWorkspace */.z(workspace, files);
+        ? new workspace_focus/* AskingView */.X(workspace, files, true)
+        : new workspace_focus/* FocusedWorkspace */.z(workspace, files, true);
     const outcomes = [];
     for (const [i, rule] of rules.entries()) {
         const asked = asking?.[i] ? new Map() : undefined;
@@ -45835,9 +45861,13 @@ function compareStrings(a, b) {
 class FocusedWorkspace extends _workspace_js__WEBPACK_IMPORTED_MODULE_1__/* .Workspace */ .aR {
     whole;
     focus;
-    /** `files`: the paths to list, in any order; those the whole tree does not have are dropped. */
-    constructor(whole, files) {
-        const listed = [...new Set(files)].filter((f) => whole.has(f));
+    /**
+     * `files`: the paths to list, in any order; those the whole tree does not have are dropped. With
+     * `own`, they are files of the whole tree's own list, each once (a slice of the per-file rules):
+     * the whole tree is not asked about each (a check of 100,000 files asked 100,000 times).
+     */
+    constructor(whole, files, own = false) {
+        const listed = own ? [...files] : [...new Set(files)].filter((f) => whole.has(f));
         super(whole.root, {
             files: listed.sort(_files_js__WEBPACK_IMPORTED_MODULE_0__/* .compareStrings */ .Kt),
             maxFileBytes: whole.maxFileBytes,
@@ -46798,8 +46828,41 @@ class InputLog {
     }
 }
 /**
+ * Per change and matcher, whether a glob list (by its JSON) matches a path of the change. The rules
+ * and their subjects ask about the same few lists again and again (every workflow rule about the
+ * workflows' globs): a change of 500 paths is tested against each list once.
+ */
+const GLOB_HITS = new WeakMap();
+function changeMatches(change, patterns, matcher) {
+    let byMatcher = GLOB_HITS.get(change);
+    if (!byMatcher) {
+        byMatcher = new WeakMap();
+        GLOB_HITS.set(change, byMatcher);
+    }
+    let hits = byMatcher.get(matcher);
+    if (!hits) {
+        hits = new Map();
+        byMatcher.set(matcher, hits);
+    }
+    const key = JSON.stringify(patterns);
+    let hit = hits.get(key);
+    if (hit === undefined) {
+        const match = matcher(patterns);
+        hit = false;
+        for (const p of change.paths) {
+            if (match(p)) {
+                hit = true;
+                break;
+            }
+        }
+        hits.set(key, hit);
+    }
+    return hit;
+}
+/**
  * Whether a change touches anything a rule asked for: then the rule may find something else on the
- * other tree and must be evaluated there. `matcher` compiles globs as the tree does.
+ * other tree and must be evaluated there. `matcher` compiles globs as the tree does; the answers
+ * are kept per change and matcher, so neither may change between calls.
  */
 function touchedBy(inputs, change, matcher) {
     if (inputs.opaque !== undefined)
@@ -46811,12 +46874,9 @@ function touchedBy(inputs, change, matcher) {
     for (const p of inputs.paths)
         if (change.paths.has(p))
             return true;
-    for (const patterns of inputs.globs.values()) {
-        const match = matcher(patterns);
-        for (const p of change.paths)
-            if (match(p))
-                return true;
-    }
+    for (const patterns of inputs.globs.values())
+        if (changeMatches(change, patterns, matcher))
+            return true;
     const presence = change.presence ?? change.paths;
     // A list through a selector changes only by a path it takes, added or deleted (an edit is a read).
     for (const name of inputs.selected) {
@@ -47481,7 +47541,23 @@ class Workspace {
     /** The files matching the globs, in index order (uncached: see {@link glob}). */
     matchFiles(patterns) {
         const match = this.matcher(patterns);
-        return this.files.filter((f) => match(f));
+        // Globs under literal directories (`.github/workflows/*.yml`) match only paths that start with
+        // them (`a/**` matches `a` itself): in a sorted list a run each, found by binary search, not
+        // 100,000 tests.
+        const prefixes = this.fileIndex.sorted ? literalPrefixes(patterns) : undefined;
+        if (!prefixes)
+            return this.files.filter((f) => match(f));
+        const found = [];
+        for (const prefix of prefixes) {
+            for (let i = lowerBound(this.files, prefix); i < this.files.length; i++) {
+                const f = this.files[i];
+                if (!f.startsWith(prefix))
+                    break;
+                if (match(f))
+                    found.push(f);
+            }
+        }
+        return found;
     }
     /** A compiled, cached matcher for a set of globs. */
     matcher(patterns) {
@@ -47868,6 +47944,41 @@ function headText(content) {
 function mebibytes(bytes) {
     const mib = bytes / (1024 * 1024);
     return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
+}
+/**
+ * The literal directories the globs start under (`.github/workflows` of `.github/workflows/*.yml`),
+ * none the prefix of another, in order; undefined when a glob has none (`**` first, a brace, an
+ * escape, a negation, a leading `./` or `/`): a path any of them matches starts with one of these.
+ */
+function literalPrefixes(patterns) {
+    const prefixes = [];
+    for (const p of patterns) {
+        const magic = p.search(/[*?[\]{}()!+@\\]/);
+        const slash = p.lastIndexOf('/', magic === -1 ? p.length : magic);
+        if (slash <= 0)
+            return undefined;
+        const prefix = p.slice(0, slash);
+        if (!/^(?:[A-Za-z0-9_-][\w.-]*|\.[\w-][\w.-]*)(?:\/(?:[A-Za-z0-9_-][\w.-]*|\.[\w-][\w.-]*))*$/.test(prefix)) {
+            return undefined;
+        }
+        prefixes.push(prefix);
+    }
+    prefixes.sort(workspace_files/* compareStrings */.Kt);
+    // A prefix that starts with another is in the other's run: each run once, disjoint, in order.
+    return prefixes.filter((p, i) => !prefixes.slice(0, i).some((q) => p.startsWith(q)));
+}
+/** The first position in a sorted list whose path is not before `key`. */
+function lowerBound(files, key) {
+    let lo = 0;
+    let hi = files.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (files[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 
