@@ -253,12 +253,14 @@ function shippedGlobs(): string[] {
 }
 
 /**
- * Paths a glob matches and paths next to them: each `**` as no, one and two directories, each `*`
- * as nothing, a name and a dotted name, each brace or group alternative, each class's first member;
- * then each of those under a directory, with a suffix, and with its case changed.
+ * Paths a glob matches and paths next to them: each `**` as no, one and two directories (a trailing
+ * `/**` also as nothing at all), each `*` as nothing, a name and a dotted name, each brace or group
+ * alternative, each class's first member; then each of those under a directory, with a suffix, and
+ * with its case changed.
  */
 function pathsNear(glob: string): string[] {
-  let forms = [glob];
+  // `a/**` matches `a` itself: the directory alone is near too.
+  let forms = glob.endsWith('/**') ? [glob, glob.slice(0, -3)] : [glob];
   const expand = (re: RegExp, choices: (m: RegExpExecArray) => string[]) => {
     for (let round = 0; round < 4; round++) {
       forms = forms.flatMap((f) => {

@@ -55,6 +55,7 @@ function compileMatcher(list: readonly string[], ignoreCase: boolean): (path: st
   // literal fails there at once. Every compiled pattern is anchored, so the alternations are exact.
   const names: string[] = [];
   const endings: string[] = [];
+  const directories: string[] = [];
   const nameSources: string[] = [];
   const sources: string[] = [];
   const byNameGlobs: string[] = [];
@@ -65,6 +66,7 @@ function compileMatcher(list: readonly string[], ignoreCase: boolean): (path: st
     if (name && !name.includes('/') && isLiteralPath(name)) names.push(name);
     else if (!ignoreCase && EXTENSION.test(p)) endings.push(p.slice(4));
     else if (name !== undefined && oneSegment(name)) nameSources.push(name);
+    else if (name !== undefined && literalDirectory(name)) directories.push(name.slice(0, -3));
     else {
       sources.push(p);
       continue;
@@ -75,10 +77,13 @@ function compileMatcher(list: readonly string[], ignoreCase: boolean): (path: st
   const nameRe = nameSources.length > 0 ? compile(nameSources) : undefined;
   const nameAt = nameSources.length > 0 ? stickyNames(nameSources, flags) : undefined;
   if (byNameGlobs.length === 0) return re ? (path) => re.test(path) : () => false;
-  // An ending holds no `/` (see EXTENSION), so the path ends with it exactly when its name does.
+  // An ending holds no `/` (see EXTENSION), so the path ends with it exactly when its name does. A
+  // directory anywhere (`**/node_modules/**`) is its segments between a `/` or the start and a `/`
+  // or the end (`a/**` matches `a` too).
   const ends = [
     ...(names.length > 0 ? [`(?:^|/)(?:${names.map(escapeRegExp).join('|')})$`] : []),
     ...(endings.length > 0 ? [`(?:${endings.map(escapeRegExp).join('|')})$`] : []),
+    ...(directories.length > 0 ? [`(?:^|/)(?:${directories.map(escapeRegExp).join('|')})(?:/|$)`] : []),
   ];
   const endRe = ends.length > 0 ? new RegExp(ends.join('|'), flags) : undefined;
   // picomatch's `**` does not cross a `.` or `..` segment, and lets a trailing `/` match: such paths
@@ -161,6 +166,21 @@ const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
 function oneSegment(glob: string): boolean {
   if (glob === '' || glob === '.' || glob === '..' || glob.startsWith('!')) return false;
   return !glob.includes('/') && !glob.includes('\\') && !glob.includes('**') && !glob.includes('!(');
+}
+
+/**
+ * Whether a glob after `**` + `/` is literal directories and `/**` (`node_modules/**`,
+ * `.yarn/releases/**`): no empty, `.` or `..` segment, nothing picomatch reads as a pattern.
+ */
+function literalDirectory(glob: string): boolean {
+  if (!glob.endsWith('/**')) return false;
+  const dir = glob.slice(0, -3);
+  return (
+    dir !== '' &&
+    !dir.includes('\\') &&
+    isLiteralPath(dir) &&
+    dir.split('/').every((s) => s !== '' && s !== '.' && s !== '..')
+  );
 }
 
 /** Whether a glob is a plain path (no wildcard, brace, class or negation): it matches itself only. */
