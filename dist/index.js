@@ -46361,6 +46361,7 @@ function compileMatcher(list, ignoreCase) {
     // literal fails there at once. Every compiled pattern is anchored, so the alternations are exact.
     const names = [];
     const endings = [];
+    const directories = [];
     const nameSources = [];
     const sources = [];
     const byNameGlobs = [];
@@ -46373,6 +46374,8 @@ function compileMatcher(list, ignoreCase) {
             endings.push(p.slice(4));
         else if (name !== undefined && oneSegment(name))
             nameSources.push(name);
+        else if (name !== undefined && literalDirectory(name))
+            directories.push(name.slice(0, -3));
         else {
             sources.push(p);
             continue;
@@ -46384,10 +46387,13 @@ function compileMatcher(list, ignoreCase) {
     const nameAt = nameSources.length > 0 ? stickyNames(nameSources, flags) : undefined;
     if (byNameGlobs.length === 0)
         return re ? (path) => re.test(path) : () => false;
-    // An ending holds no `/` (see EXTENSION), so the path ends with it exactly when its name does.
+    // An ending holds no `/` (see EXTENSION), so the path ends with it exactly when its name does. A
+    // directory anywhere (`**/node_modules/**`) is its segments between a `/` or the start and a `/`
+    // or the end (`a/**` matches `a` too).
     const ends = [
         ...(names.length > 0 ? [`(?:^|/)(?:${names.map(escapeRegExp).join('|')})$`] : []),
         ...(endings.length > 0 ? [`(?:${endings.map(escapeRegExp).join('|')})$`] : []),
+        ...(directories.length > 0 ? [`(?:^|/)(?:${directories.map(escapeRegExp).join('|')})(?:/|$)`] : []),
     ];
     const endRe = ends.length > 0 ? new RegExp(ends.join('|'), flags) : undefined;
     // picomatch's `**` does not cross a `.` or `..` segment, and lets a trailing `/` match: such paths
@@ -46469,6 +46475,19 @@ function oneSegment(glob) {
     if (glob === '' || glob === '.' || glob === '..' || glob.startsWith('!'))
         return false;
     return !glob.includes('/') && !glob.includes('\\') && !glob.includes('**') && !glob.includes('!(');
+}
+/**
+ * Whether a glob after `**` + `/` is literal directories and `/**` (`node_modules/**`,
+ * `.yarn/releases/**`): no empty, `.` or `..` segment, nothing picomatch reads as a pattern.
+ */
+function literalDirectory(glob) {
+    if (!glob.endsWith('/**'))
+        return false;
+    const dir = glob.slice(0, -3);
+    return (dir !== '' &&
+        !dir.includes('\\') &&
+        isLiteralPath(dir) &&
+        dir.split('/').every((s) => s !== '' && s !== '.' && s !== '..'));
 }
 /** Whether a glob is a plain path (no wildcard, brace, class or negation): it matches itself only. */
 function isLiteralPath(glob) {
