@@ -4,6 +4,7 @@
  * holds a line break (a hostile file name must not slip past a rule's scope).
  */
 import picomatch from 'picomatch';
+import { compareStrings } from './files.js';
 
 /**
  * A test of paths against one glob or a list of globs. The globs are compiled on the first test, not
@@ -168,19 +169,42 @@ function oneSegment(glob: string): boolean {
   return !glob.includes('/') && !glob.includes('\\') && !glob.includes('**') && !glob.includes('!(');
 }
 
-/**
- * Whether a glob after `**` + `/` is literal directories and `/**` (`node_modules/**`,
- * `.yarn/releases/**`): no empty, `.` or `..` segment, nothing picomatch reads as a pattern.
- */
+/** Whether a glob after `**` + `/` is literal directories and `/**` (`node_modules/**`, `.yarn/x/**`). */
 function literalDirectory(glob: string): boolean {
-  if (!glob.endsWith('/**')) return false;
-  const dir = glob.slice(0, -3);
+  return glob.endsWith('/**') && isLiteralDirectory(glob.slice(0, -3));
+}
+
+/**
+ * Whether a path is directories picomatch matches as written: no empty, `.` or `..` segment, no
+ * escape, nothing it reads as a pattern.
+ */
+function isLiteralDirectory(dir: string): boolean {
   return (
     dir !== '' &&
     !dir.includes('\\') &&
     isLiteralPath(dir) &&
     dir.split('/').every((s) => s !== '' && s !== '.' && s !== '..')
   );
+}
+
+/**
+ * The literal directories the globs start under (`.github/workflows` of `.github/workflows/*.yml`),
+ * none a prefix of another, in order; undefined when a glob has none (`**` first, a brace, a
+ * negation, a leading `./` or `/`). Every path a glob matches starts with one of them (`a/**` matches
+ * `a` itself, so the prefix holds no trailing `/`).
+ */
+export function literalBases(patterns: readonly string[]): string[] | undefined {
+  const bases: string[] = [];
+  for (const p of patterns) {
+    // The literal part ends at the first character picomatch may read as a pattern.
+    const magic = p.search(/[*?[\]{}()!+@\\]/);
+    const slash = p.lastIndexOf('/', magic === -1 ? p.length : magic);
+    if (slash <= 0 || !isLiteralDirectory(p.slice(0, slash))) return undefined;
+    bases.push(p.slice(0, slash));
+  }
+  bases.sort(compareStrings);
+  // A base that starts with another is in the other's run of paths: each run once, disjoint, in order.
+  return bases.filter((b, i) => !bases.slice(0, i).some((a) => b.startsWith(a)));
 }
 
 /** Whether a glob is a plain path (no wildcard, brace, class or negation): it matches itself only. */

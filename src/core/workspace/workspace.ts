@@ -1,8 +1,8 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { LeftOutKind, Severity } from '../types.js';
-import { compareStrings, type FileIndexResult, listFiles } from './files.js';
-import { pathMatcher } from './glob.js';
+import { type FileIndexResult, listFiles } from './files.js';
+import { literalBases, pathMatcher } from './glob.js';
 import { type Inspection, inspectFile } from './inspect.js';
 import { LineIndex } from './lines.js';
 import { Positions } from './positions.js';
@@ -316,7 +316,7 @@ export class Workspace {
     // Globs under literal directories (`.github/workflows/*.yml`) match only paths that start with
     // them (`a/**` matches `a` itself): in a sorted list a run each, found by binary search, not
     // 100,000 tests.
-    const prefixes = this.fileIndex.sorted ? literalPrefixes(patterns) : undefined;
+    const prefixes = this.fileIndex.sorted ? literalBases(patterns) : undefined;
     if (!prefixes) return this.files.filter((f) => match(f));
     const found: string[] = [];
     for (const prefix of prefixes) {
@@ -723,30 +723,6 @@ function headText(content: FileContent): string | undefined {
 function mebibytes(bytes: number): string {
   const mib = bytes / (1024 * 1024);
   return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
-}
-
-/**
- * The literal directories the globs start under (`.github/workflows` of `.github/workflows/*.yml`),
- * none the prefix of another, in order; undefined when a glob has none (`**` first, a brace, an
- * escape, a negation, a leading `./` or `/`): a path any of them matches starts with one of these.
- */
-function literalPrefixes(patterns: readonly string[]): string[] | undefined {
-  const prefixes: string[] = [];
-  for (const p of patterns) {
-    const magic = p.search(/[*?[\]{}()!+@\\]/);
-    const slash = p.lastIndexOf('/', magic === -1 ? p.length : magic);
-    if (slash <= 0) return undefined;
-    const prefix = p.slice(0, slash);
-    if (
-      !/^(?:[A-Za-z0-9_-][\w.-]*|\.[\w-][\w.-]*)(?:\/(?:[A-Za-z0-9_-][\w.-]*|\.[\w-][\w.-]*))*$/.test(prefix)
-    ) {
-      return undefined;
-    }
-    prefixes.push(prefix);
-  }
-  prefixes.sort(compareStrings);
-  // A prefix that starts with another is in the other's run: each run once, disjoint, in order.
-  return prefixes.filter((p, i) => !prefixes.slice(0, i).some((q) => p.startsWith(q)));
 }
 
 /** The first position in a sorted list whose path is not before `key`. */
