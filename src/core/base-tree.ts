@@ -12,6 +12,7 @@ import { GitRepository } from './git.js';
 import { compareStrings } from './workspace/files.js';
 import { indexTree } from './workspace/git-index.js';
 import { LineIndex } from './workspace/lines.js';
+import { lowerBound } from './workspace/positions.js';
 import { ScopeRecorder, type TreeChange } from './workspace/scope.js';
 import { screenNamed } from './workspace/screens.js';
 import { FILE_DERIVED_MEMOS, type FileContent, type InputProblem, Workspace } from './workspace/workspace.js';
@@ -319,16 +320,7 @@ function baseList(
 
 /** Whether a sorted list holds the path (a binary search). */
 function sortedHas(list: readonly string[], p: string): boolean {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const c = compareStrings(list[mid]!, p);
-    if (c === 0) return true;
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return false;
+  return list[lowerBound(list, p)] === p;
 }
 
 /**

@@ -81,14 +81,18 @@ function strictlySorted(files: readonly string[]): boolean {
 
 /** The position of `file` in a strictly sorted list, by binary search. */
 function search(files: readonly string[], file: string): number | undefined {
+  const at = lowerBound(files, file);
+  return files[at] === file ? at : undefined;
+}
+
+/** The first position in a sorted list ({@link compareStrings}) whose path is not before `key`. */
+export function lowerBound(files: readonly string[], key: string): number {
   let lo = 0;
   let hi = files.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const at = files[mid]!;
-    if (at === file) return mid;
-    if (at < file) lo = mid + 1;
+    if (files[mid]! < key) lo = mid + 1;
     else hi = mid;
   }
-  return undefined;
+  return lo;
 }

@@ -5,7 +5,7 @@ import { type FileIndexResult, listFiles } from './files.js';
 import { literalBases, pathMatcher } from './glob.js';
 import { type Inspection, inspectFile } from './inspect.js';
 import { LineIndex } from './lines.js';
-import { Positions } from './positions.js';
+import { lowerBound, Positions } from './positions.js';
 import { type Deps, ScopeRecorder } from './scope.js';
 import type { Screen, Selector } from './screens.js';
 import { type ChunkReader, decodeText, fdChunks, type TextEncoding, utf16Encoding } from './stream.js';
@@ -723,16 +723,4 @@ function headText(content: FileContent): string | undefined {
 function mebibytes(bytes: number): string {
   const mib = bytes / (1024 * 1024);
   return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
-}
-
-/** The first position in a sorted list whose path is not before `key`. */
-function lowerBound(files: readonly string[], key: string): number {
-  let lo = 0;
-  let hi = files.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (files[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
