@@ -117,8 +117,8 @@ function compileMatcher(list: readonly string[], ignoreCase: boolean): (path: st
 }
 
 /** The text as a regular expression's literal. */
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**

@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../../workspace/glob.js';
 import { memoByScript } from './script-memo.js';
 /**
  * Light reading of `run:` scripts: which step outputs and environment variables a script writes (and
@@ -308,10 +309,6 @@ function downloadedThenRun(joined: string): RemoteExecution[] {
     run(runs, m.index + m[0].length, `${m[0]})`);
   }
   return out;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Commands in a script that fetch or check out a pull request's head. */
