@@ -3517,12 +3517,14 @@ var files = __nccwpck_require__(2042);
 var git_index = __nccwpck_require__(1548);
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
 var lines = __nccwpck_require__(6774);
+// EXTERNAL MODULE: ./lib/core/workspace/positions.js
+var positions = __nccwpck_require__(641);
 // EXTERNAL MODULE: ./lib/core/workspace/scope.js
 var scope = __nccwpck_require__(837);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
 var screens = __nccwpck_require__(9752);
-// EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 2 modules
-var workspace_workspace = __nccwpck_require__(8767);
+// EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 1 modules
+var workspace_workspace = __nccwpck_require__(6651);
 ;// CONCATENATED MODULE: ./lib/core/base-tree.js
 /**
  * The base version of the checked tree, for telling the findings a pull request introduces from the
@@ -3532,6 +3534,7 @@ var workspace_workspace = __nccwpck_require__(8767);
  * I/O); files it touched are read from git objects of the baseline commit in one `git cat-file
  * --batch` process. The cost is proportional to the diff, not to the repository.
  */
+
 
 
 
@@ -3801,19 +3804,7 @@ function baseList(head, removed, wanted) {
 }
 /** Whether a sorted list holds the path (a binary search). */
 function sortedHas(list, p) {
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        const c = (0,files/* compareStrings */.Kt)(list[mid], p);
-        if (c === 0)
-            return true;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
+    return list[(0,positions/* lowerBound */.y)(list, p)] === p;
 }
 /**
  * `git diff --raw` of the baseline commit against the change's head: the working tree (`worktree`, a
@@ -6143,7 +6134,7 @@ function readsChanged(rule, changed) {
     const globs = (0,registry/* getEvaluator */.s)(rule.check.kind)?.readsOtherFiles;
     if (!globs || globs === true)
         return false;
-    const match = (0,glob/* pathMatcher */.k)(globs);
+    const match = (0,glob/* pathMatcher */.kZ)(globs);
     for (const p of changed)
         if (match(p))
             return true;
@@ -7161,7 +7152,7 @@ class RuleRun {
     }
     append(rule, summary, raw) {
         const exclude = this.config.rules[rule.id]?.exclude;
-        const skip = exclude?.length ? (0,glob/* pathMatcher */.k)(exclude) : undefined;
+        const skip = exclude?.length ? (0,glob/* pathMatcher */.kZ)(exclude) : undefined;
         // Policy findings are about the policy files themselves, wherever they are; test-data rules are
         // about what test paths hold.
         const exempt = (0,policy_policy/* policyKind */.L)(rule.check.kind) || (0,registry/* getEvaluator */.s)(rule.check.kind)?.testData === true;
@@ -7594,7 +7585,7 @@ function configChanges(base, head, rules, add) {
         }
         const excluded = (now.exclude ?? []).filter((g) => !(was.exclude ?? []).includes(g));
         if (excluded.length > 0) {
-            const inExcluded = (0,glob/* pathMatcher */.k)(excluded);
+            const inExcluded = (0,glob/* pathMatcher */.kZ)(excluded);
             add(`rule ${id} no longer checks ${excluded.join(', ')}.`, where, `rule-exclude:${id}:${excluded.join(',')}`, (f) => ofRule(f) && f.location !== null && inExcluded(f.location.path));
         }
     }
@@ -7612,7 +7603,7 @@ function configChanges(base, head, rules, add) {
     const testWas = b.testPaths ?? confidence/* DEFAULT_TEST_PATHS */.ED;
     const testNow = (h.testPaths ?? confidence/* DEFAULT_TEST_PATHS */.ED).filter((g) => !testWas.includes(g));
     if (testNow.length > 0) {
-        const inTests = (0,glob/* pathMatcher */.k)(testNow);
+        const inTests = (0,glob/* pathMatcher */.kZ)(testNow);
         add(`findings in ${testNow.join(', ')} are treated as test code (low confidence).`, at('/test-paths'), `test-paths:${testNow.join(',')}`, (f) => isOpen(f) && f.location !== null && inTests(f.location.path));
     }
     if ((b.failOnGap ?? true) && h.failOnGap === false)
@@ -7631,11 +7622,11 @@ function configChanges(base, head, rules, add) {
     }
     const excluded = h.exclude.filter((g) => !b.exclude.includes(g));
     if (excluded.length > 0) {
-        const inExcluded = (0,glob/* pathMatcher */.k)(excluded);
+        const inExcluded = (0,glob/* pathMatcher */.kZ)(excluded);
         add(`the check no longer covers ${excluded.join(', ')}.`, at('/exclude'), `exclude:${excluded.join(',')}`, (f) => isOpen(f) && f.location !== null && inExcluded(f.location.path));
     }
     if (h.include.join('\0') !== b.include.join('\0') && h.include.length > 0) {
-        const included = (0,glob/* pathMatcher */.k)(h.include);
+        const included = (0,glob/* pathMatcher */.kZ)(h.include);
         add(`the check is limited to ${h.include.join(', ')}.`, at('/include'), `include:${h.include.join(',')}`, (f) => isOpen(f) && f.location !== null && !included(f.location.path));
     }
     if (h.ruleDirs.join('\0') !== b.ruleDirs.join('\0')) {
@@ -14385,17 +14376,17 @@ let defaultTestPaths;
 const GITHUB_RUNS = /^\.github\/(?:workflows|actions)\//;
 /** A matcher of test paths that leaves the repository's workflows and actions to located globs. */
 function testPathMatcher(testPaths) {
-    const all = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .k)([...testPaths]);
+    const all = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .kZ)([...testPaths]);
     const located = testPaths.filter((glob) => !glob.startsWith('**/'));
-    const anchored = located.length > 0 ? (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .k)(located) : () => false;
+    const anchored = located.length > 0 ? (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .kZ)(located) : () => false;
     return (path) => (GITHUB_RUNS.test(path) ? anchored(path) : all(path));
 }
 function testPathContext(testPaths) {
     if (testPaths.length === 0)
         return () => { };
     const matcher = testPathMatcher(testPaths);
-    const byKeyName = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .k)(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
-    const byLoopbackName = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .k)(testPaths.filter((glob) => LOOPBACK_KEY_NAMES.includes(glob)));
+    const byKeyName = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .kZ)(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
+    const byLoopbackName = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .kZ)(testPaths.filter((glob) => LOOPBACK_KEY_NAMES.includes(glob)));
     // A file usually holds many findings: its path is matched once.
     const known = new Map();
     const matches = (path) => {
@@ -15442,7 +15433,7 @@ function uniqueComponents(lockfiles) {
 /* harmony export */   K: () => (/* binding */ sbomInventory),
 /* harmony export */   z: () => (/* binding */ SBOM_MAX_LOCKFILE_BYTES)
 /* harmony export */ });
-/* harmony import */ var _workspace_workspace_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8767);
+/* harmony import */ var _workspace_workspace_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6651);
 /* harmony import */ var _inventory_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6630);
 
 
@@ -16270,8 +16261,8 @@ function selectFiles(workspace, selection) {
     if (workspace.files.length === 0)
         return [];
     if (selection.ignoreCase) {
-        const include = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .k)(selection.paths, { ignoreCase: true });
-        const exclude = except.length > 0 ? (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .k)(except, { ignoreCase: true }) : undefined;
+        const include = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(selection.paths, { ignoreCase: true });
+        const exclude = except.length > 0 ? (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(except, { ignoreCase: true }) : undefined;
         return workspace.files.filter((f) => include(f) && !exclude?.(f));
     }
     const files = workspace.glob(selection.paths);
@@ -16282,7 +16273,7 @@ function selectFiles(workspace, selection) {
 }
 /** A single glob matcher honouring `ignoreCase`. */
 function globMatcher(workspace, glob, ignoreCase = false) {
-    return ignoreCase ? (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .k)(glob, { ignoreCase: true }) : workspace.matcher([glob]);
+    return ignoreCase ? (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(glob, { ignoreCase: true }) : workspace.matcher([glob]);
 }
 /** Collapses whitespace and caps length, so a finding key is stable and small. */
 function keyText(text, max = 200) {
@@ -19071,7 +19062,7 @@ const depsLicense = (0,types/* defineEvaluator */.D)({
  */
 function familyMatcher(patterns) {
     const canonical = (id) => id.toLowerCase().replace(/(?:\+|-only|-or-later)$/, '');
-    const match = (0,workspace_glob/* pathMatcher */.k)(patterns.map((p) => (p.endsWith('*') ? p.toLowerCase() : canonical(p))));
+    const match = (0,workspace_glob/* pathMatcher */.kZ)(patterns.map((p) => (p.endsWith('*') ? p.toLowerCase() : canonical(p))));
     return (id) => match(id.toLowerCase()) || match(canonical(id));
 }
 /** Whether some choice of licences in the expression uses only acceptable ones. */
@@ -20142,7 +20133,7 @@ function directoryMatches(pattern, dir) {
         return pattern === '**' || !dir.includes('/');
     if (!/[*?[{]/.test(pattern))
         return false;
-    return (0,workspace_glob/* pathMatcher */.k)(pattern)(dir);
+    return (0,workspace_glob/* pathMatcher */.kZ)(pattern)(dir);
 }
 /** Renovate's default `ignorePaths`, and the longer list that its recommended presets set. */
 const DEFAULT_IGNORE = ['**/node_modules/**', '**/bower_components/**'];
@@ -20191,8 +20182,8 @@ function readRenovate(ws) {
     const includePaths = Array.isArray(config.includePaths)
         ? config.includePaths.filter((p) => typeof p === 'string')
         : [];
-    const ignore = ignorePaths.length > 0 ? (0,workspace_glob/* pathMatcher */.k)(ignorePaths) : () => false;
-    const include = includePaths.length > 0 ? (0,workspace_glob/* pathMatcher */.k)(includePaths) : () => true;
+    const ignore = ignorePaths.length > 0 ? (0,workspace_glob/* pathMatcher */.kZ)(ignorePaths) : () => false;
+    const include = includePaths.length > 0 ? (0,workspace_glob/* pathMatcher */.kZ)(includePaths) : () => true;
     return {
         file,
         understood: true,
@@ -20288,7 +20279,7 @@ const UPDATECLI_GLOBS = [
 ];
 /** What a template action inside a line becomes (a name no real path has). */
 const TEMPLATE = '__updatecli_template__';
-const isUpdatecliPath = (0,workspace_glob/* pathMatcher */.k)(UPDATECLI_GLOBS);
+const isUpdatecliPath = (0,workspace_glob/* pathMatcher */.kZ)(UPDATECLI_GLOBS);
 /** Paths where an updatecli manifest may be (only those with its shape are manifests). */
 const UPDATECLI_PATHS = (0,screens/* defineSelector */.xf)('updatecli-manifests', (f) => isUpdatecliPath(f));
 /** Crawler names of updatecli's autodiscovery, by the ecosystem whose manifests they update. */
@@ -20814,7 +20805,7 @@ function orderedCandidates(workspace, globs, ignoreCase = false) {
     const seen = new Set();
     const out = [];
     for (const glob of globs) {
-        const matches = !ignoreCase && (0,workspace_glob/* isLiteralPath */.X)(glob)
+        const matches = !ignoreCase && (0,workspace_glob/* isLiteralPath */.XK)(glob)
             ? workspace.has(glob)
                 ? [glob]
                 : []
@@ -27603,7 +27594,7 @@ const fileAbsent = (0,types/* defineEvaluator */.D)({
         const matchers = entries.map((e) => (0,shared/* globMatcher */.fU)(workspace, e.glob, options.ignoreCase));
         const allowed = options.except.map((g) => (0,shared/* globMatcher */.fU)(workspace, g, options.ignoreCase));
         // One test per file first (most files match nothing); the entry is looked for on a match only.
-        const any = (0,workspace_glob/* pathMatcher */.k)(entries.map((e) => e.glob), { ignoreCase: options.ignoreCase });
+        const any = (0,workspace_glob/* pathMatcher */.kZ)(entries.map((e) => e.glob), { ignoreCase: options.ignoreCase });
         const findings = [];
         for (const file of workspace.files) {
             if (!any(file))
@@ -39462,7 +39453,7 @@ function matchesWorkspaceGlobs(rel, globs) {
     const exclude = globs.filter((g) => g.startsWith('!')).map((g) => clean(g.slice(1)));
     if (include.length === 0)
         return false;
-    return (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .pathMatcher */ .k)(include)(rel) && !(exclude.length > 0 && (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .pathMatcher */ .k)(exclude)(rel));
+    return (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .pathMatcher */ .kZ)(include)(rel) && !(exclude.length > 0 && (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .pathMatcher */ .kZ)(exclude)(rel));
 }
 /**
  * Cargo walks up to the nearest manifest with a `[workspace]` table, which must list the member in
@@ -40503,7 +40494,9 @@ function aliasNote(node) {
 /* harmony export */   h6: () => (/* binding */ shellWrites),
 /* harmony export */   wP: () => (/* binding */ headCheckouts)
 /* harmony export */ });
-/* harmony import */ var _script_memo_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3730);
+/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
+/* harmony import */ var _script_memo_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3730);
+
 
 /** Replaces `\` + line break with blanks of the same length, so offsets stay valid. */
 function joinContinuations(script) {
@@ -40558,7 +40551,7 @@ const OUTPUT_NAME = /(?:^|[\s"'(])([A-Za-z_][\w.-]*)(=|<<)/;
  * value that follow are attributed to the same name. Shell variables assigned earlier in the script
  * are followed to their assignment.
  */
-const shellWrites = (0,_script_memo_js__WEBPACK_IMPORTED_MODULE_0__/* .memoByScript */ .$)(scanShellWrites);
+const shellWrites = (0,_script_memo_js__WEBPACK_IMPORTED_MODULE_1__/* .memoByScript */ .$)(scanShellWrites);
 function scanShellWrites(script) {
     const out = [];
     const assigned = new Map();
@@ -40675,7 +40668,7 @@ const REMOTE_EXECUTION = [
     /(?<![\w-])(?:iex|Invoke-Expression)\s*\(?\s*\(?\s*New-Object\s+(?:System\.)?Net\.WebClient\s*\)?\s*\.DownloadString/gi,
 ];
 /** `curl | sh` and its relatives in a script, at their offsets. */
-const remoteExecutions = (0,_script_memo_js__WEBPACK_IMPORTED_MODULE_0__/* .memoByScript */ .$)(scanRemoteExecutions);
+const remoteExecutions = (0,_script_memo_js__WEBPACK_IMPORTED_MODULE_1__/* .memoByScript */ .$)(scanRemoteExecutions);
 function scanRemoteExecutions(script) {
     const joined = joinContinuations(script);
     const out = [];
@@ -40749,7 +40742,7 @@ function downloadedThenRun(joined) {
         }
         if (!file || !SCRIPT_FILE.test(file))
             continue;
-        const name = escapeRegExp(file.replace(/^\.[\\/]/, ''));
+        const name = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeRegExp */ .Nt)(file.replace(/^\.[\\/]/, ''));
         // `bash tool.sh`, `sudo sh ./tool.sh`, `source tool.sh`, `. tool.sh`, `python3 tool.py`, `./tool.sh`.
         const runs = new RegExp(String.raw `(^|[\s;&|({])(?:(?:sudo\s+(?:-\S+\s+){0,4})?(?:${RUNNER}|source|\.)\s+(?:-\S+\s+){0,4}["']?(?:\.[\\/])?${name}|["']?\.[\\/]${name})(?=["']?(?:\s|$|[;&|)]))`, 'm');
         run(runs, m.index + command.length, command);
@@ -40758,7 +40751,7 @@ function downloadedThenRun(joined) {
     for (const m of joined.matchAll(CAPTURE)) {
         if (!URL_IN.test(m[0]))
             continue;
-        const v = escapeRegExp(m[1]);
+        const v = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeRegExp */ .Nt)(m[1]);
         const ref = String.raw `["']?\$(?:\{${v}\}|${v}(?![\w]))["']?`;
         // `eval "$s"`, `bash -c "$s"`, `echo "$s" | bash`, `bash <<< "$s"`.
         const runs = new RegExp(String.raw `(^|[\s;&|({])(?:eval\s+${ref}|(?:ba|z)?sh\s+-c\s+${ref}|(?:echo|printf)\s+(?:-\S+\s+)?${ref}\s*\|\s*(?:${RUNNER})(?![\w.-])|(?:ba|z)?sh\s+<<<\s*${ref})`, 'm');
@@ -40766,11 +40759,8 @@ function downloadedThenRun(joined) {
     }
     return out;
 }
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 /** Commands in a script that fetch or check out a pull request's head. */
-const headCheckouts = (0,_script_memo_js__WEBPACK_IMPORTED_MODULE_0__/* .memoByScript */ .$)(scanHeadCheckouts);
+const headCheckouts = (0,_script_memo_js__WEBPACK_IMPORTED_MODULE_1__/* .memoByScript */ .$)(scanHeadCheckouts);
 function scanHeadCheckouts(script) {
     const joined = joinContinuations(script);
     const out = [];
@@ -44986,8 +44976,8 @@ const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRe
 var evaluate_rule = __nccwpck_require__(2595);
 // EXTERNAL MODULE: ./lib/core/workspace/focus.js
 var workspace_focus = __nccwpck_require__(6981);
-// EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 2 modules
-var workspace_workspace = __nccwpck_require__(8767);
+// EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 1 modules
+var workspace_workspace = __nccwpck_require__(6651);
 ;// CONCATENATED MODULE: ./lib/core/slices.js
 /**
  * The per-file rules over a large tree, slice by slice, on more than one thread. The files are cut
@@ -45260,7 +45250,7 @@ function triage(input) {
         const key = paths.join('\0');
         let m = matchers.get(key);
         if (!m) {
-            m = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .k)(paths);
+            m = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(paths);
             matchers.set(key, m);
         }
         return m;
@@ -45307,7 +45297,7 @@ function triage(input) {
  * and, when it lists paths, a located finding in one of them (no paths: everywhere, repository-level
  * findings included). `byPaths` compiles the globs; callers cache it.
  */
-function exceptionCovers(e, f, byPaths = _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .k) {
+function exceptionCovers(e, f, byPaths = _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ) {
     if (!e.rules.includes(f.ruleId))
         return false;
     if (e.control && !f.controls.includes(e.control))
@@ -45848,7 +45838,7 @@ function compareStrings(a, b) {
 /* harmony export */   z: () => (/* binding */ FocusedWorkspace)
 /* harmony export */ });
 /* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2042);
-/* harmony import */ var _workspace_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8767);
+/* harmony import */ var _workspace_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6651);
 /**
  * The changed-files view of a tree, for pull requests: the rules whose findings are per file (see
  * `Evaluator.scope`) list only the files the change touches, while every lookup of another file
@@ -46172,15 +46162,19 @@ function rootTree(buf, from, to) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   X: () => (/* binding */ isLiteralPath),
-/* harmony export */   k: () => (/* binding */ pathMatcher)
+/* harmony export */   Nt: () => (/* binding */ escapeRegExp),
+/* harmony export */   WB: () => (/* binding */ literalBases),
+/* harmony export */   XK: () => (/* binding */ isLiteralPath),
+/* harmony export */   kZ: () => (/* binding */ pathMatcher)
 /* harmony export */ });
-/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4006);
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4006);
+/* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2042);
 /**
  * The one way paths are matched against globs (picomatch syntax): dotfiles included, and `.` in the
  * compiled expression matching any character, so that `**` also crosses a path segment whose name
  * holds a line break (a hostile file name must not slip past a rule's scope).
  */
+
 
 /**
  * A test of paths against one glob or a list of globs. The globs are compiled on the first test, not
@@ -46231,7 +46225,7 @@ function compileMatcher(list, ignoreCase) {
     const nameSources = [];
     const sources = [];
     const byNameGlobs = [];
-    const compile = (globs) => new RegExp(globs.map((p) => `(?:${picomatch__WEBPACK_IMPORTED_MODULE_0__.makeRe(p, { dot: true, flags }).source})`).join('|'), flags);
+    const compile = (globs) => new RegExp(globs.map((p) => `(?:${picomatch__WEBPACK_IMPORTED_MODULE_1__.makeRe(p, { dot: true, flags }).source})`).join('|'), flags);
     for (const p of list) {
         const name = p.startsWith('**/') ? p.slice(3) : undefined;
         if (name && !name.includes('/') && isLiteralPath(name))
@@ -46295,7 +46289,7 @@ function compileMatcher(list, ignoreCase) {
 }
 /** The text as a regular expression's literal. */
 function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 /**
  * The one-segment globs as one sticky expression that tests a path's name where it stands (from
@@ -46307,7 +46301,7 @@ function escapeRegExp(text) {
 function stickyNames(globs, flags) {
     const parts = [];
     for (const glob of globs) {
-        let source = picomatch__WEBPACK_IMPORTED_MODULE_0__.makeRe(glob, { dot: true, flags }).source;
+        let source = picomatch__WEBPACK_IMPORTED_MODULE_1__.makeRe(glob, { dot: true, flags }).source;
         if (!source.startsWith('^'))
             return undefined;
         // The leading anchors (`^(?:^(?:...` for `Dockerfile.*`): the match starts there anyway.
@@ -46342,22 +46336,43 @@ function oneSegment(glob) {
         return false;
     return !glob.includes('/') && !glob.includes('\\') && !glob.includes('**') && !glob.includes('!(');
 }
-/**
- * Whether a glob after `**` + `/` is literal directories and `/**` (`node_modules/**`,
- * `.yarn/releases/**`): no empty, `.` or `..` segment, nothing picomatch reads as a pattern.
- */
+/** Whether a glob after `**` + `/` is literal directories and `/**` (`node_modules/**`, `.yarn/x/**`). */
 function literalDirectory(glob) {
-    if (!glob.endsWith('/**'))
-        return false;
-    const dir = glob.slice(0, -3);
+    return glob.endsWith('/**') && isLiteralDirectory(glob.slice(0, -3));
+}
+/**
+ * Whether a path is directories picomatch matches as written: no empty, `.` or `..` segment, no
+ * escape, nothing it reads as a pattern.
+ */
+function isLiteralDirectory(dir) {
     return (dir !== '' &&
         !dir.includes('\\') &&
         isLiteralPath(dir) &&
         dir.split('/').every((s) => s !== '' && s !== '.' && s !== '..'));
 }
+/**
+ * The literal directories the globs start under (`.github/workflows` of `.github/workflows/*.yml`),
+ * none a prefix of another, in order; undefined when a glob has none (`**` first, a brace, a
+ * negation, a leading `./` or `/`). Every path a glob matches starts with one of them (`a/**` matches
+ * `a` itself, so the prefix holds no trailing `/`).
+ */
+function literalBases(patterns) {
+    const bases = [];
+    for (const p of patterns) {
+        // The literal part ends at the first character picomatch may read as a pattern.
+        const magic = p.search(/[*?[\]{}()!+@\\]/);
+        const slash = p.lastIndexOf('/', magic === -1 ? p.length : magic);
+        if (slash <= 0 || !isLiteralDirectory(p.slice(0, slash)))
+            return undefined;
+        bases.push(p.slice(0, slash));
+    }
+    bases.sort(_files_js__WEBPACK_IMPORTED_MODULE_0__/* .compareStrings */ .Kt);
+    // A base that starts with another is in the other's run of paths: each run once, disjoint, in order.
+    return bases.filter((b, i) => !bases.slice(0, i).some((a) => b.startsWith(a)));
+}
 /** Whether a glob is a plain path (no wildcard, brace, class or negation): it matches itself only. */
 function isLiteralPath(glob) {
-    const scanned = picomatch__WEBPACK_IMPORTED_MODULE_0__.scan(glob);
+    const scanned = picomatch__WEBPACK_IMPORTED_MODULE_1__.scan(glob);
     return !scanned.isGlob && !scanned.negated && !glob.includes('\\');
 }
 
@@ -46414,6 +46429,108 @@ class LineIndex {
     lineStart(line) {
         return this.starts[line - 1] ?? this.length;
     }
+}
+
+
+/***/ }),
+
+/***/ 641:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   H: () => (/* binding */ Positions),
+/* harmony export */   y: () => (/* binding */ lowerBound)
+/* harmony export */ });
+/* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2042);
+/**
+ * Each file's position in a tree's list, as a read-only map. A map of 100,000 paths costs 15-30 ms
+ * to build (every path hashed, the table grown several times), a binary search about 1.5 us, while a
+ * pull-request check that takes most rules' results from the base commit asks about a few hundred
+ * to a few thousand paths: a strictly sorted list answers by binary search until enough lookups have
+ * been asked to pay for the map (about one per 8 files), which is then built once. A list that is not strictly sorted (a caller's own order, repeats) gets its map
+ * at once, with the map's answer for a repeated path (its last position).
+ */
+
+/** Lookups answered by search before the map is built: at least this many, or 1 in 8 of the files. */
+const MIN_SEARCHES = 1024;
+class Positions {
+    files;
+    map;
+    /** Lookups left to answer by search; the map is built on the next one. */
+    searches;
+    /** Whether the list is strictly sorted ({@link compareStrings}): each path once, in code-unit order. */
+    sorted;
+    constructor(files) {
+        this.files = files;
+        this.searches = Math.max(MIN_SEARCHES, files.length >>> 3);
+        this.sorted = strictlySorted(files);
+        if (!this.sorted)
+            this.map = build(files);
+    }
+    get(file) {
+        if (this.map)
+            return this.map.get(file);
+        if (this.searches-- > 0)
+            return search(this.files, file);
+        return this.built().get(file);
+    }
+    has(file) {
+        return this.get(file) !== undefined;
+    }
+    get size() {
+        return this.built().size;
+    }
+    forEach(each, self) {
+        for (const [key, value] of this.built())
+            each.call(self, value, key, this);
+    }
+    entries() {
+        return this.built().entries();
+    }
+    keys() {
+        return this.built().keys();
+    }
+    values() {
+        return this.built().values();
+    }
+    [Symbol.iterator]() {
+        return this.built().entries();
+    }
+    built() {
+        this.map ??= build(this.files);
+        return this.map;
+    }
+}
+/** The map, set one by one (no pair array per file on the way). */
+function build(files) {
+    const map = new Map();
+    for (let i = 0; i < files.length; i++)
+        map.set(files[i], i);
+    return map;
+}
+function strictlySorted(files) {
+    for (let i = 1; i < files.length; i++)
+        if ((0,_files_js__WEBPACK_IMPORTED_MODULE_0__/* .compareStrings */ .Kt)(files[i - 1], files[i]) >= 0)
+            return false;
+    return true;
+}
+/** The position of `file` in a strictly sorted list, by binary search. */
+function search(files, file) {
+    const at = lowerBound(files, file);
+    return files[at] === file ? at : undefined;
+}
+/** The first position in a sorted list ({@link compareStrings}) whose path is not before `key`. */
+function lowerBound(files, key) {
+    let lo = 0;
+    let hi = files.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (files[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 
@@ -46952,7 +47069,7 @@ function defineSelector(name, test) {
 /** The selector of globs, named after them so that any process can make it again from its name. */
 function globSelector(patterns, options = {}) {
     const name = `glob${options.ignoreCase ? '-i' : ''}:${JSON.stringify(patterns)}`;
-    return selectors.get(name) ?? defineSelector(name, (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .k)(patterns, options));
+    return selectors.get(name) ?? defineSelector(name, (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(patterns, options));
 }
 /** The selector of that name, or undefined when none is known (callers then assume every path passes). */
 function selectorNamed(name) {
@@ -47124,7 +47241,7 @@ function* textChunks(chunks, encoding, overlap = 4096) {
 
 /***/ }),
 
-/***/ 8767:
+/***/ 6651:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47227,96 +47344,8 @@ function inspectFile(root, file, realDirectory) {
 
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
 var lines = __nccwpck_require__(6774);
-;// CONCATENATED MODULE: ./lib/core/workspace/positions.js
-/**
- * Each file's position in a tree's list, as a read-only map. A map of 100,000 paths costs 15-30 ms
- * to build (every path hashed, the table grown several times), a binary search about 1.5 us, while a
- * pull-request check that takes most rules' results from the base commit asks about a few hundred
- * to a few thousand paths: a strictly sorted list answers by binary search until enough lookups have
- * been asked to pay for the map (about one per 8 files), which is then built once. A list that is not strictly sorted (a caller's own order, repeats) gets its map
- * at once, with the map's answer for a repeated path (its last position).
- */
-
-/** Lookups answered by search before the map is built: at least this many, or 1 in 8 of the files. */
-const MIN_SEARCHES = 1024;
-class Positions {
-    files;
-    map;
-    /** Lookups left to answer by search; the map is built on the next one. */
-    searches;
-    /** Whether the list is strictly sorted ({@link compareStrings}): each path once, in code-unit order. */
-    sorted;
-    constructor(files) {
-        this.files = files;
-        this.searches = Math.max(MIN_SEARCHES, files.length >>> 3);
-        this.sorted = strictlySorted(files);
-        if (!this.sorted)
-            this.map = build(files);
-    }
-    get(file) {
-        if (this.map)
-            return this.map.get(file);
-        if (this.searches-- > 0)
-            return search(this.files, file);
-        return this.built().get(file);
-    }
-    has(file) {
-        return this.get(file) !== undefined;
-    }
-    get size() {
-        return this.built().size;
-    }
-    forEach(each, self) {
-        for (const [key, value] of this.built())
-            each.call(self, value, key, this);
-    }
-    entries() {
-        return this.built().entries();
-    }
-    keys() {
-        return this.built().keys();
-    }
-    values() {
-        return this.built().values();
-    }
-    [Symbol.iterator]() {
-        return this.built().entries();
-    }
-    built() {
-        this.map ??= build(this.files);
-        return this.map;
-    }
-}
-/** The map, set one by one (no pair array per file on the way). */
-function build(files) {
-    const map = new Map();
-    for (let i = 0; i < files.length; i++)
-        map.set(files[i], i);
-    return map;
-}
-function strictlySorted(files) {
-    for (let i = 1; i < files.length; i++)
-        if ((0,workspace_files/* compareStrings */.Kt)(files[i - 1], files[i]) >= 0)
-            return false;
-    return true;
-}
-/** The position of `file` in a strictly sorted list, by binary search. */
-function search(files, file) {
-    let lo = 0;
-    let hi = files.length;
-    while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        const at = files[mid];
-        if (at === file)
-            return mid;
-        if (at < file)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return undefined;
-}
-
+// EXTERNAL MODULE: ./lib/core/workspace/positions.js
+var positions = __nccwpck_require__(641);
 // EXTERNAL MODULE: ./lib/core/workspace/scope.js
 var scope = __nccwpck_require__(837);
 // EXTERNAL MODULE: ./lib/core/workspace/stream.js
@@ -47455,12 +47484,12 @@ class Workspace {
                 files = [...files, ...lacking].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
             }
         }
-        const include = options.include?.length ? (0,glob/* pathMatcher */.k)(options.include) : undefined;
-        const exclude = options.exclude?.length ? (0,glob/* pathMatcher */.k)(options.exclude) : undefined;
+        const include = options.include?.length ? (0,glob/* pathMatcher */.kZ)(options.include) : undefined;
+        const exclude = options.exclude?.length ? (0,glob/* pathMatcher */.kZ)(options.exclude) : undefined;
         this.indexed = files;
         // Without include or exclude, one list serves both (a copy is 1.6 MB at 200,000 files).
         this.files = include || exclude ? files.filter((f) => (!include || include(f)) && !exclude?.(f)) : files;
-        this.fileIndex = new Positions(this.files);
+        this.fileIndex = new positions/* Positions */.H(this.files);
         this.scope = options.scope ?? new scope/* ScopeRecorder */.Rs(this.files, this.fileIndex);
     }
     has(file) {
@@ -47473,7 +47502,7 @@ class Workspace {
      * it is no question a view of a tree (a rule's recording view) would have to answer.
      */
     static selectedAlike(a, b) {
-        const sorted = (w) => w.fileIndex instanceof Positions && w.fileIndex.sorted;
+        const sorted = (w) => w.fileIndex instanceof positions/* Positions */.H && w.fileIndex.sorted;
         return a.selection === b.selection && sorted(a) && sorted(b);
     }
     /** Files matching any of the globs (picomatch syntax, dotfiles included), in index order. */
@@ -47563,12 +47592,12 @@ class Workspace {
         // Globs under literal directories (`.github/workflows/*.yml`) match only paths that start with
         // them (`a/**` matches `a` itself): in a sorted list a run each, found by binary search, not
         // 100,000 tests.
-        const prefixes = this.fileIndex.sorted ? literalPrefixes(patterns) : undefined;
+        const prefixes = this.fileIndex.sorted ? (0,glob/* literalBases */.WB)(patterns) : undefined;
         if (!prefixes)
             return this.files.filter((f) => match(f));
         const found = [];
         for (const prefix of prefixes) {
-            for (let i = lowerBound(this.files, prefix); i < this.files.length; i++) {
+            for (let i = (0,positions/* lowerBound */.y)(this.files, prefix); i < this.files.length; i++) {
                 const f = this.files[i];
                 if (!f.startsWith(prefix))
                     break;
@@ -47583,7 +47612,7 @@ class Workspace {
         const key = JSON.stringify(patterns);
         let m = this.matchers.get(key);
         if (!m) {
-            m = (0,glob/* pathMatcher */.k)(patterns);
+            m = (0,glob/* pathMatcher */.kZ)(patterns);
             this.matchers.set(key, m);
         }
         return m;
@@ -47963,41 +47992,6 @@ function headText(content) {
 function mebibytes(bytes) {
     const mib = bytes / (1024 * 1024);
     return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
-}
-/**
- * The literal directories the globs start under (`.github/workflows` of `.github/workflows/*.yml`),
- * none the prefix of another, in order; undefined when a glob has none (`**` first, a brace, an
- * escape, a negation, a leading `./` or `/`): a path any of them matches starts with one of these.
- */
-function literalPrefixes(patterns) {
-    const prefixes = [];
-    for (const p of patterns) {
-        const magic = p.search(/[*?[\]{}()!+@\\]/);
-        const slash = p.lastIndexOf('/', magic === -1 ? p.length : magic);
-        if (slash <= 0)
-            return undefined;
-        const prefix = p.slice(0, slash);
-        if (!/^(?:[A-Za-z0-9_-][\w.-]*|\.[\w-][\w.-]*)(?:\/(?:[A-Za-z0-9_-][\w.-]*|\.[\w-][\w.-]*))*$/.test(prefix)) {
-            return undefined;
-        }
-        prefixes.push(prefix);
-    }
-    prefixes.sort(workspace_files/* compareStrings */.Kt);
-    // A prefix that starts with another is in the other's run: each run once, disjoint, in order.
-    return prefixes.filter((p, i) => !prefixes.slice(0, i).some((q) => p.startsWith(q)));
-}
-/** The first position in a sorted list whose path is not before `key`. */
-function lowerBound(files, key) {
-    let lo = 0;
-    let hi = files.length;
-    while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (files[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 
