@@ -38,8 +38,23 @@ describe('Positions', () => {
     for (let i = 0; i < 1000; i++)
       expect(positions.get(files[(i * 7) % files.length]!)).toBe((i * 7) % files.length);
     expect(set).not.toHaveBeenCalled();
-    for (let i = 0; i < 100; i++) expect(positions.get(files[i]!)).toBe(i);
+    for (let i = 0; i < 100; i++) expect(positions.get(files[(i * 13) % files.length]!)).toBe((i * 13) % files.length);
     expect(set).toHaveBeenCalledTimes(files.length);
+  });
+
+  it('answers lookups in the order of the list without searching or building the map', () => {
+    const files = sortedPaths();
+    const set = vi.spyOn(Map.prototype, 'set');
+    const positions = new Positions(files);
+    // Twice through the list in order, each round started by one search (five times the searches
+    // allowed before the map), with misses between: the file after the last found is tried first.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < files.length; i++) {
+        expect(positions.get(files[i]!)).toBe(i);
+        if (i % 500 === 0) expect(positions.get(`${files[i]!}x`)).toBeUndefined();
+      }
+    }
+    expect(set).not.toHaveBeenCalled();
   });
 
   it('maps a list that is not strictly sorted at once, a repeated path at its last position', () => {
@@ -47,8 +62,10 @@ describe('Positions', () => {
     const set = vi.spyOn(Map.prototype, 'set');
     const positions = new Positions(files);
     expect(set).toHaveBeenCalledTimes(4);
-    expect(positions.get('a.txt')).toBe(3);
+    // In the list's order too: the repeated path is at its last position.
     expect(positions.get('b.txt')).toBe(0);
+    expect(positions.get('a.txt')).toBe(3);
+    expect(positions.get('a.txt')).toBe(3);
     expect(positions.get('d.txt')).toBeUndefined();
     expect(positions.size).toBe(3);
   });
