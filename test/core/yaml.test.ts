@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseYaml } from '../../src/core/workspace/yaml.js';
+import { parseYaml, parseYamlValues } from '../../src/core/workspace/yaml.js';
 
 function doc(text: string, index = 0) {
   const r = parseYaml(text);
@@ -82,6 +82,26 @@ describe('parseYaml positions', () => {
   it('refuses nesting beyond the depth bound with a location', () => {
     const r = parseYaml(`${'['.repeat(10_000)}${']'.repeat(10_000)}`);
     expect(r.ok).toBe(false);
+  });
+});
+
+describe('parseYamlValues', () => {
+  // Each text once as parseYaml reads it: the same values, or the same located error.
+  const texts = [
+    ['two documents', 'a: 1\n---\nb: [x, y]\n'],
+    ['anchors, aliases and a merge key', 'base: &b {x: 1}\nuse: *b\nmerged: {<<: *b, y: 2}\n'],
+    ['a flow sequence GitHub accepts, mended', 'on:\n  push:\n    branches: [\n    main\n  ]\n'],
+    ['a syntax error', 'a: 1\nb: [1, 2\nc: 3\n'],
+    ['a duplicate key', 'a: 1\nb: 2\na: 3\n'],
+    ['nesting beyond the bound', `${'['.repeat(10_000)}${']'.repeat(10_000)}`],
+    ['an empty text', ''],
+  ] as const;
+
+  it.each(texts)('reads %s as parseYaml does', (_name, text) => {
+    const full = parseYaml(text);
+    const values = parseYamlValues(text);
+    if (full.ok) expect(values).toEqual({ ok: true, values: full.documents.map((d) => d.value) });
+    else expect(values).toEqual({ ok: false, error: full.error });
   });
 });
 

@@ -7,7 +7,7 @@
  */
 import type { TextEdit } from '../types.js';
 import type { LineIndex, Position } from '../workspace/lines.js';
-import { escapePointerToken, parseYaml, type YamlDocument } from '../workspace/yaml.js';
+import { escapePointerToken, parseYamlValues, type YamlDocument } from '../workspace/yaml.js';
 import { applyEdits, lineBreak } from './edits.js';
 
 /** A value to write: a scalar, or a mapping as ordered entries. */
@@ -316,9 +316,9 @@ function isMap(value: unknown): value is Record<string, unknown> {
  * aside): the edit must do exactly what it intends and nothing else.
  */
 export function verifyYaml(text: string, edits: readonly TextEdit[], expected: readonly unknown[]): boolean {
-  const after = parseYaml(applyEdits(text, edits));
-  if (!after.ok || after.documents.length !== expected.length) return false;
-  return after.documents.every((d, i) => deepEqual(d.value, expected[i]));
+  const after = parseYamlValues(applyEdits(text, edits));
+  if (!after.ok || after.values.length !== expected.length) return false;
+  return after.values.every((value, i) => deepEqual(value, expected[i]));
 }
 
 /** Structural equality of parsed YAML values; mapping key order does not matter. */

@@ -113,30 +113,9 @@ interface Frame {
  * error, a duplicate key or an exceeded bound is returned as a located {@link YamlError}.
  */
 export function parseYaml(text: string, filename?: string): YamlResult {
-  const lines = new LineIndex(text);
-  let events: Event[];
-  // The text the events' offsets refer to: the file, or the file with deficient indentation mended
-  // (same length, so every offset and position is the file's own).
-  let source: string;
-  try {
-    ({ events, source } = lenientEvents(text, filename));
-  } catch (err) {
-    return { ok: false, error: toYamlError(err, lines) };
-  }
-  const bomb = aliasExpansionError(events, source, lines);
-  if (bomb) return { ok: false, error: bomb };
-  let values: unknown[];
-  try {
-    const options: ConstructorOptions = {
-      source,
-      maxAliases: MAX_ALIASES,
-      maxTotalMergeKeys: MAX_MERGE_KEYS,
-      ...(filename ? { filename } : {}),
-    };
-    values = vendored('js-yaml').constructFromEvents(events, options);
-  } catch (err) {
-    return { ok: false, error: toYamlError(err, lines) };
-  }
+  const parsed = constructYaml(text, filename);
+  if (!parsed.ok) return parsed;
+  const { values, events, source, lines } = parsed;
   const indexes = indexPositions(events, source);
   const documents = values.map((value, index): YamlDocument => {
     const { spans: map, aliases } = indexes[index] ?? { spans: new Map(), aliases: new Map() };
@@ -180,6 +159,52 @@ export function parseYaml(text: string, filename?: string): YamlResult {
     };
   });
   return { ok: true, documents };
+}
+
+/**
+ * The values of YAML text's documents, parsed as {@link parseYaml} parses them, without the index of
+ * their positions: what a check of an edit's outcome compares (see `verifyYaml`).
+ */
+export function parseYamlValues(
+  text: string,
+  filename?: string,
+): { ok: true; values: unknown[] } | { ok: false; error: YamlError } {
+  const parsed = constructYaml(text, filename);
+  return parsed.ok ? { ok: true, values: parsed.values } : parsed;
+}
+
+/** The documents' values, the events and the text they were built from, or the located error. */
+function constructYaml(
+  text: string,
+  filename?: string,
+):
+  | { ok: true; values: unknown[]; events: Event[]; source: string; lines: LineIndex }
+  | { ok: false; error: YamlError } {
+  const lines = new LineIndex(text);
+  let events: Event[];
+  // The text the events' offsets refer to: the file, or the file with deficient indentation mended
+  // (same length, so every offset and position is the file's own).
+  let source: string;
+  try {
+    ({ events, source } = lenientEvents(text, filename));
+  } catch (err) {
+    return { ok: false, error: toYamlError(err, lines) };
+  }
+  const bomb = aliasExpansionError(events, source, lines);
+  if (bomb) return { ok: false, error: bomb };
+  let values: unknown[];
+  try {
+    const options: ConstructorOptions = {
+      source,
+      maxAliases: MAX_ALIASES,
+      maxTotalMergeKeys: MAX_MERGE_KEYS,
+      ...(filename ? { filename } : {}),
+    };
+    values = vendored('js-yaml').constructFromEvents(events, options);
+  } catch (err) {
+    return { ok: false, error: toYamlError(err, lines) };
+  }
+  return { ok: true, values, events, source, lines };
 }
 
 /**
