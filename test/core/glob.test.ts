@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { load as loadYaml } from 'js-yaml';
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
-import { isLiteralPath, pathMatcher } from '../../src/core/workspace/glob.js';
+import { isLiteralPath, nameEndings, nameKey, pathMatcher } from '../../src/core/workspace/glob.js';
 
 const PATHS = [
   'package.json',
@@ -334,6 +334,50 @@ describe('pathMatcher on the shipped globs', () => {
         });
       }
     }
+  });
+
+  it('groups by name ending only globs whose every match ends so', () => {
+    // Each glob alone and the rule-sized lists, on the paths near them: a path the glob matches has a
+    // key the list's test accepts, so grouping the files by key never loses one.
+    const lists: [readonly string[], readonly string[]][] = [
+      ...globs.map((g): [string[], string[]] => [[g], [...pathsNear(g), ...odd]]),
+      [globs.slice(0, 40), paths],
+    ];
+    let grouped = 0;
+    for (const [list, tried] of lists) {
+      const accepts = nameEndings(list);
+      if (!accepts) continue;
+      grouped += 1;
+      const theirs = reference(list, 's');
+      const lost = tried.filter((p) => p !== '' && theirs(p) && !accepts(nameKey(p)));
+      expect({ list: list.slice(0, 3), lost }).toEqual({ list: list.slice(0, 3), lost: [] });
+    }
+    // Most shipped globs name their files' endings.
+    expect(grouped).toBeGreaterThan(globs.length / 2);
+  });
+
+  it('groups by name ending only what picomatch reads as literal endings (random globs)', () => {
+    // Last segments of literal text, wildcards and braces over a small alphabet, names over the same:
+    // every name a glob matches has a key its test accepts.
+    const piece = fc.constantFrom('a', 'b', '1', '2', '.', '-', '_', 'tf', 'x.y', '..', '*', '?', '');
+    const text = fc.array(piece, { maxLength: 4 }).map((p) => p.join(''));
+    const brace = fc.array(text, { minLength: 1, maxLength: 3 }).map((alts) => `{${alts.join(',')}}`);
+    const last = fc.tuple(text, fc.option(brace), text).map(([a, b, c]) => `${a}${b ?? ''}${c}`);
+    const name = fc.array(fc.constantFrom('a', 'b', '1', '2', '.', '-', '_', 'tf', 'y', 'x'), {
+      minLength: 1,
+      maxLength: 6,
+    });
+    fc.assert(
+      fc.property(last, fc.array(name, { maxLength: 30 }), (segment, names) => {
+        const glob = `**/${segment}`;
+        const accepts = nameEndings([glob]);
+        if (!accepts) return true;
+        const theirs = picomatch.makeRe(glob, { dot: true });
+        const paths = names.map((n) => `d/${n.join('')}`);
+        return paths.every((p) => !theirs.test(p) || accepts(nameKey(p)));
+      }),
+      { numRuns: 3000, seed: 27002 },
+    );
   });
 
   it('matches segment by segment with `**` standing for any number of directories', () => {

@@ -259,6 +259,80 @@ describe('Workspace globs', () => {
     }
   });
 
+  // Globs whose names end with literal text are answered from the files grouped by name ending.
+  const NAMED = [
+    'Dockerfile',
+    'x.Dockerfile',
+    'Dockerfile.dev',
+    'ci.yml',
+    'ci.yaml',
+    'main.tf',
+    'a.min.js',
+    'b.js',
+    'SECURITY',
+    'SECURITY.md',
+    '.env',
+    'Makefile',
+    'file',
+    'x.yml/',
+    'a',
+    'README.md',
+    'noext.',
+    'ymlfile',
+    'x.2',
+    '{a}',
+    'x.c',
+  ];
+  const NAME_GLOBS = [
+    '**/*.tf',
+    '**/*.yml',
+    '**/*.{yml,yaml}',
+    '**/{Dockerfile,Containerfile}',
+    '**/Dockerfile',
+    '**/*file',
+    '**/.env',
+    '**/*.min.js',
+    '**/SECURITY{,.md}',
+    '*.md',
+    '**/a',
+    '**/*.y?ml',
+    'src/**/*.{js,tf}',
+    '**/noext.',
+    '**/Dockerfile.*',
+    '**',
+    '**/*.[ty]*',
+    '**/*.{1..3}',
+    '**/*.{1..3,tf}',
+    '**/*.[ct]',
+    '**/*.@(tf|md)',
+    '**/{a}',
+  ];
+
+  it('matches globs by name ending as a test of every path does', () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const rand = rng(seed);
+      const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
+      const files: string[] = [];
+      // Enough paths to be grouped (a short list is tested path by path), some repeated.
+      for (let i = 0; i < 400; i++) {
+        const depth = Math.floor(rand() * 3);
+        files.push(
+          [...Array.from({ length: depth }, () => pick(['src', 'a', '.x', 'd.yml'])), pick(NAMED)].join('/'),
+        );
+      }
+      const patterns = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(NAME_GLOBS));
+      const expected = (list: string[]) => list.filter(pathMatcher(patterns));
+      const sorted = [...new Set(files)].sort();
+      expect(new Workspace('/nonexistent', { files: sorted }).glob(patterns), `seed ${seed}`).toEqual(
+        expected(sorted),
+      );
+      // A list in the caller's own order, repeats and all: the matches in that order.
+      expect(new Workspace('/nonexistent', { files }).glob(patterns), `seed ${seed}`).toEqual(
+        expected(files),
+      );
+    }
+  });
+
   it('finds the paths under nested and sibling directories once, in index order', () => {
     const files = ['a/b/c.yml', 'a/b/d.yml', 'a/x.yml', 'ab/c.yml', 'b/c.yml'];
     const ws = new Workspace('/nonexistent', { files });

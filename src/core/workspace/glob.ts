@@ -212,3 +212,63 @@ export function isLiteralPath(glob: string): boolean {
   const scanned = picomatch.scan(glob);
   return !scanned.isGlob && !scanned.negated && !glob.includes('\\');
 }
+
+/**
+ * What a path's name ends with, as {@link nameEndings} tests it: the text after the name's last `.`
+ * (`tf` of `infra/main.tf`), the whole name when it has none (`Dockerfile`), and `/` (no name's) for
+ * a path ending with `/`.
+ */
+export function nameKey(path: string): string {
+  if (path.endsWith('/')) return '/';
+  return path.slice(Math.max(path.lastIndexOf('.'), path.lastIndexOf('/')) + 1);
+}
+
+/** Characters picomatch may read as a pattern (a superset: the text after the last is literal). */
+const MAGIC = /[*?[\]{}()!+@|\\]/;
+/**
+ * A brace alternative kept whole: no pattern or separator in it, and no `..` (picomatch reads a brace
+ * holding one as a range, or as a class of characters: `*.{1..3,tf}` matches `x.c`, not `x.tf`).
+ */
+const PLAIN_ALTERNATIVE = /^[A-Za-z0-9_.-]*$/;
+
+/**
+ * A test of {@link nameKey}s that every path any of the globs matches passes (`**` + `/*.{yml,yaml}`
+ * matches only names ending `.yml` or `.yaml`, so keys `yml` and `yaml`), so that a list of 100,000
+ * paths can be grouped by key once and a glob list tested on the groups it may match; undefined when
+ * a glob's name may end with anything (`**`, `Dockerfile.*`, a class or a group last, a negation, an
+ * escape). Each glob's literal ending is the text after the last character picomatch may read as a
+ * pattern in its last segment, or after a final brace, each alternative of it.
+ */
+export function nameEndings(patterns: readonly string[]): ((key: string) => boolean) | undefined {
+  const exact = new Set<string>(['/']);
+  const ends: string[] = [];
+  for (const glob of patterns) {
+    if (glob.startsWith('!') || glob.includes('\\')) return undefined;
+    const last = glob.slice(glob.lastIndexOf('/') + 1);
+    let endings: string[];
+    if (last.endsWith('}')) {
+      const open = last.lastIndexOf('{');
+      const alternatives = last.slice(open + 1, -1).split(',');
+      // A brace without a comma is read literally (`{a}`) or as a range (`{1..3}`); nested braces fail the test.
+      if (open < 0 || alternatives.length < 2) return undefined;
+      if (alternatives.some((a) => !PLAIN_ALTERNATIVE.test(a) || a.includes('..'))) return undefined;
+      const head = literalTail(last.slice(0, open));
+      endings = alternatives.map((a) => head + a);
+    } else endings = [literalTail(last)];
+    for (const ending of endings) {
+      if (ending === '') return undefined;
+      const dot = ending.lastIndexOf('.');
+      // With a `.`, the name's last `.` is the ending's: the key is what follows it. Without one, the
+      // key (the part after the name's last `.`, or the name) ends with the whole ending.
+      if (dot >= 0) exact.add(ending.slice(dot + 1));
+      else ends.push(ending);
+    }
+  }
+  return (key) => exact.has(key) || ends.some((e) => key.endsWith(e));
+}
+
+/** The literal text a glob segment ends with: after its last character that may be a pattern. */
+function literalTail(segment: string): string {
+  for (let i = segment.length - 1; i >= 0; i--) if (MAGIC.test(segment[i]!)) return segment.slice(i + 1);
+  return segment;
+}
