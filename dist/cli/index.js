@@ -25901,10 +25901,10 @@ function yaml_edit_isMap(value) {
  * aside): the edit must do exactly what it intends and nothing else.
  */
 function verifyYaml(text, edits, expected) {
-    const after = (0,yaml/* parseYaml */.hN)((0,fix_edits/* applyEdits */.ct)(text, edits));
-    if (!after.ok || after.documents.length !== expected.length)
+    const after = (0,yaml/* parseYamlValues */.l0)((0,fix_edits/* applyEdits */.ct)(text, edits));
+    if (!after.ok || after.values.length !== expected.length)
         return false;
-    return after.documents.every((d, i) => deepEqual(d.value, expected[i]));
+    return after.values.every((value, i) => deepEqual(value, expected[i]));
 }
 /** Structural equality of parsed YAML values; mapping key order does not matter. */
 function deepEqual(a, b) {
@@ -46163,6 +46163,8 @@ function rootTree(buf, from, to) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Nt: () => (/* binding */ escapeRegExp),
+/* harmony export */   Rc: () => (/* binding */ nameKey),
+/* harmony export */   Uu: () => (/* binding */ nameEndings),
 /* harmony export */   WB: () => (/* binding */ literalBases),
 /* harmony export */   XK: () => (/* binding */ isLiteralPath),
 /* harmony export */   kZ: () => (/* binding */ pathMatcher)
@@ -46375,6 +46377,73 @@ function isLiteralPath(glob) {
     const scanned = picomatch__WEBPACK_IMPORTED_MODULE_1__.scan(glob);
     return !scanned.isGlob && !scanned.negated && !glob.includes('\\');
 }
+/**
+ * What a path's name ends with, as {@link nameEndings} tests it: the text after the name's last `.`
+ * (`tf` of `infra/main.tf`), the whole name when it has none (`Dockerfile`), and `/` (no name's) for
+ * a path ending with `/`.
+ */
+function nameKey(path) {
+    if (path.endsWith('/'))
+        return '/';
+    return path.slice(Math.max(path.lastIndexOf('.'), path.lastIndexOf('/')) + 1);
+}
+/** Characters picomatch may read as a pattern (a superset: the text after the last is literal). */
+const MAGIC = /[*?[\]{}()!+@|\\]/;
+/**
+ * A brace alternative kept whole: no pattern or separator in it, and no `..` (picomatch reads a brace
+ * holding one as a range, or as a class of characters: `*.{1..3,tf}` matches `x.c`, not `x.tf`).
+ */
+const PLAIN_ALTERNATIVE = /^[A-Za-z0-9_.-]*$/;
+/**
+ * A test of {@link nameKey}s that every path any of the globs matches passes (`**` + `/*.{yml,yaml}`
+ * matches only names ending `.yml` or `.yaml`, so keys `yml` and `yaml`), so that a list of 100,000
+ * paths can be grouped by key once and a glob list tested on the groups it may match; undefined when
+ * a glob's name may end with anything (`**`, `Dockerfile.*`, a class or a group last, a negation, an
+ * escape). Each glob's literal ending is the text after the last character picomatch may read as a
+ * pattern in its last segment, or after a final brace, each alternative of it.
+ */
+function nameEndings(patterns) {
+    const exact = new Set(['/']);
+    const ends = [];
+    for (const glob of patterns) {
+        if (glob.startsWith('!') || glob.includes('\\'))
+            return undefined;
+        const last = glob.slice(glob.lastIndexOf('/') + 1);
+        let endings;
+        if (last.endsWith('}')) {
+            const open = last.lastIndexOf('{');
+            const alternatives = last.slice(open + 1, -1).split(',');
+            // A brace without a comma is read literally (`{a}`) or as a range (`{1..3}`); nested braces fail the test.
+            if (open < 0 || alternatives.length < 2)
+                return undefined;
+            if (alternatives.some((a) => !PLAIN_ALTERNATIVE.test(a) || a.includes('..')))
+                return undefined;
+            const head = literalTail(last.slice(0, open));
+            endings = alternatives.map((a) => head + a);
+        }
+        else
+            endings = [literalTail(last)];
+        for (const ending of endings) {
+            if (ending === '')
+                return undefined;
+            const dot = ending.lastIndexOf('.');
+            // With a `.`, the name's last `.` is the ending's: the key is what follows it. Without one, the
+            // key (the part after the name's last `.`, or the name) ends with the whole ending.
+            if (dot >= 0)
+                exact.add(ending.slice(dot + 1));
+            else
+                ends.push(ending);
+        }
+    }
+    return (key) => exact.has(key) || ends.some((e) => key.endsWith(e));
+}
+/** The literal text a glob segment ends with: after its last character that may be a pattern. */
+function literalTail(segment) {
+    for (let i = segment.length - 1; i >= 0; i--)
+        if (MAGIC.test(segment[i]))
+            return segment.slice(i + 1);
+    return segment;
+}
 
 
 /***/ }),
@@ -46447,8 +46516,11 @@ class LineIndex {
  * to build (every path hashed, the table grown several times), a binary search about 1.5 us, while a
  * pull-request check that takes most rules' results from the base commit asks about a few hundred
  * to a few thousand paths: a strictly sorted list answers by binary search until enough lookups have
- * been asked to pay for the map (about one per 8 files), which is then built once. A list that is not strictly sorted (a caller's own order, repeats) gets its map
- * at once, with the map's answer for a repeated path (its last position).
+ * been asked to pay for the map (about one per 8 files), which is then built once. Files are mostly
+ * asked for in the list's order (a slice of a tree read file after file): the path after the last one
+ * found is tried first, so a reader that goes through the list costs neither searches nor the map. A
+ * list that is not strictly sorted (a caller's own order, repeats) gets its map at once, with the
+ * map's answer for a repeated path (its last position).
  */
 
 /** Lookups answered by search before the map is built: at least this many, or 1 in 8 of the files. */
@@ -46458,6 +46530,8 @@ class Positions {
     map;
     /** Lookups left to answer by search; the map is built on the next one. */
     searches;
+    /** The position after the last one found by search, tried first. */
+    next = 0;
     /** Whether the list is strictly sorted ({@link compareStrings}): each path once, in code-unit order. */
     sorted;
     constructor(files) {
@@ -46470,8 +46544,17 @@ class Positions {
     get(file) {
         if (this.map)
             return this.map.get(file);
-        if (this.searches-- > 0)
-            return search(this.files, file);
+        const next = this.next;
+        if (this.files[next] === file) {
+            this.next = next + 1;
+            return next;
+        }
+        if (this.searches-- > 0) {
+            const at = search(this.files, file);
+            if (at !== undefined)
+                this.next = at + 1;
+            return at;
+        }
         return this.built().get(file);
     }
     has(file) {
@@ -47399,6 +47482,11 @@ const FILE_DERIVED_MEMOS = new Set([
 /** Git's heuristic: a NUL byte in the first 8,000 bytes means binary. */
 const BINARY_SNIFF_BYTES = 8000;
 /**
+ * Lists shorter than this are tested path by path (grouping by name costs a string per path; a slice
+ * of 2,000 files tested by a few dozen glob lists still gains).
+ */
+const NAME_GROUPS_FROM = 256;
+/**
  * The tree under evaluation. One file index per run; each file read at most once and shared by every
  * rule; parsers run once per file. Never follows a symbolic link and never reads outside `root`.
  */
@@ -47423,6 +47511,8 @@ class Workspace {
     globs = new Map();
     /** Files by selector name (see {@link filesWhere}). */
     selected = new Map();
+    /** Positions of the files by {@link nameKey}, ascending, made on the first glob that uses them. */
+    byNameKey;
     /** By kind, then by file (no key string built per lookup: the secrets memo alone is asked per rule and file). */
     memos = new Map();
     /**
@@ -47594,7 +47684,7 @@ class Workspace {
         // 100,000 tests.
         const prefixes = this.fileIndex.sorted ? (0,glob/* literalBases */.WB)(patterns) : undefined;
         if (!prefixes)
-            return this.files.filter((f) => match(f));
+            return this.matchByName(patterns, match);
         const found = [];
         for (const prefix of prefixes) {
             for (let i = (0,positions/* lowerBound */.y)(this.files, prefix); i < this.files.length; i++) {
@@ -47604,6 +47694,41 @@ class Workspace {
                 if (match(f))
                     found.push(f);
             }
+        }
+        return found;
+    }
+    /**
+     * Globs whose names end with literal text (`**` + `/*.tf`, `**` + `/{Dockerfile,Containerfile}`) match
+     * only paths of a few {@link nameKey}s: the files are grouped by key once, and each such list is
+     * tested on its groups' files instead of every path. The rest is tested path by path.
+     */
+    matchByName(patterns, match) {
+        const accepts = this.files.length > NAME_GROUPS_FROM ? (0,glob/* nameEndings */.Uu)(patterns) : undefined;
+        if (!accepts)
+            return this.files.filter((f) => match(f));
+        if (!this.byNameKey) {
+            this.byNameKey = new Map();
+            for (let i = 0; i < this.files.length; i++) {
+                const key = (0,glob/* nameKey */.Rc)(this.files[i]);
+                const group = this.byNameKey.get(key);
+                if (group)
+                    group.push(i);
+                else
+                    this.byNameKey.set(key, [i]);
+            }
+        }
+        const positions = [];
+        for (const [key, group] of this.byNameKey)
+            if (accepts(key))
+                for (const at of group)
+                    positions.push(at);
+        // In index order: the groups' positions are each ascending, merged by one sort of the few.
+        positions.sort((a, b) => a - b);
+        const found = [];
+        for (const at of positions) {
+            const f = this.files[at];
+            if (match(f))
+                found.push(f);
         }
         return found;
     }
@@ -48003,6 +48128,7 @@ function mebibytes(bytes) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Wn: () => (/* binding */ pointer),
 /* harmony export */   hN: () => (/* binding */ parseYaml),
+/* harmony export */   l0: () => (/* binding */ parseYamlValues),
 /* harmony export */   uC: () => (/* binding */ escapePointerToken)
 /* harmony export */ });
 /* unused harmony export unescapePointerToken */
@@ -48050,33 +48176,10 @@ function pointer(...tokens) {
  * error, a duplicate key or an exceeded bound is returned as a located {@link YamlError}.
  */
 function parseYaml(text, filename) {
-    const lines = new _lines_js__WEBPACK_IMPORTED_MODULE_1__/* .LineIndex */ .r(text);
-    let events;
-    // The text the events' offsets refer to: the file, or the file with deficient indentation mended
-    // (same length, so every offset and position is the file's own).
-    let source;
-    try {
-        ({ events, source } = lenientEvents(text, filename));
-    }
-    catch (err) {
-        return { ok: false, error: toYamlError(err, lines) };
-    }
-    const bomb = aliasExpansionError(events, source, lines);
-    if (bomb)
-        return { ok: false, error: bomb };
-    let values;
-    try {
-        const options = {
-            source,
-            maxAliases: MAX_ALIASES,
-            maxTotalMergeKeys: MAX_MERGE_KEYS,
-            ...(filename ? { filename } : {}),
-        };
-        values = (0,_vendored_js__WEBPACK_IMPORTED_MODULE_0__/* .vendored */ .q)('js-yaml').constructFromEvents(events, options);
-    }
-    catch (err) {
-        return { ok: false, error: toYamlError(err, lines) };
-    }
+    const parsed = constructYaml(text, filename);
+    if (!parsed.ok)
+        return parsed;
+    const { values, events, source, lines } = parsed;
     const indexes = indexPositions(events, source);
     const documents = values.map((value, index) => {
         const { spans: map, aliases } = indexes[index] ?? { spans: new Map(), aliases: new Map() };
@@ -48126,6 +48229,45 @@ function parseYaml(text, filename) {
         };
     });
     return { ok: true, documents };
+}
+/**
+ * The values of YAML text's documents, parsed as {@link parseYaml} parses them, without the index of
+ * their positions: what a check of an edit's outcome compares (see `verifyYaml`).
+ */
+function parseYamlValues(text, filename) {
+    const parsed = constructYaml(text, filename);
+    return parsed.ok ? { ok: true, values: parsed.values } : parsed;
+}
+/** The documents' values, the events and the text they were built from, or the located error. */
+function constructYaml(text, filename) {
+    const lines = new _lines_js__WEBPACK_IMPORTED_MODULE_1__/* .LineIndex */ .r(text);
+    let events;
+    // The text the events' offsets refer to: the file, or the file with deficient indentation mended
+    // (same length, so every offset and position is the file's own).
+    let source;
+    try {
+        ({ events, source } = lenientEvents(text, filename));
+    }
+    catch (err) {
+        return { ok: false, error: toYamlError(err, lines) };
+    }
+    const bomb = aliasExpansionError(events, source, lines);
+    if (bomb)
+        return { ok: false, error: bomb };
+    let values;
+    try {
+        const options = {
+            source,
+            maxAliases: MAX_ALIASES,
+            maxTotalMergeKeys: MAX_MERGE_KEYS,
+            ...(filename ? { filename } : {}),
+        };
+        values = (0,_vendored_js__WEBPACK_IMPORTED_MODULE_0__/* .vendored */ .q)('js-yaml').constructFromEvents(events, options);
+    }
+    catch (err) {
+        return { ok: false, error: toYamlError(err, lines) };
+    }
+    return { ok: true, values, events, source, lines };
 }
 /**
  * How many deficient lines one file may have mended before its error stands, and the largest text
