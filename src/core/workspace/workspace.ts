@@ -118,9 +118,12 @@ export interface Inheritance {
 }
 
 /**
- * Lists shorter than this are tested path by path (grouping by name costs a string per path; a slice
- * of 2,000 files tested by a few dozen glob lists still gains).
+ * Grouping the files by name ending costs a string and a map entry per path, about what testing three
+ * glob lists path by path costs: a tree groups its files once it has tested that many lists that could
+ * use the groups (a slice of the per-file rules is asked by a few dozen; a pull request's whole tree
+ * by a handful), and a short list never does.
  */
+const NAME_GROUPS_AFTER = 3;
 const NAME_GROUPS_FROM = 256;
 
 /**
@@ -148,8 +151,10 @@ export class Workspace {
   private readonly globs = new Map<string, readonly string[]>();
   /** Files by selector name (see {@link filesWhere}). */
   private readonly selected = new Map<string, readonly string[]>();
-  /** Positions of the files by {@link nameKey}, ascending, made on the first glob that uses them. */
+  /** Positions of the files by {@link nameKey}, ascending (see {@link NAME_GROUPS_AFTER}). */
   private byNameKey: Map<string, number[]> | undefined;
+  /** Glob lists that could have used {@link byNameKey}, tested path by path before it was made. */
+  private ungroupedLists = 0;
   /** By kind, then by file (no key string built per lookup: the secrets memo alone is asked per rule and file). */
   private readonly memos = new Map<string, MemoStore>();
   /**
@@ -339,12 +344,15 @@ export class Workspace {
 
   /**
    * Globs whose names end with literal text (`**` + `/*.tf`, `**` + `/{Dockerfile,Containerfile}`) match
-   * only paths of a few {@link nameKey}s: the files are grouped by key once, and each such list is
-   * tested on its groups' files instead of every path. The rest is tested path by path.
+   * only paths of a few {@link nameKey}s: once a tree has tested a few such lists, its files are grouped
+   * by key, and each later list is tested on its groups' files instead of every path. The rest is
+   * tested path by path.
    */
   private matchByName(patterns: readonly string[], match: (path: string) => boolean): string[] {
     const accepts = this.files.length > NAME_GROUPS_FROM ? nameEndings(patterns) : undefined;
-    if (!accepts) return this.files.filter((f) => match(f));
+    if (!accepts || (!this.byNameKey && this.ungroupedLists++ < NAME_GROUPS_AFTER)) {
+      return this.files.filter((f) => match(f));
+    }
     if (!this.byNameKey) {
       this.byNameKey = new Map();
       for (let i = 0; i < this.files.length; i++) {
