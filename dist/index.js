@@ -47615,9 +47615,12 @@ const FILE_DERIVED_MEMOS = new Set([
 /** Git's heuristic: a NUL byte in the first 8,000 bytes means binary. */
 const BINARY_SNIFF_BYTES = 8000;
 /**
- * Lists shorter than this are tested path by path (grouping by name costs a string per path; a slice
- * of 2,000 files tested by a few dozen glob lists still gains).
+ * Grouping the files by name ending costs a string and a map entry per path, about what testing three
+ * glob lists path by path costs: a tree groups its files once it has tested that many lists that could
+ * use the groups (a slice of the per-file rules is asked by a few dozen; a pull request's whole tree
+ * by a handful), and a short list never does.
  */
+const NAME_GROUPS_AFTER = 3;
 const NAME_GROUPS_FROM = 256;
 /**
  * The tree under evaluation. One file index per run; each file read at most once and shared by every
@@ -47644,8 +47647,10 @@ class Workspace {
     globs = new Map();
     /** Files by selector name (see {@link filesWhere}). */
     selected = new Map();
-    /** Positions of the files by {@link nameKey}, ascending, made on the first glob that uses them. */
+    /** Positions of the files by {@link nameKey}, ascending (see {@link NAME_GROUPS_AFTER}). */
     byNameKey;
+    /** Glob lists that could have used {@link byNameKey}, tested path by path before it was made. */
+    ungroupedLists = 0;
     /** By kind, then by file (no key string built per lookup: the secrets memo alone is asked per rule and file). */
     memos = new Map();
     /**
@@ -47832,13 +47837,15 @@ class Workspace {
     }
     /**
      * Globs whose names end with literal text (`**` + `/*.tf`, `**` + `/{Dockerfile,Containerfile}`) match
-     * only paths of a few {@link nameKey}s: the files are grouped by key once, and each such list is
-     * tested on its groups' files instead of every path. The rest is tested path by path.
+     * only paths of a few {@link nameKey}s: once a tree has tested a few such lists, its files are grouped
+     * by key, and each later list is tested on its groups' files instead of every path. The rest is
+     * tested path by path.
      */
     matchByName(patterns, match) {
         const accepts = this.files.length > NAME_GROUPS_FROM ? (0,glob/* nameEndings */.Uu)(patterns) : undefined;
-        if (!accepts)
+        if (!accepts || (!this.byNameKey && this.ungroupedLists++ < NAME_GROUPS_AFTER)) {
             return this.files.filter((f) => match(f));
+        }
         if (!this.byNameKey) {
             this.byNameKey = new Map();
             for (let i = 0; i < this.files.length; i++) {
