@@ -38,7 +38,8 @@ describe('Positions', () => {
     for (let i = 0; i < 1000; i++)
       expect(positions.get(files[(i * 7) % files.length]!)).toBe((i * 7) % files.length);
     expect(set).not.toHaveBeenCalled();
-    for (let i = 0; i < 100; i++) expect(positions.get(files[(i * 13) % files.length]!)).toBe((i * 13) % files.length);
+    for (let i = 0; i < 100; i++)
+      expect(positions.get(files[(i * 13) % files.length]!)).toBe((i * 13) % files.length);
     expect(set).toHaveBeenCalledTimes(files.length);
   });
 
