@@ -73,13 +73,15 @@ describe('RecordingWorkspace', () => {
   it('answers every question a workspace takes from the whole tree (a method added later must be too)', () => {
     // The view has no file list of its own: a method it inherited would answer from an empty tree.
     // Those left are the text of a read (through `read`; `configText` reports through
-    // `reportProblem`, which the view delegates) and private helpers of reads and memos it delegates.
+    // `reportProblem`, which the view delegates), private helpers of reads and memos it delegates, and
+    // `matchByName`, which only `matchFiles` calls (the view's asks the whole tree's `glob`).
     const own = new Set(Object.getOwnPropertyNames(RecordingWorkspace.prototype));
     const inherited = Object.getOwnPropertyNames(Workspace.prototype).filter(
       (n) => n !== 'constructor' && !own.has(n),
     );
     expect(inherited).toEqual([
       'configText',
+      'matchByName',
       'text',
       'settleMemo',
       'indexedSet',

@@ -209,6 +209,21 @@ describe('Workspace globs', () => {
     expect(ws.matcher(['c', 'b'])('c')).toBe(true);
   });
 
+  /** `count` random paths under at most `maxDepth` directories, repeats and all. */
+  const randomPaths = (
+    rand: () => number,
+    count: number,
+    maxDepth: number,
+    dirs: readonly string[],
+    names: readonly string[],
+  ): string[] => {
+    const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
+    return Array.from({ length: count }, () => {
+      const depth = Math.floor(rand() * (maxDepth + 1));
+      return [...Array.from({ length: depth }, () => pick(dirs)), pick(names)].join('/');
+    });
+  };
+
   // Globs under literal directories are answered from the runs of paths that start with them.
   const SEGMENTS = ['.github', 'workflows', 'a', 'a.b', 'ab', 'b', '.x', 'x-y', 'é', 'a b', '..', '.', 'A'];
   const NAMES = ['ci.yml', 'ci.yaml', 'x.tf', 'README.md', 'action.yml', '.env', 'a', 'Ab'];
@@ -240,11 +255,7 @@ describe('Workspace globs', () => {
     for (let seed = 1; seed <= 60; seed++) {
       const rand = rng(seed);
       const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
-      const files = new Set<string>();
-      for (let i = 0; i < 80; i++) {
-        const depth = Math.floor(rand() * 4);
-        files.add([...Array.from({ length: depth }, () => pick(SEGMENTS)), pick(NAMES)].join('/'));
-      }
+      const files = new Set(randomPaths(rand, 80, 3, SEGMENTS, NAMES));
       const sorted = [...files].sort();
       const patterns = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(GLOBS));
       const expected = (list: string[]) => list.filter(pathMatcher(patterns));
@@ -312,14 +323,8 @@ describe('Workspace globs', () => {
     for (let seed = 1; seed <= 60; seed++) {
       const rand = rng(seed);
       const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
-      const files: string[] = [];
       // Enough paths to be grouped (a short list is tested path by path), some repeated.
-      for (let i = 0; i < 400; i++) {
-        const depth = Math.floor(rand() * 3);
-        files.push(
-          [...Array.from({ length: depth }, () => pick(['src', 'a', '.x', 'd.yml'])), pick(NAMED)].join('/'),
-        );
-      }
+      const files = randomPaths(rand, 400, 2, ['src', 'a', '.x', 'd.yml'], NAMED);
       const sorted = [...new Set(files)].sort();
       // A list in the caller's own order too, repeats and all: the matches in that order.
       const trees = [sorted, files].map((list) => ({
