@@ -18,7 +18,7 @@ export class Positions implements ReadonlyMap<string, number> {
   private map: Map<string, number> | undefined;
   /** Lookups left to answer by search; the map is built on the next one. */
   private searches: number;
-  /** The position after the last one found by search, tried first. */
+  /** The position after the last one found, tried first. */
   private next = 0;
   /** Whether the list is strictly sorted ({@link compareStrings}): each path once, in code-unit order. */
   readonly sorted: boolean;
