@@ -46530,7 +46530,7 @@ class Positions {
     map;
     /** Lookups left to answer by search; the map is built on the next one. */
     searches;
-    /** The position after the last one found by search, tried first. */
+    /** The position after the last one found, tried first. */
     next = 0;
     /** Whether the list is strictly sorted ({@link compareStrings}): each path once, in code-unit order. */
     sorted;
