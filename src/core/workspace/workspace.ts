@@ -126,6 +126,18 @@ export interface Inheritance {
 const NAME_GROUPS_AFTER = 3;
 const NAME_GROUPS_FROM = 256;
 
+/** Each file's position under its {@link nameKey}, ascending. */
+function groupByNameKey(files: readonly string[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < files.length; i++) {
+    const key = nameKey(files[i]!);
+    const group = groups.get(key);
+    if (group) group.push(i);
+    else groups.set(key, [i]);
+  }
+  return groups;
+}
+
 /**
  * The tree under evaluation. One file index per run; each file read at most once and shared by every
  * rule; parsers run once per file. Never follows a symbolic link and never reads outside `root`.
@@ -350,17 +362,13 @@ export class Workspace {
    */
   private matchByName(patterns: readonly string[], match: (path: string) => boolean): string[] {
     const accepts = this.files.length > NAME_GROUPS_FROM ? nameEndings(patterns) : undefined;
-    if (!accepts || (!this.byNameKey && this.ungroupedLists++ < NAME_GROUPS_AFTER)) {
-      return this.files.filter((f) => match(f));
-    }
+    if (!accepts) return this.files.filter((f) => match(f));
     if (!this.byNameKey) {
-      this.byNameKey = new Map();
-      for (let i = 0; i < this.files.length; i++) {
-        const key = nameKey(this.files[i]!);
-        const group = this.byNameKey.get(key);
-        if (group) group.push(i);
-        else this.byNameKey.set(key, [i]);
+      if (this.ungroupedLists < NAME_GROUPS_AFTER) {
+        this.ungroupedLists += 1;
+        return this.files.filter((f) => match(f));
       }
+      this.byNameKey = groupByNameKey(this.files);
     }
     const positions: number[] = [];
     for (const [key, group] of this.byNameKey) if (accepts(key)) for (const at of group) positions.push(at);
