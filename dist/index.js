@@ -47622,6 +47622,19 @@ const BINARY_SNIFF_BYTES = 8000;
  */
 const NAME_GROUPS_AFTER = 3;
 const NAME_GROUPS_FROM = 256;
+/** Each file's position under its {@link nameKey}, ascending. */
+function groupByNameKey(files) {
+    const groups = new Map();
+    for (let i = 0; i < files.length; i++) {
+        const key = (0,glob/* nameKey */.Rc)(files[i]);
+        const group = groups.get(key);
+        if (group)
+            group.push(i);
+        else
+            groups.set(key, [i]);
+    }
+    return groups;
+}
 /**
  * The tree under evaluation. One file index per run; each file read at most once and shared by every
  * rule; parsers run once per file. Never follows a symbolic link and never reads outside `root`.
@@ -47843,19 +47856,14 @@ class Workspace {
      */
     matchByName(patterns, match) {
         const accepts = this.files.length > NAME_GROUPS_FROM ? (0,glob/* nameEndings */.Uu)(patterns) : undefined;
-        if (!accepts || (!this.byNameKey && this.ungroupedLists++ < NAME_GROUPS_AFTER)) {
+        if (!accepts)
             return this.files.filter((f) => match(f));
-        }
         if (!this.byNameKey) {
-            this.byNameKey = new Map();
-            for (let i = 0; i < this.files.length; i++) {
-                const key = (0,glob/* nameKey */.Rc)(this.files[i]);
-                const group = this.byNameKey.get(key);
-                if (group)
-                    group.push(i);
-                else
-                    this.byNameKey.set(key, [i]);
+            if (this.ungroupedLists < NAME_GROUPS_AFTER) {
+                this.ungroupedLists += 1;
+                return this.files.filter((f) => match(f));
             }
+            this.byNameKey = groupByNameKey(this.files);
         }
         const positions = [];
         for (const [key, group] of this.byNameKey)
