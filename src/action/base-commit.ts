@@ -38,8 +38,11 @@ export interface BaseCommitNeeds {
   ruleDirs: string[];
   /** Further files by their path from the top (the workflow that runs the gate). */
   topFiles: string[];
-  /** Further files by their path from the root (changed files that hold an inline ignore). */
-  rootFiles: string[];
+  /**
+   * Further files by their path from the root (changed files that hold an inline ignore). Asked only
+   * when the base is read through the API: finding them reads every changed file, which git needs not.
+   */
+  rootFiles: () => readonly string[];
 }
 
 /**
@@ -158,7 +161,7 @@ class ApiTree {
         }
       }
     }
-    for (const f of needs.rootFiles) await this.fetch(needs.prefix + f);
+    for (const f of needs.rootFiles()) await this.fetch(needs.prefix + f);
   }
 
   /** A reader of the paths under `prefix`, relative to it. */

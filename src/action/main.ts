@@ -190,7 +190,7 @@ async function gateIntegrity(
       ...(controlsPath ? { controlsPath } : {}),
       ruleDirs,
       topFiles: step ? [step.workflow] : [],
-      rootFiles: filesWithIgnores(settings.root, pr),
+      rootFiles: () => filesWithIgnores(settings.root, pr),
     },
   });
   if (problem)

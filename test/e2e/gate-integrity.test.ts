@@ -257,6 +257,24 @@ describe('3. a shallow checkout', () => {
     ]);
   });
 
+  it('reads the base of a changed file that holds an inline ignore, so an ignore the base had is not new', async () => {
+    const base = { '.controlgate.yml': KEEP_POLICY, 'config/app.yml': IGNORED_KEY, 'src/app.js': 'ok();\n' };
+    const repo = prRepo(base, { 'config/app.yml': `${IGNORED_KEY}debug: false\n`, 'src/app.js': 'ok(1);\n' });
+    const clone = path.join(makeTree({}), 'checkout');
+    execFileSync('git', ['clone', '-q', '--depth', '1', '--branch', 'feature', `file://${repo.dir}`, clone]);
+    fake.state.files = apiFiles(repo);
+    fake.addCommit(repo.baseSha, base);
+    const r = await run(clone, { base: repo.baseSha, head: repo.headSha }, { token: TOKEN, rules: 'policy' });
+    expect(r.code).toBe(0);
+    expect(annotations(r).filter((l) => l.includes('inline ignore'))).toEqual([]);
+    // The tree, the config, and the one changed file whose head holds an ignore (not src/app.js).
+    expect(fake.log().filter((l) => l.includes('/git/'))).toEqual([
+      `GET ${R}/git/trees/${repo.baseSha}?recursive=1`,
+      `GET ${R}/git/blobs/${blobSha(KEEP_POLICY)}`,
+      `GET ${R}/git/blobs/${blobSha(IGNORED_KEY)}`,
+    ]);
+  });
+
   it('fails closed when the base commit cannot be read at all', async () => {
     const { repo, clone } = shallowPr();
     const r = await run(clone, { base: repo.baseSha, head: repo.headSha }, { token: TOKEN, rules: 'policy' });
