@@ -9705,7 +9705,7 @@ class ApiTree {
                 }
             }
         }
-        for (const f of needs.rootFiles)
+        for (const f of needs.rootFiles())
             await this.fetch(needs.prefix + f);
     }
     /** A reader of the paths under `prefix`, relative to it. */
@@ -14124,7 +14124,7 @@ async function gateIntegrity(settings, env, pr, client, eventName) {
             ...(controlsPath ? { controlsPath } : {}),
             ruleDirs,
             topFiles: step ? [step.workflow] : [],
-            rootFiles: filesWithIgnores(settings.root, pr),
+            rootFiles: () => filesWithIgnores(settings.root, pr),
         },
     });
     if (problem)
