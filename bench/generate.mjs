@@ -184,6 +184,10 @@ export function makePullRequest(dir, changed = 50, { workflows = true } = {}) {
   }
   git('add', '-A');
   git('-c', 'user.name=bench', '-c', 'user.email=bench@example.test', 'commit', '-q', '-m', 'pr');
+  // Packed, as a runner's checkout has them: actions/checkout fetches the pull request's commits in a
+  // pack (git explodes only fetches under 100 objects). Loose, git's diff of 500 changed files took
+  // 50 ms of CPU instead of 20 (it opens and inflates each object file).
+  git('repack', '-q', '-d');
   return git('rev-parse', 'main').toString().trim();
 }
 
