@@ -513,7 +513,7 @@ function blobContent(bytes: Buffer, size: number, maxBytes: number): FileContent
  * the merge base (what the branch started from); GitHub's default checkout, the test merge commit,
  * compares with its first parent (the base branch it was merged into), so that changes on the base
  * branch since the branch point never count as the pull request's. Undefined when the history is
- * not in the checkout (fetch-depth 1).
+ * not in the checkout (fetch-depth 1). `base` and `head` are commit ids (an event's, or resolved).
  */
 export async function resolveBaseline(dir: string, base: string, head: string): Promise<string | undefined> {
   if (!isCommitId(base) || !isCommitId(head)) return undefined;
@@ -529,5 +529,8 @@ export async function resolveBaseline(dir: string, base: string, head: string): 
       if (first) return first;
     }
   }
-  return rev(['merge-base', base, head]);
+  const found = await rev(['merge-base', base, head]);
+  // Both commits, and their merge base, are in the checkout: the base's policy reader asks no more.
+  if (found) GitRepository.open(dir)?.knowCommits([base, head, found]);
+  return found;
 }

@@ -126,6 +126,14 @@ export class GitRepository {
     return sha;
   }
 
+  /**
+   * Records full commit ids git has just shown to be commits of this repository (the arguments and
+   * the answer of a `merge-base`), so that {@link resolveCommit} need not ask again in this session.
+   */
+  knowCommits(ids: readonly string[]): void {
+    for (const id of ids) if (isFullCommitId(id)) this.commits?.set(id, id);
+  }
+
   /** The commit checked out when the repository was opened, or undefined (no commit yet). */
   head(): string | undefined {
     return this.checkedOut;
@@ -218,35 +226,46 @@ export class GitRepository {
     return treeEntry(m);
   }
 
-  /** The entries directly under `dir` (from the top; empty: the top) of a commit, by full path. */
+  /**
+   * The entries directly under `dir` (from the top; empty: the top) of a commit, by full path. A
+   * folder's policy is at its top and in its `.github` folder (configuration, declarations), so one
+   * `ls-tree` lists both: each record is kept in the listing of the folder it sits in (`-t` also
+   * names the trees on the way down, which sit higher).
+   */
   private directory(commit: string, dir: string): ReadonlyMap<string, TreeEntry> | undefined {
     const key = `${commit}:${dir}`;
     if (this.directories.has(key)) return this.directories.get(key);
-    // Literal pathspecs: a directory named with `*` or `[` lists itself, never what the pattern matches.
+    const beside = dir === '' ? '.github' : `${dir}/.github`;
+    const dirs = this.directories.has(`${commit}:${beside}`) ? [dir] : [dir, beside];
+    // Literal pathspecs: a directory named with `*` or `[` lists itself, never what the pattern matches;
+    // from the top of the tree (`--full-tree`), `./` is the top.
     const out = run(
       this.dir,
       [
         '--literal-pathspecs',
         'ls-tree',
+        '-t',
         '-l',
         '-z',
         '--full-tree',
         '--end-of-options',
         commit,
-        ...(dir ? ['--', `${dir}/`] : []),
+        '--',
+        ...dirs.map((d) => (d === '' ? './' : `${d}/`)),
       ],
       { maxBuffer: MAX_DIRECTORY_BYTES },
     );
-    let entries: Map<string, TreeEntry> | undefined;
+    const listings = new Map(dirs.map((d) => [d, out ? new Map<string, TreeEntry>() : undefined]));
     if (out) {
-      entries = new Map();
       for (const record of out.toString('utf8').split('\0')) {
         const m = TREE_ENTRY.exec(record);
-        if (m) entries.set(m[5]!, treeEntry(m));
+        if (!m) continue;
+        const slash = m[5]!.lastIndexOf('/');
+        listings.get(slash < 0 ? '' : m[5]!.slice(0, slash))?.set(m[5]!, treeEntry(m));
       }
     }
-    this.directories.set(key, entries);
-    return entries;
+    for (const [d, entries] of listings) this.directories.set(`${commit}:${d}`, entries);
+    return listings.get(dir);
   }
 }
 

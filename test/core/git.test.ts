@@ -102,6 +102,8 @@ describe('git session', () => {
       expect(repo.readFile(top, 'link')).toEqual({ kind: 'not-a-file' });
       expect(repo.readFile(top, 'vendored')).toEqual({ kind: 'not-a-file' });
       expect(repo.readFile(top, 'sub')).toEqual({ kind: 'not-a-file' });
+      // Listed with its contents, .github is still a folder of the top, not a missing file.
+      expect(repo.readFile(top, '.github')).toEqual({ kind: 'not-a-file' });
       expect(repo.readFile(top, '.github/controlgate.yml')).toEqual({ kind: 'missing' });
       expect(repo.readFile(top, '.github/controls.yml')).toEqual({ kind: 'text', text: 'controls: {}\n' });
       expect(repo.readFile(top, '[ab]/x.yml')).toEqual({ kind: 'text', text: 'literal\n' });
@@ -111,13 +113,14 @@ describe('git session', () => {
       // Another ref than a full commit id is asked path by path.
       expect(repo.readFile('HEAD', '.controlgate.yml')).toEqual({ kind: 'text', text: 'failOn: high\n' });
     });
+    // Each folder with its .github folder (where a policy sits), in one listing.
+    const listing = `ls-tree -t -l -z --full-tree --end-of-options ${top} --`;
     expect(commands.filter((c) => c.startsWith('ls-tree'))).toEqual([
-      `ls-tree -l -z --full-tree --end-of-options ${top}`,
-      `ls-tree -l -z --full-tree --end-of-options ${top} -- .github/`,
-      `ls-tree -l -z --full-tree --end-of-options ${top} -- [ab]/`,
-      `ls-tree -l -z --full-tree --end-of-options ${top} -- a/`,
-      `ls-tree -l -z --full-tree --end-of-options ${top} -- nothere/`,
-      `ls-tree -l -z --full-tree --end-of-options ${top} -- link/`,
+      `${listing} ./ .github/`,
+      `${listing} [ab]/ [ab]/.github/`,
+      `${listing} a/ a/.github/`,
+      `${listing} nothere/ nothere/.github/`,
+      `${listing} link/ link/.github/`,
       'ls-tree -l -z --full-tree --end-of-options HEAD -- .controlgate.yml',
     ]);
 
@@ -148,10 +151,9 @@ describe('git session', () => {
       'rev-parse --verify --quiet --end-of-options main^{commit}',
     ]);
     expect(counted('merge-base')).toEqual([`merge-base ${base} ${head}`]);
-    // The config candidates and the declarations file: the top directory and .github, once each.
+    // The config candidates and the declarations file: the top directory and .github, in one listing.
     expect(counted('ls-tree')).toEqual([
-      `ls-tree -l -z --full-tree --end-of-options ${base}`,
-      `ls-tree -l -z --full-tree --end-of-options ${base} -- .github/`,
+      `ls-tree -t -l -z --full-tree --end-of-options ${base} -- ./ .github/`,
     ]);
     // The default branch is asked only for a declaration's evidence, and this tree declares nothing.
     expect(counted('symbolic-ref')).toEqual(['symbolic-ref --quiet HEAD']);

@@ -90,9 +90,27 @@ describe('pull request: a normal run', () => {
     fake.state.files = apiFiles(repo);
     const { r, commands } = await tracedRun(repo);
     expect(r.code).toBe(0);
-    expect(commands.filter((c) => c.startsWith('rev-parse'))).toEqual([
+    const [base, head] = [repo.baseSha, repo.headSha];
+    const blob = expect.stringMatching(/^cat-file blob [0-9a-f]{40}$/);
+    // The base commit is not verified again once its merge base is found, and a folder's listing
+    // holds its .github folder: one process each for the top and for the rule folder.
+    expect(commands).toEqual([
       'rev-parse --is-inside-work-tree --show-prefix --verify --quiet HEAD^{commit}',
-      `rev-parse --verify --quiet --end-of-options ${repo.baseSha}^{commit}`,
+      `diff --raw -p -z --unified=0 --no-color --no-ext-diff --no-textconv --find-renames ${base}...${head} --`,
+      `merge-base ${base} ${head}`,
+      expect.stringMatching(
+        new RegExp(
+          `^diff --raw -z --no-abbrev --find-renames --relative --no-ext-diff ${base} [0-9a-f]{40} --$`,
+        ),
+      ),
+      `ls-tree -t -l -z --full-tree --end-of-options ${base} -- ./ .github/`,
+      blob,
+      `ls-tree -r -z --full-tree --end-of-options ${base}:policy`,
+      `ls-tree -t -l -z --full-tree --end-of-options ${base} -- policy/ policy/.github/`,
+      blob,
+      blob,
+      blob,
+      'cat-file --batch',
     ]);
     expect(new Set(commands).size).toBe(commands.length);
   });
