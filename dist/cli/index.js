@@ -3275,6 +3275,15 @@ class GitRepository {
         this.commits?.set(ref, sha);
         return sha;
     }
+    /**
+     * Records full commit ids git has just shown to be commits of this repository (the arguments and
+     * the answer of a `merge-base`), so that {@link resolveCommit} need not ask again in this session.
+     */
+    knowCommits(ids) {
+        for (const id of ids)
+            if (isFullCommitId(id))
+                this.commits?.set(id, id);
+    }
     /** The commit checked out when the repository was opened, or undefined (no commit yet). */
     head() {
         return this.checkedOut;
@@ -3373,33 +3382,45 @@ class GitRepository {
             return undefined;
         return treeEntry(m);
     }
-    /** The entries directly under `dir` (from the top; empty: the top) of a commit, by full path. */
+    /**
+     * The entries directly under `dir` (from the top; empty: the top) of a commit, by full path. A
+     * folder's policy is at its top and in its `.github` folder (configuration, declarations), so one
+     * `ls-tree` lists both: each record is kept in the listing of the folder it sits in (`-t` also
+     * names the trees on the way down, which sit higher).
+     */
     directory(commit, dir) {
         const key = `${commit}:${dir}`;
         if (this.directories.has(key))
             return this.directories.get(key);
-        // Literal pathspecs: a directory named with `*` or `[` lists itself, never what the pattern matches.
+        const beside = dir === '' ? '.github' : `${dir}/.github`;
+        const dirs = this.directories.has(`${commit}:${beside}`) ? [dir] : [dir, beside];
+        // Literal pathspecs: a directory named with `*` or `[` lists itself, never what the pattern matches;
+        // from the top of the tree (`--full-tree`), `./` is the top.
         const out = run(this.dir, [
             '--literal-pathspecs',
             'ls-tree',
+            '-t',
             '-l',
             '-z',
             '--full-tree',
             '--end-of-options',
             commit,
-            ...(dir ? ['--', `${dir}/`] : []),
+            '--',
+            ...dirs.map((d) => (d === '' ? './' : `${d}/`)),
         ], { maxBuffer: MAX_DIRECTORY_BYTES });
-        let entries;
+        const listings = new Map(dirs.map((d) => [d, out ? new Map() : undefined]));
         if (out) {
-            entries = new Map();
             for (const record of out.toString('utf8').split('\0')) {
                 const m = TREE_ENTRY.exec(record);
-                if (m)
-                    entries.set(m[5], treeEntry(m));
+                if (!m)
+                    continue;
+                const slash = m[5].lastIndexOf('/');
+                listings.get(slash < 0 ? '' : m[5].slice(0, slash))?.set(m[5], treeEntry(m));
             }
         }
-        this.directories.set(key, entries);
-        return entries;
+        for (const [d, entries] of listings)
+            this.directories.set(`${commit}:${d}`, entries);
+        return listings.get(dir);
     }
 }
 /** `<mode> <type> <object> <size>\t<path>`, one record of `ls-tree -l -z`. */
@@ -3983,7 +4004,7 @@ function blobContent(bytes, size, maxBytes) {
  * the merge base (what the branch started from); GitHub's default checkout, the test merge commit,
  * compares with its first parent (the base branch it was merged into), so that changes on the base
  * branch since the branch point never count as the pull request's. Undefined when the history is
- * not in the checkout (fetch-depth 1).
+ * not in the checkout (fetch-depth 1). `base` and `head` are commit ids (an event's, or resolved).
  */
 async function resolveBaseline(dir, base, head) {
     if (!isCommitId(base) || !isCommitId(head))
@@ -4001,7 +4022,11 @@ async function resolveBaseline(dir, base, head) {
                 return first;
         }
     }
-    return rev(['merge-base', base, head]);
+    const found = await rev(['merge-base', base, head]);
+    // Both commits, and their merge base, are in the checkout: the base's policy reader asks no more.
+    if (found)
+        GitRepository.open(dir)?.knowCommits([base, head, found]);
+    return found;
 }
 
 // EXTERNAL MODULE: external "node:os"
