@@ -21,11 +21,12 @@ export const DEFAULT_FAIL_ON_CONFIDENCE: Confidence = 'medium';
 /** Default persona. */
 export const DEFAULT_PERSONA: Persona = 'regular';
 
-/** Extensions of key, certificate and keystore files. */
-const KEY_FILE_EXTENSIONS = '{pem,key,crt,cer,der,p8,p12,pfx,jks,keystore,ppk}';
+/** Extensions of key, certificate and keystore files (`asc`: an ASCII-armoured PGP key). */
+const KEY_FILE_EXTENSIONS = '{pem,key,crt,cer,der,p8,p12,pfx,jks,keystore,ppk,asc}';
 /** Words that name test material; as a key file's first or last word, the key is a fixture. */
 const FIXTURE_WORDS = '{fake,Fake,FAKE,dummy,Dummy,DUMMY,example,Example,EXAMPLE,sample,Sample,SAMPLE}';
 const TEST = '{test,Test,TEST}';
+const TESTS = '{tests,Tests,TESTS}';
 /** What a key file named after "test" holds, when the name says it is the test's own key. */
 const KEY_WORDS = '{key,cert,ca,Key,Cert,CA,KEY,CERT}';
 
@@ -37,8 +38,10 @@ const KEY_WORDS = '{key,cert,ca,Key,Cert,CA,KEY,CERT}';
  * `api.test.pem` are often a test environment's real keys), so it counts only as the whole name
  * (`test.pem`), before what a key file holds (`testkey.pem`, `test-cert.key`, `test_ca.crt`), in a
  * test helper's CamelCase name (`TestServer.crt`) or as the `_test` suffix of a test file's name
- * (`server_test.pem`). `latest.pem`, `contest.pem` and `attestation.pem` hold the letters, not the
- * word. Only key files: a `test.yml` workflow is what runs the tests, not their data.
+ * (`server_test.pem`). The plural names a suite of tests, never an environment: "tests" as a word
+ * anywhere in the name counts (`sops_functional_tests_key.asc`, `tests-ca.pem`). `latest.pem`,
+ * `contest.pem`, `contests.pem` and `attestation.pem` hold the letters, not the word. Only key files:
+ * a `test.yml` workflow is what runs the tests, not their data.
  */
 export const TEST_KEY_NAMES: readonly string[] = [
   `**/${FIXTURE_WORDS}*.${KEY_FILE_EXTENSIONS}`,
@@ -47,6 +50,9 @@ export const TEST_KEY_NAMES: readonly string[] = [
   `**/${TEST}{,-,_}${KEY_WORDS}*.${KEY_FILE_EXTENSIONS}`,
   `**/Test[A-Z]*.${KEY_FILE_EXTENSIONS}`,
   `**/*_${TEST}.${KEY_FILE_EXTENSIONS}`,
+  `**/${TESTS}{.,-,_}*.${KEY_FILE_EXTENSIONS}`,
+  `**/*[-_.]${TESTS}{.,-,_}*.${KEY_FILE_EXTENSIONS}`,
+  `**/*[-_.]${TESTS}.${KEY_FILE_EXTENSIONS}`,
 ];
 
 /**

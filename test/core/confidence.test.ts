@@ -120,6 +120,13 @@ describe('test paths', () => {
     ['pkg/tls/server_test.pem', true],
     ['certs/test.pem', true],
     ['certs/testCA.pem', true],
+    // "tests" names a suite of tests, not an environment, wherever it stands in the name.
+    ['pgp/sops_functional_tests_key.asc', true],
+    ['keys/tests-ca.pem', true],
+    ['keys/e2e_tests.key', true],
+    ['keys/release-signing.asc', false],
+    ['keys/contests.pem', false],
+    ['keys/latests.asc', false],
     // "test" as an environment or host: often that environment's real key.
     ['pkg/tls/server-test.key', false],
     ['deploy/test-server.key', false],
