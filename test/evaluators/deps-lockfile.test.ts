@@ -128,6 +128,50 @@ describe('deps.lockfile: manifests', () => {
     expect(f!.location).toEqual({ path: 'package.json', startLine: 1 });
   });
 
+  it('reports a lockfile turned off in .npmrc at low confidence, naming the setting', async () => {
+    const found = await run(
+      depsLockfile,
+      {},
+      {
+        'package.json': pkg(),
+        '.npmrc':
+          '; the library tests against what users install\npackage-lock = false\nignore-scripts=true\n',
+        'tools/package.json': pkg(),
+        'tools/.npmrc': 'lockfile=false\npackage-lock=true\n',
+        'web/package.json': pkg(),
+        'web/.npmrc': 'save-exact=true\n',
+      },
+    );
+    expect(found.map((f) => [f.location?.path, f.confidence ?? null, f.message])).toEqual([
+      [
+        'package.json',
+        'low',
+        'package.json declares dependencies and turns its lockfile off (`package-lock=false` at .npmrc:2), ' +
+          'so every install, CI included, resolves its version ranges again.',
+      ],
+      // The last setting of a file wins; a .npmrc that does not set it leaves the lockfile expected.
+      ['tools/package.json', null, expect.stringMatching(/no lockfile is committed beside it/)],
+      ['web/package.json', null, expect.stringMatching(/no lockfile is committed beside it/)],
+    ]);
+  });
+
+  it('reads a workspace root .npmrc for its members (pnpm: lockfile=false)', async () => {
+    const [f, ...rest] = await run(
+      depsLockfile,
+      {},
+      {
+        'package.json': JSON.stringify({ private: true }),
+        'pnpm-workspace.yaml': 'packages:\n  - "packages/*"\n',
+        '.npmrc': 'lockfile=false\n',
+        'packages/a/package.json': pkg(),
+        'packages/b/package.json': pkg(),
+      },
+    );
+    expect(rest).toEqual([]);
+    expect(f!.confidence).toBe('low');
+    expect(f!.message).toMatch(/It turns the lockfile off \(`lockfile=false` at \.npmrc:1\)\.$/);
+  });
+
   it('honours ecosystems and exclude (which replaces the defaults)', async () => {
     const files = { 'package.json': pkg(), Gemfile: 'gem "rails"\n', 'node_modules/x/package.json': pkg() };
     expect(await paths(files, { ecosystems: ['ruby'] })).toEqual(['Gemfile']);

@@ -44,6 +44,15 @@ interface Requirement {
   locks: readonly string[];
   /** Directories searched, nearest first: the manifest's own, then its workspace roots. */
   dirs: string[];
+  /** Where the project turns its lockfile off (npm's `package-lock=false`), when it does. */
+  off?: LockfileOff;
+}
+
+/** A package manager setting that turns the lockfile off, and where it is set. */
+interface LockfileOff {
+  setting: string;
+  file: string;
+  line: number;
 }
 
 /**
@@ -123,6 +132,18 @@ function lockFinding(ws: Workspace, req: Requirement, files: string[]): RawFindi
     const roots = req.dirs.slice(1).map((d) => d || 'the repository root');
     const where =
       roots.length > 0 ? ` beside it or in its workspace root (${roots.join(', ')})` : ' beside it';
+    if (req.off) {
+      // A decision the project wrote down: still no lockfile, but not an oversight.
+      const { setting, file: rc, line } = req.off;
+      return {
+        message:
+          `${file} declares dependencies and turns its lockfile off (\`${setting}\` at ${rc}:${line}), so ` +
+          'every install, CI included, resolves its version ranges again.',
+        location: fileLocation(file),
+        key: name,
+        confidence: 'low',
+      };
+    }
     return {
       message: `${file} declares dependencies but no lockfile is committed${where}: ${expected}.`,
       location: fileLocation(file),
@@ -136,13 +157,17 @@ function lockFinding(ws: Workspace, req: Requirement, files: string[]): RawFindi
   const at = ws.has(rootManifest) && !files.every(inTestPaths) ? rootManifest : [...files].sort()[0]!;
   const shown = [...files].sort().slice(0, 5).join(', ');
   const more = files.length > 5 ? ` and ${files.length - 5} more` : '';
+  const off = req.off
+    ? ` It turns the lockfile off (\`${req.off.setting}\` at ${req.off.file}:${req.off.line}).`
+    : '';
   return {
     message:
       `${files.length} manifests of the workspace at ${root || 'the repository root'} declare dependencies ` +
       `(${shown}${more}) but no lockfile is committed at its root, where one lockfile covers them all: ` +
-      `${expected}.`,
+      `${expected}.${off}`,
     location: fileLocation(at),
     key: name,
+    ...(req.off ? { confidence: 'low' as const } : {}),
   };
 }
 
@@ -158,7 +183,9 @@ function requirementFor(
       if (!wanted.has('npm')) return undefined;
       const pkg = readJson(ws, file);
       if (!packageJsonNeedsLock(pkg)) return undefined;
-      return { locks: preferredFirst(NPM_LOCKS, pkg), dirs: [dir, ...npmWorkspaceRoots(ws, dir)] };
+      const dirs = [dir, ...npmWorkspaceRoots(ws, dir)];
+      const off = npmLockfileOff(ws, dirs);
+      return { locks: preferredFirst(NPM_LOCKS, pkg), dirs, ...(off ? { off } : {}) };
     }
     case 'Pipfile':
       return wanted.has('python') ? { locks: ['Pipfile.lock'], dirs: [dir] } : undefined;
@@ -220,6 +247,28 @@ const LOCKED_MANIFEST_NAMES = new Set([
 const LOCKED_MANIFESTS = defineSelector('lockfile-manifests', (f) =>
   LOCKED_MANIFEST_NAMES.has(f.slice(f.lastIndexOf('/') + 1)),
 );
+
+/** npm's `package-lock` and pnpm's `lockfile`: false, neither reads nor writes a lockfile. */
+const LOCKFILE_SETTING = /^\s*(package-lock|lockfile)\s*=\s*["']?(true|false)["']?\s*$/i;
+
+/**
+ * Whether the project's `.npmrc` turns the lockfile off: the `.npmrc` of the package or of its
+ * workspace root (npm's project configuration), the nearest that sets it deciding.
+ */
+function npmLockfileOff(ws: Workspace, dirs: readonly string[]): LockfileOff | undefined {
+  for (const dir of dirs) {
+    const file = join(dir, '.npmrc');
+    if (!ws.has(file)) continue;
+    const lines = (ws.text(file) ?? '').split('\n');
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const m = LOCKFILE_SETTING.exec(lines[i]!);
+      if (!m) continue;
+      if (m[2]!.toLowerCase() === 'true') return undefined;
+      return { setting: `${m[1]}=false`, file, line: i + 1 };
+    }
+  }
+  return undefined;
+}
 
 /** Ancestors of `dir`, nearest first ("" is the repository root). */
 function ancestors(dir: string): string[] {
