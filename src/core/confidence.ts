@@ -84,6 +84,12 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/test-data/**',
   '**/test_data/**',
   '**/e2e/**',
+  // A folder of test suites or of a suite's material (`integration-tests/`, `functional_tests/`,
+  // `internal/suites/`, `test_resources/`, `test-fixtures/`); the plural names tests, never an
+  // environment (`deploy/k8s-test/` may be one).
+  '**/*[-_]tests/**',
+  '**/suites/**',
+  '**/test{-,_,}{resources,fixtures,files,assets}/**',
   // The conventional folders of the Playwright and Cypress browser-test frameworks, with the stacks
   // (compose files, images) the tests run against.
   '**/playwright/**',
