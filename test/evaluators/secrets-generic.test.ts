@@ -133,6 +133,40 @@ describe('generic assignments: a file reference is not a secret', () => {
   ]);
 });
 
+/** crypt's alphabet, for hashes made up here. */
+const CRYPT = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+describe('generic assignments: a stored password hash is the verifier, not the password', () => {
+  const sha512crypt = `$6$rounds=500000$${rand(16, CRYPT)}$${rand(86, CRYPT)}`;
+  const bcrypt = `$2b$12$${rand(53, CRYPT)}`;
+  const argon2 = `$argon2id$v=19$m=65536,t=3,p=4$${rand(22, B64)}$${rand(43, B64)}`;
+  table([
+    ['sha512-crypt in a user database (YAML)', 'config/users.yml', `    password: "${sha512crypt}"`, []],
+    ['bcrypt, unquoted', 'deploy/values.yaml', `adminPassword: ${bcrypt}`, []],
+    ['Argon2id PHC string, quoted', 'config/users.yml', `    password: '${argon2}'`, []],
+    [
+      'Spring {bcrypt}',
+      'src/main/resources/application.properties',
+      `app.admin.password={bcrypt}${bcrypt}`,
+      [],
+    ],
+    ['LDAP {SSHA}', 'ldap/users.ldif.conf', `userPassword = {SSHA}${rand(32, B64)}`, []],
+    [
+      'Django pbkdf2',
+      'fixtures/admin.yml',
+      `password: pbkdf2_sha256$600000$${rand(22)}$${rand(43, B64)}=`,
+      [],
+    ],
+    [
+      'a value that only starts like one is still a secret',
+      'deploy/job.conf',
+      `db_password = $6${PASSWORD}`,
+      ['15:generic-secret-assignment:medium'],
+    ],
+  ]);
+});
+
 describe('generic assignments: names and UUIDs', () => {
   table([
     [

@@ -150,6 +150,24 @@ export const UUID_UNDER_PASSWORD_NOTE =
 /** Hash digests and identifiers of a known form: not secrets even under a secret-looking name. */
 const DIGEST = /^(?:sha(?:1|256|384|512)[:-]|md5:)/i;
 
+/**
+ * A stored password hash, the verifier a login compares against, not the password: crypt's modular
+ * format and PHC strings (md5-crypt, bcrypt, sha256/512-crypt, yescrypt, scrypt, Argon2, PBKDF2;
+ * Spring's `{bcrypt}` before one), the schemes of LDAP's userPassword and Dovecot (`{SSHA}`,
+ * `{SSHA512}`, `{CRYPT}`, ...; not `{PLAIN}`, `{CLEARTEXT}` or Spring's `{noop}`, which are the
+ * password) and Django's `<algorithm>$...` form. A user database of a test suite holds these.
+ */
+const PASSWORD_HASH = new RegExp(
+  '^(?:' +
+    String.raw`(?:\{bcrypt\})?\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2(?:id|i|d)|pbkdf2(?:-sha(?:1|256|512))?|scrypt)\$` +
+    '|' +
+    String.raw`\{(?:S?SHA(?:256|384|512)?|S?MD5|CRYPT|BLF-CRYPT|SHA(?:256|512)-CRYPT|ARGON2I|ARGON2ID|PBKDF2(?:-SHA(?:1|256|512))?|SCRYPT)\}` +
+    '|' +
+    String.raw`(?:pbkdf2_sha(?:1|256)|argon2|bcrypt(?:_sha256)?|scrypt)\$` +
+    ')[./A-Za-z0-9$=,+-]{8,}$',
+  'i',
+);
+
 /** Minimum length of a generic secret value; shorter strings are rarely credentials worth the noise. */
 export const GENERIC_MIN_LENGTH = 8;
 
@@ -164,7 +182,7 @@ export function plausibleSecretValue(value: string, quoted = true): boolean {
   if (!quoted && EXPRESSION.test(value)) return false;
   if (REFERENCE.test(value) || NUMBERLIKE.test(value) || PATHLIKE.test(value) || standIn(value)) return false;
   if (NOT_SECRET_KEY.test(value) || characterClasses(value) < 2) return false;
-  if (isCiphertext(value) || DIGEST.test(value) || codeLike(value)) return false;
+  if (isCiphertext(value) || DIGEST.test(value) || PASSWORD_HASH.test(value) || codeLike(value)) return false;
   // Kubernetes Secret data and similar: judge what the base64 says (`UGFzc3dvcmQkMTIz` is `Password$123`).
   const decoded = decodedText(value);
   return (
