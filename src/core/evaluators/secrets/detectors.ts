@@ -16,7 +16,7 @@ import { verifyPemKey, verifyPgpKey, verifyPuttyKey, verifySsh2Key } from './pem
 import { providerDetector } from './provider.js';
 import { PROVIDERS } from './providers/index.js';
 import type { Confidence, Detector, LineHit, SecretFamily } from './types.js';
-import { connectionStringDetector, gitCredentialsDetector } from './url.js';
+import { connectionStringDetector, gitCredentialsDetector, HARMLESS_HOST } from './url.js';
 import { characterClasses, isPlaceholder, shannonEntropy } from './values.js';
 
 /**
@@ -145,6 +145,27 @@ export function findAwsSecrets(line: string): LineHit[] {
 /** jwt.io's demonstration token, reproduced in countless tutorials. */
 const DEMO_SUBJECT = '1234567890';
 
+/**
+ * Whether a token was issued by (or, without an issuer, for) a host of documentation or of the
+ * developer's own machine (`https://auth.example.com/`, `localhost`): no service anyone else runs
+ * accepts it, so it is sample data, as in an API description's examples.
+ */
+function sampleIssuer(payload: Record<string, unknown>): boolean {
+  const claim = typeof payload.iss === 'string' ? payload.iss : payload.aud;
+  const first = Array.isArray(claim) ? claim[0] : claim;
+  if (typeof first !== 'string') return false;
+  // An issuer is a URL (OpenID Connect) or, in many services' tokens, a bare host name.
+  let host = /^[A-Za-z0-9.-]+$/.test(first) ? first : '';
+  if (host === '') {
+    try {
+      host = new URL(first).hostname;
+    } catch {
+      return false;
+    }
+  }
+  return host !== '' && HARMLESS_HOST.test(host);
+}
+
 const jwt: Detector = {
   id: 'jwt',
   family: 'jwt',
@@ -153,7 +174,8 @@ const jwt: Detector = {
   binary: true,
   describes:
     'Signed JSON Web Tokens whose header and payload decode to JSON objects (header with `alg` other than ' +
-    '`none`); a token past its `exp` is reported with low confidence.',
+    '`none`); a token past its `exp` is reported with low confidence, and one issued by (or, without an ' +
+    'issuer, for) a documentation or loopback host (`example.com`, `.test`, `localhost`) is sample data.',
   find(line) {
     const hits: LineHit[] = [];
     const re =
@@ -164,7 +186,7 @@ const jwt: Detector = {
       const h = base64Json(header);
       const p = base64Json(payload);
       if (!h || !p || typeof h.alg !== 'string' || h.alg.toLowerCase() === 'none') continue;
-      if (p.sub === DEMO_SUBJECT && p.name === 'John Doe') continue;
+      if ((p.sub === DEMO_SUBJECT && p.name === 'John Doe') || sampleIssuer(p)) continue;
       const expires = typeof p.exp === 'number' ? p.exp * 1000 : undefined;
       const expired = expires !== undefined && expires < Date.now();
       const confidence: Confidence = expired ? 'low' : 'medium';

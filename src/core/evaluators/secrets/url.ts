@@ -22,7 +22,7 @@ const HOST_AT =
 const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
 
 /** Hosts that only the developer's own machine or documentation can reach. */
-const HARMLESS_HOST =
+export const HARMLESS_HOST =
   /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|0\.0\.0\.0|\[::1?\]|host\.docker\.internal)$|(?:^|\.)(?:example\.(?:com|org|net)|localhost|test|invalid|example|local)$/i;
 
 /** Passwords that documentation and local development setups use; they protect nothing real. */

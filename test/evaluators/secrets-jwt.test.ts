@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { scanText } from '../../src/core/evaluators/secrets/scan.js';
+import { rand } from './secrets-kit.js';
+
+/** A signed token made up here: header, the given claims, a random signature. */
+const token = (claims: Record<string, unknown>) => {
+  const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.${rand(43, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_')}`;
+};
+
+const outcome = (claims: Record<string, unknown>) =>
+  scanText('api/openapi.yaml', `        example: '${token(claims)}'`).map(
+    (h) => `${h.detector}:${h.confidence}`,
+  );
+
+describe('jwt: a token of a documentation or loopback issuer is sample data', () => {
+  it.each([
+    [
+      'an OpenID issuer at example.com',
+      { iss: 'https://auth.example.com/', sub: 'u-1', iat: 1514797892 },
+      [],
+    ],
+    ['no issuer, an audience at a .test host', { aud: ['https://api.shop.test'], sub: 'u-1' }, []],
+    ['a bare localhost issuer', { iss: 'localhost', sub: 'svc' }, []],
+    ['a loopback address', { iss: 'http://127.0.0.1:8080/realms/dev', sub: 'svc' }, []],
+    ['a real-looking issuer', { iss: 'https://login.payments-corp.io/', sub: 'svc' }, ['jwt:medium']],
+    [
+      'an issuer that only contains the word',
+      { iss: 'https://example.com.payments-corp.io/', sub: 's' },
+      ['jwt:medium'],
+    ],
+    ['an issuer that is not a URL or host', { iss: 'payments api', sub: 'svc' }, ['jwt:medium']],
+    ['no issuer or audience', { sub: 'svc', scope: 'deploy' }, ['jwt:medium']],
+  ])('%s', (_what, claims, expected) => {
+    expect(outcome(claims)).toEqual(expected);
+  });
+});
