@@ -165,6 +165,20 @@ describe('dockerfile.root-user', () => {
     expect(findings).toEqual([]);
   });
 
+  it('reports a Dockerfile of one FROM line and nothing else at low confidence, with the reason', async () => {
+    const [pin] = await run('# The Go version CI uses.\nFROM golang:1.26.5\n');
+    expect([at(pin!), pin!.confidence]).toEqual(['Dockerfile:2:1', 'low']);
+    expect(pin!.message).toBe(
+      'The final stage (FROM golang:1.26.5) sets no USER, so the container runs as root unless the base ' +
+        'image sets another default user (the Dockerfile holds nothing but its FROM line: it builds the base ' +
+        'image unchanged, and such a file is usually only a version pin that CI or Dependabot reads).',
+    );
+    // One instruction more, or a second stage, is an image of its own.
+    for (const text of ['FROM golang:1.26.5\nWORKDIR /src\n', 'FROM golang:1.26.5 AS a\nFROM a\n']) {
+      expect((await run(text)).map((f) => f.confidence)).toEqual(['medium']);
+    }
+  });
+
   it('reports the final stage only, and skips files without a stage', async () => {
     expect(await run('FROM alpine:3 AS build\nUSER root\nFROM alpine:3\nUSER 1000\n')).toEqual([]);
     expect(await run('# empty\n')).toEqual([]);

@@ -78,10 +78,27 @@ describe('dockerfile.base-image-digest', () => {
     ['myorg/app:1', undefined],
     ['ghcr.io/x/y:1', undefined],
   ])('FROM %s: confidence %s', async (image, confidence) => {
-    const findings = await evaluate(dockerfileBaseImageDigest, { Dockerfile: `FROM ${image}\n` }, {});
+    const dockerfile = `FROM ${image}\nRUN make install\n`;
+    const findings = await evaluate(dockerfileBaseImageDigest, { Dockerfile: dockerfile }, {});
     expect(findings.map((f) => [at(f), f.confidence])).toEqual([['Dockerfile:1:6', confidence]]);
     if (confidence) expect(findings[0]!.message).toContain('no Docker Hub official image');
     else expect(findings[0]!.message).toContain('Add its digest');
+  });
+
+  it('grades a Dockerfile of one FROM line and nothing else low, with the reason', async () => {
+    const files = {
+      // A version pin that CI reads with awk and Dependabot updates: nothing is built from it.
+      Dockerfile: '# The Go version CI uses.\nFROM golang:1.26.5\n',
+      'build/Dockerfile': 'ARG GO=1.26.5\nFROM golang:${GO}\nLABEL purpose=build\n',
+    };
+    const findings = await evaluate(dockerfileBaseImageDigest, files, {});
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['Dockerfile:2:6', 'low'],
+      ['build/Dockerfile:2:6', null],
+    ]);
+    expect(findings[0]!.message).toMatch(
+      /update it \(the Dockerfile holds nothing but its FROM line: it builds the base image unchanged, .*Dependabot reads\)\.$/,
+    );
   });
 });
 

@@ -97,6 +97,8 @@ export interface Stage {
   exposes: ScopedWord[];
   /** Whether the stage has a CMD or an ENTRYPOINT of its own. */
   command: boolean;
+  /** How many instructions follow its FROM. */
+  instructions: number;
 }
 
 export interface DockerfileModel {
@@ -109,6 +111,18 @@ export interface DockerfileModel {
   stages: Stage[];
   /** Line index of the text, for positions inside instructions. */
   lines: LineIndex;
+}
+
+/**
+ * Why a Dockerfile of one FROM line and nothing else is judged with low confidence: it builds its
+ * base image unchanged, and such a file is usually a version pin that CI and Dependabot read.
+ */
+export const BASE_IMAGE_ONLY =
+  'the Dockerfile holds nothing but its FROM line: it builds the base image unchanged, and such a file is usually only a version pin that CI or Dependabot reads';
+
+/** Whether a Dockerfile is one FROM and nothing else (see {@link BASE_IMAGE_ONLY}). */
+export function baseImageOnly(model: DockerfileModel): boolean {
+  return model.stages.length === 1 && model.stages[0]!.instructions === 0;
 }
 
 /** Files of the workspace that follow a Dockerfile naming convention. */
@@ -171,6 +185,7 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
         adds: [],
         exposes: [],
         command: false,
+        instructions: 0,
       };
       const parent = inheritedStage(model, stage, globals);
       scope = new StageScope(globals, parent ? envAtEnd[parent.index] : undefined, escapeChar);
@@ -179,6 +194,7 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
       model.stages.push(stage);
       continue;
     }
+    if (stage) stage.instructions += 1;
     if (keyword === 'ARG') {
       const args = readArgs(ins, escapeChar, spanOf(ins.getRange()));
       (stage ? stage.args : model.globalArgs).push(...args);

@@ -1,6 +1,12 @@
 import { locationFromSpan } from '../../location.js';
 import { isLocalOnlyImage, NO_REGISTRY_SERVES } from '../../parsers/docker-hub.js';
-import { dockerfilePaths, globalArgValues, readDockerfile } from '../../parsers/dockerfile.js';
+import {
+  BASE_IMAGE_ONLY,
+  baseImageOnly,
+  dockerfilePaths,
+  globalArgValues,
+  readDockerfile,
+} from '../../parsers/dockerfile.js';
 import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
@@ -47,13 +53,19 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
           });
           continue;
         }
-        findings.push({
-          message:
-            `Base image ${shown} is pinned by tag only: a tag can be re-pushed, so rebuilds may get a ` +
-            'different image. Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.',
-          location,
-          key: written,
-        });
+        const message =
+          `Base image ${shown} is pinned by tag only: a tag can be re-pushed, so rebuilds may get a ` +
+          'different image. Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.';
+        findings.push(
+          baseImageOnly(model)
+            ? {
+                message: `${message.slice(0, -1)} (${BASE_IMAGE_ONLY}).`,
+                location,
+                key: written,
+                confidence: 'low',
+              }
+            : { message, location, key: written },
+        );
       }
     }
     return findings;

@@ -3,6 +3,8 @@ import { HOLDS_SECRET, holdsSecret } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
 import { DEV_CONTAINER_IMAGE, isDevContainerImage } from '../../parsers/devcontainer.js';
 import {
+  BASE_IMAGE_ONLY,
+  baseImageOnly,
   type DockerfileModel,
   dockerfilePaths,
   finalStage,
@@ -137,22 +139,24 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
         // the command; only then does anything run in it, as root.
         const scratch = base === 'scratch';
         const filesOnly = scratch && !stageChain(model, final).some((s) => s.command);
+        const pinOnly = !filesOnly && baseImageOnly(model);
+        const message = filesOnly
+          ? `The final stage (FROM ${image}) sets no USER and no CMD or ENTRYPOINT: if the image only ` +
+            'carries files (exported with docker build --output, or copied into other images), nothing ' +
+            'runs in it; a command run from it runs as root.'
+          : scratch
+            ? `The final stage (FROM ${image}) sets no USER: an image built from scratch has no default ` +
+              `user, so its command runs as root (uid 0) unless what runs it sets a user.${actionNote}`
+            : `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
+              `image sets another default user.${actionNote}`;
         findings.push({
-          message: filesOnly
-            ? `The final stage (FROM ${image}) sets no USER and no CMD or ENTRYPOINT: if the image only ` +
-              'carries files (exported with docker build --output, or copied into other images), nothing ' +
-              'runs in it; a command run from it runs as root.'
-            : scratch
-              ? `The final stage (FROM ${image}) sets no USER: an image built from scratch has no default ` +
-                `user, so its command runs as root (uid 0) unless what runs it sets a user.${actionNote}`
-              : `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
-                `image sets another default user.${actionNote}`,
+          message: pinOnly ? `${message.slice(0, -1)} (${BASE_IMAGE_ONLY}).` : message,
           location: locationFromSpan(file, final.from.span),
           key: 'no-user',
           // Another base image may set a user of its own, which only the image can tell; scratch has
           // none, but what runs it may (AWS Lambda runs images as a user of its own; a WebAssembly
           // runtime has no users).
-          confidence: filesOnly ? 'low' : 'medium',
+          confidence: filesOnly || pinOnly ? 'low' : 'medium',
           ...fixOf(workspace, model, base),
         });
       } else if (runsAsRoot(user)) {
