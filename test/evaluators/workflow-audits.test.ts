@@ -591,6 +591,19 @@ ${upload(SHA, '.')}`;
     });
   });
 
+  it("checkout credentials: a workflow_run after maintainers' runs only is no outsider's input", async () => {
+    const files = (names: string) => ({
+      '.github/workflows/update.yml':
+        'name: Update\non: { push: { branches: [main] }, workflow_dispatch: {} }\njobs:\n  u:\n    steps: [{run: x}]\n',
+      '.github/workflows/ci.yml': 'name: CI\non: pull_request\njobs:\n  t:\n    steps: [{run: x}]\n',
+      [W]: `on:\n  workflow_run:\n    workflows: [${names}]\npermissions: {}\njobs:\n  images:\n    steps:\n      - uses: actions/checkout@v4\n`,
+    });
+    const graded = async (names: string) =>
+      (await evaluate(workflowCheckoutCredentials, files(names), {})).map((f) => [at(f), f.severity]);
+    expect(await graded('Update')).toEqual([[`${W}:8:15`, 'low']]);
+    expect(await graded('Update, CI')).toEqual([[`${W}:8:15`, 'medium']]);
+  });
+
   // A job (or step) that runs only on merged pull requests handles a maintainer's merge, not an
   // outsider's input: the trigger is no reason for medium there (event-guards.ts).
   it.each([
@@ -639,7 +652,7 @@ ${upload(SHA, '.')}`;
     },
   );
 
-  it('checkout credentials: a listed upload path block (with its last line break) does not take the checkout; only contents: write is a repository write', async () => {
+  it('checkout credentials: a listed upload path block (with its last line break) does not take the checkout; every write scope but id-token counts', async () => {
     const findings = await evaluate(
       workflowCheckoutCredentials,
       one(`on: push
@@ -658,16 +671,24 @@ jobs:
     permissions: { contents: write }
     steps:
       - uses: actions/checkout@v4
+  c:
+    permissions: { contents: read, id-token: write }
+    steps:
+      - uses: actions/checkout@v4
 `),
       {},
     );
     expect(findings.map((f) => [at(f), f.severity])).toEqual([
-      [`${W}:6:15`, 'low'],
+      [`${W}:6:15`, 'medium'],
       [`${W}:16:15`, 'medium'],
+      [`${W}:20:15`, 'low'],
     ]);
     expect(findings[0]!.message).not.toContain('uploads the checkout directory');
-    expect(findings[0]!.message).not.toContain('the token can write to the repository');
-    expect(findings[1]!.message).toContain('the token can write to the repository');
+    // Whoever reads the persisted token can dismiss code scanning alerts with it.
+    expect(findings[0]!.message).toContain('; the token can write (security-events).');
+    expect(findings[1]!.message).toContain('; the token can write to the repository.');
+    // id-token lets the job ask for an OIDC token, which the checkout does not keep.
+    expect(findings[2]!.message).not.toContain('the token can write');
   });
 
   it('checkout credentials and unpinned uses through an alias: at the alias, saying where it is written', async () => {

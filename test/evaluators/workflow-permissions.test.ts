@@ -66,6 +66,29 @@ jobs:
     expect(high!.message).toContain('It runs on issues, which outsiders can cause');
   });
 
+  it('grades a workflow_run by the workflows it follows, found by name or file name', async () => {
+    const downstream = (names: string) =>
+      `on:\n  workflow_run:\n    workflows: [${names}]\n    types: [completed]\njobs:\n  a:\n    steps: [{run: x}]\n`;
+    const files = {
+      '.github/workflows/update.yml':
+        'name: Update\non: { push: { branches: [main] }, schedule: [{ cron: "0 4 * * *" }] }\njobs:\n  u:\n    permissions: { contents: write }\n    steps: [{run: x}]\n',
+      '.github/workflows/ci.yml':
+        'on: [push, pull_request]\njobs:\n  t:\n    permissions: { contents: read }\n    steps: [{run: x}]\n',
+      '.github/workflows/triage.yml':
+        'on: issue_comment\njobs:\n  t:\n    permissions: { issues: write }\n    steps: [{run: x}]\n',
+    };
+    const severity = async (names: string) =>
+      (await evaluate(workflowPermissions, { ...files, '.github/workflows/w.yml': downstream(names) }, {}))
+        .filter((f) => f.location?.path === '.github/workflows/w.yml')
+        .map((f) => f.severity);
+    // A run of maintainers' pushes and schedules hands on nothing of outsiders'.
+    expect(await severity('Update')).toEqual(['medium']);
+    // A pull request's run, a comment's run, or a workflow not found here: outsiders can cause it.
+    expect(await severity('ci.yml')).toEqual(['high']);
+    expect(await severity('Update, triage.yml')).toEqual(['high']);
+    expect(await severity('Nightly')).toEqual(['high']);
+  });
+
   // Who can cause the run, by the trigger's activity types (activity.ts): a label, an assignment or a
   // milestone is a triager's act; opening, editing or closing one's own issue or pull request is not.
   const outsiders = (events: string) =>

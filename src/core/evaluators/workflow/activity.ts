@@ -1,6 +1,15 @@
-import type { Job, Step, Trigger, Workflow } from '../../parsers/workflow.js';
+import {
+  type Job,
+  type Step,
+  type Trigger,
+  WORKFLOW_GLOBS,
+  type Workflow,
+  type WorkflowSource,
+  workflowSources,
+} from '../../parsers/workflow.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { type EventGuards, jobGuards } from './event-guards.js';
-import { OUTSIDER_EVENTS } from './shared.js';
+import { eventsOf, OUTSIDER_EVENTS, PR_EVENTS } from './shared.js';
 
 /**
  * Activity types: `on: <event>: types: [...]` narrows an event to some of its actions, and who can
@@ -130,12 +139,50 @@ const AFTER_MERGE = new Set([
  * with `jobs`, those that can run one of these jobs (and, with `step`, that step of the one job), by
  * the guards of their conditions.
  */
-export function outsiderEvents(workflow: Workflow, jobs?: readonly Job[], step?: Step): string[] {
+export function outsiderEvents(
+  workflow: Workflow,
+  jobs?: readonly Job[],
+  step?: Step,
+  sources?: () => readonly WorkflowSource[],
+): string[] {
   const scopes = jobs?.map((job) => jobGuards(workflow, job, step));
   const events = (workflow.on?.events ?? [])
     .filter((t) => (scopes ? scopes.some((g) => outsiderCaused(t, g)) : outsiderCaused(t)))
+    .filter((t) => t.event !== 'workflow_run' || !sources || followsUntrustedRuns(workflow, sources))
     .map((t) => t.event);
   return [...new Set(events)];
+}
+
+/**
+ * The repository's workflows, for the names a `workflow_run` trigger follows; read when first asked
+ * (by {@link followsUntrustedRuns}, for a workflow with such a trigger).
+ */
+export function workflowsByName(workspace: Workspace): () => readonly WorkflowSource[] {
+  let all: WorkflowSource[] | undefined;
+  return () => (all ??= workflowSources(workspace, workspace.glob(WORKFLOW_GLOBS)));
+}
+
+/**
+ * Whether a `workflow_run` workflow can follow a run that outsiders caused: true unless every
+ * workflow it names (`workflow_run: workflows:`) is found among `sources` and none of them runs on a
+ * pull request event or another event outsiders cause (a run of maintainers' pushes, schedules and
+ * dispatches hands on nothing of theirs). Without names, or with one not found here, it may.
+ */
+export function followsUntrustedRuns(workflow: Workflow, sources: () => readonly WorkflowSource[]): boolean {
+  const config = workflow.on?.events.find((e) => e.event === 'workflow_run')?.config?.value as
+    | { workflows?: unknown }
+    | null
+    | undefined;
+  const names = Array.isArray(config?.workflows) ? config.workflows.filter((n) => typeof n === 'string') : [];
+  if (names.length === 0) return true;
+  return names.some((name) => {
+    const upstream = sources().find(
+      (s): s is Workflow =>
+        s.kind === 'workflow' &&
+        (s.name?.value === name || (s.name === undefined && s.path.replace(/^.*\//, '') === name)),
+    );
+    return !upstream || [...eventsOf(upstream)].some((e) => PR_EVENTS.has(e) || OUTSIDER_EVENTS.has(e));
+  });
 }
 
 /**

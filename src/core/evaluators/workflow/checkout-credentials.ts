@@ -1,11 +1,11 @@
 import { FixBatches } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
 import type { Job, Located, Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
-import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import { ACTION_GLOBS, WORKFLOW_GLOBS, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { outsiderEvents } from './activity.js';
+import { outsiderEvents, workflowsByName } from './activity.js';
 import { laterPusher, persistCredentialsFix, persistsSshKey } from './fix-checkout.js';
 import { actionOf, aliasNote, input, isFalse, isTrue, refOf, stepLabel } from './shared.js';
 
@@ -19,9 +19,9 @@ import { actionOf, aliasNote, input, isFalse, isTrue, refOf, stepLabel } from '.
  *   the token is in the artifact, downloadable by anyone who can see the run;
  * - medium: the token can write (the job's permissions grant a write scope or `write-all`), the
  *   checkout persists another credential (`token:`, an SSH key in `ssh-key:`), the workflow runs on an event outsiders cause
- *   with a writable token (`pull_request_target`, `workflow_run`, issues, comments, ...) on an
- *   activity type of theirs that can run the step (activity.ts: not a job that runs only on merged
- *   pull requests), where their input is handled, or a later step of the same
+ *   with a writable token (`pull_request_target`, issues, comments, a `workflow_run` that can follow
+ *   their runs, ...) on an activity type of theirs that can run the step (activity.ts: not a job that
+ *   runs only on merged pull requests), where their input is handled, or a later step of the same
  *   job uploads the checkout directory and whether it keeps hidden files cannot be decided from the
  *   workflow (the upload-artifact version is unknown, or `include-hidden-files` is an expression);
  * - low otherwise: the token is still readable by every later step. An upload in another job runs on
@@ -36,8 +36,9 @@ import { actionOf, aliasNote, input, isFalse, isTrue, refOf, stepLabel } from '.
 export const workflowCheckoutCredentials = defineEvaluator<Record<string, never>>({
   kind: 'workflow.checkout-credentials',
   scope: 'file',
-  // A local composite action that a later step runs may push with the persisted credentials.
-  readsOtherFiles: ['**/action.yml', '**/action.yaml'],
+  // A local composite action that a later step runs may push with the persisted credentials; the
+  // workflows a workflow_run trigger names tell whether outsiders can cause a run.
+  readsOtherFiles: [...ACTION_GLOBS, ...WORKFLOW_GLOBS],
   fix: 'adds persist-credentials: false to the checkout, unless a later step of the job pushes or fetches with git',
   summary:
     'actions/checkout keeping the token on disk (no persist-credentials: false), graded by uploads, write scopes and privileged triggers.',
@@ -45,10 +46,11 @@ export const workflowCheckoutCredentials = defineEvaluator<Record<string, never>
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
     const fixes = new FixBatches(workspace);
+    const upstream = workflowsByName(workspace);
     walkWorkflows(workflowSources(workspace), {
       step(step, source, job) {
         if (actionOf(step.uses) !== 'actions/checkout' || isFalse(input(step, 'persist-credentials'))) return;
-        const found = finding(workspace, fixes, source, job, step);
+        const found = finding(workspace, fixes, source, job, step, upstream);
         if (found) findings.push(found);
       },
     });
@@ -63,6 +65,7 @@ function finding(
   source: WorkflowSource,
   job: Job | undefined,
   step: Step,
+  upstream: () => readonly WorkflowSource[],
 ): RawFinding | undefined {
   const explicit = input(step, 'persist-credentials');
   const steps = job?.steps ?? (source.kind === 'action' ? source.steps : []);
@@ -85,12 +88,15 @@ function finding(
     u.kept === true ? [] : [{ step: u.step, why: u.kept.undecided }],
   )[0];
   const workflow = source.kind === 'workflow' ? source : undefined;
-  const privileged = workflow ? outsiderEvents(workflow, job ? [job] : undefined, step) : [];
+  const privileged = workflow ? outsiderEvents(workflow, job ? [job] : undefined, step, upstream) : [];
   const reasons: string[] = [];
   if (privileged.length > 0)
     reasons.push(`the workflow runs on ${privileged.join(', ')}, where it handles outsiders' input`);
   if (!deliberate) {
-    if (workflow && job && writes(workflow, job)) reasons.push('the token can write to the repository');
+    const written = workflow && job ? writes(workflow, job) : undefined;
+    if (written === 'write-all' || written?.split(', ').some((w) => w.toLowerCase() === 'contents'))
+      reasons.push('the token can write to the repository');
+    else if (written) reasons.push(`the token can write (${written})`);
     if (input(step, 'token')) reasons.push('it persists the credential given in "token:", not the job token');
     if (persistsSshKey(step)) reasons.push('it persists the SSH key given in "ssh-key:" too');
     if (undecided)
@@ -129,19 +135,27 @@ function finding(
   return found;
 }
 
-/** Whether the job's token can write: a write scope or `write-all`, its own or the workflow's. */
-function writes(workflow: Workflow, job: Job): boolean {
+/**
+ * What the job's token can write, its own permissions or the workflow's: `write-all`, or its write
+ * scopes; undefined when it can only read (or the permissions are the repository's default, which
+ * the file cannot show). Every scope counts, not only `contents`: whoever reads the persisted token
+ * can publish packages (`packages`), dismiss code scanning alerts (`security-events`) or change
+ * issues and pull requests with it. `id-token` is no scope of the token: it lets the job ask for an
+ * OIDC token, which the checkout does not keep.
+ */
+function writes(workflow: Workflow, job: Job): string | undefined {
   const perms = job.permissions ?? workflow.permissions;
-  if (!perms) return false;
-  if (perms.shorthand) return perms.shorthand.value.trim() === 'write-all';
-  // What git pushes with: `contents: write`. Other write scopes (security-events, pull-requests, ...)
-  // let the token call the API, not change the repository's code.
-  return perms.scopes.some(
-    (s) =>
-      s.scope.toLowerCase() === 'contents' &&
-      typeof s.level.value === 'string' &&
-      s.level.value.trim() === 'write',
-  );
+  if (!perms) return undefined;
+  if (perms.shorthand) return perms.shorthand.value.trim() === 'write-all' ? 'write-all' : undefined;
+  const scopes = perms.scopes
+    .filter(
+      (s) =>
+        s.scope.toLowerCase() !== 'id-token' &&
+        typeof s.level.value === 'string' &&
+        s.level.value.trim() === 'write',
+    )
+    .map((s) => s.scope);
+  return scopes.length > 0 ? scopes.join(', ') : undefined;
 }
 
 /**

@@ -15,13 +15,13 @@ import { expressionsAt, locatedText } from '../../parsers/workflow-expressions.j
 import type { Location, RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { outsiderCaused } from './activity.js';
+import { followsUntrustedRuns, outsiderCaused, workflowsByName } from './activity.js';
 import { triggeringEvents } from './callers.js';
 import { excludesOutsiders, jobExcludesOutsiders } from './conditions.js';
 import { classifyHeadRef } from './contexts.js';
 import { Dataflow } from './dataflow.js';
 import { jobGuards } from './event-guards.js';
-import { actionOf, eventsOf, input, PR_EVENTS, stepLabel } from './shared.js';
+import { actionOf, eventsOf, input, stepLabel } from './shared.js';
 import { headCheckouts, joinContinuations } from './shell.js';
 
 /**
@@ -47,8 +47,7 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
   evaluate({ workspace, subjects }) {
     const findings: RawFinding[] = [];
     // Every workflow, for the names a workflow_run trigger follows: read only when one does.
-    let all: WorkflowSource[] | undefined;
-    const sources = () => (all ??= workflowSources(workspace));
+    const sources = workflowsByName(workspace);
     const flow = new Dataflow(workspace, classifyHeadRef, { heads: true });
     walkWorkflows(workflowSources(workspace, subjects), {
       workflow(workflow) {
@@ -58,7 +57,7 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
           events.has(e),
         );
         const untrustedRun = privileged.filter(
-          (e) => e !== 'workflow_run' || upstreamRunsOnPullRequests(workflow, sources),
+          (e) => e !== 'workflow_run' || followsUntrustedRuns(workflow, sources),
         );
         const via = privileged.some((e) => !own.has(e)) ? ' (through the workflows that call it)' : '';
         let critical = 0;
@@ -107,7 +106,7 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
             : `No job in this file checks out pull request code; ${many ? `the ${unseen.length} reusable workflows` : 'the reusable workflow'} it calls from another repository (${unseen.slice(0, 2).join(', ')}${unseen.length > 2 ? ', ...' : ''}) ${many ? 'are' : 'is'} not examined here and may. Every`;
         for (const trigger of ownTriggers) {
           const fromPullRequests =
-            trigger.event === 'pull_request_target' || upstreamRunsOnPullRequests(workflow, sources);
+            trigger.event === 'pull_request_target' || followsUntrustedRuns(workflow, sources);
           const mergedOnly = trigger.event === 'pull_request_target' && afterMergeOnly(workflow, trigger);
           const maintainersOnly =
             !mergedOnly &&
@@ -266,25 +265,4 @@ function headCheckoutsOf(
     at += line.length + 1;
   }
   return hits;
-}
-
-/**
- * Whether a `workflow_run` workflow can be triggered by a run of pull request code: true unless every
- * workflow it names is found in the repository and none of them runs on pull requests.
- */
-function upstreamRunsOnPullRequests(workflow: Workflow, sources: () => readonly WorkflowSource[]): boolean {
-  const config = workflow.on?.events.find((e) => e.event === 'workflow_run')?.config?.value as
-    | { workflows?: unknown }
-    | null
-    | undefined;
-  const names = Array.isArray(config?.workflows) ? config.workflows.filter((n) => typeof n === 'string') : [];
-  if (names.length === 0) return true;
-  return names.some((name) => {
-    const upstream = sources().find(
-      (s): s is Workflow =>
-        s.kind === 'workflow' &&
-        (s.name?.value === name || (s.name === undefined && s.path.replace(/^.*\//, '') === name)),
-    );
-    return !upstream || [...eventsOf(upstream)].some((e) => PR_EVENTS.has(e));
-  });
 }

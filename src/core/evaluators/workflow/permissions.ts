@@ -3,13 +3,15 @@ import { locationFromSpan } from '../../location.js';
 import {
   type Job,
   type Permissions,
+  WORKFLOW_GLOBS,
   type Workflow,
+  type WorkflowSource,
   walkWorkflows,
   workflowSources,
 } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { outsiderEvents } from './activity.js';
+import { outsiderEvents, workflowsByName } from './activity.js';
 import { lowerScopeFix, missingPermissionsFix, shorthandFix, workflowWriteFix } from './fix-permissions.js';
 import { eventsOf, PR_EVENTS } from './shared.js';
 import { tokenWriter } from './token-use.js';
@@ -36,6 +38,8 @@ import { tokenWriter } from './token-use.js';
 export const workflowPermissions = defineEvaluator<Record<string, never>>({
   kind: 'workflow.permissions',
   scope: 'file',
+  // The workflows a workflow_run trigger names tell whether outsiders can cause a run.
+  readsOtherFiles: WORKFLOW_GLOBS,
   fix: 'writes permissions: blocks with the scopes the jobs use (known actions, gh and API calls, git pushes, OIDC); stands down when a step may need a write scope it cannot tell',
   summary:
     'Workflows that leave GITHUB_TOKEN permissions at the repository default (graded by trigger), grant write-all or read-all, or grant write scopes to jobs that do not use them.',
@@ -43,6 +47,7 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
     const fixes = new FixBatches(workspace);
+    const upstream = workflowsByName(workspace);
     walkWorkflows(workflowSources(workspace), {
       workflow(workflow) {
         const inheriting = workflow.jobs.filter((j) => !j.permissions);
@@ -58,7 +63,7 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
           }
           findings.push(...workflowWrites(fixes, workflow, inheriting));
         }
-        const missing = missingPermissions(workflow, inheriting);
+        const missing = missingPermissions(workflow, inheriting, upstream);
         if (missing) {
           missingPermissionsFix(fixes, missing, workflow, inheriting);
           findings.push(missing);
@@ -153,11 +158,15 @@ function isWrite(value: unknown): boolean {
   return typeof value === 'string' && value.trim() === 'write';
 }
 
-function missingPermissions(workflow: Workflow, bare: Job[]): RawFinding | undefined {
+function missingPermissions(
+  workflow: Workflow,
+  bare: Job[],
+  upstream: () => readonly WorkflowSource[],
+): RawFinding | undefined {
   if (workflow.permissions || bare.length === 0) return undefined;
   const events = [...eventsOf(workflow)];
   if (events.length > 0 && events.every((e) => e === 'workflow_call')) return undefined;
-  const outsiders = outsiderEvents(workflow, bare);
+  const outsiders = outsiderEvents(workflow, bare, undefined, upstream);
   const prOnly = events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
   const severity: Severity = outsiders.length > 0 ? 'high' : prOnly ? 'low' : 'medium';
   const names = bare.map((job) => `"${job.id}"`).join(', ');
