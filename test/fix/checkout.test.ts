@@ -126,13 +126,18 @@ describe('fix: persist-credentials: false', () => {
         '.github/workflows/image.yml': wf(
           '      - uses: actions/checkout@v4\n      - uses: docker/build-push-action@v6\n',
         ),
+        // "pre-commit" names the hook framework: its actions push nothing with the token.
+        '.github/workflows/lint.yml': wf(
+          '      - uses: actions/checkout@v4\n      - uses: pre-commit/action@v3.0.1\n      - uses: pre-commit-ci/lite-action@v1.1.0\n',
+        ),
       },
       RULE,
-      { fixes: 1 },
+      { fixes: 2 },
     );
     expect(findings.map((f) => [f.location?.path, f.unfixable])).toEqual([
       [FILE, expect.stringMatching(/^step "acme\/actions\/helpers\/version-push@v1" may push/)],
       ['.github/workflows/image.yml', undefined],
+      ['.github/workflows/lint.yml', undefined],
     ]);
   });
 });

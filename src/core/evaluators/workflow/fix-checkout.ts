@@ -148,9 +148,11 @@ function credentialUsers(steps: readonly Step[], test: (step: Step) => boolean):
 
 /**
  * An action not listed whose name says it pushes or commits (`helpers/version-push`): it may push
- * with the persisted credentials. Image builds (`docker/build-push-action`) push to a registry.
+ * with the persisted credentials. Image builds (`docker/build-push-action`) push to a registry, and
+ * "pre-commit" (`pre-commit/action`, `pre-commit-ci/lite-action`) names the hook framework, whose
+ * actions run the hooks and push nothing with the checkout's token.
  */
-const PUSHING_NAME = /(?:^|[-_/])(?:push|commit)(?:$|[-_/])/i;
+const PUSHING_NAME = /(?:^|(?<!(?:^|[-_/])(?:pre|post))[-_/])(?:push|commit)(?:$|[-_/])/i;
 
 function usesCredentials(step: Step): boolean {
   return pushesWithCredentials(step) || (step.run !== undefined && GIT_FETCH.test(step.run.value));
