@@ -707,6 +707,37 @@ describe('k8s.env-secret-literal', () => {
     expect(JSON.stringify(findings)).not.toContain(password);
   });
 
+  it('grades a value its comment asks the reader to replace low, saying why', async () => {
+    const findings = await run(
+      k8sEnvSecretLiteral,
+      {},
+      {
+        'a.yaml': deployment(`      containers:
+        - name: agent
+          env:
+            - name: ACCESS_KEY                      #REQUIRED - replace with your access key
+              value: 8312341g-5678-abcd-4a2b2c-33bcsd655
+            - name: API_TOKEN
+              value: q8Hf3kLw0pZ7xY2m  # set this to your own token
+            - name: DB_PASSWORD   # the ops team rotates it
+              value: pR7x-Wq92-zzK
+            - name: SESSION_SECRET
+              value: "k#9Lp2 replace with your own"
+`),
+      },
+    );
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['a.yaml:12:15', 'low'],
+      ['a.yaml:14:15', 'low'],
+      ['a.yaml:16:15', null],
+      // A # inside the value is no comment.
+      ['a.yaml:18:15', null],
+    ]);
+    expect(findings[0]!.message).toMatch(
+      /secretKeyRef\. \(its comment asks the reader to replace the value: likely a stand-in\.\)$/,
+    );
+  });
+
   it('reports literal values without ever repeating them', async () => {
     const secret = 'Sup3r-S3cret-Value-42';
     const findings = await run(

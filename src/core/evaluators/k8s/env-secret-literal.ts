@@ -146,6 +146,28 @@ function isSecretObjectName(name: string, value: string): boolean {
   return parts.includes(value) || /-(?:secrets?|tls|certs?|credentials|creds)$/.test(value);
 }
 
+/** A comment telling the reader to put their own value in (`#REQUIRED - replace with your key`). */
+const REPLACE_ME =
+  /\b(?:replace|substitute|fill in|insert|put|paste|enter|set)\b.{0,40}\b(?:your|real|actual|own)\b|\bchange[ _-]?me\b|\bplaceholder\b/i;
+
+/** Why a value its comment asks to replace has low confidence; part of the finding's message. */
+export const STAND_IN_NOTE = 'its comment asks the reader to replace the value: likely a stand-in';
+
+/**
+ * Whether a comment on the lines of an env entry (1-based, `first` to `last`) asks the reader to
+ * replace the value. A `#` starts a YAML comment at a line's start or after a space.
+ */
+function saysReplaceMe(text: string | undefined, first: number, last: number): boolean {
+  if (text === undefined) return false;
+  const lines = text.split('\n', last);
+  for (let n = first; n <= last && n <= lines.length; n++) {
+    const line = lines[n - 1]!;
+    const hash = line.search(/(?:^|\s)#/);
+    if (hash >= 0 && REPLACE_ME.test(line.slice(hash))) return true;
+  }
+  return false;
+}
+
 /**
  * Flags environment variables whose name says they hold a secret (password, token, API key, ...) and
  * whose `value` is a literal in the manifest, rather than `valueFrom.secretKeyRef`, and literal values
@@ -184,18 +206,22 @@ export const k8sEnvSecretLiteral = defineEvaluator<Options>({
         const node = childAt(c.pod.object, c.node, 'env', i, 'value');
         if (!node) return;
         const what = held ? `holds ${held} as a literal value` : 'is set to a literal value';
-        findings.push(
-          containerFinding(
-            c,
-            node,
-            `Environment variable ${entry.name} of the ${describeContainer(c)} ${what} ` +
-              `(${entry.value.length} characters) in the manifest, so everyone who can read the repository ` +
-              'or the object has it. Reference a Secret with valueFrom.secretKeyRef.',
-            `env:${entry.name}`,
-            // At `value:`: a block scalar's own span starts on the line below it.
-            'key',
-          ),
+        const entryNode = childAt(c.pod.object, c.node, 'env', i);
+        const standIn =
+          entryNode !== undefined &&
+          saysReplaceMe(workspace.text(c.pod.object.path), entryNode.span.start.line, node.span.end.line);
+        const found = containerFinding(
+          c,
+          node,
+          `Environment variable ${entry.name} of the ${describeContainer(c)} ${what} ` +
+            `(${entry.value.length} characters) in the manifest, so everyone who can read the repository ` +
+            'or the object has it. Reference a Secret with valueFrom.secretKeyRef.' +
+            (standIn ? ` (${STAND_IN_NOTE}.)` : ''),
+          `env:${entry.name}`,
+          // At `value:`: a block scalar's own span starts on the line below it.
+          'key',
         );
+        findings.push(standIn ? { ...found, confidence: 'low' } : found);
       });
     });
     return findings;
