@@ -257,6 +257,36 @@ describe('k8s.run-as-root', () => {
     ]);
   });
 
+  it('grades a missing setting low on an image whose publisher sets a non-root user, naming it', async () => {
+    const findings = await run(
+      k8sRunAsRoot,
+      {},
+      {
+        'a.yaml': deployment(`      containers:
+        - name: kubectl
+          image: bitnami/kubectl:1.31
+        - name: app
+          image: gcr.io/distroless/static-debian12:nonroot
+        - name: shell
+          image: bitnami/minideb:bookworm
+        - name: root
+          image: bitnami/kubectl:1.31
+          securityContext: { runAsUser: 0 }
+`),
+      },
+    );
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([
+      ['a.yaml:9:11', 'low'],
+      ['a.yaml:11:11', 'low'],
+      ['a.yaml:13:11', 'medium'],
+      // An explicit root user is root whatever the image.
+      ['a.yaml:17:41', undefined],
+    ]);
+    expect(findings[0]!.message).toMatch(
+      /root \(its image, bitnami\/kubectl:1\.31, is one whose publisher sets a non-root user: only a change of image or tag would make it root\)\.$/,
+    );
+  });
+
   it('skips Windows pods', async () => {
     const findings = await run(
       k8sRunAsRoot,

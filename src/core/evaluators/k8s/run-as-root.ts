@@ -1,5 +1,6 @@
 import { containersOf, describeContainer, describeObject, type K8sNode } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
+import { imageMatcher, NON_ROOT_IMAGES } from '../dockerfile/root-user.js';
 import { defineEvaluator } from '../types.js';
 import {
   containerFinding,
@@ -12,10 +13,14 @@ import {
   podSetting,
 } from './shared.js';
 
+/** Images whose default user is not root (the list dockerfile-root-user trusts by default). */
+const NON_ROOT_IMAGE = imageMatcher(NON_ROOT_IMAGES);
+
 /**
  * Flags containers that may run as root: `runAsUser: 0`, or neither `runAsNonRoot: true` nor a
  * non-zero `runAsUser` at container or pod level (the container's setting wins). Without them the
- * image's USER decides, and most images run as root. Windows pods are skipped: they use
+ * image's USER decides, and most images run as root; an image whose publisher sets a non-root user
+ * (dockerfile-root-user's list) is reported at low confidence. Windows pods are skipped: they use
  * `windowsOptions.runAsUserName`, not Linux user ids.
  */
 export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
@@ -69,18 +74,23 @@ export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
           continue;
         }
         const at = missingSettingAt(c);
+        const image = typeof c.node.value.image === 'string' ? c.node.value.image : '';
+        const nonRootImage = image !== '' && NON_ROOT_IMAGE(image);
         findings.push(
           containerFinding(
             c,
             at.node,
             `The ${describeContainer(c)} sets neither runAsNonRoot: true nor a non-zero runAsUser (in its own or the pod's ` +
-              "securityContext), so it runs as root whenever the image's user is root.",
+              "securityContext), so it runs as root whenever the image's user is root" +
+              (nonRootImage
+                ? ` (its image, ${image}, is one whose publisher sets a non-root user: only a change of image or tag would make it root).`
+                : '.'),
             'runAsNonRoot',
             at.anchor,
           ),
         );
-        // The image's USER decides, which only the image can tell.
-        findings[findings.length - 1]!.confidence = 'medium';
+        // The image's USER decides, which only the image can tell; a known non-root image is low.
+        findings[findings.length - 1]!.confidence = nonRootImage ? 'low' : 'medium';
       }
     }
     return findings;
