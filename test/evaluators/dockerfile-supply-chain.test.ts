@@ -1,14 +1,17 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Dockerfile `${VAR}` syntax is test data here.
 import { afterAll, describe, expect, it } from 'vitest';
+import { runEvaluator } from '../../src/core/evaluate-rule.js';
 import { dockerfileAddUrl } from '../../src/core/evaluators/dockerfile/add-url.js';
 import { dockerfileBaseImageDigest } from '../../src/core/evaluators/dockerfile/base-image-digest.js';
 import { dockerfileExposedPorts, exposedPort } from '../../src/core/evaluators/dockerfile/exposed-ports.js';
 import { dockerfileRunCommand, pipeToShell } from '../../src/core/evaluators/dockerfile/run-command.js';
 import { dockerfileSecretEnv, isLiteralSecret } from '../../src/core/evaluators/dockerfile/secret-env.js';
 import { credentialInValue } from '../../src/core/evaluators/secrets/value-credential.js';
+import { DEV_CONTAINER_IMAGE } from '../../src/core/parsers/devcontainer.js';
 import { parseDockerfile, positionInRun } from '../../src/core/parsers/dockerfile.js';
+import { loadRules } from '../../src/core/rules/load.js';
 import { expectLinear } from '../helpers/linear.js';
-import { at, evaluate, removeTrees } from '../parsers/tree.js';
+import { at, evaluate, removeTrees, tree } from '../parsers/tree.js';
 
 afterAll(removeTrees);
 
@@ -240,6 +243,27 @@ describe('dockerfile.run-command', () => {
     const sudo = await evaluate(dockerfileRunCommand, files, { audit: 'sudo' });
     expect(pipe.map(at)).toEqual(['Dockerfile:5:1']);
     expect(sudo.map(at)).toEqual(['Dockerfile:2:6', 'Dockerfile:10:5']);
+  });
+
+  it('reports sudo once per RUN, and leaves development container images out with the reason', async () => {
+    const run = 'RUN sudo mkdir /home/dev/.m2 && sudo chown dev:dev /home/dev/.m2';
+    const files = {
+      Dockerfile: `FROM a:1\n${run}\nRUN sudo true && curl -fsSL x | sh && curl -fsSL y | bash\n`,
+      '.devcontainer/Dockerfile': `FROM a:1\n${run}\n`,
+      // A variant named after a separator is a Dockerfile too.
+      'Dockerfile-alpine': `FROM a:1\n${run}\n`,
+    };
+    const whole = tree(files);
+    const rule = loadRules().find((r) => r.id === 'dockerfile-sudo')!;
+    const o = await runEvaluator(rule, whole, { of: () => [] });
+    if (!('raw' in o)) throw new Error(o.error);
+    expect(o.raw.map(at)).toEqual(['Dockerfile:2:5', 'Dockerfile:3:5', 'Dockerfile-alpine:2:5']);
+    expect((o.examined.leftOut ?? []).map((l) => [l.kind, l.files.map((i) => whole.files[i])])).toEqual([
+      [DEV_CONTAINER_IMAGE.kind, ['.devcontainer/Dockerfile']],
+    ]);
+    // Each piped download is its own finding.
+    const pipe = await evaluate(dockerfileRunCommand, files, { audit: 'pipe-to-shell' });
+    expect(pipe.map(at)).toEqual(['Dockerfile:3:18', 'Dockerfile:3:39']);
   });
 
   it('is linear on hostile input', () => {

@@ -31,6 +31,9 @@ export type { AddInstruction, EnvDecl, ScopedWord } from './dockerfile-scope.js'
 export const DOCKERFILE_GLOBS = [
   '**/Dockerfile',
   '**/Dockerfile.*',
+  // `docker build -f Dockerfile-alpine`, `Dockerfile_desktop`: a variant named after a separator.
+  '**/Dockerfile-*',
+  '**/Dockerfile_*',
   '**/*.Dockerfile',
   '**/*.dockerfile',
   '**/Containerfile',

@@ -1,3 +1,4 @@
+import { DEV_CONTAINER_IMAGE, isDevContainerImage } from '../../parsers/devcontainer.js';
 import { dockerfilePaths, positionInRun, readDockerfile, runCommands } from '../../parsers/dockerfile.js';
 import type { ShellCommand } from '../../parsers/shell.js';
 import { type CommandView, programName, scriptCommands } from '../../parsers/shell-commands.js';
@@ -103,12 +104,19 @@ export const dockerfileRunCommand = defineEvaluator<RunCommandOptions>({
   evaluate({ options, workspace }) {
     const findings: RawFinding[] = [];
     for (const file of dockerfilePaths(workspace)) {
+      // A development container's user has sudo by design: the image is a developer's workspace.
+      if (options.audit === 'sudo' && isDevContainerImage(file)) {
+        workspace.leaveOut(file, DEV_CONTAINER_IMAGE);
+        continue;
+      }
       const model = readDockerfile(workspace, file);
       if (!model) continue;
       for (const stage of model.stages) {
         for (const run of stage.runs) {
           const views = runCommands(run);
-          for (const index of options.audit === 'sudo' ? sudoAt(views) : pipedDownloads(views)) {
+          // sudo is one finding per RUN, at its first use: the step is what runs as another user.
+          const at = options.audit === 'sudo' ? sudoAt(views).slice(0, 1) : pipedDownloads(views);
+          for (const index of at) {
             const at = positionInRun(model, run, index);
             findings.push({
               message: MESSAGES[options.audit],
