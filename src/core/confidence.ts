@@ -70,7 +70,7 @@ export const LOOPBACK_KEY_NAMES: readonly string[] = [
 
 /**
  * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
- * documentation and vendored code. A finding there gets low confidence (it is reported, and blocks
+ * documentation, archived and vendored code. A finding there gets low confidence (it is reported, and blocks
  * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
  */
 export const DEFAULT_TEST_PATHS: readonly string[] = [
@@ -118,6 +118,10 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   'demo/**',
   'demos/**',
   'design/**',
+  // Content kept for the record and no longer maintained or applied (`_archived/` examples).
+  '**/_archive/**',
+  '**/_archived/**',
+  '**/archived/**',
   '**/vendor/**',
   '**/third_party/**',
   '**/third-party/**',
@@ -139,7 +143,8 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   ...LOOPBACK_KEY_NAMES,
 ];
 
-const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation or vendored path';
+const TEST_PATH_REASON =
+  'the file is under a test, fixture, example, documentation, archived or vendored path';
 const TEST_KEY_NAME_REASON =
   "the key file's name marks it as test material (test, fake, dummy, example or sample)";
 const LOOPBACK_KEY_NAME_REASON =

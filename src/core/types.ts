@@ -13,7 +13,7 @@ export type FailOn = Severity | 'never';
 /**
  * How sure a finding is, from least to most: `high` when the evaluator verified what it reports (a
  * token whose checksum holds, an expression that reaches a shell), `medium` when it is a strong
- * pattern, `low` for a guess or a finding in a test, fixture, example, documentation or vendored path.
+ * pattern, `low` for a guess or a finding in a test, fixture, example, documentation, archived or vendored path.
  * By default only medium and high findings can block (`fail-on-confidence`).
  */
 export const CONFIDENCES = ['low', 'medium', 'high'] as const;

@@ -63,7 +63,7 @@ describe('test paths', () => {
     const f = finding({ location: { path: 'pkg/x/test/data.txt', startLine: 3 } });
     lower(f);
     expect(f.confidence).toBe('low');
-    expect(f.confidenceReason).toMatch(/test, fixture, example, documentation or vendored path/);
+    expect(f.confidenceReason).toMatch(/test, fixture, example, documentation, archived or vendored path/);
     const g = finding({ location: { path: 'pkg/x_test.go', startLine: 3 } });
     lower(g);
     expect(g.confidence).toBe('low');
@@ -90,6 +90,9 @@ describe('test paths', () => {
     ['internal/configuration/test_resources/crypto/rsa.pem', true],
     ['hack/test-fixtures/values.yaml', true],
     ['deploy/k8s-test/secret.yaml', false],
+    ['_archived/sysdig-cloud/sysdig-daemonset.yaml', true],
+    ['charts/archived/old-api/values.yaml', true],
+    ['src/archive/handlers.go', false],
     ['src/contests/app.py', false],
     ['lib/cipher_suite/aes.go', false],
     ['examples-app/Dockerfile', false],
@@ -206,7 +209,7 @@ describe('test paths', () => {
   it('names the path, not the key name, for a key file under a test path with a plain name', () => {
     const f = finding({ location: { path: 'test/certs/server.key', startLine: 1 } });
     testPathContext(DEFAULT_TEST_PATHS)(f);
-    expect(f.confidenceReason).toMatch(/test, fixture, example, documentation or vendored path/);
+    expect(f.confidenceReason).toMatch(/test, fixture, example, documentation, archived or vendored path/);
   });
 
   it('leaves production paths and repository-level findings alone', () => {
@@ -280,7 +283,7 @@ describe('a test environment file is test data', () => {
       'api/.env.testing:3 low',
     ]);
     for (const f of auditor.findings.filter((x) => x.confidence === 'low')) {
-      expect(f.confidenceReason).toMatch(/test, fixture, example, documentation or vendored path/);
+      expect(f.confidenceReason).toMatch(/test, fixture, example, documentation, archived or vendored path/);
     }
   });
 });
