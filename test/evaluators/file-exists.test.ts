@@ -49,6 +49,21 @@ describe('file.exists', () => {
     expect((await run(fileExists, options, { 'README.md': 'x' })).map((f) => f.message)).toEqual(['No bot.']);
   });
 
+  it("codeowners-present accepts Prow's root OWNERS file with approvers or reviewers, not an empty one", async () => {
+    const owners = 'approvers:\n  - sig-apps-leads\nreviewers:\n  - alice\n';
+    expect(await runBuiltin('codeowners-present', { OWNERS: owners })).toEqual([]);
+    // Only the root one speaks for the repository; an OWNERS without a list assigns no one.
+    const nested = await runBuiltin('codeowners-present', { 'apps/OWNERS': owners });
+    expect(nested.map((f) => [f.location, f.message])).toEqual([
+      [
+        null,
+        'The repository has no CODEOWNERS file (in .github/, the root or docs/) and no Prow OWNERS file at the root, so no owner is requested to review changes.',
+      ],
+    ]);
+    const empty = await runBuiltin('codeowners-present', { OWNERS: 'options:\n  no_parent_owners: true\n' });
+    expect(empty.map((f) => f.location?.path)).toEqual(['OWNERS']);
+  });
+
   it('dependency-update-tool says the Dependabot Preview file is no longer read', async () => {
     const [finding] = await runBuiltin('dependency-update-tool', {
       '.dependabot/config.yml': 'version: 1\nupdate_configs: []\n',
