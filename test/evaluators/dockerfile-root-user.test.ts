@@ -7,6 +7,7 @@ import {
   NON_ROOT_IMAGES,
 } from '../../src/core/evaluators/dockerfile/root-user.js';
 import { DEV_CONTAINER_IMAGE } from '../../src/core/parsers/devcontainer.js';
+import { DOCKERFILE_TEMPLATE } from '../../src/core/parsers/dockerfile.js';
 import { loadRules } from '../../src/core/rules/load.js';
 import { FocusedWorkspace } from '../../src/core/workspace/focus.js';
 import type { Workspace } from '../../src/core/workspace/workspace.js';
@@ -214,6 +215,19 @@ describe('dockerfile.root-user on development containers', () => {
     expect(got.leftOut).toEqual(leftOut('.devcontainer/Dockerfile'));
     expect(got.examined).toEqual(['Dockerfile']);
     expect(DEV_CONTAINER_IMAGE.kind).toBe('development container image');
+  });
+
+  it('leaves out Dockerfile templates, which a script renders into the Dockerfiles it builds', async () => {
+    const template = 'FROM php:%%PHP_VERSION%%-%%VARIANT%%-bookworm\nRUN docker-php-ext-install gd\n';
+    const got = await outcome({
+      'Dockerfile-debian.template': template,
+      'images/Dockerfile.j2': 'FROM {{ base_image }}\n',
+      '31/apache/Dockerfile': DEPLOYED,
+    });
+    expect(got.found).toEqual(['31/apache/Dockerfile:1:1']);
+    expect(got.leftOut).toEqual([
+      { ...DOCKERFILE_TEMPLATE, files: ['Dockerfile-debian.template', 'images/Dockerfile.j2'] },
+    ]);
   });
 
   // A frontend app's CodeSandbox environment, and Gitpod's, are developer workspaces too.

@@ -1,4 +1,5 @@
 import type { Add, Env, From, Instruction } from 'dockerfile-ast';
+import type { LeftOutKind } from '../types.js';
 import { vendored } from '../vendored.js';
 import { LineIndex } from '../workspace/lines.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -40,6 +41,19 @@ export const DOCKERFILE_GLOBS = [
 ];
 /** `Dockerfile.dockerignore` is the per-Dockerfile ignore file, not a Dockerfile. */
 const NOT_DOCKERFILES = ['**/*.dockerignore'];
+
+/**
+ * A Dockerfile template (`Dockerfile-debian.template`, `Dockerfile.j2`): a script renders it into
+ * the Dockerfiles that are built, its image names are placeholders (`php:%%PHP_VERSION%%`) until then.
+ */
+const DOCKERFILE_TEMPLATES = ['**/*.{template,tmpl,tpl,j2,jinja,jinja2,erb,mustache,hbs}'];
+
+/** How a Dockerfile rule says, in its scope, that it left a template out. */
+export const DOCKERFILE_TEMPLATE: LeftOutKind = {
+  kind: 'Dockerfile template',
+  reason:
+    'rendered into the Dockerfiles that are built, its values placeholders until then: the rendered Dockerfiles are what is judged',
+};
 
 /** One `ARG name[=default]` declaration; `value` is null when no default is given. */
 export interface ArgDecl {
@@ -131,7 +145,13 @@ export function baseImageOnly(model: DockerfileModel): boolean {
 /** Files of the workspace that follow a Dockerfile naming convention. */
 export function dockerfilePaths(workspace: Workspace): string[] {
   const skip = workspace.matcher(NOT_DOCKERFILES);
-  return workspace.glob(DOCKERFILE_GLOBS).filter((f) => !skip(f));
+  const template = workspace.matcher(DOCKERFILE_TEMPLATES);
+  return workspace.glob(DOCKERFILE_GLOBS).filter((f) => {
+    if (skip(f)) return false;
+    if (!template(f)) return true;
+    workspace.leaveOut(f, DOCKERFILE_TEMPLATE);
+    return false;
+  });
 }
 
 /** The model of one Dockerfile (parsed once per run), or undefined when it is not readable text. */
