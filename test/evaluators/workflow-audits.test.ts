@@ -591,6 +591,28 @@ ${upload(SHA, '.')}`;
     });
   });
 
+  it('checkout credentials: a checkout of unknown version may keep the token either way, and says so', async () => {
+    const findings = await evaluate(
+      workflowCheckoutCredentials,
+      one(`on: push
+jobs:
+  a:
+    steps:
+      - uses: actions/checkout@${'0a'.repeat(20)}
+      - uses: actions/checkout@main
+      - uses: actions/checkout@v6
+`),
+      {},
+    );
+    const where = (message: string) =>
+      message.replace(/^actions\/checkout in job "a" leaves the job's token in /, '').split(' (no ')[0];
+    expect(findings.map((f) => where(f.message))).toEqual([
+      '.git/config (or, from checkout v6, a credentials file that .git/config includes)',
+      '.git/config (or, from checkout v6, a credentials file that .git/config includes)',
+      'a credentials file that .git/config includes',
+    ]);
+  });
+
   it("checkout credentials: a workflow_run after maintainers' runs only is no outsider's input", async () => {
     const files = (names: string) => ({
       '.github/workflows/update.yml':

@@ -73,7 +73,9 @@ function finding(
   const pusher = isTrue(explicit) ? undefined : laterPusher(workspace, steps, step);
   const deliberate = isTrue(explicit) || pusher !== undefined;
   const dir = typeof input(step, 'path')?.value === 'string' ? String(input(step, 'path')!.value) : '.';
-  const inGitConfig = (majorVersion(workspace, source.path, step.uses!) ?? 0) < 6;
+  const major = majorVersion(workspace, source.path, step.uses!);
+  // An unknown version may keep the token in .git/config: uploads are judged as if it did.
+  const inGitConfig = (major ?? 0) < 6;
   // From checkout v6 the token is outside the checkout directory: no upload of it can hold the token.
   const uploads = inGitConfig
     ? steps
@@ -106,7 +108,12 @@ function finding(
   }
   if (deliberate && !leaking && privileged.length === 0) return undefined;
   const severity: Severity = leaking ? 'high' : reasons.length > 0 ? 'medium' : 'low';
-  const where = inGitConfig ? '.git/config' : 'a credentials file that .git/config includes';
+  const where =
+    major === undefined
+      ? '.git/config (or, from checkout v6, a credentials file that .git/config includes)'
+      : inGitConfig
+        ? '.git/config'
+        : 'a credentials file that .git/config includes';
   const who = `${job ? `in job "${job.id}"` : 'in this action'}${aliasNote(step.uses)}`;
   const head = pusher
     ? persistsSshKey(step)
