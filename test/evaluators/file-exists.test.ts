@@ -49,19 +49,28 @@ describe('file.exists', () => {
     expect((await run(fileExists, options, { 'README.md': 'x' })).map((f) => f.message)).toEqual(['No bot.']);
   });
 
-  it("codeowners-present accepts Prow's root OWNERS file with approvers or reviewers, not an empty one", async () => {
+  it("codeowners-present accepts Prow's root OWNERS file with approvers or reviewers, and no other", async () => {
     const owners = 'approvers:\n  - sig-apps-leads\nreviewers:\n  - alice\n';
     expect(await runBuiltin('codeowners-present', { OWNERS: owners })).toEqual([]);
-    // Only the root one speaks for the repository; an OWNERS without a list assigns no one.
-    const nested = await runBuiltin('codeowners-present', { 'apps/OWNERS': owners });
-    expect(nested.map((f) => [f.location, f.message])).toEqual([
-      [
-        null,
-        'The repository has no CODEOWNERS file (in .github/, the root or docs/) and no Prow OWNERS file at the root, so no owner is requested to review changes.',
-      ],
-    ]);
-    const empty = await runBuiltin('codeowners-present', { OWNERS: 'options:\n  no_parent_owners: true\n' });
-    expect(empty.map((f) => f.location?.path)).toEqual(['OWNERS']);
+    const missing = [
+      null,
+      'The repository has no CODEOWNERS file (in .github/, the root or docs/), nor a Prow OWNERS file at the root that lists approvers or reviewers, so no owner is requested to review changes.',
+    ];
+    // Only the root one speaks for the repository; an OWNERS file of another form (a list of
+    // maintainers) requests no review and is no candidate to blame.
+    for (const files of [
+      { 'apps/OWNERS': owners },
+      { OWNERS: 'maintainers:\n  - alice\ntriage:\n  - bob\n' },
+    ]) {
+      const found = await runBuiltin('codeowners-present', files);
+      expect(found.map((f) => [f.location, f.message])).toEqual([missing]);
+    }
+    // A CODEOWNERS without owners is still where the finding is, whatever OWNERS holds.
+    const empty = await runBuiltin('codeowners-present', {
+      CODEOWNERS: '# owners\n',
+      OWNERS: 'options: {}\n',
+    });
+    expect(empty.map((f) => f.location?.path)).toEqual(['CODEOWNERS']);
   });
 
   it('dependency-update-tool says the Dependabot Preview file is no longer read', async () => {

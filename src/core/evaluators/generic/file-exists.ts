@@ -23,6 +23,8 @@ export interface FileExistsOptions {
   message?: string;
   /** Literal paths that look like the file but are not read (legacy names), each with why. */
   notRead?: { path: string; why: string }[];
+  /** Other files that do the same job when they hold a line matching their pattern. */
+  alternatives?: { paths: string[]; pattern: string; flags: string }[];
 }
 
 /**
@@ -61,6 +63,22 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
         },
       },
       message: { type: 'string', minLength: 1, description: 'Message when no file matches `paths`.' },
+      alternatives: {
+        type: 'array',
+        description:
+          "Files of another tool that do the same job (Prow's OWNERS for CODEOWNERS): one of them with a line " +
+          'matching its pattern satisfies the rule; without such a line it is not a candidate.',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['paths', 'pattern'],
+          properties: {
+            paths: globList('Globs of the alternative files.', { minItems: 1 }),
+            pattern: regexSource('Regular expression (JavaScript syntax) a line of the file must match.'),
+            flags: FLAGS_SCHEMA,
+          },
+        },
+      },
       notRead: {
         type: 'array',
         description:
@@ -78,6 +96,13 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
     },
   },
   evaluate({ options, workspace }): RawFinding[] {
+    for (const alternative of options.alternatives ?? []) {
+      const re = compilePattern(alternative.pattern, alternative.flags);
+      for (const file of orderedCandidates(workspace, alternative.paths, options.ignoreCase)) {
+        const text = workspace.text(file);
+        if (text !== undefined && firstMatchingLine(text, re)) return [];
+      }
+    }
     const candidates = orderedCandidates(workspace, options.paths, options.ignoreCase);
     if (candidates.length === 0) {
       // A legacy file is why a team believes it is covered: say which one and why it does not count.
