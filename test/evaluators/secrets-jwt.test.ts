@@ -35,3 +35,15 @@ describe('jwt: a token of a documentation or loopback issuer is sample data', ()
     expect(outcome(claims)).toEqual(expected);
   });
 });
+
+describe('a sample token is sample data in an Authorization header too', () => {
+  const hits = (claims: Record<string, unknown>) =>
+    scanText('docs/auth.md', `curl -H "Authorization: Bearer ${token(claims)}" https://api.shop.test/`).map(
+      (h) => `${h.detector}:${h.confidence}`,
+    );
+
+  it("leaves a documentation issuer's token alone and reports a real-looking one once", () => {
+    expect(hits({ iss: 'http://dex.example.com:32000', sub: 'u-1' })).toEqual([]);
+    expect(hits({ iss: 'https://login.payments-corp.io/', sub: 'svc' })).toEqual(['jwt:medium']);
+  });
+});

@@ -12,11 +12,12 @@ import {
 } from './credential-files.js';
 import { genericAssignmentDetector } from './generic.js';
 import { authorizationHeaderDetector, curlUserDetector, passwordFlagDetector } from './http.js';
+import { sampleIssuer } from './jwt.js';
 import { verifyPemKey, verifyPgpKey, verifyPuttyKey, verifySsh2Key } from './pem.js';
 import { providerDetector } from './provider.js';
 import { PROVIDERS } from './providers/index.js';
 import type { Confidence, Detector, LineHit, SecretFamily } from './types.js';
-import { connectionStringDetector, gitCredentialsDetector, HARMLESS_HOST } from './url.js';
+import { connectionStringDetector, gitCredentialsDetector } from './url.js';
 import { characterClasses, isPlaceholder, shannonEntropy } from './values.js';
 
 /**
@@ -144,27 +145,6 @@ export function findAwsSecrets(line: string): LineHit[] {
 
 /** jwt.io's demonstration token, reproduced in countless tutorials. */
 const DEMO_SUBJECT = '1234567890';
-
-/**
- * Whether a token was issued by (or, without an issuer, for) a host of documentation or of the
- * developer's own machine (`https://auth.example.com/`, `localhost`): no service anyone else runs
- * accepts it, so it is sample data, as in an API description's examples.
- */
-function sampleIssuer(payload: Record<string, unknown>): boolean {
-  const claim = typeof payload.iss === 'string' ? payload.iss : payload.aud;
-  const first = Array.isArray(claim) ? claim[0] : claim;
-  if (typeof first !== 'string') return false;
-  // An issuer is a URL (OpenID Connect) or, in many services' tokens, a bare host name.
-  let host = /^[A-Za-z0-9.-]+$/.test(first) ? first : '';
-  if (host === '') {
-    try {
-      host = new URL(first).hostname;
-    } catch {
-      return false;
-    }
-  }
-  return host !== '' && HARMLESS_HOST.test(host);
-}
 
 const jwt: Detector = {
   id: 'jwt',

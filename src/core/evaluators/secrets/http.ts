@@ -1,6 +1,7 @@
 import { base64UserPassword } from './checksums.js';
 import { algoliaConfig } from './context.js';
 import { nonAscii, standIn } from './judge.js';
+import { isSampleJwt } from './jwt.js';
 import type { Confidence, Detector, LineHit } from './types.js';
 import { DEFAULT_PASSWORDS, looksRandom } from './url.js';
 import { characterClasses, isCiphertext, isPlaceholder, shannonEntropy } from './values.js';
@@ -27,7 +28,7 @@ function literalPassword(p: string): boolean {
 /** A token given literally: long and random-looking. */
 function literalToken(t: string): boolean {
   if (/\(|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(t)) return false; // `process.env.X`, `f(x)`
-  if (!/^[A-Za-z0-9._~+/=:-]+$/.test(t) || standIn(t)) return false;
+  if (!/^[A-Za-z0-9._~+/=:-]+$/.test(t) || standIn(t) || isSampleJwt(t)) return false;
   return t.length >= 16 && !notLiteral(t) && shannonEntropy(t) >= 3.3 && looksRandom(t);
 }
 
