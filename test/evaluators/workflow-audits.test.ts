@@ -694,7 +694,7 @@ jobs:
     steps:
       - uses: actions/checkout@v4
   c:
-    permissions: { contents: read, id-token: write }
+    permissions: { contents: read, id-token: write, issues: write, discussions: write }
     steps:
       - uses: actions/checkout@v4
 `),
@@ -709,7 +709,8 @@ jobs:
     // Whoever reads the persisted token can dismiss code scanning alerts with it.
     expect(findings[0]!.message).toContain('; the token can write (security-events).');
     expect(findings[1]!.message).toContain('; the token can write to the repository.');
-    // id-token lets the job ask for an OIDC token, which the checkout does not keep.
+    // id-token lets the job ask for an OIDC token, which the checkout does not keep; issues and
+    // discussions reach no code, check or release.
     expect(findings[2]!.message).not.toContain('the token can write');
   });
 

@@ -145,11 +145,16 @@ function finding(
 /**
  * What the job's token can write, its own permissions or the workflow's: `write-all`, or its write
  * scopes; undefined when it can only read (or the permissions are the repository's default, which
- * the file cannot show). Every scope counts, not only `contents`: whoever reads the persisted token
- * can publish packages (`packages`), dismiss code scanning alerts (`security-events`) or change
- * issues and pull requests with it. `id-token` is no scope of the token: it lets the job ask for an
- * OIDC token, which the checkout does not keep.
+ * the file cannot show). Not only `contents`: whoever reads the persisted token can publish packages
+ * (`packages`), mark a commit's required checks as passed (`statuses`, `checks`), deploy (`pages`,
+ * `deployments`), dismiss code scanning alerts (`security-events`) or approve a pull request
+ * (`pull-requests`, where the repository lets Actions approve). Writing issues, discussions and
+ * projects changes no code, check or release, so those scopes leave the grade alone; `id-token` is no
+ * scope of the token (it lets the job ask for an OIDC token, which the checkout does not keep).
  */
+/** Write scopes that reach no code, check, package or release (see {@link writes}). */
+const NO_CODE_SCOPES = new Set(['id-token', 'issues', 'discussions', 'repository-projects']);
+
 function writes(workflow: Workflow, job: Job): string | undefined {
   const perms = job.permissions ?? workflow.permissions;
   if (!perms) return undefined;
@@ -157,7 +162,7 @@ function writes(workflow: Workflow, job: Job): string | undefined {
   const scopes = perms.scopes
     .filter(
       (s) =>
-        s.scope.toLowerCase() !== 'id-token' &&
+        !NO_CODE_SCOPES.has(s.scope.toLowerCase()) &&
         typeof s.level.value === 'string' &&
         s.level.value.trim() === 'write',
     )
