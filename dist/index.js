@@ -6255,8 +6255,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 196 modules
-var registry = __nccwpck_require__(4315);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 197 modules
+var registry = __nccwpck_require__(9800);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -14641,11 +14641,12 @@ function isStrings(v) {
 const DEFAULT_FAIL_ON_CONFIDENCE = 'medium';
 /** Default persona. */
 const DEFAULT_PERSONA = 'regular';
-/** Extensions of key, certificate and keystore files. */
-const KEY_FILE_EXTENSIONS = '{pem,key,crt,cer,der,p8,p12,pfx,jks,keystore,ppk}';
+/** Extensions of key, certificate and keystore files (`asc`: an ASCII-armoured PGP key). */
+const KEY_FILE_EXTENSIONS = '{pem,key,crt,cer,der,p8,p12,pfx,jks,keystore,ppk,asc}';
 /** Words that name test material; as a key file's first or last word, the key is a fixture. */
 const FIXTURE_WORDS = '{fake,Fake,FAKE,dummy,Dummy,DUMMY,example,Example,EXAMPLE,sample,Sample,SAMPLE}';
 const TEST = '{test,Test,TEST}';
+const TESTS = '{tests,Tests,TESTS}';
 /** What a key file named after "test" holds, when the name says it is the test's own key. */
 const KEY_WORDS = '{key,cert,ca,Key,Cert,CA,KEY,CERT}';
 /**
@@ -14656,8 +14657,10 @@ const KEY_WORDS = '{key,cert,ca,Key,Cert,CA,KEY,CERT}';
  * `api.test.pem` are often a test environment's real keys), so it counts only as the whole name
  * (`test.pem`), before what a key file holds (`testkey.pem`, `test-cert.key`, `test_ca.crt`), in a
  * test helper's CamelCase name (`TestServer.crt`) or as the `_test` suffix of a test file's name
- * (`server_test.pem`). `latest.pem`, `contest.pem` and `attestation.pem` hold the letters, not the
- * word. Only key files: a `test.yml` workflow is what runs the tests, not their data.
+ * (`server_test.pem`). The plural names a suite of tests, never an environment: "tests" as a word
+ * anywhere in the name counts (`sops_functional_tests_key.asc`, `tests-ca.pem`). `latest.pem`,
+ * `contest.pem`, `contests.pem` and `attestation.pem` hold the letters, not the word. Only key files:
+ * a `test.yml` workflow is what runs the tests, not their data.
  */
 const TEST_KEY_NAMES = [
     `**/${FIXTURE_WORDS}*.${KEY_FILE_EXTENSIONS}`,
@@ -14666,6 +14669,9 @@ const TEST_KEY_NAMES = [
     `**/${TEST}{,-,_}${KEY_WORDS}*.${KEY_FILE_EXTENSIONS}`,
     `**/Test[A-Z]*.${KEY_FILE_EXTENSIONS}`,
     `**/*_${TEST}.${KEY_FILE_EXTENSIONS}`,
+    `**/${TESTS}{.,-,_}*.${KEY_FILE_EXTENSIONS}`,
+    `**/*[-_.]${TESTS}{.,-,_}*.${KEY_FILE_EXTENSIONS}`,
+    `**/*[-_.]${TESTS}.${KEY_FILE_EXTENSIONS}`,
 ];
 /**
  * Key and certificate files named for the loopback host (`localhost.key`, `app.localhost.pem`,
@@ -14681,7 +14687,7 @@ const LOOPBACK_KEY_NAMES = [
 ];
 /**
  * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
- * documentation and vendored code. A finding there gets low confidence (it is reported, and blocks
+ * documentation, archived and vendored code. A finding there gets low confidence (it is reported, and blocks
  * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
  */
 const DEFAULT_TEST_PATHS = [
@@ -14695,6 +14701,12 @@ const DEFAULT_TEST_PATHS = [
     '**/test-data/**',
     '**/test_data/**',
     '**/e2e/**',
+    // A folder of test suites or of a suite's material (`integration-tests/`, `functional_tests/`,
+    // `internal/suites/`, `test_resources/`, `test-fixtures/`); the plural names tests, never an
+    // environment (`deploy/k8s-test/` may be one).
+    '**/*[-_]tests/**',
+    '**/suites/**',
+    '**/test{-,_,}{resources,fixtures,files,assets}/**',
     // The conventional folders of the Playwright and Cypress browser-test frameworks, with the stacks
     // (compose files, images) the tests run against.
     '**/playwright/**',
@@ -14723,6 +14735,10 @@ const DEFAULT_TEST_PATHS = [
     'demo/**',
     'demos/**',
     'design/**',
+    // Content kept for the record and no longer maintained or applied (`_archived/` examples).
+    '**/_archive/**',
+    '**/_archived/**',
+    '**/archived/**',
     '**/vendor/**',
     '**/third_party/**',
     '**/third-party/**',
@@ -14743,7 +14759,7 @@ const DEFAULT_TEST_PATHS = [
     ...TEST_KEY_NAMES,
     ...LOOPBACK_KEY_NAMES,
 ];
-const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation or vendored path';
+const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation, archived or vendored path';
 const TEST_KEY_NAME_REASON = "the key file's name marks it as test material (test, fake, dummy, example or sample)";
 const LOOPBACK_KEY_NAME_REASON = 'the key file is named for localhost, which no public certificate covers: it identifies no service others can reach';
 /** Numeric rank of a confidence: low 0 .. high 2. */
@@ -14866,7 +14882,7 @@ function hiddenReasons(h) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4315);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9800);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -15043,7 +15059,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 4315:
+/***/ 9800:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -17777,6 +17793,17 @@ function lockFinding(ws, req, files) {
     if (files.length === 1) {
         const roots = req.dirs.slice(1).map((d) => d || 'the repository root');
         const where = roots.length > 0 ? ` beside it or in its workspace root (${roots.join(', ')})` : ' beside it';
+        if (req.off) {
+            // A decision the project wrote down: still no lockfile, but not an oversight.
+            const { setting, file: rc, line } = req.off;
+            return {
+                message: `${file} declares dependencies and turns its lockfile off (\`${setting}\` at ${rc}:${line}), so ` +
+                    'every install, CI included, resolves its version ranges again.',
+                location: (0,core_location/* fileLocation */.AR)(file),
+                key: name,
+                confidence: 'low',
+            };
+        }
         return {
             message: `${file} declares dependencies but no lockfile is committed${where}: ${expected}.`,
             location: (0,core_location/* fileLocation */.AR)(file),
@@ -17790,12 +17817,16 @@ function lockFinding(ws, req, files) {
     const at = ws.has(rootManifest) && !files.every(confidence/* inTestPaths */.kU) ? rootManifest : [...files].sort()[0];
     const shown = [...files].sort().slice(0, 5).join(', ');
     const more = files.length > 5 ? ` and ${files.length - 5} more` : '';
+    const off = req.off
+        ? ` It turns the lockfile off (\`${req.off.setting}\` at ${req.off.file}:${req.off.line}).`
+        : '';
     return {
         message: `${files.length} manifests of the workspace at ${root || 'the repository root'} declare dependencies ` +
             `(${shown}${more}) but no lockfile is committed at its root, where one lockfile covers them all: ` +
-            `${expected}.`,
+            `${expected}.${off}`,
         location: (0,core_location/* fileLocation */.AR)(at),
         key: name,
+        ...(req.off ? { confidence: 'low' } : {}),
     };
 }
 function requirementFor(ws, name, file, dir, wanted) {
@@ -17806,7 +17837,9 @@ function requirementFor(ws, name, file, dir, wanted) {
             const pkg = readJson(ws, file);
             if (!packageJsonNeedsLock(pkg))
                 return undefined;
-            return { locks: preferredFirst(NPM_LOCKS, pkg), dirs: [dir, ...npmWorkspaceRoots(ws, dir)] };
+            const dirs = [dir, ...npmWorkspaceRoots(ws, dir)];
+            const off = npmLockfileOff(ws, dirs);
+            return { locks: preferredFirst(NPM_LOCKS, pkg), dirs, ...(off ? { off } : {}) };
         }
         case 'Pipfile':
             return wanted.has('python') ? { locks: ['Pipfile.lock'], dirs: [dir] } : undefined;
@@ -17870,6 +17903,29 @@ const LOCKED_MANIFEST_NAMES = new Set([
     'go.mod',
 ]);
 const LOCKED_MANIFESTS = (0,screens/* defineSelector */.xf)('lockfile-manifests', (f) => LOCKED_MANIFEST_NAMES.has(f.slice(f.lastIndexOf('/') + 1)));
+/** npm's `package-lock` and pnpm's `lockfile`: false, neither reads nor writes a lockfile. */
+const LOCKFILE_SETTING = /^\s*(package-lock|lockfile)\s*=\s*["']?(true|false)["']?\s*$/i;
+/**
+ * Whether the project's `.npmrc` turns the lockfile off: the `.npmrc` of the package or of its
+ * workspace root (npm's project configuration), the nearest that sets it deciding.
+ */
+function npmLockfileOff(ws, dirs) {
+    for (const dir of dirs) {
+        const file = join(dir, '.npmrc');
+        if (!ws.has(file))
+            continue;
+        const lines = (ws.text(file) ?? '').split('\n');
+        for (let i = lines.length - 1; i >= 0; i--) {
+            const m = LOCKFILE_SETTING.exec(lines[i]);
+            if (!m)
+                continue;
+            if (m[2].toLowerCase() === 'true')
+                return undefined;
+            return { setting: `${m[1]}=false`, file, line: i + 1 };
+        }
+    }
+    return undefined;
+}
 /** Ancestors of `dir`, nearest first ("" is the repository root). */
 function ancestors(dir) {
     const out = [];
@@ -20298,16 +20354,46 @@ function writesToFile(views, index) {
 const DOCKERFILE_GLOBS = [
     '**/Dockerfile',
     '**/Dockerfile.*',
+    // `docker build -f Dockerfile-alpine`, `Dockerfile_desktop`: a variant named after a separator.
+    '**/Dockerfile-*',
+    '**/Dockerfile_*',
     '**/*.Dockerfile',
     '**/*.dockerfile',
     '**/Containerfile',
 ];
 /** `Dockerfile.dockerignore` is the per-Dockerfile ignore file, not a Dockerfile. */
 const NOT_DOCKERFILES = ['**/*.dockerignore'];
+/**
+ * A Dockerfile template (`Dockerfile-debian.template`, `Dockerfile.j2`): a script renders it into
+ * the Dockerfiles that are built, its image names are placeholders (`php:%%PHP_VERSION%%`) until then.
+ */
+const DOCKERFILE_TEMPLATES = ['**/*.{template,tmpl,tpl,j2,jinja,jinja2,erb,mustache,hbs}'];
+/** How a Dockerfile rule says, in its scope, that it left a template out. */
+const DOCKERFILE_TEMPLATE = {
+    kind: 'Dockerfile template',
+    reason: 'rendered into the Dockerfiles that are built, its values placeholders until then: the rendered Dockerfiles are what is judged',
+};
+/**
+ * Why a Dockerfile of one FROM line and nothing else is judged with low confidence: it builds its
+ * base image unchanged, and such a file is usually a version pin that CI and Dependabot read.
+ */
+const BASE_IMAGE_ONLY = 'the Dockerfile holds nothing but its FROM line: it builds the base image unchanged, and such a file is usually only a version pin that CI or Dependabot reads';
+/** Whether a Dockerfile is one FROM and nothing else (see {@link BASE_IMAGE_ONLY}). */
+function baseImageOnly(model) {
+    return model.stages.length === 1 && model.stages[0].instructions === 0;
+}
 /** Files of the workspace that follow a Dockerfile naming convention. */
 function dockerfilePaths(workspace) {
     const skip = workspace.matcher(NOT_DOCKERFILES);
-    return workspace.glob(DOCKERFILE_GLOBS).filter((f) => !skip(f));
+    const template = workspace.matcher(DOCKERFILE_TEMPLATES);
+    return workspace.glob(DOCKERFILE_GLOBS).filter((f) => {
+        if (skip(f))
+            return false;
+        if (!template(f))
+            return true;
+        workspace.leaveOut(f, DOCKERFILE_TEMPLATE);
+        return false;
+    });
 }
 /** The model of one Dockerfile (parsed once per run), or undefined when it is not readable text. */
 function readDockerfile(workspace, file) {
@@ -20365,6 +20451,7 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
                 adds: [],
                 exposes: [],
                 command: false,
+                instructions: 0,
             };
             const parent = inheritedStage(model, stage, globals);
             scope = new StageScope(globals, parent ? envAtEnd[parent.index] : undefined, escapeChar);
@@ -20373,6 +20460,8 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
             model.stages.push(stage);
             continue;
         }
+        if (stage)
+            stage.instructions += 1;
         if (keyword === 'ARG') {
             const args = readArgs(ins, escapeChar, spanOf(ins.getRange()));
             (stage ? stage.args : model.globalArgs).push(...args);
@@ -22979,6 +23068,21 @@ const fileExists = (0,types/* defineEvaluator */.D)({
                 },
             },
             message: { type: 'string', minLength: 1, description: 'Message when no file matches `paths`.' },
+            alternatives: {
+                type: 'array',
+                description: "Files of another tool that do the same job (Prow's OWNERS for CODEOWNERS): one of them with a line " +
+                    'matching its pattern satisfies the rule; without such a line it is not a candidate.',
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['paths', 'pattern'],
+                    properties: {
+                        paths: globList('Globs of the alternative files.', { minItems: 1 }),
+                        pattern: regexSource('Regular expression (JavaScript syntax) a line of the file must match.'),
+                        flags: FLAGS_SCHEMA,
+                    },
+                },
+            },
             notRead: {
                 type: 'array',
                 description: 'Files that look like an acceptable one but are not read (a legacy name): the "missing" finding names those present and why.',
@@ -22995,6 +23099,14 @@ const fileExists = (0,types/* defineEvaluator */.D)({
         },
     },
     evaluate({ options, workspace }) {
+        for (const alternative of options.alternatives ?? []) {
+            const re = compilePattern(alternative.pattern, alternative.flags);
+            for (const file of orderedCandidates(workspace, alternative.paths, options.ignoreCase)) {
+                const text = workspace.text(file);
+                if (text !== undefined && firstMatchingLine(text, re))
+                    return [];
+            }
+        }
         const candidates = orderedCandidates(workspace, options.paths, options.ignoreCase);
         if (candidates.length === 0) {
             // A legacy file is why a team believes it is covered: say which one and why it does not count.
@@ -23325,12 +23437,16 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
                     });
                     continue;
                 }
-                findings.push({
-                    message: `Base image ${shown} is pinned by tag only: a tag can be re-pushed, so rebuilds may get a ` +
-                        'different image. Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.',
-                    location,
-                    key: written,
-                });
+                const message = `Base image ${shown} is pinned by tag only: a tag can be re-pushed, so rebuilds may get a ` +
+                    'different image. Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.';
+                findings.push(baseImageOnly(model)
+                    ? {
+                        message: `${message.slice(0, -1)} (${BASE_IMAGE_ONLY}).`,
+                        location,
+                        key: written,
+                        confidence: 'low',
+                    }
+                    : { message, location, key: written });
             }
         }
         return findings;
@@ -24179,6 +24295,20 @@ const PASSWORD_WORD = /^(?:passw|passphrase|pwd)/i;
 const UUID_UNDER_PASSWORD_NOTE = 'a UUID under a password name is usually an identifier, not a password';
 /** Hash digests and identifiers of a known form: not secrets even under a secret-looking name. */
 const DIGEST = /^(?:sha(?:1|256|384|512)[:-]|md5:)/i;
+/**
+ * A stored password hash, the verifier a login compares against, not the password: crypt's modular
+ * format and PHC strings (md5-crypt, bcrypt, sha256/512-crypt, yescrypt, scrypt, Argon2, PBKDF2;
+ * Spring's `{bcrypt}` before one), the schemes of LDAP's userPassword and Dovecot (`{SSHA}`,
+ * `{SSHA512}`, `{CRYPT}`, ...; not `{PLAIN}`, `{CLEARTEXT}` or Spring's `{noop}`, which are the
+ * password) and Django's `<algorithm>$...` form. A user database of a test suite holds these.
+ */
+const PASSWORD_HASH = new RegExp('^(?:' +
+    String.raw `(?:\{bcrypt\})?\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2(?:id|i|d)|pbkdf2(?:-sha(?:1|256|512))?|scrypt)\$` +
+    '|' +
+    String.raw `\{(?:S?SHA(?:256|384|512)?|S?MD5|CRYPT|BLF-CRYPT|SHA(?:256|512)-CRYPT|ARGON2I|ARGON2ID|PBKDF2(?:-SHA(?:1|256|512))?|SCRYPT)\}` +
+    '|' +
+    String.raw `(?:pbkdf2_sha(?:1|256)|argon2|bcrypt(?:_sha256)?|scrypt)\$` +
+    ')[./A-Za-z0-9$=,+-]{8,}$', 'i');
 /** Minimum length of a generic secret value; shorter strings are rarely credentials worth the noise. */
 const GENERIC_MIN_LENGTH = 8;
 /**
@@ -24195,7 +24325,7 @@ function plausibleSecretValue(value, quoted = true) {
         return false;
     if (NOT_SECRET_KEY.test(value) || characterClasses(value) < 2)
         return false;
-    if (isCiphertext(value) || DIGEST.test(value) || codeLike(value))
+    if (isCiphertext(value) || DIGEST.test(value) || PASSWORD_HASH.test(value) || codeLike(value))
         return false;
     // Kubernetes Secret data and similar: judge what the base64 says (`UGFzc3dvcmQkMTIz` is `Password$123`).
     const decoded = decodedText(value);
@@ -25134,7 +25264,45 @@ const gitCredentialsDetector = {
     },
 };
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/jwt.js
+
+
+/**
+ * Whether a token was issued by (or, without an issuer, for) a host of documentation or of the
+ * developer's own machine (`https://auth.example.com/`, `localhost`): no service anyone else runs
+ * accepts it, so it is sample data, as in an API description's examples.
+ */
+function sampleIssuer(payload) {
+    const claim = typeof payload.iss === 'string' ? payload.iss : payload.aud;
+    const first = Array.isArray(claim) ? claim[0] : claim;
+    if (typeof first !== 'string')
+        return false;
+    // An issuer is a URL (OpenID Connect) or, in many services' tokens, a bare host name.
+    let host = /^[A-Za-z0-9.-]+$/.test(first) ? first : '';
+    if (host === '') {
+        try {
+            host = new URL(first).hostname;
+        }
+        catch {
+            return false;
+        }
+    }
+    return host !== '' && HARMLESS_HOST.test(host);
+}
+/**
+ * Whether a value is a JSON Web Token of a documentation or loopback issuer ({@link sampleIssuer}):
+ * sample data wherever it appears (an `Authorization: Bearer` header of a README's example).
+ */
+function isSampleJwt(value) {
+    const parts = value.split('.');
+    if (parts.length !== 3 || !parts[0].startsWith('eyJ') || !parts[1].startsWith('eyJ'))
+        return false;
+    const payload = base64Json(parts[1]);
+    return payload !== undefined && sampleIssuer(payload);
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/http.js
+
 
 
 
@@ -25158,7 +25326,7 @@ function literalPassword(p) {
 function literalToken(t) {
     if (/\(|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(t))
         return false; // `process.env.X`, `f(x)`
-    if (!/^[A-Za-z0-9._~+/=:-]+$/.test(t) || standIn(t))
+    if (!/^[A-Za-z0-9._~+/=:-]+$/.test(t) || standIn(t) || isSampleJwt(t))
         return false;
     return t.length >= 16 && !notLiteral(t) && shannonEntropy(t) >= 3.3 && looksRandom(t);
 }
@@ -27186,6 +27354,7 @@ const PROVIDERS = [
 
 
 
+
 /**
  * The library of secret detectors: issuer tokens from the data in providers/, private keys verified
  * by structure, cloud keys that need their context, JWTs, credential files, HTTP credentials, URL
@@ -27307,7 +27476,8 @@ const jwt = {
     identity: 'value',
     binary: true,
     describes: 'Signed JSON Web Tokens whose header and payload decode to JSON objects (header with `alg` other than ' +
-        '`none`); a token past its `exp` is reported with low confidence.',
+        '`none`); a token past its `exp` is reported with low confidence, and one issued by (or, without an ' +
+        'issuer, for) a documentation or loopback host (`example.com`, `.test`, `localhost`) is sample data.',
     find(line) {
         const hits = [];
         const re = /(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{16,2000})(?![A-Za-z0-9_-])/g;
@@ -27318,7 +27488,7 @@ const jwt = {
             const p = base64Json(payload);
             if (!h || !p || typeof h.alg !== 'string' || h.alg.toLowerCase() === 'none')
                 continue;
-            if (p.sub === DEMO_SUBJECT && p.name === 'John Doe')
+            if ((p.sub === DEMO_SUBJECT && p.name === 'John Doe') || sampleIssuer(p))
                 continue;
             const expires = typeof p.exp === 'number' ? p.exp * 1000 : undefined;
             const expired = expires !== undefined && expires < Date.now();
@@ -28606,22 +28776,24 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                 // the command; only then does anything run in it, as root.
                 const scratch = base === 'scratch';
                 const filesOnly = scratch && !stageChain(model, final).some((s) => s.command);
+                const pinOnly = !filesOnly && baseImageOnly(model);
+                const message = filesOnly
+                    ? `The final stage (FROM ${image}) sets no USER and no CMD or ENTRYPOINT: if the image only ` +
+                        'carries files (exported with docker build --output, or copied into other images), nothing ' +
+                        'runs in it; a command run from it runs as root.'
+                    : scratch
+                        ? `The final stage (FROM ${image}) sets no USER: an image built from scratch has no default ` +
+                            `user, so its command runs as root (uid 0) unless what runs it sets a user.${actionNote}`
+                        : `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
+                            `image sets another default user.${actionNote}`;
                 findings.push({
-                    message: filesOnly
-                        ? `The final stage (FROM ${image}) sets no USER and no CMD or ENTRYPOINT: if the image only ` +
-                            'carries files (exported with docker build --output, or copied into other images), nothing ' +
-                            'runs in it; a command run from it runs as root.'
-                        : scratch
-                            ? `The final stage (FROM ${image}) sets no USER: an image built from scratch has no default ` +
-                                `user, so its command runs as root (uid 0) unless what runs it sets a user.${actionNote}`
-                            : `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
-                                `image sets another default user.${actionNote}`,
+                    message: pinOnly ? `${message.slice(0, -1)} (${BASE_IMAGE_ONLY}).` : message,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, final.from.span),
                     key: 'no-user',
                     // Another base image may set a user of its own, which only the image can tell; scratch has
                     // none, but what runs it may (AWS Lambda runs images as a user of its own; a WebAssembly
                     // runtime has no users).
-                    confidence: filesOnly ? 'low' : 'medium',
+                    confidence: filesOnly || pinOnly ? 'low' : 'medium',
                     ...fixOf(workspace, model, base),
                 });
             }
@@ -28776,6 +28948,7 @@ function effectiveUser(model, final) {
 
 
 
+
 /** The RUN audits this evaluator implements (`check.with.audit`). */
 const RUN_AUDITS = ['pipe-to-shell', 'sudo'];
 /** Programs that download. */
@@ -28867,13 +29040,20 @@ const dockerfileRunCommand = (0,types/* defineEvaluator */.D)({
     evaluate({ options, workspace }) {
         const findings = [];
         for (const file of dockerfilePaths(workspace)) {
+            // A development container's user has sudo by design: the image is a developer's workspace.
+            if (options.audit === 'sudo' && isDevContainerImage(file)) {
+                workspace.leaveOut(file, DEV_CONTAINER_IMAGE);
+                continue;
+            }
             const model = readDockerfile(workspace, file);
             if (!model)
                 continue;
             for (const stage of model.stages) {
                 for (const run of stage.runs) {
                     const views = runCommands(run);
-                    for (const index of options.audit === 'sudo' ? sudoAt(views) : pipedDownloads(views)) {
+                    // sudo is one finding per RUN, at its first use: the step is what runs as another user.
+                    const at = options.audit === 'sudo' ? sudoAt(views).slice(0, 1) : pipedDownloads(views);
+                    for (const index of at) {
                         const at = positionInRun(model, run, index);
                         findings.push({
                             message: MESSAGES[options.audit],
@@ -30583,6 +30763,26 @@ function isSecretObjectName(name, value) {
     const parts = name.toLowerCase().split(/[^a-z0-9]+/);
     return parts.includes(value) || /-(?:secrets?|tls|certs?|credentials|creds)$/.test(value);
 }
+/** A comment telling the reader to put their own value in (`#REQUIRED - replace with your key`). */
+const REPLACE_ME = /\b(?:replace|substitute|fill in|insert|put|paste|enter|set)\b.{0,40}\b(?:your|real|actual|own)\b|\bchange[ _-]?me\b|\bplaceholder\b/i;
+/** Why a value its comment asks to replace has low confidence; part of the finding's message. */
+const STAND_IN_NOTE = 'its comment asks the reader to replace the value: likely a stand-in';
+/**
+ * Whether a comment on the lines of an env entry (1-based, `first` to `last`) asks the reader to
+ * replace the value. A `#` starts a YAML comment at a line's start or after a space.
+ */
+function saysReplaceMe(text, first, last) {
+    if (text === undefined)
+        return false;
+    const lines = text.split('\n', last);
+    for (let n = first; n <= last && n <= lines.length; n++) {
+        const line = lines[n - 1];
+        const hash = line.search(/(?:^|\s)#/);
+        if (hash >= 0 && REPLACE_ME.test(line.slice(hash)))
+            return true;
+    }
+    return false;
+}
 /**
  * Flags environment variables whose name says they hold a secret (password, token, API key, ...) and
  * whose `value` is a literal in the manifest, rather than `valueFrom.secretKeyRef`, and literal values
@@ -30625,11 +30825,16 @@ const k8sEnvSecretLiteral = (0,types/* defineEvaluator */.D)({
                 if (!node)
                     return;
                 const what = held ? `holds ${held} as a literal value` : 'is set to a literal value';
-                findings.push(containerFinding(c, node, `Environment variable ${entry.name} of the ${describeContainer(c)} ${what} ` +
+                const entryNode = childAt(c.pod.object, c.node, 'env', i);
+                const standIn = entryNode !== undefined &&
+                    saysReplaceMe(workspace.text(c.pod.object.path), entryNode.span.start.line, node.span.end.line);
+                const found = containerFinding(c, node, `Environment variable ${entry.name} of the ${describeContainer(c)} ${what} ` +
                     `(${entry.value.length} characters) in the manifest, so everyone who can read the repository ` +
-                    'or the object has it. Reference a Secret with valueFrom.secretKeyRef.', `env:${entry.name}`, 
+                    'or the object has it. Reference a Secret with valueFrom.secretKeyRef.' +
+                    (standIn ? ` (${STAND_IN_NOTE}.)` : ''), `env:${entry.name}`, 
                 // At `value:`: a block scalar's own span starts on the line below it.
-                'key'));
+                'key');
+                findings.push(standIn ? { ...found, confidence: 'low' } : found);
             });
         });
         return findings;
@@ -31225,10 +31430,14 @@ const k8sResourceLimits = (0,types/* defineEvaluator */.D)({
 
 
 
+
+/** Images whose default user is not root (the list dockerfile-root-user trusts by default). */
+const NON_ROOT_IMAGE = imageMatcher(NON_ROOT_IMAGES);
 /**
  * Flags containers that may run as root: `runAsUser: 0`, or neither `runAsNonRoot: true` nor a
  * non-zero `runAsUser` at container or pod level (the container's setting wins). Without them the
- * image's USER decides, and most images run as root. Windows pods are skipped: they use
+ * image's USER decides, and most images run as root; an image whose publisher sets a non-root user
+ * (dockerfile-root-user's list) is reported at low confidence. Windows pods are skipped: they use
  * `windowsOptions.runAsUserName`, not Linux user ids.
  */
 const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
@@ -31270,10 +31479,15 @@ const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
                     continue;
                 }
                 const at = missingSettingAt(c);
+                const image = typeof c.node.value.image === 'string' ? c.node.value.image : '';
+                const nonRootImage = image !== '' && NON_ROOT_IMAGE(image);
                 findings.push(containerFinding(c, at.node, `The ${describeContainer(c)} sets neither runAsNonRoot: true nor a non-zero runAsUser (in its own or the pod's ` +
-                    "securityContext), so it runs as root whenever the image's user is root.", 'runAsNonRoot', at.anchor));
-                // The image's USER decides, which only the image can tell.
-                findings[findings.length - 1].confidence = 'medium';
+                    "securityContext), so it runs as root whenever the image's user is root" +
+                    (nonRootImage
+                        ? ` (its image, ${image}, is one whose publisher sets a non-root user: only a change of image or tag would make it root).`
+                        : '.'), 'runAsNonRoot', at.anchor));
+                // The image's USER decides, which only the image can tell; a known non-root image is low.
+                findings[findings.length - 1].confidence = nonRootImage ? 'low' : 'medium';
             }
         }
         return findings;
@@ -34302,6 +34516,7 @@ function requiresMerged(node, positive) {
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/activity.js
 
 
+
 /**
  * Activity types: `on: <event>: types: [...]` narrows an event to some of its actions, and who can
  * cause a run then depends on them. What GitHub documents for the events outsiders may cause, and who
@@ -34430,12 +34645,38 @@ const AFTER_MERGE = new Set([
  * with `jobs`, those that can run one of these jobs (and, with `step`, that step of the one job), by
  * the guards of their conditions.
  */
-function outsiderEvents(workflow, jobs, step) {
+function outsiderEvents(workflow, jobs, step, sources) {
     const scopes = jobs?.map((job) => jobGuards(workflow, job, step));
     const events = (workflow.on?.events ?? [])
         .filter((t) => (scopes ? scopes.some((g) => outsiderCaused(t, g)) : outsiderCaused(t)))
+        .filter((t) => t.event !== 'workflow_run' || !sources || followsUntrustedRuns(workflow, sources))
         .map((t) => t.event);
     return [...new Set(events)];
+}
+/**
+ * The repository's workflows, for the names a `workflow_run` trigger follows; read when first asked
+ * (by {@link followsUntrustedRuns}, for a workflow with such a trigger).
+ */
+function workflowsByName(workspace) {
+    let all;
+    return () => (all ??= (0,parsers_workflow/* workflowSources */.Gf)(workspace, workspace.glob(parsers_workflow/* WORKFLOW_GLOBS */.iK)));
+}
+/**
+ * Whether a `workflow_run` workflow can follow a run that outsiders caused: true unless every
+ * workflow it names (`workflow_run: workflows:`) is found among `sources` and none of them runs on a
+ * pull request event or another event outsiders cause (a run of maintainers' pushes, schedules and
+ * dispatches hands on nothing of theirs). Without names, or with one not found here, it may.
+ */
+function followsUntrustedRuns(workflow, sources) {
+    const config = workflow.on?.events.find((e) => e.event === 'workflow_run')?.config?.value;
+    const names = Array.isArray(config?.workflows) ? config.workflows.filter((n) => typeof n === 'string') : [];
+    if (names.length === 0)
+        return true;
+    return names.some((name) => {
+        const upstream = sources().find((s) => s.kind === 'workflow' &&
+            (s.name?.value === name || (s.name === undefined && s.path.replace(/^.*\//, '') === name)));
+        return !upstream || [...eventsOf(upstream)].some((e) => PR_EVENTS.has(e) || OUTSIDER_EVENTS.has(e));
+    });
 }
 /**
  * Pull request activity that happens once per pull request, or so seldom that no run of it is
@@ -35107,9 +35348,11 @@ function credentialUsers(steps, test) {
 }
 /**
  * An action not listed whose name says it pushes or commits (`helpers/version-push`): it may push
- * with the persisted credentials. Image builds (`docker/build-push-action`) push to a registry.
+ * with the persisted credentials. Image builds (`docker/build-push-action`) push to a registry, and
+ * "pre-commit" (`pre-commit/action`, `pre-commit-ci/lite-action`) names the hook framework, whose
+ * actions run the hooks and push nothing with the checkout's token.
  */
-const PUSHING_NAME = /(?:^|[-_/])(?:push|commit)(?:$|[-_/])/i;
+const PUSHING_NAME = /(?:^|(?<!(?:^|[-_/])(?:pre|post))[-_/])(?:push|commit)(?:$|[-_/])/i;
 function usesCredentials(step) {
     return pushesWithCredentials(step) || (step.run !== undefined && GIT_FETCH.test(step.run.value));
 }
@@ -35151,9 +35394,9 @@ function pushesWithCredentials(step) {
  *   the token is in the artifact, downloadable by anyone who can see the run;
  * - medium: the token can write (the job's permissions grant a write scope or `write-all`), the
  *   checkout persists another credential (`token:`, an SSH key in `ssh-key:`), the workflow runs on an event outsiders cause
- *   with a writable token (`pull_request_target`, `workflow_run`, issues, comments, ...) on an
- *   activity type of theirs that can run the step (activity.ts: not a job that runs only on merged
- *   pull requests), where their input is handled, or a later step of the same
+ *   with a writable token (`pull_request_target`, issues, comments, a `workflow_run` that can follow
+ *   their runs, ...) on an activity type of theirs that can run the step (activity.ts: not a job that
+ *   runs only on merged pull requests), where their input is handled, or a later step of the same
  *   job uploads the checkout directory and whether it keeps hidden files cannot be decided from the
  *   workflow (the upload-artifact version is unknown, or `include-hidden-files` is an expression);
  * - low otherwise: the token is still readable by every later step. An upload in another job runs on
@@ -35168,19 +35411,21 @@ function pushesWithCredentials(step) {
 const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.checkout-credentials',
     scope: 'file',
-    // A local composite action that a later step runs may push with the persisted credentials.
-    readsOtherFiles: ['**/action.yml', '**/action.yaml'],
+    // A local composite action that a later step runs may push with the persisted credentials; the
+    // workflows a workflow_run trigger names tell whether outsiders can cause a run.
+    readsOtherFiles: [...parsers_workflow/* ACTION_GLOBS */.Hy, ...parsers_workflow/* WORKFLOW_GLOBS */.iK],
     fix: 'adds persist-credentials: false to the checkout, unless a later step of the job pushes or fetches with git',
     summary: 'actions/checkout keeping the token on disk (no persist-credentials: false), graded by uploads, write scopes and privileged triggers.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
         const fixes = new FixBatches(workspace);
+        const upstream = workflowsByName(workspace);
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             step(step, source, job) {
                 if (actionOf(step.uses) !== 'actions/checkout' || isFalse(input(step, 'persist-credentials')))
                     return;
-                const found = finding(workspace, fixes, source, job, step);
+                const found = finding(workspace, fixes, source, job, step, upstream);
                 if (found)
                     findings.push(found);
             },
@@ -35189,14 +35434,16 @@ const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-function finding(workspace, fixes, source, job, step) {
+function finding(workspace, fixes, source, job, step, upstream) {
     const explicit = input(step, 'persist-credentials');
     const steps = job?.steps ?? (source.kind === 'action' ? source.steps : []);
     // A later step that pushes with the persisted token makes keeping it as deliberate as saying so.
     const pusher = isTrue(explicit) ? undefined : laterPusher(workspace, steps, step);
     const deliberate = isTrue(explicit) || pusher !== undefined;
     const dir = typeof input(step, 'path')?.value === 'string' ? String(input(step, 'path').value) : '.';
-    const inGitConfig = (majorVersion(workspace, source.path, step.uses) ?? 0) < 6;
+    const major = majorVersion(workspace, source.path, step.uses);
+    // An unknown version may keep the token in .git/config: uploads are judged as if it did.
+    const inGitConfig = (major ?? 0) < 6;
     // From checkout v6 the token is outside the checkout directory: no upload of it can hold the token.
     const uploads = inGitConfig
         ? steps
@@ -35209,13 +35456,16 @@ function finding(workspace, fixes, source, job, step) {
     const leaking = uploads.find((u) => u.kept === true)?.step;
     const undecided = uploads.flatMap((u) => u.kept === true ? [] : [{ step: u.step, why: u.kept.undecided }])[0];
     const workflow = source.kind === 'workflow' ? source : undefined;
-    const privileged = workflow ? outsiderEvents(workflow, job ? [job] : undefined, step) : [];
+    const privileged = workflow ? outsiderEvents(workflow, job ? [job] : undefined, step, upstream) : [];
     const reasons = [];
     if (privileged.length > 0)
         reasons.push(`the workflow runs on ${privileged.join(', ')}, where it handles outsiders' input`);
     if (!deliberate) {
-        if (workflow && job && writes(workflow, job))
+        const written = workflow && job ? writes(workflow, job) : undefined;
+        if (written === 'write-all' || written?.split(', ').some((w) => w.toLowerCase() === 'contents'))
             reasons.push('the token can write to the repository');
+        else if (written)
+            reasons.push(`the token can write (${written})`);
         if (input(step, 'token'))
             reasons.push('it persists the credential given in "token:", not the job token');
         if (persistsSshKey(step))
@@ -35226,7 +35476,11 @@ function finding(workspace, fixes, source, job, step) {
     if (deliberate && !leaking && privileged.length === 0)
         return undefined;
     const severity = leaking ? 'high' : reasons.length > 0 ? 'medium' : 'low';
-    const where = inGitConfig ? '.git/config' : 'a credentials file that .git/config includes';
+    const where = major === undefined
+        ? '.git/config (or, from checkout v6, a credentials file that .git/config includes)'
+        : inGitConfig
+            ? '.git/config'
+            : 'a credentials file that .git/config includes';
     const who = `${job ? `in job "${job.id}"` : 'in this action'}${aliasNote(step.uses)}`;
     const head = pusher
         ? persistsSshKey(step)
@@ -35256,18 +35510,30 @@ function finding(workspace, fixes, source, job, step) {
         persistCredentialsFix(workspace, fixes, found, source, steps, step);
     return found;
 }
-/** Whether the job's token can write: a write scope or `write-all`, its own or the workflow's. */
+/**
+ * What the job's token can write, its own permissions or the workflow's: `write-all`, or its write
+ * scopes; undefined when it can only read (or the permissions are the repository's default, which
+ * the file cannot show). Not only `contents`: whoever reads the persisted token can publish packages
+ * (`packages`), mark a commit's required checks as passed (`statuses`, `checks`), deploy (`pages`,
+ * `deployments`), dismiss code scanning alerts (`security-events`) or approve a pull request
+ * (`pull-requests`, where the repository lets Actions approve). Writing issues, discussions and
+ * projects changes no code, check or release, so those scopes leave the grade alone; `id-token` is no
+ * scope of the token (it lets the job ask for an OIDC token, which the checkout does not keep).
+ */
+/** Write scopes that reach no code, check, package or release (see {@link writes}). */
+const NO_CODE_SCOPES = new Set(['id-token', 'issues', 'discussions', 'repository-projects']);
 function writes(workflow, job) {
     const perms = job.permissions ?? workflow.permissions;
     if (!perms)
-        return false;
+        return undefined;
     if (perms.shorthand)
-        return perms.shorthand.value.trim() === 'write-all';
-    // What git pushes with: `contents: write`. Other write scopes (security-events, pull-requests, ...)
-    // let the token call the API, not change the repository's code.
-    return perms.scopes.some((s) => s.scope.toLowerCase() === 'contents' &&
+        return perms.shorthand.value.trim() === 'write-all' ? 'write-all' : undefined;
+    const scopes = perms.scopes
+        .filter((s) => !NO_CODE_SCOPES.has(s.scope.toLowerCase()) &&
         typeof s.level.value === 'string' &&
-        s.level.value.trim() === 'write');
+        s.level.value.trim() === 'write')
+        .map((s) => s.scope);
+    return scopes.length > 0 ? scopes.join(', ') : undefined;
 }
 /**
  * Whether an upload step puts the checkout directory's hidden files (such as `.git`) into its
@@ -36101,15 +36367,14 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
     evaluate({ workspace, subjects }) {
         const findings = [];
         // Every workflow, for the names a workflow_run trigger follows: read only when one does.
-        let all;
-        const sources = () => (all ??= (0,parsers_workflow/* workflowSources */.Gf)(workspace));
+        const sources = workflowsByName(workspace);
         const flow = new Dataflow(workspace, classifyHeadRef, { heads: true });
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace, subjects), {
             workflow(workflow) {
                 const own = eventsOf(workflow);
                 const events = triggeringEvents(workspace, workflow);
                 const privileged = ['pull_request_target', 'workflow_run', 'issue_comment'].filter((e) => events.has(e));
-                const untrustedRun = privileged.filter((e) => e !== 'workflow_run' || upstreamRunsOnPullRequests(workflow, sources));
+                const untrustedRun = privileged.filter((e) => e !== 'workflow_run' || followsUntrustedRuns(workflow, sources));
                 const via = privileged.some((e) => !own.has(e)) ? ' (through the workflows that call it)' : '';
                 let critical = 0;
                 if (untrustedRun.length > 0) {
@@ -36156,7 +36421,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                     ? 'No job here checks out pull request code, but every'
                     : `No job in this file checks out pull request code; ${many ? `the ${unseen.length} reusable workflows` : 'the reusable workflow'} it calls from another repository (${unseen.slice(0, 2).join(', ')}${unseen.length > 2 ? ', ...' : ''}) ${many ? 'are' : 'is'} not examined here and may. Every`;
                 for (const trigger of ownTriggers) {
-                    const fromPullRequests = trigger.event === 'pull_request_target' || upstreamRunsOnPullRequests(workflow, sources);
+                    const fromPullRequests = trigger.event === 'pull_request_target' || followsUntrustedRuns(workflow, sources);
                     const mergedOnly = trigger.event === 'pull_request_target' && afterMergeOnly(workflow, trigger);
                     const maintainersOnly = !mergedOnly &&
                         trigger.event === 'pull_request_target' &&
@@ -36305,21 +36570,6 @@ function headCheckoutsOf(workspace, flow, workflow, job, step) {
         at += line.length + 1;
     }
     return hits;
-}
-/**
- * Whether a `workflow_run` workflow can be triggered by a run of pull request code: true unless every
- * workflow it names is found in the repository and none of them runs on pull requests.
- */
-function upstreamRunsOnPullRequests(workflow, sources) {
-    const config = workflow.on?.events.find((e) => e.event === 'workflow_run')?.config?.value;
-    const names = Array.isArray(config?.workflows) ? config.workflows.filter((n) => typeof n === 'string') : [];
-    if (names.length === 0)
-        return true;
-    return names.some((name) => {
-        const upstream = sources().find((s) => s.kind === 'workflow' &&
-            (s.name?.value === name || (s.name === undefined && s.path.replace(/^.*\//, '') === name)));
-        return !upstream || [...eventsOf(upstream)].some((e) => PR_EVENTS.has(e));
-    });
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dependabot-cooldown.js
@@ -38251,12 +38501,15 @@ function label(step) {
 const workflowPermissions = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.permissions',
     scope: 'file',
+    // The workflows a workflow_run trigger names tell whether outsiders can cause a run.
+    readsOtherFiles: parsers_workflow/* WORKFLOW_GLOBS */.iK,
     fix: 'writes permissions: blocks with the scopes the jobs use (known actions, gh and API calls, git pushes, OIDC); stands down when a step may need a write scope it cannot tell',
     summary: 'Workflows that leave GITHUB_TOKEN permissions at the repository default (graded by trigger), grant write-all or read-all, or grant write scopes to jobs that do not use them.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
         const fixes = new FixBatches(workspace);
+        const upstream = workflowsByName(workspace);
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             workflow(workflow) {
                 const inheriting = workflow.jobs.filter((j) => !j.permissions);
@@ -38268,7 +38521,7 @@ const workflowPermissions = (0,types/* defineEvaluator */.D)({
                     }
                     findings.push(...workflowWrites(fixes, workflow, inheriting));
                 }
-                const missing = missingPermissions(workflow, inheriting);
+                const missing = missingPermissions(workflow, inheriting, upstream);
                 if (missing) {
                     missingPermissionsFix(fixes, missing, workflow, inheriting);
                     findings.push(missing);
@@ -38355,13 +38608,13 @@ function jobWrites(fixes, workflow, job) {
 function isWrite(value) {
     return typeof value === 'string' && value.trim() === 'write';
 }
-function missingPermissions(workflow, bare) {
+function missingPermissions(workflow, bare, upstream) {
     if (workflow.permissions || bare.length === 0)
         return undefined;
     const events = [...eventsOf(workflow)];
     if (events.length > 0 && events.every((e) => e === 'workflow_call'))
         return undefined;
-    const outsiders = outsiderEvents(workflow, bare);
+    const outsiders = outsiderEvents(workflow, bare, undefined, upstream);
     const prOnly = events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
     const severity = outsiders.length > 0 ? 'high' : prOnly ? 'low' : 'medium';
     const names = bare.map((job) => `"${job.id}"`).join(', ');
@@ -44709,10 +44962,11 @@ function expressionsUnder(workspace, source, pointer) {
 /* harmony export */   BF: () => (/* binding */ workflowFiles),
 /* harmony export */   EG: () => (/* binding */ walkWorkflows),
 /* harmony export */   Gf: () => (/* binding */ workflowSources),
+/* harmony export */   Hy: () => (/* binding */ ACTION_GLOBS),
 /* harmony export */   TT: () => (/* binding */ localActionSteps),
 /* harmony export */   iK: () => (/* binding */ WORKFLOW_GLOBS)
 /* harmony export */ });
-/* unused harmony exports ACTION_GLOBS, buildWorkflow, buildAction */
+/* unused harmony exports buildWorkflow, buildAction */
 /* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2686);
 /* harmony import */ var _uses_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3850);
 /* harmony import */ var _workflow_expressions_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2155);
@@ -45509,7 +45763,7 @@ const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
 /**
  * How sure a finding is, from least to most: `high` when the evaluator verified what it reports (a
  * token whose checksum holds, an expression that reaches a shell), `medium` when it is a strong
- * pattern, `low` for a guess or a finding in a test, fixture, example, documentation or vendored path.
+ * pattern, `low` for a guess or a finding in a test, fixture, example, documentation, archived or vendored path.
  * By default only medium and high findings can block (`fail-on-confidence`).
  */
 const CONFIDENCES = ['low', 'medium', 'high'];
