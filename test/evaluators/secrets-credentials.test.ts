@@ -118,6 +118,15 @@ describe('credentials given to HTTP clients and tools', () => {
     ]);
   });
 
+  it("reads an OAuth provider's authorization endpoint as a URL, not a header's credential", () => {
+    const text = [
+      '    authorization: "https://account.box.com/api/oauth2/authorize",',
+      "  authorization: { url: 'https://login.acme.example/oauth/authorize', params: { scope: '' } },",
+      `  authorization: "${TOKEN}",`,
+    ].join('\n');
+    expect(hits(text, 'packages/core/src/providers/box.ts')).toEqual(['3:19:authorization-header']);
+  });
+
   it('finds passwords and tokens given as command-line flags', () => {
     const text = [
       `docker login -u ci -p ${PASSWORD} registry.corp.internal`,

@@ -25,9 +25,10 @@ function literalPassword(p: string): boolean {
   );
 }
 
-/** A token given literally: long and random-looking. */
+/** A token given literally: long and random-looking, not a URL (an OAuth `authorization:` endpoint). */
 function literalToken(t: string): boolean {
   if (/\(|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(t)) return false; // `process.env.X`, `f(x)`
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(t)) return false;
   if (!/^[A-Za-z0-9._~+/=:-]+$/.test(t) || standIn(t) || isSampleJwt(t)) return false;
   return t.length >= 16 && !notLiteral(t) && shannonEntropy(t) >= 3.3 && looksRandom(t);
 }
