@@ -63,6 +63,25 @@ describe('private keys, verified by structure', () => {
     expect(hits(oneLine, 'deploy/.env.production')).toEqual(['1:6:private-key']);
   });
 
+  it('grades a key in code assigned to a name for test material low, naming it', () => {
+    const scanned = (text: string, path: string) =>
+      scanText(path, text).map((h) => `${h.line}:${h.detector}:${h.confidence}:${h.note ?? ''}`);
+    const key = pem('PRIVATE KEY', keyBody('pkcs8'));
+    const rust = `// Keys for the seeder.\nconst TEST_FAKE_RSA_KEY_0: &str = "${key}";\n`;
+    expect(scanned(rust, 'util/seeder/src/rsa_keys.rs')).toEqual([
+      '2:private-key:low:assigned to `TEST_FAKE_RSA_KEY_0`, a name for test material',
+    ]);
+    // The name on the line above the armour; CamelCase words count.
+    const ts = `export const dummySigningKey =\n  \`${key}\`;\n`;
+    expect(scanned(ts, 'src/auth/keys.ts')).toEqual([
+      '2:private-key:low:assigned to `dummySigningKey`, a name for test material',
+    ]);
+    // A name that only holds the letters, or names no fixture, is a key like any other.
+    for (const name of ['LATEST_SIGNING_KEY', 'contestKey', 'PROD_KEY']) {
+      expect(scanned(`${name} = '''${key}'''\n`, 'app/keys.py')).toEqual(['1:private-key:high:']);
+    }
+  });
+
   it('reports encrypted keys with medium confidence', () => {
     const pkcs8 = Buffer.from(keyBody('pkcs8'), 'base64');
     // EncryptedPrivateKeyInfo: SEQUENCE { SEQUENCE { OID ... } ... }

@@ -122,6 +122,7 @@ export function scanTextFull(path: string, text: string, options: ScanOptions = 
           if (piece.cut && hit.end > line.length - WINDOW_BEFORE / 2) continue;
           if (!hit.rejected && !VERIFIED.has(d.id))
             lowerInContext(hit, d.family, line, path, text, piece.start);
+          else if (!hit.rejected && d.family === 'private-key') lowerTestNamed(hit, line, text, piece.start);
           hits.push(toHit(d.id, number(), hit, shift));
           if (d.id === 'aws-access-key-id' && !hit.rejected) awsLines.push(number());
         }
@@ -162,6 +163,43 @@ function lowerInContext(
   if (note) {
     hit.confidence = 'low';
     hit.note ??= note;
+  }
+}
+
+/** Words that name test material, as a whole part of an identifier (`TEST_FAKE_RSA_KEY_0`, `dummyKey`). */
+const TEST_MATERIAL_WORDS = new Set([
+  'test',
+  'tests',
+  'fake',
+  'dummy',
+  'example',
+  'sample',
+  'mock',
+  'fixture',
+]);
+
+/**
+ * A key in source code assigned to a name for test material (`const TEST_FAKE_RSA_KEY_0: &str =
+ * "-----BEGIN PRIVATE KEY-----`, or the name on the line above the armour): a verified key all the
+ * same, but one its author labelled as a fixture. Reported with low confidence, naming the name.
+ */
+function lowerTestNamed(hit: LineHit, line: string, text: string, offset: number): void {
+  let before = line.slice(0, hit.start);
+  if (before.trim() === '' || /^[\s"'`]*$/.test(before)) {
+    const end = text.lastIndexOf('\n', offset - 1);
+    if (end <= 0) return;
+    before = text.slice(text.lastIndexOf('\n', end - 1) + 1, end);
+  }
+  for (const name of before.match(/[A-Za-z_$][\w$]*/g) ?? []) {
+    const words = name
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .toLowerCase()
+      .split(/[_$]+/);
+    if (words.some((w) => TEST_MATERIAL_WORDS.has(w))) {
+      hit.confidence = 'low';
+      hit.note ??= `assigned to \`${name}\`, a name for test material`;
+      return;
+    }
   }
 }
 
