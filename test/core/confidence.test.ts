@@ -80,6 +80,10 @@ describe('test paths', () => {
     ['services/api/.env.testing', true],
     ['.env', false],
     ['.env.production', false],
+    ['packages/adapter/.env.example', true],
+    ['apps/web/.env.local.example', true],
+    ['config/settings.sample.yml', true],
+    ['config/example.yml', false],
     ['.env.ci', false],
     // Already by `**/*.test.*`.
     ['.env.test.local', true],

@@ -22,6 +22,11 @@ describe('jwt: a token of a documentation or loopback issuer is sample data', ()
     ],
     ['no issuer, an audience at a .test host', { aud: ['https://api.shop.test'], sub: 'u-1' }, []],
     ['a bare localhost issuer', { iss: 'localhost', sub: 'svc' }, []],
+    [
+      "Supabase's local-development issuer",
+      { iss: 'supabase-demo', role: 'service_role', exp: 1983812996 },
+      [],
+    ],
     ['a loopback address', { iss: 'http://127.0.0.1:8080/realms/dev', sub: 'svc' }, []],
     ['a real-looking issuer', { iss: 'https://login.payments-corp.io/', sub: 'svc' }, ['jwt:medium']],
     [

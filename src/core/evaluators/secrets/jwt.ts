@@ -2,11 +2,19 @@ import { base64Json } from './checksums.js';
 import { HARMLESS_HOST } from './url.js';
 
 /**
+ * Issuers of tokens that a tool publishes for local development, the same in every installation:
+ * Supabase's local stack signs its `anon` and `service_role` keys as `supabase-demo`.
+ */
+const DEMO_ISSUERS = new Set(['supabase-demo']);
+
+/**
  * Whether a token was issued by (or, without an issuer, for) a host of documentation or of the
- * developer's own machine (`https://auth.example.com/`, `localhost`): no service anyone else runs
- * accepts it, so it is sample data, as in an API description's examples.
+ * developer's own machine (`https://auth.example.com/`, `localhost`), or by a tool's published
+ * local-development issuer ({@link DEMO_ISSUERS}): no service anyone else runs accepts it, so it is
+ * sample data, as in an API description's examples.
  */
 export function sampleIssuer(payload: Record<string, unknown>): boolean {
+  if (typeof payload.iss === 'string' && DEMO_ISSUERS.has(payload.iss)) return true;
   const claim = typeof payload.iss === 'string' ? payload.iss : payload.aud;
   const first = Array.isArray(claim) ? claim[0] : claim;
   if (typeof first !== 'string') return false;
