@@ -452,6 +452,25 @@ jobs:
     expect(onPush.map((f) => [at(f), f.confidence ?? 'rule'])).toEqual([[`${W}:8:24`, 'rule']]);
   });
 
+  it('leaves user names, identifiers and public keys alone, in a publishing job too', async () => {
+    const text = `on: push
+jobs:
+  release:
+    runs-on: x
+    steps:
+      - run: gh release create v1.0.0
+        env:
+          GH_TOKEN: \${{ github.token }}
+          QUAY_USER: \${{ secrets.QUAY_BOT_USERNAME }}
+          QUAY_TOKEN: \${{ secrets.QUAY_BOT_TOKEN }}
+          AZURE_CLIENT_ID: \${{ secrets.AZURE_CLIENT_ID }}
+          AWS_ACCESS_KEY_ID: \${{ secrets.AWS_ACCESS_KEY_ID }}
+          DEPLOY_PUB: \${{ secrets.SSH_PUBLIC_KEY }}
+`;
+    const findings = await evaluate(workflowSecretsOutsideEnv, one(text), { names: 'deploy|aws|ssh|quay' });
+    expect(findings.map((f) => f.key)).toEqual(['release/quay_bot_token', 'release/aws_access_key_id']);
+  });
+
   it("says that a reusable workflow's declared secret comes from its callers, who can pass no environment secret", async () => {
     const reusable = `on:
   workflow_call:

@@ -67,6 +67,8 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
             if (!name || name === 'github_token' || name === '*' || name === '?') continue;
             // `secrets.X != ''` tests whether the secret is set; its value goes nowhere.
             if (compared.has(ref)) continue;
+            // A user name, an identifier or a public key is no credential, in a publishing job too.
+            if (NOT_CREDENTIAL.test(name) && !CREDENTIAL.test(name.replace(NOT_CREDENTIAL, ''))) continue;
             const publishing = publishingJob(job);
             if (!publishing && !(deployment.test(name) && CREDENTIAL.test(name))) continue;
             subjects.add(source.path);
@@ -128,6 +130,14 @@ function passedIn(workflow: Workflow, name: string): boolean {
   if (!secrets || typeof secrets !== 'object' || Array.isArray(secrets)) return false;
   return Object.keys(secrets).some((k) => k.toLowerCase() === name.toLowerCase());
 }
+
+/**
+ * A name that ends in what identifies or addresses rather than authenticates (`QUAY_BOT_USERNAME`,
+ * `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`, `SSH_PUBLIC_KEY`, `REGISTRY_URL`): left alone unless the
+ * rest of the name still names a credential (`AWS_ACCESS_KEY_ID`, which goes with its secret key).
+ */
+const NOT_CREDENTIAL =
+  /(?:^|_)(?:USER|USERNAME|USER_NAME|LOGIN|EMAIL|ACTOR|OWNER|ORG|ORGANI[SZ]ATION|ACCOUNT|ACCOUNT_ID|TENANT_ID|CLIENT_ID|SUBSCRIPTION_ID|PROJECT_ID|APP_ID|ID|HOST|HOSTNAME|URL|URI|ENDPOINT|REGION|ZONE|PUBLIC_KEY|PUBKEY|KNOWN_HOSTS|FINGERPRINT)$/i;
 
 /** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */
 const CREDENTIAL = /token|key|secret|passw|pass$|pat$|credential|auth|cert|private|kubeconfig|json|p12|pfx/i;
