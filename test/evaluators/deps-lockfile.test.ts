@@ -128,6 +128,16 @@ describe('deps.lockfile: manifests', () => {
     expect(f!.location).toEqual({ path: 'package.json', startLine: 1 });
   });
 
+  it('needs Pipfile.lock only for a Pipfile that names a package', async () => {
+    const files = {
+      'api/urls/Pipfile': '',
+      'tools/Pipfile': '[requires]\npython_version = "3.12"\n\n[packages]\n# none yet\n',
+      'app/Pipfile': '[[source]]\nurl = "https://pypi.org/simple"\n\n[dev-packages]\npytest = "*"\n',
+      'web/Pipfile': '[packages]\n"django" = ">=5.0"\n',
+    };
+    expect(await paths(files)).toEqual(['app/Pipfile', 'web/Pipfile']);
+  });
+
   it('reports a lockfile turned off in .npmrc at low confidence, naming the setting', async () => {
     const found = await run(
       depsLockfile,

@@ -54,6 +54,16 @@ describe('deps.update-coverage', () => {
     expect(findings[0]!.message).toContain('has no `updates` entry with `package-ecosystem: pip`');
   });
 
+  it('takes a Pipfile that names no package for no manifest of pip', async () => {
+    const findings = await coverage({
+      ...dependabot(entry('npm', 'directory: /')),
+      'package.json': pkg(),
+      'api/urls/Pipfile': '',
+      'tools/Pipfile': '[packages]\nrequests = "*"\n',
+    });
+    expect(findings.map(at)).toEqual(['tools/Pipfile:1:-']);
+  });
+
   it('reports the uncovered members of a Cargo workspace once, at its root manifest', async () => {
     const crate = (n: string) => `[package]\nname = "${n}"\n\n[dependencies]\nbytes = "1"\n`;
     const findings = await coverage({

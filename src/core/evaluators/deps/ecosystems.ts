@@ -8,6 +8,7 @@ import {
   goModNeedsSum,
   isTemplateManifest,
   packageJsonNeedsLock,
+  pipfileNeedsLock,
   readJson,
   tomlTableHeaders,
 } from '../repo/manifests.js';
@@ -94,7 +95,12 @@ const KINDS: readonly ManifestKind[] = [
     matches: (n) => /^requirements.*\.(?:txt|in)$/.test(n),
     declares: (ws, f) => pipRequirements(ws.text(f) ?? ''),
   },
-  { ecosystem: 'pip', managers: ['pipenv'], names: ['Pipfile'] },
+  {
+    ecosystem: 'pip',
+    managers: ['pipenv'],
+    names: ['Pipfile'],
+    declares: (ws, f) => pipfileNeedsLock(ws.text(f) ?? ''),
+  },
   {
     ecosystem: 'pip',
     managers: ['pip_setup'],

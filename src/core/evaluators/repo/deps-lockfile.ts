@@ -14,6 +14,7 @@ import {
   goModNeedsSum,
   isTemplateManifest,
   packageJsonNeedsLock,
+  pipfileNeedsLock,
   pyprojectTool,
   readJson,
   tomlStringArray,
@@ -188,7 +189,9 @@ function requirementFor(
       return { locks: preferredFirst(NPM_LOCKS, pkg), dirs, ...(off ? { off } : {}) };
     }
     case 'Pipfile':
-      return wanted.has('python') ? { locks: ['Pipfile.lock'], dirs: [dir] } : undefined;
+      return wanted.has('python') && pipfileNeedsLock(ws.text(file) ?? '')
+        ? { locks: ['Pipfile.lock'], dirs: [dir] }
+        : undefined;
     case 'pyproject.toml': {
       if (!wanted.has('python')) return undefined;
       const tool = pyprojectTool(ws.text(file) ?? '');

@@ -104,6 +104,20 @@ function isDepsPrefix(parts: string[], i: number): boolean {
   return parts[0] === 'workspace' ? i === 1 : parts[0] === 'target';
 }
 
+/**
+ * A Pipfile needs Pipfile.lock when its `[packages]` or `[dev-packages]` table names a package (an
+ * empty Pipfile, or one with only `[requires]`, installs nothing).
+ */
+export function pipfileNeedsLock(text: string): boolean {
+  for (const m of text.matchAll(/^[ \t]*\[(?:dev-)?packages\][ \t]*(?:#[^\n]*)?\r?$/gm)) {
+    const rest = text.slice(m.index + m[0].length);
+    const next = /^[ \t]*\[/m.exec(rest);
+    const body = next ? rest.slice(0, next.index) : rest;
+    if (/^[ \t]*["']?[A-Za-z0-9][\w.-]*["']?[ \t]*=/m.test(body)) return true;
+  }
+  return false;
+}
+
 /** A go.mod needs go.sum when it has a `require` directive (a module using only the standard library has none). */
 export function goModNeedsSum(text: string): boolean {
   return /^[ \t]*require(?:[ \t(]|$)/m.test(text);
