@@ -25,6 +25,16 @@ describe('jobNeeds', () => {
     ).toEqual({ scopes: { contents: 'read', 'id-token': 'write' }, unsure: [] });
   });
 
+  it('npm publishing with provenance from the environment needs id-token, whatever script publishes', () => {
+    const release = '      - run: pnpm release\n';
+    const onStep = '        env:\n          NPM_CONFIG_PROVENANCE: true\n';
+    expect(needs(`${release}${onStep}`).scopes).toEqual({ 'id-token': 'write' });
+    expect(needs(release, '    env:\n      npm_config_provenance: "true"\n').scopes).toEqual({
+      'id-token': 'write',
+    });
+    expect(needs(`${release}        env:\n          NPM_CONFIG_PROVENANCE: false\n`).scopes).toEqual({});
+  });
+
   it('an action given a token of its own needs nothing of the job token', () => {
     expect(
       needs(

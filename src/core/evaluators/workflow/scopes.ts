@@ -162,6 +162,9 @@ export function jobNeeds(job: Job, workflow: Workflow): JobNeeds {
     return needs;
   }
   const inherited = mentionsToken(workflow.env) || mentionsToken(job.env);
+  // npm publishes with provenance when NPM_CONFIG_PROVENANCE is set, whatever script runs it: the
+  // provenance statement is signed with the job's OIDC token.
+  if ([workflow.env, job.env, ...job.steps.map((s) => s.env)].some(npmProvenance)) add({ 'id-token': W });
   for (const c of [job.container, ...job.services]) if (mentionsToken(c?.credentials)) add({ packages: R });
   // Whose credentials the checkouts so far left in .git/config: the job's token, or only another
   // token (`token: ${{ secrets.BOT_TOKEN }}`), whose pushes need no scope of the job's token.
@@ -319,6 +322,15 @@ function restPath(
     return;
   }
   add({ [hit[1]]: write ? W : R });
+}
+
+/** Whether an `env:` map sets npm's `NPM_CONFIG_PROVENANCE` (any case) to true. */
+function npmProvenance(map: LocatedMap | undefined): boolean {
+  if (!map) return false;
+  for (const [name, v] of map.entries) {
+    if (name.toUpperCase() === 'NPM_CONFIG_PROVENANCE' && /^\s*true\s*$/i.test(String(v.value))) return true;
+  }
+  return false;
 }
 
 function mentionsToken(map: LocatedMap | undefined): boolean {
