@@ -180,6 +180,31 @@ describe('dockerfile.root-user', () => {
     }
   });
 
+  it('grades low an image whose entrypoint drops root: an official image left to its entrypoint, or gosu installed', async () => {
+    const graded = async (text: string) => {
+      const [f] = await run(text);
+      const note = f?.message.split('sets another default user')[1];
+      return [f?.confidence, note === '.' ? null : note?.slice(2, -2)];
+    };
+    expect(
+      await graded('FROM elasticsearch:5\nENV ES_JAVA_OPTS=-Xms1g\nCMD ["-E", "network.host=0.0.0.0"]\n'),
+    ).toEqual(['low', "its base image's entrypoint starts as root and switches to its own user"]);
+    expect(
+      await graded(
+        'FROM mcr.microsoft.com/dotnet/aspnet:10.0-alpine\nRUN apk add --no-cache gosu\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n',
+      ),
+    ).toEqual([
+      'low',
+      'the image installs a tool (gosu, su-exec, setpriv) that an entrypoint uses to switch to another user at start',
+    ]);
+    // An ENTRYPOINT of its own replaces the image's; nginx's master process stays root.
+    expect(await graded('FROM postgres:17\nCOPY start.sh /\nENTRYPOINT ["/start.sh"]\n')).toEqual([
+      'medium',
+      null,
+    ]);
+    expect(await graded('FROM nginx:1.27\nCOPY site /usr/share/nginx/html\n')).toEqual(['medium', null]);
+  });
+
   it('reports the final stage only, and skips files without a stage', async () => {
     expect(await run('FROM alpine:3 AS build\nUSER root\nFROM alpine:3\nUSER 1000\n')).toEqual([]);
     expect(await run('# empty\n')).toEqual([]);

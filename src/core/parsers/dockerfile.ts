@@ -114,6 +114,8 @@ export interface Stage {
   exposes: ScopedWord[];
   /** Whether the stage has a CMD or an ENTRYPOINT of its own. */
   command: boolean;
+  /** Whether the stage has an ENTRYPOINT of its own (a CMD alone is the base entrypoint's arguments). */
+  entrypoint: boolean;
   /** How many instructions follow its FROM. */
   instructions: number;
 }
@@ -208,6 +210,7 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
         adds: [],
         exposes: [],
         command: false,
+        entrypoint: false,
         instructions: 0,
       };
       const parent = inheritedStage(model, stage, globals);
@@ -254,6 +257,7 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
       stage.runs.push(run);
     } else if (stage && (keyword === 'CMD' || keyword === 'ENTRYPOINT')) {
       stage.command = true;
+      if (keyword === 'ENTRYPOINT') stage.entrypoint = true;
     } else if (stage && keyword === 'SHELL') {
       posixShell = isPosixShell(joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar));
     }

@@ -140,6 +140,17 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
         const scratch = base === 'scratch';
         const filesOnly = scratch && !stageChain(model, final).some((s) => s.command);
         const pinOnly = !filesOnly && baseImageOnly(model);
+        const chain = stageChain(model, final);
+        // What drops root once the container starts: the base image's own entrypoint (kept when no
+        // stage sets another), or gosu and its kin installed for an entrypoint script to use.
+        const drops =
+          !filesOnly && !pinOnly
+            ? base !== undefined && ENTRYPOINT_DROPS(base) && !chain.some((s) => s.entrypoint)
+              ? `its base image's entrypoint starts as root and switches to its own user`
+              : chain.some((s) => s.runs.some((r) => DROPPERS.test(r.value)))
+                ? 'the image installs a tool (gosu, su-exec, setpriv) that an entrypoint uses to switch to another user at start'
+                : undefined
+            : undefined;
         const message = filesOnly
           ? `The final stage (FROM ${image}) sets no USER and no CMD or ENTRYPOINT: if the image only ` +
             'carries files (exported with docker build --output, or copied into other images), nothing ' +
@@ -149,14 +160,15 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
               `user, so its command runs as root (uid 0) unless what runs it sets a user.${actionNote}`
             : `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
               `image sets another default user.${actionNote}`;
+        const note = pinOnly ? BASE_IMAGE_ONLY : drops;
         findings.push({
-          message: pinOnly ? `${message.slice(0, -1)} (${BASE_IMAGE_ONLY}).` : message,
+          message: note ? `${message.slice(0, -1)} (${note}).` : message,
           location: locationFromSpan(file, final.from.span),
           key: 'no-user',
           // Another base image may set a user of its own, which only the image can tell; scratch has
           // none, but what runs it may (AWS Lambda runs images as a user of its own; a WebAssembly
           // runtime has no users).
-          confidence: filesOnly || pinOnly ? 'low' : 'medium',
+          confidence: filesOnly || note ? 'low' : 'medium',
           ...fixOf(workspace, model, base),
         });
       } else if (runsAsRoot(user)) {
@@ -194,11 +206,39 @@ const DROPS_PRIVILEGES = imageMatcher(
     'cassandra',
     'couchdb',
     'zookeeper',
+    'elasticsearch',
+    'logstash',
+    'kibana',
     'wordpress',
   ]
     .flatMap((n) => [n, `${n}:*`, `${n}@*`, `*/${n}`, `*/${n}:*`, `*/${n}@*`])
     .concat(['php:*apache*', 'php:*fpm*', '*/php:*apache*', '*/php:*fpm*']),
 );
+
+/**
+ * Official images whose entrypoint starts as root and hands the server to a user of its own with
+ * gosu (the databases, the message brokers, Elasticsearch, Logstash and Kibana): a container left to
+ * that entrypoint does not serve as root. Not nginx or httpd, whose master process stays root.
+ */
+const ENTRYPOINT_DROPS = imageMatcher(
+  [
+    'redis',
+    'postgres',
+    'mysql',
+    'mariadb',
+    'mongo',
+    'rabbitmq',
+    'cassandra',
+    'couchdb',
+    'zookeeper',
+    'elasticsearch',
+    'logstash',
+    'kibana',
+  ].flatMap((n) => [n, `${n}:*`, `${n}@*`, `library/${n}:*`, `docker.io/library/${n}:*`]),
+);
+
+/** A RUN that installs or fetches a tool for dropping root at start (`apk add gosu`, `su-exec`). */
+const DROPPERS = /(?<![\w-])(?:gosu|su-exec|setpriv|s6-setuidgid)(?![\w-])/;
 
 /** Why the image of a Docker container action is not given a USER. */
 export const CONTAINER_ACTION =
