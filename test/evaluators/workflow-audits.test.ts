@@ -314,6 +314,63 @@ jobs:
     expect(findings[0]!.message).toContain('It waits for the "external" environment');
   });
 
+  it("says what the job's own token can do, and is less sure of a job a check job gates (here or in its caller)", async () => {
+    const head =
+      '      - uses: actions/checkout@v4\n        with: { ref: "${{ github.event.pull_request.head.sha }}" }\n';
+    const findings = await evaluate(
+      workflowDangerousTriggers,
+      {
+        '.github/workflows/target.yml': `on: pull_request_target
+jobs:
+  check-run:
+    uses: acme/shared/.github/workflows/check-run.yml@main
+  run-build:
+    needs: check-run
+    uses: ./.github/workflows/build.yml
+    secrets: inherit
+`,
+        '.github/workflows/build.yml': `on: workflow_call
+permissions:
+  contents: read
+jobs:
+  lint:
+    steps:
+${head}`,
+        [W]: `on: pull_request_target
+jobs:
+  lint:
+    permissions: { contents: read }
+    steps:
+${head}  publish:
+    needs: lint
+    permissions: { packages: write }
+    steps:
+${head}`,
+      },
+      {},
+    );
+    const [, called, lint, publish] = findings;
+    expect(findings.map((f) => [at(f), f.severity, f.confidence])).toEqual([
+      // The trigger itself, in the calling workflow.
+      ['.github/workflows/target.yml:1:5', 'medium', undefined],
+      ['.github/workflows/build.yml:8:27', undefined, 'medium'],
+      [`${W}:7:27`, undefined, undefined],
+      [`${W}:13:27`, undefined, undefined],
+    ]);
+    expect(called!.message).toContain(
+      "with the base repository's secrets (its token here can only read, but the cache and anything the job is given are within reach), and checks out",
+    );
+    expect(called!.message).toContain(
+      'It waits for job "check-run" of .github/workflows/target.yml, which by its name checks who may run it; it calls acme/shared/.github/workflows/check-run.yml@main, which is not examined here: if it lets only maintainers\' pull requests through, outsiders cannot run their code here.',
+    );
+    // A job it needs that checks nothing ("lint") is no gate.
+    expect(lint!.message).toContain('(its token here can only read');
+    expect(lint!.message).not.toContain('It waits for job');
+    expect(publish!.message).toContain(
+      "with the base repository's secrets and a writable token, and checks out",
+    );
+  });
+
   it('grades a workflow_run of push-only workflows low', async () => {
     const findings = await evaluate(
       workflowDangerousTriggers,

@@ -16,7 +16,7 @@ import type { Location, RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { followsUntrustedRuns, outsiderCaused, workflowsByName } from './activity.js';
-import { triggeringEvents } from './callers.js';
+import { localCallers, triggeringEvents } from './callers.js';
 import { excludesOutsiders, jobExcludesOutsiders } from './conditions.js';
 import { classifyHeadRef } from './contexts.js';
 import { Dataflow } from './dataflow.js';
@@ -67,23 +67,30 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
             for (const step of job.steps) {
               if (excludesOutsiders(step.if)) continue;
               const gate = environmentGate(workflow, job);
+              const check = gate ? undefined : checkGate(workspace, workflow, job, via !== '');
+              const token = jobTokenWrites(workflow, job)
+                ? 'and a writable token'
+                : '(its token here can only read, but the cache and anything the job is given are within reach)';
               for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
                 critical += 1;
                 findings.push({
                   message:
-                    `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets and a ` +
+                    `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets ${token}, and ` +
                     (FETCH_ONLY.test(hit.what)
-                      ? `writable token, and fetches the pull request's code (${hit.what}); whatever then checks it out, ` +
+                      ? `fetches the pull request's code (${hit.what}); whatever then checks it out, ` +
                         'merges or runs it (a build script, a test, an action) runs with those privileges.'
-                      : `writable token, and checks out the pull request's code (${hit.what}); any build script, ` +
+                      : `checks out the pull request's code (${hit.what}); any build script, ` +
                         'test or action in that code runs with those privileges.') +
                     (gate
                       ? ` It waits for the "${gate}" environment: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
-                      : ''),
+                      : check
+                        ? ` It waits for job "${check.job}"${check.where}, which by its name checks who may run it; ${check.seen}: if it lets only maintainers' pull requests through, outsiders cannot run their code here.`
+                        : ''),
                   location: hit.location,
                   key: `${job.id}/${stepLabel(step)}/${hit.what}`,
-                  // An environment may require a reviewer's approval (a setting this file cannot show).
-                  ...(gate ? { confidence: 'medium' as const } : {}),
+                  // An environment may require a reviewer's approval, a check job may stop outsiders
+                  // (what neither this file nor, for a check of another repository, this tree shows).
+                  ...(gate || check ? { confidence: 'medium' as const } : {}),
                 });
               }
             }
@@ -199,6 +206,76 @@ function environmentGate(workflow: Workflow, job: Job, seen = new Set<string>())
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * Whether the job's token can write: its own permissions or its workflow's (a called workflow's are
+ * capped by its caller's, so read-only here is read-only); unknown (the repository default, an
+ * expression) counts as writable.
+ */
+function jobTokenWrites(workflow: Workflow, job: Job): boolean {
+  const perms = job.permissions ?? workflow.permissions;
+  if (!perms) return true;
+  if (perms.shorthand) return perms.shorthand.value.trim() !== 'read-all';
+  if (perms.value !== null && typeof perms.value === 'object' && !Array.isArray(perms.value))
+    return perms.scopes.some(
+      (s) =>
+        s.scope.toLowerCase() !== 'id-token' &&
+        (typeof s.level.value !== 'string' || s.level.value.trim() === 'write'),
+    );
+  return perms.value !== null;
+}
+
+/** Events whose runs have the base repository's secrets while outsiders can cause them. */
+const PRIVILEGED_RUNS = new Set(['pull_request_target', 'workflow_run', 'issue_comment']);
+
+/** A job whose id or name says it checks who may run the rest (`check-run`, `authorize`, `check-permissions`). */
+const CHECK_JOB = /check|permission|authori[sz]|approv|verify|gate|trust|allow/i;
+
+/**
+ * A job the privileged job waits for (its `needs:`, or those of the job of every calling workflow
+ * when it runs through `workflow_call`) whose name says it checks who may run: a check that may
+ * stop outsiders, which a reusable workflow of another repository does out of sight.
+ */
+function checkGate(
+  workspace: Workspace,
+  workflow: Workflow,
+  job: Job,
+  throughCallers: boolean,
+): { job: string; where: string; seen: string } | undefined {
+  const gateIn = (source: Workflow, waiting: Job) => {
+    const needs = waiting.needs?.value;
+    for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+      const upstream = source.jobs.find((j) => j.id === id);
+      if (
+        !upstream ||
+        ![upstream.id, upstream.name?.value].some((n) => typeof n === 'string' && CHECK_JOB.test(n))
+      )
+        continue;
+      const remote = upstream.uses ? parseUses(upstream.uses.value) : undefined;
+      return {
+        job: upstream.id,
+        where: source === workflow ? '' : ` of ${source.path}`,
+        seen:
+          remote?.kind === 'repository'
+            ? `it calls ${remote.raw}, which is not examined here`
+            : 'what it checks is not judged here',
+      };
+    }
+    return undefined;
+  };
+  const own = gateIn(workflow, job);
+  if (own || !throughCallers) return own;
+  // The callers through which outsiders reach it: those on a privileged event, or called in turn.
+  const callers = localCallers(workspace, workflow.path).filter(
+    (c) =>
+      c.source.kind === 'workflow' &&
+      c.job &&
+      (c.source.on?.events ?? []).some((e) => PRIVILEGED_RUNS.has(e.event) || e.event === 'workflow_call'),
+  );
+  if (callers.length === 0) return undefined;
+  const gates = callers.map((c) => gateIn(c.source as Workflow, c.job!));
+  return gates.every((g) => g !== undefined) ? gates[0] : undefined;
 }
 
 /**
