@@ -167,6 +167,24 @@ describe('generic assignments: a stored password hash is the verifier, not the p
   ]);
 });
 
+describe('generic assignments: a value that spells its own name is a label', () => {
+  table([
+    [
+      "a feature flag's key",
+      'src/Core/Constants.cs',
+      '    public const string DeviceAuthKey = "pm-27581-device-auth-key";',
+      [],
+    ],
+    ['a snake_case name in a value', 'deploy/job.conf', 'auth_key = svc-31337-auth-key-2024', []],
+    [
+      'a random value under the same name is still a secret',
+      'deploy/job.conf',
+      `auth_key = ${PASSWORD}`,
+      ['12:generic-secret-assignment:medium'],
+    ],
+  ]);
+});
+
 describe('generic assignments: names and UUIDs', () => {
   table([
     [

@@ -382,6 +382,7 @@ export const genericAssignmentDetector: Detector = {
       if (/^api[_-]?key$/i.test(name) && algoliaConfig(ctx.text)) continue;
       const assigned = assignedValue(line, start, end, ctx.path);
       if (!assigned || !plausibleSecretValue(assigned.value, assigned.quoted)) continue;
+      if (repeatsName(name, assigned.value)) continue;
       if (assigned.quoted) {
         // In a window of a long line, which literals are open where it starts is unknown.
         if (ctx.lineStart) quoteAt ??= quoteReader(line);
@@ -414,6 +415,16 @@ export const genericAssignmentDetector: Detector = {
     return hits;
   },
 };
+
+/**
+ * A value that spells its own name (`DeviceAuthKey = "pm-27581-device-auth-key"`, a feature flag's
+ * key; `API_TOKEN: api-token-for-staging`): a label or an identifier, as a value that names itself
+ * a secret is (judge.ts). Compared on letters alone, for a name of six letters or more.
+ */
+function repeatsName(name: string, value: string): boolean {
+  const letters = name.replace(/[^A-Za-z]/g, '').toLowerCase();
+  return letters.length >= 6 && value.replace(/[^A-Za-z]/g, '').toLowerCase().includes(letters);
+}
 
 /** `NAME=value`, `export NAME=value`, `name: value` and `- name: value` at the start of a line. */
 export function isConfigStyle(line: string, nameStart: number): boolean {
