@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dump } from 'js-yaml';
-import { runCheck } from '../../src/core/engine.js';
+import { type CheckOptions, runCheck } from '../../src/core/engine.js';
 import type { Evaluator } from '../../src/core/evaluators/types.js';
 import type { Finding, RawFinding, Rule } from '../../src/core/types.js';
 import { ajv } from '../../src/core/validate.js';
@@ -83,8 +83,9 @@ export async function run<O>(
 export async function runBuiltin(
   ruleId: string,
   files: Record<string, string | Uint8Array>,
+  options: Partial<CheckOptions> = {},
 ): Promise<Finding[]> {
-  const report = await runCheck({ root: makeTree(files), onlyRules: [ruleId], failOn: 'never' });
+  const report = await runCheck({ root: makeTree(files), onlyRules: [ruleId], failOn: 'never', ...options });
   if (report.errors.length > 0) throw new Error(JSON.stringify(report.errors));
   return report.findings;
 }

@@ -428,13 +428,38 @@ describe('workflow.pr-evidence: a repository with another CI system', () => {
     const files = { [W]: pr(run('go build ./...')) };
     const [plain] = await runBuiltin('workflow-tests-on-pull-requests', files);
     expect(plain?.message).not.toContain('also has');
-    const [prow] = await runBuiltin('workflow-tests-on-pull-requests', {
-      ...files,
-      OWNERS: 'approvers: [a]\n',
-      '.travis.yml': 'language: go\n',
-    });
+    const other = { ...files, OWNERS: 'approvers: [a]\n', '.travis.yml': 'language: go\n' };
+    // What the other system runs is not known: a guess, hidden by default and counted.
+    expect(await runBuiltin('workflow-tests-on-pull-requests', other)).toEqual([]);
+    const [prow] = await runBuiltin('workflow-tests-on-pull-requests', other, { persona: 'auditor' });
+    expect(prow?.confidence).toBe('low');
     expect(prow?.message).toContain(
       'This repository also has .travis.yml (Travis CI), OWNERS (Prow), whose runs are not visible here: if it runs tests on pull requests, declare that in .github/controls.yml with its evidence.',
     );
+  });
+});
+
+describe('workflow.pr-evidence: tests on pushes to every branch', () => {
+  const tests = (on: string) => ({ [W]: pr(run('npm test')).replace('on: pull_request', `on: ${on}`) });
+
+  it("says that a fork's pull request goes untested, at medium confidence, and keeps the plain finding otherwise", async () => {
+    const graded = async (on: string) =>
+      (await runBuiltin('workflow-tests-on-pull-requests', tests(on))).map((f) => [
+        f.confidence,
+        f.message.split(':')[0],
+      ]);
+    const everyBranch = [
+      'medium',
+      'This workflow runs tests on pushes to every branch but not on pull requests',
+    ];
+    expect(await graded('[push, workflow_dispatch]')).toEqual([everyBranch]);
+    expect(await graded('{ push: { branches-ignore: [gh-pages] } }')).toEqual([everyBranch]);
+    expect(await graded("{ push: { branches: ['**'] } }")).toEqual([everyBranch]);
+    const mergedFirst = [
+      'high',
+      'This workflow runs tests, but only on push, not on pull requests, so changes are merged before it runs. Add "pull_request" to its triggers.',
+    ];
+    expect(await graded('{ push: { branches: [main] } }')).toEqual([mergedFirst]);
+    expect(await graded("{ push: { tags: ['v*'] } }")).toEqual([mergedFirst]);
   });
 });

@@ -200,19 +200,47 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
               location,
               key: PERFORMED,
             }
-          : {
-              message:
-                `This workflow runs ${options.evidence}, but only on ${on.join(', ') || 'no trigger'}, not on pull ` +
-                'requests, so changes are merged before it runs. Add "pull_request" to its triggers.',
-              location,
-              key: 'not-on-pull-requests',
-            },
+          : pushesOfEveryBranch(s)
+            ? {
+                // A branch of this repository is tested by its pushes before it is merged; a fork's
+                // pushes run in the fork, so its pull request is merged untested.
+                message:
+                  `This workflow runs ${options.evidence} on pushes to every branch but not on pull requests: a pull ` +
+                  "request from a branch of this repository gets it through its pushes, one from a fork does not (a fork's " +
+                  'pushes run in the fork). Add "pull_request" to its triggers.',
+                location,
+                key: 'not-on-pull-requests',
+                confidence: 'medium',
+              }
+            : {
+                message:
+                  `This workflow runs ${options.evidence}, but only on ${on.join(', ') || 'no trigger'}, not on pull ` +
+                  'requests, so changes are merged before it runs. Add "pull_request" to its triggers.',
+                location,
+                key: 'not-on-pull-requests',
+              },
       );
     }
     return subjects ? candidates : combineEvidence(ctx, candidates);
   },
   combine: combineEvidence,
 });
+
+/**
+ * Whether the workflow runs on pushes to every branch: a `push` trigger of its own without a
+ * `branches` filter (tags and paths aside, `branches-ignore` leaving most branches in).
+ */
+function pushesOfEveryBranch(workflow: Workflow): boolean {
+  const push = workflow.on?.events.find((e) => e.event === 'push');
+  if (!push) return false;
+  const config = push.config?.value;
+  if (config === null || config === undefined || typeof config !== 'object' || Array.isArray(config))
+    return true;
+  const branches = (config as Record<string, unknown>).branches;
+  if (branches === undefined) return (config as Record<string, unknown>).tags === undefined;
+  const list = Array.isArray(branches) ? branches : [branches];
+  return list.some((b) => b === '**' || b === '*/**' || b === '**/*');
+}
 
 /** How many composite actions of the repository deep a step is followed (`./a` using `./b` ...). */
 const LOCAL_ACTION_DEPTH = 3;
@@ -273,8 +301,9 @@ function combineEvidence(
         elsewhere,
       location: null,
       key: 'missing',
-      // What the called workflows do is not known: a guess, which neither blocks nor makes a gap.
-      ...(unseen.length > 0 ? { confidence: 'low' as const } : {}),
+      // What the called workflows, or another CI system, do is not known: a guess, which neither
+      // blocks nor makes a gap.
+      ...(unseen.length > 0 || other.length > 0 ? { confidence: 'low' as const } : {}),
     },
   ];
 }
