@@ -59,7 +59,7 @@ describe('file.exists', () => {
     // Only the root one speaks for the repository; an OWNERS file of another form (a list of
     // maintainers) requests no review and is no candidate to blame.
     for (const files of [
-      { 'apps/OWNERS': owners },
+      { 'apps/OWNERS': owners } as Record<string, string>,
       { OWNERS: 'maintainers:\n  - alice\ntriage:\n  - bob\n' },
     ]) {
       const found = await runBuiltin('codeowners-present', files);

@@ -423,7 +423,13 @@ export const genericAssignmentDetector: Detector = {
  */
 function repeatsName(name: string, value: string): boolean {
   const letters = name.replace(/[^A-Za-z]/g, '').toLowerCase();
-  return letters.length >= 6 && value.replace(/[^A-Za-z]/g, '').toLowerCase().includes(letters);
+  return (
+    letters.length >= 6 &&
+    value
+      .replace(/[^A-Za-z]/g, '')
+      .toLowerCase()
+      .includes(letters)
+  );
 }
 
 /** `NAME=value`, `export NAME=value`, `name: value` and `- name: value` at the start of a line. */
