@@ -81,3 +81,18 @@ describe('workflow.secret-in-command-line', () => {
     expect(findings.map(at)).toEqual([]);
   });
 });
+
+describe('workflow.secret-in-command-line: hyphenated programs', () => {
+  it('takes Verb-Noun for a cmdlet only in PowerShell; in bash, ansible-playbook is a program', async () => {
+    const findings = await run([
+      '      - run: ansible-playbook deploy.yml -e "vault_token=${{ secrets.VAULT_TOKEN }}"',
+      '      - run: docker-compose run --rm cli --token=$PASSWORD',
+      '      - shell: pwsh',
+      '        run: Invoke-WebRequest -Uri $env:URL -Headers @{ Authorization = "${{ secrets.API_TOKEN }}" }',
+    ]);
+    expect(findings.map((f) => f.key)).toEqual([
+      'a/run/ansible-playbook/secrets.VAULT_TOKEN',
+      'a/run/docker-compose/secrets.REGISTRY_PASSWORD',
+    ]);
+  });
+});

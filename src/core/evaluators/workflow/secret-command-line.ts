@@ -15,7 +15,7 @@ import { stepLabel } from './shared.js';
  * variable when an `env:` entry (step, job or workflow) holds the secret and the script expands it
  * into the arguments. Not reported: shell builtins (`echo`, `printf`, `test`, `export`: no process is
  * started), assignments and `VAR=value` prefixes (environment, not arguments), here-documents and
- * here-strings (standard input), redirection targets and process substitutions (`<(printf ...)`), PowerShell cmdlets (Verb-Noun, run in the
+ * here-strings (standard input), redirection targets and process substitutions (`<(printf ...)`), PowerShell cmdlets (Verb-Noun in a PowerShell script, run in the
  * shell's process), scripts of other interpreters (`shell: python`), and secrets named for a setting
  * rather than a credential (`..._BUCKET`, `..._HOST`, `..._ACCOUNT_ID`, `..._USERNAME`).
  */
@@ -33,10 +33,11 @@ export const workflowSecretInCommandLine = defineEvaluator<Record<string, never>
         if (!script || !/secrets|github\.token|\$/.test(script) || otherInterpreter(step, source, job))
           return;
         const vars = secretVariables(source, job, step);
+        const pwsh = powerShell(step, source, job);
         let text: ReturnType<typeof locatedText> | undefined;
         for (const command of commandsOf(script)) {
           const program = programName(command);
-          if (!program || BUILTINS.has(program) || CMDLET.test(command.program[0]!.text)) continue;
+          if (!program || BUILTINS.has(program) || (pwsh && CMDLET.test(command.program[0]!.text))) continue;
           for (const use of secretsInArguments(script, command, vars)) {
             text ??= locatedText(workspace, source.path, step.run!);
             const shown = use.variable ? `"${use.text}" (${use.secret})` : `"${use.text}"`;
@@ -88,6 +89,20 @@ function otherInterpreter(step: Step, source: WorkflowSource, job: Job | undefin
     job?.defaults?.shell?.value ??
     (source.kind === 'workflow' ? source.defaults?.shell?.value : undefined);
   return typeof shell === 'string' && /^\s*(?:python|node|perl|ruby|deno)\b/.test(shell);
+}
+
+/**
+ * Whether the script runs in PowerShell, where a Verb-Noun command is a cmdlet in the shell's own
+ * process: its `shell:` (or the job's or workflow's default) says so, or none is set on a Windows
+ * runner, whose default is PowerShell. Elsewhere `ansible-playbook` or `docker-compose` is a program.
+ */
+function powerShell(step: Step, source: WorkflowSource, job: Job | undefined): boolean {
+  const shell =
+    step.shell?.value ??
+    job?.defaults?.shell?.value ??
+    (source.kind === 'workflow' ? source.defaults?.shell?.value : undefined);
+  if (typeof shell === 'string') return /^\s*(?:pwsh|powershell)\b/i.test(shell);
+  return /windows/i.test(JSON.stringify(job?.runsOn?.value ?? ''));
 }
 
 /** Environment variables of the step (its own, its job's, its workflow's) that hold exactly a secret. */
