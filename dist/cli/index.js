@@ -14370,6 +14370,12 @@ const DEFAULT_TEST_PATHS = [
     // cannot match. Not `.env.ci`: a CI job's environment holds the deploy and registry tokens it uses.
     '**/.env.test',
     '**/.env.testing',
+    // A file named as an example of another (`.env.example`, `.env.local.example`, `config.sample.yml`):
+    // what it holds is for the reader to replace.
+    '**/*.example',
+    '**/*.sample',
+    // Not any `.example.` (`api.example.com.pem` names a host): an example of a configuration file.
+    '**/*.{example,sample}.{yml,yaml,json,jsonc,toml,ini,env,conf,cfg,properties,xml,php,js,ts,py,rb}',
     '**/test_*.py',
     '**/*_test.py',
     '**/*Test.java',
@@ -19537,6 +19543,7 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
                 adds: [],
                 exposes: [],
                 command: false,
+                entrypoint: false,
                 instructions: 0,
             };
             const parent = inheritedStage(model, stage, globals);
@@ -19589,6 +19596,8 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
         }
         else if (stage && (keyword === 'CMD' || keyword === 'ENTRYPOINT')) {
             stage.command = true;
+            if (keyword === 'ENTRYPOINT')
+                stage.entrypoint = true;
         }
         else if (stage && keyword === 'SHELL') {
             posixShell = isPosixShell(joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar));
@@ -19851,7 +19860,12 @@ const ecosystems_KINDS = [
         matches: (n) => /^requirements.*\.(?:txt|in)$/.test(n),
         declares: (ws, f) => pipRequirements(ws.text(f) ?? ''),
     },
-    { ecosystem: 'pip', managers: ['pipenv'], names: ['Pipfile'] },
+    {
+        ecosystem: 'pip',
+        managers: ['pipenv'],
+        names: ['Pipfile'],
+        declares: (ws, f) => (0,manifests/* pipfileNeedsLock */.yf)(ws.text(f) ?? ''),
+    },
     {
         ecosystem: 'pip',
         managers: ['pip_setup'],
@@ -22264,6 +22278,8 @@ const genericAssignmentDetector = {
             const assigned = assignedValue(line, start, end, ctx.path);
             if (!assigned || !plausibleSecretValue(assigned.value, assigned.quoted))
                 continue;
+            if (repeatsName(name, assigned.value))
+                continue;
             if (assigned.quoted) {
                 // In a window of a long line, which literals are open where it starts is unknown.
                 if (ctx.lineStart)
@@ -22300,6 +22316,19 @@ const genericAssignmentDetector = {
         return hits;
     },
 };
+/**
+ * A value that spells its own name (`DeviceAuthKey = "pm-27581-device-auth-key"`, a feature flag's
+ * key; `API_TOKEN: api-token-for-staging`): a label or an identifier, as a value that names itself
+ * a secret is (judge.ts). Compared on letters alone, for a name of six letters or more.
+ */
+function repeatsName(name, value) {
+    const letters = name.replace(/[^A-Za-z]/g, '').toLowerCase();
+    return (letters.length >= 6 &&
+        value
+            .replace(/[^A-Za-z]/g, '')
+            .toLowerCase()
+            .includes(letters));
+}
 /** `NAME=value`, `export NAME=value`, `name: value` and `- name: value` at the start of a line. */
 function isConfigStyle(line, nameStart) {
     return /^[ \t]*(?:export[ \t]+|-[ \t]+)?["']?$/.test(line.slice(0, nameStart));
@@ -23017,11 +23046,19 @@ const gitCredentialsDetector = {
 
 
 /**
+ * Issuers of tokens that a tool publishes for local development, the same in every installation:
+ * Supabase's local stack signs its `anon` and `service_role` keys as `supabase-demo`.
+ */
+const DEMO_ISSUERS = new Set(['supabase-demo']);
+/**
  * Whether a token was issued by (or, without an issuer, for) a host of documentation or of the
- * developer's own machine (`https://auth.example.com/`, `localhost`): no service anyone else runs
- * accepts it, so it is sample data, as in an API description's examples.
+ * developer's own machine (`https://auth.example.com/`, `localhost`), or by a tool's published
+ * local-development issuer ({@link DEMO_ISSUERS}): no service anyone else runs accepts it, so it is
+ * sample data, as in an API description's examples.
  */
 function sampleIssuer(payload) {
+    if (typeof payload.iss === 'string' && DEMO_ISSUERS.has(payload.iss))
+        return true;
     const claim = typeof payload.iss === 'string' ? payload.iss : payload.aud;
     const first = Array.isArray(claim) ? claim[0] : claim;
     if (typeof first !== 'string')
@@ -23071,10 +23108,12 @@ function notLiteral(value) {
 function literalPassword(p) {
     return (p.length >= 4 && !notLiteral(p) && !DEFAULT_PASSWORDS.has(p.toLowerCase()) && !standIn(p) && !nonAscii(p));
 }
-/** A token given literally: long and random-looking. */
+/** A token given literally: long and random-looking, not a URL (an OAuth `authorization:` endpoint). */
 function literalToken(t) {
     if (/\(|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(t))
         return false; // `process.env.X`, `f(x)`
+    if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(t))
+        return false;
     if (!/^[A-Za-z0-9._~+/=:-]+$/.test(t) || standIn(t) || isSampleJwt(t))
         return false;
     return t.length >= 16 && !notLiteral(t) && shannonEntropy(t) >= 3.3 && looksRandom(t);
@@ -25413,6 +25452,8 @@ function scanTextFull(path, text, options = {}) {
                         continue;
                     if (!hit.rejected && !VERIFIED.has(d.id))
                         lowerInContext(hit, d.family, line, path, text, piece.start);
+                    else if (!hit.rejected && d.family === 'private-key')
+                        lowerTestNamed(hit, line, text, piece.start);
                     hits.push(toHit(d.id, number(), hit, shift));
                     if (d.id === 'aws-access-key-id' && !hit.rejected)
                         awsLines.push(number());
@@ -25446,6 +25487,42 @@ function lowerInContext(hit, family, line, path, text, offset) {
     if (note) {
         hit.confidence = 'low';
         hit.note ??= note;
+    }
+}
+/** Words that name test material, as a whole part of an identifier (`TEST_FAKE_RSA_KEY_0`, `dummyKey`). */
+const TEST_MATERIAL_WORDS = new Set([
+    'test',
+    'tests',
+    'fake',
+    'dummy',
+    'example',
+    'sample',
+    'mock',
+    'fixture',
+]);
+/**
+ * A key in source code assigned to a name for test material (`const TEST_FAKE_RSA_KEY_0: &str =
+ * "-----BEGIN PRIVATE KEY-----`, or the name on the line above the armour): a verified key all the
+ * same, but one its author labelled as a fixture. Reported with low confidence, naming the name.
+ */
+function lowerTestNamed(hit, line, text, offset) {
+    let before = line.slice(0, hit.start);
+    if (before.trim() === '' || /^[\s"'`]*$/.test(before)) {
+        const end = text.lastIndexOf('\n', offset - 1);
+        if (end <= 0)
+            return;
+        before = text.slice(text.lastIndexOf('\n', end - 1) + 1, end);
+    }
+    for (const name of before.match(/[A-Za-z_$][\w$]*/g) ?? []) {
+        const words = name
+            .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+            .toLowerCase()
+            .split(/[_$]+/);
+        if (words.some((w) => TEST_MATERIAL_WORDS.has(w))) {
+            hit.confidence = 'low';
+            hit.note ??= `assigned to \`${name}\`, a name for test material`;
+            return;
+        }
     }
 }
 /** Families that are guesses about a value, not a verified format. */
@@ -26526,6 +26603,16 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                 const scratch = base === 'scratch';
                 const filesOnly = scratch && !stageChain(model, final).some((s) => s.command);
                 const pinOnly = !filesOnly && baseImageOnly(model);
+                const chain = stageChain(model, final);
+                // What drops root once the container starts: the base image's own entrypoint (kept when no
+                // stage sets another), or gosu and its kin installed for an entrypoint script to use.
+                const drops = !filesOnly && !pinOnly
+                    ? base !== undefined && ENTRYPOINT_DROPS(base) && !chain.some((s) => s.entrypoint)
+                        ? `its base image's entrypoint starts as root and switches to its own user`
+                        : chain.some((s) => s.runs.some((r) => DROPPERS.test(r.value)))
+                            ? 'the image installs a tool (gosu, su-exec, setpriv) that an entrypoint uses to switch to another user at start'
+                            : undefined
+                    : undefined;
                 const message = filesOnly
                     ? `The final stage (FROM ${image}) sets no USER and no CMD or ENTRYPOINT: if the image only ` +
                         'carries files (exported with docker build --output, or copied into other images), nothing ' +
@@ -26535,14 +26622,15 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                             `user, so its command runs as root (uid 0) unless what runs it sets a user.${actionNote}`
                         : `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
                             `image sets another default user.${actionNote}`;
+                const note = pinOnly ? BASE_IMAGE_ONLY : drops;
                 findings.push({
-                    message: pinOnly ? `${message.slice(0, -1)} (${BASE_IMAGE_ONLY}).` : message,
+                    message: note ? `${message.slice(0, -1)} (${note}).` : message,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, final.from.span),
                     key: 'no-user',
                     // Another base image may set a user of its own, which only the image can tell; scratch has
                     // none, but what runs it may (AWS Lambda runs images as a user of its own; a WebAssembly
                     // runtime has no users).
-                    confidence: filesOnly || pinOnly ? 'low' : 'medium',
+                    confidence: filesOnly || note ? 'low' : 'medium',
                     ...fixOf(workspace, model, base),
                 });
             }
@@ -26577,10 +26665,34 @@ const DROPS_PRIVILEGES = imageMatcher([
     'cassandra',
     'couchdb',
     'zookeeper',
+    'elasticsearch',
+    'logstash',
+    'kibana',
     'wordpress',
 ]
     .flatMap((n) => [n, `${n}:*`, `${n}@*`, `*/${n}`, `*/${n}:*`, `*/${n}@*`])
     .concat(['php:*apache*', 'php:*fpm*', '*/php:*apache*', '*/php:*fpm*']));
+/**
+ * Official images whose entrypoint starts as root and hands the server to a user of its own with
+ * gosu (the databases, the message brokers, Elasticsearch, Logstash and Kibana): a container left to
+ * that entrypoint does not serve as root. Not nginx or httpd, whose master process stays root.
+ */
+const ENTRYPOINT_DROPS = imageMatcher([
+    'redis',
+    'postgres',
+    'mysql',
+    'mariadb',
+    'mongo',
+    'rabbitmq',
+    'cassandra',
+    'couchdb',
+    'zookeeper',
+    'elasticsearch',
+    'logstash',
+    'kibana',
+].flatMap((n) => [n, `${n}:*`, `${n}@*`, `library/${n}:*`, `docker.io/library/${n}:*`]));
+/** A RUN that installs or fetches a tool for dropping root at start (`apk add gosu`, `su-exec`). */
+const DROPPERS = /(?<![\w-])(?:gosu|su-exec|setpriv|s6-setuidgid)(?![\w-])/;
 /** Why the image of a Docker container action is not given a USER. */
 const CONTAINER_ACTION = 'the image of a Docker container action (action.yml runs it): GitHub runs such actions as root, and with another USER the action cannot write to the workspace';
 function fixOf(workspace, model, base) {
@@ -34146,22 +34258,29 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                             if (excludesOutsiders(step.if))
                                 continue;
                             const gate = environmentGate(workflow, job);
+                            const check = gate ? undefined : checkGate(workspace, workflow, job, via !== '');
+                            const token = jobTokenWrites(workflow, job)
+                                ? 'and a writable token'
+                                : '(its token here can only read, but the cache and anything the job is given are within reach)';
                             for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
                                 critical += 1;
                                 findings.push({
-                                    message: `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets and a ` +
+                                    message: `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets ${token}, and ` +
                                         (FETCH_ONLY.test(hit.what)
-                                            ? `writable token, and fetches the pull request's code (${hit.what}); whatever then checks it out, ` +
+                                            ? `fetches the pull request's code (${hit.what}); whatever then checks it out, ` +
                                                 'merges or runs it (a build script, a test, an action) runs with those privileges.'
-                                            : `writable token, and checks out the pull request's code (${hit.what}); any build script, ` +
+                                            : `checks out the pull request's code (${hit.what}); any build script, ` +
                                                 'test or action in that code runs with those privileges.') +
                                         (gate
                                             ? ` It waits for the "${gate}" environment: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
-                                            : ''),
+                                            : check
+                                                ? ` It waits for job "${check.job}"${check.where}, which by its name checks who may run it; ${check.seen}: if it lets only maintainers' pull requests through, outsiders cannot run their code here.`
+                                                : ''),
                                     location: hit.location,
                                     key: `${job.id}/${(0,workflow_shared/* stepLabel */.vO)(step)}/${hit.what}`,
-                                    // An environment may require a reviewer's approval (a setting this file cannot show).
-                                    ...(gate ? { confidence: 'medium' } : {}),
+                                    // An environment may require a reviewer's approval, a check job may stop outsiders
+                                    // (what neither this file nor, for a check of another repository, this tree shows).
+                                    ...(gate || check ? { confidence: 'medium' } : {}),
                                 });
                             }
                         }
@@ -34271,6 +34390,62 @@ function environmentGate(workflow, job, seen = new Set()) {
             return found;
     }
     return undefined;
+}
+/**
+ * Whether the job's token can write: its own permissions or its workflow's (a called workflow's are
+ * capped by its caller's, so read-only here is read-only); unknown (the repository default, an
+ * expression) counts as writable.
+ */
+function jobTokenWrites(workflow, job) {
+    const perms = job.permissions ?? workflow.permissions;
+    if (!perms)
+        return true;
+    if (perms.shorthand)
+        return perms.shorthand.value.trim() !== 'read-all';
+    if (perms.value !== null && typeof perms.value === 'object' && !Array.isArray(perms.value))
+        return perms.scopes.some((s) => s.scope.toLowerCase() !== 'id-token' &&
+            (typeof s.level.value !== 'string' || s.level.value.trim() === 'write'));
+    return perms.value !== null;
+}
+/** Events whose runs have the base repository's secrets while outsiders can cause them. */
+const PRIVILEGED_RUNS = new Set(['pull_request_target', 'workflow_run', 'issue_comment']);
+/** A job whose id or name says it checks who may run the rest (`check-run`, `authorize`, `check-permissions`). */
+const CHECK_JOB = /check|permission|authori[sz]|approv|verify|gate|trust|allow/i;
+/**
+ * A job the privileged job waits for (its `needs:`, or those of the job of every calling workflow
+ * when it runs through `workflow_call`) whose name says it checks who may run: a check that may
+ * stop outsiders, which a reusable workflow of another repository does out of sight.
+ */
+function checkGate(workspace, workflow, job, throughCallers) {
+    const gateIn = (source, waiting) => {
+        const needs = waiting.needs?.value;
+        for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+            const upstream = source.jobs.find((j) => j.id === id);
+            if (!upstream ||
+                ![upstream.id, upstream.name?.value].some((n) => typeof n === 'string' && CHECK_JOB.test(n)))
+                continue;
+            const remote = upstream.uses ? (0,parsers_uses/* parseUses */.A)(upstream.uses.value) : undefined;
+            return {
+                job: upstream.id,
+                where: source === workflow ? '' : ` of ${source.path}`,
+                seen: remote?.kind === 'repository'
+                    ? `it calls ${remote.raw}, which is not examined here`
+                    : 'what it checks is not judged here',
+            };
+        }
+        return undefined;
+    };
+    const own = gateIn(workflow, job);
+    if (own || !throughCallers)
+        return own;
+    // The callers through which outsiders reach it: those on a privileged event, or called in turn.
+    const callers = localCallers(workspace, workflow.path).filter((c) => c.source.kind === 'workflow' &&
+        c.job &&
+        (c.source.on?.events ?? []).some((e) => PRIVILEGED_RUNS.has(e.event) || e.event === 'workflow_call'));
+    if (callers.length === 0)
+        return undefined;
+    const gates = callers.map((c) => gateIn(c.source, c.job));
+    return gates.every((g) => g !== undefined) ? gates[0] : undefined;
 }
 /**
  * A hit that fetches the head (`git fetch origin pull/N/head:pr-N`): it brings the commits into the
@@ -35810,6 +35985,10 @@ function jobNeeds(job, workflow) {
         return needs;
     }
     const inherited = mentionsToken(workflow.env) || mentionsToken(job.env);
+    // npm publishes with provenance when NPM_CONFIG_PROVENANCE is set, whatever script runs it: the
+    // provenance statement is signed with the job's OIDC token.
+    if ([workflow.env, job.env, ...job.steps.map((s) => s.env)].some(npmProvenance))
+        add({ 'id-token': W });
     for (const c of [job.container, ...job.services])
         if (mentionsToken(c?.credentials))
             add({ packages: R });
@@ -35956,6 +36135,16 @@ function restPath(path, write, label, needs, add) {
         return;
     }
     add({ [hit[1]]: write ? W : R });
+}
+/** Whether an `env:` map sets npm's `NPM_CONFIG_PROVENANCE` (any case) to true. */
+function npmProvenance(map) {
+    if (!map)
+        return false;
+    for (const [name, v] of map.entries) {
+        if (name.toUpperCase() === 'NPM_CONFIG_PROVENANCE' && /^\s*true\s*$/i.test(String(v.value)))
+            return true;
+    }
+    return false;
 }
 function mentionsToken(map) {
     if (!map)
@@ -36853,17 +37042,45 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
                     location,
                     key: PERFORMED,
                 }
-                : {
-                    message: `This workflow runs ${options.evidence}, but only on ${on.join(', ') || 'no trigger'}, not on pull ` +
-                        'requests, so changes are merged before it runs. Add "pull_request" to its triggers.',
-                    location,
-                    key: 'not-on-pull-requests',
-                });
+                : pushesOfEveryBranch(s)
+                    ? {
+                        // A branch of this repository is tested by its pushes before it is merged; a fork's
+                        // pushes run in the fork, so its pull request is merged untested.
+                        message: `This workflow runs ${options.evidence} on pushes to every branch but not on pull requests: a pull ` +
+                            "request from a branch of this repository gets it through its pushes, one from a fork does not (a fork's " +
+                            'pushes run in the fork). Add "pull_request" to its triggers.',
+                        location,
+                        key: 'not-on-pull-requests',
+                        confidence: 'medium',
+                    }
+                    : {
+                        message: `This workflow runs ${options.evidence}, but only on ${on.join(', ') || 'no trigger'}, not on pull ` +
+                            'requests, so changes are merged before it runs. Add "pull_request" to its triggers.',
+                        location,
+                        key: 'not-on-pull-requests',
+                    });
         }
         return subjects ? candidates : combineEvidence(ctx, candidates);
     },
     combine: combineEvidence,
 });
+/**
+ * Whether the workflow runs on pushes to every branch: a `push` trigger of its own without a
+ * `branches` filter (tags and paths aside, `branches-ignore` leaving most branches in).
+ */
+function pushesOfEveryBranch(workflow) {
+    const push = workflow.on?.events.find((e) => e.event === 'push');
+    if (!push)
+        return false;
+    const config = push.config?.value;
+    if (config === null || config === undefined || typeof config !== 'object' || Array.isArray(config))
+        return true;
+    const branches = config.branches;
+    if (branches === undefined)
+        return config.tags === undefined;
+    const list = Array.isArray(branches) ? branches : [branches];
+    return list.some((b) => b === '**' || b === '*/**' || b === '**/*');
+}
 /** How many composite actions of the repository deep a step is followed (`./a` using `./b` ...). */
 const LOCAL_ACTION_DEPTH = 3;
 /** super-linter, under its current and its former owner, whole or as the `slim` image. */
@@ -36917,8 +37134,9 @@ function combineEvidence({ options, workspace }, candidates) {
                 elsewhere,
             location: null,
             key: 'missing',
-            // What the called workflows do is not known: a guess, which neither blocks nor makes a gap.
-            ...(unseen.length > 0 ? { confidence: 'low' } : {}),
+            // What the called workflows, or another CI system, do is not known: a guess, which neither
+            // blocks nor makes a gap.
+            ...(unseen.length > 0 || other.length > 0 ? { confidence: 'low' } : {}),
         },
     ];
 }
@@ -37104,7 +37322,7 @@ function remote_script_short(text) {
  * variable when an `env:` entry (step, job or workflow) holds the secret and the script expands it
  * into the arguments. Not reported: shell builtins (`echo`, `printf`, `test`, `export`: no process is
  * started), assignments and `VAR=value` prefixes (environment, not arguments), here-documents and
- * here-strings (standard input), redirection targets and process substitutions (`<(printf ...)`), PowerShell cmdlets (Verb-Noun, run in the
+ * here-strings (standard input), redirection targets and process substitutions (`<(printf ...)`), PowerShell cmdlets (Verb-Noun in a PowerShell script, run in the
  * shell's process), scripts of other interpreters (`shell: python`), and secrets named for a setting
  * rather than a credential (`..._BUCKET`, `..._HOST`, `..._ACCOUNT_ID`, `..._USERNAME`).
  */
@@ -37121,10 +37339,11 @@ const workflowSecretInCommandLine = (0,types/* defineEvaluator */.D)({
                 if (!script || !/secrets|github\.token|\$/.test(script) || otherInterpreter(step, source, job))
                     return;
                 const vars = secretVariables(source, job, step);
+                const pwsh = powerShell(step, source, job);
                 let text;
                 for (const command of commandsOf(script)) {
                     const program = programName(command);
-                    if (!program || BUILTINS.has(program) || CMDLET.test(command.program[0].text))
+                    if (!program || BUILTINS.has(program) || (pwsh && CMDLET.test(command.program[0].text)))
                         continue;
                     for (const use of secretsInArguments(script, command, vars)) {
                         text ??= (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
@@ -37160,6 +37379,19 @@ function otherInterpreter(step, source, job) {
         job?.defaults?.shell?.value ??
         (source.kind === 'workflow' ? source.defaults?.shell?.value : undefined);
     return typeof shell === 'string' && /^\s*(?:python|node|perl|ruby|deno)\b/.test(shell);
+}
+/**
+ * Whether the script runs in PowerShell, where a Verb-Noun command is a cmdlet in the shell's own
+ * process: its `shell:` (or the job's or workflow's default) says so, or none is set on a Windows
+ * runner, whose default is PowerShell. Elsewhere `ansible-playbook` or `docker-compose` is a program.
+ */
+function powerShell(step, source, job) {
+    const shell = step.shell?.value ??
+        job?.defaults?.shell?.value ??
+        (source.kind === 'workflow' ? source.defaults?.shell?.value : undefined);
+    if (typeof shell === 'string')
+        return /^\s*(?:pwsh|powershell)\b/i.test(shell);
+    return /windows/i.test(JSON.stringify(job?.runsOn?.value ?? ''));
 }
 /** Environment variables of the step (its own, its job's, its workflow's) that hold exactly a secret. */
 function secretVariables(source, job, step) {
@@ -37350,6 +37582,9 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                     // `secrets.X != ''` tests whether the secret is set; its value goes nowhere.
                     if (compared.has(ref))
                         continue;
+                    // A user name, an identifier or a public key is no credential, in a publishing job too.
+                    if (NOT_CREDENTIAL.test(name) && !CREDENTIAL.test(name.replace(NOT_CREDENTIAL, '')))
+                        continue;
                     const publishing = publishingJob(job);
                     if (!publishing && !(deployment.test(name) && CREDENTIAL.test(name)))
                         continue;
@@ -37411,6 +37646,12 @@ function passedIn(workflow, name) {
         return false;
     return Object.keys(secrets).some((k) => k.toLowerCase() === name.toLowerCase());
 }
+/**
+ * A name that ends in what identifies or addresses rather than authenticates (`QUAY_BOT_USERNAME`,
+ * `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`, `SSH_PUBLIC_KEY`, `REGISTRY_URL`): left alone unless the
+ * rest of the name still names a credential (`AWS_ACCESS_KEY_ID`, which goes with its secret key).
+ */
+const NOT_CREDENTIAL = /(?:^|_)(?:USER|USERNAME|USER_NAME|LOGIN|EMAIL|ACTOR|OWNER|ORG|ORGANI[SZ]ATION|ACCOUNT|ACCOUNT_ID|TENANT_ID|CLIENT_ID|SUBSCRIPTION_ID|PROJECT_ID|APP_ID|ID|HOST|HOSTNAME|URL|URI|ENDPOINT|REGION|ZONE|PUBLIC_KEY|PUBKEY|KNOWN_HOSTS|FINGERPRINT)$/i;
 /** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */
 const CREDENTIAL = /token|key|secret|passw|pass$|pat$|credential|auth|cert|private|kubeconfig|json|p12|pfx/i;
 /** References that are operands of a comparison (their value is compared, not used). */
@@ -39602,7 +39843,9 @@ function requirementFor(ws, name, file, dir, wanted) {
             return { locks: preferredFirst(NPM_LOCKS, pkg), dirs, ...(off ? { off } : {}) };
         }
         case 'Pipfile':
-            return wanted.has('python') ? { locks: ['Pipfile.lock'], dirs: [dir] } : undefined;
+            return wanted.has('python') && (0,_manifests_js__WEBPACK_IMPORTED_MODULE_6__/* .pipfileNeedsLock */ .yf)(ws.text(file) ?? '')
+                ? { locks: ['Pipfile.lock'], dirs: [dir] }
+                : undefined;
         case 'pyproject.toml': {
             if (!wanted.has('python'))
                 return undefined;
@@ -39805,7 +40048,8 @@ function preferredFirst(locks, pkg) {
 /* harmony export */   ld: () => (/* binding */ cargoNeedsLock),
 /* harmony export */   nT: () => (/* binding */ goModNeedsSum),
 /* harmony export */   pL: () => (/* binding */ composerIsApplication),
-/* harmony export */   xm: () => (/* binding */ tomlStringArray)
+/* harmony export */   xm: () => (/* binding */ tomlStringArray),
+/* harmony export */   yf: () => (/* binding */ pipfileNeedsLock)
 /* harmony export */ });
 /**
  * Small, dependency-free readers of package manifests: just enough to tell whether a manifest
@@ -39905,6 +40149,20 @@ function cargoNeedsLock(text) {
 }
 function isDepsPrefix(parts, i) {
     return parts[0] === 'workspace' ? i === 1 : parts[0] === 'target';
+}
+/**
+ * A Pipfile needs Pipfile.lock when its `[packages]` or `[dev-packages]` table names a package (an
+ * empty Pipfile, or one with only `[requires]`, installs nothing).
+ */
+function pipfileNeedsLock(text) {
+    for (const m of text.matchAll(/^[ \t]*\[(?:dev-)?packages\][ \t]*(?:#[^\n]*)?\r?$/gm)) {
+        const rest = text.slice(m.index + m[0].length);
+        const next = /^[ \t]*\[/m.exec(rest);
+        const body = next ? rest.slice(0, next.index) : rest;
+        if (/^[ \t]*["']?[A-Za-z0-9][\w.-]*["']?[ \t]*=/m.test(body))
+            return true;
+    }
+    return false;
 }
 /** A go.mod needs go.sum when it has a `require` directive (a module using only the standard library has none). */
 function goModNeedsSum(text) {
