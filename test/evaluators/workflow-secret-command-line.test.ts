@@ -87,6 +87,7 @@ describe('workflow.secret-in-command-line: hyphenated programs', () => {
     const findings = await run([
       '      - run: ansible-playbook deploy.yml -e "vault_token=${{ secrets.VAULT_TOKEN }}"',
       '      - run: docker-compose run --rm cli --token=$PASSWORD',
+      '      - run: sentry-cli releases new -p "${{ secrets.SENTRY_PROJECT }}" --org ${{ secrets.SENTRY_ORG }} v1',
       '      - shell: pwsh',
       '        run: Invoke-WebRequest -Uri $env:URL -Headers @{ Authorization = "${{ secrets.API_TOKEN }}" }',
     ]);

@@ -71,7 +71,7 @@ const CMDLET = /^[A-Za-z]+-[A-Za-z]+$/;
  * kept secret to keep them out of logs, harmless in a command line.
  */
 const SETTING =
-  /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|DOMAIN|ENDPOINT|URL|ARN|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT)_ID|USER(?:NAME)?|EMAIL)$/i;
+  /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|DOMAIN|ENDPOINT|URL|ARN|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT)(?:_ID|_NAME|_SLUG)?|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
 /** `${{ }}` whose value is a secret: `secrets.NAME`, `secrets['NAME']`, the job's token. */
 const SECRET_EXPR = /\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}/gi;
 
