@@ -66,6 +66,22 @@ jobs:
     expect(high!.message).toContain('It runs on issues, which outsiders can cause');
   });
 
+  it('counts a job that asks for an OIDC token as using a workflow-level id-token: write', async () => {
+    const findings = await run(`on: push
+permissions:
+  id-token: write
+jobs:
+  test:
+    steps: [{run: pnpm test}]
+  release:
+    env: { NPM_CONFIG_PROVENANCE: true }
+    steps: [{run: pnpm release}]
+`);
+    expect(findings.map((f) => f.message.split(', including ')[1]?.split(',')[0] ?? f.message)).toEqual([
+      '"test"',
+    ]);
+  });
+
   it('grades a workflow_run by the workflows it follows, found by name or file name', async () => {
     const downstream = (names: string) =>
       `on:\n  workflow_run:\n    workflows: [${names}]\n    types: [completed]\njobs:\n  a:\n    steps: [{run: x}]\n`;

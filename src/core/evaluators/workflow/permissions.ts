@@ -13,6 +13,7 @@ import type { RawFinding, Severity } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { outsiderEvents, workflowsByName } from './activity.js';
 import { lowerScopeFix, missingPermissionsFix, shorthandFix, workflowWriteFix } from './fix-permissions.js';
+import { jobNeeds } from './scopes.js';
 import { eventsOf, PR_EVENTS } from './shared.js';
 import { tokenWriter } from './token-use.js';
 
@@ -109,21 +110,30 @@ function workflowWrites(fixes: FixBatches, workflow: Workflow, inheriting: Job[]
   const scopes = (workflow.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
   if (scopes.length === 0) return [];
   const names = inheriting.map((j) => `"${j.id}"`).join(', ');
-  let why: string | undefined;
-  if (inheriting.length > 1) {
-    // Name the jobs that surely do not need it: the others may (a comment, a push), or may not.
-    const readers = inheriting.filter((j) => !tokenWriter(j, workflow));
-    const which =
-      readers.length === inheriting.length
-        ? 'none of whose steps can use the token for more than reading'
-        : readers.length > 0
-          ? `including ${readers.map((j) => `"${j.id}"`).join(', ')}, whose steps cannot use the token for more than reading`
-          : 'whether it needs it or not';
-    why = `is inherited by every job without permissions of its own (${names}), ${which}`;
-  } else if (!tokenWriter(inheriting[0]!, workflow))
-    why = `is inherited by job ${names}, none of whose steps can use the token for more than reading`;
-  if (!why) return [];
-  return scopes.map(({ scope, level }) => {
+  // A job uses `id-token: write` by asking for an OIDC token (a cloud login, npm provenance), not
+  // through the token's other scopes: what it needs says so (scopes.ts).
+  const needs = (j: Job, scope: string) =>
+    tokenWriter(j, workflow) !== undefined ||
+    (scope.toLowerCase() === 'id-token' && jobNeeds(j, workflow).scopes.get('id-token') === 'write');
+  const whyFor = (scope: string): string | undefined => {
+    if (inheriting.length > 1) {
+      // Name the jobs that surely do not need it: the others may (a comment, a push), or may not.
+      const readers = inheriting.filter((j) => !needs(j, scope));
+      const which =
+        readers.length === inheriting.length
+          ? 'none of whose steps can use the token for more than reading'
+          : readers.length > 0
+            ? `including ${readers.map((j) => `"${j.id}"`).join(', ')}, whose steps cannot use the token for more than reading`
+            : 'whether it needs it or not';
+      return `is inherited by every job without permissions of its own (${names}), ${which}`;
+    }
+    return needs(inheriting[0]!, scope)
+      ? undefined
+      : `is inherited by job ${names}, none of whose steps can use the token for more than reading`;
+  };
+  return scopes.flatMap(({ scope, level }) => {
+    const why = whyFor(scope);
+    if (!why) return [];
     const found: RawFinding = {
       message:
         `"${scope}: write" at the top of the workflow ${why}. Set "permissions: {}" (or read scopes) at the top ` +
