@@ -197,6 +197,9 @@ describe('dockerfile.root-user', () => {
       'low',
       'the image installs a tool (gosu, su-exec, setpriv) that an entrypoint uses to switch to another user at start',
     ]);
+    expect((await graded('FROM lscr.io/linuxserver/webtop:ubuntu-kde\nRUN apt-get install -y x\n'))[0]).toBe(
+      'low',
+    );
     // An ENTRYPOINT of its own replaces the image's; nginx's master process stays root.
     expect(await graded('FROM postgres:17\nCOPY start.sh /\nENTRYPOINT ["/start.sh"]\n')).toEqual([
       'medium',

@@ -217,8 +217,9 @@ const DROPS_PRIVILEGES = imageMatcher(
 
 /**
  * Official images whose entrypoint starts as root and hands the server to a user of its own with
- * gosu (the databases, the message brokers, Elasticsearch, Logstash and Kibana): a container left to
- * that entrypoint does not serve as root. Not nginx or httpd, whose master process stays root.
+ * gosu (the databases, the message brokers, Elasticsearch, Logstash and Kibana), and LinuxServer.io's
+ * (s6-overlay): a container left to that entrypoint does not serve as root. Not nginx or httpd,
+ * whose master process stays root.
  */
 const ENTRYPOINT_DROPS = imageMatcher(
   [
@@ -234,7 +235,10 @@ const ENTRYPOINT_DROPS = imageMatcher(
     'elasticsearch',
     'logstash',
     'kibana',
-  ].flatMap((n) => [n, `${n}:*`, `${n}@*`, `library/${n}:*`, `docker.io/library/${n}:*`]),
+  ]
+    .flatMap((n) => [n, `${n}:*`, `${n}@*`, `library/${n}:*`, `docker.io/library/${n}:*`])
+    // LinuxServer.io images start s6-overlay as root, which runs the application as the user abc.
+    .concat(['linuxserver/*', 'lscr.io/linuxserver/*', 'ghcr.io/linuxserver/*']),
 );
 
 /** A RUN that installs or fetches a tool for dropping root at start (`apk add gosu`, `su-exec`). */
