@@ -28941,8 +28941,9 @@ const DROPS_PRIVILEGES = imageMatcher([
     .concat(['php:*apache*', 'php:*fpm*', '*/php:*apache*', '*/php:*fpm*']));
 /**
  * Official images whose entrypoint starts as root and hands the server to a user of its own with
- * gosu (the databases, the message brokers, Elasticsearch, Logstash and Kibana): a container left to
- * that entrypoint does not serve as root. Not nginx or httpd, whose master process stays root.
+ * gosu (the databases, the message brokers, Elasticsearch, Logstash and Kibana), and LinuxServer.io's
+ * (s6-overlay): a container left to that entrypoint does not serve as root. Not nginx or httpd,
+ * whose master process stays root.
  */
 const ENTRYPOINT_DROPS = imageMatcher([
     'redis',
@@ -28957,7 +28958,10 @@ const ENTRYPOINT_DROPS = imageMatcher([
     'elasticsearch',
     'logstash',
     'kibana',
-].flatMap((n) => [n, `${n}:*`, `${n}@*`, `library/${n}:*`, `docker.io/library/${n}:*`]));
+]
+    .flatMap((n) => [n, `${n}:*`, `${n}@*`, `library/${n}:*`, `docker.io/library/${n}:*`])
+    // LinuxServer.io images start s6-overlay as root, which runs the application as the user abc.
+    .concat(['linuxserver/*', 'lscr.io/linuxserver/*', 'ghcr.io/linuxserver/*']));
 /** A RUN that installs or fetches a tool for dropping root at start (`apk add gosu`, `su-exec`). */
 const DROPPERS = /(?<![\w-])(?:gosu|su-exec|setpriv|s6-setuidgid)(?![\w-])/;
 /** Why the image of a Docker container action is not given a USER. */
@@ -38684,6 +38688,7 @@ function label(step) {
 
 
 
+
 /**
  * Least privilege for the `GITHUB_TOKEN`:
  * - no top-level `permissions:` while some job declares none either: those jobs get the repository's
@@ -38767,22 +38772,29 @@ function workflowWrites(fixes, workflow, inheriting) {
     if (scopes.length === 0)
         return [];
     const names = inheriting.map((j) => `"${j.id}"`).join(', ');
-    let why;
-    if (inheriting.length > 1) {
-        // Name the jobs that surely do not need it: the others may (a comment, a push), or may not.
-        const readers = inheriting.filter((j) => !tokenWriter(j, workflow));
-        const which = readers.length === inheriting.length
-            ? 'none of whose steps can use the token for more than reading'
-            : readers.length > 0
-                ? `including ${readers.map((j) => `"${j.id}"`).join(', ')}, whose steps cannot use the token for more than reading`
-                : 'whether it needs it or not';
-        why = `is inherited by every job without permissions of its own (${names}), ${which}`;
-    }
-    else if (!tokenWriter(inheriting[0], workflow))
-        why = `is inherited by job ${names}, none of whose steps can use the token for more than reading`;
-    if (!why)
-        return [];
-    return scopes.map(({ scope, level }) => {
+    // A job uses `id-token: write` by asking for an OIDC token (a cloud login, npm provenance), not
+    // through the token's other scopes: what it needs says so (scopes.ts).
+    const needs = (j, scope) => tokenWriter(j, workflow) !== undefined ||
+        (scope.toLowerCase() === 'id-token' && jobNeeds(j, workflow).scopes.get('id-token') === 'write');
+    const whyFor = (scope) => {
+        if (inheriting.length > 1) {
+            // Name the jobs that surely do not need it: the others may (a comment, a push), or may not.
+            const readers = inheriting.filter((j) => !needs(j, scope));
+            const which = readers.length === inheriting.length
+                ? 'none of whose steps can use the token for more than reading'
+                : readers.length > 0
+                    ? `including ${readers.map((j) => `"${j.id}"`).join(', ')}, whose steps cannot use the token for more than reading`
+                    : 'whether it needs it or not';
+            return `is inherited by every job without permissions of its own (${names}), ${which}`;
+        }
+        return needs(inheriting[0], scope)
+            ? undefined
+            : `is inherited by job ${names}, none of whose steps can use the token for more than reading`;
+    };
+    return scopes.flatMap(({ scope, level }) => {
+        const why = whyFor(scope);
+        if (!why)
+            return [];
         const found = {
             message: `"${scope}: write" at the top of the workflow ${why}. Set "permissions: {}" (or read scopes) at the top ` +
                 'and grant the write scope on the job that needs it.',
@@ -39624,7 +39636,7 @@ const CMDLET = /^[A-Za-z]+-[A-Za-z]+$/;
  * Secrets whose name says they hold a setting, not a credential (a bucket, a host, an account id):
  * kept secret to keep them out of logs, harmless in a command line.
  */
-const SETTING = /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|DOMAIN|ENDPOINT|URL|ARN|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT)_ID|USER(?:NAME)?|EMAIL)$/i;
+const SETTING = /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|DOMAIN|ENDPOINT|URL|ARN|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT)(?:_ID|_NAME|_SLUG)?|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
 /** `${{ }}` whose value is a secret: `secrets.NAME`, `secrets['NAME']`, the job's token. */
 const SECRET_EXPR = /\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}/gi;
 function otherInterpreter(step, source, job) {
