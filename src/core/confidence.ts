@@ -88,8 +88,12 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   // `internal/suites/`, `test_resources/`, `test-fixtures/`); the plural names tests, never an
   // environment (`deploy/k8s-test/` may be one).
   '**/*[-_]tests/**',
+  '**/{integration,unit,e2e,acceptance,functional,system,smoke,conformance}{test,tests}/**',
   '**/suites/**',
   '**/test{-,_,}{resources,fixtures,files,assets}/**',
+  // A test certificate authority and its keys (`test-ca/rsa-2048/end.key`), as a key file named
+  // `test-ca.pem` is.
+  '**/test{-,_,}{ca,cas,certs,keys,pki}/**',
   // The conventional folders of the Playwright and Cypress browser-test frameworks, with the stacks
   // (compose files, images) the tests run against.
   '**/playwright/**',
