@@ -128,7 +128,7 @@ describe('fix: persist-credentials: false', () => {
         ),
         // "pre-commit" names the hook framework: its actions push nothing with the token.
         '.github/workflows/lint.yml': wf(
-          '      - uses: actions/checkout@v4\n      - uses: pre-commit/action@v3.0.1\n      - uses: pre-commit-ci/lite-action@v1.1.0\n',
+          '      - uses: actions/checkout@v4\n      - uses: pre-commit/action@v3.0.1\n      - uses: pre-commit-ci/lite-action@v1.1.0\n      - uses: ory/ci/conventional_commit_config@master\n',
         ),
       },
       RULE,

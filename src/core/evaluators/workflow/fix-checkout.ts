@@ -150,9 +150,11 @@ function credentialUsers(steps: readonly Step[], test: (step: Step) => boolean):
  * An action not listed whose name says it pushes or commits (`helpers/version-push`): it may push
  * with the persisted credentials. Image builds (`docker/build-push-action`) push to a registry, and
  * "pre-commit" (`pre-commit/action`, `pre-commit-ci/lite-action`) names the hook framework, whose
- * actions run the hooks and push nothing with the checkout's token.
+ * actions run the hooks and push nothing with the checkout's token; nor does an action about commit
+ * messages (`conventional_commit_config`, `commit-lint`).
  */
-const PUSHING_NAME = /(?:^|(?<!(?:^|[-_/])(?:pre|post))[-_/])(?:push|commit)(?:$|[-_/])/i;
+const PUSHING_NAME =
+  /(?:^|(?<!(?:^|[-_/])(?:pre|post))[-_/])(?:push|commit)(?:$|[-_/](?!(?:config|lint|msg|message|check|title|convention)))/i;
 
 function usesCredentials(step: Step): boolean {
   return pushesWithCredentials(step) || (step.run !== undefined && GIT_FETCH.test(step.run.value));
