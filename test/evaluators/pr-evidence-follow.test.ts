@@ -463,3 +463,26 @@ describe('workflow.pr-evidence: tests on pushes to every branch', () => {
     expect(await graded("{ push: { tags: ['v*'] } }")).toEqual([mergedFirst]);
   });
 });
+
+describe('workflow.pr-evidence: a step name is no evidence for a utility action', () => {
+  it('does not take a checkout named for tests for a test run', async () => {
+    const files = {
+      [W]: pr(
+        '      - name: checkout tests passed\n        uses: actions/checkout@v4\n      - name: Run tests\n        run: make build\n',
+      ).replace('on: pull_request', 'on: push'),
+    };
+    // The run step named "Run tests" still counts, by its name; the checkout does not.
+    const named = await runBuiltin('workflow-tests-on-pull-requests', files);
+    expect(named.map((f) => f.location?.path)).toEqual([W]);
+    const onlyCheckout = {
+      [W]: pr('      - name: checkout tests passed\n        uses: actions/checkout@v4\n').replace(
+        'on: pull_request',
+        'on: push',
+      ),
+    };
+    const none = await runBuiltin('workflow-tests-on-pull-requests', onlyCheckout);
+    expect(none.map((f) => [f.location, f.message.split(',')[0]])).toEqual([
+      [null, 'No workflow runs tests on pull requests'],
+    ]);
+  });
+});

@@ -154,7 +154,14 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
         if (superLinterRuns(superLinters, [source.env, job.env, step.env])) return true;
       }
       if (step.run && runPerforms(step.run.value)) return true;
-      if (names !== undefined && typeof step.name?.value === 'string' && names.test(step.name.value))
+      // A step's name is evidence of what it runs, not of what GitHub's own actions do: a checkout
+      // named "checkout tests passed" checks out.
+      if (
+        names !== undefined &&
+        typeof step.name?.value === 'string' &&
+        names.test(step.name.value) &&
+        !(path && UTILITY_ACTION.test(path))
+      )
         return true;
       // A composite action of this repository (`uses: ./.github/actions/test`) runs its steps in the
       // job: what they run, the job runs. Followed a few levels deep (a local action can use another).
@@ -241,6 +248,10 @@ function pushesOfEveryBranch(workflow: Workflow): boolean {
   const list = Array.isArray(branches) ? branches : [branches];
   return list.some((b) => b === '**' || b === '*/**' || b === '**/*');
 }
+
+/** GitHub's own actions (checkout, caches, artifacts, setup-*, github-script aside): they run no tests or analysis of their own. */
+const UTILITY_ACTION =
+  /^actions\/(?:checkout|cache|upload-artifact|download-artifact|setup-[\w-]+|labeler|stale|upload-pages-artifact|deploy-pages|configure-pages)$/;
 
 /** How many composite actions of the repository deep a step is followed (`./a` using `./b` ...). */
 const LOCAL_ACTION_DEPTH = 3;
