@@ -170,6 +170,12 @@ describe('generic assignments: a stored password hash is the verifier, not the p
 describe('generic assignments: a value that spells its own name is a label', () => {
   table([
     [
+      'a JSON pointer to a schema (OpenAPI $ref-style)',
+      '.schema/openapi/patches/selfservice.yaml',
+      '      lookup_secret: "#/components/schemas/updateSettingsFlowWithLookupMethod"',
+      [],
+    ],
+    [
       "a feature flag's key",
       'src/Core/Constants.cs',
       '    public const string DeviceAuthKey = "pm-27581-device-auth-key";',

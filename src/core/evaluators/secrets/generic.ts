@@ -96,7 +96,7 @@ function pathFacts(path: string): PathFacts {
 
 /** Values that name or fetch a secret rather than being one. */
 const REFERENCE =
-  /^\$[A-Za-z_{(]|^%[A-Za-z_]\w*%$|^@\w+@$|^[&*][A-Za-z_][\w-]*$|^![A-Za-z]|\$\{|process\.env|os\.environ|getenv|secrets\.|vault:|^arn:|^ref\+|^sm:\/\/|^projects\/|:\/\/|^[A-Za-z_][\w.-]*\(/;
+  /^#\/|^\$[A-Za-z_{(]|^%[A-Za-z_]\w*%$|^@\w+@$|^[&*][A-Za-z_][\w-]*$|^![A-Za-z]|\$\{|process\.env|os\.environ|getenv|secrets\.|vault:|^arn:|^ref\+|^sm:\/\/|^projects\/|:\/\/|^[A-Za-z_][\w.-]*\(/;
 /** A name in the expressions of configuration languages (HCL, JavaScript, Python). */
 const IDENTIFIER = String.raw`[A-Za-z_$][\w$]*`;
 /** An index or a splat: `[0]`, `[*]`, `["key"]`, `['key']`, `[count.index]`. */
