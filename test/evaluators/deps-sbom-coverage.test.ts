@@ -32,7 +32,13 @@ describe('deps.sbom-coverage', () => {
         'settings.gradle': 'include("lib")\n',
         'lib/build.gradle': gradle,
         'gradle.lockfile': 'com.google.guava:guava:33.4.0-jre=runtimeClasspath\n',
-        'other/pom.xml': '<project><dependencies/></project>\n',
+        'other/pom.xml':
+          '<project><dependencies><dependency><groupId>g</groupId><artifactId>a</artifactId><version>1</version></dependency></dependencies></project>\n',
+        // An aggregator of modules, and a parent of build plugins only, declare no dependency.
+        'misc/pom.xml':
+          '<project><parent><artifactId>root</artifactId></parent><modules><module>a</module></modules></project>\n',
+        'tools/pom.xml':
+          '<project><build><plugins><plugin><artifactId>p</artifactId></plugin></plugins></build></project>\n',
       },
     );
     expect(findings.map(at)).toEqual(['lib/build.gradle:1:-', 'other/pom.xml:1:-']);

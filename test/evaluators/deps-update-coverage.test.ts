@@ -54,6 +54,17 @@ describe('deps.update-coverage', () => {
     expect(findings[0]!.message).toContain('has no `updates` entry with `package-ecosystem: pip`');
   });
 
+  it('takes a pom.xml that names no dependency or plugin for no manifest of Maven', async () => {
+    const findings = await coverage({
+      ...dependabot(entry('npm', 'directory: /')),
+      'package.json': pkg(),
+      'misc/pom.xml': '<project><modules><module>a</module></modules></project>\n',
+      'tools/pom.xml':
+        '<project><build><plugins><plugin><artifactId>p</artifactId></plugin></plugins></build></project>\n',
+    });
+    expect(findings.map(at)).toEqual(['tools/pom.xml:1:-']);
+  });
+
   it('takes a Pipfile that names no package for no manifest of pip', async () => {
     const findings = await coverage({
       ...dependabot(entry('npm', 'directory: /')),

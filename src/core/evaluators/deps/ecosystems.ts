@@ -137,7 +137,13 @@ const KINDS: readonly ManifestKind[] = [
     names: ['Cargo.toml'],
     declares: (ws, f) => cargoNeedsLock(ws.text(f) ?? ''),
   },
-  { ecosystem: 'maven', managers: ['maven'], names: ['pom.xml'] },
+  {
+    ecosystem: 'maven',
+    managers: ['maven'],
+    names: ['pom.xml'],
+    // An aggregator of modules or a parent of settings names none: nothing to lock or update.
+    declares: hasText(/<(?:dependency|plugin)>/),
+  },
   {
     ecosystem: 'gradle',
     managers: ['gradle'],
