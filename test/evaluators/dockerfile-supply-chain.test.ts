@@ -261,6 +261,16 @@ describe('dockerfile.run-command', () => {
     expect((o.examined.leftOut ?? []).map((l) => [l.kind, l.files.map((i) => whole.files[i])])).toEqual([
       [DEV_CONTAINER_IMAGE.kind, ['.devcontainer/Dockerfile']],
     ]);
+    // Root running a step as another user drops privileges: `sudo -u discourse`.
+    const dropping = await evaluate(
+      dockerfileRunCommand,
+      {
+        Dockerfile:
+          'FROM a:1\nRUN sudo -u discourse bundle install && sudo --user=app make\nRUN sudo -u root make install\nRUN sudo -E -u 0 true\n',
+      },
+      { audit: 'sudo' },
+    );
+    expect(dropping.map(at)).toEqual(['Dockerfile:3:5', 'Dockerfile:4:5']);
     // Each piped download is its own finding.
     const pipe = await evaluate(dockerfileRunCommand, files, { audit: 'pipe-to-shell' });
     expect(pipe.map(at)).toEqual(['Dockerfile:3:18', 'Dockerfile:3:39']);

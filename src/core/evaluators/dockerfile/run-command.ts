@@ -136,8 +136,22 @@ function sudoAt(views: readonly CommandView[]): number[] {
   const out: number[] = [];
   for (const view of views) {
     const words = view.command.words.slice(0, view.nameIndex);
-    const sudo = words.find((w) => programName(w.value) === 'sudo');
-    if (sudo) out.push(sudo.start);
+    const at = words.findIndex((w) => programName(w.value) === 'sudo');
+    if (at >= 0 && !dropsToUser(words.slice(at + 1).map((w) => w.value))) out.push(words[at]!.start);
   }
   return out.sort((a, b) => a - b);
+}
+
+/**
+ * Whether sudo's options run the command as a named user other than root (`sudo -u discourse
+ * bundle install`, `sudo --user=app`): run by root, that drops privileges rather than gaining them.
+ */
+function dropsToUser(options: readonly string[]): boolean {
+  for (let i = 0; i < options.length; i++) {
+    const o = options[i]!;
+    const user = o === '-u' || o === '--user' ? options[i + 1] : /^(?:-u|--user=)(.+)$/.exec(o)?.[1];
+    if (user !== undefined) return !/^(?:root|0|#0)$/.test(user.replace(/^["']|["']$/g, ''));
+    if (!o.startsWith('-')) return false;
+  }
+  return false;
 }
