@@ -768,6 +768,30 @@ describe('k8s.env-secret-literal', () => {
     );
   });
 
+  it('grades a well-known default password low, saying why', async () => {
+    const findings = await run(
+      k8sEnvSecretLiteral,
+      {},
+      {
+        'a.yaml': deployment(`      containers:
+        - name: keycloak
+          env:
+            - name: KC_BOOTSTRAP_ADMIN_USERNAME
+              value: admin
+            - name: KC_BOOTSTRAP_ADMIN_PASSWORD
+              value: "admin"
+            - name: DB_PASSWORD
+              value: pR7x-Wq92-zzK
+`),
+      },
+    );
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['a.yaml:14:15', 'low'],
+      ['a.yaml:16:15', null],
+    ]);
+    expect(findings[0]!.message).toContain('(a well-known default (`admin`, `password`)');
+  });
+
   it('reports literal values without ever repeating them', async () => {
     const secret = 'Sup3r-S3cret-Value-42';
     const findings = await run(

@@ -1,5 +1,6 @@
 import { childAt, describeContainer, isMap } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
+import { DEFAULT_PASSWORDS } from '../secrets/url.js';
 import { credentialInValue } from '../secrets/value-credential.js';
 import { isPlaceholder } from '../secrets/values.js';
 import { defineEvaluator } from '../types.js';
@@ -150,6 +151,10 @@ function isSecretObjectName(name: string, value: string): boolean {
 const REPLACE_ME =
   /\b(?:replace|substitute|fill in|insert|put|paste|enter|set)\b.{0,40}\b(?:your|real|actual|own)\b|\bchange[ _-]?me\b|\bplaceholder\b/i;
 
+/** Why a well-known default password has low confidence; part of the finding's message. */
+export const KNOWN_DEFAULT_NOTE =
+  "a well-known default (`admin`, `password`), which a demo or a first start uses: it keeps no one out, so change it, but it is no one's secret";
+
 /** Why a value its comment asks to replace has low confidence; part of the finding's message. */
 export const STAND_IN_NOTE = 'its comment asks the reader to replace the value: likely a stand-in';
 
@@ -210,18 +215,19 @@ export const k8sEnvSecretLiteral = defineEvaluator<Options>({
         const standIn =
           entryNode !== undefined &&
           saysReplaceMe(workspace.text(c.pod.object.path), entryNode.span.start.line, node.span.end.line);
+        const knownDefault = !held && DEFAULT_PASSWORDS.has(entry.value.trim().toLowerCase());
         const found = containerFinding(
           c,
           node,
           `Environment variable ${entry.name} of the ${describeContainer(c)} ${what} ` +
             `(${entry.value.length} characters) in the manifest, so everyone who can read the repository ` +
             'or the object has it. Reference a Secret with valueFrom.secretKeyRef.' +
-            (standIn ? ` (${STAND_IN_NOTE}.)` : ''),
+            (standIn ? ` (${STAND_IN_NOTE}.)` : knownDefault ? ` (${KNOWN_DEFAULT_NOTE}.)` : ''),
           `env:${entry.name}`,
           // At `value:`: a block scalar's own span starts on the line below it.
           'key',
         );
-        findings.push(standIn ? { ...found, confidence: 'low' } : found);
+        findings.push(standIn || knownDefault ? { ...found, confidence: 'low' } : found);
       });
     });
     return findings;
