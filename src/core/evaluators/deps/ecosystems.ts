@@ -142,7 +142,7 @@ const KINDS: readonly ManifestKind[] = [
     managers: ['maven'],
     names: ['pom.xml'],
     // An aggregator of modules or a parent of settings names none: nothing to lock or update.
-    declares: hasText(/<(?:dependency|plugin)>/),
+    declares: hasText(/<(?:dependency|plugin)[\s>/]/),
   },
   {
     ecosystem: 'gradle',

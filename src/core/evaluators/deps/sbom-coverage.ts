@@ -75,7 +75,7 @@ export const depsSbomCoverage = defineEvaluator<Options>({
       if (seen.has(key)) continue;
       if (m.ecosystem === 'maven') {
         // Build plugins are no part of what the project ships.
-        if (!/<dependency>/.test(workspace.text(m.file) ?? '')) continue;
+        if (!/<dependency[\s>/]/.test(workspace.text(m.file) ?? '')) continue;
         seen.add(key);
         findings.push({
           message: `${m.file} declares Maven dependencies, and Maven keeps no lockfile: an SBOM of this repository cannot list them unless the build produces one (e.g. the CycloneDX Maven plugin).`,

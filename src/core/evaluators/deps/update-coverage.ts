@@ -69,7 +69,12 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
     const renovate = readRenovate(workspace);
     const updatecli = readUpdatecli(workspace);
     const workflows = readUpdateWorkflows(workspace);
-    if (!dependabot && !renovate && !updatecli && !workflows) return [];
+    if (!dependabot && !renovate && !updatecli && !workflows) {
+      // No update configuration: nothing to judge the coverage of (dependency-update-tool reports
+      // its absence). The workflows read in looking for one are not what a pass rests on.
+      workspace.examineOnly([]);
+      return [];
+    }
     const tools: Tools = { dependabot, renovateFile: renovate?.file, updatecli, workflows };
     // Manifests that one entry would cover, by directory: a Cargo, npm or pub workspace's members are
     // updated through its root, so they are one finding there, not one per member.
