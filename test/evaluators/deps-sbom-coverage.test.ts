@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { runEvaluator } from '../../src/core/evaluate-rule.js';
 import { depsSbomCoverage } from '../../src/core/evaluators/deps/sbom-coverage.js';
-import { at, cleanup, run } from './kit.js';
+import { loadRules } from '../../src/core/rules/load.js';
+import { at, cleanup, run, workspaceOf } from './kit.js';
 
 afterAll(cleanup);
 
@@ -61,5 +63,22 @@ describe('deps.sbom-coverage', () => {
     expect(await run(depsSbomCoverage, {}, { 'tools/certs/requirements.txt': codesign })).toEqual([]);
     const findings = await run(depsSbomCoverage, {}, { 'requirements.txt': 'flask==3.1.0\nrequests>=2\n' });
     expect(findings.map(at)).toEqual(['requirements.txt:2:-']);
+  });
+});
+
+describe('deps.sbom-coverage: what a pass rests on', () => {
+  it('examines nothing in a tree that declares no dependency', async () => {
+    const rule = loadRules().find((r) => r.id === 'sbom-coverage')!;
+    const examined = async (files: Record<string, string>) => {
+      const whole = workspaceOf(files);
+      const o = await runEvaluator(rule, whole, { of: () => [] });
+      if (!('raw' in o)) throw new Error(o.error);
+      return o.examined.files.map((i) => whole.files[i]);
+    };
+    const workflow = 'on: push\njobs:\n  t:\n    runs-on: x\n    steps: [{run: terraform validate}]\n';
+    expect(
+      await examined({ 'main.tf': 'resource "aws_vpc" "this" {}\n', '.github/workflows/ci.yml': workflow }),
+    ).toEqual([]);
+    expect(await examined({ 'requirements.txt': 'flask==3.0.3\n' })).toContain('requirements.txt');
   });
 });

@@ -70,7 +70,10 @@ export const depsSbomCoverage = defineEvaluator<Options>({
       });
     }
     const seen = new Set<string>();
-    for (const m of detectPackageManifests(workspace, options.exclude)) {
+    const manifests = detectPackageManifests(workspace, options.exclude);
+    // No lockfile and no manifest: nothing declares a dependency, and a pass rests on nothing read.
+    if (lockfiles.length === 0 && manifests.length === 0) workspace.examineOnly([]);
+    for (const m of manifests) {
       const key = `${m.ecosystem}:${m.dir}`;
       if (seen.has(key)) continue;
       if (m.ecosystem === 'maven') {
