@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform and manifest sources write ${...} literally.
 import { afterAll, describe, expect, it } from 'vitest';
+import { runEvaluator } from '../../src/core/evaluate-rule.js';
 import { terraformAttribute } from '../../src/core/evaluators/terraform/attribute.js';
 import { terraformOpenIngress } from '../../src/core/evaluators/terraform/open-ingress.js';
 import {
@@ -7,7 +8,8 @@ import {
   terraformProviderCredentials,
 } from '../../src/core/evaluators/terraform/provider-credentials.js';
 import { terraformS3Encryption } from '../../src/core/evaluators/terraform/s3-encryption.js';
-import { at, cleanup, run, withDefaults } from './kit.js';
+import { loadRules } from '../../src/core/rules/load.js';
+import { at, cleanup, run, withDefaults, workspaceOf } from './kit.js';
 
 afterAll(cleanup);
 
@@ -577,5 +579,27 @@ provider "google" {
     // AWS's documented example key is an example, not a credential; a key of the same shape is one.
     expect(isPlaceholder('AKIAIOSFODNN7EXAMPLE')).toBe(true);
     expect(isPlaceholder('AKIA4HQX7RZ2M9KD3TWB')).toBe(false);
+  });
+});
+
+describe('terraform.audit-access: what a pass rests on', () => {
+  it('examines the grants to identities named for audit, not every IAM resource', async () => {
+    const rule = loadRules().find((r) => r.id === 'audit-principal-write-access')!;
+    const examined = async (files: Record<string, string>) => {
+      const whole = workspaceOf(files);
+      const o = await runEvaluator(rule, whole, { of: () => [] });
+      if (!('raw' in o)) throw new Error(o.error);
+      return [o.raw.length, o.examined.files.map((i) => whole.files[i])];
+    };
+    const flowLogRole =
+      'resource "aws_iam_role" "vpc_flow_log" {\n  name = "vpc-flow-log"\n  assume_role_policy = "{}"\n}\n' +
+      'resource "aws_iam_role_policy_attachment" "flow" {\n  role = aws_iam_role.vpc_flow_log.name\n  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"\n}\n';
+    expect(await examined({ 'vpc-flow-logs.tf': flowLogRole })).toEqual([0, []]);
+    const auditor =
+      'resource "aws_iam_role_policy_attachment" "audit" {\n  role = "security-auditor"\n  policy_arn = "arn:aws:iam::aws:policy/SecurityAudit"\n}\n';
+    expect(await examined({ 'vpc-flow-logs.tf': flowLogRole, 'audit.tf': auditor })).toEqual([
+      0,
+      ['audit.tf'],
+    ]);
   });
 });

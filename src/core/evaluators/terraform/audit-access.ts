@@ -64,18 +64,24 @@ export const terraformAuditAccess = defineEvaluator<Record<string, never>>({
   async evaluate({ workspace }) {
     const files = await terraformFiles(workspace);
     const findings: RawFinding[] = [];
-    const resources = terraformResources(files, [...SHAPES.keys()]);
-    examineSubjects(workspace, resources);
-    for (const resource of resources) {
+    // Its subjects are the grants to identities named for audit: a file of other IAM resources (a
+    // flow log's role) holds nothing it judges.
+    const audited = terraformResources(files, [...SHAPES.keys()]).flatMap((resource) => {
       const shape = SHAPES.get(resource.type)!;
-      const body = resource.block.body;
       const principal = shape.principals
-        .map((n) => attribute(body, n))
+        .map((n) => attribute(resource.block.body, n))
         .find((a): a is HclAttribute => a !== undefined && AUDIT.test(a.value.text));
       // An aws_iam_role is named by its label too: `resource "aws_iam_role" "auditor"`.
       const named =
         principal ?? (resource.type === 'aws_iam_role' && AUDIT.test(resource.name) ? 'label' : undefined);
-      if (!named) continue;
+      return named ? [{ resource, shape, named }] : [];
+    });
+    examineSubjects(
+      workspace,
+      audited.map((a) => a.resource),
+    );
+    for (const { resource, shape, named } of audited) {
+      const body = resource.block.body;
       const grant = attribute(body, shape.grant);
       if (!grant) continue;
       const writes = grantedWrites(grant, shape.writes);
