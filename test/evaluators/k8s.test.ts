@@ -272,6 +272,11 @@ describe('k8s.run-as-root', () => {
         - name: root
           image: bitnami/kubectl:1.31
           securityContext: { runAsUser: 0 }
+        - name: db
+          image: postgres:17
+        - name: db-shell
+          image: postgres:17
+          command: [sleep, infinity]
 `),
       },
     );
@@ -281,6 +286,9 @@ describe('k8s.run-as-root', () => {
       ['a.yaml:13:11', 'medium'],
       // An explicit root user is root whatever the image.
       ['a.yaml:17:41', undefined],
+      // postgres' entrypoint switches to its user; a command of the container's own replaces it.
+      ['a.yaml:18:11', 'low'],
+      ['a.yaml:20:11', 'medium'],
     ]);
     expect(findings[0]!.message).toMatch(
       /root \(its image, bitnami\/kubectl:1\.31, is one whose publisher sets a non-root user: only a change of image or tag would make it root\)\.$/,

@@ -221,7 +221,7 @@ const DROPS_PRIVILEGES = imageMatcher(
  * (s6-overlay): a container left to that entrypoint does not serve as root. Not nginx or httpd,
  * whose master process stays root.
  */
-const ENTRYPOINT_DROPS = imageMatcher(
+export const ENTRYPOINT_DROPS = imageMatcher(
   [
     'redis',
     'postgres',

@@ -1,6 +1,6 @@
 import { containersOf, describeContainer, describeObject, type K8sNode } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
-import { imageMatcher, NON_ROOT_IMAGES } from '../dockerfile/root-user.js';
+import { ENTRYPOINT_DROPS, imageMatcher, NON_ROOT_IMAGES } from '../dockerfile/root-user.js';
 import { defineEvaluator } from '../types.js';
 import {
   containerFinding,
@@ -76,6 +76,9 @@ export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
         const at = missingSettingAt(c);
         const image = typeof c.node.value.image === 'string' ? c.node.value.image : '';
         const nonRootImage = image !== '' && NON_ROOT_IMAGE(image);
+        // Its `command:` would replace the image's entrypoint, which hands the server to its own user.
+        const dropsRoot =
+          !nonRootImage && image !== '' && c.node.value.command === undefined && ENTRYPOINT_DROPS(image);
         findings.push(
           containerFinding(
             c,
@@ -84,13 +87,15 @@ export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
               "securityContext), so it runs as root whenever the image's user is root" +
               (nonRootImage
                 ? ` (its image, ${image}, is one whose publisher sets a non-root user: only a change of image or tag would make it root).`
-                : '.'),
+                : dropsRoot
+                  ? ` (the entrypoint of its image, ${image}, starts as root and hands the server to a user of its own).`
+                  : '.'),
             'runAsNonRoot',
             at.anchor,
           ),
         );
         // The image's USER decides, which only the image can tell; a known non-root image is low.
-        findings[findings.length - 1]!.confidence = nonRootImage ? 'low' : 'medium';
+        findings[findings.length - 1]!.confidence = nonRootImage || dropsRoot ? 'low' : 'medium';
       }
     }
     return findings;
