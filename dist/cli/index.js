@@ -14323,8 +14323,12 @@ const DEFAULT_TEST_PATHS = [
     // `internal/suites/`, `test_resources/`, `test-fixtures/`); the plural names tests, never an
     // environment (`deploy/k8s-test/` may be one).
     '**/*[-_]tests/**',
+    '**/{integration,unit,e2e,acceptance,functional,system,smoke,conformance}{test,tests}/**',
     '**/suites/**',
     '**/test{-,_,}{resources,fixtures,files,assets}/**',
+    // A test certificate authority and its keys (`test-ca/rsa-2048/end.key`), as a key file named
+    // `test-ca.pem` is.
+    '**/test{-,_,}{ca,cas,certs,keys,pki}/**',
     // The conventional folders of the Playwright and Cypress browser-test frameworks, with the stacks
     // (compose files, images) the tests run against.
     '**/playwright/**',
@@ -19900,7 +19904,13 @@ const ecosystems_KINDS = [
         names: ['Cargo.toml'],
         declares: (ws, f) => (0,manifests/* cargoNeedsLock */.ld)(ws.text(f) ?? ''),
     },
-    { ecosystem: 'maven', managers: ['maven'], names: ['pom.xml'] },
+    {
+        ecosystem: 'maven',
+        managers: ['maven'],
+        names: ['pom.xml'],
+        // An aggregator of modules or a parent of settings names none: nothing to lock or update.
+        declares: hasText(/<(?:dependency|plugin)[\s>/]/),
+    },
     {
         ecosystem: 'gradle',
         managers: ['gradle'],
@@ -20077,11 +20087,18 @@ const depsSbomCoverage = (0,types/* defineEvaluator */.D)({
             });
         }
         const seen = new Set();
-        for (const m of detectPackageManifests(workspace, options.exclude)) {
+        const manifests = detectPackageManifests(workspace, options.exclude);
+        // No lockfile and no manifest: nothing declares a dependency, and a pass rests on nothing read.
+        if (lockfiles.length === 0 && manifests.length === 0)
+            workspace.examineOnly([]);
+        for (const m of manifests) {
             const key = `${m.ecosystem}:${m.dir}`;
             if (seen.has(key))
                 continue;
             if (m.ecosystem === 'maven') {
+                // Build plugins are no part of what the project ships.
+                if (!/<dependency[\s>/]/.test(workspace.text(m.file) ?? ''))
+                    continue;
                 seen.add(key);
                 findings.push({
                     message: `${m.file} declares Maven dependencies, and Maven keeps no lockfile: an SBOM of this repository cannot list them unless the build produces one (e.g. the CycloneDX Maven plugin).`,
@@ -20632,8 +20649,12 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
         const renovate = readRenovate(workspace);
         const updatecli = readUpdatecli(workspace);
         const workflows = (0,update_workflows/* readUpdateWorkflows */.K)(workspace);
-        if (!dependabot && !renovate && !updatecli && !workflows)
+        if (!dependabot && !renovate && !updatecli && !workflows) {
+            // No update configuration: nothing to judge the coverage of (dependency-update-tool reports
+            // its absence). The workflows read in looking for one are not what a pass rests on.
+            workspace.examineOnly([]);
             return [];
+        }
         const tools = { dependabot, renovateFile: renovate?.file, updatecli, workflows };
         // Manifests that one entry would cover, by directory: a Cargo, npm or pub workspace's members are
         // updated through its root, so they are one finding there, not one per member.
@@ -22009,7 +22030,7 @@ function pathFacts(path) {
     return facts;
 }
 /** Values that name or fetch a secret rather than being one. */
-const REFERENCE = /^\$[A-Za-z_{(]|^%[A-Za-z_]\w*%$|^@\w+@$|^[&*][A-Za-z_][\w-]*$|^![A-Za-z]|\$\{|process\.env|os\.environ|getenv|secrets\.|vault:|^arn:|^ref\+|^sm:\/\/|^projects\/|:\/\/|^[A-Za-z_][\w.-]*\(/;
+const REFERENCE = /^#\/|^\$[A-Za-z_{(]|^%[A-Za-z_]\w*%$|^@\w+@$|^[&*][A-Za-z_][\w-]*$|^![A-Za-z]|\$\{|process\.env|os\.environ|getenv|secrets\.|vault:|^arn:|^ref\+|^sm:\/\/|^projects\/|:\/\/|^[A-Za-z_][\w.-]*\(/;
 /** A name in the expressions of configuration languages (HCL, JavaScript, Python). */
 const IDENTIFIER = String.raw `[A-Za-z_$][\w$]*`;
 /** An index or a splat: `[0]`, `[*]`, `["key"]`, `['key']`, `[count.index]`. */
@@ -26937,11 +26958,26 @@ function sudoAt(views) {
     const out = [];
     for (const view of views) {
         const words = view.command.words.slice(0, view.nameIndex);
-        const sudo = words.find((w) => (0,shell_commands/* programName */.kX)(w.value) === 'sudo');
-        if (sudo)
-            out.push(sudo.start);
+        const at = words.findIndex((w) => (0,shell_commands/* programName */.kX)(w.value) === 'sudo');
+        if (at >= 0 && !dropsToUser(words.slice(at + 1).map((w) => w.value)))
+            out.push(words[at].start);
     }
     return out.sort((a, b) => a - b);
+}
+/**
+ * Whether sudo's options run the command as a named user other than root (`sudo -u discourse
+ * bundle install`, `sudo --user=app`): run by root, that drops privileges rather than gaining them.
+ */
+function dropsToUser(options) {
+    for (let i = 0; i < options.length; i++) {
+        const o = options[i];
+        const user = o === '-u' || o === '--user' ? options[i + 1] : /^(?:-u|--user=)(.+)$/.exec(o)?.[1];
+        if (user !== undefined)
+            return !/^(?:root|0|#0)$/.test(user.replace(/^["']|["']$/g, ''));
+        if (!o.startsWith('-'))
+            return false;
+    }
+    return false;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/value-credential.js
@@ -28504,6 +28540,7 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
 
 
 
+
 /** Name parts that mark a secret on their own. */
 const SECRET_WORDS = new Set([
     'PASSWORD',
@@ -28632,6 +28669,8 @@ function isSecretObjectName(name, value) {
 }
 /** A comment telling the reader to put their own value in (`#REQUIRED - replace with your key`). */
 const REPLACE_ME = /\b(?:replace|substitute|fill in|insert|put|paste|enter|set)\b.{0,40}\b(?:your|real|actual|own)\b|\bchange[ _-]?me\b|\bplaceholder\b/i;
+/** Why a well-known default password has low confidence; part of the finding's message. */
+const KNOWN_DEFAULT_NOTE = "a well-known default (`admin`, `password`), which a demo or a first start uses: it keeps no one out, so change it, but it is no one's secret";
 /** Why a value its comment asks to replace has low confidence; part of the finding's message. */
 const STAND_IN_NOTE = 'its comment asks the reader to replace the value: likely a stand-in';
 /**
@@ -28695,13 +28734,14 @@ const k8sEnvSecretLiteral = (0,types/* defineEvaluator */.D)({
                 const entryNode = childAt(c.pod.object, c.node, 'env', i);
                 const standIn = entryNode !== undefined &&
                     saysReplaceMe(workspace.text(c.pod.object.path), entryNode.span.start.line, node.span.end.line);
+                const knownDefault = !held && DEFAULT_PASSWORDS.has(entry.value.trim().toLowerCase());
                 const found = containerFinding(c, node, `Environment variable ${entry.name} of the ${describeContainer(c)} ${what} ` +
                     `(${entry.value.length} characters) in the manifest, so everyone who can read the repository ` +
                     'or the object has it. Reference a Secret with valueFrom.secretKeyRef.' +
-                    (standIn ? ` (${STAND_IN_NOTE}.)` : ''), `env:${entry.name}`, 
+                    (standIn ? ` (${STAND_IN_NOTE}.)` : knownDefault ? ` (${KNOWN_DEFAULT_NOTE}.)` : ''), `env:${entry.name}`, 
                 // At `value:`: a block scalar's own span starts on the line below it.
                 'key');
-                findings.push(standIn ? { ...found, confidence: 'low' } : found);
+                findings.push(standIn || knownDefault ? { ...found, confidence: 'low' } : found);
             });
         });
         return findings;
@@ -29348,13 +29388,17 @@ const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
                 const at = missingSettingAt(c);
                 const image = typeof c.node.value.image === 'string' ? c.node.value.image : '';
                 const nonRootImage = image !== '' && NON_ROOT_IMAGE(image);
+                // Its `command:` would replace the image's entrypoint, which hands the server to its own user.
+                const dropsRoot = !nonRootImage && image !== '' && c.node.value.command === undefined && ENTRYPOINT_DROPS(image);
                 findings.push(containerFinding(c, at.node, `The ${describeContainer(c)} sets neither runAsNonRoot: true nor a non-zero runAsUser (in its own or the pod's ` +
                     "securityContext), so it runs as root whenever the image's user is root" +
                     (nonRootImage
                         ? ` (its image, ${image}, is one whose publisher sets a non-root user: only a change of image or tag would make it root).`
-                        : '.'), 'runAsNonRoot', at.anchor));
+                        : dropsRoot
+                            ? ` (the entrypoint of its image, ${image}, starts as root and hands the server to a user of its own).`
+                            : '.'), 'runAsNonRoot', at.anchor));
                 // The image's USER decides, which only the image can tell; a known non-root image is low.
-                findings[findings.length - 1].confidence = nonRootImage ? 'low' : 'medium';
+                findings[findings.length - 1].confidence = nonRootImage || dropsRoot ? 'low' : 'medium';
             }
         }
         return findings;
@@ -30989,18 +31033,20 @@ const terraformAuditAccess = (0,types/* defineEvaluator */.D)({
     async evaluate({ workspace }) {
         const files = await terraformFiles(workspace);
         const findings = [];
-        const resources = terraformResources(files, [...SHAPES.keys()]);
-        examineSubjects(workspace, resources);
-        for (const resource of resources) {
+        // Its subjects are the grants to identities named for audit: a file of other IAM resources (a
+        // flow log's role) holds nothing it judges.
+        const audited = terraformResources(files, [...SHAPES.keys()]).flatMap((resource) => {
             const shape = SHAPES.get(resource.type);
-            const body = resource.block.body;
             const principal = shape.principals
-                .map((n) => attribute(body, n))
+                .map((n) => attribute(resource.block.body, n))
                 .find((a) => a !== undefined && AUDIT.test(a.value.text));
             // An aws_iam_role is named by its label too: `resource "aws_iam_role" "auditor"`.
             const named = principal ?? (resource.type === 'aws_iam_role' && AUDIT.test(resource.name) ? 'label' : undefined);
-            if (!named)
-                continue;
+            return named ? [{ resource, shape, named }] : [];
+        });
+        examineSubjects(workspace, audited.map((a) => a.resource));
+        for (const { resource, shape, named } of audited) {
+            const body = resource.block.body;
             const grant = attribute(body, shape.grant);
             if (!grant)
                 continue;
@@ -33227,9 +33273,10 @@ function credentialUsers(steps, test) {
  * An action not listed whose name says it pushes or commits (`helpers/version-push`): it may push
  * with the persisted credentials. Image builds (`docker/build-push-action`) push to a registry, and
  * "pre-commit" (`pre-commit/action`, `pre-commit-ci/lite-action`) names the hook framework, whose
- * actions run the hooks and push nothing with the checkout's token.
+ * actions run the hooks and push nothing with the checkout's token; nor does an action about commit
+ * messages (`conventional_commit_config`, `commit-lint`).
  */
-const PUSHING_NAME = /(?:^|(?<!(?:^|[-_/])(?:pre|post))[-_/])(?:push|commit)(?:$|[-_/])/i;
+const PUSHING_NAME = /(?:^|(?<!(?:^|[-_/])(?:pre|post))[-_/])(?:push|commit)(?:$|[-_/](?!(?:config|lint|msg|message|check|title|convention)))/i;
 function usesCredentials(step) {
     return pushesWithCredentials(step) || (step.run !== undefined && GIT_FETCH.test(step.run.value));
 }
@@ -37008,7 +37055,12 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             }
             if (step.run && runPerforms(step.run.value))
                 return true;
-            if (names !== undefined && typeof step.name?.value === 'string' && names.test(step.name.value))
+            // A step's name is evidence of what it runs, not of what GitHub's own actions do: a checkout
+            // named "checkout tests passed" checks out.
+            if (names !== undefined &&
+                typeof step.name?.value === 'string' &&
+                names.test(step.name.value) &&
+                !(path && UTILITY_ACTION.test(path)))
                 return true;
             // A composite action of this repository (`uses: ./.github/actions/test`) runs its steps in the
             // job: what they run, the job runs. Followed a few levels deep (a local action can use another).
@@ -37093,6 +37145,8 @@ function pushesOfEveryBranch(workflow) {
     const list = Array.isArray(branches) ? branches : [branches];
     return list.some((b) => b === '**' || b === '*/**' || b === '**/*');
 }
+/** GitHub's own actions (checkout, caches, artifacts, setup-*, github-script aside): they run no tests or analysis of their own. */
+const UTILITY_ACTION = /^actions\/(?:checkout|cache|upload-artifact|download-artifact|setup-[\w-]+|labeler|stale|upload-pages-artifact|deploy-pages|configure-pages)$/;
 /** How many composite actions of the repository deep a step is followed (`./a` using `./b` ...). */
 const LOCAL_ACTION_DEPTH = 3;
 /** super-linter, under its current and its former owner, whole or as the `slim` image. */
