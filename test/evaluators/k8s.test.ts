@@ -790,14 +790,22 @@ describe('k8s.env-secret-literal', () => {
               value: "admin"
             - name: DB_PASSWORD
               value: pR7x-Wq92-zzK
+            - name: KC_DB_USERNAME
+              value: keycloak
+            - name: KC_DB_PASSWORD
+              value: 'keycloak'
 `),
       },
     );
     expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
       ['a.yaml:14:15', 'low'],
       ['a.yaml:16:15', null],
+      // The same as its user name.
+      ['a.yaml:20:15', 'low'],
     ]);
-    expect(findings[0]!.message).toContain('(a well-known default (`admin`, `password`)');
+    expect(findings[0]!.message).toContain(
+      '(a well-known default (`admin`, `password`, or the user name itself)',
+    );
   });
 
   it('reports literal values without ever repeating them', async () => {
