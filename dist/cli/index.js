@@ -28669,8 +28669,10 @@ function isSecretObjectName(name, value) {
 }
 /** A comment telling the reader to put their own value in (`#REQUIRED - replace with your key`). */
 const REPLACE_ME = /\b(?:replace|substitute|fill in|insert|put|paste|enter|set)\b.{0,40}\b(?:your|real|actual|own)\b|\bchange[ _-]?me\b|\bplaceholder\b/i;
+/** A variable that names a user (`KC_DB_USERNAME`, `POSTGRES_USER`). */
+const USER_NAME = /(?:^|_)(?:USER|USERNAME|USER_NAME)$/i;
 /** Why a well-known default password has low confidence; part of the finding's message. */
-const KNOWN_DEFAULT_NOTE = "a well-known default (`admin`, `password`), which a demo or a first start uses: it keeps no one out, so change it, but it is no one's secret";
+const KNOWN_DEFAULT_NOTE = "a well-known default (`admin`, `password`, or the user name itself), which a demo or a first start uses: it keeps no one out, so change it, but it is no one's secret";
 /** Why a value its comment asks to replace has low confidence; part of the finding's message. */
 const STAND_IN_NOTE = 'its comment asks the reader to replace the value: likely a stand-in';
 /**
@@ -28717,6 +28719,10 @@ const k8sEnvSecretLiteral = (0,types/* defineEvaluator */.D)({
             const env = c.node.value.env;
             if (!Array.isArray(env))
                 return;
+            // The user names set beside the secrets: a password equal to its user name is a demo default.
+            const users = new Set(env.flatMap((e) => k8s_isMap(e) && typeof e.name === 'string' && typeof e.value === 'string' && USER_NAME.test(e.name)
+                ? [e.value]
+                : []));
             env.forEach((entry, i) => {
                 if (!k8s_isMap(entry) || typeof entry.name !== 'string' || typeof entry.value !== 'string')
                     return;
@@ -28734,7 +28740,7 @@ const k8sEnvSecretLiteral = (0,types/* defineEvaluator */.D)({
                 const entryNode = childAt(c.pod.object, c.node, 'env', i);
                 const standIn = entryNode !== undefined &&
                     saysReplaceMe(workspace.text(c.pod.object.path), entryNode.span.start.line, node.span.end.line);
-                const knownDefault = !held && DEFAULT_PASSWORDS.has(entry.value.trim().toLowerCase());
+                const knownDefault = !held && (DEFAULT_PASSWORDS.has(entry.value.trim().toLowerCase()) || users.has(entry.value));
                 const found = containerFinding(c, node, `Environment variable ${entry.name} of the ${describeContainer(c)} ${what} ` +
                     `(${entry.value.length} characters) in the manifest, so everyone who can read the repository ` +
                     'or the object has it. Reference a Secret with valueFrom.secretKeyRef.' +
