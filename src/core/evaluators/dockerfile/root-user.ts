@@ -188,29 +188,29 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
   },
 });
 
+/** Official images whose entrypoint hands the server to a user of its own with gosu. */
+const GOSU_ENTRYPOINT_IMAGES = [
+  'redis',
+  'postgres',
+  'mysql',
+  'mariadb',
+  'mongo',
+  'rabbitmq',
+  'cassandra',
+  'couchdb',
+  'zookeeper',
+  'elasticsearch',
+  'logstash',
+  'kibana',
+];
+
 /**
  * Official images whose entrypoint or server starts as root and switches to a user of its own
  * (nginx and httpd workers, the databases' `gosu` step): a USER 10001 before their CMD would stop
  * them (their data and cache directories belong to that user), so the fix leaves them to a person.
  */
 const DROPS_PRIVILEGES = imageMatcher(
-  [
-    'nginx',
-    'httpd',
-    'redis',
-    'postgres',
-    'mysql',
-    'mariadb',
-    'mongo',
-    'rabbitmq',
-    'cassandra',
-    'couchdb',
-    'zookeeper',
-    'elasticsearch',
-    'logstash',
-    'kibana',
-    'wordpress',
-  ]
+  ['nginx', 'httpd', ...GOSU_ENTRYPOINT_IMAGES, 'wordpress']
     .flatMap((n) => [n, `${n}:*`, `${n}@*`, `*/${n}`, `*/${n}:*`, `*/${n}@*`])
     .concat(['php:*apache*', 'php:*fpm*', '*/php:*apache*', '*/php:*fpm*']),
 );
@@ -222,21 +222,7 @@ const DROPS_PRIVILEGES = imageMatcher(
  * whose master process stays root.
  */
 export const ENTRYPOINT_DROPS = imageMatcher(
-  [
-    'redis',
-    'postgres',
-    'mysql',
-    'mariadb',
-    'mongo',
-    'rabbitmq',
-    'cassandra',
-    'couchdb',
-    'zookeeper',
-    'elasticsearch',
-    'logstash',
-    'kibana',
-  ]
-    .flatMap((n) => [n, `${n}:*`, `${n}@*`, `library/${n}:*`, `docker.io/library/${n}:*`])
+  GOSU_ENTRYPOINT_IMAGES.flatMap((n) => [n, `${n}:*`, `${n}@*`, `library/${n}:*`, `docker.io/library/${n}:*`])
     // LinuxServer.io images start s6-overlay as root, which runs the application as the user abc.
     .concat(['linuxserver/*', 'lscr.io/linuxserver/*', 'ghcr.io/linuxserver/*']),
 );
