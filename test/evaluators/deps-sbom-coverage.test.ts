@@ -1,8 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { runEvaluator } from '../../src/core/evaluate-rule.js';
 import { depsSbomCoverage } from '../../src/core/evaluators/deps/sbom-coverage.js';
-import { loadRules } from '../../src/core/rules/load.js';
-import { at, cleanup, run, workspaceOf } from './kit.js';
+import { at, cleanup, examinedBy, run } from './kit.js';
 
 afterAll(cleanup);
 
@@ -68,13 +66,8 @@ describe('deps.sbom-coverage', () => {
 
 describe('deps.sbom-coverage: what a pass rests on', () => {
   it('examines nothing in a tree that declares no dependency', async () => {
-    const rule = loadRules().find((r) => r.id === 'sbom-coverage')!;
-    const examined = async (files: Record<string, string>) => {
-      const whole = workspaceOf(files);
-      const o = await runEvaluator(rule, whole, { of: () => [] });
-      if (!('raw' in o)) throw new Error(o.error);
-      return o.examined.files.map((i) => whole.files[i]);
-    };
+    const examined = async (files: Record<string, string>) =>
+      (await examinedBy('sbom-coverage', files)).files;
     const workflow = 'on: push\njobs:\n  t:\n    runs-on: x\n    steps: [{run: terraform validate}]\n';
     expect(
       await examined({ 'main.tf': 'resource "aws_vpc" "this" {}\n', '.github/workflows/ci.yml': workflow }),

@@ -1,6 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Dockerfile `${VAR}` syntax is test data here.
 import { afterAll, describe, expect, it } from 'vitest';
-import { runEvaluator } from '../../src/core/evaluate-rule.js';
 import {
   directoryMatches,
   normaliseDir,
@@ -8,10 +7,9 @@ import {
 } from '../../src/core/evaluators/deps/update-config.js';
 import { depsUpdateCoverage } from '../../src/core/evaluators/deps/update-coverage.js';
 import { neutraliseTemplates } from '../../src/core/evaluators/deps/updatecli.js';
-import { loadRules } from '../../src/core/rules/load.js';
 import { RecordingWorkspace } from '../../src/core/workspace/recording.js';
 import { InputLog, touchedBy } from '../../src/core/workspace/scope.js';
-import { at, cleanup, run, runBuiltin, workspaceOf } from './kit.js';
+import { at, cleanup, examinedBy, run, runBuiltin, workspaceOf } from './kit.js';
 
 afterAll(cleanup);
 
@@ -798,13 +796,7 @@ describe('deps.update-coverage: scaffolding templates', () => {
 });
 
 describe('deps.update-coverage: what a pass rests on', () => {
-  const examined = async (files: Record<string, string>) => {
-    const rule = loadRules().find((r) => r.id === 'dependency-update-coverage')!;
-    const whole = workspaceOf(files);
-    const o = await runEvaluator(rule, whole, { of: () => [] });
-    if (!('raw' in o)) throw new Error(o.error);
-    return { found: o.raw.length, files: o.examined.files.map((i) => whole.files[i]) };
-  };
+  const examined = (files: Record<string, string>) => examinedBy('dependency-update-coverage', files);
 
   it('examines nothing when there is no update configuration to judge', async () => {
     const workflow = 'on: push\njobs:\n  t:\n    runs-on: x\n    steps: [{run: make test}]\n';

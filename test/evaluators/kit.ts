@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { dump } from 'js-yaml';
 import { type CheckOptions, runCheck } from '../../src/core/engine.js';
+import { runEvaluator } from '../../src/core/evaluate-rule.js';
 import type { Evaluator } from '../../src/core/evaluators/types.js';
+import { loadRules } from '../../src/core/rules/load.js';
 import type { Finding, RawFinding, Rule } from '../../src/core/types.js';
 import { ajv } from '../../src/core/validate.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
@@ -110,4 +112,20 @@ export function ruleDir(rules: Record<string, Record<string, unknown>>): string 
 /** `path:line:column` of a finding (`-` for repository-level), the compact form tests assert on. */
 export function at(f: RawFinding | Finding): string {
   return f.location ? `${f.location.path}:${f.location.startLine}:${f.location.startColumn ?? '-'}` : '-';
+}
+
+/**
+ * Runs one built-in rule over `files` as the engine does and returns its raw findings and the files
+ * it examined, by path: what a pass of the rule rests on.
+ */
+export async function examinedBy(
+  ruleId: string,
+  files: Record<string, string>,
+): Promise<{ found: number; files: string[] }> {
+  const rule = loadRules().find((r) => r.id === ruleId);
+  if (!rule) throw new Error(`no built-in rule ${ruleId}`);
+  const whole = workspaceOf(files);
+  const o = await runEvaluator(rule, whole, { of: () => [] });
+  if (!('raw' in o)) throw new Error(o.error);
+  return { found: o.raw.length, files: o.examined.files.map((i) => whole.files[i]!) };
 }

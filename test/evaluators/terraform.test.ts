@@ -1,6 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform and manifest sources write ${...} literally.
 import { afterAll, describe, expect, it } from 'vitest';
-import { runEvaluator } from '../../src/core/evaluate-rule.js';
 import { terraformAttribute } from '../../src/core/evaluators/terraform/attribute.js';
 import { terraformOpenIngress } from '../../src/core/evaluators/terraform/open-ingress.js';
 import {
@@ -8,8 +7,7 @@ import {
   terraformProviderCredentials,
 } from '../../src/core/evaluators/terraform/provider-credentials.js';
 import { terraformS3Encryption } from '../../src/core/evaluators/terraform/s3-encryption.js';
-import { loadRules } from '../../src/core/rules/load.js';
-import { at, cleanup, run, withDefaults, workspaceOf } from './kit.js';
+import { at, cleanup, examinedBy, run, withDefaults } from './kit.js';
 
 afterAll(cleanup);
 
@@ -584,12 +582,9 @@ provider "google" {
 
 describe('terraform.audit-access: what a pass rests on', () => {
   it('examines the grants to identities named for audit, not every IAM resource', async () => {
-    const rule = loadRules().find((r) => r.id === 'audit-principal-write-access')!;
     const examined = async (files: Record<string, string>) => {
-      const whole = workspaceOf(files);
-      const o = await runEvaluator(rule, whole, { of: () => [] });
-      if (!('raw' in o)) throw new Error(o.error);
-      return [o.raw.length, o.examined.files.map((i) => whole.files[i])];
+      const o = await examinedBy('audit-principal-write-access', files);
+      return [o.found, o.files];
     };
     const flowLogRole =
       'resource "aws_iam_role" "vpc_flow_log" {\n  name = "vpc-flow-log"\n  assume_role_policy = "{}"\n}\n' +
