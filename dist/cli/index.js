@@ -26669,14 +26669,8 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-/**
- * Official images whose entrypoint or server starts as root and switches to a user of its own
- * (nginx and httpd workers, the databases' `gosu` step): a USER 10001 before their CMD would stop
- * them (their data and cache directories belong to that user), so the fix leaves them to a person.
- */
-const DROPS_PRIVILEGES = imageMatcher([
-    'nginx',
-    'httpd',
+/** Official images whose entrypoint hands the server to a user of its own with gosu. */
+const GOSU_ENTRYPOINT_IMAGES = [
     'redis',
     'postgres',
     'mysql',
@@ -26689,8 +26683,13 @@ const DROPS_PRIVILEGES = imageMatcher([
     'elasticsearch',
     'logstash',
     'kibana',
-    'wordpress',
-]
+];
+/**
+ * Official images whose entrypoint or server starts as root and switches to a user of its own
+ * (nginx and httpd workers, the databases' `gosu` step): a USER 10001 before their CMD would stop
+ * them (their data and cache directories belong to that user), so the fix leaves them to a person.
+ */
+const DROPS_PRIVILEGES = imageMatcher(['nginx', 'httpd', ...GOSU_ENTRYPOINT_IMAGES, 'wordpress']
     .flatMap((n) => [n, `${n}:*`, `${n}@*`, `*/${n}`, `*/${n}:*`, `*/${n}@*`])
     .concat(['php:*apache*', 'php:*fpm*', '*/php:*apache*', '*/php:*fpm*']));
 /**
@@ -26699,21 +26698,7 @@ const DROPS_PRIVILEGES = imageMatcher([
  * (s6-overlay): a container left to that entrypoint does not serve as root. Not nginx or httpd,
  * whose master process stays root.
  */
-const ENTRYPOINT_DROPS = imageMatcher([
-    'redis',
-    'postgres',
-    'mysql',
-    'mariadb',
-    'mongo',
-    'rabbitmq',
-    'cassandra',
-    'couchdb',
-    'zookeeper',
-    'elasticsearch',
-    'logstash',
-    'kibana',
-]
-    .flatMap((n) => [n, `${n}:*`, `${n}@*`, `library/${n}:*`, `docker.io/library/${n}:*`])
+const ENTRYPOINT_DROPS = imageMatcher(GOSU_ENTRYPOINT_IMAGES.flatMap((n) => [n, `${n}:*`, `${n}@*`, `library/${n}:*`, `docker.io/library/${n}:*`])
     // LinuxServer.io images start s6-overlay as root, which runs the application as the user abc.
     .concat(['linuxserver/*', 'lscr.io/linuxserver/*', 'ghcr.io/linuxserver/*']));
 /** A RUN that installs or fetches a tool for dropping root at start (`apk add gosu`, `su-exec`). */
