@@ -273,7 +273,7 @@ describe('k8s.run-as-root', () => {
           image: bitnami/kubectl:1.31
           securityContext: { runAsUser: 0 }
         - name: db
-          image: postgres:17
+          image: mirror.gcr.io/postgres:17
         - name: db-shell
           image: postgres:17
           command: [sleep, infinity]

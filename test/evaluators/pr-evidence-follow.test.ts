@@ -486,3 +486,19 @@ describe('workflow.pr-evidence: a step name is no evidence for a utility action'
     ]);
   });
 });
+
+describe('workflow.pr-evidence: specs are tests', () => {
+  it('takes a step named for specs for a test run', async () => {
+    const step = (name: string) =>
+      pr(`      - name: ${name}\n        run: docker run --rm -e USE_TURBO=1 "$TEST_IMAGE"\n`);
+    expect(
+      await runBuiltin('workflow-tests-on-pull-requests', { [W]: step('run specs for `main` branch') }),
+    ).toEqual([]);
+    expect(await runBuiltin('workflow-tests-on-pull-requests', { [W]: step('rspec') })).toEqual([]);
+    // A specification is no spec run.
+    const found = await runBuiltin('workflow-tests-on-pull-requests', {
+      [W]: step('Generate API specification'),
+    });
+    expect(found.map((f) => f.location)).toEqual([null]);
+  });
+});

@@ -222,7 +222,17 @@ const DROPS_PRIVILEGES = imageMatcher(
  * whose master process stays root.
  */
 export const ENTRYPOINT_DROPS = imageMatcher(
-  GOSU_ENTRYPOINT_IMAGES.flatMap((n) => [n, `${n}:*`, `${n}@*`, `library/${n}:*`, `docker.io/library/${n}:*`])
+  GOSU_ENTRYPOINT_IMAGES.flatMap((n) => [
+    n,
+    `${n}:*`,
+    `${n}@*`,
+    `library/${n}:*`,
+    `docker.io/library/${n}:*`,
+    // The official image through a registry mirror or pull-through cache (mirror.gcr.io/postgres,
+    // public.ecr.aws/docker/library/redis).
+    `*/library/${n}:*`,
+    `mirror.gcr.io/${n}:*`,
+  ])
     // LinuxServer.io images start s6-overlay as root, which runs the application as the user abc.
     .concat(['linuxserver/*', 'lscr.io/linuxserver/*', 'ghcr.io/linuxserver/*']),
 );
