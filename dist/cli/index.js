@@ -26698,7 +26698,17 @@ const DROPS_PRIVILEGES = imageMatcher(['nginx', 'httpd', ...GOSU_ENTRYPOINT_IMAG
  * (s6-overlay): a container left to that entrypoint does not serve as root. Not nginx or httpd,
  * whose master process stays root.
  */
-const ENTRYPOINT_DROPS = imageMatcher(GOSU_ENTRYPOINT_IMAGES.flatMap((n) => [n, `${n}:*`, `${n}@*`, `library/${n}:*`, `docker.io/library/${n}:*`])
+const ENTRYPOINT_DROPS = imageMatcher(GOSU_ENTRYPOINT_IMAGES.flatMap((n) => [
+    n,
+    `${n}:*`,
+    `${n}@*`,
+    `library/${n}:*`,
+    `docker.io/library/${n}:*`,
+    // The official image through a registry mirror or pull-through cache (mirror.gcr.io/postgres,
+    // public.ecr.aws/docker/library/redis).
+    `*/library/${n}:*`,
+    `mirror.gcr.io/${n}:*`,
+])
     // LinuxServer.io images start s6-overlay as root, which runs the application as the user abc.
     .concat(['linuxserver/*', 'lscr.io/linuxserver/*', 'ghcr.io/linuxserver/*']));
 /** A RUN that installs or fetches a tool for dropping root at start (`apk add gosu`, `su-exec`). */
