@@ -342,10 +342,13 @@ jobs:
     permissions: { contents: read }
     steps:
 ${head}  publish:
-    needs: lint
+    needs: [lint, check-format]
     permissions: { packages: write }
     steps:
-${head}`,
+${head}  check-format:
+    permissions: { contents: read }
+    steps: [{ run: make fmt-check }]
+`,
       },
       {},
     );
@@ -363,9 +366,10 @@ ${head}`,
     expect(called!.message).toContain(
       'It waits for job "check-run" of .github/workflows/target.yml, which by its name checks who may run it; it calls acme/shared/.github/workflows/check-run.yml@main, which is not examined here: if it lets only maintainers\' pull requests through, outsiders cannot run their code here.',
     );
-    // A job it needs that checks nothing ("lint") is no gate.
+    // A job it needs that checks nothing of who runs it ("lint", "check-format") is no gate.
     expect(lint!.message).toContain('(its token here can only read');
     expect(lint!.message).not.toContain('It waits for job');
+    expect(publish!.message).not.toContain('It waits for job');
     expect(publish!.message).toContain(
       "with the base repository's secrets and a writable token, and checks out",
     );
