@@ -34461,8 +34461,11 @@ function jobTokenWrites(workflow, job) {
 }
 /** Events whose runs have the base repository's secrets while outsiders can cause them. */
 const PRIVILEGED_RUNS = new Set(['pull_request_target', 'workflow_run', 'issue_comment']);
-/** A job whose id or name says it checks who may run the rest (`check-run`, `authorize`, `check-permissions`). */
-const CHECK_JOB = /check|permission|authori[sz]|approv|verify|gate|trust|allow/i;
+/**
+ * A job whose id or name says it checks who may run the rest (`check-run`, `authorize`,
+ * `check-permissions`, `approve`), not any check (`check-format`, `verify-build` are not gates).
+ */
+const CHECK_JOB = /check[-_ ]?(?:run|perm|permissions?|users?|actor|author|access|membership|collaborator|org)\b|permission|authori[sz]|approv|allow(?:ed|list)|trust|gate/i;
 /**
  * A job the privileged job waits for (its `needs:`, or those of the job of every calling workflow
  * when it runs through `workflow_call`) whose name says it checks who may run: a check that may
