@@ -139,12 +139,6 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   // cannot match. Not `.env.ci`: a CI job's environment holds the deploy and registry tokens it uses.
   '**/.env.test',
   '**/.env.testing',
-  // A file named as an example of another (`.env.example`, `.env.local.example`, `config.sample.yml`):
-  // what it holds is for the reader to replace.
-  '**/*.example',
-  '**/*.sample',
-  // Not any `.example.` (`api.example.com.pem` names a host): an example of a configuration file.
-  '**/*.{example,sample}.{yml,yaml,json,jsonc,toml,ini,env,conf,cfg,properties,xml,php,js,ts,py,rb}',
   '**/test_*.py',
   '**/*_test.py',
   '**/*Test.java',

@@ -52,3 +52,18 @@ describe('a sample token is sample data in an Authorization header too', () => {
     expect(hits({ iss: 'https://login.payments-corp.io/', sub: 'svc' })).toEqual(['jwt:medium']);
   });
 });
+
+describe('example files: guesses are for the reader to replace, tokens of a known format are not', () => {
+  it('lowers a password in terraform.tfvars.example and keeps a real-looking JWT in .env.example', () => {
+    const password = scanText(
+      'quickstart/terraform.tfvars.example',
+      'synadmin_password = "Qx7#mL2vP9$wZr4T"',
+    ).map((h) => `${h.detector}:${h.confidence}:${h.note ?? ''}`);
+    expect(password).toEqual(['generic-secret-assignment:low:in an example file']);
+    const jwt = scanText(
+      'packages/adapter/.env.example',
+      `SERVICE_ROLE_KEY=${token({ iss: 'https://login.payments-corp.io/', role: 'service_role' })}`,
+    ).map((h) => `${h.detector}:${h.confidence}`);
+    expect(jwt).toEqual(['jwt:medium']);
+  });
+});
