@@ -14756,12 +14756,6 @@ const DEFAULT_TEST_PATHS = [
     // cannot match. Not `.env.ci`: a CI job's environment holds the deploy and registry tokens it uses.
     '**/.env.test',
     '**/.env.testing',
-    // A file named as an example of another (`.env.example`, `.env.local.example`, `config.sample.yml`):
-    // what it holds is for the reader to replace.
-    '**/*.example',
-    '**/*.sample',
-    // Not any `.example.` (`api.example.com.pem` names a host): an example of a configuration file.
-    '**/*.{example,sample}.{yml,yaml,json,jsonc,toml,ini,env,conf,cfg,properties,xml,php,js,ts,py,rb}',
     '**/test_*.py',
     '**/*_test.py',
     '**/*Test.java',
@@ -27822,6 +27816,12 @@ const GUESSES = new Set(['generic', 'http', 'connection-string']);
  * `index.rst.jinja`, autoconf `README.md.in`): a documentation extension, then a template's.
  */
 const DOCUMENTATION = /\.(?:md|mdx|markdown|rst|adoc|asciidoc)(?:\.(?:gotmpl|tmpl|tpl|template|j2|jinja2?|njk|erb|ejs|hbs|mustache|liquid|in))?$|(?:^|\/)(?:docs?[_-][^/]+|documentation)\//i;
+/**
+ * A file named as an example of another (`.env.example`, `terraform.tfvars.example`,
+ * `config.sample.yml`): its guesses (passwords, headers) are for the reader to replace. A token of a
+ * known format is still judged at full confidence: real ones get pasted into example files.
+ */
+const EXAMPLE_FILE = /\.(?:example|sample)(?:\.(?:ya?ml|json|toml|ini|env|conf|cfg|properties|xml))?$/i;
 /** Tokens of one kind that a file must hold before it reads as a list of samples. */
 const SAMPLE_LIST = 4;
 /** The same for guesses: a configuration may well hold four passwords, seldom six of one kind. */
@@ -27836,13 +27836,14 @@ function inContext(path, hits) {
     for (const h of hits)
         perDetector.set(h.detector, (perDetector.get(h.detector) ?? 0) + 1);
     const doc = DOCUMENTATION.test(path);
+    const example = !doc && EXAMPLE_FILE.test(path);
     for (const h of hits) {
         const family = FAMILY.get(h.detector);
         if (VERIFIED.has(h.detector))
             continue;
-        if (doc && family !== undefined && GUESSES.has(family)) {
+        if ((doc || example) && family !== undefined && GUESSES.has(family)) {
             h.confidence = 'low';
-            h.note ??= 'in documentation';
+            h.note ??= doc ? 'in documentation' : 'in an example file';
         }
         else if (family !== undefined &&
             perDetector.get(h.detector) >= (GUESSES.has(family) ? SAMPLE_LIST_GUESSES : SAMPLE_LIST)) {
