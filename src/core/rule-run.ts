@@ -473,7 +473,7 @@ export class RuleRun {
     this.append(rule, summary, outcome.raw);
     if (inputs) {
       // An answer of the API is no input a tree can be compared on.
-      if (outcome.examined.settings.length > 0) inputs.opaque ??= 'it reads the API';
+      if (outcome.examined.settings.length > 0 || readsApi(rule)) inputs.opaque ??= 'it reads the API';
       const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
       this.recorded.set(rule.id, { inputs, fingerprints, raw: outcome.raw, scope: summary.scope });
     }
@@ -547,7 +547,7 @@ export class RuleRun {
     union.begin();
     for (const part of [listing, ...parts.map((p) => p.inputs), combining]) union.replay(part);
     const inputs = union.end();
-    if (settings.size > 0) inputs.opaque ??= 'it reads the API';
+    if (settings.size > 0 || readsApi(rule)) inputs.opaque ??= 'it reads the API';
     const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
     this.recorded.set(rule.id, { inputs, fingerprints, raw, scope: summary.scope, subjects: parts });
   }
@@ -639,4 +639,10 @@ export class RuleRun {
     }
     if (summary.result !== 'error') summary.result = summary.findings > 0 ? 'fail' : 'pass';
   }
+}
+
+/** Whether the rule reads the API when a run has one, whether or not this run did (see Evaluator). */
+function readsApi(rule: Rule): boolean {
+  const evaluator = getEvaluator(rule.check.kind);
+  return evaluator?.mayReadApi?.(rule.check.with ?? {}) === true;
 }

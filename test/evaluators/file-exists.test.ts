@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileAbsent } from '../../src/core/evaluators/generic/file-absent.js';
 import { fileExists } from '../../src/core/evaluators/generic/file-exists.js';
-import { at, cleanup, run, runBuiltin } from './kit.js';
+import type { GitHubApi, GitHubResponse } from '../../src/core/github-api.js';
+import { loadRules } from '../../src/core/rules/load.js';
+import { at, cleanup, run, runBuiltin, withDefaults, workspaceOf } from './kit.js';
 
 afterAll(cleanup);
 
@@ -167,5 +169,65 @@ describe('file.absent', () => {
         key: 'b.key',
       },
     ]);
+  });
+});
+
+describe("file.exists: the owner's default in its .github repository", () => {
+  /** An API that answers `files` (path -> text, or a status) and records what it was asked. */
+  const api = (files: Record<string, string | number>, repo = 'widget') => {
+    const asked: string[] = [];
+    const github: GitHubApi = {
+      owner: 'acme',
+      repo,
+      async get(path) {
+        asked.push(path);
+        const file = files[path.replace('/repos/acme/.github/contents/', '')];
+        if (typeof file === 'string')
+          return {
+            status: 200,
+            data: { encoding: 'base64', content: Buffer.from(file).toString('base64') },
+          } as GitHubResponse;
+        return { status: typeof file === 'number' ? file : 404, data: null } as GitHubResponse;
+      },
+    };
+    return { github, asked };
+  };
+  const rule = loadRules().find((r) => r.id === 'security-policy')!;
+  const evaluate = async (
+    github: GitHubApi | undefined,
+    files: Record<string, string> = { 'README.md': 'x' },
+  ) =>
+    fileExists.evaluate({
+      rule,
+      options: withDefaults(fileExists, rule.check.with ?? {}),
+      workspace: workspaceOf(files),
+      ...(github ? { github } : {}),
+    });
+
+  it("accepts the owner's default policy when it names a channel, and says what the API showed when not", async () => {
+    const withPolicy = api({ '.github/SECURITY.md': 'Report to security@acme.example.\n' });
+    expect(await evaluate(withPolicy.github)).toEqual([]);
+    expect(withPolicy.asked).toEqual([
+      '/repos/acme/.github/contents/SECURITY.md',
+      '/repos/acme/.github/contents/.github/SECURITY.md',
+    ]);
+    const vague = await evaluate(api({ 'SECURITY.md': 'Be nice.\n' }).github);
+    expect(vague.map((f) => f.message.split('. The owner')[1])).toEqual([
+      "'s default, acme/.github/SECURITY.md, does not qualify either: The security policy does not name a reporting channel: add a security contact email address, an https link to a disclosure form, or GitHub private vulnerability reporting.",
+    ]);
+    const none = await evaluate(api({}).github);
+    expect(none[0]!.message).toMatch(/The GitHub API shows this run no default in acme\/\.github either/);
+    const refused = await evaluate(api({ 'SECURITY.md': 403 }).github);
+    expect(refused[0]!.message).toMatch(/could not be read \(HTTP 403\)\.$/);
+  });
+
+  it('asks nothing without an API, for the .github repository itself, or when the tree has a policy', async () => {
+    expect((await evaluate(undefined)).map((f) => f.key)).toEqual(['missing']);
+    const own = api({ 'SECURITY.md': 'security@acme.example' }, '.github');
+    expect((await evaluate(own.github)).map((f) => f.key)).toEqual(['missing']);
+    expect(own.asked).toEqual([]);
+    const local = api({ 'SECURITY.md': 'security@acme.example' });
+    expect(await evaluate(local.github, { 'SECURITY.md': 'Mail security@acme.example\n' })).toEqual([]);
+    expect(local.asked).toEqual([]);
   });
 });

@@ -94,6 +94,12 @@ export interface Evaluator<Options = Record<string, unknown>> {
    * evaluation, so only the parts of the subjects a change touches are evaluated again.
    */
   combine?(ctx: EvaluatorContext<Options>, parts: readonly RawFinding[]): RawFinding[];
+  /**
+   * Whether, with these options, the evaluator reads the GitHub API when the run has one (a
+   * `file.exists` with `ownerDefaults`): its results then rest on more than the tree, so they are
+   * never stored for another run to reuse, whether this run had an API or not.
+   */
+  mayReadApi?(options: Options): boolean;
   evaluate(ctx: EvaluatorContext<Options>): RawFinding[] | Promise<RawFinding[]>;
 }
 

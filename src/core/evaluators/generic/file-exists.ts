@@ -1,3 +1,4 @@
+import { type GitHubApi, segment } from '../../github-api.js';
 import { fileLocation } from '../../location.js';
 import type { RawFinding } from '../../types.js';
 import { isLiteralPath } from '../../workspace/glob.js';
@@ -25,6 +26,11 @@ export interface FileExistsOptions {
   notRead?: { path: string; why: string }[];
   /** Other files that do the same job when they hold a line matching their pattern. */
   alternatives?: { paths: string[]; pattern: string; flags: string }[];
+  /**
+   * Paths in the owner's `.github` repository whose file GitHub shows for every repository of the
+   * owner without its own (community health files), read through the API when the run has one.
+   */
+  ownerDefaults?: string[];
 }
 
 /**
@@ -79,6 +85,14 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
           },
         },
       },
+      ownerDefaults: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        description:
+          "Paths in the owner's `.github` repository (`SECURITY.md`, `.github/SECURITY.md`) whose file GitHub " +
+          'shows for every repository of the owner without its own: with an API, such a file (with the ' +
+          '`contains` line, if set) satisfies the rule when the tree has none.',
+      },
       notRead: {
         type: 'array',
         description:
@@ -95,7 +109,8 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
       },
     },
   },
-  evaluate({ options, workspace }): RawFinding[] {
+  mayReadApi: (options) => (options.ownerDefaults ?? []).length > 0,
+  async evaluate({ options, workspace, github }): Promise<RawFinding[]> {
     for (const alternative of options.alternatives ?? []) {
       const re = compilePattern(alternative.pattern, alternative.flags);
       for (const file of orderedCandidates(workspace, alternative.paths, options.ignoreCase)) {
@@ -105,13 +120,17 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
     }
     const candidates = orderedCandidates(workspace, options.paths, options.ignoreCase);
     if (candidates.length === 0) {
+      const owner = options.ownerDefaults && github ? await ownerDefault(github, options) : undefined;
+      if (owner?.kind === 'applies') return [];
       // A legacy file is why a team believes it is covered: say which one and why it does not count.
       const present = (options.notRead ?? []).filter((n) => workspace.has(n.path));
       const why = present.map((n) => ` ${n.path} exists, but ${n.why}.`).join('');
       return [
         {
           message:
-            (options.message ?? `No file matches ${orList(options.paths.map((p) => `\`${p}\``))}.`) + why,
+            (options.message ?? `No file matches ${orList(options.paths.map((p) => `\`${p}\``))}.`) +
+            why +
+            (owner ? ` ${owner.said}` : ''),
           location: null,
           key: 'missing',
         },
@@ -141,6 +160,48 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
     ];
   },
 });
+
+/** What the owner's `.github` repository holds for a missing file. */
+type OwnerDefault = { kind: 'applies' } | { kind: 'not'; said: string };
+
+/**
+ * Reads the owner's `.github` repository for a default of the missing file (`GET /repos/{owner}/
+ * .github/contents/{path}`, the first path that exists). It applies when it exists and, with
+ * `contains`, holds the line; otherwise the finding says what the API answered.
+ */
+async function ownerDefault(api: GitHubApi, options: FileExistsOptions): Promise<OwnerDefault | undefined> {
+  if (api.repo === '.github') return undefined;
+  const where = `${api.owner}/.github`;
+  let refused: number | undefined;
+  for (const file of options.ownerDefaults ?? []) {
+    const response = await api.get(
+      `/repos/${segment(api.owner)}/.github/contents/${file.split('/').map(segment).join('/')}`,
+    );
+    if (response.status === 404) continue;
+    if (response.status !== 200) {
+      refused = response.status;
+      continue;
+    }
+    const data = response.data as { content?: unknown; encoding?: unknown } | null;
+    const text =
+      data && typeof data.content === 'string' && data.encoding === 'base64'
+        ? Buffer.from(data.content, 'base64').toString('utf8')
+        : undefined;
+    if (!options.contains) return { kind: 'applies' };
+    const re = compilePattern(options.contains.pattern, options.contains.flags);
+    if (text !== undefined && firstMatchingLine(text, re)) return { kind: 'applies' };
+    return {
+      kind: 'not',
+      said: `The owner's default, ${where}/${file}, does not qualify either: ${options.contains.message ?? 'it lacks the required line.'}`,
+    };
+  }
+  return refused !== undefined
+    ? { kind: 'not', said: `Whether ${where} holds a default could not be read (HTTP ${refused}).` }
+    : {
+        kind: 'not',
+        said: `The GitHub API shows this run no default in ${where} either (a private ${where} answers the same to a token that cannot read it).`,
+      };
+}
 
 /**
  * Matched files, grouped by the first glob that matches them, in the order the globs are listed. A
