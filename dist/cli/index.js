@@ -7038,7 +7038,7 @@ class RuleRun {
         this.append(rule, summary, outcome.raw);
         if (inputs) {
             // An answer of the API is no input a tree can be compared on.
-            if (outcome.examined.settings.length > 0)
+            if (outcome.examined.settings.length > 0 || readsApi(rule))
                 inputs.opaque ??= 'it reads the API';
             const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
             this.recorded.set(rule.id, { inputs, fingerprints, raw: outcome.raw, scope: summary.scope });
@@ -7103,7 +7103,7 @@ class RuleRun {
         for (const part of [listing, ...parts.map((p) => p.inputs), combining])
             union.replay(part);
         const inputs = union.end();
-        if (settings.size > 0)
+        if (settings.size > 0 || readsApi(rule))
             inputs.opaque ??= 'it reads the API';
         const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
         this.recorded.set(rule.id, { inputs, fingerprints, raw, scope: summary.scope, subjects: parts });
@@ -7193,6 +7193,11 @@ class RuleRun {
         if (summary.result !== 'error')
             summary.result = summary.findings > 0 ? 'fail' : 'pass';
     }
+}
+/** Whether the rule reads the API when a run has one, whether or not this run did (see Evaluator). */
+function readsApi(rule) {
+    const evaluator = (0,registry/* getEvaluator */.s)(rule.check.kind);
+    return evaluator?.mayReadApi?.(rule.check.with ?? {}) === true;
 }
 
 // EXTERNAL MODULE: external "node:url"
@@ -20807,7 +20812,10 @@ function describeWorkflows(workflows, m) {
         'which does not reach this manifest');
 }
 
+// EXTERNAL MODULE: ./lib/core/github-api.js
+var github_api = __nccwpck_require__(6813);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/file-exists.js
+
 
 
 
@@ -20861,6 +20869,13 @@ const fileExists = (0,types/* defineEvaluator */.D)({
                     },
                 },
             },
+            ownerDefaults: {
+                type: 'array',
+                items: { type: 'string', minLength: 1 },
+                description: "Paths in the owner's `.github` repository (`SECURITY.md`, `.github/SECURITY.md`) whose file GitHub " +
+                    'shows for every repository of the owner without its own: with an API, such a file (with the ' +
+                    '`contains` line, if set) satisfies the rule when the tree has none.',
+            },
             notRead: {
                 type: 'array',
                 description: 'Files that look like an acceptable one but are not read (a legacy name): the "missing" finding names those present and why.',
@@ -20876,7 +20891,8 @@ const fileExists = (0,types/* defineEvaluator */.D)({
             },
         },
     },
-    evaluate({ options, workspace }) {
+    mayReadApi: (options) => (options.ownerDefaults ?? []).length > 0,
+    async evaluate({ options, workspace, github }) {
         for (const alternative of options.alternatives ?? []) {
             const re = (0,shared/* compilePattern */.Eb)(alternative.pattern, alternative.flags);
             for (const file of orderedCandidates(workspace, alternative.paths, options.ignoreCase)) {
@@ -20887,12 +20903,17 @@ const fileExists = (0,types/* defineEvaluator */.D)({
         }
         const candidates = orderedCandidates(workspace, options.paths, options.ignoreCase);
         if (candidates.length === 0) {
+            const owner = options.ownerDefaults && github ? await ownerDefault(github, options) : undefined;
+            if (owner?.kind === 'applies')
+                return [];
             // A legacy file is why a team believes it is covered: say which one and why it does not count.
             const present = (options.notRead ?? []).filter((n) => workspace.has(n.path));
             const why = present.map((n) => ` ${n.path} exists, but ${n.why}.`).join('');
             return [
                 {
-                    message: (options.message ?? `No file matches ${(0,shared/* orList */.A3)(options.paths.map((p) => `\`${p}\``))}.`) + why,
+                    message: (options.message ?? `No file matches ${(0,shared/* orList */.A3)(options.paths.map((p) => `\`${p}\``))}.`) +
+                        why +
+                        (owner ? ` ${owner.said}` : ''),
                     location: null,
                     key: 'missing',
                 },
@@ -20923,6 +20944,45 @@ const fileExists = (0,types/* defineEvaluator */.D)({
         ];
     },
 });
+/**
+ * Reads the owner's `.github` repository for a default of the missing file (`GET /repos/{owner}/
+ * .github/contents/{path}`, the first path that exists). It applies when it exists and, with
+ * `contains`, holds the line; otherwise the finding says what the API answered.
+ */
+async function ownerDefault(api, options) {
+    if (api.repo === '.github')
+        return undefined;
+    const where = `${api.owner}/.github`;
+    let refused;
+    for (const file of options.ownerDefaults ?? []) {
+        const response = await api.get(`/repos/${(0,github_api/* segment */.mX)(api.owner)}/.github/contents/${file.split('/').map(github_api/* segment */.mX).join('/')}`);
+        if (response.status === 404)
+            continue;
+        if (response.status !== 200) {
+            refused = response.status;
+            continue;
+        }
+        const data = response.data;
+        const text = data && typeof data.content === 'string' && data.encoding === 'base64'
+            ? Buffer.from(data.content, 'base64').toString('utf8')
+            : undefined;
+        if (!options.contains)
+            return { kind: 'applies' };
+        const re = (0,shared/* compilePattern */.Eb)(options.contains.pattern, options.contains.flags);
+        if (text !== undefined && (0,shared/* firstMatchingLine */.w9)(text, re))
+            return { kind: 'applies' };
+        return {
+            kind: 'not',
+            said: `The owner's default, ${where}/${file}, does not qualify either: ${options.contains.message ?? 'it lacks the required line.'}`,
+        };
+    }
+    return refused !== undefined
+        ? { kind: 'not', said: `Whether ${where} holds a default could not be read (HTTP ${refused}).` }
+        : {
+            kind: 'not',
+            said: `The GitHub API shows this run no default in ${where} either (a private ${where} answers the same to a token that cannot read it).`,
+        };
+}
 /**
  * Matched files, grouped by the first glob that matches them, in the order the globs are listed. A
  * plain path is looked up rather than matched against every file.
@@ -28028,8 +28088,6 @@ function compileUserSchema(schema) {
     return v;
 }
 
-// EXTERNAL MODULE: ./lib/core/github-api.js
-var github_api = __nccwpck_require__(6813);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/github/shared.js
 /**
  * What the `github.*` evaluators share: getting the API (or saying why the rule cannot be verified),
