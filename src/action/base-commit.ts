@@ -9,6 +9,7 @@
 import { DEFAULT_CONFIG_FILES, readConfig } from '../core/config.js';
 import { DEFAULT_CONTROLS_FILE } from '../core/declarations/model.js';
 import { GitRepository, MAX_BLOB_BYTES } from '../core/git.js';
+import { base64Content } from '../core/github-api.js';
 import { gitTree, isRelative, type TreeFile, type TreeReader } from '../core/policy/tree.js';
 import { type ApiClient, ApiError } from './github.js';
 
@@ -201,11 +202,8 @@ class ApiTree {
       'GET /repos/{owner}/{repo}/git/blobs/{file_sha}',
       { file_sha: entry.sha },
     );
-    if (typeof data.content !== 'string' || data.encoding !== 'base64') {
-      throw new ApiError(`the blob of ${path} came without its content`, 0);
-    }
-    let text = Buffer.from(data.content, 'base64').toString('utf8');
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const text = base64Content(data);
+    if (text === undefined) throw new ApiError(`the blob of ${path} came without its content`, 0);
     this.blobs.set(path, { kind: 'text', text });
   }
 }

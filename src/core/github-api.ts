@@ -98,6 +98,17 @@ export function parseRepository(slug: string | undefined): { owner: string; repo
   return m ? { owner: m[1]!, repo: m[2]! } : undefined;
 }
 
+/**
+ * The text of a file or blob as the REST API returns it (`content` in base64, with line breaks),
+ * without a byte order mark; undefined when the answer carries no content (a file over 1 MB).
+ */
+export function base64Content(data: unknown): string | undefined {
+  const d = data as { content?: unknown; encoding?: unknown } | null | undefined;
+  if (!d || typeof d.content !== 'string' || d.encoding !== 'base64') return undefined;
+  const text = Buffer.from(d.content, 'base64').toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /** A path segment for a REST URL (branch names may hold `/`, `#` or spaces). */
 export function segment(value: string): string {
   return encodeURIComponent(value);

@@ -1,4 +1,4 @@
-import { type GitHubApi, segment } from '../../github-api.js';
+import { base64Content, type GitHubApi, segment } from '../../github-api.js';
 import { fileLocation } from '../../location.js';
 import type { RawFinding } from '../../types.js';
 import { isLiteralPath } from '../../workspace/glob.js';
@@ -113,10 +113,8 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
   async evaluate({ options, workspace, github }): Promise<RawFinding[]> {
     for (const alternative of options.alternatives ?? []) {
       const re = compilePattern(alternative.pattern, alternative.flags);
-      for (const file of orderedCandidates(workspace, alternative.paths, options.ignoreCase)) {
-        const text = workspace.text(file);
-        if (text !== undefined && firstMatchingLine(text, re)) return [];
-      }
+      if (holdsLine(workspace, orderedCandidates(workspace, alternative.paths, options.ignoreCase), re))
+        return [];
     }
     const candidates = orderedCandidates(workspace, options.paths, options.ignoreCase);
     if (candidates.length === 0) {
@@ -142,10 +140,7 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
       return [];
     }
     const re = compilePattern(options.contains.pattern, options.contains.flags);
-    for (const file of candidates) {
-      const text = workspace.text(file);
-      if (text !== undefined && firstMatchingLine(text, re)) return [];
-    }
+    if (holdsLine(workspace, candidates, re)) return [];
     const [first] = candidates as [string, ...string[]];
     const others = candidates.length - 1;
     const which = others > 0 ? `${first} (and ${others} other candidate${others === 1 ? '' : 's'})` : first;
@@ -160,6 +155,14 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
     ];
   },
 });
+
+/** Whether one of `files` has a line matching `re`. */
+function holdsLine(workspace: Workspace, files: readonly string[], re: RegExp): boolean {
+  return files.some((file) => {
+    const text = workspace.text(file);
+    return text !== undefined && firstMatchingLine(text, re) !== undefined;
+  });
+}
 
 /** What the owner's `.github` repository holds for a missing file. */
 type OwnerDefault = { kind: 'applies' } | { kind: 'not'; said: string };
@@ -182,11 +185,7 @@ async function ownerDefault(api: GitHubApi, options: FileExistsOptions): Promise
       refused = response.status;
       continue;
     }
-    const data = response.data as { content?: unknown; encoding?: unknown } | null;
-    const text =
-      data && typeof data.content === 'string' && data.encoding === 'base64'
-        ? Buffer.from(data.content, 'base64').toString('utf8')
-        : undefined;
+    const text = base64Content(response.data);
     if (!options.contains) return { kind: 'applies' };
     const re = compilePattern(options.contains.pattern, options.contains.flags);
     if (text !== undefined && firstMatchingLine(text, re)) return { kind: 'applies' };

@@ -1,5 +1,6 @@
 import { childAt, describeContainer, isMap } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
+import type { FileContent } from '../../workspace/workspace.js';
 import { DEFAULT_PASSWORDS } from '../secrets/url.js';
 import { credentialInValue } from '../secrets/value-credential.js';
 import { isPlaceholder } from '../secrets/values.js';
@@ -165,11 +166,11 @@ export const STAND_IN_NOTE = 'its comment asks the reader to replace the value: 
  * Whether a comment on the lines of an env entry (1-based, `first` to `last`) asks the reader to
  * replace the value. A `#` starts a YAML comment at a line's start or after a space.
  */
-function saysReplaceMe(text: string | undefined, first: number, last: number): boolean {
-  if (text === undefined) return false;
-  const lines = text.split('\n', last);
-  for (let n = first; n <= last && n <= lines.length; n++) {
-    const line = lines[n - 1]!;
+function saysReplaceMe(content: FileContent, first: number, last: number): boolean {
+  if (content.kind !== 'text') return false;
+  const { text, lines } = content;
+  for (let n = first; n <= last; n++) {
+    const line = text.slice(lines.lineStart(n), lines.lineStart(n + 1));
     const hash = line.search(/(?:^|\s)#/);
     if (hash >= 0 && REPLACE_ME.test(line.slice(hash))) return true;
   }
@@ -225,7 +226,7 @@ export const k8sEnvSecretLiteral = defineEvaluator<Options>({
         const entryNode = childAt(c.pod.object, c.node, 'env', i);
         const standIn =
           entryNode !== undefined &&
-          saysReplaceMe(workspace.text(c.pod.object.path), entryNode.span.start.line, node.span.end.line);
+          saysReplaceMe(workspace.read(c.pod.object.path), entryNode.span.start.line, node.span.end.line);
         const knownDefault =
           !held && (DEFAULT_PASSWORDS.has(entry.value.trim().toLowerCase()) || users.has(entry.value));
         const found = containerFinding(

@@ -185,7 +185,7 @@ const TEST_MATERIAL_WORDS = new Set([
  */
 function lowerTestNamed(hit: LineHit, line: string, text: string, offset: number): void {
   let before = line.slice(0, hit.start);
-  if (before.trim() === '' || /^[\s"'`]*$/.test(before)) {
+  if (/^[\s"'`]*$/.test(before)) {
     const end = text.lastIndexOf('\n', offset - 1);
     if (end <= 0) return;
     before = text.slice(text.lastIndexOf('\n', end - 1) + 1, end);
