@@ -9622,6 +9622,7 @@ function approval_describe(err) {
 
 
 
+
 /** Most files read through the API for one run (policy files, rule files, files with ignores). */
 const MAX_API_FILES = 200;
 /**
@@ -9778,12 +9779,9 @@ class ApiTree {
         if (++this.fetched > MAX_API_FILES)
             throw new github/* ApiError */.hD(`more than ${MAX_API_FILES} policy files to read`, 0);
         const { data } = await this.client.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { file_sha: entry.sha });
-        if (typeof data.content !== 'string' || data.encoding !== 'base64') {
+        const text = (0,github_api/* base64Content */.BD)(data);
+        if (text === undefined)
             throw new github/* ApiError */.hD(`the blob of ${path} came without its content`, 0);
-        }
-        let text = Buffer.from(data.content, 'base64').toString('utf8');
-        if (text.charCodeAt(0) === 0xfeff)
-            text = text.slice(1);
         this.blobs.set(path, { kind: 'text', text });
     }
 }
@@ -23162,11 +23160,8 @@ const fileExists = (0,types/* defineEvaluator */.D)({
     async evaluate({ options, workspace, github }) {
         for (const alternative of options.alternatives ?? []) {
             const re = compilePattern(alternative.pattern, alternative.flags);
-            for (const file of orderedCandidates(workspace, alternative.paths, options.ignoreCase)) {
-                const text = workspace.text(file);
-                if (text !== undefined && firstMatchingLine(text, re))
-                    return [];
-            }
+            if (holdsLine(workspace, orderedCandidates(workspace, alternative.paths, options.ignoreCase), re))
+                return [];
         }
         const candidates = orderedCandidates(workspace, options.paths, options.ignoreCase);
         if (candidates.length === 0) {
@@ -23192,11 +23187,8 @@ const fileExists = (0,types/* defineEvaluator */.D)({
             return [];
         }
         const re = compilePattern(options.contains.pattern, options.contains.flags);
-        for (const file of candidates) {
-            const text = workspace.text(file);
-            if (text !== undefined && firstMatchingLine(text, re))
-                return [];
-        }
+        if (holdsLine(workspace, candidates, re))
+            return [];
         const [first] = candidates;
         const others = candidates.length - 1;
         const which = others > 0 ? `${first} (and ${others} other candidate${others === 1 ? '' : 's'})` : first;
@@ -23211,6 +23203,13 @@ const fileExists = (0,types/* defineEvaluator */.D)({
         ];
     },
 });
+/** Whether one of `files` has a line matching `re`. */
+function holdsLine(workspace, files, re) {
+    return files.some((file) => {
+        const text = workspace.text(file);
+        return text !== undefined && firstMatchingLine(text, re) !== undefined;
+    });
+}
 /**
  * Reads the owner's `.github` repository for a default of the missing file (`GET /repos/{owner}/
  * .github/contents/{path}`, the first path that exists). It applies when it exists and, with
@@ -23229,10 +23228,7 @@ async function ownerDefault(api, options) {
             refused = response.status;
             continue;
         }
-        const data = response.data;
-        const text = data && typeof data.content === 'string' && data.encoding === 'base64'
-            ? Buffer.from(data.content, 'base64').toString('utf8')
-            : undefined;
+        const text = (0,github_api/* base64Content */.BD)(response.data);
         if (!options.contains)
             return { kind: 'applies' };
         const re = compilePattern(options.contains.pattern, options.contains.flags);
@@ -27849,7 +27845,7 @@ const TEST_MATERIAL_WORDS = new Set([
  */
 function lowerTestNamed(hit, line, text, offset) {
     let before = line.slice(0, hit.start);
-    if (before.trim() === '' || /^[\s"'`]*$/.test(before)) {
+    if (/^[\s"'`]*$/.test(before)) {
         const end = text.lastIndexOf('\n', offset - 1);
         if (end <= 0)
             return;
@@ -30998,12 +30994,12 @@ const STAND_IN_NOTE = 'its comment asks the reader to replace the value: likely 
  * Whether a comment on the lines of an env entry (1-based, `first` to `last`) asks the reader to
  * replace the value. A `#` starts a YAML comment at a line's start or after a space.
  */
-function saysReplaceMe(text, first, last) {
-    if (text === undefined)
+function saysReplaceMe(content, first, last) {
+    if (content.kind !== 'text')
         return false;
-    const lines = text.split('\n', last);
-    for (let n = first; n <= last && n <= lines.length; n++) {
-        const line = lines[n - 1];
+    const { text, lines } = content;
+    for (let n = first; n <= last; n++) {
+        const line = text.slice(lines.lineStart(n), lines.lineStart(n + 1));
         const hash = line.search(/(?:^|\s)#/);
         if (hash >= 0 && REPLACE_ME.test(line.slice(hash)))
             return true;
@@ -31058,7 +31054,7 @@ const k8sEnvSecretLiteral = (0,types/* defineEvaluator */.D)({
                 const what = held ? `holds ${held} as a literal value` : 'is set to a literal value';
                 const entryNode = childAt(c.pod.object, c.node, 'env', i);
                 const standIn = entryNode !== undefined &&
-                    saysReplaceMe(workspace.text(c.pod.object.path), entryNode.span.start.line, node.span.end.line);
+                    saysReplaceMe(workspace.read(c.pod.object.path), entryNode.span.start.line, node.span.end.line);
                 const knownDefault = !held && (DEFAULT_PASSWORDS.has(entry.value.trim().toLowerCase()) || users.has(entry.value));
                 const found = containerFinding(c, node, `Environment variable ${entry.name} of the ${describeContainer(c)} ${what} ` +
                     `(${entry.value.length} characters) in the manifest, so everyone who can read the repository ` +
@@ -42428,6 +42424,7 @@ function sameFix(a, b) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BD: () => (/* binding */ base64Content),
 /* harmony export */   En: () => (/* binding */ ADMINISTRATION_READ),
 /* harmony export */   QL: () => (/* binding */ cachedGitHubApi),
 /* harmony export */   RJ: () => (/* binding */ UnverifiableError),
@@ -42500,6 +42497,17 @@ function fetchGitHubApi(options) {
 function parseRepository(slug) {
     const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(slug?.trim() ?? '');
     return m ? { owner: m[1], repo: m[2] } : undefined;
+}
+/**
+ * The text of a file or blob as the REST API returns it (`content` in base64, with line breaks),
+ * without a byte order mark; undefined when the answer carries no content (a file over 1 MB).
+ */
+function base64Content(data) {
+    const d = data;
+    if (!d || typeof d.content !== 'string' || d.encoding !== 'base64')
+        return undefined;
+    const text = Buffer.from(d.content, 'base64').toString('utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 /** A path segment for a REST URL (branch names may hold `/`, `#` or spaces). */
 function segment(value) {
