@@ -72,7 +72,7 @@ describe('controlgate CLI', () => {
       }),
     ]);
     expect(report.rules.filter((x: { result: string }) => x.result !== 'disabled').length).toBeGreaterThan(5);
-    expect(report.findings.some((f: { ruleId: string }) => f.ruleId === 'security-policy')).toBe(true);
+    expect(report.findings.some((f: { ruleId: string }) => f.ruleId === 'codeowners-present')).toBe(true);
   });
 
   it('gates on --fail-on: exit 1 when a finding is at or above it, 0 otherwise', async () => {

@@ -133,8 +133,10 @@ describe('file.exists', () => {
     ]) {
       expect(await runBuiltin('security-policy', { '.github/security.md': text })).toEqual([]);
     }
-    const missing = await runBuiltin('security-policy', { 'README.md': 'x' });
-    expect(missing.map(at)).toEqual(['-']);
+    // Offline, the missing policy is a guess (the owner's default is unread): the auditor sees it.
+    expect(await runBuiltin('security-policy', { 'README.md': 'x' })).toEqual([]);
+    const missing = await runBuiltin('security-policy', { 'README.md': 'x' }, { persona: 'auditor' });
+    expect(missing.map((f) => `${at(f)} ${f.confidence}`)).toEqual(['- low']);
     const vague = await runBuiltin('security-policy', {
       'SECURITY.rst': 'Contact @acme/security on Slack.\n',
     });
@@ -219,6 +221,18 @@ describe("file.exists: the owner's default in its .github repository", () => {
     expect(none[0]!.message).toMatch(/The GitHub API shows this run no default in acme\/\.github either/);
     const refused = await evaluate(api({ 'SECURITY.md': 403 }).github);
     expect(refused[0]!.message).toMatch(/could not be read \(HTTP 403\)\.$/);
+  });
+
+  it("is a guess without an API, which leaves the owner's default unread, and says so", async () => {
+    const [offline] = await evaluate(undefined);
+    expect(offline!.confidence).toBe('low');
+    expect(offline!.message).toMatch(
+      /or make sure the owner's applies\. This run had no GitHub API access, so the owner's \.github repository was not read\.$/,
+    );
+    // With the API, what it showed decides, at the rule's confidence.
+    const [read] = await evaluate(api({}).github);
+    expect(read!.confidence).toBeUndefined();
+    expect(read!.message).not.toMatch(/no GitHub API access/);
   });
 
   it('asks nothing without an API, for the .github repository itself, or when the tree has a policy', async () => {

@@ -123,14 +123,21 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
       // A legacy file is why a team believes it is covered: say which one and why it does not count.
       const present = (options.notRead ?? []).filter((n) => workspace.has(n.path));
       const why = present.map((n) => ` ${n.path} exists, but ${n.why}.`).join('');
+      // Without the API the owner's default, which GitHub shows in place of the missing file, was not
+      // read: the absence is unverified, a guess (low), so a local run does not state it as fact.
+      const unread = (options.ownerDefaults ?? []).length > 0 && !github;
       return [
         {
           message:
             (options.message ?? `No file matches ${orList(options.paths.map((p) => `\`${p}\``))}.`) +
             why +
-            (owner ? ` ${owner.said}` : ''),
+            (owner ? ` ${owner.said}` : '') +
+            (unread
+              ? " This run had no GitHub API access, so the owner's .github repository was not read."
+              : ''),
           location: null,
           key: 'missing',
+          ...(unread ? { confidence: 'low' as const } : {}),
         },
       ];
     }
