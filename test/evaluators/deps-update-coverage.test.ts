@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Dockerfile `${VAR}` syntax is test data here.
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  boundedRegex,
   directoryMatches,
   normaliseDir,
   parseJsonish,
@@ -222,6 +223,65 @@ describe('deps.update-coverage', () => {
     expect(preset.map(at)).toEqual(['web/Dockerfile:1:-']);
     const custom = await coverage({ ...files, 'renovate.json': `{ "ignorePaths": ["web/**"], ${only} }` });
     expect(custom.map(at)).toEqual([]);
+  });
+
+  it("counts the files an enabled custom manager reads as Renovate's, by regex or glob", async () => {
+    const files = {
+      Dockerfile: 'ARG BUILD_FROM=ghcr.io/acme/base:1.2\nFROM ${BUILD_FROM}\n',
+      'tools/Dockerfile': 'FROM alpine:3.20\n',
+      'go.mod': 'module x\nrequire y v1\n',
+    };
+    const manager = (fields: string) =>
+      `{ "customType": "regex", ${fields}, "matchStrings": ["BUILD_FROM=(?<depName>[^:]+):(?<currentValue>\\\\S+)"], "datasourceTemplate": "docker" }`;
+    const only = (managers: string, list: string) =>
+      coverage({ ...files, 'renovate.json': `{ "enabledManagers": [${managers}], ${list} }` });
+    const byRegex = await only(
+      '"custom.regex", "gomod"',
+      `"customManagers": [${manager('"fileMatch": ["^Dockerfile$"]')}]`,
+    );
+    expect(byRegex.map(at)).toEqual(['tools/Dockerfile:1:-']);
+    const byGlob = await only(
+      '"custom.regex", "gomod"',
+      `"customManagers": [${manager('"managerFilePatterns": ["**/Dockerfile"]')}]`,
+    );
+    expect(byGlob.map(at)).toEqual([]);
+    const slashed = await only(
+      '"custom.regex", "gomod"',
+      `"customManagers": [${manager('"managerFilePatterns": ["/(^|/)Dockerfile$/"]')}]`,
+    );
+    expect(slashed.map(at)).toEqual([]);
+    // The older regexManagers, enabled by their older name.
+    const legacy = await only(
+      '"regex", "gomod"',
+      `"regexManagers": [${manager('"fileMatch": ["Dockerfile$"]')}]`,
+    );
+    expect(legacy.map(at)).toEqual([]);
+    // A custom manager left out of enabledManagers reads nothing.
+    const off = await only('"gomod"', `"customManagers": [${manager('"fileMatch": ["Dockerfile$"]')}]`);
+    expect(off.map(at)).toEqual(['Dockerfile:1:-', 'tools/Dockerfile:1:-']);
+    // A pattern whose test could take long is not used.
+    const slow = await only(
+      '"custom.regex", "gomod"',
+      `"customManagers": [${manager('"fileMatch": ["^(D+)+ockerfile$"]')}]`,
+    );
+    expect(slow.map(at)).toEqual(['Dockerfile:1:-', 'tools/Dockerfile:1:-']);
+  });
+
+  it("tests a configuration's regular expressions only when they take bounded time", () => {
+    expect(boundedRegex('(^|/)Dockerfile$')?.test('a/Dockerfile')).toBe(true);
+    expect(boundedRegex('\\.github/workflows/[^/]+\\.ya?ml$')?.test('.github/workflows/ci.yml')).toBe(true);
+    for (const slow of [
+      '(a+)+$',
+      '(a*)*b',
+      '((ab)+c)+',
+      '(a|b+){2,}',
+      '(x)\\1',
+      'a'.repeat(201),
+      '(unclosed',
+    ])
+      expect(boundedRegex(slow)).toBeUndefined();
+    expect(boundedRegex('(ab)+c')).toBeInstanceOf(RegExp);
+    expect(boundedRegex('[(+)]+x')).toBeInstanceOf(RegExp);
   });
 
   it('either tool covering a manifest is enough', async () => {

@@ -73,6 +73,11 @@ export interface RenovateConfig {
   enabledManagers?: Set<string>;
   disabledManagers: Set<string>;
   ignored: (file: string) => boolean;
+  /**
+   * Whether an enabled custom manager (`customManagers`, the older `regexManagers`) reads the file:
+   * it updates the versions its patterns capture there (a Dockerfile's base image in an ARG).
+   */
+  custom: (file: string) => boolean;
 }
 
 /** Renovate's default `ignorePaths`, and the longer list that its recommended presets set. */
@@ -100,7 +105,14 @@ export function readRenovate(ws: Workspace): RenovateConfig | undefined {
     value = pkg.renovate;
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    return { file, understood: false, enabled: true, disabledManagers: new Set(), ignored: () => false };
+    return {
+      file,
+      understood: false,
+      enabled: true,
+      disabledManagers: new Set(),
+      ignored: () => false,
+      custom: () => false,
+    };
   }
   const config = value as Record<string, unknown>;
   const managers = Array.isArray(config.enabledManagers)
@@ -131,13 +143,87 @@ export function readRenovate(ws: Workspace): RenovateConfig | undefined {
     ...(managers ? { enabledManagers: managers } : {}),
     disabledManagers: disabled,
     ignored: (f) => ignore(f) || !include(f),
+    custom: customManagers(config, (m) => (!managers || managers.has(m)) && !disabled.has(m)),
   };
+}
+
+/**
+ * The files Renovate's enabled custom managers read: each manager's `managerFilePatterns` (a glob, or
+ * a regular expression between slashes) or the older `fileMatch` (regular expressions), tested
+ * against the path as Renovate does (anywhere in it). A pattern that could take long to test (see
+ * {@link boundedRegex}) is not used: the configuration is the pull request's to write.
+ */
+function customManagers(config: Record<string, unknown>, enabled: (manager: string) => boolean) {
+  const tests: ((file: string) => boolean)[] = [];
+  const lists: [unknown, string][] = [
+    [config.customManagers, 'custom'],
+    [config.regexManagers, 'legacy'],
+  ];
+  for (const [list, kind] of lists) {
+    for (const m of Array.isArray(list) ? list : []) {
+      if (!m || typeof m !== 'object') continue;
+      const { customType, managerFilePatterns, fileMatch } = m as Record<string, unknown>;
+      const type = typeof customType === 'string' ? customType : 'regex';
+      const names = kind === 'legacy' ? ['regex', 'custom.regex'] : [`custom.${type}`];
+      if (!names.some(enabled)) continue;
+      const strings = (v: unknown) =>
+        Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+      for (const pattern of strings(managerFilePatterns)) {
+        const regex = /^\/(.+)\/([a-z]*)$/.exec(pattern);
+        const re = regex ? boundedRegex(regex[1]!) : undefined;
+        if (regex) {
+          if (re) tests.push((f) => re.test(f));
+        } else tests.push(pathMatcher(pattern.replace(/^\/+/, '')));
+      }
+      for (const pattern of strings(fileMatch)) {
+        const re = boundedRegex(pattern);
+        if (re) tests.push((f) => re.test(f));
+      }
+    }
+  }
+  return (file: string) => tests.some((t) => t(file));
+}
+
+/**
+ * A regular expression of a repository's configuration that tests a path in bounded time: none that
+ * quantifies a group holding a quantifier (`(a+)+`), refers back to a group, or is long. Undefined
+ * otherwise, or when it does not compile.
+ */
+export function boundedRegex(source: string): RegExp | undefined {
+  if (source.length > 200 || /\\[1-9]|\\k</.test(source)) return undefined;
+  // Per open group: whether it holds a quantifier.
+  const groups: boolean[] = [];
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+      continue;
+    }
+    if (c === '(') groups.push(false);
+    else if (c === ')') {
+      const held = groups.pop() ?? false;
+      const next = source[i + 1];
+      const repeats = next === '*' || next === '+' || (next === '{' && /^\{\d*,/.test(source.slice(i + 1)));
+      if (held && repeats) return undefined;
+      if (groups.length > 0 && (held || repeats)) groups[groups.length - 1] = true;
+    } else if ((c === '*' || c === '+' || c === '{') && groups.length > 0) groups[groups.length - 1] = true;
+  }
+  try {
+    return new RegExp(source);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether Renovate updates a manifest read by any of `managers`. */
 export function renovateCovers(config: RenovateConfig, file: string, managers: readonly string[]): boolean {
   if (!config.understood) return true;
   if (!config.enabled || config.ignored(file)) return false;
+  if (config.custom(file)) return true;
   return managers.some(
     (m) => (!config.enabledManagers || config.enabledManagers.has(m)) && !config.disabledManagers.has(m),
   );
