@@ -284,6 +284,32 @@ describe('deps.update-coverage', () => {
     expect(boundedRegex('[(+)]+x')).toBeInstanceOf(RegExp);
   });
 
+  it("counts workflows as the actions' manifest only when they use something by a version", async () => {
+    const wf = (uses: string) =>
+      `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${uses}\n`;
+    const renovate = {
+      'renovate.json': '{ "enabledManagers": ["gomod"] }',
+      'go.mod': 'module x\nrequire y v1\n',
+    };
+    const byBranch = await coverage({
+      ...renovate,
+      '.github/workflows/a.yml': wf('acme/shared/.github/actions/lint@main'),
+      '.github/workflows/b.yml':
+        'on: push\njobs:\n  b:\n    uses: acme/.github/.github/workflows/go.yml@main\n',
+      '.github/workflows/c.yml': wf('./.github/actions/local'),
+    });
+    expect(byBranch).toEqual([]);
+    for (const versioned of [
+      'actions/checkout@v4',
+      'acme/tool@1.2.0',
+      'acme/tool@0123456789abcdef0123456789abcdef01234567',
+      'docker://alpine:3.20',
+    ]) {
+      const found = await coverage({ ...renovate, '.github/workflows/a.yml': wf(versioned) });
+      expect(found.map(at)).toEqual(['.github/workflows/a.yml:1:-']);
+    }
+  });
+
   it('either tool covering a manifest is enough', async () => {
     const findings = await coverage({
       ...dependabot(entry('npm', 'directory: /')),

@@ -1,5 +1,6 @@
 import path from 'node:path/posix';
 import { dockerfilePaths, readDockerfile } from '../../parsers/dockerfile.js';
+import { parseUses, refPinning } from '../../parsers/uses.js';
 import { defineSelector } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import {
@@ -215,14 +216,33 @@ export function detectManifests(ws: Workspace, exclude: readonly string[]): Mani
   return actions ? [...packages, actions] : packages;
 }
 
-/** The workflows' actions as a manifest: Dependabot reads every workflow for the directory "/". */
+/**
+ * The workflows' actions as a manifest: Dependabot reads every workflow for the directory "/". Only a
+ * workflow that uses something by a version (a tag such as `v4` or `1.2.0`, a commit SHA, an image's
+ * versioned tag) gives an updater anything to update: a branch (`@main`) follows itself, and a local
+ * action is part of the tree.
+ */
 function workflowActions(ws: Workspace): Manifest | undefined {
   return ws.memo('deps.workflow-actions', '', () => {
-    const workflow = ws.filesWhere(WORKFLOW_FILES).find((f) => /^\s*-?\s*uses:/m.test(ws.text(f) ?? ''));
+    const workflow = ws.filesWhere(WORKFLOW_FILES).find((f) => usesAVersion(ws.text(f) ?? ''));
     return workflow
       ? { file: workflow, dir: '', ecosystem: 'github-actions' as const, managers: ['github-actions'] }
       : undefined;
   });
+}
+
+const USES = /^[ \t]*-?[ \t]*uses:[ \t]*['"]?([^\s'"#]+)/gm;
+const VERSION = /^v?\d/;
+
+/** Whether a workflow's text uses an action, reusable workflow or image by a version an updater bumps. */
+function usesAVersion(text: string): boolean {
+  for (const m of text.matchAll(USES)) {
+    const ref = parseUses(m[1]!);
+    if (ref.kind === 'repository' && (refPinning(ref.ref) === 'sha' || VERSION.test(ref.ref ?? '')))
+      return true;
+    if (ref.kind === 'docker' && VERSION.test(ref.image.tag ?? '')) return true;
+  }
+  return false;
 }
 
 /**
