@@ -429,3 +429,56 @@ describe('generic assignments: a placeholder in angle brackets, with spaces', ()
     ],
   ]);
 });
+
+describe('generic assignments: a phrase with a numbered term in it', () => {
+  table([
+    [
+      'a fallback text that says where the value comes from (k8s)',
+      'src/main/resources/application.properties',
+      'SPECIAL_K8S_SECRET=if_you_see_this_please_use_k8s',
+      [],
+    ],
+    [
+      'the same in upper case, among mixed-case words',
+      'src/main/resources/application.properties',
+      'challenge_secret=if_you_see_this_please_use_K8S_and_Vault',
+      [],
+    ],
+    [
+      'a term with a digit at its end (oauth2)',
+      'config/app.properties',
+      'CLIENT_SECRET=use-the-oauth2-app-from-vault',
+      [],
+    ],
+    [
+      'random groups of one length, one of them shaped like a term',
+      'config/app.properties',
+      'API_TOKEN=abcd-ef1g-hijk-lmno',
+      ['11:generic-secret-assignment:medium'],
+    ],
+    [
+      'random mixed-case groups with digits',
+      'config/app.properties',
+      'API_TOKEN=Xq7_Lm2z_Pw8r_Tk4n',
+      ['11:generic-secret-assignment:medium'],
+    ],
+    [
+      'random lower-case groups with digits',
+      'config/app.properties',
+      'API_TOKEN=ab12_cd34_ef56_7a8b',
+      ['11:generic-secret-assignment:medium'],
+    ],
+  ]);
+
+  it('never takes a random grouped key for words because of a group with a digit', () => {
+    const lower = 'abcdefghijklmnopqrstuvwxyz0123456789';
+    const mixed = `${lower}ABCDEFGHIJKLMNOPQRSTUVWXYZ`;
+    for (let i = 0; i < 4000; i++) {
+      const groups = Array.from({ length: 3 + (i % 3) }, () => rand(4 + (i % 2), i % 4 < 2 ? lower : mixed));
+      const value = groups.join(i % 2 ? '-' : '_');
+      // Groups of letters or of digits alone, or a number at the end (`word123`), were words before.
+      if (standIn(value))
+        expect(value).toMatch(/^[A-Za-z_-]*[0-9]*$|^(?:[A-Za-z]+|[0-9]+)(?:[-_](?:[A-Za-z]+|[0-9]+))*$/);
+    }
+  });
+});

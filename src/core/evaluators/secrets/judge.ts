@@ -25,20 +25,43 @@ function caseTransitions(s: string): number {
   return n;
 }
 
+/** A word segment: a short word or a small number. */
+function wordSegment(s: string): boolean {
+  return (
+    /^[0-9]{1,4}$/.test(s) ||
+    (/^[A-Za-z]{1,16}$/.test(s) && caseTransitions(s) <= 2) ||
+    /^[A-Za-z]?[a-z]+(?:[A-Z][a-z]+)+$/.test(s) ||
+    /^[A-Z]*(?:[A-Z][a-z]+)+$/.test(s)
+  );
+}
+
+/**
+ * A technical term spelled with one number inside a word (`k8s`, `K8S`, `s3`, `oauth2`, `i18n`,
+ * `x509`, `Win32`): letters, one run of digits, at most two letters after it, in one case. Random
+ * text has several runs of digits in a group (`ab12cd`, `7a8b`) or mixed case (`kX9q`).
+ */
+const NUMBERED_TERM = /^(?:[A-Za-z][a-z]*[0-9]{1,3}[a-z]{0,2}|[A-Z]+[0-9]{1,3}[A-Z]{0,2})$/;
+
 /**
  * Words joined by separators (`cert-manager/cert-manager-webhook-ca`, `WiFi-adgangskode`,
- * `foo/restricted-psp-users`, a dotted module path): every segment a short word or a small number.
+ * `foo/restricted-psp-users`, a dotted module path, `if_you_see_this_please_use_k8s`): every segment
+ * a short word or a small number, or a numbered term among at least twice as many words. A group of
+ * random characters passes the numbered-term shape now and then (`ab1c`), so such terms count only
+ * in text that is mostly words already, and whose segments vary in length as words do: a generated
+ * key comes in groups of one length (`abcd-ef1g-hijk-lmno`).
  */
 export function wordy(value: string): boolean {
   const segments = value.split(/[-_./:,=@+ ]+/).filter(Boolean);
   if (segments.length < 2) return false;
-  return segments.every(
-    (s) =>
-      /^[0-9]{1,4}$/.test(s) ||
-      (/^[A-Za-z]{1,16}$/.test(s) && caseTransitions(s) <= 2) ||
-      /^[A-Za-z]?[a-z]+(?:[A-Z][a-z]+)+$/.test(s) ||
-      /^[A-Z]*(?:[A-Z][a-z]+)+$/.test(s),
-  );
+  let words = 0;
+  let terms = 0;
+  for (const s of segments) {
+    if (wordSegment(s)) words += 1;
+    else if (s.length <= 8 && NUMBERED_TERM.test(s)) terms += 1;
+    else return false;
+  }
+  if (terms === 0) return true;
+  return terms * 2 <= words && new Set(segments.map((s) => s.length)).size > 1;
 }
 
 /** True when the value names itself as a secret (`secret123`, `my_api_token`). */
