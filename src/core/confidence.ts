@@ -98,6 +98,10 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   // (compose files, images) the tests run against.
   '**/playwright/**',
   '**/cypress/**',
+  // Fuzzing harnesses (cargo-fuzz's `fuzz/`, an OSS-Fuzz project's `fuzzing/`): test programs that
+  // feed generated inputs to the code, built for the fuzzer and never shipped.
+  '**/fuzz/**',
+  '**/fuzzing/**',
   '**/testing/**',
   '**/fixtures/**',
   '**/__fixtures__/**',
@@ -122,6 +126,9 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   'demo/**',
   'demos/**',
   'design/**',
+  // The test suite in a root `t/` folder, Perl's convention that some Python projects follow
+  // (`t/unit/`, `t/integration/`). Nested, a one-letter folder name says nothing.
+  't/**',
   // Content kept for the record and no longer maintained or applied (`_archived/` examples).
   '**/_archive/**',
   '**/_archived/**',

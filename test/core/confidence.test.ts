@@ -119,6 +119,16 @@ describe('test paths', () => {
     ['web/design/tokens.json', false],
     ['demo-app/k8s/deployment.yaml', false],
     ['src/.examplesrc/Dockerfile', false],
+    // A test suite in a root `t/` folder (Perl's layout), with its shared helper modules.
+    ['t/unit/security/__init__.py', true],
+    ['t/01-basic.t', true],
+    ['lib/t/config.py', false],
+    ['tools/t/server.key', false],
+    // Fuzzing harnesses, at any depth.
+    ['fuzz/Api.Fuzz/Api.Fuzz.csproj', true],
+    ['crates/parser/fuzz/Cargo.toml', true],
+    ['tests/fuzzing/corpus.key', true],
+    ['src/fuzzy/match.go', false],
     // The repository's workflows and actions are what GitHub runs, whatever they are named for.
     ['.github/workflows/build_exe_test.yml', false],
     ['.github/workflows/release.spec.yml', false],
