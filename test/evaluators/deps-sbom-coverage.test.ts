@@ -64,6 +64,62 @@ describe('deps.sbom-coverage', () => {
   });
 });
 
+describe('deps.sbom-coverage: NuGet central package management', () => {
+  const props =
+    '<Project><PropertyGroup><ManagePackageVersionsCentrally>true</ManagePackageVersionsCentrally></PropertyGroup><ItemGroup><PackageVersion Include="Serilog" Version="4.2.0" /></ItemGroup></Project>\n';
+  const project = '<Project><ItemGroup><PackageReference Include="Serilog" /></ItemGroup></Project>\n';
+
+  it.each<[what: string, files: Record<string, string>, expected: string[]]>([
+    [
+      'the version list is no project: only the project without a lockfile is reported',
+      { 'Directory.Packages.props': props, 'src/App/App.csproj': project },
+      ['src/App/App.csproj:1:-'],
+    ],
+    [
+      'a project beside the version list is still reported',
+      { 'Directory.Packages.props': props, 'App.csproj': project },
+      ['App.csproj:1:-'],
+    ],
+    [
+      'projects with their lockfiles pass, the version list needs none',
+      {
+        'Directory.Packages.props': props,
+        'src/App/App.csproj': project,
+        'src/App/packages.lock.json': '{"version":2,"dependencies":{"net8.0":{}}}',
+      },
+      [],
+    ],
+  ])('%s', async (_what, files, expected) => {
+    expect((await run(depsSbomCoverage, {}, files)).map(at)).toEqual(expected);
+  });
+});
+
+describe('deps.sbom-coverage: requirements files of packaging and environment tools', () => {
+  it.each<[what: string, text: string, expected: string[]]>([
+    [
+      'only tox, its plugins and virtualenv: low confidence',
+      'tox>=3.15.2\ntox-pyenv==1.1.0\ntox-gh-actions==1.3.0\nvirtualenv>=16.7.10\n',
+      ['requirements-meta.txt:1:low'],
+    ],
+    [
+      'pip and setuptools before a build',
+      '# bootstrap\npip>=19.1.1\nsetuptools>=18.0.1\nwheel\n',
+      ['requirements-meta.txt:2:low'],
+    ],
+    [
+      'a library among the tools is what the project installs: reported as before',
+      'virtualenv>=16.6.0\npip>=19.1.1\nsix>=1.14.0\n',
+      ['requirements-meta.txt:1:rule'],
+    ],
+    ['an application dependency unpinned', 'flask\ntox==4.0.0\n', ['requirements-meta.txt:1:rule']],
+  ])('%s', async (_what, text, expected) => {
+    const findings = await run(depsSbomCoverage, {}, { 'requirements-meta.txt': text });
+    expect(
+      findings.map((f) => `${f.location?.path}:${f.location?.startLine}:${f.confidence ?? 'rule'}`),
+    ).toEqual(expected);
+  });
+});
+
 describe('deps.sbom-coverage: what a pass rests on', () => {
   it('examines nothing in a tree that declares no dependency', async () => {
     const examined = async (files: Record<string, string>) =>

@@ -88,7 +88,10 @@ export const depsSbomCoverage = defineEvaluator<Options>({
       } else if (m.ecosystem === 'gradle' || m.ecosystem === 'nuget') {
         // Gradle writes a lockfile per project, beside its build script (settings scripts and version
         // catalogs declare no resolved dependencies); NuGet one per project, beside the project file.
+        // Central package management's Directory.Packages.props is the projects' version list, not a
+        // project: no lockfile is written beside it, and each project that uses it is judged itself.
         if (m.ecosystem === 'gradle' && !/(?:^|\/)build\.gradle(?:\.kts)?$/.test(m.file)) continue;
+        if (m.ecosystem === 'nuget' && /(?:^|\/)Directory\.Packages\.props$/i.test(m.file)) continue;
         const lock = LOCKS[m.ecosystem]!;
         if (lockfiles.some((l) => lock.test(l.file) && dirOf(l.file) === m.dir)) continue;
         seen.add(key);
@@ -103,10 +106,12 @@ export const depsSbomCoverage = defineEvaluator<Options>({
       } else if (m.ecosystem === 'pip' && /(?:^|\/)requirements[^/]*\.txt$/i.test(m.file)) {
         const line = firstUnpinned(workspace, m.file);
         if (line === undefined) continue;
+        const tooling = onlyTooling(workspace, m.file);
         findings.push({
-          message: `${m.file} has requirements without an exact version (==), so an SBOM of this repository cannot list the versions installed.`,
+          message: `${m.file} has requirements without an exact version (==), so an SBOM of this repository cannot list the versions installed.${tooling ? ` It lists only Python packaging and environment tools (pip, setuptools, virtualenv, tox and the like), which set up a build or a test run and are no part of what the project ships.` : ''}`,
           location: { path: m.file, startLine: line },
           key: `unpinned:${m.file}`,
+          ...(tooling ? { confidence: 'low' as const } : {}),
         });
       }
     }
@@ -140,23 +145,47 @@ function dirOf(file: string): string {
   return slash === -1 ? '' : file.slice(0, slash);
 }
 
-/** The first requirement line without `==` (options, includes and editable installs aside). */
+/** A requirement line (options, includes, editable installs and URLs aside), else undefined. */
+function requirement(raw: string): string | undefined {
+  const line = raw.replace(/(^|\s)#.*$/, '').trim();
+  // Continuation lines of a pinned entry (`    --hash=...`) start with a dash and are skipped here.
+  if (line === '' || line.startsWith('-') || /^(?:\.{0,2}\/|https?:|git\+)/.test(line)) return undefined;
+  return /^[A-Za-z0-9]/.test(line) ? line : undefined;
+}
+
+/** The first requirement line without `==`. */
 function firstUnpinned(ws: Workspace, file: string): number | undefined {
   let found: number | undefined;
   forEachLine(ws.text(file) ?? '', (raw, lineNo) => {
-    const line = raw.replace(/(^|\s)#.*$/, '').trim();
-    if (
-      line === '' ||
-      line.startsWith('-') ||
-      line.startsWith('--') ||
-      /^(?:\.{0,2}\/|https?:|git\+)/.test(line)
-    )
-      return;
-    // Continuation lines of a pinned entry (`    --hash=...`) start with a dash and are skipped above.
+    const line = requirement(raw);
+    if (line === undefined) return;
     if (/^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*===?\s*[A-Za-z0-9]/.test(line)) return;
-    if (!/^[A-Za-z0-9]/.test(line)) return;
     found = lineNo;
     return false;
   });
   return found;
+}
+
+/**
+ * The tools that install Python packages, make environments and run test matrices (pip, setuptools,
+ * virtualenv, tox and its plugins): a requirements file of these alone sets up a build or a test
+ * run, as Maven's build plugins do, and installs nothing the project ships.
+ */
+const TOOLING =
+  /^(?:pip|setuptools|setuptools[-_]scm|wheel|virtualenv|tox|tox[-_][a-z0-9-]+|nox|pipenv|pip[-_]tools|build|twine|uv)$/i;
+
+/** Whether every requirement of a file is a packaging or environment tool. */
+function onlyTooling(ws: Workspace, file: string): boolean {
+  let names = 0;
+  let other = false;
+  forEachLine(ws.text(file) ?? '', (raw) => {
+    const line = requirement(raw);
+    if (line === undefined) return;
+    names += 1;
+    if (!TOOLING.test(line.match(/^[A-Za-z0-9][A-Za-z0-9._-]*/)![0])) {
+      other = true;
+      return false;
+    }
+  });
+  return names > 0 && !other;
 }
