@@ -67,3 +67,37 @@ describe('example files: guesses are for the reader to replace, tokens of a know
     expect(jwt).toEqual(['jwt:medium']);
   });
 });
+
+describe('documentation: a token that names no issuer, subject, audience or time is a usage example', () => {
+  const HS256 = (claims: Record<string, unknown>) => {
+    const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    return `${part({ typ: 'JWT', alg: 'HS256' })}.${part(claims)}.${rand(43, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_')}`;
+  };
+  it.each<[what: string, path: string, claims: Record<string, unknown>, expected: string[]]>([
+    [
+      "a library's usage example in its README",
+      'README.rst',
+      { some: 'payload' },
+      ['jwt:low:in documentation, with no issuer, subject, audience or time'],
+    ],
+    [
+      'in a Markdown guide',
+      'guide/auth.md',
+      { user_id: 42, role: 'admin' },
+      ['jwt:low:in documentation, with no issuer, subject, audience or time'],
+    ],
+    ['the same token in code is judged as a token', 'src/client.py', { some: 'payload' }, ['jwt:medium:']],
+    [
+      'a token a service issued, pasted into documentation',
+      'README.md',
+      { iss: 'https://login.payments-corp.io/', sub: 'svc' },
+      ['jwt:medium:'],
+    ],
+    ['a time stamp alone says a service issued it', 'README.md', { nbf: 1646000000 }, ['jwt:medium:']],
+  ])('%s', (_what, path, claims, expected) => {
+    const line = `    ${HS256(claims)}`;
+    expect(scanText(path, line).map((h) => `${h.detector}:${h.confidence}:${h.note ?? ''}`)).toEqual(
+      expected,
+    );
+  });
+});

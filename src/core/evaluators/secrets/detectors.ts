@@ -155,7 +155,9 @@ const jwt: Detector = {
   describes:
     'Signed JSON Web Tokens whose header and payload decode to JSON objects (header with `alg` other than ' +
     '`none`); a token past its `exp` is reported with low confidence, and one issued by (or, without an ' +
-    'issuer, for) a documentation or loopback host (`example.com`, `.test`, `localhost`) is sample data.',
+    'issuer, for) a documentation or loopback host (`example.com`, `.test`, `localhost`) is sample data. ' +
+    'In documentation, a token without any registered claim (issuer, subject, audience or time) is a usage ' +
+    'example, reported with low confidence.',
   find(line) {
     const hits: LineHit[] = [];
     const re =

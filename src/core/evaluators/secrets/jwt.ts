@@ -40,3 +40,19 @@ export function isSampleJwt(value: string): boolean {
   const payload = base64Json(parts[1]!);
   return payload !== undefined && sampleIssuer(payload);
 }
+
+/** The registered claims (RFC 7519 §4.1): who issued a token, for whom, to whom, and when. */
+const REGISTERED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'];
+
+/**
+ * Whether a value is a JSON Web Token that carries none of the registered claims
+ * ({@link REGISTERED_CLAIMS}): no issuer, subject, audience or time, only made-up data
+ * (`{"some": "payload"}`), as a library's usage example signs. Services that issue tokens stamp at
+ * least one of them.
+ */
+export function unclaimedJwt(value: string): boolean {
+  const parts = value.split('.');
+  if (parts.length !== 3) return false;
+  const payload = base64Json(parts[1]!);
+  return payload !== undefined && !REGISTERED_CLAIMS.some((c) => c in payload);
+}

@@ -1,5 +1,6 @@
 import { sourceContext } from './context.js';
 import { DETECTORS, findAwsSecrets, VERIFIED } from './detectors.js';
+import { unclaimedJwt } from './jwt.js';
 import {
   buildMatcher,
   eachMarkedLine,
@@ -226,9 +227,10 @@ const SAMPLE_LIST = 4;
 const SAMPLE_LIST_GUESSES = 6;
 
 /**
- * Confidence from the file as a whole: guesses in documentation are examples, and a file holding
- * many tokens of the same kind (a scanner's test vectors, a list of sample tokens) is a list of
- * samples, not a configuration that uses them. Both stay reported, with low confidence.
+ * Confidence from the file as a whole: guesses in documentation are examples, and so is a JWT there
+ * that names no issuer, subject, audience or time (a library's usage example signs made-up data); a
+ * file holding many tokens of the same kind (a scanner's test vectors, a list of sample tokens) is a
+ * list of samples, not a configuration that uses them. All stay reported, with low confidence.
  */
 function inContext(path: string, hits: SecretHit[]): SecretHit[] {
   const perDetector = new Map<string, number>();
@@ -241,6 +243,9 @@ function inContext(path: string, hits: SecretHit[]): SecretHit[] {
     if ((doc || example) && family !== undefined && GUESSES.has(family)) {
       h.confidence = 'low';
       h.note ??= doc ? 'in documentation' : 'in an example file';
+    } else if (doc && family === 'jwt' && unclaimedJwt(h.value)) {
+      h.confidence = 'low';
+      h.note ??= 'in documentation, with no issuer, subject, audience or time';
     } else if (
       family !== undefined &&
       perDetector.get(h.detector)! >= (GUESSES.has(family) ? SAMPLE_LIST_GUESSES : SAMPLE_LIST)
