@@ -27,6 +27,9 @@ describe('personal data detectors', () => {
     ['"email": "kestrel.v@gmail.com"', ['email k…@gmail.com']],
     // A first name that begins with a placeholder word is still a name.
     ['"email": "boguslawa.wrona84@o2.pl"', ['email b…@o2.pl']],
+    // A generic account word is a placeholder only as a word of its own; names stay judged.
+    ['assert validate_email("users.period1234@gmail.com")', ['email u…@gmail.com']],
+    ['assert validate_email("john.period1234@gmail.com")', ['email j…@gmail.com']],
   ])('finds %s', (line, expected) => {
     expect(kinds(line)).toEqual(expected);
   });
@@ -58,6 +61,9 @@ describe('personal data detectors', () => {
     'owner_email="kestr@gmail.com"',
     'owner_email="k_estrel99@googlemail.com"',
     '"reply_to": "bogus.reply@hotmail.com",',
+    // A generic account word and the case an address-syntax test varies.
+    'assert validate_email("user.period1234@gmail.com") is True',
+    'assert is_valid("someone_else99@hotmail.com")',
   ])('ignores %s', (line) => {
     expect(kinds(line)).toEqual([]);
   });

@@ -184,6 +184,12 @@ const PLACEHOLDER_LOCAL =
   /^(?:me|you|him|her|user|username|name|email|mail|someone|somebody|anyone|nobody|person|admin|root|info|contact|hello|hi|support|sales|team|abc|xyz|asdf|qwerty|aaa|xxx|foo|bar|baz|qux|john|jane|joe|jdoe|alice|bob|carol|charlie|dave|eve|mallory|trent|x|y|z|a|b|c|(?:first|your|my)[._-]?(?:name|email|mail|last)|firstname[._-]?lastname|(?:john|jane|joe|richard|max|erika|jan|mario|john[._-]?q)[._-]?(?:doe|roe|public|mustermann|musterfrau|kowalski|rossi|smith)|(?:jane|john)doe)\d{0,4}$/i;
 const PLACEHOLDER_WORD =
   /test|example|sample|demo|dummy|fake|bogus(?!l)|mock|fixture|placeholder|invalid|noreply|no-reply|donotreply|nobody|spam|foo|bar|lorem|ipsum|changeme|fabrikam|contoso|northwind|adventure-?works|tailspin|wingtip|litware|initech|globex|user\d*$|^\d+$|^[0-9a-f]{12,}$/i;
+/**
+ * A generic account word, a separator, then what a test of address syntax varies
+ * (`user.period1234`, `user-with-dash`, `someone_else`): a test vector, not a person. Names
+ * (`john.smith`, `alice.wong`) are no such words and stay judged.
+ */
+const PLACEHOLDER_PREFIX = /^(?:user|username|someone|somebody|anyone|person|email)[._-]/i;
 
 /**
  * Authorship, not a data record: git identities (`Name <address>`, reflogs, patch headers,
@@ -211,7 +217,13 @@ function detectEmails(line: string, domains: ReadonlySet<string>, out: PersonalD
     const domain = m[2]!.toLowerCase();
     if (!domains.has(domain)) continue;
     const name = local.replace(/\+.*$/, '');
-    if (PLACEHOLDER_LOCAL.test(name) || PLACEHOLDER_WORD.test(name) || name.length < 3) continue;
+    if (
+      PLACEHOLDER_LOCAL.test(name) ||
+      PLACEHOLDER_WORD.test(name) ||
+      PLACEHOLDER_PREFIX.test(name) ||
+      name.length < 3
+    )
+      continue;
     if (GMAIL_DOMAINS.has(domain) && !GMAIL_USERNAME.test(name)) continue;
     // `Name <address>`: an identity as git and package metadata write it.
     if (line[m.index - 1] === '<' && line[m.index + m[0].length] === '>') continue;
