@@ -376,3 +376,92 @@ describe('tls-verification-disabled: pip --trusted-host', () => {
     ]);
   });
 });
+
+describe('tls-verification-disabled: pip --trusted-host on plain HTTP and internal hosts', () => {
+  const pip = (() => {
+    const rule = loadRules().find((r) => r.id === 'tls-verification-disabled')!;
+    const patterns = (rule.check.with as { patterns: ForbiddenPattern[] }).patterns;
+    const p = patterns.find((x) => typeof x !== 'string' && x.trustedHost);
+    if (typeof p !== 'object' || !p.message || !p.trustedHost) throw new Error('no pip pattern');
+    const { trustedHost } = p;
+    return {
+      tls: p.message,
+      plainHttp: trustedHost.plainHttp,
+      internal: (host: string) => `${p.message} ${trustedHost.internal.message.replace('{host}', host)}`,
+    };
+  })();
+  const REGISTRY_HTTP =
+    'pip installs from a package index or link over plain HTTP, so packages can be swapped in transit.';
+
+  // [case, path, content, findings as `line rule severity confidence message`]
+  const CASES: [string, string, string, string[]][] = [
+    [
+      'a requirements file whose index of the host is http: left to dependency-registry-http',
+      'app/requirements.txt',
+      '--extra-index-url http://token:x@gitlab/api/v4/projects/4/packages/pypi/simple --trusted-host gitlab\nflask==3.1.0\n',
+      [`1 dependency-registry-http high high ${REGISTRY_HTTP}`],
+    ],
+    [
+      'the index on another line of the file, over https, to a public name',
+      'svc/requirements.txt',
+      '--index-url https://pypi.corp-example.io/simple\n--trusted-host pypi.corp-example.io\nflask==3.1.0\n',
+      [`2 tls-verification-disabled high high ${pip.tls}`],
+    ],
+    [
+      'an https index of a single-label host: internal, low confidence',
+      'lib/requirements.txt',
+      '--trusted-host nexus\n--index-url https://nexus/repository/pypi/simple\n',
+      [`1 tls-verification-disabled high low ${pip.internal('nexus')}`],
+    ],
+    [
+      'an http URL of the host in a comment does not count',
+      'web/requirements.txt',
+      '# mirror: --index-url http://pkgs.corp-example.io/simple\n--trusted-host pkgs.corp-example.io\n',
+      [`2 tls-verification-disabled high high ${pip.tls}`],
+    ],
+    [
+      'a command whose index of the host is http: reported as the plain-HTTP install it allows',
+      'a/Dockerfile',
+      'FROM python:3.13-slim\nRUN pip install --trusted-host pkgs.corp-example.io -i http://pkgs.corp-example.io/simple flask==3.1.0\n',
+      [`2 tls-verification-disabled high high ${pip.plainHttp}`],
+    ],
+    [
+      'one https index of the host among http ones: its certificate is skipped',
+      'b/Dockerfile',
+      'FROM python:3.13-slim\nRUN pip install --trusted-host pkgs.corp-example.io -i http://pkgs.corp-example.io/simple --extra-index-url https://pkgs.corp-example.io/extra x==1\n',
+      [`2 tls-verification-disabled high high ${pip.tls}`],
+    ],
+    [
+      'uv, a host under .internal over https',
+      'c/Dockerfile',
+      'FROM python:3.13-slim\nRUN uv pip install --allow-insecure-host=pypi.build.internal --index https://pypi.build.internal/simple x==1\n',
+      [`2 tls-verification-disabled high low ${pip.internal('pypi.build.internal')}`],
+    ],
+    [
+      'a host the command names in no index URL is judged by its name alone',
+      'd/Dockerfile',
+      'FROM python:3.13-slim\nRUN pip install --trusted-host pkgs.corp-example.io -r requirements.txt\n',
+      [`2 tls-verification-disabled high high ${pip.tls}`],
+    ],
+  ];
+
+  let findings: Finding[] = [];
+  beforeAll(async () => {
+    const report = await runCheck({
+      root: makeTree(Object.fromEntries(CASES.map(([, path, content]) => [path, content]))),
+      onlyRules: ['tls-verification-disabled', 'dependency-registry-http'],
+      failOn: 'never',
+      persona: 'auditor',
+    });
+    expect(report.errors).toEqual([]);
+    findings = report.findings;
+  });
+
+  it.each(CASES)('%s', (_what, path, _content, expected) => {
+    expect(
+      findings
+        .filter((f) => f.location?.path === path)
+        .map((f) => `${f.location?.startLine} ${f.ruleId} ${f.severity} ${f.confidence} ${f.message}`),
+    ).toEqual(expected);
+  });
+});

@@ -1,6 +1,16 @@
 import type { Location, RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { gradeRequest, REQUEST_SCHEMA, type RequestGrading, runsInContainer } from './request-grading.js';
+import {
+  gradeRequest,
+  gradeTrustedHost,
+  HOST_SCHEMA,
+  type HostGrading,
+  indexUrls,
+  type NamedUrl,
+  REQUEST_SCHEMA,
+  type RequestGrading,
+  runsInContainer,
+} from './request-grading.js';
 import {
   compilePattern,
   FLAGS_SCHEMA,
@@ -26,6 +36,7 @@ export type ForbiddenPattern =
       commands?: string[];
       exceptArgument?: string;
       request?: RequestGrading;
+      trustedHost?: HostGrading;
     };
 
 /** Options of `content.forbidden`. */
@@ -48,6 +59,7 @@ interface CompiledPattern {
   redact: boolean;
   limits: ShellLimits;
   request: RequestGrading | undefined;
+  trustedHost: HostGrading | undefined;
 }
 
 /**
@@ -108,6 +120,7 @@ export const contentForbidden = defineEvaluator<ContentForbiddenOptions>({
                 'this expression (e.g. a URL of the local machine).',
             ),
             request: REQUEST_SCHEMA,
+            trustedHost: HOST_SCHEMA,
           },
         },
       },
@@ -152,6 +165,7 @@ export const contentForbidden = defineEvaluator<ContentForbiddenOptions>({
         redact: spec.redact ?? false,
         limits,
         request: spec.request,
+        trustedHost: spec.trustedHost,
       };
     });
     const findings: RawFinding[] = [];
@@ -175,11 +189,31 @@ function scanFile(
   out: RawFinding[],
 ): void {
   const ordinals = new Map<string, number>();
+  // A configuration file's options hold for the whole file: the index URLs a trusted host is named in.
+  let urls: NamedUrl[] | undefined;
   forEachLine(text, (line, lineNo) => {
     if (commentPrefixes.length > 0 && isComment(line, commentPrefixes)) return true;
     for (const p of patterns) {
-      const m = p.re.exec(line);
+      let m = p.re.exec(line);
       if (!m) continue;
+      let graded: ReturnType<typeof gradeTrustedHost> = { message: p.message };
+      if (p.trustedHost) {
+        urls ??= indexUrls(
+          commentPrefixes.length > 0
+            ? text
+                .split('\n')
+                .filter((l) => !isComment(l, commentPrefixes))
+                .join('\n')
+            : text,
+        );
+        p.all.lastIndex = 0;
+        for (m = p.all.exec(line); m; m = p.all.exec(line)) {
+          graded = gradeTrustedHost(p.message, p.trustedHost, m.groups?.host, urls, false);
+          if (graded) break;
+          if (m[0].length === 0) p.all.lastIndex += 1;
+        }
+        if (!m || !graded) continue;
+      }
       const identity = `${showPattern(p.re)}\u0000${p.redact ? '' : keyText(m[0])}`;
       const n = (ordinals.get(identity) ?? 0) + 1;
       ordinals.set(identity, n);
@@ -190,7 +224,7 @@ function scanFile(
         startColumn: m.index + 1,
         endColumn: m.index + Math.max(1, m[0].length),
       };
-      out.push({ message: p.message, location, key: n === 1 ? identity : `${identity}\u0000${n}` });
+      out.push({ location, key: n === 1 ? identity : `${identity}\u0000${n}`, ...graded });
     }
     return true;
   });
@@ -249,7 +283,9 @@ function scanShellFile(
       const graded =
         p.request && facts
           ? gradeRequest(p.message, p.request, facts, build && !runsInContainer(file, line.text))
-          : { message: p.message };
+          : p.trustedHost
+            ? gradeTrustedHost(p.message, p.trustedHost, m.groups?.host, indexUrls(line.text), true)!
+            : { message: p.message };
       out.push({ location, key, ...graded });
     }
   });

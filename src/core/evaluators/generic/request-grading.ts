@@ -82,6 +82,88 @@ export function gradeRequest(
   return out;
 }
 
+/**
+ * How a flag that names a host whose certificate is not checked (pip `--trusted-host H`, uv
+ * `--allow-insecure-host H`; the pattern's group named `host`) is graded. Such a flag also lets the
+ * client fetch from the host over plain HTTP, which it otherwise refuses.
+ */
+export interface HostGrading {
+  /** The message when every URL that names the host is `http://`, in a `shellPaths` file. */
+  plainHttp: string;
+  /** The host cannot be a public DNS name; `{host}` in the message is the host. */
+  internal: { confidence: Confidence; message: string };
+}
+
+/** JSON Schema of a pattern's `trustedHost` option (see {@link HostGrading}). */
+export const HOST_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['plainHttp', 'internal'],
+  description:
+    'For a flag that names a host whose certificate is not checked (the group named `host`: pip ' +
+    '`--trusted-host H`): when the command (in `shellPaths` files) or the file (elsewhere, comments ' +
+    "aside) names that host in package index URLs and every one is `http://`, the flag has no certificate to skip but is what lets the client use plain HTTP: `plainHttp` is the message of a command's finding, and in a configuration file " +
+    'there is no finding (the plain-HTTP index there is a registry setting, which the registry rules ' +
+    'read); `internal` when the host cannot be a public DNS name.',
+  properties: {
+    plainHttp: { type: 'string', minLength: 1 },
+    internal: REQUEST_SCHEMA.properties.internal,
+  },
+};
+
+/** A URL's scheme and host (lower-cased), and its port. */
+export interface NamedUrl {
+  scheme: string;
+  host: string;
+  port: string | undefined;
+}
+
+/**
+ * A package index URL given to pip or uv: the value of an index option on a command line or in a
+ * requirements file (`--extra-index-url`, `-i`, `--find-links`, uv's `--index`), or a pip.conf
+ * setting; the scheme, perhaps credentials, the host (a bracketed IPv6 address or a name) and a port.
+ */
+const INDEX_URL =
+  /(?:(?<![\w-])(?:--(?:extra-)?index-url|--default-index|--index|--find-links|-i|-f)(?:[ \t]*=[ \t]*|[ \t]+)|^[ \t]*(?:extra-index-url|index-url|find-links)[ \t]*=[ \t]*)["']?([A-Za-z][A-Za-z0-9+.-]{0,31}):\/\/(?:[^\s/?#@"'<>]{0,256}@)?(\[[0-9A-Fa-f:.]{1,64}\]|[^\s/?#:@"'<>\\]{1,253})(?::([0-9]{1,5}))?/gm;
+
+/** The package index URLs a command or a configuration file names, for {@link gradeTrustedHost}. */
+export function indexUrls(text: string): NamedUrl[] {
+  return [...text.matchAll(INDEX_URL)].map((m) => ({
+    scheme: m[1]!.toLowerCase(),
+    host: m[2]!.toLowerCase().replace(/\.$/, ''),
+    port: m[3],
+  }));
+}
+
+/**
+ * The grading of a flag that trusts `host` (as written, perhaps with a port) given the package index
+ * URLs of the text it acts on; undefined when there is no finding (see {@link HOST_SCHEMA}).
+ * `command`: the text is a shell command, else a configuration file.
+ */
+export function gradeTrustedHost(
+  message: string,
+  grading: HostGrading,
+  host: string | undefined,
+  named: readonly NamedUrl[],
+  command: boolean,
+): Pick<RawFinding, 'message' | 'severity' | 'confidence'> | undefined {
+  if (host === undefined) return { message };
+  const at = /^(\[[^\]]*\]|[^:]*)(?::([0-9]{1,5}))?$/.exec(host);
+  const name = (at?.[1] ?? host).toLowerCase().replace(/\.$/, '');
+  const port = at?.[2];
+  const urls = named.filter((u) => u.host === name && (port === undefined || u.port === port));
+  if (urls.length > 0 && urls.every((u) => u.scheme === 'http')) {
+    return command ? { message: grading.plainHttp } : undefined;
+  }
+  const internal = internalHost(`https://${host}/`);
+  if (internal === undefined) return { message };
+  const shown = internal.length > 80 ? `${internal.slice(0, 77)}...` : internal;
+  return {
+    message: `${message} ${grading.internal.message.replaceAll('{host}', shown)}`,
+    confidence: grading.internal.confidence,
+  };
+}
+
 /** A container's run-time instruction in a Dockerfile: what it runs is no part of the build. */
 const CONTAINER_RUNTIME = /^[ \t]*(?:CMD|ENTRYPOINT|HEALTHCHECK)[ \t]/i;
 
