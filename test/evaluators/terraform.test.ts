@@ -7,6 +7,7 @@ import {
   terraformProviderCredentials,
 } from '../../src/core/evaluators/terraform/provider-credentials.js';
 import { terraformS3Encryption } from '../../src/core/evaluators/terraform/s3-encryption.js';
+import type { RawFinding } from '../../src/core/types.js';
 import { at, cleanup, examinedBy, run, withDefaults } from './kit.js';
 
 afterAll(cleanup);
@@ -424,6 +425,92 @@ resource "aws_s3_bucket" "plain" {}
       },
     );
     expect(findings.map(at)).toEqual(['main.tf:8:1', 'mod/main.tf:1:1']);
+  });
+});
+
+describe('terraform: resources that a local emulator receives', () => {
+  const provider = (settings: string, endpoints: string) =>
+    `provider "aws" {\n  access_key = "test"\n  secret_key = "test"\n${settings}  endpoints {\n${endpoints}  }\n}\n`;
+  const SKIP = '  skip_credentials_validation = true\n';
+  const bucket = 'resource "aws_s3_bucket" "data" {}\n';
+  const grade = (f: RawFinding) => `${at(f)}:${f.confidence ?? 'rule'}`;
+  const NOTE =
+    'Its provider sends these requests to http://localstack:4566, a local emulator, without validating credentials: nothing is created in an AWS account.';
+
+  it.each<[what: string, files: Record<string, string>, expected: string[]]>([
+    [
+      "the bucket's service at a container of the network, credentials not validated",
+      {
+        'main.tf':
+          provider(SKIP, '    s3 = "http://localstack:4566"\n    sts = "http://localstack:4566"\n') + bucket,
+      },
+      ['main.tf:10:1:low'],
+    ],
+    [
+      'at the loopback address',
+      { 'main.tf': provider(SKIP, '    s3 = "http://127.0.0.1:4566"\n') + bucket },
+      ['main.tf:9:1:low'],
+    ],
+    [
+      "only another service's endpoint is local: the bucket is created in AWS",
+      { 'main.tf': provider(SKIP, '    sts = "http://localhost:4566"\n') + bucket },
+      ['main.tf:9:1:rule'],
+    ],
+    [
+      'credentials validated: not an emulator that takes any key',
+      { 'main.tf': provider('', '    s3 = "http://localstack:4566"\n') + bucket },
+      ['main.tf:8:1:rule'],
+    ],
+    [
+      'an endpoint with a dotted name may lead to AWS (a proxy, a VPC endpoint)',
+      { 'main.tf': provider(SKIP, '    s3 = "https://s3.proxy.corp-example.io"\n') + bucket },
+      ['main.tf:9:1:rule'],
+    ],
+    [
+      'an aliased emulator provider covers the resources that choose it, not the default one',
+      {
+        'main.tf':
+          'provider "aws" {\n  region = "eu-west-1"\n}\n' +
+          provider(`  alias = "local"\n${SKIP}`, '    s3 = "http://localhost:4566"\n') +
+          'resource "aws_s3_bucket" "local" {\n  provider = aws.local\n}\n' +
+          'resource "aws_s3_bucket" "real" {}\n',
+      },
+      ['main.tf:13:1:low', 'main.tf:16:1:rule'],
+    ],
+    [
+      "a module without a provider of its own inherits its caller's, unknown here",
+      {
+        'main.tf': provider(SKIP, '    s3 = "http://localstack:4566"\n'),
+        'modules/store/main.tf': bucket,
+      },
+      ['modules/store/main.tf:1:1:rule'],
+    ],
+  ])('%s', async (_what, files, expected) => {
+    expect((await run(terraformS3Encryption, {}, files)).map(grade)).toEqual(expected);
+  });
+
+  it('says where the requests go', async () => {
+    const files = { 'main.tf': provider(SKIP, '    s3 = "http://localstack:4566"\n') + bucket };
+    const [finding] = await run(terraformS3Encryption, {}, files);
+    expect(finding!.message).toMatch(/left to account defaults\. /);
+    expect(finding!.message.endsWith(NOTE)).toBe(true);
+  });
+
+  it('lowers the attribute rules by the endpoint of the service of the resource (ec2 for a volume)', async () => {
+    const ebs = { resources: ['aws_ebs_volume'], attribute: 'encrypted', expect: true, missing: 'report' };
+    const volume = 'resource "aws_ebs_volume" "a" {\n  size = 1\n}\n';
+    const local = await run(
+      terraformAttribute,
+      { targets: [ebs] },
+      { 'main.tf': provider(SKIP, '    ec2 = "http://localstack:4566"\n') + volume },
+    );
+    expect(local.map(grade)).toEqual(['main.tf:9:1:low']);
+    const other = await run(
+      terraformAttribute,
+      { targets: [ebs] },
+      { 'main.tf': provider(SKIP, '    s3 = "http://localstack:4566"\n') + volume },
+    );
+    expect(other.map(grade)).toEqual(['main.tf:9:1:rule']);
   });
 });
 

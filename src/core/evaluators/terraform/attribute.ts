@@ -16,6 +16,7 @@ import { type ValueResolver, valueResolver } from '../../parsers/terraform-value
 import type { RawFinding } from '../../types.js';
 import type { NodeSpan } from '../../workspace/yaml.js';
 import { defineEvaluator } from '../types.js';
+import { localEmulator, onEmulator } from './emulator.js';
 import { examineSubjects, LITERAL_SCHEMA, shortText, spanLocation } from './shared.js';
 
 type Literal = string | number | boolean;
@@ -118,6 +119,7 @@ export const terraformAttribute = defineEvaluator<Options>({
   async evaluate({ options, workspace }) {
     const files = await terraformFiles(workspace);
     const resolve = valueResolver(files);
+    const emulated = localEmulator(files);
     const findings: RawFinding[] = [];
     const subjects: TerraformResource[] = [];
     for (const target of options.targets) {
@@ -127,7 +129,8 @@ export const terraformAttribute = defineEvaluator<Options>({
         subjects.push(resource);
         const resolved = (v: HclValue) => resolve(resource.file, v);
         if (skipped(resource.block, target, resolved)) continue;
-        findings.push(...check(resource, target, defaulted, resolved));
+        const endpoint = emulated(resource);
+        for (const f of check(resource, target, defaulted, resolved)) findings.push(onEmulator(endpoint, f));
       }
     }
     examineSubjects(workspace, subjects);

@@ -8,6 +8,7 @@ import {
 import type { RawFinding } from '../../types.js';
 import { NO_OPTIONS } from '../k8s/shared.js';
 import { defineEvaluator } from '../types.js';
+import { localEmulator, onEmulator } from './emulator.js';
 import { examineSubjects, spanLocation } from './shared.js';
 
 /** A grant: who gets it (attribute names) and what grants write access (the role or policy attribute). */
@@ -63,6 +64,7 @@ export const terraformAuditAccess = defineEvaluator<Record<string, never>>({
   schema: NO_OPTIONS,
   async evaluate({ workspace }) {
     const files = await terraformFiles(workspace);
+    const emulated = localEmulator(files);
     const findings: RawFinding[] = [];
     // Its subjects are the grants to identities named for audit: a file of other IAM resources (a
     // flow log's role) holds nothing it judges.
@@ -87,13 +89,15 @@ export const terraformAuditAccess = defineEvaluator<Record<string, never>>({
       const writes = grantedWrites(grant, shape.writes);
       if (writes.length === 0) continue;
       const who = typeof named === 'string' ? resource.name : named.value.text.slice(0, 80);
-      findings.push({
-        message:
-          `${describeResource(resource)} gives ${who}, an identity for audits, write access (${writes.join(', ')}): ` +
-          'an audit should read what it assesses, never change it.',
-        location: spanLocation(resource.file.path, grant.value.span),
-        key: `${resource.type}.${resource.name}:${writes.join(',')}`,
-      });
+      findings.push(
+        onEmulator(emulated(resource), {
+          message:
+            `${describeResource(resource)} gives ${who}, an identity for audits, write access (${writes.join(', ')}): ` +
+            'an audit should read what it assesses, never change it.',
+          location: spanLocation(resource.file.path, grant.value.span),
+          key: `${resource.type}.${resource.name}:${writes.join(',')}`,
+        }),
+      );
     }
     return findings;
   },

@@ -12,6 +12,7 @@ import type { RawFinding } from '../../types.js';
 import type { NodeSpan } from '../../workspace/yaml.js';
 import { NO_OPTIONS } from '../k8s/shared.js';
 import { defineEvaluator } from '../types.js';
+import { localEmulator, onEmulator } from './emulator.js';
 import { examineSubjects, spanLocation } from './shared.js';
 
 const RESOURCE_TYPES = [
@@ -48,16 +49,19 @@ export const terraformOpenEgress = defineEvaluator<Record<string, never>>({
     const findings: RawFinding[] = [];
     const resources = terraformResources(files, RESOURCE_TYPES);
     examineSubjects(workspace, resources);
+    const emulated = localEmulator(files);
     for (const resource of resources) {
       if (guardsDataService(resource)) continue;
       for (const dest of openDestinations(resource)) {
-        findings.push({
-          message:
-            `${describeResource(resource)} allows all outbound traffic to ${dest.value} (every protocol and port): ` +
-            'nothing limits which sites and services its workloads reach.',
-          location: spanLocation(resource.file.path, dest.span),
-          key: `${resource.type}.${resource.name}:egress:${dest.value}`,
-        });
+        findings.push(
+          onEmulator(emulated(resource), {
+            message:
+              `${describeResource(resource)} allows all outbound traffic to ${dest.value} (every protocol and port): ` +
+              'nothing limits which sites and services its workloads reach.',
+            location: spanLocation(resource.file.path, dest.span),
+            key: `${resource.type}.${resource.name}:egress:${dest.value}`,
+          }),
+        );
       }
     }
     return findings;

@@ -13,6 +13,7 @@ import { resolveBody, valueResolver } from '../../parsers/terraform-values.js';
 import type { RawFinding } from '../../types.js';
 import type { NodeSpan } from '../../workspace/yaml.js';
 import { defineEvaluator } from '../types.js';
+import { localEmulator, onEmulator } from './emulator.js';
 import { examineSubjects, spanLocation } from './shared.js';
 
 interface Options {
@@ -86,6 +87,7 @@ export const terraformOpenIngress = defineEvaluator<Options>({
     const resources = terraformResources(files, RESOURCE_TYPES);
     examineSubjects(workspace, resources);
     const resolve = valueResolver(files);
+    const emulated = localEmulator(files);
     for (const declared of resources) {
       // Sources and ports given by a local or a variable's default are judged as if written here.
       const body = resolveBody(resolve, declared.file, declared.block.body);
@@ -95,13 +97,15 @@ export const terraformOpenIngress = defineEvaluator<Options>({
         if (exposed.length === 0) continue;
         for (const source of rule.sources) {
           if (!isAnywhere(source.value, resource.type.startsWith('azurerm_'))) continue;
-          findings.push({
-            message:
-              `${describeResource(resource)} allows ingress from ${source.value} to ${describePorts(rule.ports, exposed)}: ` +
-              'administrative and database services should only be reachable from known networks.',
-            location: spanLocation(resource.file.path, source.span),
-            key: `${resource.type}.${resource.name}:${source.value}:${exposed.join(',')}`,
-          });
+          findings.push(
+            onEmulator(emulated(declared), {
+              message:
+                `${describeResource(resource)} allows ingress from ${source.value} to ${describePorts(rule.ports, exposed)}: ` +
+                'administrative and database services should only be reachable from known networks.',
+              location: spanLocation(resource.file.path, source.span),
+              key: `${resource.type}.${resource.name}:${source.value}:${exposed.join(',')}`,
+            }),
+          );
         }
       }
     }

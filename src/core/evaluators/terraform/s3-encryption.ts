@@ -10,6 +10,7 @@ import {
 import { type ValueResolver, valueResolver } from '../../parsers/terraform-values.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
+import { localEmulator, onEmulator } from './emulator.js';
 import { examineSubjects, spanLocation } from './shared.js';
 
 const SSE_RESOURCE = 'aws_s3_bucket_server_side_encryption_configuration';
@@ -42,6 +43,7 @@ export const terraformS3Encryption = defineEvaluator<Record<string, never>>({
     const resolve = valueResolver(files);
     const coverage = new Map<string, Coverage>();
     for (const sse of terraformResources(files, [SSE_RESOURCE])) covered(coverage, sse, resolve);
+    const emulated = localEmulator(files);
     const findings: RawFinding[] = [];
     const buckets = terraformResources(files, ['aws_s3_bucket']);
     examineSubjects(workspace, buckets);
@@ -52,14 +54,16 @@ export const terraformS3Encryption = defineEvaluator<Record<string, never>>({
       const name = attribute(bucket.block.body, 'bucket');
       const literalName = name ? literal(resolve(bucket.file, name.value)) : undefined;
       if (typeof literalName === 'string' && c?.literals.has(literalName)) continue;
-      findings.push({
-        message:
-          `${describeResource(bucket)} has no server-side encryption configuration (no inline ` +
-          `server_side_encryption_configuration block and no ${SSE_RESOURCE} for it in ${bucket.file.module === '.' ? 'the root module' : bucket.file.module}): ` +
-          'the encryption of its objects and the key that protects them are left to account defaults.',
-        location: spanLocation(bucket.file.path, bucket.block.typeSpan, true),
-        key: `aws_s3_bucket.${bucket.name}`,
-      });
+      findings.push(
+        onEmulator(emulated(bucket), {
+          message:
+            `${describeResource(bucket)} has no server-side encryption configuration (no inline ` +
+            `server_side_encryption_configuration block and no ${SSE_RESOURCE} for it in ${bucket.file.module === '.' ? 'the root module' : bucket.file.module}): ` +
+            'the encryption of its objects and the key that protects them are left to account defaults.',
+          location: spanLocation(bucket.file.path, bucket.block.typeSpan, true),
+          key: `aws_s3_bucket.${bucket.name}`,
+        }),
+      );
     }
     return findings;
   },
