@@ -60,6 +60,49 @@ describe('commandsOf: here-strings', () => {
   });
 });
 
+describe('commandsOf: control structures and wrappers', () => {
+  it('skips reserved words, keeps `[[ ]]` whole, reads no program in `for` lists and `case` patterns, and looks through wrappers', () => {
+    const script = [
+      'if [ -z "$A" ] && ! grep -q x f; then',
+      'elif [[ -n "$A" && "$B" == x || -z $C ]]; then echo b',
+      'else timeout -s KILL 300 pip install whispers; fi',
+      'for t in $A b; do curl "$t"; done',
+      'case "$A" in',
+      '  a | b) make a ;;',
+      '  *)',
+      '    sudo -u ci -E nice -n 5 npm i -g c',
+      '    ;;',
+      'esac',
+      '(cd dir && xargs -n 1 go install) && { env X=1 cargo binstall d; }',
+      'function f { gem install e; }',
+    ].join('\n');
+    expect(commandsOf(script).map((c) => c.program.map((w) => w.text).join(' '))).toEqual([
+      '[ -z $A ]',
+      'grep -q x f',
+      '',
+      '[[ -n $A && $B == x || -z $C ]]',
+      'echo b',
+      'pip install whispers',
+      '',
+      '',
+      'curl $t',
+      '',
+      '',
+      '',
+      'make a',
+      '',
+      'npm i -g c',
+      '',
+      'cd dir',
+      'go install)',
+      'cargo binstall d',
+      '',
+      'gem install e',
+      '',
+    ]);
+  });
+});
+
 describe('envWrites', () => {
   it('finds bash, PowerShell, cmd, tee and grouped writes, and follows script variables to their sources', () => {
     const script = [

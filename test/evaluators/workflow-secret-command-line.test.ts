@@ -82,6 +82,31 @@ describe('workflow.secret-in-command-line', () => {
   });
 });
 
+describe('workflow.secret-in-command-line: reserved words and wrappers', () => {
+  it('judges the command after `if`, `elif`, `while`, `!` and a `case` pattern, and the program a wrapper runs', async () => {
+    const findings = await run([
+      '      - run: |',
+      '          if [ -z "$PASSWORD" ] && [ -z "${{ secrets.API_TOKEN }}" ]; then',
+      '            echo missing',
+      '          elif [[ "${PASSWORD}" == "" && -n "$PASSWORD" ]]; then',
+      '            exit 1',
+      '          fi',
+      '          while test -n "$PASSWORD"; do break; done',
+      '          case "$PASSWORD" in',
+      '            a|b) echo "$PASSWORD" ;;',
+      '            *) curl -u "ci:$PASSWORD" https://example.com ;;',
+      '          esac',
+      '          if ! wget --password="$PASSWORD" https://example.com; then exit 1; fi',
+      '          timeout 60 docker login -p "$PASSWORD"',
+    ]);
+    expect(findings.map((f) => [at(f), f.key])).toEqual([
+      [`${W}:21:28`, 'a/run/curl/secrets.REGISTRY_PASSWORD'],
+      [`${W}:23:33`, 'a/run/wget/secrets.REGISTRY_PASSWORD'],
+      [`${W}:24:39`, 'a/run/docker/secrets.REGISTRY_PASSWORD'],
+    ]);
+  });
+});
+
 describe('workflow.secret-in-command-line: hyphenated programs', () => {
   it('takes Verb-Noun for a cmdlet only in PowerShell; in bash, ansible-playbook is a program', async () => {
     const findings = await run([

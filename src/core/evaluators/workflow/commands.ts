@@ -7,7 +7,10 @@ import { joinContinuations } from './shell.js';
  * at `;`, `&&`, `||`, `|` and `&` outside quotes. Words keep their offsets in the script, so an audit
  * can report the exact column. It is not a shell parser: substitutions (`$(...)`) stay inside the word
  * that holds them (in a double-quoted word, with the quotes of their own), and what it cannot see it
- * does not report. Linear in the length of the script.
+ * does not report. Control structures are known well enough to find the program: reserved words
+ * (`if`, `then`, `elif`, `while`, `do`, `!`, `{`, ...) are not programs, `[[ ... ]]` is one command
+ * whatever `&&` it holds, `for`/`select`/`case ... in` lists and `case` patterns (`a|b)`) are no
+ * command. Linear in the length of the script.
  */
 
 /** A word of a command; `text` has its quotes removed. */
@@ -22,13 +25,64 @@ export interface Command {
   words: Word[];
   start: number;
   end: number;
-  /** The words from the program on: `sudo`, `env`, `VAR=value` prefixes and `time` are skipped. */
+  /**
+   * The words from the program on: reserved words (`if`, `then`, `!`, ...), `VAR=value` prefixes and
+   * the wrappers that run the program they are given (`sudo`, `env`, `timeout 300`, `xargs -n1`) with
+   * their options are skipped. Empty when the command runs no program (`fi`, `for x in a b`, a `case`
+   * pattern).
+   */
   program: Word[];
   /** The operator that joins it to the next command (`|` for a pipe), or '' at the end of a line. */
   next: string;
 }
 
-const PREFIXES = new Set(['sudo', 'env', 'time', 'exec', 'command', 'nohup']);
+/**
+ * Commands that run the command that follows them (with their own options first): the program is
+ * that command. `values` are the options whose value is the next word (`sudo -u user`, `timeout -s
+ * KILL`), `operands` the words the wrapper itself takes before the command (`timeout`'s duration).
+ */
+const WRAPPERS: ReadonlyMap<string, { values?: string; operands?: number }> = new Map([
+  ['sudo', { values: 'u g C D h p r t U T R' }],
+  ['doas', { values: 'u C' }],
+  ['env', { values: 'u C' }],
+  ['time', { values: 'f o' }],
+  ['exec', { values: 'a' }],
+  ['command', {}],
+  ['nohup', {}],
+  ['nice', { values: 'n' }],
+  ['ionice', { values: 'c n' }],
+  ['stdbuf', { values: 'i o e' }],
+  ['timeout', { values: 's k', operands: 1 }],
+  // `... | xargs pip install`: xargs runs the program with the words it reads added to its arguments.
+  ['xargs', { values: 'I n P L s d a E' }],
+]);
+
+/** Reserved words of the shell that open, continue or close a compound command: never a program. */
+const RESERVED = new Set([
+  'if',
+  'then',
+  'elif',
+  'else',
+  'fi',
+  'while',
+  'until',
+  'do',
+  'done',
+  '!',
+  '{',
+  '}',
+  'esac',
+]);
+
+/**
+ * Where a script stands in `case` statements, carried from command to command: reading the subject
+ * (`case "$x"` up to `in`), a pattern (up to the word that ends in `)`: after `in` and after each
+ * `;;`), or the commands of a branch.
+ */
+interface CaseState {
+  depth: number;
+  reading?: 'subject' | 'pattern';
+}
 
 /** The simple commands of a script, in order (shared between audits: read-only). */
 export const commandsOf: (script: string) => readonly Command[] = memoByScript(scanCommands);
@@ -38,6 +92,7 @@ function scanCommands(script: string): Command[] {
   const out: Command[] = [];
   let heredoc: string | undefined;
   let at = 0;
+  const cases: CaseState = { depth: 0 };
   for (const line of text.split('\n')) {
     const lineStart = at;
     at += line.length + 1;
@@ -45,7 +100,7 @@ function scanCommands(script: string): Command[] {
       if (line.trim() === heredoc) heredoc = undefined;
       continue;
     }
-    const commands = splitLine(line, lineStart);
+    const commands = splitLine(line, lineStart, cases);
     out.push(...commands);
     for (const c of commands) {
       // `<<<` is a here-string: its word is on the line, no body follows.
@@ -59,19 +114,29 @@ function scanCommands(script: string): Command[] {
   return out;
 }
 
-function splitLine(line: string, offset: number): Command[] {
+function splitLine(line: string, offset: number, cases: CaseState): Command[] {
   const out: Command[] = [];
   let words: Word[] = [];
   let word: Word | undefined;
   let quote: string | undefined;
   let start = -1;
+  // Inside `[[ ... ]]`, `&&` and `||` join conditions of the one command.
+  let condition = false;
   const endWord = () => {
-    if (word) words.push(word);
+    if (word) {
+      // `[[` opens a condition where it stands as the command (`if [[`, `! [[`), not as an argument.
+      if (word.text === '[[' && words.every((w) => RESERVED.has(w.text))) condition = true;
+      else if (word.text === ']]') condition = false;
+      words.push(word);
+    }
     word = undefined;
   };
   const endCommand = (end: number, next: string) => {
     endWord();
-    if (words.length > 0) out.push(build(words, start, end, next));
+    condition = false;
+    if (words.length > 0) out.push(build(words, start, end, next, cases));
+    // `;;` (or `;&`, `;;&`) ends a branch of a `case`, on its own line too: a pattern follows.
+    if (cases.depth > 0 && next.startsWith(';') && next !== ';') cases.reading = 'pattern';
     words = [];
     start = -1;
   };
@@ -100,7 +165,15 @@ function splitLine(line: string, offset: number): Command[] {
     if (ch === '#' && !word) {
       break;
     }
-    const op = /^(?:&&|\|\||;|\||&)/.exec(line.slice(i, i + 2))?.[0];
+    const op = /^(?:;;&?|;&|&&|\|\||;|\||&)/.exec(line.slice(i, i + 3))?.[0];
+    if (op === '&&' || op === '||') {
+      endWord();
+      if (condition) {
+        words.push({ text: op, start: offset + i, end: offset + i + 2 });
+        i++;
+        continue;
+      }
+    }
     if (op && !(op === '&' && (line[i - 1] === '>' || line[i + 1] === '>'))) {
       endCommand(offset + i, op);
       i += op.length - 1;
@@ -146,18 +219,70 @@ function substitutionEnd(line: string, open: number): number {
   return line.length;
 }
 
-function build(words: Word[], start: number, end: number, next: string): Command {
+function build(words: Word[], start: number, end: number, next: string, cases: CaseState): Command {
+  return { words, start, end: Math.max(start, end), program: programWords(words, cases, next), next };
+}
+
+/** The words of a command from its program on (see {@link Command.program}); updates `cases`. */
+function programWords(words: Word[], cases: CaseState, next: string): Word[] {
   let i = 0;
   while (i < words.length) {
     const w = words[i]!.text;
-    if (PREFIXES.has(w)) {
+    if (cases.reading === 'subject') {
+      if (w === 'in') cases.reading = 'pattern';
       i++;
-      // Options of the prefix (`sudo -E`, `env -i`).
-      while (i < words.length && words[i]!.text.startsWith('-')) i++;
+    } else if (cases.reading === 'pattern') {
+      if (w === 'esac') {
+        cases.depth--;
+        cases.reading = undefined;
+        i++;
+        continue;
+      }
+      // `a|b)` is split at the `|`: pattern words with no `)` before a `|` continue the pattern.
+      const close = words.findIndex((x, j) => j >= i && x.text.endsWith(')'));
+      if (close < 0 && next === '|') return [];
+      // Without a `)`, this was no pattern after all: read it as a command.
+      cases.reading = undefined;
+      if (close >= 0) i = close + 1;
+    } else if (w === 'case') {
+      cases.depth++;
+      cases.reading = 'subject';
+      i++;
+    } else if (RESERVED.has(w)) {
+      if (w === 'esac' && cases.depth > 0) cases.depth--;
+      i++;
+    } else if (w === 'for' || w === 'select') {
+      // `for x in a b`: a list of words, not a program.
+      return [];
+    } else if (w === 'function' || /^[\w.:-]+\(\)$/.test(w)) {
+      // `function name {` or `name() {`: a definition; the body's first command may follow.
+      i += w === 'function' ? 2 : 1;
+      if (words[i]?.text === '()') i++;
+    } else if (WRAPPERS.has(w)) {
+      const { values = '', operands = 0 } = WRAPPERS.get(w)!;
+      i++;
+      // Options of the wrapper (`sudo -E -u ci`, `env -i`, `timeout -s KILL`), then its operands.
+      while (i < words.length && words[i]!.text.startsWith('-')) {
+        const option = words[i++]!.text;
+        if (option.length === 2 && values.split(' ').includes(option[1]!)) i++;
+      }
+      i += operands;
     } else if (/^[A-Za-z_]\w*=/.test(w)) i++;
-    else break;
+    else if (w.startsWith('(') && !w.startsWith('((')) {
+      // A subshell, `(cd dir && make)`: its first command's program follows the parenthesis.
+      const first = words[i]!;
+      if (w === '(') {
+        i++;
+        continue;
+      }
+      return programWords(
+        [{ text: w.slice(1), start: first.start + 1, end: first.end }, ...words.slice(i + 1)],
+        cases,
+        next,
+      );
+    } else break;
   }
-  return { words, start, end: Math.max(start, end), program: words.slice(i), next };
+  return words.slice(i);
 }
 
 /** The program's name without a directory (`/usr/bin/pip3` -> `pip3`), lower case. */
