@@ -137,3 +137,48 @@ describe('workflow.adhoc-packages: after a here-string', () => {
     ]);
   });
 });
+
+describe('workflow.adhoc-packages: wrappers, binstall, runners and gh extensions', () => {
+  it.each([
+    ['an install behind timeout', 'timeout 300 pip install whispers', ['low']],
+    ['an install behind sudo with a user', 'sudo -u ci -E pip install black', ['low']],
+    ['an install behind nice in an if', 'if true; then nice -n 5 npm i -g markdownlint-cli; fi', ['low']],
+    ['cargo binstall, no version', 'cargo binstall cargo-zigbuild', ['low']],
+    ['cargo binstall, a version', 'cargo binstall cargo-zigbuild@0.19.8', ['info']],
+    ['cargo binstall, --version', 'cargo binstall --no-confirm --version 0.19.8 cargo-zigbuild', ['info']],
+    ['cargo binstall, a value option', 'cargo binstall --log-level debug cargo-zigbuild@0.19.8', ['info']],
+    ['gh extension install, unpinned', 'gh extension install actions/gh-actions-cache', ['low']],
+    ['gh extension install, pinned', 'gh extension install actions/gh-actions-cache --pin v1.0.2', ['info']],
+    ['gh extension install from the checkout', 'gh extension install .', []],
+    ['pnpm dlx', 'pnpm dlx create-vite my-app --template react', ['low']],
+    ['yarn dlx, a version', 'yarn dlx -p typescript@5.4.5 tsc --noEmit', ['info']],
+    ['uvx', 'uvx ruff check .', ['low']],
+    ['uvx, a version', 'uvx ruff@0.5.0 check .', ['info']],
+    ['uvx with an extra package', 'uvx --with mkdocs-material==9.5.0 mkdocs@1.6.0 build', ['info']],
+    ['uv tool install', 'uv tool install pre-commit', ['low']],
+    ['pipx run, a spec', 'pipx run --spec black==24.4.2 black .', ['info']],
+    ['npx, a tag', 'npx markdownlint-cli@latest docs/', ['low']],
+    ['npx, a version', 'npx --yes prettier@3.3.3 --check .', ['info']],
+    ['bunx, a scoped package and a tag', 'bunx @biomejs/biome@latest check', ['low']],
+    // npx and bunx run the copy the lockfile installed, when there is one: the rule's own advice
+    ['npx, no version', 'npx markdownlint docs/', []],
+    ['npx, a scoped package with no version', 'npx @biomejs/biome check', []],
+    ['npm exec, no version', 'npm exec -- tsc --noEmit', []],
+    ['a runner given a URL', 'uvx --from git+https://github.com/acme/tool tool', []],
+  ])('grades %s', async (_what, script, expected) => {
+    expect(await graded(script)).toEqual(expected);
+  });
+
+  it('names the package a runner fetches, not the arguments of the program it runs', async () => {
+    const findings = await evaluate(
+      workflowAdhocPackages,
+      {
+        [W]: 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pnpm dlx create-vite my-app --template react\n',
+      },
+      {},
+    );
+    expect(
+      findings.map((f) => [f.location?.startColumn, f.message.slice(0, f.message.indexOf(' installs'))]),
+    ).toEqual([[23, '"pnpm dlx create-vite"']]);
+  });
+});

@@ -7,8 +7,10 @@ import { stepLabel } from './shared.js';
 
 /**
  * Packages installed by name in a script (`npm install -g foo`, `pip install foo`, `gem install foo`,
- * `cargo install foo`, `go install foo@latest`) are resolved when the job runs: the newest release,
- * and the newest of each of its dependencies, whoever published them an hour ago. A lockfile or a
+ * `cargo install foo`, `cargo binstall foo`, `go install foo@latest`, `gh extension install o/r`, and
+ * runners that fetch what they run: `pnpm dlx foo`, `uvx foo`, `npx foo@latest`) are resolved when
+ * the job runs: the newest release, and the newest of each of its dependencies, whoever published
+ * them an hour ago. A lockfile or a
  * manifest with hashes is what makes an install reviewable and repeatable. Reported at the first
  * package of the command: low when a package has no version, info when every package names an exact
  * version (its own dependencies are still resolved at run time). Installs from a manifest or lockfile
@@ -51,7 +53,7 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
 });
 
 /** A quick test before splitting the script into commands. */
-const INSTALLER = /\b(?:install|add|i)\b/;
+const INSTALLER = /\b(?:install|binstall|add|i|dlx|uvx|run|npx|bunx|exec|x)\b/;
 
 interface Adhoc {
   tool: string;
@@ -111,6 +113,20 @@ const VALUE_OPTIONS = new Set([
   '--workspace',
   '-C',
   '--dir',
+  // cargo binstall
+  '--targets',
+  '--install-path',
+  '--manifest-path',
+  '--pkg-url',
+  '--pkg-fmt',
+  '--bin-dir',
+  '--strategies',
+  '--disable-strategies',
+  '--log-level',
+  '--github-token',
+  '--min-tls-version',
+  // gh extension install
+  '--pin',
 ]);
 
 /**
@@ -146,6 +162,49 @@ const pipPinned = (s: string) => {
   return version !== undefined && (/^\d/.test(version) || chosenVersion(version));
 };
 
+/** `name==1.2` (pip's spelling) or `name@1.2` (uv's and pipx's), or a chosen version in either. */
+const pythonToolPinned = (s: string) =>
+  pipPinned(s) || /^[^@=]+@v?\d/.test(s) || chosenVersion(versionAfter(s, '@', 1));
+
+/** Options of package runners whose value is the package to run (`npx -p pkg cmd`, `uvx --from pkg cmd`). */
+const RUNNER_PACKAGE = /^(?:-p|--package|--from|--spec)(?:=(.*))?$/;
+/** Options of package runners that add a package beside the program's (`uvx --with dep tool`). */
+const RUNNER_EXTRA = /^(?:-w|--with)(?:=(.*))?$/;
+/** Options of package runners that take a value that is no package (`uvx --python 3.12`). */
+const RUNNER_VALUE = /^(?:--python|--index|--index-url|--pip-args|-c|--call|--registry|--cache)$/;
+
+/**
+ * The package a runner fetches and runs (`pnpm dlx pkg args`, `uvx pkg args`, `npx pkg@1 args`): the
+ * values of its package options, or else the first word that is no option. The words after it are
+ * the program's arguments, not packages. `versioned`: only a package that names a release
+ * (`pkg@latest`, `pkg@2`): npx and bunx run the copy the lockfile installed when there is one, and
+ * fetch from the registry what it does not hold.
+ */
+function runnerPackages(words: Word[], versioned: boolean): Word[] {
+  const named: Word[] = [];
+  const extras: Word[] = [];
+  let first: Word | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const option = RUNNER_PACKAGE.exec(w.text) ?? RUNNER_EXTRA.exec(w.text);
+    if (option) {
+      const value = option[1] !== undefined ? { ...w, text: option[1] } : words[++i];
+      if (value) (RUNNER_EXTRA.test(w.text) ? extras : named).push(value);
+      continue;
+    }
+    if (RUNNER_VALUE.test(w.text)) i++;
+    else if (!w.text.startsWith('-')) {
+      // The program (or the package that provides it); what follows are its arguments.
+      first = w;
+      break;
+    }
+  }
+  const candidates = packagesAfter([...(named.length > 0 ? named : first ? [first] : []), ...extras]).filter(
+    (w) => !w.text.includes('://'),
+  );
+  return versioned ? candidates.filter((w) => versionAfter(w.text, '@', 1) !== undefined) : candidates;
+}
+
 /** Recognises an install by name and returns its package arguments. */
 function adhoc(command: Command): Adhoc | undefined {
   let words = command.program.map((w) => w);
@@ -158,23 +217,45 @@ function adhoc(command: Command): Adhoc | undefined {
   const args = () => packagesAfter(words.slice(2));
   switch (tool) {
     case 'npm':
+      // `npm exec pkg@1`: see runnerPackages.
+      if (sub === 'exec') return result('npm exec', runnerPackages(words.slice(2), true), npmPinned);
       return sub === 'install' || sub === 'i' || sub === 'add'
         ? result(`npm ${sub}`, args(), npmPinned)
         : undefined;
+    case 'npx':
+    case 'bunx':
+      return result(tool, runnerPackages(words.slice(1), true), npmPinned);
     case 'yarn':
       if (sub === 'global' && words[2]?.text === 'add')
         return result('yarn global add', packagesAfter(words.slice(3)), npmPinned);
+      // `yarn dlx` and `pnpm dlx` fetch the package from the registry on every run.
+      if (sub === 'dlx') return result('yarn dlx', runnerPackages(words.slice(2), false), npmPinned);
       return sub === 'add' ? result('yarn add', args(), npmPinned) : undefined;
     case 'pnpm':
     case 'bun':
+      if (sub === 'dlx' && tool === 'pnpm')
+        return result('pnpm dlx', runnerPackages(words.slice(2), false), npmPinned);
+      if (sub === 'x' && tool === 'bun')
+        return result('bun x', runnerPackages(words.slice(2), true), npmPinned);
       return sub === 'add' || (sub === 'install' && tool === 'bun') || (sub === 'i' && tool === 'bun')
         ? result(`${tool} ${sub}`, args(), npmPinned)
         : undefined;
+    case 'uv':
+      if (sub !== 'tool') return undefined;
+      if (words[2]?.text === 'run')
+        return result('uv tool run', runnerPackages(words.slice(3), false), pythonToolPinned);
+      return words[2]?.text === 'install'
+        ? result('uv tool install', packagesAfter(words.slice(3)), pythonToolPinned)
+        : undefined;
+    case 'uvx':
+      // A tool run in an environment uv resolves for it (`uv tool run`).
+      return result('uvx', runnerPackages(words.slice(1), false), pythonToolPinned);
     case 'pip':
     case 'pip3':
       if (sub !== 'install' || words.some((w) => w.text === '--require-hashes')) return undefined;
       return result('pip install', args(), pipPinned);
     case 'pipx':
+      if (sub === 'run') return result('pipx run', runnerPackages(words.slice(2), false), pythonToolPinned);
       return sub === 'install' || sub === 'inject' ? result(`pipx ${sub}`, args(), pipPinned) : undefined;
     case 'gem':
       if (sub !== 'install' || words.some((w) => /^(?:-g|--file)$/.test(w.text))) return undefined;
@@ -188,9 +269,11 @@ function adhoc(command: Command): Adhoc | undefined {
       if (sub !== 'add' || words.some((w) => /^--path(=|$)/.test(w.text))) return undefined;
       return result('bundle add', args(), () => versionFlag(words));
     case 'cargo':
-      if (sub !== 'install' || words.some((w) => /^--path(=|$)/.test(w.text))) return undefined;
+      // `cargo binstall` fetches a release binary of the crate crates.io names, newest by default.
+      if ((sub !== 'install' && sub !== 'binstall') || words.some((w) => /^--path(=|$)/.test(w.text)))
+        return undefined;
       return result(
-        'cargo install',
+        `cargo ${sub}`,
         args(),
         (s) => /@\d/.test(s) || chosenVersion(versionAfter(s, '@')) || versionFlag(words),
       );
@@ -213,6 +296,13 @@ function adhoc(command: Command): Adhoc | undefined {
     case 'dotnet':
       return sub === 'tool' && words[2]?.text === 'install'
         ? result('dotnet tool install', packagesAfter(words.slice(3)), () => versionFlag(words))
+        : undefined;
+    case 'gh':
+      // An extension is a repository: without `--pin`, its newest release (or default branch) is taken.
+      return (sub === 'extension' || sub === 'ext') && words[2]?.text === 'install'
+        ? result('gh extension install', packagesAfter(words.slice(3)), () =>
+            words.some((w) => /^--pin(=|$)/.test(w.text)),
+          )
         : undefined;
     case 'composer':
       return sub === 'require' || (sub === 'global' && words[2]?.text === 'require')
