@@ -77,6 +77,7 @@ describe('workflow.secret-in-command-line', () => {
       '      - env:',
       '          BUCKET: ${{ secrets.R2_BUCKET_NAME }}',
       '        run: aws s3 cp out/ "s3://${BUCKET}/x" --recursive --region ${{ secrets.AWS_REGION }}',
+      '      - run: gh api "/apps/${{ secrets.RELEASE_APP_ID }}/installations"',
     ]);
     expect(findings.map(at)).toEqual([]);
   });

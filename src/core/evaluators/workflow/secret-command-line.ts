@@ -17,7 +17,7 @@ import { stepLabel } from './shared.js';
  * started), assignments and `VAR=value` prefixes (environment, not arguments), here-documents and
  * here-strings (standard input), redirection targets and process substitutions (`<(printf ...)`), PowerShell cmdlets (Verb-Noun in a PowerShell script, run in the
  * shell's process), scripts of other interpreters (`shell: python`), and secrets named for a setting
- * rather than a credential (`..._BUCKET`, `..._HOST`, `..._ACCOUNT_ID`, `..._USERNAME`).
+ * rather than a credential (`..._BUCKET`, `..._HOST`, `..._ACCOUNT_ID`, `..._APP_ID`, `..._USERNAME`).
  */
 export const workflowSecretInCommandLine = defineEvaluator<Record<string, never>>({
   kind: 'workflow.secret-in-command-line',
@@ -71,7 +71,7 @@ const CMDLET = /^[A-Za-z]+-[A-Za-z]+$/;
  * kept secret to keep them out of logs, harmless in a command line.
  */
 const SETTING =
-  /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|DOMAIN|ENDPOINT|URL|ARN|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT)(?:_ID|_NAME|_SLUG)?|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
+  /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|DOMAIN|ENDPOINT|URL|ARN|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT|APP)(?:_ID|_NAME|_SLUG)?|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
 /** `${{ }}` whose value is a secret: `secrets.NAME`, `secrets['NAME']`, the job's token. */
 const SECRET_EXPR = /\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}/gi;
 
