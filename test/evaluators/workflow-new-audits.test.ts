@@ -514,6 +514,148 @@ jobs:
     expect(findings.map((f) => f.key)).toEqual(['release/quay_bot_token', 'release/aws_access_key_id']);
   });
 
+  /** The rule's own list of deployment names (its schema's default). */
+  const defaults = {
+    names: (workflowSecretsOutsideEnv.schema as { properties: { names: { default: string } } }).properties
+      .names.default,
+  };
+
+  it('grades a name-only match low in a job that runs tests and neither deploys nor signs, whatever runs the workflow', async () => {
+    const workflow = (on: string, steps: string) => `on: ${on}
+jobs:
+  integration:
+    runs-on: x
+    env:
+      AWS_SECRET_ACCESS_KEY: \${{ secrets.AWS_SECRET_ACCESS_KEY }}
+    steps:
+      - name: Generate secrets file
+        run: ./scripts/secrets.sh
+        env:
+          GCLOUD_SERVICE_KEY: \${{ secrets.GCLOUD_SERVICE_KEY }}
+${steps}`;
+    const graded = async (on: string, steps: string) =>
+      (await evaluate(workflowSecretsOutsideEnv, one(workflow(on, steps)), defaults)).map((f) => [
+        at(f),
+        f.confidence ?? 'rule',
+      ]);
+    // On a push to any branch, in a reusable workflow, behind a dispatch: a test command, or a step named for tests.
+    expect(await graded('push', '      - run: go test -v -tags integration ./...')).toEqual([
+      [`${W}:6:34`, 'low'],
+      [`${W}:11:35`, 'low'],
+    ]);
+    expect(await graded('workflow_call', '      - name: Run e2e\n        run: ./hack/e2e.sh')).toEqual([
+      [`${W}:6:34`, 'low'],
+      [`${W}:11:35`, 'low'],
+    ]);
+    expect(
+      await graded(
+        'repository_dispatch',
+        '      - run: make -C e2e test.run\n      - uses: actions/upload-artifact@v4',
+      ),
+    ).toEqual([
+      [`${W}:6:34`, 'low'],
+      [`${W}:11:35`, 'low'],
+    ]);
+    // A job that also deploys, is named for a release, or runs no tests keeps the grade of the name.
+    for (const steps of [
+      '      - run: go test ./...\n      - run: kubectl apply -f k8s/',
+      '      - run: npm test && npx cdk deploy --all',
+      '      - run: go test ./...\n      - name: Release\n        run: ./scripts/upload.sh',
+      '      - run: ./scripts/run.sh',
+    ])
+      expect(await graded('push', steps)).toEqual([
+        [`${W}:6:34`, 'rule'],
+        [`${W}:11:35`, 'rule'],
+      ]);
+  });
+
+  it('leaves alone what names a key held elsewhere and licence keys, in a publishing job too; release is a word of its own', async () => {
+    const text = `on: push
+jobs:
+  release:
+    runs-on: x
+    steps:
+      - run: gh release create v1.0.0
+        env:
+          NOTARY_KEY_ID: \${{ secrets.MACOS_NOTARY_KEY_ID }}
+          NOTARY_KEY: \${{ secrets.MACOS_NOTARY_KEY }}
+          KEY_ALIAS: \${{ secrets.WINDOWS_SIGNING_KEYPAIR_ALIAS }}
+          VAULT_PATH: \${{ secrets.VAULT_REPO_SECRET_NAME }}
+          TOOL_LICENSE: \${{ secrets.TOOL_PRO_LICENSE_KEY }}
+          AWS_ACCESS_KEY_ID: \${{ secrets.AWS_ACCESS_KEY_ID }}
+  check:
+    runs-on: x
+    steps:
+      - run: goreleaser check
+        env:
+          GORELEASER_KEY: \${{ secrets.GORELEASER_KEY }}
+          RELEASE_TOKEN: \${{ secrets.RELEASE_TOKEN }}
+`;
+    const findings = await evaluate(workflowSecretsOutsideEnv, one(text), defaults);
+    expect(findings.map((f) => [f.key, f.confidence ?? 'rule'])).toEqual([
+      ['release/macos_notary_key', 'high'],
+      ['release/aws_access_key_id', 'high'],
+      ['check/release_token', 'rule'],
+    ]);
+  });
+
+  it('grades low a signing key a job only checks signatures with; a job that signs keeps the grade', async () => {
+    const workflow = (extra: string) => `on:
+  push:
+    tags: ['v*']
+jobs:
+  verify:
+    runs-on: x
+    steps:
+      - env:
+          KEYS: \${{ secrets.SIGNING_KEYS }}
+        run: |
+          printf '%s\\n' "$KEYS" > allowed_signers
+          git config gpg.ssh.allowedSignersFile allowed_signers
+          git verify-tag -v "$GITHUB_REF_NAME"
+${extra}`;
+    const graded = async (extra: string) =>
+      (await evaluate(workflowSecretsOutsideEnv, one(workflow(extra)), defaults)).map((f) => [
+        at(f),
+        f.confidence ?? 'rule',
+      ]);
+    expect(await graded('')).toEqual([[`${W}:9:21`, 'low']]);
+    expect(await graded('      - run: gpg --batch --detach-sign dist/app.tar.gz')).toEqual([
+      [`${W}:9:21`, 'rule'],
+    ]);
+  });
+
+  it('reports the credentials a step that signs reads, and passphrases by their name', async () => {
+    const text = `on: workflow_dispatch
+jobs:
+  sign:
+    runs-on: macos-latest
+    steps:
+      - name: Sign macOS binaries
+        env:
+          AC_PASSWORD: \${{ secrets.MACOS_AC_PASSWORD }}
+          AC_PROVIDER: \${{ secrets.MACOS_AC_PROVIDER }}
+          CERTIFICATE: \${{ secrets.MACOS_CERTIFICATE }}
+        run: ./scripts/sign.sh bin
+      - name: Sign in to the notary service
+        env:
+          NOTARY_TOKEN: \${{ secrets.NOTARY_TOKEN }}
+        run: ./scripts/login.sh
+      - run: ./scripts/check.sh
+        env:
+          PASSPHRASE: \${{ secrets.SIGNING_GPG_PASSPHRASE }}
+`;
+    const findings = await evaluate(workflowSecretsOutsideEnv, one(text), defaults);
+    expect(findings.map((f) => [at(f), f.confidence ?? 'rule'])).toEqual([
+      [`${W}:8:28`, 'rule'],
+      [`${W}:10:28`, 'rule'],
+      [`${W}:18:27`, 'rule'],
+    ]);
+    expect(findings[0]!.message).toMatch(
+      /^Job "sign" reads secrets\.MACOS_AC_PASSWORD, a signing credential \(a step that signs reads it\), without an environment/,
+    );
+  });
+
   it("says that a reusable workflow's declared secret comes from its callers, who can pass no environment secret", async () => {
     const reusable = `on:
   workflow_call:

@@ -1,10 +1,17 @@
 import { type ExprNode, type RefNode, references } from '../../parsers/expression.js';
-import { type Job, type Workflow, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import {
+  type Job,
+  type Step,
+  type Workflow,
+  walkWorkflows,
+  workflowSources,
+} from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { nodes } from './condition-parts.js';
 import { publishes } from './publishing.js';
-import { eventsOf } from './shared.js';
+import { actionPathOf, eventsOf } from './shared.js';
+import { firstRealCommand } from './shell.js';
 
 export interface SecretsOutsideEnvOptions {
   /** Regular expression (case-insensitive) on secret names that hold deployment credentials. */
@@ -17,9 +24,12 @@ export interface SecretsOutsideEnvOptions {
  * rules (reviewers, protected branches) allow them. Deployment credentials belong in an environment.
  * Reported at the first use of each such secret in a job without `environment:`: a secret whose name
  * says it deploys or publishes (cloud, registry, signing, SSH keys; see `names`) and that it is a
- * credential (a token, key, password; not a host name or an ARN), or any secret of a job that
- * publishes a release. The job's own token, jobs that call a reusable workflow (which cannot name an
- * environment), image pull credentials and presence tests (`secrets.X != ''`) are left alone.
+ * credential (a token, key, password; not a host name or an ARN), a credential a step that signs
+ * reads, or any secret of a job that publishes a release. The job's own token, jobs that call a
+ * reusable workflow (which cannot name an environment), image pull credentials, presence tests
+ * (`secrets.X != ''`), names of keys held elsewhere (`..._KEY_ID`, `..._ALIAS`) and licence keys are
+ * left alone. A name-only match is low in a job of a workflow pull requests run, in a job that runs
+ * tests and neither deploys nor signs, and for signing keys a job only checks signatures with.
  */
 export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOptions>({
   kind: 'workflow.secrets-outside-env',
@@ -33,7 +43,7 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
         type: 'string',
         format: 'regex',
         default:
-          'deploy|prod|release|publish|aws|azure|gcp|gcloud|google_application|kube|k8s|ssh|sftp|ftp|heroku|vercel|netlify|cloudflare|fly_|digitalocean|firebase|npm_token|pypi|twine|cargo_registry|rubygems|gem_host|nuget|docker(?:hub)?_(?:password|token)|registry_(?:password|token)|gpg|signing|keystore|app_store|play_store|ossrh|sonatype|maven_(?:password|token)|terraform|tf_api',
+          'deploy|prod|(?<![a-z])release|publish|aws|azure|gcp|gcloud|google_application|kube|k8s|ssh|sftp|ftp|heroku|vercel|netlify|cloudflare|fly_|digitalocean|firebase|npm_token|pypi|twine|cargo_registry|rubygems|gem_host|nuget|docker(?:hub)?_(?:password|token)|registry_(?:password|token)|gpg|signing|keystore|app_store|play_store|ossrh|sonatype|maven_(?:password|token)|terraform|tf_api',
       },
     },
   },
@@ -53,10 +63,18 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
       publishers.set(job, p);
       return p;
     };
+    const testers = new Map<Job, boolean>();
+    const testingJob = (job: Job) => {
+      const known = testers.get(job);
+      if (known !== undefined) return known;
+      const t = testsOnly(job);
+      testers.set(job, t);
+      return t;
+    };
     walkWorkflows(
       workflowSources(workspace),
       {
-        expression(expr, source, job) {
+        expression(expr, source, job, step) {
           if (source.kind !== 'workflow' || !job || job.uses) return;
           if (!/secrets/i.test(expr.inner) || !expr.parsed.ok) return;
           // Credentials for pulling a job's images are not deployment credentials.
@@ -69,8 +87,14 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
             if (compared.has(ref)) continue;
             // A user name, an identifier or a public key is no credential, in a publishing job too.
             if (NOT_CREDENTIAL.test(name) && !CREDENTIAL.test(name.replace(NOT_CREDENTIAL, ''))) continue;
+            // Nor is what names a key held elsewhere (`..._KEY_ID`, `..._KEY_ALIAS`) or a tool's licence.
+            if (KEY_IDENTIFIER.test(name) || LICENCE.test(name)) continue;
             const publishing = publishingJob(job);
-            if (!publishing && !(deployment.test(name) && CREDENTIAL.test(name))) continue;
+            const named = deployment.test(name) && CREDENTIAL.test(name);
+            // A credential a step that signs reads is a signing credential, whatever its name says.
+            const signing =
+              !publishing && !named && CREDENTIAL.test(name) && (step ? [step] : job.steps).some(signs);
+            if (!publishing && !named && !signing) continue;
             subjects.add(source.path);
             // In an environment: judged, and gated as it should be.
             if (job.environment) return;
@@ -78,7 +102,11 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
             if (seen.has(once)) continue;
             seen.add(once);
             const text = expr.inner.slice(ref.start, ref.end);
-            const what = publishing ? ' and publishes a release' : ', a deployment credential by its name';
+            const what = publishing
+              ? ' and publishes a release'
+              : named
+                ? ', a deployment credential by its name'
+                : ', a signing credential (a step that signs reads it)';
             findings.push({
               message: passedIn(source, name)
                 ? `Job "${job.id}" reads ${text}${what}, without an environment: it is a secret of this reusable ` +
@@ -93,9 +121,16 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
               // A publishing job's secrets are credentials for certain; a name is a strong hint, except
               // in a workflow that pull requests run: deployments do not run there, so a name-only match
               // is most often test infrastructure (a test machine's SSH key, a test corpus's bucket).
+              // The same holds for a job that runs tests and neither deploys nor signs (on a push to any
+              // branch, behind an ok-to-test dispatch, in a reusable workflow a test workflow calls):
+              // an environment's protection rules would stop the tests on the branches they test. A key
+              // that a job only verifies signatures with is a trust list more often than a signing key.
               ...(publishing
                 ? { confidence: 'high' as const }
-                : runsOnPullRequests(source)
+                : !signing &&
+                    (runsOnPullRequests(source) ||
+                      testingJob(job) ||
+                      (SIGNING_NAME.test(name) && verifiesOnly(job)))
                   ? { confidence: 'low' as const }
                   : {}),
             });
@@ -108,6 +143,65 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
     return findings;
   },
 });
+
+/** Commands that run a test suite (`go test`, `make test.e2e`, `npm test`, `pytest`, ...). */
+const TEST_COMMAND =
+  /(?<![\w-])(?:(?:go|cargo|dotnet|swift|mix|flutter|dart|deno|bazel|sbt|composer|just|task)\s+test|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|pytest|tox|nox|phpunit|rspec|ctest|jest|vitest|mocha|ginkgo|playwright\s+test|cypress\s+run|python[\d.]*\s+-m\s+(?:pytest|unittest)|make\s+(?:[^\n;&|#]*\s)?[\w.:-]*(?:test|e2e)[\w.:-]*)(?![\w-])/;
+/** A step named for running tests: "Run tests", "Run e2e", "Integration test". */
+const TEST_NAME = /(?<![a-z])(?:tests?|testing|e2e)(?![a-z])/i;
+/** Commands that deploy or upload somewhere (clusters, clouds, hosts, buckets). */
+const DEPLOY_COMMAND =
+  /(?<![\w-])(?:kubectl\s+(?:apply|create|replace|patch|rollout|set\s+image)|helm\s+(?:upgrade|install|push)|(?:terraform|tofu|terragrunt)\s+(?:run-all\s+)?apply|pulumi\s+up|[\w-]+\s+deploy|[\w./-]*deploy[\w-]*\.(?:sh|py|ps1)|aws\s+s3\s+(?:cp|sync|mv)|gsutil\s+(?:cp|rsync|mv)|az\s+storage\s+blob\s+upload|rsync|scp|sftp|ansible-playbook)(?![\w-])/i;
+/** A step name or an action that deploys, publishes or releases (an upload of test results does not). */
+const DEPLOY_NAME = /deploy|publish|release/i;
+
+/**
+ * Whether a job runs tests and nothing else that needs a credential of a deployment: a step runs a
+ * test command (or is named for tests and runs a script), and no step deploys, uploads, signs or is
+ * named for a deployment or release. Publishing jobs are judged before this is asked.
+ */
+function testsOnly(job: Job): boolean {
+  let tests = false;
+  for (const step of job.steps) {
+    const name = typeof step.name?.value === 'string' ? step.name.value : '';
+    const script = typeof step.run?.value === 'string' ? step.run.value : undefined;
+    if (DEPLOY_NAME.test(name) || DEPLOY_NAME.test(actionPathOf(step.uses) ?? '') || signs(step))
+      return false;
+    if (script && firstRealCommand(script, DEPLOY_COMMAND)) return false;
+    if (script && (TEST_COMMAND.test(script) || TEST_NAME.test(name))) tests = true;
+  }
+  return tests;
+}
+
+/** Commands that sign (code, packages, tags, images); `codesign -dv` only displays a signature. */
+const SIGN_COMMAND =
+  /(?<![\w-])(?:gpg2?\s[^\n]*?(?:--(?:detach-|clear-?)?sign\b|\s-[a-z]*[sb][a-z]*(?=\s))|git\s+(?:tag\s[^\n]*?\s-[a-z]*s|commit\s[^\n]*?\s-S)|cosign\s+sign|ssh-keygen\s[^\n]*?-Y\s+sign|minisign\s[^\n]*?\s-S|codesign\s[^\n]*?(?:\s-s|--sign)\b|signtool\s+sign|jarsigner|apksigner\s+sign|rpm\s+--addsign|debsign|dpkg-sig|notation\s+sign|osslsigncode|rcodesign\s+sign)(?![\w-])/;
+/** A step named for signing ("Sign binaries", "Notarize"), not for signing in. */
+const SIGN_NAME =
+  /(?<![a-z])(?:sign|signs|signing|notari[sz]e|notari[sz]ation)(?![a-z])(?![\s_-]*(?:in|on|up|off)(?![a-z]))/i;
+
+/** Whether a step signs something: by its command or its name. */
+function signs(step: Step): boolean {
+  const name = typeof step.name?.value === 'string' ? step.name.value : '';
+  const script = typeof step.run?.value === 'string' ? step.run.value : undefined;
+  return (
+    SIGN_NAME.test(name) || (script !== undefined && firstRealCommand(script, SIGN_COMMAND) !== undefined)
+  );
+}
+
+/** Commands that check a signature (`git verify-tag`, `gpg --verify`, `cosign verify`). */
+const VERIFY_COMMAND =
+  /(?<![\w-])(?:git\s+(?:verify-tag|verify-commit)|gpgv|gpg2?\s[^\n]*?--verify|cosign\s+verify(?:-blob|-attestation)?|ssh-keygen\s[^\n]*?-Y\s+verify|minisign\s[^\n]*?\s-V|slsa-verifier|sigstore\s+verify)(?![\w-])/;
+/** Names of signing material: a signing key, or the keys a signature is checked against. */
+const SIGNING_NAME = /sign|gpg|pgp/i;
+
+/** Whether a job checks signatures and signs nothing: the keys it reads are a trust list. */
+function verifiesOnly(job: Job): boolean {
+  return (
+    job.steps.some((s) => typeof s.run?.value === 'string' && VERIFY_COMMAND.test(s.run.value)) &&
+    !job.steps.some(signs)
+  );
+}
 
 /**
  * Whether pull requests (or the merge queue) run the workflow to test a change; its jobs then test
@@ -139,8 +233,18 @@ function passedIn(workflow: Workflow, name: string): boolean {
 const NOT_CREDENTIAL =
   /(?:^|_)(?:USER|USERNAME|USER_NAME|LOGIN|EMAIL|ACTOR|OWNER|ORG|ORGANI[SZ]ATION|ACCOUNT|ACCOUNT_ID|TENANT_ID|CLIENT_ID|SUBSCRIPTION_ID|PROJECT_ID|APP_ID|ID|HOST|HOSTNAME|URL|URI|ENDPOINT|REGION|ZONE|PUBLIC_KEY|PUBKEY|KNOWN_HOSTS|FINGERPRINT)$/i;
 
+/**
+ * A name for what selects a key or secret held elsewhere (`MACOS_NOTARY_KEY_ID`, `GPG_KEY_NAME`,
+ * `SIGNING_KEYPAIR_ALIAS`, `VAULT_SECRET_NAME`): it authenticates nothing. `ACCESS_KEY_ID` goes with
+ * its secret key (AWS) and stays a credential.
+ */
+const KEY_IDENTIFIER = /(?:^|_)(?<!ACCESS_)KEY_?(?:PAIR_?)?(?:ID|NAME|ALIAS)$|(?:^|_)(?:ALIAS|SECRET_NAME)$/i;
+/** A tool's licence key (`..._LICENSE`, `..._LICENCE_KEY`): it unlocks the tool, it deploys nothing. */
+const LICENCE = /(?:^|_)LICEN[CS]E(?:_?KEY)?$/i;
+
 /** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */
-const CREDENTIAL = /token|key|secret|passw|pass$|pat$|credential|auth|cert|private|kubeconfig|json|p12|pfx/i;
+const CREDENTIAL =
+  /token|key|secret|passw|pass$|passphrase|pat$|credential|auth|cert|private|kubeconfig|json|p12|pfx/i;
 
 /** References that are operands of a comparison (their value is compared, not used). */
 function comparedRefs(node: ExprNode | undefined): Set<RefNode> {
