@@ -344,6 +344,89 @@ jobs:
     expect(writer).toEqual([]);
   });
 
+  // Steps that write with the token: a comment on the pull request, a login to publish a package.
+  const comment =
+    '      - uses: actions/github-script@v7\n        with:\n          script: |\n            github.rest.issues.createComment({ body: "x" })\n';
+  const ghComment = `      - run: gh pr comment 1 --body x\n        env: { GH_TOKEN: "\${{ github.token }}" }\n`;
+  const login = `      - uses: docker/login-action@v3\n        with: { registry: ghcr.io, password: "\${{ github.token }}" }\n`;
+  it.each([
+    // Each job comments with the token: granted per job, both would get the scope all the same.
+    [
+      'every inheriting job uses the scope',
+      'push',
+      '  pull-requests: write\n  issues: write\n',
+      [`  a:\n    steps:\n${comment}`, `  b:\n    steps:\n${ghComment}`],
+      [],
+    ],
+    // "b" comments but never publishes a package: only "a" needs "packages: write".
+    [
+      'a job that uses the token for another scope',
+      'push',
+      '  packages: write\n  pull-requests: write\n',
+      [`  a:\n    steps:\n${login}${comment}`, `  b:\n    steps:\n${comment}`],
+      [['.github/workflows/w.yml:3:13', 'medium', 'whether it needs it or not. Set']],
+    ],
+    // The same on pull requests only: a fork's run gets the scope as a read scope.
+    [
+      'pull requests only',
+      'pull_request',
+      '  packages: write\n  pull-requests: write\n',
+      [`  a:\n    steps:\n${login}${ghComment}`, `  b:\n    steps:\n${comment}`],
+      [
+        [
+          '.github/workflows/w.yml:3:13',
+          'low',
+          'whether it needs it or not. It runs on pull requests only, where a fork gets a read-only token, but branches of this repository do not. Set',
+        ],
+      ],
+    ],
+    // Reading security events shows a fork's run the open code scanning alerts: not lowered.
+    [
+      'security-events on pull requests only',
+      'pull_request',
+      '  security-events: write\n',
+      ['  a:\n    steps: [{run: make}]\n', '  b:\n    steps: [{run: make test}]\n'],
+      [
+        [
+          '.github/workflows/w.yml:3:20',
+          'medium',
+          'none of whose steps can use the token for more than reading. Set',
+        ],
+      ],
+    ],
+  ] as [string, string, string, string[], [string, string, string][]][])(
+    'reports a workflow-level write scope by the jobs that use it: %s',
+    async (_name, on, scopes, jobs, expected) => {
+      const findings = await run(`on: ${on}\npermissions:\n${scopes}jobs:\n${jobs.join('')}`);
+      expect(findings.map((f) => [at(f), f.severity ?? 'medium', f.message])).toEqual(
+        expected.map(([where, severity, text]) => [where, severity, expect.stringContaining(text)]),
+      );
+    },
+  );
+
+  it('grades a job-level write scope the job cannot use low on pull requests only', async () => {
+    const findings = await run(`on: pull_request
+permissions: {}
+jobs:
+  test:
+    permissions:
+      contents: write
+      security-events: write
+    steps: [{uses: actions/checkout@v4}, {run: make test}]
+`);
+    expect(findings.map((f) => [at(f), f.severity ?? 'medium'])).toEqual([
+      ['.github/workflows/w.yml:6:17', 'low'],
+      ['.github/workflows/w.yml:7:24', 'medium'],
+    ]);
+    expect(findings[0]!.message).toContain(
+      'It runs on pull requests only, where a fork gets a read-only token',
+    );
+    const push = await run(
+      'on: push\npermissions: {}\njobs:\n  test:\n    permissions:\n      contents: write\n    steps: [{run: make test}]\n',
+    );
+    expect(push.map((f) => f.severity ?? 'medium')).toEqual(['medium']);
+  });
+
   it('reports job-level write scopes the job cannot use, on any trigger', async () => {
     const findings = await run(`on: schedule
 permissions: {}

@@ -31,10 +31,14 @@ import { tokenWriter } from './token-use.js';
  *   Workflows run only by `workflow_call` are exempt: they can never hold more than their caller grants.
  * - `write-all` (high) and `read-all` (medium), at job level, or at workflow level unless every job
  *   declares its own (then the top-level block reaches nothing);
- * - a workflow-level write scope that two or more jobs inherit (each gets it whether it needs it or
- *   not), or that the only inheriting job cannot use;
+ * - a workflow-level write scope that two or more jobs inherit while some of them are not seen to use
+ *   it (scopes.ts; granted per job it would reach fewer jobs), or that the only inheriting job cannot
+ *   use;
  * - a job-level write scope the job cannot use: every step a script that never uses the token or an
  *   action known to only read (token-use.ts), on any trigger.
+ * Write scopes are graded low too when every trigger is a pull request event: a fork's run gets them
+ * as read scopes. Not `security-events` (reading it shows code scanning alerts before they are fixed),
+ * nor `write-all` and `read-all`, which give a fork's run read access to every scope.
  */
 export const workflowPermissions = defineEvaluator<Record<string, never>>({
   kind: 'workflow.permissions',
@@ -117,6 +121,10 @@ function workflowWrites(fixes: FixBatches, workflow: Workflow, inheriting: Job[]
     (scope.toLowerCase() === 'id-token' && jobNeeds(j, workflow).scopes.get('id-token') === 'write');
   const whyFor = (scope: string): string | undefined => {
     if (inheriting.length > 1) {
+      // Granted on each job instead, the scope would go to the jobs that may use it: when that is
+      // every inheriting job, the top-level grant gives no job more than it would get anyway.
+      const users = inheriting.filter((j) => mayUse(j, workflow, scope));
+      if (users.length === inheriting.length) return undefined;
       // Name the jobs that surely do not need it: the others may (a comment, a push), or may not.
       const readers = inheriting.filter((j) => !needs(j, scope));
       const which =
@@ -134,16 +142,52 @@ function workflowWrites(fixes: FixBatches, workflow: Workflow, inheriting: Job[]
   return scopes.flatMap(({ scope, level }) => {
     const why = whyFor(scope);
     if (!why) return [];
+    const grade = pullRequestGrade(workflow, scope);
     const found: RawFinding = {
       message:
-        `"${scope}: write" at the top of the workflow ${why}. Set "permissions: {}" (or read scopes) at the top ` +
+        `"${scope}: write" at the top of the workflow ${why}.${grade?.note ?? ''} Set "permissions: {}" (or read scopes) at the top ` +
         'and grant the write scope on the job that needs it.',
       location: locationFromSpan(workflow.path, level.span),
       key: `workflow-write:${scope}`,
+      ...(grade ? { severity: grade.severity } : {}),
     };
     workflowWriteFix(fixes, found, workflow, scope, level, inheriting);
     return found;
   });
+}
+
+/**
+ * Whether a job may use a write scope: its steps are seen to write with it (scopes.ts), or use the
+ * token in a way not read here. The issue endpoints that comment on or label a pull request take
+ * `issues` or `pull-requests` alike, so a write with one counts for the other.
+ */
+function mayUse(job: Job, workflow: Workflow, scope: string): boolean {
+  const needs = jobNeeds(job, workflow);
+  if (needs.unsure.some((u) => u.level === 'write')) return true;
+  const name = scope.toLowerCase();
+  const alike = name === 'issues' || name === 'pull-requests' ? ['issues', 'pull-requests'] : [name];
+  return alike.some((s) => needs.scopes.get(s) === 'write');
+}
+
+/**
+ * The grade of a workflow that runs on pull requests only (not `pull_request_target`): a fork's run
+ * gets a read-only token whatever the workflow asks for, so the write access it grants (or leaves to
+ * the default) reaches only the runs of branches of this repository, whose authors can push already.
+ * A granted `security-events: write` still lets a fork's run read code scanning alerts.
+ */
+function pullRequestGrade(
+  workflow: Workflow,
+  scope?: string,
+): { severity: Severity; note: string } | undefined {
+  if (scope?.toLowerCase() === 'security-events') return undefined;
+  const events = [...eventsOf(workflow)];
+  const prOnly = events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
+  return prOnly
+    ? {
+        severity: 'low',
+        note: ' It runs on pull requests only, where a fork gets a read-only token, but branches of this repository do not.',
+      }
+    : undefined;
 }
 
 /** Job-level write scopes of a job whose steps only read. */
@@ -151,13 +195,15 @@ function jobWrites(fixes: FixBatches, workflow: Workflow, job: Job): RawFinding[
   const scopes = (job.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
   if (scopes.length === 0 || tokenWriter(job, workflow)) return [];
   return scopes.map(({ scope, level }) => {
+    const grade = pullRequestGrade(workflow, scope);
     const found: RawFinding = {
       message:
         `"${scope}: write" is granted to job "${job.id}", but none of its steps can use the token for more than ` +
-        'reading (only scripts without token use and read-only actions). ' +
+        `reading (only scripts without token use and read-only actions).${grade?.note ?? ''} ` +
         `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.`,
       location: locationFromSpan(workflow.path, level.span),
       key: `unneeded-write:${job.id}:${scope}`,
+      ...(grade ? { severity: grade.severity } : {}),
     };
     lowerScopeFix(fixes, found, workflow, scope, level);
     return found;
@@ -177,8 +223,8 @@ function missingPermissions(
   const events = [...eventsOf(workflow)];
   if (events.length > 0 && events.every((e) => e === 'workflow_call')) return undefined;
   const outsiders = outsiderEvents(workflow, bare, undefined, upstream);
-  const prOnly = events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
-  const severity: Severity = outsiders.length > 0 ? 'high' : prOnly ? 'low' : 'medium';
+  const severity: Severity =
+    outsiders.length > 0 ? 'high' : (pullRequestGrade(workflow)?.severity ?? 'medium');
   const names = bare.map((job) => `"${job.id}"`).join(', ');
   const which =
     bare.length === workflow.jobs.length
@@ -187,9 +233,7 @@ function missingPermissions(
   const grade =
     severity === 'high'
       ? ` It runs on ${outsiders.join(', ')}, which outsiders can cause, so a writable token is exposed to their input.`
-      : severity === 'low'
-        ? ' It runs on pull requests only, where a fork gets a read-only token, but branches of this repository do not.'
-        : '';
+      : (pullRequestGrade(workflow)?.note ?? '');
   return {
     message:
       `No top-level "permissions:" and ${which}, so ${bare.length > 1 ? 'they run' : 'it runs'} with the ` +
