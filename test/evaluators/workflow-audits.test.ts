@@ -621,9 +621,21 @@ ${upload(SHA, '.')}`;
           ],
         ],
       ],
+      // It pushes over HTTPS with the job's token, given to it by default: the copy on disk gives it
+      // nothing, and no other step follows.
       [
         'create-pull-request after a plain checkout',
         workflow('push', [checkout, 'uses: peter-evans/create-pull-request@v7']),
+        [
+          [
+            'low',
+            `${OPEN}${WRITES}, but every later step is given the job's token anyway, so the copy on disk reaches none that lacks it${FIX}`,
+          ],
+        ],
+      ],
+      [
+        'create-pull-request after a plain checkout and a build',
+        workflow('push', [checkout, 'run: make', 'uses: peter-evans/create-pull-request@v7']),
         [['medium', `${OPEN}${WRITES}${FIX}`]],
       ],
       [
@@ -679,7 +691,7 @@ jobs:
       '.github/workflows/update.yml':
         'name: Update\non: { push: { branches: [main] }, workflow_dispatch: {} }\njobs:\n  u:\n    steps: [{run: x}]\n',
       '.github/workflows/ci.yml': 'name: CI\non: pull_request\njobs:\n  t:\n    steps: [{run: x}]\n',
-      [W]: `on:\n  workflow_run:\n    workflows: [${names}]\npermissions: {}\njobs:\n  images:\n    steps:\n      - uses: actions/checkout@v4\n`,
+      [W]: `on:\n  workflow_run:\n    workflows: [${names}]\npermissions: { contents: read }\njobs:\n  images:\n    steps:\n      - uses: actions/checkout@v4\n`,
     });
     const graded = async (names: string) =>
       (await evaluate(workflowCheckoutCredentials, files(names), {})).map((f) => [at(f), f.severity]);
@@ -816,6 +828,7 @@ jobs:
       - uses: actions/checkout@v4
       - uses: actions/checkout@v4
         with: { persist-credentials: true }
+      - run: make
   v6:
     steps:
       - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v6.0.0
@@ -830,7 +843,7 @@ jobs:
       [`${W}:6:15`, 'low'],
       [`${W}:9:15`, 'medium'],
       [`${W}:14:15`, 'medium'],
-      [`${W}:19:15`, 'low'],
+      [`${W}:20:15`, 'low'],
     ]);
     expect(findings[1]!.message).toContain('it persists the credential given in "token:"');
     expect(findings[2]!.message).toContain('the token can write to the repository');
@@ -885,6 +898,153 @@ jobs:
       ]);
     },
   );
+
+  describe('checkout credentials: graded by what the token on disk is worth', () => {
+    const OPEN =
+      'actions/checkout in job "a" leaves the job\'s token in .git/config (no "persist-credentials: false"), where every later step can read it';
+    const FIX =
+      '. Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
+    const OUTSIDERS = "the workflow runs on issue_comment, where it handles outsiders' input";
+    const job = (on: string, top: string, steps: string[], own = '') =>
+      `on: ${on}\n${top ? `permissions: ${top}\n` : ''}jobs:\n  a:\n${own ? `    permissions: ${own}\n` : ''}    steps:\n      - uses: actions/checkout@v4\n${steps.map((s) => `      - ${s}\n`).join('')}`;
+    it.each([
+      // A token without scopes reads what anyone can read: nothing on disk is worth taking, whoever
+      // can cause a run.
+      ['a token without scopes', { [W]: job('issue_comment', '{}', ['run: make']) }, []],
+      [
+        'a job that takes every scope away',
+        {
+          [W]: job(
+            'issue_comment',
+            '{ contents: write }',
+            ['run: make'],
+            '{ contents: none, id-token: write }',
+          ),
+        },
+        [],
+      ],
+      [
+        'a read scope',
+        { [W]: job('issue_comment', '{ contents: read }', ['run: make']) },
+        [['medium', `${OPEN}; ${OUTSIDERS}${FIX}`]],
+      ],
+      [
+        'a token without scopes, and another credential in token:',
+        {
+          [W]: job('issue_comment', '{}', ['run: make']).replace(
+            'checkout@v4\n',
+            'checkout@v4\n        with: { token: "${{ secrets.BOT_PAT }}" }\n',
+          ),
+        },
+        [
+          [
+            'medium',
+            `${OPEN}; ${OUTSIDERS}; it persists the credential given in "token:", not the job token${FIX}`,
+          ],
+        ],
+      ],
+      // The job's own token given in token: is no other credential.
+      [
+        "the job's token in token:",
+        {
+          [W]: job('push', '{ contents: read }', ['run: make']).replace(
+            'checkout@v4\n',
+            'checkout@v4\n        with: { token: "${{ secrets.GITHUB_TOKEN }}" }\n',
+          ),
+        },
+        [['low', `${OPEN}${FIX}`]],
+      ],
+      // A reusable workflow's job gets what the calling job grants.
+      [
+        "a reusable workflow's job, by what its caller grants",
+        {
+          [W]: job('workflow_call', '', ['run: make']),
+          '.github/workflows/release.yml':
+            'on: push\njobs:\n  build:\n    permissions: { contents: write, id-token: write }\n    uses: ./.github/workflows/w.yml\n',
+        },
+        [
+          [
+            'medium',
+            `${OPEN}; the token can write to the repository (as job "build" of .github/workflows/release.yml, which calls this workflow, grants it)${FIX}`,
+          ],
+        ],
+      ],
+      [
+        'through a chain of calls, by the workflow-level grant of the first caller',
+        {
+          [W]: job('workflow_call', '', ['run: make']),
+          '.github/workflows/build.yml':
+            'on: workflow_call\njobs:\n  sign:\n    uses: ./.github/workflows/w.yml\n',
+          '.github/workflows/release.yml':
+            'on: push\npermissions: { packages: write }\njobs:\n  build:\n    uses: ./.github/workflows/build.yml\n',
+        },
+        [
+          [
+            'medium',
+            `${OPEN}; the token can write (packages) (as job "sign" of .github/workflows/build.yml, which calls this workflow, grants it)${FIX}`,
+          ],
+        ],
+      ],
+      [
+        'a reusable workflow whose caller grants read scopes',
+        {
+          [W]: job('workflow_call', '', ['run: make']),
+          '.github/workflows/ci.yml':
+            'on: push\njobs:\n  build:\n    permissions: { contents: read }\n    uses: ./.github/workflows/w.yml\n',
+        },
+        [['low', `${OPEN}${FIX}`]],
+      ],
+      // Every later step is given the job's token anyway: the copy on disk reaches none that lacks it.
+      [
+        'every later step is given the token',
+        {
+          [W]: job('issue_comment', '{ pull-requests: write }', [
+            'uses: github/codeql-action/upload-sarif@v3',
+            'uses: acme/moderator@v1\n        with: { token: "${{ secrets.GITHUB_TOKEN }}" }',
+            'run: ./triage.sh\n        env: { GH_TOKEN: "${{ github.token }}" }',
+          ]),
+        },
+        [
+          [
+            'low',
+            `${OPEN}; ${OUTSIDERS} and the token can write (pull-requests), but every later step is given the job's token anyway, so the copy on disk reaches none that lacks it${FIX}`,
+          ],
+        ],
+      ],
+      [
+        'a later step that is not given the token',
+        {
+          [W]: job('issue_comment', '{ pull-requests: write }', [
+            'uses: acme/moderator@v1\n        with: { token: "${{ secrets.GITHUB_TOKEN }}" }',
+            'run: pip install -r requirements.txt',
+          ]),
+        },
+        [['medium', `${OPEN}; ${OUTSIDERS}; the token can write (pull-requests)${FIX}`]],
+      ],
+      [
+        'a later step given a token of its own',
+        {
+          [W]: job('issue_comment', '{ pull-requests: write }', [
+            'uses: actions/github-script@v7\n        with: { github-token: "${{ secrets.BOT_PAT }}", script: "x" }',
+          ]),
+        },
+        [['medium', `${OPEN}; ${OUTSIDERS}; the token can write (pull-requests)${FIX}`]],
+      ],
+      // An action that pushes an image pushes to a registry, not with git: the token is not there for it.
+      [
+        'an action that builds and pushes an image',
+        { [W]: job('push', '', ['uses: acme/docker-build-push@v6\n        with: { registry: ghcr.io }']) },
+        [['low', `${OPEN}${FIX}`]],
+      ],
+      ['an action that pushes with git', { [W]: job('push', '', ['uses: acme/git-push-action@v1']) }, []],
+    ] as [string, Record<string, string>, [string, string][]][])('%s', async (_name, files, expected) => {
+      const findings = (await evaluate(workflowCheckoutCredentials, files, {})).filter(
+        (f) => f.location?.path === W,
+      );
+      expect(findings.map((f) => [f.severity, f.message])).toEqual(expected);
+      for (const f of findings) expect(at(f)).toMatch(/:[5-7]:15$/);
+    });
+  });
 
   it('secrets inherit, overprovisioned secrets and literal registry passwords, exactly located', async () => {
     const text = `on: push

@@ -1,13 +1,15 @@
 import { FixBatches } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
-import type { Job, Located, Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
+import type { Job, Located, Permissions, Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
 import { ACTION_GLOBS, WORKFLOW_GLOBS, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { outsiderEvents, workflowsByName } from './activity.js';
+import { localCallers } from './callers.js';
 import { laterPusher, persistCredentialsFix, persistsSshKey } from './fix-checkout.js';
-import { actionOf, aliasNote, input, isFalse, isTrue, refOf, stepLabel } from './shared.js';
+import { givenJobToken } from './scopes.js';
+import { actionOf, aliasNote, eventsOf, input, isFalse, isTrue, refOf, stepLabel } from './shared.js';
 
 /**
  * `actions/checkout` keeps the job's token on disk unless `persist-credentials: false` (before v6 in
@@ -26,7 +28,10 @@ import { actionOf, aliasNote, input, isFalse, isTrue, refOf, stepLabel } from '.
  *   workflow (the upload-artifact version is unknown, or `include-hidden-files` is an expression);
  * - low otherwise: the token is still readable by every later step. An upload in another job runs on
  *   another runner and cannot hold this job's token; an upload of build outputs (`dist/`, a report)
- *   or of the workspace without hidden files does not hold `.git`.
+ *   or of the workspace without hidden files does not hold `.git`. Write scopes and outsiders' events
+ *   leave the grade low when every later step is given the job's token anyway (scopes.ts).
+ * A job of a reusable workflow without permissions of its own gets what the calling jobs grant
+ * (callers.ts). A checkout whose token has no scope, given no other credential, is not reported.
  * An explicit `persist-credentials: true` is a deliberate choice (a later step pushes with it) and is
  * reported, at that value, only when the token ends up in an artifact or the job is privileged; so is
  * a checkout without it that a later step of the job pushes with (`git push`, `mkdocs gh-deploy`, a
@@ -90,16 +95,45 @@ function finding(
     u.kept === true ? [] : [{ step: u.step, why: u.kept.undecided }],
   )[0];
   const workflow = source.kind === 'workflow' ? source : undefined;
-  const privileged = workflow ? outsiderEvents(workflow, job ? [job] : undefined, step, upstream) : [];
-  const reasons: string[] = [];
-  if (privileged.length > 0)
-    reasons.push(`the workflow runs on ${privileged.join(', ')}, where it handles outsiders' input`);
+  const token = otherCredential(step);
+  // A token without scopes reads no more than anyone can: nothing worth taking is on disk.
+  if (
+    !token &&
+    !persistsSshKey(step) &&
+    workflow &&
+    job &&
+    scopeless(job.permissions ?? workflow.permissions)
+  )
+    return undefined;
+  const outsiders = workflow ? outsiderEvents(workflow, job ? [job] : undefined, step, upstream) : [];
+  const written = workflow && job && !deliberate ? writes(workspace, workflow, job) : undefined;
+  // A later step that is given the job's token anyway (in its env or input, or an action that uses it
+  // by default) gains nothing from the copy on disk: when every later step is, and no other credential
+  // is persisted with it, neither what the token can write nor outsiders' input reaching those steps
+  // makes the copy worth more.
+  const later = steps.filter((s) => s.index > step.index);
+  const held =
+    job !== undefined &&
+    !token &&
+    !persistsSshKey(step) &&
+    (outsiders.length > 0 || written !== undefined) &&
+    later.length > 0 &&
+    later.every((s) => givenJobToken(s, job.env, workflow?.env));
+  const privileged = held ? [] : outsiders;
+  const grounds: string[] = [];
+  if (outsiders.length > 0)
+    grounds.push(`the workflow runs on ${outsiders.join(', ')}, where it handles outsiders' input`);
+  if (written) {
+    const via = written.via ? ` (as ${written.via} grants it)` : '';
+    grounds.push(
+      written.scopes === 'write-all' || written.scopes.split(', ').some((w) => w.toLowerCase() === 'contents')
+        ? `the token can write to the repository${via}`
+        : `the token can write (${written.scopes})${via}`,
+    );
+  }
+  const reasons = held ? [] : grounds;
   if (!deliberate) {
-    const written = workflow && job ? writes(workflow, job) : undefined;
-    if (written === 'write-all' || written?.split(', ').some((w) => w.toLowerCase() === 'contents'))
-      reasons.push('the token can write to the repository');
-    else if (written) reasons.push(`the token can write (${written})`);
-    if (input(step, 'token')) reasons.push('it persists the credential given in "token:", not the job token');
+    if (token) reasons.push('it persists the credential given in "token:", not the job token');
     if (persistsSshKey(step)) reasons.push('it persists the SSH key given in "ssh-key:" too');
     if (undecided)
       reasons.push(
@@ -122,11 +156,12 @@ function finding(
     : deliberate
       ? `actions/checkout ${who} persists the token on purpose ("persist-credentials: true")`
       : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;
+  const heldNote = held
+    ? `; ${grounds.join(' and ')}, but every later step is given the job's token anyway, so the copy on disk reaches none that lacks it`
+    : '';
   const why = leaking
     ? `, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
-    : reasons.length > 0
-      ? `; ${reasons.join('; ')}`
-      : '';
+    : `${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${heldNote}`;
   const fix = deliberate
     ? 'Push from a separate job that uploads nothing and runs no untrusted code, or pass the token only to the step that pushes.'
     : 'Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
@@ -142,32 +177,95 @@ function finding(
   return found;
 }
 
+/** Write scopes that reach no code, check, package or release (see {@link writes}). */
+const NO_CODE_SCOPES = new Set(['id-token', 'issues', 'discussions', 'repository-projects']);
+
 /**
- * What the job's token can write, its own permissions or the workflow's: `write-all`, or its write
- * scopes; undefined when it can only read (or the permissions are the repository's default, which
- * the file cannot show). Not only `contents`: whoever reads the persisted token can publish packages
+ * What the job's token can write, by the permissions that set it ({@link grants}): `write-all`, or
+ * its write scopes, with the calling job that grants them when that is where they come from;
+ * undefined when it can only read (or the permissions are the repository's default, which the files
+ * cannot show). Not only `contents`: whoever reads the persisted token can publish packages
  * (`packages`), mark a commit's required checks as passed (`statuses`, `checks`), deploy (`pages`,
  * `deployments`), dismiss code scanning alerts (`security-events`) or approve a pull request
  * (`pull-requests`, where the repository lets Actions approve). Writing issues, discussions and
  * projects changes no code, check or release, so those scopes leave the grade alone; `id-token` is no
  * scope of the token (it lets the job ask for an OIDC token, which the checkout does not keep).
  */
-/** Write scopes that reach no code, check, package or release (see {@link writes}). */
-const NO_CODE_SCOPES = new Set(['id-token', 'issues', 'discussions', 'repository-projects']);
+function writes(
+  workspace: Workspace,
+  workflow: Workflow,
+  job: Job,
+): { scopes: string; via?: string } | undefined {
+  // Every scope some run's token may hold: a reusable workflow's callers may grant different ones.
+  const scopes = new Set<string>();
+  let via: string | undefined;
+  for (const grant of grants(workspace, workflow, job, new Set())) {
+    const perms = grant.permissions;
+    if (!perms) continue;
+    if (perms.shorthand) {
+      if (perms.shorthand.value.trim() !== 'write-all') continue;
+      return { scopes: 'write-all', ...(grant.via ? { via: grant.via } : {}) };
+    }
+    for (const s of perms.scopes) {
+      if (NO_CODE_SCOPES.has(s.scope.toLowerCase()) || scopes.has(s.scope)) continue;
+      if (typeof s.level.value !== 'string' || s.level.value.trim() !== 'write') continue;
+      scopes.add(s.scope);
+      via ??= grant.via;
+    }
+  }
+  return scopes.size > 0 ? { scopes: [...scopes].join(', '), ...(via ? { via } : {}) } : undefined;
+}
 
-function writes(workflow: Workflow, job: Job): string | undefined {
-  const perms = job.permissions ?? workflow.permissions;
-  if (!perms) return undefined;
-  if (perms.shorthand) return perms.shorthand.value.trim() === 'write-all' ? 'write-all' : undefined;
-  const scopes = perms.scopes
-    .filter(
-      (s) =>
-        !NO_CODE_SCOPES.has(s.scope.toLowerCase()) &&
-        typeof s.level.value === 'string' &&
-        s.level.value.trim() === 'write',
-    )
-    .map((s) => s.scope);
-  return scopes.length > 0 ? scopes.join(', ') : undefined;
+/**
+ * The `permissions:` that set a job's token: its own, else its workflow's. A reusable workflow's job
+ * with neither gets what each calling job grants (its own, else its workflow's, followed up through
+ * calls), named in `via`; undefined stands for the repository's default, which no file shows (a run
+ * of another event, a call from elsewhere is not seen).
+ */
+function grants(
+  workspace: Workspace,
+  workflow: Workflow,
+  job: Job,
+  seen: Set<string>,
+  via?: string,
+): { permissions: Permissions | undefined; via?: string }[] {
+  const own = job.permissions ?? workflow.permissions;
+  if (own) return [{ permissions: own, ...(via ? { via } : {}) }];
+  const events = eventsOf(workflow);
+  if (!events.has('workflow_call') || seen.has(workflow.path)) return [{ permissions: undefined }];
+  const chain = new Set(seen).add(workflow.path);
+  const out: { permissions: Permissions | undefined; via?: string }[] = [];
+  for (const caller of localCallers(workspace, workflow.path)) {
+    if (caller.source.kind !== 'workflow' || !caller.job) continue;
+    const name = via ?? `job "${caller.job.id}" of ${caller.source.path}, which calls this workflow,`;
+    out.push(...grants(workspace, caller.source, caller.job, chain, name));
+  }
+  if (out.length === 0 || events.size > 1) out.push({ permissions: undefined });
+  return out;
+}
+
+/**
+ * A `permissions:` mapping that grants no scope (`{}`, or every scope `none`); `id-token` is no scope
+ * of the token. Undefined (the default) and the shorthands are not.
+ */
+function scopeless(permissions: Permissions | undefined): boolean {
+  if (!permissions || permissions.shorthand) return false;
+  if (typeof permissions.value !== 'object' || permissions.value === null) return false;
+  return permissions.scopes.every(
+    (s) =>
+      s.scope.toLowerCase() === 'id-token' ||
+      (typeof s.level.value === 'string' && s.level.value.trim() === 'none'),
+  );
+}
+
+/** The credential a checkout is given in `token:` when it is not the job's own token. */
+function otherCredential(step: Step): Located | undefined {
+  const token = input(step, 'token');
+  if (!token) return undefined;
+  return typeof token.value === 'string' &&
+    /^\s*\$\{\{\s*(?:github\.token|secrets\.GITHUB_TOKEN)\s*\}\}\s*$/i.test(token.value)
+    ? undefined
+    : token;
 }
 
 /**

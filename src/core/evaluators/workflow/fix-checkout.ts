@@ -148,13 +148,20 @@ function credentialUsers(steps: readonly Step[], test: (step: Step) => boolean):
 
 /**
  * An action not listed whose name says it pushes or commits (`helpers/version-push`): it may push
- * with the persisted credentials. Image builds (`docker/build-push-action`) push to a registry, and
- * "pre-commit" (`pre-commit/action`, `pre-commit-ci/lite-action`) names the hook framework, whose
- * actions run the hooks and push nothing with the checkout's token; nor does an action about commit
- * messages (`conventional_commit_config`, `commit-lint`).
+ * with the persisted credentials. "pre-commit" (`pre-commit/action`, `pre-commit-ci/lite-action`)
+ * names the hook framework, whose actions run the hooks and push nothing with the checkout's token;
+ * nor does an action about commit messages (`conventional_commit_config`, `commit-lint`).
  */
 const PUSHING_NAME =
   /(?:^|(?<!(?:^|[-_/])(?:pre|post))[-_/])(?:push|commit)(?:$|[-_/](?!(?:config|lint|msg|message|check|title|convention)))/i;
+
+/**
+ * An action whose name says what it pushes is an image, a chart or a package, to a registry
+ * (`docker/build-push-action`, `<owner>/docker-build-push`, `redhat-actions/push-to-registry`): it
+ * pushes with registry credentials, not with git and the checkout's token.
+ */
+const REGISTRY_PUSH =
+  /(?:^|[-_/])(?:docker|image|images|container|containers|oci|registry|ecr|gcr|acr|ghcr|quay|podman|buildah|buildx|helm|chart|charts|npm|pypi|nuget|maven|gem|cargo)(?:$|[-_/])/i;
 
 function usesCredentials(step: Step): boolean {
   return pushesWithCredentials(step) || (step.run !== undefined && GIT_FETCH.test(step.run.value));
@@ -176,5 +183,5 @@ function pushesWithCredentials(step: Step): boolean {
   if (action === undefined) return false;
   if (PUSHING_ACTIONS.has(action)) return true;
   const path = (step.uses?.value ?? '').split('@')[0]!.toLowerCase();
-  return !path.startsWith('docker/') && !path.startsWith('./') && PUSHING_NAME.test(path);
+  return !path.startsWith('./') && !REGISTRY_PUSH.test(path) && PUSHING_NAME.test(path);
 }

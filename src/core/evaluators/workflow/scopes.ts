@@ -185,6 +185,28 @@ export function jobNeeds(job: Job, workflow: Workflow): JobNeeds {
   return needs;
 }
 
+/**
+ * Whether a step holds the job's token whatever a checkout left on disk: its `env:` or `with:` (or an
+ * `env:` it inherits, the job's or the workflow's) passes it, or it is an action that uses it by
+ * default (an action of the table that uses the token, or actions/github-script) and is not given a
+ * token of its own instead.
+ */
+export function givenJobToken(step: Step, ...inherited: (LocatedMap | undefined)[]): boolean {
+  if ([step.env, step.with, ...inherited].some(mentionsToken)) return true;
+  const path = actionPathOf(step.uses);
+  const repo = actionOf(step.uses);
+  if (!path || !repo) return false;
+  const own = ['token', 'github-token', 'github_token', 'repo-token']
+    .map((k) => input(step, k))
+    .find(Boolean);
+  if (own) return false;
+  if (path === 'actions/github-script' || repo === 'actions/github-script') return true;
+  const known = ACTIONS[path] ?? ACTIONS[repo];
+  const scopes = typeof known === 'function' ? known(step) : known;
+  // An OIDC token is asked for with another credential than the job's token.
+  return Object.keys(scopes ?? {}).some((scope) => scope !== 'id-token');
+}
+
 /** Actions that commit and push with the credentials a checkout persisted (no token of their own). */
 const PUSH_ACTIONS = new Set(['stefanzweifel/git-auto-commit-action']);
 
