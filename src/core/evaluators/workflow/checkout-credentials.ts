@@ -1,12 +1,12 @@
 import { FixBatches } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
+import { parseUses } from '../../parsers/uses.js';
 import type { Job, Located, Permissions, Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
 import { ACTION_GLOBS, WORKFLOW_GLOBS, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { outsiderEvents, workflowsByName } from './activity.js';
-import { localCallers } from './callers.js';
 import { laterPusher, persistCredentialsFix, persistsSshKey } from './fix-checkout.js';
 import { givenJobToken } from './scopes.js';
 import { actionOf, aliasNote, eventsOf, input, isFalse, isTrue, refOf, stepLabel } from './shared.js';
@@ -106,7 +106,7 @@ function finding(
   )
     return undefined;
   const outsiders = workflow ? outsiderEvents(workflow, job ? [job] : undefined, step, upstream) : [];
-  const written = workflow && job && !deliberate ? writes(workspace, workflow, job) : undefined;
+  const written = workflow && job && !deliberate ? writes(upstream, workflow, job) : undefined;
   // A later step that is given the job's token anyway (in its env or input, or an action that uses it
   // by default) gains nothing from the copy on disk: when every later step is, and no other credential
   // is persisted with it, neither what the token can write nor outsiders' input reaching those steps
@@ -192,14 +192,14 @@ const NO_CODE_SCOPES = new Set(['id-token', 'issues', 'discussions', 'repository
  * scope of the token (it lets the job ask for an OIDC token, which the checkout does not keep).
  */
 function writes(
-  workspace: Workspace,
+  sources: () => readonly WorkflowSource[],
   workflow: Workflow,
   job: Job,
 ): { scopes: string; via?: string } | undefined {
   // Every scope some run's token may hold: a reusable workflow's callers may grant different ones.
   const scopes = new Set<string>();
   let via: string | undefined;
-  for (const grant of grants(workspace, workflow, job, new Set())) {
+  for (const grant of grants(sources, workflow, job, new Set())) {
     const perms = grant.permissions;
     if (!perms) continue;
     if (perms.shorthand) {
@@ -223,10 +223,10 @@ function writes(
  * of another event, a call from elsewhere is not seen).
  */
 function grants(
-  workspace: Workspace,
+  sources: () => readonly WorkflowSource[],
   workflow: Workflow,
   job: Job,
-  seen: Set<string>,
+  seen: ReadonlySet<string>,
   via?: string,
 ): { permissions: Permissions | undefined; via?: string }[] {
   const own = job.permissions ?? workflow.permissions;
@@ -235,13 +235,25 @@ function grants(
   if (!events.has('workflow_call') || seen.has(workflow.path)) return [{ permissions: undefined }];
   const chain = new Set(seen).add(workflow.path);
   const out: { permissions: Permissions | undefined; via?: string }[] = [];
-  for (const caller of localCallers(workspace, workflow.path)) {
-    if (caller.source.kind !== 'workflow' || !caller.job) continue;
-    const name = via ?? `job "${caller.job.id}" of ${caller.source.path}, which calls this workflow,`;
-    out.push(...grants(workspace, caller.source, caller.job, chain, name));
+  for (const caller of sources()) {
+    if (caller.kind !== 'workflow') continue;
+    for (const j of caller.jobs) {
+      const ref = j.uses && parseUses(j.uses.value);
+      if (ref?.kind !== 'local' || localPath(ref.path) !== workflow.path) continue;
+      const name = via ?? `job "${j.id}" of ${caller.path}, which calls this workflow,`;
+      out.push(...grants(sources, caller, j, chain, name));
+    }
   }
   if (out.length === 0 || events.size > 1) out.push({ permissions: undefined });
   return out;
+}
+
+/** `./.github/workflows/x.yml` -> `.github/workflows/x.yml`, as the workspace lists files. */
+function localPath(path: string): string {
+  return path
+    .split('/')
+    .filter((s) => s !== '.' && s !== '')
+    .join('/');
 }
 
 /**
