@@ -264,6 +264,84 @@ jobs:
     expect(findings[0]!.message).toContain('so only they could exploit it');
   });
 
+  // A repository_dispatch event is sent with a token that can write to the repository: its payload
+  // is an insider's text, like a manual run's input, unless a workflow here relays outsiders' events
+  // into such dispatches.
+  describe('the payload of a repository_dispatch event', () => {
+    const dispatched = `on:
+  repository_dispatch:
+    types: [create-pr]
+jobs:
+  a:
+    runs-on: x
+    env:
+      BASE: \${{ github.event.client_payload.base }}
+    steps:
+      - run: git checkout \${{ github.event.client_payload.branch }} "\${{ env.BASE }}"
+`;
+    const relay = (on: string) => `on: ${on}
+jobs:
+  dispatch:
+    runs-on: x
+    steps:
+      - uses: peter-evans/slash-command-dispatch@v4
+        with: { token: "\${{ secrets.PAT }}", commands: ok-to-test }
+`;
+    const SENT =
+      'the payload of a repository_dispatch event, chosen by whoever sends it with a token that can write to this repository';
+    it.each([
+      ['no workflow here sends one', {}, 'low', SENT],
+      [
+        'a workflow here sends one on pushes only',
+        { '.github/workflows/relay.yml': relay('push') },
+        'low',
+        SENT,
+      ],
+      [
+        "a workflow here sends one from outsiders' comments",
+        { '.github/workflows/relay.yml': relay('issue_comment') },
+        'high',
+        'the payload of a repository_dispatch event, which .github/workflows/relay.yml sends from events outsiders cause',
+      ],
+      [
+        "a script here calls the dispatches API on outsiders' issues",
+        {
+          '.github/workflows/relay.yml':
+            'on: issues\njobs:\n  d:\n    runs-on: x\n    steps:\n      - run: gh api repos/o/r/dispatches -f event_type=x\n',
+        },
+        'high',
+        'which .github/workflows/relay.yml sends from events outsiders cause',
+      ],
+    ] as [string, Record<string, string>, string, string][])('%s', async (_name, files, confidence, why) => {
+      const findings = await run({ [W]: dispatched, ...files });
+      expect(findings.map((f) => [at(f), f.severity, f.confidence ?? 'high'])).toEqual([
+        [`${W}:10:31`, 'high', confidence],
+        [`${W}:10:74`, 'high', confidence],
+      ]);
+      for (const f of findings) expect(f.message).toContain(why);
+    });
+  });
+
+  // On pull_request, a fork's run has a read-only token and no secrets and runs the workflow as the
+  // pull request has it: the text gains its author nothing. The same text on an event that runs with
+  // this repository's token, or text others write (a review comment), keeps its grade.
+  it.each([
+    ['pull_request', 'github.event.pull_request.title', 'low'],
+    ['[pull_request, push]', 'github.event.pull_request.title', 'high'],
+    ['pull_request_target', 'github.event.pull_request.title', 'high'],
+    ['pull_request_review_comment', 'github.event.comment.body', 'high'],
+  ])('grades an injection on %s by what its author gains', async (on, context, severity) => {
+    const findings = await run({
+      [W]: `on: ${on}\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo "\${{ ${context} }}"\n`,
+    });
+    expect(findings.map((f) => [at(f), f.severity, f.confidence])).toEqual([
+      [`${W}:6:24`, severity, undefined],
+    ]);
+    const note = "The workflow runs on pull_request only: a fork's run gets a read-only token and no secrets";
+    if (severity === 'low') expect(findings[0]!.message).toContain(note);
+    else expect(findings[0]!.message).not.toContain(note);
+  });
+
   it('knows which outputs of known actions carry text', async () => {
     const findings = await run({
       [W]: job(`      - id: files

@@ -26,9 +26,10 @@ export interface Origin {
   /**
    * Set when the source is a free-text input of a manual workflow, a reusable workflow or a composite
    * action: whoever dispatches or calls it chooses the value, which is not visible here (unlike a
-   * caller in this repository that passes pull request text, reported as that context).
+   * caller in this repository that passes pull request text, reported as that context). Also for the
+   * payload of a `repository_dispatch` event (`github.event.client_payload`), which its sender chooses.
    */
-  input?: 'workflow_dispatch' | 'workflow_call' | 'action';
+  input?: 'workflow_dispatch' | 'workflow_call' | 'action' | 'repository_dispatch';
   /**
    * For an input of a reusable workflow or an action: how many jobs or steps of this repository call
    * it. What they pass is followed as flows of its own; an input whose every visible caller passes
@@ -205,7 +206,15 @@ export class Dataflow {
 
   private source(path: string[], text: string): Resolved[] {
     const c = this.classify(path);
-    return c ? [{ origin: { text, capability: c.capability, via: [] }, collection: c.collection }] : [];
+    if (!c) return [];
+    const sent = path[1] === 'event' && path[2] === 'client_payload';
+    const origin: Origin = {
+      text,
+      capability: c.capability,
+      via: [],
+      ...(sent ? { input: 'repository_dispatch' } : {}),
+    };
+    return [{ origin, collection: c.collection }];
   }
 
   /** Flows of every expression in one string value, through a hop. */

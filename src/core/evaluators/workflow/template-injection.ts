@@ -3,6 +3,7 @@ import { parseUses } from '../../parsers/uses.js';
 import {
   type Job,
   type Step,
+  WORKFLOW_GLOBS,
   type WorkflowExpression,
   type WorkflowSource,
   walkWorkflows,
@@ -12,11 +13,12 @@ import {
 import type { Location, RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { outsiderEvents } from './activity.js';
 import { excludesOutsiders, jobExcludesOutsiders } from './conditions.js';
 import { classifyContext } from './contexts.js';
 import { Dataflow, type Flow, type Hop, type Scope } from './dataflow.js';
 import { injectionFix } from './fix-injection.js';
-import { stepLabel } from './shared.js';
+import { actionOf, eventsOf, input, stepLabel } from './shared.js';
 import { shellWrites } from './shell.js';
 
 export interface TemplateInjectionOptions {
@@ -35,7 +37,10 @@ export interface TemplateInjectionOptions {
  * hold (contexts.ts): free text is high, validated syntax medium; numbers, SHAs, booleans, static
  * matrix values and conditions are not reported. Values are followed through `env:`, step and job
  * outputs, matrices and local callers (dataflow.ts). A free-text input of a manual or reusable
- * workflow or of an action is a source in itself: whoever dispatches or calls it chooses the value.
+ * workflow or of an action is a source in itself: whoever dispatches or calls it chooses the value;
+ * so is a `repository_dispatch` payload, whose sender can write to the repository unless a workflow
+ * here relays outsiders' events into dispatches. In a workflow that runs on `pull_request` only, an
+ * injection gains its author nothing (severity low).
  */
 export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOptions>({
   kind: 'workflow.template-injection',
@@ -74,6 +79,8 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
       sinks.set(key, [...(sinks.get(key) ?? []), ...s.inputs.map((i) => i.toLowerCase())]);
     }
     const flow = new Dataflow(workspace, classifyContext, { inputs: true });
+    // Read (every workflow) only for an injection of a dispatch's payload.
+    const relay = () => dispatchRelay(workspace);
     const findings: RawFinding[] = [];
     // Per step: every expression of its script, and the reported ones with their findings; one fix
     // per step covers them all.
@@ -103,11 +110,16 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
               ? jobExcludesOutsiders(source, job) || excludesOutsiders(step?.if)
               : false;
           for (const group of byReference(flows)) {
-            const f = finding(expr, group, sink, owner, shellOf(step, job, source), file);
+            const f = finding(expr, group, sink, owner, shellOf(step, job, source), file, relay);
             if (insiders) {
               f.message +=
                 ' The job only runs for pull requests from this repository, named authors or trusted members, so only they could exploit it.';
               f.confidence = 'low';
+            }
+            if (pullRequestOnly(source)) {
+              f.message +=
+                " The workflow runs on pull_request only: a fork's run gets a read-only token and no secrets, and runs the workflow as the pull request has it, so whoever writes the text could run code there anyway (under pull_request_target it would run with this repository's token and secrets).";
+              f.severity = 'low';
             }
             if (entry && sink === 'run:') {
               if (!entry.tainted.includes(expr)) entry.tainted.push(expr);
@@ -155,6 +167,47 @@ function stepSink(step: Step, field: string[], sinks: Map<string, string[]>): st
 /** `defaults.run.shell` of a job or the workflow: the command line every `run:` is started with. */
 function defaultsSink(field: string[]): string | undefined {
   return field.join('/') === 'defaults/run/shell' ? 'defaults.run.shell' : undefined;
+}
+
+/**
+ * Whether every trigger of a workflow is `pull_request`: a fork's run gets a read-only token and no
+ * secrets, and GitHub runs the workflow file of the pull request's merge commit, which its author
+ * can change; an author of a branch here can push already. What the event carries is chosen by the
+ * author (title, body, branch) or by a maintainer (an edit). Not the review and comment events, whose
+ * text others write into the runs of this repository's branches.
+ */
+function pullRequestOnly(source: WorkflowSource): boolean {
+  if (source.kind !== 'workflow') return false;
+  const events = eventsOf(source);
+  return events.size > 0 && [...events].every((e) => e === 'pull_request');
+}
+
+/** Actions that send a `repository_dispatch` event, the second one with the comment that asked for it. */
+const DISPATCH_ACTIONS = new Set(['peter-evans/repository-dispatch', 'peter-evans/slash-command-dispatch']);
+/** A REST call that sends a `repository_dispatch` event, in a script or a github-script. */
+const DISPATCH_CALL = /\/dispatches\b|\bcreateDispatchEvent\b/;
+
+/**
+ * A workflow of this repository that sends `repository_dispatch` events from a job outsiders can
+ * start (a comment command, an issue): the payload it sends may carry their text. Without one, the
+ * events come from elsewhere, sent with a token that can write to the repository (an insider's).
+ */
+function dispatchRelay(workspace: Workspace): string | undefined {
+  return workspace.memo('template-injection-dispatch-relay', '', () => {
+    let found: string | undefined;
+    walkWorkflows(workflowSources(workspace, workspace.glob(WORKFLOW_GLOBS)), {
+      step(step, source, job) {
+        if (found || source.kind !== 'workflow' || !job) return;
+        const action = actionOf(step.uses);
+        const script = step.run?.value ?? input(step, 'script')?.value;
+        const sends =
+          (action !== undefined && DISPATCH_ACTIONS.has(action)) ||
+          (typeof script === 'string' && DISPATCH_CALL.test(script));
+        if (sends && outsiderEvents(source, [job], step).length > 0) found = source.path;
+      },
+    });
+    return found;
+  });
 }
 
 /**
@@ -209,11 +262,13 @@ function finding(
   owner: string,
   shell: string,
   file: 'env' | 'path' | undefined,
+  relays: () => string | undefined,
 ): RawFinding {
   const first = flows[0]!;
+  const relay = flows.some((f) => f.origin.input === 'repository_dispatch') ? relays() : undefined;
   const ref = expr.inner.slice(first.ref.start, first.ref.end);
   const arbitrary = flows.some((f) => f.origin.capability === 'arbitrary');
-  const origins = [...new Set(flows.map((f) => describe(f, ref, expr.location)))];
+  const origins = [...new Set(flows.map((f) => describe(f, ref, expr.location, relay)))];
   const shown = origins.slice(0, 3).join('; ');
   const more = origins.length > 3 ? ` (and ${origins.length - 3} more)` : '';
   const what = arbitrary ? 'attacker-controlled text' : 'an attacker-influenced value';
@@ -222,16 +277,19 @@ function finding(
     : '';
   // Only the free text of an input no caller in this repository calls: a real risk whenever a caller
   // passes untrusted text, which cannot be known from this repository (medium). Text typed into a
-  // manual run comes from someone with write access, who could change the workflow anyway (low: out
-  // of the regular view, like injections in jobs only insiders can start).
-  const onlyInputs = flows.every((f) => f.origin.input !== undefined);
-  const onlyDispatch = flows.every((f) => f.origin.input === 'workflow_dispatch');
+  // manual run, or sent in a repository_dispatch event, comes from someone with write access, who
+  // could change the workflow anyway (low: out of the regular view, like injections in jobs only
+  // insiders can start); unless a workflow here relays outsiders' events into dispatches, whose
+  // payload is then taken for their text.
+  const chosen = (f: Flow) =>
+    f.origin.input === 'repository_dispatch' && relay !== undefined ? undefined : f.origin.input;
+  const dispatched = (f: Flow) => chosen(f) === 'workflow_dispatch' || chosen(f) === 'repository_dispatch';
+  const onlyInputs = flows.every((f) => chosen(f) !== undefined);
+  const onlyDispatch = flows.every(dispatched);
   // Called from this repository, and no caller here passes untrusted text (what they pass is followed
   // as flows of its own): only a caller elsewhere could, if there is one (low, as a manual run's).
   const calledHere =
-    onlyInputs &&
-    !onlyDispatch &&
-    flows.every((f) => f.origin.input === 'workflow_dispatch' || (f.origin.callers ?? 0) > 0);
+    onlyInputs && !onlyDispatch && flows.every((f) => dispatched(f) || (f.origin.callers ?? 0) > 0);
   const callersNote = calledHere
     ? ' Every job or step of this repository that calls it passes a fixed or trusted value; the risk is a caller elsewhere passing untrusted text.'
     : '';
@@ -273,18 +331,22 @@ function remediation(sink: string, shell: string): string {
 }
 
 /** `github.event.issue.title`, or `env.TITLE <- github.event.issue.title (env.TITLE, line 9)`. */
-function describe(flow: Flow, ref: string, at: Location): string {
+function describe(flow: Flow, ref: string, at: Location, relay: string | undefined): string {
   const origin = flow.origin;
-  const source = origin.input ? `${origin.text} (${chooser(origin.input)})` : origin.text;
+  const source = origin.input ? `${origin.text} (${chooser(origin.input, relay)})` : origin.text;
   if (origin.via.length === 0) return origin.text.startsWith(ref) ? source : `${ref}, that is ${source}`;
   const hops = origin.via.map((h) => hopText(h, at)).join(' <- ');
   return `${source} via ${hops}`;
 }
 
-function chooser(input: NonNullable<Flow['origin']['input']>): string {
+function chooser(input: NonNullable<Flow['origin']['input']>, relay: string | undefined): string {
   switch (input) {
     case 'workflow_dispatch':
       return 'free text typed by whoever runs the workflow';
+    case 'repository_dispatch':
+      return relay
+        ? `the payload of a repository_dispatch event, which ${relay} sends from events outsiders cause`
+        : 'the payload of a repository_dispatch event, chosen by whoever sends it with a token that can write to this repository';
     case 'workflow_call':
       return 'free text passed by any workflow that calls this one';
     case 'action':
