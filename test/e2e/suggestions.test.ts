@@ -22,8 +22,9 @@ afterEach(async () => {
 const RULES = ['workflow-checkout-persisted-credentials', 'workflow-template-injection'];
 const CONFIG = { '.controlgate.yml': onlyRulesConfig(RULES) };
 
+// Pushes too: on pull requests alone the injection would gain a fork nothing (graded low).
 const WORKFLOW = [
-  'on: pull_request',
+  'on: [pull_request, push]',
   'permissions:',
   '  contents: read',
   'jobs:',

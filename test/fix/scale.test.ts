@@ -21,7 +21,7 @@ function bigWorkflow(n: number): string {
       `      - uses: actions/checkout@v${i}\n      - run: echo "\${{ github.event.issue.title }} ${i}"`,
     );
   }
-  return `on: issues\npermissions: {}\njobs:\n  big:\n    runs-on: ubuntu-latest\n    steps:\n${steps.join('\n')}\n`;
+  return `on: issues\npermissions: { contents: read }\njobs:\n  big:\n    runs-on: ubuntu-latest\n    steps:\n${steps.join('\n')}\n`;
 }
 
 function evaluate(
