@@ -30,8 +30,9 @@ import { actionOf, aliasNote, eventsOf, input, isFalse, isTrue, refOf, stepLabel
  *   another runner and cannot hold this job's token; an upload of build outputs (`dist/`, a report)
  *   or of the workspace without hidden files does not hold `.git`. Write scopes and outsiders' events
  *   leave the grade low when every later step is given the job's token anyway (scopes.ts).
- * A job of a reusable workflow without permissions of its own gets what the calling jobs grant
- * (callers.ts). A checkout whose token has no scope, given no other credential, is not reported.
+ * A job of a reusable workflow without permissions of its own gets what the jobs of this repository
+ * that call it grant. A checkout whose token has no scope, given no other credential, is not
+ * reported.
  * An explicit `persist-credentials: true` is a deliberate choice (a later step pushes with it) and is
  * reported, at that value, only when the token ends up in an artifact or the job is privileged; so is
  * a checkout without it that a later step of the job pushes with (`git push`, `mkdocs gh-deploy`, a
