@@ -168,6 +168,40 @@ describe('dockerfile.secret-env', () => {
     expect(JSON.stringify(findings)).not.toContain('RjFKIjFp');
     expect(JSON.stringify(findings)).not.toContain('Wg5OG5f4');
   });
+
+  // What the secret detectors take for a stand-in: a build argument's default that the build
+  // replaces, a well-known default password, a phrase.
+  it('grades low a value of words or one that names itself, with the reason; a random value stays', async () => {
+    const findings = await evaluate(
+      dockerfileSecretEnv,
+      {
+        Dockerfile: [
+          'FROM a:1',
+          'ARG appPassword="default"',
+          'ENV POSTGRES_PASSWORD=postgres',
+          'ENV DEMO_PASSWORD="This is it"',
+          'ENV ADMIN_TOKEN=my-secret-token',
+          'ENV DB_PASSWORD=RjFKIjFpTE0w4Tbb',
+          '',
+        ].join('\n'),
+      },
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['Dockerfile:2:1', 'low'],
+      ['Dockerfile:3:5', 'low'],
+      ['Dockerfile:4:5', 'low'],
+      ['Dockerfile:5:5', 'low'],
+      ['Dockerfile:6:5', null],
+    ]);
+    expect(findings[0]!.message).toBe(
+      'ARG appPassword sets a literal secret (… (7 chars)), which is stored in the image build history for ' +
+        'anyone who can pull the image. Pass it with a build secret (`RUN --mount=type=secret`) or at run time. ' +
+        '(the value is a word, a phrase of words or names itself, as stand-ins and default passwords do: likely ' +
+        "a default that the build or the deployment replaces, and no one's secret.)",
+    );
+    expect(findings[4]!.message).not.toContain('stand-ins');
+  });
 });
 
 describe('credentials in values, whatever the name', () => {

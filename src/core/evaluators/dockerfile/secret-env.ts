@@ -1,6 +1,7 @@
 import { locationFromSpan } from '../../location.js';
 import { type ArgDecl, dockerfilePaths, type EnvDecl, readDockerfile } from '../../parsers/dockerfile.js';
 import type { RawFinding } from '../../types.js';
+import { standIn } from '../secrets/judge.js';
 import { credentialInValue } from '../secrets/value-credential.js';
 import { isPlaceholder, redact } from '../secrets/values.js';
 import { defineEvaluator } from '../types.js';
@@ -20,7 +21,10 @@ const NOT_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|[0-9]{1,6})
  * the image configuration, and ARG defaults in the build history, where anyone who can pull the
  * image can read them; so does any value that is a credential whatever its name (a URL with a
  * password, a PEM private key). Values that are references (`$VAR`), placeholders, booleans or small
- * numbers are not reported, and the message shows only a redacted form of the value.
+ * numbers are not reported, and the message shows only a redacted form of the value. A value that is
+ * a word, a phrase of words or its own name (`default`, `postgres`, `my-secret`: what the secret
+ * detectors take for a stand-in) is reported at low confidence: a build argument's default that the
+ * build replaces, or a well-known default password, still readable in the image but no one's secret.
  */
 export const dockerfileSecretEnv = defineEvaluator<Record<string, never>>({
   kind: 'dockerfile.secret-env',
@@ -46,18 +50,25 @@ export const dockerfileSecretEnv = defineEvaluator<Record<string, never>>({
         if (!held && !isLiteralSecret(decl.name, decl.value)) continue;
         const where = kind === 'ENV' ? 'the image configuration' : 'the image build history';
         const what = held ? `a literal value holding ${held}` : 'a literal secret';
+        const words = !held && standIn(decl.value.trim());
         findings.push({
           message:
             `${kind} ${decl.name} sets ${what} (${redact(decl.value)}), which is stored in ${where} ` +
-            'for anyone who can pull the image. Pass it with a build secret (`RUN --mount=type=secret`) or at run time.',
+            'for anyone who can pull the image. Pass it with a build secret (`RUN --mount=type=secret`) or at run time.' +
+            (words ? ` (${STAND_IN_NOTE}.)` : ''),
           location: locationFromSpan(file, decl.span),
           key: `${kind}:${decl.name}`,
+          ...(words ? { confidence: 'low' as const } : {}),
         });
       }
     }
     return findings;
   },
 });
+
+/** Why a value of words has low confidence; part of the finding's message. */
+export const STAND_IN_NOTE =
+  "the value is a word, a phrase of words or names itself, as stand-ins and default passwords do: likely a default that the build or the deployment replaces, and no one's secret";
 
 /** True when a credential-named variable is given a value that could be a real secret. */
 export function isLiteralSecret(name: string, value: string): boolean {
