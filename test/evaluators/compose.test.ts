@@ -542,6 +542,29 @@ services:
     ],
   },
   {
+    name: 'image: a tag that names no version moves as latest does; a version, a major or a codename does not',
+    evaluator: composeImageTag as Evaluator<never>,
+    files: {
+      'compose.yaml': `services:
+  a:
+    image: ghcr.io/acme/app:postgresql-latest
+  b:
+    image: docker:dind
+  c:
+    image: ghcr.io/acme/app:v3
+  d:
+    image: debian:bookworm-slim
+  e:
+    image: docker:27.3-dind
+`,
+    },
+    expected: [
+      `compose.yaml:3:12 The image "ghcr.io/acme/app:postgresql-latest" of the service "a" uses the "postgresql-latest" tag, which names no version: what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.`,
+      `compose.yaml:5:12 The image "docker:dind" of the service "b" uses the "dind" tag, which names no version: what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.`,
+    ],
+    confidences: [undefined, undefined],
+  },
+  {
     name: 'image: a name no registry serves is built or tagged locally, reported at low confidence',
     evaluator: composeImageTag as Evaluator<never>,
     files: {

@@ -24,6 +24,34 @@ FROM nginx:1.27
     expect(findings.map((f) => f.key)).toEqual(['node', 'python:latest']);
   });
 
+  // A tag that names a variant or a channel only is re-pointed at every release, as `latest` is.
+  it.each([
+    ['docker:dind', 'uses the "dind" tag, which names no version: like "latest", it is re-pointed'],
+    ['node:lts-alpine', 'uses the "lts-alpine" tag, which names no version'],
+    ['debian:stable-slim', 'uses the "stable-slim" tag, which names no version'],
+    ['ghcr.io/acme/app:postgresql-latest', 'uses the "postgresql-latest" tag, which names no version'],
+    ['ghcr.io/acme/app:14-latest', 'uses the "14-latest" tag, which names no version'],
+  ])('reports FROM %s, whose tag names no version, as unpinned', async (image, message) => {
+    const findings = await run(`FROM ${image}\nRUN true\n`);
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([['Dockerfile:1:6', null]]);
+    expect(findings[0]!.message).toContain(message);
+  });
+
+  it.each([
+    'docker:20.10.21-dind',
+    'node:22',
+    'woodpeckerci/woodpecker-agent:v3',
+    'debian:bookworm-slim',
+    'ubuntu:noble',
+    'ubuntu:plucky-20251001',
+    'acme/app:IMAGE_TAG',
+  ])(
+    'leaves FROM %s, whose tag names a version or a release (or is a placeholder), to the digest rule',
+    async (image) => {
+      expect(await run(`FROM ${image}\nRUN true\n`)).toEqual([]);
+    },
+  );
+
   it('reports a template placeholder as the base image at low confidence, saying it is one', async () => {
     const findings = await run(`FROM {{ images.builder }} AS build
 FROM --platform=$TARGETPLATFORM {% if slim %}debian:slim{% endif %}

@@ -70,6 +70,15 @@ describe('dockerfile.base-image-digest', () => {
     expect(findings[0]!.message).toContain('"alpine:${V}" (with ARG defaults: "alpine:3.20")');
   });
 
+  it('leaves a tag that names no version to the unpinned rule, as it does latest', async () => {
+    const findings = await evaluate(
+      dockerfileBaseImageDigest,
+      { Dockerfile: 'FROM docker:dind AS a\nFROM node:lts-alpine AS b\nFROM docker:27.3-dind\n' },
+      {},
+    );
+    expect(findings.map(at)).toEqual(['Dockerfile:3:6']);
+  });
+
   // Only official images are pulled under a name without registry or namespace: any other such name
   // is built or tagged locally and has no registry digest to add.
   it.each([

@@ -357,6 +357,32 @@ describe('k8s.image-tag', () => {
     expect(findings.map(at)).toEqual(['a.yaml:9:29', 'a.yaml:10:30', 'a.yaml:12:29']);
   });
 
+  it('reports a tag that names no version as latest is, not a version, a major, a codename or a placeholder', async () => {
+    const findings = await run(
+      k8sImageTag,
+      {},
+      {
+        'a.yaml': deployment(`      containers:
+        - { name: a, image: "ghcr.io/acme/app:main" }
+        - { name: b, image: "redis:alpine" }
+        - { name: c, image: "ghcr.io/acme/app:v3" }
+        - { name: d, image: "debian:bookworm" }
+        - { name: e, image: "ghcr.io/acme/app:IMAGE_TAG" }
+        - { name: f, image: "ghcr.io/acme/app:14-latest" }
+`),
+      },
+    );
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['a.yaml:9:30', null],
+      ['a.yaml:10:30', null],
+      ['a.yaml:14:30', null],
+    ]);
+    expect(findings[1]!.message).toBe(
+      'Image "redis:alpine" of the container "b" of Deployment "web" uses the "alpine" tag, which names no ' +
+        'version: what runs changes whenever the tag is re-pointed and a pod restarts. Pin a version tag or a @sha256 digest.',
+    );
+  });
+
   /** One container per image, named c0, c1, ...: the first image is on line 9, then one per line. */
   const images = (...refs: string[]) =>
     deployment(

@@ -64,3 +64,57 @@ function unquote(text: string): string {
   }
   return text;
 }
+
+/**
+ * Debian and Ubuntu release codenames: a tag made of one (`bookworm-slim`, `noble`) names a release
+ * series, as `12` or `24.04` does, and is judged as a version tag.
+ */
+const RELEASE_CODENAMES = new Set([
+  // Debian, from 8 (sid, its unstable branch, is no release).
+  'jessie',
+  'stretch',
+  'buster',
+  'bullseye',
+  'bookworm',
+  'trixie',
+  'forky',
+  'duke',
+  // Ubuntu, from 14.04.
+  'trusty',
+  'xenial',
+  'bionic',
+  'focal',
+  'jammy',
+  'kinetic',
+  'lunar',
+  'mantic',
+  'noble',
+  'oracular',
+  'plucky',
+  'questing',
+  'resolute',
+]);
+
+/**
+ * Whether a tag names no version, so that, like `latest`, it is re-pointed at every release: `latest`
+ * or a tag with a `latest` part (`postgresql-latest`, `latest-alpine`), and a tag without a digit,
+ * which names a variant or a channel only (`dind`, `alpine`, `slim`, `stable`, `lts`, `edge`,
+ * `mainline`), unless it names a Debian or Ubuntu release by its codename. A tag with a version,
+ * even a major one that moves within its series (`22`, `v3`, `3-alpine`), is a version tag. So is
+ * what cannot be a tag, or is written in capitals (`{TAG}`, `IMAGE_TAG`): a placeholder that a script
+ * replaces before the file is used.
+ */
+export function isMovingTag(tag: string): boolean {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag) || /^[A-Z][A-Z_]*$/.test(tag)) return false;
+  const parts = tag.toLowerCase().split(/[-_.]+/);
+  if (parts.includes('latest')) return true;
+  return !/[0-9]/.test(tag) && !parts.some((p) => RELEASE_CODENAMES.has(p));
+}
+
+/**
+ * How a moving tag is described in a finding: `uses the "latest" tag`, or `uses the "dind" tag, which
+ * names no version` (see {@link isMovingTag}).
+ */
+export function movingTagPhrase(tag: string): string {
+  return tag === 'latest' ? 'uses the "latest" tag' : `uses the "${tag}" tag, which names no version`;
+}

@@ -1,12 +1,13 @@
 import { composeServices, describeService, serviceFinding, serviceSetting } from '../../parsers/compose.js';
 import { isLocalOnlyImage, NO_REGISTRY_SERVES } from '../../parsers/docker-hub.js';
-import { parseImageRef } from '../../parsers/image-ref.js';
+import { isMovingTag, movingTagPhrase, parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
 import { NO_OPTIONS } from '../k8s/shared.js';
 import { defineEvaluator } from '../types.js';
 
 /**
- * `compose.image-tag`: Compose services whose `image` has no tag or the `latest` tag, and no digest,
+ * `compose.image-tag`: Compose services whose `image` has no tag or one that names no version (`latest`,
+ * `dind`, `postgresql-latest`: see isMovingTag), and no digest,
  * as k8s.image-tag judges Kubernetes containers. A service with `build:` is left alone: its `image`
  * names what Compose builds from the project's own sources, not what it pulls. Images taken from a
  * variable (`${TAG}`) are not judged. A name that no registry serves (see isLocalOnlyImage) is reported
@@ -14,7 +15,8 @@ import { defineEvaluator } from '../types.js';
  */
 export const composeImageTag = defineEvaluator<Record<string, never>>({
   kind: 'compose.image-tag',
-  summary: 'Docker Compose services pulling an image with no tag or the "latest" tag, and no digest.',
+  summary:
+    'Docker Compose services pulling an image with no tag or one that names no version ("latest", "dind"), and no digest.',
   schema: NO_OPTIONS,
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
@@ -24,10 +26,10 @@ export const composeImageTag = defineEvaluator<Record<string, never>>({
       if (typeof image?.value !== 'string' || image.value.includes('$')) continue;
       const ref = parseImageRef(image.value);
       if (!ref || ref.digest !== undefined) continue;
-      if (ref.tag !== undefined && ref.tag !== 'latest') continue;
+      if (ref.tag !== undefined && !isMovingTag(ref.tag)) continue;
       if (isLocalOnlyImage(ref)) {
         // Docker Hub has no such image: Compose runs what was built or tagged on the host.
-        const tag = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag';
+        const tag = ref.tag !== undefined ? movingTagPhrase(ref.tag) : 'has no tag';
         findings.push({
           ...serviceFinding(
             service,
@@ -41,7 +43,7 @@ export const composeImageTag = defineEvaluator<Record<string, never>>({
         });
         continue;
       }
-      const problem = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag, which means "latest"';
+      const problem = ref.tag !== undefined ? movingTagPhrase(ref.tag) : 'has no tag, which means "latest"';
       findings.push(
         serviceFinding(
           service,

@@ -9,7 +9,7 @@ import {
   type Stage,
 } from '../../parsers/dockerfile.js';
 import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
-import { parseImageRef } from '../../parsers/image-ref.js';
+import { isMovingTag, movingTagPhrase, parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 
@@ -22,18 +22,22 @@ export interface BaseImageOptions {
 export type BaseImageVerdict =
   | { kind: 'pinned' | 'stage' | 'scratch' }
   /** `local`: no registry pull can give this name (see {@link isLocalOnlyImage}); it is built or tagged here. */
-  | { kind: 'latest' | 'untagged'; resolved: string; local: boolean }
+  /** `latest`: a tag that names no version (see {@link isMovingTag}), `tag`. */
+  | { kind: 'latest'; resolved: string; local: boolean; tag: string }
+  | { kind: 'untagged'; resolved: string; local: boolean }
   | { kind: 'unresolved'; names: string[] }
   | { kind: 'template' };
 
 /**
- * Flags stages built FROM an image with no tag or the `latest` tag and no digest: each build may get
- * a different image. `scratch` and earlier stages need no pin; ARG defaults are substituted first.
+ * Flags stages built FROM an image with no tag or a tag that names no version (`latest`, `dind`,
+ * `stable`, `postgresql-latest`) and no digest: each build may get a different image. `scratch` and
+ * earlier stages need no pin; ARG defaults are substituted first.
  */
 export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
   kind: 'dockerfile.base-image',
   scope: 'file',
-  summary: 'Dockerfile stages whose base image has no tag, the "latest" tag, and no digest.',
+  summary:
+    'Dockerfile stages whose base image has no tag or one that names no version ("latest", "dind"), and no digest.',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -93,7 +97,9 @@ export function judgeBaseImage(
   const local = !partial && isLocalOnlyImage(ref);
   if (ref.tag !== undefined) {
     if (ref.tag.includes(UNRESOLVED)) return { kind: 'unresolved', names: unresolved };
-    return ref.tag === 'latest' ? { kind: 'latest', resolved: text, local } : { kind: 'pinned' };
+    return isMovingTag(ref.tag)
+      ? { kind: 'latest', resolved: text, local, tag: ref.tag }
+      : { kind: 'pinned' };
   }
   // Without a tag, an unknown value in the last name component may itself carry the tag.
   const last = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
@@ -115,7 +121,7 @@ function describe(verdict: BaseImageVerdict, stage: Stage, reportUnresolved: boo
       ? `"${written}"`
       : `"${written}" (with ARG defaults: "${resolved.split(UNRESOLVED).join('?')}")`;
   if ((verdict.kind === 'latest' || verdict.kind === 'untagged') && verdict.local) {
-    const tag = verdict.kind === 'latest' ? 'uses the "latest" tag' : 'has no tag';
+    const tag = verdict.kind === 'latest' ? movingTagPhrase(verdict.tag) : 'has no tag';
     return (
       `Base image ${image(verdict.resolved)}${where} ${tag}, but ${NO_REGISTRY_SERVES}, so it is built or ` +
       'tagged locally (or misspelt). Pinning applies to what builds or tags it: check that its ' +
@@ -125,8 +131,9 @@ function describe(verdict: BaseImageVerdict, stage: Stage, reportUnresolved: boo
   switch (verdict.kind) {
     case 'latest':
       return (
-        `Base image ${image(verdict.resolved)}${where} uses the "latest" tag, which is re-pointed whenever a new ` +
-        'image is published, so two builds can get different images. Pin a version tag or a @sha256 digest.'
+        `Base image ${image(verdict.resolved)}${where} ${movingTagPhrase(verdict.tag)}` +
+        `${verdict.tag === 'latest' ? ', which' : ': like "latest", it'} is re-pointed whenever a new image is ` +
+        'published, so two builds can get different images. Pin a version tag or a @sha256 digest.'
       );
     case 'untagged':
       return (

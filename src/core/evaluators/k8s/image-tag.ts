@@ -1,5 +1,5 @@
 import { isLocalOnlyImage, NO_REGISTRY_SERVES } from '../../parsers/docker-hub.js';
-import { type ImageRef, parseImageRef } from '../../parsers/image-ref.js';
+import { type ImageRef, isMovingTag, movingTagPhrase, parseImageRef } from '../../parsers/image-ref.js';
 import { childAt, describeContainer } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -8,7 +8,8 @@ import { defineEvaluator } from '../types.js';
 import { containerFinding, eachContainer, NO_OPTIONS } from './shared.js';
 
 /**
- * Flags container images with no tag or the `latest` tag and no digest: the version that runs
+ * Flags container images with no tag or one that names no version (`latest`, `stable`, `main`: see
+ * isMovingTag) and no digest: the version that runs
  * changes whenever the tag is re-pointed and a pod restarts, without a change to the manifest.
  * Images filled in by a templating step (`${TAG}`, `{{ .Values.tag }}`, a `{IMAGE}` or `IMAGE_NAME`
  * placeholder that is no valid image name) are not judged, nor images a
@@ -22,7 +23,7 @@ import { containerFinding, eachContainer, NO_OPTIONS } from './shared.js';
 export const k8sImageTag = defineEvaluator<Record<string, never>>({
   kind: 'k8s.image-tag',
   summary:
-    'Kubernetes container images with no tag or the "latest" tag, and no digest (not the images a ' +
+    'Kubernetes container images with no tag or one that names no version ("latest", "stable"), and no digest (not the images a ' +
     'build tool substitutes at deploy time: Skaffold build artifacts, `ko://` references, and ' +
     'placeholders such as `{IMAGE}` that are no valid image name).',
   schema: NO_OPTIONS,
@@ -35,14 +36,14 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
       if (!ref || ref.digest !== undefined) return;
       // A placeholder a build step substitutes (`{IMAGE}`, `IMAGE_NAME`): not a pullable reference.
       if (!VALID_REPOSITORY.test(ref.repository)) return;
-      if (ref.tag !== undefined && ref.tag !== 'latest') return;
+      if (ref.tag !== undefined && !isMovingTag(ref.tag)) return;
       // ko resolves `ko://<import path>` to the image it built, by digest (no valid image name as written).
       if (/^ko:\/\//i.test(ref.raw)) return;
       // Read only when there is something to excuse: a tree without candidates does not depend on them.
       if (skaffoldArtifacts(workspace).has(imageName(ref))) return;
       if (isLocalOnlyImage(ref)) {
         // Docker Hub has no such image: the node runs what was built or loaded there (kind, minikube).
-        const tag = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag';
+        const tag = ref.tag !== undefined ? movingTagPhrase(ref.tag) : 'has no tag';
         findings.push({
           ...containerFinding(
             c,
@@ -56,7 +57,7 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
         });
         return;
       }
-      const problem = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag, which means "latest"';
+      const problem = ref.tag !== undefined ? movingTagPhrase(ref.tag) : 'has no tag, which means "latest"';
       findings.push(
         containerFinding(
           c,
