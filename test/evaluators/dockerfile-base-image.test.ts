@@ -52,6 +52,14 @@ FROM nginx:1.27
     },
   );
 
+  it('reports once the FROM lines that take the same image from the same ARG', async () => {
+    const findings = await run('ARG BASE=node\nFROM ${BASE} AS a\nFROM ${BASE}:latest AS b\nFROM ${BASE}\n');
+    expect(findings.map(at)).toEqual(['Dockerfile:2:6', 'Dockerfile:3:6']);
+    expect(findings[0]!.message).toMatch(
+      /Pin a version tag or a @sha256 digest\. The FROM line 4 takes the same image from the same ARG: this finding covers it/,
+    );
+  });
+
   it('reports a template placeholder as the base image at low confidence, saying it is one', async () => {
     const findings = await run(`FROM {{ images.builder }} AS build
 FROM --platform=$TARGETPLATFORM {% if slim %}debian:slim{% endif %}

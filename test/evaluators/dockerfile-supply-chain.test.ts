@@ -70,6 +70,39 @@ describe('dockerfile.base-image-digest', () => {
     expect(findings[0]!.message).toContain('"alpine:${V}" (with ARG defaults: "alpine:3.20")');
   });
 
+  it('reports once the FROM lines that take the same image from the same ARG, and each FROM written out', async () => {
+    const findings = await evaluate(
+      dockerfileBaseImageDigest,
+      {
+        Dockerfile: [
+          'ARG BUILD_FROM=ghcr.io/acme/base-python:3.14-alpine3.24',
+          'FROM ${BUILD_FROM} AS deps',
+          'RUN make deps',
+          'FROM ${BUILD_FROM} AS build',
+          'RUN make',
+          'FROM alpine:3.24 AS tools',
+          'FROM alpine:3.24 AS tools2',
+          'FROM ${BUILD_FROM}',
+          'COPY --from=build /out /app',
+          '',
+        ].join('\n'),
+      },
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['Dockerfile:2:6', null],
+      ['Dockerfile:6:6', null],
+      ['Dockerfile:7:6', null],
+    ]);
+    expect(findings[0]!.message).toBe(
+      'Base image "${BUILD_FROM}" (with ARG defaults: "ghcr.io/acme/base-python:3.14-alpine3.24") is pinned by ' +
+        'tag only: a tag can be re-pushed, so rebuilds may get a different image. Add its digest ' +
+        '(`image:tag@sha256:...`) and let Dependabot or Renovate update it. The FROM lines 4 and 8 take the ' +
+        'same image from the same ARG: this finding covers them, and pinning the ARG default pins them all.',
+    );
+    expect(findings[1]!.message).not.toContain('FROM line');
+  });
+
   it('leaves a tag that names no version to the unpinned rule, as it does latest', async () => {
     const findings = await evaluate(
       dockerfileBaseImageDigest,

@@ -11,7 +11,7 @@ import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { judgeBaseImage } from './base-image.js';
+import { judgeBaseImage, repeatedFroms, repeatsNote } from './base-image.js';
 
 /**
  * `dockerfile.base-image-digest`: stages built FROM an external image that carries a version tag but
@@ -30,7 +30,11 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
       const model = readDockerfile(workspace, file);
       if (!model) continue;
       const vars = globalArgValues(model);
+      const repeated = repeatedFroms(model);
       for (const stage of model.stages) {
+        // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
+        const repeats = repeated.get(stage);
+        if (repeated.has(stage) && !repeats) continue;
         if (judgeBaseImage(model, stage, vars)?.kind !== 'pinned') continue;
         const written = stage.from.image ?? '';
         const resolved = expandVariables(written, vars, model.escapeChar).text;
@@ -46,7 +50,7 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
             message:
               `Base image ${shown} is pinned by tag only, but ${NO_REGISTRY_SERVES}, so it is built or ` +
               'tagged locally (or misspelt) and has no digest to add. Pin by digest the images ' +
-              'that build it or that it is tagged from.',
+              `that build it or that it is tagged from.${repeats ? repeatsNote(repeats) : ''}`,
             location,
             key: written,
             confidence: 'low',
@@ -55,7 +59,8 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
         }
         const message =
           `Base image ${shown} is pinned by tag only: a tag can be re-pushed, so rebuilds may get a ` +
-          'different image. Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.';
+          'different image. Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.' +
+          (repeats ? repeatsNote(repeats) : '');
         findings.push(
           baseImageOnly(model)
             ? {

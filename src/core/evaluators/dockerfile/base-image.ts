@@ -55,13 +55,17 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
       const model = readDockerfile(workspace, file);
       if (!model) continue;
       const vars = globalArgValues(model);
+      const repeated = repeatedFroms(model);
       for (const stage of model.stages) {
+        // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
+        const repeats = repeated.get(stage);
+        if (repeated.has(stage) && !repeats) continue;
         const verdict = judgeBaseImage(model, stage, vars);
         const message = verdict && describe(verdict, stage, options.unresolved === 'report');
         if (!message) continue;
         const span = stage.from.imageSpan ?? stage.from.span;
         findings.push({
-          message,
+          message: repeats ? `${message}${repeatsNote(repeats)}` : message,
           location: locationFromSpan(file, span),
           key: stage.from.image ?? '',
           // What the template will be rendered with is not in this file, and a local image is pinned by
@@ -105,6 +109,39 @@ export function judgeBaseImage(
   const last = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
   if (last.includes(UNRESOLVED)) return { kind: 'unresolved', names: unresolved };
   return { kind: 'untagged', resolved: text, local };
+}
+
+/**
+ * The FROM lines that repeat the variables of an earlier one (`FROM ${BUILD_FROM}` in every stage):
+ * a FROM sees only the ARGs declared before the first FROM, so they name the same image, and one edit
+ * of the ARG default pins them all. The first such stage maps to the lines of the later ones, which
+ * map to undefined (they are covered by it); a FROM written without a variable is its own edit and is
+ * not in the map.
+ */
+export function repeatedFroms(model: DockerfileModel): Map<Stage, number[] | undefined> {
+  const out = new Map<Stage, number[] | undefined>();
+  const first = new Map<string, Stage>();
+  for (const stage of model.stages) {
+    const written = stage.from.image;
+    if (!written?.includes('$')) continue;
+    const lead = first.get(written);
+    if (!lead) {
+      first.set(written, stage);
+      continue;
+    }
+    out.set(lead, [...(out.get(lead) ?? []), stage.from.span.start.line]);
+    out.set(stage, undefined);
+  }
+  return out;
+}
+
+/** What a finding on the first of {@link repeatedFroms} adds about the later ones. */
+export function repeatsNote(lines: readonly number[]): string {
+  if (lines.length === 1) {
+    return ` The FROM line ${lines[0]} takes the same image from the same ARG: this finding covers it, and pinning the ARG default pins both.`;
+  }
+  const list = `${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;
+  return ` The FROM lines ${list} take the same image from the same ARG: this finding covers them, and pinning the ARG default pins them all.`;
 }
 
 /**
