@@ -465,3 +465,50 @@ describe('tls-verification-disabled: pip --trusted-host on plain HTTP and intern
     ).toEqual(expected);
   });
 });
+
+describe('tls-verification-disabled: package files named by path', () => {
+  it('grades low a package manager flag on local package files only, not on a download or a repository install', async () => {
+    const report = await runCheck({
+      root: makeTree({
+        Dockerfile: [
+          'FROM alpine:3.21',
+          'COPY dist/app_*.apk /tmp/',
+          'RUN apk add --no-cache --allow-untrusted /tmp/app_*.apk',
+          'RUN apk add --allow-untrusted curl',
+          'RUN apk add --allow-untrusted https://pkgs.example/app.apk',
+          'RUN apk add --allow-untrusted --repository https://pkgs.example/main ./app.apk',
+          'RUN apk upgrade --allow-untrusted',
+          'RUN dnf install -y --nogpgcheck ./build/app-1.0.x86_64.rpm',
+          'RUN rpm -i --nosignature app.rpm extra.rpm',
+          '',
+        ].join('\n'),
+      }),
+      onlyRules: ['tls-verification-disabled'],
+      failOn: 'never',
+      persona: 'auditor',
+    });
+    expect(report.errors).toEqual([]);
+    const LOCAL =
+      'The command installs only package files named by path (built or copied into the build), not downloads; ' +
+      'the flag still lets it take their dependencies from the repositories unsigned.';
+    expect(
+      report.findings.map((f) => [
+        f.location?.startLine,
+        f.severity,
+        f.confidence,
+        f.message.includes(LOCAL),
+      ]),
+    ).toEqual([
+      [3, 'high', 'low', true],
+      [4, 'high', 'high', false],
+      [5, 'high', 'high', false],
+      [6, 'high', 'high', false],
+      [7, 'high', 'high', false],
+      [8, 'high', 'low', true],
+      [9, 'high', 'low', true],
+    ]);
+    expect(report.findings[0]!.message).toBe(
+      `\`apk --allow-untrusted\` installs packages whose signatures are not verified. ${LOCAL}`,
+    );
+  });
+});

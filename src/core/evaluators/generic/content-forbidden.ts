@@ -1,4 +1,4 @@
-import type { Location, RawFinding } from '../../types.js';
+import { CONFIDENCES, type Confidence, type Location, type RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import {
   gradeRequest,
@@ -37,7 +37,20 @@ export type ForbiddenPattern =
       exceptArgument?: string;
       request?: RequestGrading;
       trustedHost?: HostGrading;
+      operands?: OperandGrading;
     };
+
+/**
+ * How a match is graded when every operand of its command matches `pattern` (a package file named by
+ * path rather than a package fetched from a repository): `confidence`, and `message` added.
+ */
+export interface OperandGrading {
+  /** A first operand that is the command's verb (`add` in `apk add`), not an operand. */
+  subcommands?: string[];
+  pattern: string;
+  confidence: Confidence;
+  message: string;
+}
 
 /** Options of `content.forbidden`. */
 export interface ContentForbiddenOptions {
@@ -60,6 +73,9 @@ interface CompiledPattern {
   limits: ShellLimits;
   request: RequestGrading | undefined;
   trustedHost: HostGrading | undefined;
+  operands:
+    | { re: RegExp; subcommands: ReadonlySet<string>; confidence: Confidence; message: string }
+    | undefined;
 }
 
 /**
@@ -121,6 +137,26 @@ export const contentForbidden = defineEvaluator<ContentForbiddenOptions>({
             ),
             request: REQUEST_SCHEMA,
             trustedHost: HOST_SCHEMA,
+            operands: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['pattern', 'confidence', 'message'],
+              description:
+                'In `shellPaths` files: when every operand of the command (each argument that is not an ' +
+                'option, including the values of options, after a first one among `subcommands`) matches ' +
+                '`pattern`, and there is one, the finding gets `confidence` and `message` is added to its message.',
+              properties: {
+                subcommands: {
+                  type: 'array',
+                  items: { type: 'string', minLength: 1 },
+                  description:
+                    'Verbs (`add`, `install`) that may come first among the operands, and are not one.',
+                },
+                pattern: regexSource('Regular expression (JavaScript syntax) an operand must match.'),
+                confidence: { enum: [...CONFIDENCES] },
+                message: { type: 'string', minLength: 1 },
+              },
+            },
           },
         },
       },
@@ -166,6 +202,12 @@ export const contentForbidden = defineEvaluator<ContentForbiddenOptions>({
         limits,
         request: spec.request,
         trustedHost: spec.trustedHost,
+        operands: spec.operands && {
+          re: compilePattern(spec.operands.pattern),
+          subcommands: new Set(spec.operands.subcommands ?? []),
+          confidence: spec.operands.confidence,
+          message: spec.operands.message,
+        },
       };
     });
     const findings: RawFinding[] = [];
@@ -280,12 +322,19 @@ function scanShellFile(
         endColumn: end.column,
       };
       const key = n === 1 ? identity : `${identity}\u0000${n}`;
-      const graded =
+      const graded: Pick<RawFinding, 'message' | 'severity' | 'confidence'> =
         p.request && facts
           ? gradeRequest(p.message, p.request, facts, build && !runsInContainer(file, line.text))
           : p.trustedHost
             ? gradeTrustedHost(p.message, p.trustedHost, m.groups?.host, indexUrls(line.text), true)!
             : { message: p.message };
+      if (
+        p.operands &&
+        commands.everyOperand(m.indices?.groups?.arg?.[0] ?? m.index, p.operands.re, p.operands.subcommands)
+      ) {
+        graded.confidence = p.operands.confidence;
+        graded.message = `${graded.message} ${p.operands.message}`;
+      }
       out.push({ location, key, ...graded });
     }
   });

@@ -111,6 +111,21 @@ export class LineCommands {
   }
 
   /**
+   * Whether every operand of the command holding `offset` (its arguments that are not options, as
+   * `/tmp/app.apk` in `apk add --allow-untrusted /tmp/app.apk`) matches `operand`, and there is one
+   * at least. A first operand among `subcommands` (`add`) is the command's verb, not an operand. The
+   * value of an option (`--repository URL`) is an operand here, so it must match too.
+   */
+  everyOperand(offset: number, operand: RegExp, subcommands: ReadonlySet<string>): boolean {
+    const ctx = contextAt(this.all(), offset);
+    if (!ctx) return false;
+    const { view } = ctx;
+    const operands = view.command.words.slice(view.nameIndex + 1).filter((w) => !w.value.startsWith('-'));
+    if (operands.length > 0 && subcommands.has(operands[0]!.value)) operands.shift();
+    return operands.length > 0 && operands.every((w) => operand.test(w.value));
+  }
+
+  /**
    * The facts of the request made by the command holding the flag `flag` at `offset`, a client among
    * `clients` (see {@link requestFacts}); undefined when no command holds the offset.
    */
