@@ -667,6 +667,31 @@ describe('k8s.resource-limits', () => {
   });
 });
 
+describe('Kubernetes manifests under .github/', () => {
+  const NOTE =
+    ' (the manifest is under .github/, where CI configuration lives: likely a fixture a workflow applies to a throw-away test cluster, not a deployment.)';
+  const redis = deployment(`      containers:
+        - name: redis
+          image: ghcr.io/acme/cache:7.4
+          resources: {}
+`);
+
+  it('reports them at low confidence, with the reason; the same manifest elsewhere is judged as before', async () => {
+    const files = { '.github/configs/external-redis.yaml': redis, 'deploy/redis.yaml': redis };
+    const limits = await run(k8sResourceLimits, {}, files);
+    expect(limits.map((f) => [at(f), f.confidence ?? null, f.message.endsWith(NOTE)])).toEqual([
+      ['.github/configs/external-redis.yaml:11:11', 'low', true],
+      ['deploy/redis.yaml:11:11', null, false],
+    ]);
+    // A rule that grades its own findings keeps the fixture's low.
+    const root = await run(k8sRunAsRoot, {}, files);
+    expect(root.map((f) => [at(f), f.confidence])).toEqual([
+      ['.github/configs/external-redis.yaml:9:11', 'low'],
+      ['deploy/redis.yaml:9:11', 'medium'],
+    ]);
+  });
+});
+
 describe('k8s.env-secret-literal', () => {
   it('recognises secret-like names', () => {
     for (const name of [
