@@ -15,6 +15,7 @@ import { k8sRbac } from '../../src/core/evaluators/k8s/rbac.js';
 import { k8sReadOnlyRootFs } from '../../src/core/evaluators/k8s/read-only-root-fs.js';
 import { k8sResourceLimits } from '../../src/core/evaluators/k8s/resource-limits.js';
 import { k8sRunAsRoot } from '../../src/core/evaluators/k8s/run-as-root.js';
+import { k8sSingleReplica } from '../../src/core/evaluators/k8s/single-replica.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 import { at, cleanup, makeTree, run } from './kit.js';
 
@@ -688,6 +689,57 @@ describe('Kubernetes manifests under .github/', () => {
     expect(root.map((f) => [at(f), f.confidence])).toEqual([
       ['.github/configs/external-redis.yaml:9:11', 'low'],
       ['deploy/redis.yaml:9:11', 'medium'],
+    ]);
+  });
+});
+
+describe('k8s.single-replica', () => {
+  const workload = (name: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  replicas: 1
+  template:
+    metadata:
+      labels: { app: ${name} }
+    spec:
+      containers:
+        - { name: app, image: "nginx:1.27" }
+`;
+  const service = (name: string) => `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+spec:
+  selector: { app: ${name} }
+`;
+
+  it('takes a Service to serve the workloads of its own set of manifests only', async () => {
+    const findings = await run(
+      k8sSingleReplica,
+      {},
+      {
+        // A set per platform, each with the same labels: the Service of one serves its own only.
+        'k8s/challenge-deployment.yml': workload('challenge'),
+        'aws/k8s/challenge-deployment.yml': workload('challenge'),
+        'aws/k8s/challenge-service.yml': service('challenge'),
+        'okteto/k8s/challenge-service.yml': service('challenge'),
+        // The same directory tree, or sibling folders below one top folder: one set.
+        'deploy/workloads/api.yaml': workload('api'),
+        'deploy/services/api.yaml': service('api'),
+        'apps/web/base/web.yaml': workload('web'),
+        'apps/web/service.yaml': service('web'),
+        // At the root, a Service is of every set.
+        'worker/worker.yaml': workload('worker'),
+        'service.yaml': service('worker'),
+      },
+    );
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['aws/k8s/challenge-deployment.yml:6:13', null],
+      ['deploy/workloads/api.yaml:6:13', null],
+      ['apps/web/base/web.yaml:6:13', null],
+      ['worker/worker.yaml:6:13', null],
     ]);
   });
 });

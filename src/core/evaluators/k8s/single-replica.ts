@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { apiGroup, childAt, describeObject, isMap, type K8sObject, k8sObjects } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -75,33 +76,52 @@ export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
 /** Development environments (Tilt, Skaffold, kind, minikube, `dev` overlays) need no redundancy. */
 const DEV_PATH = /(?:^|\/)(?:dev|development|local|tilt|skaffold|minikube|kind|dev-[\w-]+|[\w-]+-dev)\//i;
 
-/** A Service's selector and namespace: the pods it sends traffic to. */
+/** A Service's selector and namespace: the pods it sends traffic to; `dir`: where its manifest is. */
 interface ServiceSelector {
   namespace: string;
   selector: Record<string, unknown>;
+  dir: string;
 }
 
 function serviceSelector(object: K8sObject): ServiceSelector[] {
   if (object.kind !== 'Service' || apiGroup(object.apiVersion) !== '') return [];
   const selector = childAt(object, object.node, 'spec', 'selector');
   if (!selector || !isMap(selector.value) || Object.keys(selector.value).length === 0) return [];
-  return [{ namespace: namespaceOf(object), selector: selector.value }];
+  return [{ namespace: namespaceOf(object), selector: selector.value, dir: path.posix.dirname(object.path) }];
 }
 
 /**
  * Whether a Service in the manifests sends traffic to the workload's pods: redundancy matters for
  * what serves others. A worker, a load generator or a one-off tool that nothing calls is left alone.
+ * The Service must be of the same deployment unit (see {@link sameUnit}): a repository that keeps
+ * one set of manifests per environment or platform repeats the same labels in each, and a Service
+ * of one set does not serve the workloads of another.
  */
 function served(object: K8sObject, services: readonly ServiceSelector[]): boolean {
   const labels = childAt(object, object.node, 'spec', 'template', 'metadata', 'labels');
   if (!labels || !isMap(labels.value)) return false;
   const pod = labels.value;
   const ns = namespaceOf(object);
+  const dir = path.posix.dirname(object.path);
   return services.some(
     (svc) =>
       (svc.namespace === ns || svc.namespace === '' || ns === '') &&
+      sameUnit(svc.dir, dir) &&
       Object.entries(svc.selector).every(([k, v]) => Object.hasOwn(pod, k) && pod[k] === v),
   );
+}
+
+/**
+ * Whether two manifests' directories are of one deployment unit, applied together: one holds the
+ * other (`k8s/` and `k8s/app/`, the repository's root and any), or they share a parent below the
+ * root (`deploy/services/` and `deploy/workloads/`, a chart's or a kustomization's folders). Two
+ * trees that meet only at the root (`aws/k8s/` and `gcp/k8s/`, `k8s/` and `okteto/k8s/`) are
+ * separate sets, applied to separate clusters.
+ */
+function sameUnit(a: string, b: string): boolean {
+  if (a === '.' || b === '.' || a === b) return true;
+  if (a.startsWith(`${b}/`) || b.startsWith(`${a}/`)) return true;
+  return a.split('/')[0] === b.split('/')[0];
 }
 
 /** Workload names whose replica count a kustomization overrides (`replicas: [{ name, count }]`). */
