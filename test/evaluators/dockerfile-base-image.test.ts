@@ -45,6 +45,7 @@ FROM nginx:1.27
     'ubuntu:noble',
     'ubuntu:plucky-20251001',
     'acme/app:IMAGE_TAG',
+    'gcr.io/distroless/nodejs22-debian12:nonroot',
   ])(
     'leaves FROM %s, whose tag names a version or a release (or is a placeholder), to the digest rule',
     async (image) => {

@@ -99,16 +99,18 @@ const RELEASE_CODENAMES = new Set([
  * Whether a tag names no version, so that, like `latest`, it is re-pointed at every release: `latest`
  * or a tag with a `latest` part (`postgresql-latest`, `latest-alpine`), and a tag without a digit,
  * which names a variant or a channel only (`dind`, `alpine`, `slim`, `stable`, `lts`, `edge`,
- * `mainline`), unless it names a Debian or Ubuntu release by its codename. A tag with a version,
- * even a major one that moves within its series (`22`, `v3`, `3-alpine`), is a version tag. So is
- * what cannot be a tag, or is written in capitals (`{TAG}`, `IMAGE_TAG`): a placeholder that a script
- * replaces before the file is used.
+ * `mainline`), unless it names a Debian or Ubuntu release by its codename, or the image's name holds
+ * the version (`gcr.io/distroless/nodejs22-debian12:nonroot`). A tag with a version, even a major
+ * one that moves within its series (`22`, `v3`, `3-alpine`), is a version tag. So is what cannot be
+ * a tag, or is written in capitals (`{TAG}`, `IMAGE_TAG`): a placeholder that a script replaces
+ * before the file is used. `repository`: the image's repository path.
  */
-export function isMovingTag(tag: string): boolean {
+export function isMovingTag(tag: string, repository: string): boolean {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag) || /^[A-Z][A-Z_]*$/.test(tag)) return false;
   const parts = tag.toLowerCase().split(/[-_.]+/);
   if (parts.includes('latest')) return true;
-  return !/[0-9]/.test(tag) && !parts.some((p) => RELEASE_CODENAMES.has(p));
+  const name = repository.slice(repository.lastIndexOf('/') + 1);
+  return !/[0-9]/.test(tag) && !/[0-9]/.test(name) && !parts.some((p) => RELEASE_CODENAMES.has(p));
 }
 
 /**

@@ -26,7 +26,7 @@ export const composeImageTag = defineEvaluator<Record<string, never>>({
       if (typeof image?.value !== 'string' || image.value.includes('$')) continue;
       const ref = parseImageRef(image.value);
       if (!ref || ref.digest !== undefined) continue;
-      if (ref.tag !== undefined && !isMovingTag(ref.tag)) continue;
+      if (ref.tag !== undefined && !isMovingTag(ref.tag, ref.repository)) continue;
       if (isLocalOnlyImage(ref)) {
         // Docker Hub has no such image: Compose runs what was built or tagged on the host.
         const tag = ref.tag !== undefined ? movingTagPhrase(ref.tag) : 'has no tag';

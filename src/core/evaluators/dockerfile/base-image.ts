@@ -101,7 +101,7 @@ export function judgeBaseImage(
   const local = !partial && isLocalOnlyImage(ref);
   if (ref.tag !== undefined) {
     if (ref.tag.includes(UNRESOLVED)) return { kind: 'unresolved', names: unresolved };
-    return isMovingTag(ref.tag)
+    return isMovingTag(ref.tag, ref.repository)
       ? { kind: 'latest', resolved: text, local, tag: ref.tag }
       : { kind: 'pinned' };
   }

@@ -36,7 +36,7 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
       if (!ref || ref.digest !== undefined) return;
       // A placeholder a build step substitutes (`{IMAGE}`, `IMAGE_NAME`): not a pullable reference.
       if (!VALID_REPOSITORY.test(ref.repository)) return;
-      if (ref.tag !== undefined && !isMovingTag(ref.tag)) return;
+      if (ref.tag !== undefined && !isMovingTag(ref.tag, ref.repository)) return;
       // ko resolves `ko://<import path>` to the image it built, by digest (no valid image name as written).
       if (/^ko:\/\//i.test(ref.raw)) return;
       // Read only when there is something to excuse: a tree without candidates does not depend on them.
