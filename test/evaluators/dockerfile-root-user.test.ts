@@ -208,6 +208,81 @@ describe('dockerfile.root-user', () => {
     expect(await graded('FROM nginx:1.27\nCOPY site /usr/share/nginx/html\n')).toEqual(['medium', null]);
   });
 
+  it('grades low an image whose path marks a development or build-tool image, with the reason', async () => {
+    const IMAGE = 'FROM node:24-alpine\nRUN apk add --no-cache make gcc\nWORKDIR /build\n';
+    const graded = await evaluate(
+      dockerfileRootUser,
+      {
+        'tilt.dockerfile': IMAGE,
+        'docker/Dockerfile.make': IMAGE,
+        'hack/api-docs/Dockerfile': IMAGE,
+        'scripts/release-analysis/Dockerfile': IMAGE,
+        // A debug variant, the image a build publishes, an agent: deployed images.
+        'k8s/app/Dockerfile.debug': IMAGE,
+        'build/package/Dockerfile': IMAGE,
+        'docker/Dockerfile.agent.alpine': IMAGE,
+      },
+      { nonRootImages: NON_ROOT_IMAGES },
+    );
+    const TOOLING = (mark: string) =>
+      ` (its path marks a development or build-tool image (${mark}), run by developers or CI rather than deployed).`;
+    expect(graded.map((f) => [at(f), f.confidence, f.message.split('default user')[1]])).toEqual([
+      ['tilt.dockerfile:1:1', 'low', TOOLING('tilt')],
+      ['docker/Dockerfile.make:1:1', 'low', TOOLING('make')],
+      ['hack/api-docs/Dockerfile:1:1', 'low', TOOLING('hack/')],
+      ['scripts/release-analysis/Dockerfile:1:1', 'low', TOOLING('scripts/')],
+      ['k8s/app/Dockerfile.debug:1:1', 'medium', '.'],
+      ['build/package/Dockerfile:1:1', 'medium', '.'],
+      ['docker/Dockerfile.agent.alpine:1:1', 'medium', '.'],
+    ]);
+  });
+
+  it('grades low an image whose command is a bare shell: a toolbox or CI job image, not a service', async () => {
+    const graded = async (text: string) =>
+      (await run(text)).map((f) => [f.confidence, f.message.split('default user')[1]]);
+    const TOOLBOX =
+      ' (its command is a bare shell (bash): a toolbox or CI job image that people and jobs run commands in, not a service).';
+    expect(await graded('FROM ubuntu:24.04\nRUN apt-get install -y sudo\nCMD ["bash"]\n')).toEqual([
+      ['low', TOOLBOX],
+    ]);
+    expect(
+      await graded(
+        'FROM ubuntu:24.04\nCOPY entrypoint.sh /opt/\nENTRYPOINT ["/opt/entrypoint.sh"]\nCMD [ "bash" ]\n',
+      ),
+    ).toEqual([['low', TOOLBOX]]);
+    expect((await graded('FROM alpine:3.21\nRUN apk add git\nCMD /bin/sh -l\n'))[0]![0]).toBe('low');
+    // A shell that runs a server is a service; so is an image that keeps its base image's shell.
+    expect(await graded('FROM alpine:3.21\nCMD ["/bin/sh", "-c", "java -jar app.jar"]\n')).toEqual([
+      ['medium', '.'],
+    ]);
+    expect(await graded('FROM alpine:3.21\nRUN apk add git\n')).toEqual([['medium', '.']]);
+  });
+
+  it('grades low an image that only adds files and settings to a base image not known to run as root', async () => {
+    const graded = async (text: string) =>
+      (await run(text)).map((f) => [f.confidence, f.message.split('default user')[1]]);
+    // An application image on a base (the repository's own, or a vendor's) that may set a user of its own.
+    expect(
+      await graded(
+        'FROM acme/app:1.13.5\nENV PROFILE=web\nCOPY config/ /var/config/\nCMD ["java", "-jar", "app.jar"]\n',
+      ),
+    ).toEqual([
+      [
+        'low',
+        " (it runs nothing in its base image, acme/app:1.13.5, which is not one known to run as root, and only adds files and settings: the user is the base image's).",
+      ],
+    ]);
+    // An official or a distribution base runs as root; a RUN is work done as root in the image.
+    for (const text of [
+      'FROM node:22\nCOPY app /app\nCMD ["node", "/app/server.js"]\n',
+      'FROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY app /app\nENTRYPOINT ["dotnet", "/app/app.dll"]\n',
+      'FROM gcr.io/distroless/static-debian12\nCOPY app /app\nENTRYPOINT ["/app"]\n',
+      'FROM acme/app:1.13.5\nRUN apt-get install -y curl\nCOPY config/ /var/config/\n',
+    ]) {
+      expect(await graded(text)).toEqual([['medium', '.']]);
+    }
+  });
+
   it('reports the final stage only, and skips files without a stage', async () => {
     expect(await run('FROM alpine:3 AS build\nUSER root\nFROM alpine:3\nUSER 1000\n')).toEqual([]);
     expect(await run('# empty\n')).toEqual([]);
@@ -356,13 +431,28 @@ describe('dockerfile.root-user on the images of Docker container actions', () =>
         'action.yml': action('docker://ghcr.io/acme/lint:v2.1.0'),
         Dockerfile: IMAGE,
         // Not beside it, or not the plain Dockerfile: nothing ties it to the action.
-        'dev/Dockerfile': IMAGE,
+        'server/Dockerfile': IMAGE,
         'test.Dockerfile': IMAGE,
       }),
     ).toEqual([
       ['Dockerfile:1:1', 'medium', `${NO_USER}${BESIDE}`],
-      ['dev/Dockerfile:1:1', 'medium', NO_USER],
+      ['server/Dockerfile:1:1', 'medium', NO_USER],
       ['test.Dockerfile:1:1', 'medium', NO_USER],
+    ]);
+  });
+
+  it('grades low the image of a container action under .github/, where no deployed image lives', async () => {
+    expect(
+      await outcome({
+        '.github/actions/notify/action.yml': action('Dockerfile'),
+        '.github/actions/notify/Dockerfile': IMAGE,
+        'action.yml': action('Dockerfile'),
+        Dockerfile: IMAGE,
+      }),
+    ).toEqual([
+      ['.github/actions/notify/Dockerfile:1:1', 'low', `${NO_USER}${NAMED}`],
+      // At the root, an action.yml that a pull request adds beside a deployed Dockerfile would quiet it.
+      ['Dockerfile:1:1', 'medium', `${NO_USER}${NAMED}`],
     ]);
   });
 

@@ -120,11 +120,14 @@ describe('fix: USER in Dockerfiles', () => {
           'FROM docker.io/library/postgres@sha256:abc\nCOPY init.sql /docker-entrypoint-initdb.d/\n',
         'app/Dockerfile': 'FROM php:8.3-apache AS app\nFROM app\nCOPY . /var/www/html\n',
         'proxy/Dockerfile': 'FROM nginxinc/nginx-unprivileged:1.27\nUSER root\nRUN apk add curl\n',
+        // Jenkins' SSH agent: sshd must stay root to log the controller in as the jenkins user.
+        'agent/Dockerfile': 'FROM jenkins/ssh-agent:4.1.0-jdk11\nRUN apt-get install -y python3\n',
       },
       RULE,
       { fixes: 1 },
     );
     expect(findings.map((f) => [f.location?.path, f.unfixable])).toEqual([
+      ['agent/Dockerfile', expect.stringMatching(/^jenkins\/ssh-agent starts as root/)],
       ['app/Dockerfile', expect.stringMatching(/^php starts as root and switches to its own user/)],
       ['db/Dockerfile', expect.stringMatching(/^docker.io\/library\/postgres starts as root/)],
       ['proxy/Dockerfile', undefined],

@@ -116,6 +116,11 @@ export interface Stage {
   command: boolean;
   /** Whether the stage has an ENTRYPOINT of its own (a CMD alone is the base entrypoint's arguments). */
   entrypoint: boolean;
+  /**
+   * The words of the stage's last CMD (the exec form's strings, or the shell form split as a shell
+   * would), when it has one.
+   */
+  cmd?: string[];
   /** How many instructions follow its FROM. */
   instructions: number;
 }
@@ -258,6 +263,13 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
     } else if (stage && (keyword === 'CMD' || keyword === 'ENTRYPOINT')) {
       stage.command = true;
       if (keyword === 'ENTRYPOINT') stage.entrypoint = true;
+      else {
+        const raw = joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar).trim();
+        stage.cmd =
+          raw.startsWith('[') && isJsonArray(raw)
+            ? (JSON.parse(raw) as string[])
+            : splitWords(raw, escapeChar);
+      }
     } else if (stage && keyword === 'SHELL') {
       posixShell = isPosixShell(joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar));
     }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { HOLDS_SECRET, holdsSecret } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
 import { DEV_CONTAINER_IMAGE, isDevContainerImage } from '../../parsers/devcontainer.js';
+import { libraryName, officialImageNames } from '../../parsers/docker-hub.js';
 import {
   BASE_IMAGE_ONLY,
   baseImageOnly,
@@ -16,6 +17,7 @@ import {
 } from '../../parsers/dockerfile.js';
 import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { parseImageRef } from '../../parsers/image-ref.js';
+import { programName, SHELLS } from '../../parsers/shell-commands.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
@@ -127,8 +129,9 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
       const { user, stage } = effectiveUser(model, final);
       const image = final.from.image ?? '';
       // GitHub runs a Docker container action's image as root and asks its Dockerfile to set no USER:
-      // the message says so. The confidence stays: an action.yml that a pull request adds beside a
-      // Dockerfile deployed elsewhere would otherwise quiet that Dockerfile's finding.
+      // the message says so. The confidence stays, but under .github/: an action.yml that a pull
+      // request adds beside a Dockerfile deployed elsewhere would otherwise quiet that Dockerfile's
+      // finding, while .github/ holds the repository's CI configuration and no deployed image.
       const action = containerAction(workspace, file);
       const actionNote = action ? ` ${ACTION_NOTE[action]}` : '';
       if (!user) {
@@ -160,15 +163,21 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
               `user, so its command runs as root (uid 0) unless what runs it sets a user.${actionNote}`
             : `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
               `image sets another default user.${actionNote}`;
-        const note = pinOnly ? BASE_IMAGE_ONLY : drops;
+        // Why the image likely runs no service as root: a version pin, an entrypoint that drops root,
+        // or an image that is no deployed service (see notDeployed).
+        const note = pinOnly
+          ? BASE_IMAGE_ONLY
+          : filesOnly
+            ? undefined
+            : (drops ?? notDeployed(file, chain, base));
         findings.push({
           message: note ? `${message.slice(0, -1)} (${note}).` : message,
           location: locationFromSpan(file, final.from.span),
           key: 'no-user',
           // Another base image may set a user of its own, which only the image can tell; scratch has
           // none, but what runs it may (AWS Lambda runs images as a user of its own; a WebAssembly
-          // runtime has no users).
-          confidence: filesOnly || note ? 'low' : 'medium',
+          // runtime has no users). A container action's image under .github/ keeps root as GitHub asks.
+          confidence: filesOnly || note || (action && inCiConfig(file)) ? 'low' : 'medium',
           ...fixOf(workspace, model, base),
         });
       } else if (runsAsRoot(user)) {
@@ -212,7 +221,9 @@ const GOSU_ENTRYPOINT_IMAGES = [
 const DROPS_PRIVILEGES = imageMatcher(
   ['nginx', 'httpd', ...GOSU_ENTRYPOINT_IMAGES, 'wordpress']
     .flatMap((n) => [n, `${n}:*`, `${n}@*`, `*/${n}`, `*/${n}:*`, `*/${n}@*`])
-    .concat(['php:*apache*', 'php:*fpm*', '*/php:*apache*', '*/php:*fpm*']),
+    .concat(['php:*apache*', 'php:*fpm*', '*/php:*apache*', '*/php:*fpm*'])
+    // Jenkins' SSH build agent: sshd starts as root and logs the controller in as the jenkins user.
+    .concat(['jenkins/ssh-agent*', 'jenkins/ssh-slave*']),
 );
 
 /**
@@ -236,6 +247,110 @@ export const ENTRYPOINT_DROPS = imageMatcher(
     // LinuxServer.io images start s6-overlay as root, which runs the application as the user abc.
     .concat(['linuxserver/*', 'lscr.io/linuxserver/*', 'ghcr.io/linuxserver/*']),
 );
+
+/**
+ * Words of a Dockerfile's own name that mark a development or build-tool image: Tilt's development
+ * loop (`tilt.dockerfile`), a development variant (`Dockerfile.dev`, `Dockerfile.local`), the image a
+ * Makefile runs its build in (`Dockerfile.make`), a toolchain or CI job image (`Dockerfile.tools`,
+ * `Dockerfile.ci`). Not `debug` or `build`: a debug variant of a deployed image, or the image a build
+ * publishes, is deployed.
+ */
+const TOOLING_NAME_WORDS = new Set([
+  'tilt',
+  'dev',
+  'devel',
+  'development',
+  'local',
+  'make',
+  'tools',
+  'tooling',
+  'toolchain',
+  'ci',
+]);
+
+/**
+ * Folders of development and tooling images: `hack/` (the Kubernetes projects' folder of developer
+ * scripts), `tools/`, `scripts/`, and development environments (`dev/`, `tilt/`). Not `build/`, where
+ * many projects keep the Dockerfile they publish.
+ */
+const TOOLING_DIRS = new Set(['hack', 'tools', 'tooling', 'scripts', 'dev', 'development', 'tilt']);
+
+/** What in a Dockerfile's path marks a development or tooling image (a word of its name, a folder). */
+function toolingMark(file: string): string | undefined {
+  const parts = file.split('/');
+  const word = parts
+    .at(-1)!
+    .toLowerCase()
+    .split(/[._-]+/)
+    .find((w) => TOOLING_NAME_WORDS.has(w));
+  if (word) return word;
+  const dir = parts.slice(0, -1).find((d) => TOOLING_DIRS.has(d.toLowerCase()));
+  return dir ? `${dir}/` : undefined;
+}
+
+/** A Dockerfile under a `.github/` directory, the repository's CI configuration. */
+function inCiConfig(file: string): boolean {
+  return /(?:^|\/)\.github\//.test(file);
+}
+
+/** The shell a stage chain's last CMD starts bare (`bash`, `/bin/sh -l`), when it is one. */
+function shellCommand(chain: readonly Stage[]): string | undefined {
+  // An ENTRYPOINT resets the CMD of the stages and image below it.
+  const cmd = chain.find((s) => s.cmd || s.entrypoint)?.cmd;
+  const program = cmd?.[0] ? programName(cmd[0]) : '';
+  if (!SHELLS.has(program) || program === 'busybox') return undefined;
+  return cmd!.slice(1).every((w) => /^-[il]$|^--login$/.test(w)) ? program : undefined;
+}
+
+/**
+ * Images that run as root unless a Dockerfile says otherwise: Docker Official Images (by any registry
+ * that mirrors them), and the distribution and runtime bases of Microsoft, Google (distroless), Red
+ * Hat and Chainguard (wolfi-base). Those not known to run as non-root keep root.
+ */
+const KNOWN_ROOT_IMAGES = imageMatcher([
+  '*/library/*',
+  'mirror.gcr.io/*',
+  'mcr.microsoft.com/*',
+  'gcr.io/distroless/*',
+  'registry.access.redhat.com/*',
+  'registry.redhat.io/*',
+  'quay.io/centos/*',
+  'public.ecr.aws/amazonlinux/*',
+  'cgr.dev/chainguard/wolfi-base*',
+]);
+
+function knownRootImage(image: string): boolean {
+  const ref = parseImageRef(image);
+  const name = ref && libraryName(ref);
+  return (name !== undefined && officialImageNames().has(name.toLowerCase())) || KNOWN_ROOT_IMAGES(image);
+}
+
+/**
+ * Why an image without USER is likely no deployed service running as root, when it is: its path marks
+ * a development or tooling image; its command is a bare shell (a toolbox or CI job image that people
+ * and jobs run commands in); or it only adds files and settings (no RUN) to a base image not known to
+ * run as root, whose own user (which only that image shows) it keeps, like a repository's image built
+ * on another of its images that sets one.
+ */
+function notDeployed(file: string, chain: readonly Stage[], base: string | undefined): string | undefined {
+  const mark = toolingMark(file);
+  if (mark) {
+    return `its path marks a development or build-tool image (${mark}), run by developers or CI rather than deployed`;
+  }
+  const shell = shellCommand(chain);
+  if (shell) {
+    return `its command is a bare shell (${shell}): a toolbox or CI job image that people and jobs run commands in, not a service`;
+  }
+  if (
+    base !== undefined &&
+    base !== 'scratch' &&
+    !knownRootImage(base) &&
+    chain.every((s) => s.runs.length === 0)
+  ) {
+    return `it runs nothing in its base image, ${base}, which is not one known to run as root, and only adds files and settings: the user is the base image's`;
+  }
+  return undefined;
+}
 
 /** A RUN that installs or fetches a tool for dropping root at start (`apk add gosu`, `su-exec`). */
 const DROPPERS = /(?<![\w-])(?:gosu|su-exec|setpriv|s6-setuidgid)(?![\w-])/;
