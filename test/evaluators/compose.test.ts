@@ -589,6 +589,46 @@ services:
   },
 ];
 
+describe('compose services that are likely no deployment', () => {
+  const SOCKET = `    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock
+`;
+  it('grades low the findings of an example compose file and of a service built for development, with the reason', async () => {
+    const findings = await run(
+      composeDockerSocket as Evaluator<never>,
+      {},
+      {
+        'docker-compose.example.yaml': `services:\n  agent:\n    image: ci/agent:3.1\n${SOCKET}`,
+        'compose.sample.yml': `services:\n  agent:\n    image: ci/agent:3.1\n${SOCKET}`,
+        'docker-compose.override.yml': `services:\n  app:\n    build:\n      context: .\n      target: development\n${SOCKET}`,
+        // A deployed service, and one built for production, keep their grade.
+        'docker-compose.yml': `services:\n  agent:\n    image: ci/agent:3.1\n${SOCKET}  app:\n    build: { context: ., target: production }\n${SOCKET}`,
+      },
+    );
+    expect(
+      findings.map((f) => [at(f), f.confidence ?? null, f.message.match(/\(([^()]*)\.\)$/)?.[1]]),
+    ).toEqual([
+      [
+        'docker-compose.example.yaml:5:9',
+        'low',
+        'the compose file is named as an example: a quick start for users to adapt, not a deployment of this repository',
+      ],
+      [
+        'compose.sample.yml:5:9',
+        'low',
+        'the compose file is named as a sample: a quick start for users to adapt, not a deployment of this repository',
+      ],
+      [
+        'docker-compose.override.yml:7:9',
+        'low',
+        'the service builds the "development" stage of its Dockerfile: a development environment, not a deployment',
+      ],
+      ['docker-compose.yml:5:9', null, undefined],
+      ['docker-compose.yml:9:9', null, undefined],
+    ]);
+  });
+});
+
 describe('compose evaluators', () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const findings = await run(c.evaluator, c.options ?? {}, c.files);

@@ -150,9 +150,36 @@ export function describeService(service: ComposeService): string {
   return `service "${service.name}"`;
 }
 
+/** Words of a compose file's name that make it a sample for users to adapt (`docker-compose.example.yml`). */
+const EXAMPLE_WORDS = new Set(['example', 'examples', 'sample', 'samples']);
+
+/** Build targets that name a development stage of the Dockerfile (`target: development`). */
+const DEVELOPMENT_TARGET = /^(?:dev|devel|develop|development|debug|local|test|testing)$/i;
+
+/**
+ * Why a service is likely no deployment, when it is: its compose file is named as an example or
+ * sample (a quick start for users to adapt, which the project does not run), or it builds a
+ * development stage of its Dockerfile (a developer's or a CI job's environment).
+ */
+export function notDeployedService(service: ComposeService): string | undefined {
+  const name = service.path.slice(service.path.lastIndexOf('/') + 1).toLowerCase();
+  const word = name.split(/[.\-_]+/).find((w) => EXAMPLE_WORDS.has(w));
+  if (word) {
+    return `the compose file is named as ${word.startsWith('sample') ? 'a sample' : 'an example'}: a quick start for users to adapt, not a deployment of this repository`;
+  }
+  const build = serviceSetting(service, 'build')?.value;
+  const target = isMap(build) && typeof build.target === 'string' ? build.target.trim() : '';
+  if (DEVELOPMENT_TARGET.test(target)) {
+    return `the service builds the "${target}" stage of its Dockerfile: a development environment, not a deployment`;
+  }
+  return undefined;
+}
+
 /**
  * A finding at a compose node, keyed by the service and the check (never a line). A value written in
- * an anchor is reported where the service uses it, and the message says where it is written.
+ * an anchor is reported where the service uses it, and the message says where it is written. A
+ * finding on a service that is likely no deployment (see {@link notDeployedService}) has low
+ * confidence, and says why.
  */
 export function serviceFinding(
   service: ComposeService,
@@ -164,9 +191,11 @@ export function serviceFinding(
   const where = node.definedAt
     ? ` (set in the anchor &${node.definedAt.anchor} at line ${node.definedAt.line})`
     : '';
-  return {
-    message: `${what}${where}: ${effect}`,
-    location: locationFromSpan(service.path, node.span, false),
-    key: ['compose', service.name, ...keyParts].join('\u0000'),
-  };
+  const message = `${what}${where}: ${effect}`;
+  const location = locationFromSpan(service.path, node.span, false);
+  const key = ['compose', service.name, ...keyParts].join('\u0000');
+  const why = notDeployedService(service);
+  return why
+    ? { message: `${message} (${why}.)`, location, key, confidence: 'low' }
+    : { message, location, key };
 }
