@@ -256,6 +256,12 @@ describe('dockerfile.root-user', () => {
       ['medium', '.'],
     ]);
     expect(await graded('FROM alpine:3.21\nRUN apk add git\n')).toEqual([['medium', '.']]);
+    // An image that creates a user and never switches to it forgot its USER, whatever it is for.
+    expect(
+      await graded(
+        'FROM ubuntu:24.04\nRUN useradd -m -u 2000 app\nRUN apt-get install -y gdb\nCMD ["/bin/bash"]\n',
+      ),
+    ).toEqual([['medium', '.']]);
   });
 
   it('grades low an image that only adds files and settings to a base image not known to run as root', async () => {

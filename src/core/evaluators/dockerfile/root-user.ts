@@ -325,14 +325,19 @@ function knownRootImage(image: string): boolean {
   return (name !== undefined && officialImageNames().has(name.toLowerCase())) || KNOWN_ROOT_IMAGES(image);
 }
 
+/** A RUN that creates a user (`useradd -u 2000 app`, `adduser -D app`). */
+const CREATES_USER = /(?<![\w-])(?:useradd|adduser)(?![\w-])/;
+
 /**
  * Why an image without USER is likely no deployed service running as root, when it is: its path marks
  * a development or tooling image; its command is a bare shell (a toolbox or CI job image that people
  * and jobs run commands in); or it only adds files and settings (no RUN) to a base image not known to
  * run as root, whose own user (which only that image shows) it keeps, like a repository's image built
- * on another of its images that sets one.
+ * on another of its images that sets one. None is, when the image creates a user of its own and never
+ * switches to it: a forgotten USER line, whatever the image is for.
  */
 function notDeployed(file: string, chain: readonly Stage[], base: string | undefined): string | undefined {
+  if (chain.some((s) => s.runs.some((r) => CREATES_USER.test(r.value)))) return undefined;
   const mark = toolingMark(file);
   if (mark) {
     return `its path marks a development or build-tool image (${mark}), run by developers or CI rather than deployed`;
