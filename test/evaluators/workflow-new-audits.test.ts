@@ -422,6 +422,105 @@ jobs:
   });
 });
 
+describe('workflow.cache-poisoning: what the job publishes, not the trigger alone', () => {
+  const graded = (fs: { location: unknown; severity?: string; confidence?: string }[]) =>
+    fs.map((f) => [at(f as never), f.confidence ?? 'rule']);
+
+  it('is low confidence for a preview a workflow of pull requests alone pushes, and keeps the release build', async () => {
+    const findings = await evaluate(
+      workflowCachePoisoning,
+      {
+        '.github/workflows/preview.yml': `on:
+  pull_request:
+    types: [opened, synchronize]
+jobs:
+  preview:
+    runs-on: x
+    steps:
+      - uses: actions/setup-java@v4
+        with: { distribution: temurin, java-version: 21, cache: maven }
+      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: ghcr.io/acme/app-pr:\${{ github.event.number }}
+`,
+        '.github/workflows/publish.yml': `on:
+  push:
+    branches: [main]
+jobs:
+  publish:
+    runs-on: x
+    steps:
+      - uses: actions/setup-java@v4
+        with: { distribution: temurin, java-version: 21, cache: maven }
+      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: ghcr.io/acme/app:latest
+`,
+      },
+      {},
+    );
+    expect(graded(findings)).toEqual([
+      ['.github/workflows/preview.yml:9:65', 'low'],
+      ['.github/workflows/publish.yml:9:65', 'rule'],
+    ]);
+    expect(findings[0]!.message).toContain('a build of the pull request');
+  });
+
+  it('is low confidence for the test runs and pull requests a release starts, and medium for a job that may ship', async () => {
+    const findings = await evaluate(
+      workflowCachePoisoning,
+      one(`on:
+  release:
+    types: [prereleased]
+jobs:
+  flake:
+    name: Flake Test
+    runs-on: x
+    steps:
+      - uses: actions/cache@v4
+        with: { path: x, key: y }
+      - run: go test ./... -count=3
+  coverage:
+    runs-on: x
+    steps:
+      - uses: actions/setup-go@v5
+      - run: |
+          set -o pipefail
+          go test -coverprofile=c.out ./... | tee out.txt
+  docs:
+    runs-on: x
+    steps:
+      - uses: jdx/mise-action@v2
+      - run: bun scripts/docs.js
+      - uses: peter-evans/create-pull-request@v7
+  build-and-test:
+    runs-on: x
+    steps:
+      - uses: actions/cache@v4
+        with: { path: x, key: y }
+      - run: go test ./... && ./ship.sh
+  assets:
+    runs-on: x
+    steps:
+      - uses: actions/setup-go@v5
+      - run: go test ./... && ./ship.sh
+`),
+      {},
+    );
+    expect(graded(findings)).toEqual([
+      [`${W}:9:15`, 'low'],
+      [`${W}:15:15`, 'low'],
+      [`${W}:22:15`, 'low'],
+      [`${W}:28:15`, 'medium'],
+      [`${W}:34:15`, 'medium'],
+    ]);
+    expect(findings[0]!.message).toContain('job "flake" runs tests and no step here publishes');
+    expect(findings[2]!.message).toContain('job "docs" opens a pull request');
+  });
+});
+
 describe('workflow.insecure-url-scheme', () => {
   it('reports inputs with medium confidence and keeps ports and credentials out of the host test', async () => {
     const findings = await evaluate(

@@ -3,7 +3,13 @@ import type { Located, Step } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { publishes, publishingJobs, releaseTrigger } from './publishing.js';
+import {
+  publishes,
+  publishingJobs,
+  pullRequestsOnly,
+  releaseTrigger,
+  unpublishedOutput,
+} from './publishing.js';
 import { actionPathOf, input, isFalse, isTrue, refOf, stepLabel } from './shared.js';
 
 /**
@@ -12,8 +18,10 @@ import { actionPathOf, input, isFalse, isTrue, refOf, stepLabel } from './shared
  * entry that a later release job restores and builds from. Reported at each step that restores a
  * cache (actions/cache, and setup actions with their cache on) in the jobs of a release workflow that
  * publish or build what is published; when the workflow is a release (a release event, a pushed tag)
- * but no publishing step is recognised, in every job. A step or input that turns the cache off for
- * releases (an `if:` on the ref or event, an expression as the cache input) is not reported.
+ * but no publishing step is recognised, in every job (low confidence for a job that evidently runs
+ * tests or opens a pull request instead). What a workflow that only pull requests run publishes is
+ * a preview of the change, not a release: low confidence. A step or input that turns the cache off
+ * for releases (an `if:` on the ref or event, an expression as the cache input) is not reported.
  */
 export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
   kind: 'workflow.cache-poisoning',
@@ -32,8 +40,14 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
         const publishing = publishingJobs(workflow);
         if (!trigger && publishing.size === 0) return;
         subjects.add(workflow.path);
+        // A workflow that only pull requests run publishes builds of the change under review (a
+        // preview image): built from unreviewed code by design, no release.
+        const preview = publishing.size > 0 && pullRequestsOnly(workflow);
         const jobs = publishing.size > 0 ? workflow.jobs.filter((j) => publishing.has(j)) : workflow.jobs;
         for (const job of jobs) {
+          // Without a publishing step anywhere, what the job evidently produces instead (tests, a
+          // pull request) says it is no part of the release.
+          const output = publishing.size === 0 ? unpublishedOutput(job) : undefined;
           for (const step of job.steps) {
             const restore = restoresCache(step);
             if (!restore || conditionalOnRelease(step)) continue;
@@ -41,23 +55,33 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
               ? `job "${job.id}" publishes`
               : publishing.has(job)
                 ? `job "${job.id}" builds for a job that publishes`
-                : `the workflow runs on a ${trigger}`;
+                : output
+                  ? `the workflow runs on a ${trigger}, though job "${job.id}" ${output} and no step here publishes`
+                  : `the workflow runs on a ${trigger}`;
+            const what = preview
+              ? 'what it publishes, a build of the pull request (the workflow runs only on pull requests), not a release'
+              : output
+                ? 'the release, if the job contributes to it after all'
+                : 'the release';
             findings.push({
               message:
                 `"${step.uses?.value.trim()}" restores a cache ${restore.how}, and ${why}: an entry written by any ` +
-                "workflow run on the branch (the cache's scope) becomes part of the release. Turn the cache off in " +
+                `workflow run on the branch (the cache's scope) becomes part of ${what}. Turn the cache off in ` +
                 'release jobs (or restore only in jobs whose output is not published).',
               location: locationFromSpan(workflow.path, restore.at.span),
               key: `${job.id}/${stepLabel(step)}`,
               // Without a publishing step we recognise, a pushed tag is often a workflow that only
               // prepares a release (opens a release pull request, runs checks on tags): a guess, shown to
-              // pedantic readers; a release event is a release, but what it ships is unseen (medium).
-              // A cache default we infer (setup-go's version unknown) is less certain too.
-              ...(publishing.size === 0
-                ? { confidence: trigger === 'release' ? ('medium' as const) : ('low' as const) }
-                : restore.inferred
-                  ? { confidence: 'medium' as const }
-                  : {}),
+              // pedantic readers; a release event is a release, but what it ships is unseen (medium),
+              // unless the job evidently produces something else. A preview of a pull request is no
+              // release either. A cache default we infer (setup-go's version unknown) is less certain too.
+              ...(preview
+                ? { confidence: 'low' as const }
+                : publishing.size === 0
+                  ? { confidence: trigger === 'release' && !output ? ('medium' as const) : ('low' as const) }
+                  : restore.inferred
+                    ? { confidence: 'medium' as const }
+                    : {}),
             });
           }
         }

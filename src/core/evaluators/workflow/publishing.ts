@@ -1,4 +1,5 @@
 import type { Job, Step, Workflow } from '../../parsers/workflow.js';
+import { commandsOf } from './commands.js';
 import { actionPathOf, input, isTrue } from './shared.js';
 import { firstRealCommand } from './shell.js';
 
@@ -51,18 +52,16 @@ export function publishes(step: Step): boolean {
   );
 }
 
+/** Events that run a change before it is merged: a pull request's, or the merge queue's. */
+const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
+
 /**
  * A release trigger: `release`, or `push` of tags only; not in a workflow that also runs on pull
  * requests (a CI workflow that happens to run on tags too).
  */
 export function releaseTrigger(workflow: Workflow): string | undefined {
   const events = workflow.on?.events ?? [];
-  if (
-    events.some(
-      (t) => t.event === 'pull_request' || t.event === 'pull_request_target' || t.event === 'merge_group',
-    )
-  )
-    return undefined;
+  if (events.some((t) => CHANGE_EVENTS.has(t.event))) return undefined;
   for (const t of events) {
     if (t.event === 'release') return 'release';
     if (t.event !== 'push') continue;
@@ -103,4 +102,61 @@ function handsOver(job: Job, neededBy: Job): boolean {
   if ((job.outputs?.entries.size ?? 0) > 0) return true;
   const uses = (j: Job, action: string) => j.steps.some((s) => (actionPathOf(s.uses) ?? '').includes(action));
   return uses(job, 'upload-artifact') && uses(neededBy, 'download-artifact');
+}
+
+/**
+ * Whether every event that runs the workflow is a pull request's (or the merge queue's): what its
+ * jobs push is a build of a change under review (a preview image, a test package), not a release.
+ */
+export function pullRequestsOnly(workflow: Workflow): boolean {
+  const events = workflow.on?.events ?? [];
+  return events.length > 0 && events.every((t) => CHANGE_EVENTS.has(t.event));
+}
+
+/** Actions that open a pull request with the job's changes (`owner/repo`, lower case). */
+const PULL_REQUEST_ACTIONS = new Set([
+  'peter-evans/create-pull-request',
+  'gr2m/create-or-update-pull-request-action',
+  'repo-sync/pull-request',
+  'devops-infra/action-pull-request',
+  'technote-space/create-pr-action',
+]);
+/** Commands that open a pull request. */
+const PULL_REQUEST_COMMAND = /(?<![\w-])(?:gh\s+pr\s+create|hub\s+pull-request)(?![\w-])/;
+
+/** Commands that run a test suite (a flakiness or coverage run on a release, say). */
+const TEST_COMMAND =
+  /^(?:(?:go|cargo|dotnet|swift|mix|deno|bazel)\s+test|cargo\s+nextest|gotestsum|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|pytest|tox|nox|rspec|phpunit|ctest|make\s+test)(?![\w-])/;
+/** Commands that only print, set shell options or move around: they publish nothing. */
+const INERT_COMMAND = /^(?:echo|printf|cat|tee|set|export|cd|mkdir|ls|pwd|true|test|\[|sleep|:)$/;
+/** A job named for its tests ("test", "Unit tests", "flake-test"), and for nothing it would ship. */
+const TEST_JOB = /(?<![a-z])(?:tests?|specs?)(?![a-z])/i;
+const SHIPPING_JOB = /build|release|publish|deploy|package|dist|upload|sign|push|image/i;
+
+/**
+ * What a job in which no step publishes evidently produces instead: a pull request (reviewed before
+ * its changes land) or test results (the job is named for its tests and for nothing it would ship,
+ * or its scripts run a test suite and otherwise only print); undefined when that is not evident (a
+ * script of its own may publish).
+ */
+export function unpublishedOutput(job: Job): string | undefined {
+  const opens = job.steps.some((s) => {
+    const action = actionPathOf(s.uses);
+    if (action) return PULL_REQUEST_ACTIONS.has(action);
+    return typeof s.run?.value === 'string' && PULL_REQUEST_COMMAND.test(s.run.value);
+  });
+  if (opens) return 'opens a pull request';
+  const names = [job.id, job.name?.value].filter((n): n is string => typeof n === 'string');
+  if (names.some((n) => SHIPPING_JOB.test(n))) return undefined;
+  if (names.some((n) => TEST_JOB.test(n))) return 'runs tests';
+  const commands = job.steps.flatMap((s) =>
+    typeof s.run?.value === 'string'
+      ? commandsOf(s.run.value).map((c) => c.program.map((w) => w.text).join(' '))
+      : [],
+  );
+  const tests = commands.filter((c) => TEST_COMMAND.test(c));
+  return tests.length > 0 &&
+    commands.every((c) => TEST_COMMAND.test(c) || INERT_COMMAND.test(c.split(' ')[0]!))
+    ? 'runs tests'
+    : undefined;
 }
