@@ -40,7 +40,7 @@ jobs:
     expect(findings.map((f) => [at(f), f.severity])).toEqual([[`${W}:10:48`, undefined]]);
     const info = await evaluate(
       workflowDangerousTriggers,
-      one('on: workflow_run\njobs:\n  a:\n    steps: []\n'),
+      one('on: workflow_run\njobs:\n  a:\n    steps: [{run: ./report $GITHUB_EVENT_PATH}]\n'),
       {},
     );
     expect(info.map((f) => [at(f), f.severity, f.key])).toEqual([
@@ -68,7 +68,7 @@ jobs:
     ['a write scope on the job', 'permissions: {}\n', '    permissions: { issues: write }\n', true],
     ['no permissions anywhere', '', '', true],
   ])('pull_request_target with %s: the token is writable: %s', async (_name, top, job, writable) => {
-    const text = `on:\n  pull_request_target:\n    types: [opened]\n${top}jobs:\n  triage:\n${job}    steps:\n      - run: echo hello\n`;
+    const text = `on:\n  pull_request_target:\n    types: [opened]\n${top}jobs:\n  triage:\n${job}    steps:\n      - run: ./triage $GITHUB_EVENT_PATH\n`;
     const findings = await evaluate(workflowDangerousTriggers, one(text), {});
     const token = writable
       ? 'and a writable token'
@@ -127,13 +127,147 @@ jobs:
       'jobs:',
       ...Object.entries(jobs).flatMap(([id, cond]) =>
         cond.startsWith('needs:')
-          ? [`  ${id}:`, `    needs: ${cond.slice(6)}`, '    steps: [{run: x}]']
-          : [`  ${id}:`, `    if: ${JSON.stringify(cond)}`, '    steps: [{run: x}]'],
+          ? [`  ${id}:`, `    needs: ${cond.slice(6)}`, '    steps: [{run: ./x $GITHUB_EVENT_PATH}]']
+          : [`  ${id}:`, `    if: ${JSON.stringify(cond)}`, '    steps: [{run: ./x $GITHUB_EVENT_PATH}]'],
       ),
       '',
     ].join('\n');
     const findings = await evaluate(workflowDangerousTriggers, one(text), {});
     expect(findings.map((f) => [f.severity, f.message])).toEqual(expected);
+  });
+
+  // What the pull request's author can make the jobs do, once none checks out their code: nothing but
+  // what the workflow's own steps do with the event as data is the shape the rule asks for (low).
+  const target = (steps: string, on = 'pull_request_target') =>
+    `on: ${on}\njobs:\n  a:\n    runs-on: x\n    permissions: { pull-requests: write }\n    steps:\n${steps}`;
+  it.each([
+    [
+      'labelling actions only',
+      target('      - uses: actions/labeler@v5\n      - uses: acme/size-label@v1\n'),
+      'low',
+    ],
+    [
+      'a github-script that reads the event as data',
+      target(
+        '      - uses: actions/github-script@v7\n        with:\n          script: |\n            if (!context.payload.pull_request.merged) return;\n            await github.rest.issues.removeLabel({ ...context.repo, issue_number: context.payload.number, name: "lgtm" });\n',
+      ),
+      'low',
+    ],
+    [
+      'a script given the event through env',
+      target(
+        '      - env:\n          TITLE: ${{ github.event.pull_request.title }}\n          SHA: ${{ github.event.pull_request.head.sha }}\n        run: gh pr edit "$NUMBER" --add-label "$(./classify "$TITLE")" && echo "$SHA"\n',
+      ),
+      'low',
+    ],
+    [
+      "a workflow_run that posts the run's artifact with an action",
+      target(
+        '      - uses: actions/download-artifact@v4\n        id: get\n        with: { name: report, run-id: "${{ github.event.workflow_run.id }}" }\n      - uses: acme/comment@v1\n        with: { file-path: "${{ steps.get.outputs.download-path }}/report.md" }\n',
+        'workflow_run',
+      ),
+      'low',
+    ],
+    [
+      'an event value written into a script',
+      target('      - run: echo "${{ github.event.pull_request.title }}" | ./classify\n'),
+      'medium',
+    ],
+    [
+      'an event value written into a github-script',
+      target(
+        '      - uses: actions/github-script@v7\n        with:\n          script: console.log("${{ github.event.pull_request.title }}")\n',
+      ),
+      'medium',
+    ],
+    [
+      "a workflow_run that runs a script after downloading the run's artifact",
+      target(
+        '      - uses: actions/download-artifact@v4\n        with: { name: report, run-id: "${{ github.event.workflow_run.id }}" }\n      - run: ./post-report.sh report/\n',
+        'workflow_run',
+      ),
+      'medium',
+    ],
+    [
+      'an action given the head to fetch',
+      target(
+        '      - uses: acme/build@v1\n        with: { ref: "${{ github.event.pull_request.head.sha }}" }\n',
+      ),
+      'medium',
+    ],
+    ['a composite action of the repository', target('      - uses: ./.github/actions/triage\n'), 'medium'],
+    ['a script that reads the raw event', target('      - run: ./triage "$GITHUB_EVENT_PATH"\n'), 'medium'],
+  ])('grades the trigger by what the jobs do with the event: %s', async (_name, text, severity) => {
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([[`${W}:1:5`, severity]]);
+    if (severity === 'low')
+      expect(findings[0]!.message).toContain('the event reaches scripts and actions only as data');
+  });
+
+  it('follows a local reusable workflow for the shape, and a checkout there keeps the trigger medium', async () => {
+    const caller = (called: string) => ({
+      '.github/workflows/caller.yml':
+        'on: pull_request_target\njobs:\n  c:\n    uses: ./.github/workflows/called.yml\n',
+      '.github/workflows/called.yml': `on: workflow_call\njobs:\n  b:\n    steps:\n${called}`,
+    });
+    const label = await evaluate(workflowDangerousTriggers, caller('      - uses: actions/labeler@v5\n'), {});
+    expect(label.map((f) => [at(f), f.severity])).toEqual([['.github/workflows/caller.yml:1:5', 'low']]);
+    const checkout = await evaluate(
+      workflowDangerousTriggers,
+      caller(
+        '      - if: github.event.pull_request.head.repo.full_name == github.repository\n        uses: actions/checkout@v4\n        with: { ref: "${{ github.event.pull_request.head.sha }}" }\n',
+      ),
+      {},
+    );
+    expect(checkout.map((f) => [at(f), f.severity])).toEqual([
+      ['.github/workflows/caller.yml:1:5', 'medium'],
+    ]);
+  });
+
+  it("reports a hand-off of the head's repository and commit to another system, with a secret, whatever the label", async () => {
+    const handOff = (env: string, script: string) => ({
+      '.github/workflows/ci.yml': `on:
+  pull_request_target:
+    types: [labeled]
+jobs:
+  c:
+    if: github.event.label.name == 'CI'
+    uses: ./.github/workflows/trigger.yml
+    secrets: inherit
+`,
+      '.github/workflows/trigger.yml': `on: workflow_call
+jobs:
+  trigger:
+    runs-on: x
+    env:
+${env}    steps:
+      - uses: actions/checkout@v4
+      - run: |
+${script}`,
+    });
+    const dispatch =
+      '          ./dispatch "${{ github.event.pull_request.head.repo.full_name }}" "${{ github.event.pull_request.head.sha }}"\n';
+    const findings = await evaluate(
+      workflowDangerousTriggers,
+      handOff('      CI_TOKEN: ${{ secrets.CI_TOKEN }}\n', dispatch),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity, f.confidence])).toEqual([
+      ['.github/workflows/ci.yml:2:3', 'low', undefined],
+      ['.github/workflows/trigger.yml:10:27', undefined, 'medium'],
+    ]);
+    expect(findings[1]!.message).toContain(
+      "hands the pull request's code to another system: a step is given where to fetch it (github.event.pull_request.head.repo.full_name, github.event.pull_request.head.sha) and secrets.CI_TOKEN.",
+    );
+    // The commit alone (a status to set, a pull request to look up), or no credential: no hand-off.
+    const sha = '          ./set-status "${{ github.event.pull_request.head.sha }}"\n';
+    for (const [env, script] of [
+      ['      CI_TOKEN: ${{ secrets.CI_TOKEN }}\n', sha],
+      ['      GH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n', dispatch],
+    ] as const) {
+      const none = await evaluate(workflowDangerousTriggers, handOff(env, script), {});
+      expect(none.map((f) => [at(f), f.severity])).toEqual([['.github/workflows/ci.yml:2:3', 'low']]);
+    }
   });
 
   it('keeps a checkout of the head critical in a job that runs only on labeled pull requests', async () => {
@@ -284,7 +418,7 @@ jobs:
     );
     const [plain] = await evaluate(
       workflowDangerousTriggers,
-      wf('  label:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo labelled\n'),
+      wf('  label:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./label $GITHUB_EVENT_PATH\n'),
       {},
     );
     expect(plain!.message).toContain(

@@ -18,9 +18,10 @@ import { defineEvaluator } from '../types.js';
 import { followsUntrustedRuns, outsiderCaused, workflowsByName } from './activity.js';
 import { localCallers, triggeringEvents } from './callers.js';
 import { excludesOutsiders, jobExcludesOutsiders } from './conditions.js';
-import { classifyHeadRef } from './contexts.js';
+import { classifyContext, classifyHeadRef } from './contexts.js';
 import { Dataflow } from './dataflow.js';
 import { jobGuards } from './event-guards.js';
+import { eventAsData, headHandOff } from './privileged-reach.js';
 import { actionOf, eventsOf, input, stepLabel } from './shared.js';
 import { headCheckouts, joinContinuations } from './shell.js';
 
@@ -29,10 +30,14 @@ import { headCheckouts, joinContinuations } from './shell.js';
  * writable token, on events an outsider can cause: each is a finding in itself (medium, or low for a
  * `workflow_run` whose upstream workflows are all known and never run on pull requests, or a
  * `pull_request_target` whose every job runs only on merged pull requests or on activity that needs
- * triage or write access, such as `labeled`), at the trigger. Checking out and building the pull request's code there ("pwn request") hands those
+ * triage or write access, such as `labeled`, or one whose every job keeps to the event as data: no
+ * checkout of the head, no event value written into a script, see privileged-reach.ts), at the
+ * trigger. Checking out and building the pull request's code there ("pwn request") hands those
  * privileges to the pull request: critical, reported instead at the ref that names the head
  * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
- * .../pull/N/head`, followed through `env:` and outputs). `issue_comment` workflows that check out
+ * .../pull/N/head`, followed through `env:` and outputs); so does a step that hands the head's
+ * repository and commit to another system with a secret, at medium confidence (what that system does
+ * is not seen here). `issue_comment` workflows that check out
  * the pull request are reported the same way, and so are reusable workflows called from such
  * workflows (they run in their caller's event). A job or step whose condition admits only
  * same-repository pull requests, push-triggered runs, or owners, members and collaborators is not
@@ -41,7 +46,7 @@ import { headCheckouts, joinContinuations } from './shell.js';
 export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>({
   kind: 'workflow.dangerous-triggers',
   summary:
-    'pull_request_target and workflow_run triggers (medium); workflows on them, on issue_comment or called from them that check out or run the pull request head (critical).',
+    'pull_request_target and workflow_run triggers (medium; low when the jobs keep to the event as data); workflows on them, on issue_comment or called from them that check out, run or hand on the pull request head (critical).',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   subjects: workflowFiles,
   evaluate({ workspace, subjects }) {
@@ -49,6 +54,8 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
     // Every workflow, for the names a workflow_run trigger follows: read only when one does.
     const sources = workflowsByName(workspace);
     const flow = new Dataflow(workspace, classifyHeadRef, { heads: true });
+    // Values an outsider chose (titles, bodies, branch names), for whether scripts read them as data.
+    const values = new Dataflow(workspace, classifyContext);
     walkWorkflows(workflowSources(workspace, subjects), {
       workflow(workflow) {
         const own = eventsOf(workflow);
@@ -71,6 +78,22 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
               const token = jobTokenWrites(workflow, job)
                 ? 'and a writable token'
                 : '(its token here can only read, but the cache and anything the job is given are within reach)';
+              const handOff = headHandOff(workspace, flow, workflow, job, step);
+              if (handOff) {
+                critical += 1;
+                findings.push({
+                  message:
+                    `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets ${token}, and ` +
+                    `hands the pull request's code to another system: ${typeof step.name?.value === 'string' ? `step "${step.name.value}"` : 'a step'} is given where to fetch it ` +
+                    `(${handOff.what.join(', ')}) and ${handOff.secret}. What that system does with it is not seen here; if ` +
+                    "it builds or runs it, the pull request's author runs code there with that system's privileges, whatever " +
+                    'label or other act of a maintainer started this run.',
+                  location: handOff.location,
+                  key: `${job.id}/${stepLabel(step)}/hand-off`,
+                  // The build itself happens out of sight.
+                  confidence: 'medium',
+                });
+              }
               for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
                 critical += 1;
                 findings.push({
@@ -111,6 +134,9 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
           unseen.length === 0
             ? 'No job here checks out pull request code, but every'
             : `No job in this file checks out pull request code; ${many ? `the ${unseen.length} reusable workflows` : 'the reusable workflow'} it calls from another repository (${unseen.slice(0, 2).join(', ')}${unseen.length > 2 ? ', ...' : ''}) ${many ? 'are' : 'is'} not examined here and may. Every`;
+        // Whether the jobs keep to the event as data, what the remediation asks for: asked once.
+        let data: boolean | undefined;
+        const asData = () => (data ??= unseen.length === 0 && eventAsData(workspace, values, flow, workflow));
         for (const trigger of ownTriggers) {
           const fromPullRequests =
             trigger.event === 'pull_request_target' || followsUntrustedRuns(workflow, sources);
@@ -119,6 +145,7 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
             !mergedOnly &&
             trigger.event === 'pull_request_target' &&
             maintainerActivityOnly(workflow, trigger);
+          const dataOnly = fromPullRequests && !mergedOnly && !maintainersOnly && asData();
           const token = writableToken(workflow)
             ? 'and a writable token'
             : '(its token here can only read: no job is granted a write scope)';
@@ -132,12 +159,17 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
                   : fromPullRequests
                     ? 'outsiders can cause. '
                     : 'follow the workflows it names, none of which runs on pull requests today. ') +
-              `${checked} value from the event (titles, branch names, ` +
-              'artifacts of the triggering run) is untrusted and must be read as data. Prefer "pull_request" ' +
-              '(read-only token, no secrets for forks), or keep this workflow to labelling and commenting.',
+              (dataOnly
+                ? 'No job here checks out or hands on pull request code, and the event reaches scripts and actions ' +
+                  'only as data (environment variables, inputs, artifacts posted as files; no value of it is written ' +
+                  'into a script): the shape this trigger is for (labelling, commenting). Keep it so: a checkout of ' +
+                  "the head, or an event value written into a script, would hand these privileges to the pull request's author."
+                : `${checked} value from the event (titles, branch names, ` +
+                  'artifacts of the triggering run) is untrusted and must be read as data. Prefer "pull_request" ' +
+                  '(read-only token, no secrets for forks), or keep this workflow to labelling and commenting.'),
             location: locationFromSpan(workflow.path, trigger.span),
             key: `trigger:${trigger.event}`,
-            severity: fromPullRequests && !mergedOnly && !maintainersOnly ? 'medium' : 'low',
+            severity: fromPullRequests && !mergedOnly && !maintainersOnly && !dataOnly ? 'medium' : 'low',
           });
         }
       },
