@@ -211,7 +211,8 @@ describe('base results', () => {
     const kept = results.rules['workflow-dangerous-trigger']?.subjects?.map((s) => s.path);
     expect(kept).toHaveLength(MAX_SUBJECT_PATHS);
     expect(kept).not.toContain('.github/workflows/build.yml');
-    // An edit of one caller evaluates it again, and the reusable workflow, whose part was not kept.
+    // An edit of one caller evaluates it again, and the reusable workflow, whose part was not kept
+    // (its one step is no value of the event written into a script: the trigger alone is low).
     repo.commit({
       '.github/workflows/wf-07.yml': files['.github/workflows/wf-07.yml']!.replace(
         'push',
@@ -221,7 +222,7 @@ describe('base results', () => {
     const log = logger();
     const report = await prCheck(repo.dir, base, results, log);
     expect(findingsOf(report, 'workflow-dangerous-trigger')).toEqual([
-      '.github/workflows/wf-07.yml:1 medium new',
+      '.github/workflows/wf-07.yml:1 low new',
     ]);
     // 65 files for each of the five workflow rules with subjects: wf-07.yml evaluated again by each,
     // build.yml by the one that kept no part of it.
@@ -240,11 +241,14 @@ describe('base results', () => {
     expect(
       results.rules['workflow-tests-on-pull-requests']?.subjects?.map((s) => s.raw.map((r) => r.key)),
     ).toEqual([[], ['not-on-pull-requests'], ['on-pull-requests']]);
-    // The only workflow that tests pull requests now runs on pushes: the rule finds both that test
-    // only after the merge, though the change did not touch the nightly one, whose part it takes.
-    // Each of the five workflow rules with subjects evaluated test.yml again and took the other two.
+    // The only workflow that tests pull requests now runs by hand: the rule finds both that test only
+    // after the merge, though the change did not touch the nightly one, whose part it takes. Each of
+    // the five workflow rules with subjects evaluated test.yml again and took the other two.
     repo.commit({
-      '.github/workflows/test.yml': workflows['.github/workflows/test.yml'].replace('pull_request', 'push'),
+      '.github/workflows/test.yml': workflows['.github/workflows/test.yml'].replace(
+        'pull_request',
+        'workflow_dispatch',
+      ),
     });
     const log = logger();
     const report = await prCheck(repo.dir, base, results, log);

@@ -464,6 +464,91 @@ describe('workflow.pr-evidence: tests on pushes to every branch', () => {
   });
 });
 
+describe('workflow.pr-evidence: other CI systems, by their configuration anywhere it sits', () => {
+  it.each([
+    ['.woodpecker/test.yaml', 'Woodpecker CI'],
+    ['.woodpecker.yml', 'Woodpecker CI'],
+    ['.tekton/pull-request.yaml', 'Tekton'],
+    ['.drone.star', 'Drone'],
+    ['.azure-pipelines/ci.yml', 'Azure Pipelines'],
+    ['.buildkite/pipeline.yaml', 'Buildkite'],
+    ['.circleci/config.yml', 'CircleCI'],
+    ['.gitlab-ci.yml', 'GitLab CI'],
+    ['ci/Jenkinsfile', 'Jenkins'],
+  ])('lowers the repository-level findings of both rules for %s (%s)', async (file, system) => {
+    const files = { [W]: pr(run('go build ./...')), [file]: 'steps: []\n' };
+    for (const rule of ['workflow-tests-on-pull-requests', 'workflow-sast-on-pull-requests']) {
+      const found = await runBuiltin(rule, files, { persona: 'auditor' });
+      expect(found.map((f) => [f.location, f.confidence])).toEqual([[null, 'low']]);
+      expect(found[0]!.message).toContain(
+        `This repository also has ${file} (${system}), whose runs are not visible here`,
+      );
+    }
+  });
+});
+
+describe('workflow.pr-evidence: where the fix goes', () => {
+  const job = (steps: string) => `jobs:\n  unit:\n    runs-on: x\n    steps:\n${steps}`;
+  const graded = async (files: Record<string, string>) =>
+    (await runBuiltin('workflow-tests-on-pull-requests', files, { persona: 'auditor' })).map((f) => [
+      f.location?.path,
+      f.confidence,
+    ]);
+
+  it('is low for a scheduled, manual or release test run beside a workflow that runs the tests on pushes', async () => {
+    const coverage = {
+      '.github/workflows/coverage.yml': `on:\n  schedule: [{ cron: '0 3 * * 1' }]\n${job(run('go test -cover ./...'))}`,
+      '.github/workflows/flake.yml': `on:\n  release: { types: [prereleased] }\n  workflow_dispatch:\n${job(run('go test -count=3 ./...'))}`,
+    };
+    const ci = { [W]: `on: push\n${job(run('go test ./...'))}` };
+    expect(await graded({ ...ci, ...coverage })).toEqual([
+      [W, 'medium'],
+      ['.github/workflows/coverage.yml', 'low'],
+      ['.github/workflows/flake.yml', 'low'],
+    ]);
+    const [, weekly] = await runBuiltin(
+      'workflow-tests-on-pull-requests',
+      { ...ci, ...coverage },
+      { persona: 'auditor' },
+    );
+    expect(weekly!.message).toContain(
+      `not on pull requests; ${W} runs it on pushes, and is where "pull_request" belongs`,
+    );
+    // Alone, the scheduled run is the only one there is: where the fix goes.
+    expect(await graded(coverage)).toEqual([
+      ['.github/workflows/coverage.yml', 'high'],
+      ['.github/workflows/flake.yml', 'high'],
+    ]);
+  });
+
+  it('reports a reusable workflow at its callers when they are reported, with their pushes to every branch', async () => {
+    const called = { '.github/workflows/unit.yml': `on: workflow_call\n${job(run('go test ./...'))}` };
+    const caller = (name: string) => ({
+      [W]: `on: push\njobs:\n  ${name}:\n    uses: ./.github/workflows/unit.yml\n`,
+    });
+    // The caller's job is named for its tests: reported there, once.
+    expect(await graded({ ...called, ...caller('unit_tests') })).toEqual([[W, 'medium']]);
+    // Named for nothing: the reusable workflow is the finding, run on the caller's pushes of every branch.
+    expect(await graded({ ...called, ...caller('call') })).toEqual([
+      ['.github/workflows/unit.yml', 'medium'],
+    ]);
+  });
+
+  it('is low for tests a comment on a pull request asks for, and not for any comment', async () => {
+    const chatops = (condition: string) => ({
+      [W]: `on:\n  issue_comment:\n    types: [created]\njobs:\n  test:\n    if: \${{ ${condition} }}\n    uses: acme/.github/.github/workflows/terratest.yml@main\n`,
+    });
+    const onComment = await runBuiltin(
+      'workflow-tests-on-pull-requests',
+      chatops("github.event.issue.pull_request && contains(github.event.comment.body, '/test')"),
+      { persona: 'auditor' },
+    );
+    expect(onComment.map((f) => [at(f), f.confidence])).toEqual([[`${W}:1:1`, 'low']]);
+    expect(onComment[0]!.message).toContain('on a pull request when a comment asks for it');
+    expect(await graded(chatops("contains(github.event.comment.body, '/test')"))).toEqual([[W, 'high']]);
+  });
+});
+
 describe('workflow.pr-evidence: a step name is no evidence for a utility action', () => {
   it('does not take a checkout named for tests for a test run', async () => {
     const files = {

@@ -1,12 +1,19 @@
 import { locationFromSpan } from '../../location.js';
 import { parseUses } from '../../parsers/uses.js';
 import type { Job, LocatedMap, Step, Workflow } from '../../parsers/workflow.js';
-import { localActionSteps, workflowFiles, workflowSources } from '../../parsers/workflow.js';
+import {
+  localActionSteps,
+  readWorkflowSource,
+  workflowFiles,
+  workflowSources,
+} from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator, type EvaluatorContext } from '../types.js';
-import { triggeringEvents } from './callers.js';
+import { localCallers, triggeringEvents } from './callers.js';
+import { onPullRequestComments, otherCi, pushesOfEveryBranch } from './pr-evidence-events.js';
 import { customGolangciCommand, followCalls, golangciEnables } from './pr-evidence-follow.js';
-import { actionPathOf, globMatcher } from './shared.js';
+import { actionPathOf, eventsOf, globMatcher } from './shared.js';
 import { rejectedByGitHub } from './syntax-checks.js';
 
 export interface PrEvidenceOptions {
@@ -36,27 +43,6 @@ const UNSEEN = 'unseen-calls';
 /** golangci-lint run from an action or a script. */
 const GOLANGCI_ACTION = 'golangci/golangci-lint-action';
 const GOLANGCI_COMMAND = /(?<![\w-])golangci-lint(?:\s+[^\n]{0,80}?)?\s+run(?![\w-])/i;
-
-/**
- * Other CI systems whose configuration sits at the root: their pull request runs are invisible here,
- * so a finding in a repository that has one says so.
- */
-const OTHER_CI: ReadonlyArray<readonly [file: string, system: string]> = [
-  ['.circleci/config.yml', 'CircleCI'],
-  ['.travis.yml', 'Travis CI'],
-  ['Jenkinsfile', 'Jenkins'],
-  ['azure-pipelines.yml', 'Azure Pipelines'],
-  ['.gitlab-ci.yml', 'GitLab CI'],
-  ['.buildkite/pipeline.yml', 'Buildkite'],
-  ['.prow.yaml', 'Prow'],
-  // Kubernetes-style repositories: Prow presubmits are configured in another repository.
-  ['OWNERS', 'Prow'],
-  ['cloudbuild.yaml', 'Cloud Build'],
-  ['.drone.yml', 'Drone'],
-  ['bitbucket-pipelines.yml', 'Bitbucket Pipelines'],
-  ['appveyor.yml', 'AppVeyor'],
-  ['.cirrus.yml', 'Cirrus CI'],
-];
 
 /**
  * Process evidence at repository level: some workflow that runs on pull requests (before a change
@@ -207,7 +193,7 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
               location,
               key: PERFORMED,
             }
-          : pushesOfEveryBranch(s)
+          : pushesOfEveryBranch(workspace, s)
             ? {
                 // A branch of this repository is tested by its pushes before it is merged; a fork's
                 // pushes run in the fork, so its pull request is merged untested.
@@ -219,35 +205,32 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
                 key: 'not-on-pull-requests',
                 confidence: 'medium',
               }
-            : {
-                message:
-                  `This workflow runs ${options.evidence}, but only on ${on.join(', ') || 'no trigger'}, not on pull ` +
-                  'requests, so changes are merged before it runs. Add "pull_request" to its triggers.',
-                location,
-                key: 'not-on-pull-requests',
-              },
+            : s.jobs.some((job) => performs(job, s) && onPullRequestComments(s, job))
+              ? {
+                  // A command in a comment (`/test`) runs it on the pull request before it is merged,
+                  // when someone asks: often for checks that need secrets a fork's run does not get.
+                  message:
+                    `This workflow runs ${options.evidence} on a pull request when a comment asks for it (issue_comment, ` +
+                    'on comments on pull requests only), not on every pull request: one nobody asks for is merged ' +
+                    'without it. Add "pull_request" to the triggers of a workflow that runs it, or make the check it ' +
+                    'reports a required status check so that it must be asked for.',
+                  location,
+                  key: 'on-request',
+                  confidence: 'low',
+                }
+              : {
+                  message:
+                    `This workflow runs ${options.evidence}, but only on ${on.join(', ') || 'no trigger'}, not on pull ` +
+                    'requests, so changes are merged before it runs. Add "pull_request" to its triggers.',
+                  location,
+                  key: 'not-on-pull-requests',
+                },
       );
     }
     return subjects ? candidates : combineEvidence(ctx, candidates);
   },
   combine: combineEvidence,
 });
-
-/**
- * Whether the workflow runs on pushes to every branch: a `push` trigger of its own without a
- * `branches` filter (tags and paths aside, `branches-ignore` leaving most branches in).
- */
-function pushesOfEveryBranch(workflow: Workflow): boolean {
-  const push = workflow.on?.events.find((e) => e.event === 'push');
-  if (!push) return false;
-  const config = push.config?.value;
-  if (config === null || config === undefined || typeof config !== 'object' || Array.isArray(config))
-    return true;
-  const branches = (config as Record<string, unknown>).branches;
-  if (branches === undefined) return (config as Record<string, unknown>).tags === undefined;
-  const list = Array.isArray(branches) ? branches : [branches];
-  return list.some((b) => b === '**' || b === '*/**' || b === '**/*');
-}
 
 /** GitHub's own actions (checkout, caches, artifacts, setup-*, github-script aside): they run no tests or analysis of their own. */
 const UTILITY_ACTION =
@@ -288,9 +271,9 @@ function combineEvidence(
 ): RawFinding[] {
   if (candidates.some((c) => c.key === PERFORMED)) return [];
   const seen = candidates.filter((c) => c.key !== UNSEEN);
-  if (seen.length > 0) return seen;
+  if (seen.length > 0) return placed(workspace, options.evidence, seen);
   const unseen = candidates.filter((c) => c.key === UNSEEN).map((c) => c.message);
-  const other = OTHER_CI.filter(([f]) => workspace.has(f)).map(([f, system]) => `${f} (${system})`);
+  const other = otherCi(workspace);
   const elsewhere =
     other.length > 0
       ? ` This repository also has ${other.join(', ')}, whose runs are not visible here: if it runs ` +
@@ -317,4 +300,56 @@ function combineEvidence(
       ...(unseen.length > 0 || other.length > 0 ? { confidence: 'low' as const } : {}),
     },
   ];
+}
+
+/**
+ * The workflows that run the activity on other events than pull requests, each reported where its fix
+ * goes. A reusable workflow that runs only through callers of this repository that are reported
+ * themselves is theirs to fix (its events are theirs): not reported twice. A workflow that runs it
+ * only on a schedule, by hand or on a release (a coverage report, a flakiness run), beside one that
+ * runs it on pushes, is no gate to add pull_request to: low, the push workflow's finding says where
+ * pull_request belongs.
+ */
+function placed(workspace: Workspace, evidence: string, seen: readonly RawFinding[]): RawFinding[] {
+  const workflowOf = (c: RawFinding) => {
+    const source = c.location ? readWorkflowSource(workspace, c.location.path) : undefined;
+    return source?.kind === 'workflow' ? source : undefined;
+  };
+  const reported = new Set(seen.map((c) => c.location?.path));
+  const kept = seen.filter((c) => {
+    const workflow = workflowOf(c);
+    const own = workflow ? eventsOf(workflow) : undefined;
+    if (!workflow || own?.size !== 1 || !own.has('workflow_call')) return true;
+    const callers = localCallers(workspace, workflow.path).filter(
+      (k) => k.job && k.source.kind === 'workflow',
+    );
+    return !(
+      callers.length > 0 &&
+      callers.every((k) => k.source.path !== workflow.path && reported.has(k.source.path))
+    );
+  });
+  // The workflows that run it on pushes of their own: where "pull_request" is added.
+  const onPushes = kept
+    .filter((c) => c.key === 'not-on-pull-requests')
+    .map(workflowOf)
+    .filter((w): w is Workflow => w !== undefined && eventsOf(w).has('push'))
+    .map((w) => w.path);
+  return kept.flatMap((c) => {
+    const workflow = workflowOf(c);
+    if (!workflow) return [c];
+    if (c.key !== 'not-on-pull-requests') return [c];
+    const events = triggeringEvents(workspace, workflow);
+    const beside = onPushes.find((p) => p !== workflow.path);
+    if (events.has('push') || !beside) return [c];
+    return [
+      {
+        ...c,
+        message:
+          `This workflow runs ${evidence} only on ${[...events].join(', ')}, not on pull requests; ${beside} runs it on ` +
+          'pushes, and is where "pull_request" belongs (reported there): a scheduled, manual or release run (a coverage ' +
+          'report, a flakiness run) is no gate for changes.',
+        confidence: 'low' as const,
+      },
+    ];
+  });
 }
