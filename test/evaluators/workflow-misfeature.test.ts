@@ -53,3 +53,55 @@ jobs:
     expect(findings.map((f) => [at(f), f.key])).toEqual([[`${W}:26:28`, 'deps/Audit/continue-on-error']]);
   });
 });
+
+describe('workflow.misfeature: a scanner whose report a later step reads', () => {
+  const scan = (on: string) => `on: ${on}
+permissions: { contents: read }
+jobs:
+  gitleaks:
+    runs-on: ubuntu-latest
+    outputs:
+      count: \${{ steps.count.outputs.findings }}
+    steps:
+      - name: Run gitleaks
+        run: gitleaks detect --source . --report-format json --report-path gitleaks.json
+        continue-on-error: true
+      - name: Count findings
+        id: count
+        run: echo "findings=$(jq length gitleaks.json)" >> "$GITHUB_OUTPUT"
+  audit:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm audit --json > audit.json
+        continue-on-error: true
+      - uses: acme/post-report@v1
+        with: { file: audit.json }
+  trivy:
+    runs-on: ubuntu-latest
+    steps:
+      - run: trivy fs .
+        continue-on-error: true
+      - run: echo done
+`;
+
+  it('leaves alone a scheduled count of findings, where no change waits, and keeps a check whose results go nowhere', async () => {
+    const findings = await evaluate(
+      workflowMisfeature,
+      { [W]: scan("{ schedule: [{ cron: '0 2 * * 0' }], workflow_dispatch: {} }") },
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([[`${W}:26:28`, undefined]]);
+  });
+
+  it('is low confidence on a change, where the step that reads the report may be the gate', async () => {
+    const findings = await evaluate(workflowMisfeature, { [W]: scan('pull_request') }, {});
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([
+      [`${W}:11:28`, 'low'],
+      [`${W}:19:28`, 'low'],
+      [`${W}:26:28`, undefined],
+    ]);
+    expect(findings[0]!.message).toContain(
+      "A later step reads its report (gitleaks.json): if that step fails on findings, it is the check's gate.",
+    );
+  });
+});
