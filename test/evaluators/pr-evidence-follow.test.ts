@@ -487,6 +487,20 @@ describe('workflow.pr-evidence: other CI systems, by their configuration anywher
   });
 });
 
+describe('workflow.pr-evidence: an app that analyses pull requests without a workflow', () => {
+  it('lowers the SAST finding for its configuration, and not the tests finding', async () => {
+    const files = {
+      [W]: pr(run('go build ./...')),
+      '.sonarcloud.properties': 'sonar.exclusions=**/*_test.go\n',
+    };
+    const sast = await runBuiltin('workflow-sast-on-pull-requests', files, { persona: 'auditor' });
+    expect(sast.map((f) => [f.location, f.confidence])).toEqual([[null, 'low']]);
+    expect(sast[0]!.message).toContain('.sonarcloud.properties (SonarCloud automatic analysis)');
+    const tests = await runBuiltin('workflow-tests-on-pull-requests', files, { persona: 'auditor' });
+    expect(tests.map((f) => [f.location, f.confidence])).toEqual([[null, 'high']]);
+  });
+});
+
 describe('workflow.pr-evidence: where the fix goes', () => {
   const job = (steps: string) => `jobs:\n  unit:\n    runs-on: x\n    steps:\n${steps}`;
   const graded = async (files: Record<string, string>) =>

@@ -33,6 +33,11 @@ export interface PrEvidenceOptions {
   followCalls?: boolean;
   /** super-linter counts when one of these linters is set to run (`VALIDATE_<NAME>: true`, e.g. GITHUB_ACTIONS_ZIZMOR). */
   superLinter?: string[];
+  /**
+   * Configuration files of services that perform the activity outside GitHub Actions (an app that
+   * analyses every pull request), with the service's name: like another CI system, a sign it may.
+   */
+  elsewhere?: { path: string; system: string }[];
 }
 
 /** The key of a candidate that satisfies the rule: the workflow performs the activity on pull requests. */
@@ -97,6 +102,18 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
         items: { type: 'string', minLength: 1, pattern: '^[A-Z0-9_]+$' },
         description:
           'super-linter counts when one of these linters is set to run (VALIDATE_<NAME>: true in env).',
+      },
+      elsewhere: {
+        type: 'array',
+        default: [],
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['path', 'system'],
+          properties: { path: { type: 'string', minLength: 1 }, system: { type: 'string', minLength: 1 } },
+        },
+        description:
+          'Configuration files (paths from the root) of services that perform the activity outside GitHub Actions, with their names.',
       },
       followCalls: {
         type: 'boolean',
@@ -273,7 +290,10 @@ function combineEvidence(
   const seen = candidates.filter((c) => c.key !== UNSEEN);
   if (seen.length > 0) return placed(workspace, options.evidence, seen);
   const unseen = candidates.filter((c) => c.key === UNSEEN).map((c) => c.message);
-  const other = otherCi(workspace);
+  const other = [
+    ...otherCi(workspace),
+    ...(options.elsewhere ?? []).filter((e) => workspace.has(e.path)).map((e) => `${e.path} (${e.system})`),
+  ];
   const elsewhere =
     other.length > 0
       ? ` This repository also has ${other.join(', ')}, whose runs are not visible here: if it runs ` +
