@@ -366,6 +366,24 @@ jobs:
       [`  a:\n    steps:\n${login}${comment}`, `  b:\n    steps:\n${comment}`],
       [['.github/workflows/w.yml:3:13', 'medium', 'whether it needs it or not. Set']],
     ],
+    // "b" runs an action whose token use is not known: it may write, or not; a guess (low).
+    [
+      'a job that may use the scope through an unknown action',
+      'push',
+      '  contents: write\n',
+      [
+        `  a:\n    steps:\n      - run: gh release upload v1 x.tgz\n        env: { GH_TOKEN: "\${{ github.token }}" }\n`,
+        '  b:\n    steps:\n      - uses: acme/build-tool@v2\n',
+      ],
+      [
+        [
+          '.github/workflows/w.yml:3:13',
+          'medium',
+          'whether it needs it or not; "b" may use it (step "acme/build-tool@v2" uses acme/build-tool, whose token needs are not known). Set',
+          'low',
+        ],
+      ],
+    ],
     // The same on pull requests only: a fork's run gets the scope as a read scope.
     [
       'pull requests only',
@@ -394,12 +412,17 @@ jobs:
         ],
       ],
     ],
-  ] as [string, string, string, string[], [string, string, string][]][])(
+  ] as [string, string, string, string[], [string, string, string, string?][]][])(
     'reports a workflow-level write scope by the jobs that use it: %s',
     async (_name, on, scopes, jobs, expected) => {
       const findings = await run(`on: ${on}\npermissions:\n${scopes}jobs:\n${jobs.join('')}`);
-      expect(findings.map((f) => [at(f), f.severity ?? 'medium', f.message])).toEqual(
-        expected.map(([where, severity, text]) => [where, severity, expect.stringContaining(text)]),
+      expect(findings.map((f) => [at(f), f.severity ?? 'medium', f.message, f.confidence ?? 'high'])).toEqual(
+        expected.map(([where, severity, text, confidence]) => [
+          where,
+          severity,
+          expect.stringContaining(text),
+          confidence ?? 'high',
+        ]),
       );
     },
   );

@@ -119,11 +119,11 @@ function workflowWrites(fixes: FixBatches, workflow: Workflow, inheriting: Job[]
   const needs = (j: Job, scope: string) =>
     tokenWriter(j, workflow) !== undefined ||
     (scope.toLowerCase() === 'id-token' && jobNeeds(j, workflow).scopes.get('id-token') === 'write');
-  const whyFor = (scope: string): string | undefined => {
+  const whyFor = (scope: string): { why: string; guess?: true } | undefined => {
     if (inheriting.length > 1) {
-      // Granted on each job instead, the scope would go to the jobs that may use it: when that is
-      // every inheriting job, the top-level grant gives no job more than it would get anyway.
-      const users = inheriting.filter((j) => mayUse(j, workflow, scope));
+      // Granted on each job instead, the scope would go to the jobs that use it: when that is every
+      // inheriting job, the top-level grant gives no job more than it would get anyway.
+      const users = inheriting.filter((j) => seenToUse(j, workflow, scope));
       if (users.length === inheriting.length) return undefined;
       // Name the jobs that surely do not need it: the others may (a comment, a push), or may not.
       const readers = inheriting.filter((j) => !needs(j, scope));
@@ -133,23 +133,34 @@ function workflowWrites(fixes: FixBatches, workflow: Workflow, inheriting: Job[]
           : readers.length > 0
             ? `including ${readers.map((j) => `"${j.id}"`).join(', ')}, whose steps cannot use the token for more than reading`
             : 'whether it needs it or not';
-      return `is inherited by every job without permissions of its own (${names}), ${which}`;
+      const why = `is inherited by every job without permissions of its own (${names}), ${which}`;
+      // The jobs not seen to use it all may, through a use not read here: an over-grant is a guess.
+      const unsure = inheriting
+        .filter((j) => !users.includes(j))
+        .map((j) => [j, unsureWrite(j, workflow)] as const);
+      if (unsure.every(([, u]) => u !== undefined))
+        return {
+          why: `${why}; ${unsure.map(([j, u]) => `"${j.id}" may use it (${u})`).join(', ')}`,
+          guess: true,
+        };
+      return { why };
     }
     return needs(inheriting[0]!, scope)
       ? undefined
-      : `is inherited by job ${names}, none of whose steps can use the token for more than reading`;
+      : { why: `is inherited by job ${names}, none of whose steps can use the token for more than reading` };
   };
   return scopes.flatMap(({ scope, level }) => {
-    const why = whyFor(scope);
-    if (!why) return [];
+    const reason = whyFor(scope);
+    if (!reason) return [];
     const grade = pullRequestGrade(workflow, scope);
     const found: RawFinding = {
       message:
-        `"${scope}: write" at the top of the workflow ${why}.${grade?.note ?? ''} Set "permissions: {}" (or read scopes) at the top ` +
+        `"${scope}: write" at the top of the workflow ${reason.why}.${grade?.note ?? ''} Set "permissions: {}" (or read scopes) at the top ` +
         'and grant the write scope on the job that needs it.',
       location: locationFromSpan(workflow.path, level.span),
       key: `workflow-write:${scope}`,
       ...(grade ? { severity: grade.severity } : {}),
+      ...(reason.guess ? { confidence: 'low' as const } : {}),
     };
     workflowWriteFix(fixes, found, workflow, scope, level, inheriting);
     return found;
@@ -157,16 +168,20 @@ function workflowWrites(fixes: FixBatches, workflow: Workflow, inheriting: Job[]
 }
 
 /**
- * Whether a job may use a write scope: its steps are seen to write with it (scopes.ts), or use the
- * token in a way not read here. The issue endpoints that comment on or label a pull request take
- * `issues` or `pull-requests` alike, so a write with one counts for the other.
+ * Whether a job's steps are seen to write with a scope (scopes.ts). The issue endpoints that comment
+ * on or label a pull request take `issues` or `pull-requests` alike, so a write with one counts for
+ * the other.
  */
-function mayUse(job: Job, workflow: Workflow, scope: string): boolean {
+function seenToUse(job: Job, workflow: Workflow, scope: string): boolean {
   const needs = jobNeeds(job, workflow);
-  if (needs.unsure.some((u) => u.level === 'write')) return true;
   const name = scope.toLowerCase();
   const alike = name === 'issues' || name === 'pull-requests' ? ['issues', 'pull-requests'] : [name];
   return alike.some((s) => needs.scopes.get(s) === 'write');
+}
+
+/** Why a job may write with its token in a way not read here (an unknown action, an API call), if it may. */
+function unsureWrite(job: Job, workflow: Workflow): string | undefined {
+  return jobNeeds(job, workflow).unsure.find((u) => u.level === 'write')?.why;
 }
 
 /**
