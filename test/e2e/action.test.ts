@@ -273,7 +273,11 @@ describe('Action: annotations', () => {
   });
 
   it('puts a repository-level SARIF result on the configuration, else on the workflow running the step', async () => {
-    const onlySecurityPolicy = customRulesOnlyConfig().replace('  security-policy: off\n', '');
+    // Without a token the owner's default policy is unread and the finding a guess: the auditor sees it.
+    const onlySecurityPolicy = customRulesOnlyConfig('persona: auditor\n').replace(
+      '  security-policy: off\n',
+      '',
+    );
     const uriOf = (file: string) => {
       const sarif = JSON.parse(readFileSync(file, 'utf8'));
       const results = sarif.runs[0].results as {
@@ -624,7 +628,6 @@ describe('Action: the demo repository', () => {
       'dockerfile-root-user',
       'dockerfile-base-image-unpinned',
       'lockfile-missing',
-      'security-policy',
       'tls-verification-disabled',
       'gitignore-env',
       'binary-executable-committed',
@@ -635,6 +638,9 @@ describe('Action: the demo repository', () => {
     const results = new Map(report.rules.map((x: { id: string; result: string }) => [x.id, x.result]));
     expect(results.get('private-key-committed')).toBe('fail');
     expect(failing).not.toContain('private-key-committed');
+    // So is the missing security policy: without a token the owner's default policy was not read.
+    expect(results.get('security-policy')).toBe('fail');
+    expect(failing).not.toContain('security-policy');
     expect(report.summary.hidden.findings).toBeGreaterThan(0);
     // The evidence rules' findings (a missing threat model, runbooks...) are for the auditor persona.
     expect(r.summary).toMatch(
