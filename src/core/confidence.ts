@@ -89,6 +89,9 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   // environment (`deploy/k8s-test/` may be one).
   '**/*[-_]tests/**',
   '**/{integration,unit,e2e,acceptance,functional,system,smoke,conformance}{test,tests}/**',
+  // A conformance suite's inputs (Kubernetes' and its APIs' `conformance/` manifests), which a test
+  // applies to a throw-away cluster. Not `acceptance/`: in a DTAP chain that names an environment.
+  '**/conformance/**',
   '**/suites/**',
   '**/test{-,_,}{resources,fixtures,files,assets}/**',
   // A test certificate authority and its keys (`test-ca/rsa-2048/end.key`), as a key file named

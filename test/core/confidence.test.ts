@@ -124,6 +124,9 @@ describe('test paths', () => {
     ['t/01-basic.t', true],
     ['lib/t/config.py', false],
     ['tools/t/server.key', false],
+    // A conformance suite's manifests, but not an acceptance environment's.
+    ['gateway/conformance/base/manifests.yaml', true],
+    ['deploy/overlays/acceptance/deployment.yaml', false],
     // Fuzzing harnesses, at any depth.
     ['fuzz/Api.Fuzz/Api.Fuzz.csproj', true],
     ['crates/parser/fuzz/Cargo.toml', true],
