@@ -31,6 +31,9 @@ FROM nginx:1.27
     ['debian:stable-slim', 'uses the "stable-slim" tag, which names no version'],
     ['ghcr.io/acme/app:postgresql-latest', 'uses the "postgresql-latest" tag, which names no version'],
     ['ghcr.io/acme/app:14-latest', 'uses the "14-latest" tag, which names no version'],
+    // A number inside a term of the name is no version of the image.
+    ['ghcr.io/acme/k8s-operator:stable', 'uses the "stable" tag, which names no version'],
+    ['acme/builder-arm64:edge', 'uses the "edge" tag, which names no version'],
   ])('reports FROM %s, whose tag names no version, as unpinned', async (image, message) => {
     const findings = await run(`FROM ${image}\nRUN true\n`);
     expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([['Dockerfile:1:6', null]]);
@@ -46,6 +49,7 @@ FROM nginx:1.27
     'ubuntu:plucky-20251001',
     'acme/app:IMAGE_TAG',
     'gcr.io/distroless/nodejs22-debian12:nonroot',
+    'acme/python3:slim',
   ])(
     'leaves FROM %s, whose tag names a version or a release (or is a placeholder), to the digest rule',
     async (image) => {

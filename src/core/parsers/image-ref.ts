@@ -110,7 +110,33 @@ export function isMovingTag(tag: string, repository: string): boolean {
   const parts = tag.toLowerCase().split(/[-_.]+/);
   if (parts.includes('latest')) return true;
   const name = repository.slice(repository.lastIndexOf('/') + 1);
-  return !/[0-9]/.test(tag) && !/[0-9]/.test(name) && !parts.some((p) => RELEASE_CODENAMES.has(p));
+  return !/[0-9]/.test(tag) && !nameHoldsVersion(name) && !parts.some((p) => RELEASE_CODENAMES.has(p));
+}
+
+/** Names with a number that is no version: cloud services, architectures, platforms. */
+const NUMBERED_NAMES = new Set([
+  's3',
+  'ec2',
+  'x86',
+  'amd64',
+  'arm64',
+  'arm32',
+  'i386',
+  'i686',
+  'win32',
+  'win64',
+]);
+
+/**
+ * Whether an image's name holds its version: a part of it ends with a number (`nodejs22-debian12`,
+ * `python3`, `postgres-16`), which no term spelled with a number inside it does (`k8s-operator`,
+ * `k3s`), nor a cloud service or an architecture (`aws-s3-proxy`, `builder-arm64`).
+ */
+function nameHoldsVersion(name: string): boolean {
+  return name
+    .toLowerCase()
+    .split(/[-_.]+/)
+    .some((part) => /^[a-z]*[0-9]+$/.test(part) && !NUMBERED_NAMES.has(part));
 }
 
 /**
