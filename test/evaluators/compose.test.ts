@@ -593,7 +593,7 @@ describe('compose services that are likely no deployment', () => {
   const SOCKET = `    volumes:
       - /var/run/docker.sock:/var/run/docker.sock
 `;
-  it('grades low the findings of an example compose file and of a service built for development, with the reason', async () => {
+  it('grades low the findings of an example, development, test or preview compose file and of a service built for development, with the reason', async () => {
     const findings = await run(
       composeDockerSocket as Evaluator<never>,
       {},
@@ -601,7 +601,10 @@ describe('compose services that are likely no deployment', () => {
         'docker-compose.example.yaml': `services:\n  agent:\n    image: ci/agent:3.1\n${SOCKET}`,
         'compose.sample.yml': `services:\n  agent:\n    image: ci/agent:3.1\n${SOCKET}`,
         'docker-compose.override.yml': `services:\n  app:\n    build:\n      context: .\n      target: development\n${SOCKET}`,
-        // A deployed service, and one built for production, keep their grade.
+        'deploy/docker-compose.preview.yml': `services:\n  app:\n    image: acme/app:1.2\n${SOCKET}`,
+        'docker-compose-e2e.yaml': `services:\n  app:\n    image: acme/app:1.2\n${SOCKET}`,
+        // A deployed service, one built for production, and a production file keep their grade.
+        'docker-compose.prod.yml': `services:\n  app:\n    image: acme/app:1.2\n${SOCKET}`,
         'docker-compose.yml': `services:\n  agent:\n    image: ci/agent:3.1\n${SOCKET}  app:\n    build: { context: ., target: production }\n${SOCKET}`,
       },
     );
@@ -623,6 +626,17 @@ describe('compose services that are likely no deployment', () => {
         'low',
         'the service builds the "development" stage of its Dockerfile: a development environment, not a deployment',
       ],
+      [
+        'deploy/docker-compose.preview.yml:5:9',
+        'low',
+        `the compose file is named for the "preview" environment: a developer's, a CI job's or a preview's, not a deployment`,
+      ],
+      [
+        'docker-compose-e2e.yaml:5:9',
+        'low',
+        `the compose file is named for the "e2e" environment: a developer's, a CI job's or a preview's, not a deployment`,
+      ],
+      ['docker-compose.prod.yml:5:9', null, undefined],
       ['docker-compose.yml:5:9', null, undefined],
       ['docker-compose.yml:9:9', null, undefined],
     ]);

@@ -153,19 +153,44 @@ export function describeService(service: ComposeService): string {
 /** Words of a compose file's name that make it a sample for users to adapt (`docker-compose.example.yml`). */
 const EXAMPLE_WORDS = new Set(['example', 'examples', 'sample', 'samples']);
 
+/**
+ * Words of a compose file's name that make it a development, test or preview environment
+ * (`docker-compose.dev.yml`, `compose.e2e.yaml`, `docker-compose.ci.yml`): a developer's machine, a
+ * CI job or a short-lived preview of a pull request, not a deployment.
+ */
+const ENVIRONMENT_WORDS = new Set([
+  'dev',
+  'devel',
+  'development',
+  'local',
+  'debug',
+  'test',
+  'tests',
+  'testing',
+  'e2e',
+  'ci',
+  'preview',
+]);
+
 /** Build targets that name a development stage of the Dockerfile (`target: development`). */
 const DEVELOPMENT_TARGET = /^(?:dev|devel|develop|development|debug|local|test|testing)$/i;
 
 /**
  * Why a service is likely no deployment, when it is: its compose file is named as an example or
- * sample (a quick start for users to adapt, which the project does not run), or it builds a
- * development stage of its Dockerfile (a developer's or a CI job's environment).
+ * sample (a quick start for users to adapt, which the project does not run) or for a development,
+ * test or preview environment, or it builds a development stage of its Dockerfile (a developer's or
+ * a CI job's environment).
  */
 export function notDeployedService(service: ComposeService): string | undefined {
   const name = service.path.slice(service.path.lastIndexOf('/') + 1).toLowerCase();
-  const word = name.split(/[.\-_]+/).find((w) => EXAMPLE_WORDS.has(w));
+  const words = name.split(/[.\-_]+/);
+  const word = words.find((w) => EXAMPLE_WORDS.has(w));
   if (word) {
     return `the compose file is named as ${word.startsWith('sample') ? 'a sample' : 'an example'}: a quick start for users to adapt, not a deployment of this repository`;
+  }
+  const environment = words.find((w) => ENVIRONMENT_WORDS.has(w));
+  if (environment) {
+    return `the compose file is named for the "${environment}" environment: a developer's, a CI job's or a preview's, not a deployment`;
   }
   const build = serviceSetting(service, 'build')?.value;
   const target = isMap(build) && typeof build.target === 'string' ? build.target.trim() : '';
