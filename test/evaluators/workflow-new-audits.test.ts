@@ -422,6 +422,31 @@ jobs:
   });
 });
 
+describe("workflow.cache-poisoning: the order of a job's steps", () => {
+  it('leaves a cache restored after the last publishing step, and reports one before it', async () => {
+    const findings = await evaluate(
+      workflowCachePoisoning,
+      one(`on:
+  push:
+    tags: ['v*']
+jobs:
+  release:
+    runs-on: x
+    steps:
+      - uses: actions/setup-go@v5
+      - uses: goreleaser/goreleaser-action@v6
+        with: { args: release }
+      - uses: actions/cache@v4
+        with:
+          path: dist/
+          key: bins-\${{ github.sha }}
+`),
+      {},
+    );
+    expect(findings.map(at)).toEqual([`${W}:8:15`]);
+  });
+});
+
 describe('workflow.cache-poisoning: what the job publishes, not the trigger alone', () => {
   const graded = (fs: { location: unknown; severity?: string; confidence?: string }[]) =>
     fs.map((f) => [at(f as never), f.confidence ?? 'rule']);

@@ -21,7 +21,8 @@ import { actionPathOf, input, isFalse, isTrue, refOf, stepLabel } from './shared
  * but no publishing step is recognised, in every job (low confidence for a job that evidently runs
  * tests or opens a pull request instead). What a workflow that only pull requests run publishes is
  * a preview of the change, not a release: low confidence. A step or input that turns the cache off
- * for releases (an `if:` on the ref or event, an expression as the cache input) is not reported.
+ * for releases (an `if:` on the ref or event, an expression as the cache input) is not reported, nor
+ * is a cache restored after the last step of its job that publishes.
  */
 export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
   kind: 'workflow.cache-poisoning',
@@ -48,16 +49,21 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
           // Without a publishing step anywhere, what the job evidently produces instead (tests, a
           // pull request) says it is no part of the release.
           const output = publishing.size === 0 ? unpublishedOutput(job) : undefined;
-          for (const step of job.steps) {
+          // The job's last publishing step: a cache restored after it reaches nothing this job
+          // publishes (a job that saves its build for a later one is judged where that one restores).
+          const lastPublish = job.steps.findLastIndex(publishes);
+          for (const [i, step] of job.steps.entries()) {
             const restore = restoresCache(step);
             if (!restore || conditionalOnRelease(step)) continue;
-            const why = job.steps.some(publishes)
-              ? `job "${job.id}" publishes`
-              : publishing.has(job)
-                ? `job "${job.id}" builds for a job that publishes`
-                : output
-                  ? `the workflow runs on a ${trigger}, though job "${job.id}" ${output} and no step here publishes`
-                  : `the workflow runs on a ${trigger}`;
+            if (lastPublish !== -1 && i > lastPublish) continue;
+            const why =
+              lastPublish !== -1
+                ? `job "${job.id}" publishes`
+                : publishing.has(job)
+                  ? `job "${job.id}" builds for a job that publishes`
+                  : output
+                    ? `the workflow runs on a ${trigger}, though job "${job.id}" ${output} and no step here publishes`
+                    : `the workflow runs on a ${trigger}`;
             const what = preview
               ? 'what it publishes, a build of the pull request (the workflow runs only on pull requests), not a release'
               : output
