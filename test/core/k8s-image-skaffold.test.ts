@@ -1,6 +1,7 @@
 /**
  * k8s-image-unpinned reads the Skaffold configuration besides the manifests (an image Skaffold builds
- * is replaced at deploy time): a pull request that edits only `skaffold.yaml` must evaluate it again,
+ * is replaced at deploy time), and the kustomizations that build them (their `images:` set its tag):
+ * a pull request that edits only `skaffold.yaml` or a `kustomization.yaml` must evaluate it again,
  * not take the base commit's results. The results cache's case is in file-cache.test.ts.
  */
 import { describe, expect, it } from 'vitest';
@@ -67,5 +68,27 @@ describe('k8s-image-unpinned on a pull request with base results', () => {
     repo.commit({ 'README.md': 'x\n' }, 'change');
     const report = await checkChange(repo.dir, base, results!);
     expect(unpinned(report)).toEqual(['k8s/shop.yaml:8 existing']);
+  });
+});
+
+describe('k8s-image-unpinned on a pull request that edits only a kustomization', () => {
+  const kustomization = (tag: string) =>
+    `resources:\n  - shop.yaml\nimages:\n  - name: acme/shop\n    newTag: ${tag}\n`;
+
+  it('reports the manifest whose version the change takes away', async () => {
+    const repo = scratchRepo();
+    const base = repo.commit(
+      { 'k8s/kustomization.yaml': kustomization('v1.9.0'), 'k8s/shop.yaml': MANIFEST },
+      'base',
+    );
+    let results: BaseResults | undefined;
+    const before = await runCheck({ root: repo.dir, now: NOW, collectBaseResults: (r) => (results = r) });
+    expect(unpinned(before)).toEqual([]);
+    repo.commit({ 'k8s/kustomization.yaml': kustomization('latest') }, 'change');
+    const report = await checkChange(repo.dir, base, results!);
+    expect(unpinned(report)).toEqual(['k8s/shop.yaml:8 new']);
+    expect(report.findings.find((f) => f.ruleId === 'k8s-image-unpinned')?.message).toContain(
+      'which the images: of k8s/kustomization.yaml make "acme/shop:latest", uses the "latest" tag',
+    );
   });
 });

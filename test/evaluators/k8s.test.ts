@@ -482,6 +482,72 @@ profiles:
     for (const f of findings.slice(3)) expect(f.message).not.toContain('official image');
   });
 
+  const DIGEST = 'sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31';
+
+  it('judges the image that the images: of the kustomizations building the manifest render', async () => {
+    const findings = await run(
+      k8sImageTag,
+      {},
+      {
+        'config/manager/deployment.yaml': images(
+          'acme/ctl',
+          'acme/ctl-agent:latest',
+          'acme/sidecar',
+          'acme/other',
+          'controller',
+          'acme/tool',
+        ),
+        'config/manager/kustomization.yaml': `resources:
+  - deployment.yaml
+images:
+  - { name: acme/ctl, newTag: v1.9.0 }
+  - { name: acme/ctl-agent, digest: "${DIGEST}" }
+  - { name: acme/sidecar, newTag: latest }
+  - { name: acme/other, newName: ghcr.io/acme/other }
+  - { name: controller, newName: ghcr.io/acme/controller, newTag: 1.20 }
+  - { name: acme/tool:v2, newTag: v2 }
+`,
+        'config/default/kustomization.yaml': 'resources:\n  - ../manager/\n',
+        // An overlay's transformer applies after its base's: its moving tag undoes the version.
+        'overlays/dev/kustomization.yaml':
+          'resources: [../../config/default]\nimages:\n  - { name: ghcr.io/acme/controller, newTag: main }\n',
+        // Not listed by the kustomization beside it: applied as written.
+        'config/manager/pod.yaml':
+          'apiVersion: v1\nkind: Pod\nmetadata: { name: tool }\nspec:\n  containers: [{ name: t, image: acme/ctl }]\n',
+      },
+    );
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ...atImages('config/manager/deployment.yaml', 2, 3, 4, 5).map((p) => [p, null]),
+      ['config/manager/pod.yaml:5:34', null],
+    ]);
+    expect(findings.map((f) => f.message.split(': what runs')[0])).toEqual([
+      'Image "acme/sidecar" of the container "c2" of Deployment "web", which the images: of ' +
+        'config/manager/kustomization.yaml make "acme/sidecar:latest", uses the "latest" tag',
+      'Image "acme/other" of the container "c3" of Deployment "web", which the images: of ' +
+        'config/manager/kustomization.yaml make "ghcr.io/acme/other", has no tag, which means "latest"',
+      // Written as a name no registry serves, rendered as one a registry does: judged as rendered.
+      'Image "controller" of the container "c4" of Deployment "web", which the images: of ' +
+        'overlays/dev/kustomization.yaml make "ghcr.io/acme/controller:main", uses the "main" tag, which names no version',
+      // kustomize matches the name alone: an entry whose name carries a tag applies to nothing.
+      'Image "acme/tool" of the container "c5" of Deployment "web" has no tag, which means "latest"',
+      'Image "acme/ctl" of the container "t" of Pod "tool" has no tag, which means "latest"',
+    ]);
+  });
+
+  it('takes a kustomization chain that nothing closes, or that loops, as ending where it stops', async () => {
+    const findings = await run(
+      k8sImageTag,
+      {},
+      {
+        'base/app.yaml': images('acme/app', 'acme/api'),
+        'base/kustomization.yaml':
+          'resources: [app.yaml, ../prod]\nimages: [{ name: acme/app, newTag: "2.4" }]\n',
+        'prod/kustomization.yaml': 'resources: [../base]\nimages: [{ name: acme/api, newTag: latest }]\n',
+      },
+    );
+    expect(findings.map(at)).toEqual(atImages('base/app.yaml', 1));
+  });
+
   it('skips ko:// references, which ko replaces with the image it built', async () => {
     const findings = await run(
       k8sImageTag,

@@ -97,13 +97,48 @@ export function inKustomizeTree(workspace: Workspace, file: string): boolean {
 }
 
 /**
- * Paths (relative to the root) of the patch files and of the resource files named by every
- * kustomization, computed once.
+ * The kustomizations that list `ref` among their `resources` (or `bases`): a manifest file, or a
+ * directory, which kustomize builds through the kustomization in it. Paths of kustomization files.
  */
-function kustomizeRefs(workspace: Workspace): { patches: Set<string>; resources: Set<string> } {
+export function kustomizationsListing(workspace: Workspace, ref: string): readonly string[] {
+  return kustomizeRefs(workspace).listedBy.get(ref) ?? [];
+}
+
+/** An entry of a kustomization's `images:` transformer, as written (a version may be written as a number). */
+export interface KustomizeImage {
+  /** The image name it applies to, without tag or digest. */
+  name: string;
+  newName?: string;
+  newTag?: string;
+  digest?: string;
+}
+
+/** The `images:` entries of a kustomization file, with a name; none for a file that does not parse. */
+export function kustomizeImages(workspace: Workspace, kustomization: string): readonly KustomizeImage[] {
+  return kustomizeRefs(workspace).images.get(kustomization) ?? [];
+}
+
+interface KustomizeRefs {
+  patches: Set<string>;
+  resources: Set<string>;
+  /** By resource path (file or directory, no trailing slash): the kustomizations that list it. */
+  listedBy: Map<string, string[]>;
+  /** By kustomization file: its `images:` entries. */
+  images: Map<string, KustomizeImage[]>;
+}
+
+/**
+ * Paths (relative to the root) of the patch files and of the resource files named by every
+ * kustomization, which kustomizations list each resource, and their images, computed once.
+ */
+function kustomizeRefs(workspace: Workspace): KustomizeRefs {
   return workspace.memo('k8s-kustomize-refs', '', () => {
-    const patches = new Set<string>();
-    const resources = new Set<string>();
+    const refs: KustomizeRefs = {
+      patches: new Set(),
+      resources: new Set(),
+      listedBy: new Map(),
+      images: new Map(),
+    };
     for (const file of workspace.glob(KUSTOMIZATION_GLOBS)) {
       const text = workspace.text(file);
       if (text === undefined) continue;
@@ -111,16 +146,49 @@ function kustomizeRefs(workspace: Workspace): { patches: Set<string>; resources:
       const parsed = parseYaml(text);
       const doc = parsed.ok ? parsed.documents[0]?.value : undefined;
       if (typeof doc !== 'object' || doc === null) continue;
+      const kustomization = doc as Record<string, unknown>;
       const dir = path.posix.dirname(file);
-      const add = (set: Set<string>, ref: string) => {
-        const resolved = path.posix.normalize(path.posix.join(dir, ref));
-        if (!resolved.startsWith('../')) set.add(resolved);
+      const resolve = (ref: string) => {
+        const resolved = path.posix.normalize(path.posix.join(dir, ref)).replace(/\/+$/, '');
+        return resolved.startsWith('../') ? undefined : resolved;
       };
-      for (const ref of patchRefs(doc as Record<string, unknown>)) add(patches, ref);
-      for (const ref of resourceRefs(doc as Record<string, unknown>)) add(resources, ref);
+      for (const ref of patchRefs(kustomization)) {
+        const resolved = resolve(ref);
+        if (resolved) refs.patches.add(resolved);
+      }
+      for (const ref of resourceRefs(kustomization)) {
+        const resolved = resolve(ref);
+        if (!resolved) continue;
+        refs.resources.add(resolved);
+        const listing = refs.listedBy.get(resolved);
+        if (listing) listing.push(file);
+        else refs.listedBy.set(resolved, [file]);
+      }
+      const images = imageEntries(kustomization);
+      if (images.length > 0) refs.images.set(file, images);
     }
-    return { patches, resources };
+    return refs;
   });
+}
+
+function imageEntries(kustomization: Record<string, unknown>): KustomizeImage[] {
+  const list = kustomization.images;
+  if (!Array.isArray(list)) return [];
+  const entries: KustomizeImage[] = [];
+  const text = (v: unknown) =>
+    typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+  for (const item of list) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { name, newName, newTag, digest } = item as Record<string, unknown>;
+    if (typeof name !== 'string' || name === '') continue;
+    const entry: KustomizeImage = { name };
+    const [renamed, tag, pinned] = [text(newName), text(newTag), text(digest)];
+    if (renamed !== undefined) entry.newName = renamed;
+    if (tag !== undefined) entry.newTag = tag;
+    if (pinned !== undefined) entry.digest = pinned;
+    entries.push(entry);
+  }
+  return entries;
 }
 
 /** The files (not remote URLs) a kustomization lists under `resources` (and the older `bases`). */

@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { isLocalOnlyImage, NO_REGISTRY_SERVES } from '../../parsers/docker-hub.js';
 import { type ImageRef, isMovingTag, movingTagPhrase, parseImageRef } from '../../parsers/image-ref.js';
 import { childAt, describeContainer } from '../../parsers/k8s.js';
+import { type KustomizeImage, kustomizationsListing, kustomizeImages } from '../../parsers/k8s-files.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { parseYaml } from '../../workspace/yaml.js';
@@ -16,14 +18,18 @@ import { containerFinding, eachContainer, NO_OPTIONS } from './shared.js';
  * build tool replaces at deploy time with the image it built: `ko://` import paths, and the artifacts
  * the repository's Skaffold configuration builds (Skaffold deploys them by digest). A name that no
  * registry serves (see isLocalOnlyImage) is reported at low confidence: it was built or loaded locally.
+ * A manifest that kustomizations build is judged as their `images:` transformers render it (see
+ * kustomizeRenderings).
  *
- * Not `scope: 'file'`: a finding depends on the Skaffold files too. The engine records what the rule
- * reads (the Skaffold glob and files included), so a change to a `skaffold.yaml` alone evaluates it again.
+ * Not `scope: 'file'`: a finding depends on the Skaffold files and kustomizations too. The engine
+ * records what the rule reads (their globs and files included), so a change to a `skaffold.yaml` or a
+ * `kustomization.yaml` alone evaluates it again.
  */
 export const k8sImageTag = defineEvaluator<Record<string, never>>({
   kind: 'k8s.image-tag',
   summary:
-    'Kubernetes container images with no tag or one that names no version ("latest", "stable"), and no digest (not the images a ' +
+    'Kubernetes container images with no tag or one that names no version ("latest", "stable"), and no digest, as ' +
+    'written or as the `images:` of the kustomizations that build the manifest set them (not the images a ' +
     'build tool substitutes at deploy time: Skaffold build artifacts, `ko://` references, and ' +
     'placeholders such as `{IMAGE}` that are no valid image name).',
   schema: NO_OPTIONS,
@@ -41,14 +47,22 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
       if (/^ko:\/\//i.test(ref.raw)) return;
       // Read only when there is something to excuse: a tree without candidates does not depend on them.
       if (skaffoldArtifacts(workspace).has(imageName(ref))) return;
-      if (isLocalOnlyImage(ref)) {
+      // What kustomize renders, when kustomizations build the manifest: judged instead of what is written.
+      const renderings = kustomizeRenderings(workspace, c.pod.object.path, ref);
+      const rendered = renderings?.find((r) => !pinned(r.ref));
+      if (renderings && !rendered) return;
+      const shown = rendered?.by !== undefined ? rendered.ref : ref;
+      const what =
+        `Image "${ref.raw}" of the ${describeContainer(c)}` +
+        (rendered?.by !== undefined ? `, which the images: of ${rendered.by} make "${shown.raw}",` : '');
+      if (isLocalOnlyImage(shown)) {
         // Docker Hub has no such image: the node runs what was built or loaded there (kind, minikube).
-        const tag = ref.tag !== undefined ? movingTagPhrase(ref.tag) : 'has no tag';
+        const tag = shown.tag !== undefined ? movingTagPhrase(shown.tag) : 'has no tag';
         findings.push({
           ...containerFinding(
             c,
             image,
-            `Image "${ref.raw}" of the ${describeContainer(c)} ${tag}, but ${NO_REGISTRY_SERVES}, so a node ` +
+            `${what} ${tag}, but ${NO_REGISTRY_SERVES}, so a node ` +
               'runs it only if it was built or loaded there (`kind load`, `minikube image load`), or it is ' +
               'misspelt. Pinning applies to what builds it: check that its base images are pinned.',
             `image:${ref.raw}`,
@@ -57,12 +71,13 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
         });
         return;
       }
-      const problem = ref.tag !== undefined ? movingTagPhrase(ref.tag) : 'has no tag, which means "latest"';
+      const problem =
+        shown.tag !== undefined ? movingTagPhrase(shown.tag) : 'has no tag, which means "latest"';
       findings.push(
         containerFinding(
           c,
           image,
-          `Image "${ref.raw}" of the ${describeContainer(c)} ${problem}: what runs changes whenever the tag is ` +
+          `${what} ${problem}: what runs changes whenever the tag is ` +
             're-pointed and a pod restarts. Pin a version tag or a @sha256 digest.',
           `image:${ref.raw}`,
         ),
@@ -71,6 +86,71 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
     return findings;
   },
 });
+
+/** Whether a reference names one build: a digest, or a tag that is a version (see isMovingTag). */
+function pinned(ref: ImageRef): boolean {
+  return ref.digest !== undefined || (ref.tag !== undefined && !isMovingTag(ref.tag, ref.repository));
+}
+
+/** An image as kustomize renders it through a chain of kustomizations; `by`: the last that changed it. */
+interface Rendering {
+  ref: ImageRef;
+  by?: string;
+}
+
+/** Past this many chains of kustomizations above one manifest, its image is judged as written. */
+const MAX_RENDERINGS = 64;
+
+/**
+ * How kustomize renders the image of a manifest that kustomizations build, once per chain: from a
+ * kustomization that lists the file among its resources, through those that list its directory as a
+ * base, up to one that nothing includes. Each applies its `images:` transformer in turn, the base's
+ * before its overlay's, as kustomize does: an overlay's `newTag: latest` undoes a base's version.
+ * Undefined when no kustomization lists the file (it is applied as written), and past
+ * {@link MAX_RENDERINGS} chains. The kustomization files are read through the workspace, so the
+ * engine records them as inputs of the rule, as it does the Skaffold files.
+ */
+function kustomizeRenderings(workspace: Workspace, file: string, ref: ImageRef): Rendering[] | undefined {
+  const renderings: Rendering[] = [];
+  // Depth-first along the chains; false once there are too many. A cycle (which kustomize refuses
+  // to build) ends its chain.
+  const walk = (kustomization: string, below: Rendering, seen: ReadonlySet<string>): boolean => {
+    const rendering = applyImages(kustomizeImages(workspace, kustomization), below, kustomization);
+    const inChain = new Set(seen).add(kustomization);
+    const overlays = kustomizationsListing(workspace, path.posix.dirname(kustomization)).filter(
+      (k) => !inChain.has(k),
+    );
+    if (overlays.length === 0) {
+      renderings.push(rendering);
+      return renderings.length <= MAX_RENDERINGS;
+    }
+    return overlays.every((k) => walk(k, rendering, inChain));
+  };
+  const listing = kustomizationsListing(workspace, file);
+  if (listing.length === 0 || !listing.every((k) => walk(k, { ref }, new Set()))) return undefined;
+  return renderings;
+}
+
+/**
+ * A kustomization's `images:` entries applied to an image, in order: one whose `name` is the image's
+ * name (without tag or digest) sets `newName`, and `newTag` or `digest` (a new tag drops the digest,
+ * a digest alone the tag, as kustomize does).
+ */
+function applyImages(entries: readonly KustomizeImage[], below: Rendering, kustomization: string): Rendering {
+  let rendering = below;
+  for (const entry of entries) {
+    const ref = rendering.ref;
+    if (entry.name !== imageName(ref)) continue;
+    let tag = ref.tag;
+    let digest = ref.digest;
+    if (entry.newTag !== undefined) [tag, digest] = [entry.newTag, entry.digest];
+    else if (entry.digest !== undefined) [tag, digest] = [undefined, entry.digest];
+    const text = `${entry.newName ?? imageName(ref)}${tag !== undefined ? `:${tag}` : ''}${digest !== undefined ? `@${digest}` : ''}`;
+    const next = parseImageRef(text);
+    if (next) rendering = { ref: next, by: kustomization };
+  }
+  return rendering;
+}
 
 /**
  * The characters of a repository path (the distribution spec allows lowercase letters, digits and
