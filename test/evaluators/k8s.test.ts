@@ -15,6 +15,7 @@ import { k8sRbac } from '../../src/core/evaluators/k8s/rbac.js';
 import { k8sReadOnlyRootFs } from '../../src/core/evaluators/k8s/read-only-root-fs.js';
 import { k8sResourceLimits } from '../../src/core/evaluators/k8s/resource-limits.js';
 import { k8sRunAsRoot } from '../../src/core/evaluators/k8s/run-as-root.js';
+import { k8sSeccomp } from '../../src/core/evaluators/k8s/seccomp.js';
 import { k8sSingleReplica } from '../../src/core/evaluators/k8s/single-replica.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 import { at, cleanup, makeTree, run } from './kit.js';
@@ -309,6 +310,53 @@ describe('k8s.run-as-root', () => {
       },
     );
     expect(findings).toEqual([]);
+  });
+});
+
+describe('k8s.seccomp', () => {
+  it('leaves privileged containers, which run Unconfined whatever the profile, to k8s.privileged', async () => {
+    const findings = await run(
+      k8sSeccomp,
+      {},
+      {
+        'all-privileged.yaml': deployment(`      initContainers:
+        - { name: sysctler, image: "busybox:1.36", securityContext: { privileged: true } }
+      containers:
+        - { name: proxy, image: "acme/proxy:1.2", securityContext: { privileged: true } }
+`),
+        'unconfined.yaml': deployment(`      securityContext:
+        seccompProfile: { type: Unconfined }
+      containers:
+        - { name: proxy, image: "acme/proxy:1.2", securityContext: { privileged: true } }
+`),
+        'mixed.yaml': deployment(`      containers:
+        - { name: a, image: "acme/a:1.2", securityContext: { privileged: true } }
+        - { name: b, image: "acme/b:1.2", securityContext: { seccompProfile: { type: RuntimeDefault } } }
+        - { name: c, image: "acme/c:1.2", securityContext: { runAsNonRoot: true } }
+`),
+        // The same pods without privileged containers: reported as before.
+        'control.yaml': deployment(`      initContainers:
+        - { name: sysctler, image: "busybox:1.36", securityContext: { privileged: false } }
+      containers:
+        - { name: proxy, image: "acme/proxy:1.2" }
+`),
+        'control-unconfined.yaml': deployment(`      securityContext:
+        seccompProfile: { type: Unconfined }
+      containers:
+        - { name: proxy, image: "acme/proxy:1.2", securityContext: { privileged: true } }
+        - { name: exporter, image: "acme/exporter:1.2" }
+`),
+      },
+    );
+    expect(findings.map((f) => [at(f), f.severity ?? null, f.confidence ?? null])).toEqual([
+      ['mixed.yaml:11:43', null, null],
+      ['control.yaml:8:7', null, null],
+      ['control-unconfined.yaml:9:33', null, null],
+    ]);
+    expect(findings[0]!.message).toBe(
+      'The container "c" of Deployment "web" has no seccomp profile of its own or from the pod, so it runs ' +
+        'Unconfined. Set securityContext.seccompProfile.type: RuntimeDefault.',
+    );
   });
 });
 

@@ -1,7 +1,14 @@
 import { type Container, childAt, containersOf, describeContainer, isMap } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { containerFinding, containerSetting, examinedPods, isWindowsPod, podSetting } from './shared.js';
+import {
+  containerFinding,
+  containerSetting,
+  examinedPods,
+  isPrivileged,
+  isWindowsPod,
+  podSetting,
+} from './shared.js';
 
 /** Options of `k8s.capabilities`: one of the two audits, or both. */
 export interface CapabilitiesOptions {
@@ -68,7 +75,7 @@ export const k8sCapabilities = defineEvaluator<CapabilitiesOptions>({
       if (isWindowsPod(pod)) continue;
       for (const c of containersOf(pod, ['initContainers', 'containers'])) {
         // A privileged container has every capability, whatever it adds or drops: k8s.privileged reports it.
-        if (containerSetting(c, 'privileged')?.value === true) continue;
+        if (isPrivileged(c)) continue;
         const what = describeContainer(c);
         const add = childAt(pod.object, c.node, 'securityContext', 'capabilities', 'add');
         if (forbidden.size > 0 && Array.isArray(add?.value)) {

@@ -7,6 +7,7 @@ import {
   containerFinding,
   containerSetting,
   eachContainer,
+  isPrivileged,
   isWindowsPod,
   missingSettingAt,
   NO_OPTIONS,
@@ -31,7 +32,7 @@ export const k8sPrivilegeEscalation = defineEvaluator<Record<string, never>>({
       if (isWindowsPod(c.pod)) return;
       // A privileged container always can (Kubernetes rejects `false` beside `privileged: true`); the
       // privileged-container rule reports it.
-      if (containerSetting(c, 'privileged')?.value === true) return;
+      if (isPrivileged(c)) return;
       const setting = containerSetting(c, 'allowPrivilegeEscalation');
       if (setting?.value === false) return;
       const what = describeContainer(c);

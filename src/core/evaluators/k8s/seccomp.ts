@@ -16,6 +16,7 @@ import {
   containerSetting,
   examinedPods,
   findingAt,
+  isPrivileged,
   isWindowsPod,
   NO_OPTIONS,
   podSetting,
@@ -37,7 +38,8 @@ const CONTAINER_ANNOTATION = 'container.seccomp.security.alpha.kubernetes.io/';
  * profile at all (the container's, else the pod's, else the legacy annotations), which means
  * Unconfined unless the kubelet is configured otherwise. A profile filters the system calls a
  * compromised process can make to the kernel. A pod whose containers all lack a profile is reported
- * once, at its spec, where one setting fixes it. Windows pods are skipped.
+ * once, at its spec, where one setting fixes it. Windows pods are skipped, and privileged containers,
+ * which Kubernetes runs Unconfined whatever the profile, are left to k8s.privileged.
  */
 export const k8sSeccomp = defineEvaluator<Record<string, never>>({
   kind: 'k8s.seccomp',
@@ -48,7 +50,10 @@ export const k8sSeccomp = defineEvaluator<Record<string, never>>({
     const findings: RawFinding[] = [];
     for (const pod of examinedPods(workspace)) {
       if (isWindowsPod(pod)) continue;
-      const containers = containersOf(pod, ['initContainers', 'containers']);
+      // Privileged containers run Unconfined whatever profile is set: k8s.privileged reports them, and
+      // a pod whose every container is privileged has nothing a profile would change.
+      const containers = containersOf(pod, ['initContainers', 'containers']).filter((c) => !isPrivileged(c));
+      if (containers.length === 0) continue;
       const missing: Container[] = [];
       const reported = new Set<string>();
       for (const c of containers) {

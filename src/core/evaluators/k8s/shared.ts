@@ -53,6 +53,15 @@ export function containerSetting(c: Container, key: string): K8sNode | undefined
   return childAt(c.pod.object, c.node, 'securityContext', key);
 }
 
+/**
+ * True for a container with `securityContext.privileged: true`. It has every capability, may always
+ * escalate privileges and runs without a seccomp profile, whatever else its securityContext or its
+ * pod's says: the rules about those settings leave it to k8s.privileged, which reports it.
+ */
+export function isPrivileged(c: Container): boolean {
+  return containerSetting(c, 'privileged')?.value === true;
+}
+
 /** `securityContext.<key>` of a pod spec, when set. */
 export function podSetting(pod: PodSpec, key: string): K8sNode | undefined {
   return childAt(pod.object, pod.node, 'securityContext', key);
