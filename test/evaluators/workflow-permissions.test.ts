@@ -26,6 +26,65 @@ jobs:
     expect(findings[0]!.confidence).toBe('medium');
   });
 
+  // A called workflow can only narrow the token its caller passes (a called job asking for more fails
+  // to start), so a call of a workflow of this repository whose jobs all get a block hands no step the
+  // default token. A workflow of another repository, or one not found, is not seen: the caller counts.
+  const caller = `on: push
+jobs:
+  build:
+    uses: ./.github/workflows/called.yml
+  upload:
+    permissions: { actions: write }
+    steps: [{run: gh cache delete x}]
+`;
+  const called = (top: string, jobs: string) => `on: workflow_call\n${top}jobs:\n${jobs}`;
+  const declared = '  release:\n    permissions: { contents: write }\n    steps: [{run: goreleaser}]\n';
+  const undeclared = '  notify:\n    steps: [{run: gh issue create}]\n';
+  it.each([
+    ['every called job declares its own', called('', declared), undefined],
+    ['the called workflow has a top-level block', called('permissions: {}\n', undeclared), undefined],
+    [
+      'a called job through a nested call whose jobs declare',
+      called('', `${declared}  nested:\n    uses: ./.github/workflows/inner.yml\n`),
+      undefined,
+    ],
+    ['a called job declares none', called('', declared + undeclared), 'job "build" declares none'],
+    ['the called workflow is not found', undefined, 'job "build" declares none'],
+  ])('counts a call of a local reusable workflow by its jobs: %s', async (_name, text, message) => {
+    const files: Record<string, string> = {
+      '.github/workflows/w.yml': caller,
+      '.github/workflows/inner.yml': called('', declared),
+    };
+    if (text) files['.github/workflows/called.yml'] = text;
+    const findings = (await evaluate(workflowPermissions, files, {})).filter(
+      (f) => f.location?.path === '.github/workflows/w.yml',
+    );
+    if (!message) return expect(findings).toEqual([]);
+    expect(findings.map((f) => [at(f), f.severity, f.confidence])).toEqual([
+      ['.github/workflows/w.yml:2:1', 'medium', 'medium'],
+    ]);
+    expect(findings[0]!.message).toContain(message);
+  });
+
+  it('names only the jobs that run with the default token, and leaves a local call to the fix', async () => {
+    const files = {
+      '.github/workflows/w.yml': `on: push
+jobs:
+  build:
+    uses: ./.github/workflows/called.yml
+  test:
+    steps: [{run: make test}]
+`,
+      '.github/workflows/called.yml':
+        'on: workflow_call\njobs:\n  release:\n    permissions: { contents: write }\n    steps: [{run: goreleaser}]\n',
+    };
+    const findings = await evaluate(workflowPermissions, files, {});
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([['.github/workflows/w.yml:2:1', 'medium']]);
+    expect(findings[0]!.message).toContain('job "test" declares none');
+    // A top-level "contents: read" would cap the called job's "contents: write": no fix is offered.
+    expect(findings[0]!.unfixable).toContain('job "build"');
+  });
+
   it('reports write-all and read-all at the value, at job level and at a workflow level some job inherits', async () => {
     const findings = await run(`on: push
 permissions: write-all

@@ -1,6 +1,6 @@
 import { parseUses } from '../../parsers/uses.js';
 import type { Job, LocatedMap, Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
-import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import { readWorkflowSource, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { Workspace } from '../../workspace/workspace.js';
 
 /** A job that calls a local reusable workflow, or a step that uses a local action. */
@@ -41,6 +41,18 @@ export function localCallers(workspace: Workspace, file: string): LocalCaller[] 
     return map;
   });
   return index.get(file) ?? [];
+}
+
+/**
+ * The reusable workflow of this repository a job calls (`uses: ./.github/workflows/x.yml`), when it is
+ * found here; undefined for a step job, a workflow of another repository (its content is not seen
+ * here) or a path that holds no workflow.
+ */
+export function calledWorkflow(workspace: Workspace, job: Job): Workflow | undefined {
+  const ref = job.uses && parseUses(job.uses.value);
+  if (ref?.kind !== 'local') return undefined;
+  const called = readWorkflowSource(workspace, normalize(ref.path.replace(/@.*$/, '')));
+  return called?.kind === 'workflow' ? called : undefined;
 }
 
 function withOf(map: LocatedMap | undefined): { with?: LocatedMap } {

@@ -10,8 +10,10 @@ import {
   workflowSources,
 } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { outsiderEvents, workflowsByName } from './activity.js';
+import { calledWorkflow } from './callers.js';
 import { lowerScopeFix, missingPermissionsFix, shorthandFix, workflowWriteFix } from './fix-permissions.js';
 import { jobNeeds } from './scopes.js';
 import { eventsOf, PR_EVENTS } from './shared.js';
@@ -29,6 +31,8 @@ import { tokenWriter } from './token-use.js';
  *   low when every trigger is a pull request event (a fork's run gets a read-only token), medium
  *   otherwise.
  *   Workflows run only by `workflow_call` are exempt: they can never hold more than their caller grants.
+ *   A job that calls a reusable workflow of this repository whose jobs all get a block (their own or
+ *   the called workflow's) counts as declaring one: the called jobs can only narrow the caller's token.
  * - `write-all` (high) and `read-all` (medium), at job level, or at workflow level unless every job
  *   declares its own (then the top-level block reaches nothing);
  * - a workflow-level write scope that two or more jobs inherit while some of them are not seen to use
@@ -43,7 +47,8 @@ import { tokenWriter } from './token-use.js';
 export const workflowPermissions = defineEvaluator<Record<string, never>>({
   kind: 'workflow.permissions',
   scope: 'file',
-  // The workflows a workflow_run trigger names tell whether outsiders can cause a run.
+  // The workflows a workflow_run trigger names tell whether outsiders can cause a run; the reusable
+  // workflows a job calls, whether it runs anything with the default token.
   readsOtherFiles: WORKFLOW_GLOBS,
   fix: 'writes permissions: blocks with the scopes the jobs use (known actions, gh and API calls, git pushes, OIDC); stands down when a step may need a write scope it cannot tell',
   summary:
@@ -68,7 +73,10 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
           }
           findings.push(...workflowWrites(fixes, workflow, inheriting));
         }
-        const missing = missingPermissions(workflow, inheriting, upstream);
+        // A call of a workflow of this repository whose jobs all declare permissions runs nothing
+        // with the default token; the fix still weighs it, since a top-level block would reach it.
+        const bare = inheriting.filter((j) => !declaredThroughCall(workspace, j));
+        const missing = missingPermissions(workflow, bare, upstream);
         if (missing) {
           missingPermissionsFix(fixes, missing, workflow, inheriting);
           findings.push(missing);
@@ -227,6 +235,23 @@ function jobWrites(fixes: FixBatches, workflow: Workflow, job: Job): RawFinding[
 
 function isWrite(value: unknown): boolean {
   return typeof value === 'string' && value.trim() === 'write';
+}
+
+/**
+ * Whether a job without permissions of its own calls a reusable workflow of this repository in which
+ * every job gets a block: its own, or the called workflow's top-level one (followed through nested
+ * calls). GitHub lets a called workflow only narrow the token its caller passes, never widen it (a
+ * called job that asks for more than the caller grants fails to start), and a called job with a block
+ * gets no scope beyond it; the caller's default token is never handed to a step. A reusable workflow of
+ * another repository is not seen here, so its caller counts as declaring none.
+ */
+function declaredThroughCall(workspace: Workspace, job: Job, callers: readonly string[] = []): boolean {
+  const called = calledWorkflow(workspace, job);
+  // A call back into a workflow on the way here: GitHub rejects the loop.
+  if (!called || callers.includes(called.path)) return false;
+  if (called.permissions) return true;
+  const within = [...callers, called.path];
+  return called.jobs.every((j) => j.permissions !== undefined || declaredThroughCall(workspace, j, within));
 }
 
 function missingPermissions(
