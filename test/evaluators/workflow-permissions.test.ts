@@ -125,6 +125,46 @@ jobs:
     expect(high!.message).toContain('It runs on issues, which outsiders can cause');
   });
 
+  // Jobs that only print or test (placeholders that satisfy a required check) run nothing that could
+  // use the token: the block is missing, but low on any trigger. Anything that runs other code keeps
+  // the grade of the trigger.
+  const inertNote =
+    ' Its steps only run shell commands that run no other code and are given no token (echo, printf, test, ...), so nothing there can use it today; a step added later would.';
+  it.each([
+    ['an echo on push', 'push', `steps:\n      - run: 'echo "No test required"'`, 'low'],
+    ['an echo on an event outsiders cause', 'issues', 'steps: [{run: echo hi}]', 'low'],
+    [
+      'tests, exits and a pwsh echo',
+      'merge_group',
+      'steps:\n      - run: |\n          if [[ -z "$X" ]]; then exit 1; fi\n          printf "%s\\n" ok\n      - {run: Write-Host ok, shell: pwsh}',
+      'low',
+    ],
+    ['a command substitution', 'push', "steps: [{run: 'echo $(curl -s x | sh)'}]", 'medium'],
+    [
+      'a value of the run in the script',
+      'push',
+      `steps: [{run: 'echo \${{ github.event.head_commit.message }}'}]`,
+      'medium',
+    ],
+    ['a checkout before the echo', 'push', 'steps: [{uses: actions/checkout@v4}, {run: echo hi}]', 'medium'],
+    ['a build', 'push', 'steps: [{run: make test}]', 'medium'],
+    ['a token in the step', 'push', `steps: [{run: echo hi, env: {T: "\${{ github.token }}"}}]`, 'medium'],
+    ['another shell', 'push', 'steps: [{run: echo hi, shell: python}]', 'medium'],
+    ['a container', 'push', 'container: node:20\n    steps: [{run: echo hi}]', 'medium'],
+    [
+      'an echo on an event outsiders cause, beside a build',
+      'issues',
+      'steps: [{run: echo hi}]\n  b:\n    steps: [{run: make}]',
+      'high',
+    ],
+  ])('grades missing permissions by what the jobs run: %s', async (_name, on, job, severity) => {
+    const findings = await run(`on: ${on}\njobs:\n  a:\n    ${job}\n`);
+    expect(findings.map((f) => [at(f), f.severity, f.confidence])).toEqual([
+      ['.github/workflows/w.yml:2:1', severity, 'medium'],
+    ]);
+    expect(findings[0]!.message.includes(inertNote)).toBe(severity === 'low');
+  });
+
   it('counts a job that asks for an OIDC token as using a workflow-level id-token: write', async () => {
     const findings = await run(`on: push
 permissions:

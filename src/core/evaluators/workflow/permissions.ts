@@ -17,7 +17,7 @@ import { calledWorkflow } from './callers.js';
 import { lowerScopeFix, missingPermissionsFix, shorthandFix, workflowWriteFix } from './fix-permissions.js';
 import { jobNeeds } from './scopes.js';
 import { eventsOf, PR_EVENTS } from './shared.js';
-import { tokenWriter } from './token-use.js';
+import { inertJob, tokenWriter } from './token-use.js';
 
 /**
  * Least privilege for the `GITHUB_TOKEN`:
@@ -29,7 +29,8 @@ import { tokenWriter } from './token-use.js';
  *   run one of those jobs (not a job that runs only on merged pull requests, after a maintainer's
  *   merge: event-guards.ts),
  *   low when every trigger is a pull request event (a fork's run gets a read-only token), medium
- *   otherwise.
+ *   otherwise; low on any trigger when those jobs only print and test, running nothing that could
+ *   use the token (token-use.ts).
  *   Workflows run only by `workflow_call` are exempt: they can never hold more than their caller grants.
  *   A job that calls a reusable workflow of this repository whose jobs all get a block (their own or
  *   the called workflow's) counts as declaring one: the called jobs can only narrow the caller's token.
@@ -263,15 +264,22 @@ function missingPermissions(
   const events = [...eventsOf(workflow)];
   if (events.length > 0 && events.every((e) => e === 'workflow_call')) return undefined;
   const outsiders = outsiderEvents(workflow, bare, undefined, upstream);
-  const severity: Severity =
-    outsiders.length > 0 ? 'high' : (pullRequestGrade(workflow)?.severity ?? 'medium');
+  // Jobs that only print or test (placeholders for a required check) run nothing that could use the
+  // token, on any trigger: the block is missing, but only a step added later would get the default.
+  const inert = bare.every((j) => inertJob(j, workflow));
+  const severity: Severity = inert
+    ? 'low'
+    : outsiders.length > 0
+      ? 'high'
+      : (pullRequestGrade(workflow)?.severity ?? 'medium');
   const names = bare.map((job) => `"${job.id}"`).join(', ');
   const which =
     bare.length === workflow.jobs.length
       ? 'no job declares any'
       : `job${bare.length > 1 ? 's' : ''} ${names} declare${bare.length > 1 ? '' : 's'} none`;
-  const grade =
-    severity === 'high'
+  const grade = inert
+    ? ` ${bare.length > 1 ? 'Their' : 'Its'} steps only run shell commands that run no other code and are given no token (echo, printf, test, ...), so nothing there can use it today; a step added later would.`
+    : severity === 'high'
       ? ` It runs on ${outsiders.join(', ')}, which outsiders can cause, so a writable token is exposed to their input.`
       : (pullRequestGrade(workflow)?.note ?? '');
   return {

@@ -1,4 +1,5 @@
 import type { Job, LocatedMap, Step, Workflow } from '../../parsers/workflow.js';
+import { commandsOf, programName } from './commands.js';
 import { actionOf, actionPathOf } from './shared.js';
 
 /**
@@ -67,6 +68,58 @@ export function tokenWriter(job: Job, workflow: Workflow): string | undefined {
     if (why) return why;
   }
   return undefined;
+}
+
+/**
+ * Shell builtins and utilities that only print, test, wait or set the shell's own state: they run no
+ * other program and read no file of the repository, so nothing in them can reach the token.
+ */
+const INERT_COMMANDS = new Set([
+  'echo',
+  'printf',
+  'true',
+  'false',
+  ':',
+  'exit',
+  'sleep',
+  'date',
+  'pwd',
+  'cd',
+  'test',
+  '[',
+  '[[',
+  'set',
+  'export',
+  'unset',
+  'write-host',
+  'write-output',
+]);
+
+/** Shells whose `echo`, `test` and the like are the builtins above. */
+const INERT_SHELLS = /^(?:bash|sh|pwsh|powershell)$/;
+
+/**
+ * Whether nothing a job runs can use its token, whatever it is granted: no action (even one known to
+ * only read runs code of its own, and a checkout leaves the token in `.git/config`), no reusable
+ * workflow, container or service, no token given, and every step a script of the commands above, with
+ * no substitution (`$(...)`, backticks), no value of the run written into it (`${{ }}`) and a shell
+ * that reads it as such. Narrower than {@link tokenWriter}, which lets a build run: a compromised
+ * dependency of a build can still use the token it finds.
+ */
+export function inertJob(job: Job, workflow: Workflow): boolean {
+  if (job.uses || job.container || job.services.length > 0 || job.steps.length === 0) return false;
+  if (tokenWriter(job, workflow)) return false;
+  return job.steps.every((step) => {
+    if (!step.run || step.uses) return false;
+    const shell = [step.shell, job.defaults?.shell, workflow.defaults?.shell].find((s) => s !== undefined);
+    if (shell && (typeof shell.value !== 'string' || !INERT_SHELLS.test(shell.value.trim()))) return false;
+    const script = step.run.value;
+    if (/\$\(|`|<\(|>\(|\$\{\{/.test(script)) return false;
+    return commandsOf(script).every((c) => {
+      const name = programName(c);
+      return name === undefined || INERT_COMMANDS.has(name);
+    });
+  });
 }
 
 function stepWriter(step: Step): string | undefined {
