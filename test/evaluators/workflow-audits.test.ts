@@ -138,6 +138,8 @@ jobs:
 
   // What the pull request's author can make the jobs do, once none checks out their code: nothing but
   // what the workflow's own steps do with the event as data is the shape the rule asks for (low).
+  const script = (...lines: string[]) =>
+    `      - uses: actions/github-script@v7\n        with:\n          script: |\n${lines.map((l) => `            ${l}\n`).join('')}`;
   const target = (steps: string, on = 'pull_request_target') =>
     `on: ${on}\njobs:\n  a:\n    runs-on: x\n    permissions: { pull-requests: write }\n    steps:\n${steps}`;
   it.each([
@@ -167,6 +169,47 @@ jobs:
         'workflow_run',
       ),
       'low',
+    ],
+    [
+      'a github-script that looks runs and checks up by the head commit',
+      target(
+        script(
+          '// the runs of the head commit (head_sha)',
+          'const { data } = await github.rest.actions.listWorkflowRunsForRepo({ ...context.repo, head_sha: context.payload.pull_request.head.sha });',
+          `core.info(\`runs of \${context.payload.pull_request.head.sha}: \${data.total_count} (see "pr.head.sha")\`);`,
+          'const checks = await github.paginate(github.rest.checks.listForRef, { ...context.repo, ref: context.payload.pull_request.head.sha });',
+        ),
+      ),
+      'low',
+    ],
+    [
+      'a github-script that sets the head commit as an output',
+      target(script('core.setOutput("sha", context.payload.pull_request.head.sha);')),
+      'medium',
+    ],
+    [
+      'a github-script that reads a file at the head commit',
+      target(
+        script(
+          'await github.rest.repos.getContent({ ...context.repo, path: "x.js", ref: context.payload.pull_request.head.sha });',
+        ),
+      ),
+      'medium',
+    ],
+    [
+      'a github-script that keeps the head commit in a variable',
+      target(
+        script(
+          'const sha = context.payload.pull_request.head.sha;',
+          'await github.rest.actions.listWorkflowRunsForRepo({ ...context.repo, head_sha: sha });',
+        ),
+      ),
+      'medium',
+    ],
+    [
+      'a github-script that fetches the head commit',
+      target(script('await exec.exec("git", ["fetch", "origin", context.payload.pull_request.head.sha]);')),
+      'medium',
     ],
     [
       'an event value written into a script',

@@ -7,6 +7,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { escapePointerToken } from '../../workspace/yaml.js';
 import { jobExcludesOutsiders } from './conditions.js';
 import type { Dataflow, Flow, Scope } from './dataflow.js';
+import { scriptRunsCode } from './script-head.js';
 import { actionOf, input } from './shared.js';
 import { headCheckouts } from './shell.js';
 
@@ -101,7 +102,9 @@ const RUN_ARTIFACT_ACTIONS = new Set(['dawidd6/action-download-artifact']);
  * checks out, fetches or hands on the pull request's code (even under a condition that keeps it to
  * trusted runs),
  * no script (`run:`, github-script) has a value an outsider chose written into it, reads the raw event
- * file, or runs commands from github-script; no action other than a checkout is given the head; no job
+ * file, or runs commands from github-script; a github-script names the head's commit, branch or
+ * repository only to look metadata up or post a status or comment (script-head.ts); no action
+ * other than a checkout is given the head; no job
  * calls a reusable workflow of another repository (unseen); a `workflow_run` job that downloads the
  * triggering run's artifacts runs no script after it (what the artifacts hold reaches only actions, as
  * files to post). Local reusable workflows are followed; a local composite action, whose scripts are
@@ -146,8 +149,7 @@ export function eventAsData(
       }
       if (action === 'actions/github-script') {
         const script = input(step, 'script');
-        if (script && (tainted('with/script', text) || SCRIPT_RUNS_CODE.test(String(script.value))))
-          return false;
+        if (script && (tainted('with/script', text) || scriptRunsCode(String(script.value)))) return false;
         if (/\bdownloadArtifact\s*\(/.test(String(script?.value ?? ''))) downloaded = true;
         continue;
       }
@@ -178,9 +180,3 @@ function givenTheHead(step: Step, tainted: (name: string) => boolean): boolean {
     if (/ref|sha|commit|branch|repo/i.test(name) && tainted(escapePointerToken(name))) return true;
   return false;
 }
-
-/**
- * A github-script that runs commands (`exec`, `child_process`) or reads the head's commit, branch or
- * repository: what it does with them is code, not data.
- */
-const SCRIPT_RUNS_CODE = /\bexec(?:Sync)?\s*[.(]|child_process|\.head\.(?:sha|ref|repo)\b|head_sha\b/;
