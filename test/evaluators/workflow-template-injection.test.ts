@@ -137,8 +137,155 @@ jobs:
     // caller elsewhere could pass text (low, out of the regular view).
     expect(findings.map((f) => f.confidence)).toEqual([undefined, 'low', undefined]);
     expect(findings[1]!.message).toContain(
-      'Every job or step of this repository that calls it passes a fixed or trusted value; the risk is a caller elsewhere passing untrusted text.',
+      `Every job or step of this repository that calls it, followed through chains of calls (${W}:4), passes a fixed or trusted value; the risk is a caller elsewhere passing untrusted text, which runs it in its own context, with its own token and secrets.`,
     );
+  });
+
+  describe('grades an input of a reusable workflow by what the callers in this repository pass', () => {
+    const R = '.github/workflows/r.yml';
+    const M = '.github/workflows/m.yml';
+    /** A reusable workflow whose input t is expanded at line 9; `more` adds jobs, `on` other triggers. */
+    const reusable = (more = '', on = '') =>
+      `on:\n  workflow_call:\n    inputs:\n      t: { type: string }\n${on}jobs:\n  r:\n    runs-on: x\n    steps:\n      - run: echo \${{ inputs.t }}\n${more}`;
+    /** A job of another workflow that calls `file` (its `uses:` at line 4), passing `value` as `input`. */
+    const caller = (on: string, value: string, file = R, input = 't', extra = '') =>
+      `on: ${on}\njobs:\n  c:\n    uses: ./${file}\n    with: { ${input}: "${value}" }\n${extra}`;
+    /** A reusable workflow that passes its own input u on to r.yml (its `uses:` at line 7). */
+    const middle =
+      'on:\n  workflow_call:\n    inputs:\n      u: { type: string }\njobs:\n  m:\n    uses: ./.github/workflows/r.yml\n    with: { t: "${{ inputs.u }}" }\n';
+    const dispatched = 'workflow_dispatch:\n    inputs:\n      v: { type: string }';
+    const A = 'actions/a/action.yml';
+    const action =
+      'name: a\ninputs:\n  msg: {}\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: echo "${{ inputs.msg }}"\n';
+    it.each([
+      [
+        'a caller passes what a manual run types: as a manual run',
+        { [R]: reusable(), [W]: caller(`\n  ${dispatched}`, '${{ inputs.v }}') },
+        [`${R}:9:23`, 'high', 'low'],
+        [
+          `inputs.v (free text typed by whoever runs the workflow) via inputs.t (${W}:8)`,
+          `calls it, followed through chains of calls (${W}:7), passes a fixed or trusted value, or text typed into a manual run`,
+        ],
+      ],
+      [
+        'a caller passes a static matrix value: low, the caller named',
+        {
+          [R]: reusable(),
+          [W]: caller('push', '${{ matrix.v }}', R, 't', '    strategy: { matrix: { v: [a, b] } }\n'),
+        },
+        [`${R}:9:23`, 'high', 'low'],
+        [`calls it, followed through chains of calls (${W}:4), passes a fixed or trusted value;`],
+      ],
+      [
+        "a caller passes the pull request's title: sure, the caller named",
+        { [R]: reusable(), [W]: caller('pull_request_target', '${{ github.event.pull_request.title }}') },
+        [`${R}:9:23`, 'high', undefined],
+        [`github.event.pull_request.title via inputs.t (${W}:5)`],
+      ],
+      [
+        'a chain of two reusable workflows ending in a fixed value: low, every caller named',
+        { [R]: reusable(), [M]: middle, [W]: caller('push', 'fixed', M, 'u') },
+        [`${R}:9:23`, 'high', 'low'],
+        [
+          `inputs.u (free text passed by any workflow that calls this one) via inputs.t (${M}:8)`,
+          `(${M}:7, ${W}:4)`,
+        ],
+      ],
+      [
+        "a chain of two reusable workflows ending in the pull request's title: sure",
+        {
+          [R]: reusable(),
+          [M]: middle,
+          [W]: caller('pull_request_target', '${{ github.event.pull_request.title }}', M, 'u'),
+        },
+        [`${R}:9:23`, 'high', undefined],
+        [`github.event.pull_request.title via inputs.t (${M}:8) <- inputs.u (${W}:5)`],
+      ],
+      [
+        'a chain that nothing here starts (a caller that is itself only called from elsewhere): as no caller',
+        { [R]: reusable(), [M]: middle },
+        [`${R}:9:23`, 'high', 'medium'],
+        [],
+      ],
+      [
+        'a cycle of workflows that only call each other: nothing here runs them, as no caller',
+        {
+          [R]: reusable('  back:\n    uses: ./.github/workflows/m.yml\n    with: { u: "${{ inputs.t }}" }\n'),
+          [M]: middle,
+        },
+        [`${R}:9:23`, 'high', 'medium'],
+        [],
+      ],
+      [
+        'a cycle that a workflow here starts with a fixed value: low',
+        {
+          [R]: reusable('  back:\n    uses: ./.github/workflows/m.yml\n    with: { u: "${{ inputs.t }}" }\n'),
+          [M]: middle,
+          [W]: caller('push', 'fixed', M, 'u'),
+        },
+        [`${R}:9:23`, 'high', 'low'],
+        [`${M}:7`, `${W}:4`],
+      ],
+      [
+        'a local action whose only caller, run by hand or called from elsewhere, passes its own input',
+        {
+          [A]: action,
+          [R]: reusable('', `  ${dispatched.replace('v:', 't:')}\n`).replace(
+            'run: echo ${{ inputs.t }}',
+            'uses: ./actions/a\n        with: { msg: "${{ inputs.t }}" }',
+          ),
+        },
+        [`${A}:8:22`, 'high', 'low'],
+        [
+          `inputs.t (free text typed by whoever runs the workflow, or passed by any workflow that calls it) via inputs.msg (${R}:13)`,
+          `(${R}:12), passes a fixed or trusted value, or text typed into a manual run`,
+        ],
+      ],
+      [
+        'a local action used only by a reusable workflow that nothing here runs: as no caller',
+        {
+          [A]: action,
+          [R]: reusable().replace(
+            'run: echo ${{ inputs.t }}',
+            'uses: ./actions/a\n        with: { msg: fixed }',
+          ),
+        },
+        [`${A}:8:22`, 'high', 'medium'],
+        ['inputs.msg (free text passed by any workflow that uses this action).'],
+      ],
+      [
+        'no caller in this repository: as before, any caller elsewhere chooses the text',
+        { [R]: reusable() },
+        [`${R}:9:23`, 'high', 'medium'],
+        ['inputs.t (free text passed by any workflow that calls this one).'],
+      ],
+      [
+        'no caller, but also run by hand with the input: as a manual run',
+        { [R]: reusable('', `  ${dispatched.replace('v:', 't:')}\n`) },
+        [`${R}:12:23`, 'high', 'low'],
+        [
+          'inputs.t (free text typed by whoever runs the workflow, or passed by any workflow that calls it)',
+          'No job or step of this repository calls it, and here it runs only by hand (workflow_dispatch)',
+        ],
+      ],
+    ])('%s', async (_what, files, expected, messages) => {
+      const findings = await run(files as Record<string, string>);
+      expect(findings.map((f) => [at(f), f.severity, f.confidence])).toEqual([expected]);
+      for (const m of messages) expect(findings[0]!.message).toContain(m);
+      if (expected[2] !== 'low')
+        expect(findings[0]!.message).not.toContain('Every job or step of this repository');
+    });
+
+    it('keeps the sources of the other triggers of a reusable workflow (each reference its own finding)', async () => {
+      const findings = await run({
+        [R]: reusable('', '  issues:\n').replace('inputs.t }}', 'inputs.t || github.event.issue.title }}'),
+        [W]: caller('push', 'fixed'),
+      });
+      expect(findings.map((f) => [at(f), f.severity, f.confidence])).toEqual([
+        [`${R}:10:23`, 'high', 'low'],
+        [`${R}:10:35`, 'high', undefined],
+      ]);
+    });
   });
 
   it('keeps an input no caller here passes at medium confidence, and one a caller fills with pull request text sure', async () => {

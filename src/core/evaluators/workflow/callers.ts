@@ -90,3 +90,24 @@ export function triggeringEvents(workspace: Workspace, workflow: Workflow): Set<
   }
   return events;
 }
+
+/**
+ * Whether a workflow or local action runs in this repository at all: a workflow that has a trigger
+ * of its own besides `workflow_call`, or that a job of such a workflow calls, followed through chains
+ * of calls (each file once, so a cycle of workflows that only call each other ends, and does not run);
+ * an action that a step of such a workflow uses, directly or through other local actions. A reusable
+ * workflow or action that does not run here runs only for callers elsewhere, in their context.
+ */
+export function runsHere(workspace: Workspace, source: WorkflowSource): boolean {
+  return workspace.memo('workflow-runs-here', source.path, () => {
+    const seen = new Set<string>();
+    const queue = [source];
+    for (let s = queue.shift(); s; s = queue.shift()) {
+      if (seen.has(s.path)) continue;
+      seen.add(s.path);
+      if (s.kind === 'workflow' && (s.on?.events ?? []).some((e) => e.event !== 'workflow_call')) return true;
+      for (const caller of localCallers(workspace, s.path)) queue.push(caller.source);
+    }
+    return false;
+  });
+}

@@ -29,6 +29,8 @@ export interface DeclaredInput {
   name?: string;
   /** Who chooses a free-text (string) value: set when one declaration takes free text. */
   via?: 'workflow_dispatch' | 'workflow_call' | 'action';
+  /** The workflow also declares the input for manual runs (`workflow_dispatch`). */
+  manual?: boolean;
 }
 
 /** Declared types and defaults of an input of a reusable workflow, a manual workflow or an action. */
@@ -41,6 +43,7 @@ export function declaredInputs(source: WorkflowSource, name: string): DeclaredIn
     for (const [k, v] of Object.entries(inputs as Record<string, unknown>)) {
       if (k.toLowerCase() !== name) continue;
       out.name = k;
+      if (via === 'workflow_dispatch') out.manual = true;
       // `inputs: { x: }` declares a string input with no settings.
       const spec = v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
       const type = typeof spec.type === 'string' ? spec.type.toLowerCase() : 'string';

@@ -5,7 +5,7 @@ import type { Job, Located, Step, WorkflowSource } from '../../parsers/workflow.
 import { expressionsAt, expressionsUnder, locatedText } from '../../parsers/workflow-expressions.js';
 import type { Location } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { localCallers } from './callers.js';
+import { localCallers, runsHere } from './callers.js';
 import type { Capability, Classification } from './contexts.js';
 import { callerScope, declaredInputs, entry, matrixPointers } from './dataflow-scopes.js';
 import { shellWrites } from './shell.js';
@@ -31,11 +31,18 @@ export interface Origin {
    */
   input?: 'workflow_dispatch' | 'workflow_call' | 'action' | 'repository_dispatch';
   /**
-   * For an input of a reusable workflow or an action: how many jobs or steps of this repository call
-   * it. What they pass is followed as flows of its own; an input whose every visible caller passes
-   * no untrusted text is only a risk for callers elsewhere, if any.
+   * For an input of a reusable workflow or an action: where the jobs or steps of this repository that
+   * call it are (their `uses:`), of those that run here (see {@link runsHere}: a caller that is itself
+   * only called from elsewhere, or only by a cycle of calls, does not). What they pass is followed as
+   * flows of its own; an input whose every caller here passes no untrusted text is only a risk for
+   * callers elsewhere, which run it in their own context, with their own token and secrets.
    */
-  callers?: number;
+  callers?: Location[];
+  /**
+   * For an input of a reusable workflow that is also declared for manual runs: in this repository a
+   * value comes from whoever dispatches it (or from the callers above), like a manual run's input.
+   */
+  manual?: boolean;
 }
 
 /** An attacker-controlled value entering an expression through one of its references. */
@@ -349,14 +356,17 @@ export class Dataflow {
     // source in itself, whatever the callers visible here pass (which are followed below).
     if (declared.via && this.options.inputs) {
       const text = `inputs.${declared.name ?? name}`;
+      const here =
+        declared.via === 'workflow_dispatch'
+          ? {}
+          : {
+              callers: callers
+                .filter((c) => runsHere(this.workspace, c.source))
+                .map((c) => locationFromSpan(c.source.path, (c.step ?? c.job)!.uses!.span)),
+              ...(declared.manual ? { manual: true } : {}),
+            };
       out.push({
-        origin: {
-          text,
-          capability: 'arbitrary',
-          via: [],
-          input: declared.via,
-          ...(declared.via === 'workflow_dispatch' ? {} : { callers: callers.length }),
-        },
+        origin: { text, capability: 'arbitrary', via: [], input: declared.via, ...here },
         collection: false,
       });
     }

@@ -37,7 +37,8 @@ export interface TemplateInjectionOptions {
  * hold (contexts.ts): free text is high, validated syntax medium; numbers, SHAs, booleans, static
  * matrix values and conditions are not reported. Values are followed through `env:`, step and job
  * outputs, matrices and local callers (dataflow.ts). A free-text input of a manual or reusable
- * workflow or of an action is a source in itself: whoever dispatches or calls it chooses the value;
+ * workflow or of an action is a source in itself: whoever dispatches or calls it chooses the value
+ * (graded by what this repository's own callers pass when it runs here, see `finding`);
  * so is a `repository_dispatch` payload, whose sender can write to the repository unless a workflow
  * here relays outsiders' events into dispatches. In a workflow that runs on `pull_request` only, an
  * injection gains its author nothing (severity low).
@@ -275,24 +276,27 @@ function finding(
   const alias = expr.definedAt
     ? ` (written at line ${expr.definedAt.startLine} and expanded here through a YAML alias)`
     : '';
-  // Only the free text of an input no caller in this repository calls: a real risk whenever a caller
-  // passes untrusted text, which cannot be known from this repository (medium). Text typed into a
-  // manual run, or sent in a repository_dispatch event, comes from someone with write access, who
-  // could change the workflow anyway (low: out of the regular view, like injections in jobs only
-  // insiders can start); unless a workflow here relays outsiders' events into dispatches, whose
-  // payload is then taken for their text.
+  // Only the free text of an input that nothing in this repository passes: a reusable workflow or
+  // action that runs here only for callers elsewhere, a real risk to them whenever one passes
+  // untrusted text, which cannot be known from this repository (medium). Text typed into a manual
+  // run, or sent in a repository_dispatch event, comes from someone with write access, who could
+  // change the workflow anyway (low: out of the regular view, like injections in jobs only insiders
+  // can start); unless a workflow here relays outsiders' events into dispatches, whose payload is
+  // then taken for their text.
   const chosen = (f: Flow) =>
     f.origin.input === 'repository_dispatch' && relay !== undefined ? undefined : f.origin.input;
   const dispatched = (f: Flow) => chosen(f) === 'workflow_dispatch' || chosen(f) === 'repository_dispatch';
   const onlyInputs = flows.every((f) => chosen(f) !== undefined);
   const onlyDispatch = flows.every(dispatched);
-  // Called from this repository, and no caller here passes untrusted text (what they pass is followed
-  // as flows of its own): only a caller elsewhere could, if there is one (low, as a manual run's).
-  const calledHere =
-    onlyInputs && !onlyDispatch && flows.every((f) => dispatched(f) || (f.origin.callers ?? 0) > 0);
-  const callersNote = calledHere
-    ? ' Every job or step of this repository that calls it passes a fixed or trusted value; the risk is a caller elsewhere passing untrusted text.'
-    : '';
+  // Run in this repository by its own callers (followed through chains of calls), or by hand, and no
+  // caller here passes untrusted text (what they pass is followed as flows of its own): the value
+  // is fixed or an insider's here, and only a caller elsewhere, running it in its own context with
+  // its own secrets, could pass text (low, as a manual run's). Not dropped: the expression still
+  // splices whatever a caller passes into code, which a fixed value reaching the sink directly does
+  // not.
+  const ranHere = (f: Flow) => (f.origin.callers?.length ?? 0) > 0 || f.origin.manual === true;
+  const calledHere = onlyInputs && !onlyDispatch && flows.every((f) => dispatched(f) || ranHere(f));
+  const callersNote = calledHere ? calledHereNote(flows) : '';
   const written =
     file === 'env'
       ? ' The line writes it to $GITHUB_ENV, so a line break in it also sets variables (LD_PRELOAD, NODE_OPTIONS, ...) for every later step.'
@@ -314,6 +318,31 @@ function finding(
   };
 }
 
+/** Callers named in a note before the rest are counted. */
+const NAMED_CALLERS = 3;
+
+/**
+ * Why an input that only callers here and manual runs fill is low: the callers followed, by the
+ * line of their `uses:`, and whether it is also run by hand.
+ */
+function calledHereNote(flows: Flow[]): string {
+  const callers = [
+    ...new Set(flows.flatMap((f) => (f.origin.callers ?? []).map((l) => `${l.path}:${l.startLine}`))),
+  ];
+  const manual = flows.some((f) => f.origin.manual === true || f.origin.input === 'workflow_dispatch');
+  const named =
+    callers.slice(0, NAMED_CALLERS).join(', ') +
+    (callers.length > NAMED_CALLERS ? ` and ${callers.length - NAMED_CALLERS} more` : '');
+  const byHand = manual
+    ? ', or text typed into a manual run (workflow_dispatch) by someone with write access'
+    : '';
+  const who =
+    callers.length > 0
+      ? ` Every job or step of this repository that calls it, followed through chains of calls (${named}), passes a fixed or trusted value${byHand};`
+      : ' No job or step of this repository calls it, and here it runs only by hand (workflow_dispatch), with text typed by someone with write access;';
+  return `${who} the risk is a caller elsewhere passing untrusted text, which runs it in its own context, with its own token and secrets.`;
+}
+
 /** How to read the value as data where it is used. */
 function remediation(sink: string, shell: string): string {
   if (sink === 'shell:' || sink === 'defaults.run.shell')
@@ -333,13 +362,19 @@ function remediation(sink: string, shell: string): string {
 /** `github.event.issue.title`, or `env.TITLE <- github.event.issue.title (env.TITLE, line 9)`. */
 function describe(flow: Flow, ref: string, at: Location, relay: string | undefined): string {
   const origin = flow.origin;
-  const source = origin.input ? `${origin.text} (${chooser(origin.input, relay)})` : origin.text;
+  const source = origin.input
+    ? `${origin.text} (${chooser(origin.input, relay, origin.manual === true)})`
+    : origin.text;
   if (origin.via.length === 0) return origin.text.startsWith(ref) ? source : `${ref}, that is ${source}`;
   const hops = origin.via.map((h) => hopText(h, at)).join(' <- ');
   return `${source} via ${hops}`;
 }
 
-function chooser(input: NonNullable<Flow['origin']['input']>, relay: string | undefined): string {
+function chooser(
+  input: NonNullable<Flow['origin']['input']>,
+  relay: string | undefined,
+  manual: boolean,
+): string {
   switch (input) {
     case 'workflow_dispatch':
       return 'free text typed by whoever runs the workflow';
@@ -348,7 +383,9 @@ function chooser(input: NonNullable<Flow['origin']['input']>, relay: string | un
         ? `the payload of a repository_dispatch event, which ${relay} sends from events outsiders cause`
         : 'the payload of a repository_dispatch event, chosen by whoever sends it with a token that can write to this repository';
     case 'workflow_call':
-      return 'free text passed by any workflow that calls this one';
+      return manual
+        ? 'free text typed by whoever runs the workflow, or passed by any workflow that calls it'
+        : 'free text passed by any workflow that calls this one';
     case 'action':
       return 'free text passed by any workflow that uses this action';
   }
