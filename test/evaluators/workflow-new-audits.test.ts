@@ -723,6 +723,77 @@ jobs:
     ]);
   });
 
+  it('leaves alone identifiers given to cloud login inputs and public keys, in a publishing job too', async () => {
+    const text = `on: push
+jobs:
+  image:
+    runs-on: x
+    permissions: { contents: read, id-token: write }
+    steps:
+      - uses: google-github-actions/auth@v2
+        with:
+          workload_identity_provider: \${{ secrets.GCR_WORKLOAD_IDENTITY }}
+          service_account: \${{ secrets.GCR_SERVICE_ACCOUNT }}
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          role-to-assume: \${{ secrets.AWS_DEPLOY_TOKEN_ROLE }}
+          aws-region: us-east-1
+      - uses: google-github-actions/auth@v2
+        with:
+          credentials_json: \${{ secrets.GCP_SA_KEY }}
+      - run: docker push gcr.io/acme/app:1.0
+  binaries:
+    runs-on: x
+    steps:
+      - run: ./build.sh
+        env:
+          AWS_PUB_KEY: \${{ secrets.AWS_PUB_KEY }}
+          AWS_NAP_PUB_KEY: \${{ secrets.AWS_NAP_PUB_KEY }}
+          SIGNING_KEY_PUB: \${{ secrets.AWS_SIGNING_KEY_PUB }}
+          AWS_SECRET_ACCESS_KEY: \${{ secrets.AWS_SECRET_ACCESS_KEY }}
+`;
+    const findings = await evaluate(workflowSecretsOutsideEnv, one(text), defaults);
+    // The credential given beside the identifiers, and the secret key beside the public ones, stay.
+    expect(findings.map((f) => [at(f), f.key, f.confidence ?? 'rule'])).toEqual([
+      [`${W}:17:33`, 'image/gcp_sa_key', 'high'],
+      [`${W}:27:38`, 'binaries/aws_secret_access_key', 'rule'],
+    ]);
+  });
+
+  it('judges a build secret of an image build by its name, not by the job publishing the image', async () => {
+    const text = `on: push
+jobs:
+  image:
+    runs-on: x
+    steps:
+      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: ghcr.io/acme/app:edge
+          secrets: |
+            "nginx-repo.crt=\${{ secrets.VENDOR_CRT }}"
+            "nginx-repo.key=\${{ inputs.nap != '' && secrets.VENDOR_NAP_KEY || secrets.VENDOR_KEY }}"
+            "npmrc=\${{ secrets.NPM_TOKEN }}"
+          secret-envs: |
+            repo_token=REPO_TOKEN
+        env:
+          REPO_TOKEN: \${{ secrets.PRIVATE_REPO_TOKEN }}
+          SENTRY: \${{ secrets.SENTRY_AUTH_TOKEN }}
+      - run: ./notify.sh
+        env:
+          VENDOR_KEY: \${{ secrets.VENDOR_KEY }}
+`;
+    const findings = await evaluate(workflowSecretsOutsideEnv, one(text), defaults);
+    expect(findings.map((f) => [at(f), f.key, f.confidence ?? 'rule'])).toEqual([
+      // A build secret whose name says it publishes is still reported, by its name.
+      [`${W}:13:24`, 'image/npm_token', 'rule'],
+      // A step variable the build does not take as a secret is the publishing job's secret.
+      [`${W}:18:23`, 'image/sentry_auth_token', 'high'],
+      // So is the same secret read outside the build.
+      [`${W}:21:27`, 'image/vendor_key', 'high'],
+    ]);
+  });
+
   it('grades low a signing key a job only checks signatures with; a job that signs keeps the grade', async () => {
     const workflow = (extra: string) => `on:
   push:

@@ -10,7 +10,7 @@ import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { nodes } from './condition-parts.js';
 import { publishes } from './publishing.js';
-import { actionPathOf, eventsOf } from './shared.js';
+import { actionOf, actionPathOf, eventsOf, input } from './shared.js';
 import { firstRealCommand } from './shell.js';
 
 export interface SecretsOutsideEnvOptions {
@@ -27,9 +27,12 @@ export interface SecretsOutsideEnvOptions {
  * credential (a token, key, password; not a host name or an ARN), a credential a step that signs
  * reads, or any secret of a job that publishes a release. The job's own token, jobs that call a
  * reusable workflow (which cannot name an environment), image pull credentials, presence tests
- * (`secrets.X != ''`), names of keys held elsewhere (`..._KEY_ID`, `..._ALIAS`) and licence keys are
- * left alone. A name-only match is low in a job of a workflow pull requests run, in a job that runs
- * tests and neither deploys nor signs, and for signing keys a job only checks signatures with.
+ * (`secrets.X != ''`), names of keys held elsewhere (`..._KEY_ID`, `..._ALIAS`), licence keys and
+ * values given to inputs that take identifiers (a workload identity provider, a role to assume) are
+ * left alone. A build secret of an image build (docker/build-push-action `secrets:`) authenticates
+ * downloads during the build: it is judged by its name, not as a secret of the publishing job. A
+ * name-only match is low in a job of a workflow pull requests run, in a job that runs tests and
+ * neither deploys nor signs, and for signing keys a job only checks signatures with.
  */
 export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOptions>({
   kind: 'workflow.secrets-outside-env',
@@ -89,7 +92,12 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
             if (NOT_CREDENTIAL.test(name) && !CREDENTIAL.test(name.replace(NOT_CREDENTIAL, ''))) continue;
             // Nor is what names a key held elsewhere (`..._KEY_ID`, `..._KEY_ALIAS`) or a tool's licence.
             if (KEY_IDENTIFIER.test(name) || LICENCE.test(name)) continue;
-            const publishing = publishingJob(job);
+            // Nor a value given to an input that takes an identifier, whatever the secret is called.
+            if (step && identifierInput(step, expr.field)) continue;
+            // A build secret authenticates what the image build downloads (a vendor's package
+            // repository, a private module proxy), as image pull credentials do: it publishes nothing
+            // itself, so the job's publishing does not make it a release credential. Its name still can.
+            const publishing = publishingJob(job) && !(step && buildSecret(step, expr.field));
             const named = deployment.test(name) && CREDENTIAL.test(name);
             // A credential a step that signs reads is a signing credential, whatever its name says.
             const signing =
@@ -227,11 +235,56 @@ function passedIn(workflow: Workflow, name: string): boolean {
 
 /**
  * A name that ends in what identifies or addresses rather than authenticates (`QUAY_BOT_USERNAME`,
- * `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`, `SSH_PUBLIC_KEY`, `REGISTRY_URL`): left alone unless the
- * rest of the name still names a credential (`AWS_ACCESS_KEY_ID`, which goes with its secret key).
+ * `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`, `REGISTRY_URL`, a workload identity provider's resource name
+ * `GCP_WORKLOAD_IDENTITY_PROVIDER`, a role's `..._ROLE_ARN`) or a public key (`SSH_PUBLIC_KEY`,
+ * `AWS_PUB_KEY`, `SIGNING_KEY_PUB`, `COSIGN_PUBLIC`): left alone unless the rest of the name still
+ * names a credential (`AWS_ACCESS_KEY_ID`, which goes with its secret key).
  */
 const NOT_CREDENTIAL =
-  /(?:^|_)(?:USER|USERNAME|USER_NAME|LOGIN|EMAIL|ACTOR|OWNER|ORG|ORGANI[SZ]ATION|ACCOUNT|ACCOUNT_ID|TENANT_ID|CLIENT_ID|SUBSCRIPTION_ID|PROJECT_ID|APP_ID|ID|HOST|HOSTNAME|URL|URI|ENDPOINT|REGION|ZONE|PUBLIC_KEY|PUBKEY|KNOWN_HOSTS|FINGERPRINT)$/i;
+  /(?:^|_)(?:USER|USERNAME|USER_NAME|LOGIN|EMAIL|ACTOR|OWNER|ORG|ORGANI[SZ]ATION|ACCOUNT|ACCOUNT_ID|TENANT_ID|CLIENT_ID|SUBSCRIPTION_ID|PROJECT_ID|APP_ID|ID|HOST|HOSTNAME|URL|URI|ENDPOINT|REGION|ZONE|IDENTITY|IDENTITY_PROVIDER|PROVIDER|POOL|ROLE|ARN|ROLE_ARN|(?:KEYS?_)?PUB(?:LIC)?(?:_?KEYS?)?|KNOWN_HOSTS|FINGERPRINT)$/i;
+
+/**
+ * Inputs of cloud login actions that take identifiers, not credentials (`owner/repo` -> inputs): the
+ * workload identity provider and service account that google-github-actions/auth federates the job's
+ * OIDC token with, the role aws-actions/configure-aws-credentials assumes, the application, tenant
+ * and subscription azure/login signs in to. The value authenticates nothing, whatever the secret
+ * holding it is called; the credential inputs beside them (`credentials_json`, `aws-secret-access-key`,
+ * `creds`) are not listed.
+ */
+const IDENTIFIER_INPUTS: Record<string, ReadonlySet<string>> = {
+  'google-github-actions/auth': new Set(['workload_identity_provider', 'service_account', 'project_id']),
+  'aws-actions/configure-aws-credentials': new Set(['role-to-assume', 'aws-region', 'role-session-name']),
+  'azure/login': new Set(['client-id', 'tenant-id', 'subscription-id']),
+};
+
+/** Whether an expression is (in) the value of an input that takes an identifier. */
+function identifierInput(step: Step, field: readonly string[]): boolean {
+  const action = actionOf(step.uses);
+  const inputs = action ? IDENTIFIER_INPUTS[action] : undefined;
+  return inputs !== undefined && field[0] === 'with' && inputs.has((field[1] ?? '').toLowerCase());
+}
+
+/**
+ * Whether an expression is a build secret of docker/build-push-action: a value in its `secrets:`
+ * input (`id=value` lines BuildKit mounts into the build's `RUN --mount=type=secret`), or a step
+ * variable that its `secret-envs:` input names (`id=VARIABLE`).
+ */
+function buildSecret(step: Step, field: readonly string[]): boolean {
+  if (actionOf(step.uses) !== 'docker/build-push-action') return false;
+  if (field[0] === 'with') return (field[1] ?? '').toLowerCase() === 'secrets';
+  if (field[0] !== 'env' || field[1] === undefined) return false;
+  const envs = input(step, 'secret-envs')?.value;
+  if (typeof envs !== 'string') return false;
+  return envs.split(/[\n,]/).some(
+    (line) =>
+      line
+        .split('=')
+        .slice(1)
+        .join('=')
+        .trim()
+        .replace(/^["']|["']$/g, '') === field[1],
+  );
+}
 
 /**
  * A name for what selects a key or secret held elsewhere (`MACOS_NOTARY_KEY_ID`, `GPG_KEY_NAME`,
