@@ -749,6 +749,29 @@ ${upload(SHA, '.')}`;
       ['mkdocs gh-deploy', workflow('push', [checkout, 'run: mkdocs gh-deploy --force']), []],
       ['git push', workflow('push', [checkout, 'run: git commit -am x && git push origin HEAD']), []],
       ['a pushing action', workflow('push', [checkout, 'uses: stefanzweifel/git-auto-commit-action@v5']), []],
+      // Cherry-pick and backport actions push the branch they made with what the checkout persisted.
+      ['a cherry-pick action', workflow('push', [checkout, 'uses: acme/github-cherry-pick-action@v1']), []],
+      ['a backport action', workflow('push', [checkout, 'uses: acme/backport@v2']), []],
+      ['a backport script', workflow('push', [checkout, 'run: ./misc/backport/backport.sh "$BRANCH"']), []],
+      // An action that pushes an image pushes to a registry, whatever else its name says.
+      [
+        'an image pushing action',
+        workflow('push', [checkout, 'uses: redhat-actions/push-to-registry@v2']),
+        [['medium', `${OPEN}${WRITES}${FIX}`]],
+      ],
+      // mike and ghp-import push the pages branch only when told to.
+      ['mike deploy --push', workflow('push', [checkout, 'run: mike deploy --push dev']), []],
+      ['ghp-import -n -p', workflow('push', [checkout, 'run: ghp-import -n -p -f site']), []],
+      [
+        'mike deploy without --push',
+        workflow('push', [checkout, 'run: mike deploy --update-aliases dev latest']),
+        [['medium', `${OPEN}${WRITES}${FIX}`]],
+      ],
+      [
+        'ghp-import without -p',
+        workflow('push', [checkout, 'run: ghp-import -n site']),
+        [['medium', `${OPEN}${WRITES}${FIX}`]],
+      ],
       [
         'on an event outsiders cause',
         workflow('workflow_run', [checkout, 'run: git push']),
@@ -838,6 +861,59 @@ ${upload(SHA, '.')}`;
       const findings = await evaluate(workflowCheckoutCredentials, one(text), {});
       expect(findings.map((f) => [f.severity, f.message])).toEqual(expected);
       for (const f of findings) expect(at(f)).toMatch(/:[67]:15$/);
+    });
+  });
+
+  // An explicit persist-credentials: true is deliberate when a later step is seen to use what it
+  // keeps, or runs work not visible here; with neither, it is graded like a checkout that does not
+  // say, at the explicit value.
+  describe('checkout credentials: an explicit persist-credentials: true that nothing is seen to use', () => {
+    const workflow = (on: string, permissions: string, steps: string[]) =>
+      [
+        `on: ${on}`,
+        'jobs:',
+        '  docs:',
+        ...(permissions ? [`    permissions: ${permissions}`] : []),
+        '    steps:',
+        '      - uses: actions/checkout@v4',
+        '        with:',
+        '          persist-credentials: true',
+        ...steps.map((s) => `      - ${s}`),
+        '',
+      ].join('\n');
+    const UNUSED =
+      'actions/checkout in job "docs" keeps the job\'s token in .git/config ("persist-credentials: true"), but no later ' +
+      'step of the job pushes or fetches with it or runs a repository script, and every later step can read it';
+    const FIX =
+      '. Set "persist-credentials: false" unless a later action pushes with git; then pass the token to that step explicitly.';
+    it.each([
+      [
+        'a docs build that only commits locally, on pull requests',
+        workflow('pull_request', '', ['run: pip install -r docs/requirements.txt', 'run: mike deploy test']),
+        [[':7:32', 'low', 'rule', `${UNUSED}${FIX}`]],
+      ],
+      [
+        'with a write scope',
+        workflow('push', '{ contents: write }', ['run: npm ci && npx eslint .']),
+        [[':8:32', 'medium', 'rule', `${UNUSED}; the token can write to the repository${FIX}`]],
+      ],
+      // A repository script or a task runner's target may push in a way not seen here.
+      ['a later make target', workflow('push', '{ contents: write }', ['run: make docs']), []],
+      ['a later mage target', workflow('push', '{ contents: write }', ['run: mage helm:updateVersion']), []],
+      ['a later repository script', workflow('push', '{ contents: write }', ['run: ./hack/docs.sh']), []],
+      ['a later push', workflow('push', '{ contents: write }', ['run: git push origin HEAD:docs']), []],
+      ['a later fetch', workflow('push', '{ contents: write }', ['run: git fetch origin main']), []],
+      [
+        'a later cherry-pick action',
+        workflow('push', '{ contents: write }', ['uses: acme/cherry-pick@v1']),
+        [],
+      ],
+    ])('%s', async (_name, text, expected) => {
+      const findings = await evaluate(workflowCheckoutCredentials, one(text), {});
+      expect(
+        findings.map((f) => [at(f).slice(W.length), f.severity, f.confidence ?? 'rule', f.message]),
+      ).toEqual(expected);
+      for (const f of findings) expect(f.unfixable).toBe('persist-credentials: true is set on purpose');
     });
   });
 

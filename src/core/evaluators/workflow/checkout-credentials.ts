@@ -7,7 +7,13 @@ import type { RawFinding, Severity } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { outsiderEvents, workflowsByName } from './activity.js';
-import { laterPusher, persistCredentialsFix, persistsSshKey } from './fix-checkout.js';
+import {
+  laterCredentialUser,
+  laterOpaqueRun,
+  laterPusher,
+  persistCredentialsFix,
+  persistsSshKey,
+} from './fix-checkout.js';
 import { givenJobToken } from './scopes.js';
 import { actionOf, aliasNote, eventsOf, input, isFalse, isTrue, refOf, stepLabel } from './shared.js';
 
@@ -33,11 +39,15 @@ import { actionOf, aliasNote, eventsOf, input, isFalse, isTrue, refOf, stepLabel
  * A job of a reusable workflow without permissions of its own gets what the jobs of this repository
  * that call it grant. A checkout whose token has no scope, given no other credential, is not
  * reported.
- * An explicit `persist-credentials: true` is a deliberate choice (a later step pushes with it) and is
- * reported, at that value, only when the token ends up in an artifact or the job is privileged; so is
- * a checkout without it that a later step of the job pushes with (`git push`, `mkdocs gh-deploy`, a
- * pushing action; after `ssh-key:`, create-pull-request, which pushes over SSH with the persisted key:
- * fix-checkout.ts), where "set persist-credentials: false" would break the job.
+ * An explicit `persist-credentials: true` that a later step is seen to use (a push, a fetch) is a
+ * deliberate choice and is reported, at that value, only when the token ends up in an artifact or the
+ * job is privileged; so is a checkout without it that a later step of the job pushes with (`git push`,
+ * `mkdocs gh-deploy`, a pushing, cherry-pick or backport action; after `ssh-key:`,
+ * create-pull-request, which pushes over SSH with the persisted key: fix-checkout.ts), where "set
+ * persist-credentials: false" would break the job. An explicit `true` that no later step is seen to
+ * use keeps the token for nothing the job shows: it is graded like a checkout without the setting, at
+ * its value. A later repository script or task runner's target may be what it is for (what it does
+ * with git is not visible here): the value is then taken as deliberate.
  */
 export const workflowCheckoutCredentials = defineEvaluator<Record<string, never>>({
   kind: 'workflow.checkout-credentials',
@@ -77,7 +87,15 @@ function finding(
   const steps = job?.steps ?? (source.kind === 'action' ? source.steps : []);
   // A later step that pushes with the persisted token makes keeping it as deliberate as saying so.
   const pusher = isTrue(explicit) ? undefined : laterPusher(workspace, steps, step);
-  const deliberate = isTrue(explicit) || pusher !== undefined;
+  // Saying so is deliberate when a later step is seen to use what the checkout keeps (a push, a
+  // fetch), or may use it in a way not seen here (a repository script, a task runner's target); with
+  // neither, the explicit value keeps the token for no step of the job, and the checkout is graded
+  // like one that does not say.
+  const unused =
+    isTrue(explicit) &&
+    laterCredentialUser(workspace, steps, step) === undefined &&
+    !laterOpaqueRun(steps, step);
+  const deliberate = (isTrue(explicit) && !unused) || pusher !== undefined;
   const dir = typeof input(step, 'path')?.value === 'string' ? String(input(step, 'path')!.value) : '.';
   const major = majorVersion(workspace, source.path, step.uses!);
   // An unknown version may keep the token in .git/config: uploads are judged as if it did.
@@ -156,7 +174,9 @@ function finding(
       : `actions/checkout ${who} leaves the job's token in ${where} for step "${stepLabel(pusher)}", which pushes with it`
     : deliberate
       ? `actions/checkout ${who} persists the token on purpose ("persist-credentials: true")`
-      : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;
+      : unused
+        ? `actions/checkout ${who} keeps the job's token in ${where} ("persist-credentials: true"), but no later step of the job pushes or fetches with it or runs a repository script, and every later step can read it`
+        : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;
   const heldNote = held
     ? `; ${grounds.join(' and ')}, but every later step is given the job's token anyway, so the copy on disk reaches none that lacks it`
     : '';
@@ -165,7 +185,9 @@ function finding(
     : `${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${heldNote}`;
   const fix = deliberate
     ? 'Push from a separate job that uploads nothing and runs no untrusted code, or pass the token only to the step that pushes.'
-    : 'Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
+    : unused
+      ? 'Set "persist-credentials: false" unless a later action pushes with git; then pass the token to that step explicitly.'
+      : 'Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
   const at = isTrue(explicit) ? explicit! : step.uses!;
   const found: RawFinding = {
     message: `${head}${why}. ${fix}`,

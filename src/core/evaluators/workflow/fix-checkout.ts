@@ -6,19 +6,33 @@ import { actionOf, input, stepLabel } from './shared.js';
 
 /**
  * Script text that uses the credentials a checkout leaves behind: git commands that talk to the
- * remote (a push, and in a private repository a fetch too), and tools that push with git.
+ * remote (a push, and in a private repository a fetch too), and tools that push with git. ghp-import
+ * and mike commit to the pages branch and push it only when told to (`-p`, `--push`): `mike deploy
+ * dev` alone leaves the commit in the local clone.
  */
 const GIT_FETCH = /\bgit\s+(?:-[cC]\s+\S+\s+)*(?:fetch|pull|ls-remote|submodule|remote\s+update)\b/;
 const GIT_PUSH =
-  /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh-deploy\b|\bghp-import\b|\bmike\s+deploy\b|semantic-release|\bchangeset\s+(?:publish|version)\b|\blerna\s+(?:publish|version)\b|\bnpm\s+version\b|standard-version|release-it/;
+  /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh-deploy\b|\b(?:ghp-import|mike\s+(?:deploy|delete|alias|set-default|retitle))\b[^\n;&|]*?\s(?:--push\b|-[A-Za-z]*p[A-Za-z]*(?![\w-]))|semantic-release|\bchangeset\s+(?:publish|version)\b|\blerna\s+(?:publish|version)\b|\bnpm\s+version\b|standard-version|release-it/;
 
-/** A repository script whose name says it releases: what it does with git is not visible here. */
+/**
+ * A repository script whose name says it releases, or cherry-picks or backports changes onto another
+ * branch: what it does with git is not visible here.
+ */
 const RELEASE_SCRIPT =
-  /(?:^|[\s/])[\w.-]*(?:release|publish|deploy|push|bump|tag)[\w.-]*\.(?:sh|bash|py|rb|js|mjs|ts|ps1)\b/i;
+  /(?:^|[\s/])[\w.-]*(?:release|publish|deploy|push|bump|tag|backport|cherry[-_]?pick)[\w.-]*\.(?:sh|bash|py|rb|js|mjs|ts|ps1)\b/i;
+
+/**
+ * A step whose work is not visible here: a repository script run by path or through an interpreter,
+ * or a task runner's target (`make release`, `mage helm:update`, `npm run deploy`, `go run ./cmd/x`).
+ * It may push with what a checkout persisted, which no command of the workflow shows.
+ */
+const OPAQUE_RUN =
+  /(?:^|[\s;&|(])(?:\.{1,2}\/[\w./-]+|(?:bash|sh|zsh|python3?|node|ruby|perl|pwsh)\s+[\w./-]+\.\w+|[\w./-]+\.(?:sh|bash|py|rb|js|mjs|cjs|ts|ps1)(?![\w.-])|(?:make|gmake|mage|just|task|rake|mvn|gradle|nox|tox|invoke|earthly)(?=\s|$)|(?:npm|yarn|pnpm|bun|uv|poetry|pdm|hatch)\s+run\s|go\s+run\s|cargo\s+(?:make|xtask|run)(?![\w-])|bundle\s+exec\s)/m;
 
 /**
  * Actions that commit and push with the credentials checkout persisted. korthout/backport-action
- * pushes the branch it cherry-picked with them (its README runs it after a plain checkout).
+ * pushes the branch it cherry-picked with them (its README runs it after a plain checkout); other
+ * cherry-pick and backport actions are known by their name ({@link PUSHING_NAME}).
  */
 const PUSHING_ACTIONS = new Set([
   'korthout/backport-action',
@@ -58,8 +72,7 @@ export function persistCredentialsFix(
   steps: readonly Step[],
   step: Step,
 ): void {
-  const test = persistsSshKey(step) ? usesSshCredentials : usesCredentials;
-  const user = firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test));
+  const user = laterCredentialUser(workspace, steps, step);
   if (user) {
     finding.unfixable = `step "${stepLabel(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
     return;
@@ -81,6 +94,25 @@ export function persistCredentialsFix(
     },
     (doc) => setAt(doc, target, false),
   );
+}
+
+/**
+ * The first step after `step` that may use the credentials it persists: a git command that talks to
+ * the remote (a fetch too: a private repository needs them for it), a tool or action that pushes, a
+ * release script.
+ */
+export function laterCredentialUser(
+  workspace: Workspace,
+  steps: readonly Step[],
+  step: Step,
+): Step | undefined {
+  const test = persistsSshKey(step) ? usesSshCredentials : usesCredentials;
+  return firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test));
+}
+
+/** Whether a step after `step` runs work not visible here (a repository script, a task runner). */
+export function laterOpaqueRun(steps: readonly Step[], step: Step): boolean {
+  return steps.some((s) => s.index > step.index && s.run !== undefined && OPAQUE_RUN.test(s.run.value));
 }
 
 /**
@@ -147,13 +179,16 @@ function credentialUsers(steps: readonly Step[], test: (step: Step) => boolean):
 }
 
 /**
- * An action not listed whose name says it pushes or commits (`helpers/version-push`): it may push
- * with the persisted credentials. "pre-commit" (`pre-commit/action`, `pre-commit-ci/lite-action`)
- * names the hook framework, whose actions run the hooks and push nothing with the checkout's token;
- * nor does an action about commit messages (`conventional_commit_config`, `commit-lint`).
+ * An action not listed whose name says it pushes or commits (`helpers/version-push`), or cherry-picks
+ * or backports commits onto another branch (`<owner>/github-cherry-pick-action`,
+ * `<owner>/backport`), which it then pushes: it may push with the persisted credentials.
+ * "pre-commit" (`pre-commit/action`, `pre-commit-ci/lite-action`) names the hook framework, whose
+ * actions run the hooks and push nothing with the checkout's token; nor does an action about commit
+ * messages (`conventional_commit_config`, `commit-lint`). An action that opens a pull request
+ * (peter-evans/create-pull-request) pushes over HTTPS with a token of its own, not with these.
  */
 const PUSHING_NAME =
-  /(?:^|(?<!(?:^|[-_/])(?:pre|post))[-_/])(?:push|commit)(?:$|[-_/](?!(?:config|lint|msg|message|check|title|convention)))/i;
+  /(?:^|(?<!(?:^|[-_/])(?:pre|post))[-_/])(?:push|commit|cherry[-_]?pick|backport)(?:$|[-_/](?!(?:config|lint|msg|message|check|title|convention)))/i;
 
 /**
  * An action whose name says what it pushes is an image, a chart or a package, to a registry
