@@ -238,6 +238,61 @@ describe('generic assignments: names and UUIDs', () => {
   ]);
 });
 
+/** A GitHub GraphQL node ID of the current format: type prefix, base64url of MessagePack [0, ...ids]. */
+const nodeId = (type: string, ...ids: number[]) =>
+  `${type}_${Buffer.from([
+    0x91 + ids.length,
+    0x00,
+    ...ids.flatMap((n) => [0xce, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]),
+  ]).toString('base64url')}`;
+/** A legacy GitHub GraphQL node ID: base64 of `0<length of the type name>:<type name><id>`. */
+const legacyNodeId = (type: string, id: number) =>
+  Buffer.from(`0${type.length}:${type}${id}`, 'latin1').toString('base64');
+const LABEL = nodeId('LA', 0x0ac51308, 0xf94d3422);
+
+describe('generic assignments: a GitHub GraphQL node ID is a public identifier', () => {
+  table([
+    [
+      "a label map's entry named like a secret",
+      '.github/actions/triage/config.json',
+      `        "Secret":"${LABEL}",`,
+      [],
+    ],
+    [
+      'a project field, four parts',
+      'scripts/project.py',
+      `STATUS_SECRET = "${nodeId('PVTSSF', 0x0b59bf4b, 0x01271f4a, 0x0e75efb9)}"`,
+      [],
+    ],
+    ['the legacy format', 'config/labels.yml', `secret: ${legacyNodeId('PullRequest', 582913476)}`, []],
+    // Controls: what only looks like one is judged as any value.
+    [
+      'a node ID with more after it',
+      '.github/actions/triage/config.json',
+      `        "Secret":"${LABEL}Qz7w",`,
+      ['19:generic-secret-assignment:medium'],
+    ],
+    [
+      'a type prefix before random text',
+      '.github/actions/triage/config.json',
+      `        "Secret":"LA_kwDO${rand(16)}",`,
+      ['19:generic-secret-assignment:high'],
+    ],
+    [
+      "a legacy shape whose length is not its type name's",
+      'config/labels.yml',
+      `secret: ${Buffer.from('07:PullRequest582913476', 'latin1').toString('base64')}`,
+      ['9:generic-secret-assignment:high'],
+    ],
+    [
+      'a GitHub token in a label map is reported by its own detector',
+      '.github/actions/triage/config.json',
+      `        "Secret":"${GHP}",`,
+      ['19:github-token:high'],
+    ],
+  ]);
+});
+
 /** Base64 of `s` as `echo s | base64` writes it, with the newline `echo` adds. */
 const echoBase64 = (s: string, eol = '\n') => Buffer.from(s + eol, 'latin1').toString('base64');
 /** 16 random bytes ending in a newline byte: binary, so never read as text, with or without it. */

@@ -151,6 +151,54 @@ export const UUID_UNDER_PASSWORD_NOTE =
 const DIGEST = /^(?:sha(?:1|256|384|512)[:-]|md5:)/i;
 
 /**
+ * A GitHub GraphQL global node ID: the public identifier of a repository, issue, label, project field
+ * and so on, which anyone who can see the object reads through the API (a label map in an issue-triage
+ * action's configuration, `"Secret": "LA_kw..."`, names the label of a category). Two formats:
+ * - the current one, a type prefix in capitals and `_` before base64url of a MessagePack array that
+ *   starts with the format's version 0 and holds only integers and strings (`LA_kwDO...` is
+ *   [0, repository, label], `PVTSSF_lADO...` [0, owner, project, field]);
+ * - the legacy one, base64 of `0<length of the type name>:<type name><database id>` (`MDQ6VXNlcjE=`
+ *   is `04:User1`, `MDExOlB1bGxSZXF1ZXN0...` is `011:PullRequest...`).
+ * The value is decoded and checked whole: random text, as a token is, neither decodes to such an
+ * array nor to such a string, and GitHub's own tokens carry lower-case prefixes (`ghp_`, `ghs_`,
+ * `github_pat_`) that no node ID has.
+ */
+export function githubNodeId(value: string): boolean {
+  const typed = /^[A-Z]{1,8}_([A-Za-z0-9_-]{6,})$/.exec(value);
+  if (typed) {
+    const payload = typed[1]!;
+    const bytes = Buffer.from(payload, 'base64url');
+    // Only the canonical encoding: what decodes leniently (stray characters, extra bits) is not one.
+    return bytes.toString('base64url') === payload && messagePackIdArray(bytes);
+  }
+  if (value.length < 8 || value.length % 4 !== 0 || !/^MD[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const legacy = /^0(\d{1,2}):([A-Z][A-Za-z]+?)(\d[\x21-\x7e]*)$/.exec(
+    Buffer.from(value, 'base64').toString('latin1'),
+  );
+  return legacy !== null && Number(legacy[1]) === legacy[2]!.length;
+}
+
+/**
+ * A MessagePack array of two to fifteen items, the first the integer 0, the others integers or
+ * strings, that fills `bytes` exactly.
+ */
+function messagePackIdArray(bytes: Buffer): boolean {
+  const count = bytes[0]! - 0x90;
+  if (bytes.length < 3 || count < 2 || count > 15 || bytes[1] !== 0x00) return false;
+  let at = 2;
+  for (let item = 1; item < count; item++) {
+    const tag = bytes[at];
+    if (tag === undefined) return false;
+    if (tag <= 0x7f) at += 1;
+    else if (tag >= 0xcc && tag <= 0xcf) at += 1 + 2 ** (tag - 0xcc);
+    else if (tag >= 0xa0 && tag <= 0xbf) at += 1 + (tag - 0xa0);
+    else if (tag === 0xd9 && at + 1 < bytes.length) at += 2 + bytes[at + 1]!;
+    else return false;
+  }
+  return at === bytes.length;
+}
+
+/**
  * A stored password hash, the verifier a login compares against, not the password: crypt's modular
  * format and PHC strings (md5-crypt, bcrypt, sha256/512-crypt, yescrypt, scrypt, Argon2, PBKDF2;
  * Spring's `{bcrypt}` before one), the schemes of LDAP's userPassword and Dovecot (`{SSHA}`,
@@ -183,6 +231,7 @@ export function plausibleSecretValue(value: string, quoted = true): boolean {
   if (REFERENCE.test(value) || NUMBERLIKE.test(value) || PATHLIKE.test(value) || standIn(value)) return false;
   if (NOT_SECRET_KEY.test(value) || characterClasses(value) < 2) return false;
   if (isCiphertext(value) || DIGEST.test(value) || PASSWORD_HASH.test(value) || codeLike(value)) return false;
+  if (githubNodeId(value)) return false;
   // Kubernetes Secret data and similar: judge what the base64 says (`UGFzc3dvcmQkMTIz` is `Password$123`).
   const decoded = decodedText(value);
   return (
@@ -359,7 +408,7 @@ export const genericAssignmentDetector: Detector = {
     'access_key, private_key or auth_key, whose value is random enough (the entropy threshold is the ' +
     "rule's `minEntropy`) and is not a placeholder, reference, ciphertext, word, number, path or file " +
     'reference (`<file`, `@file`); public identifiers (`publicKeyToken`, CSRF, pagination and request tokens, ' +
-    'publishable keys), labels inside string literals (`"Password:"`), lines commented out in ' +
+    'publishable keys, GitHub GraphQL node IDs), labels inside string literals (`"Password:"`), lines commented out in ' +
     'configuration files and encrypted files (SOPS, sealed secrets, Ansible Vault) are left alone; the ' +
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell syntax this text describes.
     "default of a parameter expansion in a configuration file (`${DB_PASSWORD:-value}`, or Spring's " +
