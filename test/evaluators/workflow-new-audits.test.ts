@@ -445,6 +445,32 @@ jobs:
     );
     expect(findings.map(at)).toEqual([`${W}:8:15`]);
   });
+
+  it('counts a step whose push an expression decides as one that may publish after the cache', async () => {
+    const findings = await evaluate(
+      workflowCachePoisoning,
+      one(`on:
+  push:
+    tags: ['v*']
+jobs:
+  image:
+    runs-on: x
+    steps:
+      - uses: docker/build-push-action@v6
+        with: { push: true, tags: acme/base }
+      - uses: actions/cache@v4
+        with:
+          path: dist/
+          key: bins-\${{ github.sha }}
+      - uses: docker/build-push-action@v6
+        with:
+          push: \${{ inputs.authenticated }}
+          tags: acme/app
+`),
+      {},
+    );
+    expect(findings.map(at)).toEqual([`${W}:10:15`]);
+  });
 });
 
 describe('workflow.cache-poisoning: what the job publishes, not the trigger alone', () => {

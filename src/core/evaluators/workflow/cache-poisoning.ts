@@ -49,9 +49,10 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
           // Without a publishing step anywhere, what the job evidently produces instead (tests, a
           // pull request) says it is no part of the release.
           const output = publishing.size === 0 ? unpublishedOutput(job) : undefined;
-          // The job's last publishing step: a cache restored after it reaches nothing this job
-          // publishes (a job that saves its build for a later one is judged where that one restores).
-          const lastPublish = job.steps.findLastIndex(publishes);
+          // The job's last step that publishes, or may (`push: ${{ inputs.push }}`): a cache restored
+          // after it reaches nothing this job publishes (a job that saves its build for a later one is
+          // judged where that one restores it).
+          const lastPublish = job.steps.findLastIndex((s) => publishes(s) || mayPublish(s));
           for (const [i, step] of job.steps.entries()) {
             const restore = restoresCache(step);
             if (!restore || conditionalOnRelease(step)) continue;
@@ -97,6 +98,14 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
     return findings;
   },
 });
+
+/** A step whose publishing an expression decides per run (`push: ${{ inputs.authenticated }}`). */
+function mayPublish(step: Step): boolean {
+  const action = actionPathOf(step.uses);
+  const decides = action === 'goreleaser/goreleaser-action' ? 'args' : 'push';
+  const value = input(step, decides);
+  return value !== undefined && dynamic(value);
+}
 
 /** Inputs that switch a setup action's cache on (`cache: npm`, `bundler-cache: true`). */
 const CACHE_INPUTS: Record<string, { input: string; kind: 'name' | 'flag' }> = {
