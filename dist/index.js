@@ -6255,8 +6255,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 197 modules
-var registry = __nccwpck_require__(9800);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 201 modules
+var registry = __nccwpck_require__(4340);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -14709,6 +14709,9 @@ const DEFAULT_TEST_PATHS = [
     // environment (`deploy/k8s-test/` may be one).
     '**/*[-_]tests/**',
     '**/{integration,unit,e2e,acceptance,functional,system,smoke,conformance}{test,tests}/**',
+    // A conformance suite's inputs (Kubernetes' and its APIs' `conformance/` manifests), which a test
+    // applies to a throw-away cluster. Not `acceptance/`: in a DTAP chain that names an environment.
+    '**/conformance/**',
     '**/suites/**',
     '**/test{-,_,}{resources,fixtures,files,assets}/**',
     // A test certificate authority and its keys (`test-ca/rsa-2048/end.key`), as a key file named
@@ -14718,6 +14721,10 @@ const DEFAULT_TEST_PATHS = [
     // (compose files, images) the tests run against.
     '**/playwright/**',
     '**/cypress/**',
+    // Fuzzing harnesses (cargo-fuzz's `fuzz/`, an OSS-Fuzz project's `fuzzing/`): test programs that
+    // feed generated inputs to the code, built for the fuzzer and never shipped.
+    '**/fuzz/**',
+    '**/fuzzing/**',
     '**/testing/**',
     '**/fixtures/**',
     '**/__fixtures__/**',
@@ -14742,6 +14749,9 @@ const DEFAULT_TEST_PATHS = [
     'demo/**',
     'demos/**',
     'design/**',
+    // The test suite in a root `t/` folder, Perl's convention that some Python projects follow
+    // (`t/unit/`, `t/integration/`). Nested, a one-letter folder name says nothing.
+    't/**',
     // Content kept for the record and no longer maintained or applied (`_archived/` examples).
     '**/_archive/**',
     '**/_archived/**',
@@ -14889,7 +14899,7 @@ function hiddenReasons(h) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9800);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4340);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -15066,7 +15076,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 9800:
+/***/ 4340:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15203,19 +15213,69 @@ function lookup(document, pointer, map, key, depth) {
 function describeService(service) {
     return `service "${service.name}"`;
 }
+/** Words of a compose file's name that make it a sample for users to adapt (`docker-compose.example.yml`). */
+const EXAMPLE_WORDS = new Set(['example', 'examples', 'sample', 'samples']);
+/**
+ * Words of a compose file's name that make it a development, test or preview environment
+ * (`docker-compose.dev.yml`, `compose.e2e.yaml`, `docker-compose.ci.yml`): a developer's machine, a
+ * CI job or a short-lived preview of a pull request, not a deployment.
+ */
+const ENVIRONMENT_WORDS = new Set([
+    'dev',
+    'devel',
+    'development',
+    'local',
+    'debug',
+    'test',
+    'tests',
+    'testing',
+    'e2e',
+    'ci',
+    'preview',
+]);
+/** Build targets that name a development stage of the Dockerfile (`target: development`). */
+const DEVELOPMENT_TARGET = /^(?:dev|devel|develop|development|debug|local|test|testing)$/i;
+/**
+ * Why a service is likely no deployment, when it is: its compose file is named as an example or
+ * sample (a quick start for users to adapt, which the project does not run) or for a development,
+ * test or preview environment, or it builds a development stage of its Dockerfile (a developer's or
+ * a CI job's environment).
+ */
+function notDeployedService(service) {
+    const name = service.path.slice(service.path.lastIndexOf('/') + 1).toLowerCase();
+    const words = name.split(/[.\-_]+/);
+    const word = words.find((w) => EXAMPLE_WORDS.has(w));
+    if (word) {
+        return `the compose file is named as ${word.startsWith('sample') ? 'a sample' : 'an example'}: a quick start for users to adapt, not a deployment of this repository`;
+    }
+    const environment = words.find((w) => ENVIRONMENT_WORDS.has(w));
+    if (environment) {
+        return `the compose file is named for the "${environment}" environment: a developer's, a CI job's or a preview's, not a deployment`;
+    }
+    const build = serviceSetting(service, 'build')?.value;
+    const target = isMap(build) && typeof build.target === 'string' ? build.target.trim() : '';
+    if (DEVELOPMENT_TARGET.test(target)) {
+        return `the service builds the "${target}" stage of its Dockerfile: a development environment, not a deployment`;
+    }
+    return undefined;
+}
 /**
  * A finding at a compose node, keyed by the service and the check (never a line). A value written in
- * an anchor is reported where the service uses it, and the message says where it is written.
+ * an anchor is reported where the service uses it, and the message says where it is written. A
+ * finding on a service that is likely no deployment (see {@link notDeployedService}) has low
+ * confidence, and says why.
  */
 function serviceFinding(service, node, what, effect, keyParts) {
     const where = node.definedAt
         ? ` (set in the anchor &${node.definedAt.anchor} at line ${node.definedAt.line})`
         : '';
-    return {
-        message: `${what}${where}: ${effect}`,
-        location: (0,core_location/* locationFromSpan */.Cx)(service.path, node.span, false),
-        key: ['compose', service.name, ...keyParts].join('\u0000'),
-    };
+    const message = `${what}${where}: ${effect}`;
+    const location = (0,core_location/* locationFromSpan */.Cx)(service.path, node.span, false);
+    const key = ['compose', service.name, ...keyParts].join('\u0000');
+    const why = notDeployedService(service);
+    return why
+        ? { message: `${message} (${why}.)`, location, key, confidence: 'low' }
+        : { message, location, key };
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/types.js
@@ -15313,13 +15373,28 @@ function inKustomizeTree(workspace, file) {
     }
 }
 /**
+ * The kustomizations that list `ref` among their `resources` (or `bases`): a manifest file, or a
+ * directory, which kustomize builds through the kustomization in it. Paths of kustomization files.
+ */
+function kustomizationsListing(workspace, ref) {
+    return kustomizeRefs(workspace).listedBy.get(ref) ?? [];
+}
+/** The `images:` entries of a kustomization file, with a name; none for a file that does not parse. */
+function kustomizeImages(workspace, kustomization) {
+    return kustomizeRefs(workspace).images.get(kustomization) ?? [];
+}
+/**
  * Paths (relative to the root) of the patch files and of the resource files named by every
- * kustomization, computed once.
+ * kustomization, which kustomizations list each resource, and their images, computed once.
  */
 function kustomizeRefs(workspace) {
     return workspace.memo('k8s-kustomize-refs', '', () => {
-        const patches = new Set();
-        const resources = new Set();
+        const refs = {
+            patches: new Set(),
+            resources: new Set(),
+            listedBy: new Map(),
+            images: new Map(),
+        };
         for (const file of workspace.glob(KUSTOMIZATION_GLOBS)) {
             const text = workspace.text(file);
             if (text === undefined)
@@ -15329,19 +15404,58 @@ function kustomizeRefs(workspace) {
             const doc = parsed.ok ? parsed.documents[0]?.value : undefined;
             if (typeof doc !== 'object' || doc === null)
                 continue;
+            const kustomization = doc;
             const dir = external_node_path_.posix.dirname(file);
-            const add = (set, ref) => {
-                const resolved = external_node_path_.posix.normalize(external_node_path_.posix.join(dir, ref));
-                if (!resolved.startsWith('../'))
-                    set.add(resolved);
+            const resolve = (ref) => {
+                const resolved = external_node_path_.posix.normalize(external_node_path_.posix.join(dir, ref)).replace(/\/+$/, '');
+                return resolved.startsWith('../') ? undefined : resolved;
             };
-            for (const ref of patchRefs(doc))
-                add(patches, ref);
-            for (const ref of resourceRefs(doc))
-                add(resources, ref);
+            for (const ref of patchRefs(kustomization)) {
+                const resolved = resolve(ref);
+                if (resolved)
+                    refs.patches.add(resolved);
+            }
+            for (const ref of resourceRefs(kustomization)) {
+                const resolved = resolve(ref);
+                if (!resolved)
+                    continue;
+                refs.resources.add(resolved);
+                const listing = refs.listedBy.get(resolved);
+                if (listing)
+                    listing.push(file);
+                else
+                    refs.listedBy.set(resolved, [file]);
+            }
+            const images = imageEntries(kustomization);
+            if (images.length > 0)
+                refs.images.set(file, images);
         }
-        return { patches, resources };
+        return refs;
     });
+}
+function imageEntries(kustomization) {
+    const list = kustomization.images;
+    if (!Array.isArray(list))
+        return [];
+    const entries = [];
+    const text = (v) => typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+    for (const item of list) {
+        if (typeof item !== 'object' || item === null)
+            continue;
+        const { name, newName, newTag, digest } = item;
+        if (typeof name !== 'string' || name === '')
+            continue;
+        const entry = { name };
+        const [renamed, tag, pinned] = [text(newName), text(newTag), text(digest)];
+        if (renamed !== undefined)
+            entry.newName = renamed;
+        if (tag !== undefined)
+            entry.newTag = tag;
+        if (pinned !== undefined)
+            entry.digest = pinned;
+        entries.push(entry);
+    }
+    return entries;
 }
 /** The files (not remote URLs) a kustomization lists under `resources` (and the older `bases`). */
 function resourceRefs(kustomization) {
@@ -15770,6 +15884,14 @@ function eachContainer(workspace, visit, pods = examinedPods(workspace)) {
 function containerSetting(c, key) {
     return childAt(c.pod.object, c.node, 'securityContext', key);
 }
+/**
+ * True for a container with `securityContext.privileged: true`. It has every capability, may always
+ * escalate privileges and runs without a seccomp profile, whatever else its securityContext or its
+ * pod's says: the rules about those settings leave it to k8s.privileged, which reports it.
+ */
+function isPrivileged(c) {
+    return containerSetting(c, 'privileged')?.value === true;
+}
 /** `securityContext.<key>` of a pod spec, when set. */
 function podSetting(pod, key) {
     return childAt(pod.object, pod.node, 'securityContext', key);
@@ -15787,12 +15909,28 @@ function isWindowsPod(pod) {
     const os = childAt(pod.object, pod.node, 'os', 'name');
     return os?.value === 'windows' || podSetting(pod, 'windowsOptions') !== undefined;
 }
-/** A finding at a manifest node; `keyParts` identify the occurrence independently of its line. */
+/**
+ * A manifest under a `.github/` directory, where a repository keeps its CI configuration: a fixture
+ * that a workflow applies to the throw-away cluster it creates for its tests (kind, k3d, minikube),
+ * not a deployment.
+ */
+function isCiFixture(path) {
+    return /(?:^|\/)\.github\//.test(path);
+}
+/** Why a finding in a {@link isCiFixture} manifest has low confidence; part of its message. */
+const CI_FIXTURE_NOTE = 'the manifest is under .github/, where CI configuration lives: likely a fixture a workflow applies to a throw-away test cluster, not a deployment';
+/**
+ * A finding at a manifest node; `keyParts` identify the occurrence independently of its line. One in
+ * a CI fixture (see {@link isCiFixture}) has low confidence, and says why.
+ */
 function findingAt(c, node, message, keyParts, anchor = 'value') {
     const location = anchor === 'start'
         ? { path: c.object.path, startLine: node.span.start.line, startColumn: node.span.start.column }
         : (0,core_location/* locationFromSpan */.Cx)(c.object.path, node.span, anchor === 'key');
-    return { message, location, key: occurrenceKey(c.object, ...keyParts) };
+    const key = occurrenceKey(c.object, ...keyParts);
+    return isCiFixture(c.object.path)
+        ? { message: `${message} (${CI_FIXTURE_NOTE}.)`, location, key, confidence: 'low' }
+        : { message, location, key };
 }
 /** {@link findingAt} for a container-level node. */
 function containerFinding(c, node, message, check, anchor = 'value') {
@@ -15809,7 +15947,7 @@ const NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {}
  * `privileged: true`, or the string Compose reads as true. An interpolated value (`${PRIVILEGED}`) is
  * not a literal and is never judged.
  */
-function isPrivileged(value) {
+function privileged_isPrivileged(value) {
     if (value === true)
         return true;
     return typeof value === 'string' && value.trim().toLowerCase() === 'true';
@@ -15821,7 +15959,7 @@ function isPrivileged(value) {
  * {@link composeServices}.
  */
 function unprivilegedServices(workspace) {
-    return composeServices(workspace).filter((s) => !isPrivileged(serviceSetting(s, 'privileged')?.value));
+    return composeServices(workspace).filter((s) => !privileged_isPrivileged(serviceSetting(s, 'privileged')?.value));
 }
 /**
  * `compose.privileged`: Compose services with `privileged: true`. Such a container gets every Linux
@@ -15836,7 +15974,7 @@ const composePrivileged = (0,types/* defineEvaluator */.D)({
         const findings = [];
         for (const service of composeServices(workspace)) {
             const node = serviceSetting(service, 'privileged');
-            if (!node || !isPrivileged(node.value))
+            if (!node || !privileged_isPrivileged(node.value))
                 continue;
             findings.push(serviceFinding(service, node, `The ${describeService(service)} runs privileged`, "it gets every capability and the host's devices, so whoever runs code in it controls the Docker host.", ['privileged']));
         }
@@ -16499,7 +16637,8 @@ var image_ref = __nccwpck_require__(4585);
 
 
 /**
- * `compose.image-tag`: Compose services whose `image` has no tag or the `latest` tag, and no digest,
+ * `compose.image-tag`: Compose services whose `image` has no tag or one that names no version (`latest`,
+ * `dind`, `postgresql-latest`: see isMovingTag), and no digest,
  * as k8s.image-tag judges Kubernetes containers. A service with `build:` is left alone: its `image`
  * names what Compose builds from the project's own sources, not what it pulls. Images taken from a
  * variable (`${TAG}`) are not judged. A name that no registry serves (see isLocalOnlyImage) is reported
@@ -16507,7 +16646,7 @@ var image_ref = __nccwpck_require__(4585);
  */
 const composeImageTag = (0,types/* defineEvaluator */.D)({
     kind: 'compose.image-tag',
-    summary: 'Docker Compose services pulling an image with no tag or the "latest" tag, and no digest.',
+    summary: 'Docker Compose services pulling an image with no tag or one that names no version ("latest", "dind"), and no digest.',
     schema: NO_OPTIONS,
     evaluate({ workspace }) {
         const findings = [];
@@ -16520,11 +16659,11 @@ const composeImageTag = (0,types/* defineEvaluator */.D)({
             const ref = (0,image_ref/* parseImageRef */.Q)(image.value);
             if (!ref || ref.digest !== undefined)
                 continue;
-            if (ref.tag !== undefined && ref.tag !== 'latest')
+            if (ref.tag !== undefined && !(0,image_ref/* isMovingTag */.Tp)(ref.tag, ref.repository))
                 continue;
             if (isLocalOnlyImage(ref)) {
                 // Docker Hub has no such image: Compose runs what was built or tagged on the host.
-                const tag = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag';
+                const tag = ref.tag !== undefined ? (0,image_ref/* movingTagPhrase */.cf)(ref.tag) : 'has no tag';
                 findings.push({
                     ...serviceFinding(service, image, `The image "${ref.raw}" of the ${describeService(service)} ${tag}, but ${NO_REGISTRY_SERVES}`, "it is built or tagged on the host (by another service's `build:` or a script), or misspelt. " +
                         'Pinning applies to what builds it: check that its base images are pinned.', ['image', ref.raw]),
@@ -16532,7 +16671,7 @@ const composeImageTag = (0,types/* defineEvaluator */.D)({
                 });
                 continue;
             }
-            const problem = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag, which means "latest"';
+            const problem = ref.tag !== undefined ? (0,image_ref/* movingTagPhrase */.cf)(ref.tag) : 'has no tag, which means "latest"';
             findings.push(serviceFinding(service, image, `The image "${ref.raw}" of the ${describeService(service)} ${problem}`, 'what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.', ['image', ref.raw]));
         }
         return findings;
@@ -17137,6 +17276,12 @@ const EMAIL = /(?<![\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@([A-Za-z0-9-]{1,
 const PLACEHOLDER_LOCAL = /^(?:me|you|him|her|user|username|name|email|mail|someone|somebody|anyone|nobody|person|admin|root|info|contact|hello|hi|support|sales|team|abc|xyz|asdf|qwerty|aaa|xxx|foo|bar|baz|qux|john|jane|joe|jdoe|alice|bob|carol|charlie|dave|eve|mallory|trent|x|y|z|a|b|c|(?:first|your|my)[._-]?(?:name|email|mail|last)|firstname[._-]?lastname|(?:john|jane|joe|richard|max|erika|jan|mario|john[._-]?q)[._-]?(?:doe|roe|public|mustermann|musterfrau|kowalski|rossi|smith)|(?:jane|john)doe)\d{0,4}$/i;
 const PLACEHOLDER_WORD = /test|example|sample|demo|dummy|fake|bogus(?!l)|mock|fixture|placeholder|invalid|noreply|no-reply|donotreply|nobody|spam|foo|bar|lorem|ipsum|changeme|fabrikam|contoso|northwind|adventure-?works|tailspin|wingtip|litware|initech|globex|user\d*$|^\d+$|^[0-9a-f]{12,}$/i;
 /**
+ * A generic account word, a separator, then what a test of address syntax varies
+ * (`user.period1234`, `user-with-dash`, `someone_else`): a test vector, not a person. Names
+ * (`john.smith`, `alice.wong`) are no such words and stay judged.
+ */
+const PLACEHOLDER_PREFIX = /^(?:user|username|someone|somebody|anyone|person|email)[._-]/i;
+/**
  * Authorship, not a data record: git identities (`Name <address>`, reflogs, patch headers,
  * trailers), package and chart maintainers, "written by" credits. Public by nature, and part of
  * what tools that read repositories are tested on.
@@ -17160,7 +17305,10 @@ function detectEmails(line, domains, out) {
         if (!domains.has(domain))
             continue;
         const name = local.replace(/\+.*$/, '');
-        if (PLACEHOLDER_LOCAL.test(name) || PLACEHOLDER_WORD.test(name) || name.length < 3)
+        if (PLACEHOLDER_LOCAL.test(name) ||
+            PLACEHOLDER_WORD.test(name) ||
+            PLACEHOLDER_PREFIX.test(name) ||
+            name.length < 3)
             continue;
         if (GMAIL_DOMAINS.has(domain) && !GMAIL_USERNAME.test(name))
             continue;
@@ -20529,6 +20677,13 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
             stage.command = true;
             if (keyword === 'ENTRYPOINT')
                 stage.entrypoint = true;
+            else {
+                const raw = joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar).trim();
+                stage.cmd =
+                    raw.startsWith('[') && isJsonArray(raw)
+                        ? JSON.parse(raw)
+                        : splitWords(raw, escapeChar);
+            }
         }
         else if (stage && keyword === 'SHELL') {
             posixShell = isPosixShell(joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar));
@@ -20728,7 +20883,10 @@ function offset(pos, lines) {
     return Math.min(lines.lineStart(pos.line + 1) + pos.character, lines.length);
 }
 
+// EXTERNAL MODULE: ./lib/core/parsers/uses.js
+var parsers_uses = __nccwpck_require__(3850);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/ecosystems.js
+
 
 
 
@@ -20904,14 +21062,32 @@ function detectManifests(ws, exclude) {
     const actions = workflowActions(ws);
     return actions ? [...packages, actions] : packages;
 }
-/** The workflows' actions as a manifest: Dependabot reads every workflow for the directory "/". */
+/**
+ * The workflows' actions as a manifest: Dependabot reads every workflow for the directory "/". Only a
+ * workflow that uses something by a version (a tag such as `v4` or `1.2.0`, a commit SHA, an image's
+ * versioned tag) gives an updater anything to update: a branch (`@main`) follows itself, and a local
+ * action is part of the tree.
+ */
 function workflowActions(ws) {
     return ws.memo('deps.workflow-actions', '', () => {
-        const workflow = ws.filesWhere(WORKFLOW_FILES).find((f) => /^\s*-?\s*uses:/m.test(ws.text(f) ?? ''));
+        const workflow = ws.filesWhere(WORKFLOW_FILES).find((f) => usesAVersion(ws.text(f) ?? ''));
         return workflow
             ? { file: workflow, dir: '', ecosystem: 'github-actions', managers: ['github-actions'] }
             : undefined;
     });
+}
+const USES = /^[ \t]*-?[ \t]*uses:[ \t]*['"]?([^\s'"#]+)/gm;
+const VERSION = /^v?\d/;
+/** Whether a workflow's text uses an action, reusable workflow or image by a version an updater bumps. */
+function usesAVersion(text) {
+    for (const m of text.matchAll(USES)) {
+        const ref = (0,parsers_uses/* parseUses */.A)(m[1]);
+        if (ref.kind === 'repository' && ((0,parsers_uses/* refPinning */.J)(ref.ref) === 'sha' || VERSION.test(ref.ref ?? '')))
+            return true;
+        if (ref.kind === 'docker' && VERSION.test(ref.image.tag ?? ''))
+            return true;
+    }
+    return false;
 }
 /**
  * Manifests of packages (not the workflows' actions), minus files matching the `exclude` globs, in
@@ -21056,7 +21232,11 @@ const depsSbomCoverage = (0,types/* defineEvaluator */.D)({
             else if (m.ecosystem === 'gradle' || m.ecosystem === 'nuget') {
                 // Gradle writes a lockfile per project, beside its build script (settings scripts and version
                 // catalogs declare no resolved dependencies); NuGet one per project, beside the project file.
+                // Central package management's Directory.Packages.props is the projects' version list, not a
+                // project: no lockfile is written beside it, and each project that uses it is judged itself.
                 if (m.ecosystem === 'gradle' && !/(?:^|\/)build\.gradle(?:\.kts)?$/.test(m.file))
+                    continue;
+                if (m.ecosystem === 'nuget' && /(?:^|\/)Directory\.Packages\.props$/i.test(m.file))
                     continue;
                 const lock = LOCKS[m.ecosystem];
                 if (lockfiles.some((l) => lock.test(l.file) && sbom_coverage_dirOf(l.file) === m.dir))
@@ -21074,10 +21254,12 @@ const depsSbomCoverage = (0,types/* defineEvaluator */.D)({
                 const line = firstUnpinned(workspace, m.file);
                 if (line === undefined)
                     continue;
+                const tooling = onlyTooling(workspace, m.file);
                 findings.push({
-                    message: `${m.file} has requirements without an exact version (==), so an SBOM of this repository cannot list the versions installed.`,
+                    message: `${m.file} has requirements without an exact version (==), so an SBOM of this repository cannot list the versions installed.${tooling ? ` It lists only Python packaging and environment tools (pip, setuptools, virtualenv, tox and the like), which set up a build or a test run and are no part of what the project ships.` : ''}`,
                     location: { path: m.file, startLine: line },
                     key: `unpinned:${m.file}`,
+                    ...(tooling ? { confidence: 'low' } : {}),
                 });
             }
         }
@@ -21107,25 +21289,49 @@ function sbom_coverage_dirOf(file) {
     const slash = file.lastIndexOf('/');
     return slash === -1 ? '' : file.slice(0, slash);
 }
-/** The first requirement line without `==` (options, includes and editable installs aside). */
+/** A requirement line (options, includes, editable installs and URLs aside), else undefined. */
+function requirement(raw) {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    // Continuation lines of a pinned entry (`    --hash=...`) start with a dash and are skipped here.
+    if (line === '' || line.startsWith('-') || /^(?:\.{0,2}\/|https?:|git\+)/.test(line))
+        return undefined;
+    return /^[A-Za-z0-9]/.test(line) ? line : undefined;
+}
+/** The first requirement line without `==`. */
 function firstUnpinned(ws, file) {
     let found;
     forEachLine(ws.text(file) ?? '', (raw, lineNo) => {
-        const line = raw.replace(/(^|\s)#.*$/, '').trim();
-        if (line === '' ||
-            line.startsWith('-') ||
-            line.startsWith('--') ||
-            /^(?:\.{0,2}\/|https?:|git\+)/.test(line))
+        const line = requirement(raw);
+        if (line === undefined)
             return;
-        // Continuation lines of a pinned entry (`    --hash=...`) start with a dash and are skipped above.
         if (/^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*===?\s*[A-Za-z0-9]/.test(line))
-            return;
-        if (!/^[A-Za-z0-9]/.test(line))
             return;
         found = lineNo;
         return false;
     });
     return found;
+}
+/**
+ * The tools that install Python packages, make environments and run test matrices (pip, setuptools,
+ * virtualenv, tox and its plugins): a requirements file of these alone sets up a build or a test
+ * run, as Maven's build plugins do, and installs nothing the project ships.
+ */
+const TOOLING = /^(?:pip|setuptools|setuptools[-_]scm|wheel|virtualenv|tox|tox[-_][a-z0-9-]+|nox|pipenv|pip[-_]tools|build|twine|uv)$/i;
+/** Whether every requirement of a file is a packaging or environment tool. */
+function onlyTooling(ws, file) {
+    let names = 0;
+    let other = false;
+    forEachLine(ws.text(file) ?? '', (raw) => {
+        const line = requirement(raw);
+        if (line === undefined)
+            return;
+        names += 1;
+        if (!TOOLING.test(line.match(/^[A-Za-z0-9][A-Za-z0-9._-]*/)[0])) {
+            other = true;
+            return false;
+        }
+    });
+    return names > 0 && !other;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-config.js
@@ -21211,7 +21417,14 @@ function readRenovate(ws) {
         value = pkg.renovate;
     }
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
-        return { file, understood: false, enabled: true, disabledManagers: new Set(), ignored: () => false };
+        return {
+            file,
+            understood: false,
+            enabled: true,
+            disabledManagers: new Set(),
+            ignored: () => false,
+            custom: () => false,
+        };
     }
     const config = value;
     const managers = Array.isArray(config.enabledManagers)
@@ -21241,7 +21454,91 @@ function readRenovate(ws) {
         ...(managers ? { enabledManagers: managers } : {}),
         disabledManagers: disabled,
         ignored: (f) => ignore(f) || !include(f),
+        custom: customManagers(config, (m) => (!managers || managers.has(m)) && !disabled.has(m)),
     };
+}
+/**
+ * The files Renovate's enabled custom managers read: each manager's `managerFilePatterns` (a glob, or
+ * a regular expression between slashes) or the older `fileMatch` (regular expressions), tested
+ * against the path as Renovate does (anywhere in it). A pattern that could take long to test (see
+ * {@link boundedRegex}) is not used: the configuration is the pull request's to write.
+ */
+function customManagers(config, enabled) {
+    const tests = [];
+    const lists = [
+        [config.customManagers, 'custom'],
+        [config.regexManagers, 'legacy'],
+    ];
+    for (const [list, kind] of lists) {
+        for (const m of Array.isArray(list) ? list : []) {
+            if (!m || typeof m !== 'object')
+                continue;
+            const { customType, managerFilePatterns, fileMatch } = m;
+            const type = typeof customType === 'string' ? customType : 'regex';
+            const names = kind === 'legacy' ? ['regex', 'custom.regex'] : [`custom.${type}`];
+            if (!names.some(enabled))
+                continue;
+            const strings = (v) => Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
+            for (const pattern of strings(managerFilePatterns)) {
+                const regex = /^\/(.+)\/([a-z]*)$/.exec(pattern);
+                const re = regex ? boundedRegex(regex[1]) : undefined;
+                if (regex) {
+                    if (re)
+                        tests.push((f) => re.test(f));
+                }
+                else
+                    tests.push((0,workspace_glob/* pathMatcher */.kZ)(pattern.replace(/^\/+/, '')));
+            }
+            for (const pattern of strings(fileMatch)) {
+                const re = boundedRegex(pattern);
+                if (re)
+                    tests.push((f) => re.test(f));
+            }
+        }
+    }
+    return (file) => tests.some((t) => t(file));
+}
+/**
+ * A regular expression of a repository's configuration that tests a path in bounded time: none that
+ * quantifies a group holding a quantifier (`(a+)+`), refers back to a group, or is long. Undefined
+ * otherwise, or when it does not compile.
+ */
+function boundedRegex(source) {
+    if (source.length > 200 || /\\[1-9]|\\k</.test(source))
+        return undefined;
+    // Per open group: whether it holds a quantifier.
+    const groups = [];
+    for (let i = 0; i < source.length; i++) {
+        const c = source[i];
+        if (c === '\\') {
+            i++;
+            continue;
+        }
+        if (c === '[') {
+            while (i < source.length && source[i] !== ']')
+                i += source[i] === '\\' ? 2 : 1;
+            continue;
+        }
+        if (c === '(')
+            groups.push(false);
+        else if (c === ')') {
+            const held = groups.pop() ?? false;
+            const next = source[i + 1];
+            const repeats = next === '*' || next === '+' || (next === '{' && /^\{\d*,/.test(source.slice(i + 1)));
+            if (held && repeats)
+                return undefined;
+            if (groups.length > 0 && (held || repeats))
+                groups[groups.length - 1] = true;
+        }
+        else if ((c === '*' || c === '+' || c === '{') && groups.length > 0)
+            groups[groups.length - 1] = true;
+    }
+    try {
+        return new RegExp(source);
+    }
+    catch {
+        return undefined;
+    }
 }
 /** Whether Renovate updates a manifest read by any of `managers`. */
 function renovateCovers(config, file, managers) {
@@ -21249,6 +21546,8 @@ function renovateCovers(config, file, managers) {
         return true;
     if (!config.enabled || config.ignored(file))
         return false;
+    if (config.custom(file))
+        return true;
     return managers.some((m) => (!config.enabledManagers || config.enabledManagers.has(m)) && !config.disabledManagers.has(m));
 }
 /**
@@ -21660,8 +21959,6 @@ function pr_evidence_follow_isRecord(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-// EXTERNAL MODULE: ./lib/core/parsers/uses.js
-var parsers_uses = __nccwpck_require__(3850);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shared.js
 
 
@@ -23171,13 +23468,20 @@ const fileExists = (0,types/* defineEvaluator */.D)({
             // A legacy file is why a team believes it is covered: say which one and why it does not count.
             const present = (options.notRead ?? []).filter((n) => workspace.has(n.path));
             const why = present.map((n) => ` ${n.path} exists, but ${n.why}.`).join('');
+            // Without the API the owner's default, which GitHub shows in place of the missing file, was not
+            // read: the absence is unverified, a guess (low), so a local run does not state it as fact.
+            const unread = (options.ownerDefaults ?? []).length > 0 && !github;
             return [
                 {
                     message: (options.message ?? `No file matches ${orList(options.paths.map((p) => `\`${p}\``))}.`) +
                         why +
-                        (owner ? ` ${owner.said}` : ''),
+                        (owner ? ` ${owner.said}` : '') +
+                        (unread
+                            ? " This run had no GitHub API access, so the owner's .github repository was not read."
+                            : ''),
                     location: null,
                     key: 'missing',
+                    ...(unread ? { confidence: 'low' } : {}),
                 },
             ];
         }
@@ -23367,13 +23671,14 @@ const dockerfileAddUrl = (0,types/* defineEvaluator */.D)({
 
 
 /**
- * Flags stages built FROM an image with no tag or the `latest` tag and no digest: each build may get
- * a different image. `scratch` and earlier stages need no pin; ARG defaults are substituted first.
+ * Flags stages built FROM an image with no tag or a tag that names no version (`latest`, `dind`,
+ * `stable`, `postgresql-latest`) and no digest: each build may get a different image. `scratch` and
+ * earlier stages need no pin; ARG defaults are substituted first.
  */
 const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
     kind: 'dockerfile.base-image',
     scope: 'file',
-    summary: 'Dockerfile stages whose base image has no tag, the "latest" tag, and no digest.',
+    summary: 'Dockerfile stages whose base image has no tag or one that names no version ("latest", "dind"), and no digest.',
     schema: {
         type: 'object',
         additionalProperties: false,
@@ -23392,14 +23697,19 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
             if (!model)
                 continue;
             const vars = globalArgValues(model);
+            const repeated = repeatedFroms(model);
             for (const stage of model.stages) {
+                // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
+                const repeats = repeated.get(stage);
+                if (repeated.has(stage) && !repeats)
+                    continue;
                 const verdict = judgeBaseImage(model, stage, vars);
                 const message = verdict && base_image_describe(verdict, stage, options.unresolved === 'report');
                 if (!message)
                     continue;
                 const span = stage.from.imageSpan ?? stage.from.span;
                 findings.push({
-                    message,
+                    message: repeats ? `${message}${repeatsNote(repeats)}` : message,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, span),
                     key: stage.from.image ?? '',
                     // What the template will be rendered with is not in this file, and a local image is pinned by
@@ -23437,13 +23747,47 @@ function judgeBaseImage(model, stage, vars = globalArgValues(model)) {
     if (ref.tag !== undefined) {
         if (ref.tag.includes(UNRESOLVED))
             return { kind: 'unresolved', names: unresolved };
-        return ref.tag === 'latest' ? { kind: 'latest', resolved: text, local } : { kind: 'pinned' };
+        return (0,image_ref/* isMovingTag */.Tp)(ref.tag, ref.repository)
+            ? { kind: 'latest', resolved: text, local, tag: ref.tag }
+            : { kind: 'pinned' };
     }
     // Without a tag, an unknown value in the last name component may itself carry the tag.
     const last = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
     if (last.includes(UNRESOLVED))
         return { kind: 'unresolved', names: unresolved };
     return { kind: 'untagged', resolved: text, local };
+}
+/**
+ * The FROM lines that repeat the variables of an earlier one (`FROM ${BUILD_FROM}` in every stage):
+ * a FROM sees only the ARGs declared before the first FROM, so they name the same image, and one edit
+ * of the ARG default pins them all. The first such stage maps to the lines of the later ones, which
+ * map to undefined (they are covered by it); a FROM written without a variable is its own edit and is
+ * not in the map.
+ */
+function repeatedFroms(model) {
+    const out = new Map();
+    const first = new Map();
+    for (const stage of model.stages) {
+        const written = stage.from.image;
+        if (!written?.includes('$'))
+            continue;
+        const lead = first.get(written);
+        if (!lead) {
+            first.set(written, stage);
+            continue;
+        }
+        out.set(lead, [...(out.get(lead) ?? []), stage.from.span.start.line]);
+        out.set(stage, undefined);
+    }
+    return out;
+}
+/** What a finding on the first of {@link repeatedFroms} adds about the later ones. */
+function repeatsNote(lines) {
+    if (lines.length === 1) {
+        return ` The FROM line ${lines[0]} takes the same image from the same ARG: this finding covers it, and pinning the ARG default pins both.`;
+    }
+    const list = `${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;
+    return ` The FROM lines ${list} take the same image from the same ARG: this finding covers them, and pinning the ARG default pins them all.`;
 }
 /**
  * A FROM whose image is a template placeholder (`FROM {{ base_image }}` in a Jinja, Go-template or
@@ -23457,15 +23801,16 @@ function base_image_describe(verdict, stage, reportUnresolved) {
         ? `"${written}"`
         : `"${written}" (with ARG defaults: "${resolved.split(UNRESOLVED).join('?')}")`;
     if ((verdict.kind === 'latest' || verdict.kind === 'untagged') && verdict.local) {
-        const tag = verdict.kind === 'latest' ? 'uses the "latest" tag' : 'has no tag';
+        const tag = verdict.kind === 'latest' ? (0,image_ref/* movingTagPhrase */.cf)(verdict.tag) : 'has no tag';
         return (`Base image ${image(verdict.resolved)}${where} ${tag}, but ${NO_REGISTRY_SERVES}, so it is built or ` +
             'tagged locally (or misspelt). Pinning applies to what builds or tags it: check that its ' +
             'base images and the image it is tagged from are pinned.');
     }
     switch (verdict.kind) {
         case 'latest':
-            return (`Base image ${image(verdict.resolved)}${where} uses the "latest" tag, which is re-pointed whenever a new ` +
-                'image is published, so two builds can get different images. Pin a version tag or a @sha256 digest.');
+            return (`Base image ${image(verdict.resolved)}${where} ${(0,image_ref/* movingTagPhrase */.cf)(verdict.tag)}` +
+                `${verdict.tag === 'latest' ? ', which' : ': like "latest", it'} is re-pointed whenever a new image is ` +
+                'published, so two builds can get different images. Pin a version tag or a @sha256 digest.');
         case 'untagged':
             return (`Base image ${image(verdict.resolved)}${where} has no tag or digest, so it means "latest", which is ` +
                 're-pointed whenever a new image is published. Pin a version tag or a @sha256 digest.');
@@ -23515,7 +23860,12 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
             if (!model)
                 continue;
             const vars = globalArgValues(model);
+            const repeated = repeatedFroms(model);
             for (const stage of model.stages) {
+                // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
+                const repeats = repeated.get(stage);
+                if (repeated.has(stage) && !repeats)
+                    continue;
                 if (judgeBaseImage(model, stage, vars)?.kind !== 'pinned')
                     continue;
                 const written = stage.from.image ?? '';
@@ -23531,7 +23881,7 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
                     findings.push({
                         message: `Base image ${shown} is pinned by tag only, but ${NO_REGISTRY_SERVES}, so it is built or ` +
                             'tagged locally (or misspelt) and has no digest to add. Pin by digest the images ' +
-                            'that build it or that it is tagged from.',
+                            `that build it or that it is tagged from.${repeats ? repeatsNote(repeats) : ''}`,
                         location,
                         key: written,
                         confidence: 'low',
@@ -23539,7 +23889,8 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
                     continue;
                 }
                 const message = `Base image ${shown} is pinned by tag only: a tag can be re-pushed, so rebuilds may get a ` +
-                    'different image. Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.';
+                    'different image. Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.' +
+                    (repeats ? repeatsNote(repeats) : '');
                 findings.push(baseImageOnly(model)
                     ? {
                         message: `${message.slice(0, -1)} (${BASE_IMAGE_ONLY}).`,
@@ -24202,18 +24553,44 @@ function caseTransitions(s) {
     }
     return n;
 }
+/** A word segment: a short word or a small number. */
+function wordSegment(s) {
+    return (/^[0-9]{1,4}$/.test(s) ||
+        (/^[A-Za-z]{1,16}$/.test(s) && caseTransitions(s) <= 2) ||
+        /^[A-Za-z]?[a-z]+(?:[A-Z][a-z]+)+$/.test(s) ||
+        /^[A-Z]*(?:[A-Z][a-z]+)+$/.test(s));
+}
+/**
+ * A technical term spelled with one number inside a word (`k8s`, `K8S`, `s3`, `oauth2`, `i18n`,
+ * `x509`, `Win32`): letters, one run of digits, at most two letters after it, in one case. Random
+ * text has several runs of digits in a group (`ab12cd`, `7a8b`) or mixed case (`kX9q`).
+ */
+const NUMBERED_TERM = /^(?:[A-Za-z][a-z]*[0-9]{1,3}[a-z]{0,2}|[A-Z]+[0-9]{1,3}[A-Z]{0,2})$/;
 /**
  * Words joined by separators (`cert-manager/cert-manager-webhook-ca`, `WiFi-adgangskode`,
- * `foo/restricted-psp-users`, a dotted module path): every segment a short word or a small number.
+ * `foo/restricted-psp-users`, a dotted module path, `if_you_see_this_please_use_k8s`): every segment
+ * a short word or a small number, or a numbered term among at least twice as many words. A group of
+ * random characters passes the numbered-term shape now and then (`ab1c`), so such terms count only
+ * in text that is mostly words already, and whose segments vary in length as words do: a generated
+ * key comes in groups of one length (`abcd-ef1g-hijk-lmno`).
  */
 function wordy(value) {
     const segments = value.split(/[-_./:,=@+ ]+/).filter(Boolean);
     if (segments.length < 2)
         return false;
-    return segments.every((s) => /^[0-9]{1,4}$/.test(s) ||
-        (/^[A-Za-z]{1,16}$/.test(s) && caseTransitions(s) <= 2) ||
-        /^[A-Za-z]?[a-z]+(?:[A-Z][a-z]+)+$/.test(s) ||
-        /^[A-Z]*(?:[A-Z][a-z]+)+$/.test(s));
+    let words = 0;
+    let terms = 0;
+    for (const s of segments) {
+        if (wordSegment(s))
+            words += 1;
+        else if (s.length <= 8 && NUMBERED_TERM.test(s))
+            terms += 1;
+        else
+            return false;
+    }
+    if (terms === 0)
+        return true;
+    return terms * 2 <= words && new Set(segments.map((s) => s.length)).size > 1;
 }
 /** True when the value names itself as a secret (`secret123`, `my_api_token`). */
 function selfNamed(value) {
@@ -24397,6 +24774,58 @@ const UUID_UNDER_PASSWORD_NOTE = 'a UUID under a password name is usually an ide
 /** Hash digests and identifiers of a known form: not secrets even under a secret-looking name. */
 const DIGEST = /^(?:sha(?:1|256|384|512)[:-]|md5:)/i;
 /**
+ * A GitHub GraphQL global node ID: the public identifier of a repository, issue, label, project field
+ * and so on, which anyone who can see the object reads through the API (a label map in an issue-triage
+ * action's configuration, `"Secret": "LA_kw..."`, names the label of a category). Two formats:
+ * - the current one, a type prefix in capitals and `_` before base64url of a MessagePack array that
+ *   starts with the format's version 0 and holds only integers and strings (`LA_kwDO...` is
+ *   [0, repository, label], `PVTSSF_lADO...` [0, owner, project, field]);
+ * - the legacy one, base64 of `0<length of the type name>:<type name><database id>` (`MDQ6VXNlcjE=`
+ *   is `04:User1`, `MDExOlB1bGxSZXF1ZXN0...` is `011:PullRequest...`).
+ * The value is decoded and checked whole: random text, as a token is, neither decodes to such an
+ * array nor to such a string, and GitHub's own tokens carry lower-case prefixes (`ghp_`, `ghs_`,
+ * `github_pat_`) that no node ID has.
+ */
+function githubNodeId(value) {
+    const typed = /^[A-Z]{1,8}_([A-Za-z0-9_-]{6,})$/.exec(value);
+    if (typed) {
+        const payload = typed[1];
+        const bytes = Buffer.from(payload, 'base64url');
+        // Only the canonical encoding: what decodes leniently (stray characters, extra bits) is not one.
+        return bytes.toString('base64url') === payload && messagePackIdArray(bytes);
+    }
+    if (value.length < 8 || value.length % 4 !== 0 || !/^MD[A-Za-z0-9+/]+={0,2}$/.test(value))
+        return false;
+    const legacy = /^0(\d{1,2}):([A-Z][A-Za-z]+?)(\d[\x21-\x7e]*)$/.exec(Buffer.from(value, 'base64').toString('latin1'));
+    return legacy !== null && Number(legacy[1]) === legacy[2].length;
+}
+/**
+ * A MessagePack array of two to fifteen items, the first the integer 0, the others integers or
+ * strings, that fills `bytes` exactly.
+ */
+function messagePackIdArray(bytes) {
+    const count = bytes[0] - 0x90;
+    if (bytes.length < 3 || count < 2 || count > 15 || bytes[1] !== 0x00)
+        return false;
+    let at = 2;
+    for (let item = 1; item < count; item++) {
+        const tag = bytes[at];
+        if (tag === undefined)
+            return false;
+        if (tag <= 0x7f)
+            at += 1;
+        else if (tag >= 0xcc && tag <= 0xcf)
+            at += 1 + 2 ** (tag - 0xcc);
+        else if (tag >= 0xa0 && tag <= 0xbf)
+            at += 1 + (tag - 0xa0);
+        else if (tag === 0xd9 && at + 1 < bytes.length)
+            at += 2 + bytes[at + 1];
+        else
+            return false;
+    }
+    return at === bytes.length;
+}
+/**
  * A stored password hash, the verifier a login compares against, not the password: crypt's modular
  * format and PHC strings (md5-crypt, bcrypt, sha256/512-crypt, yescrypt, scrypt, Argon2, PBKDF2;
  * Spring's `{bcrypt}` before one), the schemes of LDAP's userPassword and Dovecot (`{SSHA}`,
@@ -24427,6 +24856,8 @@ function plausibleSecretValue(value, quoted = true) {
     if (NOT_SECRET_KEY.test(value) || characterClasses(value) < 2)
         return false;
     if (isCiphertext(value) || DIGEST.test(value) || PASSWORD_HASH.test(value) || codeLike(value))
+        return false;
+    if (githubNodeId(value))
         return false;
     // Kubernetes Secret data and similar: judge what the base64 says (`UGFzc3dvcmQkMTIz` is `Password$123`).
     const decoded = decodedText(value);
@@ -24587,7 +25018,7 @@ const genericAssignmentDetector = {
         'access_key, private_key or auth_key, whose value is random enough (the entropy threshold is the ' +
         "rule's `minEntropy`) and is not a placeholder, reference, ciphertext, word, number, path or file " +
         'reference (`<file`, `@file`); public identifiers (`publicKeyToken`, CSRF, pagination and request tokens, ' +
-        'publishable keys), labels inside string literals (`"Password:"`), lines commented out in ' +
+        'publishable keys, GitHub GraphQL node IDs), labels inside string literals (`"Password:"`), lines commented out in ' +
         'configuration files and encrypted files (SOPS, sealed secrets, Ansible Vault) are left alone; the ' +
         // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell syntax this text describes.
         "default of a parameter expansion in a configuration file (`${DB_PASSWORD:-value}`, or Spring's " +
@@ -25423,6 +25854,21 @@ function isSampleJwt(value) {
         return false;
     const payload = base64Json(parts[1]);
     return payload !== undefined && sampleIssuer(payload);
+}
+/** The registered claims (RFC 7519 §4.1): who issued a token, for whom, to whom, and when. */
+const REGISTERED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'];
+/**
+ * Whether a value is a JSON Web Token that carries none of the registered claims
+ * ({@link REGISTERED_CLAIMS}): no issuer, subject, audience or time, only made-up data
+ * (`{"some": "payload"}`), as a library's usage example signs. Services that issue tokens stamp at
+ * least one of them.
+ */
+function unclaimedJwt(value) {
+    const parts = value.split('.');
+    if (parts.length !== 3)
+        return false;
+    const payload = base64Json(parts[1]);
+    return payload !== undefined && !REGISTERED_CLAIMS.some((c) => c in payload);
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/http.js
@@ -27603,7 +28049,9 @@ const jwt = {
     binary: true,
     describes: 'Signed JSON Web Tokens whose header and payload decode to JSON objects (header with `alg` other than ' +
         '`none`); a token past its `exp` is reported with low confidence, and one issued by (or, without an ' +
-        'issuer, for) a documentation or loopback host (`example.com`, `.test`, `localhost`) is sample data.',
+        'issuer, for) a documentation or loopback host (`example.com`, `.test`, `localhost`) is sample data. ' +
+        'In documentation, a token without any registered claim (issuer, subject, audience or time) is a usage ' +
+        'example, reported with low confidence.',
     find(line) {
         const hits = [];
         const re = /(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{16,2000})(?![A-Za-z0-9_-])/g;
@@ -27699,6 +28147,7 @@ const FAMILY_PRIORITY = [
 ];
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/scan.js
+
 
 
 
@@ -27883,9 +28332,10 @@ const SAMPLE_LIST = 4;
 /** The same for guesses: a configuration may well hold four passwords, seldom six of one kind. */
 const SAMPLE_LIST_GUESSES = 6;
 /**
- * Confidence from the file as a whole: guesses in documentation are examples, and a file holding
- * many tokens of the same kind (a scanner's test vectors, a list of sample tokens) is a list of
- * samples, not a configuration that uses them. Both stay reported, with low confidence.
+ * Confidence from the file as a whole: guesses in documentation are examples, and so is a JWT there
+ * that names no issuer, subject, audience or time (a library's usage example signs made-up data); a
+ * file holding many tokens of the same kind (a scanner's test vectors, a list of sample tokens) is a
+ * list of samples, not a configuration that uses them. All stay reported, with low confidence.
  */
 function inContext(path, hits) {
     const perDetector = new Map();
@@ -27900,6 +28350,10 @@ function inContext(path, hits) {
         if ((doc || example) && family !== undefined && GUESSES.has(family)) {
             h.confidence = 'low';
             h.note ??= doc ? 'in documentation' : 'in an example file';
+        }
+        else if (doc && family === 'jwt' && unclaimedJwt(h.value)) {
+            h.confidence = 'low';
+            h.note ??= 'in documentation, with no issuer, subject, audience or time';
         }
         else if (family !== undefined &&
             perDetector.get(h.detector) >= (GUESSES.has(family) ? SAMPLE_LIST_GUESSES : SAMPLE_LIST)) {
@@ -28845,6 +29299,8 @@ function lineText(text, lines, line) {
 
 
 
+
+
 /** `root`, `0`, and either with a group (`root:root`, `0:0`, `root:app`). */
 const ROOT_USER = /^(root|0)(:.*)?$/;
 /**
@@ -28934,8 +29390,9 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
             const { user, stage } = effectiveUser(model, final);
             const image = final.from.image ?? '';
             // GitHub runs a Docker container action's image as root and asks its Dockerfile to set no USER:
-            // the message says so. The confidence stays: an action.yml that a pull request adds beside a
-            // Dockerfile deployed elsewhere would otherwise quiet that Dockerfile's finding.
+            // the message says so. The confidence stays, but under .github/: an action.yml that a pull
+            // request adds beside a Dockerfile deployed elsewhere would otherwise quiet that Dockerfile's
+            // finding, while .github/ holds the repository's CI configuration and no deployed image.
             const action = containerAction(workspace, file);
             const actionNote = action ? ` ${ACTION_NOTE[action]}` : '';
             if (!user) {
@@ -28967,15 +29424,21 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                             `user, so its command runs as root (uid 0) unless what runs it sets a user.${actionNote}`
                         : `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
                             `image sets another default user.${actionNote}`;
-                const note = pinOnly ? BASE_IMAGE_ONLY : drops;
+                // Why the image likely runs no service as root: a version pin, an entrypoint that drops root,
+                // or an image that is no deployed service (see notDeployed).
+                const note = pinOnly
+                    ? BASE_IMAGE_ONLY
+                    : filesOnly
+                        ? undefined
+                        : (drops ?? notDeployed(file, chain, base));
                 findings.push({
                     message: note ? `${message.slice(0, -1)} (${note}).` : message,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, final.from.span),
                     key: 'no-user',
                     // Another base image may set a user of its own, which only the image can tell; scratch has
                     // none, but what runs it may (AWS Lambda runs images as a user of its own; a WebAssembly
-                    // runtime has no users).
-                    confidence: filesOnly || note ? 'low' : 'medium',
+                    // runtime has no users). A container action's image under .github/ keeps root as GitHub asks.
+                    confidence: filesOnly || note || (action && inCiConfig(file)) ? 'low' : 'medium',
                     ...fixOf(workspace, model, base),
                 });
             }
@@ -29015,7 +29478,9 @@ const GOSU_ENTRYPOINT_IMAGES = [
  */
 const DROPS_PRIVILEGES = imageMatcher(['nginx', 'httpd', ...GOSU_ENTRYPOINT_IMAGES, 'wordpress']
     .flatMap((n) => [n, `${n}:*`, `${n}@*`, `*/${n}`, `*/${n}:*`, `*/${n}@*`])
-    .concat(['php:*apache*', 'php:*fpm*', '*/php:*apache*', '*/php:*fpm*']));
+    .concat(['php:*apache*', 'php:*fpm*', '*/php:*apache*', '*/php:*fpm*'])
+    // Jenkins' SSH build agent: sshd starts as root and logs the controller in as the jenkins user.
+    .concat(['jenkins/ssh-agent*', 'jenkins/ssh-slave*']));
 /**
  * Official images whose entrypoint starts as root and hands the server to a user of its own with
  * gosu (the databases, the message brokers, Elasticsearch, Logstash and Kibana), and LinuxServer.io's
@@ -29035,6 +29500,107 @@ const ENTRYPOINT_DROPS = imageMatcher(GOSU_ENTRYPOINT_IMAGES.flatMap((n) => [
 ])
     // LinuxServer.io images start s6-overlay as root, which runs the application as the user abc.
     .concat(['linuxserver/*', 'lscr.io/linuxserver/*', 'ghcr.io/linuxserver/*']));
+/**
+ * Words of a Dockerfile's own name that mark a development or build-tool image: Tilt's development
+ * loop (`tilt.dockerfile`), a development variant (`Dockerfile.dev`, `Dockerfile.local`), the image a
+ * Makefile runs its build in (`Dockerfile.make`), a toolchain or CI job image (`Dockerfile.tools`,
+ * `Dockerfile.ci`). Not `debug` or `build`: a debug variant of a deployed image, or the image a build
+ * publishes, is deployed.
+ */
+const TOOLING_NAME_WORDS = new Set([
+    'tilt',
+    'dev',
+    'devel',
+    'development',
+    'local',
+    'make',
+    'tools',
+    'tooling',
+    'toolchain',
+    'ci',
+]);
+/**
+ * Folders of development and tooling images: `hack/` (the Kubernetes projects' folder of developer
+ * scripts), `tools/`, `scripts/`, and development environments (`dev/`, `tilt/`). Not `build/`, where
+ * many projects keep the Dockerfile they publish.
+ */
+const TOOLING_DIRS = new Set(['hack', 'tools', 'tooling', 'scripts', 'dev', 'development', 'tilt']);
+/** What in a Dockerfile's path marks a development or tooling image (a word of its name, a folder). */
+function toolingMark(file) {
+    const parts = file.split('/');
+    const word = parts
+        .at(-1)
+        .toLowerCase()
+        .split(/[._-]+/)
+        .find((w) => TOOLING_NAME_WORDS.has(w));
+    if (word)
+        return word;
+    const dir = parts.slice(0, -1).find((d) => TOOLING_DIRS.has(d.toLowerCase()));
+    return dir ? `${dir}/` : undefined;
+}
+/** A Dockerfile under a `.github/` directory, the repository's CI configuration. */
+function inCiConfig(file) {
+    return /(?:^|\/)\.github\//.test(file);
+}
+/** The shell a stage chain's last CMD starts bare (`bash`, `/bin/sh -l`), when it is one. */
+function shellCommand(chain) {
+    // An ENTRYPOINT resets the CMD of the stages and image below it.
+    const cmd = chain.find((s) => s.cmd || s.entrypoint)?.cmd;
+    const program = cmd?.[0] ? programName(cmd[0]) : '';
+    if (!SHELLS.has(program) || program === 'busybox')
+        return undefined;
+    return cmd.slice(1).every((w) => /^-[il]$|^--login$/.test(w)) ? program : undefined;
+}
+/**
+ * Images that run as root unless a Dockerfile says otherwise: Docker Official Images (by any registry
+ * that mirrors them), and the distribution and runtime bases of Microsoft, Google (distroless), Red
+ * Hat and Chainguard (wolfi-base). Those not known to run as non-root keep root.
+ */
+const KNOWN_ROOT_IMAGES = imageMatcher([
+    '*/library/*',
+    'mirror.gcr.io/*',
+    'mcr.microsoft.com/*',
+    'gcr.io/distroless/*',
+    'registry.access.redhat.com/*',
+    'registry.redhat.io/*',
+    'quay.io/centos/*',
+    'public.ecr.aws/amazonlinux/*',
+    'cgr.dev/chainguard/wolfi-base*',
+]);
+function knownRootImage(image) {
+    const ref = (0,image_ref/* parseImageRef */.Q)(image);
+    const name = ref && libraryName(ref);
+    return (name !== undefined && officialImageNames().has(name.toLowerCase())) || KNOWN_ROOT_IMAGES(image);
+}
+/** A RUN that creates a user (`useradd -u 2000 app`, `adduser -D app`). */
+const CREATES_USER = /(?<![\w-])(?:useradd|adduser)(?![\w-])/;
+/**
+ * Why an image without USER is likely no deployed service running as root, when it is: its path marks
+ * a development or tooling image; its command is a bare shell (a toolbox or CI job image that people
+ * and jobs run commands in); or it only adds files and settings (no RUN) to a base image not known to
+ * run as root, whose own user (which only that image shows) it keeps, like a repository's image built
+ * on another of its images that sets one. None is, when the image creates a user of its own and never
+ * switches to it: a forgotten USER line, whatever the image is for.
+ */
+function notDeployed(file, chain, base) {
+    if (chain.some((s) => s.runs.some((r) => CREATES_USER.test(r.value))))
+        return undefined;
+    const mark = toolingMark(file);
+    if (mark) {
+        return `its path marks a development or build-tool image (${mark}), run by developers or CI rather than deployed`;
+    }
+    const shell = shellCommand(chain);
+    if (shell) {
+        return `its command is a bare shell (${shell}): a toolbox or CI job image that people and jobs run commands in, not a service`;
+    }
+    if (base !== undefined &&
+        base !== 'scratch' &&
+        !knownRootImage(base) &&
+        chain.every((s) => s.runs.length === 0)) {
+        return `it runs nothing in its base image, ${base}, which is not one known to run as root, and only adds files and settings: the user is the base image's`;
+    }
+    return undefined;
+}
 /** A RUN that installs or fetches a tool for dropping root at start (`apk add gosu`, `su-exec`). */
 const DROPPERS = /(?<![\w-])(?:gosu|su-exec|setpriv|s6-setuidgid)(?![\w-])/;
 /** Why the image of a Docker container action is not given a USER. */
@@ -29331,6 +29897,7 @@ function credentialInValue(value) {
 
 
 
+
 /** Names that say the variable holds a credential. */
 const secret_env_SECRET_NAME = /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|CREDENTIAL/i;
 /** Suffixes that say it holds something about a credential instead: where it is, how long it lives. */
@@ -29343,7 +29910,10 @@ const NOT_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|[0-9]{1,6})
  * the image configuration, and ARG defaults in the build history, where anyone who can pull the
  * image can read them; so does any value that is a credential whatever its name (a URL with a
  * password, a PEM private key). Values that are references (`$VAR`), placeholders, booleans or small
- * numbers are not reported, and the message shows only a redacted form of the value.
+ * numbers are not reported, and the message shows only a redacted form of the value. A value that is
+ * a word, a phrase of words or its own name (`default`, `postgres`, `my-secret`: what the secret
+ * detectors take for a stand-in) is reported at low confidence: a build argument's default that the
+ * build replaces, or a well-known default password, still readable in the image but no one's secret.
  */
 const dockerfileSecretEnv = (0,types/* defineEvaluator */.D)({
     kind: 'dockerfile.secret-env',
@@ -29372,17 +29942,22 @@ const dockerfileSecretEnv = (0,types/* defineEvaluator */.D)({
                     continue;
                 const where = kind === 'ENV' ? 'the image configuration' : 'the image build history';
                 const what = held ? `a literal value holding ${held}` : 'a literal secret';
+                const words = !held && standIn(decl.value.trim());
                 findings.push({
                     message: `${kind} ${decl.name} sets ${what} (${redact(decl.value)}), which is stored in ${where} ` +
-                        'for anyone who can pull the image. Pass it with a build secret (`RUN --mount=type=secret`) or at run time.',
+                        'for anyone who can pull the image. Pass it with a build secret (`RUN --mount=type=secret`) or at run time.' +
+                        (words ? ` (${STAND_IN_NOTE}.)` : ''),
                     location: (0,core_location/* locationFromSpan */.Cx)(file, decl.span),
                     key: `${kind}:${decl.name}`,
+                    ...(words ? { confidence: 'low' } : {}),
                 });
             }
         }
         return findings;
     },
 });
+/** Why a value of words has low confidence; part of the finding's message. */
+const STAND_IN_NOTE = "the value is a word, a phrase of words or names itself, as stand-ins and default passwords do: likely a default that the build or the deployment replaces, and no one's secret";
 /** True when a credential-named variable is given a value that could be a real secret. */
 function isLiteralSecret(name, value) {
     if (!secret_env_SECRET_NAME.test(name) || NOT_SECRET_SUFFIX.test(name))
@@ -29552,6 +30127,59 @@ function gradeRequest(message, request, facts, build) {
         out.message = `${out.message} ${request.internal.message.replaceAll('{host}', shown)}`;
     }
     return out;
+}
+/** JSON Schema of a pattern's `trustedHost` option (see {@link HostGrading}). */
+const HOST_SCHEMA = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['plainHttp', 'internal'],
+    description: 'For a flag that names a host whose certificate is not checked (the group named `host`: pip ' +
+        '`--trusted-host H`): when the command (in `shellPaths` files) or the file (elsewhere, comments ' +
+        "aside) names that host in package index URLs and every one is `http://`, the flag has no certificate to skip but is what lets the client use plain HTTP: `plainHttp` is the message of a command's finding, and in a configuration file " +
+        'there is no finding (the plain-HTTP index there is a registry setting, which the registry rules ' +
+        'read); `internal` when the host cannot be a public DNS name.',
+    properties: {
+        plainHttp: { type: 'string', minLength: 1 },
+        internal: REQUEST_SCHEMA.properties.internal,
+    },
+};
+/**
+ * A package index URL given to pip or uv: the value of an index option on a command line or in a
+ * requirements file (`--extra-index-url`, `-i`, `--find-links`, uv's `--index`), or a pip.conf
+ * setting; the scheme, perhaps credentials, the host (a bracketed IPv6 address or a name) and a port.
+ */
+const INDEX_URL = /(?:(?<![\w-])(?:--(?:extra-)?index-url|--default-index|--index|--find-links|-i|-f)(?:[ \t]*=[ \t]*|[ \t]+)|^[ \t]*(?:extra-index-url|index-url|find-links)[ \t]*=[ \t]*)["']?([A-Za-z][A-Za-z0-9+.-]{0,31}):\/\/(?:[^\s/?#@"'<>]{0,256}@)?(\[[0-9A-Fa-f:.]{1,64}\]|[^\s/?#:@"'<>\\]{1,253})(?::([0-9]{1,5}))?/gm;
+/** The package index URLs a command or a configuration file names, for {@link gradeTrustedHost}. */
+function indexUrls(text) {
+    return [...text.matchAll(INDEX_URL)].map((m) => ({
+        scheme: m[1].toLowerCase(),
+        host: m[2].toLowerCase().replace(/\.$/, ''),
+        port: m[3],
+    }));
+}
+/**
+ * The grading of a flag that trusts `host` (as written, perhaps with a port) given the package index
+ * URLs of the text it acts on; undefined when there is no finding (see {@link HOST_SCHEMA}).
+ * `command`: the text is a shell command, else a configuration file.
+ */
+function gradeTrustedHost(message, grading, host, named, command) {
+    if (host === undefined)
+        return { message };
+    const at = /^(\[[^\]]*\]|[^:]*)(?::([0-9]{1,5}))?$/.exec(host);
+    const name = (at?.[1] ?? host).toLowerCase().replace(/\.$/, '');
+    const port = at?.[2];
+    const urls = named.filter((u) => u.host === name && (port === undefined || u.port === port));
+    if (urls.length > 0 && urls.every((u) => u.scheme === 'http')) {
+        return command ? { message: grading.plainHttp } : undefined;
+    }
+    const internal = internalHost(`https://${host}/`);
+    if (internal === undefined)
+        return { message };
+    const shown = internal.length > 80 ? `${internal.slice(0, 77)}...` : internal;
+    return {
+        message: `${message} ${grading.internal.message.replaceAll('{host}', shown)}`,
+        confidence: grading.internal.confidence,
+    };
 }
 /** A container's run-time instruction in a Dockerfile: what it runs is no part of the build. */
 const CONTAINER_RUNTIME = /^[ \t]*(?:CMD|ENTRYPOINT|HEALTHCHECK)[ \t]/i;
@@ -29913,6 +30541,22 @@ class LineCommands {
             words.slice(view.nameIndex + 1, ctx.wordIndex).some((w) => limits.commands.has(programName(w.value))));
     }
     /**
+     * Whether every operand of the command holding `offset` (its arguments that are not options, as
+     * `/tmp/app.apk` in `apk add --allow-untrusted /tmp/app.apk`) matches `operand`, and there is one
+     * at least. A first operand among `subcommands` (`add`) is the command's verb, not an operand. The
+     * value of an option (`--repository URL`) is an operand here, so it must match too.
+     */
+    everyOperand(offset, operand, subcommands) {
+        const ctx = contextAt(this.all(), offset);
+        if (!ctx)
+            return false;
+        const { view } = ctx;
+        const operands = view.command.words.slice(view.nameIndex + 1).filter((w) => !w.value.startsWith('-'));
+        if (operands.length > 0 && subcommands.has(operands[0].value))
+            operands.shift();
+        return operands.length > 0 && operands.every((w) => operand.test(w.value));
+    }
+    /**
      * The facts of the request made by the command holding the flag `flag` at `offset`, a client among
      * `clients` (see {@link requestFacts}); undefined when no command holds the offset.
      */
@@ -29933,6 +30577,7 @@ class LineCommands {
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/content-forbidden.js
+
 
 
 
@@ -29990,6 +30635,25 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
                         exceptArgument: regexSource('In `shellPaths` files: the match does not count when an argument of its command matches ' +
                             'this expression (e.g. a URL of the local machine).'),
                         request: REQUEST_SCHEMA,
+                        trustedHost: HOST_SCHEMA,
+                        operands: {
+                            type: 'object',
+                            additionalProperties: false,
+                            required: ['pattern', 'confidence', 'message'],
+                            description: 'In `shellPaths` files: when every operand of the command (each argument that is not an ' +
+                                'option, including the values of options, after a first one among `subcommands`) matches ' +
+                                '`pattern`, and there is one, the finding gets `confidence` and `message` is added to its message.',
+                            properties: {
+                                subcommands: {
+                                    type: 'array',
+                                    items: { type: 'string', minLength: 1 },
+                                    description: 'Verbs (`add`, `install`) that may come first among the operands, and are not one.',
+                                },
+                                pattern: regexSource('Regular expression (JavaScript syntax) an operand must match.'),
+                                confidence: { enum: [...core_types/* CONFIDENCES */.ix] },
+                                message: { type: 'string', minLength: 1 },
+                            },
+                        },
                     },
                 },
             },
@@ -30030,6 +30694,13 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
                 redact: spec.redact ?? false,
                 limits,
                 request: spec.request,
+                trustedHost: spec.trustedHost,
+                operands: spec.operands && {
+                    re: compilePattern(spec.operands.pattern),
+                    subcommands: new Set(spec.operands.subcommands ?? []),
+                    confidence: spec.operands.confidence,
+                    message: spec.operands.message,
+                },
             };
         });
         const findings = [];
@@ -30049,13 +30720,34 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
 });
 function content_forbidden_scanFile(file, text, patterns, commentPrefixes, out) {
     const ordinals = new Map();
+    // A configuration file's options hold for the whole file: the index URLs a trusted host is named in.
+    let urls;
     forEachLine(text, (line, lineNo) => {
         if (commentPrefixes.length > 0 && isComment(line, commentPrefixes))
             return true;
         for (const p of patterns) {
-            const m = p.re.exec(line);
+            let m = p.re.exec(line);
             if (!m)
                 continue;
+            let graded = { message: p.message };
+            if (p.trustedHost) {
+                urls ??= indexUrls(commentPrefixes.length > 0
+                    ? text
+                        .split('\n')
+                        .filter((l) => !isComment(l, commentPrefixes))
+                        .join('\n')
+                    : text);
+                p.all.lastIndex = 0;
+                for (m = p.all.exec(line); m; m = p.all.exec(line)) {
+                    graded = gradeTrustedHost(p.message, p.trustedHost, m.groups?.host, urls, false);
+                    if (graded)
+                        break;
+                    if (m[0].length === 0)
+                        p.all.lastIndex += 1;
+                }
+                if (!m || !graded)
+                    continue;
+            }
             const identity = `${showPattern(p.re)}\u0000${p.redact ? '' : keyText(m[0])}`;
             const n = (ordinals.get(identity) ?? 0) + 1;
             ordinals.set(identity, n);
@@ -30066,7 +30758,7 @@ function content_forbidden_scanFile(file, text, patterns, commentPrefixes, out) 
                 startColumn: m.index + 1,
                 endColumn: m.index + Math.max(1, m[0].length),
             };
-            out.push({ message: p.message, location, key: n === 1 ? identity : `${identity}\u0000${n}` });
+            out.push({ location, key: n === 1 ? identity : `${identity}\u0000${n}`, ...graded });
         }
         return true;
     });
@@ -30122,7 +30814,14 @@ function scanShellFile(file, text, patterns, commentPrefixes, build, out) {
             const key = n === 1 ? identity : `${identity}\u0000${n}`;
             const graded = p.request && facts
                 ? gradeRequest(p.message, p.request, facts, build && !runsInContainer(file, line.text))
-                : { message: p.message };
+                : p.trustedHost
+                    ? gradeTrustedHost(p.message, p.trustedHost, m.groups?.host, indexUrls(line.text), true)
+                    : { message: p.message };
+            if (p.operands &&
+                commands.everyOperand(m.indices?.groups?.arg?.[0] ?? m.index, p.operands.re, p.operands.subcommands)) {
+                graded.confidence = p.operands.confidence;
+                graded.message = `${graded.message} ${p.operands.message}`;
+            }
             out.push({ location, key, ...graded });
         }
     });
@@ -30799,7 +31498,7 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
                 continue;
             for (const c of containersOf(pod, ['initContainers', 'containers'])) {
                 // A privileged container has every capability, whatever it adds or drops: k8s.privileged reports it.
-                if (containerSetting(c, 'privileged')?.value === true)
+                if (isPrivileged(c))
                     continue;
                 const what = describeContainer(c);
                 const add = childAt(pod.object, c.node, 'securityContext', 'capabilities', 'add');
@@ -30989,7 +31688,7 @@ const USER_NAME = /(?:^|_)(?:USER|USERNAME|USER_NAME)$/i;
 /** Why a well-known default password has low confidence; part of the finding's message. */
 const KNOWN_DEFAULT_NOTE = "a well-known default (`admin`, `password`, or the user name itself), which a demo or a first start uses: it keeps no one out, so change it, but it is no one's secret";
 /** Why a value its comment asks to replace has low confidence; part of the finding's message. */
-const STAND_IN_NOTE = 'its comment asks the reader to replace the value: likely a stand-in';
+const env_secret_literal_STAND_IN_NOTE = 'its comment asks the reader to replace the value: likely a stand-in';
 /**
  * Whether a comment on the lines of an env entry (1-based, `first` to `last`) asks the reader to
  * replace the value. A `#` starts a YAML comment at a line's start or after a space.
@@ -31059,7 +31758,7 @@ const k8sEnvSecretLiteral = (0,types/* defineEvaluator */.D)({
                 const found = containerFinding(c, node, `Environment variable ${entry.name} of the ${describeContainer(c)} ${what} ` +
                     `(${entry.value.length} characters) in the manifest, so everyone who can read the repository ` +
                     'or the object has it. Reference a Secret with valueFrom.secretKeyRef.' +
-                    (standIn ? ` (${STAND_IN_NOTE}.)` : knownDefault ? ` (${KNOWN_DEFAULT_NOTE}.)` : ''), `env:${entry.name}`, 
+                    (standIn ? ` (${env_secret_literal_STAND_IN_NOTE}.)` : knownDefault ? ` (${KNOWN_DEFAULT_NOTE}.)` : ''), `env:${entry.name}`, 
                 // At `value:`: a block scalar's own span starts on the line below it.
                 'key');
                 findings.push(standIn || knownDefault ? { ...found, confidence: 'low' } : found);
@@ -31216,21 +31915,28 @@ const k8sHostPort = (0,types/* defineEvaluator */.D)({
 
 
 
+
+
 /**
- * Flags container images with no tag or the `latest` tag and no digest: the version that runs
+ * Flags container images with no tag or one that names no version (`latest`, `stable`, `main`: see
+ * isMovingTag) and no digest: the version that runs
  * changes whenever the tag is re-pointed and a pod restarts, without a change to the manifest.
  * Images filled in by a templating step (`${TAG}`, `{{ .Values.tag }}`, a `{IMAGE}` or `IMAGE_NAME`
  * placeholder that is no valid image name) are not judged, nor images a
  * build tool replaces at deploy time with the image it built: `ko://` import paths, and the artifacts
  * the repository's Skaffold configuration builds (Skaffold deploys them by digest). A name that no
  * registry serves (see isLocalOnlyImage) is reported at low confidence: it was built or loaded locally.
+ * A manifest that kustomizations build is judged as their `images:` transformers render it (see
+ * kustomizeRenderings).
  *
- * Not `scope: 'file'`: a finding depends on the Skaffold files too. The engine records what the rule
- * reads (the Skaffold glob and files included), so a change to a `skaffold.yaml` alone evaluates it again.
+ * Not `scope: 'file'`: a finding depends on the Skaffold files and kustomizations too. The engine
+ * records what the rule reads (their globs and files included), so a change to a `skaffold.yaml` or a
+ * `kustomization.yaml` alone evaluates it again.
  */
 const k8sImageTag = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.image-tag',
-    summary: 'Kubernetes container images with no tag or the "latest" tag, and no digest (not the images a ' +
+    summary: 'Kubernetes container images with no tag or one that names no version ("latest", "stable"), and no digest, as ' +
+        'written or as the `images:` of the kustomizations that build the manifest set them (not the images a ' +
         'build tool substitutes at deploy time: Skaffold build artifacts, `ko://` references, and ' +
         'placeholders such as `{IMAGE}` that are no valid image name).',
     schema: NO_OPTIONS,
@@ -31246,7 +31952,7 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
             // A placeholder a build step substitutes (`{IMAGE}`, `IMAGE_NAME`): not a pullable reference.
             if (!VALID_REPOSITORY.test(ref.repository))
                 return;
-            if (ref.tag !== undefined && ref.tag !== 'latest')
+            if (ref.tag !== undefined && !(0,image_ref/* isMovingTag */.Tp)(ref.tag, ref.repository))
                 return;
             // ko resolves `ko://<import path>` to the image it built, by digest (no valid image name as written).
             if (/^ko:\/\//i.test(ref.raw))
@@ -31254,24 +31960,90 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
             // Read only when there is something to excuse: a tree without candidates does not depend on them.
             if (skaffoldArtifacts(workspace).has(imageName(ref)))
                 return;
-            if (isLocalOnlyImage(ref)) {
+            // What kustomize renders, when kustomizations build the manifest: judged instead of what is written.
+            const renderings = kustomizeRenderings(workspace, c.pod.object.path, ref);
+            const rendered = renderings?.find((r) => !pinned(r.ref));
+            if (renderings && !rendered)
+                return;
+            const shown = rendered?.by !== undefined ? rendered.ref : ref;
+            const what = `Image "${ref.raw}" of the ${describeContainer(c)}` +
+                (rendered?.by !== undefined ? `, which the images: of ${rendered.by} make "${shown.raw}",` : '');
+            if (isLocalOnlyImage(shown)) {
                 // Docker Hub has no such image: the node runs what was built or loaded there (kind, minikube).
-                const tag = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag';
+                const tag = shown.tag !== undefined ? (0,image_ref/* movingTagPhrase */.cf)(shown.tag) : 'has no tag';
                 findings.push({
-                    ...containerFinding(c, image, `Image "${ref.raw}" of the ${describeContainer(c)} ${tag}, but ${NO_REGISTRY_SERVES}, so a node ` +
+                    ...containerFinding(c, image, `${what} ${tag}, but ${NO_REGISTRY_SERVES}, so a node ` +
                         'runs it only if it was built or loaded there (`kind load`, `minikube image load`), or it is ' +
                         'misspelt. Pinning applies to what builds it: check that its base images are pinned.', `image:${ref.raw}`),
                     confidence: 'low',
                 });
                 return;
             }
-            const problem = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag, which means "latest"';
-            findings.push(containerFinding(c, image, `Image "${ref.raw}" of the ${describeContainer(c)} ${problem}: what runs changes whenever the tag is ` +
+            const problem = shown.tag !== undefined ? (0,image_ref/* movingTagPhrase */.cf)(shown.tag) : 'has no tag, which means "latest"';
+            findings.push(containerFinding(c, image, `${what} ${problem}: what runs changes whenever the tag is ` +
                 're-pointed and a pod restarts. Pin a version tag or a @sha256 digest.', `image:${ref.raw}`));
         });
         return findings;
     },
 });
+/** Whether a reference names one build: a digest, or a tag that is a version (see isMovingTag). */
+function pinned(ref) {
+    return ref.digest !== undefined || (ref.tag !== undefined && !(0,image_ref/* isMovingTag */.Tp)(ref.tag, ref.repository));
+}
+/** Past this many chains of kustomizations above one manifest, its image is judged as written. */
+const MAX_RENDERINGS = 64;
+/**
+ * How kustomize renders the image of a manifest that kustomizations build, once per chain: from a
+ * kustomization that lists the file among its resources, through those that list its directory as a
+ * base, up to one that nothing includes. Each applies its `images:` transformer in turn, the base's
+ * before its overlay's, as kustomize does: an overlay's `newTag: latest` undoes a base's version.
+ * Undefined when no kustomization lists the file (it is applied as written), and past
+ * {@link MAX_RENDERINGS} chains. The kustomization files are read through the workspace, so the
+ * engine records them as inputs of the rule, as it does the Skaffold files.
+ */
+function kustomizeRenderings(workspace, file, ref) {
+    const renderings = [];
+    // Depth-first along the chains; false once there are too many. A cycle (which kustomize refuses
+    // to build) ends its chain.
+    const walk = (kustomization, below, seen) => {
+        const rendering = applyImages(kustomizeImages(workspace, kustomization), below, kustomization);
+        const inChain = new Set(seen).add(kustomization);
+        const overlays = kustomizationsListing(workspace, external_node_path_.posix.dirname(kustomization)).filter((k) => !inChain.has(k));
+        if (overlays.length === 0) {
+            renderings.push(rendering);
+            return renderings.length <= MAX_RENDERINGS;
+        }
+        return overlays.every((k) => walk(k, rendering, inChain));
+    };
+    const listing = kustomizationsListing(workspace, file);
+    if (listing.length === 0 || !listing.every((k) => walk(k, { ref }, new Set())))
+        return undefined;
+    return renderings;
+}
+/**
+ * A kustomization's `images:` entries applied to an image, in order: one whose `name` is the image's
+ * name (without tag or digest) sets `newName`, and `newTag` or `digest` (a new tag drops the digest,
+ * a digest alone the tag, as kustomize does).
+ */
+function applyImages(entries, below, kustomization) {
+    let rendering = below;
+    for (const entry of entries) {
+        const ref = rendering.ref;
+        if (entry.name !== imageName(ref))
+            continue;
+        let tag = ref.tag;
+        let digest = ref.digest;
+        if (entry.newTag !== undefined)
+            [tag, digest] = [entry.newTag, entry.digest];
+        else if (entry.digest !== undefined)
+            [tag, digest] = [undefined, entry.digest];
+        const text = `${entry.newName ?? imageName(ref)}${tag !== undefined ? `:${tag}` : ''}${digest !== undefined ? `@${digest}` : ''}`;
+        const next = (0,image_ref/* parseImageRef */.Q)(text);
+        if (next)
+            rendering = { ref: next, by: kustomization };
+    }
+    return rendering;
+}
 /**
  * The characters of a repository path (the distribution spec allows lowercase letters, digits and
  * the separators `.`, `_`, `-` and `/`). Anything else (braces, capitals, `<image>`) cannot be pulled
@@ -31393,7 +32165,7 @@ const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
                 return;
             // A privileged container always can (Kubernetes rejects `false` beside `privileged: true`); the
             // privileged-container rule reports it.
-            if (containerSetting(c, 'privileged')?.value === true)
+            if (isPrivileged(c))
                 return;
             const setting = containerSetting(c, 'allowPrivilegeEscalation');
             if (setting?.value === false)
@@ -31718,8 +32490,11 @@ const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
                         : dropsRoot
                             ? ` (the entrypoint of its image, ${image}, starts as root and hands the server to a user of its own).`
                             : '.'), 'runAsNonRoot', at.anchor));
-                // The image's USER decides, which only the image can tell; a known non-root image is low.
-                findings[findings.length - 1].confidence = nonRootImage || dropsRoot ? 'low' : 'medium';
+                // The image's USER decides, which only the image can tell; a known non-root image is low (as
+                // is a CI fixture, already).
+                const last = findings[findings.length - 1];
+                if (last.confidence !== 'low')
+                    last.confidence = nonRootImage || dropsRoot ? 'low' : 'medium';
             }
         }
         return findings;
@@ -31738,7 +32513,8 @@ const CONTAINER_ANNOTATION = 'container.seccomp.security.alpha.kubernetes.io/';
  * profile at all (the container's, else the pod's, else the legacy annotations), which means
  * Unconfined unless the kubelet is configured otherwise. A profile filters the system calls a
  * compromised process can make to the kernel. A pod whose containers all lack a profile is reported
- * once, at its spec, where one setting fixes it. Windows pods are skipped.
+ * once, at its spec, where one setting fixes it. Windows pods are skipped, and privileged containers,
+ * which Kubernetes runs Unconfined whatever the profile, are left to k8s.privileged.
  */
 const k8sSeccomp = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.seccomp',
@@ -31749,7 +32525,11 @@ const k8sSeccomp = (0,types/* defineEvaluator */.D)({
         for (const pod of examinedPods(workspace)) {
             if (isWindowsPod(pod))
                 continue;
-            const containers = containersOf(pod, ['initContainers', 'containers']);
+            // Privileged containers run Unconfined whatever profile is set: k8s.privileged reports them, and
+            // a pod whose every container is privileged has nothing a profile would change.
+            const containers = containersOf(pod, ['initContainers', 'containers']).filter((c) => !isPrivileged(c));
+            if (containers.length === 0)
+                continue;
             const missing = [];
             const reported = new Set();
             for (const c of containers) {
@@ -31818,6 +32598,7 @@ function profileOf(pod, c) {
 
 
 
+
 /** Kustomizations, whose `replicas:` field sets the count of named workloads in an overlay. */
 const KUSTOMIZATIONS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
 /** Workload kinds whose `spec.replicas` is the number of identical pods (default 1). */
@@ -31883,11 +32664,14 @@ function serviceSelector(object) {
     const selector = childAt(object, object.node, 'spec', 'selector');
     if (!selector || !k8s_isMap(selector.value) || Object.keys(selector.value).length === 0)
         return [];
-    return [{ namespace: namespaceOf(object), selector: selector.value }];
+    return [{ namespace: namespaceOf(object), selector: selector.value, dir: external_node_path_.posix.dirname(object.path) }];
 }
 /**
  * Whether a Service in the manifests sends traffic to the workload's pods: redundancy matters for
  * what serves others. A worker, a load generator or a one-off tool that nothing calls is left alone.
+ * The Service must be of the same deployment unit (see {@link sameUnit}): a repository that keeps
+ * one set of manifests per environment or platform repeats the same labels in each, and a Service
+ * of one set does not serve the workloads of another.
  */
 function served(object, services) {
     const labels = childAt(object, object.node, 'spec', 'template', 'metadata', 'labels');
@@ -31895,8 +32679,24 @@ function served(object, services) {
         return false;
     const pod = labels.value;
     const ns = namespaceOf(object);
+    const dir = external_node_path_.posix.dirname(object.path);
     return services.some((svc) => (svc.namespace === ns || svc.namespace === '' || ns === '') &&
+        sameUnit(svc.dir, dir) &&
         Object.entries(svc.selector).every(([k, v]) => Object.hasOwn(pod, k) && pod[k] === v));
+}
+/**
+ * Whether two manifests' directories are of one deployment unit, applied together: one holds the
+ * other (`k8s/` and `k8s/app/`, the repository's root and any), or they share a parent below the
+ * root (`deploy/services/` and `deploy/workloads/`, a chart's or a kustomization's folders). Two
+ * trees that meet only at the root (`aws/k8s/` and `gcp/k8s/`, `k8s/` and `okteto/k8s/`) are
+ * separate sets, applied to separate clusters.
+ */
+function sameUnit(a, b) {
+    if (a === '.' || b === '.' || a === b)
+        return true;
+    if (a.startsWith(`${b}/`) || b.startsWith(`${a}/`))
+        return true;
+    return a.split('/')[0] === b.split('/')[0];
 }
 /** Workload names whose replica count a kustomization overrides (`replicas: [{ name, count }]`). */
 function kustomizeReplicas(ws) {
@@ -33091,6 +33891,124 @@ function resolveBody(resolve, file, body) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/emulator.js
+
+
+/**
+ * AWS resources that a local emulator receives instead of AWS (LocalStack, moto, MinIO for S3): the
+ * provider block that manages them sends the resource's service to an endpoint on the machine itself
+ * or on a container network (`http://localhost:4566`, `http://localstack:4566`) and does not have its
+ * credentials validated (`skip_credentials_validation = true`, as an emulator's dummy keys require).
+ * Such configurations are integration tests and labs: nothing they declare exists in an AWS account.
+ * The endpoint of the resource's own service must be redirected: a provider that sends only `sts` to
+ * the emulator still creates its buckets in AWS.
+ */
+/** Resource types whose service's endpoint key is not the type's second word. */
+const SERVICES = [
+    [
+        /^aws_(?:instance|security_group|vpc|subnet|ebs_|eip|network_|route|internet_gateway|nat_gateway|launch_template|ami|key_pair|default_|flow_log|placement_group|spot_)/,
+        'ec2',
+    ],
+    [/^aws_(?:lb|alb)(?:_|$)/, 'elbv2'],
+    [/^aws_(?:db|rds)_/, 'rds'],
+];
+/** The `endpoints` key of the service that manages a resource type. */
+function serviceOf(type) {
+    for (const [re, service] of SERVICES)
+        if (re.test(type))
+            return service;
+    return /^aws_([a-z0-9]+)/.exec(type)?.[1];
+}
+/** LocalStack's name for the loopback address (it and its subdomains resolve to 127.0.0.1). */
+const LOCALSTACK_LOOPBACK = /(?:^|\.)localhost\.localstack\.cloud$/;
+/**
+ * Whether an endpoint URL leaves no way to AWS: the loopback address or name, or a single-label
+ * host (a container on the same network, `localstack`); AWS endpoints are always dotted names.
+ */
+function localEndpoint(url) {
+    let host;
+    try {
+        host = new URL(url).hostname.toLowerCase();
+    }
+    catch {
+        return false;
+    }
+    return (host === 'localhost' ||
+        host.endsWith('.localhost') ||
+        LOCALSTACK_LOOPBACK.test(host) ||
+        /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) ||
+        host === '[::1]' ||
+        /^[a-z0-9-]+$/.test(host));
+}
+const EMULATORS = new WeakMap();
+/**
+ * For the files (one per parse, shared by every rule): `emulated(resource)` is the endpoint a local
+ * emulator receives the AWS resource's requests at, or undefined when they go to AWS or it is
+ * unknown (a module that declares no provider of its own inherits its caller's).
+ */
+function localEmulator(files) {
+    let emulated = EMULATORS.get(files);
+    if (!emulated) {
+        const resolve = valueResolver(files);
+        // Each module's `aws` providers, by alias ('' for the default one).
+        const providers = new Map();
+        for (const file of files) {
+            for (const block of file.body.blocks) {
+                if (block.type !== 'provider' || block.labels[0] !== 'aws')
+                    continue;
+                const alias = attribute(block.body, 'alias');
+                const name = alias ? terraform_literal(resolve(file, alias.value)) : '';
+                if (typeof name !== 'string')
+                    continue;
+                let byAlias = providers.get(file.module);
+                if (!byAlias) {
+                    byAlias = new Map();
+                    providers.set(file.module, byAlias);
+                }
+                byAlias.set(name, { file, block });
+            }
+        }
+        emulated = (resource) => {
+            if (!resource.type.startsWith('aws_'))
+                return undefined;
+            const service = serviceOf(resource.type);
+            const chosen = attribute(resource.block.body, 'provider')?.value.text.trim();
+            const alias = chosen === undefined ? '' : /^aws\.([A-Za-z_][\w-]*)$/.exec(chosen)?.[1];
+            const provider = alias === undefined ? undefined : providers.get(resource.file.module)?.get(alias);
+            if (!provider || !service)
+                return undefined;
+            const { file, block } = provider;
+            const skip = attribute(block.body, 'skip_credentials_validation');
+            if (!skip || terraform_literal(resolve(file, skip.value)) !== true)
+                return undefined;
+            for (const endpoints of nestedBlocks(block.body, 'endpoints')) {
+                const endpoint = attribute(endpoints.body, service);
+                const url = endpoint ? terraform_literal(resolve(file, endpoint.value)) : undefined;
+                if (typeof url === 'string' && localEndpoint(url))
+                    return url;
+            }
+            return undefined;
+        };
+        EMULATORS.set(files, emulated);
+    }
+    return emulated;
+}
+/**
+ * A finding about a resource that a local emulator receives (see {@link localEmulator}): low
+ * confidence, and the message says where the requests go. Unchanged when `endpoint` is undefined.
+ */
+function onEmulator(endpoint, finding) {
+    if (endpoint === undefined)
+        return finding;
+    const shown = endpoint.length > 80 ? `${endpoint.slice(0, 77)}...` : endpoint;
+    return {
+        ...finding,
+        message: `${finding.message} Its provider sends these requests to ${shown}, a local emulator, without ` +
+            'validating credentials: nothing is created in an AWS account.',
+        confidence: 'low',
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/shared.js
 /**
  * Helpers shared by the Terraform evaluators.
@@ -33134,6 +34052,7 @@ function examineSubjects(workspace, subjects) {
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/attribute.js
+
 
 
 
@@ -33202,6 +34121,7 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
     async evaluate({ options, workspace }) {
         const files = await terraformFiles(workspace);
         const resolve = valueResolver(files);
+        const emulated = localEmulator(files);
         const findings = [];
         const subjects = [];
         for (const target of options.targets) {
@@ -33211,7 +34131,9 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
                 const resolved = (v) => resolve(resource.file, v);
                 if (skipped(resource.block, target, resolved))
                     continue;
-                findings.push(...check(resource, target, defaulted, resolved));
+                const endpoint = emulated(resource);
+                for (const f of check(resource, target, defaulted, resolved))
+                    findings.push(onEmulator(endpoint, f));
             }
         }
         examineSubjects(workspace, subjects);
@@ -33311,6 +34233,7 @@ function declaresDefault(files, d, resolve) {
 
 
 
+
 /** AWS managed policies that can change what they can see. */
 const AWS_WRITE = /policy\/(?:AdministratorAccess|PowerUserAccess|IAMFullAccess|[A-Za-z0-9]*FullAccess)\b/;
 /** GCP basic roles and predefined admin roles. */
@@ -33353,6 +34276,7 @@ const terraformAuditAccess = (0,types/* defineEvaluator */.D)({
     schema: NO_OPTIONS,
     async evaluate({ workspace }) {
         const files = await terraformFiles(workspace);
+        const emulated = localEmulator(files);
         const findings = [];
         // Its subjects are the grants to identities named for audit: a file of other IAM resources (a
         // flow log's role) holds nothing it judges.
@@ -33375,12 +34299,12 @@ const terraformAuditAccess = (0,types/* defineEvaluator */.D)({
             if (writes.length === 0)
                 continue;
             const who = typeof named === 'string' ? resource.name : named.value.text.slice(0, 80);
-            findings.push({
+            findings.push(onEmulator(emulated(resource), {
                 message: `${describeResource(resource)} gives ${who}, an identity for audits, write access (${writes.join(', ')}): ` +
                     'an audit should read what it assesses, never change it.',
                 location: spanLocation(resource.file.path, grant.value.span),
                 key: `${resource.type}.${resource.name}:${writes.join(',')}`,
-            });
+            }));
         }
         return findings;
     },
@@ -33397,6 +34321,7 @@ function grantedWrites(grant, writes) {
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/open-egress.js
+
 
 
 
@@ -33427,16 +34352,17 @@ const terraformOpenEgress = (0,types/* defineEvaluator */.D)({
         const findings = [];
         const resources = terraformResources(files, RESOURCE_TYPES);
         examineSubjects(workspace, resources);
+        const emulated = localEmulator(files);
         for (const resource of resources) {
             if (guardsDataService(resource))
                 continue;
             for (const dest of openDestinations(resource)) {
-                findings.push({
+                findings.push(onEmulator(emulated(resource), {
                     message: `${describeResource(resource)} allows all outbound traffic to ${dest.value} (every protocol and port): ` +
                         'nothing limits which sites and services its workloads reach.',
                     location: spanLocation(resource.file.path, dest.span),
                     key: `${resource.type}.${resource.name}:egress:${dest.value}`,
-                });
+                }));
             }
         }
         return findings;
@@ -33532,6 +34458,7 @@ function strings(body, name) {
 
 
 
+
 const PORT_NAMES = {
     22: 'SSH',
     23: 'Telnet',
@@ -33585,6 +34512,7 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
         const resources = terraformResources(files, open_ingress_RESOURCE_TYPES);
         examineSubjects(workspace, resources);
         const resolve = valueResolver(files);
+        const emulated = localEmulator(files);
         for (const declared of resources) {
             // Sources and ports given by a local or a variable's default are judged as if written here.
             const body = resolveBody(resolve, declared.file, declared.block.body);
@@ -33596,12 +34524,12 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
                 for (const source of rule.sources) {
                     if (!isAnywhere(source.value, resource.type.startsWith('azurerm_')))
                         continue;
-                    findings.push({
+                    findings.push(onEmulator(emulated(declared), {
                         message: `${describeResource(resource)} allows ingress from ${source.value} to ${describePorts(rule.ports, exposed)}: ` +
                             'administrative and database services should only be reachable from known networks.',
                         location: spanLocation(resource.file.path, source.span),
                         key: `${resource.type}.${resource.name}:${source.value}:${exposed.join(',')}`,
-                    });
+                    }));
                 }
             }
         }
@@ -33854,6 +34782,7 @@ function provider_credentials_isPlaceholder(value) {
 
 
 
+
 const SSE_RESOURCE = 'aws_s3_bucket_server_side_encryption_configuration';
 /** `aws_s3_bucket.<name>` anywhere in an expression (`.id`, `.bucket`, `[0].id`, `[each.key].id`). */
 const BUCKET_REFERENCE = /\baws_s3_bucket\.([A-Za-z_][\w-]*)/g;
@@ -33875,6 +34804,7 @@ const terraformS3Encryption = (0,types/* defineEvaluator */.D)({
         const coverage = new Map();
         for (const sse of terraformResources(files, [SSE_RESOURCE]))
             covered(coverage, sse, resolve);
+        const emulated = localEmulator(files);
         const findings = [];
         const buckets = terraformResources(files, ['aws_s3_bucket']);
         examineSubjects(workspace, buckets);
@@ -33888,13 +34818,13 @@ const terraformS3Encryption = (0,types/* defineEvaluator */.D)({
             const literalName = name ? terraform_literal(resolve(bucket.file, name.value)) : undefined;
             if (typeof literalName === 'string' && c?.literals.has(literalName))
                 continue;
-            findings.push({
+            findings.push(onEmulator(emulated(bucket), {
                 message: `${describeResource(bucket)} has no server-side encryption configuration (no inline ` +
                     `server_side_encryption_configuration block and no ${SSE_RESOURCE} for it in ${bucket.file.module === '.' ? 'the root module' : bucket.file.module}): ` +
                     'the encryption of its objects and the key that protects them are left to account defaults.',
                 location: spanLocation(bucket.file.path, bucket.block.typeSpan, true),
                 key: `aws_s3_bucket.${bucket.name}`,
-            });
+            }));
         }
         return findings;
     },
@@ -33927,7 +34857,42 @@ var workflow_expressions = __nccwpck_require__(2155);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/commands.js
 
 
-const PREFIXES = new Set(['sudo', 'env', 'time', 'exec', 'command', 'nohup']);
+/**
+ * Commands that run the command that follows them (with their own options first): the program is
+ * that command. `values` are the options whose value is the next word (`sudo -u user`, `timeout -s
+ * KILL`), `operands` the words the wrapper itself takes before the command (`timeout`'s duration).
+ */
+const commands_WRAPPERS = new Map([
+    ['sudo', { values: 'u g C D h p r t U T R' }],
+    ['doas', { values: 'u C' }],
+    ['env', { values: 'u C' }],
+    ['time', { values: 'f o' }],
+    ['exec', { values: 'a' }],
+    ['command', {}],
+    ['nohup', {}],
+    ['nice', { values: 'n' }],
+    ['ionice', { values: 'c n' }],
+    ['stdbuf', { values: 'i o e' }],
+    ['timeout', { values: 's k', operands: 1 }],
+    // `... | xargs pip install`: xargs runs the program with the words it reads added to its arguments.
+    ['xargs', { values: 'I n P L s d a E' }],
+]);
+/** Reserved words of the shell that open, continue or close a compound command: never a program. */
+const commands_RESERVED = new Set([
+    'if',
+    'then',
+    'elif',
+    'else',
+    'fi',
+    'while',
+    'until',
+    'do',
+    'done',
+    '!',
+    '{',
+    '}',
+    'esac',
+]);
 /** The simple commands of a script, in order (shared between audits: read-only). */
 const commandsOf = memoByScript(scanCommands);
 function scanCommands(script) {
@@ -33935,6 +34900,7 @@ function scanCommands(script) {
     const out = [];
     let heredoc;
     let at = 0;
+    const cases = { depth: 0 };
     for (const line of text.split('\n')) {
         const lineStart = at;
         at += line.length + 1;
@@ -33943,7 +34909,7 @@ function scanCommands(script) {
                 heredoc = undefined;
             continue;
         }
-        const commands = splitLine(line, lineStart);
+        const commands = splitLine(line, lineStart, cases);
         out.push(...commands);
         for (const c of commands) {
             // `<<<` is a here-string: its word is on the line, no body follows.
@@ -33958,21 +34924,33 @@ function scanCommands(script) {
     }
     return out;
 }
-function splitLine(line, offset) {
+function splitLine(line, offset, cases) {
     const out = [];
     let words = [];
     let word;
     let quote;
     let start = -1;
+    // Inside `[[ ... ]]`, `&&` and `||` join conditions of the one command.
+    let condition = false;
     const endWord = () => {
-        if (word)
+        if (word) {
+            // `[[` opens a condition where it stands as the command (`if [[`, `! [[`), not as an argument.
+            if (word.text === '[[' && words.every((w) => commands_RESERVED.has(w.text)))
+                condition = true;
+            else if (word.text === ']]')
+                condition = false;
             words.push(word);
+        }
         word = undefined;
     };
     const endCommand = (end, next) => {
         endWord();
+        condition = false;
         if (words.length > 0)
-            out.push(build(words, start, end, next));
+            out.push(build(words, start, end, next, cases));
+        // `;;` (or `;&`, `;;&`) ends a branch of a `case`, on its own line too: a pattern follows.
+        if (cases.depth > 0 && next.startsWith(';') && next !== ';')
+            cases.reading = 'pattern';
         words = [];
         start = -1;
     };
@@ -34004,7 +34982,15 @@ function splitLine(line, offset) {
         if (ch === '#' && !word) {
             break;
         }
-        const op = /^(?:&&|\|\||;|\||&)/.exec(line.slice(i, i + 2))?.[0];
+        const op = /^(?:;;&?|;&|&&|\|\||;|\||&)/.exec(line.slice(i, i + 3))?.[0];
+        if (op === '&&' || op === '||') {
+            endWord();
+            if (condition) {
+                words.push({ text: op, start: offset + i, end: offset + i + 2 });
+                i++;
+                continue;
+            }
+        }
         if (op && !(op === '&' && (line[i - 1] === '>' || line[i + 1] === '>'))) {
             endCommand(offset + i, op);
             i += op.length - 1;
@@ -34060,22 +35046,81 @@ function substitutionEnd(line, open) {
     }
     return line.length;
 }
-function build(words, start, end, next) {
+function build(words, start, end, next, cases) {
+    return { words, start, end: Math.max(start, end), program: programWords(words, cases, next), next };
+}
+/** The words of a command from its program on (see {@link Command.program}); updates `cases`. */
+function programWords(words, cases, next) {
     let i = 0;
     while (i < words.length) {
         const w = words[i].text;
-        if (PREFIXES.has(w)) {
+        if (cases.reading === 'subject') {
+            if (w === 'in')
+                cases.reading = 'pattern';
             i++;
-            // Options of the prefix (`sudo -E`, `env -i`).
-            while (i < words.length && words[i].text.startsWith('-'))
+        }
+        else if (cases.reading === 'pattern') {
+            if (w === 'esac') {
+                cases.depth--;
+                cases.reading = undefined;
                 i++;
+                continue;
+            }
+            // `a|b)` is split at the `|`: pattern words with no `)` before a `|` continue the pattern.
+            const close = words.findIndex((x, j) => j >= i && x.text.endsWith(')'));
+            if (close < 0 && next === '|')
+                return [];
+            // Without a `)`, this was no pattern after all: read it as a command.
+            cases.reading = undefined;
+            if (close >= 0)
+                i = close + 1;
+        }
+        else if (w === 'case') {
+            cases.depth++;
+            cases.reading = 'subject';
+            i++;
+        }
+        else if (commands_RESERVED.has(w)) {
+            if (w === 'esac' && cases.depth > 0)
+                cases.depth--;
+            i++;
+        }
+        else if (w === 'for' || w === 'select') {
+            // `for x in a b`: a list of words, not a program.
+            return [];
+        }
+        else if (w === 'function' || /^[\w.:-]+\(\)$/.test(w)) {
+            // `function name {` or `name() {`: a definition; the body's first command may follow.
+            i += w === 'function' ? 2 : 1;
+            if (words[i]?.text === '()')
+                i++;
+        }
+        else if (commands_WRAPPERS.has(w)) {
+            const { values = '', operands = 0 } = commands_WRAPPERS.get(w);
+            i++;
+            // Options of the wrapper (`sudo -E -u ci`, `env -i`, `timeout -s KILL`), then its operands.
+            while (i < words.length && words[i].text.startsWith('-')) {
+                const option = words[i++].text;
+                if (option.length === 2 && values.split(' ').includes(option[1]))
+                    i++;
+            }
+            i += operands;
         }
         else if (/^[A-Za-z_]\w*=/.test(w))
             i++;
+        else if (w.startsWith('(') && !w.startsWith('((')) {
+            // A subshell, `(cd dir && make)`: its first command's program follows the parenthesis.
+            const first = words[i];
+            if (w === '(') {
+                i++;
+                continue;
+            }
+            return programWords([{ text: w.slice(1), start: first.start + 1, end: first.end }, ...words.slice(i + 1)], cases, next);
+        }
         else
             break;
     }
-    return { words, start, end: Math.max(start, end), program: words.slice(i), next };
+    return words.slice(i);
 }
 /** The program's name without a directory (`/usr/bin/pip3` -> `pip3`), lower case. */
 function commands_programName(command) {
@@ -34091,8 +35136,10 @@ function commands_programName(command) {
 
 /**
  * Packages installed by name in a script (`npm install -g foo`, `pip install foo`, `gem install foo`,
- * `cargo install foo`, `go install foo@latest`) are resolved when the job runs: the newest release,
- * and the newest of each of its dependencies, whoever published them an hour ago. A lockfile or a
+ * `cargo install foo`, `cargo binstall foo`, `go install foo@latest`, `gh extension install o/r`, and
+ * runners that fetch what they run: `pnpm dlx foo`, `uvx foo`, `npx foo@latest`) are resolved when
+ * the job runs: the newest release, and the newest of each of its dependencies, whoever published
+ * them an hour ago. A lockfile or a
  * manifest with hashes is what makes an install reviewable and repeatable. Reported at the first
  * package of the command: low when a package has no version, info when every package names an exact
  * version (its own dependencies are still resolved at run time). Installs from a manifest or lockfile
@@ -34135,7 +35182,7 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
     },
 });
 /** A quick test before splitting the script into commands. */
-const INSTALLER = /\b(?:install|add|i)\b/;
+const INSTALLER = /\b(?:install|binstall|add|i|dlx|uvx|run|npx|bunx|exec|x)\b/;
 /** Options that take a value (the value is not a package name). */
 const adhoc_packages_VALUE_OPTIONS = new Set([
     '--group',
@@ -34188,6 +35235,20 @@ const adhoc_packages_VALUE_OPTIONS = new Set([
     '--workspace',
     '-C',
     '--dir',
+    // cargo binstall
+    '--targets',
+    '--install-path',
+    '--manifest-path',
+    '--pkg-url',
+    '--pkg-fmt',
+    '--bin-dir',
+    '--strategies',
+    '--disable-strategies',
+    '--log-level',
+    '--github-token',
+    '--min-tls-version',
+    // gh extension install
+    '--pin',
 ]);
 /**
  * A value the workflow sets elsewhere: a GitHub expression (`${{ matrix.version }}`), a shell variable
@@ -34218,6 +35279,45 @@ const pipPinned = (s) => {
     const version = /===?(.*)$/.exec(s)?.[1]?.trim();
     return version !== undefined && (/^\d/.test(version) || chosenVersion(version));
 };
+/** `name==1.2` (pip's spelling) or `name@1.2` (uv's and pipx's), or a chosen version in either. */
+const pythonToolPinned = (s) => pipPinned(s) || /^[^@=]+@v?\d/.test(s) || chosenVersion(versionAfter(s, '@', 1));
+/** Options of package runners whose value is the package to run (`npx -p pkg cmd`, `uvx --from pkg cmd`). */
+const RUNNER_PACKAGE = /^(?:-p|--package|--from|--spec)(?:=(.*))?$/;
+/** Options of package runners that add a package beside the program's (`uvx --with dep tool`). */
+const RUNNER_EXTRA = /^(?:-w|--with)(?:=(.*))?$/;
+/** Options of package runners that take a value that is no package (`uvx --python 3.12`). */
+const RUNNER_VALUE = /^(?:--python|--index|--index-url|--pip-args|-c|--call|--registry|--cache)$/;
+/**
+ * The package a runner fetches and runs (`pnpm dlx pkg args`, `uvx pkg args`, `npx pkg@1 args`): the
+ * values of its package options, or else the first word that is no option. The words after it are
+ * the program's arguments, not packages. `versioned`: only a package that names a release
+ * (`pkg@latest`, `pkg@2`): npx and bunx run the copy the lockfile installed when there is one, and
+ * fetch from the registry what it does not hold.
+ */
+function runnerPackages(words, versioned) {
+    const named = [];
+    const extras = [];
+    let first;
+    for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        const option = RUNNER_PACKAGE.exec(w.text) ?? RUNNER_EXTRA.exec(w.text);
+        if (option) {
+            const value = option[1] !== undefined ? { ...w, text: option[1] } : words[++i];
+            if (value)
+                (RUNNER_EXTRA.test(w.text) ? extras : named).push(value);
+            continue;
+        }
+        if (RUNNER_VALUE.test(w.text))
+            i++;
+        else if (!w.text.startsWith('-')) {
+            // The program (or the package that provides it); what follows are its arguments.
+            first = w;
+            break;
+        }
+    }
+    const candidates = packagesAfter([...(named.length > 0 ? named : first ? [first] : []), ...extras]).filter((w) => !w.text.includes('://'));
+    return versioned ? candidates.filter((w) => versionAfter(w.text, '@', 1) !== undefined) : candidates;
+}
 /** Recognises an install by name and returns its package arguments. */
 function adhoc(command) {
     let words = command.program.map((w) => w);
@@ -34232,24 +35332,50 @@ function adhoc(command) {
     const args = () => packagesAfter(words.slice(2));
     switch (tool) {
         case 'npm':
+            // `npm exec pkg@1`: see runnerPackages.
+            if (sub === 'exec')
+                return result('npm exec', runnerPackages(words.slice(2), true), npmPinned);
             return sub === 'install' || sub === 'i' || sub === 'add'
                 ? result(`npm ${sub}`, args(), npmPinned)
                 : undefined;
+        case 'npx':
+        case 'bunx':
+            return result(tool, runnerPackages(words.slice(1), true), npmPinned);
         case 'yarn':
             if (sub === 'global' && words[2]?.text === 'add')
                 return result('yarn global add', packagesAfter(words.slice(3)), npmPinned);
+            // `yarn dlx` and `pnpm dlx` fetch the package from the registry on every run.
+            if (sub === 'dlx')
+                return result('yarn dlx', runnerPackages(words.slice(2), false), npmPinned);
             return sub === 'add' ? result('yarn add', args(), npmPinned) : undefined;
         case 'pnpm':
         case 'bun':
+            if (sub === 'dlx' && tool === 'pnpm')
+                return result('pnpm dlx', runnerPackages(words.slice(2), false), npmPinned);
+            if (sub === 'x' && tool === 'bun')
+                return result('bun x', runnerPackages(words.slice(2), true), npmPinned);
             return sub === 'add' || (sub === 'install' && tool === 'bun') || (sub === 'i' && tool === 'bun')
                 ? result(`${tool} ${sub}`, args(), npmPinned)
                 : undefined;
+        case 'uv':
+            if (sub !== 'tool')
+                return undefined;
+            if (words[2]?.text === 'run')
+                return result('uv tool run', runnerPackages(words.slice(3), false), pythonToolPinned);
+            return words[2]?.text === 'install'
+                ? result('uv tool install', packagesAfter(words.slice(3)), pythonToolPinned)
+                : undefined;
+        case 'uvx':
+            // A tool run in an environment uv resolves for it (`uv tool run`).
+            return result('uvx', runnerPackages(words.slice(1), false), pythonToolPinned);
         case 'pip':
         case 'pip3':
             if (sub !== 'install' || words.some((w) => w.text === '--require-hashes'))
                 return undefined;
             return result('pip install', args(), pipPinned);
         case 'pipx':
+            if (sub === 'run')
+                return result('pipx run', runnerPackages(words.slice(2), false), pythonToolPinned);
             return sub === 'install' || sub === 'inject' ? result(`pipx ${sub}`, args(), pipPinned) : undefined;
         case 'gem':
             if (sub !== 'install' || words.some((w) => /^(?:-g|--file)$/.test(w.text)))
@@ -34261,9 +35387,10 @@ function adhoc(command) {
                 return undefined;
             return result('bundle add', args(), () => versionFlag(words));
         case 'cargo':
-            if (sub !== 'install' || words.some((w) => /^--path(=|$)/.test(w.text)))
+            // `cargo binstall` fetches a release binary of the crate crates.io names, newest by default.
+            if ((sub !== 'install' && sub !== 'binstall') || words.some((w) => /^--path(=|$)/.test(w.text)))
                 return undefined;
-            return result('cargo install', args(), (s) => /@\d/.test(s) || chosenVersion(versionAfter(s, '@')) || versionFlag(words));
+            return result(`cargo ${sub}`, args(), (s) => /@\d/.test(s) || chosenVersion(versionAfter(s, '@')) || versionFlag(words));
         case 'go':
             // `go install pkg@v1.2.3` is checked against the checksum database: only @latest and branches float.
             if (sub !== 'install')
@@ -34279,6 +35406,11 @@ function adhoc(command) {
         case 'dotnet':
             return sub === 'tool' && words[2]?.text === 'install'
                 ? result('dotnet tool install', packagesAfter(words.slice(3)), () => versionFlag(words))
+                : undefined;
+        case 'gh':
+            // An extension is a repository: without `--pin`, its newest release (or default branch) is taken.
+            return (sub === 'extension' || sub === 'ext') && words[2]?.text === 'install'
+                ? result('gh extension install', packagesAfter(words.slice(3)), () => words.some((w) => /^--pin(=|$)/.test(w.text)))
                 : undefined;
         case 'composer':
             return sub === 'require' || (sub === 'global' && words[2]?.text === 'require')
@@ -34398,7 +35530,7 @@ function collect(workspace, sources, comments) {
     });
     return out;
 }
-const VERSION = /(?:^|[\s=@:(])(v?\d+(?:\.\d+){0,3}(?:-[0-9A-Za-z.]+)?)(?![\w.])/;
+const action_refs_VERSION = /(?:^|[\s=@:(])(v?\d+(?:\.\d+){0,3}(?:-[0-9A-Za-z.]+)?)(?![\w.])/;
 /** The version in the comment that follows a `uses:` value on its line. */
 function commentVersion(workspace, file, uses) {
     const content = workspace.read(file);
@@ -34411,7 +35543,7 @@ function commentVersion(workspace, file, uses) {
     const hash = rest.search(/(?:^|\s)#/);
     if (hash === -1)
         return undefined;
-    return VERSION.exec(rest.slice(rest.indexOf('#', hash) + 1).trim())?.[1];
+    return action_refs_VERSION.exec(rest.slice(rest.indexOf('#', hash) + 1).trim())?.[1];
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/online.js
@@ -35229,6 +36361,7 @@ function headRepository(node, positive) {
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/publishing.js
 
 
+
 /**
  * What makes a workflow a release: its trigger (a release, a pushed tag) or a step that publishes
  * (a package registry, a GitHub release, a container registry). Shared by the audits that judge
@@ -35271,13 +36404,15 @@ function publishes(step) {
     }
     return (typeof step.run?.value === 'string' && firstRealCommand(step.run.value, PUBLISH_COMMAND) !== undefined);
 }
+/** Events that run a change before it is merged: a pull request's, or the merge queue's. */
+const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
 /**
  * A release trigger: `release`, or `push` of tags only; not in a workflow that also runs on pull
  * requests (a CI workflow that happens to run on tags too).
  */
 function releaseTrigger(workflow) {
     const events = workflow.on?.events ?? [];
-    if (events.some((t) => t.event === 'pull_request' || t.event === 'pull_request_target' || t.event === 'merge_group'))
+    if (events.some((t) => CHANGE_EVENTS.has(t.event)))
         return undefined;
     for (const t of events) {
         if (t.event === 'release')
@@ -35327,6 +36462,60 @@ function handsOver(job, neededBy) {
     const uses = (j, action) => j.steps.some((s) => (actionPathOf(s.uses) ?? '').includes(action));
     return uses(job, 'upload-artifact') && uses(neededBy, 'download-artifact');
 }
+/**
+ * Whether every event that runs the workflow is a pull request's (or the merge queue's): what its
+ * jobs push is a build of a change under review (a preview image, a test package), not a release.
+ */
+function pullRequestsOnly(workflow) {
+    const events = workflow.on?.events ?? [];
+    return events.length > 0 && events.every((t) => CHANGE_EVENTS.has(t.event));
+}
+/** Actions that open a pull request with the job's changes (`owner/repo`, lower case). */
+const PULL_REQUEST_ACTIONS = new Set([
+    'peter-evans/create-pull-request',
+    'gr2m/create-or-update-pull-request-action',
+    'repo-sync/pull-request',
+    'devops-infra/action-pull-request',
+    'technote-space/create-pr-action',
+]);
+/** Commands that open a pull request. */
+const PULL_REQUEST_COMMAND = /(?<![\w-])(?:gh\s+pr\s+create|hub\s+pull-request)(?![\w-])/;
+/** Commands that run a test suite (a flakiness or coverage run on a release, say). */
+const TEST_COMMAND = /^(?:(?:go|cargo|dotnet|swift|mix|deno|bazel)\s+test|cargo\s+nextest|gotestsum|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|pytest|tox|nox|rspec|phpunit|ctest|make\s+test)(?![\w-])/;
+/** Commands that only print, set shell options or move around: they publish nothing. */
+const INERT_COMMAND = /^(?:echo|printf|cat|tee|set|export|cd|mkdir|ls|pwd|true|test|\[|sleep|:)$/;
+/** A job named for its tests ("test", "Unit tests", "flake-test"), and for nothing it would ship. */
+const TEST_JOB = /(?<![a-z])(?:tests?|specs?)(?![a-z])/i;
+const SHIPPING_JOB = /build|release|publish|deploy|package|dist|upload|sign|push|image/i;
+/**
+ * What a job in which no step publishes evidently produces instead: a pull request (reviewed before
+ * its changes land) or test results (the job is named for its tests and for nothing it would ship,
+ * or its scripts run a test suite and otherwise only print); undefined when that is not evident (a
+ * script of its own may publish).
+ */
+function unpublishedOutput(job) {
+    const opens = job.steps.some((s) => {
+        const action = actionPathOf(s.uses);
+        if (action)
+            return PULL_REQUEST_ACTIONS.has(action);
+        return typeof s.run?.value === 'string' && PULL_REQUEST_COMMAND.test(s.run.value);
+    });
+    if (opens)
+        return 'opens a pull request';
+    const names = [job.id, job.name?.value].filter((n) => typeof n === 'string');
+    if (names.some((n) => SHIPPING_JOB.test(n)))
+        return undefined;
+    if (names.some((n) => TEST_JOB.test(n)))
+        return 'runs tests';
+    const commands = job.steps.flatMap((s) => typeof s.run?.value === 'string'
+        ? commandsOf(s.run.value).map((c) => c.program.map((w) => w.text).join(' '))
+        : []);
+    const tests = commands.filter((c) => TEST_COMMAND.test(c));
+    return tests.length > 0 &&
+        commands.every((c) => TEST_COMMAND.test(c) || INERT_COMMAND.test(c.split(' ')[0]))
+        ? 'runs tests'
+        : undefined;
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/cache-poisoning.js
 
@@ -35340,8 +36529,11 @@ function handsOver(job, neededBy) {
  * entry that a later release job restores and builds from. Reported at each step that restores a
  * cache (actions/cache, and setup actions with their cache on) in the jobs of a release workflow that
  * publish or build what is published; when the workflow is a release (a release event, a pushed tag)
- * but no publishing step is recognised, in every job. A step or input that turns the cache off for
- * releases (an `if:` on the ref or event, an expression as the cache input) is not reported.
+ * but no publishing step is recognised, in every job (low confidence for a job that evidently runs
+ * tests or opens a pull request instead). What a workflow that only pull requests run publishes is
+ * a preview of the change, not a release: low confidence. A step or input that turns the cache off
+ * for releases (an `if:` on the ref or event, an expression as the cache input) is not reported, nor
+ * is a cache restored after the last step of its job that publishes.
  */
 const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.cache-poisoning',
@@ -35360,32 +36552,54 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
                 if (!trigger && publishing.size === 0)
                     return;
                 subjects.add(workflow.path);
+                // A workflow that only pull requests run publishes builds of the change under review (a
+                // preview image): built from unreviewed code by design, no release.
+                const preview = publishing.size > 0 && pullRequestsOnly(workflow);
                 const jobs = publishing.size > 0 ? workflow.jobs.filter((j) => publishing.has(j)) : workflow.jobs;
                 for (const job of jobs) {
-                    for (const step of job.steps) {
+                    // Without a publishing step anywhere, what the job evidently produces instead (tests, a
+                    // pull request) says it is no part of the release.
+                    const output = publishing.size === 0 ? unpublishedOutput(job) : undefined;
+                    // The job's last step that publishes, or may (`push: ${{ inputs.push }}`): a cache restored
+                    // after it reaches nothing this job publishes (a job that saves its build for a later one is
+                    // judged where that one restores it).
+                    const lastPublish = job.steps.findLastIndex((s) => publishes(s) || mayPublish(s));
+                    for (const [i, step] of job.steps.entries()) {
                         const restore = restoresCache(step);
                         if (!restore || conditionalOnRelease(step))
                             continue;
-                        const why = job.steps.some(publishes)
+                        if (lastPublish !== -1 && i > lastPublish)
+                            continue;
+                        const why = lastPublish !== -1
                             ? `job "${job.id}" publishes`
                             : publishing.has(job)
                                 ? `job "${job.id}" builds for a job that publishes`
-                                : `the workflow runs on a ${trigger}`;
+                                : output
+                                    ? `the workflow runs on a ${trigger}, though job "${job.id}" ${output} and no step here publishes`
+                                    : `the workflow runs on a ${trigger}`;
+                        const what = preview
+                            ? 'what it publishes, a build of the pull request (the workflow runs only on pull requests), not a release'
+                            : output
+                                ? 'the release, if the job contributes to it after all'
+                                : 'the release';
                         findings.push({
                             message: `"${step.uses?.value.trim()}" restores a cache ${restore.how}, and ${why}: an entry written by any ` +
-                                "workflow run on the branch (the cache's scope) becomes part of the release. Turn the cache off in " +
+                                `workflow run on the branch (the cache's scope) becomes part of ${what}. Turn the cache off in ` +
                                 'release jobs (or restore only in jobs whose output is not published).',
                             location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, restore.at.span),
                             key: `${job.id}/${stepLabel(step)}`,
                             // Without a publishing step we recognise, a pushed tag is often a workflow that only
                             // prepares a release (opens a release pull request, runs checks on tags): a guess, shown to
-                            // pedantic readers; a release event is a release, but what it ships is unseen (medium).
-                            // A cache default we infer (setup-go's version unknown) is less certain too.
-                            ...(publishing.size === 0
-                                ? { confidence: trigger === 'release' ? 'medium' : 'low' }
-                                : restore.inferred
-                                    ? { confidence: 'medium' }
-                                    : {}),
+                            // pedantic readers; a release event is a release, but what it ships is unseen (medium),
+                            // unless the job evidently produces something else. A preview of a pull request is no
+                            // release either. A cache default we infer (setup-go's version unknown) is less certain too.
+                            ...(preview
+                                ? { confidence: 'low' }
+                                : publishing.size === 0
+                                    ? { confidence: trigger === 'release' && !output ? 'medium' : 'low' }
+                                    : restore.inferred
+                                        ? { confidence: 'medium' }
+                                        : {}),
                         });
                     }
                 }
@@ -35395,6 +36609,13 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/** A step whose publishing an expression decides per run (`push: ${{ inputs.authenticated }}`). */
+function mayPublish(step) {
+    const action = actionPathOf(step.uses);
+    const decides = action === 'goreleaser/goreleaser-action' ? 'args' : 'push';
+    const value = input(step, decides);
+    return value !== undefined && dynamic(value);
+}
 /** Inputs that switch a setup action's cache on (`cache: npm`, `bundler-cache: true`). */
 const CACHE_INPUTS = {
     'actions/setup-node': { input: 'cache', kind: 'name' },
@@ -35466,15 +36687,27 @@ function conditionalOnRelease(step) {
 
 /**
  * Script text that uses the credentials a checkout leaves behind: git commands that talk to the
- * remote (a push, and in a private repository a fetch too), and tools that push with git.
+ * remote (a push, and in a private repository a fetch too), and tools that push with git. ghp-import
+ * and mike commit to the pages branch and push it only when told to (`-p`, `--push`): `mike deploy
+ * dev` alone leaves the commit in the local clone.
  */
 const GIT_FETCH = /\bgit\s+(?:-[cC]\s+\S+\s+)*(?:fetch|pull|ls-remote|submodule|remote\s+update)\b/;
-const GIT_PUSH = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh-deploy\b|\bghp-import\b|\bmike\s+deploy\b|semantic-release|\bchangeset\s+(?:publish|version)\b|\blerna\s+(?:publish|version)\b|\bnpm\s+version\b|standard-version|release-it/;
-/** A repository script whose name says it releases: what it does with git is not visible here. */
-const RELEASE_SCRIPT = /(?:^|[\s/])[\w.-]*(?:release|publish|deploy|push|bump|tag)[\w.-]*\.(?:sh|bash|py|rb|js|mjs|ts|ps1)\b/i;
+const GIT_PUSH = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh-deploy\b|\b(?:ghp-import|mike\s+(?:deploy|delete|alias|set-default|retitle))\b[^\n;&|]*?\s(?:--push\b|-[A-Za-z]*p[A-Za-z]*(?![\w-]))|semantic-release|\bchangeset\s+(?:publish|version)\b|\blerna\s+(?:publish|version)\b|\bnpm\s+version\b|standard-version|release-it/;
+/**
+ * A repository script whose name says it releases, or cherry-picks or backports changes onto another
+ * branch: what it does with git is not visible here.
+ */
+const RELEASE_SCRIPT = /(?:^|[\s/])[\w.-]*(?:release|publish|deploy|push|bump|tag|backport|cherry[-_]?pick)[\w.-]*\.(?:sh|bash|py|rb|js|mjs|ts|ps1)\b/i;
+/**
+ * A step whose work is not visible here: a repository script run by path or through an interpreter,
+ * or a task runner's target (`make release`, `mage helm:update`, `npm run deploy`, `go run ./cmd/x`).
+ * It may push with what a checkout persisted, which no command of the workflow shows.
+ */
+const OPAQUE_RUN = /(?:^|[\s;&|(])(?:\.{1,2}\/[\w./-]+|(?:bash|sh|zsh|python3?|node|ruby|perl|pwsh)\s+[\w./-]+\.\w+|[\w./-]+\.(?:sh|bash|py|rb|js|mjs|cjs|ts|ps1)(?![\w.-])|(?:make|gmake|mage|just|task|rake|mvn|gradle|nox|tox|invoke|earthly)(?=\s|$)|(?:npm|yarn|pnpm|bun|uv|poetry|pdm|hatch)\s+run\s|go\s+run\s|cargo\s+(?:make|xtask|run)(?![\w-])|bundle\s+exec\s)/m;
 /**
  * Actions that commit and push with the credentials checkout persisted. korthout/backport-action
- * pushes the branch it cherry-picked with them (its README runs it after a plain checkout).
+ * pushes the branch it cherry-picked with them (its README runs it after a plain checkout); other
+ * cherry-pick and backport actions are known by their name ({@link PUSHING_NAME}).
  */
 const PUSHING_ACTIONS = new Set([
     'korthout/backport-action',
@@ -35504,8 +36737,7 @@ function persistsSshKey(step) {
  * a git command that talks to the remote, a tool or action that pushes, a release script.
  */
 function persistCredentialsFix(workspace, fixes, finding, source, steps, step) {
-    const test = persistsSshKey(step) ? usesSshCredentials : usesCredentials;
-    const user = firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test));
+    const user = laterCredentialUser(workspace, steps, step);
     if (user) {
         finding.unfixable = `step "${stepLabel(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
         return;
@@ -35520,6 +36752,19 @@ function persistCredentialsFix(workspace, fixes, finding, source, steps, step) {
             : editor.insertEntry(step.pointer, { key: 'with', value: [entry] }, { after: 'uses' });
         return edit ? [edit] : 'the step is written through an alias or in a form that cannot be edited safely';
     }, (doc) => setAt(doc, target, false));
+}
+/**
+ * The first step after `step` that may use the credentials it persists: a git command that talks to
+ * the remote (a fetch too: a private repository needs them for it), a tool or action that pushes, a
+ * release script.
+ */
+function laterCredentialUser(workspace, steps, step) {
+    const test = persistsSshKey(step) ? usesSshCredentials : usesCredentials;
+    return firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test));
+}
+/** Whether a step after `step` runs work not visible here (a repository script, a task runner). */
+function laterOpaqueRun(steps, step) {
+    return steps.some((s) => s.index > step.index && s.run !== undefined && OPAQUE_RUN.test(s.run.value));
 }
 /**
  * The first step after `step` that may push with the credentials it persists (a git push, a tool or
@@ -35581,13 +36826,21 @@ function credentialUsers(steps, test) {
     return users;
 }
 /**
- * An action not listed whose name says it pushes or commits (`helpers/version-push`): it may push
- * with the persisted credentials. Image builds (`docker/build-push-action`) push to a registry, and
+ * An action not listed whose name says it pushes or commits (`helpers/version-push`), or cherry-picks
+ * or backports commits onto another branch (`<owner>/github-cherry-pick-action`,
+ * `<owner>/backport`), which it then pushes: it may push with the persisted credentials.
  * "pre-commit" (`pre-commit/action`, `pre-commit-ci/lite-action`) names the hook framework, whose
  * actions run the hooks and push nothing with the checkout's token; nor does an action about commit
- * messages (`conventional_commit_config`, `commit-lint`).
+ * messages (`conventional_commit_config`, `commit-lint`). An action that opens a pull request
+ * (peter-evans/create-pull-request) pushes over HTTPS with a token of its own, not with these.
  */
-const PUSHING_NAME = /(?:^|(?<!(?:^|[-_/])(?:pre|post))[-_/])(?:push|commit)(?:$|[-_/](?!(?:config|lint|msg|message|check|title|convention)))/i;
+const PUSHING_NAME = /(?:^|(?<!(?:^|[-_/])(?:pre|post))[-_/])(?:push|commit|cherry[-_]?pick|backport)(?:$|[-_/](?!(?:config|lint|msg|message|check|title|convention)))/i;
+/**
+ * An action whose name says what it pushes is an image, a chart or a package, to a registry
+ * (`docker/build-push-action`, `<owner>/docker-build-push`, `redhat-actions/push-to-registry`): it
+ * pushes with registry credentials, not with git and the checkout's token.
+ */
+const REGISTRY_PUSH = /(?:^|[-_/])(?:docker|image|images|container|containers|oci|registry|ecr|gcr|acr|ghcr|quay|podman|buildah|buildx|helm|chart|charts|npm|pypi|nuget|maven|gem|cargo)(?:$|[-_/])/i;
 function usesCredentials(step) {
     return pushesWithCredentials(step) || (step.run !== undefined && GIT_FETCH.test(step.run.value));
 }
@@ -35608,10 +36861,356 @@ function pushesWithCredentials(step) {
     if (PUSHING_ACTIONS.has(action))
         return true;
     const path = (step.uses?.value ?? '').split('@')[0].toLowerCase();
-    return !path.startsWith('docker/') && !path.startsWith('./') && PUSHING_NAME.test(path);
+    return !path.startsWith('./') && !REGISTRY_PUSH.test(path) && PUSHING_NAME.test(path);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/scopes.js
+/**
+ * Which `GITHUB_TOKEN` scopes a job uses, read from what its steps do: actions whose needs are known
+ * (a table, some of it depending on inputs), `gh` commands and REST paths in scripts that are given
+ * the token, git pushes with the credentials a checkout persisted, and OIDC publishing. What cannot
+ * be told is said: an unknown action or a token use it cannot map is "unsure" at the write level
+ * (a fix never takes away a write scope a step may need); an API read it cannot map is unsure at
+ * the read level.
+ */
+
+
+const R = 'read';
+const W = 'write';
+const NONE = {};
+const CODE_SCANNING = { 'security-events': W, actions: R, contents: R };
+/** Actions (lower-case owner/repo or owner/repo/path) and the scopes they use with the job's token. */
+const ACTIONS = {
+    'actions/checkout': { contents: R },
+    'actions/download-artifact': (s) => (input(s, 'run-id') ? { actions: R } : NONE),
+    'actions/labeler': { contents: R, 'pull-requests': W },
+    'actions/stale': { issues: W, 'pull-requests': W },
+    'actions/first-interaction': { issues: W, 'pull-requests': W },
+    'actions/dependency-review-action': (s) => input(s, 'comment-summary-in-pr') ? { contents: R, 'pull-requests': W } : { contents: R },
+    'actions/configure-pages': { pages: W },
+    'actions/upload-pages-artifact': NONE,
+    'actions/deploy-pages': { pages: W, 'id-token': W },
+    'actions/attest-build-provenance': { 'id-token': W, attestations: W, contents: R },
+    'actions/attest-sbom': { 'id-token': W, attestations: W, contents: R },
+    'actions/attest': { 'id-token': W, attestations: W, contents: R },
+    'actions/create-release': { contents: W },
+    'actions/upload-release-asset': { contents: W },
+    'actions/delete-package-versions': { packages: W },
+    'github/codeql-action/init': { actions: R, contents: R },
+    'github/codeql-action/autobuild': NONE,
+    'github/codeql-action/analyze': CODE_SCANNING,
+    'github/codeql-action/upload-sarif': CODE_SCANNING,
+    'ossf/scorecard-action': { 'security-events': W, 'id-token': W, contents: R, actions: R },
+    'softprops/action-gh-release': { contents: W },
+    'ncipollo/release-action': { contents: W },
+    'goreleaser/goreleaser-action': { contents: W },
+    'peter-evans/create-pull-request': { contents: W, 'pull-requests': W },
+    'peter-evans/create-or-update-comment': { issues: W, 'pull-requests': W },
+    'peter-evans/find-comment': { issues: R, 'pull-requests': R },
+    'marocchino/sticky-pull-request-comment': { 'pull-requests': W },
+    'thollander/actions-comment-pull-request': { 'pull-requests': W },
+    'release-drafter/release-drafter': { contents: W, 'pull-requests': W },
+    'googleapis/release-please-action': { contents: W, 'pull-requests': W, issues: W },
+    'changesets/action': { contents: W, 'pull-requests': W },
+    'stefanzweifel/git-auto-commit-action': { contents: W },
+    'endbug/add-and-commit': { contents: W },
+    'peaceiris/actions-gh-pages': { contents: W },
+    'jamesives/github-pages-deploy-action': { contents: W },
+    'dependabot/fetch-metadata': { 'pull-requests': R },
+    'dessant/lock-threads': { issues: W, 'pull-requests': W, discussions: W },
+    'jasonetco/create-an-issue': { issues: W },
+    'geekyeggo/delete-artifact': { actions: W },
+    'enricomi/publish-unit-test-result-action': { checks: W, 'pull-requests': W, contents: R, issues: R },
+    'cycjimmy/semantic-release-action': { contents: W, issues: W, 'pull-requests': W },
+    'amannn/action-semantic-pull-request': { 'pull-requests': R },
+    'super-linter/super-linter': { contents: R, statuses: W, packages: R },
+    'github/super-linter': { contents: R, statuses: W, packages: R },
+    'docker/login-action': (s) => (mentionsToken(s.with) ? { packages: W } : NONE),
+    'aws-actions/configure-aws-credentials': (s) => input(s, 'role-to-assume') && !input(s, 'aws-access-key-id') ? { 'id-token': W } : NONE,
+    'google-github-actions/auth': (s) => (input(s, 'workload_identity_provider') ? { 'id-token': W } : NONE),
+    'azure/login': (s) => (input(s, 'client-id') && !input(s, 'creds') ? { 'id-token': W } : NONE),
+    'pypa/gh-action-pypi-publish': (s) => (input(s, 'password') ? NONE : { 'id-token': W }),
+    'codecov/codecov-action': (s) => input(s, 'use_oidc') && !isFalse(input(s, 'use_oidc')) ? { 'id-token': W } : NONE,
+};
+/** Actions that never use the token (toolchains, caches, artifacts of the same run, Docker setup). */
+const NO_TOKEN = /^(?:actions\/(?:setup-[\w-]+|cache(?:\/(?:restore|save))?|upload-artifact)|[\w-]+\/setup-[\w-]+|[\w-]+\/[\w-]*-installer|docker\/(?:setup-[\w-]+|build-push-action|metadata-action|bake-action)|ruby\/setup-ruby|pnpm\/action-setup|dtolnay\/rust-toolchain|swatinem\/rust-cache|taiki-e\/install-action|gradle\/actions\/setup-gradle|slackapi\/slack-github-action|sigstore\/cosign-installer|step-security\/harden-runner|actions\/create-github-app-token|jlumbroso\/free-disk-space|crate-ci\/typos|helm\/kind-action)$/;
+/** `gh <group> <command>` and what it needs. */
+const GH = {
+    pr: {
+        scope: 'pull-requests',
+        read: ['view', 'list', 'diff', 'checks', 'status'],
+        write: ['comment', 'create', 'edit', 'merge', 'review', 'close', 'reopen', 'ready', 'lock', 'unlock'],
+    },
+    issue: {
+        scope: 'issues',
+        read: ['view', 'list', 'status'],
+        write: [
+            'comment',
+            'create',
+            'edit',
+            'close',
+            'reopen',
+            'lock',
+            'unlock',
+            'pin',
+            'unpin',
+            'delete',
+            'transfer',
+        ],
+    },
+    release: {
+        scope: 'contents',
+        read: ['view', 'list', 'download'],
+        write: ['create', 'upload', 'edit', 'delete', 'delete-asset'],
+    },
+    run: {
+        scope: 'actions',
+        read: ['list', 'view', 'download', 'watch'],
+        write: ['rerun', 'cancel', 'delete'],
+    },
+    workflow: { scope: 'actions', read: ['list', 'view'], write: ['run', 'enable', 'disable'] },
+    cache: { scope: 'actions', read: ['list'], write: ['delete'] },
+    label: { scope: 'issues', read: ['list'], write: ['create', 'edit', 'delete', 'clone'] },
+    repo: { scope: 'contents', read: ['view', 'clone'], write: [] },
+};
+/** REST path prefixes (after /repos/{owner}/{repo}/) and their scope. */
+const REST = [
+    [/^pulls\b/, 'pull-requests'],
+    [/^issues\/\d+\/comments\b|^issues\b|^labels\b|^milestones\b/, 'issues'],
+    [/^(?:contents|git|commits|releases|tags|branches|compare)\b/, 'contents'],
+    [/^actions\b/, 'actions'],
+    [/^deployments\b/, 'deployments'],
+    [/^statuses\b|^commits\/[^/]+\/statuses\b/, 'statuses'],
+    [/^check-(?:runs|suites)\b/, 'checks'],
+    [/^pages\b/, 'pages'],
+    [/^code-scanning\b/, 'security-events'],
+];
+const TOKEN = /github\.token|secrets\.GITHUB_TOKEN/i;
+const scopes_GIT_PUSH = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh-deploy\b|\bghp-import\b|\bmike\s+deploy\b/;
+const OIDC = /ACTIONS_ID_TOKEN_REQUEST|--provenance\b|\bcosign\s+(?:sign|attest)\b/;
+const scopes_RELEASE_SCRIPT = /(?:^|[\s/])[\w.-]*(?:release|publish|deploy|push|bump)[\w.-]*\.(?:sh|bash|py|rb|js|mjs|ts|ps1)\b/i;
+/** What the job's steps use its token for. */
+function jobNeeds(job, workflow) {
+    const needs = { scopes: new Map(), unsure: [] };
+    const add = (scopes) => {
+        for (const [scope, level] of Object.entries(scopes)) {
+            if (needs.scopes.get(scope) !== 'write')
+                needs.scopes.set(scope, level);
+        }
+    };
+    if (job.uses) {
+        needs.unsure.push({
+            level: W,
+            why: `it calls the reusable workflow ${job.uses.value}, which may need any scope`,
+        });
+        return needs;
+    }
+    const inherited = mentionsToken(workflow.env) || mentionsToken(job.env);
+    // npm publishes with provenance when NPM_CONFIG_PROVENANCE is set, whatever script runs it: the
+    // provenance statement is signed with the job's OIDC token.
+    if ([workflow.env, job.env, ...job.steps.map((s) => s.env)].some(npmProvenance))
+        add({ 'id-token': W });
+    for (const c of [job.container, ...job.services])
+        if (mentionsToken(c?.credentials))
+            add({ packages: R });
+    // Whose credentials the checkouts so far left in .git/config: the job's token, or only another
+    // token (`token: ${{ secrets.BOT_TOKEN }}`), whose pushes need no scope of the job's token.
+    let persisted;
+    for (const step of job.steps) {
+        if (step.uses) {
+            const repo = actionOf(step.uses);
+            if (!(repo && PUSH_ACTIONS.has(repo) && persisted === 'other'))
+                stepUses(step, needs, add);
+            if (repo === 'actions/checkout' && !isFalse(input(step, 'persist-credentials'))) {
+                const token = input(step, 'token')?.value;
+                const other = typeof token === 'string' && token.trim() !== '' && !TOKEN.test(token);
+                persisted = !other || persisted === 'job' ? 'job' : 'other';
+            }
+        }
+        else if (step.run) {
+            stepRun(step, inherited || mentionsToken(step.env), persisted === 'job', needs, add);
+        }
+    }
+    return needs;
+}
+/**
+ * Whether a step holds the job's token whatever a checkout left on disk: its `env:` or `with:` (or an
+ * `env:` it inherits, the job's or the workflow's) passes it, or it is an action that uses it by
+ * default (an action of the table that uses the token, or actions/github-script) and is not given a
+ * token of its own instead.
+ */
+function givenJobToken(step, ...inherited) {
+    if ([step.env, step.with, ...inherited].some(mentionsToken))
+        return true;
+    const path = actionPathOf(step.uses);
+    const repo = actionOf(step.uses);
+    if (!path || !repo)
+        return false;
+    const own = ['token', 'github-token', 'github_token', 'repo-token']
+        .map((k) => input(step, k))
+        .find(Boolean);
+    if (own)
+        return false;
+    if (path === 'actions/github-script' || repo === 'actions/github-script')
+        return true;
+    const known = ACTIONS[path] ?? ACTIONS[repo];
+    const scopes = typeof known === 'function' ? known(step) : known;
+    // An OIDC token is asked for with another credential than the job's token.
+    return Object.keys(scopes ?? {}).some((scope) => scope !== 'id-token');
+}
+/** Actions that commit and push with the credentials a checkout persisted (no token of their own). */
+const PUSH_ACTIONS = new Set(['stefanzweifel/git-auto-commit-action']);
+function stepUses(step, needs, add) {
+    const path = actionPathOf(step.uses);
+    const repo = actionOf(step.uses);
+    const label = stepName(step);
+    if (!path || !repo) {
+        if ((0,parsers_uses/* parseUses */.A)(step.uses.value).kind === 'local')
+            needs.unsure.push({ level: W, why: `${label} runs a local action` });
+        else if (mentionsToken(step.env) || mentionsToken(step.with))
+            needs.unsure.push({ level: W, why: `${label} passes the token to a container` });
+        return;
+    }
+    // A token of its own (a secret other than GITHUB_TOKEN) replaces the job's.
+    const own = ['token', 'github-token', 'github_token', 'repo-token']
+        .map((k) => input(step, k))
+        .find(Boolean);
+    if (own && typeof own.value === 'string' && !TOKEN.test(own.value) && repo !== 'docker/login-action')
+        return;
+    const known = ACTIONS[path] ?? ACTIONS[repo];
+    if (known)
+        add(typeof known === 'function' ? known(step) : known);
+    else if (path === 'actions/github-script' || repo === 'actions/github-script')
+        script(step, needs, add);
+    else if (!NO_TOKEN.test(path) && !NO_TOKEN.test(repo))
+        needs.unsure.push({ level: W, why: `${label} uses ${repo}, whose token needs are not known` });
+}
+/** actions/github-script: the REST calls its script makes. */
+function script(step, needs, add) {
+    const text = input(step, 'script')?.value;
+    const label = stepName(step);
+    if (typeof text !== 'string')
+        return;
+    const calls = [...text.matchAll(/\bgithub\.(?:rest\.)?(\w+)\.(\w+)\s*\(/g)];
+    if (/\bgithub\.(?:request|graphql|paginate)\b/.test(text) && calls.length === 0) {
+        needs.unsure.push({ level: W, why: `${label} calls the API in a way that is not read here` });
+        return;
+    }
+    const namespaces = {
+        issues: 'issues',
+        pulls: 'pull-requests',
+        repos: 'contents',
+        git: 'contents',
+        actions: 'actions',
+        checks: 'checks',
+        reactions: 'issues',
+    };
+    for (const [, ns, method] of calls) {
+        const scope = namespaces[ns];
+        if (!scope) {
+            needs.unsure.push({
+                level: W,
+                why: `${label} calls github.rest.${ns}, which is not mapped to a scope`,
+            });
+            continue;
+        }
+        add({ [scope]: /^(?:get|list|check|compare|download)/.test(method) ? R : W });
+    }
+}
+function stepRun(step, tokenInEnv, persisted, needs, add) {
+    const text = step.run.value;
+    const label = stepName(step);
+    if (OIDC.test(text))
+        add({ 'id-token': W });
+    if (persisted && scopes_GIT_PUSH.test(text))
+        add({ contents: W });
+    if (persisted && scopes_RELEASE_SCRIPT.test(text))
+        needs.unsure.push({
+            level: W,
+            why: `${label} runs a release script, which may push with the checkout's credentials`,
+        });
+    if (!tokenInEnv && !TOKEN.test(text))
+        return;
+    let mapped = false;
+    for (const m of text.matchAll(/\bgh\s+([a-z-]+)(?:\s+([a-z-]+))?/g)) {
+        const [, group, command] = m;
+        if (group === 'api')
+            continue;
+        const known = GH[group];
+        if (!known || !command) {
+            if (group !== 'auth' && group !== 'extension' && group !== 'search') {
+                needs.unsure.push({ level: W, why: `${label} runs "gh ${group}", which is not mapped to a scope` });
+            }
+            continue;
+        }
+        if (known.write.includes(command))
+            add({ [known.scope]: W });
+        else if (known.read.includes(command))
+            add({ [known.scope]: R });
+        else
+            needs.unsure.push({ level: W, why: `${label} runs "gh ${group} ${command}", which is not mapped` });
+        mapped = true;
+    }
+    for (const m of text.matchAll(/\bgh\s+api\s+([^\n;|&]*)/g)) {
+        mapped = true;
+        rest(m[1], label, needs, add);
+    }
+    for (const m of text.matchAll(/\bcurl\b[^\n]*api\.github\.com\/repos\/[^/\s]+\/[^/\s]+\/([^\s"'?]*)([^\n]*)/g)) {
+        mapped = true;
+        const args = m[0];
+        const write = /\s-X\s*(?:POST|PUT|PATCH|DELETE)|--request\s+(?:POST|PUT|PATCH|DELETE)|\s(?:-d|--data\S*)\s/.test(args);
+        restPath(m[1], write, label, needs, add);
+    }
+    if (!mapped)
+        needs.unsure.push({ level: W, why: `${label} is given the token for a use that is not read here` });
+}
+/** `gh api <path> [-X METHOD] [-f ...]`. */
+function rest(args, label, needs, add) {
+    const path = /(?:^|\s)['"]?\/?repos\/[^/\s]+\/[^/\s]+\/([^\s'"?]*)/.exec(args)?.[1];
+    const write = /(?:-X|--method)\s*['"]?(?:POST|PUT|PATCH|DELETE)|\s-[fF]\s|--field|--raw-field|--input/.test(` ${args}`);
+    if (path === undefined) {
+        needs.unsure.push({ level: write ? W : R, why: `${label} calls "gh api ${args.trim().slice(0, 60)}"` });
+        return;
+    }
+    restPath(path, write, label, needs, add);
+}
+function restPath(path, write, label, needs, add) {
+    const hit = REST.find(([re]) => re.test(path));
+    if (!hit) {
+        needs.unsure.push({ level: write ? W : R, why: `${label} calls the API at ${path || 'the repository'}` });
+        return;
+    }
+    add({ [hit[1]]: write ? W : R });
+}
+/** Whether an `env:` map sets npm's `NPM_CONFIG_PROVENANCE` (any case) to true. */
+function npmProvenance(map) {
+    if (!map)
+        return false;
+    for (const [name, v] of map.entries) {
+        if (name.toUpperCase() === 'NPM_CONFIG_PROVENANCE' && /^\s*true\s*$/i.test(String(v.value)))
+            return true;
+    }
+    return false;
+}
+function mentionsToken(map) {
+    if (!map)
+        return false;
+    for (const v of map.entries.values())
+        if (typeof v.value === 'string' && TOKEN.test(v.value))
+            return true;
+    return false;
+}
+/** `step "Build"`, `step "actions/checkout@v4"`, or `step #2` for an unnamed script. */
+function stepName(step) {
+    for (const v of [step.name?.value, step.id?.value, step.uses?.value])
+        if (typeof v === 'string' && v)
+            return `step "${v}"`;
+    return `step #${step.index + 1}`;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/checkout-credentials.js
+
+
 
 
 
@@ -35636,12 +37235,20 @@ function pushesWithCredentials(step) {
  *   workflow (the upload-artifact version is unknown, or `include-hidden-files` is an expression);
  * - low otherwise: the token is still readable by every later step. An upload in another job runs on
  *   another runner and cannot hold this job's token; an upload of build outputs (`dist/`, a report)
- *   or of the workspace without hidden files does not hold `.git`.
- * An explicit `persist-credentials: true` is a deliberate choice (a later step pushes with it) and is
- * reported, at that value, only when the token ends up in an artifact or the job is privileged; so is
- * a checkout without it that a later step of the job pushes with (`git push`, `mkdocs gh-deploy`, a
- * pushing action; after `ssh-key:`, create-pull-request, which pushes over SSH with the persisted key:
- * fix-checkout.ts), where "set persist-credentials: false" would break the job.
+ *   or of the workspace without hidden files does not hold `.git`. Write scopes and outsiders' events
+ *   leave the grade low when every later step is given the job's token anyway (scopes.ts).
+ * A job of a reusable workflow without permissions of its own gets what the jobs of this repository
+ * that call it grant. A checkout whose token has no scope, given no other credential, is not
+ * reported.
+ * An explicit `persist-credentials: true` that a later step is seen to use (a push, a fetch) is a
+ * deliberate choice and is reported, at that value, only when the token ends up in an artifact or the
+ * job is privileged; so is a checkout without it that a later step of the job pushes with (`git push`,
+ * `mkdocs gh-deploy`, a pushing, cherry-pick or backport action; after `ssh-key:`,
+ * create-pull-request, which pushes over SSH with the persisted key: fix-checkout.ts), where "set
+ * persist-credentials: false" would break the job. An explicit `true` that no later step is seen to
+ * use keeps the token for nothing the job shows: it is graded like a checkout without the setting, at
+ * its value. A later repository script or task runner's target may be what it is for (what it does
+ * with git is not visible here): the value is then taken as deliberate.
  */
 const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.checkout-credentials',
@@ -35674,7 +37281,14 @@ function finding(workspace, fixes, source, job, step, upstream) {
     const steps = job?.steps ?? (source.kind === 'action' ? source.steps : []);
     // A later step that pushes with the persisted token makes keeping it as deliberate as saying so.
     const pusher = isTrue(explicit) ? undefined : laterPusher(workspace, steps, step);
-    const deliberate = isTrue(explicit) || pusher !== undefined;
+    // Saying so is deliberate when a later step is seen to use what the checkout keeps (a push, a
+    // fetch), or may use it in a way not seen here (a repository script, a task runner's target); with
+    // neither, the explicit value keeps the token for no step of the job, and the checkout is graded
+    // like one that does not say.
+    const unused = isTrue(explicit) &&
+        laterCredentialUser(workspace, steps, step) === undefined &&
+        !laterOpaqueRun(steps, step);
+    const deliberate = (isTrue(explicit) && !unused) || pusher !== undefined;
     const dir = typeof input(step, 'path')?.value === 'string' ? String(input(step, 'path').value) : '.';
     const major = majorVersion(workspace, source.path, step.uses);
     // An unknown version may keep the token in .git/config: uploads are judged as if it did.
@@ -35691,17 +37305,40 @@ function finding(workspace, fixes, source, job, step, upstream) {
     const leaking = uploads.find((u) => u.kept === true)?.step;
     const undecided = uploads.flatMap((u) => u.kept === true ? [] : [{ step: u.step, why: u.kept.undecided }])[0];
     const workflow = source.kind === 'workflow' ? source : undefined;
-    const privileged = workflow ? outsiderEvents(workflow, job ? [job] : undefined, step, upstream) : [];
-    const reasons = [];
-    if (privileged.length > 0)
-        reasons.push(`the workflow runs on ${privileged.join(', ')}, where it handles outsiders' input`);
+    const token = otherCredential(step);
+    // A token without scopes reads no more than anyone can: nothing worth taking is on disk.
+    if (!token &&
+        !persistsSshKey(step) &&
+        workflow &&
+        job &&
+        scopeless(job.permissions ?? workflow.permissions))
+        return undefined;
+    const outsiders = workflow ? outsiderEvents(workflow, job ? [job] : undefined, step, upstream) : [];
+    const written = workflow && job && !deliberate ? writes(upstream, workflow, job) : undefined;
+    // A later step that is given the job's token anyway (in its env or input, or an action that uses it
+    // by default) gains nothing from the copy on disk: when every later step is, and no other credential
+    // is persisted with it, neither what the token can write nor outsiders' input reaching those steps
+    // makes the copy worth more.
+    const later = steps.filter((s) => s.index > step.index);
+    const held = job !== undefined &&
+        !token &&
+        !persistsSshKey(step) &&
+        (outsiders.length > 0 || written !== undefined) &&
+        later.length > 0 &&
+        later.every((s) => givenJobToken(s, job.env, workflow?.env));
+    const privileged = held ? [] : outsiders;
+    const grounds = [];
+    if (outsiders.length > 0)
+        grounds.push(`the workflow runs on ${outsiders.join(', ')}, where it handles outsiders' input`);
+    if (written) {
+        const via = written.via ? ` (as ${written.via} grants it)` : '';
+        grounds.push(written.scopes === 'write-all' || written.scopes.split(', ').some((w) => w.toLowerCase() === 'contents')
+            ? `the token can write to the repository${via}`
+            : `the token can write (${written.scopes})${via}`);
+    }
+    const reasons = held ? [] : grounds;
     if (!deliberate) {
-        const written = workflow && job ? writes(workflow, job) : undefined;
-        if (written === 'write-all' || written?.split(', ').some((w) => w.toLowerCase() === 'contents'))
-            reasons.push('the token can write to the repository');
-        else if (written)
-            reasons.push(`the token can write (${written})`);
-        if (input(step, 'token'))
+        if (token)
             reasons.push('it persists the credential given in "token:", not the job token');
         if (persistsSshKey(step))
             reasons.push('it persists the SSH key given in "ssh-key:" too');
@@ -35723,15 +37360,20 @@ function finding(workspace, fixes, source, job, step, upstream) {
             : `actions/checkout ${who} leaves the job's token in ${where} for step "${stepLabel(pusher)}", which pushes with it`
         : deliberate
             ? `actions/checkout ${who} persists the token on purpose ("persist-credentials: true")`
-            : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;
+            : unused
+                ? `actions/checkout ${who} keeps the job's token in ${where} ("persist-credentials: true"), but no later step of the job pushes or fetches with it or runs a repository script, and every later step can read it`
+                : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;
+    const heldNote = held
+        ? `; ${grounds.join(' and ')}, but every later step is given the job's token anyway, so the copy on disk reaches none that lacks it`
+        : '';
     const why = leaking
         ? `, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
-        : reasons.length > 0
-            ? `; ${reasons.join('; ')}`
-            : '';
+        : `${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${heldNote}`;
     const fix = deliberate
         ? 'Push from a separate job that uploads nothing and runs no untrusted code, or pass the token only to the step that pushes.'
-        : 'Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
+        : unused
+            ? 'Set "persist-credentials: false" unless a later action pushes with git; then pass the token to that step explicitly.'
+            : 'Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
     const at = isTrue(explicit) ? explicit : step.uses;
     const found = {
         message: `${head}${why}. ${fix}`,
@@ -35745,30 +37387,101 @@ function finding(workspace, fixes, source, job, step, upstream) {
         persistCredentialsFix(workspace, fixes, found, source, steps, step);
     return found;
 }
+/** Write scopes that reach no code, check, package or release (see {@link writes}). */
+const NO_CODE_SCOPES = new Set(['id-token', 'issues', 'discussions', 'repository-projects']);
 /**
- * What the job's token can write, its own permissions or the workflow's: `write-all`, or its write
- * scopes; undefined when it can only read (or the permissions are the repository's default, which
- * the file cannot show). Not only `contents`: whoever reads the persisted token can publish packages
+ * What the job's token can write, by the permissions that set it ({@link grants}): `write-all`, or
+ * its write scopes, with the calling job that grants them when that is where they come from;
+ * undefined when it can only read (or the permissions are the repository's default, which the files
+ * cannot show). Not only `contents`: whoever reads the persisted token can publish packages
  * (`packages`), mark a commit's required checks as passed (`statuses`, `checks`), deploy (`pages`,
  * `deployments`), dismiss code scanning alerts (`security-events`) or approve a pull request
  * (`pull-requests`, where the repository lets Actions approve). Writing issues, discussions and
  * projects changes no code, check or release, so those scopes leave the grade alone; `id-token` is no
  * scope of the token (it lets the job ask for an OIDC token, which the checkout does not keep).
  */
-/** Write scopes that reach no code, check, package or release (see {@link writes}). */
-const NO_CODE_SCOPES = new Set(['id-token', 'issues', 'discussions', 'repository-projects']);
-function writes(workflow, job) {
-    const perms = job.permissions ?? workflow.permissions;
-    if (!perms)
+function writes(sources, workflow, job) {
+    // Every scope some run's token may hold: a reusable workflow's callers may grant different ones.
+    const scopes = new Set();
+    let via;
+    for (const grant of checkout_credentials_grants(sources, workflow, job, new Set())) {
+        const perms = grant.permissions;
+        if (!perms)
+            continue;
+        if (perms.shorthand) {
+            if (perms.shorthand.value.trim() !== 'write-all')
+                continue;
+            return { scopes: 'write-all', ...(grant.via ? { via: grant.via } : {}) };
+        }
+        for (const s of perms.scopes) {
+            if (NO_CODE_SCOPES.has(s.scope.toLowerCase()) || scopes.has(s.scope))
+                continue;
+            if (typeof s.level.value !== 'string' || s.level.value.trim() !== 'write')
+                continue;
+            scopes.add(s.scope);
+            via ??= grant.via;
+        }
+    }
+    return scopes.size > 0 ? { scopes: [...scopes].join(', '), ...(via ? { via } : {}) } : undefined;
+}
+/**
+ * The `permissions:` that set a job's token: its own, else its workflow's. A reusable workflow's job
+ * with neither gets what each calling job grants (its own, else its workflow's, followed up through
+ * calls), named in `via`; undefined stands for the repository's default, which no file shows (a run
+ * of another event, a call from elsewhere is not seen).
+ */
+function checkout_credentials_grants(sources, workflow, job, seen, via) {
+    const own = job.permissions ?? workflow.permissions;
+    if (own)
+        return [{ permissions: own, ...(via ? { via } : {}) }];
+    const events = eventsOf(workflow);
+    if (!events.has('workflow_call') || seen.has(workflow.path))
+        return [{ permissions: undefined }];
+    const chain = new Set(seen).add(workflow.path);
+    const out = [];
+    for (const caller of sources()) {
+        if (caller.kind !== 'workflow')
+            continue;
+        for (const j of caller.jobs) {
+            const ref = j.uses && (0,parsers_uses/* parseUses */.A)(j.uses.value);
+            if (ref?.kind !== 'local' || localPath(ref.path) !== workflow.path)
+                continue;
+            const name = via ?? `job "${j.id}" of ${caller.path}, which calls this workflow,`;
+            out.push(...checkout_credentials_grants(sources, caller, j, chain, name));
+        }
+    }
+    if (out.length === 0 || events.size > 1)
+        out.push({ permissions: undefined });
+    return out;
+}
+/** `./.github/workflows/x.yml` -> `.github/workflows/x.yml`, as the workspace lists files. */
+function localPath(path) {
+    return path
+        .split('/')
+        .filter((s) => s !== '.' && s !== '')
+        .join('/');
+}
+/**
+ * A `permissions:` mapping that grants no scope (`{}`, or every scope `none`); `id-token` is no scope
+ * of the token. Undefined (the default) and the shorthands are not.
+ */
+function scopeless(permissions) {
+    if (!permissions || permissions.shorthand)
+        return false;
+    if (typeof permissions.value !== 'object' || permissions.value === null)
+        return false;
+    return permissions.scopes.every((s) => s.scope.toLowerCase() === 'id-token' ||
+        (typeof s.level.value === 'string' && s.level.value.trim() === 'none'));
+}
+/** The credential a checkout is given in `token:` when it is not the job's own token. */
+function otherCredential(step) {
+    const token = input(step, 'token');
+    if (!token)
         return undefined;
-    if (perms.shorthand)
-        return perms.shorthand.value.trim() === 'write-all' ? 'write-all' : undefined;
-    const scopes = perms.scopes
-        .filter((s) => !NO_CODE_SCOPES.has(s.scope.toLowerCase()) &&
-        typeof s.level.value === 'string' &&
-        s.level.value.trim() === 'write')
-        .map((s) => s.scope);
-    return scopes.length > 0 ? scopes.join(', ') : undefined;
+    return typeof token.value === 'string' &&
+        /^\s*\$\{\{\s*(?:github\.token|secrets\.GITHUB_TOKEN)\s*\}\}\s*$/i.test(token.value)
+        ? undefined
+        : token;
 }
 /**
  * Whether an upload step puts the checkout directory's hidden files (such as `.git`) into its
@@ -35993,6 +37706,18 @@ function localCallers(workspace, file) {
     });
     return index.get(file) ?? [];
 }
+/**
+ * The reusable workflow of this repository a job calls (`uses: ./.github/workflows/x.yml`), when it is
+ * found here; undefined for a step job, a workflow of another repository (its content is not seen
+ * here) or a path that holds no workflow.
+ */
+function calledWorkflow(workspace, job) {
+    const ref = job.uses && (0,parsers_uses/* parseUses */.A)(job.uses.value);
+    if (ref?.kind !== 'local')
+        return undefined;
+    const called = (0,parsers_workflow/* readWorkflowSource */.$Z)(workspace, normalize(ref.path.replace(/@.*$/, '')));
+    return called?.kind === 'workflow' ? called : undefined;
+}
 function withOf(map) {
     return map ? { with: map } : {};
 }
@@ -36028,6 +37753,29 @@ function triggeringEvents(workspace, workflow) {
         }
     }
     return events;
+}
+/**
+ * Whether a workflow or local action runs in this repository at all: a workflow that has a trigger
+ * of its own besides `workflow_call`, or that a job of such a workflow calls, followed through chains
+ * of calls (each file once, so a cycle of workflows that only call each other ends, and does not run);
+ * an action that a step of such a workflow uses, directly or through other local actions. A reusable
+ * workflow or action that does not run here runs only for callers elsewhere, in their context.
+ */
+function runsHere(workspace, source) {
+    return workspace.memo('workflow-runs-here', source.path, () => {
+        const seen = new Set();
+        const queue = [source];
+        for (let s = queue.shift(); s; s = queue.shift()) {
+            if (seen.has(s.path))
+                continue;
+            seen.add(s.path);
+            if (s.kind === 'workflow' && (s.on?.events ?? []).some((e) => e.event !== 'workflow_call'))
+                return true;
+            for (const caller of localCallers(workspace, s.path))
+                queue.push(caller.source);
+        }
+        return false;
+    });
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/contexts.js
@@ -36198,6 +37946,8 @@ function declaredInputs(source, name) {
             if (k.toLowerCase() !== name)
                 continue;
             out.name = k;
+            if (via === 'workflow_dispatch')
+                out.manual = true;
             // `inputs: { x: }` declares a string input with no settings.
             const spec = v && typeof v === 'object' ? v : {};
             const type = typeof spec.type === 'string' ? spec.type.toLowerCase() : 'string';
@@ -36401,7 +38151,16 @@ class Dataflow {
     }
     source(path, text) {
         const c = this.classify(path);
-        return c ? [{ origin: { text, capability: c.capability, via: [] }, collection: c.collection }] : [];
+        if (!c)
+            return [];
+        const sent = path[1] === 'event' && path[2] === 'client_payload';
+        const origin = {
+            text,
+            capability: c.capability,
+            via: [],
+            ...(sent ? { input: 'repository_dispatch' } : {}),
+        };
+        return [{ origin, collection: c.collection }];
     }
     /** Flows of every expression in one string value, through a hop. */
     value(scope, pointer, hop, depth, under = false) {
@@ -36527,14 +38286,16 @@ class Dataflow {
         // source in itself, whatever the callers visible here pass (which are followed below).
         if (declared.via && this.options.inputs) {
             const text = `inputs.${declared.name ?? name}`;
+            const here = declared.via === 'workflow_dispatch'
+                ? {}
+                : {
+                    callers: callers
+                        .filter((c) => runsHere(this.workspace, c.source))
+                        .map((c) => (0,core_location/* locationFromSpan */.Cx)(c.source.path, (c.step ?? c.job).uses.span)),
+                    ...(declared.manual ? { manual: true } : {}),
+                };
             out.push({
-                origin: {
-                    text,
-                    capability: 'arbitrary',
-                    via: [],
-                    input: declared.via,
-                    ...(declared.via === 'workflow_dispatch' ? {} : { callers: callers.length }),
-                },
+                origin: { text, capability: 'arbitrary', via: [], input: declared.via, ...here },
                 collection: false,
             });
         }
@@ -36565,7 +38326,318 @@ class Dataflow {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/script-head.js
+/**
+ * How a github-script of a privileged workflow uses the pull request's head (its commit, branch or
+ * repository): as the key of a metadata lookup or the target of a status or comment (data), or in a
+ * way not followed here (code).
+ */
+/** A github-script that runs commands: what it runs is code. */
+const SCRIPT_RUNS_COMMANDS = /\bexec(?:Sync)?\s*[.(]|child_process/;
+/** A reference in a github-script to the head's commit, branch or repository. */
+const SCRIPT_HEAD = /\.head\.(?:sha|ref|repo)\b|head_sha\b/g;
+/**
+ * API calls (`namespace.method`, as `github.rest` names them) that take a commit or branch to look
+ * metadata up by (runs, statuses, checks, associated pull requests) or to put a status, check or
+ * comment on, and logging: the head named there selects what is read or where data is written; no
+ * code is fetched, and nothing is handed to a later step.
+ */
+const HEAD_AS_QUERY = new Set([
+    'actions.listWorkflowRunsForRepo',
+    'actions.listWorkflowRuns',
+    'repos.getCombinedStatusForRef',
+    'repos.listCommitStatusesForRef',
+    'repos.createCommitStatus',
+    'repos.listPullRequestsAssociatedWithCommit',
+    'checks.listForRef',
+    'checks.listSuitesForRef',
+    'checks.create',
+    'checks.update',
+    'pulls.list',
+    'search.issuesAndPullRequests',
+    'issues.createComment',
+    'issues.updateComment',
+    'console.log',
+    'core.info',
+    'core.debug',
+    'core.notice',
+]);
+/**
+ * Whether a github-script runs commands, or uses the head's commit, branch or repository as anything
+ * but an argument of a call of {@link HEAD_AS_QUERY} (`head_sha: pr.head.sha` in a list of workflow
+ * runs): kept in a variable, compared, set as an output or given to any other call, what is done with
+ * it is not followed here, so it counts as code. Comments and the text of strings are not read as
+ * references; a script this cannot read that way counts as code.
+ */
+function scriptRunsCode(script) {
+    if (SCRIPT_RUNS_COMMANDS.test(script))
+        return true;
+    const code = codeOnly(script);
+    if (code === undefined)
+        return script.search(SCRIPT_HEAD) !== -1;
+    for (const m of code.matchAll(SCRIPT_HEAD)) {
+        if (objectKey(code, m.index, m[0]))
+            continue;
+        const callee = enclosingCall(code, m.index);
+        if (!callee || !HEAD_AS_QUERY.has(callee))
+            return true;
+    }
+    return false;
+}
+/** `head_sha` as the key of an object literal (`{ head_sha: ... }`): the name of a parameter, no value. */
+function objectKey(code, at, text) {
+    if (text !== 'head_sha' || /[\w$.]/.test(code[at - 1] ?? ''))
+        return false;
+    return /[{,]\s*$/.test(code.slice(Math.max(0, at - 200), at)) && /^\s*:/.test(code.slice(at + text.length));
+}
+/**
+ * The call whose arguments hold the position (`ns.method` of `github.rest.ns.method(...)`, or of the
+ * method `github.paginate` is given), if the position is inside the parentheses of one.
+ */
+function enclosingCall(code, at) {
+    let depth = 0;
+    for (let i = at - 1; i >= 0; i--) {
+        const c = code[i];
+        if (c === ')')
+            depth++;
+        else if (c === '(' && depth > 0)
+            depth--;
+        else if (c === '(') {
+            const callee = lastTwo(/((?:[\w$]+\s*\.\s*)*[\w$]+)\s*$/.exec(code.slice(Math.max(0, i - 200), i))?.[1]);
+            if (callee !== 'github.paginate' && callee !== 'paginate.iterator')
+                return callee;
+            return lastTwo(/^\s*((?:[\w$]+\s*\.\s*)*[\w$]+)\s*,/.exec(code.slice(i + 1))?.[1]);
+        }
+    }
+    return undefined;
+}
+function lastTwo(chain) {
+    const parts = chain?.split('.').map((p) => p.trim());
+    return parts && parts.length >= 2 ? parts.slice(-2).join('.') : undefined;
+}
+/**
+ * The script with comments and the text of string literals blanked (template substitutions kept) at
+ * the same offsets, so that what is left is code; undefined when a quote or comment cannot be told
+ * (a '- or "-string that runs past its line, as a regular expression literal with a quote would).
+ */
+function codeOnly(script) {
+    const out = script.split('');
+    const blank = (i) => {
+        if (i < out.length && out[i] !== '\n')
+            out[i] = ' ';
+    };
+    // For each open template substitution (`${`), the depth of braces opened inside it.
+    const substitutions = [];
+    let quote;
+    let i = 0;
+    while (i < script.length) {
+        const c = script[i];
+        if (quote) {
+            if (c === '\n' && quote !== '`')
+                return undefined;
+            if (c === '\\') {
+                blank(i);
+                blank(i + 1);
+                i += 2;
+            }
+            else if (c === quote) {
+                quote = undefined;
+                i++;
+            }
+            else if (quote === '`' && c === '$' && script[i + 1] === '{') {
+                substitutions.push(0);
+                quote = undefined;
+                i += 2;
+            }
+            else
+                blank(i++);
+            continue;
+        }
+        // `//` after a backslash is the end of a regular expression literal (`/\/\//`), not a comment.
+        if (c === '/' && script[i + 1] === '/' && script[i - 1] !== '\\') {
+            while (i < script.length && script[i] !== '\n')
+                blank(i++);
+        }
+        else if (c === '/' && script[i + 1] === '*') {
+            const end = script.indexOf('*/', i + 2);
+            const stop = end === -1 ? script.length : end + 2;
+            while (i < stop)
+                blank(i++);
+        }
+        else if (c === "'" || c === '"' || c === '`') {
+            quote = c;
+            i++;
+        }
+        else {
+            const top = substitutions.length - 1;
+            if (top >= 0 && c === '{')
+                substitutions[top]++;
+            else if (top >= 0 && c === '}' && substitutions[top] === 0) {
+                substitutions.pop();
+                quote = '`';
+            }
+            else if (top >= 0 && c === '}')
+                substitutions[top]--;
+            i++;
+        }
+    }
+    return quote === undefined && substitutions.length === 0 ? out.join('') : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/privileged-reach.js
+
+
+
+
+
+
+
+
+
+/** A reference to the head's repository (a fork), and to a URL to clone it from. */
+const HEAD_REPOSITORY = /\.(?:head\.repo|head_repository)\./;
+const CLONE_URL = /\.(?:clone_url|ssh_url|git_url)$/;
+/** A reference to the head's commit or branch. */
+const HEAD_COMMIT = /(?:\.head\.(?:sha|ref)|\.head_sha|\.head_branch|\.head_commit\.id|\.merge_commit_sha|^github\.head_ref)$/;
+/**
+ * The hand-off a step makes, if any: a step other than a checkout whose inputs, environment or script
+ * receive both the repository and the commit (or branch) of the pull request's head, or a URL to clone
+ * it, in a job that holds a secret other than its own token (what another system's API or build would
+ * need). A head SHA alone names a commit to comment on or to look a pull request up by: data.
+ */
+function headHandOff(workspace, heads, workflow, job, step) {
+    if (actionOf(step.uses) === 'actions/checkout')
+        return undefined;
+    const scope = { source: workflow, job, stepIndex: step.index, level: 'step' };
+    const flows = [];
+    for (const e of stepValues(workspace, workflow, step)) {
+        if (!e.parsed.ok)
+            continue;
+        for (const f of heads.flows(e.parsed.node, e.inner, scope))
+            if (!f.collection)
+                flows.push({ flow: f, locate: e.locate });
+    }
+    const named = flows.map((f) => f.flow.origin.text);
+    const repository = flows.find((f) => HEAD_REPOSITORY.test(f.flow.origin.text));
+    const url = flows.find((f) => CLONE_URL.test(f.flow.origin.text));
+    const code = url ?? (repository && named.some((t) => HEAD_COMMIT.test(t)) ? repository : undefined);
+    if (!code)
+        return undefined;
+    const secret = secretInReach(workspace, workflow, job, step);
+    if (!secret)
+        return undefined;
+    return {
+        what: [...new Set(named)],
+        secret,
+        location: code.locate(code.flow.ref.start, code.flow.ref.end),
+    };
+}
+/** The expressions a step is given: its inputs, environment and script (not its condition or name). */
+function stepValues(workspace, workflow, step) {
+    return ['with', 'env', 'run'].flatMap((field) => (0,workflow_expressions/* expressionsUnder */.c0)(workspace, workflow, `${step.pointer}/${field}`));
+}
+/** A secret other than the job's own token that the step is given or sees in its job's or workflow's `env:`. */
+function secretInReach(workspace, workflow, job, step) {
+    const values = [
+        ...stepValues(workspace, workflow, step),
+        ...(0,workflow_expressions/* expressionsUnder */.c0)(workspace, workflow, `${job.pointer}/env`),
+        ...(0,workflow_expressions/* expressionsUnder */.c0)(workspace, workflow, '/env'),
+    ];
+    for (const e of values) {
+        if (!e.parsed.ok)
+            continue;
+        for (const ref of (0,expression/* references */.Ft)(e.parsed.node)) {
+            const [context, name] = ref.path;
+            if (context === 'secrets' && name && name !== 'github_token' && name !== '*')
+                return e.inner.slice(ref.start, ref.end);
+        }
+    }
+    return undefined;
+}
+/** Actions that download the artifacts of another workflow run (`owner/repo`, lower case). */
+const RUN_ARTIFACT_ACTIONS = new Set(['dawidd6/action-download-artifact']);
+/**
+ * Whether every job of the workflow that outsiders can start reads the event only as data: none
+ * checks out, fetches or hands on the pull request's code (even under a condition that keeps it to
+ * trusted runs),
+ * no script (`run:`, github-script) has a value an outsider chose written into it, reads the raw event
+ * file, or runs commands from github-script; a github-script names the head's commit, branch or
+ * repository only to look metadata up or post a status or comment (script-head.ts); no action
+ * other than a checkout is given the head; no job
+ * calls a reusable workflow of another repository (unseen); a `workflow_run` job that downloads the
+ * triggering run's artifacts runs no script after it (what the artifacts hold reaches only actions, as
+ * files to post). Local reusable workflows are followed; a local composite action, whose scripts are
+ * not read here, is not taken for data.
+ */
+function eventAsData(workspace, text, heads, workflow, seen = new Set()) {
+    if (seen.has(workflow.path))
+        return true;
+    seen.add(workflow.path);
+    return workflow.jobs.every((job) => {
+        if (jobExcludesOutsiders(workflow, job))
+            return true;
+        if (job.uses) {
+            const ref = (0,parsers_uses/* parseUses */.A)(job.uses.value);
+            if (ref.kind !== 'local')
+                return false;
+            const called = (0,parsers_workflow/* readWorkflowSource */.$Z)(workspace, ref.path.replace(/^\.\//, '').replace(/@.*$/, ''));
+            return called?.kind === 'workflow' && eventAsData(workspace, text, heads, called, seen);
+        }
+        let downloaded = false;
+        for (const step of job.steps) {
+            const scope = { source: workflow, job, stepIndex: step.index, level: 'step' };
+            const tainted = (field, classify) => (0,workflow_expressions/* expressionsUnder */.c0)(workspace, workflow, `${step.pointer}/${field}`).some((e) => e.parsed.ok && classify.flows(e.parsed.node, e.inner, scope).length > 0);
+            if (headHandOff(workspace, heads, workflow, job, step))
+                return false;
+            const action = actionOf(step.uses);
+            if (step.run) {
+                if (downloaded ||
+                    /\bGITHUB_EVENT_PATH\b/.test(step.run.value) ||
+                    headCheckouts(step.run.value).length > 0 ||
+                    tainted('run', text))
+                    return false;
+                if (/(?<![\w-])gh\s+run\s+download(?![\w-])/.test(step.run.value))
+                    downloaded = true;
+                continue;
+            }
+            if (action === 'actions/github-script') {
+                const script = input(step, 'script');
+                if (script && (tainted('with/script', text) || scriptRunsCode(String(script.value))))
+                    return false;
+                if (/\bdownloadArtifact\s*\(/.test(String(script?.value ?? '')))
+                    downloaded = true;
+                continue;
+            }
+            // A composite action of this repository runs scripts of its own, not read here.
+            if (step.uses && (0,parsers_uses/* parseUses */.A)(step.uses.value).kind === 'local')
+                return false;
+            // A checkout of the head that a condition keeps to trusted runs (or a reusable workflow whose
+            // callers' checkouts are judged in it) still puts the pull request's code in the job.
+            if (action === 'actions/checkout' && tainted('with', heads))
+                return false;
+            if (action !== 'actions/checkout' && givenTheHead(step, (name) => tainted(`with/${name}`, heads)))
+                return false;
+            if ((action === 'actions/download-artifact' && input(step, 'run-id')) ||
+                (action && RUN_ARTIFACT_ACTIONS.has(action)))
+                downloaded = true;
+        }
+        return true;
+    });
+}
+/**
+ * Whether an action is given the head's commit, branch or repository in an input named for one (`ref`,
+ * `sha`, `repository`): what it fetches with it is not seen here. A pull request number, or a file
+ * derived from the run, is data.
+ */
+function givenTheHead(step, tainted) {
+    for (const name of step.with?.entries.keys() ?? [])
+        if (/ref|sha|commit|branch|repo/i.test(name) && tainted((0,yaml/* escapePointerToken */.uC)(name)))
+            return true;
+    return false;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dangerous-triggers.js
+
 
 
 
@@ -36585,10 +38657,14 @@ class Dataflow {
  * writable token, on events an outsider can cause: each is a finding in itself (medium, or low for a
  * `workflow_run` whose upstream workflows are all known and never run on pull requests, or a
  * `pull_request_target` whose every job runs only on merged pull requests or on activity that needs
- * triage or write access, such as `labeled`), at the trigger. Checking out and building the pull request's code there ("pwn request") hands those
+ * triage or write access, such as `labeled`, or one whose every job keeps to the event as data: no
+ * checkout of the head, no event value written into a script, see privileged-reach.ts), at the
+ * trigger. Checking out and building the pull request's code there ("pwn request") hands those
  * privileges to the pull request: critical, reported instead at the ref that names the head
  * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
- * .../pull/N/head`, followed through `env:` and outputs). `issue_comment` workflows that check out
+ * .../pull/N/head`, followed through `env:` and outputs); so does a step that hands the head's
+ * repository and commit to another system with a secret, at medium confidence (what that system does
+ * is not seen here). `issue_comment` workflows that check out
  * the pull request are reported the same way, and so are reusable workflows called from such
  * workflows (they run in their caller's event). A job or step whose condition admits only
  * same-repository pull requests, push-triggered runs, or owners, members and collaborators is not
@@ -36596,7 +38672,7 @@ class Dataflow {
  */
 const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.dangerous-triggers',
-    summary: 'pull_request_target and workflow_run triggers (medium); workflows on them, on issue_comment or called from them that check out or run the pull request head (critical).',
+    summary: 'pull_request_target and workflow_run triggers (medium; low when the jobs keep to the event as data); workflows on them, on issue_comment or called from them that check out, run or hand on the pull request head (critical).',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     subjects: parsers_workflow/* workflowFiles */.BF,
     evaluate({ workspace, subjects }) {
@@ -36604,6 +38680,8 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
         // Every workflow, for the names a workflow_run trigger follows: read only when one does.
         const sources = workflowsByName(workspace);
         const flow = new Dataflow(workspace, classifyHeadRef, { heads: true });
+        // Values an outsider chose (titles, bodies, branch names), for whether scripts read them as data.
+        const values = new Dataflow(workspace, classifyContext);
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace, subjects), {
             workflow(workflow) {
                 const own = eventsOf(workflow);
@@ -36624,6 +38702,21 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                             const token = jobTokenWrites(workflow, job)
                                 ? 'and a writable token'
                                 : '(its token here can only read, but the cache and anything the job is given are within reach)';
+                            const handOff = headHandOff(workspace, flow, workflow, job, step);
+                            if (handOff) {
+                                critical += 1;
+                                findings.push({
+                                    message: `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets ${token}, and ` +
+                                        `hands the pull request's code to another system: ${typeof step.name?.value === 'string' ? `step "${step.name.value}"` : 'a step'} is given where to fetch it ` +
+                                        `(${handOff.what.join(', ')}) and ${handOff.secret}. What that system does with it is not seen here; if ` +
+                                        "it builds or runs it, the pull request's author runs code there with that system's privileges, whatever " +
+                                        'label or other act of a maintainer started this run.',
+                                    location: handOff.location,
+                                    key: `${job.id}/${stepLabel(step)}/hand-off`,
+                                    // The build itself happens out of sight.
+                                    confidence: 'medium',
+                                });
+                            }
                             for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
                                 critical += 1;
                                 findings.push({
@@ -36662,12 +38755,16 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                 const checked = unseen.length === 0
                     ? 'No job here checks out pull request code, but every'
                     : `No job in this file checks out pull request code; ${many ? `the ${unseen.length} reusable workflows` : 'the reusable workflow'} it calls from another repository (${unseen.slice(0, 2).join(', ')}${unseen.length > 2 ? ', ...' : ''}) ${many ? 'are' : 'is'} not examined here and may. Every`;
+                // Whether the jobs keep to the event as data, what the remediation asks for: asked once.
+                let data;
+                const asData = () => (data ??= unseen.length === 0 && eventAsData(workspace, values, flow, workflow));
                 for (const trigger of ownTriggers) {
                     const fromPullRequests = trigger.event === 'pull_request_target' || followsUntrustedRuns(workflow, sources);
                     const mergedOnly = trigger.event === 'pull_request_target' && afterMergeOnly(workflow, trigger);
                     const maintainersOnly = !mergedOnly &&
                         trigger.event === 'pull_request_target' &&
                         maintainerActivityOnly(workflow, trigger);
+                    const dataOnly = fromPullRequests && !mergedOnly && !maintainersOnly && asData();
                     const token = writableToken(workflow)
                         ? 'and a writable token'
                         : '(its token here can only read: no job is granted a write scope)';
@@ -36680,12 +38777,17 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                     : fromPullRequests
                                         ? 'outsiders can cause. '
                                         : 'follow the workflows it names, none of which runs on pull requests today. ') +
-                            `${checked} value from the event (titles, branch names, ` +
-                            'artifacts of the triggering run) is untrusted and must be read as data. Prefer "pull_request" ' +
-                            '(read-only token, no secrets for forks), or keep this workflow to labelling and commenting.',
+                            (dataOnly
+                                ? 'No job here checks out or hands on pull request code, and the event reaches scripts and actions ' +
+                                    'only as data (environment variables, inputs, artifacts posted as files; no value of it is written ' +
+                                    'into a script): the shape this trigger is for (labelling, commenting). Keep it so: a checkout of ' +
+                                    "the head, or an event value written into a script, would hand these privileges to the pull request's author."
+                                : `${checked} value from the event (titles, branch names, ` +
+                                    'artifacts of the triggering run) is untrusted and must be read as data. Prefer "pull_request" ' +
+                                    '(read-only token, no secrets for forks), or keep this workflow to labelling and commenting.'),
                         location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, trigger.span),
                         key: `trigger:${trigger.event}`,
-                        severity: fromPullRequests && !mergedOnly && !maintainersOnly ? 'medium' : 'low',
+                        severity: fromPullRequests && !mergedOnly && !maintainersOnly && !dataOnly ? 'medium' : 'low',
                     });
                 }
             },
@@ -37887,7 +39989,10 @@ function known_vulnerable_actions_severityOf(s) {
  *   step or on its job: the check can fail without failing anything (medium). Not when a later step
  *   of the job uploads SARIF to code scanning (github/codeql-action/upload-sarif): the scanner's
  *   documented setup, where the step must not fail so that its results reach the upload, and the
- *   findings are kept as code scanning alerts (which a ruleset can make block merges);
+ *   findings are kept as code scanning alerts (which a ruleset can make block merges). A check whose
+ *   report a later step of the job reads (the file it writes, its outputs) is low confidence, that
+ *   step may be the gate; and not reported in a workflow no change waits for (only scheduled or
+ *   dispatched: a benchmark or an inventory of findings, where nothing is to be stopped);
  * - `shell: cmd` (step or `defaults.run.shell`): cmd has no grammar to speak of, its quoting cannot
  *   be reasoned about, and it has not been the default on Windows runners since 2019 (low);
  * - actions/setup-python's `pip-install`: packages installed into the global interpreter, outside any
@@ -37900,7 +40005,7 @@ const workflowMisfeature = (0,types/* defineEvaluator */.D)({
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
-        const add = (source, pointer, message, key, severity) => {
+        const add = (source, pointer, message, key, severity, confidence) => {
             const span = source.document.span(pointer);
             if (!span)
                 return;
@@ -37909,6 +40014,7 @@ const workflowMisfeature = (0,types/* defineEvaluator */.D)({
                 location: (0,core_location/* locationFromSpan */.Cx)(source.path, span),
                 key,
                 ...(severity ? { severity } : {}),
+                ...(confidence ? { confidence } : {}),
             });
         };
         const cmd = (source, pointer, owner) => {
@@ -37923,21 +40029,37 @@ const workflowMisfeature = (0,types/* defineEvaluator */.D)({
             job(job, workflow) {
                 if (isCmd(defaultShell(job.value)))
                     cmd(workflow, `${job.pointer}/defaults/run/shell`, `${job.id}/defaults`);
+                // The same reading of a report a later step takes, as for a step (below).
                 const check = onError(job.value)
-                    ? job.steps.find((s) => securityCheck(s) && !uploadsSarifAfter(job.steps, s))
+                    ? job.steps.find((s) => securityCheck(s) &&
+                        !uploadsSarifAfter(job.steps, s) &&
+                        !(reportReadAfter(job.steps, s) && !gatesChanges(workflow)))
                     : undefined;
+                const report = check && reportReadAfter(job.steps, check);
                 if (check) {
                     add(workflow, `${job.pointer}/continue-on-error`, `Job "${job.id}" runs a security check ("${shown(check)}") with continue-on-error: true, so its failure ` +
-                        'never fails the workflow. Remove continue-on-error (or make the check report without failing, on purpose).', `${job.id}/continue-on-error`);
+                        'never fails the workflow. Remove continue-on-error (or make the check report without failing, on purpose).' +
+                        (report
+                            ? ` A later step reads its report (${report}): if that step fails on findings, it is the check's gate.`
+                            : ''), `${job.id}/continue-on-error`, undefined, report ? 'low' : undefined);
                 }
             },
             step(step, source, job) {
                 const owner = `${job?.id ?? ''}/${stepLabel(step)}`;
                 if (isCmd(step.shell?.value))
                     cmd(source, `${step.pointer}/shell`, owner);
-                if (onError(step.value) && securityCheck(step) && !(job && uploadsSarifAfter(job.steps, step))) {
+                // A report a later step of the job reads: the workflow handles the findings itself (counts,
+                // posts or judges them). Where no change waits for the run (a schedule, a dispatch: a
+                // benchmark, an inventory) no gate is turned off; where one does, that step may be the gate.
+                const check = onError(step.value) && securityCheck(step) && !(job && uploadsSarifAfter(job.steps, step));
+                const report = check && job ? reportReadAfter(job.steps, step) : undefined;
+                if (check && !(report && source.kind === 'workflow' && !gatesChanges(source))) {
                     add(source, `${step.pointer}/continue-on-error`, `Step "${shown(step)}" is a security check with continue-on-error: true: when it finds something (or ` +
-                        'breaks), the job still succeeds and nobody is stopped. Remove continue-on-error.', `${owner}/continue-on-error`);
+                        'breaks), the job still succeeds and nobody is stopped. Remove continue-on-error.' +
+                        (report
+                            ? ` A later step reads its report (${report}): if that step fails on findings, it is the ` +
+                                "check's gate."
+                            : ''), `${owner}/continue-on-error`, undefined, report ? 'low' : undefined);
                 }
                 const pip = actionPathOf(step.uses) === 'actions/setup-python' ? input(step, 'pip-install') : undefined;
                 if (pip) {
@@ -38008,6 +40130,68 @@ function securityCheck(step) {
     if (!step.run)
         return false;
     return commandsOf(step.run.value).some((c) => SECURITY_COMMAND.test(c.program.map((w) => w.text).join(' ')));
+}
+/** Events on which a run checks a change before or as it lands: a failed check there stops someone. */
+const misfeature_CHANGE_EVENTS = new Set([
+    'push',
+    'pull_request',
+    'pull_request_target',
+    'merge_group',
+    'workflow_call',
+]);
+/** Whether the workflow runs on a change (a push, a pull request, the merge queue, a caller's run). */
+function gatesChanges(workflow) {
+    const events = workflow.on?.events ?? [];
+    return events.length === 0 || events.some((t) => misfeature_CHANGE_EVENTS.has(t.event));
+}
+/** Flags that name the file a scanner writes its report to (`--report-path`, `-o`, `--sarif-file-output`). */
+const OUTPUT_FLAG = /^--?(?:o|out|output|output-file|output-path|report|report-path|report-file|json-file|sarif-file-output|sarif)$/;
+/** Inputs of an action that name the file it writes its report to. */
+const OUTPUT_INPUT = /^(?:output|output-file|output-path|report|report-path|report-file|sarif-file|sarif_file|json-file)$/i;
+/**
+ * What a later step of the job reads of the check's results: the file its command or action writes
+ * the report to (`--report-path x.json`, `-o x`, `> x.json`, an `output:` input), named in a later
+ * step's script or inputs, or its outputs (`steps.<id>.outputs`); undefined when no later step does.
+ */
+function reportReadAfter(steps, step) {
+    const files = new Set();
+    for (const [name, node] of step.with?.entries ?? [])
+        if (OUTPUT_INPUT.test(name) && typeof node.value === 'string' && node.value.trim() !== '')
+            files.add(node.value.trim());
+    for (const c of step.run ? commandsOf(step.run.value) : []) {
+        const words = c.words.map((w) => w.text);
+        words.forEach((w, i) => {
+            const [flag, inline] = w.split('=', 2);
+            const target = OUTPUT_FLAG.test(flag)
+                ? (inline ?? words[i + 1])
+                : /^>>?$/.test(w)
+                    ? words[i + 1]
+                    : /^>>?[^>&]/.test(w)
+                        ? w.replace(/^>>?/, '')
+                        : undefined;
+            if (target && !target.startsWith('-') && target !== '/dev/null')
+                files.add(target);
+        });
+    }
+    const id = typeof step.id?.value === 'string' ? step.id.value.trim() : undefined;
+    for (const later of steps) {
+        if (later.index <= step.index)
+            continue;
+        const texts = [
+            typeof later.run?.value === 'string' ? later.run.value : '',
+            ...[...(later.with?.entries.values() ?? [])].map((n) => String(n.value ?? '')),
+            ...[...(later.env?.entries.values() ?? [])].map((n) => String(n.value ?? '')),
+        ];
+        for (const file of files) {
+            const name = file.replace(/^.*\//, '');
+            if (name.length > 2 && texts.some((t) => t.includes(name)))
+                return file;
+        }
+        if (id &&
+            texts.some((t) => new RegExp(`steps\\.${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.outputs`).test(t)))
+            return `steps.${id}.outputs`;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/obfuscation.js
@@ -38208,325 +40392,6 @@ const workflowOverprovisionedSecrets = (0,types/* defineEvaluator */.D)({
     },
 });
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/scopes.js
-/**
- * Which `GITHUB_TOKEN` scopes a job uses, read from what its steps do: actions whose needs are known
- * (a table, some of it depending on inputs), `gh` commands and REST paths in scripts that are given
- * the token, git pushes with the credentials a checkout persisted, and OIDC publishing. What cannot
- * be told is said: an unknown action or a token use it cannot map is "unsure" at the write level
- * (a fix never takes away a write scope a step may need); an API read it cannot map is unsure at
- * the read level.
- */
-
-
-const R = 'read';
-const W = 'write';
-const NONE = {};
-const CODE_SCANNING = { 'security-events': W, actions: R, contents: R };
-/** Actions (lower-case owner/repo or owner/repo/path) and the scopes they use with the job's token. */
-const ACTIONS = {
-    'actions/checkout': { contents: R },
-    'actions/download-artifact': (s) => (input(s, 'run-id') ? { actions: R } : NONE),
-    'actions/labeler': { contents: R, 'pull-requests': W },
-    'actions/stale': { issues: W, 'pull-requests': W },
-    'actions/first-interaction': { issues: W, 'pull-requests': W },
-    'actions/dependency-review-action': (s) => input(s, 'comment-summary-in-pr') ? { contents: R, 'pull-requests': W } : { contents: R },
-    'actions/configure-pages': { pages: W },
-    'actions/upload-pages-artifact': NONE,
-    'actions/deploy-pages': { pages: W, 'id-token': W },
-    'actions/attest-build-provenance': { 'id-token': W, attestations: W, contents: R },
-    'actions/attest-sbom': { 'id-token': W, attestations: W, contents: R },
-    'actions/attest': { 'id-token': W, attestations: W, contents: R },
-    'actions/create-release': { contents: W },
-    'actions/upload-release-asset': { contents: W },
-    'actions/delete-package-versions': { packages: W },
-    'github/codeql-action/init': { actions: R, contents: R },
-    'github/codeql-action/autobuild': NONE,
-    'github/codeql-action/analyze': CODE_SCANNING,
-    'github/codeql-action/upload-sarif': CODE_SCANNING,
-    'ossf/scorecard-action': { 'security-events': W, 'id-token': W, contents: R, actions: R },
-    'softprops/action-gh-release': { contents: W },
-    'ncipollo/release-action': { contents: W },
-    'goreleaser/goreleaser-action': { contents: W },
-    'peter-evans/create-pull-request': { contents: W, 'pull-requests': W },
-    'peter-evans/create-or-update-comment': { issues: W, 'pull-requests': W },
-    'peter-evans/find-comment': { issues: R, 'pull-requests': R },
-    'marocchino/sticky-pull-request-comment': { 'pull-requests': W },
-    'thollander/actions-comment-pull-request': { 'pull-requests': W },
-    'release-drafter/release-drafter': { contents: W, 'pull-requests': W },
-    'googleapis/release-please-action': { contents: W, 'pull-requests': W, issues: W },
-    'changesets/action': { contents: W, 'pull-requests': W },
-    'stefanzweifel/git-auto-commit-action': { contents: W },
-    'endbug/add-and-commit': { contents: W },
-    'peaceiris/actions-gh-pages': { contents: W },
-    'jamesives/github-pages-deploy-action': { contents: W },
-    'dependabot/fetch-metadata': { 'pull-requests': R },
-    'dessant/lock-threads': { issues: W, 'pull-requests': W, discussions: W },
-    'jasonetco/create-an-issue': { issues: W },
-    'geekyeggo/delete-artifact': { actions: W },
-    'enricomi/publish-unit-test-result-action': { checks: W, 'pull-requests': W, contents: R, issues: R },
-    'cycjimmy/semantic-release-action': { contents: W, issues: W, 'pull-requests': W },
-    'amannn/action-semantic-pull-request': { 'pull-requests': R },
-    'super-linter/super-linter': { contents: R, statuses: W, packages: R },
-    'github/super-linter': { contents: R, statuses: W, packages: R },
-    'docker/login-action': (s) => (mentionsToken(s.with) ? { packages: W } : NONE),
-    'aws-actions/configure-aws-credentials': (s) => input(s, 'role-to-assume') && !input(s, 'aws-access-key-id') ? { 'id-token': W } : NONE,
-    'google-github-actions/auth': (s) => (input(s, 'workload_identity_provider') ? { 'id-token': W } : NONE),
-    'azure/login': (s) => (input(s, 'client-id') && !input(s, 'creds') ? { 'id-token': W } : NONE),
-    'pypa/gh-action-pypi-publish': (s) => (input(s, 'password') ? NONE : { 'id-token': W }),
-    'codecov/codecov-action': (s) => input(s, 'use_oidc') && !isFalse(input(s, 'use_oidc')) ? { 'id-token': W } : NONE,
-};
-/** Actions that never use the token (toolchains, caches, artifacts of the same run, Docker setup). */
-const NO_TOKEN = /^(?:actions\/(?:setup-[\w-]+|cache(?:\/(?:restore|save))?|upload-artifact)|[\w-]+\/setup-[\w-]+|[\w-]+\/[\w-]*-installer|docker\/(?:setup-[\w-]+|build-push-action|metadata-action|bake-action)|ruby\/setup-ruby|pnpm\/action-setup|dtolnay\/rust-toolchain|swatinem\/rust-cache|taiki-e\/install-action|gradle\/actions\/setup-gradle|slackapi\/slack-github-action|sigstore\/cosign-installer|step-security\/harden-runner|actions\/create-github-app-token|jlumbroso\/free-disk-space|crate-ci\/typos|helm\/kind-action)$/;
-/** `gh <group> <command>` and what it needs. */
-const GH = {
-    pr: {
-        scope: 'pull-requests',
-        read: ['view', 'list', 'diff', 'checks', 'status'],
-        write: ['comment', 'create', 'edit', 'merge', 'review', 'close', 'reopen', 'ready', 'lock', 'unlock'],
-    },
-    issue: {
-        scope: 'issues',
-        read: ['view', 'list', 'status'],
-        write: [
-            'comment',
-            'create',
-            'edit',
-            'close',
-            'reopen',
-            'lock',
-            'unlock',
-            'pin',
-            'unpin',
-            'delete',
-            'transfer',
-        ],
-    },
-    release: {
-        scope: 'contents',
-        read: ['view', 'list', 'download'],
-        write: ['create', 'upload', 'edit', 'delete', 'delete-asset'],
-    },
-    run: {
-        scope: 'actions',
-        read: ['list', 'view', 'download', 'watch'],
-        write: ['rerun', 'cancel', 'delete'],
-    },
-    workflow: { scope: 'actions', read: ['list', 'view'], write: ['run', 'enable', 'disable'] },
-    cache: { scope: 'actions', read: ['list'], write: ['delete'] },
-    label: { scope: 'issues', read: ['list'], write: ['create', 'edit', 'delete', 'clone'] },
-    repo: { scope: 'contents', read: ['view', 'clone'], write: [] },
-};
-/** REST path prefixes (after /repos/{owner}/{repo}/) and their scope. */
-const REST = [
-    [/^pulls\b/, 'pull-requests'],
-    [/^issues\/\d+\/comments\b|^issues\b|^labels\b|^milestones\b/, 'issues'],
-    [/^(?:contents|git|commits|releases|tags|branches|compare)\b/, 'contents'],
-    [/^actions\b/, 'actions'],
-    [/^deployments\b/, 'deployments'],
-    [/^statuses\b|^commits\/[^/]+\/statuses\b/, 'statuses'],
-    [/^check-(?:runs|suites)\b/, 'checks'],
-    [/^pages\b/, 'pages'],
-    [/^code-scanning\b/, 'security-events'],
-];
-const TOKEN = /github\.token|secrets\.GITHUB_TOKEN/i;
-const scopes_GIT_PUSH = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh-deploy\b|\bghp-import\b|\bmike\s+deploy\b/;
-const OIDC = /ACTIONS_ID_TOKEN_REQUEST|--provenance\b|\bcosign\s+(?:sign|attest)\b/;
-const scopes_RELEASE_SCRIPT = /(?:^|[\s/])[\w.-]*(?:release|publish|deploy|push|bump)[\w.-]*\.(?:sh|bash|py|rb|js|mjs|ts|ps1)\b/i;
-/** What the job's steps use its token for. */
-function jobNeeds(job, workflow) {
-    const needs = { scopes: new Map(), unsure: [] };
-    const add = (scopes) => {
-        for (const [scope, level] of Object.entries(scopes)) {
-            if (needs.scopes.get(scope) !== 'write')
-                needs.scopes.set(scope, level);
-        }
-    };
-    if (job.uses) {
-        needs.unsure.push({
-            level: W,
-            why: `it calls the reusable workflow ${job.uses.value}, which may need any scope`,
-        });
-        return needs;
-    }
-    const inherited = mentionsToken(workflow.env) || mentionsToken(job.env);
-    // npm publishes with provenance when NPM_CONFIG_PROVENANCE is set, whatever script runs it: the
-    // provenance statement is signed with the job's OIDC token.
-    if ([workflow.env, job.env, ...job.steps.map((s) => s.env)].some(npmProvenance))
-        add({ 'id-token': W });
-    for (const c of [job.container, ...job.services])
-        if (mentionsToken(c?.credentials))
-            add({ packages: R });
-    // Whose credentials the checkouts so far left in .git/config: the job's token, or only another
-    // token (`token: ${{ secrets.BOT_TOKEN }}`), whose pushes need no scope of the job's token.
-    let persisted;
-    for (const step of job.steps) {
-        if (step.uses) {
-            const repo = actionOf(step.uses);
-            if (!(repo && PUSH_ACTIONS.has(repo) && persisted === 'other'))
-                stepUses(step, needs, add);
-            if (repo === 'actions/checkout' && !isFalse(input(step, 'persist-credentials'))) {
-                const token = input(step, 'token')?.value;
-                const other = typeof token === 'string' && token.trim() !== '' && !TOKEN.test(token);
-                persisted = !other || persisted === 'job' ? 'job' : 'other';
-            }
-        }
-        else if (step.run) {
-            stepRun(step, inherited || mentionsToken(step.env), persisted === 'job', needs, add);
-        }
-    }
-    return needs;
-}
-/** Actions that commit and push with the credentials a checkout persisted (no token of their own). */
-const PUSH_ACTIONS = new Set(['stefanzweifel/git-auto-commit-action']);
-function stepUses(step, needs, add) {
-    const path = actionPathOf(step.uses);
-    const repo = actionOf(step.uses);
-    const label = stepName(step);
-    if (!path || !repo) {
-        if ((0,parsers_uses/* parseUses */.A)(step.uses.value).kind === 'local')
-            needs.unsure.push({ level: W, why: `${label} runs a local action` });
-        else if (mentionsToken(step.env) || mentionsToken(step.with))
-            needs.unsure.push({ level: W, why: `${label} passes the token to a container` });
-        return;
-    }
-    // A token of its own (a secret other than GITHUB_TOKEN) replaces the job's.
-    const own = ['token', 'github-token', 'github_token', 'repo-token']
-        .map((k) => input(step, k))
-        .find(Boolean);
-    if (own && typeof own.value === 'string' && !TOKEN.test(own.value) && repo !== 'docker/login-action')
-        return;
-    const known = ACTIONS[path] ?? ACTIONS[repo];
-    if (known)
-        add(typeof known === 'function' ? known(step) : known);
-    else if (path === 'actions/github-script' || repo === 'actions/github-script')
-        script(step, needs, add);
-    else if (!NO_TOKEN.test(path) && !NO_TOKEN.test(repo))
-        needs.unsure.push({ level: W, why: `${label} uses ${repo}, whose token needs are not known` });
-}
-/** actions/github-script: the REST calls its script makes. */
-function script(step, needs, add) {
-    const text = input(step, 'script')?.value;
-    const label = stepName(step);
-    if (typeof text !== 'string')
-        return;
-    const calls = [...text.matchAll(/\bgithub\.(?:rest\.)?(\w+)\.(\w+)\s*\(/g)];
-    if (/\bgithub\.(?:request|graphql|paginate)\b/.test(text) && calls.length === 0) {
-        needs.unsure.push({ level: W, why: `${label} calls the API in a way that is not read here` });
-        return;
-    }
-    const namespaces = {
-        issues: 'issues',
-        pulls: 'pull-requests',
-        repos: 'contents',
-        git: 'contents',
-        actions: 'actions',
-        checks: 'checks',
-        reactions: 'issues',
-    };
-    for (const [, ns, method] of calls) {
-        const scope = namespaces[ns];
-        if (!scope) {
-            needs.unsure.push({
-                level: W,
-                why: `${label} calls github.rest.${ns}, which is not mapped to a scope`,
-            });
-            continue;
-        }
-        add({ [scope]: /^(?:get|list|check|compare|download)/.test(method) ? R : W });
-    }
-}
-function stepRun(step, tokenInEnv, persisted, needs, add) {
-    const text = step.run.value;
-    const label = stepName(step);
-    if (OIDC.test(text))
-        add({ 'id-token': W });
-    if (persisted && scopes_GIT_PUSH.test(text))
-        add({ contents: W });
-    if (persisted && scopes_RELEASE_SCRIPT.test(text))
-        needs.unsure.push({
-            level: W,
-            why: `${label} runs a release script, which may push with the checkout's credentials`,
-        });
-    if (!tokenInEnv && !TOKEN.test(text))
-        return;
-    let mapped = false;
-    for (const m of text.matchAll(/\bgh\s+([a-z-]+)(?:\s+([a-z-]+))?/g)) {
-        const [, group, command] = m;
-        if (group === 'api')
-            continue;
-        const known = GH[group];
-        if (!known || !command) {
-            if (group !== 'auth' && group !== 'extension' && group !== 'search') {
-                needs.unsure.push({ level: W, why: `${label} runs "gh ${group}", which is not mapped to a scope` });
-            }
-            continue;
-        }
-        if (known.write.includes(command))
-            add({ [known.scope]: W });
-        else if (known.read.includes(command))
-            add({ [known.scope]: R });
-        else
-            needs.unsure.push({ level: W, why: `${label} runs "gh ${group} ${command}", which is not mapped` });
-        mapped = true;
-    }
-    for (const m of text.matchAll(/\bgh\s+api\s+([^\n;|&]*)/g)) {
-        mapped = true;
-        rest(m[1], label, needs, add);
-    }
-    for (const m of text.matchAll(/\bcurl\b[^\n]*api\.github\.com\/repos\/[^/\s]+\/[^/\s]+\/([^\s"'?]*)([^\n]*)/g)) {
-        mapped = true;
-        const args = m[0];
-        const write = /\s-X\s*(?:POST|PUT|PATCH|DELETE)|--request\s+(?:POST|PUT|PATCH|DELETE)|\s(?:-d|--data\S*)\s/.test(args);
-        restPath(m[1], write, label, needs, add);
-    }
-    if (!mapped)
-        needs.unsure.push({ level: W, why: `${label} is given the token for a use that is not read here` });
-}
-/** `gh api <path> [-X METHOD] [-f ...]`. */
-function rest(args, label, needs, add) {
-    const path = /(?:^|\s)['"]?\/?repos\/[^/\s]+\/[^/\s]+\/([^\s'"?]*)/.exec(args)?.[1];
-    const write = /(?:-X|--method)\s*['"]?(?:POST|PUT|PATCH|DELETE)|\s-[fF]\s|--field|--raw-field|--input/.test(` ${args}`);
-    if (path === undefined) {
-        needs.unsure.push({ level: write ? W : R, why: `${label} calls "gh api ${args.trim().slice(0, 60)}"` });
-        return;
-    }
-    restPath(path, write, label, needs, add);
-}
-function restPath(path, write, label, needs, add) {
-    const hit = REST.find(([re]) => re.test(path));
-    if (!hit) {
-        needs.unsure.push({ level: write ? W : R, why: `${label} calls the API at ${path || 'the repository'}` });
-        return;
-    }
-    add({ [hit[1]]: write ? W : R });
-}
-/** Whether an `env:` map sets npm's `NPM_CONFIG_PROVENANCE` (any case) to true. */
-function npmProvenance(map) {
-    if (!map)
-        return false;
-    for (const [name, v] of map.entries) {
-        if (name.toUpperCase() === 'NPM_CONFIG_PROVENANCE' && /^\s*true\s*$/i.test(String(v.value)))
-            return true;
-    }
-    return false;
-}
-function mentionsToken(map) {
-    if (!map)
-        return false;
-    for (const v of map.entries.values())
-        if (typeof v.value === 'string' && TOKEN.test(v.value))
-            return true;
-    return false;
-}
-/** `step "Build"`, `step "actions/checkout@v4"`, or `step #2` for an unnamed script. */
-function stepName(step) {
-    for (const v of [step.name?.value, step.id?.value, step.uses?.value])
-        if (typeof v === 'string' && v)
-            return `step "${v}"`;
-    return `step #${step.index + 1}`;
-}
-
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fix-permissions.js
 
 
@@ -38690,6 +40555,7 @@ function jobsText(blocks) {
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/token-use.js
 
+
 /**
  * Whether a job can use its GITHUB_TOKEN for anything but reading the repository. Deliberately
  * one-sided: a job is "read-only" only when every step is a script that neither names a token nor runs
@@ -38754,6 +40620,60 @@ function tokenWriter(job, workflow) {
     }
     return undefined;
 }
+/**
+ * Shell builtins and utilities that only print, test, wait or set the shell's own state: they run no
+ * other program and read no file of the repository, so nothing in them can reach the token.
+ */
+const INERT_COMMANDS = new Set([
+    'echo',
+    'printf',
+    'true',
+    'false',
+    ':',
+    'exit',
+    'sleep',
+    'date',
+    'pwd',
+    'cd',
+    'test',
+    '[',
+    '[[',
+    'set',
+    'export',
+    'unset',
+    'write-host',
+    'write-output',
+]);
+/** Shells whose `echo`, `test` and the like are the builtins above. */
+const INERT_SHELLS = /^(?:bash|sh|pwsh|powershell)$/;
+/**
+ * Whether nothing a job runs can use its token, whatever it is granted: no action (even one known to
+ * only read runs code of its own, and a checkout leaves the token in `.git/config`), no reusable
+ * workflow, container or service, no token given, and every step a script of the commands above, with
+ * no substitution (`$(...)`, backticks), no value of the run written into it (`${{ }}`) and a shell
+ * that reads it as such. Narrower than {@link tokenWriter}, which lets a build run: a compromised
+ * dependency of a build can still use the token it finds.
+ */
+function inertJob(job, workflow) {
+    if (job.uses || job.container || job.services.length > 0 || job.steps.length === 0)
+        return false;
+    if (tokenWriter(job, workflow))
+        return false;
+    return job.steps.every((step) => {
+        if (!step.run || step.uses)
+            return false;
+        const shell = [step.shell, job.defaults?.shell, workflow.defaults?.shell].find((s) => s !== undefined);
+        if (shell && (typeof shell.value !== 'string' || !INERT_SHELLS.test(shell.value.trim())))
+            return false;
+        const script = step.run.value;
+        if (/\$\(|`|<\(|>\(|\$\{\{/.test(script))
+            return false;
+        return commandsOf(script).every((c) => {
+            const name = commands_programName(c);
+            return name === undefined || INERT_COMMANDS.has(name);
+        });
+    });
+}
 function stepWriter(step) {
     if (token_use_mentionsToken(step.env) || token_use_mentionsToken(step.with))
         return `step ${label(step)} is given a token`;
@@ -38795,6 +40715,7 @@ function label(step) {
 
 
 
+
 /**
  * Least privilege for the `GITHUB_TOKEN`:
  * - no top-level `permissions:` while some job declares none either: those jobs get the repository's
@@ -38805,19 +40726,27 @@ function label(step) {
  *   run one of those jobs (not a job that runs only on merged pull requests, after a maintainer's
  *   merge: event-guards.ts),
  *   low when every trigger is a pull request event (a fork's run gets a read-only token), medium
- *   otherwise.
+ *   otherwise; low on any trigger when those jobs only print and test, running nothing that could
+ *   use the token (token-use.ts).
  *   Workflows run only by `workflow_call` are exempt: they can never hold more than their caller grants.
+ *   A job that calls a reusable workflow of this repository whose jobs all get a block (their own or
+ *   the called workflow's) counts as declaring one: the called jobs can only narrow the caller's token.
  * - `write-all` (high) and `read-all` (medium), at job level, or at workflow level unless every job
  *   declares its own (then the top-level block reaches nothing);
- * - a workflow-level write scope that two or more jobs inherit (each gets it whether it needs it or
- *   not), or that the only inheriting job cannot use;
+ * - a workflow-level write scope that two or more jobs inherit while some of them are not seen to use
+ *   it (scopes.ts; granted per job it would reach fewer jobs), or that the only inheriting job cannot
+ *   use;
  * - a job-level write scope the job cannot use: every step a script that never uses the token or an
  *   action known to only read (token-use.ts), on any trigger.
+ * Write scopes are graded low too when every trigger is a pull request event: a fork's run gets them
+ * as read scopes. Not `security-events` (reading it shows code scanning alerts before they are fixed),
+ * nor `write-all` and `read-all`, which give a fork's run read access to every scope.
  */
 const workflowPermissions = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.permissions',
     scope: 'file',
-    // The workflows a workflow_run trigger names tell whether outsiders can cause a run.
+    // The workflows a workflow_run trigger names tell whether outsiders can cause a run; the reusable
+    // workflows a job calls, whether it runs anything with the default token.
     readsOtherFiles: parsers_workflow/* WORKFLOW_GLOBS */.iK,
     fix: 'writes permissions: blocks with the scopes the jobs use (known actions, gh and API calls, git pushes, OIDC); stands down when a step may need a write scope it cannot tell',
     summary: 'Workflows that leave GITHUB_TOKEN permissions at the repository default (graded by trigger), grant write-all or read-all, or grant write scopes to jobs that do not use them.',
@@ -38837,7 +40766,10 @@ const workflowPermissions = (0,types/* defineEvaluator */.D)({
                     }
                     findings.push(...workflowWrites(fixes, workflow, inheriting));
                 }
-                const missing = missingPermissions(workflow, inheriting, upstream);
+                // A call of a workflow of this repository whose jobs all declare permissions runs nothing
+                // with the default token; the fix still weighs it, since a top-level block would reach it.
+                const bare = inheriting.filter((j) => !declaredThroughCall(workspace, j));
+                const missing = missingPermissions(workflow, bare, upstream);
                 if (missing) {
                     missingPermissionsFix(fixes, missing, workflow, inheriting);
                     findings.push(missing);
@@ -38884,6 +40816,11 @@ function workflowWrites(fixes, workflow, inheriting) {
         (scope.toLowerCase() === 'id-token' && jobNeeds(j, workflow).scopes.get('id-token') === 'write');
     const whyFor = (scope) => {
         if (inheriting.length > 1) {
+            // Granted on each job instead, the scope would go to the jobs that use it: when that is every
+            // inheriting job, the top-level grant gives no job more than it would get anyway.
+            const users = inheriting.filter((j) => seenToUse(j, workflow, scope));
+            if (users.length === inheriting.length)
+                return undefined;
             // Name the jobs that surely do not need it: the others may (a comment, a push), or may not.
             const readers = inheriting.filter((j) => !needs(j, scope));
             const which = readers.length === inheriting.length
@@ -38891,25 +40828,71 @@ function workflowWrites(fixes, workflow, inheriting) {
                 : readers.length > 0
                     ? `including ${readers.map((j) => `"${j.id}"`).join(', ')}, whose steps cannot use the token for more than reading`
                     : 'whether it needs it or not';
-            return `is inherited by every job without permissions of its own (${names}), ${which}`;
+            const why = `is inherited by every job without permissions of its own (${names}), ${which}`;
+            // The jobs not seen to use it all may, through a use not read here: an over-grant is a guess.
+            const unsure = inheriting
+                .filter((j) => !users.includes(j))
+                .map((j) => [j, unsureWrite(j, workflow)]);
+            if (unsure.every(([, u]) => u !== undefined))
+                return {
+                    why: `${why}; ${unsure.map(([j, u]) => `"${j.id}" may use it (${u})`).join(', ')}`,
+                    guess: true,
+                };
+            return { why };
         }
         return needs(inheriting[0], scope)
             ? undefined
-            : `is inherited by job ${names}, none of whose steps can use the token for more than reading`;
+            : { why: `is inherited by job ${names}, none of whose steps can use the token for more than reading` };
     };
     return scopes.flatMap(({ scope, level }) => {
-        const why = whyFor(scope);
-        if (!why)
+        const reason = whyFor(scope);
+        if (!reason)
             return [];
+        const grade = pullRequestGrade(workflow, scope);
         const found = {
-            message: `"${scope}: write" at the top of the workflow ${why}. Set "permissions: {}" (or read scopes) at the top ` +
+            message: `"${scope}: write" at the top of the workflow ${reason.why}.${grade?.note ?? ''} Set "permissions: {}" (or read scopes) at the top ` +
                 'and grant the write scope on the job that needs it.',
             location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, level.span),
             key: `workflow-write:${scope}`,
+            ...(grade ? { severity: grade.severity } : {}),
+            ...(reason.guess ? { confidence: 'low' } : {}),
         };
         workflowWriteFix(fixes, found, workflow, scope, level, inheriting);
         return found;
     });
+}
+/**
+ * Whether a job's steps are seen to write with a scope (scopes.ts). The issue endpoints that comment
+ * on or label a pull request take `issues` or `pull-requests` alike, so a write with one counts for
+ * the other.
+ */
+function seenToUse(job, workflow, scope) {
+    const needs = jobNeeds(job, workflow);
+    const name = scope.toLowerCase();
+    const alike = name === 'issues' || name === 'pull-requests' ? ['issues', 'pull-requests'] : [name];
+    return alike.some((s) => needs.scopes.get(s) === 'write');
+}
+/** Why a job may write with its token in a way not read here (an unknown action, an API call), if it may. */
+function unsureWrite(job, workflow) {
+    return jobNeeds(job, workflow).unsure.find((u) => u.level === 'write')?.why;
+}
+/**
+ * The grade of a workflow that runs on pull requests only (not `pull_request_target`): a fork's run
+ * gets a read-only token whatever the workflow asks for, so the write access it grants (or leaves to
+ * the default) reaches only the runs of branches of this repository, whose authors can push already.
+ * A granted `security-events: write` still lets a fork's run read code scanning alerts.
+ */
+function pullRequestGrade(workflow, scope) {
+    if (scope?.toLowerCase() === 'security-events')
+        return undefined;
+    const events = [...eventsOf(workflow)];
+    const prOnly = events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
+    return prOnly
+        ? {
+            severity: 'low',
+            note: ' It runs on pull requests only, where a fork gets a read-only token, but branches of this repository do not.',
+        }
+        : undefined;
 }
 /** Job-level write scopes of a job whose steps only read. */
 function jobWrites(fixes, workflow, job) {
@@ -38917,12 +40900,14 @@ function jobWrites(fixes, workflow, job) {
     if (scopes.length === 0 || tokenWriter(job, workflow))
         return [];
     return scopes.map(({ scope, level }) => {
+        const grade = pullRequestGrade(workflow, scope);
         const found = {
             message: `"${scope}: write" is granted to job "${job.id}", but none of its steps can use the token for more than ` +
-                'reading (only scripts without token use and read-only actions). ' +
+                `reading (only scripts without token use and read-only actions).${grade?.note ?? ''} ` +
                 `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.`,
             location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, level.span),
             key: `unneeded-write:${job.id}:${scope}`,
+            ...(grade ? { severity: grade.severity } : {}),
         };
         lowerScopeFix(fixes, found, workflow, scope, level);
         return found;
@@ -38931,6 +40916,24 @@ function jobWrites(fixes, workflow, job) {
 function isWrite(value) {
     return typeof value === 'string' && value.trim() === 'write';
 }
+/**
+ * Whether a job without permissions of its own calls a reusable workflow of this repository in which
+ * every job gets a block: its own, or the called workflow's top-level one (followed through nested
+ * calls). GitHub lets a called workflow only narrow the token its caller passes, never widen it (a
+ * called job that asks for more than the caller grants fails to start), and a called job with a block
+ * gets no scope beyond it; the caller's default token is never handed to a step. A reusable workflow of
+ * another repository is not seen here, so its caller counts as declaring none.
+ */
+function declaredThroughCall(workspace, job, callers = []) {
+    const called = calledWorkflow(workspace, job);
+    // A call back into a workflow on the way here: GitHub rejects the loop.
+    if (!called || callers.includes(called.path))
+        return false;
+    if (called.permissions)
+        return true;
+    const within = [...callers, called.path];
+    return called.jobs.every((j) => j.permissions !== undefined || declaredThroughCall(workspace, j, within));
+}
 function missingPermissions(workflow, bare, upstream) {
     if (workflow.permissions || bare.length === 0)
         return undefined;
@@ -38938,17 +40941,23 @@ function missingPermissions(workflow, bare, upstream) {
     if (events.length > 0 && events.every((e) => e === 'workflow_call'))
         return undefined;
     const outsiders = outsiderEvents(workflow, bare, undefined, upstream);
-    const prOnly = events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
-    const severity = outsiders.length > 0 ? 'high' : prOnly ? 'low' : 'medium';
+    // Jobs that only print or test (placeholders for a required check) run nothing that could use the
+    // token, on any trigger: the block is missing, but only a step added later would get the default.
+    const inert = bare.every((j) => inertJob(j, workflow));
+    const severity = inert
+        ? 'low'
+        : outsiders.length > 0
+            ? 'high'
+            : (pullRequestGrade(workflow)?.severity ?? 'medium');
     const names = bare.map((job) => `"${job.id}"`).join(', ');
     const which = bare.length === workflow.jobs.length
         ? 'no job declares any'
         : `job${bare.length > 1 ? 's' : ''} ${names} declare${bare.length > 1 ? '' : 's'} none`;
-    const grade = severity === 'high'
-        ? ` It runs on ${outsiders.join(', ')}, which outsiders can cause, so a writable token is exposed to their input.`
-        : severity === 'low'
-            ? ' It runs on pull requests only, where a fork gets a read-only token, but branches of this repository do not.'
-            : '';
+    const grade = inert
+        ? ` ${bare.length > 1 ? 'Their' : 'Its'} steps only run shell commands that run no other code and are given no token (echo, printf, test, ...), so nothing there can use it today; a step added later would.`
+        : severity === 'high'
+            ? ` It runs on ${outsiders.join(', ')}, which outsiders can cause, so a writable token is exposed to their input.`
+            : (pullRequestGrade(workflow)?.note ?? '');
     return {
         message: `No top-level "permissions:" and ${which}, so ${bare.length > 1 ? 'they run' : 'it runs'} with the ` +
             `repository's default GITHUB_TOKEN permissions, which can include write access to every scope.${grade} ` +
@@ -38960,6 +40969,137 @@ function missingPermissions(workflow, bare, upstream) {
         // github-workflow-token rule reads through the API); the workflow cannot tell.
         confidence: 'medium',
     };
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/pr-evidence-events.js
+
+
+/**
+ * When the activity the process-evidence rules look for (tests, static analysis) runs, relative to a
+ * pull request: on pushes to every branch (a branch of this repository is checked before it is
+ * merged), on a comment that asks for it, or in a CI system whose runs are not visible here.
+ */
+/**
+ * Other CI systems, by where their configuration sits: their pull request runs are invisible here,
+ * so a finding in a repository that has one says so. Paths from the repository's root, or globs in a
+ * directory of their own.
+ */
+const OTHER_CI = [
+    [['.circleci/config.yml', '.circleci/config.yaml'], 'CircleCI'],
+    [['.travis.yml'], 'Travis CI'],
+    [
+        ['Jenkinsfile', 'ci/Jenkinsfile', '.ci/Jenkinsfile', 'jenkins/Jenkinsfile', '.jenkins/Jenkinsfile'],
+        'Jenkins',
+    ],
+    [
+        [
+            'azure-pipelines.yml',
+            'azure-pipelines.yaml',
+            '.azure-pipelines/*.{yml,yaml}',
+            '.pipelines/*.{yml,yaml}',
+        ],
+        'Azure Pipelines',
+    ],
+    [['.gitlab-ci.yml', '.gitlab-ci.yaml'], 'GitLab CI'],
+    [['.buildkite/*.{yml,yaml,json,sh}'], 'Buildkite'],
+    [['.prow.yaml', '.prow/*.yaml'], 'Prow'],
+    // Kubernetes-style repositories: Prow presubmits are configured in another repository.
+    [['OWNERS'], 'Prow'],
+    [['cloudbuild.yaml', 'cloudbuild.yml'], 'Cloud Build'],
+    [['.drone.yml', '.drone.yaml', '.drone.star', '.drone.jsonnet'], 'Drone'],
+    [['.woodpecker.yml', '.woodpecker.yaml', '.woodpecker/*.{yml,yaml}'], 'Woodpecker CI'],
+    [['.tekton/*.{yml,yaml}'], 'Tekton'],
+    [['bitbucket-pipelines.yml'], 'Bitbucket Pipelines'],
+    [['appveyor.yml', '.appveyor.yml'], 'AppVeyor'],
+    [['.cirrus.yml', '.cirrus.star'], 'Cirrus CI'],
+    [['.semaphore/semaphore.yml', '.semaphore/semaphore.yaml'], 'Semaphore'],
+    [['.teamcity/settings.kts', '.teamcity/pom.xml'], 'TeamCity'],
+    [['.zuul.yaml', 'zuul.yaml', '.zuul.d/*.{yml,yaml}', 'zuul.d/*.{yml,yaml}'], 'Zuul'],
+    [['.build.yml', '.builds/*.yml'], 'SourceHut builds'],
+    [['.forgejo/workflows/*.{yml,yaml}', '.gitea/workflows/*.{yml,yaml}'], 'Forgejo or Gitea Actions'],
+];
+/** The other CI systems of the repository, each as the first of its files found and its name. */
+function otherCi(workspace) {
+    return OTHER_CI.flatMap(([paths, system]) => {
+        const found = paths.find((p) => (p.includes('*') ? workspace.glob(p).length > 0 : workspace.has(p)));
+        const first = found?.includes('*') ? workspace.glob(found)[0] : found;
+        return first ? [`${first} (${system})`] : [];
+    });
+}
+/**
+ * Whether the workflow runs on pushes to every branch: a `push` trigger of its own without a
+ * `branches` filter (tags and paths aside, `branches-ignore` leaving most branches in), or, for a
+ * reusable workflow, one of the workflows of this repository that call it does (a called workflow
+ * runs on its caller's events).
+ */
+function pushesOfEveryBranch(workspace, workflow, seen = new Set()) {
+    if (seen.has(workflow.path))
+        return false;
+    seen.add(workflow.path);
+    const push = workflow.on?.events.find((e) => e.event === 'push');
+    if (push && everyBranch(push.config?.value))
+        return true;
+    if (!workflow.on?.events.some((e) => e.event === 'workflow_call'))
+        return false;
+    return localCallers(workspace, workflow.path).some((c) => c.source.kind === 'workflow' && c.job !== undefined && pushesOfEveryBranch(workspace, c.source, seen));
+}
+function everyBranch(config) {
+    if (config === null || config === undefined || typeof config !== 'object' || Array.isArray(config))
+        return true;
+    const branches = config.branches;
+    if (branches === undefined)
+        return config.tags === undefined;
+    const list = Array.isArray(branches) ? branches : [branches];
+    return list.some((b) => b === '**' || b === '*/**' || b === '**/*');
+}
+/**
+ * Whether the job runs on comments on pull requests only, so that a comment (a `/test` command)
+ * asks for it on a pull request: the workflow runs on `issue_comment` and the job's condition, or
+ * that of a job it needs, holds only when `github.event.issue.pull_request` is set.
+ */
+function onPullRequestComments(workflow, job, seen = new Set()) {
+    if (!workflow.on?.events.some((e) => e.event === 'issue_comment'))
+        return false;
+    if (seen.has(job.id))
+        return false;
+    seen.add(job.id);
+    const tree = conditionTree(job.if);
+    if (tree && requiresPullRequest(tree, true))
+        return true;
+    if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
+        return false;
+    const needs = job.needs?.value;
+    return (Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []).some((id) => {
+        const upstream = workflow.jobs.find((j) => j.id === id);
+        return upstream !== undefined && onPullRequestComments(workflow, upstream, seen);
+    });
+}
+const ISSUE_PULL_REQUEST = 'github.event.issue.pull_request';
+/**
+ * Whether a condition holds only when the commented issue is a pull request: the bare reference (an
+ * object, truthy when set), or it compared unequal to null or ''; `&&` requires what either side
+ * requires, `||` what both do.
+ */
+function requiresPullRequest(node, positive) {
+    switch (node.kind) {
+        case 'not':
+            return requiresPullRequest(node.arg, !positive);
+        case 'and':
+        case 'or': {
+            const found = node.args.map((a) => requiresPullRequest(a, positive));
+            return (node.kind === 'and') === positive ? found.some(Boolean) : found.every(Boolean);
+        }
+        case 'ref':
+            return positive && node.path.join('.') === ISSUE_PULL_REQUEST;
+        case 'compare': {
+            const unequal = (node.op === '!=' && positive) || (node.op === '==' && !positive);
+            const isRef = (n) => n.kind === 'ref' && n.path.join('.') === ISSUE_PULL_REQUEST;
+            const other = isRef(node.left) ? node.right : isRef(node.right) ? node.left : undefined;
+            return unequal && other?.kind === 'literal' && (other.value === null || other.value === '');
+        }
+        default:
+            return false;
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/activity-types.js
@@ -39251,6 +41391,7 @@ function walkStrings(source, value, path, add, depth) {
 
 
 
+
 /** The key of a candidate that satisfies the rule: the workflow performs the activity on pull requests. */
 const PERFORMED = 'on-pull-requests';
 /** A workflow that calls reusable workflows of other repositories on pull requests (not a finding by itself). */
@@ -39258,26 +41399,6 @@ const UNSEEN = 'unseen-calls';
 /** golangci-lint run from an action or a script. */
 const GOLANGCI_ACTION = 'golangci/golangci-lint-action';
 const GOLANGCI_COMMAND = /(?<![\w-])golangci-lint(?:\s+[^\n]{0,80}?)?\s+run(?![\w-])/i;
-/**
- * Other CI systems whose configuration sits at the root: their pull request runs are invisible here,
- * so a finding in a repository that has one says so.
- */
-const OTHER_CI = [
-    ['.circleci/config.yml', 'CircleCI'],
-    ['.travis.yml', 'Travis CI'],
-    ['Jenkinsfile', 'Jenkins'],
-    ['azure-pipelines.yml', 'Azure Pipelines'],
-    ['.gitlab-ci.yml', 'GitLab CI'],
-    ['.buildkite/pipeline.yml', 'Buildkite'],
-    ['.prow.yaml', 'Prow'],
-    // Kubernetes-style repositories: Prow presubmits are configured in another repository.
-    ['OWNERS', 'Prow'],
-    ['cloudbuild.yaml', 'Cloud Build'],
-    ['.drone.yml', 'Drone'],
-    ['bitbucket-pipelines.yml', 'Bitbucket Pipelines'],
-    ['appveyor.yml', 'AppVeyor'],
-    ['.cirrus.yml', 'Cirrus CI'],
-];
 /**
  * Process evidence at repository level: some workflow that runs on pull requests (before a change
  * is merged) performs the activity — a static analysis tool, a test suite. When workflows perform it
@@ -39329,6 +41450,17 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
                 default: [],
                 items: { type: 'string', minLength: 1, pattern: '^[A-Z0-9_]+$' },
                 description: 'super-linter counts when one of these linters is set to run (VALIDATE_<NAME>: true in env).',
+            },
+            elsewhere: {
+                type: 'array',
+                default: [],
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['path', 'system'],
+                    properties: { path: { type: 'string', minLength: 1 }, system: { type: 'string', minLength: 1 } },
+                },
+                description: 'Configuration files (paths from the root) of services that perform the activity outside GitHub Actions, with their names.',
             },
             followCalls: {
                 type: 'boolean',
@@ -39418,7 +41550,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
                     location,
                     key: PERFORMED,
                 }
-                : pushesOfEveryBranch(s)
+                : pushesOfEveryBranch(workspace, s)
                     ? {
                         // A branch of this repository is tested by its pushes before it is merged; a fork's
                         // pushes run in the fork, so its pull request is merged untested.
@@ -39429,34 +41561,29 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
                         key: 'not-on-pull-requests',
                         confidence: 'medium',
                     }
-                    : {
-                        message: `This workflow runs ${options.evidence}, but only on ${on.join(', ') || 'no trigger'}, not on pull ` +
-                            'requests, so changes are merged before it runs. Add "pull_request" to its triggers.',
-                        location,
-                        key: 'not-on-pull-requests',
-                    });
+                    : s.jobs.some((job) => performs(job, s) && onPullRequestComments(s, job))
+                        ? {
+                            // A command in a comment (`/test`) runs it on the pull request before it is merged,
+                            // when someone asks: often for checks that need secrets a fork's run does not get.
+                            message: `This workflow runs ${options.evidence} on a pull request when a comment asks for it (issue_comment, ` +
+                                'on comments on pull requests only), not on every pull request: one nobody asks for is merged ' +
+                                'without it. Add "pull_request" to the triggers of a workflow that runs it, or make the check it ' +
+                                'reports a required status check so that it must be asked for.',
+                            location,
+                            key: 'on-request',
+                            confidence: 'low',
+                        }
+                        : {
+                            message: `This workflow runs ${options.evidence}, but only on ${on.join(', ') || 'no trigger'}, not on pull ` +
+                                'requests, so changes are merged before it runs. Add "pull_request" to its triggers.',
+                            location,
+                            key: 'not-on-pull-requests',
+                        });
         }
         return subjects ? candidates : combineEvidence(ctx, candidates);
     },
     combine: combineEvidence,
 });
-/**
- * Whether the workflow runs on pushes to every branch: a `push` trigger of its own without a
- * `branches` filter (tags and paths aside, `branches-ignore` leaving most branches in).
- */
-function pushesOfEveryBranch(workflow) {
-    const push = workflow.on?.events.find((e) => e.event === 'push');
-    if (!push)
-        return false;
-    const config = push.config?.value;
-    if (config === null || config === undefined || typeof config !== 'object' || Array.isArray(config))
-        return true;
-    const branches = config.branches;
-    if (branches === undefined)
-        return config.tags === undefined;
-    const list = Array.isArray(branches) ? branches : [branches];
-    return list.some((b) => b === '**' || b === '*/**' || b === '**/*');
-}
 /** GitHub's own actions (checkout, caches, artifacts, setup-*, github-script aside): they run no tests or analysis of their own. */
 const UTILITY_ACTION = /^actions\/(?:checkout|cache|upload-artifact|download-artifact|setup-[\w-]+|labeler|stale|upload-pages-artifact|deploy-pages|configure-pages)$/;
 /** How many composite actions of the repository deep a step is followed (`./a` using `./b` ...). */
@@ -39491,9 +41618,12 @@ function combineEvidence({ options, workspace }, candidates) {
         return [];
     const seen = candidates.filter((c) => c.key !== UNSEEN);
     if (seen.length > 0)
-        return seen;
+        return placed(workspace, options.evidence, seen);
     const unseen = candidates.filter((c) => c.key === UNSEEN).map((c) => c.message);
-    const other = OTHER_CI.filter(([f]) => workspace.has(f)).map(([f, system]) => `${f} (${system})`);
+    const other = [
+        ...otherCi(workspace),
+        ...(options.elsewhere ?? []).filter((e) => workspace.has(e.path)).map((e) => `${e.path} (${e.system})`),
+    ];
     const elsewhere = other.length > 0
         ? ` This repository also has ${other.join(', ')}, whose runs are not visible here: if it runs ` +
             `${options.evidence} on pull requests, declare that in .github/controls.yml with its evidence.`
@@ -39517,6 +41647,56 @@ function combineEvidence({ options, workspace }, candidates) {
             ...(unseen.length > 0 || other.length > 0 ? { confidence: 'low' } : {}),
         },
     ];
+}
+/**
+ * The workflows that run the activity on other events than pull requests, each reported where its fix
+ * goes. A reusable workflow that runs only through callers of this repository that are reported
+ * themselves is theirs to fix (its events are theirs): not reported twice. A workflow that runs it
+ * only on a schedule, by hand or on a release (a coverage report, a flakiness run), beside one that
+ * runs it on pushes, is no gate to add pull_request to: low, the push workflow's finding says where
+ * pull_request belongs.
+ */
+function placed(workspace, evidence, seen) {
+    const workflowOf = (c) => {
+        const source = c.location ? (0,parsers_workflow/* readWorkflowSource */.$Z)(workspace, c.location.path) : undefined;
+        return source?.kind === 'workflow' ? source : undefined;
+    };
+    const reported = new Set(seen.map((c) => c.location?.path));
+    const kept = seen.filter((c) => {
+        const workflow = workflowOf(c);
+        const own = workflow ? eventsOf(workflow) : undefined;
+        if (!workflow || own?.size !== 1 || !own.has('workflow_call'))
+            return true;
+        const callers = localCallers(workspace, workflow.path).filter((k) => k.job && k.source.kind === 'workflow');
+        return !(callers.length > 0 &&
+            callers.every((k) => k.source.path !== workflow.path && reported.has(k.source.path)));
+    });
+    // The workflows that run it on pushes of their own: where "pull_request" is added.
+    const onPushes = kept
+        .filter((c) => c.key === 'not-on-pull-requests')
+        .map(workflowOf)
+        .filter((w) => w !== undefined && eventsOf(w).has('push'))
+        .map((w) => w.path);
+    return kept.flatMap((c) => {
+        const workflow = workflowOf(c);
+        if (!workflow)
+            return [c];
+        if (c.key !== 'not-on-pull-requests')
+            return [c];
+        const events = triggeringEvents(workspace, workflow);
+        const beside = onPushes.find((p) => p !== workflow.path);
+        if (events.has('push') || !beside)
+            return [c];
+        return [
+            {
+                ...c,
+                message: `This workflow runs ${evidence} only on ${[...events].join(', ')}, not on pull requests; ${beside} runs it on ` +
+                    'pushes, and is where "pull_request" belongs (reported there): a scheduled, manual or release run (a coverage ' +
+                    'report, a flakiness run) is no gate for changes.',
+                confidence: 'low',
+            },
+        ];
+    });
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/ref-confusion.js
@@ -39702,7 +41882,7 @@ function remote_script_short(text) {
  * started), assignments and `VAR=value` prefixes (environment, not arguments), here-documents and
  * here-strings (standard input), redirection targets and process substitutions (`<(printf ...)`), PowerShell cmdlets (Verb-Noun in a PowerShell script, run in the
  * shell's process), scripts of other interpreters (`shell: python`), and secrets named for a setting
- * rather than a credential (`..._BUCKET`, `..._HOST`, `..._ACCOUNT_ID`, `..._USERNAME`).
+ * rather than a credential (`..._BUCKET`, `..._HOST`, `..._ACCOUNT_ID`, `..._APP_ID`, `..._USERNAME`).
  */
 const workflowSecretInCommandLine = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.secret-in-command-line',
@@ -39749,7 +41929,7 @@ const CMDLET = /^[A-Za-z]+-[A-Za-z]+$/;
  * Secrets whose name says they hold a setting, not a credential (a bucket, a host, an account id):
  * kept secret to keep them out of logs, harmless in a command line.
  */
-const SETTING = /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|DOMAIN|ENDPOINT|URL|ARN|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT)(?:_ID|_NAME|_SLUG)?|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
+const SETTING = /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|DOMAIN|ENDPOINT|URL|ARN|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT|APP)(?:_ID|_NAME|_SLUG)?|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
 /** `${{ }}` whose value is a secret: `secrets.NAME`, `secrets['NAME']`, the job's token. */
 const SECRET_EXPR = /\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}/gi;
 function otherInterpreter(step, source, job) {
@@ -39901,15 +42081,22 @@ const workflowSecretsInherit = (0,types/* defineEvaluator */.D)({
 
 
 
+
 /**
  * Repository and organisation secrets reach every job of every workflow on every branch; a secret
  * stored in a GitHub environment reaches only jobs that name the environment, after its protection
  * rules (reviewers, protected branches) allow them. Deployment credentials belong in an environment.
  * Reported at the first use of each such secret in a job without `environment:`: a secret whose name
  * says it deploys or publishes (cloud, registry, signing, SSH keys; see `names`) and that it is a
- * credential (a token, key, password; not a host name or an ARN), or any secret of a job that
- * publishes a release. The job's own token, jobs that call a reusable workflow (which cannot name an
- * environment), image pull credentials and presence tests (`secrets.X != ''`) are left alone.
+ * credential (a token, key, password; not a host name or an ARN), a credential a step that signs
+ * reads, or any secret of a job that publishes a release. The job's own token, jobs that call a
+ * reusable workflow (which cannot name an environment), image pull credentials, presence tests
+ * (`secrets.X != ''`), names of keys held elsewhere (`..._KEY_ID`, `..._ALIAS`), licence keys and
+ * values given to inputs that take identifiers (a workload identity provider, a role to assume) are
+ * left alone. A build secret of an image build (docker/build-push-action `secrets:`) authenticates
+ * downloads during the build: it is judged by its name, not as a secret of the publishing job. A
+ * name-only match is low in a job of a workflow pull requests run, in a job that runs tests and
+ * neither deploys nor signs, and for signing keys a job only checks signatures with.
  */
 const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.secrets-outside-env',
@@ -39922,7 +42109,7 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
             names: {
                 type: 'string',
                 format: 'regex',
-                default: 'deploy|prod|release|publish|aws|azure|gcp|gcloud|google_application|kube|k8s|ssh|sftp|ftp|heroku|vercel|netlify|cloudflare|fly_|digitalocean|firebase|npm_token|pypi|twine|cargo_registry|rubygems|gem_host|nuget|docker(?:hub)?_(?:password|token)|registry_(?:password|token)|gpg|signing|keystore|app_store|play_store|ossrh|sonatype|maven_(?:password|token)|terraform|tf_api',
+                default: 'deploy|prod|(?<![a-z])release|publish|aws|azure|gcp|gcloud|google_application|kube|k8s|ssh|sftp|ftp|heroku|vercel|netlify|cloudflare|fly_|digitalocean|firebase|npm_token|pypi|twine|cargo_registry|rubygems|gem_host|nuget|docker(?:hub)?_(?:password|token)|registry_(?:password|token)|gpg|signing|keystore|app_store|play_store|ossrh|sonatype|maven_(?:password|token)|terraform|tf_api',
             },
         },
     },
@@ -39943,8 +42130,17 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
             publishers.set(job, p);
             return p;
         };
+        const testers = new Map();
+        const testingJob = (job) => {
+            const known = testers.get(job);
+            if (known !== undefined)
+                return known;
+            const t = testsOnly(job);
+            testers.set(job, t);
+            return t;
+        };
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
-            expression(expr, source, job) {
+            expression(expr, source, job, step) {
                 if (source.kind !== 'workflow' || !job || job.uses)
                     return;
                 if (!/secrets/i.test(expr.inner) || !expr.parsed.ok)
@@ -39963,8 +42159,20 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                     // A user name, an identifier or a public key is no credential, in a publishing job too.
                     if (NOT_CREDENTIAL.test(name) && !CREDENTIAL.test(name.replace(NOT_CREDENTIAL, '')))
                         continue;
-                    const publishing = publishingJob(job);
-                    if (!publishing && !(deployment.test(name) && CREDENTIAL.test(name)))
+                    // Nor is what names a key held elsewhere (`..._KEY_ID`, `..._KEY_ALIAS`) or a tool's licence.
+                    if (KEY_IDENTIFIER.test(name) || LICENCE.test(name))
+                        continue;
+                    // Nor a value given to an input that takes an identifier, whatever the secret is called.
+                    if (step && identifierInput(step, expr.field))
+                        continue;
+                    // A build secret authenticates what the image build downloads (a vendor's package
+                    // repository, a private module proxy), as image pull credentials do: it publishes nothing
+                    // itself, so the job's publishing does not make it a release credential. Its name still can.
+                    const publishing = publishingJob(job) && !(step && buildSecret(step, expr.field));
+                    const named = deployment.test(name) && CREDENTIAL.test(name);
+                    // A credential a step that signs reads is a signing credential, whatever its name says.
+                    const signing = !publishing && !named && CREDENTIAL.test(name) && (step ? [step] : job.steps).some(signs);
+                    if (!publishing && !named && !signing)
                         continue;
                     subjects.add(source.path);
                     // In an environment: judged, and gated as it should be.
@@ -39975,7 +42183,11 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                         continue;
                     seen.add(once);
                     const text = expr.inner.slice(ref.start, ref.end);
-                    const what = publishing ? ' and publishes a release' : ', a deployment credential by its name';
+                    const what = publishing
+                        ? ' and publishes a release'
+                        : named
+                            ? ', a deployment credential by its name'
+                            : ', a signing credential (a step that signs reads it)';
                     findings.push({
                         message: passedIn(source, name)
                             ? `Job "${job.id}" reads ${text}${what}, without an environment: it is a secret of this reusable ` +
@@ -39990,9 +42202,16 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                         // A publishing job's secrets are credentials for certain; a name is a strong hint, except
                         // in a workflow that pull requests run: deployments do not run there, so a name-only match
                         // is most often test infrastructure (a test machine's SSH key, a test corpus's bucket).
+                        // The same holds for a job that runs tests and neither deploys nor signs (on a push to any
+                        // branch, behind an ok-to-test dispatch, in a reusable workflow a test workflow calls):
+                        // an environment's protection rules would stop the tests on the branches they test. A key
+                        // that a job only verifies signatures with is a trust list more often than a signing key.
                         ...(publishing
                             ? { confidence: 'high' }
-                            : runsOnPullRequests(source)
+                            : !signing &&
+                                (runsOnPullRequests(source) ||
+                                    testingJob(job) ||
+                                    (SIGNING_NAME.test(name) && verifiesOnly(job)))
                                 ? { confidence: 'low' }
                                 : {}),
                     });
@@ -40003,6 +42222,52 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/** Commands that run a test suite (`go test`, `make test.e2e`, `npm test`, `pytest`, ...). */
+const secrets_outside_env_TEST_COMMAND = /(?<![\w-])(?:(?:go|cargo|dotnet|swift|mix|flutter|dart|deno|bazel|sbt|composer|just|task)\s+test|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|pytest|tox|nox|phpunit|rspec|ctest|jest|vitest|mocha|ginkgo|playwright\s+test|cypress\s+run|python[\d.]*\s+-m\s+(?:pytest|unittest)|make\s+(?:[^\n;&|#]*\s)?[\w.:-]*(?:test|e2e)[\w.:-]*)(?![\w-])/;
+/** A step named for running tests: "Run tests", "Run e2e", "Integration test". */
+const TEST_NAME = /(?<![a-z])(?:tests?|testing|e2e)(?![a-z])/i;
+/** Commands that deploy or upload somewhere (clusters, clouds, hosts, buckets). */
+const DEPLOY_COMMAND = /(?<![\w-])(?:kubectl\s+(?:apply|create|replace|patch|rollout|set\s+image)|helm\s+(?:upgrade|install|push)|(?:terraform|tofu|terragrunt)\s+(?:run-all\s+)?apply|pulumi\s+up|[\w-]+\s+deploy|[\w./-]*deploy[\w-]*\.(?:sh|py|ps1)|aws\s+s3\s+(?:cp|sync|mv)|gsutil\s+(?:cp|rsync|mv)|az\s+storage\s+blob\s+upload|rsync|scp|sftp|ansible-playbook)(?![\w-])/i;
+/** A step name or an action that deploys, publishes or releases (an upload of test results does not). */
+const DEPLOY_NAME = /deploy|publish|release/i;
+/**
+ * Whether a job runs tests and nothing else that needs a credential of a deployment: a step runs a
+ * test command (or is named for tests and runs a script), and no step deploys, uploads, signs or is
+ * named for a deployment or release. Publishing jobs are judged before this is asked.
+ */
+function testsOnly(job) {
+    let tests = false;
+    for (const step of job.steps) {
+        const name = typeof step.name?.value === 'string' ? step.name.value : '';
+        const script = typeof step.run?.value === 'string' ? step.run.value : undefined;
+        if (DEPLOY_NAME.test(name) || DEPLOY_NAME.test(actionPathOf(step.uses) ?? '') || signs(step))
+            return false;
+        if (script && firstRealCommand(script, DEPLOY_COMMAND))
+            return false;
+        if (script && (secrets_outside_env_TEST_COMMAND.test(script) || TEST_NAME.test(name)))
+            tests = true;
+    }
+    return tests;
+}
+/** Commands that sign (code, packages, tags, images); `codesign -dv` only displays a signature. */
+const SIGN_COMMAND = /(?<![\w-])(?:gpg2?\s[^\n]*?(?:--(?:detach-|clear-?)?sign\b|\s-[a-z]*[sb][a-z]*(?=\s))|git\s+(?:tag\s[^\n]*?\s-[a-z]*s|commit\s[^\n]*?\s-S)|cosign\s+sign|ssh-keygen\s[^\n]*?-Y\s+sign|minisign\s[^\n]*?\s-S|codesign\s[^\n]*?(?:\s-s|--sign)\b|signtool\s+sign|jarsigner|apksigner\s+sign|rpm\s+--addsign|debsign|dpkg-sig|notation\s+sign|osslsigncode|rcodesign\s+sign)(?![\w-])/;
+/** A step named for signing ("Sign binaries", "Notarize"), not for signing in. */
+const SIGN_NAME = /(?<![a-z])(?:sign|signs|signing|notari[sz]e|notari[sz]ation)(?![a-z])(?![\s_-]*(?:in|on|up|off)(?![a-z]))/i;
+/** Whether a step signs something: by its command or its name. */
+function signs(step) {
+    const name = typeof step.name?.value === 'string' ? step.name.value : '';
+    const script = typeof step.run?.value === 'string' ? step.run.value : undefined;
+    return (SIGN_NAME.test(name) || (script !== undefined && firstRealCommand(script, SIGN_COMMAND) !== undefined));
+}
+/** Commands that check a signature (`git verify-tag`, `gpg --verify`, `cosign verify`). */
+const VERIFY_COMMAND = /(?<![\w-])(?:git\s+(?:verify-tag|verify-commit)|gpgv|gpg2?\s[^\n]*?--verify|cosign\s+verify(?:-blob|-attestation)?|ssh-keygen\s[^\n]*?-Y\s+verify|minisign\s[^\n]*?\s-V|slsa-verifier|sigstore\s+verify)(?![\w-])/;
+/** Names of signing material: a signing key, or the keys a signature is checked against. */
+const SIGNING_NAME = /sign|gpg|pgp/i;
+/** Whether a job checks signatures and signs nothing: the keys it reads are a trust list. */
+function verifiesOnly(job) {
+    return (job.steps.some((s) => typeof s.run?.value === 'string' && VERIFY_COMMAND.test(s.run.value)) &&
+        !job.steps.some(signs));
+}
 /**
  * Whether pull requests (or the merge queue) run the workflow to test a change; its jobs then test
  * rather than deploy. `pull_request_target` is not counted: it runs with the repository's secrets.
@@ -40026,12 +42291,63 @@ function passedIn(workflow, name) {
 }
 /**
  * A name that ends in what identifies or addresses rather than authenticates (`QUAY_BOT_USERNAME`,
- * `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`, `SSH_PUBLIC_KEY`, `REGISTRY_URL`): left alone unless the
- * rest of the name still names a credential (`AWS_ACCESS_KEY_ID`, which goes with its secret key).
+ * `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`, `REGISTRY_URL`, a workload identity provider's resource name
+ * `GCP_WORKLOAD_IDENTITY_PROVIDER`, a role's `..._ROLE_ARN`) or a public key (`SSH_PUBLIC_KEY`,
+ * `AWS_PUB_KEY`, `SIGNING_KEY_PUB`, `COSIGN_PUBLIC`): left alone unless the rest of the name still
+ * names a credential (`AWS_ACCESS_KEY_ID`, which goes with its secret key).
  */
-const NOT_CREDENTIAL = /(?:^|_)(?:USER|USERNAME|USER_NAME|LOGIN|EMAIL|ACTOR|OWNER|ORG|ORGANI[SZ]ATION|ACCOUNT|ACCOUNT_ID|TENANT_ID|CLIENT_ID|SUBSCRIPTION_ID|PROJECT_ID|APP_ID|ID|HOST|HOSTNAME|URL|URI|ENDPOINT|REGION|ZONE|PUBLIC_KEY|PUBKEY|KNOWN_HOSTS|FINGERPRINT)$/i;
+const NOT_CREDENTIAL = /(?:^|_)(?:USER|USERNAME|USER_NAME|LOGIN|EMAIL|ACTOR|OWNER|ORG|ORGANI[SZ]ATION|ACCOUNT|ACCOUNT_ID|TENANT_ID|CLIENT_ID|SUBSCRIPTION_ID|PROJECT_ID|APP_ID|ID|HOST|HOSTNAME|URL|URI|ENDPOINT|REGION|ZONE|IDENTITY|IDENTITY_PROVIDER|PROVIDER|POOL|ROLE|ARN|ROLE_ARN|(?:KEYS?_)?PUB(?:LIC)?(?:_?KEYS?)?|KNOWN_HOSTS|FINGERPRINT)$/i;
+/**
+ * Inputs of cloud login actions that take identifiers, not credentials (`owner/repo` -> inputs): the
+ * workload identity provider and service account that google-github-actions/auth federates the job's
+ * OIDC token with, the role aws-actions/configure-aws-credentials assumes, the application, tenant
+ * and subscription azure/login signs in to. The value authenticates nothing, whatever the secret
+ * holding it is called; the credential inputs beside them (`credentials_json`, `aws-secret-access-key`,
+ * `creds`) are not listed.
+ */
+const IDENTIFIER_INPUTS = {
+    'google-github-actions/auth': new Set(['workload_identity_provider', 'service_account', 'project_id']),
+    'aws-actions/configure-aws-credentials': new Set(['role-to-assume', 'aws-region', 'role-session-name']),
+    'azure/login': new Set(['client-id', 'tenant-id', 'subscription-id']),
+};
+/** Whether an expression is (in) the value of an input that takes an identifier. */
+function identifierInput(step, field) {
+    const action = actionOf(step.uses);
+    const inputs = action ? IDENTIFIER_INPUTS[action] : undefined;
+    return inputs !== undefined && field[0] === 'with' && inputs.has((field[1] ?? '').toLowerCase());
+}
+/**
+ * Whether an expression is a build secret of docker/build-push-action: a value in its `secrets:`
+ * input (`id=value` lines BuildKit mounts into the build's `RUN --mount=type=secret`), or a step
+ * variable that its `secret-envs:` input names (`id=VARIABLE`).
+ */
+function buildSecret(step, field) {
+    if (actionOf(step.uses) !== 'docker/build-push-action')
+        return false;
+    if (field[0] === 'with')
+        return (field[1] ?? '').toLowerCase() === 'secrets';
+    if (field[0] !== 'env' || field[1] === undefined)
+        return false;
+    const envs = input(step, 'secret-envs')?.value;
+    if (typeof envs !== 'string')
+        return false;
+    return envs.split(/[\n,]/).some((line) => line
+        .split('=')
+        .slice(1)
+        .join('=')
+        .trim()
+        .replace(/^["']|["']$/g, '') === field[1]);
+}
+/**
+ * A name for what selects a key or secret held elsewhere (`MACOS_NOTARY_KEY_ID`, `GPG_KEY_NAME`,
+ * `SIGNING_KEYPAIR_ALIAS`, `VAULT_SECRET_NAME`): it authenticates nothing. `ACCESS_KEY_ID` goes with
+ * its secret key (AWS) and stays a credential.
+ */
+const KEY_IDENTIFIER = /(?:^|_)(?<!ACCESS_)KEY_?(?:PAIR_?)?(?:ID|NAME|ALIAS)$|(?:^|_)(?:ALIAS|SECRET_NAME)$/i;
+/** A tool's licence key (`..._LICENSE`, `..._LICENCE_KEY`): it unlocks the tool, it deploys nothing. */
+const LICENCE = /(?:^|_)LICEN[CS]E(?:_?KEY)?$/i;
 /** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */
-const CREDENTIAL = /token|key|secret|passw|pass$|pat$|credential|auth|cert|private|kubeconfig|json|p12|pfx/i;
+const CREDENTIAL = /token|key|secret|passw|pass$|passphrase|pat$|credential|auth|cert|private|kubeconfig|json|p12|pfx/i;
 /** References that are operands of a comparison (their value is compared, not used). */
 function comparedRefs(node) {
     const out = new Set();
@@ -40804,6 +43120,7 @@ function fix_injection_isMap(value) {
 
 
 
+
 /**
  * Template injection: a `${{ }}` expression in code is substituted into the code before it runs, so a
  * value an outsider chooses becomes code. Code is a `run:` script (whatever its `shell:`), a `shell:`
@@ -40812,7 +43129,11 @@ function fix_injection_isMap(value) {
  * hold (contexts.ts): free text is high, validated syntax medium; numbers, SHAs, booleans, static
  * matrix values and conditions are not reported. Values are followed through `env:`, step and job
  * outputs, matrices and local callers (dataflow.ts). A free-text input of a manual or reusable
- * workflow or of an action is a source in itself: whoever dispatches or calls it chooses the value.
+ * workflow or of an action is a source in itself: whoever dispatches or calls it chooses the value
+ * (graded by what this repository's own callers pass when it runs here, see `finding`);
+ * so is a `repository_dispatch` payload, whose sender can write to the repository unless a workflow
+ * here relays outsiders' events into dispatches. In a workflow that runs on `pull_request` only, an
+ * injection gains its author nothing (severity low).
  */
 const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.template-injection',
@@ -40850,6 +43171,8 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
             sinks.set(key, [...(sinks.get(key) ?? []), ...s.inputs.map((i) => i.toLowerCase())]);
         }
         const flow = new Dataflow(workspace, classifyContext, { inputs: true });
+        // Read (every workflow) only for an injection of a dispatch's payload.
+        const relay = () => dispatchRelay(workspace);
         const findings = [];
         // Per step: every expression of its script, and the reported ones with their findings; one fix
         // per step covers them all.
@@ -40878,11 +43201,16 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
                     ? jobExcludesOutsiders(source, job) || excludesOutsiders(step?.if)
                     : false;
                 for (const group of byReference(flows)) {
-                    const f = template_injection_finding(expr, group, sink, owner, shellOf(step, job, source), file);
+                    const f = template_injection_finding(expr, group, sink, owner, shellOf(step, job, source), file, relay);
                     if (insiders) {
                         f.message +=
                             ' The job only runs for pull requests from this repository, named authors or trusted members, so only they could exploit it.';
                         f.confidence = 'low';
+                    }
+                    if (pullRequestOnly(source)) {
+                        f.message +=
+                            " The workflow runs on pull_request only: a fork's run gets a read-only token and no secrets, and runs the workflow as the pull request has it, so whoever writes the text could run code there anyway (under pull_request_target it would run with this repository's token and secrets).";
+                        f.severity = 'low';
                     }
                     if (entry && sink === 'run:') {
                         if (!entry.tainted.includes(expr))
@@ -40926,6 +43254,46 @@ function defaultsSink(field) {
     return field.join('/') === 'defaults/run/shell' ? 'defaults.run.shell' : undefined;
 }
 /**
+ * Whether every trigger of a workflow is `pull_request`: a fork's run gets a read-only token and no
+ * secrets, and GitHub runs the workflow file of the pull request's merge commit, which its author
+ * can change; an author of a branch here can push already. What the event carries is chosen by the
+ * author (title, body, branch) or by a maintainer (an edit). Not the review and comment events, whose
+ * text others write into the runs of this repository's branches.
+ */
+function pullRequestOnly(source) {
+    if (source.kind !== 'workflow')
+        return false;
+    const events = eventsOf(source);
+    return events.size > 0 && [...events].every((e) => e === 'pull_request');
+}
+/** Actions that send a `repository_dispatch` event, the second one with the comment that asked for it. */
+const DISPATCH_ACTIONS = new Set(['peter-evans/repository-dispatch', 'peter-evans/slash-command-dispatch']);
+/** A REST call that sends a `repository_dispatch` event, in a script or a github-script. */
+const DISPATCH_CALL = /\/dispatches\b|\bcreateDispatchEvent\b/;
+/**
+ * A workflow of this repository that sends `repository_dispatch` events from a job outsiders can
+ * start (a comment command, an issue): the payload it sends may carry their text. Without one, the
+ * events come from elsewhere, sent with a token that can write to the repository (an insider's).
+ */
+function dispatchRelay(workspace) {
+    return workspace.memo('template-injection-dispatch-relay', '', () => {
+        let found;
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace, workspace.glob(parsers_workflow/* WORKFLOW_GLOBS */.iK)), {
+            step(step, source, job) {
+                if (found || source.kind !== 'workflow' || !job)
+                    return;
+                const action = actionOf(step.uses);
+                const script = step.run?.value ?? input(step, 'script')?.value;
+                const sends = (action !== undefined && DISPATCH_ACTIONS.has(action)) ||
+                    (typeof script === 'string' && DISPATCH_CALL.test(script));
+                if (sends && outsiderEvents(source, [job], step).length > 0)
+                    found = source.path;
+            },
+        });
+        return found;
+    });
+}
+/**
  * The job file (`$GITHUB_ENV`, `$GITHUB_PATH`) the script line holding the expression writes to: then
  * the value also becomes an environment variable or a PATH entry of every later step.
  */
@@ -40966,31 +43334,38 @@ function byReference(flows) {
     }
     return [...groups.values()];
 }
-function template_injection_finding(expr, flows, sink, owner, shell, file) {
+function template_injection_finding(expr, flows, sink, owner, shell, file, relays) {
     const first = flows[0];
+    const relay = flows.some((f) => f.origin.input === 'repository_dispatch') ? relays() : undefined;
     const ref = expr.inner.slice(first.ref.start, first.ref.end);
     const arbitrary = flows.some((f) => f.origin.capability === 'arbitrary');
-    const origins = [...new Set(flows.map((f) => template_injection_describe(f, ref, expr.location)))];
+    const origins = [...new Set(flows.map((f) => template_injection_describe(f, ref, expr.location, relay)))];
     const shown = origins.slice(0, 3).join('; ');
     const more = origins.length > 3 ? ` (and ${origins.length - 3} more)` : '';
     const what = arbitrary ? 'attacker-controlled text' : 'an attacker-influenced value';
     const alias = expr.definedAt
         ? ` (written at line ${expr.definedAt.startLine} and expanded here through a YAML alias)`
         : '';
-    // Only the free text of an input no caller in this repository calls: a real risk whenever a caller
-    // passes untrusted text, which cannot be known from this repository (medium). Text typed into a
-    // manual run comes from someone with write access, who could change the workflow anyway (low: out
-    // of the regular view, like injections in jobs only insiders can start).
-    const onlyInputs = flows.every((f) => f.origin.input !== undefined);
-    const onlyDispatch = flows.every((f) => f.origin.input === 'workflow_dispatch');
-    // Called from this repository, and no caller here passes untrusted text (what they pass is followed
-    // as flows of its own): only a caller elsewhere could, if there is one (low, as a manual run's).
-    const calledHere = onlyInputs &&
-        !onlyDispatch &&
-        flows.every((f) => f.origin.input === 'workflow_dispatch' || (f.origin.callers ?? 0) > 0);
-    const callersNote = calledHere
-        ? ' Every job or step of this repository that calls it passes a fixed or trusted value; the risk is a caller elsewhere passing untrusted text.'
-        : '';
+    // Only the free text of an input that nothing in this repository passes: a reusable workflow or
+    // action that runs here only for callers elsewhere, a real risk to them whenever one passes
+    // untrusted text, which cannot be known from this repository (medium). Text typed into a manual
+    // run, or sent in a repository_dispatch event, comes from someone with write access, who could
+    // change the workflow anyway (low: out of the regular view, like injections in jobs only insiders
+    // can start); unless a workflow here relays outsiders' events into dispatches, whose payload is
+    // then taken for their text.
+    const chosen = (f) => f.origin.input === 'repository_dispatch' && relay !== undefined ? undefined : f.origin.input;
+    const dispatched = (f) => chosen(f) === 'workflow_dispatch' || chosen(f) === 'repository_dispatch';
+    const onlyInputs = flows.every((f) => chosen(f) !== undefined);
+    const onlyDispatch = flows.every(dispatched);
+    // Run in this repository by its own callers (followed through chains of calls), or by hand, and no
+    // caller here passes untrusted text (what they pass is followed as flows of its own): the value
+    // is fixed or an insider's here, and only a caller elsewhere, running it in its own context with
+    // its own secrets, could pass text (low, as a manual run's). Not dropped: the expression still
+    // splices whatever a caller passes into code, which a fixed value reaching the sink directly does
+    // not.
+    const ranHere = (f) => (f.origin.callers?.length ?? 0) > 0 || f.origin.manual === true;
+    const calledHere = onlyInputs && !onlyDispatch && flows.every((f) => dispatched(f) || ranHere(f));
+    const callersNote = calledHere ? calledHereNote(flows) : '';
     const written = file === 'env'
         ? ' The line writes it to $GITHUB_ENV, so a line break in it also sets variables (LD_PRELOAD, NODE_OPTIONS, ...) for every later step.'
         : file === 'path'
@@ -41008,6 +43383,27 @@ function template_injection_finding(expr, flows, sink, owner, shell, file) {
                 ? { confidence: 'medium' }
                 : {}),
     };
+}
+/** Callers named in a note before the rest are counted. */
+const NAMED_CALLERS = 3;
+/**
+ * Why an input that only callers here and manual runs fill is low: the callers followed, by the
+ * line of their `uses:`, and whether it is also run by hand.
+ */
+function calledHereNote(flows) {
+    const callers = [
+        ...new Set(flows.flatMap((f) => (f.origin.callers ?? []).map((l) => `${l.path}:${l.startLine}`))),
+    ];
+    const manual = flows.some((f) => f.origin.manual === true || f.origin.input === 'workflow_dispatch');
+    const named = callers.slice(0, NAMED_CALLERS).join(', ') +
+        (callers.length > NAMED_CALLERS ? ` and ${callers.length - NAMED_CALLERS} more` : '');
+    const byHand = manual
+        ? ', or text typed into a manual run (workflow_dispatch) by someone with write access'
+        : '';
+    const who = callers.length > 0
+        ? ` Every job or step of this repository that calls it, followed through chains of calls (${named}), passes a fixed or trusted value${byHand};`
+        : ' No job or step of this repository calls it, and here it runs only by hand (workflow_dispatch), with text typed by someone with write access;';
+    return `${who} the risk is a caller elsewhere passing untrusted text, which runs it in its own context, with its own token and secrets.`;
 }
 /** How to read the value as data where it is used. */
 function remediation(sink, shell) {
@@ -41030,20 +43426,28 @@ function remediation(sink, shell) {
     return `${bind} in the script, quoted ("$NAME").`;
 }
 /** `github.event.issue.title`, or `env.TITLE <- github.event.issue.title (env.TITLE, line 9)`. */
-function template_injection_describe(flow, ref, at) {
+function template_injection_describe(flow, ref, at, relay) {
     const origin = flow.origin;
-    const source = origin.input ? `${origin.text} (${chooser(origin.input)})` : origin.text;
+    const source = origin.input
+        ? `${origin.text} (${chooser(origin.input, relay, origin.manual === true)})`
+        : origin.text;
     if (origin.via.length === 0)
         return origin.text.startsWith(ref) ? source : `${ref}, that is ${source}`;
     const hops = origin.via.map((h) => hopText(h, at)).join(' <- ');
     return `${source} via ${hops}`;
 }
-function chooser(input) {
+function chooser(input, relay, manual) {
     switch (input) {
         case 'workflow_dispatch':
             return 'free text typed by whoever runs the workflow';
+        case 'repository_dispatch':
+            return relay
+                ? `the payload of a repository_dispatch event, which ${relay} sends from events outsiders cause`
+                : 'the payload of a repository_dispatch event, chosen by whoever sends it with a token that can write to this repository';
         case 'workflow_call':
-            return 'free text passed by any workflow that calls this one';
+            return manual
+                ? 'free text typed by whoever runs the workflow, or passed by any workflow that calls it'
+                : 'free text passed by any workflow that calls this one';
         case 'action':
             return 'free text passed by any workflow that uses this action';
     }
@@ -41156,7 +43560,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
                 return;
             const raw = image.value.trim().replace(/^docker:\/\//, '');
             const ref = (0,image_ref/* parseImageRef */.Q)(raw);
-            if (!ref || (0,image_ref/* hasSha256Digest */.I)(ref))
+            if (!ref || (0,image_ref/* hasSha256Digest */.IB)(ref))
                 return;
             const name = [ref.registry, ref.repository].filter(Boolean).join('/');
             if (allowed(name) || allowed(ref.repository))
@@ -41413,7 +43817,7 @@ function problem(text, what, allowed) {
             // A malformed reference fails the workflow before anything runs; nothing to pin.
             return undefined;
         case 'docker':
-            if ((0,image_ref/* hasSha256Digest */.I)(ref.image))
+            if ((0,image_ref/* hasSha256Digest */.IB)(ref.image))
                 return undefined;
             return (`Container action "${ref.raw}" pulls its image by ${ref.image.tag ? `tag "${ref.image.tag}"` : 'name only (the "latest" tag)'}; ` +
                 'a tag can be moved to a different image at any time. Pin it with @sha256:<digest>.');
@@ -44786,8 +47190,10 @@ class Converter {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   I: () => (/* binding */ hasSha256Digest),
-/* harmony export */   Q: () => (/* binding */ parseImageRef)
+/* harmony export */   IB: () => (/* binding */ hasSha256Digest),
+/* harmony export */   Q: () => (/* binding */ parseImageRef),
+/* harmony export */   Tp: () => (/* binding */ isMovingTag),
+/* harmony export */   cf: () => (/* binding */ movingTagPhrase)
 /* harmony export */ });
 /**
  * Container image references (`[registry/]repository[:tag][@digest]`), as written in a Dockerfile
@@ -44841,6 +47247,85 @@ function unquote(text) {
             return text.slice(1, -1);
     }
     return text;
+}
+/**
+ * Debian and Ubuntu release codenames: a tag made of one (`bookworm-slim`, `noble`) names a release
+ * series, as `12` or `24.04` does, and is judged as a version tag.
+ */
+const RELEASE_CODENAMES = new Set([
+    // Debian, from 8 (sid, its unstable branch, is no release).
+    'jessie',
+    'stretch',
+    'buster',
+    'bullseye',
+    'bookworm',
+    'trixie',
+    'forky',
+    'duke',
+    // Ubuntu, from 14.04.
+    'trusty',
+    'xenial',
+    'bionic',
+    'focal',
+    'jammy',
+    'kinetic',
+    'lunar',
+    'mantic',
+    'noble',
+    'oracular',
+    'plucky',
+    'questing',
+    'resolute',
+]);
+/**
+ * Whether a tag names no version, so that, like `latest`, it is re-pointed at every release: `latest`
+ * or a tag with a `latest` part (`postgresql-latest`, `latest-alpine`), and a tag without a digit,
+ * which names a variant or a channel only (`dind`, `alpine`, `slim`, `stable`, `lts`, `edge`,
+ * `mainline`), unless it names a Debian or Ubuntu release by its codename, or the image's name holds
+ * the version (`gcr.io/distroless/nodejs22-debian12:nonroot`). A tag with a version, even a major
+ * one that moves within its series (`22`, `v3`, `3-alpine`), is a version tag. So is what cannot be
+ * a tag, or is written in capitals (`{TAG}`, `IMAGE_TAG`): a placeholder that a script replaces
+ * before the file is used. `repository`: the image's repository path.
+ */
+function isMovingTag(tag, repository) {
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag) || /^[A-Z][A-Z_]*$/.test(tag))
+        return false;
+    const parts = tag.toLowerCase().split(/[-_.]+/);
+    if (parts.includes('latest'))
+        return true;
+    const name = repository.slice(repository.lastIndexOf('/') + 1);
+    return !/[0-9]/.test(tag) && !nameHoldsVersion(name) && !parts.some((p) => RELEASE_CODENAMES.has(p));
+}
+/** Names with a number that is no version: cloud services, architectures, platforms. */
+const NUMBERED_NAMES = new Set([
+    's3',
+    'ec2',
+    'x86',
+    'amd64',
+    'arm64',
+    'arm32',
+    'i386',
+    'i686',
+    'win32',
+    'win64',
+]);
+/**
+ * Whether an image's name holds its version: a part of it ends with a number (`nodejs22-debian12`,
+ * `python3`, `postgres-16`), which no term spelled with a number inside it does (`k8s-operator`,
+ * `k3s`), nor a cloud service or an architecture (`aws-s3-proxy`, `builder-arm64`).
+ */
+function nameHoldsVersion(name) {
+    return name
+        .toLowerCase()
+        .split(/[-_.]+/)
+        .some((part) => /^[a-z]*[0-9]+$/.test(part) && !NUMBERED_NAMES.has(part));
+}
+/**
+ * How a moving tag is described in a finding: `uses the "latest" tag`, or `uses the "dind" tag, which
+ * names no version` (see {@link isMovingTag}).
+ */
+function movingTagPhrase(tag) {
+    return tag === 'latest' ? 'uses the "latest" tag' : `uses the "${tag}" tag, which names no version`;
 }
 
 
@@ -45362,8 +47847,8 @@ function expressionsUnder(workspace, source, pointer) {
 /* harmony export */ });
 /* unused harmony exports buildWorkflow, buildAction */
 /* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2686);
-/* harmony import */ var _uses_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3850);
-/* harmony import */ var _workflow_expressions_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2155);
+/* harmony import */ var _uses_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3850);
+/* harmony import */ var _workflow_expressions_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2155);
 
 
 
@@ -45401,7 +47886,7 @@ function readWorkflowSource(workspace, file) {
  * local action that is no composite one or is not in the tree).
  */
 function localActionSteps(workspace, step) {
-    const ref = step.uses && (0,_uses_js__WEBPACK_IMPORTED_MODULE_2__/* .parseUses */ .A)(step.uses.value);
+    const ref = step.uses && (0,_uses_js__WEBPACK_IMPORTED_MODULE_1__/* .parseUses */ .A)(step.uses.value);
     if (ref?.kind !== 'local')
         return undefined;
     const dir = ref.path
@@ -45443,7 +47928,7 @@ function workflowSources(workspace, only) {
 function walkWorkflows(sources, visitor, workspace) {
     for (const source of sources) {
         const exprs = visitor.expression && workspace
-            ? workspace.memo('workflow-expressions-by-holder', source.path, () => groupExpressions((0,_workflow_expressions_js__WEBPACK_IMPORTED_MODULE_1__/* .workflowExpressions */ .X)(workspace, source)))
+            ? workspace.memo('workflow-expressions-by-holder', source.path, () => groupExpressions((0,_workflow_expressions_js__WEBPACK_IMPORTED_MODULE_2__/* .workflowExpressions */ .X)(workspace, source)))
             : undefined;
         // Most audits take no expressions: their walk builds no holder keys.
         const emit = exprs
