@@ -56,7 +56,7 @@ describe('file.exists', () => {
     expect(await runBuiltin('codeowners-present', { OWNERS: owners })).toEqual([]);
     const missing = [
       null,
-      'The repository has no CODEOWNERS file (in .github/, the root or docs/), nor a Prow OWNERS file at the root that lists approvers or reviewers, so no owner is requested to review changes.',
+      'The repository has no CODEOWNERS file (in .github/, the root or docs/), nor a Prow OWNERS file at the root that lists approvers or reviewers or a policy-bot .policy.yml with approval rules, so no owner is requested to review changes.',
     ];
     // Only the root one speaks for the repository; an OWNERS file of another form (a list of
     // maintainers) requests no review and is no candidate to blame.
@@ -73,6 +73,18 @@ describe('file.exists', () => {
       OWNERS: 'options: {}\n',
     });
     expect(empty.map((f) => f.location?.path)).toEqual(['CODEOWNERS']);
+  });
+
+  it("codeowners-present accepts policy-bot's .policy.yml with approval rules, even beside a CODEOWNERS of comments", async () => {
+    const policy =
+      'policy:\n  approval:\n    - core approves\napproval_rules:\n  - name: core approves\n    requires:\n      count: 1\n      teams: ["acme/core"]\n';
+    expect(await runBuiltin('codeowners-present', { '.policy.yml': policy })).toEqual([]);
+    expect(
+      await runBuiltin('codeowners-present', { CODEOWNERS: '# see .policy.yml\n', '.policy.yml': policy }),
+    ).toEqual([]);
+    // A .policy.yml of another tool, or without approval rules, assigns no one.
+    const other = await runBuiltin('codeowners-present', { '.policy.yml': 'rules:\n  - id: x\n' });
+    expect(other.map((f) => f.location)).toEqual([null]);
   });
 
   it('dependency-update-tool says the Dependabot Preview file is no longer read', async () => {
