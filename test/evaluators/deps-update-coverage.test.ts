@@ -310,6 +310,16 @@ describe('deps.update-coverage', () => {
     }
   });
 
+  it('takes a Dockerfile whose only image is a build argument without a default for no manifest', async () => {
+    const files = {
+      ...dependabot(entry('gomod', 'directory: /')),
+      'go.mod': 'module x\nrequire y v1\n',
+      'ssh/testcontainers/Dockerfile': 'ARG BASE\nFROM ${BASE}\nRUN true\n',
+      'build/Dockerfile': 'ARG BASE=alpine:3.20\nFROM ${BASE}\n',
+    };
+    expect((await coverage(files)).map(at)).toEqual(['build/Dockerfile:1:-']);
+  });
+
   it('either tool covering a manifest is enough', async () => {
     const findings = await coverage({
       ...dependabot(entry('npm', 'directory: /')),

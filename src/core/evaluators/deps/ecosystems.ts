@@ -1,5 +1,6 @@
 import path from 'node:path/posix';
-import { dockerfilePaths, readDockerfile } from '../../parsers/dockerfile.js';
+import { dockerfilePaths, globalArgValues, readDockerfile } from '../../parsers/dockerfile.js';
+import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { parseUses, refPinning } from '../../parsers/uses.js';
 import { defineSelector } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -265,7 +266,15 @@ export function detectPackageManifests(ws: Workspace, exclude: readonly string[]
     for (const file of dockerfilePaths(ws)) {
       if (excluded(file)) continue;
       const model = readDockerfile(ws, file);
-      const external = model?.stages.some((s) => s.from.image && s.from.image.toLowerCase() !== 'scratch');
+      // An image named by a build argument without a default (`ARG BASE` / `FROM ${BASE}`) is chosen
+      // by whoever builds: the file names nothing an updater could update.
+      const vars = model ? globalArgValues(model) : undefined;
+      const external = model?.stages.some(
+        (s) =>
+          s.from.image &&
+          s.from.image.toLowerCase() !== 'scratch' &&
+          !expandVariables(s.from.image, vars!, model.escapeChar).text.startsWith(UNRESOLVED),
+      );
       if (external) out.push({ file, dir: dirOf(file), ecosystem: 'docker', managers: ['dockerfile'] });
     }
     return out;
