@@ -19963,6 +19963,7 @@ var parsers_uses = __nccwpck_require__(3850);
 
 
 
+
 /**
  * Which package ecosystems a repository uses, and where: one entry per manifest that declares
  * something to update. Ecosystem names are Dependabot's `package-ecosystem` values; each manifest
@@ -20184,7 +20185,12 @@ function detectPackageManifests(ws, exclude) {
             if (excluded(file))
                 continue;
             const model = readDockerfile(ws, file);
-            const external = model?.stages.some((s) => s.from.image && s.from.image.toLowerCase() !== 'scratch');
+            // An image named by a build argument without a default (`ARG BASE` / `FROM ${BASE}`) is chosen
+            // by whoever builds: the file names nothing an updater could update.
+            const vars = model ? globalArgValues(model) : undefined;
+            const external = model?.stages.some((s) => s.from.image &&
+                s.from.image.toLowerCase() !== 'scratch' &&
+                !expandVariables(s.from.image, vars, model.escapeChar).text.startsWith(UNRESOLVED));
             if (external)
                 out.push({ file, dir: dirOf(file), ecosystem: 'docker', managers: ['dockerfile'] });
         }
