@@ -95,22 +95,33 @@ function requiredAction(node: ExprNode, positive: boolean): string | undefined {
  * form is not a guard but a condition that never holds, left to other rules).
  */
 function requiresMerged(node: ExprNode, positive: boolean): boolean {
+  return requiredBy(node, positive, (leaf, holds) => {
+    if (leaf.kind === 'ref') return holds && refTo(leaf, MERGED);
+    if (leaf.kind !== 'compare') return false;
+    const equal = (leaf.op === '==' && holds) || (leaf.op === '!=' && !holds);
+    const other = refTo(leaf.left, MERGED) ? leaf.right : refTo(leaf.right, MERGED) ? leaf.left : undefined;
+    return equal && other?.kind === 'literal' && other.value === true;
+  });
+}
+
+/**
+ * Whether a condition holds (`positive`) or fails only when `leaf` says a part of it requires what it
+ * tests: `!` turns the sense, `&&` requires what either side requires, `||` what both do.
+ */
+export function requiredBy(
+  node: ExprNode,
+  positive: boolean,
+  leaf: (node: ExprNode, positive: boolean) => boolean,
+): boolean {
   switch (node.kind) {
     case 'not':
-      return requiresMerged(node.arg, !positive);
+      return requiredBy(node.arg, !positive, leaf);
     case 'and':
     case 'or': {
-      const found = node.args.map((a) => requiresMerged(a, positive));
+      const found = node.args.map((a) => requiredBy(a, positive, leaf));
       return (node.kind === 'and') === positive ? found.some(Boolean) : found.every(Boolean);
     }
-    case 'ref':
-      return positive && refTo(node, MERGED);
-    case 'compare': {
-      const equal = (node.op === '==' && positive) || (node.op === '!=' && !positive);
-      const other = refTo(node.left, MERGED) ? node.right : refTo(node.right, MERGED) ? node.left : undefined;
-      return equal && other?.kind === 'literal' && other.value === true;
-    }
     default:
-      return false;
+      return leaf(node, positive);
   }
 }

@@ -3,6 +3,7 @@ import type { Job, Workflow } from '../../parsers/workflow.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { localCallers } from './callers.js';
 import { conditionTree } from './conditions.js';
+import { requiredBy } from './event-guards.js';
 
 /**
  * When the activity the process-evidence rules look for (tests, static analysis) runs, relative to a
@@ -118,23 +119,12 @@ const ISSUE_PULL_REQUEST = 'github.event.issue.pull_request';
  * requires, `||` what both do.
  */
 function requiresPullRequest(node: ExprNode, positive: boolean): boolean {
-  switch (node.kind) {
-    case 'not':
-      return requiresPullRequest(node.arg, !positive);
-    case 'and':
-    case 'or': {
-      const found = node.args.map((a) => requiresPullRequest(a, positive));
-      return (node.kind === 'and') === positive ? found.some(Boolean) : found.every(Boolean);
-    }
-    case 'ref':
-      return positive && node.path.join('.') === ISSUE_PULL_REQUEST;
-    case 'compare': {
-      const unequal = (node.op === '!=' && positive) || (node.op === '==' && !positive);
-      const isRef = (n: ExprNode) => n.kind === 'ref' && n.path.join('.') === ISSUE_PULL_REQUEST;
-      const other = isRef(node.left) ? node.right : isRef(node.right) ? node.left : undefined;
-      return unequal && other?.kind === 'literal' && (other.value === null || other.value === '');
-    }
-    default:
-      return false;
-  }
+  const isRef = (n: ExprNode) => n.kind === 'ref' && n.path.join('.') === ISSUE_PULL_REQUEST;
+  return requiredBy(node, positive, (leaf, holds) => {
+    if (leaf.kind === 'ref') return holds && isRef(leaf);
+    if (leaf.kind !== 'compare') return false;
+    const unequal = (leaf.op === '!=' && holds) || (leaf.op === '==' && !holds);
+    const other = isRef(leaf.left) ? leaf.right : isRef(leaf.right) ? leaf.left : undefined;
+    return unequal && other?.kind === 'literal' && (other.value === null || other.value === '');
+  });
 }
