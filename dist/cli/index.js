@@ -33612,23 +33612,31 @@ function requiredAction(node, positive) {
  * form is not a guard but a condition that never holds, left to other rules).
  */
 function requiresMerged(node, positive) {
+    return requiredBy(node, positive, (leaf, holds) => {
+        if (leaf.kind === 'ref')
+            return holds && refTo(leaf, MERGED);
+        if (leaf.kind !== 'compare')
+            return false;
+        const equal = (leaf.op === '==' && holds) || (leaf.op === '!=' && !holds);
+        const other = refTo(leaf.left, MERGED) ? leaf.right : refTo(leaf.right, MERGED) ? leaf.left : undefined;
+        return equal && other?.kind === 'literal' && other.value === true;
+    });
+}
+/**
+ * Whether a condition holds (`positive`) or fails only when `leaf` says a part of it requires what it
+ * tests: `!` turns the sense, `&&` requires what either side requires, `||` what both do.
+ */
+function requiredBy(node, positive, leaf) {
     switch (node.kind) {
         case 'not':
-            return requiresMerged(node.arg, !positive);
+            return requiredBy(node.arg, !positive, leaf);
         case 'and':
         case 'or': {
-            const found = node.args.map((a) => requiresMerged(a, positive));
+            const found = node.args.map((a) => requiredBy(a, positive, leaf));
             return (node.kind === 'and') === positive ? found.some(Boolean) : found.every(Boolean);
         }
-        case 'ref':
-            return positive && refTo(node, MERGED);
-        case 'compare': {
-            const equal = (node.op === '==' && positive) || (node.op === '!=' && !positive);
-            const other = refTo(node.left, MERGED) ? node.right : refTo(node.right, MERGED) ? node.left : undefined;
-            return equal && other?.kind === 'literal' && other.value === true;
-        }
         default:
-            return false;
+            return leaf(node, positive);
     }
 }
 
@@ -38727,6 +38735,7 @@ function missingPermissions(workflow, bare, upstream) {
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/pr-evidence-events.js
 
 
+
 /**
  * When the activity the process-evidence rules look for (tests, static analysis) runs, relative to a
  * pull request: on pushes to every branch (a branch of this repository is checked before it is
@@ -38834,25 +38843,16 @@ const ISSUE_PULL_REQUEST = 'github.event.issue.pull_request';
  * requires, `||` what both do.
  */
 function requiresPullRequest(node, positive) {
-    switch (node.kind) {
-        case 'not':
-            return requiresPullRequest(node.arg, !positive);
-        case 'and':
-        case 'or': {
-            const found = node.args.map((a) => requiresPullRequest(a, positive));
-            return (node.kind === 'and') === positive ? found.some(Boolean) : found.every(Boolean);
-        }
-        case 'ref':
-            return positive && node.path.join('.') === ISSUE_PULL_REQUEST;
-        case 'compare': {
-            const unequal = (node.op === '!=' && positive) || (node.op === '==' && !positive);
-            const isRef = (n) => n.kind === 'ref' && n.path.join('.') === ISSUE_PULL_REQUEST;
-            const other = isRef(node.left) ? node.right : isRef(node.right) ? node.left : undefined;
-            return unequal && other?.kind === 'literal' && (other.value === null || other.value === '');
-        }
-        default:
+    const isRef = (n) => n.kind === 'ref' && n.path.join('.') === ISSUE_PULL_REQUEST;
+    return requiredBy(node, positive, (leaf, holds) => {
+        if (leaf.kind === 'ref')
+            return holds && isRef(leaf);
+        if (leaf.kind !== 'compare')
             return false;
-    }
+        const unequal = (leaf.op === '!=' && holds) || (leaf.op === '==' && !holds);
+        const other = isRef(leaf.left) ? leaf.right : isRef(leaf.right) ? leaf.left : undefined;
+        return unequal && other?.kind === 'literal' && (other.value === null || other.value === '');
+    });
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/pr-evidence-follow.js
