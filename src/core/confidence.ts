@@ -200,6 +200,15 @@ let defaultTestPaths: ((path: string) => boolean) | undefined;
  */
 const GITHUB_RUNS = /^\.github\/(?:workflows|actions)\//;
 
+/**
+ * A file under a `.github/` directory, where a repository keeps its CI configuration: a manifest
+ * there is a fixture a workflow applies to a throw-away test cluster, a Dockerfile there the image of
+ * a container action; neither is a deployment.
+ */
+export function inGithubConfig(path: string): boolean {
+  return /(?:^|\/)\.github\//.test(path);
+}
+
 /** A matcher of test paths that leaves the repository's workflows and actions to located globs. */
 function testPathMatcher(testPaths: readonly string[]): (path: string) => boolean {
   const all = pathMatcher([...testPaths]);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { inGithubConfig } from '../../confidence.js';
 import { HOLDS_SECRET, holdsSecret } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
 import { DEV_CONTAINER_IMAGE, isDevContainerImage } from '../../parsers/devcontainer.js';
@@ -177,7 +178,7 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
           // Another base image may set a user of its own, which only the image can tell; scratch has
           // none, but what runs it may (AWS Lambda runs images as a user of its own; a WebAssembly
           // runtime has no users). A container action's image under .github/ keeps root as GitHub asks.
-          confidence: filesOnly || note || (action && inCiConfig(file)) ? 'low' : 'medium',
+          confidence: filesOnly || note || (action && inGithubConfig(file)) ? 'low' : 'medium',
           ...fixOf(workspace, model, base),
         });
       } else if (runsAsRoot(user)) {
@@ -286,11 +287,6 @@ function toolingMark(file: string): string | undefined {
   if (word) return word;
   const dir = parts.slice(0, -1).find((d) => TOOLING_DIRS.has(d.toLowerCase()));
   return dir ? `${dir}/` : undefined;
-}
-
-/** A Dockerfile under a `.github/` directory, the repository's CI configuration. */
-function inCiConfig(file: string): boolean {
-  return /(?:^|\/)\.github\//.test(file);
 }
 
 /** The shell a stage chain's last CMD starts bare (`bash`, `/bin/sh -l`), when it is one. */

@@ -1,3 +1,4 @@
+import { inGithubConfig } from '../../confidence.js';
 import { locationFromSpan } from '../../location.js';
 import {
   type Container,
@@ -89,22 +90,13 @@ export function isWindowsPod(pod: PodSpec): boolean {
  */
 export type Anchor = 'value' | 'key' | 'start';
 
-/**
- * A manifest under a `.github/` directory, where a repository keeps its CI configuration: a fixture
- * that a workflow applies to the throw-away cluster it creates for its tests (kind, k3d, minikube),
- * not a deployment.
- */
-export function isCiFixture(path: string): boolean {
-  return /(?:^|\/)\.github\//.test(path);
-}
-
-/** Why a finding in a {@link isCiFixture} manifest has low confidence; part of its message. */
+/** Why a finding in a manifest under `.github/` ({@link inGithubConfig}) has low confidence; part of its message. */
 export const CI_FIXTURE_NOTE =
   'the manifest is under .github/, where CI configuration lives: likely a fixture a workflow applies to a throw-away test cluster, not a deployment';
 
 /**
  * A finding at a manifest node; `keyParts` identify the occurrence independently of its line. One in
- * a CI fixture (see {@link isCiFixture}) has low confidence, and says why.
+ * a CI fixture (under `.github/`, see {@link inGithubConfig}) has low confidence, and says why.
  */
 export function findingAt(
   c: { object: PodSpec['object'] },
@@ -118,7 +110,7 @@ export function findingAt(
       ? { path: c.object.path, startLine: node.span.start.line, startColumn: node.span.start.column }
       : locationFromSpan(c.object.path, node.span, anchor === 'key');
   const key = occurrenceKey(c.object, ...keyParts);
-  return isCiFixture(c.object.path)
+  return inGithubConfig(c.object.path)
     ? { message: `${message} (${CI_FIXTURE_NOTE}.)`, location, key, confidence: 'low' }
     : { message, location, key };
 }

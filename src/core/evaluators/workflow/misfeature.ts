@@ -200,7 +200,7 @@ function securityCheck(step: Step): boolean {
 }
 
 /** Events on which a run checks a change before or as it lands: a failed check there stops someone. */
-const CHANGE_EVENTS = new Set([
+const GATING_EVENTS = new Set([
   'push',
   'pull_request',
   'pull_request_target',
@@ -211,7 +211,7 @@ const CHANGE_EVENTS = new Set([
 /** Whether the workflow runs on a change (a push, a pull request, the merge queue, a caller's run). */
 function gatesChanges(workflow: Workflow): boolean {
   const events = workflow.on?.events ?? [];
-  return events.length === 0 || events.some((t) => CHANGE_EVENTS.has(t.event));
+  return events.length === 0 || events.some((t) => GATING_EVENTS.has(t.event));
 }
 
 /** Flags that name the file a scanner writes its report to (`--report-path`, `-o`, `--sarif-file-output`). */

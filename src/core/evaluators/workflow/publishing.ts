@@ -124,9 +124,9 @@ const PULL_REQUEST_ACTIONS = new Set([
 /** Commands that open a pull request. */
 const PULL_REQUEST_COMMAND = /(?<![\w-])(?:gh\s+pr\s+create|hub\s+pull-request)(?![\w-])/;
 
-/** Commands that run a test suite (a flakiness or coverage run on a release, say). */
-const TEST_COMMAND =
-  /^(?:(?:go|cargo|dotnet|swift|mix|deno|bazel)\s+test|cargo\s+nextest|gotestsum|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|pytest|tox|nox|rspec|phpunit|ctest|make\s+test)(?![\w-])/;
+/** Commands that run a test suite (`go test`, `make test.e2e`, `npm test`, `pytest`, ...). */
+export const TEST_COMMAND =
+  /(?<![\w-])(?:(?:go|cargo|dotnet|swift|mix|flutter|dart|deno|bazel|sbt|composer|just|task)\s+test|cargo\s+nextest|gotestsum|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|pytest|tox|nox|phpunit|rspec|ctest|jest|vitest|mocha|ginkgo|playwright\s+test|cypress\s+run|python[\d.]*\s+-m\s+(?:pytest|unittest)|make\s+(?:[^\n;&|#]*\s)?[\w.:-]*(?:test|e2e)[\w.:-]*)(?![\w-])/;
 /** Commands that only print, set shell options or move around: they publish nothing. */
 const INERT_COMMAND = /^(?:echo|printf|cat|tee|set|export|cd|mkdir|ls|pwd|true|test|\[|sleep|:)$/;
 /** A job named for its tests ("test", "Unit tests", "flake-test"), and for nothing it would ship. */

@@ -9,7 +9,7 @@ import {
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { nodes } from './condition-parts.js';
-import { publishes } from './publishing.js';
+import { publishes, TEST_COMMAND } from './publishing.js';
 import { actionOf, actionPathOf, eventsOf, input } from './shared.js';
 import { firstRealCommand } from './shell.js';
 
@@ -152,9 +152,6 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
   },
 });
 
-/** Commands that run a test suite (`go test`, `make test.e2e`, `npm test`, `pytest`, ...). */
-const TEST_COMMAND =
-  /(?<![\w-])(?:(?:go|cargo|dotnet|swift|mix|flutter|dart|deno|bazel|sbt|composer|just|task)\s+test|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|pytest|tox|nox|phpunit|rspec|ctest|jest|vitest|mocha|ginkgo|playwright\s+test|cypress\s+run|python[\d.]*\s+-m\s+(?:pytest|unittest)|make\s+(?:[^\n;&|#]*\s)?[\w.:-]*(?:test|e2e)[\w.:-]*)(?![\w-])/;
 /** A step named for running tests: "Run tests", "Run e2e", "Integration test". */
 const TEST_NAME = /(?<![a-z])(?:tests?|testing|e2e)(?![a-z])/i;
 /** Commands that deploy or upload somewhere (clusters, clouds, hosts, buckets). */
