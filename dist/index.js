@@ -14622,6 +14622,7 @@ function isStrings(v) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   ED: () => (/* binding */ DEFAULT_TEST_PATHS),
 /* harmony export */   JG: () => (/* binding */ testPathContext),
+/* harmony export */   Jp: () => (/* binding */ inGithubConfig),
 /* harmony export */   XP: () => (/* binding */ DEFAULT_PERSONA),
 /* harmony export */   Z9: () => (/* binding */ confidenceRank),
 /* harmony export */   _t: () => (/* binding */ hiddenReasons),
@@ -14814,6 +14815,14 @@ let defaultTestPaths;
  * them so; a glob that names the location (`.github/workflows/experimental.yml`) still does.
  */
 const GITHUB_RUNS = /^\.github\/(?:workflows|actions)\//;
+/**
+ * A file under a `.github/` directory, where a repository keeps its CI configuration: a manifest
+ * there is a fixture a workflow applies to a throw-away test cluster, a Dockerfile there the image of
+ * a container action; neither is a deployment.
+ */
+function inGithubConfig(path) {
+    return /(?:^|\/)\.github\//.test(path);
+}
 /** A matcher of test paths that leaves the repository's workflows and actions to located globs. */
 function testPathMatcher(testPaths) {
     const all = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .kZ)([...testPaths]);
@@ -15280,6 +15289,8 @@ function serviceFinding(service, node, what, effect, keyParts) {
 
 // EXTERNAL MODULE: ./lib/core/evaluators/types.js
 var types = __nccwpck_require__(3703);
+// EXTERNAL MODULE: ./lib/core/confidence.js
+var confidence = __nccwpck_require__(3175);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./lib/core/parsers/k8s-files.js
@@ -15850,6 +15861,7 @@ function k8s_isMap(value) {
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/shared.js
 
 
+
 /**
  * Helpers shared by the Kubernetes evaluators: iteration over pods and containers, security-context
  * lookups with pod-level inheritance, and findings located at a manifest value.
@@ -15909,26 +15921,18 @@ function isWindowsPod(pod) {
     const os = childAt(pod.object, pod.node, 'os', 'name');
     return os?.value === 'windows' || podSetting(pod, 'windowsOptions') !== undefined;
 }
-/**
- * A manifest under a `.github/` directory, where a repository keeps its CI configuration: a fixture
- * that a workflow applies to the throw-away cluster it creates for its tests (kind, k3d, minikube),
- * not a deployment.
- */
-function isCiFixture(path) {
-    return /(?:^|\/)\.github\//.test(path);
-}
-/** Why a finding in a {@link isCiFixture} manifest has low confidence; part of its message. */
+/** Why a finding in a manifest under `.github/` ({@link inGithubConfig}) has low confidence; part of its message. */
 const CI_FIXTURE_NOTE = 'the manifest is under .github/, where CI configuration lives: likely a fixture a workflow applies to a throw-away test cluster, not a deployment';
 /**
  * A finding at a manifest node; `keyParts` identify the occurrence independently of its line. One in
- * a CI fixture (see {@link isCiFixture}) has low confidence, and says why.
+ * a CI fixture (under `.github/`, see {@link inGithubConfig}) has low confidence, and says why.
  */
 function findingAt(c, node, message, keyParts, anchor = 'value') {
     const location = anchor === 'start'
         ? { path: c.object.path, startLine: node.span.start.line, startColumn: node.span.start.column }
         : (0,core_location/* locationFromSpan */.Cx)(c.object.path, node.span, anchor === 'key');
     const key = occurrenceKey(c.object, ...keyParts);
-    return isCiFixture(c.object.path)
+    return (0,confidence/* inGithubConfig */.Jp)(c.object.path)
         ? { message: `${message} (${CI_FIXTURE_NOTE}.)`, location, key, confidence: 'low' }
         : { message, location, key };
 }
@@ -17866,8 +17870,6 @@ function eachLine(text, visit) {
     }
 }
 
-// EXTERNAL MODULE: ./lib/core/confidence.js
-var confidence = __nccwpck_require__(3175);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
 
 
@@ -29307,6 +29309,7 @@ function lineText(text, lines, line) {
 
 
 
+
 /** `root`, `0`, and either with a group (`root:root`, `0:0`, `root:app`). */
 const ROOT_USER = /^(root|0)(:.*)?$/;
 /**
@@ -29444,7 +29447,7 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                     // Another base image may set a user of its own, which only the image can tell; scratch has
                     // none, but what runs it may (AWS Lambda runs images as a user of its own; a WebAssembly
                     // runtime has no users). A container action's image under .github/ keeps root as GitHub asks.
-                    confidence: filesOnly || note || (action && inCiConfig(file)) ? 'low' : 'medium',
+                    confidence: filesOnly || note || (action && (0,confidence/* inGithubConfig */.Jp)(file)) ? 'low' : 'medium',
                     ...fixOf(workspace, model, base),
                 });
             }
@@ -29543,10 +29546,6 @@ function toolingMark(file) {
         return word;
     const dir = parts.slice(0, -1).find((d) => TOOLING_DIRS.has(d.toLowerCase()));
     return dir ? `${dir}/` : undefined;
-}
-/** A Dockerfile under a `.github/` directory, the repository's CI configuration. */
-function inCiConfig(file) {
-    return /(?:^|\/)\.github\//.test(file);
 }
 /** The shell a stage chain's last CMD starts bare (`bash`, `/bin/sh -l`), when it is one. */
 function shellCommand(chain) {
@@ -36494,8 +36493,8 @@ const PULL_REQUEST_ACTIONS = new Set([
 ]);
 /** Commands that open a pull request. */
 const PULL_REQUEST_COMMAND = /(?<![\w-])(?:gh\s+pr\s+create|hub\s+pull-request)(?![\w-])/;
-/** Commands that run a test suite (a flakiness or coverage run on a release, say). */
-const TEST_COMMAND = /^(?:(?:go|cargo|dotnet|swift|mix|deno|bazel)\s+test|cargo\s+nextest|gotestsum|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|pytest|tox|nox|rspec|phpunit|ctest|make\s+test)(?![\w-])/;
+/** Commands that run a test suite (`go test`, `make test.e2e`, `npm test`, `pytest`, ...). */
+const TEST_COMMAND = /(?<![\w-])(?:(?:go|cargo|dotnet|swift|mix|flutter|dart|deno|bazel|sbt|composer|just|task)\s+test|cargo\s+nextest|gotestsum|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|pytest|tox|nox|phpunit|rspec|ctest|jest|vitest|mocha|ginkgo|playwright\s+test|cypress\s+run|python[\d.]*\s+-m\s+(?:pytest|unittest)|make\s+(?:[^\n;&|#]*\s)?[\w.:-]*(?:test|e2e)[\w.:-]*)(?![\w-])/;
 /** Commands that only print, set shell options or move around: they publish nothing. */
 const INERT_COMMAND = /^(?:echo|printf|cat|tee|set|export|cd|mkdir|ls|pwd|true|test|\[|sleep|:)$/;
 /** A job named for its tests ("test", "Unit tests", "flake-test"), and for nothing it would ship. */
@@ -40146,7 +40145,7 @@ function securityCheck(step) {
     return commandsOf(step.run.value).some((c) => SECURITY_COMMAND.test(c.program.map((w) => w.text).join(' ')));
 }
 /** Events on which a run checks a change before or as it lands: a failed check there stops someone. */
-const misfeature_CHANGE_EVENTS = new Set([
+const GATING_EVENTS = new Set([
     'push',
     'pull_request',
     'pull_request_target',
@@ -40156,7 +40155,7 @@ const misfeature_CHANGE_EVENTS = new Set([
 /** Whether the workflow runs on a change (a push, a pull request, the merge queue, a caller's run). */
 function gatesChanges(workflow) {
     const events = workflow.on?.events ?? [];
-    return events.length === 0 || events.some((t) => misfeature_CHANGE_EVENTS.has(t.event));
+    return events.length === 0 || events.some((t) => GATING_EVENTS.has(t.event));
 }
 /** Flags that name the file a scanner writes its report to (`--report-path`, `-o`, `--sarif-file-output`). */
 const OUTPUT_FLAG = /^--?(?:o|out|output|output-file|output-path|report|report-path|report-file|json-file|sarif-file-output|sarif)$/;
@@ -42228,8 +42227,6 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-/** Commands that run a test suite (`go test`, `make test.e2e`, `npm test`, `pytest`, ...). */
-const secrets_outside_env_TEST_COMMAND = /(?<![\w-])(?:(?:go|cargo|dotnet|swift|mix|flutter|dart|deno|bazel|sbt|composer|just|task)\s+test|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|pytest|tox|nox|phpunit|rspec|ctest|jest|vitest|mocha|ginkgo|playwright\s+test|cypress\s+run|python[\d.]*\s+-m\s+(?:pytest|unittest)|make\s+(?:[^\n;&|#]*\s)?[\w.:-]*(?:test|e2e)[\w.:-]*)(?![\w-])/;
 /** A step named for running tests: "Run tests", "Run e2e", "Integration test". */
 const TEST_NAME = /(?<![a-z])(?:tests?|testing|e2e)(?![a-z])/i;
 /** Commands that deploy or upload somewhere (clusters, clouds, hosts, buckets). */
@@ -42250,7 +42247,7 @@ function testsOnly(job) {
             return false;
         if (script && firstRealCommand(script, DEPLOY_COMMAND))
             return false;
-        if (script && (secrets_outside_env_TEST_COMMAND.test(script) || TEST_NAME.test(name)))
+        if (script && (TEST_COMMAND.test(script) || TEST_NAME.test(name)))
             tests = true;
     }
     return tests;
