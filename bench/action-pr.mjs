@@ -11,6 +11,9 @@
 // BENCH_NODE_OPTIONS is passed to the Action's Node as NODE_OPTIONS (e.g. '--cpu-prof
 // --cpu-prof-dir=/tmp/prof' to profile it); of this process's environment, only it and PATH are.
 //
+// The run names the repository BENCH_REPOSITORY (generate.mjs), the `origin` remote of the generated
+// repository: base results written by the CLI elsewhere fit only under that name.
+//
 // Prints one JSON line: the medians of wall and CPU milliseconds (the process and its children, GNU
 // time), the rules the run said it took from the base results, and the API requests of one run. Run
 // by bench/run.mjs; CI has no timing: a script to quote.
@@ -22,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FakeGitHub } from '../test/helpers/fake-github.ts';
 import { writeZip } from '../test/helpers/zip-writer.ts';
+import { BENCH_REPOSITORY } from './generate.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -34,8 +38,7 @@ const { values: args } = parseArgs({
 });
 if (!args.repo || !args.base) throw new Error('--repo and --base are needed');
 const REPO = path.resolve(args.repo);
-const OWNER = 'acme';
-const NAME = 'payments-api';
+const [OWNER, NAME] = BENCH_REPOSITORY.split('/');
 const ARTIFACT = 'controlgate-base-results';
 const git = (...a) => execFileSync('git', a, { cwd: REPO, maxBuffer: 1 << 30 }).toString();
 const head = git('rev-parse', 'HEAD').trim();

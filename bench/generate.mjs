@@ -5,6 +5,9 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { prng as rng } from './prng.mjs';
 
+/** The repository's name on GitHub, as its `origin` remote and the benchmark's Action runs say it. */
+export const BENCH_REPOSITORY = 'acme/payments-api';
+
 const WORDS =
   'account audit balance cache client config debit event handler invoice ledger merchant order payment queue record refund report request route service session settle token transfer user'.split(
     ' ',
@@ -150,6 +153,10 @@ export function generateRepository(dir, { files = 100_000, seed = 27002 } = {}) 
   // No automatic gc: the commit below would start one in the background, during the measurements.
   git('config', 'gc.auto', '0');
   git('config', 'gc.autoDetach', 'false');
+  // The repository the benchmark's Action runs name (GITHUB_REPOSITORY): the CLI takes its name from
+  // this remote, so the base results and results cache it writes fit the Action's runs (their key
+  // holds the repository's name, see resultsKey).
+  git('remote', 'add', 'origin', `https://github.com/${BENCH_REPOSITORY}.git`);
   git('-c', 'user.name=bench', '-c', 'user.email=bench@example.test', 'add', '-A');
   git('-c', 'user.name=bench', '-c', 'user.email=bench@example.test', 'commit', '-q', '-m', 'base');
   packRepository(dir);

@@ -28,7 +28,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateRepository, makePullRequest } from './generate.mjs';
+import { BENCH_REPOSITORY, generateRepository, makePullRequest } from './generate.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FILES = Number(process.env.BENCH_FILES ?? 100_000);
@@ -116,7 +116,7 @@ function actionPush(dir, cache) {
     event,
     JSON.stringify({
       ref: 'refs/heads/main',
-      repository: { full_name: 'acme/bench', default_branch: 'main' },
+      repository: { full_name: BENCH_REPOSITORY, default_branch: 'main' },
     }),
   );
   for (const f of ['output', 'summary.md']) writeFileSync(path.join(dir, f), '');
@@ -129,7 +129,7 @@ function actionPush(dir, cache) {
     GITHUB_EVENT_PATH: event,
     GITHUB_REF: 'refs/heads/main',
     GITHUB_SHA: execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO }).toString().trim(),
-    GITHUB_REPOSITORY: 'acme/bench',
+    GITHUB_REPOSITORY: BENCH_REPOSITORY,
     RUNNER_TEMP: dir,
     GITHUB_OUTPUT: path.join(dir, 'output'),
     GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md'),

@@ -94,6 +94,8 @@ export interface ResultsKeyParts {
   maxFileBytes: number;
   /** The checked folder inside its repository ('' at the top). */
   prefix: string;
+  /** The run's repository, which rules may judge references by (see `EvaluatorContext.repository`). */
+  repository?: string;
 }
 
 /**

@@ -30,15 +30,24 @@ export type RuleOutcome = ({ raw: RawFinding[] } | { error: string; unverifiable
   asked?: [string, boolean][];
 };
 
+/**
+ * What a run gives every rule besides the tree: the API client when it has a token, and the
+ * repository's name from the run's environment (see `EvaluatorContext.repository`).
+ */
+export interface RunAccess {
+  github?: GitHubApi;
+  repository?: string;
+}
+
 export function runEvaluator(
   rule: Rule,
   workspace: Workspace,
   policy: PolicyProblems,
-  github?: GitHubApi,
+  run: RunAccess = {},
   /** The subjects to report on (see `Evaluator.subjects`); absent: all of them. */
   subjects?: readonly string[],
 ): Promise<RuleOutcome> {
-  return guarded(rule, workspace, policy, github, (evaluator, ctx) =>
+  return guarded(rule, workspace, policy, run, (evaluator, ctx) =>
     evaluator.evaluate(subjects ? { ...ctx, subjects } : ctx),
   );
 }
@@ -53,7 +62,7 @@ export function combineParts(
   policy: PolicyProblems,
   parts: readonly RawFinding[],
 ): Promise<RuleOutcome> {
-  return guarded(rule, workspace, policy, undefined, (evaluator, ctx) =>
+  return guarded(rule, workspace, policy, {}, (evaluator, ctx) =>
     evaluator.combine ? evaluator.combine(ctx, parts) : [...parts],
   );
 }
@@ -63,7 +72,7 @@ async function guarded(
   rule: Rule,
   workspace: Workspace,
   policy: PolicyProblems,
-  github: GitHubApi | undefined,
+  { github, repository }: RunAccess,
   call: (
     evaluator: Evaluator<unknown>,
     ctx: EvaluatorContext<unknown>,
@@ -88,6 +97,7 @@ async function guarded(
       workspace,
       policy,
       ...(api ? { github: api.client } : {}),
+      ...(repository ? { repository } : {}),
     });
     return { raw, examined: examined() };
   } catch (err) {

@@ -9,13 +9,18 @@ import type { StoredLeftOut, StoredRule } from './base-results.js';
 import { CacheCollector, type CachePlan, cacheable, type FileCacheRun } from './cache-run.js';
 import { DEFAULT_TEST_PATHS, testPathContext } from './confidence.js';
 import type { Config } from './config.js';
-import { combineParts, type Examined, type RuleOutcome, runEvaluator } from './evaluate-rule.js';
+import {
+  combineParts,
+  type Examined,
+  type RuleOutcome,
+  type RunAccess,
+  runEvaluator,
+} from './evaluate-rule.js';
 import { policyKind } from './evaluators/policy/policy.js';
 import { getEvaluator } from './evaluators/registry.js';
 import type { PolicyProblems } from './evaluators/types.js';
 import type { FileCache } from './file-cache.js';
 import { createFinding, helpUri } from './finding.js';
-import type { GitHubApi } from './github-api.js';
 import {
   CHUNK_FILES,
   evaluateSlice,
@@ -115,7 +120,7 @@ export class RuleRun {
     private readonly workspace: Workspace,
     private readonly policy: PolicyProblems,
     private readonly log: Logger,
-    private readonly github?: GitHubApi,
+    private readonly run: RunAccess = {},
     /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
     private readonly focused?: Workspace,
     /** Workers for the per-file rules over a large tree; none: the engine's thread does them all. */
@@ -246,7 +251,7 @@ export class RuleRun {
         const outcomes = byslice.get(slice) ?? [];
         if (own.length > 0) {
           const files = sliceFiles(this.workspace.files, slice);
-          const mine = await evaluateSlice(this.workspace, files, ownRules, policy, this.github);
+          const mine = await evaluateSlice(this.workspace, files, ownRules, policy, this.run);
           fold(mine, shared.length);
           outcomes.push(...mine);
         }
@@ -286,7 +291,7 @@ export class RuleRun {
     const asking = rules.map(() => true);
     for (let at = 0; at < todo.length; at += CHUNK_FILES) {
       const files = todo.slice(at, at + CHUNK_FILES);
-      const outcomes = await evaluateSlice(this.workspace, files, rules, SLICE_POLICY, this.github, asking);
+      const outcomes = await evaluateSlice(this.workspace, files, rules, SLICE_POLICY, this.run, asking);
       for (const [i, o] of outcomes.entries()) {
         const sum = out[i]!;
         if ('error' in o) {
@@ -385,6 +390,7 @@ export class RuleRun {
       ...(this.workspace.inheritance ? { inherited: this.workspace.inheritance } : {}),
       rules,
       ...(asking ? { asking } : {}),
+      ...(this.run.repository ? { repository: this.run.repository } : {}),
       queue: queue.buffer,
     });
   }
@@ -410,7 +416,7 @@ export class RuleRun {
         sliceFiles(files, slice),
         rules,
         SLICE_POLICY,
-        this.github,
+        this.run,
         asking,
       );
       fold(outcomes);
@@ -464,7 +470,7 @@ export class RuleRun {
       rule,
       scoped ? this.focused! : (recorder ?? this.workspace),
       this.policy,
-      this.github,
+      this.run,
     );
     const inputs = recorder?.log.end();
     summary.scope = this.scopeOf(outcome.examined, scoped ? 'change' : 'tree');
@@ -507,7 +513,7 @@ export class RuleRun {
         continue;
       }
       recorder.log.begin();
-      const outcome = await runEvaluator(rule, recorder, this.policy, this.github, [path]);
+      const outcome = await runEvaluator(rule, recorder, this.policy, this.run, [path]);
       const inputs = recorder.log.end();
       tally.add(outcome.examined.files);
       tally.addLeftOut(outcome.examined.leftOut);

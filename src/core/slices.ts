@@ -9,9 +9,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { type MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
-import { type RuleOutcome, runEvaluator } from './evaluate-rule.js';
+import { type RuleOutcome, type RunAccess, runEvaluator } from './evaluate-rule.js';
 import type { PolicyProblems } from './evaluators/types.js';
-import type { GitHubApi } from './github-api.js';
 import type { Rule } from './types.js';
 import { AskingView, FocusedWorkspace } from './workspace/focus.js';
 import { type Inheritance, type InputProblem, Workspace } from './workspace/workspace.js';
@@ -30,6 +29,8 @@ export interface SliceJob {
   rules: readonly Rule[];
   /** By rule: whether to record the existence questions it asks (for the results cache). */
   asking?: readonly boolean[];
+  /** The run's repository (see `EvaluatorContext.repository`). */
+  repository?: string;
   /** The {@link SliceQueue}'s shared memory. */
   queue: SharedArrayBuffer;
 }
@@ -160,7 +161,7 @@ export async function evaluateSlice(
   files: readonly string[],
   rules: readonly Rule[],
   policy: PolicyProblems,
-  github?: GitHubApi,
+  run: RunAccess = {},
   /** By rule: whether to record the existence questions it asks (see `RuleOutcome.asked`). */
   asking?: readonly boolean[],
 ): Promise<RuleOutcome[]> {
@@ -172,7 +173,7 @@ export async function evaluateSlice(
   for (const [i, rule] of rules.entries()) {
     const asked = asking?.[i] ? new Map<string, boolean>() : undefined;
     if (view instanceof AskingView) view.asked = asked;
-    const outcome = await runEvaluator(rule, view, policy, github);
+    const outcome = await runEvaluator(rule, view, policy, run);
     if (asked) outcome.asked = [...asked];
     outcomes.push(outcome);
   }
@@ -210,7 +211,8 @@ export async function serveJob(job: SliceJob, post: (message: WorkerMessage) => 
   const sent = new Set<string>();
   for (let slice = queue.takeBack(); slice >= 0; slice = queue.takeBack()) {
     const files = sliceFiles(job.files, slice);
-    const outcomes = await evaluateSlice(workspace, files, job.rules, SLICE_POLICY, undefined, job.asking);
+    const run = job.repository ? { repository: job.repository } : {};
+    const outcomes = await evaluateSlice(workspace, files, job.rules, SLICE_POLICY, run, job.asking);
     // No later slice reads these files: their scans and parses go (an entry per file otherwise).
     workspace.forget(files);
     const problems = workspace.inputProblems().filter((p) => !sent.has(p.path));

@@ -138,6 +138,49 @@ describe('per-file rules over a large tree, slice by slice', () => {
     );
   }, 60_000);
 
+  it("gives the run's repository to the rules of every thread, and keeps results cached apart by it", async () => {
+    const repo = scratchRepo();
+    largeTree(repo.dir);
+    // One reference in the first slice (this thread's), one in the last (the worker's).
+    const own = 'acme/builder/setup@main';
+    mkdirSync(path.join(repo.dir, 'g', 'own'));
+    writeFileSync(
+      path.join(repo.dir, 'g/own/action.yml'),
+      `runs:\n  using: composite\n  steps:\n    - uses: ${own}\n`,
+    );
+    writeFileSync(
+      path.join(repo.dir, '.github/workflows/ci.yml'),
+      `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ${own}\n`,
+    );
+    repo.commit({}, 'first');
+    const threads = { spawn: () => inThreadWorker(), count: 1 };
+    const graded = (report: Report) =>
+      report.findings.map((f) => `${f.location?.path} ${f.severity} ${f.persona ?? '-'}`);
+    const ownRun = (repository: string, more: Partial<CheckOptions> = {}) =>
+      runCheck({
+        root: repo.dir,
+        onlyRules: ['workflow-unpinned-action'],
+        failOnGap: false,
+        threads,
+        identity: { repository },
+        persona: 'pedantic',
+        ...more,
+      });
+    let cache: FileCache | undefined;
+    const named = await ownRun('Acme/Builder', { fileCache: { collect: (c) => (cache = c) } });
+    expect(graded(named)).toEqual(['.github/workflows/ci.yml low pedantic', 'g/own/action.yml low pedantic']);
+    // Another repository's run neither lowers them nor takes the results cached under that name.
+    const log: string[] = [];
+    const other = await ownRun('acme/api', {
+      fileCache: { previous: cache! },
+      logger: { ...debugLog(log), info: (m) => log.push(m) },
+    });
+    expect(graded(other)).toEqual(['.github/workflows/ci.yml high -', 'g/own/action.yml high -']);
+    expect(log).toContain(
+      'results cache: not taken: it was written with other rules or settings than the policy in force',
+    );
+  }, 60_000);
+
   it("fills the results cache from the workers' slices, and takes it for the unchanged files", async () => {
     const repo = scratchRepo();
     largeTree(repo.dir);

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { workflowUnpinnedUses } from '../../src/core/evaluators/workflow/unpinned-uses.js';
+import type { RawFinding } from '../../src/core/types.js';
 import { at, evaluate, removeTrees } from '../parsers/tree.js';
 
 afterAll(removeTrees);
@@ -212,4 +213,53 @@ jobs:
       expect(found.map(([, , said]) => said)).toEqual(expected);
     },
   );
+});
+
+describe("workflow.unpinned-uses: the run's own repository", () => {
+  const files = {
+    '.github/workflows/release.yml': `on: push
+jobs:
+  build:
+    uses: Acme/Builder/.github/workflows/build.yml@main
+  verify:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: acme/builder/.github/actions/checkout@main
+      - uses: acme/builder@v2
+      - uses: acme/builder-extras/setup@main
+      - uses: acme-builder/builder@main
+      - uses: actions/checkout@v4
+`,
+    '.github/workflows/build.yml': 'on: workflow_call\njobs: {}\n',
+    // What the tree says of itself does not matter when the run names the repository.
+    'package.json': JSON.stringify({ repository: 'github:evil/elsewhere' }),
+  };
+  const SAID = ' It names this repository (acme/builder) itself:';
+  const grade = (f: RawFinding) => [
+    at(f),
+    f.severity ?? 'rule',
+    f.persona ?? '-',
+    f.message.includes(SAID),
+    f.unfixable !== undefined,
+  ];
+
+  it('reports references to the repository the run names at low severity, for the pedantic, without a pin', async () => {
+    const found = await evaluate(workflowUnpinnedUses, files, { allow: [] }, { repository: 'acme/builder' });
+    expect(found.map(grade)).toEqual([
+      ['.github/workflows/release.yml:4:11', 'low', 'pedantic', true, true],
+      ['.github/workflows/release.yml:8:15', 'low', 'pedantic', true, true],
+      ['.github/workflows/release.yml:9:15', 'low', 'pedantic', true, true],
+      // Another repository of the owner, a look-alike owner, a third party: as before.
+      ['.github/workflows/release.yml:10:15', 'rule', '-', false, false],
+      ['.github/workflows/release.yml:11:15', 'rule', '-', false, false],
+      ['.github/workflows/release.yml:12:15', 'rule', '-', false, false],
+    ]);
+  });
+
+  it('judges every reference alike when the run names no repository, or another one', async () => {
+    for (const run of [{}, { repository: 'acme/api' }]) {
+      const found = await evaluate(workflowUnpinnedUses, files, { allow: [] }, run);
+      expect(found.map(grade).map(([, ...rest]) => rest)).toEqual(Array(6).fill(['rule', '-', false, false]));
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Evaluator } from '../../src/core/evaluators/types.js';
+import type { Evaluator, EvaluatorContext } from '../../src/core/evaluators/types.js';
 import type { RawFinding } from '../../src/core/types.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 import { testRule } from '../evaluators/kit.js';
@@ -30,9 +30,11 @@ export async function evaluate<O>(
   evaluator: Evaluator<O>,
   files: Record<string, string>,
   options: O,
+  /** What the run gives besides the tree (the API, the repository's name). */
+  run: Pick<EvaluatorContext<O>, 'github' | 'repository'> = {},
 ): Promise<RawFinding[]> {
   const rule = testRule(evaluator.kind, options as Record<string, unknown>);
-  return evaluator.evaluate({ rule, options, workspace: tree(files) });
+  return evaluator.evaluate({ rule, options, workspace: tree(files), ...run });
 }
 
 /** `path:line:column` of a finding, the compact form unit tests assert on. */

@@ -19,6 +19,12 @@ export interface EvaluatorContext<Options> {
    */
   github?: GitHubApi;
   /**
+   * The repository the run checks, `owner/repo` in lower case, as the CI environment
+   * (`GITHUB_REPOSITORY`) or the git remote names it; absent when neither does. Never read from the
+   * tree, which a change controls: a rule may trust it to tell this repository's own references.
+   */
+  repository?: string;
+  /**
    * With {@link Evaluator.subjects}: report the findings located in these files only (the engine
    * evaluates the others' elsewhere, or takes them from the base commit's stored results). Absent:
    * every subject.

@@ -15,7 +15,13 @@ import { type ChangeResult, judgeChange } from '../pr.js';
 import { RuleRun } from '../rule-run.js';
 import { type Logger, silentLogger } from '../types.js';
 import { touchedBy } from '../workspace/scope.js';
-import { dedupeFingerprints, type Evaluation, LAST_KIND, uniqueFingerprint } from './evaluation.js';
+import {
+  dedupeFingerprints,
+  type Evaluation,
+  LAST_KIND,
+  runAccess,
+  uniqueFingerprint,
+} from './evaluation.js';
 import { type PolicyInForce, policyRulesOf } from './policy.js';
 import { baseTreeResults } from './reuse.js';
 import { focusedBase, type Scope } from './scope.js';
@@ -56,7 +62,7 @@ export async function compareWithBase(
         base,
         evaluation.context,
         silentLogger,
-        options.github,
+        runAccess(options),
         focusedBase(scope, base),
       );
       baseRun.reuseResults(new Map([...stored].filter(([id]) => !reused.has(id))));

@@ -9,13 +9,21 @@ import { CachePlan, type CacheUse, cacheable, type FileCacheRun } from '../cache
 import { checkDeclarations, type DeclarationCheck, utcDay } from '../declarations/check.js';
 import type { DeclarationProblem } from '../declarations/model.js';
 import type { CheckOptions } from '../engine.js';
+import type { RunAccess } from '../evaluate-rule.js';
 import type { PolicyProblems } from '../evaluators/types.js';
 import { renamedTree } from '../policy/review.js';
 import { type RuleEntry, RuleRun } from '../rule-run.js';
 import { readDirectives, triage } from '../triage.js';
 import type { Finding, Logger, RawFinding } from '../types.js';
 import type { PolicyInForce } from './policy.js';
-import { collectResults, reuseBaseResults, runKey, storedRules, untouchedResults } from './reuse.js';
+import {
+  collectResults,
+  reuseBaseResults,
+  runKey,
+  runRepository,
+  storedRules,
+  untouchedResults,
+} from './reuse.js';
 import { comparesWithBase, type Scope } from './scope.js';
 
 /** The kind evaluated after all others, because it reports what they could not parse. */
@@ -83,7 +91,7 @@ export async function evaluateHead(
 
   // Slice workers read the disk, so a run with staged texts keeps every rule on this thread.
   const threads = options.overlay ? undefined : options.threads;
-  const run = new RuleRun(config, workspace, context, log, options.github, scan.head, threads);
+  const run = new RuleRun(config, workspace, context, log, runAccess(options), scan.head, threads);
   // On a change with a base tree, what the rules ask is recorded: the base need not evaluate again a
   // rule the change does not touch (see phases/comparison.ts).
   if ((options.change?.baseline && options.change.incremental !== false) || options.collectBaseResults) {
@@ -112,7 +120,7 @@ export async function evaluateHead(
     keepFileCache(options, run, quiet!, scope);
   }
   if (options.collectBaseResults) {
-    const results = await collectResults(policy, scope, run, log);
+    const results = await collectResults(options, policy, scope, run, log);
     if (results) options.collectBaseResults(results);
   }
 
@@ -157,7 +165,7 @@ function useFileCache(
   const fileCache: FileCacheRun = {
     ...(options.fileCache.previous ? { previous: options.fileCache.previous } : {}),
     collect: options.fileCache.collect !== undefined,
-    key: runKey(policy, scope),
+    key: runKey(policy, scope, options),
     blobs: scope.blobs,
   };
   const plan = new CachePlan(fileCache, scope.workspace, policy.rules.filter(cacheable));
@@ -202,6 +210,12 @@ function logCacheUse(use: CacheUse, source: string | undefined, log: Logger, acr
       `results cache${from}: ${use.unchanged} of ${use.files} files unchanged; ${use.kept} of ${use.cacheable} per-file rules taken from it for them, and ${across} rule${across === 1 ? '' : 's'} that read across files and asked nothing that changed`,
     );
   }
+}
+
+/** What the run gives every rule besides the tree: the API, and the repository's name. */
+export function runAccess(options: CheckOptions): RunAccess {
+  const repository = runRepository(options);
+  return { ...(options.github ? { github: options.github } : {}), ...(repository ? { repository } : {}) };
 }
 
 /** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */

@@ -25,13 +25,20 @@ import type { PolicyInForce } from './policy.js';
 import type { Scope } from './scope.js';
 
 /** The digest of what shapes this run's findings besides the tree (see `resultsKey`). */
-export function runKey(policy: PolicyInForce, scope: Scope): string {
+export function runKey(policy: PolicyInForce, scope: Scope, options: CheckOptions): string {
+  const repository = runRepository(options);
   return resultsKey({
     rules: policy.rules,
     config: policy.config,
     maxFileBytes: scope.workspace.maxFileBytes,
     prefix: scope.repo?.prefix ?? '',
+    ...(repository ? { repository } : {}),
   });
+}
+
+/** The run's repository as its identity names it, in lower case (see `EvaluatorContext.repository`). */
+export function runRepository(options: CheckOptions): string | undefined {
+  return options.identity?.repository?.toLowerCase();
 }
 
 /** Base results that fit the run: all of them, and those the head may take as they are. */
@@ -72,7 +79,7 @@ export function reusableResults(
   if (results.version !== VERSION) {
     return { reason: `they were written by controlgate ${results.version}, this is ${VERSION}` };
   }
-  if (results.key !== runKey(policy, scope)) {
+  if (results.key !== runKey(policy, scope, options)) {
     return { reason: 'they were written with other rules or settings than the policy in force' };
   }
   const base = scope.scan.base;
@@ -194,6 +201,7 @@ export function storedRules(run: RuleRun): Record<string, StoredRule> {
 
 /** This run's results of the rules that read across files (those whose inputs are known). */
 export async function collectResults(
+  options: CheckOptions,
   policy: PolicyInForce,
   scope: Scope,
   run: RuleRun,
@@ -217,7 +225,7 @@ export async function collectResults(
     format: BASE_RESULTS_FORMAT,
     version: VERSION,
     commit,
-    key: runKey(policy, scope),
+    key: runKey(policy, scope, options),
     rules,
   };
   results.inlineIgnores = [...findingPaths(results)].filter(

@@ -40,7 +40,7 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
       },
     },
   },
-  evaluate({ options, workspace }) {
+  evaluate({ options, workspace, repository }) {
     const allow = options.allow ?? [];
     const allowed = allow.length > 0 ? picomatch(allow, { nocase: true, dot: true }) : () => false;
     const findings: RawFinding[] = [];
@@ -53,15 +53,33 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
     const check = (source: WorkflowSource, uses: Located<string>, what: 'Action' | 'Reusable workflow') => {
       const message = problem(uses.value, what, allowed);
       if (!message) return;
+      const location = locationFromSpan(source.path, uses.span);
+      const key = uses.value.trim();
+      // This repository's own code by one of its branches or tags, as the run's environment names the
+      // repository (a reusable workflow must name its own actions so: `./` is the caller's tree). No
+      // third party can move that ref: whoever can is trusted with this workflow already. A smell
+      // (a workflow following a branch runs other code than the commit under review), not a supply
+      // chain: low, for the pedantic. The name comes from the run, never from the tree a change edits.
+      if (repository !== undefined && namesRepository(uses.value, repository)) {
+        findings.push({
+          message: `${message} It names this repository (${repository}) itself: only those who can move that ref can change what runs, and they can change this workflow as well.${aliasNote(uses)}`,
+          location,
+          key,
+          severity: 'low',
+          persona: 'pedantic',
+          unfixable: "it names this repository's own code, which pinning would freeze at one of its commits",
+        });
+        return;
+      }
       // This repository's own action by one of its tags or branches (an action repository testing
-      // its release candidate): whoever can move that ref can change this workflow too. Said, not
-      // lowered: package.json and action.yml are files a pull request can change, and a third party's
-      // action named as this repository's would otherwise quiet its own finding.
+      // its release candidate), as its files say: whoever can move that ref can change this workflow
+      // too. Said, not lowered: package.json and action.yml are files a pull request can change, and
+      // a third party's action named as this repository's would otherwise quiet its own finding.
       const own = what === 'Action' && ownAction(uses.value);
       const finding: RawFinding = {
         message: `${message}${own ? ownActionNote(self!) : ''}${aliasNote(uses)}`,
-        location: locationFromSpan(source.path, uses.span),
-        key: uses.value.trim(),
+        location,
+        key,
       };
       pinFix(fixes, finding, workspace, source, uses);
       findings.push(finding);
@@ -78,6 +96,12 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
     return findings;
   },
 });
+
+/** Whether a repository reference names `repository` (`owner/repo`, lower case). */
+function namesRepository(text: string, repository: string): boolean {
+  const ref = parseUses(text);
+  return ref.kind === 'repository' && `${ref.owner}/${ref.repo}`.toLowerCase() === repository;
+}
 
 function ownActionNote(repository: string): string {
   return (
