@@ -856,6 +856,62 @@ spec:
       ['worker/worker.yaml:6:13', null],
     ]);
   });
+
+  it('passes over demo and quick-start manifests, and those only their kustomizations build', async () => {
+    const kustomization = (key: string, ...refs: string[]) =>
+      `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${key}:\n${refs.map((r) => `  - ${r}\n`).join('')}`;
+    const component = (...refs: string[]) =>
+      `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n${refs.map((r) => `  - ${r}\n`).join('')}`;
+    const findings = await run(
+      k8sSingleReplica,
+      {},
+      {
+        // A quick start's own manifests, and an example's.
+        'manifests/quick-start/base/minio/minio-deploy.yaml': workload('minio'),
+        'manifests/quick-start/base/minio/minio-service.yaml': service('minio'),
+        'examples/shop/cart.yaml': workload('cart'),
+        'examples/shop/cart-service.yaml': service('cart'),
+        // Shared components that only the quick start's kustomizations include.
+        'manifests/components/grafana/kustomization.yaml': component(
+          'grafana-deployment.yaml',
+          'grafana-service.yaml',
+        ),
+        'manifests/components/grafana/grafana-deployment.yaml': workload('grafana'),
+        'manifests/components/grafana/grafana-service.yaml': service('grafana'),
+        'manifests/components/sso/kustomization.yaml': component('dex'),
+        'manifests/components/sso/dex/kustomization.yaml': kustomization(
+          'resources',
+          'dex-deploy.yaml',
+          'dex-svc.yaml',
+        ),
+        'manifests/components/sso/dex/dex-deploy.yaml': workload('dex'),
+        'manifests/components/sso/dex/dex-svc.yaml': service('dex'),
+        'manifests/quick-start/telemetry/kustomization.yaml': kustomization(
+          'components',
+          '../../components/grafana',
+        ),
+        'manifests/quick-start/sso/kustomization.yaml': kustomization('components', '../../components/sso'),
+        // A component that a production overlay includes as well is judged.
+        'manifests/components/postgres/kustomization.yaml': component(
+          'postgres-deployment.yaml',
+          'postgres-service.yaml',
+        ),
+        'manifests/components/postgres/postgres-deployment.yaml': workload('postgres'),
+        'manifests/components/postgres/postgres-service.yaml': service('postgres'),
+        'manifests/quick-start/postgres/kustomization.yaml': kustomization(
+          'components',
+          '../../components/postgres',
+        ),
+        'manifests/production/kustomization.yaml': kustomization('components', '../components/postgres'),
+        // A nested environment of that name is one too.
+        'deploy/overlays/sandbox/api.yaml': workload('api'),
+        'deploy/overlays/sandbox/api-service.yaml': service('api'),
+      },
+    );
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['manifests/components/postgres/postgres-deployment.yaml:6:13', null],
+    ]);
+  });
 });
 
 describe('k8s.env-secret-literal', () => {

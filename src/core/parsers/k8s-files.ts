@@ -97,11 +97,53 @@ export function inKustomizeTree(workspace: Workspace, file: string): boolean {
 }
 
 /**
- * The kustomizations that list `ref` among their `resources` (or `bases`): a manifest file, or a
- * directory, which kustomize builds through the kustomization in it. Paths of kustomization files.
+ * The kustomizations that list `ref` among their `resources` (or `bases`, or `components`): a
+ * manifest file, or a directory, which kustomize builds through the kustomization in it. Paths of
+ * kustomization files.
  */
 export function kustomizationsListing(workspace: Workspace, ref: string): readonly string[] {
   return kustomizeRefs(workspace).listedBy.get(ref) ?? [];
+}
+
+/** Past this many kustomizations above one manifest, the chains that build it are not followed. */
+const MAX_KUSTOMIZE_ROOTS = 64;
+
+/**
+ * The kustomizations at the top of the chains that build `file`: from each that lists it (among its
+ * `resources`, `bases` or `components`), through those that list its directory, up to one that
+ * nothing includes, the one someone builds and applies. Empty when no kustomization lists the file
+ * (it is applied as written, or by a tool this model does not read); undefined past
+ * {@link MAX_KUSTOMIZE_ROOTS}. A cycle (which kustomize refuses to build) ends its chain.
+ */
+export function kustomizeRoots(workspace: Workspace, file: string): readonly string[] | undefined {
+  const roots = new Set<string>();
+  let visited = 0;
+  const walk = (kustomization: string, seen: ReadonlySet<string>): boolean => {
+    if (++visited > MAX_KUSTOMIZE_ROOTS) return false;
+    const inChain = new Set(seen).add(kustomization);
+    const above = kustomizationsListing(workspace, path.posix.dirname(kustomization)).filter(
+      (k) => !inChain.has(k),
+    );
+    if (above.length === 0) roots.add(kustomization);
+    return above.every((k) => walk(k, inChain));
+  };
+  return kustomizationsListing(workspace, file).every((k) => walk(k, new Set())) ? [...roots] : undefined;
+}
+
+/**
+ * Whether kustomize builds `file` only for the kustomizations `accepts` takes (test environments, a
+ * quick start, a development loop): some kustomization lists it, and every chain that builds it
+ * starts from one of those (see {@link kustomizeRoots}). A manifest that another kustomization
+ * builds too (an overlay named `production` that includes the same component) is built for it, and
+ * one no kustomization lists is applied by something this model does not see.
+ */
+export function builtOnlyFor(
+  workspace: Workspace,
+  file: string,
+  accepts: (kustomization: string) => boolean,
+): boolean {
+  const roots = kustomizeRoots(workspace, file);
+  return roots !== undefined && roots.length > 0 && roots.every(accepts);
 }
 
 /** An entry of a kustomization's `images:` transformer, as written (a version may be written as a number). */
@@ -191,10 +233,14 @@ function imageEntries(kustomization: Record<string, unknown>): KustomizeImage[] 
   return entries;
 }
 
-/** The files (not remote URLs) a kustomization lists under `resources` (and the older `bases`). */
+/**
+ * The files and directories (not remote URLs) a kustomization builds into its output: its
+ * `resources` (and the older `bases`), and its `components`, whose resources kustomize adds to the
+ * kustomization's own before its transformers (its `images:` too) run.
+ */
 function resourceRefs(kustomization: Record<string, unknown>): string[] {
   const refs: string[] = [];
-  for (const key of ['resources', 'bases']) {
+  for (const key of ['resources', 'bases', 'components']) {
     const list = kustomization[key];
     if (!Array.isArray(list)) continue;
     for (const r of list) if (typeof r === 'string' && !r.includes('\n') && !r.includes('://')) refs.push(r);

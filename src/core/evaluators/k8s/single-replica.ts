@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { apiGroup, childAt, describeObject, isMap, type K8sObject, k8sObjects } from '../../parsers/k8s.js';
+import { builtOnlyFor } from '../../parsers/k8s-files.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
@@ -20,7 +21,8 @@ const SCALERS = new Set(['HorizontalPodAutoscaler', 'ScaledObject']);
  * (Kubernetes then runs one), unless an autoscaler in the same manifests targets them (its minimum
  * decides, and autoscalers are judged elsewhere) or a kustomization sets their count. `replicas: 0`
  * is a workload switched off on purpose, a Deployment with the `Recreate` strategy a singleton by
- * design, manifests of development environments need none, and a computed value is not judged.
+ * design, manifests of development, demo and quick-start environments (or built only for them) need
+ * none, and a computed value is not judged.
  */
 export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
   kind: 'k8s.single-replica',
@@ -41,7 +43,7 @@ export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
       subjects.push(object);
       if (scaled.has(targetKey(object.kind, object.name ?? '', namespaceOf(object)))) continue;
       if (object.name && overlaid.has(object.name)) continue;
-      if (DEV_PATH.test(object.path) || !served(object, services)) continue;
+      if (nonProduction(workspace, object.path) || !served(object, services)) continue;
       const spec = childAt(object, object.node, 'spec');
       if (!spec || !isMap(spec.value)) continue;
       // `Recreate` stops the old pod before starting the new one: a singleton by design (a
@@ -73,8 +75,21 @@ export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
   },
 });
 
-/** Development environments (Tilt, Skaffold, kind, minikube, `dev` overlays) need no redundancy. */
-const DEV_PATH = /(?:^|\/)(?:dev|development|local|tilt|skaffold|minikube|kind|dev-[\w-]+|[\w-]+-dev)\//i;
+/**
+ * Environments that need no redundancy: development (Tilt, Skaffold, kind, minikube, `dev`
+ * overlays), a quick start or demo of the project, its examples and samples, a sandbox.
+ */
+const NON_PRODUCTION =
+  /(?:^|\/)(?:dev|development|local|tilt|skaffold|minikube|kind|dev-[\w-]+|[\w-]+-dev|quick[-_]?start|demos?|examples?|samples?|sandbox)\//i;
+
+/**
+ * Whether a manifest is of such an environment: by its own path, or because kustomize builds it only
+ * for such environments (a shared `components/` folder that only the quick start's kustomizations
+ * include). One that a production overlay also includes is judged.
+ */
+function nonProduction(workspace: Workspace, file: string): boolean {
+  return NON_PRODUCTION.test(file) || builtOnlyFor(workspace, file, (k) => NON_PRODUCTION.test(k));
+}
 
 /** A Service's selector and namespace: the pods it sends traffic to; `dir`: where its manifest is. */
 interface ServiceSelector {
