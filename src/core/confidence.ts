@@ -4,6 +4,8 @@
  * only on findings at least as sure as `fail-on-confidence`, and the persona hides the rest of the
  * unsure ones from the report (counted, never silently dropped).
  */
+
+import { builtOnlyFor } from './parsers/k8s-files.js';
 import {
   CONFIDENCES,
   type Confidence,
@@ -14,6 +16,7 @@ import {
   type Severity,
 } from './types.js';
 import { pathMatcher } from './workspace/glob.js';
+import type { Workspace } from './workspace/workspace.js';
 
 /** Default lowest confidence of a finding that can block: a guess never fails the gate. */
 export const DEFAULT_FAIL_ON_CONFIDENCE: Confidence = 'medium';
@@ -114,6 +117,11 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/fakes/**',
   '**/examples/**',
   '**/example/**',
+  // A quick start: what someone applies to try the project out (a throw-away cluster, a local
+  // stack), which its documentation says is not for production.
+  '**/quick-start/**',
+  '**/quickstart/**',
+  '**/quick_start/**',
   // A hidden examples folder (`.examples/`) is as much an example as a visible one.
   '**/.examples/**',
   // A folder named for what it gives examples of (`push-examples/`, `api_examples/`).
@@ -159,6 +167,8 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
 
 const TEST_PATH_REASON =
   'the file is under a test, fixture, example, documentation, archived or vendored path';
+const TEST_KUSTOMIZATION_REASON =
+  'kustomize builds the manifest only for kustomizations under test, fixture, example or quick-start paths, for no other';
 const TEST_KEY_NAME_REASON =
   "the key file's name marks it as test material (test, fake, dummy, example or sample)";
 const LOOPBACK_KEY_NAME_REASON =
@@ -177,10 +187,6 @@ export function personaSees(persona: Persona, f: Pick<Finding, 'confidence' | 'p
   return f.persona === undefined && f.confidence !== 'low';
 }
 
-/**
- * Lowers to `low` the confidence of located findings in the test paths, with the reason. Returns a
- * function applied to each new finding (the matcher is compiled once per run).
- */
 /**
  * Whether a path is under the default test, fixture, example or documentation paths
  * ({@link DEFAULT_TEST_PATHS}): for an evaluator that chooses where a finding about several files
@@ -217,29 +223,42 @@ function testPathMatcher(testPaths: readonly string[]): (path: string) => boolea
   return (path) => (GITHUB_RUNS.test(path) ? anchored(path) : all(path));
 }
 
-export function testPathContext(testPaths: readonly string[]): (f: Finding) => void {
+/**
+ * Lowers to `low` the confidence of located findings in the test paths, with the reason, and, given
+ * the run's workspace, of those in manifests that kustomize builds only for kustomizations in the
+ * test paths. Returns a function applied to each new finding (the matcher is compiled once per run).
+ */
+export function testPathContext(testPaths: readonly string[], workspace?: Workspace): (f: Finding) => void {
   if (testPaths.length === 0) return () => {};
   const matcher = testPathMatcher(testPaths);
   const byKeyName = pathMatcher(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
   const byLoopbackName = pathMatcher(testPaths.filter((glob) => LOOPBACK_KEY_NAMES.includes(glob)));
+  // A manifest elsewhere that kustomize builds only from kustomizations in test paths (a shared
+  // `components/` folder that only the quick start or the end-to-end suite includes) is their
+  // material too: one a production overlay also includes keeps its confidence.
+  const testBuilt = (path: string) => workspace !== undefined && builtOnlyFor(workspace, path, matcher);
   // A file usually holds many findings: its path is matched once.
-  const known = new Map<string, boolean>();
-  const matches = (path: string): boolean => {
-    let hit = known.get(path);
-    if (hit === undefined) {
-      hit = matcher(path);
-      known.set(path, hit);
-    }
-    return hit;
+  const known = new Map<string, string | undefined>();
+  const reasonFor = (path: string): string | undefined => {
+    if (known.has(path)) return known.get(path);
+    const reason = matcher(path)
+      ? byKeyName(path)
+        ? TEST_KEY_NAME_REASON
+        : byLoopbackName(path)
+          ? LOOPBACK_KEY_NAME_REASON
+          : TEST_PATH_REASON
+      : testBuilt(path)
+        ? TEST_KUSTOMIZATION_REASON
+        : undefined;
+    known.set(path, reason);
+    return reason;
   };
   return (f) => {
-    if (!f.location || f.confidence === 'low' || !matches(f.location.path)) return;
+    if (!f.location || f.confidence === 'low') return;
+    const reason = reasonFor(f.location.path);
+    if (reason === undefined) return;
     f.confidence = 'low';
-    f.confidenceReason = byKeyName(f.location.path)
-      ? TEST_KEY_NAME_REASON
-      : byLoopbackName(f.location.path)
-        ? LOOPBACK_KEY_NAME_REASON
-        : TEST_PATH_REASON;
+    f.confidenceReason = reason;
   };
 }
 

@@ -85,8 +85,13 @@ export class RuleRun {
    * content rule that read only them has examined nothing of what the controls are about.
    */
   readonly policyFiles = new Set<string>();
-  /** Lowers the confidence of findings in test, fixture, example, docs and vendored paths. */
-  private readonly context: (f: Finding) => void;
+  /**
+   * Lowers the confidence of findings in test, fixture, example, docs and vendored paths, and in
+   * manifests that kustomize builds only for kustomizations there. Made at the first finding,
+   * through the recording view when there is one: the kustomizations it reads are computed once for
+   * the tree, and a rule that reads them afterwards must be credited with their inputs.
+   */
+  private context: ((f: Finding) => void) | undefined;
   /** The view that records what the rules reading across files ask (see {@link recordInputs}). */
   private recorder: RecordingWorkspace | undefined;
   /**
@@ -125,9 +130,7 @@ export class RuleRun {
     private readonly focused?: Workspace,
     /** Workers for the per-file rules over a large tree; none: the engine's thread does them all. */
     private readonly threads?: SliceThreads,
-  ) {
-    this.context = testPathContext(config.testPaths ?? DEFAULT_TEST_PATHS);
-  }
+  ) {}
 
   /**
    * Records, from now on, what each rule that reads across files asks of the tree, and what it
@@ -635,6 +638,10 @@ export class RuleRun {
     // Policy findings are about the policy files themselves, wherever they are; test-data rules are
     // about what test paths hold.
     const exempt = policyKind(rule.check.kind) || getEvaluator(rule.check.kind)?.testData === true;
+    this.context ??= testPathContext(
+      this.config.testPaths ?? DEFAULT_TEST_PATHS,
+      this.recorder ?? this.workspace,
+    );
     const context = exempt ? undefined : this.context;
     for (const r of raw) {
       if (skip && r.location && skip(r.location.path)) continue;

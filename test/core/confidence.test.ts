@@ -118,6 +118,11 @@ describe('test paths', () => {
     ['deploy/overlays/demo/secret.yaml', false],
     ['web/design/tokens.json', false],
     ['demo-app/k8s/deployment.yaml', false],
+    // A quick start, at any depth: what someone applies to try the project out.
+    ['manifests/quick-start/base/httpbin/my-httpbin-cred-secret.yaml', true],
+    ['deploy/quickstart/values.yaml', true],
+    ['quick_start/docker-compose.yml', true],
+    ['src/quickstarter/config.go', false],
     ['src/.examplesrc/Dockerfile', false],
     // A test suite in a root `t/` folder (Perl's layout), with its shared helper modules.
     ['t/unit/security/__init__.py', true],
@@ -455,5 +460,54 @@ describe('a key file named as test material is a fixture', () => {
       'deploy/tls.key:1 high blocking',
       "internal/http/testkey.pem:1 low (the key file's name marks it as test material (test, fake, dummy, example or sample))",
     ]);
+  });
+});
+
+describe('a manifest that kustomize builds only for test or quick-start kustomizations is their material', () => {
+  const key = pem('PRIVATE KEY', keyBody('pkcs8'), '    ');
+  const configMap = (name: string) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  tls.key: |\n${key}\n`;
+  const kustomization = (key: string, ref: string) =>
+    `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${key}:\n  - ${ref}\n`;
+  const component = (ref: string) =>
+    `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - ${ref}\n`;
+  const files = {
+    // Included, through a component, by the quick start alone.
+    'manifests/components/sso/kustomization.yaml': component('dex'),
+    'manifests/components/sso/dex/kustomization.yaml': kustomization('resources', 'dex-cm.yaml'),
+    'manifests/components/sso/dex/dex-cm.yaml': configMap('dex'),
+    'manifests/quick-start/sso/kustomization.yaml': kustomization('components', '../../components/sso'),
+    // Included by the quick start and by a production overlay.
+    'manifests/components/ldap/kustomization.yaml': component('ldap-cm.yaml'),
+    'manifests/components/ldap/ldap-cm.yaml': configMap('ldap'),
+    'manifests/quick-start/ldap/kustomization.yaml': kustomization('components', '../../components/ldap'),
+    'manifests/production/kustomization.yaml': kustomization('components', '../components/ldap'),
+    // Listed by no kustomization: applied as written, by something else.
+    'manifests/tls/tls-cm.yaml': configMap('tls'),
+  };
+
+  it('lowers its findings, with the reason; one a production overlay includes, or none, still blocks', async () => {
+    const report = await runCheck({
+      root: makeTree(files),
+      onlyRules: ['private-key-committed'],
+      persona: 'auditor',
+    });
+    expect(
+      report.findings.map(
+        (f) =>
+          `${f.location?.path}:${f.location?.startLine} ${f.confidence}${f.blocking ? ' blocking' : ''}` +
+          `${f.confidenceReason ? ` (${f.confidenceReason})` : ''}`,
+      ),
+    ).toEqual([
+      'manifests/components/ldap/ldap-cm.yaml:7 high blocking',
+      'manifests/components/sso/dex/dex-cm.yaml:7 low (kustomize builds the manifest only for kustomizations under test, fixture, example or quick-start paths, for no other)',
+      'manifests/tls/tls-cm.yaml:7 high blocking',
+    ]);
+  });
+
+  it('follows the configured test paths: none, and nothing is lowered', async () => {
+    const root = makeTree({ ...files, '.controlgate.yml': 'version: 1\ntest-paths: []\n' });
+    const report = await runCheck({ root, onlyRules: ['private-key-committed'], persona: 'auditor' });
+    expect(report.findings.map((f) => f.confidence)).toEqual(['high', 'high', 'high']);
   });
 });

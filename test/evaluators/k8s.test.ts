@@ -18,7 +18,7 @@ import { k8sRunAsRoot } from '../../src/core/evaluators/k8s/run-as-root.js';
 import { k8sSeccomp } from '../../src/core/evaluators/k8s/seccomp.js';
 import { k8sSingleReplica } from '../../src/core/evaluators/k8s/single-replica.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
-import { at, cleanup, makeTree, run } from './kit.js';
+import { at, cleanup, makeTree, run, runBuiltin } from './kit.js';
 
 afterAll(cleanup);
 
@@ -807,6 +807,49 @@ describe('Kubernetes manifests under .github/', () => {
   });
 });
 
+describe('Kubernetes manifests that kustomize builds only for a quick start', () => {
+  const web = deployment(`      containers:
+        - name: web
+          image: ghcr.io/acme/web:1.4.2
+`);
+  const component = (ref: string) =>
+    `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - ${ref}\n`;
+  const overlay = (ref: string) =>
+    `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\ncomponents:\n  - ${ref}\n`;
+
+  it('are reported at low confidence, with the reason; one a production overlay includes is judged as before', async () => {
+    const findings = await runBuiltin(
+      'k8s-seccomp-profile',
+      {
+        'manifests/quick-start/base/web.yaml': web,
+        'manifests/components/grafana/kustomization.yaml': component('grafana.yaml'),
+        'manifests/components/grafana/grafana.yaml': web,
+        'manifests/components/tempo/kustomization.yaml': component('tempo.yaml'),
+        'manifests/components/tempo/tempo.yaml': web,
+        'manifests/quick-start/telemetry/kustomization.yaml': overlay('../../components/grafana'),
+        'manifests/quick-start/tracing/kustomization.yaml': overlay('../../components/tempo'),
+        'manifests/production/kustomization.yaml': overlay('../components/tempo'),
+      },
+      { persona: 'auditor' },
+    );
+    expect(findings.map((f) => [at(f), f.severity, f.confidence, f.confidenceReason ?? null])).toEqual([
+      [
+        'manifests/components/grafana/grafana.yaml:8:7',
+        'medium',
+        'low',
+        'kustomize builds the manifest only for kustomizations under test, fixture, example or quick-start paths, for no other',
+      ],
+      ['manifests/components/tempo/tempo.yaml:8:7', 'medium', 'high', null],
+      [
+        'manifests/quick-start/base/web.yaml:8:7',
+        'medium',
+        'low',
+        'the file is under a test, fixture, example, documentation, archived or vendored path',
+      ],
+    ]);
+  });
+});
+
 describe('k8s.single-replica', () => {
   const workload = (name: string) => `apiVersion: apps/v1
 kind: Deployment
@@ -889,6 +932,11 @@ spec:
         'manifests/quick-start/telemetry/kustomization.yaml': kustomization(
           'components',
           '../../components/grafana',
+        ),
+        // A test suite's kustomization is no production either.
+        'test/e2e/manifests/telemetry/kustomization.yaml': kustomization(
+          'components',
+          '../../../../manifests/components/grafana',
         ),
         'manifests/quick-start/sso/kustomization.yaml': kustomization('components', '../../components/sso'),
         // A component that a production overlay includes as well is judged.

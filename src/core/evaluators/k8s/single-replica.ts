@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { inTestPaths } from '../../confidence.js';
 import { apiGroup, childAt, describeObject, isMap, type K8sObject, k8sObjects } from '../../parsers/k8s.js';
 import { builtOnlyFor } from '../../parsers/k8s-files.js';
 import type { RawFinding } from '../../types.js';
@@ -84,11 +85,15 @@ const NON_PRODUCTION =
 
 /**
  * Whether a manifest is of such an environment: by its own path, or because kustomize builds it only
- * for such environments (a shared `components/` folder that only the quick start's kustomizations
- * include). One that a production overlay also includes is judged.
+ * for such environments and for test suites (a shared `components/` folder that only the quick
+ * start's and the end-to-end tests' kustomizations include). One that a production overlay also
+ * includes is judged.
  */
 function nonProduction(workspace: Workspace, file: string): boolean {
-  return NON_PRODUCTION.test(file) || builtOnlyFor(workspace, file, (k) => NON_PRODUCTION.test(k));
+  return (
+    NON_PRODUCTION.test(file) ||
+    builtOnlyFor(workspace, file, (k) => NON_PRODUCTION.test(k) || inTestPaths(k))
+  );
 }
 
 /** A Service's selector and namespace: the pods it sends traffic to; `dir`: where its manifest is. */
