@@ -380,6 +380,118 @@ resource "aws_security_group" "ssh" {
     expect(findings.map(at)).toEqual(['sg.tf:12:17', 'sg.tf:19:25']);
   });
 
+  describe("a reusable module's input defaults", () => {
+    const singleAz = {
+      resources: ['aws_db_instance'],
+      attribute: 'multi_az',
+      expect: true,
+      missing: 'report',
+      explain: 'the database runs in one availability zone',
+    };
+    const NOTE =
+      ' (var.multi_az is an input of a reusable module: its callers set the value, and this is only its default.)';
+    const instance = `variable "multi_az" {
+  default = false
+}
+resource "aws_db_instance" "this" {
+  multi_az = var.multi_az
+}
+resource "aws_db_instance" "fixed" {
+  multi_az = false
+}
+`;
+    // A repository of modules: the root module passes the input on, examples configure providers.
+    const library = {
+      'modules/db_instance/main.tf': instance,
+      'main.tf': `variable "multi_az" {
+  default = false
+}
+module "db_instance" {
+  source   = "./modules/db_instance"
+  multi_az = var.multi_az
+}
+`,
+      'examples/complete/main.tf': `provider "aws" {
+  region = "eu-west-1"
+}
+module "db" {
+  source   = "../../"
+  multi_az = true
+}
+`,
+    };
+    const graded = (findings: RawFinding[]) =>
+      findings.map((f) => [at(f), f.confidence ?? null, f.message.endsWith(NOTE)]);
+
+    it('grades one its callers set as the default it is: low, saying why; a literal stays as it was', async () => {
+      const findings = await run(terraformAttribute, { targets: [singleAz] }, library);
+      expect(graded(findings)).toEqual([
+        ['modules/db_instance/main.tf:5:14', 'low', true],
+        ['modules/db_instance/main.tf:8:14', null, false],
+      ]);
+      expect(findings[0]!.message).toBe(
+        'aws_db_instance "this" sets multi_az = var.multi_az (default false): the database runs in one availability zone.' +
+          NOTE,
+      );
+    });
+
+    it('judges the default where a deployment leaves it unset, or where the module configures its provider', async () => {
+      const findings = await run(
+        terraformAttribute,
+        { targets: [singleAz] },
+        {
+          ...library,
+          // A configuration applied as it stands calls the module without setting the input.
+          'live/prod/main.tf': `terraform {
+  backend "s3" {}
+}
+module "db" {
+  source = "../../modules/db_instance"
+}
+`,
+          // A module that nothing calls, and one that configures its own provider, may be applied as roots.
+          'standalone/main.tf': instance,
+          'rooted/main.tf': `provider "aws" {}\n${instance}`,
+          'rooted/caller/main.tf': 'module "db" {\n  source   = "../"\n  multi_az = true\n}\n',
+        },
+      );
+      expect(graded(findings)).toEqual([
+        ['modules/db_instance/main.tf:5:14', null, false],
+        ['modules/db_instance/main.tf:8:14', null, false],
+        ['standalone/main.tf:5:14', null, false],
+        ['standalone/main.tf:8:14', null, false],
+        ['rooted/main.tf:6:14', null, false],
+        ['rooted/main.tf:9:14', null, false],
+      ]);
+    });
+
+    it('grades a firewall source that is such a default low, unless the repository configures a provider outside examples', async () => {
+      const group = {
+        'modules/sg/main.tf': `variable "ingress_cidr_blocks" {
+  default = ["0.0.0.0/0"]
+}
+resource "aws_security_group_rule" "ssh" {
+  type        = "ingress"
+  from_port   = 22
+  to_port     = 22
+  protocol    = "tcp"
+  cidr_blocks = var.ingress_cidr_blocks
+}
+`,
+        'examples/ssh/main.tf': 'provider "aws" {}\nmodule "sg" {\n  source = "../../modules/sg"\n}\n',
+      };
+      const modules = await run(terraformOpenIngress, {}, group);
+      expect(modules.map((f) => [at(f), f.confidence ?? null])).toEqual([['modules/sg/main.tf:9:17', 'low']]);
+      expect(modules[0]!.message).toContain('(var.ingress_cidr_blocks is an input of a reusable module');
+      const deployed = await run(
+        terraformOpenIngress,
+        {},
+        { ...group, 'infra/main.tf': 'provider "aws" {}\n' },
+      );
+      expect(deployed.map((f) => [at(f), f.confidence ?? null])).toEqual([['modules/sg/main.tf:9:17', null]]);
+    });
+  });
+
   it('finds the bucket of an encryption configuration through a local', async () => {
     const findings = await run(
       terraformS3Encryption,

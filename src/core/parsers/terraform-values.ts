@@ -9,9 +9,10 @@ import type { HclBody, HclValue } from './terraform-syntax.js';
  *
  * Only a whole value that is one such reference is replaced (`var.x`, `"${var.x}"`, and the items
  * of a list); anything computed from it (`var.x ? 1 : 0`, `"${var.x}-a"`) stays unknown. A variable
- * without a default, or set by a caller, is still unknown where it is used: a module's caller is
- * judged at its own argument. Variables set by `.tfvars` files or the command line are not seen,
- * so a default reads as what it is: the value of every use that does not set it.
+ * without a default is still unknown where it is used. Variables set by `.tfvars` files, the command
+ * line or a module's callers are not seen, so a default reads as what it is: the value of every use
+ * that does not set it. Where the callers of a reusable module set it, that is only a default
+ * ({@link inputOf} tells a value made from one; terraform-modules.ts, whether its callers decide).
  */
 
 /** A reference to a module's variable or local, written bare or as the only interpolation. */
@@ -28,6 +29,17 @@ interface ModuleScope {
 export type ValueResolver = (file: TerraformFile, value: HclValue) => HclValue;
 
 const RESOLVERS = new WeakMap<readonly TerraformFile[], ValueResolver>();
+
+/** The values a resolver made from a variable's default, with the variable's name. */
+const INPUTS = new WeakMap<HclValue, string>();
+
+/**
+ * The name of the variable whose default a resolved value is (directly, through locals, or as an
+ * item of a list default); undefined for a literal written in place or a local's own value.
+ */
+export function inputOf(value: HclValue): string | undefined {
+  return INPUTS.get(value);
+}
 
 /**
  * A resolver for the files (one per parse, shared by every rule): `resolve(file, value)` is the
@@ -78,16 +90,24 @@ function resolve(scope: ModuleScope | undefined, value: HclValue, hops: number):
     // A local that holds a reference (`aws_s3_bucket.logs.id`): known as text, still not a literal.
     return { ...inner, span: value.span };
   }
-  const origin = found.variable ? `default ${inner.text}` : inner.text;
-  return relocate(inner, value, `${value.text.trim()} (${origin})`);
+  const origin = found.variable !== undefined ? `default ${inner.text}` : inner.text;
+  const resolved = relocate(inner, value, `${value.text.trim()} (${origin})`);
+  if (found.variable !== undefined) {
+    INPUTS.set(resolved, found.variable);
+    if (resolved.kind === 'tuple') for (const item of resolved.items) INPUTS.set(item, found.variable);
+  }
+  return resolved;
 }
 
-/** The value a reference stands for, through chains of locals; undefined when it is not one. */
+/**
+ * The value a reference stands for, through chains of locals; undefined when it is not one.
+ * `variable`: the variable whose default it is, when it is one.
+ */
 function follow(
   scope: ModuleScope,
   value: HclValue,
   hops: number,
-): { value: HclValue; variable: boolean } | undefined {
+): { value: HclValue; variable?: string } | undefined {
   if (value.kind !== 'expression' && value.kind !== 'template') return undefined;
   const m = REFERENCE.exec(value.text.trim());
   if (!m || hops >= MAX_HOPS) return undefined;
@@ -95,7 +115,7 @@ function follow(
   const target = (kind === 'var' ? scope.variables : scope.locals).get(name);
   if (!target) return undefined;
   const further = follow(scope, target, hops + 1);
-  return further ?? { value: target, variable: kind === 'var' };
+  return further ?? (kind === 'var' ? { value: target, variable: name } : { value: target });
 }
 
 /** The resolved value at the reference's place: a list's items too, so each finding points there. */

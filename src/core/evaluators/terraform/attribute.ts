@@ -12,12 +12,13 @@ import {
   terraformFiles,
   terraformResources,
 } from '../../parsers/terraform.js';
+import { type InputDecider, inputDecider } from '../../parsers/terraform-modules.js';
 import { type ValueResolver, valueResolver } from '../../parsers/terraform-values.js';
 import type { RawFinding } from '../../types.js';
 import type { NodeSpan } from '../../workspace/yaml.js';
 import { defineEvaluator } from '../types.js';
 import { localEmulator, onEmulator } from './emulator.js';
-import { examineSubjects, LITERAL_SCHEMA, shortText, spanLocation } from './shared.js';
+import { atInputDefault, examineSubjects, LITERAL_SCHEMA, shortText, spanLocation } from './shared.js';
 
 type Literal = string | number | boolean;
 
@@ -60,7 +61,8 @@ interface Options {
  * to Terraform). A local or a variable's default stands for its value (see terraform-values.ts);
  * values computed from anything else are unknown here and never reported (nor is a resource whose
  * exception, `skipWhen`, is computed); nested blocks include `dynamic` content; the literal items of
- * a list are judged one by one.
+ * a list are judged one by one. A value that is the default of a reusable module's input, which its
+ * callers set, is reported with low confidence (see terraform-modules.ts).
  */
 export const terraformAttribute = defineEvaluator<Options>({
   kind: 'terraform.attribute',
@@ -120,6 +122,7 @@ export const terraformAttribute = defineEvaluator<Options>({
     const files = await terraformFiles(workspace);
     const resolve = valueResolver(files);
     const emulated = localEmulator(files);
+    const callersDecide = inputDecider(files);
     const findings: RawFinding[] = [];
     const subjects: TerraformResource[] = [];
     for (const target of options.targets) {
@@ -130,7 +133,9 @@ export const terraformAttribute = defineEvaluator<Options>({
         const resolved = (v: HclValue) => resolve(resource.file, v);
         if (skipped(resource.block, target, resolved)) continue;
         const endpoint = emulated(resource);
-        for (const f of check(resource, target, defaulted, resolved)) findings.push(onEmulator(endpoint, f));
+        for (const f of check(resource, target, defaulted, resolved, callersDecide)) {
+          findings.push(onEmulator(endpoint, f));
+        }
       }
     }
     examineSubjects(workspace, subjects);
@@ -143,6 +148,7 @@ function check(
   target: AttributeTarget,
   defaulted: boolean,
   resolved: (v: HclValue) => HclValue,
+  callersDecide: InputDecider,
 ): RawFinding[] {
   const steps = target.attribute.split('.');
   const name = steps.pop()!;
@@ -152,6 +158,9 @@ function check(
     location: spanLocation(resource.file.path, span, point),
     key: `${resource.type}.${resource.name}:${target.attribute}`,
   });
+  // At a value: a reusable module's input default is graded as one (see atInputDefault).
+  const findingAt = (message: string, value: HclValue): RawFinding =>
+    atInputDefault(finding(message, value.span, false), resource.file, value, callersDecide);
   const wanted = target.expect !== undefined ? ` = ${JSON.stringify(target.expect)}` : '';
   const holders = holdersAt(resource.block, steps);
   if (holders.length === 0) {
@@ -176,11 +185,7 @@ function check(
         // Set to null (a variable whose default is null) is unset, and the message says by what.
         findings.push(
           value
-            ? finding(
-                `sets ${target.attribute} = ${shortText(value.text)}, which leaves it unset`,
-                value.span,
-                false,
-              )
+            ? findingAt(`sets ${target.attribute} = ${shortText(value.text)}, which leaves it unset`, value)
             : finding(`does not set ${target.attribute}${wanted}`, holder.block.typeSpan, true),
         );
       }
@@ -189,14 +194,14 @@ function check(
     // A list (`members = ["allUsers", var.reader]`): each literal item is judged, the others are unknown.
     if (value.kind === 'tuple') {
       for (const item of value.items.filter(forbidden)) {
-        findings.push(finding(`includes ${shortText(item.text)} in ${target.attribute}`, item.span, false));
+        findings.push(findingAt(`includes ${shortText(item.text)} in ${target.attribute}`, item));
       }
       continue;
     }
     const known = literal(value);
     if (known === undefined || known === null) continue;
     const bad = (target.expect !== undefined && !sameLiteral(known, target.expect)) || forbidden(value);
-    if (bad) findings.push(finding(`sets ${target.attribute} = ${shortText(value.text)}`, value.span, false));
+    if (bad) findings.push(findingAt(`sets ${target.attribute} = ${shortText(value.text)}`, value));
   }
   return findings;
 }

@@ -9,12 +9,13 @@ import {
   terraformFiles,
   terraformResources,
 } from '../../parsers/terraform.js';
+import { inputDecider } from '../../parsers/terraform-modules.js';
 import { resolveBody, valueResolver } from '../../parsers/terraform-values.js';
 import type { RawFinding } from '../../types.js';
 import type { NodeSpan } from '../../workspace/yaml.js';
 import { defineEvaluator } from '../types.js';
 import { localEmulator, onEmulator } from './emulator.js';
-import { examineSubjects, spanLocation } from './shared.js';
+import { atInputDefault, examineSubjects, spanLocation } from './shared.js';
 
 interface Options {
   /** Ports that must not be reachable from anywhere. */
@@ -26,7 +27,7 @@ type PortRange = [number, number];
 /** One ingress rule, normalised across providers: its literal sources and the TCP ports it opens. */
 interface Ingress {
   resource: TerraformResource;
-  sources: { value: string; span: NodeSpan }[];
+  sources: { value: string; span: NodeSpan; node: HclValue }[];
   /** `all` for every port; undefined when the ports are computed (not judged). */
   ports: PortRange[] | 'all' | undefined;
 }
@@ -60,7 +61,8 @@ const RESOURCE_TYPES = [
  * `::/0`, Azure's `*`/`Internet`): AWS security groups (inline `ingress`, `aws_security_group_rule`,
  * `aws_vpc_security_group_ingress_rule`), GCP `google_compute_firewall` and Azure network security
  * rules. Each open source is reported at its value (where a local or a variable's default is used,
- * at the use); computed ports or protocols are not judged.
+ * at the use; with low confidence when it is the default of a reusable module's input, which its
+ * callers set); computed ports or protocols are not judged.
  */
 export const terraformOpenIngress = defineEvaluator<Options>({
   kind: 'terraform.open-ingress',
@@ -88,6 +90,7 @@ export const terraformOpenIngress = defineEvaluator<Options>({
     examineSubjects(workspace, resources);
     const resolve = valueResolver(files);
     const emulated = localEmulator(files);
+    const callersDecide = inputDecider(files);
     for (const declared of resources) {
       // Sources and ports given by a local or a variable's default are judged as if written here.
       const body = resolveBody(resolve, declared.file, declared.block.body);
@@ -97,14 +100,19 @@ export const terraformOpenIngress = defineEvaluator<Options>({
         if (exposed.length === 0) continue;
         for (const source of rule.sources) {
           if (!isAnywhere(source.value, resource.type.startsWith('azurerm_'))) continue;
+          const finding = {
+            message:
+              `${describeResource(resource)} allows ingress from ${source.value} to ${describePorts(rule.ports, exposed)}: ` +
+              'administrative and database services should only be reachable from known networks.',
+            location: spanLocation(resource.file.path, source.span),
+            key: `${resource.type}.${resource.name}:${source.value}:${exposed.join(',')}`,
+          };
+          // A source that is a reusable module's input default is only that default.
           findings.push(
-            onEmulator(emulated(declared), {
-              message:
-                `${describeResource(resource)} allows ingress from ${source.value} to ${describePorts(rule.ports, exposed)}: ` +
-                'administrative and database services should only be reachable from known networks.',
-              location: spanLocation(resource.file.path, source.span),
-              key: `${resource.type}.${resource.name}:${source.value}:${exposed.join(',')}`,
-            }),
+            onEmulator(
+              emulated(declared),
+              atInputDefault(finding, declared.file, source.node, callersDecide),
+            ),
           );
         }
       }
@@ -229,10 +237,10 @@ function num(body: HclBody, name: string): number | undefined {
   return n;
 }
 
-/** Literal strings of an attribute that is a string or a list of strings, each with its span. */
-function strings(body: HclBody, name: string): { value: string; span: NodeSpan }[] {
+/** Literal strings of an attribute that is a string or a list of strings, each with its span and node. */
+function strings(body: HclBody, name: string): { value: string; span: NodeSpan; node: HclValue }[] {
   const a = attribute(body, name);
   if (!a) return [];
   const items = a.value.kind === 'tuple' ? a.value.items : [a.value];
-  return items.flatMap((i) => (i.kind === 'string' ? [{ value: i.value, span: i.span }] : []));
+  return items.flatMap((i) => (i.kind === 'string' ? [{ value: i.value, span: i.span, node: i }] : []));
 }

@@ -1,5 +1,7 @@
-import type { TerraformFile, TerraformResource } from '../../parsers/terraform.js';
-import type { Location } from '../../types.js';
+import type { HclValue, TerraformFile, TerraformResource } from '../../parsers/terraform.js';
+import type { InputDecider } from '../../parsers/terraform-modules.js';
+import { inputOf } from '../../parsers/terraform-values.js';
+import type { Location, RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import type { NodeSpan } from '../../workspace/yaml.js';
 
@@ -47,4 +49,24 @@ export function examineSubjects(
   const files = new Set<string>();
   for (const s of subjects) files.add('path' in s ? s.path : s.file.path);
   workspace.examineOnly(files);
+}
+
+/**
+ * A finding at a value that is the default of an input variable the module's callers decide (see
+ * terraform-modules.ts) has low confidence, and says so: it describes the module's default, not a
+ * deployed resource. Any other finding is returned as it is.
+ */
+export function atInputDefault(
+  finding: RawFinding,
+  file: TerraformFile,
+  value: HclValue,
+  callersDecide: InputDecider,
+): RawFinding {
+  const variable = inputOf(value);
+  if (variable === undefined || !callersDecide(file, variable)) return finding;
+  return {
+    ...finding,
+    message: `${finding.message} (var.${variable} is an input of a reusable module: its callers set the value, and this is only its default.)`,
+    confidence: 'low',
+  };
 }
