@@ -168,7 +168,7 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
 const TEST_PATH_REASON =
   'the file is under a test, fixture, example, documentation, archived or vendored path';
 const TEST_KUSTOMIZATION_REASON =
-  'kustomize builds the manifest only for kustomizations under test, fixture, example or quick-start paths, for no other';
+  'the manifest is built only by kustomizations under test, fixture, example or quick-start paths';
 const TEST_KEY_NAME_REASON =
   "the key file's name marks it as test material (test, fake, dummy, example or sample)";
 const LOOPBACK_KEY_NAME_REASON =

@@ -500,7 +500,7 @@ describe('a manifest that kustomize builds only for test or quick-start kustomiz
       ),
     ).toEqual([
       'manifests/components/ldap/ldap-cm.yaml:7 high blocking',
-      'manifests/components/sso/dex/dex-cm.yaml:7 low (kustomize builds the manifest only for kustomizations under test, fixture, example or quick-start paths, for no other)',
+      'manifests/components/sso/dex/dex-cm.yaml:7 low (the manifest is built only by kustomizations under test, fixture, example or quick-start paths)',
       'manifests/tls/tls-cm.yaml:7 high blocking',
     ]);
   });

@@ -837,7 +837,7 @@ describe('Kubernetes manifests that kustomize builds only for a quick start', ()
         'manifests/components/grafana/grafana.yaml:8:7',
         'medium',
         'low',
-        'kustomize builds the manifest only for kustomizations under test, fixture, example or quick-start paths, for no other',
+        'the manifest is built only by kustomizations under test, fixture, example or quick-start paths',
       ],
       ['manifests/components/tempo/tempo.yaml:8:7', 'medium', 'high', null],
       [
