@@ -1158,6 +1158,8 @@ jobs:
     const FIX =
       '. Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
     const OUTSIDERS = "the workflow runs on issue_comment, where it handles outsiders' input";
+    const HELD_SCANNING =
+      "the token can write (security-events), but every later step is given the job's token anyway, so the copy on disk reaches none that lacks it";
     const job = (on: string, top: string, steps: string[], own = '') =>
       `on: ${on}\n${top ? `permissions: ${top}\n` : ''}jobs:\n  a:\n${own ? `    permissions: ${own}\n` : ''}    steps:\n      - uses: actions/checkout@v4\n${steps.map((s) => `      - ${s}\n`).join('')}`;
     it.each([
@@ -1273,6 +1275,84 @@ jobs:
           ]),
         },
         [['medium', `${OPEN}; ${OUTSIDERS}; the token can write (pull-requests)${FIX}`]],
+      ],
+      // The setup actions (from v2; setup-java from v3.5.1) and CodeQL's actions default their
+      // token input to the job's token: they hold it without being given it.
+      [
+        'setup and CodeQL actions, whose token input defaults to the job token',
+        {
+          [W]: job('push', '{ security-events: write }', [
+            'uses: actions/setup-go@v5',
+            'uses: actions/setup-java@v3',
+            'uses: github/codeql-action/init@v3',
+            'uses: github/codeql-action/autobuild@ce28f5bb42b7a9f2c824e633a3f6ee835bab6858 # v3.29.0',
+            'uses: github/codeql-action/analyze@v3',
+          ]),
+        },
+        [['low', `${OPEN}; ${HELD_SCANNING}${FIX}`]],
+      ],
+      [
+        'a setup action before its token default',
+        { [W]: job('push', '{ security-events: write }', ['uses: actions/setup-node@v1']) },
+        [['medium', `${OPEN}; the token can write (security-events)${FIX}`]],
+      ],
+      [
+        'actions/setup-java before v3.5.1',
+        { [W]: job('push', '{ security-events: write }', ['uses: actions/setup-java@v3.5.0']) },
+        [['medium', `${OPEN}; the token can write (security-events)${FIX}`]],
+      ],
+      [
+        'actions/setup-dotnet, which has no token input',
+        { [W]: job('push', '{ security-events: write }', ['uses: actions/setup-dotnet@v4']) },
+        [['medium', `${OPEN}; the token can write (security-events)${FIX}`]],
+      ],
+      [
+        'a setup action given a token of its own',
+        {
+          [W]: job('push', '{ security-events: write }', [
+            'uses: actions/setup-go@v5\n        with: { token: "${{ secrets.GH_PAT }}" }',
+          ]),
+        },
+        [['medium', `${OPEN}; the token can write (security-events)${FIX}`]],
+      ],
+      // An action of this repository says in its action.yml what it is given.
+      [
+        'an action of this repository whose token input defaults to the job token',
+        {
+          [W]: job('push', '{ security-events: write }', ['uses: ./.github/actions/scan']),
+          '.github/actions/scan/action.yml':
+            'inputs:\n  token:\n    default: ${{ github.token }}\nruns:\n  using: node20\n  main: index.js\n',
+        },
+        [['low', `${OPEN}; ${HELD_SCANNING}${FIX}`]],
+      ],
+      [
+        'a composite action of this repository whose every step is given the token',
+        {
+          [W]: job('push', '{ security-events: write }', ['uses: ./.github/actions/scan']),
+          '.github/actions/scan/action.yml':
+            'inputs:\n  github-token:\n    default: ${{ github.token }}\nruns:\n  using: composite\n  steps:\n    - run: ./scan.sh\n      shell: bash\n      env: { GH_TOKEN: "${{ inputs.github-token }}" }\n    - uses: github/codeql-action/upload-sarif@v3\n',
+        },
+        [['low', `${OPEN}; ${HELD_SCANNING}${FIX}`]],
+      ],
+      [
+        'a composite action of this repository with a step that is not given the token',
+        {
+          [W]: job('push', '{ security-events: write }', ['uses: ./.github/actions/scan']),
+          '.github/actions/scan/action.yml':
+            'inputs:\n  token:\n    default: ${{ github.token }}\nruns:\n  using: composite\n  steps:\n    - run: npm ci\n      shell: bash\n    - uses: github/codeql-action/upload-sarif@v3\n      with: { token: "${{ inputs.token }}" }\n',
+        },
+        [['medium', `${OPEN}; the token can write (security-events)${FIX}`]],
+      ],
+      [
+        'an action of this repository whose token input the step sets to another credential',
+        {
+          [W]: job('push', '{ security-events: write }', [
+            'uses: ./.github/actions/scan\n        with: { token: "${{ secrets.GH_PAT }}" }',
+          ]),
+          '.github/actions/scan/action.yml':
+            'inputs:\n  token:\n    default: ${{ github.token }}\nruns:\n  using: node20\n  main: index.js\n',
+        },
+        [['medium', `${OPEN}; the token can write (security-events)${FIX}`]],
       ],
       [
         'a later step given a token of its own',

@@ -51,11 +51,11 @@ export function readWorkflowSource(workspace: Workspace, file: string): Workflow
 }
 
 /**
- * The steps of the composite action a step runs from this repository (`uses: ./path/to/action`, its
+ * The metadata of the action a step runs from this repository (`uses: ./path/to/action`, its
  * action.yml or action.yaml), or undefined for any other step (a remote action, a Docker image, a
- * local action that is no composite one or is not in the tree).
+ * local action that is not in the tree).
  */
-export function localActionSteps(workspace: Workspace, step: Step): readonly Step[] | undefined {
+export function localAction(workspace: Workspace, step: Step): ActionMetadata | undefined {
   const ref = step.uses && parseUses(step.uses.value);
   if (ref?.kind !== 'local') return undefined;
   const dir = ref.path
@@ -65,9 +65,18 @@ export function localActionSteps(workspace: Workspace, step: Step): readonly Ste
   for (const name of ['action.yml', 'action.yaml']) {
     const file = dir === '' ? name : `${dir}/${name}`;
     const source = workspace.has(file) ? readWorkflowSource(workspace, file) : undefined;
-    if (source?.kind === 'action') return source.steps;
+    if (source?.kind === 'action') return source;
   }
   return undefined;
+}
+
+/**
+ * The steps of the composite action a step runs from this repository ({@link localAction}), or
+ * undefined for any other step (a remote action, a Docker image, a local action that is no composite
+ * one or is not in the tree).
+ */
+export function localActionSteps(workspace: Workspace, step: Step): readonly Step[] | undefined {
+  return localAction(workspace, step)?.steps;
 }
 
 /** The workflows, then the actions outside them: the files {@link workflowSources} reads, in its order. */

@@ -15,7 +15,17 @@ import {
   persistsSshKey,
 } from './fix-checkout.js';
 import { givenJobToken } from './scopes.js';
-import { actionOf, aliasNote, eventsOf, input, isFalse, isTrue, refOf, stepLabel } from './shared.js';
+import {
+  actionOf,
+  actionVersion,
+  aliasNote,
+  eventsOf,
+  input,
+  isFalse,
+  isTrue,
+  refOf,
+  stepLabel,
+} from './shared.js';
 
 /**
  * `actions/checkout` keeps the job's token on disk unless `persist-credentials: false` (before v6 in
@@ -137,7 +147,7 @@ function finding(
     !persistsSshKey(step) &&
     (outsiders.length > 0 || written !== undefined) &&
     later.length > 0 &&
-    later.every((s) => givenJobToken(s, job.env, workflow?.env));
+    later.every((s) => givenJobToken(workspace, source.path, s, job.env, workflow?.env));
   const privileged = held ? [] : outsiders;
   const grounds: string[] = [];
   if (outsiders.length > 0)
@@ -359,29 +369,4 @@ function hiddenFilesUploaded(
 
 function majorVersion(workspace: Workspace, path: string, uses: Located<string>): number | undefined {
   return actionVersion(workspace, path, uses)?.[0];
-}
-
-/**
- * The version of a `uses:` reference: its tag (`v4`, `v4.3.1`), or for a commit SHA the version in
- * the comment after it on the same line (`@<sha> # v4.2.2`), as pinning tools write it.
- */
-export function actionVersion(
-  workspace: Workspace,
-  path: string,
-  uses: Located<string>,
-): [number, number | undefined] | undefined {
-  const parse = (text: string | undefined) => {
-    const m = /^v?(\d+)(?:\.(\d+))?/.exec(text ?? '');
-    return m
-      ? ([Number(m[1]), m[2] === undefined ? undefined : Number(m[2])] as [number, number | undefined])
-      : undefined;
-  };
-  const ref = refOf(uses);
-  if (ref && !/^[0-9a-f]{40}$/i.test(ref)) return parse(ref);
-  const content = workspace.read(path);
-  if (content.kind !== 'text' || uses.origin) return undefined;
-  const at = content.lines.lineStart(uses.span.end.line) + uses.span.end.column;
-  const eol = content.text.indexOf('\n', at);
-  const rest = content.text.slice(at, eol === -1 ? undefined : eol);
-  return parse(/^\s*#\s*(v?\d+(?:\.\d+)*)/.exec(rest)?.[1]);
 }

@@ -7,8 +7,17 @@
  * the read level.
  */
 import { parseUses } from '../../parsers/uses.js';
-import type { Job, LocatedMap, Step, Workflow } from '../../parsers/workflow.js';
-import { actionOf, actionPathOf, input, isFalse } from './shared.js';
+import {
+  type ActionMetadata,
+  type Job,
+  type LocatedMap,
+  localAction,
+  type Step,
+  type Workflow,
+} from '../../parsers/workflow.js';
+import { escapeRegExp } from '../../workspace/glob.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { actionOf, actionPathOf, actionVersion, input, isFalse } from './shared.js';
 
 export type Level = 'read' | 'write';
 
@@ -186,25 +195,102 @@ export function jobNeeds(job: Job, workflow: Workflow): JobNeeds {
 }
 
 /**
+ * Actions whose `token` input defaults to the job's token, from the version that added it (their
+ * action.yml: `${{ github.token }}`; the setup actions, `${{ github.server_url ==
+ * 'https://github.com' && github.token || '' }}`, to fetch toolchain manifests on github.com): they
+ * hold the token whether or not they need one of its scopes. actions/setup-dotnet has no such input.
+ */
+const TOKEN_BY_DEFAULT: Record<string, [major: number, minor: number]> = {
+  'actions/setup-go': [2, 0],
+  'actions/setup-node': [2, 0],
+  'actions/setup-python': [2, 0],
+  // Added in v3.5.1: a v3.5 tag may be older.
+  'actions/setup-java': [3, 6],
+  'github/codeql-action/init': [1, 0],
+  'github/codeql-action/analyze': [1, 0],
+  'github/codeql-action/autobuild': [1, 0],
+  'github/codeql-action/upload-sarif': [1, 0],
+  'github/codeql-action/resolve-environment': [1, 0],
+  'github/codeql-action/setup-codeql': [1, 0],
+  'github/codeql-action/start-proxy': [1, 0],
+};
+
+/** The inputs through which an action is handed a token of the caller's choosing. */
+const TOKEN_INPUTS = ['token', 'github-token', 'github_token', 'repo-token'];
+
+/**
  * Whether a step holds the job's token whatever a checkout left on disk: its `env:` or `with:` (or an
  * `env:` it inherits, the job's or the workflow's) passes it, or it is an action that uses it by
- * default (an action of the table that uses the token, or actions/github-script) and is not given a
- * token of its own instead.
+ * default and is not given a token of its own instead: an action of the table that uses the token,
+ * actions/github-script, an action whose token input defaults to it ({@link TOKEN_BY_DEFAULT}, at a
+ * version that has the default; an unknown version is taken as a recent one), or an action of this
+ * repository whose action.yml says so ({@link localGiven}). `path` is the file that holds the step,
+ * for the version a commit pin's comment names.
  */
-export function givenJobToken(step: Step, ...inherited: (LocatedMap | undefined)[]): boolean {
+export function givenJobToken(
+  workspace: Workspace,
+  path: string,
+  step: Step,
+  ...inherited: (LocatedMap | undefined)[]
+): boolean {
   if ([step.env, step.with, ...inherited].some(mentionsToken)) return true;
-  const path = actionPathOf(step.uses);
+  const local = localAction(workspace, step);
+  if (local) return localGiven(workspace, local, step);
+  const action = actionPathOf(step.uses);
   const repo = actionOf(step.uses);
-  if (!path || !repo) return false;
-  const own = ['token', 'github-token', 'github_token', 'repo-token']
-    .map((k) => input(step, k))
-    .find(Boolean);
+  if (!action || !repo) return false;
+  const own = TOKEN_INPUTS.map((k) => input(step, k)).find(Boolean);
   if (own) return false;
-  if (path === 'actions/github-script' || repo === 'actions/github-script') return true;
-  const known = ACTIONS[path] ?? ACTIONS[repo];
+  if (action === 'actions/github-script' || repo === 'actions/github-script') return true;
+  const since = TOKEN_BY_DEFAULT[action];
+  if (since) {
+    const version = actionVersion(workspace, path, step.uses!);
+    return (
+      !version ||
+      version[0] > since[0] ||
+      (version[0] === since[0] && (version[1] === undefined || version[1] >= since[1]))
+    );
+  }
+  const known = ACTIONS[action] ?? ACTIONS[repo];
   const scopes = typeof known === 'function' ? known(step) : known;
   // An OIDC token is asked for with another credential than the job's token.
   return Object.keys(scopes ?? {}).some((scope) => scope !== 'id-token');
+}
+
+/**
+ * Whether an action of this repository holds the job's token, as its action.yml in the tree says:
+ * an input whose value (its `default:`, unless the step's `with:` sets it) is the token; for a
+ * composite action, every one of its steps is given it (through such an input, or as
+ * {@link givenJobToken} tells; an action of this repository that one runs in turn is not followed).
+ */
+function localGiven(workspace: Workspace, action: ActionMetadata, step: Step): boolean {
+  const names: string[] = [];
+  for (const [name, spec] of action.inputs?.entries ?? []) {
+    const set = input(step, name.toLowerCase());
+    const value = set ? set.value : isRecord(spec.value) ? spec.value.default : undefined;
+    if (typeof value === 'string' && TOKEN.test(value)) names.push(name);
+  }
+  if (typeof action.using?.value !== 'string' || action.using.value.trim().toLowerCase() !== 'composite')
+    return names.length > 0;
+  if (action.steps.length === 0) return false;
+  // `${{ inputs.token }}` in a step of the action: the input's value, the job's token.
+  const via =
+    names.length > 0
+      ? new RegExp(`\\binputs\\.(?:${names.map(escapeRegExp).join('|')})(?![\\w-])`, 'i')
+      : /(?!)/;
+  const passes = (map: LocatedMap | undefined) =>
+    [...(map?.entries.values() ?? [])].some((v) => typeof v.value === 'string' && via.test(v.value));
+  return action.steps.every(
+    (s) =>
+      passes(s.env) ||
+      passes(s.with) ||
+      (s.run !== undefined && via.test(s.run.value)) ||
+      (localAction(workspace, s) === undefined && givenJobToken(workspace, action.path, s)),
+  );
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Actions that commit and push with the credentials a checkout persisted (no token of their own). */

@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import { parseUses } from '../../parsers/uses.js';
 import type { Job, Located, Step, Workflow } from '../../parsers/workflow.js';
+import type { Workspace } from '../../workspace/workspace.js';
 
 /** Events whose runs execute (or are triggered by) a pull request that may come from a fork. */
 export const PR_EVENTS = new Set([
@@ -115,4 +116,29 @@ export function aliasNote(node: Located | undefined): string {
   return node?.origin
     ? ` (written at line ${node.origin.span.start.line} and expanded here through the alias *${node.origin.anchor})`
     : '';
+}
+
+/**
+ * The version of a `uses:` reference: its tag (`v4`, `v4.3.1`), or for a commit SHA the version in
+ * the comment after it on the same line (`@<sha> # v4.2.2`), as pinning tools write it.
+ */
+export function actionVersion(
+  workspace: Workspace,
+  path: string,
+  uses: Located<string>,
+): [number, number | undefined] | undefined {
+  const parse = (text: string | undefined) => {
+    const m = /^v?(\d+)(?:\.(\d+))?/.exec(text ?? '');
+    return m
+      ? ([Number(m[1]), m[2] === undefined ? undefined : Number(m[2])] as [number, number | undefined])
+      : undefined;
+  };
+  const ref = refOf(uses);
+  if (ref && !/^[0-9a-f]{40}$/i.test(ref)) return parse(ref);
+  const content = workspace.read(path);
+  if (content.kind !== 'text' || uses.origin) return undefined;
+  const at = content.lines.lineStart(uses.span.end.line) + uses.span.end.column;
+  const eol = content.text.indexOf('\n', at);
+  const rest = content.text.slice(at, eol === -1 ? undefined : eol);
+  return parse(/^\s*#\s*(v?\d+(?:\.\d+)*)/.exec(rest)?.[1]);
 }
