@@ -603,6 +603,7 @@ jobs:
   b:
     steps:
       - uses: actions/checkout@v4
+      - run: make
 `),
       {},
     );
@@ -707,6 +708,7 @@ jobs:
   build:
     steps:
 ${upload(SHA, '.')}      - uses: actions/checkout@v4
+      - run: make
 `;
       const v6 = `on: push
 jobs:
@@ -854,7 +856,7 @@ ${upload(SHA, '.')}`;
       ],
       [
         'a push before the checkout',
-        workflow('push', ['run: git push', checkout]),
+        workflow('push', ['run: git push', checkout, 'run: make']),
         [['medium', `${OPEN}${WRITES}${FIX}`]],
       ],
     ])('%s', async (_name, text, expected) => {
@@ -927,6 +929,7 @@ jobs:
       - uses: actions/checkout@${'0a'.repeat(20)}
       - uses: actions/checkout@main
       - uses: actions/checkout@v6
+      - run: make
 `),
       {},
     );
@@ -944,7 +947,7 @@ jobs:
       '.github/workflows/update.yml':
         'name: Update\non: { push: { branches: [main] }, workflow_dispatch: {} }\njobs:\n  u:\n    steps: [{run: x}]\n',
       '.github/workflows/ci.yml': 'name: CI\non: pull_request\njobs:\n  t:\n    steps: [{run: x}]\n',
-      [W]: `on:\n  workflow_run:\n    workflows: [${names}]\npermissions: { contents: read }\njobs:\n  images:\n    steps:\n      - uses: actions/checkout@v4\n`,
+      [W]: `on:\n  workflow_run:\n    workflows: [${names}]\npermissions: { contents: read }\njobs:\n  images:\n    steps:\n      - uses: actions/checkout@v4\n      - run: make\n`,
     });
     const graded = async (names: string) =>
       (await evaluate(workflowCheckoutCredentials, files(names), {})).map((f) => [at(f), f.severity]);
@@ -986,6 +989,7 @@ jobs:
         ...(step
           ? [`      - if: ${JSON.stringify(step)}`, '        uses: actions/checkout@v4']
           : ['      - uses: actions/checkout@v4']),
+        '      - run: make',
         '',
       ].join('\n');
       const findings = await evaluate(workflowCheckoutCredentials, one(text), {});
@@ -1019,17 +1023,19 @@ jobs:
     permissions: { contents: write }
     steps:
       - uses: actions/checkout@v4
+      - run: make
   c:
     permissions: { contents: read, id-token: write, issues: write, discussions: write }
     steps:
       - uses: actions/checkout@v4
+      - run: make
 `),
       {},
     );
     expect(findings.map((f) => [at(f), f.severity])).toEqual([
       [`${W}:6:15`, 'medium'],
       [`${W}:16:15`, 'medium'],
-      [`${W}:20:15`, 'low'],
+      [`${W}:21:15`, 'low'],
     ]);
     expect(findings[0]!.message).not.toContain('uploads the checkout directory');
     // Whoever reads the persisted token can dismiss code scanning alerts with it.
@@ -1047,18 +1053,20 @@ jobs:
     steps:
       - &co
         uses: actions/checkout@v4
+      - run: make
   b:
     steps:
       - *co
+      - run: make
 `);
     const creds = await evaluate(workflowCheckoutCredentials, files, {});
-    expect(creds.map(at)).toEqual([`${W}:6:15`, `${W}:9:9`]);
+    expect(creds.map(at)).toEqual([`${W}:6:15`, `${W}:10:9`]);
     expect(creds[1]!.message).toContain(
       'in job "b" (written at line 6 and expanded here through the alias *co)',
     );
     expect(creds[0]!.message).not.toContain('alias');
     const pins = await evaluate(workflowUnpinnedUses, files, { allow: [] });
-    expect(pins.map(at)).toEqual([`${W}:6:15`, `${W}:9:9`]);
+    expect(pins.map(at)).toEqual([`${W}:6:15`, `${W}:10:9`]);
     expect(pins[1]!.message).toContain('(written at line 6 and expanded here through the alias *co)');
   });
 
@@ -1071,10 +1079,12 @@ jobs:
   plain:
     steps:
       - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+      - run: make
   pat:
     steps:
       - uses: actions/checkout@v4
         with: { token: "\${{ secrets.BOT_PAT }}" }
+      - run: make
   pusher:
     permissions: { contents: write }
     steps:
@@ -1094,27 +1104,62 @@ jobs:
     // hidden files (v3) does not hold the token.
     expect(findings.map((f) => [at(f), f.severity])).toEqual([
       [`${W}:6:15`, 'low'],
-      [`${W}:9:15`, 'medium'],
-      [`${W}:14:15`, 'medium'],
-      [`${W}:20:15`, 'low'],
+      [`${W}:10:15`, 'medium'],
+      [`${W}:16:15`, 'medium'],
+      [`${W}:22:15`, 'low'],
     ]);
     expect(findings[1]!.message).toContain('it persists the credential given in "token:"');
     expect(findings[2]!.message).toContain('the token can write to the repository');
     expect(findings[3]!.message).toContain('a credentials file that .git/config includes');
-    const alone = await evaluate(
-      workflowCheckoutCredentials,
-      one('on: push\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n'),
-      {},
-    );
-    expect(alone.map((f) => f.severity)).toEqual(['low']);
     const privileged = await evaluate(
       workflowCheckoutCredentials,
       one(
-        'on: pull_request_target\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n        with: { persist-credentials: true }\n',
+        'on: pull_request_target\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n        with: { persist-credentials: true }\n      - run: make\n',
       ),
       {},
     );
     expect(privileged.map((f) => [at(f), f.severity])).toEqual([[`${W}:6:38`, 'medium']]);
+  });
+
+  // No step runs after the last step of a job to read what it keeps: its own post step, which removes
+  // the credentials, runs first of the post steps, then the job ends. A composite action's caller may
+  // run steps after it.
+  it.each([
+    ['the last step of its job', ['run: echo start', 'uses: actions/checkout@v4'], []],
+    [
+      'the last step, with persist-credentials: true',
+      ['uses: actions/checkout@v4\n        with: { persist-credentials: true }'],
+      [],
+    ],
+    [
+      // The second holds the job's token anyway: the first is graded low, not dropped.
+      'two checkouts: only the last is the last step',
+      ['uses: actions/checkout@v4', 'uses: actions/checkout@v4\n        with: { repository: o/r, path: r }'],
+      [[`${W}:6:15`, 'low']],
+    ],
+    [
+      'a checkout with a step after it',
+      ['uses: actions/checkout@v4', 'run: make'],
+      [[`${W}:6:15`, 'medium']],
+    ],
+  ])('checkout credentials: %s', async (_name, steps, expected) => {
+    const text = `on: pull_request_target\npermissions: { contents: write }\njobs:\n  a:\n    steps:\n${steps.map((s) => `      - ${s}\n`).join('')}`;
+    const findings = await evaluate(workflowCheckoutCredentials, one(text), {});
+    expect(findings.map((f) => [at(f), f.severity])).toEqual(expected);
+  });
+
+  it('checkout credentials: the last step of a composite action is reported, its caller runs on', async () => {
+    const action = '.github/actions/setup/action.yml';
+    const findings = await evaluate(
+      workflowCheckoutCredentials,
+      {
+        [action]:
+          'runs:\n  using: composite\n  steps:\n    - run: echo start\n      shell: bash\n    - uses: actions/checkout@v4\n',
+      },
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([[`${action}:6:13`, 'low']]);
+    expect(findings[0]!.message).toContain('actions/checkout in this action leaves');
   });
 
   // Outsiders' events count by activity type (activity.ts): a label is a triager's act.
@@ -1138,7 +1183,7 @@ jobs:
     async (_name, on, severity, why) => {
       const findings = await evaluate(
         workflowCheckoutCredentials,
-        one(`on:\n  ${on}\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n`),
+        one(`on:\n  ${on}\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n      - run: make\n`),
         {},
       );
       expect(findings.map((f) => [f.severity, f.message])).toEqual([

@@ -48,7 +48,7 @@ import {
  *   leave the grade low when every later step is given the job's token anyway (scopes.ts).
  * A job of a reusable workflow without permissions of its own gets what the jobs of this repository
  * that call it grant. A checkout whose token has no scope, given no other credential, is not
- * reported.
+ * reported; nor is the last step of a job, after which no step runs to read what it keeps.
  * An explicit `persist-credentials: true` that a later step is seen to use (a push, a fetch) is a
  * deliberate choice and is reported, at that value, only when the token ends up in an artifact or the
  * job is privileged; so is a checkout without it that a later step of the job pushes with (`git push`,
@@ -95,6 +95,10 @@ function finding(
 ): RawFinding | undefined {
   const explicit = input(step, 'persist-credentials');
   const steps = job?.steps ?? (source.kind === 'action' ? source.steps : []);
+  // The last step of a job: no step runs after it to read what it keeps. Post steps run in reverse
+  // order, so its own, which removes the credentials, runs before those of the steps before it; then
+  // the job ends. Not in a composite action, whose caller may run steps after it.
+  if (job && steps.every((s) => s.index <= step.index)) return undefined;
   // A later step that pushes with the persisted token makes keeping it as deliberate as saying so.
   const pusher = isTrue(explicit) ? undefined : laterPusher(workspace, steps, step);
   // Saying so is deliberate when a later step is seen to use what the checkout keeps (a push, a
