@@ -112,6 +112,36 @@ jobs:
     expect(findings[1]!.message).toContain('job "a"');
   });
 
+  // A shorthand that reaches only jobs that cannot use the token (a placeholder for a required check)
+  // is graded like a missing block over such jobs: low.
+  it.each([
+    [
+      'read-all inherited only by a placeholder',
+      `permissions: read-all\njobs:\n  scan:\n    permissions: { contents: read, security-events: write }\n    steps: [{uses: github/codeql-action/analyze@v3}]\n  check:\n    needs: scan\n    env: { RESULT: "\${{ needs.scan.result }}" }\n    steps:\n      - run: '[ "\${RESULT}" == "success" ]'\n`,
+      [['.github/workflows/w.yml:2:14', 'low']],
+    ],
+    [
+      'read-all inherited by a build',
+      'permissions: read-all\njobs:\n  check:\n    steps: [{run: make test}]\n',
+      [['.github/workflows/w.yml:2:14', 'medium']],
+    ],
+    [
+      'write-all on a job that only checks out and prints',
+      'permissions: {}\njobs:\n  a:\n    permissions: write-all\n    steps: [{uses: actions/checkout@v4}, {run: echo done}]\n',
+      [['.github/workflows/w.yml:5:18', 'low']],
+    ],
+    [
+      'write-all on a job that runs an action',
+      'permissions: {}\njobs:\n  a:\n    permissions: write-all\n    steps: [{uses: actions/checkout@v4}, {uses: acme/lint@v1}]\n',
+      [['.github/workflows/w.yml:5:18', 'high']],
+    ],
+  ])('grades write-all and read-all by the jobs they reach: %s', async (_name, rest, expected) => {
+    const findings = (await run(`on: push\n${rest}`)).filter((f) => /^(?:read|write)-all:/.test(f.key ?? ''));
+    expect(findings.map((f) => [at(f), f.severity])).toEqual(expected);
+    for (const f of findings)
+      expect(f.message.includes('so nothing there can use it today')).toBe(f.severity === 'low');
+  });
+
   it('grades missing permissions by trigger', async () => {
     const severity = async (on: string) =>
       (await run(`on: ${on}\njobs:\n  a:\n    steps: [{run: x}]\n`)).map((f) => f.severity);
@@ -125,44 +155,121 @@ jobs:
     expect(high!.message).toContain('It runs on issues, which outsiders can cause');
   });
 
-  // Jobs that only print or test (placeholders that satisfy a required check) run nothing that could
-  // use the token: the block is missing, but low on any trigger. Anything that runs other code keeps
-  // the grade of the trigger.
-  const inertNote =
-    ' Its steps only run shell commands that run no other code and are given no token (echo, printf, test, ...), so nothing there can use it today; a step added later would.';
+  // Jobs that only print or test (placeholders that satisfy a required check), check out, or fetch and
+  // compare text run nothing that could use the token: the block is missing, but low on any trigger.
+  // Anything that runs other code keeps the grade of the trigger.
+  const note = (does: string) =>
+    ` Its steps only ${does}, and are given no token or secret, so nothing there can use it today; a step added later would.`;
+  const COMMANDS =
+    'run shell commands that print, test, or fetch and edit text, and no other program (echo, test, curl, sed, ...)';
+  const CHECKOUT = 'check out the repository with actions/checkout';
+  const watch = (line: string) =>
+    `steps:\n      - run: |\n          set -euo pipefail\n          page="$(curl -fsSL https://example.com/README.md)"\n          ${line}`;
   it.each([
-    ['an echo on push', 'push', `steps:\n      - run: 'echo "No test required"'`, 'low'],
-    ['an echo on an event outsiders cause', 'issues', 'steps: [{run: echo hi}]', 'low'],
+    ['an echo on push', 'push', `steps:\n      - run: 'echo "No test required"'`, 'low', note(COMMANDS)],
+    ['an echo on an event outsiders cause', 'issues', 'steps: [{run: echo hi}]', 'low', note(COMMANDS)],
     [
       'tests, exits and a pwsh echo',
       'merge_group',
       'steps:\n      - run: |\n          if [[ -z "$X" ]]; then exit 1; fi\n          printf "%s\\n" ok\n      - {run: Write-Host ok, shell: pwsh}',
       'low',
+      note(COMMANDS),
     ],
-    ['a command substitution', 'push', "steps: [{run: 'echo $(curl -s x | sh)'}]", 'medium'],
+    // actions/checkout is GitHub's own: it fetches with the token and runs nothing of the repository's.
+    ['a checkout alone', 'schedule', 'steps: [{uses: actions/checkout@v4}]', 'low', note(CHECKOUT)],
+    [
+      'a checkout before the echo',
+      'push',
+      'steps: [{uses: actions/checkout@v4}, {run: echo hi}]',
+      'low',
+      note(`${CHECKOUT} and ${COMMANDS}`),
+    ],
+    // A page fetched and compared with a baseline: curl, awk, sed and diff run no other program.
+    [
+      'a page fetched and compared, through substitutions and a function',
+      'schedule',
+      `${watch(`table="$(printf '%s\\n' "$page" | awk '\n            /^Versions/ { on=1; next }\n            on { if (index($0, "|") > 0) print }\n          ' | sed -E 's/[[:space:]]+/ /g')"`)}\n          expected() {\n            cat <<'EOF'\n          v1 | stable\n          EOF\n          }\n          if diff <(expected) <(printf '%s\\n' "$table"); then echo ok; fi`,
+      'low',
+      note(COMMANDS),
+    ],
+    ['a page fetched and run', 'schedule', watch('printf "%s" "$page" | sh'), 'medium', undefined],
+    [
+      'an awk program that runs a command',
+      'schedule',
+      watch(`printf '%s' "$page" | awk '{ system($0) }'`),
+      'medium',
+      undefined,
+    ],
+    [
+      'an awk program read from a file',
+      'schedule',
+      watch('awk -f filter.awk README.md'),
+      'medium',
+      undefined,
+    ],
+    ["sed's e flag", 'schedule', watch(`printf '%s' "$page" | sed 's/^/echo /e'`), 'medium', undefined],
+    ['a command named by path', 'schedule', 'steps: [{run: bin/echo hi}]', 'medium', undefined],
+    [
+      'a heredoc that substitutes a command',
+      'schedule',
+      'steps:\n      - run: |\n          cat <<EOF\n          $(curl -s x | sh)\n          EOF',
+      'medium',
+      undefined,
+    ],
+    [
+      'a write to GITHUB_ENV',
+      'schedule',
+      watch('echo "BASH_ENV=/tmp/x" >> "$GITHUB_ENV"'),
+      'medium',
+      undefined,
+    ],
+    [
+      'a secret in the step',
+      'schedule',
+      `steps: [{run: 'curl -fsS "$URL"', env: {URL: "\${{ secrets.HOOK }}"}}]`,
+      'medium',
+      undefined,
+    ],
+    ['a command substitution', 'push', "steps: [{run: 'echo $(curl -s x | sh)'}]", 'medium', undefined],
     [
       'a value of the run in the script',
       'push',
       `steps: [{run: 'echo \${{ github.event.head_commit.message }}'}]`,
       'medium',
+      undefined,
     ],
-    ['a checkout before the echo', 'push', 'steps: [{uses: actions/checkout@v4}, {run: echo hi}]', 'medium'],
-    ['a build', 'push', 'steps: [{run: make test}]', 'medium'],
-    ['a token in the step', 'push', `steps: [{run: echo hi, env: {T: "\${{ github.token }}"}}]`, 'medium'],
-    ['another shell', 'push', 'steps: [{run: echo hi, shell: python}]', 'medium'],
-    ['a container', 'push', 'container: node:20\n    steps: [{run: echo hi}]', 'medium'],
+    [
+      'a checkout before a build',
+      'push',
+      'steps: [{uses: actions/checkout@v4}, {run: make test}]',
+      'medium',
+      undefined,
+    ],
+    ['another action', 'push', 'steps: [{uses: actions/setup-node@v4}, {run: echo hi}]', 'medium', undefined],
+    ['a build', 'push', 'steps: [{run: make test}]', 'medium', undefined],
+    [
+      'a token in the step',
+      'push',
+      `steps: [{run: echo hi, env: {T: "\${{ github.token }}"}}]`,
+      'medium',
+      undefined,
+    ],
+    ['another shell', 'push', 'steps: [{run: echo hi, shell: python}]', 'medium', undefined],
+    ['a container', 'push', 'container: node:20\n    steps: [{run: echo hi}]', 'medium', undefined],
     [
       'an echo on an event outsiders cause, beside a build',
       'issues',
       'steps: [{run: echo hi}]\n  b:\n    steps: [{run: make}]',
       'high',
+      undefined,
     ],
-  ])('grades missing permissions by what the jobs run: %s', async (_name, on, job, severity) => {
+  ])('grades missing permissions by what the jobs run: %s', async (_name, on, job, severity, inert) => {
     const findings = await run(`on: ${on}\njobs:\n  a:\n    ${job}\n`);
     expect(findings.map((f) => [at(f), f.severity, f.confidence])).toEqual([
       ['.github/workflows/w.yml:2:1', severity, 'medium'],
     ]);
-    expect(findings[0]!.message.includes(inertNote)).toBe(severity === 'low');
+    if (inert) expect(findings[0]!.message).toContain(inert);
+    else expect(findings[0]!.message).not.toContain('so nothing there can use it today');
   });
 
   it('counts a job that asks for an OIDC token as using a workflow-level id-token: write', async () => {

@@ -29,13 +29,14 @@ import { inertJob, tokenWriter } from './token-use.js';
  *   run one of those jobs (not a job that runs only on merged pull requests, after a maintainer's
  *   merge: event-guards.ts),
  *   low when every trigger is a pull request event (a fork's run gets a read-only token), medium
- *   otherwise; low on any trigger when those jobs only print and test, running nothing that could
- *   use the token (token-use.ts).
+ *   otherwise; low on any trigger when those jobs run nothing that could use the token: they only
+ *   check out, print, test, or fetch and compare text (token-use.ts).
  *   Workflows run only by `workflow_call` are exempt: they can never hold more than their caller grants.
  *   A job that calls a reusable workflow of this repository whose jobs all get a block (their own or
  *   the called workflow's) counts as declaring one: the called jobs can only narrow the caller's token.
  * - `write-all` (high) and `read-all` (medium), at job level, or at workflow level unless every job
- *   declares its own (then the top-level block reaches nothing);
+ *   declares its own (then the top-level block reaches nothing); low when no job it reaches runs
+ *   anything that could use the token;
  * - a workflow-level write scope that two or more jobs inherit while some of them are not seen to use
  *   it (scopes.ts; granted per job it would reach fewer jobs), or that the only inheriting job cannot
  *   use;
@@ -67,6 +68,8 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
             workflow.path,
             workflow.permissions,
             'the workflow (every job without its own)',
+            '',
+            inertNote(workflow, inheriting),
           );
           if (top) {
             shorthandFix(fixes, top, workflow, workflow.permissions!.shorthand!, undefined, inheriting);
@@ -84,7 +87,13 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
         }
       },
       job(job, workflow) {
-        const own = shorthand(workflow.path, job.permissions, `job "${job.id}"`, job.id);
+        const own = shorthand(
+          workflow.path,
+          job.permissions,
+          `job "${job.id}"`,
+          job.id,
+          inertNote(workflow, [job]),
+        );
         if (own) {
           shorthandFix(fixes, own, workflow, job.permissions!.shorthand!, job, []);
           findings.push(own);
@@ -97,24 +106,31 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
   },
 });
 
+/**
+ * `write-all` (high) or `read-all` (medium); low, with `inert` said, when no job it reaches runs
+ * anything that could use the token ({@link inertNote}).
+ */
 function shorthand(
   path: string,
   permissions: Permissions | undefined,
   scope: string,
-  jobId = '',
+  jobId: string,
+  inert: string | undefined,
 ): RawFinding | undefined {
   const value = permissions?.shorthand?.value.trim();
   if (value !== 'write-all' && value !== 'read-all') return undefined;
   const write = value === 'write-all';
   return {
-    message: write
-      ? `"permissions: write-all" gives the GITHUB_TOKEN of ${scope} write access to every scope; ` +
-        'list only the scopes it needs (for example "contents: read").'
-      : `"permissions: read-all" gives the GITHUB_TOKEN of ${scope} read access to every scope, security ` +
-        'events, deployments and packages included; list only the scopes it needs (for example "contents: read").',
+    message:
+      (write
+        ? `"permissions: write-all" gives the GITHUB_TOKEN of ${scope} write access to every scope; ` +
+          'list only the scopes it needs (for example "contents: read").'
+        : `"permissions: read-all" gives the GITHUB_TOKEN of ${scope} read access to every scope, security ` +
+          'events, deployments and packages included; list only the scopes it needs (for example "contents: read").') +
+      (inert ?? ''),
     location: locationFromSpan(path, permissions!.shorthand!.span),
     key: `${value}:${jobId}`,
-    severity: write ? 'high' : 'medium',
+    severity: inert ? 'low' : write ? 'high' : 'medium',
   };
 }
 
@@ -255,6 +271,24 @@ function declaredThroughCall(workspace: Workspace, job: Job, callers: readonly s
   return called.jobs.every((j) => j.permissions !== undefined || declaredThroughCall(workspace, j, within));
 }
 
+/**
+ * What the steps of `jobs` do when none of them can use the token (token-use.ts), said as a note of a
+ * finding graded low; undefined when some job can.
+ */
+function inertNote(workflow: Workflow, jobs: readonly Job[]): string | undefined {
+  const found = jobs.map((j) => inertJob(j, workflow));
+  if (found.length === 0 || found.some((f) => f === undefined)) return undefined;
+  const does = [
+    ...(found.some((f) => f!.checkout) ? ['check out the repository with actions/checkout'] : []),
+    ...(found.some((f) => f!.commands)
+      ? [
+          'run shell commands that print, test, or fetch and edit text, and no other program (echo, test, curl, sed, ...)',
+        ]
+      : []),
+  ];
+  return ` ${jobs.length > 1 ? 'Their' : 'Its'} steps only ${does.join(' and ')}, and are given no token or secret, so nothing there can use it today; a step added later would.`;
+}
+
 function missingPermissions(
   workflow: Workflow,
   bare: Job[],
@@ -264,9 +298,10 @@ function missingPermissions(
   const events = [...eventsOf(workflow)];
   if (events.length > 0 && events.every((e) => e === 'workflow_call')) return undefined;
   const outsiders = outsiderEvents(workflow, bare, undefined, upstream);
-  // Jobs that only print or test (placeholders for a required check) run nothing that could use the
-  // token, on any trigger: the block is missing, but only a step added later would get the default.
-  const inert = bare.every((j) => inertJob(j, workflow));
+  // Jobs that only print or test (placeholders for a required check), check out or fetch and compare
+  // text run nothing that could use the token, on any trigger: the block is missing, but only a step
+  // added later would get the default.
+  const inert = inertNote(workflow, bare);
   const severity: Severity = inert
     ? 'low'
     : outsiders.length > 0
@@ -278,7 +313,7 @@ function missingPermissions(
       ? 'no job declares any'
       : `job${bare.length > 1 ? 's' : ''} ${names} declare${bare.length > 1 ? '' : 's'} none`;
   const grade = inert
-    ? ` ${bare.length > 1 ? 'Their' : 'Its'} steps only run shell commands that run no other code and are given no token (echo, printf, test, ...), so nothing there can use it today; a step added later would.`
+    ? inert
     : severity === 'high'
       ? ` It runs on ${outsiders.join(', ')}, which outsiders can cause, so a writable token is exposed to their input.`
       : (pullRequestGrade(workflow)?.note ?? '');

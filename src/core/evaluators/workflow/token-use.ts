@@ -1,5 +1,5 @@
+import { scriptCommands } from '../../parsers/shell-commands.js';
 import type { Job, LocatedMap, Step, Workflow } from '../../parsers/workflow.js';
-import { commandsOf, programName } from './commands.js';
 import { actionOf, actionPathOf } from './shared.js';
 
 /**
@@ -91,35 +91,144 @@ const INERT_COMMANDS = new Set([
   'set',
   'export',
   'unset',
+  'local',
+  'read',
+  'return',
+  'shift',
   'write-host',
   'write-output',
+]);
+
+/**
+ * Programs that fetch, read, compare or edit text and run no other program, as long as what they are
+ * told to do is written in the step ({@link runsOther}): a watch job that downloads a page and diffs it
+ * against a baseline runs no code but theirs.
+ */
+const TEXT_TOOLS = new Set([
+  'curl',
+  'wget',
+  'cat',
+  'head',
+  'tail',
+  'grep',
+  'egrep',
+  'fgrep',
+  'sed',
+  'awk',
+  'gawk',
+  'mawk',
+  'jq',
+  'diff',
+  'cmp',
+  'comm',
+  'sort',
+  'uniq',
+  'wc',
+  'cut',
+  'tr',
+  'paste',
+  'base64',
+  'sha256sum',
+  'sha1sum',
+  'md5sum',
+  'tee',
 ]);
 
 /** Shells whose `echo`, `test` and the like are the builtins above. */
 const INERT_SHELLS = /^(?:bash|sh|pwsh|powershell)$/;
 
+/** What the steps of a job that cannot use its token do (see {@link inertJob}). */
+export interface Inert {
+  /** A step checks the repository out with actions/checkout. */
+  checkout: boolean;
+  /** A step runs shell commands. */
+  commands: boolean;
+}
+
 /**
- * Whether nothing a job runs can use its token, whatever it is granted: no action (even one known to
- * only read runs code of its own, and a checkout leaves the token in `.git/config`), no reusable
- * workflow, container or service, no token given, and every step a script of the commands above, with
- * no substitution (`$(...)`, backticks), no value of the run written into it (`${{ }}`) and a shell
- * that reads it as such. Narrower than {@link tokenWriter}, which lets a build run: a compromised
- * dependency of a build can still use the token it finds.
+ * Whether nothing a job runs can use its token, whatever it is granted, and what its steps do then:
+ * no reusable workflow, container or service, no token or secret given, no action but
+ * actions/checkout (GitHub's own, which fetches with the token and runs nothing of the repository's),
+ * and every other step a script of a shell that reads it as such, with no value of the run written
+ * into it (`${{ }}`), that runs only the commands above and the shell functions it defines
+ * (substitutions included) and writes no `$GITHUB_ENV` or `$GITHUB_PATH`, which change what later
+ * steps run. Narrower than {@link tokenWriter}, which lets a build run: a compromised dependency of a
+ * build can still use the token it finds (in `.git/config` after a checkout, or in the runner).
  */
-export function inertJob(job: Job, workflow: Workflow): boolean {
-  if (job.uses || job.container || job.services.length > 0 || job.steps.length === 0) return false;
-  if (tokenWriter(job, workflow)) return false;
-  return job.steps.every((step) => {
-    if (!step.run || step.uses) return false;
+export function inertJob(job: Job, workflow: Workflow): Inert | undefined {
+  if (job.uses || job.container || job.services.length > 0 || job.steps.length === 0) return undefined;
+  if (tokenWriter(job, workflow)) return undefined;
+  if ([workflow.env, job.env].some(mentionsSecret)) return undefined;
+  const found: Inert = { checkout: false, commands: false };
+  for (const step of job.steps) {
+    if (mentionsSecret(step.env) || mentionsSecret(step.with)) return undefined;
+    if (step.uses && !step.run && actionPathOf(step.uses) === 'actions/checkout') {
+      found.checkout = true;
+      continue;
+    }
+    if (!step.run || step.uses) return undefined;
     const shell = [step.shell, job.defaults?.shell, workflow.defaults?.shell].find((s) => s !== undefined);
-    if (shell && (typeof shell.value !== 'string' || !INERT_SHELLS.test(shell.value.trim()))) return false;
-    const script = step.run.value;
-    if (/\$\(|`|<\(|>\(|\$\{\{/.test(script)) return false;
-    return commandsOf(script).every((c) => {
-      const name = programName(c);
-      return name === undefined || INERT_COMMANDS.has(name);
-    });
+    if (shell && (typeof shell.value !== 'string' || !INERT_SHELLS.test(shell.value.trim())))
+      return undefined;
+    if (runsOther(step.run.value)) return undefined;
+    found.commands = true;
+  }
+  return found;
+}
+
+/**
+ * Whether a script may run a program other than {@link INERT_COMMANDS}, {@link TEXT_TOOLS} and the
+ * functions it defines, or have a later step run one: a command named by path (`./echo` is a file of
+ * the repository), a text tool told to take its program from a file (`awk -f`, `sed -f`, `curl -K`) or
+ * to run commands (awk's `system()`, pipes and `getline`, sed's `e`, sort's `--compress-program`), a
+ * heredoc that substitutes commands (its body is not read as commands), an arithmetic expansion, an
+ * expression of the run, or a write to `$GITHUB_ENV` or `$GITHUB_PATH`.
+ */
+function runsOther(script: string): boolean {
+  if (/\$\{\{|\$\(\(|GITHUB_(?:ENV|PATH)\b/.test(script)) return true;
+  const functions = new Set(
+    [...script.matchAll(/(?:^|[\s;&|{}()])(?:function\s+([\w-]+)|([\w-]+)\s*\(\s*\))/g)].map((m) =>
+      (m[1] ?? m[2])!.toLowerCase(),
+    ),
+  );
+  return scriptCommands(script).some((view) => {
+    const { command, name, nameIndex } = view;
+    for (const r of command.redirects) {
+      if (r.body && !r.target?.quoted && /\$\(|`/.test(script.slice(r.body[0], r.body[1]))) return true;
+    }
+    if (name === '') return false;
+    if (command.words[nameIndex]!.value.includes('/')) return true;
+    const lower = name.toLowerCase();
+    if (INERT_COMMANDS.has(lower) || functions.has(lower)) return false;
+    if (!TEXT_TOOLS.has(lower)) return true;
+    const args = command.words.slice(nameIndex + 1).map((w) => w.value);
+    return args.some((arg) => toldToRun(lower, arg));
   });
+}
+
+/** Options of the text tools that take their program or settings from a file, or run a program. */
+const AWK_PROGRAM = /^(?:-[fEil]|--(?:file|exec|include|load)\b)/;
+const PROGRAM_OPTIONS: Record<string, RegExp> = {
+  awk: AWK_PROGRAM,
+  gawk: AWK_PROGRAM,
+  mawk: AWK_PROGRAM,
+  sed: /^(?:-[nErsuz]*f|--file\b)/,
+  curl: /^(?:-[a-zA-Z]*K|--config\b)/,
+  sort: /^--compress-program\b/,
+};
+
+/** An argument that makes a text tool take its program from a file or run another program. */
+function toldToRun(tool: string, arg: string): boolean {
+  if (PROGRAM_OPTIONS[tool]?.test(arg)) return true;
+  if (tool.endsWith('awk')) {
+    // Outside its string literals, an awk program runs a command only through system(), a pipe or getline.
+    const code = arg.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+    return /\bsystem\s*\(|\bgetline\b|\|/.test(code);
+  }
+  // sed's `e` command, or the `e` flag of `s`, runs the pattern space as a command.
+  if (tool === 'sed')
+    return /(?:^|[;\n{}])\s*(?:\d+|\$)?\s*e(?:\s|$|;)|\/[gpiImM0-9]*e[gpiImM0-9]*\s*(?:;|$|\})/.test(arg);
+  return false;
 }
 
 function stepWriter(step: Step): string | undefined {
@@ -141,6 +250,15 @@ function mentionsToken(map: LocatedMap | undefined): boolean {
   if (!map) return false;
   for (const v of map.entries.values()) {
     if (typeof v.value === 'string' && /github\.token|secrets\.GITHUB_TOKEN/i.test(v.value)) return true;
+  }
+  return false;
+}
+
+/** A map that passes a secret (or the token): a step given one holds more than the job's token. */
+function mentionsSecret(map: LocatedMap | undefined): boolean {
+  if (!map) return false;
+  for (const v of map.entries.values()) {
+    if (typeof v.value === 'string' && /\bsecrets\b|github\.token/i.test(v.value)) return true;
   }
   return false;
 }
