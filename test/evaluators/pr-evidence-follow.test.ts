@@ -218,6 +218,20 @@ const tests: Case[] = [
     },
     [],
   ],
+  // Projects that keep their tasks in extensionless scripts (`scripts/install`, `scripts/test`).
+  [
+    'a repository script without an extension, called by path',
+    {
+      [W]: pr(run('scripts/check')),
+      'scripts/check': '#!/bin/sh -e\n${PREFIX}ruff check .\n${PREFIX}pytest tests\n',
+    },
+    [],
+  ],
+  [
+    'a file without a shebang is no script',
+    { [W]: pr(run('scripts/check')), 'scripts/check': 'pytest tests\n' },
+    ['-'],
+  ],
   [
     'a make target whose recipe runs a script silently (@)',
     {

@@ -866,6 +866,56 @@ ${upload(SHA, '.')}`;
     });
   });
 
+  // What a repository script, a Makefile target or a package.json script that a later step runs does
+  // is read (pr-evidence-follow.ts): a push there is a push of the job.
+  describe('checkout credentials: a later step runs a script that pushes', () => {
+    const workflow = (on: string, run: string) =>
+      `on: ${on}\njobs:\n  publish:\n    permissions: { contents: write }\n    steps:\n      - uses: actions/checkout@v4\n      - { name: Publish, run: ${run} }\n`;
+    const PUBLISH = '#!/bin/sh -e\ntwine upload dist/*\nmkdocs gh-deploy --force\n';
+    it.each([
+      ['an extensionless script', workflow('push', 'scripts/publish'), { 'scripts/publish': PUBLISH }, []],
+      ['a make target', workflow('push', 'make release'), { Makefile: 'release:\n\tgit push --tags\n' }, []],
+      [
+        'a package.json script',
+        workflow('push', 'npm run release'),
+        { 'package.json': '{ "scripts": { "release": "semantic-release" } }' },
+        [],
+      ],
+      [
+        'on an event outsiders cause',
+        workflow('workflow_run', 'scripts/publish'),
+        { 'scripts/publish': PUBLISH },
+        [
+          [
+            'medium',
+            'actions/checkout in job "publish" leaves the job\'s token in .git/config for step "Publish", which pushes with it; ' +
+              "the workflow runs on workflow_run, where it handles outsiders' input. Push from a separate job that uploads " +
+              'nothing and runs no untrusted code, or pass the token only to the step that pushes.',
+          ],
+        ],
+      ],
+      [
+        'a script that only builds',
+        workflow('push', 'scripts/build'),
+        { 'scripts/build': '#!/bin/sh -e\npython -m build\n' },
+        [
+          [
+            'medium',
+            'actions/checkout in job "publish" leaves the job\'s token in .git/config (no "persist-credentials: false"), ' +
+              'where every later step can read it; the token can write to the repository. Set "persist-credentials: false" ' +
+              'unless a later step pushes with git; then pass the token to that step explicitly.',
+          ],
+        ],
+      ],
+    ] as [string, string, Record<string, string>, [string, string][]][])(
+      '%s',
+      async (_name, text, files, expected) => {
+        const findings = await evaluate(workflowCheckoutCredentials, { ...one(text), ...files }, {});
+        expect(findings.map((f) => [f.severity, f.message])).toEqual(expected);
+      },
+    );
+  });
+
   // An explicit persist-credentials: true is deliberate when a later step is seen to use what it
   // keeps, or runs work not visible here; with neither, it is graded like a checkout that does not
   // say, at the explicit value.

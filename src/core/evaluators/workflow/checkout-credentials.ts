@@ -52,7 +52,8 @@ import {
  * An explicit `persist-credentials: true` that a later step is seen to use (a push, a fetch) is a
  * deliberate choice and is reported, at that value, only when the token ends up in an artifact or the
  * job is privileged; so is a checkout without it that a later step of the job pushes with (`git push`,
- * `mkdocs gh-deploy`, a pushing, cherry-pick or backport action; after `ssh-key:`,
+ * `mkdocs gh-deploy`, a pushing, cherry-pick or backport action, a repository script, Makefile target
+ * or package.json script of the step that does so; after `ssh-key:`,
  * create-pull-request, which pushes over SSH with the persisted key: fix-checkout.ts), where "set
  * persist-credentials: false" would break the job. An explicit `true` that no later step is seen to
  * use keeps the token for nothing the job shows: it is graded like a checkout without the setting, at

@@ -2,6 +2,7 @@ import { setAt } from '../../fix/yaml-edit.js';
 import type { FixBatches, FixTarget } from '../../fix/yaml-fix.js';
 import { localActionSteps, type Step, type WorkflowSource } from '../../parsers/workflow.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import { followCalls } from './pr-evidence-follow.js';
 import { actionOf, input, stepLabel } from './shared.js';
 
 /**
@@ -107,7 +108,12 @@ export function laterCredentialUser(
   step: Step,
 ): Step | undefined {
   const test = persistsSshKey(step) ? usesSshCredentials : usesCredentials;
-  return firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test));
+  return firstAfter(
+    step,
+    credentialUsers(steps, test),
+    localUsers(workspace, steps, test),
+    scriptUsers(workspace, steps, talksToRemote),
+  );
 }
 
 /** Whether a step after `step` runs work not visible here (a repository script, a task runner). */
@@ -122,7 +128,53 @@ export function laterOpaqueRun(steps: readonly Step[], step: Step): boolean {
  */
 export function laterPusher(workspace: Workspace, steps: readonly Step[], step: Step): Step | undefined {
   const test = persistsSshKey(step) ? pushesOverSsh : pushesWithCredentials;
-  return firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test));
+  return firstAfter(
+    step,
+    credentialUsers(steps, test),
+    localUsers(workspace, steps, test),
+    scriptUsers(workspace, steps, pushes),
+  );
+}
+
+/**
+ * The steps of a job whose `run:` hands work to a repository script, a Makefile target or a
+ * package.json script (pr-evidence-follow.ts) whose text passes a test: `scripts/publish` that runs
+ * `mkdocs gh-deploy` pushes with the persisted credentials as surely as the command in the step
+ * would. Found once per job, test and workspace (the texts are read from it).
+ */
+const SCRIPT_USERS = new WeakMap<
+  Workspace,
+  Map<(text: string) => boolean, WeakMap<readonly Step[], Step[]>>
+>();
+function scriptUsers(workspace: Workspace, steps: readonly Step[], test: (text: string) => boolean): Step[] {
+  let byTest = SCRIPT_USERS.get(workspace);
+  if (!byTest) {
+    byTest = new Map();
+    SCRIPT_USERS.set(workspace, byTest);
+  }
+  let byJob = byTest.get(test);
+  if (!byJob) {
+    byJob = new WeakMap();
+    byTest.set(test, byJob);
+  }
+  let found = byJob.get(steps);
+  if (!found) {
+    found = steps.filter(
+      (s) => s.run !== undefined && followCalls(workspace, s.run.value).some((f) => test(f.text)),
+    );
+    byJob.set(steps, found);
+  }
+  return found;
+}
+
+/** Script text that pushes with the persisted credentials. */
+function pushes(text: string): boolean {
+  return GIT_PUSH.test(text);
+}
+
+/** Script text that pushes or fetches with the persisted credentials. */
+function talksToRemote(text: string): boolean {
+  return GIT_PUSH.test(text) || GIT_FETCH.test(text);
 }
 
 /**

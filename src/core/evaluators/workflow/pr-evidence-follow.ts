@@ -4,8 +4,8 @@ import type { Workspace } from '../../workspace/workspace.js';
 
 /**
  * What a `run:` script hands its work to, for `workflow.pr-evidence`: teams rarely spell `go test` or
- * `golangci-lint run` in the workflow; they call `make test`, `npm run coverage`, `./hack/verify.sh` or
- * `../scripts/build-${language}.sh`. These helpers find the texts that such a call runs — a
+ * `golangci-lint run` in the workflow; they call `make test`, `npm run coverage`, `./hack/verify.sh`,
+ * `scripts/test` or `../scripts/build-${language}.sh`. These helpers find the texts that such a call runs — a
  * repository script, a Makefile target's recipe (and the recipes of its prerequisites), a package.json
  * script (with its pre and post scripts) — so the
  * rule's command patterns can be matched against them. Nothing is executed; the texts are only read,
@@ -25,6 +25,14 @@ const MAX_GLOB_FILES = 8;
  */
 // One character class (no nested or overlapping quantifiers): linear on a long token.
 const SCRIPT_CALL = /(?:^[ \t]*[@+]|^|[\s;&|(`"'])([\w.${}()/-]*\.(?:sh|bash))(?=$|[\s;&|)`"'])/gm;
+/**
+ * A repository program called by path where a command starts, without a script extension:
+ * `scripts/publish`, `./bin/release`, `sh scripts/test`, a Makefile recipe's `@scripts/lint`. Read as
+ * a script when the file is one (its first line a shebang, `#!/bin/sh`); a path with no directory
+ * (`make`) names a command, not a file. One character class per part: linear on a long line.
+ */
+const PATH_CALL =
+  /(?:^[ \t]*[@+-]?|[;&|(`][ \t]*|(?:^|[\s;&|(])(?:bash|sh|zsh|dash|exec|source|\.|then|do|else|sudo|time)[ \t]+)((?:\.{1,2}\/)*[\w.-]+(?:\/[\w.-]+)*)(?=$|[\s;&|)`])/gm;
 /** A make invocation and the words after it on the same command (targets, -C dir, -f file). */
 const MAKE_CALL = /(?<![\w-])(?:g?make|\$\(MAKE\)|\$\{MAKE\})((?:[ \t]+[^\s;&|)`]+)*)/g;
 
@@ -128,6 +136,15 @@ function directCalls(workspace: Workspace, text: string, seen: Set<string>): Fol
       const body = workspace.text(file);
       if (body !== undefined) out.push({ text: body });
     }
+  }
+  for (const m of text.matchAll(PATH_CALL)) {
+    const raw = m[1]!;
+    const file = raw.replace(/^(?:\.{1,2}\/)+/, '');
+    // Scripts with an extension are SCRIPT_CALL's; a bare name is a command on the PATH.
+    if (!raw.includes('/') || /\.(?:sh|bash)$/.test(file) || seen.has(file) || !workspace.has(file)) continue;
+    seen.add(file);
+    const body = workspace.text(file);
+    if (body?.startsWith('#!')) out.push({ text: body });
   }
   for (const m of text.matchAll(PACKAGE_MANAGER_CALL)) {
     const call = packageScriptCall(m[1]!, m[2] ?? '');
