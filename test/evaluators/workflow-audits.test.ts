@@ -1458,6 +1458,60 @@ jobs:
         },
         [['medium', `${OPEN}; ${OUTSIDERS}; the token can write (pull-requests)${FIX}`]],
       ],
+      // A checkout given a token for the action after it (the documented way to let an action push
+      // with git): when every later step is given that credential too, the copy on disk reaches none
+      // that lacks it. Low, not dropped: it is still kept where it need not be.
+      [
+        'another credential in token:, given to every later step',
+        {
+          [W]: job('issue_comment', '{}', [
+            'uses: acme/fast-revert@v2\n        with: { token: "${{ secrets.BOT_PAT }}" }',
+            'run: curl -fsS -u "bot:$T" https://api.github.com/user\n        env: { T: "${{secrets.BOT_PAT}}" }',
+          ]).replace('checkout@v4\n', 'checkout@v4\n        with: { token: "${{ secrets.BOT_PAT }}" }\n'),
+        },
+        [
+          [
+            'low',
+            `${OPEN}; it persists the credential given in "token:", not the job token, and ${OUTSIDERS}, but every later step is given that credential anyway, so the copy on disk reaches none that lacks it${FIX}`,
+          ],
+        ],
+      ],
+      [
+        'an App token in token:, given to the one later step',
+        {
+          [W]: job('push', '{ contents: read }', [
+            'uses: acme/craft@v2\n        env: { GITHUB_TOKEN: "${{ steps.app.outputs.token }}" }',
+          ]).replace(
+            'checkout@v4\n',
+            'checkout@v4\n        with: { token: "${{ steps.app.outputs.token }}" }\n',
+          ),
+        },
+        [
+          [
+            'low',
+            `${OPEN}; it persists the credential given in "token:", not the job token, but every later step is given that credential anyway, so the copy on disk reaches none that lacks it${FIX}`,
+          ],
+        ],
+      ],
+      [
+        'another credential in token:, given to the next action but not to a later build',
+        {
+          [W]: job('push', '{ contents: read }', [
+            'uses: acme/fast-revert@v2\n        with: { token: "${{ secrets.BOT_PAT }}" }',
+            'run: npm ci && npm test',
+          ]).replace('checkout@v4\n', 'checkout@v4\n        with: { token: "${{ secrets.BOT_PAT }}" }\n'),
+        },
+        [['medium', `${OPEN}; it persists the credential given in "token:", not the job token${FIX}`]],
+      ],
+      [
+        'another credential in token:, while the later step is given another one',
+        {
+          [W]: job('push', '{ contents: read }', [
+            'uses: acme/fast-revert@v2\n        with: { token: "${{ secrets.OTHER_PAT }}" }',
+          ]).replace('checkout@v4\n', 'checkout@v4\n        with: { token: "${{ secrets.BOT_PAT }}" }\n'),
+        },
+        [['medium', `${OPEN}; it persists the credential given in "token:", not the job token${FIX}`]],
+      ],
       // An action that pushes an image pushes to a registry, not with git: the token is not there for it.
       [
         'an action that builds and pushes an image',

@@ -1,7 +1,15 @@
 import { FixBatches } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
 import { parseUses } from '../../parsers/uses.js';
-import type { Job, Located, Permissions, Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
+import type {
+  Job,
+  Located,
+  LocatedMap,
+  Permissions,
+  Step,
+  Workflow,
+  WorkflowSource,
+} from '../../parsers/workflow.js';
 import { ACTION_GLOBS, WORKFLOW_GLOBS, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -45,7 +53,8 @@ import {
  * - low otherwise: the token is still readable by every later step. An upload in another job runs on
  *   another runner and cannot hold this job's token; an upload of build outputs (`dist/`, a report)
  *   or of the workspace without hidden files does not hold `.git`. Write scopes and outsiders' events
- *   leave the grade low when every later step is given the job's token anyway (scopes.ts).
+ *   leave the grade low when every later step is given the job's token anyway (scopes.ts), and so
+ *   does a credential given in `token:` when every later step is given that credential too.
  * A job of a reusable workflow without permissions of its own gets what the jobs of this repository
  * that call it grant. A checkout whose token has no scope, given no other credential, is not
  * reported; nor is the last step of a job, after which no step runs to read what it keeps.
@@ -144,15 +153,17 @@ function finding(
   // A later step that is given the job's token anyway (in its env or input, or an action that uses it
   // by default) gains nothing from the copy on disk: when every later step is, and no other credential
   // is persisted with it, neither what the token can write nor outsiders' input reaching those steps
-  // makes the copy worth more.
+  // makes the copy worth more. So for a credential given in `token:` (a PAT, an App token) that every
+  // later step is given as well, as when a checkout hands the action after it a token to push with.
   const later = steps.filter((s) => s.index > step.index);
   const held =
     job !== undefined &&
-    !token &&
     !persistsSshKey(step) &&
-    (outsiders.length > 0 || written !== undefined) &&
     later.length > 0 &&
-    later.every((s) => givenJobToken(workspace, source.path, s, job.env, workflow?.env));
+    (token
+      ? later.every((s) => givenCredential(s, token, job.env, workflow?.env))
+      : (outsiders.length > 0 || written !== undefined) &&
+        later.every((s) => givenJobToken(workspace, source.path, s, job.env, workflow?.env)));
   const privileged = held ? [] : outsiders;
   const grounds: string[] = [];
   if (outsiders.length > 0)
@@ -167,7 +178,7 @@ function finding(
   }
   const reasons = held ? [] : grounds;
   if (!deliberate) {
-    if (token) reasons.push('it persists the credential given in "token:", not the job token');
+    if (token && !held) reasons.push('it persists the credential given in "token:", not the job token');
     if (persistsSshKey(step)) reasons.push('it persists the SSH key given in "ssh-key:" too');
     if (undecided)
       reasons.push(
@@ -192,9 +203,11 @@ function finding(
       : unused
         ? `actions/checkout ${who} keeps the job's token in ${where} ("persist-credentials: true"), but no later step of the job pushes or fetches with it or runs a repository script, and every later step can read it`
         : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;
-  const heldNote = held
-    ? `; ${grounds.join(' and ')}, but every later step is given the job's token anyway, so the copy on disk reaches none that lacks it`
-    : '';
+  const heldNote = !held
+    ? ''
+    : token
+      ? `; it persists the credential given in "token:", not the job token${grounds.length > 0 ? `, and ${grounds.join(' and ')}` : ''}, but every later step is given that credential anyway, so the copy on disk reaches none that lacks it`
+      : `; ${grounds.join(' and ')}, but every later step is given the job's token anyway, so the copy on disk reaches none that lacks it`;
   const why = leaking
     ? `, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
     : `${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${heldNote}`;
@@ -316,6 +329,27 @@ function otherCredential(step: Step): Located | undefined {
     /^\s*\$\{\{\s*(?:github\.token|secrets\.GITHUB_TOKEN)\s*\}\}\s*$/i.test(token.value)
     ? undefined
     : token;
+}
+
+/**
+ * Whether a step is given the credential a checkout was given in `token:` (one `${{ }}` expression,
+ * such as `${{ secrets.BOT_PAT }}` or `${{ steps.app.outputs.token }}`): a value of its `env:` or
+ * `with:`, or of an `env:` it inherits, holds the same expression.
+ */
+function givenCredential(step: Step, token: Located, ...inherited: (LocatedMap | undefined)[]): boolean {
+  const own =
+    typeof token.value === 'string' ? /^\s*\$\{\{([^}]*)\}\}\s*$/.exec(token.value)?.[1] : undefined;
+  if (own === undefined) return false;
+  const expression = own.trim().replace(/\s+/g, ' ');
+  return [step.env, step.with, ...inherited].some((map) =>
+    [...(map?.entries.values() ?? [])].some(
+      (v) =>
+        typeof v.value === 'string' &&
+        [...v.value.matchAll(/\$\{\{([^}]*)\}\}/g)].some(
+          (m) => m[1]!.trim().replace(/\s+/g, ' ') === expression,
+        ),
+    ),
+  );
 }
 
 /**
