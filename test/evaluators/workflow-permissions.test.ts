@@ -192,6 +192,20 @@ jobs:
       'low',
       note(COMMANDS),
     ],
+    [
+      'a message that names a script of the repository',
+      'schedule',
+      watch('echo "Changed: update tests/mock.mjs to match"'),
+      'low',
+      note(COMMANDS),
+    ],
+    [
+      'an OIDC token asked for with curl',
+      'schedule',
+      'steps: [{run: \'curl -sH "Authorization: bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN" "$ACTIONS_ID_TOKEN_REQUEST_URL"\'}]',
+      'medium',
+      undefined,
+    ],
     ['a page fetched and run', 'schedule', watch('printf "%s" "$page" | sh'), 'medium', undefined],
     [
       'an awk program that runs a command',

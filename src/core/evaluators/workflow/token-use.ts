@@ -154,14 +154,18 @@ export interface Inert {
  * (substitutions included) and writes no `$GITHUB_ENV` or `$GITHUB_PATH`, which change what later
  * steps run. Narrower than {@link tokenWriter}, which lets a build run: a compromised dependency of a
  * build can still use the token it finds (in `.git/config` after a checkout, or in the runner).
+ * Like it, no script may name a token or a command that writes to GitHub (an OIDC token request
+ * included).
  */
 export function inertJob(job: Job, workflow: Workflow): Inert | undefined {
   if (job.uses || job.container || job.services.length > 0 || job.steps.length === 0) return undefined;
-  if (tokenWriter(job, workflow)) return undefined;
   if ([workflow.env, job.env].some(mentionsSecret)) return undefined;
   const found: Inert = { checkout: false, commands: false };
   for (const step of job.steps) {
     if (mentionsSecret(step.env) || mentionsSecret(step.with)) return undefined;
+    // A repository script is a program {@link runsOther} does not let run; a file name in a message
+    // it prints is none.
+    if (step.run && WRITES.test(step.run.value)) return undefined;
     if (step.uses && !step.run && actionPathOf(step.uses) === 'actions/checkout') {
       found.checkout = true;
       continue;
