@@ -19,10 +19,10 @@ const CASES: { name: string; input: string; output: string }[] = [
   {
     name: 'a with: block gets the entry after its last one',
     input: wf(
-      '      - name: Check out\n        uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n',
+      '      - name: Check out\n        uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n      - run: make\n',
     ),
     output: wf(
-      '      - name: Check out\n        uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n          persist-credentials: false\n',
+      '      - name: Check out\n        uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n          persist-credentials: false\n      - run: make\n',
     ),
   },
   {
@@ -34,8 +34,10 @@ const CASES: { name: string; input: string; output: string }[] = [
   },
   {
     name: 'a flow step',
-    input: wf('      - { uses: actions/checkout@v4 }\n'),
-    output: wf('      - { uses: actions/checkout@v4, with: { persist-credentials: false } }\n'),
+    input: wf('      - { uses: actions/checkout@v4 }\n      - run: make\n'),
+    output: wf(
+      '      - { uses: actions/checkout@v4, with: { persist-credentials: false } }\n      - run: make\n',
+    ),
   },
   {
     name: 'four-space indentation, a block scalar after, tabs inside the script',
@@ -47,10 +49,10 @@ const CASES: { name: string; input: string; output: string }[] = [
   {
     name: 'comments inside with:, CRLF kept',
     input: wf(
-      '      - uses: actions/checkout@v4\n        with:\n          # history\n          fetch-depth: 0 # all\n',
+      '      - uses: actions/checkout@v4\n        with:\n          # history\n          fetch-depth: 0 # all\n      - run: make\n',
     ).replace(/\n/g, '\r\n'),
     output: wf(
-      '      - uses: actions/checkout@v4\n        with:\n          # history\n          fetch-depth: 0 # all\n          persist-credentials: false\n',
+      '      - uses: actions/checkout@v4\n        with:\n          # history\n          fetch-depth: 0 # all\n          persist-credentials: false\n      - run: make\n',
     ).replace(/\n/g, '\r\n'),
   },
   {
