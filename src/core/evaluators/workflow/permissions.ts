@@ -278,15 +278,16 @@ function declaredThroughCall(workspace: Workspace, job: Job, callers: readonly s
 function inertNote(workflow: Workflow, jobs: readonly Job[]): string | undefined {
   const found = jobs.map((j) => inertJob(j, workflow));
   if (found.length === 0 || found.some((f) => f === undefined)) return undefined;
+  const checkout = found.some((f) => f!.checkout);
   const does = [
-    ...(found.some((f) => f!.checkout) ? ['check out the repository with actions/checkout'] : []),
+    ...(checkout ? ['check out the repository with actions/checkout'] : []),
     ...(found.some((f) => f!.commands)
       ? [
           'run shell commands that print, test, or fetch and edit text, and no other program (echo, test, curl, sed, ...)',
         ]
       : []),
   ];
-  return ` ${jobs.length > 1 ? 'Their' : 'Its'} steps only ${does.join(' and ')}, and are given no token or secret, so nothing there can use it today; a step added later would.`;
+  return ` ${jobs.length > 1 ? 'Their' : 'Its'} steps only ${does.join(' and ')}, and are given no token or secret, so nothing there can use it${checkout ? " but the checkout's fetch" : ''} today; a step added later would.`;
 }
 
 function missingPermissions(
@@ -312,11 +313,11 @@ function missingPermissions(
     bare.length === workflow.jobs.length
       ? 'no job declares any'
       : `job${bare.length > 1 ? 's' : ''} ${names} declare${bare.length > 1 ? '' : 's'} none`;
-  const grade = inert
-    ? inert
-    : severity === 'high'
+  const grade =
+    inert ??
+    (severity === 'high'
       ? ` It runs on ${outsiders.join(', ')}, which outsiders can cause, so a writable token is exposed to their input.`
-      : (pullRequestGrade(workflow)?.note ?? '');
+      : (pullRequestGrade(workflow)?.note ?? ''));
   return {
     message:
       `No top-level "permissions:" and ${which}, so ${bare.length > 1 ? 'they run' : 'it runs'} with the ` +

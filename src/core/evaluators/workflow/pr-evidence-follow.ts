@@ -5,11 +5,11 @@ import type { Workspace } from '../../workspace/workspace.js';
 /**
  * What a `run:` script hands its work to, for `workflow.pr-evidence`: teams rarely spell `go test` or
  * `golangci-lint run` in the workflow; they call `make test`, `npm run coverage`, `./hack/verify.sh`,
- * `scripts/test` or `../scripts/build-${language}.sh`. These helpers find the texts that such a call runs — a
- * repository script, a Makefile target's recipe (and the recipes of its prerequisites), a package.json
- * script (with its pre and post scripts) — so the
- * rule's command patterns can be matched against them. Nothing is executed; the texts are only read,
- * through the workspace (which bounds sizes and never follows a symlink out of the tree).
+ * `scripts/test` or `../scripts/build-${language}.sh`. These helpers find the texts that such a call
+ * runs — a repository script, a Makefile target's recipe (and the recipes of its prerequisites), a
+ * package.json script (with its pre and post scripts) — so the rule's command patterns can be matched
+ * against them (and workflow.checkout-credentials' push patterns). Nothing is executed; the texts are
+ * only read, through the workspace (which bounds sizes and never follows a symlink out of the tree).
  */
 
 /** At most this many texts are followed from one workflow step (a script calling scripts). */

@@ -308,9 +308,7 @@ function stepUses(step: Step, needs: JobNeeds, add: (s: Scopes) => void): void {
     return;
   }
   // A token of its own (a secret other than GITHUB_TOKEN) replaces the job's.
-  const own = ['token', 'github-token', 'github_token', 'repo-token']
-    .map((k) => input(step, k))
-    .find(Boolean);
+  const own = TOKEN_INPUTS.map((k) => input(step, k)).find(Boolean);
   if (own && typeof own.value === 'string' && !TOKEN.test(own.value) && repo !== 'docker/login-action')
     return;
   const known = ACTIONS[path] ?? ACTIONS[repo];
