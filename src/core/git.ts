@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { gitOutput } from './diff.js';
+import { RENOVATE_FILES } from './evaluators/deps/update-config.js';
 import type { Inheritance } from './workspace/workspace.js';
 
 /** Most bytes read from one blob; policy files are small, and rule files are refused above 256 KiB. */
@@ -343,13 +344,8 @@ const REPOSITORY_LEVEL = [
   ':(icase)docs/SECURITY',
   ':(icase)docs/SECURITY.*',
   '.gitignore',
-  'renovate.json',
-  'renovate.json5',
-  '.renovaterc',
-  '.renovaterc.json',
-  '.renovaterc.json5',
-  '.gitlab/renovate.json',
-  '.gitlab/renovate.json5',
+  // Renovate's own list, less the files in `.github/` (listed above as a whole).
+  ...RENOVATE_FILES.filter((f) => !f.startsWith('.github/')),
 ];
 
 /**

@@ -213,6 +213,26 @@ describe('deps.update-coverage', () => {
     expect(await coverage({ ...base, 'renovate.json': '{ "enabled": false }' })).toHaveLength(3);
   });
 
+  it('reads a Renovate configuration written as JSONC (.jsonc), in each place Renovate looks', async () => {
+    const base = { 'package.json': pkg(), Dockerfile: 'FROM node:22\n' };
+    const only = '{\n  // npm only\n  "enabledManagers": ["npm"],\n}\n';
+    for (const file of [
+      'renovate.jsonc',
+      '.github/renovate.jsonc',
+      '.gitlab/renovate.jsonc',
+      '.renovaterc.jsonc',
+    ]) {
+      const found = await coverage({ ...base, [file]: only });
+      expect(
+        found.map((f) => [at(f), f.confidence ?? 'rule']),
+        file,
+      ).toEqual([['Dockerfile:1:-', 'rule']]);
+      expect(found[0]!.message, file).toContain(
+        `the Renovate configuration (${file}) leaves its manager out`,
+      );
+    }
+  });
+
   it('takes paths Renovate ignores as deliberate, including the presets defaults', async () => {
     const files = { 'examples/demo/package.json': pkg(), 'web/Dockerfile': 'FROM node:22\n' };
     const only = '"enabledManagers": ["npm"]';

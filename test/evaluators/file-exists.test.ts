@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { RENOVATE_FILES } from '../../src/core/evaluators/deps/update-config.js';
 import { fileAbsent } from '../../src/core/evaluators/generic/file-absent.js';
 import { fileExists } from '../../src/core/evaluators/generic/file-exists.js';
 import type { GitHubApi, GitHubResponse } from '../../src/core/github-api.js';
@@ -94,6 +95,25 @@ describe('file.exists', () => {
     expect(finding?.message).toContain(
       ".dependabot/config.yml exists, but it is the format of Dependabot Preview, which GitHub retired in 2021; GitHub's Dependabot reads only .github/dependabot.yml (version 2).",
     );
+  });
+
+  it('dependency-update-tool accepts every Renovate configuration file Renovate reads, .jsonc included', async () => {
+    const jsonc = '{\n  // weekly, with the recommended presets\n  "extends": ["config:recommended"],\n}\n';
+    for (const file of [
+      'renovate.jsonc',
+      '.github/renovate.jsonc',
+      '.gitlab/renovate.jsonc',
+      '.renovaterc.jsonc',
+    ]) {
+      expect(await runBuiltin('dependency-update-tool', { [file]: jsonc }), file).toEqual([]);
+    }
+    // A file of another name is no configuration Renovate reads.
+    const other = await runBuiltin('dependency-update-tool', { 'renovate-config.jsonc': jsonc });
+    expect(other.map((f) => [f.location, f.severity, f.confidence])).toEqual([[null, 'medium', 'high']]);
+    // The rule's candidates are the files the coverage rule reads, in the same order.
+    const [rule] = loadRules().filter((r) => r.id === 'dependency-update-tool');
+    const paths = (rule!.check.with as { paths: string[] }).paths;
+    expect(paths.filter((p) => /renovate/.test(p))).toEqual(RENOVATE_FILES);
   });
 
   it('dependency-update-tool accepts updatecli manifests with targets, wherever updatecli users keep them', async () => {

@@ -7,17 +7,27 @@ import { readJson } from '../repo/manifests.js';
  * and path settings, reduced to "does this configuration update manifest X of ecosystem Y?".
  */
 
-/** Where Dependabot and Renovate read their configuration, in the order they look. */
+/**
+ * Where Dependabot and Renovate read their configuration, in the order they look. Renovate's list is
+ * its documented one (`renovate.json`, `.jsonc` or `.json5` at the root, in `.github/` or `.gitlab/`,
+ * `.renovaterc` and its `.json`, `.jsonc` and `.json5` forms); the `renovate` key of package.json
+ * comes after them (see {@link readRenovate}). The rule dependency-update-tool lists the same files,
+ * and git.ts inherits them from the top of a repository.
+ */
 export const DEPENDABOT_FILES = ['.github/dependabot.yml', '.github/dependabot.yaml'];
 export const RENOVATE_FILES = [
   'renovate.json',
+  'renovate.jsonc',
   'renovate.json5',
   '.github/renovate.json',
+  '.github/renovate.jsonc',
   '.github/renovate.json5',
   '.gitlab/renovate.json',
+  '.gitlab/renovate.jsonc',
   '.gitlab/renovate.json5',
   '.renovaterc',
   '.renovaterc.json',
+  '.renovaterc.jsonc',
   '.renovaterc.json5',
 ];
 
@@ -230,7 +240,7 @@ export function renovateCovers(config: RenovateConfig, file: string, managers: r
 }
 
 /**
- * JSON, or JSON5 as Renovate writes it (comments, trailing commas). Comments are removed by a
+ * JSON, or JSONC and JSON5 as Renovate writes them (comments, trailing commas). Comments are removed by a
  * string-aware single pass; anything else JSON5 allows makes the file "not understood".
  */
 export function parseJsonish(text: string): unknown {
