@@ -29,6 +29,7 @@ describe('personal data detectors', () => {
     ['"email": "boguslawa.wrona84@o2.pl"', ['email b…@o2.pl']],
     // A generic account word is a placeholder only as a word of its own; names stay judged.
     ['assert validate_email("users.period1234@gmail.com")', ['email u…@gmail.com']],
+    ['"email": "somerset.lane84@gmail.com"', ['email s…@gmail.com']],
     ['assert validate_email("john.period1234@gmail.com")', ['email j…@gmail.com']],
   ])('finds %s', (line, expected) => {
     expect(kinds(line)).toEqual(expected);
@@ -64,6 +65,10 @@ describe('personal data detectors', () => {
     // A generic account word and the case an address-syntax test varies.
     'assert validate_email("user.period1234@gmail.com") is True',
     'assert is_valid("someone_else99@hotmail.com")',
+    // What stands for an unnamed person.
+    '"someones.elses.name@gmail.com",',
+    'Email: "some.user@gmail.com",',
+    'owner: someone.else@hotmail.com',
   ])('ignores %s', (line) => {
     expect(kinds(line)).toEqual([]);
   });
@@ -90,6 +95,45 @@ describe('personal data detectors', () => {
       ['medium', undefined],
     ]);
     expect(findings.map((f) => f.message).join(' ')).not.toMatch(/lopez|4532 0151 1283 0366/);
+  });
+
+  it('leaves the credits of package metadata alone, and what mirrors them, but not a record after them', async () => {
+    const pom = (developers: string) =>
+      `<project>\n  <artifactId>lib</artifactId>\n  ${developers}\n</project>\n`;
+    const developer =
+      '<developers>\n    <developer>\n      <name>M. Keller</name>\n      <email>m.keller1979@gmail.com</email>\n    </developer>\n  </developers>';
+    const findings = await runBuiltin('test-data-personal', {
+      // A POM as a Maven repository publishes it, and one under another name: its developers.
+      'testdata/maven-repo/org/acme/lib/1.0/lib-1.0.pom': pom(developer),
+      'testdata/pom/lib.xml': pom(developer),
+      // A Debian copyright file's Authors field, with its continuation lines.
+      'testdata/copyright/python':
+        'Files: lib/*\nCopyright: 2006 The Authors\nAuthors:\n  K. Strel - kestrel.v@gmail.com\n  M. Keller - m.keller1979@gmail.com\n\nLicense: MIT\n',
+      // A test's expected value mirroring composer's authors, then a record that is no credit.
+      'pkg/php/parse_test.go': [
+        'var want = Package{',
+        '\tAuthors: []Author{',
+        '\t\t{',
+        '\t\t\tName:  "K. Strel",',
+        '\t\t\tEmail: "kestrel.v@gmail.com",',
+        '\t\t},',
+        '\t},',
+        '\tBuyer: Customer{',
+        '\t\tEmail: "maria.lopez.84@hotmail.com",',
+        '\t},',
+        '}',
+        '',
+      ].join('\n'),
+      // YAML's entries at the key's own indentation are the key's; the next key is not.
+      'test/fixtures/package.yaml':
+        'authors:\n- name: K. Strel\n  email: kestrel.v@gmail.com\ncustomers:\n- email: m.keller1979@gmail.com\n',
+    });
+    expect(
+      findings.map((f) => [`${f.location?.path}:${f.location?.startLine}`, f.severity, f.confidence]),
+    ).toEqual([
+      ['pkg/php/parse_test.go:9', 'medium', 'medium'],
+      ['test/fixtures/package.yaml:5', 'medium', 'medium'],
+    ]);
   });
 
   it('leaves addresses in authorship metadata files alone, but not card numbers there', async () => {

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import type { RawFinding } from '../../types.js';
 import { forEachLine, globList, selectFiles } from '../generic/shared.js';
 import { defineEvaluator } from '../types.js';
-import { detectPersonalData, type PersonalDataKind, type PersonalDatum } from './personal-detectors.js';
+import {
+  creditsReader,
+  detectPersonalData,
+  type PersonalDataKind,
+  type PersonalDatum,
+} from './personal-detectors.js';
 
 const KINDS: readonly PersonalDataKind[] = ['card', 'iban', 'ssn', 'email'];
 
@@ -79,10 +84,12 @@ const NOUNS: Record<PersonalDataKind, string> = {
 
 /**
  * Files whose addresses are authorship metadata (package, chart and project maintainers, git
- * reflogs and patches, JSON Schemas' credits), not records about people.
+ * reflogs and patches, JSON Schemas' credits), not records about people: among them the package
+ * metadata a registry publishes (Maven's `<artifact>-<version>.pom`, Python's `PKG-INFO` and a
+ * wheel's `METADATA`, a NuGet `.nuspec`, Debian's `copyright`).
  */
 const AUTHORSHIP_FILES =
-  /(?:^|\/)(?:Chart\.ya?ml|package\.json|composer\.json|pom\.xml|setup\.(?:py|cfg)|pyproject\.toml|Cargo\.toml|\.mailmap|CODEOWNERS|(?:AUTHORS|CONTRIBUTORS|MAINTAINERS|OWNERS)[^/]*|[^/]+\.(?:gemspec|patch|diff|schema\.json)|logs\/(?:HEAD|refs\/.+))$/;
+  /(?:^|\/)(?:Chart\.ya?ml|package\.json|composer\.json|pom\.xml|setup\.(?:py|cfg)|pyproject\.toml|Cargo\.toml|PKG-INFO|[^/]+\.dist-info\/METADATA|copyright|\.mailmap|CODEOWNERS|(?:AUTHORS|CONTRIBUTORS|MAINTAINERS|OWNERS)[^/]*|[^/]+\.(?:gemspec|nuspec|pom|pom\.xml|patch|diff|schema\.json)|logs\/(?:HEAD|refs\/.+))$/;
 /** Package registry documents (packuments, search results, installed manifests) credit their authors. */
 const REGISTRY_METADATA = /"_npmUser"|"dist-tags"|"_resolved"|"_shasum"|^\s*"?maintainers"?\s*:/m;
 
@@ -145,8 +152,11 @@ export const dataPersonalData = defineEvaluator<Options>({
       const authorship = AUTHORSHIP_FILES.test(file) || REGISTRY_METADATA.test(text);
       const wanted = authorship ? withoutEmail : kinds;
       if (wanted.size === 0) continue;
+      const credits = creditsReader();
       forEachLine(text, (line, lineNo) => {
-        for (const datum of detectPersonalData(line, wanted, domains)) found.push({ datum, line: lineNo });
+        const of = credits(line) ? withoutEmail : wanted;
+        if (of.size === 0) return;
+        for (const datum of detectPersonalData(line, of, domains)) found.push({ datum, line: lineNo });
       });
       const shown = found.slice(0, options.maxPerFile);
       shown.forEach(({ datum, line }, i) => {

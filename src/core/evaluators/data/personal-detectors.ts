@@ -186,10 +186,11 @@ const PLACEHOLDER_WORD =
   /test|example|sample|demo|dummy|fake|bogus(?!l)|mock|fixture|placeholder|invalid|noreply|no-reply|donotreply|nobody|spam|foo|bar|lorem|ipsum|changeme|fabrikam|contoso|northwind|adventure-?works|tailspin|wingtip|litware|initech|globex|user\d*$|^\d+$|^[0-9a-f]{12,}$/i;
 /**
  * A generic account word, a separator, then what a test of address syntax varies
- * (`user.period1234`, `user-with-dash`, `someone_else`): a test vector, not a person. Names
+ * (`user.period1234`, `user-with-dash`, `someone_else`), or what stands for an unnamed person
+ * (`some.user`, `someone.else`, `someones.elses.name`): a test vector, not a person. Names
  * (`john.smith`, `alice.wong`) are no such words and stay judged.
  */
-const PLACEHOLDER_PREFIX = /^(?:user|username|someone|somebody|anyone|person|email)[._-]/i;
+const PLACEHOLDER_PREFIX = /^(?:user|username|some|someones?|somebody|anyone|person|email)[._-]/i;
 
 /**
  * Authorship, not a data record: git identities (`Name <address>`, reflogs, patch headers,
@@ -198,6 +199,48 @@ const PLACEHOLDER_PREFIX = /^(?:user|username|someone|somebody|anyone|person|ema
  */
 const AUTHORSHIP =
   /\b(?:authors?|committer|maintainers?|contributors?|_npmUser|publisher|tagger)\b|\b(?:signed-off-by|co-authored-by|reviewed-by|acked-by|tested-by|reported-by|from|commit)\s*:|author_email|committer_email|\b(?:developed|written|created|maintained) by\b/i;
+
+/**
+ * A field that opens a list of credits in package metadata and what mirrors it: `authors:` (YAML,
+ * composer.json, Cargo), `"maintainers": [` (package.json), `Authors: []pkg.Author{` (a test's
+ * expected value), Debian's `Upstream-Contact:`, `Uploaders:` and `Copyright:` fields. The names that
+ * follow on lines of their own are credits too.
+ */
+const CREDITS_KEY =
+  /^([ \t]*)["']?(?:authors?|maintainers?|contributors?|developers?|committers?|uploaders?|upstream-contact|copyright)["']?[ \t]*[:=]/i;
+/** Maven's `<developers>` and `<contributors>` (and the like), up to their closing tag. */
+const CREDITS_TAG = /^[ \t]*<((?:developer|contributor|author|maintainer)s?)(?:[ \t][^>]*)?>[ \t]*$/i;
+
+/**
+ * A reader of a file's lines, one after another, that says whether a line lies in a list of
+ * credits: the lines after a {@link CREDITS_KEY} indented deeper than it (Debian's continuation
+ * lines, the entries of a JSON, YAML or code literal), YAML's `- ` entries at its own indentation,
+ * and everything up to the closing tag of a {@link CREDITS_TAG}. Its addresses are the public
+ * attributions a package's authors publish with it (a Maven POM's developers, a Debian `copyright`
+ * file's authors, composer's `authors`), not records about people.
+ */
+export function creditsReader(): (line: string) => boolean {
+  let indent = -1;
+  let tag: string | undefined;
+  return (line) => {
+    if (tag !== undefined) {
+      if (line.toLowerCase().includes(`</${tag}>`)) tag = undefined;
+      return true;
+    }
+    const open = CREDITS_TAG.exec(line);
+    if (open) {
+      tag = open[1]!.toLowerCase();
+      return true;
+    }
+    const text = line.trimStart();
+    const depth = line.length - text.length;
+    if (indent >= 0 && text !== '' && (depth > indent || (depth === indent && /^-(?:\s|$)/.test(text))))
+      return true;
+    const key = CREDITS_KEY.exec(line);
+    indent = key ? key[1]!.length : text === '' ? indent : -1;
+    return key !== null;
+  };
+}
 
 /**
  * Gmail's sign-up rules: a username of 6 to 30 letters, digits and periods, neither starting nor
