@@ -290,6 +290,7 @@ export function rawProblem(list: unknown): string | undefined {
   for (let i = 0; i < list.length; i++) {
     const raw: unknown = list[i];
     if (!isObject(raw) || typeof raw.message !== 'string') return `raw[${i}] has no message`;
+    if (raw.about !== undefined && typeof raw.about !== 'string') return `raw[${i}].about is not a path`;
     const location = raw.location;
     if (location !== undefined && location !== null) {
       if (!isObject(location) || typeof location.path !== 'string') return `raw[${i}].location has no path`;

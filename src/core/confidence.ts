@@ -59,6 +59,21 @@ export const TEST_KEY_NAMES: readonly string[] = [
 ];
 
 /**
+ * Key files named for a test by a `test` word at either end (`test-cloudflare-tunnel-cert.pem`,
+ * `client-test.key`, `test_server.pem`): "test" there may also name an environment and its host
+ * (`deploy/test-server.key` is often that environment's real key), so the name alone does not make
+ * the key a fixture. Beside test code (`*_test.go`, `test_*.py`, `*.spec.ts`, `*Test.java` in the
+ * same directory) it does: the tests that read it sit next to it.
+ */
+const TEST_WORD_KEY_NAMES: readonly string[] = [
+  `**/${TEST}[-_.]*.${KEY_FILE_EXTENSIONS}`,
+  `**/*[-_.]${TEST}.${KEY_FILE_EXTENSIONS}`,
+];
+/** The names of test code (not of its data: `server_test.pem` is no test). */
+const TEST_CODE =
+  /(?:^|\/)(?:[^/]+_test\.(?:go|py|rs|rb|exs?|dart|c|cc|cpp)|test_[^/]+\.py|[^/]+\.(?:test|spec)\.[cm]?[jt]sx?|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|scala|cs|swift))$/;
+
+/**
  * Key and certificate files named for the loopback host (`localhost.key`, `app.localhost.pem`,
  * mkcert's `localhost-key.pem` and `localhost+2-key.pem`): no public CA issues a certificate for
  * `localhost` or a `.localhost` name (RFC 6761 keeps them on the loopback interface), so the key
@@ -75,6 +90,8 @@ export const LOOPBACK_KEY_NAMES: readonly string[] = [
  * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
  * documentation, archived and vendored code. A finding there gets low confidence (it is reported, and blocks
  * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
+ * Folder globs (those ending in `/**`) match whatever the case of the folder's name (.NET's and
+ * Java's `Test/`, `Tests/`, `UnitTests/`); the others, which judge a file's own name, match its case.
  */
 export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/test/**',
@@ -83,14 +100,18 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/spec/**',
   '**/specs/**',
   '**/testdata/**',
-  '**/_testdata/**',
+  // A test-data folder with a prefix (`_testdata/`; `gotestdata/`, named so because Go's tooling
+  // skips a folder named `testdata` and the fixture must be seen by it).
+  '**/*testdata/**',
   '**/test-data/**',
   '**/test_data/**',
   '**/e2e/**',
   // A folder of test suites or of a suite's material (`integration-tests/`, `functional_tests/`,
-  // `internal/suites/`, `test_resources/`, `test-fixtures/`); the plural names tests, never an
-  // environment (`deploy/k8s-test/` may be one).
-  '**/*[-_]tests/**',
+  // .NET's `Api.Tests/`, `internal/suites/`, `test_resources/`, `test-fixtures/`); the plural names
+  // tests, never an environment (`deploy/k8s-test/` may be one). A .NET test project's singular
+  // `Api.Test/` is named as a project is (`<Assembly>.<Kind>`), not as an environment.
+  '**/*[-_.]tests/**',
+  '**/*.test/**',
   '**/{integration,unit,e2e,acceptance,functional,system,smoke,conformance}{test,tests}/**',
   // A conformance suite's inputs (Kubernetes' and its APIs' `conformance/` manifests), which a test
   // applies to a throw-away cluster. Not `acceptance/`: in a DTAP chain that names an environment.
@@ -110,6 +131,8 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/fuzzing/**',
   '**/testing/**',
   '**/fixtures/**',
+  // A folder of fixtures named for what they are fixtures of (`api_fixtures/`, `go-fixtures/`).
+  '**/*[-_]fixtures/**',
   '**/__fixtures__/**',
   '**/__mocks__/**',
   '**/mocks/**',
@@ -169,6 +192,7 @@ const TEST_PATH_REASON =
   'the file is under a test, fixture, example, documentation, archived or vendored path';
 const TEST_KUSTOMIZATION_REASON =
   'the manifest is built only by kustomizations under test, fixture, example or quick-start paths';
+const TEST_WORD_KEY_REASON = "the key file's name marks it as test material, and test code sits beside it";
 const TEST_KEY_NAME_REASON =
   "the key file's name marks it as test material (test, fake, dummy, example or sample)";
 const LOOPBACK_KEY_NAME_REASON =
@@ -215,21 +239,56 @@ export function inGithubConfig(path: string): boolean {
   return /(?:^|\/)\.github\//.test(path);
 }
 
-/** A matcher of test paths that leaves the repository's workflows and actions to located globs. */
+/**
+ * A matcher of test paths that leaves the repository's workflows and actions to located globs.
+ * Folder globs match whatever the case of the folder's name; a file's name keeps its case
+ * (`*Test.java` is no `Latest.java`).
+ */
 function testPathMatcher(testPaths: readonly string[]): (path: string) => boolean {
-  const all = pathMatcher([...testPaths]);
-  const located = testPaths.filter((glob) => !glob.startsWith('**/'));
-  const anchored = located.length > 0 ? pathMatcher(located) : () => false;
+  const either = (globs: readonly string[]): ((path: string) => boolean) => {
+    const folders = globs.filter((glob) => glob.endsWith('/**'));
+    const names = globs.filter((glob) => !glob.endsWith('/**'));
+    const inFolder = folders.length > 0 ? pathMatcher(folders, { ignoreCase: true }) : () => false;
+    const named = names.length > 0 ? pathMatcher(names) : () => false;
+    return (path) => inFolder(path) || named(path);
+  };
+  const all = either(testPaths);
+  const anchored = either(testPaths.filter((glob) => !glob.startsWith('**/')));
   return (path) => (GITHUB_RUNS.test(path) ? anchored(path) : all(path));
 }
 
+/** What the context reads of the tree: which files it has (never their content). */
+export interface TreeListing {
+  readonly files: readonly string[];
+}
+
 /**
- * Lowers to `low` the confidence of located findings in the test paths, with the reason, and, given
- * the run's workspace, of those in manifests that kustomize builds only for kustomizations in the
- * test paths. Returns a function applied to each new finding (the matcher is compiled once per run).
+ * Lowers to `low`, with the reason, the confidence of findings about test material and about
+ * project-scaffolding templates. Returns a function applied to each new finding (the matchers are
+ * compiled once per run), given what the finding is about when that is not where it lies (see
+ * `RawFinding.about`). With the run's workspace it also knows which folders hold test code (for key
+ * files named for a test beside it), which are templates (see {@link scaffoldingTemplate}), and which
+ * manifests kustomize builds only for kustomizations in the test paths.
  */
-export function testPathContext(testPaths: readonly string[], workspace?: Workspace): (f: Finding) => void {
-  if (testPaths.length === 0) return () => {};
+export function testPathContext(
+  testPaths: readonly string[],
+  workspace?: Workspace,
+): (f: Finding, about?: string) => void {
+  const template = workspace ? scaffoldingTemplate(workspace) : () => undefined;
+  const lowerTemplate = (f: Finding, path: string): void => {
+    const root = template(path);
+    if (root === undefined) return;
+    f.confidence = 'low';
+    f.confidenceReason =
+      `the file belongs to a project-scaffolding template (${root}/), which a generator renders into ` +
+      'a new project: this repository neither builds nor runs it';
+  };
+  if (testPaths.length === 0) {
+    return (f, about) => {
+      const path = about ?? f.location?.path;
+      if (path !== undefined && f.confidence !== 'low') lowerTemplate(f, path);
+    };
+  }
   const matcher = testPathMatcher(testPaths);
   const byKeyName = pathMatcher(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
   const byLoopbackName = pathMatcher(testPaths.filter((glob) => LOOPBACK_KEY_NAMES.includes(glob)));
@@ -237,6 +296,16 @@ export function testPathContext(testPaths: readonly string[], workspace?: Worksp
   // `components/` folder that only the quick start or the end-to-end suite includes) is their
   // material too: one a production overlay also includes keeps its confidence.
   const testBuilt = (path: string) => workspace !== undefined && builtOnlyFor(workspace, path, matcher);
+  // Only with the default key names in force: a list of its own says which names are test material.
+  const byTestWord =
+    workspace && TEST_KEY_NAMES.every((glob) => testPaths.includes(glob))
+      ? pathMatcher(TEST_WORD_KEY_NAMES)
+      : () => false;
+  let testCodeFolders: Set<string> | undefined;
+  const besideTestCode = (path: string): boolean => {
+    testCodeFolders ??= new Set(workspace!.files.filter((f) => TEST_CODE.test(f)).map(folderOf));
+    return testCodeFolders.has(folderOf(path));
+  };
   // A file usually holds many findings: its path is matched once.
   const known = new Map<string, string | undefined>();
   const reasonFor = (path: string): string | undefined => {
@@ -253,13 +322,69 @@ export function testPathContext(testPaths: readonly string[], workspace?: Worksp
     known.set(path, reason);
     return reason;
   };
-  return (f) => {
-    if (!f.location || f.confidence === 'low') return;
-    const reason = reasonFor(f.location.path);
-    if (reason === undefined) return;
-    f.confidence = 'low';
-    f.confidenceReason = reason;
+  return (f, about) => {
+    const path = about ?? f.location?.path;
+    if (path === undefined || f.confidence === 'low') return;
+    const reason =
+      about === undefined
+        ? reasonFor(path)
+        : matcher(path)
+          ? `what it is about (${about}) is under a test, fixture, example, documentation, archived or vendored path`
+          : undefined;
+    if (reason !== undefined) {
+      f.confidence = 'low';
+      f.confidenceReason = reason;
+    } else if (about === undefined && byTestWord(path) && besideTestCode(path)) {
+      f.confidence = 'low';
+      f.confidenceReason = TEST_WORD_KEY_REASON;
+    } else {
+      lowerTemplate(f, path);
+    }
   };
+}
+
+/** The folder of a path ("" at the top). */
+function folderOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash === -1 ? '' : path.slice(0, slash);
+}
+
+/** Django's template files, which `startproject` and `startapp` render and rename (`manage.py-tpl`). */
+const DJANGO_TEMPLATE_FILE = /\.py-tpl$/;
+
+/**
+ * The project-scaffolding template a path belongs to, as its root folder, or undefined: a folder
+ * named in a template language, or the nearest folder named for a template (`project_template/`,
+ * `app_template/`, Django's own names) above a `*.py-tpl` file. Such a template's Dockerfile,
+ * requirements and settings are those of the projects a generator makes from it (`django-admin
+ * startproject --template`, a framework's `start` command, cookiecutter), not this repository's.
+ * A folder is a template only by what it holds and how it is named, never the top of the tree.
+ */
+export function scaffoldingTemplate(tree: TreeListing): (path: string) => string | undefined {
+  let roots: string[] | undefined;
+  return (path) => {
+    // A folder named in a template language (cookiecutter's `{{cookiecutter.project_slug}}/`,
+    // copier's `{{ project_name }}/`): everything under it is rendered before anyone builds it.
+    const brace = path.search(/\{[{%]/);
+    const end = brace === -1 ? -1 : path.indexOf('/', brace);
+    if (end !== -1) return path.slice(0, end);
+    roots ??= djangoTemplateRoots(tree.files);
+    return roots.find((root) => path.startsWith(`${root}/`));
+  };
+}
+
+function djangoTemplateRoots(files: readonly string[]): string[] {
+  const roots = new Set<string>();
+  for (const file of files) {
+    if (!DJANGO_TEMPLATE_FILE.test(file)) continue;
+    const parts = file.split('/').slice(0, -1);
+    for (let i = parts.length; i > 0; i--) {
+      if (!/template/i.test(parts[i - 1]!)) continue;
+      roots.add(parts.slice(0, i).join('/'));
+      break;
+    }
+  }
+  return [...roots];
 }
 
 /** The findings a persona shows (every blocking one, and the others it sees) and a count of the rest. */

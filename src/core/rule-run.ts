@@ -86,12 +86,13 @@ export class RuleRun {
    */
   readonly policyFiles = new Set<string>();
   /**
-   * Lowers the confidence of findings in test, fixture, example, docs and vendored paths, and in
-   * manifests that kustomize builds only for kustomizations there. Made at the first finding,
-   * through the recording view when there is one: the kustomizations it reads are computed once for
-   * the tree, and a rule that reads them afterwards must be credited with their inputs.
+   * Lowers the confidence of findings in test, fixture, example, docs and vendored paths, in
+   * project-scaffolding templates, and in manifests that kustomize builds only for kustomizations
+   * there. Made at the first finding, through the recording view when there is one: the
+   * kustomizations it reads are computed once for the tree, and a rule that reads them afterwards
+   * must be credited with their inputs.
    */
-  private context: ((f: Finding) => void) | undefined;
+  private context: ((f: Finding, about?: string) => void) | undefined;
   /** The view that records what the rules reading across files ask (see {@link recordInputs}). */
   private recorder: RecordingWorkspace | undefined;
   /**
@@ -646,7 +647,7 @@ export class RuleRun {
     for (const r of raw) {
       if (skip && r.location && skip(r.location.path)) continue;
       const finding = createFinding(rule, r, summary.severity);
-      context?.(finding);
+      context?.(finding, r.about);
       this.findings.push(finding);
       summary.findings += 1;
     }

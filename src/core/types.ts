@@ -147,6 +147,12 @@ export interface RawFinding {
    * text, an image name). Defaults to the path alone. Must never contain a secret value.
    */
   key?: string;
+  /**
+   * The path the finding is about when that is not where it lies (a vendored directory, reported at
+   * the CODEOWNERS rule that leaves it unowned or at the repository): the test paths and templates
+   * are judged by it instead of by the location.
+   */
+  about?: string;
   /** Overrides the rule's severity for this occurrence (e.g. a graded audit). */
   severity?: Severity;
   /** Overrides the rule's confidence for this occurrence (e.g. a verified token: high). */

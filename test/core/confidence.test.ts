@@ -142,6 +142,22 @@ describe('test paths', () => {
     ['.github/workflows/release.spec.yml', false],
     ['.github/actions/e2e/action.yml', false],
     ['examples/.github/workflows/build_test.yml', true],
+    // Folders match whatever their case (.NET's and Java's capitalised test projects); file names
+    // keep theirs.
+    ['src/Test/Test.csproj', true],
+    ['src/Tests/RunnerTests.cs', true],
+    ['src/UnitTests/Worker/JobRunnerL0.cs', true],
+    ['src/Runner.Tests/Runner.Tests.csproj', true],
+    ['src/Api.Test/Api.Test.csproj', true],
+    ['Docs/setup.md', true],
+    ['src/Latest.java', false],
+    ['src/Contests.cs', false],
+    ['deploy/k8s-Test/secret.yaml', false],
+    ['src/Testing.Platform/Host.cs', false],
+    // Fixture folders named for what they feed.
+    ['pkg/golang/internal/gotestdata/go-source/go.mod', true],
+    ['pkg/api_fixtures/users.json', true],
+    ['pkg/fixtures-loader/main.go', false],
   ])('the default test paths: %s is lowered: %s', (file, lowered) => {
     const f = finding({ location: { path: file, startLine: 1 } });
     testPathContext(DEFAULT_TEST_PATHS)(f);
@@ -217,6 +233,79 @@ describe('test paths', () => {
         : null,
     );
     expect(f.confidence).toBe(lowered ? 'low' : 'high');
+  });
+
+  it.each([
+    ['credentials/test-tunnel-cert.pem', ['credentials/origin_cert_test.go'], true],
+    ['tls/client-test.key', ['tls/client.test.ts'], true],
+    ['tls/test_server.pem', ['tls/test_server.py'], true],
+    ['src/main/resources/Test-signer.pem', ['src/main/resources/SignerTest.java'], true],
+    // Without test code beside it, "test" may name an environment and its host.
+    ['deploy/test-server.key', ['deploy/main.go', 'deploy/test-server.crt'], false],
+    ['tls/client-test.key', ['tls/client.go', 'tls/test/client_test.go'], false],
+    // Test data beside it is no test code.
+    ['tls/test-server.key', ['tls/server_test.pem'], false],
+  ])('a key file named for a test: %s beside %j is lowered: %s', (file, others, lowered) => {
+    const f = finding({ location: { path: file, startLine: 1 } });
+    testPathContext(DEFAULT_TEST_PATHS, { files: [file, ...others] })(f);
+    expect([f.confidence, f.confidenceReason ?? null]).toEqual(
+      lowered
+        ? ['low', "the key file's name marks it as test material, and test code sits beside it"]
+        : ['high', null],
+    );
+  });
+
+  it.each([
+    // Django's project and app templates, told by the `*.py-tpl` files Django renders and renames.
+    ['wagtail/project_template/Dockerfile', 'wagtail/project_template'],
+    ['wagtail/project_template/project_name/settings/base.py', 'wagtail/project_template'],
+    ['django/conf/app_template/migrations/requirements.txt', 'django/conf/app_template'],
+    // A folder named in a template language (cookiecutter, copier).
+    ['{{cookiecutter.project_slug}}/Dockerfile', '{{cookiecutter.project_slug}}'],
+    ['templates/{{ project_name }}/deploy/values.yaml', 'templates/{{ project_name }}'],
+    // A template folder without Django's files, a `-tpl` file outside a template folder, and a file
+    // named in a template language in a plain folder are judged as they are.
+    ['app/templates/Dockerfile', undefined],
+    ['Dockerfile', undefined],
+    ['tools/Dockerfile', undefined],
+    ['deploy/{{name}}.yaml', undefined],
+  ])('a file of a project-scaffolding template: %s belongs to %s', (file, root) => {
+    const files = [
+      'wagtail/project_template/manage.py-tpl',
+      'django/conf/app_template/apps.py-tpl',
+      'django/conf/app_template/migrations/__init__.py-tpl',
+      'app/templates/index.html',
+      'manage.py-tpl',
+      'tools/setup.py-tpl',
+      file,
+    ];
+    for (const paths of [DEFAULT_TEST_PATHS, []]) {
+      const f = finding({ location: { path: file, startLine: 4 } });
+      testPathContext(paths, { files })(f);
+      expect([f.confidence, f.confidenceReason ?? null]).toEqual(
+        root
+          ? [
+              'low',
+              `the file belongs to a project-scaffolding template (${root}/), which a generator renders into a new project: this repository neither builds nor runs it`,
+            ]
+          : ['high', null],
+      );
+    }
+  });
+
+  it('judges a finding about another path (a vendored folder) by that path, wherever it lies', () => {
+    const context = testPathContext(DEFAULT_TEST_PATHS, { files: [] });
+    const about = (path: string, location: Finding['location'] = null) => {
+      const f = finding({ location });
+      context(f, path);
+      return [f.confidence, f.confidenceReason ?? null];
+    };
+    expect(about('pkg/php/testdata')).toEqual([
+      'low',
+      'what it is about (pkg/php/testdata) is under a test, fixture, example, documentation, archived or vendored path',
+    ]);
+    expect(about('cmd/app/testdata/coverage/pkgs/php', { path: 'CODEOWNERS', startLine: 3 })[0]).toBe('low');
+    expect(about('web/static/js')).toEqual(['high', null]);
   });
 
   it("lowers the repository's workflows and actions only by a test path that names their location", () => {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { depsSbomCoverage } from '../../src/core/evaluators/deps/sbom-coverage.js';
-import { at, cleanup, examinedBy, run } from './kit.js';
+import { at, cleanup, examinedBy, run, runBuiltin } from './kit.js';
 
 afterAll(cleanup);
 
@@ -21,6 +21,31 @@ describe('deps.sbom-coverage', () => {
       },
     );
     expect(findings).toEqual([]);
+  });
+
+  it("lowers a test project's and a scaffolding template's findings, whatever the case of the test folder", async () => {
+    const findings = await runBuiltin(
+      'sbom-coverage',
+      {
+        'src/Test/Test.csproj': csproj,
+        'src/Runner.Tests/Runner.Tests.csproj': csproj,
+        'src/Runner/Runner.csproj': csproj,
+        // The project a framework's `start` command renders (Django's `*.py-tpl` files beside it).
+        'app/project_template/manage.py-tpl': 'import os\n',
+        'app/project_template/requirements.txt': 'Django>=6.1,<6.2\n',
+        'requirements.txt': 'Django>=6.1,<6.2\n',
+      },
+      { persona: 'auditor' },
+    );
+    expect(
+      findings.map((f) => [`${f.location?.path}:${f.location?.startLine}`, f.severity, f.confidence]),
+    ).toEqual([
+      ['app/project_template/requirements.txt:1', 'low', 'low'],
+      ['requirements.txt:1', 'low', 'high'],
+      ['src/Runner.Tests/Runner.Tests.csproj:1', 'low', 'low'],
+      ['src/Runner/Runner.csproj:1', 'low', 'high'],
+      ['src/Test/Test.csproj:1', 'low', 'low'],
+    ]);
   });
 
   it('wants a Gradle lockfile beside each build script, and reports each project once', async () => {

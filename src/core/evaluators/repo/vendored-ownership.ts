@@ -58,15 +58,18 @@ export const repoVendoredOwnership = defineEvaluator<Options>({
     const file = CODEOWNERS_FILES.find((f) => workspace.has(f));
     const rules = file ? ownerRules(workspace.text(file) ?? '') : undefined;
     const findings: RawFinding[] = [];
+    const vendoredName = new Set([...options.directories, 'node_modules']);
     for (const root of roots) {
       if (ownedByOwnersFile(workspace, root.dir)) continue;
       const what = root.line ? `the git submodule ${root.dir}` : `${root.dir}/ (code copied from elsewhere)`;
       const at = root.line ? { path: '.gitmodules', startLine: root.line } : null;
+      const about = holder(root.dir, vendoredName);
       if (!file || !rules) {
         findings.push({
           message: `${what} has no owner: the repository has no CODEOWNERS file, so nobody is asked to review its updates.`,
           location: at,
           key: root.dir,
+          ...about,
         });
         continue;
       }
@@ -78,11 +81,25 @@ export const repoVendoredOwnership = defineEvaluator<Options>({
           : `${what} has no owner: no rule of ${file} matches it, so nobody is asked to review its updates.`,
         location: at ?? { path: file, startLine: rule?.line ?? 1 },
         key: root.dir,
+        ...about,
       });
     }
     return findings;
   },
 });
+
+/**
+ * The folder that holds a vendored tree, as what its finding is about (`RawFinding.about`): a
+ * `vendor/` under a test-data folder (`testdata/php/vendor/`) is the input of a test, not code the
+ * project ships, and the run's test paths lower its finding like any other there. A vendored
+ * folder is itself among the test paths, so it is judged by its holder; a holder that is itself
+ * vendored code (a submodule in `third_party/`) is left to be what it is.
+ */
+function holder(dir: string, vendoredNames: ReadonlySet<string>): { about?: string } {
+  const parts = dir.split('/').slice(0, -1);
+  if (parts.length === 0 || parts.some((p) => vendoredNames.has(p))) return {};
+  return { about: parts.join('/') };
+}
 
 /**
  * Kubernetes-style OWNERS files (Prow): the nearest one in the directory or above it, listing
