@@ -4,7 +4,7 @@ import { runCheck } from '../../src/core/engine.js';
 import { crc24 } from '../../src/core/evaluators/secrets/checksums.js';
 import { scanText } from '../../src/core/evaluators/secrets/scan.js';
 import { cleanup, makeTree } from './kit.js';
-import { example, hits, keyBody, pem, rand } from './secrets-kit.js';
+import { certificate, ecKeyPair, example, hits, keyBody, pem, rand } from './secrets-kit.js';
 
 afterAll(cleanup);
 
@@ -80,6 +80,94 @@ describe('private keys, verified by structure', () => {
     for (const name of ['LATEST_SIGNING_KEY', 'contestKey', 'PROD_KEY']) {
       expect(scanned(`${name} = '''${key}'''\n`, 'app/keys.py')).toEqual(['1:private-key:high:']);
     }
+  });
+
+  it('grades a key low beside its own certificate for test material, the loopback host, or long expired', () => {
+    const scanned = (text: string, path = 'tlsconfig/hello.go') =>
+      scanText(path, text).map((h) => `${h.line}:${h.detector}:${h.confidence}:${h.note ?? ''}`);
+    const { pem: key, key: k } = ecKeyPair();
+    const bundle = (cert: Parameters<typeof certificate>[0]) => `${key}\n${certificate(cert)}\n`;
+    // A demo server's key and certificate, in code.
+    const sample = certificate({ key: k, subject: { CN: 'Tunnel Sample Hello Server Certificate' } });
+    const go = `const helloKey = \`\n${key}\n\`\n\nconst helloCRT = \`\n${sample}\n\`\n`;
+    expect(scanned(go)).toEqual([
+      '2:private-key:low:its certificate is issued for test material (its subject or issuer says so)',
+    ]);
+    // A PEM bundle whose certificate's issuer is a CA for development only.
+    const devOnly = bundle({
+      key: k,
+      subject: { CN: 'Origin Certificate' },
+      issuer: { CN: '(dev use only)' },
+    });
+    expect(scanned(devOnly, 'credentials/bundle.pem')).toEqual([
+      '1:private-key:low:its certificate is issued for test material (its subject or issuer says so)',
+    ]);
+    const loopback = bundle({ key: k, subject: { CN: 'dev' }, san: ['DNS:localhost', 'IP:127.0.0.1'] });
+    expect(scanned(loopback, 'certs/dev.pem')).toEqual([
+      '1:private-key:low:its certificate names only the loopback host',
+    ]);
+    const expired = bundle({ key: k, subject: { CN: 'HarborManager' }, notAfter: new Date('2019-03-07') });
+    expect(scanned(expired, 'certs/server.pem')).toEqual([
+      '1:private-key:low:its certificate expired on 2019-03-07',
+    ]);
+    // A certificate for a host, even a test environment's, in force, is a real service's: the key
+    // stays high, and is judged again when a year has passed since its certificate expired.
+    const notAfter = new Date(Math.floor(Date.now() / 1000) * 1000 + 30 * 86_400_000);
+    const live = scanText('certs/api.pem', bundle({ key: k, subject: { CN: 'api-test.acme.io' }, notAfter }));
+    expect(live.map((h) => [h.confidence, h.note, h.until])).toEqual([
+      ['high', undefined, notAfter.getTime() + 365 * 86_400_000],
+    ]);
+    // A test certificate of another key says nothing about this one.
+    const other = certificate({ key: ecKeyPair().key, subject: { CN: 'Sample' } });
+    expect(scanned(`${key}\n${other}\n`, 'certs/server.pem')).toEqual(['1:private-key:high:']);
+  });
+
+  it('reads the certificate kept beside a key file, and says which', async () => {
+    const { pem: key, key: k } = ecKeyPair('pkcs8');
+    const expired = certificate({
+      key: k,
+      subject: { CN: 'HarborManager' },
+      issuer: { CN: 'HarborCA' },
+      san: ['IP:10.4.142.42'],
+      notAfter: new Date('2019-03-07'),
+    });
+    const root = makeTree({
+      'src/jobservice/server.key': `${key}\n`,
+      'src/jobservice/server.crt': `${expired}\n`,
+      'deploy/tls-key.pem': `${key}\n`,
+      'deploy/tls-cert.pem': `${certificate({ key: k, subject: { CN: 'api.acme.io' } })}\n`,
+      // The certificate of another key, beside it: no word about this one.
+      'ops/server.key': `${key}\n`,
+      'ops/server.crt': `${certificate({ key: ecKeyPair().key, subject: { CN: 'test' } })}\n`,
+    });
+    const report = await runCheck({ root, onlyRules: ['private-key-committed'], persona: 'auditor' });
+    expect(
+      report.findings.map((f) => [
+        `${f.location?.path}:${f.location?.startLine}`,
+        f.severity,
+        f.confidence,
+        f.message,
+      ]),
+    ).toEqual([
+      [
+        'deploy/tls-key.pem:1',
+        'critical',
+        'high',
+        'PEM private key is committed (`-----BEGIN PRIVATE KEY-----`).',
+      ],
+      [
+        'ops/server.key:1',
+        'critical',
+        'high',
+        'PEM private key is committed (`-----BEGIN PRIVATE KEY-----`).',
+      ],
+      [
+        'src/jobservice/server.key:1',
+        'critical',
+        'low',
+        'PEM private key is committed (`-----BEGIN PRIVATE KEY-----`) (its certificate (server.crt) expired on 2019-03-07).',
+      ],
+    ]);
   });
 
   it('reports encrypted keys with medium confidence', () => {

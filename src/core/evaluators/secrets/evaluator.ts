@@ -55,6 +55,9 @@ const DEFAULT_EXCEPT = [
 export const secretsScan = defineEvaluator<SecretsScanOptions>({
   kind: 'secrets.scan',
   scope: 'file',
+  // A key file's certificate beside it (`server.key` and `server.crt`), which says whether the key
+  // is test material (see certificates.ts); read only for a file that holds a key.
+  readsOtherFiles: ['**/*.{crt,cer,cert,pem}'],
   summary: 'Secrets in file contents (tokens, keys, passwords), reported with a redacted value only.',
   schema: {
     type: 'object',

@@ -69,6 +69,14 @@ function splitBody(r: string): { headers: string[]; body: string } {
   return { headers, body };
 }
 
+/**
+ * The base64 body of a PEM block whose header ends at `from`, up to `endMarker`, read as keys are
+ * (PEM lines, YAML blocks, escaped newlines in strings, concatenations in code).
+ */
+export function pemBody(text: string, from: number, endMarker: string): string {
+  return splitBody(region(text, from, endMarker)).body;
+}
+
 /** Takes off trailing space, and a closing quote with the punctuation after it (`" +`, `",`). */
 function trimSuffix(line: string): string {
   const bare = line.trimEnd();

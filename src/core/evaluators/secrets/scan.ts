@@ -1,3 +1,4 @@
+import { certificatesIn, hasJudgeableKey, judgeByCertificates } from './certificates.js';
 import { sourceContext } from './context.js';
 import { DETECTORS, findAwsSecrets, VERIFIED } from './detectors.js';
 import { unclaimedJwt } from './jwt.js';
@@ -131,7 +132,11 @@ export function scanTextFull(path: string, text: string, options: ScanOptions = 
     }
   });
   if (awsLines.length > 0) hits.push(...awsSecretsNear(text, awsLines, firstLine));
-  return { hits: inContext(path, resolveOverlaps(hits)), unread };
+  const kept = inContext(path, resolveOverlaps(hits));
+  // A key and its certificate in one file (a PEM bundle, a demo server's key and certificate in code).
+  if (hasJudgeableKey(kept) && text.includes('-----BEGIN CERTIFICATE-----'))
+    judgeByCertificates(kept, certificatesIn(text));
+  return { hits: kept, unread };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { type ChunkReader, type TextEncoding, textChunks } from '../../workspace/stream.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { inspectBinary } from './binary-files.js';
+import { certificateSiblings, certificatesIn, hasJudgeableKey, judgeByCertificates } from './certificates.js';
 import { scanTextFull, type Unread } from './scan.js';
 import type { SecretHit } from './types.js';
 import { digest } from './values.js';
@@ -53,8 +54,12 @@ export function scanFile(workspace: Workspace, file: string): FileScan {
 function scanContent(workspace: Workspace, file: string): FileScan {
   const content = workspace.read(file);
   switch (content.kind) {
-    case 'text':
-      return kept(scanTextFull(file, content.text));
+    case 'text': {
+      const scan = scanTextFull(file, content.text);
+      if (hasJudgeableKey(scan.hits) && !content.text.includes('-----BEGIN CERTIFICATE-----'))
+        judgeBySiblingCertificate(workspace, file, scan.hits);
+      return kept(scan);
+    }
     case 'binary': {
       const found = inspectBinary(content.head, content.size);
       const hits: SecretHit[] = found
@@ -80,6 +85,20 @@ function scanContent(workspace: Workspace, file: string): FileScan {
     default:
       // Symbolic links are never followed and unreadable entries are not files: nothing to read.
       return NOTHING;
+  }
+}
+
+/**
+ * A key file whose certificate is kept beside it (`server.key` and `server.crt`): what the
+ * certificate says of the key (see certificates.ts). The only other files the secret scan reads,
+ * and only for a file with a key: the evaluator declares them (`readsOtherFiles`).
+ */
+function judgeBySiblingCertificate(workspace: Workspace, file: string, hits: readonly SecretHit[]): void {
+  for (const sibling of certificateSiblings(file)) {
+    if (!workspace.has(sibling)) continue;
+    const text = workspace.text(sibling);
+    if (!text?.includes('-----BEGIN CERTIFICATE-----')) continue;
+    if (judgeByCertificates(hits, certificatesIn(text), sibling.slice(sibling.lastIndexOf('/') + 1))) return;
   }
 }
 

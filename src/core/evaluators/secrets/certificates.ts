@@ -1,0 +1,155 @@
+import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { pemBody } from './pem.js';
+import type { SecretHit } from './types.js';
+
+/**
+ * The certificate a committed private key belongs to, when the repository holds it too (in the same
+ * file, or as the key's sibling: `server.key` and `server.crt`), and what it says about the key. A
+ * certificate issued for test material (its subject or issuer says test, sample or example, or
+ * "dev use only"), for the loopback host alone, or expired more than a year ago identifies no
+ * service anyone relies on: the key is still reported, with low confidence and the reason. The
+ * certificate counts only when it is the key's own (its public key is the key's), so a test
+ * certificate beside an unrelated key changes nothing.
+ */
+
+/** Certificates read per file at most: a CA bundle beside a key is not searched through. */
+const MAX_CERTIFICATES = 16;
+const CERTIFICATE_HEADER = '-----BEGIN CERTIFICATE-----';
+
+/** Words in a subject or issuer that make the certificate one for test material. */
+const TEST_NAME =
+  /\b(?:test|testing|sample|example|dummy|fake|demo|snakeoil)\b|\b(?:dev|development|testing|test) (?:use )?only\b|\bnot for production\b|\bdo not use\b/i;
+/** A DNS name (a CN is often one); "test" in it may name an environment's host, so hosts are judged as hosts. */
+const HOST_NAME = /^(?:\*\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
+/** Names that no public certificate covers: reserved for documentation, testing and the loopback host. */
+const RESERVED_HOST = /(?:^|\.)(?:localhost|test|example|invalid)$|(?:^|\.)example\.(?:com|org|net)$/i;
+const LOOPBACK =
+  /^(?:DNS:(?:\*\.)?(?:[A-Za-z0-9-]+\.)*localhost|IP Address:(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|0:0:0:0:0:0:0:1))$/i;
+/** How long after its certificate expired a key is taken for retired (renewals may keep the key). */
+const RETIRED_AFTER_MS = 365 * 24 * 60 * 60 * 1000;
+
+/** The certificates in a text (PEM, also inside code strings and YAML blocks), at most {@link MAX_CERTIFICATES}. */
+export function certificatesIn(text: string): X509Certificate[] {
+  const out: X509Certificate[] = [];
+  for (let at = text.indexOf(CERTIFICATE_HEADER); at !== -1 && out.length < MAX_CERTIFICATES; ) {
+    const from = at + CERTIFICATE_HEADER.length;
+    try {
+      out.push(new X509Certificate(Buffer.from(pemBody(text, from, '-----END'), 'base64')));
+    } catch {
+      // Not a certificate after all (cut short, a placeholder): nothing to pair with.
+    }
+    at = text.indexOf(CERTIFICATE_HEADER, from);
+  }
+  return out;
+}
+
+/** The PEM types Node reads as DER, by the label between BEGIN and PRIVATE KEY. */
+const DER_TYPES: Record<string, 'pkcs1' | 'pkcs8' | 'sec1'> = { 'RSA ': 'pkcs1', 'EC ': 'sec1', '': 'pkcs8' };
+
+/** The key of a verified PEM hit, or undefined (encrypted, OpenSSH, PGP: no certificate names them). */
+function privateKeyOf(hit: SecretHit): KeyObject | undefined {
+  if (hit.detector !== 'private-key') return undefined;
+  const label = /^-----BEGIN ((?:[A-Z0-9]{1,20} ){0,2})PRIVATE KEY-----$/.exec(hit.shown ?? '')?.[1];
+  const type = label === undefined ? undefined : DER_TYPES[label];
+  if (!type) return undefined;
+  try {
+    return createPrivateKey({ key: Buffer.from(hit.value, 'base64'), format: 'der', type });
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a certificate says of its key, for the finding's message, or undefined when nothing. */
+function verdict(cert: X509Certificate, named: string, now: number): { note?: string; until?: number } {
+  const names = [...cert.subject.split('\n'), ...cert.issuer.split('\n')]
+    .filter((field) => /^(?:CN|O|OU)=/.test(field))
+    .map((field) => field.slice(field.indexOf('=') + 1));
+  const testNamed = names.some((name) =>
+    HOST_NAME.test(name) ? RESERVED_HOST.test(name) : TEST_NAME.test(name),
+  );
+  if (testNamed) return { note: `${named} is issued for test material (its subject or issuer says so)` };
+  const alt = (cert.subjectAltName ?? '').split(/,\s*/).filter(Boolean);
+  if (alt.length > 0 && alt.every((name) => LOOPBACK.test(name)))
+    return { note: `${named} names only the loopback host` };
+  const expires = Date.parse(cert.validTo);
+  if (Number.isNaN(expires)) return {};
+  const retired = expires + RETIRED_AFTER_MS;
+  if (retired < now) {
+    return { note: `${named} expired on ${new Date(expires).toISOString().slice(0, 10)}` };
+  }
+  // Judged otherwise once a year has passed since the expiry: a cached result must not outlive it.
+  return { until: retired };
+}
+
+/**
+ * Lowers the verified PEM keys among `hits` whose own certificate, among `certs`, is for test
+ * material, the loopback host alone, or long expired; `where` names the file it was found in, when
+ * not the key's. Returns whether any key found its certificate.
+ */
+export function judgeByCertificates(
+  hits: readonly SecretHit[],
+  certs: readonly X509Certificate[],
+  where?: string,
+  now = Date.now(),
+): boolean {
+  let paired = false;
+  for (const hit of hits) {
+    if (hit.confidence === 'low') continue;
+    const key = privateKeyOf(hit);
+    if (!key) continue;
+    const cert = certs.find((c) => {
+      try {
+        return c.checkPrivateKey(key);
+      } catch {
+        return false;
+      }
+    });
+    if (!cert) continue;
+    paired = true;
+    const { note, until } = verdict(cert, where ? `its certificate (${where})` : 'its certificate', now);
+    if (note) {
+      hit.confidence = 'low';
+      hit.note ??= note;
+    } else if (until !== undefined) {
+      hit.until = Math.min(hit.until ?? until, until);
+    }
+  }
+  return paired;
+}
+
+/** Whether a scan holds a key that its certificate may speak for. */
+export function hasJudgeableKey(hits: readonly SecretHit[]): boolean {
+  return hits.some((h) => h.detector === 'private-key' && h.confidence !== 'low');
+}
+
+/** Extensions of the files a certificate is kept in beside its key. */
+const CERTIFICATE_EXTENSIONS = ['crt', 'cer', 'cert', 'pem'];
+
+/**
+ * Where a key file's certificate is kept beside it, by the conventions of the tools that write them:
+ * the same name with a certificate's extension (`server.key` and `server.crt`), the key's word
+ * replaced (`tls-key.pem` and `tls-cert.pem`, `tls.key.pem` and `tls.crt.pem`), and for a bare
+ * `key.pem` or certbot's `privkey.pem`, `cert.pem` and `fullchain.pem`. Paths only: the caller asks
+ * the tree which exist, so the answer is the same whichever files a view lists.
+ */
+export function certificateSiblings(file: string): string[] {
+  const slash = file.lastIndexOf('/');
+  const dir = file.slice(0, slash + 1);
+  const name = file.slice(slash + 1);
+  const dot = name.lastIndexOf('.');
+  const stem = dot > 0 ? name.slice(0, dot) : name;
+  const out = new Set<string>();
+  for (const ext of CERTIFICATE_EXTENSIONS) out.add(`${dir}${stem}.${ext}`);
+  const keyWord = /^(.*?)([-_.]?)(?:priv(?:ate)?[-_]?)?key$/i.exec(stem);
+  if (keyWord) {
+    const [, base = '', sep = ''] = keyWord;
+    if (base === '') {
+      for (const cert of ['cert.pem', 'certificate.pem', 'fullchain.pem']) out.add(`${dir}${cert}`);
+    } else {
+      for (const ext of CERTIFICATE_EXTENSIONS) out.add(`${dir}${base}.${ext}`);
+      for (const word of ['cert', 'crt']) out.add(`${dir}${base}${sep || '-'}${word}.pem`);
+    }
+  }
+  out.delete(file);
+  return [...out];
+}
