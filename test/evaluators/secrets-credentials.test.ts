@@ -49,6 +49,29 @@ describe('credentials in URLs, parsed from the right', () => {
     ]);
   });
 
+  it("reports a DSN with Sentry's legacy secret key at low confidence, saying why; another password stays", () => {
+    const key = '3f8e0c9a1b2d4e5f60718293a4b5c6d7';
+    const secret = '9a0b1c2d3e4f5061728394a5b6c7d8e9';
+    const text = [
+      '\t//nolint:gosec // the Sentry DSN for this client, safe to be public',
+      `\tsentryDSN = "https://${key}:${secret}@sentry.io/189878"`,
+      `\tother = "https://${key}:${secret}@o450123.ingest.sentry.io/5512345"`,
+      // Not a DSN's shape: a password that is no 32-digit hex key, or a path that names no project.
+      `\tlegacy = "https://${key}:${PASSWORD}@sentry.internal/12"`,
+      `\tclone = "https://${key}:${secret}@git.corp.internal/app.git"`,
+    ].join('\n');
+    const found = scanText('cmd/app/main.go', text);
+    expect(found.map((h) => [h.line, h.detector, h.confidence])).toEqual([
+      [2, 'connection-string-password', 'low'],
+      [3, 'connection-string-password', 'low'],
+      [4, 'connection-string-password', 'high'],
+      [5, 'connection-string-password', 'high'],
+    ]);
+    expect(toFinding('cmd/app/main.go', found[0]!).message).toBe(
+      "Password in a https URL is committed (`https://sentry.io`): 9a0b… (32 chars) (a Sentry DSN's legacy secret key, which only authenticates sending events and Sentry no longer requires).",
+    );
+  });
+
   it('leaves paths with @, local hosts, default and interpolated passwords alone', () => {
     const text = [
       'uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11',

@@ -111,10 +111,9 @@ export function parseUrlCredential(line: string, at: number): UrlCredential | un
 }
 
 /**
- * A Sentry DSN (`https://<32 hex>@<host>/<project number>`): its key is public by design, meant to be
- * shipped in the clients that report errors (Sentry's own documentation says so); a DSN that also
- * carries the old secret key (`key:secret@`) has a password and is still reported. Project numbers
- * of sentry.io have 16 digits since 2022 (`/4504056043470848`).
+ * A Sentry DSN (`https://<32 hex>@<host>/<project number>`, `…@o<N>.ingest.sentry.io/<project>`):
+ * its key is public by design, meant to be shipped in the clients that report errors (Sentry's own
+ * documentation says so). Project numbers of sentry.io have 16 digits since 2022 (`/4504056043470848`).
  */
 function isSentryDsn(c: UrlCredential): boolean {
   return (
@@ -122,6 +121,16 @@ function isSentryDsn(c: UrlCredential): boolean {
     /^[0-9a-f]{32}$/.test(c.user) &&
     /^(?::\d{1,5})?\/(?:[\w.-]+\/)*\d{1,20}\/?$/.test(c.rest)
   );
+}
+
+/**
+ * A DSN that also carries the old secret key (`https://<key>:<32 hex>@sentry.io/<project>`), as
+ * clients written before Sentry 9 were given: that key too only authenticates sending events to the
+ * project, and Sentry no longer asks for it. It is still a password in a URL, so it is reported, with
+ * low confidence and the reason.
+ */
+function isSentryDsnWithSecret(c: UrlCredential): boolean {
+  return isSentryDsn(c) && c.password !== undefined && /^[0-9a-f]{32}$/.test(c.password);
 }
 
 /** A user name that can be shown: a short plain identifier, not something random enough to be a token. */
@@ -166,7 +175,8 @@ export function urlSecret(c: UrlCredential, strict: boolean): LineHit | undefine
   }
   // Documentation's passwords are words (`supersecret`, `redis`, `key_1234`, `password123`).
   if (!strict && standIn(p)) return undefined;
-  const confidence: Confidence = looksRandom(p) || p.length >= 12 ? 'high' : 'medium';
+  const dsn = !strict && isSentryDsnWithSecret(c);
+  const confidence: Confidence = dsn ? 'low' : looksRandom(p) || p.length >= 12 ? 'high' : 'medium';
   return {
     start: c.passwordStart,
     end: c.passwordStart + p.length,
@@ -174,6 +184,11 @@ export function urlSecret(c: UrlCredential, strict: boolean): LineHit | undefine
     label: `password in a ${c.scheme} URL`,
     context: context(c),
     confidence,
+    ...(dsn
+      ? {
+          note: "a Sentry DSN's legacy secret key, which only authenticates sending events and Sentry no longer requires",
+        }
+      : {}),
   };
 }
 
@@ -194,7 +209,7 @@ export const connectionStringDetector: Detector = {
     'Passwords in URLs and connection strings (`scheme://user:password@host`, also when the password ' +
     'holds `@` or `:`), and tokens in the user position (`https://TOKEN@host`), except interpolated, ' +
     'placeholder and default passwords, passwords equal to the user name, loopback or example hosts, and ' +
-    'the public key of a Sentry DSN.',
+    "the public key of a Sentry DSN (a DSN's legacy secret key is reported with low confidence).",
   find(line) {
     const hits: LineHit[] = [];
     for (let at = line.indexOf('://'); at !== -1; at = line.indexOf('://', at + 3)) {
