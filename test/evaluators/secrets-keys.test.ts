@@ -117,6 +117,13 @@ describe('private keys, verified by structure', () => {
     expect(live.map((h) => [h.confidence, h.note, h.until])).toEqual([
       ['high', undefined, notAfter.getTime() + 365 * 86_400_000],
     ]);
+    // A line of the body may start with `+`, as a concatenation in code does: the key is read whole.
+    let plus = ecKeyPair();
+    while (!/\n\+/.test(plus.pem)) plus = ecKeyPair();
+    const demo = certificate({ key: plus.key, subject: { CN: 'Demo Server' } });
+    expect(scanned(`const key = \`\n${plus.pem}\n\`\nconst crt = \`\n${demo}\n\`\n`)).toEqual([
+      '2:private-key:low:its certificate is issued for test material (its subject or issuer says so)',
+    ]);
     // A test certificate of another key says nothing about this one.
     const other = certificate({ key: ecKeyPair().key, subject: { CN: 'Sample' } });
     expect(scanned(`${key}\n${other}\n`, 'certs/server.pem')).toEqual(['1:private-key:high:']);

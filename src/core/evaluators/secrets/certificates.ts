@@ -34,7 +34,7 @@ export function certificatesIn(text: string): X509Certificate[] {
   for (let at = text.indexOf(CERTIFICATE_HEADER); at !== -1 && out.length < MAX_CERTIFICATES; ) {
     const from = at + CERTIFICATE_HEADER.length;
     try {
-      out.push(new X509Certificate(Buffer.from(pemBody(text, from, '-----END'), 'base64')));
+      out.push(new X509Certificate(Buffer.from(pemBody(text, from, '-----END', true), 'base64')));
     } catch {
       // Not a certificate after all (cut short, a placeholder): nothing to pair with.
     }
@@ -46,17 +46,30 @@ export function certificatesIn(text: string): X509Certificate[] {
 /** The PEM types Node reads as DER, by the label between BEGIN and PRIVATE KEY. */
 const DER_TYPES: Record<string, 'pkcs1' | 'pkcs8' | 'sec1'> = { 'RSA ': 'pkcs1', 'EC ': 'sec1', '': 'pkcs8' };
 
-/** The key of a verified PEM hit, or undefined (encrypted, OpenSSH, PGP: no certificate names them). */
-function privateKeyOf(hit: SecretHit): KeyObject | undefined {
-  if (hit.detector !== 'private-key') return undefined;
-  const label = /^-----BEGIN ((?:[A-Z0-9]{1,20} ){0,2})PRIVATE KEY-----$/.exec(hit.shown ?? '')?.[1];
-  const type = label === undefined ? undefined : DER_TYPES[label];
-  if (!type) return undefined;
-  try {
-    return createPrivateKey({ key: Buffer.from(hit.value, 'base64'), format: 'der', type });
-  } catch {
-    return undefined;
+const PEM_KEY_HEADER = /-----BEGIN ((?:[A-Z0-9]{1,20} ){0,2})PRIVATE KEY-----/g;
+
+/**
+ * The PEM keys of a text that Node can read (PKCS#1, PKCS#8, SEC 1; not encrypted ones), each with
+ * its body as the scanner read it (a hit's value), to tell which hit it is.
+ */
+function keysIn(text: string): { body: string; key: KeyObject }[] {
+  const out: { body: string; key: KeyObject }[] = [];
+  PEM_KEY_HEADER.lastIndex = 0;
+  for (let m = PEM_KEY_HEADER.exec(text); m && out.length < MAX_CERTIFICATES; m = PEM_KEY_HEADER.exec(text)) {
+    const type = DER_TYPES[m[1] ?? ''];
+    if (!type) continue;
+    const from = m.index + m[0].length;
+    try {
+      const der = Buffer.from(pemBody(text, from, '-----END', true), 'base64');
+      out.push({
+        body: pemBody(text, from, '-----END'),
+        key: createPrivateKey({ key: der, format: 'der', type }),
+      });
+    } catch {
+      // Not a key Node reads: no certificate to pair it with.
+    }
   }
+  return out;
 }
 
 /** What a certificate says of its key, for the finding's message, or undefined when nothing. */
@@ -82,20 +95,23 @@ function verdict(cert: X509Certificate, named: string, now: number): { note?: st
 }
 
 /**
- * Lowers the verified PEM keys among `hits` whose own certificate, among `certs`, is for test
- * material, the loopback host alone, or long expired; `where` names the file it was found in, when
- * not the key's. Returns whether any key found its certificate.
+ * Lowers the verified PEM keys among `hits` (found in `text`) whose own certificate, among `certs`,
+ * is for test material, the loopback host alone, or long expired; `where` names the file it was
+ * found in, when not the key's. Returns whether any key found its certificate.
  */
 export function judgeByCertificates(
   hits: readonly SecretHit[],
+  text: string,
   certs: readonly X509Certificate[],
   where?: string,
   now = Date.now(),
 ): boolean {
+  if (certs.length === 0) return false;
+  const keys = keysIn(text);
   let paired = false;
   for (const hit of hits) {
-    if (hit.confidence === 'low') continue;
-    const key = privateKeyOf(hit);
+    if (hit.confidence === 'low' || hit.detector !== 'private-key') continue;
+    const key = keys.find((k) => k.body === hit.value)?.key;
     if (!key) continue;
     const cert = certs.find((c) => {
       try {

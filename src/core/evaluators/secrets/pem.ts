@@ -38,6 +38,12 @@ const ARMOUR_HEADER = /^[\s"'`#/*]*[A-Za-z][A-Za-z0-9-]{1,30}:[ \t]/;
 
 /** Quotes, comment markers and concatenation around a body line written inside code or comments. */
 const LINE_PREFIX = /^[\s"'`]*(?:(?:#|\/\/|\*|;|\+)[ \t]*["'`]?)?/;
+/**
+ * The same, where the body's bytes matter (to read the key itself): `+` and `//` are also base64
+ * characters that may start a line of the body, so they are taken for concatenation or a comment
+ * only before a space or a quote.
+ */
+const EXACT_LINE_PREFIX = /^[\s"'`]*(?:(?:#|\*|;|(?:\/\/|\+)(?=[ \t"'`]))[ \t]*["'`]?)?/;
 const BASE64_RUN = /^[A-Za-z0-9+/]+=*$/;
 
 /**
@@ -45,7 +51,7 @@ const BASE64_RUN = /^[A-Za-z0-9+/]+=*$/;
  * hold nothing but base64 (once quotes, comment markers and concatenation are taken off); the first
  * line that holds anything else ends it, so prose after a key cut short is never counted as key.
  */
-function splitBody(r: string): { headers: string[]; body: string } {
+function splitBody(r: string, prefix = LINE_PREFIX): { headers: string[]; body: string } {
   const headers: string[] = [];
   let body = '';
   let inHeaders = true;
@@ -54,7 +60,7 @@ function splitBody(r: string): { headers: string[]; body: string } {
       headers.push(line.trim());
       continue;
     }
-    const t = trimSuffix(line.replace(LINE_PREFIX, ''));
+    const t = trimSuffix(line.replace(prefix, ''));
     if (t === '') {
       // A blank line ends the body (or the armour headers); a line of quotes and `+` between the
       // pieces of a concatenated string does not.
@@ -71,10 +77,12 @@ function splitBody(r: string): { headers: string[]; body: string } {
 
 /**
  * The base64 body of a PEM block whose header ends at `from`, up to `endMarker`, read as keys are
- * (PEM lines, YAML blocks, escaped newlines in strings, concatenations in code).
+ * (PEM lines, YAML blocks, escaped newlines in strings, concatenations in code). `exact`: its bytes
+ * as they are, to decode it (the verified keys' bodies, which identify findings, are read as they
+ * always were: a line starting with `+` loses it there).
  */
-export function pemBody(text: string, from: number, endMarker: string): string {
-  return splitBody(region(text, from, endMarker)).body;
+export function pemBody(text: string, from: number, endMarker: string, exact = false): string {
+  return splitBody(region(text, from, endMarker), exact ? EXACT_LINE_PREFIX : LINE_PREFIX).body;
 }
 
 /** Takes off trailing space, and a closing quote with the punctuation after it (`" +`, `",`). */

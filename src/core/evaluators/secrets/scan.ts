@@ -135,7 +135,7 @@ export function scanTextFull(path: string, text: string, options: ScanOptions = 
   const kept = inContext(path, resolveOverlaps(hits));
   // A key and its certificate in one file (a PEM bundle, a demo server's key and certificate in code).
   if (hasJudgeableKey(kept) && text.includes('-----BEGIN CERTIFICATE-----'))
-    judgeByCertificates(kept, certificatesIn(text));
+    judgeByCertificates(kept, text, certificatesIn(text));
   return { hits: kept, unread };
 }
 

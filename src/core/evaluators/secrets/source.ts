@@ -57,7 +57,7 @@ function scanContent(workspace: Workspace, file: string): FileScan {
     case 'text': {
       const scan = scanTextFull(file, content.text);
       if (hasJudgeableKey(scan.hits) && !content.text.includes('-----BEGIN CERTIFICATE-----'))
-        judgeBySiblingCertificate(workspace, file, scan.hits);
+        judgeBySiblingCertificate(workspace, file, content.text, scan.hits);
       return kept(scan);
     }
     case 'binary': {
@@ -93,12 +93,18 @@ function scanContent(workspace: Workspace, file: string): FileScan {
  * certificate says of the key (see certificates.ts). The only other files the secret scan reads,
  * and only for a file with a key: the evaluator declares them (`readsOtherFiles`).
  */
-function judgeBySiblingCertificate(workspace: Workspace, file: string, hits: readonly SecretHit[]): void {
+function judgeBySiblingCertificate(
+  workspace: Workspace,
+  file: string,
+  text: string,
+  hits: readonly SecretHit[],
+): void {
   for (const sibling of certificateSiblings(file)) {
     if (!workspace.has(sibling)) continue;
-    const text = workspace.text(sibling);
-    if (!text?.includes('-----BEGIN CERTIFICATE-----')) continue;
-    if (judgeByCertificates(hits, certificatesIn(text), sibling.slice(sibling.lastIndexOf('/') + 1))) return;
+    const cert = workspace.text(sibling);
+    if (!cert?.includes('-----BEGIN CERTIFICATE-----')) continue;
+    const where = sibling.slice(sibling.lastIndexOf('/') + 1);
+    if (judgeByCertificates(hits, text, certificatesIn(cert), where)) return;
   }
 }
 
