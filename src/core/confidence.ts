@@ -6,6 +6,7 @@
  */
 
 import { builtOnlyFor } from './parsers/k8s-files.js';
+import { scaffoldingTemplate } from './scaffolding.js';
 import {
   CONFIDENCES,
   type Confidence,
@@ -257,18 +258,13 @@ function testPathMatcher(testPaths: readonly string[]): (path: string) => boolea
   return (path) => (GITHUB_RUNS.test(path) ? anchored(path) : all(path));
 }
 
-/** What the context reads of the tree: which files it has (never their content). */
-export interface TreeListing {
-  readonly files: readonly string[];
-}
-
 /**
  * Lowers to `low`, with the reason, the confidence of findings about test material and about
  * project-scaffolding templates. Returns a function applied to each new finding (the matchers are
  * compiled once per run), given what the finding is about when that is not where it lies (see
  * `RawFinding.about`). With the run's workspace it also knows which folders hold test code (for key
- * files named for a test beside it), which are templates (see {@link scaffoldingTemplate}), and which
- * manifests kustomize builds only for kustomizations in the test paths.
+ * files named for a test beside it), which are templates (see scaffolding.ts), and which manifests
+ * kustomize builds only for kustomizations in the test paths.
  */
 export function testPathContext(
   testPaths: readonly string[],
@@ -347,44 +343,6 @@ export function testPathContext(
 function folderOf(path: string): string {
   const slash = path.lastIndexOf('/');
   return slash === -1 ? '' : path.slice(0, slash);
-}
-
-/** Django's template files, which `startproject` and `startapp` render and rename (`manage.py-tpl`). */
-const DJANGO_TEMPLATE_FILE = /\.py-tpl$/;
-
-/**
- * The project-scaffolding template a path belongs to, as its root folder, or undefined: a folder
- * named in a template language, or the nearest folder named for a template (`project_template/`,
- * `app_template/`, Django's own names) above a `*.py-tpl` file. Such a template's Dockerfile,
- * requirements and settings are those of the projects a generator makes from it (`django-admin
- * startproject --template`, a framework's `start` command, cookiecutter), not this repository's.
- * A folder is a template only by what it holds and how it is named, never the top of the tree.
- */
-export function scaffoldingTemplate(tree: TreeListing): (path: string) => string | undefined {
-  let roots: string[] | undefined;
-  return (path) => {
-    // A folder named in a template language (cookiecutter's `{{cookiecutter.project_slug}}/`,
-    // copier's `{{ project_name }}/`): everything under it is rendered before anyone builds it.
-    const brace = path.search(/\{[{%]/);
-    const end = brace === -1 ? -1 : path.indexOf('/', brace);
-    if (end !== -1) return path.slice(0, end);
-    roots ??= djangoTemplateRoots(tree.files);
-    return roots.find((root) => path.startsWith(`${root}/`));
-  };
-}
-
-function djangoTemplateRoots(files: readonly string[]): string[] {
-  const roots = new Set<string>();
-  for (const file of files) {
-    if (!DJANGO_TEMPLATE_FILE.test(file)) continue;
-    const parts = file.split('/').slice(0, -1);
-    for (let i = parts.length; i > 0; i--) {
-      if (!/template/i.test(parts[i - 1]!)) continue;
-      roots.add(parts.slice(0, i).join('/'));
-      break;
-    }
-  }
-  return [...roots];
 }
 
 /** The findings a persona shows (every blocking one, and the others it sees) and a count of the rest. */

@@ -1,0 +1,49 @@
+/**
+ * Project-scaffolding templates: folders whose files a generator renders into a new project
+ * (`django-admin startproject --template`, a framework's `start` command, cookiecutter, copier).
+ * Their Dockerfiles, requirements and settings are the generated projects', not the repository's:
+ * the rule run lowers findings in them, as it does in test paths (see confidence.ts).
+ */
+
+/** What the classification reads of the tree: which files it has (never their content). */
+export interface TreeListing {
+  readonly files: readonly string[];
+}
+
+/** Django's template files, which `startproject` and `startapp` render and rename (`manage.py-tpl`). */
+const DJANGO_TEMPLATE_FILE = /\.py-tpl$/;
+
+/**
+ * The project-scaffolding template a path belongs to, as its root folder, or undefined: a folder
+ * named in a template language, or the nearest folder named for a template (`project_template/`,
+ * `app_template/`, Django's own names) above a `*.py-tpl` file. Such a template's Dockerfile,
+ * requirements and settings are those of the projects a generator makes from it (`django-admin
+ * startproject --template`, a framework's `start` command, cookiecutter), not this repository's.
+ * A folder is a template only by what it holds and how it is named, never the top of the tree.
+ */
+export function scaffoldingTemplate(tree: TreeListing): (path: string) => string | undefined {
+  let roots: string[] | undefined;
+  return (path) => {
+    // A folder named in a template language (cookiecutter's `{{cookiecutter.project_slug}}/`,
+    // copier's `{{ project_name }}/`): everything under it is rendered before anyone builds it.
+    const brace = path.search(/\{[{%]/);
+    const end = brace === -1 ? -1 : path.indexOf('/', brace);
+    if (end !== -1) return path.slice(0, end);
+    roots ??= djangoTemplateRoots(tree.files);
+    return roots.find((root) => path.startsWith(`${root}/`));
+  };
+}
+
+function djangoTemplateRoots(files: readonly string[]): string[] {
+  const roots = new Set<string>();
+  for (const file of files) {
+    if (!DJANGO_TEMPLATE_FILE.test(file)) continue;
+    const parts = file.split('/').slice(0, -1);
+    for (let i = parts.length; i > 0; i--) {
+      if (!/template/i.test(parts[i - 1]!)) continue;
+      roots.add(parts.slice(0, i).join('/'));
+      break;
+    }
+  }
+  return [...roots];
+}
