@@ -641,6 +641,80 @@ describe('compose services that are likely no deployment', () => {
       ['docker-compose.yml:9:9', null, undefined],
     ]);
   });
+
+  it('grades low every service of a compose file one of whose services builds a development Dockerfile', async () => {
+    const stack = (dockerfile: string) =>
+      `services:\n  agent:\n    build:\n      context: ./\n      dockerfile: ${dockerfile}\n${SOCKET}` +
+      '  metrics:\n    image: prom/prometheus\n';
+    const files = {
+      'docker-compose.yml': stack('dockerfiles/Dockerfile.dev-self-contained'),
+      'demo/compose.yaml': stack('dev.Dockerfile'),
+      // A production Dockerfile, or a word that only contains "dev", keeps the file a deployment.
+      'deploy/compose.yaml': stack('Dockerfile.prod'),
+      'ops/compose.yaml': stack('Dockerfile.devices'),
+    };
+    const graded = (f: { confidence?: string; message: string }) => [
+      f.confidence ?? null,
+      f.message.match(/\(([^()]*)\.\)$/)?.[1] ?? null,
+    ];
+    const socket = await run(composeDockerSocket as Evaluator<never>, {}, files);
+    expect(socket.map((f) => [at(f), ...graded(f)])).toEqual([
+      [
+        'docker-compose.yml:7:9',
+        'low',
+        "the service builds the development Dockerfile dockerfiles/Dockerfile.dev-self-contained, so the compose file is a developer's or a demo's stack, not a deployment",
+      ],
+      [
+        'demo/compose.yaml:7:9',
+        'low',
+        "the service builds the development Dockerfile dev.Dockerfile, so the compose file is a developer's or a demo's stack, not a deployment",
+      ],
+      ['deploy/compose.yaml:7:9', null, null],
+      ['ops/compose.yaml:7:9', null, null],
+    ]);
+    const images = await run(composeImageTag as Evaluator<never>, {}, files);
+    expect(images.map((f) => [at(f), ...graded(f)])).toEqual([
+      [
+        'docker-compose.yml:9:12',
+        'low',
+        'its service "agent" builds the development Dockerfile dockerfiles/Dockerfile.dev-self-contained, so the compose file is a developer\'s or a demo\'s stack, not a deployment',
+      ],
+      [
+        'demo/compose.yaml:9:12',
+        'low',
+        'its service "agent" builds the development Dockerfile dev.Dockerfile, so the compose file is a developer\'s or a demo\'s stack, not a deployment',
+      ],
+      ['deploy/compose.yaml:9:12', null, null],
+      ['ops/compose.yaml:9:12', null, null],
+    ]);
+  });
+
+  it('grades low a compose file that only test scripts bring up, and not one a deploy script uses too', async () => {
+    const vpn =
+      'services:\n  producer:\n    image: qmcgaw/gluetun:v3.35.0\n    cap_add:\n      - NET_ADMIN\n';
+    const up = (file: string) => `#!/usr/bin/env bash\ndocker compose -f "$REPO_ROOT/${file}" up -d\n`;
+    const findings = await run(composeCapabilities as Evaluator<never>, CAPS, {
+      'dockerfiles/net/docker-compose.yml': vpn,
+      'scripts/net-tests.sh': up('dockerfiles/net/docker-compose.yml'),
+      'ops/vpn/docker-compose.yml': vpn,
+      'scripts/vpn-tests.sh': up('ops/vpn/docker-compose.yml'),
+      'scripts/deploy.sh': up('ops/vpn/docker-compose.yml'),
+    });
+    expect(
+      findings.map((f) => [
+        at(f),
+        f.confidence ?? null,
+        f.message.match(/ \((the compose .*)\.\)$/)?.[1] ?? null,
+      ]),
+    ).toEqual([
+      [
+        'dockerfiles/net/docker-compose.yml:5:9',
+        'low',
+        'the compose file is used only by test scripts (scripts/net-tests.sh): a throw-away environment for a test run, not a deployment',
+      ],
+      ['ops/vpn/docker-compose.yml:5:9', null, null],
+    ]);
+  });
 });
 
 describe('compose evaluators', () => {

@@ -3,6 +3,7 @@ import type { RawFinding } from '../types.js';
 import { defineSelector } from '../workspace/screens.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { escapePointerToken, type NodeSpan, parseYaml, type YamlDocument } from '../workspace/yaml.js';
+import { SCRIPT_FILES } from './shell-commands.js';
 
 /**
  * A model of Docker Compose files: the services of every compose file, each setting located in its
@@ -47,6 +48,8 @@ export interface ComposeService {
   document: YamlDocument;
   name: string;
   node: ComposeNode<Record<string, unknown>>;
+  /** Why the whole compose file is likely no deployment, from what other files say of it. */
+  stack?: string;
 }
 
 /** A YAML mapping (not a sequence, not null). */
@@ -106,11 +109,50 @@ export function readComposeServices(workspace: Workspace, file: string): Compose
  * service: a compose file of networks and volumes only has nothing to judge.
  */
 export function composeServices(workspace: Workspace): ComposeService[] {
-  const services = workspace.memo('compose-services', '', () =>
-    workspace.filesWhere(COMPOSE_FILES).flatMap((f) => readComposeServices(workspace, f)),
-  );
+  const services = workspace.memo('compose-services', '', () => {
+    const files = workspace.filesWhere(COMPOSE_FILES);
+    const tests = testStacks(workspace, files);
+    return files.flatMap((f) => {
+      const stack = tests.get(f);
+      return readComposeServices(workspace, f).map((s) => (stack ? { ...s, stack } : s));
+    });
+  });
   workspace.examineOnly(new Set(services.map((s) => s.path)));
   return services;
+}
+
+/** Words of a script's name or folder that make it a test's (`contnet-tests.sh`, `e2e/up.sh`). */
+const TEST_SCRIPT_WORDS = new Set(['test', 'tests', 'testing', 'e2e', 'integration', 'smoke']);
+
+/**
+ * The compose files (not at the root, whose name scripts share) that only test scripts use: every
+ * script, Makefile or workflow that names the file's path names a test in its own path, and one does
+ * at least. Such a file brings up a throw-away environment for a test run.
+ */
+function testStacks(workspace: Workspace, files: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const nested = files.filter((f) => f.includes('/'));
+  if (nested.length === 0) return out;
+  const users = new Map<string, string[]>(nested.map((f) => [f, []]));
+  for (const script of workspace.glob(SCRIPT_FILES)) {
+    const text = workspace.text(script);
+    if (text === undefined) continue;
+    for (const f of nested) if (text.includes(f)) users.get(f)!.push(script);
+  }
+  for (const [file, scripts] of users) {
+    const isTest = (p: string) =>
+      p
+        .toLowerCase()
+        .split(/[/._-]+/)
+        .some((w) => TEST_SCRIPT_WORDS.has(w));
+    if (scripts.length > 0 && scripts.every(isTest)) {
+      out.set(
+        file,
+        `the compose file is used only by test scripts (${scripts.slice(0, 2).join(', ')}): a throw-away environment for a test run, not a deployment`,
+      );
+    }
+  }
+  return out;
 }
 
 /**
@@ -175,11 +217,34 @@ const ENVIRONMENT_WORDS = new Set([
 /** Build targets that name a development stage of the Dockerfile (`target: development`). */
 const DEVELOPMENT_TARGET = /^(?:dev|devel|develop|development|debug|local|test|testing)$/i;
 
+/** Words of a Dockerfile's name that make it a development one (`Dockerfile.dev-self-contained`, `dev.Dockerfile`). */
+const DEVELOPMENT_DOCKERFILE_WORDS = new Set(['dev', 'devel', 'develop', 'development']);
+
+/**
+ * The service of the compose file that builds a development Dockerfile (by its name), and which: one
+ * such service makes the file a developer's or a demo's stack, whatever its other services are.
+ */
+function developmentBuild(service: ComposeService): { name: string; dockerfile: string } | undefined {
+  const root = service.document.value;
+  const services = isMap(root) && isMap(root.services) ? root.services : {};
+  for (const [name, value] of Object.entries(services)) {
+    const build = isMap(value) ? value.build : undefined;
+    const dockerfile = isMap(build) && typeof build.dockerfile === 'string' ? build.dockerfile.trim() : '';
+    const base = dockerfile.slice(dockerfile.lastIndexOf('/') + 1).toLowerCase();
+    const words = base.split(/[.\-_]+/);
+    if (words.includes('dockerfile') && words.some((w) => DEVELOPMENT_DOCKERFILE_WORDS.has(w))) {
+      return { name, dockerfile };
+    }
+  }
+  return undefined;
+}
+
 /**
  * Why a service is likely no deployment, when it is: its compose file is named as an example or
  * sample (a quick start for users to adapt, which the project does not run) or for a development,
- * test or preview environment, or it builds a development stage of its Dockerfile (a developer's or
- * a CI job's environment).
+ * test or preview environment; it builds a development stage of its Dockerfile (a developer's or a CI
+ * job's environment); a service of its file builds a development Dockerfile (`Dockerfile.dev`), which
+ * makes the file a developer's or a demo's stack; or only test scripts use its file.
  */
 export function notDeployedService(service: ComposeService): string | undefined {
   const name = service.path.slice(service.path.lastIndexOf('/') + 1).toLowerCase();
@@ -197,7 +262,12 @@ export function notDeployedService(service: ComposeService): string | undefined 
   if (DEVELOPMENT_TARGET.test(target)) {
     return `the service builds the "${target}" stage of its Dockerfile: a development environment, not a deployment`;
   }
-  return undefined;
+  const development = developmentBuild(service);
+  if (development) {
+    const who = development.name === service.name ? 'the service' : `its service "${development.name}"`;
+    return `${who} builds the development Dockerfile ${development.dockerfile}, so the compose file is a developer's or a demo's stack, not a deployment`;
+  }
+  return service.stack;
 }
 
 /**

@@ -9,6 +9,23 @@ import { lexShell, type ShellCommand, type ShellWord } from './shell.js';
  * recipe prefix (`@`, `-`, `+`), and a quoted script given whole to a step (Jenkins' `sh '...'`).
  */
 
+/**
+ * The repository's files of shell commands that build, run and bring up what it ships: the workflows,
+ * the Makefiles, the shell scripts and the GitLab CI files.
+ */
+export const SCRIPT_FILES = [
+  '.github/workflows/*.yml',
+  '.github/workflows/*.yaml',
+  '**/Makefile',
+  '**/makefile',
+  '**/GNUmakefile',
+  '**/*.mk',
+  '**/*.sh',
+  '**/*.bash',
+  '**/.gitlab-ci.yml',
+  '**/*.gitlab-ci.yml',
+];
+
 /** A command with the program it runs. */
 export interface CommandView {
   command: ShellCommand;
