@@ -340,6 +340,29 @@ describe('deps.update-coverage', () => {
     expect((await coverage(files)).map(at)).toEqual(['build/Dockerfile:1:-']);
   });
 
+  it('takes a Dockerfile whose images name no version (latest, no tag, a channel) for no manifest', async () => {
+    const files = {
+      ...dependabot(entry('gomod', 'directory: /')),
+      'go.mod': 'module x\nrequire y v1\n',
+      'workstation/Dockerfile': 'FROM us-west1-docker.pkg.dev/images/predefined/base:latest\nRUN true\n',
+      'untagged/Dockerfile': 'FROM alpine AS certs\nFROM certs\n',
+      // The version is in the image's name; its channel tags give Dependabot nothing to bump.
+      'distroless/Dockerfile':
+        'ARG DEBIAN_VERSION=13\nFROM gcr.io/distroless/static-debian${DEBIAN_VERSION}:latest AS build\n' +
+        'FROM gcr.io/distroless/static-debian${DEBIAN_VERSION}:nonroot\n',
+      'distroless/Dockerfile.debug': 'FROM gcr.io/distroless/static-debian13:debug\n',
+      // A version beside them, a codename, or a digest (Dependabot updates digests) is something to update.
+      'mixed/Dockerfile': 'FROM alpine:latest AS a\nFROM node:22\n',
+      'codename/Dockerfile': 'FROM debian:bookworm-slim\n',
+      'digest/Dockerfile': `FROM gcr.io/distroless/static:latest@sha256:${'e'.repeat(64)}\n`,
+    };
+    expect((await coverage(files)).map(at)).toEqual([
+      'mixed/Dockerfile:1:-',
+      'codename/Dockerfile:1:-',
+      'digest/Dockerfile:1:-',
+    ]);
+  });
+
   it('either tool covering a manifest is enough', async () => {
     const findings = await coverage({
       ...dependabot(entry('npm', 'directory: /')),

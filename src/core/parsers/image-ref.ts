@@ -113,6 +113,19 @@ export function isMovingTag(tag: string, repository: string): boolean {
   return !/[0-9]/.test(tag) && !nameHoldsVersion(name) && !parts.some((p) => RELEASE_CODENAMES.has(p));
 }
 
+/**
+ * Whether a tag names a version that an updater (Dependabot, Renovate) can move to a later one: it
+ * holds a number (`3.20`, `v2`, `22-alpine`) or a Debian or Ubuntu codename (`bookworm-slim`). `latest`
+ * and a channel's tags (`stable`, `nonroot`, `debug`) name none, even on an image whose name holds
+ * the version (`static-debian12:nonroot`): the updater has nothing to bump, and a rebuild pulls the
+ * channel's current image.
+ */
+export function tagNamesVersion(tag: string): boolean {
+  const parts = tag.toLowerCase().split(/[-_.]+/);
+  if (parts.includes('latest')) return false;
+  return /[0-9]/.test(tag) || parts.some((p) => RELEASE_CODENAMES.has(p));
+}
+
 /** Names with a number that is no version: cloud services, architectures, platforms. */
 const NUMBERED_NAMES = new Set([
   's3',
@@ -130,13 +143,19 @@ const NUMBERED_NAMES = new Set([
 /**
  * Whether an image's name holds its version: a part of it ends with a number (`nodejs22-debian12`,
  * `python3`, `postgres-16`), which no term spelled with a number inside it does (`k8s-operator`,
- * `k3s`), nor a cloud service or an architecture (`aws-s3-proxy`, `builder-arm64`).
+ * `k3s`), nor a cloud service or an architecture (`aws-s3-proxy`, `builder-arm64`). `name`: the last
+ * component of the repository path, or the whole path.
  */
-function nameHoldsVersion(name: string): boolean {
-  return name
-    .toLowerCase()
-    .split(/[-_.]+/)
-    .some((part) => /^[a-z]*[0-9]+$/.test(part) && !NUMBERED_NAMES.has(part));
+export function nameHoldsVersion(name: string): boolean {
+  if (name.includes('/')) return nameHoldsVersion(name.slice(name.lastIndexOf('/') + 1));
+  return (
+    name
+      .toLowerCase()
+      // `x86_64` is one architecture, not `x86` and a version 64.
+      .replace(/x86[-_]64/g, 'x86')
+      .split(/[-_.]+/)
+      .some((part) => /^[a-z]*[0-9]+$/.test(part) && !NUMBERED_NAMES.has(part))
+  );
 }
 
 /**

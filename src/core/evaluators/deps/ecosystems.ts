@@ -1,6 +1,13 @@
 import path from 'node:path/posix';
-import { dockerfilePaths, globalArgValues, readDockerfile } from '../../parsers/dockerfile.js';
+import {
+  type DockerfileModel,
+  dockerfilePaths,
+  globalArgValues,
+  readDockerfile,
+  referencedStage,
+} from '../../parsers/dockerfile.js';
 import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
+import { parseImageRef, tagNamesVersion } from '../../parsers/image-ref.js';
 import { parseUses, refPinning } from '../../parsers/uses.js';
 import { defineSelector } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -44,6 +51,8 @@ export interface Manifest {
   dir: string;
   ecosystem: EcosystemName;
   managers: readonly string[];
+  /** A Dockerfile's: the images it names that an updater can update (ARG defaults substituted). */
+  images?: readonly string[];
 }
 
 interface ManifestKind {
@@ -266,19 +275,43 @@ export function detectPackageManifests(ws: Workspace, exclude: readonly string[]
     for (const file of dockerfilePaths(ws)) {
       if (excluded(file)) continue;
       const model = readDockerfile(ws, file);
-      // An image named by a build argument without a default (`ARG BASE` / `FROM ${BASE}`) is chosen
-      // by whoever builds: the file names nothing an updater could update.
-      const vars = model ? globalArgValues(model) : undefined;
-      const external = model?.stages.some(
-        (s) =>
-          s.from.image &&
-          s.from.image.toLowerCase() !== 'scratch' &&
-          !expandVariables(s.from.image, vars!, model.escapeChar).text.startsWith(UNRESOLVED),
-      );
-      if (external) out.push({ file, dir: dirOf(file), ecosystem: 'docker', managers: ['dockerfile'] });
+      const images = model ? updatableImages(model) : [];
+      if (images.length > 0) {
+        out.push({ file, dir: dirOf(file), ecosystem: 'docker', managers: ['dockerfile'], images });
+      }
     }
     return out;
   });
+}
+
+/**
+ * The images of a Dockerfile's stages that give an updater something to update: a digest, or a tag
+ * that names a version (see tagNamesVersion). Not an image named by a build argument without a
+ * default (`ARG BASE` / `FROM ${BASE}`), which whoever builds chooses, nor one that names no version
+ * (`latest`, no tag, a channel such as `nonroot`): Dependabot and Renovate bump neither, and a rebuild
+ * pulls the current image (dockerfile-base-image-unpinned and -digest report the missing pin). A tag or
+ * name that an ARG without a default completes is kept: what it names is not known.
+ */
+function updatableImages(model: DockerfileModel): string[] {
+  const vars = globalArgValues(model);
+  const out: string[] = [];
+  for (const stage of model.stages) {
+    if (!stage.from.image) continue;
+    const { text } = expandVariables(stage.from.image, vars, model.escapeChar);
+    if (text.startsWith(UNRESOLVED) || text.toLowerCase() === 'scratch') continue;
+    const partial = text.includes(UNRESOLVED);
+    if (!partial && referencedStage(model, stage, text)) continue;
+    const ref = parseImageRef(text);
+    if (!ref) continue;
+    const last = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
+    const versioned =
+      ref.digest !== undefined ||
+      (ref.tag === undefined
+        ? last.includes(UNRESOLVED)
+        : ref.tag.includes(UNRESOLVED) || tagNamesVersion(ref.tag));
+    if (versioned) out.push(text);
+  }
+  return out;
 }
 
 /** "" for a root file, else the directory path. */
