@@ -363,6 +363,33 @@ describe('deps.update-coverage', () => {
     ]);
   });
 
+  it('grades low a Dockerfile built only on images the repository builds itself, saying where', async () => {
+    const files = {
+      ...dependabot(entry('gomod', 'directory: /')),
+      'go.mod': 'module x\nrequire y v1\n',
+      'build.sh': 'docker build -f common/Dockerfile -t acme/photon:5.0 .\n',
+      'common/Dockerfile': 'FROM photon:5.0-20260214\nRUN tdnf update -y\n',
+      'core/Dockerfile.base': 'FROM acme/photon:5.0\nRUN tdnf install -y shadow\n',
+      // One image of the directory that is not the project's own keeps it a gap.
+      'db/Dockerfile.base': 'FROM acme/photon:5.0\n',
+      'db/Dockerfile': 'FROM postgres:16\n',
+    };
+    const findings = await coverage(files);
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['common/Dockerfile:1:-', null],
+      ['core/Dockerfile.base:1:-', 'low'],
+      // One finding for the directory, at its first Dockerfile, as for any other.
+      ['db/Dockerfile.base:1:-', null],
+    ]);
+    expect(findings[1]!.message).toBe(
+      'core/Dockerfile.base (docker) in core gets no automated dependency updates: .github/dependabot.yml has no ' +
+        '`updates` entry with `package-ecosystem: docker`. Vulnerable versions there are not updated (but every ' +
+        "image it is built FROM is the project's own: the repository builds and tags it itself (build.sh:1, from " +
+        "common/Dockerfile), so it is the project's own image, not a third party's; updates of its base images " +
+        'belong to the Dockerfile that builds it).',
+    );
+  });
+
   it('either tool covering a manifest is enough', async () => {
     const findings = await coverage({
       ...dependabot(entry('npm', 'directory: /')),

@@ -34,6 +34,9 @@ FROM nginx:1.27
     // A number inside a term of the name is no version of the image.
     ['ghcr.io/acme/k8s-operator:stable', 'uses the "stable" tag, which names no version'],
     ['acme/builder-arm64:edge', 'uses the "edge" tag, which names no version'],
+    // No version in the name: latest is the newest release of the image. An architecture is no version.
+    ['gcr.io/distroless/static:latest', 'uses the "latest" tag, which is re-pointed'],
+    ['ghcr.io/acme/builder-x86_64:latest', 'uses the "latest" tag, which is re-pointed'],
   ])('reports FROM %s, whose tag names no version, as unpinned', async (image, message) => {
     const findings = await run(`FROM ${image}\nRUN true\n`);
     expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([['Dockerfile:1:6', null]]);
@@ -43,6 +46,8 @@ FROM nginx:1.27
   it.each([
     'docker:20.10.21-dind',
     'node:22',
+    // The version is in the name: `latest` moves within Debian 12 only, like `nonroot`.
+    'gcr.io/distroless/static-debian12:latest',
     'woodpeckerci/woodpecker-agent:v3',
     'debian:bookworm-slim',
     'ubuntu:noble',
@@ -197,6 +202,25 @@ FROM \${STAGE}
   it('reports the image on its own line when FROM is continued', async () => {
     const findings = await run('FROM \\\n  --platform=linux/arm64 \\\n  ubuntu AS base\n');
     expect(findings.map(at)).toEqual(['Dockerfile:3:3']);
+  });
+
+  it('grades low an image the repository builds and tags itself, saying where', async () => {
+    const files = {
+      'hack/build.sh': '#!/bin/sh\ncd images/base && docker build -t acme/base .\n',
+      'images/base/Dockerfile': 'FROM alpine:3.20\nRUN apk add ca-certificates\n',
+      'app/Dockerfile': 'FROM acme/base\nCOPY app /app\n',
+      'web/Dockerfile': 'FROM acme/web:latest\nCOPY web /srv\n',
+    };
+    const findings = await evaluate(dockerfileBaseImage, files, { unresolved: 'skip' });
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['app/Dockerfile:1:6', 'low'],
+      ['web/Dockerfile:1:6', null],
+    ]);
+    expect(findings[0]!.message).toBe(
+      'Base image "acme/base" has no tag, but the repository builds and tags it itself (hack/build.sh:2, from ' +
+        "images/base/Dockerfile), so it is the project's own image, not a third party's. Pinning applies to what " +
+        'builds it: check that the base images of the Dockerfile it is built from are pinned.',
+    );
   });
 
   it('checks every Dockerfile naming convention and skips .dockerignore files', async () => {

@@ -10,6 +10,7 @@ import { credentialInValue } from '../../src/core/evaluators/secrets/value-crede
 import { DEV_CONTAINER_IMAGE } from '../../src/core/parsers/devcontainer.js';
 import { parseDockerfile, positionInRun } from '../../src/core/parsers/dockerfile.js';
 import { loadRules } from '../../src/core/rules/load.js';
+import { FocusedWorkspace } from '../../src/core/workspace/focus.js';
 import { expectLinear } from '../helpers/linear.js';
 import { at, evaluate, removeTrees, tree } from '../parsers/tree.js';
 
@@ -143,6 +144,103 @@ describe('dockerfile.base-image-digest', () => {
     ]);
     expect(findings[0]!.message).toMatch(
       /update it \(the Dockerfile holds nothing but its FROM line: it builds the base image unchanged, .*Dependabot reads\)\.$/,
+    );
+  });
+
+  it('grades low an image the repository builds and tags itself, and not an upstream one', async () => {
+    const files = {
+      '.github/workflows/base.yml': [
+        'on: push',
+        'jobs:',
+        '  base:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - run: |',
+        '          docker buildx build --platform linux/amd64,linux/arm64 \\',
+        '            -f images/common/Dockerfile -t acme/photon:5.0 --push .',
+        '',
+      ].join('\n'),
+      Makefile: 'base:\n\tdocker build -f images/tools/Dockerfile -t acme/tools:$(VERSION) .\n',
+      'images/common/Dockerfile': 'FROM photon:5.0-20260214\nRUN tdnf update -y\n',
+      'images/tools/Dockerfile': 'FROM golang:1.22\nRUN go install x\n',
+      'core/Dockerfile.base': 'FROM acme/photon:5.0\nRUN tdnf install -y shadow\n',
+      'ci/Dockerfile': 'FROM acme/tools:1.4\nRUN make\n',
+      // Another namespace, or an official image a script happens to tag, is an upstream image.
+      'web/Dockerfile': 'FROM acme/nginx:1.27\nRUN make\n',
+    };
+    const findings = await evaluate(dockerfileBaseImageDigest, files, {});
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['images/common/Dockerfile:1:6', null],
+      ['images/tools/Dockerfile:1:6', null],
+      ['core/Dockerfile.base:1:6', 'low'],
+      ['ci/Dockerfile:1:6', 'low'],
+      ['web/Dockerfile:1:6', null],
+    ]);
+    expect(findings[2]!.message).toBe(
+      'Base image "acme/photon:5.0" is pinned by tag only, but the repository builds and tags it itself ' +
+        "(.github/workflows/base.yml:7, from images/common/Dockerfile), so it is the project's own image, not a " +
+        "third party's: its tag moves with each of those builds, and a digest pinned here would be stale after " +
+        'the next. Pin by digest the base images of the Dockerfile it is built from.',
+    );
+    expect(findings[3]!.message).toContain('(Makefile:2, from images/tools/Dockerfile)');
+    // A pull request's view of the changed Dockerfile alone still reads the whole tree's scripts.
+    const rule = loadRules().find((r) => r.id === 'dockerfile-base-image-digest')!;
+    const focused = await runEvaluator(rule, new FocusedWorkspace(tree(files), ['core/Dockerfile.base']), {
+      of: () => [],
+    });
+    if (!('raw' in focused)) throw new Error(focused.error);
+    expect(focused.raw.map((f) => [at(f), f.confidence])).toEqual([['core/Dockerfile.base:1:6', 'low']]);
+    const official = await evaluate(
+      dockerfileBaseImageDigest,
+      { 'build.sh': 'docker build -t node:22 .\n', Dockerfile: 'FROM node:22\nRUN npm ci\n' },
+      {},
+    );
+    expect(official.map((f) => f.confidence ?? null)).toEqual([null]);
+  });
+
+  it('grades an image whose name holds the version by its tag as a channel, latest included', async () => {
+    const findings = await evaluate(
+      dockerfileBaseImageDigest,
+      {
+        Dockerfile:
+          'ARG DEBIAN_VERSION=13\nFROM gcr.io/distroless/static-debian${DEBIAN_VERSION}:latest AS build\n' +
+          'FROM gcr.io/distroless/static:latest\n',
+      },
+      {},
+    );
+    // The second has no version anywhere: the unpinned rule reports it.
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([['Dockerfile:2:6', null]]);
+  });
+
+  it('grades low a development stage that no other stage is built on, with the reason', async () => {
+    const findings = await evaluate(
+      dockerfileBaseImageDigest,
+      {
+        Dockerfile: [
+          'FROM golang:1.26 AS build',
+          'RUN make',
+          'FROM alpine:3.24 AS release',
+          'COPY --from=build /out /bin',
+          'FROM alpine:3.24 AS controller-dev',
+          'COPY dist/controller /bin/controller',
+          'FROM node:22 AS dev',
+          'RUN npm ci',
+          'FROM dev AS test',
+          'RUN npm test',
+          '',
+        ].join('\n'),
+      },
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['Dockerfile:1:6', null],
+      ['Dockerfile:3:6', null],
+      ['Dockerfile:5:6', 'low'],
+      // A development stage another stage builds on may reach what is shipped.
+      ['Dockerfile:7:6', null],
+    ]);
+    expect(findings[2]!.message).toMatch(
+      /update it \(the stage "controller-dev" is named as a development stage \(dev\) and no other stage is built FROM it: an image for a developer's loop \(Tilt, Skaffold\), not one the project ships\)\.$/,
     );
   });
 });

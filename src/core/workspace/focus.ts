@@ -36,6 +36,10 @@ export class FocusedWorkspace extends Workspace {
     return this.whole.has(file);
   }
 
+  override tree(): Workspace {
+    return this.whole.tree();
+  }
+
   override get plansFixes(): boolean {
     return this.whole.plansFixes;
   }

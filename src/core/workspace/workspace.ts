@@ -47,6 +47,7 @@ export const FILE_DERIVED_MEMOS: ReadonlySet<string> = new Set([
   'workflow-expressions-by-pointer',
   'source-lines',
   'deps.toml',
+  'docker-image-commands',
 ]);
 
 /** Git's heuristic: a NUL byte in the first 8,000 bytes means binary. */
@@ -239,6 +240,16 @@ export class Workspace {
 
   has(file: string): boolean {
     return this.fileIndex.has(file);
+  }
+
+  /**
+   * The whole tree this workspace is a view of: itself, or for the changed files' view of a pull
+   * request and a slice's view, the tree they are cut from. For a per-file rule whose finding in one
+   * file rests on other files it finds by glob (the scripts that build a Dockerfile's image), as `has`
+   * and `read` answer for the whole tree already; such a rule names their globs in `readsOtherFiles`.
+   */
+  tree(): Workspace {
+    return this;
   }
 
   /**

@@ -3,6 +3,7 @@ import { fileLocation } from '../../location.js';
 import { readDockerfile } from '../../parsers/dockerfile.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import { builtBy, ownImages } from '../dockerfile/base-image.js';
 import { globList } from '../generic/shared.js';
 import {
   cargoWorkspaceRoots,
@@ -80,7 +81,7 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
     // updated through its root, so they are one finding there, not one per member.
     const groups = new Map<
       string,
-      { root: string; members: Manifest[]; editing: readonly UpdatecliTarget[] }
+      { root: string; members: Manifest[]; editing: readonly UpdatecliTarget[]; all: Manifest[] }
     >();
     for (const m of detectManifests(workspace, options.exclude)) {
       // Paths that Renovate is told to ignore are a deliberate choice, like this rule's `exclude`.
@@ -95,15 +96,28 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
       const group = groups.get(id);
       if (group) {
         if (!group.members.some((x) => x.dir === m.dir)) group.members.push(m);
-      } else groups.set(id, { root, members: [m], editing: byUpdatecli?.editing ?? [] });
+        group.all.push(m);
+      } else groups.set(id, { root, members: [m], editing: byUpdatecli?.editing ?? [], all: [m] });
     }
-    return [...groups.values()].map(({ root, members, editing }) => {
+    const own = ownImages(workspace);
+    return [...groups.values()].map(({ root, members, editing, all }) => {
       const m = members.find((x) => x.dir === root) ?? members[0]!;
       if (members.length === 1) {
-        return {
+        const finding = {
           message: describe(m, tools, editing),
           location: fileLocation(m.file),
           key: `${m.ecosystem}:${m.dir}`,
+        };
+        // Dockerfiles built only on the project's own images (every one of the directory's): an update
+        // would only retag the project's own build.
+        const builds = all.flatMap((x) => x.images?.map(own) ?? [undefined]);
+        if (!builds.every((b) => b !== undefined)) return finding;
+        return {
+          ...finding,
+          message:
+            `${finding.message.slice(0, -1)} (but every image it is built FROM is the project's own: ` +
+            `${builtBy(builds[0]!)}; updates of its base images belong to the Dockerfile that builds it).`,
+          confidence: 'low' as const,
         };
       }
       const files = members.map((x) => x.file).sort();

@@ -3,29 +3,38 @@ import { isLocalOnlyImage, NO_REGISTRY_SERVES } from '../../parsers/docker-hub.j
 import {
   BASE_IMAGE_ONLY,
   baseImageOnly,
+  type DockerfileModel,
   dockerfilePaths,
   globalArgValues,
   readDockerfile,
+  referencedStage,
+  type Stage,
 } from '../../parsers/dockerfile.js';
 import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { judgeBaseImage, repeatedFroms, repeatsNote } from './base-image.js';
+import { builtBy, judgeBaseImage, ownImages, repeatedFroms, repeatsNote } from './base-image.js';
+import { IMAGE_BUILD_SOURCES } from './image-builds.js';
 
 /**
  * `dockerfile.base-image-digest`: stages built FROM an external image that carries a version tag but
  * no `@sha256:` digest. A tag can be re-pushed, so only a digest names the exact image that was
  * reviewed. Untagged and `latest` images are left to `dockerfile.base-image` (one finding per line);
- * `scratch`, earlier stages and versions that depend on an ARG without a default are not judged.
+ * `scratch`, earlier stages and versions that depend on an ARG without a default are not judged. An
+ * image a build of the repository tags (the project's own, see image-builds.ts), a development stage
+ * no other stage builds on, and a Dockerfile of one FROM line are reported at low confidence.
  */
 export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>({
   kind: 'dockerfile.base-image-digest',
   scope: 'file',
+  // The repository's build scripts tell an image it builds itself (see image-builds.ts).
+  readsOtherFiles: IMAGE_BUILD_SOURCES,
   summary: 'Dockerfile stages whose external base image has a tag but no @sha256 digest.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
+    const own = ownImages(workspace);
     for (const file of dockerfilePaths(workspace)) {
       const model = readDockerfile(workspace, file);
       if (!model) continue;
@@ -57,18 +66,29 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
           });
           continue;
         }
+        const build = own(resolved);
+        if (build) {
+          // Re-tagged at each build of its own: a digest pinned here would be stale after the next one.
+          findings.push({
+            message:
+              `Base image ${shown} is pinned by tag only, but ${builtBy(build)}: its tag moves with each ` +
+              'of those builds, and a digest pinned here would be stale after the next. Pin by digest the ' +
+              `base images of the Dockerfile it is built from.${repeats ? repeatsNote(repeats) : ''}`,
+            location,
+            key: written,
+            confidence: 'low',
+          });
+          continue;
+        }
         const message =
           `Base image ${shown} is pinned by tag only: a tag can be re-pushed, so rebuilds may get a ` +
           'different image. Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.' +
           (repeats ? repeatsNote(repeats) : '');
+        // Why the pin matters less: the file is a version pin, or the stage is a development one.
+        const note = baseImageOnly(model) ? BASE_IMAGE_ONLY : developmentStage(model, stage);
         findings.push(
-          baseImageOnly(model)
-            ? {
-                message: `${message.slice(0, -1)} (${BASE_IMAGE_ONLY}).`,
-                location,
-                key: written,
-                confidence: 'low',
-              }
+          note
+            ? { message: `${message.slice(0, -1)} (${note}).`, location, key: written, confidence: 'low' }
             : { message, location, key: written },
         );
       }
@@ -76,3 +96,29 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
     return findings;
   },
 });
+
+/** Words of a stage's name that mark a development stage (`controller-dev`, `devel`, `tilt`). */
+const DEVELOPMENT_STAGE_WORDS = new Set(['dev', 'devel', 'development', 'tilt']);
+
+/**
+ * Why a stage's base matters less, when it is a development stage: its name says so
+ * (`workflow-controller-dev`, the target a Tilt or Skaffold loop builds on a developer's machine) and
+ * no later stage builds FROM it, so no image built from another stage contains it.
+ */
+function developmentStage(model: DockerfileModel, stage: Stage): string | undefined {
+  const name = stage.from.name;
+  const word = name
+    ?.toLowerCase()
+    .split(/[._-]+/)
+    .find((w) => DEVELOPMENT_STAGE_WORDS.has(w));
+  if (!name || !word) return undefined;
+  const vars = globalArgValues(model);
+  const builtOn = model.stages.some((s) => {
+    if (s.index <= stage.index || !s.from.image) return false;
+    const { text } = expandVariables(s.from.image, vars, model.escapeChar);
+    return referencedStage(model, s, text) === stage;
+  });
+  return builtOn
+    ? undefined
+    : `the stage "${name}" is named as a development stage (${word}) and no other stage is built FROM it: an image for a developer's loop (Tilt, Skaffold), not one the project ships`;
+}

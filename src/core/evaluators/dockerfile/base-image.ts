@@ -9,9 +9,17 @@ import {
   type Stage,
 } from '../../parsers/dockerfile.js';
 import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
-import { isMovingTag, movingTagPhrase, parseImageRef } from '../../parsers/image-ref.js';
+import { isMovingTag, movingTagPhrase, nameHoldsVersion, parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import {
+  buildsTagging,
+  IMAGE_BUILD_SOURCES,
+  type ImageBuild,
+  type RepositoryImages,
+  repositoryImages,
+} from './image-builds.js';
 
 export interface BaseImageOptions {
   /** What to do with a base image whose tag depends on an ARG without a default. */
@@ -21,10 +29,13 @@ export interface BaseImageOptions {
 /** How a stage's base image is pinned, after ARG defaults are substituted. */
 export type BaseImageVerdict =
   | { kind: 'pinned' | 'stage' | 'scratch' }
-  /** `local`: no registry pull can give this name (see {@link isLocalOnlyImage}); it is built or tagged here. */
+  /**
+   * `local`: no registry pull can give this name (see {@link isLocalOnlyImage}), or (`build`) a build
+   * of the repository tags it; it is built or tagged here.
+   */
   /** `latest`: a tag that names no version (see {@link isMovingTag}), `tag`. */
-  | { kind: 'latest'; resolved: string; local: boolean; tag: string }
-  | { kind: 'untagged'; resolved: string; local: boolean }
+  | { kind: 'latest'; resolved: string; local: boolean; tag: string; build?: ImageBuild }
+  | { kind: 'untagged'; resolved: string; local: boolean; build?: ImageBuild }
   | { kind: 'unresolved'; names: string[] }
   | { kind: 'template' };
 
@@ -36,6 +47,8 @@ export type BaseImageVerdict =
 export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
   kind: 'dockerfile.base-image',
   scope: 'file',
+  // The repository's build scripts tell an image it builds itself (see image-builds.ts).
+  readsOtherFiles: IMAGE_BUILD_SOURCES,
   summary:
     'Dockerfile stages whose base image has no tag or one that names no version ("latest", "dind"), and no digest.',
   schema: {
@@ -51,6 +64,7 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
   },
   evaluate({ options, workspace }) {
     const findings: RawFinding[] = [];
+    const own = ownImages(workspace);
     for (const file of dockerfilePaths(workspace)) {
       const model = readDockerfile(workspace, file);
       if (!model) continue;
@@ -60,9 +74,13 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
         // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
         const repeats = repeated.get(stage);
         if (repeated.has(stage) && !repeats) continue;
-        const verdict = judgeBaseImage(model, stage, vars);
+        let verdict = judgeBaseImage(model, stage, vars);
+        if ((verdict?.kind === 'latest' || verdict?.kind === 'untagged') && !verdict.local) {
+          const build = own(verdict.resolved);
+          if (build) verdict = { ...verdict, local: true, build };
+        }
         const message = verdict && describe(verdict, stage, options.unresolved === 'report');
-        if (!message) continue;
+        if (!verdict || !message) continue;
         const span = stage.from.imageSpan ?? stage.from.span;
         findings.push({
           message: repeats ? `${message}${repeatsNote(repeats)}` : message,
@@ -101,6 +119,11 @@ export function judgeBaseImage(
   const local = !partial && isLocalOnlyImage(ref);
   if (ref.tag !== undefined) {
     if (ref.tag.includes(UNRESOLVED)) return { kind: 'unresolved', names: unresolved };
+    // `static-debian12:latest` moves within Debian 12 only, as its `:nonroot` does: a channel of the
+    // version the name holds, not the newest release of the image.
+    if (ref.tag === 'latest' && !partial && !local && nameHoldsVersion(ref.repository)) {
+      return { kind: 'pinned' };
+    }
     return isMovingTag(ref.tag, ref.repository)
       ? { kind: 'latest', resolved: text, local, tag: ref.tag }
       : { kind: 'pinned' };
@@ -109,6 +132,27 @@ export function judgeBaseImage(
   const last = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
   if (last.includes(UNRESOLVED)) return { kind: 'unresolved', names: unresolved };
   return { kind: 'untagged', resolved: text, local };
+}
+
+/**
+ * The build of the repository that tags an image, when one does (see image-builds.ts): looked up in
+ * the whole tree's scripts, read once per evaluation and only when a FROM line needs it.
+ */
+export function ownImages(workspace: Workspace): (image: string) => ImageBuild | undefined {
+  let images: RepositoryImages | undefined;
+  return (image) => {
+    images ??= repositoryImages(workspace.tree());
+    return buildsTagging(images, image)[0];
+  };
+}
+
+/** What a finding on an image the repository builds itself says of where it is built. */
+export function builtBy(build: ImageBuild): string {
+  const dockerfile = build.dockerfiles[0];
+  return (
+    `the repository builds and tags it itself (${build.source}:${build.line}` +
+    `${dockerfile ? `, from ${dockerfile}` : ''}), so it is the project's own image, not a third party's`
+  );
 }
 
 /**
@@ -157,6 +201,13 @@ function describe(verdict: BaseImageVerdict, stage: Stage, reportUnresolved: boo
     resolved === written
       ? `"${written}"`
       : `"${written}" (with ARG defaults: "${resolved.split(UNRESOLVED).join('?')}")`;
+  if ((verdict.kind === 'latest' || verdict.kind === 'untagged') && verdict.build) {
+    const tag = verdict.kind === 'latest' ? movingTagPhrase(verdict.tag) : 'has no tag';
+    return (
+      `Base image ${image(verdict.resolved)}${where} ${tag}, but ${builtBy(verdict.build)}. Pinning applies ` +
+      'to what builds it: check that the base images of the Dockerfile it is built from are pinned.'
+    );
+  }
   if ((verdict.kind === 'latest' || verdict.kind === 'untagged') && verdict.local) {
     const tag = verdict.kind === 'latest' ? movingTagPhrase(verdict.tag) : 'has no tag';
     return (

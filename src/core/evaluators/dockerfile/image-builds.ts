@@ -1,0 +1,433 @@
+import path from 'node:path/posix';
+import { libraryName, officialImageNames } from '../../parsers/docker-hub.js';
+import {
+  type DockerfileModel,
+  dockerfilePaths,
+  globalArgValues,
+  readDockerfile,
+  referencedStage,
+} from '../../parsers/dockerfile.js';
+import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
+import { parseImageRef } from '../../parsers/image-ref.js';
+import { SCRIPT_FILES, scriptCommands } from '../../parsers/shell-commands.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { escapePointerToken } from '../../workspace/yaml.js';
+import { forEachLogicalLine } from '../generic/shell-lines.js';
+
+/**
+ * What the repository's own build scripts do with container images: the images they build from its
+ * Dockerfiles (`docker build -f <Dockerfile> -t <name>`, `docker buildx build`, `podman build`, a
+ * workflow's docker/build-push-action with `tags:`), the images they start (`docker run`), create
+ * without starting (`docker create`, to `docker cp` files out) and push. Read from the workflows,
+ * the Makefiles, the shell scripts and the GitLab CI files, command by command, as written: a name or
+ * a path made of variables (`-t $(NAMESPACE)/app:$(TAG)`) is not evaluated, except that a tag of
+ * variables still names its repository (`-t acme/base:$(VERSION)` builds `acme/base`).
+ *
+ * Every file read here is the repository's, so a pull request can write them: the rules lower a
+ * finding on this evidence, never drop it.
+ */
+
+/** The files whose commands build, run and push images; rules that read them name these globs. */
+export const IMAGE_BUILD_SOURCES = SCRIPT_FILES;
+
+/** An image build found in a script, with what it names. */
+export interface ImageBuild {
+  /** The file and line of the build command (or of the workflow step). */
+  source: string;
+  line: number;
+  /**
+   * The Dockerfile it builds, when it is one of the repository's (in a file's commands: the paths it
+   * may be, nearest first, as the directory a relative path is taken from is not known for certain).
+   */
+  dockerfiles: string[];
+  /** The names it tags, normalised (see {@link imageName}); `acme/app:*` when the tag is a variable. */
+  tags: string[];
+  /** Whether the build pushes what it builds (`--push`, `push: true`, `--output type=registry`). */
+  pushes: boolean;
+}
+
+/** A `docker run` of an image, with what matters to whether the image is a tool run on the checkout. */
+export interface ImageRun {
+  source: string;
+  line: number;
+  image: string;
+  /** `--rm`: the container is thrown away when its command ends. */
+  removed: boolean;
+  /** A volume of the working directory (`-v "$(pwd):/src"`, `--volume $PWD:$PWD`). */
+  mountsWorkdir: boolean;
+}
+
+/** What one file's commands do with images. */
+interface FileImageCommands {
+  builds: ImageBuild[];
+  runs: ImageRun[];
+  /** Images created without being started (`docker create`). */
+  creates: string[];
+  /** Images pushed (`docker push`). */
+  pushes: string[];
+}
+
+/** What the repository's build scripts, together, do with images. */
+export type RepositoryImages = FileImageCommands;
+
+/** The programs whose `build` subcommand builds an image from a Dockerfile. */
+const BUILDERS = new Set(['docker', 'podman', 'nerdctl', 'buildah']);
+
+/** Lines worth lexing: those that name a container engine. */
+const ENGINE = /\b(?:docker|podman|nerdctl|buildah)\b/;
+
+/** Options of `docker build` that take a value as the next word (the rest take none, or `--opt=value`). */
+const BUILD_VALUE_OPTIONS = new Set([
+  '-t',
+  '--tag',
+  '-f',
+  '--file',
+  '--build-arg',
+  '--platform',
+  '--network',
+  '--label',
+  '--target',
+  '-o',
+  '--output',
+  '--cache-from',
+  '--cache-to',
+  '--secret',
+  '--ssh',
+  '--progress',
+  '--iidfile',
+  '--metadata-file',
+  '--builder',
+  '--add-host',
+  '--build-context',
+  '--shm-size',
+  '-m',
+  '--memory',
+  '--ulimit',
+  '--isolation',
+  '--cgroup-parent',
+  '--attest',
+  '--annotation',
+  '--allow',
+  '--call',
+  '--layers',
+  '--format',
+]);
+
+/** Options of `docker run` and `docker create` that take a value as the next word. */
+const RUN_VALUE_OPTIONS = new Set([
+  '-v',
+  '--volume',
+  '--mount',
+  '-w',
+  '--workdir',
+  '-e',
+  '--env',
+  '--env-file',
+  '-u',
+  '--user',
+  '--name',
+  '--network',
+  '--net',
+  '-p',
+  '--publish',
+  '--entrypoint',
+  '--platform',
+  '-l',
+  '--label',
+  '--add-host',
+  '--cap-add',
+  '--cap-drop',
+  '--device',
+  '-h',
+  '--hostname',
+  '--ulimit',
+  '--security-opt',
+  '--tmpfs',
+  '-m',
+  '--memory',
+  '--cpus',
+  '--pull',
+  '--log-driver',
+  '--log-opt',
+  '--restart',
+  '--shm-size',
+  '--ipc',
+  '--pid',
+  '--gpus',
+  '--group-add',
+  '--dns',
+  '--volumes-from',
+  '--link',
+  '--cidfile',
+  '--stop-signal',
+  '--stop-timeout',
+  '--userns',
+  '--uts',
+  '--runtime',
+  '--sysctl',
+]);
+
+/** A volume source that is the working directory: `$(pwd)`, `` `pwd` ``, `$PWD`, `${PWD}`, `.`, `${{ github.workspace }}`. */
+const WORKDIR_SOURCE =
+  /^(?:\$\(pwd\)|`pwd`|\$\{?PWD\}?|\$\{?GITHUB_WORKSPACE\}?|\$\{\{\s*github\.workspace\s*\}\}|\.)(?:[/:]|$)/;
+
+/**
+ * The name an image reference is compared by: Docker Hub's `docker.io/` and `library/` dropped, the
+ * tag kept (`latest` when none), the digest dropped; `*` for a tag made of variables. Undefined for a
+ * reference whose name holds a variable, and for a Docker official image's name, which a build here
+ * may tag too but which names the upstream image wherever it is used.
+ */
+export function imageName(reference: string): string | undefined {
+  const ref = parseImageRef(reference);
+  if (!ref || /[$`{}%]/.test(ref.repository) || /[$`{}%]/.test(ref.registry ?? '')) return undefined;
+  const library = libraryName(ref);
+  if (library !== undefined && officialImageNames().has(library.toLowerCase())) return undefined;
+  const repository = library ?? `${ref.registry ? `${ref.registry}/` : ''}${ref.repository}`;
+  const tag = ref.tag === undefined ? 'latest' : /[$`{}%]/.test(ref.tag) ? '*' : ref.tag;
+  return `${repository.toLowerCase()}:${tag}`;
+}
+
+/** Whether a tag a build produces (see {@link imageName}) names the image `name`. */
+function tagMatches(tag: string, name: string): boolean {
+  if (tag === name) return true;
+  return tag.endsWith(':*') && name.slice(0, name.lastIndexOf(':')) === tag.slice(0, -2);
+}
+
+/** Everything the repository's build scripts do with images (computed once per tree). */
+export function repositoryImages(workspace: Workspace): RepositoryImages {
+  const out: RepositoryImages = { builds: [], runs: [], creates: [], pushes: [] };
+  for (const file of workspace.glob(IMAGE_BUILD_SOURCES)) {
+    const found = workspace.memo('docker-image-commands', file, () => fileImageCommands(workspace, file));
+    // The paths a build may name, nearest first: the first the tree has is its Dockerfile.
+    for (const build of found.builds) {
+      const dockerfile = build.dockerfiles.find((f) => workspace.has(f));
+      out.builds.push({ ...build, dockerfiles: dockerfile ? [dockerfile] : [] });
+    }
+    out.runs.push(...found.runs);
+    out.creates.push(...found.creates);
+    out.pushes.push(...found.pushes);
+  }
+  return out;
+}
+
+/** The builds of the repository that tag the image a FROM names (after ARG defaults), if any. */
+export function buildsTagging(images: RepositoryImages, reference: string): ImageBuild[] {
+  const name = imageName(reference);
+  return name ? images.builds.filter((b) => b.tags.some((t) => tagMatches(t, name))) : [];
+}
+
+/** The builds of the repository that may build this Dockerfile. */
+export function buildsOf(images: RepositoryImages, dockerfile: string): ImageBuild[] {
+  return images.builds.filter((b) => b.dockerfiles.includes(dockerfile));
+}
+
+/** The images other Dockerfiles of the repository are built FROM (ARG defaults substituted), by file. */
+export function fromImages(workspace: Workspace): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const file of dockerfilePaths(workspace)) {
+    const model = readDockerfile(workspace, file);
+    if (model) out.set(file, externalImages(model));
+  }
+  return out;
+}
+
+/** The external images a Dockerfile's stages are built FROM, with ARG defaults substituted. */
+export function externalImages(model: DockerfileModel): string[] {
+  const vars = globalArgValues(model);
+  const out: string[] = [];
+  for (const stage of model.stages) {
+    if (!stage.from.image) continue;
+    const { text } = expandVariables(stage.from.image, vars, model.escapeChar);
+    if (text.includes(UNRESOLVED) || text.toLowerCase() === 'scratch') continue;
+    if (!referencedStage(model, stage, text)) out.push(text);
+  }
+  return out;
+}
+
+/** Whether the run or create names one of the tags (`app` is `app:latest`). */
+export function namesTag(reference: string, tags: readonly string[]): boolean {
+  const name = imageName(reference);
+  return name !== undefined && tags.some((t) => tagMatches(t, name));
+}
+
+function fileImageCommands(workspace: Workspace, file: string): FileImageCommands {
+  const found: FileImageCommands = { builds: [], runs: [], creates: [], pushes: [] };
+  const text = workspace.text(file);
+  if (text === undefined || !ENGINE.test(text)) return found;
+  const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
+  // A Makefile's recipes and a script run from their own directory, as often as not; a workflow's
+  // steps from the checkout's root.
+  const bases = file.startsWith('.github/workflows/') ? [''] : [dir, ''];
+  forEachLogicalLine(text, (line) => {
+    if (!ENGINE.test(line.text)) return;
+    // A `cd` earlier on the line (`cd images/app && docker build .`) moves where paths start.
+    let within = bases;
+    for (const view of scriptCommands(line.text, 0, line.text.length, true)) {
+      const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+      if (view.name === 'cd' && words.length === 1 && !/[$`{}%~]/.test(words[0]!)) {
+        within = within.map((b) => path.join(b, words[0]!));
+        continue;
+      }
+      if (!BUILDERS.has(view.name)) continue;
+      readCommand(words, { source: file, line: line.lineNo, bases: within, dir }, found);
+    }
+  });
+  if (file.startsWith('.github/workflows/') && text.includes('build-push-action')) {
+    readBuildPushSteps(workspace, file, found);
+  }
+  return found;
+}
+
+interface Where {
+  source: string;
+  line: number;
+  /** Directories a relative path may be relative to, nearest first. */
+  bases: string[];
+  /** The file's own directory. */
+  dir: string;
+}
+
+function readCommand(words: string[], where: Where, found: FileImageCommands): void {
+  // `docker buildx build`, `docker image build`, `docker builder build`, `buildah bud`.
+  let k = 0;
+  if (['buildx', 'image', 'builder', 'container'].includes(words[0] ?? '')) k = 1;
+  const verb = words[k];
+  const rest = words.slice(k + 1);
+  if (verb === 'build' || verb === 'bud') {
+    found.builds.push(readBuild(rest, where));
+  } else if (verb === 'run' || verb === 'create') {
+    const run = readRun(rest, where);
+    if (!run) return;
+    if (verb === 'run') found.runs.push(run);
+    else found.creates.push(run.image);
+  } else if (verb === 'push') {
+    const image = rest.find((w) => !w.startsWith('-'));
+    if (image) found.pushes.push(image);
+  }
+}
+
+function readBuild(words: readonly string[], where: Where): ImageBuild {
+  const tags: string[] = [];
+  let file: string | undefined;
+  let context: string | undefined;
+  let pushes = false;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const [option, inline] = splitOption(w);
+    if (option === '--push') pushes = true;
+    if (option === '--output' && /type=registry|push=true/.test(inline ?? words[i + 1] ?? '')) pushes = true;
+    if (option === '-t' || option === '--tag') {
+      const value = inline ?? words[++i];
+      const name = value === undefined ? undefined : imageName(value);
+      if (name) tags.push(name);
+      continue;
+    }
+    if (option === '-f' || option === '--file') {
+      file = inline ?? words[++i];
+      continue;
+    }
+    if (option.startsWith('-')) {
+      if (inline === undefined && BUILD_VALUE_OPTIONS.has(option)) i++;
+      continue;
+    }
+    context ??= w;
+  }
+  return {
+    source: where.source,
+    line: where.line,
+    dockerfiles: dockerfilesOf(file, context, where),
+    tags,
+    pushes,
+  };
+}
+
+/** An option and the value written into it: `--tag=app` and `-tapp` are `--tag` and `-t` with `app`. */
+function splitOption(word: string): [string, string | undefined] {
+  if (word.startsWith('--')) {
+    const eq = word.indexOf('=');
+    return eq === -1 ? [word, undefined] : [word.slice(0, eq), word.slice(eq + 1)];
+  }
+  return /^-[tfv]./.test(word) ? [word.slice(0, 2), word.slice(2)] : [word, undefined];
+}
+
+/** The repository's Dockerfiles a build's `-f` and context may name, as far as they can be known. */
+function dockerfilesOf(file: string | undefined, context: string | undefined, where: Where): string[] {
+  const literal = (p: string) => !/[$`{}%]/.test(p) && p !== '-';
+  const candidates: string[] = [];
+  if (file !== undefined && literal(file)) {
+    for (const base of where.bases) candidates.push(path.join(base, file));
+  } else if (file !== undefined) {
+    // `-f $TEMP/Dockerfile.binary`: a Dockerfile copied into a temporary context, which scripts take
+    // from beside themselves.
+    const name = file.slice(file.lastIndexOf('/') + 1);
+    if (literal(name) && name !== '') candidates.push(path.join(where.dir, name));
+  } else if (context !== undefined && literal(context) && !/^[a-z]+:\/\//i.test(context)) {
+    for (const base of where.bases) candidates.push(path.join(base, context, 'Dockerfile'));
+  }
+  return [...new Set(candidates.map((c) => c.replace(/^\.\//, '')))].filter(
+    (c) => !c.startsWith('..') && !path.isAbsolute(c),
+  );
+}
+
+function readRun(words: readonly string[], where: Where): ImageRun | undefined {
+  let removed = false;
+  let mountsWorkdir = false;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const [option, inline] = splitOption(w);
+    if (option === '--rm') removed = true;
+    if (option === '-v' || option === '--volume' || option === '--mount') {
+      const value = inline ?? words[i + 1] ?? '';
+      const source = option === '--mount' ? (/(?:^|,)(?:source|src)=([^,]+)/.exec(value)?.[1] ?? '') : value;
+      if (WORKDIR_SOURCE.test(source)) mountsWorkdir = true;
+    }
+    if (option.startsWith('-')) {
+      if (inline === undefined && RUN_VALUE_OPTIONS.has(option)) i++;
+      continue;
+    }
+    return { source: where.source, line: where.line, image: w, removed, mountsWorkdir };
+  }
+  return undefined;
+}
+
+/** A workflow's docker/build-push-action steps: their `tags`, `file` and `context`. */
+function readBuildPushSteps(workspace: Workspace, file: string, found: FileImageCommands): void {
+  const parsed = workspace.yaml(file);
+  if (!parsed?.ok) return;
+  const jobs = record(record(parsed.documents[0]?.value)?.jobs);
+  for (const [jobName, job] of Object.entries(jobs ?? {})) {
+    const steps = record(job)?.steps;
+    if (!Array.isArray(steps)) continue;
+    steps.forEach((step, i) => {
+      const uses = record(step)?.uses;
+      if (typeof uses !== 'string' || !/^docker\/build-push-action@/.test(uses)) return;
+      const inputs = record(record(step)?.with) ?? {};
+      const tags = String(inputs.tags ?? '')
+        .split(/[\n,]/)
+        .map((t) => t.trim())
+        .filter((t) => t !== '' && !t.includes('${{'))
+        .flatMap((t) => imageName(t) ?? []);
+      const context = typeof inputs.context === 'string' ? inputs.context : '.';
+      const dockerfile = typeof inputs.file === 'string' ? inputs.file : undefined;
+      const where: Where = {
+        source: file,
+        line: parsed.documents[0]?.span(`/jobs/${escapePointerToken(jobName)}/steps/${i}`)?.start.line ?? 1,
+        bases: [''],
+        dir: '',
+      };
+      found.builds.push({
+        source: file,
+        line: where.line,
+        dockerfiles: dockerfilesOf(dockerfile, context, where),
+        tags,
+        pushes: inputs.push === true || inputs.push === 'true',
+      });
+    });
+  }
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
