@@ -208,6 +208,133 @@ describe('dockerfile.root-user', () => {
     expect(await graded('FROM nginx:1.27\nCOPY site /usr/share/nginx/html\n')).toEqual(['medium', null]);
   });
 
+  it('judges a USER root on a base that runs as root already like no USER line: an entrypoint may drop root', async () => {
+    const graded = async (text: string) =>
+      (await run(text)).map((f) => [at(f), f.confidence ?? null, f.message.split('"root"')[1]]);
+    const FPM = 'FROM php:8.3-fpm-alpine3.24\nRUN apk add --no-cache su-exec\nCOPY start.sh /\n';
+    expect(await graded(`${FPM}# hadolint ignore=DL3002\nUSER root\nENTRYPOINT ["/start.sh"]\n`)).toEqual([
+      [
+        'Dockerfile:5:1',
+        'low',
+        ' (on a base image that runs as root already, so it changes nothing; the image installs a tool (gosu, su-exec, setpriv) that an entrypoint uses to switch to another user at start).',
+      ],
+    ]);
+    // Nothing that drops root; a USER root after another user's; a base that may set a user of its own.
+    expect(await graded('FROM php:8.3-fpm-alpine3.24\nUSER root\nENTRYPOINT ["/start.sh"]\n')).toEqual([
+      ['Dockerfile:2:1', null, '.'],
+    ]);
+    expect(await graded(`${FPM}USER www-data\nRUN true\nUSER root\n`)).toEqual([
+      ['Dockerfile:6:1', null, '.'],
+    ]);
+    expect(await graded('FROM acme/php:8.3\nRUN apk add su-exec\nUSER root\n')).toEqual([
+      ['Dockerfile:3:1', null, '.'],
+    ]);
+  });
+
+  it('grades low a base image, with no command, that other Dockerfiles build on, and not one with a command', async () => {
+    const CREATES = 'RUN tdnf install -y shadow && useradd -u 10000 harbor\n';
+    const findings = await evaluate(
+      dockerfileRootUser,
+      {
+        '.github/workflows/base.yml':
+          'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker buildx build -f images/common/Dockerfile -t acme/photon:5.0 --push .\n',
+        'images/common/Dockerfile': 'FROM photon:5.0-20260214\nRUN tdnf update -y\n',
+        // Its name says it is a base; the image built on it switches to the user it creates.
+        'core/Dockerfile.base': `FROM acme/photon:5.0\n${CREATES}`,
+        'core/Dockerfile': 'ARG NS\nFROM ${NS}/core-base:1\nUSER harbor\nENTRYPOINT ["/core"]\n',
+        // A base with a command of its own may be run itself; a user created and never switched to
+        // in an image no other builds on is a forgotten USER line.
+        'log/Dockerfile.base': `FROM acme/photon:5.0\n${CREATES}ENTRYPOINT ["/start.sh"]\n`,
+        'app/Dockerfile': `FROM acme/photon:5.0\n${CREATES}`,
+      },
+      { nonRootImages: NON_ROOT_IMAGES },
+    );
+    expect(findings.map((f) => [at(f), f.confidence, f.message.split('default user')[1]])).toEqual([
+      [
+        'images/common/Dockerfile:1:1',
+        'low',
+        ' (it is a base image with no command of its own: the repository builds it as acme/photon:5.0, which core/Dockerfile.base is built FROM, and the images built on it decide the user they run as).',
+      ],
+      [
+        'core/Dockerfile.base:1:1',
+        'low',
+        ' (its name marks a base image, with no command of its own: the images built on it decide the user they run as).',
+      ],
+      ['log/Dockerfile.base:1:1', 'medium', '.'],
+      ['app/Dockerfile:1:1', 'medium', '.'],
+    ]);
+  });
+
+  it('grades low an image the repository only builds to copy files out of, or runs only as a tool on the checkout', async () => {
+    const BUILDER = 'ARG golang_image\nFROM ${golang_image}\nCOPY . /src\nRUN go build -o /out/adapter .\n';
+    const TOOL =
+      'FROM golang:1.27.0\nRUN go install x@v1\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n';
+    const findings = await evaluate(
+      dockerfileRootUser,
+      {
+        'adapter/builder.sh':
+          'cp Dockerfile.binary $TEMP\ndocker build -f $TEMP/Dockerfile.binary -t adapter-golang $TEMP\n' +
+          'ID=$(docker create adapter-golang)\ndocker cp $ID:/out/adapter binary\ndocker rmi -f adapter-golang\n',
+        'adapter/Dockerfile.binary': BUILDER,
+        'proto/update.sh':
+          '#!/bin/bash\ndocker build -t acme-protoc .\ndocker run --rm --volume "$(pwd):$(pwd)" --workdir "$(pwd)" acme-protoc\n',
+        'proto/Dockerfile': TOOL,
+        // Started, pushed, or run without the checkout: not only a builder or a tool.
+        'server/build.sh':
+          'docker build -f Dockerfile.binary -t server-golang .\ndocker create server-golang\ndocker run -d server-golang\n',
+        'server/Dockerfile.binary': BUILDER,
+        'lint/run.sh':
+          'docker build -t acme/lint .\ndocker run --rm -v "$PWD:/src" acme/lint\ndocker push acme/lint\n',
+        'lint/Dockerfile': TOOL,
+        'gen/run.sh': 'docker build -t acme-gen .\ndocker run --rm -v data:/data acme-gen\n',
+        'gen/Dockerfile': TOOL,
+      },
+      { nonRootImages: NON_ROOT_IMAGES },
+    );
+    expect(findings.map((f) => [at(f), f.confidence, f.message.split('default user')[1]])).toEqual([
+      [
+        'adapter/Dockerfile.binary:2:1',
+        'low',
+        " (the repository's build (adapter/builder.sh) only creates a container of it to copy the files it built out (docker create): a builder image that no container is started from).",
+      ],
+      [
+        'proto/Dockerfile:1:1',
+        'low',
+        " (the repository's script proto/update.sh builds it and runs it only as a throw-away tool on the checkout (docker run --rm with the working directory mounted), not as a deployed service).",
+      ],
+      ['server/Dockerfile.binary:2:1', 'medium', '.'],
+      ['lint/Dockerfile:1:1', 'medium', '.'],
+      ['gen/Dockerfile:1:1', 'medium', '.'],
+    ]);
+  });
+
+  it('grades low the image of a cloud development environment: its base, or its workstation startup scripts', async () => {
+    const findings = await evaluate(
+      dockerfileRootUser,
+      {
+        'workstation/Dockerfile':
+          'FROM us-west1-docker.pkg.dev/cloud-workstations-images/predefined/base:latest\nRUN apt-get install -y code\n',
+        'ws/Dockerfile':
+          'FROM acme/ide:2\nCOPY 200_setup.sh /etc/workstation-startup.d/\nRUN chmod +x /etc/workstation-startup.d/*\n',
+        'app/Dockerfile': 'FROM debian:bookworm\nRUN apt-get install -y nginx\nCMD ["nginx"]\n',
+      },
+      { nonRootImages: NON_ROOT_IMAGES },
+    );
+    expect(findings.map((f) => [at(f), f.confidence, f.message.split('default user')[1]])).toEqual([
+      [
+        'workstation/Dockerfile:1:1',
+        'low',
+        " (its base image, us-west1-docker.pkg.dev/cloud-workstations-images/predefined/base:latest, is a cloud development environment's: a developer's workspace, whose platform starts the session as a user of its own, not a deployed service).",
+      ],
+      [
+        'ws/Dockerfile:1:1',
+        'low',
+        " (it installs startup scripts in /etc/workstation-startup.d: a Cloud Workstations image, a developer's workspace whose platform starts the session as a user of its own, not a deployed service).",
+      ],
+      ['app/Dockerfile:1:1', 'medium', '.'],
+    ]);
+  });
+
   it('grades low an image whose path marks a development or build-tool image, with the reason', async () => {
     const IMAGE = 'FROM node:24-alpine\nRUN apk add --no-cache make gcc\nWORKDIR /build\n';
     const graded = await evaluate(
@@ -217,6 +344,11 @@ describe('dockerfile.root-user', () => {
         'docker/Dockerfile.make': IMAGE,
         'hack/api-docs/Dockerfile': IMAGE,
         'scripts/release-analysis/Dockerfile': IMAGE,
+        // CI configuration folders keep the images CI jobs run in.
+        '.ci/image/Dockerfile': IMAGE,
+        'ci/Dockerfile': IMAGE,
+        '.gitlab/runner/Dockerfile': IMAGE,
+        '.buildkite/Dockerfile': IMAGE,
         // A debug variant, the image a build publishes, an agent: deployed images.
         'k8s/app/Dockerfile.debug': IMAGE,
         'build/package/Dockerfile': IMAGE,
@@ -231,6 +363,10 @@ describe('dockerfile.root-user', () => {
       ['docker/Dockerfile.make:1:1', 'low', TOOLING('make')],
       ['hack/api-docs/Dockerfile:1:1', 'low', TOOLING('hack/')],
       ['scripts/release-analysis/Dockerfile:1:1', 'low', TOOLING('scripts/')],
+      ['.ci/image/Dockerfile:1:1', 'low', TOOLING('.ci/')],
+      ['ci/Dockerfile:1:1', 'low', TOOLING('ci/')],
+      ['.gitlab/runner/Dockerfile:1:1', 'low', TOOLING('.gitlab/')],
+      ['.buildkite/Dockerfile:1:1', 'low', TOOLING('.buildkite/')],
       ['k8s/app/Dockerfile.debug:1:1', 'medium', '.'],
       ['build/package/Dockerfile:1:1', 'medium', '.'],
       ['docker/Dockerfile.agent.alpine:1:1', 'medium', '.'],
@@ -251,11 +387,30 @@ describe('dockerfile.root-user', () => {
       ),
     ).toEqual([['low', TOOLBOX]]);
     expect((await graded('FROM alpine:3.21\nRUN apk add git\nCMD /bin/sh -l\n'))[0]![0]).toBe('low');
-    // A shell that runs a server is a service; so is an image that keeps its base image's shell.
+    // A shell that runs a server is a service.
     expect(await graded('FROM alpine:3.21\nCMD ["/bin/sh", "-c", "java -jar app.jar"]\n')).toEqual([
       ['medium', '.'],
     ]);
-    expect(await graded('FROM alpine:3.21\nRUN apk add git\n')).toEqual([['medium', '.']]);
+    // An image that sets no command keeps its base image's shell: when it only installs packages on a
+    // distribution image, it is a toolbox too.
+    expect(await graded('FROM alpine:3.21\nRUN set -ex; apk upgrade --no-cache -a\nLABEL a=b\n')).toEqual([
+      [
+        'low',
+        ' (it sets no command, so it keeps the bare shell (sh) of its base image, alpine:3.21, and only installs packages: a toolbox or CI job image that people and jobs run commands in, not a service).',
+      ],
+    ]);
+    expect(
+      (await graded('FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y git\n'))[0]![0],
+    ).toBe('low');
+    // Files copied in, a RUN that builds or runs more than packages, or a base that is no distribution
+    // image: whatever runs it names the command, perhaps a service's.
+    for (const text of [
+      'FROM alpine:3.21\nRUN apk add git\nCOPY app /app\n',
+      'FROM alpine:3.21\nRUN apk add go && go build -o /app .\n',
+      'FROM node:22\nRUN apt-get install -y git\n',
+    ]) {
+      expect(await graded(text)).toEqual([['medium', '.']]);
+    }
     // An image that creates a user and never switches to it forgot its USER, whatever it is for.
     expect(
       await graded(

@@ -123,6 +123,8 @@ export interface Stage {
   cmd?: string[];
   /** How many instructions follow its FROM. */
   instructions: number;
+  /** How many of them put files into the image (COPY, ADD). */
+  copies: number;
 }
 
 export interface DockerfileModel {
@@ -217,6 +219,7 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
         command: false,
         entrypoint: false,
         instructions: 0,
+        copies: 0,
       };
       const parent = inheritedStage(model, stage, globals);
       scope = new StageScope(globals, parent ? envAtEnd[parent.index] : undefined, escapeChar);
@@ -226,6 +229,7 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
       continue;
     }
     if (stage) stage.instructions += 1;
+    if (stage && (keyword === 'COPY' || keyword === 'ADD')) stage.copies += 1;
     if (keyword === 'ARG') {
       const args = readArgs(ins, escapeChar, spanOf(ins.getRange()));
       (stage ? stage.args : model.globalArgs).push(...args);

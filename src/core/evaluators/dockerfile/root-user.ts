@@ -7,6 +7,7 @@ import { libraryName, officialImageNames } from '../../parsers/docker-hub.js';
 import {
   BASE_IMAGE_ONLY,
   baseImageOnly,
+  DOCKERFILE_GLOBS,
   type DockerfileModel,
   dockerfilePaths,
   finalStage,
@@ -14,6 +15,7 @@ import {
   type InstructionText,
   readDockerfile,
   referencedStage,
+  runCommands,
   type Stage,
 } from '../../parsers/dockerfile.js';
 import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
@@ -23,6 +25,14 @@ import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { userFix } from './fix-user.js';
+import {
+  buildsOf,
+  fromImages,
+  IMAGE_BUILD_SOURCES,
+  namesTag,
+  type RepositoryImages,
+  repositoryImages,
+} from './image-builds.js';
 
 /** `root`, `0`, and either with a group (`root:root`, `0:0`, `root:app`). */
 const ROOT_USER = /^(root|0)(:.*)?$/;
@@ -98,7 +108,9 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
   kind: 'dockerfile.root-user',
   scope: 'file',
   // A Dockerfile named as a container action's image (in an action.yml above it) may keep root.
-  readsOtherFiles: ['**/action.yml', '**/action.yaml'],
+  // The repository's build scripts and other Dockerfiles tell a base, builder or tool image (see
+  // image-builds.ts).
+  readsOtherFiles: ['**/action.yml', '**/action.yaml', ...IMAGE_BUILD_SOURCES, ...DOCKERFILE_GLOBS],
   fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the final stage (at its end when build steps follow them)',
   summary:
     'Dockerfiles whose final stage sets no USER (on a base image not known to run as non-root) or switches to root.',
@@ -119,6 +131,7 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
   evaluate({ options, workspace }) {
     const nonRoot = imageMatcher(options.nonRootImages);
     const findings: RawFinding[] = [];
+    const uses = new ImageUses(workspace);
     for (const file of dockerfilePaths(workspace)) {
       if (isDevContainerImage(file)) {
         workspace.leaveOut(file, DEV_CONTAINER_IMAGE);
@@ -145,16 +158,6 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
         const filesOnly = scratch && !stageChain(model, final).some((s) => s.command);
         const pinOnly = !filesOnly && baseImageOnly(model);
         const chain = stageChain(model, final);
-        // What drops root once the container starts: the base image's own entrypoint (kept when no
-        // stage sets another), or gosu and its kin installed for an entrypoint script to use.
-        const drops =
-          !filesOnly && !pinOnly
-            ? base !== undefined && ENTRYPOINT_DROPS(base) && !chain.some((s) => s.entrypoint)
-              ? `its base image's entrypoint starts as root and switches to its own user`
-              : chain.some((s) => s.runs.some((r) => DROPPERS.test(r.value)))
-                ? 'the image installs a tool (gosu, su-exec, setpriv) that an entrypoint uses to switch to another user at start'
-                : undefined
-            : undefined;
         const message = filesOnly
           ? `The final stage (FROM ${image}) sets no USER and no CMD or ENTRYPOINT: if the image only ` +
             'carries files (exported with docker build --output, or copied into other images), nothing ' +
@@ -170,7 +173,7 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
           ? BASE_IMAGE_ONLY
           : filesOnly
             ? undefined
-            : (drops ?? notDeployed(file, chain, base));
+            : (dropsRoot(chain, base) ?? notDeployed(workspace, file, chain, base, uses));
         findings.push({
           message: note ? `${message.slice(0, -1)} (${note}).` : message,
           location: locationFromSpan(file, final.from.span),
@@ -186,10 +189,24 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
           stage === final ? '' : ` (inherited from stage "${stage.from.name ?? stage.index}")`;
         const via =
           user.resolved !== undefined && user.resolved !== user.value ? `, which is "${user.resolved}"` : '';
+        const message = `The final stage runs as root: its last USER is "${user.value}"${via}${inherited}.${actionNote}`;
+        // A USER root on a base image that runs as root already, after no USER of another user
+        // (written for a linter: hadolint's DL3002 asks for the user to be said), changes nothing:
+        // the image is judged as one without a USER line, whose entrypoint may still drop root.
+        const chain = stageChain(model, final);
+        const base = externalBase(model, stage);
+        const restates =
+          base !== undefined && knownRootImage(base) && chain.every((s) => s.users.every(runsAsRoot));
+        const note = restates
+          ? (dropsRoot(chain, base) ?? notDeployed(workspace, file, chain, base, uses))
+          : undefined;
         findings.push({
-          message: `The final stage runs as root: its last USER is "${user.value}"${via}${inherited}.${actionNote}`,
+          message: note
+            ? `${message.slice(0, -1)} (on a base image that runs as root already, so it changes nothing; ${note}).`
+            : message,
           location: locationFromSpan(file, user.span),
           key: `user:${user.value}`,
+          ...(note ? { confidence: 'low' as const } : {}),
           ...fixOf(workspace, model, externalBase(model, final)),
         });
       }
@@ -274,7 +291,20 @@ const TOOLING_NAME_WORDS = new Set([
  * scripts), `tools/`, `scripts/`, and development environments (`dev/`, `tilt/`). Not `build/`, where
  * many projects keep the Dockerfile they publish.
  */
-const TOOLING_DIRS = new Set(['hack', 'tools', 'tooling', 'scripts', 'dev', 'development', 'tilt']);
+const TOOLING_DIRS = new Set([
+  'hack',
+  'tools',
+  'tooling',
+  'scripts',
+  'dev',
+  'development',
+  'tilt',
+  // CI configuration folders, where the image a CI job runs in is kept.
+  '.ci',
+  'ci',
+  '.gitlab',
+  '.buildkite',
+]);
 
 /** What in a Dockerfile's path marks a development or tooling image (a word of its name, a folder). */
 function toolingMark(file: string): string | undefined {
@@ -296,6 +326,56 @@ function shellCommand(chain: readonly Stage[]): string | undefined {
   const program = cmd?.[0] ? programName(cmd[0]) : '';
   if (!SHELLS.has(program) || program === 'busybox') return undefined;
   return cmd!.slice(1).every((w) => /^-[il]$|^--login$/.test(w)) ? program : undefined;
+}
+
+/** Official distribution images whose command is a shell, by the shell: a container of them starts one. */
+const SHELL_IMAGES = new Map([
+  ['alpine', 'sh'],
+  ['busybox', 'sh'],
+  ['debian', 'bash'],
+  ['ubuntu', 'bash'],
+  ['fedora', 'bash'],
+  ['photon', 'bash'],
+  ['amazonlinux', 'bash'],
+  ['rockylinux', 'bash'],
+  ['almalinux', 'bash'],
+  ['oraclelinux', 'bash'],
+  ['centos', 'bash'],
+  ['archlinux', 'bash'],
+]);
+
+/** Commands that install, upgrade or clean up packages, and the shell's own housekeeping around them. */
+const PACKAGE_COMMANDS = new Set([
+  'apk',
+  'apt-get',
+  'apt',
+  'aptitude',
+  'dnf',
+  'yum',
+  'microdnf',
+  'tdnf',
+  'zypper',
+  'pacman',
+  'update-ca-certificates',
+  'set',
+  'rm',
+  'true',
+  ':',
+]);
+
+/**
+ * The shell a stage chain inherits as its command: no stage sets a CMD or an ENTRYPOINT, the base is
+ * a distribution image whose command is a shell, and the stages only install packages on it (no
+ * COPY or ADD, no RUN but a package manager's): a toolbox that jobs and people run commands in.
+ */
+function inheritedShell(chain: readonly Stage[], base: string | undefined): string | undefined {
+  if (base === undefined || chain.some((s) => s.command || s.copies > 0)) return undefined;
+  const ref = parseImageRef(base);
+  const shell = ref && SHELL_IMAGES.get(libraryName(ref)?.toLowerCase() ?? '');
+  const packagesOnly = chain.every((s) =>
+    s.runs.every((r) => r.form === 'shell' && runCommands(r).every((c) => PACKAGE_COMMANDS.has(c.name))),
+  );
+  return shell && packagesOnly ? shell : undefined;
 }
 
 /**
@@ -325,22 +405,43 @@ function knownRootImage(image: string): boolean {
 const CREATES_USER = /(?<![\w-])(?:useradd|adduser)(?![\w-])/;
 
 /**
- * Why an image without USER is likely no deployed service running as root, when it is: its path marks
- * a development or tooling image; its command is a bare shell (a toolbox or CI job image that people
- * and jobs run commands in); or it only adds files and settings (no RUN) to a base image not known to
- * run as root, whose own user (which only that image shows) it keeps, like a repository's image built
- * on another of its images that sets one. None is, when the image creates a user of its own and never
- * switches to it: a forgotten USER line, whatever the image is for.
+ * Why an image without USER is likely no deployed service running as root, when it is: it is a cloud
+ * development environment's image; it is a base image, with no command of its own, that other
+ * Dockerfiles build on (they decide the user, and may switch to the one it creates); the repository's
+ * scripts only create containers of it to copy files out; its path marks a development or tooling
+ * image; the repository's scripts run it only as a throw-away tool on the checkout; its command is a
+ * bare shell (a toolbox or CI job image that people and jobs run commands in), written or inherited;
+ * or it only adds files and settings (no RUN) to a base image not known to run as root, whose own user
+ * (which only that image shows) it keeps, like a repository's image built on another of its images
+ * that sets one. After the base and builder images, none is, when the image creates a user of its own
+ * and never switches to it: a forgotten USER line, whatever the image is for.
  */
-function notDeployed(file: string, chain: readonly Stage[], base: string | undefined): string | undefined {
+function notDeployed(
+  workspace: Workspace,
+  file: string,
+  chain: readonly Stage[],
+  base: string | undefined,
+  uses: ImageUses,
+): string | undefined {
+  const cloud = cloudDevelopmentImage(workspace, file, base);
+  if (cloud) return cloud;
+  const command = chain.some((s) => s.command);
+  const built = command ? undefined : (uses.baseOf(file) ?? uses.copiedFrom(file));
+  if (built) return built;
   if (chain.some((s) => s.runs.some((r) => CREATES_USER.test(r.value)))) return undefined;
   const mark = toolingMark(file);
   if (mark) {
     return `its path marks a development or build-tool image (${mark}), run by developers or CI rather than deployed`;
   }
+  const tool = uses.toolRun(file);
+  if (tool) return tool;
   const shell = shellCommand(chain);
   if (shell) {
     return `its command is a bare shell (${shell}): a toolbox or CI job image that people and jobs run commands in, not a service`;
+  }
+  const inherited = inheritedShell(chain, base);
+  if (inherited) {
+    return `it sets no command, so it keeps the bare shell (${inherited}) of its base image, ${base}, and only installs packages: a toolbox or CI job image that people and jobs run commands in, not a service`;
   }
   if (
     base !== undefined &&
@@ -355,6 +456,118 @@ function notDeployed(file: string, chain: readonly Stage[], base: string | undef
 
 /** A RUN that installs or fetches a tool for dropping root at start (`apk add gosu`, `su-exec`). */
 const DROPPERS = /(?<![\w-])(?:gosu|su-exec|setpriv|s6-setuidgid)(?![\w-])/;
+
+/**
+ * What drops root once the container starts: the base image's own entrypoint (kept when no stage
+ * sets another), or gosu and its kin installed for an entrypoint script to use.
+ */
+function dropsRoot(chain: readonly Stage[], base: string | undefined): string | undefined {
+  if (base !== undefined && ENTRYPOINT_DROPS(base) && !chain.some((s) => s.entrypoint)) {
+    return `its base image's entrypoint starts as root and switches to its own user`;
+  }
+  return chain.some((s) => s.runs.some((r) => DROPPERS.test(r.value)))
+    ? 'the image installs a tool (gosu, su-exec, setpriv) that an entrypoint uses to switch to another user at start'
+    : undefined;
+}
+
+/**
+ * Base images of cloud development environments: Google Cloud Workstations' predefined images, the
+ * dev container images (Codespaces), Gitpod's and Coder's workspace images. The platform starts a
+ * developer's session in them as a user of its own.
+ */
+const CLOUD_DEVELOPMENT_IMAGES = imageMatcher([
+  '*/cloud-workstations-images/predefined/*',
+  'mcr.microsoft.com/devcontainers/*',
+  'mcr.microsoft.com/vscode/devcontainers/*',
+  'gitpod/workspace-*',
+  'codercom/*',
+]);
+
+/** Where Cloud Workstations runs the startup scripts of a workstation image, as root, before the session. */
+const WORKSTATION_STARTUP = '/etc/workstation-startup.d';
+
+/** Why the image is a cloud development environment's (a developer's workspace), when it is one. */
+function cloudDevelopmentImage(workspace: Workspace, file: string, base: string | undefined) {
+  if (base !== undefined && CLOUD_DEVELOPMENT_IMAGES(base)) {
+    return `its base image, ${base}, is a cloud development environment's: a developer's workspace, whose platform starts the session as a user of its own, not a deployed service`;
+  }
+  if (workspace.text(file)?.includes(WORKSTATION_STARTUP)) {
+    return `it installs startup scripts in ${WORKSTATION_STARTUP}: a Cloud Workstations image, a developer's workspace whose platform starts the session as a user of its own, not a deployed service`;
+  }
+  return undefined;
+}
+
+/**
+ * How the repository's own scripts use the images built from its Dockerfiles (see image-builds.ts),
+ * read from the whole tree once per evaluation and only when a finding needs it.
+ */
+class ImageUses {
+  private images: RepositoryImages | undefined;
+  private froms: Map<string, string[]> | undefined;
+
+  constructor(private readonly workspace: Workspace) {}
+
+  private all(): RepositoryImages {
+    this.images ??= repositoryImages(this.workspace.tree());
+    return this.images;
+  }
+
+  /**
+   * Why the Dockerfile is a base image, when it is: its name says so (`Dockerfile.base`,
+   * `base.Dockerfile`), or a build here tags its image with a name another Dockerfile of the
+   * repository is built FROM. (The caller has checked that it has no command of its own.)
+   */
+  baseOf(file: string): string | undefined {
+    const name = file.slice(file.lastIndexOf('/') + 1).toLowerCase();
+    if (name.split(/[._-]+/).includes('base')) {
+      return 'its name marks a base image, with no command of its own: the images built on it decide the user they run as';
+    }
+    const tags = buildsOf(this.all(), file).flatMap((b) => b.tags);
+    if (tags.length === 0) return undefined;
+    this.froms ??= fromImages(this.workspace.tree());
+    for (const [other, images] of this.froms) {
+      const image = other === file ? undefined : images.find((i) => namesTag(i, tags));
+      if (image) {
+        return `it is a base image with no command of its own: the repository builds it as ${image}, which ${other} is built FROM, and the images built on it decide the user they run as`;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Why no container of the image is started, when the repository's scripts only create one to copy
+   * the files it built out (`docker create` then `docker cp`): a compile-only builder image.
+   */
+  copiedFrom(file: string): string | undefined {
+    const images = this.all();
+    const builds = buildsOf(images, file);
+    const tags = builds.flatMap((b) => b.tags);
+    if (tags.length === 0 || builds.some((b) => b.pushes)) return undefined;
+    if (images.runs.some((r) => namesTag(r.image, tags)) || images.pushes.some((p) => namesTag(p, tags))) {
+      return undefined;
+    }
+    const created = images.creates.some((c) => namesTag(c, tags));
+    return created
+      ? `the repository's build (${builds[0]!.source}) only creates a container of it to copy the files it built out (docker create): a builder image that no container is started from`
+      : undefined;
+  }
+
+  /**
+   * Why the image is a tool run on the checkout, when it is: the repository's scripts build it under
+   * names they never push, and run it only with `docker run --rm` and the working directory mounted
+   * (a code generator or linter image).
+   */
+  toolRun(file: string): string | undefined {
+    const images = this.all();
+    const builds = buildsOf(images, file);
+    const tags = builds.flatMap((b) => b.tags);
+    if (tags.length === 0 || builds.some((b) => b.pushes)) return undefined;
+    if (images.pushes.some((p) => namesTag(p, tags))) return undefined;
+    const runs = images.runs.filter((r) => namesTag(r.image, tags));
+    if (runs.length === 0 || !runs.every((r) => r.removed && r.mountsWorkdir)) return undefined;
+    return `the repository's script ${runs[0]!.source} builds it and runs it only as a throw-away tool on the checkout (docker run --rm with the working directory mounted), not as a deployed service`;
+  }
+}
 
 /** Why the image of a Docker container action is not given a USER. */
 export const CONTAINER_ACTION =
