@@ -49,6 +49,11 @@ export class RecordingWorkspace extends Workspace {
     return this.whole.has(file);
   }
 
+  /** The view is of the whole tree already: what is asked through it is recorded. */
+  override tree(): Workspace {
+    return this;
+  }
+
   override glob(patterns: string | readonly string[]): string[] {
     this.log.glob(typeof patterns === 'string' ? [patterns] : patterns);
     return this.whole.glob(patterns);
