@@ -382,6 +382,27 @@ jobs:
       [`${W}:8:26`, 'rule'],
     ]);
   });
+
+  it('leaves a local path that starts above the workspace alone, and still reports a ".." after a named directory', async () => {
+    const findings = await evaluate(
+      workflowObfuscation,
+      one(`on: push
+jobs:
+  a:
+    runs-on: x
+    steps:
+      - uses: ./../__action__
+      - uses: ./../../tools/action
+      - uses: ./../tools/../other
+      - uses: owner/repo/../evil@v1
+`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity ?? 'rule', f.confidence ?? 'rule'])).toEqual([
+      [`${W}:8:15`, 'medium', 'rule'],
+      [`${W}:9:15`, 'medium', 'rule'],
+    ]);
+  });
 });
 
 describe('workflow.cache-poisoning', () => {

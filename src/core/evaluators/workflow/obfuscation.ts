@@ -101,7 +101,12 @@ function obscurePath(text: string): string | undefined {
   if (ref.kind === 'docker' || ref.kind === 'invalid') return undefined;
   const path = ref.kind === 'local' ? ref.path.slice(2) : [ref.owner, ref.repo, ref.path ?? ''].join('/');
   const segments = (ref.kind === 'repository' && !ref.path ? `${ref.owner}/${ref.repo}` : path).split('/');
-  if (segments.some((s) => s === '..')) return 'climbs out of a directory with ".." in its path';
+  // A local path that starts with `..` names a directory above the workspace (an action placed there so a
+  // later checkout cannot overwrite it): there is no shorter way to write it. A `..` after a named
+  // directory only undoes that directory.
+  const named = ref.kind === 'local' ? segments.findIndex((s) => s !== '..') : 0;
+  if (named >= 0 && segments.slice(named).some((s) => s === '..'))
+    return 'climbs out of a directory with ".." in its path';
   if (segments.some((s) => s === '.')) return 'has a "." segment in its path';
   if (segments.slice(0, -1).some((s) => s === '') || /\/\//.test(path))
     return 'has an empty segment ("//") in its path';
