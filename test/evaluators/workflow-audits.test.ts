@@ -80,6 +80,9 @@ jobs:
   const byTriage = mergedMessage(
     'a maintainer causes: every job here runs only on activity that needs triage or write access (labels, assignees, milestones, locks, the merge queue). ',
   );
+  const byInsiders = mergedMessage(
+    'a maintainer causes: every job here runs only on activity that needs triage or write access, or for pull requests whose author is an owner, member or collaborator (author_association). ',
+  );
   it.each([
     // Only someone with triage access labels or assigns a pull request: the trigger alone is low.
     ['types: [labeled, assigned]', '[labeled, assigned]', { a: 'true' }, [['low', byTriage]]],
@@ -119,6 +122,22 @@ jobs:
     ],
     // The author can still edit a merged pull request's title: that run is theirs.
     ['merged, types: [closed, edited]', '[closed, edited]', { a: merged }, [['medium', byOutsiders]]],
+    // Only owners', members' and collaborators' pull requests run it, or a maintainer's dispatch.
+    [
+      "every job checks the pull request author's association",
+      '[opened, synchronize]',
+      {
+        a: `github.event_name == 'workflow_dispatch' || contains(fromJSON('["OWNER","MEMBER","COLLABORATOR"]'), github.event.pull_request.author_association)`,
+        b: 'needs:a',
+      },
+      [['low', byInsiders]],
+    ],
+    [
+      'an association check || another condition',
+      '[opened]',
+      { a: `github.base_ref == 'main' || github.event.pull_request.author_association == 'MEMBER'` },
+      [['medium', byOutsiders]],
+    ],
   ])('grades the trigger by who causes the runs: %s', async (_name, types, jobs, expected) => {
     const text = [
       'on:',
@@ -1051,6 +1070,52 @@ jobs:
             'then pass the token to that step explicitly.',
         ],
       ]);
+    },
+  );
+
+  // A comment command that only owners, members and collaborators can give (or a maintainer's
+  // dispatch) is no outsider's input, though issue_comment is an event outsiders cause.
+  it.each([
+    [
+      'the commenter is an owner, member or collaborator, or the run is dispatched',
+      `github.event_name == 'workflow_dispatch' || (github.event.comment.body == '/fix' && contains(fromJSON('["OWNER", "MEMBER", "COLLABORATOR"]'), github.event.comment.author_association))`,
+      [],
+    ],
+    ["the commenter is a member (== 'MEMBER')", "github.event.comment.author_association == 'MEMBER'", []],
+    [
+      "the issue's author is a member, not the commenter",
+      `contains(fromJSON('["OWNER","MEMBER"]'), github.event.issue.author_association)`,
+      [[`${W}:11:15`, 'medium']],
+    ],
+    [
+      'an association check || a body check',
+      `github.event.comment.body == '/fix' || github.event.comment.author_association == 'OWNER'`,
+      [[`${W}:11:15`, 'medium']],
+    ],
+    [
+      "!= 'NONE' is no check of a trusted association",
+      "github.event.comment.author_association != 'NONE'",
+      [[`${W}:11:15`, 'medium']],
+    ],
+  ])(
+    'checkout credentials on issue_comment that a later step pushes with: %s',
+    async (_name, cond, expected) => {
+      const text = `on:
+  issue_comment:
+    types: [created]
+  workflow_dispatch:
+permissions: {}
+jobs:
+  fix:
+    permissions: { contents: write }
+    if: ${JSON.stringify(cond)}
+    steps:
+      - uses: actions/checkout@v4
+      - run: ./format.sh
+      - run: git commit -am fix && git push
+`;
+      const findings = await evaluate(workflowCheckoutCredentials, one(text), {});
+      expect(findings.map((f) => [at(f), f.severity])).toEqual(expected);
     },
   );
 

@@ -106,10 +106,12 @@ export function effectiveTypes(trigger: Trigger): readonly string[] | undefined 
  * type it names (of the events whose types are graded here), and a run only on merged pull requests
  * leaves `pull_request_target` alone (no other outsider event has `github.event.pull_request`), on the
  * types an outsider can still cause once a maintainer has merged (not the merge, `closed`, nor what
- * cannot happen to a merged pull request: opening, pushes, reopening, drafts).
+ * cannot happen to a merged pull request: opening, pushes, reopening, drafts). A check that whoever
+ * acts on the event is an owner, member or collaborator (their `author_association`) leaves none.
  */
 export function outsiderCaused(trigger: Trigger, guards?: EventGuards): boolean {
   if (!OUTSIDER_EVENTS.has(trigger.event)) return false;
+  if (guards?.insiders?.has(trigger.event)) return false;
   if (guards?.merged && trigger.event !== 'pull_request_target') return false;
   const maintainers = MAINTAINER_TYPES[trigger.event];
   let types = effectiveTypes(trigger);

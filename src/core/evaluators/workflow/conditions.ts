@@ -128,6 +128,28 @@ function containsTrusted(args: ExprNode[]): boolean {
   );
 }
 
+/**
+ * The `author_association` a leaf of a condition requires to be an owner's, member's or
+ * collaborator's, as its path (`github.event.comment.author_association`); undefined for any other
+ * leaf. `contains(fromJSON('["OWNER","MEMBER"]'), <association>)` and `<association> == 'OWNER'`.
+ */
+export function trustedAssociation(node: ExprNode): string | undefined {
+  const [a, b] = node.kind === 'call' ? node.args : node.kind === 'compare' ? [node.left, node.right] : [];
+  if (!a || !b) return undefined;
+  const pathOf = (n: ExprNode) => (n.kind === 'ref' ? n.path.join('.') : undefined);
+  if (node.kind === 'call')
+    return node.name === 'contains' && containsTrusted(node.args) ? pathOf(b) : undefined;
+  if (node.kind !== 'compare' || node.op !== '==') return undefined;
+  for (const [ref, value] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    if (isAssociation(ref) && TRUSTED_ASSOCIATIONS.has(String(literal(value)).toLowerCase()))
+      return pathOf(ref);
+  }
+  return undefined;
+}
+
 function isRef(node: ExprNode, paths: readonly string[]): boolean {
   return node.kind === 'ref' && paths.includes(node.path.join('.'));
 }

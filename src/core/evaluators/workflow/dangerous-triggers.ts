@@ -29,8 +29,9 @@ import { headCheckouts, joinContinuations } from './shell.js';
  * `pull_request_target` and `workflow_run` run in the base repository with its secrets and a
  * writable token, on events an outsider can cause: each is a finding in itself (medium, or low for a
  * `workflow_run` whose upstream workflows are all known and never run on pull requests, or a
- * `pull_request_target` whose every job runs only on merged pull requests or on activity that needs
- * triage or write access, such as `labeled`, or one whose every job keeps to the event as data: no
+ * `pull_request_target` whose every job runs only on merged pull requests, on activity that needs
+ * triage or write access, such as `labeled`, or for owners', members' and collaborators' pull
+ * requests (their `author_association`), or one whose every job keeps to the event as data: no
  * checkout of the head, no event value written into a script, see privileged-reach.ts), at the
  * trigger. Checking out and building the pull request's code there ("pwn request") hands those
  * privileges to the pull request: critical, reported instead at the ref that names the head
@@ -155,7 +156,9 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
               (mergedOnly
                 ? 'a maintainer causes: every job here runs only on pull requests that were merged. '
                 : maintainersOnly
-                  ? 'a maintainer causes: every job here runs only on activity that needs triage or write access (labels, assignees, milestones, locks, the merge queue). '
+                  ? workflow.jobs.some((job) => jobGuards(workflow, job).insiders?.has(trigger.event))
+                    ? 'a maintainer causes: every job here runs only on activity that needs triage or write access, or for pull requests whose author is an owner, member or collaborator (author_association). '
+                    : 'a maintainer causes: every job here runs only on activity that needs triage or write access (labels, assignees, milestones, locks, the merge queue). '
                   : fromPullRequests
                     ? 'outsiders can cause. '
                     : 'follow the workflows it names, none of which runs on pull requests today. ') +

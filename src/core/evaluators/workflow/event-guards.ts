@@ -1,27 +1,49 @@
 import type { ExprNode } from '../../parsers/expression.js';
 import type { Job, Step, Workflow } from '../../parsers/workflow.js';
-import { conditionTree } from './conditions.js';
+import { conditionTree, trustedAssociation } from './conditions.js';
 
 /**
  * What a job's or step's `if:` says about the event that runs it: a check of `github.event.action`
  * narrows the run to one activity type as `types:` would (a job on `if: github.event.action ==
  * 'opened'` runs on opened pull requests only), and `github.event.pull_request.merged` to pull
- * requests a maintainer merged. Read from the parsed condition and only where it must hold: a guard
- * joined with `&&` holds, one joined with `||` to anything else does not, and a condition that is text
- * around `${{ }}` (always true) guards nothing.
+ * requests a maintainer merged, and a check that the `author_association` of whoever acts is an
+ * owner's, member's or collaborator's (`contains(fromJSON('["OWNER","MEMBER"]'),
+ * github.event.comment.author_association)` on a comment) to runs no outsider causes. Read from the
+ * parsed condition and only where it must hold: a guard joined with `&&` holds, one joined with `||`
+ * to anything else does not (a branch that cannot hold on the event, `github.event_name ==
+ * 'workflow_dispatch'` on a comment, is no other way in), and a condition that is text around `${{ }}`
+ * (always true) guards nothing.
  */
 export interface EventGuards {
   /** The activity type (lower case) every run has; undefined when any may. */
   action?: string;
   /** Whether every run is on a merged pull request. */
   merged: boolean;
+  /** The events on which every run is caused by an owner, member or collaborator. */
+  insiders?: ReadonlySet<string>;
 }
 
 /** The guards a condition imposes (read as true when `positive`, as false otherwise). */
 export function conditionGuards(node: ExprNode | undefined): EventGuards {
   if (!node) return { merged: false };
   const action = requiredAction(node, true);
-  return { ...(action ? { action } : {}), merged: requiresMerged(node, true) };
+  const insiders = new Set(Object.keys(ACTOR_ASSOCIATION).filter((event) => requiresInsider(node, event)));
+  return {
+    ...(action ? { action } : {}),
+    merged: requiresMerged(node, true),
+    ...(insiders.size > 0 ? { insiders } : {}),
+  };
+}
+
+/** Guards that both hold: `inner`'s activity type first (a step's, over its job's). */
+function both(outer: EventGuards, inner: EventGuards): EventGuards {
+  const action = inner.action ?? outer.action;
+  const insiders = new Set([...(outer.insiders ?? []), ...(inner.insiders ?? [])]);
+  return {
+    ...(action ? { action } : {}),
+    merged: outer.merged || inner.merged,
+    ...(insiders.size > 0 ? { insiders } : {}),
+  };
 }
 
 /**
@@ -32,9 +54,7 @@ export function conditionGuards(node: ExprNode | undefined): EventGuards {
 export function jobGuards(workflow: Workflow, job: Job | undefined, step?: Step): EventGuards {
   const own = job ? jobChain(workflow, job, new Set()) : { merged: false };
   if (!step) return own;
-  const inner = conditionGuards(conditionTree(step.if));
-  const action = inner.action ?? own.action;
-  return { ...(action ? { action } : {}), merged: own.merged || inner.merged };
+  return both(own, conditionGuards(conditionTree(step.if)));
 }
 
 function jobChain(workflow: Workflow, job: Job, seen: Set<string>): EventGuards {
@@ -47,9 +67,7 @@ function jobChain(workflow: Workflow, job: Job, seen: Set<string>): EventGuards 
   for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
     const upstream = workflow.jobs.find((j) => j.id === id);
     if (!upstream) continue;
-    const up = jobChain(workflow, upstream, seen);
-    const action = guards.action ?? up.action;
-    guards = { ...(action ? { action } : {}), merged: guards.merged || up.merged };
+    guards = both(jobChain(workflow, upstream, seen), guards);
   }
   return guards;
 }
@@ -103,6 +121,42 @@ function requiresMerged(node: ExprNode, positive: boolean): boolean {
     return equal && other?.kind === 'literal' && other.value === true;
   });
 }
+
+/**
+ * Per event outsiders can cause, the `author_association` of the account that acts there: the
+ * commenter, the author of the issue, discussion or pull request (who pushes to it). On a comment,
+ * the issue's association is someone else's: an outsider can comment on a maintainer's issue.
+ */
+const ACTOR_ASSOCIATION: Readonly<Record<string, string>> = {
+  issue_comment: 'github.event.comment.author_association',
+  discussion_comment: 'github.event.comment.author_association',
+  issues: 'github.event.issue.author_association',
+  discussion: 'github.event.discussion.author_association',
+  pull_request_target: 'github.event.pull_request.author_association',
+};
+
+/**
+ * Whether a condition holds on `event` only for an owner, member or collaborator: it requires their
+ * association, or a comparison of `github.event_name` that cannot hold on this event stands in for
+ * the rest of its branch (`github.event_name == 'workflow_dispatch' || <association check>`).
+ */
+function requiresInsider(node: ExprNode, event: string): boolean {
+  const association = ACTOR_ASSOCIATION[event];
+  return requiredBy(node, true, (leaf, holds) => {
+    if (holds && trustedAssociation(leaf) === association) return true;
+    if (leaf.kind !== 'compare' || (leaf.op !== '==' && leaf.op !== '!=')) return false;
+    const other = refTo(leaf.left, EVENT_NAME)
+      ? leaf.right
+      : refTo(leaf.right, EVENT_NAME)
+        ? leaf.left
+        : undefined;
+    if (other?.kind !== 'literal' || typeof other.value !== 'string') return false;
+    const named = other.value.trim().toLowerCase() === event;
+    return (leaf.op === '==') === holds ? !named : named;
+  });
+}
+
+const EVENT_NAME = 'github.event_name';
 
 /**
  * Whether a condition holds (`positive`) or fails only when `leaf` says a part of it requires what it
