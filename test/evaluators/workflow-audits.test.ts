@@ -388,6 +388,16 @@ jobs:
     expect(await critical("github.event.pull_request.author_association != 'NONE'")).toBe(true);
     expect(
       await critical(
+        "github.event_name == 'workflow_dispatch' || github.event.pull_request.author_association == 'MEMBER'",
+      ),
+    ).toBe(false);
+    expect(
+      await critical(
+        "github.event_name == 'pull_request_target' || github.event.pull_request.author_association == 'MEMBER'",
+      ),
+    ).toBe(true);
+    expect(
+      await critical(
         'contains(fromJSON(\'["OWNER","CONTRIBUTOR"]\'), github.event.pull_request.author_association)',
       ),
     ).toBe(true);

@@ -1,5 +1,6 @@
 import { type ExprNode, findExpressions, parseExpression } from '../../parsers/expression.js';
 import type { Job, Located, Workflow } from '../../parsers/workflow.js';
+import { OUTSIDER_EVENTS, PR_EVENTS } from './shared.js';
 
 /**
  * Whether a job runs only for runs outsiders cannot start: its own condition, or the condition of a
@@ -33,8 +34,9 @@ function jobGuarded(workflow: Workflow, job: Job, seen: Set<string>): boolean {
 
 /**
  * Whether an `if:` condition admits only runs that outsiders cannot start with their own code: pull
- * requests from this repository (not forks), runs triggered by a push, pull requests opened by one
- * named account, or authors and commenters who are owners, members or collaborators. Read from the parsed condition, so `a && guard` is guarded and
+ * requests from this repository (not forks), runs triggered by a push, runs of an event no outsider
+ * causes (`github.event_name == 'workflow_dispatch'`), pull requests opened by one named account, or
+ * authors and commenters who are owners, members or collaborators. Read from the parsed condition, so `a && guard` is guarded and
  * `a || guard` is not unless both sides are; a condition that is text around `${{ }}` is always true
  * and guards nothing. Labels, actor names and `github.repository` checks are not guards: a label is
  * added before the code changes, `github.actor` can be a bot an outsider triggers, and the repository
@@ -98,6 +100,12 @@ function compareGuards(op: string, a: ExprNode, b: ExprNode): boolean {
     // A run triggered by a push (or a schedule), not by a pull request.
     if (isRef(a, ['github.event.workflow_run.event']) && ['push', 'schedule'].includes(String(literal(b))))
       return true;
+    // A run of an event that no outsider causes (a dispatch, a push, a schedule): the maintainers' way
+    // into a command workflow, beside a check of the commenter (`event_name == 'workflow_dispatch' || ...`).
+    if (isRef(a, ['github.event_name']) && typeof literal(b) === 'string') {
+      const event = String(literal(b)).trim().toLowerCase();
+      if (event !== '' && !OUTSIDER_EVENTS.has(event) && !PR_EVENTS.has(event)) return true;
+    }
     if (isAssociation(a) && TRUSTED_ASSOCIATIONS.has(String(literal(b)).toLowerCase())) return true;
     // A pull request opened by one named account (a bot such as dependabot[bot], whose name no one
     // else can take); unlike github.actor, the author of a pull request cannot be another account.
