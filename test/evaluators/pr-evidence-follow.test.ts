@@ -30,6 +30,10 @@ const GOSEC_V2 = 'version: "2"\nlinters:\n  default: none\n  enable: [govet, gos
 
 type Case = [name: string, files: Record<string, string>, expected: string[]];
 
+/** A Dockerfile whose build stage runs `command`, copied from by the final stage. */
+const TEST_STAGE = (command: string) =>
+  `FROM golang:1.24 AS build\nCOPY . .\nRUN ${command}\nRUN go build -o /app .\n\nFROM alpine:3\nCOPY --from=build /app /app\n`;
+
 const sast: Case[] = [
   [
     'golangci-lint action, v2 config enabling gosec',
@@ -332,6 +336,63 @@ const tests: Case[] = [
     {
       [W]: pr('      - uses: ./\n'),
       'action.yml': "name: x\nruns:\n  using: docker\n  image: Dockerfile\n  args: ['npm test']\n",
+    },
+    ['-'],
+  ],
+  // An image build runs its Dockerfile's RUN instructions: a test stage there gates the pull request.
+  [
+    'go test in a stage that the built Dockerfile needs (docker/build-push-action file:)',
+    {
+      [W]: pr(
+        `${action('docker/build-push-action')}        with:\n          context: ./gateway\n          file: ./gateway/Dockerfile\n          push: false\n`,
+      ),
+      'gateway/Dockerfile': TEST_STAGE('go test ./... -cover'),
+    },
+    [],
+  ],
+  [
+    'npm test in the Dockerfile of the context, by a matrix value',
+    {
+      [W]: pr(
+        `${action('docker/build-push-action')}        with:\n          context: ./\${{ matrix.svc }}\n`,
+      ),
+      'web/Dockerfile': 'FROM node:22\nCOPY . .\nRUN npm ci && npm test\n',
+    },
+    [],
+  ],
+  [
+    'docker build -f, a test stage as --target',
+    {
+      [W]: pr(run('docker build --target unit -t app:ci -f build/app.Dockerfile .')),
+      'build/app.Dockerfile':
+        'FROM python:3.12 AS base\nRUN pip install .\nFROM base AS unit\nRUN pytest -q\nFROM base\n',
+    },
+    [],
+  ],
+  [
+    'docker buildx build of a context directory, cargo test behind COPY --from',
+    {
+      [W]: pr(
+        '      - run: |\n          docker buildx build \\\n            --platform linux/amd64 --load \\\n            svc\n',
+      ),
+      'svc/Dockerfile': 'FROM rust:1 AS check\nRUN cargo test\nFROM scratch\nCOPY --from=check /x /x\n',
+    },
+    [],
+  ],
+  [
+    'a test stage the built target does not need (BuildKit skips it)',
+    {
+      [W]: pr(run('docker build -t app .')),
+      Dockerfile:
+        'FROM golang:1 AS test\nRUN go test ./...\nFROM golang:1 AS build\nRUN go build\nFROM alpine\nCOPY --from=build /app /app\n',
+    },
+    ['-'],
+  ],
+  [
+    'a Dockerfile that only builds',
+    {
+      [W]: pr(`${action('docker/build-push-action')}        with:\n          file: Dockerfile\n`),
+      Dockerfile: TEST_STAGE('go build ./...'),
     },
     ['-'],
   ],

@@ -1,15 +1,23 @@
 import picomatch from 'picomatch';
-import { defineSelector } from '../../workspace/screens.js';
+import {
+  DOCKERFILE_GLOBS,
+  type DockerfileModel,
+  readDockerfile,
+  type Stage,
+} from '../../parsers/dockerfile.js';
+import { defineSelector, globSelector } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 
 /**
  * What a `run:` script hands its work to, for `workflow.pr-evidence`: teams rarely spell `go test` or
  * `golangci-lint run` in the workflow; they call `make test`, `npm run coverage`, `./hack/verify.sh`,
- * `scripts/test` or `../scripts/build-${language}.sh`. These helpers find the texts that such a call
- * runs — a repository script, a Makefile target's recipe (and the recipes of its prerequisites), a
- * package.json script (with its pre and post scripts) — so the rule's command patterns can be matched
- * against them (and workflow.checkout-credentials' push patterns). Nothing is executed; the texts are
- * only read, through the workspace (which bounds sizes and never follows a symlink out of the tree).
+ * `scripts/test` or `../scripts/build-${language}.sh`, or build an image whose Dockerfile runs them.
+ * These helpers find the texts that such a call runs — a repository script, a Makefile target's recipe
+ * (and the recipes of its prerequisites), a package.json script (with its pre and post scripts), the
+ * RUN instructions of the Dockerfile stages an image build runs — so the rule's command patterns can
+ * be matched against them (and workflow.checkout-credentials' push patterns). Nothing is executed; the
+ * texts are only read, through the workspace (which bounds sizes and never follows a symlink out of
+ * the tree).
  */
 
 /** At most this many texts are followed from one workflow step (a script calling scripts). */
@@ -106,16 +114,18 @@ export interface Followed {
 
 /**
  * The texts that `script` (a `run:` body, a recipe or a script file) calls, up to {@link MAX_DEPTH}
- * levels deep and {@link MAX_TEXTS} texts in all, in the order found.
+ * levels deep and {@link MAX_TEXTS} texts in all, in the order found. With `images`, the RUN
+ * instructions of the Dockerfiles that image builds read too (they run in the image, not in the
+ * job's checkout: evidence of what runs, not of what changes the tree).
  */
-export function followCalls(workspace: Workspace, script: string): Followed[] {
+export function followCalls(workspace: Workspace, script: string, images = false): Followed[] {
   const out: Followed[] = [];
   const seen = new Set<string>();
   let frontier = [script];
   for (let depth = 0; depth < MAX_DEPTH && frontier.length > 0; depth++) {
     const next: string[] = [];
     for (const text of frontier) {
-      for (const f of directCalls(workspace, text, seen)) {
+      for (const f of directCalls(workspace, text, seen, images)) {
         if (out.length >= MAX_TEXTS) return out;
         out.push(f);
         next.push(f.text);
@@ -126,8 +136,11 @@ export function followCalls(workspace: Workspace, script: string): Followed[] {
   return out;
 }
 
-/** The scripts and make recipes one text calls directly; `seen` keys (file or file#target) skip repeats. */
-function directCalls(workspace: Workspace, text: string, seen: Set<string>): Followed[] {
+/**
+ * The scripts, make recipes (and, with `images`, built Dockerfiles) one text calls directly; `seen`
+ * keys (file or file#target) skip repeats.
+ */
+function directCalls(workspace: Workspace, text: string, seen: Set<string>, images: boolean): Followed[] {
   const out: Followed[] = [];
   for (const m of text.matchAll(SCRIPT_CALL)) {
     for (const file of scriptFiles(workspace, m[1]!)) {
@@ -160,6 +173,11 @@ function directCalls(workspace: Workspace, text: string, seen: Set<string>): Fol
       seen.add(key);
       out.push({ text: body, target: name });
     }
+  }
+  // Its options are often one per line, after a backslash.
+  for (const m of images ? text.replace(/\\\r?\n/g, ' ').matchAll(DOCKER_BUILD_CALL) : []) {
+    const build = dockerBuildArguments(m[1] ?? '');
+    if (build) out.push(...dockerfileRuns(workspace, build, seen));
   }
   for (const m of text.matchAll(MAKE_CALL)) {
     const { makefile, targets } = makeArguments(workspace, m[1] ?? '');
@@ -334,6 +352,148 @@ function readMakefile(text: string, variables: Map<string, string>): Map<string,
   }
   return rules;
 }
+
+/**
+ * An image build and the words after it on the same command: `docker build`, `docker buildx build`,
+ * `docker image build`, `podman build`. One character class per word: linear on a long line.
+ */
+const DOCKER_BUILD_CALL =
+  /(?<![\w./-])(?:docker|podman)[ \t]+(?:(?:buildx|image)[ \t]+)?build((?:[ \t]+[^\s;&|)`]+){0,40})/g;
+/** Options of `docker build` that take no value (the others take the next word, or `=value`). */
+const DOCKER_BUILD_FLAGS = new Set(
+  '--push --load --pull --no-cache -q --quiet --rm --force-rm --compress --squash --disable-content-trust'.split(
+    ' ',
+  ),
+);
+
+/** What an image build reads: its Dockerfile (a path from the root, `*` for a variable) and target stage. */
+export interface DockerBuild {
+  file: string;
+  target?: string;
+}
+
+/**
+ * The Dockerfile and target of a `docker build` command's arguments: `-f`/`--file`, else `Dockerfile`
+ * in the context directory (the one positional word); undefined for a context from standard input
+ * or a URL, whose Dockerfile is not in this tree.
+ */
+function dockerBuildArguments(args: string): DockerBuild | undefined {
+  const words = args.trim().split(/\s+/).filter(Boolean);
+  let file: string | undefined;
+  let target: string | undefined;
+  let context: string | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const [name, value] =
+      w.startsWith('-') && w.includes('=')
+        ? [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]
+        : [w, undefined];
+    if (!name.startsWith('-')) context ??= w;
+    else if (DOCKER_BUILD_FLAGS.has(name)) continue;
+    else {
+      const v = value ?? words[++i];
+      if (name === '-f' || name === '--file') file = v;
+      else if (name === '--target') target = v;
+    }
+  }
+  const dir = unquote(context ?? '.');
+  if (file === undefined && (dir === '-' || /^[\w+.-]+:\/\/|^git@/.test(dir))) return undefined;
+  return dockerBuild(file === undefined ? undefined : unquote(file), dir, target && unquote(target));
+}
+
+/**
+ * The build an action's inputs describe (`docker/build-push-action`'s `file:`, `context:` and
+ * `target:`): the file, else `Dockerfile` in the context, else at the root (its Git context is the
+ * repository). A `${{ }}` in a path (a matrix value) matches any name.
+ */
+export function dockerBuild(
+  file: string | undefined,
+  context: string | undefined,
+  target?: string,
+): DockerBuild {
+  const rel = (path: string) =>
+    path
+      .trim()
+      .replace(/\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$\w+/g, '*')
+      .replace(/\*{2,}/g, '*')
+      .replace(/^(?:\.{1,2}\/)+|^\.$/g, '')
+      .replace(/\/+$/, '');
+  const dir = context === undefined || /^[\w+.-]+:\/\/|^git@/.test(context.trim()) ? '' : rel(context);
+  const path =
+    file !== undefined && file.trim() !== '' ? rel(file) : dir ? `${dir}/Dockerfile` : 'Dockerfile';
+  const stage = target?.trim();
+  return { file: path, ...(stage && !stage.includes('$') ? { target: stage } : {}) };
+}
+
+/** A word without the quotes around it. */
+function unquote(word: string): string {
+  return /^(["']).*\1$/.test(word) ? word.slice(1, -1) : word;
+}
+
+const DOCKERFILES = globSelector(DOCKERFILE_GLOBS);
+
+/**
+ * The RUN instructions an image build runs, one text per Dockerfile it names (a path with `*` names
+ * at most {@link MAX_GLOB_FILES}): those of the target stage (the last without `--target`) and of
+ * the stages it needs, as BuildKit skips the others. `seen` keys (file#target) skip repeats.
+ */
+export function dockerfileRuns(workspace: Workspace, build: DockerBuild, seen: Set<string>): Followed[] {
+  let files: string[] = [];
+  if (!build.file.includes('*')) files = workspace.has(build.file) ? [build.file] : [];
+  else {
+    const match = picomatch(build.file, { dot: true });
+    files = workspace
+      .filesWhere(DOCKERFILES)
+      .filter((f) => match(f))
+      .slice(0, MAX_GLOB_FILES);
+  }
+  const out: Followed[] = [];
+  for (const file of files) {
+    const key = `${file}#${build.target ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const model = readDockerfile(workspace, file);
+    const stages = model ? neededStages(model, workspace.text(file) ?? '', build.target) : [];
+    const runs = stages.flatMap((stage) => stage.runs.map((r) => r.value));
+    if (runs.length > 0) out.push({ text: runs.join('\n') });
+  }
+  return out;
+}
+
+/**
+ * The stages a build of `target` runs: that stage (the last one without a target; every stage for a
+ * target not found here) and, transitively, the stages it builds on (`FROM <stage>`) or copies or
+ * mounts from (`--from=<stage>`, `from=<stage>`, by name or index).
+ */
+function neededStages(model: DockerfileModel, text: string, target?: string): Stage[] {
+  const { stages } = model;
+  const named = (name: string): Stage | undefined =>
+    /^\d+$/.test(name)
+      ? stages[Number(name)]
+      : stages.find((s) => s.from.name?.toLowerCase() === name.toLowerCase());
+  const first = target ? named(target) : stages.at(-1);
+  if (!first) return target ? stages : [];
+  const lines = text.split('\n');
+  const needed = new Set<Stage>();
+  const queue = [first];
+  for (let stage = queue.pop(); stage; stage = queue.pop()) {
+    if (needed.has(stage)) continue;
+    needed.add(stage);
+    const next = stages[stage.index + 1];
+    const body = lines
+      .slice(stage.from.span.start.line - 1, next ? next.from.span.start.line - 1 : undefined)
+      .join('\n');
+    const refs = [stage.from.image ?? '', ...[...body.matchAll(FROM_STAGE)].map((m) => m[1]!)];
+    for (const ref of refs) {
+      const other = named(unquote(ref));
+      if (other && other.index < stage.index) queue.push(other);
+    }
+  }
+  return stages.filter((s) => needed.has(s));
+}
+
+/** `COPY --from=<stage>`, `RUN --mount=type=bind,from=<stage>`: the stage named. */
+const FROM_STAGE = /(?:--|[,=])from=([^\s,]+)/gi;
 
 /** The root golangci-lint configuration files, in the order golangci-lint looks for them. */
 const GOLANGCI_CONFIGS = ['.golangci.yml', '.golangci.yaml', '.golangci.json'];

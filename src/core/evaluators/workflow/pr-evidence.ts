@@ -12,8 +12,14 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator, type EvaluatorContext } from '../types.js';
 import { localCallers, triggeringEvents } from './callers.js';
 import { onPullRequestComments, otherCi, pushesOfEveryBranch } from './pr-evidence-events.js';
-import { customGolangciCommand, followCalls, golangciEnables } from './pr-evidence-follow.js';
-import { actionPathOf, eventsOf, globMatcher } from './shared.js';
+import {
+  customGolangciCommand,
+  dockerBuild,
+  dockerfileRuns,
+  followCalls,
+  golangciEnables,
+} from './pr-evidence-follow.js';
+import { actionPathOf, eventsOf, globMatcher, input } from './shared.js';
 import { rejectedByGitHub } from './syntax-checks.js';
 
 export interface PrEvidenceOptions {
@@ -29,7 +35,7 @@ export interface PrEvidenceOptions {
   events: string[];
   /** golangci-lint counts when the root configuration enables one of these linters (e.g. gosec). */
   golangciLinters?: string[];
-  /** Whether `make` targets and repository scripts called from `run:` are read too. */
+  /** Whether `make` targets, repository scripts and built Dockerfiles called from `run:` are read too. */
   followCalls?: boolean;
   /** super-linter counts when one of these linters is set to run (`VALIDATE_<NAME>: true`, e.g. GITHUB_ACTIONS_ZIZMOR). */
   superLinter?: string[];
@@ -44,6 +50,9 @@ export interface PrEvidenceOptions {
 const PERFORMED = 'on-pull-requests';
 /** A workflow that calls reusable workflows of other repositories on pull requests (not a finding by itself). */
 const UNSEEN = 'unseen-calls';
+
+/** The action that builds an image from a Dockerfile (`file:`, `context:`, `target:`). */
+const DOCKER_BUILD_ACTION = 'docker/build-push-action';
 
 /** golangci-lint run from an action or a script. */
 const GOLANGCI_ACTION = 'golangci/golangci-lint-action';
@@ -119,7 +128,7 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
         type: 'boolean',
         default: true,
         description:
-          'Also match commands in the Makefile targets and repository scripts a run: step calls (two levels).',
+          'Also match commands in the Makefile targets, repository scripts and built Dockerfiles a step calls (two levels).',
       },
     },
   },
@@ -144,7 +153,7 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
     const runPerforms = (script: string): boolean =>
       textPerforms(script) ||
       (options.followCalls !== false &&
-        followCalls(workspace, script).some(
+        followCalls(workspace, script, true).some(
           (f) =>
             textPerforms(f.text) || (names !== undefined && f.target !== undefined && names.test(f.target)),
         ));
@@ -157,6 +166,16 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
         if (superLinterRuns(superLinters, [source.env, job.env, step.env])) return true;
       }
       if (step.run && runPerforms(step.run.value)) return true;
+      // An image build runs the RUN instructions of its Dockerfile: a test stage there runs on the
+      // pull request as a step's script would.
+      if (path === DOCKER_BUILD_ACTION && options.followCalls !== false) {
+        const text = (name: string) => {
+          const value = input(step, name)?.value;
+          return typeof value === 'string' ? value : undefined;
+        };
+        const build = dockerBuild(text('file'), text('context'), text('target'));
+        if (dockerfileRuns(workspace, build, new Set()).some((f) => runPerforms(f.text))) return true;
+      }
       // A step's name is evidence of what it runs, not of what GitHub's own actions do: a checkout
       // named "checkout tests passed" checks out.
       if (
