@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { workflowBotConditions } from '../../src/core/evaluators/workflow/bot-conditions.js';
 import { workflowCachePoisoning } from '../../src/core/evaluators/workflow/cache-poisoning.js';
 import { commandsOf } from '../../src/core/evaluators/workflow/commands.js';
+import { workflowDependabotCooldown } from '../../src/core/evaluators/workflow/dependabot-cooldown.js';
 import { envWrites } from '../../src/core/evaluators/workflow/env-writes.js';
 import { workflowGithubEnv } from '../../src/core/evaluators/workflow/github-env.js';
 import { workflowInsecureUrlScheme } from '../../src/core/evaluators/workflow/insecure-url-scheme.js';
@@ -401,6 +402,30 @@ jobs:
     expect(findings.map((f) => [at(f), f.severity ?? 'rule', f.confidence ?? 'rule'])).toEqual([
       [`${W}:8:15`, 'medium', 'rule'],
       [`${W}:9:15`, 'medium', 'rule'],
+    ]);
+  });
+});
+
+describe('workflow.dependabot-cooldown', () => {
+  const D = '.github/dependabot.yml';
+  const entry = (ecosystem: string, extra: string) =>
+    `  - package-ecosystem: ${ecosystem}\n    directory: /\n    schedule: { interval: weekly }\n${extra}`;
+  it('leaves an entry that opens no version updates (open-pull-requests-limit: 0) alone, and reports the others', async () => {
+    const findings = await evaluate(
+      workflowDependabotCooldown,
+      {
+        [D]: `version: 2\nupdates:\n${[
+          entry('gomod', '    open-pull-requests-limit: 0\n'),
+          entry('pip', '    open-pull-requests-limit: "0"\n'),
+          entry('npm', '    open-pull-requests-limit: 5\n'),
+          entry('cargo', '    cooldown: { default-days: 3 }\n'),
+        ].join('')}`,
+      },
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity ?? 'rule', f.confidence ?? 'rule'])).toEqual([
+      [`${D}:11:24`, 'rule', 'rule'],
+      [`${D}:18:31`, 'rule', 'rule'],
     ]);
   });
 });

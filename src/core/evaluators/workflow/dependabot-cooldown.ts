@@ -14,7 +14,9 @@ const FILES = ['.github/dependabot.yml', '.github/dependabot.yaml'];
  * release the hour it is published brings it into the repository before then. `cooldown` makes
  * version updates wait (security updates are not delayed). Reported at each `updates` entry without
  * a cooldown (at its `package-ecosystem`), and at a `default-days` below `days` (or, without
- * `default-days`, at a `cooldown` whose semver-specific waits do not all reach `days`).
+ * `default-days`, at a `cooldown` whose semver-specific waits do not all reach `days`). An entry with
+ * `open-pull-requests-limit: 0` opens no version updates, only security updates, which a cooldown does
+ * not delay: nothing to report.
  */
 export const workflowDependabotCooldown = defineEvaluator<DependabotCooldownOptions>({
   kind: 'workflow.dependabot-cooldown',
@@ -36,6 +38,7 @@ export const workflowDependabotCooldown = defineEvaluator<DependabotCooldownOpti
       updates.forEach((entry, i) => {
         if (!entry || typeof entry !== 'object') return;
         const e = entry as Record<string, unknown>;
+        if (securityOnly(e)) return;
         const ecosystem = typeof e['package-ecosystem'] === 'string' ? e['package-ecosystem'] : `#${i + 1}`;
         const dirs = e.directory ?? e.directories;
         const where = `${ecosystem} in ${Array.isArray(dirs) ? dirs.join(', ') : String(dirs ?? '/')}`;
@@ -72,3 +75,12 @@ export const workflowDependabotCooldown = defineEvaluator<DependabotCooldownOpti
     return findings;
   },
 });
+
+/**
+ * Whether an `updates` entry opens no version updates: `open-pull-requests-limit: 0` (a number or
+ * its string), which leaves Dependabot's security updates only.
+ */
+function securityOnly(entry: Record<string, unknown>): boolean {
+  const limit = entry['open-pull-requests-limit'];
+  return limit === 0 || (typeof limit === 'string' && limit.trim() === '0');
+}
