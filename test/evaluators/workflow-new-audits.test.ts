@@ -421,7 +421,7 @@ describe('workflow.dependabot-cooldown', () => {
           entry('cargo', '    cooldown: { default-days: 3 }\n'),
         ].join('')}`,
       },
-      {},
+      { days: 7 },
     );
     expect(findings.map((f) => [at(f), f.severity ?? 'rule', f.confidence ?? 'rule'])).toEqual([
       [`${D}:11:24`, 'rule', 'rule'],
