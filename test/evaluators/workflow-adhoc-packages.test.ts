@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: GitHub expressions (${{ }}) and shell variables are the subject of these tests.
 import { afterAll, describe, expect, it } from 'vitest';
 import { workflowAdhocPackages } from '../../src/core/evaluators/workflow/adhoc-packages.js';
-import { evaluate, removeTrees } from '../parsers/tree.js';
+import { at, evaluate, removeTrees } from '../parsers/tree.js';
 
 afterAll(removeTrees);
 
@@ -180,5 +180,108 @@ describe('workflow.adhoc-packages: wrappers, binstall, runners and gh extensions
     expect(
       findings.map((f) => [f.location?.startColumn, f.message.slice(0, f.message.indexOf(' installs'))]),
     ).toEqual([[23, '"pnpm dlx create-vite"']]);
+  });
+});
+
+/** Each finding on a workflow as `line:column severity/confidence "quoted command"`. */
+async function findingsOf(files: Record<string, string>): Promise<string[]> {
+  const findings = await evaluate(workflowAdhocPackages, files, {});
+  return findings.map(
+    (f) =>
+      `${at(f).slice(W.length + 1)} ${f.severity}/${f.confidence ?? 'rule'} ${f.message.slice(0, f.message.indexOf(' installs'))}`,
+  );
+}
+
+/** A workflow whose one job runs `steps` (`run:` scripts, one step each). */
+const job = (...steps: string[]) =>
+  `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n${steps
+    .map(
+      (s) =>
+        `      - run: |\n${s
+          .split('\n')
+          .map((l) => `          ${l}`)
+          .join('\n')}\n`,
+    )
+    .join('')}`;
+
+describe('workflow.adhoc-packages: quoted version ranges are packages, redirections are not', () => {
+  it('reports a quoted PEP 440 range as an unpinned package, and skips a redirection and its file', async () => {
+    expect(
+      await findingsOf({
+        [W]: job(
+          'uv pip install "elasticsearch>=8,<9"\npip install \'psycopg2>=2.6\' > install.log 2>&1\npip install black 2>/dev/null',
+        ),
+      }),
+    ).toEqual([
+      '7:26 low/rule "pip install elasticsearch>=8,<9"',
+      '8:23 low/rule "pip install psycopg2>=2.6"',
+      '9:23 low/rule "pip install black"',
+    ]);
+  });
+});
+
+describe('workflow.adhoc-packages: an exact version of a package that ships its dependencies', () => {
+  it('leaves npm, yarn, pnpm and corepack at an exact version alone, and reports the rest', async () => {
+    expect(
+      await findingsOf({
+        [W]: job(
+          'npm install npm@9.8.1\nnpm i -g pnpm@9.1.0 yarn@1.22.22 corepack@0.29.4\nnpm i -g npm@latest\nnpm i -g npm@10.2.0 markdownlint-cli@0.41.0',
+        ),
+      }),
+    ).toEqual(['9:20 low/rule "npm i npm@latest"', '10:31 info/rule "npm i markdownlint-cli@0.41.0"']);
+  });
+});
+
+describe('workflow.adhoc-packages: an install after the job installed from a lockfile', () => {
+  const LOCK =
+    'version = 1\n\n[[package]]\nname = "certifi"\nversion = "2026.7.22"\n\n[[package]]\nname = "Django"\n';
+  it('is low confidence for bare names the lockfile holds, without --upgrade', async () => {
+    expect(
+      await findingsOf({
+        [W]: job(
+          'uv sync --locked --extra testing\nuv pip install certifi\nuv pip install mysqlclient',
+          'uv pip install django\nuv pip install --upgrade certifi\nuv pip install "certifi>=2024"',
+        ),
+        'uv.lock': LOCK,
+      }),
+    ).toEqual([
+      '8:26 low/low "pip install certifi"',
+      '9:26 low/rule "pip install mysqlclient"',
+      '11:26 low/low "pip install django"',
+      '12:36 low/rule "pip install certifi"',
+      '13:26 low/rule "pip install certifi>=2024"',
+    ]);
+  });
+
+  it('reads a requirement file installed with -r, and nothing before the install', async () => {
+    const files = (order: string[]) => ({
+      [W]: job(...order),
+      'ci/requirements.txt': 'Certifi==2024.2.2\nrequests>=2\n',
+    });
+    expect(
+      await findingsOf(files(['python -m pip install -r ./ci/requirements.txt', 'pip install certifi'])),
+    ).toEqual(['9:23 low/low "pip install certifi"']);
+    expect(await findingsOf(files(['pip install certifi', 'pip install -r ci/requirements.txt']))).toEqual([
+      '7:23 low/rule "pip install certifi"',
+    ]);
+    expect(await findingsOf(files(['uv sync', 'pip install certifi']))).toEqual([
+      '9:23 low/rule "pip install certifi"',
+    ]);
+  });
+});
+
+describe('workflow.adhoc-packages: a package added to the manifest in a job that opens a pull request', () => {
+  it('is low confidence there, and not for a global install or in a job that opens none', async () => {
+    const script = 'npm install --save-dev @types/node@^20.0.0\nyarn add left-pad\nnpm install -g typescript';
+    expect(await findingsOf({ [W]: job(script, 'gh pr create --fill') })).toEqual([
+      '7:34 low/low "npm install @types/node@^20.0.0"',
+      '8:20 low/low "yarn add left-pad"',
+      '9:26 low/rule "npm install typescript"',
+    ]);
+    expect(await findingsOf({ [W]: job(script) })).toEqual([
+      '7:34 low/rule "npm install @types/node@^20.0.0"',
+      '8:20 low/rule "yarn add left-pad"',
+      '9:26 low/rule "npm install typescript"',
+    ]);
   });
 });

@@ -1,8 +1,11 @@
+import type { Job, Step } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import { locatedText } from '../../parsers/workflow-expressions.js';
 import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { type Command, commandsOf, type Word } from './commands.js';
+import { opensPullRequest } from './publishing.js';
 import { stepLabel } from './shared.js';
 
 /**
@@ -13,8 +16,13 @@ import { stepLabel } from './shared.js';
  * them an hour ago. A lockfile or a
  * manifest with hashes is what makes an install reviewable and repeatable. Reported at the first
  * package of the command: low when a package has no version, info when every package names an exact
- * version (its own dependencies are still resolved at run time). Installs from a manifest or lockfile
- * (`npm ci`, `pip install -r requirements.txt`, `bundle install`, `pip install .`) are not reported.
+ * version (its own dependencies are still resolved at run time), none for an exact version of a
+ * package that ships its dependencies inside it (npm, yarn, pnpm, corepack). Installs from a manifest
+ * or lockfile (`npm ci`, `pip install -r requirements.txt`, `bundle install`, `pip install .`) are not
+ * reported. Low confidence where the install may fetch nothing new or is itself under review: a
+ * `pip install name` (no upgrade) after an earlier command of the job installed from a lockfile that
+ * names the package (`uv sync`, `poetry install`, `pip install -r`), and a package added to the
+ * project's manifest (`npm install --save-dev x`, `yarn add x`) in a job that opens a pull request.
  */
 export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
   kind: 'workflow.adhoc-packages',
@@ -27,25 +35,40 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
       step(step, source, job) {
         if (!step.run || !INSTALLER.test(step.run.value)) return;
         let text: ReturnType<typeof locatedText> | undefined;
-        for (const command of commandsOf(step.run.value)) {
+        const commands = commandsOf(step.run.value);
+        commands.forEach((command, i) => {
           const found = adhoc(command);
-          if (!found) continue;
-          text ??= locatedText(workspace, source.path, step.run);
-          const first = found.packages[0]!;
-          const names = found.packages.map((p) => p.text);
-          const pinned = found.packages.every((p) => found.pinned(p.text));
+          // An exact version of a self-contained package fetches that one tarball and nothing else.
+          const packages = found?.packages.filter(
+            (p) => !(found.npm && found.pinned(p.text) && SELF_CONTAINED.has(npmName(p.text))),
+          );
+          if (!found || !packages || packages.length === 0) return;
+          text ??= locatedText(workspace, source.path, step.run!);
+          const first = packages[0]!;
+          const names = packages.map((p) => p.text);
+          const pinned = packages.every((p) => found.pinned(p.text));
+          const earlier = () => [...(job ? commandsBefore(job, step) : []), ...commands.slice(0, i)];
+          const locked =
+            found.tool === 'pip install' ? lockedBefore(workspace, command, packages, earlier()) : undefined;
+          const reviewed = found.saves && job && opensPullRequest(job);
           findings.push({
             message:
               `"${found.tool} ${names.join(' ').slice(0, 80)}" installs ${names.length === 1 ? 'a package' : 'packages'} by name at run time` +
               (pinned
                 ? ' (the version is pinned, but its dependencies are resolved afresh on every run).'
                 : ', taking whatever release is newest when the job runs.') +
-              ` Declare ${names.length === 1 ? 'it' : 'them'} in a manifest with a committed lockfile (or hashes) and install from that.`,
+              ` Declare ${names.length === 1 ? 'it' : 'them'} in a manifest with a committed lockfile (or hashes) and install from that.` +
+              (locked
+                ? ` An earlier command of this job installed from ${locked}, which names ${names.length === 1 ? 'it' : 'them'}: without --upgrade, this may install nothing new.`
+                : reviewed
+                  ? " This job opens a pull request: the package is added to the project's manifest and lockfile, which are reviewed there."
+                  : ''),
             location: text.locate(first.start, first.end),
             key: `${job?.id ?? ''}/${stepLabel(step)}/${found.tool} ${names.join(' ')}`,
             severity: pinned ? 'info' : 'low',
+            ...(locked || reviewed ? { confidence: 'low' as const } : {}),
           });
-        }
+        });
       },
     });
     return findings;
@@ -59,6 +82,10 @@ interface Adhoc {
   tool: string;
   packages: Word[];
   pinned(spec: string): boolean;
+  /** An npm registry install (npm, yarn, pnpm, bun): `name@version` specs. */
+  npm?: boolean;
+  /** The install adds the packages to the project's manifest and lockfile (`npm install x`, `yarn add x`). */
+  saves?: boolean;
 }
 
 /** Options that take a value (the value is not a package name). */
@@ -218,27 +245,27 @@ function adhoc(command: Command): Adhoc | undefined {
   switch (tool) {
     case 'npm':
       // `npm exec pkg@1`: see runnerPackages.
-      if (sub === 'exec') return result('npm exec', runnerPackages(words.slice(2), true), npmPinned);
+      if (sub === 'exec') return result('npm exec', runnerPackages(words.slice(2), true), npmPinned, NPM);
       return sub === 'install' || sub === 'i' || sub === 'add'
-        ? result(`npm ${sub}`, args(), npmPinned)
+        ? result(`npm ${sub}`, args(), npmPinned, projectInstall(words))
         : undefined;
     case 'npx':
     case 'bunx':
-      return result(tool, runnerPackages(words.slice(1), true), npmPinned);
+      return result(tool, runnerPackages(words.slice(1), true), npmPinned, NPM);
     case 'yarn':
       if (sub === 'global' && words[2]?.text === 'add')
-        return result('yarn global add', packagesAfter(words.slice(3)), npmPinned);
+        return result('yarn global add', packagesAfter(words.slice(3)), npmPinned, NPM);
       // `yarn dlx` and `pnpm dlx` fetch the package from the registry on every run.
-      if (sub === 'dlx') return result('yarn dlx', runnerPackages(words.slice(2), false), npmPinned);
-      return sub === 'add' ? result('yarn add', args(), npmPinned) : undefined;
+      if (sub === 'dlx') return result('yarn dlx', runnerPackages(words.slice(2), false), npmPinned, NPM);
+      return sub === 'add' ? result('yarn add', args(), npmPinned, projectInstall(words)) : undefined;
     case 'pnpm':
     case 'bun':
       if (sub === 'dlx' && tool === 'pnpm')
-        return result('pnpm dlx', runnerPackages(words.slice(2), false), npmPinned);
+        return result('pnpm dlx', runnerPackages(words.slice(2), false), npmPinned, NPM);
       if (sub === 'x' && tool === 'bun')
-        return result('bun x', runnerPackages(words.slice(2), true), npmPinned);
+        return result('bun x', runnerPackages(words.slice(2), true), npmPinned, NPM);
       return sub === 'add' || (sub === 'install' && tool === 'bun') || (sub === 'i' && tool === 'bun')
-        ? result(`${tool} ${sub}`, args(), npmPinned)
+        ? result(`${tool} ${sub}`, args(), npmPinned, projectInstall(words))
         : undefined;
     case 'uv':
       if (sub !== 'tool') return undefined;
@@ -317,8 +344,111 @@ function adhoc(command: Command): Adhoc | undefined {
   }
 }
 
-function result(tool: string, packages: Word[], pinned: (s: string) => boolean): Adhoc | undefined {
-  return packages.length > 0 ? { tool, packages, pinned } : undefined;
+function result(
+  tool: string,
+  packages: Word[],
+  pinned: (s: string) => boolean,
+  flags: Pick<Adhoc, 'npm' | 'saves'> = {},
+): Adhoc | undefined {
+  return packages.length > 0 ? { tool, packages, pinned, ...flags } : undefined;
+}
+
+const NPM = { npm: true };
+
+/**
+ * An npm, yarn, pnpm or bun install into the project, which writes the packages into its package.json
+ * and lockfile, or a global one (`-g`, `--global`, `--location=global`, `--no-save`), which does not.
+ */
+function projectInstall(words: Word[]): Pick<Adhoc, 'npm' | 'saves'> {
+  const global = words.some((w) => /^(?:-g|--global|--location=global|--no-save)$/.test(w.text));
+  return { npm: true, saves: !global };
+}
+
+/**
+ * Packages of the npm registry that ship their dependencies inside them (npm bundles every one,
+ * yarn 1, pnpm and corepack are built into files of their own): an exact version of one is a single
+ * immutable tarball, nothing is resolved beside it.
+ */
+const SELF_CONTAINED = new Set(['npm', 'yarn', 'pnpm', 'corepack']);
+
+/** The name of an npm package argument (`@scope/name@1.2.3` -> `@scope/name`). */
+function npmName(spec: string): string {
+  const at = spec.indexOf('@', 1);
+  return (at < 0 ? spec : spec.slice(0, at)).toLowerCase();
+}
+
+/** The commands of the job's steps before `step`, in order. */
+function commandsBefore(job: Job, step: Step): Command[] {
+  return job.steps
+    .filter((s) => s.index < step.index && typeof s.run?.value === 'string')
+    .flatMap((s) => commandsOf(s.run!.value));
+}
+
+/** Options of pip and uv that install a newer release than one already there. */
+const UPGRADE =
+  /^(?:-U|--upgrade|--upgrade-package|-P|--force-reinstall|--reinstall|--reinstall-package)(?:=|$)/;
+
+/**
+ * The lockfile an earlier command of the job installed Python packages from, when it names every one
+ * of `packages` (bare names: a version asked for may differ from the locked one) and `command` does
+ * not upgrade: `uv sync` (uv.lock), `poetry install` (poetry.lock), `pdm install`/`sync` (pdm.lock),
+ * `pipenv install`/`sync` (Pipfile.lock), `pip install -r file`, `uv pip sync file`. pip and uv leave an
+ * installed package as it is, so the install may fetch nothing. Looked up at the root (working
+ * directories are not followed).
+ */
+function lockedBefore(
+  workspace: Workspace,
+  command: Command,
+  packages: readonly Word[],
+  earlier: readonly Command[],
+): string | undefined {
+  if (command.program.some((w) => UPGRADE.test(w.text))) return undefined;
+  const names = packages.map((p) => p.text);
+  if (!names.every((n) => /^[A-Za-z0-9][\w.-]*$/.test(n))) return undefined;
+  for (const c of earlier) {
+    for (const file of lockfilesOf(c)) {
+      const text = workspace.has(file) ? workspace.text(file) : undefined;
+      if (text !== undefined && names.every((n) => namesPackage(text, n))) return file;
+    }
+  }
+  return undefined;
+}
+
+/** The lockfiles (or requirement files) a command installs Python packages from. */
+function lockfilesOf(command: Command): string[] {
+  let words = command.program.map((w) => w.text);
+  if (/^python[\d.]*$|^py$/.test(words[0] ?? '') && words[1] === '-m') words = words.slice(2);
+  const [tool, sub] = [words[0]?.replace(/^.*\//, '').toLowerCase(), words[1]];
+  if (tool === 'uv' && sub === 'sync') return ['uv.lock'];
+  if (tool === 'poetry' && sub === 'install') return ['poetry.lock'];
+  if (tool === 'pdm' && (sub === 'install' || sub === 'sync')) return ['pdm.lock'];
+  if (tool === 'pipenv' && (sub === 'install' || sub === 'sync')) return ['Pipfile.lock'];
+  const pip = tool === 'uv' && sub === 'pip' ? words.slice(1) : words;
+  const pipTool = pip[0]?.replace(/^.*\//, '').toLowerCase();
+  if (pipTool !== 'pip' && pipTool !== 'pip3') return [];
+  if (pip[1] === 'sync') return pip.slice(2).filter((w) => !w.startsWith('-'));
+  if (pip[1] !== 'install') return [];
+  return pip
+    .flatMap((w, j) => {
+      const inline = /^(?:-r|--requirement)=?(.+)$/.exec(w)?.[1];
+      if (inline && w !== '-r' && w !== '--requirement') return [inline];
+      return (w === '-r' || w === '--requirement') && pip[j + 1] ? [pip[j + 1]!] : [];
+    })
+    .map((f) => f.replace(/^\.\//, ''));
+}
+
+/**
+ * Whether a lockfile or requirement file names a package: as a TOML or JSON string (`name =
+ * "certifi"`, `"certifi": {`) or at the start of a requirement line, its name compared as Python
+ * normalises it (case, and `-`, `_` and `.` alike).
+ */
+function namesPackage(text: string, name: string): boolean {
+  const pattern = name
+    .toLowerCase()
+    .split(/[-_.]+/)
+    .map((part) => part.replace(/[^a-z0-9]/g, ''))
+    .join('[-_.]+');
+  return new RegExp(`(?:^|["'])${pattern}(?=["'\\s=<>~!;\\[@]|$)`, 'im').test(text);
 }
 
 function versionFlag(words: Word[]): boolean {
@@ -334,9 +464,15 @@ function packagesAfter(words: Word[]): Word[] {
       if (VALUE_OPTIONS.has(t)) i++;
       continue;
     }
+    // A redirection (`>log`, `2>/dev/null`, `> log` with its file), not a quoted version range
+    // (`"pkg>=1,<2"`).
+    if (words[i]!.redirects) {
+      if (/^\d*(?:[<>]{1,2}|&>{1,2})$/.test(t)) i++;
+      continue;
+    }
     if (/^[.~/$%<>]|^\w:\\|\.(?:whl|tar\.gz|tgz|zip|gem|txt|toml|cfg)$|^file:|^\$\{\{|^[>|&]/.test(t))
       continue;
-    if (t === '' || /[<>]/.test(t)) continue;
+    if (t === '') continue;
     out.push(words[i]!);
   }
   return out;

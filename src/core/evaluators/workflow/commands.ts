@@ -18,6 +18,11 @@ export interface Word {
   text: string;
   start: number;
   end: number;
+  /**
+   * Whether a `<` or `>` of `text` stood outside quotes: a redirection (`>log`, `2>&1`), where a
+   * quoted one is data (`"pkg>=1,<2"`).
+   */
+  redirects?: boolean;
 }
 
 /** One simple command: its words and where it sits in the script [start, end). */
@@ -192,7 +197,10 @@ function splitLine(line: string, offset: number, cases: CaseState): Command[] {
     }
     if (ch === '"' || ch === "'") quote = ch;
     else if (ch === '\\' && i + 1 < line.length) word.text += line[++i];
-    else word.text += ch;
+    else {
+      if (ch === '<' || ch === '>') word.redirects = true;
+      word.text += ch;
+    }
     word.end = offset + i + 1;
   }
   endCommand(offset + line.length, '');

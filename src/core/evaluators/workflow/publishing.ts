@@ -124,6 +124,15 @@ const PULL_REQUEST_ACTIONS = new Set([
 /** Commands that open a pull request. */
 const PULL_REQUEST_COMMAND = /(?<![\w-])(?:gh\s+pr\s+create|hub\s+pull-request)(?![\w-])/;
 
+/** Whether a step of the job opens a pull request with the job's changes (an action or a command). */
+export function opensPullRequest(job: Job): boolean {
+  return job.steps.some((s) => {
+    const action = actionPathOf(s.uses);
+    if (action) return PULL_REQUEST_ACTIONS.has(action);
+    return typeof s.run?.value === 'string' && PULL_REQUEST_COMMAND.test(s.run.value);
+  });
+}
+
 /** Commands that run a test suite (`go test`, `make test.e2e`, `npm test`, `pytest`, ...). */
 export const TEST_COMMAND =
   /(?<![\w-])(?:(?:go|cargo|dotnet|swift|mix|flutter|dart|deno|bazel|sbt|composer|just|task)\s+test|cargo\s+nextest|gotestsum|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|pytest|tox|nox|phpunit|rspec|ctest|jest|vitest|mocha|ginkgo|playwright\s+test|cypress\s+run|python[\d.]*\s+-m\s+(?:pytest|unittest)|make\s+(?:[^\n;&|#]*\s)?[\w.:-]*(?:test|e2e)[\w.:-]*)(?![\w-])/;
@@ -140,12 +149,7 @@ const SHIPPING_JOB = /build|release|publish|deploy|package|dist|upload|sign|push
  * script of its own may publish).
  */
 export function unpublishedOutput(job: Job): string | undefined {
-  const opens = job.steps.some((s) => {
-    const action = actionPathOf(s.uses);
-    if (action) return PULL_REQUEST_ACTIONS.has(action);
-    return typeof s.run?.value === 'string' && PULL_REQUEST_COMMAND.test(s.run.value);
-  });
-  if (opens) return 'opens a pull request';
+  if (opensPullRequest(job)) return 'opens a pull request';
   const names = [job.id, job.name?.value].filter((n): n is string => typeof n === 'string');
   if (names.some((n) => SHIPPING_JOB.test(n))) return undefined;
   if (names.some((n) => TEST_JOB.test(n))) return 'runs tests';
