@@ -8,6 +8,14 @@ import { type Command, commandsOf, type Word } from './commands.js';
 import { opensPullRequest } from './publishing.js';
 import { stepLabel } from './shared.js';
 
+/** Python project tools, the commands of theirs that install from a lockfile, and that lockfile (at the root). */
+const LOCKING: Readonly<Record<string, { commands: readonly string[]; lockfile: string }>> = {
+  uv: { commands: ['sync'], lockfile: 'uv.lock' },
+  poetry: { commands: ['install'], lockfile: 'poetry.lock' },
+  pdm: { commands: ['install', 'sync'], lockfile: 'pdm.lock' },
+  pipenv: { commands: ['install', 'sync'], lockfile: 'Pipfile.lock' },
+};
+
 /**
  * Packages installed by name in a script (`npm install -g foo`, `pip install foo`, `gem install foo`,
  * `cargo install foo`, `cargo binstall foo`, `go install foo@latest`, `gh extension install o/r`, and
@@ -27,6 +35,8 @@ import { stepLabel } from './shared.js';
 export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
   kind: 'workflow.adhoc-packages',
   scope: 'file',
+  // The lockfiles and requirement files an earlier install of the job read (see lockedBefore).
+  readsOtherFiles: [...Object.values(LOCKING).map((l) => l.lockfile), '**/*.txt'],
   summary: 'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
@@ -414,19 +424,17 @@ function lockedBefore(
   return undefined;
 }
 
-/** The lockfiles (or requirement files) a command installs Python packages from. */
+/** The lockfiles (or requirement files, `.txt`) a command installs Python packages from. */
 function lockfilesOf(command: Command): string[] {
   let words = command.program.map((w) => w.text);
   if (/^python[\d.]*$|^py$/.test(words[0] ?? '') && words[1] === '-m') words = words.slice(2);
   const [tool, sub] = [words[0]?.replace(/^.*\//, '').toLowerCase(), words[1]];
-  if (tool === 'uv' && sub === 'sync') return ['uv.lock'];
-  if (tool === 'poetry' && sub === 'install') return ['poetry.lock'];
-  if (tool === 'pdm' && (sub === 'install' || sub === 'sync')) return ['pdm.lock'];
-  if (tool === 'pipenv' && (sub === 'install' || sub === 'sync')) return ['Pipfile.lock'];
+  const locking = tool ? LOCKING[tool] : undefined;
+  if (locking?.commands.includes(sub ?? '')) return [locking.lockfile];
   const pip = tool === 'uv' && sub === 'pip' ? words.slice(1) : words;
   const pipTool = pip[0]?.replace(/^.*\//, '').toLowerCase();
   if (pipTool !== 'pip' && pipTool !== 'pip3') return [];
-  if (pip[1] === 'sync') return pip.slice(2).filter((w) => !w.startsWith('-'));
+  if (pip[1] === 'sync') return pip.slice(2).filter((w) => !w.startsWith('-') && w.endsWith('.txt'));
   if (pip[1] !== 'install') return [];
   return pip
     .flatMap((w, j) => {
