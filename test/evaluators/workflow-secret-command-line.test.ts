@@ -123,3 +123,83 @@ describe('workflow.secret-in-command-line: hyphenated programs', () => {
     ]);
   });
 });
+
+describe('workflow.secret-in-command-line: shell functions the script defines or sources', () => {
+  const LIB = [
+    'function publishImages {',
+    '    local user=$1',
+    '    local password=$2',
+    '    printf \'%s\\n\' "$password" | docker login --username "$user" --password-stdin',
+    '    for image in ${@:3}',
+    '    do',
+    '        retry 5 docker push $image',
+    '    done',
+    '}',
+    '',
+    'notes() {',
+    '    local token=$1',
+    '    release=$(curl -X POST -H "Authorization: token ${token:-none}" https://api.github.com | jq .body)',
+    '    echo "$release"',
+    '}',
+    '',
+  ].join('\n');
+  const files = (script: string[]) => ({
+    [W]: `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${script.map((l) => `          ${l}\n`).join('')}`,
+    'tools/release/utils.sh': LIB,
+  });
+  it('reports a secret only where the function body puts it in the arguments of a program', async () => {
+    const findings = await evaluate(
+      workflowSecretInCommandLine,
+      files([
+        'source tools/release/utils.sh',
+        'publishImages "${{ secrets.HUB_USER }}" "${{ secrets.HUB_PASSWORD }}" $images',
+        'notes "${{ secrets.GITHUB_TOKEN }}"',
+        'local_fn() {',
+        '  curl -u "ci:$1" https://example.com',
+        '}',
+        'local_fn "${{ secrets.API_TOKEN }}"',
+        'unknown_fn "${{ secrets.OTHER_TOKEN }}"',
+        'publishImages $@ "${{ secrets.HUB_PASSWORD }}"',
+      ]),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.message.slice(0, f.message.indexOf(': while'))])).toEqual([
+      [
+        `${W}:9:18`,
+        '"${{ secrets.GITHUB_TOKEN }}" is passed to the shell function "notes" (tools/release/utils.sh), which expands it into the command line of "curl"',
+      ],
+      [
+        `${W}:13:21`,
+        '"${{ secrets.API_TOKEN }}" is passed to the shell function "local_fn", which expands it into the command line of "curl"',
+      ],
+      [`${W}:14:23`, '"${{ secrets.OTHER_TOKEN }}" is expanded into the command line of "unknown_fn"'],
+      [`${W}:15:29`, '"${{ secrets.HUB_PASSWORD }}" is expanded into the command line of "publishimages"'],
+    ]);
+  });
+
+  it('does not read functions of a file sourced after the call, or by a path with a variable', async () => {
+    const findings = await evaluate(
+      workflowSecretInCommandLine,
+      files([
+        'publishImages "${{ secrets.HUB_USER }}" "${{ secrets.HUB_PASSWORD }}"',
+        'source "$DIR/utils.sh"',
+        'publishImages "${{ secrets.HUB_USER }}" "${{ secrets.HUB_PASSWORD }}"',
+        'source ./tools/release/utils.sh',
+      ]),
+      {},
+    );
+    expect(findings.map(at)).toEqual([`${W}:7:52`, `${W}:9:52`]);
+  });
+});
+
+describe('workflow.secret-in-command-line: an unquoted substitution assigned to a variable', () => {
+  it('names the program of `out=$(curl ...)`, not its first option', async () => {
+    const findings = await run([
+      '      - run: |',
+      '          out=$(curl -H "Authorization: token ${{ secrets.API_TOKEN }}" https://x)',
+    ]);
+    expect(findings.map((f) => f.message.slice(0, f.message.indexOf(': while')))).toEqual([
+      '"${{ secrets.API_TOKEN }}" is expanded into the command line of "curl"',
+    ]);
+  });
+});

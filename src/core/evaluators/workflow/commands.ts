@@ -275,8 +275,17 @@ function programWords(words: Word[], cases: CaseState, next: string): Word[] {
         if (option.length === 2 && values.split(' ').includes(option[1]!)) i++;
       }
       i += operands;
-    } else if (/^[A-Za-z_]\w*=/.test(w)) i++;
-    else if (w.startsWith('(') && !w.startsWith('((')) {
+    } else if (/^[A-Za-z_]\w*=/.test(w)) {
+      // `out=$(curl -H ...)` unquoted: the substitution's words are split with the command's, and its
+      // program is the word after `$(` (not `-H`).
+      const sub = /^[A-Za-z_]\w*=\$\(([^\s()]+)$/.exec(w);
+      if (sub) {
+        const first = words[i]!;
+        const start = first.end - sub[1]!.length;
+        return programWords([{ text: sub[1]!, start, end: first.end }, ...words.slice(i + 1)], cases, next);
+      }
+      i++;
+    } else if (w.startsWith('(') && !w.startsWith('((')) {
       // A subshell, `(cd dir && make)`: its first command's program follows the parenthesis.
       const first = words[i]!;
       if (w === '(') {

@@ -5,6 +5,7 @@ import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { type Command, commandsOf, programName } from './commands.js';
 import { stepLabel } from './shared.js';
+import { functionsBefore, SHELL_FILE_GLOBS, type ShellFunction } from './shell-functions.js';
 
 /**
  * A secret written into the arguments of a program (`docker login -p ${{ secrets.X }}`, `curl -H
@@ -18,10 +19,16 @@ import { stepLabel } from './shared.js';
  * here-strings (standard input), redirection targets and process substitutions (`<(printf ...)`), PowerShell cmdlets (Verb-Noun in a PowerShell script, run in the
  * shell's process), scripts of other interpreters (`shell: python`), and secrets named for a setting
  * rather than a credential (`..._BUCKET`, `..._HOST`, `..._ACCOUNT_ID`, `..._APP_ID`, `..._USERNAME`).
+ * A call of a shell function the script defines or sources (shell-functions.ts) starts no process
+ * either: the secret is reported there only when the function's body expands the parameter that
+ * holds it (or a variable set from it) into a program's arguments, and is not when the body only
+ * pipes it from a builtin (`printf '%s' "$4" | docker login --password-stdin`).
  */
 export const workflowSecretInCommandLine = defineEvaluator<Record<string, never>>({
   kind: 'workflow.secret-in-command-line',
   scope: 'file',
+  // The shell files a script sources, for the functions it calls.
+  readsOtherFiles: SHELL_FILE_GLOBS,
   summary:
     'Secrets placed in the arguments of a program a run: script starts, where other processes can read them.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
@@ -38,12 +45,24 @@ export const workflowSecretInCommandLine = defineEvaluator<Record<string, never>
         for (const command of commandsOf(script)) {
           const program = programName(command);
           if (!program || BUILTINS.has(program) || (pwsh && CMDLET.test(command.program[0]!.text))) continue;
-          for (const use of secretsInArguments(script, command, vars)) {
+          const uses = secretsInArguments(script, command, vars);
+          const fn =
+            uses.length > 0
+              ? functionsBefore(workspace, script, command.start).get(command.program[0]!.text)
+              : undefined;
+          for (const use of uses) {
+            // A function's parameter: reported where its body puts it in a program's arguments.
+            const inner = fn ? reachedProgram(fn, command, use) : undefined;
+            if (fn && inner === null) continue;
             text ??= locatedText(workspace, source.path, step.run!);
             const shown = use.variable ? `"${use.text}" (${use.secret})` : `"${use.text}"`;
             findings.push({
               message:
-                `${shown} is expanded into the command line of "${program}": while it runs, the secret is in its ` +
+                (fn && inner
+                  ? `${shown} is passed to the shell function "${fn.name}"${fn.file ? ` (${fn.file})` : ''}, which expands it ` +
+                    `into the command line of "${inner}"`
+                  : `${shown} is expanded into the command line of "${program}"`) +
+                ': while it runs, the secret is in its ' +
                 'arguments, which other processes on the runner can read (ps, /proc) and process auditing or the ' +
                 "program's own error output can record. Pass it on standard input or in an environment variable " +
                 'the program reads itself.',
@@ -158,6 +177,37 @@ function secretsInArguments(script: string, command: Command, vars: Map<string, 
   return out;
 }
 
+/**
+ * The program a shell function's body expands the argument `use` stands in into the arguments of
+ * (the positional parameter of its word, `$4` or `${4}`, or a variable assigned from it, `local
+ * password=$4`), or null when none does. Undefined when that cannot be told: an argument before it
+ * that may expand to several words or none (`$@`, an array), or a body that shifts its parameters
+ * or hands all of them on (`"$@"`), read as reaching a program. A function the body calls counts as
+ * a program.
+ */
+function reachedProgram(fn: ShellFunction, call: Command, use: SecretUse): string | null | undefined {
+  const index = call.program.findIndex((w) => w.start <= use.start && use.end <= w.end);
+  if (index < 1 || call.program.slice(1, index).some((w) => /\$[@*]|\$\{[@*#]|\[@\]|\[\*\]/.test(w.text)))
+    return undefined;
+  const commands = commandsOf(fn.body);
+  if (commands.some((c) => programName(c) === 'shift')) return undefined;
+  const held = new Map([[String(index), use.secret]]);
+  // Variables set from it, and from those (`local p=$4; pass=$p`), in the order they are set.
+  for (const c of commands) {
+    for (const w of c.words) {
+      const assigned = /^([A-Za-z_]\w*)=(.*)$/s.exec(w.text);
+      if (assigned && variableUses(assigned[2]!, 0, held).length > 0) held.set(assigned[1]!, use.secret);
+    }
+  }
+  for (const c of commands) {
+    const program = programName(c);
+    if (!program || BUILTINS.has(program)) continue;
+    if (secretsInArguments(fn.body, c, held).length > 0) return program;
+    if (c.program.slice(1).some((w) => /\$[@*]|\$\{[@*]/.test(fn.body.slice(w.start, w.end)))) return program;
+  }
+  return null;
+}
+
 /** `$NAME`, `${NAME}` and `$env:NAME` of secret variables in a word, outside single quotes and `${{ }}`. */
 function variableUses(raw: string, offset: number, vars: Map<string, string>): SecretUse[] {
   const out: SecretUse[] = [];
@@ -173,7 +223,8 @@ function variableUses(raw: string, offset: number, vars: Map<string, string>): S
     else if (ch === "'" && !quote) quote = "'";
     else if (ch === '$') {
       // `$env:NAME` is PowerShell's spelling.
-      const m = /^\$(?:env:(\w+)|\{(\w+)\}|(\w+))/.exec(raw.slice(i));
+      // `${NAME:-default}` and the other expansions of `${NAME...}` hold its value too.
+      const m = /^\$(?:env:(\w+)|\{(\w+)(?:[:#%/^,][^}]*)?\}|(\w+))/.exec(raw.slice(i));
       const name = m?.[1] ?? m?.[2] ?? m?.[3];
       const secret = name === undefined ? undefined : vars.get(name);
       if (m && secret)
