@@ -765,6 +765,81 @@ ${steps}`;
       ]);
   });
 
+  it('takes the credential given to a registry or cloud login for a deployment credential, whatever its name', async () => {
+    const text = `on: push
+jobs:
+  images:
+    runs-on: x
+    steps:
+      - uses: docker/login-action@v3
+        with:
+          registry: ghcr.io
+          username: \${{ secrets.BOT_USERNAME }}
+          password: \${{ secrets.BOT_PAT }}
+      - uses: google-github-actions/auth@v2
+        with:
+          credentials_json: \${{ secrets.SITE_TOKEN }}
+      - uses: ./.github/actions/build
+        with:
+          push: true
+          token: \${{ secrets.PROXY_TOKEN }}
+  names:
+    runs-on: x
+    steps:
+      - run: ./build.sh
+        env:
+          A: \${{ secrets.DOCKER_HUB_PASSWORD }}
+          B: \${{ secrets.DOCKER_GHCR_PAT }}
+          C: \${{ secrets.QUAYIO_PASSWORD }}
+          D: \${{ secrets.GHCR_USERNAME }}
+`;
+    const findings = await evaluate(workflowSecretsOutsideEnv, one(text), defaults);
+    expect(findings.map((f) => [at(f), f.key, f.confidence ?? 'rule'])).toEqual([
+      [`${W}:10:25`, 'images/bot_pat', 'rule'],
+      [`${W}:13:33`, 'images/site_token', 'rule'],
+      [`${W}:23:18`, 'names/docker_hub_password', 'rule'],
+      [`${W}:24:18`, 'names/docker_ghcr_pat', 'rule'],
+      [`${W}:25:18`, 'names/quayio_password', 'rule'],
+    ]);
+    expect(findings[0]!.message).toContain(
+      'reads secrets.BOT_PAT, a deployment credential (the password of docker/login-action)',
+    );
+  });
+
+  it.each([
+    [
+      'docker buildx build --push',
+      'docker buildx build --platform linux/amd64 \\\n            -t acme/app:1 --push .',
+    ],
+    [
+      'docker buildx build --output push=true',
+      'docker buildx build --output "type=image,push=true" --tag acme/app .',
+    ],
+    ['docker manifest push', 'docker manifest push acme/app:1'],
+    ['goreleaser-action with flags only', ''],
+  ])(
+    'takes %s for publishing: every credential of the job is a release credential',
+    async (_name, script) => {
+      const step = script
+        ? `      - run: |\n          ${script}\n`
+        : '      - uses: goreleaser/goreleaser-action@v6\n        with:\n          args: --clean\n';
+      const text = `on: push\njobs:\n  ship:\n    runs-on: x\n    env:\n      TOKEN: \${{ secrets.SOME_TOKEN }}\n    steps:\n${step}`;
+      const findings = await evaluate(workflowSecretsOutsideEnv, one(text), defaults);
+      expect(findings.map((f) => [at(f), f.confidence])).toEqual([[`${W}:6:18`, 'high']]);
+    },
+  );
+
+  it('does not take an image build without a push, or goreleaser build, for publishing', async () => {
+    for (const step of [
+      '      - run: docker buildx build --load -t acme/app .\n',
+      '      - uses: goreleaser/goreleaser-action@v6\n        with:\n          args: build --snapshot\n',
+      '      - uses: goreleaser/goreleaser-action@v6\n        with:\n          install-only: true\n',
+    ]) {
+      const text = `on: push\njobs:\n  ship:\n    runs-on: x\n    env:\n      TOKEN: \${{ secrets.SOME_TOKEN }}\n    steps:\n${step}`;
+      expect(await evaluate(workflowSecretsOutsideEnv, one(text), defaults)).toEqual([]);
+    }
+  });
+
   it('leaves alone what names a key held elsewhere and licence keys, in a publishing job too; release is a word of its own', async () => {
     const text = `on: push
 jobs:

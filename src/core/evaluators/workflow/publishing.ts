@@ -23,11 +23,14 @@ const PUBLISH_ACTIONS = [
   'katyo/publish-crates',
   'cycjimmy/semantic-release-action',
   'marvinpinto/action-automatic-releases',
+  // Build an image and push it, with the registry credentials they are given.
+  'elgohr/publish-docker-github-action',
+  'jerray/publish-docker-action',
 ];
 
 /** Commands that publish (package registries, releases, images). */
 export const PUBLISH_COMMAND =
-  /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|docker\s+(?:image\s+)?push|gh\s+release\s+(?:create|upload)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
+  /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]*?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
 
 /** Whether a step publishes. */
 export function publishes(step: Step): boolean {
@@ -39,10 +42,14 @@ export function publishes(step: Step): boolean {
     if (action === 'docker/build-push-action') return isTrue(input(step, 'push'));
     if (action === 'goreleaser/goreleaser-action') {
       const args = input(step, 'args')?.value;
+      // goreleaser without a command (no args, or only flags: `--debug`, `--clean`) runs `release`;
+      // `install-only` only installs it.
+      if (isTrue(input(step, 'install-only'))) return false;
+      const text = typeof args === 'string' ? args : '';
+      const command = text.split(/\s+/).find((w) => w !== '' && !w.startsWith('-'));
       return (
-        typeof args === 'string' &&
-        /(^|\s)release(\s|$)/.test(args) &&
-        !/--snapshot|--skip[= ][^\n]*publish|--skip-publish/.test(args)
+        (command === undefined || /(^|\s)release(\s|$)/.test(text)) &&
+        !/--snapshot|--skip[= ][^\n]*publish|--skip-publish/.test(text)
       );
     }
     return false;

@@ -24,7 +24,9 @@ export interface SecretsOutsideEnvOptions {
  * rules (reviewers, protected branches) allow them. Deployment credentials belong in an environment.
  * Reported at the first use of each such secret in a job without `environment:`: a secret whose name
  * says it deploys or publishes (cloud, registry, signing, SSH keys; see `names`) and that it is a
- * credential (a token, key, password; not a host name or an ARN), a credential a step that signs
+ * credential (a token, key, password; not a host name or an ARN), one given to the credential input
+ * of a registry or cloud login action (docker/login-action `password`, google-github-actions/auth
+ * `credentials_json`, ...), a credential a step that signs
  * reads, or any secret of a job that publishes a release. The job's own token, jobs that call a
  * reusable workflow (which cannot name an environment), image pull credentials, presence tests
  * (`secrets.X != ''`), names of keys held elsewhere (`..._KEY_ID`, `..._ALIAS`), licence keys and
@@ -46,7 +48,7 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
         type: 'string',
         format: 'regex',
         default:
-          'deploy|prod|(?<![a-z])release|publish|aws|azure|gcp|gcloud|google_application|kube|k8s|ssh|sftp|ftp|heroku|vercel|netlify|cloudflare|fly_|digitalocean|firebase|npm_token|pypi|twine|cargo_registry|rubygems|gem_host|nuget|docker(?:hub)?_(?:password|token)|registry_(?:password|token)|gpg|signing|keystore|app_store|play_store|ossrh|sonatype|maven_(?:password|token)|terraform|tf_api',
+          'deploy|prod|(?<![a-z])release|publish|aws|azure|gcp|gcloud|google_application|kube|k8s|ssh|sftp|ftp|heroku|vercel|netlify|cloudflare|fly_|digitalocean|firebase|npm_token|pypi|twine|cargo_registry|rubygems|gem_host|nuget|docker_?(?:hub_?)?(?:password|token|pat)|ghcr|quay|registry_(?:password|token)|gpg|signing|keystore|app_store|play_store|ossrh|sonatype|maven_(?:password|token)|terraform|tf_api',
       },
     },
   },
@@ -98,7 +100,10 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
             // repository, a private module proxy), as image pull credentials do: it publishes nothing
             // itself, so the job's publishing does not make it a release credential. Its name still can.
             const publishing = publishingJob(job) && !(step && buildSecret(step, expr.field));
-            const named = deployment.test(name) && CREDENTIAL.test(name);
+            // The password of a registry login or the key of a cloud login is a deployment credential by
+            // where it goes, whatever it is called.
+            const given = step ? credentialInput(step, expr.field) : undefined;
+            const named = (deployment.test(name) && CREDENTIAL.test(name)) || given !== undefined;
             // A credential a step that signs reads is a signing credential, whatever its name says.
             const signing =
               !publishing && !named && CREDENTIAL.test(name) && (step ? [step] : job.steps).some(signs);
@@ -112,9 +117,11 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
             const text = expr.inner.slice(ref.start, ref.end);
             const what = publishing
               ? ' and publishes a release'
-              : named
-                ? ', a deployment credential by its name'
-                : ', a signing credential (a step that signs reads it)';
+              : given && !(deployment.test(name) && CREDENTIAL.test(name))
+                ? `, a deployment credential (the ${given})`
+                : named
+                  ? ', a deployment credential by its name'
+                  : ', a signing credential (a step that signs reads it)';
             findings.push({
               message: passedIn(source, name)
                 ? `Job "${job.id}" reads ${text}${what}, without an environment: it is a secret of this reusable ` +
@@ -253,6 +260,28 @@ const IDENTIFIER_INPUTS: Record<string, ReadonlySet<string>> = {
   'aws-actions/configure-aws-credentials': new Set(['role-to-assume', 'aws-region', 'role-session-name']),
   'azure/login': new Set(['client-id', 'tenant-id', 'subscription-id']),
 };
+
+/**
+ * Inputs of registry and cloud login actions that take the credential itself (`owner/repo` ->
+ * inputs): a registry password (or token), a service account key, an access key's secret, a
+ * service principal's credentials.
+ */
+const CREDENTIAL_INPUTS: Record<string, ReadonlySet<string>> = {
+  'docker/login-action': new Set(['password']),
+  'redhat-actions/podman-login': new Set(['password']),
+  'azure/docker-login': new Set(['password']),
+  'google-github-actions/auth': new Set(['credentials_json']),
+  'aws-actions/configure-aws-credentials': new Set(['aws-secret-access-key', 'aws-session-token']),
+  'azure/login': new Set(['creds']),
+};
+
+/** What an expression is given to when it is (in) an input that takes a credential: `password of docker/login-action`. */
+function credentialInput(step: Step, field: readonly string[]): string | undefined {
+  const action = actionOf(step.uses);
+  const inputs = action ? CREDENTIAL_INPUTS[action] : undefined;
+  const name = (field[1] ?? '').toLowerCase();
+  return inputs !== undefined && field[0] === 'with' && inputs.has(name) ? `${name} of ${action}` : undefined;
+}
 
 /** Whether an expression is (in) the value of an input that takes an identifier. */
 function identifierInput(step: Step, field: readonly string[]): boolean {
