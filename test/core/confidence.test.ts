@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -6,10 +7,14 @@ import { applyPersona, DEFAULT_TEST_PATHS, personaSees, testPathContext } from '
 import { runCheck } from '../../src/core/engine.js';
 import { createFinding } from '../../src/core/finding.js';
 import type { Confidence, Finding, Persona, Report } from '../../src/core/types.js';
+import { Workspace } from '../../src/core/workspace/workspace.js';
 import { renderMarkdown, renderText } from '../../src/reporters/index.js';
 import { cleanup, testRule } from '../evaluators/kit.js';
 import { keyBody, pem } from '../evaluators/secrets-kit.js';
 import { makeTree } from '../helpers/run-action.js';
+
+/** A workspace that lists these files and holds none of them (the context reads only its listing). */
+const listing = (files: string[]) => new Workspace(path.join(os.tmpdir(), 'cg-listing-none'), { files });
 
 afterAll(cleanup);
 
@@ -247,7 +252,7 @@ describe('test paths', () => {
     ['tls/test-server.key', ['tls/server_test.pem'], false],
   ])('a key file named for a test: %s beside %j is lowered: %s', (file, others, lowered) => {
     const f = finding({ location: { path: file, startLine: 1 } });
-    testPathContext(DEFAULT_TEST_PATHS, { files: [file, ...others] })(f);
+    testPathContext(DEFAULT_TEST_PATHS, listing([file, ...others]))(f);
     expect([f.confidence, f.confidenceReason ?? null]).toEqual(
       lowered
         ? ['low', "the key file's name marks it as test material, and test code sits beside it"]
@@ -281,7 +286,7 @@ describe('test paths', () => {
     ];
     for (const paths of [DEFAULT_TEST_PATHS, []]) {
       const f = finding({ location: { path: file, startLine: 4 } });
-      testPathContext(paths, { files })(f);
+      testPathContext(paths, listing(files))(f);
       expect([f.confidence, f.confidenceReason ?? null]).toEqual(
         root
           ? [
@@ -294,7 +299,7 @@ describe('test paths', () => {
   });
 
   it('judges a finding about another path (a vendored folder) by that path, wherever it lies', () => {
-    const context = testPathContext(DEFAULT_TEST_PATHS, { files: [] });
+    const context = testPathContext(DEFAULT_TEST_PATHS, listing([]));
     const about = (path: string, location: Finding['location'] = null) => {
       const f = finding({ location });
       context(f, path);
