@@ -3651,6 +3651,8 @@ class DiffIndex {
     }
 }
 
+// EXTERNAL MODULE: ./lib/core/evaluators/deps/update-config.js
+var update_config = __nccwpck_require__(1387);
 ;// CONCATENATED MODULE: ./lib/core/git.js
 /**
  * Read-only access to a git repository: resolve a commit, list and read files of its tree. The one
@@ -3659,6 +3661,7 @@ class DiffIndex {
  * and no command that writes to the repository. Policy-from-base uses it today; evaluating the base
  * tree (new versus existing findings) will reuse it.
  */
+
 
 
 
@@ -3965,13 +3968,8 @@ const REPOSITORY_LEVEL = [
     ':(icase)docs/SECURITY',
     ':(icase)docs/SECURITY.*',
     '.gitignore',
-    'renovate.json',
-    'renovate.json5',
-    '.renovaterc',
-    '.renovaterc.json',
-    '.renovaterc.json5',
-    '.gitlab/renovate.json',
-    '.gitlab/renovate.json5',
+    // Renovate's own list, less the files in `.github/` (listed above as a whole).
+    ...update_config/* RENOVATE_FILES */.rr.filter((f) => !f.startsWith('.github/')),
 ];
 /**
  * The repository-level files that a folder of the repository (`prefix` from the top, as
@@ -5080,8 +5078,8 @@ function normalizeLocation(loc) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/confidence.js
-var confidence = __nccwpck_require__(3175);
+// EXTERNAL MODULE: ./lib/core/confidence.js + 1 modules
+var confidence = __nccwpck_require__(3965);
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(4006);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
@@ -6255,8 +6253,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 201 modules
-var registry = __nccwpck_require__(4340);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 202 modules
+var registry = __nccwpck_require__(8644);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -6801,6 +6799,10 @@ class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
         this.ask(file);
         return this.whole.has(file);
     }
+    /** The view is of the whole tree already: what is asked through it is recorded. */
+    tree() {
+        return this;
+    }
     glob(patterns) {
         this.log.glob(typeof patterns === 'string' ? [patterns] : patterns);
         return this.whole.glob(patterns);
@@ -6939,7 +6941,7 @@ class RuleRun {
     workspace;
     policy;
     log;
-    github;
+    run;
     focused;
     threads;
     findings = [];
@@ -6950,7 +6952,13 @@ class RuleRun {
      * content rule that read only them has examined nothing of what the controls are about.
      */
     policyFiles = new Set();
-    /** Lowers the confidence of findings in test, fixture, example, docs and vendored paths. */
+    /**
+     * Lowers the confidence of findings in test, fixture, example, docs and vendored paths, in
+     * project-scaffolding templates, and in manifests that kustomize builds only for kustomizations
+     * there. Made at the first finding, through the recording view when there is one: the
+     * kustomizations it reads are computed once for the tree, and a rule that reads them afterwards
+     * must be credited with their inputs.
+     */
     context;
     /** The view that records what the rules reading across files ask (see {@link recordInputs}). */
     recorder;
@@ -6979,7 +6987,7 @@ class RuleRun {
     fileCache;
     /** This run's per-file results for the next run (with `FileCacheRun.collect`), after {@link evaluateAll}. */
     cacheResult;
-    constructor(config, workspace, policy, log, github, 
+    constructor(config, workspace, policy, log, run = {}, 
     /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
     focused, 
     /** Workers for the per-file rules over a large tree; none: the engine's thread does them all. */
@@ -6988,10 +6996,9 @@ class RuleRun {
         this.workspace = workspace;
         this.policy = policy;
         this.log = log;
-        this.github = github;
+        this.run = run;
         this.focused = focused;
         this.threads = threads;
-        this.context = (0,confidence/* testPathContext */.JG)(config.testPaths ?? confidence/* DEFAULT_TEST_PATHS */.ED);
     }
     /**
      * Records, from now on, what each rule that reads across files asks of the tree, and what it
@@ -7105,7 +7112,7 @@ class RuleRun {
                 const outcomes = byslice.get(slice) ?? [];
                 if (own.length > 0) {
                     const files = (0,slices/* sliceFiles */.Ax)(this.workspace.files, slice);
-                    const mine = await (0,slices/* evaluateSlice */.Qr)(this.workspace, files, ownRules, policy, this.github);
+                    const mine = await (0,slices/* evaluateSlice */.Qr)(this.workspace, files, ownRules, policy, this.run);
                     fold(mine, shared.length);
                     outcomes.push(...mine);
                 }
@@ -7149,7 +7156,7 @@ class RuleRun {
         const asking = rules.map(() => true);
         for (let at = 0; at < todo.length; at += slices/* CHUNK_FILES */.kW) {
             const files = todo.slice(at, at + slices/* CHUNK_FILES */.kW);
-            const outcomes = await (0,slices/* evaluateSlice */.Qr)(this.workspace, files, rules, slices/* SLICE_POLICY */.EX, this.github, asking);
+            const outcomes = await (0,slices/* evaluateSlice */.Qr)(this.workspace, files, rules, slices/* SLICE_POLICY */.EX, this.run, asking);
             for (const [i, o] of outcomes.entries()) {
                 const sum = out[i];
                 if ('error' in o) {
@@ -7236,6 +7243,7 @@ class RuleRun {
             ...(this.workspace.inheritance ? { inherited: this.workspace.inheritance } : {}),
             rules,
             ...(asking ? { asking } : {}),
+            ...(this.run.repository ? { repository: this.run.repository } : {}),
             queue: queue.buffer,
         });
     }
@@ -7249,7 +7257,7 @@ class RuleRun {
             return byslice;
         const files = this.workspace.files;
         const evaluate = async (slice) => {
-            const outcomes = await (0,slices/* evaluateSlice */.Qr)(this.workspace, (0,slices/* sliceFiles */.Ax)(files, slice), rules, slices/* SLICE_POLICY */.EX, this.github, asking);
+            const outcomes = await (0,slices/* evaluateSlice */.Qr)(this.workspace, (0,slices/* sliceFiles */.Ax)(files, slice), rules, slices/* SLICE_POLICY */.EX, this.run, asking);
             fold(outcomes);
             return outcomes;
         };
@@ -7298,7 +7306,7 @@ class RuleRun {
         // The policy rules read the policy and what the engine found in it: never recorded.
         const recorder = perFile || (0,policy_policy/* policyKind */.L)(rule.check.kind) ? undefined : this.recorder;
         recorder?.log.begin();
-        const outcome = await (0,evaluate_rule/* runEvaluator */.tn)(rule, scoped ? this.focused : (recorder ?? this.workspace), this.policy, this.github);
+        const outcome = await (0,evaluate_rule/* runEvaluator */.tn)(rule, scoped ? this.focused : (recorder ?? this.workspace), this.policy, this.run);
         const inputs = recorder?.log.end();
         summary.scope = this.scopeOf(outcome.examined, scoped ? 'change' : 'tree');
         if ('error' in outcome)
@@ -7334,7 +7342,7 @@ class RuleRun {
                 continue;
             }
             recorder.log.begin();
-            const outcome = await (0,evaluate_rule/* runEvaluator */.tn)(rule, recorder, this.policy, this.github, [path]);
+            const outcome = await (0,evaluate_rule/* runEvaluator */.tn)(rule, recorder, this.policy, this.run, [path]);
             const inputs = recorder.log.end();
             tally.add(outcome.examined.files);
             tally.addLeftOut(outcome.examined.leftOut);
@@ -7450,12 +7458,13 @@ class RuleRun {
         // Policy findings are about the policy files themselves, wherever they are; test-data rules are
         // about what test paths hold.
         const exempt = (0,policy_policy/* policyKind */.L)(rule.check.kind) || (0,registry/* getEvaluator */.s)(rule.check.kind)?.testData === true;
+        this.context ??= (0,confidence/* testPathContext */.JG)(this.config.testPaths ?? confidence/* DEFAULT_TEST_PATHS */.ED, this.recorder ?? this.workspace);
         const context = exempt ? undefined : this.context;
         for (const r of raw) {
             if (skip && r.location && skip(r.location.path))
                 continue;
             const finding = createFinding(rule, r, summary.severity);
-            context?.(finding);
+            context?.(finding, r.about);
             this.findings.push(finding);
             summary.findings += 1;
         }
@@ -8065,13 +8074,19 @@ function headRulesDiffer(policy) {
 
 
 /** The digest of what shapes this run's findings besides the tree (see `resultsKey`). */
-function runKey(policy, scope) {
+function runKey(policy, scope, options) {
+    const repository = runRepository(options);
     return (0,base_results/* resultsKey */.ik)({
         rules: policy.rules,
         config: policy.config,
         maxFileBytes: scope.workspace.maxFileBytes,
         prefix: scope.repo?.prefix ?? '',
+        ...(repository ? { repository } : {}),
     });
+}
+/** The run's repository as its identity names it, in lower case (see `EvaluatorContext.repository`). */
+function runRepository(options) {
+    return options.identity?.repository?.toLowerCase();
 }
 /**
  * The stored rules that fit the run, or why none: results of another commit, version, rule set or
@@ -8094,7 +8109,7 @@ function reusableResults(options, policy, scope) {
     if (results.version !== version/* VERSION */.x) {
         return { reason: `they were written by controlgate ${results.version}, this is ${version/* VERSION */.x}` };
     }
-    if (results.key !== runKey(policy, scope)) {
+    if (results.key !== runKey(policy, scope, options)) {
         return { reason: 'they were written with other rules or settings than the policy in force' };
     }
     const base = scope.scan.base;
@@ -8201,7 +8216,7 @@ function storedRules(run) {
     return rules;
 }
 /** This run's results of the rules that read across files (those whose inputs are known). */
-async function collectResults(policy, scope, run, log) {
+async function collectResults(options, policy, scope, run, log) {
     const commit = scope.repo?.head();
     if (!commit) {
         log.warning('base results not written: the checked tree is not a commit of a git repository');
@@ -8218,7 +8233,7 @@ async function collectResults(policy, scope, run, log) {
         format: base_results/* BASE_RESULTS_FORMAT */.N,
         version: version/* VERSION */.x,
         commit,
-        key: runKey(policy, scope),
+        key: runKey(policy, scope, options),
         rules,
     };
     results.inlineIgnores = [...(0,base_results/* findingPaths */.EW)(results)].filter((path) => (0,triage/* readDirectives */.Vl)(scope.workspace.text(path)).length > 0);
@@ -8411,7 +8426,7 @@ async function evaluateHead(options, policy, scope, log) {
     };
     // Slice workers read the disk, so a run with staged texts keeps every rule on this thread.
     const threads = options.overlay ? undefined : options.threads;
-    const run = new RuleRun(config, workspace, context, log, options.github, scan.head, threads);
+    const run = new RuleRun(config, workspace, context, log, runAccess(options), scan.head, threads);
     // On a change with a base tree, what the rules ask is recorded: the base need not evaluate again a
     // rule the change does not touch (see phases/comparison.ts).
     if ((options.change?.baseline && options.change.incremental !== false) || options.collectBaseResults) {
@@ -8442,7 +8457,7 @@ async function evaluateHead(options, policy, scope, log) {
         keepFileCache(options, run, quiet, scope);
     }
     if (options.collectBaseResults) {
-        const results = await collectResults(policy, scope, run, log);
+        const results = await collectResults(options, policy, scope, run, log);
         if (results)
             options.collectBaseResults(results);
     }
@@ -8479,7 +8494,7 @@ function useFileCache(options, policy, scope, run, log) {
     const fileCache = {
         ...(options.fileCache.previous ? { previous: options.fileCache.previous } : {}),
         collect: options.fileCache.collect !== undefined,
-        key: runKey(policy, scope),
+        key: runKey(policy, scope, options),
         blobs: scope.blobs,
     };
     const plan = new CachePlan(fileCache, scope.workspace, policy.rules.filter(cacheable));
@@ -8521,6 +8536,11 @@ function logCacheUse(use, source, log, across) {
     else {
         log.info(`results cache${from}: ${use.unchanged} of ${use.files} files unchanged; ${use.kept} of ${use.cacheable} per-file rules taken from it for them, and ${across} rule${across === 1 ? '' : 's'} that read across files and asked nothing that changed`);
     }
+}
+/** What the run gives every rule besides the tree: the API, and the repository's name. */
+function runAccess(options) {
+    const repository = runRepository(options);
+    return { ...(options.github ? { github: options.github } : {}), ...(repository ? { repository } : {}) };
 }
 /** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */
 function dedupeFingerprints(findings) {
@@ -9157,7 +9177,7 @@ async function compareWithBase(options, policy, scope, evaluation, log) {
             const stored = base instanceof BaseWorkspace ? baseTreeResults(evaluation.stored, base) : new Map();
             // The API too: the online workflow audits judge the base's action references the same way
             // (answers are cached per run), so a pin that was already there is not the change's finding.
-            const baseRun = new RuleRun(config, base, evaluation.context, types/* silentLogger */.qq, options.github, focusedBase(scope, base));
+            const baseRun = new RuleRun(config, base, evaluation.context, types/* silentLogger */.qq, runAccess(options), focusedBase(scope, base));
             baseRun.reuseResults(new Map([...stored].filter(([id]) => !reused.has(id))));
             await baseRun.evaluateAll(judged.filter(({ rule }) => !reused.has(rule.id)), LAST_KIND);
             dedupeFingerprints(baseRun.findings);
@@ -14581,6 +14601,8 @@ function rawProblem(list) {
         const raw = list[i];
         if (!isObject(raw) || typeof raw.message !== 'string')
             return `raw[${i}] has no message`;
+        if (raw.about !== undefined && typeof raw.about !== 'string')
+            return `raw[${i}].about is not a path`;
         const location = raw.location;
         if (location !== undefined && location !== null) {
             if (!isObject(location) || typeof location.path !== 'string')
@@ -14616,29 +14638,86 @@ function isStrings(v) {
 
 /***/ }),
 
-/***/ 3175:
+/***/ 3965:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   ED: () => (/* binding */ DEFAULT_TEST_PATHS),
-/* harmony export */   JG: () => (/* binding */ testPathContext),
-/* harmony export */   Jp: () => (/* binding */ inGithubConfig),
-/* harmony export */   XP: () => (/* binding */ DEFAULT_PERSONA),
-/* harmony export */   Z9: () => (/* binding */ confidenceRank),
-/* harmony export */   _t: () => (/* binding */ hiddenReasons),
-/* harmony export */   iH: () => (/* binding */ DEFAULT_FAIL_ON_CONFIDENCE),
-/* harmony export */   kU: () => (/* binding */ inTestPaths),
-/* harmony export */   lU: () => (/* binding */ applyPersona)
-/* harmony export */ });
-/* unused harmony exports TEST_KEY_NAMES, LOOPBACK_KEY_NAMES, personaSees */
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2458);
-/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6643);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  iH: () => (/* binding */ DEFAULT_FAIL_ON_CONFIDENCE),
+  XP: () => (/* binding */ DEFAULT_PERSONA),
+  ED: () => (/* binding */ DEFAULT_TEST_PATHS),
+  lU: () => (/* binding */ applyPersona),
+  Z9: () => (/* binding */ confidenceRank),
+  _t: () => (/* binding */ hiddenReasons),
+  Jp: () => (/* binding */ inGithubConfig),
+  kU: () => (/* binding */ inTestPaths),
+  JG: () => (/* binding */ testPathContext)
+});
+
+// UNUSED EXPORTS: LOOPBACK_KEY_NAMES, TEST_KEY_NAMES, personaSees
+
+// EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
+var k8s_files = __nccwpck_require__(2870);
+;// CONCATENATED MODULE: ./lib/core/scaffolding.js
+/**
+ * Project-scaffolding templates: folders whose files a generator renders into a new project
+ * (`django-admin startproject --template`, a framework's `start` command, cookiecutter, copier).
+ * Their Dockerfiles, requirements and settings are the generated projects', not the repository's:
+ * the rule run lowers findings in them, as it does in test paths (see confidence.ts).
+ */
+/** Django's template files, which `startproject` and `startapp` render and rename (`manage.py-tpl`). */
+const DJANGO_TEMPLATE_FILE = /\.py-tpl$/;
+/**
+ * The project-scaffolding template a path belongs to, as its root folder, or undefined: a folder
+ * named in a template language, or the nearest folder named for a template (`project_template/`,
+ * `app_template/`, Django's own names) above a `*.py-tpl` file. Such a template's Dockerfile,
+ * requirements and settings are those of the projects a generator makes from it (`django-admin
+ * startproject --template`, a framework's `start` command, cookiecutter), not this repository's.
+ * A folder is a template only by what it holds and how it is named, never the top of the tree.
+ */
+function scaffoldingTemplate(tree) {
+    let roots;
+    return (path) => {
+        // A folder named in a template language (cookiecutter's `{{cookiecutter.project_slug}}/`,
+        // copier's `{{ project_name }}/`): everything under it is rendered before anyone builds it.
+        const brace = path.search(/\{[{%]/);
+        const end = brace === -1 ? -1 : path.indexOf('/', brace);
+        if (end !== -1)
+            return path.slice(0, end);
+        roots ??= djangoTemplateRoots(tree.files);
+        return roots.find((root) => path.startsWith(`${root}/`));
+    };
+}
+function djangoTemplateRoots(files) {
+    const roots = new Set();
+    for (const file of files) {
+        if (!DJANGO_TEMPLATE_FILE.test(file))
+            continue;
+        const parts = file.split('/').slice(0, -1);
+        for (let i = parts.length; i > 0; i--) {
+            if (!/template/i.test(parts[i - 1]))
+                continue;
+            roots.add(parts.slice(0, i).join('/'));
+            break;
+        }
+    }
+    return [...roots];
+}
+
+// EXTERNAL MODULE: ./lib/core/types.js
+var types = __nccwpck_require__(2458);
+// EXTERNAL MODULE: ./lib/core/workspace/glob.js
+var glob = __nccwpck_require__(6643);
+;// CONCATENATED MODULE: ./lib/core/confidence.js
 /**
  * Confidence and persona: how sure a finding is, which findings can block, and which a reader sees.
  * Severity says how bad a problem would be; confidence says how likely it is real. The gate blocks
  * only on findings at least as sure as `fail-on-confidence`, and the persona hides the rest of the
  * unsure ones from the report (counted, never silently dropped).
  */
+
+
 
 
 /** Default lowest confidence of a finding that can block: a guess never fails the gate. */
@@ -14678,6 +14757,19 @@ const TEST_KEY_NAMES = [
     `**/*[-_.]${TESTS}.${KEY_FILE_EXTENSIONS}`,
 ];
 /**
+ * Key files named for a test by a `test` word at either end (`test-cloudflare-tunnel-cert.pem`,
+ * `client-test.key`, `test_server.pem`): "test" there may also name an environment and its host
+ * (`deploy/test-server.key` is often that environment's real key), so the name alone does not make
+ * the key a fixture. Beside test code (`*_test.go`, `test_*.py`, `*.spec.ts`, `*Test.java` in the
+ * same directory) it does: the tests that read it sit next to it.
+ */
+const TEST_WORD_KEY_NAMES = [
+    `**/${TEST}[-_.]*.${KEY_FILE_EXTENSIONS}`,
+    `**/*[-_.]${TEST}.${KEY_FILE_EXTENSIONS}`,
+];
+/** The names of test code (not of its data: `server_test.pem` is no test). */
+const TEST_CODE = /(?:^|\/)(?:[^/]+_test\.(?:go|py|rs|rb|exs?|dart|c|cc|cpp)|test_[^/]+\.py|[^/]+\.(?:test|spec)\.[cm]?[jt]sx?|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|scala|cs|swift))$/;
+/**
  * Key and certificate files named for the loopback host (`localhost.key`, `app.localhost.pem`,
  * mkcert's `localhost-key.pem` and `localhost+2-key.pem`): no public CA issues a certificate for
  * `localhost` or a `.localhost` name (RFC 6761 keeps them on the loopback interface), so the key
@@ -14693,6 +14785,8 @@ const LOOPBACK_KEY_NAMES = [
  * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
  * documentation, archived and vendored code. A finding there gets low confidence (it is reported, and blocks
  * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
+ * Folder globs (those ending in `/**`) match whatever the case of the folder's name (.NET's and
+ * Java's `Test/`, `Tests/`, `UnitTests/`); the others, which judge a file's own name, match its case.
  */
 const DEFAULT_TEST_PATHS = [
     '**/test/**',
@@ -14701,14 +14795,18 @@ const DEFAULT_TEST_PATHS = [
     '**/spec/**',
     '**/specs/**',
     '**/testdata/**',
-    '**/_testdata/**',
+    // A test-data folder with a prefix (`_testdata/`; `gotestdata/`, named so because Go's tooling
+    // skips a folder named `testdata` and the fixture must be seen by it).
+    '**/*testdata/**',
     '**/test-data/**',
     '**/test_data/**',
     '**/e2e/**',
     // A folder of test suites or of a suite's material (`integration-tests/`, `functional_tests/`,
-    // `internal/suites/`, `test_resources/`, `test-fixtures/`); the plural names tests, never an
-    // environment (`deploy/k8s-test/` may be one).
-    '**/*[-_]tests/**',
+    // .NET's `Api.Tests/`, `internal/suites/`, `test_resources/`, `test-fixtures/`); the plural names
+    // tests, never an environment (`deploy/k8s-test/` may be one). A .NET test project's singular
+    // `Api.Test/` is named as a project is (`<Assembly>.<Kind>`), not as an environment.
+    '**/*[-_.]tests/**',
+    '**/*.test/**',
     '**/{integration,unit,e2e,acceptance,functional,system,smoke,conformance}{test,tests}/**',
     // A conformance suite's inputs (Kubernetes' and its APIs' `conformance/` manifests), which a test
     // applies to a throw-away cluster. Not `acceptance/`: in a DTAP chain that names an environment.
@@ -14728,6 +14826,8 @@ const DEFAULT_TEST_PATHS = [
     '**/fuzzing/**',
     '**/testing/**',
     '**/fixtures/**',
+    // A folder of fixtures named for what they are fixtures of (`api_fixtures/`, `go-fixtures/`).
+    '**/*[-_]fixtures/**',
     '**/__fixtures__/**',
     '**/__mocks__/**',
     '**/mocks/**',
@@ -14735,6 +14835,11 @@ const DEFAULT_TEST_PATHS = [
     '**/fakes/**',
     '**/examples/**',
     '**/example/**',
+    // A quick start: what someone applies to try the project out (a throw-away cluster, a local
+    // stack), which its documentation says is not for production.
+    '**/quick-start/**',
+    '**/quickstart/**',
+    '**/quick_start/**',
     // A hidden examples folder (`.examples/`) is as much an example as a visible one.
     '**/.examples/**',
     // A folder named for what it gives examples of (`push-examples/`, `api_examples/`).
@@ -14778,11 +14883,13 @@ const DEFAULT_TEST_PATHS = [
     ...LOOPBACK_KEY_NAMES,
 ];
 const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation, archived or vendored path';
+const TEST_KUSTOMIZATION_REASON = 'the manifest is built only by kustomizations under test, fixture, example or quick-start paths';
+const TEST_WORD_KEY_REASON = "the key file's name marks it as test material, and test code sits beside it";
 const TEST_KEY_NAME_REASON = "the key file's name marks it as test material (test, fake, dummy, example or sample)";
 const LOOPBACK_KEY_NAME_REASON = 'the key file is named for localhost, which no public certificate covers: it identifies no service others can reach';
 /** Numeric rank of a confidence: low 0 .. high 2. */
 function confidenceRank(c) {
-    return _types_js__WEBPACK_IMPORTED_MODULE_0__/* .CONFIDENCES */ .ix.indexOf(c);
+    return types/* CONFIDENCES */.ix.indexOf(c);
 }
 /** Whether a persona sees a non-blocking finding. */
 function personaSees(persona, f) {
@@ -14794,10 +14901,6 @@ function personaSees(persona, f) {
         return true;
     return f.persona === undefined && f.confidence !== 'low';
 }
-/**
- * Lowers to `low` the confidence of located findings in the test paths, with the reason. Returns a
- * function applied to each new finding (the matcher is compiled once per run).
- */
 /**
  * Whether a path is under the default test, fixture, example or documentation paths
  * ({@link DEFAULT_TEST_PATHS}): for an evaluator that chooses where a finding about several files
@@ -14823,46 +14926,115 @@ const GITHUB_RUNS = /^\.github\/(?:workflows|actions)\//;
 function inGithubConfig(path) {
     return /(?:^|\/)\.github\//.test(path);
 }
-/** A matcher of test paths that leaves the repository's workflows and actions to located globs. */
+/**
+ * A matcher of test paths that leaves the repository's workflows and actions to located globs.
+ * Folder globs match whatever the case of the folder's name; a file's name keeps its case
+ * (`*Test.java` is no `Latest.java`).
+ */
 function testPathMatcher(testPaths) {
-    const all = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .kZ)([...testPaths]);
-    const located = testPaths.filter((glob) => !glob.startsWith('**/'));
-    const anchored = located.length > 0 ? (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .kZ)(located) : () => false;
+    const either = (globs) => {
+        const folders = globs.filter((glob) => glob.endsWith('/**'));
+        const names = globs.filter((glob) => !glob.endsWith('/**'));
+        const inFolder = folders.length > 0 ? (0,glob/* pathMatcher */.kZ)(folders, { ignoreCase: true }) : () => false;
+        const named = names.length > 0 ? (0,glob/* pathMatcher */.kZ)(names) : () => false;
+        return (path) => inFolder(path) || named(path);
+    };
+    const all = either(testPaths);
+    const anchored = either(testPaths.filter((glob) => !glob.startsWith('**/')));
     return (path) => (GITHUB_RUNS.test(path) ? anchored(path) : all(path));
 }
-function testPathContext(testPaths) {
-    if (testPaths.length === 0)
-        return () => { };
-    const matcher = testPathMatcher(testPaths);
-    const byKeyName = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .kZ)(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
-    const byLoopbackName = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .kZ)(testPaths.filter((glob) => LOOPBACK_KEY_NAMES.includes(glob)));
-    // A file usually holds many findings: its path is matched once.
-    const known = new Map();
-    const matches = (path) => {
-        let hit = known.get(path);
-        if (hit === undefined) {
-            hit = matcher(path);
-            known.set(path, hit);
-        }
-        return hit;
-    };
-    return (f) => {
-        if (!f.location || f.confidence === 'low' || !matches(f.location.path))
+/**
+ * Lowers to `low`, with the reason, the confidence of findings about test material and about
+ * project-scaffolding templates. Returns a function applied to each new finding (the matchers are
+ * compiled once per run), given what the finding is about when that is not where it lies (see
+ * `RawFinding.about`). With the run's workspace it also knows which folders hold test code (for key
+ * files named for a test beside it), which are templates (see scaffolding.ts), and which manifests
+ * kustomize builds only for kustomizations in the test paths.
+ */
+function testPathContext(testPaths, workspace) {
+    const template = workspace ? scaffoldingTemplate(workspace) : () => undefined;
+    const lowerTemplate = (f, path) => {
+        const root = template(path);
+        if (root === undefined)
             return;
         f.confidence = 'low';
-        f.confidenceReason = byKeyName(f.location.path)
-            ? TEST_KEY_NAME_REASON
-            : byLoopbackName(f.location.path)
-                ? LOOPBACK_KEY_NAME_REASON
-                : TEST_PATH_REASON;
+        f.confidenceReason =
+            `the file belongs to a project-scaffolding template (${root}/), which a generator renders into ` +
+                'a new project: this repository neither builds nor runs it';
     };
+    if (testPaths.length === 0) {
+        return (f, about) => {
+            const path = about ?? f.location?.path;
+            if (path !== undefined && f.confidence !== 'low')
+                lowerTemplate(f, path);
+        };
+    }
+    const matcher = testPathMatcher(testPaths);
+    const byKeyName = (0,glob/* pathMatcher */.kZ)(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
+    const byLoopbackName = (0,glob/* pathMatcher */.kZ)(testPaths.filter((glob) => LOOPBACK_KEY_NAMES.includes(glob)));
+    // A manifest elsewhere that kustomize builds only from kustomizations in test paths (a shared
+    // `components/` folder that only the quick start or the end-to-end suite includes) is their
+    // material too: one a production overlay also includes keeps its confidence.
+    const testBuilt = (path) => workspace !== undefined && (0,k8s_files/* builtOnlyFor */.Gu)(workspace, path, matcher);
+    // Only with the default key names in force: a list of its own says which names are test material.
+    const byTestWord = workspace && TEST_KEY_NAMES.every((glob) => testPaths.includes(glob))
+        ? (0,glob/* pathMatcher */.kZ)(TEST_WORD_KEY_NAMES)
+        : () => false;
+    let testCodeFolders;
+    const besideTestCode = (path) => {
+        testCodeFolders ??= new Set(workspace.files.filter((f) => TEST_CODE.test(f)).map(folderOf));
+        return testCodeFolders.has(folderOf(path));
+    };
+    // A file usually holds many findings: its path is matched once.
+    const known = new Map();
+    const reasonFor = (path) => {
+        if (known.has(path))
+            return known.get(path);
+        const reason = matcher(path)
+            ? byKeyName(path)
+                ? TEST_KEY_NAME_REASON
+                : byLoopbackName(path)
+                    ? LOOPBACK_KEY_NAME_REASON
+                    : TEST_PATH_REASON
+            : testBuilt(path)
+                ? TEST_KUSTOMIZATION_REASON
+                : undefined;
+        known.set(path, reason);
+        return reason;
+    };
+    return (f, about) => {
+        const path = about ?? f.location?.path;
+        if (path === undefined || f.confidence === 'low')
+            return;
+        const reason = about === undefined
+            ? reasonFor(path)
+            : matcher(path)
+                ? `what it is about (${about}) is under a test, fixture, example, documentation, archived or vendored path`
+                : undefined;
+        if (reason !== undefined) {
+            f.confidence = 'low';
+            f.confidenceReason = reason;
+        }
+        else if (about === undefined && byTestWord(path) && besideTestCode(path)) {
+            f.confidence = 'low';
+            f.confidenceReason = TEST_WORD_KEY_REASON;
+        }
+        else {
+            lowerTemplate(f, path);
+        }
+    };
+}
+/** The folder of a path ("" at the top). */
+function folderOf(path) {
+    const slash = path.lastIndexOf('/');
+    return slash === -1 ? '' : path.slice(0, slash);
 }
 /** The findings a persona shows (every blocking one, and the others it sees) and a count of the rest. */
 function applyPersona(findings, persona) {
     const shown = [];
     const hidden = {
         findings: 0,
-        bySeverity: Object.fromEntries(_types_js__WEBPACK_IMPORTED_MODULE_0__/* .SEVERITIES */ .oC.map((s) => [s, 0])),
+        bySeverity: Object.fromEntries(types/* SEVERITIES */.oC.map((s) => [s, 0])),
         lowConfidence: 0,
         pedantic: 0,
         auditor: 0,
@@ -14908,7 +15080,7 @@ function hiddenReasons(h) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4340);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8644);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -14919,20 +15091,20 @@ function hiddenReasons(h) {
  */
 
 
-function runEvaluator(rule, workspace, policy, github, 
+function runEvaluator(rule, workspace, policy, run = {}, 
 /** The subjects to report on (see `Evaluator.subjects`); absent: all of them. */
 subjects) {
-    return guarded(rule, workspace, policy, github, (evaluator, ctx) => evaluator.evaluate(subjects ? { ...ctx, subjects } : ctx));
+    return guarded(rule, workspace, policy, run, (evaluator, ctx) => evaluator.evaluate(subjects ? { ...ctx, subjects } : ctx));
 }
 /**
  * The rule's findings from its subjects' parts, one after another (see `Evaluator.combine`), with
  * what combining them examined; an evaluator without `combine` reports the parts as they are.
  */
 function combineParts(rule, workspace, policy, parts) {
-    return guarded(rule, workspace, policy, undefined, (evaluator, ctx) => evaluator.combine ? evaluator.combine(ctx, parts) : [...parts]);
+    return guarded(rule, workspace, policy, {}, (evaluator, ctx) => evaluator.combine ? evaluator.combine(ctx, parts) : [...parts]);
 }
 /** Calls the rule's evaluator, turning a throw into the rule's error and recording what it examined. */
-async function guarded(rule, workspace, policy, github, call) {
+async function guarded(rule, workspace, policy, { github, repository }, call) {
     const evaluator = (0,_evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .getEvaluator */ .s)(rule.check.kind);
     const settings = [];
     const api = github ? recordingApi(github) : undefined;
@@ -14955,6 +15127,7 @@ async function guarded(rule, workspace, policy, github, call) {
             workspace,
             policy,
             ...(api ? { github: api.client } : {}),
+            ...(repository ? { repository } : {}),
         });
         return { raw, examined: examined() };
     }
@@ -14987,6 +15160,289 @@ function recordingApi(api) {
         rec = state;
     }
     return rec;
+}
+
+
+/***/ }),
+
+/***/ 1387:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   bP: () => (/* binding */ renovateCovers),
+/* harmony export */   b_: () => (/* binding */ readDependabot),
+/* harmony export */   dO: () => (/* binding */ readRenovate),
+/* harmony export */   fF: () => (/* binding */ directoryMatches),
+/* harmony export */   rr: () => (/* binding */ RENOVATE_FILES)
+/* harmony export */ });
+/* unused harmony exports DEPENDABOT_FILES, normaliseDir, boundedRegex, parseJsonish */
+/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
+/* harmony import */ var _repo_manifests_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4513);
+
+
+/**
+ * Readers of dependency-update configuration: Dependabot's `updates` entries and Renovate's manager
+ * and path settings, reduced to "does this configuration update manifest X of ecosystem Y?".
+ */
+/**
+ * Where Dependabot and Renovate read their configuration, in the order they look. Renovate's list is
+ * its documented one (`renovate.json`, `.jsonc` or `.json5` at the root, in `.github/` or `.gitlab/`,
+ * `.renovaterc` and its `.json`, `.jsonc` and `.json5` forms); the `renovate` key of package.json
+ * comes after them (see {@link readRenovate}). The rule dependency-update-tool lists the same files,
+ * and git.ts inherits them from the top of a repository.
+ */
+const DEPENDABOT_FILES = ['.github/dependabot.yml', '.github/dependabot.yaml'];
+const RENOVATE_FILES = [
+    'renovate.json',
+    'renovate.jsonc',
+    'renovate.json5',
+    '.github/renovate.json',
+    '.github/renovate.jsonc',
+    '.github/renovate.json5',
+    '.gitlab/renovate.json',
+    '.gitlab/renovate.jsonc',
+    '.gitlab/renovate.json5',
+    '.renovaterc',
+    '.renovaterc.json',
+    '.renovaterc.jsonc',
+    '.renovaterc.json5',
+];
+/** The Dependabot configuration file and its entries, or undefined when there is none. */
+function readDependabot(ws) {
+    const file = DEPENDABOT_FILES.find((f) => ws.has(f));
+    if (!file)
+        return undefined;
+    const parsed = ws.yaml(file);
+    const root = parsed?.ok ? parsed.documents[0]?.value : undefined;
+    const updates = root?.updates;
+    const entries = [];
+    for (const u of Array.isArray(updates) ? updates : []) {
+        if (!u || typeof u !== 'object')
+            continue;
+        const { 'package-ecosystem': ecosystem, directory, directories } = u;
+        if (typeof ecosystem !== 'string')
+            continue;
+        const dirs = [directory, ...(Array.isArray(directories) ? directories : [])].filter((d) => typeof d === 'string');
+        entries.push({ ecosystem, directories: dirs.map(normaliseDir) });
+    }
+    return { file, entries };
+}
+/** Dependabot directories are repository-absolute (`/`, `/apps/web`, `/apps/*`); ours are relative. */
+function normaliseDir(dir) {
+    return dir
+        .trim()
+        .replace(/^\.?\/+/, '')
+        .replace(/\/+$/, '');
+}
+/** Whether a (normalised) Dependabot directory or glob names `dir`. */
+function directoryMatches(pattern, dir) {
+    if (pattern === dir)
+        return true;
+    if (pattern === '**' || pattern === '*')
+        return pattern === '**' || !dir.includes('/');
+    if (!/[*?[{]/.test(pattern))
+        return false;
+    return (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(pattern)(dir);
+}
+/** Renovate's default `ignorePaths`, and the longer list that its recommended presets set. */
+const DEFAULT_IGNORE = ['**/node_modules/**', '**/bower_components/**'];
+const PRESET_IGNORE = [
+    ...DEFAULT_IGNORE,
+    '**/vendor/**',
+    '**/examples/**',
+    '**/__tests__/**',
+    '**/test/**',
+    '**/tests/**',
+    '**/__fixtures__/**',
+];
+/** The Renovate configuration (a config file, or the `renovate` key of the root package.json). */
+function readRenovate(ws) {
+    let file = RENOVATE_FILES.find((f) => ws.has(f));
+    let value;
+    if (file) {
+        value = parseJsonish(ws.text(file) ?? '');
+    }
+    else {
+        const pkg = (0,_repo_manifests_js__WEBPACK_IMPORTED_MODULE_1__/* .readJson */ .Vh)(ws, 'package.json');
+        if (!pkg || typeof pkg.renovate !== 'object' || pkg.renovate === null)
+            return undefined;
+        file = 'package.json';
+        value = pkg.renovate;
+    }
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+        return {
+            file,
+            understood: false,
+            enabled: true,
+            disabledManagers: new Set(),
+            ignored: () => false,
+            custom: () => false,
+        };
+    }
+    const config = value;
+    const managers = Array.isArray(config.enabledManagers)
+        ? new Set(config.enabledManagers.filter((m) => typeof m === 'string'))
+        : undefined;
+    const disabled = new Set();
+    for (const [key, v] of Object.entries(config)) {
+        if (v && typeof v === 'object' && v.enabled === false)
+            disabled.add(key);
+    }
+    const presets = Array.isArray(config.extends) ? config.extends.filter((e) => typeof e === 'string') : [];
+    const recommended = presets.some((p) => /config:(?:recommended|base|best-practices)|^:ignoreModulesAndTests$/.test(p));
+    const ignorePaths = Array.isArray(config.ignorePaths)
+        ? config.ignorePaths.filter((p) => typeof p === 'string')
+        : recommended
+            ? PRESET_IGNORE
+            : DEFAULT_IGNORE;
+    const includePaths = Array.isArray(config.includePaths)
+        ? config.includePaths.filter((p) => typeof p === 'string')
+        : [];
+    const ignore = ignorePaths.length > 0 ? (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(ignorePaths) : () => false;
+    const include = includePaths.length > 0 ? (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(includePaths) : () => true;
+    return {
+        file,
+        understood: true,
+        enabled: config.enabled !== false,
+        ...(managers ? { enabledManagers: managers } : {}),
+        disabledManagers: disabled,
+        ignored: (f) => ignore(f) || !include(f),
+        custom: customManagers(config, (m) => (!managers || managers.has(m)) && !disabled.has(m)),
+    };
+}
+/**
+ * The files Renovate's enabled custom managers read: each manager's `managerFilePatterns` (a glob, or
+ * a regular expression between slashes) or the older `fileMatch` (regular expressions), tested
+ * against the path as Renovate does (anywhere in it). A pattern that could take long to test (see
+ * {@link boundedRegex}) is not used: the configuration is the pull request's to write.
+ */
+function customManagers(config, enabled) {
+    const tests = [];
+    const lists = [
+        [config.customManagers, 'custom'],
+        [config.regexManagers, 'legacy'],
+    ];
+    for (const [list, kind] of lists) {
+        for (const m of Array.isArray(list) ? list : []) {
+            if (!m || typeof m !== 'object')
+                continue;
+            const { customType, managerFilePatterns, fileMatch } = m;
+            const type = typeof customType === 'string' ? customType : 'regex';
+            const names = kind === 'legacy' ? ['regex', 'custom.regex'] : [`custom.${type}`];
+            if (!names.some(enabled))
+                continue;
+            const strings = (v) => Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
+            for (const pattern of strings(managerFilePatterns)) {
+                const regex = /^\/(.+)\/([a-z]*)$/.exec(pattern);
+                const re = regex ? boundedRegex(regex[1]) : undefined;
+                if (regex) {
+                    if (re)
+                        tests.push((f) => re.test(f));
+                }
+                else
+                    tests.push((0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(pattern.replace(/^\/+/, '')));
+            }
+            for (const pattern of strings(fileMatch)) {
+                const re = boundedRegex(pattern);
+                if (re)
+                    tests.push((f) => re.test(f));
+            }
+        }
+    }
+    return (file) => tests.some((t) => t(file));
+}
+/**
+ * A regular expression of a repository's configuration that tests a path in bounded time: none that
+ * quantifies a group holding a quantifier (`(a+)+`), refers back to a group, or is long. Undefined
+ * otherwise, or when it does not compile.
+ */
+function boundedRegex(source) {
+    if (source.length > 200 || /\\[1-9]|\\k</.test(source))
+        return undefined;
+    // Per open group: whether it holds a quantifier.
+    const groups = [];
+    for (let i = 0; i < source.length; i++) {
+        const c = source[i];
+        if (c === '\\') {
+            i++;
+            continue;
+        }
+        if (c === '[') {
+            while (i < source.length && source[i] !== ']')
+                i += source[i] === '\\' ? 2 : 1;
+            continue;
+        }
+        if (c === '(')
+            groups.push(false);
+        else if (c === ')') {
+            const held = groups.pop() ?? false;
+            const next = source[i + 1];
+            const repeats = next === '*' || next === '+' || (next === '{' && /^\{\d*,/.test(source.slice(i + 1)));
+            if (held && repeats)
+                return undefined;
+            if (groups.length > 0 && (held || repeats))
+                groups[groups.length - 1] = true;
+        }
+        else if ((c === '*' || c === '+' || c === '{') && groups.length > 0)
+            groups[groups.length - 1] = true;
+    }
+    try {
+        return new RegExp(source);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Whether Renovate updates a manifest read by any of `managers`. */
+function renovateCovers(config, file, managers) {
+    if (!config.understood)
+        return true;
+    if (!config.enabled || config.ignored(file))
+        return false;
+    if (config.custom(file))
+        return true;
+    return managers.some((m) => (!config.enabledManagers || config.enabledManagers.has(m)) && !config.disabledManagers.has(m));
+}
+/**
+ * JSON, or JSONC and JSON5 as Renovate writes them (comments, trailing commas). Comments are removed by a
+ * string-aware single pass; anything else JSON5 allows makes the file "not understood".
+ */
+function parseJsonish(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        // fall through to the JSON5 subset
+    }
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"' || c === "'") {
+            let j = i + 1;
+            while (j < text.length && text[j] !== c && text[j] !== '\n')
+                j += text[j] === '\\' ? 2 : 1;
+            const body = text.slice(i + 1, j);
+            out += c === '"' ? `"${body}"` : `"${body.replace(/"/g, '\\"')}"`;
+            i = j;
+        }
+        else if (c === '/' && text[i + 1] === '/') {
+            while (i < text.length && text[i] !== '\n')
+                i++;
+            out += '\n';
+        }
+        else if (c === '/' && text[i + 1] === '*') {
+            const end = text.indexOf('*/', i + 2);
+            i = end === -1 ? text.length : end + 1;
+        }
+        else
+            out += c;
+    }
+    try {
+        return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1').replace(/([{,]\s*)([A-Za-z_$][\w$]*)\s*:/g, '$1"$2":'));
+    }
+    catch {
+        return undefined;
+    }
 }
 
 
@@ -15085,7 +15541,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 4340:
+/***/ 8644:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15102,7 +15558,758 @@ var core_location = __nccwpck_require__(6244);
 var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
 var yaml = __nccwpck_require__(2686);
+;// CONCATENATED MODULE: ./lib/core/parsers/shell.js
+/**
+ * A tolerant, linear-time lexer of POSIX/bash command lines: it splits a script into simple commands
+ * (words with their source offsets, assignments, redirections, heredoc bodies) and never throws, so it
+ * also reads what is not a whole script: one logical line of a CI file, a Dockerfile RUN, a fragment
+ * with an unclosed quote. It is not a parser: control structures are only recognised well enough to
+ * know where commands start (`if`, `then`, `do`, `case ... in pat)` and the like are not commands).
+ * Command substitutions (`$(...)`, backquotes, `<(...)`) are lexed as nested commands of their own.
+ *
+ * docs/architecture.md ("Shell commands") says why this is not one of npm's shell parsers.
+ */
+/** Characters with no meaning to the lexer inside a word. */
+const PLAIN = /[^\s;&|()<>\\'"$`]+/y;
+/** Substitutions nested deeper than this are kept as text, not lexed: a bound on recursion. */
+const MAX_DEPTH = 24;
+/** Words that open or close control structures and never name a command. */
+const RESERVED = new Set([
+    'if',
+    'then',
+    'else',
+    'elif',
+    'fi',
+    'do',
+    'done',
+    'while',
+    'until',
+    '!',
+    '{',
+    '}',
+    'esac',
+]);
+/** The operator at `i` (longest first), for a character `isMeta` accepted. */
+function operatorAt(src, i) {
+    const c = src[i];
+    const d = src[i + 1];
+    switch (c) {
+        case '&':
+            return d === '&' ? '&&' : d === '>' ? (src[i + 2] === '>' ? '&>>' : '&>') : '&';
+        case '|':
+            return d === '|' ? '||' : d === '&' ? '|&' : '|';
+        case ';':
+            if (d !== ';')
+                return d === '&' ? ';&' : ';';
+            return src[i + 2] === '&' ? ';;&' : ';;';
+        case '>':
+            return d === '>' ? '>>' : d === '&' ? '>&' : d === '|' ? '>|' : '>';
+        case '<':
+            if (d === '<')
+                return src[i + 2] === '<' ? '<<<' : src[i + 2] === '-' ? '<<-' : '<<';
+            return d === '&' ? '<&' : d === '>' ? '<>' : '<';
+        case '(':
+        case ')':
+            return c;
+        default:
+            return undefined;
+    }
+}
+function isBlank(c) {
+    return c === ' ' || c === '\t' || c === '\r';
+}
+function isMeta(c) {
+    return c === undefined || isBlank(c) || c === '\n' || ';&|()<>'.includes(c);
+}
+/** Lexes `source[from, to)` into commands (nested ones included, each after the one holding it). */
+function lexShell(source, from = 0, to = source.length) {
+    const out = [];
+    new Lexer(source, to, out).commands(from, 0, undefined, undefined);
+    return out;
+}
+class Lexer {
+    src;
+    limit;
+    out;
+    constructor(src, limit, out) {
+        this.src = src;
+        this.limit = limit;
+        this.out = out;
+    }
+    /**
+     * Reads commands from `i` until the end, or (with `close`) until an unmatched `)` or backquote,
+     * whose offset is returned (the caller skips it).
+     */
+    commands(i, depth, close, parent) {
+        const src = this.src;
+        let cmd = newCommand(depth, parent);
+        let heredocs = [];
+        // `case WORD in`: 'subject' until `in`, then 'pattern' until `)`, then commands until `;;`.
+        let caseState;
+        let caseDepth = 0;
+        // `for x in a b; do`, `[[ a && b ]]`: words that are not a command.
+        let skipUntil;
+        // `function name`: the name is not a command.
+        let skipWords = 0;
+        const finish = (op) => {
+            if (cmd.words.length > 0 || cmd.assignments.length > 0 || cmd.redirects.length > 0) {
+                if (op !== undefined)
+                    cmd.next = op;
+                this.out.push(cmd);
+            }
+            cmd = newCommand(depth, parent);
+        };
+        while (i < this.limit) {
+            const c = src[i];
+            if (close === '`' && c === '`')
+                break;
+            if (isBlank(c)) {
+                i++;
+                continue;
+            }
+            if (c === '\\' && src[i + 1] === '\n') {
+                i += 2;
+                continue;
+            }
+            if (c === '#') {
+                while (i < this.limit && src[i] !== '\n')
+                    i++;
+                continue;
+            }
+            if (c === '\n') {
+                i++;
+                if (skipUntil === 'separator')
+                    skipUntil = undefined;
+                if (heredocs.length > 0)
+                    i = this.heredocBodies(i, heredocs);
+                heredocs = [];
+                finish('\n');
+                continue;
+            }
+            if (skipUntil === ']]') {
+                const w = this.word(i, depth, cmd, true);
+                i = w.end;
+                if (w.value === ']]')
+                    skipUntil = undefined;
+                cmd.words.push(w);
+                continue;
+            }
+            const op = isMeta(c) ? operatorAt(src, i) : undefined;
+            if (op !== undefined) {
+                if (op === ')' && close === ')') {
+                    if (caseDepth > 0 && caseState === 'pattern') {
+                        caseState = undefined;
+                        i++;
+                        continue;
+                    }
+                    finish();
+                    return i;
+                }
+                if (op === ')' && caseState === 'pattern') {
+                    caseState = undefined;
+                    i++;
+                    continue;
+                }
+                if ((op === '<' || op === '>') && src[i + 1] === '(') {
+                    // Process substitution: a word whose commands are nested.
+                    const w = this.word(i, depth, cmd, false);
+                    cmd.words.push(w);
+                    i = w.end;
+                    continue;
+                }
+                if (op === '(' && cmd.words.length === 1 && /^\s*\)/.test(src.slice(i + 1, i + 40))) {
+                    // `name() { ...; }` defines a function; the body's commands follow.
+                    cmd = newCommand(depth, parent);
+                    i = src.indexOf(')', i) + 1;
+                    continue;
+                }
+                if (op === '(' && src[i + 1] === '(' && cmd.words.length === 0) {
+                    i = skipBalanced(src, i, this.limit, '(', ')');
+                    continue;
+                }
+                if (op.startsWith('<') || op.startsWith('>') || op === '&>' || op === '&>>') {
+                    const opStart = i;
+                    i += op.length;
+                    const redirect = { op };
+                    while (isBlank(src[i]))
+                        i++;
+                    if (i < this.limit && !isMeta(src[i])) {
+                        const target = this.word(i, depth, cmd, false);
+                        redirect.target = target;
+                        i = target.end;
+                        if (op === '<<' || op === '<<-')
+                            heredocs.push(redirect);
+                    }
+                    cmd.redirects.push(redirect);
+                    cmd.start = Math.min(cmd.start, opStart);
+                    cmd.end = Math.max(cmd.end, i);
+                    continue;
+                }
+                i += op.length;
+                if (op === ';;' || op === ';&' || op === ';;&') {
+                    finish(op);
+                    if (caseDepth > 0)
+                        caseState = 'pattern';
+                    continue;
+                }
+                skipUntil = undefined;
+                finish(op);
+                continue;
+            }
+            // A word.
+            const w = this.word(i, depth, cmd, false, close === '`');
+            i = w.end;
+            // `2>&1`: the file descriptor belongs to the redirection.
+            if (/^\d+$/.test(w.value) && !w.quoted && (src[i] === '<' || src[i] === '>'))
+                continue;
+            if (skipUntil === 'separator')
+                continue;
+            if (skipWords > 0) {
+                skipWords--;
+                continue;
+            }
+            const atStart = cmd.words.length === 0 && cmd.assignments.length === 0;
+            if (caseState === 'subject') {
+                if (w.value === 'in' && !w.quoted)
+                    caseState = 'pattern';
+                continue;
+            }
+            if (caseState === 'pattern') {
+                if (w.value === 'esac' && !w.quoted) {
+                    caseState = undefined;
+                    caseDepth--;
+                }
+                continue;
+            }
+            if (atStart && !w.quoted) {
+                if (w.value === 'esac' && caseDepth > 0) {
+                    caseDepth--;
+                    continue;
+                }
+                if (RESERVED.has(w.value))
+                    continue;
+                if (w.value === 'case') {
+                    caseState = 'subject';
+                    caseDepth++;
+                    continue;
+                }
+                if (w.value === 'for' || w.value === 'select') {
+                    skipUntil = 'separator';
+                    continue;
+                }
+                if (w.value === 'function') {
+                    skipWords = 1;
+                    continue;
+                }
+                if (w.value === '[[')
+                    skipUntil = ']]';
+            }
+            if (cmd.words.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=/.test(w.value)) {
+                cmd.assignments.push(w);
+            }
+            else {
+                cmd.words.push(w);
+            }
+            cmd.start = Math.min(cmd.start, w.start);
+            cmd.end = Math.max(cmd.end, w.end);
+        }
+        if (heredocs.length > 0)
+            this.heredocBodies(i, heredocs);
+        finish();
+        return i;
+    }
+    /** Lexes a substitution's commands from `at`; returns the offset of its closing `)` or backquote. */
+    nested(at, close, depth, cmd, word) {
+        if (depth >= MAX_DEPTH)
+            return close === ')'
+                ? skipBalanced(this.src, at - 1, this.limit, '(', ')') - 1
+                : skipTo(this.src, at, this.limit, '`');
+        return this.commands(at, depth + 1, close, { command: cmd, word });
+    }
+    /** `$(...)`, `$((...))`, `${...}` at `at`; returns the offset after the construct. */
+    dollar(at, depth, cmd, word) {
+        const src = this.src;
+        if (src[at + 1] === '(' && src[at + 2] === '(')
+            return skipBalanced(src, at + 1, this.limit, '(', ')');
+        if (src[at + 1] === '(')
+            return Math.min(this.limit, this.nested(at + 2, ')', depth, cmd, word) + 1);
+        if (src[at + 1] === '{')
+            return skipBalanced(src, at + 1, this.limit, '{', '}');
+        return at + 1;
+    }
+    /** Skips heredoc bodies that start at `i` (one per `<<` of the line); returns where commands resume. */
+    heredocBodies(i, heredocs) {
+        for (const h of heredocs) {
+            const delimiter = h.target?.value ?? '';
+            const start = i;
+            let bodyEnd = this.limit;
+            while (i < this.limit) {
+                let eol = this.src.indexOf('\n', i);
+                if (eol === -1 || eol > this.limit)
+                    eol = this.limit;
+                let line = this.src.slice(i, eol).replace(/\r$/, '');
+                if (h.op === '<<-')
+                    line = line.replace(/^\t+/, '');
+                const lineStart = i;
+                i = eol + 1;
+                if (line === delimiter) {
+                    bodyEnd = lineStart;
+                    break;
+                }
+            }
+            h.body = [start, Math.min(bodyEnd, this.limit)];
+        }
+        return Math.min(i, this.limit);
+    }
+    /**
+     * Reads one word at `i`. Nested substitutions are lexed as commands whose parent is `cmd`; with
+     * `operatorsAsText` (inside `[[ ]]`) `&&`, `<` and the like are read as words.
+     */
+    word(i, depth, cmd, operatorsAsText, inBackquotes = false) {
+        const src = this.src;
+        const start = i;
+        let value = '';
+        let quoted = false;
+        const word = { value: '', start, end: start, quoted: false };
+        const nested = (at, close) => this.nested(at, close, depth, cmd, word);
+        const dollar = (at) => this.dollar(at, depth, cmd, word);
+        while (i < this.limit) {
+            const c = src[i];
+            if (operatorsAsText ? isBlank(c) || c === '\n' : isMeta(c)) {
+                if ((c === '<' || c === '>') && src[i + 1] === '(' && i === start && !operatorsAsText) {
+                    const end = Math.min(this.limit, nested(i + 2, ')') + 1);
+                    value += src.slice(i, end);
+                    i = end;
+                    continue;
+                }
+                if (c === '(' && value.endsWith('=') && /^[A-Za-z_]\w*\+?=$/.test(value)) {
+                    // `arr=(a b c)`: the array is part of the assignment word.
+                    const end = skipBalanced(src, i, this.limit, '(', ')');
+                    value += src.slice(i, end);
+                    i = end;
+                    continue;
+                }
+                break;
+            }
+            if (c === '\\') {
+                quoted = true;
+                if (src[i + 1] === '\n')
+                    i += 2;
+                else {
+                    value += src[i + 1] ?? '';
+                    i += 2;
+                }
+                continue;
+            }
+            if (c === "'") {
+                quoted = true;
+                const end = skipTo(src, i + 1, this.limit, "'");
+                value += src.slice(i + 1, end);
+                i = end + 1;
+                continue;
+            }
+            if (c === '$' && src[i + 1] === "'") {
+                quoted = true;
+                const { text, end } = ansiC(src, i + 2, this.limit);
+                value += text;
+                i = end;
+                continue;
+            }
+            if (c === '"' || (c === '$' && src[i + 1] === '"')) {
+                quoted = true;
+                i += c === '$' ? 2 : 1;
+                while (i < this.limit && src[i] !== '"') {
+                    const d = src[i];
+                    if (d === '\\' && '$`"\\\n'.includes(src[i + 1] ?? '')) {
+                        if (src[i + 1] !== '\n')
+                            value += src[i + 1];
+                        i += 2;
+                    }
+                    else if (d === '$' && (src[i + 1] === '(' || src[i + 1] === '{')) {
+                        const end = dollar(i);
+                        value += src.slice(i, end);
+                        i = end;
+                    }
+                    else if (d === '`') {
+                        const end = Math.min(this.limit, nested(i + 1, '`') + 1);
+                        value += src.slice(i, end);
+                        i = end;
+                    }
+                    else {
+                        value += d;
+                        i++;
+                    }
+                }
+                i++;
+                continue;
+            }
+            if (c === '$') {
+                const end = dollar(i);
+                value += src.slice(i, end);
+                i = end;
+                continue;
+            }
+            if (c === '`') {
+                if (inBackquotes)
+                    break;
+                const end = Math.min(this.limit, nested(i + 1, '`') + 1);
+                value += src.slice(i, end);
+                i = end;
+                continue;
+            }
+            // A run of ordinary characters, appended at once.
+            PLAIN.lastIndex = i;
+            const run = PLAIN.exec(src);
+            const stop = run ? Math.min(i + run[0].length, this.limit) : i + 1;
+            value += src.slice(i, stop);
+            i = stop;
+        }
+        word.value = value;
+        word.end = Math.min(Math.max(i, start + 1), this.limit);
+        word.quoted = quoted;
+        return word;
+    }
+}
+function newCommand(depth, parent) {
+    const cmd = {
+        assignments: [],
+        words: [],
+        redirects: [],
+        start: Number.POSITIVE_INFINITY,
+        end: 0,
+        depth,
+    };
+    if (parent)
+        cmd.parent = parent;
+    return cmd;
+}
+/** Offset of the next `close` at or after `i` (or `limit`), honouring backslash escapes for backquotes. */
+function skipTo(src, i, limit, close) {
+    while (i < limit && src[i] !== close)
+        i += close === '`' && src[i] === '\\' ? 2 : 1;
+    return Math.min(i, limit);
+}
+/** Offset after the `close` that balances the `open` at `i` (quotes inside are skipped). */
+function skipBalanced(src, i, limit, open, close) {
+    let depth = 0;
+    while (i < limit) {
+        const c = src[i];
+        if (c === '\\')
+            i += 2;
+        else if (c === "'" && open !== '{')
+            i = skipTo(src, i + 1, limit, "'") + 1;
+        else {
+            if (c === open)
+                depth++;
+            else if (c === close && --depth === 0)
+                return i + 1;
+            i++;
+        }
+    }
+    return limit;
+}
+/** Decodes the body of `$'...'` from `i` (after the quote); returns the text and the offset after it. */
+function ansiC(src, i, limit) {
+    const simple = {
+        n: '\n',
+        t: '\t',
+        r: '\r',
+        '\\': '\\',
+        "'": "'",
+        '"': '"',
+        e: '\u001b',
+        a: '\u0007',
+    };
+    let text = '';
+    while (i < limit && src[i] !== "'") {
+        if (src[i] === '\\' && i + 1 < limit) {
+            const e = src[i + 1];
+            text += simple[e] ?? `\\${e}`;
+            i += 2;
+        }
+        else {
+            text += src[i];
+            i++;
+        }
+    }
+    return { text, end: Math.min(i + 1, limit) };
+}
+
+;// CONCATENATED MODULE: ./lib/core/parsers/shell-commands.js
+
+/**
+ * What a shell command runs, as audits need it: the program's name once wrappers (`sudo`, `env`,
+ * `timeout 60`, `xargs -n1`, ...) are set aside, which words are its arguments, and the commands of
+ * scripts handed to another shell (`sh -c '...'`, `eval "..."`) lexed as commands of their own.
+ * With `embedded`, the prefixes of the languages that hold shell lines are set aside too: a YAML key
+ * or list marker (`- run:`, `script:`), a Dockerfile instruction (`RUN --mount=... `), a Makefile
+ * recipe prefix (`@`, `-`, `+`), and a quoted script given whole to a step (Jenkins' `sh '...'`).
+ */
+/**
+ * The repository's files of shell commands that build, run and bring up what it ships: the workflows,
+ * the Makefiles, the shell scripts and the GitLab CI files.
+ */
+const SCRIPT_FILES = [
+    '.github/workflows/*.yml',
+    '.github/workflows/*.yaml',
+    '**/Makefile',
+    '**/makefile',
+    '**/GNUmakefile',
+    '**/*.mk',
+    '**/*.sh',
+    '**/*.bash',
+    '**/.gitlab-ci.yml',
+    '**/*.gitlab-ci.yml',
+];
+/** Programs that run the command given after their own options and positional arguments. */
+const WRAPPERS = new Map([
+    ['sudo', { valueOptions: 'ugCDhprtUT', positional: 0 }],
+    ['doas', { valueOptions: 'uC', positional: 0 }],
+    ['env', { valueOptions: 'uCS', positional: 0 }],
+    ['exec', { valueOptions: 'a', positional: 0 }],
+    ['command', { valueOptions: '', positional: 0 }],
+    ['builtin', { valueOptions: '', positional: 0 }],
+    ['nohup', { valueOptions: '', positional: 0 }],
+    ['time', { valueOptions: 'fo', positional: 0 }],
+    ['nice', { valueOptions: 'n', positional: 0 }],
+    ['ionice', { valueOptions: 'cnp', positional: 0 }],
+    ['timeout', { valueOptions: 'ks', positional: 1 }],
+    ['stdbuf', { valueOptions: 'ioe', positional: 0 }],
+    ['xargs', { valueOptions: 'IinPdLaEs', positional: 0 }],
+    ['chroot', { valueOptions: '', positional: 1 }],
+    ['gosu', { valueOptions: '', positional: 1 }],
+    ['su-exec', { valueOptions: '', positional: 1 }],
+    ['eatmydata', { valueOptions: '', positional: 0 }],
+    ['chronic', { valueOptions: '', positional: 0 }],
+    ['unbuffer', { valueOptions: '', positional: 0 }],
+]);
+/** Shells whose `-c` argument (or, in CI steps, whose single quoted argument) is a script. */
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ash', 'ksh', 'mksh', 'busybox']);
+/** Dockerfile instructions whose arguments are a shell command line. */
+const DOCKER_INSTRUCTIONS = /^(?:RUN|CMD|ENTRYPOINT|HEALTHCHECK)$/i;
+/** Programs are named by their base name, without a Windows `.exe`. */
+function programName(word) {
+    const base = word.slice(word.lastIndexOf('/') + 1);
+    return base.toLowerCase().endsWith('.exe') ? base.slice(0, -4) : base;
+}
+/** The view of one command (see {@link CommandView}). */
+function viewOf(command, embedded = false) {
+    const words = command.words;
+    let k = embedded ? hostPrefixEnd(words) : 0;
+    const bodyIndex = k;
+    for (let guard = 0; guard < 8 && k < words.length; guard++) {
+        const name = embeddedName(words[k].value, embedded && k === bodyIndex);
+        if (name.startsWith('python') &&
+            /^python[0-9.]*$/.test(name) &&
+            words[k + 1]?.value === '-m' &&
+            words[k + 2]) {
+            return { command, name: programName(words[k + 2].value), nameIndex: k + 2, bodyIndex };
+        }
+        const wrapper = WRAPPERS.get(name);
+        if (!wrapper)
+            return { command, name, nameIndex: k, bodyIndex };
+        k = skipWrapper(words, k + 1, wrapper);
+    }
+    return { command, name: '', nameIndex: words.length, bodyIndex };
+}
+function embeddedName(value, first) {
+    // Make runs `@cmd` silently, `-cmd` ignoring errors, `+cmd` even under -n.
+    return programName(first ? value.replace(/^[@+-]+(?=[A-Za-z./])/, '') : value);
+}
+/** Index of the first word after a host language's prefix (`- run:`, `RUN --mount=x`). */
+function hostPrefixEnd(words) {
+    let k = 0;
+    while (k < words.length) {
+        const w = words[k];
+        if (w.quoted)
+            break;
+        if (w.value === '-' || /^[A-Za-z_][\w.-]*:$/.test(w.value))
+            k++;
+        else if (DOCKER_INSTRUCTIONS.test(w.value) && k === 0) {
+            k++;
+            while (words[k] && /^--[a-z]/.test(words[k].value))
+                k++;
+        }
+        else
+            break;
+    }
+    return k;
+}
+function skipWrapper(words, k, wrapper) {
+    while (k < words.length) {
+        const v = words[k].value;
+        if (v === '--')
+            return k + 1 + wrapper.positional;
+        if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(v)) {
+            k++;
+        }
+        else if (/^-[A-Za-z]/.test(v)) {
+            // `-u root` takes the next word; `-uroot` and `--user=root` do not.
+            k += v.length === 2 && wrapper.valueOptions.includes(v[1]) ? 2 : 1;
+        }
+        else if (/^--[a-z]/.test(v)) {
+            k++;
+        }
+        else {
+            break;
+        }
+    }
+    return k + wrapper.positional;
+}
+/** A script handed to another program as one word: `sh -c '<script>'`, `eval "<script>"`. */
+function scriptWords(view, source, embedded) {
+    const words = view.command.words;
+    const out = [];
+    // A whole quoted command line given to a CI step (`sh 'curl ...'`, `run: "curl ..."`).
+    const body = words[view.bodyIndex];
+    if (embedded && body?.quoted && /\s/.test(body.value) && isWhollyQuoted(source, body))
+        out.push(body);
+    if (view.name === 'eval')
+        out.push(...words.slice(view.nameIndex + 1));
+    for (let k = view.nameIndex; k < words.length; k++) {
+        const v = words[k].value;
+        if (!SHELLS.has(v) && !(v.includes('/') && SHELLS.has(programName(v))))
+            continue;
+        const flag = words[k + 1]?.value ?? '';
+        if (/^-[a-z]*c[a-z]*$/.test(flag) && words[k + 2])
+            out.push(words[k + 2]);
+        else if (embedded && k === view.nameIndex && words.length === k + 2 && words[k + 1].quoted)
+            out.push(words[k + 1]);
+    }
+    return out;
+}
+function isWhollyQuoted(source, word) {
+    const first = source[word.start];
+    return (first === '"' || first === "'") && source[word.end - 1] === first && word.end - word.start >= 2;
+}
+/** Scripts handed to shells are lexed this many levels deep at most. */
+const MAX_SCRIPT_DEPTH = 4;
+/**
+ * Every command of `source[from, to)` with its view: nested substitutions and the commands of scripts
+ * passed to shells (`sh -c '...'`, `eval`) included, each command once.
+ */
+function shell_commands_scriptCommands(source, from = 0, to = source.length, embedded = false) {
+    const out = [];
+    // A re-lexed script finds again the substitutions inside it, which the first pass lexed already:
+    // commands are known by their offsets, collected only once a script is re-lexed.
+    let seen;
+    const key = (c) => c.start * 4_194_304 + c.end;
+    const visit = (start, end, level, hosted) => {
+        for (const command of lexShell(source, start, end)) {
+            if (level > 0) {
+                seen ??= new Set(out.map((v) => key(v.command)));
+                if (seen.has(key(command)))
+                    continue;
+                seen.add(key(command));
+            }
+            const view = viewOf(command, hosted);
+            out.push(view);
+            if (level >= MAX_SCRIPT_DEPTH)
+                continue;
+            for (const w of scriptWords(view, source, hosted)) {
+                const quoted = isWhollyQuoted(source, w);
+                visit(quoted ? w.start + 1 : w.start, quoted ? w.end - 1 : w.end, level + 1, false);
+            }
+        }
+    };
+    visit(from, to, 0, embedded);
+    return out;
+}
+/**
+ * The innermost command part that holds `offset`, or undefined when the offset is in a comment, an
+ * operator or blank space.
+ */
+function contextAt(views, offset) {
+    let best;
+    const consider = (ctx, start, end) => {
+        if (offset < start || offset >= end)
+            return;
+        if (!best || end - start <= best.size)
+            best = { ctx, size: end - start };
+    };
+    for (const view of views) {
+        const c = view.command;
+        if (offset < c.start || (offset >= c.end && !c.redirects.some((r) => r.body)))
+            continue;
+        c.words.forEach((w, i) => {
+            const role = i < view.bodyIndex
+                ? 'prefix'
+                : i < view.nameIndex
+                    ? 'prefix'
+                    : i === view.nameIndex
+                        ? 'name'
+                        : 'argument';
+            consider({ view, wordIndex: i, role }, w.start, w.end);
+        });
+        for (const a of c.assignments)
+            consider({ view, wordIndex: -1, role: 'assignment' }, a.start, a.end);
+        for (const r of c.redirects) {
+            if (r.target)
+                consider({ view, wordIndex: -1, role: 'redirect' }, r.target.start, r.target.end);
+            if (r.body)
+                consider({ view, wordIndex: -1, role: 'heredoc' }, r.body[0], r.body[1]);
+        }
+    }
+    return best?.ctx;
+}
+/** Programs that only print or search text: a flag in their arguments configures nothing. */
+const TEXT_COMMANDS = new Set([
+    'echo',
+    'printf',
+    'print',
+    'grep',
+    'egrep',
+    'fgrep',
+    'zgrep',
+    'rg',
+    'ag',
+    'ack',
+    'sed',
+    'awk',
+    'gawk',
+    'test',
+    '[',
+    '[[',
+    ':',
+    'true',
+    'false',
+    'logger',
+    'log',
+    'info',
+    'warn',
+    'error',
+    'die',
+    'fail',
+    'debug',
+]);
+/** Targets that discard or show output rather than store it. */
+const NOT_A_FILE = /^(?:\/dev\/(?:null|stdout|stderr|tty)|&?-|&?\d+)$/;
+/**
+ * True when the command's output is stored in a file: redirected (`> f`, `>> f`) or piped into
+ * `tee f`. Text written to a file is configuration (`echo insecure >> ~/.curlrc`).
+ */
+function writesToFile(views, index) {
+    const view = views[index];
+    const c = view.command;
+    const redirected = c.redirects.some((r) => /^(?:>|>>|>\||&>|&>>)$/.test(r.op) && r.target !== undefined && !NOT_A_FILE.test(r.target.value));
+    if (redirected)
+        return true;
+    if (c.next !== '|' && c.next !== '|&')
+        return false;
+    for (let j = index + 1; j < views.length && j < index + 64; j++) {
+        const next = views[j];
+        if (next.command.depth > c.depth)
+            continue;
+        if (next.command.depth < c.depth)
+            return false;
+        const args = next.command.words.slice(next.nameIndex + 1);
+        return next.name === 'tee' && args.some((w) => !w.value.startsWith('-') && !NOT_A_FILE.test(w.value));
+    }
+    return false;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/parsers/compose.js
+
 
 
 
@@ -15187,9 +16394,48 @@ function readComposeServices(workspace, file) {
  * service: a compose file of networks and volumes only has nothing to judge.
  */
 function composeServices(workspace) {
-    const services = workspace.memo('compose-services', '', () => workspace.filesWhere(COMPOSE_FILES).flatMap((f) => readComposeServices(workspace, f)));
+    const services = workspace.memo('compose-services', '', () => {
+        const files = workspace.filesWhere(COMPOSE_FILES);
+        const tests = testStacks(workspace, files);
+        return files.flatMap((f) => {
+            const stack = tests.get(f);
+            return readComposeServices(workspace, f).map((s) => (stack ? { ...s, stack } : s));
+        });
+    });
     workspace.examineOnly(new Set(services.map((s) => s.path)));
     return services;
+}
+/** Words of a script's name or folder that make it a test's (`contnet-tests.sh`, `e2e/up.sh`). */
+const TEST_SCRIPT_WORDS = new Set(['test', 'tests', 'testing', 'e2e', 'integration', 'smoke']);
+/**
+ * The compose files (not at the root, whose name scripts share) that only test scripts use: every
+ * script, Makefile or workflow that names the file's path names a test in its own path, and one does
+ * at least. Such a file brings up a throw-away environment for a test run.
+ */
+function testStacks(workspace, files) {
+    const out = new Map();
+    const nested = files.filter((f) => f.includes('/'));
+    if (nested.length === 0)
+        return out;
+    const users = new Map(nested.map((f) => [f, []]));
+    for (const script of workspace.glob(SCRIPT_FILES)) {
+        const text = workspace.text(script);
+        if (text === undefined)
+            continue;
+        for (const f of nested)
+            if (text.includes(f))
+                users.get(f).push(script);
+    }
+    for (const [file, scripts] of users) {
+        const isTest = (p) => p
+            .toLowerCase()
+            .split(/[/._-]+/)
+            .some((w) => TEST_SCRIPT_WORDS.has(w));
+        if (scripts.length > 0 && scripts.every(isTest)) {
+            out.set(file, `the compose file is used only by test scripts (${scripts.slice(0, 2).join(', ')}): a throw-away environment for a test run, not a deployment`);
+        }
+    }
+    return out;
 }
 /**
  * A setting of a service: its own key, else the first merge source (`<<: *a` or `<<: [*a, *b]`) that
@@ -15244,11 +16490,32 @@ const ENVIRONMENT_WORDS = new Set([
 ]);
 /** Build targets that name a development stage of the Dockerfile (`target: development`). */
 const DEVELOPMENT_TARGET = /^(?:dev|devel|develop|development|debug|local|test|testing)$/i;
+/** Words of a Dockerfile's name that make it a development one (`Dockerfile.dev-self-contained`, `dev.Dockerfile`). */
+const DEVELOPMENT_DOCKERFILE_WORDS = new Set(['dev', 'devel', 'develop', 'development']);
+/**
+ * The service of the compose file that builds a development Dockerfile (by its name), and which: one
+ * such service makes the file a developer's or a demo's stack, whatever its other services are.
+ */
+function developmentBuild(service) {
+    const root = service.document.value;
+    const services = isMap(root) && isMap(root.services) ? root.services : {};
+    for (const [name, value] of Object.entries(services)) {
+        const build = isMap(value) ? value.build : undefined;
+        const dockerfile = isMap(build) && typeof build.dockerfile === 'string' ? build.dockerfile.trim() : '';
+        const base = dockerfile.slice(dockerfile.lastIndexOf('/') + 1).toLowerCase();
+        const words = base.split(/[.\-_]+/);
+        if (words.includes('dockerfile') && words.some((w) => DEVELOPMENT_DOCKERFILE_WORDS.has(w))) {
+            return { name, dockerfile };
+        }
+    }
+    return undefined;
+}
 /**
  * Why a service is likely no deployment, when it is: its compose file is named as an example or
  * sample (a quick start for users to adapt, which the project does not run) or for a development,
- * test or preview environment, or it builds a development stage of its Dockerfile (a developer's or
- * a CI job's environment).
+ * test or preview environment; it builds a development stage of its Dockerfile (a developer's or a CI
+ * job's environment); a service of its file builds a development Dockerfile (`Dockerfile.dev`), which
+ * makes the file a developer's or a demo's stack; or only test scripts use its file.
  */
 function notDeployedService(service) {
     const name = service.path.slice(service.path.lastIndexOf('/') + 1).toLowerCase();
@@ -15266,7 +16533,12 @@ function notDeployedService(service) {
     if (DEVELOPMENT_TARGET.test(target)) {
         return `the service builds the "${target}" stage of its Dockerfile: a development environment, not a deployment`;
     }
-    return undefined;
+    const development = developmentBuild(service);
+    if (development) {
+        const who = development.name === service.name ? 'the service' : `its service "${development.name}"`;
+        return `${who} builds the development Dockerfile ${development.dockerfile}, so the compose file is a developer's or a demo's stack, not a deployment`;
+    }
+    return service.stack;
 }
 /**
  * A finding at a compose node, keyed by the service and the check (never a line). A value written in
@@ -15289,218 +16561,10 @@ function serviceFinding(service, node, what, effect, keyParts) {
 
 // EXTERNAL MODULE: ./lib/core/evaluators/types.js
 var types = __nccwpck_require__(3703);
-// EXTERNAL MODULE: ./lib/core/confidence.js
-var confidence = __nccwpck_require__(3175);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./lib/core/parsers/k8s-files.js
-
-
-/**
- * Which YAML files are not manifests as they stand, although they may look like one: Helm chart
- * templates (Go templates, rendered at install time) and kustomize patches (fragments merged into a
- * base, so a missing field there is not missing from the result), named by a kustomization or, in a
- * kustomize tree, shaped like a patch.
- */
-/** How the Kubernetes rules say, in their scope, that they left a Helm chart template out. */
-const HELM_TEMPLATE = {
-    kind: 'Helm chart template',
-    reason: 'rendered at install time: check the output of helm template',
-};
-/** How the Kubernetes rules say, in their scope, that they left a manifest of a chart's files/ out. */
-const HELM_CHART_FILE = {
-    kind: 'Helm chart file',
-    reason: "rendered or patched by the chart's templates at install time: check the output of helm template",
-};
-/** How the Kubernetes rules say, in their scope, that they left a kustomize patch out. */
-const KUSTOMIZE_PATCH = {
-    kind: 'kustomize patch',
-    reason: 'merged into their base, which is checked',
-};
-const KUSTOMIZATION_GLOBS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
-/** True for a file under the `templates/` directory of a Helm chart (a `Chart.yaml` beside it). */
-function isHelmTemplate(workspace, file) {
-    const parts = file.split('/');
-    for (let i = 0; i < parts.length - 1; i++) {
-        if (parts[i] !== 'templates')
-            continue;
-        const chart = parts.slice(0, i).join('/');
-        if (workspace.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml'))
-            return true;
-    }
-    return false;
-}
-/** Templates that pass the chart's files through `tpl` or parse them (`fromYaml`) to change them. */
-const RENDERS_FILES = /\.Files\.(?:Get|Glob|Lines)\b/;
-const TRANSFORMS = /\b(?:tpl|fromYaml|fromYamlArray)\b/;
-/**
- * True for a file under the `files/` directory of a Helm chart (a `Chart.yaml` beside it) whose
- * templates read their files and render them (`tpl`) or parse them to change them (`fromYaml`, then a
- * merge with values): a base the chart patches at install time, like a template. A chart whose
- * templates do neither puts its files in the output as written, and they are judged as written.
- */
-function isRenderedChartFile(workspace, file) {
-    const parts = file.split('/');
-    for (let i = 0; i < parts.length - 1; i++) {
-        if (parts[i] !== 'files')
-            continue;
-        const chart = parts.slice(0, i).join('/');
-        if (!workspace.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml'))
-            continue;
-        const renders = workspace.memo('k8s-chart-renders-files', chart, () => workspace.glob([`${chart ? `${chart}/` : ''}templates/**`]).some((t) => {
-            const text = workspace.text(t) ?? '';
-            return RENDERS_FILES.test(text) && TRANSFORMS.test(text);
-        }));
-        if (renders)
-            return true;
-    }
-    return false;
-}
-/** True for a file that a kustomization in the workspace applies as a patch. */
-function excludedByKustomize(workspace, file) {
-    return kustomizeRefs(workspace).patches.has(file);
-}
-/**
- * True for a file that a kustomization lists among its `resources`: kustomize applies it, completed
- * by its transformers (`labels`/`commonLabels` add the selector a Deployment lacks), so it is judged
- * whatever its shape, and a change cannot pass a resource off as a patch by dropping a field.
- */
-function kustomizeResource(workspace, file) {
-    return kustomizeRefs(workspace).resources.has(file);
-}
-/**
- * True for a file in a directory that a kustomization builds, or below one: where a file shaped like a
- * patch is one, whether a kustomization names it or a build step adds it (`kustomize edit add patch`).
- */
-function inKustomizeTree(workspace, file) {
-    const dirs = workspace.memo('k8s-kustomize-dirs', '', () => {
-        return new Set(workspace.glob(KUSTOMIZATION_GLOBS).map((k) => external_node_path_.posix.dirname(k)));
-    });
-    for (let dir = external_node_path_.posix.dirname(file);; dir = external_node_path_.posix.dirname(dir)) {
-        if (dirs.has(dir))
-            return true;
-        if (dir === '.')
-            return false;
-    }
-}
-/**
- * The kustomizations that list `ref` among their `resources` (or `bases`): a manifest file, or a
- * directory, which kustomize builds through the kustomization in it. Paths of kustomization files.
- */
-function kustomizationsListing(workspace, ref) {
-    return kustomizeRefs(workspace).listedBy.get(ref) ?? [];
-}
-/** The `images:` entries of a kustomization file, with a name; none for a file that does not parse. */
-function kustomizeImages(workspace, kustomization) {
-    return kustomizeRefs(workspace).images.get(kustomization) ?? [];
-}
-/**
- * Paths (relative to the root) of the patch files and of the resource files named by every
- * kustomization, which kustomizations list each resource, and their images, computed once.
- */
-function kustomizeRefs(workspace) {
-    return workspace.memo('k8s-kustomize-refs', '', () => {
-        const refs = {
-            patches: new Set(),
-            resources: new Set(),
-            listedBy: new Map(),
-            images: new Map(),
-        };
-        for (const file of workspace.glob(KUSTOMIZATION_GLOBS)) {
-            const text = workspace.text(file);
-            if (text === undefined)
-                continue;
-            // A broken kustomization is kustomize's to report; it only narrows what is skipped here.
-            const parsed = (0,yaml/* parseYaml */.hN)(text);
-            const doc = parsed.ok ? parsed.documents[0]?.value : undefined;
-            if (typeof doc !== 'object' || doc === null)
-                continue;
-            const kustomization = doc;
-            const dir = external_node_path_.posix.dirname(file);
-            const resolve = (ref) => {
-                const resolved = external_node_path_.posix.normalize(external_node_path_.posix.join(dir, ref)).replace(/\/+$/, '');
-                return resolved.startsWith('../') ? undefined : resolved;
-            };
-            for (const ref of patchRefs(kustomization)) {
-                const resolved = resolve(ref);
-                if (resolved)
-                    refs.patches.add(resolved);
-            }
-            for (const ref of resourceRefs(kustomization)) {
-                const resolved = resolve(ref);
-                if (!resolved)
-                    continue;
-                refs.resources.add(resolved);
-                const listing = refs.listedBy.get(resolved);
-                if (listing)
-                    listing.push(file);
-                else
-                    refs.listedBy.set(resolved, [file]);
-            }
-            const images = imageEntries(kustomization);
-            if (images.length > 0)
-                refs.images.set(file, images);
-        }
-        return refs;
-    });
-}
-function imageEntries(kustomization) {
-    const list = kustomization.images;
-    if (!Array.isArray(list))
-        return [];
-    const entries = [];
-    const text = (v) => typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
-    for (const item of list) {
-        if (typeof item !== 'object' || item === null)
-            continue;
-        const { name, newName, newTag, digest } = item;
-        if (typeof name !== 'string' || name === '')
-            continue;
-        const entry = { name };
-        const [renamed, tag, pinned] = [text(newName), text(newTag), text(digest)];
-        if (renamed !== undefined)
-            entry.newName = renamed;
-        if (tag !== undefined)
-            entry.newTag = tag;
-        if (pinned !== undefined)
-            entry.digest = pinned;
-        entries.push(entry);
-    }
-    return entries;
-}
-/** The files (not remote URLs) a kustomization lists under `resources` (and the older `bases`). */
-function resourceRefs(kustomization) {
-    const refs = [];
-    for (const key of ['resources', 'bases']) {
-        const list = kustomization[key];
-        if (!Array.isArray(list))
-            continue;
-        for (const r of list)
-            if (typeof r === 'string' && !r.includes('\n') && !r.includes('://'))
-                refs.push(r);
-    }
-    return refs;
-}
-function patchRefs(kustomization) {
-    const refs = [];
-    const merge = kustomization.patchesStrategicMerge;
-    if (Array.isArray(merge))
-        for (const p of merge)
-            if (typeof p === 'string' && !p.includes('\n'))
-                refs.push(p);
-    for (const key of ['patches', 'patchesJson6902']) {
-        const list = kustomization[key];
-        if (!Array.isArray(list))
-            continue;
-        for (const p of list) {
-            if (typeof p === 'object' && p !== null && typeof p.path === 'string') {
-                refs.push(p.path);
-            }
-        }
-    }
-    return refs;
-}
-
+// EXTERNAL MODULE: ./lib/core/confidence.js + 1 modules
+var confidence = __nccwpck_require__(3965);
+// EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
+var k8s_files = __nccwpck_require__(2870);
 ;// CONCATENATED MODULE: ./lib/core/parsers/yaml-merge.js
 /**
  * YAML merge keys (`<<: *defaults`, `<<: [*a, *b]`) as the readers that honour them apply them: the
@@ -15509,7 +16573,7 @@ function patchRefs(kustomization) {
  * here: a mapping's own keys win, then the merged mappings in the order listed.
  */
 /** Bound on nesting followed (the reader bounds a document's depth at 100; merges add to it). */
-const MAX_DEPTH = 256;
+const yaml_merge_MAX_DEPTH = 256;
 function yaml_merge_isMap(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -15528,7 +16592,7 @@ function resolveMergeKeys(value) {
         if (known !== undefined)
             return known;
         // A node inside itself (an alias to an anchor still open) is left as written.
-        if (busy.has(v) || depth > MAX_DEPTH)
+        if (busy.has(v) || depth > yaml_merge_MAX_DEPTH)
             return v;
         busy.add(v);
         let out;
@@ -15656,15 +16720,15 @@ const K8S_SCREEN = (0,screens/* defineScreen */.ME)('k8s-manifest', looksLikeMan
 function k8sManifestPaths(workspace) {
     const paths = [];
     for (const f of workspace.screenedGlob(K8S_GLOBS, K8S_SCREEN)) {
-        if (isHelmTemplate(workspace, f))
-            workspace.leaveOut(f, HELM_TEMPLATE);
-        else if (isRenderedChartFile(workspace, f))
-            workspace.leaveOut(f, HELM_CHART_FILE);
-        else if (excludedByKustomize(workspace, f) ||
-            (inKustomizeTree(workspace, f) &&
-                !kustomizeResource(workspace, f) &&
+        if ((0,k8s_files/* isHelmTemplate */.jw)(workspace, f))
+            workspace.leaveOut(f, k8s_files/* HELM_TEMPLATE */.qk);
+        else if ((0,k8s_files/* isRenderedChartFile */.aT)(workspace, f))
+            workspace.leaveOut(f, k8s_files/* HELM_CHART_FILE */.xK);
+        else if ((0,k8s_files/* excludedByKustomize */.tC)(workspace, f) ||
+            ((0,k8s_files/* inKustomizeTree */.Jk)(workspace, f) &&
+                !(0,k8s_files/* kustomizeResource */.iE)(workspace, f) &&
                 isPatchFile(readK8sObjects(workspace, f))))
-            workspace.leaveOut(f, KUSTOMIZE_PATCH);
+            workspace.leaveOut(f, k8s_files/* KUSTOMIZE_PATCH */.j3);
         else
             paths.push(f);
     }
@@ -17281,16 +18345,57 @@ const PLACEHOLDER_LOCAL = /^(?:me|you|him|her|user|username|name|email|mail|some
 const PLACEHOLDER_WORD = /test|example|sample|demo|dummy|fake|bogus(?!l)|mock|fixture|placeholder|invalid|noreply|no-reply|donotreply|nobody|spam|foo|bar|lorem|ipsum|changeme|fabrikam|contoso|northwind|adventure-?works|tailspin|wingtip|litware|initech|globex|user\d*$|^\d+$|^[0-9a-f]{12,}$/i;
 /**
  * A generic account word, a separator, then what a test of address syntax varies
- * (`user.period1234`, `user-with-dash`, `someone_else`): a test vector, not a person. Names
+ * (`user.period1234`, `user-with-dash`, `someone_else`), or what stands for an unnamed person
+ * (`some.user`, `someone.else`, `someones.elses.name`): a test vector, not a person. Names
  * (`john.smith`, `alice.wong`) are no such words and stay judged.
  */
-const PLACEHOLDER_PREFIX = /^(?:user|username|someone|somebody|anyone|person|email)[._-]/i;
+const PLACEHOLDER_PREFIX = /^(?:user|username|some|someones?|somebody|anyone|person|email)[._-]/i;
 /**
  * Authorship, not a data record: git identities (`Name <address>`, reflogs, patch headers,
  * trailers), package and chart maintainers, "written by" credits. Public by nature, and part of
  * what tools that read repositories are tested on.
  */
 const AUTHORSHIP = /\b(?:authors?|committer|maintainers?|contributors?|_npmUser|publisher|tagger)\b|\b(?:signed-off-by|co-authored-by|reviewed-by|acked-by|tested-by|reported-by|from|commit)\s*:|author_email|committer_email|\b(?:developed|written|created|maintained) by\b/i;
+/**
+ * A field that opens a list of credits in package metadata and what mirrors it: `authors:` (YAML,
+ * composer.json, Cargo), `"maintainers": [` (package.json), `Authors: []pkg.Author{` (a test's
+ * expected value), Debian's `Upstream-Contact:`, `Uploaders:` and `Copyright:` fields. The names that
+ * follow on lines of their own are credits too.
+ */
+const CREDITS_KEY = /^([ \t]*)["']?(?:authors?|maintainers?|contributors?|developers?|committers?|uploaders?|upstream-contact|copyright)["']?[ \t]*[:=]/i;
+/** Maven's `<developers>` and `<contributors>` (and the like), up to their closing tag. */
+const CREDITS_TAG = /^[ \t]*<((?:developer|contributor|author|maintainer)s?)(?:[ \t][^>]*)?>[ \t]*$/i;
+/**
+ * A reader of a file's lines, one after another, that says whether a line lies in a list of
+ * credits: the lines after a {@link CREDITS_KEY} indented deeper than it (Debian's continuation
+ * lines, the entries of a JSON, YAML or code literal), YAML's `- ` entries at its own indentation,
+ * and everything up to the closing tag of a {@link CREDITS_TAG}. Its addresses are the public
+ * attributions a package's authors publish with it (a Maven POM's developers, a Debian `copyright`
+ * file's authors, composer's `authors`), not records about people.
+ */
+function creditsReader() {
+    let indent = -1;
+    let tag;
+    return (line) => {
+        if (tag !== undefined) {
+            if (line.toLowerCase().includes(`</${tag}>`))
+                tag = undefined;
+            return true;
+        }
+        const open = CREDITS_TAG.exec(line);
+        if (open) {
+            tag = open[1].toLowerCase();
+            return true;
+        }
+        const text = line.trimStart();
+        const depth = line.length - text.length;
+        if (indent >= 0 && text !== '' && (depth > indent || (depth === indent && /^-(?:\s|$)/.test(text))))
+            return true;
+        const key = CREDITS_KEY.exec(line);
+        indent = key ? key[1].length : text === '' ? indent : -1;
+        return key !== null;
+    };
+}
 /**
  * Gmail's sign-up rules: a username of 6 to 30 letters, digits and periods, neither starting nor
  * ending with a period. An address outside them (`abc12@gmail.com`, `first_last@gmail.com`) has no
@@ -17421,9 +18526,11 @@ const NOUNS = {
 };
 /**
  * Files whose addresses are authorship metadata (package, chart and project maintainers, git
- * reflogs and patches, JSON Schemas' credits), not records about people.
+ * reflogs and patches, JSON Schemas' credits), not records about people: among them the package
+ * metadata a registry publishes (Maven's `<artifact>-<version>.pom`, Python's `PKG-INFO` and a
+ * wheel's `METADATA`, a NuGet `.nuspec`, Debian's `copyright`).
  */
-const AUTHORSHIP_FILES = /(?:^|\/)(?:Chart\.ya?ml|package\.json|composer\.json|pom\.xml|setup\.(?:py|cfg)|pyproject\.toml|Cargo\.toml|\.mailmap|CODEOWNERS|(?:AUTHORS|CONTRIBUTORS|MAINTAINERS|OWNERS)[^/]*|[^/]+\.(?:gemspec|patch|diff|schema\.json)|logs\/(?:HEAD|refs\/.+))$/;
+const AUTHORSHIP_FILES = /(?:^|\/)(?:Chart\.ya?ml|package\.json|composer\.json|pom\.xml|setup\.(?:py|cfg)|pyproject\.toml|Cargo\.toml|PKG-INFO|[^/]+\.dist-info\/METADATA|copyright|\.mailmap|CODEOWNERS|(?:AUTHORS|CONTRIBUTORS|MAINTAINERS|OWNERS)[^/]*|[^/]+\.(?:gemspec|nuspec|pom|pom\.xml|patch|diff|schema\.json)|logs\/(?:HEAD|refs\/.+))$/;
 /** Package registry documents (packuments, search results, installed manifests) credit their authors. */
 const REGISTRY_METADATA = /"_npmUser"|"dist-tags"|"_resolved"|"_shasum"|^\s*"?maintainers"?\s*:/m;
 /**
@@ -17475,8 +18582,12 @@ const dataPersonalData = (0,types/* defineEvaluator */.D)({
             const wanted = authorship ? withoutEmail : kinds;
             if (wanted.size === 0)
                 continue;
+            const credits = creditsReader();
             forEachLine(text, (line, lineNo) => {
-                for (const datum of detectPersonalData(line, wanted, domains))
+                const of = credits(line) ? withoutEmail : wanted;
+                if (of.size === 0)
+                    return;
+                for (const datum of detectPersonalData(line, of, domains))
                     found.push({ datum, line: lineNo });
             });
             const shown = found.slice(0, options.maxPerFile);
@@ -17498,185 +18609,8 @@ const dataPersonalData = (0,types/* defineEvaluator */.D)({
 const posix_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path/posix");
 // EXTERNAL MODULE: ./lib/core/workspace/files.js
 var files = __nccwpck_require__(2042);
-;// CONCATENATED MODULE: ./lib/core/evaluators/repo/manifests.js
-/**
- * Small, dependency-free readers of package manifests: just enough to tell whether a manifest
- * declares dependencies (and so needs a lockfile). TOML and go.mod are inspected by table headers
- * and directives rather than parsed in full; every pattern here is anchored and linear.
- */
-/** A JSON object from the workspace (cached), or undefined when absent, not an object or unparsable. */
-function readJson(ws, file) {
-    if (!ws.has(file))
-        return undefined;
-    return ws.memo('deps.json', file, () => {
-        const text = ws.text(file);
-        if (text === undefined)
-            return undefined;
-        let value;
-        try {
-            value = JSON.parse(text);
-        }
-        catch {
-            // The YAML parser accepts JSON and, unlike JSON.parse, reports where it breaks: the workspace
-            // records that located problem for core.input-problems.
-            const parsed = ws.yaml(file);
-            value = parsed?.ok ? parsed.documents[0]?.value : undefined;
-        }
-        return isObject(value) ? value : undefined;
-    });
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-const NPM_DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
-/** A package.json needs a lockfile when it declares dependencies of any kind. */
-function packageJsonNeedsLock(pkg) {
-    if (!pkg)
-        return false;
-    return NPM_DEPENDENCY_FIELDS.some((field) => {
-        const deps = pkg[field];
-        return isObject(deps) && Object.keys(deps).length > 0;
-    });
-}
-/**
- * A composer.json needs composer.lock when it requires a package; platform requirements (`php`,
- * `ext-*`, `lib-*`, `composer-*`) are checked, not installed, and have no `vendor/` prefix.
- */
-function composerNeedsLock(manifest) {
-    if (!manifest)
-        return false;
-    return ['require', 'require-dev'].some((field) => {
-        const deps = manifest[field];
-        return isObject(deps) && Object.keys(deps).some((name) => name.includes('/'));
-    });
-}
-/**
- * Whether a composer.json is an application, whose composer.lock is committed, rather than a library,
- * which conventionally ships without one (Composer's docs: a library "may" commit it; consumers resolve
- * its ranges against their own lock). Composer's `type` defaults to `library`, so only `"type": "project"`
- * says application outright; a manifest with no `type` and no `name` is one too, since Composer requires
- * a name of any package published for others to require. Every other type (`library`, `metapackage`,
- * `composer-plugin`, installer types such as `wordpress-plugin`) is installed into someone else's project.
- */
-function composerIsApplication(manifest) {
-    if (!manifest)
-        return false;
-    if (manifest.type === 'project')
-        return true;
-    return manifest.type === undefined && manifest.name === undefined;
-}
-/**
- * The Python tool whose lockfile a pyproject.toml implies: Poetry (`[tool.poetry...]`), uv
- * (`[tool.uv...]`) or PDM as a dependency manager (`[tool.pdm]`, `[tool.pdm.dev-dependencies]`; the
- * pdm-backend build tables alone do not imply a lock). Plain `[project]` metadata implies none:
- * libraries built with setuptools or hatch conventionally ship without one.
- */
-function pyprojectTool(text) {
-    const headers = tomlTableHeaders(text);
-    if (headers.some((h) => h === 'tool.poetry' || h.startsWith('tool.poetry.')))
-        return 'poetry';
-    if (headers.some((h) => h === 'tool.uv' || h.startsWith('tool.uv.')))
-        return 'uv';
-    if (headers.some((h) => h === 'tool.pdm' || h === 'tool.pdm.dev-dependencies' || h === 'tool.pdm.resolution')) {
-        return 'pdm';
-    }
-    return undefined;
-}
-/**
- * A Cargo.toml needs Cargo.lock when it declares dependencies: `[dependencies]`, `[dev-dependencies]`,
- * `[build-dependencies]`, their `target.<cfg>.` forms, `[dependencies.<name>]` tables and
- * `[workspace.dependencies]`. A virtual workspace root without shared dependencies needs none itself;
- * its members point at the lockfile in it.
- */
-function cargoNeedsLock(text) {
-    return tomlTableHeaders(text).some((h) => {
-        const parts = h.split('.');
-        // `target.'cfg(unix)'.dependencies` may contain dots inside the quoted cfg; only the tail matters.
-        return parts.some((p, i) => /^(?:dev-|build-)?dependencies$/.test(p) && (i === 0 || isDepsPrefix(parts, i)));
-    });
-}
-function isDepsPrefix(parts, i) {
-    return parts[0] === 'workspace' ? i === 1 : parts[0] === 'target';
-}
-/**
- * A Pipfile needs Pipfile.lock when its `[packages]` or `[dev-packages]` table names a package (an
- * empty Pipfile, or one with only `[requires]`, installs nothing).
- */
-function pipfileNeedsLock(text) {
-    for (const m of text.matchAll(/^[ \t]*\[(?:dev-)?packages\][ \t]*(?:#[^\n]*)?\r?$/gm)) {
-        const rest = text.slice(m.index + m[0].length);
-        const next = /^[ \t]*\[/m.exec(rest);
-        const body = next ? rest.slice(0, next.index) : rest;
-        if (/^[ \t]*["']?[A-Za-z0-9][\w.-]*["']?[ \t]*=/m.test(body))
-            return true;
-    }
-    return false;
-}
-/** A go.mod needs go.sum when it has a `require` directive (a module using only the standard library has none). */
-function goModNeedsSum(text) {
-    return /^[ \t]*require(?:[ \t(]|$)/m.test(text);
-}
-/** Table and array-of-table header names of a TOML document (`[a.b]`, `[[a.b]]`), whitespace removed. */
-function tomlTableHeaders(text) {
-    const out = [];
-    for (const m of text.matchAll(/^[ \t]*\[\[?([^\]\n#]{1,500})\]\]?[ \t]*(?:#[^\n]*)?\r?$/gm)) {
-        out.push(m[1].replace(/[ \t]+/g, ''));
-    }
-    return out;
-}
-/** The body of the `[workspace]` table of a Cargo.toml (up to the next table header), if any. */
-function workspaceTable(text) {
-    const header = /^[ \t]*\[workspace\][ \t]*(?:#[^\n]*)?$/m.exec(text);
-    if (!header)
-        return undefined;
-    const rest = text.slice(header.index + header[0].length);
-    const next = /^[ \t]*\[/m.exec(rest);
-    return next ? rest.slice(0, next.index) : rest;
-}
-/** The strings of a `key = [ "a", 'b' ]` array in a TOML table body (single- or multi-line). */
-function tomlStringArray(table, key) {
-    const m = new RegExp(`^[ \\t]*${key}[ \\t]*=[ \\t]*\\[([^\\]]{0,100000})\\]`, 'm').exec(table);
-    if (!m)
-        return undefined;
-    return [...m[1].matchAll(/"([^"\n]*)"|'([^'\n]*)'/g)].map((s) => s[1] ?? s[2] ?? '');
-}
-/**
- * Template syntax of the scaffolding tools: `{{ name }}` (cookiecutter, Jinja, Handlebars, plop,
- * Backstage's `${{ values.name }}`), `{% ... %}` (Jinja), `<%= name %>` (EJS, Yeoman) and `${name}`.
- * None of these characters is allowed in a package or module name, nor in a version.
- */
-const TEMPLATE_SYNTAX = /\{\{|\{%|<%|\$\{/;
-/** The `name` and `version` values of a TOML manifest (any table), and a go.mod's module path. */
-const TOML_IDENTITY = /^[ \t]*(?:name|version)[ \t]*=[ \t]*["']([^"'\n]{0,500})["']/gm;
-const GO_MODULE = /^[ \t]*module[ \t]+([^\n]{0,500})$/m;
-/**
- * Whether a manifest is a scaffolding template rather than a project: its directory path, or the
- * name or version it declares, holds template syntax (`"name": "{{ project_name }}"`, a
- * `{{cookiecutter.project_slug}}/` directory). Nobody installs such a manifest as it stands: the
- * generator renders it into a new project first, so its dependencies are not this repository's.
- * Read from the content rather than from folder names, since a `templates/` folder may hold a real
- * project and a template may sit anywhere.
- */
-function isTemplateManifest(ws, file) {
-    const slash = file.lastIndexOf('/');
-    if (slash > 0 && TEMPLATE_SYNTAX.test(file.slice(0, slash)))
-        return true;
-    const name = file.slice(slash + 1);
-    const identity = [];
-    if (name.endsWith('.json')) {
-        const json = readJson(ws, file);
-        identity.push(json?.name, json?.version);
-    }
-    else if (name.endsWith('.toml') || name === 'Pipfile') {
-        for (const m of (ws.text(file) ?? '').matchAll(TOML_IDENTITY))
-            identity.push(m[1]);
-    }
-    else if (name === 'go.mod') {
-        identity.push(GO_MODULE.exec(ws.text(file) ?? '')?.[1]);
-    }
-    return identity.some((v) => typeof v === 'string' && TEMPLATE_SYNTAX.test(v));
-}
-
+// EXTERNAL MODULE: ./lib/core/evaluators/repo/manifests.js
+var manifests = __nccwpck_require__(4513);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/git-refs.js
 
 
@@ -17705,7 +18639,7 @@ const NPM_GIT = /^(?:git\+[a-z]+:\/\/|git:\/\/|git@|(?:github|gitlab|bitbucket|g
 const NPM_SHORTHAND = /^[A-Za-z0-9][\w.-]*\/[\w.-]+(?:#.*)?$/;
 /** package.json dependencies given as git URLs or GitHub shorthands. */
 function npmGitDependencies(ws, file) {
-    const pkg = readJson(ws, file);
+    const pkg = (0,manifests/* readJson */.Vh)(ws, file);
     if (!pkg)
         return [];
     const doc = ws.yaml(file);
@@ -17733,7 +18667,7 @@ function npmGitDependencies(ws, file) {
 }
 /** composer.json requirements on a branch (`dev-main`), unless pinned with `#<commit>`. */
 function composerBranchDependencies(ws, file) {
-    const manifest = readJson(ws, file);
+    const manifest = (0,manifests/* readJson */.Vh)(ws, file);
     if (!manifest)
         return [];
     const doc = ws.yaml(file);
@@ -17892,7 +18826,8 @@ const PY_LOCKS = ['poetry.lock', 'uv.lock', 'pdm.lock'];
 /**
  * `deps.lockfile`: every package manifest that declares dependencies has a lockfile beside it, or in
  * the ancestor directory that is its workspace root (npm/yarn/bun `workspaces`, pnpm-workspace.yaml,
- * a Cargo `[workspace]`, a uv workspace). Without a lockfile, each install resolves version ranges
+ * a Cargo `[workspace]`, a uv workspace); for a package.json, node2nix's `node-packages.nix` beside
+ * it is one too. Without a lockfile, each install resolves version ranges
  * anew, so builds are neither reproducible nor reviewable. Scaffolding templates (template syntax in
  * the manifest's name, version or directory: {@link isTemplateManifest}) are not projects and need none;
  * nor do libraries, which conventionally ship without a lock (a plain pyproject `[project]`, a Composer
@@ -17942,9 +18877,11 @@ const depsLockfile = (0,types/* defineEvaluator */.D)({
             const dir = parent === '.' ? '' : parent;
             const req = requirementFor(workspace, name, file, dir, wanted);
             // A scaffolding template is rendered into a new project before anyone installs it.
-            if (!req || isTemplateManifest(workspace, file))
+            if (!req || (0,manifests/* isTemplateManifest */.Sf)(workspace, file))
                 continue;
             if (req.dirs.some((d) => req.locks.some((lock) => workspace.has(join(d, lock)))))
+                continue;
+            if (name === 'package.json' && lockedByNix(workspace, dir))
                 continue;
             const group = `${req.dirs[req.dirs.length - 1]}\0${name}`;
             const entry = missing.get(group);
@@ -17956,6 +18893,15 @@ const depsLockfile = (0,types/* defineEvaluator */.D)({
         return [...missing.values()].map(({ req, files }) => lockFinding(workspace, req, files));
     },
 });
+/**
+ * node2nix's output beside a package.json (`node-packages.nix`, "generated by node2nix"): every
+ * package of the tree, transitive ones included, pinned by URL and integrity hash for Nix to fetch.
+ * That is the manifest's lockfile; nothing runs `npm install` on it.
+ */
+function lockedByNix(ws, dir) {
+    const file = join(dir, 'node-packages.nix');
+    return ws.has(file) && /^#[^\n]{0,80}generated by node2nix\b/i.test(ws.text(file) ?? '');
+}
 /** One finding for the manifests that one missing lockfile would cover. */
 function lockFinding(ws, req, files) {
     const expected = `expected ${orList(req.locks.map((l) => `\`${l}\``))}`;
@@ -18005,21 +18951,21 @@ function requirementFor(ws, name, file, dir, wanted) {
         case 'package.json': {
             if (!wanted.has('npm'))
                 return undefined;
-            const pkg = readJson(ws, file);
-            if (!packageJsonNeedsLock(pkg))
+            const pkg = (0,manifests/* readJson */.Vh)(ws, file);
+            if (!(0,manifests/* packageJsonNeedsLock */.TP)(pkg))
                 return undefined;
             const dirs = [dir, ...npmWorkspaceRoots(ws, dir)];
             const off = npmLockfileOff(ws, dirs);
             return { locks: preferredFirst(NPM_LOCKS, pkg), dirs, ...(off ? { off } : {}) };
         }
         case 'Pipfile':
-            return wanted.has('python') && pipfileNeedsLock(ws.text(file) ?? '')
+            return wanted.has('python') && (0,manifests/* pipfileNeedsLock */.yf)(ws.text(file) ?? '')
                 ? { locks: ['Pipfile.lock'], dirs: [dir] }
                 : undefined;
         case 'pyproject.toml': {
             if (!wanted.has('python'))
                 return undefined;
-            const tool = pyprojectTool(ws.text(file) ?? '');
+            const tool = (0,manifests/* pyprojectTool */.Dp)(ws.text(file) ?? '');
             if (!tool)
                 return undefined;
             const primary = `${tool}.lock`;
@@ -18033,20 +18979,20 @@ function requirementFor(ws, name, file, dir, wanted) {
         case 'gems.rb':
             return wanted.has('ruby') ? { locks: ['gems.locked'], dirs: [dir] } : undefined;
         case 'Cargo.toml': {
-            if (!wanted.has('rust') || !cargoNeedsLock(ws.text(file) ?? ''))
+            if (!wanted.has('rust') || !(0,manifests/* cargoNeedsLock */.ld)(ws.text(file) ?? ''))
                 return undefined;
             return { locks: ['Cargo.lock'], dirs: [dir, ...cargoWorkspaceRoots(ws, dir)] };
         }
         case 'composer.json': {
             if (!wanted.has('php'))
                 return undefined;
-            const manifest = readJson(ws, file);
-            if (!composerNeedsLock(manifest) || !composerIsApplication(manifest))
+            const manifest = (0,manifests/* readJson */.Vh)(ws, file);
+            if (!(0,manifests/* composerNeedsLock */.LE)(manifest) || !(0,manifests/* composerIsApplication */.pL)(manifest))
                 return undefined;
             return replacedByRoot(ws, file, manifest) ? undefined : { locks: ['composer.lock'], dirs: [dir] };
         }
         case 'go.mod':
-            return wanted.has('go') && goModNeedsSum(ws.text(file) ?? '')
+            return wanted.has('go') && (0,manifests/* goModNeedsSum */.nT)(ws.text(file) ?? '')
                 ? { locks: ['go.sum'], dirs: [dir] }
                 : undefined;
         default:
@@ -18061,7 +19007,7 @@ function requirementFor(ws, name, file, dir, wanted) {
 function replacedByRoot(ws, file, manifest) {
     if (file === 'composer.json' || typeof manifest?.name !== 'string')
         return false;
-    const replace = readJson(ws, 'composer.json')?.replace;
+    const replace = (0,manifests/* readJson */.Vh)(ws, 'composer.json')?.replace;
     return typeof replace === 'object' && replace !== null && Object.hasOwn(replace, manifest.name);
 }
 /** The manifests {@link requirementFor} knows, by name: the tree is listed for them alone. */
@@ -18117,7 +19063,7 @@ function npmWorkspaceRoots(ws, dir) {
     return ancestors(dir).filter((root) => {
         const rel = root ? dir.slice(root.length + 1) : dir;
         const globs = [];
-        const pkg = readJson(ws, join(root, 'package.json'));
+        const pkg = (0,manifests/* readJson */.Vh)(ws, join(root, 'package.json'));
         const declared = pkg?.workspaces;
         if (Array.isArray(declared))
             globs.push(...declared.filter((g) => typeof g === 'string'));
@@ -18153,14 +19099,14 @@ function matchesWorkspaceGlobs(rel, globs) {
  */
 function cargoWorkspaceRoots(ws, dir) {
     return ancestors(dir).filter((root) => {
-        const table = workspaceTable(ws.text(join(root, 'Cargo.toml')) ?? '');
+        const table = (0,manifests/* workspaceTable */.cI)(ws.text(join(root, 'Cargo.toml')) ?? '');
         if (!table)
             return false;
         const rel = root ? dir.slice(root.length + 1) : dir;
-        const members = tomlStringArray(table, 'members');
+        const members = (0,manifests/* tomlStringArray */.xm)(table, 'members');
         if (!members)
             return true;
-        const excluded = tomlStringArray(table, 'exclude') ?? [];
+        const excluded = (0,manifests/* tomlStringArray */.xm)(table, 'exclude') ?? [];
         return matchesWorkspaceGlobs(rel, [...members, ...excluded.map((g) => `!${g}`)]);
     });
 }
@@ -18306,7 +19252,7 @@ function readPackageLock(ws, file) {
     const bad = unreadable(ws, file);
     if (bad)
         return bad;
-    const lock = readJson(ws, file);
+    const lock = (0,manifests/* readJson */.Vh)(ws, file);
     if (!lock)
         return {
             file,
@@ -18602,7 +19548,7 @@ function readComposerLock(ws, file) {
     const bad = unreadable(ws, file);
     if (bad)
         return bad;
-    const lock = readJson(ws, file);
+    const lock = (0,manifests/* readJson */.Vh)(ws, file);
     if (!lock)
         return fail(file, 'composer.lock', 'not valid JSON');
     const components = [];
@@ -18658,7 +19604,7 @@ function readNugetLock(ws, file) {
     const bad = unreadable(ws, file);
     if (bad)
         return bad;
-    const lock = readJson(ws, file);
+    const lock = (0,manifests/* readJson */.Vh)(ws, file);
     if (!lock)
         return fail(file, 'packages.lock.json', 'not valid JSON');
     const components = [];
@@ -18851,7 +19797,7 @@ function readPipfileLock(ws, file) {
     const bad = unreadable(ws, file);
     if (bad)
         return bad;
-    const lock = readJson(ws, file);
+    const lock = (0,manifests/* readJson */.Vh)(ws, file);
     if (!lock)
         return {
             file,
@@ -19204,10 +20150,10 @@ const depsGitBranch = (0,types/* defineEvaluator */.D)({
         const excluded = options.exclude.length > 0 ? workspace.matcher(options.exclude) : () => false;
         const findings = [];
         let loaded = false;
-        for (const file of manifests(workspace)) {
+        for (const file of git_branch_manifests(workspace)) {
             const read = git_branch_readerFor(posix_namespaceObject.basename(file));
             // A scaffolding template is rendered into a new project, which then resolves its own dependencies.
-            if (!read || excluded(file) || isTemplateManifest(workspace, file))
+            if (!read || excluded(file) || (0,manifests/* isTemplateManifest */.Sf)(workspace, file))
                 continue;
             const deps = read(workspace, file).filter((d) => {
                 const kind = judgeRef(d);
@@ -19314,7 +20260,7 @@ const LOCKED_INSTALL = {
  * `files` lists those alone) the manifest beside each listed lockfile, whose findings the lockfile
  * decides.
  */
-function manifests(workspace) {
+function git_branch_manifests(workspace) {
     const out = new Set();
     // Every file of the tree passes here: nothing is allocated for one that is neither kind.
     for (const file of workspace.files) {
@@ -19784,732 +20730,6 @@ function runPosition(rawArgs, rawOffset, escapeChar, lines, index) {
     return lines.position(rawOffset + inRaw);
 }
 
-;// CONCATENATED MODULE: ./lib/core/parsers/shell.js
-/**
- * A tolerant, linear-time lexer of POSIX/bash command lines: it splits a script into simple commands
- * (words with their source offsets, assignments, redirections, heredoc bodies) and never throws, so it
- * also reads what is not a whole script: one logical line of a CI file, a Dockerfile RUN, a fragment
- * with an unclosed quote. It is not a parser: control structures are only recognised well enough to
- * know where commands start (`if`, `then`, `do`, `case ... in pat)` and the like are not commands).
- * Command substitutions (`$(...)`, backquotes, `<(...)`) are lexed as nested commands of their own.
- *
- * docs/architecture.md ("Shell commands") says why this is not one of npm's shell parsers.
- */
-/** Characters with no meaning to the lexer inside a word. */
-const PLAIN = /[^\s;&|()<>\\'"$`]+/y;
-/** Substitutions nested deeper than this are kept as text, not lexed: a bound on recursion. */
-const shell_MAX_DEPTH = 24;
-/** Words that open or close control structures and never name a command. */
-const RESERVED = new Set([
-    'if',
-    'then',
-    'else',
-    'elif',
-    'fi',
-    'do',
-    'done',
-    'while',
-    'until',
-    '!',
-    '{',
-    '}',
-    'esac',
-]);
-/** The operator at `i` (longest first), for a character `isMeta` accepted. */
-function operatorAt(src, i) {
-    const c = src[i];
-    const d = src[i + 1];
-    switch (c) {
-        case '&':
-            return d === '&' ? '&&' : d === '>' ? (src[i + 2] === '>' ? '&>>' : '&>') : '&';
-        case '|':
-            return d === '|' ? '||' : d === '&' ? '|&' : '|';
-        case ';':
-            if (d !== ';')
-                return d === '&' ? ';&' : ';';
-            return src[i + 2] === '&' ? ';;&' : ';;';
-        case '>':
-            return d === '>' ? '>>' : d === '&' ? '>&' : d === '|' ? '>|' : '>';
-        case '<':
-            if (d === '<')
-                return src[i + 2] === '<' ? '<<<' : src[i + 2] === '-' ? '<<-' : '<<';
-            return d === '&' ? '<&' : d === '>' ? '<>' : '<';
-        case '(':
-        case ')':
-            return c;
-        default:
-            return undefined;
-    }
-}
-function isBlank(c) {
-    return c === ' ' || c === '\t' || c === '\r';
-}
-function isMeta(c) {
-    return c === undefined || isBlank(c) || c === '\n' || ';&|()<>'.includes(c);
-}
-/** Lexes `source[from, to)` into commands (nested ones included, each after the one holding it). */
-function lexShell(source, from = 0, to = source.length) {
-    const out = [];
-    new Lexer(source, to, out).commands(from, 0, undefined, undefined);
-    return out;
-}
-class Lexer {
-    src;
-    limit;
-    out;
-    constructor(src, limit, out) {
-        this.src = src;
-        this.limit = limit;
-        this.out = out;
-    }
-    /**
-     * Reads commands from `i` until the end, or (with `close`) until an unmatched `)` or backquote,
-     * whose offset is returned (the caller skips it).
-     */
-    commands(i, depth, close, parent) {
-        const src = this.src;
-        let cmd = newCommand(depth, parent);
-        let heredocs = [];
-        // `case WORD in`: 'subject' until `in`, then 'pattern' until `)`, then commands until `;;`.
-        let caseState;
-        let caseDepth = 0;
-        // `for x in a b; do`, `[[ a && b ]]`: words that are not a command.
-        let skipUntil;
-        // `function name`: the name is not a command.
-        let skipWords = 0;
-        const finish = (op) => {
-            if (cmd.words.length > 0 || cmd.assignments.length > 0 || cmd.redirects.length > 0) {
-                if (op !== undefined)
-                    cmd.next = op;
-                this.out.push(cmd);
-            }
-            cmd = newCommand(depth, parent);
-        };
-        while (i < this.limit) {
-            const c = src[i];
-            if (close === '`' && c === '`')
-                break;
-            if (isBlank(c)) {
-                i++;
-                continue;
-            }
-            if (c === '\\' && src[i + 1] === '\n') {
-                i += 2;
-                continue;
-            }
-            if (c === '#') {
-                while (i < this.limit && src[i] !== '\n')
-                    i++;
-                continue;
-            }
-            if (c === '\n') {
-                i++;
-                if (skipUntil === 'separator')
-                    skipUntil = undefined;
-                if (heredocs.length > 0)
-                    i = this.heredocBodies(i, heredocs);
-                heredocs = [];
-                finish('\n');
-                continue;
-            }
-            if (skipUntil === ']]') {
-                const w = this.word(i, depth, cmd, true);
-                i = w.end;
-                if (w.value === ']]')
-                    skipUntil = undefined;
-                cmd.words.push(w);
-                continue;
-            }
-            const op = isMeta(c) ? operatorAt(src, i) : undefined;
-            if (op !== undefined) {
-                if (op === ')' && close === ')') {
-                    if (caseDepth > 0 && caseState === 'pattern') {
-                        caseState = undefined;
-                        i++;
-                        continue;
-                    }
-                    finish();
-                    return i;
-                }
-                if (op === ')' && caseState === 'pattern') {
-                    caseState = undefined;
-                    i++;
-                    continue;
-                }
-                if ((op === '<' || op === '>') && src[i + 1] === '(') {
-                    // Process substitution: a word whose commands are nested.
-                    const w = this.word(i, depth, cmd, false);
-                    cmd.words.push(w);
-                    i = w.end;
-                    continue;
-                }
-                if (op === '(' && cmd.words.length === 1 && /^\s*\)/.test(src.slice(i + 1, i + 40))) {
-                    // `name() { ...; }` defines a function; the body's commands follow.
-                    cmd = newCommand(depth, parent);
-                    i = src.indexOf(')', i) + 1;
-                    continue;
-                }
-                if (op === '(' && src[i + 1] === '(' && cmd.words.length === 0) {
-                    i = skipBalanced(src, i, this.limit, '(', ')');
-                    continue;
-                }
-                if (op.startsWith('<') || op.startsWith('>') || op === '&>' || op === '&>>') {
-                    const opStart = i;
-                    i += op.length;
-                    const redirect = { op };
-                    while (isBlank(src[i]))
-                        i++;
-                    if (i < this.limit && !isMeta(src[i])) {
-                        const target = this.word(i, depth, cmd, false);
-                        redirect.target = target;
-                        i = target.end;
-                        if (op === '<<' || op === '<<-')
-                            heredocs.push(redirect);
-                    }
-                    cmd.redirects.push(redirect);
-                    cmd.start = Math.min(cmd.start, opStart);
-                    cmd.end = Math.max(cmd.end, i);
-                    continue;
-                }
-                i += op.length;
-                if (op === ';;' || op === ';&' || op === ';;&') {
-                    finish(op);
-                    if (caseDepth > 0)
-                        caseState = 'pattern';
-                    continue;
-                }
-                skipUntil = undefined;
-                finish(op);
-                continue;
-            }
-            // A word.
-            const w = this.word(i, depth, cmd, false, close === '`');
-            i = w.end;
-            // `2>&1`: the file descriptor belongs to the redirection.
-            if (/^\d+$/.test(w.value) && !w.quoted && (src[i] === '<' || src[i] === '>'))
-                continue;
-            if (skipUntil === 'separator')
-                continue;
-            if (skipWords > 0) {
-                skipWords--;
-                continue;
-            }
-            const atStart = cmd.words.length === 0 && cmd.assignments.length === 0;
-            if (caseState === 'subject') {
-                if (w.value === 'in' && !w.quoted)
-                    caseState = 'pattern';
-                continue;
-            }
-            if (caseState === 'pattern') {
-                if (w.value === 'esac' && !w.quoted) {
-                    caseState = undefined;
-                    caseDepth--;
-                }
-                continue;
-            }
-            if (atStart && !w.quoted) {
-                if (w.value === 'esac' && caseDepth > 0) {
-                    caseDepth--;
-                    continue;
-                }
-                if (RESERVED.has(w.value))
-                    continue;
-                if (w.value === 'case') {
-                    caseState = 'subject';
-                    caseDepth++;
-                    continue;
-                }
-                if (w.value === 'for' || w.value === 'select') {
-                    skipUntil = 'separator';
-                    continue;
-                }
-                if (w.value === 'function') {
-                    skipWords = 1;
-                    continue;
-                }
-                if (w.value === '[[')
-                    skipUntil = ']]';
-            }
-            if (cmd.words.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=/.test(w.value)) {
-                cmd.assignments.push(w);
-            }
-            else {
-                cmd.words.push(w);
-            }
-            cmd.start = Math.min(cmd.start, w.start);
-            cmd.end = Math.max(cmd.end, w.end);
-        }
-        if (heredocs.length > 0)
-            this.heredocBodies(i, heredocs);
-        finish();
-        return i;
-    }
-    /** Lexes a substitution's commands from `at`; returns the offset of its closing `)` or backquote. */
-    nested(at, close, depth, cmd, word) {
-        if (depth >= shell_MAX_DEPTH)
-            return close === ')'
-                ? skipBalanced(this.src, at - 1, this.limit, '(', ')') - 1
-                : skipTo(this.src, at, this.limit, '`');
-        return this.commands(at, depth + 1, close, { command: cmd, word });
-    }
-    /** `$(...)`, `$((...))`, `${...}` at `at`; returns the offset after the construct. */
-    dollar(at, depth, cmd, word) {
-        const src = this.src;
-        if (src[at + 1] === '(' && src[at + 2] === '(')
-            return skipBalanced(src, at + 1, this.limit, '(', ')');
-        if (src[at + 1] === '(')
-            return Math.min(this.limit, this.nested(at + 2, ')', depth, cmd, word) + 1);
-        if (src[at + 1] === '{')
-            return skipBalanced(src, at + 1, this.limit, '{', '}');
-        return at + 1;
-    }
-    /** Skips heredoc bodies that start at `i` (one per `<<` of the line); returns where commands resume. */
-    heredocBodies(i, heredocs) {
-        for (const h of heredocs) {
-            const delimiter = h.target?.value ?? '';
-            const start = i;
-            let bodyEnd = this.limit;
-            while (i < this.limit) {
-                let eol = this.src.indexOf('\n', i);
-                if (eol === -1 || eol > this.limit)
-                    eol = this.limit;
-                let line = this.src.slice(i, eol).replace(/\r$/, '');
-                if (h.op === '<<-')
-                    line = line.replace(/^\t+/, '');
-                const lineStart = i;
-                i = eol + 1;
-                if (line === delimiter) {
-                    bodyEnd = lineStart;
-                    break;
-                }
-            }
-            h.body = [start, Math.min(bodyEnd, this.limit)];
-        }
-        return Math.min(i, this.limit);
-    }
-    /**
-     * Reads one word at `i`. Nested substitutions are lexed as commands whose parent is `cmd`; with
-     * `operatorsAsText` (inside `[[ ]]`) `&&`, `<` and the like are read as words.
-     */
-    word(i, depth, cmd, operatorsAsText, inBackquotes = false) {
-        const src = this.src;
-        const start = i;
-        let value = '';
-        let quoted = false;
-        const word = { value: '', start, end: start, quoted: false };
-        const nested = (at, close) => this.nested(at, close, depth, cmd, word);
-        const dollar = (at) => this.dollar(at, depth, cmd, word);
-        while (i < this.limit) {
-            const c = src[i];
-            if (operatorsAsText ? isBlank(c) || c === '\n' : isMeta(c)) {
-                if ((c === '<' || c === '>') && src[i + 1] === '(' && i === start && !operatorsAsText) {
-                    const end = Math.min(this.limit, nested(i + 2, ')') + 1);
-                    value += src.slice(i, end);
-                    i = end;
-                    continue;
-                }
-                if (c === '(' && value.endsWith('=') && /^[A-Za-z_]\w*\+?=$/.test(value)) {
-                    // `arr=(a b c)`: the array is part of the assignment word.
-                    const end = skipBalanced(src, i, this.limit, '(', ')');
-                    value += src.slice(i, end);
-                    i = end;
-                    continue;
-                }
-                break;
-            }
-            if (c === '\\') {
-                quoted = true;
-                if (src[i + 1] === '\n')
-                    i += 2;
-                else {
-                    value += src[i + 1] ?? '';
-                    i += 2;
-                }
-                continue;
-            }
-            if (c === "'") {
-                quoted = true;
-                const end = skipTo(src, i + 1, this.limit, "'");
-                value += src.slice(i + 1, end);
-                i = end + 1;
-                continue;
-            }
-            if (c === '$' && src[i + 1] === "'") {
-                quoted = true;
-                const { text, end } = ansiC(src, i + 2, this.limit);
-                value += text;
-                i = end;
-                continue;
-            }
-            if (c === '"' || (c === '$' && src[i + 1] === '"')) {
-                quoted = true;
-                i += c === '$' ? 2 : 1;
-                while (i < this.limit && src[i] !== '"') {
-                    const d = src[i];
-                    if (d === '\\' && '$`"\\\n'.includes(src[i + 1] ?? '')) {
-                        if (src[i + 1] !== '\n')
-                            value += src[i + 1];
-                        i += 2;
-                    }
-                    else if (d === '$' && (src[i + 1] === '(' || src[i + 1] === '{')) {
-                        const end = dollar(i);
-                        value += src.slice(i, end);
-                        i = end;
-                    }
-                    else if (d === '`') {
-                        const end = Math.min(this.limit, nested(i + 1, '`') + 1);
-                        value += src.slice(i, end);
-                        i = end;
-                    }
-                    else {
-                        value += d;
-                        i++;
-                    }
-                }
-                i++;
-                continue;
-            }
-            if (c === '$') {
-                const end = dollar(i);
-                value += src.slice(i, end);
-                i = end;
-                continue;
-            }
-            if (c === '`') {
-                if (inBackquotes)
-                    break;
-                const end = Math.min(this.limit, nested(i + 1, '`') + 1);
-                value += src.slice(i, end);
-                i = end;
-                continue;
-            }
-            // A run of ordinary characters, appended at once.
-            PLAIN.lastIndex = i;
-            const run = PLAIN.exec(src);
-            const stop = run ? Math.min(i + run[0].length, this.limit) : i + 1;
-            value += src.slice(i, stop);
-            i = stop;
-        }
-        word.value = value;
-        word.end = Math.min(Math.max(i, start + 1), this.limit);
-        word.quoted = quoted;
-        return word;
-    }
-}
-function newCommand(depth, parent) {
-    const cmd = {
-        assignments: [],
-        words: [],
-        redirects: [],
-        start: Number.POSITIVE_INFINITY,
-        end: 0,
-        depth,
-    };
-    if (parent)
-        cmd.parent = parent;
-    return cmd;
-}
-/** Offset of the next `close` at or after `i` (or `limit`), honouring backslash escapes for backquotes. */
-function skipTo(src, i, limit, close) {
-    while (i < limit && src[i] !== close)
-        i += close === '`' && src[i] === '\\' ? 2 : 1;
-    return Math.min(i, limit);
-}
-/** Offset after the `close` that balances the `open` at `i` (quotes inside are skipped). */
-function skipBalanced(src, i, limit, open, close) {
-    let depth = 0;
-    while (i < limit) {
-        const c = src[i];
-        if (c === '\\')
-            i += 2;
-        else if (c === "'" && open !== '{')
-            i = skipTo(src, i + 1, limit, "'") + 1;
-        else {
-            if (c === open)
-                depth++;
-            else if (c === close && --depth === 0)
-                return i + 1;
-            i++;
-        }
-    }
-    return limit;
-}
-/** Decodes the body of `$'...'` from `i` (after the quote); returns the text and the offset after it. */
-function ansiC(src, i, limit) {
-    const simple = {
-        n: '\n',
-        t: '\t',
-        r: '\r',
-        '\\': '\\',
-        "'": "'",
-        '"': '"',
-        e: '\u001b',
-        a: '\u0007',
-    };
-    let text = '';
-    while (i < limit && src[i] !== "'") {
-        if (src[i] === '\\' && i + 1 < limit) {
-            const e = src[i + 1];
-            text += simple[e] ?? `\\${e}`;
-            i += 2;
-        }
-        else {
-            text += src[i];
-            i++;
-        }
-    }
-    return { text, end: Math.min(i + 1, limit) };
-}
-
-;// CONCATENATED MODULE: ./lib/core/parsers/shell-commands.js
-
-/** Programs that run the command given after their own options and positional arguments. */
-const WRAPPERS = new Map([
-    ['sudo', { valueOptions: 'ugCDhprtUT', positional: 0 }],
-    ['doas', { valueOptions: 'uC', positional: 0 }],
-    ['env', { valueOptions: 'uCS', positional: 0 }],
-    ['exec', { valueOptions: 'a', positional: 0 }],
-    ['command', { valueOptions: '', positional: 0 }],
-    ['builtin', { valueOptions: '', positional: 0 }],
-    ['nohup', { valueOptions: '', positional: 0 }],
-    ['time', { valueOptions: 'fo', positional: 0 }],
-    ['nice', { valueOptions: 'n', positional: 0 }],
-    ['ionice', { valueOptions: 'cnp', positional: 0 }],
-    ['timeout', { valueOptions: 'ks', positional: 1 }],
-    ['stdbuf', { valueOptions: 'ioe', positional: 0 }],
-    ['xargs', { valueOptions: 'IinPdLaEs', positional: 0 }],
-    ['chroot', { valueOptions: '', positional: 1 }],
-    ['gosu', { valueOptions: '', positional: 1 }],
-    ['su-exec', { valueOptions: '', positional: 1 }],
-    ['eatmydata', { valueOptions: '', positional: 0 }],
-    ['chronic', { valueOptions: '', positional: 0 }],
-    ['unbuffer', { valueOptions: '', positional: 0 }],
-]);
-/** Shells whose `-c` argument (or, in CI steps, whose single quoted argument) is a script. */
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ash', 'ksh', 'mksh', 'busybox']);
-/** Dockerfile instructions whose arguments are a shell command line. */
-const DOCKER_INSTRUCTIONS = /^(?:RUN|CMD|ENTRYPOINT|HEALTHCHECK)$/i;
-/** Programs are named by their base name, without a Windows `.exe`. */
-function programName(word) {
-    const base = word.slice(word.lastIndexOf('/') + 1);
-    return base.toLowerCase().endsWith('.exe') ? base.slice(0, -4) : base;
-}
-/** The view of one command (see {@link CommandView}). */
-function viewOf(command, embedded = false) {
-    const words = command.words;
-    let k = embedded ? hostPrefixEnd(words) : 0;
-    const bodyIndex = k;
-    for (let guard = 0; guard < 8 && k < words.length; guard++) {
-        const name = embeddedName(words[k].value, embedded && k === bodyIndex);
-        if (name.startsWith('python') &&
-            /^python[0-9.]*$/.test(name) &&
-            words[k + 1]?.value === '-m' &&
-            words[k + 2]) {
-            return { command, name: programName(words[k + 2].value), nameIndex: k + 2, bodyIndex };
-        }
-        const wrapper = WRAPPERS.get(name);
-        if (!wrapper)
-            return { command, name, nameIndex: k, bodyIndex };
-        k = skipWrapper(words, k + 1, wrapper);
-    }
-    return { command, name: '', nameIndex: words.length, bodyIndex };
-}
-function embeddedName(value, first) {
-    // Make runs `@cmd` silently, `-cmd` ignoring errors, `+cmd` even under -n.
-    return programName(first ? value.replace(/^[@+-]+(?=[A-Za-z./])/, '') : value);
-}
-/** Index of the first word after a host language's prefix (`- run:`, `RUN --mount=x`). */
-function hostPrefixEnd(words) {
-    let k = 0;
-    while (k < words.length) {
-        const w = words[k];
-        if (w.quoted)
-            break;
-        if (w.value === '-' || /^[A-Za-z_][\w.-]*:$/.test(w.value))
-            k++;
-        else if (DOCKER_INSTRUCTIONS.test(w.value) && k === 0) {
-            k++;
-            while (words[k] && /^--[a-z]/.test(words[k].value))
-                k++;
-        }
-        else
-            break;
-    }
-    return k;
-}
-function skipWrapper(words, k, wrapper) {
-    while (k < words.length) {
-        const v = words[k].value;
-        if (v === '--')
-            return k + 1 + wrapper.positional;
-        if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(v)) {
-            k++;
-        }
-        else if (/^-[A-Za-z]/.test(v)) {
-            // `-u root` takes the next word; `-uroot` and `--user=root` do not.
-            k += v.length === 2 && wrapper.valueOptions.includes(v[1]) ? 2 : 1;
-        }
-        else if (/^--[a-z]/.test(v)) {
-            k++;
-        }
-        else {
-            break;
-        }
-    }
-    return k + wrapper.positional;
-}
-/** A script handed to another program as one word: `sh -c '<script>'`, `eval "<script>"`. */
-function scriptWords(view, source, embedded) {
-    const words = view.command.words;
-    const out = [];
-    // A whole quoted command line given to a CI step (`sh 'curl ...'`, `run: "curl ..."`).
-    const body = words[view.bodyIndex];
-    if (embedded && body?.quoted && /\s/.test(body.value) && isWhollyQuoted(source, body))
-        out.push(body);
-    if (view.name === 'eval')
-        out.push(...words.slice(view.nameIndex + 1));
-    for (let k = view.nameIndex; k < words.length; k++) {
-        const v = words[k].value;
-        if (!SHELLS.has(v) && !(v.includes('/') && SHELLS.has(programName(v))))
-            continue;
-        const flag = words[k + 1]?.value ?? '';
-        if (/^-[a-z]*c[a-z]*$/.test(flag) && words[k + 2])
-            out.push(words[k + 2]);
-        else if (embedded && k === view.nameIndex && words.length === k + 2 && words[k + 1].quoted)
-            out.push(words[k + 1]);
-    }
-    return out;
-}
-function isWhollyQuoted(source, word) {
-    const first = source[word.start];
-    return (first === '"' || first === "'") && source[word.end - 1] === first && word.end - word.start >= 2;
-}
-/** Scripts handed to shells are lexed this many levels deep at most. */
-const MAX_SCRIPT_DEPTH = 4;
-/**
- * Every command of `source[from, to)` with its view: nested substitutions and the commands of scripts
- * passed to shells (`sh -c '...'`, `eval`) included, each command once.
- */
-function shell_commands_scriptCommands(source, from = 0, to = source.length, embedded = false) {
-    const out = [];
-    // A re-lexed script finds again the substitutions inside it, which the first pass lexed already:
-    // commands are known by their offsets, collected only once a script is re-lexed.
-    let seen;
-    const key = (c) => c.start * 4_194_304 + c.end;
-    const visit = (start, end, level, hosted) => {
-        for (const command of lexShell(source, start, end)) {
-            if (level > 0) {
-                seen ??= new Set(out.map((v) => key(v.command)));
-                if (seen.has(key(command)))
-                    continue;
-                seen.add(key(command));
-            }
-            const view = viewOf(command, hosted);
-            out.push(view);
-            if (level >= MAX_SCRIPT_DEPTH)
-                continue;
-            for (const w of scriptWords(view, source, hosted)) {
-                const quoted = isWhollyQuoted(source, w);
-                visit(quoted ? w.start + 1 : w.start, quoted ? w.end - 1 : w.end, level + 1, false);
-            }
-        }
-    };
-    visit(from, to, 0, embedded);
-    return out;
-}
-/**
- * The innermost command part that holds `offset`, or undefined when the offset is in a comment, an
- * operator or blank space.
- */
-function contextAt(views, offset) {
-    let best;
-    const consider = (ctx, start, end) => {
-        if (offset < start || offset >= end)
-            return;
-        if (!best || end - start <= best.size)
-            best = { ctx, size: end - start };
-    };
-    for (const view of views) {
-        const c = view.command;
-        if (offset < c.start || (offset >= c.end && !c.redirects.some((r) => r.body)))
-            continue;
-        c.words.forEach((w, i) => {
-            const role = i < view.bodyIndex
-                ? 'prefix'
-                : i < view.nameIndex
-                    ? 'prefix'
-                    : i === view.nameIndex
-                        ? 'name'
-                        : 'argument';
-            consider({ view, wordIndex: i, role }, w.start, w.end);
-        });
-        for (const a of c.assignments)
-            consider({ view, wordIndex: -1, role: 'assignment' }, a.start, a.end);
-        for (const r of c.redirects) {
-            if (r.target)
-                consider({ view, wordIndex: -1, role: 'redirect' }, r.target.start, r.target.end);
-            if (r.body)
-                consider({ view, wordIndex: -1, role: 'heredoc' }, r.body[0], r.body[1]);
-        }
-    }
-    return best?.ctx;
-}
-/** Programs that only print or search text: a flag in their arguments configures nothing. */
-const TEXT_COMMANDS = new Set([
-    'echo',
-    'printf',
-    'print',
-    'grep',
-    'egrep',
-    'fgrep',
-    'zgrep',
-    'rg',
-    'ag',
-    'ack',
-    'sed',
-    'awk',
-    'gawk',
-    'test',
-    '[',
-    '[[',
-    ':',
-    'true',
-    'false',
-    'logger',
-    'log',
-    'info',
-    'warn',
-    'error',
-    'die',
-    'fail',
-    'debug',
-]);
-/** Targets that discard or show output rather than store it. */
-const NOT_A_FILE = /^(?:\/dev\/(?:null|stdout|stderr|tty)|&?-|&?\d+)$/;
-/**
- * True when the command's output is stored in a file: redirected (`> f`, `>> f`) or piped into
- * `tee f`. Text written to a file is configuration (`echo insecure >> ~/.curlrc`).
- */
-function writesToFile(views, index) {
-    const view = views[index];
-    const c = view.command;
-    const redirected = c.redirects.some((r) => /^(?:>|>>|>\||&>|&>>)$/.test(r.op) && r.target !== undefined && !NOT_A_FILE.test(r.target.value));
-    if (redirected)
-        return true;
-    if (c.next !== '|' && c.next !== '|&')
-        return false;
-    for (let j = index + 1; j < views.length && j < index + 64; j++) {
-        const next = views[j];
-        if (next.command.depth > c.depth)
-            continue;
-        if (next.command.depth < c.depth)
-            return false;
-        const args = next.command.words.slice(next.nameIndex + 1);
-        return next.name === 'tee' && args.some((w) => !w.value.startsWith('-') && !NOT_A_FILE.test(w.value));
-    }
-    return false;
-}
-
 ;// CONCATENATED MODULE: ./lib/core/parsers/dockerfile.js
 
 
@@ -20626,6 +20846,7 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
                 command: false,
                 entrypoint: false,
                 instructions: 0,
+                copies: 0,
             };
             const parent = inheritedStage(model, stage, globals);
             scope = new StageScope(globals, parent ? envAtEnd[parent.index] : undefined, escapeChar);
@@ -20636,6 +20857,8 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
         }
         if (stage)
             stage.instructions += 1;
+        if (stage && (keyword === 'COPY' || keyword === 'ADD'))
+            stage.copies += 1;
         if (keyword === 'ARG') {
             const args = readArgs(ins, escapeChar, spanOf(ins.getRange()));
             (stage ? stage.args : model.globalArgs).push(...args);
@@ -20894,6 +21117,7 @@ var parsers_uses = __nccwpck_require__(3850);
 
 
 
+
 /**
  * Which package ecosystems a repository uses, and where: one entry per manifest that declares
  * something to update. Ecosystem names are Dependabot's `package-ecosystem` values; each manifest
@@ -20944,7 +21168,7 @@ const ecosystems_KINDS = [
         ecosystem: 'npm',
         managers: ['npm'],
         names: ['package.json'],
-        declares: (ws, f) => packageJsonNeedsLock(readJson(ws, f)),
+        declares: (ws, f) => (0,manifests/* packageJsonNeedsLock */.TP)((0,manifests/* readJson */.Vh)(ws, f)),
     },
     {
         ecosystem: 'pip',
@@ -20956,7 +21180,7 @@ const ecosystems_KINDS = [
         ecosystem: 'pip',
         managers: ['pipenv'],
         names: ['Pipfile'],
-        declares: (ws, f) => pipfileNeedsLock(ws.text(f) ?? ''),
+        declares: (ws, f) => (0,manifests/* pipfileNeedsLock */.yf)(ws.text(f) ?? ''),
     },
     {
         ecosystem: 'pip',
@@ -20977,20 +21201,20 @@ const ecosystems_KINDS = [
         declares: (ws, f) => {
             const text = ws.text(f) ?? '';
             return (/^[ \t]*(?:dependencies|requires)[ \t]*=[ \t]*\[[ \t]*\S/m.test(text) ||
-                tomlTableHeaders(text).some((h) => /^tool\.poetry\.(?:dev-)?dependencies$|\.dependencies$/.test(h)));
+                (0,manifests/* tomlTableHeaders */.Lu)(text).some((h) => /^tool\.poetry\.(?:dev-)?dependencies$|\.dependencies$/.test(h)));
         },
     },
     {
         ecosystem: 'gomod',
         managers: ['gomod'],
         names: ['go.mod'],
-        declares: (ws, f) => goModNeedsSum(ws.text(f) ?? ''),
+        declares: (ws, f) => (0,manifests/* goModNeedsSum */.nT)(ws.text(f) ?? ''),
     },
     {
         ecosystem: 'cargo',
         managers: ['cargo'],
         names: ['Cargo.toml'],
-        declares: (ws, f) => cargoNeedsLock(ws.text(f) ?? ''),
+        declares: (ws, f) => (0,manifests/* cargoNeedsLock */.ld)(ws.text(f) ?? ''),
     },
     {
         ecosystem: 'maven',
@@ -21009,7 +21233,7 @@ const ecosystems_KINDS = [
         ecosystem: 'composer',
         managers: ['composer'],
         names: ['composer.json'],
-        declares: (ws, f) => composerNeedsLock(readJson(ws, f)),
+        declares: (ws, f) => (0,manifests/* composerNeedsLock */.LE)((0,manifests/* readJson */.Vh)(ws, f)),
     },
     {
         ecosystem: 'nuget',
@@ -21107,7 +21331,7 @@ function detectPackageManifests(ws, exclude) {
             if (!kind || excluded(file) || (kind.declares && !kind.declares(ws, file)))
                 continue;
             // A scaffolding template's dependencies are the generated project's, not this repository's.
-            if (isTemplateManifest(ws, file))
+            if ((0,manifests/* isTemplateManifest */.Sf)(ws, file))
                 continue;
             out.push({ file, dir: dirOf(file), ecosystem: kind.ecosystem, managers: kind.managers });
         }
@@ -21115,17 +21339,46 @@ function detectPackageManifests(ws, exclude) {
             if (excluded(file))
                 continue;
             const model = readDockerfile(ws, file);
-            // An image named by a build argument without a default (`ARG BASE` / `FROM ${BASE}`) is chosen
-            // by whoever builds: the file names nothing an updater could update.
-            const vars = model ? globalArgValues(model) : undefined;
-            const external = model?.stages.some((s) => s.from.image &&
-                s.from.image.toLowerCase() !== 'scratch' &&
-                !expandVariables(s.from.image, vars, model.escapeChar).text.startsWith(UNRESOLVED));
-            if (external)
-                out.push({ file, dir: dirOf(file), ecosystem: 'docker', managers: ['dockerfile'] });
+            const images = model ? updatableImages(model) : [];
+            if (images.length > 0) {
+                out.push({ file, dir: dirOf(file), ecosystem: 'docker', managers: ['dockerfile'], images });
+            }
         }
         return out;
     });
+}
+/**
+ * The images of a Dockerfile's stages that give an updater something to update: a digest, or a tag
+ * that names a version (see tagNamesVersion). Not an image named by a build argument without a
+ * default (`ARG BASE` / `FROM ${BASE}`), which whoever builds chooses, nor one that names no version
+ * (`latest`, no tag, a channel such as `nonroot`): Dependabot and Renovate bump neither, and a rebuild
+ * pulls the current image (dockerfile-base-image-unpinned and -digest report the missing pin). A tag or
+ * name that an ARG without a default completes is kept: what it names is not known.
+ */
+function updatableImages(model) {
+    const vars = globalArgValues(model);
+    const out = [];
+    for (const stage of model.stages) {
+        if (!stage.from.image)
+            continue;
+        const { text } = expandVariables(stage.from.image, vars, model.escapeChar);
+        if (text.startsWith(UNRESOLVED) || text.toLowerCase() === 'scratch')
+            continue;
+        const partial = text.includes(UNRESOLVED);
+        if (!partial && referencedStage(model, stage, text))
+            continue;
+        const ref = (0,image_ref/* parseImageRef */.Q)(text);
+        if (!ref)
+            continue;
+        const last = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
+        const versioned = ref.digest !== undefined ||
+            (ref.tag === undefined
+                ? last.includes(UNRESOLVED)
+                : ref.tag.includes(UNRESOLVED) || (0,image_ref/* tagNamesVersion */.nw)(ref.tag));
+        if (versioned)
+            out.push(text);
+    }
+    return out;
 }
 /** "" for a root file, else the directory path. */
 function dirOf(file) {
@@ -21342,264 +21595,942 @@ function onlyTooling(ws, file) {
     return names > 0 && !other;
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-config.js
+;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shell-requests.js
+
+const CURL = {
+    shortValues: 'AbcCdDeEFHKmoPQrtTuUwxXYyz',
+    shortNames: { o: 'output', O: 'remote-name', x: 'proxy', K: 'config' },
+    longValues: new Set([
+        'url',
+        'output',
+        'proxy',
+        'preproxy',
+        'config',
+        'unix-socket',
+        'abstract-unix-socket',
+    ]),
+    savesByDefault: false,
+};
+const WGET = {
+    shortValues: 'oaeiBtOTwQPUlARDIX',
+    shortNames: { O: 'output-document', i: 'input-file' },
+    longValues: new Set(['output-document', 'input-file']),
+    savesByDefault: true,
+};
+/** Clients known by their options; other downloaders (yt-dlp) are taken to store what they fetch. */
+const CLIENTS = new Map([
+    ['curl', CURL],
+    ['wget', WGET],
+    ['wget2', WGET],
+]);
+const OTHER = { shortValues: '', shortNames: {}, longValues: new Set(), savesByDefault: true };
+/** Outputs that show or discard the response instead of storing it. */
+const shell_requests_NOT_A_FILE = /^(?:-|\/dev\/(?:null|stdout|stderr|tty))$/;
+/** Programs that run the script they read on standard input, or one given to them whole. */
+const INTERPRETERS = new Set(['python', 'python2', 'python3', 'perl', 'ruby', 'node', 'php', 'pwsh', 'iex']);
+/** Programs that run their argument (`eval "$(curl ...)"`, `source <(curl ...)`). */
+const EVALUATORS = new Set(['eval', 'source', '.']);
+/** Programs that unpack or install what they read: the response ends up in files. */
+const UNPACKERS = new Set(['tar', 'bsdtar', 'unzip', 'cpio', 'apt-key', 'dpkg', 'rpm', 'install']);
+/**
+ * The facts of the request made by the command `views[index]` of `source`, whose client is the first
+ * word from its program on that is one of `clients` (`docker run img curl ...`: curl), for the
+ * certificate flag `flag`: `--proxy-insecure` is about the proxy's certificate, not the server's.
+ */
+function requestFacts(source, views, index, clients, flag) {
+    const view = views[index];
+    const words = view.command.words;
+    let at = view.nameIndex;
+    while (clients.size > 0 && at < words.length && !clients.has(programName(words[at].value)))
+        at++;
+    const client = CLIENTS.get(programName(words[at]?.value ?? '')) ?? OTHER;
+    const args = parseArguments(words, at + 1, client);
+    // URLs from a file (`curl -K`, `wget -i`) or from the environment (a proxy) are unknown.
+    const urls = aboutProxy(flag) ? args.proxies : args.config || args.inputFile ? [] : args.targets;
+    const plainHttp = urls.length > 0 && urls.every((u) => /^http:\/\//i.test(u));
+    let feeds = args.saved ? 'saved' : undefined;
+    if (!feeds && args.toStdout)
+        feeds = whereOutputGoes(source, views, index);
+    return { plainHttp, localSocket: args.localSocket, feeds, urls };
+}
+/** Whether a certificate flag is about the proxy's certificate (`--proxy-insecure`), not the server's. */
+function aboutProxy(flag) {
+    return flag.startsWith('--proxy-');
+}
+function parseArguments(words, from, client) {
+    const out = {
+        targets: [],
+        proxies: [],
+        config: false,
+        inputFile: false,
+        localSocket: false,
+        saved: client.savesByDefault,
+        toStdout: !client.savesByDefault,
+    };
+    const option = (name, value) => {
+        switch (name) {
+            case 'url':
+                if (value !== undefined)
+                    out.targets.push(value);
+                break;
+            case 'proxy':
+            case 'preproxy':
+                if (value !== undefined)
+                    out.proxies.push(value);
+                break;
+            case 'config':
+                out.config = true;
+                break;
+            case 'input-file':
+                out.inputFile = true;
+                break;
+            case 'unix-socket':
+            case 'abstract-unix-socket':
+                out.localSocket = true;
+                break;
+            case 'output':
+            case 'output-document':
+                if (value !== undefined && shell_requests_NOT_A_FILE.test(value)) {
+                    out.saved = false;
+                    out.toStdout = value === '-';
+                }
+                else {
+                    out.saved = true;
+                    out.toStdout = false;
+                }
+                break;
+            case 'remote-name':
+            case 'remote-name-all':
+                out.saved = true;
+                out.toStdout = false;
+                break;
+            case 'spider':
+            case 'delete-after':
+                out.saved = false;
+                out.toStdout = false;
+                break;
+        }
+    };
+    let operands = false;
+    for (let i = from; i < words.length; i++) {
+        const v = words[i].value;
+        if (operands || !v.startsWith('-') || v === '-') {
+            out.targets.push(v);
+        }
+        else if (v === '--') {
+            operands = true;
+        }
+        else if (v.startsWith('--')) {
+            const eq = v.indexOf('=');
+            const name = v.slice(2, eq < 0 ? undefined : eq);
+            let value = eq < 0 ? undefined : v.slice(eq + 1);
+            const next = words[i + 1]?.value;
+            // An unknown long option takes the next word unless that word looks like a URL (or may be one).
+            if (value === undefined && next !== undefined) {
+                if (client.longValues.has(name) || !/^[-$`]|:\/\//.test(next)) {
+                    value = next;
+                    i++;
+                }
+            }
+            option(name, value);
+        }
+        else {
+            for (let k = 1; k < v.length; k++) {
+                const c = v[k];
+                if (client.shortValues.includes(c)) {
+                    const value = k + 1 < v.length ? v.slice(k + 1) : words[++i]?.value;
+                    option(client.shortNames[c] ?? '', value);
+                    break;
+                }
+                option(client.shortNames[c] ?? '', undefined);
+            }
+        }
+    }
+    return out;
+}
+/** Whether what a command prints is stored (redirected, piped into tee or an unpacker) or run. */
+function whereOutputGoes(source, views, index) {
+    const first = views[index].command;
+    // `bash <(curl ...)`, `sh -c "$(curl ...)"`, `eval "$(curl ...)"`: the holder runs the response.
+    const holder = first.parent && views.find((v) => v.command === first.parent.command);
+    if (holder && runs(holder, true))
+        return 'executed';
+    for (let j = index, steps = 0; steps < 64; steps++) {
+        const view = views[j];
+        const c = view.command;
+        if (j !== index) {
+            if (runs(view, false))
+                return 'executed';
+            if (UNPACKERS.has(view.name))
+                return 'saved';
+            if (view.name === 'tee' && c.words.slice(view.nameIndex + 1).some(isFileArgument))
+                return 'saved';
+        }
+        if (c.redirects.some((r) => storesOutput(source, r)))
+            return 'saved';
+        if (c.next !== '|' && c.next !== '|&')
+            return undefined;
+        // The next command of the pipeline: the next one at the same depth.
+        let k = j + 1;
+        while (k < views.length && k < j + 64 && views[k].command.depth > c.depth)
+            k++;
+        if (k >= views.length || views[k].command.depth !== c.depth)
+            return undefined;
+        j = k;
+    }
+    return undefined;
+}
+/** `> file`, `>> file`, `&> file` (not `2> file`, `> /dev/null`, `>&2`). */
+function storesOutput(source, r) {
+    if (!/^(?:>|>>|>\||&>|&>>)$/.test(r.op) || !r.target || isNotFile(r.target.value))
+        return false;
+    // The lexer keeps no file descriptor: it is the digit just before the operator, if any.
+    let i = r.target.start - 1;
+    while (i >= 0 && (source[i] === ' ' || source[i] === '\t'))
+        i--;
+    const fd = source[i - r.op.length];
+    return fd === undefined || !/\d/.test(fd) || fd === '1';
+}
+function isNotFile(target) {
+    return shell_requests_NOT_A_FILE.test(target) || /^&?\d+$/.test(target);
+}
+function isFileArgument(w) {
+    return !w.value.startsWith('-') && !isNotFile(w.value);
+}
+/**
+ * Whether a command runs the script it reads (`| sh`, `| python3 -`) or, holding a substitution,
+ * the text of it (`eval "$(...)"`, `bash <(...)`). `| sh -c '...'` and `| python3 -c '...'` run
+ * their own script and read the response as data.
+ */
+function runs(view, holding) {
+    const name = view.name;
+    if (holding && EVALUATORS.has(name))
+        return true;
+    const shell = SHELLS.has(name);
+    if (!shell && !INTERPRETERS.has(name) && !/^python[0-9.]*$/.test(name))
+        return false;
+    const args = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+    const inline = shell ? /^-[a-zA-Z]*c[a-zA-Z]*$/ : /^-[a-zA-Z]*[cepr]$|^--?(?:eval|print|command)$/i;
+    // `sh -c "$(curl ...)"` runs the response; `curl ... | sh -c 'jq ...'` does not.
+    if (args.some((a) => inline.test(a)))
+        return holding;
+    if (holding || shell)
+        return true;
+    const operand = args.find((a) => !a.startsWith('-') || a === '-');
+    return operand === undefined || operand === '-';
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shell-lines.js
+
 
 
 /**
- * Readers of dependency-update configuration: Dependabot's `updates` entries and Renovate's manager
- * and path settings, reduced to "does this configuration update manifest X of ecosystem Y?".
+ * Calls `visit` for each logical line of `text`. A line ending in an odd number of backslashes
+ * continues on the next; comment lines inside a continuation are dropped (as Docker does) and the
+ * joined text is capped at MAX_LINE_CHARS, so the work per line stays bounded.
  */
-/** Where Dependabot and Renovate read their configuration, in the order they look. */
-const DEPENDABOT_FILES = ['.github/dependabot.yml', '.github/dependabot.yaml'];
-const RENOVATE_FILES = [
-    'renovate.json',
-    'renovate.json5',
-    '.github/renovate.json',
-    '.github/renovate.json5',
-    '.gitlab/renovate.json',
-    '.gitlab/renovate.json5',
-    '.renovaterc',
-    '.renovaterc.json',
-    '.renovaterc.json5',
-];
-/** The Dependabot configuration file and its entries, or undefined when there is none. */
-function readDependabot(ws) {
-    const file = DEPENDABOT_FILES.find((f) => ws.has(f));
-    if (!file)
-        return undefined;
-    const parsed = ws.yaml(file);
-    const root = parsed?.ok ? parsed.documents[0]?.value : undefined;
-    const updates = root?.updates;
-    const entries = [];
-    for (const u of Array.isArray(updates) ? updates : []) {
-        if (!u || typeof u !== 'object')
-            continue;
-        const { 'package-ecosystem': ecosystem, directory, directories } = u;
-        if (typeof ecosystem !== 'string')
-            continue;
-        const dirs = [directory, ...(Array.isArray(directories) ? directories : [])].filter((d) => typeof d === 'string');
-        entries.push({ ecosystem, directories: dirs.map(normaliseDir) });
+function forEachLogicalLine(text, visit) {
+    const lines = text.split('\n');
+    // A trailing newline does not add a line (as in forEachLine).
+    const count = text === '' ? 0 : text.endsWith('\n') ? lines.length - 1 : lines.length;
+    let i = 0;
+    while (i < count) {
+        const lineNo = i + 1;
+        let joined = '';
+        const breaks = [];
+        for (;;) {
+            const raw = (lines[i] ?? '').replace(/\r$/, '');
+            i++;
+            const body = raw.replace(/[ \t]+$/, '');
+            const slashes = body.length - body.replace(/\\+$/, '').length;
+            const continues = slashes % 2 === 1 && i < count && joined.length + body.length < MAX_LINE_CHARS;
+            joined += continues ? body.slice(0, -1) : raw;
+            if (!continues)
+                break;
+            while (i < count - 1 && /^[ \t]*#/.test(lines[i]))
+                i++;
+            breaks.push({ offset: joined.length, line: i + 1 });
+        }
+        visit({ text: joined.slice(0, MAX_LINE_CHARS), lineNo, breaks });
     }
-    return { file, entries };
 }
-/** Dependabot directories are repository-absolute (`/`, `/apps/web`, `/apps/*`); ours are relative. */
-function normaliseDir(dir) {
-    return dir
-        .trim()
-        .replace(/^\.?\/+/, '')
-        .replace(/\/+$/, '');
+/** The physical line and 1-based column of an offset of a logical line. */
+function physicalPosition(line, offset) {
+    let k = 0;
+    while (k < line.breaks.length && line.breaks[k].offset <= offset)
+        k++;
+    const at = k === 0 ? { offset: 0, line: line.lineNo } : line.breaks[k - 1];
+    return { line: at.line, column: offset - at.offset + 1 };
 }
-/** Whether a (normalised) Dependabot directory or glob names `dir`. */
-function directoryMatches(pattern, dir) {
-    if (pattern === dir)
-        return true;
-    if (pattern === '**' || pattern === '*')
-        return pattern === '**' || !dir.includes('/');
-    if (!/[*?[{]/.test(pattern))
-        return false;
-    return (0,workspace_glob/* pathMatcher */.kZ)(pattern)(dir);
-}
-/** Renovate's default `ignorePaths`, and the longer list that its recommended presets set. */
-const DEFAULT_IGNORE = ['**/node_modules/**', '**/bower_components/**'];
-const PRESET_IGNORE = [
-    ...DEFAULT_IGNORE,
-    '**/vendor/**',
-    '**/examples/**',
-    '**/__tests__/**',
-    '**/test/**',
-    '**/tests/**',
-    '**/__fixtures__/**',
-];
-/** The Renovate configuration (a config file, or the `renovate` key of the root package.json). */
-function readRenovate(ws) {
-    let file = RENOVATE_FILES.find((f) => ws.has(f));
-    let value;
-    if (file) {
-        value = parseJsonish(ws.text(file) ?? '');
+/** The commands of a logical line, lexed once and only when a pattern matched. */
+class LineCommands {
+    views;
+    text;
+    /** Request facts by command, kind of flag and clients: a line may repeat a flag many times. */
+    requests = new Map();
+    constructor(text) {
+        this.text = text;
     }
-    else {
-        const pkg = readJson(ws, 'package.json');
-        if (!pkg || typeof pkg.renovate !== 'object' || pkg.renovate === null)
+    all() {
+        this.views ??= shell_commands_scriptCommands(this.text, 0, this.text.length, true);
+        return this.views;
+    }
+    /** Whether a match at `offset` is something a command acts on, under `limits`. */
+    counts(offset, limits) {
+        const views = this.all();
+        const ctx = contextAt(views, offset);
+        if (!ctx)
+            return false;
+        const { view } = ctx;
+        const words = view.command.words;
+        const index = views.indexOf(view);
+        if (TEXT_COMMANDS.has(view.name) && ctx.role !== 'prefix' && !writesToFile(views, index))
+            return false;
+        if (limits.exceptArgument) {
+            const except = limits.exceptArgument;
+            if (words.some((w, i) => i > view.nameIndex && except.test(w.value)))
+                return false;
+        }
+        if (!limits.commands)
+            return true;
+        if (ctx.role !== 'argument')
+            return false;
+        if (limits.commands.has(view.name))
+            return true;
+        // A program run by another one: `docker run img curl -k ...`, `kubectl exec p -- wget ...`.
+        return (!TEXT_COMMANDS.has(view.name) &&
+            words.slice(view.nameIndex + 1, ctx.wordIndex).some((w) => limits.commands.has(programName(w.value))));
+    }
+    /**
+     * Whether every operand of the command holding `offset` (its arguments that are not options, as
+     * `/tmp/app.apk` in `apk add --allow-untrusted /tmp/app.apk`) matches `operand`, and there is one
+     * at least. A first operand among `subcommands` (`add`) is the command's verb, not an operand. The
+     * value of an option (`--repository URL`) is an operand here, so it must match too.
+     */
+    everyOperand(offset, operand, subcommands) {
+        const ctx = contextAt(this.all(), offset);
+        if (!ctx)
+            return false;
+        const { view } = ctx;
+        const operands = view.command.words.slice(view.nameIndex + 1).filter((w) => !w.value.startsWith('-'));
+        if (operands.length > 0 && subcommands.has(operands[0].value))
+            operands.shift();
+        return operands.length > 0 && operands.every((w) => operand.test(w.value));
+    }
+    /**
+     * The facts of the request made by the command holding the flag `flag` at `offset`, a client among
+     * `clients` (see {@link requestFacts}); undefined when no command holds the offset.
+     */
+    request(offset, flag, clients) {
+        const views = this.all();
+        const ctx = contextAt(views, offset);
+        if (!ctx)
             return undefined;
-        file = 'package.json';
-        value = pkg.renovate;
+        const index = views.indexOf(ctx.view);
+        const key = `${index}\u0000${aboutProxy(flag)}\u0000${[...clients].join(' ')}`;
+        let facts = this.requests.get(key);
+        if (!facts) {
+            facts = requestFacts(this.text, views, index, clients, flag);
+            this.requests.set(key, facts);
+        }
+        return facts;
     }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) {
-        return {
-            file,
-            understood: false,
-            enabled: true,
-            disabledManagers: new Set(),
-            ignored: () => false,
-            custom: () => false,
-        };
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/image-builds.js
+
+
+
+
+
+
+
+
+/**
+ * What the repository's own build scripts do with container images: the images they build from its
+ * Dockerfiles (`docker build -f <Dockerfile> -t <name>`, `docker buildx build`, `podman build`, a
+ * workflow's docker/build-push-action with `tags:`), the images they start (`docker run`), create
+ * without starting (`docker create`, to `docker cp` files out) and push. Read from the workflows,
+ * the Makefiles, the shell scripts and the GitLab CI files, command by command, as written: a name or
+ * a path made of variables (`-t $(NAMESPACE)/app:$(TAG)`) is not evaluated, except that a tag of
+ * variables still names its repository (`-t acme/base:$(VERSION)` builds `acme/base`).
+ *
+ * Every file read here is the repository's, so a pull request can write them: the rules lower a
+ * finding on this evidence, never drop it.
+ */
+/** The files whose commands build, run and push images; rules that read them name these globs. */
+const IMAGE_BUILD_SOURCES = SCRIPT_FILES;
+/** The programs whose `build` subcommand builds an image from a Dockerfile. */
+const BUILDERS = new Set(['docker', 'podman', 'nerdctl', 'buildah']);
+/** Lines worth lexing: those that name a container engine. */
+const ENGINE = /\b(?:docker|podman|nerdctl|buildah)\b/;
+/** Options of `docker build` that take a value as the next word (the rest take none, or `--opt=value`). */
+const BUILD_VALUE_OPTIONS = new Set([
+    '-t',
+    '--tag',
+    '-f',
+    '--file',
+    '--build-arg',
+    '--platform',
+    '--network',
+    '--label',
+    '--target',
+    '-o',
+    '--output',
+    '--cache-from',
+    '--cache-to',
+    '--secret',
+    '--ssh',
+    '--progress',
+    '--iidfile',
+    '--metadata-file',
+    '--builder',
+    '--add-host',
+    '--build-context',
+    '--shm-size',
+    '-m',
+    '--memory',
+    '--ulimit',
+    '--isolation',
+    '--cgroup-parent',
+    '--attest',
+    '--annotation',
+    '--allow',
+    '--call',
+    '--layers',
+    '--format',
+]);
+/** Options of `docker run` and `docker create` that take a value as the next word. */
+const RUN_VALUE_OPTIONS = new Set([
+    '-v',
+    '--volume',
+    '--mount',
+    '-w',
+    '--workdir',
+    '-e',
+    '--env',
+    '--env-file',
+    '-u',
+    '--user',
+    '--name',
+    '--network',
+    '--net',
+    '-p',
+    '--publish',
+    '--entrypoint',
+    '--platform',
+    '-l',
+    '--label',
+    '--add-host',
+    '--cap-add',
+    '--cap-drop',
+    '--device',
+    '-h',
+    '--hostname',
+    '--ulimit',
+    '--security-opt',
+    '--tmpfs',
+    '-m',
+    '--memory',
+    '--cpus',
+    '--pull',
+    '--log-driver',
+    '--log-opt',
+    '--restart',
+    '--shm-size',
+    '--ipc',
+    '--pid',
+    '--gpus',
+    '--group-add',
+    '--dns',
+    '--volumes-from',
+    '--link',
+    '--cidfile',
+    '--stop-signal',
+    '--stop-timeout',
+    '--userns',
+    '--uts',
+    '--runtime',
+    '--sysctl',
+]);
+/** A volume source that is the working directory: `$(pwd)`, `` `pwd` ``, `$PWD`, `${PWD}`, `.`, `${{ github.workspace }}`. */
+const WORKDIR_SOURCE = /^(?:\$\(pwd\)|`pwd`|\$\{?PWD\}?|\$\{?GITHUB_WORKSPACE\}?|\$\{\{\s*github\.workspace\s*\}\}|\.)(?:[/:]|$)/;
+/**
+ * The name an image reference is compared by: Docker Hub's `docker.io/` and `library/` dropped, the
+ * tag kept (`latest` when none), the digest dropped; `*` for a tag made of variables. Undefined for a
+ * reference whose name holds a variable, and for a Docker official image's name, which a build here
+ * may tag too but which names the upstream image wherever it is used.
+ */
+function imageName(reference) {
+    const ref = (0,image_ref/* parseImageRef */.Q)(reference);
+    if (!ref || /[$`{}%]/.test(ref.repository) || /[$`{}%]/.test(ref.registry ?? ''))
+        return undefined;
+    const library = libraryName(ref);
+    if (library !== undefined && officialImageNames().has(library.toLowerCase()))
+        return undefined;
+    const repository = library ?? `${ref.registry ? `${ref.registry}/` : ''}${ref.repository}`;
+    const tag = ref.tag === undefined ? 'latest' : /[$`{}%]/.test(ref.tag) ? '*' : ref.tag;
+    return `${repository.toLowerCase()}:${tag}`;
+}
+/** Whether a tag a build produces (see {@link imageName}) names the image `name`. */
+function tagMatches(tag, name) {
+    if (tag === name)
+        return true;
+    return tag.endsWith(':*') && name.slice(0, name.lastIndexOf(':')) === tag.slice(0, -2);
+}
+/** Everything the repository's build scripts do with images (computed once per tree). */
+function repositoryImages(workspace) {
+    const out = { builds: [], runs: [], creates: [], pushes: [] };
+    for (const file of workspace.glob(IMAGE_BUILD_SOURCES)) {
+        const found = workspace.memo('docker-image-commands', file, () => fileImageCommands(workspace, file));
+        // The paths a build may name, nearest first: the first the tree has is its Dockerfile.
+        for (const build of found.builds) {
+            const dockerfile = build.dockerfiles.find((f) => workspace.has(f));
+            out.builds.push({ ...build, dockerfiles: dockerfile ? [dockerfile] : [] });
+        }
+        out.runs.push(...found.runs);
+        out.creates.push(...found.creates);
+        out.pushes.push(...found.pushes);
     }
-    const config = value;
-    const managers = Array.isArray(config.enabledManagers)
-        ? new Set(config.enabledManagers.filter((m) => typeof m === 'string'))
-        : undefined;
-    const disabled = new Set();
-    for (const [key, v] of Object.entries(config)) {
-        if (v && typeof v === 'object' && v.enabled === false)
-            disabled.add(key);
+    return out;
+}
+/** The builds of the repository that tag the image a FROM names (after ARG defaults), if any. */
+function buildsTagging(images, reference) {
+    const name = imageName(reference);
+    return name ? images.builds.filter((b) => b.tags.some((t) => tagMatches(t, name))) : [];
+}
+/** The builds of the repository that may build this Dockerfile. */
+function buildsOf(images, dockerfile) {
+    return images.builds.filter((b) => b.dockerfiles.includes(dockerfile));
+}
+/** The images other Dockerfiles of the repository are built FROM (ARG defaults substituted), by file. */
+function fromImages(workspace) {
+    const out = new Map();
+    for (const file of dockerfilePaths(workspace)) {
+        const model = readDockerfile(workspace, file);
+        if (model)
+            out.set(file, externalImages(model));
     }
-    const presets = Array.isArray(config.extends) ? config.extends.filter((e) => typeof e === 'string') : [];
-    const recommended = presets.some((p) => /config:(?:recommended|base|best-practices)|^:ignoreModulesAndTests$/.test(p));
-    const ignorePaths = Array.isArray(config.ignorePaths)
-        ? config.ignorePaths.filter((p) => typeof p === 'string')
-        : recommended
-            ? PRESET_IGNORE
-            : DEFAULT_IGNORE;
-    const includePaths = Array.isArray(config.includePaths)
-        ? config.includePaths.filter((p) => typeof p === 'string')
-        : [];
-    const ignore = ignorePaths.length > 0 ? (0,workspace_glob/* pathMatcher */.kZ)(ignorePaths) : () => false;
-    const include = includePaths.length > 0 ? (0,workspace_glob/* pathMatcher */.kZ)(includePaths) : () => true;
+    return out;
+}
+/** The external images a Dockerfile's stages are built FROM, with ARG defaults substituted. */
+function externalImages(model) {
+    const vars = globalArgValues(model);
+    const out = [];
+    for (const stage of model.stages) {
+        if (!stage.from.image)
+            continue;
+        const { text } = expandVariables(stage.from.image, vars, model.escapeChar);
+        if (text.includes(UNRESOLVED) || text.toLowerCase() === 'scratch')
+            continue;
+        if (!referencedStage(model, stage, text))
+            out.push(text);
+    }
+    return out;
+}
+/** Whether the run or create names one of the tags (`app` is `app:latest`). */
+function namesTag(reference, tags) {
+    const name = imageName(reference);
+    return name !== undefined && tags.some((t) => tagMatches(t, name));
+}
+function fileImageCommands(workspace, file) {
+    const found = { builds: [], runs: [], creates: [], pushes: [] };
+    const text = workspace.text(file);
+    if (text === undefined || !ENGINE.test(text))
+        return found;
+    const dir = posix_namespaceObject.dirname(file) === '.' ? '' : posix_namespaceObject.dirname(file);
+    // A Makefile's recipes and a script run from their own directory, as often as not; a workflow's
+    // steps from the checkout's root.
+    const bases = file.startsWith('.github/workflows/') ? [''] : [dir, ''];
+    forEachLogicalLine(text, (line) => {
+        if (!ENGINE.test(line.text))
+            return;
+        // A `cd` earlier on the line (`cd images/app && docker build .`) moves where paths start.
+        let within = bases;
+        for (const view of shell_commands_scriptCommands(line.text, 0, line.text.length, true)) {
+            const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+            if (view.name === 'cd' && words.length === 1 && !/[$`{}%~]/.test(words[0])) {
+                within = within.map((b) => posix_namespaceObject.join(b, words[0]));
+                continue;
+            }
+            if (!BUILDERS.has(view.name))
+                continue;
+            readCommand(words, { source: file, line: line.lineNo, bases: within, dir }, found);
+        }
+    });
+    if (file.startsWith('.github/workflows/') && text.includes('build-push-action')) {
+        readBuildPushSteps(workspace, file, found);
+    }
+    return found;
+}
+function readCommand(words, where, found) {
+    // `docker buildx build`, `docker image build`, `docker builder build`, `buildah bud`.
+    let k = 0;
+    if (['buildx', 'image', 'builder', 'container'].includes(words[0] ?? ''))
+        k = 1;
+    const verb = words[k];
+    const rest = words.slice(k + 1);
+    if (verb === 'build' || verb === 'bud') {
+        found.builds.push(readBuild(rest, where));
+    }
+    else if (verb === 'run' || verb === 'create') {
+        const run = image_builds_readRun(rest, where);
+        if (!run)
+            return;
+        if (verb === 'run')
+            found.runs.push(run);
+        else
+            found.creates.push(run.image);
+    }
+    else if (verb === 'push') {
+        const image = rest.find((w) => !w.startsWith('-'));
+        if (image)
+            found.pushes.push(image);
+    }
+}
+function readBuild(words, where) {
+    const tags = [];
+    let file;
+    let context;
+    let pushes = false;
+    for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        const [option, inline] = splitOption(w);
+        if (option === '--push')
+            pushes = true;
+        if (option === '--output' && /type=registry|push=true/.test(inline ?? words[i + 1] ?? ''))
+            pushes = true;
+        if (option === '-t' || option === '--tag') {
+            const value = inline ?? words[++i];
+            const name = value === undefined ? undefined : imageName(value);
+            if (name)
+                tags.push(name);
+            continue;
+        }
+        if (option === '-f' || option === '--file') {
+            file = inline ?? words[++i];
+            continue;
+        }
+        if (option.startsWith('-')) {
+            if (inline === undefined && BUILD_VALUE_OPTIONS.has(option))
+                i++;
+            continue;
+        }
+        context ??= w;
+    }
     return {
-        file,
-        understood: true,
-        enabled: config.enabled !== false,
-        ...(managers ? { enabledManagers: managers } : {}),
-        disabledManagers: disabled,
-        ignored: (f) => ignore(f) || !include(f),
-        custom: customManagers(config, (m) => (!managers || managers.has(m)) && !disabled.has(m)),
+        source: where.source,
+        line: where.line,
+        dockerfiles: dockerfilesOf(file, context, where),
+        tags,
+        pushes,
     };
 }
-/**
- * The files Renovate's enabled custom managers read: each manager's `managerFilePatterns` (a glob, or
- * a regular expression between slashes) or the older `fileMatch` (regular expressions), tested
- * against the path as Renovate does (anywhere in it). A pattern that could take long to test (see
- * {@link boundedRegex}) is not used: the configuration is the pull request's to write.
- */
-function customManagers(config, enabled) {
-    const tests = [];
-    const lists = [
-        [config.customManagers, 'custom'],
-        [config.regexManagers, 'legacy'],
-    ];
-    for (const [list, kind] of lists) {
-        for (const m of Array.isArray(list) ? list : []) {
-            if (!m || typeof m !== 'object')
-                continue;
-            const { customType, managerFilePatterns, fileMatch } = m;
-            const type = typeof customType === 'string' ? customType : 'regex';
-            const names = kind === 'legacy' ? ['regex', 'custom.regex'] : [`custom.${type}`];
-            if (!names.some(enabled))
-                continue;
-            const strings = (v) => Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
-            for (const pattern of strings(managerFilePatterns)) {
-                const regex = /^\/(.+)\/([a-z]*)$/.exec(pattern);
-                const re = regex ? boundedRegex(regex[1]) : undefined;
-                if (regex) {
-                    if (re)
-                        tests.push((f) => re.test(f));
-                }
-                else
-                    tests.push((0,workspace_glob/* pathMatcher */.kZ)(pattern.replace(/^\/+/, '')));
-            }
-            for (const pattern of strings(fileMatch)) {
-                const re = boundedRegex(pattern);
-                if (re)
-                    tests.push((f) => re.test(f));
-            }
-        }
+/** An option and the value written into it: `--tag=app` and `-tapp` are `--tag` and `-t` with `app`. */
+function splitOption(word) {
+    if (word.startsWith('--')) {
+        const eq = word.indexOf('=');
+        return eq === -1 ? [word, undefined] : [word.slice(0, eq), word.slice(eq + 1)];
     }
-    return (file) => tests.some((t) => t(file));
+    return /^-[tfv]./.test(word) ? [word.slice(0, 2), word.slice(2)] : [word, undefined];
 }
-/**
- * A regular expression of a repository's configuration that tests a path in bounded time: none that
- * quantifies a group holding a quantifier (`(a+)+`), refers back to a group, or is long. Undefined
- * otherwise, or when it does not compile.
- */
-function boundedRegex(source) {
-    if (source.length > 200 || /\\[1-9]|\\k</.test(source))
-        return undefined;
-    // Per open group: whether it holds a quantifier.
-    const groups = [];
-    for (let i = 0; i < source.length; i++) {
-        const c = source[i];
-        if (c === '\\') {
-            i++;
-            continue;
-        }
-        if (c === '[') {
-            while (i < source.length && source[i] !== ']')
-                i += source[i] === '\\' ? 2 : 1;
-            continue;
-        }
-        if (c === '(')
-            groups.push(false);
-        else if (c === ')') {
-            const held = groups.pop() ?? false;
-            const next = source[i + 1];
-            const repeats = next === '*' || next === '+' || (next === '{' && /^\{\d*,/.test(source.slice(i + 1)));
-            if (held && repeats)
-                return undefined;
-            if (groups.length > 0 && (held || repeats))
-                groups[groups.length - 1] = true;
-        }
-        else if ((c === '*' || c === '+' || c === '{') && groups.length > 0)
-            groups[groups.length - 1] = true;
+/** The repository's Dockerfiles a build's `-f` and context may name, as far as they can be known. */
+function dockerfilesOf(file, context, where) {
+    const literal = (p) => !/[$`{}%]/.test(p) && p !== '-';
+    const candidates = [];
+    if (file !== undefined && literal(file)) {
+        for (const base of where.bases)
+            candidates.push(posix_namespaceObject.join(base, file));
     }
-    try {
-        return new RegExp(source);
+    else if (file !== undefined) {
+        // `-f $TEMP/Dockerfile.binary`: a Dockerfile copied into a temporary context, which scripts take
+        // from beside themselves.
+        const name = file.slice(file.lastIndexOf('/') + 1);
+        if (literal(name) && name !== '')
+            candidates.push(posix_namespaceObject.join(where.dir, name));
     }
-    catch {
-        return undefined;
+    else if (context !== undefined && literal(context) && !/^[a-z]+:\/\//i.test(context)) {
+        for (const base of where.bases)
+            candidates.push(posix_namespaceObject.join(base, context, 'Dockerfile'));
     }
+    return [...new Set(candidates.map((c) => c.replace(/^\.\//, '')))].filter((c) => !c.startsWith('..') && !posix_namespaceObject.isAbsolute(c));
 }
-/** Whether Renovate updates a manifest read by any of `managers`. */
-function renovateCovers(config, file, managers) {
-    if (!config.understood)
-        return true;
-    if (!config.enabled || config.ignored(file))
-        return false;
-    if (config.custom(file))
-        return true;
-    return managers.some((m) => (!config.enabledManagers || config.enabledManagers.has(m)) && !config.disabledManagers.has(m));
-}
-/**
- * JSON, or JSON5 as Renovate writes it (comments, trailing commas). Comments are removed by a
- * string-aware single pass; anything else JSON5 allows makes the file "not understood".
- */
-function parseJsonish(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        // fall through to the JSON5 subset
-    }
-    let out = '';
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (c === '"' || c === "'") {
-            let j = i + 1;
-            while (j < text.length && text[j] !== c && text[j] !== '\n')
-                j += text[j] === '\\' ? 2 : 1;
-            const body = text.slice(i + 1, j);
-            out += c === '"' ? `"${body}"` : `"${body.replace(/"/g, '\\"')}"`;
-            i = j;
+function image_builds_readRun(words, where) {
+    let removed = false;
+    let mountsWorkdir = false;
+    for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        const [option, inline] = splitOption(w);
+        if (option === '--rm')
+            removed = true;
+        if (option === '-v' || option === '--volume' || option === '--mount') {
+            const value = inline ?? words[i + 1] ?? '';
+            const source = option === '--mount' ? (/(?:^|,)(?:source|src)=([^,]+)/.exec(value)?.[1] ?? '') : value;
+            if (WORKDIR_SOURCE.test(source))
+                mountsWorkdir = true;
         }
-        else if (c === '/' && text[i + 1] === '/') {
-            while (i < text.length && text[i] !== '\n')
+        if (option.startsWith('-')) {
+            if (inline === undefined && RUN_VALUE_OPTIONS.has(option))
                 i++;
-            out += '\n';
+            continue;
         }
-        else if (c === '/' && text[i + 1] === '*') {
-            const end = text.indexOf('*/', i + 2);
-            i = end === -1 ? text.length : end + 1;
+        return { source: where.source, line: where.line, image: w, removed, mountsWorkdir };
+    }
+    return undefined;
+}
+/** A workflow's docker/build-push-action steps: their `tags`, `file` and `context`. */
+function readBuildPushSteps(workspace, file, found) {
+    const parsed = workspace.yaml(file);
+    if (!parsed?.ok)
+        return;
+    const jobs = record(record(parsed.documents[0]?.value)?.jobs);
+    for (const [jobName, job] of Object.entries(jobs ?? {})) {
+        const steps = record(job)?.steps;
+        if (!Array.isArray(steps))
+            continue;
+        steps.forEach((step, i) => {
+            const uses = record(step)?.uses;
+            if (typeof uses !== 'string' || !/^docker\/build-push-action@/.test(uses))
+                return;
+            const inputs = record(record(step)?.with) ?? {};
+            const tags = String(inputs.tags ?? '')
+                .split(/[\n,]/)
+                .map((t) => t.trim())
+                .filter((t) => t !== '' && !t.includes('${{'))
+                .flatMap((t) => imageName(t) ?? []);
+            const context = typeof inputs.context === 'string' ? inputs.context : '.';
+            const dockerfile = typeof inputs.file === 'string' ? inputs.file : undefined;
+            const where = {
+                source: file,
+                line: parsed.documents[0]?.span(`/jobs/${(0,yaml/* escapePointerToken */.uC)(jobName)}/steps/${i}`)?.start.line ?? 1,
+                bases: [''],
+                dir: '',
+            };
+            found.builds.push({
+                source: file,
+                line: where.line,
+                dockerfiles: dockerfilesOf(dockerfile, context, where),
+                tags,
+                pushes: inputs.push === true || inputs.push === 'true',
+            });
+        });
+    }
+}
+function record(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/base-image.js
+
+
+
+
+
+
+
+/**
+ * Flags stages built FROM an image with no tag or a tag that names no version (`latest`, `dind`,
+ * `stable`, `postgresql-latest`) and no digest: each build may get a different image. `scratch` and
+ * earlier stages need no pin; ARG defaults are substituted first.
+ */
+const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
+    kind: 'dockerfile.base-image',
+    scope: 'file',
+    // The repository's build scripts tell an image it builds itself (see image-builds.ts).
+    readsOtherFiles: IMAGE_BUILD_SOURCES,
+    summary: 'Dockerfile stages whose base image has no tag or one that names no version ("latest", "dind"), and no digest.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            unresolved: {
+                enum: ['skip', 'report'],
+                default: 'skip',
+                description: 'Report base images whose version comes from an ARG without a default.',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const findings = [];
+        const own = ownImages(workspace);
+        for (const file of dockerfilePaths(workspace)) {
+            const model = readDockerfile(workspace, file);
+            if (!model)
+                continue;
+            const vars = globalArgValues(model);
+            const repeated = repeatedFroms(model);
+            for (const stage of model.stages) {
+                // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
+                const repeats = repeated.get(stage);
+                if (repeated.has(stage) && !repeats)
+                    continue;
+                let verdict = judgeBaseImage(model, stage, vars);
+                if ((verdict?.kind === 'latest' || verdict?.kind === 'untagged') && !verdict.local) {
+                    const build = own(verdict.resolved);
+                    if (build)
+                        verdict = { ...verdict, local: true, build };
+                }
+                const message = verdict && describe(verdict, stage, options.unresolved === 'report');
+                if (!verdict || !message)
+                    continue;
+                const span = stage.from.imageSpan ?? stage.from.span;
+                findings.push({
+                    message: repeats ? `${message}${repeatsNote(repeats)}` : message,
+                    location: (0,core_location/* locationFromSpan */.Cx)(file, span),
+                    key: stage.from.image ?? '',
+                    // What the template will be rendered with is not in this file, and a local image is pinned by
+                    // whatever builds or tags it: guesses, reported as such.
+                    ...(verdict.kind === 'template' || ('local' in verdict && verdict.local)
+                        ? { confidence: 'low' }
+                        : {}),
+                });
+            }
         }
-        else
-            out += c;
-    }
-    try {
-        return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1').replace(/([{,]\s*)([A-Za-z_$][\w$]*)\s*:/g, '$1"$2":'));
-    }
-    catch {
+        return findings;
+    },
+});
+/** Judges one stage's base image; undefined for a FROM without an image (Docker rejects it). */
+function judgeBaseImage(model, stage, vars = globalArgValues(model)) {
+    const written = stage.from.image;
+    if (!written)
         return undefined;
+    if (TEMPLATE_START.test(written))
+        return { kind: 'template' };
+    const { text, unresolved } = expandVariables(written, vars, model.escapeChar);
+    const partial = text.includes(UNRESOLVED);
+    if (!partial) {
+        if (text.toLowerCase() === 'scratch')
+            return { kind: 'scratch' };
+        if (referencedStage(model, stage, text))
+            return { kind: 'stage' };
+    }
+    const ref = (0,image_ref/* parseImageRef */.Q)(text);
+    if (!ref)
+        return { kind: 'unresolved', names: unresolved };
+    if (ref.digest !== undefined)
+        return { kind: 'pinned' };
+    const local = !partial && isLocalOnlyImage(ref);
+    if (ref.tag !== undefined) {
+        if (ref.tag.includes(UNRESOLVED))
+            return { kind: 'unresolved', names: unresolved };
+        // `static-debian12:latest` moves within Debian 12 only, as its `:nonroot` does: a channel of the
+        // version the name holds, not the newest release of the image.
+        if (ref.tag === 'latest' && !partial && !local && (0,image_ref/* nameHoldsVersion */.mg)(ref.repository)) {
+            return { kind: 'pinned' };
+        }
+        return (0,image_ref/* isMovingTag */.Tp)(ref.tag, ref.repository)
+            ? { kind: 'latest', resolved: text, local, tag: ref.tag }
+            : { kind: 'pinned' };
+    }
+    // Without a tag, an unknown value in the last name component may itself carry the tag.
+    const last = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
+    if (last.includes(UNRESOLVED))
+        return { kind: 'unresolved', names: unresolved };
+    return { kind: 'untagged', resolved: text, local };
+}
+/**
+ * The build of the repository that tags an image, when one does (see image-builds.ts): looked up in
+ * the whole tree's scripts, read once per evaluation and only when a FROM line needs it.
+ */
+function ownImages(workspace) {
+    let images;
+    return (image) => {
+        images ??= repositoryImages(workspace.tree());
+        return buildsTagging(images, image)[0];
+    };
+}
+/** What a finding on an image the repository builds itself says of where it is built. */
+function builtBy(build) {
+    const dockerfile = build.dockerfiles[0];
+    return (`the repository builds and tags it itself (${build.source}:${build.line}` +
+        `${dockerfile ? `, from ${dockerfile}` : ''}), so it is the project's own image, not a third party's`);
+}
+/**
+ * The FROM lines that repeat the variables of an earlier one (`FROM ${BUILD_FROM}` in every stage):
+ * a FROM sees only the ARGs declared before the first FROM, so they name the same image, and one edit
+ * of the ARG default pins them all. The first such stage maps to the lines of the later ones, which
+ * map to undefined (they are covered by it); a FROM written without a variable is its own edit and is
+ * not in the map.
+ */
+function repeatedFroms(model) {
+    const out = new Map();
+    const first = new Map();
+    for (const stage of model.stages) {
+        const written = stage.from.image;
+        if (!written?.includes('$'))
+            continue;
+        const lead = first.get(written);
+        if (!lead) {
+            first.set(written, stage);
+            continue;
+        }
+        out.set(lead, [...(out.get(lead) ?? []), stage.from.span.start.line]);
+        out.set(stage, undefined);
+    }
+    return out;
+}
+/** What a finding on the first of {@link repeatedFroms} adds about the later ones. */
+function repeatsNote(lines) {
+    if (lines.length === 1) {
+        return ` The FROM line ${lines[0]} takes the same image from the same ARG: this finding covers it, and pinning the ARG default pins both.`;
+    }
+    const list = `${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;
+    return ` The FROM lines ${list} take the same image from the same ARG: this finding covers them, and pinning the ARG default pins them all.`;
+}
+/**
+ * A FROM whose image is a template placeholder (`FROM {{ base_image }}` in a Jinja, Go-template or
+ * ERB file that renders Dockerfiles): the image is chosen when the template is rendered.
+ */
+const TEMPLATE_START = /^(?:\{\{|\{%|<%)/;
+function describe(verdict, stage, reportUnresolved) {
+    const written = stage.from.image ?? '';
+    const where = stage.from.name ? ` of stage "${stage.from.name}"` : '';
+    const image = (resolved) => resolved === written
+        ? `"${written}"`
+        : `"${written}" (with ARG defaults: "${resolved.split(UNRESOLVED).join('?')}")`;
+    if ((verdict.kind === 'latest' || verdict.kind === 'untagged') && verdict.build) {
+        const tag = verdict.kind === 'latest' ? (0,image_ref/* movingTagPhrase */.cf)(verdict.tag) : 'has no tag';
+        return (`Base image ${image(verdict.resolved)}${where} ${tag}, but ${builtBy(verdict.build)}. Pinning applies ` +
+            'to what builds it: check that the base images of the Dockerfile it is built from are pinned.');
+    }
+    if ((verdict.kind === 'latest' || verdict.kind === 'untagged') && verdict.local) {
+        const tag = verdict.kind === 'latest' ? (0,image_ref/* movingTagPhrase */.cf)(verdict.tag) : 'has no tag';
+        return (`Base image ${image(verdict.resolved)}${where} ${tag}, but ${NO_REGISTRY_SERVES}, so it is built or ` +
+            'tagged locally (or misspelt). Pinning applies to what builds or tags it: check that its ' +
+            'base images and the image it is tagged from are pinned.');
+    }
+    switch (verdict.kind) {
+        case 'latest':
+            return (`Base image ${image(verdict.resolved)}${where} ${(0,image_ref/* movingTagPhrase */.cf)(verdict.tag)}` +
+                `${verdict.tag === 'latest' ? ', which' : ': like "latest", it'} is re-pointed whenever a new image is ` +
+                'published, so two builds can get different images. Pin a version tag or a @sha256 digest.');
+        case 'untagged':
+            return (`Base image ${image(verdict.resolved)}${where} has no tag or digest, so it means "latest", which is ` +
+                're-pointed whenever a new image is published. Pin a version tag or a @sha256 digest.');
+        case 'template':
+            return (`Base image${where} is a template placeholder ("${written} ..."), filled in when this file is rendered, so ` +
+                'its tag cannot be checked here: check the FROM lines of the rendered Dockerfiles, or pin the images ' +
+                "in the template's values.");
+        case 'unresolved': {
+            if (!reportUnresolved)
+                return undefined;
+            // Only plain names are ARGs; anything else is a substitution form that is not evaluated here.
+            const names = [...new Set(verdict.names.filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n)))];
+            const cause = names.length > 0
+                ? `ARG ${names.join(', ')} ha${names.length > 1 ? 've' : 's'} no default before the first FROM`
+                : 'it uses a variable substitution that is not evaluated statically';
+            return (`Base image "${written}"${where} cannot be checked: ${cause}, so its version is chosen at build time. ` +
+                'Give the ARG a pinned default.');
+        }
+        default:
+            return undefined;
     }
 }
 
+// EXTERNAL MODULE: ./lib/core/evaluators/deps/update-config.js
+var update_config = __nccwpck_require__(1387);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
 var parsers_workflow = __nccwpck_require__(8539);
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
@@ -21607,14 +22538,17 @@ var picomatch = __nccwpck_require__(4006);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/pr-evidence-follow.js
 
 
+
 /**
  * What a `run:` script hands its work to, for `workflow.pr-evidence`: teams rarely spell `go test` or
- * `golangci-lint run` in the workflow; they call `make test`, `npm run coverage`, `./hack/verify.sh` or
- * `../scripts/build-${language}.sh`. These helpers find the texts that such a call runs — a
- * repository script, a Makefile target's recipe (and the recipes of its prerequisites), a package.json
- * script (with its pre and post scripts) — so the
- * rule's command patterns can be matched against them. Nothing is executed; the texts are only read,
- * through the workspace (which bounds sizes and never follows a symlink out of the tree).
+ * `golangci-lint run` in the workflow; they call `make test`, `npm run coverage`, `./hack/verify.sh`,
+ * `scripts/test` or `../scripts/build-${language}.sh`, or build an image whose Dockerfile runs them.
+ * These helpers find the texts that such a call runs — a repository script, a Makefile target's recipe
+ * (and the recipes of its prerequisites), a package.json script (with its pre and post scripts), the
+ * RUN instructions of the Dockerfile stages an image build runs — so the rule's command patterns can
+ * be matched against them (and workflow.checkout-credentials' push patterns). Nothing is executed; the
+ * texts are only read, through the workspace (which bounds sizes and never follows a symlink out of
+ * the tree).
  */
 /** At most this many texts are followed from one workflow step (a script calling scripts). */
 const MAX_TEXTS = 24;
@@ -21628,6 +22562,13 @@ const MAX_GLOB_FILES = 8;
  */
 // One character class (no nested or overlapping quantifiers): linear on a long token.
 const SCRIPT_CALL = /(?:^[ \t]*[@+]|^|[\s;&|(`"'])([\w.${}()/-]*\.(?:sh|bash))(?=$|[\s;&|)`"'])/gm;
+/**
+ * A repository program called by path where a command starts, without a script extension:
+ * `scripts/publish`, `./bin/release`, `sh scripts/test`, a Makefile recipe's `@scripts/lint`. Read as
+ * a script when the file is one (its first line a shebang, `#!/bin/sh`); a path with no directory
+ * (`make`) names a command, not a file. One character class per part: linear on a long line.
+ */
+const PATH_CALL = /(?:^[ \t]*[@+-]?|[;&|(`][ \t]*|(?:^|[\s;&|(])(?:bash|sh|zsh|dash|exec|source|\.|then|do|else|sudo|time)[ \t]+)((?:\.{1,2}\/)*[\w.-]+(?:\/[\w.-]+)*)(?=$|[\s;&|)`])/gm;
 /** A make invocation and the words after it on the same command (targets, -C dir, -f file). */
 const MAKE_CALL = /(?<![\w-])(?:g?make|\$\(MAKE\)|\$\{MAKE\})((?:[ \t]+[^\s;&|)`]+)*)/g;
 /**
@@ -21693,16 +22634,18 @@ function packageScripts(workspace, file) {
 }
 /**
  * The texts that `script` (a `run:` body, a recipe or a script file) calls, up to {@link MAX_DEPTH}
- * levels deep and {@link MAX_TEXTS} texts in all, in the order found.
+ * levels deep and {@link MAX_TEXTS} texts in all, in the order found. With `images`, the RUN
+ * instructions of the Dockerfiles that image builds read too (they run in the image, not in the
+ * job's checkout: evidence of what runs, not of what changes the tree).
  */
-function followCalls(workspace, script) {
+function followCalls(workspace, script, images = false) {
     const out = [];
     const seen = new Set();
     let frontier = [script];
     for (let depth = 0; depth < pr_evidence_follow_MAX_DEPTH && frontier.length > 0; depth++) {
         const next = [];
         for (const text of frontier) {
-            for (const f of directCalls(workspace, text, seen)) {
+            for (const f of directCalls(workspace, text, seen, images)) {
                 if (out.length >= MAX_TEXTS)
                     return out;
                 out.push(f);
@@ -21713,8 +22656,11 @@ function followCalls(workspace, script) {
     }
     return out;
 }
-/** The scripts and make recipes one text calls directly; `seen` keys (file or file#target) skip repeats. */
-function directCalls(workspace, text, seen) {
+/**
+ * The scripts, make recipes (and, with `images`, built Dockerfiles) one text calls directly; `seen`
+ * keys (file or file#target) skip repeats.
+ */
+function directCalls(workspace, text, seen, images) {
     const out = [];
     for (const m of text.matchAll(SCRIPT_CALL)) {
         for (const file of scriptFiles(workspace, m[1])) {
@@ -21725,6 +22671,17 @@ function directCalls(workspace, text, seen) {
             if (body !== undefined)
                 out.push({ text: body });
         }
+    }
+    for (const m of text.matchAll(PATH_CALL)) {
+        const raw = m[1];
+        const file = raw.replace(/^(?:\.{1,2}\/)+/, '');
+        // Scripts with an extension are SCRIPT_CALL's; a bare name is a command on the PATH.
+        if (!raw.includes('/') || /\.(?:sh|bash)$/.test(file) || seen.has(file) || !workspace.has(file))
+            continue;
+        seen.add(file);
+        const body = workspace.text(file);
+        if (body?.startsWith('#!'))
+            out.push({ text: body });
     }
     for (const m of text.matchAll(PACKAGE_MANAGER_CALL)) {
         const call = packageScriptCall(m[1], m[2] ?? '');
@@ -21743,6 +22700,12 @@ function directCalls(workspace, text, seen) {
             seen.add(key);
             out.push({ text: body, target: name });
         }
+    }
+    // Its options are often one per line, after a backslash.
+    for (const m of images ? text.replace(/\\\r?\n/g, ' ').matchAll(DOCKER_BUILD_CALL) : []) {
+        const build = dockerBuildArguments(m[1] ?? '');
+        if (build)
+            out.push(...dockerfileRuns(workspace, build, seen));
     }
     for (const m of text.matchAll(MAKE_CALL)) {
         const { makefile, targets } = makeArguments(workspace, m[1] ?? '');
@@ -21917,6 +22880,132 @@ function readMakefile(text, variables) {
     }
     return rules;
 }
+/**
+ * An image build and the words after it on the same command: `docker build`, `docker buildx build`,
+ * `docker image build`, `podman build`. One character class per word: linear on a long line.
+ */
+const DOCKER_BUILD_CALL = /(?<![\w./-])(?:docker|podman)[ \t]+(?:(?:buildx|image)[ \t]+)?build((?:[ \t]+[^\s;&|)`]+){0,40})/g;
+/** Options of `docker build` that take no value (the others take the next word, or `=value`). */
+const DOCKER_BUILD_FLAGS = new Set('--push --load --pull --no-cache -q --quiet --rm --force-rm --compress --squash --disable-content-trust'.split(' '));
+/**
+ * The Dockerfile and target of a `docker build` command's arguments: `-f`/`--file`, else `Dockerfile`
+ * in the context directory (the one positional word); undefined for a context from standard input
+ * or a URL, whose Dockerfile is not in this tree.
+ */
+function dockerBuildArguments(args) {
+    const words = args.trim().split(/\s+/).filter(Boolean);
+    let file;
+    let target;
+    let context;
+    for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        const [name, value] = w.startsWith('-') && w.includes('=')
+            ? [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]
+            : [w, undefined];
+        if (!name.startsWith('-'))
+            context ??= w;
+        else if (DOCKER_BUILD_FLAGS.has(name))
+            continue;
+        else {
+            const v = value ?? words[++i];
+            if (name === '-f' || name === '--file')
+                file = v;
+            else if (name === '--target')
+                target = v;
+        }
+    }
+    const dir = unquote(context ?? '.');
+    if (file === undefined && (dir === '-' || /^[\w+.-]+:\/\/|^git@/.test(dir)))
+        return undefined;
+    return dockerBuild(file === undefined ? undefined : unquote(file), dir, target && unquote(target));
+}
+/**
+ * The build an action's inputs describe (`docker/build-push-action`'s `file:`, `context:` and
+ * `target:`): the file, else `Dockerfile` in the context, else at the root (its Git context is the
+ * repository). A `${{ }}` in a path (a matrix value) matches any name.
+ */
+function dockerBuild(file, context, target) {
+    const rel = (path) => path
+        .trim()
+        .replace(/\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$\w+/g, '*')
+        .replace(/\*{2,}/g, '*')
+        .replace(/^(?:\.{1,2}\/)+|^\.$/g, '')
+        .replace(/\/+$/, '');
+    const dir = context === undefined || /^[\w+.-]+:\/\/|^git@/.test(context.trim()) ? '' : rel(context);
+    const path = file !== undefined && file.trim() !== '' ? rel(file) : dir ? `${dir}/Dockerfile` : 'Dockerfile';
+    const stage = target?.trim();
+    return { file: path, ...(stage && !stage.includes('$') ? { target: stage } : {}) };
+}
+/** A word without the quotes around it. */
+function unquote(word) {
+    return /^(["']).*\1$/.test(word) ? word.slice(1, -1) : word;
+}
+const DOCKERFILES = (0,screens/* globSelector */.qz)(DOCKERFILE_GLOBS);
+/**
+ * The RUN instructions an image build runs, one text per Dockerfile it names (a path with `*` names
+ * at most {@link MAX_GLOB_FILES}): those of the target stage (the last without `--target`) and of
+ * the stages it needs, as BuildKit skips the others. `seen` keys (file#target) skip repeats.
+ */
+function dockerfileRuns(workspace, build, seen) {
+    let files = [];
+    if (!build.file.includes('*'))
+        files = workspace.has(build.file) ? [build.file] : [];
+    else {
+        const match = picomatch(build.file, { dot: true });
+        files = workspace
+            .filesWhere(DOCKERFILES)
+            .filter((f) => match(f))
+            .slice(0, MAX_GLOB_FILES);
+    }
+    const out = [];
+    for (const file of files) {
+        const key = `${file}#${build.target ?? ''}`;
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        const model = readDockerfile(workspace, file);
+        const stages = model ? neededStages(model, workspace.text(file) ?? '', build.target) : [];
+        const runs = stages.flatMap((stage) => stage.runs.map((r) => r.value));
+        if (runs.length > 0)
+            out.push({ text: runs.join('\n') });
+    }
+    return out;
+}
+/**
+ * The stages a build of `target` runs: that stage (the last one without a target; every stage for a
+ * target not found here) and, transitively, the stages it builds on (`FROM <stage>`) or copies or
+ * mounts from (`--from=<stage>`, `from=<stage>`, by name or index).
+ */
+function neededStages(model, text, target) {
+    const { stages } = model;
+    const named = (name) => /^\d+$/.test(name)
+        ? stages[Number(name)]
+        : stages.find((s) => s.from.name?.toLowerCase() === name.toLowerCase());
+    const first = target ? named(target) : stages.at(-1);
+    if (!first)
+        return target ? stages : [];
+    const lines = text.split('\n');
+    const needed = new Set();
+    const queue = [first];
+    for (let stage = queue.pop(); stage; stage = queue.pop()) {
+        if (needed.has(stage))
+            continue;
+        needed.add(stage);
+        const next = stages[stage.index + 1];
+        const body = lines
+            .slice(stage.from.span.start.line - 1, next ? next.from.span.start.line - 1 : undefined)
+            .join('\n');
+        const refs = [stage.from.image ?? '', ...[...body.matchAll(FROM_STAGE)].map((m) => m[1])];
+        for (const ref of refs) {
+            const other = named(unquote(ref));
+            if (other && other.index < stage.index)
+                queue.push(other);
+        }
+    }
+    return stages.filter((s) => needed.has(s));
+}
+/** `COPY --from=<stage>`, `RUN --mount=type=bind,from=<stage>`: the stage named. */
+const FROM_STAGE = /(?:--|[,=])from=([^\s,]+)/gi;
 /** The root golangci-lint configuration files, in the order golangci-lint looks for them. */
 const GOLANGCI_CONFIGS = ['.golangci.yml', '.golangci.yaml', '.golangci.json'];
 /**
@@ -22075,6 +23164,28 @@ function aliasNote(node) {
     return node?.origin
         ? ` (written at line ${node.origin.span.start.line} and expanded here through the alias *${node.origin.anchor})`
         : '';
+}
+/**
+ * The version of a `uses:` reference: its tag (`v4`, `v4.3.1`), or for a commit SHA the version in
+ * the comment after it on the same line (`@<sha> # v4.2.2`), as pinning tools write it.
+ */
+function actionVersion(workspace, path, uses) {
+    const parse = (text) => {
+        const m = /^v?(\d+)(?:\.(\d+))?/.exec(text ?? '');
+        return m
+            ? [Number(m[1]), m[2] === undefined ? undefined : Number(m[2])]
+            : undefined;
+    };
+    const ref = refOf(uses);
+    if (ref && !/^[0-9a-f]{40}$/i.test(ref))
+        return parse(ref);
+    const content = workspace.read(path);
+    if (content.kind !== 'text' || uses.origin)
+        return undefined;
+    const at = content.lines.lineStart(uses.span.end.line) + uses.span.end.column;
+    const eol = content.text.indexOf('\n', at);
+    const rest = content.text.slice(at, eol === -1 ? undefined : eol);
+    return parse(/^\s*#\s*(v?\d+(?:\.\d+)*)/.exec(rest)?.[1]);
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/script-memo.js
@@ -23182,6 +24293,7 @@ function fromArgs(model) {
 
 
 
+
 /** Ecosystems whose root entry updates manifests in subdirectories (multi-module builds, solutions). */
 const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
 /**
@@ -23214,8 +24326,8 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
         },
     },
     evaluate({ options, workspace }) {
-        const dependabot = readDependabot(workspace);
-        const renovate = readRenovate(workspace);
+        const dependabot = (0,update_config/* readDependabot */.b_)(workspace);
+        const renovate = (0,update_config/* readRenovate */.dO)(workspace);
         const updatecli = readUpdatecli(workspace);
         const workflows = readUpdateWorkflows(workspace);
         if (!dependabot && !renovate && !updatecli && !workflows) {
@@ -23230,7 +24342,7 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
         const groups = new Map();
         for (const m of detectManifests(workspace, options.exclude)) {
             // Paths that Renovate is told to ignore are a deliberate choice, like this rule's `exclude`.
-            if (renovate && (renovate.ignored(m.file) || renovateCovers(renovate, m.file, m.managers)))
+            if (renovate && (renovate.ignored(m.file) || (0,update_config/* renovateCovers */.bP)(renovate, m.file, m.managers)))
                 continue;
             if (dependabot && dependabotCovers(workspace, dependabot.entries, m))
                 continue;
@@ -23246,17 +24358,30 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
             if (group) {
                 if (!group.members.some((x) => x.dir === m.dir))
                     group.members.push(m);
+                group.all.push(m);
             }
             else
-                groups.set(id, { root, members: [m], editing: byUpdatecli?.editing ?? [] });
+                groups.set(id, { root, members: [m], editing: byUpdatecli?.editing ?? [], all: [m] });
         }
-        return [...groups.values()].map(({ root, members, editing }) => {
+        const own = ownImages(workspace);
+        return [...groups.values()].map(({ root, members, editing, all }) => {
             const m = members.find((x) => x.dir === root) ?? members[0];
             if (members.length === 1) {
-                return {
-                    message: describe(m, tools, editing),
+                const finding = {
+                    message: update_coverage_describe(m, tools, editing),
                     location: (0,core_location/* fileLocation */.AR)(m.file),
                     key: `${m.ecosystem}:${m.dir}`,
+                };
+                // Dockerfiles built only on the project's own images (every one of the directory's): an update
+                // would only retag the project's own build.
+                const builds = all.flatMap((x) => x.images?.map(own) ?? [undefined]);
+                if (!builds.every((b) => b !== undefined))
+                    return finding;
+                return {
+                    ...finding,
+                    message: `${finding.message.slice(0, -1)} (but every image it is built FROM is the project's own: ` +
+                        `${builtBy(builds[0])}; updates of its base images belong to the Dockerfile that builds it).`,
+                    confidence: 'low',
                 };
             }
             const files = members.map((x) => x.file).sort();
@@ -23300,7 +24425,7 @@ function dependabotCovers(ws, entries, m) {
         candidates.push(...pubWorkspaceRoots(ws, m.dir));
     if (RECURSIVE.has(m.ecosystem))
         candidates.push(...update_coverage_ancestors(m.dir));
-    const covers = (ds, cs) => cs.some((c) => ds.some((d) => directoryMatches(d, c)));
+    const covers = (ds, cs) => cs.some((c) => ds.some((d) => (0,update_config/* directoryMatches */.fF)(d, c)));
     if (covers(dirs, candidates))
         return true;
     // Ecosystems that update the same manifests through another package manager's lockfile: uv updates
@@ -23326,7 +24451,7 @@ function update_coverage_ancestors(dir) {
     }
     return out;
 }
-function describe(m, tools, editing) {
+function update_coverage_describe(m, tools, editing) {
     const where = m.dir === '' ? 'the repository root' : m.dir;
     // A Dockerfile that updatecli edits elsewhere (an ARG of a tool's version) still lacks base updates.
     const what = editing.length > 0 ? 'automated updates of its base image' : 'automated dependency updates';
@@ -23671,178 +24796,8 @@ const dockerfileAddUrl = (0,types/* defineEvaluator */.D)({
     },
 });
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/base-image.js
-
-
-
-
-
-
-/**
- * Flags stages built FROM an image with no tag or a tag that names no version (`latest`, `dind`,
- * `stable`, `postgresql-latest`) and no digest: each build may get a different image. `scratch` and
- * earlier stages need no pin; ARG defaults are substituted first.
- */
-const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
-    kind: 'dockerfile.base-image',
-    scope: 'file',
-    summary: 'Dockerfile stages whose base image has no tag or one that names no version ("latest", "dind"), and no digest.',
-    schema: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-            unresolved: {
-                enum: ['skip', 'report'],
-                default: 'skip',
-                description: 'Report base images whose version comes from an ARG without a default.',
-            },
-        },
-    },
-    evaluate({ options, workspace }) {
-        const findings = [];
-        for (const file of dockerfilePaths(workspace)) {
-            const model = readDockerfile(workspace, file);
-            if (!model)
-                continue;
-            const vars = globalArgValues(model);
-            const repeated = repeatedFroms(model);
-            for (const stage of model.stages) {
-                // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
-                const repeats = repeated.get(stage);
-                if (repeated.has(stage) && !repeats)
-                    continue;
-                const verdict = judgeBaseImage(model, stage, vars);
-                const message = verdict && base_image_describe(verdict, stage, options.unresolved === 'report');
-                if (!message)
-                    continue;
-                const span = stage.from.imageSpan ?? stage.from.span;
-                findings.push({
-                    message: repeats ? `${message}${repeatsNote(repeats)}` : message,
-                    location: (0,core_location/* locationFromSpan */.Cx)(file, span),
-                    key: stage.from.image ?? '',
-                    // What the template will be rendered with is not in this file, and a local image is pinned by
-                    // whatever builds or tags it: guesses, reported as such.
-                    ...(verdict.kind === 'template' || ('local' in verdict && verdict.local)
-                        ? { confidence: 'low' }
-                        : {}),
-                });
-            }
-        }
-        return findings;
-    },
-});
-/** Judges one stage's base image; undefined for a FROM without an image (Docker rejects it). */
-function judgeBaseImage(model, stage, vars = globalArgValues(model)) {
-    const written = stage.from.image;
-    if (!written)
-        return undefined;
-    if (TEMPLATE_START.test(written))
-        return { kind: 'template' };
-    const { text, unresolved } = expandVariables(written, vars, model.escapeChar);
-    const partial = text.includes(UNRESOLVED);
-    if (!partial) {
-        if (text.toLowerCase() === 'scratch')
-            return { kind: 'scratch' };
-        if (referencedStage(model, stage, text))
-            return { kind: 'stage' };
-    }
-    const ref = (0,image_ref/* parseImageRef */.Q)(text);
-    if (!ref)
-        return { kind: 'unresolved', names: unresolved };
-    if (ref.digest !== undefined)
-        return { kind: 'pinned' };
-    const local = !partial && isLocalOnlyImage(ref);
-    if (ref.tag !== undefined) {
-        if (ref.tag.includes(UNRESOLVED))
-            return { kind: 'unresolved', names: unresolved };
-        return (0,image_ref/* isMovingTag */.Tp)(ref.tag, ref.repository)
-            ? { kind: 'latest', resolved: text, local, tag: ref.tag }
-            : { kind: 'pinned' };
-    }
-    // Without a tag, an unknown value in the last name component may itself carry the tag.
-    const last = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
-    if (last.includes(UNRESOLVED))
-        return { kind: 'unresolved', names: unresolved };
-    return { kind: 'untagged', resolved: text, local };
-}
-/**
- * The FROM lines that repeat the variables of an earlier one (`FROM ${BUILD_FROM}` in every stage):
- * a FROM sees only the ARGs declared before the first FROM, so they name the same image, and one edit
- * of the ARG default pins them all. The first such stage maps to the lines of the later ones, which
- * map to undefined (they are covered by it); a FROM written without a variable is its own edit and is
- * not in the map.
- */
-function repeatedFroms(model) {
-    const out = new Map();
-    const first = new Map();
-    for (const stage of model.stages) {
-        const written = stage.from.image;
-        if (!written?.includes('$'))
-            continue;
-        const lead = first.get(written);
-        if (!lead) {
-            first.set(written, stage);
-            continue;
-        }
-        out.set(lead, [...(out.get(lead) ?? []), stage.from.span.start.line]);
-        out.set(stage, undefined);
-    }
-    return out;
-}
-/** What a finding on the first of {@link repeatedFroms} adds about the later ones. */
-function repeatsNote(lines) {
-    if (lines.length === 1) {
-        return ` The FROM line ${lines[0]} takes the same image from the same ARG: this finding covers it, and pinning the ARG default pins both.`;
-    }
-    const list = `${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;
-    return ` The FROM lines ${list} take the same image from the same ARG: this finding covers them, and pinning the ARG default pins them all.`;
-}
-/**
- * A FROM whose image is a template placeholder (`FROM {{ base_image }}` in a Jinja, Go-template or
- * ERB file that renders Dockerfiles): the image is chosen when the template is rendered.
- */
-const TEMPLATE_START = /^(?:\{\{|\{%|<%)/;
-function base_image_describe(verdict, stage, reportUnresolved) {
-    const written = stage.from.image ?? '';
-    const where = stage.from.name ? ` of stage "${stage.from.name}"` : '';
-    const image = (resolved) => resolved === written
-        ? `"${written}"`
-        : `"${written}" (with ARG defaults: "${resolved.split(UNRESOLVED).join('?')}")`;
-    if ((verdict.kind === 'latest' || verdict.kind === 'untagged') && verdict.local) {
-        const tag = verdict.kind === 'latest' ? (0,image_ref/* movingTagPhrase */.cf)(verdict.tag) : 'has no tag';
-        return (`Base image ${image(verdict.resolved)}${where} ${tag}, but ${NO_REGISTRY_SERVES}, so it is built or ` +
-            'tagged locally (or misspelt). Pinning applies to what builds or tags it: check that its ' +
-            'base images and the image it is tagged from are pinned.');
-    }
-    switch (verdict.kind) {
-        case 'latest':
-            return (`Base image ${image(verdict.resolved)}${where} ${(0,image_ref/* movingTagPhrase */.cf)(verdict.tag)}` +
-                `${verdict.tag === 'latest' ? ', which' : ': like "latest", it'} is re-pointed whenever a new image is ` +
-                'published, so two builds can get different images. Pin a version tag or a @sha256 digest.');
-        case 'untagged':
-            return (`Base image ${image(verdict.resolved)}${where} has no tag or digest, so it means "latest", which is ` +
-                're-pointed whenever a new image is published. Pin a version tag or a @sha256 digest.');
-        case 'template':
-            return (`Base image${where} is a template placeholder ("${written} ..."), filled in when this file is rendered, so ` +
-                'its tag cannot be checked here: check the FROM lines of the rendered Dockerfiles, or pin the images ' +
-                "in the template's values.");
-        case 'unresolved': {
-            if (!reportUnresolved)
-                return undefined;
-            // Only plain names are ARGs; anything else is a substitution form that is not evaluated here.
-            const names = [...new Set(verdict.names.filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n)))];
-            const cause = names.length > 0
-                ? `ARG ${names.join(', ')} ha${names.length > 1 ? 've' : 's'} no default before the first FROM`
-                : 'it uses a variable substitution that is not evaluated statically';
-            return (`Base image "${written}"${where} cannot be checked: ${cause}, so its version is chosen at build time. ` +
-                'Give the ARG a pinned default.');
-        }
-        default:
-            return undefined;
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/base-image-digest.js
+
 
 
 
@@ -23854,15 +24809,20 @@ function base_image_describe(verdict, stage, reportUnresolved) {
  * `dockerfile.base-image-digest`: stages built FROM an external image that carries a version tag but
  * no `@sha256:` digest. A tag can be re-pushed, so only a digest names the exact image that was
  * reviewed. Untagged and `latest` images are left to `dockerfile.base-image` (one finding per line);
- * `scratch`, earlier stages and versions that depend on an ARG without a default are not judged.
+ * `scratch`, earlier stages and versions that depend on an ARG without a default are not judged. An
+ * image a build of the repository tags (the project's own, see image-builds.ts), a development stage
+ * no other stage builds on, and a Dockerfile of one FROM line are reported at low confidence.
  */
 const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
     kind: 'dockerfile.base-image-digest',
     scope: 'file',
+    // The repository's build scripts tell an image it builds itself (see image-builds.ts).
+    readsOtherFiles: IMAGE_BUILD_SOURCES,
     summary: 'Dockerfile stages whose external base image has a tag but no @sha256 digest.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
+        const own = ownImages(workspace);
         for (const file of dockerfilePaths(workspace)) {
             const model = readDockerfile(workspace, file);
             if (!model)
@@ -23896,22 +24856,58 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
                     });
                     continue;
                 }
-                const message = `Base image ${shown} is pinned by tag only: a tag can be re-pushed, so rebuilds may get a ` +
-                    'different image. Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.' +
-                    (repeats ? repeatsNote(repeats) : '');
-                findings.push(baseImageOnly(model)
-                    ? {
-                        message: `${message.slice(0, -1)} (${BASE_IMAGE_ONLY}).`,
+                const build = own(resolved);
+                if (build) {
+                    // Re-tagged at each build of its own: a digest pinned here would be stale after the next one.
+                    findings.push({
+                        message: `Base image ${shown} is pinned by tag only, but ${builtBy(build)}: its tag moves with each ` +
+                            'of those builds, and a digest pinned here would be stale after the next. Pin by digest the ' +
+                            `base images of the Dockerfile it is built from.${repeats ? repeatsNote(repeats) : ''}`,
                         location,
                         key: written,
                         confidence: 'low',
-                    }
+                    });
+                    continue;
+                }
+                const message = `Base image ${shown} is pinned by tag only: a tag can be re-pushed, so rebuilds may get a ` +
+                    'different image. Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.' +
+                    (repeats ? repeatsNote(repeats) : '');
+                // Why the pin matters less: the file is a version pin, or the stage is a development one.
+                const note = baseImageOnly(model) ? BASE_IMAGE_ONLY : developmentStage(model, stage);
+                findings.push(note
+                    ? { message: `${message.slice(0, -1)} (${note}).`, location, key: written, confidence: 'low' }
                     : { message, location, key: written });
             }
         }
         return findings;
     },
 });
+/** Words of a stage's name that mark a development stage (`controller-dev`, `devel`, `tilt`). */
+const DEVELOPMENT_STAGE_WORDS = new Set(['dev', 'devel', 'development', 'tilt']);
+/**
+ * Why a stage's base matters less, when it is a development stage: its name says so
+ * (`workflow-controller-dev`, the target a Tilt or Skaffold loop builds on a developer's machine) and
+ * no later stage builds FROM it, so no image built from another stage contains it.
+ */
+function developmentStage(model, stage) {
+    const name = stage.from.name;
+    const word = name
+        ?.toLowerCase()
+        .split(/[._-]+/)
+        .find((w) => DEVELOPMENT_STAGE_WORDS.has(w));
+    if (!name || !word)
+        return undefined;
+    const vars = globalArgValues(model);
+    const builtOn = model.stages.some((s) => {
+        if (s.index <= stage.index || !s.from.image)
+            return false;
+        const { text } = expandVariables(s.from.image, vars, model.escapeChar);
+        return referencedStage(model, s, text) === stage;
+    });
+    return builtOn
+        ? undefined
+        : `the stage "${name}" is named as a development stage (${word}) and no other stage is built FROM it: an image for a developer's loop (Tilt, Skaffold), not one the project ships`;
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/exposed-ports.js
 
@@ -23982,6 +24978,8 @@ function exposedPort(word, forbidden) {
     return undefined;
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/workspace/stream.js
 var stream = __nccwpck_require__(8673);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/binary-files.js
@@ -24093,136 +25091,6 @@ function inspectBinary(head, size) {
             };
         }
     }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/context.js
-/**
- * Where in a source file a value stands, for the confidence of a secret found there: a value that
- * makes up a whole line as a string in a list (`"ghp_...",`), text inside a multi-line string
- * literal (a raw string, a docstring, a template of another file), a commented-out line. Secrets in
- * such places are test vectors, documentation and examples far more often than credentials in use,
- * so they stay reported with low confidence rather than blocking.
- */
-/** Source files of programming languages (where a literal is always quoted). */
-const CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kt|kts|scala|groovy|rb|php|cs|fs|vb|rs|swift|m|mm|c|cc|cpp|h|hpp|dart|lua|ex|exs|erl|clj|r|jl|pl|pm)$/i;
-/** A comment line in code or configuration. */
-const COMMENTED = /^[ \t]*(?:#|;|\/\/|\/?\*|<!--|--|REM\s)/i;
-/** A line that is one string literal, an element of a list (`"value",`, `` `a line of text`, ``). */
-const LIST_ELEMENT = /^[ \t]*(["'`])[^\n]*\1[ \t]*,?[ \t]*(?:(?:\/\/|#)[^\n]*)?$/;
-/** Whether the line before or after the one at `offset` is a string element too (a list, not one value). */
-function neighbourIsElement(text, offset, length) {
-    const prevEnd = offset - 1;
-    const prevStart = prevEnd > 0 ? text.lastIndexOf('\n', prevEnd - 1) + 1 : -1;
-    const prev = prevStart >= 0 ? text.slice(prevStart, prevEnd).replace(/\r$/, '') : '';
-    const nextStart = text.indexOf('\n', offset + length);
-    let nextEnd = nextStart === -1 ? -1 : text.indexOf('\n', nextStart + 1);
-    if (nextEnd === -1)
-        nextEnd = text.length;
-    const next = nextStart === -1 ? '' : text.slice(nextStart + 1, nextEnd).replace(/\r$/, '');
-    return LIST_ELEMENT.test(prev) || LIST_ELEMENT.test(next);
-}
-/**
- * Whether the code line before the one at `offset` (blank and comment lines aside) ends with `,`,
- * `(`, `[` or `{`: the line is an element of a list, an argument list or a composite literal, not a
- * value assigned to something.
- */
-function afterListOpening(text, offset) {
-    let end = offset - 1;
-    for (let i = 0; i < 20 && end > 0; i++) {
-        const start = text.lastIndexOf('\n', end - 1) + 1;
-        const prev = text
-            .slice(start, end)
-            .replace(/[ \t]+\/\/.*$/, '')
-            .trim();
-        if (prev !== '' && !COMMENTED.test(prev))
-            return /[,([{]$/.test(prev);
-        end = start - 1;
-    }
-    return false;
-}
-/** The delimiters of multi-line string literals, by language. */
-function multilineDelimiter(path) {
-    if (/\.(?:go|[cm]?[jt]sx?)$/i.test(path))
-        return /`/g;
-    if (/\.(?:py|kt|kts|scala|groovy|java|swift|cs)$/i.test(path))
-        return /"""|'''/g;
-    return undefined;
-}
-let cachedText;
-let cachedPath;
-let delimiters = [];
-/** Offsets of the string delimiters in a text, computed once per text. */
-function delimiterOffsets(path, text) {
-    if (text !== cachedText || path !== cachedPath) {
-        cachedText = text;
-        cachedPath = path;
-        delimiters = [];
-        const re = multilineDelimiter(path);
-        if (re)
-            for (let m = re.exec(text); m; m = re.exec(text))
-                delimiters.push(m.index);
-    }
-    return delimiters;
-}
-/**
- * Whether `offset` lies inside a string literal that spans lines (the delimiters before it are odd
- * in number, and a line break lies between the ones around it). Escaped and nested delimiters are
- * not parsed: the answer only lowers a confidence.
- */
-function insideMultilineString(path, text, offset) {
-    const at = delimiterOffsets(path, text);
-    if (at.length < 2)
-        return false;
-    let lo = 0;
-    let hi = at.length;
-    while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (at[mid] < offset)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    // `lo` delimiters stand before the offset.
-    if (lo % 2 === 0 || lo >= at.length)
-        return false;
-    return text.slice(at[lo - 1], at[lo]).includes('\n');
-}
-/** Algolia configuration (an application id and an index name): its `apiKey` is the search-only key. */
-const ALGOLIA_TEXT = /\bindexName\b[\s\S]{0,2000}?\bappId\b|\bappId\b[\s\S]{0,2000}?\bindexName\b/;
-/**
- * The same spelled otherwise (`app_id: 'D1BPLZHGYQ'`, `index: 'docs'`, as a documentation site's own
- * search script has it): an application id of Algolia's shape (ten capital letters and digits) and an
- * index name given as a string.
- */
-const ALGOLIA_APP_ID = /\b(?:app|application)_?id["']?[ \t]*[:=][ \t]*["'`]([A-Z0-9]{10})["'`]/gi;
-const INDEX_NAME = /\b(?:index|index_?name)["']?[ \t]*[:=][ \t]*["'`]/i;
-/**
- * Whether a file configures Algolia search (an application id and an index name beside the key): its
- * API key is then the search-only key, which every visitor's browser receives.
- */
-function algoliaConfig(text) {
-    if (ALGOLIA_TEXT.test(text))
-        return true;
-    if (!INDEX_NAME.test(text))
-        return false;
-    for (const m of text.matchAll(ALGOLIA_APP_ID))
-        if (/^[A-Z0-9]{10}$/.test(m[1]) && /\d/.test(m[1]))
-            return true;
-    return false;
-}
-/** Why a value in a source file is likely not a credential in use, or undefined. */
-function sourceContext(path, text, line, lineOffset, column) {
-    if (!CODE_FILE.test(path))
-        return undefined;
-    if (COMMENTED.test(line))
-        return 'in a comment';
-    if (LIST_ELEMENT.test(line) &&
-        (afterListOpening(text, lineOffset) || neighbourIsElement(text, lineOffset, line.length))) {
-        return 'a string in a list of values';
-    }
-    if (insideMultilineString(path, text, lineOffset + column))
-        return 'inside a multi-line string';
     return undefined;
 }
 
@@ -24536,6 +25404,521 @@ function secretIdentity(detectorId, value) {
  */
 function contextIdentity(detectorId, context, value) {
     return `${detectorId}:${context}:${keyedDigest(`${detectorId}\u0000${value}`).slice(0, 5)}`;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/pem.js
+
+
+/**
+ * Whether the text after a private key's armour header is a key, judged by its structure: the body
+ * must decode from base64 to what that kind of key starts with (a DER SEQUENCE holding a version
+ * INTEGER, OpenSSH's `openssh-key-v1` magic, an OpenPGP secret-key packet, the SSH2 magic number)
+ * and be as long as the structure says. Placeholder bodies (`<client private key>`, `...`, `xxx`,
+ * `REDACTED`) and bodies cut short in documentation decode to nothing of the kind, so they are never
+ * keys. Bodies are read where keys are written: PEM lines, YAML block scalars, JSON strings with
+ * escaped newlines, string concatenations in code.
+ */
+/** How far after a header the body is looked for: an 8192-bit RSA key in PEM is about 6,400 characters. */
+const MAX_BODY_CHARS = 16_384;
+/** The body text between a header ending at `from` and the END line (or the bound). */
+function region(text, from, endMarker) {
+    let r = text.slice(from, from + MAX_BODY_CHARS);
+    const end = r.indexOf(endMarker);
+    if (end >= 0)
+        r = r.slice(0, end);
+    // Escaped line breaks of JSON, YAML double-quoted scalars and code strings (`\n`, `\\n`, `\r\n`).
+    return r.replace(/\\{1,2}[rn]/g, '\n');
+}
+/** Armour headers (`Proc-Type: 4,ENCRYPTED`, `Version: GnuPG`) before the base64 lines. */
+const ARMOUR_HEADER = /^[\s"'`#/*]*[A-Za-z][A-Za-z0-9-]{1,30}:[ \t]/;
+/** Quotes, comment markers and concatenation around a body line written inside code or comments. */
+const LINE_PREFIX = /^[\s"'`]*(?:(?:#|\/\/|\*|;|\+)[ \t]*["'`]?)?/;
+/**
+ * The same, where the body's bytes matter (to read the key itself): `+` and `//` are also base64
+ * characters that may start a line of the body, so they are taken for concatenation or a comment
+ * only before a space or a quote.
+ */
+const EXACT_LINE_PREFIX = /^[\s"'`]*(?:(?:#|\*|;|(?:\/\/|\+)(?=[ \t"'`]))[ \t]*["'`]?)?/;
+const BASE64_RUN = /^[A-Za-z0-9+/]+=*$/;
+/**
+ * Splits a region into armour header lines and the base64 body. The body is the run of lines that
+ * hold nothing but base64 (once quotes, comment markers and concatenation are taken off); the first
+ * line that holds anything else ends it, so prose after a key cut short is never counted as key.
+ */
+function splitBody(r, prefix = LINE_PREFIX) {
+    const headers = [];
+    let body = '';
+    let inHeaders = true;
+    for (const line of r.split('\n')) {
+        if (inHeaders && ARMOUR_HEADER.test(line)) {
+            headers.push(line.trim());
+            continue;
+        }
+        const t = trimSuffix(line.replace(prefix, ''));
+        if (t === '') {
+            // A blank line ends the body (or the armour headers); a line of quotes and `+` between the
+            // pieces of a concatenated string does not.
+            if (inHeaders || line.trim() !== '')
+                continue;
+            break;
+        }
+        inHeaders = false;
+        const runs = t.split(/[ \t]+/);
+        if (!runs.every((run) => BASE64_RUN.test(run)))
+            break;
+        body += runs.join('');
+    }
+    return { headers, body };
+}
+/**
+ * The base64 body of a PEM block whose header ends at `from`, up to `endMarker`, read as keys are
+ * (PEM lines, YAML blocks, escaped newlines in strings, concatenations in code). `exact`: its bytes
+ * as they are, to decode it (the verified keys' bodies, which identify findings, are read as they
+ * always were: a line starting with `+` loses it there).
+ */
+function pemBody(text, from, endMarker, exact = false) {
+    return splitBody(region(text, from, endMarker), exact ? EXACT_LINE_PREFIX : LINE_PREFIX).body;
+}
+/** Takes off trailing space, and a closing quote with the punctuation after it (`" +`, `",`). */
+function trimSuffix(line) {
+    const bare = line.trimEnd();
+    let end = bare.length;
+    while (end > 0 && ' \t+,;)]'.includes(bare[end - 1]))
+        end -= 1;
+    return end > 0 && '"\'`'.includes(bare[end - 1]) ? bare.slice(0, end - 1) : bare;
+}
+/** The first `n` bytes the body decodes to (base64 stops at padding). */
+function head(body, n) {
+    const chars = Math.ceil(n / 3) * 4;
+    return Buffer.from(body.slice(0, chars).replace(/=+$/, ''), 'base64');
+}
+/** The length of the DER element at `at` (tag + length + content), or undefined. */
+function derLength(b, at) {
+    const first = b[at + 1];
+    if (first === undefined)
+        return undefined;
+    if (first < 0x80)
+        return { header: 2, total: 2 + first };
+    const n = first & 0x7f;
+    if (n < 1 || n > 3 || at + 2 + n > b.length)
+        return undefined;
+    let len = 0;
+    for (let i = 0; i < n; i++)
+        len = len * 256 + b[at + 2 + i];
+    return { header: 2 + n, total: 2 + n + len };
+}
+/** Base64 characters needed for `bytes` bytes, less a little for line-ending slack. */
+const enough = (body, bytes) => body.replace(/=+$/, '').length >= Math.floor((bytes * 4) / 3) - 4;
+/** What each PEM label's DER starts with after the outer SEQUENCE header. */
+const DER_STARTS = [
+    [/^RSA $/, [[0x02, 0x01, 0x00, 0x02]]],
+    [/^DSA $/, [[0x02, 0x01, 0x00, 0x02]]],
+    [/^EC $/, [[0x02, 0x01, 0x01, 0x04]]],
+    [
+        /^$/,
+        [
+            [0x02, 0x01, 0x00, 0x30],
+            [0x02, 0x01, 0x01, 0x30],
+        ],
+    ],
+    [/^ENCRYPTED $/, [[0x30]]],
+];
+/**
+ * Verifies the body of a PEM key whose header `-----BEGIN <label>PRIVATE KEY-----` ends at `from`.
+ * `label` is what stands between BEGIN and PRIVATE KEY (`RSA `, `EC `, `OPENSSH `, `` for PKCS#8).
+ */
+function verifyPemKey(label, text, from) {
+    const { headers, body } = splitBody(region(text, from, '-----END'));
+    if (label === 'OPENSSH ')
+        return verifyOpenSsh(body);
+    const legacyEncrypted = headers.some((h) => /^Proc-Type:\s*4,\s*ENCRYPTED/i.test(h));
+    if (legacyEncrypted) {
+        // The body is ciphertext: no structure to check, but it must be long and random like one.
+        if (body.length < 64 || shannonEntropy(body) < 5)
+            return undefined;
+        return { body, encrypted: true, confidence: 'medium' };
+    }
+    const b = head(body, 24);
+    if (b[0] !== 0x30)
+        return undefined;
+    const outer = derLength(b, 0);
+    if (!outer || outer.total < 40 || !enough(body, outer.total))
+        return undefined;
+    const starts = DER_STARTS.find(([re]) => re.test(label))?.[1];
+    // Another label (X25519, ED25519, a vendor's): a DER SEQUENCE of the declared length is enough.
+    if (starts && !starts.some((s) => s.every((byte, i) => b[outer.header + i] === byte)))
+        return undefined;
+    const encrypted = label === 'ENCRYPTED ';
+    return { body, encrypted, confidence: encrypted ? 'medium' : 'high' };
+}
+const OPENSSH_MAGIC = 'openssh-key-v1\0';
+/** An OpenSSH key: the magic, a cipher name (`none` when unencrypted), and a plausible length. */
+function verifyOpenSsh(body) {
+    const b = head(body, 64);
+    if (b.subarray(0, OPENSSH_MAGIC.length).toString('latin1') !== OPENSSH_MAGIC)
+        return undefined;
+    const at = OPENSSH_MAGIC.length;
+    if (b.length < at + 4)
+        return undefined;
+    const n = b.readUInt32BE(at);
+    if (n < 1 || n > 32 || b.length < at + 4 + n)
+        return undefined;
+    const cipher = b.subarray(at + 4, at + 4 + n).toString('latin1');
+    if (!/^[a-z0-9@.-]+$/.test(cipher))
+        return undefined;
+    // The smallest key (Ed25519, unencrypted) is about 400 base64 characters.
+    if (body.length < 300)
+        return undefined;
+    const encrypted = cipher !== 'none';
+    return { body, encrypted, confidence: encrypted ? 'medium' : 'high' };
+}
+/**
+ * An OpenPGP secret key block: armour headers, a blank line, base64 whose first packet is a secret
+ * key (tag 5) or secret subkey (tag 7), and, when present, a matching CRC-24 armour checksum.
+ */
+function verifyPgpKey(text, from) {
+    const r = region(text, from, '-----END PGP');
+    const { body: data } = splitBody(r);
+    const sum = /\n[\s"'`]*=([A-Za-z0-9+/]{4})\s*$/.exec(r.trimEnd());
+    if (data.length < 100)
+        return undefined;
+    const first = head(data, 3)[0];
+    if (first === undefined || (first & 0x80) === 0)
+        return undefined;
+    const tag = first & 0x40 ? first & 0x3f : (first >> 2) & 0x0f;
+    if (tag !== 5 && tag !== 7)
+        return undefined;
+    if (sum) {
+        const want = Buffer.from(sum[1], 'base64');
+        const got = crc24(Buffer.from(data, 'base64'));
+        if (want.length !== 3 || want.readUIntBE(0, 3) !== got)
+            return undefined;
+    }
+    return { body: data, encrypted: false, confidence: 'high' };
+}
+/** An SSH.com (SSH2) private key: headers, then base64 starting with the format's magic number. */
+function verifySsh2Key(text, from) {
+    const r = region(text, from, '---- END SSH2').replace(/\\\n/g, ' ');
+    const { body } = splitBody(r);
+    const b = head(body, 4);
+    if (b.length < 4 || b.readUInt32BE(0) !== 0x3f6ff9eb || body.length < 200)
+        return undefined;
+    return { body, encrypted: true, confidence: 'medium' };
+}
+/**
+ * A PuTTY key file from its first line on: `Private-Lines: N` followed by N base64 lines of random
+ * data and a hex `Private-MAC`. `Encryption: none` keys are usable as they are.
+ */
+function verifyPuttyKey(text, from) {
+    const r = text.slice(from, from + MAX_BODY_CHARS).replace(/\r/g, '');
+    const lines = /\nPrivate-Lines:[ \t]*(\d{1,3})\n/.exec(r);
+    if (!lines)
+        return undefined;
+    const after = r.slice(lines.index + lines[0].length).split('\n');
+    const n = Number(lines[1]);
+    const body = after.slice(0, n).join('');
+    if (!/^[A-Za-z0-9+/=]{40,}$/.test(body) || shannonEntropy(body) < 4.5)
+        return undefined;
+    if (!/^Private-MAC:[ \t]*[0-9a-f]{40,64}$/.test(after[n] ?? ''))
+        return undefined;
+    const encrypted = !/\nEncryption:[ \t]*none\n/.test(r.slice(0, lines.index + 1));
+    return { body, encrypted, confidence: encrypted ? 'medium' : 'high' };
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/certificates.js
+
+
+/**
+ * The certificate a committed private key belongs to, when the repository holds it too (in the same
+ * file, or as the key's sibling: `server.key` and `server.crt`), and what it says about the key. A
+ * certificate issued for test material (its subject or issuer says test, sample or example, or
+ * "dev use only"), for the loopback host alone, or expired more than a year ago identifies no
+ * service anyone relies on: the key is still reported, with low confidence and the reason. The
+ * certificate counts only when it is the key's own (its public key is the key's), so a test
+ * certificate beside an unrelated key changes nothing.
+ */
+/** Certificates read per file at most: a CA bundle beside a key is not searched through. */
+const MAX_CERTIFICATES = 16;
+const CERTIFICATE_HEADER = '-----BEGIN CERTIFICATE-----';
+/** Words in a subject or issuer that make the certificate one for test material. */
+const TEST_NAME = /\b(?:test|testing|sample|example|dummy|fake|demo|snakeoil)\b|\b(?:dev|development|testing|test) (?:use )?only\b|\bnot for production\b|\bdo not use\b/i;
+/** A DNS name (a CN is often one); "test" in it may name an environment's host, so hosts are judged as hosts. */
+const HOST_NAME = /^(?:\*\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
+/** Names that no public certificate covers: reserved for documentation, testing and the loopback host. */
+const RESERVED_HOST = /(?:^|\.)(?:localhost|test|example|invalid)$|(?:^|\.)example\.(?:com|org|net)$/i;
+const LOOPBACK = /^(?:DNS:(?:\*\.)?(?:[A-Za-z0-9-]+\.)*localhost|IP Address:(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|0:0:0:0:0:0:0:1))$/i;
+/** How long after its certificate expired a key is taken for retired (renewals may keep the key). */
+const RETIRED_AFTER_MS = 365 * 24 * 60 * 60 * 1000;
+/** The certificates in a text (PEM, also inside code strings and YAML blocks), at most {@link MAX_CERTIFICATES}. */
+function certificatesIn(text) {
+    const out = [];
+    for (let at = text.indexOf(CERTIFICATE_HEADER); at !== -1 && out.length < MAX_CERTIFICATES;) {
+        const from = at + CERTIFICATE_HEADER.length;
+        try {
+            out.push(new external_node_crypto_.X509Certificate(Buffer.from(pemBody(text, from, '-----END', true), 'base64')));
+        }
+        catch {
+            // Not a certificate after all (cut short, a placeholder): nothing to pair with.
+        }
+        at = text.indexOf(CERTIFICATE_HEADER, from);
+    }
+    return out;
+}
+/** The PEM types Node reads as DER, by the label between BEGIN and PRIVATE KEY. */
+const DER_TYPES = { 'RSA ': 'pkcs1', 'EC ': 'sec1', '': 'pkcs8' };
+const PEM_KEY_HEADER = /-----BEGIN ((?:[A-Z0-9]{1,20} ){0,2})PRIVATE KEY-----/g;
+/**
+ * The PEM keys of a text that Node can read (PKCS#1, PKCS#8, SEC 1; not encrypted ones), each with
+ * its body as the scanner read it (a hit's value), to tell which hit it is.
+ */
+function keysIn(text) {
+    const out = [];
+    PEM_KEY_HEADER.lastIndex = 0;
+    for (let m = PEM_KEY_HEADER.exec(text); m && out.length < MAX_CERTIFICATES; m = PEM_KEY_HEADER.exec(text)) {
+        const type = DER_TYPES[m[1] ?? ''];
+        if (!type)
+            continue;
+        const from = m.index + m[0].length;
+        try {
+            const der = Buffer.from(pemBody(text, from, '-----END', true), 'base64');
+            out.push({
+                body: pemBody(text, from, '-----END'),
+                key: (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type }),
+            });
+        }
+        catch {
+            // Not a key Node reads: no certificate to pair it with.
+        }
+    }
+    return out;
+}
+/** What a certificate says of its key, for the finding's message, or undefined when nothing. */
+function verdict(cert, named, now) {
+    const names = [...cert.subject.split('\n'), ...cert.issuer.split('\n')]
+        .filter((field) => /^(?:CN|O|OU)=/.test(field))
+        .map((field) => field.slice(field.indexOf('=') + 1));
+    const testNamed = names.some((name) => HOST_NAME.test(name) ? RESERVED_HOST.test(name) : TEST_NAME.test(name));
+    if (testNamed)
+        return { note: `${named} is issued for test material (its subject or issuer says so)` };
+    const alt = (cert.subjectAltName ?? '').split(/,\s*/).filter(Boolean);
+    if (alt.length > 0 && alt.every((name) => LOOPBACK.test(name)))
+        return { note: `${named} names only the loopback host` };
+    const expires = Date.parse(cert.validTo);
+    if (Number.isNaN(expires))
+        return {};
+    const retired = expires + RETIRED_AFTER_MS;
+    if (retired < now) {
+        return { note: `${named} expired on ${new Date(expires).toISOString().slice(0, 10)}` };
+    }
+    // Judged otherwise once a year has passed since the expiry: a cached result must not outlive it.
+    return { until: retired };
+}
+/**
+ * Lowers the verified PEM keys among `hits` (found in `text`) whose own certificate, among `certs`,
+ * is for test material, the loopback host alone, or long expired; `where` names the file it was
+ * found in, when not the key's. Returns whether any key found its certificate.
+ */
+function judgeByCertificates(hits, text, certs, where, now = Date.now()) {
+    if (certs.length === 0)
+        return false;
+    const keys = keysIn(text);
+    let paired = false;
+    for (const hit of hits) {
+        if (hit.confidence === 'low' || hit.detector !== 'private-key')
+            continue;
+        const key = keys.find((k) => k.body === hit.value)?.key;
+        if (!key)
+            continue;
+        const cert = certs.find((c) => {
+            try {
+                return c.checkPrivateKey(key);
+            }
+            catch {
+                return false;
+            }
+        });
+        if (!cert)
+            continue;
+        paired = true;
+        const { note, until } = verdict(cert, where ? `its certificate (${where})` : 'its certificate', now);
+        if (note) {
+            hit.confidence = 'low';
+            hit.note ??= note;
+        }
+        else if (until !== undefined) {
+            hit.until = Math.min(hit.until ?? until, until);
+        }
+    }
+    return paired;
+}
+/** Whether a scan holds a key that its certificate may speak for. */
+function hasJudgeableKey(hits) {
+    return hits.some((h) => h.detector === 'private-key' && h.confidence !== 'low');
+}
+/** Extensions of the files a certificate is kept in beside its key. */
+const CERTIFICATE_EXTENSIONS = ['crt', 'cer', 'cert', 'pem'];
+/**
+ * Where a key file's certificate is kept beside it, by the conventions of the tools that write them:
+ * the same name with a certificate's extension (`server.key` and `server.crt`), the key's word
+ * replaced (`tls-key.pem` and `tls-cert.pem`, `tls.key.pem` and `tls.crt.pem`), and for a bare
+ * `key.pem` or certbot's `privkey.pem`, `cert.pem` and `fullchain.pem`. Paths only: the caller asks
+ * the tree which exist, so the answer is the same whichever files a view lists.
+ */
+function certificateSiblings(file) {
+    const slash = file.lastIndexOf('/');
+    const dir = file.slice(0, slash + 1);
+    const name = file.slice(slash + 1);
+    const dot = name.lastIndexOf('.');
+    const stem = dot > 0 ? name.slice(0, dot) : name;
+    const out = new Set();
+    for (const ext of CERTIFICATE_EXTENSIONS)
+        out.add(`${dir}${stem}.${ext}`);
+    const keyWord = /^(.*?)([-_.]?)(?:priv(?:ate)?[-_]?)?key$/i.exec(stem);
+    if (keyWord) {
+        const [, base = '', sep = ''] = keyWord;
+        if (base === '') {
+            for (const cert of ['cert.pem', 'certificate.pem', 'fullchain.pem'])
+                out.add(`${dir}${cert}`);
+        }
+        else {
+            for (const ext of CERTIFICATE_EXTENSIONS)
+                out.add(`${dir}${base}.${ext}`);
+            for (const word of ['cert', 'crt'])
+                out.add(`${dir}${base}${sep || '-'}${word}.pem`);
+        }
+    }
+    out.delete(file);
+    return [...out];
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/context.js
+/**
+ * Where in a source file a value stands, for the confidence of a secret found there: a value that
+ * makes up a whole line as a string in a list (`"ghp_...",`), text inside a multi-line string
+ * literal (a raw string, a docstring, a template of another file), a commented-out line. Secrets in
+ * such places are test vectors, documentation and examples far more often than credentials in use,
+ * so they stay reported with low confidence rather than blocking.
+ */
+/** Source files of programming languages (where a literal is always quoted). */
+const CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kt|kts|scala|groovy|rb|php|cs|fs|vb|rs|swift|m|mm|c|cc|cpp|h|hpp|dart|lua|ex|exs|erl|clj|r|jl|pl|pm)$/i;
+/** A comment line in code or configuration. */
+const COMMENTED = /^[ \t]*(?:#|;|\/\/|\/?\*|<!--|--|REM\s)/i;
+/** A line that is one string literal, an element of a list (`"value",`, `` `a line of text`, ``). */
+const LIST_ELEMENT = /^[ \t]*(["'`])[^\n]*\1[ \t]*,?[ \t]*(?:(?:\/\/|#)[^\n]*)?$/;
+/** Whether the line before or after the one at `offset` is a string element too (a list, not one value). */
+function neighbourIsElement(text, offset, length) {
+    const prevEnd = offset - 1;
+    const prevStart = prevEnd > 0 ? text.lastIndexOf('\n', prevEnd - 1) + 1 : -1;
+    const prev = prevStart >= 0 ? text.slice(prevStart, prevEnd).replace(/\r$/, '') : '';
+    const nextStart = text.indexOf('\n', offset + length);
+    let nextEnd = nextStart === -1 ? -1 : text.indexOf('\n', nextStart + 1);
+    if (nextEnd === -1)
+        nextEnd = text.length;
+    const next = nextStart === -1 ? '' : text.slice(nextStart + 1, nextEnd).replace(/\r$/, '');
+    return LIST_ELEMENT.test(prev) || LIST_ELEMENT.test(next);
+}
+/**
+ * Whether the code line before the one at `offset` (blank and comment lines aside) ends with `,`,
+ * `(`, `[` or `{`: the line is an element of a list, an argument list or a composite literal, not a
+ * value assigned to something.
+ */
+function afterListOpening(text, offset) {
+    let end = offset - 1;
+    for (let i = 0; i < 20 && end > 0; i++) {
+        const start = text.lastIndexOf('\n', end - 1) + 1;
+        const prev = text
+            .slice(start, end)
+            .replace(/[ \t]+\/\/.*$/, '')
+            .trim();
+        if (prev !== '' && !COMMENTED.test(prev))
+            return /[,([{]$/.test(prev);
+        end = start - 1;
+    }
+    return false;
+}
+/** The delimiters of multi-line string literals, by language. */
+function multilineDelimiter(path) {
+    if (/\.(?:go|[cm]?[jt]sx?)$/i.test(path))
+        return /`/g;
+    if (/\.(?:py|kt|kts|scala|groovy|java|swift|cs)$/i.test(path))
+        return /"""|'''/g;
+    return undefined;
+}
+let cachedText;
+let cachedPath;
+let delimiters = [];
+/** Offsets of the string delimiters in a text, computed once per text. */
+function delimiterOffsets(path, text) {
+    if (text !== cachedText || path !== cachedPath) {
+        cachedText = text;
+        cachedPath = path;
+        delimiters = [];
+        const re = multilineDelimiter(path);
+        if (re)
+            for (let m = re.exec(text); m; m = re.exec(text))
+                delimiters.push(m.index);
+    }
+    return delimiters;
+}
+/**
+ * Whether `offset` lies inside a string literal that spans lines (the delimiters before it are odd
+ * in number, and a line break lies between the ones around it). Escaped and nested delimiters are
+ * not parsed: the answer only lowers a confidence.
+ */
+function insideMultilineString(path, text, offset) {
+    const at = delimiterOffsets(path, text);
+    if (at.length < 2)
+        return false;
+    let lo = 0;
+    let hi = at.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (at[mid] < offset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    // `lo` delimiters stand before the offset.
+    if (lo % 2 === 0 || lo >= at.length)
+        return false;
+    return text.slice(at[lo - 1], at[lo]).includes('\n');
+}
+/** Algolia configuration (an application id and an index name): its `apiKey` is the search-only key. */
+const ALGOLIA_TEXT = /\bindexName\b[\s\S]{0,2000}?\bappId\b|\bappId\b[\s\S]{0,2000}?\bindexName\b/;
+/**
+ * The same spelled otherwise (`app_id: 'D1BPLZHGYQ'`, `index: 'docs'`, as a documentation site's own
+ * search script has it): an application id of Algolia's shape (ten capital letters and digits) and an
+ * index name given as a string.
+ */
+const ALGOLIA_APP_ID = /\b(?:app|application)_?id["']?[ \t]*[:=][ \t]*["'`]([A-Z0-9]{10})["'`]/gi;
+const INDEX_NAME = /\b(?:index|index_?name)["']?[ \t]*[:=][ \t]*["'`]/i;
+/**
+ * Whether a file configures Algolia search (an application id and an index name beside the key): its
+ * API key is then the search-only key, which every visitor's browser receives.
+ */
+function algoliaConfig(text) {
+    if (ALGOLIA_TEXT.test(text))
+        return true;
+    if (!INDEX_NAME.test(text))
+        return false;
+    for (const m of text.matchAll(ALGOLIA_APP_ID))
+        if (/^[A-Z0-9]{10}$/.test(m[1]) && /\d/.test(m[1]))
+            return true;
+    return false;
+}
+/** Why a value in a source file is likely not a credential in use, or undefined. */
+function sourceContext(path, text, line, lineOffset, column) {
+    if (!CODE_FILE.test(path))
+        return undefined;
+    if (COMMENTED.test(line))
+        return 'in a comment';
+    if (LIST_ELEMENT.test(line) &&
+        (afterListOpening(text, lineOffset) || neighbourIsElement(text, lineOffset, line.length))) {
+        return 'a string in a list of values';
+    }
+    if (insideMultilineString(path, text, lineOffset + column))
+        return 'inside a multi-line string';
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/judge.js
@@ -25111,210 +26494,6 @@ function isConfigStyle(line, nameStart) {
     return /^[ \t]*(?:export[ \t]+|-[ \t]+)?["']?$/.test(line.slice(0, nameStart));
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/pem.js
-
-
-/**
- * Whether the text after a private key's armour header is a key, judged by its structure: the body
- * must decode from base64 to what that kind of key starts with (a DER SEQUENCE holding a version
- * INTEGER, OpenSSH's `openssh-key-v1` magic, an OpenPGP secret-key packet, the SSH2 magic number)
- * and be as long as the structure says. Placeholder bodies (`<client private key>`, `...`, `xxx`,
- * `REDACTED`) and bodies cut short in documentation decode to nothing of the kind, so they are never
- * keys. Bodies are read where keys are written: PEM lines, YAML block scalars, JSON strings with
- * escaped newlines, string concatenations in code.
- */
-/** How far after a header the body is looked for: an 8192-bit RSA key in PEM is about 6,400 characters. */
-const MAX_BODY_CHARS = 16_384;
-/** The body text between a header ending at `from` and the END line (or the bound). */
-function region(text, from, endMarker) {
-    let r = text.slice(from, from + MAX_BODY_CHARS);
-    const end = r.indexOf(endMarker);
-    if (end >= 0)
-        r = r.slice(0, end);
-    // Escaped line breaks of JSON, YAML double-quoted scalars and code strings (`\n`, `\\n`, `\r\n`).
-    return r.replace(/\\{1,2}[rn]/g, '\n');
-}
-/** Armour headers (`Proc-Type: 4,ENCRYPTED`, `Version: GnuPG`) before the base64 lines. */
-const ARMOUR_HEADER = /^[\s"'`#/*]*[A-Za-z][A-Za-z0-9-]{1,30}:[ \t]/;
-/** Quotes, comment markers and concatenation around a body line written inside code or comments. */
-const LINE_PREFIX = /^[\s"'`]*(?:(?:#|\/\/|\*|;|\+)[ \t]*["'`]?)?/;
-const BASE64_RUN = /^[A-Za-z0-9+/]+=*$/;
-/**
- * Splits a region into armour header lines and the base64 body. The body is the run of lines that
- * hold nothing but base64 (once quotes, comment markers and concatenation are taken off); the first
- * line that holds anything else ends it, so prose after a key cut short is never counted as key.
- */
-function splitBody(r) {
-    const headers = [];
-    let body = '';
-    let inHeaders = true;
-    for (const line of r.split('\n')) {
-        if (inHeaders && ARMOUR_HEADER.test(line)) {
-            headers.push(line.trim());
-            continue;
-        }
-        const t = trimSuffix(line.replace(LINE_PREFIX, ''));
-        if (t === '') {
-            // A blank line ends the body (or the armour headers); a line of quotes and `+` between the
-            // pieces of a concatenated string does not.
-            if (inHeaders || line.trim() !== '')
-                continue;
-            break;
-        }
-        inHeaders = false;
-        const runs = t.split(/[ \t]+/);
-        if (!runs.every((run) => BASE64_RUN.test(run)))
-            break;
-        body += runs.join('');
-    }
-    return { headers, body };
-}
-/** Takes off trailing space, and a closing quote with the punctuation after it (`" +`, `",`). */
-function trimSuffix(line) {
-    const bare = line.trimEnd();
-    let end = bare.length;
-    while (end > 0 && ' \t+,;)]'.includes(bare[end - 1]))
-        end -= 1;
-    return end > 0 && '"\'`'.includes(bare[end - 1]) ? bare.slice(0, end - 1) : bare;
-}
-/** The first `n` bytes the body decodes to (base64 stops at padding). */
-function head(body, n) {
-    const chars = Math.ceil(n / 3) * 4;
-    return Buffer.from(body.slice(0, chars).replace(/=+$/, ''), 'base64');
-}
-/** The length of the DER element at `at` (tag + length + content), or undefined. */
-function derLength(b, at) {
-    const first = b[at + 1];
-    if (first === undefined)
-        return undefined;
-    if (first < 0x80)
-        return { header: 2, total: 2 + first };
-    const n = first & 0x7f;
-    if (n < 1 || n > 3 || at + 2 + n > b.length)
-        return undefined;
-    let len = 0;
-    for (let i = 0; i < n; i++)
-        len = len * 256 + b[at + 2 + i];
-    return { header: 2 + n, total: 2 + n + len };
-}
-/** Base64 characters needed for `bytes` bytes, less a little for line-ending slack. */
-const enough = (body, bytes) => body.replace(/=+$/, '').length >= Math.floor((bytes * 4) / 3) - 4;
-/** What each PEM label's DER starts with after the outer SEQUENCE header. */
-const DER_STARTS = [
-    [/^RSA $/, [[0x02, 0x01, 0x00, 0x02]]],
-    [/^DSA $/, [[0x02, 0x01, 0x00, 0x02]]],
-    [/^EC $/, [[0x02, 0x01, 0x01, 0x04]]],
-    [
-        /^$/,
-        [
-            [0x02, 0x01, 0x00, 0x30],
-            [0x02, 0x01, 0x01, 0x30],
-        ],
-    ],
-    [/^ENCRYPTED $/, [[0x30]]],
-];
-/**
- * Verifies the body of a PEM key whose header `-----BEGIN <label>PRIVATE KEY-----` ends at `from`.
- * `label` is what stands between BEGIN and PRIVATE KEY (`RSA `, `EC `, `OPENSSH `, `` for PKCS#8).
- */
-function verifyPemKey(label, text, from) {
-    const { headers, body } = splitBody(region(text, from, '-----END'));
-    if (label === 'OPENSSH ')
-        return verifyOpenSsh(body);
-    const legacyEncrypted = headers.some((h) => /^Proc-Type:\s*4,\s*ENCRYPTED/i.test(h));
-    if (legacyEncrypted) {
-        // The body is ciphertext: no structure to check, but it must be long and random like one.
-        if (body.length < 64 || shannonEntropy(body) < 5)
-            return undefined;
-        return { body, encrypted: true, confidence: 'medium' };
-    }
-    const b = head(body, 24);
-    if (b[0] !== 0x30)
-        return undefined;
-    const outer = derLength(b, 0);
-    if (!outer || outer.total < 40 || !enough(body, outer.total))
-        return undefined;
-    const starts = DER_STARTS.find(([re]) => re.test(label))?.[1];
-    // Another label (X25519, ED25519, a vendor's): a DER SEQUENCE of the declared length is enough.
-    if (starts && !starts.some((s) => s.every((byte, i) => b[outer.header + i] === byte)))
-        return undefined;
-    const encrypted = label === 'ENCRYPTED ';
-    return { body, encrypted, confidence: encrypted ? 'medium' : 'high' };
-}
-const OPENSSH_MAGIC = 'openssh-key-v1\0';
-/** An OpenSSH key: the magic, a cipher name (`none` when unencrypted), and a plausible length. */
-function verifyOpenSsh(body) {
-    const b = head(body, 64);
-    if (b.subarray(0, OPENSSH_MAGIC.length).toString('latin1') !== OPENSSH_MAGIC)
-        return undefined;
-    const at = OPENSSH_MAGIC.length;
-    if (b.length < at + 4)
-        return undefined;
-    const n = b.readUInt32BE(at);
-    if (n < 1 || n > 32 || b.length < at + 4 + n)
-        return undefined;
-    const cipher = b.subarray(at + 4, at + 4 + n).toString('latin1');
-    if (!/^[a-z0-9@.-]+$/.test(cipher))
-        return undefined;
-    // The smallest key (Ed25519, unencrypted) is about 400 base64 characters.
-    if (body.length < 300)
-        return undefined;
-    const encrypted = cipher !== 'none';
-    return { body, encrypted, confidence: encrypted ? 'medium' : 'high' };
-}
-/**
- * An OpenPGP secret key block: armour headers, a blank line, base64 whose first packet is a secret
- * key (tag 5) or secret subkey (tag 7), and, when present, a matching CRC-24 armour checksum.
- */
-function verifyPgpKey(text, from) {
-    const r = region(text, from, '-----END PGP');
-    const { body: data } = splitBody(r);
-    const sum = /\n[\s"'`]*=([A-Za-z0-9+/]{4})\s*$/.exec(r.trimEnd());
-    if (data.length < 100)
-        return undefined;
-    const first = head(data, 3)[0];
-    if (first === undefined || (first & 0x80) === 0)
-        return undefined;
-    const tag = first & 0x40 ? first & 0x3f : (first >> 2) & 0x0f;
-    if (tag !== 5 && tag !== 7)
-        return undefined;
-    if (sum) {
-        const want = Buffer.from(sum[1], 'base64');
-        const got = crc24(Buffer.from(data, 'base64'));
-        if (want.length !== 3 || want.readUIntBE(0, 3) !== got)
-            return undefined;
-    }
-    return { body: data, encrypted: false, confidence: 'high' };
-}
-/** An SSH.com (SSH2) private key: headers, then base64 starting with the format's magic number. */
-function verifySsh2Key(text, from) {
-    const r = region(text, from, '---- END SSH2').replace(/\\\n/g, ' ');
-    const { body } = splitBody(r);
-    const b = head(body, 4);
-    if (b.length < 4 || b.readUInt32BE(0) !== 0x3f6ff9eb || body.length < 200)
-        return undefined;
-    return { body, encrypted: true, confidence: 'medium' };
-}
-/**
- * A PuTTY key file from its first line on: `Private-Lines: N` followed by N base64 lines of random
- * data and a hex `Private-MAC`. `Encryption: none` keys are usable as they are.
- */
-function verifyPuttyKey(text, from) {
-    const r = text.slice(from, from + MAX_BODY_CHARS).replace(/\r/g, '');
-    const lines = /\nPrivate-Lines:[ \t]*(\d{1,3})\n/.exec(r);
-    if (!lines)
-        return undefined;
-    const after = r.slice(lines.index + lines[0].length).split('\n');
-    const n = Number(lines[1]);
-    const body = after.slice(0, n).join('');
-    if (!/^[A-Za-z0-9+/=]{40,}$/.test(body) || shannonEntropy(body) < 4.5)
-        return undefined;
-    if (!/^Private-MAC:[ \t]*[0-9a-f]{40,64}$/.test(after[n] ?? ''))
-        return undefined;
-    const encrypted = !/\nEncryption:[ \t]*none\n/.test(r.slice(0, lines.index + 1));
-    return { body, encrypted, confidence: encrypted ? 'medium' : 'high' };
-}
-
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/credential-files.js
 
 
@@ -25712,15 +26891,23 @@ function parseUrlCredential(line, at) {
     };
 }
 /**
- * A Sentry DSN (`https://<32 hex>@<host>/<project number>`): its key is public by design, meant to be
- * shipped in the clients that report errors (Sentry's own documentation says so); a DSN that also
- * carries the old secret key (`key:secret@`) has a password and is still reported. Project numbers
- * of sentry.io have 16 digits since 2022 (`/4504056043470848`).
+ * A Sentry DSN (`https://<32 hex>@<host>/<project number>`, `…@o<N>.ingest.sentry.io/<project>`):
+ * its key is public by design, meant to be shipped in the clients that report errors (Sentry's own
+ * documentation says so). Project numbers of sentry.io have 16 digits since 2022 (`/4504056043470848`).
  */
 function isSentryDsn(c) {
     return (/^https?$/.test(c.scheme) &&
         /^[0-9a-f]{32}$/.test(c.user) &&
         /^(?::\d{1,5})?\/(?:[\w.-]+\/)*\d{1,20}\/?$/.test(c.rest));
+}
+/**
+ * A DSN that also carries the old secret key (`https://<key>:<32 hex>@sentry.io/<project>`), as
+ * clients written before Sentry 9 were given: that key too only authenticates sending events to the
+ * project, and Sentry no longer asks for it. It is still a password in a URL, so it is reported, with
+ * low confidence and the reason.
+ */
+function isSentryDsnWithSecret(c) {
+    return isSentryDsn(c) && c.password !== undefined && /^[0-9a-f]{32}$/.test(c.password);
 }
 /** A user name that can be shown: a short plain identifier, not something random enough to be a token. */
 function showableUser(user) {
@@ -25766,7 +26953,8 @@ function urlSecret(c, strict) {
     // Documentation's passwords are words (`supersecret`, `redis`, `key_1234`, `password123`).
     if (!strict && standIn(p))
         return undefined;
-    const confidence = looksRandom(p) || p.length >= 12 ? 'high' : 'medium';
+    const dsn = !strict && isSentryDsnWithSecret(c);
+    const confidence = dsn ? 'low' : looksRandom(p) || p.length >= 12 ? 'high' : 'medium';
     return {
         start: c.passwordStart,
         end: c.passwordStart + p.length,
@@ -25774,6 +26962,11 @@ function urlSecret(c, strict) {
         label: `password in a ${c.scheme} URL`,
         context: context(c),
         confidence,
+        ...(dsn
+            ? {
+                note: "a Sentry DSN's legacy secret key, which only authenticates sending events and Sentry no longer requires",
+            }
+            : {}),
     };
 }
 /**
@@ -25791,7 +26984,7 @@ const connectionStringDetector = {
     describes: 'Passwords in URLs and connection strings (`scheme://user:password@host`, also when the password ' +
         'holds `@` or `:`), and tokens in the user position (`https://TOKEN@host`), except interpolated, ' +
         'placeholder and default passwords, passwords equal to the user name, loopback or example hosts, and ' +
-        'the public key of a Sentry DSN.',
+        "the public key of a Sentry DSN (a DSN's legacy secret key is reported with low confidence).",
     find(line) {
         const hits = [];
         for (let at = line.indexOf('://'); at !== -1; at = line.indexOf('://', at + 3)) {
@@ -28161,6 +29354,7 @@ const FAMILY_PRIORITY = [
 
 
 
+
 /**
  * The secret scanner: one pass per text for every detector. An automaton of the keywords of the
  * detectors that apply to the file (keywords.ts) walks the text; only lines that contain one (and
@@ -28258,7 +29452,11 @@ function scanTextFull(path, text, options = {}) {
     });
     if (awsLines.length > 0)
         hits.push(...awsSecretsNear(text, awsLines, firstLine));
-    return { hits: inContext(path, resolveOverlaps(hits)), unread };
+    const kept = inContext(path, resolveOverlaps(hits));
+    // A key and its certificate in one file (a PEM bundle, a demo server's key and certificate in code).
+    if (hasJudgeableKey(kept) && text.includes('-----BEGIN CERTIFICATE-----'))
+        judgeByCertificates(kept, text, certificatesIn(text));
+    return { hits: kept, unread };
 }
 /**
  * Another scanner's inline allowance on the line (`gitleaks:allow`, `pragma: allowlist secret`,
@@ -28504,6 +29702,7 @@ function resolveOverlaps(hits) {
 
 
 
+
 /**
  * What the secret scanner reads of each file, so that nothing is skipped silently: text as the
  * workspace holds it; files over the size cap streamed in chunks (UTF-8 or UTF-16); binary files
@@ -28539,8 +29738,12 @@ function scanFile(workspace, file) {
 function scanContent(workspace, file) {
     const content = workspace.read(file);
     switch (content.kind) {
-        case 'text':
-            return kept(scanTextFull(file, content.text));
+        case 'text': {
+            const scan = scanTextFull(file, content.text);
+            if (hasJudgeableKey(scan.hits) && !content.text.includes('-----BEGIN CERTIFICATE-----'))
+                judgeBySiblingCertificate(workspace, file, content.text, scan.hits);
+            return kept(scan);
+        }
         case 'binary': {
             const found = inspectBinary(content.head, content.size);
             const hits = found
@@ -28566,6 +29769,23 @@ function scanContent(workspace, file) {
         default:
             // Symbolic links are never followed and unreadable entries are not files: nothing to read.
             return NOTHING;
+    }
+}
+/**
+ * A key file whose certificate is kept beside it (`server.key` and `server.crt`): what the
+ * certificate says of the key (see certificates.ts). The only other files the secret scan reads,
+ * and only for a file with a key: the evaluator declares them (`readsOtherFiles`).
+ */
+function judgeBySiblingCertificate(workspace, file, text, hits) {
+    for (const sibling of certificateSiblings(file)) {
+        if (!workspace.has(sibling))
+            continue;
+        const cert = workspace.text(sibling);
+        if (!cert?.includes('-----BEGIN CERTIFICATE-----'))
+            continue;
+        const where = sibling.slice(sibling.lastIndexOf('/') + 1);
+        if (judgeByCertificates(hits, text, certificatesIn(cert), where))
+            return;
     }
 }
 /**
@@ -29310,6 +30530,7 @@ function lineText(text, lines, line) {
 
 
 
+
 /** `root`, `0`, and either with a group (`root:root`, `0:0`, `root:app`). */
 const ROOT_USER = /^(root|0)(:.*)?$/;
 /**
@@ -29368,7 +30589,9 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
     kind: 'dockerfile.root-user',
     scope: 'file',
     // A Dockerfile named as a container action's image (in an action.yml above it) may keep root.
-    readsOtherFiles: ['**/action.yml', '**/action.yaml'],
+    // The repository's build scripts and other Dockerfiles tell a base, builder or tool image (see
+    // image-builds.ts).
+    readsOtherFiles: ['**/action.yml', '**/action.yaml', ...IMAGE_BUILD_SOURCES, ...DOCKERFILE_GLOBS],
     fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the final stage (at its end when build steps follow them)',
     summary: 'Dockerfiles whose final stage sets no USER (on a base image not known to run as non-root) or switches to root.',
     schema: {
@@ -29387,6 +30610,7 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
     evaluate({ options, workspace }) {
         const nonRoot = imageMatcher(options.nonRootImages);
         const findings = [];
+        const uses = new ImageUses(workspace);
         for (const file of dockerfilePaths(workspace)) {
             if (isDevContainerImage(file)) {
                 workspace.leaveOut(file, DEV_CONTAINER_IMAGE);
@@ -29415,15 +30639,6 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                 const filesOnly = scratch && !stageChain(model, final).some((s) => s.command);
                 const pinOnly = !filesOnly && baseImageOnly(model);
                 const chain = stageChain(model, final);
-                // What drops root once the container starts: the base image's own entrypoint (kept when no
-                // stage sets another), or gosu and its kin installed for an entrypoint script to use.
-                const drops = !filesOnly && !pinOnly
-                    ? base !== undefined && ENTRYPOINT_DROPS(base) && !chain.some((s) => s.entrypoint)
-                        ? `its base image's entrypoint starts as root and switches to its own user`
-                        : chain.some((s) => s.runs.some((r) => DROPPERS.test(r.value)))
-                            ? 'the image installs a tool (gosu, su-exec, setpriv) that an entrypoint uses to switch to another user at start'
-                            : undefined
-                    : undefined;
                 const message = filesOnly
                     ? `The final stage (FROM ${image}) sets no USER and no CMD or ENTRYPOINT: if the image only ` +
                         'carries files (exported with docker build --output, or copied into other images), nothing ' +
@@ -29439,7 +30654,7 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                     ? BASE_IMAGE_ONLY
                     : filesOnly
                         ? undefined
-                        : (drops ?? notDeployed(file, chain, base));
+                        : (dropsRoot(chain, base) ?? notDeployed(workspace, file, chain, base, uses));
                 findings.push({
                     message: note ? `${message.slice(0, -1)} (${note}).` : message,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, final.from.span),
@@ -29454,10 +30669,23 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
             else if (runsAsRoot(user)) {
                 const inherited = stage === final ? '' : ` (inherited from stage "${stage.from.name ?? stage.index}")`;
                 const via = user.resolved !== undefined && user.resolved !== user.value ? `, which is "${user.resolved}"` : '';
+                const message = `The final stage runs as root: its last USER is "${user.value}"${via}${inherited}.${actionNote}`;
+                // A USER root on a base image that runs as root already, after no USER of another user
+                // (written for a linter: hadolint's DL3002 asks for the user to be said), changes nothing:
+                // the image is judged as one without a USER line, whose entrypoint may still drop root.
+                const chain = stageChain(model, final);
+                const base = externalBase(model, stage);
+                const restates = base !== undefined && knownRootImage(base) && chain.every((s) => s.users.every(runsAsRoot));
+                const note = restates
+                    ? (dropsRoot(chain, base) ?? notDeployed(workspace, file, chain, base, uses))
+                    : undefined;
                 findings.push({
-                    message: `The final stage runs as root: its last USER is "${user.value}"${via}${inherited}.${actionNote}`,
+                    message: note
+                        ? `${message.slice(0, -1)} (on a base image that runs as root already, so it changes nothing; ${note}).`
+                        : message,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, user.span),
                     key: `user:${user.value}`,
+                    ...(note ? { confidence: 'low' } : {}),
                     ...fixOf(workspace, model, externalBase(model, final)),
                 });
             }
@@ -29533,7 +30761,20 @@ const TOOLING_NAME_WORDS = new Set([
  * scripts), `tools/`, `scripts/`, and development environments (`dev/`, `tilt/`). Not `build/`, where
  * many projects keep the Dockerfile they publish.
  */
-const TOOLING_DIRS = new Set(['hack', 'tools', 'tooling', 'scripts', 'dev', 'development', 'tilt']);
+const TOOLING_DIRS = new Set([
+    'hack',
+    'tools',
+    'tooling',
+    'scripts',
+    'dev',
+    'development',
+    'tilt',
+    // CI configuration folders, where the image a CI job runs in is kept.
+    '.ci',
+    'ci',
+    '.gitlab',
+    '.buildkite',
+]);
 /** What in a Dockerfile's path marks a development or tooling image (a word of its name, a folder). */
 function toolingMark(file) {
     const parts = file.split('/');
@@ -29555,6 +30796,52 @@ function shellCommand(chain) {
     if (!SHELLS.has(program) || program === 'busybox')
         return undefined;
     return cmd.slice(1).every((w) => /^-[il]$|^--login$/.test(w)) ? program : undefined;
+}
+/** Official distribution images whose command is a shell, by the shell: a container of them starts one. */
+const SHELL_IMAGES = new Map([
+    ['alpine', 'sh'],
+    ['busybox', 'sh'],
+    ['debian', 'bash'],
+    ['ubuntu', 'bash'],
+    ['fedora', 'bash'],
+    ['photon', 'bash'],
+    ['amazonlinux', 'bash'],
+    ['rockylinux', 'bash'],
+    ['almalinux', 'bash'],
+    ['oraclelinux', 'bash'],
+    ['centos', 'bash'],
+    ['archlinux', 'bash'],
+]);
+/** Commands that install, upgrade or clean up packages, and the shell's own housekeeping around them. */
+const PACKAGE_COMMANDS = new Set([
+    'apk',
+    'apt-get',
+    'apt',
+    'aptitude',
+    'dnf',
+    'yum',
+    'microdnf',
+    'tdnf',
+    'zypper',
+    'pacman',
+    'update-ca-certificates',
+    'set',
+    'rm',
+    'true',
+    ':',
+]);
+/**
+ * The shell a stage chain inherits as its command: no stage sets a CMD or an ENTRYPOINT, the base is
+ * a distribution image whose command is a shell, and the stages only install packages on it (no
+ * COPY or ADD, no RUN but a package manager's): a toolbox that jobs and people run commands in.
+ */
+function inheritedShell(chain, base) {
+    if (base === undefined || chain.some((s) => s.command || s.copies > 0))
+        return undefined;
+    const ref = (0,image_ref/* parseImageRef */.Q)(base);
+    const shell = ref && SHELL_IMAGES.get(libraryName(ref)?.toLowerCase() ?? '');
+    const packagesOnly = chain.every((s) => s.runs.every((r) => r.form === 'shell' && runCommands(r).every((c) => PACKAGE_COMMANDS.has(c.name))));
+    return shell && packagesOnly ? shell : undefined;
 }
 /**
  * Images that run as root unless a Dockerfile says otherwise: Docker Official Images (by any registry
@@ -29580,23 +30867,41 @@ function knownRootImage(image) {
 /** A RUN that creates a user (`useradd -u 2000 app`, `adduser -D app`). */
 const CREATES_USER = /(?<![\w-])(?:useradd|adduser)(?![\w-])/;
 /**
- * Why an image without USER is likely no deployed service running as root, when it is: its path marks
- * a development or tooling image; its command is a bare shell (a toolbox or CI job image that people
- * and jobs run commands in); or it only adds files and settings (no RUN) to a base image not known to
- * run as root, whose own user (which only that image shows) it keeps, like a repository's image built
- * on another of its images that sets one. None is, when the image creates a user of its own and never
- * switches to it: a forgotten USER line, whatever the image is for.
+ * Why an image without USER is likely no deployed service running as root, when it is: it is a cloud
+ * development environment's image; it is a base image, with no command of its own, that other
+ * Dockerfiles build on (they decide the user, and may switch to the one it creates); the repository's
+ * scripts only create containers of it to copy files out; its path marks a development or tooling
+ * image; the repository's scripts run it only as a throw-away tool on the checkout; its command is a
+ * bare shell (a toolbox or CI job image that people and jobs run commands in), written or inherited;
+ * or it only adds files and settings (no RUN) to a base image not known to run as root, whose own user
+ * (which only that image shows) it keeps, like a repository's image built on another of its images
+ * that sets one. After the base and builder images, none is, when the image creates a user of its own
+ * and never switches to it: a forgotten USER line, whatever the image is for.
  */
-function notDeployed(file, chain, base) {
+function notDeployed(workspace, file, chain, base, uses) {
+    const cloud = cloudDevelopmentImage(workspace, file, base);
+    if (cloud)
+        return cloud;
+    const command = chain.some((s) => s.command);
+    const built = command ? undefined : (uses.baseOf(file) ?? uses.copiedFrom(file));
+    if (built)
+        return built;
     if (chain.some((s) => s.runs.some((r) => CREATES_USER.test(r.value))))
         return undefined;
     const mark = toolingMark(file);
     if (mark) {
         return `its path marks a development or build-tool image (${mark}), run by developers or CI rather than deployed`;
     }
+    const tool = uses.toolRun(file);
+    if (tool)
+        return tool;
     const shell = shellCommand(chain);
     if (shell) {
         return `its command is a bare shell (${shell}): a toolbox or CI job image that people and jobs run commands in, not a service`;
+    }
+    const inherited = inheritedShell(chain, base);
+    if (inherited) {
+        return `it sets no command, so it keeps the bare shell (${inherited}) of its base image, ${base}, and only installs packages: a toolbox or CI job image that people and jobs run commands in, not a service`;
     }
     if (base !== undefined &&
         base !== 'scratch' &&
@@ -29608,6 +30913,116 @@ function notDeployed(file, chain, base) {
 }
 /** A RUN that installs or fetches a tool for dropping root at start (`apk add gosu`, `su-exec`). */
 const DROPPERS = /(?<![\w-])(?:gosu|su-exec|setpriv|s6-setuidgid)(?![\w-])/;
+/**
+ * What drops root once the container starts: the base image's own entrypoint (kept when no stage
+ * sets another), or gosu and its kin installed for an entrypoint script to use.
+ */
+function dropsRoot(chain, base) {
+    if (base !== undefined && ENTRYPOINT_DROPS(base) && !chain.some((s) => s.entrypoint)) {
+        return `its base image's entrypoint starts as root and switches to its own user`;
+    }
+    return chain.some((s) => s.runs.some((r) => DROPPERS.test(r.value)))
+        ? 'the image installs a tool (gosu, su-exec, setpriv) that an entrypoint uses to switch to another user at start'
+        : undefined;
+}
+/**
+ * Base images of cloud development environments: Google Cloud Workstations' predefined images, the
+ * dev container images (Codespaces), Gitpod's and Coder's workspace images. The platform starts a
+ * developer's session in them as a user of its own.
+ */
+const CLOUD_DEVELOPMENT_IMAGES = imageMatcher([
+    '*/cloud-workstations-images/predefined/*',
+    'mcr.microsoft.com/devcontainers/*',
+    'mcr.microsoft.com/vscode/devcontainers/*',
+    'gitpod/workspace-*',
+    'codercom/*',
+]);
+/** Where Cloud Workstations runs the startup scripts of a workstation image, as root, before the session. */
+const WORKSTATION_STARTUP = '/etc/workstation-startup.d';
+/** Why the image is a cloud development environment's (a developer's workspace), when it is one. */
+function cloudDevelopmentImage(workspace, file, base) {
+    if (base !== undefined && CLOUD_DEVELOPMENT_IMAGES(base)) {
+        return `its base image, ${base}, is a cloud development environment's: a developer's workspace, whose platform starts the session as a user of its own, not a deployed service`;
+    }
+    if (workspace.text(file)?.includes(WORKSTATION_STARTUP)) {
+        return `it installs startup scripts in ${WORKSTATION_STARTUP}: a Cloud Workstations image, a developer's workspace whose platform starts the session as a user of its own, not a deployed service`;
+    }
+    return undefined;
+}
+/**
+ * How the repository's own scripts use the images built from its Dockerfiles (see image-builds.ts),
+ * read from the whole tree once per evaluation and only when a finding needs it.
+ */
+class ImageUses {
+    workspace;
+    images;
+    froms;
+    constructor(workspace) {
+        this.workspace = workspace;
+    }
+    all() {
+        this.images ??= repositoryImages(this.workspace.tree());
+        return this.images;
+    }
+    /**
+     * Why the Dockerfile is a base image, when it is: its name says so (`Dockerfile.base`,
+     * `base.Dockerfile`), or a build here tags its image with a name another Dockerfile of the
+     * repository is built FROM. (The caller has checked that it has no command of its own.)
+     */
+    baseOf(file) {
+        const name = file.slice(file.lastIndexOf('/') + 1).toLowerCase();
+        if (name.split(/[._-]+/).includes('base')) {
+            return 'its name marks a base image, with no command of its own: the images built on it decide the user they run as';
+        }
+        const tags = buildsOf(this.all(), file).flatMap((b) => b.tags);
+        if (tags.length === 0)
+            return undefined;
+        this.froms ??= fromImages(this.workspace.tree());
+        for (const [other, images] of this.froms) {
+            const image = other === file ? undefined : images.find((i) => namesTag(i, tags));
+            if (image) {
+                return `it is a base image with no command of its own: the repository builds it as ${image}, which ${other} is built FROM, and the images built on it decide the user they run as`;
+            }
+        }
+        return undefined;
+    }
+    /**
+     * Why no container of the image is started, when the repository's scripts only create one to copy
+     * the files it built out (`docker create` then `docker cp`): a compile-only builder image.
+     */
+    copiedFrom(file) {
+        const images = this.all();
+        const builds = buildsOf(images, file);
+        const tags = builds.flatMap((b) => b.tags);
+        if (tags.length === 0 || builds.some((b) => b.pushes))
+            return undefined;
+        if (images.runs.some((r) => namesTag(r.image, tags)) || images.pushes.some((p) => namesTag(p, tags))) {
+            return undefined;
+        }
+        const created = images.creates.some((c) => namesTag(c, tags));
+        return created
+            ? `the repository's build (${builds[0].source}) only creates a container of it to copy the files it built out (docker create): a builder image that no container is started from`
+            : undefined;
+    }
+    /**
+     * Why the image is a tool run on the checkout, when it is: the repository's scripts build it under
+     * names they never push, and run it only with `docker run --rm` and the working directory mounted
+     * (a code generator or linter image).
+     */
+    toolRun(file) {
+        const images = this.all();
+        const builds = buildsOf(images, file);
+        const tags = builds.flatMap((b) => b.tags);
+        if (tags.length === 0 || builds.some((b) => b.pushes))
+            return undefined;
+        if (images.pushes.some((p) => namesTag(p, tags)))
+            return undefined;
+        const runs = images.runs.filter((r) => namesTag(r.image, tags));
+        if (runs.length === 0 || !runs.every((r) => r.removed && r.mountsWorkdir))
+            return undefined;
+        return `the repository's script ${runs[0].source} builds it and runs it only as a throw-away tool on the checkout (docker run --rm with the working directory mounted), not as a deployed service`;
+    }
+}
 /** Why the image of a Docker container action is not given a USER. */
 const CONTAINER_ACTION = 'the image of a Docker container action (action.yml runs it): GitHub runs such actions as root, and with another USER the action cannot write to the workspace';
 function fixOf(workspace, model, base) {
@@ -29639,7 +31054,7 @@ function containerAction(workspace, file) {
             const parsed = workspace.has(at) ? workspace.yaml(at) : undefined;
             if (!parsed?.ok)
                 continue;
-            const runs = record(record(parsed.documents[0]?.value)?.runs);
+            const runs = root_user_record(root_user_record(parsed.documents[0]?.value)?.runs);
             const image = runs?.image;
             if (String(runs?.using).toLowerCase() !== 'docker' || typeof image !== 'string')
                 continue;
@@ -29662,7 +31077,7 @@ const ACTION_NOTE = {
     named: 'It is the image of a Docker container action (an action.yml names it): GitHub runs such actions as root and asks their Dockerfile not to set USER, so root is expected unless the image is deployed elsewhere too.',
     beside: 'It is likely the image of the Docker container action beside it (its action.yml pulls a prebuilt docker:// image): GitHub runs such actions as root and asks their Dockerfile not to set USER, so root is expected unless the image is deployed elsewhere too.',
 };
-function record(value) {
+function root_user_record(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value)
         ? value
         : undefined;
@@ -29730,7 +31145,7 @@ const RUN_AUDITS = ['pipe-to-shell', 'sudo'];
 /** Programs that download. */
 const DOWNLOADERS = new Set(['curl', 'wget']);
 /** Programs that run a script read from their standard input (or from a substituted file). */
-const INTERPRETERS = /^(?:(?:ba|da|z|k|mk|a)?sh|python[0-9.]*|perl|ruby|node|php|pwsh|source|\.|eval)$/;
+const run_command_INTERPRETERS = /^(?:(?:ba|da|z|k|mk|a)?sh|python[0-9.]*|perl|ruby|node|php|pwsh|source|\.|eval)$/;
 /**
  * Offsets (in `text`, or in the RUN) of downloads whose output is run as code: piped into a shell or
  * interpreter that reads its script from standard input (`curl ... | sh`, `wget -qO- ... | sudo bash
@@ -29748,7 +31163,7 @@ function pipedDownloads(views) {
             return;
         const at = view.command.words[view.nameIndex].start;
         const reader = pipelineReader(views, i);
-        if (reader && INTERPRETERS.test(reader.name) && readsStdin(reader)) {
+        if (reader && run_command_INTERPRETERS.test(reader.name) && readsStdin(reader)) {
             out.push(at);
             return;
         }
@@ -29757,7 +31172,7 @@ function pipedDownloads(views) {
             return;
         byCommand ??= new Map(views.map((v) => [v.command, v]));
         const holder = byCommand.get(parent.command);
-        if (holder && INTERPRETERS.test(holder.name) && /^(?:\$\(|<\(|`)/.test(parent.word.value.trimStart()))
+        if (holder && run_command_INTERPRETERS.test(holder.name) && /^(?:\$\(|<\(|`)/.test(parent.word.value.trimStart()))
             out.push(at);
     });
     return out.sort((a, b) => a - b);
@@ -30237,348 +31652,6 @@ function internalHost(url) {
         return written;
     const literalTail = host.slice(host.lastIndexOf('\u0001') + 1);
     return INTERNAL_SUFFIX.test(literalTail) ? written : undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shell-requests.js
-
-const CURL = {
-    shortValues: 'AbcCdDeEFHKmoPQrtTuUwxXYyz',
-    shortNames: { o: 'output', O: 'remote-name', x: 'proxy', K: 'config' },
-    longValues: new Set([
-        'url',
-        'output',
-        'proxy',
-        'preproxy',
-        'config',
-        'unix-socket',
-        'abstract-unix-socket',
-    ]),
-    savesByDefault: false,
-};
-const WGET = {
-    shortValues: 'oaeiBtOTwQPUlARDIX',
-    shortNames: { O: 'output-document', i: 'input-file' },
-    longValues: new Set(['output-document', 'input-file']),
-    savesByDefault: true,
-};
-/** Clients known by their options; other downloaders (yt-dlp) are taken to store what they fetch. */
-const CLIENTS = new Map([
-    ['curl', CURL],
-    ['wget', WGET],
-    ['wget2', WGET],
-]);
-const OTHER = { shortValues: '', shortNames: {}, longValues: new Set(), savesByDefault: true };
-/** Outputs that show or discard the response instead of storing it. */
-const shell_requests_NOT_A_FILE = /^(?:-|\/dev\/(?:null|stdout|stderr|tty))$/;
-/** Programs that run the script they read on standard input, or one given to them whole. */
-const shell_requests_INTERPRETERS = new Set(['python', 'python2', 'python3', 'perl', 'ruby', 'node', 'php', 'pwsh', 'iex']);
-/** Programs that run their argument (`eval "$(curl ...)"`, `source <(curl ...)`). */
-const EVALUATORS = new Set(['eval', 'source', '.']);
-/** Programs that unpack or install what they read: the response ends up in files. */
-const UNPACKERS = new Set(['tar', 'bsdtar', 'unzip', 'cpio', 'apt-key', 'dpkg', 'rpm', 'install']);
-/**
- * The facts of the request made by the command `views[index]` of `source`, whose client is the first
- * word from its program on that is one of `clients` (`docker run img curl ...`: curl), for the
- * certificate flag `flag`: `--proxy-insecure` is about the proxy's certificate, not the server's.
- */
-function requestFacts(source, views, index, clients, flag) {
-    const view = views[index];
-    const words = view.command.words;
-    let at = view.nameIndex;
-    while (clients.size > 0 && at < words.length && !clients.has(programName(words[at].value)))
-        at++;
-    const client = CLIENTS.get(programName(words[at]?.value ?? '')) ?? OTHER;
-    const args = parseArguments(words, at + 1, client);
-    // URLs from a file (`curl -K`, `wget -i`) or from the environment (a proxy) are unknown.
-    const urls = aboutProxy(flag) ? args.proxies : args.config || args.inputFile ? [] : args.targets;
-    const plainHttp = urls.length > 0 && urls.every((u) => /^http:\/\//i.test(u));
-    let feeds = args.saved ? 'saved' : undefined;
-    if (!feeds && args.toStdout)
-        feeds = whereOutputGoes(source, views, index);
-    return { plainHttp, localSocket: args.localSocket, feeds, urls };
-}
-/** Whether a certificate flag is about the proxy's certificate (`--proxy-insecure`), not the server's. */
-function aboutProxy(flag) {
-    return flag.startsWith('--proxy-');
-}
-function parseArguments(words, from, client) {
-    const out = {
-        targets: [],
-        proxies: [],
-        config: false,
-        inputFile: false,
-        localSocket: false,
-        saved: client.savesByDefault,
-        toStdout: !client.savesByDefault,
-    };
-    const option = (name, value) => {
-        switch (name) {
-            case 'url':
-                if (value !== undefined)
-                    out.targets.push(value);
-                break;
-            case 'proxy':
-            case 'preproxy':
-                if (value !== undefined)
-                    out.proxies.push(value);
-                break;
-            case 'config':
-                out.config = true;
-                break;
-            case 'input-file':
-                out.inputFile = true;
-                break;
-            case 'unix-socket':
-            case 'abstract-unix-socket':
-                out.localSocket = true;
-                break;
-            case 'output':
-            case 'output-document':
-                if (value !== undefined && shell_requests_NOT_A_FILE.test(value)) {
-                    out.saved = false;
-                    out.toStdout = value === '-';
-                }
-                else {
-                    out.saved = true;
-                    out.toStdout = false;
-                }
-                break;
-            case 'remote-name':
-            case 'remote-name-all':
-                out.saved = true;
-                out.toStdout = false;
-                break;
-            case 'spider':
-            case 'delete-after':
-                out.saved = false;
-                out.toStdout = false;
-                break;
-        }
-    };
-    let operands = false;
-    for (let i = from; i < words.length; i++) {
-        const v = words[i].value;
-        if (operands || !v.startsWith('-') || v === '-') {
-            out.targets.push(v);
-        }
-        else if (v === '--') {
-            operands = true;
-        }
-        else if (v.startsWith('--')) {
-            const eq = v.indexOf('=');
-            const name = v.slice(2, eq < 0 ? undefined : eq);
-            let value = eq < 0 ? undefined : v.slice(eq + 1);
-            const next = words[i + 1]?.value;
-            // An unknown long option takes the next word unless that word looks like a URL (or may be one).
-            if (value === undefined && next !== undefined) {
-                if (client.longValues.has(name) || !/^[-$`]|:\/\//.test(next)) {
-                    value = next;
-                    i++;
-                }
-            }
-            option(name, value);
-        }
-        else {
-            for (let k = 1; k < v.length; k++) {
-                const c = v[k];
-                if (client.shortValues.includes(c)) {
-                    const value = k + 1 < v.length ? v.slice(k + 1) : words[++i]?.value;
-                    option(client.shortNames[c] ?? '', value);
-                    break;
-                }
-                option(client.shortNames[c] ?? '', undefined);
-            }
-        }
-    }
-    return out;
-}
-/** Whether what a command prints is stored (redirected, piped into tee or an unpacker) or run. */
-function whereOutputGoes(source, views, index) {
-    const first = views[index].command;
-    // `bash <(curl ...)`, `sh -c "$(curl ...)"`, `eval "$(curl ...)"`: the holder runs the response.
-    const holder = first.parent && views.find((v) => v.command === first.parent.command);
-    if (holder && runs(holder, true))
-        return 'executed';
-    for (let j = index, steps = 0; steps < 64; steps++) {
-        const view = views[j];
-        const c = view.command;
-        if (j !== index) {
-            if (runs(view, false))
-                return 'executed';
-            if (UNPACKERS.has(view.name))
-                return 'saved';
-            if (view.name === 'tee' && c.words.slice(view.nameIndex + 1).some(isFileArgument))
-                return 'saved';
-        }
-        if (c.redirects.some((r) => storesOutput(source, r)))
-            return 'saved';
-        if (c.next !== '|' && c.next !== '|&')
-            return undefined;
-        // The next command of the pipeline: the next one at the same depth.
-        let k = j + 1;
-        while (k < views.length && k < j + 64 && views[k].command.depth > c.depth)
-            k++;
-        if (k >= views.length || views[k].command.depth !== c.depth)
-            return undefined;
-        j = k;
-    }
-    return undefined;
-}
-/** `> file`, `>> file`, `&> file` (not `2> file`, `> /dev/null`, `>&2`). */
-function storesOutput(source, r) {
-    if (!/^(?:>|>>|>\||&>|&>>)$/.test(r.op) || !r.target || isNotFile(r.target.value))
-        return false;
-    // The lexer keeps no file descriptor: it is the digit just before the operator, if any.
-    let i = r.target.start - 1;
-    while (i >= 0 && (source[i] === ' ' || source[i] === '\t'))
-        i--;
-    const fd = source[i - r.op.length];
-    return fd === undefined || !/\d/.test(fd) || fd === '1';
-}
-function isNotFile(target) {
-    return shell_requests_NOT_A_FILE.test(target) || /^&?\d+$/.test(target);
-}
-function isFileArgument(w) {
-    return !w.value.startsWith('-') && !isNotFile(w.value);
-}
-/**
- * Whether a command runs the script it reads (`| sh`, `| python3 -`) or, holding a substitution,
- * the text of it (`eval "$(...)"`, `bash <(...)`). `| sh -c '...'` and `| python3 -c '...'` run
- * their own script and read the response as data.
- */
-function runs(view, holding) {
-    const name = view.name;
-    if (holding && EVALUATORS.has(name))
-        return true;
-    const shell = SHELLS.has(name);
-    if (!shell && !shell_requests_INTERPRETERS.has(name) && !/^python[0-9.]*$/.test(name))
-        return false;
-    const args = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
-    const inline = shell ? /^-[a-zA-Z]*c[a-zA-Z]*$/ : /^-[a-zA-Z]*[cepr]$|^--?(?:eval|print|command)$/i;
-    // `sh -c "$(curl ...)"` runs the response; `curl ... | sh -c 'jq ...'` does not.
-    if (args.some((a) => inline.test(a)))
-        return holding;
-    if (holding || shell)
-        return true;
-    const operand = args.find((a) => !a.startsWith('-') || a === '-');
-    return operand === undefined || operand === '-';
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shell-lines.js
-
-
-
-/**
- * Calls `visit` for each logical line of `text`. A line ending in an odd number of backslashes
- * continues on the next; comment lines inside a continuation are dropped (as Docker does) and the
- * joined text is capped at MAX_LINE_CHARS, so the work per line stays bounded.
- */
-function forEachLogicalLine(text, visit) {
-    const lines = text.split('\n');
-    // A trailing newline does not add a line (as in forEachLine).
-    const count = text === '' ? 0 : text.endsWith('\n') ? lines.length - 1 : lines.length;
-    let i = 0;
-    while (i < count) {
-        const lineNo = i + 1;
-        let joined = '';
-        const breaks = [];
-        for (;;) {
-            const raw = (lines[i] ?? '').replace(/\r$/, '');
-            i++;
-            const body = raw.replace(/[ \t]+$/, '');
-            const slashes = body.length - body.replace(/\\+$/, '').length;
-            const continues = slashes % 2 === 1 && i < count && joined.length + body.length < MAX_LINE_CHARS;
-            joined += continues ? body.slice(0, -1) : raw;
-            if (!continues)
-                break;
-            while (i < count - 1 && /^[ \t]*#/.test(lines[i]))
-                i++;
-            breaks.push({ offset: joined.length, line: i + 1 });
-        }
-        visit({ text: joined.slice(0, MAX_LINE_CHARS), lineNo, breaks });
-    }
-}
-/** The physical line and 1-based column of an offset of a logical line. */
-function physicalPosition(line, offset) {
-    let k = 0;
-    while (k < line.breaks.length && line.breaks[k].offset <= offset)
-        k++;
-    const at = k === 0 ? { offset: 0, line: line.lineNo } : line.breaks[k - 1];
-    return { line: at.line, column: offset - at.offset + 1 };
-}
-/** The commands of a logical line, lexed once and only when a pattern matched. */
-class LineCommands {
-    views;
-    text;
-    /** Request facts by command, kind of flag and clients: a line may repeat a flag many times. */
-    requests = new Map();
-    constructor(text) {
-        this.text = text;
-    }
-    all() {
-        this.views ??= shell_commands_scriptCommands(this.text, 0, this.text.length, true);
-        return this.views;
-    }
-    /** Whether a match at `offset` is something a command acts on, under `limits`. */
-    counts(offset, limits) {
-        const views = this.all();
-        const ctx = contextAt(views, offset);
-        if (!ctx)
-            return false;
-        const { view } = ctx;
-        const words = view.command.words;
-        const index = views.indexOf(view);
-        if (TEXT_COMMANDS.has(view.name) && ctx.role !== 'prefix' && !writesToFile(views, index))
-            return false;
-        if (limits.exceptArgument) {
-            const except = limits.exceptArgument;
-            if (words.some((w, i) => i > view.nameIndex && except.test(w.value)))
-                return false;
-        }
-        if (!limits.commands)
-            return true;
-        if (ctx.role !== 'argument')
-            return false;
-        if (limits.commands.has(view.name))
-            return true;
-        // A program run by another one: `docker run img curl -k ...`, `kubectl exec p -- wget ...`.
-        return (!TEXT_COMMANDS.has(view.name) &&
-            words.slice(view.nameIndex + 1, ctx.wordIndex).some((w) => limits.commands.has(programName(w.value))));
-    }
-    /**
-     * Whether every operand of the command holding `offset` (its arguments that are not options, as
-     * `/tmp/app.apk` in `apk add --allow-untrusted /tmp/app.apk`) matches `operand`, and there is one
-     * at least. A first operand among `subcommands` (`add`) is the command's verb, not an operand. The
-     * value of an option (`--repository URL`) is an operand here, so it must match too.
-     */
-    everyOperand(offset, operand, subcommands) {
-        const ctx = contextAt(this.all(), offset);
-        if (!ctx)
-            return false;
-        const { view } = ctx;
-        const operands = view.command.words.slice(view.nameIndex + 1).filter((w) => !w.value.startsWith('-'));
-        if (operands.length > 0 && subcommands.has(operands[0].value))
-            operands.shift();
-        return operands.length > 0 && operands.every((w) => operand.test(w.value));
-    }
-    /**
-     * The facts of the request made by the command holding the flag `flag` at `offset`, a client among
-     * `clients` (see {@link requestFacts}); undefined when no command holds the offset.
-     */
-    request(offset, flag, clients) {
-        const views = this.all();
-        const ctx = contextAt(views, offset);
-        if (!ctx)
-            return undefined;
-        const index = views.indexOf(ctx.view);
-        const key = `${index}\u0000${aboutProxy(flag)}\u0000${[...clients].join(' ')}`;
-        let facts = this.requests.get(key);
-        if (!facts) {
-            facts = requestFacts(this.text, views, index, clients, flag);
-            this.requests.set(key, facts);
-        }
-        return facts;
-    }
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/content-forbidden.js
@@ -31963,7 +33036,7 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
             if (/^ko:\/\//i.test(ref.raw))
                 return;
             // Read only when there is something to excuse: a tree without candidates does not depend on them.
-            if (skaffoldArtifacts(workspace).has(imageName(ref)))
+            if (skaffoldArtifacts(workspace).has(image_tag_imageName(ref)))
                 return;
             // What kustomize renders, when kustomizations build the manifest: judged instead of what is written.
             const renderings = kustomizeRenderings(workspace, c.pod.object.path, ref);
@@ -32011,16 +33084,16 @@ function kustomizeRenderings(workspace, file, ref) {
     // Depth-first along the chains; false once there are too many. A cycle (which kustomize refuses
     // to build) ends its chain.
     const walk = (kustomization, below, seen) => {
-        const rendering = applyImages(kustomizeImages(workspace, kustomization), below, kustomization);
+        const rendering = applyImages((0,k8s_files/* kustomizeImages */.Aw)(workspace, kustomization), below, kustomization);
         const inChain = new Set(seen).add(kustomization);
-        const overlays = kustomizationsListing(workspace, external_node_path_.posix.dirname(kustomization)).filter((k) => !inChain.has(k));
+        const overlays = (0,k8s_files/* kustomizationsListing */.dC)(workspace, external_node_path_.posix.dirname(kustomization)).filter((k) => !inChain.has(k));
         if (overlays.length === 0) {
             renderings.push(rendering);
             return renderings.length <= MAX_RENDERINGS;
         }
         return overlays.every((k) => walk(k, rendering, inChain));
     };
-    const listing = kustomizationsListing(workspace, file);
+    const listing = (0,k8s_files/* kustomizationsListing */.dC)(workspace, file);
     if (listing.length === 0 || !listing.every((k) => walk(k, { ref }, new Set())))
         return undefined;
     return renderings;
@@ -32034,7 +33107,7 @@ function applyImages(entries, below, kustomization) {
     let rendering = below;
     for (const entry of entries) {
         const ref = rendering.ref;
-        if (entry.name !== imageName(ref))
+        if (entry.name !== image_tag_imageName(ref))
             continue;
         let tag = ref.tag;
         let digest = ref.digest;
@@ -32042,7 +33115,7 @@ function applyImages(entries, below, kustomization) {
             [tag, digest] = [entry.newTag, entry.digest];
         else if (entry.digest !== undefined)
             [tag, digest] = [undefined, entry.digest];
-        const text = `${entry.newName ?? imageName(ref)}${tag !== undefined ? `:${tag}` : ''}${digest !== undefined ? `@${digest}` : ''}`;
+        const text = `${entry.newName ?? image_tag_imageName(ref)}${tag !== undefined ? `:${tag}` : ''}${digest !== undefined ? `@${digest}` : ''}`;
         const next = (0,image_ref/* parseImageRef */.Q)(text);
         if (next)
             rendering = { ref: next, by: kustomization };
@@ -32061,7 +33134,7 @@ const SKAFFOLD_GLOBS = ['**/skaffold.yaml', '**/skaffold.yml'];
 /** `apiVersion: skaffold/v1beta2`, `skaffold/v2beta29`, `skaffold/v3`, `skaffold/v4beta11`, ... */
 const SKAFFOLD_API = /^skaffold\/v\d/;
 /** A reference without its tag and digest: what Skaffold compares with an artifact's `image`. */
-function imageName(ref) {
+function image_tag_imageName(ref) {
     return ref.registry ? `${ref.registry}/${ref.repository}` : ref.repository;
 }
 /**
@@ -32102,7 +33175,7 @@ function addArtifacts(names, build) {
         const image = image_tag_record(artifact)?.image;
         const ref = typeof image === 'string' ? (0,image_ref/* parseImageRef */.Q)(image) : undefined;
         if (ref)
-            names.add(imageName(ref));
+            names.add(image_tag_imageName(ref));
     }
 }
 function image_tag_record(value) {
@@ -32604,6 +33677,8 @@ function profileOf(pod, c) {
 
 
 
+
+
 /** Kustomizations, whose `replicas:` field sets the count of named workloads in an overlay. */
 const KUSTOMIZATIONS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
 /** Workload kinds whose `spec.replicas` is the number of identical pods (default 1). */
@@ -32616,7 +33691,8 @@ const SCALERS = new Set(['HorizontalPodAutoscaler', 'ScaledObject']);
  * (Kubernetes then runs one), unless an autoscaler in the same manifests targets them (its minimum
  * decides, and autoscalers are judged elsewhere) or a kustomization sets their count. `replicas: 0`
  * is a workload switched off on purpose, a Deployment with the `Recreate` strategy a singleton by
- * design, manifests of development environments need none, and a computed value is not judged.
+ * design, manifests of development, demo and quick-start environments (or built only for them) need
+ * none, and a computed value is not judged.
  */
 const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.single-replica',
@@ -32639,7 +33715,7 @@ const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
                 continue;
             if (object.name && overlaid.has(object.name))
                 continue;
-            if (DEV_PATH.test(object.path) || !served(object, services))
+            if (nonProduction(workspace, object.path) || !served(object, services))
                 continue;
             const spec = childAt(object, object.node, 'spec');
             if (!spec || !k8s_isMap(spec.value))
@@ -32661,8 +33737,21 @@ const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-/** Development environments (Tilt, Skaffold, kind, minikube, `dev` overlays) need no redundancy. */
-const DEV_PATH = /(?:^|\/)(?:dev|development|local|tilt|skaffold|minikube|kind|dev-[\w-]+|[\w-]+-dev)\//i;
+/**
+ * Environments that need no redundancy: development (Tilt, Skaffold, kind, minikube, `dev`
+ * overlays), a quick start or demo of the project, its examples and samples, a sandbox.
+ */
+const NON_PRODUCTION = /(?:^|\/)(?:dev|development|local|tilt|skaffold|minikube|kind|dev-[\w-]+|[\w-]+-dev|quick[-_]?start|demos?|examples?|samples?|sandbox)\//i;
+/**
+ * Whether a manifest is of such an environment: by its own path, or because kustomize builds it only
+ * for such environments and for test suites (a shared `components/` folder that only the quick
+ * start's and the end-to-end tests' kustomizations include). One that a production overlay also
+ * includes is judged.
+ */
+function nonProduction(workspace, file) {
+    return (NON_PRODUCTION.test(file) ||
+        (0,k8s_files/* builtOnlyFor */.Gu)(workspace, file, (k) => NON_PRODUCTION.test(k) || (0,confidence/* inTestPaths */.kU)(k)));
+}
 function serviceSelector(object) {
     if (object.kind !== 'Service' || apiGroup(object.apiVersion) !== '')
         return [];
@@ -33190,16 +34279,19 @@ const repoVendoredOwnership = (0,types/* defineEvaluator */.D)({
         const file = CODEOWNERS_FILES.find((f) => workspace.has(f));
         const rules = file ? ownerRules(workspace.text(file) ?? '') : undefined;
         const findings = [];
+        const vendoredName = new Set([...options.directories, 'node_modules']);
         for (const root of roots) {
             if (ownedByOwnersFile(workspace, root.dir))
                 continue;
             const what = root.line ? `the git submodule ${root.dir}` : `${root.dir}/ (code copied from elsewhere)`;
             const at = root.line ? { path: '.gitmodules', startLine: root.line } : null;
+            const about = holder(root.dir, vendoredName);
             if (!file || !rules) {
                 findings.push({
                     message: `${what} has no owner: the repository has no CODEOWNERS file, so nobody is asked to review its updates.`,
                     location: at,
                     key: root.dir,
+                    ...about,
                 });
                 continue;
             }
@@ -33212,11 +34304,25 @@ const repoVendoredOwnership = (0,types/* defineEvaluator */.D)({
                     : `${what} has no owner: no rule of ${file} matches it, so nobody is asked to review its updates.`,
                 location: at ?? { path: file, startLine: rule?.line ?? 1 },
                 key: root.dir,
+                ...about,
             });
         }
         return findings;
     },
 });
+/**
+ * The folder that holds a vendored tree, as what its finding is about (`RawFinding.about`): a
+ * `vendor/` under a test-data folder (`testdata/php/vendor/`) is the input of a test, not code the
+ * project ships, and the run's test paths lower its finding like any other there. A vendored
+ * folder is itself among the test paths, so it is judged by its holder; a holder that is itself
+ * vendored code (a submodule in `third_party/`) is left to be what it is.
+ */
+function holder(dir, vendoredNames) {
+    const parts = dir.split('/').slice(0, -1);
+    if (parts.length === 0 || parts.some((p) => vendoredNames.has(p)))
+        return {};
+    return { about: parts.join('/') };
+}
 /**
  * Kubernetes-style OWNERS files (Prow): the nearest one in the directory or above it, listing
  * approvers, reviewers or maintainers, owns the path, the way those projects assign review.
@@ -33341,6 +34447,9 @@ const DEFAULT_EXCEPT = [
 const secretsScan = (0,types/* defineEvaluator */.D)({
     kind: 'secrets.scan',
     scope: 'file',
+    // A key file's certificate beside it (`server.key` and `server.crt`), which says whether the key
+    // is test material (see certificates.ts); read only for a file that holds a key.
+    readsOtherFiles: ['**/*.{crt,cer,cert,pem}'],
     summary: 'Secrets in file contents (tokens, keys, passwords), reported with a redacted value only.',
     schema: {
         type: 'object',
@@ -33793,6 +34902,68 @@ function describeResource(r) {
     return `${r.type} "${r.name}"`;
 }
 
+;// CONCATENATED MODULE: ./lib/core/parsers/terraform-modules.js
+
+
+
+const DECIDERS = new WeakMap();
+/**
+ * A decider for the files (one per parse, shared by every rule). The callers of a module decide its
+ * input when the module configures no provider and no backend of its own (a configuration that does
+ * is applied as a root, where the default is what runs) and either
+ * - the module blocks that call it by a local path outside test and example paths all set the
+ *   variable (the default is used by none of them), or
+ * - only examples and tests call it, and no directory outside test and example paths configures a
+ *   provider or a backend: a repository of reusable modules, whose real callers are elsewhere.
+ * A module that nothing calls is judged as a root: it may be applied as it stands.
+ */
+function inputDecider(files) {
+    let decider = DECIDERS.get(files);
+    if (!decider) {
+        const configuring = files.filter(configuresRoot);
+        const roots = new Set(configuring.map((f) => f.module));
+        const library = configuring.every((f) => (0,confidence/* inTestPaths */.kU)(f.path));
+        const calls = files.flatMap(localCalls);
+        decider = (file, variable) => {
+            if (roots.has(file.module))
+                return false;
+            const callers = calls.filter((c) => c.module === file.module);
+            if (callers.length === 0)
+                return false;
+            const deployed = callers.filter((c) => !(0,confidence/* inTestPaths */.kU)(c.caller.path));
+            if (deployed.length === 0)
+                return library;
+            return deployed.every((c) => {
+                const set = attribute(c.body, variable);
+                // `= null` leaves a variable that is not nullable at its default.
+                return set !== undefined && terraform_literal(set.value) !== null;
+            });
+        };
+        DECIDERS.set(files, decider);
+    }
+    return decider;
+}
+/** A file that configures a provider, or a backend (`terraform { backend … }` or `cloud`). */
+function configuresRoot(file) {
+    return file.body.blocks.some((b) => b.type === 'provider' ||
+        (b.type === 'terraform' && b.body.blocks.some((n) => n.type === 'backend' || n.type === 'cloud')));
+}
+/** The `module` blocks of a file whose `source` is a local path, with the module each calls. */
+function localCalls(caller) {
+    return caller.body.blocks.flatMap((block) => {
+        if (block.type !== 'module' || block.labels.length !== 1)
+            return [];
+        const source = attribute(block.body, 'source');
+        const value = source && terraform_literal(source.value);
+        if (typeof value !== 'string' || !/^\.\.?(?:\/|$)/.test(value))
+            return [];
+        const module = external_node_path_.posix.normalize(external_node_path_.posix.join(caller.module, value)).replace(/(.)\/+$/, '$1');
+        if (module === '..' || module.startsWith('../'))
+            return [];
+        return [{ caller, body: block.body, module }];
+    });
+}
+
 ;// CONCATENATED MODULE: ./lib/core/parsers/terraform-values.js
 /**
  * What a reference to a module's own values stands for: `local.<name>` is the value its `locals`
@@ -33802,15 +34973,25 @@ function describeResource(r) {
  *
  * Only a whole value that is one such reference is replaced (`var.x`, `"${var.x}"`, and the items
  * of a list); anything computed from it (`var.x ? 1 : 0`, `"${var.x}-a"`) stays unknown. A variable
- * without a default, or set by a caller, is still unknown where it is used: a module's caller is
- * judged at its own argument. Variables set by `.tfvars` files or the command line are not seen,
- * so a default reads as what it is: the value of every use that does not set it.
+ * without a default is still unknown where it is used. Variables set by `.tfvars` files, the command
+ * line or a module's callers are not seen, so a default reads as what it is: the value of every use
+ * that does not set it. Where the callers of a reusable module set it, that is only a default
+ * ({@link inputOf} tells a value made from one; terraform-modules.ts, whether its callers decide).
  */
 /** A reference to a module's variable or local, written bare or as the only interpolation. */
 const terraform_values_REFERENCE = /^(?:"\$\{\s*)?(var|local)\.([A-Za-z_][\w-]*)(?:\s*\}")?$/;
 /** Locals may name other locals; a cycle (an error to Terraform) or a long chain stays unknown. */
 const MAX_HOPS = 8;
 const RESOLVERS = new WeakMap();
+/** The values a resolver made from a variable's default, with the variable's name. */
+const INPUTS = new WeakMap();
+/**
+ * The name of the variable whose default a resolved value is (directly, through locals, or as an
+ * item of a list default); undefined for a literal written in place or a local's own value.
+ */
+function inputOf(value) {
+    return INPUTS.get(value);
+}
 /**
  * A resolver for the files (one per parse, shared by every rule): `resolve(file, value)` is the
  * value with references to the module's variables (their defaults) and locals replaced, keeping the
@@ -33863,10 +35044,20 @@ function resolve(scope, value, hops) {
         // A local that holds a reference (`aws_s3_bucket.logs.id`): known as text, still not a literal.
         return { ...inner, span: value.span };
     }
-    const origin = found.variable ? `default ${inner.text}` : inner.text;
-    return relocate(inner, value, `${value.text.trim()} (${origin})`);
+    const origin = found.variable !== undefined ? `default ${inner.text}` : inner.text;
+    const resolved = relocate(inner, value, `${value.text.trim()} (${origin})`);
+    if (found.variable !== undefined) {
+        INPUTS.set(resolved, found.variable);
+        if (resolved.kind === 'tuple')
+            for (const item of resolved.items)
+                INPUTS.set(item, found.variable);
+    }
+    return resolved;
 }
-/** The value a reference stands for, through chains of locals; undefined when it is not one. */
+/**
+ * The value a reference stands for, through chains of locals; undefined when it is not one.
+ * `variable`: the variable whose default it is, when it is one.
+ */
 function follow(scope, value, hops) {
     if (value.kind !== 'expression' && value.kind !== 'template')
         return undefined;
@@ -33878,7 +35069,7 @@ function follow(scope, value, hops) {
     if (!target)
         return undefined;
     const further = follow(scope, target, hops + 1);
-    return further ?? { value: target, variable: kind === 'var' };
+    return further ?? (kind === 'var' ? { value: target, variable: name } : { value: target });
 }
 /** The resolved value at the reference's place: a list's items too, so each finding points there. */
 function relocate(v, at, text) {
@@ -34015,6 +35206,7 @@ function onEmulator(endpoint, finding) {
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/shared.js
+
 /**
  * Helpers shared by the Terraform evaluators.
  */
@@ -34055,8 +35247,24 @@ function examineSubjects(workspace, subjects) {
         files.add('path' in s ? s.path : s.file.path);
     workspace.examineOnly(files);
 }
+/**
+ * A finding at a value that is the default of an input variable the module's callers decide (see
+ * terraform-modules.ts) has low confidence, and says so: it describes the module's default, not a
+ * deployed resource. Any other finding is returned as it is.
+ */
+function atInputDefault(finding, file, value, callersDecide) {
+    const variable = inputOf(value);
+    if (variable === undefined || !callersDecide(file, variable))
+        return finding;
+    return {
+        ...finding,
+        message: `${finding.message} (var.${variable} is an input of a reusable module: its callers set the value, and this is only its default.)`,
+        confidence: 'low',
+    };
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/attribute.js
+
 
 
 
@@ -34068,7 +35276,8 @@ function examineSubjects(workspace, subjects) {
  * to Terraform). A local or a variable's default stands for its value (see terraform-values.ts);
  * values computed from anything else are unknown here and never reported (nor is a resource whose
  * exception, `skipWhen`, is computed); nested blocks include `dynamic` content; the literal items of
- * a list are judged one by one.
+ * a list are judged one by one. A value that is the default of a reusable module's input, which its
+ * callers set, is reported with low confidence (see terraform-modules.ts).
  */
 const terraformAttribute = (0,types/* defineEvaluator */.D)({
     kind: 'terraform.attribute',
@@ -34127,6 +35336,7 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
         const files = await terraformFiles(workspace);
         const resolve = valueResolver(files);
         const emulated = localEmulator(files);
+        const callersDecide = inputDecider(files);
         const findings = [];
         const subjects = [];
         for (const target of options.targets) {
@@ -34137,15 +35347,16 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
                 if (skipped(resource.block, target, resolved))
                     continue;
                 const endpoint = emulated(resource);
-                for (const f of check(resource, target, defaulted, resolved))
+                for (const f of check(resource, target, defaulted, resolved, callersDecide)) {
                     findings.push(onEmulator(endpoint, f));
+                }
             }
         }
         examineSubjects(workspace, subjects);
         return findings;
     },
 });
-function check(resource, target, defaulted, resolved) {
+function check(resource, target, defaulted, resolved, callersDecide) {
     const steps = target.attribute.split('.');
     const name = steps.pop();
     const findings = [];
@@ -34154,6 +35365,8 @@ function check(resource, target, defaulted, resolved) {
         location: spanLocation(resource.file.path, span, point),
         key: `${resource.type}.${resource.name}:${target.attribute}`,
     });
+    // At a value: a reusable module's input default is graded as one (see atInputDefault).
+    const findingAt = (message, value) => atInputDefault(finding(message, value.span, false), resource.file, value, callersDecide);
     const wanted = target.expect !== undefined ? ` = ${JSON.stringify(target.expect)}` : '';
     const holders = holdersAt(resource.block, steps);
     if (holders.length === 0) {
@@ -34177,7 +35390,7 @@ function check(resource, target, defaulted, resolved) {
             if (reportable && !defaulted) {
                 // Set to null (a variable whose default is null) is unset, and the message says by what.
                 findings.push(value
-                    ? finding(`sets ${target.attribute} = ${shortText(value.text)}, which leaves it unset`, value.span, false)
+                    ? findingAt(`sets ${target.attribute} = ${shortText(value.text)}, which leaves it unset`, value)
                     : finding(`does not set ${target.attribute}${wanted}`, holder.block.typeSpan, true));
             }
             continue;
@@ -34185,7 +35398,7 @@ function check(resource, target, defaulted, resolved) {
         // A list (`members = ["allUsers", var.reader]`): each literal item is judged, the others are unknown.
         if (value.kind === 'tuple') {
             for (const item of value.items.filter(forbidden)) {
-                findings.push(finding(`includes ${shortText(item.text)} in ${target.attribute}`, item.span, false));
+                findings.push(findingAt(`includes ${shortText(item.text)} in ${target.attribute}`, item));
             }
             continue;
         }
@@ -34194,7 +35407,7 @@ function check(resource, target, defaulted, resolved) {
             continue;
         const bad = (target.expect !== undefined && !sameLiteral(known, target.expect)) || forbidden(value);
         if (bad)
-            findings.push(finding(`sets ${target.attribute} = ${shortText(value.text)}`, value.span, false));
+            findings.push(findingAt(`sets ${target.attribute} = ${shortText(value.text)}`, value));
     }
     return findings;
 }
@@ -34464,6 +35677,7 @@ function strings(body, name) {
 
 
 
+
 const PORT_NAMES = {
     22: 'SSH',
     23: 'Telnet',
@@ -34491,7 +35705,8 @@ const open_ingress_RESOURCE_TYPES = [
  * `::/0`, Azure's `*`/`Internet`): AWS security groups (inline `ingress`, `aws_security_group_rule`,
  * `aws_vpc_security_group_ingress_rule`), GCP `google_compute_firewall` and Azure network security
  * rules. Each open source is reported at its value (where a local or a variable's default is used,
- * at the use); computed ports or protocols are not judged.
+ * at the use; with low confidence when it is the default of a reusable module's input, which its
+ * callers set); computed ports or protocols are not judged.
  */
 const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
     kind: 'terraform.open-ingress',
@@ -34518,6 +35733,7 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
         examineSubjects(workspace, resources);
         const resolve = valueResolver(files);
         const emulated = localEmulator(files);
+        const callersDecide = inputDecider(files);
         for (const declared of resources) {
             // Sources and ports given by a local or a variable's default are judged as if written here.
             const body = resolveBody(resolve, declared.file, declared.block.body);
@@ -34529,12 +35745,14 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
                 for (const source of rule.sources) {
                     if (!isAnywhere(source.value, resource.type.startsWith('azurerm_')))
                         continue;
-                    findings.push(onEmulator(emulated(declared), {
+                    const finding = {
                         message: `${describeResource(resource)} allows ingress from ${source.value} to ${describePorts(rule.ports, exposed)}: ` +
                             'administrative and database services should only be reachable from known networks.',
                         location: spanLocation(resource.file.path, source.span),
                         key: `${resource.type}.${resource.name}:${source.value}:${exposed.join(',')}`,
-                    }));
+                    };
+                    // A source that is a reusable module's input default is only that default.
+                    findings.push(onEmulator(emulated(declared), atInputDefault(finding, declared.file, source.node, callersDecide)));
                 }
             }
         }
@@ -34656,13 +35874,13 @@ function open_ingress_num(body, name) {
     const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
     return n;
 }
-/** Literal strings of an attribute that is a string or a list of strings, each with its span. */
+/** Literal strings of an attribute that is a string or a list of strings, each with its span and node. */
 function open_ingress_strings(body, name) {
     const a = attribute(body, name);
     if (!a)
         return [];
     const items = a.value.kind === 'tuple' ? a.value.items : [a.value];
-    return items.flatMap((i) => (i.kind === 'string' ? [{ value: i.value, span: i.span }] : []));
+    return items.flatMap((i) => (i.kind === 'string' ? [{ value: i.value, span: i.span, node: i }] : []));
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/provider-credentials.js
@@ -35018,8 +36236,11 @@ function splitLine(line, offset, cases) {
             quote = ch;
         else if (ch === '\\' && i + 1 < line.length)
             word.text += line[++i];
-        else
+        else {
+            if (ch === '<' || ch === '>')
+                word.redirects = true;
             word.text += ch;
+        }
         word.end = offset + i + 1;
     }
     endCommand(offset + line.length, '');
@@ -35111,8 +36332,17 @@ function programWords(words, cases, next) {
             }
             i += operands;
         }
-        else if (/^[A-Za-z_]\w*=/.test(w))
+        else if (/^[A-Za-z_]\w*=/.test(w)) {
+            // `out=$(curl -H ...)` unquoted: the substitution's words are split with the command's, and its
+            // program is the word after `$(` (not `-H`).
+            const sub = /^[A-Za-z_]\w*=\$\(([^\s()]+)$/.exec(w);
+            if (sub) {
+                const first = words[i];
+                const start = first.end - sub[1].length;
+                return programWords([{ text: sub[1], start, end: first.end }, ...words.slice(i + 1)], cases, next);
+            }
             i++;
+        }
         else if (w.startsWith('(') && !w.startsWith('((')) {
             // A subshell, `(cd dir && make)`: its first command's program follows the parenthesis.
             const first = words[i];
@@ -35133,12 +36363,190 @@ function commands_programName(command) {
     return first?.replace(/^.*\//, '').toLowerCase();
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/publishing.js
+
+
+
+/**
+ * What makes a workflow a release: its trigger (a release, a pushed tag) or a step that publishes
+ * (a package registry, a GitHub release, a container registry). Shared by the audits that judge
+ * release workflows (cache-poisoning) and publishing credentials (use-trusted-publishing).
+ */
+/** Actions that publish what the job built (`owner/repo[/path]`, lower case). */
+const PUBLISH_ACTIONS = [
+    'pypa/gh-action-pypi-publish',
+    'softprops/action-gh-release',
+    'ncipollo/release-action',
+    'svenstaro/upload-release-action',
+    'actions/create-release',
+    'actions/upload-release-asset',
+    'js-devtools/npm-publish',
+    'rubygems/release-gem',
+    'cadwallion/publish-rubygems-action',
+    'katyo/publish-crates',
+    'cycjimmy/semantic-release-action',
+    'marvinpinto/action-automatic-releases',
+    // Build an image and push it, with the registry credentials they are given.
+    'elgohr/publish-docker-github-action',
+    'jerray/publish-docker-action',
+];
+/** Commands that publish (package registries, releases, images). */
+const PUBLISH_COMMAND = /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
+/** Whether a step publishes. */
+function publishes(step) {
+    const action = actionPathOf(step.uses);
+    if (action) {
+        if (PUBLISH_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`)))
+            return true;
+        // docker/build-push-action publishes only with `push: true`; goreleaser only runs `release` (and
+        // not a snapshot, or with publishing skipped).
+        if (action === 'docker/build-push-action')
+            return isTrue(input(step, 'push'));
+        if (action === 'goreleaser/goreleaser-action') {
+            const args = input(step, 'args')?.value;
+            // goreleaser without a command (no args, or only flags: `--debug`, `--clean`) runs `release`;
+            // `install-only` only installs it.
+            if (isTrue(input(step, 'install-only')))
+                return false;
+            const text = typeof args === 'string' ? args : '';
+            const command = text.split(/\s+/).find((w) => w !== '' && !w.startsWith('-'));
+            return ((command === undefined || /(^|\s)release(\s|$)/.test(text)) &&
+                !/--snapshot|--skip[= ][^\n]*publish|--skip-publish/.test(text));
+        }
+        return false;
+    }
+    return (typeof step.run?.value === 'string' && firstRealCommand(step.run.value, PUBLISH_COMMAND) !== undefined);
+}
+/** Events that run a change before it is merged: a pull request's, or the merge queue's. */
+const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
+/**
+ * A release trigger: `release`, or `push` of tags only; not in a workflow that also runs on pull
+ * requests (a CI workflow that happens to run on tags too).
+ */
+function releaseTrigger(workflow) {
+    const events = workflow.on?.events ?? [];
+    if (events.some((t) => CHANGE_EVENTS.has(t.event)))
+        return undefined;
+    for (const t of events) {
+        if (t.event === 'release')
+            return 'release';
+        if (t.event !== 'push')
+            continue;
+        const config = t.config?.value;
+        if (!config || typeof config !== 'object')
+            continue;
+        const c = config;
+        if ((c.tags || c['tags-ignore']) && !c.branches && !c['branches-ignore'])
+            return 'push of tags';
+    }
+    return undefined;
+}
+/**
+ * The jobs that publish, and the jobs they need that hand them something (an uploaded artifact, job
+ * outputs): those build what is published. A job needed only to pass first (tests) hands nothing over.
+ */
+function publishingJobs(workflow) {
+    const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
+    const out = new Set();
+    const add = (job, neededBy) => {
+        if (out.has(job) || (neededBy && !handsOver(job, neededBy)))
+            return;
+        out.add(job);
+        const needs = job.value.needs;
+        for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+            const dep = typeof id === 'string' ? byId.get(id) : undefined;
+            if (dep)
+                add(dep, job);
+        }
+    };
+    for (const job of workflow.jobs)
+        if (job.steps.some(publishes))
+            add(job);
+    return out;
+}
+/**
+ * A job whose results the job that needs it can use: outputs it declares, or artifacts it uploads
+ * when that job downloads artifacts (an upload of documentation beside a release job that downloads
+ * nothing feeds no release).
+ */
+function handsOver(job, neededBy) {
+    if ((job.outputs?.entries.size ?? 0) > 0)
+        return true;
+    const uses = (j, action) => j.steps.some((s) => (actionPathOf(s.uses) ?? '').includes(action));
+    return uses(job, 'upload-artifact') && uses(neededBy, 'download-artifact');
+}
+/**
+ * Whether every event that runs the workflow is a pull request's (or the merge queue's): what its
+ * jobs push is a build of a change under review (a preview image, a test package), not a release.
+ */
+function pullRequestsOnly(workflow) {
+    const events = workflow.on?.events ?? [];
+    return events.length > 0 && events.every((t) => CHANGE_EVENTS.has(t.event));
+}
+/** Actions that open a pull request with the job's changes (`owner/repo`, lower case). */
+const PULL_REQUEST_ACTIONS = new Set([
+    'peter-evans/create-pull-request',
+    'gr2m/create-or-update-pull-request-action',
+    'repo-sync/pull-request',
+    'devops-infra/action-pull-request',
+    'technote-space/create-pr-action',
+]);
+/** Commands that open a pull request. */
+const PULL_REQUEST_COMMAND = /(?<![\w-])(?:gh\s+pr\s+create|hub\s+pull-request)(?![\w-])/;
+/** Whether a step of the job opens a pull request with the job's changes (an action or a command). */
+function opensPullRequest(job) {
+    return job.steps.some((s) => {
+        const action = actionPathOf(s.uses);
+        if (action)
+            return PULL_REQUEST_ACTIONS.has(action);
+        return typeof s.run?.value === 'string' && PULL_REQUEST_COMMAND.test(s.run.value);
+    });
+}
+/** Commands that run a test suite (`go test`, `make test.e2e`, `npm test`, `pytest`, ...). */
+const TEST_COMMAND = /(?<![\w-])(?:(?:go|cargo|dotnet|swift|mix|flutter|dart|deno|bazel|sbt|composer|just|task)\s+test|cargo\s+nextest|gotestsum|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|pytest|tox|nox|phpunit|rspec|ctest|jest|vitest|mocha|ginkgo|playwright\s+test|cypress\s+run|python[\d.]*\s+-m\s+(?:pytest|unittest)|make\s+(?:[^\n;&|#]*\s)?[\w.:-]*(?:test|e2e)[\w.:-]*)(?![\w-])/;
+/** Commands that only print, set shell options or move around: they publish nothing. */
+const INERT_COMMAND = /^(?:echo|printf|cat|tee|set|export|cd|mkdir|ls|pwd|true|test|\[|sleep|:)$/;
+/** A job named for its tests ("test", "Unit tests", "flake-test"), and for nothing it would ship. */
+const TEST_JOB = /(?<![a-z])(?:tests?|specs?)(?![a-z])/i;
+const SHIPPING_JOB = /build|release|publish|deploy|package|dist|upload|sign|push|image/i;
+/**
+ * What a job in which no step publishes evidently produces instead: a pull request (reviewed before
+ * its changes land) or test results (the job is named for its tests and for nothing it would ship,
+ * or its scripts run a test suite and otherwise only print); undefined when that is not evident (a
+ * script of its own may publish).
+ */
+function unpublishedOutput(job) {
+    if (opensPullRequest(job))
+        return 'opens a pull request';
+    const names = [job.id, job.name?.value].filter((n) => typeof n === 'string');
+    if (names.some((n) => SHIPPING_JOB.test(n)))
+        return undefined;
+    if (names.some((n) => TEST_JOB.test(n)))
+        return 'runs tests';
+    const commands = job.steps.flatMap((s) => typeof s.run?.value === 'string'
+        ? commandsOf(s.run.value).map((c) => c.program.map((w) => w.text).join(' '))
+        : []);
+    const tests = commands.filter((c) => TEST_COMMAND.test(c));
+    return tests.length > 0 &&
+        commands.every((c) => TEST_COMMAND.test(c) || INERT_COMMAND.test(c.split(' ')[0]))
+        ? 'runs tests'
+        : undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/adhoc-packages.js
 
 
 
 
 
+
+/** Python project tools, the commands of theirs that install from a lockfile, and that lockfile (at the root). */
+const LOCKING = {
+    uv: { commands: ['sync'], lockfile: 'uv.lock' },
+    poetry: { commands: ['install'], lockfile: 'poetry.lock' },
+    pdm: { commands: ['install', 'sync'], lockfile: 'pdm.lock' },
+    pipenv: { commands: ['install', 'sync'], lockfile: 'Pipfile.lock' },
+};
 /**
  * Packages installed by name in a script (`npm install -g foo`, `pip install foo`, `gem install foo`,
  * `cargo install foo`, `cargo binstall foo`, `go install foo@latest`, `gh extension install o/r`, and
@@ -35147,12 +36555,19 @@ function commands_programName(command) {
  * them an hour ago. A lockfile or a
  * manifest with hashes is what makes an install reviewable and repeatable. Reported at the first
  * package of the command: low when a package has no version, info when every package names an exact
- * version (its own dependencies are still resolved at run time). Installs from a manifest or lockfile
- * (`npm ci`, `pip install -r requirements.txt`, `bundle install`, `pip install .`) are not reported.
+ * version (its own dependencies are still resolved at run time), none for an exact version of a
+ * package that ships its dependencies inside it (npm, yarn, pnpm, corepack). Installs from a manifest
+ * or lockfile (`npm ci`, `pip install -r requirements.txt`, `bundle install`, `pip install .`) are not
+ * reported. Low confidence where the install may fetch nothing new or is itself under review: a
+ * `pip install name` (no upgrade) after an earlier command of the job installed from a lockfile that
+ * names the package (`uv sync`, `poetry install`, `pip install -r`), and a package added to the
+ * project's manifest (`npm install --save-dev x`, `yarn add x`) in a job that opens a pull request.
  */
 const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.adhoc-packages',
     scope: 'file',
+    // The lockfiles and requirement files an earlier install of the job read (see lockedBefore).
+    readsOtherFiles: [...Object.values(LOCKING).map((l) => l.lockfile), '**/*.txt'],
     summary: 'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -35162,25 +36577,37 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
                 if (!step.run || !INSTALLER.test(step.run.value))
                     return;
                 let text;
-                for (const command of commandsOf(step.run.value)) {
+                const commands = commandsOf(step.run.value);
+                commands.forEach((command, i) => {
                     const found = adhoc(command);
-                    if (!found)
-                        continue;
+                    // An exact version of a self-contained package fetches that one tarball and nothing else.
+                    const packages = found?.packages.filter((p) => !(found.npm && found.pinned(p.text) && SELF_CONTAINED.has(npmName(p.text))));
+                    if (!found || !packages || packages.length === 0)
+                        return;
                     text ??= (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
-                    const first = found.packages[0];
-                    const names = found.packages.map((p) => p.text);
-                    const pinned = found.packages.every((p) => found.pinned(p.text));
+                    const first = packages[0];
+                    const names = packages.map((p) => p.text);
+                    const pinned = packages.every((p) => found.pinned(p.text));
+                    const earlier = () => [...(job ? commandsBefore(job, step) : []), ...commands.slice(0, i)];
+                    const locked = found.tool === 'pip install' ? lockedBefore(workspace, command, packages, earlier()) : undefined;
+                    const reviewed = found.saves && job && opensPullRequest(job);
                     findings.push({
                         message: `"${found.tool} ${names.join(' ').slice(0, 80)}" installs ${names.length === 1 ? 'a package' : 'packages'} by name at run time` +
                             (pinned
                                 ? ' (the version is pinned, but its dependencies are resolved afresh on every run).'
                                 : ', taking whatever release is newest when the job runs.') +
-                            ` Declare ${names.length === 1 ? 'it' : 'them'} in a manifest with a committed lockfile (or hashes) and install from that.`,
+                            ` Declare ${names.length === 1 ? 'it' : 'them'} in a manifest with a committed lockfile (or hashes) and install from that.` +
+                            (locked
+                                ? ` An earlier command of this job installed from ${locked}, which names ${names.length === 1 ? 'it' : 'them'}: without --upgrade, this may install nothing new.`
+                                : reviewed
+                                    ? " This job opens a pull request: the package is added to the project's manifest and lockfile, which are reviewed there."
+                                    : ''),
                         location: text.locate(first.start, first.end),
                         key: `${job?.id ?? ''}/${stepLabel(step)}/${found.tool} ${names.join(' ')}`,
                         severity: pinned ? 'info' : 'low',
+                        ...(locked || reviewed ? { confidence: 'low' } : {}),
                     });
-                }
+                });
             },
         });
         return findings;
@@ -35339,28 +36766,28 @@ function adhoc(command) {
         case 'npm':
             // `npm exec pkg@1`: see runnerPackages.
             if (sub === 'exec')
-                return result('npm exec', runnerPackages(words.slice(2), true), npmPinned);
+                return result('npm exec', runnerPackages(words.slice(2), true), npmPinned, NPM);
             return sub === 'install' || sub === 'i' || sub === 'add'
-                ? result(`npm ${sub}`, args(), npmPinned)
+                ? result(`npm ${sub}`, args(), npmPinned, projectInstall(words))
                 : undefined;
         case 'npx':
         case 'bunx':
-            return result(tool, runnerPackages(words.slice(1), true), npmPinned);
+            return result(tool, runnerPackages(words.slice(1), true), npmPinned, NPM);
         case 'yarn':
             if (sub === 'global' && words[2]?.text === 'add')
-                return result('yarn global add', packagesAfter(words.slice(3)), npmPinned);
+                return result('yarn global add', packagesAfter(words.slice(3)), npmPinned, NPM);
             // `yarn dlx` and `pnpm dlx` fetch the package from the registry on every run.
             if (sub === 'dlx')
-                return result('yarn dlx', runnerPackages(words.slice(2), false), npmPinned);
-            return sub === 'add' ? result('yarn add', args(), npmPinned) : undefined;
+                return result('yarn dlx', runnerPackages(words.slice(2), false), npmPinned, NPM);
+            return sub === 'add' ? result('yarn add', args(), npmPinned, projectInstall(words)) : undefined;
         case 'pnpm':
         case 'bun':
             if (sub === 'dlx' && tool === 'pnpm')
-                return result('pnpm dlx', runnerPackages(words.slice(2), false), npmPinned);
+                return result('pnpm dlx', runnerPackages(words.slice(2), false), npmPinned, NPM);
             if (sub === 'x' && tool === 'bun')
-                return result('bun x', runnerPackages(words.slice(2), true), npmPinned);
+                return result('bun x', runnerPackages(words.slice(2), true), npmPinned, NPM);
             return sub === 'add' || (sub === 'install' && tool === 'bun') || (sub === 'i' && tool === 'bun')
-                ? result(`${tool} ${sub}`, args(), npmPinned)
+                ? result(`${tool} ${sub}`, args(), npmPinned, projectInstall(words))
                 : undefined;
         case 'uv':
             if (sub !== 'tool')
@@ -35425,8 +36852,98 @@ function adhoc(command) {
             return undefined;
     }
 }
-function result(tool, packages, pinned) {
-    return packages.length > 0 ? { tool, packages, pinned } : undefined;
+function result(tool, packages, pinned, flags = {}) {
+    return packages.length > 0 ? { tool, packages, pinned, ...flags } : undefined;
+}
+const NPM = { npm: true };
+/**
+ * An npm, yarn, pnpm or bun install into the project, which writes the packages into its package.json
+ * and lockfile, or a global one (`-g`, `--global`, `--location=global`, `--no-save`), which does not.
+ */
+function projectInstall(words) {
+    const global = words.some((w) => /^(?:-g|--global|--location=global|--no-save)$/.test(w.text));
+    return { npm: true, saves: !global };
+}
+/**
+ * Packages of the npm registry that ship their dependencies inside them (npm bundles every one,
+ * yarn 1, pnpm and corepack are built into files of their own): an exact version of one is a single
+ * immutable tarball, nothing is resolved beside it.
+ */
+const SELF_CONTAINED = new Set(['npm', 'yarn', 'pnpm', 'corepack']);
+/** The name of an npm package argument (`@scope/name@1.2.3` -> `@scope/name`). */
+function npmName(spec) {
+    const at = spec.indexOf('@', 1);
+    return (at < 0 ? spec : spec.slice(0, at)).toLowerCase();
+}
+/** The commands of the job's steps before `step`, in order. */
+function commandsBefore(job, step) {
+    return job.steps
+        .filter((s) => s.index < step.index && typeof s.run?.value === 'string')
+        .flatMap((s) => commandsOf(s.run.value));
+}
+/** Options of pip and uv that install a newer release than one already there. */
+const UPGRADE = /^(?:-U|--upgrade|--upgrade-package|-P|--force-reinstall|--reinstall|--reinstall-package)(?:=|$)/;
+/**
+ * The lockfile an earlier command of the job installed Python packages from, when it names every one
+ * of `packages` (bare names: a version asked for may differ from the locked one) and `command` does
+ * not upgrade: `uv sync` (uv.lock), `poetry install` (poetry.lock), `pdm install`/`sync` (pdm.lock),
+ * `pipenv install`/`sync` (Pipfile.lock), `pip install -r file`, `uv pip sync file`. pip and uv leave an
+ * installed package as it is, so the install may fetch nothing. Looked up at the root (working
+ * directories are not followed).
+ */
+function lockedBefore(workspace, command, packages, earlier) {
+    if (command.program.some((w) => UPGRADE.test(w.text)))
+        return undefined;
+    const names = packages.map((p) => p.text);
+    if (!names.every((n) => /^[A-Za-z0-9][\w.-]*$/.test(n)))
+        return undefined;
+    for (const c of earlier) {
+        for (const file of lockfilesOf(c)) {
+            const text = workspace.has(file) ? workspace.text(file) : undefined;
+            if (text !== undefined && names.every((n) => namesPackage(text, n)))
+                return file;
+        }
+    }
+    return undefined;
+}
+/** The lockfiles (or requirement files, `.txt`) a command installs Python packages from. */
+function lockfilesOf(command) {
+    let words = command.program.map((w) => w.text);
+    if (/^python[\d.]*$|^py$/.test(words[0] ?? '') && words[1] === '-m')
+        words = words.slice(2);
+    const [tool, sub] = [words[0]?.replace(/^.*\//, '').toLowerCase(), words[1]];
+    const locking = tool ? LOCKING[tool] : undefined;
+    if (locking?.commands.includes(sub ?? ''))
+        return [locking.lockfile];
+    const pip = tool === 'uv' && sub === 'pip' ? words.slice(1) : words;
+    const pipTool = pip[0]?.replace(/^.*\//, '').toLowerCase();
+    if (pipTool !== 'pip' && pipTool !== 'pip3')
+        return [];
+    if (pip[1] === 'sync')
+        return pip.slice(2).filter((w) => !w.startsWith('-') && w.endsWith('.txt'));
+    if (pip[1] !== 'install')
+        return [];
+    return pip
+        .flatMap((w, j) => {
+        const inline = /^(?:-r|--requirement)=?(.+)$/.exec(w)?.[1];
+        if (inline && w !== '-r' && w !== '--requirement')
+            return [inline];
+        return (w === '-r' || w === '--requirement') && pip[j + 1] ? [pip[j + 1]] : [];
+    })
+        .map((f) => f.replace(/^\.\//, ''));
+}
+/**
+ * Whether a lockfile or requirement file names a package: as a TOML or JSON string (`name =
+ * "certifi"`, `"certifi": {`) or at the start of a requirement line, its name compared as Python
+ * normalises it (case, and `-`, `_` and `.` alike).
+ */
+function namesPackage(text, name) {
+    const pattern = name
+        .toLowerCase()
+        .split(/[-_.]+/)
+        .map((part) => part.replace(/[^a-z0-9]/g, ''))
+        .join('[-_.]+');
+    return new RegExp(`(?:^|["'])${pattern}(?=["'\\s=<>~!;\\[@]|$)`, 'im').test(text);
 }
 function versionFlag(words) {
     return words.some((w) => /^(?:-v|--version)(=|$)/.test(w.text));
@@ -35441,9 +36958,16 @@ function packagesAfter(words) {
                 i++;
             continue;
         }
+        // A redirection (`>log`, `2>/dev/null`, `> log` with its file), not a quoted version range
+        // (`"pkg>=1,<2"`).
+        if (words[i].redirects) {
+            if (/^\d*(?:[<>]{1,2}|&>{1,2})$/.test(t))
+                i++;
+            continue;
+        }
         if (/^[.~/$%<>]|^\w:\\|\.(?:whl|tar\.gz|tgz|zip|gem|txt|toml|cfg)$|^file:|^\$\{\{|^[>|&]/.test(t))
             continue;
-        if (t === '' || /[<>]/.test(t))
+        if (t === '')
             continue;
         out.push(words[i]);
     }
@@ -35642,6 +37166,7 @@ const workflowArchivedUses = (0,types/* defineEvaluator */.D)({
 var expression = __nccwpck_require__(8870);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/conditions.js
 
+
 /**
  * Whether a job runs only for runs outsiders cannot start: its own condition, or the condition of a
  * job it needs (a skipped job skips the jobs that need it, unless they ask for `always()`).
@@ -35674,8 +37199,9 @@ function jobGuarded(workflow, job, seen) {
 }
 /**
  * Whether an `if:` condition admits only runs that outsiders cannot start with their own code: pull
- * requests from this repository (not forks), runs triggered by a push, pull requests opened by one
- * named account, or authors and commenters who are owners, members or collaborators. Read from the parsed condition, so `a && guard` is guarded and
+ * requests from this repository (not forks), runs triggered by a push, runs of an event no outsider
+ * causes (`github.event_name == 'workflow_dispatch'`), pull requests opened by one named account, or
+ * authors and commenters who are owners, members or collaborators. Read from the parsed condition, so `a && guard` is guarded and
  * `a || guard` is not unless both sides are; a condition that is text around `${{ }}` is always true
  * and guards nothing. Labels, actor names and `github.repository` checks are not guards: a label is
  * added before the code changes, `github.actor` can be a bot an outsider triggers, and the repository
@@ -35739,6 +37265,13 @@ function compareGuards(op, a, b) {
         // A run triggered by a push (or a schedule), not by a pull request.
         if (isRef(a, ['github.event.workflow_run.event']) && ['push', 'schedule'].includes(String(conditions_literal(b))))
             return true;
+        // A run of an event that no outsider causes (a dispatch, a push, a schedule): the maintainers' way
+        // into a command workflow, beside a check of the commenter (`event_name == 'workflow_dispatch' || ...`).
+        if (isRef(a, ['github.event_name']) && typeof conditions_literal(b) === 'string') {
+            const event = String(conditions_literal(b)).trim().toLowerCase();
+            if (event !== '' && !OUTSIDER_EVENTS.has(event) && !PR_EVENTS.has(event))
+                return true;
+        }
         if (isAssociation(a) && TRUSTED_ASSOCIATIONS.has(String(conditions_literal(b)).toLowerCase()))
             return true;
         // A pull request opened by one named account (a bot such as dependabot[bot], whose name no one
@@ -35771,6 +37304,29 @@ function containsTrusted(args) {
         values.length > 0 &&
         values.every((v) => typeof v === 'string' && TRUSTED_ASSOCIATIONS.has(v.toLowerCase())));
 }
+/**
+ * The `author_association` a leaf of a condition requires to be an owner's, member's or
+ * collaborator's, as its path (`github.event.comment.author_association`); undefined for any other
+ * leaf. `contains(fromJSON('["OWNER","MEMBER"]'), <association>)` and `<association> == 'OWNER'`.
+ */
+function trustedAssociation(node) {
+    const [a, b] = node.kind === 'call' ? node.args : node.kind === 'compare' ? [node.left, node.right] : [];
+    if (!a || !b)
+        return undefined;
+    const pathOf = (n) => (n.kind === 'ref' ? n.path.join('.') : undefined);
+    if (node.kind === 'call')
+        return node.name === 'contains' && containsTrusted(node.args) ? pathOf(b) : undefined;
+    if (node.kind !== 'compare' || node.op !== '==')
+        return undefined;
+    for (const [ref, value] of [
+        [a, b],
+        [b, a],
+    ]) {
+        if (isAssociation(ref) && TRUSTED_ASSOCIATIONS.has(String(conditions_literal(value)).toLowerCase()))
+            return pathOf(ref);
+    }
+    return undefined;
+}
 function isRef(node, paths) {
     return node.kind === 'ref' && paths.includes(node.path.join('.'));
 }
@@ -35791,7 +37347,22 @@ function conditionGuards(node) {
     if (!node)
         return { merged: false };
     const action = requiredAction(node, true);
-    return { ...(action ? { action } : {}), merged: requiresMerged(node, true) };
+    const insiders = new Set(Object.keys(ACTOR_ASSOCIATION).filter((event) => requiresInsider(node, event)));
+    return {
+        ...(action ? { action } : {}),
+        merged: requiresMerged(node, true),
+        ...(insiders.size > 0 ? { insiders } : {}),
+    };
+}
+/** Guards that both hold: `inner`'s activity type first (a step's, over its job's). */
+function both(outer, inner) {
+    const action = inner.action ?? outer.action;
+    const insiders = new Set([...(outer.insiders ?? []), ...(inner.insiders ?? [])]);
+    return {
+        ...(action ? { action } : {}),
+        merged: outer.merged || inner.merged,
+        ...(insiders.size > 0 ? { insiders } : {}),
+    };
 }
 /**
  * The guards under which a job runs: its own `if:` and those of the jobs it needs (a skipped job
@@ -35802,9 +37373,7 @@ function jobGuards(workflow, job, step) {
     const own = job ? jobChain(workflow, job, new Set()) : { merged: false };
     if (!step)
         return own;
-    const inner = conditionGuards(conditionTree(step.if));
-    const action = inner.action ?? own.action;
-    return { ...(action ? { action } : {}), merged: own.merged || inner.merged };
+    return both(own, conditionGuards(conditionTree(step.if)));
 }
 function jobChain(workflow, job, seen) {
     if (seen.has(job.id))
@@ -35818,9 +37387,7 @@ function jobChain(workflow, job, seen) {
         const upstream = workflow.jobs.find((j) => j.id === id);
         if (!upstream)
             continue;
-        const up = jobChain(workflow, upstream, seen);
-        const action = guards.action ?? up.action;
-        guards = { ...(action ? { action } : {}), merged: guards.merged || up.merged };
+        guards = both(jobChain(workflow, upstream, seen), guards);
     }
     return guards;
 }
@@ -35874,6 +37441,42 @@ function requiresMerged(node, positive) {
         return equal && other?.kind === 'literal' && other.value === true;
     });
 }
+/**
+ * Per event outsiders can cause, the `author_association` of the account that acts there: the
+ * commenter, the author of the issue, discussion or pull request (who pushes to it). On a comment,
+ * the issue's association is someone else's: an outsider can comment on a maintainer's issue.
+ */
+const ACTOR_ASSOCIATION = {
+    issue_comment: 'github.event.comment.author_association',
+    discussion_comment: 'github.event.comment.author_association',
+    issues: 'github.event.issue.author_association',
+    discussion: 'github.event.discussion.author_association',
+    pull_request_target: 'github.event.pull_request.author_association',
+};
+/**
+ * Whether a condition holds on `event` only for an owner, member or collaborator: it requires their
+ * association, or a comparison of `github.event_name` that cannot hold on this event stands in for
+ * the rest of its branch (`github.event_name == 'workflow_dispatch' || <association check>`).
+ */
+function requiresInsider(node, event) {
+    const association = ACTOR_ASSOCIATION[event];
+    return requiredBy(node, true, (leaf, holds) => {
+        if (holds && trustedAssociation(leaf) === association)
+            return true;
+        if (leaf.kind !== 'compare' || (leaf.op !== '==' && leaf.op !== '!='))
+            return false;
+        const other = refTo(leaf.left, EVENT_NAME)
+            ? leaf.right
+            : refTo(leaf.right, EVENT_NAME)
+                ? leaf.left
+                : undefined;
+        if (other?.kind !== 'literal' || typeof other.value !== 'string')
+            return false;
+        const named = other.value.trim().toLowerCase() === event;
+        return (leaf.op === '==') === holds ? !named : named;
+    });
+}
+const EVENT_NAME = 'github.event_name';
 /**
  * Whether a condition holds (`positive`) or fails only when `leaf` says a part of it requires what it
  * tests: `!` turns the sense, `&&` requires what either side requires, `||` what both do.
@@ -35988,10 +37591,13 @@ function effectiveTypes(trigger) {
  * type it names (of the events whose types are graded here), and a run only on merged pull requests
  * leaves `pull_request_target` alone (no other outsider event has `github.event.pull_request`), on the
  * types an outsider can still cause once a maintainer has merged (not the merge, `closed`, nor what
- * cannot happen to a merged pull request: opening, pushes, reopening, drafts).
+ * cannot happen to a merged pull request: opening, pushes, reopening, drafts). A check that whoever
+ * acts on the event is an owner, member or collaborator (their `author_association`) leaves none.
  */
 function outsiderCaused(trigger, guards) {
     if (!OUTSIDER_EVENTS.has(trigger.event))
+        return false;
+    if (guards?.insiders?.has(trigger.event))
         return false;
     if (guards?.merged && trigger.event !== 'pull_request_target')
         return false;
@@ -36371,165 +37977,6 @@ function headRepository(node, positive) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/publishing.js
-
-
-
-/**
- * What makes a workflow a release: its trigger (a release, a pushed tag) or a step that publishes
- * (a package registry, a GitHub release, a container registry). Shared by the audits that judge
- * release workflows (cache-poisoning) and publishing credentials (use-trusted-publishing).
- */
-/** Actions that publish what the job built (`owner/repo[/path]`, lower case). */
-const PUBLISH_ACTIONS = [
-    'pypa/gh-action-pypi-publish',
-    'softprops/action-gh-release',
-    'ncipollo/release-action',
-    'svenstaro/upload-release-action',
-    'actions/create-release',
-    'actions/upload-release-asset',
-    'js-devtools/npm-publish',
-    'rubygems/release-gem',
-    'cadwallion/publish-rubygems-action',
-    'katyo/publish-crates',
-    'cycjimmy/semantic-release-action',
-    'marvinpinto/action-automatic-releases',
-];
-/** Commands that publish (package registries, releases, images). */
-const PUBLISH_COMMAND = /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|docker\s+(?:image\s+)?push|gh\s+release\s+(?:create|upload)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
-/** Whether a step publishes. */
-function publishes(step) {
-    const action = actionPathOf(step.uses);
-    if (action) {
-        if (PUBLISH_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`)))
-            return true;
-        // docker/build-push-action publishes only with `push: true`; goreleaser only runs `release` (and
-        // not a snapshot, or with publishing skipped).
-        if (action === 'docker/build-push-action')
-            return isTrue(input(step, 'push'));
-        if (action === 'goreleaser/goreleaser-action') {
-            const args = input(step, 'args')?.value;
-            return (typeof args === 'string' &&
-                /(^|\s)release(\s|$)/.test(args) &&
-                !/--snapshot|--skip[= ][^\n]*publish|--skip-publish/.test(args));
-        }
-        return false;
-    }
-    return (typeof step.run?.value === 'string' && firstRealCommand(step.run.value, PUBLISH_COMMAND) !== undefined);
-}
-/** Events that run a change before it is merged: a pull request's, or the merge queue's. */
-const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
-/**
- * A release trigger: `release`, or `push` of tags only; not in a workflow that also runs on pull
- * requests (a CI workflow that happens to run on tags too).
- */
-function releaseTrigger(workflow) {
-    const events = workflow.on?.events ?? [];
-    if (events.some((t) => CHANGE_EVENTS.has(t.event)))
-        return undefined;
-    for (const t of events) {
-        if (t.event === 'release')
-            return 'release';
-        if (t.event !== 'push')
-            continue;
-        const config = t.config?.value;
-        if (!config || typeof config !== 'object')
-            continue;
-        const c = config;
-        if ((c.tags || c['tags-ignore']) && !c.branches && !c['branches-ignore'])
-            return 'push of tags';
-    }
-    return undefined;
-}
-/**
- * The jobs that publish, and the jobs they need that hand them something (an uploaded artifact, job
- * outputs): those build what is published. A job needed only to pass first (tests) hands nothing over.
- */
-function publishingJobs(workflow) {
-    const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
-    const out = new Set();
-    const add = (job, neededBy) => {
-        if (out.has(job) || (neededBy && !handsOver(job, neededBy)))
-            return;
-        out.add(job);
-        const needs = job.value.needs;
-        for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
-            const dep = typeof id === 'string' ? byId.get(id) : undefined;
-            if (dep)
-                add(dep, job);
-        }
-    };
-    for (const job of workflow.jobs)
-        if (job.steps.some(publishes))
-            add(job);
-    return out;
-}
-/**
- * A job whose results the job that needs it can use: outputs it declares, or artifacts it uploads
- * when that job downloads artifacts (an upload of documentation beside a release job that downloads
- * nothing feeds no release).
- */
-function handsOver(job, neededBy) {
-    if ((job.outputs?.entries.size ?? 0) > 0)
-        return true;
-    const uses = (j, action) => j.steps.some((s) => (actionPathOf(s.uses) ?? '').includes(action));
-    return uses(job, 'upload-artifact') && uses(neededBy, 'download-artifact');
-}
-/**
- * Whether every event that runs the workflow is a pull request's (or the merge queue's): what its
- * jobs push is a build of a change under review (a preview image, a test package), not a release.
- */
-function pullRequestsOnly(workflow) {
-    const events = workflow.on?.events ?? [];
-    return events.length > 0 && events.every((t) => CHANGE_EVENTS.has(t.event));
-}
-/** Actions that open a pull request with the job's changes (`owner/repo`, lower case). */
-const PULL_REQUEST_ACTIONS = new Set([
-    'peter-evans/create-pull-request',
-    'gr2m/create-or-update-pull-request-action',
-    'repo-sync/pull-request',
-    'devops-infra/action-pull-request',
-    'technote-space/create-pr-action',
-]);
-/** Commands that open a pull request. */
-const PULL_REQUEST_COMMAND = /(?<![\w-])(?:gh\s+pr\s+create|hub\s+pull-request)(?![\w-])/;
-/** Commands that run a test suite (`go test`, `make test.e2e`, `npm test`, `pytest`, ...). */
-const TEST_COMMAND = /(?<![\w-])(?:(?:go|cargo|dotnet|swift|mix|flutter|dart|deno|bazel|sbt|composer|just|task)\s+test|cargo\s+nextest|gotestsum|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|pytest|tox|nox|phpunit|rspec|ctest|jest|vitest|mocha|ginkgo|playwright\s+test|cypress\s+run|python[\d.]*\s+-m\s+(?:pytest|unittest)|make\s+(?:[^\n;&|#]*\s)?[\w.:-]*(?:test|e2e)[\w.:-]*)(?![\w-])/;
-/** Commands that only print, set shell options or move around: they publish nothing. */
-const INERT_COMMAND = /^(?:echo|printf|cat|tee|set|export|cd|mkdir|ls|pwd|true|test|\[|sleep|:)$/;
-/** A job named for its tests ("test", "Unit tests", "flake-test"), and for nothing it would ship. */
-const TEST_JOB = /(?<![a-z])(?:tests?|specs?)(?![a-z])/i;
-const SHIPPING_JOB = /build|release|publish|deploy|package|dist|upload|sign|push|image/i;
-/**
- * What a job in which no step publishes evidently produces instead: a pull request (reviewed before
- * its changes land) or test results (the job is named for its tests and for nothing it would ship,
- * or its scripts run a test suite and otherwise only print); undefined when that is not evident (a
- * script of its own may publish).
- */
-function unpublishedOutput(job) {
-    const opens = job.steps.some((s) => {
-        const action = actionPathOf(s.uses);
-        if (action)
-            return PULL_REQUEST_ACTIONS.has(action);
-        return typeof s.run?.value === 'string' && PULL_REQUEST_COMMAND.test(s.run.value);
-    });
-    if (opens)
-        return 'opens a pull request';
-    const names = [job.id, job.name?.value].filter((n) => typeof n === 'string');
-    if (names.some((n) => SHIPPING_JOB.test(n)))
-        return undefined;
-    if (names.some((n) => TEST_JOB.test(n)))
-        return 'runs tests';
-    const commands = job.steps.flatMap((s) => typeof s.run?.value === 'string'
-        ? commandsOf(s.run.value).map((c) => c.program.map((w) => w.text).join(' '))
-        : []);
-    const tests = commands.filter((c) => TEST_COMMAND.test(c));
-    return tests.length > 0 &&
-        commands.every((c) => TEST_COMMAND.test(c) || INERT_COMMAND.test(c.split(' ')[0]))
-        ? 'runs tests'
-        : undefined;
-}
-
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/cache-poisoning.js
 
 
@@ -36698,6 +38145,7 @@ function conditionalOnRelease(step) {
 
 
 
+
 /**
  * Script text that uses the credentials a checkout leaves behind: git commands that talk to the
  * remote (a push, and in a private repository a fetch too), and tools that push with git. ghp-import
@@ -36773,7 +38221,7 @@ function persistCredentialsFix(workspace, fixes, finding, source, steps, step) {
  */
 function laterCredentialUser(workspace, steps, step) {
     const test = persistsSshKey(step) ? usesSshCredentials : usesCredentials;
-    return firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test));
+    return firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test), scriptUsers(workspace, steps, talksToRemote));
 }
 /** Whether a step after `step` runs work not visible here (a repository script, a task runner). */
 function laterOpaqueRun(steps, step) {
@@ -36786,7 +38234,40 @@ function laterOpaqueRun(steps, step) {
  */
 function laterPusher(workspace, steps, step) {
     const test = persistsSshKey(step) ? pushesOverSsh : pushesWithCredentials;
-    return firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test));
+    return firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test), scriptUsers(workspace, steps, pushes));
+}
+/**
+ * The steps of a job whose `run:` hands work to a repository script, a Makefile target or a
+ * package.json script (pr-evidence-follow.ts) whose text passes a test: `scripts/publish` that runs
+ * `mkdocs gh-deploy` pushes with the persisted credentials as surely as the command in the step
+ * would. Found once per job, test and workspace (the texts are read from it).
+ */
+const SCRIPT_USERS = new WeakMap();
+function scriptUsers(workspace, steps, test) {
+    let byTest = SCRIPT_USERS.get(workspace);
+    if (!byTest) {
+        byTest = new Map();
+        SCRIPT_USERS.set(workspace, byTest);
+    }
+    let byJob = byTest.get(test);
+    if (!byJob) {
+        byJob = new WeakMap();
+        byTest.set(test, byJob);
+    }
+    let found = byJob.get(steps);
+    if (!found) {
+        found = steps.filter((s) => s.run !== undefined && followCalls(workspace, s.run.value).some((f) => test(f.text)));
+        byJob.set(steps, found);
+    }
+    return found;
+}
+/** Script text that pushes with the persisted credentials. */
+function pushes(text) {
+    return GIT_PUSH.test(text);
+}
+/** Script text that pushes or fetches with the persisted credentials. */
+function talksToRemote(text) {
+    return GIT_PUSH.test(text) || GIT_FETCH.test(text);
 }
 /**
  * The steps of a job that run a composite action of this repository with a step that passes the
@@ -36886,6 +38367,8 @@ function pushesWithCredentials(step) {
  * (a fix never takes away a write scope a step may need); an API read it cannot map is unsure at
  * the read level.
  */
+
+
 
 
 const R = 'read';
@@ -37047,29 +38530,93 @@ function jobNeeds(job, workflow) {
     return needs;
 }
 /**
+ * Actions whose `token` input defaults to the job's token, from the version that added it (their
+ * action.yml: `${{ github.token }}`; the setup actions, `${{ github.server_url ==
+ * 'https://github.com' && github.token || '' }}`, to fetch toolchain manifests on github.com): they
+ * hold the token whether or not they need one of its scopes. actions/setup-dotnet has no such input.
+ */
+const TOKEN_BY_DEFAULT = {
+    'actions/setup-go': [2, 0],
+    'actions/setup-node': [2, 0],
+    'actions/setup-python': [2, 0],
+    // Added in v3.5.1: a v3.5 tag may be older.
+    'actions/setup-java': [3, 6],
+    'github/codeql-action/init': [1, 0],
+    'github/codeql-action/analyze': [1, 0],
+    'github/codeql-action/autobuild': [1, 0],
+    'github/codeql-action/upload-sarif': [1, 0],
+    'github/codeql-action/resolve-environment': [1, 0],
+    'github/codeql-action/setup-codeql': [1, 0],
+    'github/codeql-action/start-proxy': [1, 0],
+};
+/** The inputs through which an action is handed a token of the caller's choosing. */
+const TOKEN_INPUTS = ['token', 'github-token', 'github_token', 'repo-token'];
+/**
  * Whether a step holds the job's token whatever a checkout left on disk: its `env:` or `with:` (or an
  * `env:` it inherits, the job's or the workflow's) passes it, or it is an action that uses it by
- * default (an action of the table that uses the token, or actions/github-script) and is not given a
- * token of its own instead.
+ * default and is not given a token of its own instead: an action of the table that uses the token,
+ * actions/github-script, an action whose token input defaults to it ({@link TOKEN_BY_DEFAULT}, at a
+ * version that has the default; an unknown version is taken as a recent one), or an action of this
+ * repository whose action.yml says so ({@link localGiven}). `path` is the file that holds the step,
+ * for the version a commit pin's comment names.
  */
-function givenJobToken(step, ...inherited) {
+function givenJobToken(workspace, path, step, ...inherited) {
     if ([step.env, step.with, ...inherited].some(mentionsToken))
         return true;
-    const path = actionPathOf(step.uses);
+    const local = (0,parsers_workflow/* localAction */.On)(workspace, step);
+    if (local)
+        return localGiven(workspace, local, step);
+    const action = actionPathOf(step.uses);
     const repo = actionOf(step.uses);
-    if (!path || !repo)
+    if (!action || !repo)
         return false;
-    const own = ['token', 'github-token', 'github_token', 'repo-token']
-        .map((k) => input(step, k))
-        .find(Boolean);
+    const own = TOKEN_INPUTS.map((k) => input(step, k)).find(Boolean);
     if (own)
         return false;
-    if (path === 'actions/github-script' || repo === 'actions/github-script')
+    if (action === 'actions/github-script' || repo === 'actions/github-script')
         return true;
-    const known = ACTIONS[path] ?? ACTIONS[repo];
+    const since = TOKEN_BY_DEFAULT[action];
+    if (since) {
+        const version = actionVersion(workspace, path, step.uses);
+        return (!version ||
+            version[0] > since[0] ||
+            (version[0] === since[0] && (version[1] === undefined || version[1] >= since[1])));
+    }
+    const known = ACTIONS[action] ?? ACTIONS[repo];
     const scopes = typeof known === 'function' ? known(step) : known;
     // An OIDC token is asked for with another credential than the job's token.
     return Object.keys(scopes ?? {}).some((scope) => scope !== 'id-token');
+}
+/**
+ * Whether an action of this repository holds the job's token, as its action.yml in the tree says:
+ * an input whose value (its `default:`, unless the step's `with:` sets it) is the token; for a
+ * composite action, every one of its steps is given it (through such an input, or as
+ * {@link givenJobToken} tells; an action of this repository that one runs in turn is not followed).
+ */
+function localGiven(workspace, action, step) {
+    const names = [];
+    for (const [name, spec] of action.inputs?.entries ?? []) {
+        const set = input(step, name.toLowerCase());
+        const value = set ? set.value : scopes_isRecord(spec.value) ? spec.value.default : undefined;
+        if (typeof value === 'string' && TOKEN.test(value))
+            names.push(name);
+    }
+    if (typeof action.using?.value !== 'string' || action.using.value.trim().toLowerCase() !== 'composite')
+        return names.length > 0;
+    if (action.steps.length === 0)
+        return false;
+    // `${{ inputs.token }}` in a step of the action: the input's value, the job's token.
+    const via = names.length > 0
+        ? new RegExp(`\\binputs\\.(?:${names.map(workspace_glob/* escapeRegExp */.Nt).join('|')})(?![\\w-])`, 'i')
+        : /(?!)/;
+    const passes = (map) => [...(map?.entries.values() ?? [])].some((v) => typeof v.value === 'string' && via.test(v.value));
+    return action.steps.every((s) => passes(s.env) ||
+        passes(s.with) ||
+        (s.run !== undefined && via.test(s.run.value)) ||
+        ((0,parsers_workflow/* localAction */.On)(workspace, s) === undefined && givenJobToken(workspace, action.path, s)));
+}
+function scopes_isRecord(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 /** Actions that commit and push with the credentials a checkout persisted (no token of their own). */
 const PUSH_ACTIONS = new Set(['stefanzweifel/git-auto-commit-action']);
@@ -37085,9 +38632,7 @@ function stepUses(step, needs, add) {
         return;
     }
     // A token of its own (a secret other than GITHUB_TOKEN) replaces the job's.
-    const own = ['token', 'github-token', 'github_token', 'repo-token']
-        .map((k) => input(step, k))
-        .find(Boolean);
+    const own = TOKEN_INPUTS.map((k) => input(step, k)).find(Boolean);
     if (own && typeof own.value === 'string' && !TOKEN.test(own.value) && repo !== 'docker/login-action')
         return;
     const known = ACTIONS[path] ?? ACTIONS[repo];
@@ -37249,14 +38794,16 @@ function stepName(step) {
  * - low otherwise: the token is still readable by every later step. An upload in another job runs on
  *   another runner and cannot hold this job's token; an upload of build outputs (`dist/`, a report)
  *   or of the workspace without hidden files does not hold `.git`. Write scopes and outsiders' events
- *   leave the grade low when every later step is given the job's token anyway (scopes.ts).
+ *   leave the grade low when every later step is given the job's token anyway (scopes.ts), and so
+ *   does a credential given in `token:` when every later step is given that credential too.
  * A job of a reusable workflow without permissions of its own gets what the jobs of this repository
  * that call it grant. A checkout whose token has no scope, given no other credential, is not
- * reported.
+ * reported; nor is the last step of a job, after which no step runs to read what it keeps.
  * An explicit `persist-credentials: true` that a later step is seen to use (a push, a fetch) is a
  * deliberate choice and is reported, at that value, only when the token ends up in an artifact or the
  * job is privileged; so is a checkout without it that a later step of the job pushes with (`git push`,
- * `mkdocs gh-deploy`, a pushing, cherry-pick or backport action; after `ssh-key:`,
+ * `mkdocs gh-deploy`, a pushing, cherry-pick or backport action, a repository script, Makefile target
+ * or package.json script of the step that does so; after `ssh-key:`,
  * create-pull-request, which pushes over SSH with the persisted key: fix-checkout.ts), where "set
  * persist-credentials: false" would break the job. An explicit `true` that no later step is seen to
  * use keeps the token for nothing the job shows: it is graded like a checkout without the setting, at
@@ -37292,6 +38839,11 @@ const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
 function finding(workspace, fixes, source, job, step, upstream) {
     const explicit = input(step, 'persist-credentials');
     const steps = job?.steps ?? (source.kind === 'action' ? source.steps : []);
+    // The last step of a job: no step runs after it to read what it keeps. Post steps run in reverse
+    // order, so its own, which removes the credentials, runs before those of the steps before it; then
+    // the job ends. Not in a composite action, whose caller may run steps after it.
+    if (job && steps.every((s) => s.index <= step.index))
+        return undefined;
     // A later step that pushes with the persisted token makes keeping it as deliberate as saying so.
     const pusher = isTrue(explicit) ? undefined : laterPusher(workspace, steps, step);
     // Saying so is deliberate when a later step is seen to use what the checkout keeps (a push, a
@@ -37331,14 +38883,16 @@ function finding(workspace, fixes, source, job, step, upstream) {
     // A later step that is given the job's token anyway (in its env or input, or an action that uses it
     // by default) gains nothing from the copy on disk: when every later step is, and no other credential
     // is persisted with it, neither what the token can write nor outsiders' input reaching those steps
-    // makes the copy worth more.
+    // makes the copy worth more. So for a credential given in `token:` (a PAT, an App token) that every
+    // later step is given as well, as when a checkout hands the action after it a token to push with.
     const later = steps.filter((s) => s.index > step.index);
     const held = job !== undefined &&
-        !token &&
         !persistsSshKey(step) &&
-        (outsiders.length > 0 || written !== undefined) &&
         later.length > 0 &&
-        later.every((s) => givenJobToken(s, job.env, workflow?.env));
+        (token
+            ? later.every((s) => givenCredential(s, token, job.env, workflow?.env))
+            : (outsiders.length > 0 || written !== undefined) &&
+                later.every((s) => givenJobToken(workspace, source.path, s, job.env, workflow?.env)));
     const privileged = held ? [] : outsiders;
     const grounds = [];
     if (outsiders.length > 0)
@@ -37351,7 +38905,7 @@ function finding(workspace, fixes, source, job, step, upstream) {
     }
     const reasons = held ? [] : grounds;
     if (!deliberate) {
-        if (token)
+        if (token && !held)
             reasons.push('it persists the credential given in "token:", not the job token');
         if (persistsSshKey(step))
             reasons.push('it persists the SSH key given in "ssh-key:" too');
@@ -37376,9 +38930,11 @@ function finding(workspace, fixes, source, job, step, upstream) {
             : unused
                 ? `actions/checkout ${who} keeps the job's token in ${where} ("persist-credentials: true"), but no later step of the job pushes or fetches with it or runs a repository script, and every later step can read it`
                 : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;
-    const heldNote = held
-        ? `; ${grounds.join(' and ')}, but every later step is given the job's token anyway, so the copy on disk reaches none that lacks it`
-        : '';
+    const heldNote = !held
+        ? ''
+        : token
+            ? `; it persists the credential given in "token:", not the job token${grounds.length > 0 ? `, and ${grounds.join(' and ')}` : ''}, but every later step is given that credential anyway, so the copy on disk reaches none that lacks it`
+            : `; ${grounds.join(' and ')}, but every later step is given the job's token anyway, so the copy on disk reaches none that lacks it`;
     const why = leaking
         ? `, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
         : `${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${heldNote}`;
@@ -37497,6 +39053,19 @@ function otherCredential(step) {
         : token;
 }
 /**
+ * Whether a step is given the credential a checkout was given in `token:` (one `${{ }}` expression,
+ * such as `${{ secrets.BOT_PAT }}` or `${{ steps.app.outputs.token }}`): a value of its `env:` or
+ * `with:`, or of an `env:` it inherits, holds the same expression.
+ */
+function givenCredential(step, token, ...inherited) {
+    const own = typeof token.value === 'string' ? /^\s*\$\{\{([^}]*)\}\}\s*$/.exec(token.value)?.[1] : undefined;
+    if (own === undefined)
+        return false;
+    const expression = own.trim().replace(/\s+/g, ' ');
+    return [step.env, step.with, ...inherited].some((map) => [...(map?.entries.values() ?? [])].some((v) => typeof v.value === 'string' &&
+        [...v.value.matchAll(/\$\{\{([^}]*)\}\}/g)].some((m) => m[1].trim().replace(/\s+/g, ' ') === expression)));
+}
+/**
  * Whether an upload step puts the checkout directory's hidden files (such as `.git`) into its
  * artifact: `true` when it does, `undefined` when it does not (another action, paths that do not cover
  * the checkout directory, a version that leaves hidden files out), or what keeps it from being decided.
@@ -37551,28 +39120,6 @@ function hiddenFilesUploaded(workspace, path, step, dir) {
 }
 function majorVersion(workspace, path, uses) {
     return actionVersion(workspace, path, uses)?.[0];
-}
-/**
- * The version of a `uses:` reference: its tag (`v4`, `v4.3.1`), or for a commit SHA the version in
- * the comment after it on the same line (`@<sha> # v4.2.2`), as pinning tools write it.
- */
-function actionVersion(workspace, path, uses) {
-    const parse = (text) => {
-        const m = /^v?(\d+)(?:\.(\d+))?/.exec(text ?? '');
-        return m
-            ? [Number(m[1]), m[2] === undefined ? undefined : Number(m[2])]
-            : undefined;
-    };
-    const ref = refOf(uses);
-    if (ref && !/^[0-9a-f]{40}$/i.test(ref))
-        return parse(ref);
-    const content = workspace.read(path);
-    if (content.kind !== 'text' || uses.origin)
-        return undefined;
-    const at = content.lines.lineStart(uses.span.end.line) + uses.span.end.column;
-    const eol = content.text.indexOf('\n', at);
-    const rest = content.text.slice(at, eol === -1 ? undefined : eol);
-    return parse(/^\s*#\s*(v?\d+(?:\.\d+)*)/.exec(rest)?.[1]);
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/concurrency-limits.js
@@ -38669,8 +40216,9 @@ function givenTheHead(step, tainted) {
  * `pull_request_target` and `workflow_run` run in the base repository with its secrets and a
  * writable token, on events an outsider can cause: each is a finding in itself (medium, or low for a
  * `workflow_run` whose upstream workflows are all known and never run on pull requests, or a
- * `pull_request_target` whose every job runs only on merged pull requests or on activity that needs
- * triage or write access, such as `labeled`, or one whose every job keeps to the event as data: no
+ * `pull_request_target` whose every job runs only on merged pull requests, on activity that needs
+ * triage or write access, such as `labeled`, or for owners', members' and collaborators' pull
+ * requests (their `author_association`), or one whose every job keeps to the event as data: no
  * checkout of the head, no event value written into a script, see privileged-reach.ts), at the
  * trigger. Checking out and building the pull request's code there ("pwn request") hands those
  * privileges to the pull request: critical, reported instead at the ref that names the head
@@ -38786,7 +40334,9 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                             (mergedOnly
                                 ? 'a maintainer causes: every job here runs only on pull requests that were merged. '
                                 : maintainersOnly
-                                    ? 'a maintainer causes: every job here runs only on activity that needs triage or write access (labels, assignees, milestones, locks, the merge queue). '
+                                    ? workflow.jobs.some((job) => jobGuards(workflow, job).insiders?.has(trigger.event))
+                                        ? 'a maintainer causes: every job here runs only on activity that needs triage or write access, or for pull requests whose author is an owner, member or collaborator (author_association). '
+                                        : 'a maintainer causes: every job here runs only on activity that needs triage or write access (labels, assignees, milestones, locks, the merge queue). '
                                     : fromPullRequests
                                         ? 'outsiders can cause. '
                                         : 'follow the workflows it names, none of which runs on pull requests today. ') +
@@ -38997,7 +40547,9 @@ const FILES = ['.github/dependabot.yml', '.github/dependabot.yaml'];
  * release the hour it is published brings it into the repository before then. `cooldown` makes
  * version updates wait (security updates are not delayed). Reported at each `updates` entry without
  * a cooldown (at its `package-ecosystem`), and at a `default-days` below `days` (or, without
- * `default-days`, at a `cooldown` whose semver-specific waits do not all reach `days`).
+ * `default-days`, at a `cooldown` whose semver-specific waits do not all reach `days`). An entry with
+ * `open-pull-requests-limit: 0` opens no version updates, only security updates, which a cooldown does
+ * not delay: nothing to report.
  */
 const workflowDependabotCooldown = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.dependabot-cooldown',
@@ -39021,6 +40573,8 @@ const workflowDependabotCooldown = (0,types/* defineEvaluator */.D)({
                 if (!entry || typeof entry !== 'object')
                     return;
                 const e = entry;
+                if (securityOnly(e))
+                    return;
                 const ecosystem = typeof e['package-ecosystem'] === 'string' ? e['package-ecosystem'] : `#${i + 1}`;
                 const dirs = e.directory ?? e.directories;
                 const where = `${ecosystem} in ${Array.isArray(dirs) ? dirs.join(', ') : String(dirs ?? '/')}`;
@@ -39058,6 +40612,14 @@ const workflowDependabotCooldown = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/**
+ * Whether an `updates` entry opens no version updates: `open-pull-requests-limit: 0` (a number or
+ * its string), which leaves Dependabot's security updates only.
+ */
+function securityOnly(entry) {
+    const limit = entry['open-pull-requests-limit'];
+    return limit === 0 || (typeof limit === 'string' && limit.trim() === '0');
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/deploy-environment.js
 
@@ -40307,7 +41869,11 @@ function obscurePath(text) {
         return undefined;
     const path = ref.kind === 'local' ? ref.path.slice(2) : [ref.owner, ref.repo, ref.path ?? ''].join('/');
     const segments = (ref.kind === 'repository' && !ref.path ? `${ref.owner}/${ref.repo}` : path).split('/');
-    if (segments.some((s) => s === '..'))
+    // A local path that starts with `..` names a directory above the workspace (an action placed there so a
+    // later checkout cannot overwrite it): there is no shorter way to write it. A `..` after a named
+    // directory only undoes that directory.
+    const named = ref.kind === 'local' ? segments.findIndex((s) => s !== '..') : 0;
+    if (named >= 0 && segments.slice(named).some((s) => s === '..'))
         return 'climbs out of a directory with ".." in its path';
     if (segments.some((s) => s === '.'))
         return 'has a "." segment in its path';
@@ -40654,38 +42220,143 @@ const INERT_COMMANDS = new Set([
     'set',
     'export',
     'unset',
+    'local',
+    'read',
+    'return',
+    'shift',
     'write-host',
     'write-output',
+]);
+/**
+ * Programs that fetch, read, compare or edit text and run no other program, as long as what they are
+ * told to do is written in the step ({@link runsOther}): a watch job that downloads a page and diffs it
+ * against a baseline runs no code but theirs.
+ */
+const TEXT_TOOLS = new Set([
+    'curl',
+    'wget',
+    'cat',
+    'head',
+    'tail',
+    'grep',
+    'egrep',
+    'fgrep',
+    'sed',
+    'awk',
+    'gawk',
+    'mawk',
+    'jq',
+    'diff',
+    'cmp',
+    'comm',
+    'sort',
+    'uniq',
+    'wc',
+    'cut',
+    'tr',
+    'paste',
+    'base64',
+    'sha256sum',
+    'sha1sum',
+    'md5sum',
+    'tee',
 ]);
 /** Shells whose `echo`, `test` and the like are the builtins above. */
 const INERT_SHELLS = /^(?:bash|sh|pwsh|powershell)$/;
 /**
- * Whether nothing a job runs can use its token, whatever it is granted: no action (even one known to
- * only read runs code of its own, and a checkout leaves the token in `.git/config`), no reusable
- * workflow, container or service, no token given, and every step a script of the commands above, with
- * no substitution (`$(...)`, backticks), no value of the run written into it (`${{ }}`) and a shell
- * that reads it as such. Narrower than {@link tokenWriter}, which lets a build run: a compromised
- * dependency of a build can still use the token it finds.
+ * Whether nothing a job runs can use its token, whatever it is granted, and what its steps do then:
+ * no reusable workflow, container or service, no token or secret given, no action but
+ * actions/checkout (GitHub's own, which fetches with the token and runs nothing of the repository's),
+ * and every other step a script of a shell that reads it as such, with no value of the run written
+ * into it (`${{ }}`), that runs only the commands above and the shell functions it defines
+ * (substitutions included) and writes no `$GITHUB_ENV` or `$GITHUB_PATH`, which change what later
+ * steps run. Narrower than {@link tokenWriter}, which lets a build run: a compromised dependency of a
+ * build can still use the token it finds (in `.git/config` after a checkout, or in the runner).
+ * Like it, no script may name a token or a command that writes to GitHub (an OIDC token request
+ * included).
  */
 function inertJob(job, workflow) {
     if (job.uses || job.container || job.services.length > 0 || job.steps.length === 0)
-        return false;
-    if (tokenWriter(job, workflow))
-        return false;
-    return job.steps.every((step) => {
+        return undefined;
+    if ([workflow.env, job.env].some(mentionsSecret))
+        return undefined;
+    const found = { checkout: false, commands: false };
+    for (const step of job.steps) {
+        if (mentionsSecret(step.env) || mentionsSecret(step.with))
+            return undefined;
+        // A repository script is a program {@link runsOther} does not let run; a file name in a message
+        // it prints is none.
+        if (step.run && WRITES.test(step.run.value))
+            return undefined;
+        if (step.uses && !step.run && actionPathOf(step.uses) === 'actions/checkout') {
+            found.checkout = true;
+            continue;
+        }
         if (!step.run || step.uses)
-            return false;
+            return undefined;
         const shell = [step.shell, job.defaults?.shell, workflow.defaults?.shell].find((s) => s !== undefined);
         if (shell && (typeof shell.value !== 'string' || !INERT_SHELLS.test(shell.value.trim())))
+            return undefined;
+        if (runsOther(step.run.value))
+            return undefined;
+        found.commands = true;
+    }
+    return found;
+}
+/**
+ * Whether a script may run a program other than {@link INERT_COMMANDS}, {@link TEXT_TOOLS} and the
+ * functions it defines, or have a later step run one: a command named by path (`./echo` is a file of
+ * the repository), a text tool told to take its program from a file (`awk -f`, `sed -f`, `curl -K`) or
+ * to run commands (awk's `system()`, pipes and `getline`, sed's `e`, sort's `--compress-program`), a
+ * heredoc that substitutes commands (its body is not read as commands), an arithmetic expansion, an
+ * expression of the run, or a write to `$GITHUB_ENV` or `$GITHUB_PATH`.
+ */
+function runsOther(script) {
+    if (/\$\{\{|\$\(\(|GITHUB_(?:ENV|PATH)\b/.test(script))
+        return true;
+    const functions = new Set([...script.matchAll(/(?:^|[\s;&|{}()])(?:function\s+([\w-]+)|([\w-]+)\s*\(\s*\))/g)].map((m) => (m[1] ?? m[2]).toLowerCase()));
+    return shell_commands_scriptCommands(script).some((view) => {
+        const { command, name, nameIndex } = view;
+        for (const r of command.redirects) {
+            if (r.body && !r.target?.quoted && /\$\(|`/.test(script.slice(r.body[0], r.body[1])))
+                return true;
+        }
+        if (name === '')
             return false;
-        const script = step.run.value;
-        if (/\$\(|`|<\(|>\(|\$\{\{/.test(script))
+        if (command.words[nameIndex].value.includes('/'))
+            return true;
+        const lower = name.toLowerCase();
+        if (INERT_COMMANDS.has(lower) || functions.has(lower))
             return false;
-        return commandsOf(script).every((c) => {
-            const name = commands_programName(c);
-            return name === undefined || INERT_COMMANDS.has(name);
-        });
+        if (!TEXT_TOOLS.has(lower))
+            return true;
+        const args = command.words.slice(nameIndex + 1).map((w) => w.value);
+        return args.some((arg) => toldToRun(lower, arg));
     });
+}
+/** Options of the text tools that take their program or settings from a file, or run a program. */
+const AWK_PROGRAM = /^(?:-[fEil]|--(?:file|exec|include|load)\b)/;
+const PROGRAM_OPTIONS = {
+    awk: AWK_PROGRAM,
+    gawk: AWK_PROGRAM,
+    mawk: AWK_PROGRAM,
+    sed: /^(?:-[nErsuz]*f|--file\b)/,
+    curl: /^(?:-[a-zA-Z]*K|--config\b)/,
+    sort: /^--compress-program\b/,
+};
+/** An argument that makes a text tool take its program from a file or run another program. */
+function toldToRun(tool, arg) {
+    if (PROGRAM_OPTIONS[tool]?.test(arg))
+        return true;
+    if (tool.endsWith('awk')) {
+        // Outside its string literals, an awk program runs a command only through system(), a pipe or getline.
+        const code = arg.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+        return /\bsystem\s*\(|\bgetline\b|\|/.test(code);
+    }
+    // sed's `e` command, or the `e` flag of `s`, runs the pattern space as a command.
+    if (tool === 'sed')
+        return /(?:^|[;\n{}])\s*(?:\d+|\$)?\s*e(?:\s|$|;)|\/[gpiImM0-9]*e[gpiImM0-9]*\s*(?:;|$|\})/.test(arg);
+    return false;
 }
 function stepWriter(step) {
     if (token_use_mentionsToken(step.env) || token_use_mentionsToken(step.with))
@@ -40709,6 +42380,16 @@ function token_use_mentionsToken(map) {
         return false;
     for (const v of map.entries.values()) {
         if (typeof v.value === 'string' && /github\.token|secrets\.GITHUB_TOKEN/i.test(v.value))
+            return true;
+    }
+    return false;
+}
+/** A map that passes a secret (or the token): a step given one holds more than the job's token. */
+function mentionsSecret(map) {
+    if (!map)
+        return false;
+    for (const v of map.entries.values()) {
+        if (typeof v.value === 'string' && /\bsecrets\b|github\.token/i.test(v.value))
             return true;
     }
     return false;
@@ -40739,13 +42420,14 @@ function label(step) {
  *   run one of those jobs (not a job that runs only on merged pull requests, after a maintainer's
  *   merge: event-guards.ts),
  *   low when every trigger is a pull request event (a fork's run gets a read-only token), medium
- *   otherwise; low on any trigger when those jobs only print and test, running nothing that could
- *   use the token (token-use.ts).
+ *   otherwise; low on any trigger when those jobs run nothing that could use the token: they only
+ *   check out, print, test, or fetch and compare text (token-use.ts).
  *   Workflows run only by `workflow_call` are exempt: they can never hold more than their caller grants.
  *   A job that calls a reusable workflow of this repository whose jobs all get a block (their own or
  *   the called workflow's) counts as declaring one: the called jobs can only narrow the caller's token.
  * - `write-all` (high) and `read-all` (medium), at job level, or at workflow level unless every job
- *   declares its own (then the top-level block reaches nothing);
+ *   declares its own (then the top-level block reaches nothing); low when no job it reaches runs
+ *   anything that could use the token;
  * - a workflow-level write scope that two or more jobs inherit while some of them are not seen to use
  *   it (scopes.ts; granted per job it would reach fewer jobs), or that the only inheriting job cannot
  *   use;
@@ -40772,7 +42454,7 @@ const workflowPermissions = (0,types/* defineEvaluator */.D)({
             workflow(workflow) {
                 const inheriting = workflow.jobs.filter((j) => !j.permissions);
                 if (inheriting.length > 0) {
-                    const top = shorthand(workflow.path, workflow.permissions, 'the workflow (every job without its own)');
+                    const top = shorthand(workflow.path, workflow.permissions, 'the workflow (every job without its own)', '', inertNote(workflow, inheriting));
                     if (top) {
                         shorthandFix(fixes, top, workflow, workflow.permissions.shorthand, undefined, inheriting);
                         findings.push(top);
@@ -40789,7 +42471,7 @@ const workflowPermissions = (0,types/* defineEvaluator */.D)({
                 }
             },
             job(job, workflow) {
-                const own = shorthand(workflow.path, job.permissions, `job "${job.id}"`, job.id);
+                const own = shorthand(workflow.path, job.permissions, `job "${job.id}"`, job.id, inertNote(workflow, [job]));
                 if (own) {
                     shorthandFix(fixes, own, workflow, job.permissions.shorthand, job, []);
                     findings.push(own);
@@ -40801,20 +42483,25 @@ const workflowPermissions = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-function shorthand(path, permissions, scope, jobId = '') {
+/**
+ * `write-all` (high) or `read-all` (medium); low, with `inert` said, when no job it reaches runs
+ * anything that could use the token ({@link inertNote}).
+ */
+function shorthand(path, permissions, scope, jobId, inert) {
     const value = permissions?.shorthand?.value.trim();
     if (value !== 'write-all' && value !== 'read-all')
         return undefined;
     const write = value === 'write-all';
     return {
-        message: write
+        message: (write
             ? `"permissions: write-all" gives the GITHUB_TOKEN of ${scope} write access to every scope; ` +
                 'list only the scopes it needs (for example "contents: read").'
             : `"permissions: read-all" gives the GITHUB_TOKEN of ${scope} read access to every scope, security ` +
-                'events, deployments and packages included; list only the scopes it needs (for example "contents: read").',
+                'events, deployments and packages included; list only the scopes it needs (for example "contents: read").') +
+            (inert ?? ''),
         location: (0,core_location/* locationFromSpan */.Cx)(path, permissions.shorthand.span),
         key: `${value}:${jobId}`,
-        severity: write ? 'high' : 'medium',
+        severity: inert ? 'low' : write ? 'high' : 'medium',
     };
 }
 /** Workflow-level write scopes reaching jobs that do not need them. */
@@ -40947,6 +42634,25 @@ function declaredThroughCall(workspace, job, callers = []) {
     const within = [...callers, called.path];
     return called.jobs.every((j) => j.permissions !== undefined || declaredThroughCall(workspace, j, within));
 }
+/**
+ * What the steps of `jobs` do when none of them can use the token (token-use.ts), said as a note of a
+ * finding graded low; undefined when some job can.
+ */
+function inertNote(workflow, jobs) {
+    const found = jobs.map((j) => inertJob(j, workflow));
+    if (found.length === 0 || found.some((f) => f === undefined))
+        return undefined;
+    const checkout = found.some((f) => f.checkout);
+    const does = [
+        ...(checkout ? ['check out the repository with actions/checkout'] : []),
+        ...(found.some((f) => f.commands)
+            ? [
+                'run shell commands that print, test, or fetch and edit text, and no other program (echo, test, curl, sed, ...)',
+            ]
+            : []),
+    ];
+    return ` ${jobs.length > 1 ? 'Their' : 'Its'} steps only ${does.join(' and ')}, and are given no token or secret, so nothing there can use it${checkout ? " but the checkout's fetch" : ''} today; a step added later would.`;
+}
 function missingPermissions(workflow, bare, upstream) {
     if (workflow.permissions || bare.length === 0)
         return undefined;
@@ -40954,9 +42660,10 @@ function missingPermissions(workflow, bare, upstream) {
     if (events.length > 0 && events.every((e) => e === 'workflow_call'))
         return undefined;
     const outsiders = outsiderEvents(workflow, bare, undefined, upstream);
-    // Jobs that only print or test (placeholders for a required check) run nothing that could use the
-    // token, on any trigger: the block is missing, but only a step added later would get the default.
-    const inert = bare.every((j) => inertJob(j, workflow));
+    // Jobs that only print or test (placeholders for a required check), check out or fetch and compare
+    // text run nothing that could use the token, on any trigger: the block is missing, but only a step
+    // added later would get the default.
+    const inert = inertNote(workflow, bare);
     const severity = inert
         ? 'low'
         : outsiders.length > 0
@@ -40966,11 +42673,10 @@ function missingPermissions(workflow, bare, upstream) {
     const which = bare.length === workflow.jobs.length
         ? 'no job declares any'
         : `job${bare.length > 1 ? 's' : ''} ${names} declare${bare.length > 1 ? '' : 's'} none`;
-    const grade = inert
-        ? ` ${bare.length > 1 ? 'Their' : 'Its'} steps only run shell commands that run no other code and are given no token (echo, printf, test, ...), so nothing there can use it today; a step added later would.`
-        : severity === 'high'
+    const grade = inert ??
+        (severity === 'high'
             ? ` It runs on ${outsiders.join(', ')}, which outsiders can cause, so a writable token is exposed to their input.`
-            : (pullRequestGrade(workflow)?.note ?? '');
+            : (pullRequestGrade(workflow)?.note ?? ''));
     return {
         message: `No top-level "permissions:" and ${which}, so ${bare.length > 1 ? 'they run' : 'it runs'} with the ` +
             `repository's default GITHUB_TOKEN permissions, which can include write access to every scope.${grade} ` +
@@ -41401,6 +43107,8 @@ function walkStrings(source, value, path, add, depth) {
 const PERFORMED = 'on-pull-requests';
 /** A workflow that calls reusable workflows of other repositories on pull requests (not a finding by itself). */
 const UNSEEN = 'unseen-calls';
+/** The action that builds an image from a Dockerfile (`file:`, `context:`, `target:`). */
+const DOCKER_BUILD_ACTION = 'docker/build-push-action';
 /** golangci-lint run from an action or a script. */
 const GOLANGCI_ACTION = 'golangci/golangci-lint-action';
 const GOLANGCI_COMMAND = /(?<![\w-])golangci-lint(?:\s+[^\n]{0,80}?)?\s+run(?![\w-])/i;
@@ -41470,7 +43178,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             followCalls: {
                 type: 'boolean',
                 default: true,
-                description: 'Also match commands in the Makefile targets and repository scripts a run: step calls (two levels).',
+                description: 'Also match commands in the Makefile targets, repository scripts and built Dockerfiles a step calls (two levels).',
             },
         },
     },
@@ -41492,7 +43200,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         const textPerforms = (text) => commands.some((re) => re.test(text)) || (usesGolangci && runsGolangci(text) && golangciCounts());
         const runPerforms = (script) => textPerforms(script) ||
             (options.followCalls !== false &&
-                followCalls(workspace, script).some((f) => textPerforms(f.text) || (names !== undefined && f.target !== undefined && names.test(f.target))));
+                followCalls(workspace, script, true).some((f) => textPerforms(f.text) || (names !== undefined && f.target !== undefined && names.test(f.target))));
         const superLinters = options.superLinter ?? [];
         const stepPerforms = (step, job, source, depth = 0) => {
             const path = actionPathOf(step.uses);
@@ -41504,6 +43212,17 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             }
             if (step.run && runPerforms(step.run.value))
                 return true;
+            // An image build runs the RUN instructions of its Dockerfile: a test stage there runs on the
+            // pull request as a step's script would.
+            if (path === DOCKER_BUILD_ACTION && options.followCalls !== false) {
+                const text = (name) => {
+                    const value = input(step, name)?.value;
+                    return typeof value === 'string' ? value : undefined;
+                };
+                const build = dockerBuild(text('file'), text('context'), text('target'));
+                if (dockerfileRuns(workspace, build, new Set()).some((f) => runPerforms(f.text)))
+                    return true;
+            }
             // A step's name is evidence of what it runs, not of what GitHub's own actions do: a checkout
             // named "checkout tests passed" checks out.
             if (names !== undefined &&
@@ -41870,7 +43589,83 @@ function remote_script_short(text) {
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shell-functions.js
+
+/** A function definition's head: `name() {`, `name ()`, `function name {`, `function name() {`. */
+const shell_functions_HEAD = /^[ \t]*(?:function[ \t]+([A-Za-z_][\w.:-]*)[ \t]*(?:\([ \t]*\))?|([A-Za-z_][\w.:-]*)[ \t]*\([ \t]*\))[ \t]*(\{)?[ \t]*$/;
+/** A `{` or `}` that stands as a word: it opens or closes a group (not `${var}`). */
+const BRACE = /(?:^|[\s;&|])([{}])(?=$|[\s;&|])/g;
+/** At most this many lines are read as one function's body. */
+const MAX_BODY_LINES = 2000;
+/** The functions a text defines, by name (the last definition of a name wins, as in the shell). */
+function definedFunctions(text, file) {
+    const out = new Map();
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const head = shell_functions_HEAD.exec(lines[i]);
+        if (!head)
+            continue;
+        const name = (head[1] ?? head[2]);
+        // The opening brace on the head's line or alone on the next.
+        let from = i + 1;
+        if (!head[3]) {
+            if (lines[from]?.trim() !== '{')
+                continue;
+            from += 1;
+        }
+        let depth = 1;
+        let end = from;
+        for (; end < lines.length && end - from < MAX_BODY_LINES; end++) {
+            for (const m of lines[end].replace(/#.*$/, '').matchAll(BRACE))
+                depth += m[1] === '{' ? 1 : -1;
+            if (depth <= 0)
+                break;
+        }
+        // A body whose end is not found is not read: what it does is not known.
+        if (depth > 0)
+            continue;
+        out.set(name, { name, body: lines.slice(from, end).join('\n'), ...(file ? { file } : {}) });
+        i = end;
+    }
+    return out;
+}
+/**
+ * The functions `script` can call at the command that starts at `at`: those it defines and those of
+ * the files it sources before that command.
+ */
+function functionsBefore(workspace, script, at) {
+    const out = new Map();
+    for (const command of commandsOf(script)) {
+        if (command.start >= at)
+            break;
+        const file = sourcedFile(workspace, command);
+        if (!file)
+            continue;
+        const defined = workspace.memo('shell-functions', file, (f) => definedFunctions(workspace.text(f) ?? '', f));
+        for (const [name, fn] of defined)
+            out.set(name, fn);
+    }
+    for (const [name, fn] of definedFunctions(script))
+        out.set(name, fn);
+    return out;
+}
+/** The files whose functions are read (what a rule that reads them declares it reads). */
+const SHELL_FILE_GLOBS = ['**/*.sh', '**/*.bash'];
+const SHELL_FILE = /\.(?:sh|bash)$/;
+/** The repository file (`.sh`, `.bash`) a `source` or `.` command reads, when its path is literal and found. */
+function sourcedFile(workspace, command) {
+    const program = commands_programName(command);
+    if (program !== 'source' && program !== '.')
+        return undefined;
+    const path = command.program[1]?.text;
+    if (!path || /[$`*?]/.test(path) || path.startsWith('/'))
+        return undefined;
+    const rel = path.replace(/^(?:\.\/)+/, '');
+    return SHELL_FILE.test(rel) && !rel.startsWith('../') && workspace.has(rel) ? rel : undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/secret-command-line.js
+
 
 
 
@@ -41888,10 +43683,16 @@ function remote_script_short(text) {
  * here-strings (standard input), redirection targets and process substitutions (`<(printf ...)`), PowerShell cmdlets (Verb-Noun in a PowerShell script, run in the
  * shell's process), scripts of other interpreters (`shell: python`), and secrets named for a setting
  * rather than a credential (`..._BUCKET`, `..._HOST`, `..._ACCOUNT_ID`, `..._APP_ID`, `..._USERNAME`).
+ * A call of a shell function the script defines or sources (shell-functions.ts) starts no process
+ * either: the secret is reported there only when the function's body expands the parameter that
+ * holds it (or a variable set from it) into a program's arguments, and is not when the body only
+ * pipes it from a builtin (`printf '%s' "$4" | docker login --password-stdin`).
  */
 const workflowSecretInCommandLine = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.secret-in-command-line',
     scope: 'file',
+    // The shell files a script sources, for the functions it calls.
+    readsOtherFiles: SHELL_FILE_GLOBS,
     summary: 'Secrets placed in the arguments of a program a run: script starts, where other processes can read them.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -41908,11 +43709,23 @@ const workflowSecretInCommandLine = (0,types/* defineEvaluator */.D)({
                     const program = commands_programName(command);
                     if (!program || BUILTINS.has(program) || (pwsh && CMDLET.test(command.program[0].text)))
                         continue;
-                    for (const use of secretsInArguments(script, command, vars)) {
+                    const uses = secretsInArguments(script, command, vars);
+                    const fn = uses.length > 0
+                        ? functionsBefore(workspace, script, command.start).get(command.program[0].text)
+                        : undefined;
+                    for (const use of uses) {
+                        // A function's parameter: reported where its body puts it in a program's arguments.
+                        const inner = fn ? reachedProgram(fn, command, use) : undefined;
+                        if (fn && inner === null)
+                            continue;
                         text ??= (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
                         const shown = use.variable ? `"${use.text}" (${use.secret})` : `"${use.text}"`;
                         findings.push({
-                            message: `${shown} is expanded into the command line of "${program}": while it runs, the secret is in its ` +
+                            message: (fn && inner
+                                ? `${shown} is passed to the shell function "${fn.name}"${fn.file ? ` (${fn.file})` : ''}, which expands it ` +
+                                    `into the command line of "${inner}"`
+                                : `${shown} is expanded into the command line of "${program}"`) +
+                                ': while it runs, the secret is in its ' +
                                 'arguments, which other processes on the runner can read (ps, /proc) and process auditing or the ' +
                                 "program's own error output can record. Pass it on standard input or in an environment variable " +
                                 'the program reads itself.',
@@ -42012,6 +43825,41 @@ function secretsInArguments(script, command, vars) {
     }
     return out;
 }
+/**
+ * The program a shell function's body expands the argument `use` stands in into the arguments of
+ * (the positional parameter of its word, `$4` or `${4}`, or a variable assigned from it, `local
+ * password=$4`), or null when none does. Undefined when that cannot be told: an argument before it
+ * that may expand to several words or none (`$@`, an array), or a body that shifts its parameters
+ * or hands all of them on (`"$@"`), read as reaching a program. A function the body calls counts as
+ * a program.
+ */
+function reachedProgram(fn, call, use) {
+    const index = call.program.findIndex((w) => w.start <= use.start && use.end <= w.end);
+    if (index < 1 || call.program.slice(1, index).some((w) => /\$[@*]|\$\{[@*#]|\[@\]|\[\*\]/.test(w.text)))
+        return undefined;
+    const commands = commandsOf(fn.body);
+    if (commands.some((c) => commands_programName(c) === 'shift'))
+        return undefined;
+    const held = new Map([[String(index), use.secret]]);
+    // Variables set from it, and from those (`local p=$4; pass=$p`), in the order they are set.
+    for (const c of commands) {
+        for (const w of c.words) {
+            const assigned = /^([A-Za-z_]\w*)=(.*)$/s.exec(w.text);
+            if (assigned && variableUses(assigned[2], 0, held).length > 0)
+                held.set(assigned[1], use.secret);
+        }
+    }
+    for (const c of commands) {
+        const program = commands_programName(c);
+        if (!program || BUILTINS.has(program))
+            continue;
+        if (secretsInArguments(fn.body, c, held).length > 0)
+            return program;
+        if (c.program.slice(1).some((w) => /\$[@*]|\$\{[@*]/.test(fn.body.slice(w.start, w.end))))
+            return program;
+    }
+    return null;
+}
 /** `$NAME`, `${NAME}` and `$env:NAME` of secret variables in a word, outside single quotes and `${{ }}`. */
 function variableUses(raw, offset, vars) {
     const out = [];
@@ -42031,7 +43879,8 @@ function variableUses(raw, offset, vars) {
             quote = "'";
         else if (ch === '$') {
             // `$env:NAME` is PowerShell's spelling.
-            const m = /^\$(?:env:(\w+)|\{(\w+)\}|(\w+))/.exec(raw.slice(i));
+            // `${NAME:-default}` and the other expansions of `${NAME...}` hold its value too.
+            const m = /^\$(?:env:(\w+)|\{(\w+)(?:[:#%/^,][^}]*)?\}|(\w+))/.exec(raw.slice(i));
             const name = m?.[1] ?? m?.[2] ?? m?.[3];
             const secret = name === undefined ? undefined : vars.get(name);
             if (m && secret)
@@ -42093,7 +43942,9 @@ const workflowSecretsInherit = (0,types/* defineEvaluator */.D)({
  * rules (reviewers, protected branches) allow them. Deployment credentials belong in an environment.
  * Reported at the first use of each such secret in a job without `environment:`: a secret whose name
  * says it deploys or publishes (cloud, registry, signing, SSH keys; see `names`) and that it is a
- * credential (a token, key, password; not a host name or an ARN), a credential a step that signs
+ * credential (a token, key, password; not a host name or an ARN), one given to the credential input
+ * of a registry or cloud login action (docker/login-action `password`, google-github-actions/auth
+ * `credentials_json`, ...), a credential a step that signs
  * reads, or any secret of a job that publishes a release. The job's own token, jobs that call a
  * reusable workflow (which cannot name an environment), image pull credentials, presence tests
  * (`secrets.X != ''`), names of keys held elsewhere (`..._KEY_ID`, `..._ALIAS`), licence keys and
@@ -42114,7 +43965,7 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
             names: {
                 type: 'string',
                 format: 'regex',
-                default: 'deploy|prod|(?<![a-z])release|publish|aws|azure|gcp|gcloud|google_application|kube|k8s|ssh|sftp|ftp|heroku|vercel|netlify|cloudflare|fly_|digitalocean|firebase|npm_token|pypi|twine|cargo_registry|rubygems|gem_host|nuget|docker(?:hub)?_(?:password|token)|registry_(?:password|token)|gpg|signing|keystore|app_store|play_store|ossrh|sonatype|maven_(?:password|token)|terraform|tf_api',
+                default: 'deploy|prod|(?<![a-z])release|publish|aws|azure|gcp|gcloud|google_application|kube|k8s|ssh|sftp|ftp|heroku|vercel|netlify|cloudflare|fly_|digitalocean|firebase|npm_token|pypi|twine|cargo_registry|rubygems|gem_host|nuget|docker_?(?:hub_?)?(?:password|token|pat)|ghcr|quay|registry_(?:password|token)|gpg|signing|keystore|app_store|play_store|ossrh|sonatype|maven_(?:password|token)|terraform|tf_api',
             },
         },
     },
@@ -42174,7 +44025,10 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                     // repository, a private module proxy), as image pull credentials do: it publishes nothing
                     // itself, so the job's publishing does not make it a release credential. Its name still can.
                     const publishing = publishingJob(job) && !(step && buildSecret(step, expr.field));
-                    const named = deployment.test(name) && CREDENTIAL.test(name);
+                    // The password of a registry login or the key of a cloud login is a deployment credential by
+                    // where it goes, whatever it is called.
+                    const given = step ? credentialInput(step, expr.field) : undefined;
+                    const named = (deployment.test(name) && CREDENTIAL.test(name)) || given !== undefined;
                     // A credential a step that signs reads is a signing credential, whatever its name says.
                     const signing = !publishing && !named && CREDENTIAL.test(name) && (step ? [step] : job.steps).some(signs);
                     if (!publishing && !named && !signing)
@@ -42190,9 +44044,11 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                     const text = expr.inner.slice(ref.start, ref.end);
                     const what = publishing
                         ? ' and publishes a release'
-                        : named
-                            ? ', a deployment credential by its name'
-                            : ', a signing credential (a step that signs reads it)';
+                        : given && !(deployment.test(name) && CREDENTIAL.test(name))
+                            ? `, a deployment credential (the ${given})`
+                            : named
+                                ? ', a deployment credential by its name'
+                                : ', a signing credential (a step that signs reads it)';
                     findings.push({
                         message: passedIn(source, name)
                             ? `Job "${job.id}" reads ${text}${what}, without an environment: it is a secret of this reusable ` +
@@ -42228,7 +44084,7 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
     },
 });
 /** A step named for running tests: "Run tests", "Run e2e", "Integration test". */
-const TEST_NAME = /(?<![a-z])(?:tests?|testing|e2e)(?![a-z])/i;
+const secrets_outside_env_TEST_NAME = /(?<![a-z])(?:tests?|testing|e2e)(?![a-z])/i;
 /** Commands that deploy or upload somewhere (clusters, clouds, hosts, buckets). */
 const DEPLOY_COMMAND = /(?<![\w-])(?:kubectl\s+(?:apply|create|replace|patch|rollout|set\s+image)|helm\s+(?:upgrade|install|push)|(?:terraform|tofu|terragrunt)\s+(?:run-all\s+)?apply|pulumi\s+up|[\w-]+\s+deploy|[\w./-]*deploy[\w-]*\.(?:sh|py|ps1)|aws\s+s3\s+(?:cp|sync|mv)|gsutil\s+(?:cp|rsync|mv)|az\s+storage\s+blob\s+upload|rsync|scp|sftp|ansible-playbook)(?![\w-])/i;
 /** A step name or an action that deploys, publishes or releases (an upload of test results does not). */
@@ -42247,7 +44103,7 @@ function testsOnly(job) {
             return false;
         if (script && firstRealCommand(script, DEPLOY_COMMAND))
             return false;
-        if (script && (TEST_COMMAND.test(script) || TEST_NAME.test(name)))
+        if (script && (TEST_COMMAND.test(script) || secrets_outside_env_TEST_NAME.test(name)))
             tests = true;
     }
     return tests;
@@ -42313,6 +44169,26 @@ const IDENTIFIER_INPUTS = {
     'aws-actions/configure-aws-credentials': new Set(['role-to-assume', 'aws-region', 'role-session-name']),
     'azure/login': new Set(['client-id', 'tenant-id', 'subscription-id']),
 };
+/**
+ * Inputs of registry and cloud login actions that take the credential itself (`owner/repo` ->
+ * inputs): a registry password (or token), a service account key, an access key's secret, a
+ * service principal's credentials.
+ */
+const CREDENTIAL_INPUTS = {
+    'docker/login-action': new Set(['password']),
+    'redhat-actions/podman-login': new Set(['password']),
+    'azure/docker-login': new Set(['password']),
+    'google-github-actions/auth': new Set(['credentials_json']),
+    'aws-actions/configure-aws-credentials': new Set(['aws-secret-access-key', 'aws-session-token']),
+    'azure/login': new Set(['creds']),
+};
+/** What an expression is given to when it is (in) an input that takes a credential: `password of docker/login-action`. */
+function credentialInput(step, field) {
+    const action = actionOf(step.uses);
+    const inputs = action ? CREDENTIAL_INPUTS[action] : undefined;
+    const name = (field[1] ?? '').toLowerCase();
+    return inputs !== undefined && field[0] === 'with' && inputs.has(name) ? `${name} of ${action}` : undefined;
+}
 /** Whether an expression is (in) the value of an input that takes an identifier. */
 function identifierInput(step, field) {
     const action = actionOf(step.uses);
@@ -43721,7 +45597,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
             },
         },
     },
-    evaluate({ options, workspace }) {
+    evaluate({ options, workspace, repository }) {
         const allow = options.allow ?? [];
         const allowed = allow.length > 0 ? picomatch(allow, { nocase: true, dot: true }) : () => false;
         const findings = [];
@@ -43735,15 +45611,33 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
             const message = problem(uses.value, what, allowed);
             if (!message)
                 return;
+            const location = (0,core_location/* locationFromSpan */.Cx)(source.path, uses.span);
+            const key = uses.value.trim();
+            // This repository's own code by one of its branches or tags, as the run's environment names the
+            // repository (a reusable workflow must name its own actions so: `./` is the caller's tree). No
+            // third party can move that ref: whoever can is trusted with this workflow already. A smell
+            // (a workflow following a branch runs other code than the commit under review), not a supply
+            // chain: low, for the pedantic. The name comes from the run, never from the tree a change edits.
+            if (repository !== undefined && namesRepository(uses.value, repository)) {
+                findings.push({
+                    message: `${message} It names this repository (${repository}) itself: only those who can move that ref can change what runs, and they can change this workflow as well.${aliasNote(uses)}`,
+                    location,
+                    key,
+                    severity: 'low',
+                    persona: 'pedantic',
+                    unfixable: "it names this repository's own code, which pinning would freeze at one of its commits",
+                });
+                return;
+            }
             // This repository's own action by one of its tags or branches (an action repository testing
-            // its release candidate): whoever can move that ref can change this workflow too. Said, not
-            // lowered: package.json and action.yml are files a pull request can change, and a third party's
-            // action named as this repository's would otherwise quiet its own finding.
+            // its release candidate), as its files say: whoever can move that ref can change this workflow
+            // too. Said, not lowered: package.json and action.yml are files a pull request can change, and
+            // a third party's action named as this repository's would otherwise quiet its own finding.
             const own = what === 'Action' && ownAction(uses.value);
             const finding = {
                 message: `${message}${own ? ownActionNote(self) : ''}${aliasNote(uses)}`,
-                location: (0,core_location/* locationFromSpan */.Cx)(source.path, uses.span),
-                key: uses.value.trim(),
+                location,
+                key,
             };
             pinFix(fixes, finding, workspace, source, uses);
             findings.push(finding);
@@ -43762,6 +45656,11 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/** Whether a repository reference names `repository` (`owner/repo`, lower case). */
+function namesRepository(text, repository) {
+    const ref = (0,parsers_uses/* parseUses */.A)(text);
+    return ref.kind === 'repository' && `${ref.owner}/${ref.repo}`.toLowerCase() === repository;
+}
 function ownActionNote(repository) {
     return (` package.json's \`repository\` names this repository as ${repository} and the action's action.yml is in this tree: ` +
         "if it is this repository's own action, whoever can move its tags or branches can change this workflow as well.");
@@ -44461,6 +46360,204 @@ function getEvaluator(kind) {
 /** All registered evaluators, in registration order. */
 function allEvaluators() {
     return [...BY_KIND.values()];
+}
+
+
+/***/ }),
+
+/***/ 4513:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dp: () => (/* binding */ pyprojectTool),
+/* harmony export */   LE: () => (/* binding */ composerNeedsLock),
+/* harmony export */   Lu: () => (/* binding */ tomlTableHeaders),
+/* harmony export */   Sf: () => (/* binding */ isTemplateManifest),
+/* harmony export */   TP: () => (/* binding */ packageJsonNeedsLock),
+/* harmony export */   Vh: () => (/* binding */ readJson),
+/* harmony export */   cI: () => (/* binding */ workspaceTable),
+/* harmony export */   ld: () => (/* binding */ cargoNeedsLock),
+/* harmony export */   nT: () => (/* binding */ goModNeedsSum),
+/* harmony export */   pL: () => (/* binding */ composerIsApplication),
+/* harmony export */   xm: () => (/* binding */ tomlStringArray),
+/* harmony export */   yf: () => (/* binding */ pipfileNeedsLock)
+/* harmony export */ });
+/**
+ * Small, dependency-free readers of package manifests: just enough to tell whether a manifest
+ * declares dependencies (and so needs a lockfile). TOML and go.mod are inspected by table headers
+ * and directives rather than parsed in full; every pattern here is anchored and linear.
+ */
+/** A JSON object from the workspace (cached), or undefined when absent, not an object or unparsable. */
+function readJson(ws, file) {
+    if (!ws.has(file))
+        return undefined;
+    return ws.memo('deps.json', file, () => {
+        const text = ws.text(file);
+        if (text === undefined)
+            return undefined;
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch {
+            // The YAML parser accepts JSON and, unlike JSON.parse, reports where it breaks: the workspace
+            // records that located problem for core.input-problems.
+            const parsed = ws.yaml(file);
+            value = parsed?.ok ? parsed.documents[0]?.value : undefined;
+        }
+        return isObject(value) ? value : undefined;
+    });
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+const NPM_DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
+/** A package.json needs a lockfile when it declares dependencies of any kind. */
+function packageJsonNeedsLock(pkg) {
+    if (!pkg)
+        return false;
+    return NPM_DEPENDENCY_FIELDS.some((field) => {
+        const deps = pkg[field];
+        return isObject(deps) && Object.keys(deps).length > 0;
+    });
+}
+/**
+ * A composer.json needs composer.lock when it requires a package; platform requirements (`php`,
+ * `ext-*`, `lib-*`, `composer-*`) are checked, not installed, and have no `vendor/` prefix.
+ */
+function composerNeedsLock(manifest) {
+    if (!manifest)
+        return false;
+    return ['require', 'require-dev'].some((field) => {
+        const deps = manifest[field];
+        return isObject(deps) && Object.keys(deps).some((name) => name.includes('/'));
+    });
+}
+/**
+ * Whether a composer.json is an application, whose composer.lock is committed, rather than a library,
+ * which conventionally ships without one (Composer's docs: a library "may" commit it; consumers resolve
+ * its ranges against their own lock). Composer's `type` defaults to `library`, so only `"type": "project"`
+ * says application outright; a manifest with no `type` and no `name` is one too, since Composer requires
+ * a name of any package published for others to require. Every other type (`library`, `metapackage`,
+ * `composer-plugin`, installer types such as `wordpress-plugin`) is installed into someone else's project.
+ */
+function composerIsApplication(manifest) {
+    if (!manifest)
+        return false;
+    if (manifest.type === 'project')
+        return true;
+    return manifest.type === undefined && manifest.name === undefined;
+}
+/**
+ * The Python tool whose lockfile a pyproject.toml implies: Poetry (`[tool.poetry...]`), uv
+ * (`[tool.uv...]`) or PDM as a dependency manager (`[tool.pdm]`, `[tool.pdm.dev-dependencies]`; the
+ * pdm-backend build tables alone do not imply a lock). Plain `[project]` metadata implies none:
+ * libraries built with setuptools or hatch conventionally ship without one.
+ */
+function pyprojectTool(text) {
+    const headers = tomlTableHeaders(text);
+    if (headers.some((h) => h === 'tool.poetry' || h.startsWith('tool.poetry.')))
+        return 'poetry';
+    if (headers.some((h) => h === 'tool.uv' || h.startsWith('tool.uv.')))
+        return 'uv';
+    if (headers.some((h) => h === 'tool.pdm' || h === 'tool.pdm.dev-dependencies' || h === 'tool.pdm.resolution')) {
+        return 'pdm';
+    }
+    return undefined;
+}
+/**
+ * A Cargo.toml needs Cargo.lock when it declares dependencies: `[dependencies]`, `[dev-dependencies]`,
+ * `[build-dependencies]`, their `target.<cfg>.` forms, `[dependencies.<name>]` tables and
+ * `[workspace.dependencies]`. A virtual workspace root without shared dependencies needs none itself;
+ * its members point at the lockfile in it.
+ */
+function cargoNeedsLock(text) {
+    return tomlTableHeaders(text).some((h) => {
+        const parts = h.split('.');
+        // `target.'cfg(unix)'.dependencies` may contain dots inside the quoted cfg; only the tail matters.
+        return parts.some((p, i) => /^(?:dev-|build-)?dependencies$/.test(p) && (i === 0 || isDepsPrefix(parts, i)));
+    });
+}
+function isDepsPrefix(parts, i) {
+    return parts[0] === 'workspace' ? i === 1 : parts[0] === 'target';
+}
+/**
+ * A Pipfile needs Pipfile.lock when its `[packages]` or `[dev-packages]` table names a package (an
+ * empty Pipfile, or one with only `[requires]`, installs nothing).
+ */
+function pipfileNeedsLock(text) {
+    for (const m of text.matchAll(/^[ \t]*\[(?:dev-)?packages\][ \t]*(?:#[^\n]*)?\r?$/gm)) {
+        const rest = text.slice(m.index + m[0].length);
+        const next = /^[ \t]*\[/m.exec(rest);
+        const body = next ? rest.slice(0, next.index) : rest;
+        if (/^[ \t]*["']?[A-Za-z0-9][\w.-]*["']?[ \t]*=/m.test(body))
+            return true;
+    }
+    return false;
+}
+/** A go.mod needs go.sum when it has a `require` directive (a module using only the standard library has none). */
+function goModNeedsSum(text) {
+    return /^[ \t]*require(?:[ \t(]|$)/m.test(text);
+}
+/** Table and array-of-table header names of a TOML document (`[a.b]`, `[[a.b]]`), whitespace removed. */
+function tomlTableHeaders(text) {
+    const out = [];
+    for (const m of text.matchAll(/^[ \t]*\[\[?([^\]\n#]{1,500})\]\]?[ \t]*(?:#[^\n]*)?\r?$/gm)) {
+        out.push(m[1].replace(/[ \t]+/g, ''));
+    }
+    return out;
+}
+/** The body of the `[workspace]` table of a Cargo.toml (up to the next table header), if any. */
+function workspaceTable(text) {
+    const header = /^[ \t]*\[workspace\][ \t]*(?:#[^\n]*)?$/m.exec(text);
+    if (!header)
+        return undefined;
+    const rest = text.slice(header.index + header[0].length);
+    const next = /^[ \t]*\[/m.exec(rest);
+    return next ? rest.slice(0, next.index) : rest;
+}
+/** The strings of a `key = [ "a", 'b' ]` array in a TOML table body (single- or multi-line). */
+function tomlStringArray(table, key) {
+    const m = new RegExp(`^[ \\t]*${key}[ \\t]*=[ \\t]*\\[([^\\]]{0,100000})\\]`, 'm').exec(table);
+    if (!m)
+        return undefined;
+    return [...m[1].matchAll(/"([^"\n]*)"|'([^'\n]*)'/g)].map((s) => s[1] ?? s[2] ?? '');
+}
+/**
+ * Template syntax of the scaffolding tools: `{{ name }}` (cookiecutter, Jinja, Handlebars, plop,
+ * Backstage's `${{ values.name }}`), `{% ... %}` (Jinja), `<%= name %>` (EJS, Yeoman) and `${name}`.
+ * None of these characters is allowed in a package or module name, nor in a version.
+ */
+const TEMPLATE_SYNTAX = /\{\{|\{%|<%|\$\{/;
+/** The `name` and `version` values of a TOML manifest (any table), and a go.mod's module path. */
+const TOML_IDENTITY = /^[ \t]*(?:name|version)[ \t]*=[ \t]*["']([^"'\n]{0,500})["']/gm;
+const GO_MODULE = /^[ \t]*module[ \t]+([^\n]{0,500})$/m;
+/**
+ * Whether a manifest is a scaffolding template rather than a project: its directory path, or the
+ * name or version it declares, holds template syntax (`"name": "{{ project_name }}"`, a
+ * `{{cookiecutter.project_slug}}/` directory). Nobody installs such a manifest as it stands: the
+ * generator renders it into a new project first, so its dependencies are not this repository's.
+ * Read from the content rather than from folder names, since a `templates/` folder may hold a real
+ * project and a template may sit anywhere.
+ */
+function isTemplateManifest(ws, file) {
+    const slash = file.lastIndexOf('/');
+    if (slash > 0 && TEMPLATE_SYNTAX.test(file.slice(0, slash)))
+        return true;
+    const name = file.slice(slash + 1);
+    const identity = [];
+    if (name.endsWith('.json')) {
+        const json = readJson(ws, file);
+        identity.push(json?.name, json?.version);
+    }
+    else if (name.endsWith('.toml') || name === 'Pipfile') {
+        for (const m of (ws.text(file) ?? '').matchAll(TOML_IDENTITY))
+            identity.push(m[1]);
+    }
+    else if (name === 'go.mod') {
+        identity.push(GO_MODULE.exec(ws.text(file) ?? '')?.[1]);
+    }
+    return identity.some((v) => typeof v === 'string' && TEMPLATE_SYNTAX.test(v));
 }
 
 
@@ -47196,7 +49293,9 @@ class Converter {
 /* harmony export */   IB: () => (/* binding */ hasSha256Digest),
 /* harmony export */   Q: () => (/* binding */ parseImageRef),
 /* harmony export */   Tp: () => (/* binding */ isMovingTag),
-/* harmony export */   cf: () => (/* binding */ movingTagPhrase)
+/* harmony export */   cf: () => (/* binding */ movingTagPhrase),
+/* harmony export */   mg: () => (/* binding */ nameHoldsVersion),
+/* harmony export */   nw: () => (/* binding */ tagNamesVersion)
 /* harmony export */ });
 /**
  * Container image references (`[registry/]repository[:tag][@digest]`), as written in a Dockerfile
@@ -47299,6 +49398,19 @@ function isMovingTag(tag, repository) {
     const name = repository.slice(repository.lastIndexOf('/') + 1);
     return !/[0-9]/.test(tag) && !nameHoldsVersion(name) && !parts.some((p) => RELEASE_CODENAMES.has(p));
 }
+/**
+ * Whether a tag names a version that an updater (Dependabot, Renovate) can move to a later one: it
+ * holds a number (`3.20`, `v2`, `22-alpine`) or a Debian or Ubuntu codename (`bookworm-slim`). `latest`
+ * and a channel's tags (`stable`, `nonroot`, `debug`) name none, even on an image whose name holds
+ * the version (`static-debian12:nonroot`): the updater has nothing to bump, and a rebuild pulls the
+ * channel's current image.
+ */
+function tagNamesVersion(tag) {
+    const parts = tag.toLowerCase().split(/[-_.]+/);
+    if (parts.includes('latest'))
+        return false;
+    return /[0-9]/.test(tag) || parts.some((p) => RELEASE_CODENAMES.has(p));
+}
 /** Names with a number that is no version: cloud services, architectures, platforms. */
 const NUMBERED_NAMES = new Set([
     's3',
@@ -47315,13 +49427,18 @@ const NUMBERED_NAMES = new Set([
 /**
  * Whether an image's name holds its version: a part of it ends with a number (`nodejs22-debian12`,
  * `python3`, `postgres-16`), which no term spelled with a number inside it does (`k8s-operator`,
- * `k3s`), nor a cloud service or an architecture (`aws-s3-proxy`, `builder-arm64`).
+ * `k3s`), nor a cloud service or an architecture (`aws-s3-proxy`, `builder-arm64`). `name`: the last
+ * component of the repository path, or the whole path.
  */
 function nameHoldsVersion(name) {
-    return name
+    if (name.includes('/'))
+        return nameHoldsVersion(name.slice(name.lastIndexOf('/') + 1));
+    return (name
         .toLowerCase()
+        // `x86_64` is one architecture, not `x86` and a version 64.
+        .replace(/x86[-_]64/g, 'x86')
         .split(/[-_.]+/)
-        .some((part) => /^[a-z]*[0-9]+$/.test(part) && !NUMBERED_NAMES.has(part));
+        .some((part) => /^[a-z]*[0-9]+$/.test(part) && !NUMBERED_NAMES.has(part)));
 }
 /**
  * How a moving tag is described in a finding: `uses the "latest" tag`, or `uses the "dind" tag, which
@@ -47329,6 +49446,274 @@ function nameHoldsVersion(name) {
  */
 function movingTagPhrase(tag) {
     return tag === 'latest' ? 'uses the "latest" tag' : `uses the "${tag}" tag, which names no version`;
+}
+
+
+/***/ }),
+
+/***/ 2870:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Aw: () => (/* binding */ kustomizeImages),
+/* harmony export */   Gu: () => (/* binding */ builtOnlyFor),
+/* harmony export */   Jk: () => (/* binding */ inKustomizeTree),
+/* harmony export */   aT: () => (/* binding */ isRenderedChartFile),
+/* harmony export */   dC: () => (/* binding */ kustomizationsListing),
+/* harmony export */   iE: () => (/* binding */ kustomizeResource),
+/* harmony export */   j3: () => (/* binding */ KUSTOMIZE_PATCH),
+/* harmony export */   jw: () => (/* binding */ isHelmTemplate),
+/* harmony export */   qk: () => (/* binding */ HELM_TEMPLATE),
+/* harmony export */   tC: () => (/* binding */ excludedByKustomize),
+/* harmony export */   xK: () => (/* binding */ HELM_CHART_FILE)
+/* harmony export */ });
+/* unused harmony export kustomizeRoots */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2686);
+
+
+/**
+ * Which YAML files are not manifests as they stand, although they may look like one: Helm chart
+ * templates (Go templates, rendered at install time) and kustomize patches (fragments merged into a
+ * base, so a missing field there is not missing from the result), named by a kustomization or, in a
+ * kustomize tree, shaped like a patch.
+ */
+/** How the Kubernetes rules say, in their scope, that they left a Helm chart template out. */
+const HELM_TEMPLATE = {
+    kind: 'Helm chart template',
+    reason: 'rendered at install time: check the output of helm template',
+};
+/** How the Kubernetes rules say, in their scope, that they left a manifest of a chart's files/ out. */
+const HELM_CHART_FILE = {
+    kind: 'Helm chart file',
+    reason: "rendered or patched by the chart's templates at install time: check the output of helm template",
+};
+/** How the Kubernetes rules say, in their scope, that they left a kustomize patch out. */
+const KUSTOMIZE_PATCH = {
+    kind: 'kustomize patch',
+    reason: 'merged into their base, which is checked',
+};
+const KUSTOMIZATION_GLOBS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
+/** True for a file under the `templates/` directory of a Helm chart (a `Chart.yaml` beside it). */
+function isHelmTemplate(workspace, file) {
+    const parts = file.split('/');
+    for (let i = 0; i < parts.length - 1; i++) {
+        if (parts[i] !== 'templates')
+            continue;
+        const chart = parts.slice(0, i).join('/');
+        if (workspace.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml'))
+            return true;
+    }
+    return false;
+}
+/** Templates that pass the chart's files through `tpl` or parse them (`fromYaml`) to change them. */
+const RENDERS_FILES = /\.Files\.(?:Get|Glob|Lines)\b/;
+const TRANSFORMS = /\b(?:tpl|fromYaml|fromYamlArray)\b/;
+/**
+ * True for a file under the `files/` directory of a Helm chart (a `Chart.yaml` beside it) whose
+ * templates read their files and render them (`tpl`) or parse them to change them (`fromYaml`, then a
+ * merge with values): a base the chart patches at install time, like a template. A chart whose
+ * templates do neither puts its files in the output as written, and they are judged as written.
+ */
+function isRenderedChartFile(workspace, file) {
+    const parts = file.split('/');
+    for (let i = 0; i < parts.length - 1; i++) {
+        if (parts[i] !== 'files')
+            continue;
+        const chart = parts.slice(0, i).join('/');
+        if (!workspace.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml'))
+            continue;
+        const renders = workspace.memo('k8s-chart-renders-files', chart, () => workspace.glob([`${chart ? `${chart}/` : ''}templates/**`]).some((t) => {
+            const text = workspace.text(t) ?? '';
+            return RENDERS_FILES.test(text) && TRANSFORMS.test(text);
+        }));
+        if (renders)
+            return true;
+    }
+    return false;
+}
+/** True for a file that a kustomization in the workspace applies as a patch. */
+function excludedByKustomize(workspace, file) {
+    return kustomizeRefs(workspace).patches.has(file);
+}
+/**
+ * True for a file that a kustomization lists among its `resources`: kustomize applies it, completed
+ * by its transformers (`labels`/`commonLabels` add the selector a Deployment lacks), so it is judged
+ * whatever its shape, and a change cannot pass a resource off as a patch by dropping a field.
+ */
+function kustomizeResource(workspace, file) {
+    return kustomizeRefs(workspace).resources.has(file);
+}
+/**
+ * True for a file in a directory that a kustomization builds, or below one: where a file shaped like a
+ * patch is one, whether a kustomization names it or a build step adds it (`kustomize edit add patch`).
+ */
+function inKustomizeTree(workspace, file) {
+    const dirs = workspace.memo('k8s-kustomize-dirs', '', () => {
+        return new Set(workspace.glob(KUSTOMIZATION_GLOBS).map((k) => node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(k)));
+    });
+    for (let dir = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(file);; dir = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(dir)) {
+        if (dirs.has(dir))
+            return true;
+        if (dir === '.')
+            return false;
+    }
+}
+/**
+ * The kustomizations that list `ref` among their `resources` (or `bases`, or `components`): a
+ * manifest file, or a directory, which kustomize builds through the kustomization in it. Paths of
+ * kustomization files.
+ */
+function kustomizationsListing(workspace, ref) {
+    return kustomizeRefs(workspace).listedBy.get(ref) ?? [];
+}
+/** Past this many kustomizations above one manifest, the chains that build it are not followed. */
+const MAX_KUSTOMIZE_ROOTS = 64;
+/**
+ * The kustomizations at the top of the chains that build `file`: from each that lists it (among its
+ * `resources`, `bases` or `components`), through those that list its directory, up to one that
+ * nothing includes, the one someone builds and applies. Empty when no kustomization lists the file
+ * (it is applied as written, or by a tool this model does not read); undefined past
+ * {@link MAX_KUSTOMIZE_ROOTS}. A cycle (which kustomize refuses to build) ends its chain.
+ */
+function kustomizeRoots(workspace, file) {
+    const roots = new Set();
+    let visited = 0;
+    const walk = (kustomization, seen) => {
+        if (++visited > MAX_KUSTOMIZE_ROOTS)
+            return false;
+        const inChain = new Set(seen).add(kustomization);
+        const above = kustomizationsListing(workspace, node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(kustomization)).filter((k) => !inChain.has(k));
+        if (above.length === 0)
+            roots.add(kustomization);
+        return above.every((k) => walk(k, inChain));
+    };
+    return kustomizationsListing(workspace, file).every((k) => walk(k, new Set())) ? [...roots] : undefined;
+}
+/**
+ * Whether kustomize builds `file` only for the kustomizations `accepts` takes (test environments, a
+ * quick start, a development loop): some kustomization lists it, and every chain that builds it
+ * starts from one of those (see {@link kustomizeRoots}). A manifest that another kustomization
+ * builds too (an overlay named `production` that includes the same component) is built for it, and
+ * one no kustomization lists is applied by something this model does not see.
+ */
+function builtOnlyFor(workspace, file, accepts) {
+    const roots = kustomizeRoots(workspace, file);
+    return roots !== undefined && roots.length > 0 && roots.every(accepts);
+}
+/** The `images:` entries of a kustomization file, with a name; none for a file that does not parse. */
+function kustomizeImages(workspace, kustomization) {
+    return kustomizeRefs(workspace).images.get(kustomization) ?? [];
+}
+/**
+ * Paths (relative to the root) of the patch files and of the resource files named by every
+ * kustomization, which kustomizations list each resource, and their images, computed once.
+ */
+function kustomizeRefs(workspace) {
+    return workspace.memo('k8s-kustomize-refs', '', () => {
+        const refs = {
+            patches: new Set(),
+            resources: new Set(),
+            listedBy: new Map(),
+            images: new Map(),
+        };
+        for (const file of workspace.glob(KUSTOMIZATION_GLOBS)) {
+            const text = workspace.text(file);
+            if (text === undefined)
+                continue;
+            // A broken kustomization is kustomize's to report; it only narrows what is skipped here.
+            const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_1__/* .parseYaml */ .hN)(text);
+            const doc = parsed.ok ? parsed.documents[0]?.value : undefined;
+            if (typeof doc !== 'object' || doc === null)
+                continue;
+            const kustomization = doc;
+            const dir = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(file);
+            const resolve = (ref) => {
+                const resolved = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.normalize(node_path__WEBPACK_IMPORTED_MODULE_0__.posix.join(dir, ref)).replace(/\/+$/, '');
+                return resolved.startsWith('../') ? undefined : resolved;
+            };
+            for (const ref of patchRefs(kustomization)) {
+                const resolved = resolve(ref);
+                if (resolved)
+                    refs.patches.add(resolved);
+            }
+            for (const ref of resourceRefs(kustomization)) {
+                const resolved = resolve(ref);
+                if (!resolved)
+                    continue;
+                refs.resources.add(resolved);
+                const listing = refs.listedBy.get(resolved);
+                if (listing)
+                    listing.push(file);
+                else
+                    refs.listedBy.set(resolved, [file]);
+            }
+            const images = imageEntries(kustomization);
+            if (images.length > 0)
+                refs.images.set(file, images);
+        }
+        return refs;
+    });
+}
+function imageEntries(kustomization) {
+    const list = kustomization.images;
+    if (!Array.isArray(list))
+        return [];
+    const entries = [];
+    const text = (v) => typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+    for (const item of list) {
+        if (typeof item !== 'object' || item === null)
+            continue;
+        const { name, newName, newTag, digest } = item;
+        if (typeof name !== 'string' || name === '')
+            continue;
+        const entry = { name };
+        const [renamed, tag, pinned] = [text(newName), text(newTag), text(digest)];
+        if (renamed !== undefined)
+            entry.newName = renamed;
+        if (tag !== undefined)
+            entry.newTag = tag;
+        if (pinned !== undefined)
+            entry.digest = pinned;
+        entries.push(entry);
+    }
+    return entries;
+}
+/**
+ * The files and directories (not remote URLs) a kustomization builds into its output: its
+ * `resources` (and the older `bases`), and its `components`, whose resources kustomize adds to the
+ * kustomization's own before its transformers (its `images:` too) run.
+ */
+function resourceRefs(kustomization) {
+    const refs = [];
+    for (const key of ['resources', 'bases', 'components']) {
+        const list = kustomization[key];
+        if (!Array.isArray(list))
+            continue;
+        for (const r of list)
+            if (typeof r === 'string' && !r.includes('\n') && !r.includes('://'))
+                refs.push(r);
+    }
+    return refs;
+}
+function patchRefs(kustomization) {
+    const refs = [];
+    const merge = kustomization.patchesStrategicMerge;
+    if (Array.isArray(merge))
+        for (const p of merge)
+            if (typeof p === 'string' && !p.includes('\n'))
+                refs.push(p);
+    for (const key of ['patches', 'patchesJson6902']) {
+        const list = kustomization[key];
+        if (!Array.isArray(list))
+            continue;
+        for (const p of list) {
+            if (typeof p === 'object' && p !== null && typeof p.path === 'string') {
+                refs.push(p.path);
+            }
+        }
+    }
+    return refs;
 }
 
 
@@ -47845,6 +50230,7 @@ function expressionsUnder(workspace, source, pointer) {
 /* harmony export */   EG: () => (/* binding */ walkWorkflows),
 /* harmony export */   Gf: () => (/* binding */ workflowSources),
 /* harmony export */   Hy: () => (/* binding */ ACTION_GLOBS),
+/* harmony export */   On: () => (/* binding */ localAction),
 /* harmony export */   TT: () => (/* binding */ localActionSteps),
 /* harmony export */   iK: () => (/* binding */ WORKFLOW_GLOBS)
 /* harmony export */ });
@@ -47884,11 +50270,11 @@ function readWorkflowSource(workspace, file) {
     });
 }
 /**
- * The steps of the composite action a step runs from this repository (`uses: ./path/to/action`, its
+ * The metadata of the action a step runs from this repository (`uses: ./path/to/action`, its
  * action.yml or action.yaml), or undefined for any other step (a remote action, a Docker image, a
- * local action that is no composite one or is not in the tree).
+ * local action that is not in the tree).
  */
-function localActionSteps(workspace, step) {
+function localAction(workspace, step) {
     const ref = step.uses && (0,_uses_js__WEBPACK_IMPORTED_MODULE_1__/* .parseUses */ .A)(step.uses.value);
     if (ref?.kind !== 'local')
         return undefined;
@@ -47900,9 +50286,17 @@ function localActionSteps(workspace, step) {
         const file = dir === '' ? name : `${dir}/${name}`;
         const source = workspace.has(file) ? readWorkflowSource(workspace, file) : undefined;
         if (source?.kind === 'action')
-            return source.steps;
+            return source;
     }
     return undefined;
+}
+/**
+ * The steps of the composite action a step runs from this repository ({@link localAction}), or
+ * undefined for any other step (a remote action, a Docker image, a local action that is no composite
+ * one or is not in the tree).
+ */
+function localActionSteps(workspace, step) {
+    return localAction(workspace, step)?.steps;
 }
 /** The workflows, then the actions outside them: the files {@link workflowSources} reads, in its order. */
 function workflowFiles(workspace) {
@@ -48359,7 +50753,7 @@ class SliceQueue {
  * Every rule over one slice, then the slice's texts are released. `policy` must not hand out the
  * engine's problems: those belong to the rule once, not once per slice.
  */
-async function evaluateSlice(workspace, files, rules, policy, github, 
+async function evaluateSlice(workspace, files, rules, policy, run = {}, 
 /** By rule: whether to record the existence questions it asks (see `RuleOutcome.asked`). */
 asking) {
     // The files of a slice are the workspace's own (sliceFiles, or those a results cache lacks).
@@ -48371,7 +50765,7 @@ asking) {
         const asked = asking?.[i] ? new Map() : undefined;
         if (view instanceof _workspace_focus_js__WEBPACK_IMPORTED_MODULE_3__/* .AskingView */ .X)
             view.asked = asked;
-        const outcome = await (0,_evaluate_rule_js__WEBPACK_IMPORTED_MODULE_2__/* .runEvaluator */ .tn)(rule, view, policy, github);
+        const outcome = await (0,_evaluate_rule_js__WEBPACK_IMPORTED_MODULE_2__/* .runEvaluator */ .tn)(rule, view, policy, run);
         if (asked)
             outcome.asked = [...asked];
         outcomes.push(outcome);
@@ -48408,7 +50802,8 @@ async function serveJob(job, post) {
     const sent = new Set();
     for (let slice = queue.takeBack(); slice >= 0; slice = queue.takeBack()) {
         const files = sliceFiles(job.files, slice);
-        const outcomes = await evaluateSlice(workspace, files, job.rules, SLICE_POLICY, undefined, job.asking);
+        const run = job.repository ? { repository: job.repository } : {};
+        const outcomes = await evaluateSlice(workspace, files, job.rules, SLICE_POLICY, run, job.asking);
         // No later slice reads these files: their scans and parses go (an entry per file otherwise).
         workspace.forget(files);
         const problems = workspace.inputProblems().filter((p) => !sent.has(p.path));
@@ -49162,6 +51557,9 @@ class FocusedWorkspace extends _workspace_js__WEBPACK_IMPORTED_MODULE_1__/* .Wor
     }
     has(file) {
         return this.whole.has(file);
+    }
+    tree() {
+        return this.whole.tree();
     }
     get plansFixes() {
         return this.whole.plansFixes;
@@ -50772,6 +53170,7 @@ const FILE_DERIVED_MEMOS = new Set([
     'workflow-expressions-by-pointer',
     'source-lines',
     'deps.toml',
+    'docker-image-commands',
 ]);
 /** Git's heuristic: a NUL byte in the first 8,000 bytes means binary. */
 const BINARY_SNIFF_BYTES = 8000;
@@ -50896,6 +53295,15 @@ class Workspace {
     }
     has(file) {
         return this.fileIndex.has(file);
+    }
+    /**
+     * The whole tree this workspace is a view of: itself, or for the changed files' view of a pull
+     * request and a slice's view, the tree they are cut from. For a per-file rule whose finding in one
+     * file rests on other files it finds by glob (the scripts that build a Dockerfile's image), as `has`
+     * and `read` answer for the whole tree already; such a rule names their globs in `readsOtherFiles`.
+     */
+    tree() {
+        return this;
     }
     /**
      * Whether both trees' lists are strictly sorted in code-unit order (an index is; a given list may
