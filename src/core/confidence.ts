@@ -232,6 +232,13 @@ let defaultTestPaths: ((path: string) => boolean) | undefined;
 const GITHUB_RUNS = /^\.github\/(?:workflows|actions)\//;
 
 /**
+ * What kustomize reads as a resource, a base or a component: YAML or JSON manifests and their
+ * folders. Only such a finding asks which kustomizations build its file (listing them is a walk of
+ * the whole tree that a pull request's other findings need not pay for).
+ */
+const KUSTOMIZE_RESOURCE = /\.(?:ya?ml|json)$/i;
+
+/**
  * A file under a `.github/` directory, where a repository keeps its CI configuration: a manifest
  * there is a fixture a workflow applies to a throw-away test cluster, a Dockerfile there the image of
  * a container action; neither is a deployment.
@@ -291,7 +298,11 @@ export function testPathContext(
   // A manifest elsewhere that kustomize builds only from kustomizations in test paths (a shared
   // `components/` folder that only the quick start or the end-to-end suite includes) is their
   // material too: one a production overlay also includes keeps its confidence.
-  const testBuilt = (path: string) => workspace !== undefined && builtOnlyFor(workspace, path, matcher);
+  const testBuilt = (path: string) =>
+    workspace !== undefined &&
+    KUSTOMIZE_RESOURCE.test(path) &&
+    !GITHUB_RUNS.test(path) &&
+    builtOnlyFor(workspace, path, matcher);
   // Only with the default key names in force: a list of its own says which names are test material.
   const byTestWord =
     workspace && TEST_KEY_NAMES.every((glob) => testPaths.includes(glob))

@@ -11,7 +11,7 @@ export interface TreeListing {
 }
 
 /** Django's template files, which `startproject` and `startapp` render and rename (`manage.py-tpl`). */
-const DJANGO_TEMPLATE_FILE = /\.py-tpl$/;
+const DJANGO_TEMPLATE_ENDING = '.py-tpl';
 
 /**
  * The project-scaffolding template a path belongs to, as its root folder, or undefined: a folder
@@ -29,6 +29,9 @@ export function scaffoldingTemplate(tree: TreeListing): (path: string) => string
     const brace = path.search(/\{[{%]/);
     const end = brace === -1 ? -1 : path.indexOf('/', brace);
     if (end !== -1) return path.slice(0, end);
+    // Only a folder named for a template can be one's root: the tree is listed for the others' sake
+    // only when a path lies under such a name (a pull request's findings rarely do).
+    if (!/template/i.test(path.slice(0, path.lastIndexOf('/') + 1))) return undefined;
     roots ??= djangoTemplateRoots(tree.files);
     return roots.find((root) => path.startsWith(`${root}/`));
   };
@@ -37,7 +40,7 @@ export function scaffoldingTemplate(tree: TreeListing): (path: string) => string
 function djangoTemplateRoots(files: readonly string[]): string[] {
   const roots = new Set<string>();
   for (const file of files) {
-    if (!DJANGO_TEMPLATE_FILE.test(file)) continue;
+    if (!file.endsWith(DJANGO_TEMPLATE_ENDING)) continue;
     const parts = file.split('/').slice(0, -1);
     for (let i = parts.length; i > 0; i--) {
       if (!/template/i.test(parts[i - 1]!)) continue;
