@@ -14667,7 +14667,7 @@ var k8s_files = __nccwpck_require__(2870);
  * the rule run lowers findings in them, as it does in test paths (see confidence.ts).
  */
 /** Django's template files, which `startproject` and `startapp` render and rename (`manage.py-tpl`). */
-const DJANGO_TEMPLATE_FILE = /\.py-tpl$/;
+const DJANGO_TEMPLATE_ENDING = '.py-tpl';
 /**
  * The project-scaffolding template a path belongs to, as its root folder, or undefined: a folder
  * named in a template language, or the nearest folder named for a template (`project_template/`,
@@ -14685,6 +14685,10 @@ function scaffoldingTemplate(tree) {
         const end = brace === -1 ? -1 : path.indexOf('/', brace);
         if (end !== -1)
             return path.slice(0, end);
+        // Only a folder named for a template can be one's root: the tree is listed for the others' sake
+        // only when a path lies under such a name (a pull request's findings rarely do).
+        if (!/template/i.test(path.slice(0, path.lastIndexOf('/') + 1)))
+            return undefined;
         roots ??= djangoTemplateRoots(tree.files);
         return roots.find((root) => path.startsWith(`${root}/`));
     };
@@ -14692,7 +14696,7 @@ function scaffoldingTemplate(tree) {
 function djangoTemplateRoots(files) {
     const roots = new Set();
     for (const file of files) {
-        if (!DJANGO_TEMPLATE_FILE.test(file))
+        if (!file.endsWith(DJANGO_TEMPLATE_ENDING))
             continue;
         const parts = file.split('/').slice(0, -1);
         for (let i = parts.length; i > 0; i--) {
@@ -14919,6 +14923,12 @@ let defaultTestPaths;
  */
 const GITHUB_RUNS = /^\.github\/(?:workflows|actions)\//;
 /**
+ * What kustomize reads as a resource, a base or a component: YAML or JSON manifests and their
+ * folders. Only such a finding asks which kustomizations build its file (listing them is a walk of
+ * the whole tree that a pull request's other findings need not pay for).
+ */
+const KUSTOMIZE_RESOURCE = /\.(?:ya?ml|json)$/i;
+/**
  * A file under a `.github/` directory, where a repository keeps its CI configuration: a manifest
  * there is a fixture a workflow applies to a throw-away test cluster, a Dockerfile there the image of
  * a container action; neither is a deployment.
@@ -14975,7 +14985,10 @@ function testPathContext(testPaths, workspace) {
     // A manifest elsewhere that kustomize builds only from kustomizations in test paths (a shared
     // `components/` folder that only the quick start or the end-to-end suite includes) is their
     // material too: one a production overlay also includes keeps its confidence.
-    const testBuilt = (path) => workspace !== undefined && (0,k8s_files/* builtOnlyFor */.Gu)(workspace, path, matcher);
+    const testBuilt = (path) => workspace !== undefined &&
+        KUSTOMIZE_RESOURCE.test(path) &&
+        !GITHUB_RUNS.test(path) &&
+        (0,k8s_files/* builtOnlyFor */.Gu)(workspace, path, matcher);
     // Only with the default key names in force: a list of its own says which names are test material.
     const byTestWord = workspace && TEST_KEY_NAMES.every((glob) => testPaths.includes(glob))
         ? (0,glob/* pathMatcher */.kZ)(TEST_WORD_KEY_NAMES)
