@@ -124,6 +124,12 @@ describe('private keys, verified by structure', () => {
     expect(scanned(`const key = \`\n${plus.pem}\n\`\nconst crt = \`\n${demo}\n\`\n`)).toEqual([
       '2:private-key:low:its certificate is issued for test material (its subject or issuer says so)',
     ]);
+    // A certificate with an empty subject and issuer is judged by what else it says.
+    const nameless = bundle({ key: k, subject: {}, san: ['DNS:localhost'] });
+    expect(scanned(nameless, 'certs/local.pem')).toEqual([
+      '1:private-key:low:its certificate names only the loopback host',
+    ]);
+    expect(scanned(bundle({ key: k, subject: {} }), 'certs/server.pem')).toEqual(['1:private-key:high:']);
     // A test certificate of another key says nothing about this one.
     const other = certificate({ key: ecKeyPair().key, subject: { CN: 'Sample' } });
     expect(scanned(`${key}\n${other}\n`, 'certs/server.pem')).toEqual(['1:private-key:high:']);
