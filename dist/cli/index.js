@@ -22739,7 +22739,9 @@ function keysIn(text) {
 }
 /** What a certificate says of its key, for the finding's message, or undefined when nothing. */
 function verdict(cert, named, now) {
-    const names = [...cert.subject.split('\n'), ...cert.issuer.split('\n')]
+    // A name with no attribute (an empty subject, as a CA may issue with only alternative names) is
+    // none: Node gives it as undefined.
+    const names = [...(cert.subject ?? '').split('\n'), ...(cert.issuer ?? '').split('\n')]
         .filter((field) => /^(?:CN|O|OU)=/.test(field))
         .map((field) => field.slice(field.indexOf('=') + 1));
     const testNamed = names.some((name) => HOST_NAME.test(name) ? RESERVED_HOST.test(name) : TEST_NAME.test(name));
@@ -22785,7 +22787,16 @@ function judgeByCertificates(hits, text, certs, where, now = Date.now()) {
         if (!cert)
             continue;
         paired = true;
-        const { note, until } = verdict(cert, where ? `its certificate (${where})` : 'its certificate', now);
+        // A certificate is the repository's content: whatever in it Node cannot read leaves the key as
+        // the detector judged it, and never fails the scan of the tree.
+        let judged;
+        try {
+            judged = verdict(cert, where ? `its certificate (${where})` : 'its certificate', now);
+        }
+        catch {
+            continue;
+        }
+        const { note, until } = judged;
         if (note) {
             hit.confidence = 'low';
             hit.note ??= note;
