@@ -896,19 +896,37 @@ ${upload(SHA, '.')}`;
   });
 
   // What a repository script, a Makefile target or a package.json script that a later step runs does
-  // is read (pr-evidence-follow.ts): a push there is a push of the job.
+  // is read (pr-evidence-follow.ts): a push there may be the job's, or hang on the script's arguments
+  // (`release --local` builds without pushing). The checkout is judged as if nothing pushed, and
+  // reported as a guess (low confidence) saying so, unless outsiders' input reaches the job.
   describe('checkout credentials: a later step runs a script that pushes', () => {
     const workflow = (on: string, run: string) =>
       `on: ${on}\njobs:\n  publish:\n    permissions: { contents: write }\n    steps:\n      - uses: actions/checkout@v4\n      - { name: Publish, run: ${run} }\n`;
     const PUBLISH = '#!/bin/sh -e\ntwine upload dist/*\nmkdocs gh-deploy --force\n';
+    const OPEN_SCRIPT =
+      'actions/checkout in job "publish" leaves the job\'s token in .git/config (no "persist-credentials: false"), where every later step can read it';
+    const GUESS = '; step "Publish" runs a repository script that pushes with git, which may need it';
+    const FIX_SCRIPT =
+      '. Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
+    const WRITES_SCRIPT = '; the token can write to the repository';
     it.each([
-      ['an extensionless script', workflow('push', 'scripts/publish'), { 'scripts/publish': PUBLISH }, []],
-      ['a make target', workflow('push', 'make release'), { Makefile: 'release:\n\tgit push --tags\n' }, []],
+      [
+        'an extensionless script',
+        workflow('push', 'scripts/publish'),
+        { 'scripts/publish': PUBLISH },
+        [['medium', 'low', `${OPEN_SCRIPT}${WRITES_SCRIPT}${GUESS}${FIX_SCRIPT}`]],
+      ],
+      [
+        'a make target',
+        workflow('push', 'make release'),
+        { Makefile: 'release:\n\tgit push --tags\n' },
+        [['medium', 'low', `${OPEN_SCRIPT}${WRITES_SCRIPT}${GUESS}${FIX_SCRIPT}`]],
+      ],
       [
         'a package.json script',
         workflow('push', 'npm run release'),
         { 'package.json': '{ "scripts": { "release": "semantic-release" } }' },
-        [],
+        [['medium', 'low', `${OPEN_SCRIPT}${WRITES_SCRIPT}${GUESS}${FIX_SCRIPT}`]],
       ],
       [
         'on an event outsiders cause',
@@ -917,9 +935,8 @@ ${upload(SHA, '.')}`;
         [
           [
             'medium',
-            'actions/checkout in job "publish" leaves the job\'s token in .git/config for step "Publish", which pushes with it; ' +
-              "the workflow runs on workflow_run, where it handles outsiders' input. Push from a separate job that uploads " +
-              'nothing and runs no untrusted code, or pass the token only to the step that pushes.',
+            'rule',
+            `${OPEN_SCRIPT}; the workflow runs on workflow_run, where it handles outsiders' input${WRITES_SCRIPT}${GUESS}${FIX_SCRIPT}`,
           ],
         ],
       ],
@@ -927,20 +944,15 @@ ${upload(SHA, '.')}`;
         'a script that only builds',
         workflow('push', 'scripts/build'),
         { 'scripts/build': '#!/bin/sh -e\npython -m build\n' },
-        [
-          [
-            'medium',
-            'actions/checkout in job "publish" leaves the job\'s token in .git/config (no "persist-credentials: false"), ' +
-              'where every later step can read it; the token can write to the repository. Set "persist-credentials: false" ' +
-              'unless a later step pushes with git; then pass the token to that step explicitly.',
-          ],
-        ],
+        [['medium', 'rule', `${OPEN_SCRIPT}${WRITES_SCRIPT}${FIX_SCRIPT}`]],
       ],
-    ] as [string, string, Record<string, string>, [string, string][]][])(
+      // The push in the step's own text is the job's: keeping the token for it is deliberate.
+      ['a push in the step itself', workflow('push', 'git push origin HEAD'), {}, []],
+    ] as [string, string, Record<string, string>, [string, string, string][]][])(
       '%s',
       async (_name, text, files, expected) => {
         const findings = await evaluate(workflowCheckoutCredentials, { ...one(text), ...files }, {});
-        expect(findings.map((f) => [f.severity, f.message])).toEqual(expected);
+        expect(findings.map((f) => [f.severity, f.confidence ?? 'rule', f.message])).toEqual(expected);
       },
     );
   });

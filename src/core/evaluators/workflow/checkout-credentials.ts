@@ -110,7 +110,12 @@ function finding(
   // the job ends. Not in a composite action, whose caller may run steps after it.
   if (job && steps.every((s) => s.index <= step.index)) return undefined;
   // A later step that pushes with the persisted token makes keeping it as deliberate as saying so.
-  const pusher = isTrue(explicit) ? undefined : laterPusher(workspace, steps, step);
+  const found = isTrue(explicit) ? undefined : laterPusher(workspace, steps, step);
+  // A push seen only inside a repository script may hang on the script's arguments (`release
+  // --local` builds without pushing): the checkout is judged as if nothing pushed, as a guess.
+  const scriptPusher =
+    found !== undefined && laterPusher(workspace, steps, step, false) === undefined ? found : undefined;
+  const pusher = scriptPusher ? undefined : found;
   // Saying so is deliberate when a later step is seen to use what the checkout keeps (a push, a
   // fetch), or may use it in a way not seen here (a repository script, a task runner's target); with
   // neither, the explicit value keeps the token for no step of the job, and the checkout is graded
@@ -217,15 +222,20 @@ function finding(
       ? 'Set "persist-credentials: false" unless a later action pushes with git; then pass the token to that step explicitly.'
       : 'Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
   const at = isTrue(explicit) ? explicit! : step.uses!;
-  const found: RawFinding = {
-    message: `${head}${why}. ${fix}`,
+  const guess = scriptPusher
+    ? `; step "${stepLabel(scriptPusher)}" runs a repository script that pushes with git, which may need it`
+    : '';
+  const reported: RawFinding = {
+    message: `${head}${why}${guess}. ${fix}`,
     location: locationFromSpan(source.path, at.span),
     key: `${job?.id ?? ''}/${stepLabel(step)}`,
     severity,
+    // A guess unless outsiders' input reaches the job: then the token on disk matters either way.
+    ...(scriptPusher && !leaking && outsiders.length === 0 ? { confidence: 'low' as const } : {}),
   };
-  if (isTrue(explicit)) found.unfixable = 'persist-credentials: true is set on purpose';
-  else persistCredentialsFix(workspace, fixes, found, source, steps, step);
-  return found;
+  if (isTrue(explicit)) reported.unfixable = 'persist-credentials: true is set on purpose';
+  else persistCredentialsFix(workspace, fixes, reported, source, steps, step);
+  return reported;
 }
 
 /** Write scopes that reach no code, check, package or release (see {@link writes}). */

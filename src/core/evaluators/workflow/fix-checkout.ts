@@ -126,13 +126,19 @@ export function laterOpaqueRun(steps: readonly Step[], step: Step): boolean {
  * action that pushes, a release script; not a fetch, which a public repository needs no token for):
  * the job relies on them, as an explicit `persist-credentials: true` says.
  */
-export function laterPusher(workspace: Workspace, steps: readonly Step[], step: Step): Step | undefined {
+export function laterPusher(
+  workspace: Workspace,
+  steps: readonly Step[],
+  step: Step,
+  /** Whether a push inside a repository script counts (see {@link scriptUsers}). */
+  scripts = true,
+): Step | undefined {
   const test = persistsSshKey(step) ? pushesOverSsh : pushesWithCredentials;
   return firstAfter(
     step,
     credentialUsers(steps, test),
     localUsers(workspace, steps, test),
-    scriptUsers(workspace, steps, pushes),
+    scripts ? scriptUsers(workspace, steps, pushes) : [],
   );
 }
 
