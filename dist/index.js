@@ -38256,9 +38256,11 @@ function laterOpaqueRun(steps, step) {
  * action that pushes, a release script; not a fetch, which a public repository needs no token for):
  * the job relies on them, as an explicit `persist-credentials: true` says.
  */
-function laterPusher(workspace, steps, step) {
+function laterPusher(workspace, steps, step, 
+/** Whether a push inside a repository script counts (see {@link scriptUsers}). */
+scripts = true) {
     const test = persistsSshKey(step) ? pushesOverSsh : pushesWithCredentials;
-    return firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test), scriptUsers(workspace, steps, pushes));
+    return firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test), scripts ? scriptUsers(workspace, steps, pushes) : []);
 }
 /**
  * The steps of a job whose `run:` hands work to a repository script, a Makefile target or a
@@ -38869,7 +38871,11 @@ function finding(workspace, fixes, source, job, step, upstream) {
     if (job && steps.every((s) => s.index <= step.index))
         return undefined;
     // A later step that pushes with the persisted token makes keeping it as deliberate as saying so.
-    const pusher = isTrue(explicit) ? undefined : laterPusher(workspace, steps, step);
+    const found = isTrue(explicit) ? undefined : laterPusher(workspace, steps, step);
+    // A push seen only inside a repository script may hang on the script's arguments (`release
+    // --local` builds without pushing): the checkout is judged as if nothing pushed, as a guess.
+    const scriptPusher = found !== undefined && laterPusher(workspace, steps, step, false) === undefined ? found : undefined;
+    const pusher = scriptPusher ? undefined : found;
     // Saying so is deliberate when a later step is seen to use what the checkout keeps (a push, a
     // fetch), or may use it in a way not seen here (a repository script, a task runner's target); with
     // neither, the explicit value keeps the token for no step of the job, and the checkout is graded
@@ -38968,17 +38974,22 @@ function finding(workspace, fixes, source, job, step, upstream) {
             ? 'Set "persist-credentials: false" unless a later action pushes with git; then pass the token to that step explicitly.'
             : 'Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
     const at = isTrue(explicit) ? explicit : step.uses;
-    const found = {
-        message: `${head}${why}. ${fix}`,
+    const guess = scriptPusher
+        ? `; step "${stepLabel(scriptPusher)}" runs a repository script that pushes with git, which may need it`
+        : '';
+    const reported = {
+        message: `${head}${why}${guess}. ${fix}`,
         location: (0,core_location/* locationFromSpan */.Cx)(source.path, at.span),
         key: `${job?.id ?? ''}/${stepLabel(step)}`,
         severity,
+        // A guess unless outsiders' input reaches the job: then the token on disk matters either way.
+        ...(scriptPusher && !leaking && outsiders.length === 0 ? { confidence: 'low' } : {}),
     };
     if (isTrue(explicit))
-        found.unfixable = 'persist-credentials: true is set on purpose';
+        reported.unfixable = 'persist-credentials: true is set on purpose';
     else
-        persistCredentialsFix(workspace, fixes, found, source, steps, step);
-    return found;
+        persistCredentialsFix(workspace, fixes, reported, source, steps, step);
+    return reported;
 }
 /** Write scopes that reach no code, check, package or release (see {@link writes}). */
 const NO_CODE_SCOPES = new Set(['id-token', 'issues', 'discussions', 'repository-projects']);
