@@ -145,32 +145,14 @@ export function laterPusher(
 /**
  * The steps of a job whose `run:` hands work to a repository script, a Makefile target or a
  * package.json script (pr-evidence-follow.ts) whose text passes a test: `scripts/publish` that runs
- * `mkdocs gh-deploy` pushes with the persisted credentials as surely as the command in the step
- * would. Found once per job, test and workspace (the texts are read from it).
+ * `mkdocs gh-deploy` may push with the persisted credentials, or not, as its arguments decide (the
+ * rule takes it for a guess). Found once per job, test and workspace (the texts are read from it).
  */
-const SCRIPT_USERS = new WeakMap<
-  Workspace,
-  Map<(text: string) => boolean, WeakMap<readonly Step[], Step[]>>
->();
+const SCRIPT_USERS: JobMemo<(text: string) => boolean> = new WeakMap();
 function scriptUsers(workspace: Workspace, steps: readonly Step[], test: (text: string) => boolean): Step[] {
-  let byTest = SCRIPT_USERS.get(workspace);
-  if (!byTest) {
-    byTest = new Map();
-    SCRIPT_USERS.set(workspace, byTest);
-  }
-  let byJob = byTest.get(test);
-  if (!byJob) {
-    byJob = new WeakMap();
-    byTest.set(test, byJob);
-  }
-  let found = byJob.get(steps);
-  if (!found) {
-    found = steps.filter(
-      (s) => s.run !== undefined && followCalls(workspace, s.run.value).some((f) => test(f.text)),
-    );
-    byJob.set(steps, found);
-  }
-  return found;
+  return memoByJob(SCRIPT_USERS, workspace, steps, test, () =>
+    steps.filter((s) => s.run !== undefined && followCalls(workspace, s.run.value).some((f) => test(f.text))),
+  );
 }
 
 /** Script text that pushes with the persisted credentials. */
@@ -189,12 +171,31 @@ function talksToRemote(text: string): boolean {
  * checkout; per workspace, because the action's file is read from it and a base tree may hold
  * another version of it).
  */
-const LOCAL_USERS = new WeakMap<Workspace, Map<(step: Step) => boolean, WeakMap<readonly Step[], Step[]>>>();
+const LOCAL_USERS: JobMemo<(step: Step) => boolean> = new WeakMap();
 function localUsers(workspace: Workspace, steps: readonly Step[], test: (step: Step) => boolean): Step[] {
-  let byTest = LOCAL_USERS.get(workspace);
+  // A local composite action's `run:` steps run in the same job, with the same checkout and the
+  // credentials it persisted: a `git push` there pushes with them. One level: an action it runs in
+  // turn is not followed.
+  return memoByJob(LOCAL_USERS, workspace, steps, test, () =>
+    steps.filter((s) => localActionSteps(workspace, s)?.some(test)),
+  );
+}
+
+/** Steps found per workspace, test and job (a job's steps are one array for the run). */
+type JobMemo<T> = WeakMap<Workspace, Map<T, WeakMap<readonly Step[], Step[]>>>;
+
+/** The steps `find` picks, once per workspace, test and job. */
+function memoByJob<T>(
+  memo: JobMemo<T>,
+  workspace: Workspace,
+  steps: readonly Step[],
+  test: T,
+  find: () => Step[],
+): Step[] {
+  let byTest = memo.get(workspace);
   if (!byTest) {
     byTest = new Map();
-    LOCAL_USERS.set(workspace, byTest);
+    memo.set(workspace, byTest);
   }
   let byJob = byTest.get(test);
   if (!byJob) {
@@ -203,10 +204,7 @@ function localUsers(workspace: Workspace, steps: readonly Step[], test: (step: S
   }
   let found = byJob.get(steps);
   if (!found) {
-    // A local composite action's `run:` steps run in the same job, with the same checkout and the
-    // credentials it persisted: a `git push` there pushes with them. One level: an action it runs in
-    // turn is not followed.
-    found = steps.filter((s) => localActionSteps(workspace, s)?.some(test));
+    found = find();
     byJob.set(steps, found);
   }
   return found;
