@@ -35311,27 +35311,12 @@ scripts = true) {
 /**
  * The steps of a job whose `run:` hands work to a repository script, a Makefile target or a
  * package.json script (pr-evidence-follow.ts) whose text passes a test: `scripts/publish` that runs
- * `mkdocs gh-deploy` pushes with the persisted credentials as surely as the command in the step
- * would. Found once per job, test and workspace (the texts are read from it).
+ * `mkdocs gh-deploy` may push with the persisted credentials, or not, as its arguments decide (the
+ * rule takes it for a guess). Found once per job, test and workspace (the texts are read from it).
  */
 const SCRIPT_USERS = new WeakMap();
 function scriptUsers(workspace, steps, test) {
-    let byTest = SCRIPT_USERS.get(workspace);
-    if (!byTest) {
-        byTest = new Map();
-        SCRIPT_USERS.set(workspace, byTest);
-    }
-    let byJob = byTest.get(test);
-    if (!byJob) {
-        byJob = new WeakMap();
-        byTest.set(test, byJob);
-    }
-    let found = byJob.get(steps);
-    if (!found) {
-        found = steps.filter((s) => s.run !== undefined && (0,pr_evidence_follow/* followCalls */.rx)(workspace, s.run.value).some((f) => test(f.text)));
-        byJob.set(steps, found);
-    }
-    return found;
+    return memoByJob(SCRIPT_USERS, workspace, steps, test, () => steps.filter((s) => s.run !== undefined && (0,pr_evidence_follow/* followCalls */.rx)(workspace, s.run.value).some((f) => test(f.text))));
 }
 /** Script text that pushes with the persisted credentials. */
 function pushes(text) {
@@ -35349,10 +35334,17 @@ function talksToRemote(text) {
  */
 const LOCAL_USERS = new WeakMap();
 function localUsers(workspace, steps, test) {
-    let byTest = LOCAL_USERS.get(workspace);
+    // A local composite action's `run:` steps run in the same job, with the same checkout and the
+    // credentials it persisted: a `git push` there pushes with them. One level: an action it runs in
+    // turn is not followed.
+    return memoByJob(LOCAL_USERS, workspace, steps, test, () => steps.filter((s) => (0,parsers_workflow/* localActionSteps */.TT)(workspace, s)?.some(test)));
+}
+/** The steps `find` picks, once per workspace, test and job. */
+function memoByJob(memo, workspace, steps, test, find) {
+    let byTest = memo.get(workspace);
     if (!byTest) {
         byTest = new Map();
-        LOCAL_USERS.set(workspace, byTest);
+        memo.set(workspace, byTest);
     }
     let byJob = byTest.get(test);
     if (!byJob) {
@@ -35361,10 +35353,7 @@ function localUsers(workspace, steps, test) {
     }
     let found = byJob.get(steps);
     if (!found) {
-        // A local composite action's `run:` steps run in the same job, with the same checkout and the
-        // credentials it persisted: a `git push` there pushes with them. One level: an action it runs in
-        // turn is not followed.
-        found = steps.filter((s) => (0,parsers_workflow/* localActionSteps */.TT)(workspace, s)?.some(test));
+        found = find();
         byJob.set(steps, found);
     }
     return found;
