@@ -262,8 +262,8 @@ describe('test paths', () => {
 
   it.each([
     // Django's project and app templates, told by the `*.py-tpl` files Django renders and renames.
-    ['wagtail/project_template/Dockerfile', 'wagtail/project_template'],
-    ['wagtail/project_template/project_name/settings/base.py', 'wagtail/project_template'],
+    ['cms/project_template/Dockerfile', 'cms/project_template'],
+    ['cms/project_template/project_name/settings/base.py', 'cms/project_template'],
     ['django/conf/app_template/migrations/requirements.txt', 'django/conf/app_template'],
     // A folder named in a template language (cookiecutter, copier).
     ['{{cookiecutter.project_slug}}/Dockerfile', '{{cookiecutter.project_slug}}'],
@@ -276,7 +276,7 @@ describe('test paths', () => {
     ['deploy/{{name}}.yaml', undefined],
   ])('a file of a project-scaffolding template: %s belongs to %s', (file, root) => {
     const files = [
-      'wagtail/project_template/manage.py-tpl',
+      'cms/project_template/manage.py-tpl',
       'django/conf/app_template/apps.py-tpl',
       'django/conf/app_template/migrations/__init__.py-tpl',
       'app/templates/index.html',

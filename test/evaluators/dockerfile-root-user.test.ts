@@ -232,7 +232,7 @@ describe('dockerfile.root-user', () => {
   });
 
   it('grades low a base image, with no command, that other Dockerfiles build on, and not one with a command', async () => {
-    const CREATES = 'RUN tdnf install -y shadow && useradd -u 10000 harbor\n';
+    const CREATES = 'RUN tdnf install -y shadow && useradd -u 10000 app\n';
     const findings = await evaluate(
       dockerfileRootUser,
       {
@@ -241,7 +241,7 @@ describe('dockerfile.root-user', () => {
         'images/common/Dockerfile': 'FROM photon:5.0-20260214\nRUN tdnf update -y\n',
         // Its name says it is a base; the image built on it switches to the user it creates.
         'core/Dockerfile.base': `FROM acme/photon:5.0\n${CREATES}`,
-        'core/Dockerfile': 'ARG NS\nFROM ${NS}/core-base:1\nUSER harbor\nENTRYPOINT ["/core"]\n',
+        'core/Dockerfile': 'ARG NS\nFROM ${NS}/core-base:1\nUSER app\nENTRYPOINT ["/core"]\n',
         // A base with a command of its own may be run itself; a user created and never switched to
         // in an image no other builds on is a forgotten USER line.
         'log/Dockerfile.base': `FROM acme/photon:5.0\n${CREATES}ENTRYPOINT ["/start.sh"]\n`,

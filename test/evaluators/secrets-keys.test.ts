@@ -106,7 +106,11 @@ describe('private keys, verified by structure', () => {
     expect(scanned(loopback, 'certs/dev.pem')).toEqual([
       '1:private-key:low:its certificate names only the loopback host',
     ]);
-    const expired = bundle({ key: k, subject: { CN: 'HarborManager' }, notAfter: new Date('2019-03-07') });
+    const expired = bundle({
+      key: k,
+      subject: { CN: 'JobServiceManager' },
+      notAfter: new Date('2019-03-07'),
+    });
     expect(scanned(expired, 'certs/server.pem')).toEqual([
       '1:private-key:low:its certificate expired on 2019-03-07',
     ]);
@@ -139,8 +143,8 @@ describe('private keys, verified by structure', () => {
     const { pem: key, key: k } = ecKeyPair('pkcs8');
     const expired = certificate({
       key: k,
-      subject: { CN: 'HarborManager' },
-      issuer: { CN: 'HarborCA' },
+      subject: { CN: 'JobServiceManager' },
+      issuer: { CN: 'JobServiceCA' },
       san: ['IP:10.4.142.42'],
       notAfter: new Date('2019-03-07'),
     });
