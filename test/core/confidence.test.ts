@@ -371,6 +371,13 @@ async function check(root: string, extra: Partial<Parameters<typeof runCheck>[0]
 }
 const where = (r: Report) =>
   r.findings.map((f) => `${f.location?.path} ${f.confidence}${f.blocking ? ' blocking' : ''}`).sort();
+/** Each finding's place, confidence, whether it blocks, and why its confidence was lowered. */
+const graded = (r: Report) =>
+  r.findings.map(
+    (f) =>
+      `${f.location?.path}:${f.location?.startLine} ${f.confidence}${f.blocking ? ' blocking' : ''}` +
+      `${f.confidenceReason ? ` (${f.confidenceReason})` : ''}`,
+  );
 
 describe('a test environment file is test data', () => {
   // A random session secret beside obviously fake values, as a test environment holds them.
@@ -543,13 +550,7 @@ describe('a key file named as test material is a fixture', () => {
   it('testkey.pem beside the test that reads it is low and says why; tls.key and latest.pem still block', async () => {
     const root = makeTree(files);
     const report = await runCheck({ root, onlyRules: ['private-key-committed'], persona: 'auditor' });
-    expect(
-      report.findings.map(
-        (f) =>
-          `${f.location?.path}:${f.location?.startLine} ${f.confidence}${f.blocking ? ' blocking' : ''}` +
-          `${f.confidenceReason ? ` (${f.confidenceReason})` : ''}`,
-      ),
-    ).toEqual([
+    expect(graded(report)).toEqual([
       'certs/latest.pem:1 high blocking',
       'deploy/tls.key:1 high blocking',
       "internal/http/testkey.pem:1 low (the key file's name marks it as test material (test, fake, dummy, example or sample))",
@@ -586,13 +587,7 @@ describe('a manifest that kustomize builds only for test or quick-start kustomiz
       onlyRules: ['private-key-committed'],
       persona: 'auditor',
     });
-    expect(
-      report.findings.map(
-        (f) =>
-          `${f.location?.path}:${f.location?.startLine} ${f.confidence}${f.blocking ? ' blocking' : ''}` +
-          `${f.confidenceReason ? ` (${f.confidenceReason})` : ''}`,
-      ),
-    ).toEqual([
+    expect(graded(report)).toEqual([
       'manifests/components/ldap/ldap-cm.yaml:7 high blocking',
       'manifests/components/sso/dex/dex-cm.yaml:7 low (the manifest is built only by kustomizations under test, fixture, example or quick-start paths)',
       'manifests/tls/tls-cm.yaml:7 high blocking',
