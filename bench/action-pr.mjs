@@ -6,7 +6,8 @@
 // Unlike the CLI, the Action lists no untracked files (a pull request is what git tracks).
 //
 //   node --experimental-transform-types --no-warnings bench/action-pr.mjs \
-//     --repo <work tree at the head> --base <commit> [--base-results <file>] [--runs 3]
+//     --repo <work tree at the head> --base <commit> [--base-results <file>] [--runs 3] \
+//     [--dist <another build's dist/, to compare builds with one harness>]
 //
 // BENCH_NODE_OPTIONS is passed to the Action's Node as NODE_OPTIONS (e.g. '--cpu-prof
 // --cpu-prof-dir=/tmp/prof' to profile it); of this process's environment, only it and PATH are.
@@ -34,12 +35,14 @@ const { values: args } = parseArgs({
     base: { type: 'string' },
     'base-results': { type: 'string' },
     runs: { type: 'string', default: '3' },
+    dist: { type: 'string' },
   },
 });
 if (!args.repo || !args.base) throw new Error('--repo and --base are needed');
 const REPO = path.resolve(args.repo);
 const [OWNER, NAME] = BENCH_REPOSITORY.split('/');
 const ARTIFACT = 'controlgate-base-results';
+const DIST = path.resolve(args.dist ?? path.join(ROOT, 'dist'));
 const git = (...a) => execFileSync('git', a, { cwd: REPO, maxBuffer: 1 << 30 }).toString();
 const head = git('rev-parse', 'HEAD').trim();
 const base = git('rev-parse', `${args.base}^{commit}`).trim();
@@ -108,7 +111,7 @@ try {
       const node = path.join(ROOT, 'node_modules/.bin/node');
       const p = spawn(
         '/usr/bin/time',
-        ['-f', '%e %U %S', '-o', timing, node, path.join(ROOT, 'dist/index.js')],
+        ['-f', '%e %U %S', '-o', timing, node, path.join(DIST, 'index.js')],
         {
           cwd: REPO,
           env,

@@ -156,6 +156,18 @@ describe('file.exists', () => {
     expect(await run(fileExists, { paths: ['docs/SECURITY.md'], ignoreCase: true }, files)).toEqual([]);
   });
 
+  it('keeps the order of `paths` without regard to case, not the order of the tree', async () => {
+    const files = { 'SECURITY.md': 'none', 'docs/Security.md': 'none', 'docs/security.txt': 'none' };
+    const options = {
+      paths: ['docs/SECURITY.{md,txt}', 'SECURITY.md'],
+      ignoreCase: true,
+      contains: { pattern: '@' },
+    };
+    const findings = await run(fileExists, options, files);
+    expect(findings.map(at)).toEqual(['docs/Security.md:1:-']);
+    expect(findings[0]!.message).toBe('docs/Security.md (and 2 other candidates) has no line matching /@/.');
+  });
+
   it('security-policy accepts an email, an https link or private vulnerability reporting', async () => {
     for (const text of [
       'Write to security@acme.example.',
@@ -241,9 +253,17 @@ describe("file.exists: the owner's default in its .github repository", () => {
   it("accepts the owner's default policy when it names a channel, and says what the API showed when not", async () => {
     const withPolicy = api({ '.github/SECURITY.md': 'Report to security@acme.example.\n' });
     expect(await evaluate(withPolicy.github)).toEqual([]);
+    // All asked at once; the first that exists decides, as GitHub takes the first it finds.
     expect(withPolicy.asked).toEqual([
       '/repos/acme/.github/contents/SECURITY.md',
       '/repos/acme/.github/contents/.github/SECURITY.md',
+      '/repos/acme/.github/contents/docs/SECURITY.md',
+    ]);
+    const first = await evaluate(
+      api({ 'SECURITY.md': 'Be nice.\n', 'docs/SECURITY.md': 'Report to security@acme.example.\n' }).github,
+    );
+    expect(first.map((f) => f.message)).toEqual([
+      expect.stringMatching(/acme\/\.github\/SECURITY\.md, does not qualify/),
     ]);
     const vague = await evaluate(api({ 'SECURITY.md': 'Be nice.\n' }).github);
     expect(vague.map((f) => f.message.split('. The owner')[1])).toEqual([

@@ -1,7 +1,7 @@
 import { base64Content, type GitHubApi, segment } from '../../github-api.js';
 import { fileLocation } from '../../location.js';
 import type { RawFinding } from '../../types.js';
-import { isLiteralPath } from '../../workspace/glob.js';
+import { isLiteralPath, pathMatcher } from '../../workspace/glob.js';
 import { globSelector } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
@@ -183,10 +183,15 @@ async function ownerDefault(api: GitHubApi, options: FileExistsOptions): Promise
   if (api.repo === '.github') return undefined;
   const where = `${api.owner}/.github`;
   let refused: number | undefined;
-  for (const file of options.ownerDefaults ?? []) {
-    const response = await api.get(
-      `/repos/${segment(api.owner)}/.github/contents/${file.split('/').map(segment).join('/')}`,
-    );
+  // Asked together (a round trip each, on the pull request's path), taken in their order.
+  const files = options.ownerDefaults ?? [];
+  const responses = await Promise.all(
+    files.map((file) =>
+      api.get(`/repos/${segment(api.owner)}/.github/contents/${file.split('/').map(segment).join('/')}`),
+    ),
+  );
+  for (const [i, file] of files.entries()) {
+    const response = responses[i]!;
     if (response.status === 404) continue;
     if (response.status !== 200) {
       refused = response.status;
@@ -214,17 +219,20 @@ async function ownerDefault(api: GitHubApi, options: FileExistsOptions): Promise
  * plain path is looked up rather than matched against every file.
  */
 function orderedCandidates(workspace: Workspace, globs: readonly string[], ignoreCase = false): string[] {
+  // Without regard to case, one pass over the tree with every glob at once (one expression per path:
+  // a pass per glob cost a pull request 30 ms at 100,000 files), then each glob picks its own from
+  // the few that passed.
+  const passed = ignoreCase ? workspace.filesWhere(globSelector(globs, { ignoreCase: true })) : [];
   const seen = new Set<string>();
   const out: string[] = [];
   for (const glob of globs) {
-    const matches =
-      !ignoreCase && isLiteralPath(glob)
+    const matches = ignoreCase
+      ? passed.filter(pathMatcher(glob, { ignoreCase: true }))
+      : isLiteralPath(glob)
         ? workspace.has(glob)
           ? [glob]
           : []
-        : ignoreCase
-          ? workspace.filesWhere(globSelector([glob], { ignoreCase: true }))
-          : workspace.glob(glob);
+        : workspace.glob(glob);
     for (const file of matches) {
       if (seen.has(file)) continue;
       seen.add(file);
