@@ -211,6 +211,56 @@ describe('pathMatcher', () => {
     );
   });
 
+  it('agrees with picomatch on folders anywhere named by a pattern (`**/<segment>/**`)', () => {
+    // Segments built of the parts picomatch reads within one segment (stars, `?`, braces, classes,
+    // dots), and paths built of names those parts match or nearly match.
+    const part = fc.constantFrom(
+      '*',
+      '?',
+      'test',
+      'data',
+      '.',
+      '-',
+      '{a,b}',
+      '{x,}',
+      '[-_.]',
+      '[ab]',
+      'T',
+      's',
+    );
+    const glob = fc.array(part, { minLength: 1, maxLength: 4 }).map((p) => `**/${p.join('')}/**`);
+    const name = fc.constantFrom(
+      'test',
+      'testdata',
+      'Test',
+      'a',
+      'b',
+      'x-tests',
+      '.',
+      '..',
+      '',
+      'a.b',
+      'T_s',
+      'x',
+      '.test',
+    );
+    const path = fc.array(name, { minLength: 1, maxLength: 5 }).map((s) => s.join('/'));
+    fc.assert(
+      fc.property(
+        fc.array(glob, { minLength: 1, maxLength: 3 }),
+        fc.array(path, { maxLength: 20 }),
+        fc.boolean(),
+        (patterns, paths, ignoreCase) => {
+          const ours = pathMatcher(patterns, { ignoreCase });
+          const theirs = picomatch(patterns, { dot: true, flags: ignoreCase ? 'is' : 's' });
+          for (const p of paths)
+            if (p !== '') expect([patterns, p, ours(p)]).toEqual([patterns, p, theirs(p)]);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it('tells plain paths from globs', () => {
     expect(['CODEOWNERS', '.github/CODEOWNERS', 'docs/a b.md'].map(isLiteralPath)).toEqual([
       true,
