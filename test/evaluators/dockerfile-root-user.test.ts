@@ -308,6 +308,80 @@ describe('dockerfile.root-user', () => {
     ]);
   });
 
+  // A builder image another Dockerfile only copies files out of (COPY --from, from the image or a
+  // stage on it that nothing builds on): no container of it runs. Tagged by a package.json script.
+  const BUILDER =
+    ' (it is a builder image with no command of its own: the repository builds it as acme/app:builder, which docker/dockerfile only copies files out of with COPY --from, so no container of it runs as a service).';
+  const BASE =
+    ' (it is a base image with no command of its own: the repository builds it as acme/app:builder, which docker/dockerfile is built FROM, and the images built on it decide the user they run as).';
+  it.each([
+    [
+      'a stage on it, copied from',
+      'low',
+      'FROM acme/app:builder AS health\nFROM node:22-slim\nCOPY --chown=node:node --from=health /out/health /app/\nUSER node\n',
+      BUILDER,
+    ],
+    [
+      'the image, copied from',
+      'low',
+      'FROM node:22-slim\nCOPY --from=acme/app:builder /out/health /app/\nUSER node\n',
+      BUILDER,
+    ],
+    [
+      'a stage on it that the final stage builds on',
+      'low',
+      'FROM acme/app:builder AS health\nFROM health\nCOPY --from=health /out/health /app/\n',
+      BASE,
+    ],
+    [
+      'the final stage',
+      'low',
+      'FROM node:22-slim AS web\nRUN npm ci\nFROM acme/app:builder\nCOPY --from=web /app /app\n',
+      BASE,
+    ],
+    // A stage that nothing uses, as before: the Dockerfile is read as built FROM it.
+    [
+      'a stage on it that nothing uses',
+      'low',
+      'FROM acme/app:builder AS health\nFROM node:22-slim\nUSER node\n',
+      BASE,
+    ],
+    ['no Dockerfile', 'medium', 'FROM node:22-slim\nUSER node\n', '.'],
+  ])(
+    'a builder image tagged by a package.json script, used in %s: graded %s',
+    async (_use, confidence, consumer, note) => {
+      const files = {
+        'package.json': JSON.stringify({
+          scripts: {
+            'build-builder': 'docker buildx build -f docker/builder.dockerfile -t acme/app:builder --push .',
+          },
+        }),
+        'docker/builder.dockerfile': 'FROM golang:1.22\nCOPY . /src\nRUN go build -o /out/health ./health\n',
+        // BuildKit takes a lower-case `dockerfile` by default too.
+        'docker/dockerfile': consumer,
+      };
+      const findings = await evaluate(dockerfileRootUser, files, { nonRootImages: NON_ROOT_IMAGES });
+      expect(
+        findings
+          .filter((f) => f.location?.path === 'docker/builder.dockerfile')
+          .map((f) => [at(f), f.confidence, f.message.split('default user')[1]]),
+      ).toEqual([['docker/builder.dockerfile:1:1', confidence, note]]);
+    },
+  );
+
+  it('grades a builder image with a command of its own as any other, though only copied from', async () => {
+    const findings = await evaluate(
+      dockerfileRootUser,
+      {
+        'build.sh': 'docker build -f builder.Dockerfile -t acme/builder:1 .\n',
+        'builder.Dockerfile': 'FROM golang:1.22\nRUN go build -o /out/x .\nCMD ["/out/x"]\n',
+        Dockerfile: 'FROM acme/builder:1 AS b\nFROM alpine:3.24\nCOPY --from=b /out/x /x\nUSER 10001\n',
+      },
+      { nonRootImages: NON_ROOT_IMAGES },
+    );
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([['builder.Dockerfile:1:1', 'medium']]);
+  });
+
   it('grades low the image of a cloud development environment: its base, or its workstation startup scripts', async () => {
     const findings = await evaluate(
       dockerfileRootUser,

@@ -198,6 +198,48 @@ describe('dockerfile.base-image-digest', () => {
     expect(official.map((f) => f.confidence ?? null)).toEqual([null]);
   });
 
+  // npm, yarn and pnpm run a package's scripts from its directory: a script that builds and tags an
+  // image makes it the project's own, as a Makefile's or a workflow's does.
+  it.each([
+    ['docker buildx build -f docker/base.dockerfile -t acme/app:base2 --push .', 'low'],
+    ['docker build --tag=acme/app:base2 -f docker/base.dockerfile .', 'low'],
+    ['npm run lint && docker image build -t acme/app:base2 docker', 'low'],
+    ['podman build -t acme/app:$npm_package_version -f docker/base.dockerfile .', 'low'],
+    // Only run or pulled here: an upstream image.
+    ['docker run --rm acme/app:base2 node -v', null],
+    ['docker pull acme/app:base2', null],
+  ])('a package.json script `%s`: the image it tags is graded %s', async (script, confidence) => {
+    const files = {
+      'package.json': JSON.stringify(
+        { name: 'app', scripts: { test: 'vitest', 'build-docker-base': script } },
+        null,
+        2,
+      ),
+      'docker/base.dockerfile': `FROM node:22-slim@${DIGEST}\nRUN apt-get update\n`,
+      'docker/Dockerfile': 'FROM acme/app:base2 AS release\nCOPY . /app\n',
+    };
+    const findings = await evaluate(dockerfileBaseImageDigest, files, {});
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['docker/Dockerfile:1:6', confidence],
+    ]);
+    if (confidence) expect(findings[0]!.message).toContain('builds and tags it itself (package.json:5');
+  });
+
+  it('reads the scripts of a package.json in a subdirectory from that directory', async () => {
+    const files = {
+      'web/package.json':
+        '{\n  "scripts": {\n    "image": "docker build -t acme/web-base:1 -f base.Dockerfile ."\n  }\n}\n',
+      'web/base.Dockerfile': 'FROM node:22-slim\nRUN npm i -g pnpm\n',
+      'web/Dockerfile': 'FROM acme/web-base:1\nCOPY . /srv\n',
+    };
+    const findings = await evaluate(dockerfileBaseImageDigest, files, {});
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['web/base.Dockerfile:1:6', null],
+      ['web/Dockerfile:1:6', 'low'],
+    ]);
+    expect(findings[1]!.message).toContain('(web/package.json:3, from web/base.Dockerfile)');
+  });
+
   it('grades an image whose name holds the version by its tag as a channel, latest included', async () => {
     const findings = await evaluate(
       dockerfileBaseImageDigest,

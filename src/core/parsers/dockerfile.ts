@@ -1,4 +1,4 @@
-import type { Add, Env, From, Instruction } from 'dockerfile-ast';
+import type { Add, Copy, Env, From, Instruction } from 'dockerfile-ast';
 import type { LeftOutKind } from '../types.js';
 import { vendored } from '../vendored.js';
 import { LineIndex } from '../workspace/lines.js';
@@ -125,6 +125,8 @@ export interface Stage {
   instructions: number;
   /** How many of them put files into the image (COPY, ADD). */
   copies: number;
+  /** The `--from` of its COPY instructions, as written: a stage's name or index, or an image. */
+  copiesFrom: string[];
 }
 
 export interface DockerfileModel {
@@ -220,6 +222,7 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
         entrypoint: false,
         instructions: 0,
         copies: 0,
+        copiesFrom: [],
       };
       const parent = inheritedStage(model, stage, globals);
       scope = new StageScope(globals, parent ? envAtEnd[parent.index] : undefined, escapeChar);
@@ -230,6 +233,15 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
     }
     if (stage) stage.instructions += 1;
     if (stage && (keyword === 'COPY' || keyword === 'ADD')) stage.copies += 1;
+    // dockerfile-ast's getFromFlag() answers only when --from is the one flag.
+    const copyFrom =
+      stage && keyword === 'COPY'
+        ? (ins as Copy)
+            .getFlags()
+            .find((f) => f.getName().toLowerCase() === 'from')
+            ?.getValue()
+        : undefined;
+    if (stage && copyFrom) stage.copiesFrom.push(copyFrom);
     if (keyword === 'ARG') {
       const args = readArgs(ins, escapeChar, spanOf(ins.getRange()));
       (stage ? stage.args : model.globalArgs).push(...args);

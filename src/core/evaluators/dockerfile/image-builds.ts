@@ -1,14 +1,17 @@
 import path from 'node:path/posix';
 import { libraryName, officialImageNames } from '../../parsers/docker-hub.js';
 import {
+  DOCKERFILE_GLOBS,
   type DockerfileModel,
   dockerfilePaths,
   globalArgValues,
   readDockerfile,
   referencedStage,
+  type Stage,
 } from '../../parsers/dockerfile.js';
 import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { parseImageRef } from '../../parsers/image-ref.js';
+import { packageScripts, scriptLine } from '../../parsers/package-json.js';
 import { SCRIPT_FILES, scriptCommands } from '../../parsers/shell-commands.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { escapePointerToken } from '../../workspace/yaml.js';
@@ -19,7 +22,8 @@ import { forEachLogicalLine } from '../generic/shell-lines.js';
  * Dockerfiles (`docker build -f <Dockerfile> -t <name>`, `docker buildx build`, `podman build`, a
  * workflow's docker/build-push-action with `tags:`), the images they start (`docker run`), create
  * without starting (`docker create`, to `docker cp` files out) and push. Read from the workflows,
- * the Makefiles, the shell scripts and the GitLab CI files, command by command, as written: a name or
+ * the Makefiles, the shell scripts, the GitLab CI files and the `scripts` of package.json files (run
+ * from the package's directory), command by command, as written: a name or
  * a path made of variables (`-t $(NAMESPACE)/app:$(TAG)`) is not evaluated, except that a tag of
  * variables still names its repository (`-t acme/base:$(VERSION)` builds `acme/base`).
  *
@@ -28,7 +32,7 @@ import { forEachLogicalLine } from '../generic/shell-lines.js';
  */
 
 /** The files whose commands build, run and push images; rules that read them name these globs. */
-export const IMAGE_BUILD_SOURCES = SCRIPT_FILES;
+export const IMAGE_BUILD_SOURCES: readonly string[] = [...SCRIPT_FILES, '**/package.json'];
 
 /** An image build found in a script, with what it names. */
 export interface ImageBuild {
@@ -221,25 +225,76 @@ export function buildsOf(images: RepositoryImages, dockerfile: string): ImageBui
   return images.builds.filter((b) => b.dockerfiles.includes(dockerfile));
 }
 
-/** The images other Dockerfiles of the repository are built FROM (ARG defaults substituted), by file. */
-export function fromImages(workspace: Workspace): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const file of dockerfilePaths(workspace)) {
+/**
+ * The files read for the images Dockerfiles are built FROM: the Dockerfiles, and files named
+ * `dockerfile`, the lower-case name BuildKit takes by default too when there is no `Dockerfile`
+ * (`docker build -f docker/dockerfile`).
+ */
+const LOWER_CASE_DOCKERFILES = ['**/dockerfile'];
+export const FROM_IMAGE_SOURCES: readonly string[] = [...DOCKERFILE_GLOBS, ...LOWER_CASE_DOCKERFILES];
+
+/** An external image a Dockerfile uses, and how. */
+export interface FromUse {
+  /** The image, with ARG defaults substituted. */
+  image: string;
+  /**
+   * Whether the Dockerfile only copies files out of it: named by `COPY --from=<image>`, or the image
+   * of a stage that is not the last, that no stage is built FROM, and whose files a later stage
+   * takes with `COPY --from`. The image is then a builder's, which no container of this build runs.
+   */
+  copiedOnly: boolean;
+}
+
+/** The external images the repository's Dockerfiles use (ARG defaults substituted), by file. */
+export function fromImages(workspace: Workspace): Map<string, FromUse[]> {
+  const out = new Map<string, FromUse[]>();
+  const files = new Set([...dockerfilePaths(workspace), ...workspace.glob(LOWER_CASE_DOCKERFILES)]);
+  for (const file of files) {
     const model = readDockerfile(workspace, file);
     if (model) out.set(file, externalImages(model));
   }
   return out;
 }
 
-/** The external images a Dockerfile's stages are built FROM, with ARG defaults substituted. */
-export function externalImages(model: DockerfileModel): string[] {
+/** The external images a Dockerfile's stages are built FROM or copy files from, with ARG defaults substituted. */
+export function externalImages(model: DockerfileModel): FromUse[] {
   const vars = globalArgValues(model);
-  const out: string[] = [];
+  const out: FromUse[] = [];
+  const last = model.stages.at(-1);
+  /** Whether a later stage takes files from the stage (by name or index) with COPY --from. */
+  const copiedFrom = (stage: Stage) =>
+    model.stages.some(
+      (s) =>
+        s.index > stage.index &&
+        s.copiesFrom.some(
+          (f) => f === String(stage.index) || f.toLowerCase() === stage.from.name?.toLowerCase(),
+        ),
+    );
+  /** Whether a later stage is built FROM the stage. */
+  const builtOn = (stage: Stage) =>
+    model.stages.some((s) => {
+      if (s.index <= stage.index || !s.from.image) return false;
+      const { text } = expandVariables(s.from.image, vars, model.escapeChar);
+      return referencedStage(model, s, text) === stage;
+    });
   for (const stage of model.stages) {
-    if (!stage.from.image) continue;
-    const { text } = expandVariables(stage.from.image, vars, model.escapeChar);
-    if (text.includes(UNRESOLVED) || text.toLowerCase() === 'scratch') continue;
-    if (!referencedStage(model, stage, text)) out.push(text);
+    if (stage.from.image) {
+      const { text } = expandVariables(stage.from.image, vars, model.escapeChar);
+      if (
+        !text.includes(UNRESOLVED) &&
+        text.toLowerCase() !== 'scratch' &&
+        !referencedStage(model, stage, text)
+      ) {
+        const copiedOnly = stage !== last && !builtOn(stage) && copiedFrom(stage);
+        out.push({ image: text, copiedOnly });
+      }
+    }
+    // `COPY --from=acme/builder:1 /out /bin`: an image, when it names no stage.
+    for (const from of stage.copiesFrom) {
+      if (/^\d+$/.test(from) || from.includes('$')) continue;
+      if (model.stages.some((s) => s.from.name?.toLowerCase() === from.toLowerCase())) continue;
+      out.push({ image: from, copiedOnly: true });
+    }
   }
   return out;
 }
@@ -255,27 +310,40 @@ function fileImageCommands(workspace: Workspace, file: string): FileImageCommand
   const text = workspace.text(file);
   if (text === undefined || !ENGINE.test(text)) return found;
   const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
+  if (path.basename(file) === 'package.json') {
+    // npm, yarn, pnpm and bun run a package's scripts from its own directory.
+    for (const [name, script] of Object.entries(packageScripts(workspace, file))) {
+      if (!ENGINE.test(script)) continue;
+      readLine(script, { source: file, line: scriptLine(text, name), bases: [dir], dir }, found);
+    }
+    return found;
+  }
   // A Makefile's recipes and a script run from their own directory, as often as not; a workflow's
   // steps from the checkout's root.
   const bases = file.startsWith('.github/workflows/') ? [''] : [dir, ''];
   forEachLogicalLine(text, (line) => {
     if (!ENGINE.test(line.text)) return;
-    // A `cd` earlier on the line (`cd images/app && docker build .`) moves where paths start.
-    let within = bases;
-    for (const view of scriptCommands(line.text, 0, line.text.length, true)) {
-      const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
-      if (view.name === 'cd' && words.length === 1 && !/[$`{}%~]/.test(words[0]!)) {
-        within = within.map((b) => path.join(b, words[0]!));
-        continue;
-      }
-      if (!BUILDERS.has(view.name)) continue;
-      readCommand(words, { source: file, line: line.lineNo, bases: within, dir }, found);
-    }
+    readLine(line.text, { source: file, line: line.lineNo, bases, dir }, found);
   });
   if (file.startsWith('.github/workflows/') && text.includes('build-push-action')) {
     readBuildPushSteps(workspace, file, found);
   }
   return found;
+}
+
+/** The image commands of one line of commands (`cd images/app && docker build .`). */
+function readLine(text: string, where: Where, found: FileImageCommands): void {
+  // A `cd` earlier on the line moves where paths start.
+  let within = where.bases;
+  for (const view of scriptCommands(text, 0, text.length, true)) {
+    const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+    if (view.name === 'cd' && words.length === 1 && !/[$`{}%~]/.test(words[0]!)) {
+      within = within.map((b) => path.join(b, words[0]!));
+      continue;
+    }
+    if (!BUILDERS.has(view.name)) continue;
+    readCommand(words, { ...where, bases: within }, found);
+  }
 }
 
 interface Where {

@@ -7,7 +7,6 @@ import { libraryName, officialImageNames } from '../../parsers/docker-hub.js';
 import {
   BASE_IMAGE_ONLY,
   baseImageOnly,
-  DOCKERFILE_GLOBS,
   type DockerfileModel,
   dockerfilePaths,
   finalStage,
@@ -27,6 +26,8 @@ import { defineEvaluator } from '../types.js';
 import { userFix } from './fix-user.js';
 import {
   buildsOf,
+  FROM_IMAGE_SOURCES,
+  type FromUse,
   fromImages,
   IMAGE_BUILD_SOURCES,
   namesTag,
@@ -110,7 +111,7 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
   // A Dockerfile named as a container action's image (in an action.yml above it) may keep root.
   // The repository's build scripts and other Dockerfiles tell a base, builder or tool image (see
   // image-builds.ts).
-  readsOtherFiles: ['**/action.yml', '**/action.yaml', ...IMAGE_BUILD_SOURCES, ...DOCKERFILE_GLOBS],
+  readsOtherFiles: ['**/action.yml', '**/action.yaml', ...IMAGE_BUILD_SOURCES, ...FROM_IMAGE_SOURCES],
   fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the final stage (at its end when build steps follow them)',
   summary:
     'Dockerfiles whose final stage sets no USER (on a base image not known to run as non-root) or switches to root.',
@@ -503,7 +504,7 @@ function cloudDevelopmentImage(workspace: Workspace, file: string, base: string 
  */
 class ImageUses {
   private images: RepositoryImages | undefined;
-  private froms: Map<string, string[]> | undefined;
+  private froms: Map<string, FromUse[]> | undefined;
 
   constructor(private readonly workspace: Workspace) {}
 
@@ -513,9 +514,11 @@ class ImageUses {
   }
 
   /**
-   * Why the Dockerfile is a base image, when it is: its name says so (`Dockerfile.base`,
+   * Why the Dockerfile is a base or builder image, when it is: its name says so (`Dockerfile.base`,
    * `base.Dockerfile`), or a build here tags its image with a name another Dockerfile of the
-   * repository is built FROM. (The caller has checked that it has no command of its own.)
+   * repository is built FROM (a base image), or only copies files out of (`COPY --from`, from the
+   * image or from a stage built FROM it that nothing else builds on: a builder image, which no
+   * container runs as a service). (The caller has checked that it has no command of its own.)
    */
   baseOf(file: string): string | undefined {
     const name = file.slice(file.lastIndexOf('/') + 1).toLowerCase();
@@ -525,13 +528,20 @@ class ImageUses {
     const tags = buildsOf(this.all(), file).flatMap((b) => b.tags);
     if (tags.length === 0) return undefined;
     this.froms ??= fromImages(this.workspace.tree());
-    for (const [other, images] of this.froms) {
-      const image = other === file ? undefined : images.find((i) => namesTag(i, tags));
-      if (image) {
-        return `it is a base image with no command of its own: the repository builds it as ${image}, which ${other} is built FROM, and the images built on it decide the user they run as`;
+    let copied: [string, string] | undefined;
+    for (const [other, uses] of this.froms) {
+      if (other === file) continue;
+      for (const use of uses) {
+        if (!namesTag(use.image, tags)) continue;
+        if (!use.copiedOnly) {
+          return `it is a base image with no command of its own: the repository builds it as ${use.image}, which ${other} is built FROM, and the images built on it decide the user they run as`;
+        }
+        copied ??= [use.image, other];
       }
     }
-    return undefined;
+    return copied
+      ? `it is a builder image with no command of its own: the repository builds it as ${copied[0]}, which ${copied[1]} only copies files out of with COPY --from, so no container of it runs as a service`
+      : undefined;
   }
 
   /**

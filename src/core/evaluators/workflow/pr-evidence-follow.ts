@@ -5,6 +5,7 @@ import {
   readDockerfile,
   type Stage,
 } from '../../parsers/dockerfile.js';
+import { packageScripts } from '../../parsers/package-json.js';
 import { defineSelector, globSelector } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 
@@ -88,21 +89,6 @@ function packageScriptCall(manager: string, args: string): { dir: string; script
     script = first;
   if (!script || !/^[\w:.@/-]+$/.test(script)) return undefined;
   return { dir: dir.replace(/^\.\/?/, '').replace(/\/$/, ''), script };
-}
-
-/** The scripts of a package.json (read once per tree), or an empty record. */
-function packageScripts(workspace: Workspace, file: string): Record<string, string> {
-  return workspace.memo('package-json-scripts', file, (f) => {
-    try {
-      const json: unknown = JSON.parse(workspace.text(f) ?? '');
-      const scripts = isRecord(json) && isRecord(json.scripts) ? json.scripts : {};
-      return Object.fromEntries(
-        Object.entries(scripts).filter((e): e is [string, string] => typeof e[1] === 'string'),
-      );
-    } catch {
-      return {};
-    }
-  });
 }
 
 /** A text a step hands work to, and how it was reached (for a make target: its name). */
