@@ -223,6 +223,24 @@ FROM \${STAGE}
     );
   });
 
+  // A development environment's image changes a developer's workspace, not what the project ships;
+  // the pinning rules share what marks one with dockerfile-root-user.
+  it.each([
+    ['.devcontainer/Dockerfile', 'FROM mcr.microsoft.com/devcontainers/go\n', 'low'],
+    ['.codesandbox/Dockerfile', 'FROM node:lts\nRUN apt-get install -y xdg-utils\n', 'low'],
+    ['ide/Dockerfile', 'FROM gitpod/workspace-full:latest\nRUN brew install x\n', 'low'],
+    ['.devcontainer.old/Dockerfile', 'FROM node:lts\n', null],
+    ['app/Dockerfile', 'FROM node:lts\nRUN npm ci\n', null],
+  ])("%s: graded as a development environment's image, or not", async (file, text, confidence) => {
+    const findings = await evaluate(dockerfileBaseImage, { [file]: text }, { unresolved: 'skip' });
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([[`${file}:1:6`, confidence]]);
+    if (confidence) {
+      expect(findings[0]!.message).toMatch(
+        /Pin a version tag or a @sha256 digest \(.*development environment.*: a developer's workspace, not an image the project ships\)\.$/,
+      );
+    }
+  });
+
   it('checks every Dockerfile naming convention and skips .dockerignore files', async () => {
     const files = {
       'a/Dockerfile': 'FROM a\n',

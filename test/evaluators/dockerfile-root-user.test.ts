@@ -403,7 +403,7 @@ describe('dockerfile.root-user', () => {
       [
         'ws/Dockerfile:1:1',
         'low',
-        " (it installs startup scripts in /etc/workstation-startup.d: a Cloud Workstations image, a developer's workspace whose platform starts the session as a user of its own, not a deployed service).",
+        " (it installs startup scripts in /etc/workstation-startup.d, as a Cloud Workstations image does: a developer's workspace, whose platform starts the session as a user of its own, not a deployed service).",
       ],
       ['app/Dockerfile:1:1', 'medium', '.'],
     ]);

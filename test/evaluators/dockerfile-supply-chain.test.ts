@@ -240,6 +240,59 @@ describe('dockerfile.base-image-digest', () => {
     expect(findings[1]!.message).toContain('(web/package.json:3, from web/base.Dockerfile)');
   });
 
+  // A development environment's image (its path, or its final base image says so) changes a
+  // developer's workspace, not what the project ships.
+  it.each([
+    [
+      '.devcontainer/Dockerfile',
+      'FROM golang:1.26\nRUN go install x@v1\n',
+      'low',
+      "its path, under .devcontainer/, marks a development environment's image",
+    ],
+    [
+      '.codesandbox/Dockerfile',
+      'FROM node:24-bullseye\nRUN apt-get install -y xdg-utils\n',
+      'low',
+      'under .codesandbox/,',
+    ],
+    ['.gitpod.Dockerfile', 'FROM node:24\nRUN npm i -g pnpm\n', 'low', 'its name, .gitpod.Dockerfile, marks'],
+    [
+      'tools/ide/Dockerfile',
+      'FROM golang:1.26 AS go\nFROM mcr.microsoft.com/devcontainers/base:1-bookworm\nCOPY --from=go /usr/local/go /usr/local/go\n',
+      'low',
+      "its base image, mcr.microsoft.com/devcontainers/base:1-bookworm, is a cloud development environment's",
+    ],
+    [
+      'ws/Dockerfile',
+      'FROM acme/ide:2\nCOPY setup.sh /etc/workstation-startup.d/\n',
+      'low',
+      'as a Cloud Workstations image does',
+    ],
+    // Not a development environment's folder, nor a development base image: reported as any other.
+    ['devcontainer/Dockerfile', 'FROM golang:1.26\nRUN go install x@v1\n', null, 'Add its digest'],
+    [
+      'app/Dockerfile',
+      'FROM mcr.microsoft.com/devcontainers/base:1-bookworm AS ide\nFROM golang:1.26\nRUN make\n',
+      null,
+      'Add its digest',
+    ],
+  ])(
+    "%s: its FROM lines are graded as a development environment's, or not",
+    async (file, text, confidence, reason) => {
+      const findings = await evaluate(dockerfileBaseImageDigest, { [file]: text }, {});
+      expect(findings.length).toBeGreaterThan(0);
+      for (const f of findings) {
+        expect(f.confidence ?? null).toBe(confidence);
+        expect(f.message).toContain(reason);
+      }
+      if (confidence) {
+        expect(findings[0]!.message).toMatch(
+          /update it \(.*: a developer's workspace, not an image the project ships\)\.$/,
+        );
+      }
+    },
+  );
+
   it('grades an image whose name holds the version by its tag as a channel, latest included', async () => {
     const findings = await evaluate(
       dockerfileBaseImageDigest,

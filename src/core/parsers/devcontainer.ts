@@ -28,6 +28,13 @@ const DEV_ENVIRONMENT_DIRS = new Set(['.devcontainer', '.codesandbox', '.gitpod'
  * `.codesandbox/` or `.gitpod/` directory, or is Gitpod's `.gitpod.Dockerfile`.
  */
 export function isDevContainerImage(file: string): boolean {
+  return devEnvironmentMark(file) !== undefined;
+}
+
+/** What in a Dockerfile's path marks a development environment's image (`.devcontainer/`), if anything. */
+export function devEnvironmentMark(file: string): string | undefined {
   const parts = file.split('/');
-  return parts.at(-1) === '.gitpod.Dockerfile' || parts.slice(0, -1).some((p) => DEV_ENVIRONMENT_DIRS.has(p));
+  if (parts.at(-1) === '.gitpod.Dockerfile') return '.gitpod.Dockerfile';
+  const dir = parts.slice(0, -1).find((p) => DEV_ENVIRONMENT_DIRS.has(p));
+  return dir === undefined ? undefined : `${dir}/`;
 }

@@ -381,6 +381,32 @@ function inheritedStage(
   return text.includes(UNRESOLVED) ? undefined : referencedStage(model, stage, text);
 }
 
+/** The external image at the root of a stage's FROM chain, with ARG defaults substituted. */
+export function externalBase(model: DockerfileModel, stage: Stage): string | undefined {
+  const image = stageChain(model, stage).at(-1)!.from.image;
+  if (!image) return undefined;
+  const { text } = expandVariables(image, globalArgValues(model), model.escapeChar);
+  return text.includes(UNRESOLVED) ? undefined : text;
+}
+
+/**
+ * The stage and the earlier stages it is built FROM, in that order: the chain ends at a stage built
+ * on an external image, or on one named through an ARG without a value.
+ */
+export function stageChain(model: DockerfileModel, stage: Stage): Stage[] {
+  const vars = globalArgValues(model);
+  const chain: Stage[] = [];
+  for (let current: Stage | undefined = stage; current; ) {
+    chain.push(current);
+    const image = current.from.image;
+    if (!image) break;
+    const { text } = expandVariables(image, vars, model.escapeChar);
+    // referencedStage only looks at earlier stages, so the walk always terminates.
+    current = text.includes(UNRESOLVED) ? undefined : referencedStage(model, current, text);
+  }
+  return chain;
+}
+
 /** Final stage of a model, i.e. the image that is built by default. */
 export function finalStage(model: DockerfileModel): Stage | undefined {
   return model.stages[model.stages.length - 1];

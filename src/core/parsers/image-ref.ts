@@ -165,3 +165,21 @@ export function nameHoldsVersion(name: string): boolean {
 export function movingTagPhrase(tag: string): string {
   return tag === 'latest' ? 'uses the "latest" tag' : `uses the "${tag}" tag, which names no version`;
 }
+
+/** A matcher of image references (`registry/repository:tag`) by patterns where `*` is any text. */
+export function imageMatcher(patterns: readonly string[]): (image: string) => boolean {
+  const compile = (p: string) => new RegExp(`^${p.split('*').map(escapeRegExp).join('.*')}$`, 'i');
+  const include = patterns.filter((p) => !p.startsWith('!')).map(compile);
+  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => compile(p.slice(1)));
+  return (image) => {
+    // `nginx:1.27@sha256:...` is judged as `nginx:1.27`; an untagged image is `:latest`.
+    const ref = parseImageRef(image);
+    if (!ref) return false;
+    const name = `${ref.registry ? `${ref.registry}/` : ''}${ref.repository}:${ref.tag ?? 'latest'}`;
+    return include.some((re) => re.test(name)) && !exclude.some((re) => re.test(name));
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -15,6 +15,7 @@ import { parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { builtBy, judgeBaseImage, ownImages, repeatedFroms, repeatsNote } from './base-image.js';
+import { developmentEnvironmentNote } from './dev-environment.js';
 import { IMAGE_BUILD_SOURCES } from './image-builds.js';
 
 /**
@@ -23,7 +24,8 @@ import { IMAGE_BUILD_SOURCES } from './image-builds.js';
  * reviewed. Untagged and `latest` images are left to `dockerfile.base-image` (one finding per line);
  * `scratch`, earlier stages and versions that depend on an ARG without a default are not judged. An
  * image a build of the repository tags (the project's own, see image-builds.ts), a development stage
- * no other stage builds on, and a Dockerfile of one FROM line are reported at low confidence.
+ * no other stage builds on, a development environment's image (see dev-environment.ts) and a
+ * Dockerfile of one FROM line are reported at low confidence.
  */
 export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>({
   kind: 'dockerfile.base-image-digest',
@@ -40,6 +42,8 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
       if (!model) continue;
       const vars = globalArgValues(model);
       const repeated = repeatedFroms(model);
+      // Why the pins of the whole file matter less: it is a version pin, or a development environment.
+      const fileNote = baseImageOnly(model) ? BASE_IMAGE_ONLY : developmentEnvironmentNote(workspace, model);
       for (const stage of model.stages) {
         // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
         const repeats = repeated.get(stage);
@@ -84,8 +88,9 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
           `Base image ${shown} is pinned by tag only: a tag can be re-pushed, so rebuilds may get a ` +
           'different image. Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.' +
           (repeats ? repeatsNote(repeats) : '');
-        // Why the pin matters less: the file is a version pin, or the stage is a development one.
-        const note = baseImageOnly(model) ? BASE_IMAGE_ONLY : developmentStage(model, stage);
+        // Why the pin matters less: the file is a version pin or a development environment's image, or
+        // the stage is a development one.
+        const note = fileNote ?? developmentStage(model, stage);
         findings.push(
           note
             ? { message: `${message.slice(0, -1)} (${note}).`, location, key: written, confidence: 'low' }

@@ -13,6 +13,7 @@ import { isMovingTag, movingTagPhrase, nameHoldsVersion, parseImageRef } from '.
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { developmentEnvironmentNote } from './dev-environment.js';
 import {
   buildsTagging,
   IMAGE_BUILD_SOURCES,
@@ -42,7 +43,9 @@ export type BaseImageVerdict =
 /**
  * Flags stages built FROM an image with no tag or a tag that names no version (`latest`, `dind`,
  * `stable`, `postgresql-latest`) and no digest: each build may get a different image. `scratch` and
- * earlier stages need no pin; ARG defaults are substituted first.
+ * earlier stages need no pin; ARG defaults are substituted first. A template placeholder, an image
+ * built or tagged here, and a development environment's image (see dev-environment.ts) are reported
+ * at low confidence.
  */
 export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
   kind: 'dockerfile.base-image',
@@ -70,6 +73,7 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
       if (!model) continue;
       const vars = globalArgValues(model);
       const repeated = repeatedFroms(model);
+      let environment: { note: string | undefined } | undefined;
       for (const stage of model.stages) {
         // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
         const repeats = repeated.get(stage);
@@ -79,18 +83,21 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
           const build = own(verdict.resolved);
           if (build) verdict = { ...verdict, local: true, build };
         }
-        const message = verdict && describe(verdict, stage, options.unresolved === 'report');
-        if (!verdict || !message) continue;
+        const described = verdict && describe(verdict, stage, options.unresolved === 'report');
+        if (!verdict || !described) continue;
+        // What the template will be rendered with is not in this file, and a local image is pinned by
+        // whatever builds or tags it: guesses, reported as such. A development environment's image
+        // changes a developer's workspace, not what the project ships.
+        const guess = verdict.kind === 'template' || ('local' in verdict && verdict.local);
+        environment ??= { note: developmentEnvironmentNote(workspace, model) };
+        const note = guess ? undefined : environment.note;
+        const message = note ? `${described.slice(0, -1)} (${note}).` : described;
         const span = stage.from.imageSpan ?? stage.from.span;
         findings.push({
           message: repeats ? `${message}${repeatsNote(repeats)}` : message,
           location: locationFromSpan(file, span),
           key: stage.from.image ?? '',
-          // What the template will be rendered with is not in this file, and a local image is pinned by
-          // whatever builds or tags it: guesses, reported as such.
-          ...(verdict.kind === 'template' || ('local' in verdict && verdict.local)
-            ? { confidence: 'low' as const }
-            : {}),
+          ...(guess || note ? { confidence: 'low' as const } : {}),
         });
       }
     }

@@ -9,20 +9,21 @@ import {
   baseImageOnly,
   type DockerfileModel,
   dockerfilePaths,
+  externalBase,
   finalStage,
-  globalArgValues,
   type InstructionText,
   readDockerfile,
-  referencedStage,
   runCommands,
   type Stage,
+  stageChain,
 } from '../../parsers/dockerfile.js';
-import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
-import { parseImageRef } from '../../parsers/image-ref.js';
+import { UNRESOLVED } from '../../parsers/dockerfile-words.js';
+import { imageMatcher, parseImageRef } from '../../parsers/image-ref.js';
 import { programName, SHELLS } from '../../parsers/shell-commands.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { developmentEnvironment } from './dev-environment.js';
 import { userFix } from './fix-user.js';
 import {
   buildsOf,
@@ -34,6 +35,9 @@ import {
   type RepositoryImages,
   repositoryImages,
 } from './image-builds.js';
+
+/** Image patterns, as the nonRootImages option and the Kubernetes rules match them. */
+export { imageMatcher };
 
 /** `root`, `0`, and either with a group (`root:root`, `0:0`, `root:app`). */
 const ROOT_USER = /^(root|0)(:.*)?$/;
@@ -424,8 +428,10 @@ function notDeployed(
   base: string | undefined,
   uses: ImageUses,
 ): string | undefined {
-  const cloud = cloudDevelopmentImage(workspace, file, base);
-  if (cloud) return cloud;
+  const environment = developmentEnvironment(workspace, file, base);
+  if (environment) {
+    return `${environment}: a developer's workspace, whose platform starts the session as a user of its own, not a deployed service`;
+  }
   const command = chain.some((s) => s.command);
   const built = command ? undefined : (uses.baseOf(file) ?? uses.copiedFrom(file));
   if (built) return built;
@@ -469,33 +475,6 @@ function dropsRoot(chain: readonly Stage[], base: string | undefined): string | 
   return chain.some((s) => s.runs.some((r) => DROPPERS.test(r.value)))
     ? 'the image installs a tool (gosu, su-exec, setpriv) that an entrypoint uses to switch to another user at start'
     : undefined;
-}
-
-/**
- * Base images of cloud development environments: Google Cloud Workstations' predefined images, the
- * dev container images (Codespaces), Gitpod's and Coder's workspace images. The platform starts a
- * developer's session in them as a user of its own.
- */
-const CLOUD_DEVELOPMENT_IMAGES = imageMatcher([
-  '*/cloud-workstations-images/predefined/*',
-  'mcr.microsoft.com/devcontainers/*',
-  'mcr.microsoft.com/vscode/devcontainers/*',
-  'gitpod/workspace-*',
-  'codercom/*',
-]);
-
-/** Where Cloud Workstations runs the startup scripts of a workstation image, as root, before the session. */
-const WORKSTATION_STARTUP = '/etc/workstation-startup.d';
-
-/** Why the image is a cloud development environment's (a developer's workspace), when it is one. */
-function cloudDevelopmentImage(workspace: Workspace, file: string, base: string | undefined) {
-  if (base !== undefined && CLOUD_DEVELOPMENT_IMAGES(base)) {
-    return `its base image, ${base}, is a cloud development environment's: a developer's workspace, whose platform starts the session as a user of its own, not a deployed service`;
-  }
-  if (workspace.text(file)?.includes(WORKSTATION_STARTUP)) {
-    return `it installs startup scripts in ${WORKSTATION_STARTUP}: a Cloud Workstations image, a developer's workspace whose platform starts the session as a user of its own, not a deployed service`;
-  }
-  return undefined;
 }
 
 /**
@@ -640,50 +619,6 @@ function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;
-}
-
-/** A matcher of image references (`registry/repository:tag`) by patterns where `*` is any text. */
-export function imageMatcher(patterns: readonly string[]): (image: string) => boolean {
-  const compile = (p: string) => new RegExp(`^${p.split('*').map(escapeRegExp).join('.*')}$`, 'i');
-  const include = patterns.filter((p) => !p.startsWith('!')).map(compile);
-  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => compile(p.slice(1)));
-  return (image) => {
-    // `nginx:1.27@sha256:...` is judged as `nginx:1.27`; an untagged image is `:latest`.
-    const ref = parseImageRef(image);
-    if (!ref) return false;
-    const name = `${ref.registry ? `${ref.registry}/` : ''}${ref.repository}:${ref.tag ?? 'latest'}`;
-    return include.some((re) => re.test(name)) && !exclude.some((re) => re.test(name));
-  };
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The external image at the root of a stage's FROM chain, with ARG defaults substituted. */
-function externalBase(model: DockerfileModel, stage: Stage): string | undefined {
-  const image = stageChain(model, stage).at(-1)!.from.image;
-  if (!image) return undefined;
-  const { text } = expandVariables(image, globalArgValues(model), model.escapeChar);
-  return text.includes(UNRESOLVED) ? undefined : text;
-}
-
-/**
- * The stage and the earlier stages it is built FROM, in that order: the chain ends at a stage built
- * on an external image, or on one named through an ARG without a value.
- */
-function stageChain(model: DockerfileModel, stage: Stage): Stage[] {
-  const vars = globalArgValues(model);
-  const chain: Stage[] = [];
-  for (let current: Stage | undefined = stage; current; ) {
-    chain.push(current);
-    const image = current.from.image;
-    if (!image) break;
-    const { text } = expandVariables(image, vars, model.escapeChar);
-    // referencedStage only looks at earlier stages, so the walk always terminates.
-    current = text.includes(UNRESOLVED) ? undefined : referencedStage(model, current, text);
-  }
-  return chain;
 }
 
 /** Follows FROM references to earlier stages until a stage with a USER (or an external image). */
