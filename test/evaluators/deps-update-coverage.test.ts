@@ -390,6 +390,40 @@ describe('deps.update-coverage', () => {
     );
   });
 
+  // In the source repository of a Docker Official Image (its generate-stackbrew-library.sh prints the
+  // library manifest), the official-images program rebuilds the image whenever a parent is updated.
+  it.each([
+    [
+      'the library script',
+      'Maintainers: Acme <docker@acme.example>\nGitRepo: https://example.com/acme/docker.git\n',
+      'low',
+      null,
+    ],
+    ['a script of that name without a library manifest', 'echo hello\n', null, null],
+    ['no script', undefined, null, null],
+  ])('a Dockerfile FROM official images, with %s at the root', async (_what, script, official, other) => {
+    const files: Record<string, string> = {
+      ...dependabot(entry('github-actions', 'directory: /')),
+      '3.1/alpine/Dockerfile': 'FROM alpine:3.24\nRUN apk add --no-cache ca-certificates\n',
+      '3.1/debian/Dockerfile': 'FROM debian:trixie-slim AS build\nRUN make\nFROM buildpack-deps:trixie\n',
+      // An image that is no official image keeps it a gap, script or not.
+      'tools/Dockerfile': 'FROM acme/tools:1.2\n',
+    };
+    if (script !== undefined)
+      files['generate-stackbrew-library.sh'] = `#!/usr/bin/env bash\ncat <<-EOH\n${script}EOH\n`;
+    const findings = await coverage(files);
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['3.1/alpine/Dockerfile:1:-', official],
+      ['3.1/debian/Dockerfile:1:-', official],
+      ['tools/Dockerfile:1:-', other],
+    ]);
+    if (official) {
+      expect(findings[0]!.message).toMatch(
+        /are not updated \(but the repository is the source of a Docker Official Image, .* so their fixes reach it without an update here\)\.$/,
+      );
+    }
+  });
+
   it('either tool covering a manifest is enough', async () => {
     const findings = await coverage({
       ...dependabot(entry('npm', 'directory: /')),

@@ -293,6 +293,36 @@ describe('dockerfile.base-image-digest', () => {
     },
   );
 
+  // The official-images program rebuilds an official image whenever its parent is updated and does
+  // not accept a FROM pinned by digest: in its source repository, a tag is what is asked for.
+  it.each([
+    [
+      'the library script',
+      'Maintainers: Acme <docker@acme.example>\nGitRepo: https://example.com/acme/docker.git\n',
+      'low',
+    ],
+    ['a script of that name without a library manifest', 'echo hello\n', null],
+    ['no script', undefined, null],
+  ])('FROM an official image, with %s at the root', async (_what, script, official) => {
+    const files: Record<string, string> = {
+      '3.1/Dockerfile':
+        'FROM debian:trixie-slim AS build\nRUN make\nFROM acme/base:3.1\nCOPY --from=build /out /\n',
+    };
+    if (script !== undefined)
+      files['generate-stackbrew-library.sh'] = `#!/usr/bin/env bash\ncat <<-EOH\n${script}EOH\n`;
+    const findings = await evaluate(dockerfileBaseImageDigest, files, {});
+    // An image that is no official image is pinned as anywhere else.
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['3.1/Dockerfile:1:6', official],
+      ['3.1/Dockerfile:3:6', null],
+    ]);
+    if (official) {
+      expect(findings[0]!.message).toMatch(
+        /update it \(the repository is the source of a Docker Official Image, whose library manifest its generate-stackbrew-library.sh prints: .* does not accept a FROM pinned by digest\)\.$/,
+      );
+    }
+  });
+
   it('grades an image whose name holds the version by its tag as a channel, latest included', async () => {
     const findings = await evaluate(
       dockerfileBaseImageDigest,

@@ -4,6 +4,11 @@ import { readDockerfile } from '../../parsers/dockerfile.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { builtBy, ownImages } from '../dockerfile/base-image.js';
+import {
+  isOfficialImage,
+  OFFICIAL_IMAGE_REBUILT,
+  officialImageSource,
+} from '../dockerfile/official-image-source.js';
 import { globList } from '../generic/shared.js';
 import {
   cargoWorkspaceRoots,
@@ -47,7 +52,9 @@ const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
  * runs `go get -u`, `npm update`, `cargo update`, ... and opens a pull request) covers the manifests
  * its commands update (see update-workflows.ts). With no tool at all there is nothing to compare (the
  * `dependency-update-tool` rule reports that); one finding per uncovered directory, and one per npm,
- * Cargo or pub workspace whose members are uncovered (at its root manifest, naming them).
+ * Cargo or pub workspace whose members are uncovered (at its root manifest, naming them). A Dockerfile
+ * built only on the project's own images, or only on official images in an official image's source
+ * repository (see official-image-source.ts), is reported at low confidence.
  */
 export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
   kind: 'deps.update-coverage',
@@ -110,6 +117,20 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
         };
         // Dockerfiles built only on the project's own images (every one of the directory's): an update
         // would only retag the project's own build.
+        // Dockerfiles of an official image's source repository built only FROM official images: the
+        // official-images program rebuilds them on each update of those parents.
+        if (
+          all.every(
+            (x) => x.images !== undefined && x.images.length > 0 && x.images.every(isOfficialImage),
+          ) &&
+          officialImageSource(workspace)
+        ) {
+          return {
+            ...finding,
+            message: `${finding.message.slice(0, -1)} (but ${OFFICIAL_IMAGE_REBUILT}).`,
+            confidence: 'low' as const,
+          };
+        }
         const builds = all.flatMap((x) => x.images?.map(own) ?? [undefined]);
         if (!builds.every((b) => b !== undefined)) return finding;
         return {

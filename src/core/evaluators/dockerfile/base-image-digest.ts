@@ -17,6 +17,12 @@ import { defineEvaluator } from '../types.js';
 import { builtBy, judgeBaseImage, ownImages, repeatedFroms, repeatsNote } from './base-image.js';
 import { developmentEnvironmentNote } from './dev-environment.js';
 import { IMAGE_BUILD_SOURCES } from './image-builds.js';
+import {
+  isOfficialImage,
+  LIBRARY_SCRIPT,
+  OFFICIAL_IMAGE_PARENT,
+  officialImageSource,
+} from './official-image-source.js';
 
 /**
  * `dockerfile.base-image-digest`: stages built FROM an external image that carries a version tag but
@@ -24,14 +30,16 @@ import { IMAGE_BUILD_SOURCES } from './image-builds.js';
  * reviewed. Untagged and `latest` images are left to `dockerfile.base-image` (one finding per line);
  * `scratch`, earlier stages and versions that depend on an ARG without a default are not judged. An
  * image a build of the repository tags (the project's own, see image-builds.ts), a development stage
- * no other stage builds on, a development environment's image (see dev-environment.ts) and a
+ * no other stage builds on, a development environment's image (see dev-environment.ts), a Docker
+ * Official Image's parent in the image's source repository (see official-image-source.ts) and a
  * Dockerfile of one FROM line are reported at low confidence.
  */
 export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>({
   kind: 'dockerfile.base-image-digest',
   scope: 'file',
-  // The repository's build scripts tell an image it builds itself (see image-builds.ts).
-  readsOtherFiles: IMAGE_BUILD_SOURCES,
+  // The repository's build scripts tell an image it builds itself (see image-builds.ts), and the
+  // script of an official image's source repository tells one (see official-image-source.ts).
+  readsOtherFiles: [...IMAGE_BUILD_SOURCES, LIBRARY_SCRIPT],
   summary: 'Dockerfile stages whose external base image has a tag but no @sha256 digest.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
@@ -88,9 +96,11 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
           `Base image ${shown} is pinned by tag only: a tag can be re-pushed, so rebuilds may get a ` +
           'different image. Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.' +
           (repeats ? repeatsNote(repeats) : '');
-        // Why the pin matters less: the file is a version pin or a development environment's image, or
-        // the stage is a development one.
-        const note = fileNote ?? developmentStage(model, stage);
+        // Why the pin matters less: the image is an official image's parent in its source repository,
+        // the file is a version pin or a development environment's image, or the stage is a
+        // development one.
+        const parent = isOfficialImage(resolved) && officialImageSource(workspace);
+        const note = (parent ? OFFICIAL_IMAGE_PARENT : fileNote) ?? developmentStage(model, stage);
         findings.push(
           note
             ? { message: `${message.slice(0, -1)} (${note}).`, location, key: written, confidence: 'low' }
