@@ -922,6 +922,31 @@ ${upload(SHA, '.')}`;
         { Makefile: 'release:\n\tgit push --tags\n' },
         [['medium', 'low', `${OPEN_SCRIPT}${WRITES_SCRIPT}${GUESS}${FIX_SCRIPT}`]],
       ],
+      // Make reads a conditional itself: the recipe goes on after it, in both branches.
+      [
+        'a make target whose push follows a conditional',
+        workflow('push', 'make release'),
+        {
+          Makefile:
+            'release:\n\tgit fetch --tags\nifeq (false,$(SNAPSHOT))\n\t@exit 1\nelse\n\t@echo ok\nendif\n\tgit push origin main\n',
+        },
+        [['medium', 'low', `${OPEN_SCRIPT}${WRITES_SCRIPT}${GUESS}${FIX_SCRIPT}`]],
+      ],
+      [
+        'a make target whose push follows a conditional, with CRLF line ends',
+        workflow('push', 'make release'),
+        {
+          Makefile:
+            'release:\r\n\tgit fetch --tags\r\nifdef DRY\r\n\t@exit 1\r\nendif\r\n\tgit push origin main\r\n',
+        },
+        [['medium', 'low', `${OPEN_SCRIPT}${WRITES_SCRIPT}${GUESS}${FIX_SCRIPT}`]],
+      ],
+      [
+        'a make target that only builds after a conditional',
+        workflow('push', 'make dist'),
+        { Makefile: 'dist:\nifdef DRY\n\t@echo dry\nendif\n\tgo build ./...\n' },
+        [['medium', 'rule', `${OPEN_SCRIPT}${WRITES_SCRIPT}${FIX_SCRIPT}`]],
+      ],
       [
         'a package.json script',
         workflow('push', 'npm run release'),

@@ -287,6 +287,9 @@ function parseMakefile(text: string): Map<string, MakeRule> {
   return rules;
 }
 
+/** A Makefile conditional directive line: `ifeq (a,b)`, `ifndef X`, `else`, `else ifdef Y`, `endif`. */
+const CONDITIONAL_DIRECTIVE = /^[ \t]*(?:ifeq|ifneq|ifdef|ifndef|else|endif)(?:[ \t\r]|$)/;
+
 function readMakefile(text: string, variables: Map<string, string>): Map<string, MakeRule> {
   const rules = new Map<string, MakeRule>();
   let current: MakeRule[] = [];
@@ -296,6 +299,10 @@ function readMakefile(text: string, variables: Map<string, string>): Map<string,
       continue;
     }
     if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    // A conditional (`ifeq`, `ifdef`, `else`, `endif`) is read by make, not run: within a recipe it
+    // neither ends it nor starts another rule, and the recipe lines of both branches belong to the
+    // target (which branch runs is decided when make runs; both are read as what it may run).
+    if (CONDITIONAL_DIRECTIVE.test(line)) continue;
     const eq = line.indexOf('=');
     const assignment = eq > 0 ? ASSIGNMENT_HEAD.exec(line.slice(0, eq).trim()) : null;
     if (assignment) {
