@@ -1175,6 +1175,7 @@ jobs:
     permissions: { contents: read, security-events: write }
     steps:
       - uses: actions/checkout@v4
+      - run: make coverage
       - uses: actions/upload-artifact@v4
         with:
           include-hidden-files: true
@@ -1196,8 +1197,8 @@ jobs:
     );
     expect(findings.map((f) => [at(f), f.severity])).toEqual([
       [`${W}:6:15`, 'medium'],
-      [`${W}:16:15`, 'medium'],
-      [`${W}:21:15`, 'low'],
+      [`${W}:17:15`, 'medium'],
+      [`${W}:22:15`, 'low'],
     ]);
     expect(findings[0]!.message).not.toContain('uploads the checkout directory');
     // Whoever reads the persisted token can dismiss code scanning alerts with it.
@@ -1497,6 +1498,71 @@ jobs:
           ]),
         },
         [['low', `${OPEN}; ${HELD_SCANNING}${FIX}`]],
+      ],
+      // GitHub's artifact and cache actions and a fixed git config can make no use of the copy on
+      // disk: they do not count against every other later step being given the token.
+      [
+        'CodeQL actions after a fixed git config, and an artifact upload',
+        {
+          [W]: job('push', '{ security-events: write }', [
+            'run: git config --global --add safe.directory "$GITHUB_WORKSPACE"',
+            'uses: github/codeql-action/init@v3',
+            'uses: github/codeql-action/analyze@v3',
+            'uses: actions/cache/save@v4\n        with: { path: ~/.cache, key: k }',
+            'name: Upload\n        uses: actions/upload-artifact@v4\n        with: { path: results.sarif }',
+          ]),
+        },
+        [
+          [
+            'low',
+            `${OPEN}; the token can write (security-events), but every later step is given the job's token anyway or has no use for it (step "run" only sets git options, which talk to no remote; step "actions/cache/save@v4" is GitHub's actions/cache/save, which runs no code of the repository and talks to no git remote; step "Upload" is GitHub's actions/upload-artifact, which runs no code of the repository and talks to no git remote), so the copy on disk reaches none that lacks it${FIX}`,
+          ],
+        ],
+      ],
+      [
+        'another credential in token:, given to every later step but an artifact upload',
+        {
+          [W]: job('push', '{ contents: read }', [
+            'uses: acme/craft@v2\n        env: { GITHUB_TOKEN: "${{ secrets.BOT_PAT }}" }',
+            'uses: actions/upload-artifact@v4\n        with: { path: dist/ }',
+          ]).replace('checkout@v4\n', 'checkout@v4\n        with: { token: "${{ secrets.BOT_PAT }}" }\n'),
+        },
+        [
+          [
+            'low',
+            `${OPEN}; it persists the credential given in "token:", not the job token, but every later step is given that credential anyway or has no use for it (step "actions/upload-artifact@v4" is GitHub's actions/upload-artifact, which runs no code of the repository and talks to no git remote), so the copy on disk reaches none that lacks it${FIX}`,
+          ],
+        ],
+      ],
+      [
+        'a git config that runs more than git config',
+        {
+          [W]: job('push', '{ security-events: write }', [
+            'run: git config --global user.name bot && ./build.sh',
+            'uses: github/codeql-action/analyze@v3',
+          ]),
+        },
+        [['medium', `${OPEN}; the token can write (security-events)${FIX}`]],
+      ],
+      [
+        'a git config set from an expression',
+        {
+          [W]: job('push', '{ security-events: write }', [
+            'run: git config --global user.name "${{ github.event.head_commit.author.name }}"',
+            'uses: github/codeql-action/analyze@v3',
+          ]),
+        },
+        [['medium', `${OPEN}; the token can write (security-events)${FIX}`]],
+      ],
+      [
+        "a third party's cache action",
+        {
+          [W]: job('push', '{ security-events: write }', [
+            'uses: acme/cache@v4',
+            'uses: github/codeql-action/analyze@v3',
+          ]),
+        },
+        [['medium', `${OPEN}; the token can write (security-events)${FIX}`]],
       ],
       [
         'a setup action before its token default',

@@ -25,6 +25,7 @@ import {
 import { givenJobToken } from './scopes.js';
 import {
   actionOf,
+  actionPathOf,
   actionVersion,
   aliasNote,
   eventsOf,
@@ -54,7 +55,9 @@ import {
  *   another runner and cannot hold this job's token; an upload of build outputs (`dist/`, a report)
  *   or of the workspace without hidden files does not hold `.git`. Write scopes and outsiders' events
  *   leave the grade low when every later step is given the job's token anyway (scopes.ts), and so
- *   does a credential given in `token:` when every later step is given that credential too.
+ *   does a credential given in `token:` when every later step is given that credential too; a step
+ *   that can make no use of the copy (GitHub's artifact and cache actions, a fixed `git config`) is
+ *   not counted.
  * A job of a reusable workflow without permissions of its own gets what the jobs of this repository
  * that call it grant. A checkout whose token has no scope, given no other credential, is not
  * reported; nor is the last step of a job, after which no step runs to read what it keeps.
@@ -160,15 +163,22 @@ function finding(
   // is persisted with it, neither what the token can write nor outsiders' input reaching those steps
   // makes the copy worth more. So for a credential given in `token:` (a PAT, an App token) that every
   // later step is given as well, as when a checkout hands the action after it a token to push with.
+  // A step that can make no use of the copy (GitHub's own artifact and cache actions, a fixed `git
+  // config`) does not count against that either.
   const later = steps.filter((s) => s.index > step.index);
+  const idle = later.flatMap((s) => {
+    const why = noUseOfCredentials(s);
+    return why ? [{ step: s, why }] : [];
+  });
+  const busy = later.filter((s) => !idle.some((i) => i.step === s));
   const held =
     job !== undefined &&
     !persistsSshKey(step) &&
     later.length > 0 &&
     (token
-      ? later.every((s) => givenCredential(s, token, job.env, workflow?.env))
+      ? busy.every((s) => givenCredential(s, token, job.env, workflow?.env))
       : (outsiders.length > 0 || written !== undefined) &&
-        later.every((s) => givenJobToken(workspace, source.path, s, job.env, workflow?.env)));
+        busy.every((s) => givenJobToken(workspace, source.path, s, job.env, workflow?.env)));
   const privileged = held ? [] : outsiders;
   const grounds: string[] = [];
   if (outsiders.length > 0)
@@ -208,11 +218,15 @@ function finding(
       : unused
         ? `actions/checkout ${who} keeps the job's token in ${where} ("persist-credentials: true"), but no later step of the job pushes or fetches with it or runs a repository script, and every later step can read it`
         : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;
+  const idleNote =
+    idle.length === 0
+      ? ''
+      : ` or has no use for it (${idle.map((i) => `step "${stepLabel(i.step)}" ${i.why}`).join('; ')})`;
   const heldNote = !held
     ? ''
     : token
-      ? `; it persists the credential given in "token:", not the job token${grounds.length > 0 ? `, and ${grounds.join(' and ')}` : ''}, but every later step is given that credential anyway, so the copy on disk reaches none that lacks it`
-      : `; ${grounds.join(' and ')}, but every later step is given the job's token anyway, so the copy on disk reaches none that lacks it`;
+      ? `; it persists the credential given in "token:", not the job token${grounds.length > 0 ? `, and ${grounds.join(' and ')}` : ''}, but every later step is given that credential anyway${idleNote}, so the copy on disk reaches none that lacks it`
+      : `; ${grounds.join(' and ')}, but every later step is given the job's token anyway${idleNote}, so the copy on disk reaches none that lacks it`;
   const why = leaking
     ? `, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
     : `${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${heldNote}`;
@@ -329,6 +343,50 @@ function scopeless(permissions: Permissions | undefined): boolean {
       s.scope.toLowerCase() === 'id-token' ||
       (typeof s.level.value === 'string' && s.level.value.trim() === 'none'),
   );
+}
+
+/**
+ * GitHub's own actions that move the run's artifacts and caches: they run no code of the repository
+ * and talk to no git remote, and come from the same owner as the runner that holds the token. The
+ * copy on disk gains them nothing. (Whether an upload puts the copy into its artifact is judged
+ * apart, {@link hiddenFilesUploaded}.)
+ */
+const IDLE_ACTIONS = new Set([
+  'actions/upload-artifact',
+  'actions/download-artifact',
+  'actions/upload-pages-artifact',
+  'actions/cache',
+  'actions/cache/restore',
+  'actions/cache/save',
+]);
+
+/**
+ * A `run:` of fixed `git config` commands only (`git config --global --add safe.directory
+ * "$GITHUB_WORKSPACE"`): it sets options and talks to no remote. No expression, command substitution,
+ * pipe, list or redirection: plain words and `$VARIABLE`s only.
+ */
+const GIT_CONFIG_LINE = /^git[ \t]+config(?:[ \t]+[^\s;&|<>`\\()]+)*$/;
+
+/**
+ * Why a step can make no use of the credentials a checkout leaves on disk, or undefined: one of
+ * GitHub's artifact and cache actions ({@link IDLE_ACTIONS}), or a `run:` of fixed `git config`
+ * commands in the default shell.
+ */
+function noUseOfCredentials(step: Step): string | undefined {
+  const action = actionPathOf(step.uses);
+  if (action && IDLE_ACTIONS.has(action))
+    return `is GitHub's ${action}, which runs no code of the repository and talks to no git remote`;
+  const run = step.run?.value;
+  const shell = typeof step.shell?.value === 'string' ? step.shell.value.trim() : undefined;
+  if (typeof run !== 'string' || run.includes('${{') || (shell !== undefined && !/^(?:bash|sh)$/.test(shell)))
+    return undefined;
+  const lines = run
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+  return lines.length > 0 && lines.every((l) => GIT_CONFIG_LINE.test(l))
+    ? 'only sets git options, which talk to no remote'
+    : undefined;
 }
 
 /** The credential a checkout is given in `token:` when it is not the job's own token. */
