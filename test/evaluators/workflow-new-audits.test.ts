@@ -870,6 +870,62 @@ jobs:
     ]);
   });
 
+  // A commercial edition of a tool takes its licence key as `<TOOL>_KEY`, in the variable of that name
+  // or a `key`/`license` input of the tool's own action: it unlocks the tool, it deploys nothing.
+  it.each([
+    [
+      "the tool's key in its own action's variable",
+      'uses: acme/acme-action@v2',
+      'env',
+      'ACME_KEY',
+      'ACME_KEY',
+      false,
+    ],
+    [
+      "the tool's licence key in its action's license-key input",
+      'uses: acme/pro@v1',
+      'with',
+      'license-key',
+      'ACME_LICENSE_KEY',
+      false,
+    ],
+    [
+      "the tool's key in a key input of an action named for it",
+      'uses: someone/acme-action@v1',
+      'with',
+      'key',
+      'ACME_KEY',
+      false,
+    ],
+    ["another tool's key", 'uses: acme/acme-action@v2', 'env', 'AUR_KEY', 'AUR_KEY', true],
+    ["the tool's key under another variable", 'uses: acme/acme-action@v2', 'env', 'TOKEN', 'ACME_KEY', true],
+    ["the tool's API key", 'uses: acme/acme-action@v2', 'env', 'ACME_API_KEY', 'ACME_API_KEY', true],
+    ["the tool's key in a script", 'run: acme release', 'env', 'ACME_KEY', 'ACME_KEY', true],
+    [
+      'the key of a service that deploys',
+      'uses: netlify/actions@v1',
+      'env',
+      'NETLIFY_KEY',
+      'NETLIFY_KEY',
+      true,
+    ],
+  ])('%s, in a publishing job', async (_name, step, map, variable, secret, reported) => {
+    const text = `on: push
+jobs:
+  ship:
+    runs-on: x
+    steps:
+      - run: gh release create v1.0.0
+      - ${step}
+        ${map}:
+          ${variable}: \${{ secrets.${secret} }}
+`;
+    const findings = await evaluate(workflowSecretsOutsideEnv, one(text), defaults);
+    expect(findings.map((f) => [at(f), f.key])).toEqual(
+      reported ? [[`${W}:9:${variable.length + 17}`, `ship/${secret.toLowerCase()}`]] : [],
+    );
+  });
+
   it('leaves alone identifiers given to cloud login inputs and public keys, in a publishing job too', async () => {
     const text = `on: push
 jobs:

@@ -29,7 +29,8 @@ export interface SecretsOutsideEnvOptions {
  * `credentials_json`, ...), a credential a step that signs
  * reads, or any secret of a job that publishes a release. The job's own token, jobs that call a
  * reusable workflow (which cannot name an environment), image pull credentials, presence tests
- * (`secrets.X != ''`), names of keys held elsewhere (`..._KEY_ID`, `..._ALIAS`), licence keys and
+ * (`secrets.X != ''`), names of keys held elsewhere (`..._KEY_ID`, `..._ALIAS`), licence keys (by
+ * name, or `<TOOL>_KEY` given to the tool's own action: {@link toolKey}) and
  * values given to inputs that take identifiers (a workload identity provider, a role to assume) are
  * left alone. A build secret of an image build (docker/build-push-action `secrets:`) authenticates
  * downloads during the build: it is judged by its name, not as a secret of the publishing job. A
@@ -94,6 +95,9 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
             if (NOT_CREDENTIAL.test(name) && !CREDENTIAL.test(name.replace(NOT_CREDENTIAL, ''))) continue;
             // Nor is what names a key held elsewhere (`..._KEY_ID`, `..._KEY_ALIAS`) or a tool's licence.
             if (KEY_IDENTIFIER.test(name) || LICENCE.test(name)) continue;
+            // Nor the key a tool's own action is given to unlock it (`<TOOL>_KEY`), unless the tool's
+            // name says it deploys.
+            if (step && toolKey(step, expr.field, name, deployment)) continue;
             // Nor a value given to an input that takes an identifier, whatever the secret is called.
             if (step && identifierInput(step, expr.field)) continue;
             // A build secret authenticates what the image build downloads (a vendor's package
@@ -320,6 +324,42 @@ function buildSecret(step: Step, field: readonly string[]): boolean {
 const KEY_IDENTIFIER = /(?:^|_)(?<!ACCESS_)KEY_?(?:PAIR_?)?(?:ID|NAME|ALIAS)$|(?:^|_)(?:ALIAS|SECRET_NAME)$/i;
 /** A tool's licence key (`..._LICENSE`, `..._LICENCE_KEY`): it unlocks the tool, it deploys nothing. */
 const LICENCE = /(?:^|_)LICEN[CS]E(?:_?KEY)?$/i;
+
+/** `<TOOL>_KEY`, `<TOOL>_LICENSE_KEY`: the key of one tool, named by it alone. */
+const TOOL_KEY = /^([A-Z][A-Z0-9]*)_(?:LICEN[CS]E_?)?KEY$/i;
+/** Inputs through which an action takes its tool's licence key. */
+const LICENCE_INPUTS = new Set([
+  'key',
+  'license',
+  'licence',
+  'license-key',
+  'licence-key',
+  'license_key',
+  'licence_key',
+]);
+
+/**
+ * Whether an expression gives a step the key of the tool whose own action the step runs: a secret
+ * named `<TOOL>_KEY` (or `<TOOL>_LICENSE_KEY`), where `<TOOL>` is the action's owner or repository
+ * name (`acme/acme-action`, without `-action`), in the step's variable of the same name or in its
+ * `key` or `license` input. That is how a commercial edition of a tool takes its licence key: it
+ * unlocks the tool, it deploys nothing. Not when the tool's name says it deploys or publishes (the
+ * `names` pattern: a cloud, a registry), whose key is then an API key of that service; nor a key of
+ * another tool given to the step (`<OTHER>_KEY`), nor one qualified further (`..._API_KEY`,
+ * `..._SSH_KEY`, `..._DEPLOY_KEY`).
+ */
+function toolKey(step: Step, field: readonly string[], name: string, deployment: RegExp): boolean {
+  const tool = TOOL_KEY.exec(name)?.[1]?.toLowerCase();
+  const action = actionOf(step.uses);
+  if (!tool || !action || deployment.test(tool)) return false;
+  const into =
+    (field[0] === 'env' && (field[1] ?? '').toLowerCase() === name.toLowerCase()) ||
+    (field[0] === 'with' && LICENCE_INPUTS.has((field[1] ?? '').toLowerCase()));
+  if (!into) return false;
+  const [owner, repo] = action.split('/') as [string, string];
+  const bare = (s: string) => s.replace(/(?:^actions?[-_.]|[-_.]actions?$)/g, '').replace(/[^a-z0-9]/g, '');
+  return bare(owner) === tool || bare(repo) === tool;
+}
 
 /** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */
 const CREDENTIAL =
