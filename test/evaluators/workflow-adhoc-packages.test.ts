@@ -285,3 +285,144 @@ describe('workflow.adhoc-packages: a package added to the manifest in a job that
     ]);
   });
 });
+
+describe('workflow.adhoc-packages: an exact version of a Python package with no dependencies', () => {
+  // Nothing else is resolved, but a PyPI release can gain files after it is published: low, not gone.
+  it('is low confidence for pip, uv and pipx, and keeps the rest at the rule', async () => {
+    expect(
+      await findingsOf({
+        [W]: job(
+          'pip install uv==0.5.1\npip install "setuptools===75.1.0" pip==24.2\nuvx ty@0.0.1 check\npipx install uv==${{ env.UV }}',
+          'pip install black==24.4.2\npip install "uv[extra]==0.5.1"\npip install uv==0.*\npip install uv==0.5.1 black==24.4.2',
+        ),
+      }),
+    ).toEqual([
+      '7:23 info/low "pip install uv==0.5.1"',
+      '8:23 info/low "pip install setuptools===75.1.0 pip==24.2"',
+      '9:15 info/low "uvx ty@0.0.1"',
+      '10:24 info/low "pipx install uv==${{ env.UV }}"',
+      '12:23 info/rule "pip install black==24.4.2"',
+      '13:23 info/rule "pip install uv[extra]==0.5.1"',
+      '14:23 low/rule "pip install uv==0.*"',
+      '15:23 info/rule "pip install uv==0.5.1 black==24.4.2"',
+    ]);
+  });
+
+  it('says why', async () => {
+    const [f] = await evaluate(workflowAdhocPackages, { [W]: job('pip install uv==0.5.1') }, {});
+    expect(f!.message).toContain(
+      'no dependencies of its own to resolve, but a PyPI release can still gain files',
+    );
+  });
+});
+
+describe('workflow.adhoc-packages: a version the workflow env sets', () => {
+  const workflow = (version: string, run: string) =>
+    `on: push\nenv:\n  V: "${version}"\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${run}\n`;
+  it.each([
+    [
+      'a range',
+      '~1.39.0',
+      'npx tool@${{ env.V }} install',
+      'low',
+      ", taking the newest release its version range allows when the job runs (as the workflow's env sets it: tool@~1.39.0).",
+    ],
+    [
+      'a caret range',
+      '^2.0.0',
+      'npm i -g tool@${{ env.V }}',
+      'low',
+      ", taking the newest release its version range allows when the job runs (as the workflow's env sets it: tool@^2.0.0).",
+    ],
+    [
+      'an exact version',
+      '1.39.0',
+      'npx tool@${{ env.V }} install',
+      'info',
+      ' (the version is pinned, but its dependencies are resolved afresh on every run).',
+    ],
+    [
+      'a Python range',
+      '>=8,<9',
+      'pip install "tool${{ env.V }}"',
+      'low',
+      ", taking the newest release its version range allows when the job runs (as the workflow's env sets it: tool>=8,<9).",
+    ],
+    [
+      'a tag',
+      'latest',
+      'npx tool@${{ env.V }} install',
+      'low',
+      ', taking whatever release is newest when the job runs.',
+    ],
+  ])('reads %s', async (_what, version, run, severity, says) => {
+    const [f] = await evaluate(workflowAdhocPackages, { [W]: workflow(version, run) }, {});
+    expect([
+      f!.severity,
+      f!.message.slice(f!.message.indexOf(' at run time') + 12, f!.message.indexOf(' Declare')),
+    ]).toEqual([severity, says]);
+  });
+
+  it('says a literal range is a range', async () => {
+    const [f] = await evaluate(workflowAdhocPackages, { [W]: job('npx tool@~1.4.0 run') }, {});
+    expect(f!.message).toContain('taking the newest release its version range allows when the job runs.');
+  });
+});
+
+describe('workflow.adhoc-packages: npx after the job installed from a lockfile', () => {
+  const LOCK =
+    '{\n  "packages": {\n    "": {},\n    "node_modules/tool": { "version": "1.39.0" },\n    "node_modules/@scope/cli": { "version": "2.0.0" }\n  }\n}\n';
+  it.each([
+    ['npm clean-install', ['npm clean-install --no-fund', 'npx tool@~1.39.0 install'], 'low/low'],
+    ['npm ci, a scoped package', ['npm ci', 'npm exec -- @scope/cli@^2.0.0 run'], 'low/low'],
+    ['npm install without packages', ['npm install', 'npx tool@1.39.0 x'], 'info/low'],
+    ['a package the lockfile lacks', ['npm ci', 'npx other@~1.0.0 x'], 'low/rule'],
+    ['no install before', ['npx tool@~1.39.0 install', 'npm ci'], 'low/rule'],
+    ['an install of named packages', ['npm install -g tool', 'npx tool@~1.39.0 install'], 'low/rule'],
+    ['a runner that always fetches', ['npm ci', 'pnpm dlx tool@~1.39.0 install'], 'low/rule'],
+  ])('%s', async (_what, steps, expected) => {
+    const found = await findingsOf({ [W]: job(...steps), 'package-lock.json': LOCK });
+    expect(found.filter((f) => !f.includes('"npm install tool"')).map((f) => f.split(' ')[1])).toEqual([
+      expected,
+    ]);
+  });
+
+  it('says why', async () => {
+    const [f] = await evaluate(
+      workflowAdhocPackages,
+      { [W]: job('npm ci', 'npx tool@~1.39.0 install'), 'package-lock.json': LOCK },
+      {},
+    );
+    expect(f!.message).toContain(
+      'An earlier command of this job installed from package-lock.json, which names it: npx runs that copy when its version matches',
+    );
+  });
+});
+
+describe('workflow.adhoc-packages: go run of a module at a version', () => {
+  it.each([
+    ['@latest', 'go run example.com/tools/cmd/sum@latest --format x ./...', ['low']],
+    [
+      '@latest after build flags',
+      'go run -tags ci -mod=mod example.com/tools/cmd/sum@latest run@latest',
+      ['low'],
+    ],
+    ['a branch', 'go run example.com/tools/cmd/sum@main', ['low']],
+    ['a release', 'go run example.com/tools/cmd/sum@v1.12.0 ./...', []],
+    ['a package of the checkout', 'go run ./cmd/gen x@latest', []],
+    ['a file', 'go run main.go', []],
+  ])('%s', async (_what, script, expected) => {
+    expect(await graded(script)).toEqual(expected);
+  });
+
+  it('names go run', async () => {
+    const [f] = await evaluate(
+      workflowAdhocPackages,
+      { [W]: job('go run example.com/tools/cmd/sum@latest ./...') },
+      {},
+    );
+    expect(f!.message.slice(0, f!.message.indexOf(' installs'))).toBe(
+      '"go run example.com/tools/cmd/sum@latest"',
+    );
+  });
+});

@@ -1,7 +1,8 @@
-import type { Job, Step } from '../../parsers/workflow.js';
+import type { Job, LocatedMap, Step } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import { locatedText } from '../../parsers/workflow-expressions.js';
 import type { RawFinding } from '../../types.js';
+import { escapeRegExp } from '../../workspace/glob.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { type Command, commandsOf, type Word } from './commands.js';
@@ -16,27 +17,42 @@ const LOCKING: Readonly<Record<string, { commands: readonly string[]; lockfile: 
   pipenv: { commands: ['install', 'sync'], lockfile: 'Pipfile.lock' },
 };
 
+/** npm-compatible installers, the commands of theirs that install the project from its lockfile, and those lockfiles (at the root). */
+const NPM_LOCKFILES: Readonly<Record<string, readonly string[]>> = {
+  npm: ['package-lock.json', 'npm-shrinkwrap.json'],
+  yarn: ['yarn.lock'],
+  pnpm: ['pnpm-lock.yaml'],
+  bun: ['bun.lock'],
+};
 /**
  * Packages installed by name in a script (`npm install -g foo`, `pip install foo`, `gem install foo`,
  * `cargo install foo`, `cargo binstall foo`, `go install foo@latest`, `gh extension install o/r`, and
- * runners that fetch what they run: `pnpm dlx foo`, `uvx foo`, `npx foo@latest`) are resolved when
+ * runners that fetch what they run: `pnpm dlx foo`, `uvx foo`, `npx foo@latest`, `go run foo@latest`)
+ * are resolved when
  * the job runs: the newest release, and the newest of each of its dependencies, whoever published
  * them an hour ago. A lockfile or a
  * manifest with hashes is what makes an install reviewable and repeatable. Reported at the first
  * package of the command: low when a package has no version, info when every package names an exact
  * version (its own dependencies are still resolved at run time), none for an exact version of a
- * package that ships its dependencies inside it (npm, yarn, pnpm, corepack). Installs from a manifest
+ * package that ships its dependencies inside it (npm, yarn, pnpm, corepack), and low confidence for an
+ * exact version of a Python package with no dependencies (a PyPI release can still gain files). A
+ * version from `${{ env.X }}` is read as the literal the workflow sets. Installs from a manifest
  * or lockfile (`npm ci`, `pip install -r requirements.txt`, `bundle install`, `pip install .`) are not
  * reported. Low confidence where the install may fetch nothing new or is itself under review: a
  * `pip install name` (no upgrade) after an earlier command of the job installed from a lockfile that
- * names the package (`uv sync`, `poetry install`, `pip install -r`), and a package added to the
+ * names the package (`uv sync`, `poetry install`, `pip install -r`), `npx pkg@version` after a
+ * lockfile install of the project that holds the package (npx runs that copy), and a package added to the
  * project's manifest (`npm install --save-dev x`, `yarn add x`) in a job that opens a pull request.
  */
 export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
   kind: 'workflow.adhoc-packages',
   scope: 'file',
   // The lockfiles and requirement files an earlier install of the job read (see lockedBefore).
-  readsOtherFiles: [...Object.values(LOCKING).map((l) => l.lockfile), '**/*.txt'],
+  readsOtherFiles: [
+    ...Object.values(LOCKING).map((l) => l.lockfile),
+    ...Object.values(NPM_LOCKFILES).flat(),
+    '**/*.txt',
+  ],
   summary: 'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
@@ -46,37 +62,57 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
         if (!step.run || !INSTALLER.test(step.run.value)) return;
         let text: ReturnType<typeof locatedText> | undefined;
         const commands = commandsOf(step.run.value);
+        // A version written as `${{ env.X }}` is read as the literal the workflow sets X to.
+        const spec = envResolver(step.env, job?.env, source.kind === 'workflow' ? source.env : undefined);
         commands.forEach((command, i) => {
           const found = adhoc(command);
           // An exact version of a self-contained package fetches that one tarball and nothing else.
           const packages = found?.packages.filter(
-            (p) => !(found.npm && found.pinned(p.text) && SELF_CONTAINED.has(npmName(p.text))),
+            (p) => !(found.npm && found.pinned(spec(p.text)) && SELF_CONTAINED.has(npmName(p.text))),
           );
           if (!found || !packages || packages.length === 0) return;
           text ??= locatedText(workspace, source.path, step.run!);
           const first = packages[0]!;
           const names = packages.map((p) => p.text);
-          const pinned = packages.every((p) => found.pinned(p.text));
+          const specs = names.map(spec);
+          const them = names.length === 1 ? 'it' : 'them';
+          const pinned = specs.every((s) => found.pinned(s));
+          const ranges = pinned ? [] : specs.flatMap((s) => rangeOf(found, s) ?? []);
+          const resolved = specs.some((s, j) => s !== names[j])
+            ? ` (as the workflow's env sets it: ${specs.join(' ').slice(0, 80)})`
+            : '';
           const earlier = () => [...(job ? commandsBefore(job, step) : []), ...commands.slice(0, i)];
           const locked =
             found.tool === 'pip install' ? lockedBefore(workspace, command, packages, earlier()) : undefined;
+          // npx and npm exec run the copy a lockfile install put in node_modules when its version
+          // satisfies the one asked for.
+          const local = found.local ? npmLockedBefore(workspace, packages, earlier()) : undefined;
           const reviewed = found.saves && job && opensPullRequest(job);
+          // An exact version of a Python package with no dependencies of its own resolves nothing else;
+          // but a PyPI release can gain files after it is published, unlike an npm version's one tarball.
+          const alone = pinned && found.python === true && specs.every(selfContainedPython);
           findings.push({
             message:
               `"${found.tool} ${names.join(' ').slice(0, 80)}" installs ${names.length === 1 ? 'a package' : 'packages'} by name at run time` +
               (pinned
-                ? ' (the version is pinned, but its dependencies are resolved afresh on every run).'
-                : ', taking whatever release is newest when the job runs.') +
-              ` Declare ${names.length === 1 ? 'it' : 'them'} in a manifest with a committed lockfile (or hashes) and install from that.` +
+                ? alone
+                  ? ` (the version is pinned, and ${names.length === 1 ? 'the package ships' : 'the packages ship'} with no dependencies of ${names.length === 1 ? 'its' : 'their'} own to resolve, but a PyPI release can still gain files after it is published, such as a wheel with a build tag pip prefers).`
+                  : ' (the version is pinned, but its dependencies are resolved afresh on every run).'
+                : ranges.length === specs.length
+                  ? `, taking the newest release its version range allows when the job runs${resolved}.`
+                  : ', taking whatever release is newest when the job runs.') +
+              ` Declare ${them} in a manifest with a committed lockfile (or hashes) and install from that.` +
               (locked
-                ? ` An earlier command of this job installed from ${locked}, which names ${names.length === 1 ? 'it' : 'them'}: without --upgrade, this may install nothing new.`
-                : reviewed
-                  ? " This job opens a pull request: the package is added to the project's manifest and lockfile, which are reviewed there."
-                  : ''),
+                ? ` An earlier command of this job installed from ${locked}, which names ${them}: without --upgrade, this may install nothing new.`
+                : local
+                  ? ` An earlier command of this job installed from ${local}, which names ${them}: ${found.tool} runs that copy when its version matches, and fetches nothing.`
+                  : reviewed
+                    ? " This job opens a pull request: the package is added to the project's manifest and lockfile, which are reviewed there."
+                    : ''),
             location: text.locate(first.start, first.end),
             key: `${job?.id ?? ''}/${stepLabel(step)}/${found.tool} ${names.join(' ')}`,
             severity: pinned ? 'info' : 'low',
-            ...(locked || reviewed ? { confidence: 'low' as const } : {}),
+            ...(locked || local || reviewed || alone ? { confidence: 'low' as const } : {}),
           });
         });
       },
@@ -96,6 +132,10 @@ interface Adhoc {
   npm?: boolean;
   /** The install adds the packages to the project's manifest and lockfile (`npm install x`, `yarn add x`). */
   saves?: boolean;
+  /** A runner that runs the copy in the project's node_modules when there is one (`npx`, `npm exec`). */
+  local?: boolean;
+  /** A Python package install (pip, pipx, uv): `name==version` or `name@version` specs. */
+  python?: boolean;
 }
 
 /** Options that take a value (the value is not a package name). */
@@ -193,10 +233,13 @@ const npmPinned = (s: string) => {
   const version = versionAfter(s, '@', 1);
   return version !== undefined && (/^v?\d+\.\d+\.\d+/.test(version) || chosenVersion(version));
 };
-/** `name==1.2` or `name==${{ matrix.version }}`; `>=`, `~=` and `!=` leave the version to the resolver. */
+/**
+ * `name==1.2` or `name==${{ matrix.version }}`; `>=`, `~=` and `!=` leave the version to the resolver,
+ * and so does a wildcard (`==1.*`, any release of 1).
+ */
 const pipPinned = (s: string) => {
   const version = /===?(.*)$/.exec(s)?.[1]?.trim();
-  return version !== undefined && (/^\d/.test(version) || chosenVersion(version));
+  return version !== undefined && !version.includes('*') && (/^\d/.test(version) || chosenVersion(version));
 };
 
 /** `name==1.2` (pip's spelling) or `name@1.2` (uv's and pipx's), or a chosen version in either. */
@@ -255,11 +298,13 @@ function adhoc(command: Command): Adhoc | undefined {
   switch (tool) {
     case 'npm':
       // `npm exec pkg@1`: see runnerPackages.
-      if (sub === 'exec') return result('npm exec', runnerPackages(words.slice(2), true), npmPinned, NPM);
+      if (sub === 'exec')
+        return result('npm exec', runnerPackages(words.slice(2), true), npmPinned, NPM_LOCAL);
       return sub === 'install' || sub === 'i' || sub === 'add'
         ? result(`npm ${sub}`, args(), npmPinned, projectInstall(words))
         : undefined;
     case 'npx':
+      return result(tool, runnerPackages(words.slice(1), true), npmPinned, NPM_LOCAL);
     case 'bunx':
       return result(tool, runnerPackages(words.slice(1), true), npmPinned, NPM);
     case 'yarn':
@@ -280,20 +325,23 @@ function adhoc(command: Command): Adhoc | undefined {
     case 'uv':
       if (sub !== 'tool') return undefined;
       if (words[2]?.text === 'run')
-        return result('uv tool run', runnerPackages(words.slice(3), false), pythonToolPinned);
+        return result('uv tool run', runnerPackages(words.slice(3), false), pythonToolPinned, PYTHON);
       return words[2]?.text === 'install'
-        ? result('uv tool install', packagesAfter(words.slice(3)), pythonToolPinned)
+        ? result('uv tool install', packagesAfter(words.slice(3)), pythonToolPinned, PYTHON)
         : undefined;
     case 'uvx':
       // A tool run in an environment uv resolves for it (`uv tool run`).
-      return result('uvx', runnerPackages(words.slice(1), false), pythonToolPinned);
+      return result('uvx', runnerPackages(words.slice(1), false), pythonToolPinned, PYTHON);
     case 'pip':
     case 'pip3':
       if (sub !== 'install' || words.some((w) => w.text === '--require-hashes')) return undefined;
-      return result('pip install', args(), pipPinned);
+      return result('pip install', args(), pipPinned, PYTHON);
     case 'pipx':
-      if (sub === 'run') return result('pipx run', runnerPackages(words.slice(2), false), pythonToolPinned);
-      return sub === 'install' || sub === 'inject' ? result(`pipx ${sub}`, args(), pipPinned) : undefined;
+      if (sub === 'run')
+        return result('pipx run', runnerPackages(words.slice(2), false), pythonToolPinned, PYTHON);
+      return sub === 'install' || sub === 'inject'
+        ? result(`pipx ${sub}`, args(), pipPinned, PYTHON)
+        : undefined;
     case 'gem':
       if (sub !== 'install' || words.some((w) => /^(?:-g|--file)$/.test(w.text))) return undefined;
       return result(
@@ -315,12 +363,14 @@ function adhoc(command: Command): Adhoc | undefined {
         (s) => /@\d/.test(s) || chosenVersion(versionAfter(s, '@')) || versionFlag(words),
       );
     case 'go':
-      // `go install pkg@v1.2.3` is checked against the checksum database: only @latest and branches float.
-      if (sub !== 'install') return undefined;
+      // `go install pkg@v1.2.3` is checked against the checksum database: only @latest and branches
+      // float. `go run pkg@version` builds and runs the module's newest release the same way; `go run`
+      // of a package of the checkout (`go run ./cmd/x`, no `@`) takes nothing from a proxy.
+      if (sub !== 'install' && sub !== 'run') return undefined;
       return result(
-        'go install',
+        `go ${sub}`,
         // A commit or a version from a variable (`@$V`, `@v${{ matrix.v }}`) is as fixed as a tag.
-        args().filter((w) => {
+        (sub === 'run' ? goRunPackage(words.slice(2)) : args()).filter((w) => {
           const version = versionAfter(w.text, '@');
           return (
             version !== undefined &&
@@ -358,12 +408,145 @@ function result(
   tool: string,
   packages: Word[],
   pinned: (s: string) => boolean,
-  flags: Pick<Adhoc, 'npm' | 'saves'> = {},
+  flags: Pick<Adhoc, 'npm' | 'saves' | 'local' | 'python'> = {},
 ): Adhoc | undefined {
   return packages.length > 0 ? { tool, packages, pinned, ...flags } : undefined;
 }
 
 const NPM = { npm: true };
+const NPM_LOCAL = { npm: true, local: true };
+const PYTHON = { python: true };
+
+/** Flags of `go run` (the build flags) that take the next word as their value. */
+const GO_VALUE_FLAGS = new Set(
+  '-C -exec -p -asmflags -buildmode -buildvcs -compiler -gccgoflags -gcflags -installsuffix -ldflags -mod -modfile -overlay -pgo -pkgdir -tags -toolexec -o'.split(
+    ' ',
+  ),
+);
+
+/**
+ * The package `go run` builds: the first word that is no flag (nor a flag's value); the words after it
+ * are the program's arguments. Only one named with a version (`pkg@latest`) is fetched: see adhoc.
+ */
+function goRunPackage(words: Word[]): Word[] {
+  for (let i = 0; i < words.length; i++) {
+    const t = words[i]!.text;
+    if (t === '--') return words[i + 1] ? [words[i + 1]!] : [];
+    if (t.startsWith('-')) {
+      if (!t.includes('=') && GO_VALUE_FLAGS.has(t.replace(/^--/, '-'))) i++;
+      continue;
+    }
+    return packagesAfter([words[i]!]);
+  }
+  return [];
+}
+
+/**
+ * A function that writes each `${{ env.NAME }}` of a package argument as the literal the step's, the
+ * job's or the workflow's `env:` sets NAME to (the nearest first; names compared as GitHub does,
+ * without case), when it is one: `pkg@${{ env.V }}` with `V: ~1.4.0` reads `pkg@~1.4.0`. A value that
+ * is itself an expression, or a name no `env:` here sets, is left as written.
+ */
+function envResolver(...maps: (LocatedMap | undefined)[]): (spec: string) => string {
+  const lookup = (name: string): string | undefined => {
+    for (const map of maps) {
+      for (const [key, v] of map?.entries ?? []) {
+        if (key.toLowerCase() !== name.toLowerCase()) continue;
+        const value = typeof v.value === 'number' ? String(v.value) : v.value;
+        return typeof value === 'string' && !value.includes('${{') && !/\s/.test(value.trim())
+          ? value.trim()
+          : undefined;
+      }
+    }
+    return undefined;
+  };
+  return (spec) =>
+    spec.includes('${{')
+      ? spec.replace(
+          /\$\{\{\s*env\.([A-Za-z_][\w-]*)\s*\}\}/g,
+          (whole, name: string) => lookup(name) ?? whole,
+        )
+      : spec;
+}
+
+/**
+ * The version range a package argument asks for, if it names one rather than a release or a tag: npm's
+ * `^1.2.0`, `~1.39.0`, `>=2`, `1.x`, `1.2` (not `1.2.3`, which is exact, nor `latest`); a Python
+ * requirement's `>=8,<9`, `~=2.0`, `!=1.0` or `==1.*`.
+ */
+function rangeOf(found: Adhoc, spec: string): string | undefined {
+  if (found.npm) {
+    const version = versionAfter(spec, '@', 1);
+    return version !== undefined && !found.pinned(spec) && /^(?:[\^~<>=]|v?\d)/.test(version)
+      ? version
+      : undefined;
+  }
+  if (found.python) return /(?:[<>!~]=?|===?)\s*\S.*$/.exec(spec)?.[0];
+  return undefined;
+}
+
+/**
+ * Python packages that have no dependencies of their own (no requirement in their metadata but
+ * optional extras): pip and setuptools vendor theirs, uv, ruff and ty ship as one compiled binary.
+ * An exact version of one resolves nothing else.
+ */
+const SELF_CONTAINED_PYTHON = new Set(['pip', 'setuptools', 'uv', 'ruff', 'ty']);
+
+/**
+ * Whether a Python package argument names an exact version (`==1.2.3`, `===`, uv's `@1.2.3`; not a
+ * wildcard `==1.*`) of a package of {@link SELF_CONTAINED_PYTHON}, without extras (which add
+ * dependencies).
+ */
+function selfContainedPython(spec: string): boolean {
+  const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:===?|@)\s*(?:\$\{\{[^}]*\}\}|\$(?!\{\{)|[^\s,;*$])+$/.exec(
+    spec,
+  );
+  return m !== null && SELF_CONTAINED_PYTHON.has(m[1]!.toLowerCase().replace(/[-_.]+/g, '-'));
+}
+
+const NPM_CI = new Set(['ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean']);
+
+/**
+ * The lockfile an earlier command of the job installed the project's node_modules from, when it
+ * names every one of `packages` at the top of node_modules: `npm ci` (`npm clean-install`), and
+ * `npm install`, `yarn [install]`, `pnpm install`, `bun install` without package arguments. npx and
+ * npm exec run that copy when its version satisfies the one asked for. Looked up at the root (working
+ * directories are not followed).
+ */
+function npmLockedBefore(
+  workspace: Workspace,
+  packages: readonly Word[],
+  earlier: readonly Command[],
+): string | undefined {
+  const names = packages.map((p) => npmName(p.text));
+  if (!names.every((n) => /^(?:@[\w.-]+\/)?[\w.-]+$/.test(n))) return undefined;
+  for (const c of earlier) {
+    const words = c.program.map((w) => w.text);
+    const tool = words[0]?.replace(/^.*\//, '').toLowerCase() ?? '';
+    const files = NPM_LOCKFILES[tool];
+    if (!files) continue;
+    const sub = words.slice(1).find((w) => !w.startsWith('-'));
+    const installs =
+      (tool === 'npm' && sub !== undefined && NPM_CI.has(sub)) ||
+      ((sub === 'install' || sub === 'i' || (tool === 'yarn' && sub === undefined)) &&
+        packagesAfter(c.program.slice(sub === undefined ? 1 : words.indexOf(sub) + 1)).length === 0);
+    if (!installs) continue;
+    for (const file of files) {
+      const text = workspace.has(file) ? workspace.text(file) : undefined;
+      if (text !== undefined && names.every((n) => locksNpmPackage(file, text, n))) return file;
+    }
+  }
+  return undefined;
+}
+
+/** Whether a lockfile holds a package at the top of node_modules. */
+function locksNpmPackage(file: string, text: string, name: string): boolean {
+  const n = escapeRegExp(name);
+  if (file === 'yarn.lock') return new RegExp(`^"?${n}@`, 'm').test(text);
+  if (file === 'pnpm-lock.yaml') return new RegExp(`^\\s+['"]?/?${n}[@/:]`, 'm').test(text);
+  if (file === 'bun.lock') return text.includes(`"${name}": [`);
+  return text.includes(`"node_modules/${name}"`) || new RegExp(`"${n}":\\s*\\{\\s*"version"`).test(text);
+}
 
 /**
  * An npm, yarn, pnpm or bun install into the project, which writes the packages into its package.json
