@@ -124,7 +124,7 @@ describe('review comments suggest the fix', () => {
       '    runs-on: ubuntu-latest',
       '    steps:',
       '      - uses: actions/setup-node@v4 # the toolchain',
-      '      - uses: acme/deploy@v1',
+      '      - uses: vendor/deploy@v1',
       '      - uses: actions/setup-node@v4',
       '',
     ].join('\n');
@@ -133,17 +133,17 @@ describe('review comments suggest the fix', () => {
       { '.github/workflows/ci.yml': workflow },
       { '.controlgate.yml': onlyRulesConfig(['workflow-unpinned-action']) },
     );
-    // One request per action repository (the tag of acme/deploy is looked up once more by name),
+    // One request per action repository (the tag of vendor/deploy is looked up once more by name),
     // after the earlier comments are read and before the review is posted.
     expect(
       fake.requests
-        .filter((q) => /^\/repos\/(actions|acme\/deploy)\/|\/pulls\//.test(q.path))
+        .filter((q) => /^\/repos\/(actions|vendor\/deploy)\/|\/pulls\//.test(q.path))
         .map((q) => `${q.method} ${q.path}`),
     ).toEqual([
       'GET /repos/acme/payments-api/pulls/7/comments',
       'GET /repos/actions/setup-node/tags',
-      'GET /repos/acme/deploy/tags',
-      'GET /repos/acme/deploy/git/ref/tags/v1',
+      'GET /repos/vendor/deploy/tags',
+      'GET /repos/vendor/deploy/git/ref/tags/v1',
       'POST /repos/acme/payments-api/pulls/7/reviews',
     ]);
     expect(comments.map(({ body: _, ...place }) => place)).toEqual([

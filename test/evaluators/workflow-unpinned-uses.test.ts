@@ -249,15 +249,30 @@ jobs:
       ['.github/workflows/release.yml:4:11', 'low', 'pedantic', true, true],
       ['.github/workflows/release.yml:8:15', 'low', 'pedantic', true, true],
       ['.github/workflows/release.yml:9:15', 'low', 'pedantic', true, true],
-      // Another repository of the owner, a look-alike owner, a third party: as before.
-      ['.github/workflows/release.yml:10:15', 'rule', '-', false, false],
+      // Another repository of the owner: medium (below); a look-alike owner, a third party: as before.
+      ['.github/workflows/release.yml:10:15', 'medium', '-', false, false],
       ['.github/workflows/release.yml:11:15', 'rule', '-', false, false],
       ['.github/workflows/release.yml:12:15', 'rule', '-', false, false],
     ]);
   });
 
-  it('judges every reference alike when the run names no repository, or another one', async () => {
-    for (const run of [{}, { repository: 'acme/api' }]) {
+  // The same organisation's shared workflows and actions are not a third party's, but a ref they move
+  // still changes what runs here: medium, shown, with a pin offered. The owner comes from the run.
+  it('reports references to other repositories of the owner the run names at medium severity, saying so', async () => {
+    const OWNER = " It names another repository of this repository's own owner (acme), not a third party's:";
+    const found = await evaluate(workflowUnpinnedUses, files, { allow: [] }, { repository: 'acme/api' });
+    expect(found.map((f) => [...grade(f).slice(1), f.message.includes(OWNER)])).toEqual([
+      ['medium', '-', false, false, true],
+      ['medium', '-', false, false, true],
+      ['medium', '-', false, false, true],
+      ['medium', '-', false, false, true],
+      ['rule', '-', false, false, false],
+      ['rule', '-', false, false, false],
+    ]);
+  });
+
+  it('judges every reference alike when the run names no repository, or one of another owner', async () => {
+    for (const run of [{}, { repository: 'elsewhere/api' }]) {
       const found = await evaluate(workflowUnpinnedUses, files, { allow: [] }, run);
       expect(found.map(grade).map(([, ...rest]) => rest)).toEqual(Array(6).fill(['rule', '-', false, false]));
     }

@@ -76,10 +76,17 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
       // too. Said, not lowered: package.json and action.yml are files a pull request can change, and
       // a third party's action named as this repository's would otherwise quiet its own finding.
       const own = what === 'Action' && ownAction(uses.value);
+      // Another repository of this repository's owner (the same organisation's shared workflows and
+      // actions), as the run's environment names the owner: not a third party's, whose maintainers
+      // are strangers, but a ref that moves still changes what runs here without a change to this
+      // repository, and that owner's other repositories have maintainers and risks of their own.
+      // Medium, still shown; the owner comes from the run, never from the tree a change edits.
+      const owner = repository !== undefined ? sameOwner(uses.value, repository) : undefined;
       const finding: RawFinding = {
-        message: `${message}${own ? ownActionNote(self!) : ''}${aliasNote(uses)}`,
+        message: `${message}${own ? ownActionNote(self!) : ''}${owner ? sameOwnerNote(owner) : ''}${aliasNote(uses)}`,
         location,
         key,
+        ...(owner ? { severity: 'medium' as const } : {}),
       };
       pinFix(fixes, finding, workspace, source, uses);
       findings.push(finding);
@@ -96,6 +103,24 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
     return findings;
   },
 });
+
+/**
+ * The owner a repository reference shares with `repository` (`owner/repo`, lower case), when it names
+ * another repository of that owner; undefined otherwise.
+ */
+function sameOwner(text: string, repository: string): string | undefined {
+  const ref = parseUses(text);
+  if (ref.kind !== 'repository') return undefined;
+  const owner = repository.split('/')[0];
+  return owner && ref.owner.toLowerCase() === owner ? owner : undefined;
+}
+
+function sameOwnerNote(owner: string): string {
+  return (
+    ` It names another repository of this repository's own owner (${owner}), not a third party's: only ` +
+    "that owner's maintainers can move the ref, but a moved ref still changes what runs here without a change to this repository."
+  );
+}
 
 /** Whether a repository reference names `repository` (`owner/repo`, lower case). */
 function namesRepository(text: string, repository: string): boolean {
