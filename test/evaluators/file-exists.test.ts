@@ -57,7 +57,7 @@ describe('file.exists', () => {
     expect(await runBuiltin('codeowners-present', { OWNERS: owners })).toEqual([]);
     const missing = [
       null,
-      'The repository has no CODEOWNERS file (in .github/, the root or docs/), nor a Prow OWNERS file at the root that lists approvers or reviewers or a policy-bot .policy.yml with approval rules, so no owner is requested to review changes.',
+      'The repository has no CODEOWNERS file (in .github/, the root or docs/), nor a Prow OWNERS file at the root that lists approvers or reviewers, a policy-bot .policy.yml with approval rules or a Mergify configuration whose merges require the approval of named users or teams, so no owner is requested to review changes.',
     ];
     // Only the root one speaks for the repository; an OWNERS file of another form (a list of
     // maintainers) requests no review and is no candidate to blame.
@@ -86,6 +86,80 @@ describe('file.exists', () => {
     // A .policy.yml of another tool, or without approval rules, assigns no one.
     const other = await runBuiltin('codeowners-present', { '.policy.yml': 'rules:\n  - id: x\n' });
     expect(other.map((f) => f.location)).toEqual([null]);
+  });
+
+  // Mergify configurations: each queue (and each legacy `merge` rule) must require the approval of a
+  // named user or team; a count of approvals, a negated condition or one queue without it do not.
+  const QUEUE = (conditions: string) =>
+    `pull_request_rules:\n  - name: queue approved\n    conditions: []\n    actions:\n      queue:\nqueue_rules:\n  - name: default\n    queue_conditions:\n${conditions}`;
+  it.each([
+    [
+      'a queue that requires a team',
+      '.mergify.yml',
+      QUEUE("      - 'approved-reviews-by=@acme/core'\n      - check-success=ci\n"),
+      true,
+    ],
+    [
+      'a queue whose merge_conditions alias its queue_conditions, with a bot exempted in an or',
+      '.mergify/config.yml',
+      "queue_rules:\n  - name: default\n    queue_conditions: &c\n      - or:\n          - approved-reviews-by=@acme/core\n          - 'author~=^dependabot\\[bot\\]$'\n          - and:\n              - approved-reviews-by=alice\n              - '#approved-reviews-by>=2'\n    merge_conditions: *c\n",
+      true,
+    ],
+    [
+      'a legacy merge rule that requires a user',
+      '.github/mergify.yml',
+      'pull_request_rules:\n  - name: merge\n    conditions:\n      - approved-reviews-by = alice\n    actions:\n      merge:\n        method: squash\n',
+      true,
+    ],
+    [
+      'an unconditional merge protection',
+      '.mergify.yml',
+      'merge_protections:\n  - name: owners\n    success_conditions:\n      - approved-reviews-by=@acme/core\n',
+      true,
+    ],
+    [
+      'a count of approvals, which names no one',
+      '.mergify.yml',
+      QUEUE("      - '#approved-reviews-by>=1'\n"),
+      false,
+    ],
+    ['a negated approval', '.mergify.yml', QUEUE('      - -approved-reviews-by=@acme/core\n'), false],
+    [
+      'an or with a branch for anyone',
+      '.mergify.yml',
+      QUEUE('      - or:\n          - approved-reviews-by=@acme/core\n          - label=ready\n'),
+      false,
+    ],
+    [
+      'a second queue without approval',
+      '.mergify.yml',
+      `${QUEUE('      - approved-reviews-by=@acme/core\n')}  - name: fast\n    queue_conditions:\n      - label=fast\n`,
+      false,
+    ],
+    [
+      'a rule that only labels approved pull requests',
+      '.mergify.yml',
+      'pull_request_rules:\n  - name: label\n    conditions:\n      - approved-reviews-by=@acme/core\n    actions:\n      label:\n        add: [approved]\n',
+      false,
+    ],
+    [
+      'a merge rule without approval beside a queue with it',
+      '.mergify.yml',
+      `${QUEUE('      - approved-reviews-by=@acme/core\n')}`.replace(
+        'pull_request_rules:\n',
+        'pull_request_rules:\n  - name: merge docs\n    conditions: [label=docs]\n    actions:\n      merge:\n',
+      ),
+      false,
+    ],
+    [
+      'approvals at a path Mergify does not read',
+      'mergify.yml',
+      QUEUE('      - approved-reviews-by=@acme/core\n'),
+      false,
+    ],
+  ])('codeowners-present and a Mergify configuration: %s', async (_case, path, text, accepted) => {
+    const found = await runBuiltin('codeowners-present', { [path]: text });
+    expect(found.map((f) => f.location)).toEqual(accepted ? [] : [null]);
   });
 
   it('dependency-update-tool says the Dependabot Preview file is no longer read', async () => {

@@ -1,5 +1,6 @@
 import { base64Content, type GitHubApi, segment } from '../../github-api.js';
 import { fileLocation } from '../../location.js';
+import { mergifyRequiresApproval } from '../../parsers/mergify.js';
 import type { RawFinding } from '../../types.js';
 import { isLiteralPath, pathMatcher } from '../../workspace/glob.js';
 import { globSelector } from '../../workspace/screens.js';
@@ -24,14 +25,33 @@ export interface FileExistsOptions {
   message?: string;
   /** Literal paths that look like the file but are not read (legacy names), each with why. */
   notRead?: { path: string; why: string }[];
-  /** Other files that do the same job when they hold a line matching their pattern. */
-  alternatives?: { paths: string[]; pattern: string; flags: string }[];
+  /**
+   * Other files that do the same job when they hold a line matching their pattern, or what a named
+   * reader looks for (`holds`).
+   */
+  alternatives?: Alternative[];
   /**
    * Paths in the owner's `.github` repository whose file GitHub shows for every repository of the
    * owner without its own (community health files), read through the API when the run has one.
    */
   ownerDefaults?: string[];
 }
+
+/** An alternative file: by a line of it, or by what a reader of its format finds in it. */
+export interface Alternative {
+  paths: string[];
+  pattern?: string;
+  flags?: string;
+  holds?: keyof typeof READERS;
+}
+
+/**
+ * Readers of files whose structure, not a line, says they do the job: Mergify's configuration gates
+ * every merge on the approval of named users or teams (see mergify.ts).
+ */
+const READERS = {
+  'mergify-approval': mergifyRequiresApproval,
+} satisfies Record<string, (document: unknown) => boolean>;
 
 /**
  * `file.exists`: at least one file matches `paths`; with `contains`, at least one of those files also
@@ -73,15 +93,23 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
         type: 'array',
         description:
           "Files of another tool that do the same job (Prow's OWNERS for CODEOWNERS): one of them with a line " +
-          'matching its pattern satisfies the rule; without such a line it is not a candidate.',
+          'matching its pattern, or in which the reader named by `holds` finds what it looks for, satisfies ' +
+          'the rule; otherwise it is not a candidate.',
         items: {
           type: 'object',
           additionalProperties: false,
-          required: ['paths', 'pattern'],
+          required: ['paths'],
+          oneOf: [{ required: ['pattern'] }, { required: ['holds'] }],
           properties: {
             paths: globList('Globs of the alternative files.', { minItems: 1 }),
             pattern: regexSource('Regular expression (JavaScript syntax) a line of the file must match.'),
             flags: FLAGS_SCHEMA,
+            holds: {
+              enum: Object.keys(READERS),
+              description:
+                "A reader of the files' format: `mergify-approval`, a Mergify configuration whose every " +
+                'merge waits for the approval of named users or teams (`approved-reviews-by=@org/team`).',
+            },
           },
         },
       },
@@ -112,8 +140,12 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
   mayReadApi: (options) => (options.ownerDefaults ?? []).length > 0,
   async evaluate({ options, workspace, github }): Promise<RawFinding[]> {
     for (const alternative of options.alternatives ?? []) {
-      const re = compilePattern(alternative.pattern, alternative.flags);
-      if (holdsLine(workspace, orderedCandidates(workspace, alternative.paths, options.ignoreCase), re))
+      const files = orderedCandidates(workspace, alternative.paths, options.ignoreCase);
+      if (
+        alternative.holds !== undefined
+          ? holdsStructure(workspace, files, alternative.holds)
+          : holdsLine(workspace, files, compilePattern(alternative.pattern ?? '', alternative.flags))
+      )
         return [];
     }
     const candidates = orderedCandidates(workspace, options.paths, options.ignoreCase);
@@ -168,6 +200,18 @@ function holdsLine(workspace: Workspace, files: readonly string[], re: RegExp): 
   return files.some((file) => {
     const text = workspace.text(file);
     return text !== undefined && firstMatchingLine(text, re) !== undefined;
+  });
+}
+
+/** Whether the reader finds what it looks for in one of `files` (read as YAML). */
+function holdsStructure(
+  workspace: Workspace,
+  files: readonly string[],
+  reader: keyof typeof READERS,
+): boolean {
+  return files.some((file) => {
+    const parsed = workspace.yaml(file);
+    return parsed?.ok === true && parsed.documents.length > 0 && READERS[reader](parsed.documents[0]!.value);
   });
 }
 
