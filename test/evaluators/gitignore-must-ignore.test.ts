@@ -181,6 +181,92 @@ describe('gitignore.must-ignore', () => {
     });
   });
 
+  describe('gitignore-env: whether the project uses .env files at all, and where it keeps them', () => {
+    const env = async (files: Record<string, string>) => {
+      const root = makeTree({ 'README.md': '# app\n', ...files });
+      const report = await runCheck({
+        root,
+        onlyRules: ['gitignore-env'],
+        failOn: 'never',
+        persona: 'pedantic',
+      });
+      return report.findings.map((f) => [f.confidence, f.message]);
+    };
+    const gitignore = '/bin/\n*.log\n';
+    const plain =
+      '.gitignore does not ignore `.env`, `config/.env`, `.env.local`: add patterns that match them.';
+    it.each([
+      ['nothing in the tree', {}, 'low'],
+      [
+        'a Go module that a dependency of it reads .env files for',
+        { 'go.mod': 'module x\nrequire (\n\tgithub.com/joho/godotenv v1.5.1 // indirect\n)\n' },
+        'low',
+      ],
+      ['a systemd EnvironmentFile named app.env', { 'contrib/app.env': 'DEBUG=0\n' }, 'low'],
+      ['a .env template', { '.env.example': 'TOKEN=\n' }, 'high'],
+      ['a tracked .env of the tests', { 'tests/.env': '' }, 'high'],
+      [
+        'a dotenv library of the tests',
+        { 'go.mod': 'module x\nrequire github.com/joho/godotenv v1.5.1\n' },
+        'high',
+      ],
+      ['a dotenv package', { 'package.json': '{ "devDependencies": { "dotenv": "^16.0.0" } }\n' }, 'high'],
+      [
+        'a framework that loads .env itself',
+        { 'package.json': '{ "dependencies": { "next": "15.0.0" } }\n' },
+        'high',
+      ],
+      [
+        'a Compose file with env_file',
+        { 'compose.yaml': 'services:\n  app:\n    env_file: app.env\n' },
+        'high',
+      ],
+      ['a Makefile that includes .env', { Makefile: '-include .env\nrun:\n\tgo run .\n' }, 'high'],
+      ['a root .gitignore that ignores the root .env only', { '.gitignore': '/.env\n' }, 'high'],
+    ])('%s', async (_case, files, confidence) => {
+      const found = await env({ '.gitignore': gitignore, ...files });
+      expect(found.map(([c]) => c)).toEqual([confidence]);
+      if (confidence === 'high' && !('.gitignore' in files)) expect(found[0]![1]).toBe(plain);
+    });
+    it.each([
+      [
+        'a nested .gitignore ignores .env where the templates are: low, naming it',
+        { 'tests/.gitignore': '.env\n', 'tests/integration/.env.sample': 'TOKEN=\n' },
+        'low',
+      ],
+      [
+        'a template elsewhere too, where nothing ignores .env: as before',
+        {
+          'tests/.gitignore': '.env\n',
+          'tests/integration/.env.sample': 'X=\n',
+          'deploy/.env.example': 'X=\n',
+        },
+        'high',
+      ],
+      [
+        'a deeper .gitignore re-includes it: as before',
+        {
+          'tests/.gitignore': '.env\n',
+          'tests/integration/.gitignore': '!.env\n',
+          'tests/integration/.env.sample': 'X=\n',
+        },
+        'high',
+      ],
+      [
+        'a nested .gitignore that ignores something else: as before',
+        { 'tests/.gitignore': '*.out\n', 'tests/.env.sample': 'X=\n' },
+        'high',
+      ],
+    ])('%s', async (_case, files, confidence) => {
+      const found = await env({ '.gitignore': gitignore, ...files });
+      expect(found.map(([c]) => c)).toEqual([confidence]);
+      if (confidence === 'low')
+        expect(found[0]![1]).toBe(
+          '.gitignore does not ignore `.env`, `config/.env`, but the project keeps such files only in tests/integration, where tests/.gitignore ignores them; it does not ignore `.env.local` either, the file of local overrides in Next.js, Vite, Nuxt, Astro, SvelteKit, Vue CLI and Symfony, which this repository shows no sign of using: add patterns to the root .gitignore if they may be kept elsewhere.',
+        );
+    });
+  });
+
   it('follows git: a file inside an excluded directory cannot be re-included', async () => {
     expect(await check('config/\n!config/.env\n', ['config/.env'])).toEqual([]);
   });

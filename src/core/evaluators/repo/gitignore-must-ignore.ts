@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { inTestPaths } from '../../confidence.js';
 import type { RawFinding } from '../../types.js';
 import { vendored } from '../../vendored.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import { compilePattern, FLAGS_SCHEMA, firstMatchingLine, globList, regexSource } from '../generic/shared.js';
 import { defineEvaluator } from '../types.js';
 
 /** Options of `gitignore.must-ignore`. */
@@ -10,6 +12,20 @@ export interface GitignoreMustIgnoreOptions {
   message?: string;
   conventions?: Convention[];
   committed?: Committed[];
+  kept?: Kept;
+}
+
+/**
+ * Where the project keeps files of some entries (`.env` files, found by their templates and copies):
+ * when each folder that holds them has the entries ignored by the `.gitignore` files that apply there
+ * (a nested one: `tests/.gitignore` ignoring `.env` beside `tests/integration/.env.sample`), leaving
+ * them out of the root `.gitignore` is reported at low confidence, naming where they are kept.
+ */
+interface Kept {
+  /** Entries (of `entries`) whose files the project keeps in its folders; their names are tested there. */
+  entries: string[];
+  /** Globs of the files that show where they are kept (`**\/.env`, `**\/.env.*`). */
+  files: string[];
 }
 
 /**
@@ -37,6 +53,8 @@ interface Convention {
   usedBy: string;
   /** Globs of files that show the repository uses it (a framework's configuration file). */
   signs: string[];
+  /** Files that show it too when a line of them matches (a dotenv library among the dependencies). */
+  mentions?: { paths: string[]; pattern: string; flags?: string }[];
 }
 
 const GITIGNORE = '.gitignore';
@@ -94,7 +112,36 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
               items: { type: 'string', minLength: 1 },
               description: 'Globs of files that show the repository uses it (`**/next.config.*`).',
             },
+            mentions: {
+              type: 'array',
+              description:
+                'Files that show the repository uses it when one of their lines matches the pattern ' +
+                '(a dotenv library in a dependency manifest, `env_file` in a Compose file).',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['paths', 'pattern'],
+                properties: {
+                  paths: globList('Globs of the files to read.', { minItems: 1 }),
+                  pattern: regexSource('Regular expression (JavaScript syntax) a line must match.'),
+                  flags: FLAGS_SCHEMA,
+                },
+              },
+            },
           },
+        },
+      },
+      kept: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['entries', 'files'],
+        description:
+          'Entries whose files the project keeps in folders of its own: when every folder that holds one of ' +
+          '`files` has those entries ignored by the .gitignore files that apply there (a nested one), ' +
+          'leaving them out of the root .gitignore has low confidence and names the folders.',
+        properties: {
+          entries: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+          files: globList('Globs of the files that show where they are kept (`**/.env.*`).', { minItems: 1 }),
         },
       },
       committed: {
@@ -178,13 +225,21 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
         key: 'not-ignored',
       };
       const unused = conventionsUnused(unmatched, options.conventions ?? [], workspace);
+      const kept = unused ? undefined : keptIgnored(unmatched, options, workspace, ig);
       if (unused) {
         found.message = `${GITIGNORE} does not ignore ${list(unmatched)}, the file${unmatched.length === 1 ? '' : 's'} of ${unused}, which this repository shows no sign of using: add a pattern if it does.${why}`;
         found.confidence = 'low';
+      } else if (kept) {
+        const rest = kept.unused
+          ? `; it does not ignore ${list(kept.unused.entries)} either, the file${kept.unused.entries.length === 1 ? '' : 's'} of ${kept.unused.by}, which this repository shows no sign of using`
+          : '';
+        found.message =
+          `${GITIGNORE} does not ignore ${list(kept.entries)}, but the project keeps such files only in ` +
+          `${kept.where}${rest}: add ${kept.entries.length === 1 ? 'a pattern' : 'patterns'} to the root ${GITIGNORE} if they may be kept elsewhere.${why}`;
+        found.confidence = 'low';
       }
-      const design = unused
-        ? undefined
-        : committedByDesign(unmatched, options.committed ?? [], workspace, ig);
+      const design =
+        unused || kept ? undefined : committedByDesign(unmatched, options.committed ?? [], workspace, ig);
       if (design) {
         found.message = `${GITIGNORE} does not ignore ${list(unmatched)}: this repository follows ${design.by}, and ignores ${list(design.secretsIn)}, where the secrets go; keep them out of the committed file${unmatched.length === 1 ? '' : 's'}.${why}`;
         found.confidence = 'low';
@@ -227,8 +282,91 @@ function conventionsUnused(
   const of = unmatched.map((e) => conventions.find((c) => c.entry === e));
   if (of.some((c) => c === undefined)) return undefined;
   const known = of as Convention[];
-  if (known.some((c) => workspace.glob(c.signs).length > 0)) return undefined;
+  if (known.some((c) => conventionSeen(c, workspace))) return undefined;
   return [...new Set(known.map((c) => c.usedBy))].join('; ');
+}
+
+/** Whether the tree shows a convention in use: a file of its signs, or a line its mentions name. */
+function conventionSeen(c: Convention, workspace: Workspace): boolean {
+  if (workspace.glob(c.signs).length > 0) return true;
+  return (c.mentions ?? []).some((m) => {
+    const re = compilePattern(m.pattern, m.flags);
+    return workspace.glob(m.paths).some((file) => {
+      const text = workspace.text(file);
+      return text !== undefined && firstMatchingLine(text, re) !== undefined;
+    });
+  });
+}
+
+/**
+ * The unignored entries the project keeps only where nested `.gitignore` files ignore them (see
+ * {@link Kept}): every unignored entry is one of `kept.entries` or a convention the tree shows no
+ * sign of, at least one is kept, and in each folder that holds one of `kept.files` the kept entries'
+ * names are ignored by the `.gitignore` files from the root down to it. Undefined otherwise.
+ */
+function keptIgnored(
+  unmatched: readonly string[],
+  options: GitignoreMustIgnoreOptions,
+  workspace: Workspace,
+  root: IgnoreTester,
+): { entries: string[]; where: string; unused?: { entries: string[]; by: string } } | undefined {
+  const spec = options.kept;
+  if (!spec) return undefined;
+  const entries = unmatched.filter((e) => spec.entries.includes(e));
+  const others = unmatched.filter((e) => !spec.entries.includes(e));
+  if (entries.length === 0) return undefined;
+  const by = others.length > 0 ? conventionsUnused(others, options.conventions ?? [], workspace) : undefined;
+  if (others.length > 0 && !by) return undefined;
+  const folders = [...new Set(workspace.glob(spec.files).map((f) => path.posix.dirname(f)))].sort();
+  if (folders.length === 0) return undefined;
+  const names = [...new Set(entries.map((e) => path.posix.basename(e)))];
+  const deciding = new Set<string>();
+  for (const folder of folders) {
+    for (const name of names) {
+      const file = folder === '.' ? name : `${folder}/${name}`;
+      const by = ignoredBy(workspace, root, file);
+      if (!by) return undefined;
+      deciding.add(by);
+    }
+  }
+  const shown =
+    folders.slice(0, 3).join(', ') + (folders.length > 3 ? ` and ${folders.length - 3} more` : '');
+  return {
+    entries,
+    where: `${shown}, where ${[...deciding].sort().join(', ')} ignore${deciding.size === 1 ? 's' : ''} them`,
+    ...(by ? { unused: { entries: others, by } } : {}),
+  };
+}
+
+interface IgnoreTester {
+  test(path: string): { ignored: boolean; unignored: boolean };
+}
+
+/**
+ * The `.gitignore` that decides `file` is ignored, as git reads them: the root one, then each nested
+ * one from the top down to the file's folder, a deeper one's verdict (ignored, or re-included by a
+ * negation) overriding a shallower one's. Undefined when the file is not ignored.
+ */
+function ignoredBy(workspace: Workspace, root: IgnoreTester, file: string): string | undefined {
+  let decided: string | undefined = root.test(file).ignored ? GITIGNORE : undefined;
+  const parts = file.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const dir = parts.slice(0, i).join('/');
+    const gitignore = `${dir}/${GITIGNORE}`;
+    if (!workspace.has(gitignore)) continue;
+    const text = workspace.text(gitignore);
+    if (text === undefined) continue;
+    const verdict = nestedIgnore(workspace, gitignore, text).test(parts.slice(i).join('/'));
+    if (verdict.ignored) decided = gitignore;
+    else if (verdict.unignored) decided = undefined;
+  }
+  return decided;
+}
+
+function nestedIgnore(workspace: Workspace, file: string, text: string): IgnoreTester {
+  return workspace.memo('gitignore-nested', file, () =>
+    vendored('ignore')({ ignorecase: false }).add(text.split(/\r?\n/)),
+  );
 }
 
 /**
