@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config.js';
 import { runCheck } from '../engine.js';
-import { readUpdateWorkflows } from '../evaluators/deps/update-workflows.js';
+import { readScriptedUpdates, readUpdateWorkflows } from '../evaluators/deps/update-workflows.js';
 import { GitRepository } from '../git.js';
 import type { GitHubApi } from '../github-api.js';
 import { parseUses } from '../parsers/uses.js';
@@ -213,7 +213,9 @@ function collectEvidence(
       add(rule.controls, workspace.glob(options.paths as string[]), rule.title);
     } else if (rule.check.kind === 'deps.update-tool' && Array.isArray(options.paths)) {
       const files = workspace.glob(options.paths as string[]);
-      add(rule.controls, [...files, ...(readUpdateWorkflows(workspace)?.files ?? [])], rule.title);
+      const updaters =
+        readUpdateWorkflows(workspace)?.files ?? readScriptedUpdates(workspace).map((u) => u.workflow);
+      add(rule.controls, [...files, ...updaters], rule.title);
     } else if (rule.check.kind === 'workflow.pr-evidence') {
       const doing = workflows.filter((w) => w.jobs.some((j) => performs(j, options)));
       add(

@@ -1,14 +1,16 @@
 import path from 'node:path/posix';
 import { type CommandView, scriptCommands } from '../../parsers/shell-commands.js';
 import type { EcosystemName } from './ecosystems.js';
-import { recognise, type UpdateReach } from './update-programs.js';
+import { type Recognised, recognise, type UpdateReach } from './update-programs.js';
 
 /**
  * The dependency-update commands of a shell script (`go get -u ./...`, `npm update`, `cargo update`,
  * `pip-compile --upgrade`, ...; which commands, see update-programs.ts) and the directory each runs
  * in, for the coverage of update workflows (update-workflows.ts). The directory follows
  * `cd`/`pushd`/`popd` at the script's top level (a subshell's `cd` ends with it) and each tool's own
- * directory option (`go -C`, `npm --prefix`, `cargo --manifest-path`, ...).
+ * directory option (`go -C`, `npm --prefix`, `cargo --manifest-path`, ...). An install that follows the
+ * removal of its directory's lockfile (`rm -f package-lock.json && npm install --package-lock-only`)
+ * resolves every dependency afresh: it is an update too.
  */
 
 /**
@@ -106,12 +108,58 @@ export function placedCommands(source: string, start: RunDir, recipe = false): P
   return out;
 }
 
+/**
+ * Lockfiles whose removal makes the next install of the same directory resolve every dependency afresh,
+ * at the newest versions the manifest allows: a whole update (`rm package-lock.json && npm install
+ * --package-lock-only`). By the lockfile's name: its ecosystem and the installs that regenerate it.
+ */
+const REGENERATED: Readonly<
+  Record<string, { ecosystem: EcosystemName; installs: (view: CommandView) => boolean }>
+> = {
+  'package-lock.json': { ecosystem: 'npm', installs: (v) => install(v, 'npm', ['install', 'i']) },
+  'npm-shrinkwrap.json': { ecosystem: 'npm', installs: (v) => install(v, 'npm', ['install', 'i']) },
+  'yarn.lock': { ecosystem: 'npm', installs: (v) => install(v, 'yarn', ['install', ''], true) },
+  'pnpm-lock.yaml': { ecosystem: 'npm', installs: (v) => install(v, 'pnpm', ['install', 'i']) },
+};
+
+/**
+ * Whether a command is an install of the whole manifest by `program` (`npm install`, `npm i
+ * --package-lock-only`; `yarn` alone with `bare`): no package named, no lockfile-frozen mode.
+ */
+function install(view: CommandView, program: string, verbs: readonly string[], bare = false): boolean {
+  if (view.name !== program) return false;
+  const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+  const positional = words.filter((w) => !w.startsWith('-'));
+  const verb = positional[0] ?? '';
+  if (!verbs.includes(verb) || (verb === '' && !bare)) return false;
+  if (positional.length > (verb === '' ? 0 : 1)) return false;
+  return !words.some((w) => /^--(?:frozen-lockfile|immutable|ci|dry-run)(?:=|$)/.test(w));
+}
+
+/** The lockfiles an `rm` removes, as `dir\0name` (directories resolved from where it runs). */
+function removedLockfiles(view: CommandView, dir: RunDir): string[] {
+  if (view.name !== 'rm' || !dir.exact) return [];
+  const out: string[] = [];
+  for (const word of view.command.words.slice(view.nameIndex + 1)) {
+    const value = word.value;
+    if (value.startsWith('-')) continue;
+    const name = value.slice(value.lastIndexOf('/') + 1);
+    if (!Object.hasOwn(REGENERATED, name)) continue;
+    const at = resolveDir(dir, value.includes('/') ? value.slice(0, value.lastIndexOf('/')) : '.');
+    if (at?.exact) out.push(`${at.path}\0${name}`);
+  }
+  return out;
+}
+
 /** The update commands of a script run from `start` (see {@link UpdateCommand}, {@link placedCommands}). */
 export function updateCommands(source: string, start: RunDir, recipe = false): UpdateCommand[] {
   const out: UpdateCommand[] = [];
+  // Lockfiles removed so far, by directory and name; an install there regenerates them.
+  const removed = new Set<string>();
   for (const { view, dir } of placedCommands(source, start, recipe)) {
     if (!dir || !view.name) continue;
-    const found = recognise(view);
+    for (const lock of removedLockfiles(view, dir)) removed.add(lock);
+    const found = recognise(view) ?? regenerates(view, dir, removed);
     if (!found) continue;
     const base = found.dir ? resolveDir(dir, found.dir) : dir;
     const dirs = base ? (found.files ?? ['.']).flatMap((f) => resolveDir(base, f) ?? []) : [];
@@ -128,4 +176,14 @@ export function updateCommands(source: string, start: RunDir, recipe = false): U
     });
   }
   return out;
+}
+
+/** An install that regenerates a lockfile removed before it in its directory: a whole update there. */
+function regenerates(view: CommandView, dir: RunDir, removed: ReadonlySet<string>): Recognised | undefined {
+  if (removed.size === 0 || !dir.exact) return undefined;
+  for (const [name, lock] of Object.entries(REGENERATED)) {
+    if (removed.has(`${dir.path}\0${name}`) && lock.installs(view))
+      return { ecosystem: lock.ecosystem, reach: 'package' };
+  }
+  return undefined;
 }

@@ -100,6 +100,86 @@ export function readUpdateWorkflows(ws: Workspace): UpdateWorkflows | undefined 
   });
 }
 
+/**
+ * A home-grown update workflow: one on `schedule` with a step, named for updating (the workflow,
+ * job or step name, or a script it runs: `update.sh`, `make bump-versions`), whose script or the
+ * repository scripts it calls look up the latest upstream versions (`git ls-remote --tags`, a
+ * releases or tags URL, `gh release view`, a registry's list of versions), and a step at or after it
+ * that opens a pull request or pushes a commit. It updates what its script regenerates (pinned
+ * versions in Dockerfiles, a versions file), which is not known by ecosystem: it is an update tool,
+ * but covers no manifest for dependency-update-coverage.
+ */
+export interface ScriptedUpdate {
+  workflow: string;
+  /** The step that updates: its name, else its first line. */
+  step: string;
+}
+
+/** Commands and URLs that ask upstream for its latest versions. */
+const VERSION_LOOKUP = new RegExp(
+  [
+    String.raw`\bgit\s+ls-remote\b[^\n]*(?:--tags|refs/tags)`,
+    // A listing of releases or tags (`.../releases`, `.../releases/latest`, `.../tags`), not a download.
+    String.raw`https?://[^\s'"]*/(?:releases|tags)(?:/latest)?/?(?=[\s'"?)|\\]|$)`,
+    String.raw`\bgh\s+(?:release\s+(?:view|list)|api\s+\S*(?:releases|tags))`,
+    String.raw`\bnpm\s+(?:view|show|info)\s+\S+\s+(?:version|versions|dist-tags)\b`,
+    String.raw`\bpip3?\s+index\s+versions\b`,
+    String.raw`\bskopeo\s+list-tags\b`,
+    String.raw`\bcrane\s+ls\b`,
+    String.raw`\bregctl\s+tag\s+ls\b`,
+  ].join('|'),
+  'm',
+);
+/** A name that says it updates: `update.sh`, `Bump versions`, `upgrade-deps`. */
+const UPDATE_NAME = /(?:^|[^a-z])(?:update|upgrade|bump|refresh|regenerate)/i;
+/** Scripts and make targets a `run:` names (`./update.sh`, `make bump-versions`). */
+const RUN_NAMES = /[\w./-]+\.(?:sh|bash|py|m?js|ts|rb|pl)\b|(?<![\w-])g?make(?:\s+-\S+)*\s+([\w-]+)/g;
+
+/** The repository's home-grown update workflows (cached per tree); see {@link ScriptedUpdate}. */
+export function readScriptedUpdates(ws: Workspace): ScriptedUpdate[] {
+  return ws.memo('deps.scripted-updates', '', () => {
+    const out: ScriptedUpdate[] = [];
+    for (const file of ws.screenedGlob(WORKFLOW_GLOBS, MAY_UPDATE)) {
+      const workflow = readWorkflowSource(ws, file);
+      if (workflow?.kind !== 'workflow' || !eventsOf(workflow).has('schedule')) continue;
+      for (const job of workflow.jobs) {
+        const found = scriptedStep(ws, workflow, job);
+        if (found) {
+          out.push({ workflow: file, step: found });
+          break;
+        }
+      }
+    }
+    return out;
+  });
+}
+
+/** The step of a job that updates by a script of its own, with an outlet at or after it. */
+function scriptedStep(ws: Workspace, workflow: Workflow, job: Job): string | undefined {
+  const named = [workflow.name?.value, job.id, job.name?.value].some(
+    (n) => typeof n === 'string' && UPDATE_NAME.test(n),
+  );
+  let updating: { index: number; label: string } | undefined;
+  for (const step of job.steps) {
+    const run = typeof step.run?.value === 'string' ? step.run.value : '';
+    const texts = run ? [run, ...followCalls(ws, run).map((f) => f.text)] : [];
+    if (!updating && run) {
+      const names = [
+        step.name?.value,
+        step.id?.value,
+        ...[...run.matchAll(RUN_NAMES)].map((m) => m[1] ?? m[0]),
+      ];
+      const says = named || names.some((n) => typeof n === 'string' && UPDATE_NAME.test(n));
+      if (says && texts.some((t) => VERSION_LOOKUP.test(t))) {
+        const label = typeof step.name?.value === 'string' ? step.name.value : run.trim().split('\n')[0]!;
+        updating = { index: step.index, label };
+      }
+    }
+    if (updating && isOutlet(step, texts)) return updating.label;
+  }
+  return undefined;
+}
+
 /** The updates of the jobs of a local reusable workflow that `job` calls (one level). */
 function calledUpdates(ws: Workspace, caller: Workflow, job: Job): WorkflowUpdate[] {
   const uses = job.uses?.value;
