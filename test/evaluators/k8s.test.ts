@@ -582,6 +582,83 @@ images:
     ]);
   });
 
+  // A build script that sets the image of a kustomization before building it makes the committed tag
+  // a development placeholder: low confidence, naming the script. Other cases keep the finding as is.
+  const BASE = {
+    'config/manager/deployment.yaml': images('ghcr.io/acme/ctl:latest', 'ghcr.io/acme/agent:latest'),
+    'config/manager/kustomization.yaml':
+      'resources: [deployment.yaml]\nimages:\n  - { name: ghcr.io/acme/ctl, newTag: main }\n',
+    'config/default/kustomization.yaml': 'resources: [../manager]\n',
+  };
+  it.each([
+    [
+      'a Makefile recipe that cds there and sets the image from a variable',
+      {
+        Makefile:
+          'IMG ?= ghcr.io/acme/ctl:dev\nrelease:\n\tcd config/manager && \\\n\t$(KUSTOMIZE) edit set image ghcr.io/acme/ctl=${IMG}\n\t$(KUSTOMIZE) build config/default > out.yaml\n',
+      },
+      ['low', null],
+      'Makefile:4',
+    ],
+    [
+      'a script that cds on a line of its own and pins a version',
+      {
+        'hack/release.sh': '#!/bin/sh\ncd config/manager\nkustomize edit set image ghcr.io/acme/ctl:v1.2.3\n',
+      },
+      ['low', null],
+      'hack/release.sh:3',
+    ],
+    [
+      'a workflow step that sets both images by digest',
+      {
+        '.github/workflows/release.yml':
+          'on: push\njobs:\n  r:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cd config/manager && kustomize edit set image ghcr.io/acme/ctl=ghcr.io/acme/ctl@${DIGEST} ghcr.io/acme/agent=*:1.4.0\n',
+      },
+      ['low', 'low'],
+      '.github/workflows/release.yml:6',
+    ],
+    [
+      'an edit of another directory',
+      { Makefile: 'release:\n\tcd config/other && kustomize edit set image ghcr.io/acme/ctl=${IMG}\n' },
+      [null, null],
+      undefined,
+    ],
+    [
+      'an edit that sets a moving tag',
+      {
+        Makefile:
+          'dev:\n\tcd config/manager && kustomize edit set image ghcr.io/acme/ctl=ghcr.io/acme/ctl:latest\n',
+      },
+      [null, null],
+      undefined,
+    ],
+    [
+      'an edit in a directory the script computes',
+      { Makefile: 'release:\n\tcd $(DIR) && kustomize edit set image ghcr.io/acme/ctl=${IMG}\n' },
+      [null, null],
+      undefined,
+    ],
+    [
+      'an overlay that builds the base with a moving tag of its own after the edit',
+      {
+        Makefile: 'release:\n\tcd config/manager && kustomize edit set image ghcr.io/acme/ctl=${IMG}\n',
+        'overlays/dev/kustomization.yaml':
+          'resources: [../../config/default]\nimages:\n  - { name: ghcr.io/acme/ctl, newTag: nightly }\n',
+      },
+      [null, null],
+      undefined,
+    ],
+  ])('a kustomize-built image set by %s', async (_case, files, confidences, source) => {
+    const findings = await run(k8sImageTag, {}, { ...BASE, ...files });
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual(
+      atImages('config/manager/deployment.yaml', 0, 1).map((p, i) => [p, confidences[i]]),
+    );
+    if (source)
+      expect(findings[0]!.message).toContain(
+        `But ${source} sets this image in config/manager/kustomization.yaml with \`kustomize edit set image\` before the kustomization is built`,
+      );
+  });
+
   it('takes a kustomization chain that nothing closes, or that loops, as ending where it stops', async () => {
     const findings = await run(
       k8sImageTag,

@@ -7,6 +7,7 @@ import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { parseYaml } from '../../workspace/yaml.js';
 import { defineEvaluator } from '../types.js';
+import { type KustomizeImageEdit, kustomizeImageEdits } from './kustomize-edits.js';
 import { containerFinding, eachContainer, NO_OPTIONS } from './shared.js';
 
 /**
@@ -19,9 +20,12 @@ import { containerFinding, eachContainer, NO_OPTIONS } from './shared.js';
  * the repository's Skaffold configuration builds (Skaffold deploys them by digest). A name that no
  * registry serves (see isLocalOnlyImage) is reported at low confidence: it was built or loaded locally.
  * A manifest that kustomizations build is judged as their `images:` transformers render it (see
- * kustomizeRenderings).
+ * kustomizeRenderings); when every chain that leaves it unpinned has its image set by a build script
+ * of the repository before it is built (`kustomize edit set image <name>=$(IMG)`, see
+ * kustomize-edits.ts), the committed tag is a development placeholder: low confidence, naming the
+ * script.
  *
- * Not `scope: 'file'`: a finding depends on the Skaffold files and kustomizations too. The engine
+ * Not `scope: 'file'`: a finding depends on the Skaffold files, kustomizations and build scripts too. The engine
  * records what the rule reads (their globs and files included), so a change to a `skaffold.yaml` or a
  * `kustomization.yaml` alone evaluates it again.
  */
@@ -49,7 +53,9 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
       if (skaffoldArtifacts(workspace).has(imageName(ref))) return;
       // What kustomize renders, when kustomizations build the manifest: judged instead of what is written.
       const renderings = kustomizeRenderings(workspace, c.pod.object.path, ref);
-      const rendered = renderings?.find((r) => !pinned(r.ref));
+      const unpinned = renderings?.filter((r) => !pinned(r.ref)) ?? [];
+      // A chain whose image a build script sets (`kustomize edit set image`) renders what it sets.
+      const rendered = unpinned.find((r) => !r.edited) ?? unpinned[0];
       if (renderings && !rendered) return;
       const shown = rendered?.by !== undefined ? rendered.ref : ref;
       const what =
@@ -73,15 +79,23 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
       }
       const problem =
         shown.tag !== undefined ? movingTagPhrase(shown.tag) : 'has no tag, which means "latest"';
-      findings.push(
-        containerFinding(
-          c,
-          image,
-          `${what} ${problem}: what runs changes whenever the tag is ` +
-            're-pointed and a pod restarts. Pin a version tag or a @sha256 digest.',
-          `image:${ref.raw}`,
-        ),
+      const finding = containerFinding(
+        c,
+        image,
+        `${what} ${problem}: what runs changes whenever the tag is ` +
+          're-pointed and a pod restarts. Pin a version tag or a @sha256 digest.',
+        `image:${ref.raw}`,
       );
+      const edit = rendered?.edited;
+      if (edit) {
+        // Every chain that leaves it unpinned has its image set by a build script before it is built.
+        finding.message +=
+          ` But ${edit.source}:${edit.line} sets this image in ${edit.kustomization} with \`kustomize edit set ` +
+          'image` before the kustomization is built, so the committed tag is a placeholder for a ' +
+          'development checkout: check the image that script sets.';
+        finding.confidence = 'low';
+      }
+      findings.push(finding);
     });
     return findings;
   },
@@ -92,10 +106,14 @@ function pinned(ref: ImageRef): boolean {
   return ref.digest !== undefined || (ref.tag !== undefined && !isMovingTag(ref.tag, ref.repository));
 }
 
-/** An image as kustomize renders it through a chain of kustomizations; `by`: the last that changed it. */
+/**
+ * An image as kustomize renders it through a chain of kustomizations; `by`: the last that changed it;
+ * `edited`: the build script that sets it in a kustomization of the chain, when none after changed it.
+ */
 interface Rendering {
   ref: ImageRef;
   by?: string;
+  edited?: KustomizeImageEdit & { kustomization: string };
 }
 
 /** Past this many chains of kustomizations above one manifest, its image is judged as written. */
@@ -114,8 +132,13 @@ function kustomizeRenderings(workspace: Workspace, file: string, ref: ImageRef):
   const renderings: Rendering[] = [];
   // Depth-first along the chains; false once there are too many. A cycle (which kustomize refuses
   // to build) ends its chain.
+  const edits = kustomizeImageEdits(workspace);
   const walk = (kustomization: string, below: Rendering, seen: ReadonlySet<string>): boolean => {
-    const rendering = applyImages(kustomizeImages(workspace, kustomization), below, kustomization);
+    let rendering = applyImages(kustomizeImages(workspace, kustomization), below, kustomization);
+    // `kustomize edit set image <name>=...` in this kustomization's directory: its entry for the
+    // image, whatever the file holds, is what the build script sets.
+    const edit = edits.get(path.posix.dirname(kustomization))?.find((e) => e.name === imageName(below.ref));
+    if (edit) rendering = { ...rendering, edited: { ...edit, kustomization } };
     const inChain = new Set(seen).add(kustomization);
     const overlays = kustomizationsListing(workspace, path.posix.dirname(kustomization)).filter(
       (k) => !inChain.has(k),
