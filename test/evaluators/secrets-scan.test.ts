@@ -98,6 +98,52 @@ describe('secret scanner', () => {
     expect(result.unread[0]!.column).toBeGreaterThan(MAX_LINE_WORK - 10_000);
   });
 
+  // 600,000 bytes from a fixed sequence: `binary` ones (a font, a wasm module) or printable `text`.
+  const bytes = (kind: 'binary' | 'text', seed: number) => {
+    let x = seed;
+    const out = Buffer.alloc(600_000);
+    for (let i = 0; i < out.length; i++) {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      out[i] = kind === 'binary' ? (x >> 16) & 255 : 32 + ((x >> 16) % 95);
+    }
+    return out.toString('base64');
+  };
+  it.each([
+    [
+      'a font in an SVG data: URI',
+      'logo.svg',
+      `<style>\n  src: url(data:font/woff2;charset=utf-8;base64,${bytes('binary', 1)}) format('woff2');\n</style>\n`,
+      'base64-encoded binary data (a data: URI)',
+    ],
+    [
+      'a wasm module in source code',
+      'src/wasm.ts',
+      `export default toBinary(\`${bytes('binary', 2)}\`);\n`,
+      'base64-encoded binary data',
+    ],
+    [
+      'base64 of text, which may hold a secret',
+      'src/blob.ts',
+      `export default \`${bytes('text', 3)}\`;\n`,
+      undefined,
+    ],
+    [
+      'binary followed by more than a few characters of code',
+      'src/wasm.ts',
+      `export default toBinary(\`${bytes('binary', 4)}\`) + "${'x'.repeat(400)}";\n`,
+      undefined,
+    ],
+  ])('says when the unread rest of a long line is %s, and only then', async (_case, file, text, encoded) => {
+    const { unread } = scanTextFull(file, text);
+    expect(unread).toEqual([expect.objectContaining({ reason: 'line too long' })]);
+    expect(unread[0]!.encoded).toBe(encoded);
+    const findings = await run(secretsScan, { families: ['generic'], reportUnread: true }, { [file]: text });
+    const notice = findings.filter((f) => f.key === 'unread:line too long');
+    expect(notice.map((f) => [f.severity, f.confidence])).toEqual([['info', encoded ? 'low' : 'high']]);
+    if (encoded)
+      expect(notice[0]!.message).toContain(`the rest of the line is ${encoded}, which holds no text secret`);
+  });
+
   it('stays linear on hostile lines full of keywords', () => {
     expectLinear((scale) => {
       scanText(

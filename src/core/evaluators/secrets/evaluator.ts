@@ -98,7 +98,8 @@ export const secretsScan = defineEvaluator<SecretsScanOptions>({
         default: false,
         description:
           'Also report, as `info` findings, the parts of files that were not scanned for secrets (past the ' +
-          'bytes read per file, past the work budget of a pathological line), so nothing is skipped silently.',
+          'bytes read per file, past the work budget of a pathological line), so nothing is skipped silently; ' +
+          'the rest of a line that is base64 of binary data (a font in a data: URI) at low confidence.',
       },
     },
   },
@@ -149,11 +150,13 @@ function selected(workspace: Workspace, options: SecretsScanOptions): readonly s
 
 /** A located `info` finding for a part of a file that was not scanned. */
 function unreadFinding(file: string, part: Unread): RawFinding {
+  // The unread rest of a line that is encoded binary (a font, a wasm module) holds no text secret.
+  const encoded = part.encoded ? `; the rest of the line is ${part.encoded}, which holds no text secret` : '';
   return {
-    message: `Part of this file was not scanned for secrets: ${part.reason} (from line ${part.line}, column ${part.column}).`,
+    message: `Part of this file was not scanned for secrets: ${part.reason} (from line ${part.line}, column ${part.column})${encoded}.`,
     location: { path: file, startLine: part.line, startColumn: part.column },
     severity: 'info',
-    confidence: 'high',
+    confidence: part.encoded ? 'low' : 'high',
     key: `unread:${part.reason.replace(/\d[\d,]*/g, 'N')}`,
   };
 }

@@ -38,6 +38,11 @@ export interface Unread {
   /** 1-based column from which the rest of the line was not read. */
   column: number;
   reason: string;
+  /**
+   * What the unread rest of the line plainly is, when it is encoded binary data (see
+   * {@link encodedBinary}): `base64-encoded binary data (a data: URI)`.
+   */
+  encoded?: string;
 }
 
 /** What a scan found. */
@@ -106,8 +111,15 @@ export function scanTextFull(path: string, text: string, options: ScanOptions = 
     let stop = lineEnd;
     if (stop > lineStart && text.charCodeAt(stop - 1) === 13) stop -= 1;
     const column0 = lineStart === 0 ? firstColumn : 0;
-    const skipped = (column: number) =>
-      unread.push({ line: number(), column: column0 + column + 1, reason: 'line too long' });
+    const skipped = (column: number) => {
+      const encoded = encodedBinary(text, lineStart + column, stop);
+      unread.push({
+        line: number(),
+        column: column0 + column + 1,
+        reason: 'line too long',
+        ...(encoded ? { encoded } : {}),
+      });
+    };
     for (const piece of pieces(lineStart, stop, marks, from, to, budget, skipped)) {
       const line = text.slice(piece.start, piece.end);
       const ctx: ScanContext = {
@@ -137,6 +149,49 @@ export function scanTextFull(path: string, text: string, options: ScanOptions = 
   if (hasJudgeableKey(kept) && text.includes('-----BEGIN CERTIFICATE-----'))
     judgeByCertificates(kept, text, certificatesIn(text));
   return { hits: kept, unread };
+}
+
+/** A base64 character (standard or URL-safe alphabet). */
+const BASE64_CHAR = /[A-Za-z0-9+/_-]/;
+/** Runs of base64 long enough to be an encoded file, with their padding. */
+const BASE64_RUN = /[A-Za-z0-9+/_-]{1024,}={0,2}/g;
+/** Characters of the unread rest of a line that may stand outside its base64 runs (quotes, `) format(...)`). */
+const MAX_UNENCODED = 256;
+/** Characters of a run decoded to judge whether it encodes binary data. */
+const SAMPLE = 4096;
+
+/**
+ * What the rest of a line, from `from` to `to`, is when it is plainly encoded binary data: base64
+ * runs (a font in an SVG's `data:` URI, a wasm module in a source file) that cover all of it but a
+ * few characters, each decoding to bytes of which many are control codes, as no text (a secret, a
+ * configuration, UTF-8 of any language) has. The run that `from` falls in is taken from its start,
+ * so that it decodes as written. Undefined for anything else.
+ */
+export function encodedBinary(text: string, from: number, to: number): string | undefined {
+  let start = from;
+  while (start > 0 && BASE64_CHAR.test(text[start - 1]!)) start--;
+  let covered = 0;
+  let dataUri = false;
+  for (const m of text.slice(start, to).matchAll(BASE64_RUN)) {
+    if (!binaryBase64(m[0])) return undefined;
+    const at = start + m.index;
+    covered += Math.min(at + m[0].length, to) - Math.max(at, from);
+    if (/;base64,$/i.test(text.slice(Math.max(0, at - 8), at))) dataUri = true;
+  }
+  if (covered === 0 || to - from - covered > MAX_UNENCODED) return undefined;
+  return `base64-encoded binary data${dataUri ? ' (a data: URI)' : ''}`;
+}
+
+/** Whether a base64 run decodes (its first {@link SAMPLE} characters) to binary bytes. */
+function binaryBase64(run: string): boolean {
+  const sample = run
+    .slice(0, SAMPLE - (SAMPLE % 4))
+    .replace(/-/g, '+')
+    .replace(/_/g, '/');
+  const bytes = Buffer.from(sample, 'base64');
+  let control = 0;
+  for (const b of bytes) if (b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f) control++;
+  return bytes.length > 0 && control / bytes.length >= 0.05;
 }
 
 /**
