@@ -257,6 +257,20 @@ jobs:
       ),
       'medium',
     ],
+    [
+      'an action that posts a check run on the head commit',
+      target(
+        '      - uses: LouisBrunner/checks-action@v2\n        with: { token: "${{ github.token }}", sha: "${{ github.event.pull_request.head.sha }}", name: e2e, status: queued }\n',
+      ),
+      'low',
+    ],
+    [
+      'an unknown action given the head commit',
+      target(
+        '      - uses: acme/checks@v2\n        with: { token: "${{ github.token }}", sha: "${{ github.event.pull_request.head.sha }}", name: e2e }\n',
+      ),
+      'medium',
+    ],
     ['a composite action of the repository', target('      - uses: ./.github/actions/triage\n'), 'medium'],
     ['a script that reads the raw event', target('      - run: ./triage "$GITHUB_EVENT_PATH"\n'), 'medium'],
   ])('grades the trigger by what the jobs do with the event: %s', async (_name, text, severity) => {

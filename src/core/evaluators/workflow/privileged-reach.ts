@@ -104,7 +104,8 @@ const RUN_ARTIFACT_ACTIONS = new Set(['dawidd6/action-download-artifact']);
  * no script (`run:`, github-script) has a value an outsider chose written into it, reads the raw event
  * file, or runs commands from github-script; a github-script names the head's commit, branch or
  * repository only to look metadata up or post a status or comment (script-head.ts); no action
- * other than a checkout is given the head; no job
+ * other than a checkout is given the head, but for an action known to only post a check run or
+ * status on the commit it is given ({@link POSTS_ON_COMMIT}); no job
  * calls a reusable workflow of another repository (unseen); a `workflow_run` job that downloads the
  * triggering run's artifacts runs no script after it (what the artifacts hold reaches only actions, as
  * files to post). Local reusable workflows are followed; a local composite action, whose scripts are
@@ -158,7 +159,11 @@ export function eventAsData(
       // A checkout of the head that a condition keeps to trusted runs (or a reusable workflow whose
       // callers' checkouts are judged in it) still puts the pull request's code in the job.
       if (action === 'actions/checkout' && tainted('with', heads)) return false;
-      if (action !== 'actions/checkout' && givenTheHead(step, (name) => tainted(`with/${name}`, heads)))
+      if (
+        action !== 'actions/checkout' &&
+        !(action && POSTS_ON_COMMIT.has(action)) &&
+        givenTheHead(step, (name) => tainted(`with/${name}`, heads))
+      )
         return false;
       if (
         (action === 'actions/download-artifact' && input(step, 'run-id')) ||
@@ -169,6 +174,17 @@ export function eventAsData(
     return true;
   });
 }
+
+/**
+ * Actions (`owner/repo`, lower case) that only create or update a check run or a commit status on the
+ * commit they are given (`sha:`): the head's commit there says where to post, and no code is fetched.
+ */
+const POSTS_ON_COMMIT = new Set([
+  'louisbrunner/checks-action',
+  'int128/checks-action',
+  'myrotvorets/set-commit-status-action',
+  'ouzi-dev/commit-status-updater',
+]);
 
 /**
  * Whether an action is given the head's commit, branch or repository in an input named for one (`ref`,
