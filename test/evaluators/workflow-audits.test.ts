@@ -226,6 +226,34 @@ jobs:
       'medium',
     ],
     [
+      'a github-script that tests the head branch and writes it into a comment through a variable',
+      target(
+        script(
+          'const pr = context.payload.pull_request;',
+          'if ((pr?.head?.ref || "").startsWith("release-") || pr.head.repo.full_name === "a/b") return;',
+          'const text = `Try it: \\`npx try ${pr.user.login}:${pr?.head?.ref}\\``;',
+          'await github.rest.issues.createComment({ ...context.repo, issue_number: pr.number, body: text });',
+        ),
+      ),
+      'low',
+    ],
+    [
+      'a github-script that keeps the head branch, optionally chained, in a variable',
+      target(script('const ref = context.payload.pull_request?.head?.ref;', 'await run(ref);')),
+      'medium',
+    ],
+    [
+      'a github-script that writes the head branch into a text set as an output',
+      target(
+        script(
+          'const text = `branch ${context.payload.pull_request.head.ref}`;',
+          'core.setOutput("text", text);',
+          'await github.rest.issues.createComment({ ...context.repo, issue_number: 1, body: text });',
+        ),
+      ),
+      'medium',
+    ],
+    [
       'a github-script that fetches the head commit',
       target(script('await exec.exec("git", ["fetch", "origin", context.payload.pull_request.head.sha]);')),
       'medium',
