@@ -308,6 +308,35 @@ jobs:
       expect(findings[0]!.message).toContain('the event reaches scripts and actions only as data');
   });
 
+  // Keeping to the event as data with no secret and a read-only token leaves nothing privileged: info.
+  const titleCheck = (permissions: string, env = '') =>
+    `on:\n  pull_request_target:\n    types: [opened, edited]\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    permissions: ${permissions}\n${env}    steps:\n${script(
+      'const title = context.payload.pull_request.title || "";',
+      'if (!/^[A-Z][^:]*: .+/.test(title)) core.setFailed("Title must be Component: Description");',
+    )}`;
+  it.each([
+    ['read scopes and no secret', titleCheck('{ contents: read, pull-requests: read }'), 'info'],
+    ['no scope and no secret', titleCheck('{}'), 'info'],
+    [
+      'read scopes and a secret',
+      titleCheck('{ contents: read }', '    env: { HOOK: "${{ secrets.HOOK }}" }\n'),
+      'low',
+    ],
+    ['a write scope', titleCheck('{ pull-requests: write }'), 'low'],
+    [
+      'read scopes, but a title written into a script',
+      titleCheck('{ contents: read }').replace(
+        'context.payload.pull_request.title || ""',
+        '"${{ github.event.pull_request.title }}"',
+      ),
+      'medium',
+    ],
+  ])('grades a trigger whose jobs hold nothing privileged as info: %s', async (_name, text, severity) => {
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([[`${W}:2:3`, severity]]);
+    if (severity === 'info') expect(findings[0]!.message).toContain('nothing privileged is left');
+  });
+
   it('follows a local reusable workflow for the shape, and a checkout there keeps the trigger medium', async () => {
     const caller = (called: string) => ({
       '.github/workflows/caller.yml':

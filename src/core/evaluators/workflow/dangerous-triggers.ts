@@ -32,7 +32,8 @@ import { headCheckouts, joinContinuations } from './shell.js';
  * `pull_request_target` whose every job runs only on merged pull requests, on activity that needs
  * triage or write access, such as `labeled`, or for owners', members' and collaborators' pull
  * requests (their `author_association`), or one whose every job keeps to the event as data: no
- * checkout of the head, no event value written into a script, see privileged-reach.ts), at the
+ * checkout of the head, no event value written into a script, see privileged-reach.ts; info when
+ * such a workflow also names no secret, calls no reusable workflow and grants no write scope), at the
  * trigger. Checking out and building the pull request's code there ("pwn request") hands those
  * privileges to the pull request: critical, reported instead at the ref that names the head
  * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
@@ -47,7 +48,7 @@ import { headCheckouts, joinContinuations } from './shell.js';
 export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>({
   kind: 'workflow.dangerous-triggers',
   summary:
-    'pull_request_target and workflow_run triggers (medium; low when the jobs keep to the event as data); workflows on them, on issue_comment or called from them that check out, run or hand on the pull request head (critical).',
+    'pull_request_target and workflow_run triggers (medium; low when the jobs keep to the event as data, info when they also hold no secret or write scope); workflows on them, on issue_comment or called from them that check out, run or hand on the pull request head (critical).',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   subjects: workflowFiles,
   evaluate({ workspace, subjects }) {
@@ -138,6 +139,13 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
         // Whether the jobs keep to the event as data, what the remediation asks for: asked once.
         let data: boolean | undefined;
         const asData = () => (data ??= unseen.length === 0 && eventAsData(workspace, values, flow, workflow));
+        // Keeping to the event as data with no secret and a read-only token leaves the run nothing
+        // privileged to expose: the trigger is then only a note (info).
+        const bare =
+          !writableToken(workflow) &&
+          workflow.jobs.every((j) => !j.uses) &&
+          !namesSecrets(workspace, workflow) &&
+          asData();
         for (const trigger of ownTriggers) {
           const fromPullRequests =
             trigger.event === 'pull_request_target' || followsUntrustedRuns(workflow, sources);
@@ -149,7 +157,9 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
           const dataOnly = fromPullRequests && !mergedOnly && !maintainersOnly && asData();
           const token = writableToken(workflow)
             ? 'and a writable token'
-            : '(its token here can only read: no job is granted a write scope)';
+            : bare
+              ? '(none of which a job here is given; its token here can only read)'
+              : '(its token here can only read: no job is granted a write scope)';
           findings.push({
             message:
               `"${trigger.event}" runs with the base repository's secrets ${token} on events that ` +
@@ -162,17 +172,26 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
                   : fromPullRequests
                     ? 'outsiders can cause. '
                     : 'follow the workflows it names, none of which runs on pull requests today. ') +
-              (dataOnly
+              (dataOnly || bare
                 ? 'No job here checks out or hands on pull request code, and the event reaches scripts and actions ' +
                   'only as data (environment variables, inputs, artifacts posted as files; no value of it is written ' +
-                  'into a script): the shape this trigger is for (labelling, commenting). Keep it so: a checkout of ' +
-                  "the head, or an event value written into a script, would hand these privileges to the pull request's author."
+                  'into a script): the shape this trigger is for (labelling, commenting). ' +
+                  (bare
+                    ? 'No job is given a secret or a token that can write: nothing privileged is left for the run to expose. ' +
+                      'Keep it so: once a job is given either, a checkout of the head or an event value written into a ' +
+                      "script would hand it to the pull request's author."
+                    : 'Keep it so: a checkout of the head, or an event value written into a script, would hand these ' +
+                      "privileges to the pull request's author.")
                 : `${checked} value from the event (titles, branch names, ` +
                   'artifacts of the triggering run) is untrusted and must be read as data. Prefer "pull_request" ' +
                   '(read-only token, no secrets for forks), or keep this workflow to labelling and commenting.'),
             location: locationFromSpan(workflow.path, trigger.span),
             key: `trigger:${trigger.event}`,
-            severity: fromPullRequests && !mergedOnly && !maintainersOnly && !dataOnly ? 'medium' : 'low',
+            severity: bare
+              ? 'info'
+              : fromPullRequests && !mergedOnly && !maintainersOnly && !dataOnly
+                ? 'medium'
+                : 'low',
           });
         }
       },
@@ -197,6 +216,15 @@ function writableToken(workflow: Workflow): boolean {
     // An expression or another value GitHub would reject: not known to be read-only.
     return perms.value !== null;
   });
+}
+
+/**
+ * Whether the workflow names a secret anywhere (`secrets.NAME`, `secrets[...]`), comments included:
+ * a job given none holds none of the base repository's secrets but its own token.
+ */
+function namesSecrets(workspace: Workspace, workflow: Workflow): boolean {
+  const text = workspace.text(workflow.path);
+  return text === undefined || /\bsecrets\s*[.[]/i.test(text);
 }
 
 /**
