@@ -34,6 +34,7 @@ jobs:
       - uses: actions/checkout@v4
         with:
           ref: \${{ github.event_name == 'x' && env.SHA || github.sha }}
+      - run: make
 `),
       {},
     );
@@ -337,6 +338,69 @@ jobs:
     if (severity === 'info') expect(findings[0]!.message).toContain('nothing privileged is left');
   });
 
+  // A checkout of the head whose tree nothing runs afterwards (only its commit is read) runs no code
+  // of the pull request; anything that may run the tree keeps it critical.
+  const commentJob = (job: string, steps: string) =>
+    `on:\n  issue_comment:\n    types: [created]\njobs:\n  triage:\n    runs-on: x\n${job}    steps:\n${steps}`;
+  const parse = (...lines: string[]) =>
+    `      - id: parse\n        env: { GH_TOKEN: "\${{ github.token }}", URL: "\${{ github.event.issue.pull_request.url }}" }\n        run: |\n${lines.map((l) => `          ${l}\n`).join('')}`;
+  const readSha = [
+    'git config --global --add safe.directory "$GITHUB_WORKSPACE"',
+    'gh pr checkout "${URL##*/}"',
+    'SHA=$(git log -n 1 --pretty=format:"%H")',
+    'echo "sha=$SHA" >> "$GITHUB_OUTPUT"',
+  ];
+  it.each([
+    ['only its commit read', commentJob('', parse(...readSha)), []],
+    [
+      'its commit read with an actions/checkout, then printed in a later step',
+      commentJob(
+        '',
+        '      - uses: actions/checkout@v4\n        with: { ref: "refs/pull/${{ github.event.issue.number }}/head" }\n      - run: git rev-parse HEAD\n      - run: echo done\n',
+      ),
+      [],
+    ],
+    ['a build after it in the script', commentJob('', parse(...readSha, 'make build')), [`${W}:12:11`]],
+    [
+      'a build in a later step',
+      commentJob('', `${parse(...readSha)}      - run: make build\n`),
+      [`${W}:12:11`],
+    ],
+    [
+      'an action after it',
+      commentJob('', `${parse(...readSha)}      - uses: acme/lint@v1\n`),
+      [`${W}:12:11`],
+    ],
+    [
+      'a value of the run written into the script after it',
+      commentJob('', parse(...readSha, 'echo "${{ github.event.comment.body }}"')),
+      [`${W}:12:11`],
+    ],
+    ['a trap set before it', commentJob('', parse("trap './cleanup.sh' EXIT", ...readSha)), [`${W}:13:11`]],
+    [
+      'a cache action before it, which saves when the job ends',
+      commentJob(
+        '',
+        `      - uses: actions/cache@v4\n        with: { path: node_modules, key: x }\n${parse(...readSha)}`,
+      ),
+      [`${W}:14:11`],
+    ],
+    [
+      'BASH_ENV in the job',
+      commentJob('    env: { BASH_ENV: ./env.sh }\n', parse(...readSha)),
+      [`${W}:13:11`],
+    ],
+    [
+      'a git command that does not only read',
+      commentJob('', parse(...readSha, 'git submodule update --init')),
+      [`${W}:12:11`],
+    ],
+  ])('drops a head checkout whose tree nothing runs: %s', async (_name, text, expected) => {
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    expect(findings.map((f) => at(f))).toEqual(expected);
+    for (const f of findings) expect(f.message).toContain('checks out the pull request');
+  });
+
   it('follows a local reusable workflow for the shape, and a checkout there keeps the trigger medium', async () => {
     const caller = (called: string) => ({
       '.github/workflows/caller.yml':
@@ -412,6 +476,7 @@ jobs:
     steps:
       - uses: actions/checkout@v4
         with: { ref: "\${{ github.event.pull_request.head.sha }}" }
+      - run: make
 `;
     const findings = await evaluate(workflowDangerousTriggers, one(text), {});
     expect(findings.map((f) => [at(f), f.severity])).toEqual([[`${W}:8:27`, undefined]]);
@@ -427,6 +492,7 @@ jobs:
     steps:
       - uses: actions/checkout@v4
         with: { ref: "\${{ github.event.pull_request.head.ref }}" }
+      - run: make
 `;
     const findings = await evaluate(workflowDangerousTriggers, one(text), {});
     expect(findings.map((f) => [at(f), f.severity])).toEqual([[`${W}:9:27`, undefined]]);
@@ -440,6 +506,7 @@ jobs:
     steps:
       - uses: actions/checkout@v4
         with: { ref: "\${{ github.event.pull_request.head.sha }}" }
+      - run: make
 `;
     const critical = async (cond: string) =>
       (await evaluate(workflowDangerousTriggers, one(checkout(cond)), {})).some(
@@ -582,6 +649,7 @@ jobs:
     steps:
       - uses: actions/checkout@v4
         with: { ref: "\${{ github.event.pull_request.head.sha }}" }
+      - run: make
 `),
       {},
     );
@@ -593,7 +661,7 @@ jobs:
 
   it("says what the job's own token can do, and is less sure of a job a check job gates (here or in its caller)", async () => {
     const head =
-      '      - uses: actions/checkout@v4\n        with: { ref: "${{ github.event.pull_request.head.sha }}" }\n';
+      '      - uses: actions/checkout@v4\n        with: { ref: "${{ github.event.pull_request.head.sha }}" }\n      - run: make\n';
     const findings = await evaluate(
       workflowDangerousTriggers,
       {
@@ -635,7 +703,7 @@ ${head}  check-format:
       ['.github/workflows/target.yml:1:5', 'medium', undefined],
       ['.github/workflows/build.yml:8:27', undefined, 'medium'],
       [`${W}:7:27`, undefined, undefined],
-      [`${W}:13:27`, undefined, undefined],
+      [`${W}:14:27`, undefined, undefined],
     ]);
     expect(called!.message).toContain(
       "with the base repository's secrets (its token here can only read, but the cache and anything the job is given are within reach), and checks out",

@@ -1,8 +1,10 @@
 import { locationFromSpan } from '../../location.js';
 import { findExpressions, parseExpression } from '../../parsers/expression.js';
+import { scriptCommands } from '../../parsers/shell-commands.js';
 import { parseUses } from '../../parsers/uses.js';
 import {
   type Job,
+  type LocatedMap,
   type Step,
   type Trigger,
   type Workflow,
@@ -22,8 +24,9 @@ import { classifyContext, classifyHeadRef } from './contexts.js';
 import { Dataflow } from './dataflow.js';
 import { jobGuards } from './event-guards.js';
 import { eventAsData, headHandOff } from './privileged-reach.js';
-import { actionOf, eventsOf, input, stepLabel } from './shared.js';
+import { actionOf, actionPathOf, eventsOf, input, stepLabel } from './shared.js';
 import { headCheckouts, joinContinuations } from './shell.js';
+import { inertShell, runsOnlyReads } from './token-use.js';
 
 /**
  * `pull_request_target` and `workflow_run` run in the base repository with its secrets and a
@@ -37,7 +40,8 @@ import { headCheckouts, joinContinuations } from './shell.js';
  * trigger. Checking out and building the pull request's code there ("pwn request") hands those
  * privileges to the pull request: critical, reported instead at the ref that names the head
  * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
- * .../pull/N/head`, followed through `env:` and outputs); so does a step that hands the head's
+ * .../pull/N/head`, followed through `env:` and outputs) unless nothing runs the tree afterwards
+ * ({@link treeNeverRun}); so does a step that hands the head's
  * repository and commit to another system with a secret, at medium confidence (what that system does
  * is not seen here). `issue_comment` workflows that check out
  * the pull request are reported the same way, and so are reusable workflows called from such
@@ -97,6 +101,8 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
                 });
               }
               for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
+                // A tree nothing runs (its commit read, and no step after): no code of the pull request runs.
+                if (treeNeverRun(workflow, job, step, hit.command)) continue;
                 critical += 1;
                 findings.push({
                   message:
@@ -354,6 +360,63 @@ const FETCH_ONLY = /^git\s+(?:-c\s+\S+\s+)*fetch\b/;
 interface Hit {
   what: string;
   location: Location;
+  /** For a hit in a script: the offsets of the command that checks out or fetches the head. */
+  command?: [number, number];
+}
+
+/** The offsets of the command of a script that holds an offset, if one does. */
+function commandAt(script: string, at: number): [number, number] | undefined {
+  const views = scriptCommands(script).filter((v) => v.command.start <= at && at < v.command.end);
+  // The innermost one (a checkout inside `$(...)` is that command, not the one around it).
+  const inner = views.sort((a, b) => b.command.depth - a.command.depth)[0];
+  return inner ? [inner.command.start, inner.command.end] : undefined;
+}
+
+/**
+ * Environment variables that make the shell, git or any program load code from a path (a file of
+ * the checked-out tree): `BASH_ENV`, `PATH`, `LD_PRELOAD`, git's own settings.
+ */
+const LOADS_CODE = /^(?:BASH_ENV|ENV|PATH|LD_PRELOAD|LD_LIBRARY_PATH|GIT_\w+)$/i;
+
+/**
+ * Whether nothing runs the tree a checkout of the head leaves: the rest of the step's script after
+ * the command that checks it out, and every later step of the job, run only commands that print,
+ * test, edit text or read git's objects (`git log`, `git rev-parse`: the commit to report, token-use.ts),
+ * with a shell that reads them as such, no value of the run written into them and nothing that makes
+ * a later step run a file (`$GITHUB_ENV`, `BASH_ENV`, `PATH`); no action runs after it, and no action
+ * before it saves a cache when the job ends (its post step would store the tree for later runs).
+ * Jobs do not share a work tree: what another job checks out is judged there.
+ */
+function treeNeverRun(
+  workflow: Workflow,
+  job: Job,
+  step: Step,
+  command: [number, number] | undefined,
+): boolean {
+  const later = job.steps.filter((s) => s.index > step.index);
+  if ([workflow.env, job.env, step.env, ...later.map((s) => s.env)].some(loadsCode)) return false;
+  if (job.steps.some((s) => s.index < step.index && savesCache(s))) return false;
+  if (step.run && (!command || !inertShell(step, job, workflow) || !runsOnlyReads(step.run.value, command)))
+    return false;
+  return later.every((s) => !s.uses && s.run && inertShell(s, job, workflow) && runsOnlyReads(s.run.value));
+}
+
+function loadsCode(env: LocatedMap | undefined): boolean {
+  return [...(env?.entries.keys() ?? [])].some((k) => LOADS_CODE.test(k));
+}
+
+/**
+ * An action that may save a cache in its post step, when the job ends: a cache action (not one that
+ * only restores), or one given a cache setting (`cache: npm`, `enable-cache: true`).
+ */
+function savesCache(step: Step): boolean {
+  if (!step.uses) return false;
+  const path = actionPathOf(step.uses);
+  // An action of this repository or a container: what it does when the job ends is not read here.
+  if (!path || (/cache/i.test(path) && !/\/restore$/.test(path))) return true;
+  return [...(step.with?.entries ?? [])].some(
+    ([k, v]) => /cache/i.test(k) && !(v.value === false || /^\s*(?:false)?\s*$/i.test(String(v.value))),
+  );
 }
 
 function headCheckoutsOf(
@@ -385,8 +448,10 @@ function headCheckoutsOf(
   }
   if (!step.run) return hits;
   const text = locatedText(workspace, workflow.path, step.run);
-  for (const c of headCheckouts(step.run.value))
-    hits.push({ what: c.text, location: text.locate(c.start, c.end) });
+  for (const c of headCheckouts(step.run.value)) {
+    const command = commandAt(step.run.value, c.start);
+    hits.push({ what: c.text, location: text.locate(c.start, c.end), ...(command ? { command } : {}) });
+  }
   if (hits.length > 0) return hits;
   // `git checkout ${{ github.event.pull_request.head.sha }}` and friends, line by line.
   const script = joinContinuations(step.run.value);
@@ -399,9 +464,11 @@ function headCheckoutsOf(
         const f = flow.flows(parsed.node, span.inner, scope).find((x) => !x.collection);
         if (!f) continue;
         const from = at + span.innerStart + f.ref.start;
+        const command = commandAt(step.run.value, from);
         hits.push({
           what: line.trim().replace(/\s+/g, ' '),
           location: text.locate(from, at + span.innerStart + f.ref.end),
+          ...(command ? { command } : {}),
         });
         break;
       }

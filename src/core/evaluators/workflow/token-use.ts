@@ -171,10 +171,7 @@ export function inertJob(job: Job, workflow: Workflow): Inert | undefined {
       continue;
     }
     if (!step.run || step.uses) return undefined;
-    const shell = [step.shell, job.defaults?.shell, workflow.defaults?.shell].find((s) => s !== undefined);
-    if (shell && (typeof shell.value !== 'string' || !INERT_SHELLS.test(shell.value.trim())))
-      return undefined;
-    if (runsOther(step.run.value)) return undefined;
+    if (!inertShell(step, job, workflow) || runsOther(step.run.value)) return undefined;
     found.commands = true;
   }
   return found;
@@ -188,15 +185,27 @@ export function inertJob(job: Job, workflow: Workflow): Inert | undefined {
  * heredoc that substitutes commands (its body is not read as commands), an arithmetic expansion, an
  * expression of the run, or a write to `$GITHUB_ENV` or `$GITHUB_PATH`.
  */
-function runsOther(script: string): boolean {
-  if (/\$\{\{|\$\(\(|GITHUB_(?:ENV|PATH)\b/.test(script)) return true;
+function runsOther(script: string, options: InertOptions = {}): boolean {
+  const from = options.after?.[1] ?? 0;
+  if (/\$\{\{|\$\(\(|GITHUB_(?:ENV|PATH)\b/.test(script.slice(from))) return true;
   const functions = new Set(
     [...script.matchAll(/(?:^|[\s;&|{}()])(?:function\s+([\w-]+)|([\w-]+)\s*\(\s*\))/g)].map((m) =>
       (m[1] ?? m[2])!.toLowerCase(),
     ),
   );
+  // What runs before the command `after` names is set aside, unless it can run again after it (a
+  // loop, a trap, a function).
+  const before = options.after
+    ? /\b(?:for|while|until|trap|function)\b|\(\s*\)\s*\{/.test(script.slice(0, options.after[0]))
+      ? 0
+      : options.after[0]
+    : 0;
   return scriptCommands(script).some((view) => {
     const { command, name, nameIndex } = view;
+    if (options.after) {
+      const [start, end] = options.after;
+      if (command.start < before || (command.start < end && command.end > start)) return false;
+    }
     for (const r of command.redirects) {
       if (r.body && !r.target?.quoted && /\$\(|`/.test(script.slice(r.body[0], r.body[1]))) return true;
     }
@@ -204,10 +213,58 @@ function runsOther(script: string): boolean {
     if (command.words[nameIndex]!.value.includes('/')) return true;
     const lower = name.toLowerCase();
     if (INERT_COMMANDS.has(lower) || functions.has(lower)) return false;
-    if (!TEXT_TOOLS.has(lower)) return true;
     const args = command.words.slice(nameIndex + 1).map((w) => w.value);
+    if (lower === 'git' && options.readGit) return !READ_ONLY_GIT.has(args[0] ?? '');
+    if (!TEXT_TOOLS.has(lower)) return true;
     return args.some((arg) => toldToRun(lower, arg));
   });
+}
+
+/** How {@link runsOther} reads a script. */
+interface InertOptions {
+  /**
+   * Offsets `[start, end)` of a command: only what runs after it counts (the command itself and
+   * those before it are set aside).
+   */
+  after?: [number, number];
+  /** `git` counts as inert when it only reads ({@link READ_ONLY_GIT}). */
+  readGit?: boolean;
+}
+
+/**
+ * git subcommands that only read objects, refs and the work tree, named first (no `-c`, `-C` or other
+ * option before them): none runs a program of the work tree's (hooks, filters and diff drivers come
+ * from the configuration, which a checked-out tree does not write).
+ */
+const READ_ONLY_GIT = new Set([
+  'log',
+  'show',
+  'rev-parse',
+  'rev-list',
+  'diff',
+  'status',
+  'describe',
+  'ls-files',
+  'ls-tree',
+  'cat-file',
+  'merge-base',
+  'name-rev',
+]);
+
+/**
+ * Whether a job's shell script runs nothing but the commands {@link inertJob} admits and git
+ * commands that only read, after the command at `after` (its offsets in the script) or in all of
+ * it: no program of the repository, nothing that changes what later steps run, no value of the run
+ * written into it.
+ */
+export function runsOnlyReads(script: string, after?: [number, number]): boolean {
+  return !runsOther(script, { readGit: true, ...(after ? { after } : {}) });
+}
+
+/** Whether a step runs its script with a shell whose `echo`, `test` and the like are builtins. */
+export function inertShell(step: Step, job: Job, workflow: Workflow): boolean {
+  const shell = [step.shell, job.defaults?.shell, workflow.defaults?.shell].find((s) => s !== undefined);
+  return !shell || (typeof shell.value === 'string' && INERT_SHELLS.test(shell.value.trim()));
 }
 
 /** Options of the text tools that take their program or settings from a file, or run a program. */
