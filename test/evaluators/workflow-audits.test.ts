@@ -401,6 +401,97 @@ jobs:
     for (const f of findings) expect(f.message).toContain('checks out the pull request');
   });
 
+  // A check of the commenter's team membership whose output the job's condition requires is a gate
+  // like a check job: critical still, at medium confidence. Only a condition that cannot pass without
+  // it counts.
+  const gated = (
+    output: string,
+    condition: string,
+    action = 'acme/get-user-teams-membership@v1',
+    extra = '',
+  ) =>
+    `on:\n  issue_comment:\n    types: [created]\njobs:\n  triage:\n    runs-on: x\n    outputs:\n      ok: \${{ ${output} }}\n    steps:\n      - id: member\n        uses: ${action}\n        with: { username: "\${{ github.actor }}", team: testers, GITHUB_TOKEN: "\${{ secrets.ORG_READ }}" }\n${extra}  e2e:\n    needs: triage\n    if: ${condition}\n    runs-on: x\n    steps:\n      - run: |\n          gh pr checkout \${{ github.event.issue.number }}\n          make e2e\n`;
+  const isMember = "steps.member.outputs.isTeamMember == 'true'";
+  const wanted = "needs.triage.outputs.ok == 'true'";
+  it.each([
+    [
+      'a job output that requires the membership',
+      gated(`startsWith(github.event.comment.body, '/e2e') && ${isMember}`, wanted),
+      'medium',
+    ],
+    ['the membership output itself', gated('steps.member.outputs.isTeamMember', wanted), 'medium'],
+    [
+      'a list of teams the output must contain',
+      gated("contains(steps.member.outputs.teams, 'testers')", wanted),
+      'medium',
+    ],
+    [
+      'a job that needs a gated job',
+      gated(
+        isMember,
+        wanted,
+        undefined,
+        `  build:\n    needs: triage\n    if: ${wanted}\n    runs-on: x\n    steps: [{ run: echo }]\n`,
+      ).replace(
+        `needs: triage\n    if: ${wanted}\n    runs-on: x\n    steps:\n      - run: |`,
+        'needs: build\n    runs-on: x\n    steps:\n      - run: |',
+      ),
+      'medium',
+    ],
+    [
+      'a condition with another way in',
+      gated(isMember, `${wanted} || github.event.comment.body == '/force'`),
+      'high',
+    ],
+    [
+      'a job output that either part decides',
+      gated(`${isMember} || startsWith(github.event.comment.body, '/e2e')`, wanted),
+      'high',
+    ],
+    [
+      "an output read as text (the string 'false' is true)",
+      gated(isMember, 'needs.triage.outputs.ok'),
+      'high',
+    ],
+    [
+      'an action that checks nothing of who runs it',
+      gated(isMember, wanted, 'acme/parse-command@v1'),
+      'high',
+    ],
+    [
+      'a job that needs a gated job, but runs always',
+      gated(
+        isMember,
+        wanted,
+        undefined,
+        `  build:\n    needs: triage\n    if: ${wanted}\n    runs-on: x\n    steps: [{ run: echo }]\n`,
+      ).replace(
+        `needs: triage\n    if: ${wanted}\n    runs-on: x\n    steps:\n      - run: |`,
+        'needs: build\n    if: always()\n    runs-on: x\n    steps:\n      - run: |',
+      ),
+      'high',
+    ],
+  ])(
+    'is less sure of a checkout gated on a membership check of who started the run: %s',
+    async (_name, text, confidence) => {
+      const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+      expect(findings.map((f) => [f.severity, f.confidence ?? 'high'])).toEqual([[undefined, confidence]]);
+      if (confidence === 'medium')
+        expect(findings[0]!.message).toContain(
+          'It runs only when step "member" of job "triage" (acme/get-user-teams-membership)',
+        );
+    },
+  );
+
+  it('is less sure of a step gated on an earlier membership step of its own job', async () => {
+    const text = `on: issue_comment\njobs:\n  a:\n    runs-on: x\n    steps:\n      - id: member\n        uses: acme/check-user-permission@v2\n        with: { require: write }\n      - if: \${{ ${"steps.member.outputs.require-result == 'true'"} && github.event.issue.pull_request }}\n        run: gh pr checkout \${{ github.event.issue.number }} && make\n      - if: \${{ ${"steps.member.outputs.require-result == 'true'"} || github.event.issue.pull_request }}\n        run: gh pr checkout \${{ github.event.issue.number }} && make\n`;
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    expect(findings.map((f) => [at(f), f.confidence ?? 'high'])).toEqual([
+      [`${W}:10:14`, 'medium'],
+      [`${W}:12:14`, 'high'],
+    ]);
+  });
+
   it('follows a local reusable workflow for the shape, and a checkout there keeps the trigger medium', async () => {
     const caller = (called: string) => ({
       '.github/workflows/caller.yml':

@@ -1,5 +1,5 @@
 import { locationFromSpan } from '../../location.js';
-import { findExpressions, parseExpression } from '../../parsers/expression.js';
+import { type ExprNode, findExpressions, parseExpression, type RefNode } from '../../parsers/expression.js';
 import { scriptCommands } from '../../parsers/shell-commands.js';
 import { parseUses } from '../../parsers/uses.js';
 import {
@@ -19,7 +19,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { followsUntrustedRuns, outsiderCaused, workflowsByName } from './activity.js';
 import { localCallers, triggeringEvents } from './callers.js';
-import { excludesOutsiders, jobExcludesOutsiders } from './conditions.js';
+import { conditionTree, excludesOutsiders, jobExcludesOutsiders } from './conditions.js';
 import { classifyContext, classifyHeadRef } from './contexts.js';
 import { Dataflow } from './dataflow.js';
 import { jobGuards } from './event-guards.js';
@@ -45,7 +45,9 @@ import { inertShell, runsOnlyReads } from './token-use.js';
  * repository and commit to another system with a secret, at medium confidence (what that system does
  * is not seen here). `issue_comment` workflows that check out
  * the pull request are reported the same way, and so are reusable workflows called from such
- * workflows (they run in their caller's event). A job or step whose condition admits only
+ * workflows (they run in their caller's event). A checkout behind an environment, a check job or a
+ * membership check of who started the run ({@link membershipGate}) stays critical at medium
+ * confidence. A job or step whose condition admits only
  * same-repository pull requests, push-triggered runs, or owners, members and collaborators is not
  * (conditions.ts).
  */
@@ -81,6 +83,7 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
               if (excludesOutsiders(step.if)) continue;
               const gate = environmentGate(workflow, job);
               const check = gate ? undefined : checkGate(workspace, workflow, job, via !== '');
+              const member = gate || check ? undefined : membershipGate(workflow, job, step);
               const token = jobTokenWrites(workflow, job)
                 ? 'and a writable token'
                 : '(its token here can only read, but the cache and anything the job is given are within reach)';
@@ -116,12 +119,15 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
                       ? ` It waits for the "${gate}" environment: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
                       : check
                         ? ` It waits for job "${check.job}"${check.where}, which by its name checks who may run it; ${check.seen}: if it lets only maintainers' pull requests through, outsiders cannot run their code here.`
-                        : ''),
+                        : member
+                          ? ` It runs only when step "${member.step}"${member.job === job.id ? '' : ` of job "${member.job}"`} (${member.action}), which by its name checks the team membership or permission of who started the run, says so; what it checks is not judged here: if it lets only maintainers through, outsiders cannot start this run, though the code checked out is whatever the pull request holds when the job runs, not what a maintainer read.`
+                          : ''),
                   location: hit.location,
                   key: `${job.id}/${stepLabel(step)}/${hit.what}`,
-                  // An environment may require a reviewer's approval, a check job may stop outsiders
-                  // (what neither this file nor, for a check of another repository, this tree shows).
-                  ...(gate || check ? { confidence: 'medium' as const } : {}),
+                  // An environment may require a reviewer's approval, a check job or a membership
+                  // check may stop outsiders (what neither this file nor, for a check of another
+                  // repository, this tree shows).
+                  ...(gate || check || member ? { confidence: 'medium' as const } : {}),
                 });
               }
             }
@@ -349,6 +355,122 @@ function checkGate(
   if (callers.length === 0) return undefined;
   const gates = callers.map((c) => gateIn(c.source as Workflow, c.job!));
   return gates.every((g) => g !== undefined) ? gates[0] : undefined;
+}
+
+/**
+ * An action (`owner/repo[/path]`) whose name says it checks a user's team or organisation membership,
+ * or their permission on the repository.
+ */
+const MEMBERSHIP_ACTION =
+  /membership|(?:team|org|organi[sz]ation)s?[-_]?members?\b|(?:user|actor|author|collaborator|repo|repository)[-_]?(?:permissions?|access|role)\b|check[-_]?(?:permissions?|collaborator|user|actor|members?)\b|is[-_]?(?:member|collaborator|maintainer)\b|permissions?[-_]?check/i;
+
+/** Who checks that the run may go on: the step, the job that holds it, and its action. */
+interface MembershipGate {
+  step: string;
+  job: string;
+  action: string;
+}
+
+/**
+ * A check of who started the run that the step must pass: a step of a membership or permission
+ * action ({@link MEMBERSHIP_ACTION}) whose output a condition requires, where no other part of the
+ * condition can let the run through without it (a conjunct of the `if:`, read from the parsed
+ * expression): the step's own `if:` on an earlier step's output (`steps.member.outputs.ok ==
+ * 'true'`), the job's on a job output it needs (`needs.triage.outputs.allowed == 'true'`) that is in
+ * turn such a conjunct of the output's expression, or a job it needs that is gated so (a skipped job
+ * skips the jobs that need it, unless they ask for `always()` or another status).
+ */
+function membershipGate(workflow: Workflow, job: Job, step?: Step): MembershipGate | undefined {
+  if (step) {
+    const own = conjuncts(conditionTree(step.if))
+      .map((c) => stepOutputGate(c, job, step.index))
+      .find(Boolean);
+    if (own) return own;
+  }
+  return jobMembershipGate(workflow, job, new Set());
+}
+
+function jobMembershipGate(workflow: Workflow, job: Job, seen: Set<string>): MembershipGate | undefined {
+  if (seen.has(job.id)) return undefined;
+  seen.add(job.id);
+  const needs = job.needs?.value;
+  const needed = (Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []).filter(
+    (n): n is string => typeof n === 'string',
+  );
+  const upstream = (id: string) =>
+    needed.some((n) => n.toLowerCase() === id)
+      ? workflow.jobs.find((j) => j.id.toLowerCase() === id)
+      : undefined;
+  for (const c of conjuncts(conditionTree(job.if))) {
+    const ref = trueComparison(c);
+    if (ref?.path[0] !== 'needs' || ref.path[2] !== 'outputs' || ref.path.length !== 4) continue;
+    const from = upstream(ref.path[1]!);
+    const output = [...(from?.outputs?.entries ?? [])].find(([k]) => k.toLowerCase() === ref.path[3])?.[1];
+    if (!from || !output) continue;
+    const value = conditionTree(output);
+    // The output is the step's output itself, or a conjunct of it that such a step's output decides.
+    const direct = value?.kind === 'ref' ? stepOutput(value, from, from.steps.length) : undefined;
+    const found =
+      direct ??
+      conjuncts(value)
+        .map((v) => stepOutputGate(v, from, from.steps.length))
+        .find(Boolean);
+    if (found) return found;
+  }
+  if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
+    return undefined;
+  for (const id of needed) {
+    const up = workflow.jobs.find((j) => j.id === id);
+    const found = up && jobMembershipGate(workflow, up, seen);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The parts of a condition that must all hold (`a && (b && c)`: a, b, c); the whole otherwise. */
+function conjuncts(node: ExprNode | undefined): ExprNode[] {
+  if (!node) return [];
+  return node.kind === 'and' ? node.args.flatMap(conjuncts) : [node];
+}
+
+/** The reference a part requires to be true (`x == 'true'`, `'true' == x`, `x == true`), if it does. */
+function trueComparison(node: ExprNode): RefNode | undefined {
+  if (node.kind !== 'compare' || node.op !== '==') return undefined;
+  for (const [a, b] of [
+    [node.left, node.right],
+    [node.right, node.left],
+  ] as const) {
+    if (
+      a.kind === 'ref' &&
+      b.kind === 'literal' &&
+      (b.value === true || String(b.value).toLowerCase() === 'true')
+    )
+      return a;
+  }
+  return undefined;
+}
+
+/**
+ * A part that requires the output of a membership step of the job, before `before`, to be true
+ * (`steps.member.outputs.isTeamMember == 'true'`) or to hold a value (`contains(steps.member.outputs.teams, 'x')`).
+ */
+function stepOutputGate(node: ExprNode, job: Job, before: number): MembershipGate | undefined {
+  const ref =
+    trueComparison(node) ??
+    (node.kind === 'call' && node.name === 'contains' && node.args[0]?.kind === 'ref'
+      ? node.args[0]
+      : undefined);
+  return ref ? stepOutput(ref, job, before) : undefined;
+}
+
+function stepOutput(ref: RefNode, job: Job, before: number): MembershipGate | undefined {
+  if (ref.path[0] !== 'steps' || ref.path[2] !== 'outputs' || ref.path.length !== 4) return undefined;
+  const step = job.steps.find(
+    (s) => s.index < before && typeof s.id?.value === 'string' && s.id.value.toLowerCase() === ref.path[1],
+  );
+  const action = actionPathOf(step?.uses);
+  if (!step || !action || !MEMBERSHIP_ACTION.test(action)) return undefined;
+  return { step: String(step.id!.value), job: job.id, action: step.uses!.value.replace(/@.*$/, '') };
 }
 
 /**
