@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: GitHub expressions (${{ }}) are the subject of these tests.
 import { afterAll, describe, expect, it } from 'vitest';
 import { workflowPermissions } from '../../src/core/evaluators/workflow/permissions.js';
 import { at, evaluate, removeTrees } from '../parsers/tree.js';
@@ -287,6 +288,151 @@ jobs:
     if (inert) expect(findings[0]!.message).toContain(inert);
     else expect(findings[0]!.message).not.toContain('so nothing there can use it today');
   });
+
+  // An image build runs the Dockerfile's commands in containers that see only its context: when the
+  // context leaves out .git, where the checkout keeps the token, nothing there can use it.
+  const IMAGE =
+    'build a container image from a context that leaves out .git, where the checkout keeps the token';
+  const build = (script: string) => `steps:\n      - uses: actions/checkout@v4\n      - run: ${script}`;
+  it.each([
+    [
+      'a .dockerignore that keeps only what it names',
+      '*\n!src/\n!package.json\n**/node_modules\n',
+      build('docker build -t app .'),
+      'low',
+    ],
+    [
+      'a .dockerignore that names .git',
+      '# vcs\n/.git/\nnode_modules\n',
+      build('docker buildx build --platform linux/amd64 -t app --load .'),
+      'low',
+    ],
+    ['a subfolder as the context', undefined, build('docker build -t web -f web/Dockerfile ./web'), 'low'],
+    ['no .dockerignore', undefined, build('docker build -t app .'), 'medium'],
+    ['an exception inside .git', '*\n!.git/config\n', build('docker build -t app .'), 'medium'],
+    [
+      'an exception that may match inside .git',
+      '*\n!**/package.json\n',
+      build('docker build -t app .'),
+      'medium',
+    ],
+    [
+      "the Dockerfile's own ignore file, which keeps .git",
+      '.git\n',
+      build('docker build -f app.Dockerfile .'),
+      'medium',
+    ],
+    [
+      'a build argument read from a file',
+      '.git\n',
+      build('docker build --build-arg T="$(cat .git/config)" .'),
+      'medium',
+    ],
+    [
+      'a secret handed to the build',
+      '.git\n',
+      build('docker build --secret id=t,src=.git/config .'),
+      'medium',
+    ],
+    ['a change of directory first', '.git\n', build('cd web && docker build ..'), 'medium'],
+    ['the image run afterwards', '.git\n', build('docker build -t app . && docker run app'), 'medium'],
+    [
+      'a checkout into a folder',
+      '.git\n',
+      'steps:\n      - uses: actions/checkout@v4\n        with: { path: app }\n      - run: docker build -t app .',
+      'medium',
+    ],
+  ])(
+    'grades missing permissions of an image build by its context: %s',
+    async (_name, ignore, job, severity) => {
+      const files: Record<string, string> = {
+        '.github/workflows/w.yml': `on: push\njobs:\n  a:\n    ${job}\n`,
+      };
+      if (ignore !== undefined) files['.dockerignore'] = ignore;
+      if (_name.includes('own ignore file')) files['app.Dockerfile.dockerignore'] = 'node_modules\n';
+      const findings = await evaluate(workflowPermissions, files, {});
+      expect(findings.map((f) => [at(f), f.severity])).toEqual([['.github/workflows/w.yml:2:1', severity]]);
+      if (severity === 'low') expect(findings[0]!.message).toContain(IMAGE);
+      else expect(findings[0]!.message).not.toContain('today;');
+    },
+  );
+
+  // Every step that takes a token is given a secret of its own: the job's token reaches no step (but
+  // GitHub's own setup actions, which download a toolchain with it). Low, with what stays said.
+  const pat = '"${{ secrets.BOT_PAT }}"';
+  it.each([
+    [
+      'an action given a secret as its token',
+      'pull_request_target',
+      `steps:\n      - uses: acme/assign-reviewers@v1\n        with: { config: .github/reviewers.yml, token: ${pat} }`,
+      'low',
+      'No step of the job is handed its token: acme/assign-reviewers is given a secret of its own as a token instead, so the default permissions reach nothing that could write with them today; a step added later would get them.',
+    ],
+    [
+      'a checkout and an action given secrets, a setup action and a build',
+      'push',
+      `steps:\n      - uses: actions/checkout@v4\n        with: { token: ${pat} }\n      - uses: actions/setup-node@v4\n        with: { node-version: 20 }\n      - run: yarn coverage && git push\n      - uses: acme/describe-pr@v1\n        with: { pr_body: report, github_token: ${pat} }`,
+      'low',
+      "No step of the job is handed its token but GitHub's own actions/setup-node, which only downloads a toolchain with it: actions/checkout, acme/describe-pr are given a secret of their own as a token instead, so the default permissions reach nothing that could write with them today, though a program the job runs could still read the token from the runner's memory",
+    ],
+    [
+      "an action given the job's token",
+      'pull_request_target',
+      'steps:\n      - uses: acme/assign-reviewers@v1\n        with: { token: "${{ secrets.GITHUB_TOKEN }}" }',
+      'high',
+      undefined,
+    ],
+    [
+      "an action given a secret after a checkout that keeps the job's token",
+      'push',
+      `steps:\n      - uses: actions/checkout@v4\n      - uses: acme/describe-pr@v1\n        with: { github-token: ${pat} }`,
+      'medium',
+      undefined,
+    ],
+    [
+      "a build after a checkout that keeps the job's token",
+      'push',
+      `steps:\n      - uses: actions/checkout@v4\n      - run: make\n      - uses: acme/describe-pr@v1\n        with: { github-token: ${pat} }`,
+      'medium',
+      undefined,
+    ],
+    [
+      'another action with no token of its own',
+      'push',
+      `steps:\n      - uses: acme/describe-pr@v1\n        with: { github-token: ${pat} }\n      - uses: acme/notify@v1`,
+      'medium',
+      undefined,
+    ],
+    [
+      "a setup action with a cache, which runs the project's package manager",
+      'push',
+      `steps:\n      - uses: actions/checkout@v4\n        with: { token: ${pat} }\n      - uses: actions/setup-node@v4\n        with: { cache: yarn }\n      - run: yarn build`,
+      'medium',
+      undefined,
+    ],
+    [
+      'a build, with no step given a token of its own',
+      'push',
+      'steps:\n      - uses: actions/checkout@v4\n        with: { persist-credentials: false }\n      - run: make',
+      'medium',
+      undefined,
+    ],
+    [
+      'the job token in the job env',
+      'push',
+      `env: { GH_TOKEN: "\${{ github.token }}" }\n    steps:\n      - uses: acme/describe-pr@v1\n        with: { github-token: ${pat} }`,
+      'medium',
+      undefined,
+    ],
+  ])(
+    'grades missing permissions low when no step is handed the token: %s',
+    async (_name, on, job, severity, note) => {
+      const findings = await run(`on: ${on}\njobs:\n  a:\n    ${job}\n`);
+      expect(findings.map((f) => [at(f), f.severity])).toEqual([['.github/workflows/w.yml:2:1', severity]]);
+      if (note) expect(findings[0]!.message).toContain(note);
+      else expect(findings[0]!.message).not.toContain('is handed its token');
+    },
+  );
 
   it('counts a job that asks for an OIDC token as using a workflow-level id-token: write', async () => {
     const findings = await run(`on: push

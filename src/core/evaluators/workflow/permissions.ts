@@ -17,7 +17,7 @@ import { calledWorkflow } from './callers.js';
 import { lowerScopeFix, missingPermissionsFix, shorthandFix, workflowWriteFix } from './fix-permissions.js';
 import { jobNeeds } from './scopes.js';
 import { eventsOf, PR_EVENTS } from './shared.js';
-import { inertJob, tokenWriter } from './token-use.js';
+import { inertJob, tokenWithheld, tokenWriter, type Withheld } from './token-use.js';
 
 /**
  * Least privilege for the `GITHUB_TOKEN`:
@@ -30,7 +30,9 @@ import { inertJob, tokenWriter } from './token-use.js';
  *   merge: event-guards.ts),
  *   low when every trigger is a pull request event (a fork's run gets a read-only token), medium
  *   otherwise; low on any trigger when those jobs run nothing that could use the token: they only
- *   check out, print, test, or fetch and compare text (token-use.ts).
+ *   check out, print, test, fetch and compare text, or build an image from a context without `.git`
+ *   (token-use.ts), or when no step is handed the token: every step that takes one is given a secret
+ *   of its own instead, and none can read the job's from disk (token-use.ts, tokenWithheld).
  *   Workflows run only by `workflow_call` are exempt: they can never hold more than their caller grants.
  *   A job that calls a reusable workflow of this repository whose jobs all get a block (their own or
  *   the called workflow's) counts as declaring one: the called jobs can only narrow the caller's token.
@@ -50,8 +52,9 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
   kind: 'workflow.permissions',
   scope: 'file',
   // The workflows a workflow_run trigger names tell whether outsiders can cause a run; the reusable
-  // workflows a job calls, whether it runs anything with the default token.
-  readsOtherFiles: WORKFLOW_GLOBS,
+  // workflows a job calls, whether it runs anything with the default token; the ignore files of an
+  // image build, whether its context holds the token a checkout left in .git.
+  readsOtherFiles: [...WORKFLOW_GLOBS, '**/.dockerignore', '**/*.dockerignore'],
   fix: 'writes permissions: blocks with the scopes the jobs use (known actions, gh and API calls, git pushes, OIDC); stands down when a step may need a write scope it cannot tell',
   summary:
     'Workflows that leave GITHUB_TOKEN permissions at the repository default (graded by trigger), grant write-all or read-all, or grant write scopes to jobs that do not use them.',
@@ -69,7 +72,7 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
             workflow.permissions,
             'the workflow (every job without its own)',
             '',
-            inertNote(workflow, inheriting),
+            inertNote(workspace, workflow, inheriting),
           );
           if (top) {
             shorthandFix(fixes, top, workflow, workflow.permissions!.shorthand!, undefined, inheriting);
@@ -80,7 +83,7 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
         // A call of a workflow of this repository whose jobs all declare permissions runs nothing
         // with the default token; the fix still weighs it, since a top-level block would reach it.
         const bare = inheriting.filter((j) => !declaredThroughCall(workspace, j));
-        const missing = missingPermissions(workflow, bare, upstream);
+        const missing = missingPermissions(workspace, workflow, bare, upstream);
         if (missing) {
           missingPermissionsFix(fixes, missing, workflow, inheriting);
           findings.push(missing);
@@ -92,7 +95,7 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
           job.permissions,
           `job "${job.id}"`,
           job.id,
-          inertNote(workflow, [job]),
+          inertNote(workspace, workflow, [job]),
         );
         if (own) {
           shorthandFix(fixes, own, workflow, job.permissions!.shorthand!, job, []);
@@ -272,12 +275,13 @@ function declaredThroughCall(workspace: Workspace, job: Job, callers: readonly s
 }
 
 /**
- * What the steps of `jobs` do when none of them can use the token (token-use.ts), said as a note of a
- * finding graded low; undefined when some job can.
+ * What the steps of `jobs` do when none of them can use the token, or none is handed it
+ * (token-use.ts), said as a note of a finding graded low; undefined when some job can.
  */
-function inertNote(workflow: Workflow, jobs: readonly Job[]): string | undefined {
-  const found = jobs.map((j) => inertJob(j, workflow));
-  if (found.length === 0 || found.some((f) => f === undefined)) return undefined;
+function inertNote(workspace: Workspace, workflow: Workflow, jobs: readonly Job[]): string | undefined {
+  if (jobs.length === 0) return undefined;
+  const found = jobs.map((j) => inertJob(j, workflow, workspace));
+  if (found.some((f) => f === undefined)) return withheldNote(workspace, workflow, jobs);
   const checkout = found.some((f) => f!.checkout);
   const does = [
     ...(checkout ? ['check out the repository with actions/checkout'] : []),
@@ -286,11 +290,41 @@ function inertNote(workflow: Workflow, jobs: readonly Job[]): string | undefined
           'run shell commands that print, test, or fetch and edit text, and no other program (echo, test, curl, sed, ...)',
         ]
       : []),
+    ...(found.some((f) => f!.image)
+      ? ['build a container image from a context that leaves out .git, where the checkout keeps the token']
+      : []),
   ];
   return ` ${jobs.length > 1 ? 'Their' : 'Its'} steps only ${does.join(' and ')}, and are given no token or secret, so nothing there can use it${checkout ? " but the checkout's fetch" : ''} today; a step added later would.`;
 }
 
+/**
+ * Jobs whose steps that take a token are all given a secret of their own instead, and that leave
+ * the job's token with no other step (token-use.ts), said as a note; undefined when some job does not.
+ */
+function withheldNote(workspace: Workspace, workflow: Workflow, jobs: readonly Job[]): string | undefined {
+  // An inert job beside withheld ones hands the token to nothing either.
+  const found = jobs.map((j) => inertJob(j, workflow, workspace) ?? tokenWithheld(workspace, j, workflow));
+  if (found.some((f) => f === undefined)) return undefined;
+  const withheld = found.filter((f): f is Withheld => f !== undefined && 'replaced' in f);
+  const names = (pick: (w: Withheld) => string[]) => [...new Set(withheld.flatMap(pick))];
+  const replaced = names((w) => w.replaced).join(', ');
+  const readers = names((w) => w.readers);
+  const many = names((w) => w.replaced).length > 1;
+  return (
+    ` No step of ${jobs.length > 1 ? 'these jobs' : 'the job'} is handed its token` +
+    (readers.length > 0
+      ? ` but GitHub's own ${readers.join(', ')}, which only ${readers.length > 1 ? 'download' : 'downloads'} a toolchain with it`
+      : '') +
+    `: ${replaced} ${many ? 'are' : 'is'} given a secret of ${many ? 'their' : 'its'} own as a token instead, so the default permissions reach nothing that could write with them today` +
+    (withheld.some((w) => w.runs)
+      ? ", though a program the job runs could still read the token from the runner's memory (hosted runners give steps sudo)"
+      : '') +
+    '; a step added later would get them.'
+  );
+}
+
 function missingPermissions(
+  workspace: Workspace,
   workflow: Workflow,
   bare: Job[],
   upstream: () => readonly WorkflowSource[],
@@ -302,7 +336,7 @@ function missingPermissions(
   // Jobs that only print or test (placeholders for a required check), check out or fetch and compare
   // text run nothing that could use the token, on any trigger: the block is missing, but only a step
   // added later would get the default.
-  const inert = inertNote(workflow, bare);
+  const inert = inertNote(workspace, workflow, bare);
   const severity: Severity = inert
     ? 'low'
     : outsiders.length > 0

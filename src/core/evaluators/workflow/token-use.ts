@@ -1,6 +1,9 @@
-import { scriptCommands } from '../../parsers/shell-commands.js';
+import { excludesFolder } from '../../parsers/dockerignore.js';
+import { type CommandView, scriptCommands } from '../../parsers/shell-commands.js';
 import type { Job, LocatedMap, Step, Workflow } from '../../parsers/workflow.js';
-import { actionOf, actionPathOf } from './shared.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { givenJobToken } from './scopes.js';
+import { actionOf, actionPathOf, input, isFalse } from './shared.js';
 
 /**
  * Whether a job can use its GITHUB_TOKEN for anything but reading the repository. Deliberately
@@ -143,6 +146,8 @@ export interface Inert {
   checkout: boolean;
   /** A step runs shell commands. */
   commands: boolean;
+  /** A step builds a container image from a context that leaves `.git` out ({@link imageBuilds}). */
+  image: boolean;
 }
 
 /**
@@ -155,12 +160,14 @@ export interface Inert {
  * steps run. Narrower than {@link tokenWriter}, which lets a build run: a compromised dependency of a
  * build can still use the token it finds (in `.git/config` after a checkout, or in the runner).
  * Like it, no script may name a token or a command that writes to GitHub (an OIDC token request
- * included).
+ * included). Given the workspace, a script may also build a container image whose context leaves out
+ * the `.git` folder the checkout keeps the token in ({@link imageBuilds}): the build runs the
+ * Dockerfile's commands in containers that see only that context.
  */
-export function inertJob(job: Job, workflow: Workflow): Inert | undefined {
+export function inertJob(job: Job, workflow: Workflow, workspace?: Workspace): Inert | undefined {
   if (job.uses || job.container || job.services.length > 0 || job.steps.length === 0) return undefined;
   if ([workflow.env, job.env].some(mentionsSecret)) return undefined;
-  const found: Inert = { checkout: false, commands: false };
+  const found: Inert = { checkout: false, commands: false, image: false };
   for (const step of job.steps) {
     if (mentionsSecret(step.env) || mentionsSecret(step.with)) return undefined;
     // A repository script is a program {@link runsOther} does not let run; a file name in a message
@@ -171,10 +178,125 @@ export function inertJob(job: Job, workflow: Workflow): Inert | undefined {
       continue;
     }
     if (!step.run || step.uses) return undefined;
-    if (!inertShell(step, job, workflow) || runsOther(step.run.value)) return undefined;
-    found.commands = true;
+    const images = workspace ? imageBuilds(workspace, job, workflow, step) : undefined;
+    if (!inertShell(step, job, workflow) || runsOther(step.run.value, images ? { allow: images.allow } : {}))
+      return undefined;
+    if (images?.seen()) found.image = true;
+    else found.commands = true;
   }
   return found;
+}
+
+/** The checkouts of a job leave `.git` at the workspace's root only (none is given a `path:`). */
+function gitAtRoot(job: Job): boolean {
+  return !job.steps.some((s) => actionOf(s.uses) === 'actions/checkout' && input(s, 'path'));
+}
+
+/** Options of `docker build` taken as they come: what they set stays in the image or the output. */
+const BUILD_VALUE_OPTIONS = new Set([
+  '-t',
+  '--tag',
+  '-f',
+  '--file',
+  '--platform',
+  '--target',
+  '--label',
+  '--progress',
+  '--build-arg',
+]);
+const BUILD_FLAGS = new Set(['--pull', '--no-cache', '-q', '--quiet', '--load', '--rm', '--force-rm']);
+
+/**
+ * For a step's script: a test of its commands that accepts a container image build (`docker build`,
+ * `docker buildx build`, `docker image build`) whose context is a folder of the workspace from which
+ * `.git` is left out: a subfolder (the checkout's `.git` is at the root), or the root with an ignore
+ * file (`<Dockerfile>.dockerignore` beside the Dockerfile, else the context's `.dockerignore`) that
+ * excludes `.git` and all in it. Only the options above are taken, with no expansion in any word
+ * (`--build-arg T=$(cat .git/config)` would hand the token in), the working directory must be known
+ * (no `cd` in the script, no expression in `working-directory:`) and the job's checkouts must leave
+ * `.git` at the root. `seen` tells whether a build was accepted.
+ */
+function imageBuilds(
+  workspace: Workspace,
+  job: Job,
+  workflow: Workflow,
+  step: Step,
+): { allow: (view: CommandView) => boolean; seen: () => boolean } | undefined {
+  const script = step.run?.value;
+  if (!script || !/\bdocker\b/.test(script) || !gitAtRoot(job)) return undefined;
+  const dir = [
+    step.value['working-directory'],
+    job.defaults?.workingDirectory?.value,
+    workflow.defaults?.workingDirectory?.value,
+  ].find((d) => d !== undefined);
+  const cwd = dir === undefined ? '' : typeof dir === 'string' ? relativePath('', dir) : undefined;
+  if (cwd === undefined) return undefined;
+  if (scriptCommands(script).some((v) => ['cd', 'pushd', 'popd'].includes(v.name))) return undefined;
+  let seen = false;
+  const allow = (view: CommandView): boolean => {
+    if (view.name !== 'docker') return false;
+    const ok = buildLeavesGitOut(workspace, view, cwd);
+    seen ||= ok;
+    return ok;
+  };
+  return { allow, seen: () => seen };
+}
+
+function buildLeavesGitOut(workspace: Workspace, view: CommandView, cwd: string): boolean {
+  const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+  const start =
+    words[0] === 'build'
+      ? 1
+      : (words[0] === 'buildx' || words[0] === 'image') && words[1] === 'build'
+        ? 2
+        : 0;
+  if (start === 0 || words.some((w) => /[$`]/.test(w))) return false;
+  const positional: string[] = [];
+  let file: string | undefined;
+  for (let i = start; i < words.length; i++) {
+    const w = words[i]!;
+    if (!w.startsWith('-') || w === '-') {
+      positional.push(w);
+      continue;
+    }
+    const [name, inline] =
+      w.startsWith('--') && w.includes('=')
+        ? [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]
+        : [w, undefined];
+    if (BUILD_FLAGS.has(name!)) continue;
+    if (!BUILD_VALUE_OPTIONS.has(name!)) return false;
+    const value = inline ?? words[++i];
+    if (value === undefined) return false;
+    if (name === '-f' || name === '--file') file = value;
+  }
+  if (positional.length !== 1) return false;
+  const context = relativePath(cwd, positional[0]!);
+  if (context === undefined) return false;
+  // A subfolder's context cannot hold the `.git` at the root.
+  if (context !== '') return true;
+  const dockerfile = file === undefined ? 'Dockerfile' : relativePath(cwd, file);
+  if (dockerfile === undefined) return false;
+  const beside = `${dockerfile}.dockerignore`;
+  const ignore = workspace.has(beside) ? beside : '.dockerignore';
+  const text = workspace.has(ignore) ? workspace.text(ignore) : undefined;
+  return text !== undefined && excludesFolder(text, '.git');
+}
+
+/**
+ * A relative path resolved against a folder of the workspace (`''` for its root), or undefined when
+ * it is absolute, a URL, stdin, holds an expression, or leaves the workspace.
+ */
+function relativePath(base: string, path: string): string | undefined {
+  if (path === '-' || /^(?:\/|~|[a-z][\w+.-]*:|git@)|\$\{\{/i.test(path)) return undefined;
+  const parts = base === '' ? [] : base.split('/');
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.join('/');
 }
 
 /**
@@ -210,6 +332,7 @@ function runsOther(script: string, options: InertOptions = {}): boolean {
       if (r.body && !r.target?.quoted && /\$\(|`/.test(script.slice(r.body[0], r.body[1]))) return true;
     }
     if (name === '') return false;
+    if (options.allow?.(view)) return false;
     if (command.words[nameIndex]!.value.includes('/')) return true;
     const lower = name.toLowerCase();
     if (INERT_COMMANDS.has(lower) || functions.has(lower)) return false;
@@ -229,6 +352,8 @@ interface InertOptions {
   after?: [number, number];
   /** `git` counts as inert when it only reads ({@link READ_ONLY_GIT}). */
   readGit?: boolean;
+  /** Other commands that count as inert. */
+  allow?: (view: CommandView) => boolean;
 }
 
 /**
@@ -327,4 +452,88 @@ function mentionsSecret(map: LocatedMap | undefined): boolean {
 function label(step: Step): string {
   const name = step.name?.value ?? step.id?.value;
   return typeof name === 'string' ? `"${name}"` : `#${step.index + 1}`;
+}
+
+/** How a job keeps its own token from its steps (see {@link tokenWithheld}). */
+export interface Withheld {
+  /** The steps given a token of their own instead, by what they use (`actions/checkout`, `owner/repo`). */
+  replaced: string[];
+  /** GitHub's own actions that hold the job's token by default, to download a toolchain. */
+  readers: string[];
+  /** A step runs a program on the runner other than the inert commands and image builds. */
+  runs: boolean;
+}
+
+/** Inputs through which an action is handed a token of the caller's choosing. */
+const OWN_TOKEN_INPUT = /^(?:token|github[-_]?token|repo[-_]?token|gh[-_]?token)$/i;
+
+/** GitHub's own actions that run nothing of the repository's and use the job's token only to read. */
+const GITHUB_READERS =
+  /^actions\/(?:setup-(?:node|python|go|java|dotnet)|cache(?:\/(?:restore|save))?|upload-artifact|download-artifact)$/;
+
+/**
+ * Whether no step of a job is handed its GITHUB_TOKEN, though it may run a build: every step that
+ * takes a token is given a secret of its own instead (a checkout's `token:`, an action's `token:` or
+ * `github-token:`), and at least one is, the token of no checkout is left on disk while anything but
+ * GitHub's own actions, the inert commands and image builds of {@link inertJob} runs after it, and
+ * no other action runs: none is given the token (`env:`, `with:`, an expression in a script), no job
+ * or workflow `env:` passes it, no reusable workflow is called. GitHub's own setup, cache and
+ * artifact actions are taken as they come: the setup actions hold the token by default, to download
+ * a toolchain, but not with a `cache` input (which runs the project's package manager). What stays
+ * is the runner: a program the job runs with sudo could read the token from the runner's memory.
+ */
+export function tokenWithheld(workspace: Workspace, job: Job, workflow: Workflow): Withheld | undefined {
+  if (job.uses || job.steps.length === 0) return undefined;
+  if (
+    [workflow.env, job.env, job.container?.credentials, ...job.services.map((s) => s.credentials)].some(
+      mentionsToken,
+    )
+  )
+    return undefined;
+  const found: Withheld = { replaced: [], readers: [], runs: false };
+  // The job's own token left in .git/config by a checkout.
+  let onDisk = false;
+  for (const step of job.steps) {
+    if (mentionsToken(step.env) || mentionsToken(step.with)) return undefined;
+    if (step.run) {
+      if (/github\.token|secrets\.GITHUB_TOKEN/i.test(step.run.value)) return undefined;
+      const images = imageBuilds(workspace, job, workflow, step);
+      const inert =
+        inertShell(step, job, workflow) &&
+        !WRITES.test(step.run.value) &&
+        !runsOther(step.run.value, images ? { allow: images.allow } : {});
+      if (!inert) {
+        if (onDisk) return undefined;
+        found.runs = true;
+      }
+      continue;
+    }
+    const path = actionPathOf(step.uses);
+    const repo = actionOf(step.uses);
+    if (!path || !repo) return undefined;
+    const own = ownToken(step);
+    if (repo === 'actions/checkout') {
+      if (own) found.replaced.push(repo);
+      else if (!isFalse(input(step, 'persist-credentials'))) onDisk = true;
+      continue;
+    }
+    if (GITHUB_READERS.test(path) && !input(step, 'cache')) {
+      if (givenJobToken(workspace, workflow.path, step)) found.readers.push(repo);
+      continue;
+    }
+    // Any other action could read the token a checkout left in the workspace.
+    if (!own || onDisk) return undefined;
+    found.replaced.push(repo);
+  }
+  return found.replaced.length > 0 ? found : undefined;
+}
+
+/** Whether an action is handed a secret other than the job's token as its token. */
+function ownToken(step: Step): boolean {
+  for (const [name, value] of step.with?.entries ?? []) {
+    if (!OWN_TOKEN_INPUT.test(name) || typeof value.value !== 'string') continue;
+    if (/\bsecrets\s*[.[]/i.test(value.value) && !/github\.token|secrets\.GITHUB_TOKEN/i.test(value.value))
+      return true;
+  }
+  return false;
 }
