@@ -272,6 +272,13 @@ jobs:
       undefined,
     ],
     ['another shell', 'push', 'steps: [{run: echo hi, shell: python}]', 'medium', undefined],
+    [
+      'a BASH_ENV that sources a file of the repository',
+      'push',
+      'env: { BASH_ENV: ./ci/env.sh }\n    steps: [{uses: actions/checkout@v4}, {run: echo hi}]',
+      'medium',
+      undefined,
+    ],
     ['a container', 'push', 'container: node:20\n    steps: [{run: echo hi}]', 'medium', undefined],
     [
       'an echo on an event outsiders cause, beside a build',
@@ -336,6 +343,7 @@ jobs:
     ],
     ['a change of directory first', '.git\n', build('cd web && docker build ..'), 'medium'],
     ['the image run afterwards', '.git\n', build('docker build -t app . && docker run app'), 'medium'],
+    ['a docker of the repository', '.git\n', build('./docker build -t app .'), 'medium'],
     [
       'a checkout into a folder',
       '.git\n',

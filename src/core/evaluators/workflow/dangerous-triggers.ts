@@ -4,7 +4,6 @@ import { scriptCommands } from '../../parsers/shell-commands.js';
 import { parseUses } from '../../parsers/uses.js';
 import {
   type Job,
-  type LocatedMap,
   type Step,
   type Trigger,
   type Workflow,
@@ -26,7 +25,7 @@ import { jobGuards } from './event-guards.js';
 import { eventAsData, headHandOff } from './privileged-reach.js';
 import { actionOf, actionPathOf, eventsOf, input, stepLabel } from './shared.js';
 import { headCheckouts, joinContinuations } from './shell.js';
-import { inertShell, runsOnlyReads } from './token-use.js';
+import { inertShell, loadsCode, runsOnlyReads } from './token-use.js';
 
 /**
  * `pull_request_target` and `workflow_run` run in the base repository with its secrets and a
@@ -495,12 +494,6 @@ function commandAt(script: string, at: number): [number, number] | undefined {
 }
 
 /**
- * Environment variables that make the shell, git or any program load code from a path (a file of
- * the checked-out tree): `BASH_ENV`, `PATH`, `LD_PRELOAD`, git's own settings.
- */
-const LOADS_CODE = /^(?:BASH_ENV|ENV|PATH|LD_PRELOAD|LD_LIBRARY_PATH|GIT_\w+)$/i;
-
-/**
  * Whether nothing runs the tree a checkout of the head leaves: the rest of the step's script after
  * the command that checks it out, and every later step of the job, run only commands that print,
  * test, edit text or read git's objects (`git log`, `git rev-parse`: the commit to report, token-use.ts),
@@ -521,10 +514,6 @@ function treeNeverRun(
   if (step.run && (!command || !inertShell(step, job, workflow) || !runsOnlyReads(step.run.value, command)))
     return false;
   return later.every((s) => !s.uses && s.run && inertShell(s, job, workflow) && runsOnlyReads(s.run.value));
-}
-
-function loadsCode(env: LocatedMap | undefined): boolean {
-  return [...(env?.entries.keys() ?? [])].some((k) => LOADS_CODE.test(k));
 }
 
 /**

@@ -166,10 +166,10 @@ export interface Inert {
  */
 export function inertJob(job: Job, workflow: Workflow, workspace?: Workspace): Inert | undefined {
   if (job.uses || job.container || job.services.length > 0 || job.steps.length === 0) return undefined;
-  if ([workflow.env, job.env].some(mentionsSecret)) return undefined;
+  if ([workflow.env, job.env].some((env) => mentionsSecret(env) || loadsCode(env))) return undefined;
   const found: Inert = { checkout: false, commands: false, image: false };
   for (const step of job.steps) {
-    if (mentionsSecret(step.env) || mentionsSecret(step.with)) return undefined;
+    if (mentionsSecret(step.env) || mentionsSecret(step.with) || loadsCode(step.env)) return undefined;
     // A repository script is a program {@link runsOther} does not let run; a file name in a message
     // it prints is none.
     if (step.run && WRITES.test(step.run.value)) return undefined;
@@ -185,6 +185,17 @@ export function inertJob(job: Job, workflow: Workflow, workspace?: Workspace): I
     else found.commands = true;
   }
   return found;
+}
+
+/**
+ * Environment variables that make the shell, git or any program load code from a path (a file of
+ * the checked-out tree): `BASH_ENV`, `PATH`, `LD_PRELOAD`, git's own settings.
+ */
+const LOADS_CODE = /^(?:BASH_ENV|ENV|PATH|LD_PRELOAD|LD_LIBRARY_PATH|GIT_\w+)$/i;
+
+/** Whether an `env:` sets a variable of {@link LOADS_CODE}: then the inert commands may run a file. */
+export function loadsCode(env: LocatedMap | undefined): boolean {
+  return [...(env?.entries.keys() ?? [])].some((k) => LOADS_CODE.test(k));
 }
 
 /** The checkouts of a job leave `.git` at the workspace's root only (none is given a `path:`). */
@@ -332,8 +343,8 @@ function runsOther(script: string, options: InertOptions = {}): boolean {
       if (r.body && !r.target?.quoted && /\$\(|`/.test(script.slice(r.body[0], r.body[1]))) return true;
     }
     if (name === '') return false;
-    if (options.allow?.(view)) return false;
     if (command.words[nameIndex]!.value.includes('/')) return true;
+    if (options.allow?.(view)) return false;
     const lower = name.toLowerCase();
     if (INERT_COMMANDS.has(lower) || functions.has(lower)) return false;
     const args = command.words.slice(nameIndex + 1).map((w) => w.value);
@@ -493,10 +504,13 @@ export function tokenWithheld(workspace: Workspace, job: Job, workflow: Workflow
   const found: Withheld = { replaced: [], readers: [], runs: false };
   // The job's own token left in .git/config by a checkout.
   let onDisk = false;
+  const loads = [workflow.env, job.env].some(loadsCode);
   for (const step of job.steps) {
     if (mentionsToken(step.env) || mentionsToken(step.with)) return undefined;
     if (step.run) {
       if (/github\.token|secrets\.GITHUB_TOKEN/i.test(step.run.value)) return undefined;
+      // A step that may run a file of the tree, when the job's token is on disk.
+      if (onDisk && (loads || loadsCode(step.env))) return undefined;
       const images = imageBuilds(workspace, job, workflow, step);
       const inert =
         inertShell(step, job, workflow) &&
