@@ -495,6 +495,8 @@ const GITHUB_READERS =
  */
 export function tokenWithheld(workspace: Workspace, job: Job, workflow: Workflow): Withheld | undefined {
   if (job.uses || job.steps.length === 0) return undefined;
+  // No action is handed a secret in the token's place (most jobs): decided before any script is read.
+  if (!job.steps.some((s) => s.uses !== undefined && ownToken(s))) return undefined;
   if (
     [workflow.env, job.env, job.container?.credentials, ...job.services.map((s) => s.credentials)].some(
       mentionsToken,
