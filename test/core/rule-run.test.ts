@@ -171,7 +171,7 @@ describe('per-file rules over a large tree, slice by slice', () => {
     expect(graded(named)).toEqual(['.github/workflows/ci.yml low pedantic', 'g/own/action.yml low pedantic']);
     // Another repository's run neither lowers them nor takes the results cached under that name.
     const log: string[] = [];
-    const other = await ownRun('acme/api', {
+    const other = await ownRun('umbrella/api', {
       fileCache: { previous: cache! },
       logger: { ...debugLog(log), info: (m) => log.push(m) },
     });

@@ -166,19 +166,25 @@ function finding(
   // A step that can make no use of the copy (GitHub's own artifact and cache actions, a fixed `git
   // config`) does not count against that either.
   const later = steps.filter((s) => s.index > step.index);
-  const idle = later.flatMap((s) => {
-    const why = noUseOfCredentials(s);
-    return why ? [{ step: s, why }] : [];
-  });
-  const busy = later.filter((s) => !idle.some((i) => i.step === s));
+  // Each step asked as `every` reaches it: the first that lacks the credential ends the question (a
+  // job of many checkouts is not read once per checkout).
   const held =
     job !== undefined &&
     !persistsSshKey(step) &&
     later.length > 0 &&
     (token
-      ? busy.every((s) => givenCredential(s, token, job.env, workflow?.env))
+      ? later.every((s) => idleStep(s) !== undefined || givenCredential(s, token, job.env, workflow?.env))
       : (outsiders.length > 0 || written !== undefined) &&
-        busy.every((s) => givenJobToken(workspace, source.path, s, job.env, workflow?.env)));
+        later.every(
+          (s) =>
+            idleStep(s) !== undefined || givenJobToken(workspace, source.path, s, job.env, workflow?.env),
+        ));
+  const idle = held
+    ? later.flatMap((s) => {
+        const why = idleStep(s);
+        return why ? [{ step: s, why }] : [];
+      })
+    : [];
   const privileged = held ? [] : outsiders;
   const grounds: string[] = [];
   if (outsiders.length > 0)
@@ -366,6 +372,17 @@ const IDLE_ACTIONS = new Set([
  * pipe, list or redirection: plain words and `$VARIABLE`s only.
  */
 const GIT_CONFIG_LINE = /^git[ \t]+config(?:[ \t]+[^\s;&|<>`\\()]+)*$/;
+
+/** {@link noUseOfCredentials}, once per step (a job's checkouts ask about the same later steps). */
+function idleStep(step: Step): string | undefined {
+  let why = IDLE.get(step);
+  if (why === undefined) {
+    why = noUseOfCredentials(step) ?? null;
+    IDLE.set(step, why);
+  }
+  return why ?? undefined;
+}
+const IDLE = new WeakMap<Step, string | null>();
 
 /**
  * Why a step can make no use of the credentials a checkout leaves on disk, or undefined: one of
