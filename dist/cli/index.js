@@ -5988,8 +5988,8 @@ function isStrings(v) {
     return true;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 176 modules
-var registry = __nccwpck_require__(476);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 181 modules
+var registry = __nccwpck_require__(6552);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -9284,8 +9284,8 @@ async function runPhases(options) {
     return writeReport(options, started, policy, scope, evaluation, verdicts, log);
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/deps/update-workflows.js + 2 modules
-var update_workflows = __nccwpck_require__(1104);
+// EXTERNAL MODULE: ./lib/core/evaluators/deps/update-workflows.js
+var update_workflows = __nccwpck_require__(5519);
 // EXTERNAL MODULE: ./lib/core/parsers/uses.js
 var uses = __nccwpck_require__(3850);
 ;// CONCATENATED MODULE: ./lib/core/declarations/render-draft.js
@@ -9529,7 +9529,8 @@ function collectEvidence(report, rules, workspace, branches) {
         }
         else if (rule.check.kind === 'deps.update-tool' && Array.isArray(options.paths)) {
             const files = workspace.glob(options.paths);
-            add(rule.controls, [...files, ...((0,update_workflows/* readUpdateWorkflows */.K)(workspace)?.files ?? [])], rule.title);
+            const updaters = (0,update_workflows/* readUpdateWorkflows */.Kv)(workspace)?.files ?? (0,update_workflows/* readScriptedUpdates */.zS)(workspace).map((u) => u.workflow);
+            add(rule.controls, [...files, ...updaters], rule.title);
         }
         else if (rule.check.kind === 'workflow.pr-evidence') {
             const doing = workflows.filter((w) => w.jobs.some((j) => performs(j, options)));
@@ -14713,7 +14714,7 @@ function hiddenReasons(h) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(476);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6552);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -15829,313 +15830,19 @@ function str(obj, key) {
 
 /***/ }),
 
-/***/ 1387:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   bP: () => (/* binding */ renovateCovers),
-/* harmony export */   b_: () => (/* binding */ readDependabot),
-/* harmony export */   dO: () => (/* binding */ readRenovate),
-/* harmony export */   fF: () => (/* binding */ directoryMatches),
-/* harmony export */   rr: () => (/* binding */ RENOVATE_FILES)
-/* harmony export */ });
-/* unused harmony exports DEPENDABOT_FILES, normaliseDir, boundedRegex, parseJsonish */
-/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
-/* harmony import */ var _repo_manifests_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4513);
-
-
-/**
- * Readers of dependency-update configuration: Dependabot's `updates` entries and Renovate's manager
- * and path settings, reduced to "does this configuration update manifest X of ecosystem Y?".
- */
-/**
- * Where Dependabot and Renovate read their configuration, in the order they look. Renovate's list is
- * its documented one (`renovate.json`, `.jsonc` or `.json5` at the root, in `.github/` or `.gitlab/`,
- * `.renovaterc` and its `.json`, `.jsonc` and `.json5` forms); the `renovate` key of package.json
- * comes after them (see {@link readRenovate}). The rule dependency-update-tool lists the same files,
- * and git.ts inherits them from the top of a repository.
- */
-const DEPENDABOT_FILES = ['.github/dependabot.yml', '.github/dependabot.yaml'];
-const RENOVATE_FILES = [
-    'renovate.json',
-    'renovate.jsonc',
-    'renovate.json5',
-    '.github/renovate.json',
-    '.github/renovate.jsonc',
-    '.github/renovate.json5',
-    '.gitlab/renovate.json',
-    '.gitlab/renovate.jsonc',
-    '.gitlab/renovate.json5',
-    '.renovaterc',
-    '.renovaterc.json',
-    '.renovaterc.jsonc',
-    '.renovaterc.json5',
-];
-/** The Dependabot configuration file and its entries, or undefined when there is none. */
-function readDependabot(ws) {
-    const file = DEPENDABOT_FILES.find((f) => ws.has(f));
-    if (!file)
-        return undefined;
-    const parsed = ws.yaml(file);
-    const root = parsed?.ok ? parsed.documents[0]?.value : undefined;
-    const updates = root?.updates;
-    const entries = [];
-    for (const u of Array.isArray(updates) ? updates : []) {
-        if (!u || typeof u !== 'object')
-            continue;
-        const { 'package-ecosystem': ecosystem, directory, directories } = u;
-        if (typeof ecosystem !== 'string')
-            continue;
-        const dirs = [directory, ...(Array.isArray(directories) ? directories : [])].filter((d) => typeof d === 'string');
-        entries.push({ ecosystem, directories: dirs.map(normaliseDir) });
-    }
-    return { file, entries };
-}
-/** Dependabot directories are repository-absolute (`/`, `/apps/web`, `/apps/*`); ours are relative. */
-function normaliseDir(dir) {
-    return dir
-        .trim()
-        .replace(/^\.?\/+/, '')
-        .replace(/\/+$/, '');
-}
-/** Whether a (normalised) Dependabot directory or glob names `dir`. */
-function directoryMatches(pattern, dir) {
-    if (pattern === dir)
-        return true;
-    if (pattern === '**' || pattern === '*')
-        return pattern === '**' || !dir.includes('/');
-    if (!/[*?[{]/.test(pattern))
-        return false;
-    return (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(pattern)(dir);
-}
-/** Renovate's default `ignorePaths`, and the longer list that its recommended presets set. */
-const DEFAULT_IGNORE = ['**/node_modules/**', '**/bower_components/**'];
-const PRESET_IGNORE = [
-    ...DEFAULT_IGNORE,
-    '**/vendor/**',
-    '**/examples/**',
-    '**/__tests__/**',
-    '**/test/**',
-    '**/tests/**',
-    '**/__fixtures__/**',
-];
-/** The Renovate configuration (a config file, or the `renovate` key of the root package.json). */
-function readRenovate(ws) {
-    let file = RENOVATE_FILES.find((f) => ws.has(f));
-    let value;
-    if (file) {
-        value = parseJsonish(ws.text(file) ?? '');
-    }
-    else {
-        const pkg = (0,_repo_manifests_js__WEBPACK_IMPORTED_MODULE_1__/* .readJson */ .Vh)(ws, 'package.json');
-        if (!pkg || typeof pkg.renovate !== 'object' || pkg.renovate === null)
-            return undefined;
-        file = 'package.json';
-        value = pkg.renovate;
-    }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) {
-        return {
-            file,
-            understood: false,
-            enabled: true,
-            disabledManagers: new Set(),
-            ignored: () => false,
-            custom: () => false,
-        };
-    }
-    const config = value;
-    const managers = Array.isArray(config.enabledManagers)
-        ? new Set(config.enabledManagers.filter((m) => typeof m === 'string'))
-        : undefined;
-    const disabled = new Set();
-    for (const [key, v] of Object.entries(config)) {
-        if (v && typeof v === 'object' && v.enabled === false)
-            disabled.add(key);
-    }
-    const presets = Array.isArray(config.extends) ? config.extends.filter((e) => typeof e === 'string') : [];
-    const recommended = presets.some((p) => /config:(?:recommended|base|best-practices)|^:ignoreModulesAndTests$/.test(p));
-    const ignorePaths = Array.isArray(config.ignorePaths)
-        ? config.ignorePaths.filter((p) => typeof p === 'string')
-        : recommended
-            ? PRESET_IGNORE
-            : DEFAULT_IGNORE;
-    const includePaths = Array.isArray(config.includePaths)
-        ? config.includePaths.filter((p) => typeof p === 'string')
-        : [];
-    const ignore = ignorePaths.length > 0 ? (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(ignorePaths) : () => false;
-    const include = includePaths.length > 0 ? (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(includePaths) : () => true;
-    return {
-        file,
-        understood: true,
-        enabled: config.enabled !== false,
-        ...(managers ? { enabledManagers: managers } : {}),
-        disabledManagers: disabled,
-        ignored: (f) => ignore(f) || !include(f),
-        custom: customManagers(config, (m) => (!managers || managers.has(m)) && !disabled.has(m)),
-    };
-}
-/**
- * The files Renovate's enabled custom managers read: each manager's `managerFilePatterns` (a glob, or
- * a regular expression between slashes) or the older `fileMatch` (regular expressions), tested
- * against the path as Renovate does (anywhere in it). A pattern that could take long to test (see
- * {@link boundedRegex}) is not used: the configuration is the pull request's to write.
- */
-function customManagers(config, enabled) {
-    const tests = [];
-    const lists = [
-        [config.customManagers, 'custom'],
-        [config.regexManagers, 'legacy'],
-    ];
-    for (const [list, kind] of lists) {
-        for (const m of Array.isArray(list) ? list : []) {
-            if (!m || typeof m !== 'object')
-                continue;
-            const { customType, managerFilePatterns, fileMatch } = m;
-            const type = typeof customType === 'string' ? customType : 'regex';
-            const names = kind === 'legacy' ? ['regex', 'custom.regex'] : [`custom.${type}`];
-            if (!names.some(enabled))
-                continue;
-            const strings = (v) => Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
-            for (const pattern of strings(managerFilePatterns)) {
-                const regex = /^\/(.+)\/([a-z]*)$/.exec(pattern);
-                const re = regex ? boundedRegex(regex[1]) : undefined;
-                if (regex) {
-                    if (re)
-                        tests.push((f) => re.test(f));
-                }
-                else
-                    tests.push((0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(pattern.replace(/^\/+/, '')));
-            }
-            for (const pattern of strings(fileMatch)) {
-                const re = boundedRegex(pattern);
-                if (re)
-                    tests.push((f) => re.test(f));
-            }
-        }
-    }
-    return (file) => tests.some((t) => t(file));
-}
-/**
- * A regular expression of a repository's configuration that tests a path in bounded time: none that
- * quantifies a group holding a quantifier (`(a+)+`), refers back to a group, or is long. Undefined
- * otherwise, or when it does not compile.
- */
-function boundedRegex(source) {
-    if (source.length > 200 || /\\[1-9]|\\k</.test(source))
-        return undefined;
-    // Per open group: whether it holds a quantifier.
-    const groups = [];
-    for (let i = 0; i < source.length; i++) {
-        const c = source[i];
-        if (c === '\\') {
-            i++;
-            continue;
-        }
-        if (c === '[') {
-            while (i < source.length && source[i] !== ']')
-                i += source[i] === '\\' ? 2 : 1;
-            continue;
-        }
-        if (c === '(')
-            groups.push(false);
-        else if (c === ')') {
-            const held = groups.pop() ?? false;
-            const next = source[i + 1];
-            const repeats = next === '*' || next === '+' || (next === '{' && /^\{\d*,/.test(source.slice(i + 1)));
-            if (held && repeats)
-                return undefined;
-            if (groups.length > 0 && (held || repeats))
-                groups[groups.length - 1] = true;
-        }
-        else if ((c === '*' || c === '+' || c === '{') && groups.length > 0)
-            groups[groups.length - 1] = true;
-    }
-    try {
-        return new RegExp(source);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Whether Renovate updates a manifest read by any of `managers`. */
-function renovateCovers(config, file, managers) {
-    if (!config.understood)
-        return true;
-    if (!config.enabled || config.ignored(file))
-        return false;
-    if (config.custom(file))
-        return true;
-    return managers.some((m) => (!config.enabledManagers || config.enabledManagers.has(m)) && !config.disabledManagers.has(m));
-}
-/**
- * JSON, or JSONC and JSON5 as Renovate writes them (comments, trailing commas). Comments are removed by a
- * string-aware single pass; anything else JSON5 allows makes the file "not understood".
- */
-function parseJsonish(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        // fall through to the JSON5 subset
-    }
-    let out = '';
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (c === '"' || c === "'") {
-            let j = i + 1;
-            while (j < text.length && text[j] !== c && text[j] !== '\n')
-                j += text[j] === '\\' ? 2 : 1;
-            const body = text.slice(i + 1, j);
-            out += c === '"' ? `"${body}"` : `"${body.replace(/"/g, '\\"')}"`;
-            i = j;
-        }
-        else if (c === '/' && text[i + 1] === '/') {
-            while (i < text.length && text[i] !== '\n')
-                i++;
-            out += '\n';
-        }
-        else if (c === '/' && text[i + 1] === '*') {
-            const end = text.indexOf('*/', i + 2);
-            i = end === -1 ? text.length : end + 1;
-        }
-        else
-            out += c;
-    }
-    try {
-        return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1').replace(/([{,]\s*)([A-Za-z_$][\w$]*)\s*:/g, '$1"$2":'));
-    }
-    catch {
-        return undefined;
-    }
-}
-
-
-/***/ }),
-
-/***/ 1104:
+/***/ 6212:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  K: () => (/* binding */ readUpdateWorkflows),
-  o: () => (/* binding */ workflowCovers)
+  qt: () => (/* binding */ placedCommands),
+  m$: () => (/* binding */ resolveDir),
+  CB: () => (/* binding */ updateCommands)
 });
 
 // EXTERNAL MODULE: external "node:path/posix"
 var posix_ = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./lib/core/parsers/workflow.js
-var parsers_workflow = __nccwpck_require__(8539);
-// EXTERNAL MODULE: ./lib/core/workspace/screens.js
-var screens = __nccwpck_require__(9752);
-// EXTERNAL MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
-var deps_lockfile = __nccwpck_require__(6499);
-// EXTERNAL MODULE: ./lib/core/evaluators/workflow/pr-evidence-follow.js
-var pr_evidence_follow = __nccwpck_require__(6638);
-// EXTERNAL MODULE: ./lib/core/evaluators/workflow/shared.js
-var shared = __nccwpck_require__(5529);
-// EXTERNAL MODULE: ./lib/core/evaluators/workflow/shell.js
-var shell = __nccwpck_require__(1248);
 // EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js + 1 modules
 var shell_commands = __nccwpck_require__(4030);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-programs.js
@@ -16468,13 +16175,62 @@ function placedCommands(source, start, recipe = false) {
     }
     return out;
 }
+/**
+ * Lockfiles whose removal makes the next install of the same directory resolve every dependency afresh,
+ * at the newest versions the manifest allows: a whole update (`rm package-lock.json && npm install
+ * --package-lock-only`). By the lockfile's name: its ecosystem and the installs that regenerate it.
+ */
+const REGENERATED = {
+    'package-lock.json': { ecosystem: 'npm', installs: (v) => install(v, 'npm', ['install', 'i']) },
+    'npm-shrinkwrap.json': { ecosystem: 'npm', installs: (v) => install(v, 'npm', ['install', 'i']) },
+    'yarn.lock': { ecosystem: 'npm', installs: (v) => install(v, 'yarn', ['install', ''], true) },
+    'pnpm-lock.yaml': { ecosystem: 'npm', installs: (v) => install(v, 'pnpm', ['install', 'i']) },
+};
+/**
+ * Whether a command is an install of the whole manifest by `program` (`npm install`, `npm i
+ * --package-lock-only`; `yarn` alone with `bare`): no package named, no lockfile-frozen mode.
+ */
+function install(view, program, verbs, bare = false) {
+    if (view.name !== program)
+        return false;
+    const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+    const positional = words.filter((w) => !w.startsWith('-'));
+    const verb = positional[0] ?? '';
+    if (!verbs.includes(verb) || (verb === '' && !bare))
+        return false;
+    if (positional.length > (verb === '' ? 0 : 1))
+        return false;
+    return !words.some((w) => /^--(?:frozen-lockfile|immutable|ci|dry-run)(?:=|$)/.test(w));
+}
+/** The lockfiles an `rm` removes, as `dir\0name` (directories resolved from where it runs). */
+function removedLockfiles(view, dir) {
+    if (view.name !== 'rm' || !dir.exact)
+        return [];
+    const out = [];
+    for (const word of view.command.words.slice(view.nameIndex + 1)) {
+        const value = word.value;
+        if (value.startsWith('-'))
+            continue;
+        const name = value.slice(value.lastIndexOf('/') + 1);
+        if (!Object.hasOwn(REGENERATED, name))
+            continue;
+        const at = resolveDir(dir, value.includes('/') ? value.slice(0, value.lastIndexOf('/')) : '.');
+        if (at?.exact)
+            out.push(`${at.path}\0${name}`);
+    }
+    return out;
+}
 /** The update commands of a script run from `start` (see {@link UpdateCommand}, {@link placedCommands}). */
 function updateCommands(source, start, recipe = false) {
     const out = [];
+    // Lockfiles removed so far, by directory and name; an install there regenerates them.
+    const removed = new Set();
     for (const { view, dir } of placedCommands(source, start, recipe)) {
         if (!dir || !view.name)
             continue;
-        const found = recognise(view);
+        for (const lock of removedLockfiles(view, dir))
+            removed.add(lock);
+        const found = recognise(view) ?? regenerates(view, dir, removed);
         if (!found)
             continue;
         const base = found.dir ? resolveDir(dir, found.dir) : dir;
@@ -16494,8 +16250,319 @@ function updateCommands(source, start, recipe = false) {
     }
     return out;
 }
+/** An install that regenerates a lockfile removed before it in its directory: a whole update there. */
+function regenerates(view, dir, removed) {
+    if (removed.size === 0 || !dir.exact)
+        return undefined;
+    for (const [name, lock] of Object.entries(REGENERATED)) {
+        if (removed.has(`${dir.path}\0${name}`) && lock.installs(view))
+            return { ecosystem: lock.ecosystem, reach: 'package' };
+    }
+    return undefined;
+}
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-workflows.js
+
+/***/ }),
+
+/***/ 1387:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   bP: () => (/* binding */ renovateCovers),
+/* harmony export */   b_: () => (/* binding */ readDependabot),
+/* harmony export */   dO: () => (/* binding */ readRenovate),
+/* harmony export */   fF: () => (/* binding */ directoryMatches),
+/* harmony export */   rr: () => (/* binding */ RENOVATE_FILES)
+/* harmony export */ });
+/* unused harmony exports DEPENDABOT_FILES, normaliseDir, boundedRegex, parseJsonish */
+/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
+/* harmony import */ var _repo_manifests_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4513);
+
+
+/**
+ * Readers of dependency-update configuration: Dependabot's `updates` entries and Renovate's manager
+ * and path settings, reduced to "does this configuration update manifest X of ecosystem Y?".
+ */
+/**
+ * Where Dependabot and Renovate read their configuration, in the order they look. Renovate's list is
+ * its documented one (`renovate.json`, `.jsonc` or `.json5` at the root, in `.github/` or `.gitlab/`,
+ * `.renovaterc` and its `.json`, `.jsonc` and `.json5` forms); the `renovate` key of package.json
+ * comes after them (see {@link readRenovate}). The rule dependency-update-tool lists the same files,
+ * and git.ts inherits them from the top of a repository.
+ */
+const DEPENDABOT_FILES = ['.github/dependabot.yml', '.github/dependabot.yaml'];
+const RENOVATE_FILES = [
+    'renovate.json',
+    'renovate.jsonc',
+    'renovate.json5',
+    '.github/renovate.json',
+    '.github/renovate.jsonc',
+    '.github/renovate.json5',
+    '.gitlab/renovate.json',
+    '.gitlab/renovate.jsonc',
+    '.gitlab/renovate.json5',
+    '.renovaterc',
+    '.renovaterc.json',
+    '.renovaterc.jsonc',
+    '.renovaterc.json5',
+];
+/** The Dependabot configuration file and its entries, or undefined when there is none. */
+function readDependabot(ws) {
+    const file = DEPENDABOT_FILES.find((f) => ws.has(f));
+    if (!file)
+        return undefined;
+    const parsed = ws.yaml(file);
+    const root = parsed?.ok ? parsed.documents[0]?.value : undefined;
+    const updates = root?.updates;
+    const entries = [];
+    for (const u of Array.isArray(updates) ? updates : []) {
+        if (!u || typeof u !== 'object')
+            continue;
+        const { 'package-ecosystem': ecosystem, directory, directories } = u;
+        if (typeof ecosystem !== 'string')
+            continue;
+        const dirs = [directory, ...(Array.isArray(directories) ? directories : [])].filter((d) => typeof d === 'string');
+        entries.push({ ecosystem, directories: dirs.map(normaliseDir) });
+    }
+    return { file, entries };
+}
+/** Dependabot directories are repository-absolute (`/`, `/apps/web`, `/apps/*`); ours are relative. */
+function normaliseDir(dir) {
+    return dir
+        .trim()
+        .replace(/^\.?\/+/, '')
+        .replace(/\/+$/, '');
+}
+/** Whether a (normalised) Dependabot directory or glob names `dir`. */
+function directoryMatches(pattern, dir) {
+    if (pattern === dir)
+        return true;
+    if (pattern === '**' || pattern === '*')
+        return pattern === '**' || !dir.includes('/');
+    if (!/[*?[{]/.test(pattern))
+        return false;
+    return (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(pattern)(dir);
+}
+/** Renovate's default `ignorePaths`, and the longer list that its recommended presets set. */
+const DEFAULT_IGNORE = ['**/node_modules/**', '**/bower_components/**'];
+const PRESET_IGNORE = [
+    ...DEFAULT_IGNORE,
+    '**/vendor/**',
+    '**/examples/**',
+    '**/__tests__/**',
+    '**/test/**',
+    '**/tests/**',
+    '**/__fixtures__/**',
+];
+/** The Renovate configuration (a config file, or the `renovate` key of the root package.json). */
+function readRenovate(ws) {
+    let file = RENOVATE_FILES.find((f) => ws.has(f));
+    let value;
+    if (file) {
+        value = parseJsonish(ws.text(file) ?? '');
+    }
+    else {
+        const pkg = (0,_repo_manifests_js__WEBPACK_IMPORTED_MODULE_1__/* .readJson */ .Vh)(ws, 'package.json');
+        if (!pkg || typeof pkg.renovate !== 'object' || pkg.renovate === null)
+            return undefined;
+        file = 'package.json';
+        value = pkg.renovate;
+    }
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+        return {
+            file,
+            understood: false,
+            enabled: true,
+            disabledManagers: new Set(),
+            ignored: () => false,
+            custom: () => false,
+        };
+    }
+    const config = value;
+    const managers = Array.isArray(config.enabledManagers)
+        ? new Set(config.enabledManagers.filter((m) => typeof m === 'string'))
+        : undefined;
+    const disabled = new Set();
+    for (const [key, v] of Object.entries(config)) {
+        if (v && typeof v === 'object' && v.enabled === false)
+            disabled.add(key);
+    }
+    const presets = Array.isArray(config.extends) ? config.extends.filter((e) => typeof e === 'string') : [];
+    const recommended = presets.some((p) => /config:(?:recommended|base|best-practices)|^:ignoreModulesAndTests$/.test(p));
+    const ignorePaths = Array.isArray(config.ignorePaths)
+        ? config.ignorePaths.filter((p) => typeof p === 'string')
+        : recommended
+            ? PRESET_IGNORE
+            : DEFAULT_IGNORE;
+    const includePaths = Array.isArray(config.includePaths)
+        ? config.includePaths.filter((p) => typeof p === 'string')
+        : [];
+    const ignore = ignorePaths.length > 0 ? (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(ignorePaths) : () => false;
+    const include = includePaths.length > 0 ? (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(includePaths) : () => true;
+    return {
+        file,
+        understood: true,
+        enabled: config.enabled !== false,
+        ...(managers ? { enabledManagers: managers } : {}),
+        disabledManagers: disabled,
+        ignored: (f) => ignore(f) || !include(f),
+        custom: customManagers(config, (m) => (!managers || managers.has(m)) && !disabled.has(m)),
+    };
+}
+/**
+ * The files Renovate's enabled custom managers read: each manager's `managerFilePatterns` (a glob, or
+ * a regular expression between slashes) or the older `fileMatch` (regular expressions), tested
+ * against the path as Renovate does (anywhere in it). A pattern that could take long to test (see
+ * {@link boundedRegex}) is not used: the configuration is the pull request's to write.
+ */
+function customManagers(config, enabled) {
+    const tests = [];
+    const lists = [
+        [config.customManagers, 'custom'],
+        [config.regexManagers, 'legacy'],
+    ];
+    for (const [list, kind] of lists) {
+        for (const m of Array.isArray(list) ? list : []) {
+            if (!m || typeof m !== 'object')
+                continue;
+            const { customType, managerFilePatterns, fileMatch } = m;
+            const type = typeof customType === 'string' ? customType : 'regex';
+            const names = kind === 'legacy' ? ['regex', 'custom.regex'] : [`custom.${type}`];
+            if (!names.some(enabled))
+                continue;
+            const strings = (v) => Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
+            for (const pattern of strings(managerFilePatterns)) {
+                const regex = /^\/(.+)\/([a-z]*)$/.exec(pattern);
+                const re = regex ? boundedRegex(regex[1]) : undefined;
+                if (regex) {
+                    if (re)
+                        tests.push((f) => re.test(f));
+                }
+                else
+                    tests.push((0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(pattern.replace(/^\/+/, '')));
+            }
+            for (const pattern of strings(fileMatch)) {
+                const re = boundedRegex(pattern);
+                if (re)
+                    tests.push((f) => re.test(f));
+            }
+        }
+    }
+    return (file) => tests.some((t) => t(file));
+}
+/**
+ * A regular expression of a repository's configuration that tests a path in bounded time: none that
+ * quantifies a group holding a quantifier (`(a+)+`), refers back to a group, or is long. Undefined
+ * otherwise, or when it does not compile.
+ */
+function boundedRegex(source) {
+    if (source.length > 200 || /\\[1-9]|\\k</.test(source))
+        return undefined;
+    // Per open group: whether it holds a quantifier.
+    const groups = [];
+    for (let i = 0; i < source.length; i++) {
+        const c = source[i];
+        if (c === '\\') {
+            i++;
+            continue;
+        }
+        if (c === '[') {
+            while (i < source.length && source[i] !== ']')
+                i += source[i] === '\\' ? 2 : 1;
+            continue;
+        }
+        if (c === '(')
+            groups.push(false);
+        else if (c === ')') {
+            const held = groups.pop() ?? false;
+            const next = source[i + 1];
+            const repeats = next === '*' || next === '+' || (next === '{' && /^\{\d*,/.test(source.slice(i + 1)));
+            if (held && repeats)
+                return undefined;
+            if (groups.length > 0 && (held || repeats))
+                groups[groups.length - 1] = true;
+        }
+        else if ((c === '*' || c === '+' || c === '{') && groups.length > 0)
+            groups[groups.length - 1] = true;
+    }
+    try {
+        return new RegExp(source);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Whether Renovate updates a manifest read by any of `managers`. */
+function renovateCovers(config, file, managers) {
+    if (!config.understood)
+        return true;
+    if (!config.enabled || config.ignored(file))
+        return false;
+    if (config.custom(file))
+        return true;
+    return managers.some((m) => (!config.enabledManagers || config.enabledManagers.has(m)) && !config.disabledManagers.has(m));
+}
+/**
+ * JSON, or JSONC and JSON5 as Renovate writes them (comments, trailing commas). Comments are removed by a
+ * string-aware single pass; anything else JSON5 allows makes the file "not understood".
+ */
+function parseJsonish(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        // fall through to the JSON5 subset
+    }
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"' || c === "'") {
+            let j = i + 1;
+            while (j < text.length && text[j] !== c && text[j] !== '\n')
+                j += text[j] === '\\' ? 2 : 1;
+            const body = text.slice(i + 1, j);
+            out += c === '"' ? `"${body}"` : `"${body.replace(/"/g, '\\"')}"`;
+            i = j;
+        }
+        else if (c === '/' && text[i + 1] === '/') {
+            while (i < text.length && text[i] !== '\n')
+                i++;
+            out += '\n';
+        }
+        else if (c === '/' && text[i + 1] === '*') {
+            const end = text.indexOf('*/', i + 2);
+            i = end === -1 ? text.length : end + 1;
+        }
+        else
+            out += c;
+    }
+    try {
+        return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1').replace(/([{,]\s*)([A-Za-z_$][\w$]*)\s*:/g, '$1"$2":'));
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 5519:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Kv: () => (/* binding */ readUpdateWorkflows),
+/* harmony export */   ot: () => (/* binding */ workflowCovers),
+/* harmony export */   zS: () => (/* binding */ readScriptedUpdates)
+/* harmony export */ });
+/* harmony import */ var node_path_posix__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8539);
+/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9752);
+/* harmony import */ var _repo_deps_lockfile_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6499);
+/* harmony import */ var _workflow_pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6638);
+/* harmony import */ var _workflow_shared_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5529);
+/* harmony import */ var _workflow_shell_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1248);
+/* harmony import */ var _update_commands_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6212);
 
 
 
@@ -16507,7 +16574,7 @@ function updateCommands(source, start, recipe = false) {
 /** Triggers of an updater: a timetable, or a maintainer's hand. */
 const UPDATE_TRIGGERS = ['schedule', 'workflow_dispatch'];
 /** Workflows that may be updaters: a trigger of theirs is named (read before being parsed). */
-const MAY_UPDATE = (0,screens/* defineScreen */.ME)('update-workflow-triggers', (_file, text) => /\b(?:schedule|workflow_dispatch)\b/.test(text));
+const MAY_UPDATE = (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_2__/* .defineScreen */ .ME)('update-workflow-triggers', (_file, text) => /\b(?:schedule|workflow_dispatch)\b/.test(text));
 /** Actions that open a pull request or push a commit with the job's changes (`owner/repo`, lower case). */
 const OUTLET_ACTIONS = new Set([
     'peter-evans/create-pull-request',
@@ -16533,11 +16600,11 @@ function readUpdateWorkflows(ws) {
     return ws.memo('deps.update-workflows', '', () => {
         const files = [];
         const updates = [];
-        for (const file of ws.screenedGlob(parsers_workflow/* WORKFLOW_GLOBS */.iK, MAY_UPDATE)) {
-            const workflow = (0,parsers_workflow/* readWorkflowSource */.$Z)(ws, file);
+        for (const file of ws.screenedGlob(_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .WORKFLOW_GLOBS */ .iK, MAY_UPDATE)) {
+            const workflow = (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .readWorkflowSource */ .$Z)(ws, file);
             if (workflow?.kind !== 'workflow')
                 continue;
-            const events = (0,shared/* eventsOf */.XL)(workflow);
+            const events = (0,_workflow_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .eventsOf */ .XL)(workflow);
             if (!UPDATE_TRIGGERS.some((e) => events.has(e)))
                 continue;
             const found = workflow.jobs.flatMap((job) => [
@@ -16552,12 +16619,71 @@ function readUpdateWorkflows(ws) {
         return files.length > 0 ? { files, updates } : undefined;
     });
 }
+/** Commands and URLs that ask upstream for its latest versions. */
+const VERSION_LOOKUP = new RegExp([
+    String.raw `\bgit\s+ls-remote\b[^\n]*(?:--tags|refs/tags)`,
+    // A listing of releases or tags (`.../releases`, `.../releases/latest`, `.../tags`), not a download.
+    String.raw `https?://[^\s'"]*/(?:releases|tags)(?:/latest)?/?(?=[\s'"?)|\\]|$)`,
+    String.raw `\bgh\s+(?:release\s+(?:view|list)|api\s+\S*(?:releases|tags))`,
+    String.raw `\bnpm\s+(?:view|show|info)\s+\S+\s+(?:version|versions|dist-tags)\b`,
+    String.raw `\bpip3?\s+index\s+versions\b`,
+    String.raw `\bskopeo\s+list-tags\b`,
+    String.raw `\bcrane\s+ls\b`,
+    String.raw `\bregctl\s+tag\s+ls\b`,
+].join('|'), 'm');
+/** A name that says it updates: `update.sh`, `Bump versions`, `upgrade-deps`. */
+const UPDATE_NAME = /(?:^|[^a-z])(?:update|upgrade|bump|refresh|regenerate)/i;
+/** Scripts and make targets a `run:` names (`./update.sh`, `make bump-versions`). */
+const RUN_NAMES = /[\w./-]+\.(?:sh|bash|py|m?js|ts|rb|pl)\b|(?<![\w-])g?make(?:\s+-\S+)*\s+([\w-]+)/g;
+/** The repository's home-grown update workflows (cached per tree); see {@link ScriptedUpdate}. */
+function readScriptedUpdates(ws) {
+    return ws.memo('deps.scripted-updates', '', () => {
+        const out = [];
+        for (const file of ws.screenedGlob(_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .WORKFLOW_GLOBS */ .iK, MAY_UPDATE)) {
+            const workflow = (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .readWorkflowSource */ .$Z)(ws, file);
+            if (workflow?.kind !== 'workflow' || !(0,_workflow_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .eventsOf */ .XL)(workflow).has('schedule'))
+                continue;
+            for (const job of workflow.jobs) {
+                const found = scriptedStep(ws, workflow, job);
+                if (found) {
+                    out.push({ workflow: file, step: found });
+                    break;
+                }
+            }
+        }
+        return out;
+    });
+}
+/** The step of a job that updates by a script of its own, with an outlet at or after it. */
+function scriptedStep(ws, workflow, job) {
+    const named = [workflow.name?.value, job.id, job.name?.value].some((n) => typeof n === 'string' && UPDATE_NAME.test(n));
+    let updating;
+    for (const step of job.steps) {
+        const run = typeof step.run?.value === 'string' ? step.run.value : '';
+        const texts = run ? [run, ...(0,_workflow_pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_4__/* .followCalls */ .rx)(ws, run).map((f) => f.text)] : [];
+        if (!updating && run) {
+            const names = [
+                step.name?.value,
+                step.id?.value,
+                ...[...run.matchAll(RUN_NAMES)].map((m) => m[1] ?? m[0]),
+            ];
+            const says = named || names.some((n) => typeof n === 'string' && UPDATE_NAME.test(n));
+            if (says && texts.some((t) => VERSION_LOOKUP.test(t))) {
+                const label = typeof step.name?.value === 'string' ? step.name.value : run.trim().split('\n')[0];
+                updating = { index: step.index, label };
+            }
+        }
+        if (updating && isOutlet(step, texts))
+            return updating.label;
+    }
+    return undefined;
+}
 /** The updates of the jobs of a local reusable workflow that `job` calls (one level). */
 function calledUpdates(ws, caller, job) {
     const uses = job.uses?.value;
     if (!uses?.startsWith('./.github/workflows/'))
         return [];
-    const called = (0,parsers_workflow/* readWorkflowSource */.$Z)(ws, uses.slice(2).replace(/@.*$/, ''));
+    const called = (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .readWorkflowSource */ .$Z)(ws, uses.slice(2).replace(/@.*$/, ''));
     if (called?.kind !== 'workflow' || called.path === caller.path)
         return [];
     return called.jobs.flatMap((j) => jobUpdates(ws, called, j).map((u) => ({ ...u, workflow: caller.path })));
@@ -16570,11 +16696,11 @@ function jobUpdates(ws, workflow, job) {
         const run = typeof step.run?.value === 'string' ? step.run.value : '';
         const texts = [run];
         for (const start of run ? stepDirs(workflow, job, step) : []) {
-            for (const update of updateCommands(run, start))
+            for (const update of (0,_update_commands_js__WEBPACK_IMPORTED_MODULE_7__/* .updateCommands */ .CB)(run, start))
                 found.push({ step: step.index, update });
             for (const called of calledTexts(ws, run, start)) {
                 texts.push(called.text);
-                for (const update of updateCommands(called.text, called.start, called.recipe))
+                for (const update of (0,_update_commands_js__WEBPACK_IMPORTED_MODULE_7__/* .updateCommands */ .CB)(called.text, called.start, called.recipe))
                     found.push({ step: step.index, update });
             }
         }
@@ -16585,15 +16711,15 @@ function jobUpdates(ws, workflow, job) {
 }
 /** Whether a step opens a pull request or pushes commits (in its script or the texts it calls). */
 function isOutlet(step, texts) {
-    const action = (0,shared/* actionPathOf */.ps)(step.uses);
+    const action = (0,_workflow_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .actionPathOf */ .ps)(step.uses);
     if (action) {
         const repo = action.split('/').slice(0, 2).join('/');
         if (OUTLET_ACTIONS.has(repo))
             return true;
-        const script = (0,shared/* input */.hF)(step, 'script')?.value;
+        const script = (0,_workflow_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .input */ .hF)(step, 'script')?.value;
         return repo === 'actions/github-script' && typeof script === 'string' && OUTLET_SCRIPT.test(script);
     }
-    return texts.some((t) => (0,shell/* firstRealCommand */.Oh)(t, OUTLET_COMMAND) !== undefined);
+    return texts.some((t) => (0,_workflow_shell_js__WEBPACK_IMPORTED_MODULE_6__/* .firstRealCommand */ .Oh)(t, OUTLET_COMMAND) !== undefined);
 }
 /**
  * The directories a step's script starts in: its `working-directory`, else the job's or the
@@ -16610,7 +16736,7 @@ function stepDirs(workflow, job, step) {
         return [];
     const m = /^\$\{\{\s*matrix\.([\w-]+)\s*\}\}(.*)$/.exec(value.trim());
     const listed = m ? matrixValues(job, m[1]) : undefined;
-    const dirs = listed ? listed.map((v) => resolveDir(ROOT, `${v}${m[2]}`)) : [resolveDir(ROOT, value)];
+    const dirs = listed ? listed.map((v) => (0,_update_commands_js__WEBPACK_IMPORTED_MODULE_7__/* .resolveDir */ .m$)(ROOT, `${v}${m[2]}`)) : [(0,_update_commands_js__WEBPACK_IMPORTED_MODULE_7__/* .resolveDir */ .m$)(ROOT, value)];
     return dirs.filter((d) => d !== null);
 }
 /** The values a matrix gives a variable, when all are literal (its list and its `include` entries). */
@@ -16633,15 +16759,15 @@ const CALLERS = /^(?:g?make|(?:ba|z|da)?sh|.+\.(?:sh|bash))$/;
  */
 function calledTexts(ws, script, start) {
     const out = [];
-    for (const { view, dir } of placedCommands(script, start)) {
+    for (const { view, dir } of (0,_update_commands_js__WEBPACK_IMPORTED_MODULE_7__/* .placedCommands */ .qt)(script, start)) {
         if (!dir?.exact || dir.path !== '' || !CALLERS.test(view.name))
             continue;
         const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
         const c = words.findIndex((w) => w === '-C' || w === '--directory');
-        const from = view.name.endsWith('make') && c >= 0 ? resolveDir(ROOT, words[c + 1] ?? '') : ROOT;
+        const from = view.name.endsWith('make') && c >= 0 ? (0,_update_commands_js__WEBPACK_IMPORTED_MODULE_7__/* .resolveDir */ .m$)(ROOT, words[c + 1] ?? '') : ROOT;
         if (!from)
             continue;
-        for (const called of (0,pr_evidence_follow/* followCalls */.rx)(ws, script.slice(view.command.start, view.command.end))) {
+        for (const called of (0,_workflow_pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_4__/* .followCalls */ .rx)(ws, script.slice(view.command.start, view.command.end))) {
             out.push({ text: called.text, start: from, recipe: called.target !== undefined });
         }
     }
@@ -16666,14 +16792,14 @@ function reaches(ws, u, d, m) {
     if (m.dir === d.path)
         return true;
     if (m.ecosystem === 'npm')
-        return (0,deps_lockfile/* npmWorkspaceRoots */.Q3)(ws, m.dir).includes(d.path);
+        return (0,_repo_deps_lockfile_js__WEBPACK_IMPORTED_MODULE_3__/* .npmWorkspaceRoots */ .Q3)(ws, m.dir).includes(d.path);
     if (m.ecosystem === 'pub')
-        return (0,deps_lockfile/* pubWorkspaceRoots */.mD)(ws, m.dir).includes(d.path);
-    return m.ecosystem === 'cargo' && (0,deps_lockfile/* cargoWorkspaceRoots */.nh)(ws, m.dir).includes(d.path);
+        return (0,_repo_deps_lockfile_js__WEBPACK_IMPORTED_MODULE_3__/* .pubWorkspaceRoots */ .mD)(ws, m.dir).includes(d.path);
+    return m.ecosystem === 'cargo' && (0,_repo_deps_lockfile_js__WEBPACK_IMPORTED_MODULE_3__/* .cargoWorkspaceRoots */ .nh)(ws, m.dir).includes(d.path);
 }
 /** The go.mod of the module that holds a directory: the nearest at or above it. */
 function goModuleOf(ws, dir) {
-    for (let d = dir;; d = d.includes('/') ? posix_.dirname(d) : '') {
+    for (let d = dir;; d = d.includes('/') ? node_path_posix__WEBPACK_IMPORTED_MODULE_0__.dirname(d) : '') {
         const file = d === '' ? 'go.mod' : `${d}/go.mod`;
         if (ws.has(file))
             return file;
@@ -16921,7 +17047,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 476:
+/***/ 6552:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -20137,6 +20263,102 @@ function onlyTooling(ws, file) {
     return names > 0 && !other;
 }
 
+;// CONCATENATED MODULE: ./lib/core/parsers/devcontainer.js
+/**
+ * Development containers (containers.dev: VS Code, GitHub Codespaces): the files under a
+ * `.devcontainer/` directory describe a developer's workspace. An image built from a Dockerfile
+ * there is not deployed, and its user is the dev container tooling's to set (`remoteUser`,
+ * `containerUser`; the devcontainers base images create a non-root user). So are the cloud
+ * development environments' images: CodeSandbox's `.codesandbox/Dockerfile` and Gitpod's
+ * `.gitpod.Dockerfile` (or a Dockerfile under `.gitpod/`).
+ *
+ * A Dockerfile elsewhere that a devcontainer.json builds is not taken for one: the deployed image is
+ * often that same Dockerfile (the dev container builds it, or one of its stages, too), and a pull
+ * request that pointed a devcontainer.json at it would hide its own finding.
+ */
+/** How a Dockerfile rule says, in its scope, that it left a development container's image out. */
+const DEV_CONTAINER_IMAGE = {
+    kind: 'development container image',
+    reason: "a developer's workspace (VS Code, Codespaces) under .devcontainer/, or a CodeSandbox or Gitpod environment (.codesandbox/, .gitpod), not a deployed image: the development tooling sets its user (remoteUser, containerUser)",
+};
+/** The directories whose Dockerfiles build development environments. */
+const DEV_ENVIRONMENT_DIRS = new Set(['.devcontainer', '.codesandbox', '.gitpod']);
+/**
+ * Whether a Dockerfile is a development environment's image: it lies under a `.devcontainer/`,
+ * `.codesandbox/` or `.gitpod/` directory, or is Gitpod's `.gitpod.Dockerfile`.
+ */
+function isDevContainerImage(file) {
+    return devEnvironmentMark(file) !== undefined;
+}
+/** What in a Dockerfile's path marks a development environment's image (`.devcontainer/`), if anything. */
+function devEnvironmentMark(file) {
+    const parts = file.split('/');
+    if (parts.at(-1) === '.gitpod.Dockerfile')
+        return '.gitpod.Dockerfile';
+    const dir = parts.slice(0, -1).find((p) => DEV_ENVIRONMENT_DIRS.has(p));
+    return dir === undefined ? undefined : `${dir}/`;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/dev-environment.js
+
+
+
+/**
+ * The images of development environments, one definition for the Dockerfile rules: a developer's
+ * workspace (VS Code dev containers, Codespaces, CodeSandbox, Gitpod, Coder, Google Cloud
+ * Workstations), not an image the project ships. A Dockerfile is one when its path says so (under
+ * `.devcontainer/`, `.codesandbox/` or `.gitpod/`, or `.gitpod.Dockerfile`: see devcontainer.ts),
+ * when its final image is built on a cloud development environment's image, or when it installs
+ * Cloud Workstations' startup scripts. The path, the FROM line and the file are the repository's,
+ * which a pull request can write: the rules lower their findings on it, and dockerfile-root-user
+ * leaves out only the development container folders, whose user the tooling sets.
+ */
+/**
+ * Base images of cloud development environments: Google Cloud Workstations' predefined images, the
+ * dev container images (Codespaces), Gitpod's and Coder's workspace images. The platform starts a
+ * developer's session in them as a user of its own.
+ */
+const CLOUD_DEVELOPMENT_IMAGES = (0,image_ref/* imageMatcher */.kD)([
+    '*/cloud-workstations-images/predefined/*',
+    'mcr.microsoft.com/devcontainers/*',
+    'mcr.microsoft.com/vscode/devcontainers/*',
+    'gitpod/workspace-*',
+    'codercom/*',
+]);
+/** Where Cloud Workstations runs the startup scripts of a workstation image, as root, before the session. */
+const WORKSTATION_STARTUP = '/etc/workstation-startup.d';
+/**
+ * What marks the Dockerfile as a development environment's image, when something does: its path,
+ * the base image of its final stage (`base`, ARG defaults substituted), or its workstation startup
+ * scripts. Said as the start of a reason (`its base image, X, is a cloud development environment's`).
+ */
+function developmentEnvironment(workspace, file, base) {
+    const mark = devEnvironmentMark(file);
+    if (mark?.endsWith('/'))
+        return `its path, under ${mark}, marks a development environment's image`;
+    if (mark)
+        return `its name, ${mark}, marks a development environment's image`;
+    if (base !== undefined && CLOUD_DEVELOPMENT_IMAGES(base)) {
+        return `its base image, ${base}, is a cloud development environment's`;
+    }
+    if (workspace.text(file)?.includes(WORKSTATION_STARTUP)) {
+        return `it installs startup scripts in ${WORKSTATION_STARTUP}, as a Cloud Workstations image does`;
+    }
+    return undefined;
+}
+/**
+ * Why a pinning rule's finding in a Dockerfile matters less, when the Dockerfile builds a development
+ * environment's image: a rebuild with another base image changes a developer's workspace, not
+ * anything the project ships.
+ */
+function developmentEnvironmentNote(workspace, model) {
+    const final = (0,dockerfile/* finalStage */.BD)(model);
+    const what = developmentEnvironment(workspace, model.path, final && (0,dockerfile/* externalBase */.dR)(model, final));
+    return what && `${what}: a developer's workspace, not an image the project ships`;
+}
+
+// EXTERNAL MODULE: ./lib/core/parsers/package-json.js
+var package_json = __nccwpck_require__(2343);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shell-requests.js
 
 const CURL = {
@@ -20488,12 +20710,14 @@ class LineCommands {
 
 
 
+
 /**
  * What the repository's own build scripts do with container images: the images they build from its
  * Dockerfiles (`docker build -f <Dockerfile> -t <name>`, `docker buildx build`, `podman build`, a
  * workflow's docker/build-push-action with `tags:`), the images they start (`docker run`), create
  * without starting (`docker create`, to `docker cp` files out) and push. Read from the workflows,
- * the Makefiles, the shell scripts and the GitLab CI files, command by command, as written: a name or
+ * the Makefiles, the shell scripts, the GitLab CI files and the `scripts` of package.json files (run
+ * from the package's directory), command by command, as written: a name or
  * a path made of variables (`-t $(NAMESPACE)/app:$(TAG)`) is not evaluated, except that a tag of
  * variables still names its repository (`-t acme/base:$(VERSION)` builds `acme/base`).
  *
@@ -20501,7 +20725,7 @@ class LineCommands {
  * finding on this evidence, never drop it.
  */
 /** The files whose commands build, run and push images; rules that read them name these globs. */
-const IMAGE_BUILD_SOURCES = shell_commands/* SCRIPT_FILES */.iF;
+const IMAGE_BUILD_SOURCES = [...shell_commands/* SCRIPT_FILES */.iF, '**/package.json'];
 /** The programs whose `build` subcommand builds an image from a Dockerfile. */
 const BUILDERS = new Set(['docker', 'podman', 'nerdctl', 'buildah']);
 /** Lines worth lexing: those that name a container engine. */
@@ -20645,28 +20869,57 @@ function buildsTagging(images, reference) {
 function buildsOf(images, dockerfile) {
     return images.builds.filter((b) => b.dockerfiles.includes(dockerfile));
 }
-/** The images other Dockerfiles of the repository are built FROM (ARG defaults substituted), by file. */
+/**
+ * The files read for the images Dockerfiles are built FROM: the Dockerfiles, and files named
+ * `dockerfile`, the lower-case name BuildKit takes by default too when there is no `Dockerfile`
+ * (`docker build -f docker/dockerfile`).
+ */
+const LOWER_CASE_DOCKERFILES = ['**/dockerfile'];
+const FROM_IMAGE_SOURCES = [...dockerfile/* DOCKERFILE_GLOBS */.LW, ...LOWER_CASE_DOCKERFILES];
+/** The external images the repository's Dockerfiles use (ARG defaults substituted), by file. */
 function fromImages(workspace) {
     const out = new Map();
-    for (const file of (0,dockerfile/* dockerfilePaths */.j1)(workspace)) {
+    const files = new Set([...(0,dockerfile/* dockerfilePaths */.j1)(workspace), ...workspace.glob(LOWER_CASE_DOCKERFILES)]);
+    for (const file of files) {
         const model = (0,dockerfile/* readDockerfile */.n_)(workspace, file);
         if (model)
             out.set(file, externalImages(model));
     }
     return out;
 }
-/** The external images a Dockerfile's stages are built FROM, with ARG defaults substituted. */
+/** The external images a Dockerfile's stages are built FROM or copy files from, with ARG defaults substituted. */
 function externalImages(model) {
     const vars = (0,dockerfile/* globalArgValues */.on)(model);
     const out = [];
+    const last = model.stages.at(-1);
+    /** Whether a later stage takes files from the stage (by name or index) with COPY --from. */
+    const copiedFrom = (stage) => model.stages.some((s) => s.index > stage.index &&
+        s.copiesFrom.some((f) => f === String(stage.index) || f.toLowerCase() === stage.from.name?.toLowerCase()));
+    /** Whether a later stage is built FROM the stage. */
+    const builtOn = (stage) => model.stages.some((s) => {
+        if (s.index <= stage.index || !s.from.image)
+            return false;
+        const { text } = (0,dockerfile_words/* expandVariables */.i7)(s.from.image, vars, model.escapeChar);
+        return (0,dockerfile/* referencedStage */.yo)(model, s, text) === stage;
+    });
     for (const stage of model.stages) {
-        if (!stage.from.image)
-            continue;
-        const { text } = (0,dockerfile_words/* expandVariables */.i7)(stage.from.image, vars, model.escapeChar);
-        if (text.includes(dockerfile_words/* UNRESOLVED */.gm) || text.toLowerCase() === 'scratch')
-            continue;
-        if (!(0,dockerfile/* referencedStage */.yo)(model, stage, text))
-            out.push(text);
+        if (stage.from.image) {
+            const { text } = (0,dockerfile_words/* expandVariables */.i7)(stage.from.image, vars, model.escapeChar);
+            if (!text.includes(dockerfile_words/* UNRESOLVED */.gm) &&
+                text.toLowerCase() !== 'scratch' &&
+                !(0,dockerfile/* referencedStage */.yo)(model, stage, text)) {
+                const copiedOnly = stage !== last && !builtOn(stage) && copiedFrom(stage);
+                out.push({ image: text, copiedOnly });
+            }
+        }
+        // `COPY --from=acme/builder:1 /out /bin`: an image, when it names no stage.
+        for (const from of stage.copiesFrom) {
+            if (/^\d+$/.test(from) || from.includes('$'))
+                continue;
+            if (model.stages.some((s) => s.from.name?.toLowerCase() === from.toLowerCase()))
+                continue;
+            out.push({ image: from, copiedOnly: true });
+        }
     }
     return out;
 }
@@ -20681,29 +20934,42 @@ function fileImageCommands(workspace, file) {
     if (text === undefined || !ENGINE.test(text))
         return found;
     const dir = posix_.dirname(file) === '.' ? '' : posix_.dirname(file);
+    if (posix_.basename(file) === 'package.json') {
+        // npm, yarn, pnpm and bun run a package's scripts from its own directory.
+        for (const [name, script] of Object.entries((0,package_json/* packageScripts */.D)(workspace, file))) {
+            if (!ENGINE.test(script))
+                continue;
+            readLine(script, { source: file, line: (0,package_json/* scriptLine */.W)(text, name), bases: [dir], dir }, found);
+        }
+        return found;
+    }
     // A Makefile's recipes and a script run from their own directory, as often as not; a workflow's
     // steps from the checkout's root.
     const bases = file.startsWith('.github/workflows/') ? [''] : [dir, ''];
     forEachLogicalLine(text, (line) => {
         if (!ENGINE.test(line.text))
             return;
-        // A `cd` earlier on the line (`cd images/app && docker build .`) moves where paths start.
-        let within = bases;
-        for (const view of (0,shell_commands/* scriptCommands */.q8)(line.text, 0, line.text.length, true)) {
-            const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
-            if (view.name === 'cd' && words.length === 1 && !/[$`{}%~]/.test(words[0])) {
-                within = within.map((b) => posix_.join(b, words[0]));
-                continue;
-            }
-            if (!BUILDERS.has(view.name))
-                continue;
-            readCommand(words, { source: file, line: line.lineNo, bases: within, dir }, found);
-        }
+        readLine(line.text, { source: file, line: line.lineNo, bases, dir }, found);
     });
     if (file.startsWith('.github/workflows/') && text.includes('build-push-action')) {
         readBuildPushSteps(workspace, file, found);
     }
     return found;
+}
+/** The image commands of one line of commands (`cd images/app && docker build .`). */
+function readLine(text, where, found) {
+    // A `cd` earlier on the line moves where paths start.
+    let within = where.bases;
+    for (const view of (0,shell_commands/* scriptCommands */.q8)(text, 0, text.length, true)) {
+        const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+        if (view.name === 'cd' && words.length === 1 && !/[$`{}%~]/.test(words[0])) {
+            within = within.map((b) => posix_.join(b, words[0]));
+            continue;
+        }
+        if (!BUILDERS.has(view.name))
+            continue;
+        readCommand(words, { ...where, bases: within }, found);
+    }
 }
 function readCommand(words, where, found) {
     // `docker buildx build`, `docker image build`, `docker builder build`, `buildah bud`.
@@ -20872,10 +21138,13 @@ function record(value) {
 
 
 
+
 /**
  * Flags stages built FROM an image with no tag or a tag that names no version (`latest`, `dind`,
  * `stable`, `postgresql-latest`) and no digest: each build may get a different image. `scratch` and
- * earlier stages need no pin; ARG defaults are substituted first.
+ * earlier stages need no pin; ARG defaults are substituted first. A template placeholder, an image
+ * built or tagged here, and a development environment's image (see dev-environment.ts) are reported
+ * at low confidence.
  */
 const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
     kind: 'dockerfile.base-image',
@@ -20903,6 +21172,7 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
                 continue;
             const vars = (0,dockerfile/* globalArgValues */.on)(model);
             const repeated = repeatedFroms(model);
+            let environment;
             for (const stage of model.stages) {
                 // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
                 const repeats = repeated.get(stage);
@@ -20914,19 +21184,22 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
                     if (build)
                         verdict = { ...verdict, local: true, build };
                 }
-                const message = verdict && describe(verdict, stage, options.unresolved === 'report');
-                if (!verdict || !message)
+                const described = verdict && describe(verdict, stage, options.unresolved === 'report');
+                if (!verdict || !described)
                     continue;
+                // What the template will be rendered with is not in this file, and a local image is pinned by
+                // whatever builds or tags it: guesses, reported as such. A development environment's image
+                // changes a developer's workspace, not what the project ships.
+                const guess = verdict.kind === 'template' || ('local' in verdict && verdict.local);
+                environment ??= { note: developmentEnvironmentNote(workspace, model) };
+                const note = guess ? undefined : environment.note;
+                const message = note ? `${described.slice(0, -1)} (${note}).` : described;
                 const span = stage.from.imageSpan ?? stage.from.span;
                 findings.push({
                     message: repeats ? `${message}${repeatsNote(repeats)}` : message,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, span),
                     key: stage.from.image ?? '',
-                    // What the template will be rendered with is not in this file, and a local image is pinned by
-                    // whatever builds or tags it: guesses, reported as such.
-                    ...(verdict.kind === 'template' || ('local' in verdict && verdict.local)
-                        ? { confidence: 'low' }
-                        : {}),
+                    ...(guess || note ? { confidence: 'low' } : {}),
                 });
             }
         }
@@ -21071,10 +21344,47 @@ function describe(verdict, stage, reportUnresolved) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/official-image-source.js
+
+
+/**
+ * The source repository of a Docker Official Image. The official-images program builds such an image
+ * from the library manifest the repository's `generate-stackbrew-library.sh` prints (its `GitRepo:`,
+ * `Directory:` and commit fields), FROM other official images only, and rebuilds it whenever one of
+ * those parents is updated; it does not accept a FROM pinned by digest, which would defeat those
+ * rebuilds (docker-library/official-images, "What are Official Images?"). The script is the
+ * repository's, which a pull request can write: rules lower their findings on it, never drop them.
+ */
+/** The script at the root of an official image's source repository that prints its library manifest. */
+const LIBRARY_SCRIPT = 'generate-stackbrew-library.sh';
+/** A line of a library manifest that the script prints: the repository the build checks out. */
+const MANIFEST_FIELD = /^\s*GitRepo:/m;
+/** Whether the repository is the source of a Docker Official Image (read once per tree). */
+function officialImageSource(workspace) {
+    const tree = workspace.tree();
+    return tree.memo('official-image-source', LIBRARY_SCRIPT, (file) => {
+        const text = tree.has(file) ? tree.text(file) : undefined;
+        return text !== undefined && MANIFEST_FIELD.test(text);
+    });
+}
+/** Whether an image reference (ARG defaults substituted) names a Docker Official Image. */
+function isOfficialImage(image) {
+    const ref = (0,image_ref/* parseImageRef */.Q)(image);
+    const name = ref && libraryName(ref);
+    return name !== undefined && name !== '' && officialImageNames().has(name.toLowerCase());
+}
+/** What the repository is, said at the start of the reasons below. */
+const SOURCE = `the repository is the source of a Docker Official Image, whose library manifest its ${LIBRARY_SCRIPT} ` +
+    'prints: the official-images program builds it FROM other official images';
+/** Why a tag-only FROM of an official image is expected in such a repository. */
+const OFFICIAL_IMAGE_PARENT = `${SOURCE}, rebuilds it whenever this parent is updated, and does not accept a FROM pinned by digest`;
+/** Why a Dockerfile built only FROM official images in such a repository gets its parents' fixes without an updater. */
+const OFFICIAL_IMAGE_REBUILT = `${SOURCE} and rebuilds it whenever one of them is updated, so their fixes reach it without an update here`;
+
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/update-config.js
 var update_config = __nccwpck_require__(1387);
-// EXTERNAL MODULE: ./lib/core/evaluators/deps/update-workflows.js + 2 modules
-var update_workflows = __nccwpck_require__(1104);
+// EXTERNAL MODULE: ./lib/core/evaluators/deps/update-workflows.js
+var update_workflows = __nccwpck_require__(5519);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/updatecli.js
 
 
@@ -21339,6 +21649,7 @@ function fromArgs(model) {
 
 
 
+
 /** Ecosystems whose root entry updates manifests in subdirectories (multi-module builds, solutions). */
 const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
 /**
@@ -21356,7 +21667,9 @@ const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
  * runs `go get -u`, `npm update`, `cargo update`, ... and opens a pull request) covers the manifests
  * its commands update (see update-workflows.ts). With no tool at all there is nothing to compare (the
  * `dependency-update-tool` rule reports that); one finding per uncovered directory, and one per npm,
- * Cargo or pub workspace whose members are uncovered (at its root manifest, naming them).
+ * Cargo or pub workspace whose members are uncovered (at its root manifest, naming them). A Dockerfile
+ * built only on the project's own images, or only on official images in an official image's source
+ * repository (see official-image-source.ts), is reported at low confidence.
  */
 const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
     kind: 'deps.update-coverage',
@@ -21374,7 +21687,7 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
         const dependabot = (0,update_config/* readDependabot */.b_)(workspace);
         const renovate = (0,update_config/* readRenovate */.dO)(workspace);
         const updatecli = readUpdatecli(workspace);
-        const workflows = (0,update_workflows/* readUpdateWorkflows */.K)(workspace);
+        const workflows = (0,update_workflows/* readUpdateWorkflows */.Kv)(workspace);
         if (!dependabot && !renovate && !updatecli && !workflows) {
             // No update configuration: nothing to judge the coverage of (dependency-update-tool reports
             // its absence). The workflows read in looking for one are not what a pass rests on.
@@ -21394,7 +21707,7 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
             const byUpdatecli = updatecli && updatecliCovers(updatecli, m, () => (0,dockerfile/* readDockerfile */.n_)(workspace, m.file));
             if (byUpdatecli?.covered)
                 continue;
-            if (workflows && (0,update_workflows/* workflowCovers */.o)(workspace, workflows, m))
+            if (workflows && (0,update_workflows/* workflowCovers */.ot)(workspace, workflows, m))
                 continue;
             const roots = workspaceRoots(workspace, m);
             const root = roots.length > 0 ? roots[roots.length - 1] : m.dir;
@@ -21419,6 +21732,16 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
                 };
                 // Dockerfiles built only on the project's own images (every one of the directory's): an update
                 // would only retag the project's own build.
+                // Dockerfiles of an official image's source repository built only FROM official images: the
+                // official-images program rebuilds them on each update of those parents.
+                if (all.every((x) => x.images !== undefined && x.images.length > 0 && x.images.every(isOfficialImage)) &&
+                    officialImageSource(workspace)) {
+                    return {
+                        ...finding,
+                        message: `${finding.message.slice(0, -1)} (but ${OFFICIAL_IMAGE_REBUILT}).`,
+                        confidence: 'low',
+                    };
+                }
                 const builds = all.flatMap((x) => x.images?.map(own) ?? [undefined]);
                 if (!builds.every((b) => b !== undefined))
                     return finding;
@@ -21554,6 +21877,80 @@ function describeWorkflows(workflows, m) {
 
 // EXTERNAL MODULE: ./lib/core/github-api.js
 var github_api = __nccwpck_require__(6813);
+;// CONCATENATED MODULE: ./lib/core/parsers/mergify.js
+/**
+ * Mergify (a GitHub App that merges pull requests through its merge queue): whether its configuration
+ * makes every merge it performs wait for the approval of named users or teams, the owners' review
+ * that a CODEOWNERS file with "Require review from Code Owners" enforces.
+ *
+ * Mergify merges through its queues (`queue_rules`, entered by a `queue` action of a
+ * `pull_request_rules` entry or by a `@mergifyio queue` command) and through the legacy `merge`
+ * action of a `pull_request_rules` entry; its merge protections (`merge_protections`) post a check
+ * that branch protection can require. The configuration is an owner-approval gate when:
+ *
+ * - an unconditional merge protection (no `if`) has `success_conditions` that require the approval;
+ * - or every queue requires it in its `queue_conditions`, `merge_conditions` or (older) `conditions`,
+ *   every `merge` action rule in its own `conditions`, and there is at least one of them.
+ *
+ * Only approval conditions count: `approved-reviews-by=<user or @team>`, not negated (`-`), not a count
+ * (`#approved-reviews-by>=2` names no one). A list of conditions holds them all (one that requires the
+ * approval is enough); an `and` likewise; an `or` requires it when every branch does, or is a branch
+ * for a bot's pull requests (an `author` condition naming a `[bot]` account, a dependency bot's bumps
+ * merged on their checks); a `not` never does.
+ */
+/** The files Mergify reads its configuration from, in its order. */
+const MERGIFY_CONFIGS = (/* unused pure expression or super */ null && (['.mergify.yml', '.mergify/config.yml', '.github/mergify.yml']));
+/** An approval by a named user or team: `approved-reviews-by=@org/team`, `approved-reviews-by = alice`. */
+const APPROVAL = /^approved-reviews-by\s*=\s*@?[A-Za-z0-9][\w.-]*(?:\/[\w.-]+)?$/;
+/** An author condition that names a bot account: `author=dependabot[bot]`, `author~=^renovate\[bot\]$`. */
+const BOT_AUTHOR = /^author\s*~?=\s*.*\[bot\\?\]/;
+/** Whether a Mergify configuration (the parsed YAML document) requires owners' approval to merge. */
+function mergifyRequiresApproval(config) {
+    const doc = mergify_record(config);
+    if (!doc)
+        return false;
+    const protections = list(doc.merge_protections).map(mergify_record);
+    if (protections.some((p) => p && p.if === undefined && requires(p.success_conditions)))
+        return true;
+    const queues = list(doc.queue_rules).map(mergify_record);
+    const merging = list(doc.pull_request_rules)
+        .map(mergify_record)
+        .filter((r) => r !== undefined && mergify_record(r.actions)?.merge !== undefined);
+    if (queues.length === 0 && merging.length === 0)
+        return false;
+    return (queues.every((q) => q !== undefined && [q.queue_conditions, q.merge_conditions, q.conditions].some(requires)) && merging.every((r) => requires(r.conditions)));
+}
+/** Whether a condition (a string, a list of them, an `and`/`or`/`not` block) requires an approval. */
+function requires(condition) {
+    if (Array.isArray(condition))
+        return condition.some(requires);
+    if (typeof condition === 'string')
+        return APPROVAL.test(condition.trim());
+    const block = mergify_record(condition);
+    if (!block)
+        return false;
+    if (block.and !== undefined)
+        return requires(block.and);
+    if (Array.isArray(block.or) && block.or.length > 0)
+        return block.or.every((branch) => requires(branch) || botBranch(branch));
+    return false;
+}
+/** A branch of an `or` that only lets a bot's pull requests through (`author=dependabot[bot]`). */
+function botBranch(branch) {
+    if (typeof branch === 'string')
+        return BOT_AUTHOR.test(branch.trim());
+    const and = mergify_record(branch)?.and;
+    return Array.isArray(and) && and.some((c) => typeof c === 'string' && BOT_AUTHOR.test(c.trim()));
+}
+function list(value) {
+    return Array.isArray(value) ? value : [];
+}
+function mergify_record(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/file-exists.js
 
 
@@ -21561,6 +21958,14 @@ var github_api = __nccwpck_require__(6813);
 
 
 
+
+/**
+ * Readers of files whose structure, not a line, says they do the job: Mergify's configuration gates
+ * every merge on the approval of named users or teams (see mergify.ts).
+ */
+const READERS = {
+    'mergify-approval': mergifyRequiresApproval,
+};
 /**
  * `file.exists`: at least one file matches `paths`; with `contains`, at least one of those files also
  * has a line matching the pattern (a SECURITY.md that names a reporting channel, a CODEOWNERS with an
@@ -21597,15 +22002,22 @@ const fileExists = (0,types/* defineEvaluator */.D)({
             alternatives: {
                 type: 'array',
                 description: "Files of another tool that do the same job (Prow's OWNERS for CODEOWNERS): one of them with a line " +
-                    'matching its pattern satisfies the rule; without such a line it is not a candidate.',
+                    'matching its pattern, or in which the reader named by `holds` finds what it looks for, satisfies ' +
+                    'the rule; otherwise it is not a candidate.',
                 items: {
                     type: 'object',
                     additionalProperties: false,
-                    required: ['paths', 'pattern'],
+                    required: ['paths'],
+                    oneOf: [{ required: ['pattern'] }, { required: ['holds'] }],
                     properties: {
                         paths: (0,shared/* globList */.Xq)('Globs of the alternative files.', { minItems: 1 }),
                         pattern: (0,shared/* regexSource */.Jw)('Regular expression (JavaScript syntax) a line of the file must match.'),
                         flags: shared/* FLAGS_SCHEMA */.KF,
+                        holds: {
+                            enum: Object.keys(READERS),
+                            description: "A reader of the files' format: `mergify-approval`, a Mergify configuration whose every " +
+                                'merge waits for the approval of named users or teams (`approved-reviews-by=@org/team`).',
+                        },
                     },
                 },
             },
@@ -21634,8 +22046,10 @@ const fileExists = (0,types/* defineEvaluator */.D)({
     mayReadApi: (options) => (options.ownerDefaults ?? []).length > 0,
     async evaluate({ options, workspace, github }) {
         for (const alternative of options.alternatives ?? []) {
-            const re = (0,shared/* compilePattern */.Eb)(alternative.pattern, alternative.flags);
-            if (holdsLine(workspace, orderedCandidates(workspace, alternative.paths, options.ignoreCase), re))
+            const files = orderedCandidates(workspace, alternative.paths, options.ignoreCase);
+            if (alternative.holds !== undefined
+                ? holdsStructure(workspace, files, alternative.holds)
+                : holdsLine(workspace, files, (0,shared/* compilePattern */.Eb)(alternative.pattern ?? '', alternative.flags)))
                 return [];
         }
         const candidates = orderedCandidates(workspace, options.paths, options.ignoreCase);
@@ -21692,6 +22106,13 @@ function holdsLine(workspace, files, re) {
         return text !== undefined && (0,shared/* firstMatchingLine */.w9)(text, re) !== undefined;
     });
 }
+/** Whether the reader finds what it looks for in one of `files` (read as YAML). */
+function holdsStructure(workspace, files, reader) {
+    return files.some((file) => {
+        const parsed = workspace.yaml(file);
+        return parsed?.ok === true && parsed.documents.length > 0 && READERS[reader](parsed.documents[0].value);
+    });
+}
 /**
  * Reads the owner's `.github` repository for a default of the missing file (`GET /repos/{owner}/
  * .github/contents/{path}`, the first path that exists). It applies when it exists and, with
@@ -21702,8 +22123,11 @@ async function ownerDefault(api, options) {
         return undefined;
     const where = `${api.owner}/.github`;
     let refused;
-    for (const file of options.ownerDefaults ?? []) {
-        const response = await api.get(`/repos/${(0,github_api/* segment */.mX)(api.owner)}/.github/contents/${file.split('/').map(github_api/* segment */.mX).join('/')}`);
+    // Asked together (a round trip each, on the pull request's path), taken in their order.
+    const files = options.ownerDefaults ?? [];
+    const responses = await Promise.all(files.map((file) => api.get(`/repos/${(0,github_api/* segment */.mX)(api.owner)}/.github/contents/${file.split('/').map(github_api/* segment */.mX).join('/')}`)));
+    for (const [i, file] of files.entries()) {
+        const response = responses[i];
         if (response.status === 404)
             continue;
         if (response.status !== 200) {
@@ -21733,15 +22157,19 @@ async function ownerDefault(api, options) {
  * plain path is looked up rather than matched against every file.
  */
 function orderedCandidates(workspace, globs, ignoreCase = false) {
+    // Without regard to case, one pass over the tree with every glob at once (one expression per path:
+    // a pass per glob cost a pull request 30 ms at 100,000 files), then each glob picks its own from
+    // the few that passed.
+    const passed = ignoreCase ? workspace.filesWhere((0,screens/* globSelector */.qz)(globs, { ignoreCase: true })) : [];
     const seen = new Set();
     const out = [];
     for (const glob of globs) {
-        const matches = !ignoreCase && (0,workspace_glob/* isLiteralPath */.XK)(glob)
-            ? workspace.has(glob)
-                ? [glob]
-                : []
-            : ignoreCase
-                ? workspace.filesWhere((0,screens/* globSelector */.qz)([glob], { ignoreCase: true }))
+        const matches = ignoreCase
+            ? passed.filter((0,workspace_glob/* pathMatcher */.kZ)(glob, { ignoreCase: true }))
+            : (0,workspace_glob/* isLiteralPath */.XK)(glob)
+                ? workspace.has(glob)
+                    ? [glob]
+                    : []
                 : workspace.glob(glob);
         for (const file of matches) {
             if (seen.has(file))
@@ -21761,9 +22189,10 @@ function orderedCandidates(workspace, globs, ignoreCase = false) {
  * `deps.update-tool`: a dependency update tool is configured. The options are `file.exists`'s (the
  * configuration files of Dependabot, Renovate and updatecli, and what makes one configure an update);
  * when none of them does, an update workflow (a scheduled or manually run workflow that updates
- * dependencies and opens a pull request or pushes a commit, see update-workflows.ts) is one too.
- * Workflows are read only when the files say no, so a repository with a configuration does not
- * depend on them.
+ * dependencies and opens a pull request or pushes a commit, see update-workflows.ts) is one too, and
+ * so is a home-grown one (a scheduled workflow whose update script looks up the latest upstream
+ * versions and whose result is pushed or proposed, see {@link readScriptedUpdates}). Workflows are
+ * read only when the files say no, so a repository with a configuration does not depend on them.
  */
 const depsUpdateTool = (0,types/* defineEvaluator */.D)({
     kind: 'deps.update-tool',
@@ -21773,11 +22202,11 @@ const depsUpdateTool = (0,types/* defineEvaluator */.D)({
         const findings = await fileExists.evaluate(ctx);
         if (findings.length === 0)
             return findings;
-        const workflows = (0,update_workflows/* readUpdateWorkflows */.K)(ctx.workspace);
-        if (!workflows)
+        const workflows = (0,update_workflows/* readUpdateWorkflows */.Kv)(ctx.workspace)?.files ?? (0,update_workflows/* readScriptedUpdates */.zS)(ctx.workspace).map((u) => u.workflow);
+        if (workflows.length === 0)
             return findings;
         // The verdict rests on the update workflows, not on the files that configure nothing.
-        ctx.workspace.examineOnly(workflows.files);
+        ctx.workspace.examineOnly(workflows);
         return [];
     },
 });
@@ -21850,19 +22279,24 @@ const dockerfileAddUrl = (0,types/* defineEvaluator */.D)({
 
 
 
+
+
 /**
  * `dockerfile.base-image-digest`: stages built FROM an external image that carries a version tag but
  * no `@sha256:` digest. A tag can be re-pushed, so only a digest names the exact image that was
  * reviewed. Untagged and `latest` images are left to `dockerfile.base-image` (one finding per line);
  * `scratch`, earlier stages and versions that depend on an ARG without a default are not judged. An
  * image a build of the repository tags (the project's own, see image-builds.ts), a development stage
- * no other stage builds on, and a Dockerfile of one FROM line are reported at low confidence.
+ * no other stage builds on, a development environment's image (see dev-environment.ts), a Docker
+ * Official Image's parent in the image's source repository (see official-image-source.ts) and a
+ * Dockerfile of one FROM line are reported at low confidence.
  */
 const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
     kind: 'dockerfile.base-image-digest',
     scope: 'file',
-    // The repository's build scripts tell an image it builds itself (see image-builds.ts).
-    readsOtherFiles: IMAGE_BUILD_SOURCES,
+    // The repository's build scripts tell an image it builds itself (see image-builds.ts), and the
+    // script of an official image's source repository tells one (see official-image-source.ts).
+    readsOtherFiles: [...IMAGE_BUILD_SOURCES, LIBRARY_SCRIPT],
     summary: 'Dockerfile stages whose external base image has a tag but no @sha256 digest.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -21874,6 +22308,8 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
                 continue;
             const vars = (0,dockerfile/* globalArgValues */.on)(model);
             const repeated = repeatedFroms(model);
+            // Why the pins of the whole file matter less: it is a version pin, or a development environment.
+            const fileNote = (0,dockerfile/* baseImageOnly */.PQ)(model) ? dockerfile/* BASE_IMAGE_ONLY */.BC : developmentEnvironmentNote(workspace, model);
             for (const stage of model.stages) {
                 // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
                 const repeats = repeated.get(stage);
@@ -21917,8 +22353,11 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
                 const message = `Base image ${shown} is pinned by tag only: a tag can be re-pushed, so rebuilds may get a ` +
                     'different image. Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.' +
                     (repeats ? repeatsNote(repeats) : '');
-                // Why the pin matters less: the file is a version pin, or the stage is a development one.
-                const note = (0,dockerfile/* baseImageOnly */.PQ)(model) ? dockerfile/* BASE_IMAGE_ONLY */.BC : developmentStage(model, stage);
+                // Why the pin matters less: the image is an official image's parent in its source repository,
+                // the file is a version pin or a development environment's image, or the stage is a
+                // development one.
+                const parent = isOfficialImage(resolved) && officialImageSource(workspace);
+                const note = (parent ? OFFICIAL_IMAGE_PARENT : fileNote) ?? developmentStage(model, stage);
                 findings.push(note
                     ? { message: `${message.slice(0, -1)} (${note}).`, location, key: written, confidence: 'low' }
                     : { message, location, key: written });
@@ -26479,7 +26918,15 @@ function scanTextFull(path, text, options = {}) {
         if (stop > lineStart && text.charCodeAt(stop - 1) === 13)
             stop -= 1;
         const column0 = lineStart === 0 ? firstColumn : 0;
-        const skipped = (column) => unread.push({ line: number(), column: column0 + column + 1, reason: 'line too long' });
+        const skipped = (column) => {
+            const encoded = encodedBinary(text, lineStart + column, stop);
+            unread.push({
+                line: number(),
+                column: column0 + column + 1,
+                reason: 'line too long',
+                ...(encoded ? { encoded } : {}),
+            });
+        };
         for (const piece of pieces(lineStart, stop, marks, from, to, budget, skipped)) {
             const line = text.slice(piece.start, piece.end);
             const ctx = {
@@ -26513,6 +26960,52 @@ function scanTextFull(path, text, options = {}) {
     if (hasJudgeableKey(kept) && text.includes('-----BEGIN CERTIFICATE-----'))
         judgeByCertificates(kept, text, certificatesIn(text));
     return { hits: kept, unread };
+}
+/** A base64 character (standard or URL-safe alphabet). */
+const BASE64_CHAR = /[A-Za-z0-9+/_-]/;
+/** Runs of base64 long enough to be an encoded file, with their padding. */
+const scan_BASE64_RUN = /[A-Za-z0-9+/_-]{1024,}={0,2}/g;
+/** Characters of the unread rest of a line that may stand outside its base64 runs (quotes, `) format(...)`). */
+const MAX_UNENCODED = 256;
+/** Characters of a run decoded to judge whether it encodes binary data. */
+const SAMPLE = 4096;
+/**
+ * What the rest of a line, from `from` to `to`, is when it is plainly encoded binary data: base64
+ * runs (a font in an SVG's `data:` URI, a wasm module in a source file) that cover all of it but a
+ * few characters, each decoding to bytes of which many are control codes, as no text (a secret, a
+ * configuration, UTF-8 of any language) has. The run that `from` falls in is taken from its start,
+ * so that it decodes as written. Undefined for anything else.
+ */
+function encodedBinary(text, from, to) {
+    let start = from;
+    while (start > 0 && BASE64_CHAR.test(text[start - 1]))
+        start--;
+    let covered = 0;
+    let dataUri = false;
+    for (const m of text.slice(start, to).matchAll(scan_BASE64_RUN)) {
+        if (!binaryBase64(m[0]))
+            return undefined;
+        const at = start + m.index;
+        covered += Math.min(at + m[0].length, to) - Math.max(at, from);
+        if (/;base64,$/i.test(text.slice(Math.max(0, at - 8), at)))
+            dataUri = true;
+    }
+    if (covered === 0 || to - from - covered > MAX_UNENCODED)
+        return undefined;
+    return `base64-encoded binary data${dataUri ? ' (a data: URI)' : ''}`;
+}
+/** Whether a base64 run decodes (its first {@link SAMPLE} characters) to binary bytes. */
+function binaryBase64(run) {
+    const sample = run
+        .slice(0, SAMPLE - (SAMPLE % 4))
+        .replace(/-/g, '+')
+        .replace(/_/g, '/');
+    const bytes = Buffer.from(sample, 'base64');
+    let control = 0;
+    for (const b of bytes)
+        if (b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f)
+            control++;
+    return bytes.length > 0 && control / bytes.length >= 0.05;
 }
 /**
  * Another scanner's inline allowance on the line (`gitleaks:allow`, `pragma: allowlist secret`,
@@ -27468,35 +27961,6 @@ function sameEdits(a, b) {
         a.every((e, i) => e.start === b[i].start && e.end === b[i].end && e.text === b[i].text));
 }
 
-;// CONCATENATED MODULE: ./lib/core/parsers/devcontainer.js
-/**
- * Development containers (containers.dev: VS Code, GitHub Codespaces): the files under a
- * `.devcontainer/` directory describe a developer's workspace. An image built from a Dockerfile
- * there is not deployed, and its user is the dev container tooling's to set (`remoteUser`,
- * `containerUser`; the devcontainers base images create a non-root user). So are the cloud
- * development environments' images: CodeSandbox's `.codesandbox/Dockerfile` and Gitpod's
- * `.gitpod.Dockerfile` (or a Dockerfile under `.gitpod/`).
- *
- * A Dockerfile elsewhere that a devcontainer.json builds is not taken for one: the deployed image is
- * often that same Dockerfile (the dev container builds it, or one of its stages, too), and a pull
- * request that pointed a devcontainer.json at it would hide its own finding.
- */
-/** How a Dockerfile rule says, in its scope, that it left a development container's image out. */
-const DEV_CONTAINER_IMAGE = {
-    kind: 'development container image',
-    reason: "a developer's workspace (VS Code, Codespaces) under .devcontainer/, or a CodeSandbox or Gitpod environment (.codesandbox/, .gitpod), not a deployed image: the development tooling sets its user (remoteUser, containerUser)",
-};
-/** The directories whose Dockerfiles build development environments. */
-const DEV_ENVIRONMENT_DIRS = new Set(['.devcontainer', '.codesandbox', '.gitpod']);
-/**
- * Whether a Dockerfile is a development environment's image: it lies under a `.devcontainer/`,
- * `.codesandbox/` or `.gitpod/` directory, or is Gitpod's `.gitpod.Dockerfile`.
- */
-function isDevContainerImage(file) {
-    const parts = file.split('/');
-    return parts.at(-1) === '.gitpod.Dockerfile' || parts.slice(0, -1).some((p) => DEV_ENVIRONMENT_DIRS.has(p));
-}
-
 // EXTERNAL MODULE: ./lib/core/vendored.js + 1 modules
 var vendored = __nccwpck_require__(7680);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/fix-user.js
@@ -27589,6 +28053,9 @@ function lineText(text, lines, line) {
 
 
 
+
+/** Image patterns, as the nonRootImages option and the Kubernetes rules match them. */
+
 /** `root`, `0`, and either with a group (`root:root`, `0:0`, `root:app`). */
 const ROOT_USER = /^(root|0)(:.*)?$/;
 /**
@@ -27649,7 +28116,7 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
     // A Dockerfile named as a container action's image (in an action.yml above it) may keep root.
     // The repository's build scripts and other Dockerfiles tell a base, builder or tool image (see
     // image-builds.ts).
-    readsOtherFiles: ['**/action.yml', '**/action.yaml', ...IMAGE_BUILD_SOURCES, ...dockerfile/* DOCKERFILE_GLOBS */.LW],
+    readsOtherFiles: ['**/action.yml', '**/action.yaml', ...IMAGE_BUILD_SOURCES, ...FROM_IMAGE_SOURCES],
     fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the final stage (at its end when build steps follow them)',
     summary: 'Dockerfiles whose final stage sets no USER (on a base image not known to run as non-root) or switches to root.',
     schema: {
@@ -27666,7 +28133,7 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
         },
     },
     evaluate({ options, workspace }) {
-        const nonRoot = imageMatcher(options.nonRootImages);
+        const nonRoot = (0,image_ref/* imageMatcher */.kD)(options.nonRootImages);
         const findings = [];
         const uses = new ImageUses(workspace);
         for (const file of (0,dockerfile/* dockerfilePaths */.j1)(workspace)) {
@@ -27687,16 +28154,16 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
             const action = containerAction(workspace, file);
             const actionNote = action ? ` ${ACTION_NOTE[action]}` : '';
             if (!user) {
-                const base = externalBase(model, stage);
+                const base = (0,dockerfile/* externalBase */.dR)(model, stage);
                 if (base !== undefined && nonRoot(base))
                     continue;
                 // An image FROM scratch without a CMD or ENTRYPOINT starts no process of its own: it carries
                 // files (exported by `docker build --output`, copied into other images), or its runner names
                 // the command; only then does anything run in it, as root.
                 const scratch = base === 'scratch';
-                const filesOnly = scratch && !stageChain(model, final).some((s) => s.command);
+                const filesOnly = scratch && !(0,dockerfile/* stageChain */.ap)(model, final).some((s) => s.command);
                 const pinOnly = !filesOnly && (0,dockerfile/* baseImageOnly */.PQ)(model);
-                const chain = stageChain(model, final);
+                const chain = (0,dockerfile/* stageChain */.ap)(model, final);
                 const message = filesOnly
                     ? `The final stage (FROM ${image}) sets no USER and no CMD or ENTRYPOINT: if the image only ` +
                         'carries files (exported with docker build --output, or copied into other images), nothing ' +
@@ -27731,8 +28198,8 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                 // A USER root on a base image that runs as root already, after no USER of another user
                 // (written for a linter: hadolint's DL3002 asks for the user to be said), changes nothing:
                 // the image is judged as one without a USER line, whose entrypoint may still drop root.
-                const chain = stageChain(model, final);
-                const base = externalBase(model, stage);
+                const chain = (0,dockerfile/* stageChain */.ap)(model, final);
+                const base = (0,dockerfile/* externalBase */.dR)(model, stage);
                 const restates = base !== undefined && knownRootImage(base) && chain.every((s) => s.users.every(runsAsRoot));
                 const note = restates
                     ? (dropsRoot(chain, base) ?? notDeployed(workspace, file, chain, base, uses))
@@ -27744,7 +28211,7 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                     location: (0,core_location/* locationFromSpan */.Cx)(file, user.span),
                     key: `user:${user.value}`,
                     ...(note ? { confidence: 'low' } : {}),
-                    ...fixOf(workspace, model, externalBase(model, final)),
+                    ...fixOf(workspace, model, (0,dockerfile/* externalBase */.dR)(model, final)),
                 });
             }
         }
@@ -27771,7 +28238,7 @@ const GOSU_ENTRYPOINT_IMAGES = [
  * (nginx and httpd workers, the databases' `gosu` step): a USER 10001 before their CMD would stop
  * them (their data and cache directories belong to that user), so the fix leaves them to a person.
  */
-const DROPS_PRIVILEGES = imageMatcher(['nginx', 'httpd', ...GOSU_ENTRYPOINT_IMAGES, 'wordpress']
+const DROPS_PRIVILEGES = (0,image_ref/* imageMatcher */.kD)(['nginx', 'httpd', ...GOSU_ENTRYPOINT_IMAGES, 'wordpress']
     .flatMap((n) => [n, `${n}:*`, `${n}@*`, `*/${n}`, `*/${n}:*`, `*/${n}@*`])
     .concat(['php:*apache*', 'php:*fpm*', '*/php:*apache*', '*/php:*fpm*'])
     // Jenkins' SSH build agent: sshd starts as root and logs the controller in as the jenkins user.
@@ -27782,7 +28249,7 @@ const DROPS_PRIVILEGES = imageMatcher(['nginx', 'httpd', ...GOSU_ENTRYPOINT_IMAG
  * (s6-overlay): a container left to that entrypoint does not serve as root. Not nginx or httpd,
  * whose master process stays root.
  */
-const ENTRYPOINT_DROPS = imageMatcher(GOSU_ENTRYPOINT_IMAGES.flatMap((n) => [
+const ENTRYPOINT_DROPS = (0,image_ref/* imageMatcher */.kD)(GOSU_ENTRYPOINT_IMAGES.flatMap((n) => [
     n,
     `${n}:*`,
     `${n}@*`,
@@ -27906,7 +28373,7 @@ function inheritedShell(chain, base) {
  * that mirrors them), and the distribution and runtime bases of Microsoft, Google (distroless), Red
  * Hat and Chainguard (wolfi-base). Those not known to run as non-root keep root.
  */
-const KNOWN_ROOT_IMAGES = imageMatcher([
+const KNOWN_ROOT_IMAGES = (0,image_ref/* imageMatcher */.kD)([
     '*/library/*',
     'mirror.gcr.io/*',
     'mcr.microsoft.com/*',
@@ -27937,9 +28404,10 @@ const CREATES_USER = /(?<![\w-])(?:useradd|adduser)(?![\w-])/;
  * and never switches to it: a forgotten USER line, whatever the image is for.
  */
 function notDeployed(workspace, file, chain, base, uses) {
-    const cloud = cloudDevelopmentImage(workspace, file, base);
-    if (cloud)
-        return cloud;
+    const environment = developmentEnvironment(workspace, file, base);
+    if (environment) {
+        return `${environment}: a developer's workspace, whose platform starts the session as a user of its own, not a deployed service`;
+    }
     const command = chain.some((s) => s.command);
     const built = command ? undefined : (uses.baseOf(file) ?? uses.copiedFrom(file));
     if (built)
@@ -27984,30 +28452,6 @@ function dropsRoot(chain, base) {
         : undefined;
 }
 /**
- * Base images of cloud development environments: Google Cloud Workstations' predefined images, the
- * dev container images (Codespaces), Gitpod's and Coder's workspace images. The platform starts a
- * developer's session in them as a user of its own.
- */
-const CLOUD_DEVELOPMENT_IMAGES = imageMatcher([
-    '*/cloud-workstations-images/predefined/*',
-    'mcr.microsoft.com/devcontainers/*',
-    'mcr.microsoft.com/vscode/devcontainers/*',
-    'gitpod/workspace-*',
-    'codercom/*',
-]);
-/** Where Cloud Workstations runs the startup scripts of a workstation image, as root, before the session. */
-const WORKSTATION_STARTUP = '/etc/workstation-startup.d';
-/** Why the image is a cloud development environment's (a developer's workspace), when it is one. */
-function cloudDevelopmentImage(workspace, file, base) {
-    if (base !== undefined && CLOUD_DEVELOPMENT_IMAGES(base)) {
-        return `its base image, ${base}, is a cloud development environment's: a developer's workspace, whose platform starts the session as a user of its own, not a deployed service`;
-    }
-    if (workspace.text(file)?.includes(WORKSTATION_STARTUP)) {
-        return `it installs startup scripts in ${WORKSTATION_STARTUP}: a Cloud Workstations image, a developer's workspace whose platform starts the session as a user of its own, not a deployed service`;
-    }
-    return undefined;
-}
-/**
  * How the repository's own scripts use the images built from its Dockerfiles (see image-builds.ts),
  * read from the whole tree once per evaluation and only when a finding needs it.
  */
@@ -28023,9 +28467,11 @@ class ImageUses {
         return this.images;
     }
     /**
-     * Why the Dockerfile is a base image, when it is: its name says so (`Dockerfile.base`,
+     * Why the Dockerfile is a base or builder image, when it is: its name says so (`Dockerfile.base`,
      * `base.Dockerfile`), or a build here tags its image with a name another Dockerfile of the
-     * repository is built FROM. (The caller has checked that it has no command of its own.)
+     * repository is built FROM (a base image), or only copies files out of (`COPY --from`, from the
+     * image or from a stage built FROM it that nothing else builds on: a builder image, which no
+     * container runs as a service). (The caller has checked that it has no command of its own.)
      */
     baseOf(file) {
         const name = file.slice(file.lastIndexOf('/') + 1).toLowerCase();
@@ -28036,13 +28482,22 @@ class ImageUses {
         if (tags.length === 0)
             return undefined;
         this.froms ??= fromImages(this.workspace.tree());
-        for (const [other, images] of this.froms) {
-            const image = other === file ? undefined : images.find((i) => namesTag(i, tags));
-            if (image) {
-                return `it is a base image with no command of its own: the repository builds it as ${image}, which ${other} is built FROM, and the images built on it decide the user they run as`;
+        let copied;
+        for (const [other, uses] of this.froms) {
+            if (other === file)
+                continue;
+            for (const use of uses) {
+                if (!namesTag(use.image, tags))
+                    continue;
+                if (!use.copiedOnly) {
+                    return `it is a base image with no command of its own: the repository builds it as ${use.image}, which ${other} is built FROM, and the images built on it decide the user they run as`;
+                }
+                copied ??= [use.image, other];
             }
         }
-        return undefined;
+        return copied
+            ? `it is a builder image with no command of its own: the repository builds it as ${copied[0]}, which ${copied[1]} only copies files out of with COPY --from, so no container of it runs as a service`
+            : undefined;
     }
     /**
      * Why no container of the image is started, when the repository's scripts only create one to copy
@@ -28140,52 +28595,9 @@ function root_user_record(value) {
         ? value
         : undefined;
 }
-/** A matcher of image references (`registry/repository:tag`) by patterns where `*` is any text. */
-function imageMatcher(patterns) {
-    const compile = (p) => new RegExp(`^${p.split('*').map(escapeRegExp).join('.*')}$`, 'i');
-    const include = patterns.filter((p) => !p.startsWith('!')).map(compile);
-    const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => compile(p.slice(1)));
-    return (image) => {
-        // `nginx:1.27@sha256:...` is judged as `nginx:1.27`; an untagged image is `:latest`.
-        const ref = (0,image_ref/* parseImageRef */.Q)(image);
-        if (!ref)
-            return false;
-        const name = `${ref.registry ? `${ref.registry}/` : ''}${ref.repository}:${ref.tag ?? 'latest'}`;
-        return include.some((re) => re.test(name)) && !exclude.some((re) => re.test(name));
-    };
-}
-function escapeRegExp(text) {
-    return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-}
-/** The external image at the root of a stage's FROM chain, with ARG defaults substituted. */
-function externalBase(model, stage) {
-    const image = stageChain(model, stage).at(-1).from.image;
-    if (!image)
-        return undefined;
-    const { text } = (0,dockerfile_words/* expandVariables */.i7)(image, (0,dockerfile/* globalArgValues */.on)(model), model.escapeChar);
-    return text.includes(dockerfile_words/* UNRESOLVED */.gm) ? undefined : text;
-}
-/**
- * The stage and the earlier stages it is built FROM, in that order: the chain ends at a stage built
- * on an external image, or on one named through an ARG without a value.
- */
-function stageChain(model, stage) {
-    const vars = (0,dockerfile/* globalArgValues */.on)(model);
-    const chain = [];
-    for (let current = stage; current;) {
-        chain.push(current);
-        const image = current.from.image;
-        if (!image)
-            break;
-        const { text } = (0,dockerfile_words/* expandVariables */.i7)(image, vars, model.escapeChar);
-        // referencedStage only looks at earlier stages, so the walk always terminates.
-        current = text.includes(dockerfile_words/* UNRESOLVED */.gm) ? undefined : (0,dockerfile/* referencedStage */.yo)(model, current, text);
-    }
-    return chain;
-}
 /** Follows FROM references to earlier stages until a stage with a USER (or an external image). */
 function effectiveUser(model, final) {
-    for (const stage of stageChain(model, final)) {
+    for (const stage of (0,dockerfile/* stageChain */.ap)(model, final)) {
         const last = stage.users[stage.users.length - 1];
         if (last)
             return { user: last, stage };
@@ -30046,7 +30458,98 @@ const k8sHostPort = (0,types/* defineEvaluator */.D)({
     },
 });
 
+// EXTERNAL MODULE: ./lib/core/evaluators/deps/update-commands.js + 1 modules
+var update_commands = __nccwpck_require__(6212);
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/kustomize-edits.js
+
+
+
+
+
+/** The commands worth lexing: those that set an image with kustomize. */
+const SETS_IMAGE = /\bedit\s+set\s+image\b/;
+/** The edits of the repository's build scripts, by the directory of the kustomization they edit. */
+function kustomizeImageEdits(workspace) {
+    return workspace.memo('k8s-kustomize-image-edits', '', () => {
+        const out = new Map();
+        for (const file of workspace.glob(shell_commands/* SCRIPT_FILES */.iF)) {
+            const text = workspace.text(file);
+            if (text === undefined || !SETS_IMAGE.test(text))
+                continue;
+            for (const { dir, edit } of fileEdits(file, text)) {
+                const list = out.get(dir);
+                if (list)
+                    list.push(edit);
+                else
+                    out.set(dir, [edit]);
+            }
+        }
+        return out;
+    });
+}
+function fileEdits(file, text) {
+    const own = posix_.dirname(file) === '.' ? '' : posix_.dirname(file);
+    const workflow = file.startsWith('.github/workflows/');
+    const script = /\.(?:sh|bash)$/.test(file);
+    // A workflow's steps start at the checkout's root; a Makefile's recipes in its directory; a script
+    // where it is called from, the root or (after a `cd "$(dirname "$0")"`) its own.
+    const starts = [...new Set(workflow ? [''] : script ? ['', own] : [own])];
+    const out = [];
+    const visit = (source, lineOf) => {
+        for (const start of starts) {
+            for (const { view, dir } of (0,update_commands/* placedCommands */.qt)(source, { path: start, exact: true }, !script)) {
+                if (!dir?.exact || !/kustomize/i.test(view.name))
+                    continue;
+                const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+                if (words[0] !== 'edit' || words[1] !== 'set' || words[2] !== 'image')
+                    continue;
+                for (const arg of words.slice(3)) {
+                    const name = editedName(arg);
+                    if (name)
+                        out.push({ dir: dir.path, edit: { name, source: file, line: lineOf(view.command.start) } });
+                }
+            }
+        }
+    };
+    if (script) {
+        // A script's `cd` holds for the lines after it.
+        visit(text, (offset) => text.slice(0, offset).split('\n').length);
+    }
+    else {
+        // A recipe line (continuations joined) or a step's line: its own `cd` only.
+        forEachLogicalLine(text, (line) => {
+            if (SETS_IMAGE.test(line.text))
+                visit(line.text, (offset) => physicalPosition(line, offset).line);
+        });
+    }
+    return out;
+}
+/**
+ * The image name an `edit set image` argument sets, when what it sets is computed or pinned:
+ * `name=newName:tag`, `name=newName@digest`, `name=${IMG}`, `name:tag`, `name@digest`.
+ */
+function editedName(arg) {
+    if (arg.startsWith('-'))
+        return undefined;
+    const eq = arg.indexOf('=');
+    const value = eq === -1 ? arg : arg.slice(eq + 1);
+    // Without `=`, the argument names the image with the tag or digest it sets.
+    const base = eq === -1 ? arg.replace(/@.*$/, '').replace(/:[^/]*$/, '') : arg.slice(0, eq);
+    const ref = (0,image_ref/* parseImageRef */.Q)(base);
+    if (!ref || /[$`{}]/.test(base))
+        return undefined;
+    const name = ref.registry ? `${ref.registry}/${ref.repository}` : ref.repository;
+    if (/[$`]/.test(value))
+        return name;
+    const set = (0,image_ref/* parseImageRef */.Q)(value.startsWith('*') ? `${name}${value.slice(1)}` : value);
+    if (!set)
+        return undefined;
+    const pinned = set.digest !== undefined || (set.tag !== undefined && !(0,image_ref/* isMovingTag */.Tp)(set.tag, set.repository));
+    return pinned ? name : undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/image-tag.js
+
 
 
 
@@ -30065,9 +30568,12 @@ const k8sHostPort = (0,types/* defineEvaluator */.D)({
  * the repository's Skaffold configuration builds (Skaffold deploys them by digest). A name that no
  * registry serves (see isLocalOnlyImage) is reported at low confidence: it was built or loaded locally.
  * A manifest that kustomizations build is judged as their `images:` transformers render it (see
- * kustomizeRenderings).
+ * kustomizeRenderings); when every chain that leaves it unpinned has its image set by a build script
+ * of the repository before it is built (`kustomize edit set image <name>=$(IMG)`, see
+ * kustomize-edits.ts), the committed tag is a development placeholder: low confidence, naming the
+ * script.
  *
- * Not `scope: 'file'`: a finding depends on the Skaffold files and kustomizations too. The engine
+ * Not `scope: 'file'`: a finding depends on the Skaffold files, kustomizations and build scripts too. The engine
  * records what the rule reads (their globs and files included), so a change to a `skaffold.yaml` or a
  * `kustomization.yaml` alone evaluates it again.
  */
@@ -30100,7 +30606,9 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
                 return;
             // What kustomize renders, when kustomizations build the manifest: judged instead of what is written.
             const renderings = kustomizeRenderings(workspace, c.pod.object.path, ref);
-            const rendered = renderings?.find((r) => !pinned(r.ref));
+            const unpinned = renderings?.filter((r) => !pinned(r.ref)) ?? [];
+            // A chain whose image a build script sets (`kustomize edit set image`) renders what it sets.
+            const rendered = unpinned.find((r) => !r.edited) ?? unpinned[0];
             if (renderings && !rendered)
                 return;
             const shown = rendered?.by !== undefined ? rendered.ref : ref;
@@ -30118,8 +30626,18 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
                 return;
             }
             const problem = shown.tag !== undefined ? (0,image_ref/* movingTagPhrase */.cf)(shown.tag) : 'has no tag, which means "latest"';
-            findings.push(containerFinding(c, image, `${what} ${problem}: what runs changes whenever the tag is ` +
-                're-pointed and a pod restarts. Pin a version tag or a @sha256 digest.', `image:${ref.raw}`));
+            const finding = containerFinding(c, image, `${what} ${problem}: what runs changes whenever the tag is ` +
+                're-pointed and a pod restarts. Pin a version tag or a @sha256 digest.', `image:${ref.raw}`);
+            const edit = rendered?.edited;
+            if (edit) {
+                // Every chain that leaves it unpinned has its image set by a build script before it is built.
+                finding.message +=
+                    ` But ${edit.source}:${edit.line} sets this image in ${edit.kustomization} with \`kustomize edit set ` +
+                        'image` before the kustomization is built, so the committed tag is a placeholder for a ' +
+                        'development checkout: check the image that script sets.';
+                finding.confidence = 'low';
+            }
+            findings.push(finding);
         });
         return findings;
     },
@@ -30143,8 +30661,14 @@ function kustomizeRenderings(workspace, file, ref) {
     const renderings = [];
     // Depth-first along the chains; false once there are too many. A cycle (which kustomize refuses
     // to build) ends its chain.
+    const edits = kustomizeImageEdits(workspace);
     const walk = (kustomization, below, seen) => {
-        const rendering = applyImages((0,k8s_files/* kustomizeImages */.Aw)(workspace, kustomization), below, kustomization);
+        let rendering = applyImages((0,k8s_files/* kustomizeImages */.Aw)(workspace, kustomization), below, kustomization);
+        // `kustomize edit set image <name>=...` in this kustomization's directory: its entry for the
+        // image, whatever the file holds, is what the build script sets.
+        const edit = edits.get(external_node_path_.posix.dirname(kustomization))?.find((e) => e.name === image_tag_imageName(below.ref));
+        if (edit)
+            rendering = { ...rendering, edited: { ...edit, kustomization } };
         const inChain = new Set(seen).add(kustomization);
         const overlays = (0,k8s_files/* kustomizationsListing */.dC)(workspace, external_node_path_.posix.dirname(kustomization)).filter((k) => !inChain.has(k));
         if (overlays.length === 0) {
@@ -30570,7 +31094,7 @@ const k8sResourceLimits = (0,types/* defineEvaluator */.D)({
 
 
 /** Images whose default user is not root (the list dockerfile-root-user trusts by default). */
-const NON_ROOT_IMAGE = imageMatcher(NON_ROOT_IMAGES);
+const NON_ROOT_IMAGE = (0,image_ref/* imageMatcher */.kD)(NON_ROOT_IMAGES);
 /**
  * Flags containers that may run as root: `runAsUser: 0`, or neither `runAsNonRoot: true` nor a
  * non-zero `runAsUser` at container or pod level (the container's setting wins). Without them the
@@ -31101,6 +31625,8 @@ const binaryExecutables = (0,types/* defineEvaluator */.D)({
 
 
 
+
+
 const GITIGNORE = '.gitignore';
 /**
  * `gitignore.must-ignore`: the root `.gitignore` ignores each of `entries` (paths relative to the
@@ -31153,7 +31679,34 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
                             items: { type: 'string', minLength: 1 },
                             description: 'Globs of files that show the repository uses it (`**/next.config.*`).',
                         },
+                        mentions: {
+                            type: 'array',
+                            description: 'Files that show the repository uses it when one of their lines matches the pattern ' +
+                                '(a dotenv library in a dependency manifest, `env_file` in a Compose file).',
+                            items: {
+                                type: 'object',
+                                additionalProperties: false,
+                                required: ['paths', 'pattern'],
+                                properties: {
+                                    paths: (0,shared/* globList */.Xq)('Globs of the files to read.', { minItems: 1 }),
+                                    pattern: (0,shared/* regexSource */.Jw)('Regular expression (JavaScript syntax) a line must match.'),
+                                    flags: shared/* FLAGS_SCHEMA */.KF,
+                                },
+                            },
+                        },
                     },
+                },
+            },
+            kept: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['entries', 'files'],
+                description: 'Entries whose files the project keeps in folders of its own: when every folder that holds one of ' +
+                    '`files` has those entries ignored by the .gitignore files that apply there (a nested one), ' +
+                    'leaving them out of the root .gitignore has low confidence and names the folders.',
+                properties: {
+                    entries: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+                    files: (0,shared/* globList */.Xq)('Globs of the files that show where they are kept (`**/.env.*`).', { minItems: 1 }),
                 },
             },
             committed: {
@@ -31194,7 +31747,7 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
         if (!workspace.has(GITIGNORE)) {
             return [
                 {
-                    message: `The repository has no root ${GITIGNORE}, so ${list(options.entries)} can be committed by accident.${why}`,
+                    message: `The repository has no root ${GITIGNORE}, so ${gitignore_must_ignore_list(options.entries)} can be committed by accident.${why}`,
                     location: null,
                     key: 'missing',
                 },
@@ -31204,7 +31757,7 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
         if (text === undefined) {
             return [
                 {
-                    message: `${GITIGNORE} cannot be read as a text file (symbolic link, binary or too large), so it does not ignore ${list(options.entries)}.${why}`,
+                    message: `${GITIGNORE} cannot be read as a text file (symbolic link, binary or too large), so it does not ignore ${gitignore_must_ignore_list(options.entries)}.${why}`,
                     location: { path: GITIGNORE, startLine: 1 },
                     key: 'unreadable',
                 },
@@ -31232,20 +31785,28 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
         // The entries no pattern matches share one place (the file): one finding names them all.
         if (unmatched.length > 0) {
             const found = {
-                message: `${GITIGNORE} does not ignore ${list(unmatched)}: add ${unmatched.length === 1 ? 'a pattern that matches it' : 'patterns that match them'}.${why}`,
+                message: `${GITIGNORE} does not ignore ${gitignore_must_ignore_list(unmatched)}: add ${unmatched.length === 1 ? 'a pattern that matches it' : 'patterns that match them'}.${why}`,
                 location: { path: GITIGNORE, startLine: 1 },
                 key: 'not-ignored',
             };
             const unused = conventionsUnused(unmatched, options.conventions ?? [], workspace);
+            const kept = unused ? undefined : keptIgnored(unmatched, options, workspace, ig);
             if (unused) {
-                found.message = `${GITIGNORE} does not ignore ${list(unmatched)}, the file${unmatched.length === 1 ? '' : 's'} of ${unused}, which this repository shows no sign of using: add a pattern if it does.${why}`;
+                found.message = `${GITIGNORE} does not ignore ${gitignore_must_ignore_list(unmatched)}, the file${unmatched.length === 1 ? '' : 's'} of ${unused}, which this repository shows no sign of using: add a pattern if it does.${why}`;
                 found.confidence = 'low';
             }
-            const design = unused
-                ? undefined
-                : committedByDesign(unmatched, options.committed ?? [], workspace, ig);
+            else if (kept) {
+                const rest = kept.unused
+                    ? `; it does not ignore ${gitignore_must_ignore_list(kept.unused.entries)} either, the file${kept.unused.entries.length === 1 ? '' : 's'} of ${kept.unused.by}, which this repository shows no sign of using`
+                    : '';
+                found.message =
+                    `${GITIGNORE} does not ignore ${gitignore_must_ignore_list(kept.entries)}, but the project keeps such files only in ` +
+                        `${kept.where}${rest}: add ${kept.entries.length === 1 ? 'a pattern' : 'patterns'} to the root ${GITIGNORE} if they may be kept elsewhere.${why}`;
+                found.confidence = 'low';
+            }
+            const design = unused || kept ? undefined : committedByDesign(unmatched, options.committed ?? [], workspace, ig);
             if (design) {
-                found.message = `${GITIGNORE} does not ignore ${list(unmatched)}: this repository follows ${design.by}, and ignores ${list(design.secretsIn)}, where the secrets go; keep them out of the committed file${unmatched.length === 1 ? '' : 's'}.${why}`;
+                found.message = `${GITIGNORE} does not ignore ${gitignore_must_ignore_list(unmatched)}: this repository follows ${design.by}, and ignores ${gitignore_must_ignore_list(design.secretsIn)}, where the secrets go; keep them out of the committed file${unmatched.length === 1 ? '' : 's'}.${why}`;
                 found.confidence = 'low';
             }
             findings.unshift(found);
@@ -31281,9 +31842,86 @@ function conventionsUnused(unmatched, conventions, workspace) {
     if (of.some((c) => c === undefined))
         return undefined;
     const known = of;
-    if (known.some((c) => workspace.glob(c.signs).length > 0))
+    if (known.some((c) => conventionSeen(c, workspace)))
         return undefined;
     return [...new Set(known.map((c) => c.usedBy))].join('; ');
+}
+/** Whether the tree shows a convention in use: a file of its signs, or a line its mentions name. */
+function conventionSeen(c, workspace) {
+    if (workspace.glob(c.signs).length > 0)
+        return true;
+    return (c.mentions ?? []).some((m) => {
+        const re = (0,shared/* compilePattern */.Eb)(m.pattern, m.flags);
+        return workspace.glob(m.paths).some((file) => {
+            const text = workspace.text(file);
+            return text !== undefined && (0,shared/* firstMatchingLine */.w9)(text, re) !== undefined;
+        });
+    });
+}
+/**
+ * The unignored entries the project keeps only where nested `.gitignore` files ignore them (see
+ * {@link Kept}): every unignored entry is one of `kept.entries` or a convention the tree shows no
+ * sign of, at least one is kept, and in each folder that holds one of `kept.files` the kept entries'
+ * names are ignored by the `.gitignore` files from the root down to it. Undefined otherwise.
+ */
+function keptIgnored(unmatched, options, workspace, root) {
+    const spec = options.kept;
+    if (!spec)
+        return undefined;
+    const entries = unmatched.filter((e) => spec.entries.includes(e));
+    const others = unmatched.filter((e) => !spec.entries.includes(e));
+    if (entries.length === 0)
+        return undefined;
+    const by = others.length > 0 ? conventionsUnused(others, options.conventions ?? [], workspace) : undefined;
+    if (others.length > 0 && !by)
+        return undefined;
+    const folders = [...new Set(workspace.glob(spec.files).map((f) => external_node_path_.posix.dirname(f)))].sort();
+    if (folders.length === 0)
+        return undefined;
+    const names = [...new Set(entries.map((e) => external_node_path_.posix.basename(e)))];
+    const deciding = new Set();
+    for (const folder of folders) {
+        for (const name of names) {
+            const file = folder === '.' ? name : `${folder}/${name}`;
+            const by = ignoredBy(workspace, root, file);
+            if (!by)
+                return undefined;
+            deciding.add(by);
+        }
+    }
+    const shown = folders.slice(0, 3).join(', ') + (folders.length > 3 ? ` and ${folders.length - 3} more` : '');
+    return {
+        entries,
+        where: `${shown}, where ${[...deciding].sort().join(', ')} ignore${deciding.size === 1 ? 's' : ''} them`,
+        ...(by ? { unused: { entries: others, by } } : {}),
+    };
+}
+/**
+ * The `.gitignore` that decides `file` is ignored, as git reads them: the root one, then each nested
+ * one from the top down to the file's folder, a deeper one's verdict (ignored, or re-included by a
+ * negation) overriding a shallower one's. Undefined when the file is not ignored.
+ */
+function ignoredBy(workspace, root, file) {
+    let decided = root.test(file).ignored ? GITIGNORE : undefined;
+    const parts = file.split('/');
+    for (let i = 1; i < parts.length; i++) {
+        const dir = parts.slice(0, i).join('/');
+        const gitignore = `${dir}/${GITIGNORE}`;
+        if (!workspace.has(gitignore))
+            continue;
+        const text = workspace.text(gitignore);
+        if (text === undefined)
+            continue;
+        const verdict = nestedIgnore(workspace, gitignore, text).test(parts.slice(i).join('/'));
+        if (verdict.ignored)
+            decided = gitignore;
+        else if (verdict.unignored)
+            decided = undefined;
+    }
+    return decided;
+}
+function nestedIgnore(workspace, file, text) {
+    return workspace.memo('gitignore-nested', file, () => (0,vendored/* vendored */.q)('ignore')({ ignorecase: false }).add(text.split(/\r?\n/)));
 }
 /**
  * The framework convention the unignored entries follow (see {@link Committed}): every entry is one it
@@ -31298,7 +31936,7 @@ function committedByDesign(unmatched, committed, workspace, ig) {
         .filter(({ signs }) => signs.length > 0);
     return (seen.find(({ signs }) => signs.some((p) => !(0,confidence/* inTestPaths */.kU)(p))) ?? seen[0])?.c;
 }
-function list(entries) {
+function gitignore_must_ignore_list(entries) {
     return entries.map((e) => `\`${e}\``).join(', ');
 }
 
@@ -31544,7 +32182,8 @@ const secretsScan = (0,types/* defineEvaluator */.D)({
                 type: 'boolean',
                 default: false,
                 description: 'Also report, as `info` findings, the parts of files that were not scanned for secrets (past the ' +
-                    'bytes read per file, past the work budget of a pathological line), so nothing is skipped silently.',
+                    'bytes read per file, past the work budget of a pathological line), so nothing is skipped silently; ' +
+                    'the rest of a line that is base64 of binary data (a font in a data: URI) at low confidence.',
             },
         },
     },
@@ -31596,11 +32235,13 @@ function selected(workspace, options) {
 }
 /** A located `info` finding for a part of a file that was not scanned. */
 function unreadFinding(file, part) {
+    // The unread rest of a line that is encoded binary (a font, a wasm module) holds no text secret.
+    const encoded = part.encoded ? `; the rest of the line is ${part.encoded}, which holds no text secret` : '';
     return {
-        message: `Part of this file was not scanned for secrets: ${part.reason} (from line ${part.line}, column ${part.column}).`,
+        message: `Part of this file was not scanned for secrets: ${part.reason} (from line ${part.line}, column ${part.column})${encoded}.`,
         location: { path: file, startLine: part.line, startColumn: part.column },
         severity: 'info',
-        confidence: 'high',
+        confidence: part.encoded ? 'low' : 'high',
         key: `unread:${part.reason.replace(/\d[\d,]*/g, 'N')}`,
     };
 }
@@ -33608,6 +34249,7 @@ function unpublishedOutput(job) {
 
 
 
+
 /** Python project tools, the commands of theirs that install from a lockfile, and that lockfile (at the root). */
 const LOCKING = {
     uv: { commands: ['sync'], lockfile: 'uv.lock' },
@@ -33615,27 +34257,42 @@ const LOCKING = {
     pdm: { commands: ['install', 'sync'], lockfile: 'pdm.lock' },
     pipenv: { commands: ['install', 'sync'], lockfile: 'Pipfile.lock' },
 };
+/** npm-compatible installers, the commands of theirs that install the project from its lockfile, and those lockfiles (at the root). */
+const NPM_LOCKFILES = {
+    npm: ['package-lock.json', 'npm-shrinkwrap.json'],
+    yarn: ['yarn.lock'],
+    pnpm: ['pnpm-lock.yaml'],
+    bun: ['bun.lock'],
+};
 /**
  * Packages installed by name in a script (`npm install -g foo`, `pip install foo`, `gem install foo`,
  * `cargo install foo`, `cargo binstall foo`, `go install foo@latest`, `gh extension install o/r`, and
- * runners that fetch what they run: `pnpm dlx foo`, `uvx foo`, `npx foo@latest`) are resolved when
+ * runners that fetch what they run: `pnpm dlx foo`, `uvx foo`, `npx foo@latest`, `go run foo@latest`)
+ * are resolved when
  * the job runs: the newest release, and the newest of each of its dependencies, whoever published
  * them an hour ago. A lockfile or a
  * manifest with hashes is what makes an install reviewable and repeatable. Reported at the first
  * package of the command: low when a package has no version, info when every package names an exact
  * version (its own dependencies are still resolved at run time), none for an exact version of a
- * package that ships its dependencies inside it (npm, yarn, pnpm, corepack). Installs from a manifest
+ * package that ships its dependencies inside it (npm, yarn, pnpm, corepack), and low confidence for an
+ * exact version of a Python package with no dependencies (a PyPI release can still gain files). A
+ * version from `${{ env.X }}` is read as the literal the workflow sets. Installs from a manifest
  * or lockfile (`npm ci`, `pip install -r requirements.txt`, `bundle install`, `pip install .`) are not
  * reported. Low confidence where the install may fetch nothing new or is itself under review: a
  * `pip install name` (no upgrade) after an earlier command of the job installed from a lockfile that
- * names the package (`uv sync`, `poetry install`, `pip install -r`), and a package added to the
+ * names the package (`uv sync`, `poetry install`, `pip install -r`), `npx pkg@version` after a
+ * lockfile install of the project that holds the package (npx runs that copy), and a package added to the
  * project's manifest (`npm install --save-dev x`, `yarn add x`) in a job that opens a pull request.
  */
 const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.adhoc-packages',
     scope: 'file',
     // The lockfiles and requirement files an earlier install of the job read (see lockedBefore).
-    readsOtherFiles: [...Object.values(LOCKING).map((l) => l.lockfile), '**/*.txt'],
+    readsOtherFiles: [
+        ...Object.values(LOCKING).map((l) => l.lockfile),
+        ...Object.values(NPM_LOCKFILES).flat(),
+        '**/*.txt',
+    ],
     summary: 'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -33646,34 +34303,54 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
                     return;
                 let text;
                 const commands = commandsOf(step.run.value);
+                // A version written as `${{ env.X }}` is read as the literal the workflow sets X to.
+                const spec = envResolver(step.env, job?.env, source.kind === 'workflow' ? source.env : undefined);
                 commands.forEach((command, i) => {
                     const found = adhoc(command);
                     // An exact version of a self-contained package fetches that one tarball and nothing else.
-                    const packages = found?.packages.filter((p) => !(found.npm && found.pinned(p.text) && SELF_CONTAINED.has(npmName(p.text))));
+                    const packages = found?.packages.filter((p) => !(found.npm && found.pinned(spec(p.text)) && SELF_CONTAINED.has(npmName(p.text))));
                     if (!found || !packages || packages.length === 0)
                         return;
                     text ??= (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
                     const first = packages[0];
                     const names = packages.map((p) => p.text);
-                    const pinned = packages.every((p) => found.pinned(p.text));
+                    const specs = names.map(spec);
+                    const them = names.length === 1 ? 'it' : 'them';
+                    const pinned = specs.every((s) => found.pinned(s));
+                    const ranges = pinned ? [] : specs.flatMap((s) => rangeOf(found, s) ?? []);
+                    const resolved = specs.some((s, j) => s !== names[j])
+                        ? ` (as the workflow's env sets it: ${specs.join(' ').slice(0, 80)})`
+                        : '';
                     const earlier = () => [...(job ? commandsBefore(job, step) : []), ...commands.slice(0, i)];
                     const locked = found.tool === 'pip install' ? lockedBefore(workspace, command, packages, earlier()) : undefined;
+                    // npx and npm exec run the copy a lockfile install put in node_modules when its version
+                    // satisfies the one asked for.
+                    const local = found.local ? npmLockedBefore(workspace, packages, earlier()) : undefined;
                     const reviewed = found.saves && job && opensPullRequest(job);
+                    // An exact version of a Python package with no dependencies of its own resolves nothing else;
+                    // but a PyPI release can gain files after it is published, unlike an npm version's one tarball.
+                    const alone = pinned && found.python === true && specs.every(selfContainedPython);
                     findings.push({
                         message: `"${found.tool} ${names.join(' ').slice(0, 80)}" installs ${names.length === 1 ? 'a package' : 'packages'} by name at run time` +
                             (pinned
-                                ? ' (the version is pinned, but its dependencies are resolved afresh on every run).'
-                                : ', taking whatever release is newest when the job runs.') +
-                            ` Declare ${names.length === 1 ? 'it' : 'them'} in a manifest with a committed lockfile (or hashes) and install from that.` +
+                                ? alone
+                                    ? ` (the version is pinned, and ${names.length === 1 ? 'the package ships' : 'the packages ship'} with no dependencies of ${names.length === 1 ? 'its' : 'their'} own to resolve, but a PyPI release can still gain files after it is published, such as a wheel with a build tag pip prefers).`
+                                    : ' (the version is pinned, but its dependencies are resolved afresh on every run).'
+                                : ranges.length === specs.length
+                                    ? `, taking the newest release its version range allows when the job runs${resolved}.`
+                                    : ', taking whatever release is newest when the job runs.') +
+                            ` Declare ${them} in a manifest with a committed lockfile (or hashes) and install from that.` +
                             (locked
-                                ? ` An earlier command of this job installed from ${locked}, which names ${names.length === 1 ? 'it' : 'them'}: without --upgrade, this may install nothing new.`
-                                : reviewed
-                                    ? " This job opens a pull request: the package is added to the project's manifest and lockfile, which are reviewed there."
-                                    : ''),
+                                ? ` An earlier command of this job installed from ${locked}, which names ${them}: without --upgrade, this may install nothing new.`
+                                : local
+                                    ? ` An earlier command of this job installed from ${local}, which names ${them}: ${found.tool} runs that copy when its version matches, and fetches nothing.`
+                                    : reviewed
+                                        ? " This job opens a pull request: the package is added to the project's manifest and lockfile, which are reviewed there."
+                                        : ''),
                         location: text.locate(first.start, first.end),
                         key: `${job?.id ?? ''}/${(0,workflow_shared/* stepLabel */.vO)(step)}/${found.tool} ${names.join(' ')}`,
                         severity: pinned ? 'info' : 'low',
-                        ...(locked || reviewed ? { confidence: 'low' } : {}),
+                        ...(locked || local || reviewed || alone ? { confidence: 'low' } : {}),
                     });
                 });
             },
@@ -33774,10 +34451,13 @@ const npmPinned = (s) => {
     const version = versionAfter(s, '@', 1);
     return version !== undefined && (/^v?\d+\.\d+\.\d+/.test(version) || chosenVersion(version));
 };
-/** `name==1.2` or `name==${{ matrix.version }}`; `>=`, `~=` and `!=` leave the version to the resolver. */
+/**
+ * `name==1.2` or `name==${{ matrix.version }}`; `>=`, `~=` and `!=` leave the version to the resolver,
+ * and so does a wildcard (`==1.*`, any release of 1).
+ */
 const pipPinned = (s) => {
     const version = /===?(.*)$/.exec(s)?.[1]?.trim();
-    return version !== undefined && (/^\d/.test(version) || chosenVersion(version));
+    return version !== undefined && !version.includes('*') && (/^\d/.test(version) || chosenVersion(version));
 };
 /** `name==1.2` (pip's spelling) or `name@1.2` (uv's and pipx's), or a chosen version in either. */
 const pythonToolPinned = (s) => pipPinned(s) || /^[^@=]+@v?\d/.test(s) || chosenVersion(versionAfter(s, '@', 1));
@@ -33834,11 +34514,12 @@ function adhoc(command) {
         case 'npm':
             // `npm exec pkg@1`: see runnerPackages.
             if (sub === 'exec')
-                return result('npm exec', runnerPackages(words.slice(2), true), npmPinned, NPM);
+                return result('npm exec', runnerPackages(words.slice(2), true), npmPinned, NPM_LOCAL);
             return sub === 'install' || sub === 'i' || sub === 'add'
                 ? result(`npm ${sub}`, args(), npmPinned, projectInstall(words))
                 : undefined;
         case 'npx':
+            return result(tool, runnerPackages(words.slice(1), true), npmPinned, NPM_LOCAL);
         case 'bunx':
             return result(tool, runnerPackages(words.slice(1), true), npmPinned, NPM);
         case 'yarn':
@@ -33861,22 +34542,24 @@ function adhoc(command) {
             if (sub !== 'tool')
                 return undefined;
             if (words[2]?.text === 'run')
-                return result('uv tool run', runnerPackages(words.slice(3), false), pythonToolPinned);
+                return result('uv tool run', runnerPackages(words.slice(3), false), pythonToolPinned, PYTHON);
             return words[2]?.text === 'install'
-                ? result('uv tool install', packagesAfter(words.slice(3)), pythonToolPinned)
+                ? result('uv tool install', packagesAfter(words.slice(3)), pythonToolPinned, PYTHON)
                 : undefined;
         case 'uvx':
             // A tool run in an environment uv resolves for it (`uv tool run`).
-            return result('uvx', runnerPackages(words.slice(1), false), pythonToolPinned);
+            return result('uvx', runnerPackages(words.slice(1), false), pythonToolPinned, PYTHON);
         case 'pip':
         case 'pip3':
             if (sub !== 'install' || words.some((w) => w.text === '--require-hashes'))
                 return undefined;
-            return result('pip install', args(), pipPinned);
+            return result('pip install', args(), pipPinned, PYTHON);
         case 'pipx':
             if (sub === 'run')
-                return result('pipx run', runnerPackages(words.slice(2), false), pythonToolPinned);
-            return sub === 'install' || sub === 'inject' ? result(`pipx ${sub}`, args(), pipPinned) : undefined;
+                return result('pipx run', runnerPackages(words.slice(2), false), pythonToolPinned, PYTHON);
+            return sub === 'install' || sub === 'inject'
+                ? result(`pipx ${sub}`, args(), pipPinned, PYTHON)
+                : undefined;
         case 'gem':
             if (sub !== 'install' || words.some((w) => /^(?:-g|--file)$/.test(w.text)))
                 return undefined;
@@ -33892,12 +34575,14 @@ function adhoc(command) {
                 return undefined;
             return result(`cargo ${sub}`, args(), (s) => /@\d/.test(s) || chosenVersion(versionAfter(s, '@')) || versionFlag(words));
         case 'go':
-            // `go install pkg@v1.2.3` is checked against the checksum database: only @latest and branches float.
-            if (sub !== 'install')
+            // `go install pkg@v1.2.3` is checked against the checksum database: only @latest and branches
+            // float. `go run pkg@version` builds and runs the module's newest release the same way; `go run`
+            // of a package of the checkout (`go run ./cmd/x`, no `@`) takes nothing from a proxy.
+            if (sub !== 'install' && sub !== 'run')
                 return undefined;
-            return result('go install', 
+            return result(`go ${sub}`, 
             // A commit or a version from a variable (`@$V`, `@v${{ matrix.v }}`) is as fixed as a tag.
-            args().filter((w) => {
+            (sub === 'run' ? goRunPackage(words.slice(2)) : args()).filter((w) => {
                 const version = versionAfter(w.text, '@');
                 return (version !== undefined &&
                     !/^(?:v\d+\.\d+\.\d+|[0-9a-f]{7,40}$)/.test(version) &&
@@ -33924,6 +34609,126 @@ function result(tool, packages, pinned, flags = {}) {
     return packages.length > 0 ? { tool, packages, pinned, ...flags } : undefined;
 }
 const NPM = { npm: true };
+const NPM_LOCAL = { npm: true, local: true };
+const PYTHON = { python: true };
+/** Flags of `go run` (the build flags) that take the next word as their value. */
+const GO_VALUE_FLAGS = new Set('-C -exec -p -asmflags -buildmode -buildvcs -compiler -gccgoflags -gcflags -installsuffix -ldflags -mod -modfile -overlay -pgo -pkgdir -tags -toolexec -o'.split(' '));
+/**
+ * The package `go run` builds: the first word that is no flag (nor a flag's value); the words after it
+ * are the program's arguments. Only one named with a version (`pkg@latest`) is fetched: see adhoc.
+ */
+function goRunPackage(words) {
+    for (let i = 0; i < words.length; i++) {
+        const t = words[i].text;
+        if (t === '--')
+            return words[i + 1] ? [words[i + 1]] : [];
+        if (t.startsWith('-')) {
+            if (!t.includes('=') && GO_VALUE_FLAGS.has(t.replace(/^--/, '-')))
+                i++;
+            continue;
+        }
+        return packagesAfter([words[i]]);
+    }
+    return [];
+}
+/**
+ * A function that writes each `${{ env.NAME }}` of a package argument as the literal the step's, the
+ * job's or the workflow's `env:` sets NAME to (the nearest first; names compared as GitHub does,
+ * without case), when it is one: `pkg@${{ env.V }}` with `V: ~1.4.0` reads `pkg@~1.4.0`. A value that
+ * is itself an expression, or a name no `env:` here sets, is left as written.
+ */
+function envResolver(...maps) {
+    const lookup = (name) => {
+        for (const map of maps) {
+            for (const [key, v] of map?.entries ?? []) {
+                if (key.toLowerCase() !== name.toLowerCase())
+                    continue;
+                const value = typeof v.value === 'number' ? String(v.value) : v.value;
+                return typeof value === 'string' && !value.includes('${{') && !/\s/.test(value.trim())
+                    ? value.trim()
+                    : undefined;
+            }
+        }
+        return undefined;
+    };
+    return (spec) => spec.includes('${{')
+        ? spec.replace(/\$\{\{\s*env\.([A-Za-z_][\w-]*)\s*\}\}/g, (whole, name) => lookup(name) ?? whole)
+        : spec;
+}
+/**
+ * The version range a package argument asks for, if it names one rather than a release or a tag: npm's
+ * `^1.2.0`, `~1.39.0`, `>=2`, `1.x`, `1.2` (not `1.2.3`, which is exact, nor `latest`); a Python
+ * requirement's `>=8,<9`, `~=2.0`, `!=1.0` or `==1.*`.
+ */
+function rangeOf(found, spec) {
+    if (found.npm) {
+        const version = versionAfter(spec, '@', 1);
+        return version !== undefined && !found.pinned(spec) && /^(?:[\^~<>=]|v?\d)/.test(version)
+            ? version
+            : undefined;
+    }
+    if (found.python)
+        return /(?:[<>!~]=?|===?)\s*\S.*$/.exec(spec)?.[0];
+    return undefined;
+}
+/**
+ * Python packages that have no dependencies of their own (no requirement in their metadata but
+ * optional extras): pip and setuptools vendor theirs, uv, ruff and ty ship as one compiled binary.
+ * An exact version of one resolves nothing else.
+ */
+const SELF_CONTAINED_PYTHON = new Set(['pip', 'setuptools', 'uv', 'ruff', 'ty']);
+/**
+ * Whether a Python package argument names an exact version (`==1.2.3`, `===`, uv's `@1.2.3`; not a
+ * wildcard `==1.*`) of a package of {@link SELF_CONTAINED_PYTHON}, without extras (which add
+ * dependencies).
+ */
+function selfContainedPython(spec) {
+    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:===?|@)\s*(?:\$\{\{[^}]*\}\}|\$(?!\{\{)|[^\s,;*$])+$/.exec(spec);
+    return m !== null && SELF_CONTAINED_PYTHON.has(m[1].toLowerCase().replace(/[-_.]+/g, '-'));
+}
+const NPM_CI = new Set(['ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean']);
+/**
+ * The lockfile an earlier command of the job installed the project's node_modules from, when it
+ * names every one of `packages` at the top of node_modules: `npm ci` (`npm clean-install`), and
+ * `npm install`, `yarn [install]`, `pnpm install`, `bun install` without package arguments. npx and
+ * npm exec run that copy when its version satisfies the one asked for. Looked up at the root (working
+ * directories are not followed).
+ */
+function npmLockedBefore(workspace, packages, earlier) {
+    const names = packages.map((p) => npmName(p.text));
+    if (!names.every((n) => /^(?:@[\w.-]+\/)?[\w.-]+$/.test(n)))
+        return undefined;
+    for (const c of earlier) {
+        const words = c.program.map((w) => w.text);
+        const tool = words[0]?.replace(/^.*\//, '').toLowerCase() ?? '';
+        const files = NPM_LOCKFILES[tool];
+        if (!files)
+            continue;
+        const sub = words.slice(1).find((w) => !w.startsWith('-'));
+        const installs = (tool === 'npm' && sub !== undefined && NPM_CI.has(sub)) ||
+            ((sub === 'install' || sub === 'i' || (tool === 'yarn' && sub === undefined)) &&
+                packagesAfter(c.program.slice(sub === undefined ? 1 : words.indexOf(sub) + 1)).length === 0);
+        if (!installs)
+            continue;
+        for (const file of files) {
+            const text = workspace.has(file) ? workspace.text(file) : undefined;
+            if (text !== undefined && names.every((n) => locksNpmPackage(file, text, n)))
+                return file;
+        }
+    }
+    return undefined;
+}
+/** Whether a lockfile holds a package at the top of node_modules. */
+function locksNpmPackage(file, text, name) {
+    const n = (0,workspace_glob/* escapeRegExp */.Nt)(name);
+    if (file === 'yarn.lock')
+        return new RegExp(`^"?${n}@`, 'm').test(text);
+    if (file === 'pnpm-lock.yaml')
+        return new RegExp(`^\\s+['"]?/?${n}[@/:]`, 'm').test(text);
+    if (file === 'bun.lock')
+        return text.includes(`"${name}": [`);
+    return text.includes(`"node_modules/${name}"`) || new RegExp(`"${n}":\\s*\\{\\s*"version"`).test(text);
+}
 /**
  * An npm, yarn, pnpm or bun install into the project, which writes the packages into its package.json
  * and lockfile, or a global one (`-g`, `--global`, `--location=global`, `--no-save`), which does not.
@@ -35856,7 +36661,9 @@ function stepName(step) {
  *   another runner and cannot hold this job's token; an upload of build outputs (`dist/`, a report)
  *   or of the workspace without hidden files does not hold `.git`. Write scopes and outsiders' events
  *   leave the grade low when every later step is given the job's token anyway (scopes.ts), and so
- *   does a credential given in `token:` when every later step is given that credential too.
+ *   does a credential given in `token:` when every later step is given that credential too; a step
+ *   that can make no use of the copy (GitHub's artifact and cache actions, a fixed `git config`) is
+ *   not counted.
  * A job of a reusable workflow without permissions of its own gets what the jobs of this repository
  * that call it grant. A checkout whose token has no scope, given no other credential, is not
  * reported; nor is the last step of a job, after which no step runs to read what it keeps.
@@ -35950,14 +36757,24 @@ function finding(workspace, fixes, source, job, step, upstream) {
     // is persisted with it, neither what the token can write nor outsiders' input reaching those steps
     // makes the copy worth more. So for a credential given in `token:` (a PAT, an App token) that every
     // later step is given as well, as when a checkout hands the action after it a token to push with.
+    // A step that can make no use of the copy (GitHub's own artifact and cache actions, a fixed `git
+    // config`) does not count against that either.
     const later = steps.filter((s) => s.index > step.index);
+    // Each step asked as `every` reaches it: the first that lacks the credential ends the question (a
+    // job of many checkouts is not read once per checkout).
     const held = job !== undefined &&
         !persistsSshKey(step) &&
         later.length > 0 &&
         (token
-            ? later.every((s) => givenCredential(s, token, job.env, workflow?.env))
+            ? later.every((s) => idleStep(s) !== undefined || givenCredential(s, token, job.env, workflow?.env))
             : (outsiders.length > 0 || written !== undefined) &&
-                later.every((s) => givenJobToken(workspace, source.path, s, job.env, workflow?.env)));
+                later.every((s) => idleStep(s) !== undefined || givenJobToken(workspace, source.path, s, job.env, workflow?.env)));
+    const idle = held
+        ? later.flatMap((s) => {
+            const why = idleStep(s);
+            return why ? [{ step: s, why }] : [];
+        })
+        : [];
     const privileged = held ? [] : outsiders;
     const grounds = [];
     if (outsiders.length > 0)
@@ -35995,11 +36812,14 @@ function finding(workspace, fixes, source, job, step, upstream) {
             : unused
                 ? `actions/checkout ${who} keeps the job's token in ${where} ("persist-credentials: true"), but no later step of the job pushes or fetches with it or runs a repository script, and every later step can read it`
                 : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;
+    const idleNote = idle.length === 0
+        ? ''
+        : ` or has no use for it (${idle.map((i) => `step "${(0,workflow_shared/* stepLabel */.vO)(i.step)}" ${i.why}`).join('; ')})`;
     const heldNote = !held
         ? ''
         : token
-            ? `; it persists the credential given in "token:", not the job token${grounds.length > 0 ? `, and ${grounds.join(' and ')}` : ''}, but every later step is given that credential anyway, so the copy on disk reaches none that lacks it`
-            : `; ${grounds.join(' and ')}, but every later step is given the job's token anyway, so the copy on disk reaches none that lacks it`;
+            ? `; it persists the credential given in "token:", not the job token${grounds.length > 0 ? `, and ${grounds.join(' and ')}` : ''}, but every later step is given that credential anyway${idleNote}, so the copy on disk reaches none that lacks it`
+            : `; ${grounds.join(' and ')}, but every later step is given the job's token anyway${idleNote}, so the copy on disk reaches none that lacks it`;
     const why = leaking
         ? `, and step "${(0,workflow_shared/* stepLabel */.vO)(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
         : `${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${heldNote}`;
@@ -36111,6 +36931,57 @@ function scopeless(permissions) {
         return false;
     return permissions.scopes.every((s) => s.scope.toLowerCase() === 'id-token' ||
         (typeof s.level.value === 'string' && s.level.value.trim() === 'none'));
+}
+/**
+ * GitHub's own actions that move the run's artifacts and caches: they run no code of the repository
+ * and talk to no git remote, and come from the same owner as the runner that holds the token. The
+ * copy on disk gains them nothing. (Whether an upload puts the copy into its artifact is judged
+ * apart, {@link hiddenFilesUploaded}.)
+ */
+const IDLE_ACTIONS = new Set([
+    'actions/upload-artifact',
+    'actions/download-artifact',
+    'actions/upload-pages-artifact',
+    'actions/cache',
+    'actions/cache/restore',
+    'actions/cache/save',
+]);
+/**
+ * A `run:` of fixed `git config` commands only (`git config --global --add safe.directory
+ * "$GITHUB_WORKSPACE"`): it sets options and talks to no remote. No expression, command substitution,
+ * pipe, list or redirection: plain words and `$VARIABLE`s only.
+ */
+const GIT_CONFIG_LINE = /^git[ \t]+config(?:[ \t]+[^\s;&|<>`\\()]+)*$/;
+/** {@link noUseOfCredentials}, once per step (a job's checkouts ask about the same later steps). */
+function idleStep(step) {
+    let why = IDLE.get(step);
+    if (why === undefined) {
+        why = noUseOfCredentials(step) ?? null;
+        IDLE.set(step, why);
+    }
+    return why ?? undefined;
+}
+const IDLE = new WeakMap();
+/**
+ * Why a step can make no use of the credentials a checkout leaves on disk, or undefined: one of
+ * GitHub's artifact and cache actions ({@link IDLE_ACTIONS}), or a `run:` of fixed `git config`
+ * commands in the default shell.
+ */
+function noUseOfCredentials(step) {
+    const action = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
+    if (action && IDLE_ACTIONS.has(action))
+        return `is GitHub's ${action}, which runs no code of the repository and talks to no git remote`;
+    const run = step.run?.value;
+    const shell = typeof step.shell?.value === 'string' ? step.shell.value.trim() : undefined;
+    if (typeof run !== 'string' || run.includes('${{') || (shell !== undefined && !/^(?:bash|sh)$/.test(shell)))
+        return undefined;
+    const lines = run
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !l.startsWith('#'));
+    return lines.length > 0 && lines.every((l) => GIT_CONFIG_LINE.test(l))
+        ? 'only sets git options, which talk to no remote'
+        : undefined;
 }
 /** The credential a checkout is given in `token:` when it is not the job's own token. */
 function otherCredential(step) {
@@ -36964,8 +37835,8 @@ class Dataflow {
  */
 /** A github-script that runs commands: what it runs is code. */
 const SCRIPT_RUNS_COMMANDS = /\bexec(?:Sync)?\s*[.(]|child_process/;
-/** A reference in a github-script to the head's commit, branch or repository. */
-const SCRIPT_HEAD = /\.head\.(?:sha|ref|repo)\b|head_sha\b/g;
+/** A reference in a github-script to the head's commit, branch or repository (optional chains too). */
+const SCRIPT_HEAD = /\.head\??\.(?:sha|ref|repo)\b|head_sha\b/g;
 /**
  * API calls (`namespace.method`, as `github.rest` names them) that take a commit or branch to look
  * metadata up by (runs, statuses, checks, associated pull requests) or to put a status, check or
@@ -36994,10 +37865,12 @@ const HEAD_AS_QUERY = new Set([
 ]);
 /**
  * Whether a github-script runs commands, or uses the head's commit, branch or repository as anything
- * but an argument of a call of {@link HEAD_AS_QUERY} (`head_sha: pr.head.sha` in a list of workflow
- * runs): kept in a variable, compared, set as an output or given to any other call, what is done with
- * it is not followed here, so it counts as code. Comments and the text of strings are not read as
- * references; a script this cannot read that way counts as code.
+ * but data: an argument of a call of {@link HEAD_AS_QUERY} (`head_sha: pr.head.sha` in a list of
+ * workflow runs), a value only tested ({@link testedOnly}: `pr.head.ref.startsWith("release-")`, a
+ * comparison), or text of a template literal kept in a variable that only such calls are given
+ * ({@link textForQueries}: a comment's body). Kept in a variable otherwise, set as an output or given
+ * to any other call, what is done with it is not followed here, so it counts as code. Comments and
+ * the text of strings are not read as references; a script this cannot read that way counts as code.
  */
 function scriptRunsCode(script) {
     if (SCRIPT_RUNS_COMMANDS.test(script))
@@ -37009,10 +37882,111 @@ function scriptRunsCode(script) {
         if (objectKey(code, m.index, m[0]))
             continue;
         const callee = enclosingCall(code, m.index);
-        if (!callee || !HEAD_AS_QUERY.has(callee))
-            return true;
+        if (callee && HEAD_AS_QUERY.has(callee))
+            continue;
+        const ref = referenceAt(code, m.index, m.index + m[0].length);
+        if (testedOnly(code, ref) || textForQueries(code, ref))
+            continue;
+        return true;
     }
     return false;
+}
+/** Offsets `[start, end)` of the member chain around a match (`pr?.head?.ref`, `x.head.repo.full_name`). */
+function referenceAt(code, from, to) {
+    let start = from;
+    while (start > 0 && /[\w$?.]/.test(code[start - 1]))
+        start--;
+    const rest = /^(?:\??\.[\w$]+(?![\w$]|\s*\())*/.exec(code.slice(to));
+    return [start, to + rest[0].length];
+}
+/**
+ * A value whose only use is a test that yields a boolean: `ref.startsWith(...)` (`endsWith`,
+ * `includes`, after `toLowerCase()` or `trim()`), with an empty default in parentheses (`(ref ||
+ * "").startsWith(...)`), or a comparison (`ref === "main"`, `"main" !== ref`). A boolean carries
+ * none of the text further.
+ */
+function testedOnly(code, [start, end]) {
+    const after = /^\s*(?:(\|\||\?\?)\s*(["'`])[^"'`\n]*\2\s*)?(\))?\s*(?:\??\.\s*(?:toLowerCase|toUpperCase|toLocaleLowerCase|toLocaleUpperCase|trim)\s*\(\s*\)\s*)*(?:\??\.\s*(?:startsWith|endsWith|includes)\s*\(|[!=]==?(?!=))/.exec(code.slice(end));
+    if (after) {
+        // A default needs the parentheses (`ref || "".startsWith(...)` is the ref itself), and
+        // parentheses must group the value, not call a function with it.
+        if (after[1] && !after[3])
+            return false;
+        if (!after[3])
+            return true;
+        return /(?:^|[^\w$)\]\s])\s*\(\s*$/.test(code.slice(Math.max(0, start - 200), start));
+    }
+    // `"main" === ref`: the value itself, nothing called on it.
+    return (/[!=]==?\s*$/.test(code.slice(Math.max(0, start - 20), start)) &&
+        /^\s*(?:$|[);,&|?:}\n])/.test(code.slice(end)));
+}
+/**
+ * Text of a template literal that is the whole initializer of a variable (`const body = \`... ${ref}
+ * ...\`;`), the reference its own substitution, when every other use of that name is an argument of
+ * a call of {@link HEAD_AS_QUERY} (the body of a comment, a log line): the text goes nowhere else.
+ * A tagged template, a reassignment or any other use counts as code.
+ */
+function textForQueries(code, [start, end]) {
+    const open = /\$\{\s*$/.exec(code.slice(Math.max(0, start - 20), start));
+    if (!open || !/^\s*\}/.test(code.slice(end)))
+        return false;
+    const first = templateEdge(code, start - (open[0].length - open[0].indexOf('$')) - 1, -1);
+    const close = code.indexOf('}', end);
+    const last = templateEdge(code, close + 1, 1);
+    if (first === undefined || last === undefined)
+        return false;
+    const declared = /(?:^|[\s;{}(])(?:const|let|var)\s+([\w$]+)\s*=\s*$/.exec(code.slice(Math.max(0, first - 200), first));
+    if (!declared || !/^\s*(?:;|\n|$)/.test(code.slice(last + 1)))
+        return false;
+    const name = declared[1];
+    const uses = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+    for (const u of code.matchAll(uses)) {
+        if (/(?:const|let|var)\s+$/.test(code.slice(Math.max(0, u.index - 10), u.index)))
+            continue;
+        const callee = enclosingCall(code, u.index);
+        if (!callee || !HEAD_AS_QUERY.has(callee))
+            return false;
+    }
+    return true;
+}
+/**
+ * The backtick that opens (`step` -1, from just before a substitution's `$`) or closes (`step` 1,
+ * from just after its `}`) the template literal, over its text (blanked by {@link codeOnly}) and its
+ * other substitutions; undefined when something else is met (a nested template).
+ */
+function templateEdge(code, from, step) {
+    for (let i = from; i >= 0 && i < code.length; i += step) {
+        const c = code[i];
+        if (c === '`')
+            return i;
+        if (c === ' ' || c === '\n' || c === '\t' || c === '\r')
+            continue;
+        // Another substitution: skipped whole, to its `${` (backwards) or its `}` (forwards).
+        if ((step === -1 && c === '}') || (step === 1 && c === '$' && code[i + 1] === '{')) {
+            let depth = 0;
+            let j = i;
+            for (; j >= 0 && j < code.length; j += step) {
+                const d = code[j];
+                if (d === '`')
+                    return undefined;
+                if (d === (step === 1 ? '{' : '}'))
+                    depth++;
+                else if (d === (step === 1 ? '}' : '{') && --depth === 0)
+                    break;
+            }
+            if (j < 0 || j >= code.length)
+                return undefined;
+            if (step === -1) {
+                if (code[j - 1] !== '$')
+                    return undefined;
+                j -= 1;
+            }
+            i = j;
+            continue;
+        }
+        return undefined;
+    }
+    return undefined;
 }
 /** `head_sha` as the key of an object literal (`{ head_sha: ... }`): the name of a parameter, no value. */
 function objectKey(code, at, text) {
@@ -37193,7 +38167,8 @@ const RUN_ARTIFACT_ACTIONS = new Set(['dawidd6/action-download-artifact']);
  * no script (`run:`, github-script) has a value an outsider chose written into it, reads the raw event
  * file, or runs commands from github-script; a github-script names the head's commit, branch or
  * repository only to look metadata up or post a status or comment (script-head.ts); no action
- * other than a checkout is given the head; no job
+ * other than a checkout is given the head, but for an action known to only post a check run or
+ * status on the commit it is given ({@link POSTS_ON_COMMIT}); no job
  * calls a reusable workflow of another repository (unseen); a `workflow_run` job that downloads the
  * triggering run's artifacts runs no script after it (what the artifacts hold reaches only actions, as
  * files to post). Local reusable workflows are followed; a local composite action, whose scripts are
@@ -37245,7 +38220,9 @@ function eventAsData(workspace, text, heads, workflow, seen = new Set()) {
             // callers' checkouts are judged in it) still puts the pull request's code in the job.
             if (action === 'actions/checkout' && tainted('with', heads))
                 return false;
-            if (action !== 'actions/checkout' && givenTheHead(step, (name) => tainted(`with/${name}`, heads)))
+            if (action !== 'actions/checkout' &&
+                !(action && POSTS_ON_COMMIT.has(action)) &&
+                givenTheHead(step, (name) => tainted(`with/${name}`, heads)))
                 return false;
             if ((action === 'actions/download-artifact' && (0,workflow_shared/* input */.hF)(step, 'run-id')) ||
                 (action && RUN_ARTIFACT_ACTIONS.has(action)))
@@ -37254,6 +38231,16 @@ function eventAsData(workspace, text, heads, workflow, seen = new Set()) {
         return true;
     });
 }
+/**
+ * Actions (`owner/repo`, lower case) that only create or update a check run or a commit status on the
+ * commit they are given (`sha:`): the head's commit there says where to post, and no code is fetched.
+ */
+const POSTS_ON_COMMIT = new Set([
+    'louisbrunner/checks-action',
+    'int128/checks-action',
+    'myrotvorets/set-commit-status-action',
+    'ouzi-dev/commit-status-updater',
+]);
 /**
  * Whether an action is given the head's commit, branch or repository in an input named for one (`ref`,
  * `sha`, `repository`): what it fetches with it is not seen here. A pull request number, or a file
@@ -37266,7 +38253,630 @@ function givenTheHead(step, tainted) {
     return false;
 }
 
+;// CONCATENATED MODULE: ./lib/core/parsers/dockerignore.js
+
+function parse(text) {
+    const out = [];
+    for (const raw of text.split(/\r?\n/)) {
+        let line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const exception = line.startsWith('!');
+        if (exception)
+            line = line.slice(1).trim();
+        const cleaned = clean(line);
+        if (cleaned === '')
+            continue;
+        out.push({ exception, text: cleaned, regex: globRegex(cleaned) });
+    }
+    return out;
+}
+/** Go's filepath.Clean, relative to the context root: `./`, `//`, trailing `/` and `..` at the top go. */
+function clean(pattern) {
+    const parts = [];
+    for (const part of pattern.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..')
+            parts.pop();
+        else
+            parts.push(part);
+    }
+    return parts.join('/');
+}
+/** A pattern as a regular expression over `/`-separated paths: `*`, `?`, `[...]`, `**` and `\` escapes. */
+function globRegex(pattern) {
+    const parts = pattern.split('/');
+    let source = '';
+    parts.forEach((part, i) => {
+        const last = i === parts.length - 1;
+        if (part === '**') {
+            source += last ? '.*' : '(?:.*/)?';
+            return;
+        }
+        source += segment(part) + (last ? '' : '/');
+    });
+    return new RegExp(`^${source}$`);
+}
+function segment(part) {
+    let out = '';
+    for (let i = 0; i < part.length; i++) {
+        const c = part[i];
+        if (c === '*')
+            out += '[^/]*';
+        else if (c === '?')
+            out += '[^/]';
+        else if (c === '\\' && i + 1 < part.length)
+            out += (0,workspace_glob/* escapeRegExp */.Nt)(part[++i]);
+        else if (c === '[') {
+            const end = part.indexOf(']', i + 2);
+            if (end === -1)
+                return '(?!)';
+            let body = part.slice(i + 1, end);
+            if (body.startsWith('!') || body.startsWith('^'))
+                body = `^${body.slice(1)}`;
+            out += `[${body.replace(/[\\\]]/g, (m) => `\\${m}`)}]`;
+            i = end;
+        }
+        else
+            out += (0,workspace_glob/* escapeRegExp */.Nt)(c);
+    }
+    return out;
+}
+/**
+ * Whether an ignore file keeps a folder at the context's root (`.git`) and everything under it out
+ * of the build context: the last pattern that matches it excludes it, and no exception can match a
+ * path inside it (one whose first part could be that folder, or that starts with `**`).
+ */
+function excludesFolder(text, folder) {
+    const patterns = parse(text);
+    let excluded = false;
+    for (const p of patterns)
+        if (p.regex.test(folder))
+            excluded = !p.exception;
+    if (!excluded)
+        return false;
+    return !patterns.some((p) => {
+        if (!p.exception)
+            return false;
+        const first = p.text.split('/')[0];
+        return first === '**' || globRegex(first).test(folder);
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/token-use.js
+
+
+
+
+/**
+ * Whether a job can use its GITHUB_TOKEN for anything but reading the repository. Deliberately
+ * one-sided: a job is "read-only" only when every step is a script that neither names a token nor runs
+ * a command that writes to GitHub, or an action known to only read (checkout, setup-*, caches,
+ * artifacts). Any other action could use the token it receives by default, so it counts as a writer;
+ * this keeps "write scope not needed" findings free of false positives.
+ */
+/** Actions (owner/repo, or owner/repo/path) that never write to the repository through the token. */
+const READ_ONLY_ACTIONS = new Set([
+    'actions/checkout',
+    'actions/setup-node',
+    'actions/setup-python',
+    'actions/setup-go',
+    'actions/setup-java',
+    'actions/setup-dotnet',
+    'actions/cache',
+    'actions/cache/restore',
+    'actions/cache/save',
+    'actions/upload-artifact',
+    'actions/download-artifact',
+    'actions/dependency-review-action',
+    'ruby/setup-ruby',
+    'pnpm/action-setup',
+    'oven-sh/setup-bun',
+    'denoland/setup-deno',
+    'astral-sh/setup-uv',
+    'dtolnay/rust-toolchain',
+    'swatinem/rust-cache',
+    'docker/setup-buildx-action',
+    'docker/setup-qemu-action',
+    'hashicorp/setup-terraform',
+    'azure/setup-helm',
+    'azure/setup-kubectl',
+    'shivammathur/setup-php',
+    'erlef/setup-beam',
+    'haskell-actions/setup',
+    'gradle/actions/setup-gradle',
+    'extractions/setup-just',
+    'taiki-e/install-action',
+]);
+/**
+ * Script text that uses a token or writes to GitHub: pushes (also through tools that push, such as
+ * `mkdocs gh-deploy`), releases, API calls, and publishing tools that authenticate with the job's
+ * OIDC token (trusted publishing, keyless signing).
+ */
+const WRITES = /GITHUB_TOKEN|GH_TOKEN|github\.token|ACTIONS_(?:RUNTIME|ID_TOKEN_REQUEST)_(?:TOKEN|URL)|api\.github\.com|\bgh\s|\bhub\s|\bgit\s+(?:-c\s+\S+\s+)*(?:push|tag)\b|\b(?:npm|yarn|pnpm)\s+publish\b|\bdocker\s+push\b|semantic-release|goreleaser|changeset|\b(?:uv|pdm|hatch|poetry|flit|cargo)\s+publish\b|\btwine\s+upload\b|\bgem\s+push\b|\bcosign\s+(?:sign|attest)|\bgh-deploy\b|\bmike\s+deploy\b|\bghp-import\b|pkg-pr-new/;
+/**
+ * A script file of the repository run by path or through an interpreter: what it does is not visible
+ * here (it may push with the credentials a checkout persisted), so it counts as a possible writer.
+ */
+const SCRIPT_FILE = /(?:^|[\s;&|(])(?:\.{1,2}\/[\w./-]+|(?:bash|sh|zsh|python3?|node|ruby|perl|pwsh|deno\s+run|bun|tsx)\s+[\w./-]+\.\w+|[\w./-]+\.(?:sh|bash|py|rb|js|mjs|cjs|ts|ps1))(?![\w.-])/m;
+/** Why a job may need write scopes (the first step that can write), or undefined when it only reads. */
+function tokenWriter(job, workflow) {
+    if (job.uses)
+        return `it calls the reusable workflow "${job.uses.value}"`;
+    if (token_use_mentionsToken(workflow.env) || token_use_mentionsToken(job.env))
+        return 'its env: passes a token to every step';
+    for (const step of job.steps) {
+        const why = stepWriter(step);
+        if (why)
+            return why;
+    }
+    return undefined;
+}
+/**
+ * Shell builtins and utilities that only print, test, wait or set the shell's own state: they run no
+ * other program and read no file of the repository, so nothing in them can reach the token.
+ */
+const INERT_COMMANDS = new Set([
+    'echo',
+    'printf',
+    'true',
+    'false',
+    ':',
+    'exit',
+    'sleep',
+    'date',
+    'pwd',
+    'cd',
+    'test',
+    '[',
+    '[[',
+    'set',
+    'export',
+    'unset',
+    'local',
+    'read',
+    'return',
+    'shift',
+    'write-host',
+    'write-output',
+]);
+/**
+ * Programs that fetch, read, compare or edit text and run no other program, as long as what they are
+ * told to do is written in the step ({@link runsOther}): a watch job that downloads a page and diffs it
+ * against a baseline runs no code but theirs.
+ */
+const TEXT_TOOLS = new Set([
+    'curl',
+    'wget',
+    'cat',
+    'head',
+    'tail',
+    'grep',
+    'egrep',
+    'fgrep',
+    'sed',
+    'awk',
+    'gawk',
+    'mawk',
+    'jq',
+    'diff',
+    'cmp',
+    'comm',
+    'sort',
+    'uniq',
+    'wc',
+    'cut',
+    'tr',
+    'paste',
+    'base64',
+    'sha256sum',
+    'sha1sum',
+    'md5sum',
+    'tee',
+]);
+/** Shells whose `echo`, `test` and the like are the builtins above. */
+const INERT_SHELLS = /^(?:bash|sh|pwsh|powershell)$/;
+/**
+ * Whether nothing a job runs can use its token, whatever it is granted, and what its steps do then:
+ * no reusable workflow, container or service, no token or secret given, no action but
+ * actions/checkout (GitHub's own, which fetches with the token and runs nothing of the repository's),
+ * and every other step a script of a shell that reads it as such, with no value of the run written
+ * into it (`${{ }}`), that runs only the commands above and the shell functions it defines
+ * (substitutions included) and writes no `$GITHUB_ENV` or `$GITHUB_PATH`, which change what later
+ * steps run. Narrower than {@link tokenWriter}, which lets a build run: a compromised dependency of a
+ * build can still use the token it finds (in `.git/config` after a checkout, or in the runner).
+ * Like it, no script may name a token or a command that writes to GitHub (an OIDC token request
+ * included). Given the workspace, a script may also build a container image whose context leaves out
+ * the `.git` folder the checkout keeps the token in ({@link imageBuilds}): the build runs the
+ * Dockerfile's commands in containers that see only that context.
+ */
+function inertJob(job, workflow, workspace) {
+    if (job.uses || job.container || job.services.length > 0 || job.steps.length === 0)
+        return undefined;
+    if ([workflow.env, job.env].some((env) => mentionsSecret(env) || loadsCode(env)))
+        return undefined;
+    const found = { checkout: false, commands: false, image: false };
+    for (const step of job.steps) {
+        if (mentionsSecret(step.env) || mentionsSecret(step.with) || loadsCode(step.env))
+            return undefined;
+        // A repository script is a program {@link runsOther} does not let run; a file name in a message
+        // it prints is none.
+        if (step.run && WRITES.test(step.run.value))
+            return undefined;
+        if (step.uses && !step.run && (0,workflow_shared/* actionPathOf */.ps)(step.uses) === 'actions/checkout') {
+            found.checkout = true;
+            continue;
+        }
+        if (!step.run || step.uses)
+            return undefined;
+        const images = workspace ? imageBuilds(workspace, job, workflow, step) : undefined;
+        if (!inertShell(step, job, workflow) || runsOther(step.run.value, images ? { allow: images.allow } : {}))
+            return undefined;
+        if (images?.seen())
+            found.image = true;
+        else
+            found.commands = true;
+    }
+    return found;
+}
+/**
+ * Environment variables that make the shell, git or any program load code from a path (a file of
+ * the checked-out tree): `BASH_ENV`, `PATH`, `LD_PRELOAD`, git's own settings.
+ */
+const LOADS_CODE = /^(?:BASH_ENV|ENV|PATH|LD_PRELOAD|LD_LIBRARY_PATH|GIT_\w+)$/i;
+/** Whether an `env:` sets a variable of {@link LOADS_CODE}: then the inert commands may run a file. */
+function loadsCode(env) {
+    return [...(env?.entries.keys() ?? [])].some((k) => LOADS_CODE.test(k));
+}
+/** The checkouts of a job leave `.git` at the workspace's root only (none is given a `path:`). */
+function gitAtRoot(job) {
+    return !job.steps.some((s) => (0,workflow_shared/* actionOf */.qj)(s.uses) === 'actions/checkout' && (0,workflow_shared/* input */.hF)(s, 'path'));
+}
+/** Options of `docker build` taken as they come: what they set stays in the image or the output. */
+const token_use_BUILD_VALUE_OPTIONS = new Set([
+    '-t',
+    '--tag',
+    '-f',
+    '--file',
+    '--platform',
+    '--target',
+    '--label',
+    '--progress',
+    '--build-arg',
+]);
+const BUILD_FLAGS = new Set(['--pull', '--no-cache', '-q', '--quiet', '--load', '--rm', '--force-rm']);
+/**
+ * For a step's script: a test of its commands that accepts a container image build (`docker build`,
+ * `docker buildx build`, `docker image build`) whose context is a folder of the workspace from which
+ * `.git` is left out: a subfolder (the checkout's `.git` is at the root), or the root with an ignore
+ * file (`<Dockerfile>.dockerignore` beside the Dockerfile, else the context's `.dockerignore`) that
+ * excludes `.git` and all in it. Only the options above are taken, with no expansion in any word
+ * (`--build-arg T=$(cat .git/config)` would hand the token in), the working directory must be known
+ * (no `cd` in the script, no expression in `working-directory:`) and the job's checkouts must leave
+ * `.git` at the root. `seen` tells whether a build was accepted.
+ */
+function imageBuilds(workspace, job, workflow, step) {
+    const script = step.run?.value;
+    if (!script || !/\bdocker\b/.test(script) || !gitAtRoot(job))
+        return undefined;
+    const dir = [
+        step.value['working-directory'],
+        job.defaults?.workingDirectory?.value,
+        workflow.defaults?.workingDirectory?.value,
+    ].find((d) => d !== undefined);
+    const cwd = dir === undefined ? '' : typeof dir === 'string' ? relativePath('', dir) : undefined;
+    if (cwd === undefined)
+        return undefined;
+    if ((0,shell_commands/* scriptCommands */.q8)(script).some((v) => ['cd', 'pushd', 'popd'].includes(v.name)))
+        return undefined;
+    let seen = false;
+    const allow = (view) => {
+        if (view.name !== 'docker')
+            return false;
+        const ok = buildLeavesGitOut(workspace, view, cwd);
+        seen ||= ok;
+        return ok;
+    };
+    return { allow, seen: () => seen };
+}
+function buildLeavesGitOut(workspace, view, cwd) {
+    const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+    const start = words[0] === 'build'
+        ? 1
+        : (words[0] === 'buildx' || words[0] === 'image') && words[1] === 'build'
+            ? 2
+            : 0;
+    if (start === 0 || words.some((w) => /[$`]/.test(w)))
+        return false;
+    const positional = [];
+    let file;
+    for (let i = start; i < words.length; i++) {
+        const w = words[i];
+        if (!w.startsWith('-') || w === '-') {
+            positional.push(w);
+            continue;
+        }
+        const [name, inline] = w.startsWith('--') && w.includes('=')
+            ? [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]
+            : [w, undefined];
+        if (BUILD_FLAGS.has(name))
+            continue;
+        if (!token_use_BUILD_VALUE_OPTIONS.has(name))
+            return false;
+        const value = inline ?? words[++i];
+        if (value === undefined)
+            return false;
+        if (name === '-f' || name === '--file')
+            file = value;
+    }
+    if (positional.length !== 1)
+        return false;
+    const context = relativePath(cwd, positional[0]);
+    if (context === undefined)
+        return false;
+    // A subfolder's context cannot hold the `.git` at the root.
+    if (context !== '')
+        return true;
+    const dockerfile = file === undefined ? 'Dockerfile' : relativePath(cwd, file);
+    if (dockerfile === undefined)
+        return false;
+    const beside = `${dockerfile}.dockerignore`;
+    const ignore = workspace.has(beside) ? beside : '.dockerignore';
+    const text = workspace.has(ignore) ? workspace.text(ignore) : undefined;
+    return text !== undefined && excludesFolder(text, '.git');
+}
+/**
+ * A relative path resolved against a folder of the workspace (`''` for its root), or undefined when
+ * it is absolute, a URL, stdin, holds an expression, or leaves the workspace.
+ */
+function relativePath(base, path) {
+    if (path === '-' || /^(?:\/|~|[a-z][\w+.-]*:|git@)|\$\{\{/i.test(path))
+        return undefined;
+    const parts = base === '' ? [] : base.split('/');
+    for (const part of path.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..') {
+            if (parts.length === 0)
+                return undefined;
+            parts.pop();
+        }
+        else
+            parts.push(part);
+    }
+    return parts.join('/');
+}
+/**
+ * Whether a script may run a program other than {@link INERT_COMMANDS}, {@link TEXT_TOOLS} and the
+ * functions it defines, or have a later step run one: a command named by path (`./echo` is a file of
+ * the repository), a text tool told to take its program from a file (`awk -f`, `sed -f`, `curl -K`) or
+ * to run commands (awk's `system()`, pipes and `getline`, sed's `e`, sort's `--compress-program`), a
+ * heredoc that substitutes commands (its body is not read as commands), an arithmetic expansion, an
+ * expression of the run, or a write to `$GITHUB_ENV` or `$GITHUB_PATH`.
+ */
+function runsOther(script, options = {}) {
+    const from = options.after?.[1] ?? 0;
+    if (/\$\{\{|\$\(\(|GITHUB_(?:ENV|PATH)\b/.test(script.slice(from)))
+        return true;
+    const functions = new Set([...script.matchAll(/(?:^|[\s;&|{}()])(?:function\s+([\w-]+)|([\w-]+)\s*\(\s*\))/g)].map((m) => (m[1] ?? m[2]).toLowerCase()));
+    // What runs before the command `after` names is set aside, unless it can run again after it (a
+    // loop, a trap, a function).
+    const before = options.after
+        ? /\b(?:for|while|until|trap|function)\b|\(\s*\)\s*\{/.test(script.slice(0, options.after[0]))
+            ? 0
+            : options.after[0]
+        : 0;
+    return (0,shell_commands/* scriptCommands */.q8)(script).some((view) => {
+        const { command, name, nameIndex } = view;
+        if (options.after) {
+            const [start, end] = options.after;
+            if (command.start < before || (command.start < end && command.end > start))
+                return false;
+        }
+        for (const r of command.redirects) {
+            if (r.body && !r.target?.quoted && /\$\(|`/.test(script.slice(r.body[0], r.body[1])))
+                return true;
+        }
+        if (name === '')
+            return false;
+        if (command.words[nameIndex].value.includes('/'))
+            return true;
+        if (options.allow?.(view))
+            return false;
+        const lower = name.toLowerCase();
+        if (INERT_COMMANDS.has(lower) || functions.has(lower))
+            return false;
+        const args = command.words.slice(nameIndex + 1).map((w) => w.value);
+        if (lower === 'git' && options.readGit)
+            return !READ_ONLY_GIT.has(args[0] ?? '');
+        if (!TEXT_TOOLS.has(lower))
+            return true;
+        return args.some((arg) => toldToRun(lower, arg));
+    });
+}
+/**
+ * git subcommands that only read objects, refs and the work tree, named first (no `-c`, `-C` or other
+ * option before them): none runs a program of the work tree's (hooks, filters and diff drivers come
+ * from the configuration, which a checked-out tree does not write).
+ */
+const READ_ONLY_GIT = new Set([
+    'log',
+    'show',
+    'rev-parse',
+    'rev-list',
+    'diff',
+    'status',
+    'describe',
+    'ls-files',
+    'ls-tree',
+    'cat-file',
+    'merge-base',
+    'name-rev',
+]);
+/**
+ * Whether a job's shell script runs nothing but the commands {@link inertJob} admits and git
+ * commands that only read, after the command at `after` (its offsets in the script) or in all of
+ * it: no program of the repository, nothing that changes what later steps run, no value of the run
+ * written into it.
+ */
+function runsOnlyReads(script, after) {
+    return !runsOther(script, { readGit: true, ...(after ? { after } : {}) });
+}
+/** Whether a step runs its script with a shell whose `echo`, `test` and the like are builtins. */
+function inertShell(step, job, workflow) {
+    const shell = [step.shell, job.defaults?.shell, workflow.defaults?.shell].find((s) => s !== undefined);
+    return !shell || (typeof shell.value === 'string' && INERT_SHELLS.test(shell.value.trim()));
+}
+/** Options of the text tools that take their program or settings from a file, or run a program. */
+const AWK_PROGRAM = /^(?:-[fEil]|--(?:file|exec|include|load)\b)/;
+const PROGRAM_OPTIONS = {
+    awk: AWK_PROGRAM,
+    gawk: AWK_PROGRAM,
+    mawk: AWK_PROGRAM,
+    sed: /^(?:-[nErsuz]*f|--file\b)/,
+    curl: /^(?:-[a-zA-Z]*K|--config\b)/,
+    sort: /^--compress-program\b/,
+};
+/** An argument that makes a text tool take its program from a file or run another program. */
+function toldToRun(tool, arg) {
+    if (PROGRAM_OPTIONS[tool]?.test(arg))
+        return true;
+    if (tool.endsWith('awk')) {
+        // Outside its string literals, an awk program runs a command only through system(), a pipe or getline.
+        const code = arg.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+        return /\bsystem\s*\(|\bgetline\b|\|/.test(code);
+    }
+    // sed's `e` command, or the `e` flag of `s`, runs the pattern space as a command.
+    if (tool === 'sed')
+        return /(?:^|[;\n{}])\s*(?:\d+|\$)?\s*e(?:\s|$|;)|\/[gpiImM0-9]*e[gpiImM0-9]*\s*(?:;|$|\})/.test(arg);
+    return false;
+}
+function stepWriter(step) {
+    if (token_use_mentionsToken(step.env) || token_use_mentionsToken(step.with))
+        return `step ${label(step)} is given a token`;
+    if (step.run) {
+        if (WRITES.test(step.run.value))
+            return `step ${label(step)} uses the token or pushes`;
+        return SCRIPT_FILE.test(step.run.value) ? `step ${label(step)} runs a repository script` : undefined;
+    }
+    if (step.uses) {
+        const path = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
+        const repo = (0,workflow_shared/* actionOf */.qj)(step.uses);
+        if (path && repo && (READ_ONLY_ACTIONS.has(path) || READ_ONLY_ACTIONS.has(repo)))
+            return undefined;
+        return `step ${label(step)} uses ${step.uses.value}, which can use the token`;
+    }
+    return undefined;
+}
+function token_use_mentionsToken(map) {
+    if (!map)
+        return false;
+    for (const v of map.entries.values()) {
+        if (typeof v.value === 'string' && /github\.token|secrets\.GITHUB_TOKEN/i.test(v.value))
+            return true;
+    }
+    return false;
+}
+/** A map that passes a secret (or the token): a step given one holds more than the job's token. */
+function mentionsSecret(map) {
+    if (!map)
+        return false;
+    for (const v of map.entries.values()) {
+        if (typeof v.value === 'string' && /\bsecrets\b|github\.token/i.test(v.value))
+            return true;
+    }
+    return false;
+}
+function label(step) {
+    const name = step.name?.value ?? step.id?.value;
+    return typeof name === 'string' ? `"${name}"` : `#${step.index + 1}`;
+}
+/** Inputs through which an action is handed a token of the caller's choosing. */
+const OWN_TOKEN_INPUT = /^(?:token|github[-_]?token|repo[-_]?token|gh[-_]?token)$/i;
+/** GitHub's own actions that run nothing of the repository's and use the job's token only to read. */
+const GITHUB_READERS = /^actions\/(?:setup-(?:node|python|go|java|dotnet)|cache(?:\/(?:restore|save))?|upload-artifact|download-artifact)$/;
+/**
+ * Whether no step of a job is handed its GITHUB_TOKEN, though it may run a build: every step that
+ * takes a token is given a secret of its own instead (a checkout's `token:`, an action's `token:` or
+ * `github-token:`), and at least one is, the token of no checkout is left on disk while anything but
+ * GitHub's own actions, the inert commands and image builds of {@link inertJob} runs after it, and
+ * no other action runs: none is given the token (`env:`, `with:`, an expression in a script), no job
+ * or workflow `env:` passes it, no reusable workflow is called. GitHub's own setup, cache and
+ * artifact actions are taken as they come: the setup actions hold the token by default, to download
+ * a toolchain, but not with a `cache` input (which runs the project's package manager). What stays
+ * is the runner: a program the job runs with sudo could read the token from the runner's memory.
+ */
+function tokenWithheld(workspace, job, workflow) {
+    if (job.uses || job.steps.length === 0)
+        return undefined;
+    // No action is handed a secret in the token's place (most jobs): decided before any script is read.
+    if (!job.steps.some((s) => s.uses !== undefined && ownToken(s)))
+        return undefined;
+    if ([workflow.env, job.env, job.container?.credentials, ...job.services.map((s) => s.credentials)].some(token_use_mentionsToken))
+        return undefined;
+    const found = { replaced: [], readers: [], runs: false };
+    // The job's own token left in .git/config by a checkout.
+    let onDisk = false;
+    const loads = [workflow.env, job.env].some(loadsCode);
+    for (const step of job.steps) {
+        if (token_use_mentionsToken(step.env) || token_use_mentionsToken(step.with))
+            return undefined;
+        if (step.run) {
+            if (/github\.token|secrets\.GITHUB_TOKEN/i.test(step.run.value))
+                return undefined;
+            // A step that may run a file of the tree, when the job's token is on disk.
+            if (onDisk && (loads || loadsCode(step.env)))
+                return undefined;
+            const images = imageBuilds(workspace, job, workflow, step);
+            const inert = inertShell(step, job, workflow) &&
+                !WRITES.test(step.run.value) &&
+                !runsOther(step.run.value, images ? { allow: images.allow } : {});
+            if (!inert) {
+                if (onDisk)
+                    return undefined;
+                found.runs = true;
+            }
+            continue;
+        }
+        const path = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
+        const repo = (0,workflow_shared/* actionOf */.qj)(step.uses);
+        if (!path || !repo)
+            return undefined;
+        const own = ownToken(step);
+        if (repo === 'actions/checkout') {
+            if (own)
+                found.replaced.push(repo);
+            else if (!(0,workflow_shared/* isFalse */.Wu)((0,workflow_shared/* input */.hF)(step, 'persist-credentials')))
+                onDisk = true;
+            continue;
+        }
+        if (GITHUB_READERS.test(path) && !(0,workflow_shared/* input */.hF)(step, 'cache')) {
+            if (givenJobToken(workspace, workflow.path, step))
+                found.readers.push(repo);
+            continue;
+        }
+        // Any other action could read the token a checkout left in the workspace.
+        if (!own || onDisk)
+            return undefined;
+        found.replaced.push(repo);
+    }
+    return found.replaced.length > 0 ? found : undefined;
+}
+/** Whether an action is handed a secret other than the job's token as its token. */
+function ownToken(step) {
+    for (const [name, value] of step.with?.entries ?? []) {
+        if (!OWN_TOKEN_INPUT.test(name) || typeof value.value !== 'string')
+            continue;
+        if (/\bsecrets\s*[.[]/i.test(value.value) && !/github\.token|secrets\.GITHUB_TOKEN/i.test(value.value))
+            return true;
+    }
+    return false;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dangerous-triggers.js
+
+
 
 
 
@@ -37289,21 +38899,25 @@ function givenTheHead(step, tainted) {
  * `pull_request_target` whose every job runs only on merged pull requests, on activity that needs
  * triage or write access, such as `labeled`, or for owners', members' and collaborators' pull
  * requests (their `author_association`), or one whose every job keeps to the event as data: no
- * checkout of the head, no event value written into a script, see privileged-reach.ts), at the
+ * checkout of the head, no event value written into a script, see privileged-reach.ts; info when
+ * such a workflow also names no secret, calls no reusable workflow and grants no write scope), at the
  * trigger. Checking out and building the pull request's code there ("pwn request") hands those
  * privileges to the pull request: critical, reported instead at the ref that names the head
  * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
- * .../pull/N/head`, followed through `env:` and outputs); so does a step that hands the head's
+ * .../pull/N/head`, followed through `env:` and outputs) unless nothing runs the tree afterwards
+ * ({@link treeNeverRun}); so does a step that hands the head's
  * repository and commit to another system with a secret, at medium confidence (what that system does
  * is not seen here). `issue_comment` workflows that check out
  * the pull request are reported the same way, and so are reusable workflows called from such
- * workflows (they run in their caller's event). A job or step whose condition admits only
+ * workflows (they run in their caller's event). A checkout behind an environment, a check job or a
+ * membership check of who started the run ({@link membershipGate}) stays critical at medium
+ * confidence. A job or step whose condition admits only
  * same-repository pull requests, push-triggered runs, or owners, members and collaborators is not
  * (conditions.ts).
  */
 const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.dangerous-triggers',
-    summary: 'pull_request_target and workflow_run triggers (medium; low when the jobs keep to the event as data); workflows on them, on issue_comment or called from them that check out, run or hand on the pull request head (critical).',
+    summary: 'pull_request_target and workflow_run triggers (medium; low when the jobs keep to the event as data, info when they also hold no secret or write scope); workflows on them, on issue_comment or called from them that check out, run or hand on the pull request head (critical).',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     subjects: parsers_workflow/* workflowFiles */.BF,
     evaluate({ workspace, subjects }) {
@@ -37330,6 +38944,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                 continue;
                             const gate = environmentGate(workflow, job);
                             const check = gate ? undefined : checkGate(workspace, workflow, job, via !== '');
+                            const member = gate || check ? undefined : membershipGate(workflow, job, step);
                             const token = jobTokenWrites(workflow, job)
                                 ? 'and a writable token'
                                 : '(its token here can only read, but the cache and anything the job is given are within reach)';
@@ -37349,6 +38964,9 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                 });
                             }
                             for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
+                                // A tree nothing runs (its commit read, and no step after): no code of the pull request runs.
+                                if (treeNeverRun(workflow, job, step, hit.command))
+                                    continue;
                                 critical += 1;
                                 findings.push({
                                     message: `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets ${token}, and ` +
@@ -37361,12 +38979,15 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                             ? ` It waits for the "${gate}" environment: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
                                             : check
                                                 ? ` It waits for job "${check.job}"${check.where}, which by its name checks who may run it; ${check.seen}: if it lets only maintainers' pull requests through, outsiders cannot run their code here.`
-                                                : ''),
+                                                : member
+                                                    ? ` It runs only when step "${member.step}"${member.job === job.id ? '' : ` of job "${member.job}"`} (${member.action}), which by its name checks the team membership or permission of who started the run, says so; what it checks is not judged here: if it lets only maintainers through, outsiders cannot start this run, though the code checked out is whatever the pull request holds when the job runs, not what a maintainer read.`
+                                                    : ''),
                                     location: hit.location,
                                     key: `${job.id}/${(0,workflow_shared/* stepLabel */.vO)(step)}/${hit.what}`,
-                                    // An environment may require a reviewer's approval, a check job may stop outsiders
-                                    // (what neither this file nor, for a check of another repository, this tree shows).
-                                    ...(gate || check ? { confidence: 'medium' } : {}),
+                                    // An environment may require a reviewer's approval, a check job or a membership
+                                    // check may stop outsiders (what neither this file nor, for a check of another
+                                    // repository, this tree shows).
+                                    ...(gate || check || member ? { confidence: 'medium' } : {}),
                                 });
                             }
                         }
@@ -37389,6 +39010,12 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                 // Whether the jobs keep to the event as data, what the remediation asks for: asked once.
                 let data;
                 const asData = () => (data ??= unseen.length === 0 && eventAsData(workspace, values, flow, workflow));
+                // Keeping to the event as data with no secret and a read-only token leaves the run nothing
+                // privileged to expose: the trigger is then only a note (info).
+                const bare = !writableToken(workflow) &&
+                    workflow.jobs.every((j) => !j.uses) &&
+                    !namesSecrets(workspace, workflow) &&
+                    asData();
                 for (const trigger of ownTriggers) {
                     const fromPullRequests = trigger.event === 'pull_request_target' || followsUntrustedRuns(workflow, sources);
                     const mergedOnly = trigger.event === 'pull_request_target' && afterMergeOnly(workflow, trigger);
@@ -37398,7 +39025,9 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                     const dataOnly = fromPullRequests && !mergedOnly && !maintainersOnly && asData();
                     const token = writableToken(workflow)
                         ? 'and a writable token'
-                        : '(its token here can only read: no job is granted a write scope)';
+                        : bare
+                            ? '(none of which a job here is given; its token here can only read)'
+                            : '(its token here can only read: no job is granted a write scope)';
                     findings.push({
                         message: `"${trigger.event}" runs with the base repository's secrets ${token} on events that ` +
                             (mergedOnly
@@ -37410,17 +39039,26 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                     : fromPullRequests
                                         ? 'outsiders can cause. '
                                         : 'follow the workflows it names, none of which runs on pull requests today. ') +
-                            (dataOnly
+                            (dataOnly || bare
                                 ? 'No job here checks out or hands on pull request code, and the event reaches scripts and actions ' +
                                     'only as data (environment variables, inputs, artifacts posted as files; no value of it is written ' +
-                                    'into a script): the shape this trigger is for (labelling, commenting). Keep it so: a checkout of ' +
-                                    "the head, or an event value written into a script, would hand these privileges to the pull request's author."
+                                    'into a script): the shape this trigger is for (labelling, commenting). ' +
+                                    (bare
+                                        ? 'No job is given a secret or a token that can write: nothing privileged is left for the run to expose. ' +
+                                            'Keep it so: once a job is given either, a checkout of the head or an event value written into a ' +
+                                            "script would hand it to the pull request's author."
+                                        : 'Keep it so: a checkout of the head, or an event value written into a script, would hand these ' +
+                                            "privileges to the pull request's author.")
                                 : `${checked} value from the event (titles, branch names, ` +
                                     'artifacts of the triggering run) is untrusted and must be read as data. Prefer "pull_request" ' +
                                     '(read-only token, no secrets for forks), or keep this workflow to labelling and commenting.'),
                         location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, trigger.span),
                         key: `trigger:${trigger.event}`,
-                        severity: fromPullRequests && !mergedOnly && !maintainersOnly && !dataOnly ? 'medium' : 'low',
+                        severity: bare
+                            ? 'info'
+                            : fromPullRequests && !mergedOnly && !maintainersOnly && !dataOnly
+                                ? 'medium'
+                                : 'low',
                     });
                 }
             },
@@ -37447,6 +39085,14 @@ function writableToken(workflow) {
         // An expression or another value GitHub would reject: not known to be read-only.
         return perms.value !== null;
     });
+}
+/**
+ * Whether the workflow names a secret anywhere (`secrets.NAME`, `secrets[...]`), comments included:
+ * a job given none holds none of the base repository's secrets but its own token.
+ */
+function namesSecrets(workspace, workflow) {
+    const text = workspace.text(workflow.path);
+    return text === undefined || /\bsecrets\s*[.[]/i.test(text);
 }
 /**
  * Whether every job of the workflow runs only on merged pull requests (`github.event.pull_request.merged`
@@ -37548,10 +39194,151 @@ function checkGate(workspace, workflow, job, throughCallers) {
     return gates.every((g) => g !== undefined) ? gates[0] : undefined;
 }
 /**
+ * An action (`owner/repo[/path]`) whose name says it checks a user's team or organisation membership,
+ * or their permission on the repository.
+ */
+const MEMBERSHIP_ACTION = /membership|(?:team|org|organi[sz]ation)s?[-_]?members?\b|(?:user|actor|author|collaborator|repo|repository)[-_]?(?:permissions?|access|role)\b|check[-_]?(?:permissions?|collaborator|user|actor|members?)\b|is[-_]?(?:member|collaborator|maintainer)\b|permissions?[-_]?check/i;
+/**
+ * A check of who started the run that the step must pass: a step of a membership or permission
+ * action ({@link MEMBERSHIP_ACTION}) whose output a condition requires, where no other part of the
+ * condition can let the run through without it (a conjunct of the `if:`, read from the parsed
+ * expression): the step's own `if:` on an earlier step's output (`steps.member.outputs.ok ==
+ * 'true'`), the job's on a job output it needs (`needs.triage.outputs.allowed == 'true'`) that is in
+ * turn such a conjunct of the output's expression, or a job it needs that is gated so (a skipped job
+ * skips the jobs that need it, unless they ask for `always()` or another status).
+ */
+function membershipGate(workflow, job, step) {
+    if (step) {
+        const own = conjuncts(conditionTree(step.if))
+            .map((c) => stepOutputGate(c, job, step.index))
+            .find(Boolean);
+        if (own)
+            return own;
+    }
+    return jobMembershipGate(workflow, job, new Set());
+}
+function jobMembershipGate(workflow, job, seen) {
+    if (seen.has(job.id))
+        return undefined;
+    seen.add(job.id);
+    const needs = job.needs?.value;
+    const needed = (Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []).filter((n) => typeof n === 'string');
+    const upstream = (id) => needed.some((n) => n.toLowerCase() === id)
+        ? workflow.jobs.find((j) => j.id.toLowerCase() === id)
+        : undefined;
+    for (const c of conjuncts(conditionTree(job.if))) {
+        const ref = trueComparison(c);
+        if (ref?.path[0] !== 'needs' || ref.path[2] !== 'outputs' || ref.path.length !== 4)
+            continue;
+        const from = upstream(ref.path[1]);
+        const output = [...(from?.outputs?.entries ?? [])].find(([k]) => k.toLowerCase() === ref.path[3])?.[1];
+        if (!from || !output)
+            continue;
+        const value = conditionTree(output);
+        // The output is the step's output itself, or a conjunct of it that such a step's output decides.
+        const direct = value?.kind === 'ref' ? stepOutput(value, from, from.steps.length) : undefined;
+        const found = direct ??
+            conjuncts(value)
+                .map((v) => stepOutputGate(v, from, from.steps.length))
+                .find(Boolean);
+        if (found)
+            return found;
+    }
+    if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
+        return undefined;
+    for (const id of needed) {
+        const up = workflow.jobs.find((j) => j.id === id);
+        const found = up && jobMembershipGate(workflow, up, seen);
+        if (found)
+            return found;
+    }
+    return undefined;
+}
+/** The parts of a condition that must all hold (`a && (b && c)`: a, b, c); the whole otherwise. */
+function conjuncts(node) {
+    if (!node)
+        return [];
+    return node.kind === 'and' ? node.args.flatMap(conjuncts) : [node];
+}
+/** The reference a part requires to be true (`x == 'true'`, `'true' == x`, `x == true`), if it does. */
+function trueComparison(node) {
+    if (node.kind !== 'compare' || node.op !== '==')
+        return undefined;
+    for (const [a, b] of [
+        [node.left, node.right],
+        [node.right, node.left],
+    ]) {
+        if (a.kind === 'ref' &&
+            b.kind === 'literal' &&
+            (b.value === true || String(b.value).toLowerCase() === 'true'))
+            return a;
+    }
+    return undefined;
+}
+/**
+ * A part that requires the output of a membership step of the job, before `before`, to be true
+ * (`steps.member.outputs.isTeamMember == 'true'`) or to hold a value (`contains(steps.member.outputs.teams, 'x')`).
+ */
+function stepOutputGate(node, job, before) {
+    const ref = trueComparison(node) ??
+        (node.kind === 'call' && node.name === 'contains' && node.args[0]?.kind === 'ref'
+            ? node.args[0]
+            : undefined);
+    return ref ? stepOutput(ref, job, before) : undefined;
+}
+function stepOutput(ref, job, before) {
+    if (ref.path[0] !== 'steps' || ref.path[2] !== 'outputs' || ref.path.length !== 4)
+        return undefined;
+    const step = job.steps.find((s) => s.index < before && typeof s.id?.value === 'string' && s.id.value.toLowerCase() === ref.path[1]);
+    const action = (0,workflow_shared/* actionPathOf */.ps)(step?.uses);
+    if (!step || !action || !MEMBERSHIP_ACTION.test(action))
+        return undefined;
+    return { step: String(step.id.value), job: job.id, action: step.uses.value.replace(/@.*$/, '') };
+}
+/**
  * A hit that fetches the head (`git fetch origin pull/N/head:pr-N`): it brings the commits into the
  * repository without putting them in the work tree, so what runs them is what comes after.
  */
 const FETCH_ONLY = /^git\s+(?:-c\s+\S+\s+)*fetch\b/;
+/** The offsets of the command of a script that holds an offset, if one does. */
+function commandAt(script, at) {
+    const views = (0,shell_commands/* scriptCommands */.q8)(script).filter((v) => v.command.start <= at && at < v.command.end);
+    // The innermost one (a checkout inside `$(...)` is that command, not the one around it).
+    const inner = views.sort((a, b) => b.command.depth - a.command.depth)[0];
+    return inner ? [inner.command.start, inner.command.end] : undefined;
+}
+/**
+ * Whether nothing runs the tree a checkout of the head leaves: the rest of the step's script after
+ * the command that checks it out, and every later step of the job, run only commands that print,
+ * test, edit text or read git's objects (`git log`, `git rev-parse`: the commit to report, token-use.ts),
+ * with a shell that reads them as such, no value of the run written into them and nothing that makes
+ * a later step run a file (`$GITHUB_ENV`, `BASH_ENV`, `PATH`); no action runs after it, and no action
+ * before it saves a cache when the job ends (its post step would store the tree for later runs).
+ * Jobs do not share a work tree: what another job checks out is judged there.
+ */
+function treeNeverRun(workflow, job, step, command) {
+    const later = job.steps.filter((s) => s.index > step.index);
+    if ([workflow.env, job.env, step.env, ...later.map((s) => s.env)].some(loadsCode))
+        return false;
+    if (job.steps.some((s) => s.index < step.index && savesCache(s)))
+        return false;
+    if (step.run && (!command || !inertShell(step, job, workflow) || !runsOnlyReads(step.run.value, command)))
+        return false;
+    return later.every((s) => !s.uses && s.run && inertShell(s, job, workflow) && runsOnlyReads(s.run.value));
+}
+/**
+ * An action that may save a cache in its post step, when the job ends: a cache action (not one that
+ * only restores), or one given a cache setting (`cache: npm`, `enable-cache: true`).
+ */
+function savesCache(step) {
+    if (!step.uses)
+        return false;
+    const path = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
+    // An action of this repository or a container: what it does when the job ends is not read here.
+    if (!path || (/cache/i.test(path) && !/\/restore$/.test(path)))
+        return true;
+    return [...(step.with?.entries ?? [])].some(([k, v]) => /cache/i.test(k) && !(v.value === false || /^\s*(?:false)?\s*$/i.test(String(v.value))));
+}
 function headCheckoutsOf(workspace, flow, workflow, job, step) {
     const scope = { source: workflow, job, stepIndex: step.index, level: 'step' };
     const hits = [];
@@ -37579,8 +39366,10 @@ function headCheckoutsOf(workspace, flow, workflow, job, step) {
     if (!step.run)
         return hits;
     const text = (0,workflow_expressions/* locatedText */.k6)(workspace, workflow.path, step.run);
-    for (const c of (0,shell/* headCheckouts */.wP)(step.run.value))
-        hits.push({ what: c.text, location: text.locate(c.start, c.end) });
+    for (const c of (0,shell/* headCheckouts */.wP)(step.run.value)) {
+        const command = commandAt(step.run.value, c.start);
+        hits.push({ what: c.text, location: text.locate(c.start, c.end), ...(command ? { command } : {}) });
+    }
     if (hits.length > 0)
         return hits;
     // `git checkout ${{ github.event.pull_request.head.sha }}` and friends, line by line.
@@ -37596,9 +39385,11 @@ function headCheckoutsOf(workspace, flow, workflow, job, step) {
                 if (!f)
                     continue;
                 const from = at + span.innerStart + f.ref.start;
+                const command = commandAt(step.run.value, from);
                 hits.push({
                     what: line.trim().replace(/\s+/g, ' '),
                     location: text.locate(from, at + span.innerStart + f.ref.end),
+                    ...(command ? { command } : {}),
                 });
                 break;
             }
@@ -39202,273 +40993,6 @@ function jobsText(blocks) {
         .join('; ');
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/token-use.js
-
-
-/**
- * Whether a job can use its GITHUB_TOKEN for anything but reading the repository. Deliberately
- * one-sided: a job is "read-only" only when every step is a script that neither names a token nor runs
- * a command that writes to GitHub, or an action known to only read (checkout, setup-*, caches,
- * artifacts). Any other action could use the token it receives by default, so it counts as a writer;
- * this keeps "write scope not needed" findings free of false positives.
- */
-/** Actions (owner/repo, or owner/repo/path) that never write to the repository through the token. */
-const READ_ONLY_ACTIONS = new Set([
-    'actions/checkout',
-    'actions/setup-node',
-    'actions/setup-python',
-    'actions/setup-go',
-    'actions/setup-java',
-    'actions/setup-dotnet',
-    'actions/cache',
-    'actions/cache/restore',
-    'actions/cache/save',
-    'actions/upload-artifact',
-    'actions/download-artifact',
-    'actions/dependency-review-action',
-    'ruby/setup-ruby',
-    'pnpm/action-setup',
-    'oven-sh/setup-bun',
-    'denoland/setup-deno',
-    'astral-sh/setup-uv',
-    'dtolnay/rust-toolchain',
-    'swatinem/rust-cache',
-    'docker/setup-buildx-action',
-    'docker/setup-qemu-action',
-    'hashicorp/setup-terraform',
-    'azure/setup-helm',
-    'azure/setup-kubectl',
-    'shivammathur/setup-php',
-    'erlef/setup-beam',
-    'haskell-actions/setup',
-    'gradle/actions/setup-gradle',
-    'extractions/setup-just',
-    'taiki-e/install-action',
-]);
-/**
- * Script text that uses a token or writes to GitHub: pushes (also through tools that push, such as
- * `mkdocs gh-deploy`), releases, API calls, and publishing tools that authenticate with the job's
- * OIDC token (trusted publishing, keyless signing).
- */
-const WRITES = /GITHUB_TOKEN|GH_TOKEN|github\.token|ACTIONS_(?:RUNTIME|ID_TOKEN_REQUEST)_(?:TOKEN|URL)|api\.github\.com|\bgh\s|\bhub\s|\bgit\s+(?:-c\s+\S+\s+)*(?:push|tag)\b|\b(?:npm|yarn|pnpm)\s+publish\b|\bdocker\s+push\b|semantic-release|goreleaser|changeset|\b(?:uv|pdm|hatch|poetry|flit|cargo)\s+publish\b|\btwine\s+upload\b|\bgem\s+push\b|\bcosign\s+(?:sign|attest)|\bgh-deploy\b|\bmike\s+deploy\b|\bghp-import\b|pkg-pr-new/;
-/**
- * A script file of the repository run by path or through an interpreter: what it does is not visible
- * here (it may push with the credentials a checkout persisted), so it counts as a possible writer.
- */
-const SCRIPT_FILE = /(?:^|[\s;&|(])(?:\.{1,2}\/[\w./-]+|(?:bash|sh|zsh|python3?|node|ruby|perl|pwsh|deno\s+run|bun|tsx)\s+[\w./-]+\.\w+|[\w./-]+\.(?:sh|bash|py|rb|js|mjs|cjs|ts|ps1))(?![\w.-])/m;
-/** Why a job may need write scopes (the first step that can write), or undefined when it only reads. */
-function tokenWriter(job, workflow) {
-    if (job.uses)
-        return `it calls the reusable workflow "${job.uses.value}"`;
-    if (token_use_mentionsToken(workflow.env) || token_use_mentionsToken(job.env))
-        return 'its env: passes a token to every step';
-    for (const step of job.steps) {
-        const why = stepWriter(step);
-        if (why)
-            return why;
-    }
-    return undefined;
-}
-/**
- * Shell builtins and utilities that only print, test, wait or set the shell's own state: they run no
- * other program and read no file of the repository, so nothing in them can reach the token.
- */
-const INERT_COMMANDS = new Set([
-    'echo',
-    'printf',
-    'true',
-    'false',
-    ':',
-    'exit',
-    'sleep',
-    'date',
-    'pwd',
-    'cd',
-    'test',
-    '[',
-    '[[',
-    'set',
-    'export',
-    'unset',
-    'local',
-    'read',
-    'return',
-    'shift',
-    'write-host',
-    'write-output',
-]);
-/**
- * Programs that fetch, read, compare or edit text and run no other program, as long as what they are
- * told to do is written in the step ({@link runsOther}): a watch job that downloads a page and diffs it
- * against a baseline runs no code but theirs.
- */
-const TEXT_TOOLS = new Set([
-    'curl',
-    'wget',
-    'cat',
-    'head',
-    'tail',
-    'grep',
-    'egrep',
-    'fgrep',
-    'sed',
-    'awk',
-    'gawk',
-    'mawk',
-    'jq',
-    'diff',
-    'cmp',
-    'comm',
-    'sort',
-    'uniq',
-    'wc',
-    'cut',
-    'tr',
-    'paste',
-    'base64',
-    'sha256sum',
-    'sha1sum',
-    'md5sum',
-    'tee',
-]);
-/** Shells whose `echo`, `test` and the like are the builtins above. */
-const INERT_SHELLS = /^(?:bash|sh|pwsh|powershell)$/;
-/**
- * Whether nothing a job runs can use its token, whatever it is granted, and what its steps do then:
- * no reusable workflow, container or service, no token or secret given, no action but
- * actions/checkout (GitHub's own, which fetches with the token and runs nothing of the repository's),
- * and every other step a script of a shell that reads it as such, with no value of the run written
- * into it (`${{ }}`), that runs only the commands above and the shell functions it defines
- * (substitutions included) and writes no `$GITHUB_ENV` or `$GITHUB_PATH`, which change what later
- * steps run. Narrower than {@link tokenWriter}, which lets a build run: a compromised dependency of a
- * build can still use the token it finds (in `.git/config` after a checkout, or in the runner).
- * Like it, no script may name a token or a command that writes to GitHub (an OIDC token request
- * included).
- */
-function inertJob(job, workflow) {
-    if (job.uses || job.container || job.services.length > 0 || job.steps.length === 0)
-        return undefined;
-    if ([workflow.env, job.env].some(mentionsSecret))
-        return undefined;
-    const found = { checkout: false, commands: false };
-    for (const step of job.steps) {
-        if (mentionsSecret(step.env) || mentionsSecret(step.with))
-            return undefined;
-        // A repository script is a program {@link runsOther} does not let run; a file name in a message
-        // it prints is none.
-        if (step.run && WRITES.test(step.run.value))
-            return undefined;
-        if (step.uses && !step.run && (0,workflow_shared/* actionPathOf */.ps)(step.uses) === 'actions/checkout') {
-            found.checkout = true;
-            continue;
-        }
-        if (!step.run || step.uses)
-            return undefined;
-        const shell = [step.shell, job.defaults?.shell, workflow.defaults?.shell].find((s) => s !== undefined);
-        if (shell && (typeof shell.value !== 'string' || !INERT_SHELLS.test(shell.value.trim())))
-            return undefined;
-        if (runsOther(step.run.value))
-            return undefined;
-        found.commands = true;
-    }
-    return found;
-}
-/**
- * Whether a script may run a program other than {@link INERT_COMMANDS}, {@link TEXT_TOOLS} and the
- * functions it defines, or have a later step run one: a command named by path (`./echo` is a file of
- * the repository), a text tool told to take its program from a file (`awk -f`, `sed -f`, `curl -K`) or
- * to run commands (awk's `system()`, pipes and `getline`, sed's `e`, sort's `--compress-program`), a
- * heredoc that substitutes commands (its body is not read as commands), an arithmetic expansion, an
- * expression of the run, or a write to `$GITHUB_ENV` or `$GITHUB_PATH`.
- */
-function runsOther(script) {
-    if (/\$\{\{|\$\(\(|GITHUB_(?:ENV|PATH)\b/.test(script))
-        return true;
-    const functions = new Set([...script.matchAll(/(?:^|[\s;&|{}()])(?:function\s+([\w-]+)|([\w-]+)\s*\(\s*\))/g)].map((m) => (m[1] ?? m[2]).toLowerCase()));
-    return (0,shell_commands/* scriptCommands */.q8)(script).some((view) => {
-        const { command, name, nameIndex } = view;
-        for (const r of command.redirects) {
-            if (r.body && !r.target?.quoted && /\$\(|`/.test(script.slice(r.body[0], r.body[1])))
-                return true;
-        }
-        if (name === '')
-            return false;
-        if (command.words[nameIndex].value.includes('/'))
-            return true;
-        const lower = name.toLowerCase();
-        if (INERT_COMMANDS.has(lower) || functions.has(lower))
-            return false;
-        if (!TEXT_TOOLS.has(lower))
-            return true;
-        const args = command.words.slice(nameIndex + 1).map((w) => w.value);
-        return args.some((arg) => toldToRun(lower, arg));
-    });
-}
-/** Options of the text tools that take their program or settings from a file, or run a program. */
-const AWK_PROGRAM = /^(?:-[fEil]|--(?:file|exec|include|load)\b)/;
-const PROGRAM_OPTIONS = {
-    awk: AWK_PROGRAM,
-    gawk: AWK_PROGRAM,
-    mawk: AWK_PROGRAM,
-    sed: /^(?:-[nErsuz]*f|--file\b)/,
-    curl: /^(?:-[a-zA-Z]*K|--config\b)/,
-    sort: /^--compress-program\b/,
-};
-/** An argument that makes a text tool take its program from a file or run another program. */
-function toldToRun(tool, arg) {
-    if (PROGRAM_OPTIONS[tool]?.test(arg))
-        return true;
-    if (tool.endsWith('awk')) {
-        // Outside its string literals, an awk program runs a command only through system(), a pipe or getline.
-        const code = arg.replace(/"(?:[^"\\]|\\.)*"/g, '""');
-        return /\bsystem\s*\(|\bgetline\b|\|/.test(code);
-    }
-    // sed's `e` command, or the `e` flag of `s`, runs the pattern space as a command.
-    if (tool === 'sed')
-        return /(?:^|[;\n{}])\s*(?:\d+|\$)?\s*e(?:\s|$|;)|\/[gpiImM0-9]*e[gpiImM0-9]*\s*(?:;|$|\})/.test(arg);
-    return false;
-}
-function stepWriter(step) {
-    if (token_use_mentionsToken(step.env) || token_use_mentionsToken(step.with))
-        return `step ${label(step)} is given a token`;
-    if (step.run) {
-        if (WRITES.test(step.run.value))
-            return `step ${label(step)} uses the token or pushes`;
-        return SCRIPT_FILE.test(step.run.value) ? `step ${label(step)} runs a repository script` : undefined;
-    }
-    if (step.uses) {
-        const path = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
-        const repo = (0,workflow_shared/* actionOf */.qj)(step.uses);
-        if (path && repo && (READ_ONLY_ACTIONS.has(path) || READ_ONLY_ACTIONS.has(repo)))
-            return undefined;
-        return `step ${label(step)} uses ${step.uses.value}, which can use the token`;
-    }
-    return undefined;
-}
-function token_use_mentionsToken(map) {
-    if (!map)
-        return false;
-    for (const v of map.entries.values()) {
-        if (typeof v.value === 'string' && /github\.token|secrets\.GITHUB_TOKEN/i.test(v.value))
-            return true;
-    }
-    return false;
-}
-/** A map that passes a secret (or the token): a step given one holds more than the job's token. */
-function mentionsSecret(map) {
-    if (!map)
-        return false;
-    for (const v of map.entries.values()) {
-        if (typeof v.value === 'string' && /\bsecrets\b|github\.token/i.test(v.value))
-            return true;
-    }
-    return false;
-}
-function label(step) {
-    const name = step.name?.value ?? step.id?.value;
-    return typeof name === 'string' ? `"${name}"` : `#${step.index + 1}`;
-}
-
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/permissions.js
 
 
@@ -39491,7 +41015,9 @@ function label(step) {
  *   merge: event-guards.ts),
  *   low when every trigger is a pull request event (a fork's run gets a read-only token), medium
  *   otherwise; low on any trigger when those jobs run nothing that could use the token: they only
- *   check out, print, test, or fetch and compare text (token-use.ts).
+ *   check out, print, test, fetch and compare text, or build an image from a context without `.git`
+ *   (token-use.ts), or when no step is handed the token: every step that takes one is given a secret
+ *   of its own instead, and none can read the job's from disk (token-use.ts, tokenWithheld).
  *   Workflows run only by `workflow_call` are exempt: they can never hold more than their caller grants.
  *   A job that calls a reusable workflow of this repository whose jobs all get a block (their own or
  *   the called workflow's) counts as declaring one: the called jobs can only narrow the caller's token.
@@ -39511,8 +41037,9 @@ const workflowPermissions = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.permissions',
     scope: 'file',
     // The workflows a workflow_run trigger names tell whether outsiders can cause a run; the reusable
-    // workflows a job calls, whether it runs anything with the default token.
-    readsOtherFiles: parsers_workflow/* WORKFLOW_GLOBS */.iK,
+    // workflows a job calls, whether it runs anything with the default token; the ignore files of an
+    // image build, whether its context holds the token a checkout left in .git.
+    readsOtherFiles: [...parsers_workflow/* WORKFLOW_GLOBS */.iK, '**/.dockerignore', '**/*.dockerignore'],
     fix: 'writes permissions: blocks with the scopes the jobs use (known actions, gh and API calls, git pushes, OIDC); stands down when a step may need a write scope it cannot tell',
     summary: 'Workflows that leave GITHUB_TOKEN permissions at the repository default (graded by trigger), grant write-all or read-all, or grant write scopes to jobs that do not use them.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
@@ -39524,7 +41051,7 @@ const workflowPermissions = (0,types/* defineEvaluator */.D)({
             workflow(workflow) {
                 const inheriting = workflow.jobs.filter((j) => !j.permissions);
                 if (inheriting.length > 0) {
-                    const top = shorthand(workflow.path, workflow.permissions, 'the workflow (every job without its own)', '', inertNote(workflow, inheriting));
+                    const top = shorthand(workflow.path, workflow.permissions, 'the workflow (every job without its own)', '', inertNote(workspace, workflow, inheriting));
                     if (top) {
                         shorthandFix(fixes, top, workflow, workflow.permissions.shorthand, undefined, inheriting);
                         findings.push(top);
@@ -39534,14 +41061,14 @@ const workflowPermissions = (0,types/* defineEvaluator */.D)({
                 // A call of a workflow of this repository whose jobs all declare permissions runs nothing
                 // with the default token; the fix still weighs it, since a top-level block would reach it.
                 const bare = inheriting.filter((j) => !declaredThroughCall(workspace, j));
-                const missing = missingPermissions(workflow, bare, upstream);
+                const missing = missingPermissions(workspace, workflow, bare, upstream);
                 if (missing) {
                     missingPermissionsFix(fixes, missing, workflow, inheriting);
                     findings.push(missing);
                 }
             },
             job(job, workflow) {
-                const own = shorthand(workflow.path, job.permissions, `job "${job.id}"`, job.id, inertNote(workflow, [job]));
+                const own = shorthand(workflow.path, job.permissions, `job "${job.id}"`, job.id, inertNote(workspace, workflow, [job]));
                 if (own) {
                     shorthandFix(fixes, own, workflow, job.permissions.shorthand, job, []);
                     findings.push(own);
@@ -39705,13 +41232,15 @@ function declaredThroughCall(workspace, job, callers = []) {
     return called.jobs.every((j) => j.permissions !== undefined || declaredThroughCall(workspace, j, within));
 }
 /**
- * What the steps of `jobs` do when none of them can use the token (token-use.ts), said as a note of a
- * finding graded low; undefined when some job can.
+ * What the steps of `jobs` do when none of them can use the token, or none is handed it
+ * (token-use.ts), said as a note of a finding graded low; undefined when some job can.
  */
-function inertNote(workflow, jobs) {
-    const found = jobs.map((j) => inertJob(j, workflow));
-    if (found.length === 0 || found.some((f) => f === undefined))
+function inertNote(workspace, workflow, jobs) {
+    if (jobs.length === 0)
         return undefined;
+    const found = jobs.map((j) => inertJob(j, workflow, workspace));
+    if (found.some((f) => f === undefined))
+        return withheldNote(workspace, workflow, jobs);
     const checkout = found.some((f) => f.checkout);
     const does = [
         ...(checkout ? ['check out the repository with actions/checkout'] : []),
@@ -39720,10 +41249,37 @@ function inertNote(workflow, jobs) {
                 'run shell commands that print, test, or fetch and edit text, and no other program (echo, test, curl, sed, ...)',
             ]
             : []),
+        ...(found.some((f) => f.image)
+            ? ['build a container image from a context that leaves out .git, where the checkout keeps the token']
+            : []),
     ];
     return ` ${jobs.length > 1 ? 'Their' : 'Its'} steps only ${does.join(' and ')}, and are given no token or secret, so nothing there can use it${checkout ? " but the checkout's fetch" : ''} today; a step added later would.`;
 }
-function missingPermissions(workflow, bare, upstream) {
+/**
+ * Jobs whose steps that take a token are all given a secret of their own instead, and that leave
+ * the job's token with no other step (token-use.ts), said as a note; undefined when some job does not.
+ */
+function withheldNote(workspace, workflow, jobs) {
+    // An inert job beside withheld ones hands the token to nothing either.
+    const found = jobs.map((j) => inertJob(j, workflow, workspace) ?? tokenWithheld(workspace, j, workflow));
+    if (found.some((f) => f === undefined))
+        return undefined;
+    const withheld = found.filter((f) => f !== undefined && 'replaced' in f);
+    const names = (pick) => [...new Set(withheld.flatMap(pick))];
+    const replaced = names((w) => w.replaced).join(', ');
+    const readers = names((w) => w.readers);
+    const many = names((w) => w.replaced).length > 1;
+    return (` No step of ${jobs.length > 1 ? 'these jobs' : 'the job'} is handed its token` +
+        (readers.length > 0
+            ? ` but GitHub's own ${readers.join(', ')}, which only ${readers.length > 1 ? 'download' : 'downloads'} a toolchain with it`
+            : '') +
+        `: ${replaced} ${many ? 'are' : 'is'} given a secret of ${many ? 'their' : 'its'} own as a token instead, so the default permissions reach nothing that could write with them today` +
+        (withheld.some((w) => w.runs)
+            ? ", though a program the job runs could still read the token from the runner's memory (hosted runners give steps sudo)"
+            : '') +
+        '; a step added later would get them.');
+}
+function missingPermissions(workspace, workflow, bare, upstream) {
     if (workflow.permissions || bare.length === 0)
         return undefined;
     const events = [...(0,workflow_shared/* eventsOf */.XL)(workflow)];
@@ -39733,7 +41289,7 @@ function missingPermissions(workflow, bare, upstream) {
     // Jobs that only print or test (placeholders for a required check), check out or fetch and compare
     // text run nothing that could use the token, on any trigger: the block is missing, but only a step
     // added later would get the default.
-    const inert = inertNote(workflow, bare);
+    const inert = inertNote(workspace, workflow, bare);
     const severity = inert
         ? 'low'
         : outsiders.length > 0
@@ -41017,7 +42573,8 @@ const workflowSecretsInherit = (0,types/* defineEvaluator */.D)({
  * `credentials_json`, ...), a credential a step that signs
  * reads, or any secret of a job that publishes a release. The job's own token, jobs that call a
  * reusable workflow (which cannot name an environment), image pull credentials, presence tests
- * (`secrets.X != ''`), names of keys held elsewhere (`..._KEY_ID`, `..._ALIAS`), licence keys and
+ * (`secrets.X != ''`), names of keys held elsewhere (`..._KEY_ID`, `..._ALIAS`), licence keys (by
+ * name, or `<TOOL>_KEY` given to the tool's own action: {@link toolKey}) and
  * values given to inputs that take identifiers (a workload identity provider, a role to assume) are
  * left alone. A build secret of an image build (docker/build-push-action `secrets:`) authenticates
  * downloads during the build: it is judged by its name, not as a secret of the publishing job. A
@@ -41087,6 +42644,10 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                         continue;
                     // Nor is what names a key held elsewhere (`..._KEY_ID`, `..._KEY_ALIAS`) or a tool's licence.
                     if (KEY_IDENTIFIER.test(name) || LICENCE.test(name))
+                        continue;
+                    // Nor the key a tool's own action is given to unlock it (`<TOOL>_KEY`), unless the tool's
+                    // name says it deploys.
+                    if (step && toolKey(step, expr.field, name, deployment))
                         continue;
                     // Nor a value given to an input that takes an identifier, whatever the secret is called.
                     if (step && identifierInput(step, expr.field))
@@ -41295,6 +42856,41 @@ function buildSecret(step, field) {
 const KEY_IDENTIFIER = /(?:^|_)(?<!ACCESS_)KEY_?(?:PAIR_?)?(?:ID|NAME|ALIAS)$|(?:^|_)(?:ALIAS|SECRET_NAME)$/i;
 /** A tool's licence key (`..._LICENSE`, `..._LICENCE_KEY`): it unlocks the tool, it deploys nothing. */
 const LICENCE = /(?:^|_)LICEN[CS]E(?:_?KEY)?$/i;
+/** `<TOOL>_KEY`, `<TOOL>_LICENSE_KEY`: the key of one tool, named by it alone. */
+const TOOL_KEY = /^([A-Z][A-Z0-9]*)_(?:LICEN[CS]E_?)?KEY$/i;
+/** Inputs through which an action takes its tool's licence key. */
+const LICENCE_INPUTS = new Set([
+    'key',
+    'license',
+    'licence',
+    'license-key',
+    'licence-key',
+    'license_key',
+    'licence_key',
+]);
+/**
+ * Whether an expression gives a step the key of the tool whose own action the step runs: a secret
+ * named `<TOOL>_KEY` (or `<TOOL>_LICENSE_KEY`), where `<TOOL>` is the action's owner or repository
+ * name (`acme/acme-action`, without `-action`), in the step's variable of the same name or in its
+ * `key` or `license` input. That is how a commercial edition of a tool takes its licence key: it
+ * unlocks the tool, it deploys nothing. Not when the tool's name says it deploys or publishes (the
+ * `names` pattern: a cloud, a registry), whose key is then an API key of that service; nor a key of
+ * another tool given to the step (`<OTHER>_KEY`), nor one qualified further (`..._API_KEY`,
+ * `..._SSH_KEY`, `..._DEPLOY_KEY`).
+ */
+function toolKey(step, field, name, deployment) {
+    const tool = TOOL_KEY.exec(name)?.[1]?.toLowerCase();
+    const action = (0,workflow_shared/* actionOf */.qj)(step.uses);
+    if (!tool || !action || deployment.test(tool))
+        return false;
+    const into = (field[0] === 'env' && (field[1] ?? '').toLowerCase() === name.toLowerCase()) ||
+        (field[0] === 'with' && LICENCE_INPUTS.has((field[1] ?? '').toLowerCase()));
+    if (!into)
+        return false;
+    const [owner, repo] = action.split('/');
+    const bare = (s) => s.replace(/(?:^actions?[-_.]|[-_.]actions?$)/g, '').replace(/[^a-z0-9]/g, '');
+    return bare(owner) === tool || bare(repo) === tool;
+}
 /** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */
 const CREDENTIAL = /token|key|secret|passw|pass$|passphrase|pat$|credential|auth|cert|private|kubeconfig|json|p12|pfx/i;
 /** References that are operands of a comparison (their value is compared, not used). */
@@ -42704,10 +44300,17 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
             // too. Said, not lowered: package.json and action.yml are files a pull request can change, and
             // a third party's action named as this repository's would otherwise quiet its own finding.
             const own = what === 'Action' && ownAction(uses.value);
+            // Another repository of this repository's owner (the same organisation's shared workflows and
+            // actions), as the run's environment names the owner: not a third party's, whose maintainers
+            // are strangers, but a ref that moves still changes what runs here without a change to this
+            // repository, and that owner's other repositories have maintainers and risks of their own.
+            // Medium, still shown; the owner comes from the run, never from the tree a change edits.
+            const owner = repository !== undefined ? sameOwner(uses.value, repository) : undefined;
             const finding = {
-                message: `${message}${own ? ownActionNote(self) : ''}${(0,workflow_shared/* aliasNote */.lp)(uses)}`,
+                message: `${message}${own ? ownActionNote(self) : ''}${owner ? sameOwnerNote(owner) : ''}${(0,workflow_shared/* aliasNote */.lp)(uses)}`,
                 location,
                 key,
+                ...(owner ? { severity: 'medium' } : {}),
             };
             pinFix(fixes, finding, workspace, source, uses);
             findings.push(finding);
@@ -42726,6 +44329,21 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/**
+ * The owner a repository reference shares with `repository` (`owner/repo`, lower case), when it names
+ * another repository of that owner; undefined otherwise.
+ */
+function sameOwner(text, repository) {
+    const ref = (0,parsers_uses/* parseUses */.A)(text);
+    if (ref.kind !== 'repository')
+        return undefined;
+    const owner = repository.split('/')[0];
+    return owner && ref.owner.toLowerCase() === owner ? owner : undefined;
+}
+function sameOwnerNote(owner) {
+    return (` It names another repository of this repository's own owner (${owner}), not a third party's: only ` +
+        "that owner's maintainers can move the ref, but a moved ref still changes what runs here without a change to this repository.");
+}
 /** Whether a repository reference names `repository` (`owner/repo`, lower case). */
 function namesRepository(text, repository) {
     const ref = (0,parsers_uses/* parseUses */.A)(text);
@@ -44259,9 +45877,11 @@ function rateLimited(r) {
 /* harmony export */   rW: () => (/* binding */ dockerBuild),
 /* harmony export */   rx: () => (/* binding */ followCalls)
 /* harmony export */ });
-/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4006);
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4006);
 /* harmony import */ var _parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9024);
+/* harmony import */ var _parsers_package_json_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2343);
 /* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9752);
+
 
 
 
@@ -44345,19 +45965,6 @@ function packageScriptCall(manager, args) {
         return undefined;
     return { dir: dir.replace(/^\.\/?/, '').replace(/\/$/, ''), script };
 }
-/** The scripts of a package.json (read once per tree), or an empty record. */
-function packageScripts(workspace, file) {
-    return workspace.memo('package-json-scripts', file, (f) => {
-        try {
-            const json = JSON.parse(workspace.text(f) ?? '');
-            const scripts = isRecord(json) && isRecord(json.scripts) ? json.scripts : {};
-            return Object.fromEntries(Object.entries(scripts).filter((e) => typeof e[1] === 'string'));
-        }
-        catch {
-            return {};
-        }
-    });
-}
 /**
  * The texts that `script` (a `run:` body, a recipe or a script file) calls, up to {@link MAX_DEPTH}
  * levels deep and {@link MAX_TEXTS} texts in all, in the order found. With `images`, the RUN
@@ -44416,7 +46023,7 @@ function directCalls(workspace, text, seen, images) {
         const file = call.dir ? `${call.dir}/package.json` : 'package.json';
         if (!workspace.has(file))
             continue;
-        const scripts = packageScripts(workspace, file);
+        const scripts = (0,_parsers_package_json_js__WEBPACK_IMPORTED_MODULE_2__/* .packageScripts */ .D)(workspace, file);
         // npm and pnpm run `pre<name>` and `post<name>` around the script.
         for (const name of [`pre${call.script}`, call.script, `post${call.script}`]) {
             const body = Object.hasOwn(scripts, name) ? scripts[name] : undefined;
@@ -44467,7 +46074,7 @@ function scriptFiles(workspace, raw) {
         return [rel];
     // Matched among the tree's shell scripts only (listed once per tree), never the whole file index
     // per call: a monorepo's workflows call hundreds of scripts.
-    const match = picomatch__WEBPACK_IMPORTED_MODULE_2__([rel, `**/${rel}`], { dot: true });
+    const match = picomatch__WEBPACK_IMPORTED_MODULE_3__([rel, `**/${rel}`], { dot: true });
     return shellScripts(workspace)
         .filter((f) => match(f))
         .slice(0, MAX_GLOB_FILES);
@@ -44554,6 +46161,8 @@ function parseMakefile(text) {
     }
     return rules;
 }
+/** A Makefile conditional directive line: `ifeq (a,b)`, `ifndef X`, `else`, `else ifdef Y`, `endif`. */
+const CONDITIONAL_DIRECTIVE = /^[ \t]*(?:ifeq|ifneq|ifdef|ifndef|else|endif)(?:[ \t\r]|$)/;
 function readMakefile(text, variables) {
     const rules = new Map();
     let current = [];
@@ -44564,6 +46173,11 @@ function readMakefile(text, variables) {
             continue;
         }
         if (line.trim() === '' || line.trimStart().startsWith('#'))
+            continue;
+        // A conditional (`ifeq`, `ifdef`, `else`, `endif`) is read by make, not run: within a recipe it
+        // neither ends it nor starts another rule, and the recipe lines of both branches belong to the
+        // target (which branch runs is decided when make runs; both are read as what it may run).
+        if (CONDITIONAL_DIRECTIVE.test(line))
             continue;
         const eq = line.indexOf('=');
         const assignment = eq > 0 ? ASSIGNMENT_HEAD.exec(line.slice(0, eq).trim()) : null;
@@ -44677,7 +46291,7 @@ function dockerfileRuns(workspace, build, seen) {
     if (!build.file.includes('*'))
         files = workspace.has(build.file) ? [build.file] : [];
     else {
-        const match = picomatch__WEBPACK_IMPORTED_MODULE_2__(build.file, { dot: true });
+        const match = picomatch__WEBPACK_IMPORTED_MODULE_3__(build.file, { dot: true });
         files = workspace
             .filesWhere(DOCKERFILES)
             .filter((f) => match(f))
@@ -45804,13 +47418,15 @@ __nccwpck_require__.d(__webpack_exports__, {
   LW: () => (/* binding */ DOCKERFILE_GLOBS),
   PQ: () => (/* binding */ baseImageOnly),
   j1: () => (/* binding */ dockerfilePaths),
+  dR: () => (/* binding */ externalBase),
   BD: () => (/* binding */ finalStage),
   on: () => (/* binding */ globalArgValues),
   Ai: () => (/* binding */ parseDockerfile),
   SR: () => (/* binding */ positionInRun),
   n_: () => (/* binding */ readDockerfile),
   yo: () => (/* binding */ referencedStage),
-  aK: () => (/* binding */ runCommands)
+  aK: () => (/* binding */ runCommands),
+  ap: () => (/* binding */ stageChain)
 });
 
 // UNUSED EXPORTS: DOCKERFILE_TEMPLATE
@@ -46036,6 +47652,7 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
                 entrypoint: false,
                 instructions: 0,
                 copies: 0,
+                copiesFrom: [],
             };
             const parent = inheritedStage(model, stage, globals);
             scope = new StageScope(globals, parent ? envAtEnd[parent.index] : undefined, escapeChar);
@@ -46048,6 +47665,15 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
             stage.instructions += 1;
         if (stage && (keyword === 'COPY' || keyword === 'ADD'))
             stage.copies += 1;
+        // dockerfile-ast's getFromFlag() answers only when --from is the one flag.
+        const copyFrom = stage && keyword === 'COPY'
+            ? ins
+                .getFlags()
+                .find((f) => f.getName().toLowerCase() === 'from')
+                ?.getValue()
+            : undefined;
+        if (stage && copyFrom)
+            stage.copiesFrom.push(copyFrom);
         if (keyword === 'ARG') {
             const args = readArgs(ins, escapeChar, spanOf(ins.getRange()));
             (stage ? stage.args : model.globalArgs).push(...args);
@@ -46191,6 +47817,32 @@ function inheritedStage(model, stage, globals) {
         return undefined;
     const { text } = (0,dockerfile_words/* expandVariables */.i7)(stage.from.image, globals, model.escapeChar);
     return text.includes(dockerfile_words/* UNRESOLVED */.gm) ? undefined : referencedStage(model, stage, text);
+}
+/** The external image at the root of a stage's FROM chain, with ARG defaults substituted. */
+function externalBase(model, stage) {
+    const image = stageChain(model, stage).at(-1).from.image;
+    if (!image)
+        return undefined;
+    const { text } = (0,dockerfile_words/* expandVariables */.i7)(image, globalArgValues(model), model.escapeChar);
+    return text.includes(dockerfile_words/* UNRESOLVED */.gm) ? undefined : text;
+}
+/**
+ * The stage and the earlier stages it is built FROM, in that order: the chain ends at a stage built
+ * on an external image, or on one named through an ARG without a value.
+ */
+function stageChain(model, stage) {
+    const vars = globalArgValues(model);
+    const chain = [];
+    for (let current = stage; current;) {
+        chain.push(current);
+        const image = current.from.image;
+        if (!image)
+            break;
+        const { text } = (0,dockerfile_words/* expandVariables */.i7)(image, vars, model.escapeChar);
+        // referencedStage only looks at earlier stages, so the walk always terminates.
+        current = text.includes(dockerfile_words/* UNRESOLVED */.gm) ? undefined : referencedStage(model, current, text);
+    }
+    return chain;
 }
 /** Final stage of a model, i.e. the image that is built by default. */
 function finalStage(model) {
@@ -48451,6 +50103,7 @@ class Converter {
 /* harmony export */   Q: () => (/* binding */ parseImageRef),
 /* harmony export */   Tp: () => (/* binding */ isMovingTag),
 /* harmony export */   cf: () => (/* binding */ movingTagPhrase),
+/* harmony export */   kD: () => (/* binding */ imageMatcher),
 /* harmony export */   mg: () => (/* binding */ nameHoldsVersion),
 /* harmony export */   nw: () => (/* binding */ tagNamesVersion)
 /* harmony export */ });
@@ -48603,6 +50256,23 @@ function nameHoldsVersion(name) {
  */
 function movingTagPhrase(tag) {
     return tag === 'latest' ? 'uses the "latest" tag' : `uses the "${tag}" tag, which names no version`;
+}
+/** A matcher of image references (`registry/repository:tag`) by patterns where `*` is any text. */
+function imageMatcher(patterns) {
+    const compile = (p) => new RegExp(`^${p.split('*').map(escapeRegExp).join('.*')}$`, 'i');
+    const include = patterns.filter((p) => !p.startsWith('!')).map(compile);
+    const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => compile(p.slice(1)));
+    return (image) => {
+        // `nginx:1.27@sha256:...` is judged as `nginx:1.27`; an untagged image is `:latest`.
+        const ref = parseImageRef(image);
+        if (!ref)
+            return false;
+        const name = `${ref.registry ? `${ref.registry}/` : ''}${ref.repository}:${ref.tag ?? 'latest'}`;
+        return include.some((re) => re.test(name)) && !exclude.some((re) => re.test(name));
+    };
+}
+function escapeRegExp(text) {
+    return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }
 
 
@@ -48871,6 +50541,59 @@ function patchRefs(kustomization) {
         }
     }
     return refs;
+}
+
+
+/***/ }),
+
+/***/ 2343:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ packageScripts),
+/* harmony export */   W: () => (/* binding */ scriptLine)
+/* harmony export */ });
+/**
+ * The `scripts` of a package.json: the commands `npm run <name>` (and yarn, pnpm, bun) runs, from the
+ * package's own directory.
+ */
+/** The scripts of a package.json (read once per tree), or an empty record. */
+function packageScripts(workspace, file) {
+    return workspace.memo('package-json-scripts', file, (f) => {
+        try {
+            const json = JSON.parse(workspace.text(f) ?? '');
+            const scripts = isRecord(json) && isRecord(json.scripts) ? json.scripts : {};
+            return Object.fromEntries(Object.entries(scripts).filter((e) => typeof e[1] === 'string'));
+        }
+        catch {
+            return {};
+        }
+    });
+}
+/**
+ * The 1-based line of a script's key in a package.json's text (its first `"name":` after the
+ * `"scripts"` key), or 1 when it cannot be found.
+ */
+function scriptLine(text, name) {
+    const scripts = text.search(/"scripts"\s*:/);
+    if (scripts === -1)
+        return 1;
+    const key = new RegExp(`${escapeRegExp(JSON.stringify(name))}\\s*:`, 'g');
+    key.lastIndex = scripts;
+    const found = key.exec(text);
+    if (!found)
+        return 1;
+    let line = 1;
+    for (let i = 0; i < found.index; i++)
+        if (text.charCodeAt(i) === 10)
+            line++;
+    return line;
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 
@@ -51840,6 +53563,7 @@ function compileMatcher(list, ignoreCase) {
     const names = [];
     const endings = [];
     const directories = [];
+    const folderSources = [];
     const nameSources = [];
     const sources = [];
     const byNameGlobs = [];
@@ -51854,6 +53578,8 @@ function compileMatcher(list, ignoreCase) {
             nameSources.push(name);
         else if (name !== undefined && literalDirectory(name))
             directories.push(name.slice(0, -3));
+        else if (name !== undefined && folderPattern(name))
+            folderSources.push(name.slice(0, -3));
         else {
             sources.push(p);
             continue;
@@ -51863,6 +53589,7 @@ function compileMatcher(list, ignoreCase) {
     const re = sources.length > 0 ? compile(sources) : undefined;
     const nameRe = nameSources.length > 0 ? compile(nameSources) : undefined;
     const nameAt = nameSources.length > 0 ? stickyNames(nameSources, flags) : undefined;
+    const folderRe = folderSources.length > 0 ? compile(folderSources) : undefined;
     if (byNameGlobs.length === 0)
         return re ? (path) => re.test(path) : () => false;
     // An ending holds no `/` (see EXTENSION), so the path ends with it exactly when its name does. A
@@ -51901,6 +53628,13 @@ function compileMatcher(list, ignoreCase) {
             hit = nameTest(path, start);
         }
         hit ||= endRe?.test(path) === true;
+        if (!hit && folderRe) {
+            // A folder anywhere whose name is a pattern (`**/*testdata/**`): some segment (the name too:
+            // `a/**` matches `a`) is one the segment's own expression matches. A `//` goes to picomatch.
+            if (path.includes('//'))
+                return slow.test(path);
+            hit = someSegment(path, folderRe);
+        }
         return hit && (!DOT_SEGMENT.test(path) || slow.test(path));
     };
     return (path) => byName(path) || (re?.test(path) ?? false);
@@ -51934,6 +53668,17 @@ function stickyNames(globs, flags) {
     }
     return new RegExp(parts.join('|'), `${flags}y`);
 }
+/** Whether a segment of the path, between `/`s or the ends, passes the expression. */
+function someSegment(path, re) {
+    for (let start = 0;;) {
+        const slash = path.indexOf('/', start);
+        if (re.test(path.slice(start, slash === -1 ? path.length : slash)))
+            return true;
+        if (slash === -1)
+            return false;
+        start = slash + 1;
+    }
+}
 /** Whether the name starting at `start` is `.` or `..`. */
 function isDotName(path, start) {
     const len = path.length - start;
@@ -51957,6 +53702,22 @@ function oneSegment(glob) {
 /** Whether a glob after `**` + `/` is literal directories and `/**` (`node_modules/**`, `.yarn/x/**`). */
 function literalDirectory(glob) {
     return glob.endsWith('/**') && isLiteralDirectory(glob.slice(0, -3));
+}
+/**
+ * Whether a glob after `**` + `/` is one segment that is a pattern and `/**` (`*testdata/**`,
+ * `test{-,_,}fixtures/**`): a folder anywhere, tested segment by segment with the segment's own
+ * expression instead of picomatch's for the whole glob (a lazy scan guarded by a look-ahead at every
+ * character: 51 such globs of the default test paths cost a 6 KB expression). No class that may
+ * negate (it could match a `/`), and no group (an extglob's expression may span segments).
+ */
+function folderPattern(glob) {
+    if (!glob.endsWith('/**'))
+        return false;
+    const segment = glob.slice(0, -3);
+    // After a final star picomatch wants the `/` (`**` + `/te*/**` does not match `a/test`, where
+    // `**` + `/test/**` does): such a folder, or a final brace holding one, stays with picomatch.
+    const brace = segment.endsWith('}') ? segment.slice(segment.lastIndexOf('{')) : '';
+    return oneSegment(segment) && !/[()!^]/.test(segment) && !segment.endsWith('*') && !/[*?]/.test(brace);
 }
 /**
  * Whether a path is directories picomatch matches as written: no empty, `.` or `..` segment, no
