@@ -199,6 +199,52 @@ describe('incremental base evaluation (differential)', () => {
     expect(spy.rules).toEqual([2]);
   });
 
+  it('takes k8s-image-unpinned whole when the change edits scripts that set no image, not when it edits one that does', async () => {
+    // The rule reads the build scripts for `kustomize edit set image`: only the scripts that hold one
+    // are its inputs, so editing a workflow or a Makefile recipe without one leaves it to the head.
+    const workflow = (step: string) =>
+      `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${step}\n`;
+    const makefile = (recipe: string) => `deploy:\n\tcd deploy && ${recipe}\n`;
+    const repo = scratchRepo();
+    const base = repo.commit({
+      'deploy/kustomization.yaml': 'resources: [app.yaml]\n',
+      'deploy/app.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: app }\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: acme/app:latest\n',
+      Makefile: makefile('kustomize edit set image acme/app=$(IMG)'),
+      'tools/Makefile': makefile('echo build'),
+      '.github/workflows/ci.yml': workflow('make test'),
+    });
+    const check = () =>
+      runCheck({
+        root: repo.dir,
+        base,
+        onlyRules: ['k8s-image-unpinned'],
+        failOnGap: false,
+        persona: 'auditor',
+        change: { scope: 'new', baseline: base, scan: 'changed' },
+      });
+    repo.commit({
+      '.github/workflows/ci.yml': workflow('make lint'),
+      'tools/Makefile': makefile('echo lint'),
+    });
+    let spy = spyOnBaseRuns();
+    let report = await check();
+    expect(report.findings.map((f) => `${f.location?.path} ${f.confidence} ${f.isNew}`)).toEqual([
+      'deploy/app.yaml low false',
+    ]);
+    expect(spy.rules).toEqual([0]);
+    vi.restoreAllMocks();
+    // The Makefile that set the image no longer does: the placeholder is a real tag again, on the base
+    // a low one, so the rule runs there.
+    repo.commit({ Makefile: makefile('echo deploy') });
+    spy = spyOnBaseRuns();
+    report = await check();
+    expect(report.findings.map((f) => `${f.location?.path} ${f.confidence} ${f.isNew}`)).toEqual([
+      'deploy/app.yaml high false',
+    ]);
+    expect(spy.rules).toEqual([1]);
+  });
+
   it('evaluates dependency-update-coverage on the base when the change edits only an update workflow', async () => {
     // The workflow that updates the Go modules moves from one module to another: the module it left
     // is a new finding, which it is only if the rule ran on the base tree instead of taking the head's.

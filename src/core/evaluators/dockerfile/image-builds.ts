@@ -13,6 +13,7 @@ import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { parseImageRef } from '../../parsers/image-ref.js';
 import { packageScripts, scriptLine } from '../../parsers/package-json.js';
 import { SCRIPT_FILES, scriptCommands } from '../../parsers/shell-commands.js';
+import { defineScreen } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { escapePointerToken } from '../../workspace/yaml.js';
 import { forEachLogicalLine } from '../generic/shell-lines.js';
@@ -79,6 +80,12 @@ const BUILDERS = new Set(['docker', 'podman', 'nerdctl', 'buildah']);
 
 /** Lines worth lexing: those that name a container engine. */
 const ENGINE = /\b(?:docker|podman|nerdctl|buildah)\b/;
+/**
+ * Only the scripts that name a container engine are inputs of the rules that ask (screens.ts): a
+ * pull request that edits a workflow or a package.json without one on either side does not evaluate
+ * them again.
+ */
+const NAMES_ENGINE = defineScreen('container-engine-commands', (_file, text) => ENGINE.test(text));
 
 /** Options of `docker build` that take a value as the next word (the rest take none, or `--opt=value`). */
 const BUILD_VALUE_OPTIONS = new Set([
@@ -200,7 +207,7 @@ function tagMatches(tag: string, name: string): boolean {
 /** Everything the repository's build scripts do with images (computed once per tree). */
 export function repositoryImages(workspace: Workspace): RepositoryImages {
   const out: RepositoryImages = { builds: [], runs: [], creates: [], pushes: [] };
-  for (const file of workspace.glob(IMAGE_BUILD_SOURCES)) {
+  for (const file of workspace.screenedGlob(IMAGE_BUILD_SOURCES, NAMES_ENGINE)) {
     const found = workspace.memo('docker-image-commands', file, () => fileImageCommands(workspace, file));
     // The paths a build may name, nearest first: the first the tree has is its Dockerfile.
     for (const build of found.builds) {

@@ -1,6 +1,7 @@
 import path from 'node:path/posix';
 import { isMovingTag, parseImageRef } from '../../parsers/image-ref.js';
 import { SCRIPT_FILES } from '../../parsers/shell-commands.js';
+import { defineScreen } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { placedCommands } from '../deps/update-commands.js';
 import { forEachLogicalLine, physicalPosition } from '../generic/shell-lines.js';
@@ -31,6 +32,12 @@ export interface KustomizeImageEdit {
 
 /** The commands worth lexing: those that set an image with kustomize. */
 const SETS_IMAGE = /\bedit\s+set\s+image\b/;
+/**
+ * Only the scripts that set an image are inputs of the rules that ask (screens.ts): a pull request
+ * that edits a workflow or a Makefile without such a command on either side does not evaluate them
+ * again.
+ */
+const SETS_IMAGE_SCREEN = defineScreen('kustomize-edit-set-image', (_file, text) => SETS_IMAGE.test(text));
 
 /** The edits of the repository's build scripts, by the directory of the kustomization they edit. */
 export function kustomizeImageEdits(
@@ -38,9 +45,9 @@ export function kustomizeImageEdits(
 ): ReadonlyMap<string, readonly KustomizeImageEdit[]> {
   return workspace.memo('k8s-kustomize-image-edits', '', () => {
     const out = new Map<string, KustomizeImageEdit[]>();
-    for (const file of workspace.glob(SCRIPT_FILES)) {
+    for (const file of workspace.screenedGlob(SCRIPT_FILES, SETS_IMAGE_SCREEN)) {
       const text = workspace.text(file);
-      if (text === undefined || !SETS_IMAGE.test(text)) continue;
+      if (text === undefined) continue;
       for (const { dir, edit } of fileEdits(file, text)) {
         const list = out.get(dir);
         if (list) list.push(edit);
