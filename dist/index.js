@@ -22134,6 +22134,7 @@ class LineCommands {
 
 
 
+
 /**
  * What the repository's own build scripts do with container images: the images they build from its
  * Dockerfiles (`docker build -f <Dockerfile> -t <name>`, `docker buildx build`, `podman build`, a
@@ -22153,6 +22154,12 @@ const IMAGE_BUILD_SOURCES = [...SCRIPT_FILES, '**/package.json'];
 const BUILDERS = new Set(['docker', 'podman', 'nerdctl', 'buildah']);
 /** Lines worth lexing: those that name a container engine. */
 const ENGINE = /\b(?:docker|podman|nerdctl|buildah)\b/;
+/**
+ * Only the scripts that name a container engine are inputs of the rules that ask (screens.ts): a
+ * pull request that edits a workflow or a package.json without one on either side does not evaluate
+ * them again.
+ */
+const NAMES_ENGINE = (0,screens/* defineScreen */.ME)('container-engine-commands', (_file, text) => ENGINE.test(text));
 /** Options of `docker build` that take a value as the next word (the rest take none, or `--opt=value`). */
 const BUILD_VALUE_OPTIONS = new Set([
     '-t',
@@ -22270,7 +22277,7 @@ function tagMatches(tag, name) {
 /** Everything the repository's build scripts do with images (computed once per tree). */
 function repositoryImages(workspace) {
     const out = { builds: [], runs: [], creates: [], pushes: [] };
-    for (const file of workspace.glob(IMAGE_BUILD_SOURCES)) {
+    for (const file of workspace.screenedGlob(IMAGE_BUILD_SOURCES, NAMES_ENGINE)) {
         const found = workspace.memo('docker-image-commands', file, () => fileImageCommands(workspace, file));
         // The paths a build may name, nearest first: the first the tree has is its Dockerfile.
         for (const build of found.builds) {
@@ -33493,15 +33500,22 @@ const k8sHostPort = (0,types/* defineEvaluator */.D)({
 
 
 
+
 /** The commands worth lexing: those that set an image with kustomize. */
 const SETS_IMAGE = /\bedit\s+set\s+image\b/;
+/**
+ * Only the scripts that set an image are inputs of the rules that ask (screens.ts): a pull request
+ * that edits a workflow or a Makefile without such a command on either side does not evaluate them
+ * again.
+ */
+const SETS_IMAGE_SCREEN = (0,screens/* defineScreen */.ME)('kustomize-edit-set-image', (_file, text) => SETS_IMAGE.test(text));
 /** The edits of the repository's build scripts, by the directory of the kustomization they edit. */
 function kustomizeImageEdits(workspace) {
     return workspace.memo('k8s-kustomize-image-edits', '', () => {
         const out = new Map();
-        for (const file of workspace.glob(SCRIPT_FILES)) {
+        for (const file of workspace.screenedGlob(SCRIPT_FILES, SETS_IMAGE_SCREEN)) {
             const text = workspace.text(file);
-            if (text === undefined || !SETS_IMAGE.test(text))
+            if (text === undefined)
                 continue;
             for (const { dir, edit } of fileEdits(file, text)) {
                 const list = out.get(dir);
