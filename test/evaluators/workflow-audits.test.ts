@@ -413,6 +413,17 @@ jobs:
     `on:\n  issue_comment:\n    types: [created]\njobs:\n  triage:\n    runs-on: x\n    outputs:\n      ok: \${{ ${output} }}\n    steps:\n      - id: member\n        uses: ${action}\n        with: { username: "\${{ github.actor }}", team: testers, GITHUB_TOKEN: "\${{ secrets.ORG_READ }}" }\n${extra}  e2e:\n    needs: triage\n    if: ${condition}\n    runs-on: x\n    steps:\n      - run: |\n          gh pr checkout \${{ github.event.issue.number }}\n          make e2e\n`;
   const isMember = "steps.member.outputs.isTeamMember == 'true'";
   const wanted = "needs.triage.outputs.ok == 'true'";
+  /** The gated job becomes `build`, and the job that checks out needs it (with `guard`, its own `if:`). */
+  const throughGatedJob = (guard: string) =>
+    gated(
+      isMember,
+      wanted,
+      undefined,
+      `  build:\n    needs: triage\n    if: ${wanted}\n    runs-on: x\n    steps: [{ run: echo }]\n`,
+    ).replace(
+      `needs: triage\n    if: ${wanted}\n    runs-on: x\n    steps:\n      - run: |`,
+      `needs: build\n${guard}    runs-on: x\n    steps:\n      - run: |`,
+    );
   it.each([
     [
       'a job output that requires the membership',
@@ -425,19 +436,7 @@ jobs:
       gated("contains(steps.member.outputs.teams, 'testers')", wanted),
       'medium',
     ],
-    [
-      'a job that needs a gated job',
-      gated(
-        isMember,
-        wanted,
-        undefined,
-        `  build:\n    needs: triage\n    if: ${wanted}\n    runs-on: x\n    steps: [{ run: echo }]\n`,
-      ).replace(
-        `needs: triage\n    if: ${wanted}\n    runs-on: x\n    steps:\n      - run: |`,
-        'needs: build\n    runs-on: x\n    steps:\n      - run: |',
-      ),
-      'medium',
-    ],
+    ['a job that needs a gated job', throughGatedJob(''), 'medium'],
     [
       'a condition with another way in',
       gated(isMember, `${wanted} || github.event.comment.body == '/force'`),
@@ -458,19 +457,7 @@ jobs:
       gated(isMember, wanted, 'acme/parse-command@v1'),
       'high',
     ],
-    [
-      'a job that needs a gated job, but runs always',
-      gated(
-        isMember,
-        wanted,
-        undefined,
-        `  build:\n    needs: triage\n    if: ${wanted}\n    runs-on: x\n    steps: [{ run: echo }]\n`,
-      ).replace(
-        `needs: triage\n    if: ${wanted}\n    runs-on: x\n    steps:\n      - run: |`,
-        'needs: build\n    if: always()\n    runs-on: x\n    steps:\n      - run: |',
-      ),
-      'high',
-    ],
+    ['a job that needs a gated job, but runs always', throughGatedJob('    if: always()\n'), 'high'],
   ])(
     'is less sure of a checkout gated on a membership check of who started the run: %s',
     async (_name, text, confidence) => {
