@@ -109,15 +109,11 @@ try {
     // Asynchronous: the fake API answers on this thread while the Action runs.
     return new Promise((resolve, reject) => {
       const node = path.join(ROOT, 'node_modules/.bin/node');
-      const p = spawn(
-        '/usr/bin/time',
-        ['-f', '%e %U %S', '-o', timing, node, path.join(DIST, 'index.js')],
-        {
-          cwd: REPO,
-          env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
+      const p = spawn('/usr/bin/time', ['-f', '%e %U %S', '-o', timing, node, path.join(DIST, 'index.js')], {
+        cwd: REPO,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       p.stdout.on('data', (d) => {
