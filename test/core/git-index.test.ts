@@ -4,7 +4,8 @@
  * to git every index it does not read (split, sparse, SHA-256, named by the environment, damaged).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diffAgainstHead } from '../../src/core/base-tree.js';
@@ -128,6 +129,43 @@ describe('gitIndex', () => {
     writeFileSync(path.join(sha256.dir, 'a.txt'), 'a\n');
     sha256.git('add', '-A');
     expect(gitIndex(sha256.dir)).toBeUndefined();
+  });
+
+  it('reads the index of a linked work tree and of a .git file naming its directory', () => {
+    const repo = scratchRepo();
+    repo.commit({ 'README.md': '# r\n', 'src/ünïcödé/ファイル.ts': 'x\n', 'src/a b/c\td.txt': 'tab\n' });
+    // A linked work tree: its index sits in the main repository's .git/worktrees/<name>.
+    const linked = path.join(mkdtempSync(path.join(tmpdir(), 'cg-wt-')), 'linked');
+    repo.git('worktree', 'add', '-q', '-b', 'side', linked);
+    writeFileSync(path.join(linked, 'only-here.txt'), 'w\n');
+    execFileSync('git', ['add', 'only-here.txt'], { cwd: linked });
+    expect(readFileSync(path.join(linked, '.git'), 'utf8')).toMatch(/^gitdir: /);
+    expect(gitIndex(linked)?.files).toContain('only-here.txt');
+    expectSameAsGit(linked);
+    expect(gitIndex(repo.dir)?.files).not.toContain('only-here.txt');
+    // A separate git directory named by a relative path (as a submodule's .git file names it).
+    const separate = richRepo();
+    const moved = path.join(separate.dir, '..', `${path.basename(separate.dir)}-gitdir`);
+    renameSync(path.join(separate.dir, '.git'), moved);
+    writeFileSync(path.join(separate.dir, '.git'), `gitdir: ../${path.basename(moved)}\n`);
+    expectSameAsGit(separate.dir);
+  });
+
+  it('leaves a .git file it cannot follow, and a SHA-256 linked work tree, to git', () => {
+    const repo = richRepo();
+    rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
+    for (const text of ['gitdir:\n', 'gitdir: /nonexistent/git/dir\n', `${'x'.repeat(5000)}\n`]) {
+      writeFileSync(path.join(repo.dir, '.git'), text);
+      expect(gitIndex(repo.dir)).toBeUndefined();
+    }
+    const sha256 = scratchRepo();
+    execFileSync('rm', ['-rf', path.join(sha256.dir, '.git')]);
+    sha256.git('init', '-q', '--object-format=sha256');
+    sha256.commit({ 'a.txt': 'a\n' });
+    const linked = path.join(mkdtempSync(path.join(tmpdir(), 'cg-wt-')), 'linked');
+    sha256.git('worktree', 'add', '-q', '-b', 'side', linked);
+    expect(readFileSync(path.join(linked, '.git'), 'utf8')).toMatch(/^gitdir: /);
+    expect(gitIndex(linked)).toBeUndefined();
   });
 
   it('leaves an index named by the environment, or damaged, to git', () => {

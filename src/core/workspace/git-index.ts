@@ -5,10 +5,11 @@
  * lists 100,000 files this way in about a third of the CPU that starting git, letting it print
  * 8.5 MB and parsing them took (docs/performance.md).
  *
- * Only the plain case is read here; anything else answers undefined and the caller asks git: an
- * index or repository named by the environment (`GIT_DIR`, `GIT_INDEX_FILE`, ...), a `.git` that is
- * not a directory (a linked work tree, a submodule), SHA-256 object ids, a split index, a sparse
- * index, an index version other than 2, 3 or 4, or anything out of bounds.
+ * Only the plain case is read here: a `.git` directory, or a `.git` file naming the work tree's own
+ * git directory (`gitdir: <path>`, as a linked work tree or a submodule has it). Anything else
+ * answers undefined and the caller asks git: an index or repository named by the environment
+ * (`GIT_DIR`, `GIT_INDEX_FILE`, ...), SHA-256 object ids, a split index, a sparse index, an index
+ * version other than 2, 3 or 4, or anything out of bounds.
  *
  * Format: https://git-scm.com/docs/index-format (read, not copied: header `DIRC`, version, count;
  * entries of 40 bytes of stat data, the 20-byte object id, 16 bits of flags, 16 more with the
@@ -87,18 +88,45 @@ export function indexTree(root: string): string | undefined {
 /** The index file of the plain case, and its identity; undefined otherwise. */
 function locate(root: string): { file: string; key: string } | undefined {
   if (GIT_LOCATION_VARIABLES.some((v) => process.env[v] !== undefined)) return undefined;
-  const gitDir = path.join(root, '.git');
-  const file = path.join(gitDir, 'index');
   try {
-    if (!lstatSync(gitDir).isDirectory()) return undefined;
+    const dirs = gitDirectories(path.join(root, '.git'));
+    if (!dirs) return undefined;
+    const file = path.join(dirs.gitDir, 'index');
     const st = lstatSync(file);
     if (!st.isFile() || st.size > MAX_INDEX_BYTES) return undefined;
-    // SHA-256 repositories say so in their configuration (extensions.objectFormat).
-    if (/objectformat/i.test(readFileSync(path.join(gitDir, 'config'), 'latin1'))) return undefined;
+    // SHA-256 repositories say so in their configuration (extensions.objectFormat), which a linked
+    // work tree shares with its main one.
+    if (/objectformat/i.test(readFileSync(path.join(dirs.commonDir, 'config'), 'latin1'))) return undefined;
     return { file, key: `${file}\u0000${st.ino}\u0000${st.size}\u0000${st.mtimeMs}\u0000${st.ctimeMs}` };
   } catch {
     return undefined;
   }
+}
+
+/** A `.git` file is one line, `gitdir: <path>`; anything longer is not one git wrote. */
+const MAX_GITFILE_BYTES = 4096;
+
+/**
+ * The git directory of a work tree from its `.git`: the directory itself, or the one a `.git` file
+ * names (relative to the work tree when not absolute), with the common directory whose
+ * configuration it shares (its `commondir` file: a linked work tree's main `.git`). Undefined for
+ * anything else.
+ */
+function gitDirectories(dotGit: string): { gitDir: string; commonDir: string } | undefined {
+  const st = lstatSync(dotGit);
+  if (st.isDirectory()) return { gitDir: dotGit, commonDir: dotGit };
+  if (!st.isFile() || st.size > MAX_GITFILE_BYTES) return undefined;
+  const named = /^gitdir: ([^\r\n]+)\r?\n?$/.exec(readFileSync(dotGit, 'utf8'));
+  if (!named) return undefined;
+  const gitDir = path.resolve(path.dirname(dotGit), named[1]!);
+  if (!lstatSync(gitDir).isDirectory()) return undefined;
+  let commonDir = gitDir;
+  try {
+    commonDir = path.resolve(gitDir, readFileSync(path.join(gitDir, 'commondir'), 'utf8').trim());
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
+  }
+  return { gitDir, commonDir };
 }
 
 function read(file: string, withIds: boolean): GitIndex | undefined {
