@@ -2027,6 +2027,29 @@ describe('runners and downloads', () => {
   });
 });
 
+describe('workflow.remote-script, in action inputs run as scripts', () => {
+  const shellInputs = [
+    { uses: 'uraimo/run-on-arch-action', inputs: ['run', 'install'] },
+    { uses: 'nick-fields/retry', inputs: ['command'] },
+  ];
+  it.each([
+    ['a listed input of a listed action', 'uraimo/run-on-arch-action@v3', 'run', [`${W}:9:13`]],
+    ['another listed input, names in any case', 'Uraimo/Run-On-Arch-Action@v3', 'install', [`${W}:9:13`]],
+    ['a retry wrapper’s command', 'nick-fields/retry@v3', 'command', [`${W}:9:13`]],
+    ['an input the action does not run', 'uraimo/run-on-arch-action@v3', 'dockerRunArgs', []],
+    ['an action not listed', 'example/deploy-action@v1', 'run', []],
+  ])('%s', async (_, uses, input, expected) => {
+    const findings = await evaluate(
+      workflowRemoteScript,
+      one(
+        `on: push\njobs:\n  a:\n    steps:\n      - uses: ${uses}\n        with:\n          ${input}: |\n            apt-get update\n            curl -LsSf https://installer.example/install.sh | sh\n`,
+      ),
+      { shellInputs },
+    );
+    expect(findings.map(at)).toEqual(expected);
+  });
+});
+
 describe('process evidence', () => {
   const sast = {
     evidence: 'static analysis',
