@@ -18,6 +18,18 @@ afterAll(removeTrees);
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
 
+/** A workflow that builds Dockerfile.dev and pushes it. */
+const PUSH_DEV_WORKFLOW = [
+  'on: push',
+  'jobs:',
+  '  image:',
+  '    runs-on: ubuntu-latest',
+  '    steps:',
+  '      - uses: actions/checkout@v4',
+  '      - run: docker build -f Dockerfile.dev -t ghcr.io/acme/app:dev --push .',
+  '',
+].join('\n');
+
 describe('Dockerfile scope (ARG and ENV per stage)', () => {
   it('sees a global ARG in a stage only once it is re-declared there', () => {
     const m = parseDockerfile(
@@ -157,7 +169,7 @@ describe('dockerfile.base-image-digest', () => {
         '    steps:',
         '      - run: |',
         '          docker buildx build --platform linux/amd64,linux/arm64 \\',
-        '            -f images/common/Dockerfile -t acme/photon:5.0 --push .',
+        '            -f images/common/Dockerfile -t acme/photon:5.0 .',
         '',
       ].join('\n'),
       Makefile: 'base:\n\tdocker build -f images/tools/Dockerfile -t acme/tools:$(VERSION) .\n',
@@ -201,7 +213,7 @@ describe('dockerfile.base-image-digest', () => {
   // npm, yarn and pnpm run a package's scripts from its directory: a script that builds and tags an
   // image makes it the project's own, as a Makefile's or a workflow's does.
   it.each([
-    ['docker buildx build -f docker/base.dockerfile -t acme/app:base2 --push .', 'low'],
+    ['docker buildx build -f docker/base.dockerfile -t acme/app:base2 .', 'low'],
     ['docker build --tag=acme/app:base2 -f docker/base.dockerfile .', 'low'],
     ['npm run lint && docker image build -t acme/app:base2 docker', 'low'],
     ['podman build -t acme/app:$npm_package_version -f docker/base.dockerfile .', 'low'],
@@ -335,6 +347,29 @@ describe('dockerfile.base-image-digest', () => {
     );
     // The second has no version anywhere: the unpinned rule reports it.
     expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([['Dockerfile:2:6', null]]);
+  });
+
+  // A Dockerfile whose own name marks a development image is graded as a development stage is,
+  // unless a build of the repository publishes it.
+  it.each([
+    ['Dockerfile-tilt', {}, 'low'],
+    ['web/Dockerfile.dev', {}, 'low'],
+    ['dev.Dockerfile', {}, 'low'],
+    ['Dockerfile.dev', { '.github/workflows/dev.yml': PUSH_DEV_WORKFLOW }, null],
+    ['Dockerfile.devices', {}, null],
+    ['Dockerfile.release', {}, null],
+  ])('%s: its FROM is graded by the name of the file (%o)', async (file, others, confidence) => {
+    const findings = await evaluate(
+      dockerfileBaseImageDigest,
+      { ...others, [file]: 'FROM node:18-alpine\nCOPY . .\nCMD ["npx", "next", "dev"]\n' },
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([[`${file}:1:6`, confidence]]);
+    if (confidence) {
+      expect(findings[0]!.message).toMatch(
+        /update it \(its name, [^,]+, marks a development image \((dev|tilt)\) that no build of the repository publishes: .*not one the project ships\)\.$/,
+      );
+    }
   });
 
   it('grades low a development stage that no other stage is built on, with the reason', async () => {
