@@ -832,6 +832,56 @@ jobs:
       (await evaluate(workflowUnpinnedImages, files, { allow: ['ghcr.io/acme/*', 'postgres'] })).map(at),
     ).toEqual([`${W}:4:26`]);
   });
+
+  // A service beside the steps of a job that can reach no credential (a read-only token, no secret,
+  // nothing published) is graded low; a job's container, which runs the steps, is not.
+  const job = (permissions: string, extra = '', run = 'pytest') => `on: [push, pull_request]
+${permissions}
+env: { FORCE_COLOR: 1 }
+jobs:
+  test:
+    runs-on: ubuntu-latest
+${extra}    services:
+      db:
+        image: postgres:16.4
+    steps:
+      - uses: actions/checkout@v4
+      - run: ${run}
+`;
+  it.each([
+    ['a read-only token, no secret', job('permissions: { contents: read }'), 'low'],
+    ['permissions: {}', job('permissions: {}'), 'low'],
+    ['read-all', job('permissions: read-all'), 'low'],
+    [
+      'the job token only',
+      job('permissions: { contents: read }', '    env: { GH: "${{ secrets.GITHUB_TOKEN }}" }\n'),
+      'low',
+    ],
+    ['no permissions (the default may write)', job(''), 'medium'],
+    ['a write scope', job('permissions: { contents: read, packages: write }'), 'medium'],
+    ['a secret', job('permissions: { contents: read }', '', 'pytest --key ${{ secrets.API_KEY }}'), 'medium'],
+    [
+      'a secret by index',
+      job('permissions: { contents: read }', '    env: { K: "${{ secrets[\'API_KEY\'] }}" }\n'),
+      'medium',
+    ],
+    [
+      'a deployment environment',
+      job('permissions: { contents: read }', '    environment: staging\n'),
+      'medium',
+    ],
+    ['a publishing step', job('permissions: { contents: read }', '', 'twine upload dist/*'), 'medium'],
+    // The service keeps to the network beside the steps: the container is reported at its own grade.
+    ['a job container', job('permissions: { contents: read }', '    container: python:3.13\n'), 'low'],
+  ])('a service of a job with %s', async (what, text, severity) => {
+    const findings = await evaluate(workflowUnpinnedImages, one(text), { allow: [] });
+    const service = findings.find((f) => f.message.includes('service "db"'))!;
+    expect(service.severity ?? 'medium').toBe(severity);
+    expect(service.message.includes('names no secret and publishes nothing')).toBe(severity === 'low');
+    // The job container itself keeps its grade.
+    const others = findings.filter((f) => f !== service);
+    expect(others.map((f) => f.severity ?? 'medium')).toEqual(what === 'a job container' ? ['medium'] : []);
+  });
 });
 
 describe('secrets and credentials', () => {

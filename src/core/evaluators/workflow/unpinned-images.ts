@@ -1,8 +1,15 @@
 import { locationFromSpan } from '../../location.js';
 import { hasSha256Digest, parseImageRef } from '../../parsers/image-ref.js';
-import { type Located, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import {
+  type Job,
+  type Located,
+  type Workflow,
+  walkWorkflows,
+  workflowSources,
+} from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
+import { publishingJobs } from './publishing.js';
 import { aliasNote, globMatcher } from './shared.js';
 
 export interface UnpinnedImagesOptions {
@@ -15,7 +22,9 @@ export interface UnpinnedImagesOptions {
  * token), its `services:`, and a Docker action's `runs.image: docker://...`. A tag can be re-pointed
  * to a different image; only `@sha256:<digest>` names fixed content. Images computed by an expression
  * (`${{ matrix.image }}`) are not judged: their value is not known here. `docker://` steps are
- * references in `uses:` and are reported by workflow-unpinned-action.
+ * references in `uses:` and are reported by workflow-unpinned-action. A service of a job that holds
+ * only a read-only token, names no secret and publishes nothing (a test database beside the tests) is
+ * reported at low severity: a moved tag can change the job's results, not reach a credential.
  */
 export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
   kind: 'workflow.unpinned-images',
@@ -39,7 +48,13 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
     const findings: RawFinding[] = [];
     // Its subjects are the images jobs and Docker actions pull: a file that names none had nothing to judge.
     const subjects = new Set<string>();
-    const check = (path: string, image: Located<string> | undefined, what: string, key: string) => {
+    const check = (
+      path: string,
+      image: Located<string> | undefined,
+      what: string,
+      key: string,
+      note?: string,
+    ) => {
       if (!image) return;
       subjects.add(path);
       if (image.value.includes('${{')) return;
@@ -56,20 +71,29 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
       findings.push({
         message:
           `Image "${ref.raw}" (${what})${aliasNote(image)} is pulled by ${by}; a tag can be moved to a different image at any time. ` +
-          'Pin it by digest (image@sha256:<digest>) and let Dependabot or Renovate update it.',
+          'Pin it by digest (image@sha256:<digest>) and let Dependabot or Renovate update it.' +
+          (note ? ` ${note}` : ''),
         location: locationFromSpan(path, image.span),
         key: `${key}:${ref.raw}`,
+        ...(note ? { severity: 'low' as const } : {}),
       });
     };
+    // The jobs of each workflow that publish, computed once a workflow has a service to judge.
+    const publishing = new Map<Workflow, Set<Job>>();
     walkWorkflows(workflowSources(workspace), {
       job(job, workflow) {
         check(workflow.path, job.container?.image, `the container of job "${job.id}"`, `${job.id}/container`);
+        if (job.services.length === 0) return;
+        const publishers = publishing.get(workflow) ?? publishingJobs(workflow);
+        publishing.set(workflow, publishers);
+        const note = harmlessServices(job, workflow, publishers) ? SERVICE_NOTE : undefined;
         for (const service of job.services) {
           check(
             workflow.path,
             service.image,
             `service "${service.id}" of job "${job.id}"`,
             `${job.id}/service/${service.id}`,
+            note,
           );
         }
       },
@@ -83,3 +107,50 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
     return findings;
   },
 });
+
+/** What a finding on a service of a job that can reach no credential says. */
+const SERVICE_NOTE =
+  'The job holds only a read-only token, names no secret and publishes nothing: a moved tag can change its test results, not reach a credential or what the project ships.';
+
+/**
+ * Whether a job's services can reach nothing privileged: the job's token can only read (its
+ * `permissions:`, or the workflow's, grant no write scope; without any the repository's default may
+ * write), the job and the workflow's `env:` name no secret (`secrets.NAME`, `secrets[...]`; the job's
+ * own token, `secrets.GITHUB_TOKEN`, reads only), it has no deployment environment (whose secrets it
+ * would hold), and it is no publishing job nor one that builds what a publishing job ships. A service
+ * runs beside the job's steps on the same network, without the runner's workspace or its token: what
+ * it serves can change the tests' results, not what the job may do. A job's `container:` runs the
+ * steps themselves and is not judged so.
+ */
+function harmlessServices(job: Job, workflow: Workflow, publishers: ReadonlySet<Job>): boolean {
+  if (job.uses || job.environment || publishers.has(job)) return false;
+  const perms = job.permissions ?? workflow.permissions;
+  if (!perms) return false;
+  if (perms.shorthand) {
+    if (perms.shorthand.value.trim() !== 'read-all') return false;
+  } else if (perms.value !== null && typeof perms.value === 'object' && !Array.isArray(perms.value)) {
+    if (
+      perms.scopes.some(
+        (s) =>
+          typeof s.level.value !== 'string' ||
+          (s.level.value.trim() !== 'read' && s.level.value.trim() !== 'none'),
+      )
+    ) {
+      return false;
+    }
+  } else if (perms.value !== null) return false;
+  return !namesSecret(job.value) && !namesSecret(workflow.env?.value);
+}
+
+/** `secrets.NAME` or `secrets[...]`, other than the job's own token. */
+const SECRET_REFERENCE = /\bsecrets\s*(?:\.(?!GITHUB_TOKEN\b)|\[)/i;
+
+/** Whether a parsed YAML value (aliases resolved) names a secret in any of its strings or keys. */
+function namesSecret(value: unknown): boolean {
+  if (typeof value === 'string') return SECRET_REFERENCE.test(value);
+  if (Array.isArray(value)) return value.some(namesSecret);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([k, v]) => SECRET_REFERENCE.test(k) || namesSecret(v));
+  }
+  return false;
+}
