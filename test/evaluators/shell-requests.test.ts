@@ -27,6 +27,7 @@ function requestPatterns() {
       build: p.message,
       runtime: request.runtime.message,
       internal: (host: string) => request.internal.message.replace('{host}', host),
+      healthcheck: `${request.runtime.message} ${request.healthcheck?.message}`,
     };
   };
   return { curl: of('curl'), wget: of('wget') };
@@ -266,6 +267,62 @@ const CASES: [string, string, string, [string, string, string] | null][] = [
     'one public host among internal ones',
     'c10/entrypoint.sh',
     'curl -k https://db/x https://api.example.com/\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  // (e) A health check script's probe of its own server: every host a variable the script sets to
+  // the machine itself, and no credential sent.
+  [
+    'health check, host defaulting to localhost',
+    'healthcheck.sh',
+    'if [ -z "${HC_HOST}" ]; then\n  HC_HOST=localhost\nfi\nwget --quiet --no-check-certificate --tries=1 --spider "${HC_SCHEME}://${HC_HOST}:${HC_PORT}/api/health" || exit 1\n',
+    ['medium', 'low', wget.healthcheck],
+  ],
+  [
+    'health check, host from the listen address or 127.0.0.1',
+    'docker/healthcheck.sh',
+    'addr="${LISTEN_ADDRESS}"\nif [ -z "${addr}" ] || [ "${addr}" = "0.0.0.0" ]; then\n    addr=\'127.0.0.1\'\nfi\ncurl --insecure --fail --silent "http${s}://${addr}:${PORT}${base}/alive" || exit 1\n',
+    ['medium', 'low', curl.healthcheck],
+  ],
+  [
+    'health check, a localhost default in the URL',
+    'bin/docker-healthcheck.sh',
+    '#!/bin/sh\ncurl -fsk "https://${HOST:-localhost}:8443/healthz"\n',
+    ['medium', 'low', curl.healthcheck],
+  ],
+  [
+    'health check, the variable also set to a remote host',
+    'h1/healthcheck.sh',
+    'HOST=localhost\n[ -n "$REMOTE" ] && HOST=status.example.com\ncurl -fsk "https://${HOST}/healthz"\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'health check, a remote default in the URL',
+    'h2/healthcheck.sh',
+    'curl -fsk "https://${HOST:-status.example.com}/healthz"\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'health check sending a credential',
+    'h3/healthcheck.sh',
+    'HOST=localhost\ncurl -fsk -u "admin:${ADMIN_PASSWORD}" "https://${HOST}:8443/healthz"\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'health check sending a header',
+    'h4/healthcheck.sh',
+    'HOST=localhost\nwget -q --no-check-certificate --header "Authorization: Bearer $T" -O /dev/null "https://${HOST}/healthz"\n',
+    ['medium', 'high', wget.runtime],
+  ],
+  [
+    'health check with a host the script never sets',
+    'h5/healthcheck.sh',
+    'curl -fsk "https://${UPSTREAM}/healthz"\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'not a health check, host defaulting to localhost',
+    'h6/entrypoint.sh',
+    'HOST=localhost\ncurl -fsk "https://${HOST}:8443/healthz"\n',
     ['medium', 'high', curl.runtime],
   ],
 ];

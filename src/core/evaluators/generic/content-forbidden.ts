@@ -4,12 +4,15 @@ import {
   gradeRequest,
   gradeTrustedHost,
   HOST_SCHEMA,
+  type HostDefault,
   type HostGrading,
+  hostDefaults,
   indexUrls,
   type NamedUrl,
   REQUEST_SCHEMA,
   type RequestGrading,
   runsInContainer,
+  type ScriptProbe,
 } from './request-grading.js';
 import {
   compilePattern,
@@ -285,6 +288,9 @@ function scanShellFile(
   out: RawFinding[],
 ): void {
   const ordinals = new Map<string, number>();
+  // The variables the script sets, read once and only for a request that may probe its own server.
+  let defaults: Map<string, HostDefault> | undefined;
+  const script: ScriptProbe = { path: file, defaults: () => (defaults ??= hostDefaults(text)) };
   forEachLogicalLine(text, (line) => {
     if (commentPrefixes.length > 0 && isComment(line.text, commentPrefixes)) return;
     let commands: LineCommands | undefined;
@@ -324,7 +330,7 @@ function scanShellFile(
       const key = n === 1 ? identity : `${identity}\u0000${n}`;
       const graded: Pick<RawFinding, 'message' | 'severity' | 'confidence'> =
         p.request && facts
-          ? gradeRequest(p.message, p.request, facts, build && !runsInContainer(file, line.text))
+          ? gradeRequest(p.message, p.request, facts, build && !runsInContainer(file, line.text), script)
           : p.trustedHost
             ? gradeTrustedHost(p.message, p.trustedHost, m.groups?.host, indexUrls(line.text), true)!
             : { message: p.message };

@@ -21,6 +21,11 @@ export interface RequestGrading {
   runtime: { severity: Severity; message: string };
   /** No host can be a public DNS name or address; `{host}` in the message is the first one. */
   internal: { confidence: Confidence; message: string };
+  /**
+   * A health check script's probe of its own server: a runtime request, sending no credential, whose
+   * every host is a variable the script defaults to the machine itself (see {@link probesItself}).
+   */
+  healthcheck?: { confidence: Confidence; message: string };
 }
 
 /** JSON Schema of a pattern's `request` option (see {@link RequestGrading}). */
@@ -33,8 +38,11 @@ export const REQUEST_SCHEMA = {
     '`commands` (curl, wget): no finding when every URL is `http://` or the request goes ' +
     "through a local socket; the rule's severity and the pattern's message only where the " +
     "request feeds a build (a `buildPaths` file other than a container's CMD, ENTRYPOINT or " +
-    'HEALTHCHECK line, or a response stored in a file or run), `runtime` elsewhere; and ' +
-    '`internal` when no host can be a public DNS name.',
+    'HEALTHCHECK line, or a response stored in a file or run), `runtime` elsewhere; ' +
+    '`internal` when no host can be a public DNS name; and `healthcheck` for a runtime request of a ' +
+    'script named as a health check (`healthcheck.sh`) that sends no credential and whose every host ' +
+    'is a variable the script sets only to the machine itself (`HOST=localhost`, or a default of 127.0.0.1 in the URL), ' +
+    'besides values of other variables.',
   properties: {
     runtime: {
       type: 'object',
@@ -58,20 +66,38 @@ export const REQUEST_SCHEMA = {
         },
       },
     },
+    healthcheck: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['confidence', 'message'],
+      properties: {
+        confidence: { enum: [...CONFIDENCES] },
+        message: { type: 'string', minLength: 1, description: 'Added to the message.' },
+      },
+    },
   },
 };
 
-/** The message, severity and confidence of a finding on a request; `build`: the line runs in a build. */
+/**
+ * The message, severity and confidence of a finding on a request; `build`: the line runs in a build.
+ * `script`: the text of the script that holds it, for whether it probes its own server.
+ */
 export function gradeRequest(
   message: string,
   request: RequestGrading,
   facts: RequestFacts,
   build: boolean,
+  script?: ScriptProbe,
 ): Pick<RawFinding, 'message' | 'severity' | 'confidence'> {
-  const out: Pick<RawFinding, 'message' | 'severity' | 'confidence'> =
-    build || facts.feeds !== undefined
-      ? { message }
-      : { message: request.runtime.message, severity: request.runtime.severity };
+  const runtime = !build && facts.feeds === undefined;
+  const out: Pick<RawFinding, 'message' | 'severity' | 'confidence'> = runtime
+    ? { message: request.runtime.message, severity: request.runtime.severity }
+    : { message };
+  if (runtime && request.healthcheck && script && probesItself(script, facts)) {
+    out.confidence = request.healthcheck.confidence;
+    out.message = `${out.message} ${request.healthcheck.message}`;
+    return out;
+  }
   const hosts = facts.urls.map(internalHost);
   const host = hosts.length > 0 && hosts.every((h) => h !== undefined) ? hosts[0]! : undefined;
   if (host !== undefined) {
@@ -162,6 +188,75 @@ export function gradeTrustedHost(
     message: `${message} ${grading.internal.message.replaceAll('{host}', shown)}`,
     confidence: grading.internal.confidence,
   };
+}
+
+/** The script a request is made in, for {@link probesItself}. */
+export interface ScriptProbe {
+  path: string;
+  /** The variables the script sets, memoised (see {@link hostDefaults}). */
+  defaults: () => ReadonlyMap<string, HostDefault>;
+}
+
+/** A script named as a container's health check (`healthcheck.sh`, `docker-healthcheck`, `health-check.sh`). */
+const HEALTHCHECK_NAME = /health[-_.]?check/i;
+
+/** The machine itself, as a host: no network path to intercept. */
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|::1|\[::1\])$/i;
+
+/**
+ * A URL whose host is one variable (`${HOST}`, `$HOST`, `${HOST:-localhost}`), whatever its scheme
+ * (a variable too, as `${SCHEME}://`), followed by a port, a path or nothing.
+ */
+const VARIABLE_HOST =
+  /^["']?[^\s:/"']{1,128}:\/\/(?:\$\{([A-Za-z_]\w{0,63})(?::?[-=]([^}\s]{0,64}))?\}|\$([A-Za-z_]\w{0,63}))(?=[:/?#"']|$)/;
+
+/** What a script sets a variable to: literal values all of the machine itself, at least one. */
+export type HostDefault = 'loopback' | 'other';
+
+/**
+ * Assignments of a script: `NAME=value` (after `export`, `local`, `readonly` or `declare`), and
+ * `${NAME:=value}`. A value quoted or not, up to 256 characters.
+ */
+const ASSIGNMENT =
+  /(?:^|[\s;&|(])(?:(?:export|local|readonly|declare)[ \t]+(?:-[a-zA-Z]{1,8}[ \t]+)?)?([A-Za-z_]\w{0,63})=("[^"\n]{0,256}"|'[^'\n]{0,256}'|[^\s;&|)"']{0,256})|\$\{([A-Za-z_]\w{0,63}):=([^}\n]{0,256})\}/g;
+
+/**
+ * The variables a script sets to the machine itself: each that is given a literal value (no `$` in
+ * it) is `loopback` when every such value is localhost, a 127.x address, 0.0.0.0 or ::1, and `other`
+ * when one is not. Values taken from other variables (`addr="${LISTEN_ADDRESS}"`, the server's own
+ * settings) do not count either way.
+ */
+export function hostDefaults(script: string): Map<string, HostDefault> {
+  const out = new Map<string, HostDefault>();
+  for (const m of script.matchAll(ASSIGNMENT)) {
+    const name = m[1] ?? m[3]!;
+    const value = (m[2] ?? m[4] ?? '').replace(/^(["'])(.*)\1$/, '$2');
+    if (value.includes('$') || value.includes('`')) continue;
+    const kind: HostDefault = LOOPBACK.test(value) ? 'loopback' : 'other';
+    if (out.get(name) !== 'other') out.set(name, kind);
+  }
+  return out;
+}
+
+/**
+ * Whether a request is a health check script's probe of its own server: the script is named as a
+ * health check, the request sends no credential, and every URL's host is a variable that the script
+ * (or the URL, `${HOST:-localhost}`) sets to the machine itself and to no other literal host. The
+ * variable may still be set from outside (an environment file, the container's environment), as the
+ * server's own address: the finding is lowered, not dropped.
+ */
+export function probesItself(script: ScriptProbe, facts: RequestFacts): boolean {
+  const name = script.path.slice(script.path.lastIndexOf('/') + 1);
+  if (!HEALTHCHECK_NAME.test(name) || facts.credential || facts.urls.length === 0) return false;
+  return facts.urls.every((url) => {
+    const m = VARIABLE_HOST.exec(url);
+    if (!m) return false;
+    const variable = m[1] ?? m[3]!;
+    const inline = m[2];
+    if (inline !== undefined && !LOOPBACK.test(inline)) return false;
+    const set = script.defaults().get(variable);
+    return set === 'loopback' || (set === undefined && inline !== undefined);
+  });
 }
 
 /** A container's run-time instruction in a Dockerfile: what it runs is no part of the build. */

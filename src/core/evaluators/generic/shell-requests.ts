@@ -19,6 +19,11 @@ export interface RequestFacts {
   feeds: 'saved' | 'executed' | undefined;
   /** The URLs the flag is about (the proxies' for `--proxy-insecure`); none when they are unknown. */
   urls: string[];
+  /**
+   * The request may send a credential: a user or password, a header or cookie, a client certificate,
+   * a netrc file, a body, or a URL with user information.
+   */
+  credential: boolean;
 }
 
 interface Client {
@@ -34,7 +39,20 @@ interface Client {
 
 const CURL: Client = {
   shortValues: 'AbcCdDeEFHKmoPQrtTuUwxXYyz',
-  shortNames: { o: 'output', O: 'remote-name', x: 'proxy', K: 'config' },
+  shortNames: {
+    o: 'output',
+    O: 'remote-name',
+    x: 'proxy',
+    K: 'config',
+    u: 'user',
+    H: 'header',
+    b: 'cookie',
+    d: 'data',
+    F: 'form',
+    E: 'cert',
+    n: 'netrc',
+    T: 'upload-file',
+  },
   longValues: new Set([
     'url',
     'output',
@@ -62,6 +80,42 @@ const CLIENTS = new Map<string, Client>([
 ]);
 
 const OTHER: Client = { shortValues: '', shortNames: {}, longValues: new Set(), savesByDefault: true };
+
+/**
+ * Options of curl and wget that send a credential or something that may hold one (a header, a
+ * cookie, a body); curl's `--data-*` and `--form-*` too.
+ */
+const CREDENTIAL_OPTIONS = new Set([
+  'user',
+  'password',
+  'http-user',
+  'http-password',
+  'ask-password',
+  'use-askpass',
+  'header',
+  'cookie',
+  'load-cookies',
+  'oauth2-bearer',
+  'aws-sigv4',
+  'cert',
+  'key',
+  'certificate',
+  'private-key',
+  'netrc',
+  'netrc-file',
+  'netrc-optional',
+  'data',
+  'form',
+  'json',
+  'post-data',
+  'post-file',
+  'body-data',
+  'body-file',
+  'upload-file',
+]);
+
+/** A URL with user information (`https://user:secret@host/`). */
+const USER_INFO = /^["']?[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/[^\s/?#@]{1,256}@/;
 
 /** Outputs that show or discard the response instead of storing it. */
 const NOT_A_FILE = /^(?:-|\/dev\/(?:null|stdout|stderr|tty))$/;
@@ -96,7 +150,8 @@ export function requestFacts(
   const plainHttp = urls.length > 0 && urls.every((u) => /^http:\/\//i.test(u));
   let feeds: RequestFacts['feeds'] = args.saved ? 'saved' : undefined;
   if (!feeds && args.toStdout) feeds = whereOutputGoes(source, views, index);
-  return { plainHttp, localSocket: args.localSocket, feeds, urls };
+  const credential = args.credential || args.targets.some((u) => USER_INFO.test(u));
+  return { plainHttp, localSocket: args.localSocket, feeds, urls, credential };
 }
 
 /** Whether a certificate flag is about the proxy's certificate (`--proxy-insecure`), not the server's. */
@@ -112,6 +167,7 @@ interface Arguments {
   localSocket: boolean;
   saved: boolean;
   toStdout: boolean;
+  credential: boolean;
 }
 
 function parseArguments(words: readonly ShellWord[], from: number, client: Client): Arguments {
@@ -123,8 +179,10 @@ function parseArguments(words: readonly ShellWord[], from: number, client: Clien
     localSocket: false,
     saved: client.savesByDefault,
     toStdout: !client.savesByDefault,
+    credential: false,
   };
   const option = (name: string, value: string | undefined) => {
+    if (CREDENTIAL_OPTIONS.has(name) || /^(?:data|form)-/.test(name)) out.credential = true;
     switch (name) {
       case 'url':
         if (value !== undefined) out.targets.push(value);
