@@ -30,6 +30,8 @@ describe('personal data detectors', () => {
     // A generic account word is a placeholder only as a word of its own; names stay judged.
     ['assert validate_email("users.period1234@gmail.com")', ['email u…@gmail.com']],
     ['"email": "somerset.lane84@gmail.com"', ['email s…@gmail.com']],
+    // A record's own field named after a maintainer is no credit.
+    ['"maintainer_emails_sent_to": "somerset.lane84@gmail.com"', ['email s…@gmail.com']],
     ['assert validate_email("john.period1234@gmail.com")', ['email j…@gmail.com']],
   ])('finds %s', (line, expected) => {
     expect(kinds(line)).toEqual(expected);
@@ -54,6 +56,9 @@ describe('personal data detectors', () => {
     'Signed-off-by: Wei Fu <weifu.dev@gmail.com>',
     '0000 1b6d Zach Example <zach.r1ce@protonmail.com> 1635896329 -0500\tclone',
     '"author_email": "mvoz.nik@protonmail.com",',
+    // A package index's JSON (PyPI's `info.maintainer_email`) and setup.py credit the maintainer.
+    '"maintainer_email": "kestrel.maint84@gmail.com",',
+    "    maintainer_email='kestrel.maint84@gmail.com',",
     '"plus": "test alias@gmail.com",',
     '"email": "fabrikamfiber4@hotmail.com",',
     '"id":"2bb20d8a71fb7adbc1d6239cc9ff4130f26819dc@gmail.com"',

@@ -198,7 +198,7 @@ const PLACEHOLDER_PREFIX = /^(?:user|username|some|someones?|somebody|anyone|per
  * what tools that read repositories are tested on.
  */
 const AUTHORSHIP =
-  /\b(?:authors?|committer|maintainers?|contributors?|_npmUser|publisher|tagger)\b|\b(?:signed-off-by|co-authored-by|reviewed-by|acked-by|tested-by|reported-by|from|commit)\s*:|author_email|committer_email|\b(?:developed|written|created|maintained) by\b/i;
+  /\b(?:authors?|committer|maintainers?|contributors?|_npmUser|publisher|tagger)\b|\b(?:signed-off-by|co-authored-by|reviewed-by|acked-by|tested-by|reported-by|from|commit)\s*:|author_email|\bmaintainer_email\b|committer_email|\b(?:developed|written|created|maintained) by\b/i;
 
 /**
  * A field that opens a list of credits in package metadata and what mirrors it: `authors:` (YAML,
