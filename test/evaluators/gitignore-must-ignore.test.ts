@@ -169,6 +169,24 @@ describe('gitignore.must-ignore', () => {
         ],
       ]);
     });
+    it('credits a nested .gitignore beside the configuration of an app in a subfolder', async () => {
+      const app = {
+        'web/vite.config.ts': 'export default {};\n',
+        'web/.env.production': 'VITE_BASE=/\n',
+      };
+      expect(await env('/bin/\n', { ...app, 'web/.gitignore': '.env.local\n.env.*.local\n' })).toEqual([
+        [
+          '.gitignore:1:-',
+          'low',
+          '.gitignore does not ignore `.env`, `config/.env`, `.env.local`: this repository follows Vite, which loads a committed `.env` of defaults, and ignores `.env.local` where it lives (web/.gitignore), where the secrets go; keep them out of the committed files.',
+        ],
+      ]);
+      // A nested .gitignore that leaves .env.local alone, or none: as before.
+      expect((await env('/bin/\n', { ...app, 'web/.gitignore': 'dist/\n' })).map(([, c]) => c)).toEqual([
+        'high',
+      ]);
+      expect((await env('/bin/\n', app)).map(([, c]) => c)).toEqual(['high']);
+    });
     it('names the framework of the project, not one of its examples', async () => {
       const viteWithExample = {
         'vite.config.ts': 'export default {};\n',
@@ -223,6 +241,44 @@ describe('gitignore.must-ignore', () => {
       ],
       ['a Makefile that includes .env', { Makefile: '-include .env\nrun:\n\tgo run .\n' }, 'high'],
       ['a root .gitignore that ignores the root .env only', { '.gitignore': '/.env\n' }, 'high'],
+      // Compose's own settings only, committed by design: no secret in them.
+      [
+        'a committed .env of Compose settings only',
+        { '.env': 'COMPOSE_PROJECT_NAME=app\n', 'docker/.env': '# name\nCOMPOSE_PROJECT_NAME=app\n' },
+        'low',
+      ],
+      [
+        'a committed .env with another setting',
+        { '.env': 'COMPOSE_PROJECT_NAME=app\nDB_PASSWORD=x\n' },
+        'high',
+      ],
+      [
+        'one of the committed .env files holds more',
+        { '.env': 'COMPOSE_PROJECT_NAME=app\n', 'docker/.env': 'API_KEY=x\n' },
+        'high',
+      ],
+      // A settings library in a dependency group for the documentation or type checking only.
+      [
+        'a settings library in the docs and typing groups only',
+        {
+          'pyproject.toml':
+            '[project]\nname = "x"\ndependencies = [\n  "attrs",\n]\n\n[dependency-groups]\ndocs = [\n  "mkdocs",\n  "pydantic-settings",\n]\ntypechecking = ["mypy", "pydantic-settings"]\n',
+        },
+        'low',
+      ],
+      [
+        'a settings library among the dependencies too',
+        {
+          'pyproject.toml':
+            '[project]\nname = "x"\ndependencies = [\n  "pydantic-settings>=2",\n]\n\n[dependency-groups]\ndocs = [\n  "pydantic-settings",\n]\n',
+        },
+        'high',
+      ],
+      [
+        'a settings library in a test group',
+        { 'pyproject.toml': '[dependency-groups]\ndocs = ["mkdocs"]\ntesting = [\n  "python-dotenv",\n]\n' },
+        'high',
+      ],
     ])('%s', async (_case, files, confidence) => {
       const found = await env({ '.gitignore': gitignore, ...files });
       expect(found.map(([c]) => c)).toEqual([confidence]);

@@ -3,7 +3,14 @@ import { inTestPaths } from '../../confidence.js';
 import type { RawFinding } from '../../types.js';
 import { vendored } from '../../vendored.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { compilePattern, FLAGS_SCHEMA, firstMatchingLine, globList, regexSource } from '../generic/shared.js';
+import {
+  compilePattern,
+  FLAGS_SCHEMA,
+  firstMatchingLine,
+  forEachLine,
+  globList,
+  regexSource,
+} from '../generic/shared.js';
 import { defineEvaluator } from '../types.js';
 
 /** Options of `gitignore.must-ignore`. */
@@ -39,8 +46,16 @@ interface Committed {
   by: string;
   /** Globs of files that show the repository uses the framework (`symfony.lock`). */
   signs: string[];
-  /** Where the framework keeps the secrets instead; each must be ignored. */
-  secretsIn: string[];
+  /**
+   * Where the framework keeps the secrets instead; each must be ignored, by the root .gitignore or by
+   * those that apply in every folder of a sign (a nested one beside the framework's configuration).
+   */
+  secretsIn?: string[];
+  /**
+   * A pattern every line of the sign files must match, comments and blank lines aside: the
+   * committed files hold only settings of that kind (Compose's own `COMPOSE_*` variables).
+   */
+  holdOnly?: string;
 }
 
 /**
@@ -54,7 +69,20 @@ interface Convention {
   /** Globs of files that show the repository uses it (a framework's configuration file). */
   signs: string[];
   /** Files that show it too when a line of them matches (a dotenv library among the dependencies). */
-  mentions?: { paths: string[]; pattern: string; flags?: string }[];
+  mentions?: Mention[];
+}
+
+/** Files that show a convention in use when a line of them matches `pattern`. */
+interface Mention {
+  paths: string[];
+  pattern: string;
+  flags?: string;
+  /**
+   * Lists of a TOML file (`docs = [` in pyproject.toml's dependency groups or optional
+   * dependencies) whose lines do not count: a library used to build the documentation or to check
+   * types is no sign that the project loads what it reads.
+   */
+  exceptLists?: string[];
 }
 
 const GITIGNORE = '.gitignore';
@@ -125,6 +153,13 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
                   paths: globList('Globs of the files to read.', { minItems: 1 }),
                   pattern: regexSource('Regular expression (JavaScript syntax) a line must match.'),
                   flags: FLAGS_SCHEMA,
+                  exceptLists: {
+                    type: 'array',
+                    items: { type: 'string', minLength: 1 },
+                    description:
+                      'Keys of TOML lists (`docs = [`, in dependency groups or optional dependencies) ' +
+                      'whose lines do not count.',
+                  },
                 },
               },
             },
@@ -147,13 +182,15 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
       committed: {
         type: 'array',
         description:
-          'Entries a framework commits by design: when they are the only ones left unignored, a file of ' +
-          '`signs` exists and every entry of `secretsIn` is ignored, the finding has low confidence and ' +
-          'names the convention.',
+          'Entries a framework commits by design: when they are the only ones left unignored (besides ' +
+          'entries of `secretsIn` ignored where the framework lives, and conventions the tree shows no ' +
+          'sign of), a file of `signs` exists, every entry of `secretsIn` is ignored (by the root ' +
+          '.gitignore, or by those that apply in the folder of each sign) and every line of the signs ' +
+          'matches `holdOnly`, the finding has low confidence and names the convention.',
         items: {
           type: 'object',
           additionalProperties: false,
-          required: ['entries', 'by', 'signs', 'secretsIn'],
+          required: ['entries', 'by', 'signs'],
           properties: {
             entries: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
             by: {
@@ -173,6 +210,9 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
               items: { type: 'string', minLength: 1 },
               description: 'Where the framework keeps secrets instead (`.env.local`); each must be ignored.',
             },
+            holdOnly: regexSource(
+              'A pattern every line of the sign files must match, comments and blank lines aside.',
+            ),
           },
         },
       },
@@ -238,10 +278,16 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
           `${kept.where}${rest}: add ${kept.entries.length === 1 ? 'a pattern' : 'patterns'} to the root ${GITIGNORE} if they may be kept elsewhere.${why}`;
         found.confidence = 'low';
       }
-      const design =
-        unused || kept ? undefined : committedByDesign(unmatched, options.committed ?? [], workspace, ig);
+      const design = unused || kept ? undefined : committedByDesign(unmatched, options, workspace, ig);
       if (design) {
-        found.message = `${GITIGNORE} does not ignore ${list(unmatched)}: this repository follows ${design.by}, and ignores ${list(design.secretsIn)}, where the secrets go; keep them out of the committed file${unmatched.length === 1 ? '' : 's'}.${why}`;
+        const { c, committed, unused } = design;
+        const secrets = c.secretsIn?.length
+          ? `, and ignores ${list(c.secretsIn)}${design.nested ? ` where it lives (${design.nested})` : ''}, where the secrets go`
+          : '';
+        const rest = unused
+          ? `; it does not ignore ${list(unused.entries)} either, the file${unused.entries.length === 1 ? '' : 's'} of ${unused.by}, which this repository shows no sign of using`
+          : '';
+        found.message = `${GITIGNORE} does not ignore ${list(unmatched)}: this repository follows ${c.by}${secrets}${rest}; keep them out of the committed file${committed.length === 1 ? '' : 's'}.${why}`;
         found.confidence = 'low';
       }
       findings.unshift(found);
@@ -293,9 +339,41 @@ function conventionSeen(c: Convention, workspace: Workspace): boolean {
     const re = compilePattern(m.pattern, m.flags);
     return workspace.glob(m.paths).some((file) => {
       const text = workspace.text(file);
-      return text !== undefined && firstMatchingLine(text, re) !== undefined;
+      if (text === undefined) return false;
+      return m.exceptLists?.length
+        ? mentionedOutside(text, re, m.exceptLists)
+        : firstMatchingLine(text, re) !== undefined;
     });
   });
+}
+
+/** A TOML line that opens a list under a key (`docs = [`, `"type-checking" = [`), and the key. */
+const TOML_LIST = /^[ \t]*["']?([\w.-]{1,100})["']?[ \t]*=[ \t]*\[/;
+
+/**
+ * Whether a line of a TOML file matches `re` outside the lists named `except` (a dependency group or
+ * extra for the documentation or type checking), each from its `key = [` line to the `]` that closes
+ * it at the start of a line (or on its own line, for a list written on one line).
+ */
+function mentionedOutside(text: string, re: RegExp, except: readonly string[]): boolean {
+  const skipped = new Set(except.map((k) => k.toLowerCase()));
+  let list: string | undefined;
+  let found = false;
+  forEachLine(text, (line) => {
+    const open = TOML_LIST.exec(line);
+    if (open) list = open[1]!.toLowerCase();
+    const inside = list !== undefined && skipped.has(list);
+    if (re.test(line) && !inside) {
+      found = true;
+      return false;
+    }
+    // The list ends at a `]` that closes it: on the line that opened it, or on a line of its own.
+    if (list !== undefined && (open ? /\][ \t]*(?:#.*)?$/.test(line) : /^[ \t]*\]/.test(line)))
+      list = undefined;
+    else if (!open && /^[ \t]*\[/.test(line)) list = undefined;
+    return true;
+  });
+  return found;
 }
 
 /**
@@ -371,21 +449,71 @@ function nestedIgnore(workspace: Workspace, file: string, text: string): IgnoreT
 
 /**
  * The framework convention the unignored entries follow (see {@link Committed}): every entry is one it
- * commits, the tree shows the framework and its secrets file is ignored; undefined otherwise. A
- * framework seen in the project itself is named before one seen only in its examples or tests (a
- * Vite app with a Next.js example is a Vite project).
+ * commits, or one of its secrets files ignored where it lives, or a convention the tree shows no sign
+ * of; the tree shows the framework, each of its secrets files is ignored (by the root .gitignore, or in
+ * the folder of every sign by the .gitignore files that apply there: a nested one beside a Vite app's
+ * configuration), and the sign files hold only what `holdOnly` allows. Undefined otherwise. A framework
+ * seen in the project itself is named before one seen only in its examples or tests (a Vite app with a
+ * Next.js example is a Vite project).
  */
 function committedByDesign(
   unmatched: readonly string[],
-  committed: readonly Committed[],
+  options: GitignoreMustIgnoreOptions,
   workspace: Workspace,
-  ig: { ignores(path: string): boolean },
-): Committed | undefined {
-  const seen = committed
-    .filter((c) => unmatched.every((e) => c.entries.includes(e)) && c.secretsIn.every((e) => ig.ignores(e)))
-    .map((c) => ({ c, signs: workspace.glob(c.signs) }))
-    .filter(({ signs }) => signs.length > 0);
-  return (seen.find(({ signs }) => signs.some((p) => !inTestPaths(p))) ?? seen[0])?.c;
+  root: IgnoreTester & { ignores(path: string): boolean },
+):
+  | { c: Committed; committed: string[]; nested?: string; unused?: { entries: string[]; by: string } }
+  | undefined {
+  const found = [];
+  for (const c of options.committed ?? []) {
+    const committed = unmatched.filter((e) => c.entries.includes(e));
+    if (committed.length === 0) continue;
+    const signs = workspace.glob(c.signs);
+    if (signs.length === 0 || (c.holdOnly && !signs.every((f) => holdsOnly(workspace, f, c.holdOnly!))))
+      continue;
+    // Each secrets file ignored by the root .gitignore, or else in the folder of every sign.
+    const secrets = c.secretsIn ?? [];
+    const nested = new Set<string>();
+    const ignored = secrets.every((e) => {
+      if (root.ignores(e)) return true;
+      return signs.every((sign) => {
+        const dir = path.posix.dirname(sign);
+        const by = ignoredBy(workspace, root, dir === '.' ? e : `${dir}/${e}`);
+        if (by) nested.add(by);
+        return by !== undefined;
+      });
+    });
+    if (!ignored) continue;
+    const others = unmatched.filter(
+      (e) => !c.entries.includes(e) && !(secrets.includes(e) && nested.size > 0),
+    );
+    const by =
+      others.length > 0 ? conventionsUnused(others, options.conventions ?? [], workspace) : undefined;
+    if (others.length > 0 && !by) continue;
+    found.push({
+      c,
+      signs,
+      committed,
+      ...(nested.size > 0 ? { nested: [...nested].sort().join(', ') } : {}),
+      ...(by ? { unused: { entries: others, by } } : {}),
+    });
+  }
+  const chosen = found.find(({ signs }) => signs.some((p) => !inTestPaths(p))) ?? found[0];
+  if (!chosen) return undefined;
+  const { signs: _signs, ...out } = chosen;
+  return out;
+}
+
+/**
+ * Whether every line of a file, comments and blank lines aside, matches `pattern`, and one does at
+ * least (an empty file shows nothing of what it holds).
+ */
+function holdsOnly(workspace: Workspace, file: string, pattern: string): boolean {
+  const text = workspace.text(file);
+  if (text === undefined) return false;
+  const re = compilePattern(pattern);
+  const lines = text.split(/\r?\n/).filter((line) => !/^\s*(?:#|$)/.test(line));
+  return lines.length > 0 && lines.every((line) => re.test(line));
 }
 
 function list(entries: readonly string[]): string {
