@@ -1092,3 +1092,46 @@ describe('deps.update-coverage: what a pass rests on', () => {
     expect(covered.files).toContain('.github/dependabot.yml');
   });
 });
+
+describe('manifests that reach nothing the project ships', () => {
+  const actionsOnly = dependabot(entry('github-actions', 'directory: /'));
+  it.each([
+    // A development container's image: a developer's workspace.
+    [
+      '.devcontainer/Dockerfile',
+      'ARG VARIANT=16-bullseye\nFROM mcr.microsoft.com/vscode/devcontainers/javascript-node:${VARIANT}\n',
+      'low',
+      'low',
+      "marks a development environment's image",
+    ],
+    ['docker/Dockerfile', 'FROM node:22-slim\nCOPY . /app\n', null, null, undefined],
+    // devDependencies only: build-time tools.
+    [
+      'assets/package.json',
+      '{\n  "devDependencies": { "tailwindcss": "^3.4.19" }\n}\n',
+      'low',
+      null,
+      'it declares devDependencies only',
+    ],
+    [
+      'web/package.json',
+      '{\n  "dependencies": { "express": "^4.21.1" },\n  "devDependencies": { "vitest": "^3.0.0" }\n}\n',
+      null,
+      null,
+      undefined,
+    ],
+    [
+      'lib/package.json',
+      '{\n  "name": "acme-lib",\n  "main": "dist/index.js",\n  "devDependencies": { "esbuild": "^0.25.0" }\n}\n',
+      null,
+      null,
+      undefined,
+    ],
+  ])('%s: graded by what it reaches', async (file, text, severity, confidence, reason) => {
+    const findings = await coverage({ ...actionsOnly, [file]: text });
+    expect(findings.map((f) => [at(f), f.severity ?? null, f.confidence ?? null])).toEqual([
+      [`${file}:1:-`, severity, confidence],
+    ]);
+    if (reason) expect(findings[0]!.message).toContain(reason);
+  });
+});

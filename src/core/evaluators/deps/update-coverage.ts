@@ -4,6 +4,7 @@ import { readDockerfile } from '../../parsers/dockerfile.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { builtBy, ownImages } from '../dockerfile/base-image.js';
+import { developmentEnvironmentNote } from '../dockerfile/dev-environment.js';
 import {
   isOfficialImage,
   OFFICIAL_IMAGE_REBUILT,
@@ -131,6 +132,27 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
             confidence: 'low' as const,
           };
         }
+        // A development environment's image (see dev-environment.ts), every one of the directory's: a
+        // developer's workspace, whose base (often a build argument its devcontainer.json sets) an
+        // updater's bump of the Dockerfile would not change for what the project ships.
+        const environment = developmentEnvironments(workspace, all);
+        if (environment) {
+          return {
+            ...finding,
+            message: `${finding.message.slice(0, -1)} (but ${environment}).`,
+            severity: 'low' as const,
+            confidence: 'low' as const,
+          };
+        }
+        // An npm manifest of build-time tools only (see buildToolsOnly).
+        const buildTools = buildToolsOnly(workspace, all);
+        if (buildTools) {
+          return {
+            ...finding,
+            message: `${finding.message.slice(0, -1)} (but ${buildTools}).`,
+            severity: 'low' as const,
+          };
+        }
         const builds = all.flatMap((x) => x.images?.map(own) ?? [undefined]);
         if (!builds.every((b) => b !== undefined)) return finding;
         return {
@@ -161,6 +183,63 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
     });
   },
 });
+
+/**
+ * Why the Dockerfiles of a directory build a development environment's image, when every one does
+ * (their path under `.devcontainer/`, a final stage on a cloud development environment's image: see
+ * dev-environment.ts).
+ */
+function developmentEnvironments(workspace: Workspace, all: readonly Manifest[]): string | undefined {
+  if (all.length === 0 || all.some((m) => m.ecosystem !== 'docker')) return undefined;
+  let note: string | undefined;
+  for (const m of all) {
+    const model = readDockerfile(workspace, m.file);
+    const own = model && developmentEnvironmentNote(workspace, model);
+    if (!own) return undefined;
+    note ??= own;
+  }
+  return note;
+}
+
+/** Fields of a package.json that make it a package others install, or one whose code runs. */
+const PACKAGE_FIELDS = [
+  'dependencies',
+  'peerDependencies',
+  'optionalDependencies',
+  'bundleDependencies',
+  'bundledDependencies',
+  'workspaces',
+  'main',
+  'module',
+  'exports',
+  'bin',
+  'browser',
+  'types',
+  'files',
+];
+
+/**
+ * Why an npm manifest holds only build-time tools, when it does: a package.json with devDependencies
+ * and nothing else that is installed, run or published (no dependencies, no entry point, no
+ * workspaces): its tools run when a developer or CI builds, and nothing is installed from it where
+ * the project runs. A vulnerable version still reaches the build, so the finding stays.
+ */
+function buildToolsOnly(workspace: Workspace, all: readonly Manifest[]): string | undefined {
+  if (all.length !== 1 || all[0]!.ecosystem !== 'npm' || !all[0]!.file.endsWith('package.json'))
+    return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(workspace.text(all[0]!.file) ?? '');
+  } catch {
+    return undefined;
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  const pkg = json as Record<string, unknown>;
+  const dev = pkg.devDependencies;
+  if (typeof dev !== 'object' || dev === null || Object.keys(dev).length === 0) return undefined;
+  if (PACKAGE_FIELDS.some((f) => f in pkg)) return undefined;
+  return 'it declares devDependencies only, and no dependency, entry point or workspace: build-time tools, nothing installed from it where the project runs';
+}
 
 /** The npm, Cargo or pub workspace roots whose entry would cover the manifest, nearest first. */
 function workspaceRoots(ws: Workspace, m: Manifest): string[] {
