@@ -401,6 +401,25 @@ jobs:
     for (const f of findings) expect(f.message).toContain('checks out the pull request');
   });
 
+  // A github-script step that looks the pull request up and hands its head to a later checkout through
+  // an output: the checkout is of the head. Other outputs of the same script are not.
+  const lookedUp = (value: string, output = 'head') =>
+    commentJob(
+      '',
+      `      - id: pr\n        uses: actions/github-script@v7\n        with:\n          script: |\n            const pr = await github.rest.pulls.get({ owner: context.repo.owner, repo: context.repo.repo, pull_number: context.issue.number });\n            core.setOutput('${output}', ${value});\n            core.setOutput('base', pr.data.base.sha);\n      - uses: actions/checkout@v4\n        with:\n          ref: \${{ steps.pr.outputs.head }}\n      - run: make test\n`,
+    );
+  it.each([
+    ['the head commit', lookedUp('pr.data.head.sha'), [`${W}:17:20`]],
+    ['the head branch', lookedUp('pr.data.head.ref'), [`${W}:17:20`]],
+    ['the base commit', lookedUp('pr.data.base.sha'), []],
+    ['another output named head elsewhere', lookedUp('pr.data.head.sha', 'sha'), []],
+  ])('follows a github-script output to a head checkout: %s', async (_name, text, expected) => {
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    expect(findings.filter((f) => f.message.includes('checks out the pull request')).map(at)).toEqual(
+      expected,
+    );
+  });
+
   // A check of the commenter's team membership whose output the job's condition requires is a gate
   // like a check job: critical still, at medium confidence. Only a condition that cannot pass without
   // it counts.

@@ -88,6 +88,31 @@ const TAINTED_OUTPUTS: Record<string, { text?: RegExp; head?: RegExp; unless?: (
   'octokit/request-action': { text: /^data$/ },
 };
 
+function isGithubScript(ref: { owner: string; repo: string }): boolean {
+  return `${ref.owner}/${ref.repo}`.toLowerCase() === 'actions/github-script';
+}
+
+/**
+ * Whether a github-script step sets the output `name` (lower case) to a pull request's head: the
+ * value given to `core.setOutput('<name>', ...)` names a head's commit or branch (`head.sha`,
+ * `head.ref`, `headRefOid`, ...), as a script that looks the pull request up through the API and
+ * hands its head to a later checkout does. Only the call's own argument is read, not variables it
+ * was assigned from.
+ */
+function scriptSetsHead(step: Step, name: string): boolean {
+  const script = withInput(step, 'script');
+  if (typeof script !== 'string') return false;
+  for (const m of script.matchAll(SET_OUTPUT)) {
+    if (m[2]!.toLowerCase() === name && HEAD_VALUE.test(m[3]!)) return true;
+  }
+  return false;
+}
+
+/** `core.setOutput('<name>', <value>)`, the value up to the call's closing parenthesis on its line. */
+const SET_OUTPUT = /\bcore\.setOutput\(\s*(['"`])([\w.-]+)\1\s*,([^\n;]*)/g;
+/** A value that names a pull request's head commit or branch. */
+const HEAD_VALUE = /\bhead\s*\.\s*(?:sha|ref)\b|\bhead(?:RefOid|RefName|_sha|_ref)\b/;
+
 function withInput(step: Step, name: string): unknown {
   for (const [k, v] of step.with?.entries ?? []) if (k.toLowerCase() === name) return v.value;
   return undefined;
@@ -321,6 +346,14 @@ export class Dataflow {
     if (step.uses) {
       const ref = parseUses(step.uses.value);
       if (ref.kind !== 'repository') return [];
+      if (this.options.heads && isGithubScript(ref) && scriptSetsHead(step, name)) {
+        const origin = {
+          text: `${text} (${ref.owner}/${ref.repo})`,
+          capability: 'arbitrary' as const,
+          via: [],
+        };
+        return [{ origin, collection: false }];
+      }
       const tainted = TAINTED_OUTPUTS[`${ref.owner}/${ref.repo}`.toLowerCase()];
       const outputs = this.options.heads ? tainted?.head : tainted?.text;
       if (!outputs?.test(name) || tainted?.unless?.(step)) return [];
