@@ -884,6 +884,85 @@ describe('Kubernetes manifests under .github/', () => {
   });
 });
 
+describe('Kubernetes workloads scaled to zero', () => {
+  /** A Deployment named `name` with `replicas`, whose container sets nothing and uses a moving tag. */
+  const workload = (name: string, replicas: number) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  replicas: ${replicas}
+  template:
+    spec:
+      containers:
+        - name: app
+          image: ghcr.io/acme/app:latest
+          env:
+            - name: API_TOKEN
+              value: hunter2-live-value-8c1d
+`;
+  const files = {
+    'deploy/off.yaml': workload('off', 0),
+    // Scaled to zero, but an autoscaler of the manifests starts it.
+    'deploy/scaled.yaml': `${workload('scaled', 0)}---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: scaled
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: scaled }
+  minReplicas: 2
+  maxReplicas: 4
+`,
+    'deploy/on.yaml': workload('on', 2),
+  };
+  const NOTE =
+    ' (But the workload is scaled to zero (replicas: 0) and no autoscaler or kustomization in the repository scales it: none of its pods runs until it is scaled up, when the gap is real.)';
+
+  it.each([
+    ['k8s.seccomp', k8sSeccomp, {}],
+    ['k8s.privilege-escalation', k8sPrivilegeEscalation, {}],
+    ['k8s.run-as-root', k8sRunAsRoot, {}],
+    ['k8s.image-tag', k8sImageTag, {}],
+    ['k8s.capabilities', k8sCapabilities, { requireDropAll: true }],
+    ['k8s.read-only-root-fs', k8sReadOnlyRootFs, {}],
+    ['k8s.resource-limits', k8sResourceLimits, {}],
+  ] as const)(
+    '%s reports one that no autoscaler starts at low confidence, saying why',
+    async (_kind, evaluator, options) => {
+      const findings = await run(evaluator as Parameters<typeof run>[0], options, files);
+      const byFile = new Map(findings.map((f) => [f.location?.path, f]));
+      expect(byFile.get('deploy/off.yaml')?.confidence).toBe('low');
+      expect(byFile.get('deploy/off.yaml')?.message.endsWith(NOTE)).toBe(true);
+      for (const file of ['deploy/scaled.yaml', 'deploy/on.yaml']) {
+        expect(byFile.get(file)?.confidence).not.toBe('low');
+        expect(byFile.get(file)?.message).not.toContain('scaled to zero');
+      }
+    },
+  );
+
+  it('keeps a secret written in its manifest, which leaks whether or not it runs', async () => {
+    const findings = await run(k8sEnvSecretLiteral, {}, files);
+    expect(findings.map((f) => [f.location?.path, f.confidence ?? null])).toEqual([
+      ['deploy/off.yaml', null],
+      ['deploy/scaled.yaml', null],
+      ['deploy/on.yaml', null],
+    ]);
+  });
+
+  it('judges one whose count a kustomization sets as it runs', async () => {
+    const findings = await run(
+      k8sSeccomp,
+      {},
+      {
+        'base/off.yaml': workload('off', 0),
+        'base/kustomization.yaml': 'resources: [off.yaml]\nreplicas:\n  - name: off\n    count: 3\n',
+      },
+    );
+    expect(findings.map((f) => f.confidence ?? null)).toEqual([null]);
+  });
+});
+
 describe('Kubernetes manifests that kustomize builds only for a quick start', () => {
   const web = deployment(`      containers:
         - name: web

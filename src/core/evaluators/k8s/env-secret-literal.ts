@@ -239,6 +239,8 @@ export const k8sEnvSecretLiteral = defineEvaluator<Options>({
           `env:${entry.name}`,
           // At `value:`: a block scalar's own span starts on the line below it.
           'key',
+          // Written in the repository: it leaks whether or not the workload runs.
+          'keep',
         );
         findings.push(standIn || knownDefault ? { ...found, confidence: 'low' } : found);
       });

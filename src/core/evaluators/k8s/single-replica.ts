@@ -5,16 +5,18 @@ import { builtOnlyFor } from '../../parsers/k8s-files.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { examineObjects, findingAt, NO_OPTIONS } from './shared.js';
-
-/** Kustomizations, whose `replicas:` field sets the count of named workloads in an overlay. */
-const KUSTOMIZATIONS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
+import {
+  examineObjects,
+  findingAt,
+  kustomizeReplicas,
+  NO_OPTIONS,
+  namespaceOf,
+  scaleTarget,
+  targetKey,
+} from './shared.js';
 
 /** Workload kinds whose `spec.replicas` is the number of identical pods (default 1). */
 const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
-
-/** Objects that scale a workload by its `spec.scaleTargetRef` (the HPA, KEDA's ScaledObject). */
-const SCALERS = new Set(['HorizontalPodAutoscaler', 'ScaledObject']);
 
 /**
  * Flags Deployments, StatefulSets and ReplicaSets that a Service sends traffic to and that run one
@@ -142,35 +144,4 @@ function sameUnit(a: string, b: string): boolean {
   if (a === '.' || b === '.' || a === b) return true;
   if (a.startsWith(`${b}/`) || b.startsWith(`${a}/`)) return true;
   return a.split('/')[0] === b.split('/')[0];
-}
-
-/** Workload names whose replica count a kustomization overrides (`replicas: [{ name, count }]`). */
-function kustomizeReplicas(ws: Workspace): Set<string> {
-  const names = new Set<string>();
-  for (const file of ws.glob(KUSTOMIZATIONS)) {
-    const parsed = ws.yaml(file);
-    const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
-    const list = isMap(doc) ? doc.replicas : undefined;
-    if (!Array.isArray(list)) continue;
-    for (const item of list) if (isMap(item) && typeof item.name === 'string') names.add(item.name);
-  }
-  return names;
-}
-
-function namespaceOf(object: K8sObject): string {
-  const meta = object.node.value.metadata;
-  return isMap(meta) && typeof meta.namespace === 'string' ? meta.namespace : '';
-}
-
-function targetKey(kind: string, name: string, namespace: string): string {
-  return `${kind}\u0000${name}\u0000${namespace}`;
-}
-
-/** The workload an autoscaler targets; an autoscaler without a namespace matches one without either. */
-function scaleTarget(object: K8sObject): string[] {
-  if (!SCALERS.has(object.kind)) return [];
-  const ref = childAt(object, object.node, 'spec', 'scaleTargetRef');
-  if (!ref || !isMap(ref.value) || typeof ref.value.name !== 'string') return [];
-  const kind = typeof ref.value.kind === 'string' ? ref.value.kind : 'Deployment';
-  return [targetKey(kind, ref.value.name, namespaceOf(object))];
 }
