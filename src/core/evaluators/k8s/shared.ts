@@ -37,13 +37,14 @@ export function examineObjects(workspace: Workspace, subjects: Iterable<K8sObjec
  */
 export function examinedPods(workspace: Workspace): PodSpec[] {
   const pods = podSpecs(workspace);
-  examineObjects(workspace, pods);
+  // Before the scope narrows: autoscalers and kustomizations only decide how a pod is judged.
   const idle = idleWorkloads(workspace);
   for (const pod of pods) {
     const why = idle.get(pod.object);
     if (why === undefined) IDLE.delete(pod.object);
     else IDLE.set(pod.object, why);
   }
+  examineObjects(workspace, pods);
   return pods;
 }
 
