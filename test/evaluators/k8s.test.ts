@@ -834,6 +834,29 @@ describe('k8s.resource-limits', () => {
     expect(findings[0]!.message).toContain('no cpu limit');
   });
 
+  it.each([
+    // Memory bounded, only CPU missing: CPU is shared by weight, so the neighbours keep what they request.
+    ['memory limited, no cpu limit', 'resources: { limits: { memory: 128Mi } }', 'cpu', 'info'],
+    ['memory limited at pod level, no cpu limit', '', 'cpu', 'info'],
+    ['cpu limited, no memory limit', 'resources: { limits: { cpu: 500m } }', 'memory', undefined],
+    ['no limits at all', 'resources: { requests: { cpu: 100m } }', 'cpu or memory', undefined],
+  ])('grades a container with %s', async (what, resources, missing, severity) => {
+    const findings = await run(
+      k8sResourceLimits,
+      {},
+      {
+        'a.yaml':
+          deployment(`${what.includes('pod level') ? '      resources: { limits: { memory: 1Gi } }\n' : ''}      containers:
+        - name: a
+          ${resources}
+`),
+      },
+    );
+    expect(
+      findings.map((f) => [f.message.match(/no (cpu or memory|cpu|memory) limit/)?.[1], f.severity]),
+    ).toEqual([[missing, severity]]);
+  });
+
   it('checks the configured resources', async () => {
     expect(await run(k8sResourceLimits, { resources: ['memory'] }, files)).toEqual([]);
   });

@@ -13,7 +13,9 @@ interface Options {
  * (CPU and memory by default). An unlimited container can starve its neighbours on the node.
  * Ephemeral containers are skipped: Kubernetes does not allow them resources. A limit in the pod
  * spec's own `resources.limits` (pod-level resources, beta and on by default since Kubernetes 1.34)
- * bounds all its containers together, so a container need not repeat it.
+ * bounds all its containers together, so a container need not repeat it. A container whose memory is
+ * limited and that lacks only a CPU limit is reported as info: CPU is compressible and divided by the
+ * weight of requests, so it cannot take from its neighbours what they request.
  */
 export const k8sResourceLimits = defineEvaluator<Options>({
   kind: 'k8s.resource-limits',
@@ -51,16 +53,23 @@ export const k8sResourceLimits = defineEvaluator<Options>({
             : resources && isMap(resources.value)
               ? [resources as typeof c.node, 'key']
               : [c.node, 'start'];
-        findings.push(
-          containerFinding(
-            c,
-            node,
-            `The ${describeContainer(c)} has no ${missing.join(' or ')} limit (resources.limits), so it can ` +
-              "use up the node's capacity and starve the pods beside it.",
-            `limits:${missing.join(',')}`,
-            anchor,
-          ),
+        // Only CPU, with memory bounded: CPU is compressible and shared by weight, so an unlimited
+        // container takes what its neighbours leave idle, never what they request.
+        const cpuOnly =
+          missing.every((r) => r === 'cpu') && (limited(set, 'memory') || limited(shared, 'memory'));
+        const finding = containerFinding(
+          c,
+          node,
+          cpuOnly
+            ? `The ${describeContainer(c)} has no cpu limit (resources.limits), but its memory is limited. CPU is ` +
+                'shared by the weight of requests, so it can take only the CPU the pods beside it leave idle, not ' +
+                'what they request: set a cpu limit where its use must be bounded or planned.'
+            : `The ${describeContainer(c)} has no ${missing.join(' or ')} limit (resources.limits), so it can ` +
+                "use up the node's capacity and starve the pods beside it.",
+          `limits:${missing.join(',')}`,
+          anchor,
         );
+        findings.push(cpuOnly ? { ...finding, severity: 'info' } : finding);
       }
     }
     return findings;
