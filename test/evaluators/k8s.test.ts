@@ -297,6 +297,69 @@ describe('k8s.run-as-root', () => {
     );
   });
 
+  describe('on an image this repository builds', () => {
+    const files = {
+      'deploy/cloudbuild/api.yaml': `steps:
+- name: gcr.io/cloud-builders/git
+  args: [fetch, --unshallow]
+- name: gcr.io/cloud-builders/docker
+  args: [build, ., -t, 'gcr.io/acme/api:$COMMIT_SHA', -t, 'gcr.io/acme/api:latest', -f, services/api/Dockerfile]
+- name: gcr.io/cloud-builders/docker
+  args: [build, ., -t, 'gcr.io/acme/tool:$COMMIT_SHA', -f, services/tool/Dockerfile]
+images: [gcr.io/acme/api, gcr.io/acme/tool]
+`,
+      'cloudbuild.yaml': `steps:
+- name: ubuntu
+  entrypoint: bash
+  args: [-c, 'docker build -t gcr.io/acme/batch:$SHORT_SHA .']
+  dir: services/batch
+`,
+      Makefile: 'image:\n\tdocker build -t ghcr.io/acme/worker:$(VERSION) -f services/worker/Dockerfile .\n',
+      'services/api/Dockerfile':
+        'FROM golang:1.23 AS build\nRUN go build -o /api .\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /api /api\n',
+      'services/worker/Dockerfile': 'FROM debian:12\nRUN useradd -u 10001 app\nUSER 10001\n',
+      'services/batch/Dockerfile': 'FROM python:3.13-slim\nUSER nobody\n',
+      'services/tool/Dockerfile': 'FROM debian:12\n',
+    };
+    it.each([
+      // Built from a Dockerfile whose final stage is a non-root base image; the tag of variables names every tag.
+      [
+        'gcr.io/acme/api:stable',
+        'low',
+        'deploy/cloudbuild/api.yaml:4 builds it from services/api/Dockerfile',
+      ],
+      // A Makefile's build, with USER 10001.
+      ['ghcr.io/acme/worker:1.2.0', 'low', 'Makefile:2 builds it from services/worker/Dockerfile'],
+      // A Cloud Build shell step, from its dir.
+      ['gcr.io/acme/batch:2024-01', 'low', 'cloudbuild.yaml:2 builds it from services/batch/Dockerfile'],
+      // Built here, but its Dockerfile sets no USER on a base that runs as root.
+      ['gcr.io/acme/tool:stable', 'medium', undefined],
+      // A name like the built ones, which no build tags.
+      ['gcr.io/acme/api-debug:stable', 'medium', undefined],
+      ['ghcr.io/acme/api:stable', 'medium', undefined],
+    ])('%s: %s', async (image, confidence, source) => {
+      const findings = await run(
+        k8sRunAsRoot,
+        {},
+        {
+          ...files,
+          'deploy/app.yaml': deployment(`      containers:
+        - name: app
+          image: ${image}
+`),
+        },
+      );
+      expect(findings.map((f) => f.confidence)).toEqual([confidence]);
+      if (source) {
+        expect(findings[0]!.message).toContain(
+          `(its image, ${image}, is built by this repository: ${source}, whose final stage runs with`,
+        );
+      } else {
+        expect(findings[0]!.message).not.toContain('built by this repository');
+      }
+    });
+  });
+
   it('skips Windows pods', async () => {
     const findings = await run(
       k8sRunAsRoot,

@@ -221,6 +221,70 @@ export function repositoryImages(workspace: Workspace): RepositoryImages {
   return out;
 }
 
+/**
+ * Google Cloud Build configurations: `cloudbuild.yaml` and its variants (`cloudbuild-release.yaml`),
+ * and the YAML files of a `cloudbuild/` folder. Only those that name a container engine are read.
+ */
+export const CLOUD_BUILD_SOURCES: readonly string[] = [
+  '**/cloudbuild*.{yaml,yml}',
+  '**/cloudbuild/**/*.{yaml,yml}',
+];
+
+/** A Cloud Build step's builder that is the docker CLI (`gcr.io/cloud-builders/docker`, `docker:24`). */
+const DOCKER_BUILDER = /(?:^|\/)docker(?:[:@][^/]*)?$/;
+
+/**
+ * The image builds of the repository's Cloud Build configurations: each step run with the docker
+ * builder (its `args` are the command's words) or running a shell script (`entrypoint: bash`,
+ * `args: [-c, ...]`), from the step's `dir` (the checkout's root by default). Computed once per tree.
+ */
+export function cloudBuilds(workspace: Workspace): ImageBuild[] {
+  const builds: ImageBuild[] = [];
+  for (const file of workspace.screenedGlob(CLOUD_BUILD_SOURCES, NAMES_ENGINE)) {
+    const found = workspace.memo('cloud-build-image-commands', file, () =>
+      cloudBuildCommands(workspace, file),
+    );
+    for (const build of found) {
+      const dockerfile = build.dockerfiles.find((f) => workspace.has(f));
+      builds.push({ ...build, dockerfiles: dockerfile ? [dockerfile] : [] });
+    }
+  }
+  return builds;
+}
+
+function cloudBuildCommands(workspace: Workspace, file: string): ImageBuild[] {
+  const parsed = workspace.yaml(file);
+  const doc = parsed?.ok ? parsed.documents[0] : undefined;
+  const steps = record(doc?.value)?.steps;
+  if (!doc || !Array.isArray(steps)) return [];
+  const found: FileImageCommands = { builds: [], runs: [], creates: [], pushes: [] };
+  steps.forEach((value, i) => {
+    const step = record(value);
+    const args = Array.isArray(step?.args) ? step.args.filter((a): a is string => typeof a === 'string') : [];
+    if (!step || args.length === 0) return;
+    const dir = typeof step.dir === 'string' && !/[$`{}]/.test(step.dir) ? path.normalize(step.dir) : '';
+    const base = dir === '.' || dir.startsWith('..') || path.isAbsolute(dir) ? '' : dir;
+    const where: Where = {
+      source: file,
+      line: doc.span(`/steps/${i}`)?.start.line ?? 1,
+      bases: [base],
+      dir: base,
+    };
+    const entrypoint = typeof step.entrypoint === 'string' ? step.entrypoint : undefined;
+    const name = typeof step.name === 'string' ? step.name : '';
+    if (entrypoint === undefined ? DOCKER_BUILDER.test(name) : entrypoint === 'docker') {
+      readCommand(args, where, found);
+    } else if (entrypoint !== undefined && /^(?:ba|da)?sh$/.test(path.basename(entrypoint))) {
+      const script = args[args.indexOf('-c') + 1];
+      if (!args.includes('-c') || script === undefined) return;
+      forEachLogicalLine(script, (line) => {
+        if (ENGINE.test(line.text)) readLine(line.text, where, found);
+      });
+    }
+  });
+  return found.builds;
+}
+
 /** The builds of the repository that tag the image a FROM names (after ARG defaults), if any. */
 export function buildsTagging(images: RepositoryImages, reference: string): ImageBuild[] {
   const name = imageName(reference);

@@ -46,7 +46,7 @@ const ROOT_USER = /^(root|0)(:.*)?$/;
  * Whether a USER names root: as written, or through an ARG or ENV whose value in force at the USER
  * is root (`ARG RUN_AS=root` ... `USER ${RUN_AS}`). A variable without a known value is not judged.
  */
-function runsAsRoot(user: InstructionText): boolean {
+export function runsAsRoot(user: InstructionText): boolean {
   const value = user.resolved ?? user.value;
   return !value.includes(UNRESOLVED) && !value.includes('$') && ROOT_USER.test(value);
 }

@@ -1,6 +1,16 @@
+import { externalBase, finalStage, readDockerfile } from '../../parsers/dockerfile.js';
+import { UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { containersOf, describeContainer, describeObject, type K8sNode } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
-import { ENTRYPOINT_DROPS, imageMatcher, NON_ROOT_IMAGES } from '../dockerfile/root-user.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { buildsTagging, cloudBuilds, repositoryImages } from '../dockerfile/image-builds.js';
+import {
+  ENTRYPOINT_DROPS,
+  effectiveUser,
+  imageMatcher,
+  NON_ROOT_IMAGES,
+  runsAsRoot,
+} from '../dockerfile/root-user.js';
 import { defineEvaluator } from '../types.js';
 import {
   containerFinding,
@@ -20,7 +30,8 @@ const NON_ROOT_IMAGE = imageMatcher(NON_ROOT_IMAGES);
  * Flags containers that may run as root: `runAsUser: 0`, or neither `runAsNonRoot: true` nor a
  * non-zero `runAsUser` at container or pod level (the container's setting wins). Without them the
  * image's USER decides, and most images run as root; an image whose publisher sets a non-root user
- * (dockerfile-root-user's list) is reported at low confidence. Windows pods are skipped: they use
+ * (dockerfile-root-user's list) is reported at low confidence, as is one the repository builds from a
+ * Dockerfile whose final stage runs as non-root (see builtAsNonRoot). Windows pods are skipped: they use
  * `windowsOptions.runAsUserName`, not Linux user ids.
  */
 export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
@@ -79,6 +90,8 @@ export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
         // Its `command:` would replace the image's entrypoint, which hands the server to its own user.
         const dropsRoot =
           !nonRootImage && image !== '' && c.node.value.command === undefined && ENTRYPOINT_DROPS(image);
+        const builtNonRoot =
+          !nonRootImage && !dropsRoot && image !== '' ? builtAsNonRoot(workspace, image) : undefined;
         findings.push(
           containerFinding(
             c,
@@ -89,7 +102,10 @@ export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
                 ? ` (its image, ${image}, is one whose publisher sets a non-root user: only a change of image or tag would make it root).`
                 : dropsRoot
                   ? ` (the entrypoint of its image, ${image}, starts as root and hands the server to a user of its own).`
-                  : '.'),
+                  : builtNonRoot
+                    ? ` (its image, ${image}, is built by this repository: ${builtNonRoot}; only a change of that ` +
+                      'Dockerfile would make it root).'
+                    : '.'),
             'runAsNonRoot',
             at.anchor,
           ),
@@ -97,9 +113,49 @@ export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
         // The image's USER decides, which only the image can tell; a known non-root image is low (as
         // is a CI fixture, already).
         const last = findings[findings.length - 1]!;
-        if (last.confidence !== 'low') last.confidence = nonRootImage || dropsRoot ? 'low' : 'medium';
+        if (last.confidence !== 'low') {
+          last.confidence = nonRootImage || dropsRoot || builtNonRoot ? 'low' : 'medium';
+        }
       }
     }
     return findings;
   },
 });
+
+/**
+ * How the repository builds `image` to run as a non-root user, when it provably does: every build of
+ * its scripts, workflows and Cloud Build configurations that tags the image's name (a tag of
+ * variables, `:$COMMIT_SHA`, names every tag of it) builds a Dockerfile of the repository whose final
+ * stage sets a USER that is not root, or sets none on a base image whose publisher sets a non-root
+ * user. Undefined when no build tags it, or any such build's Dockerfile is unknown or may run as
+ * root. A name alone links nothing. Once per image and run.
+ */
+function builtAsNonRoot(workspace: Workspace, image: string): string | undefined {
+  return workspace.memo('k8s-image-built-non-root', image, () => {
+    const builds = [...repositoryImages(workspace).builds, ...cloudBuilds(workspace)];
+    const tagging = buildsTagging({ builds, runs: [], creates: [], pushes: [] }, image);
+    if (tagging.length === 0) return undefined;
+    const said: string[] = [];
+    for (const build of tagging) {
+      const dockerfile = build.dockerfiles[0];
+      const model = dockerfile === undefined ? undefined : readDockerfile(workspace, dockerfile);
+      const final = model && finalStage(model);
+      if (!model || !final) return undefined;
+      const { user, stage } = effectiveUser(model, final);
+      let how: string;
+      if (user) {
+        const value = user.resolved ?? user.value;
+        if (runsAsRoot(user) || value.includes('$') || value.includes(UNRESOLVED)) return undefined;
+        how = `USER ${value}`;
+      } else {
+        const base = externalBase(model, stage);
+        if (base === undefined || !NON_ROOT_IMAGE(base)) return undefined;
+        how = `a non-root base image, ${base}`;
+      }
+      said.push(
+        `${build.source}:${build.line} builds it from ${dockerfile}, whose final stage runs with ${how}`,
+      );
+    }
+    return [...new Set(said)].join('; ');
+  });
+}
