@@ -450,6 +450,95 @@ describe('k8s.host-namespaces and k8s.host-path', () => {
 });
 
 describe('k8s.image-tag', () => {
+  describe('in a staging copy of a production manifest', () => {
+    /** A CronJob named `name` running `image`. */
+    const job = (name: string, image: string) => `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: ${name}
+spec:
+  schedule: "0 7 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+            - name: main
+              image: ${image}
+`;
+    it.each([
+      // The release-test copy of a production workload beside it, on the same image.
+      [
+        'lowered',
+        {
+          'k8s/worker.release.yaml': job('worker-releasetest', 'ghcr.io/acme/worker:latest'),
+          'k8s/worker.yaml': job('worker', 'ghcr.io/acme/worker:2.1.0'),
+        },
+        'low',
+      ],
+      [
+        'lowered, the mark inside the name',
+        {
+          'k8s/sync.release-raw.yaml': job('sync-raw-releasetest', 'ghcr.io/acme/sync:latest'),
+          'k8s/sync-raw.yaml': job('raw-sync', 'ghcr.io/acme/sync:3.0.0'),
+        },
+        'low',
+      ],
+      [
+        'lowered, staging',
+        {
+          'k8s/api.staging.yaml': job('api-staging', 'ghcr.io/acme/api'),
+          'k8s/api.yaml': job('api', 'ghcr.io/acme/api:1.0.0'),
+        },
+        'low',
+      ],
+      // No production manifest beside it: judged as written.
+      [
+        'kept without a production counterpart',
+        { 'k8s/hook.release.yaml': job('hook-releasetest', 'ghcr.io/acme/hook:latest') },
+        undefined,
+      ],
+      // A workload name that says nothing of an environment (it may be the production release itself).
+      [
+        'kept when the workload name marks no environment',
+        {
+          'k8s/api.release.yaml': job('api', 'ghcr.io/acme/api:latest'),
+          'k8s/api.yaml': job('api-dev', 'ghcr.io/acme/api:1.0.0'),
+        },
+        undefined,
+      ],
+      // The counterpart runs another image.
+      [
+        'kept when the counterpart runs another image',
+        {
+          'k8s/db.staging.yaml': job('db-staging', 'ghcr.io/acme/db:latest'),
+          'k8s/db.yaml': job('db', 'ghcr.io/acme/cache:1.0.0'),
+        },
+        undefined,
+      ],
+    ] as const)('%s', async (_what, files, severity) => {
+      const findings = await run(k8sImageTag, {}, files);
+      const own = findings.filter((f) => /\.(?:release|staging)/.test(f.location!.path));
+      expect(own.map((f) => [f.severity, f.confidence])).toEqual([[severity, undefined]]);
+      expect(own[0]!.message.includes('staging copy of')).toBe(severity === 'low');
+    });
+
+    it('keeps the production manifest on a moving tag reported as before', async () => {
+      const findings = await run(
+        k8sImageTag,
+        {},
+        {
+          'k8s/worker.release.yaml': job('worker-releasetest', 'ghcr.io/acme/worker:latest'),
+          'k8s/worker.yaml': job('worker', 'ghcr.io/acme/worker:latest'),
+        },
+      );
+      expect(findings.map((f) => [f.location!.path, f.severity ?? null])).toEqual([
+        ['k8s/worker.release.yaml', 'low'],
+        ['k8s/worker.yaml', null],
+      ]);
+    });
+  });
+
   it('reports untagged and latest images, not digests, versions or templated values', async () => {
     const findings = await run(
       k8sImageTag,

@@ -1,7 +1,14 @@
 import path from 'node:path';
 import { isLocalOnlyImage, NO_REGISTRY_SERVES } from '../../parsers/docker-hub.js';
 import { type ImageRef, isMovingTag, movingTagPhrase, parseImageRef } from '../../parsers/image-ref.js';
-import { childAt, describeContainer } from '../../parsers/k8s.js';
+import {
+  type Container,
+  childAt,
+  containersOf,
+  describeContainer,
+  podSpecOf,
+  readK8sObjects,
+} from '../../parsers/k8s.js';
 import { type KustomizeImage, kustomizationsListing, kustomizeImages } from '../../parsers/k8s-files.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -24,6 +31,8 @@ import { containerFinding, eachContainer, NO_OPTIONS } from './shared.js';
  * of the repository before it is built (`kustomize edit set image <name>=$(IMG)`, see
  * kustomize-edits.ts), the committed tag is a development placeholder: low confidence, naming the
  * script.
+ *
+ * A staging copy of a production manifest beside it (see productionOf) is reported at low severity.
  *
  * Not `scope: 'file'`: a finding depends on the Skaffold files, kustomizations and build scripts too. The engine
  * records what the rule reads (their globs and files included), so a change to a `skaffold.yaml` or a
@@ -87,7 +96,14 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
         `image:${ref.raw}`,
       );
       const edit = rendered?.edited;
-      if (edit) {
+      const production = edit || rendered?.by !== undefined ? undefined : productionOf(workspace, c, shown);
+      if (production) {
+        finding.message +=
+          ` But ${production}: a release-test or staging environment runs the newest build of the image on ` +
+          "purpose, and the production manifest's tag is judged there.";
+        // Certain, and the environment holds real credentials, but it is no production deployment.
+        finding.severity = 'low';
+      } else if (edit) {
         // Every chain that leaves it unpinned has its image set by a build script before it is built.
         finding.message +=
           ` But ${edit.source}:${edit.line} sets this image in ${edit.kustomization} with \`kustomize edit set ` +
@@ -100,6 +116,55 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
     return findings;
   },
 });
+
+/**
+ * A segment of a manifest's file name that marks a copy of another for a pre-production environment:
+ * `worker.release.yaml` beside `worker.yaml`, `api.staging.yaml`, `sync.release-raw.yaml` beside
+ * `sync-raw.yaml`. Removing it gives the production manifest's name.
+ */
+const STAGING_FILE_SEGMENT = /\.(?:release|staging|stage|stg|preprod)(?=[.-])/i;
+
+/** A word of a workload's name that says it is a pre-production copy (`api-releasetest`, `web-staging`). */
+const STAGING_NAME_WORD = /(?:^|[-_.])(?:release-?test|staging|stage|stg|pre-?prod)(?:$|[-_.\d])/i;
+
+/**
+ * Why the container is a staging copy of a production workload, when it is one: its manifest's file
+ * name marks a pre-production copy (see {@link STAGING_FILE_SEGMENT}) of a manifest beside it (the
+ * name without the mark) whose workloads run the same image, and its workload's name says so too
+ * (`-releasetest`, `-staging`) while naming none of those workloads. Such an environment runs the
+ * newest build of the project's image on purpose; the production manifest is judged on its own. A
+ * release manifest without a production counterpart is judged as written. The file names and the
+ * workload name are the repository's, which a pull request can write: the finding is lowered (to low
+ * severity), never dropped.
+ */
+function productionOf(workspace: Workspace, c: Container, ref: ImageRef): string | undefined {
+  const object = c.pod.object;
+  const file = path.posix.basename(object.path);
+  if (!STAGING_FILE_SEGMENT.test(file) || !object.name || !STAGING_NAME_WORD.test(object.name))
+    return undefined;
+  const counterpart = path.posix.join(
+    path.posix.dirname(object.path),
+    file.replace(STAGING_FILE_SEGMENT, ''),
+  );
+  if (counterpart === object.path || !workspace.has(counterpart)) return undefined;
+  const name = imageName(ref);
+  for (const other of readK8sObjects(workspace, counterpart)) {
+    const pod = podSpecOf(other);
+    if (!pod || other.name === object.name) continue;
+    const same = containersOf(pod).some((o) => {
+      const image = o.node.value.image;
+      const theirs = typeof image === 'string' ? parseImageRef(image) : undefined;
+      return theirs !== undefined && imageName(theirs) === name;
+    });
+    if (same) {
+      return (
+        `${object.path} is a staging copy of ${counterpart} (its workload, "${object.name}", is the ` +
+        `pre-production copy of "${other.name ?? other.kind}", which runs the same image)`
+      );
+    }
+  }
+  return undefined;
+}
 
 /** Whether a reference names one build: a digest, or a tag that is a version (see isMovingTag). */
 function pinned(ref: ImageRef): boolean {
