@@ -795,3 +795,54 @@ describe('compose evaluators', () => {
     ).toEqual(['b/compose.yaml', 'compose.yaml']);
   });
 });
+
+describe("compose.image-tag on the project's own image and in development containers", () => {
+  const stack = (app: string) =>
+    `services:\n  app:\n    image: ${app}\n  db:\n    image: docker.io/library/postgres\n`;
+  const files = {
+    'docker/compose/docker-compose.postgres.yml': stack('ghcr.io/acme/notes:latest'),
+    'docker/compose/docker-compose.hub.yml': stack('acme/notes'),
+    'deploy/docker-compose.prod.yml': stack('ghcr.io/acme/notes:latest'),
+    'other/compose.yaml': stack('ghcr.io/acme/notes-tools:latest'),
+    '.devcontainer/docker-compose.devcontainer.yml': stack('ghcr.io/acme/helper:latest'),
+  };
+  const judge = async (repository: string | undefined) => {
+    const workspace = new Workspace(makeTree(files));
+    const evaluator = composeImageTag as Evaluator<Record<string, never>>;
+    const findings = await evaluator.evaluate({
+      rule: {} as never,
+      options: {},
+      workspace,
+      ...(repository ? { repository } : {}),
+    });
+    return findings.map((f) => [
+      `${f.location!.path}:${f.location!.startLine}`,
+      f.confidence ?? null,
+      /own published image/.test(f.message) ? 'own' : /under \.devcontainer\//.test(f.message) ? 'dev' : null,
+    ]);
+  };
+
+  it.each([
+    // The project's own image in the templates it ships: low; the third-party database beside it: as before.
+    ['docker/compose/docker-compose.postgres.yml:3', 'low', 'own'],
+    ['docker/compose/docker-compose.postgres.yml:5', null, null],
+    // On Docker Hub, under the repository's owner/name, with no tag.
+    ['docker/compose/docker-compose.hub.yml:3', 'low', 'own'],
+    ['docker/compose/docker-compose.hub.yml:5', null, null],
+    // A compose file named for production keeps its finding.
+    ['deploy/docker-compose.prod.yml:3', null, null],
+    // A name that only starts like the repository's is another image.
+    ['other/compose.yaml:3', null, null],
+    // A development container's stack: every image, low.
+    ['.devcontainer/docker-compose.devcontainer.yml:3', 'low', 'dev'],
+    ['.devcontainer/docker-compose.devcontainer.yml:5', 'low', 'dev'],
+  ])('%s: %s', async (where, confidence, why) => {
+    const found = (await judge('acme/notes')).find((f) => f[0] === where);
+    expect(found).toEqual([where, confidence, why]);
+  });
+
+  it('judges the own image as any other when the run names no repository', async () => {
+    const found = (await judge(undefined)).filter((f) => f[2] === 'own');
+    expect(found).toEqual([]);
+  });
+});

@@ -1,6 +1,13 @@
-import { composeServices, describeService, serviceFinding, serviceSetting } from '../../parsers/compose.js';
+import {
+  type ComposeService,
+  composeServices,
+  describeService,
+  serviceFinding,
+  serviceSetting,
+} from '../../parsers/compose.js';
+import { devEnvironmentMark } from '../../parsers/devcontainer.js';
 import { isLocalOnlyImage, NO_REGISTRY_SERVES } from '../../parsers/docker-hub.js';
-import { isMovingTag, movingTagPhrase, parseImageRef } from '../../parsers/image-ref.js';
+import { type ImageRef, isMovingTag, movingTagPhrase, parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
 import { NO_OPTIONS } from '../k8s/shared.js';
 import { defineEvaluator } from '../types.js';
@@ -11,14 +18,17 @@ import { defineEvaluator } from '../types.js';
  * as k8s.image-tag judges Kubernetes containers. A service with `build:` is left alone: its `image`
  * names what Compose builds from the project's own sources, not what it pulls. Images taken from a
  * variable (`${TAG}`) are not judged. A name that no registry serves (see isLocalOnlyImage) is reported
- * at low confidence: it was built or tagged on the host.
+ * at low confidence: it was built or tagged on the host. So is an image of a compose file under a
+ * development environment's folder (`.devcontainer/`: see devEnvironmentMark), a developer's
+ * workspace, and the project's own published image (see ownImage) in a compose file not named for
+ * production: a template the project ships for its users, whose moving tag is its newest release.
  */
 export const composeImageTag = defineEvaluator<Record<string, never>>({
   kind: 'compose.image-tag',
   summary:
     'Docker Compose services pulling an image with no tag or one that names no version ("latest", "dind"), and no digest.',
   schema: NO_OPTIONS,
-  evaluate({ workspace }) {
+  evaluate({ workspace, repository }) {
     const findings: RawFinding[] = [];
     for (const service of composeServices(workspace)) {
       if (serviceSetting(service, 'build') !== undefined) continue;
@@ -44,16 +54,60 @@ export const composeImageTag = defineEvaluator<Record<string, never>>({
         continue;
       }
       const problem = ref.tag !== undefined ? movingTagPhrase(ref.tag) : 'has no tag, which means "latest"';
+      const finding = serviceFinding(
+        service,
+        image,
+        `The image "${ref.raw}" of the ${describeService(service)} ${problem}`,
+        'what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.',
+        ['image', ref.raw],
+      );
+      const why = finding.confidence === 'low' ? undefined : lesser(service, ref, repository);
       findings.push(
-        serviceFinding(
-          service,
-          image,
-          `The image "${ref.raw}" of the ${describeService(service)} ${problem}`,
-          'what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.',
-          ['image', ref.raw],
-        ),
+        why ? { ...finding, message: `${finding.message} (${why}.)`, confidence: 'low' } : finding,
       );
     }
     return findings;
   },
 });
+
+/** Words of a compose file's name that make it the project's own production stack. */
+const PRODUCTION_WORDS = new Set(['prod', 'production', 'live']);
+
+/** The registries where a repository's own image is published under its `owner/name`. */
+const OWN_REGISTRIES = new Set([undefined, 'docker.io', 'index.docker.io', 'ghcr.io', 'quay.io']);
+
+/**
+ * Why a moving tag matters less for this service, when it does: its compose file is under a
+ * development environment's folder (`.devcontainer/`, as dockerfile rules recognise it), a
+ * developer's workspace; or its image is the project's own published image (see {@link ownImage}) in
+ * a compose file not named for production: a template the project ships for its users, whose
+ * `latest` is the project's newest release, which `docker compose pull` takes on purpose. Third-party
+ * images of the same file are judged as usual.
+ */
+function lesser(service: ComposeService, ref: ImageRef, repository: string | undefined): string | undefined {
+  const mark = devEnvironmentMark(service.path);
+  if (mark?.endsWith('/')) {
+    return `the compose file is under ${mark}: a development container's stack, a developer's workspace, not a deployment`;
+  }
+  const words = service.path
+    .slice(service.path.lastIndexOf('/') + 1)
+    .toLowerCase()
+    .split(/[.\-_]+/);
+  if (words.some((w) => PRODUCTION_WORDS.has(w)) || !ownImage(ref, repository)) return undefined;
+  return (
+    `it is this repository's own published image, in a compose file it ships for its users: its tag is the ` +
+    "project's newest release, which `docker compose pull` updates to on purpose"
+  );
+}
+
+/**
+ * Whether the image is the checked repository's own: `owner/name` as the run names the repository
+ * (never the tree, which a change controls), on Docker Hub, GHCR (or an image below it there) or Quay.
+ */
+function ownImage(ref: ImageRef, repository: string | undefined): boolean {
+  if (!repository || !OWN_REGISTRIES.has(ref.registry?.toLowerCase())) return false;
+  const name = ref.repository.toLowerCase();
+  return (
+    name === repository || (ref.registry?.toLowerCase() === 'ghcr.io' && name.startsWith(`${repository}/`))
+  );
+}
