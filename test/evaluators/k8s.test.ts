@@ -1203,6 +1203,25 @@ spec:
   selector: { app: ${name} }
 `;
 
+  it.each([
+    ['hook-releasetest', 'low'],
+    ['api-staging', 'low'],
+    ['web-stg-2', 'low'],
+    // Words that only contain a mark are no environment.
+    ['stagecoach', null],
+    ['backstage', null],
+    ['release-notes', null],
+  ])('grades a workload named %s', async (name, confidence) => {
+    const findings = await run(
+      k8sSingleReplica,
+      {},
+      { 'k8s/app.yaml': `${workload(name)}---\n${service(name)}` },
+    );
+    expect(
+      findings.map((f) => [f.confidence ?? null, f.message.includes('staging or release-test')]),
+    ).toEqual([[confidence, confidence === 'low']]);
+  });
+
   it('takes a Service to serve the workloads of its own set of manifests only', async () => {
     const findings = await run(
       k8sSingleReplica,

@@ -15,7 +15,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { parseYaml } from '../../workspace/yaml.js';
 import { defineEvaluator } from '../types.js';
 import { type KustomizeImageEdit, kustomizeImageEdits } from './kustomize-edits.js';
-import { containerFinding, eachContainer, NO_OPTIONS } from './shared.js';
+import { containerFinding, eachContainer, NO_OPTIONS, STAGING_NAME_WORD } from './shared.js';
 
 /**
  * Flags container images with no tag or one that names no version (`latest`, `stable`, `main`: see
@@ -123,9 +123,6 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
  * `sync-raw.yaml`. Removing it gives the production manifest's name.
  */
 const STAGING_FILE_SEGMENT = /\.(?:release|staging|stage|stg|preprod)(?=[.-])/i;
-
-/** A word of a workload's name that says it is a pre-production copy (`api-releasetest`, `web-staging`). */
-const STAGING_NAME_WORD = /(?:^|[-_.])(?:release-?test|staging|stage|stg|pre-?prod)(?:$|[-_.\d])/i;
 
 /**
  * Why the container is a staging copy of a production workload, when it is one: its manifest's file

@@ -231,5 +231,8 @@ export function containerFinding(
   return findingAt(c.pod, node, message, [c.group, c.name, check], anchor, whenIdle);
 }
 
+/** A word of a workload's name that says it is a pre-production copy (`api-releasetest`, `web-staging`). */
+export const STAGING_NAME_WORD = /(?:^|[-_.])(?:release-?test|staging|stage|stg|pre-?prod)(?:$|[-_.\d])/i;
+
 /** The empty options schema of an evaluator that takes none. */
 export const NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {} } as const;

@@ -11,6 +11,7 @@ import {
   kustomizeReplicas,
   NO_OPTIONS,
   namespaceOf,
+  STAGING_NAME_WORD,
   scaleTarget,
   targetKey,
 } from './shared.js';
@@ -25,7 +26,8 @@ const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
  * decides, and autoscalers are judged elsewhere) or a kustomization sets their count. `replicas: 0`
  * is a workload switched off on purpose, a Deployment with the `Recreate` strategy a singleton by
  * design, manifests of development, demo and quick-start environments (or built only for them) need
- * none, and a computed value is not judged.
+ * none, and a computed value is not judged. One whose name marks a staging or release-test
+ * environment (`-staging`, `-releasetest`) is reported at low confidence.
  */
 export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
   kind: 'k8s.single-replica',
@@ -56,22 +58,27 @@ export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
       const replicas = childAt(object, spec, 'replicas');
       if (replicas && replicas.value !== 1) continue;
       const what = describeObject(object);
-      findings.push(
-        replicas
-          ? findingAt(
-              { object },
-              replicas,
-              `${what} runs one replica: when its pod or node fails, or during a rollout or a node drain, nothing serves.`,
-              ['replicas'],
-            )
-          : findingAt(
-              { object },
-              spec,
-              `${what} sets no replicas, so Kubernetes runs one pod: when it or its node fails, nothing serves.`,
-              ['replicas'],
-              'key',
-            ),
-      );
+      const finding = replicas
+        ? findingAt(
+            { object },
+            replicas,
+            `${what} runs one replica: when its pod or node fails, or during a rollout or a node drain, nothing serves.`,
+            ['replicas'],
+          )
+        : findingAt(
+            { object },
+            spec,
+            `${what} sets no replicas, so Kubernetes runs one pod: when it or its node fails, nothing serves.`,
+            ['replicas'],
+            'key',
+          );
+      // A staging or release-test copy (`api-staging`, `hook-releasetest`): an outage delays a test,
+      // not a user. Its name is the repository's, so the finding is lowered, not dropped.
+      if (finding.confidence !== 'low' && object.name && STAGING_NAME_WORD.test(object.name)) {
+        finding.message += ` (But its name, "${object.name}", marks a staging or release-test environment, which needs no redundancy.)`;
+        finding.confidence = 'low';
+      }
+      findings.push(finding);
     }
     examineObjects(workspace, subjects);
     return findings;
