@@ -16,6 +16,7 @@ import {
   containerFinding,
   containerSetting,
   examinedPods,
+  examineObjects,
   findingAt,
   isWindowsPod,
   missingSettingAt,
@@ -42,7 +43,8 @@ export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
   schema: NO_OPTIONS,
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
-    for (const pod of examinedPods(workspace)) {
+    const pods = examinedPods(workspace);
+    for (const pod of pods) {
       if (isWindowsPod(pod)) continue;
       // A pod-level value shared by several containers is one mistake, reported once.
       const reported = new Set<string>();
@@ -118,6 +120,9 @@ export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
         }
       }
     }
+    // The build scripts and Dockerfiles read for an image only decide how a container is judged: the
+    // rule examined the manifests that hold pods.
+    examineObjects(workspace, pods);
     return findings;
   },
 });
