@@ -18,7 +18,7 @@ import { k8sRunAsRoot } from '../../src/core/evaluators/k8s/run-as-root.js';
 import { k8sSeccomp } from '../../src/core/evaluators/k8s/seccomp.js';
 import { k8sSingleReplica } from '../../src/core/evaluators/k8s/single-replica.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
-import { at, cleanup, makeTree, run, runBuiltin } from './kit.js';
+import { at, cleanup, examinedBy, makeTree, run, runBuiltin } from './kit.js';
 
 afterAll(cleanup);
 
@@ -357,6 +357,17 @@ images: [gcr.io/acme/api, gcr.io/acme/tool]
       } else {
         expect(findings[0]!.message).not.toContain('built by this repository');
       }
+    });
+
+    it('examines the manifests that hold pods, not the build files it reads for an image', async () => {
+      const examined = await examinedBy('k8s-run-as-root', {
+        ...files,
+        'deploy/app.yaml': deployment(`      containers:
+        - name: app
+          image: gcr.io/acme/api:stable
+`),
+      });
+      expect(examined).toEqual({ found: 1, files: ['deploy/app.yaml'] });
     });
   });
 
