@@ -87,6 +87,54 @@ describe('online workflow audits without the API', () => {
     ]);
     expect(findings[0]!.message).toContain(`a/b@${SHA('2')} at ${W}:7`);
   });
+
+  it.each([
+    {
+      name: 'another major on the commit most pins call a full version: only the odd one',
+      uses: [`a/b@${SHA('1')} # v4.1.1`, `a/b@${SHA('1')} # v2`, `a/b@${SHA('1')} # tag=v4.1.1`],
+      want: [[`${W}:7:15`, 'medium', 'commented v4.1.1 at']],
+    },
+    {
+      name: 'a full version of another major, beside a moving major tag that agrees',
+      uses: [`a/b@${SHA('1')} # v4`, `a/b@${SHA('1')} # v4.1.1`, `a/b@${SHA('1')} # v3.0.0`],
+      want: [[`${W}:8:15`, 'medium', 'commented v4 at']],
+    },
+    {
+      name: 'two pins that disagree, no majority: both',
+      uses: [`a/b@${SHA('1')} # v1`, `a/b@${SHA('1')} # v2.9.1`],
+      want: [
+        [`${W}:6:15`, 'medium', 'commented v2.9.1 at'],
+        [`${W}:7:15`, 'medium', 'commented v1 at'],
+      ],
+    },
+    {
+      name: 'two full versions of one major may be one release tagged twice: low',
+      uses: [`a/b@${SHA('1')} # v1.2.3`, `a/b@${SHA('1')} # v1.2.4`],
+      want: [
+        [`${W}:6:15`, 'low', 'commented v1.2.4 at'],
+        [`${W}:7:15`, 'low', 'commented v1.2.3 at'],
+      ],
+    },
+    {
+      name: 'a major tag and its release agree; other actions and other commits are apart',
+      uses: [
+        `a/b@${SHA('1')} # v4`,
+        `a/b@${SHA('1')} # v4.1.1`,
+        `c/d@${SHA('1')} # v2`,
+        `a/b@${SHA('2')} # v2`,
+      ],
+      want: [],
+    },
+  ])(
+    'ref-version-mismatch offline: one commit with comments of two releases ($name)',
+    async ({ uses, want }) => {
+      const findings = await evaluate(workflowRefVersionMismatch, { [W]: workflow(...uses) }, undefined);
+      expect(findings.map((f) => [at(f), f.confidence])).toEqual(want.map(([loc, conf]) => [loc, conf]));
+      findings.forEach((f, i) => {
+        expect(f.message).toContain(want[i]![2]);
+      });
+    },
+  );
 });
 
 describe('workflow.archived-uses', () => {

@@ -3,14 +3,18 @@ import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { actionApi } from './action-api.js';
 import { type ActionRef, actionRefs } from './action-refs.js';
-import { isFullVersion } from './versions.js';
+import { isFullVersion, versionParts } from './versions.js';
 
 /**
  * `uses: owner/action@<sha> # v4.2.2`: reviewers and Dependabot read the comment, the runner runs the
  * commit. When they disagree, a review approves one version and the job runs another (a forgotten
  * comment after an update, or a commit swapped under an unchanged comment). Offline, a mismatch is
  * certain when two pins of the same repository carry the same full version (`v4.2.2`, not a moving
- * major tag like `v4`) on different commits: both are reported, each naming the other. With the
+ * major tag like `v4`) on different commits: both are reported, each naming the other. It is as certain
+ * when one commit carries comments that no single release can have (`# v2` and `# v4.1.1`, `# v3.0.0` and
+ * `# v4.1.1`; `# v4` and `# v4.1.1` agree): the pins whose comment the other pins of that commit do not
+ * bear out are reported, each naming one that disagrees (all of them when no comment has a majority).
+ * Two full versions of one major on one commit may be one release tagged twice: low confidence. With the
  * GitHub API, each pin commented with a full version is also compared with the commit its tag names (cached, within the
  * run's budget for the online audits); without it, that part is skipped and the rule still runs.
  */
@@ -51,6 +55,7 @@ export const workflowRefVersionMismatch = defineEvaluator<Record<string, never>>
         });
       }
     }
+    for (const f of sameCommit(refs, reported)) findings.push(f);
     if (!github) return findings;
     const api = actionApi(github);
     for (const r of refs) {
@@ -72,3 +77,52 @@ export const workflowRefVersionMismatch = defineEvaluator<Record<string, never>>
     return findings;
   },
 });
+
+/** Whether two version comments can name the same release: one is the other or a prefix of it (`v4`, `v4.1.1`). */
+function agree(a: number[], b: number[]): boolean {
+  return a.slice(0, Math.min(a.length, b.length)).every((n, i) => n === b[i]);
+}
+
+/**
+ * Pins of one commit whose comments name releases that cannot both be that commit. A pin is reported
+ * unless the pins that agree with it (itself included) are more than half of the commit's: the
+ * comment most of them bear is taken as the release, and only the others are reported.
+ */
+function sameCommit(refs: ActionRef[], reported: Set<ActionRef>): RawFinding[] {
+  const byCommit = new Map<string, { r: ActionRef; parts: number[] }[]>();
+  for (const r of refs) {
+    const parts = versionParts(r.commentVersion!);
+    if (!parts) continue;
+    const key = `${r.slug}\u0000${r.ref!.toLowerCase()}`;
+    byCommit.set(key, [...(byCommit.get(key) ?? []), { r, parts }]);
+  }
+  const findings: RawFinding[] = [];
+  for (const group of byCommit.values()) {
+    if (group.length < 2) continue;
+    for (const { r, parts } of group) {
+      if (reported.has(r)) continue;
+      const others = group.filter((o) => !agree(parts, o.parts));
+      if (others.length === 0 || group.length - others.length > group.length / 2) continue;
+      // Name the comment most pins of the commit bear out: the likeliest release.
+      const support = (o: (typeof group)[number]) => group.filter((g) => agree(o.parts, g.parts)).length;
+      const other = others.reduce((best, o) => (support(o) > support(best) ? o : best));
+      const sameMajor = others.every((o) => o.parts[0] === parts[0]);
+      reported.add(r);
+      findings.push({
+        message:
+          `"${r.uses.value.trim()}" is commented ${r.commentVersion}, but the same commit is commented ` +
+          `${other.r.commentVersion} at ${other.r.file}:${other.r.location.startLine}: one commit is not both releases. ` +
+          'Resolve the tag and make the comments name the release that runs.',
+        location: r.location,
+        key: `uses/${r.name.toLowerCase()}@${r.ref!.toLowerCase()}/${r.commentVersion}`,
+        // Which comment is right cannot be told offline; two full versions of one major may also be
+        // one release tagged twice (a re-release without changes).
+        confidence:
+          sameMajor && isFullVersion(r.commentVersion!) && isFullVersion(other.r.commentVersion!)
+            ? 'low'
+            : 'medium',
+      });
+    }
+  }
+  return findings;
+}
