@@ -618,6 +618,58 @@ jobs:
   });
 });
 
+describe('workflow.cache-poisoning: jobs that publish on some runs, and signatures pushed to a registry', () => {
+  const job = (on: string, steps: string) =>
+    `on:\n${on}\njobs:\n  image:\n    runs-on: x\n    steps:\n      - uses: actions/cache@v4\n        with: { path: x, key: y }\n      - uses: actions/setup-node@v4\n        with: { node-version: 22, cache: pnpm }\n${steps}`;
+  const mixed = '  push:\n    branches: [main]\n    tags: [v*]\n  pull_request:';
+  it.each([
+    {
+      name: 'an image pushed on every run but a pull request: medium',
+      text: job(
+        mixed,
+        "      - uses: docker/build-push-action@v6\n        with: { push: '${{ github.event_name != ''pull_request'' }}' }\n",
+      ),
+      want: ['medium', 'medium'],
+    },
+    {
+      name: 'an image never pushed: nothing',
+      text: job(mixed, '      - uses: docker/build-push-action@v6\n        with: { push: false }\n'),
+      want: [] as string[],
+    },
+    {
+      name: 'a workflow of pull requests alone that pushes when an expression allows: a preview, low',
+      text: job(
+        '  pull_request:',
+        "      - uses: docker/build-push-action@v6\n        with: { push: '${{ inputs.push }}' }\n",
+      ),
+      want: ['low', 'low'],
+    },
+    {
+      name: 'a pushed tag whose job signs the image it built in the registry: a publishing job',
+      text: job(
+        "  push:\n    tags: ['v*']",
+        '      - run: make image\n      - run: cosign sign --yes ghcr.io/acme/app:v1\n',
+      ),
+      want: ['rule', 'rule'],
+    },
+    {
+      name: 'a pushed tag whose job signs a file (sign-blob): still no publishing step, low',
+      text: job(
+        "  push:\n    tags: ['v*']",
+        '      - run: make dist && cosign sign-blob --yes dist/app.tgz\n',
+      ),
+      want: ['low', 'low'],
+    },
+  ])('$name', async ({ text, want }) => {
+    const findings = await evaluate(workflowCachePoisoning, one(text), {});
+    // Reported at the cache step and at setup-node's cache input, wherever the trigger puts them.
+    const lines = text.split('\n');
+    const line = (t: string) => lines.findIndex((l) => l.includes(t)) + 1;
+    const places = [`${W}:${line('actions/cache@')}:15`, `${W}:${line('cache: pnpm')}:42`];
+    expect(findings.map((f) => [at(f), f.confidence ?? 'rule'])).toEqual(want.map((c, k) => [places[k], c]));
+  });
+});
+
 describe('workflow.insecure-url-scheme', () => {
   it('reports inputs with medium confidence and keeps ports and credentials out of the host test', async () => {
     const findings = await evaluate(

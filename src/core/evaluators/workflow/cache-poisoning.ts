@@ -4,6 +4,7 @@ import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import {
+  mayPublish,
   publishes,
   publishingJobs,
   pullRequestsOnly,
@@ -22,7 +23,9 @@ import { actionPathOf, input, isFalse, isTrue, refOf, stepLabel } from './shared
  * tests or opens a pull request instead). What a workflow that only pull requests run publishes is
  * a preview of the change, not a release: low confidence. A step or input that turns the cache off
  * for releases (an `if:` on the ref or event, an expression as the cache input) is not reported, nor
- * is a cache restored after the last step of its job that publishes.
+ * is a cache restored after the last step of its job that publishes. A job whose image push or
+ * goreleaser run an expression decides (`push: ${{ github.event_name != 'pull_request' }}`) publishes on
+ * the runs it allows, which are not read: medium confidence.
  */
 export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
   kind: 'workflow.cache-poisoning',
@@ -39,32 +42,39 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
       workflow(workflow) {
         const trigger = releaseTrigger(workflow);
         const publishing = publishingJobs(workflow);
-        if (!trigger && publishing.size === 0) return;
+        // Jobs whose publishing step an expression decides (`push: ${{ github.event_name != 'pull_request' }}`)
+        // publish on the runs it allows (a pushed tag among them, as a rule), and the jobs that build for them.
+        const mayPublishing = publishingJobs(workflow, (s) => publishes(s) || mayPublish(s));
+        if (!trigger && mayPublishing.size === 0) return;
         subjects.add(workflow.path);
         // A workflow that only pull requests run publishes builds of the change under review (a
         // preview image): built from unreviewed code by design, no release.
-        const preview = publishing.size > 0 && pullRequestsOnly(workflow);
-        const jobs = publishing.size > 0 ? workflow.jobs.filter((j) => publishing.has(j)) : workflow.jobs;
+        const preview = mayPublishing.size > 0 && pullRequestsOnly(workflow);
+        const jobs =
+          publishing.size > 0 || !trigger ? workflow.jobs.filter((j) => mayPublishing.has(j)) : workflow.jobs;
         for (const job of jobs) {
+          const maybe = !publishing.has(job) && mayPublishing.has(job);
           // Without a publishing step anywhere, what the job evidently produces instead (tests, a
           // pull request) says it is no part of the release.
-          const output = publishing.size === 0 ? unpublishedOutput(job) : undefined;
+          const output = publishing.size === 0 && !maybe ? unpublishedOutput(job) : undefined;
           // The job's last step that publishes, or may (`push: ${{ inputs.push }}`): a cache restored
           // after it reaches nothing this job publishes (a job that saves its build for a later one is
           // judged where that one restores it).
-          const lastPublish = job.steps.findLastIndex((s) => publishes(s) || mayPublish(s));
+          const lastPublish = job.steps.findLastIndex((s) => publishes(s) || decidesPublishing(s));
           for (const [i, step] of job.steps.entries()) {
             const restore = restoresCache(step);
             if (!restore || conditionalOnRelease(step)) continue;
             if (lastPublish !== -1 && i > lastPublish) continue;
             const why =
-              lastPublish !== -1
-                ? `job "${job.id}" publishes`
-                : publishing.has(job)
-                  ? `job "${job.id}" builds for a job that publishes`
-                  : output
-                    ? `the workflow runs on a ${trigger}, though job "${job.id}" ${output} and no step here publishes`
-                    : `the workflow runs on a ${trigger}`;
+              maybe && lastPublish !== -1
+                ? `job "${job.id}" publishes on the runs an expression allows`
+                : lastPublish !== -1
+                  ? `job "${job.id}" publishes`
+                  : mayPublishing.has(job)
+                    ? `job "${job.id}" builds for a job that publishes`
+                    : output
+                      ? `the workflow runs on a ${trigger}, though job "${job.id}" ${output} and no step here publishes`
+                      : `the workflow runs on a ${trigger}`;
             const what = preview
               ? 'what it publishes, a build of the pull request (the workflow runs only on pull requests), not a release'
               : output
@@ -82,13 +92,19 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
               // pedantic readers; a release event is a release, but what it ships is unseen (medium),
               // unless the job evidently produces something else. A preview of a pull request is no
               // release either. A cache default we infer (setup-go's version unknown) is less certain too.
+              // A job that publishes when an expression allows: which runs those are is not read
+              // (most often every run but a pull request's, tags included), medium.
               ...(preview
                 ? { confidence: 'low' as const }
-                : publishing.size === 0
-                  ? { confidence: trigger === 'release' && !output ? ('medium' as const) : ('low' as const) }
-                  : restore.inferred
-                    ? { confidence: 'medium' as const }
-                    : {}),
+                : maybe
+                  ? { confidence: 'medium' as const }
+                  : publishing.size === 0
+                    ? {
+                        confidence: trigger === 'release' && !output ? ('medium' as const) : ('low' as const),
+                      }
+                    : restore.inferred
+                      ? { confidence: 'medium' as const }
+                      : {}),
             });
           }
         }
@@ -99,8 +115,8 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
   },
 });
 
-/** A step whose publishing an expression decides per run (`push: ${{ inputs.authenticated }}`). */
-function mayPublish(step: Step): boolean {
+/** A step of any action whose publishing an expression may decide (`push: ${{ inputs.authenticated }}`). */
+function decidesPublishing(step: Step): boolean {
   const action = actionPathOf(step.uses);
   const decides = action === 'goreleaser/goreleaser-action' ? 'args' : 'push';
   const value = input(step, decides);

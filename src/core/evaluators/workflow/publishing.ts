@@ -28,9 +28,12 @@ const PUBLISH_ACTIONS = [
   'jerray/publish-docker-action',
 ];
 
-/** Commands that publish (package registries, releases, images). */
+/**
+ * Commands that publish (package registries, releases, images; a signature or attestation cosign
+ * pushes beside an image in its registry, not `sign-blob`, which writes a file).
+ */
 export const PUBLISH_COMMAND =
-  /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
+  /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|cosign\s+(?:sign|attest)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
 
 /** Whether a step publishes. */
 export function publishes(step: Step): boolean {
@@ -59,6 +62,17 @@ export function publishes(step: Step): boolean {
   );
 }
 
+/**
+ * A step whose publishing an expression decides per run (`push: ${{ github.event_name != 'pull_request' }}`,
+ * goreleaser's `args: ${{ inputs.args }}`): it publishes on the runs the expression allows.
+ */
+export function mayPublish(step: Step): boolean {
+  const action = actionPathOf(step.uses);
+  if (action !== 'docker/build-push-action' && action !== 'goreleaser/goreleaser-action') return false;
+  const value = input(step, action === 'goreleaser/goreleaser-action' ? 'args' : 'push');
+  return typeof value?.value === 'string' && value.value.includes('${{');
+}
+
 /** Events that run a change before it is merged: a pull request's, or the merge queue's. */
 const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
 
@@ -84,7 +98,10 @@ export function releaseTrigger(workflow: Workflow): string | undefined {
  * The jobs that publish, and the jobs they need that hand them something (an uploaded artifact, job
  * outputs): those build what is published. A job needed only to pass first (tests) hands nothing over.
  */
-export function publishingJobs(workflow: Workflow): Set<Job> {
+export function publishingJobs(
+  workflow: Workflow,
+  publishing: (step: Step) => boolean = publishes,
+): Set<Job> {
   const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
   const out = new Set<Job>();
   const add = (job: Job, neededBy?: Job) => {
@@ -96,7 +113,7 @@ export function publishingJobs(workflow: Workflow): Set<Job> {
       if (dep) add(dep, job);
     }
   };
-  for (const job of workflow.jobs) if (job.steps.some(publishes)) add(job);
+  for (const job of workflow.jobs) if (job.steps.some(publishing)) add(job);
   return out;
 }
 
