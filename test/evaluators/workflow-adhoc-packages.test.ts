@@ -426,3 +426,68 @@ describe('workflow.adhoc-packages: go run of a module at a version', () => {
     );
   });
 });
+
+describe('workflow.adhoc-packages: tool releases setup actions download', () => {
+  const step = (uses: string, version?: string) =>
+    `on:\n  push:\n    tags: [v*]\nenv:\n  GR: v2.3.2\n  FLOAT: latest\njobs:\n  release:\n    runs-on: x\n    steps:\n      - uses: ${uses}\n` +
+    (version === undefined ? '' : `        with:\n          version: ${version}\n`) +
+    '      - run: echo done\n';
+  it.each([
+    [
+      'goreleaser, latest',
+      step('goreleaser/goreleaser-action@v6', 'latest'),
+      [[`${W}:13:20`, 'low', 'whatever release is newest']],
+    ],
+    [
+      "goreleaser, a range ('~> v2')",
+      step('goreleaser/goreleaser-action@v6', "'~> v2'"),
+      [[`${W}:13:21`, 'low', 'newest release that range allows']],
+    ],
+    [
+      'goreleaser, no version: the default range',
+      step('goreleaser/goreleaser-action@v6'),
+      [[`${W}:11:15`, 'low', 'its default version (~> v2, or latest before v6)']],
+    ],
+    [
+      'goreleaser, latest through the workflow env',
+      step('goreleaser/goreleaser-action@v6', '${{ env.FLOAT }}'),
+      [[`${W}:13:20`, 'low', '"latest"']],
+    ],
+    [
+      'setup-ko, no version: the newest release',
+      step('ko-build/setup-ko@v0.9'),
+      [[`${W}:11:15`, 'low', 'latest-release']],
+    ],
+    ['goreleaser, an exact version', step('goreleaser/goreleaser-action@v6', 'v2.3.2'), []],
+    [
+      'goreleaser, an exact version through the workflow env',
+      step('goreleaser/goreleaser-action@v6', '${{ env.GR }}'),
+      [],
+    ],
+    [
+      'goreleaser, a version an input chooses',
+      step('goreleaser/goreleaser-action@v6', '${{ inputs.goreleaser }}'),
+      [],
+    ],
+    ['setup-ko, an exact version', step('ko-build/setup-ko@v0.9', 'v0.17.1'), []],
+    ['another action with a version input', step('acme/setup-thing@v1', 'latest'), []],
+  ])('%s', async (_name, workflow, want) => {
+    const findings = await evaluate(workflowAdhocPackages, { [W]: workflow as string }, {});
+    expect(findings.map((f) => [at(f), f.severity])).toEqual((want as string[][]).map(([l, s]) => [l, s]));
+    findings.forEach((f, i) => {
+      expect(f.message).toContain((want as string[][])[i]![2]);
+    });
+  });
+
+  it('still reports go install of @latest beside them, at the same grade', async () => {
+    const workflow = step('goreleaser/goreleaser-action@v6', 'latest').replace(
+      'echo done',
+      'go install github.com/acme/tool@latest',
+    );
+    const findings = await evaluate(workflowAdhocPackages, { [W]: workflow }, {});
+    expect(findings.map((f) => [at(f), f.severity, f.confidence])).toEqual([
+      [`${W}:13:20`, 'low', undefined],
+      [`${W}:14:25`, 'low', undefined],
+    ]);
+  });
+});

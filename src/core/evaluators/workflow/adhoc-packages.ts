@@ -1,4 +1,5 @@
-import type { Job, LocatedMap, Step } from '../../parsers/workflow.js';
+import { locationFromSpan } from '../../location.js';
+import type { Job, Located, LocatedMap, Step } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import { locatedText } from '../../parsers/workflow-expressions.js';
 import type { RawFinding } from '../../types.js';
@@ -7,7 +8,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { type Command, commandsOf, type Word } from './commands.js';
 import { opensPullRequest } from './publishing.js';
-import { stepLabel } from './shared.js';
+import { actionPathOf, input, stepLabel } from './shared.js';
 
 /** Python project tools, the commands of theirs that install from a lockfile, and that lockfile (at the root). */
 const LOCKING: Readonly<Record<string, { commands: readonly string[]; lockfile: string }>> = {
@@ -43,6 +44,8 @@ const NPM_LOCKFILES: Readonly<Record<string, readonly string[]>> = {
  * names the package (`uv sync`, `poetry install`, `pip install -r`), `npx pkg@version` after a
  * lockfile install of the project that holds the package (npx runs that copy), and a package added to the
  * project's manifest (`npm install --save-dev x`, `yarn add x`) in a job that opens a pull request.
+ * A setup action that downloads a tool's newest release (`version: latest`, a range, or its floating
+ * default: see TOOL_RELEASES) is reported at low, as `go install tool@latest` is.
  */
 export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
   kind: 'workflow.adhoc-packages',
@@ -53,12 +56,30 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
     ...Object.values(NPM_LOCKFILES).flat(),
     '**/*.txt',
   ],
-  summary: 'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile.',
+  summary:
+    'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile, and tool releases setup actions take unpinned.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
     walkWorkflows(workflowSources(workspace), {
       step(step, source, job) {
+        const setup = toolRelease(
+          step,
+          envResolver(step.env, job?.env, source.kind === 'workflow' ? source.env : undefined),
+        );
+        if (setup) {
+          findings.push({
+            message:
+              `"${step.uses!.value.trim()}" installs ${setup.tool} at ${setup.version}, ` +
+              (setup.range
+                ? 'taking the newest release that range allows when the job runs'
+                : 'taking whatever release is newest when the job runs') +
+              `, published by whoever controls the project at that moment. Give the action an exact version (\`${setup.input}: v1.2.3\`) and update it on purpose.`,
+            location: locationFromSpan(source.path, setup.at.span),
+            key: `${job?.id ?? ''}/${stepLabel(step)}/${setup.tool} ${setup.version}`,
+            severity: 'low',
+          });
+        }
         if (!step.run || !INSTALLER.test(step.run.value)) return;
         let text: ReturnType<typeof locatedText> | undefined;
         const commands = commandsOf(step.run.value);
@@ -120,6 +141,46 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
     return findings;
   },
 });
+
+/**
+ * Setup actions that download a tool's release, the input that names it, and what they take without
+ * it: both defaults float (goreleaser-action's `~> v2`, `latest` before v6; setup-ko's newest release).
+ */
+const TOOL_RELEASES: Readonly<
+  Record<string, { tool: string; input: string; default: string; range: boolean }>
+> = {
+  'goreleaser/goreleaser-action': {
+    tool: 'GoReleaser',
+    input: 'version',
+    default: '~> v2, or latest before v6',
+    range: true,
+  },
+  'ko-build/setup-ko': { tool: 'ko', input: 'version', default: 'latest-release', range: false },
+};
+
+/**
+ * The floating tool release a setup action installs (`version: latest`, `version: '~> v2'`, none: the
+ * action's default), where to report it; undefined for an exact version (`v2.3.2`) or one an
+ * expression chooses that the workflow's `env:` does not set to a literal (a version someone chose).
+ */
+function toolRelease(
+  step: Step,
+  spec: (s: string) => string,
+): { tool: string; input: string; version: string; range: boolean; at: Located } | undefined {
+  const action = actionPathOf(step.uses);
+  const known = action ? TOOL_RELEASES[action] : undefined;
+  if (!known || !step.uses) return undefined;
+  const node = input(step, known.input);
+  if (!node) {
+    return { ...known, version: `its default version (${known.default})`, range: known.range, at: step.uses };
+  }
+  const written = String(node.value ?? '').trim();
+  const version = spec(written);
+  if (version.includes('${{') || EXPRESSION.test(version) || /^v?\d+\.\d+\.\d+$/.test(version))
+    return undefined;
+  const range = /^(?:~>|[~^<>=])|^v?\d+(?:\.\d+)?(?:\.x)?$/.test(version);
+  return { ...known, version: `"${version}"`, range, at: node };
+}
 
 /** A quick test before splitting the script into commands. */
 const INSTALLER = /\b(?:install|binstall|add|i|dlx|uvx|run|npx|bunx|exec|x)\b/;
