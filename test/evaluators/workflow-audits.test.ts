@@ -1034,7 +1034,7 @@ ${upload(SHA, '.')}`;
       for (const text of [before, v6]) {
         const findings = await evaluate(workflowCheckoutCredentials, one(text), {});
         expect(findings.map((f) => f.severity)).toEqual(['low']);
-        expect(findings[0]!.message).not.toContain('Upload');
+        expect(findings[0]!.message).not.toContain('uploads the checkout directory');
       }
     });
   });
@@ -1989,6 +1989,102 @@ jobs:
       );
       expect(findings.map((f) => [f.severity, f.message])).toEqual(expected);
       for (const f of findings) expect(at(f)).toMatch(/:[5-7]:15$/);
+    });
+  });
+
+  describe('checkout credentials: a copy that reaches no step lacking the token is a low-confidence finding', () => {
+    const OPEN =
+      'actions/checkout in job "a" leaves the job\'s token in .git/config (no "persist-credentials: false"), where every later step can read it';
+    const FIX =
+      '. Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
+    const HELD =
+      "every later step is given the job's token anyway, so the copy on disk reaches none that lacks it";
+    const job = (on: string, perms: string, steps: string[]) =>
+      `on: ${on}\npermissions: ${perms}\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n${steps.map((s) => `      - ${s}\n`).join('')}`;
+    const SCRIPT_ACTION =
+      'runs:\n  using: composite\n  steps:\n    - uses: actions/github-script@v7\n      with:\n        script: core.info(context.workflow)\n';
+    it.each([
+      [
+        'a composite action of this repository whose one step is github-script, with a read scope',
+        {
+          [W]: job('push', '{ issues: write }', ['uses: ./.github/actions/report']),
+          '.github/actions/report/action.yml': SCRIPT_ACTION,
+        },
+        [['low', 'low', `${OPEN}; ${HELD}${FIX}`]],
+      ],
+      [
+        'the same action after a build that is not given the token',
+        {
+          [W]: job('push', '{ issues: write }', ['run: make', 'uses: ./.github/actions/report']),
+          '.github/actions/report/action.yml': SCRIPT_ACTION,
+        },
+        [['low', 'high', `${OPEN}${FIX}`]],
+      ],
+      [
+        "GitHub's dependency review, which takes the job token by default",
+        {
+          [W]: job('pull_request', '{ contents: read }', ['uses: actions/dependency-review-action@v4']),
+        },
+        [['low', 'low', `${OPEN}; ${HELD}${FIX}`]],
+      ],
+      [
+        "GitHub's immutable action publisher, whose github-token input defaults to the job token",
+        {
+          [W]: job('release', '{ contents: read, packages: write }', [
+            'uses: actions/publish-immutable-action@v0.0.4',
+          ]),
+        },
+        [['low', 'low', `${OPEN}; the token can write (packages), but ${HELD}${FIX}`]],
+      ],
+      [
+        'the immutable action publisher given a token of its own',
+        {
+          [W]: job('release', '{ contents: read, packages: write }', [
+            'uses: actions/publish-immutable-action@v0.0.4\n        with: { github-token: "${{ secrets.PAT }}" }',
+          ]),
+        },
+        [['medium', 'high', `${OPEN}; the token can write (packages)${FIX}`]],
+      ],
+      // A composite action of this repository handed the token as an input passes it on only to the
+      // steps that take the input: one that runs a build without it can read the copy on disk.
+      [
+        'a composite action of this repository given the token, with a step that does not take it',
+        {
+          [W]: job('push', '{ packages: write }', [
+            'uses: ./.github/actions/test\n        with: { token: "${{ secrets.GITHUB_TOKEN }}" }',
+          ]),
+          '.github/actions/test/action.yml':
+            'inputs:\n  token: {}\nruns:\n  using: composite\n  steps:\n    - run: make test\n      shell: bash\n    - run: gh pr comment 1 -b done\n      shell: bash\n      env: { GH_TOKEN: "${{ inputs.token }}" }\n',
+        },
+        [['medium', 'high', `${OPEN}; the token can write (packages)${FIX}`]],
+      ],
+      [
+        'a composite action of this repository given the token, which every step takes',
+        {
+          [W]: job('push', '{ packages: write }', [
+            'uses: ./.github/actions/test\n        with: { token: "${{ secrets.GITHUB_TOKEN }}" }',
+          ]),
+          '.github/actions/test/action.yml':
+            'inputs:\n  token: {}\nruns:\n  using: composite\n  steps:\n    - run: make test\n      shell: bash\n      env: { GH_TOKEN: "${{ inputs.token }}" }\n',
+        },
+        [['low', 'low', `${OPEN}; the token can write (packages), but ${HELD}${FIX}`]],
+      ],
+      // An upload whose keeping of hidden files cannot be decided may carry the copy off: shown.
+      [
+        'every later step given the token, and an undecided upload of the checkout',
+        {
+          [W]: job('push', '{ contents: read }', [
+            'uses: actions/dependency-review-action@v4',
+            `uses: actions/upload-artifact@${'a'.repeat(40)}\n        with: { path: . }`,
+          ]),
+        },
+        [['medium', 'high', expect.stringContaining('cannot be decided')]],
+      ],
+    ] as [string, Record<string, string>, unknown[][]][])('%s', async (_name, files, expected) => {
+      const findings = (await evaluate(workflowCheckoutCredentials, files, {})).filter(
+        (f) => f.location?.path === W,
+      );
+      expect(findings.map((f) => [f.severity, f.confidence ?? 'high', f.message])).toEqual(expected);
     });
   });
 

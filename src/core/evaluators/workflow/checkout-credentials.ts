@@ -57,7 +57,8 @@ import {
  *   leave the grade low when every later step is given the job's token anyway (scopes.ts), and so
  *   does a credential given in `token:` when every later step is given that credential too; a step
  *   that can make no use of the copy (GitHub's artifact and cache actions, a fixed `git config`) is
- *   not counted.
+ *   not counted. Such a copy reaches no step that lacks it: the finding, at any grade the job would
+ *   otherwise get, is low and of low confidence, unless an upload may carry the copy off.
  * A job of a reusable workflow without permissions of its own gets what the jobs of this repository
  * that call it grant. A checkout whose token has no scope, given no other credential, is not
  * reported; nor is the last step of a job, after which no step runs to read what it keeps.
@@ -168,14 +169,15 @@ function finding(
   const later = steps.filter((s) => s.index > step.index);
   // Each step asked as `every` reaches it: the first that lacks the credential ends the question (a
   // job of many checkouts is not read once per checkout).
+  // Asked whatever the grade would be: a copy that reaches no step lacking the token widens nothing,
+  // and is then reported at low confidence (below).
   const held =
     job !== undefined &&
     !persistsSshKey(step) &&
     later.length > 0 &&
     (token
       ? later.every((s) => idleStep(s) !== undefined || givenCredential(s, token, job.env, workflow?.env))
-      : (outsiders.length > 0 || written !== undefined) &&
-        later.every(
+      : later.every(
           (s) =>
             idleStep(s) !== undefined || givenJobToken(workspace, source.path, s, job.env, workflow?.env),
         ));
@@ -232,7 +234,7 @@ function finding(
     ? ''
     : token
       ? `; it persists the credential given in "token:", not the job token${grounds.length > 0 ? `, and ${grounds.join(' and ')}` : ''}, but every later step is given that credential anyway${idleNote}, so the copy on disk reaches none that lacks it`
-      : `; ${grounds.join(' and ')}, but every later step is given the job's token anyway${idleNote}, so the copy on disk reaches none that lacks it`;
+      : `; ${grounds.length > 0 ? `${grounds.join(' and ')}, but ` : ''}every later step is given the job's token anyway${idleNote}, so the copy on disk reaches none that lacks it`;
   const why = leaking
     ? `, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
     : `${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${heldNote}`;
@@ -251,7 +253,11 @@ function finding(
     key: `${job?.id ?? ''}/${stepLabel(step)}`,
     severity,
     // A guess unless outsiders' input reaches the job: then the token on disk matters either way.
-    ...(scriptPusher && !leaking && outsiders.length === 0 ? { confidence: 'low' as const } : {}),
+    // When every later step holds the credential anyway (and no upload may carry it off), the copy
+    // on disk widens nothing: still kept where it need not be, but no exposure to show by default.
+    ...((scriptPusher && !leaking && outsiders.length === 0) || (held && !leaking && !undecided)
+      ? { confidence: 'low' as const }
+      : {}),
   };
   if (isTrue(explicit)) reported.unfixable = 'persist-credentials: true is set on purpose';
   else persistCredentialsFix(workspace, fixes, reported, source, steps, step);

@@ -213,14 +213,19 @@ const TOKEN_BY_DEFAULT: Record<string, [major: number, minor: number]> = {
   'github/codeql-action/resolve-environment': [1, 0],
   'github/codeql-action/setup-codeql': [1, 0],
   'github/codeql-action/start-proxy': [1, 0],
+  // Its `github-token` input, from v0.0.2 (the first pre-release had no default; minor versions are
+  // the finest this table tells apart).
+  'actions/publish-immutable-action': [0, 0],
 };
 
 /** The inputs through which an action is handed a token of the caller's choosing. */
 const TOKEN_INPUTS = ['token', 'github-token', 'github_token', 'repo-token'];
 
 /**
- * Whether a step holds the job's token whatever a checkout left on disk: its `env:` or `with:` (or an
- * `env:` it inherits, the job's or the workflow's) passes it, or it is an action that uses it by
+ * Whether a step holds the job's token whatever a checkout left on disk: its `env:` (or an `env:` it
+ * inherits, the job's or the workflow's) passes it, its `with:` does to an action not of this
+ * repository (a composite action of this repository passes it on only to the steps that take the
+ * input, {@link localGiven}), or it is an action that uses it by
  * default and is not given a token of its own instead: an action of the table that uses the token,
  * actions/github-script, an action whose token input defaults to it ({@link TOKEN_BY_DEFAULT}, at a
  * version that has the default; an unknown version is taken as a recent one), or an action of this
@@ -233,9 +238,12 @@ export function givenJobToken(
   step: Step,
   ...inherited: (LocatedMap | undefined)[]
 ): boolean {
-  if ([step.env, step.with, ...inherited].some(mentionsToken)) return true;
+  if ([step.env, ...inherited].some(mentionsToken)) return true;
+  // A composite action of this repository handed the token as an input gives it only to those of its
+  // steps that take that input: its action.yml tells whether every one does.
   const local = localAction(workspace, step);
   if (local) return localGiven(workspace, local, step);
+  if (mentionsToken(step.with)) return true;
   const action = actionPathOf(step.uses);
   const repo = actionOf(step.uses);
   if (!action || !repo) return false;
