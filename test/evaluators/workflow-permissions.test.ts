@@ -95,7 +95,7 @@ jobs:
     steps: [{run: x}]
   b:
     permissions: read-all
-    steps: [{run: x}]
+    steps: [{uses: acme/lint@v1}]
   c:
     steps: [{run: git push}]
 `);
@@ -122,8 +122,8 @@ jobs:
       [['.github/workflows/w.yml:2:14', 'low']],
     ],
     [
-      'read-all inherited by a build',
-      'permissions: read-all\njobs:\n  check:\n    steps: [{run: make test}]\n',
+      'read-all inherited by a build after a checkout that keeps the token',
+      'permissions: read-all\njobs:\n  check:\n    steps: [{uses: actions/checkout@v4}, {run: make test}]\n',
       [['.github/workflows/w.yml:2:14', 'medium']],
     ],
     [
@@ -144,6 +144,71 @@ jobs:
         f.severity === 'low',
       );
   });
+
+  // read-all can only read: on jobs that run only maintainers' code and hand the token to no step
+  // (no step takes one, no checkout leaves it on disk), it reaches nothing an outsider wrote. Low.
+  const NO_HAND =
+    "no other step takes a token, no checkout leaves it on disk, and no pull request or outsider's event runs the job";
+  const BENCH =
+    'steps:\n      - uses: actions/checkout@v4\n        with: { persist-credentials: false }\n      - uses: actions/setup-go@v5\n        with: { go-version: stable, cache: false }\n      - uses: actions/cache@v4\n        with: { path: ~/go, key: go }\n      - run: make bench';
+  it.each([
+    ['a build on push', 'push', 'read-all', BENCH, 'low', NO_HAND],
+    ['a build on a schedule, read-all on the job', 'schedule', 'job', BENCH, 'low', NO_HAND],
+    [
+      'a build on pull requests, whose code can read the token',
+      'pull_request',
+      'read-all',
+      BENCH,
+      'medium',
+      undefined,
+    ],
+    ['a build on issue comments', 'issue_comment', 'read-all', BENCH, 'medium', undefined],
+    [
+      'a build after a checkout that keeps the token',
+      'push',
+      'read-all',
+      BENCH.replace('\n        with: { persist-credentials: false }', ''),
+      'medium',
+      undefined,
+    ],
+    [
+      "a setup action with a cache, which runs the project's package manager",
+      'push',
+      'read-all',
+      BENCH.replace('cache: false', 'cache: true'),
+      'medium',
+      undefined,
+    ],
+    [
+      'an action that may take the token',
+      'push',
+      'read-all',
+      `${BENCH}\n      - uses: acme/report@v1`,
+      'medium',
+      undefined,
+    ],
+    // Missing permissions may leave a writable token: a build that could read it is not graded down.
+    ['a build on push, without permissions', 'push', 'none', BENCH, 'medium', undefined],
+    // GitHub's own App token action, given the App's key, takes no token of the job's.
+    [
+      'a build on push, without permissions, after an App token is made',
+      'push',
+      'none',
+      `${BENCH}\n      - uses: actions/create-github-app-token@v2\n        with: { app-id: "1", private-key: "\${{ secrets.APP_KEY }}" }`,
+      'low',
+      'actions/create-github-app-token is given a secret of its own as a token instead',
+    ],
+  ])(
+    'grades read-all on jobs that hand the token to no step: %s',
+    async (_name, on, perms, job, severity, note) => {
+      const top = perms === 'read-all' ? 'permissions: read-all\n' : '';
+      const own = perms === 'job' ? '    permissions: read-all\n' : '';
+      const findings = await run(`on: ${on}\n${top}jobs:\n  a:\n${own}    ${job}\n`);
+      expect(findings.map((f) => f.severity)).toEqual([severity]);
+      if (note) expect(findings[0]!.message).toContain(note);
+      else expect(findings[0]!.message).not.toContain('is handed its token');
+    },
+  );
 
   it('grades missing permissions by trigger', async () => {
     const severity = async (on: string) =>

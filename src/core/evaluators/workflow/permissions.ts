@@ -38,7 +38,8 @@ import { inertJob, tokenWithheld, tokenWriter, type Withheld } from './token-use
  *   the called workflow's) counts as declaring one: the called jobs can only narrow the caller's token.
  * - `write-all` (high) and `read-all` (medium), at job level, or at workflow level unless every job
  *   declares its own (then the top-level block reaches nothing); low when no job it reaches runs
- *   anything that could use the token;
+ *   anything that could use the token, or hands the token to any step; `read-all` also when the jobs'
+ *   steps take no token at all and only maintainers' events run them ({@link readOnly});
  * - a workflow-level write scope that two or more jobs inherit while some of them are not seen to use
  *   it (scopes.ts; granted per job it would reach fewer jobs), or that the only inheriting job cannot
  *   use;
@@ -72,7 +73,12 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
             workflow.permissions,
             'the workflow (every job without its own)',
             '',
-            inertNote(workspace, workflow, inheriting),
+            inertNote(
+              workspace,
+              workflow,
+              inheriting,
+              readOnly(workflow, workflow.permissions, inheriting, upstream),
+            ),
           );
           if (top) {
             shorthandFix(fixes, top, workflow, workflow.permissions!.shorthand!, undefined, inheriting);
@@ -95,7 +101,7 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
           job.permissions,
           `job "${job.id}"`,
           job.id,
-          inertNote(workspace, workflow, [job]),
+          inertNote(workspace, workflow, [job], readOnly(workflow, job.permissions, [job], upstream)),
         );
         if (own) {
           shorthandFix(fixes, own, workflow, job.permissions!.shorthand!, job, []);
@@ -278,10 +284,15 @@ function declaredThroughCall(workspace: Workspace, job: Job, callers: readonly s
  * What the steps of `jobs` do when none of them can use the token, or none is handed it
  * (token-use.ts), said as a note of a finding graded low; undefined when some job can.
  */
-function inertNote(workspace: Workspace, workflow: Workflow, jobs: readonly Job[]): string | undefined {
+function inertNote(
+  workspace: Workspace,
+  workflow: Workflow,
+  jobs: readonly Job[],
+  readOnly = false,
+): string | undefined {
   if (jobs.length === 0) return undefined;
   const found = jobs.map((j) => inertJob(j, workflow, workspace));
-  if (found.some((f) => f === undefined)) return withheldNote(workspace, workflow, jobs);
+  if (found.some((f) => f === undefined)) return withheldNote(workspace, workflow, jobs, readOnly);
   const checkout = found.some((f) => f!.checkout);
   const does = [
     ...(checkout ? ['check out the repository with actions/checkout'] : []),
@@ -298,24 +309,55 @@ function inertNote(workspace: Workspace, workflow: Workflow, jobs: readonly Job[
 }
 
 /**
+ * Whether `permissions` are the `read-all` shorthand (a token that reads every scope and writes none)
+ * on jobs that run only maintainers' code: no pull request or merge queue event, no event outsiders
+ * cause that can run them. A program of those jobs that read the token from the runner's memory
+ * could only read, and none is proposed by someone else: jobs whose steps take no token at all then
+ * hand it to nothing ({@link withheldNote}). A pull request's code could lift it and read what is
+ * not public (open code scanning alerts).
+ */
+function readOnly(
+  workflow: Workflow,
+  permissions: Permissions | undefined,
+  jobs: readonly Job[],
+  upstream: () => readonly WorkflowSource[],
+): boolean {
+  if (permissions?.shorthand?.value.trim() !== 'read-all') return false;
+  if ([...eventsOf(workflow)].some((e) => PR_EVENTS.has(e) || e === 'merge_group')) return false;
+  return outsiderEvents(workflow, jobs, undefined, upstream).length === 0;
+}
+
+/**
  * Jobs whose steps that take a token are all given a secret of their own instead, and that leave
  * the job's token with no other step (token-use.ts), said as a note; undefined when some job does not.
+ * For a token that can only read (`read-all`), jobs none of whose steps take a token count too.
  */
-function withheldNote(workspace: Workspace, workflow: Workflow, jobs: readonly Job[]): string | undefined {
+function withheldNote(
+  workspace: Workspace,
+  workflow: Workflow,
+  jobs: readonly Job[],
+  readOnly = false,
+): string | undefined {
   // An inert job beside withheld ones hands the token to nothing either.
-  const found = jobs.map((j) => inertJob(j, workflow, workspace) ?? tokenWithheld(workspace, j, workflow));
+  const found = jobs.map(
+    (j) => inertJob(j, workflow, workspace) ?? tokenWithheld(workspace, j, workflow, { readOnly }),
+  );
   if (found.some((f) => f === undefined)) return undefined;
   const withheld = found.filter((f): f is Withheld => f !== undefined && 'replaced' in f);
   const names = (pick: (w: Withheld) => string[]) => [...new Set(withheld.flatMap(pick))];
   const replaced = names((w) => w.replaced).join(', ');
   const readers = names((w) => w.readers);
   const many = names((w) => w.replaced).length > 1;
+  const instead =
+    replaced === ''
+      ? ": no other step takes a token, no checkout leaves it on disk, and no pull request or outsider's event runs the job, so its read access reaches no code of theirs today"
+      : `: ${replaced} ${many ? 'are' : 'is'} given a secret of ${many ? 'their' : 'its'} own as a token instead, so the default permissions reach nothing that could write with them today`;
   return (
     ` No step of ${jobs.length > 1 ? 'these jobs' : 'the job'} is handed its token` +
     (readers.length > 0
       ? ` but GitHub's own ${readers.join(', ')}, which only ${readers.length > 1 ? 'download' : 'downloads'} a toolchain with it`
       : '') +
-    `: ${replaced} ${many ? 'are' : 'is'} given a secret of ${many ? 'their' : 'its'} own as a token instead, so the default permissions reach nothing that could write with them today` +
+    instead +
     (withheld.some((w) => w.runs)
       ? ", though a program the job runs could still read the token from the runner's memory (hosted runners give steps sudo)"
       : '') +

@@ -485,7 +485,9 @@ const GITHUB_READERS =
 /**
  * Whether no step of a job is handed its GITHUB_TOKEN, though it may run a build: every step that
  * takes a token is given a secret of its own instead (a checkout's `token:`, an action's `token:` or
- * `github-token:`), and at least one is, the token of no checkout is left on disk while anything but
+ * `github-token:`, an App's `private-key:` to actions/create-github-app-token), and at least one is
+ * (with `readOnly`, for a token that can only read, none need be: a job whose steps take no token
+ * hands it to nothing either), the token of no checkout is left on disk while anything but
  * GitHub's own actions, the inert commands and image builds of {@link inertJob} runs after it, and
  * no other action runs: none is given the token (`env:`, `with:`, an expression in a script), no job
  * or workflow `env:` passes it, no reusable workflow is called. GitHub's own setup, cache and
@@ -493,10 +495,15 @@ const GITHUB_READERS =
  * a toolchain, but not with a `cache` input (which runs the project's package manager). What stays
  * is the runner: a program the job runs with sudo could read the token from the runner's memory.
  */
-export function tokenWithheld(workspace: Workspace, job: Job, workflow: Workflow): Withheld | undefined {
+export function tokenWithheld(
+  workspace: Workspace,
+  job: Job,
+  workflow: Workflow,
+  options: { readOnly?: boolean } = {},
+): Withheld | undefined {
   if (job.uses || job.steps.length === 0) return undefined;
   // No action is handed a secret in the token's place (most jobs): decided before any script is read.
-  if (!job.steps.some((s) => s.uses !== undefined && ownToken(s))) return undefined;
+  if (!options.readOnly && !job.steps.some((s) => s.uses !== undefined && ownToken(s))) return undefined;
   if (
     [workflow.env, job.env, job.container?.credentials, ...job.services.map((s) => s.credentials)].some(
       mentionsToken,
@@ -513,6 +520,8 @@ export function tokenWithheld(workspace: Workspace, job: Job, workflow: Workflow
       if (/github\.token|secrets\.GITHUB_TOKEN/i.test(step.run.value)) return undefined;
       // A step that may run a file of the tree, when the job's token is on disk.
       if (onDisk && (loads || loadsCode(step.env))) return undefined;
+      // Once a program runs, what later scripts run matters only while the token is on disk.
+      if (found.runs && !onDisk) continue;
       const images = imageBuilds(workspace, job, workflow, step);
       const inert =
         inertShell(step, job, workflow) &&
@@ -533,7 +542,7 @@ export function tokenWithheld(workspace: Workspace, job: Job, workflow: Workflow
       else if (!isFalse(input(step, 'persist-credentials'))) onDisk = true;
       continue;
     }
-    if (GITHUB_READERS.test(path) && !input(step, 'cache')) {
+    if (GITHUB_READERS.test(path) && (!input(step, 'cache') || isFalse(input(step, 'cache')))) {
       if (givenJobToken(workspace, workflow.path, step)) found.readers.push(repo);
       continue;
     }
@@ -541,13 +550,21 @@ export function tokenWithheld(workspace: Workspace, job: Job, workflow: Workflow
     if (!own || onDisk) return undefined;
     found.replaced.push(repo);
   }
-  return found.replaced.length > 0 ? found : undefined;
+  return found.replaced.length > 0 || options.readOnly ? found : undefined;
 }
 
-/** Whether an action is handed a secret other than the job's token as its token. */
+/**
+ * Whether an action is handed a secret other than the job's token as its token; GitHub's own
+ * actions/create-github-app-token, a GitHub App's private key to make one from.
+ */
 function ownToken(step: Step): boolean {
+  const app = actionOf(step.uses) === 'actions/create-github-app-token';
   for (const [name, value] of step.with?.entries ?? []) {
-    if (!OWN_TOKEN_INPUT.test(name) || typeof value.value !== 'string') continue;
+    if (
+      !(OWN_TOKEN_INPUT.test(name) || (app && /^private[-_]key$/i.test(name))) ||
+      typeof value.value !== 'string'
+    )
+      continue;
     if (/\bsecrets\s*[.[]/i.test(value.value) && !/github\.token|secrets\.GITHUB_TOKEN/i.test(value.value))
       return true;
   }
