@@ -210,6 +210,37 @@ jobs:
     },
   );
 
+  // A workflow-level write scope that only jobs limited to pull requests by their own if: leave unused:
+  // a fork's run of those gets it as a read scope, as on a workflow of pull requests only.
+  it.each([
+    ["github.event_name == 'pull_request'", 'low'],
+    ["github.repository == 'o/r' && github.event_name == 'pull_request'", 'low'],
+    ["github.event_name != 'push'", 'low'],
+    ["github.event_name == 'pull_request' || github.ref == 'refs/heads/main'", 'medium'],
+    ["github.event_name != 'pull_request'", 'medium'],
+    ["github.ref == 'refs/heads/main'", 'medium'],
+  ])(
+    'grades a workflow-level write scope by the if: of the jobs that leave it unused: %s',
+    async (cond, severity) => {
+      const findings = await run(`on: [push, pull_request]
+permissions:
+  contents: read
+  pages: write
+jobs:
+  test:
+    if: ${cond}
+    steps: [{run: make docs}]
+  deploy:
+    if: github.event_name == 'push'
+    steps: [{uses: actions/deploy-pages@v4}]
+`);
+      expect(findings.map((f) => [f.key, f.severity ?? 'medium'])).toEqual([
+        ['workflow-write:pages', severity],
+      ]);
+      expect(findings[0]!.message.includes('Job "test" runs on pull requests only')).toBe(severity === 'low');
+    },
+  );
+
   it('grades missing permissions by trigger', async () => {
     const severity = async (on: string) =>
       (await run(`on: ${on}\njobs:\n  a:\n    steps: [{run: x}]\n`)).map((f) => f.severity);

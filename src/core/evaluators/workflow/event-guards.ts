@@ -179,3 +179,28 @@ export function requiredBy(
       return leaf(node, positive);
   }
 }
+
+/**
+ * The events of a workflow on which a job's own `if:` can hold: a comparison of `github.event_name`
+ * it requires rules out the others (`github.event_name == 'pull_request' && ...` runs on pull
+ * requests only). The jobs it needs are not read: they could only narrow it further.
+ */
+export function jobEvents(workflow: Workflow, job: Job): string[] {
+  const events = workflow.on?.events.map((t) => t.event) ?? [];
+  const tree = conditionTree(job.if);
+  if (!tree) return [...new Set(events)];
+  return [...new Set(events)].filter(
+    (event) =>
+      !requiredBy(tree, true, (leaf, holds) => {
+        if (leaf.kind !== 'compare' || (leaf.op !== '==' && leaf.op !== '!=')) return false;
+        const other = refTo(leaf.left, EVENT_NAME)
+          ? leaf.right
+          : refTo(leaf.right, EVENT_NAME)
+            ? leaf.left
+            : undefined;
+        if (other?.kind !== 'literal' || typeof other.value !== 'string') return false;
+        const named = other.value.trim().toLowerCase() === event;
+        return (leaf.op === '==') === holds ? !named : named;
+      }),
+  );
+}

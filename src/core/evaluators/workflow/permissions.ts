@@ -14,6 +14,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { outsiderEvents, workflowsByName } from './activity.js';
 import { calledWorkflow } from './callers.js';
+import { jobEvents } from './event-guards.js';
 import { lowerScopeFix, missingPermissionsFix, shorthandFix, workflowWriteFix } from './fix-permissions.js';
 import { jobNeeds } from './scopes.js';
 import { eventsOf, PR_EVENTS } from './shared.js';
@@ -186,7 +187,7 @@ function workflowWrites(fixes: FixBatches, workflow: Workflow, inheriting: Job[]
   return scopes.flatMap(({ scope, level }) => {
     const reason = whyFor(scope);
     if (!reason) return [];
-    const grade = pullRequestGrade(workflow, scope);
+    const grade = pullRequestGrade(workflow, scope) ?? pullRequestJobs(workflow, inheriting, scope);
     const found: RawFinding = {
       message:
         `"${scope}: write" at the top of the workflow ${reason.why}.${grade?.note ?? ''} Set "permissions: {}" (or read scopes) at the top ` +
@@ -237,6 +238,31 @@ function pullRequestGrade(
         note: ' It runs on pull requests only, where a fork gets a read-only token, but branches of this repository do not.',
       }
     : undefined;
+}
+
+/**
+ * The grade of a workflow-level write scope whose inheriting jobs that are not seen to use it all
+ * run, by their own `if:`, on pull requests only (not `pull_request_target`): there, as on a workflow
+ * of pull requests only ({@link pullRequestGrade}), a fork's run gets it as a read scope. Not
+ * `security-events`.
+ */
+function pullRequestJobs(
+  workflow: Workflow,
+  inheriting: readonly Job[],
+  scope: string,
+): { severity: Severity; note: string } | undefined {
+  if (scope.toLowerCase() === 'security-events') return undefined;
+  const idle = inheriting.filter((j) => !seenToUse(j, workflow, scope));
+  const prOnly = (j: Job) => {
+    const events = jobEvents(workflow, j);
+    return events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
+  };
+  if (idle.length === 0 || !idle.every(prOnly)) return undefined;
+  const names = idle.map((j) => `"${j.id}"`).join(', ');
+  return {
+    severity: 'low',
+    note: ` ${idle.length > 1 ? 'Jobs' : 'Job'} ${names} ${idle.length > 1 ? 'run' : 'runs'} on pull requests only (${idle.length > 1 ? 'their' : 'its'} "if:"), where a fork gets a read-only token, but branches of this repository do not.`,
+  };
 }
 
 /** Job-level write scopes of a job whose steps only read. */
