@@ -2088,6 +2088,51 @@ jobs:
     });
   });
 
+  // A job that runs on pull requests only (the workflow's triggers, or its own if:): a fork's run gets
+  // the write scopes as read scopes, so they do not raise the grade; pull_request_target does not count.
+  describe('checkout credentials: write scopes of a job that runs on pull requests only', () => {
+    const wf = (on: string, perms: string, cond?: string) =>
+      `on: ${on}\npermissions: ${perms}\njobs:\n  a:\n${cond ? `    if: ${cond}\n` : ''}    steps:\n      - uses: actions/checkout@v4\n      - run: make docs\n`;
+    it.each([
+      [
+        'push, pull_request',
+        '{ pages: write }',
+        "github.event_name == 'pull_request'",
+        'low',
+        'pull requests only',
+      ],
+      [
+        'push, pull_request',
+        '{ pages: write }',
+        "github.repository == 'o/r' && github.event_name == 'pull_request'",
+        'low',
+        'pull requests only',
+      ],
+      ['pull_request', '{ contents: write }', undefined, 'low', 'pull requests only'],
+      ['push, pull_request', '{ pages: write }', undefined, 'medium', 'the token can write (pages)'],
+      [
+        'push, pull_request',
+        '{ pages: write }',
+        "github.event_name == 'pull_request' || github.ref == 'refs/heads/main'",
+        'medium',
+        'the token can write (pages)',
+      ],
+      ['pull_request_target', '{ pages: write }', undefined, 'medium', 'the token can write (pages)'],
+      [
+        'pull_request',
+        '{ security-events: write }',
+        undefined,
+        'medium',
+        'the token can write (security-events)',
+      ],
+      ['pull_request', 'write-all', undefined, 'medium', 'the token can write to the repository'],
+    ])('on [%s] with %s and if: %s', async (on, perms, cond, severity, says) => {
+      const findings = await evaluate(workflowCheckoutCredentials, one(wf(`[${on}]`, perms, cond)), {});
+      expect(findings.map((f) => [f.severity, f.confidence ?? 'high'])).toEqual([[severity, 'high']]);
+      expect(findings[0]!.message).toContain(says);
+    });
+  });
+
   it('secrets inherit, overprovisioned secrets and literal registry passwords, exactly located', async () => {
     const text = `on: push
 jobs:

@@ -15,6 +15,7 @@ import type { RawFinding, Severity } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { outsiderEvents, workflowsByName } from './activity.js';
+import { jobEvents } from './event-guards.js';
 import {
   laterCredentialUser,
   laterOpaqueRun,
@@ -32,6 +33,7 @@ import {
   input,
   isFalse,
   isTrue,
+  PR_EVENTS,
   refOf,
   stepLabel,
 } from './shared.js';
@@ -59,6 +61,9 @@ import {
  *   that can make no use of the copy (GitHub's artifact and cache actions, a fixed `git config`) is
  *   not counted. Such a copy reaches no step that lacks it: the finding, at any grade the job would
  *   otherwise get, is low and of low confidence, unless an upload may carry the copy off.
+ * Write scopes do not raise the grade of a job that runs on pull requests only (its workflow's
+ * triggers, or its own `if:`; not `pull_request_target`), where a fork's run gets them as read scopes;
+ * not `write-all` nor `security-events` ({@link pullRequestsOnly}).
  * A job of a reusable workflow without permissions of its own gets what the jobs of this repository
  * that call it grant. A checkout whose token has no scope, given no other credential, is not
  * reported; nor is the last step of a job, after which no step runs to read what it keeps.
@@ -158,7 +163,18 @@ function finding(
   )
     return undefined;
   const outsiders = workflow ? outsiderEvents(workflow, job ? [job] : undefined, step, upstream) : [];
-  const written = workflow && job && !deliberate ? writes(upstream, workflow, job) : undefined;
+  const writable = workflow && job && !deliberate ? writes(upstream, workflow, job) : undefined;
+  // A job that runs on pull requests only (its workflow's triggers, or its own `if:`): a fork's run
+  // gets the write scopes as read scopes, and a branch of this repository is pushed by someone who
+  // can push already. Not `write-all` nor `security-events`, whose read access shows a fork's run
+  // the open code scanning alerts.
+  const forkRead =
+    writable &&
+    writable.scopes !== 'write-all' &&
+    !writable.via &&
+    !writable.scopes.split(', ').some((s) => s.toLowerCase() === 'security-events') &&
+    pullRequestsOnly(workflow!, job!);
+  const written = forkRead ? undefined : writable;
   // A later step that is given the job's token anyway (in its env or input, or an action that uses it
   // by default) gains nothing from the copy on disk: when every later step is, and no other credential
   // is persisted with it, neither what the token can write nor outsiders' input reaching those steps
@@ -235,9 +251,13 @@ function finding(
     : token
       ? `; it persists the credential given in "token:", not the job token${grounds.length > 0 ? `, and ${grounds.join(' and ')}` : ''}, but every later step is given that credential anyway${idleNote}, so the copy on disk reaches none that lacks it`
       : `; ${grounds.length > 0 ? `${grounds.join(' and ')}, but ` : ''}every later step is given the job's token anyway${idleNote}, so the copy on disk reaches none that lacks it`;
+  const prNote =
+    forkRead && !held
+      ? `; the token can write (${writable!.scopes}), but the job runs on pull requests only${job!.if ? ' (its "if:")' : ''}, where a fork's run gets a read-only token and branches of this repository are pushed by those who can push already`
+      : '';
   const why = leaking
     ? `, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
-    : `${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${heldNote}`;
+    : `${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${prNote}${heldNote}`;
   const fix = deliberate
     ? 'Push from a separate job that uploads nothing and runs no untrusted code, or pass the token only to the step that pushes.'
     : unused
@@ -262,6 +282,16 @@ function finding(
   if (isTrue(explicit)) reported.unfixable = 'persist-credentials: true is set on purpose';
   else persistCredentialsFix(workspace, fixes, reported, source, steps, step);
   return reported;
+}
+
+/**
+ * Whether every event on which a job can run is a pull request event but `pull_request_target`: its
+ * workflow's triggers, narrowed by a comparison of `github.event_name` its own `if:` requires
+ * (event-guards.ts).
+ */
+function pullRequestsOnly(workflow: Workflow, job: Job): boolean {
+  const events = jobEvents(workflow, job);
+  return events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
 }
 
 /** Write scopes that reach no code, check, package or release (see {@link writes}). */
