@@ -241,6 +241,34 @@ jobs:
     },
   );
 
+  // A workflow-level write scope that only jobs running GitHub's own fixed actions leave unused: no
+  // code but GitHub's holds the extra scope there.
+  it.each([
+    ['steps: [{uses: actions/stale@v10}]', 'low'],
+    ['steps: [{uses: actions/checkout@v4}, {uses: actions/labeler@v5}]', 'low'],
+    ['steps: [{uses: actions/stale@v10}, {run: make report}]', 'medium'],
+    ['steps: [{uses: actions/github-script@v7, with: {script: "core.info(1)"}}]', 'medium'],
+    ['steps: [{uses: acme/stale@v1}]', 'medium'],
+  ])('grades a workflow-level write scope by the jobs that leave it unused: %s', async (steps, severity) => {
+    const findings = await run(`on: workflow_dispatch
+permissions:
+  issues: write
+  discussions: write
+jobs:
+  tidy:
+    ${steps}
+  close:
+    steps:
+      - uses: actions/github-script@v7
+        with:
+          script: |
+            await github.graphql('mutation($d:ID!) { closeDiscussion(input:{discussionId:$d}) { clientMutationId } }', { d: 'x' })
+`);
+    const found = findings.filter((f) => f.key === 'workflow-write:discussions');
+    expect(found.map((f) => f.severity ?? 'medium')).toEqual([severity]);
+    expect(found[0]!.message.includes("runs only GitHub's own")).toBe(severity === 'low');
+  });
+
   it('grades missing permissions by trigger', async () => {
     const severity = async (on: string) =>
       (await run(`on: ${on}\njobs:\n  a:\n    steps: [{run: x}]\n`)).map((f) => f.severity);

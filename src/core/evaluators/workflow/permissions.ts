@@ -17,7 +17,7 @@ import { calledWorkflow } from './callers.js';
 import { jobEvents } from './event-guards.js';
 import { lowerScopeFix, missingPermissionsFix, shorthandFix, workflowWriteFix } from './fix-permissions.js';
 import { jobNeeds } from './scopes.js';
-import { eventsOf, PR_EVENTS } from './shared.js';
+import { actionPathOf, eventsOf, PR_EVENTS } from './shared.js';
 import { inertJob, tokenWithheld, tokenWriter, type Withheld } from './token-use.js';
 
 /**
@@ -187,7 +187,10 @@ function workflowWrites(fixes: FixBatches, workflow: Workflow, inheriting: Job[]
   return scopes.flatMap(({ scope, level }) => {
     const reason = whyFor(scope);
     if (!reason) return [];
-    const grade = pullRequestGrade(workflow, scope) ?? pullRequestJobs(workflow, inheriting, scope);
+    const grade =
+      pullRequestGrade(workflow, scope) ??
+      pullRequestJobs(workflow, inheriting, scope) ??
+      githubActionsJobs(workflow, inheriting, scope);
     const found: RawFinding = {
       message:
         `"${scope}: write" at the top of the workflow ${reason.why}.${grade?.note ?? ''} Set "permissions: {}" (or read scopes) at the top ` +
@@ -262,6 +265,54 @@ function pullRequestJobs(
   return {
     severity: 'low',
     note: ` ${idle.length > 1 ? 'Jobs' : 'Job'} ${names} ${idle.length > 1 ? 'run' : 'runs'} on pull requests only (${idle.length > 1 ? 'their' : 'its'} "if:"), where a fork gets a read-only token, but branches of this repository do not.`,
+  };
+}
+
+/**
+ * GitHub's own actions that run no code of the repository or the workflow (no script input, no
+ * package manager): what they do with the token is GitHub's, who runs the runner that holds it.
+ */
+const GITHUB_FIXED_ACTIONS = new Set([
+  'actions/stale',
+  'actions/labeler',
+  'actions/first-interaction',
+  'actions/add-to-project',
+  'actions/checkout',
+  'actions/cache',
+  'actions/cache/restore',
+  'actions/cache/save',
+  'actions/upload-artifact',
+  'actions/download-artifact',
+  'actions/upload-pages-artifact',
+  'actions/configure-pages',
+  'actions/deploy-pages',
+  'actions/dependency-review-action',
+]);
+
+/**
+ * The grade of a workflow-level write scope whose inheriting jobs that are not seen to use it run
+ * only GitHub's own actions of {@link GITHUB_FIXED_ACTIONS}: no `run:`, no other action, no container
+ * or service, no reusable workflow. Nothing there but GitHub's code holds the extra scope; a step
+ * added later would.
+ */
+function githubActionsJobs(
+  workflow: Workflow,
+  inheriting: readonly Job[],
+  scope: string,
+): { severity: Severity; note: string } | undefined {
+  const idle = inheriting.filter((j) => !seenToUse(j, workflow, scope));
+  const fixed = (j: Job) =>
+    !j.uses &&
+    !j.container &&
+    j.services.length === 0 &&
+    j.steps.length > 0 &&
+    j.steps.every((s) => !s.run && GITHUB_FIXED_ACTIONS.has(actionPathOf(s.uses) ?? ''));
+  if (idle.length === 0 || !idle.every(fixed)) return undefined;
+  const names = idle.map((j) => `"${j.id}"`).join(', ');
+  const actions = [...new Set(idle.flatMap((j) => j.steps.map((s) => actionPathOf(s.uses)!)))].join(', ');
+  return {
+    severity: 'low',
+    note: ` ${idle.length > 1 ? 'Jobs' : 'Job'} ${names} ${idle.length > 1 ? 'run' : 'runs'} only GitHub's own ${actions}, which run${actions.includes(',') ? '' : 's'} no code of this repository, so nothing but GitHub's code holds the extra scope there today; a step added later would.`,
   };
 }
 

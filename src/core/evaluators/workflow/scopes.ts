@@ -326,12 +326,40 @@ function stepUses(step: Step, needs: JobNeeds, add: (s: Scopes) => void): void {
     needs.unsure.push({ level: W, why: `${label} uses ${repo}, whose token needs are not known` });
 }
 
-/** actions/github-script: the REST calls its script makes. */
+/** GitHub's GraphQL mutations on discussions and their comments, which take the discussions scope. */
+const DISCUSSION_MUTATIONS = new Set([
+  'addDiscussionComment',
+  'addDiscussionPollVote',
+  'closeDiscussion',
+  'createDiscussion',
+  'deleteDiscussion',
+  'deleteDiscussionComment',
+  'markDiscussionCommentAsAnswer',
+  'reopenDiscussion',
+  'unmarkDiscussionCommentAsAnswer',
+  'updateDiscussion',
+  'updateDiscussionComment',
+]);
+
+/** actions/github-script: the REST calls its script makes, and GraphQL mutations on discussions. */
 function script(step: Step, needs: JobNeeds, add: (s: Scopes) => void): void {
   const text = input(step, 'script')?.value;
   const label = stepName(step);
   if (typeof text !== 'string') return;
   const calls = [...text.matchAll(/\bgithub\.(?:rest\.)?(\w+)\.(\w+)\s*\(/g)];
+  // GraphQL mutations that all act on discussions (each field given an `input:`, as GitHub's
+  // mutations are): discussions write.
+  const mutations = [...text.matchAll(/\b(\w+)\s*\(\s*input\s*:/g)].map((m) => m[1]!);
+  if (
+    /\bgithub\.graphql\b/.test(text) &&
+    !/\bgithub\.(?:request|paginate)\b/.test(text) &&
+    /\bmutation\b/.test(text) &&
+    mutations.length > 0 &&
+    mutations.every((m) => DISCUSSION_MUTATIONS.has(m))
+  ) {
+    add({ discussions: W });
+    if (calls.length === 0) return;
+  }
   if (/\bgithub\.(?:request|graphql|paginate)\b/.test(text) && calls.length === 0) {
     needs.unsure.push({ level: W, why: `${label} calls the API in a way that is not read here` });
     return;
