@@ -2158,6 +2158,24 @@ jobs:
     expect(creds[0]!.message).not.toContain('p4ss');
   });
 
+  // A reusable workflow of this repository that names no secret reads none of what it inherits: low.
+  it.each([
+    ['a local workflow that names no secret', 'run: make test', 'low'],
+    ['a local workflow that reads one', 'run: make test\n        env: { T: "${{ secrets.T }}" }', undefined],
+    ['a local workflow that dumps them all', 'run: echo "${{ toJSON(secrets) }}"', undefined],
+  ])('secrets: inherit to %s', async (_name, step, severity) => {
+    const called = `on: workflow_call\npermissions: {}\njobs:\n  t:\n    runs-on: x\n    steps:\n      - ${step}\n`;
+    const findings = await evaluate(
+      workflowSecretsInherit,
+      {
+        [W]: 'on: push\njobs:\n  call:\n    uses: ./.github/workflows/called.yml\n    secrets: inherit\n',
+        '.github/workflows/called.yml': called,
+      },
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([[`${W}:5:14`, severity]]);
+  });
+
   it('insecure commands: at the env key and at the $GITHUB_ENV write', async () => {
     const findings = await evaluate(
       workflowInsecureCommands,
