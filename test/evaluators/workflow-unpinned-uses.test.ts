@@ -277,4 +277,57 @@ jobs:
       expect(found.map(grade).map(([, ...rest]) => rest)).toEqual(Array(6).fill(['rule', '-', false, false]));
     }
   });
+
+  // An image in the owner's own namespace of GitHub's registry is graded as another repository of the
+  // owner is (medium); the same name on Docker Hub, or another owner's, may be anyone's (high).
+  it.each([
+    ['docker://ghcr.io/acme/tester:latest', 'acme/api', 'medium'],
+    ['docker://GHCR.IO/Acme/tools/tester:1', 'acme/api', 'medium'],
+    ['docker://ghcr.io/acme/tester:latest', 'elsewhere/api', undefined],
+    ['docker://ghcr.io/acmeinc/tester:latest', 'acme/api', undefined],
+    ['docker://acme/tester:latest', 'acme/api', undefined],
+    ['docker://docker.io/acme/tester:latest', 'acme/api', undefined],
+  ])('%s run from %s', async (uses, repository, severity) => {
+    const found = await evaluate(
+      workflowUnpinnedUses,
+      { '.github/workflows/t.yml': `on: push\njobs:\n  t:\n    steps:\n      - uses: ${uses}\n` },
+      { allow: [] },
+      { repository },
+    );
+    expect(found.map((f) => f.severity)).toEqual([severity]);
+    expect(found[0]!.message.includes('container registry namespace')).toBe(severity === 'medium');
+  });
+
+  // GitHub's own actions by a tag, in a job with nothing to steal (a manual run, a read-only token,
+  // no secret): medium. Any of a write scope, an OIDC token, a secret, another trigger keeps it high.
+  const bare = (on: string, perms: string, step = '') =>
+    `on: ${on}\n${perms}jobs:\n  t:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - uses: other/tool@v1\n${step}`;
+  it.each([
+    [
+      'manual, read-only, no secret',
+      bare('workflow_dispatch', 'permissions: { contents: read }\n'),
+      'medium',
+    ],
+    ['manual, permissions: {}', bare('workflow_dispatch', 'permissions: {}\n'), 'medium'],
+    ['manual, read-all', bare('workflow_dispatch', 'permissions: read-all\n'), 'medium'],
+    ['manual, no permissions', bare('workflow_dispatch', ''), undefined],
+    ['manual, a write scope', bare('workflow_dispatch', 'permissions: { contents: write }\n'), undefined],
+    ['manual, an OIDC token', bare('workflow_dispatch', 'permissions: { id-token: write }\n'), undefined],
+    [
+      'manual, a secret',
+      bare(
+        'workflow_dispatch',
+        'permissions: {}\n',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression
+        '      - run: ./x\n        env: { T: "${{ secrets.T }}" }\n',
+      ),
+      undefined,
+    ],
+    ['on push', bare('push', 'permissions: { contents: read }\n'), undefined],
+    ['on release', bare('[release, workflow_dispatch]', 'permissions: { contents: read }\n'), undefined],
+  ])('actions/* by a tag in a job: %s', async (_name, text, severity) => {
+    const found = await run({ '.github/workflows/t.yml': text });
+    // The third party's action beside it stays high whatever the job.
+    expect(found.map((f) => f.severity)).toEqual([severity, undefined]);
+  });
 });

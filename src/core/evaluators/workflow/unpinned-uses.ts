@@ -3,7 +3,14 @@ import { FixBatches } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
 import { hasSha256Digest } from '../../parsers/image-ref.js';
 import { parseUses, refPinning } from '../../parsers/uses.js';
-import { type Located, type WorkflowSource, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import {
+  type Job,
+  type Located,
+  type Workflow,
+  type WorkflowSource,
+  walkWorkflows,
+  workflowSources,
+} from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
@@ -50,7 +57,12 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
       self ??= ownRepository(workspace) ?? null;
       return self !== null && isOwnAction(workspace, self, text);
     };
-    const check = (source: WorkflowSource, uses: Located<string>, what: 'Action' | 'Reusable workflow') => {
+    const check = (
+      source: WorkflowSource,
+      uses: Located<string>,
+      what: 'Action' | 'Reusable workflow',
+      job?: Job,
+    ) => {
       const message = problem(uses.value, what, allowed);
       if (!message) return;
       const location = locationFromSpan(source.path, uses.span);
@@ -82,11 +94,20 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
       // repository, and that owner's other repositories have maintainers and risks of their own.
       // Medium, still shown; the owner comes from the run, never from the tree a change edits.
       const owner = repository !== undefined ? sameOwner(uses.value, repository) : undefined;
+      // An image of the owner's own namespace on GitHub's registry (`docker://ghcr.io/<owner>/...`),
+      // which only that owner can push to: graded as another repository of the owner is.
+      const image = !owner && repository !== undefined ? sameOwnerImage(uses.value, repository) : undefined;
+      // An action of GitHub itself (`actions/*`), whose maintainers run the platform the workflow
+      // runs on, by a tag in a job that holds nothing to steal: a manual run, a read-only token, no
+      // secret. A moved tag still runs other code, but in a run a maintainer starts with nothing
+      // privileged: medium. Release and publish jobs (a write scope, an OIDC token, a secret) keep high.
+      const bare =
+        !owner && !image && job !== undefined && githubActionInBareJob(workspace, source, job, uses.value);
       const finding: RawFinding = {
-        message: `${message}${own ? ownActionNote(self!) : ''}${owner ? sameOwnerNote(owner) : ''}${aliasNote(uses)}`,
+        message: `${message}${own ? ownActionNote(self!) : ''}${owner ? sameOwnerNote(owner) : ''}${image ? sameOwnerImageNote(image) : ''}${bare ? BARE_JOB_NOTE : ''}${aliasNote(uses)}`,
         location,
         key,
-        ...(owner ? { severity: 'medium' as const } : {}),
+        ...(owner || image || bare ? { severity: 'medium' as const } : {}),
       };
       pinFix(fixes, finding, workspace, source, uses);
       findings.push(finding);
@@ -95,8 +116,8 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
       job(job, workflow) {
         if (job.uses) check(workflow, job.uses, 'Reusable workflow');
       },
-      step(step, source) {
-        if (step.uses) check(source, step.uses, 'Action');
+      step(step, source, job) {
+        if (step.uses) check(source, step.uses, 'Action', job);
       },
     });
     fixes.finish();
@@ -113,6 +134,64 @@ function sameOwner(text: string, repository: string): string | undefined {
   if (ref.kind !== 'repository') return undefined;
   const owner = repository.split('/')[0];
   return owner && ref.owner.toLowerCase() === owner ? owner : undefined;
+}
+
+/**
+ * The owner of this repository when a `docker://` image lives in that owner's namespace of GitHub's
+ * container registry (`ghcr.io/<owner>/...`), where only the owner can push; undefined otherwise (a
+ * Docker Hub namespace of the same name may belong to anyone).
+ */
+function sameOwnerImage(text: string, repository: string): string | undefined {
+  const ref = parseUses(text);
+  if (ref.kind !== 'docker') return undefined;
+  const registry = ref.image.registry?.toLowerCase();
+  if (registry !== 'ghcr.io' && registry !== 'docker.pkg.github.com') return undefined;
+  const owner = repository.split('/')[0];
+  return owner && ref.image.repository.toLowerCase().split('/')[0] === owner ? owner : undefined;
+}
+
+function sameOwnerImageNote(owner: string): string {
+  return (
+    ` The image is in the GitHub container registry namespace of this repository's own owner (${owner}), not a third party's: only ` +
+    'that owner can push to it, but a moved tag still changes what runs here without a change to this repository.'
+  );
+}
+
+const BARE_JOB_NOTE =
+  ' It is an action of GitHub itself, in a job of a workflow that runs only when started by hand, names no secret ' +
+  'and gives the job a read-only token: a moved tag runs other code with nothing privileged to reach.';
+
+/**
+ * Whether a step's action is GitHub's own (`actions/<name>` by a tag or branch) in a job of a workflow
+ * that only runs by hand (`workflow_dispatch`), names no secret anywhere (`secrets` in its text,
+ * comments included) and gives the job a token with no write scope (its `permissions:` or the
+ * workflow's, said explicitly; `id-token: write` counts as one).
+ */
+function githubActionInBareJob(
+  workspace: Workspace,
+  source: WorkflowSource,
+  job: Job,
+  text: string,
+): boolean {
+  if (source.kind !== 'workflow') return false;
+  const ref = parseUses(text);
+  if (ref.kind !== 'repository' || ref.owner.toLowerCase() !== 'actions') return false;
+  const events = source.on?.events ?? [];
+  if (events.length === 0 || events.some((e) => e.event !== 'workflow_dispatch')) return false;
+  if (!readOnlyToken(source, job)) return false;
+  const all = workspace.text(source.path);
+  return all !== undefined && !/\bsecrets\b/i.test(all);
+}
+
+/** Whether the job's permissions (or the workflow's) are written and grant no write scope. */
+function readOnlyToken(workflow: Workflow, job: Job): boolean {
+  const perms = job.permissions ?? workflow.permissions;
+  if (!perms) return false;
+  if (perms.shorthand) return perms.shorthand.value.trim() === 'read-all';
+  if (perms.value === null || typeof perms.value !== 'object' || Array.isArray(perms.value)) return false;
+  return perms.scopes.every(
+    (s) => typeof s.level.value === 'string' && ['read', 'none'].includes(s.level.value.trim()),
+  );
 }
 
 function sameOwnerNote(owner: string): string {
