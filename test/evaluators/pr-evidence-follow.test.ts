@@ -576,6 +576,117 @@ describe('workflow.pr-evidence: an app that analyses pull requests without a wor
   });
 });
 
+/** A root pre-commit configuration holding `hooks` (YAML list items, indented 6) of one repository. */
+const PRE_COMMIT = (hooks: string, top = '') =>
+  `${top}repos:\n  - repo: https://example.com/hooks\n    rev: v1.0.0\n    hooks:\n${hooks}`;
+const ZIZMOR = PRE_COMMIT('      - id: check-yaml\n      - id: zizmor\n');
+const C = '.pre-commit-config.yaml';
+
+describe('workflow-sast-on-pull-requests: a SAST hook run through pre-commit', () => {
+  it.each<Case>([
+    [
+      'pre-commit/action with its default arguments',
+      { [W]: pr(action('pre-commit/action')), [C]: ZIZMOR },
+      [],
+    ],
+    [
+      'pre-commit/action on all files',
+      {
+        [W]: pr(`${action('pre-commit/action')}        with: { extra_args: --all-files --verbose }\n`),
+        [C]: ZIZMOR,
+      },
+      [],
+    ],
+    ['pre-commit run --all-files', { [W]: pr(run('uv run pre-commit run --all-files')), [C]: ZIZMOR }, []],
+    [
+      'prek run on the changed files',
+      { [W]: pr(run('prek run --from-ref origin/main --to-ref HEAD')), [C]: ZIZMOR },
+      [],
+    ],
+    ['pre-commit run zizmor alone', { [W]: pr(run('pre-commit run zizmor --all-files')), [C]: ZIZMOR }, []],
+    [
+      'a local hook whose entry runs bandit',
+      {
+        [W]: pr(run('pre-commit run -a')),
+        [C]: 'repos:\n  - repo: local\n    hooks:\n      - id: security\n        entry: bandit -r src\n        language: system\n',
+      },
+      [],
+    ],
+    // What pre-commit runs is what the configuration holds, and only the hooks the command runs.
+    [
+      'pre-commit without a SAST hook',
+      { [W]: pr(action('pre-commit/action')), [C]: PRE_COMMIT('      - id: check-yaml\n') },
+      ['-'],
+    ],
+    ['pre-commit/action without a configuration', { [W]: pr(action('pre-commit/action')) }, ['-']],
+    [
+      'pre-commit run of another hook',
+      { [W]: pr(run('pre-commit run check-yaml --all-files')), [C]: ZIZMOR },
+      ['-'],
+    ],
+    ['pre-commit run on the staged files only', { [W]: pr(run('pre-commit run')), [C]: ZIZMOR }, ['-']],
+    [
+      'pre-commit/action with the hook skipped',
+      { [W]: pr(`${action('pre-commit/action')}        env: { SKIP: "check-yaml,zizmor" }\n`), [C]: ZIZMOR },
+      ['-'],
+    ],
+    [
+      'a hook kept to the manual stage',
+      {
+        [W]: pr(run('pre-commit run --all-files')),
+        [C]: PRE_COMMIT('      - id: zizmor\n        stages: [manual]\n'),
+      },
+      ['-'],
+    ],
+    [
+      'the manual stage run for a hook kept to it',
+      {
+        [W]: pr(run('pre-commit run --all-files --hook-stage manual')),
+        [C]: PRE_COMMIT('      - id: zizmor\n        stages: [manual]\n'),
+      },
+      [],
+    ],
+    [
+      'pre-commit on pushes only',
+      {
+        [W]: `on: push\njobs:\n  l:\n    runs-on: x\n    steps:\n${action('pre-commit/action')}`,
+        [C]: ZIZMOR,
+      },
+      [`${W}:1:1`],
+    ],
+  ])('%s', async (_name, files, expected) => {
+    expect((await runBuiltin('workflow-sast-on-pull-requests', files)).map(at)).toEqual(expected);
+  });
+
+  it('a pull request changing only the pre-commit configuration evaluates the rule again', async () => {
+    const ws = workspaceOf({ [W]: pr(action('pre-commit/action')), [C]: ZIZMOR });
+    const view = new RecordingWorkspace(ws, new InputLog());
+    view.log.begin();
+    const options = { evidence: 'static analysis', preCommitHooks: ['zizmor'] };
+    expect(await evaluate(workflowPrEvidence, options, view)).toEqual([]);
+    const inputs = view.log.end();
+    const edited = new Set([C]);
+    expect(
+      touchedBy(inputs, { paths: edited, listing: false, presence: new Set() }, (p) => ws.matcher(p)),
+    ).toBe(true);
+  });
+
+  // pre-commit.ci runs the hooks on pull requests without a workflow: like another app, a sign it may.
+  it.each([
+    ['a ci: key and a SAST hook', PRE_COMMIT('      - id: zizmor\n', 'ci:\n  autofix_prs: false\n'), 'low'],
+    ['a ci: key that skips the hook', PRE_COMMIT('      - id: zizmor\n', 'ci:\n  skip: [zizmor]\n'), 'high'],
+    ['no ci: key', ZIZMOR, 'high'],
+    ['a ci: key and no SAST hook', PRE_COMMIT('      - id: check-yaml\n', 'ci: {}\n'), 'high'],
+  ])('pre-commit.ci with %s', async (_name, config, confidence) => {
+    const files = { [W]: pr(run('go build ./...')), [C]: config };
+    const found = await runBuiltin('workflow-sast-on-pull-requests', files, { persona: 'auditor' });
+    expect(found.map((f) => [f.location, f.confidence])).toEqual([[null, confidence]]);
+    expect(found[0]!.message.includes('(pre-commit.ci)')).toBe(confidence === 'low');
+    const tests = await runBuiltin('workflow-tests-on-pull-requests', files, { persona: 'auditor' });
+    expect(tests.map((f) => f.confidence)).toEqual(['high']);
+  });
+});
+
 describe('workflow.pr-evidence: where the fix goes', () => {
   const job = (steps: string) => `jobs:\n  unit:\n    runs-on: x\n    steps:\n${steps}`;
   const graded = async (files: Record<string, string>) =>

@@ -19,6 +19,15 @@ import {
   followCalls,
   golangciEnables,
 } from './pr-evidence-follow.js';
+import {
+  PRE_COMMIT_ACTION,
+  PRE_COMMIT_CONFIGS,
+  preCommitCiRuns,
+  preCommitCommands,
+  preCommitConfig,
+  preCommitRuns,
+  skippedHooks,
+} from './pr-evidence-precommit.js';
 import { actionPathOf, eventsOf, globMatcher, input } from './shared.js';
 import { rejectedByGitHub } from './syntax-checks.js';
 
@@ -39,6 +48,8 @@ export interface PrEvidenceOptions {
   followCalls?: boolean;
   /** super-linter counts when one of these linters is set to run (`VALIDATE_<NAME>: true`, e.g. GITHUB_ACTIONS_ZIZMOR). */
   superLinter?: string[];
+  /** pre-commit (a step's `pre-commit run`, pre-commit/action, pre-commit.ci) counts when it runs a hook of these ids. */
+  preCommitHooks?: string[];
   /**
    * Configuration files of services that perform the activity outside GitHub Actions (an app that
    * analyses every pull request), with the service's name: like another CI system, a sign it may.
@@ -112,6 +123,13 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
         description:
           'super-linter counts when one of these linters is set to run (VALIDATE_<NAME>: true in env).',
       },
+      preCommitHooks: {
+        type: 'array',
+        default: [],
+        items: { type: 'string', minLength: 1 },
+        description:
+          'pre-commit (pre-commit run, pre-commit/action, pre-commit.ci) counts when the root .pre-commit-config.yaml has a hook of one of these ids that it runs.',
+      },
       elsewhere: {
         type: 'array',
         default: [],
@@ -148,15 +166,30 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
     const customCommand = () => (custom ??= customGolangciCommand(workspace) ?? null);
     const runsGolangci = (text: string): boolean =>
       GOLANGCI_COMMAND.test(text) || (/\srun(?![\w-])/.test(text) && customCommand()?.test(text) === true);
-    const textPerforms = (text: string): boolean =>
+    const ownPerforms = (text: string): boolean =>
       commands.some((re) => re.test(text)) || (usesGolangci && runsGolangci(text) && golangciCounts());
-    const runPerforms = (script: string): boolean =>
-      textPerforms(script) ||
+    // pre-commit runs the hooks of the root configuration: those the rule counts, by id or by what
+    // a local hook's entry runs (followed like a step's script, but not into pre-commit again).
+    const hookIds = options.preCommitHooks ?? [];
+    const usesPreCommit = hookIds.length > 0;
+    // Read only when a step runs pre-commit, so the configuration is an input of those workflows alone.
+    const preCommitPerforms = (args: string, skip: ReadonlySet<string>): boolean => {
+      const config = preCommitConfig(workspace);
+      return (
+        config !== undefined && preCommitRuns(config, args, skip, hookIds, (e) => followed(e, ownPerforms))
+      );
+    };
+    const textPerforms = (text: string, skip: ReadonlySet<string> = NO_SKIP): boolean =>
+      ownPerforms(text) ||
+      (usesPreCommit && preCommitCommands(text).some((args) => preCommitPerforms(args, skip)));
+    const followed = (script: string, matches: (text: string) => boolean): boolean =>
+      matches(script) ||
       (options.followCalls !== false &&
         followCalls(workspace, script, true).some(
-          (f) =>
-            textPerforms(f.text) || (names !== undefined && f.target !== undefined && names.test(f.target)),
+          (f) => matches(f.text) || (names !== undefined && f.target !== undefined && names.test(f.target)),
         ));
+    const runPerforms = (script: string, skip: ReadonlySet<string> = NO_SKIP): boolean =>
+      followed(script, (text) => textPerforms(text, skip));
     const superLinters = options.superLinter ?? [];
     const stepPerforms = (step: Step, job: Job, source: Workflow, depth = 0): boolean => {
       const path = actionPathOf(step.uses);
@@ -165,7 +198,16 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
       if (path && superLinters.length > 0 && SUPER_LINTER.test(path)) {
         if (superLinterRuns(superLinters, [source.env, job.env, step.env])) return true;
       }
-      if (step.run && runPerforms(step.run.value)) return true;
+      // pre-commit leaves out the hooks `SKIP` names (the step's env, else the job's, else the workflow's).
+      const skip = () =>
+        skippedHooks(
+          [step.env, job.env, source.env].find((e) => e?.entries.has('SKIP'))?.entries.get('SKIP')?.value,
+        );
+      if (step.run && runPerforms(step.run.value, usesPreCommit ? skip() : NO_SKIP)) return true;
+      if (usesPreCommit && path && PRE_COMMIT_ACTION.test(path)) {
+        const args = input(step, 'extra_args')?.value;
+        if (preCommitPerforms(typeof args === 'string' ? args : '--all-files', skip())) return true;
+      }
       // An image build runs the RUN instructions of its Dockerfile: a test stage there runs on the
       // pull request as a step's script would.
       if (path === DOCKER_BUILD_ACTION && options.followCalls !== false) {
@@ -268,6 +310,22 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
   combine: combineEvidence,
 });
 
+const NO_SKIP: ReadonlySet<string> = new Set();
+
+/**
+ * The root pre-commit configuration when it configures pre-commit.ci (`ci:`) and holds a hook the
+ * rule counts that pre-commit.ci does not skip: an app that runs it on pull requests without a
+ * workflow, whose runs are not visible here.
+ */
+function preCommitCi(workspace: Workspace, options: PrEvidenceOptions): string[] {
+  const ids = options.preCommitHooks ?? [];
+  const config = ids.length > 0 ? preCommitConfig(workspace) : undefined;
+  const commands = (options.commands ?? []).map((c) => new RegExp(c, 'i'));
+  if (!config || !preCommitCiRuns(config, ids, (e) => commands.some((re) => re.test(e)))) return [];
+  const file = PRE_COMMIT_CONFIGS.find((f) => workspace.has(f))!;
+  return [`${file} (pre-commit.ci)`];
+}
+
 /** GitHub's own actions (checkout, caches, artifacts, setup-*, github-script aside): they run no tests or analysis of their own. */
 const UTILITY_ACTION =
   /^actions\/(?:checkout|cache|upload-artifact|download-artifact|setup-[\w-]+|labeler|stale|upload-pages-artifact|deploy-pages|configure-pages)$/;
@@ -312,6 +370,7 @@ function combineEvidence(
   const other = [
     ...otherCi(workspace),
     ...(options.elsewhere ?? []).filter((e) => workspace.has(e.path)).map((e) => `${e.path} (${e.system})`),
+    ...preCommitCi(workspace, options),
   ];
   const elsewhere =
     other.length > 0
