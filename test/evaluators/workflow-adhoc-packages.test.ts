@@ -436,22 +436,22 @@ describe('workflow.adhoc-packages: tool releases setup actions download', () => 
     [
       'goreleaser, latest',
       step('goreleaser/goreleaser-action@v6', 'latest'),
-      [[`${W}:13:20`, 'low', 'whatever release is newest']],
+      [[`${W}:13:20`, 'medium', 'whatever release is newest']],
     ],
     [
       "goreleaser, a range ('~> v2')",
       step('goreleaser/goreleaser-action@v6', "'~> v2'"),
-      [[`${W}:13:21`, 'low', 'newest release that range allows']],
+      [[`${W}:13:21`, 'medium', 'newest release that range allows']],
     ],
     [
       'goreleaser, no version: the default range',
       step('goreleaser/goreleaser-action@v6'),
-      [[`${W}:11:15`, 'low', 'its default version (~> v2, or latest before v6)']],
+      [[`${W}:11:15`, 'medium', 'its default version (~> v2, or latest before v6)']],
     ],
     [
       'goreleaser, latest through the workflow env',
       step('goreleaser/goreleaser-action@v6', '${{ env.FLOAT }}'),
-      [[`${W}:13:20`, 'low', '"latest"']],
+      [[`${W}:13:20`, 'medium', '"latest"']],
     ],
     [
       'setup-ko, no version: the newest release',
@@ -469,6 +469,14 @@ describe('workflow.adhoc-packages: tool releases setup actions download', () => 
       step('goreleaser/goreleaser-action@v6', '${{ inputs.goreleaser }}'),
       [],
     ],
+    [
+      'goreleaser, latest, in a job that builds a snapshot and publishes nothing',
+      step('goreleaser/goreleaser-action@v6', 'latest').replace(
+        'version: latest',
+        'version: latest\n          args: build --snapshot',
+      ),
+      [[`${W}:13:20`, 'low', 'whatever release is newest']],
+    ],
     ['setup-ko, an exact version', step('ko-build/setup-ko@v0.9', 'v0.17.1'), []],
     ['another action with a version input', step('acme/setup-thing@v1', 'latest'), []],
   ])('%s', async (_name, workflow, want) => {
@@ -479,6 +487,7 @@ describe('workflow.adhoc-packages: tool releases setup actions download', () => 
     });
   });
 
+  // goreleaser-action runs `goreleaser release` by default: the job publishes, so both are medium.
   it('still reports go install of @latest beside them, at the same grade', async () => {
     const workflow = step('goreleaser/goreleaser-action@v6', 'latest').replace(
       'echo done',
@@ -486,8 +495,65 @@ describe('workflow.adhoc-packages: tool releases setup actions download', () => 
     );
     const findings = await evaluate(workflowAdhocPackages, { [W]: workflow }, {});
     expect(findings.map((f) => [at(f), f.severity, f.confidence])).toEqual([
-      [`${W}:13:20`, 'low', undefined],
-      [`${W}:14:25`, 'low', undefined],
+      [`${W}:13:20`, 'medium', undefined],
+      [`${W}:14:25`, 'medium', undefined],
     ]);
+  });
+});
+
+describe('workflow.adhoc-packages: an install from local archives only', () => {
+  it.each([
+    ['uv pip install pkg --no-index --no-deps --find-links dist', []],
+    ['python -m pip install --no-index --find-links=wheels pkg', []],
+    // --find-links alone still asks the registry for what the directory does not hold.
+    ['pip install --find-links dist pkg', ['low/rule "pip install pkg"']],
+  ])('%s', async (script, expected) => {
+    expect((await findingsOf({ [W]: job(script) })).map((f) => f.replace(/^\d+:\d+ /, ''))).toEqual(expected);
+  });
+});
+
+describe('workflow.adhoc-packages: a locked dependency replaced by its upstream branch', () => {
+  const LOCK = 'version = 1\n\n[[package]]\nname = "typing-ext"\nversion = "4.0.0"\n';
+  it.each([
+    ["uv sync\nuv pip install 'typing-ext @ git+https://example.com/typing-ext.git'", 'low/low'],
+    ["uv sync\nuv pip install 'typing-ext @ git+https://example.com/typing-ext.git@main'", 'low/low'],
+    // Not in the lockfile, or nothing installed from it before: a tool taken from a branch, as before.
+    ["uv sync\nuv pip install 'other @ git+https://example.com/other.git'", 'low/rule'],
+    ["uv pip install 'typing-ext @ git+https://example.com/typing-ext.git'", 'low/rule'],
+  ])('%s', async (script, grade) => {
+    const found = await findingsOf({ [W]: job(script), 'uv.lock': LOCK });
+    expect(found.map((f) => f.replace(/^\d+:\d+ (\S+) .*$/, '$1'))).toEqual([grade]);
+  });
+
+  it('says it takes a branch, not a release', async () => {
+    const found = await evaluate(
+      workflowAdhocPackages,
+      {
+        [W]: job("uv sync\nuv pip install 'typing-ext @ git+https://example.com/typing-ext.git'"),
+        'uv.lock': LOCK,
+      },
+      {},
+    );
+    expect(found[0]!.message).toContain('taking the newest commit of a branch of its repository');
+    expect(found[0]!.message).toContain('replaces that dependency with its upstream branch');
+  });
+});
+
+describe('workflow.adhoc-packages: an install in a job that builds what is published', () => {
+  const release = (build: string, upload: string) =>
+    `on:\n  release:\n    types: [published]\npermissions: {}\njobs:\n  build:\n    runs-on: x\n    steps:\n      - run: ${build}\n${upload}  publish:\n    needs: build\n    runs-on: x\n    permissions: { id-token: write }\n    steps:\n      - uses: actions/download-artifact@v4\n      - uses: pypa/gh-action-pypi-publish@release/v1\n`;
+  const UPLOAD = '      - uses: actions/upload-artifact@v4\n        with: { name: dist, path: dist/ }\n';
+  it.each([
+    [
+      'an unpinned tool in the job whose artifact is published',
+      release('pipx run build', UPLOAD),
+      ['medium/rule'],
+    ],
+    ['a pinned tool there', release('pipx run build==1.2.2', UPLOAD), ['info/rule']],
+    // The publishing job needs it only to pass first: it hands nothing over.
+    ['a job that hands nothing to the publishing job', release('pipx run build', ''), ['low/rule']],
+  ])('%s', async (_name, workflow, expected) => {
+    const found = await findingsOf({ [W]: workflow });
+    expect(found.map((f) => f.replace(/^\d+:\d+ (\S+) .*$/, '$1'))).toEqual(expected);
   });
 });

@@ -1,5 +1,5 @@
 import { locationFromSpan } from '../../location.js';
-import type { Job, Located, LocatedMap, Step } from '../../parsers/workflow.js';
+import type { Job, Located, LocatedMap, Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import { locatedText } from '../../parsers/workflow-expressions.js';
 import type { RawFinding } from '../../types.js';
@@ -7,7 +7,7 @@ import { escapeRegExp } from '../../workspace/glob.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { type Command, commandsOf, type Word } from './commands.js';
-import { opensPullRequest } from './publishing.js';
+import { opensPullRequest, publishingJobs } from './publishing.js';
 import { actionPathOf, input, stepLabel } from './shared.js';
 
 /** Python project tools, the commands of theirs that install from a lockfile, and that lockfile (at the root). */
@@ -43,7 +43,10 @@ const NPM_LOCKFILES: Readonly<Record<string, readonly string[]>> = {
  * `pip install name` (no upgrade) after an earlier command of the job installed from a lockfile that
  * names the package (`uv sync`, `poetry install`, `pip install -r`), `npx pkg@version` after a
  * lockfile install of the project that holds the package (npx runs that copy), and a package added to the
- * project's manifest (`npm install --save-dev x`, `yarn add x`) in a job that opens a pull request.
+ * project's manifest (`npm install --save-dev x`, `yarn add x`) in a job that opens a pull request,
+ * and a VCS requirement of a branch replacing a dependency the job installed from a lockfile (a run
+ * against its upstream branch). Medium for an unpinned install in a job that builds what the workflow
+ * publishes (publishing.ts). `pip install --no-index` takes local archives only: not reported.
  * A setup action that downloads a tool's newest release (`version: latest`, a range, or its floating
  * default: see TOOL_RELEASES) is reported at low, as `go install tool@latest` is.
  */
@@ -61,6 +64,14 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
+    // The jobs of each workflow that publish or build what is published, asked once per workflow.
+    const releasing = new Map<Workflow, Set<Job>>();
+    const builds = (source: WorkflowSource, job: Job | undefined): boolean => {
+      if (!job || source.kind !== 'workflow') return false;
+      let jobs = releasing.get(source);
+      if (!jobs) releasing.set(source, (jobs = publishingJobs(source)));
+      return jobs.has(job);
+    };
     walkWorkflows(workflowSources(workspace), {
       step(step, source, job) {
         const setup = toolRelease(
@@ -68,16 +79,21 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
           envResolver(step.env, job?.env, source.kind === 'workflow' ? source.env : undefined),
         );
         if (setup) {
+          // As for an install by name: medium where the tool builds what the workflow publishes.
+          const released = builds(source, job);
           findings.push({
             message:
               `"${step.uses!.value.trim()}" installs ${setup.tool} at ${setup.version}, ` +
               (setup.range
                 ? 'taking the newest release that range allows when the job runs'
                 : 'taking whatever release is newest when the job runs') +
-              `, published by whoever controls the project at that moment. Give the action an exact version (\`${setup.input}: v1.2.3\`) and update it on purpose.`,
+              `, published by whoever controls the project at that moment. Give the action an exact version (\`${setup.input}: v1.2.3\`) and update it on purpose.` +
+              (released
+                ? ' This job builds what the workflow publishes (it publishes, or hands its artifacts to a job that does): a compromised release of the tool reaches the published build.'
+                : ''),
             location: locationFromSpan(source.path, setup.at.span),
             key: `${job?.id ?? ''}/${stepLabel(step)}/${setup.tool} ${setup.version}`,
-            severity: 'low',
+            severity: released ? 'medium' : 'low',
           });
         }
         if (!step.run || !INSTALLER.test(step.run.value)) return;
@@ -112,6 +128,17 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
           // An exact version of a Python package with no dependencies of its own resolves nothing else;
           // but a PyPI release can gain files after it is published, unlike an npm version's one tarball.
           const alone = pinned && found.python === true && specs.every(selfContainedPython);
+          // A VCS requirement of a branch (`name @ git+https://...`, no commit) taking the place of a
+          // dependency an earlier command of the job installed from the lockfile: a run of the project
+          // against that dependency's upstream branch, which a pin would defeat.
+          const branch = found.python === true && specs.every(vcsBranch);
+          const upstream =
+            branch && !locked
+              ? lockedBefore(workspace, command, packages.map(vcsName), earlier(), true)
+              : undefined;
+          // What this job installs goes into what the workflow publishes (it publishes, or hands its
+          // artifacts or outputs to a job that does): a release carries whatever the install fetched.
+          const released = !pinned && !upstream && builds(source, job);
           findings.push({
             message:
               `"${found.tool} ${names.join(' ').slice(0, 80)}" installs ${names.length === 1 ? 'a package' : 'packages'} by name at run time` +
@@ -119,9 +146,11 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
                 ? alone
                   ? ` (the version is pinned, and ${names.length === 1 ? 'the package ships' : 'the packages ship'} with no dependencies of ${names.length === 1 ? 'its' : 'their'} own to resolve, but a PyPI release can still gain files after it is published, such as a wheel with a build tag pip prefers).`
                   : ' (the version is pinned, but its dependencies are resolved afresh on every run).'
-                : ranges.length === specs.length
-                  ? `, taking the newest release its version range allows when the job runs${resolved}.`
-                  : ', taking whatever release is newest when the job runs.') +
+                : branch
+                  ? ', taking the newest commit of a branch of its repository when the job runs.'
+                  : ranges.length === specs.length
+                    ? `, taking the newest release its version range allows when the job runs${resolved}.`
+                    : ', taking whatever release is newest when the job runs.') +
               ` Declare ${them} in a manifest with a committed lockfile (or hashes) and install from that.` +
               (locked
                 ? ` An earlier command of this job installed from ${locked}, which names ${them}: without --upgrade, this may install nothing new.`
@@ -129,11 +158,15 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
                   ? ` An earlier command of this job installed from ${local}, which names ${them}: ${found.tool} runs that copy when its version matches, and fetches nothing.`
                   : reviewed
                     ? " This job opens a pull request: the package is added to the project's manifest and lockfile, which are reviewed there."
-                    : ''),
+                    : upstream
+                      ? ` An earlier command of this job installed the project's dependencies from ${upstream}, which names ${them}: this replaces ${names.length === 1 ? 'that dependency' : 'those dependencies'} with ${names.length === 1 ? 'its' : 'their'} upstream branch, a run against it that a pin would defeat.`
+                      : released
+                        ? ' This job builds what the workflow publishes (it publishes, or hands its artifacts to a job that does): a compromised release of the package reaches the published build.'
+                        : ''),
             location: text.locate(first.start, first.end),
             key: `${job?.id ?? ''}/${stepLabel(step)}/${found.tool} ${names.join(' ')}`,
-            severity: pinned ? 'info' : 'low',
-            ...(locked || local || reviewed || alone ? { confidence: 'low' as const } : {}),
+            severity: pinned ? 'info' : released ? 'medium' : 'low',
+            ...(locked || local || reviewed || alone || upstream ? { confidence: 'low' as const } : {}),
           });
         });
       },
@@ -395,7 +428,9 @@ function adhoc(command: Command): Adhoc | undefined {
       return result('uvx', runnerPackages(words.slice(1), false), pythonToolPinned, PYTHON);
     case 'pip':
     case 'pip3':
-      if (sub !== 'install' || words.some((w) => w.text === '--require-hashes')) return undefined;
+      // `--no-index`: only local directories and archives (`--find-links dist`), no registry.
+      if (sub !== 'install' || words.some((w) => w.text === '--require-hashes' || w.text === '--no-index'))
+        return undefined;
       return result('pip install', args(), pipPinned, PYTHON);
     case 'pipx':
       if (sub === 'run')
@@ -653,11 +688,13 @@ const UPGRADE =
 function lockedBefore(
   workspace: Workspace,
   command: Command,
-  packages: readonly Word[],
+  packages: readonly (Word | string)[],
   earlier: readonly Command[],
+  replaces = false,
 ): string | undefined {
-  if (command.program.some((w) => UPGRADE.test(w.text))) return undefined;
-  const names = packages.map((p) => p.text);
+  // An upgrade takes a newer release than the locked one; a VCS requirement replaces it whatever.
+  if (!replaces && command.program.some((w) => UPGRADE.test(w.text))) return undefined;
+  const names = packages.map((p) => (typeof p === 'string' ? p : p.text));
   if (!names.every((n) => /^[A-Za-z0-9][\w.-]*$/.test(n))) return undefined;
   for (const c of earlier) {
     for (const file of lockfilesOf(c)) {
@@ -701,6 +738,22 @@ function namesPackage(text: string, name: string): boolean {
     .map((part) => part.replace(/[^a-z0-9]/g, ''))
     .join('[-_.]+');
   return new RegExp(`(?:^|["'])${pattern}(?=["'\\s=<>~!;\\[@]|$)`, 'im').test(text);
+}
+
+/** A Python requirement `name @ git+<url>` (or `name@git+<url>`) whose URL names no commit (a branch, or none). */
+const VCS_REQUIREMENT = /^([A-Za-z0-9][\w.-]*)(?:\[[^\]]*\])?\s*@\s*(?:git|hg|svn|bzr)\+\S+$/;
+
+function vcsBranch(spec: string): boolean {
+  if (!VCS_REQUIREMENT.test(spec)) return false;
+  // The ref after the path's last `@` (`...repo.git@main`), without a fragment (`#egg=`).
+  const url = spec.slice(spec.indexOf('+') + 1).replace(/#.*$/, '');
+  const ref = /@([^/@]+)$/.exec(url.replace(/^[a-z]+:\/\/[^/]*@/, ''))?.[1];
+  return ref === undefined || !/^(?:[0-9a-f]{40}|v?\d+(?:\.\d+)+)$/i.test(ref);
+}
+
+/** The name of a VCS requirement (`typing-ext @ git+...` -> `typing-ext`). */
+function vcsName(word: Word): string {
+  return VCS_REQUIREMENT.exec(word.text)?.[1] ?? word.text;
 }
 
 function versionFlag(words: Word[]): boolean {
