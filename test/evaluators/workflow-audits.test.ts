@@ -831,6 +831,48 @@ ${head}  check-format:
   });
 });
 
+describe('workflow.dangerous-triggers: a head checked out into a side folder read as data', () => {
+  const job = (run: string, path = '          path: pr\n', extra = '') =>
+    `on: pull_request_target\npermissions: { contents: read }\njobs:\n  gen:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-go@v5\n        with: { cache: false, cache-dependency-path: "**/*.sum" }\n      - uses: actions/checkout@v4\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n${path}      - run: ${run}\n${extra}`;
+  it.each([
+    // Handed to the base's tools as an argument, or read by git: medium, what the tools do unseen.
+    ['an argument of a base tool through make', job('ARGS="-folder=pr" make generate'), 'medium/medium'],
+    [
+      'a base script given the folder, then git reading it',
+      job('./tools/render --local ./pr && git -C pr diff --exit-code'),
+      'medium/medium',
+    ],
+    [
+      'a base script run by an interpreter',
+      job('poetry run python bin/site build --local ./pr/docs'),
+      'medium/medium',
+    ],
+    [
+      'the workspace-qualified folder',
+      job('./tools/render ${GITHUB_WORKSPACE}/pr', '          path: ${{ github.workspace }}/pr\n'),
+      'medium/medium',
+    ],
+    // Anything that may run the folder's code keeps the pwn request.
+    ['cd into it', job('cd pr && make'), 'critical/high'],
+    ['make -C', job('make -C pr test'), 'critical/high'],
+    ['a script of the folder', job('./pr/build.sh'), 'critical/high'],
+    ['an interpreter given its script', job('python pr/setup.py build'), 'critical/high'],
+    ['an install of it', job('pip install ./pr'), 'critical/high'],
+    ['a variable that loads code', job('PYTHONPATH=pr python tool.py'), 'critical/high'],
+    ['a file copied out of it', job('cp pr/Makefile . && make'), 'critical/high'],
+    ['git running more than reads', job('git -C pr submodule update --init'), 'critical/high'],
+    [
+      'a step run in it',
+      job('./configure', '          path: pr\n', '        working-directory: pr\n'),
+      'critical/high',
+    ],
+    ['a checkout at the root', job('./tools/render --local .', ''), 'critical/high'],
+  ])('%s', async (_name, text, grade) => {
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    expect(findings.map((f) => `${f.severity ?? 'critical'}/${f.confidence ?? 'high'}`)).toEqual([grade]);
+  });
+});
+
 describe('workflow.unpinned-images', () => {
   it('reports tags at the image value and honours the allow list', async () => {
     const files = one(`on: push

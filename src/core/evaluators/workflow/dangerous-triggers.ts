@@ -25,6 +25,7 @@ import { jobGuards } from './event-guards.js';
 import { eventAsData, headHandOff } from './privileged-reach.js';
 import { actionOf, actionPathOf, eventsOf, input, stepLabel } from './shared.js';
 import { headCheckouts, joinContinuations } from './shell.js';
+import { sideFolderAsData } from './side-folder.js';
 import { inertShell, loadsCode, runsOnlyReads } from './token-use.js';
 
 /**
@@ -106,6 +107,25 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
                 // A tree nothing runs (its commit read, and no step after): no code of the pull request runs.
                 if (treeNeverRun(workflow, job, step, hit.command)) continue;
                 critical += 1;
+                // A folder beside the base's tree that later steps only hand to the base's tools as data.
+                const side =
+                  gate || check || member ? undefined : sideFolderAsData(workflow, job, step, savesCache);
+                if (side) {
+                  findings.push({
+                    message:
+                      `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets ${token}, and ` +
+                      `checks out the pull request's code (${hit.what}) into the folder "${side}", which the later steps only ` +
+                      "hand as data to tools that are not the pull request's (as an argument, to git reading it): none runs, " +
+                      'builds or installs it there. What those tools do with its files is not read here: a generator or ' +
+                      'renderer that runs what it finds would run it with those privileges. Keep the folder out of every ' +
+                      'working directory, script path and build, or move the job to "pull_request".',
+                    location: hit.location,
+                    key: `${job.id}/${stepLabel(step)}/${hit.what}`,
+                    severity: 'medium',
+                    confidence: 'medium',
+                  });
+                  continue;
+                }
                 findings.push({
                   message:
                     `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets ${token}, and ` +
@@ -525,6 +545,9 @@ function savesCache(step: Step): boolean {
   const path = actionPathOf(step.uses);
   // An action of this repository or a container: what it does when the job ends is not read here.
   if (!path || (/cache/i.test(path) && !/\/restore$/.test(path))) return true;
+  // `cache: false` turns the setup action's cache off, whatever else says where it would be.
+  const cache = step.with?.entries.get('cache');
+  if (cache && (cache.value === false || /^\s*false\s*$/i.test(String(cache.value)))) return false;
   return [...(step.with?.entries ?? [])].some(
     ([k, v]) => /cache/i.test(k) && !(v.value === false || /^\s*(?:false)?\s*$/i.test(String(v.value))),
   );

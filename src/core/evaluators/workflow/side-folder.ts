@@ -1,0 +1,168 @@
+import type { Job, Located, Step, Workflow } from '../../parsers/workflow.js';
+import { type Command, commandsOf, type Word } from './commands.js';
+import { actionOf, actionPathOf, input } from './shared.js';
+import { loadsCode } from './token-use.js';
+
+/**
+ * A checkout of a pull request's head into a folder beside the base's tree (`actions/checkout` with
+ * `path: pr`), which the rest of the job only hands as data to tools that are not the pull request's:
+ * a base-branch tool given the folder as an argument (`gen -folder=pr`, `build --local ./pr`), git
+ * reading it (`git -C pr diff`), text tools. Nothing of the folder is then a program, a script given to
+ * an interpreter, a directory a command or step runs in, a project a build tool, package manager or
+ * installer is pointed at, a file copied elsewhere or a value of a variable that loads code. What the
+ * base's tools do with the files is not read here (a generator may still run what it finds): the
+ * checkout is still reported, at medium severity and confidence, not as a pwn request.
+ *
+ * Returns the folder, or undefined when the step is no such checkout or something may run the folder.
+ */
+export function sideFolderAsData(
+  workflow: Workflow,
+  job: Job,
+  step: Step,
+  savesCache: (s: Step) => boolean,
+): string | undefined {
+  if (actionOf(step.uses) !== 'actions/checkout') return undefined;
+  const raw = input(step, 'path')?.value;
+  const folder = typeof raw === 'string' ? folderOf(raw) : undefined;
+  if (!folder) return undefined;
+  const later = job.steps.filter((s) => s.index > step.index);
+  // A cache saved when the job ends, or an env that makes later commands load files.
+  if (job.steps.some((s) => s.index < step.index && savesCache(s))) return undefined;
+  if ([workflow.env, job.env, step.env, ...later.map((s) => s.env)].some(loadsCode)) return undefined;
+  const names = (text: unknown) => typeof text === 'string' && mentions(text, folder);
+  // Commands or steps that run in the folder.
+  const dirs = [workflow.defaults?.workingDirectory, job.defaults?.workingDirectory];
+  if (dirs.some((d) => names(d?.value))) return undefined;
+  for (const s of later) {
+    if (names((s.value as Record<string, unknown>)['working-directory'])) return undefined;
+    // An env value naming the folder may be read as a path to load (PYTHONPATH=pr, NODE_PATH).
+    if (mapNames(s.env, names)) return undefined;
+    if (s.uses) {
+      // An action of the folder, or one given the folder (a path to build, test or lint).
+      const ref = s.uses.value.trim();
+      if (ref.startsWith('./') && names(ref.slice(2))) return undefined;
+      if (!actionPathOf(s.uses) && !ref.startsWith('./')) return undefined;
+      if (mapNames(s.with, names)) return undefined;
+    }
+    if (s.run && !commandsOf(s.run.value).every((c) => readsOnly(c, s.run!.value, folder))) return undefined;
+  }
+  if (mapNames(job.env, names) || mapNames(workflow.env, names)) return undefined;
+  return folder;
+}
+
+/** `./pr/`, `${{ github.workspace }}/pr` -> `pr`; undefined for the workspace itself or a path out of it. */
+function folderOf(raw: string): string | undefined {
+  const folder = stripWorkspace(raw.trim())
+    .replace(/\/+$/, '')
+    .replace(/^(?:\.\/)+/, '');
+  if (folder === '' || folder === '.' || folder.startsWith('/') || /(?:^|\/)\.\.(?:\/|$)/.test(folder))
+    return undefined;
+  // A folder named by an expression or a variable is not known.
+  if (/[$`*?[\]{}\\]/.test(folder)) return undefined;
+  return folder;
+}
+
+function stripWorkspace(text: string): string {
+  return text.replace(/^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)\//, '');
+}
+
+/** Whether a word, or a part of it after `=`, `:` or `,`, is the folder or a path in it. */
+function mentions(text: string, folder: string): boolean {
+  return text.split(/[=:,\s]/).some((part) => {
+    const p = stripWorkspace(part.replace(/^['"]|['"]$/g, '')).replace(/^(?:\.\/)+/, '');
+    return p === folder || p.startsWith(`${folder}/`);
+  });
+}
+
+function mapNames(
+  map: { entries: Map<string, Located> } | undefined,
+  names: (v: unknown) => boolean,
+): boolean {
+  return [...(map?.entries.values() ?? [])].some((v) => names(typeof v.value === 'number' ? '' : v.value));
+}
+
+/** Interpreters: the first word that is no option is the script they run. */
+const INTERPRETER =
+  /^(?:python[\d.]*|py|node|nodejs|bash|sh|zsh|dash|ksh|ruby|perl|php|pwsh|powershell|rscript|lua|tclsh)$/i;
+/** Runners of a project's environment that run the command they are given (`poetry run python x`). */
+const PROJECT_RUNNERS = new Set(['poetry', 'uv', 'pipenv', 'pdm', 'hatch', 'rye']);
+/** Commands that run, build, install or copy what they are pointed at, or change the directory. */
+const RUNS_WHAT_IT_NAMES = new Set(
+  (
+    'cd pushd source . eval export declare typeset local readonly alias make cmake ninja meson go cargo rustc gcc cc clang ' +
+    'npm npx yarn pnpm bun bunx deno pip pip3 pipx uv poetry pipenv pdm hatch tox nox pytest composer bundle gem rake ' +
+    'docker podman buildah bazel bazelisk gradle gradlew mvn mvnw ant sbt dotnet msbuild java javac kotlin swift ' +
+    'cp mv ln install rsync tar unzip chmod chown terraform tofu helm kubectl ansible-playbook pre-commit prek ' +
+    'act just task mage earthly nix'
+  ).split(' '),
+);
+/** git subcommands that only read a repository. */
+const GIT_READS = new Set([
+  'diff',
+  'log',
+  'status',
+  'show',
+  'rev-parse',
+  'ls-files',
+  'diff-index',
+  'diff-tree',
+  'describe',
+  'rev-list',
+  'cat-file',
+  'ls-tree',
+  'shortlog',
+  'blame',
+]);
+/** Variables whose value names files that later programs load. */
+const LOADING_VARIABLE =
+  /^(?:PATH|PYTHONPATH|PYTHONSTARTUP|NODE_PATH|NODE_OPTIONS|RUBYLIB|RUBYOPT|PERL5LIB|PERL5OPT|LD_PRELOAD|LD_LIBRARY_PATH|DYLD_\w+|BASH_ENV|ENV|CLASSPATH|GOFLAGS|GOPATH|CARGO_HOME|GIT_\w+|\w*_CONFIG|\w*RC)$/i;
+
+/**
+ * Whether a command treats the folder only as data: it names the folder nowhere, or only as an
+ * argument of a program that is not the folder's, not one that runs, builds or installs what it names
+ * (an interpreter's script aside), not a directory change, and not through a variable that loads code.
+ */
+function readsOnly(command: Command, script: string, folder: string): boolean {
+  const named = (w: Word) => mentions(w.text, folder);
+  if (!command.words.some(named)) return true;
+  const first = command.program[0];
+  // The variables set before the program (`ARGS="-folder=pr" make gen`): data, unless they load code;
+  // one set alone (`DIR=pr`) is read later, where this does not follow it.
+  const prefix = first ? command.words.filter((w) => w.start < first.start) : command.words;
+  for (const w of prefix) {
+    if (!named(w)) continue;
+    const name = /^([A-Za-z_]\w*)=/.exec(w.text)?.[1];
+    if (!first || !name || LOADING_VARIABLE.test(name)) return false;
+  }
+  // A value written for later steps (`echo "X=pr" >> "$GITHUB_ENV"`).
+  if (/GITHUB_(?:ENV|PATH|OUTPUT)/.test(script.slice(command.start, command.end))) return false;
+  return first ? programReads(command.program, folder) : true;
+}
+
+function programReads(words: readonly Word[], folder: string): boolean {
+  const named = (w: Word) => mentions(w.text, folder);
+  const [program, ...args] = words;
+  if (!program) return true;
+  if (named(program)) return false;
+  const name = program.text.replace(/^.*\//, '').toLowerCase();
+  if (!args.some(named)) return true;
+  if (PROJECT_RUNNERS.has(name) && args[0]?.text === 'run') {
+    // Options of the runner, then the command it runs.
+    const at = args.findIndex((w, i) => i > 0 && !w.text.startsWith('-'));
+    if (args.slice(0, at < 0 ? args.length : at).some(named)) return false;
+    return at < 0 || programReads(args.slice(at), folder);
+  }
+  if (INTERPRETER.test(name)) {
+    const at = args.findIndex((w) => !w.text.startsWith('-'));
+    // `-c code`, `-m module`: the code or the module's own arguments are what run.
+    if (args.slice(0, at < 0 ? args.length : at).some((w) => /^-[a-z]*[cme]$/i.test(w.text))) return false;
+    return at >= 0 && !named(args[at]!);
+  }
+  if (name === 'git') {
+    const c = args.findIndex((w) => w.text === '-C');
+    const sub = args.find((w, i) => !w.text.startsWith('-') && i !== c + 1);
+    return c < 0 || (named(args[c + 1]!) && sub !== undefined && GIT_READS.has(sub.text));
+  }
+  if (name === 'find') return !args.some((w) => /^-(?:exec|execdir|ok|okdir)$/.test(w.text));
+  return !RUNS_WHAT_IT_NAMES.has(name);
+}
