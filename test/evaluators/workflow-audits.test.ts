@@ -831,6 +831,100 @@ ${head}  check-format:
   });
 });
 
+describe('workflow.dangerous-triggers: the trigger alone, graded by what the jobs can reach', () => {
+  const PIN = 'a'.repeat(40);
+  const grade = async (files: Record<string, string>) =>
+    (await evaluate(workflowDangerousTriggers, files, {})).map(
+      (f) => `${f.severity}/${f.confidence ?? 'high'}`,
+    );
+  const prt = (jobs: string, top = 'permissions: { pull-requests: write }\n') =>
+    `on:\n  pull_request_target:\n    types: [opened]\n${top}jobs:\n${jobs}`;
+  const upstream = (on: string) => ({
+    '.github/workflows/scan.yml': `name: Scan\non: ${on}\njobs:\n  s:\n    runs-on: x\n    steps: [{run: make scan}]\n`,
+  });
+  const follower = `on:\n  workflow_run:\n    workflows: [Scan]\n    types: [completed]\npermissions: { issues: write }\njobs:\n  sync:\n    runs-on: x\n    steps:\n      - uses: actions/github-script@v7\n        with: { script: "await github.rest.issues.list({owner: 'o', repo: 'r'})" }\n`;
+  const composite = (step: string) => ({
+    '.github/actions/tool/action.yml': `name: tool\nruns:\n  using: composite\n  steps:\n${step}`,
+  });
+  const usesTool =
+    '  label:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./.github/actions/tool\n      - uses: actions/labeler@v5\n';
+  const download = (after: string) =>
+    `on:\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\npermissions: { statuses: write }\njobs:\n  up:\n    runs-on: x\n    steps:\n      - run: pip install uploader\n      - uses: dawidd6/action-download-artifact@v6\n        with: { workflow: ci.yml, commit: "\${{ github.event.workflow_run.head_sha }}" }\n      - run: ${after}\n        env: { AUTH: "\${{ secrets.AUTH }}" }\n`;
+  const ci = {
+    '.github/workflows/ci.yml':
+      'name: CI\non: pull_request\njobs:\n  t:\n    runs-on: x\n    steps: [{run: make}]\n',
+  };
+  it.each([
+    // A workflow_run whose upstream no outsider runs: low, and not shown by default.
+    ['workflow_run after pushes only', { [W]: follower, ...upstream('push') }, ['low/low']],
+    // After pull requests, the same job keeps to the event as data: low, and shown.
+    ['workflow_run after pull requests', { [W]: follower, ...upstream('pull_request') }, ['low/high']],
+    // Nothing privileged to expose: a note, hidden.
+    [
+      'no secret, no write scope',
+      {
+        [W]: prt(
+          '  a:\n    runs-on: x\n    steps: [{run: echo "$T", env: {T: "${{ github.event.pull_request.title }}"}}]\n',
+          'permissions: {}\n',
+        ),
+      },
+      ['info/low'],
+    ],
+    // A reusable workflow of another repository by a commit: what it does is not read here.
+    [
+      'only a call pinned to a commit',
+      { [W]: prt(`  s:\n    uses: o/shared/.github/workflows/survey.yml@${PIN}\n`, 'permissions: {}\n') },
+      ['medium/low'],
+    ],
+    [
+      'a call by a tag',
+      { [W]: prt('  s:\n    uses: o/shared/.github/workflows/survey.yml@v1\n', 'permissions: {}\n') },
+      ['medium/high'],
+    ],
+    // A composite action of the repository is read: given no event value, it keeps the event as data.
+    [
+      'a composite action that installs a tool',
+      { [W]: prt(usesTool), ...composite('    - uses: tools/setup-yq@v1\n') },
+      ['low/high'],
+    ],
+    [
+      'a composite action that reads the event',
+      {
+        [W]: prt(usesTool),
+        ...composite('    - run: echo "${{ github.event.pull_request.title }}"\n      shell: bash\n'),
+      },
+      ['medium/high'],
+    ],
+    [
+      'a composite action that checks out',
+      { [W]: prt(usesTool), ...composite('    - uses: actions/checkout@v4\n') },
+      ['medium/high'],
+    ],
+    [
+      'a local action that is not composite',
+      {
+        [W]: prt(usesTool),
+        '.github/actions/tool/action.yml': 'name: tool\nruns:\n  using: node20\n  main: index.js\n',
+      },
+      ['medium/high'],
+    ],
+    // After the triggering run's artifacts are downloaded, an uploader takes them as files.
+    [
+      'an uploader after the download',
+      { [W]: download('smokeshow upload coverage-html'), ...ci },
+      ['low/high'],
+    ],
+    ['a script after the download', { [W]: download('./coverage-html/report.sh'), ...ci }, ['medium/high']],
+    [
+      'an uploader behind another command',
+      { [W]: download('cd coverage-html && smokeshow upload .'), ...ci },
+      ['medium/high'],
+    ],
+  ])('%s', async (_name, files, expected) => {
+    expect(await grade(files)).toEqual(expected);
+  });
+});
+
 describe('workflow.dangerous-triggers: a head checked out into a side folder read as data', () => {
   const job = (run: string, path = '          path: pr\n', extra = '') =>
     `on: pull_request_target\npermissions: { contents: read }\njobs:\n  gen:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-go@v5\n        with: { cache: false, cache-dependency-path: "**/*.sum" }\n      - uses: actions/checkout@v4\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n${path}      - run: ${run}\n${extra}`;

@@ -1,7 +1,7 @@
 import { locationFromSpan } from '../../location.js';
 import { type ExprNode, findExpressions, parseExpression, type RefNode } from '../../parsers/expression.js';
 import { scriptCommands } from '../../parsers/shell-commands.js';
-import { parseUses } from '../../parsers/uses.js';
+import { parseUses, refPinning } from '../../parsers/uses.js';
 import {
   type Job,
   type Step,
@@ -37,7 +37,8 @@ import { inertShell, loadsCode, runsOnlyReads } from './token-use.js';
  * requests (their `author_association`), or one whose every job keeps to the event as data: no
  * checkout of the head, no event value written into a script, see privileged-reach.ts; info when
  * such a workflow also names no secret, calls no reusable workflow and grants no write scope), at the
- * trigger. Checking out and building the pull request's code there ("pwn request") hands those
+ * trigger; low confidence for the info, for a `workflow_run` no outsider can start, and for a workflow
+ * whose jobs only call reusable workflows of other repositories pinned to a commit (not read here). Checking out and building the pull request's code there ("pwn request") hands those
  * privileges to the pull request: critical, reported instead at the ref that names the head
  * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
  * .../pull/N/head`, followed through `env:` and outputs) unless nothing runs the tree afterwards
@@ -162,6 +163,13 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
           .map((j) => (j.uses ? parseUses(j.uses.value) : undefined))
           .filter((r) => r?.kind === 'repository')
           .map((r) => r!.raw);
+        // Every job calls a reusable workflow of another repository by a full commit SHA.
+        const pinnedCallsOnly =
+          workflow.jobs.length > 0 &&
+          workflow.jobs.every((j) => {
+            const ref = j.uses ? parseUses(j.uses.value) : undefined;
+            return ref?.kind === 'repository' && refPinning(ref.ref) === 'sha';
+          });
         const many = unseen.length > 1;
         const checked =
           unseen.length === 0
@@ -223,6 +231,10 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
               : fromPullRequests && !mergedOnly && !maintainersOnly && !dataOnly
                 ? 'medium'
                 : 'low',
+            // Nothing privileged to expose; upstream runs no outsider causes; or all that could reach
+            // the head is a reusable workflow of another repository pinned to a commit, not read here:
+            // a note, or a guess about what was not examined.
+            ...(bare || !fromPullRequests || pinnedCallsOnly ? { confidence: 'low' as const } : {}),
           });
         }
       },

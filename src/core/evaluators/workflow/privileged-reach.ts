@@ -1,15 +1,23 @@
 import { references } from '../../parsers/expression.js';
 import { parseUses } from '../../parsers/uses.js';
-import { type Job, readWorkflowSource, type Step, type Workflow } from '../../parsers/workflow.js';
+import {
+  type Job,
+  localAction,
+  readWorkflowSource,
+  type Step,
+  type Workflow,
+} from '../../parsers/workflow.js';
 import { expressionsUnder } from '../../parsers/workflow-expressions.js';
 import type { Location } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { escapePointerToken } from '../../workspace/yaml.js';
+import { commandsOf } from './commands.js';
 import { jobExcludesOutsiders } from './conditions.js';
 import type { Dataflow, Flow, Scope } from './dataflow.js';
 import { scriptRunsCode } from './script-head.js';
 import { actionOf, input } from './shared.js';
 import { headCheckouts } from './shell.js';
+import { inertShell, loadsCode } from './token-use.js';
 
 /**
  * What the author of a pull request can make the jobs of a privileged workflow (`pull_request_target`,
@@ -97,6 +105,58 @@ function secretInReach(workspace: Workspace, workflow: Workflow, job: Job, step:
 /** Actions that download the artifacts of another workflow run (`owner/repo`, lower case). */
 const RUN_ARTIFACT_ACTIONS = new Set(['dawidd6/action-download-artifact']);
 
+/** An expression of the event's values, the raw event file, or a head ref, in an action's text. */
+const EVENT_TEXT =
+  /\$\{\{[^}]*\bgithub\s*\.\s*(?:event|head_ref)\b|\bGITHUB_EVENT_PATH\b|\bGITHUB_HEAD_REF\b/;
+
+/**
+ * Whether a composite action of this repository keeps to the event as data: its file names no value
+ * of the event (no `github.event`, `github.head_ref` expression, nor the raw event file), no script
+ * of its fetches or checks out the head, its steps use no github-script, checkout or artifact download,
+ * and the composite actions it uses in turn (a few levels) do the same. A Docker or JavaScript action
+ * of the repository runs code not read here: not data.
+ */
+function compositeAsData(workspace: Workspace, step: Step, depth: number): boolean {
+  const action = depth < 3 ? localAction(workspace, step) : undefined;
+  if (action?.using?.value !== 'composite') return false;
+  const text = workspace.text(action.path);
+  if (text === undefined || EVENT_TEXT.test(text)) return false;
+  return action.steps.every((s) => {
+    if (s.run) return headCheckouts(s.run.value).length === 0;
+    if (!s.uses) return true;
+    const ref = parseUses(s.uses.value);
+    if (ref.kind === 'local') return compositeAsData(workspace, s, depth + 1);
+    const name = actionOf(s.uses);
+    return (
+      ref.kind === 'repository' &&
+      name !== undefined &&
+      !['actions/github-script', 'actions/checkout', 'actions/download-artifact'].includes(name) &&
+      !RUN_ARTIFACT_ACTIONS.has(name)
+    );
+  });
+}
+
+/** Programs that only upload the files they are given (a directory of artifacts), as data. */
+const UPLOADER =
+  /^(?:smokeshow\s+upload|aws\s+s3\s+(?:cp|sync)|gsutil\s+(?:-m\s+)?(?:cp|rsync)|az\s+storage\s+blob\s+(?:upload|upload-batch)|gh\s+release\s+upload)(?:\s|$)/;
+
+/**
+ * Whether a script after a download of the triggering run's artifacts only uploads files: each of its
+ * commands is an uploader ({@link UPLOADER}) run by a shell that reads it as such, with no
+ * variable that makes a program load files (`PATH`, `BASH_ENV`) set for it.
+ */
+function uploadsOnly(step: Step, job: Job, workflow: Workflow): boolean {
+  if (!step.run || !inertShell(step, job, workflow)) return false;
+  if ([workflow.env, job.env, step.env].some(loadsCode)) return false;
+  const commands = commandsOf(step.run.value);
+  return (
+    commands.length > 0 &&
+    commands.every(
+      (c) => c.words.length === c.program.length && UPLOADER.test(c.program.map((w) => w.text).join(' ')),
+    )
+  );
+}
+
 /**
  * Whether every job of the workflow that outsiders can start reads the event only as data: none
  * checks out, fetches or hands on the pull request's code (even under a condition that keeps it to
@@ -107,9 +167,10 @@ const RUN_ARTIFACT_ACTIONS = new Set(['dawidd6/action-download-artifact']);
  * other than a checkout is given the head, but for an action known to only post a check run or
  * status on the commit it is given ({@link POSTS_ON_COMMIT}); no job
  * calls a reusable workflow of another repository (unseen); a `workflow_run` job that downloads the
- * triggering run's artifacts runs no script after it (what the artifacts hold reaches only actions, as
- * files to post). Local reusable workflows are followed; a local composite action, whose scripts are
- * not read here, is not taken for data.
+ * triggering run's artifacts runs no script after it but one that only uploads files
+ * ({@link uploadsOnly}: what the artifacts hold reaches only actions and uploaders, as files to post).
+ * Local reusable workflows are followed, and so are composite actions of the repository
+ * ({@link compositeAsData}) given no value of the event.
  */
 export function eventAsData(
   workspace: Workspace,
@@ -139,7 +200,7 @@ export function eventAsData(
       const action = actionOf(step.uses);
       if (step.run) {
         if (
-          downloaded ||
+          (downloaded && !uploadsOnly(step, job, workflow)) ||
           /\bGITHUB_EVENT_PATH\b/.test(step.run.value) ||
           headCheckouts(step.run.value).length > 0 ||
           tainted('run', text)
@@ -154,14 +215,25 @@ export function eventAsData(
         if (/\bdownloadArtifact\s*\(/.test(String(script?.value ?? ''))) downloaded = true;
         continue;
       }
-      // A composite action of this repository runs scripts of its own, not read here.
-      if (step.uses && parseUses(step.uses.value).kind === 'local') return false;
+      // A composite action of this repository: its steps are read, and it is given no event value.
+      if (step.uses && parseUses(step.uses.value).kind === 'local') {
+        if (
+          downloaded ||
+          tainted('with', text) ||
+          tainted('with', heads) ||
+          !compositeAsData(workspace, step, 0)
+        )
+          return false;
+        continue;
+      }
       // A checkout of the head that a condition keeps to trusted runs (or a reusable workflow whose
       // callers' checkouts are judged in it) still puts the pull request's code in the job.
       if (action === 'actions/checkout' && tainted('with', heads)) return false;
       if (
         action !== 'actions/checkout' &&
         !(action && POSTS_ON_COMMIT.has(action)) &&
+        // The head's commit or branch picks the run whose artifacts it downloads: files, judged below.
+        !(action && RUN_ARTIFACT_ACTIONS.has(action)) &&
         givenTheHead(step, (name) => tainted(`with/${name}`, heads))
       )
         return false;
