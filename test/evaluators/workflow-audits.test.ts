@@ -420,6 +420,50 @@ jobs:
     );
   });
 
+  // An earlier step that fails the job unless the commenter's author_association is allowed is a gate
+  // too (critical, medium confidence); one that only reads it, or a later step run whatever happened, not.
+  const associationChecked = (check: string, after = '') =>
+    commentJob(
+      '',
+      `${check}      - uses: actions/checkout@v4\n        with:\n          ref: refs/pull/\${{ github.event.issue.number }}/head\n${after}      - run: make test\n`,
+    );
+  const scriptCheck = (body: string) =>
+    `      - uses: actions/github-script@v7\n        with:\n          script: |\n            const allowed = ['OWNER', 'MEMBER'];\n            if (!allowed.includes(context.payload.comment.author_association)) {\n              ${body}\n            }\n`;
+  it.each([
+    [
+      'a github-script that fails the job',
+      associationChecked(scriptCheck("core.setFailed('no'); return;")),
+      'medium',
+    ],
+    ['a github-script that throws', associationChecked(scriptCheck("throw new Error('no');")), 'medium'],
+    [
+      'a run: script that exits with an error',
+      associationChecked(
+        '      - env: { ASSOC: "${{ github.event.comment.author_association }}" }\n        run: |\n          case "$ASSOC" in OWNER|MEMBER) ;; *) exit 1 ;; esac\n',
+      ),
+      'medium',
+    ],
+    [
+      'a github-script that only logs it',
+      associationChecked(scriptCheck("core.info('outsider');")),
+      undefined,
+    ],
+    [
+      'a check that runs only under a condition',
+      associationChecked(
+        scriptCheck("core.setFailed('no');").replace(
+          '      - uses:',
+          '      - if: github.event.issue.pull_request\n        uses:',
+        ),
+      ),
+      undefined,
+    ],
+  ])('an association check before a head checkout: %s', async (_name, text, confidence) => {
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    const checkout = findings.filter((f) => f.message.includes('checks out the pull request'));
+    expect(checkout.map((f) => [f.severity, f.confidence])).toEqual([[undefined, confidence]]);
+  });
+
   // A check of the commenter's team membership whose output the job's condition requires is a gate
   // like a check job: critical still, at medium confidence. Only a condition that cannot pass without
   // it counts.

@@ -140,7 +140,7 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
                       : check
                         ? ` It waits for job "${check.job}"${check.where}, which by its name checks who may run it; ${check.seen}: if it lets only maintainers' pull requests through, outsiders cannot run their code here.`
                         : member
-                          ? ` It runs only when step "${member.step}"${member.job === job.id ? '' : ` of job "${member.job}"`} (${member.action}), which by its name checks the team membership or permission of who started the run, says so; what it checks is not judged here: if it lets only maintainers through, outsiders cannot start this run, though the code checked out is whatever the pull request holds when the job runs, not what a maintainer read.`
+                          ? ` It runs only when step "${member.step}"${member.job === job.id ? '' : ` of job "${member.job}"`} (${member.action}), ${member.how}: if it lets only maintainers through, outsiders cannot start this run, though the code checked out is whatever the pull request holds when the job runs, not what a maintainer read.`
                           : ''),
                   location: hit.location,
                   key: `${job.id}/${stepLabel(step)}/${hit.what}`,
@@ -395,12 +395,19 @@ function checkGate(
 const MEMBERSHIP_ACTION =
   /membership|(?:team|org|organi[sz]ation)s?[-_]?members?\b|(?:user|actor|author|collaborator|repo|repository)[-_]?(?:permissions?|access|role)\b|check[-_]?(?:permissions?|collaborator|user|actor|members?)\b|is[-_]?(?:member|collaborator|maintainer)\b|permissions?[-_]?check/i;
 
-/** Who checks that the run may go on: the step, the job that holds it, and its action. */
+/**
+ * Who checks that the run may go on: the step, the job that holds it, its action, and how the run
+ * depends on it (for the message: "... step "x" (action), <how>").
+ */
 interface MembershipGate {
   step: string;
   job: string;
   action: string;
+  how: string;
 }
+
+const NAMED_CHECK =
+  'which by its name checks the team membership or permission of who started the run, says so; what it checks is not judged here';
 
 /**
  * A check of who started the run that the step must pass: a step of a membership or permission
@@ -417,8 +424,44 @@ function membershipGate(workflow: Workflow, job: Job, step?: Step): MembershipGa
       .map((c) => stepOutputGate(c, job, step.index))
       .find(Boolean);
     if (own) return own;
+    const failing = associationCheck(job, step);
+    if (failing) return failing;
   }
   return jobMembershipGate(workflow, job, new Set());
+}
+
+/**
+ * An earlier step of the job that fails it unless the `author_association` of whoever acted is one
+ * it allows: a github-script that reads the association (in its script or its `env:`) and calls
+ * `core.setFailed` (or throws), or a `run:` script that reads it and exits with an error. A failed step skips the steps after it, unless
+ * they or the job ask for `always()` or another status.
+ */
+function associationCheck(job: Job, step: Step): MembershipGate | undefined {
+  const status = /\b(?:always|failure|cancelled)\s*\(/;
+  if (status.test(String(step.if?.value ?? '')) || status.test(String(job.if?.value ?? ''))) return undefined;
+  for (const earlier of job.steps) {
+    if (earlier.index >= step.index) break;
+    if (earlier.if !== undefined || earlier.value['continue-on-error'] !== undefined) continue;
+    const action = actionPathOf(earlier.uses);
+    const script =
+      action?.toLowerCase() === 'actions/github-script'
+        ? earlier.with?.entries.get('script')?.value
+        : earlier.run?.value;
+    const reads = (text: unknown) => typeof text === 'string' && /\bauthor_association\b/.test(text);
+    if (typeof script !== 'string') continue;
+    if (!reads(script) && ![...(earlier.env?.entries.values() ?? [])].some((v) => reads(v.value))) continue;
+    const fails = earlier.run
+      ? /\bexit\s+[1-9]/.test(script)
+      : /\bcore\.setFailed\s*\(|\bthrow\b/.test(script);
+    if (!fails) continue;
+    return {
+      step: stepLabel(earlier),
+      job: job.id,
+      action: earlier.run ? 'a run: script' : 'actions/github-script',
+      how: 'which fails the job unless the author_association of who acted is one it allows, passes; what it allows is not judged here',
+    };
+  }
+  return undefined;
 }
 
 function jobMembershipGate(workflow: Workflow, job: Job, seen: Set<string>): MembershipGate | undefined {
@@ -501,7 +544,12 @@ function stepOutput(ref: RefNode, job: Job, before: number): MembershipGate | un
   );
   const action = actionPathOf(step?.uses);
   if (!step || !action || !MEMBERSHIP_ACTION.test(action)) return undefined;
-  return { step: String(step.id!.value), job: job.id, action: step.uses!.value.replace(/@.*$/, '') };
+  return {
+    step: String(step.id!.value),
+    job: job.id,
+    action: step.uses!.value.replace(/@.*$/, ''),
+    how: NAMED_CHECK,
+  };
 }
 
 /**
