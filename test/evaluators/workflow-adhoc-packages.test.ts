@@ -487,6 +487,18 @@ describe('workflow.adhoc-packages: tool releases setup actions download', () => 
     });
   });
 
+  it.each([
+    ['the tool’s own owner releasing with it: low, and said so', 'goreleaser/goreleaser', 'low'],
+    ['another repository', 'acme/tool', 'medium'],
+  ])('a release job: %s', async (_name, repository, severity) => {
+    const workflow = step('goreleaser/goreleaser-action@v6', 'nightly');
+    const findings = await evaluate(workflowAdhocPackages, { [W]: workflow }, {}, { repository });
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([[`${W}:13:20`, severity]]);
+    expect(findings[0]!.message.includes("published by this repository's owner (goreleaser)")).toBe(
+      severity === 'low',
+    );
+  });
+
   // goreleaser-action runs `goreleaser release` by default: the job publishes, so both are medium.
   it('still reports go install of @latest beside them, at the same grade', async () => {
     const workflow = step('goreleaser/goreleaser-action@v6', 'latest').replace(

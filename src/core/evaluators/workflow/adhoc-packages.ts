@@ -62,14 +62,17 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
   summary:
     'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile, and tool releases setup actions take unpinned.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
-  evaluate({ workspace }) {
+  evaluate({ workspace, repository }) {
     const findings: RawFinding[] = [];
     // The jobs of each workflow that publish or build what is published, asked once per workflow.
     const releasing = new Map<Workflow, Set<Job>>();
     const builds = (source: WorkflowSource, job: Job | undefined): boolean => {
       if (!job || source.kind !== 'workflow') return false;
       let jobs = releasing.get(source);
-      if (!jobs) releasing.set(source, (jobs = publishingJobs(source)));
+      if (!jobs) {
+        jobs = publishingJobs(source);
+        releasing.set(source, jobs);
+      }
       return jobs.has(job);
     };
     walkWorkflows(workflowSources(workspace), {
@@ -79,8 +82,10 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
           envResolver(step.env, job?.env, source.kind === 'workflow' ? source.env : undefined),
         );
         if (setup) {
-          // As for an install by name: medium where the tool builds what the workflow publishes.
-          const released = builds(source, job);
+          // As for an install by name: medium where the tool builds what the workflow publishes, unless
+          // the tool is the run's owner's own (a project that releases itself with its own newest build).
+          const own = repository !== undefined && ownerOf(step.uses!.value) === ownerOf(repository);
+          const released = !own && builds(source, job);
           findings.push({
             message:
               `"${step.uses!.value.trim()}" installs ${setup.tool} at ${setup.version}, ` +
@@ -90,7 +95,9 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
               `, published by whoever controls the project at that moment. Give the action an exact version (\`${setup.input}: v1.2.3\`) and update it on purpose.` +
               (released
                 ? ' This job builds what the workflow publishes (it publishes, or hands its artifacts to a job that does): a compromised release of the tool reaches the published build.'
-                : ''),
+                : own
+                  ? ` The tool is published by this repository's owner (${ownerOf(repository!)}), whose own release process it follows.`
+                  : ''),
             location: locationFromSpan(source.path, setup.at.span),
             key: `${job?.id ?? ''}/${stepLabel(step)}/${setup.tool} ${setup.version}`,
             severity: released ? 'medium' : 'low',
@@ -196,6 +203,11 @@ const TOOL_RELEASES: Readonly<
  * action's default), where to report it; undefined for an exact version (`v2.3.2`) or one an
  * expression chooses that the workflow's `env:` does not set to a literal (a version someone chose).
  */
+/** The owner of `owner/repo[/path][@ref]`, lower case. */
+function ownerOf(ref: string): string {
+  return ref.trim().split('/')[0]!.toLowerCase();
+}
+
 function toolRelease(
   step: Step,
   spec: (s: string) => string,
