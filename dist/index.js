@@ -6253,8 +6253,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 208 modules
-var registry = __nccwpck_require__(2389);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 210 modules
+var registry = __nccwpck_require__(4132);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -15093,7 +15093,7 @@ function hiddenReasons(h) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2389);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4132);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -15554,7 +15554,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 2389:
+/***/ 4132:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16960,8 +16960,98 @@ function examineObjects(workspace, subjects) {
  */
 function examinedPods(workspace) {
     const pods = podSpecs(workspace);
+    // Before the scope narrows: autoscalers and kustomizations only decide how a pod is judged.
+    const idle = idleWorkloads(workspace);
+    for (const pod of pods) {
+        const why = idle.get(pod.object);
+        if (why === undefined)
+            IDLE.delete(pod.object);
+        else
+            IDLE.set(pod.object, why);
+    }
     examineObjects(workspace, pods);
     return pods;
+}
+/** Kustomizations, whose `replicas:` field sets the count of named workloads in an overlay. */
+const KUSTOMIZATIONS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
+/** Objects that scale a workload by its `spec.scaleTargetRef` (the HPA, KEDA's ScaledObject). */
+const SCALERS = new Set(['HorizontalPodAutoscaler', 'ScaledObject']);
+/** The workload kinds whose `spec.replicas` is their number of pods. */
+const REPLICA_KINDS = new Set([
+    'Deployment',
+    'StatefulSet',
+    'ReplicaSet',
+    'ReplicationController',
+    'DeploymentConfig',
+    'Rollout',
+]);
+/** The namespace of an object's metadata, or "" when it names none. */
+function namespaceOf(object) {
+    const meta = object.node.value.metadata;
+    return k8s_isMap(meta) && typeof meta.namespace === 'string' ? meta.namespace : '';
+}
+function targetKey(kind, name, namespace) {
+    return `${kind}\u0000${name}\u0000${namespace}`;
+}
+/** The workload an autoscaler targets; an autoscaler without a namespace matches one without either. */
+function scaleTarget(object) {
+    if (!SCALERS.has(object.kind))
+        return [];
+    const ref = childAt(object, object.node, 'spec', 'scaleTargetRef');
+    if (!ref || !k8s_isMap(ref.value) || typeof ref.value.name !== 'string')
+        return [];
+    const kind = typeof ref.value.kind === 'string' ? ref.value.kind : 'Deployment';
+    return [targetKey(kind, ref.value.name, namespaceOf(object))];
+}
+/** Workload names whose replica count a kustomization overrides (`replicas: [{ name, count }]`). */
+function kustomizeReplicas(ws) {
+    const names = new Set();
+    for (const file of ws.glob(KUSTOMIZATIONS)) {
+        const parsed = ws.yaml(file);
+        const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
+        const list = k8s_isMap(doc) ? doc.replicas : undefined;
+        if (!Array.isArray(list))
+            continue;
+        for (const item of list)
+            if (k8s_isMap(item) && typeof item.name === 'string')
+                names.add(item.name);
+    }
+    return names;
+}
+/**
+ * Why a workload's pods do not run, as the last {@link examinedPods} of the run found it: scaled to
+ * zero (see {@link idleWorkloads}). Keyed by the object, which the workspace parses once per run.
+ */
+const IDLE = new WeakMap();
+/** Why a finding on a workload scaled to zero has low confidence; part of its message. */
+const IDLE_NOTE = 'the workload is scaled to zero (replicas: 0) and no autoscaler or kustomization in the repository scales it: none of its pods runs until it is scaled up, when the gap is real';
+/**
+ * The workloads switched off in the manifests: `replicas: 0` written as a number, with no
+ * HorizontalPodAutoscaler or KEDA ScaledObject of the manifests naming them (in any namespace) and
+ * no kustomization setting their count. Their hardening findings are reported at low confidence:
+ * nothing of them runs as committed. A pull request can write `replicas: 0`, but then the workload
+ * it adds or changes does not run; the change that scales it up is the one that makes the gap real,
+ * and it restores the findings' confidence.
+ */
+function idleWorkloads(workspace) {
+    return workspace.memo('k8s-idle-workloads', '', () => {
+        const idle = new Map();
+        const objects = k8sObjects(workspace);
+        const zero = objects.filter((o) => REPLICA_KINDS.has(o.kind) && k8s_isMap(o.node.value.spec) && o.node.value.spec.replicas === 0);
+        if (zero.length === 0)
+            return idle;
+        // An autoscaler of another namespace may be a copy of the manifests for another cluster: any
+        // that names the workload keeps it judged.
+        const scaled = new Set(objects.flatMap(scaleTarget).map((key) => key.slice(0, key.lastIndexOf('\u0000'))));
+        const overlaid = kustomizeReplicas(workspace);
+        for (const object of zero) {
+            const name = object.name ?? '';
+            if (scaled.has(`${object.kind}\u0000${name}`) || overlaid.has(name))
+                continue;
+            idle.set(object, IDLE_NOTE);
+        }
+        return idle;
+    });
 }
 /** Calls `visit` for every container of every workload in the workspace (see {@link examinedPods}). */
 function eachContainer(workspace, visit, pods = examinedPods(workspace)) {
@@ -17002,21 +17092,29 @@ function isWindowsPod(pod) {
 const CI_FIXTURE_NOTE = 'the manifest is under .github/, where CI configuration lives: likely a fixture a workflow applies to a throw-away test cluster, not a deployment';
 /**
  * A finding at a manifest node; `keyParts` identify the occurrence independently of its line. One in
- * a CI fixture (under `.github/`, see {@link inGithubConfig}) has low confidence, and says why.
+ * a CI fixture (under `.github/`, see {@link inGithubConfig}) has low confidence, and says why; so has
+ * one on a workload scaled to zero (see {@link idleWorkloads}), unless `whenIdle` is `keep` (a finding
+ * that does not depend on the pods running, such as a secret written in the manifest).
  */
-function findingAt(c, node, message, keyParts, anchor = 'value') {
+function findingAt(c, node, message, keyParts, anchor = 'value', whenIdle = 'lower') {
     const location = anchor === 'start'
         ? { path: c.object.path, startLine: node.span.start.line, startColumn: node.span.start.column }
         : (0,core_location/* locationFromSpan */.Cx)(c.object.path, node.span, anchor === 'key');
     const key = occurrenceKey(c.object, ...keyParts);
-    return (0,confidence/* inGithubConfig */.Jp)(c.object.path)
-        ? { message: `${message} (${CI_FIXTURE_NOTE}.)`, location, key, confidence: 'low' }
+    if ((0,confidence/* inGithubConfig */.Jp)(c.object.path)) {
+        return { message: `${message} (${CI_FIXTURE_NOTE}.)`, location, key, confidence: 'low' };
+    }
+    const idle = whenIdle === 'lower' ? IDLE.get(c.object) : undefined;
+    return idle
+        ? { message: `${message} (But ${idle}.)`, location, key, confidence: 'low' }
         : { message, location, key };
 }
 /** {@link findingAt} for a container-level node. */
-function containerFinding(c, node, message, check, anchor = 'value') {
-    return findingAt(c.pod, node, message, [c.group, c.name, check], anchor);
+function containerFinding(c, node, message, check, anchor = 'value', whenIdle = 'lower') {
+    return findingAt(c.pod, node, message, [c.group, c.name, check], anchor, whenIdle);
 }
+/** A word of a workload's name that says it is a pre-production copy (`api-releasetest`, `web-staging`). */
+const STAGING_NAME_WORD = /(?:^|[-_.])(?:release-?test|staging|stage|stg|pre-?prod)(?:$|[-_.\d])/i;
 /** The empty options schema of an evaluator that takes none. */
 const NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {} };
 
@@ -17657,6 +17755,42 @@ const composeHostNamespaces = (0,types/* defineEvaluator */.D)({
     },
 });
 
+;// CONCATENATED MODULE: ./lib/core/parsers/devcontainer.js
+/**
+ * Development containers (containers.dev: VS Code, GitHub Codespaces): the files under a
+ * `.devcontainer/` directory describe a developer's workspace. An image built from a Dockerfile
+ * there is not deployed, and its user is the dev container tooling's to set (`remoteUser`,
+ * `containerUser`; the devcontainers base images create a non-root user). So are the cloud
+ * development environments' images: CodeSandbox's `.codesandbox/Dockerfile` and Gitpod's
+ * `.gitpod.Dockerfile` (or a Dockerfile under `.gitpod/`).
+ *
+ * A Dockerfile elsewhere that a devcontainer.json builds is not taken for one: the deployed image is
+ * often that same Dockerfile (the dev container builds it, or one of its stages, too), and a pull
+ * request that pointed a devcontainer.json at it would hide its own finding.
+ */
+/** How a Dockerfile rule says, in its scope, that it left a development container's image out. */
+const DEV_CONTAINER_IMAGE = {
+    kind: 'development container image',
+    reason: "a developer's workspace (VS Code, Codespaces) under .devcontainer/, or a CodeSandbox or Gitpod environment (.codesandbox/, .gitpod), not a deployed image: the development tooling sets its user (remoteUser, containerUser)",
+};
+/** The directories whose Dockerfiles build development environments. */
+const DEV_ENVIRONMENT_DIRS = new Set(['.devcontainer', '.codesandbox', '.gitpod']);
+/**
+ * Whether a Dockerfile is a development environment's image: it lies under a `.devcontainer/`,
+ * `.codesandbox/` or `.gitpod/` directory, or is Gitpod's `.gitpod.Dockerfile`.
+ */
+function isDevContainerImage(file) {
+    return devEnvironmentMark(file) !== undefined;
+}
+/** What in a Dockerfile's path marks a development environment's image (`.devcontainer/`), if anything. */
+function devEnvironmentMark(file) {
+    const parts = file.split('/');
+    if (parts.at(-1) === '.gitpod.Dockerfile')
+        return '.gitpod.Dockerfile';
+    const dir = parts.slice(0, -1).find((p) => DEV_ENVIRONMENT_DIRS.has(p));
+    return dir === undefined ? undefined : `${dir}/`;
+}
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./lib/core/paths.js
@@ -17717,19 +17851,23 @@ var image_ref = __nccwpck_require__(4585);
 
 
 
+
 /**
  * `compose.image-tag`: Compose services whose `image` has no tag or one that names no version (`latest`,
  * `dind`, `postgresql-latest`: see isMovingTag), and no digest,
  * as k8s.image-tag judges Kubernetes containers. A service with `build:` is left alone: its `image`
  * names what Compose builds from the project's own sources, not what it pulls. Images taken from a
  * variable (`${TAG}`) are not judged. A name that no registry serves (see isLocalOnlyImage) is reported
- * at low confidence: it was built or tagged on the host.
+ * at low confidence: it was built or tagged on the host. So is an image of a compose file under a
+ * development environment's folder (`.devcontainer/`: see devEnvironmentMark), a developer's
+ * workspace, and the project's own published image (see ownImage) in a compose file not named for
+ * production: a template the project ships for its users, whose moving tag is its newest release.
  */
 const composeImageTag = (0,types/* defineEvaluator */.D)({
     kind: 'compose.image-tag',
     summary: 'Docker Compose services pulling an image with no tag or one that names no version ("latest", "dind"), and no digest.',
     schema: NO_OPTIONS,
-    evaluate({ workspace }) {
+    evaluate({ workspace, repository }) {
         const findings = [];
         for (const service of composeServices(workspace)) {
             if (serviceSetting(service, 'build') !== undefined)
@@ -17753,11 +17891,49 @@ const composeImageTag = (0,types/* defineEvaluator */.D)({
                 continue;
             }
             const problem = ref.tag !== undefined ? (0,image_ref/* movingTagPhrase */.cf)(ref.tag) : 'has no tag, which means "latest"';
-            findings.push(serviceFinding(service, image, `The image "${ref.raw}" of the ${describeService(service)} ${problem}`, 'what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.', ['image', ref.raw]));
+            const finding = serviceFinding(service, image, `The image "${ref.raw}" of the ${describeService(service)} ${problem}`, 'what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.', ['image', ref.raw]);
+            const why = finding.confidence === 'low' ? undefined : lesser(service, ref, repository);
+            findings.push(why ? { ...finding, message: `${finding.message} (${why}.)`, confidence: 'low' } : finding);
         }
         return findings;
     },
 });
+/** Words of a compose file's name that make it the project's own production stack. */
+const PRODUCTION_WORDS = new Set(['prod', 'production', 'live']);
+/** The registries where a repository's own image is published under its `owner/name`. */
+const OWN_REGISTRIES = new Set([undefined, 'docker.io', 'index.docker.io', 'ghcr.io', 'quay.io']);
+/**
+ * Why a moving tag matters less for this service, when it does: its compose file is under a
+ * development environment's folder (`.devcontainer/`, as dockerfile rules recognise it), a
+ * developer's workspace; or its image is the project's own published image (see {@link ownImage}) in
+ * a compose file not named for production: a template the project ships for its users, whose
+ * `latest` is the project's newest release, which `docker compose pull` takes on purpose. Third-party
+ * images of the same file are judged as usual.
+ */
+function lesser(service, ref, repository) {
+    const mark = devEnvironmentMark(service.path);
+    if (mark?.endsWith('/')) {
+        return `the compose file is under ${mark}: a development container's stack, a developer's workspace, not a deployment`;
+    }
+    const words = service.path
+        .slice(service.path.lastIndexOf('/') + 1)
+        .toLowerCase()
+        .split(/[.\-_]+/);
+    if (words.some((w) => PRODUCTION_WORDS.has(w)) || !ownImage(ref, repository))
+        return undefined;
+    return (`it is this repository's own published image, in a compose file it ships for its users: its tag is the ` +
+        "project's newest release, which `docker compose pull` updates to on purpose");
+}
+/**
+ * Whether the image is the checked repository's own: `owner/name` as the run names the repository
+ * (never the tree, which a change controls), on Docker Hub, GHCR (or an image below it there) or Quay.
+ */
+function ownImage(ref, repository) {
+    if (!repository || !OWN_REGISTRIES.has(ref.registry?.toLowerCase()))
+        return false;
+    const name = ref.repository.toLowerCase();
+    return (name === repository || (ref.registry?.toLowerCase() === 'ghcr.io' && name.startsWith(`${repository}/`)));
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/compose/security-opt.js
 
@@ -18368,7 +18544,7 @@ const PLACEHOLDER_PREFIX = /^(?:user|username|some|someones?|somebody|anyone|per
  * trailers), package and chart maintainers, "written by" credits. Public by nature, and part of
  * what tools that read repositories are tested on.
  */
-const AUTHORSHIP = /\b(?:authors?|committer|maintainers?|contributors?|_npmUser|publisher|tagger)\b|\b(?:signed-off-by|co-authored-by|reviewed-by|acked-by|tested-by|reported-by|from|commit)\s*:|author_email|committer_email|\b(?:developed|written|created|maintained) by\b/i;
+const AUTHORSHIP = /\b(?:authors?|committer|maintainers?|contributors?|_npmUser|publisher|tagger)\b|\b(?:signed-off-by|co-authored-by|reviewed-by|acked-by|tested-by|reported-by|from|commit)\s*:|author_email|\bmaintainer_email\b|committer_email|\b(?:developed|written|created|maintained) by\b/i;
 /**
  * A field that opens a list of credits in package metadata and what mirrors it: `authors:` (YAML,
  * composer.json, Cargo), `"maintainers": [` (package.json), `Authors: []pkg.Author{` (a test's
@@ -21644,42 +21820,6 @@ function onlyTooling(ws, file) {
     return names > 0 && !other;
 }
 
-;// CONCATENATED MODULE: ./lib/core/parsers/devcontainer.js
-/**
- * Development containers (containers.dev: VS Code, GitHub Codespaces): the files under a
- * `.devcontainer/` directory describe a developer's workspace. An image built from a Dockerfile
- * there is not deployed, and its user is the dev container tooling's to set (`remoteUser`,
- * `containerUser`; the devcontainers base images create a non-root user). So are the cloud
- * development environments' images: CodeSandbox's `.codesandbox/Dockerfile` and Gitpod's
- * `.gitpod.Dockerfile` (or a Dockerfile under `.gitpod/`).
- *
- * A Dockerfile elsewhere that a devcontainer.json builds is not taken for one: the deployed image is
- * often that same Dockerfile (the dev container builds it, or one of its stages, too), and a pull
- * request that pointed a devcontainer.json at it would hide its own finding.
- */
-/** How a Dockerfile rule says, in its scope, that it left a development container's image out. */
-const DEV_CONTAINER_IMAGE = {
-    kind: 'development container image',
-    reason: "a developer's workspace (VS Code, Codespaces) under .devcontainer/, or a CodeSandbox or Gitpod environment (.codesandbox/, .gitpod), not a deployed image: the development tooling sets its user (remoteUser, containerUser)",
-};
-/** The directories whose Dockerfiles build development environments. */
-const DEV_ENVIRONMENT_DIRS = new Set(['.devcontainer', '.codesandbox', '.gitpod']);
-/**
- * Whether a Dockerfile is a development environment's image: it lies under a `.devcontainer/`,
- * `.codesandbox/` or `.gitpod/` directory, or is Gitpod's `.gitpod.Dockerfile`.
- */
-function isDevContainerImage(file) {
-    return devEnvironmentMark(file) !== undefined;
-}
-/** What in a Dockerfile's path marks a development environment's image (`.devcontainer/`), if anything. */
-function devEnvironmentMark(file) {
-    const parts = file.split('/');
-    if (parts.at(-1) === '.gitpod.Dockerfile')
-        return '.gitpod.Dockerfile';
-    const dir = parts.slice(0, -1).find((p) => DEV_ENVIRONMENT_DIRS.has(p));
-    return dir === undefined ? undefined : `${dir}/`;
-}
-
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/dev-environment.js
 
 
@@ -21786,7 +21926,20 @@ function escapeRegExp(text) {
 
 const CURL = {
     shortValues: 'AbcCdDeEFHKmoPQrtTuUwxXYyz',
-    shortNames: { o: 'output', O: 'remote-name', x: 'proxy', K: 'config' },
+    shortNames: {
+        o: 'output',
+        O: 'remote-name',
+        x: 'proxy',
+        K: 'config',
+        u: 'user',
+        H: 'header',
+        b: 'cookie',
+        d: 'data',
+        F: 'form',
+        E: 'cert',
+        n: 'netrc',
+        T: 'upload-file',
+    },
     longValues: new Set([
         'url',
         'output',
@@ -21811,6 +21964,40 @@ const CLIENTS = new Map([
     ['wget2', WGET],
 ]);
 const OTHER = { shortValues: '', shortNames: {}, longValues: new Set(), savesByDefault: true };
+/**
+ * Options of curl and wget that send a credential or something that may hold one (a header, a
+ * cookie, a body); curl's `--data-*` and `--form-*` too.
+ */
+const CREDENTIAL_OPTIONS = new Set([
+    'user',
+    'password',
+    'http-user',
+    'http-password',
+    'ask-password',
+    'use-askpass',
+    'header',
+    'cookie',
+    'load-cookies',
+    'oauth2-bearer',
+    'aws-sigv4',
+    'cert',
+    'key',
+    'certificate',
+    'private-key',
+    'netrc',
+    'netrc-file',
+    'netrc-optional',
+    'data',
+    'form',
+    'json',
+    'post-data',
+    'post-file',
+    'body-data',
+    'body-file',
+    'upload-file',
+]);
+/** A URL with user information (`https://user:secret@host/`). */
+const USER_INFO = /^["']?[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/[^\s/?#@]{1,256}@/;
 /** Outputs that show or discard the response instead of storing it. */
 const shell_requests_NOT_A_FILE = /^(?:-|\/dev\/(?:null|stdout|stderr|tty))$/;
 /** Programs that run the script they read on standard input, or one given to them whole. */
@@ -21838,7 +22025,8 @@ function requestFacts(source, views, index, clients, flag) {
     let feeds = args.saved ? 'saved' : undefined;
     if (!feeds && args.toStdout)
         feeds = whereOutputGoes(source, views, index);
-    return { plainHttp, localSocket: args.localSocket, feeds, urls };
+    const credential = args.credential || args.targets.some((u) => USER_INFO.test(u));
+    return { plainHttp, localSocket: args.localSocket, feeds, urls, credential };
 }
 /** Whether a certificate flag is about the proxy's certificate (`--proxy-insecure`), not the server's. */
 function aboutProxy(flag) {
@@ -21853,8 +22041,11 @@ function parseArguments(words, from, client) {
         localSocket: false,
         saved: client.savesByDefault,
         toStdout: !client.savesByDefault,
+        credential: false,
     };
     const option = (name, value) => {
+        if (CREDENTIAL_OPTIONS.has(name) || /^(?:data|form)-/.test(name))
+            out.credential = true;
         switch (name) {
             case 'url':
                 if (value !== undefined)
@@ -22289,6 +22480,69 @@ function repositoryImages(workspace) {
         out.pushes.push(...found.pushes);
     }
     return out;
+}
+/**
+ * Google Cloud Build configurations: `cloudbuild.yaml` and its variants (`cloudbuild-release.yaml`),
+ * and the YAML files of a `cloudbuild/` folder. Only those that name a container engine are read.
+ */
+const CLOUD_BUILD_SOURCES = [
+    '**/cloudbuild*.{yaml,yml}',
+    '**/cloudbuild/**/*.{yaml,yml}',
+];
+/** A Cloud Build step's builder that is the docker CLI (`gcr.io/cloud-builders/docker`, `docker:24`). */
+const DOCKER_BUILDER = /(?:^|\/)docker(?:[:@][^/]*)?$/;
+/**
+ * The image builds of the repository's Cloud Build configurations: each step run with the docker
+ * builder (its `args` are the command's words) or running a shell script (`entrypoint: bash`,
+ * `args: [-c, ...]`), from the step's `dir` (the checkout's root by default). Computed once per tree.
+ */
+function cloudBuilds(workspace) {
+    const builds = [];
+    for (const file of workspace.screenedGlob(CLOUD_BUILD_SOURCES, NAMES_ENGINE)) {
+        const found = workspace.memo('cloud-build-image-commands', file, () => cloudBuildCommands(workspace, file));
+        for (const build of found) {
+            const dockerfile = build.dockerfiles.find((f) => workspace.has(f));
+            builds.push({ ...build, dockerfiles: dockerfile ? [dockerfile] : [] });
+        }
+    }
+    return builds;
+}
+function cloudBuildCommands(workspace, file) {
+    const parsed = workspace.yaml(file);
+    const doc = parsed?.ok ? parsed.documents[0] : undefined;
+    const steps = record(doc?.value)?.steps;
+    if (!doc || !Array.isArray(steps))
+        return [];
+    const found = { builds: [], runs: [], creates: [], pushes: [] };
+    steps.forEach((value, i) => {
+        const step = record(value);
+        const args = Array.isArray(step?.args) ? step.args.filter((a) => typeof a === 'string') : [];
+        if (!step || args.length === 0)
+            return;
+        const dir = typeof step.dir === 'string' && !/[$`{}]/.test(step.dir) ? posix_namespaceObject.normalize(step.dir) : '';
+        const base = dir === '.' || dir.startsWith('..') || posix_namespaceObject.isAbsolute(dir) ? '' : dir;
+        const where = {
+            source: file,
+            line: doc.span(`/steps/${i}`)?.start.line ?? 1,
+            bases: [base],
+            dir: base,
+        };
+        const entrypoint = typeof step.entrypoint === 'string' ? step.entrypoint : undefined;
+        const name = typeof step.name === 'string' ? step.name : '';
+        if (entrypoint === undefined ? DOCKER_BUILDER.test(name) : entrypoint === 'docker') {
+            readCommand(args, where, found);
+        }
+        else if (entrypoint !== undefined && /^(?:ba|da)?sh$/.test(posix_namespaceObject.basename(entrypoint))) {
+            const script = args[args.indexOf('-c') + 1];
+            if (!args.includes('-c') || script === undefined)
+                return;
+            forEachLogicalLine(script, (line) => {
+                if (ENGINE.test(line.text))
+                    readLine(line.text, where, found);
+            });
+        }
+    });
+    return found.builds;
 }
 /** The builds of the repository that tag the image a FROM names (after ARG defaults), if any. */
 function buildsTagging(images, reference) {
@@ -24690,6 +24944,7 @@ function fromArgs(model) {
 
 
 
+
 /** Ecosystems whose root entry updates manifests in subdirectories (multi-module builds, solutions). */
 const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
 /**
@@ -24782,6 +25037,27 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
                         confidence: 'low',
                     };
                 }
+                // A development environment's image (see dev-environment.ts), every one of the directory's: a
+                // developer's workspace, whose base (often a build argument its devcontainer.json sets) an
+                // updater's bump of the Dockerfile would not change for what the project ships.
+                const environment = developmentEnvironments(workspace, all);
+                if (environment) {
+                    return {
+                        ...finding,
+                        message: `${finding.message.slice(0, -1)} (but ${environment}).`,
+                        severity: 'low',
+                        confidence: 'low',
+                    };
+                }
+                // An npm manifest of build-time tools only (see buildToolsOnly).
+                const buildTools = buildToolsOnly(workspace, all);
+                if (buildTools) {
+                    return {
+                        ...finding,
+                        message: `${finding.message.slice(0, -1)} (but ${buildTools}).`,
+                        severity: 'low',
+                    };
+                }
                 const builds = all.flatMap((x) => x.images?.map(own) ?? [undefined]);
                 if (!builds.every((b) => b !== undefined))
                     return finding;
@@ -24809,6 +25085,66 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
         });
     },
 });
+/**
+ * Why the Dockerfiles of a directory build a development environment's image, when every one does
+ * (their path under `.devcontainer/`, a final stage on a cloud development environment's image: see
+ * dev-environment.ts).
+ */
+function developmentEnvironments(workspace, all) {
+    if (all.length === 0 || all.some((m) => m.ecosystem !== 'docker'))
+        return undefined;
+    let note;
+    for (const m of all) {
+        const model = readDockerfile(workspace, m.file);
+        const own = model && developmentEnvironmentNote(workspace, model);
+        if (!own)
+            return undefined;
+        note ??= own;
+    }
+    return note;
+}
+/** Fields of a package.json that make it a package others install, or one whose code runs. */
+const PACKAGE_FIELDS = [
+    'dependencies',
+    'peerDependencies',
+    'optionalDependencies',
+    'bundleDependencies',
+    'bundledDependencies',
+    'workspaces',
+    'main',
+    'module',
+    'exports',
+    'bin',
+    'browser',
+    'types',
+    'files',
+];
+/**
+ * Why an npm manifest holds only build-time tools, when it does: a package.json with devDependencies
+ * and nothing else that is installed, run or published (no dependencies, no entry point, no
+ * workspaces): its tools run when a developer or CI builds, and nothing is installed from it where
+ * the project runs. A vulnerable version still reaches the build, so the finding stays.
+ */
+function buildToolsOnly(workspace, all) {
+    if (all.length !== 1 || all[0].ecosystem !== 'npm' || !all[0].file.endsWith('package.json'))
+        return undefined;
+    let json;
+    try {
+        json = JSON.parse(workspace.text(all[0].file) ?? '');
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json))
+        return undefined;
+    const pkg = json;
+    const dev = pkg.devDependencies;
+    if (typeof dev !== 'object' || dev === null || Object.keys(dev).length === 0)
+        return undefined;
+    if (PACKAGE_FIELDS.some((f) => f in pkg))
+        return undefined;
+    return 'it declares devDependencies only, and no dependency, entry point or workspace: build-time tools, nothing installed from it where the project runs';
+}
 /** The npm, Cargo or pub workspace roots whose entry would cover the manifest, nearest first. */
 function workspaceRoots(ws, m) {
     if (m.ecosystem === 'npm')
@@ -25327,7 +25663,8 @@ const dockerfileAddUrl = (0,types/* defineEvaluator */.D)({
  * reviewed. Untagged and `latest` images are left to `dockerfile.base-image` (one finding per line);
  * `scratch`, earlier stages and versions that depend on an ARG without a default are not judged. An
  * image a build of the repository tags (the project's own, see image-builds.ts), a development stage
- * no other stage builds on, a development environment's image (see dev-environment.ts), a Docker
+ * no other stage builds on, a Dockerfile named as a development image that no build here publishes,
+ * a development environment's image (see dev-environment.ts), a Docker
  * Official Image's parent in the image's source repository (see official-image-source.ts) and a
  * Dockerfile of one FROM line are reported at low confidence.
  */
@@ -25342,6 +25679,13 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
     evaluate({ workspace }) {
         const findings = [];
         const own = ownImages(workspace);
+        // Whether a build of the repository publishes the image of a Dockerfile, read only when a
+        // Dockerfile's name marks a development image.
+        let images;
+        const published = (file) => {
+            images ??= repositoryImages(workspace.tree());
+            return publishes(images, file);
+        };
         for (const file of dockerfilePaths(workspace)) {
             const model = readDockerfile(workspace, file);
             if (!model)
@@ -25349,7 +25693,9 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
             const vars = globalArgValues(model);
             const repeated = repeatedFroms(model);
             // Why the pins of the whole file matter less: it is a version pin, or a development environment.
-            const fileNote = baseImageOnly(model) ? BASE_IMAGE_ONLY : developmentEnvironmentNote(workspace, model);
+            const fileNote = baseImageOnly(model)
+                ? BASE_IMAGE_ONLY
+                : (developmentEnvironmentNote(workspace, model) ?? developmentFile(file, published));
             for (const stage of model.stages) {
                 // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
                 const repeats = repeated.get(stage);
@@ -25406,8 +25752,36 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-/** Words of a stage's name that mark a development stage (`controller-dev`, `devel`, `tilt`). */
+/**
+ * Words of a stage's name (`controller-dev`, `devel`, `tilt`) or of a Dockerfile's own name
+ * (`Dockerfile.dev`, `Dockerfile-tilt`, `dev.Dockerfile`) that mark a development image.
+ */
 const DEVELOPMENT_STAGE_WORDS = new Set(['dev', 'devel', 'development', 'tilt']);
+/**
+ * Why a Dockerfile's pins matter less, when its own name marks it as a development image
+ * (`Dockerfile.dev`, `Dockerfile-tilt`: the image of a developer's loop, as dockerfile-root-user
+ * tells one by its path) and no build of the repository publishes it (pushes it, or tags a name
+ * that is pushed). The name is the repository's, which a pull request can write: the finding is
+ * lowered, never dropped.
+ */
+function developmentFile(file, published) {
+    const name = file.slice(file.lastIndexOf('/') + 1);
+    const word = name
+        .toLowerCase()
+        .split(/[._-]+/)
+        .find((w) => DEVELOPMENT_STAGE_WORDS.has(w));
+    if (!word || published(file))
+        return undefined;
+    return `its name, ${name}, marks a development image (${word}) that no build of the repository publishes: an image for a developer's loop (Tilt, Skaffold, a local server), not one the project ships`;
+}
+/** Whether a build of the repository pushes the image of a Dockerfile, or tags a name that is pushed. */
+function publishes(images, file) {
+    const builds = buildsOf(images, file);
+    if (builds.some((b) => b.pushes))
+        return true;
+    const tags = builds.flatMap((b) => b.tags);
+    return tags.length > 0 && images.pushes.some((p) => namesTag(p, tags));
+}
 /**
  * Why a stage's base matters less, when it is a development stage: its name says so
  * (`workflow-controller-dev`, the target a Tilt or Skaffold loop builds on a developer's machine) and
@@ -32015,8 +32389,11 @@ const REQUEST_SCHEMA = {
         '`commands` (curl, wget): no finding when every URL is `http://` or the request goes ' +
         "through a local socket; the rule's severity and the pattern's message only where the " +
         "request feeds a build (a `buildPaths` file other than a container's CMD, ENTRYPOINT or " +
-        'HEALTHCHECK line, or a response stored in a file or run), `runtime` elsewhere; and ' +
-        '`internal` when no host can be a public DNS name.',
+        'HEALTHCHECK line, or a response stored in a file or run), `runtime` elsewhere; ' +
+        '`internal` when no host can be a public DNS name; and `healthcheck` for a runtime request of a ' +
+        'script named as a health check (`healthcheck.sh`) that sends no credential and whose every host ' +
+        'is a variable the script sets only to the machine itself (`HOST=localhost`, or a default of 127.0.0.1 in the URL), ' +
+        'besides values of other variables.',
     properties: {
         runtime: {
             type: 'object',
@@ -32040,13 +32417,31 @@ const REQUEST_SCHEMA = {
                 },
             },
         },
+        healthcheck: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['confidence', 'message'],
+            properties: {
+                confidence: { enum: [...core_types/* CONFIDENCES */.ix] },
+                message: { type: 'string', minLength: 1, description: 'Added to the message.' },
+            },
+        },
     },
 };
-/** The message, severity and confidence of a finding on a request; `build`: the line runs in a build. */
-function gradeRequest(message, request, facts, build) {
-    const out = build || facts.feeds !== undefined
-        ? { message }
-        : { message: request.runtime.message, severity: request.runtime.severity };
+/**
+ * The message, severity and confidence of a finding on a request; `build`: the line runs in a build.
+ * `script`: the text of the script that holds it, for whether it probes its own server.
+ */
+function gradeRequest(message, request, facts, build, script) {
+    const runtime = !build && facts.feeds === undefined;
+    const out = runtime
+        ? { message: request.runtime.message, severity: request.runtime.severity }
+        : { message };
+    if (runtime && request.healthcheck && script && probesItself(script, facts)) {
+        out.confidence = request.healthcheck.confidence;
+        out.message = `${out.message} ${request.healthcheck.message}`;
+        return out;
+    }
     const hosts = facts.urls.map(internalHost);
     const host = hosts.length > 0 && hosts.every((h) => h !== undefined) ? hosts[0] : undefined;
     if (host !== undefined) {
@@ -32108,6 +32503,62 @@ function gradeTrustedHost(message, grading, host, named, command) {
         message: `${message} ${grading.internal.message.replaceAll('{host}', shown)}`,
         confidence: grading.internal.confidence,
     };
+}
+/** A script named as a container's health check (`healthcheck.sh`, `docker-healthcheck`, `health-check.sh`). */
+const HEALTHCHECK_NAME = /health[-_.]?check/i;
+/** The machine itself, as a host: no network path to intercept. */
+const request_grading_LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|::1|\[::1\])$/i;
+/**
+ * A URL whose host is one variable (`${HOST}`, `$HOST`, `${HOST:-localhost}`), whatever its scheme
+ * (a variable too, as `${SCHEME}://`), followed by a port, a path or nothing.
+ */
+const VARIABLE_HOST = /^["']?[^\s:/"']{1,128}:\/\/(?:\$\{([A-Za-z_]\w{0,63})(?::?[-=]([^}\s]{0,64}))?\}|\$([A-Za-z_]\w{0,63}))(?=[:/?#"']|$)/;
+/**
+ * Assignments of a script: `NAME=value` (after `export`, `local`, `readonly` or `declare`), and
+ * `${NAME:=value}`. A value quoted or not, up to 256 characters.
+ */
+const request_grading_ASSIGNMENT = /(?:^|[\s;&|(])(?:(?:export|local|readonly|declare)[ \t]+(?:-[a-zA-Z]{1,8}[ \t]+)?)?([A-Za-z_]\w{0,63})=("[^"\n]{0,256}"|'[^'\n]{0,256}'|[^\s;&|)"']{0,256})|\$\{([A-Za-z_]\w{0,63}):=([^}\n]{0,256})\}/g;
+/**
+ * The variables a script sets to the machine itself: each that is given a literal value (no `$` in
+ * it) is `loopback` when every such value is localhost, a 127.x address, 0.0.0.0 or ::1, and `other`
+ * when one is not. Values taken from other variables (`addr="${LISTEN_ADDRESS}"`, the server's own
+ * settings) do not count either way.
+ */
+function hostDefaults(script) {
+    const out = new Map();
+    for (const m of script.matchAll(request_grading_ASSIGNMENT)) {
+        const name = m[1] ?? m[3];
+        const value = (m[2] ?? m[4] ?? '').replace(/^(["'])(.*)\1$/, '$2');
+        if (value.includes('$') || value.includes('`'))
+            continue;
+        const kind = request_grading_LOOPBACK.test(value) ? 'loopback' : 'other';
+        if (out.get(name) !== 'other')
+            out.set(name, kind);
+    }
+    return out;
+}
+/**
+ * Whether a request is a health check script's probe of its own server: the script is named as a
+ * health check, the request sends no credential, and every URL's host is a variable that the script
+ * (or the URL, `${HOST:-localhost}`) sets to the machine itself and to no other literal host. The
+ * variable may still be set from outside (an environment file, the container's environment), as the
+ * server's own address: the finding is lowered, not dropped.
+ */
+function probesItself(script, facts) {
+    const name = script.path.slice(script.path.lastIndexOf('/') + 1);
+    if (!HEALTHCHECK_NAME.test(name) || facts.credential || facts.urls.length === 0)
+        return false;
+    return facts.urls.every((url) => {
+        const m = VARIABLE_HOST.exec(url);
+        if (!m)
+            return false;
+        const variable = m[1] ?? m[3];
+        const inline = m[2];
+        if (inline !== undefined && !request_grading_LOOPBACK.test(inline))
+            return false;
+        const set = script.defaults().get(variable);
+        return set === 'loopback' || (set === undefined && inline !== undefined);
+    });
 }
 /** A container's run-time instruction in a Dockerfile: what it runs is no part of the build. */
 const CONTAINER_RUNTIME = /^[ \t]*(?:CMD|ENTRYPOINT|HEALTHCHECK)[ \t]/i;
@@ -32355,6 +32806,9 @@ function content_forbidden_scanFile(file, text, patterns, commentPrefixes, out) 
  */
 function scanShellFile(file, text, patterns, commentPrefixes, build, out) {
     const ordinals = new Map();
+    // The variables the script sets, read once and only for a request that may probe its own server.
+    let defaults;
+    const script = { path: file, defaults: () => (defaults ??= hostDefaults(text)) };
     forEachLogicalLine(text, (line) => {
         if (commentPrefixes.length > 0 && isComment(line.text, commentPrefixes))
             return;
@@ -32399,7 +32853,7 @@ function scanShellFile(file, text, patterns, commentPrefixes, build, out) {
             };
             const key = n === 1 ? identity : `${identity}\u0000${n}`;
             const graded = p.request && facts
-                ? gradeRequest(p.message, p.request, facts, build && !runsInContainer(file, line.text))
+                ? gradeRequest(p.message, p.request, facts, build && !runsInContainer(file, line.text), script)
                 : p.trustedHost
                     ? gradeTrustedHost(p.message, p.trustedHost, m.groups?.host, indexUrls(line.text), true)
                     : { message: p.message };
@@ -33346,7 +33800,9 @@ const k8sEnvSecretLiteral = (0,types/* defineEvaluator */.D)({
                     'or the object has it. Reference a Secret with valueFrom.secretKeyRef.' +
                     (standIn ? ` (${env_secret_literal_STAND_IN_NOTE}.)` : knownDefault ? ` (${KNOWN_DEFAULT_NOTE}.)` : ''), `env:${entry.name}`, 
                 // At `value:`: a block scalar's own span starts on the line below it.
-                'key');
+                'key', 
+                // Written in the repository: it leaks whether or not the workload runs.
+                'keep');
                 findings.push(standIn || knownDefault ? { ...found, confidence: 'low' } : found);
             });
         });
@@ -33614,6 +34070,8 @@ function editedName(arg) {
  * kustomize-edits.ts), the committed tag is a development placeholder: low confidence, naming the
  * script.
  *
+ * A staging copy of a production manifest beside it (see productionOf) is reported at low severity.
+ *
  * Not `scope: 'file'`: a finding depends on the Skaffold files, kustomizations and build scripts too. The engine
  * records what the rule reads (their globs and files included), so a change to a `skaffold.yaml` or a
  * `kustomization.yaml` alone evaluates it again.
@@ -33670,7 +34128,15 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
             const finding = containerFinding(c, image, `${what} ${problem}: what runs changes whenever the tag is ` +
                 're-pointed and a pod restarts. Pin a version tag or a @sha256 digest.', `image:${ref.raw}`);
             const edit = rendered?.edited;
-            if (edit) {
+            const production = edit || rendered?.by !== undefined ? undefined : productionOf(workspace, c, shown);
+            if (production) {
+                finding.message +=
+                    ` But ${production}: a release-test or staging environment runs the newest build of the image on ` +
+                        "purpose, and the production manifest's tag is judged there.";
+                // Certain, and the environment holds real credentials, but it is no production deployment.
+                finding.severity = 'low';
+            }
+            else if (edit) {
                 // Every chain that leaves it unpinned has its image set by a build script before it is built.
                 finding.message +=
                     ` But ${edit.source}:${edit.line} sets this image in ${edit.kustomization} with \`kustomize edit set ` +
@@ -33683,6 +34149,47 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/**
+ * A segment of a manifest's file name that marks a copy of another for a pre-production environment:
+ * `worker.release.yaml` beside `worker.yaml`, `api.staging.yaml`, `sync.release-raw.yaml` beside
+ * `sync-raw.yaml`. Removing it gives the production manifest's name.
+ */
+const STAGING_FILE_SEGMENT = /\.(?:release|staging|stage|stg|preprod)(?=[.-])/i;
+/**
+ * Why the container is a staging copy of a production workload, when it is one: its manifest's file
+ * name marks a pre-production copy (see {@link STAGING_FILE_SEGMENT}) of a manifest beside it (the
+ * name without the mark) whose workloads run the same image, and its workload's name says so too
+ * (`-releasetest`, `-staging`) while naming none of those workloads. Such an environment runs the
+ * newest build of the project's image on purpose; the production manifest is judged on its own. A
+ * release manifest without a production counterpart is judged as written. The file names and the
+ * workload name are the repository's, which a pull request can write: the finding is lowered (to low
+ * severity), never dropped.
+ */
+function productionOf(workspace, c, ref) {
+    const object = c.pod.object;
+    const file = external_node_path_.posix.basename(object.path);
+    if (!STAGING_FILE_SEGMENT.test(file) || !object.name || !STAGING_NAME_WORD.test(object.name))
+        return undefined;
+    const counterpart = external_node_path_.posix.join(external_node_path_.posix.dirname(object.path), file.replace(STAGING_FILE_SEGMENT, ''));
+    if (counterpart === object.path || !workspace.has(counterpart))
+        return undefined;
+    const name = image_tag_imageName(ref);
+    for (const other of readK8sObjects(workspace, counterpart)) {
+        const pod = podSpecOf(other);
+        if (!pod || other.name === object.name)
+            continue;
+        const same = containersOf(pod).some((o) => {
+            const image = o.node.value.image;
+            const theirs = typeof image === 'string' ? (0,image_ref/* parseImageRef */.Q)(image) : undefined;
+            return theirs !== undefined && image_tag_imageName(theirs) === name;
+        });
+        if (same) {
+            return (`${object.path} is a staging copy of ${counterpart} (its workload, "${object.name}", is the ` +
+                `pre-production copy of "${other.name ?? other.kind}", which runs the same image)`);
+        }
+    }
+    return undefined;
+}
 /** Whether a reference names one build: a digest, or a tag that is a version (see isMovingTag). */
 function pinned(ref) {
     return ref.digest !== undefined || (ref.tag !== undefined && !(0,image_ref/* isMovingTag */.Tp)(ref.tag, ref.repository));
@@ -34083,7 +34590,9 @@ const k8sReadOnlyRootFs = (0,types/* defineEvaluator */.D)({
  * (CPU and memory by default). An unlimited container can starve its neighbours on the node.
  * Ephemeral containers are skipped: Kubernetes does not allow them resources. A limit in the pod
  * spec's own `resources.limits` (pod-level resources, beta and on by default since Kubernetes 1.34)
- * bounds all its containers together, so a container need not repeat it.
+ * bounds all its containers together, so a container need not repeat it. A container whose memory is
+ * limited and that lacks only a CPU limit is reported as info: CPU is compressible and divided by the
+ * weight of requests, so it cannot take from its neighbours what they request.
  */
 const k8sResourceLimits = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.resource-limits',
@@ -34121,8 +34630,16 @@ const k8sResourceLimits = (0,types/* defineEvaluator */.D)({
                     : resources && k8s_isMap(resources.value)
                         ? [resources, 'key']
                         : [c.node, 'start'];
-                findings.push(containerFinding(c, node, `The ${describeContainer(c)} has no ${missing.join(' or ')} limit (resources.limits), so it can ` +
-                    "use up the node's capacity and starve the pods beside it.", `limits:${missing.join(',')}`, anchor));
+                // Only CPU, with memory bounded: CPU is compressible and shared by weight, so an unlimited
+                // container takes what its neighbours leave idle, never what they request.
+                const cpuOnly = missing.every((r) => r === 'cpu') && (limited(set, 'memory') || limited(shared, 'memory'));
+                const finding = containerFinding(c, node, cpuOnly
+                    ? `The ${describeContainer(c)} has no cpu limit (resources.limits), but its memory is limited. CPU is ` +
+                        'shared by the weight of requests, so it can take only the CPU the pods beside it leave idle, not ' +
+                        'what they request: set a cpu limit where its use must be bounded or planned.'
+                    : `The ${describeContainer(c)} has no ${missing.join(' or ')} limit (resources.limits), so it can ` +
+                        "use up the node's capacity and starve the pods beside it.", `limits:${missing.join(',')}`, anchor);
+                findings.push(cpuOnly ? { ...finding, severity: 'info' } : finding);
             }
         }
         return findings;
@@ -34134,13 +34651,17 @@ const k8sResourceLimits = (0,types/* defineEvaluator */.D)({
 
 
 
+
+
+
 /** Images whose default user is not root (the list dockerfile-root-user trusts by default). */
 const NON_ROOT_IMAGE = (0,image_ref/* imageMatcher */.kD)(NON_ROOT_IMAGES);
 /**
  * Flags containers that may run as root: `runAsUser: 0`, or neither `runAsNonRoot: true` nor a
  * non-zero `runAsUser` at container or pod level (the container's setting wins). Without them the
  * image's USER decides, and most images run as root; an image whose publisher sets a non-root user
- * (dockerfile-root-user's list) is reported at low confidence. Windows pods are skipped: they use
+ * (dockerfile-root-user's list) is reported at low confidence, as is one the repository builds from a
+ * Dockerfile whose final stage runs as non-root (see builtAsNonRoot). Windows pods are skipped: they use
  * `windowsOptions.runAsUserName`, not Linux user ids.
  */
 const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
@@ -34150,7 +34671,8 @@ const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
     schema: NO_OPTIONS,
     evaluate({ workspace }) {
         const findings = [];
-        for (const pod of examinedPods(workspace)) {
+        const pods = examinedPods(workspace);
+        for (const pod of pods) {
             if (isWindowsPod(pod))
                 continue;
             // A pod-level value shared by several containers is one mistake, reported once.
@@ -34186,23 +34708,71 @@ const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
                 const nonRootImage = image !== '' && NON_ROOT_IMAGE(image);
                 // Its `command:` would replace the image's entrypoint, which hands the server to its own user.
                 const dropsRoot = !nonRootImage && image !== '' && c.node.value.command === undefined && ENTRYPOINT_DROPS(image);
+                const builtNonRoot = !nonRootImage && !dropsRoot && image !== '' ? builtAsNonRoot(workspace, image) : undefined;
                 findings.push(containerFinding(c, at.node, `The ${describeContainer(c)} sets neither runAsNonRoot: true nor a non-zero runAsUser (in its own or the pod's ` +
                     "securityContext), so it runs as root whenever the image's user is root" +
                     (nonRootImage
                         ? ` (its image, ${image}, is one whose publisher sets a non-root user: only a change of image or tag would make it root).`
                         : dropsRoot
                             ? ` (the entrypoint of its image, ${image}, starts as root and hands the server to a user of its own).`
-                            : '.'), 'runAsNonRoot', at.anchor));
+                            : builtNonRoot
+                                ? ` (its image, ${image}, is built by this repository: ${builtNonRoot}; only a change of that ` +
+                                    'Dockerfile would make it root).'
+                                : '.'), 'runAsNonRoot', at.anchor));
                 // The image's USER decides, which only the image can tell; a known non-root image is low (as
                 // is a CI fixture, already).
                 const last = findings[findings.length - 1];
-                if (last.confidence !== 'low')
-                    last.confidence = nonRootImage || dropsRoot ? 'low' : 'medium';
+                if (last.confidence !== 'low') {
+                    last.confidence = nonRootImage || dropsRoot || builtNonRoot ? 'low' : 'medium';
+                }
             }
         }
+        // The build scripts and Dockerfiles read for an image only decide how a container is judged: the
+        // rule examined the manifests that hold pods.
+        examineObjects(workspace, pods);
         return findings;
     },
 });
+/**
+ * How the repository builds `image` to run as a non-root user, when it provably does: every build of
+ * its scripts, workflows and Cloud Build configurations that tags the image's name (a tag of
+ * variables, `:$COMMIT_SHA`, names every tag of it) builds a Dockerfile of the repository whose final
+ * stage sets a USER that is not root, or sets none on a base image whose publisher sets a non-root
+ * user. Undefined when no build tags it, or any such build's Dockerfile is unknown or may run as
+ * root. A name alone links nothing. Once per image and run.
+ */
+function builtAsNonRoot(workspace, image) {
+    return workspace.memo('k8s-image-built-non-root', image, () => {
+        const builds = [...repositoryImages(workspace).builds, ...cloudBuilds(workspace)];
+        const tagging = buildsTagging({ builds, runs: [], creates: [], pushes: [] }, image);
+        if (tagging.length === 0)
+            return undefined;
+        const said = [];
+        for (const build of tagging) {
+            const dockerfile = build.dockerfiles[0];
+            const model = dockerfile === undefined ? undefined : readDockerfile(workspace, dockerfile);
+            const final = model && finalStage(model);
+            if (!model || !final)
+                return undefined;
+            const { user, stage } = effectiveUser(model, final);
+            let how;
+            if (user) {
+                const value = user.resolved ?? user.value;
+                if (runsAsRoot(user) || value.includes('$') || value.includes(UNRESOLVED))
+                    return undefined;
+                how = `USER ${value}`;
+            }
+            else {
+                const base = externalBase(model, stage);
+                if (base === undefined || !NON_ROOT_IMAGE(base))
+                    return undefined;
+                how = `a non-root base image, ${base}`;
+            }
+            said.push(`${build.source}:${build.line} builds it from ${dockerfile}, whose final stage runs with ${how}`);
+        }
+        return [...new Set(said)].join('; ');
+    });
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/seccomp.js
 
@@ -34304,12 +34874,8 @@ function profileOf(pod, c) {
 
 
 
-/** Kustomizations, whose `replicas:` field sets the count of named workloads in an overlay. */
-const KUSTOMIZATIONS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
 /** Workload kinds whose `spec.replicas` is the number of identical pods (default 1). */
 const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
-/** Objects that scale a workload by its `spec.scaleTargetRef` (the HPA, KEDA's ScaledObject). */
-const SCALERS = new Set(['HorizontalPodAutoscaler', 'ScaledObject']);
 /**
  * Flags Deployments, StatefulSets and ReplicaSets that a Service sends traffic to and that run one
  * pod: `replicas: 1`, or no `replicas`
@@ -34317,7 +34883,8 @@ const SCALERS = new Set(['HorizontalPodAutoscaler', 'ScaledObject']);
  * decides, and autoscalers are judged elsewhere) or a kustomization sets their count. `replicas: 0`
  * is a workload switched off on purpose, a Deployment with the `Recreate` strategy a singleton by
  * design, manifests of development, demo and quick-start environments (or built only for them) need
- * none, and a computed value is not judged.
+ * none, and a computed value is not judged. One whose name marks a staging or release-test
+ * environment (`-staging`, `-releasetest`) is reported at low confidence.
  */
 const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.single-replica',
@@ -34354,9 +34921,16 @@ const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
             if (replicas && replicas.value !== 1)
                 continue;
             const what = describeObject(object);
-            findings.push(replicas
+            const finding = replicas
                 ? findingAt({ object }, replicas, `${what} runs one replica: when its pod or node fails, or during a rollout or a node drain, nothing serves.`, ['replicas'])
-                : findingAt({ object }, spec, `${what} sets no replicas, so Kubernetes runs one pod: when it or its node fails, nothing serves.`, ['replicas'], 'key'));
+                : findingAt({ object }, spec, `${what} sets no replicas, so Kubernetes runs one pod: when it or its node fails, nothing serves.`, ['replicas'], 'key');
+            // A staging or release-test copy (`api-staging`, `hook-releasetest`): an outage delays a test,
+            // not a user. Its name is the repository's, so the finding is lowered, not dropped.
+            if (finding.confidence !== 'low' && object.name && STAGING_NAME_WORD.test(object.name)) {
+                finding.message += ` (But its name, "${object.name}", marks a staging or release-test environment, which needs no redundancy.)`;
+                finding.confidence = 'low';
+            }
+            findings.push(finding);
         }
         examineObjects(workspace, subjects);
         return findings;
@@ -34416,38 +34990,6 @@ function sameUnit(a, b) {
     if (a.startsWith(`${b}/`) || b.startsWith(`${a}/`))
         return true;
     return a.split('/')[0] === b.split('/')[0];
-}
-/** Workload names whose replica count a kustomization overrides (`replicas: [{ name, count }]`). */
-function kustomizeReplicas(ws) {
-    const names = new Set();
-    for (const file of ws.glob(KUSTOMIZATIONS)) {
-        const parsed = ws.yaml(file);
-        const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
-        const list = k8s_isMap(doc) ? doc.replicas : undefined;
-        if (!Array.isArray(list))
-            continue;
-        for (const item of list)
-            if (k8s_isMap(item) && typeof item.name === 'string')
-                names.add(item.name);
-    }
-    return names;
-}
-function namespaceOf(object) {
-    const meta = object.node.value.metadata;
-    return k8s_isMap(meta) && typeof meta.namespace === 'string' ? meta.namespace : '';
-}
-function targetKey(kind, name, namespace) {
-    return `${kind}\u0000${name}\u0000${namespace}`;
-}
-/** The workload an autoscaler targets; an autoscaler without a namespace matches one without either. */
-function scaleTarget(object) {
-    if (!SCALERS.has(object.kind))
-        return [];
-    const ref = childAt(object, object.node, 'spec', 'scaleTargetRef');
-    if (!ref || !k8s_isMap(ref.value) || typeof ref.value.name !== 'string')
-        return [];
-    const kind = typeof ref.value.kind === 'string' ? ref.value.kind : 'Deployment';
-    return [targetKey(kind, ref.value.name, namespaceOf(object))];
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/policy/policy.js + 1 modules
@@ -34732,6 +35274,12 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
                                     paths: globList('Globs of the files to read.', { minItems: 1 }),
                                     pattern: regexSource('Regular expression (JavaScript syntax) a line must match.'),
                                     flags: FLAGS_SCHEMA,
+                                    exceptLists: {
+                                        type: 'array',
+                                        items: { type: 'string', minLength: 1 },
+                                        description: 'Keys of TOML lists (`docs = [`, in dependency groups or optional dependencies) ' +
+                                            'whose lines do not count.',
+                                    },
                                 },
                             },
                         },
@@ -34752,13 +35300,15 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
             },
             committed: {
                 type: 'array',
-                description: 'Entries a framework commits by design: when they are the only ones left unignored, a file of ' +
-                    '`signs` exists and every entry of `secretsIn` is ignored, the finding has low confidence and ' +
-                    'names the convention.',
+                description: 'Entries a framework commits by design: when they are the only ones left unignored (besides ' +
+                    'entries of `secretsIn` ignored where the framework lives, and conventions the tree shows no ' +
+                    'sign of), a file of `signs` exists, every entry of `secretsIn` is ignored (by the root ' +
+                    '.gitignore, or by those that apply in the folder of each sign) and every line of the signs ' +
+                    'matches `holdOnly`, the finding has low confidence and names the convention.',
                 items: {
                     type: 'object',
                     additionalProperties: false,
-                    required: ['entries', 'by', 'signs', 'secretsIn'],
+                    required: ['entries', 'by', 'signs'],
                     properties: {
                         entries: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
                         by: {
@@ -34778,6 +35328,7 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
                             items: { type: 'string', minLength: 1 },
                             description: 'Where the framework keeps secrets instead (`.env.local`); each must be ignored.',
                         },
+                        holdOnly: regexSource('A pattern every line of the sign files must match, comments and blank lines aside.'),
                     },
                 },
             },
@@ -34845,9 +35396,16 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
                         `${kept.where}${rest}: add ${kept.entries.length === 1 ? 'a pattern' : 'patterns'} to the root ${GITIGNORE} if they may be kept elsewhere.${why}`;
                 found.confidence = 'low';
             }
-            const design = unused || kept ? undefined : committedByDesign(unmatched, options.committed ?? [], workspace, ig);
+            const design = unused || kept ? undefined : committedByDesign(unmatched, options, workspace, ig);
             if (design) {
-                found.message = `${GITIGNORE} does not ignore ${gitignore_must_ignore_list(unmatched)}: this repository follows ${design.by}, and ignores ${gitignore_must_ignore_list(design.secretsIn)}, where the secrets go; keep them out of the committed file${unmatched.length === 1 ? '' : 's'}.${why}`;
+                const { c, committed, unused } = design;
+                const secrets = c.secretsIn?.length
+                    ? `, and ignores ${gitignore_must_ignore_list(c.secretsIn)}${design.nested ? ` where it lives (${design.nested})` : ''}, where the secrets go`
+                    : '';
+                const rest = unused
+                    ? `; it does not ignore ${gitignore_must_ignore_list(unused.entries)} either, the file${unused.entries.length === 1 ? '' : 's'} of ${unused.by}, which this repository shows no sign of using`
+                    : '';
+                found.message = `${GITIGNORE} does not ignore ${gitignore_must_ignore_list(unmatched)}: this repository follows ${c.by}${secrets}${rest}; keep them out of the committed file${committed.length === 1 ? '' : 's'}.${why}`;
                 found.confidence = 'low';
             }
             findings.unshift(found);
@@ -34895,9 +35453,42 @@ function conventionSeen(c, workspace) {
         const re = compilePattern(m.pattern, m.flags);
         return workspace.glob(m.paths).some((file) => {
             const text = workspace.text(file);
-            return text !== undefined && firstMatchingLine(text, re) !== undefined;
+            if (text === undefined)
+                return false;
+            return m.exceptLists?.length
+                ? mentionedOutside(text, re, m.exceptLists)
+                : firstMatchingLine(text, re) !== undefined;
         });
     });
+}
+/** A TOML line that opens a list under a key (`docs = [`, `"type-checking" = [`), and the key. */
+const TOML_LIST = /^[ \t]*["']?([\w.-]{1,100})["']?[ \t]*=[ \t]*\[/;
+/**
+ * Whether a line of a TOML file matches `re` outside the lists named `except` (a dependency group or
+ * extra for the documentation or type checking), each from its `key = [` line to the `]` that closes
+ * it at the start of a line (or on its own line, for a list written on one line).
+ */
+function mentionedOutside(text, re, except) {
+    const skipped = new Set(except.map((k) => k.toLowerCase()));
+    let list;
+    let found = false;
+    forEachLine(text, (line) => {
+        const open = TOML_LIST.exec(line);
+        if (open)
+            list = open[1].toLowerCase();
+        const inside = list !== undefined && skipped.has(list);
+        if (re.test(line) && !inside) {
+            found = true;
+            return false;
+        }
+        // The list ends at a `]` that closes it: on the line that opened it, or on a line of its own.
+        if (list !== undefined && (open ? /\][ \t]*(?:#.*)?$/.test(line) : /^[ \t]*\]/.test(line)))
+            list = undefined;
+        else if (!open && /^[ \t]*\[/.test(line))
+            list = undefined;
+        return true;
+    });
+    return found;
 }
 /**
  * The unignored entries the project keeps only where nested `.gitignore` files ignore them (see
@@ -34966,16 +35557,67 @@ function nestedIgnore(workspace, file, text) {
 }
 /**
  * The framework convention the unignored entries follow (see {@link Committed}): every entry is one it
- * commits, the tree shows the framework and its secrets file is ignored; undefined otherwise. A
- * framework seen in the project itself is named before one seen only in its examples or tests (a
- * Vite app with a Next.js example is a Vite project).
+ * commits, or one of its secrets files ignored where it lives, or a convention the tree shows no sign
+ * of; the tree shows the framework, each of its secrets files is ignored (by the root .gitignore, or in
+ * the folder of every sign by the .gitignore files that apply there: a nested one beside a Vite app's
+ * configuration), and the sign files hold only what `holdOnly` allows. Undefined otherwise. A framework
+ * seen in the project itself is named before one seen only in its examples or tests (a Vite app with a
+ * Next.js example is a Vite project).
  */
-function committedByDesign(unmatched, committed, workspace, ig) {
-    const seen = committed
-        .filter((c) => unmatched.every((e) => c.entries.includes(e)) && c.secretsIn.every((e) => ig.ignores(e)))
-        .map((c) => ({ c, signs: workspace.glob(c.signs) }))
-        .filter(({ signs }) => signs.length > 0);
-    return (seen.find(({ signs }) => signs.some((p) => !(0,confidence/* inTestPaths */.kU)(p))) ?? seen[0])?.c;
+function committedByDesign(unmatched, options, workspace, root) {
+    const found = [];
+    for (const c of options.committed ?? []) {
+        const committed = unmatched.filter((e) => c.entries.includes(e));
+        if (committed.length === 0)
+            continue;
+        const signs = workspace.glob(c.signs);
+        if (signs.length === 0 || (c.holdOnly && !signs.every((f) => holdsOnly(workspace, f, c.holdOnly))))
+            continue;
+        // Each secrets file ignored by the root .gitignore, or else in the folder of every sign.
+        const secrets = c.secretsIn ?? [];
+        const nested = new Set();
+        const ignored = secrets.every((e) => {
+            if (root.ignores(e))
+                return true;
+            return signs.every((sign) => {
+                const dir = external_node_path_.posix.dirname(sign);
+                const by = ignoredBy(workspace, root, dir === '.' ? e : `${dir}/${e}`);
+                if (by)
+                    nested.add(by);
+                return by !== undefined;
+            });
+        });
+        if (!ignored)
+            continue;
+        const others = unmatched.filter((e) => !c.entries.includes(e) && !(secrets.includes(e) && nested.size > 0));
+        const by = others.length > 0 ? conventionsUnused(others, options.conventions ?? [], workspace) : undefined;
+        if (others.length > 0 && !by)
+            continue;
+        found.push({
+            c,
+            signs,
+            committed,
+            ...(nested.size > 0 ? { nested: [...nested].sort().join(', ') } : {}),
+            ...(by ? { unused: { entries: others, by } } : {}),
+        });
+    }
+    const chosen = found.find(({ signs }) => signs.some((p) => !(0,confidence/* inTestPaths */.kU)(p))) ?? found[0];
+    if (!chosen)
+        return undefined;
+    const { signs: _signs, ...out } = chosen;
+    return out;
+}
+/**
+ * Whether every line of a file, comments and blank lines aside, matches `pattern`, and one does at
+ * least (an empty file shows nothing of what it holds).
+ */
+function holdsOnly(workspace, file, pattern) {
+    const text = workspace.text(file);
+    if (text === undefined)
+        return false;
+    const re = compilePattern(pattern);
+    const lines = text.split(/\r?\n/).filter((line) => !/^\s*(?:#|$)/.test(line));
+    return lines.length > 0 && lines.every((line) => re.test(line));
 }
 function gitignore_must_ignore_list(entries) {
     return entries.map((e) => `\`${e}\``).join(', ');
@@ -37132,10 +37774,13 @@ const PUBLISH_ACTIONS = [
     'elgohr/publish-docker-github-action',
     'jerray/publish-docker-action',
 ];
-/** Commands that publish (package registries, releases, images). */
-const PUBLISH_COMMAND = /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
+/**
+ * Commands that publish (package registries, releases, images; a signature or attestation cosign
+ * pushes beside an image in its registry, not `sign-blob`, which writes a file).
+ */
+const PUBLISH_COMMAND = /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|cosign\s+(?:sign|attest)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
 /** Whether a step publishes. */
-function publishes(step) {
+function publishing_publishes(step) {
     const action = actionPathOf(step.uses);
     if (action) {
         if (PUBLISH_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`)))
@@ -37158,6 +37803,17 @@ function publishes(step) {
         return false;
     }
     return (typeof step.run?.value === 'string' && firstRealCommand(step.run.value, PUBLISH_COMMAND) !== undefined);
+}
+/**
+ * A step whose publishing an expression decides per run (`push: ${{ github.event_name != 'pull_request' }}`,
+ * goreleaser's `args: ${{ inputs.args }}`): it publishes on the runs the expression allows.
+ */
+function mayPublish(step) {
+    const action = actionPathOf(step.uses);
+    if (action !== 'docker/build-push-action' && action !== 'goreleaser/goreleaser-action')
+        return false;
+    const value = input(step, action === 'goreleaser/goreleaser-action' ? 'args' : 'push');
+    return typeof value?.value === 'string' && value.value.includes('${{');
 }
 /** Events that run a change before it is merged: a pull request's, or the merge queue's. */
 const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
@@ -37187,7 +37843,7 @@ function releaseTrigger(workflow) {
  * The jobs that publish, and the jobs they need that hand them something (an uploaded artifact, job
  * outputs): those build what is published. A job needed only to pass first (tests) hands nothing over.
  */
-function publishingJobs(workflow) {
+function publishingJobs(workflow, publishing = publishing_publishes) {
     const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
     const out = new Set();
     const add = (job, neededBy) => {
@@ -37202,7 +37858,7 @@ function publishingJobs(workflow) {
         }
     };
     for (const job of workflow.jobs)
-        if (job.steps.some(publishes))
+        if (job.steps.some(publishing))
             add(job);
     return out;
 }
@@ -37283,6 +37939,7 @@ function unpublishedOutput(job) {
 
 
 
+
 /** Python project tools, the commands of theirs that install from a lockfile, and that lockfile (at the root). */
 const LOCKING = {
     uv: { commands: ['sync'], lockfile: 'uv.lock' },
@@ -37315,7 +37972,12 @@ const NPM_LOCKFILES = {
  * `pip install name` (no upgrade) after an earlier command of the job installed from a lockfile that
  * names the package (`uv sync`, `poetry install`, `pip install -r`), `npx pkg@version` after a
  * lockfile install of the project that holds the package (npx runs that copy), and a package added to the
- * project's manifest (`npm install --save-dev x`, `yarn add x`) in a job that opens a pull request.
+ * project's manifest (`npm install --save-dev x`, `yarn add x`) in a job that opens a pull request,
+ * and a VCS requirement of a branch replacing a dependency the job installed from a lockfile (a run
+ * against its upstream branch). Medium for an unpinned install in a job that builds what the workflow
+ * publishes (publishing.ts). `pip install --no-index` takes local archives only: not reported.
+ * A setup action that downloads a tool's newest release (`version: latest`, a range, or its floating
+ * default: see TOOL_RELEASES) is reported at low, as `go install tool@latest` is.
  */
 const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.adhoc-packages',
@@ -37326,12 +37988,46 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
         ...Object.values(NPM_LOCKFILES).flat(),
         '**/*.txt',
     ],
-    summary: 'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile.',
+    summary: 'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile, and tool releases setup actions take unpinned.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
-    evaluate({ workspace }) {
+    evaluate({ workspace, repository }) {
         const findings = [];
+        // The jobs of each workflow that publish or build what is published, asked once per workflow.
+        const releasing = new Map();
+        const builds = (source, job) => {
+            if (!job || source.kind !== 'workflow')
+                return false;
+            let jobs = releasing.get(source);
+            if (!jobs) {
+                jobs = publishingJobs(source);
+                releasing.set(source, jobs);
+            }
+            return jobs.has(job);
+        };
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             step(step, source, job) {
+                const setup = toolRelease(step, envResolver(step.env, job?.env, source.kind === 'workflow' ? source.env : undefined));
+                if (setup) {
+                    // As for an install by name: medium where the tool builds what the workflow publishes, unless
+                    // the tool is the run's owner's own (a project that releases itself with its own newest build).
+                    const own = repository !== undefined && ownerOf(step.uses.value) === ownerOf(repository);
+                    const released = !own && builds(source, job);
+                    findings.push({
+                        message: `"${step.uses.value.trim()}" installs ${setup.tool} at ${setup.version}, ` +
+                            (setup.range
+                                ? 'taking the newest release that range allows when the job runs'
+                                : 'taking whatever release is newest when the job runs') +
+                            `, published by whoever controls the project at that moment. Give the action an exact version (\`${setup.input}: v1.2.3\`) and update it on purpose.` +
+                            (released
+                                ? ' This job builds what the workflow publishes (it publishes, or hands its artifacts to a job that does): a compromised release of the tool reaches the published build.'
+                                : own
+                                    ? ` The tool is published by this repository's owner (${ownerOf(repository)}), whose own release process it follows.`
+                                    : ''),
+                        location: (0,core_location/* locationFromSpan */.Cx)(source.path, setup.at.span),
+                        key: `${job?.id ?? ''}/${stepLabel(step)}/${setup.tool} ${setup.version}`,
+                        severity: released ? 'medium' : 'low',
+                    });
+                }
                 if (!step.run || !INSTALLER.test(step.run.value))
                     return;
                 let text;
@@ -37363,15 +38059,27 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
                     // An exact version of a Python package with no dependencies of its own resolves nothing else;
                     // but a PyPI release can gain files after it is published, unlike an npm version's one tarball.
                     const alone = pinned && found.python === true && specs.every(selfContainedPython);
+                    // A VCS requirement of a branch (`name @ git+https://...`, no commit) taking the place of a
+                    // dependency an earlier command of the job installed from the lockfile: a run of the project
+                    // against that dependency's upstream branch, which a pin would defeat.
+                    const branch = found.python === true && specs.every(vcsBranch);
+                    const upstream = branch && !locked
+                        ? lockedBefore(workspace, command, packages.map(vcsName), earlier(), true)
+                        : undefined;
+                    // What this job installs goes into what the workflow publishes (it publishes, or hands its
+                    // artifacts or outputs to a job that does): a release carries whatever the install fetched.
+                    const released = !pinned && !upstream && builds(source, job);
                     findings.push({
                         message: `"${found.tool} ${names.join(' ').slice(0, 80)}" installs ${names.length === 1 ? 'a package' : 'packages'} by name at run time` +
                             (pinned
                                 ? alone
                                     ? ` (the version is pinned, and ${names.length === 1 ? 'the package ships' : 'the packages ship'} with no dependencies of ${names.length === 1 ? 'its' : 'their'} own to resolve, but a PyPI release can still gain files after it is published, such as a wheel with a build tag pip prefers).`
                                     : ' (the version is pinned, but its dependencies are resolved afresh on every run).'
-                                : ranges.length === specs.length
-                                    ? `, taking the newest release its version range allows when the job runs${resolved}.`
-                                    : ', taking whatever release is newest when the job runs.') +
+                                : branch
+                                    ? ', taking the newest commit of a branch of its repository when the job runs.'
+                                    : ranges.length === specs.length
+                                        ? `, taking the newest release its version range allows when the job runs${resolved}.`
+                                        : ', taking whatever release is newest when the job runs.') +
                             ` Declare ${them} in a manifest with a committed lockfile (or hashes) and install from that.` +
                             (locked
                                 ? ` An earlier command of this job installed from ${locked}, which names ${them}: without --upgrade, this may install nothing new.`
@@ -37379,11 +38087,15 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
                                     ? ` An earlier command of this job installed from ${local}, which names ${them}: ${found.tool} runs that copy when its version matches, and fetches nothing.`
                                     : reviewed
                                         ? " This job opens a pull request: the package is added to the project's manifest and lockfile, which are reviewed there."
-                                        : ''),
+                                        : upstream
+                                            ? ` An earlier command of this job installed the project's dependencies from ${upstream}, which names ${them}: this replaces ${names.length === 1 ? 'that dependency' : 'those dependencies'} with ${names.length === 1 ? 'its' : 'their'} upstream branch, a run against it that a pin would defeat.`
+                                            : released
+                                                ? ' This job builds what the workflow publishes (it publishes, or hands its artifacts to a job that does): a compromised release of the package reaches the published build.'
+                                                : ''),
                         location: text.locate(first.start, first.end),
                         key: `${job?.id ?? ''}/${stepLabel(step)}/${found.tool} ${names.join(' ')}`,
-                        severity: pinned ? 'info' : 'low',
-                        ...(locked || local || reviewed || alone ? { confidence: 'low' } : {}),
+                        severity: pinned ? 'info' : released ? 'medium' : 'low',
+                        ...(locked || local || reviewed || alone || upstream ? { confidence: 'low' } : {}),
                     });
                 });
             },
@@ -37391,6 +38103,44 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/**
+ * Setup actions that download a tool's release, the input that names it, and what they take without
+ * it: both defaults float (goreleaser-action's `~> v2`, `latest` before v6; setup-ko's newest release).
+ */
+const TOOL_RELEASES = {
+    'goreleaser/goreleaser-action': {
+        tool: 'GoReleaser',
+        input: 'version',
+        default: '~> v2, or latest before v6',
+        range: true,
+    },
+    'ko-build/setup-ko': { tool: 'ko', input: 'version', default: 'latest-release', range: false },
+};
+/**
+ * The floating tool release a setup action installs (`version: latest`, `version: '~> v2'`, none: the
+ * action's default), where to report it; undefined for an exact version (`v2.3.2`) or one an
+ * expression chooses that the workflow's `env:` does not set to a literal (a version someone chose).
+ */
+/** The owner of `owner/repo[/path][@ref]`, lower case. */
+function ownerOf(ref) {
+    return ref.trim().split('/')[0].toLowerCase();
+}
+function toolRelease(step, spec) {
+    const action = actionPathOf(step.uses);
+    const known = action ? TOOL_RELEASES[action] : undefined;
+    if (!known || !step.uses)
+        return undefined;
+    const node = input(step, known.input);
+    if (!node) {
+        return { ...known, version: `its default version (${known.default})`, range: known.range, at: step.uses };
+    }
+    const written = String(node.value ?? '').trim();
+    const version = spec(written);
+    if (version.includes('${{') || adhoc_packages_EXPRESSION.test(version) || /^v?\d+\.\d+\.\d+$/.test(version))
+        return undefined;
+    const range = /^(?:~>|[~^<>=])|^v?\d+(?:\.\d+)?(?:\.x)?$/.test(version);
+    return { ...known, version: `"${version}"`, range, at: node };
+}
 /** A quick test before splitting the script into commands. */
 const INSTALLER = /\b(?:install|binstall|add|i|dlx|uvx|run|npx|bunx|exec|x)\b/;
 /** Options that take a value (the value is not a package name). */
@@ -37584,7 +38334,8 @@ function adhoc(command) {
             return result('uvx', runnerPackages(words.slice(1), false), pythonToolPinned, PYTHON);
         case 'pip':
         case 'pip3':
-            if (sub !== 'install' || words.some((w) => w.text === '--require-hashes'))
+            // `--no-index`: only local directories and archives (`--find-links dist`), no registry.
+            if (sub !== 'install' || words.some((w) => w.text === '--require-hashes' || w.text === '--no-index'))
                 return undefined;
             return result('pip install', args(), pipPinned, PYTHON);
         case 'pipx':
@@ -37797,10 +38548,11 @@ const UPGRADE = /^(?:-U|--upgrade|--upgrade-package|-P|--force-reinstall|--reins
  * installed package as it is, so the install may fetch nothing. Looked up at the root (working
  * directories are not followed).
  */
-function lockedBefore(workspace, command, packages, earlier) {
-    if (command.program.some((w) => UPGRADE.test(w.text)))
+function lockedBefore(workspace, command, packages, earlier, replaces = false) {
+    // An upgrade takes a newer release than the locked one; a VCS requirement replaces it whatever.
+    if (!replaces && command.program.some((w) => UPGRADE.test(w.text)))
         return undefined;
-    const names = packages.map((p) => p.text);
+    const names = packages.map((p) => (typeof p === 'string' ? p : p.text));
     if (!names.every((n) => /^[A-Za-z0-9][\w.-]*$/.test(n)))
         return undefined;
     for (const c of earlier) {
@@ -37850,6 +38602,20 @@ function namesPackage(text, name) {
         .map((part) => part.replace(/[^a-z0-9]/g, ''))
         .join('[-_.]+');
     return new RegExp(`(?:^|["'])${pattern}(?=["'\\s=<>~!;\\[@]|$)`, 'im').test(text);
+}
+/** A Python requirement `name @ git+<url>` (or `name@git+<url>`) whose URL names no commit (a branch, or none). */
+const VCS_REQUIREMENT = /^([A-Za-z0-9][\w.-]*)(?:\[[^\]]*\])?\s*@\s*(?:git|hg|svn|bzr)\+\S+$/;
+function vcsBranch(spec) {
+    if (!VCS_REQUIREMENT.test(spec))
+        return false;
+    // The ref after the path's last `@` (`...repo.git@main`), without a fragment (`#egg=`).
+    const url = spec.slice(spec.indexOf('+') + 1).replace(/#.*$/, '');
+    const ref = /@([^/@]+)$/.exec(url.replace(/^[a-z]+:\/\/[^/]*@/, ''))?.[1];
+    return ref === undefined || !/^(?:[0-9a-f]{40}|v?\d+(?:\.\d+)+)$/i.test(ref);
+}
+/** The name of a VCS requirement (`typing-ext @ git+...` -> `typing-ext`). */
+function vcsName(word) {
+    return VCS_REQUIREMENT.exec(word.text)?.[1] ?? word.text;
 }
 function versionFlag(words) {
     return words.some((w) => /^(?:-v|--version)(=|$)/.test(w.text));
@@ -38400,6 +39166,30 @@ function requiredBy(node, positive, leaf) {
             return leaf(node, positive);
     }
 }
+/**
+ * The events of a workflow on which a job's own `if:` can hold: a comparison of `github.event_name`
+ * it requires rules out the others (`github.event_name == 'pull_request' && ...` runs on pull
+ * requests only). The jobs it needs are not read: they could only narrow it further.
+ */
+function jobEvents(workflow, job) {
+    const events = workflow.on?.events.map((t) => t.event) ?? [];
+    const tree = conditionTree(job.if);
+    if (!tree)
+        return [...new Set(events)];
+    return [...new Set(events)].filter((event) => !requiredBy(tree, true, (leaf, holds) => {
+        if (leaf.kind !== 'compare' || (leaf.op !== '==' && leaf.op !== '!='))
+            return false;
+        const other = refTo(leaf.left, EVENT_NAME)
+            ? leaf.right
+            : refTo(leaf.right, EVENT_NAME)
+                ? leaf.left
+                : undefined;
+        if (other?.kind !== 'literal' || typeof other.value !== 'string')
+            return false;
+        const named = other.value.trim().toLowerCase() === event;
+        return (leaf.op === '==') === holds ? !named : named;
+    }));
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/activity.js
 
@@ -38899,7 +39689,9 @@ function headRepository(node, positive) {
  * tests or opens a pull request instead). What a workflow that only pull requests run publishes is
  * a preview of the change, not a release: low confidence. A step or input that turns the cache off
  * for releases (an `if:` on the ref or event, an expression as the cache input) is not reported, nor
- * is a cache restored after the last step of its job that publishes.
+ * is a cache restored after the last step of its job that publishes. A job whose image push or
+ * goreleaser run an expression decides (`push: ${{ github.event_name != 'pull_request' }}`) publishes on
+ * the runs it allows, which are not read: medium confidence.
  */
 const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.cache-poisoning',
@@ -38915,34 +39707,40 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
             workflow(workflow) {
                 const trigger = releaseTrigger(workflow);
                 const publishing = publishingJobs(workflow);
-                if (!trigger && publishing.size === 0)
+                // Jobs whose publishing step an expression decides (`push: ${{ github.event_name != 'pull_request' }}`)
+                // publish on the runs it allows (a pushed tag among them, as a rule), and the jobs that build for them.
+                const mayPublishing = publishingJobs(workflow, (s) => publishing_publishes(s) || mayPublish(s));
+                if (!trigger && mayPublishing.size === 0)
                     return;
                 subjects.add(workflow.path);
                 // A workflow that only pull requests run publishes builds of the change under review (a
                 // preview image): built from unreviewed code by design, no release.
-                const preview = publishing.size > 0 && pullRequestsOnly(workflow);
-                const jobs = publishing.size > 0 ? workflow.jobs.filter((j) => publishing.has(j)) : workflow.jobs;
+                const preview = mayPublishing.size > 0 && pullRequestsOnly(workflow);
+                const jobs = publishing.size > 0 || !trigger ? workflow.jobs.filter((j) => mayPublishing.has(j)) : workflow.jobs;
                 for (const job of jobs) {
+                    const maybe = !publishing.has(job) && mayPublishing.has(job);
                     // Without a publishing step anywhere, what the job evidently produces instead (tests, a
                     // pull request) says it is no part of the release.
-                    const output = publishing.size === 0 ? unpublishedOutput(job) : undefined;
+                    const output = publishing.size === 0 && !maybe ? unpublishedOutput(job) : undefined;
                     // The job's last step that publishes, or may (`push: ${{ inputs.push }}`): a cache restored
                     // after it reaches nothing this job publishes (a job that saves its build for a later one is
                     // judged where that one restores it).
-                    const lastPublish = job.steps.findLastIndex((s) => publishes(s) || mayPublish(s));
+                    const lastPublish = job.steps.findLastIndex((s) => publishing_publishes(s) || decidesPublishing(s));
                     for (const [i, step] of job.steps.entries()) {
                         const restore = restoresCache(step);
                         if (!restore || conditionalOnRelease(step))
                             continue;
                         if (lastPublish !== -1 && i > lastPublish)
                             continue;
-                        const why = lastPublish !== -1
-                            ? `job "${job.id}" publishes`
-                            : publishing.has(job)
-                                ? `job "${job.id}" builds for a job that publishes`
-                                : output
-                                    ? `the workflow runs on a ${trigger}, though job "${job.id}" ${output} and no step here publishes`
-                                    : `the workflow runs on a ${trigger}`;
+                        const why = maybe && lastPublish !== -1
+                            ? `job "${job.id}" publishes on the runs an expression allows`
+                            : lastPublish !== -1
+                                ? `job "${job.id}" publishes`
+                                : mayPublishing.has(job)
+                                    ? `job "${job.id}" builds for a job that publishes`
+                                    : output
+                                        ? `the workflow runs on a ${trigger}, though job "${job.id}" ${output} and no step here publishes`
+                                        : `the workflow runs on a ${trigger}`;
                         const what = preview
                             ? 'what it publishes, a build of the pull request (the workflow runs only on pull requests), not a release'
                             : output
@@ -38959,13 +39757,19 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
                             // pedantic readers; a release event is a release, but what it ships is unseen (medium),
                             // unless the job evidently produces something else. A preview of a pull request is no
                             // release either. A cache default we infer (setup-go's version unknown) is less certain too.
+                            // A job that publishes when an expression allows: which runs those are is not read
+                            // (most often every run but a pull request's, tags included), medium.
                             ...(preview
                                 ? { confidence: 'low' }
-                                : publishing.size === 0
-                                    ? { confidence: trigger === 'release' && !output ? 'medium' : 'low' }
-                                    : restore.inferred
-                                        ? { confidence: 'medium' }
-                                        : {}),
+                                : maybe
+                                    ? { confidence: 'medium' }
+                                    : publishing.size === 0
+                                        ? {
+                                            confidence: trigger === 'release' && !output ? 'medium' : 'low',
+                                        }
+                                        : restore.inferred
+                                            ? { confidence: 'medium' }
+                                            : {}),
                         });
                     }
                 }
@@ -38975,8 +39779,8 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-/** A step whose publishing an expression decides per run (`push: ${{ inputs.authenticated }}`). */
-function mayPublish(step) {
+/** A step of any action whose publishing an expression may decide (`push: ${{ inputs.authenticated }}`). */
+function decidesPublishing(step) {
     const action = actionPathOf(step.uses);
     const decides = action === 'goreleaser/goreleaser-action' ? 'args' : 'push';
     const value = input(step, decides);
@@ -39445,12 +40249,17 @@ const TOKEN_BY_DEFAULT = {
     'github/codeql-action/resolve-environment': [1, 0],
     'github/codeql-action/setup-codeql': [1, 0],
     'github/codeql-action/start-proxy': [1, 0],
+    // Its `github-token` input, from v0.0.2 (the first pre-release had no default; minor versions are
+    // the finest this table tells apart).
+    'actions/publish-immutable-action': [0, 0],
 };
 /** The inputs through which an action is handed a token of the caller's choosing. */
 const TOKEN_INPUTS = ['token', 'github-token', 'github_token', 'repo-token'];
 /**
- * Whether a step holds the job's token whatever a checkout left on disk: its `env:` or `with:` (or an
- * `env:` it inherits, the job's or the workflow's) passes it, or it is an action that uses it by
+ * Whether a step holds the job's token whatever a checkout left on disk: its `env:` (or an `env:` it
+ * inherits, the job's or the workflow's) passes it, its `with:` does to an action not of this
+ * repository (a composite action of this repository passes it on only to the steps that take the
+ * input, {@link localGiven}), or it is an action that uses it by
  * default and is not given a token of its own instead: an action of the table that uses the token,
  * actions/github-script, an action whose token input defaults to it ({@link TOKEN_BY_DEFAULT}, at a
  * version that has the default; an unknown version is taken as a recent one), or an action of this
@@ -39458,11 +40267,15 @@ const TOKEN_INPUTS = ['token', 'github-token', 'github_token', 'repo-token'];
  * for the version a commit pin's comment names.
  */
 function givenJobToken(workspace, path, step, ...inherited) {
-    if ([step.env, step.with, ...inherited].some(mentionsToken))
+    if ([step.env, ...inherited].some(mentionsToken))
         return true;
+    // A composite action of this repository handed the token as an input gives it only to those of its
+    // steps that take that input: its action.yml tells whether every one does.
     const local = (0,parsers_workflow/* localAction */.On)(workspace, step);
     if (local)
         return localGiven(workspace, local, step);
+    if (mentionsToken(step.with))
+        return true;
     const action = actionPathOf(step.uses);
     const repo = actionOf(step.uses);
     if (!action || !repo)
@@ -39540,13 +40353,39 @@ function stepUses(step, needs, add) {
     else if (!NO_TOKEN.test(path) && !NO_TOKEN.test(repo))
         needs.unsure.push({ level: W, why: `${label} uses ${repo}, whose token needs are not known` });
 }
-/** actions/github-script: the REST calls its script makes. */
+/** GitHub's GraphQL mutations on discussions and their comments, which take the discussions scope. */
+const DISCUSSION_MUTATIONS = new Set([
+    'addDiscussionComment',
+    'addDiscussionPollVote',
+    'closeDiscussion',
+    'createDiscussion',
+    'deleteDiscussion',
+    'deleteDiscussionComment',
+    'markDiscussionCommentAsAnswer',
+    'reopenDiscussion',
+    'unmarkDiscussionCommentAsAnswer',
+    'updateDiscussion',
+    'updateDiscussionComment',
+]);
+/** actions/github-script: the REST calls its script makes, and GraphQL mutations on discussions. */
 function script(step, needs, add) {
     const text = input(step, 'script')?.value;
     const label = stepName(step);
     if (typeof text !== 'string')
         return;
     const calls = [...text.matchAll(/\bgithub\.(?:rest\.)?(\w+)\.(\w+)\s*\(/g)];
+    // GraphQL mutations that all act on discussions (each field given an `input:`, as GitHub's
+    // mutations are): discussions write.
+    const mutations = [...text.matchAll(/\b(\w+)\s*\(\s*input\s*:/g)].map((m) => m[1]);
+    if (/\bgithub\.graphql\b/.test(text) &&
+        !/\bgithub\.(?:request|paginate)\b/.test(text) &&
+        /\bmutation\b/.test(text) &&
+        mutations.length > 0 &&
+        mutations.every((m) => DISCUSSION_MUTATIONS.has(m))) {
+        add({ discussions: W });
+        if (calls.length === 0)
+            return;
+    }
     if (/\bgithub\.(?:request|graphql|paginate)\b/.test(text) && calls.length === 0) {
         needs.unsure.push({ level: W, why: `${label} calls the API in a way that is not read here` });
         return;
@@ -39673,6 +40512,7 @@ function stepName(step) {
 
 
 
+
 /**
  * `actions/checkout` keeps the job's token on disk unless `persist-credentials: false` (before v6 in
  * `.git/config` of the checkout, from v6 in a file under `$RUNNER_TEMP` that `.git/config` includes),
@@ -39694,7 +40534,11 @@ function stepName(step) {
  *   leave the grade low when every later step is given the job's token anyway (scopes.ts), and so
  *   does a credential given in `token:` when every later step is given that credential too; a step
  *   that can make no use of the copy (GitHub's artifact and cache actions, a fixed `git config`) is
- *   not counted.
+ *   not counted. Such a copy reaches no step that lacks it: the finding, at any grade the job would
+ *   otherwise get, is low and of low confidence, unless an upload may carry the copy off.
+ * Write scopes do not raise the grade of a job that runs on pull requests only (its workflow's
+ * triggers, or its own `if:`; not `pull_request_target`), where a fork's run gets them as read scopes;
+ * not `write-all` nor `security-events` ({@link pullRequestsOnly}).
  * A job of a reusable workflow without permissions of its own gets what the jobs of this repository
  * that call it grant. A checkout whose token has no scope, given no other credential, is not
  * reported; nor is the last step of a job, after which no step runs to read what it keeps.
@@ -39782,7 +40626,17 @@ function finding(workspace, fixes, source, job, step, upstream) {
         scopeless(job.permissions ?? workflow.permissions))
         return undefined;
     const outsiders = workflow ? outsiderEvents(workflow, job ? [job] : undefined, step, upstream) : [];
-    const written = workflow && job && !deliberate ? writes(upstream, workflow, job) : undefined;
+    const writable = workflow && job && !deliberate ? writes(upstream, workflow, job) : undefined;
+    // A job that runs on pull requests only (its workflow's triggers, or its own `if:`): a fork's run
+    // gets the write scopes as read scopes, and a branch of this repository is pushed by someone who
+    // can push already. Not `write-all` nor `security-events`, whose read access shows a fork's run
+    // the open code scanning alerts.
+    const forkRead = writable &&
+        writable.scopes !== 'write-all' &&
+        !writable.via &&
+        !writable.scopes.split(', ').some((s) => s.toLowerCase() === 'security-events') &&
+        checkout_credentials_pullRequestsOnly(workflow, job);
+    const written = forkRead ? undefined : writable;
     // A later step that is given the job's token anyway (in its env or input, or an action that uses it
     // by default) gains nothing from the copy on disk: when every later step is, and no other credential
     // is persisted with it, neither what the token can write nor outsiders' input reaching those steps
@@ -39793,13 +40647,14 @@ function finding(workspace, fixes, source, job, step, upstream) {
     const later = steps.filter((s) => s.index > step.index);
     // Each step asked as `every` reaches it: the first that lacks the credential ends the question (a
     // job of many checkouts is not read once per checkout).
+    // Asked whatever the grade would be: a copy that reaches no step lacking the token widens nothing,
+    // and is then reported at low confidence (below).
     const held = job !== undefined &&
         !persistsSshKey(step) &&
         later.length > 0 &&
         (token
             ? later.every((s) => idleStep(s) !== undefined || givenCredential(s, token, job.env, workflow?.env))
-            : (outsiders.length > 0 || written !== undefined) &&
-                later.every((s) => idleStep(s) !== undefined || givenJobToken(workspace, source.path, s, job.env, workflow?.env)));
+            : later.every((s) => idleStep(s) !== undefined || givenJobToken(workspace, source.path, s, job.env, workflow?.env)));
     const idle = held
         ? later.flatMap((s) => {
             const why = idleStep(s);
@@ -39850,10 +40705,13 @@ function finding(workspace, fixes, source, job, step, upstream) {
         ? ''
         : token
             ? `; it persists the credential given in "token:", not the job token${grounds.length > 0 ? `, and ${grounds.join(' and ')}` : ''}, but every later step is given that credential anyway${idleNote}, so the copy on disk reaches none that lacks it`
-            : `; ${grounds.join(' and ')}, but every later step is given the job's token anyway${idleNote}, so the copy on disk reaches none that lacks it`;
+            : `; ${grounds.length > 0 ? `${grounds.join(' and ')}, but ` : ''}every later step is given the job's token anyway${idleNote}, so the copy on disk reaches none that lacks it`;
+    const prNote = forkRead && !held
+        ? `; the token can write (${writable.scopes}), but the job runs on pull requests only${job.if ? ' (its "if:")' : ''}, where a fork's run gets a read-only token and branches of this repository are pushed by those who can push already`
+        : '';
     const why = leaking
         ? `, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
-        : `${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${heldNote}`;
+        : `${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${prNote}${heldNote}`;
     const fix = deliberate
         ? 'Push from a separate job that uploads nothing and runs no untrusted code, or pass the token only to the step that pushes.'
         : unused
@@ -39869,13 +40727,26 @@ function finding(workspace, fixes, source, job, step, upstream) {
         key: `${job?.id ?? ''}/${stepLabel(step)}`,
         severity,
         // A guess unless outsiders' input reaches the job: then the token on disk matters either way.
-        ...(scriptPusher && !leaking && outsiders.length === 0 ? { confidence: 'low' } : {}),
+        // When every later step holds the credential anyway (and no upload may carry it off), the copy
+        // on disk widens nothing: still kept where it need not be, but no exposure to show by default.
+        ...((scriptPusher && !leaking && outsiders.length === 0) || (held && !leaking && !undecided)
+            ? { confidence: 'low' }
+            : {}),
     };
     if (isTrue(explicit))
         reported.unfixable = 'persist-credentials: true is set on purpose';
     else
         persistCredentialsFix(workspace, fixes, reported, source, steps, step);
     return reported;
+}
+/**
+ * Whether every event on which a job can run is a pull request event but `pull_request_target`: its
+ * workflow's triggers, narrowed by a comparison of `github.event_name` its own `if:` requires
+ * (event-guards.ts).
+ */
+function checkout_credentials_pullRequestsOnly(workflow, job) {
+    const events = jobEvents(workflow, job);
+    return events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
 }
 /** Write scopes that reach no code, check, package or release (see {@link writes}). */
 const NO_CODE_SCOPES = new Set(['id-token', 'issues', 'discussions', 'repository-projects']);
@@ -39985,14 +40856,14 @@ const IDLE_ACTIONS = new Set([
 const GIT_CONFIG_LINE = /^git[ \t]+config(?:[ \t]+[^\s;&|<>`\\()]+)*$/;
 /** {@link noUseOfCredentials}, once per step (a job's checkouts ask about the same later steps). */
 function idleStep(step) {
-    let why = IDLE.get(step);
+    let why = checkout_credentials_IDLE.get(step);
     if (why === undefined) {
         why = noUseOfCredentials(step) ?? null;
-        IDLE.set(step, why);
+        checkout_credentials_IDLE.set(step, why);
     }
     return why ?? undefined;
 }
-const IDLE = new WeakMap();
+const checkout_credentials_IDLE = new WeakMap();
 /**
  * Why a step can make no use of the credentials a checkout leaves on disk, or undefined: one of
  * GitHub's artifact and cache actions ({@link IDLE_ACTIONS}), or a `run:` of fixed `git config`
@@ -40556,6 +41427,30 @@ const TAINTED_OUTPUTS = {
     'xt0rted/pull-request-comment-branch': { text: /^head_ref$/, head: /^head_(?:ref|sha)$/ },
     'octokit/request-action': { text: /^data$/ },
 };
+function isGithubScript(ref) {
+    return `${ref.owner}/${ref.repo}`.toLowerCase() === 'actions/github-script';
+}
+/**
+ * Whether a github-script step sets the output `name` (lower case) to a pull request's head: the
+ * value given to `core.setOutput('<name>', ...)` names a head's commit or branch (`head.sha`,
+ * `head.ref`, `headRefOid`, ...), as a script that looks the pull request up through the API and
+ * hands its head to a later checkout does. Only the call's own argument is read, not variables it
+ * was assigned from.
+ */
+function scriptSetsHead(step, name) {
+    const script = withInput(step, 'script');
+    if (typeof script !== 'string')
+        return false;
+    for (const m of script.matchAll(SET_OUTPUT)) {
+        if (m[2].toLowerCase() === name && HEAD_VALUE.test(m[3]))
+            return true;
+    }
+    return false;
+}
+/** `core.setOutput('<name>', <value>)`, the value up to the call's closing parenthesis on its line. */
+const SET_OUTPUT = /\bcore\.setOutput\(\s*(['"`])([\w.-]+)\1\s*,([^\n;]*)/g;
+/** A value that names a pull request's head commit or branch. */
+const HEAD_VALUE = /\bhead\s*\.\s*(?:sha|ref)\b|\bhead(?:RefOid|RefName|_sha|_ref)\b/;
 function withInput(step, name) {
     for (const [k, v] of step.with?.entries ?? [])
         if (k.toLowerCase() === name)
@@ -40780,6 +41675,14 @@ class Dataflow {
             const ref = (0,parsers_uses/* parseUses */.A)(step.uses.value);
             if (ref.kind !== 'repository')
                 return [];
+            if (this.options.heads && isGithubScript(ref) && scriptSetsHead(step, name)) {
+                const origin = {
+                    text: `${text} (${ref.owner}/${ref.repo})`,
+                    capability: 'arbitrary',
+                    via: [],
+                };
+                return [{ origin, collection: false }];
+            }
             const tainted = TAINTED_OUTPUTS[`${ref.owner}/${ref.repo}`.toLowerCase()];
             const outputs = this.options.heads ? tainted?.head : tainted?.text;
             if (!outputs?.test(name) || tainted?.unless?.(step))
@@ -41117,171 +42020,6 @@ function codeOnly(script) {
         }
     }
     return quote === undefined && substitutions.length === 0 ? out.join('') : undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/privileged-reach.js
-
-
-
-
-
-
-
-
-
-/** A reference to the head's repository (a fork), and to a URL to clone it from. */
-const HEAD_REPOSITORY = /\.(?:head\.repo|head_repository)\./;
-const CLONE_URL = /\.(?:clone_url|ssh_url|git_url)$/;
-/** A reference to the head's commit or branch. */
-const HEAD_COMMIT = /(?:\.head\.(?:sha|ref)|\.head_sha|\.head_branch|\.head_commit\.id|\.merge_commit_sha|^github\.head_ref)$/;
-/**
- * The hand-off a step makes, if any: a step other than a checkout whose inputs, environment or script
- * receive both the repository and the commit (or branch) of the pull request's head, or a URL to clone
- * it, in a job that holds a secret other than its own token (what another system's API or build would
- * need). A head SHA alone names a commit to comment on or to look a pull request up by: data.
- */
-function headHandOff(workspace, heads, workflow, job, step) {
-    if (actionOf(step.uses) === 'actions/checkout')
-        return undefined;
-    const scope = { source: workflow, job, stepIndex: step.index, level: 'step' };
-    const flows = [];
-    for (const e of stepValues(workspace, workflow, step)) {
-        if (!e.parsed.ok)
-            continue;
-        for (const f of heads.flows(e.parsed.node, e.inner, scope))
-            if (!f.collection)
-                flows.push({ flow: f, locate: e.locate });
-    }
-    const named = flows.map((f) => f.flow.origin.text);
-    const repository = flows.find((f) => HEAD_REPOSITORY.test(f.flow.origin.text));
-    const url = flows.find((f) => CLONE_URL.test(f.flow.origin.text));
-    const code = url ?? (repository && named.some((t) => HEAD_COMMIT.test(t)) ? repository : undefined);
-    if (!code)
-        return undefined;
-    const secret = secretInReach(workspace, workflow, job, step);
-    if (!secret)
-        return undefined;
-    return {
-        what: [...new Set(named)],
-        secret,
-        location: code.locate(code.flow.ref.start, code.flow.ref.end),
-    };
-}
-/** The expressions a step is given: its inputs, environment and script (not its condition or name). */
-function stepValues(workspace, workflow, step) {
-    return ['with', 'env', 'run'].flatMap((field) => (0,workflow_expressions/* expressionsUnder */.c0)(workspace, workflow, `${step.pointer}/${field}`));
-}
-/** A secret other than the job's own token that the step is given or sees in its job's or workflow's `env:`. */
-function secretInReach(workspace, workflow, job, step) {
-    const values = [
-        ...stepValues(workspace, workflow, step),
-        ...(0,workflow_expressions/* expressionsUnder */.c0)(workspace, workflow, `${job.pointer}/env`),
-        ...(0,workflow_expressions/* expressionsUnder */.c0)(workspace, workflow, '/env'),
-    ];
-    for (const e of values) {
-        if (!e.parsed.ok)
-            continue;
-        for (const ref of (0,expression/* references */.Ft)(e.parsed.node)) {
-            const [context, name] = ref.path;
-            if (context === 'secrets' && name && name !== 'github_token' && name !== '*')
-                return e.inner.slice(ref.start, ref.end);
-        }
-    }
-    return undefined;
-}
-/** Actions that download the artifacts of another workflow run (`owner/repo`, lower case). */
-const RUN_ARTIFACT_ACTIONS = new Set(['dawidd6/action-download-artifact']);
-/**
- * Whether every job of the workflow that outsiders can start reads the event only as data: none
- * checks out, fetches or hands on the pull request's code (even under a condition that keeps it to
- * trusted runs),
- * no script (`run:`, github-script) has a value an outsider chose written into it, reads the raw event
- * file, or runs commands from github-script; a github-script names the head's commit, branch or
- * repository only to look metadata up or post a status or comment (script-head.ts); no action
- * other than a checkout is given the head, but for an action known to only post a check run or
- * status on the commit it is given ({@link POSTS_ON_COMMIT}); no job
- * calls a reusable workflow of another repository (unseen); a `workflow_run` job that downloads the
- * triggering run's artifacts runs no script after it (what the artifacts hold reaches only actions, as
- * files to post). Local reusable workflows are followed; a local composite action, whose scripts are
- * not read here, is not taken for data.
- */
-function eventAsData(workspace, text, heads, workflow, seen = new Set()) {
-    if (seen.has(workflow.path))
-        return true;
-    seen.add(workflow.path);
-    return workflow.jobs.every((job) => {
-        if (jobExcludesOutsiders(workflow, job))
-            return true;
-        if (job.uses) {
-            const ref = (0,parsers_uses/* parseUses */.A)(job.uses.value);
-            if (ref.kind !== 'local')
-                return false;
-            const called = (0,parsers_workflow/* readWorkflowSource */.$Z)(workspace, ref.path.replace(/^\.\//, '').replace(/@.*$/, ''));
-            return called?.kind === 'workflow' && eventAsData(workspace, text, heads, called, seen);
-        }
-        let downloaded = false;
-        for (const step of job.steps) {
-            const scope = { source: workflow, job, stepIndex: step.index, level: 'step' };
-            const tainted = (field, classify) => (0,workflow_expressions/* expressionsUnder */.c0)(workspace, workflow, `${step.pointer}/${field}`).some((e) => e.parsed.ok && classify.flows(e.parsed.node, e.inner, scope).length > 0);
-            if (headHandOff(workspace, heads, workflow, job, step))
-                return false;
-            const action = actionOf(step.uses);
-            if (step.run) {
-                if (downloaded ||
-                    /\bGITHUB_EVENT_PATH\b/.test(step.run.value) ||
-                    headCheckouts(step.run.value).length > 0 ||
-                    tainted('run', text))
-                    return false;
-                if (/(?<![\w-])gh\s+run\s+download(?![\w-])/.test(step.run.value))
-                    downloaded = true;
-                continue;
-            }
-            if (action === 'actions/github-script') {
-                const script = input(step, 'script');
-                if (script && (tainted('with/script', text) || scriptRunsCode(String(script.value))))
-                    return false;
-                if (/\bdownloadArtifact\s*\(/.test(String(script?.value ?? '')))
-                    downloaded = true;
-                continue;
-            }
-            // A composite action of this repository runs scripts of its own, not read here.
-            if (step.uses && (0,parsers_uses/* parseUses */.A)(step.uses.value).kind === 'local')
-                return false;
-            // A checkout of the head that a condition keeps to trusted runs (or a reusable workflow whose
-            // callers' checkouts are judged in it) still puts the pull request's code in the job.
-            if (action === 'actions/checkout' && tainted('with', heads))
-                return false;
-            if (action !== 'actions/checkout' &&
-                !(action && POSTS_ON_COMMIT.has(action)) &&
-                givenTheHead(step, (name) => tainted(`with/${name}`, heads)))
-                return false;
-            if ((action === 'actions/download-artifact' && input(step, 'run-id')) ||
-                (action && RUN_ARTIFACT_ACTIONS.has(action)))
-                downloaded = true;
-        }
-        return true;
-    });
-}
-/**
- * Actions (`owner/repo`, lower case) that only create or update a check run or a commit status on the
- * commit they are given (`sha:`): the head's commit there says where to post, and no code is fetched.
- */
-const POSTS_ON_COMMIT = new Set([
-    'louisbrunner/checks-action',
-    'int128/checks-action',
-    'myrotvorets/set-commit-status-action',
-    'ouzi-dev/commit-status-updater',
-]);
-/**
- * Whether an action is given the head's commit, branch or repository in an input named for one (`ref`,
- * `sha`, `repository`): what it fetches with it is not seen here. A pull request number, or a file
- * derived from the run, is data.
- */
-function givenTheHead(step, tainted) {
-    for (const name of step.with?.entries.keys() ?? [])
-        if (/ref|sha|commit|branch|repo/i.test(name) && tainted((0,yaml/* escapePointerToken */.uC)(name)))
-            return true;
-    return false;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/parsers/dockerignore.js
@@ -41830,7 +42568,9 @@ const GITHUB_READERS = /^actions\/(?:setup-(?:node|python|go|java|dotnet)|cache(
 /**
  * Whether no step of a job is handed its GITHUB_TOKEN, though it may run a build: every step that
  * takes a token is given a secret of its own instead (a checkout's `token:`, an action's `token:` or
- * `github-token:`), and at least one is, the token of no checkout is left on disk while anything but
+ * `github-token:`, an App's `private-key:` to actions/create-github-app-token), and at least one is
+ * (with `readOnly`, for a token that can only read, none need be: a job whose steps take no token
+ * hands it to nothing either), the token of no checkout is left on disk while anything but
  * GitHub's own actions, the inert commands and image builds of {@link inertJob} runs after it, and
  * no other action runs: none is given the token (`env:`, `with:`, an expression in a script), no job
  * or workflow `env:` passes it, no reusable workflow is called. GitHub's own setup, cache and
@@ -41838,11 +42578,11 @@ const GITHUB_READERS = /^actions\/(?:setup-(?:node|python|go|java|dotnet)|cache(
  * a toolchain, but not with a `cache` input (which runs the project's package manager). What stays
  * is the runner: a program the job runs with sudo could read the token from the runner's memory.
  */
-function tokenWithheld(workspace, job, workflow) {
+function tokenWithheld(workspace, job, workflow, options = {}) {
     if (job.uses || job.steps.length === 0)
         return undefined;
     // No action is handed a secret in the token's place (most jobs): decided before any script is read.
-    if (!job.steps.some((s) => s.uses !== undefined && ownToken(s)))
+    if (!options.readOnly && !job.steps.some((s) => s.uses !== undefined && ownToken(s)))
         return undefined;
     if ([workflow.env, job.env, job.container?.credentials, ...job.services.map((s) => s.credentials)].some(token_use_mentionsToken))
         return undefined;
@@ -41859,6 +42599,9 @@ function tokenWithheld(workspace, job, workflow) {
             // A step that may run a file of the tree, when the job's token is on disk.
             if (onDisk && (loads || loadsCode(step.env)))
                 return undefined;
+            // Once a program runs, what later scripts run matters only while the token is on disk.
+            if (found.runs && !onDisk)
+                continue;
             const images = imageBuilds(workspace, job, workflow, step);
             const inert = inertShell(step, job, workflow) &&
                 !WRITES.test(step.run.value) &&
@@ -41882,7 +42625,7 @@ function tokenWithheld(workspace, job, workflow) {
                 onDisk = true;
             continue;
         }
-        if (GITHUB_READERS.test(path) && !input(step, 'cache')) {
+        if (GITHUB_READERS.test(path) && (!input(step, 'cache') || isFalse(input(step, 'cache')))) {
             if (givenJobToken(workspace, workflow.path, step))
                 found.readers.push(repo);
             continue;
@@ -41892,12 +42635,17 @@ function tokenWithheld(workspace, job, workflow) {
             return undefined;
         found.replaced.push(repo);
     }
-    return found.replaced.length > 0 ? found : undefined;
+    return found.replaced.length > 0 || options.readOnly ? found : undefined;
 }
-/** Whether an action is handed a secret other than the job's token as its token. */
+/**
+ * Whether an action is handed a secret other than the job's token as its token; GitHub's own
+ * actions/create-github-app-token, a GitHub App's private key to make one from.
+ */
 function ownToken(step) {
+    const app = actionOf(step.uses) === 'actions/create-github-app-token';
     for (const [name, value] of step.with?.entries ?? []) {
-        if (!OWN_TOKEN_INPUT.test(name) || typeof value.value !== 'string')
+        if (!(OWN_TOKEN_INPUT.test(name) || (app && /^private[-_]key$/i.test(name))) ||
+            typeof value.value !== 'string')
             continue;
         if (/\bsecrets\s*[.[]/i.test(value.value) && !/github\.token|secrets\.GITHUB_TOKEN/i.test(value.value))
             return true;
@@ -41905,7 +42653,401 @@ function ownToken(step) {
     return false;
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/privileged-reach.js
+
+
+
+
+
+
+
+
+
+
+
+/** A reference to the head's repository (a fork), and to a URL to clone it from. */
+const HEAD_REPOSITORY = /\.(?:head\.repo|head_repository)\./;
+const CLONE_URL = /\.(?:clone_url|ssh_url|git_url)$/;
+/** A reference to the head's commit or branch. */
+const HEAD_COMMIT = /(?:\.head\.(?:sha|ref)|\.head_sha|\.head_branch|\.head_commit\.id|\.merge_commit_sha|^github\.head_ref)$/;
+/**
+ * The hand-off a step makes, if any: a step other than a checkout whose inputs, environment or script
+ * receive both the repository and the commit (or branch) of the pull request's head, or a URL to clone
+ * it, in a job that holds a secret other than its own token (what another system's API or build would
+ * need). A head SHA alone names a commit to comment on or to look a pull request up by: data.
+ */
+function headHandOff(workspace, heads, workflow, job, step) {
+    if (actionOf(step.uses) === 'actions/checkout')
+        return undefined;
+    const scope = { source: workflow, job, stepIndex: step.index, level: 'step' };
+    const flows = [];
+    for (const e of stepValues(workspace, workflow, step)) {
+        if (!e.parsed.ok)
+            continue;
+        for (const f of heads.flows(e.parsed.node, e.inner, scope))
+            if (!f.collection)
+                flows.push({ flow: f, locate: e.locate });
+    }
+    const named = flows.map((f) => f.flow.origin.text);
+    const repository = flows.find((f) => HEAD_REPOSITORY.test(f.flow.origin.text));
+    const url = flows.find((f) => CLONE_URL.test(f.flow.origin.text));
+    const code = url ?? (repository && named.some((t) => HEAD_COMMIT.test(t)) ? repository : undefined);
+    if (!code)
+        return undefined;
+    const secret = secretInReach(workspace, workflow, job, step);
+    if (!secret)
+        return undefined;
+    return {
+        what: [...new Set(named)],
+        secret,
+        location: code.locate(code.flow.ref.start, code.flow.ref.end),
+    };
+}
+/** The expressions a step is given: its inputs, environment and script (not its condition or name). */
+function stepValues(workspace, workflow, step) {
+    return ['with', 'env', 'run'].flatMap((field) => (0,workflow_expressions/* expressionsUnder */.c0)(workspace, workflow, `${step.pointer}/${field}`));
+}
+/** A secret other than the job's own token that the step is given or sees in its job's or workflow's `env:`. */
+function secretInReach(workspace, workflow, job, step) {
+    const values = [
+        ...stepValues(workspace, workflow, step),
+        ...(0,workflow_expressions/* expressionsUnder */.c0)(workspace, workflow, `${job.pointer}/env`),
+        ...(0,workflow_expressions/* expressionsUnder */.c0)(workspace, workflow, '/env'),
+    ];
+    for (const e of values) {
+        if (!e.parsed.ok)
+            continue;
+        for (const ref of (0,expression/* references */.Ft)(e.parsed.node)) {
+            const [context, name] = ref.path;
+            if (context === 'secrets' && name && name !== 'github_token' && name !== '*')
+                return e.inner.slice(ref.start, ref.end);
+        }
+    }
+    return undefined;
+}
+/** Actions that download the artifacts of another workflow run (`owner/repo`, lower case). */
+const RUN_ARTIFACT_ACTIONS = new Set(['dawidd6/action-download-artifact']);
+/** An expression of the event's values, the raw event file, or a head ref, in an action's text. */
+const EVENT_TEXT = /\$\{\{[^}]*\bgithub\s*\.\s*(?:event|head_ref)\b|\bGITHUB_EVENT_PATH\b|\bGITHUB_HEAD_REF\b/;
+/**
+ * Whether a composite action of this repository keeps to the event as data: its file names no value
+ * of the event (no `github.event`, `github.head_ref` expression, nor the raw event file), no script
+ * of its fetches or checks out the head, its steps use no github-script, checkout or artifact download,
+ * and the composite actions it uses in turn (a few levels) do the same. A Docker or JavaScript action
+ * of the repository runs code not read here: not data.
+ */
+function compositeAsData(workspace, step, depth) {
+    const action = depth < 3 ? (0,parsers_workflow/* localAction */.On)(workspace, step) : undefined;
+    if (action?.using?.value !== 'composite')
+        return false;
+    const text = workspace.text(action.path);
+    if (text === undefined || EVENT_TEXT.test(text))
+        return false;
+    return action.steps.every((s) => {
+        if (s.run)
+            return headCheckouts(s.run.value).length === 0;
+        if (!s.uses)
+            return true;
+        const ref = (0,parsers_uses/* parseUses */.A)(s.uses.value);
+        if (ref.kind === 'local')
+            return compositeAsData(workspace, s, depth + 1);
+        const name = actionOf(s.uses);
+        return (ref.kind === 'repository' &&
+            name !== undefined &&
+            !['actions/github-script', 'actions/checkout', 'actions/download-artifact'].includes(name) &&
+            !RUN_ARTIFACT_ACTIONS.has(name));
+    });
+}
+/** Programs that only upload the files they are given (a directory of artifacts), as data. */
+const UPLOADER = /^(?:smokeshow\s+upload|aws\s+s3\s+(?:cp|sync)|gsutil\s+(?:-m\s+)?(?:cp|rsync)|az\s+storage\s+blob\s+(?:upload|upload-batch)|gh\s+release\s+upload)(?:\s|$)/;
+/**
+ * Whether a script after a download of the triggering run's artifacts only uploads files: each of its
+ * commands is an uploader ({@link UPLOADER}) run by a shell that reads it as such, with no
+ * variable that makes a program load files (`PATH`, `BASH_ENV`) set for it.
+ */
+function uploadsOnly(step, job, workflow) {
+    if (!step.run || !inertShell(step, job, workflow))
+        return false;
+    if ([workflow.env, job.env, step.env].some(loadsCode))
+        return false;
+    const commands = commandsOf(step.run.value);
+    return (commands.length > 0 &&
+        commands.every((c) => c.words.length === c.program.length && UPLOADER.test(c.program.map((w) => w.text).join(' '))));
+}
+/**
+ * Whether every job of the workflow that outsiders can start reads the event only as data: none
+ * checks out, fetches or hands on the pull request's code (even under a condition that keeps it to
+ * trusted runs),
+ * no script (`run:`, github-script) has a value an outsider chose written into it, reads the raw event
+ * file, or runs commands from github-script; a github-script names the head's commit, branch or
+ * repository only to look metadata up or post a status or comment (script-head.ts); no action
+ * other than a checkout is given the head, but for an action known to only post a check run or
+ * status on the commit it is given ({@link POSTS_ON_COMMIT}); no job
+ * calls a reusable workflow of another repository (unseen); a `workflow_run` job that downloads the
+ * triggering run's artifacts runs no script after it but one that only uploads files
+ * ({@link uploadsOnly}: what the artifacts hold reaches only actions and uploaders, as files to post).
+ * Local reusable workflows are followed, and so are composite actions of the repository
+ * ({@link compositeAsData}) given no value of the event.
+ */
+function eventAsData(workspace, text, heads, workflow, seen = new Set()) {
+    if (seen.has(workflow.path))
+        return true;
+    seen.add(workflow.path);
+    return workflow.jobs.every((job) => {
+        if (jobExcludesOutsiders(workflow, job))
+            return true;
+        if (job.uses) {
+            const ref = (0,parsers_uses/* parseUses */.A)(job.uses.value);
+            if (ref.kind !== 'local')
+                return false;
+            const called = (0,parsers_workflow/* readWorkflowSource */.$Z)(workspace, ref.path.replace(/^\.\//, '').replace(/@.*$/, ''));
+            return called?.kind === 'workflow' && eventAsData(workspace, text, heads, called, seen);
+        }
+        let downloaded = false;
+        for (const step of job.steps) {
+            const scope = { source: workflow, job, stepIndex: step.index, level: 'step' };
+            const tainted = (field, classify) => (0,workflow_expressions/* expressionsUnder */.c0)(workspace, workflow, `${step.pointer}/${field}`).some((e) => e.parsed.ok && classify.flows(e.parsed.node, e.inner, scope).length > 0);
+            if (headHandOff(workspace, heads, workflow, job, step))
+                return false;
+            const action = actionOf(step.uses);
+            if (step.run) {
+                if ((downloaded && !uploadsOnly(step, job, workflow)) ||
+                    /\bGITHUB_EVENT_PATH\b/.test(step.run.value) ||
+                    headCheckouts(step.run.value).length > 0 ||
+                    tainted('run', text))
+                    return false;
+                if (/(?<![\w-])gh\s+run\s+download(?![\w-])/.test(step.run.value))
+                    downloaded = true;
+                continue;
+            }
+            if (action === 'actions/github-script') {
+                const script = input(step, 'script');
+                if (script && (tainted('with/script', text) || scriptRunsCode(String(script.value))))
+                    return false;
+                if (/\bdownloadArtifact\s*\(/.test(String(script?.value ?? '')))
+                    downloaded = true;
+                continue;
+            }
+            // A composite action of this repository: its steps are read, and it is given no event value.
+            if (step.uses && (0,parsers_uses/* parseUses */.A)(step.uses.value).kind === 'local') {
+                if (downloaded ||
+                    tainted('with', text) ||
+                    tainted('with', heads) ||
+                    !compositeAsData(workspace, step, 0))
+                    return false;
+                continue;
+            }
+            // A checkout of the head that a condition keeps to trusted runs (or a reusable workflow whose
+            // callers' checkouts are judged in it) still puts the pull request's code in the job.
+            if (action === 'actions/checkout' && tainted('with', heads))
+                return false;
+            if (action !== 'actions/checkout' &&
+                !(action && POSTS_ON_COMMIT.has(action)) &&
+                // The head's commit or branch picks the run whose artifacts it downloads: files, judged below.
+                !(action && RUN_ARTIFACT_ACTIONS.has(action)) &&
+                givenTheHead(step, (name) => tainted(`with/${name}`, heads)))
+                return false;
+            if ((action === 'actions/download-artifact' && input(step, 'run-id')) ||
+                (action && RUN_ARTIFACT_ACTIONS.has(action)))
+                downloaded = true;
+        }
+        return true;
+    });
+}
+/**
+ * Actions (`owner/repo`, lower case) that only create or update a check run or a commit status on the
+ * commit they are given (`sha:`): the head's commit there says where to post, and no code is fetched.
+ */
+const POSTS_ON_COMMIT = new Set([
+    'louisbrunner/checks-action',
+    'int128/checks-action',
+    'myrotvorets/set-commit-status-action',
+    'ouzi-dev/commit-status-updater',
+]);
+/**
+ * Whether an action is given the head's commit, branch or repository in an input named for one (`ref`,
+ * `sha`, `repository`): what it fetches with it is not seen here. A pull request number, or a file
+ * derived from the run, is data.
+ */
+function givenTheHead(step, tainted) {
+    for (const name of step.with?.entries.keys() ?? [])
+        if (/ref|sha|commit|branch|repo/i.test(name) && tainted((0,yaml/* escapePointerToken */.uC)(name)))
+            return true;
+    return false;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/side-folder.js
+
+
+
+/**
+ * A checkout of a pull request's head into a folder beside the base's tree (`actions/checkout` with
+ * `path: pr`), which the rest of the job only hands as data to tools that are not the pull request's:
+ * a base-branch tool given the folder as an argument (`gen -folder=pr`, `build --local ./pr`), git
+ * reading it (`git -C pr diff`), text tools. Nothing of the folder is then a program, a script given to
+ * an interpreter, a directory a command or step runs in, a project a build tool, package manager or
+ * installer is pointed at, a file copied elsewhere or a value of a variable that loads code. What the
+ * base's tools do with the files is not read here (a generator may still run what it finds): the
+ * checkout is still reported, at medium severity and confidence, not as a pwn request.
+ *
+ * Returns the folder, or undefined when the step is no such checkout or something may run the folder.
+ */
+function sideFolderAsData(workflow, job, step, savesCache) {
+    if (actionOf(step.uses) !== 'actions/checkout')
+        return undefined;
+    const raw = input(step, 'path')?.value;
+    const folder = typeof raw === 'string' ? folderOf(raw) : undefined;
+    if (!folder)
+        return undefined;
+    const later = job.steps.filter((s) => s.index > step.index);
+    // A cache saved when the job ends, or an env that makes later commands load files.
+    if (job.steps.some((s) => s.index < step.index && savesCache(s)))
+        return undefined;
+    if ([workflow.env, job.env, step.env, ...later.map((s) => s.env)].some(loadsCode))
+        return undefined;
+    const names = (text) => typeof text === 'string' && mentions(text, folder);
+    // Commands or steps that run in the folder.
+    const dirs = [workflow.defaults?.workingDirectory, job.defaults?.workingDirectory];
+    if (dirs.some((d) => names(d?.value)))
+        return undefined;
+    for (const s of later) {
+        if (names(s.value['working-directory']))
+            return undefined;
+        // An env value naming the folder may be read as a path to load (PYTHONPATH=pr, NODE_PATH).
+        if (mapNames(s.env, names))
+            return undefined;
+        if (s.uses) {
+            // An action of the folder, or one given the folder (a path to build, test or lint).
+            const ref = s.uses.value.trim();
+            if (ref.startsWith('./') && names(ref.slice(2)))
+                return undefined;
+            if (!actionPathOf(s.uses) && !ref.startsWith('./'))
+                return undefined;
+            if (mapNames(s.with, names))
+                return undefined;
+        }
+        if (s.run && !commandsOf(s.run.value).every((c) => readsOnly(c, s.run.value, folder)))
+            return undefined;
+    }
+    if (mapNames(job.env, names) || mapNames(workflow.env, names))
+        return undefined;
+    return folder;
+}
+/** `./pr/`, `${{ github.workspace }}/pr` -> `pr`; undefined for the workspace itself or a path out of it. */
+function folderOf(raw) {
+    const folder = stripWorkspace(raw.trim())
+        .replace(/\/+$/, '')
+        .replace(/^(?:\.\/)+/, '');
+    if (folder === '' || folder === '.' || folder.startsWith('/') || /(?:^|\/)\.\.(?:\/|$)/.test(folder))
+        return undefined;
+    // A folder named by an expression or a variable is not known.
+    if (/[$`*?[\]{}\\]/.test(folder))
+        return undefined;
+    return folder;
+}
+function stripWorkspace(text) {
+    return text.replace(/^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)\//, '');
+}
+/** Whether a word, or a part of it after `=`, `:` or `,`, is the folder or a path in it. */
+function mentions(text, folder) {
+    return text.split(/[=:,\s]/).some((part) => {
+        const p = stripWorkspace(part.replace(/^['"]|['"]$/g, '')).replace(/^(?:\.\/)+/, '');
+        return p === folder || p.startsWith(`${folder}/`);
+    });
+}
+function mapNames(map, names) {
+    return [...(map?.entries.values() ?? [])].some((v) => names(typeof v.value === 'number' ? '' : v.value));
+}
+/** Interpreters: the first word that is no option is the script they run. */
+const INTERPRETER = /^(?:python[\d.]*|py|node|nodejs|bash|sh|zsh|dash|ksh|ruby|perl|php|pwsh|powershell|rscript|lua|tclsh)$/i;
+/** Runners of a project's environment that run the command they are given (`poetry run python x`). */
+const PROJECT_RUNNERS = new Set(['poetry', 'uv', 'pipenv', 'pdm', 'hatch', 'rye']);
+/** Commands that run, build, install or copy what they are pointed at, or change the directory. */
+const RUNS_WHAT_IT_NAMES = new Set(('cd pushd source . eval export declare typeset local readonly alias make cmake ninja meson go cargo rustc gcc cc clang ' +
+    'npm npx yarn pnpm bun bunx deno pip pip3 pipx uv poetry pipenv pdm hatch tox nox pytest composer bundle gem rake ' +
+    'docker podman buildah bazel bazelisk gradle gradlew mvn mvnw ant sbt dotnet msbuild java javac kotlin swift ' +
+    'cp mv ln install rsync tar unzip chmod chown terraform tofu helm kubectl ansible-playbook pre-commit prek ' +
+    'act just task mage earthly nix').split(' '));
+/** git subcommands that only read a repository. */
+const GIT_READS = new Set([
+    'diff',
+    'log',
+    'status',
+    'show',
+    'rev-parse',
+    'ls-files',
+    'diff-index',
+    'diff-tree',
+    'describe',
+    'rev-list',
+    'cat-file',
+    'ls-tree',
+    'shortlog',
+    'blame',
+]);
+/** Variables whose value names files that later programs load. */
+const LOADING_VARIABLE = /^(?:PATH|PYTHONPATH|PYTHONSTARTUP|NODE_PATH|NODE_OPTIONS|RUBYLIB|RUBYOPT|PERL5LIB|PERL5OPT|LD_PRELOAD|LD_LIBRARY_PATH|DYLD_\w+|BASH_ENV|ENV|CLASSPATH|GOFLAGS|GOPATH|CARGO_HOME|GIT_\w+|\w*_CONFIG|\w*RC)$/i;
+/**
+ * Whether a command treats the folder only as data: it names the folder nowhere, or only as an
+ * argument of a program that is not the folder's, not one that runs, builds or installs what it names
+ * (an interpreter's script aside), not a directory change, and not through a variable that loads code.
+ */
+function readsOnly(command, script, folder) {
+    const named = (w) => mentions(w.text, folder);
+    if (!command.words.some(named))
+        return true;
+    const first = command.program[0];
+    // The variables set before the program (`ARGS="-folder=pr" make gen`): data, unless they load code;
+    // one set alone (`DIR=pr`) is read later, where this does not follow it.
+    const prefix = first ? command.words.filter((w) => w.start < first.start) : command.words;
+    for (const w of prefix) {
+        if (!named(w))
+            continue;
+        const name = /^([A-Za-z_]\w*)=/.exec(w.text)?.[1];
+        if (!first || !name || LOADING_VARIABLE.test(name))
+            return false;
+    }
+    // A value written for later steps (`echo "X=pr" >> "$GITHUB_ENV"`).
+    if (/GITHUB_(?:ENV|PATH|OUTPUT)/.test(script.slice(command.start, command.end)))
+        return false;
+    return first ? programReads(command.program, folder) : true;
+}
+function programReads(words, folder) {
+    const named = (w) => mentions(w.text, folder);
+    const [program, ...args] = words;
+    if (!program)
+        return true;
+    if (named(program))
+        return false;
+    const name = program.text.replace(/^.*\//, '').toLowerCase();
+    if (!args.some(named))
+        return true;
+    if (PROJECT_RUNNERS.has(name) && args[0]?.text === 'run') {
+        // Options of the runner, then the command it runs.
+        const at = args.findIndex((w, i) => i > 0 && !w.text.startsWith('-'));
+        if (args.slice(0, at < 0 ? args.length : at).some(named))
+            return false;
+        return at < 0 || programReads(args.slice(at), folder);
+    }
+    if (INTERPRETER.test(name)) {
+        const at = args.findIndex((w) => !w.text.startsWith('-'));
+        // `-c code`, `-m module`: the code or the module's own arguments are what run.
+        if (args.slice(0, at < 0 ? args.length : at).some((w) => /^-[a-z]*[cme]$/i.test(w.text)))
+            return false;
+        return at >= 0 && !named(args[at]);
+    }
+    if (name === 'git') {
+        const c = args.findIndex((w) => w.text === '-C');
+        const sub = args.find((w, i) => !w.text.startsWith('-') && i !== c + 1);
+        return c < 0 || (named(args[c + 1]) && sub !== undefined && GIT_READS.has(sub.text));
+    }
+    if (name === 'find')
+        return !args.some((w) => /^-(?:exec|execdir|ok|okdir)$/.test(w.text));
+    return !RUNS_WHAT_IT_NAMES.has(name);
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dangerous-triggers.js
+
 
 
 
@@ -41932,7 +43074,8 @@ function ownToken(step) {
  * requests (their `author_association`), or one whose every job keeps to the event as data: no
  * checkout of the head, no event value written into a script, see privileged-reach.ts; info when
  * such a workflow also names no secret, calls no reusable workflow and grants no write scope), at the
- * trigger. Checking out and building the pull request's code there ("pwn request") hands those
+ * trigger; low confidence for the info, for a `workflow_run` no outsider can start, and for a workflow
+ * whose jobs only call reusable workflows of other repositories pinned to a commit (not read here). Checking out and building the pull request's code there ("pwn request") hands those
  * privileges to the pull request: critical, reported instead at the ref that names the head
  * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
  * .../pull/N/head`, followed through `env:` and outputs) unless nothing runs the tree afterwards
@@ -41999,6 +43142,23 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                 if (treeNeverRun(workflow, job, step, hit.command))
                                     continue;
                                 critical += 1;
+                                // A folder beside the base's tree that later steps only hand to the base's tools as data.
+                                const side = gate || check || member ? undefined : sideFolderAsData(workflow, job, step, savesCache);
+                                if (side) {
+                                    findings.push({
+                                        message: `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets ${token}, and ` +
+                                            `checks out the pull request's code (${hit.what}) into the folder "${side}", which the later steps only ` +
+                                            "hand as data to tools that are not the pull request's (as an argument, to git reading it): none runs, " +
+                                            'builds or installs it there. What those tools do with its files is not read here: a generator or ' +
+                                            'renderer that runs what it finds would run it with those privileges. Keep the folder out of every ' +
+                                            'working directory, script path and build, or move the job to "pull_request".',
+                                        location: hit.location,
+                                        key: `${job.id}/${stepLabel(step)}/${hit.what}`,
+                                        severity: 'medium',
+                                        confidence: 'medium',
+                                    });
+                                    continue;
+                                }
                                 findings.push({
                                     message: `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets ${token}, and ` +
                                         (FETCH_ONLY.test(hit.what)
@@ -42011,7 +43171,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                             : check
                                                 ? ` It waits for job "${check.job}"${check.where}, which by its name checks who may run it; ${check.seen}: if it lets only maintainers' pull requests through, outsiders cannot run their code here.`
                                                 : member
-                                                    ? ` It runs only when step "${member.step}"${member.job === job.id ? '' : ` of job "${member.job}"`} (${member.action}), which by its name checks the team membership or permission of who started the run, says so; what it checks is not judged here: if it lets only maintainers through, outsiders cannot start this run, though the code checked out is whatever the pull request holds when the job runs, not what a maintainer read.`
+                                                    ? ` It runs only when step "${member.step}"${member.job === job.id ? '' : ` of job "${member.job}"`} (${member.action}), ${member.how}: if it lets only maintainers through, outsiders cannot start this run, though the code checked out is whatever the pull request holds when the job runs, not what a maintainer read.`
                                                     : ''),
                                     location: hit.location,
                                     key: `${job.id}/${stepLabel(step)}/${hit.what}`,
@@ -42034,6 +43194,12 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                     .map((j) => (j.uses ? (0,parsers_uses/* parseUses */.A)(j.uses.value) : undefined))
                     .filter((r) => r?.kind === 'repository')
                     .map((r) => r.raw);
+                // Every job calls a reusable workflow of another repository by a full commit SHA.
+                const pinnedCallsOnly = workflow.jobs.length > 0 &&
+                    workflow.jobs.every((j) => {
+                        const ref = j.uses ? (0,parsers_uses/* parseUses */.A)(j.uses.value) : undefined;
+                        return ref?.kind === 'repository' && (0,parsers_uses/* refPinning */.J)(ref.ref) === 'sha';
+                    });
                 const many = unseen.length > 1;
                 const checked = unseen.length === 0
                     ? 'No job here checks out pull request code, but every'
@@ -42090,6 +43256,10 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                             : fromPullRequests && !mergedOnly && !maintainersOnly && !dataOnly
                                 ? 'medium'
                                 : 'low',
+                        // Nothing privileged to expose; upstream runs no outsider causes; or all that could reach
+                        // the head is a reusable workflow of another repository pinned to a commit, not read here:
+                        // a note, or a guess about what was not examined.
+                        ...(bare || !fromPullRequests || pinnedCallsOnly ? { confidence: 'low' } : {}),
                     });
                 }
             },
@@ -42229,6 +43399,7 @@ function checkGate(workspace, workflow, job, throughCallers) {
  * or their permission on the repository.
  */
 const MEMBERSHIP_ACTION = /membership|(?:team|org|organi[sz]ation)s?[-_]?members?\b|(?:user|actor|author|collaborator|repo|repository)[-_]?(?:permissions?|access|role)\b|check[-_]?(?:permissions?|collaborator|user|actor|members?)\b|is[-_]?(?:member|collaborator|maintainer)\b|permissions?[-_]?check/i;
+const NAMED_CHECK = 'which by its name checks the team membership or permission of who started the run, says so; what it checks is not judged here';
 /**
  * A check of who started the run that the step must pass: a step of a membership or permission
  * action ({@link MEMBERSHIP_ACTION}) whose output a condition requires, where no other part of the
@@ -42245,8 +43416,49 @@ function membershipGate(workflow, job, step) {
             .find(Boolean);
         if (own)
             return own;
+        const failing = associationCheck(job, step);
+        if (failing)
+            return failing;
     }
     return jobMembershipGate(workflow, job, new Set());
+}
+/**
+ * An earlier step of the job that fails it unless the `author_association` of whoever acted is one
+ * it allows: a github-script that reads the association (in its script or its `env:`) and calls
+ * `core.setFailed` (or throws), or a `run:` script that reads it and exits with an error. A failed step skips the steps after it, unless
+ * they or the job ask for `always()` or another status.
+ */
+function associationCheck(job, step) {
+    const status = /\b(?:always|failure|cancelled)\s*\(/;
+    if (status.test(String(step.if?.value ?? '')) || status.test(String(job.if?.value ?? '')))
+        return undefined;
+    for (const earlier of job.steps) {
+        if (earlier.index >= step.index)
+            break;
+        if (earlier.if !== undefined || earlier.value['continue-on-error'] !== undefined)
+            continue;
+        const action = actionPathOf(earlier.uses);
+        const script = action?.toLowerCase() === 'actions/github-script'
+            ? earlier.with?.entries.get('script')?.value
+            : earlier.run?.value;
+        const reads = (text) => typeof text === 'string' && /\bauthor_association\b/.test(text);
+        if (typeof script !== 'string')
+            continue;
+        if (!reads(script) && ![...(earlier.env?.entries.values() ?? [])].some((v) => reads(v.value)))
+            continue;
+        const fails = earlier.run
+            ? /\bexit\s+[1-9]/.test(script)
+            : /\bcore\.setFailed\s*\(|\bthrow\b/.test(script);
+        if (!fails)
+            continue;
+        return {
+            step: stepLabel(earlier),
+            job: job.id,
+            action: earlier.run ? 'a run: script' : 'actions/github-script',
+            how: 'which fails the job unless the author_association of who acted is one it allows, passes; what it allows is not judged here',
+        };
+    }
+    return undefined;
 }
 function jobMembershipGate(workflow, job, seen) {
     if (seen.has(job.id))
@@ -42324,7 +43536,12 @@ function stepOutput(ref, job, before) {
     const action = actionPathOf(step?.uses);
     if (!step || !action || !MEMBERSHIP_ACTION.test(action))
         return undefined;
-    return { step: String(step.id.value), job: job.id, action: step.uses.value.replace(/@.*$/, '') };
+    return {
+        step: String(step.id.value),
+        job: job.id,
+        action: step.uses.value.replace(/@.*$/, ''),
+        how: NAMED_CHECK,
+    };
 }
 /**
  * A hit that fetches the head (`git fetch origin pull/N/head:pr-N`): it brings the commits into the
@@ -42368,6 +43585,10 @@ function savesCache(step) {
     // An action of this repository or a container: what it does when the job ends is not read here.
     if (!path || (/cache/i.test(path) && !/\/restore$/.test(path)))
         return true;
+    // `cache: false` turns the setup action's cache off, whatever else says where it would be.
+    const cache = step.with?.entries.get('cache');
+    if (cache && (cache.value === false || /^\s*false\s*$/i.test(String(cache.value))))
+        return false;
     return [...(step.with?.entries ?? [])].some(([k, v]) => /cache/i.test(k) && !(v.value === false || /^\s*(?:false)?\s*$/i.test(String(v.value))));
 }
 function headCheckoutsOf(workspace, flow, workflow, job, step) {
@@ -44035,6 +45256,7 @@ function jobsText(blocks) {
 
 
 
+
 /**
  * Least privilege for the `GITHUB_TOKEN`:
  * - no top-level `permissions:` while some job declares none either: those jobs get the repository's
@@ -44054,7 +45276,8 @@ function jobsText(blocks) {
  *   the called workflow's) counts as declaring one: the called jobs can only narrow the caller's token.
  * - `write-all` (high) and `read-all` (medium), at job level, or at workflow level unless every job
  *   declares its own (then the top-level block reaches nothing); low when no job it reaches runs
- *   anything that could use the token;
+ *   anything that could use the token, or hands the token to any step; `read-all` also when the jobs'
+ *   steps take no token at all and only maintainers' events run them ({@link readOnly});
  * - a workflow-level write scope that two or more jobs inherit while some of them are not seen to use
  *   it (scopes.ts; granted per job it would reach fewer jobs), or that the only inheriting job cannot
  *   use;
@@ -44082,7 +45305,7 @@ const workflowPermissions = (0,types/* defineEvaluator */.D)({
             workflow(workflow) {
                 const inheriting = workflow.jobs.filter((j) => !j.permissions);
                 if (inheriting.length > 0) {
-                    const top = shorthand(workflow.path, workflow.permissions, 'the workflow (every job without its own)', '', inertNote(workspace, workflow, inheriting));
+                    const top = shorthand(workflow.path, workflow.permissions, 'the workflow (every job without its own)', '', inertNote(workspace, workflow, inheriting, readOnly(workflow, workflow.permissions, inheriting, upstream)));
                     if (top) {
                         shorthandFix(fixes, top, workflow, workflow.permissions.shorthand, undefined, inheriting);
                         findings.push(top);
@@ -44099,7 +45322,7 @@ const workflowPermissions = (0,types/* defineEvaluator */.D)({
                 }
             },
             job(job, workflow) {
-                const own = shorthand(workflow.path, job.permissions, `job "${job.id}"`, job.id, inertNote(workspace, workflow, [job]));
+                const own = shorthand(workflow.path, job.permissions, `job "${job.id}"`, job.id, inertNote(workspace, workflow, [job], readOnly(workflow, job.permissions, [job], upstream)));
                 if (own) {
                     shorthandFix(fixes, own, workflow, job.permissions.shorthand, job, []);
                     findings.push(own);
@@ -44176,7 +45399,9 @@ function workflowWrites(fixes, workflow, inheriting) {
         const reason = whyFor(scope);
         if (!reason)
             return [];
-        const grade = pullRequestGrade(workflow, scope);
+        const grade = pullRequestGrade(workflow, scope) ??
+            pullRequestJobs(workflow, inheriting, scope) ??
+            githubActionsJobs(workflow, inheriting, scope);
         const found = {
             message: `"${scope}: write" at the top of the workflow ${reason.why}.${grade?.note ?? ''} Set "permissions: {}" (or read scopes) at the top ` +
                 'and grant the write scope on the job that needs it.',
@@ -44222,6 +45447,70 @@ function pullRequestGrade(workflow, scope) {
         }
         : undefined;
 }
+/**
+ * The grade of a workflow-level write scope whose inheriting jobs that are not seen to use it all
+ * run, by their own `if:`, on pull requests only (not `pull_request_target`): there, as on a workflow
+ * of pull requests only ({@link pullRequestGrade}), a fork's run gets it as a read scope. Not
+ * `security-events`.
+ */
+function pullRequestJobs(workflow, inheriting, scope) {
+    if (scope.toLowerCase() === 'security-events')
+        return undefined;
+    const idle = inheriting.filter((j) => !seenToUse(j, workflow, scope));
+    const prOnly = (j) => {
+        const events = jobEvents(workflow, j);
+        return events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
+    };
+    if (idle.length === 0 || !idle.every(prOnly))
+        return undefined;
+    const names = idle.map((j) => `"${j.id}"`).join(', ');
+    return {
+        severity: 'low',
+        note: ` ${idle.length > 1 ? 'Jobs' : 'Job'} ${names} ${idle.length > 1 ? 'run' : 'runs'} on pull requests only (${idle.length > 1 ? 'their' : 'its'} "if:"), where a fork gets a read-only token, but branches of this repository do not.`,
+    };
+}
+/**
+ * GitHub's own actions that run no code of the repository or the workflow (no script input, no
+ * package manager): what they do with the token is GitHub's, who runs the runner that holds it.
+ */
+const GITHUB_FIXED_ACTIONS = new Set([
+    'actions/stale',
+    'actions/labeler',
+    'actions/first-interaction',
+    'actions/add-to-project',
+    'actions/checkout',
+    'actions/cache',
+    'actions/cache/restore',
+    'actions/cache/save',
+    'actions/upload-artifact',
+    'actions/download-artifact',
+    'actions/upload-pages-artifact',
+    'actions/configure-pages',
+    'actions/deploy-pages',
+    'actions/dependency-review-action',
+]);
+/**
+ * The grade of a workflow-level write scope whose inheriting jobs that are not seen to use it run
+ * only GitHub's own actions of {@link GITHUB_FIXED_ACTIONS}: no `run:`, no other action, no container
+ * or service, no reusable workflow. Nothing there but GitHub's code holds the extra scope; a step
+ * added later would.
+ */
+function githubActionsJobs(workflow, inheriting, scope) {
+    const idle = inheriting.filter((j) => !seenToUse(j, workflow, scope));
+    const fixed = (j) => !j.uses &&
+        !j.container &&
+        j.services.length === 0 &&
+        j.steps.length > 0 &&
+        j.steps.every((s) => !s.run && GITHUB_FIXED_ACTIONS.has(actionPathOf(s.uses) ?? ''));
+    if (idle.length === 0 || !idle.every(fixed))
+        return undefined;
+    const names = idle.map((j) => `"${j.id}"`).join(', ');
+    const actions = [...new Set(idle.flatMap((j) => j.steps.map((s) => actionPathOf(s.uses))))].join(', ');
+    return {
+        severity: 'low',
+        note: ` ${idle.length > 1 ? 'Jobs' : 'Job'} ${names} ${idle.length > 1 ? 'run' : 'runs'} only GitHub's own ${actions}, which run${actions.includes(',') ? '' : 's'} no code of this repository, so nothing but GitHub's code holds the extra scope there today; a step added later would.`,
+    };
+}
 /** Job-level write scopes of a job whose steps only read. */
 function jobWrites(fixes, workflow, job) {
     const scopes = (job.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
@@ -44266,12 +45555,12 @@ function declaredThroughCall(workspace, job, callers = []) {
  * What the steps of `jobs` do when none of them can use the token, or none is handed it
  * (token-use.ts), said as a note of a finding graded low; undefined when some job can.
  */
-function inertNote(workspace, workflow, jobs) {
+function inertNote(workspace, workflow, jobs, readOnly = false) {
     if (jobs.length === 0)
         return undefined;
     const found = jobs.map((j) => inertJob(j, workflow, workspace));
     if (found.some((f) => f === undefined))
-        return withheldNote(workspace, workflow, jobs);
+        return withheldNote(workspace, workflow, jobs, readOnly);
     const checkout = found.some((f) => f.checkout);
     const does = [
         ...(checkout ? ['check out the repository with actions/checkout'] : []),
@@ -44287,12 +45576,28 @@ function inertNote(workspace, workflow, jobs) {
     return ` ${jobs.length > 1 ? 'Their' : 'Its'} steps only ${does.join(' and ')}, and are given no token or secret, so nothing there can use it${checkout ? " but the checkout's fetch" : ''} today; a step added later would.`;
 }
 /**
+ * Whether `permissions` are the `read-all` shorthand (a token that reads every scope and writes none)
+ * on jobs that run only maintainers' code: no pull request or merge queue event, no event outsiders
+ * cause that can run them. A program of those jobs that read the token from the runner's memory
+ * could only read, and none is proposed by someone else: jobs whose steps take no token at all then
+ * hand it to nothing ({@link withheldNote}). A pull request's code could lift it and read what is
+ * not public (open code scanning alerts).
+ */
+function readOnly(workflow, permissions, jobs, upstream) {
+    if (permissions?.shorthand?.value.trim() !== 'read-all')
+        return false;
+    if ([...eventsOf(workflow)].some((e) => PR_EVENTS.has(e) || e === 'merge_group'))
+        return false;
+    return outsiderEvents(workflow, jobs, undefined, upstream).length === 0;
+}
+/**
  * Jobs whose steps that take a token are all given a secret of their own instead, and that leave
  * the job's token with no other step (token-use.ts), said as a note; undefined when some job does not.
+ * For a token that can only read (`read-all`), jobs none of whose steps take a token count too.
  */
-function withheldNote(workspace, workflow, jobs) {
+function withheldNote(workspace, workflow, jobs, readOnly = false) {
     // An inert job beside withheld ones hands the token to nothing either.
-    const found = jobs.map((j) => inertJob(j, workflow, workspace) ?? tokenWithheld(workspace, j, workflow));
+    const found = jobs.map((j) => inertJob(j, workflow, workspace) ?? tokenWithheld(workspace, j, workflow, { readOnly }));
     if (found.some((f) => f === undefined))
         return undefined;
     const withheld = found.filter((f) => f !== undefined && 'replaced' in f);
@@ -44300,11 +45605,14 @@ function withheldNote(workspace, workflow, jobs) {
     const replaced = names((w) => w.replaced).join(', ');
     const readers = names((w) => w.readers);
     const many = names((w) => w.replaced).length > 1;
+    const instead = replaced === ''
+        ? ": no other step takes a token, no checkout leaves it on disk, and no pull request or outsider's event runs the job, so its read access reaches no code of theirs today"
+        : `: ${replaced} ${many ? 'are' : 'is'} given a secret of ${many ? 'their' : 'its'} own as a token instead, so the default permissions reach nothing that could write with them today`;
     return (` No step of ${jobs.length > 1 ? 'these jobs' : 'the job'} is handed its token` +
         (readers.length > 0
             ? ` but GitHub's own ${readers.join(', ')}, which only ${readers.length > 1 ? 'download' : 'downloads'} a toolchain with it`
             : '') +
-        `: ${replaced} ${many ? 'are' : 'is'} given a secret of ${many ? 'their' : 'its'} own as a token instead, so the default permissions reach nothing that could write with them today` +
+        instead +
         (withheld.some((w) => w.runs)
             ? ", though a program the job runs could still read the token from the runner's memory (hosted runners give steps sudo)"
             : '') +
@@ -44468,6 +45776,127 @@ function requiresPullRequest(node, positive) {
         const other = isRef(leaf.left) ? leaf.right : isRef(leaf.right) ? leaf.left : undefined;
         return unequal && other?.kind === 'literal' && (other.value === null || other.value === '');
     });
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/pr-evidence-precommit.js
+/**
+ * pre-commit (and prek, which reads the same file) run from a workflow, for `workflow.pr-evidence`:
+ * the hooks of the root `.pre-commit-config.yaml` are what such a step runs, so a hook of a tool the
+ * rule counts (`zizmor`) or a local hook whose `entry` is one of its commands does what that tool
+ * does, and no more. Which hooks run is read from the command: a hook id given as argument runs that
+ * hook alone, `SKIP` leaves hooks out, a hook's `stages` (or the file's `default_stages`) keep it to
+ * other stages than `pre-commit run` runs, and without `--all-files`, `--files` or `--from-ref` it
+ * checks only the staged files, which a workflow has none of.
+ */
+/** The configuration files pre-commit and prek read at the root, in their order. */
+const PRE_COMMIT_CONFIGS = ['.pre-commit-config.yaml', '.pre-commit-config.yml'];
+/** The action that runs `pre-commit run` with its `extra_args` (default `--all-files`). */
+const PRE_COMMIT_ACTION = /^pre-commit\/action$/i;
+/** `pre-commit run ...` or `prek run ...` in a script, with the rest of its command. */
+const PRE_COMMIT_RUN = /(?<![\w-])(?:pre-commit|prek)\s+run(?![\w-])([^\n;&|)]*)/gi;
+/** The root configuration's hooks, read once per run; undefined without a readable one. */
+function preCommitConfig(workspace) {
+    return workspace.memo('pre-commit-config', '', () => {
+        const file = PRE_COMMIT_CONFIGS.find((f) => workspace.has(f));
+        const doc = file ? workspace.yaml(file) : undefined;
+        const root = doc?.ok ? doc.documents[0]?.value : undefined;
+        if (!pr_evidence_precommit_isRecord(root) || !Array.isArray(root.repos))
+            return undefined;
+        const defaults = pr_evidence_precommit_strings(root.default_stages);
+        const hooks = [];
+        for (const repo of root.repos) {
+            if (!pr_evidence_precommit_isRecord(repo) || !Array.isArray(repo.hooks))
+                continue;
+            for (const hook of repo.hooks) {
+                if (!pr_evidence_precommit_isRecord(hook) || typeof hook.id !== 'string')
+                    continue;
+                const stages = pr_evidence_precommit_strings(hook.stages) ?? defaults;
+                hooks.push({
+                    id: hook.id,
+                    ...(repo.repo === 'local' && typeof hook.entry === 'string' ? { entry: hook.entry } : {}),
+                    ...(stages ? { stages } : {}),
+                });
+            }
+        }
+        const ci = pr_evidence_precommit_isRecord(root.ci) ? { skip: new Set(pr_evidence_precommit_strings(root.ci.skip) ?? []) } : undefined;
+        return { hooks, ...(ci ? { ci } : {}) };
+    });
+}
+/**
+ * Whether a hook of the configuration that a run with these arguments (`--all-files`, a hook id,
+ * `--hook-stage`) runs, and `skip` does not leave out, is one the rule counts: its id is among `ids`
+ * (case-insensitive), or it is a local hook whose entry `performs`.
+ */
+function preCommitRuns(config, args, skip, ids, performs) {
+    const words = args.trim().split(/\s+/).filter(Boolean);
+    let files = false;
+    let stage = 'pre-commit';
+    let only;
+    for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        const [flag, inline] = w.startsWith('--') && w.includes('=') ? [w.slice(0, w.indexOf('=')), true] : [w, false];
+        if (/^(?:-a|--all-files)$/.test(flag))
+            files = true;
+        else if (/^(?:--from-ref|--to-ref|-s|-o|--source|--origin)$/.test(flag)) {
+            files = true;
+            if (!inline)
+                i++;
+        }
+        else if (flag === '--files') {
+            files = true;
+            // The file names up to the next option.
+            while (!inline && i + 1 < words.length && !words[i + 1].startsWith('-'))
+                i++;
+        }
+        else if (flag === '--hook-stage') {
+            const value = inline ? w.slice(w.indexOf('=') + 1) : words[++i];
+            stage = value ?? stage;
+        }
+        else if (/^(?:-c|--config)$/.test(flag))
+            return false; // Another configuration than the root's.
+        else if (flag === '--color') {
+            if (!inline)
+                i++;
+        }
+        else if (w.startsWith('-'))
+            continue;
+        else if (only === undefined)
+            only = w;
+    }
+    if (!files)
+        return false;
+    const wanted = new Set(ids.map((i) => i.toLowerCase()));
+    return config.hooks.some((h) => (only === undefined || h.id === only) &&
+        !skip.has(h.id) &&
+        (h.stages === undefined ||
+            h.stages.includes(stage) ||
+            (stage === 'pre-commit' && h.stages.includes('commit'))) &&
+        (wanted.has(h.id.toLowerCase()) || (h.entry !== undefined && performs(h.entry))));
+}
+/** Whether pre-commit.ci is configured (`ci:`) and would run a hook the rule counts that it does not skip. */
+function preCommitCiRuns(config, ids, performs) {
+    if (!config.ci)
+        return false;
+    return preCommitRuns(config, '--all-files', config.ci.skip, ids, performs);
+}
+/** The argument lists of the `pre-commit run` commands of a script. */
+function preCommitCommands(script) {
+    return [...script.matchAll(PRE_COMMIT_RUN)].map((m) => m[1] ?? '');
+}
+/** The hooks `SKIP` leaves out (comma-separated ids), from the step's, the job's or the workflow's env. */
+function skippedHooks(value) {
+    return new Set(typeof value === 'string'
+        ? value
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : []);
+}
+function pr_evidence_precommit_strings(v) {
+    return Array.isArray(v) ? v.filter((x) => typeof x === 'string') : undefined;
+}
+function pr_evidence_precommit_isRecord(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/activity-types.js
@@ -44760,6 +46189,7 @@ function walkStrings(source, value, path, add, depth) {
 
 
 
+
 /** The key of a candidate that satisfies the rule: the workflow performs the activity on pull requests. */
 const PERFORMED = 'on-pull-requests';
 /** A workflow that calls reusable workflows of other repositories on pull requests (not a finding by itself). */
@@ -44821,6 +46251,12 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
                 items: { type: 'string', minLength: 1, pattern: '^[A-Z0-9_]+$' },
                 description: 'super-linter counts when one of these linters is set to run (VALIDATE_<NAME>: true in env).',
             },
+            preCommitHooks: {
+                type: 'array',
+                default: [],
+                items: { type: 'string', minLength: 1 },
+                description: 'pre-commit (pre-commit run, pre-commit/action, pre-commit.ci) counts when the root .pre-commit-config.yaml has a hook of one of these ids that it runs.',
+            },
             elsewhere: {
                 type: 'array',
                 default: [],
@@ -44854,10 +46290,22 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         let custom;
         const customCommand = () => (custom ??= customGolangciCommand(workspace) ?? null);
         const runsGolangci = (text) => GOLANGCI_COMMAND.test(text) || (/\srun(?![\w-])/.test(text) && customCommand()?.test(text) === true);
-        const textPerforms = (text) => commands.some((re) => re.test(text)) || (usesGolangci && runsGolangci(text) && golangciCounts());
-        const runPerforms = (script) => textPerforms(script) ||
+        const ownPerforms = (text) => commands.some((re) => re.test(text)) || (usesGolangci && runsGolangci(text) && golangciCounts());
+        // pre-commit runs the hooks of the root configuration: those the rule counts, by id or by what
+        // a local hook's entry runs (followed like a step's script, but not into pre-commit again).
+        const hookIds = options.preCommitHooks ?? [];
+        const usesPreCommit = hookIds.length > 0;
+        // Read only when a step runs pre-commit, so the configuration is an input of those workflows alone.
+        const preCommitPerforms = (args, skip) => {
+            const config = preCommitConfig(workspace);
+            return (config !== undefined && preCommitRuns(config, args, skip, hookIds, (e) => followed(e, ownPerforms)));
+        };
+        const textPerforms = (text, skip = NO_SKIP) => ownPerforms(text) ||
+            (usesPreCommit && preCommitCommands(text).some((args) => preCommitPerforms(args, skip)));
+        const followed = (script, matches) => matches(script) ||
             (options.followCalls !== false &&
-                followCalls(workspace, script, true).some((f) => textPerforms(f.text) || (names !== undefined && f.target !== undefined && names.test(f.target))));
+                followCalls(workspace, script, true).some((f) => matches(f.text) || (names !== undefined && f.target !== undefined && names.test(f.target))));
+        const runPerforms = (script, skip = NO_SKIP) => followed(script, (text) => textPerforms(text, skip));
         const superLinters = options.superLinter ?? [];
         const stepPerforms = (step, job, source, depth = 0) => {
             const path = actionPathOf(step.uses);
@@ -44867,8 +46315,15 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
                 if (superLinterRuns(superLinters, [source.env, job.env, step.env]))
                     return true;
             }
-            if (step.run && runPerforms(step.run.value))
+            // pre-commit leaves out the hooks `SKIP` names (the step's env, else the job's, else the workflow's).
+            const skip = () => skippedHooks([step.env, job.env, source.env].find((e) => e?.entries.has('SKIP'))?.entries.get('SKIP')?.value);
+            if (step.run && runPerforms(step.run.value, usesPreCommit ? skip() : NO_SKIP))
                 return true;
+            if (usesPreCommit && path && PRE_COMMIT_ACTION.test(path)) {
+                const args = input(step, 'extra_args')?.value;
+                if (preCommitPerforms(typeof args === 'string' ? args : '--all-files', skip()))
+                    return true;
+            }
             // An image build runs the RUN instructions of its Dockerfile: a test stage there runs on the
             // pull request as a step's script would.
             if (path === DOCKER_BUILD_ACTION && options.followCalls !== false) {
@@ -44965,6 +46420,21 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
     },
     combine: combineEvidence,
 });
+const NO_SKIP = new Set();
+/**
+ * The root pre-commit configuration when it configures pre-commit.ci (`ci:`) and holds a hook the
+ * rule counts that pre-commit.ci does not skip: an app that runs it on pull requests without a
+ * workflow, whose runs are not visible here.
+ */
+function preCommitCi(workspace, options) {
+    const ids = options.preCommitHooks ?? [];
+    const config = ids.length > 0 ? preCommitConfig(workspace) : undefined;
+    const commands = (options.commands ?? []).map((c) => new RegExp(c, 'i'));
+    if (!config || !preCommitCiRuns(config, ids, (e) => commands.some((re) => re.test(e))))
+        return [];
+    const file = PRE_COMMIT_CONFIGS.find((f) => workspace.has(f));
+    return [`${file} (pre-commit.ci)`];
+}
 /** GitHub's own actions (checkout, caches, artifacts, setup-*, github-script aside): they run no tests or analysis of their own. */
 const UTILITY_ACTION = /^actions\/(?:checkout|cache|upload-artifact|download-artifact|setup-[\w-]+|labeler|stale|upload-pages-artifact|deploy-pages|configure-pages)$/;
 /** How many composite actions of the repository deep a step is followed (`./a` using `./b` ...). */
@@ -45004,6 +46474,7 @@ function combineEvidence({ options, workspace }, candidates) {
     const other = [
         ...otherCi(workspace),
         ...(options.elsewhere ?? []).filter((e) => workspace.has(e.path)).map((e) => `${e.path} (${e.system})`),
+        ...preCommitCi(workspace, options),
     ];
     const elsewhere = other.length > 0
         ? ` This repository also has ${other.join(', ')}, whose runs are not visible here: if it runs ` +
@@ -45133,7 +46604,11 @@ const workflowRefConfusion = (0,types/* defineEvaluator */.D)({
  * commit. When they disagree, a review approves one version and the job runs another (a forgotten
  * comment after an update, or a commit swapped under an unchanged comment). Offline, a mismatch is
  * certain when two pins of the same repository carry the same full version (`v4.2.2`, not a moving
- * major tag like `v4`) on different commits: both are reported, each naming the other. With the
+ * major tag like `v4`) on different commits: both are reported, each naming the other. It is as certain
+ * when one commit carries comments that no single release can have (`# v2` and `# v4.1.1`, `# v3.0.0` and
+ * `# v4.1.1`; `# v4` and `# v4.1.1` agree): the pins whose comment the other pins of that commit do not
+ * bear out are reported, each naming one that disagrees (all of them when no comment has a majority).
+ * Two full versions of one major on one commit may be one release tagged twice: low confidence. With the
  * GitHub API, each pin commented with a full version is also compared with the commit its tag names (cached, within the
  * run's budget for the online audits); without it, that part is skipped and the rule still runs.
  */
@@ -45172,6 +46647,8 @@ const workflowRefVersionMismatch = (0,types/* defineEvaluator */.D)({
                 });
             }
         }
+        for (const f of sameCommit(refs, reported))
+            findings.push(f);
         if (!github)
             return findings;
         const api = (0,action_api/* actionApi */.fN)(github);
@@ -45196,8 +46673,58 @@ const workflowRefVersionMismatch = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/** Whether two version comments can name the same release: one is the other or a prefix of it (`v4`, `v4.1.1`). */
+function agree(a, b) {
+    return a.slice(0, Math.min(a.length, b.length)).every((n, i) => n === b[i]);
+}
+/**
+ * Pins of one commit whose comments name releases that cannot both be that commit. A pin is reported
+ * unless the pins that agree with it (itself included) are more than half of the commit's: the
+ * comment most of them bear is taken as the release, and only the others are reported.
+ */
+function sameCommit(refs, reported) {
+    const byCommit = new Map();
+    for (const r of refs) {
+        const parts = versionParts(r.commentVersion);
+        if (!parts)
+            continue;
+        const key = `${r.slug}\u0000${r.ref.toLowerCase()}`;
+        byCommit.set(key, [...(byCommit.get(key) ?? []), { r, parts }]);
+    }
+    const findings = [];
+    for (const group of byCommit.values()) {
+        if (group.length < 2)
+            continue;
+        for (const { r, parts } of group) {
+            if (reported.has(r))
+                continue;
+            const others = group.filter((o) => !agree(parts, o.parts));
+            if (others.length === 0 || group.length - others.length > group.length / 2)
+                continue;
+            // Name the comment most pins of the commit bear out: the likeliest release.
+            const support = (o) => group.filter((g) => agree(o.parts, g.parts)).length;
+            const other = others.reduce((best, o) => (support(o) > support(best) ? o : best));
+            const sameMajor = others.every((o) => o.parts[0] === parts[0]);
+            reported.add(r);
+            findings.push({
+                message: `"${r.uses.value.trim()}" is commented ${r.commentVersion}, but the same commit is commented ` +
+                    `${other.r.commentVersion} at ${other.r.file}:${other.r.location.startLine}: one commit is not both releases. ` +
+                    'Resolve the tag and make the comments name the release that runs.',
+                location: r.location,
+                key: `uses/${r.name.toLowerCase()}@${r.ref.toLowerCase()}/${r.commentVersion}`,
+                // Which comment is right cannot be told offline; two full versions of one major may also be
+                // one release tagged twice (a re-release without changes).
+                confidence: sameMajor && isFullVersion(r.commentVersion) && isFullVersion(other.r.commentVersion)
+                    ? 'low'
+                    : 'medium',
+            });
+        }
+    }
+    return findings;
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/remote-script.js
+
 
 
 
@@ -45208,40 +46735,85 @@ const workflowRefVersionMismatch = (0,types/* defineEvaluator */.D)({
  * whatever the server returns at that moment, unverified, with the job's token and secrets in reach.
  * A script downloaded to a file or a variable and run by a later command of the same script, with
  * no checksum or signature check between, is the same thing in two commands.
- * Reported at the command inside the `run:` script (workflows and composite actions). TLS
- * verification switches (`curl -k`) are reported by tls-verification-disabled, not here.
+ * Reported at the command inside the `run:` script (workflows and composite actions), or inside an
+ * action input that the action runs as a shell script (`shellInputs`: a retry wrapper's command, the
+ * script a container or virtual machine action runs). TLS verification switches (`curl -k`) are
+ * reported by tls-verification-disabled, not here.
  */
 const workflowRemoteScript = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.remote-script',
     scope: 'file',
-    summary: 'run: scripts that pipe a download straight into a shell or interpreter (curl | sh).',
-    schema: { type: 'object', additionalProperties: false, properties: {} },
-    evaluate({ workspace }) {
+    summary: 'run: scripts, and action inputs run as shell scripts, that pipe a download straight into a shell or interpreter (curl | sh).',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            shellInputs: {
+                type: 'array',
+                description: 'Action inputs whose value the action runs as a shell script (`uses` is owner/repo).',
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['uses', 'inputs'],
+                    properties: {
+                        uses: { type: 'string', pattern: '^[^/\\s]+/[^/\\s@]+$' },
+                        inputs: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+                    },
+                },
+            },
+        },
+    },
+    evaluate({ workspace, options }) {
         const findings = [];
+        const shellInputs = new Map();
+        for (const s of options.shellInputs ?? []) {
+            const key = s.uses.toLowerCase();
+            shellInputs.set(key, [...(shellInputs.get(key) ?? []), ...s.inputs.map((i) => i.toLowerCase())]);
+        }
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             step(step, source, job) {
-                if (!step.run)
-                    return;
-                const hits = remoteExecutions(step.run.value);
-                if (hits.length === 0)
-                    return;
-                const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
-                for (const hit of hits) {
-                    const what = hit.download
-                        ? `"${remote_script_short(hit.text)}" runs what "${remote_script_short(hit.download)}" downloaded, without verifying it`
-                        : `"${remote_script_short(hit.text)}" executes a download without verifying it`;
-                    findings.push({
-                        message: `${what}: whoever controls the server, the DNS or the URL decides what runs in this job. ` +
-                            'Download to a file, check its SHA-256 (or signature) against a pinned value, then run it, or use a pinned action or package.',
-                        location: text.locate(hit.start, hit.end),
-                        key: `${job?.id ?? ''}/${stepLabel(step)}/${hit.text}`,
-                    });
+                for (const script of stepScripts(step, shellInputs)) {
+                    const hits = remoteExecutions(script.value);
+                    if (hits.length === 0)
+                        continue;
+                    const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, script);
+                    for (const hit of hits) {
+                        const what = hit.download
+                            ? `"${remote_script_short(hit.text)}" runs what "${remote_script_short(hit.download)}" downloaded, without verifying it`
+                            : `"${remote_script_short(hit.text)}" executes a download without verifying it`;
+                        findings.push({
+                            message: `${what}: whoever controls the server, the DNS or the URL decides what runs in this job. ` +
+                                'Download to a file, check its SHA-256 (or signature) against a pinned value, then run it, or use a pinned action or package.',
+                            location: text.locate(hit.start, hit.end),
+                            key: `${job?.id ?? ''}/${stepLabel(step)}/${hit.text}`,
+                        });
+                    }
                 }
             },
         });
         return findings;
     },
 });
+/** The shell scripts a step runs: its `run:`, or the inputs of its action that are run as one. */
+function stepScripts(step, shellInputs) {
+    if (step.run)
+        return [step.run];
+    if (!step.uses || !step.with || shellInputs.size === 0)
+        return [];
+    const ref = (0,parsers_uses/* parseUses */.A)(step.uses.value);
+    if (ref.kind !== 'repository')
+        return [];
+    const inputs = shellInputs.get(`${ref.owner}/${ref.repo}`.toLowerCase());
+    if (!inputs)
+        return [];
+    const scripts = [];
+    for (const [name, value] of step.with.entries) {
+        if (typeof value.value === 'string' && inputs.includes(name.toLowerCase())) {
+            scripts.push(value);
+        }
+    }
+    return scripts;
+}
 function remote_script_short(text) {
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
@@ -45553,15 +47125,20 @@ function variableUses(raw, offset, vars) {
 
 
 
+
 /**
  * `secrets: inherit` hands every secret the caller can read (repository, environment and organisation
- * secrets) to the called workflow, whatever it needs. Reported at the value, per calling job.
+ * secrets) to the called workflow, whatever it needs. Reported at the value, per calling job; low
+ * severity when the called workflow is this repository's own and its text names no secret at all
+ * (no `secrets` context, no `secrets:` passed on): it receives them but reads none today.
  */
 const workflowSecretsInherit = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.secrets-inherit',
     scope: 'file',
     summary: 'Reusable workflow calls that pass every secret with `secrets: inherit`.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
+    // The called workflow of this repository, for whether it reads any secret.
+    readsOtherFiles: parsers_workflow/* WORKFLOW_GLOBS */.iK,
     evaluate({ workspace }) {
         const findings = [];
         // Its subjects are calls of reusable workflows: a workflow that makes none had nothing to judge.
@@ -45572,11 +47149,19 @@ const workflowSecretsInherit = (0,types/* defineEvaluator */.D)({
                     subjects.add(workflow.path);
                 if (!job.uses || typeof job.secrets?.value !== 'string' || job.secrets.value.trim() !== 'inherit')
                     return;
+                const called = calledWorkflow(workspace, job);
+                const unused = called !== undefined && !namesAnySecret(workspace, called);
                 findings.push({
                     message: `Job "${job.id}" passes every secret of the repository and organisation to "${job.uses.value}" ` +
-                        '("secrets: inherit"). List only the secrets it uses under "secrets:".',
+                        '("secrets: inherit"). ' +
+                        (unused
+                            ? 'That workflow of this repository names no secret today (no "secrets" context, no secrets passed on), ' +
+                                'so none is exposed yet; any secret it is later made to read comes without review of what it needs. ' +
+                                'Pass "secrets:" explicitly, or none at all.'
+                            : 'List only the secrets it uses under "secrets:".'),
                     location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, job.secrets.span),
                     key: job.id,
+                    ...(unused ? { severity: 'low' } : {}),
                 });
             },
         });
@@ -45584,6 +47169,15 @@ const workflowSecretsInherit = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/**
+ * Whether a workflow's text says `secrets` anywhere (`secrets.NAME`, `toJSON(secrets)`, a
+ * `secrets:` of its own calls or of `workflow_call`), comments included: only a workflow that never
+ * does is known to read none of what it inherits. A composite action it runs has no `secrets` context.
+ */
+function namesAnySecret(workspace, workflow) {
+    const text = workspace.text(workflow.path);
+    return text === undefined || /\bsecrets\b/i.test(text);
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/secrets-outside-env.js
 
@@ -45640,7 +47234,7 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
             const known = publishers.get(job);
             if (known !== undefined)
                 return known;
-            const p = job.steps.some(publishes);
+            const p = job.steps.some(publishing_publishes);
             publishers.set(job, p);
             return p;
         };
@@ -47100,12 +48694,15 @@ function commented(lines, line) {
 
 
 
+
 /**
  * Container images a workflow runs: a job's `container:` (every step runs inside it, with the job's
  * token), its `services:`, and a Docker action's `runs.image: docker://...`. A tag can be re-pointed
  * to a different image; only `@sha256:<digest>` names fixed content. Images computed by an expression
  * (`${{ matrix.image }}`) are not judged: their value is not known here. `docker://` steps are
- * references in `uses:` and are reported by workflow-unpinned-action.
+ * references in `uses:` and are reported by workflow-unpinned-action. A service of a job that holds
+ * only a read-only token, names no secret and publishes nothing (a test database beside the tests) is
+ * reported at low severity: a moved tag can change the job's results, not reach a credential.
  */
 const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.unpinned-images',
@@ -47128,7 +48725,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
         const findings = [];
         // Its subjects are the images jobs and Docker actions pull: a file that names none had nothing to judge.
         const subjects = new Set();
-        const check = (path, image, what, key) => {
+        const check = (path, image, what, key, note) => {
             if (!image)
                 return;
             subjects.add(path);
@@ -47148,16 +48745,25 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
                     : 'name only (the "latest" tag)';
             findings.push({
                 message: `Image "${ref.raw}" (${what})${aliasNote(image)} is pulled by ${by}; a tag can be moved to a different image at any time. ` +
-                    'Pin it by digest (image@sha256:<digest>) and let Dependabot or Renovate update it.',
+                    'Pin it by digest (image@sha256:<digest>) and let Dependabot or Renovate update it.' +
+                    (note ? ` ${note}` : ''),
                 location: (0,core_location/* locationFromSpan */.Cx)(path, image.span),
                 key: `${key}:${ref.raw}`,
+                ...(note ? { severity: 'low' } : {}),
             });
         };
+        // The jobs of each workflow that publish, computed once a workflow has a service to judge.
+        const publishing = new Map();
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
                 check(workflow.path, job.container?.image, `the container of job "${job.id}"`, `${job.id}/container`);
+                if (job.services.length === 0)
+                    return;
+                const publishers = publishing.get(workflow) ?? publishingJobs(workflow);
+                publishing.set(workflow, publishers);
+                const note = harmlessServices(job, workflow, publishers) ? SERVICE_NOTE : undefined;
                 for (const service of job.services) {
-                    check(workflow.path, service.image, `service "${service.id}" of job "${job.id}"`, `${job.id}/service/${service.id}`);
+                    check(workflow.path, service.image, `service "${service.id}" of job "${job.id}"`, `${job.id}/service/${service.id}`, note);
                 }
             },
             action(action) {
@@ -47170,6 +48776,51 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/** What a finding on a service of a job that can reach no credential says. */
+const SERVICE_NOTE = 'The job holds only a read-only token, names no secret and publishes nothing: a moved tag can change its test results, not reach a credential or what the project ships.';
+/**
+ * Whether a job's services can reach nothing privileged: the job's token can only read (its
+ * `permissions:`, or the workflow's, grant no write scope; without any the repository's default may
+ * write), the job and the workflow's `env:` name no secret (`secrets.NAME`, `secrets[...]`; the job's
+ * own token, `secrets.GITHUB_TOKEN`, reads only), it has no deployment environment (whose secrets it
+ * would hold), and it is no publishing job nor one that builds what a publishing job ships. A service
+ * runs beside the job's steps on the same network, without the runner's workspace or its token: what
+ * it serves can change the tests' results, not what the job may do. A job's `container:` runs the
+ * steps themselves and is not judged so.
+ */
+function harmlessServices(job, workflow, publishers) {
+    if (job.uses || job.environment || publishers.has(job))
+        return false;
+    const perms = job.permissions ?? workflow.permissions;
+    if (!perms)
+        return false;
+    if (perms.shorthand) {
+        if (perms.shorthand.value.trim() !== 'read-all')
+            return false;
+    }
+    else if (perms.value !== null && typeof perms.value === 'object' && !Array.isArray(perms.value)) {
+        if (perms.scopes.some((s) => typeof s.level.value !== 'string' ||
+            (s.level.value.trim() !== 'read' && s.level.value.trim() !== 'none'))) {
+            return false;
+        }
+    }
+    else if (perms.value !== null)
+        return false;
+    return !namesSecret(job.value) && !namesSecret(workflow.env?.value);
+}
+/** `secrets.NAME` or `secrets[...]`, other than the job's own token. */
+const SECRET_REFERENCE = /\bsecrets\s*(?:\.(?!GITHUB_TOKEN\b)|\[)/i;
+/** Whether a parsed YAML value (aliases resolved) names a secret in any of its strings or keys. */
+function namesSecret(value) {
+    if (typeof value === 'string')
+        return SECRET_REFERENCE.test(value);
+    if (Array.isArray(value))
+        return value.some(namesSecret);
+    if (value !== null && typeof value === 'object') {
+        return Object.entries(value).some(([k, v]) => SECRET_REFERENCE.test(k) || namesSecret(v));
+    }
+    return false;
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fix-pin.js
 
@@ -47304,7 +48955,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
             self ??= ownRepository(workspace) ?? null;
             return self !== null && isOwnAction(workspace, self, text);
         };
-        const check = (source, uses, what) => {
+        const check = (source, uses, what, job) => {
             const message = problem(uses.value, what, allowed);
             if (!message)
                 return;
@@ -47337,11 +48988,19 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
             // repository, and that owner's other repositories have maintainers and risks of their own.
             // Medium, still shown; the owner comes from the run, never from the tree a change edits.
             const owner = repository !== undefined ? sameOwner(uses.value, repository) : undefined;
+            // An image of the owner's own namespace on GitHub's registry (`docker://ghcr.io/<owner>/...`),
+            // which only that owner can push to: graded as another repository of the owner is.
+            const image = !owner && repository !== undefined ? sameOwnerImage(uses.value, repository) : undefined;
+            // An action of GitHub itself (`actions/*`), whose maintainers run the platform the workflow
+            // runs on, by a tag in a job that holds nothing to steal: a manual run, a read-only token, no
+            // secret. A moved tag still runs other code, but in a run a maintainer starts with nothing
+            // privileged: medium. Release and publish jobs (a write scope, an OIDC token, a secret) keep high.
+            const bare = !owner && !image && job !== undefined && githubActionInBareJob(workspace, source, job, uses.value);
             const finding = {
-                message: `${message}${own ? ownActionNote(self) : ''}${owner ? sameOwnerNote(owner) : ''}${aliasNote(uses)}`,
+                message: `${message}${own ? ownActionNote(self) : ''}${owner ? sameOwnerNote(owner) : ''}${image ? sameOwnerImageNote(image) : ''}${bare ? BARE_JOB_NOTE : ''}${aliasNote(uses)}`,
                 location,
                 key,
-                ...(owner ? { severity: 'medium' } : {}),
+                ...(owner || image || bare ? { severity: 'medium' } : {}),
             };
             pinFix(fixes, finding, workspace, source, uses);
             findings.push(finding);
@@ -47351,9 +49010,9 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
                 if (job.uses)
                     check(workflow, job.uses, 'Reusable workflow');
             },
-            step(step, source) {
+            step(step, source, job) {
                 if (step.uses)
-                    check(source, step.uses, 'Action');
+                    check(source, step.uses, 'Action', job);
             },
         });
         fixes.finish();
@@ -47370,6 +49029,58 @@ function sameOwner(text, repository) {
         return undefined;
     const owner = repository.split('/')[0];
     return owner && ref.owner.toLowerCase() === owner ? owner : undefined;
+}
+/**
+ * The owner of this repository when a `docker://` image lives in that owner's namespace of GitHub's
+ * container registry (`ghcr.io/<owner>/...`), where only the owner can push; undefined otherwise (a
+ * Docker Hub namespace of the same name may belong to anyone).
+ */
+function sameOwnerImage(text, repository) {
+    const ref = (0,parsers_uses/* parseUses */.A)(text);
+    if (ref.kind !== 'docker')
+        return undefined;
+    const registry = ref.image.registry?.toLowerCase();
+    if (registry !== 'ghcr.io' && registry !== 'docker.pkg.github.com')
+        return undefined;
+    const owner = repository.split('/')[0];
+    return owner && ref.image.repository.toLowerCase().split('/')[0] === owner ? owner : undefined;
+}
+function sameOwnerImageNote(owner) {
+    return (` The image is in the GitHub container registry namespace of this repository's own owner (${owner}), not a third party's: only ` +
+        'that owner can push to it, but a moved tag still changes what runs here without a change to this repository.');
+}
+const BARE_JOB_NOTE = ' It is an action of GitHub itself, in a job of a workflow that runs only when started by hand, names no secret ' +
+    'and gives the job a read-only token: a moved tag runs other code with nothing privileged to reach.';
+/**
+ * Whether a step's action is GitHub's own (`actions/<name>` by a tag or branch) in a job of a workflow
+ * that only runs by hand (`workflow_dispatch`), names no secret anywhere (`secrets` in its text,
+ * comments included) and gives the job a token with no write scope (its `permissions:` or the
+ * workflow's, said explicitly; `id-token: write` counts as one).
+ */
+function githubActionInBareJob(workspace, source, job, text) {
+    if (source.kind !== 'workflow')
+        return false;
+    const ref = (0,parsers_uses/* parseUses */.A)(text);
+    if (ref.kind !== 'repository' || ref.owner.toLowerCase() !== 'actions')
+        return false;
+    const events = source.on?.events ?? [];
+    if (events.length === 0 || events.some((e) => e.event !== 'workflow_dispatch'))
+        return false;
+    if (!readOnlyToken(source, job))
+        return false;
+    const all = workspace.text(source.path);
+    return all !== undefined && !/\bsecrets\b/i.test(all);
+}
+/** Whether the job's permissions (or the workflow's) are written and grant no write scope. */
+function readOnlyToken(workflow, job) {
+    const perms = job.permissions ?? workflow.permissions;
+    if (!perms)
+        return false;
+    if (perms.shorthand)
+        return perms.shorthand.value.trim() === 'read-all';
+    if (perms.value === null || typeof perms.value !== 'object' || Array.isArray(perms.value))
+        return false;
+    return perms.scopes.every((s) => typeof s.level.value === 'string' && ['read', 'none'].includes(s.level.value.trim()));
 }
 function sameOwnerNote(owner) {
     return (` It names another repository of this repository's own owner (${owner}), not a third party's: only ` +
@@ -53374,10 +55085,11 @@ class AskingView extends FocusedWorkspace {
  * lists 100,000 files this way in about a third of the CPU that starting git, letting it print
  * 8.5 MB and parsing them took (docs/performance.md).
  *
- * Only the plain case is read here; anything else answers undefined and the caller asks git: an
- * index or repository named by the environment (`GIT_DIR`, `GIT_INDEX_FILE`, ...), a `.git` that is
- * not a directory (a linked work tree, a submodule), SHA-256 object ids, a split index, a sparse
- * index, an index version other than 2, 3 or 4, or anything out of bounds.
+ * Only the plain case is read here: a `.git` directory, or a `.git` file naming the work tree's own
+ * git directory (`gitdir: <path>`, as a linked work tree or a submodule has it). Anything else
+ * answers undefined and the caller asks git: an index or repository named by the environment
+ * (`GIT_DIR`, `GIT_INDEX_FILE`, ...), SHA-256 object ids, a split index, a sparse index, an index
+ * version other than 2, 3 or 4, or anything out of bounds.
  *
  * Format: https://git-scm.com/docs/index-format (read, not copied: header `DIRC`, version, count;
  * entries of 40 bytes of stat data, the 20-byte object id, 16 bits of flags, 16 more with the
@@ -53440,22 +55152,53 @@ function indexTree(root) {
 function locate(root) {
     if (GIT_LOCATION_VARIABLES.some((v) => process.env[v] !== undefined))
         return undefined;
-    const gitDir = node_path__WEBPACK_IMPORTED_MODULE_1__.join(root, '.git');
-    const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(gitDir, 'index');
     try {
-        if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(gitDir).isDirectory())
+        const dirs = gitDirectories(node_path__WEBPACK_IMPORTED_MODULE_1__.join(root, '.git'));
+        if (!dirs)
             return undefined;
+        const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dirs.gitDir, 'index');
         const st = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(file);
         if (!st.isFile() || st.size > MAX_INDEX_BYTES)
             return undefined;
-        // SHA-256 repositories say so in their configuration (extensions.objectFormat).
-        if (/objectformat/i.test((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(gitDir, 'config'), 'latin1')))
+        // SHA-256 repositories say so in their configuration (extensions.objectFormat), which a linked
+        // work tree shares with its main one.
+        if (/objectformat/i.test((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dirs.commonDir, 'config'), 'latin1')))
             return undefined;
         return { file, key: `${file}\u0000${st.ino}\u0000${st.size}\u0000${st.mtimeMs}\u0000${st.ctimeMs}` };
     }
     catch {
         return undefined;
     }
+}
+/** A `.git` file is one line, `gitdir: <path>`; anything longer is not one git wrote. */
+const MAX_GITFILE_BYTES = 4096;
+/**
+ * The git directory of a work tree from its `.git`: the directory itself, or the one a `.git` file
+ * names (relative to the work tree when not absolute), with the common directory whose
+ * configuration it shares (its `commondir` file: a linked work tree's main `.git`). Undefined for
+ * anything else.
+ */
+function gitDirectories(dotGit) {
+    const st = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(dotGit);
+    if (st.isDirectory())
+        return { gitDir: dotGit, commonDir: dotGit };
+    if (!st.isFile() || st.size > MAX_GITFILE_BYTES)
+        return undefined;
+    const named = /^gitdir: ([^\r\n]+)\r?\n?$/.exec((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(dotGit, 'utf8'));
+    if (!named)
+        return undefined;
+    const gitDir = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(dotGit), named[1]);
+    if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(gitDir).isDirectory())
+        return undefined;
+    let commonDir = gitDir;
+    try {
+        commonDir = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(gitDir, (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(gitDir, 'commondir'), 'utf8').trim());
+    }
+    catch (err) {
+        if (err.code !== 'ENOENT')
+            return undefined;
+    }
+    return { gitDir, commonDir };
 }
 function read(file, withIds) {
     try {
