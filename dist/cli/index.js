@@ -36113,23 +36113,26 @@ const ACTOR_ASSOCIATION = {
  */
 function requiresInsider(node, event) {
     const association = ACTOR_ASSOCIATION[event];
-    return requiredBy(node, true, (leaf, holds) => {
-        if (holds && trustedAssociation(leaf) === association)
-            return true;
-        if (leaf.kind !== 'compare' || (leaf.op !== '==' && leaf.op !== '!='))
-            return false;
-        const other = refTo(leaf.left, EVENT_NAME)
-            ? leaf.right
-            : refTo(leaf.right, EVENT_NAME)
-                ? leaf.left
-                : undefined;
-        if (other?.kind !== 'literal' || typeof other.value !== 'string')
-            return false;
-        const named = other.value.trim().toLowerCase() === event;
-        return (leaf.op === '==') === holds ? !named : named;
-    });
+    return requiredBy(node, true, (leaf, holds) => (holds && trustedAssociation(leaf) === association) || rulesOutEvent(leaf, holds, event));
 }
 const EVENT_NAME = 'github.event_name';
+/**
+ * Whether a leaf of a condition, holding (`holds`) or failing, rules out `event`: a comparison of
+ * `github.event_name` with another event's name (`==`), or with this one's (`!=`).
+ */
+function rulesOutEvent(leaf, holds, event) {
+    if (leaf.kind !== 'compare' || (leaf.op !== '==' && leaf.op !== '!='))
+        return false;
+    const other = refTo(leaf.left, EVENT_NAME)
+        ? leaf.right
+        : refTo(leaf.right, EVENT_NAME)
+            ? leaf.left
+            : undefined;
+    if (other?.kind !== 'literal' || typeof other.value !== 'string')
+        return false;
+    const named = other.value.trim().toLowerCase() === event;
+    return (leaf.op === '==') === holds ? !named : named;
+}
 /**
  * Whether a condition holds (`positive`) or fails only when `leaf` says a part of it requires what it
  * tests: `!` turns the sense, `&&` requires what either side requires, `||` what both do.
@@ -36157,19 +36160,7 @@ function jobEvents(workflow, job) {
     const tree = conditionTree(job.if);
     if (!tree)
         return [...new Set(events)];
-    return [...new Set(events)].filter((event) => !requiredBy(tree, true, (leaf, holds) => {
-        if (leaf.kind !== 'compare' || (leaf.op !== '==' && leaf.op !== '!='))
-            return false;
-        const other = refTo(leaf.left, EVENT_NAME)
-            ? leaf.right
-            : refTo(leaf.right, EVENT_NAME)
-                ? leaf.left
-                : undefined;
-        if (other?.kind !== 'literal' || typeof other.value !== 'string')
-            return false;
-        const named = other.value.trim().toLowerCase() === event;
-        return (leaf.op === '==') === holds ? !named : named;
-    }));
+    return [...new Set(events)].filter((event) => !requiredBy(tree, true, (leaf, holds) => rulesOutEvent(leaf, holds, event)));
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/activity.js
