@@ -488,7 +488,7 @@ describe('workflow.adhoc-packages: tool releases setup actions download', () => 
   });
 
   it.each([
-    ['the tool’s own owner releasing with it: low, and said so', 'goreleaser/goreleaser', 'low'],
+    ['the tool’s own owner releasing with it: low, and said so', 'goreleaser/example-project', 'low'],
     ['another repository', 'acme/tool', 'medium'],
   ])('a release job: %s', async (_name, repository, severity) => {
     const workflow = step('goreleaser/goreleaser-action@v6', 'nightly');
