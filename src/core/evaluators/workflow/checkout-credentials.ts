@@ -36,6 +36,7 @@ import {
   PR_EVENTS,
   refOf,
   stepLabel,
+  stepsAfter,
 } from './shared.js';
 
 /**
@@ -117,7 +118,8 @@ function finding(
   // The last step of a job: no step runs after it to read what it keeps. Post steps run in reverse
   // order, so its own, which removes the credentials, runs before those of the steps before it; then
   // the job ends. Not in a composite action, whose caller may run steps after it.
-  if (job && steps.every((s) => s.index <= step.index)) return undefined;
+  const later = stepsAfter(steps, step);
+  if (job && later.length === 0) return undefined;
   // A later step that pushes with the persisted token makes keeping it as deliberate as saying so.
   const found = isTrue(explicit) ? undefined : laterPusher(workspace, steps, step);
   // A push seen only inside a repository script may hang on the script's arguments (`release
@@ -140,12 +142,10 @@ function finding(
   const inGitConfig = (major ?? 0) < 6;
   // From checkout v6 the token is outside the checkout directory: no upload of it can hold the token.
   const uploads = inGitConfig
-    ? steps
-        .filter((s) => s.index > step.index)
-        .flatMap((s) => {
-          const kept = hiddenFilesUploaded(workspace, source.path, s, dir);
-          return kept ? [{ step: s, kept }] : [];
-        })
+    ? later.flatMap((s) => {
+        const kept = hiddenFilesUploaded(workspace, source.path, s, dir);
+        return kept ? [{ step: s, kept }] : [];
+      })
     : [];
   const leaking = uploads.find((u) => u.kept === true)?.step;
   const undecided = uploads.flatMap((u) =>
@@ -182,7 +182,6 @@ function finding(
   // later step is given as well, as when a checkout hands the action after it a token to push with.
   // A step that can make no use of the copy (GitHub's own artifact and cache actions, a fixed `git
   // config`) does not count against that either.
-  const later = steps.filter((s) => s.index > step.index);
   // Each step asked as `every` reaches it: the first that lacks the credential ends the question (a
   // job of many checkouts is not read once per checkout).
   // Asked whatever the grade would be: a copy that reaches no step lacking the token widens nothing,

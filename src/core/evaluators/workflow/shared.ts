@@ -142,3 +142,31 @@ export function actionVersion(
   const rest = content.text.slice(at, eol === -1 ? undefined : eol);
   return parse(/^\s*#\s*(v?\d+(?:\.\d+)*)/.exec(rest)?.[1]);
 }
+
+/**
+ * The steps of a job that run after `step`, in order. A job's steps are listed in document order (their
+ * `index` ascending), so the first later one is found by binary search: a rule that asks this for each
+ * of a job's many steps does not read the job once per step.
+ */
+export function stepsAfter(steps: readonly Step[], step: Step): Step[] {
+  if (!inIndexOrder(steps)) return steps.filter((s) => s.index > step.index);
+  let lo = 0;
+  let hi = steps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (steps[mid]!.index <= step.index) lo = mid + 1;
+    else hi = mid;
+  }
+  return steps.slice(lo);
+}
+
+/** Whether a list of steps is in ascending `index` order, asked once per list. */
+const ORDERED = new WeakMap<readonly Step[], boolean>();
+function inIndexOrder(steps: readonly Step[]): boolean {
+  let ordered = ORDERED.get(steps);
+  if (ordered === undefined) {
+    ordered = steps.every((s, i) => i === 0 || steps[i - 1]!.index < s.index);
+    ORDERED.set(steps, ordered);
+  }
+  return ordered;
+}
