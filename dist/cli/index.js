@@ -37559,7 +37559,8 @@ function finding(workspace, fixes, source, job, step, upstream) {
     // The last step of a job: no step runs after it to read what it keeps. Post steps run in reverse
     // order, so its own, which removes the credentials, runs before those of the steps before it; then
     // the job ends. Not in a composite action, whose caller may run steps after it.
-    if (job && steps.every((s) => s.index <= step.index))
+    const later = (0,workflow_shared/* stepsAfter */.Ec)(steps, step);
+    if (job && later.length === 0)
         return undefined;
     // A later step that pushes with the persisted token makes keeping it as deliberate as saying so.
     const found = (0,workflow_shared/* isTrue */.Hn)(explicit) ? undefined : laterPusher(workspace, steps, step);
@@ -37581,9 +37582,7 @@ function finding(workspace, fixes, source, job, step, upstream) {
     const inGitConfig = (major ?? 0) < 6;
     // From checkout v6 the token is outside the checkout directory: no upload of it can hold the token.
     const uploads = inGitConfig
-        ? steps
-            .filter((s) => s.index > step.index)
-            .flatMap((s) => {
+        ? later.flatMap((s) => {
             const kept = hiddenFilesUploaded(workspace, source.path, s, dir);
             return kept ? [{ step: s, kept }] : [];
         })
@@ -37618,7 +37617,6 @@ function finding(workspace, fixes, source, job, step, upstream) {
     // later step is given as well, as when a checkout hands the action after it a token to push with.
     // A step that can make no use of the copy (GitHub's own artifact and cache actions, a fixed `git
     // config`) does not count against that either.
-    const later = steps.filter((s) => s.index > step.index);
     // Each step asked as `every` reaches it: the first that lacks the credential ends the question (a
     // job of many checkouts is not read once per checkout).
     // Asked whatever the grade would be: a copy that reaches no step lacking the token widens nothing,
@@ -48150,6 +48148,7 @@ function memoByScript(scan, limit = 2048) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   AQ: () => (/* binding */ OUTSIDER_EVENTS),
+/* harmony export */   Ec: () => (/* binding */ stepsAfter),
 /* harmony export */   H8: () => (/* binding */ refOf),
 /* harmony export */   Hn: () => (/* binding */ isTrue),
 /* harmony export */   RK: () => (/* binding */ actionVersion),
@@ -48295,6 +48294,35 @@ function actionVersion(workspace, path, uses) {
     const eol = content.text.indexOf('\n', at);
     const rest = content.text.slice(at, eol === -1 ? undefined : eol);
     return parse(/^\s*#\s*(v?\d+(?:\.\d+)*)/.exec(rest)?.[1]);
+}
+/**
+ * The steps of a job that run after `step`, in order. A job's steps are listed in document order (their
+ * `index` ascending), so the first later one is found by binary search: a rule that asks this for each
+ * of a job's many steps does not read the job once per step.
+ */
+function stepsAfter(steps, step) {
+    if (!inIndexOrder(steps))
+        return steps.filter((s) => s.index > step.index);
+    let lo = 0;
+    let hi = steps.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (steps[mid].index <= step.index)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return steps.slice(lo);
+}
+/** Whether a list of steps is in ascending `index` order, asked once per list. */
+const ORDERED = new WeakMap();
+function inIndexOrder(steps) {
+    let ordered = ORDERED.get(steps);
+    if (ordered === undefined) {
+        ordered = steps.every((s, i) => i === 0 || steps[i - 1].index < s.index);
+        ORDERED.set(steps, ordered);
+    }
+    return ordered;
 }
 
 
