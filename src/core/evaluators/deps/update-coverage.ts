@@ -126,42 +126,27 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
           ) &&
           officialImageSource(workspace)
         ) {
-          return {
-            ...finding,
-            message: `${finding.message.slice(0, -1)} (but ${OFFICIAL_IMAGE_REBUILT}).`,
-            confidence: 'low' as const,
-          };
+          return qualified(finding, OFFICIAL_IMAGE_REBUILT, { confidence: 'low' });
         }
         // A development environment's image (see dev-environment.ts), every one of the directory's: a
         // developer's workspace, whose base (often a build argument its devcontainer.json sets) an
         // updater's bump of the Dockerfile would not change for what the project ships.
         const environment = developmentEnvironments(workspace, all);
         if (environment) {
-          return {
-            ...finding,
-            message: `${finding.message.slice(0, -1)} (but ${environment}).`,
-            severity: 'low' as const,
-            confidence: 'low' as const,
-          };
+          return qualified(finding, environment, { severity: 'low', confidence: 'low' });
         }
         // An npm manifest of build-time tools only (see buildToolsOnly).
         const buildTools = buildToolsOnly(workspace, all);
         if (buildTools) {
-          return {
-            ...finding,
-            message: `${finding.message.slice(0, -1)} (but ${buildTools}).`,
-            severity: 'low' as const,
-          };
+          return qualified(finding, buildTools, { severity: 'low' });
         }
         const builds = all.flatMap((x) => x.images?.map(own) ?? [undefined]);
         if (!builds.every((b) => b !== undefined)) return finding;
-        return {
-          ...finding,
-          message:
-            `${finding.message.slice(0, -1)} (but every image it is built FROM is the project's own: ` +
-            `${builtBy(builds[0]!)}; updates of its base images belong to the Dockerfile that builds it).`,
-          confidence: 'low' as const,
-        };
+        return qualified(
+          finding,
+          `every image it is built FROM is the project's own: ${builtBy(builds[0]!)}; updates of its base images belong to the Dockerfile that builds it`,
+          { confidence: 'low' },
+        );
       }
       const files = members.map((x) => x.file).sort();
       const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
@@ -360,4 +345,13 @@ function describeWorkflows(workflows: UpdateWorkflows, m: Manifest): string {
     `the ${m.ecosystem} updates of ${list(files)} (${list(commands)}) run in ${list(where)}, ` +
     'which does not reach this manifest'
   );
+}
+
+/** A finding whose message ends with why it matters less (`(but <reason>).`), graded as `grade` says. */
+function qualified<F extends RawFinding>(
+  finding: F,
+  reason: string,
+  grade: Pick<RawFinding, 'severity' | 'confidence'>,
+): F {
+  return { ...finding, ...grade, message: `${finding.message.slice(0, -1)} (but ${reason}).` };
 }

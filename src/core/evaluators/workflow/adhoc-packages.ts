@@ -8,7 +8,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { type Command, commandsOf, type Word } from './commands.js';
 import { opensPullRequest, publishingJobs } from './publishing.js';
-import { actionPathOf, input, stepLabel } from './shared.js';
+import { actionPathOf, input, sameOwner, stepLabel } from './shared.js';
 
 /** Python project tools, the commands of theirs that install from a lockfile, and that lockfile (at the root). */
 const LOCKING: Readonly<Record<string, { commands: readonly string[]; lockfile: string }>> = {
@@ -84,7 +84,7 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
         if (setup) {
           // As for an install by name: medium where the tool builds what the workflow publishes, unless
           // the tool is the run's owner's own (a project that releases itself with its own newest build).
-          const own = repository !== undefined && ownerOf(step.uses!.value) === ownerOf(repository);
+          const own = repository !== undefined ? sameOwner(step.uses!.value, repository) : undefined;
           const released = !own && builds(source, job);
           findings.push({
             message:
@@ -96,7 +96,7 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
               (released
                 ? ' This job builds what the workflow publishes (it publishes, or hands its artifacts to a job that does): a compromised release of the tool reaches the published build.'
                 : own
-                  ? ` The tool is published by this repository's owner (${ownerOf(repository!)}), whose own release process it follows.`
+                  ? ` The tool is published by this repository's owner (${own}), whose own release process it follows.`
                   : ''),
             location: locationFromSpan(source.path, setup.at.span),
             key: `${job?.id ?? ''}/${stepLabel(step)}/${setup.tool} ${setup.version}`,
@@ -203,11 +203,6 @@ const TOOL_RELEASES: Readonly<
  * action's default), where to report it; undefined for an exact version (`v2.3.2`) or one an
  * expression chooses that the workflow's `env:` does not set to a literal (a version someone chose).
  */
-/** The owner of `owner/repo[/path][@ref]`, lower case. */
-function ownerOf(ref: string): string {
-  return ref.trim().split('/')[0]!.toLowerCase();
-}
-
 function toolRelease(
   step: Step,
   spec: (s: string) => string,

@@ -23,7 +23,7 @@ import { classifyContext, classifyHeadRef } from './contexts.js';
 import { Dataflow } from './dataflow.js';
 import { jobGuards } from './event-guards.js';
 import { eventAsData, headHandOff } from './privileged-reach.js';
-import { actionOf, actionPathOf, eventsOf, input, stepLabel } from './shared.js';
+import { actionOf, actionPathOf, eventsOf, input, stepLabel, stepsAfter } from './shared.js';
 import { headCheckouts, joinContinuations } from './shell.js';
 import { sideFolderAsData } from './side-folder.js';
 import { inertShell, loadsCode, runsOnlyReads } from './token-use.js';
@@ -588,7 +588,7 @@ function treeNeverRun(
   step: Step,
   command: [number, number] | undefined,
 ): boolean {
-  const later = job.steps.filter((s) => s.index > step.index);
+  const later = stepsAfter(job.steps, step);
   if ([workflow.env, job.env, step.env, ...later.map((s) => s.env)].some(loadsCode)) return false;
   if (job.steps.some((s) => s.index < step.index && savesCache(s))) return false;
   if (step.run && (!command || !inertShell(step, job, workflow) || !runsOnlyReads(step.run.value, command)))

@@ -1,10 +1,9 @@
-import { parseUses } from '../../parsers/uses.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import { locatedText } from '../../parsers/workflow-expressions.js';
 import type { Located, Step } from '../../parsers/workflow-model.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { stepLabel } from './shared.js';
+import { type ActionInputs, actionInputMap, listedInputs, stepLabel } from './shared.js';
 import { remoteExecutions } from './shell.js';
 
 /**
@@ -17,7 +16,7 @@ import { remoteExecutions } from './shell.js';
  * script a container or virtual machine action runs). TLS verification switches (`curl -k`) are
  * reported by tls-verification-disabled, not here.
  */
-export const workflowRemoteScript = defineEvaluator<{ shellInputs?: { uses: string; inputs: string[] }[] }>({
+export const workflowRemoteScript = defineEvaluator<{ shellInputs?: ActionInputs[] }>({
   kind: 'workflow.remote-script',
   scope: 'file',
   summary:
@@ -43,11 +42,7 @@ export const workflowRemoteScript = defineEvaluator<{ shellInputs?: { uses: stri
   },
   evaluate({ workspace, options }) {
     const findings: RawFinding[] = [];
-    const shellInputs = new Map<string, string[]>();
-    for (const s of options.shellInputs ?? []) {
-      const key = s.uses.toLowerCase();
-      shellInputs.set(key, [...(shellInputs.get(key) ?? []), ...s.inputs.map((i) => i.toLowerCase())]);
-    }
+    const shellInputs = actionInputMap(options.shellInputs);
     walkWorkflows(workflowSources(workspace), {
       step(step, source, job) {
         for (const script of stepScripts(step, shellInputs)) {
@@ -74,20 +69,13 @@ export const workflowRemoteScript = defineEvaluator<{ shellInputs?: { uses: stri
 });
 
 /** The shell scripts a step runs: its `run:`, or the inputs of its action that are run as one. */
-function stepScripts(step: Step, shellInputs: Map<string, string[]>): Located<string>[] {
+function stepScripts(step: Step, shellInputs: ReadonlyMap<string, string[]>): Located<string>[] {
   if (step.run) return [step.run];
-  if (!step.uses || !step.with || shellInputs.size === 0) return [];
-  const ref = parseUses(step.uses.value);
-  if (ref.kind !== 'repository') return [];
-  const inputs = shellInputs.get(`${ref.owner}/${ref.repo}`.toLowerCase());
-  if (!inputs) return [];
-  const scripts: Located<string>[] = [];
-  for (const [name, value] of step.with.entries) {
-    if (typeof value.value === 'string' && inputs.includes(name.toLowerCase())) {
-      scripts.push(value as Located<string>);
-    }
-  }
-  return scripts;
+  const listed = step.with && listedInputs(step, shellInputs);
+  if (!listed) return [];
+  return [...step.with!.entries]
+    .filter(([name, value]) => typeof value.value === 'string' && listed.inputs.includes(name.toLowerCase()))
+    .map(([, value]) => value as Located<string>);
 }
 
 function short(text: string): string {

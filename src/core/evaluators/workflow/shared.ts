@@ -170,3 +170,42 @@ function inIndexOrder(steps: readonly Step[]): boolean {
   }
   return ordered;
 }
+
+/**
+ * The owner a repository reference shares with `repository` (`owner/repo`, lower case), when it names
+ * another repository of that owner; undefined otherwise.
+ */
+export function sameOwner(text: string, repository: string): string | undefined {
+  const ref = parseUses(text);
+  if (ref.kind !== 'repository') return undefined;
+  const owner = repository.split('/')[0];
+  return owner && ref.owner.toLowerCase() === owner ? owner : undefined;
+}
+
+/** A rule option listing inputs of actions (`uses` is owner/repo), as template-injection's sinks. */
+export interface ActionInputs {
+  uses: string;
+  inputs: string[];
+}
+
+/** The listed inputs by action (`owner/repo`), lower case, for {@link listedInputs}. */
+export function actionInputMap(list: readonly ActionInputs[] | undefined): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const s of list ?? []) {
+    const key = s.uses.toLowerCase();
+    map.set(key, [...(map.get(key) ?? []), ...s.inputs.map((i) => i.toLowerCase())]);
+  }
+  return map;
+}
+
+/** The inputs listed for a step's action (lower case) and the action's `owner/repo`; undefined when none are. */
+export function listedInputs(
+  step: Step,
+  map: ReadonlyMap<string, string[]>,
+): { action: string; inputs: string[] } | undefined {
+  if (!step.uses || map.size === 0) return undefined;
+  const ref = parseUses(step.uses.value);
+  if (ref.kind !== 'repository') return undefined;
+  const inputs = map.get(`${ref.owner}/${ref.repo}`.toLowerCase());
+  return inputs ? { action: `${ref.owner}/${ref.repo}`, inputs } : undefined;
+}

@@ -1,6 +1,6 @@
 import type { Job, Located, Step, Workflow } from '../../parsers/workflow.js';
 import { type Command, commandsOf, type Word } from './commands.js';
-import { actionOf, actionPathOf, input } from './shared.js';
+import { actionOf, actionPathOf, input, stepsAfter } from './shared.js';
 import { loadsCode } from './token-use.js';
 
 /**
@@ -25,7 +25,7 @@ export function sideFolderAsData(
   const raw = input(step, 'path')?.value;
   const folder = typeof raw === 'string' ? folderOf(raw) : undefined;
   if (!folder) return undefined;
-  const later = job.steps.filter((s) => s.index > step.index);
+  const later = stepsAfter(job.steps, step);
   // A cache saved when the job ends, or an env that makes later commands load files.
   if (job.steps.some((s) => s.index < step.index && savesCache(s))) return undefined;
   if ([workflow.env, job.env, step.env, ...later.map((s) => s.env)].some(loadsCode)) return undefined;

@@ -1,5 +1,4 @@
 import { FixBatches } from '../../fix/yaml-fix.js';
-import { parseUses } from '../../parsers/uses.js';
 import {
   type Job,
   type Step,
@@ -18,7 +17,15 @@ import { excludesOutsiders, jobExcludesOutsiders } from './conditions.js';
 import { classifyContext } from './contexts.js';
 import { Dataflow, type Flow, type Hop, type Scope } from './dataflow.js';
 import { injectionFix } from './fix-injection.js';
-import { actionOf, eventsOf, input, stepLabel } from './shared.js';
+import {
+  type ActionInputs,
+  actionInputMap,
+  actionOf,
+  eventsOf,
+  input,
+  listedInputs,
+  stepLabel,
+} from './shared.js';
 import { shellWrites } from './shell.js';
 
 export interface TemplateInjectionOptions {
@@ -26,7 +33,7 @@ export interface TemplateInjectionOptions {
    * Action inputs that run their value as code: `{ uses: "owner/repo", inputs: ["script"] }`. The
    * built-in rule lists the known ones; a custom rule of this kind can list more.
    */
-  sinks: { uses: string; inputs: string[] }[];
+  sinks: ActionInputs[];
 }
 
 /**
@@ -74,11 +81,7 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
   },
   subjects: workflowFiles,
   evaluate({ options, workspace, subjects }) {
-    const sinks = new Map<string, string[]>();
-    for (const s of options.sinks ?? []) {
-      const key = s.uses.toLowerCase();
-      sinks.set(key, [...(sinks.get(key) ?? []), ...s.inputs.map((i) => i.toLowerCase())]);
-    }
+    const sinks = actionInputMap(options.sinks);
     const flow = new Dataflow(workspace, classifyContext, { inputs: true });
     // Read (every workflow) only for an injection of a dispatch's payload.
     const relay = () => dispatchRelay(workspace);
@@ -155,13 +158,11 @@ interface ScriptFindings {
 function stepSink(step: Step, field: string[], sinks: Map<string, string[]>): string | undefined {
   if (field.length === 1 && field[0] === 'run' && step.run) return 'run:';
   if (field.length === 1 && field[0] === 'shell') return 'shell:';
-  if (field.length !== 2 || field[0] !== 'with' || !step.uses) return undefined;
-  const ref = parseUses(step.uses.value);
-  if (ref.kind !== 'repository') return undefined;
-  const inputs = sinks.get(`${ref.owner}/${ref.repo}`.toLowerCase());
+  if (field.length !== 2 || field[0] !== 'with') return undefined;
+  const listed = listedInputs(step, sinks);
   const input = field[1]!;
-  return inputs?.includes(input.toLowerCase())
-    ? `the "${input}" input of ${ref.owner}/${ref.repo}`
+  return listed?.inputs.includes(input.toLowerCase())
+    ? `the "${input}" input of ${listed.action}`
     : undefined;
 }
 

@@ -15,7 +15,7 @@ import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { pinFix } from './fix-pin.js';
-import { aliasNote } from './shared.js';
+import { aliasNote, sameOwner } from './shared.js';
 
 export interface UnpinnedUsesOptions {
   /** Globs on `owner/repo` (case-insensitive) whose actions may be referenced by tag or branch. */
@@ -124,17 +124,6 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
     return findings;
   },
 });
-
-/**
- * The owner a repository reference shares with `repository` (`owner/repo`, lower case), when it names
- * another repository of that owner; undefined otherwise.
- */
-function sameOwner(text: string, repository: string): string | undefined {
-  const ref = parseUses(text);
-  if (ref.kind !== 'repository') return undefined;
-  const owner = repository.split('/')[0];
-  return owner && ref.owner.toLowerCase() === owner ? owner : undefined;
-}
 
 /**
  * The owner of this repository when a `docker://` image lives in that owner's namespace of GitHub's
