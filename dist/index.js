@@ -23747,6 +23747,36 @@ function inIndexOrder(steps) {
     }
     return ordered;
 }
+/**
+ * The owner a repository reference shares with `repository` (`owner/repo`, lower case), when it names
+ * another repository of that owner; undefined otherwise.
+ */
+function sameOwner(text, repository) {
+    const ref = (0,parsers_uses/* parseUses */.A)(text);
+    if (ref.kind !== 'repository')
+        return undefined;
+    const owner = repository.split('/')[0];
+    return owner && ref.owner.toLowerCase() === owner ? owner : undefined;
+}
+/** The listed inputs by action (`owner/repo`), lower case, for {@link listedInputs}. */
+function actionInputMap(list) {
+    const map = new Map();
+    for (const s of list ?? []) {
+        const key = s.uses.toLowerCase();
+        map.set(key, [...(map.get(key) ?? []), ...s.inputs.map((i) => i.toLowerCase())]);
+    }
+    return map;
+}
+/** The inputs listed for a step's action (lower case) and the action's `owner/repo`; undefined when none are. */
+function listedInputs(step, map) {
+    if (!step.uses || map.size === 0)
+        return undefined;
+    const ref = (0,parsers_uses/* parseUses */.A)(step.uses.value);
+    if (ref.kind !== 'repository')
+        return undefined;
+    const inputs = map.get(`${ref.owner}/${ref.repo}`.toLowerCase());
+    return inputs ? { action: `${ref.owner}/${ref.repo}`, inputs } : undefined;
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/script-memo.js
 /**
@@ -25060,42 +25090,24 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
                 // official-images program rebuilds them on each update of those parents.
                 if (all.every((x) => x.images !== undefined && x.images.length > 0 && x.images.every(isOfficialImage)) &&
                     officialImageSource(workspace)) {
-                    return {
-                        ...finding,
-                        message: `${finding.message.slice(0, -1)} (but ${OFFICIAL_IMAGE_REBUILT}).`,
-                        confidence: 'low',
-                    };
+                    return qualified(finding, OFFICIAL_IMAGE_REBUILT, { confidence: 'low' });
                 }
                 // A development environment's image (see dev-environment.ts), every one of the directory's: a
                 // developer's workspace, whose base (often a build argument its devcontainer.json sets) an
                 // updater's bump of the Dockerfile would not change for what the project ships.
                 const environment = developmentEnvironments(workspace, all);
                 if (environment) {
-                    return {
-                        ...finding,
-                        message: `${finding.message.slice(0, -1)} (but ${environment}).`,
-                        severity: 'low',
-                        confidence: 'low',
-                    };
+                    return qualified(finding, environment, { severity: 'low', confidence: 'low' });
                 }
                 // An npm manifest of build-time tools only (see buildToolsOnly).
                 const buildTools = buildToolsOnly(workspace, all);
                 if (buildTools) {
-                    return {
-                        ...finding,
-                        message: `${finding.message.slice(0, -1)} (but ${buildTools}).`,
-                        severity: 'low',
-                    };
+                    return qualified(finding, buildTools, { severity: 'low' });
                 }
                 const builds = all.flatMap((x) => x.images?.map(own) ?? [undefined]);
                 if (!builds.every((b) => b !== undefined))
                     return finding;
-                return {
-                    ...finding,
-                    message: `${finding.message.slice(0, -1)} (but every image it is built FROM is the project's own: ` +
-                        `${builtBy(builds[0])}; updates of its base images belong to the Dockerfile that builds it).`,
-                    confidence: 'low',
-                };
+                return qualified(finding, `every image it is built FROM is the project's own: ${builtBy(builds[0])}; updates of its base images belong to the Dockerfile that builds it`, { confidence: 'low' });
             }
             const files = members.map((x) => x.file).sort();
             const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
@@ -25278,6 +25290,10 @@ function describeWorkflows(workflows, m) {
     const where = [...new Set(same.flatMap((u) => u.dirs.map((d) => (d.path === '' ? '/' : `/${d.path}`))))];
     return (`the ${m.ecosystem} updates of ${list(files)} (${list(commands)}) run in ${list(where)}, ` +
         'which does not reach this manifest');
+}
+/** A finding whose message ends with why it matters less (`(but <reason>).`), graded as `grade` says. */
+function qualified(finding, reason, grade) {
+    return { ...finding, ...grade, message: `${finding.message.slice(0, -1)} (but ${reason}).` };
 }
 
 // EXTERNAL MODULE: ./lib/core/github-api.js
@@ -38039,7 +38055,7 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
                 if (setup) {
                     // As for an install by name: medium where the tool builds what the workflow publishes, unless
                     // the tool is the run's owner's own (a project that releases itself with its own newest build).
-                    const own = repository !== undefined && ownerOf(step.uses.value) === ownerOf(repository);
+                    const own = repository !== undefined ? sameOwner(step.uses.value, repository) : undefined;
                     const released = !own && builds(source, job);
                     findings.push({
                         message: `"${step.uses.value.trim()}" installs ${setup.tool} at ${setup.version}, ` +
@@ -38050,7 +38066,7 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
                             (released
                                 ? ' This job builds what the workflow publishes (it publishes, or hands its artifacts to a job that does): a compromised release of the tool reaches the published build.'
                                 : own
-                                    ? ` The tool is published by this repository's owner (${ownerOf(repository)}), whose own release process it follows.`
+                                    ? ` The tool is published by this repository's owner (${own}), whose own release process it follows.`
                                     : ''),
                         location: (0,core_location/* locationFromSpan */.Cx)(source.path, setup.at.span),
                         key: `${job?.id ?? ''}/${stepLabel(step)}/${setup.tool} ${setup.version}`,
@@ -38150,10 +38166,6 @@ const TOOL_RELEASES = {
  * action's default), where to report it; undefined for an exact version (`v2.3.2`) or one an
  * expression chooses that the workflow's `env:` does not set to a literal (a version someone chose).
  */
-/** The owner of `owner/repo[/path][@ref]`, lower case. */
-function ownerOf(ref) {
-    return ref.trim().split('/')[0].toLowerCase();
-}
 function toolRelease(step, spec) {
     const action = actionPathOf(step.uses);
     const known = action ? TOOL_RELEASES[action] : undefined;
@@ -42917,7 +42929,7 @@ function sideFolderAsData(workflow, job, step, savesCache) {
     const folder = typeof raw === 'string' ? folderOf(raw) : undefined;
     if (!folder)
         return undefined;
-    const later = job.steps.filter((s) => s.index > step.index);
+    const later = stepsAfter(job.steps, step);
     // A cache saved when the job ends, or an env that makes later commands load files.
     if (job.steps.some((s) => s.index < step.index && savesCache(s)))
         return undefined;
@@ -43583,7 +43595,7 @@ function commandAt(script, at) {
  * Jobs do not share a work tree: what another job checks out is judged there.
  */
 function treeNeverRun(workflow, job, step, command) {
-    const later = job.steps.filter((s) => s.index > step.index);
+    const later = stepsAfter(job.steps, step);
     if ([workflow.env, job.env, step.env, ...later.map((s) => s.env)].some(loadsCode))
         return false;
     if (job.steps.some((s) => s.index < step.index && savesCache(s)))
@@ -46747,7 +46759,6 @@ function sameCommit(refs, reported) {
 
 
 
-
 /**
  * `curl ... | sh` and its relatives (`wget -O- | bash`, `bash <(curl ...)`, `iwr ... | iex`) run
  * whatever the server returns at that moment, unverified, with the job's token and secrets in reach.
@@ -46783,11 +46794,7 @@ const workflowRemoteScript = (0,types/* defineEvaluator */.D)({
     },
     evaluate({ workspace, options }) {
         const findings = [];
-        const shellInputs = new Map();
-        for (const s of options.shellInputs ?? []) {
-            const key = s.uses.toLowerCase();
-            shellInputs.set(key, [...(shellInputs.get(key) ?? []), ...s.inputs.map((i) => i.toLowerCase())]);
-        }
+        const shellInputs = actionInputMap(options.shellInputs);
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             step(step, source, job) {
                 for (const script of stepScripts(step, shellInputs)) {
@@ -46816,21 +46823,12 @@ const workflowRemoteScript = (0,types/* defineEvaluator */.D)({
 function stepScripts(step, shellInputs) {
     if (step.run)
         return [step.run];
-    if (!step.uses || !step.with || shellInputs.size === 0)
+    const listed = step.with && listedInputs(step, shellInputs);
+    if (!listed)
         return [];
-    const ref = (0,parsers_uses/* parseUses */.A)(step.uses.value);
-    if (ref.kind !== 'repository')
-        return [];
-    const inputs = shellInputs.get(`${ref.owner}/${ref.repo}`.toLowerCase());
-    if (!inputs)
-        return [];
-    const scripts = [];
-    for (const [name, value] of step.with.entries) {
-        if (typeof value.value === 'string' && inputs.includes(name.toLowerCase())) {
-            scripts.push(value);
-        }
-    }
-    return scripts;
+    return [...step.with.entries]
+        .filter(([name, value]) => typeof value.value === 'string' && listed.inputs.includes(name.toLowerCase()))
+        .map(([, value]) => value);
 }
 function remote_script_short(text) {
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
@@ -48308,7 +48306,6 @@ function fix_injection_isMap(value) {
 
 
 
-
 /**
  * Template injection: a `${{ }}` expression in code is substituted into the code before it runs, so a
  * value an outsider chooses becomes code. Code is a `run:` script (whatever its `shell:`), a `shell:`
@@ -48353,11 +48350,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
     },
     subjects: parsers_workflow/* workflowFiles */.BF,
     evaluate({ options, workspace, subjects }) {
-        const sinks = new Map();
-        for (const s of options.sinks ?? []) {
-            const key = s.uses.toLowerCase();
-            sinks.set(key, [...(sinks.get(key) ?? []), ...s.inputs.map((i) => i.toLowerCase())]);
-        }
+        const sinks = actionInputMap(options.sinks);
         const flow = new Dataflow(workspace, classifyContext, { inputs: true });
         // Read (every workflow) only for an injection of a dispatch's payload.
         const relay = () => dispatchRelay(workspace);
@@ -48426,15 +48419,12 @@ function stepSink(step, field, sinks) {
         return 'run:';
     if (field.length === 1 && field[0] === 'shell')
         return 'shell:';
-    if (field.length !== 2 || field[0] !== 'with' || !step.uses)
+    if (field.length !== 2 || field[0] !== 'with')
         return undefined;
-    const ref = (0,parsers_uses/* parseUses */.A)(step.uses.value);
-    if (ref.kind !== 'repository')
-        return undefined;
-    const inputs = sinks.get(`${ref.owner}/${ref.repo}`.toLowerCase());
+    const listed = listedInputs(step, sinks);
     const input = field[1];
-    return inputs?.includes(input.toLowerCase())
-        ? `the "${input}" input of ${ref.owner}/${ref.repo}`
+    return listed?.inputs.includes(input.toLowerCase())
+        ? `the "${input}" input of ${listed.action}`
         : undefined;
 }
 /** `defaults.run.shell` of a job or the workflow: the command line every `run:` is started with. */
@@ -49037,17 +49027,6 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-/**
- * The owner a repository reference shares with `repository` (`owner/repo`, lower case), when it names
- * another repository of that owner; undefined otherwise.
- */
-function sameOwner(text, repository) {
-    const ref = (0,parsers_uses/* parseUses */.A)(text);
-    if (ref.kind !== 'repository')
-        return undefined;
-    const owner = repository.split('/')[0];
-    return owner && ref.owner.toLowerCase() === owner ? owner : undefined;
-}
 /**
  * The owner of this repository when a `docker://` image lives in that owner's namespace of GitHub's
  * container registry (`ghcr.io/<owner>/...`), where only the owner can push; undefined otherwise (a
