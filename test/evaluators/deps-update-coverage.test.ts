@@ -1135,3 +1135,70 @@ describe('manifests that reach nothing the project ships', () => {
     if (reason) expect(findings[0]!.message).toContain(reason);
   });
 });
+
+describe("deps.update-coverage: the repository's own actions", () => {
+  const composite = (uses: string) => `name: x\nruns:\n  using: composite\n  steps:\n    - uses: ${uses}\n`;
+  const workflow = {
+    '.github/workflows/ci.yml':
+      'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n',
+  };
+
+  it('reports actions below the root that no github-actions entry lists, together, at the first', async () => {
+    const findings = await coverage({
+      ...dependabot(entry('github-actions', 'directories: ["/", "/.github/actions/*/"]')),
+      ...workflow,
+      // One level below the glob: Dependabot reads only the listed directories' files.
+      '.github/actions/go/setup/action.yaml': composite('actions/setup-go@v5'),
+      '.github/actions/git/cherry-pick/action.yml': composite('peter-evans/create-pull-request@v6'),
+      // Matched by the glob.
+      '.github/actions/lint/action.yml': composite('golangci/golangci-lint-action@v6'),
+      // A branch follows itself, a local action is part of the tree: nothing to update.
+      '.github/actions/local/action.yml': composite('./.github/actions/lint'),
+      'tools/branch/action.yml': composite('acme/tool@main'),
+    });
+    expect(findings.map(at)).toEqual(['.github/actions/git/cherry-pick/action.yml:1:-']);
+    expect(findings[0]!.message).toBe(
+      "2 of the repository's own actions (.github/actions/git/cherry-pick/action.yml, " +
+        '.github/actions/go/setup/action.yaml) get no automated updates of the actions they use: no ' +
+        '`github-actions` entry in .github/dependabot.yml lists the directory "/.github/actions/git/cherry-pick" ' +
+        '(it lists "/", "/.github/actions/*"). Dependabot reads an action\'s file only in a directory a ' +
+        '`github-actions` entry lists ("/" reads the workflows and the root action only); list their ' +
+        'directories or a glob that matches them.',
+    );
+  });
+
+  it('reports one uncovered action as its directory, and not the root action or the workflows', async () => {
+    const findings = await coverage({
+      ...dependabot(entry('github-actions', 'directory: /')),
+      ...workflow,
+      'action.yml': composite('actions/cache@v4'),
+      'ci/setup/action.yml': composite('actions/setup-node@v4'),
+    });
+    expect(findings.map(at)).toEqual(['ci/setup/action.yml:1:-']);
+    expect(findings[0]!.message).toMatch(/^ci\/setup\/action\.yml \(github-actions\) in ci\/setup gets no/);
+  });
+
+  it('takes an entry for "/.github/workflows" for the workflows only', async () => {
+    const findings = await coverage({
+      ...dependabot(entry('github-actions', 'directories: ["/.github/workflows"]')),
+      ...workflow,
+      '.github/actions/setup/action.yml': composite('actions/setup-node@v4'),
+    });
+    expect(findings.map(at)).toEqual(['.github/actions/setup/action.yml:1:-']);
+  });
+
+  it('is covered by a listed directory, by Renovate, and leaves test fixtures out', async () => {
+    const tree = {
+      ...workflow,
+      '.github/actions/setup/action.yml': composite('actions/setup-node@v4'),
+      'test/fixtures/action/action.yml': composite('actions/setup-node@v3'),
+    };
+    expect(
+      await coverage({
+        ...dependabot(entry('github-actions', 'directories: ["/", "/.github/actions/setup"]')),
+        ...tree,
+      }),
+    ).toEqual([]);
+    expect(await coverage({ 'renovate.json': '{ "extends": ["config:recommended"] }', ...tree })).toEqual([]);
+  });
+});

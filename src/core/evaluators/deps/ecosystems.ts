@@ -223,7 +223,8 @@ const PACKAGE_MANIFESTS = defineSelector(
 export function detectManifests(ws: Workspace, exclude: readonly string[]): Manifest[] {
   const packages = detectPackageManifests(ws, exclude);
   const actions = workflowActions(ws);
-  return actions ? [...packages, actions] : packages;
+  const local = localActions(ws, exclude);
+  return [...packages, ...(actions ? [actions] : []), ...local];
 }
 
 /**
@@ -240,6 +241,34 @@ function workflowActions(ws: Workspace): Manifest | undefined {
       : undefined;
   });
 }
+
+/**
+ * The repository's own actions below its root (`.github/actions/setup/action.yml`) that use an action,
+ * reusable workflow or image by a version, minus files matching the `exclude` globs: Dependabot's
+ * `github-actions` ecosystem reads the YAML files of the directories its entries list, and for "/" the
+ * root's `action.yml` and `.github/workflows` only, so each such action is a manifest of its own
+ * directory. One under `.github/workflows/` itself is read with the workflows.
+ */
+function localActions(ws: Workspace, exclude: readonly string[]): Manifest[] {
+  const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
+  return ws.memo('deps.local-actions', exclude.join('\u0000'), () =>
+    ws
+      .filesWhere(LOCAL_ACTION_FILES)
+      .filter((file) => !excluded(file) && usesAVersion(ws.text(file) ?? ''))
+      .map((file) => ({
+        file,
+        dir: dirOf(file),
+        ecosystem: 'github-actions' as const,
+        managers: ['github-actions'],
+      })),
+  );
+}
+
+const LOCAL_ACTION = /\/action\.ya?ml$/;
+const LOCAL_ACTION_FILES = defineSelector(
+  'local-action-files',
+  (f) => LOCAL_ACTION.test(f) && !WORKFLOW.test(f),
+);
 
 const USES = /^[ \t]*-?[ \t]*uses:[ \t]*['"]?([^\s'"#]+)/gm;
 const VERSION = /^v?\d/;

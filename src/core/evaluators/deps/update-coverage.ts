@@ -35,6 +35,14 @@ export interface UpdateCoverageOptions {
   exclude: string[];
 }
 
+/** The group of the repository's own actions below its root (see {@link isLocalAction}). */
+const LOCAL_ACTIONS = 'github-actions\u0000local actions';
+
+/** Whether the manifest is one of the repository's own actions below its root, not the workflows. */
+function isLocalAction(m: Manifest): boolean {
+  return m.ecosystem === 'github-actions' && m.dir !== '';
+}
+
 /** Ecosystems whose root entry updates manifests in subdirectories (multi-module builds, solutions). */
 const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
 
@@ -100,7 +108,8 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
       if (workflows && workflowCovers(workspace, workflows, m)) continue;
       const roots = workspaceRoots(workspace, m);
       const root = roots.length > 0 ? roots[roots.length - 1]! : m.dir;
-      const id = `${m.ecosystem}\u0000${root}`;
+      // The repository's own actions are one finding together: one glob or list in one entry fixes them.
+      const id = isLocalAction(m) ? LOCAL_ACTIONS : `${m.ecosystem}\u0000${root}`;
       const group = groups.get(id);
       if (group) {
         if (!group.members.some((x) => x.dir === m.dir)) group.members.push(m);
@@ -150,6 +159,18 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
       }
       const files = members.map((x) => x.file).sort();
       const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
+      if (isLocalAction(m)) {
+        const first = members.find((x) => x.file === files[0])!;
+        return {
+          message:
+            `${files.length} of the repository's own actions (${shown}) get no automated updates of the ` +
+            `actions they use: ${reasonsFor(first, tools, editing).join(', and ')}. Dependabot reads an ` +
+            'action\'s file only in a directory a `github-actions` entry lists ("/" reads the workflows ' +
+            'and the root action only); list their directories or a glob that matches them.',
+          location: fileLocation(files[0]!),
+          key: 'github-actions:local-actions',
+        };
+      }
       const where = root === '' ? 'the repository root' : root;
       const name = m.file.slice(m.file.lastIndexOf('/') + 1);
       const rootManifest = root === '' ? name : `${root}/${name}`;
@@ -238,7 +259,8 @@ function workspaceRoots(ws: Workspace, m: Manifest): string[] {
 export function dependabotCovers(ws: Workspace, entries: readonly DependabotEntry[], m: Manifest): boolean {
   const dirs = entries.filter((e) => e.ecosystem === m.ecosystem).flatMap((e) => e.directories);
   const candidates = [m.dir];
-  if (m.ecosystem === 'github-actions') candidates.push('.github/workflows');
+  // "/" and "/.github/workflows" both read the workflows; a local action's file only its own directory.
+  if (m.ecosystem === 'github-actions' && m.dir === '') candidates.push('.github/workflows');
   if (m.ecosystem === 'npm') candidates.push(...npmWorkspaceRoots(ws, m.dir));
   if (m.ecosystem === 'cargo') candidates.push(...cargoWorkspaceRoots(ws, m.dir));
   if (m.ecosystem === 'pub') candidates.push(...pubWorkspaceRoots(ws, m.dir));
