@@ -1034,7 +1034,7 @@ jobs:
 
   // A service beside the steps of a job that can reach no credential (a read-only token, no secret,
   // nothing published) is graded low; a job's container, which runs the steps, is not.
-  const job = (permissions: string, extra = '', run = 'pytest') => `on: [push, pull_request]
+  const job = (permissions: string, extra = '', run = 'pytest', on = '[push, pull_request]') => `on: ${on}
 ${permissions}
 env: { FORCE_COLOR: 1 }
 jobs:
@@ -1072,6 +1072,35 @@ ${extra}    services:
     ['a publishing step', job('permissions: { contents: read }', '', 'twine upload dist/*'), 'medium'],
     // The service keeps to the network beside the steps: the container is reported at its own grade.
     ['a job container', job('permissions: { contents: read }', '    container: python:3.13\n'), 'low'],
+    // On `pull_request` alone a fork's run holds a read-only token whatever is written, and the
+    // service never holds the token: its scopes are the steps' to answer for.
+    ['no permissions, on pull_request only', job('', '', 'pytest', 'pull_request'), 'low'],
+    [
+      'a write scope, on pull_request only',
+      job('permissions: { pull-requests: write }', '', 'pytest', '{ pull_request: { paths: [src/**] } }'),
+      'low',
+    ],
+    [
+      'a write scope, on pull_request only, and a secret',
+      job('permissions: { pull-requests: write }', '', 'pytest --key ${{ secrets.API_KEY }}', 'pull_request'),
+      'medium',
+    ],
+    [
+      'the whole secrets context, on pull_request only',
+      job('', '    env: { ALL: "${{ toJSON(secrets) }}" }\n', 'pytest', 'pull_request'),
+      'medium',
+    ],
+    ['no permissions, on pull_request_target only', job('', '', 'pytest', 'pull_request_target'), 'medium'],
+    [
+      'no permissions, on the merge queue too',
+      job('', '', 'pytest', '[pull_request, merge_group]'),
+      'medium',
+    ],
+    [
+      'a publishing step, on pull_request only',
+      job('', '', 'docker push acme/preview', 'pull_request'),
+      'medium',
+    ],
   ])('a service of a job with %s', async (what, text, severity) => {
     const findings = await evaluate(workflowUnpinnedImages, one(text), { allow: [] });
     const service = findings.find((f) => f.message.includes('service "db"'))!;

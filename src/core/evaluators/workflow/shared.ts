@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import { parseUses } from '../../parsers/uses.js';
-import type { Job, Located, Step, Workflow } from '../../parsers/workflow.js';
+import type { Job, Located, Permissions, Step, Workflow } from '../../parsers/workflow.js';
 import type { Workspace } from '../../workspace/workspace.js';
 
 /** Events whose runs execute (or are triggered by) a pull request that may come from a fork. */
@@ -208,4 +208,53 @@ export function listedInputs(
   if (ref.kind !== 'repository') return undefined;
   const inputs = map.get(`${ref.owner}/${ref.repo}`.toLowerCase());
   return inputs ? { action: `${ref.owner}/${ref.repo}`, inputs } : undefined;
+}
+
+/**
+ * A reference to a secret in an expression: `secrets.NAME`, `secrets[...]`, or the whole context
+ * (`toJSON(secrets)`); not the job's own token (`secrets.GITHUB_TOKEN`, the token `permissions:` grants).
+ */
+export const SECRET_REFERENCE = /\bsecrets\s*(?:\.(?!GITHUB_TOKEN\b)|\[)|\(\s*secrets\s*\)/i;
+
+/** Whether a parsed YAML value (aliases resolved) names a secret in any of its strings or keys. */
+export function namesSecret(value: unknown): boolean {
+  return anyText(value, SECRET_REFERENCE);
+}
+
+/** Whether any string or key of a parsed YAML value (aliases resolved) matches `pattern` (not global). */
+export function anyText(value: unknown, pattern: RegExp): boolean {
+  if (typeof value === 'string') return pattern.test(value);
+  if (Array.isArray(value)) return value.some((v) => anyText(v, pattern));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([k, v]) => pattern.test(k) || anyText(v, pattern));
+  }
+  return false;
+}
+
+/**
+ * Whether a written `permissions:` block grants no write scope but those of `writable` (lower case):
+ * `read-all`, `{}`, or scopes at `read`/`none`. An absent block (the repository's default token, which
+ * may write), `write-all`, an expression or a malformed value grants more.
+ */
+export function writesOnly(
+  perms: Permissions | undefined,
+  writable: ReadonlySet<string> = new Set(),
+): boolean {
+  if (!perms) return false;
+  if (perms.shorthand) return perms.shorthand.value.trim() === 'read-all';
+  if (perms.value === null) return true;
+  if (typeof perms.value !== 'object' || Array.isArray(perms.value)) return false;
+  return perms.scopes.every((s) => {
+    const level = typeof s.level.value === 'string' ? s.level.value.trim() : undefined;
+    return level === 'read' || level === 'none' || (level === 'write' && writable.has(s.scope.toLowerCase()));
+  });
+}
+
+/**
+ * Whether every event that runs the workflow is `pull_request` (not `pull_request_target`, not the
+ * merge queue's): a fork's run gets a read-only token and no secret, whatever the workflow asks for.
+ */
+export function onlyPullRequest(workflow: Workflow): boolean {
+  const events = workflow.on?.events ?? [];
+  return events.length > 0 && events.every((t) => t.event === 'pull_request');
 }

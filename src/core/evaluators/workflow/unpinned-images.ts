@@ -10,7 +10,7 @@ import {
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { publishingJobs } from './publishing.js';
-import { aliasNote, globMatcher } from './shared.js';
+import { aliasNote, globMatcher, namesSecret, onlyPullRequest, writesOnly } from './shared.js';
 
 export interface UnpinnedImagesOptions {
   /** Globs on the image name without tag or digest (`postgres`, `ghcr.io/acme/*`) that may use tags. */
@@ -86,7 +86,7 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
         if (job.services.length === 0) return;
         const publishers = publishing.get(workflow) ?? publishingJobs(workflow);
         publishing.set(workflow, publishers);
-        const note = harmlessServices(job, workflow, publishers) ? SERVICE_NOTE : undefined;
+        const note = harmlessServices(job, workflow, publishers);
         for (const service of job.services) {
           check(
             workflow.path,
@@ -112,45 +112,26 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
 const SERVICE_NOTE =
   'The job holds only a read-only token, names no secret and publishes nothing: a moved tag can change its test results, not reach a credential or what the project ships.';
 
+/** The same, for a workflow that runs only on pull requests, whose token a service never holds. */
+const PULL_REQUEST_SERVICE_NOTE =
+  "The workflow runs only on pull requests, the job names no secret and publishes nothing, and a service never holds the job's token: a moved tag can change its test results, not reach a credential or what the project ships.";
+
 /**
- * Whether a job's services can reach nothing privileged: the job's token can only read (its
- * `permissions:`, or the workflow's, grant no write scope; without any the repository's default may
- * write), the job and the workflow's `env:` name no secret (`secrets.NAME`, `secrets[...]`; the job's
- * own token, `secrets.GITHUB_TOKEN`, reads only), it has no deployment environment (whose secrets it
- * would hold), and it is no publishing job nor one that builds what a publishing job ships. A service
- * runs beside the job's steps on the same network, without the runner's workspace or its token: what
- * it serves can change the tests' results, not what the job may do. A job's `container:` runs the
- * steps themselves and is not judged so.
+ * Why a job's services can reach nothing privileged, or undefined when they may: it has no deployment
+ * environment (whose secrets it would hold), it is no publishing job nor one that builds what a
+ * publishing job ships, the job and the workflow's `env:` name no secret (`secrets.NAME`,
+ * `secrets[...]`, `toJSON(secrets)`; the job's own token, `secrets.GITHUB_TOKEN`, is its token), and
+ * either its token can only read (its `permissions:`, or the workflow's, grant no write scope; without
+ * any the repository's default may write) or the workflow runs only on `pull_request`. A service runs
+ * beside the job's steps on the same network, without the runner's workspace or its token: what it
+ * serves can change the tests' results, not what the job may do. Its token's scopes matter only to
+ * the steps; on `pull_request` alone a fork's run holds a read-only token whatever `permissions:` says,
+ * and a write scope there is the steps' to answer for (workflow-permissions), not the service's. A
+ * job's `container:` runs the steps themselves and is not judged so.
  */
-function harmlessServices(job: Job, workflow: Workflow, publishers: ReadonlySet<Job>): boolean {
-  if (job.uses || job.environment || publishers.has(job)) return false;
-  const perms = job.permissions ?? workflow.permissions;
-  if (!perms) return false;
-  if (perms.shorthand) {
-    if (perms.shorthand.value.trim() !== 'read-all') return false;
-  } else if (perms.value !== null && typeof perms.value === 'object' && !Array.isArray(perms.value)) {
-    if (
-      perms.scopes.some(
-        (s) =>
-          typeof s.level.value !== 'string' ||
-          (s.level.value.trim() !== 'read' && s.level.value.trim() !== 'none'),
-      )
-    ) {
-      return false;
-    }
-  } else if (perms.value !== null) return false;
-  return !namesSecret(job.value) && !namesSecret(workflow.env?.value);
-}
-
-/** `secrets.NAME` or `secrets[...]`, other than the job's own token. */
-const SECRET_REFERENCE = /\bsecrets\s*(?:\.(?!GITHUB_TOKEN\b)|\[)/i;
-
-/** Whether a parsed YAML value (aliases resolved) names a secret in any of its strings or keys. */
-function namesSecret(value: unknown): boolean {
-  if (typeof value === 'string') return SECRET_REFERENCE.test(value);
-  if (Array.isArray(value)) return value.some(namesSecret);
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).some(([k, v]) => SECRET_REFERENCE.test(k) || namesSecret(v));
-  }
-  return false;
+function harmlessServices(job: Job, workflow: Workflow, publishers: ReadonlySet<Job>): string | undefined {
+  if (job.uses || job.environment || publishers.has(job)) return undefined;
+  if (namesSecret(job.value) || namesSecret(workflow.env?.value)) return undefined;
+  if (writesOnly(job.permissions ?? workflow.permissions)) return SERVICE_NOTE;
+  return onlyPullRequest(workflow) ? PULL_REQUEST_SERVICE_NOTE : undefined;
 }
