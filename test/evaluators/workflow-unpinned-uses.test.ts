@@ -298,36 +298,137 @@ jobs:
     expect(found[0]!.message.includes('container registry namespace')).toBe(severity === 'medium');
   });
 
-  // GitHub's own actions by a tag, in a job with nothing to steal (a manual run, a read-only token,
-  // no secret): medium. Any of a write scope, an OIDC token, a secret, another trigger keeps it high.
-  const bare = (on: string, perms: string, step = '') =>
-    `on: ${on}\n${perms}jobs:\n  t:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - uses: other/tool@v1\n${step}`;
+  // GitHub's own actions (actions/*, github/*) by a version tag, in a job with nothing to steal (no
+  // secret, no OIDC token, no write scope but report-only ones, no deployment, nothing published):
+  // medium. Anything privileged, a branch, a written-nowhere token on other triggers keeps it high.
+  const bare = (on: string, perms: string, step = '', job = '', uses = 'actions/checkout@v4') =>
+    `on: ${on}\n${perms}jobs:\n  t:\n    runs-on: x\n${job}    steps:\n      - uses: ${uses}\n      - uses: other/tool@v1\n${step}`;
+  const read = 'permissions: { contents: read }\n';
+  /** A GitHub expression (`${{ ... }}`) as text. */
+  const expr = (e: string) => `\${{ ${e} }}`;
   it.each([
-    [
-      'manual, read-only, no secret',
-      bare('workflow_dispatch', 'permissions: { contents: read }\n'),
-      'medium',
-    ],
+    ['manual, read-only, no secret', bare('workflow_dispatch', read), 'medium'],
     ['manual, permissions: {}', bare('workflow_dispatch', 'permissions: {}\n'), 'medium'],
     ['manual, read-all', bare('workflow_dispatch', 'permissions: read-all\n'), 'medium'],
-    ['manual, no permissions', bare('workflow_dispatch', ''), undefined],
-    ['manual, a write scope', bare('workflow_dispatch', 'permissions: { contents: write }\n'), undefined],
-    ['manual, an OIDC token', bare('workflow_dispatch', 'permissions: { id-token: write }\n'), undefined],
+    ['on push, read-only', bare('push', read), 'medium'],
+    ['on release, read-only, publishing nothing', bare('[release, workflow_dispatch]', read), 'medium'],
     [
-      'manual, a secret',
+      "on schedule, the job's permissions",
+      bare('schedule', '', '', '    permissions: { contents: read }\n'),
+      'medium',
+    ],
+    [
+      'report-only write scopes',
       bare(
-        'workflow_dispatch',
-        'permissions: {}\n',
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression
-        '      - run: ./x\n        env: { T: "${{ secrets.T }}" }\n',
+        'push',
+        'permissions: { contents: read, security-events: write, checks: write, statuses: write }\n',
+      ),
+      'medium',
+    ],
+    ['a github/* action', bare('push', read, '', '', 'github/codeql-action/init@v3.28.1'), 'medium'],
+    [
+      'the job token named, read-only',
+      bare(
+        'push',
+        read,
+        `      - run: gh pr list\n        env: { GH_TOKEN: "${expr('secrets.GITHUB_TOKEN')}" }\n`,
+      ),
+      'medium',
+    ],
+    ['pull_request only, no permissions', bare('pull_request', ''), 'medium'],
+    ['manual, no permissions', bare('workflow_dispatch', ''), undefined],
+    ['on push, no permissions', bare('push', ''), undefined],
+    ['pull_request and push, no permissions', bare('[pull_request, push]', ''), undefined],
+    ['pull_request_target only, no permissions', bare('pull_request_target', ''), undefined],
+    [
+      'pull_request only, no permissions, the token handed to a step',
+      bare(
+        'pull_request',
+        '',
+        `      - run: gh pr comment\n        env: { GH_TOKEN: "${expr('github.token')}" }\n`,
       ),
       undefined,
     ],
-    ['on push', bare('push', 'permissions: { contents: read }\n'), undefined],
-    ['on release', bare('[release, workflow_dispatch]', 'permissions: { contents: read }\n'), undefined],
-  ])('actions/* by a tag in a job: %s', async (_name, text, severity) => {
+    [
+      'pull_request only, no permissions, github-script',
+      bare('pull_request', '', `      - uses: actions/github-script@${SHA}\n        with: { script: "" }\n`),
+      undefined,
+    ],
+    ['a write scope', bare('workflow_dispatch', 'permissions: { contents: write }\n'), undefined],
+    ['an issues write scope', bare('schedule', 'permissions: { issues: write }\n'), undefined],
+    ['an OIDC token', bare('workflow_dispatch', 'permissions: { id-token: write }\n'), undefined],
+    ['write-all', bare('push', 'permissions: write-all\n'), undefined],
+    [
+      'a secret in a step',
+      bare(
+        'workflow_dispatch',
+        'permissions: {}\n',
+        `      - run: ./x\n        env: { T: "${expr('secrets.T')}" }\n`,
+      ),
+      undefined,
+    ],
+    ['a secret in the workflow env', bare('push', `${read}env: { T: "${expr('secrets.T')}" }\n`), undefined],
+    [
+      'the whole secrets context',
+      bare('push', read, '', `    env: { ALL: "${expr('toJSON(secrets)')}" }\n`),
+      undefined,
+    ],
+    ['a deployment environment', bare('push', read, '', '    environment: production\n'), undefined],
+    [
+      'a self-hosted runner',
+      bare('push', read, '', '', 'actions/checkout@v4').replace(
+        'runs-on: x',
+        'runs-on: [self-hosted, linux]',
+      ),
+      undefined,
+    ],
+    ['a publishing step', bare('push', read, '      - run: docker push acme/app:latest\n'), undefined],
+    ['a branch', bare('workflow_dispatch', read, '', '', 'actions/checkout@main'), undefined],
+  ])('GitHub action by a tag in a job: %s', async (_name, text, severity) => {
     const found = await run({ '.github/workflows/t.yml': text });
     // The third party's action beside it stays high whatever the job.
     expect(found.map((f) => f.severity)).toEqual([severity, undefined]);
+    expect(found[0]!.message.includes('an action of GitHub itself')).toBe(severity === 'medium');
+  });
+
+  it('keeps high a job that builds what a publishing job of the workflow ships', async () => {
+    const found = await run({
+      '.github/workflows/t.yml': `on: push
+permissions: { contents: read }
+jobs:
+  build:
+    runs-on: x
+    steps:
+      - uses: actions/checkout@v4
+      - run: make dist
+      - uses: actions/upload-artifact@v4
+        with: { name: dist, path: dist }
+  test:
+    runs-on: x
+    steps:
+      - uses: actions/checkout@v4
+  release:
+    needs: [build, test]
+    runs-on: x
+    permissions: { contents: write }
+    steps:
+      - uses: actions/download-artifact@v4
+      - run: gh release create v1 dist/*
+`,
+    });
+    expect(found.map((f) => [f.location!.startLine, f.severity])).toEqual([
+      [7, undefined],
+      [9, undefined],
+      [14, 'medium'],
+      [20, undefined],
+    ]);
+  });
+
+  it('keeps composite actions and reusable workflow calls high', async () => {
+    const found = await run({
+      'action.yml': 'name: a\nruns:\n  using: composite\n  steps:\n    - uses: actions/checkout@v4\n',
+      '.github/workflows/t.yml': `on: push\npermissions: {}\njobs:\n  call:\n    uses: actions/reusable/.github/workflows/x.yml@v1\n`,
+    });
+    expect(found.map((f) => f.severity)).toEqual([undefined, undefined]);
   });
 });

@@ -15,7 +15,16 @@ import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { pinFix } from './fix-pin.js';
-import { aliasNote, sameOwner } from './shared.js';
+import { mayPublish, publishes, publishingJobs } from './publishing.js';
+import {
+  actionOf,
+  aliasNote,
+  anyText,
+  namesSecret,
+  onlyPullRequest,
+  sameOwner,
+  writesOnly,
+} from './shared.js';
 
 export interface UnpinnedUsesOptions {
   /** Globs on `owner/repo` (case-insensitive) whose actions may be referenced by tag or branch. */
@@ -57,6 +66,26 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
       self ??= ownRepository(workspace) ?? null;
       return self !== null && isOwnAction(workspace, self, text);
     };
+    // The jobs of each workflow that publish (or build what is published), computed once it is asked,
+    // and whether each job holds nothing privileged, judged once per job (not once per step).
+    const publishing = new Map<Workflow, ReadonlySet<Job>>();
+    const publishersOf = (workflow: Workflow) => {
+      let jobs = publishing.get(workflow);
+      if (!jobs) {
+        jobs = publishingJobs(workflow, (s) => publishes(s) || mayPublish(s));
+        publishing.set(workflow, jobs);
+      }
+      return jobs;
+    };
+    const bareJobs = new Map<Job, BareJob>();
+    const bareJob = (workflow: Workflow, job: Job): BareJob => {
+      if (!bareJobs.has(job))
+        bareJobs.set(
+          job,
+          bareJobOf(workflow, job, () => publishersOf(workflow)),
+        );
+      return bareJobs.get(job);
+    };
     const check = (
       source: WorkflowSource,
       uses: Located<string>,
@@ -97,14 +126,17 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
       // An image of the owner's own namespace on GitHub's registry (`docker://ghcr.io/<owner>/...`),
       // which only that owner can push to: graded as another repository of the owner is.
       const image = !owner && repository !== undefined ? sameOwnerImage(uses.value, repository) : undefined;
-      // An action of GitHub itself (`actions/*`), whose maintainers run the platform the workflow
-      // runs on, by a tag in a job that holds nothing to steal: a manual run, a read-only token, no
-      // secret. A moved tag still runs other code, but in a run a maintainer starts with nothing
-      // privileged: medium. Release and publish jobs (a write scope, an OIDC token, a secret) keep high.
+      // An action of GitHub itself (`actions/*`, `github/*`), whose maintainers run the platform the
+      // workflow runs on, by a version tag in a job that holds nothing to steal: no secret, no OIDC
+      // token, no write scope but report-only ones, no deployment, nothing published. A moved tag still
+      // runs other code, but with nothing privileged to reach: medium. Release, publish and deploy jobs,
+      // and any job holding a secret or a writable token, keep high; so does a third party's action.
       const bare =
-        !owner && !image && job !== undefined && githubActionInBareJob(workspace, source, job, uses.value);
+        !owner && !image && job !== undefined
+          ? githubActionInBareJob(source, job, uses.value, bareJob)
+          : undefined;
       const finding: RawFinding = {
-        message: `${message}${own ? ownActionNote(self!) : ''}${owner ? sameOwnerNote(owner) : ''}${image ? sameOwnerImageNote(image) : ''}${bare ? BARE_JOB_NOTE : ''}${aliasNote(uses)}`,
+        message: `${message}${own ? ownActionNote(self!) : ''}${owner ? sameOwnerNote(owner) : ''}${image ? sameOwnerImageNote(image) : ''}${bare ? ` ${BARE_JOB_NOTE[bare]}` : ''}${aliasNote(uses)}`,
         location,
         key,
         ...(owner || image || bare ? { severity: 'medium' as const } : {}),
@@ -146,41 +178,84 @@ function sameOwnerImageNote(owner: string): string {
   );
 }
 
-const BARE_JOB_NOTE =
-  ' It is an action of GitHub itself, in a job of a workflow that runs only when started by hand, names no secret ' +
-  'and gives the job a read-only token: a moved tag runs other code with nothing privileged to reach.';
+/**
+ * Write scopes of a job's token that only report on the run (code scanning results, check runs,
+ * commit statuses): they cannot change the repository's code, releases, packages or deployments.
+ */
+const REPORT_SCOPES: ReadonlySet<string> = new Set(['security-events', 'checks', 'statuses']);
+
+/** A version tag (`v4`, `v4.2.1`, `1.2.3-beta.1`), not a branch (`main`, `releases/v1`). */
+const VERSION_TAG = /^v?\d+(?:\.\d+){0,3}(?:[-+][\w.-]+)?$/i;
+
+/** Why a GitHub action by a tag is graded medium, by what makes the job's token harmless. */
+const BARE_JOB_NOTE = {
+  written:
+    "It is an action of GitHub itself by a version tag, in a job that names no secret, has no OIDC token, deployment environment or self-hosted runner, publishes nothing and whose token's permissions grant no write scope but report-only ones (security-events, checks, statuses): a moved tag runs other code with nothing privileged to reach.",
+  'pull-request':
+    "It is an action of GitHub itself by a version tag, in a job that names no secret, has no deployment environment or self-hosted runner and publishes nothing, of a workflow that runs only on pull requests and writes no `permissions:` (a fork's run gets a read-only token; a branch of this repository gets the default one): a moved tag runs other code with nothing privileged to reach.",
+} as const;
 
 /**
- * Whether a step's action is GitHub's own (`actions/<name>` by a tag or branch) in a job of a workflow
- * that only runs by hand (`workflow_dispatch`), names no secret anywhere (`secrets` in its text,
- * comments included) and gives the job a token with no write scope (its `permissions:` or the
- * workflow's, said explicitly; `id-token: write` counts as one).
+ * Why a step's action is GitHub's own (`actions/*`, `github/*`) by a version tag (never a branch) in
+ * a job with nothing privileged to reach, or undefined: the job names no secret (its steps, its `env:`
+ * and the workflow's; `github.token` and `secrets.GITHUB_TOKEN` are the job's token, judged by its
+ * permissions), has no deployment environment (whose secrets and protection rules it would hold), runs
+ * on no self-hosted runner (a machine later jobs reuse), publishes nothing nor builds what a publishing
+ * job of the workflow ships (see publishing.ts), and its token can write nothing but report-only
+ * scopes: its `permissions:` (or the workflow's) say so (`id-token: write` is a write scope), or none
+ * are written in a workflow that runs only on `pull_request`, where a fork's run is given a read-only
+ * token. Without `permissions:` on any other trigger the repository's default token may write
+ * (repositories made before 2023 and many organisations default to it): kept high.
  */
 function githubActionInBareJob(
-  workspace: Workspace,
   source: WorkflowSource,
   job: Job,
   text: string,
-): boolean {
-  if (source.kind !== 'workflow') return false;
+  bareJob: (workflow: Workflow, job: Job) => BareJob,
+): BareJob {
+  if (source.kind !== 'workflow') return undefined;
   const ref = parseUses(text);
-  if (ref.kind !== 'repository' || ref.owner.toLowerCase() !== 'actions') return false;
-  const events = source.on?.events ?? [];
-  if (events.length === 0 || events.some((e) => e.event !== 'workflow_dispatch')) return false;
-  if (!readOnlyToken(source, job)) return false;
-  const all = workspace.text(source.path);
-  return all !== undefined && !/\bsecrets\b/i.test(all);
+  if (ref.kind !== 'repository') return undefined;
+  const owner = ref.owner.toLowerCase();
+  if ((owner !== 'actions' && owner !== 'github') || !VERSION_TAG.test(ref.ref ?? '')) return undefined;
+  return bareJob(source, job);
 }
 
-/** Whether the job's permissions (or the workflow's) are written and grant no write scope. */
-function readOnlyToken(workflow: Workflow, job: Job): boolean {
+type BareJob = keyof typeof BARE_JOB_NOTE | undefined;
+
+/** Why a job holds nothing privileged (see {@link githubActionInBareJob}), or undefined; once per job. */
+function bareJobOf(workflow: Workflow, job: Job, publishers: () => ReadonlySet<Job>): BareJob {
+  if (job.environment || selfHosted(job)) return undefined;
+  if (namesSecret(job.value) || namesSecret(workflow.env?.value)) return undefined;
   const perms = job.permissions ?? workflow.permissions;
-  if (!perms) return false;
-  if (perms.shorthand) return perms.shorthand.value.trim() === 'read-all';
-  if (perms.value === null || typeof perms.value !== 'object' || Array.isArray(perms.value)) return false;
-  return perms.scopes.every(
-    (s) => typeof s.level.value === 'string' && ['read', 'none'].includes(s.level.value.trim()),
-  );
+  const token = perms
+    ? writesOnly(perms, REPORT_SCOPES)
+      ? 'written'
+      : undefined
+    : onlyPullRequest(workflow) && !handsOverToken(job)
+      ? 'pull-request'
+      : undefined;
+  if (!token || publishers().has(job)) return undefined;
+  return token;
+}
+
+/** The job's token named in an expression (`github.token`, `secrets.GITHUB_TOKEN`). */
+const JOB_TOKEN = /\bgithub\.token\b|\bsecrets\s*\.\s*GITHUB_TOKEN\b/i;
+
+/**
+ * Whether a job hands its token to a step that calls the API with it: the token named in an
+ * expression, or actions/github-script (which is given it by default). Without `permissions:` such a
+ * job relies on the default token's scopes, which may write on a branch of this repository.
+ */
+function handsOverToken(job: Job): boolean {
+  return anyText(job.value, JOB_TOKEN) || job.steps.some((s) => actionOf(s.uses) === 'actions/github-script');
+}
+
+/** Whether a job's `runs-on` names a self-hosted runner (`self-hosted` among its labels). */
+function selfHosted(job: Job): boolean {
+  const labels = job.runsOn?.value;
+  const text = typeof labels === 'string' ? labels : JSON.stringify(labels ?? '');
+  return /\bself-hosted\b/i.test(text);
 }
 
 function sameOwnerNote(owner: string): string {
