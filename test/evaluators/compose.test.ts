@@ -642,6 +642,42 @@ describe('compose services that are likely no deployment', () => {
     ]);
   });
 
+  it('grades low a compose file under a development container folder or in a folder named for a test or CI environment', async () => {
+    const findings = await run(
+      composeDockerSocket as Evaluator<never>,
+      {},
+      {
+        '.devcontainer/docker-compose.yml': `services:\n  workspace:\n    image: acme/dev:1.2\n${SOCKET}`,
+        '.ci/compose.browser.yaml': `services:\n  runner:\n    image: acme/runner:1.2\n${SOCKET}`,
+        'test/e2e/docker-compose.yml': `services:\n  app:\n    image: acme/app:1.2\n${SOCKET}`,
+        // A folder whose name only contains such a word, or a deployment folder, keeps the grade.
+        'deploy/ci-server/docker-compose.yml': `services:\n  server:\n    image: acme/ci:1.2\n${SOCKET}`,
+        'ops/compose.yaml': `services:\n  agent:\n    image: acme/agent:1.2\n${SOCKET}`,
+      },
+    );
+    expect(
+      findings.map((f) => [at(f), f.confidence ?? null, f.message.match(/\(([^()]*)\.\)$/)?.[1] ?? null]),
+    ).toEqual([
+      [
+        '.devcontainer/docker-compose.yml:5:9',
+        'low',
+        "the compose file lies under .devcontainer/, a development container's stack for VS Code, Codespaces or Gitpod: a developer's workspace, not a deployment",
+      ],
+      [
+        '.ci/compose.browser.yaml:5:9',
+        'low',
+        "the compose file lies in the folder .ci/, named for a development, test or CI environment: a developer's, a CI job's or a preview's, not a deployment",
+      ],
+      [
+        'test/e2e/docker-compose.yml:5:9',
+        'low',
+        "the compose file lies in the folder test/, named for a development, test or CI environment: a developer's, a CI job's or a preview's, not a deployment",
+      ],
+      ['deploy/ci-server/docker-compose.yml:5:9', null, null],
+      ['ops/compose.yaml:5:9', null, null],
+    ]);
+  });
+
   it('grades low every service of a compose file one of whose services builds a development Dockerfile', async () => {
     const stack = (dockerfile: string) =>
       `services:\n  agent:\n    build:\n      context: ./\n      dockerfile: ${dockerfile}\n${SOCKET}` +

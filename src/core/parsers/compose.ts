@@ -3,6 +3,7 @@ import type { RawFinding } from '../types.js';
 import { defineSelector } from '../workspace/screens.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { escapePointerToken, type NodeSpan, parseYaml, type YamlDocument } from '../workspace/yaml.js';
+import { devEnvironmentMark } from './devcontainer.js';
 import { SCRIPT_FILES } from './shell-commands.js';
 
 /**
@@ -214,6 +215,17 @@ const ENVIRONMENT_WORDS = new Set([
   'preview',
 ]);
 
+/**
+ * The folder of a compose file's path whose whole name (less a leading dot) is one of
+ * {@link ENVIRONMENT_WORDS} (`.ci/`, `test/`, `e2e/`, `dev/`): a folder of a development, test or CI
+ * environment. A folder whose name only contains such a word (`ci-server/`, `dev-tools/`) is not one.
+ */
+function environmentFolder(file: string): string | undefined {
+  const dirs = file.split('/').slice(0, -1);
+  const dir = dirs.find((d) => ENVIRONMENT_WORDS.has(d.toLowerCase().replace(/^\./, '')));
+  return dir === undefined ? undefined : `${dir}/`;
+}
+
 /** Build targets that name a development stage of the Dockerfile (`target: development`). */
 const DEVELOPMENT_TARGET = /^(?:dev|devel|develop|development|debug|local|test|testing)$/i;
 
@@ -242,7 +254,9 @@ function developmentBuild(service: ComposeService): { name: string; dockerfile: 
 /**
  * Why a service is likely no deployment, when it is: its compose file is named as an example or
  * sample (a quick start for users to adapt, which the project does not run) or for a development,
- * test or preview environment; it builds a development stage of its Dockerfile (a developer's or a CI
+ * test or preview environment, or lies under a development container's folder (`.devcontainer/`,
+ * whose devcontainer.json brings it up as a developer's workspace) or in a folder named for such an
+ * environment (`.ci/`, `e2e/`, `dev/`); it builds a development stage of its Dockerfile (a developer's or a CI
  * job's environment); a service of its file builds a development Dockerfile (`Dockerfile.dev`), which
  * makes the file a developer's or a demo's stack; or only test scripts use its file.
  */
@@ -256,6 +270,14 @@ export function notDeployedService(service: ComposeService): string | undefined 
   const environment = words.find((w) => ENVIRONMENT_WORDS.has(w));
   if (environment) {
     return `the compose file is named for the "${environment}" environment: a developer's, a CI job's or a preview's, not a deployment`;
+  }
+  const mark = devEnvironmentMark(service.path);
+  if (mark?.endsWith('/')) {
+    return `the compose file lies under ${mark}, a development container's stack for VS Code, Codespaces or Gitpod: a developer's workspace, not a deployment`;
+  }
+  const folder = environmentFolder(service.path);
+  if (folder) {
+    return `the compose file lies in the folder ${folder}, named for a development, test or CI environment: a developer's, a CI job's or a preview's, not a deployment`;
   }
   const build = serviceSetting(service, 'build')?.value;
   const target = isMap(build) && typeof build.target === 'string' ? build.target.trim() : '';

@@ -5,7 +5,6 @@ import {
   serviceFinding,
   serviceSetting,
 } from '../../parsers/compose.js';
-import { devEnvironmentMark } from '../../parsers/devcontainer.js';
 import { isLocalOnlyImage, NO_REGISTRY_SERVES } from '../../parsers/docker-hub.js';
 import { type ImageRef, isMovingTag, movingTagPhrase, parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
@@ -18,9 +17,9 @@ import { defineEvaluator } from '../types.js';
  * as k8s.image-tag judges Kubernetes containers. A service with `build:` is left alone: its `image`
  * names what Compose builds from the project's own sources, not what it pulls. Images taken from a
  * variable (`${TAG}`) are not judged. A name that no registry serves (see isLocalOnlyImage) is reported
- * at low confidence: it was built or tagged on the host. So is an image of a compose file under a
- * development environment's folder (`.devcontainer/`: see devEnvironmentMark), a developer's
- * workspace, and the project's own published image (see ownImage) in a compose file not named for
+ * at low confidence: it was built or tagged on the host. So is an image of a service that is likely
+ * no deployment (see notDeployedService: a compose file under `.devcontainer/` is a developer's
+ * workspace), and the project's own published image (see ownImage) in a compose file not named for
  * production: a template the project ships for its users, whose moving tag is its newest release.
  */
 export const composeImageTag = defineEvaluator<Record<string, never>>({
@@ -77,18 +76,13 @@ const PRODUCTION_WORDS = new Set(['prod', 'production', 'live']);
 const OWN_REGISTRIES = new Set([undefined, 'docker.io', 'index.docker.io', 'ghcr.io', 'quay.io']);
 
 /**
- * Why a moving tag matters less for this service, when it does: its compose file is under a
- * development environment's folder (`.devcontainer/`, as dockerfile rules recognise it), a
- * developer's workspace; or its image is the project's own published image (see {@link ownImage}) in
+ * Why a moving tag matters less for this service, besides its being likely no deployment (see
+ * notDeployedService): its image is the project's own published image (see {@link ownImage}) in
  * a compose file not named for production: a template the project ships for its users, whose
  * `latest` is the project's newest release, which `docker compose pull` takes on purpose. Third-party
  * images of the same file are judged as usual.
  */
 function lesser(service: ComposeService, ref: ImageRef, repository: string | undefined): string | undefined {
-  const mark = devEnvironmentMark(service.path);
-  if (mark?.endsWith('/')) {
-    return `the compose file is under ${mark}: a development container's stack, a developer's workspace, not a deployment`;
-  }
   const words = service.path
     .slice(service.path.lastIndexOf('/') + 1)
     .toLowerCase()
