@@ -1233,6 +1233,43 @@ spec:
     ).toEqual([[confidence, confidence === 'low']]);
   });
 
+  it.each([
+    // Every port named for monitoring (metrics, profiling, probes): only monitoring calls it.
+    [
+      'http-metrics, http-profiling, probes',
+      ['http-metrics', 'http-profiling', 'probes'],
+      'app',
+      'monitoring',
+    ],
+    ['metrics', ['metrics'], 'app', 'monitoring'],
+    // A port that serves anything else, or one without a name, keeps the grade.
+    ['metrics and http', ['metrics', 'http'], 'app', null],
+    ['an unnamed port', [undefined], 'app', null],
+    ['a metrics-like word inside another', ['metricsproxy'], 'app', null],
+    // An optional dashboard is lowered by its name; a name that only contains the word is not.
+    ['http on a dashboard', ['http'], 'rollouts-dashboard', 'dashboard'],
+    ['http on another name', ['http'], 'dashboards2go', null],
+  ])('grades a workload whose Service exposes %s', async (_what, names, name, why) => {
+    const ports = names
+      .map((n, i) => `    - { ${n === undefined ? '' : `name: ${n}, `}port: ${8080 + i} }\n`)
+      .join('');
+    const findings = await run(
+      k8sSingleReplica,
+      {},
+      { 'k8s/app.yaml': `${workload(name)}---\n${service(name)}  ports:\n${ports}` },
+    );
+    expect(
+      findings.map((f) => [
+        f.confidence ?? null,
+        /only metrics, profiling or probe ports/.test(f.message)
+          ? 'monitoring'
+          : /optional dashboard/.test(f.message)
+            ? 'dashboard'
+            : null,
+      ]),
+    ).toEqual([[why === null ? null : 'low', why]]);
+  });
+
   it('takes a Service to serve the workloads of its own set of manifests only', async () => {
     const findings = await run(
       k8sSingleReplica,

@@ -27,7 +27,8 @@ const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
  * is a workload switched off on purpose, a Deployment with the `Recreate` strategy a singleton by
  * design, manifests of development, demo and quick-start environments (or built only for them) need
  * none, and a computed value is not judged. One whose name marks a staging or release-test
- * environment (`-staging`, `-releasetest`) is reported at low confidence.
+ * environment (`-staging`, `-releasetest`) or an optional dashboard (`-dashboard`), and one whose
+ * Services expose only monitoring ports (metrics, profiling, probes), are reported at low confidence.
  */
 export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
   kind: 'k8s.single-replica',
@@ -48,7 +49,9 @@ export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
       subjects.push(object);
       if (scaled.has(targetKey(object.kind, object.name ?? '', namespaceOf(object)))) continue;
       if (object.name && overlaid.has(object.name)) continue;
-      if (nonProduction(workspace, object.path) || !served(object, services)) continue;
+      if (nonProduction(workspace, object.path)) continue;
+      const traffic = served(object, services);
+      if (!traffic) continue;
       const spec = childAt(object, object.node, 'spec');
       if (!spec || !isMap(spec.value)) continue;
       // `Recreate` stops the old pod before starting the new one: a singleton by design (a
@@ -78,6 +81,19 @@ export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
         finding.message += ` (But its name, "${object.name}", marks a staging or release-test environment, which needs no redundancy.)`;
         finding.confidence = 'low';
       }
+      // Only monitoring calls a workload whose Services expose nothing but metrics, profiling and
+      // probe ports (a leader-elected controller's): one pod is likely by design. The port names are
+      // the repository's, so the finding is lowered, not dropped.
+      if (finding.confidence !== 'low' && traffic !== 'traffic') {
+        finding.message += ` (But the Services that select it, ${traffic.map((n) => `"${n}"`).join(', ')}, expose only metrics, profiling or probe ports: nothing but monitoring calls it, so one pod is likely by design, as for a leader-elected controller.)`;
+        finding.confidence = 'low';
+      }
+      // An optional admin or read-only UI (`argo-dashboard`): an outage hides a UI from operators, it
+      // serves no user. Its name is the repository's, so the finding is lowered, not dropped.
+      if (finding.confidence !== 'low' && object.name && DASHBOARD_NAME_WORD.test(object.name)) {
+        finding.message += ` (But its name, "${object.name}", marks an optional dashboard, an admin or read-only UI: an outage hides it from operators and serves no user.)`;
+        finding.confidence = 'low';
+      }
       findings.push(finding);
     }
     examineObjects(workspace, subjects);
@@ -105,39 +121,94 @@ function nonProduction(workspace: Workspace, file: string): boolean {
   );
 }
 
-/** A Service's selector and namespace: the pods it sends traffic to; `dir`: where its manifest is. */
+/** A word of a workload's name that marks an optional admin or read-only UI (`rollouts-dashboard`). */
+const DASHBOARD_NAME_WORD = /(?:^|[-_.])dashboard(?:$|[-_.\d])/i;
+
+/**
+ * A Service's selector and namespace: the pods it sends traffic to; `dir`: where its manifest is;
+ * `monitoring`: whether every port it exposes is named for monitoring (see {@link MONITORING_PORT_WORDS}).
+ */
 interface ServiceSelector {
+  name: string;
   namespace: string;
   selector: Record<string, unknown>;
   dir: string;
+  monitoring: boolean;
 }
+
+/**
+ * Words of a Service port's name that mark a monitoring endpoint: metrics scraped by Prometheus
+ * (`metrics`, `http-metrics`), Go's profiler (`http-profiling`, `pprof`) and health probes
+ * (`probes`, `healthz`). A controller's Service often exposes only these.
+ */
+const MONITORING_PORT_WORDS = new Set([
+  'metrics',
+  'prometheus',
+  'monitoring',
+  'telemetry',
+  'profiling',
+  'pprof',
+  'probe',
+  'probes',
+  'health',
+  'healthz',
+  'liveness',
+  'readiness',
+]);
 
 function serviceSelector(object: K8sObject): ServiceSelector[] {
   if (object.kind !== 'Service' || apiGroup(object.apiVersion) !== '') return [];
   const selector = childAt(object, object.node, 'spec', 'selector');
   if (!selector || !isMap(selector.value) || Object.keys(selector.value).length === 0) return [];
-  return [{ namespace: namespaceOf(object), selector: selector.value, dir: path.posix.dirname(object.path) }];
+  const ports = childAt(object, object.node, 'spec', 'ports')?.value;
+  const monitoring =
+    Array.isArray(ports) &&
+    ports.length > 0 &&
+    ports.every(
+      (p) =>
+        isMap(p) &&
+        typeof p.name === 'string' &&
+        p.name
+          .toLowerCase()
+          .split(/[-_.]+/)
+          .some((w) => MONITORING_PORT_WORDS.has(w)),
+    );
+  return [
+    {
+      name: object.name ?? '',
+      namespace: namespaceOf(object),
+      selector: selector.value,
+      dir: path.posix.dirname(object.path),
+      monitoring,
+    },
+  ];
 }
 
 /**
  * Whether a Service in the manifests sends traffic to the workload's pods: redundancy matters for
  * what serves others. A worker, a load generator or a one-off tool that nothing calls is left alone.
+ * `traffic` when a Service that selects it exposes a port not named for monitoring; the names of the
+ * Services when all that select it expose only monitoring ports; undefined when none selects it.
  * The Service must be of the same deployment unit (see {@link sameUnit}): a repository that keeps
  * one set of manifests per environment or platform repeats the same labels in each, and a Service
  * of one set does not serve the workloads of another.
  */
-function served(object: K8sObject, services: readonly ServiceSelector[]): boolean {
+function served(object: K8sObject, services: readonly ServiceSelector[]): 'traffic' | string[] | undefined {
   const labels = childAt(object, object.node, 'spec', 'template', 'metadata', 'labels');
-  if (!labels || !isMap(labels.value)) return false;
+  if (!labels || !isMap(labels.value)) return undefined;
   const pod = labels.value;
   const ns = namespaceOf(object);
   const dir = path.posix.dirname(object.path);
-  return services.some(
+  const selecting = services.filter(
     (svc) =>
       (svc.namespace === ns || svc.namespace === '' || ns === '') &&
       sameUnit(svc.dir, dir) &&
       Object.entries(svc.selector).every(([k, v]) => Object.hasOwn(pod, k) && pod[k] === v),
   );
+  if (selecting.length === 0) return undefined;
+  return selecting.every((svc) => svc.monitoring)
+    ? [...new Set(selecting.map((svc) => svc.name))]
+    : 'traffic';
 }
 
 /**
