@@ -241,6 +241,34 @@ FROM \${STAGE}
     }
   });
 
+  // A development or build-tool image, by its path, that no build of the repository publishes, is
+  // graded as the digest rule grades it; a CI job's image, or one a build pushes, is not.
+  it.each([
+    ['Dockerfile.dev', {}, 'low'],
+    ['docker/Dockerfile.make', {}, 'low'],
+    ['scripts/Dockerfile', {}, 'low'],
+    ['.ci/Dockerfile', {}, null],
+    ['Dockerfile.ci', {}, null],
+    ['app/Dockerfile', {}, null],
+    [
+      'Dockerfile.dev',
+      { Makefile: 'push:\n\tdocker build --push -f Dockerfile.dev -t acme/app:dev .\n' },
+      null,
+    ],
+  ])('%s: graded as a development or build-tool image, or not (%o)', async (file, others, confidence) => {
+    const findings = await evaluate(
+      dockerfileBaseImage,
+      { ...others, [file]: 'FROM golang\nRUN go build ./...\n' },
+      { unresolved: 'skip' },
+    );
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([[`${file}:1:6`, confidence]]);
+    if (confidence) {
+      expect(findings[0]!.message).toMatch(
+        /marks a development or build-tool image \((dev|make|scripts)\) that no build of the repository publishes: .*not one the project ships\)\.$/,
+      );
+    }
+  });
+
   it('checks every Dockerfile naming convention and skips .dockerignore files', async () => {
     const files = {
       'a/Dockerfile': 'FROM a\n',

@@ -172,9 +172,9 @@ describe('dockerfile.base-image-digest', () => {
         '            -f images/common/Dockerfile -t acme/photon:5.0 .',
         '',
       ].join('\n'),
-      Makefile: 'base:\n\tdocker build -f images/tools/Dockerfile -t acme/tools:$(VERSION) .\n',
+      Makefile: 'base:\n\tdocker build -f images/builder/Dockerfile -t acme/tools:$(VERSION) .\n',
       'images/common/Dockerfile': 'FROM photon:5.0-20260214\nRUN tdnf update -y\n',
-      'images/tools/Dockerfile': 'FROM golang:1.22\nRUN go install x\n',
+      'images/builder/Dockerfile': 'FROM golang:1.22\nRUN go install x\n',
       'core/Dockerfile.base': 'FROM acme/photon:5.0\nRUN tdnf install -y shadow\n',
       'ci/Dockerfile': 'FROM acme/tools:1.4\nRUN make\n',
       // Another namespace, or an official image a script happens to tag, is an upstream image.
@@ -183,7 +183,7 @@ describe('dockerfile.base-image-digest', () => {
     const findings = await evaluate(dockerfileBaseImageDigest, files, {});
     expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
       ['images/common/Dockerfile:1:6', null],
-      ['images/tools/Dockerfile:1:6', null],
+      ['images/builder/Dockerfile:1:6', null],
       ['core/Dockerfile.base:1:6', 'low'],
       ['ci/Dockerfile:1:6', 'low'],
       ['web/Dockerfile:1:6', null],
@@ -194,7 +194,7 @@ describe('dockerfile.base-image-digest', () => {
         "third party's: its tag moves with each of those builds, and a digest pinned here would be stale after " +
         'the next. Pin by digest the base images of the Dockerfile it is built from.',
     );
-    expect(findings[3]!.message).toContain('(Makefile:2, from images/tools/Dockerfile)');
+    expect(findings[3]!.message).toContain('(Makefile:2, from images/builder/Dockerfile)');
     // A pull request's view of the changed Dockerfile alone still reads the whole tree's scripts.
     const rule = loadRules().find((r) => r.id === 'dockerfile-base-image-digest')!;
     const focused = await runEvaluator(rule, new FocusedWorkspace(tree(files), ['core/Dockerfile.base']), {
@@ -349,16 +349,22 @@ describe('dockerfile.base-image-digest', () => {
     expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([['Dockerfile:2:6', null]]);
   });
 
-  // A Dockerfile whose own name marks a development image is graded as a development stage is,
-  // unless a build of the repository publishes it.
+  // A Dockerfile whose path marks a development or build-tool image is graded as a development
+  // stage is, unless a build of the repository publishes it; a CI job's image is not one.
   it.each([
     ['Dockerfile-tilt', {}, 'low'],
     ['web/Dockerfile.dev', {}, 'low'],
     ['dev.Dockerfile', {}, 'low'],
+    ['docker/Dockerfile.make', {}, 'low'],
+    ['scripts/Dockerfile', {}, 'low'],
+    ['hack/tools/Dockerfile', {}, 'low'],
     ['Dockerfile.dev', { '.github/workflows/dev.yml': PUSH_DEV_WORKFLOW }, null],
     ['Dockerfile.devices', {}, null],
     ['Dockerfile.release', {}, null],
-  ])('%s: its FROM is graded by the name of the file (%o)', async (file, others, confidence) => {
+    ['Dockerfile.ci', {}, null],
+    ['.ci/Dockerfile', {}, null],
+    ['build/Dockerfile', {}, null],
+  ])('%s: its FROM is graded by the path of the file (%o)', async (file, others, confidence) => {
     const findings = await evaluate(
       dockerfileBaseImageDigest,
       { ...others, [file]: 'FROM node:18-alpine\nCOPY . .\nCMD ["npx", "next", "dev"]\n' },
@@ -367,7 +373,7 @@ describe('dockerfile.base-image-digest', () => {
     expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([[`${file}:1:6`, confidence]]);
     if (confidence) {
       expect(findings[0]!.message).toMatch(
-        /update it \(its name, [^,]+, marks a development image \((dev|tilt)\) that no build of the repository publishes: .*not one the project ships\)\.$/,
+        /update it \((its name, [^,]+,|its folder, [^,]+,) marks a development or build-tool image \((dev|tilt|make|scripts|hack)\) that no build of the repository publishes: .*not one the project ships\)\.$/,
       );
     }
   });

@@ -14,15 +14,9 @@ import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { builtBy, judgeBaseImage, ownImages, repeatedFroms, repeatsNote } from './base-image.js';
-import { developmentEnvironmentNote } from './dev-environment.js';
-import {
-  buildsOf,
-  IMAGE_BUILD_SOURCES,
-  namesTag,
-  type RepositoryImages,
-  repositoryImages,
-} from './image-builds.js';
+import { builtBy, judgeBaseImage, lazyImages, ownImages, repeatedFroms, repeatsNote } from './base-image.js';
+import { developmentEnvironmentNote, toolingImageNote } from './dev-environment.js';
+import { IMAGE_BUILD_SOURCES, publishes } from './image-builds.js';
 import {
   isOfficialImage,
   LIBRARY_SCRIPT,
@@ -36,7 +30,8 @@ import {
  * reviewed. Untagged and `latest` images are left to `dockerfile.base-image` (one finding per line);
  * `scratch`, earlier stages and versions that depend on an ARG without a default are not judged. An
  * image a build of the repository tags (the project's own, see image-builds.ts), a development stage
- * no other stage builds on, a Dockerfile named as a development image that no build here publishes,
+ * no other stage builds on, a Dockerfile whose path marks a development or build-tool image that no
+ * build here publishes (see toolingImageNote),
  * a development environment's image (see dev-environment.ts), a Docker
  * Official Image's parent in the image's source repository (see official-image-source.ts) and a
  * Dockerfile of one FROM line are reported at low confidence.
@@ -51,14 +46,11 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
-    const own = ownImages(workspace);
-    // Whether a build of the repository publishes the image of a Dockerfile, read only when a
-    // Dockerfile's name marks a development image.
-    let images: RepositoryImages | undefined;
-    const published = (file: string) => {
-      images ??= repositoryImages(workspace.tree());
-      return publishes(images, file);
-    };
+    const images = lazyImages(workspace);
+    const own = ownImages(workspace, images);
+    // Whether a build of the repository publishes the image of a Dockerfile, asked only when a
+    // Dockerfile's path marks a development or build-tool image.
+    const published = (file: string) => publishes(images(), file);
     for (const file of dockerfilePaths(workspace)) {
       const model = readDockerfile(workspace, file);
       if (!model) continue;
@@ -67,7 +59,7 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
       // Why the pins of the whole file matter less: it is a version pin, or a development environment.
       const fileNote = baseImageOnly(model)
         ? BASE_IMAGE_ONLY
-        : (developmentEnvironmentNote(workspace, model) ?? developmentFile(file, published));
+        : (developmentEnvironmentNote(workspace, model) ?? toolingImageNote(file, published));
       for (const stage of model.stages) {
         // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
         const repeats = repeated.get(stage);
@@ -128,36 +120,8 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
   },
 });
 
-/**
- * Words of a stage's name (`controller-dev`, `devel`, `tilt`) or of a Dockerfile's own name
- * (`Dockerfile.dev`, `Dockerfile-tilt`, `dev.Dockerfile`) that mark a development image.
- */
+/** Words of a stage's name (`controller-dev`, `devel`, `tilt`) that mark a development stage. */
 const DEVELOPMENT_STAGE_WORDS = new Set(['dev', 'devel', 'development', 'tilt']);
-
-/**
- * Why a Dockerfile's pins matter less, when its own name marks it as a development image
- * (`Dockerfile.dev`, `Dockerfile-tilt`: the image of a developer's loop, as dockerfile-root-user
- * tells one by its path) and no build of the repository publishes it (pushes it, or tags a name
- * that is pushed). The name is the repository's, which a pull request can write: the finding is
- * lowered, never dropped.
- */
-function developmentFile(file: string, published: (file: string) => boolean): string | undefined {
-  const name = file.slice(file.lastIndexOf('/') + 1);
-  const word = name
-    .toLowerCase()
-    .split(/[._-]+/)
-    .find((w) => DEVELOPMENT_STAGE_WORDS.has(w));
-  if (!word || published(file)) return undefined;
-  return `its name, ${name}, marks a development image (${word}) that no build of the repository publishes: an image for a developer's loop (Tilt, Skaffold, a local server), not one the project ships`;
-}
-
-/** Whether a build of the repository pushes the image of a Dockerfile, or tags a name that is pushed. */
-function publishes(images: RepositoryImages, file: string): boolean {
-  const builds = buildsOf(images, file);
-  if (builds.some((b) => b.pushes)) return true;
-  const tags = builds.flatMap((b) => b.tags);
-  return tags.length > 0 && images.pushes.some((p) => namesTag(p, tags));
-}
 
 /**
  * Why a stage's base matters less, when it is a development stage: its name says so

@@ -13,11 +13,12 @@ import { isMovingTag, movingTagPhrase, nameHoldsVersion, parseImageRef } from '.
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { developmentEnvironmentNote } from './dev-environment.js';
+import { developmentEnvironmentNote, toolingImageNote } from './dev-environment.js';
 import {
   buildsTagging,
   IMAGE_BUILD_SOURCES,
   type ImageBuild,
+  publishes,
   type RepositoryImages,
   repositoryImages,
 } from './image-builds.js';
@@ -44,7 +45,8 @@ export type BaseImageVerdict =
  * Flags stages built FROM an image with no tag or a tag that names no version (`latest`, `dind`,
  * `stable`, `postgresql-latest`) and no digest: each build may get a different image. `scratch` and
  * earlier stages need no pin; ARG defaults are substituted first. A template placeholder, an image
- * built or tagged here, and a development environment's image (see dev-environment.ts) are reported
+ * built or tagged here, a development environment's image, and a Dockerfile whose path marks a
+ * development or build-tool image that no build here publishes (see dev-environment.ts) are reported
  * at low confidence.
  */
 export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
@@ -67,7 +69,11 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
   },
   evaluate({ options, workspace }) {
     const findings: RawFinding[] = [];
-    const own = ownImages(workspace);
+    const images = lazyImages(workspace);
+    const own = ownImages(workspace, images);
+    // Whether a build of the repository publishes the image of a Dockerfile, asked only when a
+    // finding's Dockerfile has a path that marks a development or build-tool image.
+    const published = (file: string) => publishes(images(), file);
     for (const file of dockerfilePaths(workspace)) {
       const model = readDockerfile(workspace, file);
       if (!model) continue;
@@ -86,10 +92,13 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
         const described = verdict && describe(verdict, stage, options.unresolved === 'report');
         if (!verdict || !described) continue;
         // What the template will be rendered with is not in this file, and a local image is pinned by
-        // whatever builds or tags it: guesses, reported as such. A development environment's image
-        // changes a developer's workspace, not what the project ships.
+        // whatever builds or tags it: guesses, reported as such. A development environment's image,
+        // or a development or tool image no build publishes, changes a developer's workspace, not
+        // what the project ships.
         const guess = verdict.kind === 'template' || ('local' in verdict && verdict.local);
-        environment ??= { note: developmentEnvironmentNote(workspace, model) };
+        environment ??= {
+          note: developmentEnvironmentNote(workspace, model) ?? toolingImageNote(file, published),
+        };
         const note = guess ? undefined : environment.note;
         const message = note ? `${described.slice(0, -1)} (${note}).` : described;
         const span = stage.from.imageSpan ?? stage.from.span;
@@ -145,11 +154,19 @@ export function judgeBaseImage(
  * The build of the repository that tags an image, when one does (see image-builds.ts): looked up in
  * the whole tree's scripts, read once per evaluation and only when a FROM line needs it.
  */
-export function ownImages(workspace: Workspace): (image: string) => ImageBuild | undefined {
+export function ownImages(
+  workspace: Workspace,
+  images: () => RepositoryImages = lazyImages(workspace),
+): (image: string) => ImageBuild | undefined {
+  return (image) => buildsTagging(images(), image)[0];
+}
+
+/** What the repository's scripts do with images (see image-builds.ts), read on the first call only. */
+export function lazyImages(workspace: Workspace): () => RepositoryImages {
   let images: RepositoryImages | undefined;
-  return (image) => {
+  return () => {
     images ??= repositoryImages(workspace.tree());
-    return buildsTagging(images, image)[0];
+    return images;
   };
 }
 

@@ -62,3 +62,69 @@ export function developmentEnvironmentNote(workspace: Workspace, model: Dockerfi
   const what = developmentEnvironment(workspace, model.path, final && externalBase(model, final));
   return what && `${what}: a developer's workspace, not an image the project ships`;
 }
+
+/**
+ * Words of a Dockerfile's own name that mark a development or build-tool image: Tilt's development
+ * loop (`tilt.dockerfile`), a development variant (`Dockerfile.dev`, `Dockerfile.local`), the image a
+ * Makefile runs its build in (`Dockerfile.make`), a toolchain image (`Dockerfile.tools`). Not `debug`
+ * or `build`: a debug variant of a deployed image, or the image a build publishes, is deployed.
+ */
+const TOOLING_NAME_WORDS = new Set([
+  'tilt',
+  'dev',
+  'devel',
+  'development',
+  'local',
+  'make',
+  'tools',
+  'tooling',
+  'toolchain',
+]);
+
+/**
+ * Folders of development and tooling images: `hack/` (the Kubernetes projects' folder of developer
+ * scripts), `tools/`, `scripts/`, and development environments (`dev/`, `tilt/`). Not `build/`, where
+ * many projects keep the Dockerfile they publish.
+ */
+const TOOLING_DIRS = new Set(['hack', 'tools', 'tooling', 'scripts', 'dev', 'development', 'tilt']);
+
+/** The word of a Dockerfile's name (`Dockerfile.ci`) that marks the image a CI job runs in. */
+const CI_NAME_WORD = 'ci';
+
+/** CI configuration folders, where the image a CI job runs in is kept. */
+const CI_DIRS = new Set(['.ci', 'ci', '.gitlab', '.buildkite']);
+
+/**
+ * What in a Dockerfile's path marks a development or tooling image (a word of its name, a folder),
+ * and, with `ci`, the image a CI job runs in (`Dockerfile.ci`, `.ci/`). The path is the repository's,
+ * which a pull request can write: the rules lower their findings on it, never drop them.
+ */
+export function toolingMark(file: string, ci = true): string | undefined {
+  const parts = file.split('/');
+  const word = parts
+    .at(-1)!
+    .toLowerCase()
+    .split(/[._-]+/)
+    .find((w) => TOOLING_NAME_WORDS.has(w) || (ci && w === CI_NAME_WORD));
+  if (word) return word;
+  const dir = parts
+    .slice(0, -1)
+    .find((d) => TOOLING_DIRS.has(d.toLowerCase()) || (ci && CI_DIRS.has(d.toLowerCase())));
+  return dir ? `${dir}/` : undefined;
+}
+
+/**
+ * Why a pinning rule's finding in a Dockerfile matters less, when its path marks a development or
+ * build-tool image (see {@link toolingMark}; not a CI job's image, which runs with the CI's secrets)
+ * and no build of the repository publishes it (pushes it, or tags a name that is pushed): a rebuild
+ * with another base image changes a developer's loop or a tool run on the checkout, not anything the
+ * project ships.
+ */
+export function toolingImageNote(file: string, published: (file: string) => boolean): string | undefined {
+  const mark = toolingMark(file, false);
+  if (!mark || published(file)) return undefined;
+  const what = mark.endsWith('/')
+    ? `its folder, ${mark},`
+    : `its name, ${file.slice(file.lastIndexOf('/') + 1)},`;
+  return `${what} marks a development or build-tool image (${mark.replace(/\/$/, '')}) that no build of the repository publishes: an image for a developer's loop or a tool run on the checkout, not one the project ships`;
+}

@@ -570,3 +570,11 @@ function record(value: unknown): Record<string, unknown> | undefined {
     ? (value as Record<string, unknown>)
     : undefined;
 }
+
+/** Whether a build of the repository pushes the image of a Dockerfile, or tags a name that is pushed. */
+export function publishes(images: RepositoryImages, file: string): boolean {
+  const builds = buildsOf(images, file);
+  if (builds.some((b) => b.pushes)) return true;
+  const tags = builds.flatMap((b) => b.tags);
+  return tags.length > 0 && images.pushes.some((p) => namesTag(p, tags));
+}

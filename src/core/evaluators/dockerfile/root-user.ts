@@ -23,7 +23,7 @@ import { programName, SHELLS } from '../../parsers/shell-commands.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { developmentEnvironment } from './dev-environment.js';
+import { developmentEnvironment, toolingMark } from './dev-environment.js';
 import { userFix } from './fix-user.js';
 import {
   buildsOf,
@@ -270,59 +270,6 @@ export const ENTRYPOINT_DROPS = imageMatcher(
     // LinuxServer.io images start s6-overlay as root, which runs the application as the user abc.
     .concat(['linuxserver/*', 'lscr.io/linuxserver/*', 'ghcr.io/linuxserver/*']),
 );
-
-/**
- * Words of a Dockerfile's own name that mark a development or build-tool image: Tilt's development
- * loop (`tilt.dockerfile`), a development variant (`Dockerfile.dev`, `Dockerfile.local`), the image a
- * Makefile runs its build in (`Dockerfile.make`), a toolchain or CI job image (`Dockerfile.tools`,
- * `Dockerfile.ci`). Not `debug` or `build`: a debug variant of a deployed image, or the image a build
- * publishes, is deployed.
- */
-const TOOLING_NAME_WORDS = new Set([
-  'tilt',
-  'dev',
-  'devel',
-  'development',
-  'local',
-  'make',
-  'tools',
-  'tooling',
-  'toolchain',
-  'ci',
-]);
-
-/**
- * Folders of development and tooling images: `hack/` (the Kubernetes projects' folder of developer
- * scripts), `tools/`, `scripts/`, and development environments (`dev/`, `tilt/`). Not `build/`, where
- * many projects keep the Dockerfile they publish.
- */
-const TOOLING_DIRS = new Set([
-  'hack',
-  'tools',
-  'tooling',
-  'scripts',
-  'dev',
-  'development',
-  'tilt',
-  // CI configuration folders, where the image a CI job runs in is kept.
-  '.ci',
-  'ci',
-  '.gitlab',
-  '.buildkite',
-]);
-
-/** What in a Dockerfile's path marks a development or tooling image (a word of its name, a folder). */
-function toolingMark(file: string): string | undefined {
-  const parts = file.split('/');
-  const word = parts
-    .at(-1)!
-    .toLowerCase()
-    .split(/[._-]+/)
-    .find((w) => TOOLING_NAME_WORDS.has(w));
-  if (word) return word;
-  const dir = parts.slice(0, -1).find((d) => TOOLING_DIRS.has(d.toLowerCase()));
-  return dir ? `${dir}/` : undefined;
-}
 
 /** The shell a stage chain's last CMD starts bare (`bash`, `/bin/sh -l`), when it is one. */
 function shellCommand(chain: readonly Stage[]): string | undefined {
