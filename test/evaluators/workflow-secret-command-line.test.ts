@@ -203,3 +203,50 @@ describe('workflow.secret-in-command-line: an unquoted substitution assigned to 
     ]);
   });
 });
+
+describe('workflow.secret-in-command-line: addresses and quoted arguments over several lines', () => {
+  it.each([
+    [
+      'a secret named for an address, passed as a host',
+      [
+        '      - env:',
+        '          SERVER_IP: ${{ secrets.BENCH_SERVER_IP }}',
+        '        run: |',
+        '          ssh -i key ci@${SERVER_IP} uptime',
+        '          sudo iptables -A OUTPUT -d ${{ secrets.DB_IP_ADDRESS }} -p tcp --dport ${{ secrets.DB_PORT }} -j ACCEPT',
+      ],
+      [],
+    ],
+    [
+      'a password next to an address stays reported',
+      ['      - run: sshpass -p "${{ secrets.SSH_PASSWORD }}" ssh ci@${{ secrets.BENCH_SERVER_IP }} uptime'],
+      ['a/run/sshpass/secrets.SSH_PASSWORD'],
+    ],
+    [
+      'a JSON body quoted over several lines: the program is curl, not a key of the body',
+      [
+        '      - run: |',
+        '          curl -sf -X POST https://hooks.example.com/incoming \\',
+        "            -d '{",
+        '              "ref": "main",',
+        '              "secret": "\'"${{ secrets.HOOK_SECRET }}"\'"',
+        "            }'",
+        '          echo done',
+      ],
+      ['a/run/curl/secrets.HOOK_SECRET'],
+    ],
+    [
+      'a builtin given a quoted argument over several lines starts no process',
+      [
+        '      - run: |',
+        "          printf '%s\\n' '{",
+        '            "secret": "\'"$PASSWORD"\'"',
+        "          }' > body.json",
+      ],
+      [],
+    ],
+  ])('%s', async (_name, lines, keys) => {
+    const findings = await run(lines);
+    expect(findings.map((f) => f.key)).toEqual(keys);
+  });
+});

@@ -98,12 +98,26 @@ function scanCommands(script: string): Command[] {
   let heredoc: string | undefined;
   let at = 0;
   const cases: CaseState = { depth: 0 };
-  for (const line of text.split('\n')) {
+  const lines = text.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    let line = lines[n]!;
     const lineStart = at;
     at += line.length + 1;
     if (heredoc !== undefined) {
       if (line.trim() === heredoc) heredoc = undefined;
       continue;
+    }
+    // A quoted word that goes on over the next lines (`curl -d '{` ... `}'`) is one word of one
+    // command, as the shell reads it. A quote never closed before the end is read line by line.
+    let quote = openQuote(line, undefined);
+    if (quote) {
+      let last = n;
+      while (quote && last + 1 < lines.length) quote = openQuote(lines[++last]!, quote);
+      if (!quote) {
+        line = lines.slice(n, last + 1).join('\n');
+        at = lineStart + line.length + 1;
+        n = last;
+      }
     }
     const commands = splitLine(line, lineStart, cases);
     out.push(...commands);
@@ -117,6 +131,28 @@ function scanCommands(script: string): Command[] {
     }
   }
   return out;
+}
+
+/**
+ * The quote (`'` or `"`) still open at the end of `line` when it starts inside `quote`, read the way
+ * splitLine reads it: a comment ends the line, a `${{ }}` expression and a `$( )` substitution in
+ * double quotes are skipped whole, a backslash escapes outside single quotes.
+ */
+function openQuote(line: string, quote: string | undefined): string | undefined {
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quote) {
+      if (quote === '"' && ch === '$' && line[i + 1] === '(') i = substitutionEnd(line, i + 1) - 1;
+      else if (ch === quote) quote = undefined;
+      else if (ch === '\\' && quote === '"') i++;
+    } else if (ch === '#' && (i === 0 || /[\s;&|]/.test(line[i - 1]!))) return undefined;
+    else if (ch === '$' && line.startsWith('{{', i + 1)) {
+      const close = line.indexOf('}}', i + 3);
+      i = close === -1 ? line.length : close + 1;
+    } else if (ch === '\\') i++;
+    else if (ch === '"' || ch === "'") quote = ch;
+  }
+  return quote;
 }
 
 function splitLine(line: string, offset: number, cases: CaseState): Command[] {

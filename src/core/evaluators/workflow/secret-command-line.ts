@@ -18,7 +18,9 @@ import { functionsBefore, SHELL_FILE_GLOBS, type ShellFunction } from './shell-f
  * started), assignments and `VAR=value` prefixes (environment, not arguments), here-documents and
  * here-strings (standard input), redirection targets and process substitutions (`<(printf ...)`), PowerShell cmdlets (Verb-Noun in a PowerShell script, run in the
  * shell's process), scripts of other interpreters (`shell: python`), and secrets named for a setting
- * rather than a credential (`..._BUCKET`, `..._HOST`, `..._ACCOUNT_ID`, `..._APP_ID`, `..._USERNAME`).
+ * rather than a credential (`..._BUCKET`, `..._HOST`, `..._IP`, `..._PORT`, `..._ACCOUNT_ID`,
+ * `..._APP_ID`, `..._USERNAME`): an address is a program's argument by nature (`ssh user@$HOST_IP`).
+ * A quoted argument over several lines (`curl -d '{` ... `}'`) is one word of its command.
  * A call of a shell function the script defines or sources (shell-functions.ts) starts no process
  * either: the secret is reported there only when the function's body expands the parameter that
  * holds it (or a variable set from it) into a program's arguments, and is not when the body only
@@ -86,11 +88,11 @@ const BUILTINS = new Set(
 /** A PowerShell cmdlet (Verb-Noun): it runs inside the shell's process. */
 const CMDLET = /^[A-Za-z]+-[A-Za-z]+$/;
 /**
- * Secrets whose name says they hold a setting, not a credential (a bucket, a host, an account id):
- * kept secret to keep them out of logs, harmless in a command line.
+ * Secrets whose name says they hold a setting, not a credential (a bucket, a host, an address or
+ * port, an account id): kept secret to keep them out of logs, harmless in a command line.
  */
 const SETTING =
-  /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|DOMAIN|ENDPOINT|URL|ARN|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT|APP)(?:_ID|_NAME|_SLUG)?|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
+  /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|IP(?:V[46])?(?:_ADDR(?:ESS)?)?|ADDR(?:ESS)?|PORT|DOMAIN|ENDPOINT|URL|ARN|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT|APP)(?:_ID|_NAME|_SLUG)?|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
 /** `${{ }}` whose value is a secret: `secrets.NAME`, `secrets['NAME']`, the job's token. */
 const SECRET_EXPR = /\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}/gi;
 
