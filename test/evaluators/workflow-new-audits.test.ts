@@ -1138,4 +1138,81 @@ jobs:
       ],
     ]);
   });
+  const reusableLogin = `on:
+  workflow_call:
+    secrets:
+      hub_password: { required: false }
+      quay_password: { required: false }
+jobs:
+  push:
+    runs-on: x
+    steps:
+      - uses: docker/login-action@v3
+        with:
+          username: \${{ secrets.CLOUD_ACCESS_KEY_ID }}
+          password: \${{ secrets.CLOUD_SECRET_ACCESS_KEY }}
+      - uses: docker/login-action@v3
+        with:
+          registry: quay.io
+          password: \${{ secrets.quay_password }}
+      - uses: docker/login-action@v3
+        with:
+          password: \${{ secrets.hub_password }}
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          aws-access-key-id: \${{ secrets.AWS_ACCESS_KEY_ID }}
+          aws-secret-access-key: \${{ secrets.AWS_SECRET_ACCESS_KEY }}
+`;
+  const caller = (secrets: string) =>
+    `on: push\njobs:\n  call:\n    uses: ./.github/workflows/w.yml\n${secrets}`;
+  it.each([
+    [
+      'no caller here: every secret as before',
+      {},
+      [
+        'cloud_secret_access_key:rule',
+        'quay_password:rule',
+        'hub_password:rule',
+        'aws_secret_access_key:rule',
+      ],
+    ],
+    [
+      'callers here pass one of its secrets: the other is low',
+      {
+        '.github/workflows/a.yml': caller('    secrets:\n      quay_password: ${{ secrets.QUAY_TOKEN }}\n'),
+        '.github/workflows/b.yml': caller('    secrets:\n      QUAY_PASSWORD: ${{ secrets.QUAY_TOKEN }}\n'),
+      },
+      [
+        'cloud_secret_access_key:rule',
+        'quay_password:rule',
+        'hub_password:low',
+        'aws_secret_access_key:rule',
+      ],
+    ],
+    [
+      'a caller passes all its secrets: as before',
+      {
+        '.github/workflows/a.yml': caller('    secrets:\n      quay_password: ${{ secrets.QUAY_TOKEN }}\n'),
+        '.github/workflows/b.yml': caller('    secrets: inherit\n'),
+      },
+      [
+        'cloud_secret_access_key:rule',
+        'quay_password:rule',
+        'hub_password:rule',
+        'aws_secret_access_key:rule',
+      ],
+    ],
+  ])(
+    'reads the key id a login takes as its user name as an identifier; %s',
+    async (_name, callers: Record<string, string>, expected) => {
+      const found = await evaluate(
+        workflowSecretsOutsideEnv,
+        { [W]: reusableLogin, ...callers },
+        { names: 'registry|docker|quay|hub|cloud|aws' },
+      );
+      expect(found.map((f) => `${f.key.split('/')[1]}:${f.confidence ?? 'rule'}`)).toEqual(expected);
+      const low = found.find((f) => f.confidence === 'low');
+      if (low) expect(low.message).toMatch(/No workflow of this repository that calls it passes this secret/);
+    },
+  );
 });

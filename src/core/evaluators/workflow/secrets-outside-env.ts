@@ -2,12 +2,15 @@ import { type ExprNode, type RefNode, references } from '../../parsers/expressio
 import {
   type Job,
   type Step,
+  WORKFLOW_GLOBS,
   type Workflow,
   walkWorkflows,
   workflowSources,
 } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { localCallers } from './callers.js';
 import { nodes } from './condition-parts.js';
 import { publishes, TEST_COMMAND } from './publishing.js';
 import { actionOf, actionPathOf, eventsOf, input } from './shared.js';
@@ -40,6 +43,8 @@ export interface SecretsOutsideEnvOptions {
 export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOptions>({
   kind: 'workflow.secrets-outside-env',
   scope: 'file',
+  // The workflows of this repository that call a reusable workflow, for the secrets they pass it.
+  readsOtherFiles: WORKFLOW_GLOBS,
   summary: 'Deployment and publishing secrets used by jobs that do not run in a GitHub environment.',
   schema: {
     type: 'object',
@@ -119,6 +124,10 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
             if (seen.has(once)) continue;
             seen.add(once);
             const text = expr.inner.slice(ref.start, ref.end);
+            const declared = passedIn(source, name);
+            // A secret of the reusable workflow that none of its callers here passes: it is empty in
+            // every run this repository starts; only a caller elsewhere could fill it in.
+            const unpassed = declared && notPassedHere(workspace, source, name);
             const what = publishing
               ? ' and publishes a release'
               : given && !(deployment.test(name) && CREDENTIAL.test(name))
@@ -127,10 +136,15 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
                   ? ', a deployment credential by its name'
                   : ', a signing credential (a step that signs reads it)';
             findings.push({
-              message: passedIn(source, name)
+              message: declared
                 ? `Job "${job.id}" reads ${text}${what}, without an environment: it is a secret of this reusable ` +
                   "workflow's callers (on.workflow_call.secrets), who can only pass it their repository or organisation " +
-                  'secrets, available to every workflow on every branch. Give the job `environment:` with protection ' +
+                  'secrets, available to every workflow on every branch. ' +
+                  (unpassed
+                    ? 'No workflow of this repository that calls it passes this secret, so it is empty in the runs ' +
+                      'they start; a caller in another repository could still pass one. '
+                    : '') +
+                  'Give the job `environment:` with protection ' +
                   'rules and store the credential as a secret of that environment, which takes the place of the one passed in.'
                 : `Job "${job.id}" reads ${text}${what}, ` +
                   'without an environment: as a repository or organisation secret it is available to every workflow on every ' +
@@ -144,14 +158,17 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
               // branch, behind an ok-to-test dispatch, in a reusable workflow a test workflow calls):
               // an environment's protection rules would stop the tests on the branches they test. A key
               // that a job only verifies signatures with is a trust list more often than a signing key.
-              ...(publishing
-                ? { confidence: 'high' as const }
-                : !signing &&
-                    (runsOnPullRequests(source) ||
-                      testingJob(job) ||
-                      (SIGNING_NAME.test(name) && verifiesOnly(job)))
-                  ? { confidence: 'low' as const }
-                  : {}),
+              // A secret no caller here passes holds nothing in the runs this repository starts.
+              ...(unpassed
+                ? { confidence: 'low' as const }
+                : publishing
+                  ? { confidence: 'high' as const }
+                  : !signing &&
+                      (runsOnPullRequests(source) ||
+                        testingJob(job) ||
+                        (SIGNING_NAME.test(name) && verifiesOnly(job)))
+                    ? { confidence: 'low' as const }
+                    : {}),
             });
           }
         },
@@ -242,6 +259,23 @@ function passedIn(workflow: Workflow, name: string): boolean {
 }
 
 /**
+ * Whether the reusable workflow is called by workflows of this repository and none of them passes it
+ * the secret `name` (by name under `secrets:`, or all of theirs with `secrets: inherit`). False when
+ * nothing here calls it: its callers are elsewhere, and what they pass is not seen.
+ */
+function notPassedHere(workspace: Workspace, workflow: Workflow, name: string): boolean {
+  const callers = localCallers(workspace, workflow.path).filter((c) => c.job?.uses);
+  if (callers.length === 0) return false;
+  const wanted = name.toLowerCase();
+  return callers.every(({ job }) => {
+    const passed = job!.secrets?.value;
+    if (typeof passed === 'string') return passed.trim() !== 'inherit';
+    if (!passed || typeof passed !== 'object' || Array.isArray(passed)) return true;
+    return !Object.keys(passed).some((k) => k.toLowerCase() === wanted);
+  });
+}
+
+/**
  * A name that ends in what identifies or addresses rather than authenticates (`QUAY_BOT_USERNAME`,
  * `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`, `REGISTRY_URL`, a workload identity provider's resource name
  * `GCP_WORKLOAD_IDENTITY_PROVIDER`, a role's `..._ROLE_ARN`) or a public key (`SSH_PUBLIC_KEY`,
@@ -255,14 +289,24 @@ const NOT_CREDENTIAL =
  * Inputs of cloud login actions that take identifiers, not credentials (`owner/repo` -> inputs): the
  * workload identity provider and service account that google-github-actions/auth federates the job's
  * OIDC token with, the role aws-actions/configure-aws-credentials assumes, the application, tenant
- * and subscription azure/login signs in to. The value authenticates nothing, whatever the secret
- * holding it is called; the credential inputs beside them (`credentials_json`, `aws-secret-access-key`,
+ * and subscription azure/login signs in to, the user name (an access key's id for a registry of a
+ * cloud) a registry login signs in as and the access key id beside its secret key. The value
+ * authenticates nothing without the credential given beside it, whatever the secret holding it is
+ * called; the credential inputs beside them (`credentials_json`, `aws-secret-access-key`,
  * `creds`) are not listed.
  */
 const IDENTIFIER_INPUTS: Record<string, ReadonlySet<string>> = {
   'google-github-actions/auth': new Set(['workload_identity_provider', 'service_account', 'project_id']),
-  'aws-actions/configure-aws-credentials': new Set(['role-to-assume', 'aws-region', 'role-session-name']),
+  'aws-actions/configure-aws-credentials': new Set([
+    'role-to-assume',
+    'aws-region',
+    'role-session-name',
+    'aws-access-key-id',
+  ]),
   'azure/login': new Set(['client-id', 'tenant-id', 'subscription-id']),
+  'docker/login-action': new Set(['username', 'registry']),
+  'redhat-actions/podman-login': new Set(['username', 'registry']),
+  'azure/docker-login': new Set(['username', 'login-server']),
 };
 
 /**
