@@ -2711,3 +2711,93 @@ jobs:
     expect((await evaluate(workflowPermissions, one(job('uv build')), {})).length).toBe(2);
   });
 });
+
+describe('checkout credentials: a job on pull requests only whose token only reads', () => {
+  const READ_ONLY =
+    '; the job runs on pull requests only and its permissions grant the token no write scope, so the copy on disk reads nothing that those who can run code there cannot read already';
+  const wf = (on: string, perms: string, run = 'make') =>
+    `on: ${on}\n${perms}jobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - run: ${run}\n`;
+  it.each([
+    ['contents: read', { [W]: wf('pull_request', 'permissions: { contents: read }\n') }, 'low/low'],
+    ['read-all', { [W]: wf('pull_request', 'permissions: read-all\n') }, 'low/low'],
+    [
+      'read scopes and an id token',
+      { [W]: wf('pull_request', 'permissions: { contents: read, id-token: write }\n') },
+      'low/low',
+    ],
+    // What may write, what no file shows, or runs on other events keeps its grade.
+    ["the repository's default", { [W]: wf('pull_request', '') }, 'low/rule'],
+    [
+      'a write scope',
+      { [W]: wf('pull_request', 'permissions: { contents: read, issues: write }\n') },
+      'low/rule',
+    ],
+    ['a push too', { [W]: wf('[push, pull_request]', 'permissions: { contents: read }\n') }, 'low/rule'],
+    [
+      'pull_request_target',
+      { [W]: wf('pull_request_target', 'permissions: { contents: read }\n') },
+      'medium/rule',
+    ],
+  ])('%s', async (_name, files, grade) => {
+    const findings = await evaluate(workflowCheckoutCredentials, files, {});
+    expect(findings.map((f) => `${f.severity}/${f.confidence ?? 'rule'}`)).toEqual([grade]);
+    if (grade.endsWith('/low')) expect(findings[0]!.message).toContain(READ_ONLY);
+  });
+});
+
+describe('checkout credentials: a credential in token: read from the env every later step inherits', () => {
+  const wf = (jobEnv: string, token: string, stepEnv = '') =>
+    `on: push\npermissions: { contents: read }\njobs:\n  a:\n    runs-on: x\n${jobEnv}    steps:\n      - uses: actions/checkout@v4\n        with: { token: "${token}" }\n      - run: npm test\n${stepEnv}`;
+  it.each([
+    [
+      'the job env',
+      wf('    env: { BOT_TOKEN: "${{ secrets.BOT_PAT }}" }\n', '${{ env.BOT_TOKEN }}'),
+      'low/low',
+    ],
+    // A variable no env the step inherits sets, or one the step sets to something else.
+    ['no such variable', wf('', '${{ env.BOT_TOKEN }}'), 'medium/rule'],
+    [
+      'the step sets it otherwise',
+      wf(
+        '    env: { BOT_TOKEN: "${{ secrets.BOT_PAT }}" }\n',
+        '${{ env.BOT_TOKEN }}',
+        '        env: { BOT_TOKEN: other }\n',
+      ),
+      'medium/rule',
+    ],
+  ])('%s', async (_name, text, grade) => {
+    const findings = await evaluate(workflowCheckoutCredentials, one(text), {});
+    expect(findings.map((f) => `${f.severity}/${f.confidence ?? 'rule'}`)).toEqual([grade]);
+  });
+});
+
+describe('checkout credentials: later steps that run only fixed commands', () => {
+  const wf = (run: string) =>
+    `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - run: |\n${run
+      .split('\n')
+      .map((l) => `          ${l}\n`)
+      .join('')}`;
+  it.each([
+    [
+      'text tools and a substitution of them',
+      'echo "v=$(cat VERSION)-$(cat REV)" | tee -a "$GITHUB_OUTPUT"',
+      'low/low',
+    ],
+    ['go mod tidy', 'go mod tidy --diff || (echo "Run go mod tidy." && exit 1)', 'low/low'],
+    [
+      'git reading history',
+      'base=$(git merge-base origin/main HEAD)\ngit diff-tree -r --name-only "$base" HEAD',
+      'low/low',
+    ],
+    // Anything that may run code of the repository, a dependency or another party keeps its grade.
+    ['a repository script in a substitution', 'echo "v=$(./version.sh)"', 'low/rule'],
+    ['an interpreter given fixed code', 'python3 -c "print(1)"', 'low/rule'],
+    ['a build', 'go build ./...', 'low/rule'],
+    ['git talking to the remote', 'git fetch origin main', 'low/rule'],
+    ['a here-document', 'cat > out.txt <<EOF\n$(make version)\nEOF', 'low/rule'],
+  ])('%s', async (_name, run, grade) => {
+    const findings = await evaluate(workflowCheckoutCredentials, one(wf(run)), {});
+    expect(findings.map((f) => `${f.severity}/${f.confidence ?? 'rule'}`)).toEqual([grade]);
+    if (grade.endsWith('/low')) expect(findings[0]!.message).toMatch(/runs only fixed commands \(/);
+  });
+});

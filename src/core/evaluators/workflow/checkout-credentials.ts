@@ -15,6 +15,7 @@ import type { RawFinding, Severity } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { outsiderEvents, workflowsByName } from './activity.js';
+import { commandsOf, programName } from './commands.js';
 import { jobEvents } from './event-guards.js';
 import {
   laterCredentialUser,
@@ -59,8 +60,9 @@ import {
  *   or of the workspace without hidden files does not hold `.git`. Write scopes and outsiders' events
  *   leave the grade low when every later step is given the job's token anyway (scopes.ts), and so
  *   does a credential given in `token:` when every later step is given that credential too; a step
- *   that can make no use of the copy (GitHub's artifact and cache actions, a fixed `git config`) is
- *   not counted. Such a copy reaches no step that lacks it: the finding, at any grade the job would
+ *   that can make no use of the copy (GitHub's artifact and cache actions, a fixed `git config`, a
+ *   run of fixed commands that run no code of the repository or of another party) is not counted. A
+ *   job on pull requests only whose token only reads is reported at low confidence. Such a copy reaches no step that lacks it: the finding, at any grade the job would
  *   otherwise get, is low and of low confidence, unless an upload may carry the copy off.
  * Write scopes do not raise the grade of a job that runs on pull requests only (its workflow's
  * triggers, or its own `if:`; not `pull_request_target`), where a fork's run gets them as read scopes;
@@ -203,6 +205,18 @@ function finding(
       })
     : [];
   const privileged = held ? [] : outsiders;
+  // A job that runs on pull requests only, whose token's permissions (every grant of them) say it
+  // only reads, with no other credential beside it: whoever can make code run there (a fork's author,
+  // a pusher of a branch of this repository) can already read all the token reads. Still reported,
+  // as a guess: a dependency the job runs could read it too.
+  const readOnly =
+    !token &&
+    !persistsSshKey(step) &&
+    outsiders.length === 0 &&
+    workflow !== undefined &&
+    job !== undefined &&
+    pullRequestsOnly(workflow, job) &&
+    onlyReads(upstream, workflow, job);
   const grounds: string[] = [];
   if (outsiders.length > 0)
     grounds.push(`the workflow runs on ${outsiders.join(', ')}, where it handles outsiders' input`);
@@ -254,9 +268,13 @@ function finding(
     forkRead && !held
       ? `; the token can write (${writable!.scopes}), but the job runs on pull requests only${job!.if ? ' (its "if:")' : ''}, where a fork's run gets a read-only token and branches of this repository are pushed by those who can push already`
       : '';
+  const readNote =
+    readOnly && !held && !leaking && !undecided
+      ? '; the job runs on pull requests only and its permissions grant the token no write scope, so the copy on disk reads nothing that those who can run code there cannot read already'
+      : '';
   const why = leaking
     ? `, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
-    : `${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${prNote}${heldNote}`;
+    : `${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${prNote}${heldNote}${readNote}`;
   const fix = deliberate
     ? 'Push from a separate job that uploads nothing and runs no untrusted code, or pass the token only to the step that pushes.'
     : unused
@@ -274,7 +292,7 @@ function finding(
     // A guess unless outsiders' input reaches the job: then the token on disk matters either way.
     // When every later step holds the credential anyway (and no upload may carry it off), the copy
     // on disk widens nothing: still kept where it need not be, but no exposure to show by default.
-    ...((scriptPusher && !leaking && outsiders.length === 0) || (held && !leaking && !undecided)
+    ...((scriptPusher && !leaking && outsiders.length === 0) || ((held || readOnly) && !leaking && !undecided)
       ? { confidence: 'low' as const }
       : {}),
   };
@@ -330,6 +348,23 @@ function writes(
     }
   }
   return scopes.size > 0 ? { scopes: [...scopes].join(', '), ...(via ? { via } : {}) } : undefined;
+}
+
+/**
+ * Whether every `permissions:` that sets the job's token ({@link grants}) is written down and grants
+ * no write scope (`read-all`, or scopes at `read` or `none`; `id-token` is no scope of the token).
+ * False when one of them is the repository's default, which may be read-write.
+ */
+function onlyReads(sources: () => readonly WorkflowSource[], workflow: Workflow, job: Job): boolean {
+  return grants(sources, workflow, job, new Set()).every(({ permissions: perms }) => {
+    if (!perms) return false;
+    if (perms.shorthand) return perms.shorthand.value.trim() === 'read-all';
+    return perms.scopes.every(
+      (s) =>
+        s.scope.toLowerCase() === 'id-token' ||
+        (typeof s.level.value === 'string' && s.level.value.trim() !== 'write'),
+    );
+  });
 }
 
 /**
@@ -436,9 +471,81 @@ function noUseOfCredentials(step: Step): string | undefined {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
-  return lines.length > 0 && lines.every((l) => GIT_CONFIG_LINE.test(l))
-    ? 'only sets git options, which talk to no remote'
+  if (lines.length > 0 && lines.every((l) => GIT_CONFIG_LINE.test(l)))
+    return 'only sets git options, which talk to no remote';
+  const programs = fixedPrograms(run, 0);
+  return programs && programs.size > 0
+    ? `runs only fixed commands (${[...programs].join(', ')}) that run no code of the repository, of a dependency or of another party`
     : undefined;
+}
+
+/**
+ * Programs that run no code of the repository, of a dependency or of another party, whatever their
+ * arguments: shell builtins and text and file tools. `git` and `go` count only for the subcommands in
+ * {@link FIXED_SUBCOMMANDS}.
+ */
+const FIXED_PROGRAMS = new Set(
+  (
+    'echo printf test [ [[ true false : exit set unset export cd pushd popd shift return read local declare ' +
+    'cat tee head tail grep egrep fgrep sed tr cut sort uniq wc basename dirname date ls mkdir rm cp mv ' +
+    'touch ln diff cmp sha256sum sha1sum md5sum jq base64 git go'
+  ).split(' '),
+);
+/**
+ * What `git` and `go` may do in such a run: read the checkout's history and set options (no fetch, push,
+ * clone or submodule, which use the credentials; no hook-running commit), and tidy or check the module
+ * list (`go mod`, which builds and runs nothing).
+ */
+const FIXED_SUBCOMMANDS: Record<string, RegExp> = {
+  git: /^(?:config|diff|diff-tree|diff-index|merge-base|log|rev-parse|rev-list|status|show|describe|ls-files|ls-tree|cat-file|name-rev)$/,
+  go: /^mod$/,
+};
+const GO_MOD = /^(?:tidy|download|verify|graph|why)$/;
+
+/**
+ * The programs a `run:` script starts when each is one of {@link FIXED_PROGRAMS} (and command
+ * substitutions inside its words too), or undefined when one is not, or cannot be told.
+ */
+function fixedPrograms(script: string, depth: number): Set<string> | undefined {
+  // A backquoted substitution, or a here-document whose body may expand one, is not read here.
+  if (depth > 3 || script.includes('`') || /<<(?!<)/.test(script)) return undefined;
+  const out = new Set<string>();
+  for (const command of commandsOf(script)) {
+    const words = command.program;
+    if (words.length === 0) continue;
+    const first = words[0]!.text;
+    // A redirection on its own (`} >> "$GITHUB_OUTPUT"`) starts nothing.
+    if (/^\d*[<>]/.test(first)) continue;
+    const program = programName(command);
+    if (!program || !FIXED_PROGRAMS.has(program)) return undefined;
+    const sub = FIXED_SUBCOMMANDS[program];
+    if (sub) {
+      const rest = words.slice(1).filter((w) => !w.text.startsWith('-'));
+      if (!rest[0] || !sub.test(rest[0].text)) return undefined;
+      if (program === 'go' && !GO_MOD.test(rest[1]?.text ?? '')) return undefined;
+    }
+    out.add(sub ? `${program} ${words.slice(1).find((w) => !w.text.startsWith('-'))!.text}` : program);
+    // A command substitution in its words runs a command of its own.
+    const text = script.slice(command.start, command.end);
+    for (let i = text.indexOf('$('); i !== -1; i = text.indexOf('$(', i + 2)) {
+      const inner = substitution(text, i + 1);
+      if (inner === undefined) return undefined;
+      const nested = fixedPrograms(inner, depth + 1);
+      if (!nested) return undefined;
+      for (const p of nested) out.add(p);
+    }
+  }
+  return out;
+}
+
+/** The text inside the `(` at `open` up to its closing `)`, or undefined when it is not closed. */
+function substitution(text: string, open: number): string | undefined {
+  let level = 0;
+  for (let j = open; j < text.length; j++) {
+    if (text[j] === '(') level++;
+    else if (text[j] === ')' && --level === 0) return text.slice(open + 1, j);
+  }
+  return undefined;
 }
 
 /** The credential a checkout is given in `token:` when it is not the job's own token. */
@@ -454,13 +561,19 @@ function otherCredential(step: Step): Located | undefined {
 /**
  * Whether a step is given the credential a checkout was given in `token:` (one `${{ }}` expression,
  * such as `${{ secrets.BOT_PAT }}` or `${{ steps.app.outputs.token }}`): a value of its `env:` or
- * `with:`, or of an `env:` it inherits, holds the same expression.
+ * `with:`, or of an `env:` it inherits, holds the same expression; or the expression reads a
+ * variable of an `env:` it inherits (`${{ env.BOT_TOKEN }}`), which the step's environment holds.
  */
 function givenCredential(step: Step, token: Located, ...inherited: (LocatedMap | undefined)[]): boolean {
   const own =
     typeof token.value === 'string' ? /^\s*\$\{\{([^}]*)\}\}\s*$/.exec(token.value)?.[1] : undefined;
   if (own === undefined) return false;
   const expression = own.trim().replace(/\s+/g, ' ');
+  // `${{ env.NAME }}` of the job's or workflow's env: every step of the job holds NAME in its
+  // environment already, unless the step sets NAME to something else.
+  const variable = /^env\.([A-Za-z_][\w-]*)$/.exec(expression)?.[1];
+  if (variable && !step.env?.entries.has(variable) && inherited.some((map) => map?.entries.has(variable)))
+    return true;
   return [step.env, step.with, ...inherited].some((map) =>
     [...(map?.entries.values() ?? [])].some(
       (v) =>
