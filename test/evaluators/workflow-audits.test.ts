@@ -2801,3 +2801,25 @@ describe('checkout credentials: later steps that run only fixed commands', () =>
     if (grade.endsWith('/low')) expect(findings[0]!.message).toMatch(/runs only fixed commands \(/);
   });
 });
+
+describe('checkout credentials: write scopes a calling job on pull requests only grants', () => {
+  const called =
+    'on: workflow_call\njobs:\n  b:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - run: make\n';
+  const caller = (on: string, perms: string) =>
+    `on: ${on}\njobs:\n  c:\n    permissions: ${perms}\n    uses: ./.github/workflows/w.yml\n`;
+  it.each([
+    ['pull requests only', caller('pull_request', '{ pull-requests: write }'), 'low'],
+    ['pull requests and pushes', caller('[pull_request, push]', '{ pull-requests: write }'), 'medium'],
+    ['security-events, which a fork reads', caller('pull_request', '{ security-events: write }'), 'medium'],
+    ['write-all', caller('pull_request', 'write-all'), 'medium'],
+  ])('%s', async (_name, text, severity) => {
+    const findings = await evaluate(
+      workflowCheckoutCredentials,
+      { [W]: called, '.github/workflows/caller.yml': text },
+      {},
+    );
+    expect(findings.map((f) => f.severity)).toEqual([severity]);
+    if (severity === 'low')
+      expect(findings[0]!.message).toMatch(/grants write scopes, but runs on pull requests only/);
+  });
+});

@@ -264,8 +264,14 @@ function finding(
     : token
       ? `; it persists the credential given in "token:", not the job token${grounds.length > 0 ? `, and ${grounds.join(' and ')}` : ''}, but every later step is given that credential anyway${idleNote}, so the copy on disk reaches none that lacks it`
       : `; ${grounds.length > 0 ? `${grounds.join(' and ')}, but ` : ''}every later step is given the job's token anyway${idleNote}, so the copy on disk reaches none that lacks it`;
-  const prNote =
-    forkRead && !held
+  // Write scopes of a calling job on pull requests only, left out of `writable` ({@link writes}).
+  const callerPr =
+    !forkRead && !held && workflow && job && !deliberate
+      ? pullRequestCaller(upstream, workflow, job)
+      : undefined;
+  const prNote = callerPr
+    ? `; ${callerPr} grants write scopes, but runs on pull requests only, where a fork's run gets a read-only token and branches of this repository are pushed by those who can push already`
+    : forkRead && !held
       ? `; the token can write (${writable!.scopes}), but the job runs on pull requests only${job!.if ? ' (its "if:")' : ''}, where a fork's run gets a read-only token and branches of this repository are pushed by those who can push already`
       : '';
   const readNote =
@@ -342,12 +348,34 @@ function writes(
     }
     for (const s of perms.scopes) {
       if (NO_CODE_SCOPES.has(s.scope.toLowerCase()) || scopes.has(s.scope)) continue;
+      // A calling job that runs on pull requests only: a fork's run gets the scope as a read scope,
+      // and a branch of this repository is pushed by someone who can push already (as for a job's
+      // own grant, {@link pullRequestsOnly}); not `security-events`.
+      if (grant.pullRequests && s.scope.toLowerCase() !== 'security-events') continue;
       if (typeof s.level.value !== 'string' || s.level.value.trim() !== 'write') continue;
       scopes.add(s.scope);
       via ??= grant.via;
     }
   }
   return scopes.size > 0 ? { scopes: [...scopes].join(', '), ...(via ? { via } : {}) } : undefined;
+}
+
+/** The calling job on pull requests only (its `via`) whose grant has a write scope, if any. */
+function pullRequestCaller(
+  sources: () => readonly WorkflowSource[],
+  workflow: Workflow,
+  job: Job,
+): string | undefined {
+  return grants(sources, workflow, job, new Set()).find(
+    (g) =>
+      g.pullRequests &&
+      g.permissions?.scopes.some(
+        (s) =>
+          !NO_CODE_SCOPES.has(s.scope.toLowerCase()) &&
+          typeof s.level.value === 'string' &&
+          s.level.value.trim() === 'write',
+      ),
+  )?.via;
 }
 
 /**
@@ -379,13 +407,20 @@ function grants(
   job: Job,
   seen: ReadonlySet<string>,
   via?: string,
-): { permissions: Permissions | undefined; via?: string }[] {
+): { permissions: Permissions | undefined; via?: string; pullRequests?: true }[] {
   const own = job.permissions ?? workflow.permissions;
-  if (own) return [{ permissions: own, ...(via ? { via } : {}) }];
+  if (own)
+    return [
+      {
+        permissions: own,
+        ...(via ? { via } : {}),
+        ...(via && pullRequestsOnly(workflow, job) ? { pullRequests: true as const } : {}),
+      },
+    ];
   const events = eventsOf(workflow);
   if (!events.has('workflow_call') || seen.has(workflow.path)) return [{ permissions: undefined }];
   const chain = new Set(seen).add(workflow.path);
-  const out: { permissions: Permissions | undefined; via?: string }[] = [];
+  const out: { permissions: Permissions | undefined; via?: string; pullRequests?: true }[] = [];
   for (const caller of sources()) {
     if (caller.kind !== 'workflow') continue;
     for (const j of caller.jobs) {
