@@ -269,6 +269,30 @@ jobs:
     expect(found[0]!.message.includes("runs only GitHub's own")).toBe(severity === 'low');
   });
 
+  // No block at all, where the jobs run only GitHub's own fixed actions and no outsider's event
+  // reaches them: nothing but GitHub's code holds the default scopes.
+  it.each([
+    [
+      'schedule',
+      'steps: [{uses: actions/stale@v10, with: {repo-token: "${{ secrets.GITHUB_TOKEN }}"}}]',
+      'low',
+    ],
+    [
+      '[schedule, workflow_dispatch]',
+      'steps: [{uses: actions/checkout@v4}, {uses: actions/labeler@v5}]',
+      'low',
+    ],
+    ['schedule', 'steps: [{uses: actions/stale@v10}, {run: make report}]', 'medium'],
+    ['schedule', 'steps: [{uses: acme/stale@v1}]', 'medium'],
+    ['issue_comment', 'steps: [{uses: actions/stale@v10}]', 'high'],
+  ])('grades missing permissions by the jobs: on %s, %s', async (on, steps, severity) => {
+    const found = (await run(`on: ${on}\njobs:\n  tidy:\n    ${steps}\n`)).filter(
+      (f) => f.key === 'missing-permissions',
+    );
+    expect(found.map((f) => f.severity)).toEqual([severity]);
+    expect(found[0]!.message.includes("runs only GitHub's own")).toBe(severity === 'low');
+  });
+
   it('grades missing permissions by trigger', async () => {
     const severity = async (on: string) =>
       (await run(`on: ${on}\njobs:\n  a:\n    steps: [{run: x}]\n`)).map((f) => f.severity);

@@ -33,7 +33,9 @@ import { inertJob, tokenWithheld, tokenWriter, type Withheld } from './token-use
  *   otherwise; low on any trigger when those jobs run nothing that could use the token: they only
  *   check out, print, test, fetch and compare text, or build an image from a context without `.git`
  *   (token-use.ts), or when no step is handed the token: every step that takes one is given a secret
- *   of its own instead, and none can read the job's from disk (token-use.ts, tokenWithheld).
+ *   of its own instead, and none can read the job's from disk (token-use.ts, tokenWithheld); low
+ *   too when no outsider's event runs them and they run only GitHub's own actions that run no code
+ *   of the repository (actions/stale: {@link GITHUB_FIXED_ACTIONS}).
  *   Workflows run only by `workflow_call` are exempt: they can never hold more than their caller grants.
  *   A job that calls a reusable workflow of this repository whose jobs all get a block (their own or
  *   the called workflow's) counts as declaring one: the called jobs can only narrow the caller's token.
@@ -301,19 +303,29 @@ function githubActionsJobs(
   scope: string,
 ): { severity: Severity; note: string } | undefined {
   const idle = inheriting.filter((j) => !seenToUse(j, workflow, scope));
-  const fixed = (j: Job) =>
+  if (idle.length === 0 || !idle.every(githubFixedJob)) return undefined;
+  return { severity: 'low', note: githubFixedNote(idle, 'the extra scope') };
+}
+
+/**
+ * A job that runs only GitHub's own actions of {@link GITHUB_FIXED_ACTIONS}: no `run:`, no other
+ * action, no container or service, no reusable workflow.
+ */
+function githubFixedJob(j: Job): boolean {
+  return (
     !j.uses &&
     !j.container &&
     j.services.length === 0 &&
     j.steps.length > 0 &&
-    j.steps.every((s) => !s.run && GITHUB_FIXED_ACTIONS.has(actionPathOf(s.uses) ?? ''));
-  if (idle.length === 0 || !idle.every(fixed)) return undefined;
-  const names = idle.map((j) => `"${j.id}"`).join(', ');
-  const actions = [...new Set(idle.flatMap((j) => j.steps.map((s) => actionPathOf(s.uses)!)))].join(', ');
-  return {
-    severity: 'low',
-    note: ` ${idle.length > 1 ? 'Jobs' : 'Job'} ${names} ${idle.length > 1 ? 'run' : 'runs'} only GitHub's own ${actions}, which run${actions.includes(',') ? '' : 's'} no code of this repository, so nothing but GitHub's code holds the extra scope there today; a step added later would.`,
-  };
+    j.steps.every((s) => !s.run && GITHUB_FIXED_ACTIONS.has(actionPathOf(s.uses) ?? ''))
+  );
+}
+
+/** The note of a finding graded low because `jobs` run only GitHub's own fixed actions. */
+function githubFixedNote(jobs: readonly Job[], what: string): string {
+  const names = jobs.map((j) => `"${j.id}"`).join(', ');
+  const actions = [...new Set(jobs.flatMap((j) => j.steps.map((s) => actionPathOf(s.uses)!)))].join(', ');
+  return ` ${jobs.length > 1 ? 'Jobs' : 'Job'} ${names} ${jobs.length > 1 ? 'run' : 'runs'} only GitHub's own ${actions}, which run${actions.includes(',') ? '' : 's'} no code of this repository, so nothing but GitHub's code holds ${what} there today; a step added later would.`;
 }
 
 /** Job-level write scopes of a job whose steps only read. */
@@ -455,7 +467,13 @@ function missingPermissions(
   // Jobs that only print or test (placeholders for a required check), check out or fetch and compare
   // text run nothing that could use the token, on any trigger: the block is missing, but only a step
   // added later would get the default.
-  const inert = inertNote(workspace, workflow, bare);
+  // Jobs that run only GitHub's own actions that run no code of the repository (actions/stale),
+  // where no outsider's event reaches them: nothing but GitHub's code holds the default scopes.
+  const inert =
+    inertNote(workspace, workflow, bare) ??
+    (outsiders.length === 0 && bare.every(githubFixedJob)
+      ? githubFixedNote(bare, 'the default scopes')
+      : undefined);
   const severity: Severity = inert
     ? 'low'
     : outsiders.length > 0
