@@ -293,6 +293,43 @@ jobs:
     expect(found[0]!.message.includes("runs only GitHub's own")).toBe(severity === 'low');
   });
 
+  // The secret a checkout is given in the token's place may come through the job's env or from an
+  // App token an earlier step made.
+  it.each([
+    [
+      'a secret through the job env',
+      '    env: { BOT: "${{ secrets.BOT_PAT }}" }\n',
+      '${{ env.BOT }}',
+      '',
+      'low',
+    ],
+    [
+      'an App token of an earlier step',
+      '',
+      '${{ steps.app.outputs.token }}',
+      '      - id: app\n        uses: actions/create-github-app-token@v2\n        with: { app-id: "1", private-key: "${{ secrets.APP_KEY }}" }\n',
+      'low',
+    ],
+    ['a variable that holds no secret', '    env: { BOT: plain }\n', '${{ env.BOT }}', '', 'medium'],
+    [
+      'the output of a step that makes no App token',
+      '',
+      '${{ steps.app.outputs.token }}',
+      '      - id: app\n        run: echo "token=x" >> "$GITHUB_OUTPUT"\n',
+      'medium',
+    ],
+  ])(
+    'takes a checkout token given as %s for a secret of its own',
+    async (_name, env, token, before, severity) => {
+      const found = (
+        await run(
+          `on: push\njobs:\n  a:\n    runs-on: x\n${env}    steps:\n${before}      - uses: actions/checkout@v4\n        with: { token: "${token}" }\n      - run: ./release.sh\n`,
+        )
+      ).filter((f) => f.key === 'missing-permissions');
+      expect(found.map((f) => f.severity)).toEqual([severity]);
+    },
+  );
+
   it('grades missing permissions by trigger', async () => {
     const severity = async (on: string) =>
       (await run(`on: ${on}\njobs:\n  a:\n    steps: [{run: x}]\n`)).map((f) => f.severity);

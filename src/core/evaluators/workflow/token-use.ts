@@ -503,7 +503,8 @@ export function tokenWithheld(
 ): Withheld | undefined {
   if (job.uses || job.steps.length === 0) return undefined;
   // No action is handed a secret in the token's place (most jobs): decided before any script is read.
-  if (!options.readOnly && !job.steps.some((s) => s.uses !== undefined && ownToken(s))) return undefined;
+  if (!options.readOnly && !job.steps.some((s) => s.uses !== undefined && ownToken(s, job, workflow)))
+    return undefined;
   if (
     [workflow.env, job.env, job.container?.credentials, ...job.services.map((s) => s.credentials)].some(
       mentionsToken,
@@ -536,7 +537,7 @@ export function tokenWithheld(
     const path = actionPathOf(step.uses);
     const repo = actionOf(step.uses);
     if (!path || !repo) return undefined;
-    const own = ownToken(step);
+    const own = ownToken(step, job, workflow);
     if (repo === 'actions/checkout') {
       if (own) found.replaced.push(repo);
       else if (!isFalse(input(step, 'persist-credentials'))) onDisk = true;
@@ -555,9 +556,11 @@ export function tokenWithheld(
 
 /**
  * Whether an action is handed a secret other than the job's token as its token; GitHub's own
- * actions/create-github-app-token, a GitHub App's private key to make one from.
+ * actions/create-github-app-token, a GitHub App's private key to make one from. The secret may come
+ * through a variable of the job's or workflow's `env:` (`${{ env.BOT_TOKEN }}`) or as the token an
+ * earlier create-github-app-token step of the job made (`${{ steps.app.outputs.token }}`).
  */
-function ownToken(step: Step): boolean {
+function ownToken(step: Step, job: Job, workflow: Workflow): boolean {
   const app = actionOf(step.uses) === 'actions/create-github-app-token';
   for (const [name, value] of step.with?.entries ?? []) {
     if (
@@ -565,8 +568,30 @@ function ownToken(step: Step): boolean {
       typeof value.value !== 'string'
     )
       continue;
-    if (/\bsecrets\s*[.[]/i.test(value.value) && !/github\.token|secrets\.GITHUB_TOKEN/i.test(value.value))
+    if (ownSecret(value.value)) return true;
+    const variable = /^\s*\$\{\{\s*env\.([A-Za-z_][\w-]*)\s*\}\}\s*$/.exec(value.value)?.[1];
+    if (variable && !step.env?.entries.has(variable)) {
+      // The job's env takes the place of the workflow's.
+      const set = job.env?.entries.get(variable) ?? workflow.env?.entries.get(variable);
+      if (typeof set?.value === 'string' && ownSecret(set.value)) return true;
+    }
+    const made = /^\s*\$\{\{\s*steps\.([\w-]+)\.outputs\.token\s*\}\}\s*$/.exec(value.value)?.[1];
+    if (
+      made &&
+      job.steps.some(
+        (s) =>
+          s !== step &&
+          s.id?.value === made &&
+          actionOf(s.uses) === 'actions/create-github-app-token' &&
+          ownToken(s, job, workflow),
+      )
+    )
       return true;
   }
   return false;
+}
+
+/** A value that names a secret and not the job's token. */
+function ownSecret(value: string): boolean {
+  return /\bsecrets\s*[.[]/i.test(value) && !/github\.token|secrets\.GITHUB_TOKEN/i.test(value);
 }
