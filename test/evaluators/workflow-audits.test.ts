@@ -2823,3 +2823,22 @@ describe('checkout credentials: write scopes a calling job on pull requests only
       expect(findings[0]!.message).toMatch(/grants write scopes, but runs on pull requests only/);
   });
 });
+
+describe('checkout credentials: actions of other owners whose token input defaults to the job token', () => {
+  const wf = (step: string) =>
+    `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - ${step}\n`;
+  it.each([
+    ['changed-files', 'uses: tj-actions/changed-files@v46', 'low/low'],
+    ['golangci-lint', 'uses: golangci/golangci-lint-action@v8\n        with: { version: v2.1 }', 'low/low'],
+    // Given a token of its own, or an action whose defaults are not known: as before.
+    [
+      'changed-files given a PAT',
+      'uses: tj-actions/changed-files@v46\n        with: { token: "${{ secrets.PAT }}" }',
+      'low/rule',
+    ],
+    ['another action', 'uses: acme/changed@v1', 'low/rule'],
+  ])('%s', async (_name, step, grade) => {
+    const findings = await evaluate(workflowCheckoutCredentials, one(wf(step)), {});
+    expect(findings.map((f) => `${f.severity}/${f.confidence ?? 'rule'}`)).toEqual([grade]);
+  });
+});

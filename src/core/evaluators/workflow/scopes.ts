@@ -195,7 +195,7 @@ export function jobNeeds(job: Job, workflow: Workflow): JobNeeds {
 }
 
 /**
- * Actions whose `token` input defaults to the job's token, from the version that added it (their
+ * Actions whose token input defaults to the job's token, from the version that added it (their
  * action.yml: `${{ github.token }}`; the setup actions, `${{ github.server_url ==
  * 'https://github.com' && github.token || '' }}`, to fetch toolchain manifests on github.com): they
  * hold the token whether or not they need one of its scopes. actions/setup-dotnet has no such input.
@@ -216,6 +216,10 @@ const TOKEN_BY_DEFAULT: Record<string, [major: number, minor: number]> = {
   // Its `github-token` input, from v0.0.2 (the first pre-release had no default; minor versions are
   // the finest this table tells apart).
   'actions/publish-immutable-action': [0, 0],
+  // Widely used actions of other owners whose token input has defaulted to the job's token from
+  // their first major version (`token`, `github-token`): they list or annotate a pull request's files.
+  'tj-actions/changed-files': [1, 0],
+  'golangci/golangci-lint-action': [1, 0],
 };
 
 /** The inputs through which an action is handed a token of the caller's choosing. */
