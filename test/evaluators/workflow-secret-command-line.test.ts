@@ -236,6 +236,19 @@ describe('workflow.secret-in-command-line: addresses and quoted arguments over s
       ['a/run/curl/secrets.HOOK_SECRET'],
     ],
     [
+      'a variable that holds one secret or another',
+      [
+        '      - env:',
+        '          TOKEN: ${{ secrets.REGISTRY_TOKEN || github.token }}',
+        "          SITE: ${{ secrets.SITE_HOST || 'example.com' }}",
+        '          MIXED: ${{ secrets.API_TOKEN || github.ref }}',
+        '        run: |',
+        '          kubectl create secret generic auth --from-literal=token="${TOKEN}"',
+        '          curl "https://$SITE/x" -d "$MIXED"',
+      ],
+      ['a/run/kubectl/secrets.REGISTRY_TOKEN'],
+    ],
+    [
       'a builtin given a quoted argument over several lines starts no process',
       [
         '      - run: |',

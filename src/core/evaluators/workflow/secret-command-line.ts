@@ -135,10 +135,9 @@ function secretVariables(source: WorkflowSource, job: Job | undefined, step: Ste
         out.delete(name);
         continue;
       }
-      const m = /^\s*\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}\s*$/i.exec(
-        node.value,
-      );
-      if (m && !SETTING.test(m[1]!.replace(/^secrets\W+|\W+$/g, ''))) out.set(name, m[1]!);
+      const inner = /^\s*\$\{\{([^}]*)\}\}\s*$/.exec(node.value)?.[1];
+      const secret = inner === undefined ? undefined : secretOf(inner);
+      if (secret) out.set(name, secret);
       else out.delete(name);
     }
   };
@@ -146,6 +145,20 @@ function secretVariables(source: WorkflowSource, job: Job | undefined, step: Ste
   add(job?.env);
   add(step.env);
   return out;
+}
+
+/** A reference to a secret or the job's token. */
+const SECRET_REF = /^(?:secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)$/i;
+
+/**
+ * The secret an expression's value is: one reference (`secrets.X`, the job's token), or a choice
+ * between such references and literals (`secrets.GHCR_TOKEN || github.token`), named by its first
+ * secret that is not a setting; undefined for anything else.
+ */
+function secretOf(inner: string): string | undefined {
+  const parts = inner.split('||').map((p) => p.trim());
+  if (!parts.every((p) => SECRET_REF.test(p) || /^'[^']*'$/.test(p))) return undefined;
+  return parts.find((p) => SECRET_REF.test(p) && !SETTING.test(p.replace(/^secrets\W+|\W+$/g, '')));
 }
 
 /** The secrets among the arguments of a command, skipping redirections and their targets. */
