@@ -284,13 +284,52 @@ jobs:
     ],
     ['schedule', 'steps: [{uses: actions/stale@v10}, {run: make report}]', 'medium'],
     ['schedule', 'steps: [{uses: acme/stale@v1}]', 'medium'],
-    ['issue_comment', 'steps: [{uses: actions/stale@v10}]', 'high'],
+    ['issue_comment', 'steps: [{uses: actions/stale@v10}]', 'medium'],
   ])('grades missing permissions by the jobs: on %s, %s', async (on, steps, severity) => {
     const found = (await run(`on: ${on}\njobs:\n  tidy:\n    ${steps}\n`)).filter(
       (f) => f.key === 'missing-permissions',
     );
     expect(found.map((f) => f.severity)).toEqual([severity]);
-    expect(found[0]!.message.includes("runs only GitHub's own")).toBe(severity === 'low');
+    expect(found[0]!.message.includes("nothing but GitHub's code holds the default scopes")).toBe(
+      severity === 'low',
+    );
+  });
+
+  // On an event outsiders cause, jobs that treat its data as data only (GitHub's own actions with
+  // fixed scripts, scripts of fixed commands and gh, the event's text only in variables): medium.
+  it.each([
+    [
+      'github-script with a fixed script',
+      '{uses: actions/github-script@v7, with: {script: "await github.rest.issues.lock(context.issue)"}}',
+      'medium',
+    ],
+    [
+      'gh with the event in a variable',
+      '{env: {GH_TOKEN: "${{ github.token }}", TITLE: "${{ github.event.issue.title }}"}, run: "gh issue edit 1 --repo ${{ github.repository }} --title \\"$TITLE\\" && echo done"}',
+      'medium',
+    ],
+    // The event's text in the script, a program of another party, a checkout: high as before.
+    [
+      'the event in the script',
+      '{uses: actions/github-script@v7, with: {script: "core.info(`${{ github.event.issue.title }}`)"}}',
+      'high',
+    ],
+    ['the event in a run', '{run: "echo ${{ github.event.issue.title }}"}', 'high'],
+    ['a build', '{run: "make triage"}', 'high'],
+    ['an action of another owner', '{uses: acme/triage@v1}', 'high'],
+    [
+      'a checkout',
+      '{uses: actions/checkout@v4}, {uses: actions/github-script@v7, with: {script: "core.info(1)"}}',
+      'high',
+    ],
+  ])("grades missing permissions on an outsider's event by its jobs: %s", async (_name, steps, severity) => {
+    const found = (await run(`on: issues\njobs:\n  triage:\n    steps: [${steps}]\n`)).filter(
+      (f) => f.key === 'missing-permissions',
+    );
+    expect(found.map((f) => f.severity)).toEqual([severity]);
+    expect(found[0]!.message.includes('their input reaches no code that could use the token')).toBe(
+      severity === 'medium',
+    );
   });
 
   // The secret a checkout is given in the token's place may come through the job's env or from an

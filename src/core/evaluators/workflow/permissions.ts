@@ -16,6 +16,7 @@ import { outsiderEvents, workflowsByName } from './activity.js';
 import { calledWorkflow } from './callers.js';
 import { jobEvents } from './event-guards.js';
 import { lowerScopeFix, missingPermissionsFix, shorthandFix, workflowWriteFix } from './fix-permissions.js';
+import { fixedPrograms } from './fixed-commands.js';
 import { jobNeeds } from './scopes.js';
 import { actionPathOf, eventsOf, PR_EVENTS } from './shared.js';
 import { inertJob, tokenWithheld, tokenWriter, type Withheld } from './token-use.js';
@@ -28,7 +29,8 @@ import { inertJob, tokenWithheld, tokenWriter, type Withheld } from './token-use
  *   with a writable token (`pull_request_target`, `workflow_run`, issues and comments, ...) on an
  *   activity type of theirs (not `issues: types: [labeled]`, a triager's act: activity.ts) that can
  *   run one of those jobs (not a job that runs only on merged pull requests, after a maintainer's
- *   merge: event-guards.ts),
+ *   merge: event-guards.ts), medium there when those jobs treat the event's data as data only
+ *   ({@link eventAsData}),
  *   low when every trigger is a pull request event (a fork's run gets a read-only token), medium
  *   otherwise; low on any trigger when those jobs run nothing that could use the token: they only
  *   check out, print, test, fetch and compare text, or build an image from a context without `.git`
@@ -321,6 +323,42 @@ function githubFixedJob(j: Job): boolean {
   );
 }
 
+/** Programs a script over an outsider's event data may run besides the fixed ones: GitHub's CLI. */
+const DATA_PROGRAMS: ReadonlySet<string> = new Set(['gh']);
+
+/**
+ * Expressions a `run:` script or a github-script `script:` of such a job may hold: values of the run
+ * and the repository no outsider writes (`github.repository`, `github.run_id`, `github.sha`).
+ */
+const FIXED_EXPRESSION =
+  /^\$\{\{\s*github\.(?:repository|repository_owner|repository_id|run_id|run_number|run_attempt|server_url|api_url|sha|workflow|job)\s*\}\}$/;
+
+/**
+ * Whether a job over an outsider's event handles its data as data only: no container, service or
+ * reusable workflow, no checkout, and every step either one of GitHub's own actions (`actions/*`,
+ * `github/*`) whose `script:` (actions/github-script) holds no expression but {@link FIXED_EXPRESSION},
+ * or a `run:` in the default shell of fixed commands and `gh` ({@link fixedPrograms}) with no
+ * expression but those: the event's text reaches the steps only through `env:` variables.
+ */
+function eventAsData(job: Job): boolean {
+  if (job.uses || job.container || job.services.length > 0 || job.steps.length === 0) return false;
+  const fixedText = (text: string) =>
+    [...text.matchAll(/\$\{\{[^}]*\}\}/g)].every((m) => FIXED_EXPRESSION.test(m[0]));
+  return job.steps.every((step) => {
+    if (step.run) {
+      const shell = typeof step.shell?.value === 'string' ? step.shell.value.trim() : undefined;
+      if (shell !== undefined && !/^(?:bash|sh)$/.test(shell)) return false;
+      return (
+        !step.uses && fixedText(step.run.value) && fixedPrograms(step.run.value, DATA_PROGRAMS) !== undefined
+      );
+    }
+    const path = actionPathOf(step.uses) ?? '';
+    if (!/^(?:actions|github)\//.test(path) || path === 'actions/checkout') return false;
+    const script = step.with?.entries.get('script')?.value;
+    return script === undefined || (typeof script === 'string' && fixedText(script));
+  });
+}
+
 /** The note of a finding graded low because `jobs` run only GitHub's own fixed actions. */
 function githubFixedNote(jobs: readonly Job[], what: string): string {
   const names = jobs.map((j) => `"${j.id}"`).join(', ');
@@ -474,9 +512,11 @@ function missingPermissions(
     (outsiders.length === 0 && bare.every(githubFixedJob)
       ? githubFixedNote(bare, 'the default scopes')
       : undefined);
+  // Outsiders' events where their input reaches no code that could use the token: medium.
+  const dataOnly = !inert && outsiders.length > 0 && bare.every(eventAsData);
   const severity: Severity = inert
     ? 'low'
-    : outsiders.length > 0
+    : outsiders.length > 0 && !dataOnly
       ? 'high'
       : (pullRequestGrade(workflow)?.severity ?? 'medium');
   const names = bare.map((job) => `"${job.id}"`).join(', ');
@@ -488,7 +528,9 @@ function missingPermissions(
     inert ??
     (severity === 'high'
       ? ` It runs on ${outsiders.join(', ')}, which outsiders can cause, so a writable token is exposed to their input.`
-      : (pullRequestGrade(workflow)?.note ?? ''));
+      : dataOnly
+        ? ` It runs on ${outsiders.join(', ')}, which outsiders can cause, but ${bare.length > 1 ? 'its jobs run' : 'the job runs'} only GitHub's own actions with fixed scripts and shell commands that run no code of the repository or of another party (gh, echo, jq, ...), the event's data reaching them only through variables, so their input reaches no code that could use the token today; a step added later would.`
+        : (pullRequestGrade(workflow)?.note ?? ''));
   return {
     message:
       `No top-level "permissions:" and ${which}, so ${bare.length > 1 ? 'they run' : 'it runs'} with the ` +
