@@ -1210,7 +1210,7 @@ jobs:
         { [W]: reusableLogin, ...callers },
         { names: 'registry|docker|quay|hub|cloud|aws' },
       );
-      expect(found.map((f) => `${f.key.split('/')[1]}:${f.confidence ?? 'rule'}`)).toEqual(expected);
+      expect(found.map((f) => `${f.key!.split('/')[1]}:${f.confidence ?? 'rule'}`)).toEqual(expected);
       const low = found.find((f) => f.confidence === 'low');
       if (low) expect(low.message).toMatch(/No workflow of this repository that calls it passes this secret/);
     },
