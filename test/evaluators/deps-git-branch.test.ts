@@ -321,6 +321,47 @@ describe('deps.git-branch', () => {
     },
   );
 
+  // A workspace keeps one lockfile at its root for every member; a root that is no workspace does not lock
+  // the nested project.
+  it.each([
+    ['cargo', cargo, '[workspace]\nmembers = ["crates/*"]\n', 'crates/app', '[package]\nname = "root"\n'],
+    ['npm', npm, '{ "workspaces": ["packages/*"] }', 'packages/app', '{ "name": "root" }'],
+    ['pnpm', pnpm, '{ "name": "root" }', 'packages/app', '{ "name": "root" }'],
+    [
+      'uv',
+      uv,
+      '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+      'packages/app',
+      '[project]\nname = "root"\n',
+    ],
+  ])(
+    '%s: a workspace member is locked by the lockfile at the workspace root',
+    async (name, e, root, dir, notRoot) => {
+      const outcome = async (files: Record<string, string>) =>
+        (await run(depsGitBranch, {}, files)).map((f) => [f.location?.path, f.severity ?? 'rule', f.message]);
+      const member = `${dir}/${e.manifest}`;
+      const extra: Record<string, string> =
+        name === 'pnpm' ? { 'pnpm-workspace.yaml': 'packages:\n  - "packages/*"\n' } : {};
+      expect(await outcome({ [e.manifest]: root, ...extra, [member]: e.text, [e.lockfile]: e.pins })).toEqual(
+        [[member, 'low', locked(e.name, e.url, e.lockfile, e.install)]],
+      );
+      // Not a workspace root: its lockfile is its own.
+      expect(await outcome({ [e.manifest]: notRoot, [member]: e.text, [e.lockfile]: e.pins })).toEqual([
+        [member, 'rule', open(e.name, e.url)],
+      ]);
+      // A member's own lockfile that does not lock it decides, not the root's.
+      expect(
+        await outcome({
+          [e.manifest]: root,
+          ...extra,
+          [member]: e.text,
+          [e.lockfile]: e.pins,
+          [`${dir}/${e.lockfile}`]: e.unpinned,
+        }),
+      ).toEqual([[member, 'rule', open(e.name, e.url)]]);
+    },
+  );
+
   it('composer: low where composer.lock locks the dev- branch to a git commit; a metapackage, no finding', async () => {
     const manifest = JSON.stringify(
       { require: { 'o/lib': 'dev-main' }, 'require-dev': { 'roave/security-advisories': 'dev-latest' } },

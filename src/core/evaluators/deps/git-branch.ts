@@ -3,6 +3,7 @@ import type { RawFinding } from '../../types.js';
 import { compareStrings } from '../../workspace/files.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { globList } from '../generic/shared.js';
+import { cargoWorkspaceRoots, npmWorkspaceRoots, uvWorkspaceRoots } from '../repo/deps-lockfile.js';
 import { isTemplateManifest } from '../repo/manifests.js';
 import { defineEvaluator } from '../types.js';
 import {
@@ -70,9 +71,15 @@ export const depsGitBranch = defineEvaluator<GitBranchOptions>({
   scope: 'file',
   // The lockfile beside a manifest decides whether a branch dependency is locked to a commit.
   // The root composer.json's autoload decides whether a nested package's requirements are resolved here.
+  // A workspace root's manifest (Cargo's `[workspace]`, npm's `workspaces`, pnpm-workspace.yaml, uv's
+  // `[tool.uv.workspace]`) decides which lockfile locks a member's dependencies.
   readsOtherFiles: [
     ...Object.values(LOCKFILES_OF).flatMap((names) => names.map((n) => `**/${n}`)),
     'composer.json',
+    '**/Cargo.toml',
+    '**/package.json',
+    '**/pnpm-workspace.yaml',
+    '**/pyproject.toml',
   ],
   summary:
     'Git dependencies that follow a branch instead of a commit or tag (npm, pip, Poetry, uv, Cargo, Bundler, Composer).',
@@ -219,12 +226,27 @@ function manifests(workspace: Workspace): string[] {
   return [...out].sort(compareStrings);
 }
 
+/**
+ * The lockfiles that lock a manifest's dependencies: beside it, then at the root of each workspace it
+ * belongs to (a Cargo, npm/Yarn/pnpm or uv workspace keeps one lockfile at its root, for every member).
+ */
 function lockfilesBeside(workspace: Workspace, manifest: string): string[] {
   const dir = path.dirname(manifest);
-  return (LOCKFILES_OF[path.basename(manifest)] ?? [])
-    .map((name) => (dir === '.' ? name : `${dir}/${name}`))
-    .filter((f) => workspace.has(f));
+  const name = path.basename(manifest);
+  const names = LOCKFILES_OF[name] ?? [];
+  const at = (d: string) => names.map((n) => (d === '.' || d === '' ? n : `${d}/${n}`));
+  const own = at(dir).filter((f) => workspace.has(f));
+  if (own.length > 0 || dir === '.') return own;
+  const roots = WORKSPACE_ROOTS[name]?.(workspace, dir) ?? [];
+  return roots.flatMap(at).filter((f) => workspace.has(f));
 }
+
+/** The workspace roots above a member's directory, for the manifests whose ecosystems have workspaces. */
+const WORKSPACE_ROOTS: Readonly<Record<string, (ws: Workspace, dir: string) => string[]>> = {
+  'Cargo.toml': cargoWorkspaceRoots,
+  'package.json': npmWorkspaceRoots,
+  'pyproject.toml': uvWorkspaceRoots,
+};
 
 /**
  * The package of this name in the first lockfile that locks it to a commit or records it as installing
