@@ -57,6 +57,28 @@ describe('deps.lockfile: workspace roots', () => {
     expect(await paths(files)).toEqual(['other/Cargo.toml']);
   });
 
+  // Cargo makes a path dependency of a member that lies inside the workspace a member too (an implicit
+  // member), locked by the root Cargo.lock; a crate outside it, excluded, or reached by no member is not.
+  it.each([
+    ['a path dependency of a member', 'libs/x', '../../libs/x', [], []],
+    ['a path dependency of an implicit member', 'libs/y', '../../libs/x', ['y = { path = "../y" }'], []],
+    ['an excluded path dependency', 'libs/x', '../../libs/x', [], ['libs/x/Cargo.toml']],
+    ['a crate no member depends on', 'libs/x', '../../elsewhere', [], ['libs/x/Cargo.toml']],
+  ])('Cargo.lock at the root covers %s', async (name, crateDir, dep, xDeps, expected) => {
+    const crate = (n: string, extra: string[] = []) =>
+      `[package]\nname = "${n}"\n\n[dependencies]\nbytes = "1"\n${extra.join('\n')}\n`;
+    const exclude = name.startsWith('an excluded') ? '\nexclude = ["libs/x"]' : '';
+    const files: Record<string, string> = {
+      'Cargo.toml': `[workspace]\nmembers = ["crates/*"]${exclude}\n`,
+      'Cargo.lock': 'version = 3\n',
+      'crates/app/Cargo.toml': crate('app', [`x = { version = "0.1", path = "${dep}" }`]),
+      'libs/x/Cargo.toml': crate('x', xDeps),
+      [`${crateDir}/Cargo.toml`]: crate('y'),
+    };
+    if (crateDir === 'libs/x') files['libs/x/Cargo.toml'] = crate('x', xDeps);
+    expect(await paths(files)).toEqual(expected);
+  });
+
   it('reports a workspace without its root lockfile once, at the root, naming the members it covers', async () => {
     const crate = (n: string) => `[package]\nname = "${n}"\n\n[dependencies]\nbytes = "1"\n`;
     const files = {

@@ -82,13 +82,15 @@ describe('deps.update-coverage', () => {
       ...dependabot(entry('github-actions', 'directory: /')),
       'Cargo.toml': '[workspace]\nmembers = ["net", "codec"]\n',
       'net/Cargo.toml': crate('net'),
-      'codec/Cargo.toml': crate('codec'),
+      'codec/Cargo.toml': `${crate('codec')}wire = { path = "../libs/wire" }\n`,
+      // A path dependency of a member inside the workspace: an implicit member, reported with them.
+      'libs/wire/Cargo.toml': crate('wire'),
       // Not a member: an entry for the workspace root would not update it.
       'fuzz/Cargo.toml': crate('fuzz'),
     });
     expect(findings.map(at)).toEqual(['Cargo.toml:1:-', 'fuzz/Cargo.toml:1:-']);
     expect(findings[0]!.message).toMatch(
-      /^2 manifests of the cargo workspace at the repository root \(codec\/Cargo\.toml, net\/Cargo\.toml\)/,
+      /^3 manifests of the cargo workspace at the repository root \(codec\/Cargo\.toml, libs\/wire\/Cargo\.toml, net\/Cargo\.toml\)/,
     );
   });
 

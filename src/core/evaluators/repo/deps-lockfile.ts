@@ -335,8 +335,9 @@ function matchesWorkspaceGlobs(rel: string, globs: string[]): boolean {
 
 /**
  * Cargo walks up to the nearest manifest with a `[workspace]` table, which must list the member in
- * `members` (globs) and not in `exclude`. A table without `members` is trusted (path dependencies are
- * implicit members).
+ * `members` (globs) and not in `exclude`, or reach it as a path dependency of a member (path
+ * dependencies that reside in the workspace's directory are implicit members, locked by its
+ * Cargo.lock). A table without `members` is trusted.
  */
 export function cargoWorkspaceRoots(ws: Workspace, dir: string): string[] {
   return ancestors(dir).filter((root) => {
@@ -346,8 +347,49 @@ export function cargoWorkspaceRoots(ws: Workspace, dir: string): string[] {
     const members = tomlStringArray(table, 'members');
     if (!members) return true;
     const excluded = tomlStringArray(table, 'exclude') ?? [];
-    return matchesWorkspaceGlobs(rel, [...members, ...excluded.map((g) => `!${g}`)]);
+    const globs = [...members, ...excluded.map((g) => `!${g}`)];
+    if (matchesWorkspaceGlobs(rel, globs)) return true;
+    if (excluded.length > 0 && matchesWorkspaceGlobs(rel, excluded)) return false;
+    return cargoImplicitMembers(ws, root, globs).has(rel);
   });
+}
+
+/**
+ * The directories (relative to a Cargo workspace root) of the crates its members reach through path
+ * dependencies, directly or through one another, that lie inside the root's directory: Cargo makes them
+ * members too. Computed once per root.
+ */
+function cargoImplicitMembers(ws: Workspace, root: string, globs: string[]): Set<string> {
+  return ws.memo('cargo-implicit-members', join(root, 'Cargo.toml'), () => {
+    const prefix = root ? `${root}/` : '';
+    const crates = ws
+      .glob([`${prefix}**/Cargo.toml`])
+      .map((f) => path.dirname(f))
+      .map((d) => (d === '.' ? '' : d));
+    const relOf = (d: string) => (root ? d.slice(root.length + 1) : d);
+    const queue = crates.filter((d) => d !== root && matchesWorkspaceGlobs(relOf(d), globs));
+    const seen = new Set(queue);
+    const known = new Set(crates);
+    const found = new Set<string>();
+    while (queue.length > 0) {
+      const crate = queue.pop()!;
+      for (const target of cargoPathDependencies(ws.text(join(crate, 'Cargo.toml')) ?? '')) {
+        const d = path.normalize(join(crate, target)).replace(/\/+$/, '');
+        const dep = d === '.' ? '' : d;
+        if (seen.has(dep) || !known.has(dep) || (root && !dep.startsWith(prefix))) continue;
+        if (dep === root || dep.startsWith('..')) continue;
+        seen.add(dep);
+        found.add(relOf(dep));
+        queue.push(dep);
+      }
+    }
+    return found;
+  });
+}
+
+/** The `path = "..."` values of a Cargo.toml (dependency tables, inline or not; targets' files never name a crate). */
+function cargoPathDependencies(text: string): string[] {
+  return [...text.matchAll(/(?:^|[{,])[ \t]*path[ \t]*=[ \t]*["']([^"'\n]{1,500})["']/gm)].map((m) => m[1]!);
 }
 
 /**
