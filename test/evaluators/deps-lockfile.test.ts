@@ -145,6 +145,33 @@ describe('deps.lockfile: manifests', () => {
     expect(await paths(files)).toEqual([]);
   });
 
+  // A package whose only dependencies are peers (a plugin) installs nothing of its own: its host does.
+  it.each([
+    ['only peerDependencies', { peerDependencies: { host: '*' } }, 'low'],
+    [
+      'peer and runtime dependencies',
+      { peerDependencies: { host: '*' }, dependencies: { a: '1' } },
+      undefined,
+    ],
+    [
+      'peer and dev dependencies',
+      { peerDependencies: { host: '*' }, devDependencies: { a: '1' } },
+      undefined,
+    ],
+  ])('a package.json with %s (%j): confidence %s', async (_name, deps, confidence) => {
+    const findings = await run(
+      depsLockfile,
+      {},
+      {
+        'plugins/p/package.json': JSON.stringify({ name: 'p', private: true, ...deps }),
+      },
+    );
+    expect(findings.map((f) => [f.location?.path, f.confidence])).toEqual([
+      ['plugins/p/package.json', confidence],
+    ]);
+    if (confidence) expect(findings[0]!.message).toMatch(/declares only peerDependencies/);
+  });
+
   it('needs composer.lock for a Composer application only, not a library or a split sub-package', async () => {
     const req = { php: '^8.2', 'psr/log': '^3.0' };
     const files = {

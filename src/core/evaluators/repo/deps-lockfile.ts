@@ -47,6 +47,11 @@ interface Requirement {
   dirs: string[];
   /** Where the project turns its lockfile off (npm's `package-lock=false`), when it does. */
   off?: LockfileOff;
+  /**
+   * A package.json whose only dependencies are `peerDependencies`: the package that loads it (a
+   * plugin's host) provides them, from its own install and lockfile.
+   */
+  peersOnly?: boolean;
 }
 
 /** A package manager setting that turns the lockfile off, and where it is set. */
@@ -157,6 +162,17 @@ function lockFinding(ws: Workspace, req: Requirement, files: string[]): RawFindi
         confidence: 'low',
       };
     }
+    if (req.peersOnly) {
+      // Nothing of its own to install: its host's install resolves and locks the peers.
+      return {
+        message:
+          `${file} declares only peerDependencies and no lockfile is committed${where}: the package that ` +
+          `loads it provides them, from its own lockfile; if this package is installed on its own, commit ${expected.replace(/^expected /, '')}.`,
+        location: fileLocation(file),
+        key: name,
+        confidence: 'low',
+      };
+    }
     return {
       message: `${file} declares dependencies but no lockfile is committed${where}: ${expected}.`,
       location: fileLocation(file),
@@ -198,7 +214,13 @@ function requirementFor(
       if (!packageJsonNeedsLock(pkg)) return undefined;
       const dirs = [dir, ...npmWorkspaceRoots(ws, dir)];
       const off = npmLockfileOff(ws, dirs);
-      return { locks: preferredFirst(NPM_LOCKS, pkg), dirs, ...(off ? { off } : {}) };
+      const peersOnly = !packageJsonNeedsLock({ ...pkg, peerDependencies: undefined });
+      return {
+        locks: preferredFirst(NPM_LOCKS, pkg),
+        dirs,
+        ...(off ? { off } : {}),
+        ...(peersOnly ? { peersOnly } : {}),
+      };
     }
     case 'Pipfile':
       return wanted.has('python') && pipfileNeedsLock(ws.text(file) ?? '')
