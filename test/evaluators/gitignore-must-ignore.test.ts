@@ -87,6 +87,23 @@ describe('gitignore.must-ignore', () => {
         ['.gitignore:1:-', 'not-ignored', confidence, message],
       ]);
     });
+    it.each([
+      ['ignores it', '*.local\n', 'low'],
+      ['leaves it alone', 'dist/\n', undefined],
+    ])(
+      'a user of it in a subfolder whose own .gitignore %s: confidence %s',
+      async (_n, nested, confidence) => {
+        const findings = await ignoring('.env\n', {
+          'web/vite.config.ts': 'export default {};\n',
+          'web/.gitignore': nested,
+        });
+        expect(findings.map((f) => [at(f), f.confidence])).toEqual([['.gitignore:1:-', confidence]]);
+        if (confidence)
+          expect(findings[0]!.message).toBe(
+            '.gitignore does not ignore `.env.local`, the file of local overrides in Next.js and Vite outside the folders whose own .gitignore ignores it (web/.gitignore), which this repository shows no sign of using: add a pattern if it does.',
+          );
+      },
+    );
     it('re-included on purpose by a negation: reported at it, whatever the tree', async () => {
       const findings = await ignoring('.env*\n!.env.local\n');
       expect(findings.map((f) => [at(f), f.key, f.confidence])).toEqual([
@@ -187,6 +204,18 @@ describe('gitignore.must-ignore', () => {
       ]);
       expect((await env('/bin/\n', app)).map(([, c]) => c)).toEqual(['high']);
     });
+    it('so does Create React App, seen by its react-scripts dependency, in a subfolder', async () => {
+      const app = { 'ui/package.json': '{ "dependencies": { "react-scripts": "5.0.1" } }\n' };
+      expect(await env('/bin/\n', { ...app, 'ui/.gitignore': '/build\n.env.local\n' })).toEqual([
+        [
+          '.gitignore:1:-',
+          'low',
+          '.gitignore does not ignore `.env`, `config/.env`, `.env.local`: this repository follows Create React App, which loads a committed `.env` of defaults, and ignores `.env.local` where it lives (ui/.gitignore), where the secrets go; keep them out of the committed files.',
+        ],
+      ]);
+      // Without .env.local ignored where the app lives: as before.
+      expect((await env('/bin/\n', app)).map(([, c]) => c)).toEqual(['high']);
+    });
     it('names the framework of the project, not one of its examples', async () => {
       const viteWithExample = {
         'vite.config.ts': 'export default {};\n',
@@ -223,6 +252,14 @@ describe('gitignore.must-ignore', () => {
       ['a systemd EnvironmentFile named app.env', { 'contrib/app.env': 'DEBUG=0\n' }, 'low'],
       ['a .env template', { '.env.example': 'TOKEN=\n' }, 'high'],
       ['a tracked .env of the tests', { 'tests/.env': '' }, 'high'],
+      // The tests' inputs or tools, not the project's own use.
+      ['a lockfile fixture of a parser', { 'pkg/parser/testdata/bun.lock': '{}\n' }, 'low'],
+      [
+        'a dotenv package of the end-to-end tests',
+        { 'test/e2e/package.json': '{ "devDependencies": { "dotenv": "^16.0.0" } }\n' },
+        'low',
+      ],
+      ['a lockfile of the project', { 'bun.lock': '{}\n' }, 'high'],
       [
         'a dotenv library of the tests',
         { 'go.mod': 'module x\nrequire github.com/joho/godotenv v1.5.1\n' },

@@ -45,7 +45,12 @@ interface Committed {
   /** The framework, after "this repository follows": `Symfony, which commits .env with defaults`. */
   by: string;
   /** Globs of files that show the repository uses the framework (`symfony.lock`). */
-  signs: string[];
+  signs?: string[];
+  /**
+   * Files that show the framework too when a line of them matches (`"react-scripts":` in a
+   * package.json, for a framework with no configuration file of its own); outside the test paths.
+   */
+  mentions?: Mention[];
   /**
    * Where the framework keeps the secrets instead; each must be ignored, by the root .gitignore or by
    * those that apply in every folder of a sign (a nested one beside the framework's configuration).
@@ -190,9 +195,27 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
         items: {
           type: 'object',
           additionalProperties: false,
-          required: ['entries', 'by', 'signs'],
+          required: ['entries', 'by'],
+          anyOf: [{ required: ['signs'] }, { required: ['mentions'] }],
           properties: {
             entries: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+            mentions: {
+              type: 'array',
+              minItems: 1,
+              description:
+                'Files that show the framework when one of their lines matches the pattern (outside the ' +
+                'test paths): `"react-scripts":` in a package.json.',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['paths', 'pattern'],
+                properties: {
+                  paths: globList('Globs of the files to read.', { minItems: 1 }),
+                  pattern: regexSource('Regular expression (JavaScript syntax) a line must match.'),
+                  flags: FLAGS_SCHEMA,
+                },
+              },
+            },
             by: {
               type: 'string',
               minLength: 1,
@@ -264,7 +287,7 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
         location: { path: GITIGNORE, startLine: 1 },
         key: 'not-ignored',
       };
-      const unused = conventionsUnused(unmatched, options.conventions ?? [], workspace);
+      const unused = conventionsUnused(unmatched, options.conventions ?? [], workspace, ig);
       const kept = unused ? undefined : keptIgnored(unmatched, options, workspace, ig);
       if (unused) {
         found.message = `${GITIGNORE} does not ignore ${list(unmatched)}, the file${unmatched.length === 1 ? '' : 's'} of ${unused}, which this repository shows no sign of using: add a pattern if it does.${why}`;
@@ -324,26 +347,57 @@ function conventionsUnused(
   unmatched: readonly string[],
   conventions: readonly Convention[],
   workspace: Workspace,
+  root: IgnoreTester,
 ): string | undefined {
   const of = unmatched.map((e) => conventions.find((c) => c.entry === e));
   if (of.some((c) => c === undefined)) return undefined;
   const known = of as Convention[];
-  if (known.some((c) => conventionSeen(c, workspace))) return undefined;
-  return [...new Set(known.map((c) => c.usedBy))].join('; ');
+  const credited = new Set<string>();
+  if (known.some((c) => conventionSeen(c, workspace, root, credited))) return undefined;
+  const where =
+    credited.size > 0
+      ? ` outside the folders whose own .gitignore ignores ${unmatched.length === 1 ? 'it' : 'them'} (${[...credited].sort().join(', ')})`
+      : '';
+  return [...new Set(known.map((c) => c.usedBy))].join('; ') + where;
 }
 
-/** Whether the tree shows a convention in use: a file of its signs, or a line its mentions name. */
-function conventionSeen(c: Convention, workspace: Workspace): boolean {
-  if (workspace.glob(c.signs).length > 0) return true;
-  return (c.mentions ?? []).some((m) => {
-    const re = compilePattern(m.pattern, m.flags);
-    return workspace.glob(m.paths).some((file) => {
-      const text = workspace.text(file);
-      if (text === undefined) return false;
-      return m.exceptLists?.length
-        ? mentionedOutside(text, re, m.exceptLists)
-        : firstMatchingLine(text, re) !== undefined;
-    });
+/**
+ * Whether the tree shows a convention in use: a file of its signs, or a line its mentions name. A sign
+ * counts only where the project itself works: the files of the convention (`.env`, `.env.example`)
+ * count anywhere, but a framework's configuration, a lockfile or a dependency manifest under the test,
+ * fixture, example or documentation paths (a parser's fixture `bun.lock`, the harness of end-to-end
+ * tests) shows the tests' inputs or tools, not the project's own use. Nor does a sign in a folder where
+ * the `.gitignore` files that apply there already ignore the entry (a Vite app in a subfolder whose own
+ * .gitignore has `*.local`): its user keeps that file ignored.
+ */
+function conventionSeen(
+  c: Convention,
+  workspace: Workspace,
+  root: IgnoreTester,
+  credited: Set<string>,
+): boolean {
+  const counts = (file: string) => {
+    // The convention's own files (where they are kept is for `kept` to judge).
+    if (path.posix.basename(file).startsWith('.env')) return true;
+    if (inTestPaths(file)) return false;
+    const dir = path.posix.dirname(file);
+    const by = ignoredBy(workspace, root, dir === '.' ? c.entry : `${dir}/${c.entry}`);
+    if (by) credited.add(by);
+    return by === undefined;
+  };
+  if (workspace.glob(c.signs).some(counts)) return true;
+  return (c.mentions ?? []).some((m) => mentionFiles(workspace, m).some(counts));
+}
+
+/** The files of a mention with a line that matches its pattern (outside its excepted TOML lists). */
+function mentionFiles(workspace: Workspace, m: Mention): string[] {
+  const re = compilePattern(m.pattern, m.flags);
+  return workspace.glob(m.paths).filter((file) => {
+    const text = workspace.text(file);
+    if (text === undefined) return false;
+    return m.exceptLists?.length
+      ? mentionedOutside(text, re, m.exceptLists)
+      : firstMatchingLine(text, re) !== undefined;
   });
 }
 
@@ -393,7 +447,8 @@ function keptIgnored(
   const entries = unmatched.filter((e) => spec.entries.includes(e));
   const others = unmatched.filter((e) => !spec.entries.includes(e));
   if (entries.length === 0) return undefined;
-  const by = others.length > 0 ? conventionsUnused(others, options.conventions ?? [], workspace) : undefined;
+  const by =
+    others.length > 0 ? conventionsUnused(others, options.conventions ?? [], workspace, root) : undefined;
   if (others.length > 0 && !by) return undefined;
   const folders = [...new Set(workspace.glob(spec.files).map((f) => path.posix.dirname(f)))].sort();
   if (folders.length === 0) return undefined;
@@ -468,7 +523,10 @@ function committedByDesign(
   for (const c of options.committed ?? []) {
     const committed = unmatched.filter((e) => c.entries.includes(e));
     if (committed.length === 0) continue;
-    const signs = workspace.glob(c.signs);
+    const signs = [
+      ...workspace.glob(c.signs ?? []),
+      ...(c.mentions ?? []).flatMap((m) => mentionFiles(workspace, m).filter((f) => !inTestPaths(f))),
+    ];
     if (signs.length === 0 || (c.holdOnly && !signs.every((f) => holdsOnly(workspace, f, c.holdOnly!))))
       continue;
     // Each secrets file ignored by the root .gitignore, or else in the folder of every sign.
@@ -488,7 +546,7 @@ function committedByDesign(
       (e) => !c.entries.includes(e) && !(secrets.includes(e) && nested.size > 0),
     );
     const by =
-      others.length > 0 ? conventionsUnused(others, options.conventions ?? [], workspace) : undefined;
+      others.length > 0 ? conventionsUnused(others, options.conventions ?? [], workspace, root) : undefined;
     if (others.length > 0 && !by) continue;
     found.push({
       c,
