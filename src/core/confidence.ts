@@ -91,7 +91,19 @@ export const LOOPBACK_KEY_NAMES: readonly string[] = [
  * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
  * documentation, archived and vendored code. A finding there gets low confidence (it is reported, and blocks
  * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
- * Folder globs (those ending in `/**`) match whatever the case of the folder's name (.NET's and
+ * Folder globs (those ending in `/**
+ * Compose stacks of the CI: a Compose file in a CI folder (`.ci/`, `ci/`) or named for a CI or test
+ * run (`compose.ci.yaml`, `docker-compose.e2e.yml`, `compose.cypress.yaml`). A job brings the stack up
+ * on its runner and discards it with the job: a password there guards a container that lives as long
+ * as the test, and the stack is no deployment.
+ */
+export const CI_STACK_NAMES: readonly string[] = [
+  '**/.ci/**/*compose*.{yml,yaml}',
+  '**/ci/**/*compose*.{yml,yaml}',
+  '**/*compose*.{ci,e2e,cypress,integration}.{yml,yaml}',
+];
+
+/**`) match whatever the case of the folder's name (.NET's and
  * Java's `Test/`, `Tests/`, `UnitTests/`); the others, which judge a file's own name, match its case.
  */
 export const DEFAULT_TEST_PATHS: readonly string[] = [
@@ -187,10 +199,13 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/*Tests.cs',
   ...TEST_KEY_NAMES,
   ...LOOPBACK_KEY_NAMES,
+  ...CI_STACK_NAMES,
 ];
 
 const TEST_PATH_REASON =
   'the file is under a test, fixture, example, documentation, archived or vendored path';
+const CI_STACK_REASON =
+  'the file is a Compose stack of the CI (its folder or name says so), which a job brings up on its runner and discards with it: it is no deployment';
 const TEST_KUSTOMIZATION_REASON =
   'the manifest is built only by kustomizations under test, fixture, example or quick-start paths';
 const TEST_WORD_KEY_REASON = "the key file's name marks it as test material, and test code sits beside it";
@@ -295,6 +310,7 @@ export function testPathContext(
   const matcher = testPathMatcher(testPaths);
   const byKeyName = pathMatcher(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
   const byLoopbackName = pathMatcher(testPaths.filter((glob) => LOOPBACK_KEY_NAMES.includes(glob)));
+  const byCiStack = pathMatcher(testPaths.filter((glob) => CI_STACK_NAMES.includes(glob)));
   // A manifest elsewhere that kustomize builds only from kustomizations in test paths (a shared
   // `components/` folder that only the quick start or the end-to-end suite includes) is their
   // material too: one a production overlay also includes keeps its confidence.
@@ -322,7 +338,9 @@ export function testPathContext(
         ? TEST_KEY_NAME_REASON
         : byLoopbackName(path)
           ? LOOPBACK_KEY_NAME_REASON
-          : TEST_PATH_REASON
+          : byCiStack(path)
+            ? CI_STACK_REASON
+            : TEST_PATH_REASON
       : testBuilt(path)
         ? TEST_KUSTOMIZATION_REASON
         : undefined;

@@ -218,6 +218,30 @@ describe('test paths', () => {
   });
 
   it.each([
+    ['.ci/compose.ci.yaml', true],
+    ['.ci/compose.browser.yaml', true],
+    ['ci/stack/docker-compose.yml', true],
+    ['docker-compose.ci.yml', true],
+    ['deploy/compose.e2e.yaml', true],
+    ['compose.cypress.yml', true],
+    // A deployment's stack, or a CI folder's other files (its scripts hold the deploy tokens).
+    ['compose.yaml', false],
+    ['deploy/docker-compose.prod.yml', false],
+    ['docker-compose.circle.yml', false],
+    ['.ci/deploy.sh', false],
+    ['ci/values.yaml', false],
+  ])('a Compose stack of the CI: %s is lowered: %s', (file, lowered) => {
+    const f = finding({ location: { path: file, startLine: 1 } });
+    testPathContext(DEFAULT_TEST_PATHS)(f);
+    expect(f.confidenceReason ?? null).toBe(
+      lowered
+        ? 'the file is a Compose stack of the CI (its folder or name says so), which a job brings up on its runner and discards with it: it is no deployment'
+        : null,
+    );
+    expect(f.confidence).toBe(lowered ? 'low' : 'high');
+  });
+
+  it.each([
     ['certs/localhost.key', true],
     ['support/app.localhost.pem', true],
     ['dev/localhost-key.pem', true],
