@@ -74,8 +74,46 @@ describe('personal data detectors', () => {
     '"someones.elses.name@gmail.com",',
     'Email: "some.user@gmail.com",',
     'owner: someone.else@hotmail.com',
+    // The role an address fills in a test of permissions.
+    'member = "user:member@gmail.com"',
+    '{ "owner": "owner2@hotmail.com", "viewer": "viewer@gmail.com" }',
   ])('ignores %s', (line) => {
     expect(kinds(line)).toEqual([]);
+  });
+
+  // A name that merely starts with a role word is still a name.
+  it.each([
+    ['member = "user:membership.kestrel@gmail.com"', ['email m…@gmail.com']],
+    ['"email": "ownerkestrel84@gmail.com"', ['email o…@gmail.com']],
+  ])('finds %s', (line, expected) => {
+    expect(kinds(line)).toEqual(expected);
+  });
+
+  it.each([
+    ['"kestrel.vane84@gmail.com,kestrel@corp.io"', true],
+    ['"kestrel@corp.io;kestrel.vane84@gmail.com"', true],
+    ['"kestrel.vane84@gmail.com, kestrel@corp.io"', false],
+    ['"kestrel.vane84@gmail.com", "kestrel@corp.io"', false],
+    ['"kestrel.vane84@gmail.com,"', false],
+  ])('%s: joined to another address in one value: %s', (line, joined) => {
+    const [datum] = detectPersonalData(line, ALL, DOMAINS);
+    expect(datum?.joined ?? false).toBe(joined);
+  });
+
+  it('reports an address joined to another in one value at low severity, saying why', async () => {
+    const findings = await runBuiltin('test-data-personal', {
+      'handlers/recovery_test.go':
+        'for _, v := range []string{"asdf", "kestrel.vane84@gmail.com,kestrel@corp.io"} {\n' +
+        'user := "maria.lopez.84@hotmail.com"\n',
+    });
+    const byLine = [...findings].sort((a, b) => (a.location?.startLine ?? 0) - (b.location?.startLine ?? 0));
+    expect(byLine.map((f) => [f.location?.startLine, f.severity])).toEqual([
+      [1, 'low'],
+      [2, 'medium'],
+    ]);
+    expect(byLine[0]!.message).toMatch(
+      /joined to another address in one value: an address-list or injection test vector/,
+    );
   });
 
   it('never lets the whole value into the masked form', () => {

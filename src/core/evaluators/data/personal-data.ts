@@ -161,12 +161,17 @@ export const dataPersonalData = defineEvaluator<Options>({
       const shown = found.slice(0, options.maxPerFile);
       shown.forEach(({ datum, line }, i) => {
         const more = i === shown.length - 1 ? found.length - shown.length : 0;
+        const also = more > 0 ? ` (and ${more} more in this file)` : '';
         findings.push({
-          message:
-            `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
-            `data${more > 0 ? ` (and ${more} more in this file)` : ''}.`,
+          message: datum.joined
+            ? `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}, joined to another address ` +
+              `in one value: an address-list or injection test vector, often copied from a published report, ` +
+              `yet a real-looking address all the same${also}.`
+            : `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
+              `data${also}.`,
           location: { path: file, startLine: line, startColumn: datum.start + 1, endColumn: datum.end },
           key: `${datum.kind}:${createHash('sha256').update(datum.value).digest('hex').slice(0, 16)}`,
+          ...(datum.joined ? { severity: 'low' as const } : {}),
         });
       });
     }

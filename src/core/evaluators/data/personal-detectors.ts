@@ -20,6 +20,12 @@ export interface PersonalDatum {
   /** 0-based start and end (exclusive) in the line. */
   start: number;
   end: number;
+  /**
+   * An address joined to another by a comma or semicolon with no space (`a@x.com,b@y.com`): one value
+   * that crafts an address list, a test vector for how a parser splits it (header or recipient
+   * injection), not a record about a person.
+   */
+  joined?: boolean;
 }
 
 const CARD = /(?<![\w.+/-])\d(?:[ -]?\d){12,18}(?![\w/-]|\.\d)/g;
@@ -179,9 +185,12 @@ function detectSsns(line: string, out: PersonalDatum[]): void {
 const EMAIL =
   /(?<![\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,3})(?![\w-])/g;
 
-/** Local parts that are placeholders, not people: exact names, and words that mark test data. */
+/**
+ * Local parts that are placeholders, not people: exact names, and words that mark test data, and the
+ * roles an address fills in a test of permissions (`member`, `owner`, `viewer`, `editor`).
+ */
 const PLACEHOLDER_LOCAL =
-  /^(?:me|you|him|her|user|username|name|email|mail|someone|somebody|anyone|nobody|person|admin|root|info|contact|hello|hi|support|sales|team|abc|xyz|asdf|qwerty|aaa|xxx|foo|bar|baz|qux|john|jane|joe|jdoe|alice|bob|carol|charlie|dave|eve|mallory|trent|x|y|z|a|b|c|(?:first|your|my)[._-]?(?:name|email|mail|last)|firstname[._-]?lastname|(?:john|jane|joe|richard|max|erika|jan|mario|john[._-]?q)[._-]?(?:doe|roe|public|mustermann|musterfrau|kowalski|rossi|smith)|(?:jane|john)doe)\d{0,4}$/i;
+  /^(?:me|you|him|her|user|username|name|email|mail|member|owner|viewer|editor|reader|writer|guest|customer|client|tenant|manager|operator|approver|reviewer|requester|assignee|recipient|sender|receiver|subscriber|participant|employee|staff|someone|somebody|anyone|nobody|person|admin|root|info|contact|hello|hi|support|sales|team|abc|xyz|asdf|qwerty|aaa|xxx|foo|bar|baz|qux|john|jane|joe|jdoe|alice|bob|carol|charlie|dave|eve|mallory|trent|x|y|z|a|b|c|(?:first|your|my)[._-]?(?:name|email|mail|last)|firstname[._-]?lastname|(?:john|jane|joe|richard|max|erika|jan|mario|john[._-]?q)[._-]?(?:doe|roe|public|mustermann|musterfrau|kowalski|rossi|smith)|(?:jane|john)doe)\d{0,4}$/i;
 const PLACEHOLDER_WORD =
   /test|example|sample|demo|dummy|fake|bogus(?!l)|mock|fixture|placeholder|invalid|noreply|no-reply|donotreply|nobody|spam|foo|bar|lorem|ipsum|changeme|fabrikam|contoso|northwind|adventure-?works|tailspin|wingtip|litware|initech|globex|user\d*$|^\d+$|^[0-9a-f]{12,}$/i;
 /**
@@ -250,6 +259,11 @@ export function creditsReader(): (line: string) => boolean {
 const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
 const GMAIL_USERNAME = /^[a-z0-9](?:[a-z0-9.]{4,28})[a-z0-9]$/i;
 
+/** Another address right after this one, joined by `,` or `;` with no space: `a@x.com,b@y.com`. */
+const JOINED_AFTER = /^[,;][A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}\./;
+/** Another address right before this one, joined by `,` or `;` with no space. */
+const JOINED_BEFORE = /[A-Za-z0-9._%+-]@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,3}[,;]$/;
+
 /** Words just before an address that say it is made up: "test alias@gmail.com". */
 const MADE_UP_BEFORE = /(?:test|example|fake|dummy|sample|placeholder)\W{0,3}\w{0,12}\W{0,3}$/i;
 
@@ -271,12 +285,17 @@ function detectEmails(line: string, domains: ReadonlySet<string>, out: PersonalD
     // `Name <address>`: an identity as git and package metadata write it.
     if (line[m.index - 1] === '<' && line[m.index + m[0].length] === '>') continue;
     if (MADE_UP_BEFORE.test(line.slice(Math.max(0, m.index - 30), m.index))) continue;
+    const end = m.index + m[0].length;
+    const joined =
+      JOINED_AFTER.test(line.slice(end, end + 70)) ||
+      JOINED_BEFORE.test(line.slice(Math.max(0, m.index - 130), m.index));
     out.push({
       kind: 'email',
       masked: `${name[0]}…@${domain}`,
       value: `${local.toLowerCase()}@${domain}`,
       start: m.index,
-      end: m.index + m[0].length,
+      end,
+      ...(joined ? { joined } : {}),
     });
   }
 }
