@@ -29,6 +29,29 @@ describe('file.exists', () => {
     ).toEqual([]);
   });
 
+  // followLinks: the line may be in a document of the repository the file links to, one hop away.
+  it.each([
+    ['a Markdown link', '[Security Policy](docs/security/policy.md)', 0],
+    ['a link from .github/ up', '[policy](../docs/security/policy.md#report)', 0],
+    ['a reference-style link', 'See [the policy].\n\n[the policy]: ./docs/security/policy.md', 0],
+    ['an HTML anchor', '<a href="/docs/security/policy.md">policy</a>', 0],
+    ['a link to a file that does not exist', '[policy](docs/security/missing.md)', 1],
+    ['a link to a document without the line', '[notes](docs/notes.md)', 1],
+    ['a link outside the root', '[policy](../../docs/security/policy.md)', 1],
+    ['no link', 'Ask the maintainers.', 1],
+  ])('followLinks: %s', async (name, text, count) => {
+    const at = name.includes('.github/') ? '.github/SECURITY.md' : 'SECURITY.md';
+    const files = {
+      [at]: `# Security\n\n${text}\n`,
+      'docs/security/policy.md': 'Report to sec@x.example.\n',
+      'docs/notes.md': 'Nothing here.\n',
+    };
+    const follow = { ...policy, contains: { ...policy.contains, followLinks: true } };
+    expect((await run(fileExists, follow, files)).length).toBe(count);
+    // Without the option, the link is not followed.
+    expect((await run(fileExists, policy, files)).length).toBe(1);
+  });
+
   it('locates a content finding at the first candidate in the order of `paths`', async () => {
     const findings = await run(fileExists, policy, {
       'SECURITY.md': 'none',

@@ -21,7 +21,7 @@ import {
 export interface FileExistsOptions {
   paths: string[];
   ignoreCase: boolean;
-  contains?: { pattern: string; flags: string; message?: string };
+  contains?: { pattern: string; flags: string; message?: string; followLinks?: boolean };
   message?: string;
   /** Literal paths that look like the file but are not read (legacy names), each with why. */
   notRead?: { path: string; why: string }[];
@@ -85,6 +85,12 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
             type: 'string',
             minLength: 1,
             description: 'Message when files exist but none contains the pattern.',
+          },
+          followLinks: {
+            type: 'boolean',
+            description:
+              'Also read the files of the repository that the matched files link to by a relative link ' +
+              '(`[policy](docs/security.md)`), one hop: a reader who follows the link finds the line there.',
           },
         },
       },
@@ -180,6 +186,8 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
     }
     const re = compilePattern(options.contains.pattern, options.contains.flags);
     if (holdsLine(workspace, candidates, re)) return [];
+    if (options.contains.followLinks && holdsLine(workspace, linkedFiles(workspace, candidates), re))
+      return [];
     const [first] = candidates as [string, ...string[]];
     const others = candidates.length - 1;
     const which = others > 0 ? `${first} (and ${others} other candidate${others === 1 ? '' : 's'})` : first;
@@ -194,6 +202,39 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
     ];
   },
 });
+
+/** A Markdown link's or an HTML anchor's target: `[text](target)`, `[label]: target`, `href="target"`. */
+const LINK_TARGET =
+  /\]\(\s*<?([^)\s>]{1,300})>?(?:\s+"[^"]*")?\s*\)|^\s{0,3}\[[^\]]{1,100}\]:\s*<?(\S{1,300}?)>?(?:\s|$)|href\s*=\s*["']([^"']{1,300})["']/gm;
+
+/**
+ * The files of the repository that `files` link to by a relative link (no scheme, no `//`), resolved
+ * from each file's folder, without the `#fragment` or `?query`; those outside the root are left out.
+ */
+function linkedFiles(workspace: Workspace, files: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const file of files) {
+    const text = workspace.text(file);
+    if (text === undefined) continue;
+    const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+    for (const m of text.matchAll(LINK_TARGET)) {
+      const raw = (m[1] ?? m[2] ?? m[3] ?? '').replace(/[#?].*$/, '');
+      if (raw === '' || /^[a-z][a-z0-9+.-]*:|^\/\//i.test(raw)) continue;
+      const joined = raw.startsWith('/') ? raw.slice(1) : dir ? `${dir}/${raw}` : raw;
+      const parts: string[] = [];
+      let outside = false;
+      for (const part of joined.split('/')) {
+        if (part === '' || part === '.') continue;
+        if (part === '..') {
+          if (parts.pop() === undefined) outside = true;
+        } else parts.push(part);
+      }
+      const target = parts.join('/');
+      if (!outside && target !== file && workspace.has(target)) out.add(target);
+    }
+  }
+  return [...out];
+}
 
 /** Whether one of `files` has a line matching `re`. */
 function holdsLine(workspace: Workspace, files: readonly string[], re: RegExp): boolean {
