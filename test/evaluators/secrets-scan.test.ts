@@ -244,6 +244,22 @@ describe('confidence from context', () => {
     ]);
   });
 
+  it('reads a value in a code sample of documentation text held in one string as documentation', () => {
+    const header = `-H 'Authorization: Bearer ${rand(40)}'`;
+    const described = (sample: string) =>
+      `scheme.description(Some("Include the key in the header:\\n\`\`\`bash\\n${sample}\\n\`\`\`"));\n`;
+    expect(confidence(described(header), 'src/routes/openapi.rs')).toEqual([
+      '1:authorization-header:low:in a code sample of documentation text held in a string',
+    ]);
+    // A fence with no line break after it, or the value before the fence: as before.
+    expect(confidence(`let h = "\`\`\`"; let v = "${header}";\n`, 'src/routes/openapi.rs')).toEqual([
+      '1:authorization-header:high',
+    ]);
+    expect(confidence(`let v = "${header}\\n\`\`\`\\n";\n`, 'src/routes/openapi.rs')).toEqual([
+      '1:authorization-header:high',
+    ]);
+  });
+
   it('takes AWS keys of documentation accounts and tokens inside base64 blobs for look-alikes', () => {
     expect(hits(`aws_access_key_id = ${keyOfAccount(123456789012n)}\n`)).toEqual([]);
     expect(hits(`aws_access_key_id = ${keyOfAccount(580938461073n)}\n`)).toEqual(['1:21:aws-access-key-id']);

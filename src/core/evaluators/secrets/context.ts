@@ -129,5 +129,18 @@ export function sourceContext(
     return 'a string in a list of values';
   }
   if (insideMultilineString(path, text, lineOffset + column)) return 'inside a multi-line string';
+  if (inEscapedCodeSample(line, column)) return 'in a code sample of documentation text held in a string';
   return undefined;
+}
+
+/**
+ * Whether the value stands after a Markdown code fence and an escaped line break in the same line of
+ * source (`"Include the key:\n```bash\n-H 'Authorization: Bearer ...'\n```"`): documentation text
+ * (an OpenAPI description, a help text) kept in one string literal, whose samples show the form of a
+ * credential rather than one in use.
+ */
+function inEscapedCodeSample(line: string, column: number): boolean {
+  const before = line.slice(0, column);
+  const fence = before.lastIndexOf('```');
+  return fence !== -1 && before.lastIndexOf('\\n') > fence && /["'`]/.test(before.slice(0, fence));
 }
