@@ -258,6 +258,11 @@ describe('confidence from context', () => {
     expect(confidence(`let v = "${header}\\n\`\`\`\\n";\n`, 'src/routes/openapi.rs')).toEqual([
       '1:authorization-header:high',
     ]);
+    // A token whose issuer's shape is verified stays a token there.
+    const slack = `xoxb-${rand(12, '0123456789')}-${rand(13, '0123456789')}-${rand(24)}`;
+    expect(confidence(described(`export SLACK_TOKEN=${slack}`), 'src/routes/openapi.rs')).toEqual([
+      '1:slack-token:high',
+    ]);
   });
 
   it('takes AWS keys of documentation accounts and tokens inside base64 blobs for look-alikes', () => {

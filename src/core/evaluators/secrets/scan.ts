@@ -219,7 +219,8 @@ function lowerInContext(
   let note = allowed ? `marked as allowed for ${allowed[1]!.replace(/[:-].*$/, '')}` : undefined;
   if (!note) {
     const where = sourceContext(path, text, line, offset, hit.start);
-    if (where && (where !== 'in a comment' || GUESSES.has(family))) note = where;
+    // A token whose shape its issuer verifies is still a token in a comment or a documentation sample.
+    if (where && (!GUESS_ONLY_CONTEXTS.has(where) || GUESSES.has(family))) note = where;
   }
   if (note) {
     hit.confidence = 'low';
@@ -266,6 +267,11 @@ function lowerTestNamed(hit: LineHit, line: string, text: string, offset: number
 
 /** Families that are guesses about a value, not a verified format. */
 const GUESSES = new Set(['generic', 'http', 'connection-string']);
+/** The contexts that lower guesses only (see {@link lowerInContext}). */
+const GUESS_ONLY_CONTEXTS = new Set([
+  'in a comment',
+  'in a code sample of documentation text held in a string',
+]);
 /**
  * Documentation: Markdown and reStructuredText, and the sources of documentation sites
  * (`docs_src/`, `documentation/`): their passwords and headers are examples for the reader. So are
