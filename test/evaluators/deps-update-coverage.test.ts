@@ -1136,6 +1136,35 @@ describe('manifests that reach nothing the project ships', () => {
     ]);
     if (reason) expect(findings[0]!.message).toContain(reason);
   });
+
+  // A base image the build chooses: FROM a build argument alone, which a workflow passes.
+  const release = (args: string) =>
+    `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    strategy: { matrix: { base: ["debian:12-slim", "ubuntu:24.04"] } }\n    steps:\n${args}`;
+  const buildArgs =
+    '      - uses: docker/build-push-action@v6\n        with:\n          build-args: |\n            BASE_IMAGE=${{ matrix.base }}\n';
+  const cli =
+    '      - run: docker build --build-arg BASE_IMAGE=${{ matrix.base }} -f build/pkg.Dockerfile .\n';
+  const fromArg =
+    'ARG BASE_IMAGE=debian:bookworm-slim\nFROM --platform=$TARGETPLATFORM $BASE_IMAGE\nRUN make\n';
+  it.each([
+    ['passed in a build-args list', fromArg, buildArgs, 'low'],
+    ['passed with --build-arg', fromArg.replace('$BASE_IMAGE', '${BASE_IMAGE}'), cli, 'low'],
+    ['never passed', fromArg, '      - run: make\n', null],
+    ['passed, but another stage names its image', `${fromArg}FROM node:22-slim\n`, buildArgs, null],
+  ])('a Dockerfile FROM a build argument %s (case %#)', async (_n, dockerfile, steps, confidence) => {
+    const findings = await coverage({
+      ...actionsOnly,
+      '.github/workflows/release.yml': release(steps),
+      'build/pkg.Dockerfile': dockerfile,
+    });
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['build/pkg.Dockerfile:1:-', confidence],
+    ]);
+    if (confidence)
+      expect(findings[0]!.message).toContain(
+        'built FROM a build argument (`BASE_IMAGE`) that a workflow passes',
+      );
+  });
 });
 
 describe("deps.update-coverage: the repository's own actions", () => {

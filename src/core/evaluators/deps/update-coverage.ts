@@ -144,6 +144,9 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
         if (environment) {
           return qualified(finding, environment, { severity: 'low', confidence: 'low' });
         }
+        // Dockerfiles whose every base is a build argument the CI overrides (see baseChosenByBuild).
+        const chosen = baseChosenByBuild(workspace, all);
+        if (chosen) return qualified(finding, chosen, { confidence: 'low' });
         // An npm manifest of build-time tools only (see buildToolsOnly).
         const buildTools = buildToolsOnly(workspace, all);
         if (buildTools) {
@@ -205,6 +208,39 @@ function developmentEnvironments(workspace: Workspace, all: readonly Manifest[])
     note ??= own;
   }
   return note;
+}
+
+/**
+ * Why the Dockerfiles of a directory take their base from the build, when every one does: each stage
+ * is FROM a build argument alone (`ARG BASE=debian:12-slim` / `FROM $BASE`) and a workflow passes
+ * that argument (`--build-arg BASE=...`, or `BASE=...` in a build-args list). The images shipped are
+ * the ones the build names (a release matrix); an updater's bump of the default changes none of them.
+ * The default still builds locally, hence low confidence rather than no finding.
+ */
+function baseChosenByBuild(workspace: Workspace, all: readonly Manifest[]): string | undefined {
+  if (all.length === 0 || all.some((m) => m.ecosystem !== 'docker')) return undefined;
+  const names = new Set<string>();
+  for (const m of all) {
+    const model = readDockerfile(workspace, m.file);
+    if (!model || model.stages.length === 0) return undefined;
+    const stageNames = new Set(model.stages.map((st) => st.from.name?.toLowerCase()).filter(Boolean));
+    for (const stage of model.stages) {
+      const image = stage.from.image;
+      if (!image || stageNames.has(image.toLowerCase())) continue;
+      const arg = /^\$(?:\{([A-Za-z_]\w{0,100})\}|([A-Za-z_]\w{0,100}))$/.exec(image);
+      if (!arg) return undefined;
+      names.add(arg[1] ?? arg[2]!);
+    }
+  }
+  if (names.size === 0) return undefined;
+  const workflows = workspace.glob(['.github/workflows/*.{yml,yaml}']);
+  const passed = [...names].every((name) => {
+    const re = new RegExp(`(?:--build-arg[ =]+["']?|^[ \\t]*(?:-[ \\t]+)?["']?)${name}=`, 'm');
+    return workflows.some((w) => re.test(workspace.text(w) ?? ''));
+  });
+  if (!passed) return undefined;
+  const list = [...names].map((n) => `\`${n}\``).join(', ');
+  return `every stage is built FROM a build argument (${list}) that a workflow passes: the images shipped are the ones the build names, and an update of the argument's default changes none of them`;
 }
 
 /** Fields of a package.json that make it a package others install, or one whose code runs. */
