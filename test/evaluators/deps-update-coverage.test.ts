@@ -1129,6 +1129,17 @@ describe('manifests that reach nothing the project ships', () => {
       null,
       undefined,
     ],
+    // The requirements of the repository's own scripts: tools that developers and CI run.
+    [
+      'scripts/verify_pkg/requirements.txt',
+      'lief==0.15.*\n',
+      'low',
+      null,
+      "the requirements of the repository's own scripts",
+    ],
+    ['.github/scripts/requirements.in', 'requests>=2.32\n', 'low', null, 'under .github/'],
+    ['service/requirements.txt', 'flask==3.0.0\n', null, null, undefined],
+    ['packages/scripts/requirements.txt', 'flask==3.0.0\n', null, null, undefined],
   ])('%s: graded by what it reaches', async (file, text, severity, confidence, reason) => {
     const findings = await coverage({ ...actionsOnly, [file]: text });
     expect(findings.map((f) => [at(f), f.severity ?? null, f.confidence ?? null])).toEqual([

@@ -148,7 +148,7 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
         const chosen = baseChosenByBuild(workspace, all);
         if (chosen) return qualified(finding, chosen, { confidence: 'low' });
         // An npm manifest of build-time tools only (see buildToolsOnly).
-        const buildTools = buildToolsOnly(workspace, all);
+        const buildTools = buildToolsOnly(workspace, all) ?? repositoryScripts(workspace, all);
         if (buildTools) {
           return qualified(finding, buildTools, { severity: 'low' });
         }
@@ -281,6 +281,28 @@ function buildToolsOnly(workspace: Workspace, all: readonly Manifest[]): string 
   if (typeof dev !== 'object' || dev === null || Object.keys(dev).length === 0) return undefined;
   if (PACKAGE_FIELDS.some((f) => f in pkg)) return undefined;
   return 'it declares devDependencies only, and no dependency, entry point or workspace: build-time tools, nothing installed from it where the project runs';
+}
+
+/** The top-level folders of a repository's own scripts and CI tooling. */
+const SCRIPT_FOLDERS = /^(?:scripts?|tools|hack|ci|\.ci|\.github)\//;
+
+/**
+ * Why pip requirement files hold the tools of the repository's own scripts, when every manifest of the
+ * directory is one (`requirements*.txt` or `.in`), under a top-level folder of scripts or CI tooling
+ * (`scripts/`, `tools/`, `hack/`, `ci/`, `.github/`) with no Python package beside them (no setup.py,
+ * setup.cfg or pyproject.toml): developers and CI run them, nothing installed from them runs where the
+ * project runs. A vulnerable version still reaches the build, so the finding stays, at low severity.
+ */
+function repositoryScripts(workspace: Workspace, all: readonly Manifest[]): string | undefined {
+  if (all.length === 0) return undefined;
+  for (const m of all) {
+    const name = m.file.slice(m.file.lastIndexOf('/') + 1);
+    if (m.ecosystem !== 'pip' || !/^requirements.*\.(?:txt|in)$/.test(name)) return undefined;
+    if (!SCRIPT_FOLDERS.test(m.file)) return undefined;
+    if (['setup.py', 'setup.cfg', 'pyproject.toml'].some((f) => workspace.has(`${m.dir}/${f}`)))
+      return undefined;
+  }
+  return `it lists the requirements of the repository's own scripts (under ${all[0]!.file.slice(0, all[0]!.file.indexOf('/') + 1)}), with no Python package beside it: tools that developers and CI run, nothing installed from it where the project runs`;
 }
 
 /** The npm, Cargo or pub workspace roots whose entry would cover the manifest, nearest first. */
