@@ -75,6 +75,22 @@ describe('file.exists', () => {
     expect((await run(fileExists, options, { 'README.md': 'x' })).map((f) => f.message)).toEqual(['No bot.']);
   });
 
+  it('codeowners-present names an owners map committed under another name than CODEOWNERS', async () => {
+    const map = '* @acme/maintainers\n';
+    const named = async (files: Record<string, string>) =>
+      (await runBuiltin('codeowners-present', files)).map((f) =>
+        f.message.replace(/^.*review changes\./, ''),
+      );
+    const why =
+      'GitHub reads only a file named exactly CODEOWNERS (no extension), so its rules request no review.';
+    expect(await named({ 'CODEOWNERS.md': map })).toEqual([` CODEOWNERS.md exists, but ${why}`]);
+    expect(await named({ 'CODEOWNERS.md': map, '.github/CODEOWNERS.md': map })).toEqual([
+      ` CODEOWNERS.md and .github/CODEOWNERS.md exist, but ${why}`,
+    ]);
+    expect(await named({ 'README.md': '# x\n' })).toEqual(['']);
+    expect(await named({ '.github/CODEOWNERS': map })).toEqual([]);
+  });
+
   it("codeowners-present accepts Prow's root OWNERS file with approvers or reviewers, and no other", async () => {
     const owners = 'approvers:\n  - sig-apps-leads\nreviewers:\n  - alice\n';
     expect(await runBuiltin('codeowners-present', { OWNERS: owners })).toEqual([]);

@@ -160,7 +160,16 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
       if (owner?.kind === 'applies') return [];
       // A legacy file is why a team believes it is covered: say which one and why it does not count.
       const present = (options.notRead ?? []).filter((n) => workspace.has(n.path));
-      const why = present.map((n) => ` ${n.path} exists, but ${n.why}.`).join('');
+      // Files that share a reason are named together.
+      const byWhy = new Map<string, string[]>();
+      for (const n of present) byWhy.set(n.why, [...(byWhy.get(n.why) ?? []), n.path]);
+      const why = [...byWhy]
+        .map(([reason, paths]) =>
+          paths.length === 1
+            ? ` ${paths[0]} exists, but ${reason}.`
+            : ` ${paths.slice(0, -1).join(', ')} and ${paths[paths.length - 1]} exist, but ${reason}.`,
+        )
+        .join('');
       // Without the API the owner's default, which GitHub shows in place of the missing file, was not
       // read: the absence is unverified, a guess (low), so a local run does not state it as fact.
       const unread = (options.ownerDefaults ?? []).length > 0 && !github;
