@@ -430,6 +430,31 @@ describe('workflow.dependabot-cooldown', () => {
   });
 });
 
+describe('workflow.unsound-contains: closed vocabularies', () => {
+  it.each([
+    // Only the listed associations are parts of the string: as sound as a list.
+    [`contains('["OWNER", "COLLABORATOR", "MEMBER"]', github.event.comment.author_association)`, []],
+    [`contains('owner member', github.event.issue.author_association)`, []],
+    // CONTRIBUTOR is a part of FIRST_TIME_CONTRIBUTOR: a contributor passes a check meant for first-timers.
+    [`contains('FIRST_TIME_CONTRIBUTOR', github.event.pull_request.author_association)`, [`${W}:4:9`]],
+    // A value anyone chooses stays reported, whatever the string.
+    [`contains('["OWNER", "MEMBER"]', github.event.comment.user.login)`, [`${W}:4:9`]],
+  ])('%s', async (condition, expected) => {
+    const findings = await evaluate(
+      workflowUnsoundContains,
+      one(`on: issue_comment
+jobs:
+  a:
+    if: ${condition}
+    runs-on: x
+    steps: []
+`),
+      {},
+    );
+    expect(findings.map(at)).toEqual(expected);
+  });
+});
+
 describe('workflow.cache-poisoning', () => {
   it('is medium confidence for a release workflow without a recognised publishing step', async () => {
     const findings = await evaluate(

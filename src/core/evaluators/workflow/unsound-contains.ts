@@ -11,7 +11,10 @@ import { type ConditionPart, nodes, readCondition } from './condition-parts.js';
  * refs. Reported at the `contains(` of every such call whose first argument is a string (a literal,
  * `format()` or `join()`) and whose second is a value someone can choose (a ref, a branch, a login,
  * an input, an output). Values from a fixed vocabulary (event names, the runner's OS, the repository)
- * cannot be made into a surprising substring and are left alone.
+ * cannot be made into a surprising substring and are left alone, and so is a closed vocabulary
+ * (`author_association`) searched in a literal where no value of it but the listed ones is a part of the
+ * string: `contains('["OWNER", "MEMBER"]', github.event.comment.author_association)` admits exactly
+ * those two (`contains` ignores case, and so does the test).
  */
 export const workflowUnsoundContains = defineEvaluator<Record<string, never>>({
   kind: 'workflow.unsound-contains',
@@ -24,7 +27,7 @@ export const workflowUnsoundContains = defineEvaluator<Record<string, never>>({
       for (const n of nodes(part.node)) {
         if (n.kind !== 'call' || n.name !== 'contains' || n.args.length !== 2) continue;
         const [haystack, needle] = n.args as [ExprNode, ExprNode];
-        if (!isString(haystack) || !choosable(needle)) continue;
+        if (!isString(haystack) || !choosable(needle) || onlyListedMatch(haystack, needle)) continue;
         const searched = part.inner.slice(haystack.start, haystack.end);
         const value = part.inner.slice(needle.start, needle.end);
         findings.push({
@@ -88,6 +91,42 @@ const FIXED = [
   /^steps\.[^.]+\.(outcome|conclusion)$/,
   /^needs\.[^.]+\.result$/,
 ];
+
+/**
+ * Contexts whose values come from a closed list GitHub defines, which nobody can extend: every value a
+ * search of a string can admit is known.
+ */
+const CLOSED: { path: RegExp; values: readonly string[] }[] = [
+  {
+    path: /^github\.event\.(?:comment|issue|pull_request|review|discussion|answer)\.author_association$/,
+    values: [
+      'COLLABORATOR',
+      'CONTRIBUTOR',
+      'FIRST_TIMER',
+      'FIRST_TIME_CONTRIBUTOR',
+      'MANNEQUIN',
+      'MEMBER',
+      'NONE',
+      'OWNER',
+    ],
+  },
+];
+
+/**
+ * Whether a literal string searched for a value of a closed vocabulary admits only the values it lists
+ * as words of their own: no other value of the vocabulary is a part of it (case ignored, as `contains`
+ * does), so the search is as sound as a list.
+ */
+function onlyListedMatch(haystack: ExprNode, needle: ExprNode): boolean {
+  if (haystack.kind !== 'literal' || typeof haystack.value !== 'string' || needle.kind !== 'ref')
+    return false;
+  const path = needle.path.join('.').toLowerCase();
+  const closed = CLOSED.find((c) => c.path.test(path));
+  if (!closed) return false;
+  const text = haystack.value.toUpperCase();
+  const words = new Set(text.split(/[^A-Z_]+/));
+  return closed.values.every((v) => !text.includes(v) || words.has(v));
+}
 
 /** A value (not a constant, not from a fixed vocabulary) that a contributor or an outsider picks. */
 function choosable(node: ExprNode): boolean {
