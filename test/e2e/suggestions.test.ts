@@ -22,9 +22,10 @@ afterEach(async () => {
 const RULES = ['workflow-checkout-persisted-credentials', 'workflow-template-injection'];
 const CONFIG = { '.controlgate.yml': onlyRulesConfig(RULES) };
 
-// Pushes too: on pull requests alone the injection would gain a fork nothing (graded low).
+// Reviews too: on pull requests alone the injection would gain a fork nothing (graded low), and a push
+// carries no pull request title.
 const WORKFLOW = [
-  'on: [pull_request, push]',
+  'on: [pull_request, pull_request_review]',
   'permissions:',
   '  contents: read',
   'jobs:',

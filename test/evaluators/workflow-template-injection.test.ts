@@ -18,6 +18,12 @@ const run = (files: Record<string, string>, sinks: Sinks = BUILTIN) =>
 const job = (steps: string, extra = '') =>
   `on: pull_request_target\njobs:\n  j:\n    runs-on: ubuntu-latest\n${extra}    steps:\n${steps}`;
 
+/** {@link job} on other events: a context is a source on the events whose payload sets it. */
+const onEvent =
+  (on: string) =>
+  (steps: string, extra = '') =>
+    job(steps, extra).replace('on: pull_request_target', `on: ${on}`);
+
 describe('workflow.template-injection', () => {
   it('reports the reference at its exact line and column, graded by capability', async () => {
     const findings = await run({
@@ -72,7 +78,7 @@ jobs:
 
   it('follows step outputs written by scripts, including through shell variables and heredocs', async () => {
     const findings = await run({
-      [W]: job(`      - id: a
+      [W]: onEvent('issue_comment')(`      - id: a
         env:
           BODY: \${{ github.event.comment.body }}
         run: |
@@ -472,21 +478,85 @@ jobs:
   // On pull_request, a fork's run has a read-only token and no secrets and runs the workflow as the
   // pull request has it: the text gains its author nothing. The same text on an event that runs with
   // this repository's token, or text others write (a review comment), keeps its grade.
+  // A value only a pull_request run carries (the pull request's title, github.head_ref) in a workflow
+  // whose other triggers set no such value is the same case.
+  const onlyNote =
+    "The workflow runs on pull_request only: a fork's run gets a read-only token and no secrets";
+  const carriedNote =
+    "The value is set only on the workflow's pull_request runs (its other triggers do not carry it)";
   it.each([
-    ['pull_request', 'github.event.pull_request.title', 'low'],
-    ['[pull_request, push]', 'github.event.pull_request.title', 'high'],
-    ['pull_request_target', 'github.event.pull_request.title', 'high'],
-    ['pull_request_review_comment', 'github.event.comment.body', 'high'],
-  ])('grades an injection on %s by what its author gains', async (on, context, severity) => {
+    ['pull_request', 'github.event.pull_request.title', 'low', onlyNote],
+    ['[pull_request, push]', 'github.event.pull_request.title', 'low', carriedNote],
+    ['[pull_request, schedule]', 'github.head_ref', 'low', carriedNote],
+    ['[pull_request, push]', 'github.event.head_commit.message', 'high', undefined],
+    ['[pull_request, pull_request_target]', 'github.head_ref', 'high', undefined],
+    ['[pull_request, workflow_call]', 'github.head_ref', 'high', undefined],
+    ['pull_request_target', 'github.event.pull_request.title', 'high', undefined],
+    ['pull_request_review_comment', 'github.event.comment.body', 'high', undefined],
+  ])('grades an injection on %s of %s by what its author gains', async (on, context, severity, note) => {
     const findings = await run({
       [W]: `on: ${on}\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo "\${{ ${context} }}"\n`,
     });
     expect(findings.map((f) => [at(f), f.severity, f.confidence])).toEqual([
       [`${W}:6:24`, severity, undefined],
     ]);
-    const note = "The workflow runs on pull_request only: a fork's run gets a read-only token and no secrets";
-    if (severity === 'low') expect(findings[0]!.message).toContain(note);
-    else expect(findings[0]!.message).not.toContain(note);
+    for (const n of [onlyNote, carriedNote]) {
+      if (n === note) expect(findings[0]!.message).toContain(n);
+      else expect(findings[0]!.message).not.toContain(n);
+    }
+  });
+
+  // A step whose if: requires an event the workflow is not triggered by never runs: it sets no output,
+  // and a script in it is dead code. The same steps in a workflow that runs on the event are reported.
+  it.each([
+    ['[pull_request, schedule]', 'steps.branch.outputs.head_ref', []],
+    ['[pull_request, issue_comment]', 'steps.branch.outputs.head_ref', [`${W}:12:24`]],
+    ['[pull_request, schedule]', 'steps.out.outputs.text', []],
+    ['issue_comment', 'steps.out.outputs.text', [`${W}:12:24`]],
+    ['workflow_call', 'steps.out.outputs.text', [`${W}:12:24`]],
+  ])('on %s, follows %s only from a step that can run', async (on, ref, expected) => {
+    const findings = await run({
+      [W]: `on: ${on}
+jobs:
+  a:
+    runs-on: x
+    steps:
+      - id: branch
+        uses: xt0rted/pull-request-comment-branch@v3
+        if: github.event_name == 'issue_comment'
+      - id: out
+        run: echo "text=\${{ github.event.comment.body }}" >> "$GITHUB_OUTPUT"
+        if: \${{ github.event_name == 'issue_comment' && github.event.action == 'created' }}
+      - run: echo "\${{ ${ref} }}"
+`,
+    });
+    // Line 10 is the writing script's own injection, reported where the step can run.
+    expect(findings.filter((f) => f.location?.startLine !== 10).map(at)).toEqual(expected);
+  });
+
+  it('does not report a script in a step that runs on no event of the workflow', async () => {
+    const dead = await run({
+      [W]: `on: [pull_request, schedule]
+jobs:
+  a:
+    runs-on: x
+    steps:
+      - if: github.event_name == 'issue_comment'
+        run: echo "\${{ github.event.comment.body }}"
+`,
+    });
+    expect(dead.map(at)).toEqual([]);
+    const live = await run({
+      [W]: `on: [schedule, issue_comment]
+jobs:
+  a:
+    runs-on: x
+    steps:
+      - if: github.event_name == 'issue_comment'
+        run: echo "\${{ github.event.comment.body }}"
+`,
+    });
+    expect(live.map(at)).toEqual([`${W}:7:24`]);
   });
 
   it('knows which outputs of known actions carry text', async () => {
@@ -549,7 +619,9 @@ jobs:
 
   it('reports toJSON and join of objects and arrays that hold attacker text', async () => {
     const findings = await run({
-      [W]: job(`      - run: echo '\${{ toJSON(github.event) }}' "\${{ join(github.event.commits.*.message) }}"
+      [W]: onEvent(
+        '[pull_request_target, push]',
+      )(`      - run: echo '\${{ toJSON(github.event) }}' "\${{ join(github.event.commits.*.message) }}"
       - run: echo '\${{ toJSON(github.event.*.body) }}' "\${{ github.event.*.body }}" '\${{ toJSON(github.event.*.id) }}'
 `),
     });

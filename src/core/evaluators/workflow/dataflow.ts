@@ -8,6 +8,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { localCallers, runsHere } from './callers.js';
 import type { Capability, Classification } from './contexts.js';
 import { callerScope, declaredInputs, entry, matrixPointers } from './dataflow-scopes.js';
+import { runEvents } from './event-guards.js';
 import { shellWrites } from './shell.js';
 
 /** One hop of a value between its source and the sink (an `env:` entry, a step output, an input). */
@@ -112,6 +113,16 @@ function scriptSetsHead(step: Step, name: string): boolean {
 const SET_OUTPUT = /\bcore\.setOutput\(\s*(['"`])([\w.-]+)\1\s*,([^\n;]*)/g;
 /** A value that names a pull request's head commit or branch. */
 const HEAD_VALUE = /\bhead\s*\.\s*(?:sha|ref)\b|\bhead(?:RefOid|RefName|_sha|_ref)\b/;
+
+/**
+ * Whether a step of a workflow's job runs on none of the workflow's events: its `if:` (or its job's)
+ * requires an event the workflow is not triggered by (`github.event_name == 'issue_comment'` in a
+ * workflow that runs on pull requests), so it writes no output and no variable.
+ */
+function neverRuns(scope: Scope, step: Step): boolean {
+  if (scope.source.kind !== 'workflow' || !scope.job) return false;
+  return runEvents(scope.source, scope.job, step)?.length === 0;
+}
 
 function withInput(step: Step, name: string): unknown {
   for (const [k, v] of step.with?.entries ?? []) if (k.toLowerCase() === name) return v.value;
@@ -285,7 +296,7 @@ export class Dataflow {
     }
     // Values written to $GITHUB_ENV by earlier steps of the same job.
     for (const [i, s] of this.steps(scope).entries()) {
-      if (scope.stepIndex === undefined || i >= scope.stepIndex || !s.run) continue;
+      if (scope.stepIndex === undefined || i >= scope.stepIndex || !s.run || neverRuns(scope, s)) continue;
       for (const w of this.writes(source, s)) {
         if (w.file === 'env' && w.name.toLowerCase() === name)
           out.push(...this.written(w, s, i, scope, `env.${w.name}`, depth));
@@ -342,6 +353,7 @@ export class Dataflow {
     const index = steps.findIndex((s) => typeof s.id?.value === 'string' && s.id.value.toLowerCase() === id);
     const step = steps[index];
     if (!step || (scope.stepIndex !== undefined && index >= scope.stepIndex)) return [];
+    if (neverRuns(scope, step)) return [];
     const text = `steps.${step.id!.value as string}.outputs.${name}`;
     if (step.uses) {
       const ref = parseUses(step.uses.value);

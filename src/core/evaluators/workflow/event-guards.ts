@@ -202,3 +202,65 @@ export function jobEvents(workflow: Workflow, job: Job): string[] {
     (event) => !requiredBy(tree, true, (leaf, holds) => rulesOutEvent(leaf, holds, event)),
   );
 }
+
+/**
+ * The events of a workflow on which a step (or, without one, a job) can run: its job's (see
+ * {@link jobEvents}) that the step's own `if:` does not rule out. Undefined when the event is not
+ * known from the workflow's triggers: a reusable workflow (`workflow_call`) runs on its caller's
+ * event, whatever its name.
+ */
+export function runEvents(workflow: Workflow, job: Job, step?: Step): string[] | undefined {
+  const triggers = workflow.on?.events.map((t) => t.event.toLowerCase()) ?? [];
+  if (triggers.length === 0 || triggers.includes('workflow_call')) return undefined;
+  const events = jobEvents(workflow, job);
+  const tree = step ? conditionTree(step.if) : undefined;
+  if (!tree) return events;
+  return events.filter(
+    (event) => !requiredBy(tree, true, (leaf, holds) => rulesOutEvent(leaf, holds, event)),
+  );
+}
+
+/**
+ * The events whose payload sets a context (lower-case path prefixes; a context not listed may be set
+ * on any event). `github.event.pull_request` is also the pull request of a review and of a review
+ * comment; `github.head_ref` only of a pull request's own events.
+ */
+const CONTEXT_EVENTS: [string, readonly string[]][] = [
+  ['github.head_ref', ['pull_request', 'pull_request_target']],
+  ['github.base_ref', ['pull_request', 'pull_request_target']],
+  [
+    'github.event.pull_request.',
+    ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment'],
+  ],
+  ['github.event.issue.', ['issues', 'issue_comment']],
+  [
+    'github.event.comment.',
+    ['issue_comment', 'pull_request_review_comment', 'commit_comment', 'discussion_comment'],
+  ],
+  ['github.event.review.', ['pull_request_review']],
+  ['github.event.discussion.', ['discussion', 'discussion_comment']],
+  ['github.event.head_commit.', ['push']],
+  ['github.event.commits.', ['push']],
+  ['github.event.workflow_run.', ['workflow_run']],
+  ['github.event.merge_group.', ['merge_group']],
+  ['github.event.check_suite.', ['check_suite']],
+  ['github.event.check_run.', ['check_run']],
+  ['github.event.pages.', ['gollum']],
+  ['github.event.client_payload.', ['repository_dispatch']],
+];
+
+/**
+ * The events on which a context (as written, `github.event.pull_request.title`) has a value; undefined
+ * when it may have one on any.
+ */
+export function contextEvents(context: string): readonly string[] | undefined {
+  const text = context
+    .trim()
+    .toLowerCase()
+    .replace(/\[\s*['"]([\w-]+)['"]\s*\]/g, '.$1');
+  for (const [prefix, events] of CONTEXT_EVENTS) {
+    if (prefix.endsWith('.') ? text.startsWith(prefix) : text === prefix || text.startsWith(`${prefix}.`))
+      return events;
+  }
+  return undefined;
+}

@@ -16,6 +16,7 @@ import { outsiderEvents } from './activity.js';
 import { excludesOutsiders, jobExcludesOutsiders } from './conditions.js';
 import { classifyContext } from './contexts.js';
 import { Dataflow, type Flow, type Hop, type Scope } from './dataflow.js';
+import { contextEvents, runEvents } from './event-guards.js';
 import { injectionFix } from './fix-injection.js';
 import {
   type ActionInputs,
@@ -48,7 +49,10 @@ export interface TemplateInjectionOptions {
  * (graded by what this repository's own callers pass when it runs here, see `finding`);
  * so is a `repository_dispatch` payload, whose sender can write to the repository unless a workflow
  * here relays outsiders' events into dispatches. In a workflow that runs on `pull_request` only, an
- * injection gains its author nothing (severity low).
+ * injection gains its author nothing (severity low), nor does a value only the workflow's
+ * `pull_request` runs carry (`github.head_ref` in a workflow on pull requests and a schedule). A
+ * value is a source only on the events whose payload holds it, and a step that runs on none of the
+ * workflow's events (event-guards.ts) is dead code.
  */
 export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOptions>({
   kind: 'workflow.template-injection',
@@ -106,7 +110,13 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
           const scope: Scope = step
             ? { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' }
             : { source, ...(job ? { job } : {}), level: job ? 'job' : 'workflow' };
-          const flows = flow.flows(expr.parsed.node, expr.inner, scope).filter((f) => !f.collection);
+          // The events the sink runs on: none, and it is dead code (a step for an event the workflow
+          // is not triggered by).
+          const events = source.kind === 'workflow' && job ? runEvents(source, job, step) : undefined;
+          if (events?.length === 0) return;
+          const flows = flow
+            .flows(expr.parsed.node, expr.inner, scope)
+            .filter((f) => !f.collection && liveEvents(f, source, events)?.length !== 0);
           const owner = `${job?.id ?? ''}/${step ? stepLabel(step) : 'defaults'}`;
           const file = sink === 'run:' && step?.run ? writtenFile(workspace, source, step, expr) : undefined;
           const insiders =
@@ -119,6 +129,11 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
               f.message +=
                 ' The job only runs for pull requests from this repository, named authors or trusted members, so only they could exploit it.';
               f.confidence = 'low';
+            }
+            if (!pullRequestOnly(source) && carriedOnPullRequestOnly(group, source, events)) {
+              f.message +=
+                " The value is set only on the workflow's pull_request runs (its other triggers do not carry it): a fork's run gets a read-only token and no secrets, and runs the workflow as the pull request has it, so whoever writes the text could run code there anyway.";
+              f.severity = 'low';
             }
             if (pullRequestOnly(source)) {
               f.message +=
@@ -182,6 +197,39 @@ function pullRequestOnly(source: WorkflowSource): boolean {
   if (source.kind !== 'workflow') return false;
   const events = eventsOf(source);
   return events.size > 0 && [...events].every((e) => e === 'pull_request');
+}
+
+/**
+ * The events of a run on which a flow's value can reach the sink: those the sink runs on (`events`)
+ * whose payload sets the context it comes from (`github.head_ref` only on pull requests). Undefined
+ * when not known: a value of an input, of an action's output, or passed from another file (a caller,
+ * whose event is its own).
+ */
+function liveEvents(
+  flow: Flow,
+  source: WorkflowSource,
+  events: readonly string[] | undefined,
+): readonly string[] | undefined {
+  if (!events || flow.origin.input !== undefined) return undefined;
+  if (flow.origin.via.some((h) => h.location.path !== source.path)) return undefined;
+  const carried = contextEvents(flow.origin.text);
+  return carried ? events.filter((e) => carried.includes(e)) : undefined;
+}
+
+/**
+ * Whether every flow of a reference carries a value only on the workflow's `pull_request` runs (a
+ * workflow on pull requests and a schedule that expands `github.head_ref`): what its author writes
+ * there gains them nothing, as in a workflow that runs on pull requests only.
+ */
+function carriedOnPullRequestOnly(
+  flows: Flow[],
+  source: WorkflowSource,
+  events: readonly string[] | undefined,
+): boolean {
+  return flows.every((f) => {
+    const live = liveEvents(f, source, events);
+    return live !== undefined && live.length > 0 && live.every((e) => e === 'pull_request');
+  });
 }
 
 /** Actions that send a `repository_dispatch` event, the second one with the comment that asked for it. */
