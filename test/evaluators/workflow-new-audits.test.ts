@@ -17,6 +17,11 @@ afterAll(removeTrees);
 
 const W = '.github/workflows/w.yml';
 const one = (text: string) => ({ [W]: text });
+/** A workflow on pushes to the default branch: its runs write cache entries every release run can restore. */
+const MAIN = {
+  '.github/workflows/main.yml':
+    'on:\n  push:\n    branches: [main]\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: make test\n',
+};
 const graded = (fs: { severity?: string; confidence?: string }[]) =>
   fs.map((f) => `${f.severity ?? 'rule'}/${f.confidence ?? 'rule'}`);
 
@@ -459,7 +464,8 @@ describe('workflow.cache-poisoning', () => {
   it('is medium confidence for a release workflow without a recognised publishing step', async () => {
     const findings = await evaluate(
       workflowCachePoisoning,
-      one(`on:
+      {
+        ...one(`on:
   release:
 jobs:
   a:
@@ -469,6 +475,8 @@ jobs:
         with: { path: x, key: y }
       - run: ./ship.sh
 `),
+        ...MAIN,
+      },
       {},
     );
     expect(findings.map((f) => [at(f), f.confidence])).toEqual([[`${W}:7:15`, 'medium']]);
@@ -593,7 +601,8 @@ jobs:
   it('is low confidence for the test runs and pull requests a release starts, and medium for a job that may ship', async () => {
     const findings = await evaluate(
       workflowCachePoisoning,
-      one(`on:
+      {
+        ...one(`on:
   release:
     types: [prereleased]
 jobs:
@@ -629,6 +638,8 @@ jobs:
       - uses: actions/setup-go@v5
       - run: go test ./... && ./ship.sh
 `),
+        ...MAIN,
+      },
       {},
     );
     expect(graded(findings)).toEqual([
@@ -686,12 +697,88 @@ describe('workflow.cache-poisoning: jobs that publish on some runs, and signatur
       want: ['low', 'low'],
     },
   ])('$name', async ({ text, want }) => {
-    const findings = await evaluate(workflowCachePoisoning, one(text), {});
+    const findings = await evaluate(workflowCachePoisoning, { ...one(text), ...MAIN }, {});
     // Reported at the cache step and at setup-node's cache input, wherever the trigger puts them.
     const lines = text.split('\n');
     const line = (t: string) => lines.findIndex((l) => l.includes(t)) + 1;
     const places = [`${W}:${line('actions/cache@')}:15`, `${W}:${line('cache: pnpm')}:42`];
     expect(findings.map((f) => [at(f), f.confidence ?? 'rule'])).toEqual(want.map((c, k) => [places[k], c]));
+  });
+});
+
+describe('workflow.cache-poisoning: who can write the entries a release restores', () => {
+  const release = `on:
+  push:
+    tags: ['v*']
+jobs:
+  image:
+    runs-on: x
+    steps:
+      - uses: actions/cache@v4
+        with: { path: x, key: y }
+      - run: docker push ghcr.io/acme/app:v1
+`;
+  const other = (on: string) => ({
+    '.github/workflows/other.yml': `on:\n${on}\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: make test\n`,
+  });
+  // A tag's run restores its own entries and the default branch's: only a run on the default branch
+  // can plant one.
+  it.each([
+    ['no other workflow', {}, 'low'],
+    ['pull requests only', other('  pull_request:'), 'low'],
+    ['other tags and releases', other("  release:\n  push:\n    tags: ['x*']"), 'low'],
+    ['pushes to the default branch', other('  push:\n    branches: [main]'), 'rule'],
+    ['a push of tags and branches', other("  push:\n    tags: ['x*']\n    branches: [main]"), 'rule'],
+    ['comments', other('  issue_comment:'), 'rule'],
+    ['a schedule', other("  schedule:\n    - cron: '0 0 * * *'"), 'rule'],
+  ])('a tag release beside a workflow on %s', async (_name, files, want) => {
+    const findings = await evaluate(workflowCachePoisoning, { ...one(release), ...files }, {});
+    expect(findings.map((f) => [at(f), f.confidence ?? 'rule'])).toEqual([[`${W}:8:15`, want]]);
+    const note = 'No workflow of this repository runs on the default branch';
+    if (want === 'low') expect(findings[0]!.message).toContain(note);
+    else expect(findings[0]!.message).not.toContain(note);
+  });
+
+  it('a manual run of the release workflow itself runs on the default branch', async () => {
+    const findings = await evaluate(
+      workflowCachePoisoning,
+      one(release.replace('on:\n', 'on:\n  workflow_dispatch:\n')),
+      {},
+    );
+    expect(findings.map((f) => f.confidence ?? 'rule')).toEqual(['rule']);
+  });
+
+  // A step that reads a flag of the workflow's env: low when the flag holds only on pull request runs.
+  it.each([
+    ["${{ github.event_name == 'pull_request' }}", "env.USE_CACHE == 'true'", 'low'],
+    ["${{ github.event_name != 'pull_request' }}", "env.USE_CACHE == 'true'", 'rule'],
+    ["${{ github.event_name == 'push' }}", "env.USE_CACHE == 'true'", 'rule'],
+    ["${{ github.event_name == 'pull_request' }}", "env.USE_CACHE != 'true'", 'rule'],
+    ["${{ github.event_name == 'pull_request' }}", "env.USE_CACHE == 'true' || always()", 'rule'],
+  ])('a cache step gated on USE_CACHE: %s by if: %s', async (flag, condition, want) => {
+    const findings = await evaluate(
+      workflowCachePoisoning,
+      {
+        ...one(`on:
+  pull_request:
+  push:
+    branches: [main]
+    tags: ['v*']
+env:
+  USE_CACHE: ${flag}
+jobs:
+  image:
+    runs-on: x
+    steps:
+      - uses: actions/cache@v4
+        if: ${condition}
+        with: { path: x, key: y }
+      - run: docker push ghcr.io/acme/app:v1
+`),
+      },
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.confidence ?? 'rule'])).toEqual([[`${W}:12:15`, want]]);
   });
 });
 

@@ -1,8 +1,13 @@
 import { locationFromSpan } from '../../location.js';
-import type { Located, Step } from '../../parsers/workflow.js';
-import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import type { ExprNode } from '../../parsers/expression.js';
+import type { Job, Located, Step, Workflow } from '../../parsers/workflow.js';
+import { WORKFLOW_GLOBS, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { conditionTree } from './conditions.js';
+import { entry } from './dataflow-scopes.js';
+import { conditionEvents, requiredBy } from './event-guards.js';
 import {
   mayPublish,
   publishes,
@@ -25,7 +30,10 @@ import { actionPathOf, input, isFalse, isTrue, refOf, stepLabel } from './shared
  * for releases (an `if:` on the ref or event, an expression as the cache input) is not reported, nor
  * is a cache restored after the last step of its job that publishes. A job whose image push or
  * goreleaser run an expression decides (`push: ${{ github.event_name != 'pull_request' }}`) publishes on
- * the runs it allows, which are not read: medium confidence.
+ * the runs it allows, which are not read: medium confidence. Low confidence when no workflow of the
+ * repository runs on the default branch (a tag's run restores only its own entries and the default
+ * branch's, which nothing writes), and for a cache step gated on an `env:` flag that holds only on
+ * pull request runs.
  */
 export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
   kind: 'workflow.cache-poisoning',
@@ -33,8 +41,12 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
   summary:
     'Caches restored in release and publishing jobs, where a poisoned entry ends up in what is published.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
+  // Every workflow's triggers, for whether any run writes the default branch's cache.
+  readsOtherFiles: WORKFLOW_GLOBS,
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
+    // Read (every workflow's triggers) only when a release run restores a cache.
+    const writer = () => defaultBranchRun(workspace);
     // Its subjects are release and publishing workflows: one that only builds and tests ships nothing
     // a poisoned cache could reach, so a repository without them had nothing to judge.
     const subjects = new Set<string>();
@@ -65,6 +77,11 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
             const restore = restoresCache(step);
             if (!restore || conditionalOnRelease(step)) continue;
             if (lastPublish !== -1 && i > lastPublish) continue;
+            // Restored only on the runs of a change under review, by a flag the step reads from env.
+            const flag = changesOnlyFlag(workflow, job, step);
+            // A release run (a tag's) restores its own ref's entries and the default branch's: when
+            // nothing runs on the default branch, no other run can plant one.
+            const noWriter = !flag && !preview && writer() === undefined;
             const why =
               maybe && lastPublish !== -1
                 ? `job "${job.id}" publishes on the runs an expression allows`
@@ -80,11 +97,16 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
               : output
                 ? 'the release, if the job contributes to it after all'
                 : 'the release';
+            const note = flag
+              ? ` The step runs only when env.${flag} is true, which its expression allows only on the runs of a pull request under review, never on a release.`
+              : noWriter
+                ? " No workflow of this repository runs on the default branch (every trigger is a pull request, a pushed tag or a release), and a tag's run restores only its own entries and the default branch's: no other run can plant an entry today, though a workflow later added on the default branch could."
+                : '';
             findings.push({
               message:
                 `"${step.uses?.value.trim()}" restores a cache ${restore.how}, and ${why}: an entry written by any ` +
                 `workflow run on the branch (the cache's scope) becomes part of ${what}. Turn the cache off in ` +
-                'release jobs (or restore only in jobs whose output is not published).',
+                `release jobs (or restore only in jobs whose output is not published).${note}`,
               location: locationFromSpan(workflow.path, restore.at.span),
               key: `${job.id}/${stepLabel(step)}`,
               // Without a publishing step we recognise, a pushed tag is often a workflow that only
@@ -94,7 +116,9 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
               // release either. A cache default we infer (setup-go's version unknown) is less certain too.
               // A job that publishes when an expression allows: which runs those are is not read
               // (most often every run but a pull request's, tags included), medium.
-              ...(preview
+              // A flag that keeps the cache to pull request runs, or no run that could write an entry
+              // the release restores: low, shown to auditors.
+              ...(preview || flag || noWriter
                 ? { confidence: 'low' as const }
                 : maybe
                   ? { confidence: 'medium' as const }
@@ -114,6 +138,93 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
     return findings;
   },
 });
+
+/**
+ * Events whose runs write no cache entry a release's run restores: a pull request's and the merge
+ * queue's runs write to their own refs, and a tag's or a release's to the tag's. A reusable
+ * workflow runs with its callers' events, which are read where they are.
+ */
+const OFF_DEFAULT_BRANCH = new Set(['pull_request', 'merge_group', 'release', 'workflow_call']);
+
+/**
+ * The first workflow of the repository with a run on its default branch (a push to a branch, a
+ * schedule, a manual run, a comment, ...), whose cache entries every release run can restore;
+ * undefined when there is none. A workflow whose triggers cannot be read counts as one.
+ */
+function defaultBranchRun(workspace: Workspace): string | undefined {
+  const tree = workspace.tree();
+  return tree.memo('cache-poisoning-default-branch-run', '', () => {
+    for (const source of workflowSources(tree, tree.glob(WORKFLOW_GLOBS))) {
+      if (source.kind !== 'workflow') continue;
+      const events = source.on?.events ?? [];
+      if (events.length === 0) return source.path;
+      for (const t of events) {
+        if (OFF_DEFAULT_BRANCH.has(t.event)) continue;
+        if (t.event === 'push' && tagsOnly(t.config?.value)) continue;
+        return source.path;
+      }
+    }
+    return undefined;
+  });
+}
+
+/** A `push` trigger's configuration that names tags and no branches: it runs on pushed tags only. */
+function tagsOnly(config: unknown): boolean {
+  if (!config || typeof config !== 'object') return false;
+  const c = config as Record<string, unknown>;
+  return Boolean(c.tags || c['tags-ignore']) && !c.branches && !c['branches-ignore'];
+}
+
+/**
+ * The name of the job's or workflow's `env:` flag the step's `if:` requires to be true
+ * (`if: env.USE_CACHE == 'true'`) when its expression holds only on the runs of a change under review
+ * (`USE_CACHE: ${{ github.event_name == 'pull_request' }}`): the cache is not restored on a release.
+ */
+function changesOnlyFlag(workflow: Workflow, job: Job, step: Step): string | undefined {
+  const tree = conditionTree(step.if);
+  if (!tree) return undefined;
+  for (const name of new Set(envFlags(tree))) {
+    const required = requiredBy(tree, true, (leaf, holds) => holds && isFlagTrue(leaf, name));
+    if (!required) continue;
+    const defined = entry(job.env, name) ?? entry(workflow.env, name);
+    const flag = defined && conditionTree(defined[1]);
+    if (!flag) continue;
+    const events = conditionEvents(workflow, flag);
+    if (events.length > 0 && events.every((e) => CHANGE_ONLY.has(e))) return defined[0];
+  }
+  return undefined;
+}
+
+/** Events that run a change before it is merged, with a read-only token for a fork's. */
+const CHANGE_ONLY = new Set(['pull_request', 'merge_group']);
+
+/** The `env.NAME` references of a condition (lower case). */
+function envFlags(node: ExprNode): string[] {
+  switch (node.kind) {
+    case 'ref':
+      return node.path[0] === 'env' && node.path.length === 2 ? [node.path[1]!] : [];
+    case 'not':
+      return envFlags(node.arg);
+    case 'and':
+    case 'or':
+      return node.args.flatMap(envFlags);
+    case 'compare':
+      return [...envFlags(node.left), ...envFlags(node.right)];
+    default:
+      return [];
+  }
+}
+
+/** `env.NAME == 'true'` (or `'true' == env.NAME`). */
+function isFlagTrue(leaf: ExprNode, name: string): boolean {
+  if (leaf.kind !== 'compare' || leaf.op !== '==') return false;
+  const isRef = (n: ExprNode) =>
+    n.kind === 'ref' && n.path.length === 2 && n.path[0] === 'env' && n.path[1] === name;
+  // GitHub compares the string 'true' with the boolean true as numbers: never equal.
+  const isTrueText = (n: ExprNode) =>
+    n.kind === 'literal' && typeof n.value === 'string' && n.value.toLowerCase() === 'true';
+  return (isRef(leaf.left) && isTrueText(leaf.right)) || (isRef(leaf.right) && isTrueText(leaf.left));
+}
 
 /** A step of any action whose publishing an expression may decide (`push: ${{ inputs.authenticated }}`). */
 function decidesPublishing(step: Step): boolean {

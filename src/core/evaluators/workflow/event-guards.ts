@@ -195,9 +195,17 @@ export function requiredBy(
  * requests only). The jobs it needs are not read: they could only narrow it further.
  */
 export function jobEvents(workflow: Workflow, job: Job): string[] {
-  const events = workflow.on?.events.map((t) => t.event) ?? [];
   const tree = conditionTree(job.if);
-  if (!tree) return [...new Set(events)];
+  if (!tree) return [...new Set(workflow.on?.events.map((t) => t.event) ?? [])];
+  return conditionEvents(workflow, tree);
+}
+
+/**
+ * The events of a workflow on which a condition can hold: those no comparison of `github.event_name`
+ * it requires rules out (`github.event_name == 'pull_request'` holds on pull requests only).
+ */
+export function conditionEvents(workflow: Workflow, tree: ExprNode): string[] {
+  const events = workflow.on?.events.map((t) => t.event) ?? [];
   return [...new Set(events)].filter(
     (event) => !requiredBy(tree, true, (leaf, holds) => rulesOutEvent(leaf, holds, event)),
   );
