@@ -101,11 +101,36 @@ describe('online workflow audits without the API', () => {
     },
     {
       name: 'two pins that disagree, no majority: both',
-      uses: [`a/b@${SHA('1')} # v1`, `a/b@${SHA('1')} # v2.9.1`],
+      uses: [`a/b@${SHA('1')} # v1`, `a/b@${SHA('1')} # v2`],
       want: [
-        [`${W}:6:15`, 'medium', 'commented v2.9.1 at'],
+        [`${W}:6:15`, 'medium', 'commented v2 at'],
         [`${W}:7:15`, 'medium', 'commented v1 at'],
       ],
+    },
+    {
+      name: 'a full version names the release over a major-only comment: the major',
+      uses: [`a/b@${SHA('1')} # v1`, `a/b@${SHA('1')} # v2.9.1`],
+      want: [[`${W}:6:15`, 'medium', 'commented v2.9.1 at']],
+    },
+    {
+      name: 'full versions that agree outweigh more major-only comments: the majors',
+      uses: [
+        `a/b@${SHA('1')} # v7`,
+        `a/b@${SHA('1')} # v9.0.0`,
+        `a/b@${SHA('1')} # v7`,
+        `a/b@${SHA('1')} # v7`,
+        `a/b@${SHA('1')} # v9.0.0`,
+      ],
+      want: [
+        [`${W}:6:15`, 'medium', 'commented v9.0.0 at'],
+        [`${W}:8:15`, 'medium', 'commented v9.0.0 at'],
+        [`${W}:9:15`, 'medium', 'commented v9.0.0 at'],
+      ],
+    },
+    {
+      name: 'full versions that disagree: the majority, majors counted',
+      uses: [`a/b@${SHA('1')} # v3.29.5`, `a/b@${SHA('1')} # v4.37.6`, `a/b@${SHA('1')} # v4.37.6`],
+      want: [[`${W}:6:15`, 'medium', 'commented v4.37.6 at']],
     },
     {
       name: 'two full versions of one major may be one release tagged twice: low',

@@ -13,7 +13,8 @@ import { isFullVersion, versionParts } from './versions.js';
  * major tag like `v4`) on different commits: both are reported, each naming the other. It is as certain
  * when one commit carries comments that no single release can have (`# v2` and `# v4.1.1`, `# v3.0.0` and
  * `# v4.1.1`; `# v4` and `# v4.1.1` agree): the pins whose comment the other pins of that commit do not
- * bear out are reported, each naming one that disagrees (all of them when no comment has a majority).
+ * bear out are reported, each naming one that disagrees (all of them when no comment has a majority);
+ * full versions that agree with each other outweigh any number of major-only comments.
  * Two full versions of one major on one commit may be one release tagged twice: low confidence. With the
  * GitHub API, each pin commented with a full version is also compared with the commit its tag names (cached, within the
  * run's budget for the online audits); without it, that part is skipped and the rule still runs.
@@ -84,9 +85,13 @@ function agree(a: number[], b: number[]): boolean {
 }
 
 /**
- * Pins of one commit whose comments name releases that cannot both be that commit. A pin is reported
- * unless the pins that agree with it (itself included) are more than half of the commit's: the
- * comment most of them bear is taken as the release, and only the others are reported.
+ * Pins of one commit whose comments name releases that cannot both be that commit. When the commit's
+ * full versions (`# v9.0.0`) agree with each other, they name the release, however many major-only
+ * comments (`# v7`) contradict them: a full version is written from the one tag it was resolved
+ * from, while a major's comment is what an update that rewrote only the commit leaves behind; the
+ * pins that disagree with them are reported. Otherwise a pin is reported unless the pins that agree
+ * with it (itself included) are more than half of the commit's: the comment most of them bear is
+ * taken as the release, and only the others are reported.
  */
 function sameCommit(refs: ActionRef[], reported: Set<ActionRef>): RawFinding[] {
   const byCommit = new Map<string, { r: ActionRef; parts: number[] }[]>();
@@ -99,13 +104,17 @@ function sameCommit(refs: ActionRef[], reported: Set<ActionRef>): RawFinding[] {
   const findings: RawFinding[] = [];
   for (const group of byCommit.values()) {
     if (group.length < 2) continue;
+    const full = group.filter((g) => isFullVersion(g.r.commentVersion!));
+    const named = full.every((a) => full.every((b) => agree(a.parts, b.parts))) ? full[0] : undefined;
     for (const { r, parts } of group) {
       if (reported.has(r)) continue;
       const others = group.filter((o) => !agree(parts, o.parts));
-      if (others.length === 0 || group.length - others.length > group.length / 2) continue;
-      // Name the comment most pins of the commit bear out: the likeliest release.
+      if (others.length === 0) continue;
+      if (named ? agree(parts, named.parts) : group.length - others.length > group.length / 2) continue;
+      // Name the full version that names the release, else the comment most pins of the commit bear
+      // out: the likeliest release.
       const support = (o: (typeof group)[number]) => group.filter((g) => agree(o.parts, g.parts)).length;
-      const other = others.reduce((best, o) => (support(o) > support(best) ? o : best));
+      const other = named ?? others.reduce((best, o) => (support(o) > support(best) ? o : best));
       const sameMajor = others.every((o) => o.parts[0] === parts[0]);
       reported.add(r);
       findings.push({
