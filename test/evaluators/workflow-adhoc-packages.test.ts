@@ -569,3 +569,38 @@ describe('workflow.adhoc-packages: an install in a job that builds what is publi
     expect(found.map((f) => f.replace(/^\d+:\d+ (\S+) .*$/, '$1'))).toEqual(expected);
   });
 });
+
+describe('workflow.adhoc-packages: a job that deploys a site, or pushes while it holds a secret', () => {
+  const on = 'on:\n  push:\n    branches: [main]\n';
+  const docs = (deploy: string) =>
+    `${on}jobs:\n  docs:\n    runs-on: x\n    steps:\n      - run: pip install mkdocs-material\n      - run: ${deploy}\n`;
+  const bump = (env: string, after: string) =>
+    `on: workflow_dispatch\n${env}jobs:\n  bump:\n    runs-on: x\n    steps:\n      - run: cargo install sd\n      - run: sd 1.0 1.1 Cargo.toml\n${after}`;
+  const COMMIT = '      - uses: EndBug/add-and-commit@v9\n        with: { new_branch: bump }\n';
+  const PAT = 'env:\n  GH_TOKEN: ${{ secrets.BOT_PAT }}\n';
+  it.each([
+    // A documentation site pushed to the pages branch is published: medium.
+    ['mike deploy --push', docs('mike deploy --push dev'), ['medium/rule']],
+    ['mkdocs gh-deploy', docs('mkdocs gh-deploy --force'), ['medium/rule']],
+    // Without --push, mike only commits in the local clone; a build alone publishes nothing.
+    ['mike deploy without --push', docs('mike deploy dev'), ['low/rule']],
+    ['mkdocs build', docs('mkdocs build --strict'), ['low/rule']],
+    // A job that pushes with a secret of its own in reach: medium.
+    ['a push with a token from secrets', bump(PAT, COMMIT), ['medium/rule']],
+    [
+      'git push with a secret in a step',
+      bump('', `      - run: git push origin bump\n        env: { TOKEN: '\${{ secrets.BOT_PAT }}' }\n`),
+      ['medium/rule'],
+    ],
+    // The job's own token, no push, or a push before the install: low.
+    [
+      'a push with the job token',
+      bump('env:\n  GH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n', COMMIT),
+      ['low/rule'],
+    ],
+    ['a secret and no push', bump(PAT, '      - run: gh pr list\n'), ['low/rule']],
+  ])('%s', async (_name, workflow, expected) => {
+    const found = await findingsOf({ [W]: workflow });
+    expect(found.map((f) => f.replace(/^\d+:\d+ (\S+) .*$/, '$1'))).toEqual(expected);
+  });
+});

@@ -1,13 +1,14 @@
 import { locationFromSpan } from '../../location.js';
 import type { Job, Located, LocatedMap, Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
-import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import { ACTION_GLOBS, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import { locatedText } from '../../parsers/workflow-expressions.js';
 import type { RawFinding } from '../../types.js';
 import { escapeRegExp } from '../../workspace/glob.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { type Command, commandsOf, type Word } from './commands.js';
-import { opensPullRequest, publishingJobs } from './publishing.js';
+import { laterPusher } from './fix-checkout.js';
+import { deploysSite, opensPullRequest, publishes, publishingJobs } from './publishing.js';
 import { actionPathOf, input, sameOwner, stepLabel } from './shared.js';
 
 /** Python project tools, the commands of theirs that install from a lockfile, and that lockfile (at the root). */
@@ -46,7 +47,8 @@ const NPM_LOCKFILES: Readonly<Record<string, readonly string[]>> = {
  * project's manifest (`npm install --save-dev x`, `yarn add x`) in a job that opens a pull request,
  * and a VCS requirement of a branch replacing a dependency the job installed from a lockfile (a run
  * against its upstream branch). Medium for an unpinned install in a job that builds what the workflow
- * publishes (publishing.ts). `pip install --no-index` takes local archives only: not reported.
+ * publishes (publishing.ts; a site deployment counts), or that holds a secret of its own and later
+ * pushes to the repository. `pip install --no-index` takes local archives only: not reported.
  * A setup action that downloads a tool's newest release (`version: latest`, a range, or its floating
  * default: see TOOL_RELEASES) is reported at low, as `go install tool@latest` is.
  */
@@ -58,6 +60,8 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
     ...Object.values(LOCKING).map((l) => l.lockfile),
     ...Object.values(NPM_LOCKFILES).flat(),
     '**/*.txt',
+    // The repository's composite actions a later step runs, for whether they push (see laterPusher).
+    ...ACTION_GLOBS,
   ],
   summary:
     'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile, and tool releases setup actions take unpinned.',
@@ -70,7 +74,8 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
       if (!job || source.kind !== 'workflow') return false;
       let jobs = releasing.get(source);
       if (!jobs) {
-        jobs = publishingJobs(source);
+        // A documentation site pushed to the pages branch is published too.
+        jobs = publishingJobs(source, (s) => publishes(s) || deploysSite(s));
         releasing.set(source, jobs);
       }
       return jobs.has(job);
@@ -146,6 +151,12 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
           // What this job installs goes into what the workflow publishes (it publishes, or hands its
           // artifacts or outputs to a job that does): a release carries whatever the install fetched.
           const released = !pinned && !upstream && builds(source, job);
+          // A job that later pushes to the repository while it holds a secret (a token of its own):
+          // a compromised release runs beside both, and what it changes is pushed.
+          const pusher =
+            !pinned && !upstream && !released && job && source.kind === 'workflow'
+              ? pushesWithSecret(workspace, source, job, step)
+              : undefined;
           findings.push({
             message:
               `"${found.tool} ${names.join(' ').slice(0, 80)}" installs ${names.length === 1 ? 'a package' : 'packages'} by name at run time` +
@@ -169,10 +180,12 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
                       ? ` An earlier command of this job installed the project's dependencies from ${upstream}, which names ${them}: this replaces ${names.length === 1 ? 'that dependency' : 'those dependencies'} with ${names.length === 1 ? 'its' : 'their'} upstream branch, a run against it that a pin would defeat.`
                       : released
                         ? ' This job builds what the workflow publishes (it publishes, or hands its artifacts to a job that does): a compromised release of the package reaches the published build.'
-                        : ''),
+                        : pusher
+                          ? ` This job holds ${pusher.secret} and later pushes to the repository (${pusher.step}): a compromised release of the package runs beside that secret, and what it changes is pushed.`
+                          : ''),
             location: text.locate(first.start, first.end),
             key: `${job?.id ?? ''}/${stepLabel(step)}/${found.tool} ${names.join(' ')}`,
-            severity: pinned ? 'info' : released ? 'medium' : 'low',
+            severity: pinned ? 'info' : released || pusher ? 'medium' : 'low',
             ...(locked || local || reviewed || alone || upstream ? { confidence: 'low' as const } : {}),
           });
         });
@@ -788,4 +801,33 @@ function packagesAfter(words: Word[]): Word[] {
     out.push(words[i]!);
   }
   return out;
+}
+
+/** A secret other than the job's own token (`secrets.GITHUB_TOKEN`), named in an expression. */
+const OWN_SECRET = /\bsecrets\s*(?:\.\s*(?!github_token\b)([\w-]+)|\[\s*'(?!github_token')([^']+)'\s*\])/i;
+
+/**
+ * A secret the job can read (its own or the workflow's `env:`, a step's `env:` or `with:`) and a step
+ * after `step` that pushes to the repository (a git push, an action that commits and pushes):
+ * undefined when either is missing.
+ */
+function pushesWithSecret(
+  workspace: Workspace,
+  workflow: Workflow,
+  job: Job,
+  step: Step,
+): { secret: string; step: string } | undefined {
+  const maps = [workflow.env, job.env, ...job.steps.flatMap((s) => [s.env, s.with])];
+  let secret: string | undefined;
+  for (const map of maps) {
+    for (const [, v] of map?.entries ?? []) {
+      const m = typeof v.value === 'string' ? OWN_SECRET.exec(v.value) : null;
+      if (m) secret = `secrets.${m[1] ?? m[2]}`;
+      if (secret) break;
+    }
+    if (secret) break;
+  }
+  if (!secret) return undefined;
+  const pusher = laterPusher(workspace, job.steps, step, false);
+  return pusher ? { secret, step: `step "${stepLabel(pusher)}"` } : undefined;
 }

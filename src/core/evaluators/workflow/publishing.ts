@@ -62,6 +62,30 @@ export function publishes(step: Step): boolean {
   );
 }
 
+/** Actions that push a built site to the repository's pages branch or deploy it to GitHub Pages. */
+const SITE_ACTIONS = new Set([
+  'peaceiris/actions-gh-pages',
+  'jamesives/github-pages-deploy-action',
+  'actions/deploy-pages',
+]);
+
+/**
+ * Commands that push a documentation site to the pages branch: `mkdocs gh-deploy`, and `mike` or
+ * `ghp-import` told to push (`--push`, `-p`); without it they only commit in the local clone.
+ */
+const SITE_COMMAND =
+  /(?<![\w-])(?:mkdocs\s+gh-deploy|(?:ghp-import|mike\s+(?:deploy|alias|set-default))\b[^\n;&|]*?\s(?:--push\b|-[A-Za-z]*p[A-Za-z]*(?![\w-])))/;
+
+/**
+ * Whether a step deploys a site (a documentation site pushed to the pages branch, a Pages
+ * deployment): it publishes what the job built, though to no package registry.
+ */
+export function deploysSite(step: Step): boolean {
+  const action = actionPathOf(step.uses);
+  if (action) return SITE_ACTIONS.has(action);
+  return typeof step.run?.value === 'string' && firstRealCommand(step.run.value, SITE_COMMAND) !== undefined;
+}
+
 /**
  * A step whose publishing an expression decides per run (`push: ${{ github.event_name != 'pull_request' }}`,
  * goreleaser's `args: ${{ inputs.args }}`): it publishes on the runs the expression allows.
