@@ -272,6 +272,27 @@ describe('workflow.bot-conditions', () => {
   });
 });
 
+describe('workflow.bot-conditions: a check that sets an env value', () => {
+  const flag = "  WIDE: ${{ github.event_name == 'schedule' || github.actor == 'dependabot[bot]' }}\n";
+  const steps = (condition: string) =>
+    `jobs:\n  a:\n    runs-on: x\n    steps:\n      - run: ./build.sh\n${condition}`;
+  // On pull_request alone, a value no condition reads decides only what scripts make of it: low. Read
+  // by an if:, or on a privileged trigger, it keeps its grade.
+  it.each([
+    ['pull_request', '', 'medium/low'],
+    ['pull_request', "        if: env.WIDE == 'true'\n", 'medium/rule'],
+    ['pull_request', "        if: ${{ env['WIDE'] }}\n", 'medium/rule'],
+    ['pull_request_target', '', 'rule/rule'],
+  ])('on %s, with a step condition %j', async (on, condition, want) => {
+    const findings = await evaluate(
+      workflowBotConditions,
+      one(`on: ${on}\nenv:\n${flag}${steps(condition)}`),
+      {},
+    );
+    expect(graded(findings)).toEqual([want]);
+  });
+});
+
 describe('workflow.bot-conditions: where the head comes from', () => {
   const actor = "github.actor == 'dependabot[bot]'";
   const message =

@@ -2,6 +2,7 @@ import type { ExprNode, RefNode } from '../../parsers/expression.js';
 import type { Job, Step, Trigger, Workflow, WorkflowSource } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
+import { escapeRegExp } from '../../workspace/glob.js';
 import { defineEvaluator } from '../types.js';
 import { effectiveTypes } from './activity.js';
 import { type ConditionPart, compareOperator, readCondition } from './condition-parts.js';
@@ -21,6 +22,8 @@ import { conditionGuards, jobGuards } from './event-guards.js';
  * request's head or of the run a `workflow_run` follows), an opened event, or an event outsiders cannot
  * cause (`github.event_name == 'push'`) is sound and not reported; nor is one joined with `||` to a
  * condition every fork meets (`head.repo.fork == true`): the outsider is admitted without the bot.
+ * A check that sets an `env:` value no `if:` of the workflow reads, on `pull_request` alone, is low
+ * confidence: only scripts decide what it does, in a run without the repository's secrets.
  */
 export const workflowBotConditions = defineEvaluator<Record<string, never>>({
   kind: 'workflow.bot-conditions',
@@ -29,8 +32,18 @@ export const workflowBotConditions = defineEvaluator<Record<string, never>>({
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
-    const check = (workflow: Workflow, part: ConditionPart, owner: string, job?: Job, step?: Step) => {
+    const check = (
+      workflow: Workflow,
+      part: ConditionPart,
+      owner: string,
+      job?: Job,
+      step?: Step,
+      value?: string,
+    ) => {
       const severity = grade(workflow);
+      // A check that sets an env value no `if:` reads, on pull_request alone: what it decides is
+      // up to a script, in a run with no repository secrets and a read-only token.
+      const unused = value !== undefined && severity === 'medium' && !conditionsRead(workflow, value);
       // Only opened pull requests reach it: their actor is the author.
       if (severity && job && jobGuards(workflow, job, step).action === 'opened') return;
       if (!severity) return;
@@ -40,10 +53,14 @@ export const workflowBotConditions = defineEvaluator<Record<string, never>>({
           message:
             `"${text}" names whoever triggered the latest event, which a fork's pull request can arrange to be a bot ` +
             "(by having Dependabot update its branch); this check then admits the outsider's code. Check the author " +
-            'instead (github.event.pull_request.user.login), or require the pull request to come from this repository.',
+            'instead (github.event.pull_request.user.login), or require the pull request to come from this repository.' +
+            (unused
+              ? ` It sets env.${value}, which no job or step condition of the workflow reads: what it decides is up to the scripts that read it, in a pull_request run that gets no repository secrets and a read-only token whoever its actor is.`
+              : ''),
           location: part.locate(ref.start, ref.end),
           key: `${owner}/${part.inner.trim()}/${text}`,
           ...(severity === 'high' ? {} : { severity }),
+          ...(unused ? { confidence: 'low' as const } : {}),
         });
       }
     };
@@ -76,6 +93,7 @@ export const workflowBotConditions = defineEvaluator<Record<string, never>>({
             `${expr.jobId ?? ''}/${expr.stepIndex ?? ''}/${expr.field.join('.')}`,
             job,
             step,
+            expr.field.length === 2 && expr.field[0] === 'env' ? expr.field[1] : undefined,
           );
         },
       },
@@ -84,6 +102,13 @@ export const workflowBotConditions = defineEvaluator<Record<string, never>>({
     return findings;
   },
 });
+
+/** Whether a job's or step's `if:` of the workflow reads `env.<name>` (names compared without case). */
+function conditionsRead(workflow: Workflow, name: string): boolean {
+  const read = new RegExp(`\\benv\\s*(?:\\.\\s*${escapeRegExp(name)}\\b|\\[)`, 'i');
+  const reads = (c: { value: unknown } | undefined) => typeof c?.value === 'string' && read.test(c.value);
+  return workflow.jobs.some((j) => reads(j.if) || j.steps.some((s) => reads(s.if)));
+}
 
 /**
  * Events whose actor can be made a bot by someone outside: the latest push to a pull request's branch
