@@ -160,6 +160,47 @@ jobs:
   });
 });
 
+describe('workflow.github-env: a value checked against a pattern first', () => {
+  const script = (check: string, write = 'echo "NAME=$NAME" >> "$GITHUB_ENV"') =>
+    `on: issue_comment
+jobs:
+  a:
+    runs-on: x
+    steps:
+      - env:
+          BODY: \${{ github.event.comment.body }}
+        run: |
+          NAME=$(echo "$BODY" | awk '{print $2}')
+${check
+  .split('\n')
+  .map((l) => `          ${l}`)
+  .join('\n')}
+          ${write}
+`;
+  const exits = (condition: string) => `if [[ ${condition} ]]; then\n  echo bad >&2\n  exit 1\nfi`;
+  // An anchored pattern of characters that are no line break, the script exiting otherwise: low.
+  it.each([
+    [
+      'an allow-list, exit otherwise',
+      exits('-z "$NAME" || ! "$NAME" =~ ^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$'),
+      'rule/low',
+    ],
+    ['a check then || exit', '[[ "$NAME" =~ ^[[:alnum:]_-]+$ ]] || exit 1', 'rule/low'],
+    // Not a guarantee: a pattern that is not anchored, or matches a line break, or a check that does
+    // not end the script, or one made before the value is assigned again.
+    ['no end anchor', exits('! "$NAME" =~ ^[A-Za-z0-9._-]+'), 'rule/rule'],
+    ['a negated bracket', exits('! "$NAME" =~ ^[^;]+$'), 'rule/rule'],
+    ['a class of spaces', exits('! "$NAME" =~ ^[[:alnum:][:space:]]+$'), 'rule/rule'],
+    ['a dot', exits('! "$NAME" =~ ^v.+$'), 'rule/rule'],
+    ['joined with &&', exits('-n "$NAME" && ! "$NAME" =~ ^[a-z]+$'), 'rule/rule'],
+    ['no exit', 'if [[ ! "$NAME" =~ ^[a-z]+$ ]]; then\n  echo bad >&2\nfi', 'rule/rule'],
+    ['assigned again after the check', `${exits('! "$NAME" =~ ^[a-z]+$')}\nNAME="$BODY"`, 'rule/rule'],
+  ])('%s', async (_name, check, want) => {
+    const findings = await evaluate(workflowGithubEnv, one(script(check)), {});
+    expect(graded(findings)).toEqual([want]);
+  });
+});
+
 describe('workflow.bot-conditions', () => {
   it('is medium on pull_request and silent on push', async () => {
     const job = "jobs:\n  a:\n    if: github.actor == 'dependabot[bot]'\n    runs-on: x\n    steps: []\n";

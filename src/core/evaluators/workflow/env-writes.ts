@@ -20,6 +20,12 @@ export interface EnvWrite {
   envVars: string[];
   /** The value goes through `NAME<<$DELIMITER` with a delimiter made at random in the script. */
   randomDelimiter: boolean;
+  /**
+   * The variables the line writes, when each is checked after its last assignment against an
+   * anchored pattern that admits no line break, the script exiting otherwise (see {@link guardedBy});
+   * undefined when any is not (or the line also holds a `${{ }}` expression, or reads no variable).
+   */
+  checked?: string[];
 }
 
 const TARGET =
@@ -64,11 +70,14 @@ export function envWrites(script: string): EnvWrite[] {
   }
   const random = RANDOM.test(joined) && /<<\s*["']?\$\{?\w/.test(joined);
   const assigned = new Map<string, Sources>();
+  // The line of each variable's last assignment, for the checks made after it.
+  const assignedAt = new Map<string, number>();
   const out: EnvWrite[] = [];
   for (const [i, l] of lines.entries()) {
     const sources = sourcesOf(l, assigned);
     const file = target[i];
     if (file) {
+      const checked = checkedVariables(lines, i, assignedAt);
       out.push({
         file,
         start: l.start,
@@ -76,13 +85,115 @@ export function envWrites(script: string): EnvWrite[] {
         text: l.text.trim(),
         ...sources,
         randomDelimiter: random,
+        ...(checked ? { checked } : {}),
       });
       continue;
     }
     const a = ASSIGNMENT.exec(l.text);
-    if (a) assigned.set(a[1]!, sources);
+    if (a) {
+      assigned.set(a[1]!, sources);
+      assignedAt.set(a[1]!, i);
+    }
   }
   return out;
+}
+
+/**
+ * The variables the write on line `at` reads, when every one is checked (see {@link guardedBy})
+ * between its last assignment and the write; undefined otherwise.
+ */
+function checkedVariables(
+  lines: { text: string }[],
+  at: number,
+  assignedAt: Map<string, number>,
+): string[] | undefined {
+  const line = lines[at]!.text;
+  if (line.includes('${{')) return undefined;
+  const names = [...line.matchAll(VAR_REF)]
+    .map((m) => m[1] ?? m[2] ?? m[3]!)
+    .filter((n) => !RUNNER_VAR.test(n));
+  if (names.length === 0) return undefined;
+  const unique = [...new Set(names)];
+  const all = unique.every((name) => {
+    const from = assignedAt.get(name);
+    if (from === undefined) return false;
+    for (let k = from + 1; k < at; k++) if (guardedBy(lines, k, name)) return true;
+    return false;
+  });
+  return all ? unique : undefined;
+}
+
+/**
+ * Whether line `k` ends the script unless `$name` matches, in full, a pattern that admits no line
+ * break: `if [[ ... || ! "$NAME" =~ ^[A-Za-z0-9._-]+$ ]]; then ... exit 1 ... fi`, or
+ * `[[ "$NAME" =~ ^...$ ]] || exit 1`. The pattern must be anchored at both ends (bash matches `^`
+ * and `$` at the ends of the whole string) and hold nothing that matches a line break: no `.`, no
+ * negated bracket, no class of spaces, no alternative outside parentheses.
+ */
+function guardedBy(lines: { text: string }[], k: number, name: string): boolean {
+  const text = lines[k]!.text;
+  const v = `"?\\$\\{?${name}\\}?"?`;
+  const negated = new RegExp(
+    `^\\s*if\\s+\\[\\[(.*?)!\\s*${v}\\s*=~\\s*(\\S+)\\s*\\]\\]\\s*;\\s*then\\b`,
+  ).exec(text);
+  if (negated) {
+    // Only `||` may join the check to the rest of the condition: any of them true exits.
+    if (/&&|\]\]\s*(?:&&|\|\|)/.test(negated[1]!) || !strictPattern(negated[2]!)) return false;
+    for (let j = k + 1; j < lines.length; j++) {
+      const body = lines[j]!.text.trim();
+      if (/^(?:fi|else|elif)\b/.test(body)) return false;
+      if (/^exit\s+[1-9]\d*\b/.test(body)) return true;
+    }
+    return false;
+  }
+  const inline = new RegExp(`^\\s*\\[\\[\\s*${v}\\s*=~\\s*(\\S+)\\s*\\]\\]\\s*\\|\\|\\s*exit\\s+[1-9]`).exec(
+    text,
+  );
+  return inline !== null && strictPattern(inline[1]!);
+}
+
+/** POSIX character classes that hold no line break. */
+const SAFE_CLASSES = new Set(['alnum', 'alpha', 'digit', 'lower', 'upper', 'xdigit', 'word']);
+
+/** An unquoted bash ERE anchored at both ends whose every part matches no line break. */
+function strictPattern(pattern: string): boolean {
+  if (!pattern.startsWith('^') || !pattern.endsWith('$') || pattern.endsWith('\\$')) return false;
+  const body = pattern.slice(1, -1);
+  let depth = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === '\\') {
+      // An escaped character is itself, except classes that hold a line break (`\s`, `\W`, `\D`).
+      if (/[sWDn]/.test(body[i + 1] ?? '')) return false;
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      // A bracket expression ends at the first `]` after its first character that closes no
+      // `[:class:]`; it must not be negated, nor hold a class or escape of spaces or controls.
+      let end = i + 1;
+      if (body[end] === '^') end++;
+      if (body[end] === ']') end++;
+      while (end < body.length && body[end] !== ']') {
+        if (body.startsWith('[:', end)) {
+          const close = body.indexOf(':]', end + 2);
+          if (close === -1) return false;
+          if (!SAFE_CLASSES.has(body.slice(end + 2, close))) return false;
+          end = close + 2;
+        } else end++;
+      }
+      if (end >= body.length) return false;
+      const inner = body.slice(i + 1, end);
+      if (inner.startsWith('^') || /\\[sSnWD]/.test(inner)) return false;
+      i = end;
+      continue;
+    }
+    if (c === '.' || c === '$' || c === '^' || c === '"' || c === "'") return false;
+    if (c === '(') depth++;
+    if (c === ')') depth--;
+    if (c === '|' && depth === 0) return false;
+  }
+  return depth === 0;
 }
 
 interface Sources {

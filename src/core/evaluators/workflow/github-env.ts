@@ -20,7 +20,9 @@ import { actionOf, eventsOf, stepLabel } from './shared.js';
  * - in pull_request_target and workflow_run workflows, the content of a file from a downloaded
  *   artifact (`$(cat pr.txt)`): high.
  * Branch names, labels and other values that cannot hold a line break are not reported, and neither is
- * a `NAME<<$DELIMITER` block whose delimiter the script makes at random.
+ * a `NAME<<$DELIMITER` block whose delimiter the script makes at random. A write of variables the
+ * script first checks against an anchored pattern that admits no line break, exiting otherwise, is
+ * low confidence.
  */
 export const workflowGithubEnv = defineEvaluator<Record<string, never>>({
   kind: 'workflow.github-env',
@@ -61,12 +63,22 @@ export const workflowGithubEnv = defineEvaluator<Record<string, never>>({
           const texts = w.ranges.map(([s, t]) => step.run!.value.slice(s, t)).join('\n');
           const found = judge(w, origins, texts, artifacts);
           if (!found) continue;
+          // Every variable the line writes is checked against an anchored pattern that admits no
+          // line break, and the script exits otherwise: low, shown to auditors, as the check is read
+          // from the script's text.
+          const checked = w.checked
+            ? ` The script first checks ${w.checked.map((n) => `$${n}`).join(', ')} against an anchored pattern that admits no line break, and exits otherwise.`
+            : '';
           findings.push({
-            message: message(w, found.what),
+            message: message(w, found.what) + checked,
             location: text.locate(w.start + leadingSpace(step.run.value, w.start), w.end),
             key: `${job?.id ?? ''}/${stepLabel(step)}/${w.file}/${w.text}`,
             ...(found.severity === 'high' ? {} : { severity: found.severity }),
-            ...(found.confidence ? { confidence: found.confidence } : {}),
+            ...(checked
+              ? { confidence: 'low' as const }
+              : found.confidence
+                ? { confidence: found.confidence }
+                : {}),
           });
         }
       },
