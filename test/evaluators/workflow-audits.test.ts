@@ -2464,6 +2464,41 @@ describe('runners and downloads', () => {
   });
 });
 
+describe('workflow.remote-script, under a test that a file exists', () => {
+  const workflow = (checkout: string, script: string, extra = '') =>
+    `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n${checkout}      - run: |\n${script
+      .split('\n')
+      .map((l) => `          ${l}`)
+      .join('\n')}\n${extra}`;
+  const legacy = 'if [ -f Legacy.toml ]; then\n  curl https://get.example.com/install.sh | sh\nfi';
+  const OTHER = '        with:\n          repository: example/sdk\n';
+  // In a checkout of this repository without the file, the branch does not run: low severity. In
+  // another repository's checkout, whether it runs cannot be seen: medium confidence.
+  it.each([
+    ['this repository, without the file', '', legacy, {}, '', 'low/medium'],
+    ['this repository, with the file', '', legacy, { 'Legacy.toml': 'x' }, '', 'rule/rule'],
+    ['another repository', OTHER, legacy, {}, '', 'rule/medium'],
+    [
+      'in the else branch',
+      '',
+      'if test -f Legacy.toml; then\n  echo old\nelse\n  curl https://get.example.com/install.sh | sh\nfi',
+      {},
+      '',
+      'rule/rule',
+    ],
+    ['a test joined with another', '', legacy.replace('];', '] && true;'), {}, '', 'rule/rule'],
+    ['another working directory', '', legacy, {}, '        working-directory: sub\n', 'rule/rule'],
+    ['no test', '', 'curl https://get.example.com/install.sh | sh', {}, '', 'rule/rule'],
+  ])('%s', async (_name, checkout, script, files, extra, want) => {
+    const findings = await evaluate(
+      workflowRemoteScript,
+      { ...one(workflow(checkout, script, extra)), ...files },
+      {},
+    );
+    expect(findings.map((f) => `${f.severity ?? 'rule'}/${f.confidence ?? 'rule'}`)).toEqual([want]);
+  });
+});
+
 describe('workflow.remote-script, in action inputs run as scripts', () => {
   const shellInputs = [
     { uses: 'uraimo/run-on-arch-action', inputs: ['run', 'install'] },

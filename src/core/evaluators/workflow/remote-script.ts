@@ -1,9 +1,10 @@
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import { locatedText } from '../../parsers/workflow-expressions.js';
-import type { Located, Step } from '../../parsers/workflow-model.js';
+import type { Job, Located, Step } from '../../parsers/workflow-model.js';
 import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { type ActionInputs, actionInputMap, listedInputs, stepLabel } from './shared.js';
+import { type ActionInputs, actionInputMap, actionOf, input, listedInputs, stepLabel } from './shared.js';
 import { remoteExecutions } from './shell.js';
 
 /**
@@ -14,7 +15,9 @@ import { remoteExecutions } from './shell.js';
  * Reported at the command inside the `run:` script (workflows and composite actions), or inside an
  * action input that the action runs as a shell script (`shellInputs`: a retry wrapper's command, the
  * script a container or virtual machine action runs). TLS verification switches (`curl -k`) are
- * reported by tls-verification-disabled, not here.
+ * reported by tls-verification-disabled, not here. A command in the `then` branch of a single file
+ * test runs only where the checkout has that file: low severity when this repository's checkout does
+ * not, medium confidence in another repository's checkout.
  */
 export const workflowRemoteScript = defineEvaluator<{ shellInputs?: ActionInputs[] }>({
   kind: 'workflow.remote-script',
@@ -53,12 +56,26 @@ export const workflowRemoteScript = defineEvaluator<{ shellInputs?: ActionInputs
             const what = hit.download
               ? `"${short(hit.text)}" runs what "${short(hit.download)}" downloaded, without verifying it`
               : `"${short(hit.text)}" executes a download without verifying it`;
+            // Inside `if [ -f FILE ]; then`: it runs only where the checked-out code has that file.
+            const file = step.run === script ? fileGuard(script.value, hit.start) : undefined;
+            const guard = file
+              ? guarded(
+                  workspace,
+                  job,
+                  step,
+                  file,
+                  source.kind === 'workflow' && source.defaults?.workingDirectory !== undefined,
+                )
+              : undefined;
             findings.push({
               message:
                 `${what}: whoever controls the server, the DNS or the URL decides what runs in this job. ` +
-                'Download to a file, check its SHA-256 (or signature) against a pinned value, then run it, or use a pinned action or package.',
+                'Download to a file, check its SHA-256 (or signature) against a pinned value, then run it, or use a pinned action or package.' +
+                (guard?.note ?? ''),
               location: text.locate(hit.start, hit.end),
               key: `${job?.id ?? ''}/${stepLabel(step)}/${hit.text}`,
+              ...(guard?.absent ? { severity: 'low' as const } : {}),
+              ...(guard ? { confidence: 'medium' as const } : {}),
             });
           }
         }
@@ -80,4 +97,72 @@ function stepScripts(step: Step, shellInputs: ReadonlyMap<string, string[]>): Lo
 
 function short(text: string): string {
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** `if [ -f FILE ]; then`, `if [[ -e FILE ]]; then`, `if test -f FILE; then` (one test, nothing else). */
+const FILE_TEST =
+  /^\s*if\s+(?:\[\[?\s+-[fe]\s+(["']?)([\w./-]+)\1\s+\]\]?|test\s+-[fe]\s+(["']?)([\w./-]+)\3)\s*;\s*then\s*$/;
+
+/**
+ * The file a `then` branch of a one-test `if [ -f FILE ]` block around `at` requires (nested blocks:
+ * the innermost such one); undefined when the command is not in such a branch (in its `else`, or
+ * under no file test).
+ */
+function fileGuard(script: string, at: number): string | undefined {
+  const open: { file?: string; then: boolean }[] = [];
+  let offset = 0;
+  for (const line of script.split('\n')) {
+    if (offset > at) break;
+    const body = line.trim();
+    const test = FILE_TEST.exec(line);
+    if (test) open.push({ file: test[2] ?? test[4], then: true });
+    else if (/^if\b/.test(body)) open.push({ then: true });
+    else if (/^(?:else|elif)\b/.test(body) && open.length > 0) open[open.length - 1]!.then = false;
+    else if (/^fi\b/.test(body)) open.pop();
+    offset += line.length + 1;
+  }
+  for (let i = open.length - 1; i >= 0; i--) {
+    const block = open[i]!;
+    if (block.file && block.then) return block.file;
+  }
+  return undefined;
+}
+
+/**
+ * What a file test around the command says: in a checkout of this repository, with the file absent
+ * from the tree (low severity: it does not run on this code), or of another repository, where it
+ * cannot be seen (medium confidence). Undefined when the file is here, or the directory the step runs
+ * in is not known (a `working-directory:`, a checkout `path:`, a path with `..` or an expression).
+ */
+function guarded(
+  workspace: Workspace,
+  job: Job | undefined,
+  step: Step,
+  file: string,
+  /** Whether the workflow sets `defaults.run.working-directory`. */
+  defaultDirectory: boolean,
+): { note: string; absent: boolean } | undefined {
+  if (!job || file.startsWith('/') || file.includes('..')) return undefined;
+  if (step.value['working-directory'] !== undefined || job.defaults?.workingDirectory || defaultDirectory)
+    return undefined;
+  const checkout = [...job.steps]
+    .filter((s) => s.index < step.index && actionOf(s.uses) === 'actions/checkout')
+    .pop();
+  if (!checkout || input(checkout, 'path') !== undefined) return undefined;
+  const repository = input(checkout, 'repository')?.value;
+  const other =
+    typeof repository === 'string' && repository.trim() !== '' && !repository.includes('${{')
+      ? repository.trim()
+      : undefined;
+  if (other)
+    return {
+      note: ` It runs only if ${other}, checked out here, has ${file}, which cannot be seen from this repository.`,
+      absent: false,
+    };
+  const path = file.replace(/^\.\//, '');
+  if (workspace.has(path)) return undefined;
+  return {
+    note: ` It runs only if the checkout has ${file}, which this repository does not: a fallback for a layout the code no longer has.`,
+    absent: true,
+  };
 }
