@@ -109,21 +109,21 @@ const FILE_TEST =
  * under no file test).
  */
 function fileGuard(script: string, at: number): string | undefined {
-  const open: { file?: string; then: boolean }[] = [];
+  const open: { file?: string; inThen: boolean }[] = [];
   let offset = 0;
   for (const line of script.split('\n')) {
     if (offset > at) break;
     const body = line.trim();
     const test = FILE_TEST.exec(line);
-    if (test) open.push({ file: test[2] ?? test[4], then: true });
-    else if (/^if\b/.test(body)) open.push({ then: true });
-    else if (/^(?:else|elif)\b/.test(body) && open.length > 0) open[open.length - 1]!.then = false;
+    if (test) open.push({ file: test[2] ?? test[4], inThen: true });
+    else if (/^if\b/.test(body)) open.push({ inThen: true });
+    else if (/^(?:else|elif)\b/.test(body) && open.length > 0) open[open.length - 1]!.inThen = false;
     else if (/^fi\b/.test(body)) open.pop();
     offset += line.length + 1;
   }
   for (let i = open.length - 1; i >= 0; i--) {
     const block = open[i]!;
-    if (block.file && block.then) return block.file;
+    if (block.file && block.inThen) return block.file;
   }
   return undefined;
 }
