@@ -464,6 +464,39 @@ jobs:
     expect(checkout.map((f) => [f.severity, f.confidence])).toEqual([[undefined, confidence]]);
   });
 
+  // An earlier run: step that asks the API for permissions and exits otherwise: read in full when it
+  // checks the commenter, the pull request's author and that the head is in this repository (low);
+  // the commenter alone is a gate (medium); no exit, or a check of someone else, is none.
+  const permission = (who: string[], head: boolean, exit = 'exit 1') => {
+    const env = who.map((w, i) => `          U${i}: \${{ ${w} }}`).join('\n');
+    const calls = who
+      .map(
+        (_w, i) =>
+          `          if ! gh api "/repos/$GITHUB_REPOSITORY/collaborators/$U${i}/permission" --jq .user.permissions.push | grep -q true; then ${exit}; fi`,
+      )
+      .join('\n');
+    const repo = head
+      ? `\n          HEAD_REPO=$(gh api "/repos/$GITHUB_REPOSITORY/pulls/$PR" --jq .head.repo.full_name)\n          [ "$HEAD_REPO" = "$GITHUB_REPOSITORY" ] || ${exit}`
+      : '';
+    return associationChecked(
+      `      - env:\n${env}\n          PR: \${{ github.event.issue.number }}\n        run: |\n${calls}${repo}\n`,
+    );
+  };
+  const COMMENTER = 'github.event.comment.user.login';
+  const AUTHOR = 'github.event.issue.user.login';
+  it.each([
+    ['commenter, author and head repository', permission([COMMENTER, AUTHOR], true), 'low'],
+    ['the actor, author and head repository', permission(['github.actor', AUTHOR], true), 'low'],
+    ['commenter and author, head anywhere', permission([COMMENTER, AUTHOR], false), 'medium'],
+    ['the commenter alone', permission([COMMENTER], false), 'medium'],
+    ['the author alone', permission([AUTHOR], true), undefined],
+    ['no exit', permission([COMMENTER, AUTHOR], true, 'echo denied'), undefined],
+  ])('a permission check through the API before a head checkout: %s', async (_name, text, confidence) => {
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    const checkout = findings.filter((f) => f.message.includes('checks out the pull request'));
+    expect(checkout.map((f) => [f.severity, f.confidence])).toEqual([[undefined, confidence]]);
+  });
+
   // A check of the commenter's team membership whose output the job's condition requires is a gate
   // like a check job: critical still, at medium confidence. Only a condition that cannot pass without
   // it counts.

@@ -139,15 +139,23 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
                       ? ` It waits for the "${gate}" environment: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
                       : check
                         ? ` It waits for job "${check.job}"${check.where}, which by its name checks who may run it; ${check.seen}: if it lets only maintainers' pull requests through, outsiders cannot run their code here.`
-                        : member
-                          ? ` It runs only when step "${member.step}"${member.job === job.id ? '' : ` of job "${member.job}"`} (${member.action}), ${member.how}: if it lets only maintainers through, outsiders cannot start this run, though the code checked out is whatever the pull request holds when the job runs, not what a maintainer read.`
-                          : ''),
+                        : member?.sound
+                          ? ` It runs only when step "${member.step}"${member.job === job.id ? '' : ` of job "${member.job}"`} (${member.action}), ${member.how}.`
+                          : member
+                            ? ` It runs only when step "${member.step}"${member.job === job.id ? '' : ` of job "${member.job}"`} (${member.action}), ${member.how}: if it lets only maintainers through, outsiders cannot start this run, though the code checked out is whatever the pull request holds when the job runs, not what a maintainer read.`
+                            : ''),
                   location: hit.location,
                   key: `${job.id}/${stepLabel(step)}/${hit.what}`,
                   // An environment may require a reviewer's approval, a check job or a membership
                   // check may stop outsiders (what neither this file nor, for a check of another
                   // repository, this tree shows).
-                  ...(gate || check || member ? { confidence: 'medium' as const } : {}),
+                  // A check read in full that admits only people with write access, to the run and
+                  // to the branch it checks out: low, shown to auditors.
+                  ...(member?.sound
+                    ? { confidence: 'low' as const }
+                    : gate || check || member
+                      ? { confidence: 'medium' as const }
+                      : {}),
                 });
               }
             }
@@ -404,6 +412,11 @@ interface MembershipGate {
   job: string;
   action: string;
   how: string;
+  /**
+   * The check is read in full and excludes outsiders: the commenter and the pull request's author
+   * have push permission, and the head is a branch of this repository, which only they can push to.
+   */
+  sound?: boolean;
 }
 
 const NAMED_CHECK =
@@ -424,7 +437,7 @@ function membershipGate(workflow: Workflow, job: Job, step?: Step): MembershipGa
       .map((c) => stepOutputGate(c, job, step.index))
       .find(Boolean);
     if (own) return own;
-    const failing = associationCheck(job, step);
+    const failing = associationCheck(job, step) ?? permissionCheck(job, step);
     if (failing) return failing;
   }
   return jobMembershipGate(workflow, job, new Set());
@@ -459,6 +472,56 @@ function associationCheck(job: Job, step: Step): MembershipGate | undefined {
       job: job.id,
       action: earlier.run ? 'a run: script' : 'actions/github-script',
       how: 'which fails the job unless the author_association of who acted is one it allows, passes; what it allows is not judged here',
+    };
+  }
+  return undefined;
+}
+
+/** A REST call for a user's permission on the repository; group 1 or 2 names whose. */
+const PERMISSION_CALL = /\/collaborators\/"?(?:\$\{?(\w+)\}?|\$\{\{\s*([\w.]+)\s*\}\})"?\/permission\b/g;
+/** The permission that call's answer is tested for: push (write), maintain or admin. */
+const WRITE_TEST = /permissions\.push\b|["'](?:write|admin|maintain)["']/;
+/** Whom the login names: who commented (or started the run) or who opened the pull request. */
+const COMMENTER = new Set(['github.event.comment.user.login', 'github.actor', 'github.triggering_actor']);
+const AUTHOR = new Set(['github.event.issue.user.login', 'github.event.pull_request.user.login']);
+
+/**
+ * An earlier `run:` step of the job that fails it (`exit 1`) unless the REST API says who commented
+ * has push permission on the repository (`gh api /repos/.../collaborators/$USER/permission`). Sound
+ * when it also checks the pull request's author and that the head is a branch of this repository
+ * (`head.repo.full_name`): then only people with write access can start the run or change the code it
+ * checks out. A failed step skips the steps after it, unless they or the job ask for `always()` or
+ * another status.
+ */
+function permissionCheck(job: Job, step: Step): MembershipGate | undefined {
+  const status = /\b(?:always|failure|cancelled)\s*\(/;
+  if (status.test(String(step.if?.value ?? '')) || status.test(String(job.if?.value ?? ''))) return undefined;
+  for (const earlier of job.steps) {
+    if (earlier.index >= step.index) break;
+    if (earlier.if !== undefined || earlier.value['continue-on-error'] !== undefined || !earlier.run)
+      continue;
+    const script = earlier.run.value;
+    if (!/\bexit\s+[1-9]/.test(script) || !WRITE_TEST.test(script)) continue;
+    const whose = new Set<string>();
+    for (const m of script.matchAll(PERMISSION_CALL)) {
+      const named = m[1] ? earlier.env?.entries.get(m[1])?.value : `\${{ ${m[2]} }}`;
+      const expr =
+        typeof named === 'string' ? /^\s*\$\{\{\s*([\w.]+)\s*\}\}\s*$/.exec(named)?.[1] : undefined;
+      if (!expr) continue;
+      const path = expr.toLowerCase();
+      if (COMMENTER.has(path)) whose.add('commenter');
+      if (AUTHOR.has(path)) whose.add('author');
+    }
+    if (!whose.has('commenter')) continue;
+    const sound = whose.has('author') && /\bhead\.repo\.full_name\b/.test(script);
+    return {
+      step: stepLabel(earlier),
+      job: job.id,
+      action: 'a run: script',
+      how: sound
+        ? "which checks through the API that who commented and the pull request's author have push permission and that the head is a branch of this repository, and fails the job otherwise, passes: only people with write access can start this run or push the code it checks out"
+        : "which checks through the API that who commented has push permission, and fails the job otherwise, passes; the pull request's author and where its head lives are not checked",
+      ...(sound ? { sound: true } : {}),
     };
   }
   return undefined;
