@@ -458,6 +458,27 @@ describe('workflow.adhoc-packages: tool releases setup actions download', () => 
       step('ko-build/setup-ko@v0.9'),
       [[`${W}:11:15`, 'low', 'latest-release']],
     ],
+    [
+      'golangci-lint, latest',
+      step('golangci/golangci-lint-action@v9', 'latest'),
+      [[`${W}:13:20`, 'low', 'whatever release is newest']],
+    ],
+    [
+      'golangci-lint, a minor version (its newest patch)',
+      step('golangci/golangci-lint-action@v9', 'v2.3'),
+      [[`${W}:13:20`, 'low', 'newest release that range allows']],
+    ],
+    // No version: a version file may name it, and the action's own default is not written down.
+    ['golangci-lint, no version', step('golangci/golangci-lint-action@v9'), []],
+    ['golangci-lint, an exact version', step('golangci/golangci-lint-action@v9', 'v2.3.4'), []],
+    [
+      'golangci-lint, latest, but the installed one is used',
+      step('golangci/golangci-lint-action@v9', 'latest').replace(
+        '          version: latest\n',
+        '          version: latest\n          install-mode: none\n',
+      ),
+      [],
+    ],
     ['goreleaser, an exact version', step('goreleaser/goreleaser-action@v6', 'v2.3.2'), []],
     [
       'goreleaser, an exact version through the workflow env',

@@ -200,7 +200,10 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
  * it: both defaults float (goreleaser-action's `~> v2`, `latest` before v6; setup-ko's newest release).
  */
 const TOOL_RELEASES: Readonly<
-  Record<string, { tool: string; input: string; default: string; range: boolean }>
+  Record<
+    string,
+    { tool: string; input: string; default?: string; range: boolean; ignoredWhen?: [string, string] }
+  >
 > = {
   'goreleaser/goreleaser-action': {
     tool: 'GoReleaser',
@@ -209,6 +212,14 @@ const TOOL_RELEASES: Readonly<
     range: true,
   },
   'ko-build/setup-ko': { tool: 'ko', input: 'version', default: 'latest-release', range: false },
+  // No default of its own to report (a `version-file` may name it); `v2.3` takes its newest patch, and
+  // `install-mode: none` runs the golangci-lint already installed.
+  'golangci/golangci-lint-action': {
+    tool: 'golangci-lint',
+    input: 'version',
+    range: true,
+    ignoredWhen: ['install-mode', 'none'],
+  },
 };
 
 /**
@@ -223,13 +234,26 @@ function toolRelease(
   const action = actionPathOf(step.uses);
   const known = action ? TOOL_RELEASES[action] : undefined;
   if (!known || !step.uses) return undefined;
+  if (
+    known.ignoredWhen &&
+    String(input(step, known.ignoredWhen[0])?.value ?? '').trim() === known.ignoredWhen[1]
+  )
+    return undefined;
   const node = input(step, known.input);
   if (!node) {
-    return { ...known, version: `its default version (${known.default})`, range: known.range, at: step.uses };
+    return known.default === undefined
+      ? undefined
+      : { ...known, version: `its default version (${known.default})`, range: known.range, at: step.uses };
   }
   const written = String(node.value ?? '').trim();
   const version = spec(written);
-  if (version.includes('${{') || EXPRESSION.test(version) || /^v?\d+\.\d+\.\d+$/.test(version))
+  // An exact release, or a commit (`install-mode: goinstall` takes one).
+  if (
+    version.includes('${{') ||
+    EXPRESSION.test(version) ||
+    /^v?\d+\.\d+\.\d+$/.test(version) ||
+    /^[0-9a-f]{40}$/.test(version)
+  )
     return undefined;
   const range = /^(?:~>|[~^<>=])|^v?\d+(?:\.\d+)?(?:\.x)?$/.test(version);
   return { ...known, version: `"${version}"`, range, at: node };
