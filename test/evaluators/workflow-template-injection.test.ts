@@ -534,6 +534,33 @@ jobs:
     expect(findings.filter((f) => f.location?.startLine !== 10).map(at)).toEqual(expected);
   });
 
+  // A commit's message read with git and handed on through an output is text its author wrote, as
+  // github.event.head_commit.message is; its hash or date is not.
+  it.each([
+    ['git log -1 --pretty=format:"%B"', [`${W}:10:24`]],
+    ["git log -1 --format='%s'", [`${W}:10:24`]],
+    ['git show -s --format=%b HEAD', [`${W}:10:24`]],
+    ['git log --oneline -5', [`${W}:10:24`]],
+    ['git log -1 --pretty=format:"%H"', []],
+    ['git rev-parse HEAD', []],
+  ])('follows an output written from %s', async (command, expected) => {
+    const findings = await run({
+      [W]: `on: push
+jobs:
+  a:
+    runs-on: x
+    steps:
+      - id: msg
+        run: |
+          TEXT=$(${command})
+          echo "text=$TEXT" >> "$GITHUB_OUTPUT"
+      - run: echo "\${{ steps.msg.outputs.text }}"
+`,
+    });
+    expect(findings.map(at)).toEqual(expected);
+    if (expected.length > 0) expect(findings[0]!.message).toContain('a commit message read with git');
+  });
+
   it('does not report a script in a step that runs on no event of the workflow', async () => {
     const dead = await run({
       [W]: `on: [pull_request, schedule]

@@ -124,6 +124,13 @@ function neverRuns(scope: Scope, step: Step): boolean {
   return runEvents(scope.source, scope.job, step)?.length === 0;
 }
 
+/**
+ * A git command that prints commit messages: `git log` or `git show` with a format that holds the
+ * subject or body (`%s`, `%b`, `%B`), or `--oneline`.
+ */
+const COMMIT_TEXT =
+  /\bgit\s+(?:log|show)\b[^\n;|&]*?(?:--(?:pretty|format)[=\s]+["']?(?:t?format:)?["']?[^"'\s]*%[sbB]|--oneline)/;
+
 function withInput(step: Step, name: string): unknown {
   for (const [k, v] of step.with?.entries ?? []) if (k.toLowerCase() === name) return v.value;
   return undefined;
@@ -344,6 +351,19 @@ export class Dataflow {
     for (const name of new Set(w.envVars)) {
       for (const r of this.env(name.toLowerCase(), stepScope, depth + 1))
         out.push({ ...r, origin: { ...r.origin, via: [hop, ...r.origin.via] } });
+    }
+    // Text of commits read with git (a message, a subject): written by whoever wrote the commits, as
+    // `github.event.head_commit.message` is. Not a head (the commit is the one checked out).
+    if (!this.options.heads) {
+      const read = w.ranges.map(([s, t]) => run.value.slice(s, t)).find((t) => COMMIT_TEXT.test(t));
+      if (read) {
+        const origin: Origin = {
+          text: `a commit message read with git ("${read.trim().slice(0, 60)}")`,
+          capability: 'arbitrary',
+          via: [hop],
+        };
+        out.push({ origin, collection: false });
+      }
     }
     return out;
   }
