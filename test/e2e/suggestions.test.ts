@@ -27,7 +27,7 @@ const CONFIG = { '.controlgate.yml': onlyRulesConfig(RULES) };
 const WORKFLOW = [
   'on: [pull_request, pull_request_review]',
   'permissions:',
-  '  contents: read',
+  '  pull-requests: write',
   'jobs:',
   '  build:',
   '    runs-on: ubuntu-latest',
@@ -77,7 +77,7 @@ describe('review comments suggest the fix', () => {
       [
         '**[low] Checkouts do not leave the token on disk** · ISO/IEC 27002:2022 8.12, 8.2',
         '',
-        'actions/checkout in job "build" leaves the job\'s token in .git/config (no "persist-credentials: false"), where every later step can read it. Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.',
+        'actions/checkout in job "build" leaves the job\'s token in .git/config (no "persist-credentials: false"), where every later step can read it; the token can write (pull-requests), but the job runs on pull requests only, where a fork\'s run gets a read-only token and branches of this repository are pushed by those who can push already. Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.',
         '',
         '**Fix:** Add \\`persist-credentials: false\\` to \\`actions/checkout\\` in every job that does not push with git. A job that pushes can set \\`persist-credentials: true\\` explicitly, or better pass the token only to the step that pushes. Upload only build outputs (\\`path: dist/\\`), never the workspace root; with \\`actions/upload-artifact\\` v4.4 or later, leave \\`include-hidden-files\\` off.',
         '',
@@ -142,18 +142,19 @@ describe('review comments suggest the fix', () => {
         .map((q) => `${q.method} ${q.path}`),
     ).toEqual([
       'GET /repos/acme/payments-api/pulls/7/comments',
-      'GET /repos/actions/setup-node/tags',
       'GET /repos/vendor/deploy/tags',
       'GET /repos/vendor/deploy/git/ref/tags/v1',
+      'GET /repos/actions/setup-node/tags',
       'POST /repos/acme/payments-api/pulls/7/reviews',
     ]);
+    // The third party's action (high) first, then GitHub's own in a job that holds nothing (medium).
     expect(comments.map(({ body: _, ...place }) => place)).toEqual([
-      { path: '.github/workflows/ci.yml', line: 8, side: 'RIGHT' },
       { path: '.github/workflows/ci.yml', line: 9, side: 'RIGHT' },
+      { path: '.github/workflows/ci.yml', line: 8, side: 'RIGHT' },
       { path: '.github/workflows/ci.yml', line: 10, side: 'RIGHT' },
     ]);
     const bodies = comments.map((c) => String(c.body));
-    expect(bodies[0]).toContain(
+    expect(bodies[1]).toContain(
       [
         '**Suggested change** (`controlgate fix` makes it): Pin actions/setup-node@v4 to the commit the tag names',
         '',
@@ -165,6 +166,6 @@ describe('review comments suggest the fix', () => {
     expect(bodies[2]).toContain(
       ['```suggestion', `      - uses: actions/setup-node@${sha} # v4`, '```'].join('\n'),
     );
-    expect(bodies[1]).not.toContain('suggestion');
+    expect(bodies[0]).not.toContain('suggestion');
   });
 });

@@ -128,9 +128,10 @@ describe('controlgate fix resolves tags through the GitHub API', () => {
       stderr: (t) => err.push(t),
       isTTY: false,
     });
+    // The findings' order (high before medium: GitHub's own action in a job that holds nothing).
     expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
-      'GET /repos/actions/checkout/tags',
       'GET /repos/acme/deploy/tags',
+      'GET /repos/actions/checkout/tags',
     ]);
     expect(fake.requests[0]!.headers.authorization).toBe('Bearer ghs_test');
     expect(readFileSync(path.join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(
