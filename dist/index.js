@@ -6253,8 +6253,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 210 modules
-var registry = __nccwpck_require__(4132);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 211 modules
+var registry = __nccwpck_require__(8294);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -14655,7 +14655,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   JG: () => (/* binding */ testPathContext)
 });
 
-// UNUSED EXPORTS: LOOPBACK_KEY_NAMES, TEST_KEY_NAMES, personaSees
+// UNUSED EXPORTS: CI_STACK_NAMES, LOOPBACK_KEY_NAMES, TEST_KEY_NAMES, personaSees
 
 // EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
 var k8s_files = __nccwpck_require__(2870);
@@ -14789,7 +14789,18 @@ const LOOPBACK_KEY_NAMES = [
  * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
  * documentation, archived and vendored code. A finding there gets low confidence (it is reported, and blocks
  * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
- * Folder globs (those ending in `/**`) match whatever the case of the folder's name (.NET's and
+ * Folder globs (those ending in `/**
+ * Compose stacks of the CI: a Compose file in a CI folder (`.ci/`, `ci/`) or named for a CI or test
+ * run (`compose.ci.yaml`, `docker-compose.e2e.yml`, `compose.cypress.yaml`). A job brings the stack up
+ * on its runner and discards it with the job: a password there guards a container that lives as long
+ * as the test, and the stack is no deployment.
+ */
+const CI_STACK_NAMES = [
+    '**/.ci/**/*compose*.{yml,yaml}',
+    '**/ci/**/*compose*.{yml,yaml}',
+    '**/*compose*.{ci,e2e,cypress,integration}.{yml,yaml}',
+];
+/**`) match whatever the case of the folder's name (.NET's and
  * Java's `Test/`, `Tests/`, `UnitTests/`); the others, which judge a file's own name, match its case.
  */
 const DEFAULT_TEST_PATHS = [
@@ -14885,8 +14896,10 @@ const DEFAULT_TEST_PATHS = [
     '**/*Tests.cs',
     ...TEST_KEY_NAMES,
     ...LOOPBACK_KEY_NAMES,
+    ...CI_STACK_NAMES,
 ];
 const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation, archived or vendored path';
+const CI_STACK_REASON = 'the file is a Compose stack of the CI (its folder or name says so), which a job brings up on its runner and discards with it: it is no deployment';
 const TEST_KUSTOMIZATION_REASON = 'the manifest is built only by kustomizations under test, fixture, example or quick-start paths';
 const TEST_WORD_KEY_REASON = "the key file's name marks it as test material, and test code sits beside it";
 const TEST_KEY_NAME_REASON = "the key file's name marks it as test material (test, fake, dummy, example or sample)";
@@ -14982,6 +14995,7 @@ function testPathContext(testPaths, workspace) {
     const matcher = testPathMatcher(testPaths);
     const byKeyName = (0,glob/* pathMatcher */.kZ)(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
     const byLoopbackName = (0,glob/* pathMatcher */.kZ)(testPaths.filter((glob) => LOOPBACK_KEY_NAMES.includes(glob)));
+    const byCiStack = (0,glob/* pathMatcher */.kZ)(testPaths.filter((glob) => CI_STACK_NAMES.includes(glob)));
     // A manifest elsewhere that kustomize builds only from kustomizations in test paths (a shared
     // `components/` folder that only the quick start or the end-to-end suite includes) is their
     // material too: one a production overlay also includes keeps its confidence.
@@ -15008,7 +15022,9 @@ function testPathContext(testPaths, workspace) {
                 ? TEST_KEY_NAME_REASON
                 : byLoopbackName(path)
                     ? LOOPBACK_KEY_NAME_REASON
-                    : TEST_PATH_REASON
+                    : byCiStack(path)
+                        ? CI_STACK_REASON
+                        : TEST_PATH_REASON
             : testBuilt(path)
                 ? TEST_KUSTOMIZATION_REASON
                 : undefined;
@@ -15093,7 +15109,7 @@ function hiddenReasons(h) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4132);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8294);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -15554,7 +15570,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 4132:
+/***/ 8294:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15571,6 +15587,42 @@ var core_location = __nccwpck_require__(6244);
 var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
 var yaml = __nccwpck_require__(2686);
+;// CONCATENATED MODULE: ./lib/core/parsers/devcontainer.js
+/**
+ * Development containers (containers.dev: VS Code, GitHub Codespaces): the files under a
+ * `.devcontainer/` directory describe a developer's workspace. An image built from a Dockerfile
+ * there is not deployed, and its user is the dev container tooling's to set (`remoteUser`,
+ * `containerUser`; the devcontainers base images create a non-root user). So are the cloud
+ * development environments' images: CodeSandbox's `.codesandbox/Dockerfile` and Gitpod's
+ * `.gitpod.Dockerfile` (or a Dockerfile under `.gitpod/`).
+ *
+ * A Dockerfile elsewhere that a devcontainer.json builds is not taken for one: the deployed image is
+ * often that same Dockerfile (the dev container builds it, or one of its stages, too), and a pull
+ * request that pointed a devcontainer.json at it would hide its own finding.
+ */
+/** How a Dockerfile rule says, in its scope, that it left a development container's image out. */
+const DEV_CONTAINER_IMAGE = {
+    kind: 'development container image',
+    reason: "a developer's workspace (VS Code, Codespaces) under .devcontainer/, or a CodeSandbox or Gitpod environment (.codesandbox/, .gitpod), not a deployed image: the development tooling sets its user (remoteUser, containerUser)",
+};
+/** The directories whose Dockerfiles build development environments. */
+const DEV_ENVIRONMENT_DIRS = new Set(['.devcontainer', '.codesandbox', '.gitpod']);
+/**
+ * Whether a Dockerfile is a development environment's image: it lies under a `.devcontainer/`,
+ * `.codesandbox/` or `.gitpod/` directory, or is Gitpod's `.gitpod.Dockerfile`.
+ */
+function isDevContainerImage(file) {
+    return devEnvironmentMark(file) !== undefined;
+}
+/** What in a Dockerfile's path marks a development environment's image (`.devcontainer/`), if anything. */
+function devEnvironmentMark(file) {
+    const parts = file.split('/');
+    if (parts.at(-1) === '.gitpod.Dockerfile')
+        return '.gitpod.Dockerfile';
+    const dir = parts.slice(0, -1).find((p) => DEV_ENVIRONMENT_DIRS.has(p));
+    return dir === undefined ? undefined : `${dir}/`;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/parsers/shell.js
 /**
  * A tolerant, linear-time lexer of POSIX/bash command lines: it splits a script into simple commands
@@ -16326,6 +16378,7 @@ function writesToFile(views, index) {
 
 
 
+
 /**
  * A model of Docker Compose files: the services of every compose file, each setting located in its
  * source. Compose files are found by name (`compose.yaml`, `docker-compose.yml`, and their
@@ -16501,6 +16554,16 @@ const ENVIRONMENT_WORDS = new Set([
     'ci',
     'preview',
 ]);
+/**
+ * The folder of a compose file's path whose whole name (less a leading dot) is one of
+ * {@link ENVIRONMENT_WORDS} (`.ci/`, `test/`, `e2e/`, `dev/`): a folder of a development, test or CI
+ * environment. A folder whose name only contains such a word (`ci-server/`, `dev-tools/`) is not one.
+ */
+function environmentFolder(file) {
+    const dirs = file.split('/').slice(0, -1);
+    const dir = dirs.find((d) => ENVIRONMENT_WORDS.has(d.toLowerCase().replace(/^\./, '')));
+    return dir === undefined ? undefined : `${dir}/`;
+}
 /** Build targets that name a development stage of the Dockerfile (`target: development`). */
 const DEVELOPMENT_TARGET = /^(?:dev|devel|develop|development|debug|local|test|testing)$/i;
 /** Words of a Dockerfile's name that make it a development one (`Dockerfile.dev-self-contained`, `dev.Dockerfile`). */
@@ -16526,7 +16589,9 @@ function developmentBuild(service) {
 /**
  * Why a service is likely no deployment, when it is: its compose file is named as an example or
  * sample (a quick start for users to adapt, which the project does not run) or for a development,
- * test or preview environment; it builds a development stage of its Dockerfile (a developer's or a CI
+ * test or preview environment, or lies under a development container's folder (`.devcontainer/`,
+ * whose devcontainer.json brings it up as a developer's workspace) or in a folder named for such an
+ * environment (`.ci/`, `e2e/`, `dev/`); it builds a development stage of its Dockerfile (a developer's or a CI
  * job's environment); a service of its file builds a development Dockerfile (`Dockerfile.dev`), which
  * makes the file a developer's or a demo's stack; or only test scripts use its file.
  */
@@ -16540,6 +16605,14 @@ function notDeployedService(service) {
     const environment = words.find((w) => ENVIRONMENT_WORDS.has(w));
     if (environment) {
         return `the compose file is named for the "${environment}" environment: a developer's, a CI job's or a preview's, not a deployment`;
+    }
+    const mark = devEnvironmentMark(service.path);
+    if (mark?.endsWith('/')) {
+        return `the compose file lies under ${mark}, a development container's stack for VS Code, Codespaces or Gitpod: a developer's workspace, not a deployment`;
+    }
+    const folder = environmentFolder(service.path);
+    if (folder) {
+        return `the compose file lies in the folder ${folder}, named for a development, test or CI environment: a developer's, a CI job's or a preview's, not a deployment`;
     }
     const build = serviceSetting(service, 'build')?.value;
     const target = isMap(build) && typeof build.target === 'string' ? build.target.trim() : '';
@@ -17755,42 +17828,6 @@ const composeHostNamespaces = (0,types/* defineEvaluator */.D)({
     },
 });
 
-;// CONCATENATED MODULE: ./lib/core/parsers/devcontainer.js
-/**
- * Development containers (containers.dev: VS Code, GitHub Codespaces): the files under a
- * `.devcontainer/` directory describe a developer's workspace. An image built from a Dockerfile
- * there is not deployed, and its user is the dev container tooling's to set (`remoteUser`,
- * `containerUser`; the devcontainers base images create a non-root user). So are the cloud
- * development environments' images: CodeSandbox's `.codesandbox/Dockerfile` and Gitpod's
- * `.gitpod.Dockerfile` (or a Dockerfile under `.gitpod/`).
- *
- * A Dockerfile elsewhere that a devcontainer.json builds is not taken for one: the deployed image is
- * often that same Dockerfile (the dev container builds it, or one of its stages, too), and a pull
- * request that pointed a devcontainer.json at it would hide its own finding.
- */
-/** How a Dockerfile rule says, in its scope, that it left a development container's image out. */
-const DEV_CONTAINER_IMAGE = {
-    kind: 'development container image',
-    reason: "a developer's workspace (VS Code, Codespaces) under .devcontainer/, or a CodeSandbox or Gitpod environment (.codesandbox/, .gitpod), not a deployed image: the development tooling sets its user (remoteUser, containerUser)",
-};
-/** The directories whose Dockerfiles build development environments. */
-const DEV_ENVIRONMENT_DIRS = new Set(['.devcontainer', '.codesandbox', '.gitpod']);
-/**
- * Whether a Dockerfile is a development environment's image: it lies under a `.devcontainer/`,
- * `.codesandbox/` or `.gitpod/` directory, or is Gitpod's `.gitpod.Dockerfile`.
- */
-function isDevContainerImage(file) {
-    return devEnvironmentMark(file) !== undefined;
-}
-/** What in a Dockerfile's path marks a development environment's image (`.devcontainer/`), if anything. */
-function devEnvironmentMark(file) {
-    const parts = file.split('/');
-    if (parts.at(-1) === '.gitpod.Dockerfile')
-        return '.gitpod.Dockerfile';
-    const dir = parts.slice(0, -1).find((p) => DEV_ENVIRONMENT_DIRS.has(p));
-    return dir === undefined ? undefined : `${dir}/`;
-}
-
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./lib/core/paths.js
@@ -17851,16 +17888,15 @@ var image_ref = __nccwpck_require__(4585);
 
 
 
-
 /**
  * `compose.image-tag`: Compose services whose `image` has no tag or one that names no version (`latest`,
  * `dind`, `postgresql-latest`: see isMovingTag), and no digest,
  * as k8s.image-tag judges Kubernetes containers. A service with `build:` is left alone: its `image`
  * names what Compose builds from the project's own sources, not what it pulls. Images taken from a
  * variable (`${TAG}`) are not judged. A name that no registry serves (see isLocalOnlyImage) is reported
- * at low confidence: it was built or tagged on the host. So is an image of a compose file under a
- * development environment's folder (`.devcontainer/`: see devEnvironmentMark), a developer's
- * workspace, and the project's own published image (see ownImage) in a compose file not named for
+ * at low confidence: it was built or tagged on the host. So is an image of a service that is likely
+ * no deployment (see notDeployedService: a compose file under `.devcontainer/` is a developer's
+ * workspace), and the project's own published image (see ownImage) in a compose file not named for
  * production: a template the project ships for its users, whose moving tag is its newest release.
  */
 const composeImageTag = (0,types/* defineEvaluator */.D)({
@@ -17903,18 +17939,13 @@ const PRODUCTION_WORDS = new Set(['prod', 'production', 'live']);
 /** The registries where a repository's own image is published under its `owner/name`. */
 const OWN_REGISTRIES = new Set([undefined, 'docker.io', 'index.docker.io', 'ghcr.io', 'quay.io']);
 /**
- * Why a moving tag matters less for this service, when it does: its compose file is under a
- * development environment's folder (`.devcontainer/`, as dockerfile rules recognise it), a
- * developer's workspace; or its image is the project's own published image (see {@link ownImage}) in
+ * Why a moving tag matters less for this service, besides its being likely no deployment (see
+ * notDeployedService): its image is the project's own published image (see {@link ownImage}) in
  * a compose file not named for production: a template the project ships for its users, whose
  * `latest` is the project's newest release, which `docker compose pull` takes on purpose. Third-party
  * images of the same file are judged as usual.
  */
 function lesser(service, ref, repository) {
-    const mark = devEnvironmentMark(service.path);
-    if (mark?.endsWith('/')) {
-        return `the compose file is under ${mark}: a development container's stack, a developer's workspace, not a deployment`;
-    }
     const words = service.path
         .slice(service.path.lastIndexOf('/') + 1)
         .toLowerCase()
@@ -18529,8 +18560,11 @@ function detectSsns(line, out) {
     }
 }
 const EMAIL = /(?<![\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,3})(?![\w-])/g;
-/** Local parts that are placeholders, not people: exact names, and words that mark test data. */
-const PLACEHOLDER_LOCAL = /^(?:me|you|him|her|user|username|name|email|mail|someone|somebody|anyone|nobody|person|admin|root|info|contact|hello|hi|support|sales|team|abc|xyz|asdf|qwerty|aaa|xxx|foo|bar|baz|qux|john|jane|joe|jdoe|alice|bob|carol|charlie|dave|eve|mallory|trent|x|y|z|a|b|c|(?:first|your|my)[._-]?(?:name|email|mail|last)|firstname[._-]?lastname|(?:john|jane|joe|richard|max|erika|jan|mario|john[._-]?q)[._-]?(?:doe|roe|public|mustermann|musterfrau|kowalski|rossi|smith)|(?:jane|john)doe)\d{0,4}$/i;
+/**
+ * Local parts that are placeholders, not people: exact names, and words that mark test data, and the
+ * roles an address fills in a test of permissions (`member`, `owner`, `viewer`, `editor`).
+ */
+const PLACEHOLDER_LOCAL = /^(?:me|you|him|her|user|username|name|email|mail|member|owner|viewer|editor|reader|writer|guest|customer|client|tenant|manager|operator|approver|reviewer|requester|assignee|recipient|sender|receiver|subscriber|participant|employee|staff|someone|somebody|anyone|nobody|person|admin|root|info|contact|hello|hi|support|sales|team|abc|xyz|asdf|qwerty|aaa|xxx|foo|bar|baz|qux|john|jane|joe|jdoe|alice|bob|carol|charlie|dave|eve|mallory|trent|x|y|z|a|b|c|(?:first|your|my)[._-]?(?:name|email|mail|last)|firstname[._-]?lastname|(?:john|jane|joe|richard|max|erika|jan|mario|john[._-]?q)[._-]?(?:doe|roe|public|mustermann|musterfrau|kowalski|rossi|smith)|(?:jane|john)doe)\d{0,4}$/i;
 const PLACEHOLDER_WORD = /test|example|sample|demo|dummy|fake|bogus(?!l)|mock|fixture|placeholder|invalid|noreply|no-reply|donotreply|nobody|spam|foo|bar|lorem|ipsum|changeme|fabrikam|contoso|northwind|adventure-?works|tailspin|wingtip|litware|initech|globex|user\d*$|^\d+$|^[0-9a-f]{12,}$/i;
 /**
  * A generic account word, a separator, then what a test of address syntax varies
@@ -18592,6 +18626,10 @@ function creditsReader() {
  */
 const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
 const GMAIL_USERNAME = /^[a-z0-9](?:[a-z0-9.]{4,28})[a-z0-9]$/i;
+/** Another address right after this one, joined by `,` or `;` with no space: `a@x.com,b@y.com`. */
+const JOINED_AFTER = /^[,;][A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}\./;
+/** Another address right before this one, joined by `,` or `;` with no space. */
+const JOINED_BEFORE = /[A-Za-z0-9._%+-]@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,3}[,;]$/;
 /** Words just before an address that say it is made up: "test alias@gmail.com". */
 const MADE_UP_BEFORE = /(?:test|example|fake|dummy|sample|placeholder)\W{0,3}\w{0,12}\W{0,3}$/i;
 function detectEmails(line, domains, out) {
@@ -18615,12 +18653,16 @@ function detectEmails(line, domains, out) {
             continue;
         if (MADE_UP_BEFORE.test(line.slice(Math.max(0, m.index - 30), m.index)))
             continue;
+        const end = m.index + m[0].length;
+        const joined = JOINED_AFTER.test(line.slice(end, end + 70)) ||
+            JOINED_BEFORE.test(line.slice(Math.max(0, m.index - 130), m.index));
         out.push({
             kind: 'email',
             masked: `${name[0]}…@${domain}`,
             value: `${local.toLowerCase()}@${domain}`,
             start: m.index,
-            end: m.index + m[0].length,
+            end,
+            ...(joined ? { joined } : {}),
         });
     }
 }
@@ -18782,11 +18824,17 @@ const dataPersonalData = (0,types/* defineEvaluator */.D)({
             const shown = found.slice(0, options.maxPerFile);
             shown.forEach(({ datum, line }, i) => {
                 const more = i === shown.length - 1 ? found.length - shown.length : 0;
+                const also = more > 0 ? ` (and ${more} more in this file)` : '';
                 findings.push({
-                    message: `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
-                        `data${more > 0 ? ` (and ${more} more in this file)` : ''}.`,
+                    message: datum.joined
+                        ? `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}, joined to another address ` +
+                            `in one value: an address-list or injection test vector, often copied from a published report, ` +
+                            `yet a real-looking address all the same${also}.`
+                        : `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
+                            `data${also}.`,
                     location: { path: file, startLine: line, startColumn: datum.start + 1, endColumn: datum.end },
                     key: `${datum.kind}:${(0,external_node_crypto_.createHash)('sha256').update(datum.value).digest('hex').slice(0, 16)}`,
+                    ...(datum.joined ? { severity: 'low' } : {}),
                 });
             });
         }
@@ -18800,6 +18848,409 @@ const posix_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)(
 var files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/evaluators/repo/manifests.js
 var manifests = __nccwpck_require__(4513);
+;// CONCATENATED MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
+
+
+
+
+
+
+
+
+const ECOSYSTEMS = ['npm', 'python', 'ruby', 'rust', 'php', 'go'];
+const NPM_LOCKS = [
+    'package-lock.json',
+    'npm-shrinkwrap.json',
+    'yarn.lock',
+    'pnpm-lock.yaml',
+    'bun.lock',
+    'bun.lockb',
+];
+const PY_LOCKS = ['poetry.lock', 'uv.lock', 'pdm.lock'];
+/**
+ * `deps.lockfile`: every package manifest that declares dependencies has a lockfile beside it, or in
+ * the ancestor directory that is its workspace root (npm/yarn/bun `workspaces`, pnpm-workspace.yaml,
+ * a Cargo `[workspace]`, a uv workspace); for a package.json, node2nix's `node-packages.nix` beside
+ * it is one too. Without a lockfile, each install resolves version ranges
+ * anew, so builds are neither reproducible nor reviewable. Scaffolding templates (template syntax in
+ * the manifest's name, version or directory: {@link isTemplateManifest}) are not projects and need none;
+ * nor do libraries, which conventionally ship without a lock (a plain pyproject `[project]`, a Composer
+ * package that is not an application: {@link composerIsApplication}). A workspace whose root has no
+ * lockfile is one finding at the root manifest, naming its members: one file at the root fixes them all.
+ */
+/** Manifests that are not the project's own: vendored code, installed packages, test fixtures. */
+const DEFAULT_MANIFEST_EXCLUDE = [
+    '**/node_modules/**',
+    '**/vendor/**',
+    '**/bower_components/**',
+    '**/fixtures/**',
+    '**/__fixtures__/**',
+    '**/testdata/**',
+];
+const depsLockfile = (0,types/* defineEvaluator */.D)({
+    kind: 'deps.lockfile',
+    summary: 'Package manifests with dependencies have a committed lockfile (npm, Python, Ruby, Rust, PHP, Go).',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            ecosystems: {
+                type: 'array',
+                uniqueItems: true,
+                items: { enum: [...ECOSYSTEMS] },
+                default: [...ECOSYSTEMS],
+                description: 'Ecosystems to check.',
+            },
+            exclude: globList('Globs of manifests to ignore: vendored code, installed packages and test fixtures. Setting it ' +
+                'replaces the defaults.', {
+                default: DEFAULT_MANIFEST_EXCLUDE,
+            }),
+        },
+    },
+    evaluate({ options, workspace }) {
+        const excluded = options.exclude.length > 0 ? workspace.matcher(options.exclude) : () => false;
+        const wanted = new Set(options.ecosystems);
+        // Manifests that one lockfile would cover, by where it belongs: a workspace's members and its root
+        // all wait for the same file at the root, so they are one finding there, not one per member.
+        const missing = new Map();
+        for (const file of workspace.filesWhere(LOCKED_MANIFESTS)) {
+            if (excluded(file))
+                continue;
+            const name = posix_namespaceObject.basename(file);
+            const parent = posix_namespaceObject.dirname(file);
+            const dir = parent === '.' ? '' : parent;
+            const req = requirementFor(workspace, name, file, dir, wanted);
+            // A scaffolding template is rendered into a new project before anyone installs it.
+            if (!req || (0,manifests/* isTemplateManifest */.Sf)(workspace, file))
+                continue;
+            if (req.dirs.some((d) => req.locks.some((lock) => workspace.has(join(d, lock)))))
+                continue;
+            if (name === 'package.json' && lockedByNix(workspace, dir))
+                continue;
+            const group = `${req.dirs[req.dirs.length - 1]}\0${name}`;
+            const entry = missing.get(group);
+            if (entry)
+                entry.files.push(file);
+            else
+                missing.set(group, { req, files: [file] });
+        }
+        return [...missing.values()].map(({ req, files }) => lockFinding(workspace, req, files));
+    },
+});
+/**
+ * node2nix's output beside a package.json (`node-packages.nix`, "generated by node2nix"): every
+ * package of the tree, transitive ones included, pinned by URL and integrity hash for Nix to fetch.
+ * That is the manifest's lockfile; nothing runs `npm install` on it.
+ */
+function lockedByNix(ws, dir) {
+    const file = join(dir, 'node-packages.nix');
+    return ws.has(file) && /^#[^\n]{0,80}generated by node2nix\b/i.test(ws.text(file) ?? '');
+}
+/** One finding for the manifests that one missing lockfile would cover. */
+function lockFinding(ws, req, files) {
+    const expected = `expected ${orList(req.locks.map((l) => `\`${l}\``))}`;
+    const file = files[0];
+    const name = posix_namespaceObject.basename(file);
+    if (files.length === 1) {
+        const roots = req.dirs.slice(1).map((d) => d || 'the repository root');
+        const where = roots.length > 0 ? ` beside it or in its workspace root (${roots.join(', ')})` : ' beside it';
+        if (req.off) {
+            // A decision the project wrote down: still no lockfile, but not an oversight.
+            const { setting, file: rc, line } = req.off;
+            return {
+                message: `${file} declares dependencies and turns its lockfile off (\`${setting}\` at ${rc}:${line}), so ` +
+                    'every install, CI included, resolves its version ranges again.',
+                location: (0,core_location/* fileLocation */.AR)(file),
+                key: name,
+                confidence: 'low',
+            };
+        }
+        if (req.peersOnly) {
+            // Nothing of its own to install: its host's install resolves and locks the peers.
+            return {
+                message: `${file} declares only peerDependencies and no lockfile is committed${where}: the package that ` +
+                    `loads it provides them, from its own lockfile; if this package is installed on its own, commit ${expected.replace(/^expected /, '')}.`,
+                location: (0,core_location/* fileLocation */.AR)(file),
+                key: name,
+                confidence: 'low',
+            };
+        }
+        return {
+            message: `${file} declares dependencies but no lockfile is committed${where}: ${expected}.`,
+            location: (0,core_location/* fileLocation */.AR)(file),
+            key: name,
+        };
+    }
+    const root = req.dirs[req.dirs.length - 1];
+    const rootManifest = join(root, name);
+    // At the root manifest, unless every member is test or example material: then at one of them, so
+    // the finding is graded as theirs were (the root of such a workspace is no project of its own).
+    const at = ws.has(rootManifest) && !files.every(confidence/* inTestPaths */.kU) ? rootManifest : [...files].sort()[0];
+    const shown = [...files].sort().slice(0, 5).join(', ');
+    const more = files.length > 5 ? ` and ${files.length - 5} more` : '';
+    const off = req.off
+        ? ` It turns the lockfile off (\`${req.off.setting}\` at ${req.off.file}:${req.off.line}).`
+        : '';
+    return {
+        message: `${files.length} manifests of the workspace at ${root || 'the repository root'} declare dependencies ` +
+            `(${shown}${more}) but no lockfile is committed at its root, where one lockfile covers them all: ` +
+            `${expected}.${off}`,
+        location: (0,core_location/* fileLocation */.AR)(at),
+        key: name,
+        ...(req.off ? { confidence: 'low' } : {}),
+    };
+}
+function requirementFor(ws, name, file, dir, wanted) {
+    switch (name) {
+        case 'package.json': {
+            if (!wanted.has('npm'))
+                return undefined;
+            const pkg = (0,manifests/* readJson */.Vh)(ws, file);
+            if (!(0,manifests/* packageJsonNeedsLock */.TP)(pkg))
+                return undefined;
+            const dirs = [dir, ...npmWorkspaceRoots(ws, dir)];
+            const off = npmLockfileOff(ws, dirs);
+            const peersOnly = !(0,manifests/* packageJsonNeedsLock */.TP)({ ...pkg, peerDependencies: undefined });
+            return {
+                locks: preferredFirst(NPM_LOCKS, pkg),
+                dirs,
+                ...(off ? { off } : {}),
+                ...(peersOnly ? { peersOnly } : {}),
+            };
+        }
+        case 'Pipfile':
+            return wanted.has('python') && (0,manifests/* pipfileNeedsLock */.yf)(ws.text(file) ?? '')
+                ? { locks: ['Pipfile.lock'], dirs: [dir] }
+                : undefined;
+        case 'pyproject.toml': {
+            if (!wanted.has('python'))
+                return undefined;
+            const tool = (0,manifests/* pyprojectTool */.Dp)(ws.text(file) ?? '');
+            if (!tool)
+                return undefined;
+            const primary = `${tool}.lock`;
+            return {
+                locks: [primary, ...PY_LOCKS.filter((l) => l !== primary)],
+                dirs: [dir, ...uvWorkspaceRoots(ws, dir)],
+            };
+        }
+        case 'Gemfile':
+            return wanted.has('ruby') ? { locks: ['Gemfile.lock'], dirs: [dir] } : undefined;
+        case 'gems.rb':
+            return wanted.has('ruby') ? { locks: ['gems.locked'], dirs: [dir] } : undefined;
+        case 'Cargo.toml': {
+            if (!wanted.has('rust') || !(0,manifests/* cargoNeedsLock */.ld)(ws.text(file) ?? ''))
+                return undefined;
+            return { locks: ['Cargo.lock'], dirs: [dir, ...cargoWorkspaceRoots(ws, dir)] };
+        }
+        case 'composer.json': {
+            if (!wanted.has('php'))
+                return undefined;
+            const manifest = (0,manifests/* readJson */.Vh)(ws, file);
+            if (!(0,manifests/* composerNeedsLock */.LE)(manifest) || !(0,manifests/* composerIsApplication */.pL)(manifest))
+                return undefined;
+            return replacedByRoot(ws, file, manifest) ? undefined : { locks: ['composer.lock'], dirs: [dir] };
+        }
+        case 'go.mod':
+            return wanted.has('go') && (0,manifests/* goModNeedsSum */.nT)(ws.text(file) ?? '')
+                ? { locks: ['go.sum'], dirs: [dir] }
+                : undefined;
+        default:
+            return undefined;
+    }
+}
+/**
+ * Whether the repository's root composer.json `replace`s this sub-package: a monorepo whose packages
+ * are split into read-only repositories for publishing. The root's lock (or its being a library) speaks
+ * for them; the split manifest is never installed from here.
+ */
+function replacedByRoot(ws, file, manifest) {
+    if (file === 'composer.json' || typeof manifest?.name !== 'string')
+        return false;
+    const replace = (0,manifests/* readJson */.Vh)(ws, 'composer.json')?.replace;
+    return typeof replace === 'object' && replace !== null && Object.hasOwn(replace, manifest.name);
+}
+/** The manifests {@link requirementFor} knows, by name: the tree is listed for them alone. */
+const LOCKED_MANIFEST_NAMES = new Set([
+    'package.json',
+    'Pipfile',
+    'pyproject.toml',
+    'Gemfile',
+    'gems.rb',
+    'Cargo.toml',
+    'composer.json',
+    'go.mod',
+]);
+const LOCKED_MANIFESTS = (0,screens/* defineSelector */.xf)('lockfile-manifests', (f) => LOCKED_MANIFEST_NAMES.has(f.slice(f.lastIndexOf('/') + 1)));
+/** npm's `package-lock` and pnpm's `lockfile`: false, neither reads nor writes a lockfile. */
+const LOCKFILE_SETTING = /^\s*(package-lock|lockfile)\s*=\s*["']?(true|false)["']?\s*$/i;
+/**
+ * Whether the project's `.npmrc` turns the lockfile off: the `.npmrc` of the package or of its
+ * workspace root (npm's project configuration), the nearest that sets it deciding.
+ */
+function npmLockfileOff(ws, dirs) {
+    for (const dir of dirs) {
+        const file = join(dir, '.npmrc');
+        if (!ws.has(file))
+            continue;
+        const lines = (ws.text(file) ?? '').split('\n');
+        for (let i = lines.length - 1; i >= 0; i--) {
+            const m = LOCKFILE_SETTING.exec(lines[i]);
+            if (!m)
+                continue;
+            if (m[2].toLowerCase() === 'true')
+                return undefined;
+            return { setting: `${m[1]}=false`, file, line: i + 1 };
+        }
+    }
+    return undefined;
+}
+/** Ancestors of `dir`, nearest first ("" is the repository root). */
+function ancestors(dir) {
+    const out = [];
+    let current = dir;
+    while (current !== '') {
+        current = posix_namespaceObject.dirname(current) === '.' ? '' : posix_namespaceObject.dirname(current);
+        out.push(current);
+    }
+    return out;
+}
+function join(dir, name) {
+    return dir ? `${dir}/${name}` : name;
+}
+/** Ancestors whose workspace globs (package.json `workspaces`, pnpm-workspace.yaml) include `dir`. */
+function npmWorkspaceRoots(ws, dir) {
+    return ancestors(dir).filter((root) => {
+        const rel = root ? dir.slice(root.length + 1) : dir;
+        const globs = [];
+        const pkg = (0,manifests/* readJson */.Vh)(ws, join(root, 'package.json'));
+        const declared = pkg?.workspaces;
+        if (Array.isArray(declared))
+            globs.push(...declared.filter((g) => typeof g === 'string'));
+        else if (declared && typeof declared === 'object') {
+            const packages = declared.packages;
+            if (Array.isArray(packages))
+                globs.push(...packages.filter((g) => typeof g === 'string'));
+        }
+        const pnpm = ws.has(join(root, 'pnpm-workspace.yaml'))
+            ? ws.yaml(join(root, 'pnpm-workspace.yaml'))
+            : undefined;
+        const pnpmPackages = pnpm?.ok
+            ? pnpm.documents[0]?.value?.packages
+            : undefined;
+        if (Array.isArray(pnpmPackages))
+            globs.push(...pnpmPackages.filter((g) => typeof g === 'string'));
+        return globs.length > 0 && matchesWorkspaceGlobs(rel, globs);
+    });
+}
+/** Workspace globs with `!` negations, as npm, yarn and pnpm read them. */
+function matchesWorkspaceGlobs(rel, globs) {
+    const clean = (g) => g.replace(/^\.\//, '').replace(/\/+$/, '');
+    const include = globs.filter((g) => !g.startsWith('!')).map(clean);
+    const exclude = globs.filter((g) => g.startsWith('!')).map((g) => clean(g.slice(1)));
+    if (include.length === 0)
+        return false;
+    return (0,workspace_glob/* pathMatcher */.kZ)(include)(rel) && !(exclude.length > 0 && (0,workspace_glob/* pathMatcher */.kZ)(exclude)(rel));
+}
+/**
+ * Cargo walks up to the nearest manifest with a `[workspace]` table, which must list the member in
+ * `members` (globs) and not in `exclude`, or reach it as a path dependency of a member (path
+ * dependencies that reside in the workspace's directory are implicit members, locked by its
+ * Cargo.lock). A table without `members` is trusted.
+ */
+function cargoWorkspaceRoots(ws, dir) {
+    return ancestors(dir).filter((root) => {
+        const table = (0,manifests/* workspaceTable */.cI)(ws.text(join(root, 'Cargo.toml')) ?? '');
+        if (!table)
+            return false;
+        const rel = root ? dir.slice(root.length + 1) : dir;
+        const members = (0,manifests/* tomlStringArray */.xm)(table, 'members');
+        if (!members)
+            return true;
+        const excluded = (0,manifests/* tomlStringArray */.xm)(table, 'exclude') ?? [];
+        const globs = [...members, ...excluded.map((g) => `!${g}`)];
+        if (matchesWorkspaceGlobs(rel, globs))
+            return true;
+        if (excluded.length > 0 && matchesWorkspaceGlobs(rel, excluded))
+            return false;
+        return cargoImplicitMembers(ws, root, globs).has(rel);
+    });
+}
+/**
+ * The directories (relative to a Cargo workspace root) of the crates its members reach through path
+ * dependencies, directly or through one another, that lie inside the root's directory: Cargo makes them
+ * members too. Computed once per root.
+ */
+function cargoImplicitMembers(ws, root, globs) {
+    return ws.memo('cargo-implicit-members', join(root, 'Cargo.toml'), () => {
+        const prefix = root ? `${root}/` : '';
+        const crates = ws
+            .glob([`${prefix}**/Cargo.toml`])
+            .map((f) => posix_namespaceObject.dirname(f))
+            .map((d) => (d === '.' ? '' : d));
+        const relOf = (d) => (root ? d.slice(root.length + 1) : d);
+        const queue = crates.filter((d) => d !== root && matchesWorkspaceGlobs(relOf(d), globs));
+        const seen = new Set(queue);
+        const known = new Set(crates);
+        const found = new Set();
+        while (queue.length > 0) {
+            const crate = queue.pop();
+            for (const target of cargoPathDependencies(ws.text(join(crate, 'Cargo.toml')) ?? '')) {
+                const d = posix_namespaceObject.normalize(join(crate, target)).replace(/\/+$/, '');
+                const dep = d === '.' ? '' : d;
+                if (seen.has(dep) || !known.has(dep) || (root && !dep.startsWith(prefix)))
+                    continue;
+                if (dep === root || dep.startsWith('..'))
+                    continue;
+                seen.add(dep);
+                found.add(relOf(dep));
+                queue.push(dep);
+            }
+        }
+        return found;
+    });
+}
+/** The `path = "..."` values of a Cargo.toml (dependency tables, inline or not; targets' files never name a crate). */
+function cargoPathDependencies(text) {
+    return [...text.matchAll(/(?:^|[{,])[ \t]*path[ \t]*=[ \t]*["']([^"'\n]{1,500})["']/gm)].map((m) => m[1]);
+}
+/**
+ * A Dart pub workspace (Dart 3.6) is resolved at its root, whose pubspec.yaml lists the members'
+ * directories under `workspace` (globs since Dart 3.7); Dependabot updates it from the root only.
+ */
+function pubWorkspaceRoots(ws, dir) {
+    return ancestors(dir).filter((root) => {
+        const file = join(root, 'pubspec.yaml');
+        if (!ws.has(file))
+            return false;
+        const doc = ws.yaml(file);
+        if (!doc?.ok)
+            return false;
+        const members = doc.documents[0]?.value?.workspace;
+        if (!Array.isArray(members))
+            return false;
+        const rel = root ? dir.slice(root.length + 1) : dir;
+        return matchesWorkspaceGlobs(rel, members.filter((m) => typeof m === 'string'));
+    });
+}
+/** uv keeps one uv.lock at the root that declares `[tool.uv.workspace]`. */
+function uvWorkspaceRoots(ws, dir) {
+    return ancestors(dir).filter((root) => /^[ \t]*\[tool\.uv\.workspace\][ \t]*(?:#.*)?$/m.test(ws.text(join(root, 'pyproject.toml')) ?? ''));
+}
+/** The lockfile each `packageManager` writes; a Map, since the key comes from an untrusted file. */
+const MANAGER_LOCKS = new Map([
+    ['npm', 'package-lock.json'],
+    ['yarn', 'yarn.lock'],
+    ['pnpm', 'pnpm-lock.yaml'],
+    ['bun', 'bun.lock'],
+]);
+/** Puts the lockfile of the declared `packageManager` (e.g. "pnpm@9.1.0") first, for the message. */
+function preferredFirst(locks, pkg) {
+    const manager = typeof pkg?.packageManager === 'string' ? pkg.packageManager.split('@')[0] : undefined;
+    const first = manager ? MANAGER_LOCKS.get(manager) : undefined;
+    return first ? [first, ...locks.filter((l) => l !== first)] : [...locks];
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/git-refs.js
 
 
@@ -18991,349 +19442,6 @@ function eachLine(text, visit) {
         visit(text.slice(start, Math.min(end, start + 20_000)), lineNo);
         start = end + 1;
     }
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
-
-
-
-
-
-
-
-
-const ECOSYSTEMS = ['npm', 'python', 'ruby', 'rust', 'php', 'go'];
-const NPM_LOCKS = [
-    'package-lock.json',
-    'npm-shrinkwrap.json',
-    'yarn.lock',
-    'pnpm-lock.yaml',
-    'bun.lock',
-    'bun.lockb',
-];
-const PY_LOCKS = ['poetry.lock', 'uv.lock', 'pdm.lock'];
-/**
- * `deps.lockfile`: every package manifest that declares dependencies has a lockfile beside it, or in
- * the ancestor directory that is its workspace root (npm/yarn/bun `workspaces`, pnpm-workspace.yaml,
- * a Cargo `[workspace]`, a uv workspace); for a package.json, node2nix's `node-packages.nix` beside
- * it is one too. Without a lockfile, each install resolves version ranges
- * anew, so builds are neither reproducible nor reviewable. Scaffolding templates (template syntax in
- * the manifest's name, version or directory: {@link isTemplateManifest}) are not projects and need none;
- * nor do libraries, which conventionally ship without a lock (a plain pyproject `[project]`, a Composer
- * package that is not an application: {@link composerIsApplication}). A workspace whose root has no
- * lockfile is one finding at the root manifest, naming its members: one file at the root fixes them all.
- */
-/** Manifests that are not the project's own: vendored code, installed packages, test fixtures. */
-const DEFAULT_MANIFEST_EXCLUDE = [
-    '**/node_modules/**',
-    '**/vendor/**',
-    '**/bower_components/**',
-    '**/fixtures/**',
-    '**/__fixtures__/**',
-    '**/testdata/**',
-];
-const depsLockfile = (0,types/* defineEvaluator */.D)({
-    kind: 'deps.lockfile',
-    summary: 'Package manifests with dependencies have a committed lockfile (npm, Python, Ruby, Rust, PHP, Go).',
-    schema: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-            ecosystems: {
-                type: 'array',
-                uniqueItems: true,
-                items: { enum: [...ECOSYSTEMS] },
-                default: [...ECOSYSTEMS],
-                description: 'Ecosystems to check.',
-            },
-            exclude: globList('Globs of manifests to ignore: vendored code, installed packages and test fixtures. Setting it ' +
-                'replaces the defaults.', {
-                default: DEFAULT_MANIFEST_EXCLUDE,
-            }),
-        },
-    },
-    evaluate({ options, workspace }) {
-        const excluded = options.exclude.length > 0 ? workspace.matcher(options.exclude) : () => false;
-        const wanted = new Set(options.ecosystems);
-        // Manifests that one lockfile would cover, by where it belongs: a workspace's members and its root
-        // all wait for the same file at the root, so they are one finding there, not one per member.
-        const missing = new Map();
-        for (const file of workspace.filesWhere(LOCKED_MANIFESTS)) {
-            if (excluded(file))
-                continue;
-            const name = posix_namespaceObject.basename(file);
-            const parent = posix_namespaceObject.dirname(file);
-            const dir = parent === '.' ? '' : parent;
-            const req = requirementFor(workspace, name, file, dir, wanted);
-            // A scaffolding template is rendered into a new project before anyone installs it.
-            if (!req || (0,manifests/* isTemplateManifest */.Sf)(workspace, file))
-                continue;
-            if (req.dirs.some((d) => req.locks.some((lock) => workspace.has(join(d, lock)))))
-                continue;
-            if (name === 'package.json' && lockedByNix(workspace, dir))
-                continue;
-            const group = `${req.dirs[req.dirs.length - 1]}\0${name}`;
-            const entry = missing.get(group);
-            if (entry)
-                entry.files.push(file);
-            else
-                missing.set(group, { req, files: [file] });
-        }
-        return [...missing.values()].map(({ req, files }) => lockFinding(workspace, req, files));
-    },
-});
-/**
- * node2nix's output beside a package.json (`node-packages.nix`, "generated by node2nix"): every
- * package of the tree, transitive ones included, pinned by URL and integrity hash for Nix to fetch.
- * That is the manifest's lockfile; nothing runs `npm install` on it.
- */
-function lockedByNix(ws, dir) {
-    const file = join(dir, 'node-packages.nix');
-    return ws.has(file) && /^#[^\n]{0,80}generated by node2nix\b/i.test(ws.text(file) ?? '');
-}
-/** One finding for the manifests that one missing lockfile would cover. */
-function lockFinding(ws, req, files) {
-    const expected = `expected ${orList(req.locks.map((l) => `\`${l}\``))}`;
-    const file = files[0];
-    const name = posix_namespaceObject.basename(file);
-    if (files.length === 1) {
-        const roots = req.dirs.slice(1).map((d) => d || 'the repository root');
-        const where = roots.length > 0 ? ` beside it or in its workspace root (${roots.join(', ')})` : ' beside it';
-        if (req.off) {
-            // A decision the project wrote down: still no lockfile, but not an oversight.
-            const { setting, file: rc, line } = req.off;
-            return {
-                message: `${file} declares dependencies and turns its lockfile off (\`${setting}\` at ${rc}:${line}), so ` +
-                    'every install, CI included, resolves its version ranges again.',
-                location: (0,core_location/* fileLocation */.AR)(file),
-                key: name,
-                confidence: 'low',
-            };
-        }
-        return {
-            message: `${file} declares dependencies but no lockfile is committed${where}: ${expected}.`,
-            location: (0,core_location/* fileLocation */.AR)(file),
-            key: name,
-        };
-    }
-    const root = req.dirs[req.dirs.length - 1];
-    const rootManifest = join(root, name);
-    // At the root manifest, unless every member is test or example material: then at one of them, so
-    // the finding is graded as theirs were (the root of such a workspace is no project of its own).
-    const at = ws.has(rootManifest) && !files.every(confidence/* inTestPaths */.kU) ? rootManifest : [...files].sort()[0];
-    const shown = [...files].sort().slice(0, 5).join(', ');
-    const more = files.length > 5 ? ` and ${files.length - 5} more` : '';
-    const off = req.off
-        ? ` It turns the lockfile off (\`${req.off.setting}\` at ${req.off.file}:${req.off.line}).`
-        : '';
-    return {
-        message: `${files.length} manifests of the workspace at ${root || 'the repository root'} declare dependencies ` +
-            `(${shown}${more}) but no lockfile is committed at its root, where one lockfile covers them all: ` +
-            `${expected}.${off}`,
-        location: (0,core_location/* fileLocation */.AR)(at),
-        key: name,
-        ...(req.off ? { confidence: 'low' } : {}),
-    };
-}
-function requirementFor(ws, name, file, dir, wanted) {
-    switch (name) {
-        case 'package.json': {
-            if (!wanted.has('npm'))
-                return undefined;
-            const pkg = (0,manifests/* readJson */.Vh)(ws, file);
-            if (!(0,manifests/* packageJsonNeedsLock */.TP)(pkg))
-                return undefined;
-            const dirs = [dir, ...npmWorkspaceRoots(ws, dir)];
-            const off = npmLockfileOff(ws, dirs);
-            return { locks: preferredFirst(NPM_LOCKS, pkg), dirs, ...(off ? { off } : {}) };
-        }
-        case 'Pipfile':
-            return wanted.has('python') && (0,manifests/* pipfileNeedsLock */.yf)(ws.text(file) ?? '')
-                ? { locks: ['Pipfile.lock'], dirs: [dir] }
-                : undefined;
-        case 'pyproject.toml': {
-            if (!wanted.has('python'))
-                return undefined;
-            const tool = (0,manifests/* pyprojectTool */.Dp)(ws.text(file) ?? '');
-            if (!tool)
-                return undefined;
-            const primary = `${tool}.lock`;
-            return {
-                locks: [primary, ...PY_LOCKS.filter((l) => l !== primary)],
-                dirs: [dir, ...uvWorkspaceRoots(ws, dir)],
-            };
-        }
-        case 'Gemfile':
-            return wanted.has('ruby') ? { locks: ['Gemfile.lock'], dirs: [dir] } : undefined;
-        case 'gems.rb':
-            return wanted.has('ruby') ? { locks: ['gems.locked'], dirs: [dir] } : undefined;
-        case 'Cargo.toml': {
-            if (!wanted.has('rust') || !(0,manifests/* cargoNeedsLock */.ld)(ws.text(file) ?? ''))
-                return undefined;
-            return { locks: ['Cargo.lock'], dirs: [dir, ...cargoWorkspaceRoots(ws, dir)] };
-        }
-        case 'composer.json': {
-            if (!wanted.has('php'))
-                return undefined;
-            const manifest = (0,manifests/* readJson */.Vh)(ws, file);
-            if (!(0,manifests/* composerNeedsLock */.LE)(manifest) || !(0,manifests/* composerIsApplication */.pL)(manifest))
-                return undefined;
-            return replacedByRoot(ws, file, manifest) ? undefined : { locks: ['composer.lock'], dirs: [dir] };
-        }
-        case 'go.mod':
-            return wanted.has('go') && (0,manifests/* goModNeedsSum */.nT)(ws.text(file) ?? '')
-                ? { locks: ['go.sum'], dirs: [dir] }
-                : undefined;
-        default:
-            return undefined;
-    }
-}
-/**
- * Whether the repository's root composer.json `replace`s this sub-package: a monorepo whose packages
- * are split into read-only repositories for publishing. The root's lock (or its being a library) speaks
- * for them; the split manifest is never installed from here.
- */
-function replacedByRoot(ws, file, manifest) {
-    if (file === 'composer.json' || typeof manifest?.name !== 'string')
-        return false;
-    const replace = (0,manifests/* readJson */.Vh)(ws, 'composer.json')?.replace;
-    return typeof replace === 'object' && replace !== null && Object.hasOwn(replace, manifest.name);
-}
-/** The manifests {@link requirementFor} knows, by name: the tree is listed for them alone. */
-const LOCKED_MANIFEST_NAMES = new Set([
-    'package.json',
-    'Pipfile',
-    'pyproject.toml',
-    'Gemfile',
-    'gems.rb',
-    'Cargo.toml',
-    'composer.json',
-    'go.mod',
-]);
-const LOCKED_MANIFESTS = (0,screens/* defineSelector */.xf)('lockfile-manifests', (f) => LOCKED_MANIFEST_NAMES.has(f.slice(f.lastIndexOf('/') + 1)));
-/** npm's `package-lock` and pnpm's `lockfile`: false, neither reads nor writes a lockfile. */
-const LOCKFILE_SETTING = /^\s*(package-lock|lockfile)\s*=\s*["']?(true|false)["']?\s*$/i;
-/**
- * Whether the project's `.npmrc` turns the lockfile off: the `.npmrc` of the package or of its
- * workspace root (npm's project configuration), the nearest that sets it deciding.
- */
-function npmLockfileOff(ws, dirs) {
-    for (const dir of dirs) {
-        const file = join(dir, '.npmrc');
-        if (!ws.has(file))
-            continue;
-        const lines = (ws.text(file) ?? '').split('\n');
-        for (let i = lines.length - 1; i >= 0; i--) {
-            const m = LOCKFILE_SETTING.exec(lines[i]);
-            if (!m)
-                continue;
-            if (m[2].toLowerCase() === 'true')
-                return undefined;
-            return { setting: `${m[1]}=false`, file, line: i + 1 };
-        }
-    }
-    return undefined;
-}
-/** Ancestors of `dir`, nearest first ("" is the repository root). */
-function ancestors(dir) {
-    const out = [];
-    let current = dir;
-    while (current !== '') {
-        current = posix_namespaceObject.dirname(current) === '.' ? '' : posix_namespaceObject.dirname(current);
-        out.push(current);
-    }
-    return out;
-}
-function join(dir, name) {
-    return dir ? `${dir}/${name}` : name;
-}
-/** Ancestors whose workspace globs (package.json `workspaces`, pnpm-workspace.yaml) include `dir`. */
-function npmWorkspaceRoots(ws, dir) {
-    return ancestors(dir).filter((root) => {
-        const rel = root ? dir.slice(root.length + 1) : dir;
-        const globs = [];
-        const pkg = (0,manifests/* readJson */.Vh)(ws, join(root, 'package.json'));
-        const declared = pkg?.workspaces;
-        if (Array.isArray(declared))
-            globs.push(...declared.filter((g) => typeof g === 'string'));
-        else if (declared && typeof declared === 'object') {
-            const packages = declared.packages;
-            if (Array.isArray(packages))
-                globs.push(...packages.filter((g) => typeof g === 'string'));
-        }
-        const pnpm = ws.has(join(root, 'pnpm-workspace.yaml'))
-            ? ws.yaml(join(root, 'pnpm-workspace.yaml'))
-            : undefined;
-        const pnpmPackages = pnpm?.ok
-            ? pnpm.documents[0]?.value?.packages
-            : undefined;
-        if (Array.isArray(pnpmPackages))
-            globs.push(...pnpmPackages.filter((g) => typeof g === 'string'));
-        return globs.length > 0 && matchesWorkspaceGlobs(rel, globs);
-    });
-}
-/** Workspace globs with `!` negations, as npm, yarn and pnpm read them. */
-function matchesWorkspaceGlobs(rel, globs) {
-    const clean = (g) => g.replace(/^\.\//, '').replace(/\/+$/, '');
-    const include = globs.filter((g) => !g.startsWith('!')).map(clean);
-    const exclude = globs.filter((g) => g.startsWith('!')).map((g) => clean(g.slice(1)));
-    if (include.length === 0)
-        return false;
-    return (0,workspace_glob/* pathMatcher */.kZ)(include)(rel) && !(exclude.length > 0 && (0,workspace_glob/* pathMatcher */.kZ)(exclude)(rel));
-}
-/**
- * Cargo walks up to the nearest manifest with a `[workspace]` table, which must list the member in
- * `members` (globs) and not in `exclude`. A table without `members` is trusted (path dependencies are
- * implicit members).
- */
-function cargoWorkspaceRoots(ws, dir) {
-    return ancestors(dir).filter((root) => {
-        const table = (0,manifests/* workspaceTable */.cI)(ws.text(join(root, 'Cargo.toml')) ?? '');
-        if (!table)
-            return false;
-        const rel = root ? dir.slice(root.length + 1) : dir;
-        const members = (0,manifests/* tomlStringArray */.xm)(table, 'members');
-        if (!members)
-            return true;
-        const excluded = (0,manifests/* tomlStringArray */.xm)(table, 'exclude') ?? [];
-        return matchesWorkspaceGlobs(rel, [...members, ...excluded.map((g) => `!${g}`)]);
-    });
-}
-/**
- * A Dart pub workspace (Dart 3.6) is resolved at its root, whose pubspec.yaml lists the members'
- * directories under `workspace` (globs since Dart 3.7); Dependabot updates it from the root only.
- */
-function pubWorkspaceRoots(ws, dir) {
-    return ancestors(dir).filter((root) => {
-        const file = join(root, 'pubspec.yaml');
-        if (!ws.has(file))
-            return false;
-        const doc = ws.yaml(file);
-        if (!doc?.ok)
-            return false;
-        const members = doc.documents[0]?.value?.workspace;
-        if (!Array.isArray(members))
-            return false;
-        const rel = root ? dir.slice(root.length + 1) : dir;
-        return matchesWorkspaceGlobs(rel, members.filter((m) => typeof m === 'string'));
-    });
-}
-/** uv keeps one uv.lock at the root that declares `[tool.uv.workspace]`. */
-function uvWorkspaceRoots(ws, dir) {
-    return ancestors(dir).filter((root) => /^[ \t]*\[tool\.uv\.workspace\][ \t]*(?:#.*)?$/m.test(ws.text(join(root, 'pyproject.toml')) ?? ''));
-}
-/** The lockfile each `packageManager` writes; a Map, since the key comes from an untrusted file. */
-const MANAGER_LOCKS = new Map([
-    ['npm', 'package-lock.json'],
-    ['yarn', 'yarn.lock'],
-    ['pnpm', 'pnpm-lock.yaml'],
-    ['bun', 'bun.lock'],
-]);
-/** Puts the lockfile of the declared `packageManager` (e.g. "pnpm@9.1.0") first, for the message. */
-function preferredFirst(locks, pkg) {
-    const manager = typeof pkg?.packageManager === 'string' ? pkg.packageManager.split('@')[0] : undefined;
-    const first = manager ? MANAGER_LOCKS.get(manager) : undefined;
-    return first ? [first, ...locks.filter((l) => l !== first)] : [...locks];
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/types.js
@@ -20267,6 +20375,7 @@ function inventory_uniqueComponents(lockfiles) {
 
 
 
+
 /** The reader for each manifest name. */
 function git_branch_readerFor(name) {
     if (name === 'package.json')
@@ -20315,9 +20424,15 @@ const depsGitBranch = (0,types/* defineEvaluator */.D)({
     scope: 'file',
     // The lockfile beside a manifest decides whether a branch dependency is locked to a commit.
     // The root composer.json's autoload decides whether a nested package's requirements are resolved here.
+    // A workspace root's manifest (Cargo's `[workspace]`, npm's `workspaces`, pnpm-workspace.yaml, uv's
+    // `[tool.uv.workspace]`) decides which lockfile locks a member's dependencies.
     readsOtherFiles: [
         ...Object.values(LOCKFILES_OF).flatMap((names) => names.map((n) => `**/${n}`)),
         'composer.json',
+        '**/Cargo.toml',
+        '**/package.json',
+        '**/pnpm-workspace.yaml',
+        '**/pyproject.toml',
     ],
     summary: 'Git dependencies that follow a branch instead of a commit or tag (npm, pip, Poetry, uv, Cargo, Bundler, Composer).',
     schema: {
@@ -20468,12 +20583,27 @@ function git_branch_manifests(workspace) {
     }
     return [...out].sort(files/* compareStrings */.Kt);
 }
+/**
+ * The lockfiles that lock a manifest's dependencies: beside it, then at the root of each workspace it
+ * belongs to (a Cargo, npm/Yarn/pnpm or uv workspace keeps one lockfile at its root, for every member).
+ */
 function lockfilesBeside(workspace, manifest) {
     const dir = posix_namespaceObject.dirname(manifest);
-    return (LOCKFILES_OF[posix_namespaceObject.basename(manifest)] ?? [])
-        .map((name) => (dir === '.' ? name : `${dir}/${name}`))
-        .filter((f) => workspace.has(f));
+    const name = posix_namespaceObject.basename(manifest);
+    const names = LOCKFILES_OF[name] ?? [];
+    const at = (d) => names.map((n) => (d === '.' || d === '' ? n : `${d}/${n}`));
+    const own = at(dir).filter((f) => workspace.has(f));
+    if (own.length > 0 || dir === '.')
+        return own;
+    const roots = WORKSPACE_ROOTS[name]?.(workspace, dir) ?? [];
+    return roots.flatMap(at).filter((f) => workspace.has(f));
 }
+/** The workspace roots above a member's directory, for the manifests whose ecosystems have workspaces. */
+const WORKSPACE_ROOTS = {
+    'Cargo.toml': cargoWorkspaceRoots,
+    'package.json': npmWorkspaceRoots,
+    'pyproject.toml': uvWorkspaceRoots,
+};
 /**
  * The package of this name in the first lockfile that locks it to a commit or records it as installing
  * no files (a Composer metapackage), and that lockfile.
@@ -21512,7 +21642,8 @@ const PACKAGE_MANIFESTS = (0,screens/* defineSelector */.xf)('package-manifests'
 function detectManifests(ws, exclude) {
     const packages = detectPackageManifests(ws, exclude);
     const actions = workflowActions(ws);
-    return actions ? [...packages, actions] : packages;
+    const local = localActions(ws, exclude);
+    return [...packages, ...(actions ? [actions] : []), ...local];
 }
 /**
  * The workflows' actions as a manifest: Dependabot reads every workflow for the directory "/". Only a
@@ -21528,6 +21659,27 @@ function workflowActions(ws) {
             : undefined;
     });
 }
+/**
+ * The repository's own actions below its root (`.github/actions/setup/action.yml`) that use an action,
+ * reusable workflow or image by a version, minus files matching the `exclude` globs: Dependabot's
+ * `github-actions` ecosystem reads the YAML files of the directories its entries list, and for "/" the
+ * root's `action.yml` and `.github/workflows` only, so each such action is a manifest of its own
+ * directory. One under `.github/workflows/` itself is read with the workflows.
+ */
+function localActions(ws, exclude) {
+    const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
+    return ws.memo('deps.local-actions', exclude.join('\u0000'), () => ws
+        .filesWhere(LOCAL_ACTION_FILES)
+        .filter((file) => !excluded(file) && usesAVersion(ws.text(file) ?? ''))
+        .map((file) => ({
+        file,
+        dir: dirOf(file),
+        ecosystem: 'github-actions',
+        managers: ['github-actions'],
+    })));
+}
+const LOCAL_ACTION = /\/action\.ya?ml$/;
+const LOCAL_ACTION_FILES = (0,screens/* defineSelector */.xf)('local-action-files', (f) => LOCAL_ACTION.test(f) && !WORKFLOW.test(f));
 const USES = /^[ \t]*-?[ \t]*uses:[ \t]*['"]?([^\s'"#]+)/gm;
 const VERSION = /^v?\d/;
 /** Whether a workflow's text uses an action, reusable workflow or image by a version an updater bumps. */
@@ -21876,6 +22028,68 @@ function developmentEnvironmentNote(workspace, model) {
     const final = finalStage(model);
     const what = developmentEnvironment(workspace, model.path, final && externalBase(model, final));
     return what && `${what}: a developer's workspace, not an image the project ships`;
+}
+/**
+ * Words of a Dockerfile's own name that mark a development or build-tool image: Tilt's development
+ * loop (`tilt.dockerfile`), a development variant (`Dockerfile.dev`, `Dockerfile.local`), the image a
+ * Makefile runs its build in (`Dockerfile.make`), a toolchain image (`Dockerfile.tools`). Not `debug`
+ * or `build`: a debug variant of a deployed image, or the image a build publishes, is deployed.
+ */
+const TOOLING_NAME_WORDS = new Set([
+    'tilt',
+    'dev',
+    'devel',
+    'development',
+    'local',
+    'make',
+    'tools',
+    'tooling',
+    'toolchain',
+]);
+/**
+ * Folders of development and tooling images: `hack/` (the Kubernetes projects' folder of developer
+ * scripts), `tools/`, `scripts/`, and development environments (`dev/`, `tilt/`). Not `build/`, where
+ * many projects keep the Dockerfile they publish.
+ */
+const TOOLING_DIRS = new Set(['hack', 'tools', 'tooling', 'scripts', 'dev', 'development', 'tilt']);
+/** The word of a Dockerfile's name (`Dockerfile.ci`) that marks the image a CI job runs in. */
+const CI_NAME_WORD = 'ci';
+/** CI configuration folders, where the image a CI job runs in is kept. */
+const CI_DIRS = new Set(['.ci', 'ci', '.gitlab', '.buildkite']);
+/**
+ * What in a Dockerfile's path marks a development or tooling image (a word of its name, a folder),
+ * and, with `ci`, the image a CI job runs in (`Dockerfile.ci`, `.ci/`). The path is the repository's,
+ * which a pull request can write: the rules lower their findings on it, never drop them.
+ */
+function toolingMark(file, ci = true) {
+    const parts = file.split('/');
+    const word = parts
+        .at(-1)
+        .toLowerCase()
+        .split(/[._-]+/)
+        .find((w) => TOOLING_NAME_WORDS.has(w) || (ci && w === CI_NAME_WORD));
+    if (word)
+        return word;
+    const dir = parts
+        .slice(0, -1)
+        .find((d) => TOOLING_DIRS.has(d.toLowerCase()) || (ci && CI_DIRS.has(d.toLowerCase())));
+    return dir ? `${dir}/` : undefined;
+}
+/**
+ * Why a pinning rule's finding in a Dockerfile matters less, when its path marks a development or
+ * build-tool image (see {@link toolingMark}; not a CI job's image, which runs with the CI's secrets)
+ * and no build of the repository publishes it (pushes it, or tags a name that is pushed): a rebuild
+ * with another base image changes a developer's loop or a tool run on the checkout, not anything the
+ * project ships.
+ */
+function toolingImageNote(file, published) {
+    const mark = toolingMark(file, false);
+    if (!mark || published(file))
+        return undefined;
+    const what = mark.endsWith('/')
+        ? `its folder, ${mark},`
+        : `its name, ${file.slice(file.lastIndexOf('/') + 1)},`;
+    return `${what} marks a development or build-tool image (${mark.replace(/\/$/, '')}) that no build of the repository publishes: an image for a developer's loop or a tool run on the checkout, not one the project ships`;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/parsers/package-json.js
@@ -22813,6 +23027,14 @@ function record(value) {
         ? value
         : undefined;
 }
+/** Whether a build of the repository pushes the image of a Dockerfile, or tags a name that is pushed. */
+function publishes(images, file) {
+    const builds = buildsOf(images, file);
+    if (builds.some((b) => b.pushes))
+        return true;
+    const tags = builds.flatMap((b) => b.tags);
+    return tags.length > 0 && images.pushes.some((p) => namesTag(p, tags));
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/base-image.js
 
@@ -22827,7 +23049,8 @@ function record(value) {
  * Flags stages built FROM an image with no tag or a tag that names no version (`latest`, `dind`,
  * `stable`, `postgresql-latest`) and no digest: each build may get a different image. `scratch` and
  * earlier stages need no pin; ARG defaults are substituted first. A template placeholder, an image
- * built or tagged here, and a development environment's image (see dev-environment.ts) are reported
+ * built or tagged here, a development environment's image, and a Dockerfile whose path marks a
+ * development or build-tool image that no build here publishes (see dev-environment.ts) are reported
  * at low confidence.
  */
 const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
@@ -22849,7 +23072,11 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
     },
     evaluate({ options, workspace }) {
         const findings = [];
-        const own = ownImages(workspace);
+        const images = lazyImages(workspace);
+        const own = ownImages(workspace, images);
+        // Whether a build of the repository publishes the image of a Dockerfile, asked only when a
+        // finding's Dockerfile has a path that marks a development or build-tool image.
+        const published = (file) => publishes(images(), file);
         for (const file of dockerfilePaths(workspace)) {
             const model = readDockerfile(workspace, file);
             if (!model)
@@ -22872,10 +23099,13 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
                 if (!verdict || !described)
                     continue;
                 // What the template will be rendered with is not in this file, and a local image is pinned by
-                // whatever builds or tags it: guesses, reported as such. A development environment's image
-                // changes a developer's workspace, not what the project ships.
+                // whatever builds or tags it: guesses, reported as such. A development environment's image,
+                // or a development or tool image no build publishes, changes a developer's workspace, not
+                // what the project ships.
                 const guess = verdict.kind === 'template' || ('local' in verdict && verdict.local);
-                environment ??= { note: developmentEnvironmentNote(workspace, model) };
+                environment ??= {
+                    note: developmentEnvironmentNote(workspace, model) ?? toolingImageNote(file, published),
+                };
                 const note = guess ? undefined : environment.note;
                 const message = note ? `${described.slice(0, -1)} (${note}).` : described;
                 const span = stage.from.imageSpan ?? stage.from.span;
@@ -22933,11 +23163,15 @@ function judgeBaseImage(model, stage, vars = globalArgValues(model)) {
  * The build of the repository that tags an image, when one does (see image-builds.ts): looked up in
  * the whole tree's scripts, read once per evaluation and only when a FROM line needs it.
  */
-function ownImages(workspace) {
+function ownImages(workspace, images = lazyImages(workspace)) {
+    return (image) => buildsTagging(images(), image)[0];
+}
+/** What the repository's scripts do with images (see image-builds.ts), read on the first call only. */
+function lazyImages(workspace) {
     let images;
-    return (image) => {
+    return () => {
         images ??= repositoryImages(workspace.tree());
-        return buildsTagging(images, image)[0];
+        return images;
     };
 }
 /** What a finding on an image the repository builds itself says of where it is built. */
@@ -23776,6 +24010,53 @@ function listedInputs(step, map) {
         return undefined;
     const inputs = map.get(`${ref.owner}/${ref.repo}`.toLowerCase());
     return inputs ? { action: `${ref.owner}/${ref.repo}`, inputs } : undefined;
+}
+/**
+ * A reference to a secret in an expression: `secrets.NAME`, `secrets[...]`, or the whole context
+ * (`toJSON(secrets)`); not the job's own token (`secrets.GITHUB_TOKEN`, the token `permissions:` grants).
+ */
+const SECRET_REFERENCE = /\bsecrets\s*(?:\.(?!GITHUB_TOKEN\b)|\[)|\(\s*secrets\s*\)/i;
+/** Whether a parsed YAML value (aliases resolved) names a secret in any of its strings or keys. */
+function namesSecret(value) {
+    return anyText(value, SECRET_REFERENCE);
+}
+/** Whether any string or key of a parsed YAML value (aliases resolved) matches `pattern` (not global). */
+function anyText(value, pattern) {
+    if (typeof value === 'string')
+        return pattern.test(value);
+    if (Array.isArray(value))
+        return value.some((v) => anyText(v, pattern));
+    if (value !== null && typeof value === 'object') {
+        return Object.entries(value).some(([k, v]) => pattern.test(k) || anyText(v, pattern));
+    }
+    return false;
+}
+/**
+ * Whether a written `permissions:` block grants no write scope but those of `writable` (lower case):
+ * `read-all`, `{}`, or scopes at `read`/`none`. An absent block (the repository's default token, which
+ * may write), `write-all`, an expression or a malformed value grants more.
+ */
+function writesOnly(perms, writable = new Set()) {
+    if (!perms)
+        return false;
+    if (perms.shorthand)
+        return perms.shorthand.value.trim() === 'read-all';
+    if (perms.value === null)
+        return true;
+    if (typeof perms.value !== 'object' || Array.isArray(perms.value))
+        return false;
+    return perms.scopes.every((s) => {
+        const level = typeof s.level.value === 'string' ? s.level.value.trim() : undefined;
+        return level === 'read' || level === 'none' || (level === 'write' && writable.has(s.scope.toLowerCase()));
+    });
+}
+/**
+ * Whether every event that runs the workflow is `pull_request` (not `pull_request_target`, not the
+ * merge queue's): a fork's run gets a read-only token and no secret, whatever the workflow asks for.
+ */
+function onlyPullRequest(workflow) {
+    const events = workflow.on?.events ?? [];
+    return events.length > 0 && events.every((t) => t.event === 'pull_request');
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/script-memo.js
@@ -25004,6 +25285,12 @@ function fromArgs(model) {
 
 
 
+/** The group of the repository's own actions below its root (see {@link isLocalAction}). */
+const LOCAL_ACTIONS = 'github-actions\u0000local actions';
+/** Whether the manifest is one of the repository's own actions below its root, not the workflows. */
+function isLocalAction(m) {
+    return m.ecosystem === 'github-actions' && m.dir !== '';
+}
 /** Ecosystems whose root entry updates manifests in subdirectories (multi-module builds, solutions). */
 const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
 /**
@@ -25065,7 +25352,8 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
                 continue;
             const roots = workspaceRoots(workspace, m);
             const root = roots.length > 0 ? roots[roots.length - 1] : m.dir;
-            const id = `${m.ecosystem}\u0000${root}`;
+            // The repository's own actions are one finding together: one glob or list in one entry fixes them.
+            const id = isLocalAction(m) ? LOCAL_ACTIONS : `${m.ecosystem}\u0000${root}`;
             const group = groups.get(id);
             if (group) {
                 if (!group.members.some((x) => x.dir === m.dir))
@@ -25099,8 +25387,12 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
                 if (environment) {
                     return qualified(finding, environment, { severity: 'low', confidence: 'low' });
                 }
+                // Dockerfiles whose every base is a build argument the CI overrides (see baseChosenByBuild).
+                const chosen = baseChosenByBuild(workspace, all);
+                if (chosen)
+                    return qualified(finding, chosen, { confidence: 'low' });
                 // An npm manifest of build-time tools only (see buildToolsOnly).
-                const buildTools = buildToolsOnly(workspace, all);
+                const buildTools = buildToolsOnly(workspace, all) ?? repositoryScripts(workspace, all);
                 if (buildTools) {
                     return qualified(finding, buildTools, { severity: 'low' });
                 }
@@ -25111,6 +25403,17 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
             }
             const files = members.map((x) => x.file).sort();
             const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
+            if (isLocalAction(m)) {
+                const first = members.find((x) => x.file === files[0]);
+                return {
+                    message: `${files.length} of the repository's own actions (${shown}) get no automated updates of the ` +
+                        `actions they use: ${reasonsFor(first, tools, editing).join(', and ')}. Dependabot reads an ` +
+                        'action\'s file only in a directory a `github-actions` entry lists ("/" reads the workflows ' +
+                        'and the root action only); list their directories or a glob that matches them.',
+                    location: (0,core_location/* fileLocation */.AR)(files[0]),
+                    key: 'github-actions:local-actions',
+                };
+            }
             const where = root === '' ? 'the repository root' : root;
             const name = m.file.slice(m.file.lastIndexOf('/') + 1);
             const rootManifest = root === '' ? name : `${root}/${name}`;
@@ -25143,6 +25446,44 @@ function developmentEnvironments(workspace, all) {
         note ??= own;
     }
     return note;
+}
+/**
+ * Why the Dockerfiles of a directory take their base from the build, when every one does: each stage
+ * is FROM a build argument alone (`ARG BASE=debian:12-slim` / `FROM $BASE`) and a workflow passes
+ * that argument (`--build-arg BASE=...`, or `BASE=...` in a build-args list). The images shipped are
+ * the ones the build names (a release matrix); an updater's bump of the default changes none of them.
+ * The default still builds locally, hence low confidence rather than no finding.
+ */
+function baseChosenByBuild(workspace, all) {
+    if (all.length === 0 || all.some((m) => m.ecosystem !== 'docker'))
+        return undefined;
+    const names = new Set();
+    for (const m of all) {
+        const model = readDockerfile(workspace, m.file);
+        if (!model || model.stages.length === 0)
+            return undefined;
+        const stageNames = new Set(model.stages.map((st) => st.from.name?.toLowerCase()).filter(Boolean));
+        for (const stage of model.stages) {
+            const image = stage.from.image;
+            if (!image || stageNames.has(image.toLowerCase()))
+                continue;
+            const arg = /^\$(?:\{([A-Za-z_]\w{0,100})\}|([A-Za-z_]\w{0,100}))$/.exec(image);
+            if (!arg)
+                return undefined;
+            names.add(arg[1] ?? arg[2]);
+        }
+    }
+    if (names.size === 0)
+        return undefined;
+    const workflows = workspace.glob(['.github/workflows/*.{yml,yaml}']);
+    const passed = [...names].every((name) => {
+        const re = new RegExp(`(?:--build-arg[ =]+["']?|^[ \\t]*(?:-[ \\t]+)?["']?)${name}=`, 'm');
+        return workflows.some((w) => re.test(workspace.text(w) ?? ''));
+    });
+    if (!passed)
+        return undefined;
+    const list = [...names].map((n) => `\`${n}\``).join(', ');
+    return `every stage is built FROM a build argument (${list}) that a workflow passes: the images shipped are the ones the build names, and an update of the argument's default changes none of them`;
 }
 /** Fields of a package.json that make it a package others install, or one whose code runs. */
 const PACKAGE_FIELDS = [
@@ -25186,6 +25527,29 @@ function buildToolsOnly(workspace, all) {
         return undefined;
     return 'it declares devDependencies only, and no dependency, entry point or workspace: build-time tools, nothing installed from it where the project runs';
 }
+/** The top-level folders of a repository's own scripts and CI tooling. */
+const SCRIPT_FOLDERS = /^(?:scripts?|tools|hack|ci|\.ci|\.github)\//;
+/**
+ * Why pip requirement files hold the tools of the repository's own scripts, when every manifest of the
+ * directory is one (`requirements*.txt` or `.in`), under a top-level folder of scripts or CI tooling
+ * (`scripts/`, `tools/`, `hack/`, `ci/`, `.github/`) with no Python package beside them (no setup.py,
+ * setup.cfg or pyproject.toml): developers and CI run them, nothing installed from them runs where the
+ * project runs. A vulnerable version still reaches the build, so the finding stays, at low severity.
+ */
+function repositoryScripts(workspace, all) {
+    if (all.length === 0)
+        return undefined;
+    for (const m of all) {
+        const name = m.file.slice(m.file.lastIndexOf('/') + 1);
+        if (m.ecosystem !== 'pip' || !/^requirements.*\.(?:txt|in)$/.test(name))
+            return undefined;
+        if (!SCRIPT_FOLDERS.test(m.file))
+            return undefined;
+        if (['setup.py', 'setup.cfg', 'pyproject.toml'].some((f) => workspace.has(`${m.dir}/${f}`)))
+            return undefined;
+    }
+    return `it lists the requirements of the repository's own scripts (under ${all[0].file.slice(0, all[0].file.indexOf('/') + 1)}), with no Python package beside it: tools that developers and CI run, nothing installed from it where the project runs`;
+}
 /** The npm, Cargo or pub workspace roots whose entry would cover the manifest, nearest first. */
 function workspaceRoots(ws, m) {
     if (m.ecosystem === 'npm')
@@ -25200,7 +25564,8 @@ function workspaceRoots(ws, m) {
 function dependabotCovers(ws, entries, m) {
     const dirs = entries.filter((e) => e.ecosystem === m.ecosystem).flatMap((e) => e.directories);
     const candidates = [m.dir];
-    if (m.ecosystem === 'github-actions')
+    // "/" and "/.github/workflows" both read the workflows; a local action's file only its own directory.
+    if (m.ecosystem === 'github-actions' && m.dir === '')
         candidates.push('.github/workflows');
     if (m.ecosystem === 'npm')
         candidates.push(...npmWorkspaceRoots(ws, m.dir));
@@ -25417,6 +25782,11 @@ const fileExists = (0,types/* defineEvaluator */.D)({
                         minLength: 1,
                         description: 'Message when files exist but none contains the pattern.',
                     },
+                    followLinks: {
+                        type: 'boolean',
+                        description: 'Also read the files of the repository that the matched files link to by a relative link ' +
+                            '(`[policy](docs/security.md)`), one hop: a reader who follows the link finds the line there.',
+                    },
                 },
             },
             message: { type: 'string', minLength: 1, description: 'Message when no file matches `paths`.' },
@@ -25480,7 +25850,15 @@ const fileExists = (0,types/* defineEvaluator */.D)({
                 return [];
             // A legacy file is why a team believes it is covered: say which one and why it does not count.
             const present = (options.notRead ?? []).filter((n) => workspace.has(n.path));
-            const why = present.map((n) => ` ${n.path} exists, but ${n.why}.`).join('');
+            // Files that share a reason are named together.
+            const byWhy = new Map();
+            for (const n of present)
+                byWhy.set(n.why, [...(byWhy.get(n.why) ?? []), n.path]);
+            const why = [...byWhy]
+                .map(([reason, paths]) => paths.length === 1
+                ? ` ${paths[0]} exists, but ${reason}.`
+                : ` ${paths.slice(0, -1).join(', ')} and ${paths[paths.length - 1]} exist, but ${reason}.`)
+                .join('');
             // Without the API the owner's default, which GitHub shows in place of the missing file, was not
             // read: the absence is unverified, a guess (low), so a local run does not state it as fact.
             const unread = (options.ownerDefaults ?? []).length > 0 && !github;
@@ -25506,6 +25884,8 @@ const fileExists = (0,types/* defineEvaluator */.D)({
         const re = compilePattern(options.contains.pattern, options.contains.flags);
         if (holdsLine(workspace, candidates, re))
             return [];
+        if (options.contains.followLinks && holdsLine(workspace, linkedFiles(workspace, candidates), re))
+            return [];
         const [first] = candidates;
         const others = candidates.length - 1;
         const which = others > 0 ? `${first} (and ${others} other candidate${others === 1 ? '' : 's'})` : first;
@@ -25520,6 +25900,43 @@ const fileExists = (0,types/* defineEvaluator */.D)({
         ];
     },
 });
+/** A Markdown link's or an HTML anchor's target: `[text](target)`, `[label]: target`, `href="target"`. */
+const LINK_TARGET = /\]\(\s*<?([^)\s>]{1,300})>?(?:\s+"[^"]*")?\s*\)|^\s{0,3}\[[^\]]{1,100}\]:\s*<?(\S{1,300}?)>?(?:\s|$)|href\s*=\s*["']([^"']{1,300})["']/gm;
+/**
+ * The files of the repository that `files` link to by a relative link (no scheme, no `//`), resolved
+ * from each file's folder, without the `#fragment` or `?query`; those outside the root are left out.
+ */
+function linkedFiles(workspace, files) {
+    const out = new Set();
+    for (const file of files) {
+        const text = workspace.text(file);
+        if (text === undefined)
+            continue;
+        const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+        for (const m of text.matchAll(LINK_TARGET)) {
+            const raw = (m[1] ?? m[2] ?? m[3] ?? '').replace(/[#?].*$/, '');
+            if (raw === '' || /^[a-z][a-z0-9+.-]*:|^\/\//i.test(raw))
+                continue;
+            const joined = raw.startsWith('/') ? raw.slice(1) : dir ? `${dir}/${raw}` : raw;
+            const parts = [];
+            let outside = false;
+            for (const part of joined.split('/')) {
+                if (part === '' || part === '.')
+                    continue;
+                if (part === '..') {
+                    if (parts.pop() === undefined)
+                        outside = true;
+                }
+                else
+                    parts.push(part);
+            }
+            const target = parts.join('/');
+            if (!outside && target !== file && workspace.has(target))
+                out.add(target);
+        }
+    }
+    return [...out];
+}
 /** Whether one of `files` has a line matching `re`. */
 function holdsLine(workspace, files, re) {
     return files.some((file) => {
@@ -25708,7 +26125,8 @@ const dockerfileAddUrl = (0,types/* defineEvaluator */.D)({
  * reviewed. Untagged and `latest` images are left to `dockerfile.base-image` (one finding per line);
  * `scratch`, earlier stages and versions that depend on an ARG without a default are not judged. An
  * image a build of the repository tags (the project's own, see image-builds.ts), a development stage
- * no other stage builds on, a Dockerfile named as a development image that no build here publishes,
+ * no other stage builds on, a Dockerfile whose path marks a development or build-tool image that no
+ * build here publishes (see toolingImageNote),
  * a development environment's image (see dev-environment.ts), a Docker
  * Official Image's parent in the image's source repository (see official-image-source.ts) and a
  * Dockerfile of one FROM line are reported at low confidence.
@@ -25723,14 +26141,11 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
-        const own = ownImages(workspace);
-        // Whether a build of the repository publishes the image of a Dockerfile, read only when a
-        // Dockerfile's name marks a development image.
-        let images;
-        const published = (file) => {
-            images ??= repositoryImages(workspace.tree());
-            return publishes(images, file);
-        };
+        const images = lazyImages(workspace);
+        const own = ownImages(workspace, images);
+        // Whether a build of the repository publishes the image of a Dockerfile, asked only when a
+        // Dockerfile's path marks a development or build-tool image.
+        const published = (file) => publishes(images(), file);
         for (const file of dockerfilePaths(workspace)) {
             const model = readDockerfile(workspace, file);
             if (!model)
@@ -25740,7 +26155,7 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
             // Why the pins of the whole file matter less: it is a version pin, or a development environment.
             const fileNote = baseImageOnly(model)
                 ? BASE_IMAGE_ONLY
-                : (developmentEnvironmentNote(workspace, model) ?? developmentFile(file, published));
+                : (developmentEnvironmentNote(workspace, model) ?? toolingImageNote(file, published));
             for (const stage of model.stages) {
                 // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
                 const repeats = repeated.get(stage);
@@ -25797,36 +26212,8 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-/**
- * Words of a stage's name (`controller-dev`, `devel`, `tilt`) or of a Dockerfile's own name
- * (`Dockerfile.dev`, `Dockerfile-tilt`, `dev.Dockerfile`) that mark a development image.
- */
+/** Words of a stage's name (`controller-dev`, `devel`, `tilt`) that mark a development stage. */
 const DEVELOPMENT_STAGE_WORDS = new Set(['dev', 'devel', 'development', 'tilt']);
-/**
- * Why a Dockerfile's pins matter less, when its own name marks it as a development image
- * (`Dockerfile.dev`, `Dockerfile-tilt`: the image of a developer's loop, as dockerfile-root-user
- * tells one by its path) and no build of the repository publishes it (pushes it, or tags a name
- * that is pushed). The name is the repository's, which a pull request can write: the finding is
- * lowered, never dropped.
- */
-function developmentFile(file, published) {
-    const name = file.slice(file.lastIndexOf('/') + 1);
-    const word = name
-        .toLowerCase()
-        .split(/[._-]+/)
-        .find((w) => DEVELOPMENT_STAGE_WORDS.has(w));
-    if (!word || published(file))
-        return undefined;
-    return `its name, ${name}, marks a development image (${word}) that no build of the repository publishes: an image for a developer's loop (Tilt, Skaffold, a local server), not one the project ships`;
-}
-/** Whether a build of the repository pushes the image of a Dockerfile, or tags a name that is pushed. */
-function publishes(images, file) {
-    const builds = buildsOf(images, file);
-    if (builds.some((b) => b.pushes))
-        return true;
-    const tags = builds.flatMap((b) => b.tags);
-    return tags.length > 0 && images.pushes.some((p) => namesTag(p, tags));
-}
 /**
  * Why a stage's base matters less, when it is a development stage: its name says so
  * (`workflow-controller-dev`, the target a Tilt or Skaffold loop builds on a developer's machine) and
@@ -26872,7 +27259,20 @@ function sourceContext(path, text, line, lineOffset, column) {
     }
     if (insideMultilineString(path, text, lineOffset + column))
         return 'inside a multi-line string';
+    if (inEscapedCodeSample(line, column))
+        return 'in a code sample of documentation text held in a string';
     return undefined;
+}
+/**
+ * Whether the value stands after a Markdown code fence and an escaped line break in the same line of
+ * source (`"Include the key:\n```bash\n-H 'Authorization: Bearer ...'\n```"`): documentation text
+ * (an OpenAPI description, a help text) kept in one string literal, whose samples show the form of a
+ * credential rather than one in use.
+ */
+function inEscapedCodeSample(line, column) {
+    const before = line.slice(0, column);
+    const fence = before.lastIndexOf('```');
+    return fence !== -1 && before.lastIndexOf('\\n') > fence && /["'`]/.test(before.slice(0, fence));
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/judge.js
@@ -30482,7 +30882,8 @@ function lowerInContext(hit, family, line, path, text, offset) {
     let note = allowed ? `marked as allowed for ${allowed[1].replace(/[:-].*$/, '')}` : undefined;
     if (!note) {
         const where = sourceContext(path, text, line, offset, hit.start);
-        if (where && (where !== 'in a comment' || GUESSES.has(family)))
+        // A token whose shape its issuer verifies is still a token in a comment or a documentation sample.
+        if (where && (!GUESS_ONLY_CONTEXTS.has(where) || GUESSES.has(family)))
             note = where;
     }
     if (note) {
@@ -30528,6 +30929,11 @@ function lowerTestNamed(hit, line, text, offset) {
 }
 /** Families that are guesses about a value, not a verified format. */
 const GUESSES = new Set(['generic', 'http', 'connection-string']);
+/** The contexts that lower guesses only (see {@link lowerInContext}). */
+const GUESS_ONLY_CONTEXTS = new Set([
+    'in a comment',
+    'in a code sample of documentation text held in a string',
+]);
 /**
  * Documentation: Markdown and reStructuredText, and the sources of documentation sites
  * (`docs_src/`, `documentation/`): their passwords and headers are examples for the reader. So are
@@ -31719,57 +32125,6 @@ const ENTRYPOINT_DROPS = (0,image_ref/* imageMatcher */.kD)(GOSU_ENTRYPOINT_IMAG
 ])
     // LinuxServer.io images start s6-overlay as root, which runs the application as the user abc.
     .concat(['linuxserver/*', 'lscr.io/linuxserver/*', 'ghcr.io/linuxserver/*']));
-/**
- * Words of a Dockerfile's own name that mark a development or build-tool image: Tilt's development
- * loop (`tilt.dockerfile`), a development variant (`Dockerfile.dev`, `Dockerfile.local`), the image a
- * Makefile runs its build in (`Dockerfile.make`), a toolchain or CI job image (`Dockerfile.tools`,
- * `Dockerfile.ci`). Not `debug` or `build`: a debug variant of a deployed image, or the image a build
- * publishes, is deployed.
- */
-const TOOLING_NAME_WORDS = new Set([
-    'tilt',
-    'dev',
-    'devel',
-    'development',
-    'local',
-    'make',
-    'tools',
-    'tooling',
-    'toolchain',
-    'ci',
-]);
-/**
- * Folders of development and tooling images: `hack/` (the Kubernetes projects' folder of developer
- * scripts), `tools/`, `scripts/`, and development environments (`dev/`, `tilt/`). Not `build/`, where
- * many projects keep the Dockerfile they publish.
- */
-const TOOLING_DIRS = new Set([
-    'hack',
-    'tools',
-    'tooling',
-    'scripts',
-    'dev',
-    'development',
-    'tilt',
-    // CI configuration folders, where the image a CI job runs in is kept.
-    '.ci',
-    'ci',
-    '.gitlab',
-    '.buildkite',
-]);
-/** What in a Dockerfile's path marks a development or tooling image (a word of its name, a folder). */
-function toolingMark(file) {
-    const parts = file.split('/');
-    const word = parts
-        .at(-1)
-        .toLowerCase()
-        .split(/[._-]+/)
-        .find((w) => TOOLING_NAME_WORDS.has(w));
-    if (word)
-        return word;
-    const dir = parts.slice(0, -1).find((d) => TOOLING_DIRS.has(d.toLowerCase()));
-    return dir ? `${dir}/` : undefined;
-}
 /** The shell a stage chain's last CMD starts bare (`bash`, `/bin/sh -l`), when it is one. */
 function shellCommand(chain) {
     // An ENTRYPOINT resets the CMD of the stages and image below it.
@@ -34929,7 +35284,8 @@ const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
  * is a workload switched off on purpose, a Deployment with the `Recreate` strategy a singleton by
  * design, manifests of development, demo and quick-start environments (or built only for them) need
  * none, and a computed value is not judged. One whose name marks a staging or release-test
- * environment (`-staging`, `-releasetest`) is reported at low confidence.
+ * environment (`-staging`, `-releasetest`) or an optional dashboard (`-dashboard`), and one whose
+ * Services expose only monitoring ports (metrics, profiling, probes), are reported at low confidence.
  */
 const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.single-replica',
@@ -34952,7 +35308,10 @@ const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
                 continue;
             if (object.name && overlaid.has(object.name))
                 continue;
-            if (nonProduction(workspace, object.path) || !served(object, services))
+            if (nonProduction(workspace, object.path))
+                continue;
+            const traffic = served(object, services);
+            if (!traffic)
                 continue;
             const spec = childAt(object, object.node, 'spec');
             if (!spec || !k8s_isMap(spec.value))
@@ -34973,6 +35332,19 @@ const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
             // not a user. Its name is the repository's, so the finding is lowered, not dropped.
             if (finding.confidence !== 'low' && object.name && STAGING_NAME_WORD.test(object.name)) {
                 finding.message += ` (But its name, "${object.name}", marks a staging or release-test environment, which needs no redundancy.)`;
+                finding.confidence = 'low';
+            }
+            // Only monitoring calls a workload whose Services expose nothing but metrics, profiling and
+            // probe ports (a leader-elected controller's): one pod is likely by design. The port names are
+            // the repository's, so the finding is lowered, not dropped.
+            if (finding.confidence !== 'low' && traffic !== 'traffic') {
+                finding.message += ` (But the Services that select it, ${traffic.map((n) => `"${n}"`).join(', ')}, expose only metrics, profiling or probe ports: nothing but monitoring calls it, so one pod is likely by design, as for a leader-elected controller.)`;
+                finding.confidence = 'low';
+            }
+            // An optional admin or read-only UI (`argo-dashboard`): an outage hides a UI from operators, it
+            // serves no user. Its name is the repository's, so the finding is lowered, not dropped.
+            if (finding.confidence !== 'low' && object.name && DASHBOARD_NAME_WORD.test(object.name)) {
+                finding.message += ` (But its name, "${object.name}", marks an optional dashboard, an admin or read-only UI: an outage hides it from operators and serves no user.)`;
                 finding.confidence = 'low';
             }
             findings.push(finding);
@@ -34996,17 +35368,57 @@ function nonProduction(workspace, file) {
     return (NON_PRODUCTION.test(file) ||
         (0,k8s_files/* builtOnlyFor */.Gu)(workspace, file, (k) => NON_PRODUCTION.test(k) || (0,confidence/* inTestPaths */.kU)(k)));
 }
+/** A word of a workload's name that marks an optional admin or read-only UI (`rollouts-dashboard`). */
+const DASHBOARD_NAME_WORD = /(?:^|[-_.])dashboard(?:$|[-_.\d])/i;
+/**
+ * Words of a Service port's name that mark a monitoring endpoint: metrics scraped by Prometheus
+ * (`metrics`, `http-metrics`), Go's profiler (`http-profiling`, `pprof`) and health probes
+ * (`probes`, `healthz`). A controller's Service often exposes only these.
+ */
+const MONITORING_PORT_WORDS = new Set([
+    'metrics',
+    'prometheus',
+    'monitoring',
+    'telemetry',
+    'profiling',
+    'pprof',
+    'probe',
+    'probes',
+    'health',
+    'healthz',
+    'liveness',
+    'readiness',
+]);
 function serviceSelector(object) {
     if (object.kind !== 'Service' || apiGroup(object.apiVersion) !== '')
         return [];
     const selector = childAt(object, object.node, 'spec', 'selector');
     if (!selector || !k8s_isMap(selector.value) || Object.keys(selector.value).length === 0)
         return [];
-    return [{ namespace: namespaceOf(object), selector: selector.value, dir: external_node_path_.posix.dirname(object.path) }];
+    const ports = childAt(object, object.node, 'spec', 'ports')?.value;
+    const monitoring = Array.isArray(ports) &&
+        ports.length > 0 &&
+        ports.every((p) => k8s_isMap(p) &&
+            typeof p.name === 'string' &&
+            p.name
+                .toLowerCase()
+                .split(/[-_.]+/)
+                .some((w) => MONITORING_PORT_WORDS.has(w)));
+    return [
+        {
+            name: object.name ?? '',
+            namespace: namespaceOf(object),
+            selector: selector.value,
+            dir: external_node_path_.posix.dirname(object.path),
+            monitoring,
+        },
+    ];
 }
 /**
  * Whether a Service in the manifests sends traffic to the workload's pods: redundancy matters for
  * what serves others. A worker, a load generator or a one-off tool that nothing calls is left alone.
+ * `traffic` when a Service that selects it exposes a port not named for monitoring; the names of the
+ * Services when all that select it expose only monitoring ports; undefined when none selects it.
  * The Service must be of the same deployment unit (see {@link sameUnit}): a repository that keeps
  * one set of manifests per environment or platform repeats the same labels in each, and a Service
  * of one set does not serve the workloads of another.
@@ -35014,13 +35426,18 @@ function serviceSelector(object) {
 function served(object, services) {
     const labels = childAt(object, object.node, 'spec', 'template', 'metadata', 'labels');
     if (!labels || !k8s_isMap(labels.value))
-        return false;
+        return undefined;
     const pod = labels.value;
     const ns = namespaceOf(object);
     const dir = external_node_path_.posix.dirname(object.path);
-    return services.some((svc) => (svc.namespace === ns || svc.namespace === '' || ns === '') &&
+    const selecting = services.filter((svc) => (svc.namespace === ns || svc.namespace === '' || ns === '') &&
         sameUnit(svc.dir, dir) &&
         Object.entries(svc.selector).every(([k, v]) => Object.hasOwn(pod, k) && pod[k] === v));
+    if (selecting.length === 0)
+        return undefined;
+    return selecting.every((svc) => svc.monitoring)
+        ? [...new Set(selecting.map((svc) => svc.name))]
+        : 'traffic';
 }
 /**
  * Whether two manifests' directories are of one deployment unit, applied together: one holds the
@@ -35353,9 +35770,26 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
                 items: {
                     type: 'object',
                     additionalProperties: false,
-                    required: ['entries', 'by', 'signs'],
+                    required: ['entries', 'by'],
+                    anyOf: [{ required: ['signs'] }, { required: ['mentions'] }],
                     properties: {
                         entries: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+                        mentions: {
+                            type: 'array',
+                            minItems: 1,
+                            description: 'Files that show the framework when one of their lines matches the pattern (outside the ' +
+                                'test paths): `"react-scripts":` in a package.json.',
+                            items: {
+                                type: 'object',
+                                additionalProperties: false,
+                                required: ['paths', 'pattern'],
+                                properties: {
+                                    paths: globList('Globs of the files to read.', { minItems: 1 }),
+                                    pattern: regexSource('Regular expression (JavaScript syntax) a line must match.'),
+                                    flags: FLAGS_SCHEMA,
+                                },
+                            },
+                        },
                         by: {
                             type: 'string',
                             minLength: 1,
@@ -35426,7 +35860,7 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
                 location: { path: GITIGNORE, startLine: 1 },
                 key: 'not-ignored',
             };
-            const unused = conventionsUnused(unmatched, options.conventions ?? [], workspace);
+            const unused = conventionsUnused(unmatched, options.conventions ?? [], workspace, ig);
             const kept = unused ? undefined : keptIgnored(unmatched, options, workspace, ig);
             if (unused) {
                 found.message = `${GITIGNORE} does not ignore ${gitignore_must_ignore_list(unmatched)}, the file${unmatched.length === 1 ? '' : 's'} of ${unused}, which this repository shows no sign of using: add a pattern if it does.${why}`;
@@ -35481,29 +35915,55 @@ function decidingNegation(lines, entry) {
  * which no sign exists in the tree; undefined otherwise (an entry everyone uses is unignored, or the
  * tree shows a user of the convention).
  */
-function conventionsUnused(unmatched, conventions, workspace) {
+function conventionsUnused(unmatched, conventions, workspace, root) {
     const of = unmatched.map((e) => conventions.find((c) => c.entry === e));
     if (of.some((c) => c === undefined))
         return undefined;
     const known = of;
-    if (known.some((c) => conventionSeen(c, workspace)))
+    const credited = new Set();
+    if (known.some((c) => conventionSeen(c, workspace, root, credited)))
         return undefined;
-    return [...new Set(known.map((c) => c.usedBy))].join('; ');
+    const where = credited.size > 0
+        ? ` outside the folders whose own .gitignore ignores ${unmatched.length === 1 ? 'it' : 'them'} (${[...credited].sort().join(', ')})`
+        : '';
+    return [...new Set(known.map((c) => c.usedBy))].join('; ') + where;
 }
-/** Whether the tree shows a convention in use: a file of its signs, or a line its mentions name. */
-function conventionSeen(c, workspace) {
-    if (workspace.glob(c.signs).length > 0)
+/**
+ * Whether the tree shows a convention in use: a file of its signs, or a line its mentions name. A sign
+ * counts only where the project itself works: the files of the convention (`.env`, `.env.example`)
+ * count anywhere, but a framework's configuration, a lockfile or a dependency manifest under the test,
+ * fixture, example or documentation paths (a parser's fixture `bun.lock`, the harness of end-to-end
+ * tests) shows the tests' inputs or tools, not the project's own use. Nor does a sign in a folder where
+ * the `.gitignore` files that apply there already ignore the entry (a Vite app in a subfolder whose own
+ * .gitignore has `*.local`): its user keeps that file ignored.
+ */
+function conventionSeen(c, workspace, root, credited) {
+    const counts = (file) => {
+        // The convention's own files (where they are kept is for `kept` to judge).
+        if (external_node_path_.posix.basename(file).startsWith('.env'))
+            return true;
+        if ((0,confidence/* inTestPaths */.kU)(file))
+            return false;
+        const dir = external_node_path_.posix.dirname(file);
+        const by = ignoredBy(workspace, root, dir === '.' ? c.entry : `${dir}/${c.entry}`);
+        if (by)
+            credited.add(by);
+        return by === undefined;
+    };
+    if (workspace.glob(c.signs).some(counts))
         return true;
-    return (c.mentions ?? []).some((m) => {
-        const re = compilePattern(m.pattern, m.flags);
-        return workspace.glob(m.paths).some((file) => {
-            const text = workspace.text(file);
-            if (text === undefined)
-                return false;
-            return m.exceptLists?.length
-                ? mentionedOutside(text, re, m.exceptLists)
-                : firstMatchingLine(text, re) !== undefined;
-        });
+    return (c.mentions ?? []).some((m) => mentionFiles(workspace, m).some(counts));
+}
+/** The files of a mention with a line that matches its pattern (outside its excepted TOML lists). */
+function mentionFiles(workspace, m) {
+    const re = compilePattern(m.pattern, m.flags);
+    return workspace.glob(m.paths).filter((file) => {
+        const text = workspace.text(file);
+        if (text === undefined)
+            return false;
+        return m.exceptLists?.length
+            ? mentionedOutside(text, re, m.exceptLists)
+            : firstMatchingLine(text, re) !== undefined;
     });
 }
 /** A TOML line that opens a list under a key (`docs = [`, `"type-checking" = [`), and the key. */
@@ -35549,7 +36009,7 @@ function keptIgnored(unmatched, options, workspace, root) {
     const others = unmatched.filter((e) => !spec.entries.includes(e));
     if (entries.length === 0)
         return undefined;
-    const by = others.length > 0 ? conventionsUnused(others, options.conventions ?? [], workspace) : undefined;
+    const by = others.length > 0 ? conventionsUnused(others, options.conventions ?? [], workspace, root) : undefined;
     if (others.length > 0 && !by)
         return undefined;
     const folders = [...new Set(workspace.glob(spec.files).map((f) => external_node_path_.posix.dirname(f)))].sort();
@@ -35615,7 +36075,10 @@ function committedByDesign(unmatched, options, workspace, root) {
         const committed = unmatched.filter((e) => c.entries.includes(e));
         if (committed.length === 0)
             continue;
-        const signs = workspace.glob(c.signs);
+        const signs = [
+            ...workspace.glob(c.signs ?? []),
+            ...(c.mentions ?? []).flatMap((m) => mentionFiles(workspace, m).filter((f) => !(0,confidence/* inTestPaths */.kU)(f))),
+        ];
         if (signs.length === 0 || (c.holdOnly && !signs.every((f) => holdsOnly(workspace, f, c.holdOnly))))
             continue;
         // Each secrets file ignored by the root .gitignore, or else in the folder of every sign.
@@ -35635,7 +36098,7 @@ function committedByDesign(unmatched, options, workspace, root) {
         if (!ignored)
             continue;
         const others = unmatched.filter((e) => !c.entries.includes(e) && !(secrets.includes(e) && nested.size > 0));
-        const by = others.length > 0 ? conventionsUnused(others, options.conventions ?? [], workspace) : undefined;
+        const by = others.length > 0 ? conventionsUnused(others, options.conventions ?? [], workspace, root) : undefined;
         if (others.length > 0 && !by)
             continue;
         found.push({
@@ -37553,13 +38016,28 @@ function scanCommands(script) {
     let heredoc;
     let at = 0;
     const cases = { depth: 0 };
-    for (const line of text.split('\n')) {
+    const lines = text.split('\n');
+    for (let n = 0; n < lines.length; n++) {
+        let line = lines[n];
         const lineStart = at;
         at += line.length + 1;
         if (heredoc !== undefined) {
             if (line.trim() === heredoc)
                 heredoc = undefined;
             continue;
+        }
+        // A quoted word that goes on over the next lines (`curl -d '{` ... `}'`) is one word of one
+        // command, as the shell reads it. A quote never closed before the end is read line by line.
+        let quote = openQuote(line, undefined);
+        if (quote) {
+            let last = n;
+            while (quote && last + 1 < lines.length)
+                quote = openQuote(lines[++last], quote);
+            if (!quote) {
+                line = lines.slice(n, last + 1).join('\n');
+                at = lineStart + line.length + 1;
+                n = last;
+            }
         }
         const commands = splitLine(line, lineStart, cases);
         out.push(...commands);
@@ -37575,6 +38053,35 @@ function scanCommands(script) {
         }
     }
     return out;
+}
+/**
+ * The quote (`'` or `"`) still open at the end of `line` when it starts inside `quote`, read the way
+ * splitLine reads it: a comment ends the line, a `${{ }}` expression and a `$( )` substitution in
+ * double quotes are skipped whole, a backslash escapes outside single quotes.
+ */
+function openQuote(line, quote) {
+    for (let i = 0; i < line.length; i++) {
+        const ch = line[i];
+        if (quote) {
+            if (quote === '"' && ch === '$' && line[i + 1] === '(')
+                i = substitutionEnd(line, i + 1) - 1;
+            else if (ch === quote)
+                quote = undefined;
+            else if (ch === '\\' && quote === '"')
+                i++;
+        }
+        else if (ch === '#' && (i === 0 || /[\s;&|]/.test(line[i - 1])))
+            return undefined;
+        else if (ch === '$' && line.startsWith('{{', i + 1)) {
+            const close = line.indexOf('}}', i + 3);
+            i = close === -1 ? line.length : close + 1;
+        }
+        else if (ch === '\\')
+            i++;
+        else if (ch === '"' || ch === "'")
+            quote = ch;
+    }
+    return quote;
 }
 function splitLine(line, offset, cases) {
     const out = [];
@@ -37792,6 +38299,214 @@ function commands_programName(command) {
     return first?.replace(/^.*\//, '').toLowerCase();
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fix-checkout.js
+
+
+
+
+/**
+ * Script text that uses the credentials a checkout leaves behind: git commands that talk to the
+ * remote (a push, and in a private repository a fetch too), and tools that push with git. ghp-import
+ * and mike commit to the pages branch and push it only when told to (`-p`, `--push`): `mike deploy
+ * dev` alone leaves the commit in the local clone.
+ */
+const GIT_FETCH = /\bgit\s+(?:-[cC]\s+\S+\s+)*(?:fetch|pull|ls-remote|submodule|remote\s+update)\b/;
+const GIT_PUSH = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh-deploy\b|\b(?:ghp-import|mike\s+(?:deploy|delete|alias|set-default|retitle))\b[^\n;&|]*?\s(?:--push\b|-[A-Za-z]*p[A-Za-z]*(?![\w-]))|semantic-release|\bchangeset\s+(?:publish|version)\b|\blerna\s+(?:publish|version)\b|\bnpm\s+version\b|standard-version|release-it/;
+/**
+ * A repository script whose name says it releases, or cherry-picks or backports changes onto another
+ * branch: what it does with git is not visible here.
+ */
+const RELEASE_SCRIPT = /(?:^|[\s/])[\w.-]*(?:release|publish|deploy|push|bump|tag|backport|cherry[-_]?pick)[\w.-]*\.(?:sh|bash|py|rb|js|mjs|ts|ps1)\b/i;
+/**
+ * A step whose work is not visible here: a repository script run by path or through an interpreter,
+ * or a task runner's target (`make release`, `mage helm:update`, `npm run deploy`, `go run ./cmd/x`).
+ * It may push with what a checkout persisted, which no command of the workflow shows.
+ */
+const OPAQUE_RUN = /(?:^|[\s;&|(])(?:\.{1,2}\/[\w./-]+|(?:bash|sh|zsh|python3?|node|ruby|perl|pwsh)\s+[\w./-]+\.\w+|[\w./-]+\.(?:sh|bash|py|rb|js|mjs|cjs|ts|ps1)(?![\w.-])|(?:make|gmake|mage|just|task|rake|mvn|gradle|nox|tox|invoke|earthly)(?=\s|$)|(?:npm|yarn|pnpm|bun|uv|poetry|pdm|hatch)\s+run\s|go\s+run\s|cargo\s+(?:make|xtask|run)(?![\w-])|bundle\s+exec\s)/m;
+/**
+ * Actions that commit and push with the credentials checkout persisted. korthout/backport-action
+ * pushes the branch it cherry-picked with them (its README runs it after a plain checkout); other
+ * cherry-pick and backport actions are known by their name ({@link PUSHING_NAME}).
+ */
+const PUSHING_ACTIONS = new Set([
+    'korthout/backport-action',
+    'stefanzweifel/git-auto-commit-action',
+    'endbug/add-and-commit',
+    'ad-m/github-push-action',
+    'changesets/action',
+    'cycjimmy/semantic-release-action',
+    'actions-js/push',
+    'devops-infra/action-commit-push',
+    'github-actions-x/commit',
+]);
+/**
+ * Actions that push over the remote's own protocol: with an SSH remote (a checkout given `ssh-key:`)
+ * they push with the SSH key checkout persisted, as create-pull-request's documentation sets up a
+ * deploy key; over HTTPS they bring their own token.
+ */
+const SSH_PUSHING_ACTIONS = new Set(['peter-evans/create-pull-request']);
+/** Whether a checkout step persists an SSH key (`ssh-key:`), which makes `origin` an SSH remote. */
+function persistsSshKey(step) {
+    const key = input(step, 'ssh-key')?.value;
+    return typeof key === 'string' && key.trim() !== '';
+}
+/**
+ * The fix of a checkout that leaves the token on disk: `persist-credentials: false` in its `with:`
+ * (created after `uses:` when missing). Not when a later step of the job may use the credentials:
+ * a git command that talks to the remote, a tool or action that pushes, a release script.
+ */
+function persistCredentialsFix(workspace, fixes, finding, source, steps, step) {
+    const user = laterCredentialUser(workspace, steps, step);
+    if (user) {
+        finding.unfixable = `step "${stepLabel(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
+        return;
+    }
+    const target = `${step.pointer}/with/persist-credentials`;
+    fixes.add(finding, source.path, source.document, 'Add persist-credentials: false to the checkout', (editor) => {
+        const entry = { key: 'persist-credentials', value: false };
+        if (step.with && (step.with.value === null || typeof step.with.value !== 'object'))
+            return 'its with: is not a mapping';
+        const edit = step.with
+            ? editor.insertEntry(step.with.pointer, entry)
+            : editor.insertEntry(step.pointer, { key: 'with', value: [entry] }, { after: 'uses' });
+        return edit ? [edit] : 'the step is written through an alias or in a form that cannot be edited safely';
+    }, (doc) => setAt(doc, target, false));
+}
+/**
+ * The first step after `step` that may use the credentials it persists: a git command that talks to
+ * the remote (a fetch too: a private repository needs them for it), a tool or action that pushes, a
+ * release script.
+ */
+function laterCredentialUser(workspace, steps, step) {
+    const test = persistsSshKey(step) ? usesSshCredentials : usesCredentials;
+    return firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test), scriptUsers(workspace, steps, talksToRemote));
+}
+/** Whether a step after `step` runs work not visible here (a repository script, a task runner). */
+function laterOpaqueRun(steps, step) {
+    return steps.some((s) => s.index > step.index && s.run !== undefined && OPAQUE_RUN.test(s.run.value));
+}
+/**
+ * The first step after `step` that may push with the credentials it persists (a git push, a tool or
+ * action that pushes, a release script; not a fetch, which a public repository needs no token for):
+ * the job relies on them, as an explicit `persist-credentials: true` says.
+ */
+function laterPusher(workspace, steps, step, 
+/** Whether a push inside a repository script counts (see {@link scriptUsers}). */
+scripts = true) {
+    const test = persistsSshKey(step) ? pushesOverSsh : pushesWithCredentials;
+    return firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test), scripts ? scriptUsers(workspace, steps, pushes) : []);
+}
+/**
+ * The steps of a job whose `run:` hands work to a repository script, a Makefile target or a
+ * package.json script (pr-evidence-follow.ts) whose text passes a test: `scripts/publish` that runs
+ * `mkdocs gh-deploy` may push with the persisted credentials, or not, as its arguments decide (the
+ * rule takes it for a guess). Found once per job, test and workspace (the texts are read from it).
+ */
+const SCRIPT_USERS = new WeakMap();
+function scriptUsers(workspace, steps, test) {
+    return memoByJob(SCRIPT_USERS, workspace, steps, test, () => steps.filter((s) => s.run !== undefined && followCalls(workspace, s.run.value).some((f) => test(f.text))));
+}
+/** Script text that pushes with the persisted credentials. */
+function pushes(text) {
+    return GIT_PUSH.test(text);
+}
+/** Script text that pushes or fetches with the persisted credentials. */
+function talksToRemote(text) {
+    return GIT_PUSH.test(text) || GIT_FETCH.test(text);
+}
+/**
+ * The steps of a job that run a composite action of this repository with a step that passes the
+ * test, found once per job, test and workspace (asked for every checkout of the job, not once per
+ * checkout; per workspace, because the action's file is read from it and a base tree may hold
+ * another version of it).
+ */
+const LOCAL_USERS = new WeakMap();
+function localUsers(workspace, steps, test) {
+    // A local composite action's `run:` steps run in the same job, with the same checkout and the
+    // credentials it persisted: a `git push` there pushes with them. One level: an action it runs in
+    // turn is not followed.
+    return memoByJob(LOCAL_USERS, workspace, steps, test, () => steps.filter((s) => (0,parsers_workflow/* localActionSteps */.TT)(workspace, s)?.some(test)));
+}
+/** The steps `find` picks, once per workspace, test and job. */
+function memoByJob(memo, workspace, steps, test, find) {
+    let byTest = memo.get(workspace);
+    if (!byTest) {
+        byTest = new Map();
+        memo.set(workspace, byTest);
+    }
+    let byJob = byTest.get(test);
+    if (!byJob) {
+        byJob = new WeakMap();
+        byTest.set(test, byJob);
+    }
+    let found = byJob.get(steps);
+    if (!found) {
+        found = find();
+        byJob.set(steps, found);
+    }
+    return found;
+}
+/** The first step of the lists that runs after `step`. */
+function firstAfter(step, ...lists) {
+    return lists
+        .flat()
+        .filter((s) => s.index > step.index)
+        .sort((a, b) => a.index - b.index)[0];
+}
+/** The steps of a job that pass a test, read once per job and test. */
+const USERS = new WeakMap();
+function credentialUsers(steps, test) {
+    let byJob = USERS.get(test);
+    if (!byJob) {
+        byJob = new WeakMap();
+        USERS.set(test, byJob);
+    }
+    let users = byJob.get(steps);
+    if (!users) {
+        users = steps.filter(test);
+        byJob.set(steps, users);
+    }
+    return users;
+}
+/**
+ * An action not listed whose name says it pushes or commits (`helpers/version-push`), or cherry-picks
+ * or backports commits onto another branch (`<owner>/github-cherry-pick-action`,
+ * `<owner>/backport`), which it then pushes: it may push with the persisted credentials.
+ * "pre-commit" (`pre-commit/action`, `pre-commit-ci/lite-action`) names the hook framework, whose
+ * actions run the hooks and push nothing with the checkout's token; nor does an action about commit
+ * messages (`conventional_commit_config`, `commit-lint`). An action that opens a pull request
+ * (peter-evans/create-pull-request) pushes over HTTPS with a token of its own, not with these.
+ */
+const PUSHING_NAME = /(?:^|(?<!(?:^|[-_/])(?:pre|post))[-_/])(?:push|commit|cherry[-_]?pick|backport)(?:$|[-_/](?!(?:config|lint|msg|message|check|title|convention)))/i;
+/**
+ * An action whose name says what it pushes is an image, a chart or a package, to a registry
+ * (`docker/build-push-action`, `<owner>/docker-build-push`, `redhat-actions/push-to-registry`): it
+ * pushes with registry credentials, not with git and the checkout's token.
+ */
+const REGISTRY_PUSH = /(?:^|[-_/])(?:docker|image|images|container|containers|oci|registry|ecr|gcr|acr|ghcr|quay|podman|buildah|buildx|helm|chart|charts|npm|pypi|nuget|maven|gem|cargo)(?:$|[-_/])/i;
+function usesCredentials(step) {
+    return pushesWithCredentials(step) || (step.run !== undefined && GIT_FETCH.test(step.run.value));
+}
+function usesSshCredentials(step) {
+    return usesCredentials(step) || pushesOverSsh(step);
+}
+/** A step that pushes with what a checkout given `ssh-key:` persisted. */
+function pushesOverSsh(step) {
+    const action = actionOf(step.uses);
+    return pushesWithCredentials(step) || (action !== undefined && SSH_PUSHING_ACTIONS.has(action));
+}
+function pushesWithCredentials(step) {
+    if (step.run)
+        return GIT_PUSH.test(step.run.value) || RELEASE_SCRIPT.test(step.run.value);
+    const action = actionOf(step.uses);
+    if (action === undefined)
+        return false;
+    if (PUSHING_ACTIONS.has(action))
+        return true;
+    const path = (step.uses?.value ?? '').split('@')[0].toLowerCase();
+    return !path.startsWith('./') && !REGISTRY_PUSH.test(path) && PUSHING_NAME.test(path);
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/publishing.js
 
 
@@ -37848,6 +38563,27 @@ function publishing_publishes(step) {
         return false;
     }
     return (typeof step.run?.value === 'string' && firstRealCommand(step.run.value, PUBLISH_COMMAND) !== undefined);
+}
+/** Actions that push a built site to the repository's pages branch or deploy it to GitHub Pages. */
+const SITE_ACTIONS = new Set([
+    'peaceiris/actions-gh-pages',
+    'jamesives/github-pages-deploy-action',
+    'actions/deploy-pages',
+]);
+/**
+ * Commands that push a documentation site to the pages branch: `mkdocs gh-deploy`, and `mike` or
+ * `ghp-import` told to push (`--push`, `-p`); without it they only commit in the local clone.
+ */
+const SITE_COMMAND = /(?<![\w-])(?:mkdocs\s+gh-deploy|(?:ghp-import|mike\s+(?:deploy|alias|set-default))\b[^\n;&|]*?\s(?:--push\b|-[A-Za-z]*p[A-Za-z]*(?![\w-])))/;
+/**
+ * Whether a step deploys a site (a documentation site pushed to the pages branch, a Pages
+ * deployment): it publishes what the job built, though to no package registry.
+ */
+function deploysSite(step) {
+    const action = actionPathOf(step.uses);
+    if (action)
+        return SITE_ACTIONS.has(action);
+    return typeof step.run?.value === 'string' && firstRealCommand(step.run.value, SITE_COMMAND) !== undefined;
 }
 /**
  * A step whose publishing an expression decides per run (`push: ${{ github.event_name != 'pull_request' }}`,
@@ -37985,6 +38721,7 @@ function unpublishedOutput(job) {
 
 
 
+
 /** Python project tools, the commands of theirs that install from a lockfile, and that lockfile (at the root). */
 const LOCKING = {
     uv: { commands: ['sync'], lockfile: 'uv.lock' },
@@ -38020,7 +38757,8 @@ const NPM_LOCKFILES = {
  * project's manifest (`npm install --save-dev x`, `yarn add x`) in a job that opens a pull request,
  * and a VCS requirement of a branch replacing a dependency the job installed from a lockfile (a run
  * against its upstream branch). Medium for an unpinned install in a job that builds what the workflow
- * publishes (publishing.ts). `pip install --no-index` takes local archives only: not reported.
+ * publishes (publishing.ts; a site deployment counts), or that holds a secret of its own and later
+ * pushes to the repository. `pip install --no-index` takes local archives only: not reported.
  * A setup action that downloads a tool's newest release (`version: latest`, a range, or its floating
  * default: see TOOL_RELEASES) is reported at low, as `go install tool@latest` is.
  */
@@ -38032,6 +38770,8 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
         ...Object.values(LOCKING).map((l) => l.lockfile),
         ...Object.values(NPM_LOCKFILES).flat(),
         '**/*.txt',
+        // The repository's composite actions a later step runs, for whether they push (see laterPusher).
+        ...parsers_workflow/* ACTION_GLOBS */.Hy,
     ],
     summary: 'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile, and tool releases setup actions take unpinned.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
@@ -38044,7 +38784,8 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
                 return false;
             let jobs = releasing.get(source);
             if (!jobs) {
-                jobs = publishingJobs(source);
+                // A documentation site pushed to the pages branch is published too.
+                jobs = publishingJobs(source, (s) => publishing_publishes(s) || deploysSite(s));
                 releasing.set(source, jobs);
             }
             return jobs.has(job);
@@ -38114,6 +38855,11 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
                     // What this job installs goes into what the workflow publishes (it publishes, or hands its
                     // artifacts or outputs to a job that does): a release carries whatever the install fetched.
                     const released = !pinned && !upstream && builds(source, job);
+                    // A job that later pushes to the repository while it holds a secret (a token of its own):
+                    // a compromised release runs beside both, and what it changes is pushed.
+                    const pusher = !pinned && !upstream && !released && job && source.kind === 'workflow'
+                        ? pushesWithSecret(workspace, source, job, step)
+                        : undefined;
                     findings.push({
                         message: `"${found.tool} ${names.join(' ').slice(0, 80)}" installs ${names.length === 1 ? 'a package' : 'packages'} by name at run time` +
                             (pinned
@@ -38136,10 +38882,12 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
                                             ? ` An earlier command of this job installed the project's dependencies from ${upstream}, which names ${them}: this replaces ${names.length === 1 ? 'that dependency' : 'those dependencies'} with ${names.length === 1 ? 'its' : 'their'} upstream branch, a run against it that a pin would defeat.`
                                             : released
                                                 ? ' This job builds what the workflow publishes (it publishes, or hands its artifacts to a job that does): a compromised release of the package reaches the published build.'
-                                                : ''),
+                                                : pusher
+                                                    ? ` This job holds ${pusher.secret} and later pushes to the repository (${pusher.step}): a compromised release of the package runs beside that secret, and what it changes is pushed.`
+                                                    : ''),
                         location: text.locate(first.start, first.end),
                         key: `${job?.id ?? ''}/${stepLabel(step)}/${found.tool} ${names.join(' ')}`,
-                        severity: pinned ? 'info' : released ? 'medium' : 'low',
+                        severity: pinned ? 'info' : released || pusher ? 'medium' : 'low',
                         ...(locked || local || reviewed || alone || upstream ? { confidence: 'low' } : {}),
                     });
                 });
@@ -38160,6 +38908,14 @@ const TOOL_RELEASES = {
         range: true,
     },
     'ko-build/setup-ko': { tool: 'ko', input: 'version', default: 'latest-release', range: false },
+    // No default of its own to report (a `version-file` may name it); `v2.3` takes its newest patch, and
+    // `install-mode: none` runs the golangci-lint already installed.
+    'golangci/golangci-lint-action': {
+        tool: 'golangci-lint',
+        input: 'version',
+        range: true,
+        ignoredWhen: ['install-mode', 'none'],
+    },
 };
 /**
  * The floating tool release a setup action installs (`version: latest`, `version: '~> v2'`, none: the
@@ -38171,13 +38927,22 @@ function toolRelease(step, spec) {
     const known = action ? TOOL_RELEASES[action] : undefined;
     if (!known || !step.uses)
         return undefined;
+    if (known.ignoredWhen &&
+        String(input(step, known.ignoredWhen[0])?.value ?? '').trim() === known.ignoredWhen[1])
+        return undefined;
     const node = input(step, known.input);
     if (!node) {
-        return { ...known, version: `its default version (${known.default})`, range: known.range, at: step.uses };
+        return known.default === undefined
+            ? undefined
+            : { ...known, version: `its default version (${known.default})`, range: known.range, at: step.uses };
     }
     const written = String(node.value ?? '').trim();
     const version = spec(written);
-    if (version.includes('${{') || adhoc_packages_EXPRESSION.test(version) || /^v?\d+\.\d+\.\d+$/.test(version))
+    // An exact release, or a commit (`install-mode: goinstall` takes one).
+    if (version.includes('${{') ||
+        adhoc_packages_EXPRESSION.test(version) ||
+        /^v?\d+\.\d+\.\d+$/.test(version) ||
+        /^[0-9a-f]{40}$/.test(version))
         return undefined;
     const range = /^(?:~>|[~^<>=])|^v?\d+(?:\.\d+)?(?:\.x)?$/.test(version);
     return { ...known, version: `"${version}"`, range, at: node };
@@ -38685,6 +39450,32 @@ function packagesAfter(words) {
         out.push(words[i]);
     }
     return out;
+}
+/** A secret other than the job's own token (`secrets.GITHUB_TOKEN`), named in an expression. */
+const OWN_SECRET = /\bsecrets\s*(?:\.\s*(?!github_token\b)([\w-]+)|\[\s*'(?!github_token')([^']+)'\s*\])/i;
+/**
+ * A secret the job can read (its own or the workflow's `env:`, a step's `env:` or `with:`) and a step
+ * after `step` that pushes to the repository (a git push, an action that commits and pushes):
+ * undefined when either is missing.
+ */
+function pushesWithSecret(workspace, workflow, job, step) {
+    const maps = [workflow.env, job.env, ...job.steps.flatMap((s) => [s.env, s.with])];
+    let secret;
+    for (const map of maps) {
+        for (const [, v] of map?.entries ?? []) {
+            const m = typeof v.value === 'string' ? OWN_SECRET.exec(v.value) : null;
+            if (m)
+                secret = `secrets.${m[1] ?? m[2]}`;
+            if (secret)
+                break;
+        }
+        if (secret)
+            break;
+    }
+    if (!secret)
+        return undefined;
+    const pusher = laterPusher(workspace, job.steps, step, false);
+    return pusher ? { secret, step: `step "${stepLabel(pusher)}"` } : undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/anonymous-definition.js
@@ -39216,11 +40007,77 @@ function requiredBy(node, positive, leaf) {
  * requests only). The jobs it needs are not read: they could only narrow it further.
  */
 function jobEvents(workflow, job) {
-    const events = workflow.on?.events.map((t) => t.event) ?? [];
     const tree = conditionTree(job.if);
     if (!tree)
-        return [...new Set(events)];
+        return [...new Set(workflow.on?.events.map((t) => t.event) ?? [])];
+    return conditionEvents(workflow, tree);
+}
+/**
+ * The events of a workflow on which a condition can hold: those no comparison of `github.event_name`
+ * it requires rules out (`github.event_name == 'pull_request'` holds on pull requests only).
+ */
+function conditionEvents(workflow, tree) {
+    const events = workflow.on?.events.map((t) => t.event) ?? [];
     return [...new Set(events)].filter((event) => !requiredBy(tree, true, (leaf, holds) => rulesOutEvent(leaf, holds, event)));
+}
+/**
+ * The events of a workflow on which a step (or, without one, a job) can run: its job's (see
+ * {@link jobEvents}) that the step's own `if:` does not rule out. Undefined when the event is not
+ * known from the workflow's triggers: a reusable workflow (`workflow_call`) runs on its caller's
+ * event, whatever its name.
+ */
+function runEvents(workflow, job, step) {
+    const triggers = workflow.on?.events.map((t) => t.event.toLowerCase()) ?? [];
+    if (triggers.length === 0 || triggers.includes('workflow_call'))
+        return undefined;
+    const events = jobEvents(workflow, job);
+    const tree = step ? conditionTree(step.if) : undefined;
+    if (!tree)
+        return events;
+    return events.filter((event) => !requiredBy(tree, true, (leaf, holds) => rulesOutEvent(leaf, holds, event)));
+}
+/**
+ * The events whose payload sets a context (lower-case path prefixes; a context not listed may be set
+ * on any event). `github.event.pull_request` is also the pull request of a review and of a review
+ * comment; `github.head_ref` only of a pull request's own events.
+ */
+const CONTEXT_EVENTS = [
+    ['github.head_ref', ['pull_request', 'pull_request_target']],
+    ['github.base_ref', ['pull_request', 'pull_request_target']],
+    [
+        'github.event.pull_request.',
+        ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment'],
+    ],
+    ['github.event.issue.', ['issues', 'issue_comment']],
+    [
+        'github.event.comment.',
+        ['issue_comment', 'pull_request_review_comment', 'commit_comment', 'discussion_comment'],
+    ],
+    ['github.event.review.', ['pull_request_review']],
+    ['github.event.discussion.', ['discussion', 'discussion_comment']],
+    ['github.event.head_commit.', ['push']],
+    ['github.event.commits.', ['push']],
+    ['github.event.workflow_run.', ['workflow_run']],
+    ['github.event.merge_group.', ['merge_group']],
+    ['github.event.check_suite.', ['check_suite']],
+    ['github.event.check_run.', ['check_run']],
+    ['github.event.pages.', ['gollum']],
+    ['github.event.client_payload.', ['repository_dispatch']],
+];
+/**
+ * The events on which a context (as written, `github.event.pull_request.title`) has a value; undefined
+ * when it may have one on any.
+ */
+function contextEvents(context) {
+    const text = context
+        .trim()
+        .toLowerCase()
+        .replace(/\[\s*['"]([\w-]+)['"]\s*\]/g, '.$1');
+    for (const [prefix, events] of CONTEXT_EVENTS) {
+        if (prefix.endsWith('.') ? text.startsWith(prefix) : text === prefix || text.startsWith(`${prefix}.`))
+            return events;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/activity.js
@@ -39490,6 +40347,7 @@ function* nodes(node) {
 
 
 
+
 /**
  * `github.actor` is whoever caused the latest event, not who wrote the change: an outsider can open a
  * pull request whose last update was made by Dependabot (by letting it rebase their fork's branch),
@@ -39504,6 +40362,8 @@ function* nodes(node) {
  * request's head or of the run a `workflow_run` follows), an opened event, or an event outsiders cannot
  * cause (`github.event_name == 'push'`) is sound and not reported; nor is one joined with `||` to a
  * condition every fork meets (`head.repo.fork == true`): the outsider is admitted without the bot.
+ * A check that sets an `env:` value no `if:` of the workflow reads, on `pull_request` alone, is low
+ * confidence: only scripts decide what it does, in a run without the repository's secrets.
  */
 const workflowBotConditions = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.bot-conditions',
@@ -39512,8 +40372,11 @@ const workflowBotConditions = (0,types/* defineEvaluator */.D)({
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
-        const check = (workflow, part, owner, job, step) => {
+        const check = (workflow, part, owner, job, step, value) => {
             const severity = grade(workflow);
+            // A check that sets an env value no `if:` reads, on pull_request alone: what it decides is
+            // up to a script, in a run with no repository secrets and a read-only token.
+            const unused = value !== undefined && severity === 'medium' && !conditionsRead(workflow, value);
             // Only opened pull requests reach it: their actor is the author.
             if (severity && job && jobGuards(workflow, job, step).action === 'opened')
                 return;
@@ -39524,10 +40387,14 @@ const workflowBotConditions = (0,types/* defineEvaluator */.D)({
                 findings.push({
                     message: `"${text}" names whoever triggered the latest event, which a fork's pull request can arrange to be a bot ` +
                         "(by having Dependabot update its branch); this check then admits the outsider's code. Check the author " +
-                        'instead (github.event.pull_request.user.login), or require the pull request to come from this repository.',
+                        'instead (github.event.pull_request.user.login), or require the pull request to come from this repository.' +
+                        (unused
+                            ? ` It sets env.${value}, which no job or step condition of the workflow reads: what it decides is up to the scripts that read it, in a pull_request run that gets no repository secrets and a read-only token whoever its actor is.`
+                            : ''),
                     location: part.locate(ref.start, ref.end),
                     key: `${owner}/${part.inner.trim()}/${text}`,
                     ...(severity === 'high' ? {} : { severity }),
+                    ...(unused ? { confidence: 'low' } : {}),
                 });
             }
         };
@@ -39552,12 +40419,18 @@ const workflowBotConditions = (0,types/* defineEvaluator */.D)({
                     return;
                 if (!expr.parsed.ok || !expr.parsed.node)
                     return;
-                check(source, { node: expr.parsed.node, inner: expr.inner, locate: expr.locate }, `${expr.jobId ?? ''}/${expr.stepIndex ?? ''}/${expr.field.join('.')}`, job, step);
+                check(source, { node: expr.parsed.node, inner: expr.inner, locate: expr.locate }, `${expr.jobId ?? ''}/${expr.stepIndex ?? ''}/${expr.field.join('.')}`, job, step, expr.field.length === 2 && expr.field[0] === 'env' ? expr.field[1] : undefined);
             },
         }, workspace);
         return findings;
     },
 });
+/** Whether a job's or step's `if:` of the workflow reads `env.<name>` (names compared without case). */
+function conditionsRead(workflow, name) {
+    const read = new RegExp(`\\benv\\s*(?:\\.\\s*${(0,workspace_glob/* escapeRegExp */.Nt)(name)}\\b|\\[)`, 'i');
+    const reads = (c) => typeof c?.value === 'string' && read.test(c.value);
+    return workflow.jobs.some((j) => reads(j.if) || j.steps.some((s) => reads(s.if)));
+}
 /**
  * Events whose actor can be made a bot by someone outside: the latest push to a pull request's branch
  * (Dependabot updating a fork's branch), or the run that triggered a `workflow_run`. Privileged ones
@@ -39705,7 +40578,91 @@ function headRepository(node, positive) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow-scopes.js
+
+/** Where the values behind `env`, `inputs` and `matrix` references are declared (used by dataflow.ts). */
+/** The entry of an `env:`-like mapping; expression property access is case-insensitive. */
+function entry(map, name) {
+    if (!map)
+        return undefined;
+    for (const [k, v] of map.entries)
+        if (k.toLowerCase() === name)
+            return [k, v];
+    return undefined;
+}
+/** The scope in which a caller evaluates the values it passes. */
+function callerScope(caller) {
+    if (caller.step)
+        return { source: caller.source, job: caller.job, stepIndex: caller.step.index, level: 'step' };
+    return { source: caller.source, job: caller.job, level: 'job' };
+}
+/** Declared types and defaults of an input of a reusable workflow, a manual workflow or an action. */
+function declaredInputs(source, name) {
+    const types = [];
+    const defaults = [];
+    const out = { types, defaults };
+    const read = (inputs, pointer, via) => {
+        if (!inputs || typeof inputs !== 'object')
+            return;
+        for (const [k, v] of Object.entries(inputs)) {
+            if (k.toLowerCase() !== name)
+                continue;
+            out.name = k;
+            if (via === 'workflow_dispatch')
+                out.manual = true;
+            // `inputs: { x: }` declares a string input with no settings.
+            const spec = v && typeof v === 'object' ? v : {};
+            const type = typeof spec.type === 'string' ? spec.type.toLowerCase() : 'string';
+            types.push(type);
+            // A workflow that is both dispatched and called takes text from its callers too.
+            if (type === 'string' && (out.via === undefined || out.via === 'workflow_dispatch'))
+                out.via = via;
+            if (typeof spec.default === 'string' && spec.default.includes('${{')) {
+                const p = `${pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}/default`;
+                const span = source.document.span(p) ?? source.document.nearestSpan(p);
+                if (span)
+                    defaults.push({ value: spec.default, pointer: p, span });
+            }
+        }
+    };
+    if (source.kind === 'action')
+        read(source.inputs?.value, source.inputs?.pointer ?? '/inputs', 'action');
+    else
+        for (const e of source.on?.events ?? []) {
+            if ((e.event === 'workflow_call' || e.event === 'workflow_dispatch') && e.config) {
+                const inputs = e.config.value?.inputs;
+                read(inputs, `${e.config.pointer}/inputs`, e.event);
+            }
+        }
+    return out;
+}
+/** Pointers of the values a matrix key takes: `matrix.<key>` lists and `include` entries. */
+function matrixPointers(base, matrix, key) {
+    const pointers = [];
+    for (const k of Object.keys(matrix)) {
+        if (k.toLowerCase() === key)
+            pointers.push(`${base}/${(0,yaml/* escapePointerToken */.uC)(k)}`);
+    }
+    const include = matrix.include;
+    if (Array.isArray(include)) {
+        for (const [i, item] of include.entries()) {
+            if (!item || typeof item !== 'object')
+                continue;
+            for (const k of Object.keys(item)) {
+                if (k.toLowerCase() === key)
+                    pointers.push(`${base}/include/${i}/${(0,yaml/* escapePointerToken */.uC)(k)}`);
+            }
+        }
+    }
+    else if (typeof include === 'string')
+        pointers.push(`${base}/include`);
+    return pointers;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/cache-poisoning.js
+
+
+
 
 
 
@@ -39723,15 +40680,22 @@ function headRepository(node, positive) {
  * for releases (an `if:` on the ref or event, an expression as the cache input) is not reported, nor
  * is a cache restored after the last step of its job that publishes. A job whose image push or
  * goreleaser run an expression decides (`push: ${{ github.event_name != 'pull_request' }}`) publishes on
- * the runs it allows, which are not read: medium confidence.
+ * the runs it allows, which are not read: medium confidence. Low confidence when no workflow of the
+ * repository runs on the default branch (a tag's run restores only its own entries and the default
+ * branch's, which nothing writes), and for a cache step gated on an `env:` flag that holds only on
+ * pull request runs.
  */
 const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.cache-poisoning',
     scope: 'file',
     summary: 'Caches restored in release and publishing jobs, where a poisoned entry ends up in what is published.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
+    // Every workflow's triggers, for whether any run writes the default branch's cache.
+    readsOtherFiles: parsers_workflow/* WORKFLOW_GLOBS */.iK,
     evaluate({ workspace }) {
         const findings = [];
+        // Read (every workflow's triggers) only when a release run restores a cache.
+        const writer = () => defaultBranchRun(workspace);
         // Its subjects are release and publishing workflows: one that only builds and tests ships nothing
         // a poisoned cache could reach, so a repository without them had nothing to judge.
         const subjects = new Set();
@@ -39764,6 +40728,11 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
                             continue;
                         if (lastPublish !== -1 && i > lastPublish)
                             continue;
+                        // Restored only on the runs of a change under review, by a flag the step reads from env.
+                        const flag = changesOnlyFlag(workflow, job, step);
+                        // A release run (a tag's) restores its own ref's entries and the default branch's: when
+                        // nothing runs on the default branch, no other run can plant one.
+                        const noWriter = !flag && !preview && writer() === undefined;
                         const why = maybe && lastPublish !== -1
                             ? `job "${job.id}" publishes on the runs an expression allows`
                             : lastPublish !== -1
@@ -39778,10 +40747,15 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
                             : output
                                 ? 'the release, if the job contributes to it after all'
                                 : 'the release';
+                        const note = flag
+                            ? ` The step runs only when env.${flag} is true, which its expression allows only on the runs of a pull request under review, never on a release.`
+                            : noWriter
+                                ? " No workflow of this repository runs on the default branch (every trigger is a pull request, a pushed tag or a release), and a tag's run restores only its own entries and the default branch's: no other run can plant an entry today, though a workflow later added on the default branch could."
+                                : '';
                         findings.push({
                             message: `"${step.uses?.value.trim()}" restores a cache ${restore.how}, and ${why}: an entry written by any ` +
                                 `workflow run on the branch (the cache's scope) becomes part of ${what}. Turn the cache off in ` +
-                                'release jobs (or restore only in jobs whose output is not published).',
+                                `release jobs (or restore only in jobs whose output is not published).${note}`,
                             location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, restore.at.span),
                             key: `${job.id}/${stepLabel(step)}`,
                             // Without a publishing step we recognise, a pushed tag is often a workflow that only
@@ -39791,7 +40765,9 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
                             // release either. A cache default we infer (setup-go's version unknown) is less certain too.
                             // A job that publishes when an expression allows: which runs those are is not read
                             // (most often every run but a pull request's, tags included), medium.
-                            ...(preview
+                            // A flag that keeps the cache to pull request runs, or no run that could write an entry
+                            // the release restores: low, shown to auditors.
+                            ...(preview || flag || noWriter
                                 ? { confidence: 'low' }
                                 : maybe
                                     ? { confidence: 'medium' }
@@ -39811,6 +40787,94 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/**
+ * Events whose runs write no cache entry a release's run restores: a pull request's and the merge
+ * queue's runs write to their own refs, and a tag's or a release's to the tag's. A reusable
+ * workflow runs with its callers' events, which are read where they are.
+ */
+const OFF_DEFAULT_BRANCH = new Set(['pull_request', 'merge_group', 'release', 'workflow_call']);
+/**
+ * The first workflow of the repository with a run on its default branch (a push to a branch, a
+ * schedule, a manual run, a comment, ...), whose cache entries every release run can restore;
+ * undefined when there is none. A workflow whose triggers cannot be read counts as one.
+ */
+function defaultBranchRun(workspace) {
+    const tree = workspace.tree();
+    return tree.memo('cache-poisoning-default-branch-run', '', () => {
+        for (const source of (0,parsers_workflow/* workflowSources */.Gf)(tree, tree.glob(parsers_workflow/* WORKFLOW_GLOBS */.iK))) {
+            if (source.kind !== 'workflow')
+                continue;
+            const events = source.on?.events ?? [];
+            if (events.length === 0)
+                return source.path;
+            for (const t of events) {
+                if (OFF_DEFAULT_BRANCH.has(t.event))
+                    continue;
+                if (t.event === 'push' && tagsOnly(t.config?.value))
+                    continue;
+                return source.path;
+            }
+        }
+        return undefined;
+    });
+}
+/** A `push` trigger's configuration that names tags and no branches: it runs on pushed tags only. */
+function tagsOnly(config) {
+    if (!config || typeof config !== 'object')
+        return false;
+    const c = config;
+    return Boolean(c.tags || c['tags-ignore']) && !c.branches && !c['branches-ignore'];
+}
+/**
+ * The name of the job's or workflow's `env:` flag the step's `if:` requires to be true
+ * (`if: env.USE_CACHE == 'true'`) when its expression holds only on the runs of a change under review
+ * (`USE_CACHE: ${{ github.event_name == 'pull_request' }}`): the cache is not restored on a release.
+ */
+function changesOnlyFlag(workflow, job, step) {
+    const tree = conditionTree(step.if);
+    if (!tree)
+        return undefined;
+    for (const name of new Set(envFlags(tree))) {
+        const required = requiredBy(tree, true, (leaf, holds) => holds && isFlagTrue(leaf, name));
+        if (!required)
+            continue;
+        const defined = entry(job.env, name) ?? entry(workflow.env, name);
+        const flag = defined && conditionTree(defined[1]);
+        if (!flag)
+            continue;
+        const events = conditionEvents(workflow, flag);
+        if (events.length > 0 && events.every((e) => CHANGE_ONLY.has(e)))
+            return defined[0];
+    }
+    return undefined;
+}
+/** Events that run a change before it is merged, with a read-only token for a fork's. */
+const CHANGE_ONLY = new Set(['pull_request', 'merge_group']);
+/** The `env.NAME` references of a condition (lower case). */
+function envFlags(node) {
+    switch (node.kind) {
+        case 'ref':
+            return node.path[0] === 'env' && node.path.length === 2 ? [node.path[1]] : [];
+        case 'not':
+            return envFlags(node.arg);
+        case 'and':
+        case 'or':
+            return node.args.flatMap(envFlags);
+        case 'compare':
+            return [...envFlags(node.left), ...envFlags(node.right)];
+        default:
+            return [];
+    }
+}
+/** `env.NAME == 'true'` (or `'true' == env.NAME`). */
+function isFlagTrue(leaf, name) {
+    if (leaf.kind !== 'compare' || leaf.op !== '==')
+        return false;
+    const isRef = (n) => n.kind === 'ref' && n.path.length === 2 && n.path[0] === 'env' && n.path[1] === name;
+    // GitHub compares the string 'true' with the boolean true as numbers: never equal.
+    const isTrueText = (n) => n.kind === 'literal' && typeof n.value === 'string' && n.value.toLowerCase() === 'true';
+    return (isRef(leaf.left) && isTrueText(leaf.right)) || (isRef(leaf.right) && isTrueText(leaf.left));
+}
 /** A step of any action whose publishing an expression may decide (`push: ${{ inputs.authenticated }}`). */
 function decidesPublishing(step) {
     const action = actionPathOf(step.uses);
@@ -39883,212 +40947,85 @@ function conditionalOnRelease(step) {
     return typeof c === 'string' && /github\.(ref|ref_name|ref_type|event_name)\b|startsWith\s*\(/i.test(c);
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fix-checkout.js
-
-
-
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fixed-commands.js
 
 /**
- * Script text that uses the credentials a checkout leaves behind: git commands that talk to the
- * remote (a push, and in a private repository a fetch too), and tools that push with git. ghp-import
- * and mike commit to the pages branch and push it only when told to (`-p`, `--push`): `mike deploy
- * dev` alone leaves the commit in the local clone.
+ * Scripts of fixed commands: every program a `run:` script starts is a shell builtin or a tool that
+ * runs no code of the repository, of a dependency or of another party, whatever it is given.
  */
-const GIT_FETCH = /\bgit\s+(?:-[cC]\s+\S+\s+)*(?:fetch|pull|ls-remote|submodule|remote\s+update)\b/;
-const GIT_PUSH = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh-deploy\b|\b(?:ghp-import|mike\s+(?:deploy|delete|alias|set-default|retitle))\b[^\n;&|]*?\s(?:--push\b|-[A-Za-z]*p[A-Za-z]*(?![\w-]))|semantic-release|\bchangeset\s+(?:publish|version)\b|\blerna\s+(?:publish|version)\b|\bnpm\s+version\b|standard-version|release-it/;
+const NONE = new Set();
 /**
- * A repository script whose name says it releases, or cherry-picks or backports changes onto another
- * branch: what it does with git is not visible here.
+ * Programs that run no code of the repository, of a dependency or of another party, whatever their
+ * arguments: shell builtins and text and file tools. `git` and `go` count only for the subcommands in
+ * {@link FIXED_SUBCOMMANDS}.
  */
-const RELEASE_SCRIPT = /(?:^|[\s/])[\w.-]*(?:release|publish|deploy|push|bump|tag|backport|cherry[-_]?pick)[\w.-]*\.(?:sh|bash|py|rb|js|mjs|ts|ps1)\b/i;
+const FIXED_PROGRAMS = new Set(('echo printf test [ [[ true false : exit set unset export cd pushd popd shift return read local declare ' +
+    'cat tee head tail grep egrep fgrep sed tr cut sort uniq wc basename dirname date ls mkdir rm cp mv ' +
+    'touch ln diff cmp sha256sum sha1sum md5sum jq base64 git go').split(' '));
 /**
- * A step whose work is not visible here: a repository script run by path or through an interpreter,
- * or a task runner's target (`make release`, `mage helm:update`, `npm run deploy`, `go run ./cmd/x`).
- * It may push with what a checkout persisted, which no command of the workflow shows.
+ * What `git` and `go` may do in such a run: read the checkout's history and set options (no fetch, push,
+ * clone or submodule, which use the credentials; no hook-running commit), and tidy or check the module
+ * list (`go mod`, which builds and runs nothing).
  */
-const OPAQUE_RUN = /(?:^|[\s;&|(])(?:\.{1,2}\/[\w./-]+|(?:bash|sh|zsh|python3?|node|ruby|perl|pwsh)\s+[\w./-]+\.\w+|[\w./-]+\.(?:sh|bash|py|rb|js|mjs|cjs|ts|ps1)(?![\w.-])|(?:make|gmake|mage|just|task|rake|mvn|gradle|nox|tox|invoke|earthly)(?=\s|$)|(?:npm|yarn|pnpm|bun|uv|poetry|pdm|hatch)\s+run\s|go\s+run\s|cargo\s+(?:make|xtask|run)(?![\w-])|bundle\s+exec\s)/m;
+const FIXED_SUBCOMMANDS = {
+    git: /^(?:config|diff|diff-tree|diff-index|merge-base|log|rev-parse|rev-list|status|show|describe|ls-files|ls-tree|cat-file|name-rev)$/,
+    go: /^mod$/,
+};
+const GO_MOD = /^(?:tidy|download|verify|graph|why)$/;
 /**
- * Actions that commit and push with the credentials checkout persisted. korthout/backport-action
- * pushes the branch it cherry-picked with them (its README runs it after a plain checkout); other
- * cherry-pick and backport actions are known by their name ({@link PUSHING_NAME}).
+ * The programs a `run:` script starts when each is one of {@link FIXED_PROGRAMS} or `extra` (and
+ * command substitutions inside its words too), or undefined when one is not, or cannot be told.
  */
-const PUSHING_ACTIONS = new Set([
-    'korthout/backport-action',
-    'stefanzweifel/git-auto-commit-action',
-    'endbug/add-and-commit',
-    'ad-m/github-push-action',
-    'changesets/action',
-    'cycjimmy/semantic-release-action',
-    'actions-js/push',
-    'devops-infra/action-commit-push',
-    'github-actions-x/commit',
-]);
-/**
- * Actions that push over the remote's own protocol: with an SSH remote (a checkout given `ssh-key:`)
- * they push with the SSH key checkout persisted, as create-pull-request's documentation sets up a
- * deploy key; over HTTPS they bring their own token.
- */
-const SSH_PUSHING_ACTIONS = new Set(['peter-evans/create-pull-request']);
-/** Whether a checkout step persists an SSH key (`ssh-key:`), which makes `origin` an SSH remote. */
-function persistsSshKey(step) {
-    const key = input(step, 'ssh-key')?.value;
-    return typeof key === 'string' && key.trim() !== '';
-}
-/**
- * The fix of a checkout that leaves the token on disk: `persist-credentials: false` in its `with:`
- * (created after `uses:` when missing). Not when a later step of the job may use the credentials:
- * a git command that talks to the remote, a tool or action that pushes, a release script.
- */
-function persistCredentialsFix(workspace, fixes, finding, source, steps, step) {
-    const user = laterCredentialUser(workspace, steps, step);
-    if (user) {
-        finding.unfixable = `step "${stepLabel(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
-        return;
+function fixedPrograms(script, extra = NONE, depth = 0) {
+    // A backquoted substitution, or a here-document whose body may expand one, is not read here.
+    if (depth > 3 || script.includes('`') || /<<(?!<)/.test(script))
+        return undefined;
+    const out = new Set();
+    for (const command of commandsOf(script)) {
+        const words = command.program;
+        if (words.length === 0)
+            continue;
+        const first = words[0].text;
+        // A redirection on its own (`} >> "$GITHUB_OUTPUT"`) starts nothing.
+        if (/^\d*[<>]/.test(first))
+            continue;
+        const program = commands_programName(command);
+        if (!program || !(FIXED_PROGRAMS.has(program) || extra.has(program)))
+            return undefined;
+        const sub = FIXED_SUBCOMMANDS[program];
+        if (sub) {
+            const rest = words.slice(1).filter((w) => !w.text.startsWith('-'));
+            if (!rest[0] || !sub.test(rest[0].text))
+                return undefined;
+            if (program === 'go' && !GO_MOD.test(rest[1]?.text ?? ''))
+                return undefined;
+        }
+        out.add(sub ? `${program} ${words.slice(1).find((w) => !w.text.startsWith('-')).text}` : program);
+        // A command substitution in its words runs a command of its own.
+        const text = script.slice(command.start, command.end);
+        for (let i = text.indexOf('$('); i !== -1; i = text.indexOf('$(', i + 2)) {
+            const inner = substitution(text, i + 1);
+            if (inner === undefined)
+                return undefined;
+            const nested = fixedPrograms(inner, extra, depth + 1);
+            if (!nested)
+                return undefined;
+            for (const p of nested)
+                out.add(p);
+        }
     }
-    const target = `${step.pointer}/with/persist-credentials`;
-    fixes.add(finding, source.path, source.document, 'Add persist-credentials: false to the checkout', (editor) => {
-        const entry = { key: 'persist-credentials', value: false };
-        if (step.with && (step.with.value === null || typeof step.with.value !== 'object'))
-            return 'its with: is not a mapping';
-        const edit = step.with
-            ? editor.insertEntry(step.with.pointer, entry)
-            : editor.insertEntry(step.pointer, { key: 'with', value: [entry] }, { after: 'uses' });
-        return edit ? [edit] : 'the step is written through an alias or in a form that cannot be edited safely';
-    }, (doc) => setAt(doc, target, false));
+    return out;
 }
-/**
- * The first step after `step` that may use the credentials it persists: a git command that talks to
- * the remote (a fetch too: a private repository needs them for it), a tool or action that pushes, a
- * release script.
- */
-function laterCredentialUser(workspace, steps, step) {
-    const test = persistsSshKey(step) ? usesSshCredentials : usesCredentials;
-    return firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test), scriptUsers(workspace, steps, talksToRemote));
-}
-/** Whether a step after `step` runs work not visible here (a repository script, a task runner). */
-function laterOpaqueRun(steps, step) {
-    return steps.some((s) => s.index > step.index && s.run !== undefined && OPAQUE_RUN.test(s.run.value));
-}
-/**
- * The first step after `step` that may push with the credentials it persists (a git push, a tool or
- * action that pushes, a release script; not a fetch, which a public repository needs no token for):
- * the job relies on them, as an explicit `persist-credentials: true` says.
- */
-function laterPusher(workspace, steps, step, 
-/** Whether a push inside a repository script counts (see {@link scriptUsers}). */
-scripts = true) {
-    const test = persistsSshKey(step) ? pushesOverSsh : pushesWithCredentials;
-    return firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test), scripts ? scriptUsers(workspace, steps, pushes) : []);
-}
-/**
- * The steps of a job whose `run:` hands work to a repository script, a Makefile target or a
- * package.json script (pr-evidence-follow.ts) whose text passes a test: `scripts/publish` that runs
- * `mkdocs gh-deploy` may push with the persisted credentials, or not, as its arguments decide (the
- * rule takes it for a guess). Found once per job, test and workspace (the texts are read from it).
- */
-const SCRIPT_USERS = new WeakMap();
-function scriptUsers(workspace, steps, test) {
-    return memoByJob(SCRIPT_USERS, workspace, steps, test, () => steps.filter((s) => s.run !== undefined && followCalls(workspace, s.run.value).some((f) => test(f.text))));
-}
-/** Script text that pushes with the persisted credentials. */
-function pushes(text) {
-    return GIT_PUSH.test(text);
-}
-/** Script text that pushes or fetches with the persisted credentials. */
-function talksToRemote(text) {
-    return GIT_PUSH.test(text) || GIT_FETCH.test(text);
-}
-/**
- * The steps of a job that run a composite action of this repository with a step that passes the
- * test, found once per job, test and workspace (asked for every checkout of the job, not once per
- * checkout; per workspace, because the action's file is read from it and a base tree may hold
- * another version of it).
- */
-const LOCAL_USERS = new WeakMap();
-function localUsers(workspace, steps, test) {
-    // A local composite action's `run:` steps run in the same job, with the same checkout and the
-    // credentials it persisted: a `git push` there pushes with them. One level: an action it runs in
-    // turn is not followed.
-    return memoByJob(LOCAL_USERS, workspace, steps, test, () => steps.filter((s) => (0,parsers_workflow/* localActionSteps */.TT)(workspace, s)?.some(test)));
-}
-/** The steps `find` picks, once per workspace, test and job. */
-function memoByJob(memo, workspace, steps, test, find) {
-    let byTest = memo.get(workspace);
-    if (!byTest) {
-        byTest = new Map();
-        memo.set(workspace, byTest);
+/** The text inside the `(` at `open` up to its closing `)`, or undefined when it is not closed. */
+function substitution(text, open) {
+    let level = 0;
+    for (let j = open; j < text.length; j++) {
+        if (text[j] === '(')
+            level++;
+        else if (text[j] === ')' && --level === 0)
+            return text.slice(open + 1, j);
     }
-    let byJob = byTest.get(test);
-    if (!byJob) {
-        byJob = new WeakMap();
-        byTest.set(test, byJob);
-    }
-    let found = byJob.get(steps);
-    if (!found) {
-        found = find();
-        byJob.set(steps, found);
-    }
-    return found;
-}
-/** The first step of the lists that runs after `step`. */
-function firstAfter(step, ...lists) {
-    return lists
-        .flat()
-        .filter((s) => s.index > step.index)
-        .sort((a, b) => a.index - b.index)[0];
-}
-/** The steps of a job that pass a test, read once per job and test. */
-const USERS = new WeakMap();
-function credentialUsers(steps, test) {
-    let byJob = USERS.get(test);
-    if (!byJob) {
-        byJob = new WeakMap();
-        USERS.set(test, byJob);
-    }
-    let users = byJob.get(steps);
-    if (!users) {
-        users = steps.filter(test);
-        byJob.set(steps, users);
-    }
-    return users;
-}
-/**
- * An action not listed whose name says it pushes or commits (`helpers/version-push`), or cherry-picks
- * or backports commits onto another branch (`<owner>/github-cherry-pick-action`,
- * `<owner>/backport`), which it then pushes: it may push with the persisted credentials.
- * "pre-commit" (`pre-commit/action`, `pre-commit-ci/lite-action`) names the hook framework, whose
- * actions run the hooks and push nothing with the checkout's token; nor does an action about commit
- * messages (`conventional_commit_config`, `commit-lint`). An action that opens a pull request
- * (peter-evans/create-pull-request) pushes over HTTPS with a token of its own, not with these.
- */
-const PUSHING_NAME = /(?:^|(?<!(?:^|[-_/])(?:pre|post))[-_/])(?:push|commit|cherry[-_]?pick|backport)(?:$|[-_/](?!(?:config|lint|msg|message|check|title|convention)))/i;
-/**
- * An action whose name says what it pushes is an image, a chart or a package, to a registry
- * (`docker/build-push-action`, `<owner>/docker-build-push`, `redhat-actions/push-to-registry`): it
- * pushes with registry credentials, not with git and the checkout's token.
- */
-const REGISTRY_PUSH = /(?:^|[-_/])(?:docker|image|images|container|containers|oci|registry|ecr|gcr|acr|ghcr|quay|podman|buildah|buildx|helm|chart|charts|npm|pypi|nuget|maven|gem|cargo)(?:$|[-_/])/i;
-function usesCredentials(step) {
-    return pushesWithCredentials(step) || (step.run !== undefined && GIT_FETCH.test(step.run.value));
-}
-function usesSshCredentials(step) {
-    return usesCredentials(step) || pushesOverSsh(step);
-}
-/** A step that pushes with what a checkout given `ssh-key:` persisted. */
-function pushesOverSsh(step) {
-    const action = actionOf(step.uses);
-    return pushesWithCredentials(step) || (action !== undefined && SSH_PUSHING_ACTIONS.has(action));
-}
-function pushesWithCredentials(step) {
-    if (step.run)
-        return GIT_PUSH.test(step.run.value) || RELEASE_SCRIPT.test(step.run.value);
-    const action = actionOf(step.uses);
-    if (action === undefined)
-        return false;
-    if (PUSHING_ACTIONS.has(action))
-        return true;
-    const path = (step.uses?.value ?? '').split('@')[0].toLowerCase();
-    return !path.startsWith('./') && !REGISTRY_PUSH.test(path) && PUSHING_NAME.test(path);
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/scopes.js
@@ -40106,18 +41043,18 @@ function pushesWithCredentials(step) {
 
 const R = 'read';
 const W = 'write';
-const NONE = {};
+const scopes_NONE = {};
 const CODE_SCANNING = { 'security-events': W, actions: R, contents: R };
 /** Actions (lower-case owner/repo or owner/repo/path) and the scopes they use with the job's token. */
 const ACTIONS = {
     'actions/checkout': { contents: R },
-    'actions/download-artifact': (s) => (input(s, 'run-id') ? { actions: R } : NONE),
+    'actions/download-artifact': (s) => (input(s, 'run-id') ? { actions: R } : scopes_NONE),
     'actions/labeler': { contents: R, 'pull-requests': W },
     'actions/stale': { issues: W, 'pull-requests': W },
     'actions/first-interaction': { issues: W, 'pull-requests': W },
     'actions/dependency-review-action': (s) => input(s, 'comment-summary-in-pr') ? { contents: R, 'pull-requests': W } : { contents: R },
     'actions/configure-pages': { pages: W },
-    'actions/upload-pages-artifact': NONE,
+    'actions/upload-pages-artifact': scopes_NONE,
     'actions/deploy-pages': { pages: W, 'id-token': W },
     'actions/attest-build-provenance': { 'id-token': W, attestations: W, contents: R },
     'actions/attest-sbom': { 'id-token': W, attestations: W, contents: R },
@@ -40126,7 +41063,7 @@ const ACTIONS = {
     'actions/upload-release-asset': { contents: W },
     'actions/delete-package-versions': { packages: W },
     'github/codeql-action/init': { actions: R, contents: R },
-    'github/codeql-action/autobuild': NONE,
+    'github/codeql-action/autobuild': scopes_NONE,
     'github/codeql-action/analyze': CODE_SCANNING,
     'github/codeql-action/upload-sarif': CODE_SCANNING,
     'ossf/scorecard-action': { 'security-events': W, 'id-token': W, contents: R, actions: R },
@@ -40154,12 +41091,12 @@ const ACTIONS = {
     'amannn/action-semantic-pull-request': { 'pull-requests': R },
     'super-linter/super-linter': { contents: R, statuses: W, packages: R },
     'github/super-linter': { contents: R, statuses: W, packages: R },
-    'docker/login-action': (s) => (mentionsToken(s.with) ? { packages: W } : NONE),
-    'aws-actions/configure-aws-credentials': (s) => input(s, 'role-to-assume') && !input(s, 'aws-access-key-id') ? { 'id-token': W } : NONE,
-    'google-github-actions/auth': (s) => (input(s, 'workload_identity_provider') ? { 'id-token': W } : NONE),
-    'azure/login': (s) => (input(s, 'client-id') && !input(s, 'creds') ? { 'id-token': W } : NONE),
-    'pypa/gh-action-pypi-publish': (s) => (input(s, 'password') ? NONE : { 'id-token': W }),
-    'codecov/codecov-action': (s) => input(s, 'use_oidc') && !isFalse(input(s, 'use_oidc')) ? { 'id-token': W } : NONE,
+    'docker/login-action': (s) => (mentionsToken(s.with) ? { packages: W } : scopes_NONE),
+    'aws-actions/configure-aws-credentials': (s) => input(s, 'role-to-assume') && !input(s, 'aws-access-key-id') ? { 'id-token': W } : scopes_NONE,
+    'google-github-actions/auth': (s) => (input(s, 'workload_identity_provider') ? { 'id-token': W } : scopes_NONE),
+    'azure/login': (s) => (input(s, 'client-id') && !input(s, 'creds') ? { 'id-token': W } : scopes_NONE),
+    'pypa/gh-action-pypi-publish': (s) => (input(s, 'password') ? scopes_NONE : { 'id-token': W }),
+    'codecov/codecov-action': (s) => input(s, 'use_oidc') && !isFalse(input(s, 'use_oidc')) ? { 'id-token': W } : scopes_NONE,
 };
 /** Actions that never use the token (toolchains, caches, artifacts of the same run, Docker setup). */
 const NO_TOKEN = /^(?:actions\/(?:setup-[\w-]+|cache(?:\/(?:restore|save))?|upload-artifact)|[\w-]+\/setup-[\w-]+|[\w-]+\/[\w-]*-installer|docker\/(?:setup-[\w-]+|build-push-action|metadata-action|bake-action)|ruby\/setup-ruby|pnpm\/action-setup|dtolnay\/rust-toolchain|swatinem\/rust-cache|taiki-e\/install-action|gradle\/actions\/setup-gradle|slackapi\/slack-github-action|sigstore\/cosign-installer|step-security\/harden-runner|actions\/create-github-app-token|jlumbroso\/free-disk-space|crate-ci\/typos|helm\/kind-action)$/;
@@ -40263,7 +41200,7 @@ function jobNeeds(job, workflow) {
     return needs;
 }
 /**
- * Actions whose `token` input defaults to the job's token, from the version that added it (their
+ * Actions whose token input defaults to the job's token, from the version that added it (their
  * action.yml: `${{ github.token }}`; the setup actions, `${{ github.server_url ==
  * 'https://github.com' && github.token || '' }}`, to fetch toolchain manifests on github.com): they
  * hold the token whether or not they need one of its scopes. actions/setup-dotnet has no such input.
@@ -40284,6 +41221,10 @@ const TOKEN_BY_DEFAULT = {
     // Its `github-token` input, from v0.0.2 (the first pre-release had no default; minor versions are
     // the finest this table tells apart).
     'actions/publish-immutable-action': [0, 0],
+    // Widely used actions of other owners whose token input has defaulted to the job's token from
+    // their first major version (`token`, `github-token`): they list or annotate a pull request's files.
+    'tj-actions/changed-files': [1, 0],
+    'golangci/golangci-lint-action': [1, 0],
 };
 /** The inputs through which an action is handed a token of the caller's choosing. */
 const TOKEN_INPUTS = ['token', 'github-token', 'github_token', 'repo-token'];
@@ -40545,6 +41486,7 @@ function stepName(step) {
 
 
 
+
 /**
  * `actions/checkout` keeps the job's token on disk unless `persist-credentials: false` (before v6 in
  * `.git/config` of the checkout, from v6 in a file under `$RUNNER_TEMP` that `.git/config` includes),
@@ -40565,8 +41507,9 @@ function stepName(step) {
  *   or of the workspace without hidden files does not hold `.git`. Write scopes and outsiders' events
  *   leave the grade low when every later step is given the job's token anyway (scopes.ts), and so
  *   does a credential given in `token:` when every later step is given that credential too; a step
- *   that can make no use of the copy (GitHub's artifact and cache actions, a fixed `git config`) is
- *   not counted. Such a copy reaches no step that lacks it: the finding, at any grade the job would
+ *   that can make no use of the copy (GitHub's artifact and cache actions, a fixed `git config`, a
+ *   run of fixed commands that run no code of the repository or of another party) is not counted. A
+ *   job on pull requests only whose token only reads is reported at low confidence. Such a copy reaches no step that lacks it: the finding, at any grade the job would
  *   otherwise get, is low and of low confidence, unless an upload may carry the copy off.
  * Write scopes do not raise the grade of a job that runs on pull requests only (its workflow's
  * triggers, or its own `if:`; not `pull_request_target`), where a fork's run gets them as read scopes;
@@ -40692,6 +41635,17 @@ function finding(workspace, fixes, source, job, step, upstream) {
         })
         : [];
     const privileged = held ? [] : outsiders;
+    // A job that runs on pull requests only, whose token's permissions (every grant of them) say it
+    // only reads, with no other credential beside it: whoever can make code run there (a fork's author,
+    // a pusher of a branch of this repository) can already read all the token reads. Still reported,
+    // as a guess: a dependency the job runs could read it too.
+    const readOnly = !token &&
+        !persistsSshKey(step) &&
+        outsiders.length === 0 &&
+        workflow !== undefined &&
+        job !== undefined &&
+        checkout_credentials_pullRequestsOnly(workflow, job) &&
+        onlyReads(upstream, workflow, job);
     const grounds = [];
     if (outsiders.length > 0)
         grounds.push(`the workflow runs on ${outsiders.join(', ')}, where it handles outsiders' input`);
@@ -40736,12 +41690,21 @@ function finding(workspace, fixes, source, job, step, upstream) {
         : token
             ? `; it persists the credential given in "token:", not the job token${grounds.length > 0 ? `, and ${grounds.join(' and ')}` : ''}, but every later step is given that credential anyway${idleNote}, so the copy on disk reaches none that lacks it`
             : `; ${grounds.length > 0 ? `${grounds.join(' and ')}, but ` : ''}every later step is given the job's token anyway${idleNote}, so the copy on disk reaches none that lacks it`;
-    const prNote = forkRead && !held
-        ? `; the token can write (${writable.scopes}), but the job runs on pull requests only${job.if ? ' (its "if:")' : ''}, where a fork's run gets a read-only token and branches of this repository are pushed by those who can push already`
+    // Write scopes of a calling job on pull requests only, left out of `writable` ({@link writes}).
+    const callerPr = !forkRead && !held && workflow && job && !deliberate
+        ? pullRequestCaller(upstream, workflow, job)
+        : undefined;
+    const prNote = callerPr
+        ? `; ${callerPr} grants write scopes, but runs on pull requests only, where a fork's run gets a read-only token and branches of this repository are pushed by those who can push already`
+        : forkRead && !held
+            ? `; the token can write (${writable.scopes}), but the job runs on pull requests only${job.if ? ' (its "if:")' : ''}, where a fork's run gets a read-only token and branches of this repository are pushed by those who can push already`
+            : '';
+    const readNote = readOnly && !held && !leaking && !undecided
+        ? '; the job runs on pull requests only and its permissions grant the token no write scope, so the copy on disk reads nothing that those who can run code there cannot read already'
         : '';
     const why = leaking
         ? `, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
-        : `${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${prNote}${heldNote}`;
+        : `${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${prNote}${heldNote}${readNote}`;
     const fix = deliberate
         ? 'Push from a separate job that uploads nothing and runs no untrusted code, or pass the token only to the step that pushes.'
         : unused
@@ -40759,7 +41722,7 @@ function finding(workspace, fixes, source, job, step, upstream) {
         // A guess unless outsiders' input reaches the job: then the token on disk matters either way.
         // When every later step holds the credential anyway (and no upload may carry it off), the copy
         // on disk widens nothing: still kept where it need not be, but no exposure to show by default.
-        ...((scriptPusher && !leaking && outsiders.length === 0) || (held && !leaking && !undecided)
+        ...((scriptPusher && !leaking && outsiders.length === 0) || ((held || readOnly) && !leaking && !undecided)
             ? { confidence: 'low' }
             : {}),
     };
@@ -40807,6 +41770,11 @@ function writes(sources, workflow, job) {
         for (const s of perms.scopes) {
             if (NO_CODE_SCOPES.has(s.scope.toLowerCase()) || scopes.has(s.scope))
                 continue;
+            // A calling job that runs on pull requests only: a fork's run gets the scope as a read scope,
+            // and a branch of this repository is pushed by someone who can push already (as for a job's
+            // own grant, {@link pullRequestsOnly}); not `security-events`.
+            if (grant.pullRequests && s.scope.toLowerCase() !== 'security-events')
+                continue;
             if (typeof s.level.value !== 'string' || s.level.value.trim() !== 'write')
                 continue;
             scopes.add(s.scope);
@@ -40814,6 +41782,28 @@ function writes(sources, workflow, job) {
         }
     }
     return scopes.size > 0 ? { scopes: [...scopes].join(', '), ...(via ? { via } : {}) } : undefined;
+}
+/** The calling job on pull requests only (its `via`) whose grant has a write scope, if any. */
+function pullRequestCaller(sources, workflow, job) {
+    return checkout_credentials_grants(sources, workflow, job, new Set()).find((g) => g.pullRequests &&
+        g.permissions?.scopes.some((s) => !NO_CODE_SCOPES.has(s.scope.toLowerCase()) &&
+            typeof s.level.value === 'string' &&
+            s.level.value.trim() === 'write'))?.via;
+}
+/**
+ * Whether every `permissions:` that sets the job's token ({@link grants}) is written down and grants
+ * no write scope (`read-all`, or scopes at `read` or `none`; `id-token` is no scope of the token).
+ * False when one of them is the repository's default, which may be read-write.
+ */
+function onlyReads(sources, workflow, job) {
+    return checkout_credentials_grants(sources, workflow, job, new Set()).every(({ permissions: perms }) => {
+        if (!perms)
+            return false;
+        if (perms.shorthand)
+            return perms.shorthand.value.trim() === 'read-all';
+        return perms.scopes.every((s) => s.scope.toLowerCase() === 'id-token' ||
+            (typeof s.level.value === 'string' && s.level.value.trim() !== 'write'));
+    });
 }
 /**
  * The `permissions:` that set a job's token: its own, else its workflow's. A reusable workflow's job
@@ -40824,7 +41814,13 @@ function writes(sources, workflow, job) {
 function checkout_credentials_grants(sources, workflow, job, seen, via) {
     const own = job.permissions ?? workflow.permissions;
     if (own)
-        return [{ permissions: own, ...(via ? { via } : {}) }];
+        return [
+            {
+                permissions: own,
+                ...(via ? { via } : {}),
+                ...(via && checkout_credentials_pullRequestsOnly(workflow, job) ? { pullRequests: true } : {}),
+            },
+        ];
     const events = eventsOf(workflow);
     if (!events.has('workflow_call') || seen.has(workflow.path))
         return [{ permissions: undefined }];
@@ -40911,8 +41907,11 @@ function noUseOfCredentials(step) {
         .split('\n')
         .map((l) => l.trim())
         .filter((l) => l !== '' && !l.startsWith('#'));
-    return lines.length > 0 && lines.every((l) => GIT_CONFIG_LINE.test(l))
-        ? 'only sets git options, which talk to no remote'
+    if (lines.length > 0 && lines.every((l) => GIT_CONFIG_LINE.test(l)))
+        return 'only sets git options, which talk to no remote';
+    const programs = fixedPrograms(run);
+    return programs && programs.size > 0
+        ? `runs only fixed commands (${[...programs].join(', ')}) that run no code of the repository, of a dependency or of another party`
         : undefined;
 }
 /** The credential a checkout is given in `token:` when it is not the job's own token. */
@@ -40928,13 +41927,19 @@ function otherCredential(step) {
 /**
  * Whether a step is given the credential a checkout was given in `token:` (one `${{ }}` expression,
  * such as `${{ secrets.BOT_PAT }}` or `${{ steps.app.outputs.token }}`): a value of its `env:` or
- * `with:`, or of an `env:` it inherits, holds the same expression.
+ * `with:`, or of an `env:` it inherits, holds the same expression; or the expression reads a
+ * variable of an `env:` it inherits (`${{ env.BOT_TOKEN }}`), which the step's environment holds.
  */
 function givenCredential(step, token, ...inherited) {
     const own = typeof token.value === 'string' ? /^\s*\$\{\{([^}]*)\}\}\s*$/.exec(token.value)?.[1] : undefined;
     if (own === undefined)
         return false;
     const expression = own.trim().replace(/\s+/g, ' ');
+    // `${{ env.NAME }}` of the job's or workflow's env: every step of the job holds NAME in its
+    // environment already, unless the step sets NAME to something else.
+    const variable = /^env\.([A-Za-z_][\w-]*)$/.exec(expression)?.[1];
+    if (variable && !step.env?.entries.has(variable) && inherited.some((map) => map?.entries.has(variable)))
+        return true;
     return [step.env, step.with, ...inherited].some((map) => [...(map?.entries.values() ?? [])].some((v) => typeof v.value === 'string' &&
         [...v.value.matchAll(/\$\{\{([^}]*)\}\}/g)].some((m) => m[1].trim().replace(/\s+/g, ' ') === expression)));
 }
@@ -41021,7 +42026,7 @@ const workflowConcurrencyLimits = (0,types/* defineEvaluator */.D)({
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             workflow(workflow) {
                 const events = (workflow.on?.events ?? [])
-                    .filter((t) => REPEATED.has(t.event) && !tagsOnly(t.config?.value))
+                    .filter((t) => REPEATED.has(t.event) && !concurrency_limits_tagsOnly(t.config?.value))
                     .filter((t) => t.event === 'push' || repeatsPerPullRequest(t))
                     .map((t) => t.event);
                 if (events.length === 0 || !workflow.on)
@@ -41046,7 +42051,7 @@ const workflowConcurrencyLimits = (0,types/* defineEvaluator */.D)({
 /** Events that fire again for each update of the same branch or pull request. */
 const REPEATED = new Set(['push', 'pull_request', 'pull_request_target']);
 /** A push filtered to tags only: each tag is pushed once, so no run supersedes another. */
-function tagsOnly(config) {
+function concurrency_limits_tagsOnly(config) {
     if (!config || typeof config !== 'object')
         return false;
     const c = config;
@@ -41349,88 +42354,8 @@ function worst(a, b) {
     return a === 'arbitrary' || b === 'arbitrary' ? 'arbitrary' : 'structured';
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow-scopes.js
-
-/** Where the values behind `env`, `inputs` and `matrix` references are declared (used by dataflow.ts). */
-/** The entry of an `env:`-like mapping; expression property access is case-insensitive. */
-function entry(map, name) {
-    if (!map)
-        return undefined;
-    for (const [k, v] of map.entries)
-        if (k.toLowerCase() === name)
-            return [k, v];
-    return undefined;
-}
-/** The scope in which a caller evaluates the values it passes. */
-function callerScope(caller) {
-    if (caller.step)
-        return { source: caller.source, job: caller.job, stepIndex: caller.step.index, level: 'step' };
-    return { source: caller.source, job: caller.job, level: 'job' };
-}
-/** Declared types and defaults of an input of a reusable workflow, a manual workflow or an action. */
-function declaredInputs(source, name) {
-    const types = [];
-    const defaults = [];
-    const out = { types, defaults };
-    const read = (inputs, pointer, via) => {
-        if (!inputs || typeof inputs !== 'object')
-            return;
-        for (const [k, v] of Object.entries(inputs)) {
-            if (k.toLowerCase() !== name)
-                continue;
-            out.name = k;
-            if (via === 'workflow_dispatch')
-                out.manual = true;
-            // `inputs: { x: }` declares a string input with no settings.
-            const spec = v && typeof v === 'object' ? v : {};
-            const type = typeof spec.type === 'string' ? spec.type.toLowerCase() : 'string';
-            types.push(type);
-            // A workflow that is both dispatched and called takes text from its callers too.
-            if (type === 'string' && (out.via === undefined || out.via === 'workflow_dispatch'))
-                out.via = via;
-            if (typeof spec.default === 'string' && spec.default.includes('${{')) {
-                const p = `${pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}/default`;
-                const span = source.document.span(p) ?? source.document.nearestSpan(p);
-                if (span)
-                    defaults.push({ value: spec.default, pointer: p, span });
-            }
-        }
-    };
-    if (source.kind === 'action')
-        read(source.inputs?.value, source.inputs?.pointer ?? '/inputs', 'action');
-    else
-        for (const e of source.on?.events ?? []) {
-            if ((e.event === 'workflow_call' || e.event === 'workflow_dispatch') && e.config) {
-                const inputs = e.config.value?.inputs;
-                read(inputs, `${e.config.pointer}/inputs`, e.event);
-            }
-        }
-    return out;
-}
-/** Pointers of the values a matrix key takes: `matrix.<key>` lists and `include` entries. */
-function matrixPointers(base, matrix, key) {
-    const pointers = [];
-    for (const k of Object.keys(matrix)) {
-        if (k.toLowerCase() === key)
-            pointers.push(`${base}/${(0,yaml/* escapePointerToken */.uC)(k)}`);
-    }
-    const include = matrix.include;
-    if (Array.isArray(include)) {
-        for (const [i, item] of include.entries()) {
-            if (!item || typeof item !== 'object')
-                continue;
-            for (const k of Object.keys(item)) {
-                if (k.toLowerCase() === key)
-                    pointers.push(`${base}/include/${i}/${(0,yaml/* escapePointerToken */.uC)(k)}`);
-            }
-        }
-    }
-    else if (typeof include === 'string')
-        pointers.push(`${base}/include`);
-    return pointers;
-}
-
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow.js
+
 
 
 
@@ -41481,6 +42406,21 @@ function scriptSetsHead(step, name) {
 const SET_OUTPUT = /\bcore\.setOutput\(\s*(['"`])([\w.-]+)\1\s*,([^\n;]*)/g;
 /** A value that names a pull request's head commit or branch. */
 const HEAD_VALUE = /\bhead\s*\.\s*(?:sha|ref)\b|\bhead(?:RefOid|RefName|_sha|_ref)\b/;
+/**
+ * Whether a step of a workflow's job runs on none of the workflow's events: its `if:` (or its job's)
+ * requires an event the workflow is not triggered by (`github.event_name == 'issue_comment'` in a
+ * workflow that runs on pull requests), so it writes no output and no variable.
+ */
+function neverRuns(scope, step) {
+    if (scope.source.kind !== 'workflow' || !scope.job)
+        return false;
+    return runEvents(scope.source, scope.job, step)?.length === 0;
+}
+/**
+ * A git command that prints commit messages: `git log` or `git show` with a format that holds the
+ * subject or body (`%s`, `%b`, `%B`), or `--oneline`.
+ */
+const COMMIT_TEXT = /\bgit\s+(?:log|show)\b[^\n;|&]*?(?:--(?:pretty|format)[=\s]+["']?(?:t?format:)?["']?[^"'\s]*%[sbB]|--oneline)/;
 function withInput(step, name) {
     for (const [k, v] of step.with?.entries ?? [])
         if (k.toLowerCase() === name)
@@ -41653,7 +42593,7 @@ class Dataflow {
         }
         // Values written to $GITHUB_ENV by earlier steps of the same job.
         for (const [i, s] of this.steps(scope).entries()) {
-            if (scope.stepIndex === undefined || i >= scope.stepIndex || !s.run)
+            if (scope.stepIndex === undefined || i >= scope.stepIndex || !s.run || neverRuns(scope, s))
                 continue;
             for (const w of this.writes(source, s)) {
                 if (w.file === 'env' && w.name.toLowerCase() === name)
@@ -41692,6 +42632,19 @@ class Dataflow {
             for (const r of this.env(name.toLowerCase(), stepScope, depth + 1))
                 out.push({ ...r, origin: { ...r.origin, via: [hop, ...r.origin.via] } });
         }
+        // Text of commits read with git (a message, a subject): written by whoever wrote the commits, as
+        // `github.event.head_commit.message` is. Not a head (the commit is the one checked out).
+        if (!this.options.heads) {
+            const read = w.ranges.map(([s, t]) => run.value.slice(s, t)).find((t) => COMMIT_TEXT.test(t));
+            if (read) {
+                const origin = {
+                    text: `a commit message read with git ("${read.trim().slice(0, 60)}")`,
+                    capability: 'arbitrary',
+                    via: [hop],
+                };
+                out.push({ origin, collection: false });
+            }
+        }
         return out;
     }
     stepOutput(id, name, scope, depth) {
@@ -41699,6 +42652,8 @@ class Dataflow {
         const index = steps.findIndex((s) => typeof s.id?.value === 'string' && s.id.value.toLowerCase() === id);
         const step = steps[index];
         if (!step || (scope.stepIndex !== undefined && index >= scope.stepIndex))
+            return [];
+        if (neverRuns(scope, step))
             return [];
         const text = `steps.${step.id.value}.outputs.${name}`;
         if (step.uses) {
@@ -42612,7 +43567,7 @@ function tokenWithheld(workspace, job, workflow, options = {}) {
     if (job.uses || job.steps.length === 0)
         return undefined;
     // No action is handed a secret in the token's place (most jobs): decided before any script is read.
-    if (!options.readOnly && !job.steps.some((s) => s.uses !== undefined && ownToken(s)))
+    if (!options.readOnly && !job.steps.some((s) => s.uses !== undefined && ownToken(s, job, workflow)))
         return undefined;
     if ([workflow.env, job.env, job.container?.credentials, ...job.services.map((s) => s.credentials)].some(token_use_mentionsToken))
         return undefined;
@@ -42647,7 +43602,7 @@ function tokenWithheld(workspace, job, workflow, options = {}) {
         const repo = actionOf(step.uses);
         if (!path || !repo)
             return undefined;
-        const own = ownToken(step);
+        const own = ownToken(step, job, workflow);
         if (repo === 'actions/checkout') {
             if (own)
                 found.replaced.push(repo);
@@ -42669,18 +43624,38 @@ function tokenWithheld(workspace, job, workflow, options = {}) {
 }
 /**
  * Whether an action is handed a secret other than the job's token as its token; GitHub's own
- * actions/create-github-app-token, a GitHub App's private key to make one from.
+ * actions/create-github-app-token, a GitHub App's private key to make one from. The secret may come
+ * through a variable of the job's or workflow's `env:` (`${{ env.BOT_TOKEN }}`) or as the token an
+ * earlier create-github-app-token step of the job made (`${{ steps.app.outputs.token }}`).
  */
-function ownToken(step) {
+function ownToken(step, job, workflow) {
     const app = actionOf(step.uses) === 'actions/create-github-app-token';
     for (const [name, value] of step.with?.entries ?? []) {
         if (!(OWN_TOKEN_INPUT.test(name) || (app && /^private[-_]key$/i.test(name))) ||
             typeof value.value !== 'string')
             continue;
-        if (/\bsecrets\s*[.[]/i.test(value.value) && !/github\.token|secrets\.GITHUB_TOKEN/i.test(value.value))
+        if (ownSecret(value.value))
+            return true;
+        const variable = /^\s*\$\{\{\s*env\.([A-Za-z_][\w-]*)\s*\}\}\s*$/.exec(value.value)?.[1];
+        if (variable && !step.env?.entries.has(variable)) {
+            // The job's env takes the place of the workflow's.
+            const set = job.env?.entries.get(variable) ?? workflow.env?.entries.get(variable);
+            if (typeof set?.value === 'string' && ownSecret(set.value))
+                return true;
+        }
+        const made = /^\s*\$\{\{\s*steps\.([\w-]+)\.outputs\.token\s*\}\}\s*$/.exec(value.value)?.[1];
+        if (made &&
+            job.steps.some((s) => s !== step &&
+                s.id?.value === made &&
+                actionOf(s.uses) === 'actions/create-github-app-token' &&
+                ownToken(s, job, workflow)))
             return true;
     }
     return false;
+}
+/** A value that names a secret and not the job's token. */
+function ownSecret(value) {
+    return /\bsecrets\s*[.[]/i.test(value) && !/github\.token|secrets\.GITHUB_TOKEN/i.test(value);
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/privileged-reach.js
@@ -43200,15 +44175,23 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                             ? ` It waits for the "${gate}" environment: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
                                             : check
                                                 ? ` It waits for job "${check.job}"${check.where}, which by its name checks who may run it; ${check.seen}: if it lets only maintainers' pull requests through, outsiders cannot run their code here.`
-                                                : member
-                                                    ? ` It runs only when step "${member.step}"${member.job === job.id ? '' : ` of job "${member.job}"`} (${member.action}), ${member.how}: if it lets only maintainers through, outsiders cannot start this run, though the code checked out is whatever the pull request holds when the job runs, not what a maintainer read.`
-                                                    : ''),
+                                                : member?.sound
+                                                    ? ` It runs only when step "${member.step}"${member.job === job.id ? '' : ` of job "${member.job}"`} (${member.action}), ${member.how}.`
+                                                    : member
+                                                        ? ` It runs only when step "${member.step}"${member.job === job.id ? '' : ` of job "${member.job}"`} (${member.action}), ${member.how}: if it lets only maintainers through, outsiders cannot start this run, though the code checked out is whatever the pull request holds when the job runs, not what a maintainer read.`
+                                                        : ''),
                                     location: hit.location,
                                     key: `${job.id}/${stepLabel(step)}/${hit.what}`,
                                     // An environment may require a reviewer's approval, a check job or a membership
                                     // check may stop outsiders (what neither this file nor, for a check of another
                                     // repository, this tree shows).
-                                    ...(gate || check || member ? { confidence: 'medium' } : {}),
+                                    // A check read in full that admits only people with write access, to the run and
+                                    // to the branch it checks out: low, shown to auditors.
+                                    ...(member?.sound
+                                        ? { confidence: 'low' }
+                                        : gate || check || member
+                                            ? { confidence: 'medium' }
+                                            : {}),
                                 });
                             }
                         }
@@ -43446,7 +44429,7 @@ function membershipGate(workflow, job, step) {
             .find(Boolean);
         if (own)
             return own;
-        const failing = associationCheck(job, step);
+        const failing = associationCheck(job, step) ?? permissionCheck(job, step);
         if (failing)
             return failing;
     }
@@ -43486,6 +44469,60 @@ function associationCheck(job, step) {
             job: job.id,
             action: earlier.run ? 'a run: script' : 'actions/github-script',
             how: 'which fails the job unless the author_association of who acted is one it allows, passes; what it allows is not judged here',
+        };
+    }
+    return undefined;
+}
+/** A REST call for a user's permission on the repository; group 1 or 2 names whose. */
+const PERMISSION_CALL = /\/collaborators\/"?(?:\$\{?(\w+)\}?|\$\{\{\s*([\w.]+)\s*\}\})"?\/permission\b/g;
+/** The permission that call's answer is tested for: push (write), maintain or admin. */
+const WRITE_TEST = /permissions\.push\b|["'](?:write|admin|maintain)["']/;
+/** Whom the login names: who commented (or started the run) or who opened the pull request. */
+const COMMENTER = new Set(['github.event.comment.user.login', 'github.actor', 'github.triggering_actor']);
+const AUTHOR = new Set(['github.event.issue.user.login', 'github.event.pull_request.user.login']);
+/**
+ * An earlier `run:` step of the job that fails it (`exit 1`) unless the REST API says who commented
+ * has push permission on the repository (`gh api /repos/.../collaborators/$USER/permission`). Sound
+ * when it also checks the pull request's author and that the head is a branch of this repository
+ * (`head.repo.full_name`): then only people with write access can start the run or change the code it
+ * checks out. A failed step skips the steps after it, unless they or the job ask for `always()` or
+ * another status.
+ */
+function permissionCheck(job, step) {
+    const status = /\b(?:always|failure|cancelled)\s*\(/;
+    if (status.test(String(step.if?.value ?? '')) || status.test(String(job.if?.value ?? '')))
+        return undefined;
+    for (const earlier of job.steps) {
+        if (earlier.index >= step.index)
+            break;
+        if (earlier.if !== undefined || earlier.value['continue-on-error'] !== undefined || !earlier.run)
+            continue;
+        const script = earlier.run.value;
+        if (!/\bexit\s+[1-9]/.test(script) || !WRITE_TEST.test(script))
+            continue;
+        const whose = new Set();
+        for (const m of script.matchAll(PERMISSION_CALL)) {
+            const named = m[1] ? earlier.env?.entries.get(m[1])?.value : `\${{ ${m[2]} }}`;
+            const expr = typeof named === 'string' ? /^\s*\$\{\{\s*([\w.]+)\s*\}\}\s*$/.exec(named)?.[1] : undefined;
+            if (!expr)
+                continue;
+            const path = expr.toLowerCase();
+            if (COMMENTER.has(path))
+                whose.add('commenter');
+            if (AUTHOR.has(path))
+                whose.add('author');
+        }
+        if (!whose.has('commenter'))
+            continue;
+        const sound = whose.has('author') && /\bhead\.repo\.full_name\b/.test(script);
+        return {
+            step: stepLabel(earlier),
+            job: job.id,
+            action: 'a run: script',
+            how: sound
+                ? "which checks through the API that who commented and the pull request's author have push permission and that the head is a branch of this repository, and fails the job otherwise, passes: only people with write access can start this run or push the code it checks out"
+                : "which checks through the API that who commented has push permission, and fails the job otherwise, passes; the pull request's author and where its head lives are not checked",
+            ...(sound ? { sound: true } : {}),
         };
     }
     return undefined;
@@ -44075,11 +45112,14 @@ function envWrites(script) {
     }
     const random = RANDOM.test(joined) && /<<\s*["']?\$\{?\w/.test(joined);
     const assigned = new Map();
+    // The line of each variable's last assignment, for the checks made after it.
+    const assignedAt = new Map();
     const out = [];
     for (const [i, l] of lines.entries()) {
         const sources = env_writes_sourcesOf(l, assigned);
         const file = target[i];
         if (file) {
+            const checked = checkedVariables(lines, i, assignedAt);
             out.push({
                 file,
                 start: l.start,
@@ -44087,14 +45127,125 @@ function envWrites(script) {
                 text: l.text.trim(),
                 ...sources,
                 randomDelimiter: random,
+                ...(checked ? { checked } : {}),
             });
             continue;
         }
         const a = env_writes_ASSIGNMENT.exec(l.text);
-        if (a)
+        if (a) {
             assigned.set(a[1], sources);
+            assignedAt.set(a[1], i);
+        }
     }
     return out;
+}
+/**
+ * The variables the write on line `at` reads, when every one is checked (see {@link guardedBy})
+ * between its last assignment and the write; undefined otherwise.
+ */
+function checkedVariables(lines, at, assignedAt) {
+    const line = lines[at].text;
+    if (line.includes('${{'))
+        return undefined;
+    const names = [...line.matchAll(env_writes_VAR_REF)]
+        .map((m) => m[1] ?? m[2] ?? m[3])
+        .filter((n) => !RUNNER_VAR.test(n));
+    if (names.length === 0)
+        return undefined;
+    const unique = [...new Set(names)];
+    const all = unique.every((name) => {
+        const from = assignedAt.get(name);
+        if (from === undefined)
+            return false;
+        for (let k = from + 1; k < at; k++)
+            if (guardedBy(lines, k, name))
+                return true;
+        return false;
+    });
+    return all ? unique : undefined;
+}
+/**
+ * Whether line `k` ends the script unless `$name` matches, in full, a pattern that admits no line
+ * break: `if [[ ... || ! "$NAME" =~ ^[A-Za-z0-9._-]+$ ]]; then ... exit 1 ... fi`, or
+ * `[[ "$NAME" =~ ^...$ ]] || exit 1`. The pattern must be anchored at both ends (bash matches `^`
+ * and `$` at the ends of the whole string) and hold nothing that matches a line break: no `.`, no
+ * negated bracket, no class of spaces, no alternative outside parentheses.
+ */
+function guardedBy(lines, k, name) {
+    const text = lines[k].text;
+    const v = `"?\\$\\{?${name}\\}?"?`;
+    const negated = new RegExp(`^\\s*if\\s+\\[\\[(.*?)!\\s*${v}\\s*=~\\s*(\\S+)\\s*\\]\\]\\s*;\\s*then\\b`).exec(text);
+    if (negated) {
+        // Only `||` may join the check to the rest of the condition: any of them true exits.
+        if (/&&|\]\]\s*(?:&&|\|\|)/.test(negated[1]) || !strictPattern(negated[2]))
+            return false;
+        for (let j = k + 1; j < lines.length; j++) {
+            const body = lines[j].text.trim();
+            if (/^(?:fi|else|elif)\b/.test(body))
+                return false;
+            if (/^exit\s+[1-9]\d*\b/.test(body))
+                return true;
+        }
+        return false;
+    }
+    const inline = new RegExp(`^\\s*\\[\\[\\s*${v}\\s*=~\\s*(\\S+)\\s*\\]\\]\\s*\\|\\|\\s*exit\\s+[1-9]`).exec(text);
+    return inline !== null && strictPattern(inline[1]);
+}
+/** POSIX character classes that hold no line break. */
+const SAFE_CLASSES = new Set(['alnum', 'alpha', 'digit', 'lower', 'upper', 'xdigit', 'word']);
+/** An unquoted bash ERE anchored at both ends whose every part matches no line break. */
+function strictPattern(pattern) {
+    if (!pattern.startsWith('^') || !pattern.endsWith('$') || pattern.endsWith('\\$'))
+        return false;
+    const body = pattern.slice(1, -1);
+    let depth = 0;
+    for (let i = 0; i < body.length; i++) {
+        const c = body[i];
+        if (c === '\\') {
+            // An escaped character is itself, except classes that hold a line break (`\s`, `\W`, `\D`).
+            if (/[sWDn]/.test(body[i + 1] ?? ''))
+                return false;
+            i++;
+            continue;
+        }
+        if (c === '[') {
+            // A bracket expression ends at the first `]` after its first character that closes no
+            // `[:class:]`; it must not be negated, nor hold a class or escape of spaces or controls.
+            let end = i + 1;
+            if (body[end] === '^')
+                end++;
+            if (body[end] === ']')
+                end++;
+            while (end < body.length && body[end] !== ']') {
+                if (body.startsWith('[:', end)) {
+                    const close = body.indexOf(':]', end + 2);
+                    if (close === -1)
+                        return false;
+                    if (!SAFE_CLASSES.has(body.slice(end + 2, close)))
+                        return false;
+                    end = close + 2;
+                }
+                else
+                    end++;
+            }
+            if (end >= body.length)
+                return false;
+            const inner = body.slice(i + 1, end);
+            if (inner.startsWith('^') || /\\[sSnWD]/.test(inner))
+                return false;
+            i = end;
+            continue;
+        }
+        if (c === '.' || c === '$' || c === '^' || c === '"' || c === "'")
+            return false;
+        if (c === '(')
+            depth++;
+        if (c === ')')
+            depth--;
+        if (c === '|' && depth === 0)
+            return false;
+    }
+    return depth === 0;
 }
 /** The line, plus what the script variables it reads were assigned from. */
 function env_writes_sourcesOf(line, assigned) {
@@ -44140,7 +45291,9 @@ function fileOf(m) {
  * - in pull_request_target and workflow_run workflows, the content of a file from a downloaded
  *   artifact (`$(cat pr.txt)`): high.
  * Branch names, labels and other values that cannot hold a line break are not reported, and neither is
- * a `NAME<<$DELIMITER` block whose delimiter the script makes at random.
+ * a `NAME<<$DELIMITER` block whose delimiter the script makes at random. A write of variables the
+ * script first checks against an anchored pattern that admits no line break, exiting otherwise, is
+ * low confidence.
  */
 const workflowGithubEnv = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.github-env',
@@ -44184,12 +45337,22 @@ const workflowGithubEnv = (0,types/* defineEvaluator */.D)({
                     const found = judge(w, origins, texts, artifacts);
                     if (!found)
                         continue;
+                    // Every variable the line writes is checked against an anchored pattern that admits no
+                    // line break, and the script exits otherwise: low, shown to auditors, as the check is read
+                    // from the script's text.
+                    const checked = w.checked
+                        ? ` The script first checks ${w.checked.map((n) => `$${n}`).join(', ')} against an anchored pattern that admits no line break, and exits otherwise.`
+                        : '';
                     findings.push({
-                        message: github_env_message(w, found.what),
+                        message: github_env_message(w, found.what) + checked,
                         location: text.locate(w.start + leadingSpace(step.run.value, w.start), w.end),
                         key: `${job?.id ?? ''}/${stepLabel(step)}/${w.file}/${w.text}`,
                         ...(found.severity === 'high' ? {} : { severity: found.severity }),
-                        ...(found.confidence ? { confidence: found.confidence } : {}),
+                        ...(checked
+                            ? { confidence: 'low' }
+                            : found.confidence
+                                ? { confidence: found.confidence }
+                                : {}),
                     });
                 }
             },
@@ -45287,6 +46450,7 @@ function jobsText(blocks) {
 
 
 
+
 /**
  * Least privilege for the `GITHUB_TOKEN`:
  * - no top-level `permissions:` while some job declares none either: those jobs get the repository's
@@ -45295,12 +46459,15 @@ function jobsText(blocks) {
  *   with a writable token (`pull_request_target`, `workflow_run`, issues and comments, ...) on an
  *   activity type of theirs (not `issues: types: [labeled]`, a triager's act: activity.ts) that can
  *   run one of those jobs (not a job that runs only on merged pull requests, after a maintainer's
- *   merge: event-guards.ts),
+ *   merge: event-guards.ts), medium there when those jobs treat the event's data as data only
+ *   ({@link eventAsData}),
  *   low when every trigger is a pull request event (a fork's run gets a read-only token), medium
  *   otherwise; low on any trigger when those jobs run nothing that could use the token: they only
  *   check out, print, test, fetch and compare text, or build an image from a context without `.git`
  *   (token-use.ts), or when no step is handed the token: every step that takes one is given a secret
- *   of its own instead, and none can read the job's from disk (token-use.ts, tokenWithheld).
+ *   of its own instead, and none can read the job's from disk (token-use.ts, tokenWithheld); low
+ *   too when no outsider's event runs them and they run only GitHub's own actions that run no code
+ *   of the repository (actions/stale: {@link GITHUB_FIXED_ACTIONS}).
  *   Workflows run only by `workflow_call` are exempt: they can never hold more than their caller grants.
  *   A job that calls a reusable workflow of this repository whose jobs all get a block (their own or
  *   the called workflow's) counts as declaring one: the called jobs can only narrow the caller's token.
@@ -45527,19 +46694,58 @@ const GITHUB_FIXED_ACTIONS = new Set([
  */
 function githubActionsJobs(workflow, inheriting, scope) {
     const idle = inheriting.filter((j) => !seenToUse(j, workflow, scope));
-    const fixed = (j) => !j.uses &&
+    if (idle.length === 0 || !idle.every(githubFixedJob))
+        return undefined;
+    return { severity: 'low', note: githubFixedNote(idle, 'the extra scope') };
+}
+/**
+ * A job that runs only GitHub's own actions of {@link GITHUB_FIXED_ACTIONS}: no `run:`, no other
+ * action, no container or service, no reusable workflow.
+ */
+function githubFixedJob(j) {
+    return (!j.uses &&
         !j.container &&
         j.services.length === 0 &&
         j.steps.length > 0 &&
-        j.steps.every((s) => !s.run && GITHUB_FIXED_ACTIONS.has(actionPathOf(s.uses) ?? ''));
-    if (idle.length === 0 || !idle.every(fixed))
-        return undefined;
-    const names = idle.map((j) => `"${j.id}"`).join(', ');
-    const actions = [...new Set(idle.flatMap((j) => j.steps.map((s) => actionPathOf(s.uses))))].join(', ');
-    return {
-        severity: 'low',
-        note: ` ${idle.length > 1 ? 'Jobs' : 'Job'} ${names} ${idle.length > 1 ? 'run' : 'runs'} only GitHub's own ${actions}, which run${actions.includes(',') ? '' : 's'} no code of this repository, so nothing but GitHub's code holds the extra scope there today; a step added later would.`,
-    };
+        j.steps.every((s) => !s.run && GITHUB_FIXED_ACTIONS.has(actionPathOf(s.uses) ?? '')));
+}
+/** Programs a script over an outsider's event data may run besides the fixed ones: GitHub's CLI. */
+const DATA_PROGRAMS = new Set(['gh']);
+/**
+ * Expressions a `run:` script or a github-script `script:` of such a job may hold: values of the run
+ * and the repository no outsider writes (`github.repository`, `github.run_id`, `github.sha`).
+ */
+const FIXED_EXPRESSION = /^\$\{\{\s*github\.(?:repository|repository_owner|repository_id|run_id|run_number|run_attempt|server_url|api_url|sha|workflow|job)\s*\}\}$/;
+/**
+ * Whether a job over an outsider's event handles its data as data only: no container, service or
+ * reusable workflow, no checkout, and every step either one of GitHub's own actions (`actions/*`,
+ * `github/*`) whose `script:` (actions/github-script) holds no expression but {@link FIXED_EXPRESSION},
+ * or a `run:` in the default shell of fixed commands and `gh` ({@link fixedPrograms}) with no
+ * expression but those: the event's text reaches the steps only through `env:` variables.
+ */
+function permissions_eventAsData(job) {
+    if (job.uses || job.container || job.services.length > 0 || job.steps.length === 0)
+        return false;
+    const fixedText = (text) => [...text.matchAll(/\$\{\{[^}]*\}\}/g)].every((m) => FIXED_EXPRESSION.test(m[0]));
+    return job.steps.every((step) => {
+        if (step.run) {
+            const shell = typeof step.shell?.value === 'string' ? step.shell.value.trim() : undefined;
+            if (shell !== undefined && !/^(?:bash|sh)$/.test(shell))
+                return false;
+            return (!step.uses && fixedText(step.run.value) && fixedPrograms(step.run.value, DATA_PROGRAMS) !== undefined);
+        }
+        const path = actionPathOf(step.uses) ?? '';
+        if (!/^(?:actions|github)\//.test(path) || path === 'actions/checkout')
+            return false;
+        const script = step.with?.entries.get('script')?.value;
+        return script === undefined || (typeof script === 'string' && fixedText(script));
+    });
+}
+/** The note of a finding graded low because `jobs` run only GitHub's own fixed actions. */
+function githubFixedNote(jobs, what) {
+    const names = jobs.map((j) => `"${j.id}"`).join(', ');
+    const actions = [...new Set(jobs.flatMap((j) => j.steps.map((s) => actionPathOf(s.uses))))].join(', ');
+    return ` ${jobs.length > 1 ? 'Jobs' : 'Job'} ${names} ${jobs.length > 1 ? 'run' : 'runs'} only GitHub's own ${actions}, which run${actions.includes(',') ? '' : 's'} no code of this repository, so nothing but GitHub's code holds ${what} there today; a step added later would.`;
 }
 /** Job-level write scopes of a job whose steps only read. */
 function jobWrites(fixes, workflow, job) {
@@ -45658,10 +46864,17 @@ function missingPermissions(workspace, workflow, bare, upstream) {
     // Jobs that only print or test (placeholders for a required check), check out or fetch and compare
     // text run nothing that could use the token, on any trigger: the block is missing, but only a step
     // added later would get the default.
-    const inert = inertNote(workspace, workflow, bare);
+    // Jobs that run only GitHub's own actions that run no code of the repository (actions/stale),
+    // where no outsider's event reaches them: nothing but GitHub's code holds the default scopes.
+    const inert = inertNote(workspace, workflow, bare) ??
+        (outsiders.length === 0 && bare.every(githubFixedJob)
+            ? githubFixedNote(bare, 'the default scopes')
+            : undefined);
+    // Outsiders' events where their input reaches no code that could use the token: medium.
+    const dataOnly = !inert && outsiders.length > 0 && bare.every(permissions_eventAsData);
     const severity = inert
         ? 'low'
-        : outsiders.length > 0
+        : outsiders.length > 0 && !dataOnly
             ? 'high'
             : (pullRequestGrade(workflow)?.severity ?? 'medium');
     const names = bare.map((job) => `"${job.id}"`).join(', ');
@@ -45671,7 +46884,9 @@ function missingPermissions(workspace, workflow, bare, upstream) {
     const grade = inert ??
         (severity === 'high'
             ? ` It runs on ${outsiders.join(', ')}, which outsiders can cause, so a writable token is exposed to their input.`
-            : (pullRequestGrade(workflow)?.note ?? ''));
+            : dataOnly
+                ? ` It runs on ${outsiders.join(', ')}, which outsiders can cause, but ${bare.length > 1 ? 'its jobs run' : 'the job runs'} only GitHub's own actions with fixed scripts and shell commands that run no code of the repository or of another party (gh, echo, jq, ...), the event's data reaching them only through variables, so their input reaches no code that could use the token today; a step added later would.`
+                : (pullRequestGrade(workflow)?.note ?? ''));
     return {
         message: `No top-level "permissions:" and ${which}, so ${bare.length > 1 ? 'they run' : 'it runs'} with the ` +
             `repository's default GITHUB_TOKEN permissions, which can include write access to every scope.${grade} ` +
@@ -46637,7 +47852,8 @@ const workflowRefConfusion = (0,types/* defineEvaluator */.D)({
  * major tag like `v4`) on different commits: both are reported, each naming the other. It is as certain
  * when one commit carries comments that no single release can have (`# v2` and `# v4.1.1`, `# v3.0.0` and
  * `# v4.1.1`; `# v4` and `# v4.1.1` agree): the pins whose comment the other pins of that commit do not
- * bear out are reported, each naming one that disagrees (all of them when no comment has a majority).
+ * bear out are reported, each naming one that disagrees (all of them when no comment has a majority);
+ * full versions that agree with each other outweigh any number of major-only comments.
  * Two full versions of one major on one commit may be one release tagged twice: low confidence. With the
  * GitHub API, each pin commented with a full version is also compared with the commit its tag names (cached, within the
  * run's budget for the online audits); without it, that part is skipped and the rule still runs.
@@ -46708,9 +47924,13 @@ function agree(a, b) {
     return a.slice(0, Math.min(a.length, b.length)).every((n, i) => n === b[i]);
 }
 /**
- * Pins of one commit whose comments name releases that cannot both be that commit. A pin is reported
- * unless the pins that agree with it (itself included) are more than half of the commit's: the
- * comment most of them bear is taken as the release, and only the others are reported.
+ * Pins of one commit whose comments name releases that cannot both be that commit. When the commit's
+ * full versions (`# v9.0.0`) agree with each other, they name the release, however many major-only
+ * comments (`# v7`) contradict them: a full version is written from the one tag it was resolved
+ * from, while a major's comment is what an update that rewrote only the commit leaves behind; the
+ * pins that disagree with them are reported. Otherwise a pin is reported unless the pins that agree
+ * with it (itself included) are more than half of the commit's: the comment most of them bear is
+ * taken as the release, and only the others are reported.
  */
 function sameCommit(refs, reported) {
     const byCommit = new Map();
@@ -46725,15 +47945,20 @@ function sameCommit(refs, reported) {
     for (const group of byCommit.values()) {
         if (group.length < 2)
             continue;
+        const full = group.filter((g) => isFullVersion(g.r.commentVersion));
+        const named = full.every((a) => full.every((b) => agree(a.parts, b.parts))) ? full[0] : undefined;
         for (const { r, parts } of group) {
             if (reported.has(r))
                 continue;
             const others = group.filter((o) => !agree(parts, o.parts));
-            if (others.length === 0 || group.length - others.length > group.length / 2)
+            if (others.length === 0)
                 continue;
-            // Name the comment most pins of the commit bear out: the likeliest release.
+            if (named ? agree(parts, named.parts) : group.length - others.length > group.length / 2)
+                continue;
+            // Name the full version that names the release, else the comment most pins of the commit bear
+            // out: the likeliest release.
             const support = (o) => group.filter((g) => agree(o.parts, g.parts)).length;
-            const other = others.reduce((best, o) => (support(o) > support(best) ? o : best));
+            const other = named ?? others.reduce((best, o) => (support(o) > support(best) ? o : best));
             const sameMajor = others.every((o) => o.parts[0] === parts[0]);
             reported.add(r);
             findings.push({
@@ -46767,7 +47992,9 @@ function sameCommit(refs, reported) {
  * Reported at the command inside the `run:` script (workflows and composite actions), or inside an
  * action input that the action runs as a shell script (`shellInputs`: a retry wrapper's command, the
  * script a container or virtual machine action runs). TLS verification switches (`curl -k`) are
- * reported by tls-verification-disabled, not here.
+ * reported by tls-verification-disabled, not here. A command in the `then` branch of a single file
+ * test runs only where the checkout has that file: low severity when this repository's checkout does
+ * not, medium confidence in another repository's checkout.
  */
 const workflowRemoteScript = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.remote-script',
@@ -46806,11 +48033,19 @@ const workflowRemoteScript = (0,types/* defineEvaluator */.D)({
                         const what = hit.download
                             ? `"${remote_script_short(hit.text)}" runs what "${remote_script_short(hit.download)}" downloaded, without verifying it`
                             : `"${remote_script_short(hit.text)}" executes a download without verifying it`;
+                        // Inside `if [ -f FILE ]; then`: it runs only where the checked-out code has that file.
+                        const file = step.run === script ? fileGuard(script.value, hit.start) : undefined;
+                        const guard = file
+                            ? guarded(workspace, job, step, file, source.kind === 'workflow' && source.defaults?.workingDirectory !== undefined)
+                            : undefined;
                         findings.push({
                             message: `${what}: whoever controls the server, the DNS or the URL decides what runs in this job. ` +
-                                'Download to a file, check its SHA-256 (or signature) against a pinned value, then run it, or use a pinned action or package.',
+                                'Download to a file, check its SHA-256 (or signature) against a pinned value, then run it, or use a pinned action or package.' +
+                                (guard?.note ?? ''),
                             location: text.locate(hit.start, hit.end),
                             key: `${job?.id ?? ''}/${stepLabel(step)}/${hit.text}`,
+                            ...(guard?.absent ? { severity: 'low' } : {}),
+                            ...(guard ? { confidence: 'medium' } : {}),
                         });
                     }
                 }
@@ -46832,6 +48067,73 @@ function stepScripts(step, shellInputs) {
 }
 function remote_script_short(text) {
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+/** `if [ -f FILE ]; then`, `if [[ -e FILE ]]; then`, `if test -f FILE; then` (one test, nothing else). */
+const FILE_TEST = /^\s*if\s+(?:\[\[?\s+-[fe]\s+(["']?)([\w./-]+)\1\s+\]\]?|test\s+-[fe]\s+(["']?)([\w./-]+)\3)\s*;\s*then\s*$/;
+/**
+ * The file a `then` branch of a one-test `if [ -f FILE ]` block around `at` requires (nested blocks:
+ * the innermost such one); undefined when the command is not in such a branch (in its `else`, or
+ * under no file test).
+ */
+function fileGuard(script, at) {
+    const open = [];
+    let offset = 0;
+    for (const line of script.split('\n')) {
+        if (offset > at)
+            break;
+        const body = line.trim();
+        const test = FILE_TEST.exec(line);
+        if (test)
+            open.push({ file: test[2] ?? test[4], inThen: true });
+        else if (/^if\b/.test(body))
+            open.push({ inThen: true });
+        else if (/^(?:else|elif)\b/.test(body) && open.length > 0)
+            open[open.length - 1].inThen = false;
+        else if (/^fi\b/.test(body))
+            open.pop();
+        offset += line.length + 1;
+    }
+    for (let i = open.length - 1; i >= 0; i--) {
+        const block = open[i];
+        if (block.file && block.inThen)
+            return block.file;
+    }
+    return undefined;
+}
+/**
+ * What a file test around the command says: in a checkout of this repository, with the file absent
+ * from the tree (low severity: it does not run on this code), or of another repository, where it
+ * cannot be seen (medium confidence). Undefined when the file is here, or the directory the step runs
+ * in is not known (a `working-directory:`, a checkout `path:`, a path with `..` or an expression).
+ */
+function guarded(workspace, job, step, file, 
+/** Whether the workflow sets `defaults.run.working-directory`. */
+defaultDirectory) {
+    if (!job || file.startsWith('/') || file.includes('..'))
+        return undefined;
+    if (step.value['working-directory'] !== undefined || job.defaults?.workingDirectory || defaultDirectory)
+        return undefined;
+    const checkout = [...job.steps]
+        .filter((s) => s.index < step.index && actionOf(s.uses) === 'actions/checkout')
+        .pop();
+    if (!checkout || input(checkout, 'path') !== undefined)
+        return undefined;
+    const repository = input(checkout, 'repository')?.value;
+    const other = typeof repository === 'string' && repository.trim() !== '' && !repository.includes('${{')
+        ? repository.trim()
+        : undefined;
+    if (other)
+        return {
+            note: ` It runs only if ${other}, checked out here, has ${file}, which cannot be seen from this repository.`,
+            absent: false,
+        };
+    const path = file.replace(/^\.\//, '');
+    if (workspace.has(path))
+        return undefined;
+    return {
+        note: ` It runs only if the checkout has ${file}, which this repository does not: a fallback for a layout the code no longer has.`,
+        absent: true,
+    };
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shell-functions.js
@@ -46927,7 +48229,9 @@ function sourcedFile(workspace, command) {
  * started), assignments and `VAR=value` prefixes (environment, not arguments), here-documents and
  * here-strings (standard input), redirection targets and process substitutions (`<(printf ...)`), PowerShell cmdlets (Verb-Noun in a PowerShell script, run in the
  * shell's process), scripts of other interpreters (`shell: python`), and secrets named for a setting
- * rather than a credential (`..._BUCKET`, `..._HOST`, `..._ACCOUNT_ID`, `..._APP_ID`, `..._USERNAME`).
+ * rather than a credential (`..._BUCKET`, `..._HOST`, `..._IP`, `..._PORT`, `..._ACCOUNT_ID`,
+ * `..._APP_ID`, `..._USERNAME`): an address is a program's argument by nature (`ssh user@$HOST_IP`).
+ * A quoted argument over several lines (`curl -d '{` ... `}'`) is one word of its command.
  * A call of a shell function the script defines or sources (shell-functions.ts) starts no process
  * either: the secret is reported there only when the function's body expands the parameter that
  * holds it (or a variable set from it) into a program's arguments, and is not when the body only
@@ -46989,10 +48293,10 @@ const BUILTINS = new Set('echo printf test [ [[ export declare typeset local rea
 /** A PowerShell cmdlet (Verb-Noun): it runs inside the shell's process. */
 const CMDLET = /^[A-Za-z]+-[A-Za-z]+$/;
 /**
- * Secrets whose name says they hold a setting, not a credential (a bucket, a host, an account id):
- * kept secret to keep them out of logs, harmless in a command line.
+ * Secrets whose name says they hold a setting, not a credential (a bucket, a host, an address or
+ * port, an account id): kept secret to keep them out of logs, harmless in a command line.
  */
-const SETTING = /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|DOMAIN|ENDPOINT|URL|ARN|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT|APP)(?:_ID|_NAME|_SLUG)?|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
+const SETTING = /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|IP(?:V[46])?(?:_ADDR(?:ESS)?)?|ADDR(?:ESS)?|PORT|DOMAIN|ENDPOINT|URL|ARN|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT|APP)(?:_ID|_NAME|_SLUG)?|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
 /** `${{ }}` whose value is a secret: `secrets.NAME`, `secrets['NAME']`, the job's token. */
 const SECRET_EXPR = /\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}/gi;
 function otherInterpreter(step, source, job) {
@@ -47023,9 +48327,10 @@ function secretVariables(source, job, step) {
                 out.delete(name);
                 continue;
             }
-            const m = /^\s*\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}\s*$/i.exec(node.value);
-            if (m && !SETTING.test(m[1].replace(/^secrets\W+|\W+$/g, '')))
-                out.set(name, m[1]);
+            const inner = /^\s*\$\{\{([^}]*)\}\}\s*$/.exec(node.value)?.[1];
+            const secret = inner === undefined ? undefined : secretOf(inner);
+            if (secret)
+                out.set(name, secret);
             else
                 out.delete(name);
         }
@@ -47035,6 +48340,19 @@ function secretVariables(source, job, step) {
     add(job?.env);
     add(step.env);
     return out;
+}
+/** A reference to a secret or the job's token. */
+const SECRET_REF = /^(?:secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)$/i;
+/**
+ * The secret an expression's value is: one reference (`secrets.X`, the job's token), or a choice
+ * between such references and literals (`secrets.GHCR_TOKEN || github.token`), named by its first
+ * secret that is not a setting; undefined for anything else.
+ */
+function secretOf(inner) {
+    const parts = inner.split('||').map((p) => p.trim());
+    if (!parts.every((p) => SECRET_REF.test(p) || /^'[^']*'$/.test(p)))
+        return undefined;
+    return parts.find((p) => SECRET_REF.test(p) && !SETTING.test(p.replace(/^secrets\W+|\W+$/g, '')));
 }
 /** The secrets among the arguments of a command, skipping redirections and their targets. */
 function secretsInArguments(script, command, vars) {
@@ -47203,6 +48521,7 @@ function namesAnySecret(workspace, workflow) {
 
 
 
+
 /**
  * Repository and organisation secrets reach every job of every workflow on every branch; a secret
  * stored in a GitHub environment reaches only jobs that name the environment, after its protection
@@ -47225,6 +48544,8 @@ function namesAnySecret(workspace, workflow) {
 const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.secrets-outside-env',
     scope: 'file',
+    // The workflows of this repository that call a reusable workflow, for the secrets they pass it.
+    readsOtherFiles: parsers_workflow/* WORKFLOW_GLOBS */.iK,
     summary: 'Deployment and publishing secrets used by jobs that do not run in a GitHub environment.',
     schema: {
         type: 'object',
@@ -47314,6 +48635,10 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                         continue;
                     seen.add(once);
                     const text = expr.inner.slice(ref.start, ref.end);
+                    const declared = passedIn(source, name);
+                    // A secret of the reusable workflow that none of its callers here passes: it is empty in
+                    // every run this repository starts; only a caller elsewhere could fill it in.
+                    const unpassed = declared && notPassedHere(workspace, source, name);
                     const what = publishing
                         ? ' and publishes a release'
                         : given && !(deployment.test(name) && CREDENTIAL.test(name))
@@ -47322,10 +48647,15 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                                 ? ', a deployment credential by its name'
                                 : ', a signing credential (a step that signs reads it)';
                     findings.push({
-                        message: passedIn(source, name)
+                        message: declared
                             ? `Job "${job.id}" reads ${text}${what}, without an environment: it is a secret of this reusable ` +
                                 "workflow's callers (on.workflow_call.secrets), who can only pass it their repository or organisation " +
-                                'secrets, available to every workflow on every branch. Give the job `environment:` with protection ' +
+                                'secrets, available to every workflow on every branch. ' +
+                                (unpassed
+                                    ? 'No workflow of this repository that calls it passes this secret, so it is empty in the runs ' +
+                                        'they start; a caller in another repository could still pass one. '
+                                    : '') +
+                                'Give the job `environment:` with protection ' +
                                 'rules and store the credential as a secret of that environment, which takes the place of the one passed in.'
                             : `Job "${job.id}" reads ${text}${what}, ` +
                                 'without an environment: as a repository or organisation secret it is available to every workflow on every ' +
@@ -47339,14 +48669,17 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                         // branch, behind an ok-to-test dispatch, in a reusable workflow a test workflow calls):
                         // an environment's protection rules would stop the tests on the branches they test. A key
                         // that a job only verifies signatures with is a trust list more often than a signing key.
-                        ...(publishing
-                            ? { confidence: 'high' }
-                            : !signing &&
-                                (runsOnPullRequests(source) ||
-                                    testingJob(job) ||
-                                    (SIGNING_NAME.test(name) && verifiesOnly(job)))
-                                ? { confidence: 'low' }
-                                : {}),
+                        // A secret no caller here passes holds nothing in the runs this repository starts.
+                        ...(unpassed
+                            ? { confidence: 'low' }
+                            : publishing
+                                ? { confidence: 'high' }
+                                : !signing &&
+                                    (runsOnPullRequests(source) ||
+                                        testingJob(job) ||
+                                        (SIGNING_NAME.test(name) && verifiesOnly(job)))
+                                    ? { confidence: 'low' }
+                                    : {}),
                     });
                 }
             },
@@ -47421,6 +48754,25 @@ function passedIn(workflow, name) {
     return Object.keys(secrets).some((k) => k.toLowerCase() === name.toLowerCase());
 }
 /**
+ * Whether the reusable workflow is called by workflows of this repository and none of them passes it
+ * the secret `name` (by name under `secrets:`, or all of theirs with `secrets: inherit`). False when
+ * nothing here calls it: its callers are elsewhere, and what they pass is not seen.
+ */
+function notPassedHere(workspace, workflow, name) {
+    const callers = localCallers(workspace, workflow.path).filter((c) => c.job?.uses);
+    if (callers.length === 0)
+        return false;
+    const wanted = name.toLowerCase();
+    return callers.every(({ job }) => {
+        const passed = job.secrets?.value;
+        if (typeof passed === 'string')
+            return passed.trim() !== 'inherit';
+        if (!passed || typeof passed !== 'object' || Array.isArray(passed))
+            return true;
+        return !Object.keys(passed).some((k) => k.toLowerCase() === wanted);
+    });
+}
+/**
  * A name that ends in what identifies or addresses rather than authenticates (`QUAY_BOT_USERNAME`,
  * `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`, `REGISTRY_URL`, a workload identity provider's resource name
  * `GCP_WORKLOAD_IDENTITY_PROVIDER`, a role's `..._ROLE_ARN`) or a public key (`SSH_PUBLIC_KEY`,
@@ -47432,14 +48784,24 @@ const NOT_CREDENTIAL = /(?:^|_)(?:USER|USERNAME|USER_NAME|LOGIN|EMAIL|ACTOR|OWNE
  * Inputs of cloud login actions that take identifiers, not credentials (`owner/repo` -> inputs): the
  * workload identity provider and service account that google-github-actions/auth federates the job's
  * OIDC token with, the role aws-actions/configure-aws-credentials assumes, the application, tenant
- * and subscription azure/login signs in to. The value authenticates nothing, whatever the secret
- * holding it is called; the credential inputs beside them (`credentials_json`, `aws-secret-access-key`,
+ * and subscription azure/login signs in to, the user name (an access key's id for a registry of a
+ * cloud) a registry login signs in as and the access key id beside its secret key. The value
+ * authenticates nothing without the credential given beside it, whatever the secret holding it is
+ * called; the credential inputs beside them (`credentials_json`, `aws-secret-access-key`,
  * `creds`) are not listed.
  */
 const IDENTIFIER_INPUTS = {
     'google-github-actions/auth': new Set(['workload_identity_provider', 'service_account', 'project_id']),
-    'aws-actions/configure-aws-credentials': new Set(['role-to-assume', 'aws-region', 'role-session-name']),
+    'aws-actions/configure-aws-credentials': new Set([
+        'role-to-assume',
+        'aws-region',
+        'role-session-name',
+        'aws-access-key-id',
+    ]),
     'azure/login': new Set(['client-id', 'tenant-id', 'subscription-id']),
+    'docker/login-action': new Set(['username', 'registry']),
+    'redhat-actions/podman-login': new Set(['username', 'registry']),
+    'azure/docker-login': new Set(['username', 'login-server']),
 };
 /**
  * Inputs of registry and cloud login actions that take the credential itself (`owner/repo` ->
@@ -48306,6 +49668,7 @@ function fix_injection_isMap(value) {
 
 
 
+
 /**
  * Template injection: a `${{ }}` expression in code is substituted into the code before it runs, so a
  * value an outsider chooses becomes code. Code is a `run:` script (whatever its `shell:`), a `shell:`
@@ -48318,7 +49681,10 @@ function fix_injection_isMap(value) {
  * (graded by what this repository's own callers pass when it runs here, see `finding`);
  * so is a `repository_dispatch` payload, whose sender can write to the repository unless a workflow
  * here relays outsiders' events into dispatches. In a workflow that runs on `pull_request` only, an
- * injection gains its author nothing (severity low).
+ * injection gains its author nothing (severity low), nor does a value only the workflow's
+ * `pull_request` runs carry (`github.head_ref` in a workflow on pull requests and a schedule). A
+ * value is a source only on the events whose payload holds it, and a step that runs on none of the
+ * workflow's events (event-guards.ts) is dead code.
  */
 const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.template-injection',
@@ -48375,7 +49741,14 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
                 const scope = step
                     ? { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' }
                     : { source, ...(job ? { job } : {}), level: job ? 'job' : 'workflow' };
-                const flows = flow.flows(expr.parsed.node, expr.inner, scope).filter((f) => !f.collection);
+                // The events the sink runs on: none, and it is dead code (a step for an event the workflow
+                // is not triggered by).
+                const events = source.kind === 'workflow' && job ? runEvents(source, job, step) : undefined;
+                if (events?.length === 0)
+                    return;
+                const flows = flow
+                    .flows(expr.parsed.node, expr.inner, scope)
+                    .filter((f) => !f.collection && liveEvents(f, source, events)?.length !== 0);
                 const owner = `${job?.id ?? ''}/${step ? stepLabel(step) : 'defaults'}`;
                 const file = sink === 'run:' && step?.run ? writtenFile(workspace, source, step, expr) : undefined;
                 const insiders = source.kind === 'workflow' && job !== undefined
@@ -48387,6 +49760,11 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
                         f.message +=
                             ' The job only runs for pull requests from this repository, named authors or trusted members, so only they could exploit it.';
                         f.confidence = 'low';
+                    }
+                    if (!pullRequestOnly(source) && carriedOnPullRequestOnly(group, source, events)) {
+                        f.message +=
+                            " The value is set only on the workflow's pull_request runs (its other triggers do not carry it): a fork's run gets a read-only token and no secrets, and runs the workflow as the pull request has it, so whoever writes the text could run code there anyway.";
+                        f.severity = 'low';
                     }
                     if (pullRequestOnly(source)) {
                         f.message +=
@@ -48443,6 +49821,31 @@ function pullRequestOnly(source) {
         return false;
     const events = eventsOf(source);
     return events.size > 0 && [...events].every((e) => e === 'pull_request');
+}
+/**
+ * The events of a run on which a flow's value can reach the sink: those the sink runs on (`events`)
+ * whose payload sets the context it comes from (`github.head_ref` only on pull requests). Undefined
+ * when not known: a value of an input, of an action's output, or passed from another file (a caller,
+ * whose event is its own).
+ */
+function liveEvents(flow, source, events) {
+    if (!events || flow.origin.input !== undefined)
+        return undefined;
+    if (flow.origin.via.some((h) => h.location.path !== source.path))
+        return undefined;
+    const carried = contextEvents(flow.origin.text);
+    return carried ? events.filter((e) => carried.includes(e)) : undefined;
+}
+/**
+ * Whether every flow of a reference carries a value only on the workflow's `pull_request` runs (a
+ * workflow on pull requests and a schedule that expands `github.head_ref`): what its author writes
+ * there gains them nothing, as in a workflow that runs on pull requests only.
+ */
+function carriedOnPullRequestOnly(flows, source, events) {
+    return flows.every((f) => {
+        const live = liveEvents(f, source, events);
+        return live !== undefined && live.length > 0 && live.every((e) => e === 'pull_request');
+    });
 }
 /** Actions that send a `repository_dispatch` event, the second one with the comment that asked for it. */
 const DISPATCH_ACTIONS = new Set(['peter-evans/repository-dispatch', 'peter-evans/slash-command-dispatch']);
@@ -48769,7 +50172,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
                     return;
                 const publishers = publishing.get(workflow) ?? publishingJobs(workflow);
                 publishing.set(workflow, publishers);
-                const note = harmlessServices(job, workflow, publishers) ? SERVICE_NOTE : undefined;
+                const note = harmlessServices(job, workflow, publishers);
                 for (const service of job.services) {
                     check(workflow.path, service.image, `service "${service.id}" of job "${job.id}"`, `${job.id}/service/${service.id}`, note);
                 }
@@ -48786,48 +50189,29 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
 });
 /** What a finding on a service of a job that can reach no credential says. */
 const SERVICE_NOTE = 'The job holds only a read-only token, names no secret and publishes nothing: a moved tag can change its test results, not reach a credential or what the project ships.';
+/** The same, for a workflow that runs only on pull requests, whose token a service never holds. */
+const PULL_REQUEST_SERVICE_NOTE = "The workflow runs only on pull requests, the job names no secret and publishes nothing, and a service never holds the job's token: a moved tag can change its test results, not reach a credential or what the project ships.";
 /**
- * Whether a job's services can reach nothing privileged: the job's token can only read (its
- * `permissions:`, or the workflow's, grant no write scope; without any the repository's default may
- * write), the job and the workflow's `env:` name no secret (`secrets.NAME`, `secrets[...]`; the job's
- * own token, `secrets.GITHUB_TOKEN`, reads only), it has no deployment environment (whose secrets it
- * would hold), and it is no publishing job nor one that builds what a publishing job ships. A service
- * runs beside the job's steps on the same network, without the runner's workspace or its token: what
- * it serves can change the tests' results, not what the job may do. A job's `container:` runs the
- * steps themselves and is not judged so.
+ * Why a job's services can reach nothing privileged, or undefined when they may: it has no deployment
+ * environment (whose secrets it would hold), it is no publishing job nor one that builds what a
+ * publishing job ships, the job and the workflow's `env:` name no secret (`secrets.NAME`,
+ * `secrets[...]`, `toJSON(secrets)`; the job's own token, `secrets.GITHUB_TOKEN`, is its token), and
+ * either its token can only read (its `permissions:`, or the workflow's, grant no write scope; without
+ * any the repository's default may write) or the workflow runs only on `pull_request`. A service runs
+ * beside the job's steps on the same network, without the runner's workspace or its token: what it
+ * serves can change the tests' results, not what the job may do. Its token's scopes matter only to
+ * the steps; on `pull_request` alone a fork's run holds a read-only token whatever `permissions:` says,
+ * and a write scope there is the steps' to answer for (workflow-permissions), not the service's. A
+ * job's `container:` runs the steps themselves and is not judged so.
  */
 function harmlessServices(job, workflow, publishers) {
     if (job.uses || job.environment || publishers.has(job))
-        return false;
-    const perms = job.permissions ?? workflow.permissions;
-    if (!perms)
-        return false;
-    if (perms.shorthand) {
-        if (perms.shorthand.value.trim() !== 'read-all')
-            return false;
-    }
-    else if (perms.value !== null && typeof perms.value === 'object' && !Array.isArray(perms.value)) {
-        if (perms.scopes.some((s) => typeof s.level.value !== 'string' ||
-            (s.level.value.trim() !== 'read' && s.level.value.trim() !== 'none'))) {
-            return false;
-        }
-    }
-    else if (perms.value !== null)
-        return false;
-    return !namesSecret(job.value) && !namesSecret(workflow.env?.value);
-}
-/** `secrets.NAME` or `secrets[...]`, other than the job's own token. */
-const SECRET_REFERENCE = /\bsecrets\s*(?:\.(?!GITHUB_TOKEN\b)|\[)/i;
-/** Whether a parsed YAML value (aliases resolved) names a secret in any of its strings or keys. */
-function namesSecret(value) {
-    if (typeof value === 'string')
-        return SECRET_REFERENCE.test(value);
-    if (Array.isArray(value))
-        return value.some(namesSecret);
-    if (value !== null && typeof value === 'object') {
-        return Object.entries(value).some(([k, v]) => SECRET_REFERENCE.test(k) || namesSecret(v));
-    }
-    return false;
+        return undefined;
+    if (namesSecret(job.value) || namesSecret(workflow.env?.value))
+        return undefined;
+    if (writesOnly(job.permissions ?? workflow.permissions))
+        return SERVICE_NOTE;
+    return onlyPullRequest(workflow) ? PULL_REQUEST_SERVICE_NOTE : undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fix-pin.js
@@ -48929,6 +50313,7 @@ function trailingComment(line) {
 
 
 
+
 /**
  * Flags every `uses:` that runs code from another repository or a registry without an immutable
  * pin: steps of workflows and of local composite actions, and jobs that call a reusable workflow.
@@ -48962,6 +50347,23 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
         const ownAction = (text) => {
             self ??= ownRepository(workspace) ?? null;
             return self !== null && isOwnAction(workspace, self, text);
+        };
+        // The jobs of each workflow that publish (or build what is published), computed once it is asked,
+        // and whether each job holds nothing privileged, judged once per job (not once per step).
+        const publishing = new Map();
+        const publishersOf = (workflow) => {
+            let jobs = publishing.get(workflow);
+            if (!jobs) {
+                jobs = publishingJobs(workflow, (s) => publishing_publishes(s) || mayPublish(s));
+                publishing.set(workflow, jobs);
+            }
+            return jobs;
+        };
+        const bareJobs = new Map();
+        const bareJob = (workflow, job) => {
+            if (!bareJobs.has(job))
+                bareJobs.set(job, bareJobOf(workflow, job, () => publishersOf(workflow)));
+            return bareJobs.get(job);
         };
         const check = (source, uses, what, job) => {
             const message = problem(uses.value, what, allowed);
@@ -48999,13 +50401,16 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
             // An image of the owner's own namespace on GitHub's registry (`docker://ghcr.io/<owner>/...`),
             // which only that owner can push to: graded as another repository of the owner is.
             const image = !owner && repository !== undefined ? sameOwnerImage(uses.value, repository) : undefined;
-            // An action of GitHub itself (`actions/*`), whose maintainers run the platform the workflow
-            // runs on, by a tag in a job that holds nothing to steal: a manual run, a read-only token, no
-            // secret. A moved tag still runs other code, but in a run a maintainer starts with nothing
-            // privileged: medium. Release and publish jobs (a write scope, an OIDC token, a secret) keep high.
-            const bare = !owner && !image && job !== undefined && githubActionInBareJob(workspace, source, job, uses.value);
+            // An action of GitHub itself (`actions/*`, `github/*`), whose maintainers run the platform the
+            // workflow runs on, by a version tag in a job that holds nothing to steal: no secret, no OIDC
+            // token, no write scope but report-only ones, no deployment, nothing published. A moved tag still
+            // runs other code, but with nothing privileged to reach: medium. Release, publish and deploy jobs,
+            // and any job holding a secret or a writable token, keep high; so does a third party's action.
+            const bare = !owner && !image && job !== undefined
+                ? githubActionInBareJob(source, job, uses.value, bareJob)
+                : undefined;
             const finding = {
-                message: `${message}${own ? ownActionNote(self) : ''}${owner ? sameOwnerNote(owner) : ''}${image ? sameOwnerImageNote(image) : ''}${bare ? BARE_JOB_NOTE : ''}${aliasNote(uses)}`,
+                message: `${message}${own ? ownActionNote(self) : ''}${owner ? sameOwnerNote(owner) : ''}${image ? sameOwnerImageNote(image) : ''}${bare ? ` ${BARE_JOB_NOTE[bare]}` : ''}${aliasNote(uses)}`,
                 location,
                 key,
                 ...(owner || image || bare ? { severity: 'medium' } : {}),
@@ -49046,38 +50451,74 @@ function sameOwnerImageNote(owner) {
     return (` The image is in the GitHub container registry namespace of this repository's own owner (${owner}), not a third party's: only ` +
         'that owner can push to it, but a moved tag still changes what runs here without a change to this repository.');
 }
-const BARE_JOB_NOTE = ' It is an action of GitHub itself, in a job of a workflow that runs only when started by hand, names no secret ' +
-    'and gives the job a read-only token: a moved tag runs other code with nothing privileged to reach.';
 /**
- * Whether a step's action is GitHub's own (`actions/<name>` by a tag or branch) in a job of a workflow
- * that only runs by hand (`workflow_dispatch`), names no secret anywhere (`secrets` in its text,
- * comments included) and gives the job a token with no write scope (its `permissions:` or the
- * workflow's, said explicitly; `id-token: write` counts as one).
+ * Write scopes of a job's token that only report on the run (code scanning results, check runs,
+ * commit statuses): they cannot change the repository's code, releases, packages or deployments.
  */
-function githubActionInBareJob(workspace, source, job, text) {
+const REPORT_SCOPES = new Set(['security-events', 'checks', 'statuses']);
+/** A version tag (`v4`, `v4.2.1`, `1.2.3-beta.1`), not a branch (`main`, `releases/v1`). */
+const VERSION_TAG = /^v?\d+(?:\.\d+){0,3}(?:[-+][\w.-]+)?$/i;
+/** Why a GitHub action by a tag is graded medium, by what makes the job's token harmless. */
+const BARE_JOB_NOTE = {
+    written: "It is an action of GitHub itself by a version tag, in a job that names no secret, has no OIDC token, deployment environment or self-hosted runner, publishes nothing and whose token's permissions grant no write scope but report-only ones (security-events, checks, statuses): a moved tag runs other code with nothing privileged to reach.",
+    'pull-request': "It is an action of GitHub itself by a version tag, in a job that names no secret, has no deployment environment or self-hosted runner and publishes nothing, of a workflow that runs only on pull requests and writes no `permissions:` (a fork's run gets a read-only token; a branch of this repository gets the default one): a moved tag runs other code with nothing privileged to reach.",
+};
+/**
+ * Why a step's action is GitHub's own (`actions/*`, `github/*`) by a version tag (never a branch) in
+ * a job with nothing privileged to reach, or undefined: the job names no secret (its steps, its `env:`
+ * and the workflow's; `github.token` and `secrets.GITHUB_TOKEN` are the job's token, judged by its
+ * permissions), has no deployment environment (whose secrets and protection rules it would hold), runs
+ * on no self-hosted runner (a machine later jobs reuse), publishes nothing nor builds what a publishing
+ * job of the workflow ships (see publishing.ts), and its token can write nothing but report-only
+ * scopes: its `permissions:` (or the workflow's) say so (`id-token: write` is a write scope), or none
+ * are written in a workflow that runs only on `pull_request`, where a fork's run is given a read-only
+ * token. Without `permissions:` on any other trigger the repository's default token may write
+ * (repositories made before 2023 and many organisations default to it): kept high.
+ */
+function githubActionInBareJob(source, job, text, bareJob) {
     if (source.kind !== 'workflow')
-        return false;
+        return undefined;
     const ref = (0,parsers_uses/* parseUses */.A)(text);
-    if (ref.kind !== 'repository' || ref.owner.toLowerCase() !== 'actions')
-        return false;
-    const events = source.on?.events ?? [];
-    if (events.length === 0 || events.some((e) => e.event !== 'workflow_dispatch'))
-        return false;
-    if (!readOnlyToken(source, job))
-        return false;
-    const all = workspace.text(source.path);
-    return all !== undefined && !/\bsecrets\b/i.test(all);
+    if (ref.kind !== 'repository')
+        return undefined;
+    const owner = ref.owner.toLowerCase();
+    if ((owner !== 'actions' && owner !== 'github') || !VERSION_TAG.test(ref.ref ?? ''))
+        return undefined;
+    return bareJob(source, job);
 }
-/** Whether the job's permissions (or the workflow's) are written and grant no write scope. */
-function readOnlyToken(workflow, job) {
+/** Why a job holds nothing privileged (see {@link githubActionInBareJob}), or undefined; once per job. */
+function bareJobOf(workflow, job, publishers) {
+    if (job.environment || selfHosted(job))
+        return undefined;
+    if (namesSecret(job.value) || namesSecret(workflow.env?.value))
+        return undefined;
     const perms = job.permissions ?? workflow.permissions;
-    if (!perms)
-        return false;
-    if (perms.shorthand)
-        return perms.shorthand.value.trim() === 'read-all';
-    if (perms.value === null || typeof perms.value !== 'object' || Array.isArray(perms.value))
-        return false;
-    return perms.scopes.every((s) => typeof s.level.value === 'string' && ['read', 'none'].includes(s.level.value.trim()));
+    const token = perms
+        ? writesOnly(perms, REPORT_SCOPES)
+            ? 'written'
+            : undefined
+        : onlyPullRequest(workflow) && !handsOverToken(job)
+            ? 'pull-request'
+            : undefined;
+    if (!token || publishers().has(job))
+        return undefined;
+    return token;
+}
+/** The job's token named in an expression (`github.token`, `secrets.GITHUB_TOKEN`). */
+const JOB_TOKEN = /\bgithub\.token\b|\bsecrets\s*\.\s*GITHUB_TOKEN\b/i;
+/**
+ * Whether a job hands its token to a step that calls the API with it: the token named in an
+ * expression, or actions/github-script (which is given it by default). Without `permissions:` such a
+ * job relies on the default token's scopes, which may write on a branch of this repository.
+ */
+function handsOverToken(job) {
+    return anyText(job.value, JOB_TOKEN) || job.steps.some((s) => actionOf(s.uses) === 'actions/github-script');
+}
+/** Whether a job's `runs-on` names a self-hosted runner (`self-hosted` among its labels). */
+function selfHosted(job) {
+    const labels = job.runsOn?.value;
+    const text = typeof labels === 'string' ? labels : JSON.stringify(labels ?? '');
+    return /\bself-hosted\b/i.test(text);
 }
 function sameOwnerNote(owner) {
     return (` It names another repository of this repository's own owner (${owner}), not a third party's: only ` +
@@ -49284,7 +50725,10 @@ const workflowUnsoundCondition = (0,types/* defineEvaluator */.D)({
  * refs. Reported at the `contains(` of every such call whose first argument is a string (a literal,
  * `format()` or `join()`) and whose second is a value someone can choose (a ref, a branch, a login,
  * an input, an output). Values from a fixed vocabulary (event names, the runner's OS, the repository)
- * cannot be made into a surprising substring and are left alone.
+ * cannot be made into a surprising substring and are left alone, and so is a closed vocabulary
+ * (`author_association`) searched in a literal where no value of it but the listed ones is a part of the
+ * string: `contains('["OWNER", "MEMBER"]', github.event.comment.author_association)` admits exactly
+ * those two (`contains` ignores case, and so does the test).
  */
 const workflowUnsoundContains = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.unsound-contains',
@@ -49298,7 +50742,7 @@ const workflowUnsoundContains = (0,types/* defineEvaluator */.D)({
                 if (n.kind !== 'call' || n.name !== 'contains' || n.args.length !== 2)
                     continue;
                 const [haystack, needle] = n.args;
-                if (!unsound_contains_isString(haystack) || !choosable(needle))
+                if (!unsound_contains_isString(haystack) || !choosable(needle) || onlyListedMatch(haystack, needle))
                     continue;
                 const searched = part.inner.slice(haystack.start, haystack.end);
                 const value = part.inner.slice(needle.start, needle.end);
@@ -49356,6 +50800,41 @@ const FIXED = [
     /^steps\.[^.]+\.(outcome|conclusion)$/,
     /^needs\.[^.]+\.result$/,
 ];
+/**
+ * Contexts whose values come from a closed list GitHub defines, which nobody can extend: every value a
+ * search of a string can admit is known.
+ */
+const CLOSED = [
+    {
+        path: /^github\.event\.(?:comment|issue|pull_request|review|discussion|answer)\.author_association$/,
+        values: [
+            'COLLABORATOR',
+            'CONTRIBUTOR',
+            'FIRST_TIMER',
+            'FIRST_TIME_CONTRIBUTOR',
+            'MANNEQUIN',
+            'MEMBER',
+            'NONE',
+            'OWNER',
+        ],
+    },
+];
+/**
+ * Whether a literal string searched for a value of a closed vocabulary admits only the values it lists
+ * as words of their own: no other value of the vocabulary is a part of it (case ignored, as `contains`
+ * does), so the search is as sound as a list.
+ */
+function onlyListedMatch(haystack, needle) {
+    if (haystack.kind !== 'literal' || typeof haystack.value !== 'string' || needle.kind !== 'ref')
+        return false;
+    const path = needle.path.join('.').toLowerCase();
+    const closed = CLOSED.find((c) => c.path.test(path));
+    if (!closed)
+        return false;
+    const text = haystack.value.toUpperCase();
+    const words = new Set(text.split(/[^A-Z_]+/));
+    return closed.values.every((v) => !text.includes(v) || words.has(v));
+}
 /** A value (not a constant, not from a fixed vocabulary) that a contributor or an outsider picks. */
 function choosable(node) {
     if (node.kind === 'literal')
