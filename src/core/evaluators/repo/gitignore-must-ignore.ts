@@ -100,6 +100,25 @@ const GITIGNORE = '.gitignore';
  * The entries that no pattern matches are reported together, at the file; a negation that
  * re-includes an entry is reported at its line.
  */
+/** The schema of a list of files whose lines, one matching the pattern, show something (`mentions`). */
+function mentionsSchema(description: string, extra: Record<string, unknown> = {}) {
+  return {
+    type: 'array',
+    description,
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['paths', 'pattern'],
+      properties: {
+        paths: globList('Globs of the files to read.', { minItems: 1 }),
+        pattern: regexSource('Regular expression (JavaScript syntax) a line must match.'),
+        flags: FLAGS_SCHEMA,
+        ...extra,
+      },
+    },
+  };
+}
+
 export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
   kind: 'gitignore.must-ignore',
   summary: 'The root .gitignore ignores the given paths (e.g. .env), with git semantics.',
@@ -145,29 +164,19 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
               items: { type: 'string', minLength: 1 },
               description: 'Globs of files that show the repository uses it (`**/next.config.*`).',
             },
-            mentions: {
-              type: 'array',
-              description:
-                'Files that show the repository uses it when one of their lines matches the pattern ' +
+            mentions: mentionsSchema(
+              'Files that show the repository uses it when one of their lines matches the pattern ' +
                 '(a dotenv library in a dependency manifest, `env_file` in a Compose file).',
-              items: {
-                type: 'object',
-                additionalProperties: false,
-                required: ['paths', 'pattern'],
-                properties: {
-                  paths: globList('Globs of the files to read.', { minItems: 1 }),
-                  pattern: regexSource('Regular expression (JavaScript syntax) a line must match.'),
-                  flags: FLAGS_SCHEMA,
-                  exceptLists: {
-                    type: 'array',
-                    items: { type: 'string', minLength: 1 },
-                    description:
-                      'Keys of TOML lists (`docs = [`, in dependency groups or optional dependencies) ' +
-                      'whose lines do not count.',
-                  },
+              {
+                exceptLists: {
+                  type: 'array',
+                  items: { type: 'string', minLength: 1 },
+                  description:
+                    'Keys of TOML lists (`docs = [`, in dependency groups or optional dependencies) ' +
+                    'whose lines do not count.',
                 },
               },
-            },
+            ),
           },
         },
       },
@@ -200,21 +209,11 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
           properties: {
             entries: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
             mentions: {
-              type: 'array',
-              minItems: 1,
-              description:
+              ...mentionsSchema(
                 'Files that show the framework when one of their lines matches the pattern (outside the ' +
-                'test paths): `"react-scripts":` in a package.json.',
-              items: {
-                type: 'object',
-                additionalProperties: false,
-                required: ['paths', 'pattern'],
-                properties: {
-                  paths: globList('Globs of the files to read.', { minItems: 1 }),
-                  pattern: regexSource('Regular expression (JavaScript syntax) a line must match.'),
-                  flags: FLAGS_SCHEMA,
-                },
-              },
+                  'test paths): `"react-scripts":` in a package.json.',
+              ),
+              minItems: 1,
             },
             by: {
               type: 'string',
