@@ -650,7 +650,11 @@ describe('compose services that are likely no deployment', () => {
         '.devcontainer/docker-compose.yml': `services:\n  workspace:\n    image: acme/dev:1.2\n${SOCKET}`,
         '.ci/compose.browser.yaml': `services:\n  runner:\n    image: acme/runner:1.2\n${SOCKET}`,
         'test/e2e/docker-compose.yml': `services:\n  app:\n    image: acme/app:1.2\n${SOCKET}`,
+        'develop/docker-compose/docker-compose.yml': `services:\n  app:\n    image: acme/app:1.2\n${SOCKET}`,
+        'contrib/workers/docker-compose.yaml': `services:\n  app:\n    image: acme/app:1.2\n${SOCKET}`,
+        'examples/basic/compose.yaml': `services:\n  app:\n    image: acme/app:1.2\n${SOCKET}`,
         // A folder whose name only contains such a word, or a deployment folder, keeps the grade.
+        'developer-tools/compose.yaml': `services:\n  app:\n    image: acme/app:1.2\n${SOCKET}`,
         'deploy/ci-server/docker-compose.yml': `services:\n  server:\n    image: acme/ci:1.2\n${SOCKET}`,
         'ops/compose.yaml': `services:\n  agent:\n    image: acme/agent:1.2\n${SOCKET}`,
       },
@@ -673,10 +677,68 @@ describe('compose services that are likely no deployment', () => {
         'low',
         "the compose file lies in the folder test/, named for a development, test or CI environment: a developer's, a CI job's or a preview's, not a deployment",
       ],
+      [
+        'develop/docker-compose/docker-compose.yml:5:9',
+        'low',
+        "the compose file lies in the folder develop/, named for a development, test or CI environment: a developer's, a CI job's or a preview's, not a deployment",
+      ],
+      [
+        'contrib/workers/docker-compose.yaml:5:9',
+        'low',
+        'the compose file lies in the folder contrib/, named for examples, demonstrations or contributed extras: a stack for users to adapt, not a deployment of this repository',
+      ],
+      [
+        'examples/basic/compose.yaml:5:9',
+        'low',
+        'the compose file lies in the folder examples/, named for examples, demonstrations or contributed extras: a stack for users to adapt, not a deployment of this repository',
+      ],
+      ['developer-tools/compose.yaml:5:9', null, null],
       ['deploy/ci-server/docker-compose.yml:5:9', null, null],
       ['ops/compose.yaml:5:9', null, null],
     ]);
   });
+
+  it.each([
+    [
+      'a demonstration warning',
+      '# Warning\n\nThis stack is provided for demonstration purposes only.\n',
+      'for demonstration purposes',
+    ],
+    [
+      'a link to an example file',
+      '# Agents\n\nAn example Docker Compose file can be found [here](docker-compose.yaml).\n',
+      'example Docker Compose file',
+    ],
+    ['a production notice', 'Not intended for production use.\n', 'Not intended for production'],
+    ['no such words', '# Agent\n\nRun it with docker compose up -d on each host.\n', null],
+  ])(
+    'grades low a compose file whose folder README calls it a demonstration or example: %s',
+    async (_name, readme, words) => {
+      const findings = await run(
+        composeDockerSocket as Evaluator<never>,
+        {},
+        {
+          'stacks/agent/docker-compose.yaml': `services:\n  agent:\n    image: acme/agent:1.2\n${SOCKET}`,
+          'stacks/agent/README.md': readme,
+          // A README elsewhere (the root's, another folder's) says nothing of this stack.
+          'ops/compose.yaml': `services:\n  agent:\n    image: acme/agent:1.2\n${SOCKET}`,
+          'README.md': readme,
+        },
+      );
+      expect(
+        findings.map((f) => [at(f), f.confidence ?? null, f.message.match(/\(([^()]*)\.\)$/)?.[1] ?? null]),
+      ).toEqual([
+        [
+          'stacks/agent/docker-compose.yaml:5:9',
+          words === null ? null : 'low',
+          words === null
+            ? null
+            : `the README beside the compose file, stacks/agent/README.md, calls it "${words}": a demonstration or an example for users to adapt, not a deployment`,
+        ],
+        ['ops/compose.yaml:5:9', null, null],
+      ]);
+    },
+  );
 
   it('grades low every service of a compose file one of whose services builds a development Dockerfile', async () => {
     const stack = (dockerfile: string) =>
@@ -684,7 +746,7 @@ describe('compose services that are likely no deployment', () => {
       '  metrics:\n    image: prom/prometheus\n';
     const files = {
       'docker-compose.yml': stack('dockerfiles/Dockerfile.dev-self-contained'),
-      'demo/compose.yaml': stack('dev.Dockerfile'),
+      'stack/compose.yaml': stack('dev.Dockerfile'),
       // A production Dockerfile, or a word that only contains "dev", keeps the file a deployment.
       'deploy/compose.yaml': stack('Dockerfile.prod'),
       'ops/compose.yaml': stack('Dockerfile.devices'),
@@ -701,7 +763,7 @@ describe('compose services that are likely no deployment', () => {
         "the service builds the development Dockerfile dockerfiles/Dockerfile.dev-self-contained, so the compose file is a developer's or a demo's stack, not a deployment",
       ],
       [
-        'demo/compose.yaml:7:9',
+        'stack/compose.yaml:7:9',
         'low',
         "the service builds the development Dockerfile dev.Dockerfile, so the compose file is a developer's or a demo's stack, not a deployment",
       ],
@@ -716,7 +778,7 @@ describe('compose services that are likely no deployment', () => {
         'its service "agent" builds the development Dockerfile dockerfiles/Dockerfile.dev-self-contained, so the compose file is a developer\'s or a demo\'s stack, not a deployment',
       ],
       [
-        'demo/compose.yaml:9:12',
+        'stack/compose.yaml:9:12',
         'low',
         'its service "agent" builds the development Dockerfile dev.Dockerfile, so the compose file is a developer\'s or a demo\'s stack, not a deployment',
       ],

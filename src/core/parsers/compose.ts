@@ -114,7 +114,11 @@ export function composeServices(workspace: Workspace): ComposeService[] {
     const files = workspace.filesWhere(COMPOSE_FILES);
     const tests = testStacks(workspace, files);
     return files.flatMap((f) => {
-      const stack = tests.get(f);
+      const demo = tests.has(f) ? undefined : demoReadme(workspace, f);
+      const stack =
+        tests.get(f) ??
+        (demo &&
+          `the README beside the compose file, ${demo.readme}, calls it "${demo.words}": a demonstration or an example for users to adapt, not a deployment`);
       return readComposeServices(workspace, f).map((s) => (stack ? { ...s, stack } : s));
     });
   });
@@ -204,6 +208,7 @@ const EXAMPLE_WORDS = new Set(['example', 'examples', 'sample', 'samples']);
 const ENVIRONMENT_WORDS = new Set([
   'dev',
   'devel',
+  'develop',
   'development',
   'local',
   'debug',
@@ -216,14 +221,58 @@ const ENVIRONMENT_WORDS = new Set([
 ]);
 
 /**
+ * Whole folder names that make a compose file a sample for users to adapt or contributed material the
+ * project does not run: `examples/`, `samples/`, `demo/`, `contrib/` (unsupported extras of users).
+ */
+const EXAMPLE_FOLDER_WORDS = new Set([...EXAMPLE_WORDS, 'demo', 'demos', 'contrib']);
+
+/**
  * The folder of a compose file's path whose whole name (less a leading dot) is one of
- * {@link ENVIRONMENT_WORDS} (`.ci/`, `test/`, `e2e/`, `dev/`): a folder of a development, test or CI
- * environment. A folder whose name only contains such a word (`ci-server/`, `dev-tools/`) is not one.
+ * {@link ENVIRONMENT_WORDS} (`.ci/`, `test/`, `e2e/`, `dev/`, `develop/`): a folder of a development,
+ * test or CI environment. A folder whose name only contains such a word (`ci-server/`, `dev-tools/`) is not one.
  */
 function environmentFolder(file: string): string | undefined {
   const dirs = file.split('/').slice(0, -1);
   const dir = dirs.find((d) => ENVIRONMENT_WORDS.has(d.toLowerCase().replace(/^\./, '')));
   return dir === undefined ? undefined : `${dir}/`;
+}
+
+/** The folder of a compose file's path whose whole name is one of {@link EXAMPLE_FOLDER_WORDS}. */
+function exampleFolder(file: string): string | undefined {
+  const dirs = file.split('/').slice(0, -1);
+  const dir = dirs.find((d) => EXAMPLE_FOLDER_WORDS.has(d.toLowerCase()));
+  return dir === undefined ? undefined : `${dir}/`;
+}
+
+/** README names of a folder, as they are written. */
+const README_NAMES = ['README.md', 'README', 'README.rst', 'README.txt', 'readme.md', 'Readme.md'];
+
+/**
+ * What a folder's README says of the stack beside it that makes it a demonstration or an example:
+ * "for demonstration purposes", "demo only", "not intended for production", or "an example Docker
+ * Compose file". Read in its first lines only, where such a warning is written.
+ */
+const DEMO_README =
+  /\b(?:for demonstration purposes|demo(?:nstration)? only|not (?:intended |meant |suitable |ready )?for production|examples? (?:docker[- ])?compose files?)\b/i;
+
+/** How much of a README is read for {@link DEMO_README}. */
+const README_HEAD = 2000;
+
+/**
+ * The README of a compose file's own folder (never the root's, which speaks for the repository)
+ * that calls the stack a demonstration or an example, and the words it uses.
+ */
+function demoReadme(workspace: Workspace, file: string): { readme: string; words: string } | undefined {
+  const slash = file.lastIndexOf('/');
+  if (slash < 0) return undefined;
+  const dir = file.slice(0, slash + 1);
+  for (const name of README_NAMES) {
+    const readme = `${dir}${name}`;
+    if (!workspace.has(readme)) continue;
+    const words = workspace.text(readme)?.slice(0, README_HEAD).match(DEMO_README)?.[0];
+    if (words) return { readme, words };
+  }
+  return undefined;
 }
 
 /** Build targets that name a development stage of the Dockerfile (`target: development`). */
@@ -256,7 +305,9 @@ function developmentBuild(service: ComposeService): { name: string; dockerfile: 
  * sample (a quick start for users to adapt, which the project does not run) or for a development,
  * test or preview environment, or lies under a development container's folder (`.devcontainer/`,
  * whose devcontainer.json brings it up as a developer's workspace) or in a folder named for such an
- * environment (`.ci/`, `e2e/`, `dev/`); it builds a development stage of its Dockerfile (a developer's or a CI
+ * environment (`.ci/`, `e2e/`, `dev/`, `develop/`) or for examples, demonstrations or contributed extras
+ * (`examples/`, `demo/`, `contrib/`), or the README of its folder calls it a demonstration or an
+ * example (see {@link composeServices}); it builds a development stage of its Dockerfile (a developer's or a CI
  * job's environment); a service of its file builds a development Dockerfile (`Dockerfile.dev`), which
  * makes the file a developer's or a demo's stack; or only test scripts use its file.
  */
@@ -278,6 +329,10 @@ export function notDeployedService(service: ComposeService): string | undefined 
   const folder = environmentFolder(service.path);
   if (folder) {
     return `the compose file lies in the folder ${folder}, named for a development, test or CI environment: a developer's, a CI job's or a preview's, not a deployment`;
+  }
+  const examples = exampleFolder(service.path);
+  if (examples) {
+    return `the compose file lies in the folder ${examples}, named for examples, demonstrations or contributed extras: a stack for users to adapt, not a deployment of this repository`;
   }
   const build = serviceSetting(service, 'build')?.value;
   const target = isMap(build) && typeof build.target === 'string' ? build.target.trim() : '';
