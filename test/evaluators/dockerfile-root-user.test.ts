@@ -80,6 +80,29 @@ describe('dockerfile.root-user', () => {
     expect((await run('FROM alpine:3.21\nCOPY app /app\n')).map((f) => f.confidence)).toEqual(['medium']);
   });
 
+  it.each([
+    // Every stage the variable can pick is a scratch stage of files: the image carries files.
+    [
+      'FROM golang:1.24 AS build\nRUN go build -o /out/tool .\nFROM scratch AS bin-unix\nCOPY --from=build /out/tool /\n' +
+        'FROM bin-unix AS bin-linux\nFROM scratch AS bin-windows\nCOPY --from=build /out/tool /tool.exe\n' +
+        'FROM bin-$TARGETOS AS bin\nFROM bin\n',
+      'low',
+    ],
+    ['FROM scratch AS out-a\nCOPY a /\nFROM scratch AS out-b\nCOPY b /\nFROM out-${VARIANT}\n', 'low'],
+    // One stage it can pick runs a command, or is on a base image, or none fits: judged as before.
+    [
+      'FROM scratch AS out-a\nCOPY a /\nENTRYPOINT ["/a"]\nFROM scratch AS out-b\nCOPY b /\nFROM out-${VARIANT}\n',
+      'medium',
+    ],
+    ['FROM scratch AS out-a\nCOPY a /\nFROM alpine:3.21 AS out-b\nCOPY b /\nFROM out-${VARIANT}\n', 'medium'],
+    ['FROM scratch AS out-a\nCOPY a /\nFROM bin-${VARIANT}\n', 'medium'],
+  ])(
+    'judges a final stage FROM a stage picked by a variable by every stage it can pick (%#)',
+    async (text, confidence) => {
+      expect((await run(text)).map((f) => f.confidence)).toEqual([confidence]);
+    },
+  );
+
   it('trusts AWS Lambda base images, whose functions Lambda runs as a least-privileged user', async () => {
     expect(
       await run(

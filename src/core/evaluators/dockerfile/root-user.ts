@@ -101,6 +101,29 @@ export const NON_ROOT_IMAGES = [
 ];
 
 /**
+ * Whether the stage the chain of `stage` ends at is built FROM an earlier stage chosen by a variable
+ * with no value in the file (`FROM binaries-$TARGETOS`, `FROM out-${VARIANT}`), and every earlier
+ * stage whose name fits that pattern is built FROM scratch with no CMD or ENTRYPOINT along its chain:
+ * whichever the build picks, the image carries files only. No stage fitting it: false.
+ */
+function chosenStagesCarryFiles(model: DockerfileModel, stage: Stage): boolean {
+  const last = stageChain(model, stage).at(-1)!;
+  const image = last.from.image;
+  if (!image?.includes('$')) return false;
+  const parts = image.toLowerCase().split(/\$(?:\{[^}]*\}|\w+)/);
+  const pattern = new RegExp(
+    `^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/:@]+')}$`,
+  );
+  const chosen = model.stages.filter(
+    (s) => s.index < last.index && s.from.name !== undefined && pattern.test(s.from.name.toLowerCase()),
+  );
+  return (
+    chosen.length > 0 &&
+    chosen.every((s) => externalBase(model, s) === 'scratch' && !stageChain(model, s).some((c) => c.command))
+  );
+}
+
+/**
  * Flags Dockerfiles whose final stage runs as root: no USER at all (reported at the final FROM), or
  * a last USER of `root`/`0` (reported at that USER). A stage built FROM an earlier stage inherits its
  * user, so the chain is followed. A USER set from a variable is judged by the variable's value in force
@@ -160,7 +183,9 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
         // files (exported by `docker build --output`, copied into other images), or its runner names
         // the command; only then does anything run in it, as root.
         const scratch = base === 'scratch';
-        const filesOnly = scratch && !stageChain(model, final).some((s) => s.command);
+        const filesOnly =
+          !stageChain(model, final).some((s) => s.command) &&
+          (scratch || (base === undefined && chosenStagesCarryFiles(model, final)));
         const pinOnly = !filesOnly && baseImageOnly(model);
         const chain = stageChain(model, final);
         const message = filesOnly
