@@ -444,6 +444,20 @@ describe('dockerfile.add-url', () => {
     expect(findings[0]!.message).toContain('https://example.dev/x.tgz (${URL})');
     expect(JSON.stringify(findings)).not.toContain('hunter2-secret');
   });
+
+  const SHA = 'c0ffee'.padEnd(40, '1');
+  it.each([
+    [`https://github.com/o/r/raw/${SHA}/bin/tool.exe`, 'low'],
+    [`https://raw.githubusercontent.com/o/r/${SHA}/install.sh`, 'low'],
+    [`https://gitlab.com/g/sub/p/-/raw/${SHA}/tool`, 'low'],
+    // A branch, a short commit, or a commit-looking part elsewhere in the URL keeps the grade.
+    ['https://github.com/o/r/raw/main/bin/tool.exe', null],
+    [`https://github.com/o/r/raw/${SHA.slice(0, 12)}/bin/tool.exe`, null],
+    [`https://example.dev/${SHA}/tool`, null],
+  ])('grades low a raw file of a Git host addressed by a full commit: %s', async (url, confidence) => {
+    const findings = await evaluate(dockerfileAddUrl, { Dockerfile: `FROM a:1\nADD ${url} /bin/\n` }, {});
+    expect(findings.map((f) => f.confidence ?? null)).toEqual([confidence]);
+  });
 });
 
 describe('dockerfile.secret-env', () => {
