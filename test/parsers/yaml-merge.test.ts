@@ -40,3 +40,25 @@ describe('resolveMergeKeys', () => {
     expect((out.l1 as unknown[])[0]).toEqual({ k: 'v' });
   });
 });
+
+describe('merge keys written with the merge tag', () => {
+  const cases: [string, string, unknown][] = [
+    ['`!!merge <<`', 'd: &d { x: 1 }\ns:\n  !!merge <<: *d\n  y: 2\n', { x: 1, y: 2 }],
+    ['the full tag', 'd: &d { x: 1 }\ns:\n  !<tag:yaml.org,2002:merge> <<: *d\n', { x: 1 }],
+    [
+      'a merge sequence',
+      'a: &a { x: 1 }\nb: &b { z: 3 }\ns: { !!merge <<: [*a, *b], y: 2 }\n',
+      { x: 1, y: 2, z: 3 },
+    ],
+  ];
+  it.each(cases)('reads %s as the plain merge key', (_name, text, merged) => {
+    expect((resolveMergeKeys(value(text)) as Record<string, unknown>).s).toEqual(merged);
+  });
+
+  it.each([
+    ['the tag on another key', 'd: &d { x: 1 }\ns:\n  !!merge other: *d\n'],
+    ['an unknown tag on the merge key', 'd: &d { x: 1 }\ns:\n  !!mergex <<: *d\n'],
+  ])('still rejects %s', (_name, text) => {
+    expect(parseYaml(text).ok).toBe(false);
+  });
+});

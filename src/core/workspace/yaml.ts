@@ -190,6 +190,7 @@ function constructYaml(
   } catch (err) {
     return { ok: false, error: toYamlError(err, lines) };
   }
+  events = untagMergeKeys(events, source);
   const bomb = aliasExpansionError(events, source, lines);
   if (bomb) return { ok: false, error: bomb };
   let values: unknown[];
@@ -205,6 +206,28 @@ function constructYaml(
     return { ok: false, error: toYamlError(err, lines) };
   }
   return { ok: true, values, events, source, lines };
+}
+
+/** The YAML 1.1 merge type's tag, as `!!merge` or in full; the only value it types is `<<`. */
+const MERGE_TAG = /^(?:!!merge|!<tag:yaml\.org,2002:merge>)$/;
+
+/**
+ * The events with the tag dropped from each merge key written with it (`!!merge <<: *defaults`). YAML
+ * 1.1 readers (go-yaml, PyYAML: Compose, kubectl, Helm) accept the tag, which only says what the plain
+ * key `<<` already is; js-yaml's schema has no merge type and rejects the file. Untagged, the key is
+ * the plain `<<` this reader keeps as an ordinary key (see `resolveMergeKeys` for the readers that
+ * expand it). Any other use of the tag is left to fail as before. The events are not changed.
+ */
+function untagMergeKeys(events: Event[], source: string): Event[] {
+  let out: Event[] | undefined;
+  events.forEach((ev, i) => {
+    if (ev.type !== EVENT_ID.SCALAR || ev.tagStart < 0) return;
+    if (!MERGE_TAG.test(source.slice(ev.tagStart, ev.tagEnd))) return;
+    if (source.slice(ev.valueStart, ev.valueEnd) !== '<<') return;
+    out ??= events.slice();
+    out[i] = { ...ev, tagStart: -1, tagEnd: -1 };
+  });
+  return out ?? events;
 }
 
 /**
