@@ -187,6 +187,42 @@ describe('private keys, verified by structure', () => {
     ]);
   });
 
+  it('pairs a key with another certificate file of its folder, by public key only', async () => {
+    const { pem: key, key: k } = ecKeyPair('pkcs8');
+    const other = ecKeyPair();
+    const loopback = (key: typeof k) =>
+      `${certificate({ key, subject: { O: 'Acme Messaging Inc.', CN: 'acme.io' }, san: ['IP:127.0.0.1'] })}\n`;
+    const cases: [string, Record<string, string>, string][] = [
+      // The certificate under an unrelated name: found in the folder, it names only the loopback host.
+      [
+        'a bare key beside server.pem',
+        { 'conf/certs/key.pem': `${key}\n`, 'conf/certs/server.pem': loopback(k) },
+        'low',
+      ],
+      [
+        'a key word mid-name',
+        { 'conf/tls/key.new.pem': `${key}\n`, 'conf/tls/cert.new.pem': loopback(k) },
+        'low',
+      ],
+      // Another key's certificate in the folder says nothing of this one.
+      [
+        'another key’s certificate',
+        { 'conf/x/key.pem': `${key}\n`, 'conf/x/server.pem': loopback(other.key) },
+        'high',
+      ],
+      // A certificate in another folder is not looked for.
+      ['a certificate elsewhere', { 'conf/y/key.pem': `${key}\n`, 'conf/z/server.pem': loopback(k) }, 'high'],
+    ];
+    for (const [name, files, confidence] of cases) {
+      const root = makeTree(files);
+      const report = await runCheck({ root, onlyRules: ['private-key-committed'], persona: 'auditor' });
+      expect(
+        report.findings.map((f) => f.confidence),
+        name,
+      ).toEqual([confidence]);
+    }
+  });
+
   it('reports encrypted keys with medium confidence', () => {
     const pkcs8 = Buffer.from(keyBody('pkcs8'), 'base64');
     // EncryptedPrivateKeyInfo: SEQUENCE { SEQUENCE { OID ... } ... }

@@ -4,7 +4,7 @@ import { globList, selectFiles } from '../generic/shared.js';
 import { defineEvaluator } from '../types.js';
 import { DETECTOR_IDS, familyOf, getDetector } from './detectors.js';
 import type { Unread } from './scan.js';
-import { scanFile } from './source.js';
+import { CERTIFICATE_FILES, scanFile } from './source.js';
 import { FAMILY_PRIORITY, type SecretFamily, type SecretHit } from './types.js';
 import { contextIdentity, redact, secretIdentity } from './values.js';
 
@@ -55,9 +55,10 @@ const DEFAULT_EXCEPT = [
 export const secretsScan = defineEvaluator<SecretsScanOptions>({
   kind: 'secrets.scan',
   scope: 'file',
-  // A key file's certificate beside it (`server.key` and `server.crt`), which says whether the key
-  // is test material (see certificates.ts); read only for a file that holds a key.
-  readsOtherFiles: ['**/*.{crt,cer,cert,pem}'],
+  // A key file's certificate beside it (`server.key` and `server.crt`, or another certificate file
+  // of its folder), which says whether the key is test material (see certificates.ts); read only for
+  // a file that holds a key.
+  readsOtherFiles: [CERTIFICATE_FILES],
   summary: 'Secrets in file contents (tokens, keys, passwords), reported with a redacted value only.',
   schema: {
     type: 'object',

@@ -90,8 +90,11 @@ function scanContent(workspace: Workspace, file: string): FileScan {
 
 /**
  * A key file whose certificate is kept beside it (`server.key` and `server.crt`): what the
- * certificate says of the key (see certificates.ts). The only other files the secret scan reads,
- * and only for a file with a key: the evaluator declares them (`readsOtherFiles`).
+ * certificate says of the key (see certificates.ts). The siblings named by convention come first;
+ * when none is the key's own, the other certificate files of the key's folder, a few at most
+ * (`key.pem` beside `server.pem`, `key.new.pem` beside `cert.new.pem`): a certificate counts only
+ * when its public key is the key's, so an unrelated one changes nothing. The only other files the
+ * secret scan reads, and only for a file with a key: the evaluator declares them (`readsOtherFiles`).
  */
 function judgeBySiblingCertificate(
   workspace: Workspace,
@@ -99,13 +102,44 @@ function judgeBySiblingCertificate(
   text: string,
   hits: readonly SecretHit[],
 ): void {
-  for (const sibling of certificateSiblings(file)) {
-    if (!workspace.has(sibling)) continue;
+  const named = certificateSiblings(file);
+  const tried = (sibling: string): boolean => {
+    if (!workspace.has(sibling)) return false;
     const cert = workspace.text(sibling);
-    if (!cert?.includes('-----BEGIN CERTIFICATE-----')) continue;
+    if (!cert?.includes('-----BEGIN CERTIFICATE-----')) return false;
     const where = sibling.slice(sibling.lastIndexOf('/') + 1);
-    if (judgeByCertificates(hits, text, certificatesIn(cert), where)) return;
+    return judgeByCertificates(hits, text, certificatesIn(cert), where);
+  };
+  for (const sibling of named) if (tried(sibling)) return;
+  let left = MAX_FOLDER_CERTIFICATES;
+  for (const other of certificateFilesIn(workspace, file.slice(0, file.lastIndexOf('/') + 1))) {
+    if (other === file || named.includes(other)) continue;
+    if (left-- === 0 || tried(other)) return;
   }
+}
+
+/** Certificate files of a key's folder tried at most, past the named siblings. */
+const MAX_FOLDER_CERTIFICATES = 8;
+/** The files a certificate is kept in (the evaluator's `readsOtherFiles`). */
+export const CERTIFICATE_FILES = '**/*.{crt,cer,cert,pem}';
+
+/** The tree's certificate files by folder, one index per workspace, built for the first key file. */
+const certificateFolders = new WeakMap<Workspace, Map<string, string[]>>();
+
+function certificateFilesIn(workspace: Workspace, dir: string): readonly string[] {
+  const tree = workspace.tree();
+  let byDir = certificateFolders.get(tree);
+  if (!byDir) {
+    byDir = new Map();
+    for (const f of tree.glob(CERTIFICATE_FILES)) {
+      const d = f.slice(0, f.lastIndexOf('/') + 1);
+      const list = byDir.get(d);
+      if (list) list.push(f);
+      else byDir.set(d, [f]);
+    }
+    certificateFolders.set(tree, byDir);
+  }
+  return byDir.get(dir) ?? [];
 }
 
 /**
