@@ -213,7 +213,11 @@ describe('confidence from context', () => {
     'README.md.in',
     'site/page.mdx',
     'site/page.mdx.hbs',
-  ])('reads the guess in %s as documentation (a README template, as the README it generates)', (path) => {
+    'debian/tool.1',
+    'man/api.3',
+    'debian/tool.ronn',
+    'man/tool.1.ronn',
+  ])('reads the guess in %s as documentation (a README template as its README, a manual page)', (path) => {
     expect(confidence('DB_PASSWORD = "RjFKIjFpTE0w4Tbb"\n', path)).toEqual([
       '1:generic-secret-assignment:low:in documentation',
     ]);
@@ -226,6 +230,9 @@ describe('confidence from context', () => {
     'src/markdown.tmpl',
     'README.md.bak',
     'README.mdtmpl',
+    'logs/app.log.1',
+    'lib/libx.so.1',
+    'src/v1',
   ])('does not read the guess in %s as documentation', (path) => {
     expect(confidence('DB_PASSWORD = "RjFKIjFpTE0w4Tbb"\n', path)).toEqual([
       '1:generic-secret-assignment:medium',

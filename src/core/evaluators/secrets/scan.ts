@@ -276,10 +276,12 @@ const GUESS_ONLY_CONTEXTS = new Set([
  * Documentation: Markdown and reStructuredText, and the sources of documentation sites
  * (`docs_src/`, `documentation/`): their passwords and headers are examples for the reader. So are
  * the templates a README is generated from (helm-docs `README.md.gotmpl`, `README.md.j2`,
- * `index.rst.jinja`, autoconf `README.md.in`): a documentation extension, then a template's.
+ * `index.rst.jinja`, autoconf `README.md.in`): a documentation extension, then a template's. So are
+ * manual pages: roff sources named by their section (`tool.1`, `api.3`, not a rotated `app.log.1`
+ * nor a library's `libx.so.1`) and their ronn sources (`tool.1.ronn`, `tool.ronn`).
  */
 const DOCUMENTATION =
-  /\.(?:md|mdx|markdown|rst|adoc|asciidoc)(?:\.(?:gotmpl|tmpl|tpl|template|j2|jinja2?|njk|erb|ejs|hbs|mustache|liquid|in))?$|(?:^|\/)(?:docs?[_-][^/]+|documentation)\//i;
+  /\.(?:md|mdx|markdown|rst|adoc|asciidoc)(?:\.(?:gotmpl|tmpl|tpl|template|j2|jinja2?|njk|erb|ejs|hbs|mustache|liquid|in))?$|(?:^|\/)(?:docs?[_-][^/]+|documentation)\/|\.ronn$|(?:^|\/)[^/.][^/]*(?<!\.(?:log|so|out|txt|gz|bak))\.[1-9]$/i;
 /**
  * A file named as an example of another (`.env.example`, `terraform.tfvars.example`,
  * `config.sample.yml`): its guesses (passwords, headers) are for the reader to replace. A token of a
