@@ -405,6 +405,27 @@ describe('Algolia search-only keys', () => {
     expect(hits(config('K7QZ2M4XPA'), 'assets/js/main.js')).toEqual([]);
   });
 
+  it.each([
+    [
+      'a DocSearch widget',
+      `docsearch({\n  apiKey: '${key}',\n  indexName: 'docs',\n  inputSelector: '#q',\n});\n`,
+      [],
+    ],
+    // The call's own object only: a key outside it, or a key with no docsearch call, is still reported.
+    [
+      'a key outside the widget call',
+      `docsearch({ container: '#q' });\nconst cfg = {\n  apiKey: '${key}',\n  indexName: 'docs',\n};\n`,
+      ['3:12:generic-secret-assignment'],
+    ],
+    [
+      'an index name alone',
+      `const cfg = {\n  apiKey: '${key}',\n  indexName: 'docs',\n};\n`,
+      ['2:12:generic-secret-assignment'],
+    ],
+  ])('judges %s', (_name, text, expected) => {
+    expect(hits(text, 'site/layouts/search.html')).toEqual(expected);
+  });
+
   it('still finds an api_key beside an index and an application id of another shape', () => {
     expect(hits(config('billing-svc'), 'assets/js/main.js')).toEqual(['4:13:generic-secret-assignment']);
     expect(hits(config('KQZMXPAWRT'), 'assets/js/main.js')).toEqual(['4:13:generic-secret-assignment']);

@@ -90,8 +90,12 @@ function insideMultilineString(path: string, text: string, offset: number): bool
   return text.slice(at[lo - 1]!, at[lo]!).includes('\n');
 }
 
-/** Algolia configuration (an application id and an index name): its `apiKey` is the search-only key. */
-const ALGOLIA_TEXT = /\bindexName\b[\s\S]{0,2000}?\bappId\b|\bappId\b[\s\S]{0,2000}?\bindexName\b/;
+/**
+ * Algolia configuration (an application id and an index name, or a DocSearch widget's `docsearch({`
+ * call with its index name, which needs no application id): its `apiKey` is the search-only key.
+ */
+const ALGOLIA_TEXT =
+  /\bindexName\b[\s\S]{0,2000}?\bappId\b|\bappId\b[\s\S]{0,2000}?\bindexName\b|\bdocsearch\s*\(\s*\{[^}]{0,2000}?\bindexName\b/;
 /**
  * The same spelled otherwise (`app_id: 'D1BPLZHGYQ'`, `index: 'docs'`, as a documentation site's own
  * search script has it): an application id of Algolia's shape (ten capital letters and digits) and an
