@@ -277,6 +277,17 @@ describe('gitignore.must-ignore', () => {
         'high',
       ],
       ['a Makefile that includes .env', { Makefile: '-include .env\nrun:\n\tgo run .\n' }, 'high'],
+      // `env_file` as a word only: a shell variable that merely contains it names no .env.
+      [
+        'a script variable whose name holds env_file',
+        { 'contrib/setup.sh': 'local env_file_name=$1\nlocal tmp_env_file="/tmp/$env_file_name.yaml"\n' },
+        'low',
+      ],
+      [
+        'a script that passes an env_file',
+        { 'scripts/run.sh': 'env_file=.env.local\nsource "$env_file"\n' },
+        'high',
+      ],
       ['a root .gitignore that ignores the root .env only', { '.gitignore': '/.env\n' }, 'high'],
       // Compose's own settings only, committed by design: no secret in them.
       [
