@@ -1080,7 +1080,15 @@ ${extra}    services:
       - uses: actions/checkout@v4
       - run: ${run}
 `;
-  it.each([
+  const caller = (permissions: string, name = 'a') => ({
+    [`.github/workflows/call-${name}.yml`]: `on: push
+${permissions}
+jobs:
+  tests:
+    uses: ./.github/workflows/w.yml
+`,
+  });
+  it.each<[string, string | Record<string, string>, string]>([
     ['a read-only token, no secret', job('permissions: { contents: read }'), 'low'],
     ['permissions: {}', job('permissions: {}'), 'low'],
     ['read-all', job('permissions: read-all'), 'low'],
@@ -1134,8 +1142,49 @@ ${extra}    services:
       job('', '', 'docker push acme/preview', 'pull_request'),
       'medium',
     ],
+    // The OIDC request variables go to the steps only: a service cannot use id-token: write.
+    ['only id-token: write', job('permissions: { id-token: write, contents: read }'), 'low'],
+    ['id-token: write and a write scope', job('permissions: { id-token: write, contents: write }'), 'medium'],
+    // A reusable workflow run on pull requests and by callers here that grant a read-only token.
+    [
+      'callers that grant read only, on pull_request otherwise',
+      {
+        [W]: job('', '', 'pytest', '[pull_request, workflow_call]'),
+        ...caller('permissions: { contents: read }'),
+      },
+      'low',
+    ],
+    [
+      'a caller that grants nothing (the default may write)',
+      {
+        [W]: job('', '', 'pytest', '[pull_request, workflow_call]'),
+        ...caller('permissions: { contents: read }'),
+        ...caller('', 'b'),
+      },
+      'medium',
+    ],
+    [
+      'a caller that grants a write scope',
+      {
+        [W]: job('', '', 'pytest', '[pull_request, workflow_call]'),
+        ...caller('permissions: { packages: write }'),
+      },
+      'medium',
+    ],
+    [
+      'callers that grant read only, on push too',
+      { [W]: job('', '', 'pytest', '[push, workflow_call]'), ...caller('permissions: { contents: read }') },
+      'medium',
+    ],
+    [
+      'no caller here, on pull_request otherwise',
+      job('', '', 'pytest', '[pull_request, workflow_call]'),
+      'medium',
+    ],
   ])('a service of a job with %s', async (what, text, severity) => {
-    const findings = await evaluate(workflowUnpinnedImages, one(text), { allow: [] });
+    const findings = await evaluate(workflowUnpinnedImages, typeof text === 'string' ? one(text) : text, {
+      allow: [],
+    });
     const service = findings.find((f) => f.message.includes('service "db"'))!;
     expect(service.severity ?? 'medium').toBe(severity);
     expect(service.message.includes('names no secret and publishes nothing')).toBe(severity === 'low');

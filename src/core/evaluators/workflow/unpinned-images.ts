@@ -3,12 +3,15 @@ import { hasSha256Digest, parseImageRef } from '../../parsers/image-ref.js';
 import {
   type Job,
   type Located,
+  WORKFLOW_GLOBS,
   type Workflow,
   walkWorkflows,
   workflowSources,
 } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { localCallers } from './callers.js';
 import { publishingJobs } from './publishing.js';
 import { aliasNote, globMatcher, namesSecret, onlyPullRequest, writesOnly } from './shared.js';
 
@@ -30,6 +33,8 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
   kind: 'workflow.unpinned-images',
   scope: 'file',
   summary: 'Job container, service and Docker action images referenced by tag instead of a sha256 digest.',
+  // A reusable workflow's services are judged by the grants of the jobs that call it.
+  readsOtherFiles: WORKFLOW_GLOBS,
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -86,7 +91,7 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
         if (job.services.length === 0) return;
         const publishers = publishing.get(workflow) ?? publishingJobs(workflow);
         publishing.set(workflow, publishers);
-        const note = harmlessServices(job, workflow, publishers);
+        const note = harmlessServices(job, workflow, publishers, workspace);
         for (const service of job.services) {
           check(
             workflow.path,
@@ -116,6 +121,17 @@ const SERVICE_NOTE =
 const PULL_REQUEST_SERVICE_NOTE =
   "The workflow runs only on pull requests, the job names no secret and publishes nothing, and a service never holds the job's token: a moved tag can change its test results, not reach a credential or what the project ships.";
 
+/** The same, for a reusable workflow run on pull requests and called only by read-only jobs here. */
+const READ_ONLY_CALLERS_NOTE =
+  "The workflow runs only on pull requests and for jobs of this repository that grant it a read-only token, the job names no secret and publishes nothing, and a service never holds the job's token: a moved tag can change its test results, not reach a credential or what the project ships.";
+
+/**
+ * The write scopes a service cannot use: `id-token: write` lets a step ask for an OIDC token through
+ * the request variables the runner hands the steps (ACTIONS_ID_TOKEN_REQUEST_*), which a service
+ * container never receives.
+ */
+const SERVICE_UNREACHABLE_WRITES: ReadonlySet<string> = new Set(['id-token']);
+
 /**
  * Why a job's services can reach nothing privileged, or undefined when they may: it has no deployment
  * environment (whose secrets it would hold), it is no publishing job nor one that builds what a
@@ -127,11 +143,42 @@ const PULL_REQUEST_SERVICE_NOTE =
  * serves can change the tests' results, not what the job may do. Its token's scopes matter only to
  * the steps; on `pull_request` alone a fork's run holds a read-only token whatever `permissions:` says,
  * and a write scope there is the steps' to answer for (workflow-permissions), not the service's. A
- * job's `container:` runs the steps themselves and is not judged so.
+ * job's `container:` runs the steps themselves and is not judged so. `id-token: write` counts as no
+ * write here: the OIDC request variables go to the steps only. A reusable workflow whose other
+ * triggers are all `pull_request` and whose every caller in this repository grants a read-only token
+ * (the caller's grant bounds the called workflow's token) is judged as one run on pull requests only;
+ * a caller that grants nothing (the default may write) or a write scope keeps the grade.
  */
-function harmlessServices(job: Job, workflow: Workflow, publishers: ReadonlySet<Job>): string | undefined {
+function harmlessServices(
+  job: Job,
+  workflow: Workflow,
+  publishers: ReadonlySet<Job>,
+  workspace: Workspace,
+): string | undefined {
   if (job.uses || job.environment || publishers.has(job)) return undefined;
   if (namesSecret(job.value) || namesSecret(workflow.env?.value)) return undefined;
-  if (writesOnly(job.permissions ?? workflow.permissions)) return SERVICE_NOTE;
-  return onlyPullRequest(workflow) ? PULL_REQUEST_SERVICE_NOTE : undefined;
+  if (writesOnly(job.permissions ?? workflow.permissions, SERVICE_UNREACHABLE_WRITES)) return SERVICE_NOTE;
+  if (onlyPullRequest(workflow)) return PULL_REQUEST_SERVICE_NOTE;
+  return readOnlyCallers(workspace, workflow) ? READ_ONLY_CALLERS_NOTE : undefined;
+}
+
+/**
+ * Whether a reusable workflow runs otherwise only on `pull_request`, and every job of this repository
+ * that calls it grants a read-only token (its `permissions:` or its workflow's). Callers elsewhere run
+ * it with their own token, not this repository's.
+ */
+function readOnlyCallers(workspace: Workspace, workflow: Workflow): boolean {
+  const events = workflow.on?.events ?? [];
+  if (!events.some((e) => e.event === 'workflow_call')) return false;
+  if (!events.every((e) => e.event === 'workflow_call' || e.event === 'pull_request')) return false;
+  const callers = localCallers(workspace, workflow.path);
+  return (
+    callers.length > 0 &&
+    callers.every(
+      (c) =>
+        c.source.kind === 'workflow' &&
+        c.job !== undefined &&
+        writesOnly(c.job.permissions ?? c.source.permissions, SERVICE_UNREACHABLE_WRITES),
+    )
+  );
 }
