@@ -336,6 +336,47 @@ jobs:
       'medium',
     ],
     ['pull_request only, no permissions', bare('pull_request', ''), 'medium'],
+    // A job whose `if:` needs a context only pull requests set runs on them alone.
+    [
+      'a job gated on github.base_ref, no permissions',
+      bare(
+        '[push, pull_request, merge_group]',
+        '',
+        '',
+        `    if: ${expr("github.base_ref == 'main' && github.actor != 'x'")}\n`,
+      ),
+      'medium',
+    ],
+    [
+      'a job gated on contains(github.base_ref), no permissions',
+      bare('[push, pull_request]', '', '', `    if: ${expr("contains(github.base_ref, 'release-')")}\n`),
+      'medium',
+    ],
+    [
+      'a job gated on github.event_name, no permissions',
+      bare('[push, pull_request]', '', '', `    if: github.event_name == 'pull_request'\n`),
+      'medium',
+    ],
+    [
+      'a job gated on github.base_ref or a push, no permissions',
+      bare(
+        '[push, pull_request]',
+        '',
+        '',
+        `    if: github.base_ref == 'main' || github.ref == 'refs/heads/main'\n`,
+      ),
+      undefined,
+    ],
+    [
+      'a job gated on github.base_ref being empty, no permissions',
+      bare('[push, pull_request]', '', '', `    if: github.base_ref == ''\n`),
+      undefined,
+    ],
+    [
+      'a job gated on github.base_ref, pull_request_target too',
+      bare('[push, pull_request_target]', '', '', `    if: github.base_ref == 'main'\n`),
+      undefined,
+    ],
     ['manual, no permissions', bare('workflow_dispatch', ''), undefined],
     ['on push, no permissions', bare('push', ''), undefined],
     ['pull_request and push, no permissions', bare('[pull_request, push]', ''), undefined],

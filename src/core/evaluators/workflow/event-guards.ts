@@ -153,9 +153,11 @@ const EVENT_NAME = 'github.event_name';
 
 /**
  * Whether a leaf of a condition, holding (`holds`) or failing, rules out `event`: a comparison of
- * `github.event_name` with another event's name (`==`), or with this one's (`!=`).
+ * `github.event_name` with another event's name (`==`), or with this one's (`!=`), or a test that
+ * needs a context this event leaves unset (see {@link needsUnsetContext}).
  */
 function rulesOutEvent(leaf: ExprNode, holds: boolean, event: string): boolean {
+  if (needsUnsetContext(leaf, holds, event)) return true;
   if (leaf.kind !== 'compare' || (leaf.op !== '==' && leaf.op !== '!=')) return false;
   const other = refTo(leaf.left, EVENT_NAME)
     ? leaf.right
@@ -165,6 +167,33 @@ function rulesOutEvent(leaf: ExprNode, holds: boolean, event: string): boolean {
   if (other?.kind !== 'literal' || typeof other.value !== 'string') return false;
   const named = other.value.trim().toLowerCase() === event;
   return (leaf.op === '==') === holds ? !named : named;
+}
+
+/** Functions that are false when their first argument is empty and their second a non-empty string. */
+const SUBSTRING_TESTS = new Set(['contains', 'startswith', 'endswith']);
+
+/**
+ * Whether a leaf, holding (`holds`) or failing, needs a value of a context that `event` leaves empty
+ * (`github.base_ref` is set on pull requests only, see {@link contextEvents}): the bare context as
+ * true, its equality (`==`, or `!=` failing) with a non-empty string, or `contains`, `startsWith` or
+ * `endsWith` of it with one (`github.base_ref == 'main'` cannot hold on a push). A reusable workflow
+ * (`workflow_call`) runs in its caller's context, where any may be set: never ruled out so.
+ */
+function needsUnsetContext(leaf: ExprNode, holds: boolean, event: string): boolean {
+  if (event === 'workflow_call') return false;
+  const unset = (n: ExprNode | undefined) => {
+    if (n?.kind !== 'ref' || n.computed.length > 0) return false;
+    const events = contextEvents(n.path.join('.'));
+    return events !== undefined && !events.includes(event);
+  };
+  const text = (n: ExprNode | undefined) =>
+    n?.kind === 'literal' && typeof n.value === 'string' && n.value !== '';
+  if (leaf.kind === 'ref') return holds && unset(leaf);
+  if (leaf.kind === 'compare' && (leaf.op === '==' || leaf.op === '!=') && (leaf.op === '==') === holds)
+    return (unset(leaf.left) && text(leaf.right)) || (unset(leaf.right) && text(leaf.left));
+  if (leaf.kind === 'call' && holds && SUBSTRING_TESTS.has(leaf.name.toLowerCase()))
+    return unset(leaf.args[0]) && text(leaf.args[1]);
+  return false;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { jobEvents } from './event-guards.js';
 import { pinFix } from './fix-pin.js';
 import { mayPublish, publishes, publishingJobs } from './publishing.js';
 import {
@@ -192,7 +193,7 @@ const BARE_JOB_NOTE = {
   written:
     "It is an action of GitHub itself by a version tag, in a job that names no secret, has no OIDC token, deployment environment or self-hosted runner, publishes nothing and whose token's permissions grant no write scope but report-only ones (security-events, checks, statuses): a moved tag runs other code with nothing privileged to reach.",
   'pull-request':
-    "It is an action of GitHub itself by a version tag, in a job that names no secret, has no deployment environment or self-hosted runner and publishes nothing, of a workflow that runs only on pull requests and writes no `permissions:` (a fork's run gets a read-only token; a branch of this repository gets the default one): a moved tag runs other code with nothing privileged to reach.",
+    "It is an action of GitHub itself by a version tag, in a job that names no secret, has no deployment environment or self-hosted runner and publishes nothing, of a job that runs only on pull requests and writes no `permissions:` (a fork's run gets a read-only token; a branch of this repository gets the default one): a moved tag runs other code with nothing privileged to reach.",
 } as const;
 
 /**
@@ -232,11 +233,22 @@ function bareJobOf(workflow: Workflow, job: Job, publishers: () => ReadonlySet<J
     ? writesOnly(perms, REPORT_SCOPES)
       ? 'written'
       : undefined
-    : onlyPullRequest(workflow) && !handsOverToken(job)
+    : onlyPullRequestJob(workflow, job) && !handsOverToken(job)
       ? 'pull-request'
       : undefined;
   if (!token || publishers().has(job)) return undefined;
   return token;
+}
+
+/**
+ * Whether a job runs only on `pull_request`: the workflow's only trigger, or the only one its `if:`
+ * can hold on (`github.event_name == 'pull_request'`, or a test of `github.base_ref`, which other
+ * events leave empty).
+ */
+function onlyPullRequestJob(workflow: Workflow, job: Job): boolean {
+  if (onlyPullRequest(workflow)) return true;
+  const events = jobEvents(workflow, job);
+  return events.length > 0 && events.every((e) => e === 'pull_request');
 }
 
 /** The job's token named in an expression (`github.token`, `secrets.GITHUB_TOKEN`). */
