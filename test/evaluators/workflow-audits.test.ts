@@ -401,6 +401,32 @@ jobs:
     for (const f of findings) expect(f.message).toContain('checks out the pull request');
   });
 
+  // A fetch of the head leaves the base's tree in place: later steps that only read the fetched
+  // commits (git log, git rev-list, fed to a loop by process substitution) and comment through the
+  // GitHub CLI run none of them. A checkout of the fetched ref, or a program run, keeps it critical.
+  const fetched = (...later: string[]) =>
+    commentJob(
+      '',
+      `      - uses: actions/checkout@v4\n      - run: git fetch origin "pull/\${{ github.event.issue.number }}/head:pr-head"\n${later.map((l) => `      - run: |\n          ${l.replaceAll('\n', '\n          ')}\n`).join('')}`,
+    );
+  const readCommits =
+    'while read -r c; do\n  git log -1 --pretty=%B "$c" | grep -q "^Signed-off-by:" || missing="$missing $c"\ndone < <(git rev-list --no-merges "origin/main..pr-head")';
+  it.each([
+    ['its commits read, then a comment', fetched(readCommits, 'gh pr comment 1 --body "$missing"'), false],
+    [
+      'its commits read through the API',
+      fetched(readCommits, 'gh api repos/x/y/issues/1/comments -f body=x'),
+      false,
+    ],
+    ['then a checkout of the fetched ref', fetched(readCommits, 'git checkout pr-head'), true],
+    ['then gh pr checkout', fetched('gh pr checkout 1'), true],
+    ['a loop fed by a script', fetched(readCommits.replace('git rev-list --no-merges', './list.sh')), true],
+    ['then a build', fetched(readCommits, 'make test'), true],
+  ])('a fetch of the head whose commits are only read: %s', async (_name, text, critical) => {
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    expect(findings.some((f) => f.message.includes("fetches the pull request's code"))).toBe(critical);
+  });
+
   // A github-script step that looks the pull request up and hands its head to a later checkout through
   // an output: the checkout is of the head. Other outputs of the same script are not.
   const lookedUp = (value: string, output = 'head') =>

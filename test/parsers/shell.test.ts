@@ -52,6 +52,19 @@ describe('lexShell', () => {
     expect(cmds[2]!.assignments.map((w) => w.value)).toEqual(['X=$(curl -s a | sh)']);
   });
 
+  it.each([
+    ['a loop', 'while read -r c; do echo "$c"; done < <(git rev-list a..b)', 'git rev-list a..b'],
+    ['a command', 'diff a > >(tee out)', 'tee out'],
+  ])('lexes a redirection from a process substitution as its target: %s', (_name, script, nested) => {
+    const cmds = lexShell(script);
+    // The substitution is the redirection's target, not a command named `<(...)`.
+    expect(cmds.some((c) => c.words[0]?.value.startsWith('<(') || c.words[0]?.value.startsWith('>('))).toBe(
+      false,
+    );
+    expect(cmds.some((c) => c.depth === 1 && c.words.map((w) => w.value).join(' ') === nested)).toBe(true);
+    expect(cmds.some((c) => c.redirects.some((r) => /^[<>]\(/.test(r.target?.value ?? '')))).toBe(true);
+  });
+
   it('knows control structures: keywords, for lists, case patterns, [[ ]] and arithmetic are not commands', () => {
     expect(
       shape(

@@ -210,7 +210,9 @@ class Lexer {
           i += op.length;
           const redirect: ShellRedirect = { op };
           while (isBlank(src[i])) i++;
-          if (i < this.limit && !isMeta(src[i])) {
+          // `done < <(cmd)`: the target is a process substitution, whose commands are nested.
+          const substitution = (src[i] === '<' || src[i] === '>') && src[i + 1] === '(';
+          if (i < this.limit && (!isMeta(src[i]) || substitution)) {
             const target = this.word(i, depth, cmd, false);
             redirect.target = target;
             i = target.end;

@@ -1,6 +1,6 @@
 import { locationFromSpan } from '../../location.js';
 import { type ExprNode, findExpressions, parseExpression, type RefNode } from '../../parsers/expression.js';
-import { scriptCommands } from '../../parsers/shell-commands.js';
+import { type CommandView, scriptCommands } from '../../parsers/shell-commands.js';
 import { parseUses, refPinning } from '../../parsers/uses.js';
 import {
   type Job,
@@ -106,7 +106,7 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
               }
               for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
                 // A tree nothing runs (its commit read, and no step after): no code of the pull request runs.
-                if (treeNeverRun(workflow, job, step, hit.command)) continue;
+                if (treeNeverRun(workflow, job, step, hit.command, FETCH_ONLY.test(hit.what))) continue;
                 critical += 1;
                 // A folder beside the base's tree that later steps only hand to the base's tools as data.
                 const side =
@@ -643,20 +643,37 @@ function commandAt(script: string, at: number): [number, number] | undefined {
  * with a shell that reads them as such, no value of the run written into them and nothing that makes
  * a later step run a file (`$GITHUB_ENV`, `BASH_ENV`, `PATH`); no action runs after it, and no action
  * before it saves a cache when the job ends (its post step would store the tree for later runs).
- * Jobs do not share a work tree: what another job checks out is judged there.
+ * Jobs do not share a work tree: what another job checks out is judged there. After a fetch of the
+ * head (`fetchOnly`), which leaves the base's tree in place, the GitHub CLI's commands on pull
+ * requests, issues and the API (`gh pr comment`, `gh api`; not `gh pr checkout`) count as reads too:
+ * they call the API and run nothing of the fetched commits.
  */
 function treeNeverRun(
   workflow: Workflow,
   job: Job,
   step: Step,
   command: [number, number] | undefined,
+  fetchOnly = false,
 ): boolean {
   const later = stepsAfter(job.steps, step);
   if ([workflow.env, job.env, step.env, ...later.map((s) => s.env)].some(loadsCode)) return false;
   if (job.steps.some((s) => s.index < step.index && savesCache(s))) return false;
-  if (step.run && (!command || !inertShell(step, job, workflow) || !runsOnlyReads(step.run.value, command)))
+  const allow = fetchOnly ? githubCliCall : undefined;
+  if (
+    step.run &&
+    (!command || !inertShell(step, job, workflow) || !runsOnlyReads(step.run.value, command, allow))
+  )
     return false;
-  return later.every((s) => !s.uses && s.run && inertShell(s, job, workflow) && runsOnlyReads(s.run.value));
+  return later.every(
+    (s) => !s.uses && s.run && inertShell(s, job, workflow) && runsOnlyReads(s.run.value, undefined, allow),
+  );
+}
+
+/** A GitHub CLI call on pull requests, issues or the API, other than one that checks a branch out. */
+function githubCliCall(view: CommandView): boolean {
+  if (view.name.toLowerCase() !== 'gh') return false;
+  const [group, verb] = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+  return (group === 'pr' && verb !== 'checkout') || group === 'issue' || group === 'api';
 }
 
 /**

@@ -393,8 +393,12 @@ const READ_ONLY_GIT = new Set([
  * it: no program of the repository, nothing that changes what later steps run, no value of the run
  * written into it.
  */
-export function runsOnlyReads(script: string, after?: [number, number]): boolean {
-  return !runsOther(script, { readGit: true, ...(after ? { after } : {}) });
+export function runsOnlyReads(
+  script: string,
+  after?: [number, number],
+  allow?: (view: CommandView) => boolean,
+): boolean {
+  return !runsOther(script, { readGit: true, ...(after ? { after } : {}), ...(allow ? { allow } : {}) });
 }
 
 /** Whether a step runs its script with a shell whose `echo`, `test` and the like are builtins. */
