@@ -427,6 +427,23 @@ jobs:
     expect(findings.some((f) => f.message.includes("fetches the pull request's code"))).toBe(critical);
   });
 
+  // The same shape on pull_request_target: with no critical finding, the trigger is judged as a workflow
+  // that keeps to the event as data (low), unless the fetched commits are run.
+  const targetFetch = (...later: string[]) =>
+    `on: pull_request_target\npermissions:\n  pull-requests: write\njobs:\n  signoffs:\n    runs-on: ubuntu-latest\n    env:\n      GH_TOKEN: \${{ github.token }}\n      PR: \${{ github.event.pull_request.number }}\n    steps:\n      - uses: actions/checkout@v4\n      - run: git fetch origin "pull/\${PR}/head:pr-head"\n${later.map((l) => `      - run: |\n          ${l.replaceAll('\n', '\n          ')}\n`).join('')}`;
+  it.each([
+    [
+      'its commits read, then a comment',
+      targetFetch(readCommits, 'gh pr comment "$PR" --body "$missing"'),
+      ['low/high'],
+    ],
+    ['then a build', targetFetch(readCommits, 'make test'), ['critical/high']],
+  ])('pull_request_target fetching the head whose commits are only read: %s', async (_name, text, grades) => {
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    // A finding without its own grade takes the rule's (critical, high confidence).
+    expect(findings.map((f) => `${f.severity ?? 'critical'}/${f.confidence ?? 'high'}`)).toEqual(grades);
+  });
+
   // A github-script step that looks the pull request up and hands its head to a later checkout through
   // an output: the checkout is of the head. Other outputs of the same script are not.
   const lookedUp = (value: string, output = 'head') =>

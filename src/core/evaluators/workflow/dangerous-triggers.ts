@@ -185,7 +185,16 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
             : `No job in this file checks out pull request code; ${many ? `the ${unseen.length} reusable workflows` : 'the reusable workflow'} it calls from another repository (${unseen.slice(0, 2).join(', ')}${unseen.length > 2 ? ', ...' : ''}) ${many ? 'are' : 'is'} not examined here and may. Every`;
         // Whether the jobs keep to the event as data, what the remediation asks for: asked once.
         let data: boolean | undefined;
-        const asData = () => (data ??= unseen.length === 0 && eventAsData(workspace, values, flow, workflow));
+        // A fetch of the head whose commits are only read (see treeNeverRun) runs none of its code.
+        const fetchedOnlyRead = (job: Job, step: Step) => {
+          const hits = headCheckoutsOf(workspace, flow, workflow, job, step);
+          return (
+            hits.length > 0 &&
+            hits.every((h) => FETCH_ONLY.test(h.what) && treeNeverRun(workflow, job, step, h.command, true))
+          );
+        };
+        const asData = () =>
+          (data ??= unseen.length === 0 && eventAsData(workspace, values, flow, workflow, fetchedOnlyRead));
         // Keeping to the event as data with no secret and a read-only token leaves the run nothing
         // privileged to expose: the trigger is then only a note (info).
         const bare =

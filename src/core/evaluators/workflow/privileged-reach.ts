@@ -170,13 +170,15 @@ function uploadsOnly(step: Step, job: Job, workflow: Workflow): boolean {
  * triggering run's artifacts runs no script after it but one that only uploads files
  * ({@link uploadsOnly}: what the artifacts hold reaches only actions and uploaders, as files to post).
  * Local reusable workflows are followed, and so are composite actions of the repository
- * ({@link compositeAsData}) given no value of the event.
+ * ({@link compositeAsData}) given no value of the event. A script that fetches the head is kept to the
+ * event as data when `fetchedOnlyRead` says its commits are only read (the caller's judgement).
  */
 export function eventAsData(
   workspace: Workspace,
   text: Dataflow,
   heads: Dataflow,
   workflow: Workflow,
+  fetchedOnlyRead: (job: Job, step: Step) => boolean = () => false,
   seen = new Set<string>(),
 ): boolean {
   if (seen.has(workflow.path)) return true;
@@ -187,7 +189,9 @@ export function eventAsData(
       const ref = parseUses(job.uses.value);
       if (ref.kind !== 'local') return false;
       const called = readWorkflowSource(workspace, ref.path.replace(/^\.\//, '').replace(/@.*$/, ''));
-      return called?.kind === 'workflow' && eventAsData(workspace, text, heads, called, seen);
+      return (
+        called?.kind === 'workflow' && eventAsData(workspace, text, heads, called, fetchedOnlyRead, seen)
+      );
     }
     let downloaded = false;
     for (const step of job.steps) {
@@ -202,7 +206,7 @@ export function eventAsData(
         if (
           (downloaded && !uploadsOnly(step, job, workflow)) ||
           /\bGITHUB_EVENT_PATH\b/.test(step.run.value) ||
-          headCheckouts(step.run.value).length > 0 ||
+          (headCheckouts(step.run.value).length > 0 && !fetchedOnlyRead(job, step)) ||
           tainted('run', text)
         )
           return false;
