@@ -17208,7 +17208,10 @@ function composeServices(workspace) {
         const files = workspace.filesWhere(COMPOSE_FILES);
         const tests = testStacks(workspace, files);
         return files.flatMap((f) => {
-            const stack = tests.get(f);
+            const demo = tests.has(f) ? undefined : demoReadme(workspace, f);
+            const stack = tests.get(f) ??
+                (demo &&
+                    `the README beside the compose file, ${demo.readme}, calls it "${demo.words}": a demonstration or an example for users to adapt, not a deployment`);
             return readComposeServices(workspace, f).map((s) => (stack ? { ...s, stack } : s));
         });
     });
@@ -17288,6 +17291,7 @@ const EXAMPLE_WORDS = new Set(['example', 'examples', 'sample', 'samples']);
 const ENVIRONMENT_WORDS = new Set([
     'dev',
     'devel',
+    'develop',
     'development',
     'local',
     'debug',
@@ -17299,14 +17303,54 @@ const ENVIRONMENT_WORDS = new Set([
     'preview',
 ]);
 /**
+ * Whole folder names that make a compose file a sample for users to adapt or contributed material the
+ * project does not run: `examples/`, `samples/`, `demo/`, `contrib/` (unsupported extras of users).
+ */
+const EXAMPLE_FOLDER_WORDS = new Set([...EXAMPLE_WORDS, 'demo', 'demos', 'contrib']);
+/**
  * The folder of a compose file's path whose whole name (less a leading dot) is one of
- * {@link ENVIRONMENT_WORDS} (`.ci/`, `test/`, `e2e/`, `dev/`): a folder of a development, test or CI
- * environment. A folder whose name only contains such a word (`ci-server/`, `dev-tools/`) is not one.
+ * {@link ENVIRONMENT_WORDS} (`.ci/`, `test/`, `e2e/`, `dev/`, `develop/`): a folder of a development,
+ * test or CI environment. A folder whose name only contains such a word (`ci-server/`, `dev-tools/`) is not one.
  */
 function environmentFolder(file) {
     const dirs = file.split('/').slice(0, -1);
     const dir = dirs.find((d) => ENVIRONMENT_WORDS.has(d.toLowerCase().replace(/^\./, '')));
     return dir === undefined ? undefined : `${dir}/`;
+}
+/** The folder of a compose file's path whose whole name is one of {@link EXAMPLE_FOLDER_WORDS}. */
+function exampleFolder(file) {
+    const dirs = file.split('/').slice(0, -1);
+    const dir = dirs.find((d) => EXAMPLE_FOLDER_WORDS.has(d.toLowerCase()));
+    return dir === undefined ? undefined : `${dir}/`;
+}
+/** README names of a folder, as they are written. */
+const README_NAMES = ['README.md', 'README', 'README.rst', 'README.txt', 'readme.md', 'Readme.md'];
+/**
+ * What a folder's README says of the stack beside it that makes it a demonstration or an example:
+ * "for demonstration purposes", "demo only", "not intended for production", or "an example Docker
+ * Compose file". Read in its first lines only, where such a warning is written.
+ */
+const DEMO_README = /\b(?:for demonstration purposes|demo(?:nstration)? only|not (?:intended |meant |suitable |ready )?for production|examples? (?:docker[- ])?compose files?)\b/i;
+/** How much of a README is read for {@link DEMO_README}. */
+const README_HEAD = 2000;
+/**
+ * The README of a compose file's own folder (never the root's, which speaks for the repository)
+ * that calls the stack a demonstration or an example, and the words it uses.
+ */
+function demoReadme(workspace, file) {
+    const slash = file.lastIndexOf('/');
+    if (slash < 0)
+        return undefined;
+    const dir = file.slice(0, slash + 1);
+    for (const name of README_NAMES) {
+        const readme = `${dir}${name}`;
+        if (!workspace.has(readme))
+            continue;
+        const words = workspace.text(readme)?.slice(0, README_HEAD).match(DEMO_README)?.[0];
+        if (words)
+            return { readme, words };
+    }
+    return undefined;
 }
 /** Build targets that name a development stage of the Dockerfile (`target: development`). */
 const DEVELOPMENT_TARGET = /^(?:dev|devel|develop|development|debug|local|test|testing)$/i;
@@ -17335,7 +17379,9 @@ function developmentBuild(service) {
  * sample (a quick start for users to adapt, which the project does not run) or for a development,
  * test or preview environment, or lies under a development container's folder (`.devcontainer/`,
  * whose devcontainer.json brings it up as a developer's workspace) or in a folder named for such an
- * environment (`.ci/`, `e2e/`, `dev/`); it builds a development stage of its Dockerfile (a developer's or a CI
+ * environment (`.ci/`, `e2e/`, `dev/`, `develop/`) or for examples, demonstrations or contributed extras
+ * (`examples/`, `demo/`, `contrib/`), or the README of its folder calls it a demonstration or an
+ * example (see {@link composeServices}); it builds a development stage of its Dockerfile (a developer's or a CI
  * job's environment); a service of its file builds a development Dockerfile (`Dockerfile.dev`), which
  * makes the file a developer's or a demo's stack; or only test scripts use its file.
  */
@@ -17357,6 +17403,10 @@ function notDeployedService(service) {
     const folder = environmentFolder(service.path);
     if (folder) {
         return `the compose file lies in the folder ${folder}, named for a development, test or CI environment: a developer's, a CI job's or a preview's, not a deployment`;
+    }
+    const examples = exampleFolder(service.path);
+    if (examples) {
+        return `the compose file lies in the folder ${examples}, named for examples, demonstrations or contributed extras: a stack for users to adapt, not a deployment of this repository`;
     }
     const build = serviceSetting(service, 'build')?.value;
     const target = isMap(build) && typeof build.target === 'string' ? build.target.trim() : '';
@@ -22865,6 +22915,13 @@ function withoutPassword(url) {
 /** Remote sources ADD fetches itself: http(s) URLs and git repositories. */
 const REMOTE = /^(?:https?:\/\/|git@|git:\/\/|ssh:\/\/)/i;
 /**
+ * A raw file of a Git host addressed by a full commit (`https://raw.githubusercontent.com/o/r/<40
+ * hex>/path`, `https://github.com/o/r/raw/<40 hex>/path`, `https://gitlab.com/g/p/-/raw/<40 hex>/path`):
+ * the commit fixes the content as a git source's `#<sha>` does, though the host serves it, unverified
+ * by the build. A lowered finding, not none: the bytes are not checked against a digest.
+ */
+const COMMIT_RAW_URL = /^https:\/\/(?:raw\.githubusercontent\.com\/[^/]+\/[^/]+\/|github\.com\/[^/]+\/[^/]+\/(?:raw|blob)\/|gitlab\.com\/[^#?]+?\/-\/raw\/)[0-9a-f]{40}\//i;
+/**
  * `dockerfile.add-url`: `ADD` instructions that download a URL without `--checksum`. The file is
  * fetched at build time from whatever the server returns, unverified. Sources are resolved with the
  * ARG and ENV values in force at the instruction, so `ADD ${URL} /opt/` is judged by its default.
@@ -22892,14 +22949,19 @@ const dockerfileAddUrl = (0,types/* defineEvaluator */.D)({
                             continue;
                         const url = withoutPassword(source.resolved);
                         const via = source.resolved === source.written ? '' : ` (${withoutPassword(source.written)})`;
+                        const pinned = !git && COMMIT_RAW_URL.test(source.resolved);
                         findings.push({
                             message: git
                                 ? `ADD fetches the git repository ${url}${via} at a branch or tag, which can move: ` +
                                     'pin a full commit (`#<sha>`) or clone it in a verified build step.'
                                 : `ADD downloads ${url}${via} without --checksum, so whatever the server returns ` +
-                                    'is built in unverified: use `ADD --checksum=sha256:<digest>` or download and verify in a RUN step.',
+                                    'is built in unverified: use `ADD --checksum=sha256:<digest>` or download and verify in a RUN step.' +
+                                    (pinned
+                                        ? ' (The URL names a full commit of a Git repository, which fixes the file as a pinned git source does; only the host is trusted to serve it.)'
+                                        : ''),
                             location: (0,core_location/* locationFromSpan */.Cx)(file, source.span),
                             key: withoutPassword(source.written),
+                            ...(pinned ? { confidence: 'low' } : {}),
                         });
                     }
                 }
@@ -24025,8 +24087,11 @@ function insideMultilineString(path, text, offset) {
         return false;
     return text.slice(at[lo - 1], at[lo]).includes('\n');
 }
-/** Algolia configuration (an application id and an index name): its `apiKey` is the search-only key. */
-const ALGOLIA_TEXT = /\bindexName\b[\s\S]{0,2000}?\bappId\b|\bappId\b[\s\S]{0,2000}?\bindexName\b/;
+/**
+ * Algolia configuration (an application id and an index name, or a DocSearch widget's `docsearch({`
+ * call with its index name, which needs no application id): its `apiKey` is the search-only key.
+ */
+const ALGOLIA_TEXT = /\bindexName\b[\s\S]{0,2000}?\bappId\b|\bappId\b[\s\S]{0,2000}?\bindexName\b|\bdocsearch\s*\(\s*\{[^}]{0,2000}?\bindexName\b/;
 /**
  * The same spelled otherwise (`app_id: 'D1BPLZHGYQ'`, `index: 'docs'`, as a documentation site's own
  * search script has it): an application id of Algolia's shape (ten capital letters and digits) and an
@@ -27739,9 +27804,11 @@ const GUESS_ONLY_CONTEXTS = new Set([
  * Documentation: Markdown and reStructuredText, and the sources of documentation sites
  * (`docs_src/`, `documentation/`): their passwords and headers are examples for the reader. So are
  * the templates a README is generated from (helm-docs `README.md.gotmpl`, `README.md.j2`,
- * `index.rst.jinja`, autoconf `README.md.in`): a documentation extension, then a template's.
+ * `index.rst.jinja`, autoconf `README.md.in`): a documentation extension, then a template's. So are
+ * manual pages: roff sources named by their section (`tool.1`, `api.3`, not a rotated `app.log.1`
+ * nor a library's `libx.so.1`) and their ronn sources (`tool.1.ronn`, `tool.ronn`).
  */
-const DOCUMENTATION = /\.(?:md|mdx|markdown|rst|adoc|asciidoc)(?:\.(?:gotmpl|tmpl|tpl|template|j2|jinja2?|njk|erb|ejs|hbs|mustache|liquid|in))?$|(?:^|\/)(?:docs?[_-][^/]+|documentation)\//i;
+const DOCUMENTATION = /\.(?:md|mdx|markdown|rst|adoc|asciidoc)(?:\.(?:gotmpl|tmpl|tpl|template|j2|jinja2?|njk|erb|ejs|hbs|mustache|liquid|in))?$|(?:^|\/)(?:docs?[_-][^/]+|documentation)\/|\.ronn$|(?:^|\/)[^/.][^/]*(?<!\.(?:log|so|out|txt|gz|bak))\.[1-9]$/i;
 /**
  * A file named as an example of another (`.env.example`, `terraform.tfvars.example`,
  * `config.sample.yml`): its guesses (passwords, headers) are for the reader to replace. A token of a
@@ -27988,20 +28055,56 @@ function scanContent(workspace, file) {
 }
 /**
  * A key file whose certificate is kept beside it (`server.key` and `server.crt`): what the
- * certificate says of the key (see certificates.ts). The only other files the secret scan reads,
- * and only for a file with a key: the evaluator declares them (`readsOtherFiles`).
+ * certificate says of the key (see certificates.ts). The siblings named by convention come first;
+ * when none is the key's own, the other certificate files of the key's folder, a few at most
+ * (`key.pem` beside `server.pem`, `key.new.pem` beside `cert.new.pem`): a certificate counts only
+ * when its public key is the key's, so an unrelated one changes nothing. The only other files the
+ * secret scan reads, and only for a file with a key: the evaluator declares them (`readsOtherFiles`).
  */
 function judgeBySiblingCertificate(workspace, file, text, hits) {
-    for (const sibling of certificateSiblings(file)) {
+    const named = certificateSiblings(file);
+    const tried = (sibling) => {
         if (!workspace.has(sibling))
-            continue;
+            return false;
         const cert = workspace.text(sibling);
         if (!cert?.includes('-----BEGIN CERTIFICATE-----'))
-            continue;
+            return false;
         const where = sibling.slice(sibling.lastIndexOf('/') + 1);
-        if (judgeByCertificates(hits, text, certificatesIn(cert), where))
+        return judgeByCertificates(hits, text, certificatesIn(cert), where);
+    };
+    for (const sibling of named)
+        if (tried(sibling))
+            return;
+    let left = MAX_FOLDER_CERTIFICATES;
+    for (const other of certificateFilesIn(workspace, file.slice(0, file.lastIndexOf('/') + 1))) {
+        if (other === file || named.includes(other))
+            continue;
+        if (left-- === 0 || tried(other))
             return;
     }
+}
+/** Certificate files of a key's folder tried at most, past the named siblings. */
+const MAX_FOLDER_CERTIFICATES = 8;
+/** The files a certificate is kept in (the evaluator's `readsOtherFiles`). */
+const CERTIFICATE_FILES = '**/*.{crt,cer,cert,pem}';
+/** The tree's certificate files by folder, one index per workspace, built for the first key file. */
+const certificateFolders = new WeakMap();
+function certificateFilesIn(workspace, dir) {
+    const tree = workspace.tree();
+    let byDir = certificateFolders.get(tree);
+    if (!byDir) {
+        byDir = new Map();
+        for (const f of tree.glob(CERTIFICATE_FILES)) {
+            const d = f.slice(0, f.lastIndexOf('/') + 1);
+            const list = byDir.get(d);
+            if (list)
+                list.push(f);
+            else
+                byDir.set(d, [f]);
+        }
+        certificateFolders.set(tree, byDir);
+    }
+    return byDir.get(dir) ?? [];
 }
 /**
  * Text that has NUL bytes but is otherwise plain (a NUL-padded header, a text file with a stray
@@ -28768,6 +28871,23 @@ const NON_ROOT_IMAGES = [
     'amazon/aws-lambda-*',
 ];
 /**
+ * Whether the stage the chain of `stage` ends at is built FROM an earlier stage chosen by a variable
+ * with no value in the file (`FROM binaries-$TARGETOS`, `FROM out-${VARIANT}`), and every earlier
+ * stage whose name fits that pattern is built FROM scratch with no CMD or ENTRYPOINT along its chain:
+ * whichever the build picks, the image carries files only. No stage fitting it: false.
+ */
+function chosenStagesCarryFiles(model, stage) {
+    const last = (0,parsers_dockerfile/* stageChain */.ap)(model, stage).at(-1);
+    const image = last.from.image;
+    if (!image?.includes('$'))
+        return false;
+    const parts = image.toLowerCase().split(/\$(?:\{[^}]*\}|\w+)/);
+    const pattern = new RegExp(`^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/:@]+')}$`);
+    const chosen = model.stages.filter((s) => s.index < last.index && s.from.name !== undefined && pattern.test(s.from.name.toLowerCase()));
+    return (chosen.length > 0 &&
+        chosen.every((s) => (0,parsers_dockerfile/* externalBase */.dR)(model, s) === 'scratch' && !(0,parsers_dockerfile/* stageChain */.ap)(model, s).some((c) => c.command)));
+}
+/**
  * Flags Dockerfiles whose final stage runs as root: no USER at all (reported at the final FROM), or
  * a last USER of `root`/`0` (reported at that USER). A stage built FROM an earlier stage inherits its
  * user, so the chain is followed. A USER set from a variable is judged by the variable's value in force
@@ -28827,7 +28947,8 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                 // files (exported by `docker build --output`, copied into other images), or its runner names
                 // the command; only then does anything run in it, as root.
                 const scratch = base === 'scratch';
-                const filesOnly = scratch && !(0,parsers_dockerfile/* stageChain */.ap)(model, final).some((s) => s.command);
+                const filesOnly = !(0,parsers_dockerfile/* stageChain */.ap)(model, final).some((s) => s.command) &&
+                    (scratch || (base === undefined && chosenStagesCarryFiles(model, final)));
                 const pinOnly = !filesOnly && (0,parsers_dockerfile/* baseImageOnly */.PQ)(model);
                 const chain = (0,parsers_dockerfile/* stageChain */.ap)(model, final);
                 const message = filesOnly
@@ -32488,6 +32609,24 @@ const GITIGNORE = '.gitignore';
  * The entries that no pattern matches are reported together, at the file; a negation that
  * re-includes an entry is reported at its line.
  */
+/** The schema of a list of files whose lines, one matching the pattern, show something (`mentions`). */
+function mentionsSchema(description, extra = {}) {
+    return {
+        type: 'array',
+        description,
+        items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['paths', 'pattern'],
+            properties: {
+                paths: (0,shared/* globList */.Xq)('Globs of the files to read.', { minItems: 1 }),
+                pattern: (0,shared/* regexSource */.Jw)('Regular expression (JavaScript syntax) a line must match.'),
+                flags: shared/* FLAGS_SCHEMA */.KF,
+                ...extra,
+            },
+        },
+    };
+}
 const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
     kind: 'gitignore.must-ignore',
     summary: 'The root .gitignore ignores the given paths (e.g. .env), with git semantics.',
@@ -32531,27 +32670,15 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
                             items: { type: 'string', minLength: 1 },
                             description: 'Globs of files that show the repository uses it (`**/next.config.*`).',
                         },
-                        mentions: {
-                            type: 'array',
-                            description: 'Files that show the repository uses it when one of their lines matches the pattern ' +
-                                '(a dotenv library in a dependency manifest, `env_file` in a Compose file).',
-                            items: {
-                                type: 'object',
-                                additionalProperties: false,
-                                required: ['paths', 'pattern'],
-                                properties: {
-                                    paths: (0,shared/* globList */.Xq)('Globs of the files to read.', { minItems: 1 }),
-                                    pattern: (0,shared/* regexSource */.Jw)('Regular expression (JavaScript syntax) a line must match.'),
-                                    flags: shared/* FLAGS_SCHEMA */.KF,
-                                    exceptLists: {
-                                        type: 'array',
-                                        items: { type: 'string', minLength: 1 },
-                                        description: 'Keys of TOML lists (`docs = [`, in dependency groups or optional dependencies) ' +
-                                            'whose lines do not count.',
-                                    },
-                                },
+                        mentions: mentionsSchema('Files that show the repository uses it when one of their lines matches the pattern ' +
+                            '(a dotenv library in a dependency manifest, `env_file` in a Compose file).', {
+                            exceptLists: {
+                                type: 'array',
+                                items: { type: 'string', minLength: 1 },
+                                description: 'Keys of TOML lists (`docs = [`, in dependency groups or optional dependencies) ' +
+                                    'whose lines do not count.',
                             },
-                        },
+                        }),
                     },
                 },
             },
@@ -32582,20 +32709,9 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
                     properties: {
                         entries: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
                         mentions: {
-                            type: 'array',
+                            ...mentionsSchema('Files that show the framework when one of their lines matches the pattern (outside the ' +
+                                'test paths): `"react-scripts":` in a package.json.'),
                             minItems: 1,
-                            description: 'Files that show the framework when one of their lines matches the pattern (outside the ' +
-                                'test paths): `"react-scripts":` in a package.json.',
-                            items: {
-                                type: 'object',
-                                additionalProperties: false,
-                                required: ['paths', 'pattern'],
-                                properties: {
-                                    paths: (0,shared/* globList */.Xq)('Globs of the files to read.', { minItems: 1 }),
-                                    pattern: (0,shared/* regexSource */.Jw)('Regular expression (JavaScript syntax) a line must match.'),
-                                    flags: shared/* FLAGS_SCHEMA */.KF,
-                                },
-                            },
                         },
                         by: {
                             type: 'string',
@@ -33143,9 +33259,10 @@ const DEFAULT_EXCEPT = [
 const secretsScan = (0,types/* defineEvaluator */.D)({
     kind: 'secrets.scan',
     scope: 'file',
-    // A key file's certificate beside it (`server.key` and `server.crt`), which says whether the key
-    // is test material (see certificates.ts); read only for a file that holds a key.
-    readsOtherFiles: ['**/*.{crt,cer,cert,pem}'],
+    // A key file's certificate beside it (`server.key` and `server.crt`, or another certificate file
+    // of its folder), which says whether the key is test material (see certificates.ts); read only for
+    // a file that holds a key.
+    readsOtherFiles: [CERTIFICATE_FILES],
     summary: 'Secrets in file contents (tokens, keys, passwords), reported with a redacted value only.',
     schema: {
         type: 'object',
@@ -36786,9 +36903,12 @@ function requiresInsider(node, event) {
 const EVENT_NAME = 'github.event_name';
 /**
  * Whether a leaf of a condition, holding (`holds`) or failing, rules out `event`: a comparison of
- * `github.event_name` with another event's name (`==`), or with this one's (`!=`).
+ * `github.event_name` with another event's name (`==`), or with this one's (`!=`), or a test that
+ * needs a context this event leaves unset (see {@link needsUnsetContext}).
  */
 function rulesOutEvent(leaf, holds, event) {
+    if (needsUnsetContext(leaf, holds, event))
+        return true;
     if (leaf.kind !== 'compare' || (leaf.op !== '==' && leaf.op !== '!='))
         return false;
     const other = refTo(leaf.left, EVENT_NAME)
@@ -36800,6 +36920,33 @@ function rulesOutEvent(leaf, holds, event) {
         return false;
     const named = other.value.trim().toLowerCase() === event;
     return (leaf.op === '==') === holds ? !named : named;
+}
+/** Functions that are false when their first argument is empty and their second a non-empty string. */
+const SUBSTRING_TESTS = new Set(['contains', 'startswith', 'endswith']);
+/**
+ * Whether a leaf, holding (`holds`) or failing, needs a value of a context that `event` leaves empty
+ * (`github.base_ref` is set on pull requests only, see {@link contextEvents}): the bare context as
+ * true, its equality (`==`, or `!=` failing) with a non-empty string, or `contains`, `startsWith` or
+ * `endsWith` of it with one (`github.base_ref == 'main'` cannot hold on a push). A reusable workflow
+ * (`workflow_call`) runs in its caller's context, where any may be set: never ruled out so.
+ */
+function needsUnsetContext(leaf, holds, event) {
+    if (event === 'workflow_call')
+        return false;
+    const unset = (n) => {
+        if (n?.kind !== 'ref' || n.computed.length > 0)
+            return false;
+        const events = contextEvents(n.path.join('.'));
+        return events !== undefined && !events.includes(event);
+    };
+    const text = (n) => n?.kind === 'literal' && typeof n.value === 'string' && n.value !== '';
+    if (leaf.kind === 'ref')
+        return holds && unset(leaf);
+    if (leaf.kind === 'compare' && (leaf.op === '==' || leaf.op === '!=') && (leaf.op === '==') === holds)
+        return (unset(leaf.left) && text(leaf.right)) || (unset(leaf.right) && text(leaf.left));
+    if (leaf.kind === 'call' && holds && SUBSTRING_TESTS.has(leaf.name.toLowerCase()))
+        return unset(leaf.args[0]) && text(leaf.args[1]);
+    return false;
 }
 /**
  * Whether a condition holds (`positive`) or fails only when `leaf` says a part of it requires what it
@@ -40291,8 +40438,8 @@ const READ_ONLY_GIT = new Set([
  * it: no program of the repository, nothing that changes what later steps run, no value of the run
  * written into it.
  */
-function runsOnlyReads(script, after) {
-    return !runsOther(script, { readGit: true, ...(after ? { after } : {}) });
+function runsOnlyReads(script, after, allow) {
+    return !runsOther(script, { readGit: true, ...(after ? { after } : {}), ...(allow ? { allow } : {}) });
 }
 /** Whether a step runs its script with a shell whose `echo`, `test` and the like are builtins. */
 function inertShell(step, job, workflow) {
@@ -40609,9 +40756,10 @@ function uploadsOnly(step, job, workflow) {
  * triggering run's artifacts runs no script after it but one that only uploads files
  * ({@link uploadsOnly}: what the artifacts hold reaches only actions and uploaders, as files to post).
  * Local reusable workflows are followed, and so are composite actions of the repository
- * ({@link compositeAsData}) given no value of the event.
+ * ({@link compositeAsData}) given no value of the event. A script that fetches the head is kept to the
+ * event as data when `fetchedOnlyRead` says its commits are only read (the caller's judgement).
  */
-function eventAsData(workspace, text, heads, workflow, seen = new Set()) {
+function eventAsData(workspace, text, heads, workflow, fetchedOnlyRead = () => false, seen = new Set()) {
     if (seen.has(workflow.path))
         return true;
     seen.add(workflow.path);
@@ -40623,7 +40771,7 @@ function eventAsData(workspace, text, heads, workflow, seen = new Set()) {
             if (ref.kind !== 'local')
                 return false;
             const called = (0,parsers_workflow/* readWorkflowSource */.$Z)(workspace, ref.path.replace(/^\.\//, '').replace(/@.*$/, ''));
-            return called?.kind === 'workflow' && eventAsData(workspace, text, heads, called, seen);
+            return (called?.kind === 'workflow' && eventAsData(workspace, text, heads, called, fetchedOnlyRead, seen));
         }
         let downloaded = false;
         for (const step of job.steps) {
@@ -40635,7 +40783,7 @@ function eventAsData(workspace, text, heads, workflow, seen = new Set()) {
             if (step.run) {
                 if ((downloaded && !uploadsOnly(step, job, workflow)) ||
                     /\bGITHUB_EVENT_PATH\b/.test(step.run.value) ||
-                    (0,shell/* headCheckouts */.wP)(step.run.value).length > 0 ||
+                    ((0,shell/* headCheckouts */.wP)(step.run.value).length > 0 && !fetchedOnlyRead(job, step)) ||
                     tainted('run', text))
                     return false;
                 if (/(?<![\w-])gh\s+run\s+download(?![\w-])/.test(step.run.value))
@@ -40961,7 +41109,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                             }
                             for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
                                 // A tree nothing runs (its commit read, and no step after): no code of the pull request runs.
-                                if (treeNeverRun(workflow, job, step, hit.command))
+                                if (treeNeverRun(workflow, job, step, hit.command, FETCH_ONLY.test(hit.what)))
                                     continue;
                                 critical += 1;
                                 // A folder beside the base's tree that later steps only hand to the base's tools as data.
@@ -41036,7 +41184,13 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                     : `No job in this file checks out pull request code; ${many ? `the ${unseen.length} reusable workflows` : 'the reusable workflow'} it calls from another repository (${unseen.slice(0, 2).join(', ')}${unseen.length > 2 ? ', ...' : ''}) ${many ? 'are' : 'is'} not examined here and may. Every`;
                 // Whether the jobs keep to the event as data, what the remediation asks for: asked once.
                 let data;
-                const asData = () => (data ??= unseen.length === 0 && eventAsData(workspace, values, flow, workflow));
+                // A fetch of the head whose commits are only read (see treeNeverRun) runs none of its code.
+                const fetchedOnlyRead = (job, step) => {
+                    const hits = headCheckoutsOf(workspace, flow, workflow, job, step);
+                    return (hits.length > 0 &&
+                        hits.every((h) => FETCH_ONLY.test(h.what) && treeNeverRun(workflow, job, step, h.command, true)));
+                };
+                const asData = () => (data ??= unseen.length === 0 && eventAsData(workspace, values, flow, workflow, fetchedOnlyRead));
                 // Keeping to the event as data with no secret and a read-only token leaves the run nothing
                 // privileged to expose: the trigger is then only a note (info).
                 const bare = !writableToken(workflow) &&
@@ -41446,17 +41600,29 @@ function commandAt(script, at) {
  * with a shell that reads them as such, no value of the run written into them and nothing that makes
  * a later step run a file (`$GITHUB_ENV`, `BASH_ENV`, `PATH`); no action runs after it, and no action
  * before it saves a cache when the job ends (its post step would store the tree for later runs).
- * Jobs do not share a work tree: what another job checks out is judged there.
+ * Jobs do not share a work tree: what another job checks out is judged there. After a fetch of the
+ * head (`fetchOnly`), which leaves the base's tree in place, the GitHub CLI's commands on pull
+ * requests, issues and the API (`gh pr comment`, `gh api`; not `gh pr checkout`) count as reads too:
+ * they call the API and run nothing of the fetched commits.
  */
-function treeNeverRun(workflow, job, step, command) {
+function treeNeverRun(workflow, job, step, command, fetchOnly = false) {
     const later = (0,workflow_shared/* stepsAfter */.Ec)(job.steps, step);
     if ([workflow.env, job.env, step.env, ...later.map((s) => s.env)].some(loadsCode))
         return false;
     if (job.steps.some((s) => s.index < step.index && savesCache(s)))
         return false;
-    if (step.run && (!command || !inertShell(step, job, workflow) || !runsOnlyReads(step.run.value, command)))
+    const allow = fetchOnly ? githubCliCall : undefined;
+    if (step.run &&
+        (!command || !inertShell(step, job, workflow) || !runsOnlyReads(step.run.value, command, allow)))
         return false;
-    return later.every((s) => !s.uses && s.run && inertShell(s, job, workflow) && runsOnlyReads(s.run.value));
+    return later.every((s) => !s.uses && s.run && inertShell(s, job, workflow) && runsOnlyReads(s.run.value, undefined, allow));
+}
+/** A GitHub CLI call on pull requests, issues or the API, other than one that checks a branch out. */
+function githubCliCall(view) {
+    if (view.name.toLowerCase() !== 'gh')
+        return false;
+    const [group, verb] = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+    return (group === 'pr' && verb !== 'checkout') || group === 'issue' || group === 'api';
 }
 /**
  * An action that may save a cache in its post step, when the job ends: a cache action (not one that
@@ -46923,6 +47089,7 @@ function commented(lines, line) {
 
 
 
+
 /**
  * Container images a workflow runs: a job's `container:` (every step runs inside it, with the job's
  * token), its `services:`, and a Docker action's `runs.image: docker://...`. A tag can be re-pointed
@@ -46936,6 +47103,8 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.unpinned-images',
     scope: 'file',
     summary: 'Job container, service and Docker action images referenced by tag instead of a sha256 digest.',
+    // A reusable workflow's services are judged by the grants of the jobs that call it.
+    readsOtherFiles: parsers_workflow/* WORKFLOW_GLOBS */.iK,
     schema: {
         type: 'object',
         additionalProperties: false,
@@ -46989,7 +47158,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
                     return;
                 const publishers = publishing.get(workflow) ?? publishingJobs(workflow);
                 publishing.set(workflow, publishers);
-                const note = harmlessServices(job, workflow, publishers);
+                const note = harmlessServices(job, workflow, publishers, workspace);
                 for (const service of job.services) {
                     check(workflow.path, service.image, `service "${service.id}" of job "${job.id}"`, `${job.id}/service/${service.id}`, note);
                 }
@@ -47008,6 +47177,14 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
 const SERVICE_NOTE = 'The job holds only a read-only token, names no secret and publishes nothing: a moved tag can change its test results, not reach a credential or what the project ships.';
 /** The same, for a workflow that runs only on pull requests, whose token a service never holds. */
 const PULL_REQUEST_SERVICE_NOTE = "The workflow runs only on pull requests, the job names no secret and publishes nothing, and a service never holds the job's token: a moved tag can change its test results, not reach a credential or what the project ships.";
+/** The same, for a reusable workflow run on pull requests and called only by read-only jobs here. */
+const READ_ONLY_CALLERS_NOTE = "The workflow runs only on pull requests and for jobs of this repository that grant it a read-only token, the job names no secret and publishes nothing, and a service never holds the job's token: a moved tag can change its test results, not reach a credential or what the project ships.";
+/**
+ * The write scopes a service cannot use: `id-token: write` lets a step ask for an OIDC token through
+ * the request variables the runner hands the steps (ACTIONS_ID_TOKEN_REQUEST_*), which a service
+ * container never receives.
+ */
+const SERVICE_UNREACHABLE_WRITES = new Set(['id-token']);
 /**
  * Why a job's services can reach nothing privileged, or undefined when they may: it has no deployment
  * environment (whose secrets it would hold), it is no publishing job nor one that builds what a
@@ -47019,16 +47196,39 @@ const PULL_REQUEST_SERVICE_NOTE = "The workflow runs only on pull requests, the 
  * serves can change the tests' results, not what the job may do. Its token's scopes matter only to
  * the steps; on `pull_request` alone a fork's run holds a read-only token whatever `permissions:` says,
  * and a write scope there is the steps' to answer for (workflow-permissions), not the service's. A
- * job's `container:` runs the steps themselves and is not judged so.
+ * job's `container:` runs the steps themselves and is not judged so. `id-token: write` counts as no
+ * write here: the OIDC request variables go to the steps only. A reusable workflow whose other
+ * triggers are all `pull_request` and whose every caller in this repository grants a read-only token
+ * (the caller's grant bounds the called workflow's token) is judged as one run on pull requests only;
+ * a caller that grants nothing (the default may write) or a write scope keeps the grade.
  */
-function harmlessServices(job, workflow, publishers) {
+function harmlessServices(job, workflow, publishers, workspace) {
     if (job.uses || job.environment || publishers.has(job))
         return undefined;
     if ((0,workflow_shared/* namesSecret */.L4)(job.value) || (0,workflow_shared/* namesSecret */.L4)(workflow.env?.value))
         return undefined;
-    if ((0,workflow_shared/* writesOnly */.BR)(job.permissions ?? workflow.permissions))
+    if ((0,workflow_shared/* writesOnly */.BR)(job.permissions ?? workflow.permissions, SERVICE_UNREACHABLE_WRITES))
         return SERVICE_NOTE;
-    return (0,workflow_shared/* onlyPullRequest */.Jm)(workflow) ? PULL_REQUEST_SERVICE_NOTE : undefined;
+    if ((0,workflow_shared/* onlyPullRequest */.Jm)(workflow))
+        return PULL_REQUEST_SERVICE_NOTE;
+    return readOnlyCallers(workspace, workflow) ? READ_ONLY_CALLERS_NOTE : undefined;
+}
+/**
+ * Whether a reusable workflow runs otherwise only on `pull_request`, and every job of this repository
+ * that calls it grants a read-only token (its `permissions:` or its workflow's). Callers elsewhere run
+ * it with their own token, not this repository's.
+ */
+function readOnlyCallers(workspace, workflow) {
+    const events = workflow.on?.events ?? [];
+    if (!events.some((e) => e.event === 'workflow_call'))
+        return false;
+    if (!events.every((e) => e.event === 'workflow_call' || e.event === 'pull_request'))
+        return false;
+    const callers = localCallers(workspace, workflow.path);
+    return (callers.length > 0 &&
+        callers.every((c) => c.source.kind === 'workflow' &&
+            c.job !== undefined &&
+            (0,workflow_shared/* writesOnly */.BR)(c.job.permissions ?? c.source.permissions, SERVICE_UNREACHABLE_WRITES)));
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fix-pin.js
@@ -47121,6 +47321,7 @@ function trailingComment(line) {
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/unpinned-uses.js
+
 
 
 
@@ -47278,7 +47479,7 @@ const VERSION_TAG = /^v?\d+(?:\.\d+){0,3}(?:[-+][\w.-]+)?$/i;
 /** Why a GitHub action by a tag is graded medium, by what makes the job's token harmless. */
 const BARE_JOB_NOTE = {
     written: "It is an action of GitHub itself by a version tag, in a job that names no secret, has no OIDC token, deployment environment or self-hosted runner, publishes nothing and whose token's permissions grant no write scope but report-only ones (security-events, checks, statuses): a moved tag runs other code with nothing privileged to reach.",
-    'pull-request': "It is an action of GitHub itself by a version tag, in a job that names no secret, has no deployment environment or self-hosted runner and publishes nothing, of a workflow that runs only on pull requests and writes no `permissions:` (a fork's run gets a read-only token; a branch of this repository gets the default one): a moved tag runs other code with nothing privileged to reach.",
+    'pull-request': "It is an action of GitHub itself by a version tag, in a job that names no secret, has no deployment environment or self-hosted runner and publishes nothing, of a job that runs only on pull requests and writes no `permissions:` (a fork's run gets a read-only token; a branch of this repository gets the default one): a moved tag runs other code with nothing privileged to reach.",
 };
 /**
  * Why a step's action is GitHub's own (`actions/*`, `github/*`) by a version tag (never a branch) in
@@ -47314,12 +47515,23 @@ function bareJobOf(workflow, job, publishers) {
         ? (0,workflow_shared/* writesOnly */.BR)(perms, REPORT_SCOPES)
             ? 'written'
             : undefined
-        : (0,workflow_shared/* onlyPullRequest */.Jm)(workflow) && !handsOverToken(job)
+        : onlyPullRequestJob(workflow, job) && !handsOverToken(job)
             ? 'pull-request'
             : undefined;
     if (!token || publishers().has(job))
         return undefined;
     return token;
+}
+/**
+ * Whether a job runs only on `pull_request`: the workflow's only trigger, or the only one its `if:`
+ * can hold on (`github.event_name == 'pull_request'`, or a test of `github.base_ref`, which other
+ * events leave empty).
+ */
+function onlyPullRequestJob(workflow, job) {
+    if ((0,workflow_shared/* onlyPullRequest */.Jm)(workflow))
+        return true;
+    const events = jobEvents(workflow, job);
+    return events.length > 0 && events.every((e) => e === 'pull_request');
 }
 /** The job's token named in an expression (`github.token`, `secrets.GITHUB_TOKEN`). */
 const JOB_TOKEN = /\bgithub\.token\b|\bsecrets\s*\.\s*GITHUB_TOKEN\b/i;
@@ -53999,7 +54211,9 @@ class Lexer {
                     const redirect = { op };
                     while (isBlank(src[i]))
                         i++;
-                    if (i < this.limit && !isMeta(src[i])) {
+                    // `done < <(cmd)`: the target is a process substitution, whose commands are nested.
+                    const substitution = (src[i] === '<' || src[i] === '>') && src[i + 1] === '(';
+                    if (i < this.limit && (!isMeta(src[i]) || substitution)) {
                         const target = this.word(i, depth, cmd, false);
                         redirect.target = target;
                         i = target.end;
@@ -58894,6 +59108,7 @@ function constructYaml(text, filename) {
     catch (err) {
         return { ok: false, error: toYamlError(err, lines) };
     }
+    events = untagMergeKeys(events, source);
     const bomb = aliasExpansionError(events, source, lines);
     if (bomb)
         return { ok: false, error: bomb };
@@ -58911,6 +59126,29 @@ function constructYaml(text, filename) {
         return { ok: false, error: toYamlError(err, lines) };
     }
     return { ok: true, values, events, source, lines };
+}
+/** The YAML 1.1 merge type's tag, as `!!merge` or in full; the only value it types is `<<`. */
+const MERGE_TAG = /^(?:!!merge|!<tag:yaml\.org,2002:merge>)$/;
+/**
+ * The events with the tag dropped from each merge key written with it (`!!merge <<: *defaults`). YAML
+ * 1.1 readers (go-yaml, PyYAML: Compose, kubectl, Helm) accept the tag, which only says what the plain
+ * key `<<` already is; js-yaml's schema has no merge type and rejects the file. Untagged, the key is
+ * the plain `<<` this reader keeps as an ordinary key (see `resolveMergeKeys` for the readers that
+ * expand it). Any other use of the tag is left to fail as before. The events are not changed.
+ */
+function untagMergeKeys(events, source) {
+    let out;
+    events.forEach((ev, i) => {
+        if (ev.type !== EVENT_ID.SCALAR || ev.tagStart < 0)
+            return;
+        if (!MERGE_TAG.test(source.slice(ev.tagStart, ev.tagEnd)))
+            return;
+        if (source.slice(ev.valueStart, ev.valueEnd) !== '<<')
+            return;
+        out ??= events.slice();
+        out[i] = { ...ev, tagStart: -1, tagEnd: -1 };
+    });
+    return out ?? events;
 }
 /**
  * How many deficient lines one file may have mended before its error stands, and the largest text
