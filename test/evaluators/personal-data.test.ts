@@ -77,6 +77,10 @@ describe('personal data detectors', () => {
     // The role an address fills in a test of permissions.
     'member = "user:member@gmail.com"',
     '{ "owner": "owner2@hotmail.com", "viewer": "viewer@gmail.com" }',
+    // A copyright notice (the licence header of a source file) credits its author.
+    '// Copyright (c) 2011-2015 Kestrel Vane (kestrel.vane84@gmail.com)',
+    '# Portions copyright 2016 K. Vane <kestrel.vane84@gmail.com> and others',
+    ' * Copyright © 2020 kestrel.vane84@gmail.com',
   ])('ignores %s', (line) => {
     expect(kinds(line)).toEqual([]);
   });
@@ -85,6 +89,9 @@ describe('personal data detectors', () => {
   it.each([
     ['member = "user:membership.kestrel@gmail.com"', ['email m…@gmail.com']],
     ['"email": "ownerkestrel84@gmail.com"', ['email o…@gmail.com']],
+    // The word alone, with no year after it, is no copyright notice.
+    ['"copyright_contact": "kestrel.vane84@gmail.com", // since 2011', ['email k…@gmail.com']],
+    ['// not copyrighted: kestrel.vane84@gmail.com 2011', ['email k…@gmail.com']],
   ])('finds %s', (line, expected) => {
     expect(kinds(line)).toEqual(expected);
   });
@@ -115,6 +122,45 @@ describe('personal data detectors', () => {
       /joined to another address in one value: an address-list or injection test vector/,
     );
   });
+
+  it.each([
+    // A Sigstore policy's keyless identities: the certificate subject of a signed artifact.
+    [
+      'test/e2e/verify/policy.yaml',
+      'verification:\n  cosign:\n    authorities:\n      - keyless:\n          identities:\n' +
+        '            - issuer: https://accounts.example.com\n              subject: kestrel.vane84@gmail.com\n',
+      7,
+      'low',
+    ],
+    [
+      'test/e2e/verify.sh',
+      'cosign verify --certificate-identity=kestrel.vane84@gmail.com "$IMG"\n',
+      1,
+      'low',
+    ],
+    // A subject key in a file that is not about keyless signing, and a record in one that is: reported.
+    [
+      'test/fixtures/mail.yaml',
+      'messages:\n  - subject: kestrel.vane84@gmail.com\n    body: hello\n',
+      2,
+      'medium',
+    ],
+    [
+      'test/e2e/verify/policy.yaml',
+      'keyless:\n  subject: https://ci.example.com/build\ncustomers:\n  - email: kestrel.vane84@gmail.com\n',
+      4,
+      'medium',
+    ],
+  ])(
+    '%s (case %#): a keyless signing identity at low confidence, nothing else',
+    async (path, text, line, confidence) => {
+      const findings = await runBuiltin('test-data-personal', { [path]: text }, { persona: 'auditor' });
+      expect(findings.map((f) => [f.location?.startLine, f.severity, f.confidence])).toEqual([
+        [line, 'medium', confidence],
+      ]);
+      if (confidence === 'low') expect(findings[0]!.message).toMatch(/keyless signing identity/);
+    },
+  );
 
   it('never lets the whole value into the masked form', () => {
     fc.assert(

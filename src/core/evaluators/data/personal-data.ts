@@ -93,6 +93,22 @@ const AUTHORSHIP_FILES =
 /** Package registry documents (packuments, search results, installed manifests) credit their authors. */
 const REGISTRY_METADATA = /"_npmUser"|"dist-tags"|"_resolved"|"_shasum"|^\s*"?maintainers"?\s*:/m;
 
+/**
+ * A keyless signing identity: the certificate subject a signature verifier (cosign, a Sigstore
+ * policy, an admission controller's attestor) requires of a signed artifact, as cosign's
+ * `--certificate-identity` flag or a `subject:`/`identity:`/`san:` key in a file about keyless
+ * signing. The address is public in the transparency log with every signature it made and must be
+ * written to verify them: not a record about a person, but still an address, so it stays reported
+ * at low confidence.
+ */
+const SIGNING_IDENTITY_FLAG = /--certificate-identity(?:-regexp)?[= ]/;
+const SIGNING_IDENTITY_KEY =
+  /^[ \t]*(?:-[ \t]+)?["']?(?:subject|subjectRegExp|identity|certificateIdentity|certificate-identity|san)["']?[ \t]*[:=]/i;
+const KEYLESS_SIGNING = /\bkeyless\b|\bsigstore\b|\bcosign\b|\bfulcio\b/i;
+const SIGNING_IDENTITY_NOTE =
+  'a keyless signing identity a signature verifier requires: public in the transparency log with the ' +
+  'signatures it made, and needed to verify them, so it is reported at low confidence';
+
 interface Options {
   paths: string[];
   except: string[];
@@ -148,7 +164,14 @@ export const dataPersonalData = defineEvaluator<Options>({
     for (const file of selectFiles(workspace, options)) {
       const text = workspace.text(file);
       if (text === undefined) continue;
-      const found: { datum: PersonalDatum; line: number }[] = [];
+      const found: { datum: PersonalDatum; line: number; signing: boolean }[] = [];
+      let keyless: boolean | undefined;
+      const signingIdentity = (line: string): boolean => {
+        if (SIGNING_IDENTITY_FLAG.test(line)) return true;
+        if (!SIGNING_IDENTITY_KEY.test(line)) return false;
+        keyless ??= KEYLESS_SIGNING.test(text);
+        return keyless;
+      };
       const authorship = AUTHORSHIP_FILES.test(file) || REGISTRY_METADATA.test(text);
       const wanted = authorship ? withoutEmail : kinds;
       if (wanted.size === 0) continue;
@@ -156,10 +179,13 @@ export const dataPersonalData = defineEvaluator<Options>({
       forEachLine(text, (line, lineNo) => {
         const of = credits(line) ? withoutEmail : wanted;
         if (of.size === 0) return;
-        for (const datum of detectPersonalData(line, of, domains)) found.push({ datum, line: lineNo });
+        for (const datum of detectPersonalData(line, of, domains)) {
+          const signing = datum.kind === 'email' && signingIdentity(line);
+          found.push({ datum, line: lineNo, signing });
+        }
       });
       const shown = found.slice(0, options.maxPerFile);
-      shown.forEach(({ datum, line }, i) => {
+      shown.forEach(({ datum, line, signing }, i) => {
         const more = i === shown.length - 1 ? found.length - shown.length : 0;
         const also = more > 0 ? ` (and ${more} more in this file)` : '';
         findings.push({
@@ -167,11 +193,15 @@ export const dataPersonalData = defineEvaluator<Options>({
             ? `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}, joined to another address ` +
               `in one value: an address-list or injection test vector, often copied from a published report, ` +
               `yet a real-looking address all the same${also}.`
-            : `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
-              `data${also}.`,
+            : signing
+              ? `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where} as ` +
+                `${SIGNING_IDENTITY_NOTE}${also}.`
+              : `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
+                `data${also}.`,
           location: { path: file, startLine: line, startColumn: datum.start + 1, endColumn: datum.end },
           key: `${datum.kind}:${createHash('sha256').update(datum.value).digest('hex').slice(0, 16)}`,
           ...(datum.joined ? { severity: 'low' as const } : {}),
+          ...(signing ? { confidence: 'low' as const } : {}),
         });
       });
     }

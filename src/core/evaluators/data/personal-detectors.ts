@@ -203,11 +203,12 @@ const PLACEHOLDER_PREFIX = /^(?:user|username|some|someones?|somebody|anyone|per
 
 /**
  * Authorship, not a data record: git identities (`Name <address>`, reflogs, patch headers,
- * trailers), package and chart maintainers, "written by" credits. Public by nature, and part of
- * what tools that read repositories are tested on.
+ * trailers), package and chart maintainers, "written by" credits, and copyright notices (the word,
+ * then a year within a few characters: `Copyright (c) 2011-2015 Name (address)`, the licence header
+ * of a source file). Public by nature, and part of what tools that read repositories are tested on.
  */
 const AUTHORSHIP =
-  /\b(?:authors?|committer|maintainers?|contributors?|_npmUser|publisher|tagger)\b|\b(?:signed-off-by|co-authored-by|reviewed-by|acked-by|tested-by|reported-by|from|commit)\s*:|author_email|\bmaintainer_email\b|committer_email|\b(?:developed|written|created|maintained) by\b/i;
+  /\b(?:authors?|committer|maintainers?|contributors?|_npmUser|publisher|tagger)\b|\b(?:signed-off-by|co-authored-by|reviewed-by|acked-by|tested-by|reported-by|from|commit)\s*:|author_email|\bmaintainer_email\b|committer_email|\b(?:developed|written|created|maintained) by\b|\bcopyright\b[^@\n]{0,12}?\b(?:19|20)\d{2}\b/i;
 
 /**
  * A field that opens a list of credits in package metadata and what mirrors it: `authors:` (YAML,
