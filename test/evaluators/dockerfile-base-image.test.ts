@@ -223,6 +223,39 @@ FROM \${STAGE}
     );
   });
 
+  // A container engine run through a variable builds the project's own image too; another tool's
+  // `build` through a variable (no image tag, or a variable assigned that tool) does not.
+  it.each([
+    ['hack/build.sh', 'CONTAINER_RUNTIME=podman\n$CONTAINER_RUNTIME build -t acme/base images/base\n', 'low'],
+    ['hack/build.sh', '#!/bin/sh\n"${ENGINE}" buildx build --tag acme/base images/base\n', 'low'],
+    [
+      'hack/build.sh',
+      'export OCI="$(command -v docker)"\n$OCI build -f images/base/Dockerfile -t acme/base .\n',
+      'low',
+    ],
+    ['Makefile', 'DOCKER ?= docker\nbase:\n\t$(DOCKER) build -t acme/base images/base\n', 'low'],
+    ['Makefile', 'base:\n\t$(DOCKER) build -t acme/base:$(VERSION) images/base\n', 'low'],
+    ['Makefile', 'GO ?= go\nbase:\n\t$(GO) build -t acme/base ./images/base\n', null],
+    ['hack/build.sh', '#!/bin/sh\n$GO build -tags acme/base ./images/base\n', null],
+    ['hack/build.sh', '#!/bin/sh\n$CARGO build --release\n', null],
+    ['hack/build.sh', '#!/bin/sh\nTOOL=make\n$TOOL build -t acme/base images/base\n', null],
+  ])(
+    '%s: a build through a variable program tags the own image, or not (%j)',
+    async (file, script, confidence) => {
+      const files = {
+        [file]: script,
+        'images/base/Dockerfile': 'FROM alpine:3.20\nRUN apk add ca-certificates\n',
+        'app/Dockerfile': 'FROM acme/base\nCOPY app /app\n',
+      };
+      const findings = await evaluate(dockerfileBaseImage, files, { unresolved: 'skip' });
+      expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+        ['app/Dockerfile:1:6', confidence],
+      ]);
+      if (confidence)
+        expect(findings[0]!.message).toContain(`the repository builds and tags it itself (${file}:`);
+    },
+  );
+
   // A development environment's image changes a developer's workspace, not what the project ships;
   // the pinning rules share what marks one with dockerfile-root-user.
   it.each([

@@ -85,7 +85,19 @@ const ENGINE = /\b(?:docker|podman|nerdctl|buildah)\b/;
  * pull request that edits a workflow or a package.json without one on either side does not evaluate
  * them again.
  */
-const NAMES_ENGINE = defineScreen('container-engine-commands', (_file, text) => ENGINE.test(text));
+const NAMES_ENGINE = defineScreen(
+  'container-engine-commands',
+  (_file, text) => ENGINE.test(text) || VARIABLE_ENGINE_LINE.test(text),
+);
+
+/**
+ * A container engine run through a variable (`$CONTAINER_RUNTIME build`, `"${DOCKER}" buildx build`,
+ * a Makefile's `$(DOCKER) push`): the lines worth lexing for one, besides those naming an engine.
+ */
+const VARIABLE_ENGINE_LINE =
+  /\$(?:\{\w+\}|\(\w+\)|\w+)"?\s+(?:(?:buildx|image|builder|container)\s+)?(?:build|run|create|push)\b/;
+/** A program word that is only a variable: `$DOCKER`, `${DOCKER}`, `$(DOCKER)`; its name. */
+const VARIABLE_PROGRAM = /^\$(?:\{(\w+)\}|\((\w+)\)|(\w+))$/;
 
 /** Options of `docker build` that take a value as the next word (the rest take none, or `--opt=value`). */
 const BUILD_VALUE_OPTIONS = new Set([
@@ -379,7 +391,7 @@ export function namesTag(reference: string, tags: readonly string[]): boolean {
 function fileImageCommands(workspace: Workspace, file: string): FileImageCommands {
   const found: FileImageCommands = { builds: [], runs: [], creates: [], pushes: [] };
   const text = workspace.text(file);
-  if (text === undefined || !ENGINE.test(text)) return found;
+  if (text === undefined || !(ENGINE.test(text) || VARIABLE_ENGINE_LINE.test(text))) return found;
   const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
   if (path.basename(file) === 'package.json') {
     // npm, yarn, pnpm and bun run a package's scripts from its own directory.
@@ -392,9 +404,10 @@ function fileImageCommands(workspace: Workspace, file: string): FileImageCommand
   // A Makefile's recipes and a script run from their own directory, as often as not; a workflow's
   // steps from the checkout's root.
   const bases = file.startsWith('.github/workflows/') ? [''] : [dir, ''];
+  const engineOf = variableEngines(text);
   forEachLogicalLine(text, (line) => {
-    if (!ENGINE.test(line.text)) return;
-    readLine(line.text, { source: file, line: line.lineNo, bases, dir }, found);
+    if (!ENGINE.test(line.text) && !VARIABLE_ENGINE_LINE.test(line.text)) return;
+    readLine(line.text, { source: file, line: line.lineNo, bases, dir, engineOf }, found);
   });
   if (file.startsWith('.github/workflows/') && text.includes('build-push-action')) {
     readBuildPushSteps(workspace, file, found);
@@ -412,9 +425,71 @@ function readLine(text: string, where: Where, found: FileImageCommands): void {
       within = within.map((b) => path.join(b, words[0]!));
       continue;
     }
-    if (!BUILDERS.has(view.name)) continue;
-    readCommand(words, { ...where, bases: within }, found);
+    if (BUILDERS.has(view.name)) readCommand(words, { ...where, bases: within }, found);
+    else if (where.engineOf && runsEngine(view.name, words, where.engineOf)) {
+      readCommand(words, { ...where, bases: within }, found);
+    }
   }
+}
+
+/** What a file assigns a variable: a container engine, another program, or nothing known. */
+type VariableProgram = 'engine' | 'other' | 'unknown';
+
+/**
+ * What the file assigns each variable it may run as a program (`CONTAINER_RUNTIME=podman`,
+ * `export DOCKER="$(command -v docker)"`, a Makefile's `DOCKER ?= docker`): a value that names a
+ * container engine makes it one; a literal program that names none (`GO=go`, `CARGO ?= cargo`), another
+ * tool; a value of variables only (`DOCKER=${DOCKER_BIN}`), or no assignment, says nothing.
+ */
+function variableEngines(text: string): (name: string) => VariableProgram {
+  const known = new Map<string, VariableProgram>();
+  return (name) => {
+    let kind = known.get(name);
+    if (kind !== undefined) return kind;
+    kind = 'unknown';
+    const assignment = new RegExp(
+      `(?:^|[\\s;&|(])(?:(?:export|readonly|local|declare(?:\\s+-\\w+)?|override)\\s+)?${name}\\s*(?:[:?+!]{0,2}=)[ \\t]*([^\\n;#]*)`,
+      'gm',
+    );
+    for (const match of text.matchAll(assignment)) {
+      const value = match[1]!.trim().replace(/^["']|["']$/g, '');
+      if (ENGINE.test(value)) {
+        kind = 'engine';
+        break;
+      }
+      // A literal program, not a value made only of variables or empty.
+      if (/^[\w./-]+(?:\s|$)/.test(value) && !/^[\d.]+$/.test(value)) kind = 'other';
+    }
+    known.set(name, kind);
+    return kind;
+  };
+}
+
+/**
+ * Whether a command whose program is a variable (`$CONTAINER_RUNTIME build -t acme/base .`) runs a
+ * container engine: the file assigns the variable one; or it is not known to be another tool and
+ * the command builds and tags an image (`build`, `buildx build` with `-t <image>` or `--tag`), which
+ * other tools' `build` (`$GO build -tags netgo`, `$CARGO build`) do not. Runs, creates and pushes
+ * count only when the variable is assigned an engine (`$NPM run build` is not one).
+ */
+function runsEngine(
+  program: string,
+  words: readonly string[],
+  engineOf: (name: string) => VariableProgram,
+): boolean {
+  const match = VARIABLE_PROGRAM.exec(program);
+  const name = match?.[1] ?? match?.[2] ?? match?.[3];
+  if (name === undefined) return false;
+  const kind = engineOf(name);
+  if (kind === 'engine') return true;
+  if (kind === 'other') return false;
+  const k = ['buildx', 'image', 'builder', 'container'].includes(words[0] ?? '') ? 1 : 0;
+  if (words[k] !== 'build') return false;
+  return words.some((w, i) => {
+    const value =
+      w === '-t' || w === '--tag' ? words[i + 1] : w.startsWith('--tag=') ? w.slice(6) : undefined;
+    return value !== undefined && imageName(value) !== undefined;
+  });
 }
 
 interface Where {
@@ -424,6 +499,8 @@ interface Where {
   bases: string[];
   /** The file's own directory. */
   dir: string;
+  /** What the file assigns the variables it may run as programs, when it is a script read line by line. */
+  engineOf?: (name: string) => VariableProgram;
 }
 
 function readCommand(words: string[], where: Where, found: FileImageCommands): void {
