@@ -18627,10 +18627,11 @@ const PLACEHOLDER_WORD = /test|example|sample|demo|dummy|fake|bogus(?!l)|mock|fi
 const PLACEHOLDER_PREFIX = /^(?:user|username|some|someones?|somebody|anyone|person|email)[._-]/i;
 /**
  * Authorship, not a data record: git identities (`Name <address>`, reflogs, patch headers,
- * trailers), package and chart maintainers, "written by" credits. Public by nature, and part of
- * what tools that read repositories are tested on.
+ * trailers), package and chart maintainers, "written by" credits, and copyright notices (the word,
+ * then a year within a few characters: `Copyright (c) 2011-2015 Name (address)`, the licence header
+ * of a source file). Public by nature, and part of what tools that read repositories are tested on.
  */
-const AUTHORSHIP = /\b(?:authors?|committer|maintainers?|contributors?|_npmUser|publisher|tagger)\b|\b(?:signed-off-by|co-authored-by|reviewed-by|acked-by|tested-by|reported-by|from|commit)\s*:|author_email|\bmaintainer_email\b|committer_email|\b(?:developed|written|created|maintained) by\b/i;
+const AUTHORSHIP = /\b(?:authors?|committer|maintainers?|contributors?|_npmUser|publisher|tagger)\b|\b(?:signed-off-by|co-authored-by|reviewed-by|acked-by|tested-by|reported-by|from|commit)\s*:|author_email|\bmaintainer_email\b|committer_email|\b(?:developed|written|created|maintained) by\b|\bcopyright\b[^@\n]{0,12}?\b(?:19|20)\d{2}\b/i;
 /**
  * A field that opens a list of credits in package metadata and what mirrors it: `authors:` (YAML,
  * composer.json, Cargo), `"maintainers": [` (package.json), `Authors: []pkg.Author{` (a test's
@@ -18817,6 +18818,19 @@ const AUTHORSHIP_FILES = /(?:^|\/)(?:Chart\.ya?ml|package\.json|composer\.json|p
 /** Package registry documents (packuments, search results, installed manifests) credit their authors. */
 const REGISTRY_METADATA = /"_npmUser"|"dist-tags"|"_resolved"|"_shasum"|^\s*"?maintainers"?\s*:/m;
 /**
+ * A keyless signing identity: the certificate subject a signature verifier (cosign, a Sigstore
+ * policy, an admission controller's attestor) requires of a signed artifact, as cosign's
+ * `--certificate-identity` flag or a `subject:`/`identity:`/`san:` key in a file about keyless
+ * signing. The address is public in the transparency log with every signature it made and must be
+ * written to verify them: not a record about a person, but still an address, so it stays reported
+ * at low confidence.
+ */
+const SIGNING_IDENTITY_FLAG = /--certificate-identity(?:-regexp)?[= ]/;
+const SIGNING_IDENTITY_KEY = /^[ \t]*(?:-[ \t]+)?["']?(?:subject|subjectRegExp|identity|certificateIdentity|certificate-identity|san)["']?[ \t]*[:=]/i;
+const KEYLESS_SIGNING = /\bkeyless\b|\bsigstore\b|\bcosign\b|\bfulcio\b/i;
+const SIGNING_IDENTITY_NOTE = 'a keyless signing identity a signature verifier requires: public in the transparency log with the ' +
+    'signatures it made, and needed to verify them, so it is reported at low confidence';
+/**
  * `data.personal-data`: real-looking personal data (card numbers, IBANs, social security numbers,
  * personal e-mail addresses) in the selected files. Values are never printed: a finding names the
  * kind and the last characters, and its key is a hash of the value.
@@ -18861,6 +18875,15 @@ const dataPersonalData = (0,types/* defineEvaluator */.D)({
             if (text === undefined)
                 continue;
             const found = [];
+            let keyless;
+            const signingIdentity = (line) => {
+                if (SIGNING_IDENTITY_FLAG.test(line))
+                    return true;
+                if (!SIGNING_IDENTITY_KEY.test(line))
+                    return false;
+                keyless ??= KEYLESS_SIGNING.test(text);
+                return keyless;
+            };
             const authorship = AUTHORSHIP_FILES.test(file) || REGISTRY_METADATA.test(text);
             const wanted = authorship ? withoutEmail : kinds;
             if (wanted.size === 0)
@@ -18870,11 +18893,13 @@ const dataPersonalData = (0,types/* defineEvaluator */.D)({
                 const of = credits(line) ? withoutEmail : wanted;
                 if (of.size === 0)
                     return;
-                for (const datum of detectPersonalData(line, of, domains))
-                    found.push({ datum, line: lineNo });
+                for (const datum of detectPersonalData(line, of, domains)) {
+                    const signing = datum.kind === 'email' && signingIdentity(line);
+                    found.push({ datum, line: lineNo, signing });
+                }
             });
             const shown = found.slice(0, options.maxPerFile);
-            shown.forEach(({ datum, line }, i) => {
+            shown.forEach(({ datum, line, signing }, i) => {
                 const more = i === shown.length - 1 ? found.length - shown.length : 0;
                 const also = more > 0 ? ` (and ${more} more in this file)` : '';
                 findings.push({
@@ -18882,11 +18907,15 @@ const dataPersonalData = (0,types/* defineEvaluator */.D)({
                         ? `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}, joined to another address ` +
                             `in one value: an address-list or injection test vector, often copied from a published report, ` +
                             `yet a real-looking address all the same${also}.`
-                        : `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
-                            `data${also}.`,
+                        : signing
+                            ? `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where} as ` +
+                                `${SIGNING_IDENTITY_NOTE}${also}.`
+                            : `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
+                                `data${also}.`,
                     location: { path: file, startLine: line, startColumn: datum.start + 1, endColumn: datum.end },
                     key: `${datum.kind}:${(0,external_node_crypto_.createHash)('sha256').update(datum.value).digest('hex').slice(0, 16)}`,
                     ...(datum.joined ? { severity: 'low' } : {}),
+                    ...(signing ? { confidence: 'low' } : {}),
                 });
             });
         }
@@ -22616,7 +22645,14 @@ const ENGINE = /\b(?:docker|podman|nerdctl|buildah)\b/;
  * pull request that edits a workflow or a package.json without one on either side does not evaluate
  * them again.
  */
-const NAMES_ENGINE = (0,screens/* defineScreen */.ME)('container-engine-commands', (_file, text) => ENGINE.test(text));
+const NAMES_ENGINE = (0,screens/* defineScreen */.ME)('container-engine-commands', (_file, text) => ENGINE.test(text) || VARIABLE_ENGINE_LINE.test(text));
+/**
+ * A container engine run through a variable (`$CONTAINER_RUNTIME build`, `"${DOCKER}" buildx build`,
+ * a Makefile's `$(DOCKER) push`): the lines worth lexing for one, besides those naming an engine.
+ */
+const VARIABLE_ENGINE_LINE = /\$(?:\{\w+\}|\(\w+\)|\w+)"?\s+(?:(?:buildx|image|builder|container)\s+)?(?:build|run|create|push)\b/;
+/** A program word that is only a variable: `$DOCKER`, `${DOCKER}`, `$(DOCKER)`; its name. */
+const VARIABLE_PROGRAM = /^\$(?:\{(\w+)\}|\((\w+)\)|(\w+))$/;
 /** Options of `docker build` that take a value as the next word (the rest take none, or `--opt=value`). */
 const BUILD_VALUE_OPTIONS = new Set([
     '-t',
@@ -22881,7 +22917,7 @@ function namesTag(reference, tags) {
 function fileImageCommands(workspace, file) {
     const found = { builds: [], runs: [], creates: [], pushes: [] };
     const text = workspace.text(file);
-    if (text === undefined || !ENGINE.test(text))
+    if (text === undefined || !(ENGINE.test(text) || VARIABLE_ENGINE_LINE.test(text)))
         return found;
     const dir = posix_namespaceObject.dirname(file) === '.' ? '' : posix_namespaceObject.dirname(file);
     if (posix_namespaceObject.basename(file) === 'package.json') {
@@ -22896,10 +22932,11 @@ function fileImageCommands(workspace, file) {
     // A Makefile's recipes and a script run from their own directory, as often as not; a workflow's
     // steps from the checkout's root.
     const bases = file.startsWith('.github/workflows/') ? [''] : [dir, ''];
+    const engineOf = variableEngines(text);
     forEachLogicalLine(text, (line) => {
-        if (!ENGINE.test(line.text))
+        if (!ENGINE.test(line.text) && !VARIABLE_ENGINE_LINE.test(line.text))
             return;
-        readLine(line.text, { source: file, line: line.lineNo, bases, dir }, found);
+        readLine(line.text, { source: file, line: line.lineNo, bases, dir, engineOf }, found);
     });
     if (file.startsWith('.github/workflows/') && text.includes('build-push-action')) {
         readBuildPushSteps(workspace, file, found);
@@ -22916,10 +22953,65 @@ function readLine(text, where, found) {
             within = within.map((b) => posix_namespaceObject.join(b, words[0]));
             continue;
         }
-        if (!BUILDERS.has(view.name))
-            continue;
-        readCommand(words, { ...where, bases: within }, found);
+        if (BUILDERS.has(view.name))
+            readCommand(words, { ...where, bases: within }, found);
+        else if (where.engineOf && runsEngine(view.name, words, where.engineOf)) {
+            readCommand(words, { ...where, bases: within }, found);
+        }
     }
+}
+/**
+ * What the file assigns each variable it may run as a program (`CONTAINER_RUNTIME=podman`,
+ * `export DOCKER="$(command -v docker)"`, a Makefile's `DOCKER ?= docker`): a value that names a
+ * container engine makes it one; a literal program that names none (`GO=go`, `CARGO ?= cargo`), another
+ * tool; a value of variables only (`DOCKER=${DOCKER_BIN}`), or no assignment, says nothing.
+ */
+function variableEngines(text) {
+    const known = new Map();
+    return (name) => {
+        let kind = known.get(name);
+        if (kind !== undefined)
+            return kind;
+        kind = 'unknown';
+        const assignment = new RegExp(`(?:^|[\\s;&|(])(?:(?:export|readonly|local|declare(?:\\s+-\\w+)?|override)\\s+)?${name}\\s*(?:[:?+!]{0,2}=)[ \\t]*([^\\n;#]*)`, 'gm');
+        for (const match of text.matchAll(assignment)) {
+            const value = match[1].trim().replace(/^["']|["']$/g, '');
+            if (ENGINE.test(value)) {
+                kind = 'engine';
+                break;
+            }
+            // A literal program, not a value made only of variables or empty.
+            if (/^[\w./-]+(?:\s|$)/.test(value) && !/^[\d.]+$/.test(value))
+                kind = 'other';
+        }
+        known.set(name, kind);
+        return kind;
+    };
+}
+/**
+ * Whether a command whose program is a variable (`$CONTAINER_RUNTIME build -t acme/base .`) runs a
+ * container engine: the file assigns the variable one; or it is not known to be another tool and
+ * the command builds and tags an image (`build`, `buildx build` with `-t <image>` or `--tag`), which
+ * other tools' `build` (`$GO build -tags netgo`, `$CARGO build`) do not. Runs, creates and pushes
+ * count only when the variable is assigned an engine (`$NPM run build` is not one).
+ */
+function runsEngine(program, words, engineOf) {
+    const match = VARIABLE_PROGRAM.exec(program);
+    const name = match?.[1] ?? match?.[2] ?? match?.[3];
+    if (name === undefined)
+        return false;
+    const kind = engineOf(name);
+    if (kind === 'engine')
+        return true;
+    if (kind === 'other')
+        return false;
+    const k = ['buildx', 'image', 'builder', 'container'].includes(words[0] ?? '') ? 1 : 0;
+    if (words[k] !== 'build')
+        return false;
+    return words.some((w, i) => {
+        const value = w === '-t' || w === '--tag' ? words[i + 1] : w.startsWith('--tag=') ? w.slice(6) : undefined;
+        return value !== undefined && imageName(value) !== undefined;
+    });
 }
 function readCommand(words, where, found) {
     // `docker buildx build`, `docker image build`, `docker builder build`, `buildah bud`.
