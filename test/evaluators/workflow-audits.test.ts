@@ -444,6 +444,25 @@ jobs:
     expect(findings.map((f) => `${f.severity ?? 'critical'}/${f.confidence ?? 'high'}`)).toEqual(grades);
   });
 
+  // A job that checks the head out only for the bot's branches of this repository: the trigger's message
+  // says so instead of denying the checkout.
+  it.each([
+    [
+      'gated to a bot of this repository',
+      "    if: github.event.pull_request.head.repo.full_name == github.repository && github.actor == 'renovate[bot]'\n",
+      'No job outsiders can start checks out or hands on pull request code (job "tidy" checks it out only under a condition that keeps outsiders out), and',
+    ],
+    ['with no checkout of the head', null, 'No job here checks out or hands on pull request code, and'],
+  ])("says what the trigger's jobs check out: %s", async (_name, gate, said) => {
+    const checkout =
+      gate === null
+        ? '      - uses: actions/checkout@v4\n'
+        : '      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: go mod tidy\n';
+    const text = `on: pull_request_target\npermissions:\n  contents: read\njobs:\n  tidy:\n    runs-on: ubuntu-latest\n${gate ?? ''}    steps:\n${checkout}`;
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining(said)]);
+  });
+
   // A github-script step that looks the pull request up and hands its head to a later checkout through
   // an output: the checkout is of the head. Other outputs of the same script are not.
   const lookedUp = (value: string, output = 'head') =>
