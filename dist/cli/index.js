@@ -41271,9 +41271,19 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                         return ref?.kind === 'repository' && (0,parsers_uses/* refPinning */.J)(ref.ref) === 'sha';
                     });
                 const many = unseen.length > 1;
+                // Jobs that check out the head only under a condition that keeps outsiders out (a bot's
+                // branches of this repository, maintainers): said, so the message does not deny the checkout.
+                const gated = workflow.jobs
+                    .filter((job) => job.steps.some((step) => (jobExcludesOutsiders(workflow, job) || excludesOutsiders(step.if)) &&
+                    headCheckoutsOf(workspace, flow, workflow, job, step).length > 0))
+                    .map((job) => `"${job.id}"`);
+                const gatedNote = gated.length === 0
+                    ? ''
+                    : ` (job${gated.length > 1 ? 's' : ''} ${gated.join(', ')} ${gated.length > 1 ? 'check' : 'checks'} it out only under a condition that keeps outsiders out)`;
+                const noJob = gated.length === 0 ? 'No job here' : 'No job outsiders can start';
                 const checked = unseen.length === 0
-                    ? 'No job here checks out pull request code, but every'
-                    : `No job in this file checks out pull request code; ${many ? `the ${unseen.length} reusable workflows` : 'the reusable workflow'} it calls from another repository (${unseen.slice(0, 2).join(', ')}${unseen.length > 2 ? ', ...' : ''}) ${many ? 'are' : 'is'} not examined here and may. Every`;
+                    ? `${noJob} checks out pull request code${gatedNote}, but every`
+                    : `${gated.length === 0 ? 'No job in this file' : 'No job in this file that outsiders can start'} checks out pull request code${gatedNote}; ${many ? `the ${unseen.length} reusable workflows` : 'the reusable workflow'} it calls from another repository (${unseen.slice(0, 2).join(', ')}${unseen.length > 2 ? ', ...' : ''}) ${many ? 'are' : 'is'} not examined here and may. Every`;
                 // Whether the jobs keep to the event as data, what the remediation asks for: asked once.
                 let data;
                 // A fetch of the head whose commits are only read (see treeNeverRun) runs none of its code.
@@ -41313,7 +41323,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                         ? 'outsiders can cause. '
                                         : 'follow the workflows it names, none of which runs on pull requests today. ') +
                             (dataOnly || bare
-                                ? 'No job here checks out or hands on pull request code, and the event reaches scripts and actions ' +
+                                ? `${noJob} checks out or hands on pull request code${gatedNote}, and the event reaches scripts and actions ` +
                                     'only as data (environment variables, inputs, artifacts posted as files; no value of it is written ' +
                                     'into a script): the shape this trigger is for (labelling, commenting). ' +
                                     (bare
