@@ -38,6 +38,7 @@ import {
   refOf,
   stepLabel,
   stepsAfter,
+  writesOnly,
 } from './shared.js';
 
 /**
@@ -384,16 +385,13 @@ function pullRequestCaller(
  * False when one of them is the repository's default, which may be read-write.
  */
 function onlyReads(sources: () => readonly WorkflowSource[], workflow: Workflow, job: Job): boolean {
-  return grants(sources, workflow, job, new Set()).every(({ permissions: perms }) => {
-    if (!perms) return false;
-    if (perms.shorthand) return perms.shorthand.value.trim() === 'read-all';
-    return perms.scopes.every(
-      (s) =>
-        s.scope.toLowerCase() === 'id-token' ||
-        (typeof s.level.value === 'string' && s.level.value.trim() !== 'write'),
-    );
-  });
+  return grants(sources, workflow, job, new Set()).every(({ permissions }) =>
+    writesOnly(permissions, ID_TOKEN),
+  );
 }
+
+/** `id-token` writes no scope of the token a checkout keeps. */
+const ID_TOKEN: ReadonlySet<string> = new Set(['id-token']);
 
 /**
  * The `permissions:` that set a job's token: its own, else its workflow's. A reusable workflow's job

@@ -50,7 +50,7 @@ export const workflowSelfHostedRunner = defineEvaluator<Record<string, never>>({
 });
 
 /** The `self-hosted` label among a `runs-on` value (string, list, `{ labels }` or static matrix). */
-function selfHostedLabel(workflow: Workflow, job: Job, node: Located): Located | undefined {
+export function selfHostedLabel(workflow: Workflow, job: Job, node: Located): Located | undefined {
   const doc = workflow.document;
   const at = (pointer: string, value: unknown): Located => ({
     value,

@@ -17,6 +17,7 @@ import { defineEvaluator } from '../types.js';
 import { jobEvents } from './event-guards.js';
 import { pinFix } from './fix-pin.js';
 import { mayPublish, publishes, publishingJobs } from './publishing.js';
+import { selfHostedLabel } from './self-hosted-runner.js';
 import {
   actionOf,
   aliasNote,
@@ -226,7 +227,7 @@ type BareJob = keyof typeof BARE_JOB_NOTE | undefined;
 
 /** Why a job holds nothing privileged (see {@link githubActionInBareJob}), or undefined; once per job. */
 function bareJobOf(workflow: Workflow, job: Job, publishers: () => ReadonlySet<Job>): BareJob {
-  if (job.environment || selfHosted(job)) return undefined;
+  if (job.environment || (job.runsOn && selfHostedLabel(workflow, job, job.runsOn))) return undefined;
   if (namesSecret(job.value) || namesSecret(workflow.env?.value)) return undefined;
   const perms = job.permissions ?? workflow.permissions;
   const token = perms
@@ -261,13 +262,6 @@ const JOB_TOKEN = /\bgithub\.token\b|\bsecrets\s*\.\s*GITHUB_TOKEN\b/i;
  */
 function handsOverToken(job: Job): boolean {
   return anyText(job.value, JOB_TOKEN) || job.steps.some((s) => actionOf(s.uses) === 'actions/github-script');
-}
-
-/** Whether a job's `runs-on` names a self-hosted runner (`self-hosted` among its labels). */
-function selfHosted(job: Job): boolean {
-  const labels = job.runsOn?.value;
-  const text = typeof labels === 'string' ? labels : JSON.stringify(labels ?? '');
-  return /\bself-hosted\b/i.test(text);
 }
 
 function sameOwnerNote(owner: string): string {
