@@ -42037,15 +42037,10 @@ function pullRequestCaller(sources, workflow, job) {
  * False when one of them is the repository's default, which may be read-write.
  */
 function onlyReads(sources, workflow, job) {
-    return checkout_credentials_grants(sources, workflow, job, new Set()).every(({ permissions: perms }) => {
-        if (!perms)
-            return false;
-        if (perms.shorthand)
-            return perms.shorthand.value.trim() === 'read-all';
-        return perms.scopes.every((s) => s.scope.toLowerCase() === 'id-token' ||
-            (typeof s.level.value === 'string' && s.level.value.trim() !== 'write'));
-    });
+    return checkout_credentials_grants(sources, workflow, job, new Set()).every(({ permissions }) => writesOnly(permissions, ID_TOKEN));
 }
+/** `id-token` writes no scope of the token a checkout keeps. */
+const ID_TOKEN = new Set(['id-token']);
 /**
  * The `permissions:` that set a job's token: its own, else its workflow's. A reusable workflow's job
  * with neither gets what each calling job grants (its own, else its workflow's, followed up through
@@ -50619,6 +50614,7 @@ function trailingComment(line) {
 
 
 
+
 /**
  * Flags every `uses:` that runs code from another repository or a registry without an immutable
  * pin: steps of workflows and of local composite actions, and jobs that call a reusable workflow.
@@ -50793,7 +50789,7 @@ function githubActionInBareJob(source, job, text, bareJob) {
 }
 /** Why a job holds nothing privileged (see {@link githubActionInBareJob}), or undefined; once per job. */
 function bareJobOf(workflow, job, publishers) {
-    if (job.environment || selfHosted(job))
+    if (job.environment || (job.runsOn && selfHostedLabel(workflow, job, job.runsOn)))
         return undefined;
     if (namesSecret(job.value) || namesSecret(workflow.env?.value))
         return undefined;
@@ -50829,12 +50825,6 @@ const JOB_TOKEN = /\bgithub\.token\b|\bsecrets\s*\.\s*GITHUB_TOKEN\b/i;
  */
 function handsOverToken(job) {
     return anyText(job.value, JOB_TOKEN) || job.steps.some((s) => actionOf(s.uses) === 'actions/github-script');
-}
-/** Whether a job's `runs-on` names a self-hosted runner (`self-hosted` among its labels). */
-function selfHosted(job) {
-    const labels = job.runsOn?.value;
-    const text = typeof labels === 'string' ? labels : JSON.stringify(labels ?? '');
-    return /\bself-hosted\b/i.test(text);
 }
 function sameOwnerNote(owner) {
     return (` It names another repository of this repository's own owner (${owner}), not a third party's: only ` +
