@@ -401,6 +401,28 @@ jobs:
     for (const f of findings) expect(f.message).toContain('checks out the pull request');
   });
 
+  // A function the script defines (parsed) is no program: calling it runs its body, read as commands.
+  // A comment, a string or a definition after the call defines nothing, and a name that differs in
+  // case or a wrapper (`sudo`, `command`) runs the program of that name.
+  it.each([
+    ['a function defined, then called', ['report() { echo "$1"; }', 'report done'], []],
+    ['the function keyword', ['function report { echo "$1"; }', 'report done'], []],
+    ['a function whose body builds', ['report() { make build; }', 'report done'], [`${W}:12:11`]],
+    ['a comment that names a function', ['# runs npm() as usual', 'npm install'], [`${W}:12:11`]],
+    ['a string that names one', ['echo "then npm() runs"', 'npm install'], [`${W}:12:11`]],
+    ['a heredoc that names one', ['cat <<EOF', 'npm() { :; }', 'EOF', 'npm install'], [`${W}:12:11`]],
+    ['a definition after the call', ['npm install', 'npm() { :; }'], [`${W}:12:11`]],
+    ['another case of the name', ['NPM() { :; }', 'npm install'], [`${W}:12:11`]],
+    ['a wrapper that runs the program', ['npm() { :; }', 'sudo npm install'], [`${W}:12:11`]],
+  ])('reads the functions a script defines after a head checkout: %s', async (_name, lines, expected) => {
+    const text = commentJob(
+      '',
+      `${parse(...readSha)}      - run: |\n${lines.map((l) => `          ${l}\n`).join('')}`,
+    );
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    expect(findings.map((f) => at(f))).toEqual(expected);
+  });
+
   // A fetch of the head leaves the base's tree in place: later steps that only read the fetched
   // commits (git log, git rev-list, fed to a loop by process substitution) and comment through the
   // GitHub CLI run none of them. A checkout of the fetched ref, or a program run, keeps it critical.

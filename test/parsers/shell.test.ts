@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lexShell } from '../../src/core/parsers/shell.js';
+import { lexShell, shellFunctionDefinitions } from '../../src/core/parsers/shell.js';
 import { contextAt, scriptCommands, viewOf, writesToFile } from '../../src/core/parsers/shell-commands.js';
 
 /** Each command as `name arg arg` (words joined by `|`), nested ones marked with their depth. */
@@ -122,6 +122,21 @@ describe('lexShell', () => {
     expect(shape('echo "open $(curl -k')).toEqual(['>curl|-k', 'echo|open $(curl -k']);
     lexShell(`${'$('.repeat(5000)}x`);
     lexShell(`${'"$(\\`'.repeat(3000)}`);
+  });
+});
+
+describe('shellFunctionDefinitions', () => {
+  it.each([
+    ['name() {', 'f() { echo; }\nf', ['f']],
+    ['a space before the parentheses', 'f () {\n  :\n}', ['f']],
+    ['the function keyword', 'function g { :; }\nfunction h() { :; }', ['g', 'h']],
+    ['after a separator', 'set -e; f() { :; }', ['f']],
+    ['a comment', '# runs npm() as usual\nnpm install', []],
+    ['a string', 'echo "npm() { :; }" \'function npm\'', []],
+    ['a heredoc body', 'cat <<EOF\nnpm() { :; }\nEOF\nnpm test', []],
+    ['an argument', 'echo npm() { :; }', []],
+  ])('%s', (_name, script, names) => {
+    expect(shellFunctionDefinitions(script).map((w) => w.value)).toEqual(names);
   });
 });
 

@@ -109,15 +109,29 @@ export function lexShell(source: string, from = 0, to = source.length): ShellCom
   return out;
 }
 
+/**
+ * The names of the functions `source[from, to)` defines, where a command could start (`name() {`,
+ * `name () (`, `function name {`, `function name()`), in order, with their offsets; comments, quoted
+ * text and heredoc bodies define none. A name is a plain word (unquoted, no expansion).
+ */
+export function shellFunctionDefinitions(source: string, from = 0, to = source.length): ShellWord[] {
+  const defs: ShellWord[] = [];
+  new Lexer(source, to, [], defs).commands(from, 0, undefined, undefined);
+  return defs.filter((w) => !w.quoted && /^[A-Za-z_][\w.:-]*$/.test(w.value));
+}
+
 class Lexer {
   private readonly src: string;
   private readonly limit: number;
   private readonly out: ShellCommand[];
+  /** When given: the name word of each function definition met. */
+  private readonly defs: ShellWord[] | undefined;
 
-  constructor(src: string, limit: number, out: ShellCommand[]) {
+  constructor(src: string, limit: number, out: ShellCommand[], defs?: ShellWord[]) {
     this.src = src;
     this.limit = limit;
     this.out = out;
+    this.defs = defs;
   }
 
   /**
@@ -197,6 +211,7 @@ class Lexer {
         }
         if (op === '(' && cmd.words.length === 1 && /^\s*\)/.test(src.slice(i + 1, i + 40))) {
           // `name() { ...; }` defines a function; the body's commands follow.
+          if (cmd.assignments.length === 0 && cmd.redirects.length === 0) this.defs?.push(cmd.words[0]!);
           cmd = newCommand(depth, parent);
           i = src.indexOf(')', i) + 1;
           continue;
@@ -241,6 +256,8 @@ class Lexer {
       if (skipUntil === 'separator') continue;
       if (skipWords > 0) {
         skipWords--;
+        // The word after `function` is the name it defines.
+        this.defs?.push(w);
         continue;
       }
       const atStart = cmd.words.length === 0 && cmd.assignments.length === 0;

@@ -1,8 +1,10 @@
 import { excludesFolder } from '../../parsers/dockerignore.js';
+import { shellFunctionDefinitions } from '../../parsers/shell.js';
 import { type CommandView, scriptCommands } from '../../parsers/shell-commands.js';
 import type { Job, LocatedMap, Step, Workflow } from '../../parsers/workflow.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { givenJobToken } from './scopes.js';
+import { memoByScript } from './script-memo.js';
 import { actionOf, actionPathOf, input, isFalse } from './shared.js';
 
 /**
@@ -312,7 +314,8 @@ function relativePath(base: string, path: string): string | undefined {
 
 /**
  * Whether a script may run a program other than {@link INERT_COMMANDS}, {@link TEXT_TOOLS} and the
- * functions it defines, or have a later step run one: a command named by path (`./echo` is a file of
+ * functions it defines before calling them (parsed definitions, by exact name: a comment, a string
+ * or a heredoc defines none), or have a later step run one: a command named by path (`./echo` is a file of
  * the repository), a text tool told to take its program from a file (`awk -f`, `sed -f`, `curl -K`) or
  * to run commands (awk's `system()`, pipes and `getline`, sed's `e`, sort's `--compress-program`), a
  * heredoc that substitutes commands (its body is not read as commands), an arithmetic expansion, an
@@ -321,11 +324,7 @@ function relativePath(base: string, path: string): string | undefined {
 function runsOther(script: string, options: InertOptions = {}): boolean {
   const from = options.after?.[1] ?? 0;
   if (/\$\{\{|\$\(\(|GITHUB_(?:ENV|PATH)\b/.test(script.slice(from))) return true;
-  const functions = new Set(
-    [...script.matchAll(/(?:^|[\s;&|{}()])(?:function\s+([\w-]+)|([\w-]+)\s*\(\s*\))/g)].map((m) =>
-      (m[1] ?? m[2])!.toLowerCase(),
-    ),
-  );
+  const functions = definedBefore(script);
   // What runs before the command `after` names is set aside, unless it can run again after it (a
   // loop, a trap, a function).
   const before = options.after
@@ -346,13 +345,27 @@ function runsOther(script: string, options: InertOptions = {}): boolean {
     if (command.words[nameIndex]!.value.includes('/')) return true;
     if (options.allow?.(view)) return false;
     const lower = name.toLowerCase();
-    if (INERT_COMMANDS.has(lower) || functions.has(lower)) return false;
+    if (INERT_COMMANDS.has(lower)) return false;
+    // A function the script defined before this command, called by its name (a wrapper such as
+    // `sudo`, `env` or `command` runs the program of that name instead): its body is read as commands.
+    const defined = nameIndex === view.bodyIndex ? functions.get(command.words[nameIndex]!.value) : undefined;
+    if (defined !== undefined && defined < command.start) return false;
     const args = command.words.slice(nameIndex + 1).map((w) => w.value);
     if (lower === 'git' && options.readGit) return !READ_ONLY_GIT.has(args[0] ?? '');
     if (!TEXT_TOOLS.has(lower)) return true;
     return args.some((arg) => toldToRun(lower, arg));
   });
 }
+
+/**
+ * The functions a script defines (parsed: `name() {`, `function name`, where a command starts; never
+ * words of a comment, a string or a heredoc), by exact name, with the offset of their first definition.
+ */
+const definedBefore = memoByScript((script: string): ReadonlyMap<string, number> => {
+  const out = new Map<string, number>();
+  for (const w of shellFunctionDefinitions(script)) if (!out.has(w.value)) out.set(w.value, w.start);
+  return out;
+});
 
 /** How {@link runsOther} reads a script. */
 interface InertOptions {
