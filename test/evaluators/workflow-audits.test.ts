@@ -528,6 +528,13 @@ jobs:
       'medium',
     ],
     [
+      'a run: script whose exit is only in a comment',
+      associationChecked(
+        '      - env: { ASSOC: "${{ github.event.comment.author_association }}" }\n        run: |\n          # exit 1 unless OWNER or MEMBER\n          echo "$ASSOC"\n',
+      ),
+      undefined,
+    ],
+    [
       'a github-script that only logs it',
       associationChecked(scriptCheck("core.info('outsider');")),
       undefined,
@@ -575,6 +582,35 @@ jobs:
     ['the commenter alone', permission([COMMENTER], false), 'medium'],
     ['the author alone', permission([AUTHOR], true), undefined],
     ['no exit', permission([COMMENTER, AUTHOR], true, 'echo denied'), undefined],
+    // The script is read as commands: what a comment, a printed string or a heredoc says checks nothing.
+    [
+      'the whole check in comments',
+      permission([COMMENTER, AUTHOR], true).replace(/^( {10})(?=if|HEAD_REPO|\[)/gm, '$1# '),
+      undefined,
+    ],
+    [
+      'the check printed',
+      permission([COMMENTER, AUTHOR], true, 'echo denied')
+        .replace(/^( {10})(if .*)$/gm, (_m, indent: string, line: string) => `${indent}echo '${line}'`)
+        .replace('|| echo denied', '|| exit 1'),
+      undefined,
+    ],
+    [
+      'the head repository only in a comment',
+      permission([COMMENTER, AUTHOR], false).replace(
+        'run: |\n',
+        'run: |\n          # head.repo.full_name is checked below\n',
+      ),
+      'medium',
+    ],
+    [
+      'an exit only before the calls',
+      permission([COMMENTER, AUTHOR], true, 'echo denied').replace(
+        'run: |\n',
+        'run: |\n          [ -n "$GITHUB_REPOSITORY" ] || exit 1\n',
+      ),
+      undefined,
+    ],
   ])('a permission check through the API before a head checkout: %s', async (_name, text, confidence) => {
     const findings = await evaluate(workflowDangerousTriggers, one(text), {});
     const checkout = findings.filter((f) => f.message.includes('checks out the pull request'));

@@ -487,9 +487,11 @@ function associationCheck(job: Job, step: Step): MembershipGate | undefined {
         : earlier.run?.value;
     const reads = (text: unknown) => typeof text === 'string' && /\bauthor_association\b/.test(text);
     if (typeof script !== 'string') continue;
-    if (!reads(script) && ![...(earlier.env?.entries.values() ?? [])].some((v) => reads(v.value))) continue;
+    // A shell script is read as commands: its comments say nothing it does.
+    const code = earlier.run ? commandText(script) : script;
+    if (!reads(code) && ![...(earlier.env?.entries.values() ?? [])].some((v) => reads(v.value))) continue;
     const fails = earlier.run
-      ? /\bexit\s+[1-9]/.test(script)
+      ? failingExits(script).length > 0
       : /\bcore\.setFailed\s*\(|\bthrow\b/.test(script);
     if (!fails) continue;
     return {
@@ -509,6 +511,25 @@ const WRITE_TEST = /permissions\.push\b|["'](?:write|admin|maintain)["']/;
 /** Whom the login names: who commented (or started the run) or who opened the pull request. */
 const COMMENTER = new Set(['github.event.comment.user.login', 'github.actor', 'github.triggering_actor']);
 const AUTHOR = new Set(['github.event.issue.user.login', 'github.event.pull_request.user.login']);
+/** Programs that call the REST API. */
+const API_CLIENTS = new Set(['gh', 'curl', 'wget', 'http', 'xh']);
+/** Programs that read or test the API's answer (what is tested is read from them, not from printers). */
+const ANSWER_READERS = new Set([...API_CLIENTS, 'jq', 'yq', '[', '[[', 'test', 'grep']);
+
+/** The text of a script's commands (comments, heredoc bodies and the spaces between them left out). */
+function commandText(script: string, programs?: ReadonlySet<string>): string {
+  return scriptCommands(script)
+    .filter((v) => !programs || programs.has(v.name.toLowerCase()))
+    .map((v) => script.slice(v.command.start, v.command.end))
+    .join('\n');
+}
+
+/** The commands of a script that exit with an error (`exit 1`), with their offsets. */
+function failingExits(script: string): CommandView[] {
+  return scriptCommands(script).filter(
+    (v) => v.name === 'exit' && /^[1-9]\d*$/.test(v.command.words[v.nameIndex + 1]?.value ?? ''),
+  );
+}
 
 /**
  * An earlier `run:` step of the job that fails it (`exit 1`) unless the REST API says who commented
@@ -516,7 +537,10 @@ const AUTHOR = new Set(['github.event.issue.user.login', 'github.event.pull_requ
  * when it also checks the pull request's author and that the head is a branch of this repository
  * (`head.repo.full_name`): then only people with write access can start the run or change the code it
  * checks out. A failed step skips the steps after it, unless they or the job ask for `always()` or
- * another status.
+ * another status. The script is read as commands: the call is one of an API client (`gh`, `curl`),
+ * the permission and the head's repository are read from the answer by it (or by `jq`, a test,
+ * `grep`), and an `exit` with an error comes after the call; words of comments, of strings printed
+ * (`echo`) and of heredocs prove nothing.
  */
 function permissionCheck(job: Job, step: Step): MembershipGate | undefined {
   const status = /\b(?:always|failure|cancelled)\s*\(/;
@@ -526,19 +550,26 @@ function permissionCheck(job: Job, step: Step): MembershipGate | undefined {
     if (earlier.if !== undefined || earlier.value['continue-on-error'] !== undefined || !earlier.run)
       continue;
     const script = earlier.run.value;
-    if (!/\bexit\s+[1-9]/.test(script) || !WRITE_TEST.test(script)) continue;
+    const answers = commandText(script, ANSWER_READERS);
+    if (!WRITE_TEST.test(answers)) continue;
+    const exits = failingExits(script);
     const whose = new Set<string>();
-    for (const m of script.matchAll(PERMISSION_CALL)) {
-      const named = m[1] ? earlier.env?.entries.get(m[1])?.value : `\${{ ${m[2]} }}`;
-      const expr =
-        typeof named === 'string' ? /^\s*\$\{\{\s*([\w.]+)\s*\}\}\s*$/.exec(named)?.[1] : undefined;
-      if (!expr) continue;
-      const path = expr.toLowerCase();
-      if (COMMENTER.has(path)) whose.add('commenter');
-      if (AUTHOR.has(path)) whose.add('author');
+    for (const view of scriptCommands(script)) {
+      if (!API_CLIENTS.has(view.name.toLowerCase())) continue;
+      // The call must be able to fail the step: an error exit follows it.
+      if (!exits.some((e) => e.command.start > view.command.start)) continue;
+      for (const m of script.slice(view.command.start, view.command.end).matchAll(PERMISSION_CALL)) {
+        const named = m[1] ? earlier.env?.entries.get(m[1])?.value : `\${{ ${m[2]} }}`;
+        const expr =
+          typeof named === 'string' ? /^\s*\$\{\{\s*([\w.]+)\s*\}\}\s*$/.exec(named)?.[1] : undefined;
+        if (!expr) continue;
+        const path = expr.toLowerCase();
+        if (COMMENTER.has(path)) whose.add('commenter');
+        if (AUTHOR.has(path)) whose.add('author');
+      }
     }
     if (!whose.has('commenter')) continue;
-    const sound = whose.has('author') && /\bhead\.repo\.full_name\b/.test(script);
+    const sound = whose.has('author') && /\bhead\.repo\.full_name\b/.test(answers);
     return {
       step: stepLabel(earlier),
       job: job.id,
