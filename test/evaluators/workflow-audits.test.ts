@@ -49,6 +49,76 @@ jobs:
     ]);
   });
 
+  // A git command that fetches or checks out a shell variable set from the head in an `env:` (the
+  // step's, the job's, the workflow's), the runner's GITHUB_HEAD_REF, or a variable assigned from one:
+  // a head checkout like the inline expression. Commands are parsed: a comment checks out nothing.
+  const byVariable = (run: string[], stepEnv = '', jobEnv = '', top = '') =>
+    `on: pull_request_target\n${top}jobs:\n  a:\n    runs-on: x\n${jobEnv}    steps:\n      - uses: actions/checkout@v4\n      - ${stepEnv}run: |\n${run.map((l) => `          ${l}\n`).join('')}`;
+  const HEAD_SHA = 'SHA: "${{ github.event.pull_request.head.sha }}"';
+  const build = ['git checkout FETCH_HEAD', 'npm install'];
+  it.each([
+    [
+      "the step's env",
+      byVariable(['git fetch origin "$SHA"', ...build], `env: { ${HEAD_SHA} }\n        `),
+      9,
+    ],
+    [
+      "the job's env, the branch",
+      byVariable(
+        ['git fetch origin "${BRANCH}"', ...build],
+        '',
+        '    env:\n      BRANCH: ${{ github.head_ref }}\n',
+      ),
+      10,
+    ],
+    [
+      "the workflow's env, the fork's clone URL",
+      byVariable(
+        ['git clone "$FORK" pr', 'make -C pr'],
+        '',
+        '',
+        'env:\n  FORK: ${{ github.event.pull_request.head.repo.clone_url }}\n',
+      ),
+      10,
+    ],
+    ["the runner's GITHUB_HEAD_REF", byVariable(['git checkout "$GITHUB_HEAD_REF"', 'make']), 8],
+    [
+      'a variable assigned from one',
+      byVariable(
+        ['REF="$SHA"', 'git -c advice.detachedHead=false checkout "$REF"', 'make'],
+        `env: { ${HEAD_SHA} }\n        `,
+      ),
+      10,
+    ],
+    [
+      'a fetch whose commits are only read',
+      byVariable(['git fetch origin "$SHA"', 'git log -1 "$SHA"'], `env: { ${HEAD_SHA} }\n        `),
+      undefined,
+    ],
+    [
+      'the base commit',
+      byVariable(
+        ['git fetch origin "$SHA"', ...build],
+        'env: { SHA: "${{ github.event.pull_request.base.sha }}" }\n        ',
+      ),
+      undefined,
+    ],
+    [
+      'a variable the script sets first',
+      byVariable(['SHA=main', 'git fetch origin "$SHA"', ...build], `env: { ${HEAD_SHA} }\n        `),
+      undefined,
+    ],
+    [
+      'a comment',
+      byVariable(['# git fetch origin "$SHA"', 'npm install'], `env: { ${HEAD_SHA} }\n        `),
+      undefined,
+    ],
+  ])('reads a head checkout through a shell variable: %s', async (_name, text, line) => {
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    const critical = findings.filter((f) => f.severity === undefined);
+    expect(critical.map((f) => f.location?.startLine)).toEqual(line === undefined ? [] : [line]);
+  });
+
   // A run only on merged pull requests is a maintainer's doing: the trigger alone is low, not medium.
   const merged = 'github.event.pull_request.merged == true';
   const mergedMessage = (checked: string) =>

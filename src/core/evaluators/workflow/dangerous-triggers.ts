@@ -20,7 +20,7 @@ import { followsUntrustedRuns, outsiderCaused, workflowsByName } from './activit
 import { localCallers, triggeringEvents } from './callers.js';
 import { conditionTree, excludesOutsiders, jobExcludesOutsiders } from './conditions.js';
 import { classifyContext, classifyHeadRef } from './contexts.js';
-import { Dataflow } from './dataflow.js';
+import { Dataflow, type Scope } from './dataflow.js';
 import { jobGuards } from './event-guards.js';
 import { eventAsData, headHandOff } from './privileged-reach.js';
 import { actionOf, actionPathOf, eventsOf, input, stepLabel, stepsAfter } from './shared.js';
@@ -805,5 +805,83 @@ function headCheckoutsOf(
     }
     at += line.length + 1;
   }
+  if (hits.length > 0) return hits;
+  // `git fetch origin "$SHA"` with `SHA: ${{ github.event.pull_request.head.sha }}` in an `env:`.
+  for (const hit of headVariables(flow, scope, step.run.value)) {
+    hits.push({
+      what: hit.what,
+      location: text.locate(hit.at[0], hit.at[1]),
+      command: [hit.view.command.start, hit.view.command.end],
+    });
+  }
   return hits;
+}
+
+/** git subcommands that fetch, check out or reset to what they are given. */
+const GIT_TAKES_REF = new Set(['checkout', 'switch', 'fetch', 'reset', 'pull', 'clone', 'worktree']);
+/** A shell variable read in a word: `$NAME`, `${NAME}`, `${NAME:-x}` (not `${{`). */
+const SHELL_VAR = /\$(?:\{([A-Za-z_]\w*)|([A-Za-z_]\w*))/g;
+/** The runner's own variables that name the head: `GITHUB_HEAD_REF` is `github.head_ref`. */
+const HEAD_VARIABLES = new Set(['GITHUB_HEAD_REF']);
+
+/**
+ * The git commands of a script (parsed: comments and strings are not commands) that fetch, check out
+ * or reset to a shell variable naming the pull request's head: one set in the step's, job's or
+ * workflow's `env:` (or written to `$GITHUB_ENV` by an earlier step) from an expression of the head
+ * (its SHA, branch, repository or clone URL, followed as the dataflow follows `env.NAME`), the
+ * runner's `GITHUB_HEAD_REF`, or a variable the script assigned from one of those before the command.
+ */
+function headVariables(
+  flow: Dataflow,
+  scope: Scope,
+  script: string,
+): { what: string; at: [number, number]; view: CommandView }[] {
+  const views = scriptCommands(script);
+  // Variables the script assigns (`REF="$SHA"`, `export REF=$SHA`): where, and what they read.
+  const assigned = new Map<string, { start: number; reads: string[] }[]>();
+  for (const v of views) {
+    const words =
+      v.command.words.length === 0
+        ? v.command.assignments
+        : ['export', 'local', 'declare', 'readonly', 'typeset'].includes(v.name)
+          ? v.command.words.slice(v.nameIndex + 1)
+          : [];
+    for (const w of words) {
+      const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(w.value);
+      if (!m) continue;
+      const reads = [...m[2]!.matchAll(SHELL_VAR)].map((r) => (r[1] ?? r[2])!);
+      const list = assigned.get(m[1]!) ?? [];
+      list.push({ start: v.command.start, reads });
+      assigned.set(m[1]!, list);
+    }
+  }
+  const names = (name: string, before: number, depth: number): boolean => {
+    if (HEAD_VARIABLES.has(name)) return true;
+    if (depth > 4) return false;
+    const own = assigned.get(name)?.filter((a) => a.start < before);
+    if (own && own.length > 0) return own.some((a) => a.reads.some((r) => names(r, a.start, depth + 1)));
+    const parsed = parseExpression(`env.${name}`);
+    return parsed.ok && flow.flows(parsed.node, `env.${name}`, scope).some((f) => !f.collection);
+  };
+  const out: { what: string; at: [number, number]; view: CommandView }[] = [];
+  for (const view of views) {
+    if (view.name !== 'git') continue;
+    const args = view.command.words.slice(view.nameIndex + 1);
+    // The subcommand, after `-c key=value` and `-C dir`.
+    let k = 0;
+    while (k < args.length && args[k]!.value.startsWith('-')) k += /^-[cC]$/.test(args[k]!.value) ? 2 : 1;
+    if (!GIT_TAKES_REF.has(args[k]?.value ?? '')) continue;
+    const word = args
+      .slice(k + 1)
+      .find((w) =>
+        [...w.value.matchAll(SHELL_VAR)].some((m) => names((m[1] ?? m[2])!, view.command.start, 0)),
+      );
+    if (!word) continue;
+    out.push({
+      what: script.slice(view.command.start, view.command.end).trim().replace(/\s+/g, ' '),
+      at: [word.start, word.end],
+      view,
+    });
+  }
+  return out;
 }
