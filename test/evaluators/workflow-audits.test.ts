@@ -1228,6 +1228,26 @@ describe('workflow.dangerous-triggers: a head checked out into a side folder rea
       'critical/high',
     ],
     ['a checkout at the root', job('./tools/render --local .', ''), 'critical/high'],
+    // Only programs known to read files take the folder as data; test runners, linters, formatters,
+    // bundlers and other tools load its configuration and code.
+    [
+      'read by programs that only read files',
+      job('du -sh pr && rg -c TODO pr && stat pr/go.mod && jq -r .version pr/package.json'),
+      'medium/medium',
+    ],
+    ['jest given it as its root', job('jest --rootDir pr'), 'critical/high'],
+    ['vitest given it as its root', job('vitest run --root pr'), 'critical/high'],
+    ['eslint given it', job('eslint pr'), 'critical/high'],
+    ['prettier given it', job('prettier --check pr'), 'critical/high'],
+    ['webpack given its config', job('webpack --config pr/webpack.config.js'), 'critical/high'],
+    ['pytest given it', job('pytest pr/tests'), 'critical/high'],
+    ['an unknown program given it', job('mdbook build pr/docs'), 'critical/high'],
+    ['an installed tool named by its path', job('node_modules/.bin/jest --rootDir pr'), 'critical/high'],
+    [
+      'an installed tool run by node',
+      job('node node_modules/jest/bin/jest.js --rootDir pr'),
+      'critical/high',
+    ],
   ])('%s', async (_name, text, grade) => {
     const findings = await evaluate(workflowDangerousTriggers, one(text), {});
     expect(findings.map((f) => `${f.severity ?? 'critical'}/${f.confidence ?? 'high'}`)).toEqual([grade]);

@@ -6,12 +6,15 @@ import { loadsCode } from './token-use.js';
 /**
  * A checkout of a pull request's head into a folder beside the base's tree (`actions/checkout` with
  * `path: pr`), which the rest of the job only hands as data to tools that are not the pull request's:
- * a base-branch tool given the folder as an argument (`gen -folder=pr`, `build --local ./pr`), git
- * reading it (`git -C pr diff`), text tools. Nothing of the folder is then a program, a script given to
- * an interpreter, a directory a command or step runs in, a project a build tool, package manager or
- * installer is pointed at, a file copied elsewhere or a value of a variable that loads code. What the
- * base's tools do with the files is not read here (a generator may still run what it finds): the
- * checkout is still reported, at medium severity and confidence, not as a pwn request.
+ * a script of the base's tree given the folder as an argument (`./tools/render --local ./pr`, `python
+ * bin/site build ./pr`, `ARGS=-folder=pr make gen`), git reading it (`git -C pr diff`), programs
+ * known to only read files (`cat`, `grep`, `diff`, `jq`, `sha256sum`). Nothing of the folder is then a
+ * program, a script given to an interpreter, a directory a command or step runs in, a file copied
+ * elsewhere or a value of a variable that loads code, and no other program is given it: test
+ * runners, linters, formatters, bundlers, compilers, build tools, package managers and installers load
+ * the configuration and code of the project they are pointed at (`jest --rootDir pr`, `eslint pr`).
+ * What the base's scripts do with the files is not read here (a generator may still run what it
+ * finds): the checkout is still reported, at medium severity and confidence, not as a pwn request.
  *
  * Returns the folder, or undefined when the step is no such checkout or something may run the folder.
  */
@@ -86,16 +89,22 @@ const INTERPRETER =
   /^(?:python[\d.]*|py|node|nodejs|bash|sh|zsh|dash|ksh|ruby|perl|php|pwsh|powershell|rscript|lua|tclsh)$/i;
 /** Runners of a project's environment that run the command they are given (`poetry run python x`). */
 const PROJECT_RUNNERS = new Set(['poetry', 'uv', 'pipenv', 'pdm', 'hatch', 'rye']);
-/** Commands that run, build, install or copy what they are pointed at, or change the directory. */
-const RUNS_WHAT_IT_NAMES = new Set(
+/**
+ * Programs known to only read the files they are given, or to write them as data: they run nothing of
+ * a folder they are pointed at. Any other program may (test runners, linters, formatters, bundlers,
+ * compilers and build tools load the configuration, plugins and code of the project they are given:
+ * `jest --rootDir pr`, `eslint pr`, `prettier --check pr`, `mdbook build pr`).
+ */
+const DATA_READERS = new Set(
   (
-    'cd pushd source . eval export declare typeset local readonly alias make cmake ninja meson go cargo rustc gcc cc clang ' +
-    'npm npx yarn pnpm bun bunx deno pip pip3 pipx uv poetry pipenv pdm hatch tox nox pytest composer bundle gem rake ' +
-    'docker podman buildah bazel bazelisk gradle gradlew mvn mvnw ant sbt dotnet msbuild java javac kotlin swift ' +
-    'cp mv ln install rsync tar unzip chmod chown terraform tofu helm kubectl ansible-playbook pre-commit prek ' +
-    'act just task mage earthly nix'
+    'cat head tail less more grep egrep fgrep rg ag diff cmp comm wc sort uniq cut tr paste column fold ' +
+    'nl tac od hexdump xxd strings base64 sha1sum sha224sum sha256sum sha384sum sha512sum shasum md5sum ' +
+    'b2sum cksum jq yq ls tree stat du file basename dirname realpath readlink echo printf test [ [[ ' +
+    'mkdir rm rmdir touch diffstat'
   ).split(' '),
 );
+/** Folders of installed tools: a program or script there is a dependency, not the base's own script. */
+const INSTALLED = /(?:^|\/)(?:node_modules|\.venv|venv|site-packages|vendor|\.bin|\.cargo|go\/bin)(?:\/|$)/;
 /** git subcommands that only read a repository. */
 const GIT_READS = new Set([
   'diff',
@@ -119,8 +128,9 @@ const LOADING_VARIABLE =
 
 /**
  * Whether a command treats the folder only as data: it names the folder nowhere, or only as an
- * argument of a program that is not the folder's, not one that runs, builds or installs what it names
- * (an interpreter's script aside), not a directory change, and not through a variable that loads code.
+ * argument of a script of the base's tree (named by its path, or run by an interpreter), of git
+ * reading it, or of a program known to only read files ({@link DATA_READERS}), and not through a
+ * variable that loads code.
  */
 function readsOnly(command: Command, script: string, folder: string): boolean {
   const named = (w: Word) => mentions(w.text, folder);
@@ -156,7 +166,8 @@ function programReads(words: readonly Word[], folder: string): boolean {
     const at = args.findIndex((w) => !w.text.startsWith('-'));
     // `-c code`, `-m module`: the code or the module's own arguments are what run.
     if (args.slice(0, at < 0 ? args.length : at).some((w) => /^-[a-z]*[cme]$/i.test(w.text))) return false;
-    return at >= 0 && !named(args[at]!);
+    // A script of the base's tree (not of an installed tool: `node node_modules/jest/bin/jest.js`).
+    return at >= 0 && !named(args[at]!) && !INSTALLED.test(args[at]!.text);
   }
   if (name === 'git') {
     const c = args.findIndex((w) => w.text === '-C');
@@ -164,5 +175,14 @@ function programReads(words: readonly Word[], folder: string): boolean {
     return c < 0 || (named(args[c + 1]!) && sub !== undefined && GIT_READS.has(sub.text));
   }
   if (name === 'find') return !args.some((w) => /^-(?:exec|execdir|ok|okdir)$/.test(w.text));
-  return !RUNS_WHAT_IT_NAMES.has(name);
+  // A script of the base's tree named by its path (`./tools/render pr`): the base's own code, read in
+  // review; what it does with the folder is not read here.
+  if (baseScript(program.text)) return true;
+  return DATA_READERS.has(name);
+}
+
+/** A relative path to a file of the base's tree that is not an installed tool's. */
+function baseScript(path: string): boolean {
+  const p = stripWorkspace(path);
+  return p.includes('/') && !p.startsWith('/') && !p.startsWith('~') && !/[$`]/.test(p) && !INSTALLED.test(p);
 }
