@@ -263,3 +263,47 @@ describe('workflow.secret-in-command-line: addresses and quoted arguments over s
     expect(findings.map((f) => f.key)).toEqual(keys);
   });
 });
+
+describe('workflow.secret-in-command-line: settings qualified after their word, and identifiers', () => {
+  it.each([
+    [
+      'a bucket named with a qualifier after BUCKET, and a repository name',
+      [
+        '      - run: |',
+        '          aws s3 sync out/ "s3://${{ secrets.STORE_S3_BUCKET_RELEASE }}/x"',
+        '          aws s3 cp a "s3://${{ secrets.STORE_S3_BUCKET_STAGING_SOURCES }}/a"',
+        '          gh release view v1 --repo ${{ secrets.PACKAGES_REPO }}',
+      ],
+      [],
+    ],
+    [
+      "an access key's id is an identifier, its secret key stays reported",
+      [
+        '      - run: |',
+        '          sed -i "s/ID/${{ secrets.search_aws_access_id }}/" vars.tf',
+        '          sed -i "s/KID/${{ secrets.STORE_ACCESS_KEY_ID }}/" vars.tf',
+        '          sed -i "s/KEY/${{ secrets.search_aws_secret_key }}/" vars.tf',
+      ],
+      ['a/run/sed/secrets.search_aws_secret_key'],
+    ],
+    [
+      'a credential word after the setting word keeps it a credential',
+      [
+        '      - run: |',
+        '          deploy-tool --key ${{ secrets.DEPLOY_HOST_SSH_KEY }}',
+        '          sync-tool --token ${{ secrets.BUCKET_WRITE_TOKEN }}',
+        '          db-tool --pass ${{ secrets.DB_HOST_PW }}',
+        '          git-tool --token ${{ secrets.RELEASE_REPO_TOKEN }}',
+      ],
+      [
+        'a/run/deploy-tool/secrets.DEPLOY_HOST_SSH_KEY',
+        'a/run/sync-tool/secrets.BUCKET_WRITE_TOKEN',
+        'a/run/db-tool/secrets.DB_HOST_PW',
+        'a/run/git-tool/secrets.RELEASE_REPO_TOKEN',
+      ],
+    ],
+  ])('%s', async (_name, lines, keys) => {
+    const findings = await run(lines);
+    expect(findings.map((f) => f.key)).toEqual(keys);
+  });
+});

@@ -18,8 +18,9 @@ import { functionsBefore, SHELL_FILE_GLOBS, type ShellFunction } from './shell-f
  * started), assignments and `VAR=value` prefixes (environment, not arguments), here-documents and
  * here-strings (standard input), redirection targets and process substitutions (`<(printf ...)`), PowerShell cmdlets (Verb-Noun in a PowerShell script, run in the
  * shell's process), scripts of other interpreters (`shell: python`), and secrets named for a setting
- * rather than a credential (`..._BUCKET`, `..._HOST`, `..._IP`, `..._PORT`, `..._ACCOUNT_ID`,
- * `..._APP_ID`, `..._USERNAME`): an address is a program's argument by nature (`ssh user@$HOST_IP`).
+ * rather than a credential (`..._BUCKET`, `..._HOST`, `..._IP`, `..._PORT`, `..._REPO`, `..._ACCOUNT_ID`,
+ * `..._APP_ID`, `..._USERNAME`, `..._ACCESS_KEY_ID`; also followed by qualifying words that name no
+ * credential, `S3_BUCKET_RELEASE`): an address is a program's argument by nature (`ssh user@$HOST_IP`).
  * A quoted argument over several lines (`curl -d '{` ... `}'`) is one word of its command.
  * A call of a shell function the script defines or sources (shell-functions.ts) starts no process
  * either: the secret is reported there only when the function's body expands the parameter that
@@ -89,10 +90,27 @@ const BUILTINS = new Set(
 const CMDLET = /^[A-Za-z]+-[A-Za-z]+$/;
 /**
  * Secrets whose name says they hold a setting, not a credential (a bucket, a host, an address or
- * port, an account id): kept secret to keep them out of logs, harmless in a command line.
+ * port, a repository's name, an account id, an access key's id): kept secret to keep them out of
+ * logs, harmless in a command line. The setting's word may be followed by words that only qualify
+ * it (`S3_BUCKET_RELEASE`, `BUCKET_STAGING_EU`), never by one that names a credential
+ * (`HOST_SSH_KEY`, `BUCKET_ACCESS_TOKEN`, `DB_HOST_PASSWORD`).
  */
-const SETTING =
-  /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|IP(?:V[46])?(?:_ADDR(?:ESS)?)?|ADDR(?:ESS)?|PORT|DOMAIN|ENDPOINT|URL|ARN|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT|APP)(?:_ID|_NAME|_SLUG)?|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
+const SETTING_WORD =
+  /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|IP(?:V[46])?(?:_ADDR(?:ESS)?)?|ADDR(?:ESS)?|PORT|DOMAIN|ENDPOINT|URL|ARN|REPO(?:SITORY)?(?:_NAME|_SLUG)?|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT|APP)(?:_ID|_NAME|_SLUG)?|(?:ACCESS_)?KEY_ID|ACCESS_ID|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
+/** A word of a secret's name that names (part of) a credential: it is no qualifier of a setting. */
+const CREDENTIAL_WORD =
+  /TOKEN|KEY|SECRET|PASS|PWD|^PW$|PSK|CRED|AUTH|CERT|PRIV|SIGN|SESSION|COOKIE|DSN|HOOK|SALT|JWT|BEARER|OTP|PIN|PAT|LOGIN|ACCESS|CONF|NETRC/i;
+
+/** Whether a secret's name (`AWS_S3_BUCKET_RELEASE`, `secrets.X`'s X) says it holds a setting. */
+function isSetting(name: string): boolean {
+  const words = name.split(/[_-]/);
+  for (let k = words.length; k > 0; k--) {
+    if (k < words.length && CREDENTIAL_WORD.test(words[k]!)) return false;
+    if (SETTING_WORD.test(words.slice(0, k).join('_'))) return true;
+  }
+  return false;
+}
+
 /** `${{ }}` whose value is a secret: `secrets.NAME`, `secrets['NAME']`, the job's token. */
 const SECRET_EXPR = /\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}/gi;
 
@@ -158,7 +176,7 @@ const SECRET_REF = /^(?:secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)$
 function secretOf(inner: string): string | undefined {
   const parts = inner.split('||').map((p) => p.trim());
   if (!parts.every((p) => SECRET_REF.test(p) || /^'[^']*'$/.test(p))) return undefined;
-  return parts.find((p) => SECRET_REF.test(p) && !SETTING.test(p.replace(/^secrets\W+|\W+$/g, '')));
+  return parts.find((p) => SECRET_REF.test(p) && !isSetting(p.replace(/^secrets\W+|\W+$/g, '')));
 }
 
 /** The secrets among the arguments of a command, skipping redirections and their targets. */
@@ -183,7 +201,7 @@ function secretsInArguments(script: string, command: Command, vars: Map<string, 
     }
     const raw = script.slice(word.start, word.end);
     for (const m of raw.matchAll(SECRET_EXPR)) {
-      if (SETTING.test(m[1]!.replace(/^secrets\W+|\W+$/g, ''))) continue;
+      if (isSetting(m[1]!.replace(/^secrets\W+|\W+$/g, ''))) continue;
       const start = word.start + m.index;
       out.push({ start, end: start + m[0].length, text: m[0], secret: m[1]!, variable: false });
     }
