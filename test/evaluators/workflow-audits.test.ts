@@ -2664,6 +2664,16 @@ jobs:
     ['a local workflow that names no secret', 'run: make test', 'low'],
     ['a local workflow that reads one', 'run: make test\n        env: { T: "${{ secrets.T }}" }', undefined],
     ['a local workflow that dumps them all', 'run: echo "${{ toJSON(secrets) }}"', undefined],
+    [
+      "a local workflow that names only the job's own token",
+      'run: make test\n        env: { A: "${{ secrets.GITHUB_TOKEN }}", B: "${{ secrets[\'GITHUB_TOKEN\'] }}" }',
+      'low',
+    ],
+    [
+      "a local workflow that names the job's own token and another secret",
+      'run: make test\n        env: { A: "${{ secrets.GITHUB_TOKEN }}", B: "${{ secrets.GITHUB_TOKEN_BOT }}" }',
+      undefined,
+    ],
   ])('secrets: inherit to %s', async (_name, step, severity) => {
     const called = `on: workflow_call\npermissions: {}\njobs:\n  t:\n    runs-on: x\n    steps:\n      - ${step}\n`;
     const findings = await evaluate(
@@ -2675,6 +2685,29 @@ jobs:
       {},
     );
     expect(findings.map((f) => [at(f), f.severity])).toEqual([[`${W}:5:14`, severity]]);
+  });
+
+  // Inherited on by the called workflow: low only when what it calls (followed through) names none.
+  it.each([
+    ['to a local workflow that names none', 'run: make test', 'low'],
+    ['to a local workflow that reads one', 'run: make\n        env: { T: "${{ secrets.T }}" }', undefined],
+  ])('secrets: inherit passed on %s', async (_name, step, severity) => {
+    const middle =
+      'on: workflow_call\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n        env: { G: "${{ secrets.GITHUB_TOKEN }}" }\n' +
+      '  b:\n    uses: ./.github/workflows/last.yml\n    secrets: inherit\n';
+    const last = `on: workflow_call\njobs:\n  t:\n    runs-on: x\n    steps:\n      - ${step}\n`;
+    const findings = await evaluate(
+      workflowSecretsInherit,
+      {
+        [W]: 'on: push\njobs:\n  call:\n    uses: ./.github/workflows/middle.yml\n    secrets: inherit\n',
+        '.github/workflows/middle.yml': middle,
+        '.github/workflows/last.yml': last,
+      },
+      {},
+    );
+    expect(findings.filter((f) => f.location.path === W).map((f) => [at(f), f.severity])).toEqual([
+      [`${W}:5:14`, severity],
+    ]);
   });
 
   it('insecure commands: at the env key and at the $GITHUB_ENV write', async () => {

@@ -9,7 +9,8 @@ import { calledWorkflow } from './callers.js';
  * `secrets: inherit` hands every secret the caller can read (repository, environment and organisation
  * secrets) to the called workflow, whatever it needs. Reported at the value, per calling job; low
  * severity when the called workflow is this repository's own and its text names no secret at all
- * (no `secrets` context, no `secrets:` passed on): it receives them but reads none today.
+ * (no `secrets` context, no `secrets:` passed on) but the job's own token (`secrets.GITHUB_TOKEN`,
+ * given to a called workflow without any secret passed): it receives them but reads none today.
  */
 export const workflowSecretsInherit = defineEvaluator<Record<string, never>>({
   kind: 'workflow.secrets-inherit',
@@ -34,7 +35,11 @@ export const workflowSecretsInherit = defineEvaluator<Record<string, never>>({
             `Job "${job.id}" passes every secret of the repository and organisation to "${job.uses.value}" ` +
             '("secrets: inherit"). ' +
             (unused
-              ? 'That workflow of this repository names no secret today (no "secrets" context, no secrets passed on), ' +
+              ? 'That workflow of this repository names no secret today (no "secrets" context, none passed on to a workflow that reads one' +
+                (namesJobToken(workspace, called)
+                  ? "; secrets.GITHUB_TOKEN is the job's own token, which it gets without any secret passed"
+                  : '') +
+                '), ' +
                 'so none is exposed yet; any secret it is later made to read comes without review of what it needs. ' +
                 'Pass "secrets:" explicitly, or none at all.'
               : 'List only the secrets it uses under "secrets:".'),
@@ -50,11 +55,37 @@ export const workflowSecretsInherit = defineEvaluator<Record<string, never>>({
 });
 
 /**
- * Whether a workflow's text says `secrets` anywhere (`secrets.NAME`, `toJSON(secrets)`, a
- * `secrets:` of its own calls or of `workflow_call`), comments included: only a workflow that never
- * does is known to read none of what it inherits. A composite action it runs has no `secrets` context.
+ * The job's own token as a secret (`secrets.GITHUB_TOKEN`, `secrets['GITHUB_TOKEN']`): a called
+ * workflow is given it whatever secrets its caller passes, so naming it reads nothing inherited.
  */
-function namesAnySecret(workspace: Workspace, workflow: Workflow): boolean {
+const JOB_TOKEN_SECRET = /\bsecrets\s*(?:\.\s*GITHUB_TOKEN\b|\[\s*(['"])GITHUB_TOKEN\1\s*\])/gi;
+
+function namesJobToken(workspace: Workspace, workflow: Workflow): boolean {
+  return new RegExp(JOB_TOKEN_SECRET.source, 'i').test(workspace.text(workflow.path) ?? '');
+}
+
+/** `secrets: inherit` of a job that calls a reusable workflow. */
+const INHERIT = /^(\s*)secrets\s*:\s*inherit\s*(?:#.*)?$/gm;
+
+/**
+ * Whether a workflow's text says `secrets` anywhere (`secrets.NAME`, `toJSON(secrets)`, a
+ * `secrets:` of its own calls or of `workflow_call`), comments included, but for the job's own token
+ * (`secrets.GITHUB_TOKEN`, which a called workflow gets without any secret passed) and for its own
+ * `secrets: inherit` to workflows of this repository that (the same way, followed through chains of
+ * calls) name none: only a workflow that never does is known to read none of what it inherits. A
+ * composite action it runs has no `secrets` context.
+ */
+function namesAnySecret(workspace: Workspace, workflow: Workflow, seen = new Set<string>()): boolean {
   const text = workspace.text(workflow.path);
-  return text === undefined || /\bsecrets\b/i.test(text);
+  if (text === undefined) return true;
+  seen.add(workflow.path);
+  if (/\bsecrets\b/i.test(text.replace(JOB_TOKEN_SECRET, '').replace(INHERIT, ''))) return true;
+  for (const job of workflow.jobs) {
+    if (!job.uses || typeof job.secrets?.value !== 'string' || job.secrets.value.trim() !== 'inherit')
+      continue;
+    const called = calledWorkflow(workspace, job);
+    if (!called) return true;
+    if (!seen.has(called.path) && namesAnySecret(workspace, called, seen)) return true;
+  }
+  return false;
 }
