@@ -1091,7 +1091,8 @@ jobs:
     const findings = await evaluate(workflowSecretsOutsideEnv, one(text), defaults);
     expect(findings.map((f) => [f.key, f.confidence ?? 'rule'])).toEqual([
       ['release/macos_notary_key', 'high'],
-      ['release/aws_access_key_id', 'high'],
+      // An access key's id names the key: reported, low, in a publishing job too.
+      ['release/aws_access_key_id', 'low'],
       ['check/release_token', 'rule'],
     ]);
   });
@@ -1364,6 +1365,23 @@ jobs:
       ],
     ],
     [
+      "every caller here passes the job's own token: low",
+      {
+        '.github/workflows/a.yml': caller(
+          '    secrets:\n      quay_password: ${{ secrets.GITHUB_TOKEN }}\n      hub_password: ${{ secrets.HUB_TOKEN }}\n',
+        ),
+        '.github/workflows/b.yml': caller(
+          '    secrets:\n      quay_password: ${{ github.token }}\n      hub_password: ${{ secrets.GITHUB_TOKEN }}\n',
+        ),
+      },
+      [
+        'cloud_secret_access_key:rule',
+        'quay_password:low',
+        'hub_password:rule',
+        'aws_secret_access_key:rule',
+      ],
+    ],
+    [
       'a caller passes all its secrets: as before',
       {
         '.github/workflows/a.yml': caller('    secrets:\n      quay_password: ${{ secrets.QUAY_TOKEN }}\n'),
@@ -1386,7 +1404,46 @@ jobs:
       );
       expect(found.map((f) => `${f.key!.split('/')[1]}:${f.confidence ?? 'rule'}`)).toEqual(expected);
       const low = found.find((f) => f.confidence === 'low');
-      if (low) expect(low.message).toMatch(/No workflow of this repository that calls it passes this secret/);
+      if (low)
+        expect(low.message).toMatch(
+          /No workflow of this repository that calls it passes this secret|Every workflow of this repository that calls it passes the job's own token/,
+        );
     },
   );
+
+  it.each([
+    [
+      "an access key's id bound through env: low, its secret key as before",
+      `      - run: ./upload.sh
+        env:
+          AWS_ACCESS_KEY_ID: \${{ secrets.AWS_ACCESS_KEY_ID }}
+          AWS_SECRET_ACCESS_KEY: \${{ secrets.AWS_SECRET_ACCESS_KEY }}`,
+      ['aws_access_key_id:low', 'aws_secret_access_key:rule'],
+    ],
+    [
+      'an image build-and-push action given a registry login publishes',
+      `      - uses: acme/docker-build-push@v6
+        with:
+          image: acme/app
+          registry: docker.io
+          username: \${{ secrets.HUB_USER }}
+          password: \${{ secrets.HUB_PASSWORD }}`,
+      ['hub_password:high'],
+    ],
+    [
+      'the same action told not to push publishes nothing',
+      `      - uses: acme/docker-build-push@v6
+        with:
+          image: acme/app
+          pushImage: false
+          registry: docker.io
+          username: \${{ secrets.HUB_USER }}
+          password: \${{ secrets.HUB_PASSWORD }}`,
+      [],
+    ],
+  ])('%s', async (_name, steps, expected) => {
+    const text = `on: push\njobs:\n  ship:\n    runs-on: x\n    steps:\n${steps}\n`;
+    const found = await evaluate(workflowSecretsOutsideEnv, one(text), { names: 'aws' });
+    expect(found.map((f) => `${f.key!.split('/')[1]}:${f.confidence ?? 'rule'}`)).toEqual(expected);
+  });
 });

@@ -1,6 +1,7 @@
+import { parseUses } from '../../parsers/uses.js';
 import type { Job, Step, Workflow } from '../../parsers/workflow.js';
 import { commandsOf } from './commands.js';
-import { actionPathOf, input, isTrue } from './shared.js';
+import { actionPathOf, input, isFalse, isTrue } from './shared.js';
 import { firstRealCommand } from './shell.js';
 
 /**
@@ -55,11 +56,29 @@ export function publishes(step: Step): boolean {
         !/--snapshot|--skip[= ][^\n]*publish|--skip-publish/.test(text)
       );
     }
-    return false;
+    return pushesWithLogin(step);
   }
   return (
     typeof step.run?.value === 'string' && firstRealCommand(step.run.value, PUBLISH_COMMAND) !== undefined
   );
+}
+
+/** An action whose repository is named for pushing or publishing (`docker-build-push`, `publish-image`). */
+const PUSH_NAME = /(?:^|[-_.])(?:push|publish)(?:$|[-_.])/;
+
+/**
+ * Whether a step runs an action not listed above that is named for pushing or publishing and is given
+ * a registry login (a `password` input, beside a `username` or `registry` one), the way image
+ * build-and-push actions take the credentials they push with: it publishes, unless an input that
+ * turns the push off (`push`, `pushImage`, `push-image`) is false. A git push action takes a token,
+ * not a login, and is not counted.
+ */
+function pushesWithLogin(step: Step): boolean {
+  const repo = parseUses(step.uses!.value);
+  if (repo.kind !== 'repository' || !PUSH_NAME.test(repo.repo.toLowerCase())) return false;
+  const names = [...(step.with?.entries.keys() ?? [])].map((k) => k.toLowerCase());
+  if (!names.some((k) => /password/.test(k)) || !names.some((k) => /username|registry/.test(k))) return false;
+  return !names.some((k) => /^push(?:[-_]?image)?s?$/.test(k) && isFalse(input(step, k)));
 }
 
 /** Actions that push a built site to the repository's pages branch or deploy it to GitHub Pages. */

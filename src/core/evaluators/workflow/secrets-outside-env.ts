@@ -128,6 +128,11 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
             // A secret of the reusable workflow that none of its callers here passes: it is empty in
             // every run this repository starts; only a caller elsewhere could fill it in.
             const unpassed = declared && notPassedHere(workspace, source, name);
+            // A secret of the reusable workflow that every caller here fills with the job's own token:
+            // no environment can hold that token; only a caller elsewhere could pass a credential.
+            const jobToken = declared && !unpassed && jobTokenHere(workspace, source, name);
+            // An access key's id (`AWS_ACCESS_KEY_ID`) names the key; its secret beside it authenticates.
+            const keyId = ACCESS_KEY_ID.test(name);
             const what = publishing
               ? ' and publishes a release'
               : given && !(deployment.test(name) && CREDENTIAL.test(name))
@@ -143,12 +148,19 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
                   (unpassed
                     ? 'No workflow of this repository that calls it passes this secret, so it is empty in the runs ' +
                       'they start; a caller in another repository could still pass one. '
-                    : '') +
+                    : jobToken
+                      ? "Every workflow of this repository that calls it passes the job's own token " +
+                        '(secrets.GITHUB_TOKEN), which no environment can hold; a caller in another repository could ' +
+                        'still pass a credential. '
+                      : '') +
+                  (keyId ? ACCESS_KEY_ID_NOTE : '') +
                   'Give the job `environment:` with protection ' +
                   'rules and store the credential as a secret of that environment, which takes the place of the one passed in.'
                 : `Job "${job.id}" reads ${text}${what}, ` +
                   'without an environment: as a repository or organisation secret it is available to every workflow on every ' +
-                  'branch. Store it as an environment secret and give the job `environment:` with protection rules.',
+                  'branch. ' +
+                  (keyId ? ACCESS_KEY_ID_NOTE : '') +
+                  'Store it as an environment secret and give the job `environment:` with protection rules.',
               location: expr.locate(ref.start, ref.end),
               key: `${job.id}/${name}`,
               // A publishing job's secrets are credentials for certain; a name is a strong hint, except
@@ -159,7 +171,9 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
               // an environment's protection rules would stop the tests on the branches they test. A key
               // that a job only verifies signatures with is a trust list more often than a signing key.
               // A secret no caller here passes holds nothing in the runs this repository starts.
-              ...(unpassed
+              // The job's own token passed in by every caller here, or an access key's id, is no
+              // credential an environment would hold: low.
+              ...(unpassed || jobToken || keyId
                 ? { confidence: 'low' as const }
                 : publishing
                   ? { confidence: 'high' as const }
@@ -274,6 +288,32 @@ function notPassedHere(workspace: Workspace, workflow: Workflow, name: string): 
     return !Object.keys(passed).some((k) => k.toLowerCase() === wanted);
   });
 }
+
+/**
+ * Whether the reusable workflow is called by workflows of this repository and every one of them passes
+ * the secret `name` as the job's own token (`secrets.GITHUB_TOKEN`, `github.token`). False when
+ * nothing here calls it, or any caller passes something else or everything (`secrets: inherit`).
+ */
+function jobTokenHere(workspace: Workspace, workflow: Workflow, name: string): boolean {
+  const callers = localCallers(workspace, workflow.path).filter((c) => c.job?.uses);
+  if (callers.length === 0) return false;
+  const wanted = name.toLowerCase();
+  return callers.every(({ job }) => {
+    const passed = job!.secrets?.value;
+    if (!passed || typeof passed !== 'object' || Array.isArray(passed)) return false;
+    const value = Object.entries(passed).find(([k]) => k.toLowerCase() === wanted)?.[1];
+    return typeof value === 'string' && JOB_TOKEN_VALUE.test(value);
+  });
+}
+
+/** A value that is exactly the job's own token. */
+const JOB_TOKEN_VALUE = /^\s*\$\{\{\s*(?:secrets\.GITHUB_TOKEN|github\.token)\s*\}\}\s*$/i;
+
+/** An access key's id (`AWS_ACCESS_KEY_ID`, `S3_ACCESS_KEY_ID`): it names the key, its secret authenticates. */
+const ACCESS_KEY_ID = /(?:^|_)ACCESS_?KEY_?ID$/i;
+const ACCESS_KEY_ID_NOTE =
+  "Its name says it is an access key's id, which authenticates nothing without the secret key beside it " +
+  '(reported on its own when it is read). ';
 
 /**
  * A name that ends in what identifies or addresses rather than authenticates (`QUAY_BOT_USERNAME`,
