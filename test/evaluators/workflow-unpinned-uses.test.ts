@@ -425,6 +425,39 @@ jobs:
     ],
     ['a publishing step', bare('push', read, '      - run: docker push acme/app:latest\n'), undefined],
     ['a branch', bare('workflow_dispatch', read, '', '', 'actions/checkout@main'), undefined],
+    // Only an expression names a secret: a clone URL that says `git-secrets.git` does not.
+    [
+      'a word like a secret in plain text',
+      bare('push', read, '      - run: git clone https://github.com/o/git-secrets.git && cd git-secrets\n'),
+      'medium',
+    ],
+    [
+      'a secret in an expression of a script',
+      bare('push', read, `      - run: ./scan --key "${expr('secrets.SCAN_KEY')}" git-secrets.git\n`),
+      undefined,
+    ],
+    // GitHub's own images: its Docker Hub namespace and its container registry namespaces.
+    [
+      'a docker image of GitHub by a version tag',
+      bare('push', read, '', '', 'docker://github/lint:v3.12.0'),
+      'medium',
+    ],
+    ['an image of ghcr.io/github', bare('push', read, '', '', 'docker://ghcr.io/github/lint:v1.2'), 'medium'],
+    [
+      'a docker image of GitHub by latest',
+      bare('push', read, '', '', 'docker://github/lint:latest'),
+      undefined,
+    ],
+    [
+      'a docker image of a namespace like it',
+      bare('push', read, '', '', 'docker://githubx/lint:v1'),
+      undefined,
+    ],
+    [
+      'a registry path that only names github',
+      bare('push', read, '', '', 'docker://quay.io/github/lint:v1'),
+      undefined,
+    ],
   ])('GitHub action by a tag in a job: %s', async (_name, text, severity) => {
     const found = await run({ '.github/workflows/t.yml': text });
     // The third party's action beside it stays high whatever the job.

@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { findExpressions } from '../../parsers/expression.js';
 import { parseUses } from '../../parsers/uses.js';
 import type { Job, Located, Permissions, Step, Workflow } from '../../parsers/workflow.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -216,9 +217,21 @@ export function listedInputs(
  */
 export const SECRET_REFERENCE = /\bsecrets\s*(?:\.(?!GITHUB_TOKEN\b)|\[)|\(\s*secrets\s*\)/i;
 
-/** Whether a parsed YAML value (aliases resolved) names a secret in any of its strings or keys. */
-export function namesSecret(value: unknown): boolean {
-  return anyText(value, SECRET_REFERENCE);
+/**
+ * Whether a parsed YAML value (aliases resolved) names a secret in an expression: inside a `${{ }}`
+ * of any of its strings, or anywhere in an `if:` (an expression without `${{ }}`). Plain text that
+ * only looks like one (`git clone https://github.com/o/git-secrets.git`) names none.
+ */
+export function namesSecret(value: unknown, key?: string): boolean {
+  if (typeof value === 'string') {
+    if (key === 'if') return SECRET_REFERENCE.test(value);
+    return value.includes('${{') && findExpressions(value).some((e) => SECRET_REFERENCE.test(e.inner));
+  }
+  if (Array.isArray(value)) return value.some((v) => namesSecret(v));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([k, v]) => namesSecret(v, k));
+  }
+  return false;
 }
 
 /** Whether any string or key of a parsed YAML value (aliases resolved) matches `pattern` (not global). */

@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import { FixBatches } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
-import { hasSha256Digest } from '../../parsers/image-ref.js';
+import { hasSha256Digest, type ImageRef } from '../../parsers/image-ref.js';
 import { parseUses, refPinning } from '../../parsers/uses.js';
 import {
   type Job,
@@ -217,10 +217,31 @@ function githubActionInBareJob(
 ): BareJob {
   if (source.kind !== 'workflow') return undefined;
   const ref = parseUses(text);
+  if (ref.kind === 'docker') return githubImage(ref.image) ? bareJob(source, job) : undefined;
   if (ref.kind !== 'repository') return undefined;
   const owner = ref.owner.toLowerCase();
   if ((owner !== 'actions' && owner !== 'github') || !VERSION_TAG.test(ref.ref ?? '')) return undefined;
   return bareJob(source, job);
+}
+
+/** Docker Hub's host names: an image without a registry is pulled from there. */
+const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+/**
+ * Whether a `docker://` image is GitHub's own by a version tag: in the `github` namespace of Docker
+ * Hub (GitHub's verified publisher account) or of GitHub's container registry (`ghcr.io/github/`,
+ * `ghcr.io/actions/`), where only GitHub can push. A digest is a pin already; a tag like `latest`
+ * or `slim` is a branch in all but name.
+ */
+function githubImage(image: ImageRef): boolean {
+  if (!VERSION_TAG.test(image.tag ?? '')) return false;
+  const registry = image.registry?.toLowerCase();
+  const owner = image.repository.toLowerCase().split('/')[0];
+  if (registry === undefined || DOCKER_HUB.has(registry)) return owner === 'github';
+  return (
+    (registry === 'ghcr.io' || registry === 'docker.pkg.github.com') &&
+    (owner === 'github' || owner === 'actions')
+  );
 }
 
 type BareJob = keyof typeof BARE_JOB_NOTE | undefined;
