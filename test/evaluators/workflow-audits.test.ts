@@ -2705,7 +2705,7 @@ jobs:
       },
       {},
     );
-    expect(findings.filter((f) => f.location.path === W).map((f) => [at(f), f.severity])).toEqual([
+    expect(findings.filter((f) => f.location?.path === W).map((f) => [at(f), f.severity])).toEqual([
       [`${W}:5:14`, severity],
     ]);
   });
