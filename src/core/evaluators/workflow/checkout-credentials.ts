@@ -15,6 +15,7 @@ import type { RawFinding, Severity } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { outsiderEvents, workflowsByName } from './activity.js';
+import { commandsOf, programName, type Word } from './commands.js';
 import { jobEvents } from './event-guards.js';
 import {
   laterCredentialUser,
@@ -496,7 +497,11 @@ function noUseOfCredentials(step: Step): string | undefined {
   const action = actionPathOf(step.uses);
   if (action && IDLE_ACTIONS.has(action))
     return `is GitHub's ${action}, which runs no code of the repository and talks to no git remote`;
-  const run = step.run?.value;
+  // `${{ github.workspace }}` is the checkout's root, as `$GITHUB_WORKSPACE` is: no outsider writes it.
+  const run =
+    typeof step.run?.value === 'string'
+      ? step.run.value.replace(WORKSPACE_EXPRESSION, '$GITHUB_WORKSPACE')
+      : undefined;
   const shell = typeof step.shell?.value === 'string' ? step.shell.value.trim() : undefined;
   if (typeof run !== 'string' || run.includes('${{') || (shell !== undefined && !/^(?:bash|sh)$/.test(shell)))
     return undefined;
@@ -507,9 +512,79 @@ function noUseOfCredentials(step: Step): string | undefined {
   if (lines.length > 0 && lines.every((l) => GIT_CONFIG_LINE.test(l)))
     return 'only sets git options, which talk to no remote';
   const programs = fixedPrograms(run);
-  return programs && programs.size > 0
-    ? `runs only fixed commands (${[...programs].join(', ')}) that run no code of the repository, of a dependency or of another party`
+  if (programs && programs.size > 0)
+    return `runs only fixed commands (${[...programs].join(', ')}) that run no code of the repository, of a dependency or of another party`;
+  // `docker run` of a container that sees no more of the runner than a subfolder of the checkout.
+  const docker = fixedPrograms(run, DOCKER);
+  if (!docker?.has('docker')) return undefined;
+  const runs = commandsOf(run).filter((c) => programName(c) === 'docker');
+  return runs.every((c) => confinedContainer(c.program))
+    ? `runs only fixed commands and containers that mount no more than a subfolder of the checkout (${runs.map((c) => `"${c.program[imageIndex(c.program)]!.text}"`).join(', ')}), which neither hold the token's file nor .git`
     : undefined;
+}
+
+const WORKSPACE_EXPRESSION = /\$\{\{\s*github\.workspace\s*\}\}/g;
+const DOCKER: ReadonlySet<string> = new Set(['docker']);
+
+/** `docker run` options that take a value and widen nothing the container sees of the runner. */
+const DOCKER_VALUE_OPTIONS = new Set([
+  '-w',
+  '--workdir',
+  '-e',
+  '--env',
+  '--name',
+  '-u',
+  '--user',
+  '--entrypoint',
+]);
+/** `docker run` flags that widen nothing the container sees of the runner. */
+const DOCKER_FLAGS = /^-(?:-rm|-interactive|-tty|-init|[it]+)$/;
+/**
+ * A mount source that is a subfolder of the checkout, by its root (`$GITHUB_WORKSPACE/docs`,
+ * `${GITHUB_WORKSPACE}/docs`, `$(pwd)/docs`, `$PWD/docs`, `./docs`): not the root itself, not `.git`
+ * nor anything under it, no `..`.
+ */
+const SUBFOLDER =
+  /^(?:\$GITHUB_WORKSPACE|\$\{GITHUB_WORKSPACE\}|\$\(pwd\)|\$PWD|\$\{PWD\}|\.)\/(?!\.git(?:\/|$))(?![^:]*(?:^|\/)\.\.(?:\/|:|$))[\w.-]+(?:\/[\w.-]+)*\/?$/;
+
+/** The index of the image in `docker run [options] image [command...]`, or -1. */
+function imageIndex(words: readonly Word[]): number {
+  for (let i = 2; i < words.length; i++) {
+    const w = words[i]!.text;
+    if (!w.startsWith('-')) return i;
+    if (w.includes('=')) continue;
+    if (DOCKER_VALUE_OPTIONS.has(w) || w === '-v' || w === '--volume') i++;
+  }
+  return -1;
+}
+
+/**
+ * `docker run` whose options let the container see nothing of the runner but the subfolders of the
+ * checkout it mounts ({@link SUBFOLDER}): no mount of the checkout's root, its `.git`, `$RUNNER_TEMP`
+ * (where checkout v6 keeps the token's file), the home folder or the Docker socket; no
+ * `--privileged`, `--mount`, `--volumes-from`, host namespaces or added capabilities (only the
+ * options {@link DOCKER_VALUE_OPTIONS} and {@link DOCKER_FLAGS}). Whatever the image runs, it cannot
+ * read the token's copy.
+ */
+function confinedContainer(words: readonly Word[]): boolean {
+  if (words[1]?.text !== 'run') return false;
+  const image = imageIndex(words);
+  if (image === -1) return false;
+  for (let i = 2; i < image; i++) {
+    const w = words[i]!.text;
+    const [name, inline] =
+      w.includes('=') && w.startsWith('--')
+        ? [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]
+        : [w, undefined];
+    if (name === '-v' || name === '--volume') {
+      const spec = inline ?? words[++i]?.text;
+      const source = spec?.split(':')[0];
+      if (!source || !SUBFOLDER.test(source)) return false;
+    } else if (DOCKER_VALUE_OPTIONS.has(name)) {
+      if (inline === undefined) i++;
+    } else if (!DOCKER_FLAGS.test(w)) return false;
+  }
+  return true;
 }
 
 /** The credential a checkout is given in `token:` when it is not the job's own token. */

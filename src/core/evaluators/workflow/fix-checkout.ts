@@ -3,7 +3,7 @@ import type { FixBatches, FixTarget } from '../../fix/yaml-fix.js';
 import { localActionSteps, type Step, type WorkflowSource } from '../../parsers/workflow.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { followCalls } from './pr-evidence-follow.js';
-import { actionOf, input, stepLabel } from './shared.js';
+import { actionOf, input, isTrue, stepLabel } from './shared.js';
 
 /**
  * Script text that uses the credentials a checkout leaves behind: git commands that talk to the
@@ -268,11 +268,20 @@ function pushesOverSsh(step: Step): boolean {
   return pushesWithCredentials(step) || (action !== undefined && SSH_PUSHING_ACTIONS.has(action));
 }
 
+/**
+ * An action input that tells it to push its changes with git (`git-push: true`, as actions that
+ * regenerate docs or schemas in a pull request's branch take): set true, the action pushes with what
+ * the checkout persisted.
+ */
+const GIT_PUSH_INPUT = /^git[-_]?push$/i;
+
 function pushesWithCredentials(step: Step): boolean {
   if (step.run) return GIT_PUSH.test(step.run.value) || RELEASE_SCRIPT.test(step.run.value);
   const action = actionOf(step.uses);
   if (action === undefined) return false;
   if (PUSHING_ACTIONS.has(action)) return true;
+  for (const [key, value] of step.with?.entries ?? [])
+    if (GIT_PUSH_INPUT.test(key) && isTrue(value)) return true;
   const path = (step.uses?.value ?? '').split('@')[0]!.toLowerCase();
   return !path.startsWith('./') && !REGISTRY_PUSH.test(path) && PUSHING_NAME.test(path);
 }

@@ -220,6 +220,9 @@ const TOKEN_BY_DEFAULT: Record<string, [major: number, minor: number]> = {
   // their first major version (`token`, `github-token`): they list or annotate a pull request's files.
   'tj-actions/changed-files': [1, 0],
   'golangci/golangci-lint-action': [1, 0],
+  // Its `token` input (`${{ github.token }}`), with which it lists a pull request's files; v2 is the
+  // oldest major version whose default this table vouches for.
+  'dorny/paths-filter': [2, 0],
 };
 
 /** The inputs through which an action is handed a token of the caller's choosing. */
