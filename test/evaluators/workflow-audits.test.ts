@@ -3243,3 +3243,53 @@ describe('checkout credentials: actions of other owners whose token input defaul
     expect(findings.map((f) => `${f.severity}/${f.confidence ?? 'rule'}`)).toEqual([grade]);
   });
 });
+
+describe('checkout credentials: a job without permissions whose own steps write with the token', () => {
+  const wf = (steps: string[], perms = '') =>
+    `on: push\njobs:\n  a:\n    runs-on: x\n${perms}    steps:\n      - uses: actions/checkout@v4\n${steps
+      .map((s) => `      - ${s}\n`)
+      .join('')}`;
+  const RELEASE = 'uses: goreleaser/goreleaser-action@v6\n        with: { args: release --clean }';
+  const SNAPSHOT =
+    'uses: goreleaser/goreleaser-action@v6\n        with: { args: release --snapshot --clean }';
+  const GIVEN = '\n        env: { GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" }';
+  it.each([
+    ['a release with the default token', ['run: make', `${RELEASE}${GIVEN}`], '', 'medium'],
+    [
+      'a pages deploy with the default token',
+      [
+        'run: make site',
+        'uses: peaceiris/actions-gh-pages@v4\n        with: { github_token: "${{ secrets.GITHUB_TOKEN }}" }',
+      ],
+      '',
+      'medium',
+    ],
+    // What does not show the default can write: a dry run, a registry login, reads only.
+    ['a snapshot build', ['run: make', `${SNAPSHOT}${GIVEN}`], '', 'low'],
+    [
+      'a registry login',
+      [
+        'uses: docker/login-action@v3\n        with: { registry: ghcr.io, password: "${{ secrets.GITHUB_TOKEN }}" }',
+        'run: make',
+      ],
+      '',
+      'low',
+    ],
+    ['a build', ['run: make'], '', 'low'],
+    ['mike deploy without --push', ['run: mike deploy dev'], '', 'low'],
+    // Permissions written down decide, as before.
+    [
+      'a release under read permissions',
+      ['run: make', `${RELEASE}${GIVEN}`],
+      '    permissions: { contents: read }\n',
+      'low',
+    ],
+  ])('%s', async (_name, steps, perms, severity) => {
+    const findings = await evaluate(workflowCheckoutCredentials, one(wf(steps, perms)), {});
+    expect(findings.map((f) => f.severity)).toEqual([severity]);
+    if (severity === 'medium')
+      expect(findings[0]!.message).toMatch(
+        /the job's own steps write with the token, so the repository's default grants it/,
+      );
+  });
+});

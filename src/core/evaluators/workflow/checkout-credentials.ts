@@ -23,9 +23,10 @@ import {
   laterPusher,
   persistCredentialsFix,
   persistsSshKey,
+  pushes,
 } from './fix-checkout.js';
 import { fixedPrograms } from './fixed-commands.js';
-import { givenJobToken } from './scopes.js';
+import { givenJobToken, jobNeeds } from './scopes.js';
 import {
   actionOf,
   actionPathOf,
@@ -223,7 +224,11 @@ function finding(
   if (outsiders.length > 0)
     grounds.push(`the workflow runs on ${outsiders.join(', ')}, where it handles outsiders' input`);
   if (written) {
-    const via = written.via ? ` (as ${written.via} grants it)` : '';
+    const via = written.via
+      ? ` (as ${written.via} grants it)`
+      : written.seen
+        ? " (no permissions are set, and the job's own steps write with the token, so the repository's default grants it)"
+        : '';
     grounds.push(
       written.scopes === 'write-all' || written.scopes.split(', ').some((w) => w.toLowerCase() === 'contents')
         ? `the token can write to the repository${via}`
@@ -337,13 +342,17 @@ function writes(
   sources: () => readonly WorkflowSource[],
   workflow: Workflow,
   job: Job,
-): { scopes: string; via?: string } | undefined {
+): { scopes: string; via?: string; seen?: true } | undefined {
   // Every scope some run's token may hold: a reusable workflow's callers may grant different ones.
   const scopes = new Set<string>();
   let via: string | undefined;
+  let byDefault = false;
   for (const grant of grants(sources, workflow, job, new Set())) {
     const perms = grant.permissions;
-    if (!perms) continue;
+    if (!perms) {
+      byDefault = true;
+      continue;
+    }
     if (perms.shorthand) {
       if (perms.shorthand.value.trim() !== 'write-all') continue;
       return { scopes: 'write-all', ...(grant.via ? { via: grant.via } : {}) };
@@ -359,7 +368,52 @@ function writes(
       via ??= grant.via;
     }
   }
-  return scopes.size > 0 ? { scopes: [...scopes].join(', '), ...(via ? { via } : {}) } : undefined;
+  if (scopes.size > 0) return { scopes: [...scopes].join(', '), ...(via ? { via } : {}) };
+  // The repository's default token, which no file shows: the job's own steps that write with it
+  // (an action of known needs given the token, a `gh` command, a push) show that it can.
+  if (!byDefault) return undefined;
+  const seen = defaultWrites(job, workflow);
+  return seen.length > 0 ? { scopes: seen.join(', '), seen: true } : undefined;
+}
+
+/**
+ * The write scopes (those {@link writes} counts) that a job's own steps use the job's token for
+ * (scopes.ts), once per job: with no `permissions:`, they show the repository's default token can
+ * write them, or the steps would fail. Not a step that may write without needing to
+ * ({@link mayWriteOnly}).
+ */
+function defaultWrites(job: Job, workflow: Workflow): string[] {
+  let found = DEFAULT_WRITES.get(job);
+  if (!found) {
+    const writing = job.steps.filter((s) => !mayWriteOnly(s));
+    const steps = writing.length === job.steps.length ? job : { ...job, steps: writing };
+    found = [...jobNeeds(steps, workflow).scopes]
+      .filter(([scope, level]) => level === 'write' && !NO_CODE_SCOPES.has(scope.toLowerCase()))
+      .map(([scope]) => scope);
+    DEFAULT_WRITES.set(job, found);
+  }
+  return found;
+}
+const DEFAULT_WRITES = new WeakMap<Job, string[]>();
+
+/**
+ * A step whose use of a write scope does not show the token has it: a registry login, which a
+ * read-only token passes too (to pull), actions/configure-pages, which reads the site's settings
+ * unless asked to enable it, GoReleaser told not to publish (`--snapshot`, `--skip=publish`,
+ * `build`) or given no arguments this can read, and a `run:` that pushes nothing with git
+ * (`mike deploy` without `--push`; its `gh` and REST calls are not taken as proof either).
+ */
+function mayWriteOnly(step: Step): boolean {
+  // A run that scopes.ts takes for a push (`mike deploy`) but that pushes only when told to.
+  if (step.run) return !pushes(step.run.value);
+  const action = actionOf(step.uses);
+  if (action === 'docker/login-action' || action === 'actions/configure-pages') return true;
+  if (action !== 'goreleaser/goreleaser-action') return false;
+  const args = input(step, 'args')?.value;
+  return (
+    typeof args !== 'string' ||
+    /(?:^|\s)(?:--snapshot|--skip-publish|--skip[= ][\w,]*publish|build)(?:\s|$)/.test(args)
+  );
 }
 
 /** The calling job on pull requests only (its `via`) whose grant has a write scope, if any. */

@@ -156,7 +156,7 @@ function scriptUsers(workspace: Workspace, steps: readonly Step[], test: (text: 
 }
 
 /** Script text that pushes with the persisted credentials. */
-function pushes(text: string): boolean {
+export function pushes(text: string): boolean {
   return GIT_PUSH.test(text);
 }
 
