@@ -869,6 +869,33 @@ describe('compose evaluators', () => {
     expect(workspace.inputProblems().map((p) => p.path)).toEqual(['compose.yaml']);
   });
 
+  it.each([
+    {
+      name: "Compose's merge tags parse, the tagged values read as written",
+      text: 'services:\n  proxy: !reset\n  a:\n    privileged: !override true\n    ports: !reset []\n    depends_on: !override\n      db: {condition: service_started}\n',
+      problems: [] as string[],
+      privileged: ['compose.yaml:4'],
+    },
+    {
+      name: 'a value under !reset is still read (a tag never hides a setting)',
+      text: 'services:\n  a:\n    privileged: !reset true\n',
+      problems: [] as string[],
+      privileged: ['compose.yaml:3'],
+    },
+    {
+      name: 'any other local tag is still unparsable',
+      text: 'services:\n  a:\n    privileged: !unknown true\n',
+      problems: ['compose.yaml'],
+      privileged: [] as string[],
+    },
+  ])('$name', async ({ text, problems, privileged }) => {
+    const files = { 'compose.yaml': text };
+    const workspace = new Workspace(makeTree(files), { files: Object.keys(files) });
+    const found = await run(composePrivileged, {}, workspace);
+    expect(found.map((f) => at(f).replace(/:\d+$/, ''))).toEqual(privileged);
+    expect(workspace.inputProblems().map((p) => p.path)).toEqual(problems);
+  });
+
   it('takes hostile input (an alias bomb, deep nesting, non-map services) as nothing to judge', async () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 9; i++)

@@ -2,7 +2,13 @@ import { locationFromSpan } from '../location.js';
 import type { RawFinding } from '../types.js';
 import { defineSelector } from '../workspace/screens.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { escapePointerToken, type NodeSpan, parseYaml, type YamlDocument } from '../workspace/yaml.js';
+import {
+  escapePointerToken,
+  type NodeSpan,
+  parseYaml,
+  type YamlDialect,
+  type YamlDocument,
+} from '../workspace/yaml.js';
 import { devEnvironmentMark } from './devcontainer.js';
 import { SCRIPT_FILES } from './shell-commands.js';
 
@@ -73,15 +79,24 @@ export function nodeAt(document: YamlDocument, pointer: string, value: unknown):
 }
 
 /**
+ * Compose's own merge tags (Compose 2.24+): `!reset` takes a setting out of the merged result and
+ * `!override` replaces it instead of merging. Both are valid Compose, so the file parses; the tagged
+ * value is read as written, which for `!reset` keeps a setting Compose would drop (a finding on it
+ * errs toward reporting, and a tag never hides one).
+ */
+const COMPOSE_YAML: YamlDialect = { ignoredTags: ['!reset', '!override'] };
+
+/**
  * The services of one compose file (cached per run). A compose file that does not parse is recorded
  * as an input problem, reported once by the `unparsable-file` rule, unless it is a template (`{{ }}`),
- * which is not meant to parse as it stands.
+ * which is not meant to parse as it stands. Compose's merge tags are read as Compose reads them
+ * (see {@link COMPOSE_YAML}).
  */
 export function readComposeServices(workspace: Workspace, file: string): ComposeService[] {
   return workspace.memo('compose', file, () => {
     const text = workspace.configText(file);
     if (text === undefined) return [];
-    const parsed = parseYaml(text);
+    const parsed = parseYaml(text, undefined, COMPOSE_YAML);
     if (!parsed.ok) {
       if (!text.includes('{{')) workspace.reportProblem({ path: file, ...parsed.error });
       return [];

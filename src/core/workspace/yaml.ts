@@ -108,12 +108,21 @@ interface Frame {
   keyStart: number;
 }
 
+/** How one kind of file's reader reads YAML beyond the core schema. */
+export interface YamlDialect {
+  /**
+   * Local tags (`!reset`) the file's own reader gives a meaning to, read here as if absent: the
+   * tagged node keeps its value. Any other local tag is still an error.
+   */
+  ignoredTags?: readonly string[];
+}
+
 /**
  * Parses YAML text (one or more documents) into values plus exact positions. Never throws: a syntax
  * error, a duplicate key or an exceeded bound is returned as a located {@link YamlError}.
  */
-export function parseYaml(text: string, filename?: string): YamlResult {
-  const parsed = constructYaml(text, filename);
+export function parseYaml(text: string, filename?: string, dialect?: YamlDialect): YamlResult {
+  const parsed = constructYaml(text, filename, dialect);
   if (!parsed.ok) return parsed;
   const { values, events, source, lines } = parsed;
   const indexes = indexPositions(events, source);
@@ -177,6 +186,7 @@ export function parseYamlValues(
 function constructYaml(
   text: string,
   filename?: string,
+  dialect?: YamlDialect,
 ):
   | { ok: true; values: unknown[]; events: Event[]; source: string; lines: LineIndex }
   | { ok: false; error: YamlError } {
@@ -191,6 +201,7 @@ function constructYaml(
     return { ok: false, error: toYamlError(err, lines) };
   }
   events = untagMergeKeys(events, source);
+  if (dialect?.ignoredTags?.length) events = untagLocal(events, source, dialect.ignoredTags);
   const bomb = aliasExpansionError(events, source, lines);
   if (bomb) return { ok: false, error: bomb };
   let values: unknown[];
@@ -224,6 +235,21 @@ function untagMergeKeys(events: Event[], source: string): Event[] {
     if (ev.type !== EVENT_ID.SCALAR || ev.tagStart < 0) return;
     if (!MERGE_TAG.test(source.slice(ev.tagStart, ev.tagEnd))) return;
     if (source.slice(ev.valueStart, ev.valueEnd) !== '<<') return;
+    out ??= events.slice();
+    out[i] = { ...ev, tagStart: -1, tagEnd: -1 };
+  });
+  return out ?? events;
+}
+
+/**
+ * The events with the given local tags dropped from every node that carries one (a scalar, a
+ * mapping or a sequence), so the node is read as its untagged value. The events are not changed.
+ */
+function untagLocal(events: Event[], source: string, tags: readonly string[]): Event[] {
+  let out: Event[] | undefined;
+  events.forEach((ev, i) => {
+    if (ev.type !== EVENT_ID.SCALAR && ev.type !== EVENT_ID.MAPPING && ev.type !== EVENT_ID.SEQUENCE) return;
+    if (ev.tagStart < 0 || !tags.includes(source.slice(ev.tagStart, ev.tagEnd))) return;
     out ??= events.slice();
     out[i] = { ...ev, tagStart: -1, tagEnd: -1 };
   });
