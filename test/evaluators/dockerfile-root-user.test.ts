@@ -331,6 +331,90 @@ describe('dockerfile.root-user', () => {
     ]);
   });
 
+  // A one-shot package builder (its command copies what it built into a VOLUME it declares), an
+  // image built only by a CI check that keeps nothing, and Windows Nano Server (ContainerUser).
+  const OUTPUT =
+    ' (its command ends by copying what it built into a volume it declares (/output), and then exits: a one-shot builder whose output the host collects from the mounted volume, not a deployed service).';
+  const CHECK =
+    ' (the repository only builds it as a check (.github/workflows/check.yml: push and load off, no tags), which keeps no image to run or publish).';
+  const CHECK_STEP = (extra: string) =>
+    `on: pull_request\njobs:\n  c:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          file: ./images/Dockerfile.check\n          push: false\n${extra}`;
+  const BUILD = 'FROM debian:12\nRUN apt-get update && apt-get install -y make\nCOPY . /src\nWORKDIR /src\n';
+  it.each([
+    {
+      name: 'a package builder copying into its volume (exec form)',
+      files: {
+        Dockerfile: `${BUILD}VOLUME [ "/output" ]\nCMD [ "/bin/bash", "-c", "make -j 4 && cpack -G DEB && cp *.deb /output/" ]\n`,
+      },
+      expected: [['Dockerfile:1:1', 'low', OUTPUT]],
+    },
+    {
+      name: 'a package builder copying into its volume (shell form, a sub-folder)',
+      files: { Dockerfile: `${BUILD}VOLUME /output\nCMD make && cp -r dist /output/pkg\n` },
+      expected: [['Dockerfile:1:1', 'low', OUTPUT]],
+    },
+    {
+      name: 'a server that copies into its volume first and then serves',
+      files: { Dockerfile: `${BUILD}VOLUME /output\nCMD cp -r dist /output && ./server\n` },
+      expected: [['Dockerfile:1:1', 'medium', '.']],
+    },
+    {
+      name: 'a copy to a path that is no volume',
+      files: { Dockerfile: `${BUILD}VOLUME /data\nCMD make && cp *.deb /output/\n` },
+      expected: [['Dockerfile:1:1', 'medium', '.']],
+    },
+    {
+      name: 'an entrypoint given the copy as arguments',
+      files: { Dockerfile: `${BUILD}VOLUME /output\nENTRYPOINT ["/run.sh"]\nCMD ["cp", "a", "/output"]\n` },
+      expected: [['Dockerfile:1:1', 'medium', '.']],
+    },
+    {
+      name: 'an image built only by a CI check with push and load off',
+      files: {
+        'images/Dockerfile.check': `${BUILD}RUN make\n`,
+        '.github/workflows/check.yml': CHECK_STEP('          load: false\n'),
+      },
+      expected: [['images/Dockerfile.check:1:1', 'low', CHECK]],
+    },
+    {
+      name: 'an image a CI build loads',
+      files: {
+        'images/Dockerfile.check': `${BUILD}RUN make\n`,
+        '.github/workflows/check.yml': CHECK_STEP('          load: true\n'),
+      },
+      expected: [['images/Dockerfile.check:1:1', 'medium', '.']],
+    },
+    {
+      name: 'an image a CI build tags',
+      files: {
+        'images/Dockerfile.check': `${BUILD}RUN make\n`,
+        '.github/workflows/check.yml': CHECK_STEP('          load: false\n          tags: acme/app:ci\n'),
+      },
+      expected: [['images/Dockerfile.check:1:1', 'medium', '.']],
+    },
+    {
+      name: 'Windows Nano Server, through an ARG default',
+      files: {
+        Dockerfile:
+          'ARG TYPE=nanoserver\nFROM mcr.microsoft.com/windows/servercore:ltsc2022 AS build\nFROM mcr.microsoft.com/windows/$TYPE:ltsc2022\nCOPY --from=build /app /app\nENTRYPOINT ["/app/app.exe"]\n',
+      },
+      expected: [],
+    },
+    {
+      name: 'Windows Server Core, which runs as ContainerAdministrator',
+      files: {
+        Dockerfile:
+          'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN setup.exe\nENTRYPOINT ["/app/app.exe"]\n',
+      },
+      expected: [['Dockerfile:1:1', 'medium', '.']],
+    },
+  ])('$name', async ({ files, expected }) => {
+    const findings = await evaluate(dockerfileRootUser, files, { nonRootImages: NON_ROOT_IMAGES });
+    expect(
+      findings.map((f) => [at(f), f.confidence ?? 'medium', f.message.split('default user')[1]]),
+    ).toEqual(expected);
+  });
+
   // A builder image another Dockerfile only copies files out of (COPY --from, from the image or a
   // stage on it that nothing builds on): no container of it runs. Tagged by a package.json script.
   const BUILDER =

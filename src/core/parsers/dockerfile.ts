@@ -127,6 +127,8 @@ export interface Stage {
   copies: number;
   /** The `--from` of its COPY instructions, as written: a stage's name or index, or an image. */
   copiesFrom: string[];
+  /** The paths its VOLUME instructions declare, as written (the exec form's strings, or the words). */
+  volumes: string[];
 }
 
 export interface DockerfileModel {
@@ -223,6 +225,7 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
         instructions: 0,
         copies: 0,
         copiesFrom: [],
+        volumes: [],
       };
       const parent = inheritedStage(model, stage, globals);
       scope = new StageScope(globals, parent ? envAtEnd[parent.index] : undefined, escapeChar);
@@ -286,6 +289,13 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
             ? (JSON.parse(raw) as string[])
             : splitWords(raw, escapeChar);
       }
+    } else if (stage && keyword === 'VOLUME') {
+      const raw = joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar).trim();
+      const paths =
+        raw.startsWith('[') && isJsonArray(raw)
+          ? (JSON.parse(raw) as unknown[])
+          : splitWords(raw, escapeChar);
+      stage.volumes.push(...paths.filter((v): v is string => typeof v === 'string' && v !== ''));
     } else if (stage && keyword === 'SHELL') {
       posixShell = isPosixShell(joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar));
     }

@@ -49,6 +49,11 @@ export interface ImageBuild {
   tags: string[];
   /** Whether the build pushes what it builds (`--push`, `push: true`, `--output type=registry`). */
   pushes: boolean;
+  /**
+   * Whether the build keeps nothing it builds: a docker/build-push-action step with `push` and `load`
+   * off, no `outputs` and no tags (a compile check: the image stays in the builder's cache, by no name).
+   */
+  discarded?: boolean;
 }
 
 /** A `docker run` of an image, with what matters to whether the image is a tool run on the checkout. */
@@ -637,9 +642,17 @@ function readBuildPushSteps(workspace: Workspace, file: string, found: FileImage
         dockerfiles: dockerfilesOf(dockerfile, context, where),
         tags,
         pushes: inputs.push === true || inputs.push === 'true',
+        ...(off(inputs.push) && off(inputs.load) && inputs.outputs === undefined && inputs.tags === undefined
+          ? { discarded: true }
+          : {}),
       });
     });
   }
+}
+
+/** An input written as false (`false`, `'false'`); an expression or anything else is not. */
+function off(value: unknown): boolean {
+  return value === false || value === 'false';
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {

@@ -98,6 +98,9 @@ export const NON_ROOT_IMAGES = [
   // whatever the image's default (its documentation on container images).
   'public.ecr.aws/lambda/*',
   'amazon/aws-lambda-*',
+  // Windows Nano Server runs as ContainerUser, an unprivileged account, unless USER says otherwise
+  // (Server Core and Windows images run as ContainerAdministrator and are not listed).
+  'mcr.microsoft.com/windows/nanoserver*',
 ];
 
 /**
@@ -412,8 +415,12 @@ function notDeployed(
   if (mark) {
     return `its path marks a development or build-tool image (${mark}), run by developers or CI rather than deployed`;
   }
-  const tool = uses.toolRun(file);
+  const tool = uses.toolRun(file) ?? uses.discardedOnly(file);
   if (tool) return tool;
+  const output = buildsIntoVolume(chain);
+  if (output) {
+    return `its command ends by copying what it built into a volume it declares (${output}), and then exits: a one-shot builder whose output the host collects from the mounted volume, not a deployed service`;
+  }
   const shell = shellCommand(chain);
   if (shell) {
     return `its command is a bare shell (${shell}): a toolbox or CI job image that people and jobs run commands in, not a service`;
@@ -431,6 +438,37 @@ function notDeployed(
     return `it runs nothing in its base image, ${base}, which is not one known to run as root, and only adds files and settings: the user is the base image's`;
   }
   return undefined;
+}
+
+/** Programs that copy files to the place their last argument names. */
+const COPIERS = new Set(['cp', 'mv', 'rsync', 'install']);
+
+/**
+ * The volume a one-shot builder image hands its output to, when it is one: its command (a CMD, with no
+ * ENTRYPOINT along the chain) ends by copying files into a path the image declares as a VOLUME
+ * (`VOLUME /output`, `CMD make && cp *.rpm /output/`), so a container of it builds, copies into the
+ * volume mounted there and exits. What the command does is the image's own behaviour, not a name: a
+ * service image given such a command would not serve.
+ */
+function buildsIntoVolume(chain: readonly Stage[]): string | undefined {
+  if (chain.some((s) => s.entrypoint)) return undefined;
+  const cmd = chain.find((s) => s.cmd)?.cmd;
+  const volumes = chain
+    .flatMap((s) => s.volumes)
+    .map((v) => v.replace(/\/+$/, ''))
+    .filter((v) => v.startsWith('/') && !v.includes('$'));
+  if (!cmd?.[0] || volumes.length === 0) return undefined;
+  // The script a shell is given with -c, or the command's own words.
+  const c = cmd.indexOf('-c');
+  const script = SHELLS.has(programName(cmd[0])) ? (c > 0 ? cmd[c + 1] : undefined) : cmd.join(' ');
+  const last = script
+    ?.split(/&&|\|\||;|\n/)
+    .at(-1)
+    ?.trim()
+    .split(/\s+/);
+  if (!last?.[0] || last.length < 3 || !COPIERS.has(programName(last[0]))) return undefined;
+  const target = last.at(-1)!.replace(/\/+$/, '');
+  return volumes.find((v) => target === v || target.startsWith(`${v}/`));
 }
 
 /** A RUN that installs or fetches a tool for dropping root at start (`apk add gosu`, `su-exec`). */
@@ -527,6 +565,16 @@ class ImageUses {
     const runs = images.runs.filter((r) => namesTag(r.image, tags));
     if (runs.length === 0 || !runs.every((r) => r.removed && r.mountsWorkdir)) return undefined;
     return `the repository's script ${runs[0]!.source} builds it and runs it only as a throw-away tool on the checkout (docker run --rm with the working directory mounted), not as a deployed service`;
+  }
+
+  /**
+   * Why no container of the image ever runs, when the repository's only builds of it are compile
+   * checks that keep nothing (build-push-action with `push` and `load` off, no outputs, no tags).
+   */
+  discardedOnly(file: string): string | undefined {
+    const builds = buildsOf(this.all(), file);
+    if (builds.length === 0 || !builds.every((b) => b.discarded)) return undefined;
+    return `the repository only builds it as a check (${builds[0]!.source}: push and load off, no tags), which keeps no image to run or publish`;
   }
 }
 
