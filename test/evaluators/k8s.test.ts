@@ -1233,6 +1233,42 @@ spec:
     ).toEqual([[confidence, confidence === 'low']]);
   });
 
+  // An Okteto manifest whose deploy commands apply the manifest: a developer's environment.
+  it.each([
+    [
+      'a glob in a loop',
+      'stack/okteto.yml',
+      'deploy:\n  - for f in k8s/*.yml; do envsubst < $f | kubectl apply -f -; done\n',
+      'stack/k8s/app.yml',
+      'low',
+    ],
+    [
+      'the folder, as a command entry',
+      'okteto.yaml',
+      'deploy:\n  commands:\n    - name: apply\n      command: kubectl apply -f ./deploy/\n',
+      'deploy/app.yml',
+      'low',
+    ],
+    ['another folder', 'okteto.yml', 'deploy:\n  - kubectl apply -f other\n', 'deploy/app.yml', null],
+    ['no deploy commands', 'okteto.yml', 'dev:\n  app:\n    image: x\n', 'deploy/app.yml', null],
+    [
+      'an Okteto manifest in a sibling folder',
+      'stack/okteto.yml',
+      'deploy:\n  - kubectl apply -f k8s\n',
+      'k8s/app.yml',
+      null,
+    ],
+  ])('grades a workload an Okteto manifest names by %s', async (_what, okteto, text, file, confidence) => {
+    const findings = await run(
+      k8sSingleReplica,
+      {},
+      { [okteto]: text, [file]: `${workload('web')}---\n${service('web')}` },
+    );
+    expect(findings.map((f) => [f.confidence ?? null, f.message.includes('Okteto manifest')])).toEqual([
+      [confidence, confidence === 'low'],
+    ]);
+  });
+
   it.each([
     // Every port named for monitoring (metrics, profiling, probes): only monitoring calls it.
     [

@@ -3,6 +3,7 @@ import { inTestPaths } from '../../confidence.js';
 import { apiGroup, childAt, describeObject, isMap, type K8sObject, k8sObjects } from '../../parsers/k8s.js';
 import { builtOnlyFor } from '../../parsers/k8s-files.js';
 import type { RawFinding } from '../../types.js';
+import { pathMatcher } from '../../workspace/glob.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import {
@@ -61,6 +62,7 @@ export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
       const replicas = childAt(object, spec, 'replicas');
       if (replicas && replicas.value !== 1) continue;
       const what = describeObject(object);
+      const okteto = oktetoDeploys(workspace, object.path);
       const finding = replicas
         ? findingAt(
             { object },
@@ -75,6 +77,12 @@ export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
             ['replicas'],
             'key',
           );
+      // Deployed by an Okteto manifest: a developer's environment. The manifest is the repository's,
+      // so the finding is lowered, not dropped.
+      if (okteto && finding.confidence !== 'low') {
+        finding.message += ` (But the Okteto manifest ${okteto} deploys it: a development environment, in a developer's own namespace, which needs no redundancy.)`;
+        finding.confidence = 'low';
+      }
       // A staging or release-test copy (`api-staging`, `hook-releasetest`): an outage delays a test,
       // not a user. Its name is the repository's, so the finding is lowered, not dropped.
       if (finding.confidence !== 'low' && object.name && STAGING_NAME_WORD.test(object.name)) {
@@ -119,6 +127,56 @@ function nonProduction(workspace: Workspace, file: string): boolean {
     NON_PRODUCTION.test(file) ||
     builtOnlyFor(workspace, file, (k) => NON_PRODUCTION.test(k) || inTestPaths(k))
   );
+}
+
+/** The names of an Okteto manifest in the folder it deploys from. */
+const OKTETO_MANIFESTS = ['okteto.yml', 'okteto.yaml'];
+
+/**
+ * The Okteto manifest that deploys a Kubernetes manifest, when one does: an `okteto.yml` in the
+ * manifest's folder or one above whose `deploy` commands name the manifest, its folder, or a glob
+ * that matches it (`kubectl apply -f k8s`, `for f in k8s/*.yml; do ...`). Okteto deploys development
+ * environments, each in a developer's own namespace.
+ */
+function oktetoDeploys(workspace: Workspace, file: string): string | undefined {
+  let dir = path.posix.dirname(file);
+  for (;;) {
+    for (const name of OKTETO_MANIFESTS) {
+      const at = dir === '.' ? name : `${dir}/${name}`;
+      if (!workspace.has(at)) continue;
+      const words = workspace.memo('okteto-deploy-words', at, () => deployWords(workspace, at));
+      const relative = dir === '.' ? file : file.slice(dir.length + 1);
+      if (words.some((w) => namesPath(w, relative))) return at;
+    }
+    if (dir === '.' || dir === '') return undefined;
+    dir = path.posix.dirname(dir);
+  }
+}
+
+/** The words of an Okteto manifest's `deploy` commands (a list of commands, or of `command:` entries). */
+function deployWords(workspace: Workspace, file: string): string[] {
+  const parsed = workspace.yaml(file);
+  const root = parsed?.ok ? parsed.documents[0]?.value : undefined;
+  let deploy = isMap(root) ? root.deploy : undefined;
+  if (isMap(deploy)) deploy = deploy.commands;
+  if (!Array.isArray(deploy)) return [];
+  return deploy
+    .map((c) => (isMap(c) ? c.command : c))
+    .filter((c): c is string => typeof c === 'string')
+    .flatMap((c) => c.split(/[\s;|&<>()]+/))
+    .map((w) =>
+      w
+        .replace(/^["']|["']$/g, '')
+        .replace(/^\.\//, '')
+        .replace(/\/+$/, ''),
+    )
+    .filter((w) => w !== '' && w !== '.' && !w.startsWith('-') && !w.includes('$') && !w.startsWith('..'));
+}
+
+/** Whether a command's word names a path: the path itself, a folder above it, or a glob matching it. */
+function namesPath(word: string, file: string): boolean {
+  if (word === file || file.startsWith(`${word}/`)) return true;
+  return /[*?[{]/.test(word) && pathMatcher(word)(file);
 }
 
 /** A word of a workload's name that marks an optional admin or read-only UI (`rollouts-dashboard`). */
