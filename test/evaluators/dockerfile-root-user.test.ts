@@ -340,7 +340,7 @@ describe('dockerfile.root-user', () => {
   const CHECK_STEP = (extra: string) =>
     `on: pull_request\njobs:\n  c:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          file: ./images/Dockerfile.check\n          push: false\n${extra}`;
   const BUILD = 'FROM debian:12\nRUN apt-get update && apt-get install -y make\nCOPY . /src\nWORKDIR /src\n';
-  it.each([
+  it.each<{ name: string; files: Record<string, string>; expected: string[][] }>([
     {
       name: 'a package builder copying into its volume (exec form)',
       files: {
