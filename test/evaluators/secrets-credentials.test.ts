@@ -225,6 +225,38 @@ describe('credential files, judged by content', () => {
     ]);
   });
 
+  it.each([
+    // [case, path, text, expected]
+    ['a tuple unpacked in code', 'app/auth.py', 'username, _password = credentials\n', []],
+    [
+      'an assignment in code',
+      'app/auth.py',
+      `_password = "${b64(`ci:${PASSWORD}`)}"\n`,
+      ['1:14:generic-secret-assignment'],
+    ],
+    [
+      'a registry-scoped entry in code',
+      'ci/setup.py',
+      `f.write("//npm.corp.internal/:_password=${b64(PASSWORD)}")\n`,
+      ['1:41:npmrc-credential'],
+    ],
+    [
+      'a line appended to .npmrc',
+      'ci/setup.sh',
+      `echo "_auth=${b64(`ci:${PASSWORD}`)}" >> ~/.npmrc\n`,
+      ['1:13:npmrc-credential'],
+    ],
+    [
+      'a heredoc into .npmrc',
+      'ci/setup.sh',
+      `cat > .npmrc <<EOF\n_password=${b64(PASSWORD)}\nEOF\n`,
+      ['2:11:npmrc-credential'],
+    ],
+    ['an .npmrc entry', 'tools/.npmrc', `_password=${b64(PASSWORD)}\n`, ['1:11:npmrc-credential']],
+  ])('reads `_auth`/`_password` as npm settings only in npm context: %s', (_case, path, text, expected) => {
+    expect(hits(text, path)).toEqual(expected);
+  });
+
   it('finds docker registry auths and kubeconfig user credentials', () => {
     const docker = `{\n  "auths": {\n    "registry.corp.internal": { "auth": "${b64(`ci:${PASSWORD}`)}" }\n  }\n}\n`;
     expect(hits(docker, '.docker/config.json')).toEqual(['3:42:docker-config-auth']);

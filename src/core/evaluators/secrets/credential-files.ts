@@ -31,6 +31,21 @@ function literal(value: string, min = 8): boolean {
 const NPMRC =
   /(?:^|[\s:"'])(_authToken|_auth|_password|npmAuthToken|npmAuthIdent)["']?[ \t]*[=:][ \t]*["']?([^\s"']{4,2048})/g;
 
+const NPMRC_FILE = /(?:^|\/)\.?(?:npmrc|yarnrc(?:\.ya?ml)?)$/i;
+/** A line or text that writes npm settings: names the file, or runs `npm`/`yarn`/`pnpm config set`. */
+const NPMRC_WRITER = /npmrc|yarnrc|\b(?:npm|yarn|pnpm)[ \t]+config[ \t]+set\b/i;
+
+/**
+ * `_auth` and `_password` are also ordinary names in code (`username, _password = credentials`), so
+ * outside an `.npmrc`/`.yarnrc` they count only as npm settings: scoped to a registry
+ * (`//registry.example/:_password=`), or on a line or in a text that writes npm settings (`echo ... >>
+ * ~/.npmrc`, a heredoc into `.npmrc`, `npm config set`). `_authToken` and `npmAuth*` are npm's alone.
+ */
+function npmrcContext(line: string, at: number, ctx: ScanContext): boolean {
+  if (NPMRC_FILE.test(ctx.path) || line[at] === ':') return true;
+  return NPMRC_WRITER.test(line) || NPMRC_WRITER.test(ctx.text);
+}
+
 /** npm and Yarn registry credentials, wherever the `.npmrc`/`.yarnrc.yml` line is written. */
 export const npmrcDetector: Detector = {
   id: 'npmrc-credential',
@@ -41,14 +56,16 @@ export const npmrcDetector: Detector = {
   identity: 'value',
   describes:
     'npm registry credentials (`_authToken`, `_auth`, `_password` in `.npmrc`, `npmAuthToken` in ' +
-    '`.yarnrc.yml`), also when a script writes them; `_auth` must decode to a user and a password.',
-  find(line) {
+    '`.yarnrc.yml`), also when a script writes them (outside those files, `_auth`/`_password` only ' +
+    'scoped to a registry or in a text that writes npm settings); `_auth` must decode to a user and a password.',
+  find(line, ctx) {
     const hits: LineHit[] = [];
     NPMRC.lastIndex = 0;
     for (let m = NPMRC.exec(line); m; m = NPMRC.exec(line)) {
       const [whole, key = '', value = ''] = m;
       const start = m.index + whole.length - value.length;
       const k = key.toLowerCase();
+      if ((k === '_auth' || k === '_password') && !npmrcContext(line, m.index, ctx)) continue;
       const basic = base64UserPassword(value);
       const ok =
         k === '_auth' || k === 'npmauthident'
