@@ -82,6 +82,36 @@ describe('private keys, verified by structure', () => {
     }
   });
 
+  it.each([
+    // [build constraint, expected confidence and note]
+    ['//go:build e2e', 'low:compiled only into test builds (`//go:build e2e`)'],
+    [
+      '//go:build integration && linux',
+      'low:compiled only into test builds (`//go:build integration && linux`)',
+    ],
+    [
+      '//go:build e2e_test || unittest',
+      'low:compiled only into test builds (`//go:build e2e_test || unittest`)',
+    ],
+    ['//go:build !e2e', 'high:'],
+    ['//go:build linux', 'high:'],
+    ['//go:build e2e || linux', 'high:'],
+    ['//go:build latest', 'high:'],
+    ['', 'high:'],
+  ])('grades a key in Go source built under %j by its build constraint', (constraint, expected) => {
+    const key = pem('PRIVATE KEY', keyBody('pkcs8'));
+    const go = `// Copyright\n\n${constraint}\n\npackage util\n\nvar signer = \`${key}\`\n`;
+    expect(
+      scanText('pkg/util/signer.go', go).map((h) => `${h.detector}:${h.confidence}:${h.note ?? ''}`),
+    ).toEqual([`private-key:${expected}`]);
+  });
+
+  it('does not read a build constraint after the package clause', () => {
+    const key = pem('PRIVATE KEY', keyBody('pkcs8'));
+    const go = `package util\n\n//go:build e2e\n\nvar signer = \`${key}\`\n`;
+    expect(scanText('pkg/util/signer.go', go).map((h) => h.confidence)).toEqual(['high']);
+  });
+
   it('grades a key low beside its own certificate for test material, the loopback host, or long expired', () => {
     const scanned = (text: string, path = 'tlsconfig/hello.go') =>
       scanText(path, text).map((h) => `${h.line}:${h.detector}:${h.confidence}:${h.note ?? ''}`);

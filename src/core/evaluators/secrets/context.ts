@@ -148,3 +148,37 @@ function inEscapedCodeSample(line: string, column: number): boolean {
   const fence = before.lastIndexOf('```');
   return fence !== -1 && before.lastIndexOf('\\n') > fence && /["'`]/.test(before.slice(0, fence));
 }
+
+/** A Go build constraint line (`//go:build e2e && !race`). */
+const GO_BUILD = /^\/\/go:build[ \t]+([^\n\r]+)/m;
+/** Parts of a build tag that name a test build (`e2e`, `integration`, `e2e_test`, `unittest`). */
+const TEST_TAG_PART = /^(?:e2e|integration|unit|functional|acceptance|system|smoke)?(?:tests?)?$/;
+
+/** Whether a build tag names a test build: every `_`/`-` part a test word, and one at least. */
+function testTag(tag: string): boolean {
+  const parts = tag.toLowerCase().split(/[_-]+/);
+  return parts.every((p) => TEST_TAG_PART.test(p)) && parts.some((p) => p !== '');
+}
+
+/**
+ * Why a Go source file is compiled only into test builds, or undefined: its build constraint (the
+ * `//go:build` line before the package clause) requires, in every alternative, a tag that names a
+ * test build (`//go:build e2e`, `integration && linux`), so no release binary holds what it
+ * declares. A negated tag (`!e2e`) is the opposite and does not count.
+ */
+export function testOnlyBuild(path: string, text: string): string | undefined {
+  if (!/\.go$/i.test(path)) return undefined;
+  const m = GO_BUILD.exec(text);
+  if (!m) return undefined;
+  const pkg = /^package[ \t]/m.exec(text);
+  if (pkg && pkg.index < m.index) return undefined;
+  const alternatives = m[1]!
+    .replace(/\/\/.*$/, '')
+    .replace(/[()]/g, ' ')
+    .split('||');
+  for (const alternative of alternatives) {
+    const tags = alternative.split('&&').map((t) => t.trim());
+    if (!tags.some((t) => /^[\w.-]+$/.test(t) && testTag(t))) return undefined;
+  }
+  return `compiled only into test builds (\`//go:build ${m[1]!.trim()}\`)`;
+}

@@ -1,5 +1,5 @@
 import { certificatesIn, hasJudgeableKey, judgeByCertificates } from './certificates.js';
-import { sourceContext } from './context.js';
+import { sourceContext, testOnlyBuild } from './context.js';
 import { DETECTORS, findAwsSecrets, VERIFIED } from './detectors.js';
 import { unclaimedJwt } from './jwt.js';
 import {
@@ -136,7 +136,8 @@ export function scanTextFull(path: string, text: string, options: ScanOptions = 
           if (piece.cut && hit.end > line.length - WINDOW_BEFORE / 2) continue;
           if (!hit.rejected && !VERIFIED.has(d.id))
             lowerInContext(hit, d.family, line, path, text, piece.start);
-          else if (!hit.rejected && d.family === 'private-key') lowerTestNamed(hit, line, text, piece.start);
+          else if (!hit.rejected && d.family === 'private-key')
+            lowerTestNamed(hit, line, path, text, piece.start);
           hits.push(toHit(d.id, number(), hit, shift));
           if (d.id === 'aws-access-key-id' && !hit.rejected) awsLines.push(number());
         }
@@ -245,7 +246,13 @@ const TEST_MATERIAL_WORDS = new Set([
  * "-----BEGIN PRIVATE KEY-----`, or the name on the line above the armour): a verified key all the
  * same, but one its author labelled as a fixture. Reported with low confidence, naming the name.
  */
-function lowerTestNamed(hit: LineHit, line: string, text: string, offset: number): void {
+function lowerTestNamed(hit: LineHit, line: string, path: string, text: string, offset: number): void {
+  const testBuild = testOnlyBuild(path, text);
+  if (testBuild) {
+    hit.confidence = 'low';
+    hit.note ??= testBuild;
+    return;
+  }
   let before = line.slice(0, hit.start);
   if (/^[\s"'`]*$/.test(before)) {
     const end = text.lastIndexOf('\n', offset - 1);
