@@ -25,6 +25,12 @@ describe('judgeRef', () => {
     [{ refKey: 'suffix' as const, ref: 'v1.2.3' }, 'tag'],
     [{ refKey: 'suffix' as const, ref: '2.0.0-rc.1' }, 'tag'],
     [{ refKey: 'suffix' as const, ref: 'semver:^1.2.0' }, 'tag'],
+    // A version range over tags (Yarn's `#~0.8.3`): git forbids `~`, `^` and spaces in branch names.
+    [{ refKey: 'suffix' as const, ref: '~0.8.3' }, 'tag'],
+    [{ refKey: 'suffix' as const, ref: '^1.2' }, 'tag'],
+    [{ refKey: 'suffix' as const, ref: '>=1.0.0 <2' }, 'tag'],
+    [{ refKey: 'suffix' as const, ref: '>=1.0.0' }, 'branch'],
+    [{ refKey: 'suffix' as const, ref: 'release-~1' }, 'branch'],
     [{ refKey: 'suffix' as const, ref: 'main' }, 'branch'],
     [{ refKey: 'rev' as const, ref: 'develop' }, 'branch'],
   ])('%j is %s', (dep, kind) => {

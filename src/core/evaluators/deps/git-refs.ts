@@ -24,6 +24,14 @@ export interface GitDependency {
 /** What a ref points at. */
 export type RefKind = 'commit' | 'tag' | 'branch' | 'default-branch';
 
+/**
+ * A version range given as the ref (`#~0.8.3`, `#^1.2`, `#>=1.0.0 <2`), which Yarn (and npm after
+ * `semver:`) resolves against the repository's version tags. Only a range that no branch can be
+ * named counts: git forbids `~`, `^` and spaces in ref names (a branch may be named `>=1.0`).
+ */
+const SEMVER_RANGE =
+  /^(?:[~^]|[<>]=?[ \t]*)v?\d+(?:\.(?:\d+|[xX*])){0,2}(?:-[0-9A-Za-z.-]+)?(?:[ \t]+(?:[<>]=?|\|\|)[ \t]*v?\d+(?:\.(?:\d+|[xX*])){0,2})*$/;
+
 /** Judges a ref: commits and tags (versions) are fixed enough, anything else follows a branch. */
 export function judgeRef(dep: Pick<GitDependency, 'refKey' | 'ref'>): RefKind {
   const ref = dep.ref?.trim() ?? '';
@@ -32,6 +40,7 @@ export function judgeRef(dep: Pick<GitDependency, 'refKey' | 'ref'>): RefKind {
   if (dep.refKey === 'tag') return 'tag';
   if (/^[0-9a-f]{7,40}$/i.test(ref)) return 'commit';
   if (/^semver:|^(?:refs\/tags\/)?v?\d+(?:\.\d+){0,3}(?:[-+][0-9A-Za-z.-]+)?$/.test(ref)) return 'tag';
+  if (SEMVER_RANGE.test(ref) && /^[~^]|\s/.test(ref)) return 'tag';
   return 'branch';
 }
 
