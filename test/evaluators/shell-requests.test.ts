@@ -28,6 +28,8 @@ function requestPatterns() {
       runtime: request.runtime.message,
       internal: (host: string) => request.internal.message.replace('{host}', host),
       healthcheck: `${request.runtime.message} ${request.healthcheck?.message}`,
+      statusOnly: `${request.runtime.message} ${request.statusOnly?.message}`,
+      buildStatusOnly: `${p.message} ${request.statusOnly?.message}`,
     };
   };
   return { curl: of('curl'), wget: of('wget') };
@@ -120,7 +122,8 @@ const CASES: [string, string, string, [string, string, string] | null][] = [
     'wget --spider',
     'app/o.sh',
     'wget -q --spider --no-check-certificate https://api.example.com/health\n',
-    ['medium', 'high', wget.runtime],
+    // A spider checks that the page is there (a HEAD request): no body comes back.
+    ['medium', 'low', wget.statusOnly],
   ],
   [
     'saved with -o',
@@ -317,6 +320,42 @@ const CASES: [string, string, string, [string, string, string] | null][] = [
     'health check with a host the script never sets',
     'h5/healthcheck.sh',
     'curl -fsk "https://${UPSTREAM}/healthz"\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'readiness loop reading only the status of a HEAD request',
+    'st1/entrypoint-tests.sh',
+    'CR=$(curl --insecure -s -m 10 -I "${APP_URL}login" | grep -E "^HTTP" | cut -d" " -f2)\n',
+    ['medium', 'low', curl.statusOnly],
+  ],
+  [
+    'HEAD request by its long option, before the URL',
+    'st2/wait.sh',
+    'curl -k --head https://status.example.com/ready\n',
+    ['medium', 'low', curl.statusOnly],
+  ],
+  [
+    'HEAD request in a build',
+    'st4/Dockerfile',
+    'FROM alpine:3.20\nRUN curl -kI https://downloads.example.com/tool.tgz\n',
+    ['high', 'low', curl.buildStatusOnly],
+  ],
+  [
+    'HEAD request sending a credential',
+    'st5/wait.sh',
+    'curl -k -I -H "Authorization: Bearer $T" https://status.example.com/ready\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'HEAD request whose headers are stored',
+    'st6/wait.sh',
+    'curl -k -I -o headers.txt https://status.example.com/ready\n',
+    ['high', 'high', curl.build],
+  ],
+  [
+    'GET request reading the status only',
+    'st7/wait.sh',
+    'curl -k -s -o /dev/null -w "%{http_code}" https://status.example.com/ready\n',
     ['medium', 'high', curl.runtime],
   ],
   [

@@ -26,6 +26,11 @@ export interface RequestGrading {
    * every host is a variable the script defaults to the machine itself (see {@link probesItself}).
    */
   healthcheck?: { confidence: Confidence; message: string };
+  /**
+   * A HEAD request that sends no credential and whose answer is neither stored nor run (a readiness
+   * probe reading a status code): an impersonator can only forge a status and headers.
+   */
+  statusOnly?: { confidence: Confidence; message: string };
 }
 
 /** JSON Schema of a pattern's `request` option (see {@link RequestGrading}). */
@@ -75,6 +80,18 @@ export const REQUEST_SCHEMA = {
         message: { type: 'string', minLength: 1, description: 'Added to the message.' },
       },
     },
+    statusOnly: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['confidence', 'message'],
+      description:
+        'For a HEAD request (`curl -I`, `wget --spider`) that sends no credential and whose answer is ' +
+        'neither stored in a file nor run: the server returns a status and headers only.',
+      properties: {
+        confidence: { enum: [...CONFIDENCES] },
+        message: { type: 'string', minLength: 1, description: 'Added to the message.' },
+      },
+    },
   },
 };
 
@@ -96,6 +113,11 @@ export function gradeRequest(
   if (runtime && request.healthcheck && script && probesItself(script, facts)) {
     out.confidence = request.healthcheck.confidence;
     out.message = `${out.message} ${request.healthcheck.message}`;
+    return out;
+  }
+  if (request.statusOnly && facts.head && !facts.credential && facts.feeds === undefined) {
+    out.confidence = request.statusOnly.confidence;
+    out.message = `${out.message} ${request.statusOnly.message}`;
     return out;
   }
   const hosts = facts.urls.map(internalHost);

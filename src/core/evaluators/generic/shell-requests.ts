@@ -24,6 +24,11 @@ export interface RequestFacts {
    * a netrc file, a body, or a URL with user information.
    */
   credential: boolean;
+  /**
+   * A HEAD request (`curl -I`/`--head`, `wget --spider`): the server answers with a status and
+   * headers only, no body.
+   */
+  head: boolean;
 }
 
 interface Client {
@@ -52,6 +57,7 @@ const CURL: Client = {
     E: 'cert',
     n: 'netrc',
     T: 'upload-file',
+    I: 'head',
   },
   longValues: new Set([
     'url',
@@ -114,6 +120,9 @@ const CREDENTIAL_OPTIONS = new Set([
   'upload-file',
 ]);
 
+/** Long options known to take no value (the next word is an operand). */
+const NO_VALUE = new Set(['head', 'spider']);
+
 /** A URL with user information (`https://user:secret@host/`). */
 const USER_INFO = /^["']?[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/[^\s/?#@]{1,256}@/;
 
@@ -151,7 +160,7 @@ export function requestFacts(
   let feeds: RequestFacts['feeds'] = args.saved ? 'saved' : undefined;
   if (!feeds && args.toStdout) feeds = whereOutputGoes(source, views, index);
   const credential = args.credential || args.targets.some((u) => USER_INFO.test(u));
-  return { plainHttp, localSocket: args.localSocket, feeds, urls, credential };
+  return { plainHttp, localSocket: args.localSocket, feeds, urls, credential, head: args.head };
 }
 
 /** Whether a certificate flag is about the proxy's certificate (`--proxy-insecure`), not the server's. */
@@ -168,6 +177,7 @@ interface Arguments {
   saved: boolean;
   toStdout: boolean;
   credential: boolean;
+  head: boolean;
 }
 
 function parseArguments(words: readonly ShellWord[], from: number, client: Client): Arguments {
@@ -180,6 +190,7 @@ function parseArguments(words: readonly ShellWord[], from: number, client: Clien
     saved: client.savesByDefault,
     toStdout: !client.savesByDefault,
     credential: false,
+    head: false,
   };
   const option = (name: string, value: string | undefined) => {
     if (CREDENTIAL_OPTIONS.has(name) || /^(?:data|form)-/.test(name)) out.credential = true;
@@ -216,7 +227,14 @@ function parseArguments(words: readonly ShellWord[], from: number, client: Clien
         out.saved = true;
         out.toStdout = false;
         break;
+      case 'head':
+        out.head = true;
+        break;
       case 'spider':
+        out.head = true;
+        out.saved = false;
+        out.toStdout = false;
+        break;
       case 'delete-after':
         out.saved = false;
         out.toStdout = false;
@@ -236,7 +254,7 @@ function parseArguments(words: readonly ShellWord[], from: number, client: Clien
       let value = eq < 0 ? undefined : v.slice(eq + 1);
       const next = words[i + 1]?.value;
       // An unknown long option takes the next word unless that word looks like a URL (or may be one).
-      if (value === undefined && next !== undefined) {
+      if (value === undefined && next !== undefined && !NO_VALUE.has(name)) {
         if (client.longValues.has(name) || !/^[-$`]|:\/\//.test(next)) {
           value = next;
           i++;
