@@ -81,6 +81,17 @@ describe('deps.sbom-coverage', () => {
     expect(await run(depsSbomCoverage, {}, { 'requirements.txt': text })).toEqual([]);
   });
 
+  it.each([
+    // [case, requirements.txt, expected]
+    ['extras of a package pinned on the line before', 'bleach==6.3.0\nbleach[css]\n', []],
+    ['extras of a package pinned after, spelled otherwise', 'Celery_Beat[sqs]\ncelery-beat==2.1.0\n', []],
+    ['extras with a marker', 'flask==3.1.0\nflask[async] ; python_version >= "3.10"\n', []],
+    ['extras of a package pinned nowhere', 'bleach==6.3.0\ncelery[sqs]\n', ['requirements.txt:2:-']],
+    ['extras with a range of their own', 'bleach==6.3.0\nbleach[css]>=6\n', ['requirements.txt:2:-']],
+  ])('requirements.txt: %s', async (_case, text, expected) => {
+    expect((await run(depsSbomCoverage, {}, { 'requirements.txt': text })).map(at)).toEqual(expected);
+  });
+
   it('reads a requirements file of another format (macOS code signing) as no Python manifest', async () => {
     const codesign = 'designated => anchor apple generic and certificate leaf[subject.OU] = ABCDE12345\n';
     expect(await run(depsSbomCoverage, {}, { 'tools/certs/requirements.txt': codesign })).toEqual([]);

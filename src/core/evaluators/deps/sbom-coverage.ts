@@ -153,13 +153,31 @@ function requirement(raw: string): string | undefined {
   return /^[A-Za-z0-9]/.test(line) ? line : undefined;
 }
 
-/** The first requirement line without `==`. */
+const PINNED = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*===?\s*[A-Za-z0-9]/;
+/** A requirement that only adds extras to a package (`celery[sqs]`), with no version of its own. */
+const EXTRAS_ONLY = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*\[[^\]]*\]\s*(?:;.*)?$/;
+
+/** A distribution name as pip compares them (PEP 503: case and runs of `-`, `_`, `.` aside). */
+const normalName = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
+
+/**
+ * The first requirement line without `==`. A line that only adds extras to a package another line of
+ * the file pins (`bleach==6.3.0` and `bleach[css]`) is pinned too: pip merges the two requirements
+ * of one package, so the extras install at the pinned version.
+ */
 function firstUnpinned(ws: Workspace, file: string): number | undefined {
+  const text = ws.text(file) ?? '';
+  const pinned = new Set<string>();
+  forEachLine(text, (raw) => {
+    const m = PINNED.exec(requirement(raw) ?? '');
+    if (m) pinned.add(normalName(m[1]!));
+  });
   let found: number | undefined;
-  forEachLine(ws.text(file) ?? '', (raw, lineNo) => {
+  forEachLine(text, (raw, lineNo) => {
     const line = requirement(raw);
-    if (line === undefined) return;
-    if (/^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*===?\s*[A-Za-z0-9]/.test(line)) return;
+    if (line === undefined || PINNED.test(line)) return;
+    const extras = EXTRAS_ONLY.exec(line);
+    if (extras && pinned.has(normalName(extras[1]!))) return;
     found = lineNo;
     return false;
   });
