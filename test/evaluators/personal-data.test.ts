@@ -25,6 +25,8 @@ describe('personal data detectors', () => {
     ['"email": "maria.lopez.84@hotmail.com"', ['email m…@hotmail.com']],
     ['imported from the CRM: maria.lopez.84@hotmail.com', ['email m…@hotmail.com']],
     ['"email": "kestrel.v@gmail.com"', ['email k…@gmail.com']],
+    // Gmail ignores periods, but six letters or digits remain.
+    ['"email": "k.v.a.n.e.8@gmail.com"', ['email k…@gmail.com']],
     // A first name that begins with a placeholder word is still a name.
     ['"email": "boguslawa.wrona84@o2.pl"', ['email b…@o2.pl']],
     // A generic account word is a placeholder only as a word of its own; names stay judged.
@@ -66,6 +68,10 @@ describe('personal data detectors', () => {
     // Addresses Gmail would refuse to create (under 6 characters, an underscore): no mailbox.
     'owner_email="kestr@gmail.com"',
     'owner_email="k_estrel99@googlemail.com"',
+    // Periods count toward no length: `u.s.e.r` is four letters; nor may two stand in a row.
+    'email: "u.s.e.r@gmail.com",',
+    'email: "k.e.s.t.r@gmail.com",',
+    'email: "kestrel..vane@gmail.com",',
     '"reply_to": "bogus.reply@hotmail.com",',
     // A generic account word and the case an address-syntax test varies.
     'assert validate_email("user.period1234@gmail.com") is True',

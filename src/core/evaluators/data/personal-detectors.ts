@@ -253,12 +253,18 @@ export function creditsReader(): (line: string) => boolean {
 }
 
 /**
- * Gmail's sign-up rules: a username of 6 to 30 letters, digits and periods, neither starting nor
- * ending with a period. An address outside them (`abc12@gmail.com`, `first_last@gmail.com`) has no
- * mailbox behind it, so it is made up, like a card number that fails the Luhn check.
+ * Gmail's sign-up rules: a username of 6 to 30 letters and digits, with periods between them that
+ * Gmail ignores (they count toward no length: `u.s.e.r` is the four-letter `user`), neither starting
+ * nor ending with a period nor holding two in a row. An address outside them (`abc12@gmail.com`,
+ * `first_last@gmail.com`, `u.s.e.r@gmail.com`) has no mailbox behind it, so it is made up, like a
+ * card number that fails the Luhn check.
  */
 const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
-const GMAIL_USERNAME = /^[a-z0-9](?:[a-z0-9.]{4,28})[a-z0-9]$/i;
+const GMAIL_USERNAME = /^[a-z0-9](?:[a-z0-9]|\.(?!\.)){0,62}[a-z0-9]$/i;
+const gmailUsername = (name: string) => {
+  const letters = name.replaceAll('.', '').length;
+  return GMAIL_USERNAME.test(name) && letters >= 6 && letters <= 30;
+};
 
 /** Another address right after this one, joined by `,` or `;` with no space: `a@x.com,b@y.com`. */
 const JOINED_AFTER = /^[,;][A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}\./;
@@ -282,7 +288,7 @@ function detectEmails(line: string, domains: ReadonlySet<string>, out: PersonalD
       name.length < 3
     )
       continue;
-    if (GMAIL_DOMAINS.has(domain) && !GMAIL_USERNAME.test(name)) continue;
+    if (GMAIL_DOMAINS.has(domain) && !gmailUsername(name)) continue;
     // `Name <address>`: an identity as git and package metadata write it.
     if (line[m.index - 1] === '<' && line[m.index + m[0].length] === '>') continue;
     if (MADE_UP_BEFORE.test(line.slice(Math.max(0, m.index - 30), m.index))) continue;
