@@ -9,6 +9,7 @@ import {
   shannonEntropy,
 } from '../../src/core/evaluators/secrets/values.js';
 import { expectLinear } from '../helpers/linear.js';
+import { hits } from './secrets-kit.js';
 
 describe('shannonEntropy', () => {
   it('is 0 for one repeated character and log2(n) for n distinct characters', () => {
@@ -75,6 +76,21 @@ describe('isPlaceholder', () => {
       'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
     expect(isPlaceholder(emulator)).toBe(true);
     expect(isPlaceholder(`${emulator.slice(0, 40)}Q${emulator.slice(41)}`)).toBe(false);
+  });
+});
+
+describe("reCAPTCHA's published test secret key", () => {
+  const published = '6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe';
+  it.each([
+    ['the published test key', published, []],
+    [
+      'a key of its shape that differs in one character',
+      `${published.slice(0, 20)}Q${published.slice(21)}`,
+      ['1:22:generic-secret-assignment'],
+    ],
+  ])('%s', (_case, value, expected) => {
+    expect(isPlaceholder(value)).toBe(expected.length === 0);
+    expect(hits(`RECAPTCHA_SECRET_KEY=${value}\n`, 'dev/environment')).toEqual(expected);
   });
 });
 

@@ -71,7 +71,7 @@ export function isCiphertext(value: string): boolean {
 
 /**
  * Well-known published values that look like secrets but are not (the account keys of Azure's local
- * emulators, which every installation shares). Kept as SHA-256 digests so that no scanner mistakes
+ * emulators, which every installation shares; a vendor's published test keys). Kept as SHA-256 digests so that no scanner mistakes
  * this file for a leak.
  */
 const PUBLIC_VALUES = new Set([
@@ -79,6 +79,9 @@ const PUBLIC_VALUES = new Set([
   '0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059',
   // Azure Cosmos DB emulator account key (documented by Microsoft; the same in every emulator).
   'aa6547439583c3a275d4542a0df6c1ad6a863971be9f2a2220f027cc02aef615',
+  // Google reCAPTCHA v2 test secret key (published in the reCAPTCHA FAQ for automated tests: every
+  // verification with it succeeds, so it protects nothing and grants nothing).
+  'f5e95c9954635b65acab57e6d5ea663eb900f06dc8794a90358f5abb1c77d4e0',
 ]);
 
 /** SHA-256 hex digest of a value; used for identities and the public-value list, never shown whole. */
