@@ -93,7 +93,8 @@ export const LOOPBACK_KEY_NAMES: readonly string[] = [
  * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
  * Folder globs (those ending in `/**
  * Compose stacks of the CI: a Compose file in a CI folder (`.ci/`, `ci/`) or named for a CI or test
- * run (`compose.ci.yaml`, `docker-compose.e2e.yml`, `compose.cypress.yaml`). A job brings the stack up
+ * run (`compose.ci.yaml`, `docker-compose.e2e.yml`, `compose.cypress.yaml`, `compose.override.
+ * integration_tests.yml`). A job brings the stack up
  * on its runner and discards it with the job: a password there guards a container that lives as long
  * as the test, and the stack is no deployment.
  */
@@ -101,6 +102,9 @@ export const CI_STACK_NAMES: readonly string[] = [
   '**/.ci/**/*compose*.{yml,yaml}',
   '**/ci/**/*compose*.{yml,yaml}',
   '**/*compose*.{ci,e2e,cypress,integration}.{yml,yaml}',
+  // Named for a suite of tests, in the plural that never names an environment
+  // (`docker-compose.override.integration_tests.yml`, `compose.e2e-tests.yaml`).
+  '**/*compose*.*{-,_}tests.{yml,yaml}',
 ];
 
 /**`) match whatever the case of the folder's name (.NET's and

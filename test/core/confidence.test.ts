@@ -224,6 +224,11 @@ describe('test paths', () => {
     ['docker-compose.ci.yml', true],
     ['deploy/compose.e2e.yaml', true],
     ['compose.cypress.yml', true],
+    // Named for a suite of tests (the plural never names an environment).
+    ['docker-compose.override.integration_tests.yml', true],
+    ['compose.e2e-tests.yaml', true],
+    ['docker-compose.staging-tests.env.yml', false],
+    ['docker-compose.override.tests-env.yml', false],
     // A deployment's stack, or a CI folder's other files (its scripts hold the deploy tokens).
     ['compose.yaml', false],
     ['deploy/docker-compose.prod.yml', false],
