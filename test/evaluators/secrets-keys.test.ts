@@ -106,6 +106,44 @@ describe('private keys, verified by structure', () => {
     ).toEqual([`private-key:${expected}`]);
   });
 
+  it.each([
+    // [case, code before the key, code after it, expected confidence and note]
+    [
+      "a unit test's `ut_` function",
+      'static int ut_token_create(void) {\n        char *pem;\n\n        RD_UT_BEGIN();\n        pem =\n',
+      ';\n        RD_UT_PASS();\n}\n',
+      'low:inside `ut_token_create`, a unit-test function',
+    ],
+    [
+      'a test function whose head spans two lines',
+      'static void\ntest_sign_roundtrip(struct ctx *c)\n{\n        const char *pem =\n',
+      ';\n}\n',
+      'low:inside `test_sign_roundtrip`, a unit-test function',
+    ],
+    [
+      'a function that is no test',
+      'int load_default_key(struct ctx *c) {\n        const char *pem =\n',
+      ';\n}\n',
+      'high:',
+    ],
+    [
+      'a key after a test function has closed',
+      'static int ut_parse(void) {\n        return 0;\n}\n\nconst char *server_key =\n',
+      ';\n',
+      'high:',
+    ],
+  ])('grades a key in C source by the function it stands in: %s', (_case, before, after, expected) => {
+    const key = pem('PRIVATE KEY', keyBody('pkcs8'))
+      .split('\n')
+      .map((l) => `            "${l}\\n"`)
+      .join('\n');
+    expect(
+      scanText('src/sasl_oidc.c', `${before}${key}${after}`).map(
+        (h) => `${h.detector}:${h.confidence}:${h.note ?? ''}`,
+      ),
+    ).toEqual([`private-key:${expected}`]);
+  });
+
   it('does not read a build constraint after the package clause', () => {
     const key = pem('PRIVATE KEY', keyBody('pkcs8'));
     const go = `package util\n\n//go:build e2e\n\nvar signer = \`${key}\`\n`;

@@ -182,3 +182,44 @@ export function testOnlyBuild(path: string, text: string): string | undefined {
   }
   return `compiled only into test builds (\`//go:build ${m[1]!.trim()}\`)`;
 }
+
+/** C and C++ sources, whose function definitions start at the beginning of a line. */
+const C_FAMILY = /\.(?:c|cc|cpp|cxx|h|hh|hpp)$/i;
+/**
+ * A function definition's head at the start of a line: a return type, the name, a parameter list,
+ * and no `;` after it (a declaration); the `{` may follow on the line or the next one.
+ */
+const C_FUNCTION_HEAD =
+  /^(?:[A-Za-z_][\w \t*]{0,120}?[ \t*])?([A-Za-z_]\w{0,127})[ \t]*\([^;{}]{0,400}\)[ \t]*\{?[ \t]*$/;
+/** Words of a function name that make it a test: a test framework's prefix or a test word. */
+const TEST_FUNCTION_WORDS = new Set(['test', 'tests', 'unittest', 'fake', 'dummy', 'mock', 'fixture']);
+/** Lines looked back over for the function a value stands in. */
+const FUNCTION_LOOKBACK = 400;
+
+/**
+ * The test function of a C or C++ source that the line at `offset` stands in, or undefined: the
+ * nearest function definition before it (a line at column 0 with a name and a parameter list), if no
+ * closing `}` at column 0 lies between, and its name is a unit test's (`ut_` first, as unit-test
+ * frameworks of C libraries prefix them, or a test word: `test_parse`, `TestServer`).
+ */
+export function enclosingTestFunction(path: string, text: string, offset: number): string | undefined {
+  if (!C_FAMILY.test(path)) return undefined;
+  let end = offset;
+  for (let i = 0; i < FUNCTION_LOOKBACK && end > 0; i++) {
+    const start = text.lastIndexOf('\n', end - 2) + 1;
+    const line = text.slice(start, end).replace(/\r?\n$/, '');
+    if (line.startsWith('}')) return undefined;
+    const m = C_FUNCTION_HEAD.exec(line);
+    if (m && !/^(?:if|for|while|switch|return|else|do|sizeof)\b/.test(line)) {
+      const name = m[1]!;
+      const words = name
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .toLowerCase()
+        .split('_')
+        .filter(Boolean);
+      return words[0] === 'ut' || words.some((w) => TEST_FUNCTION_WORDS.has(w)) ? name : undefined;
+    }
+    end = start;
+  }
+  return undefined;
+}

@@ -1,5 +1,5 @@
 import { certificatesIn, hasJudgeableKey, judgeByCertificates } from './certificates.js';
-import { sourceContext, testOnlyBuild } from './context.js';
+import { enclosingTestFunction, sourceContext, testOnlyBuild } from './context.js';
 import { DETECTORS, findAwsSecrets, VERIFIED } from './detectors.js';
 import { unclaimedJwt } from './jwt.js';
 import {
@@ -251,6 +251,12 @@ function lowerTestNamed(hit: LineHit, line: string, path: string, text: string, 
   if (testBuild) {
     hit.confidence = 'low';
     hit.note ??= testBuild;
+    return;
+  }
+  const testFunction = enclosingTestFunction(path, text, offset);
+  if (testFunction) {
+    hit.confidence = 'low';
+    hit.note ??= `inside \`${testFunction}\`, a unit-test function`;
     return;
   }
   let before = line.slice(0, hit.start);
