@@ -744,6 +744,7 @@ jobs:
       'high',
     ],
     ['a job that needs a gated job, but runs always', throughGatedJob('    if: always()\n'), 'high'],
+    ['a job that needs a gated job, but runs Always()', throughGatedJob('    if: Always()\n'), 'high'],
   ])(
     'is less sure of a checkout gated on a membership check of who started the run: %s',
     async (_name, text, confidence) => {
@@ -877,9 +878,16 @@ jobs:
         (f) => f.severity === undefined,
       );
     expect(await critical('github.event.pull_request.head.repo.full_name == github.repository')).toBe(false);
-    expect(await critical("success() && github.event.pull_request.head.repo.full_name == 'acme/app'")).toBe(
-      false,
-    );
+    expect(
+      (
+        await evaluate(
+          workflowDangerousTriggers,
+          one(checkout("success() && github.event.pull_request.head.repo.full_name == 'acme/app'")),
+          {},
+          { repository: 'acme/app' },
+        )
+      ).some((f) => f.severity === undefined),
+    ).toBe(false);
     expect(await critical('${{ !github.event.pull_request.head.repo.fork }}')).toBe(false);
     expect(
       await critical(
@@ -914,6 +922,94 @@ jobs:
     expect(
       await critical('github.event.pull_request.head.repo.full_name == github.repository ${{ true }}'),
     ).toBe(true);
+  });
+
+  // A repository named literally is this repository only when it is the run's own (GITHUB_REPOSITORY,
+  // compared without case): any other name may be a fork its owner opens pull requests from, and
+  // without the run's repository a name proves nothing. A login guards only as a bot's (name[bot]).
+  const guardedCheckout = (cond: string) => `on: pull_request_target
+jobs:
+  a:
+    if: ${cond}
+    steps:
+      - uses: actions/checkout@v4
+        with: { ref: "\${{ github.event.pull_request.head.sha }}" }
+      - run: npm install
+`;
+  const HEAD = 'github.event.pull_request.head.repo.full_name';
+  const AUTHOR_LOGIN = 'github.event.pull_request.user.login';
+  it.each([
+    ['another repository named literally', `${HEAD} == 'evil-user/project'`, 'acme/app', true],
+    ['a literal first', `\${{ 'evil-user/project' == ${HEAD} }}`, 'acme/app', true],
+    [
+      "the triggering run's head repository, another one",
+      "github.event.workflow_run.head_repository.full_name == 'evil-user/project'",
+      'acme/app',
+      true,
+    ],
+    ['this repository named literally', `${HEAD} == 'acme/app'`, 'acme/app', false],
+    ['this repository in another case', `${HEAD} == 'Acme/App'`, 'acme/app', false],
+    ['a repository named literally, the run not knowing its own', `${HEAD} == 'acme/app'`, undefined, true],
+    ['github.repository, the run not knowing its own', `${HEAD} == github.repository`, undefined, false],
+    ["a person's login", `${AUTHOR_LOGIN} == 'evil-user'`, 'acme/app', true],
+    [
+      "a person's login, or this repository",
+      `${AUTHOR_LOGIN} == 'evil-user' || ${HEAD} == github.repository`,
+      'acme/app',
+      true,
+    ],
+    ["a bot's login", `${AUTHOR_LOGIN} == 'dependabot[bot]'`, 'acme/app', false],
+    [
+      "a bot's login, or this repository",
+      `${AUTHOR_LOGIN} == 'Renovate[bot]' || ${HEAD} == github.repository`,
+      undefined,
+      false,
+    ],
+  ])(
+    'keeps a checkout of the head critical unless the condition names this repository or a bot: %s',
+    async (_name, cond, repository, critical) => {
+      const findings = await evaluate(
+        workflowDangerousTriggers,
+        one(guardedCheckout(cond)),
+        {},
+        repository ? { repository } : {},
+      );
+      expect(findings.some((f) => f.severity === undefined)).toBe(critical);
+    },
+  );
+
+  // A job that needs a job keeping outsiders out is skipped with it, unless its own condition asks
+  // for a status function: in any case (GitHub's function names ignore case), and success() anywhere
+  // but as a part the whole condition requires.
+  const afterGuard = (cond: string) => `on: pull_request_target
+jobs:
+  guard:
+    if: github.event.pull_request.head.repo.full_name == github.repository
+    runs-on: x
+    steps: [{ run: echo ok }]
+  build:
+    needs: guard
+${cond === '' ? '' : `    if: ${cond}\n`}    runs-on: x
+    steps:
+      - uses: actions/checkout@v4
+        with: { ref: "\${{ github.event.pull_request.head.sha }}" }
+      - run: npm install
+`;
+  it.each([
+    ['always()', true],
+    ['Always()', true],
+    ['${{ ALWAYS() }}', true],
+    ['Failure()', true],
+    ['${{ !Cancelled() }}', true],
+    ['${{ !success() }}', true],
+    ["success() || github.event.action == 'labeled'", true],
+    ["contains(github.event.pull_request.labels.*.name, 'ok') && !CANCELLED()", true],
+    ["Success() && github.event.action != 'closed'", false],
+    ["github.event.action != 'closed'", false],
+    ['', false],
+  ])('a job that needs a guarded job, with if: %s, is critical: %s', async (cond, critical) => {
+    const findings = await evaluate(workflowDangerousTriggers, one(afterGuard(cond)), {});
+    expect(findings.some((f) => f.severity === undefined)).toBe(critical);
   });
 
   it.each([

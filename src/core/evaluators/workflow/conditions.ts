@@ -5,46 +5,117 @@ import { OUTSIDER_EVENTS, PR_EVENTS } from './shared.js';
 /**
  * Whether a job runs only for runs outsiders cannot start: its own condition, or the condition of a
  * job it needs (a skipped job skips the jobs that need it, unless they ask for `always()`).
+ * `repository` is the run's repository (`owner/name`, see `EvaluatorContext.repository`): a condition
+ * that names the head repository literally guards only when it names this one.
  */
-export function jobExcludesOutsiders(workflow: Workflow, job: Job): boolean {
-  let known = JOBS.get(job);
+export function jobExcludesOutsiders(workflow: Workflow, job: Job, repository: string | undefined): boolean {
+  let byRepository = JOBS.get(job);
+  if (!byRepository) {
+    byRepository = new Map();
+    JOBS.set(job, byRepository);
+  }
+  const key = repository?.toLowerCase() ?? '';
+  let known = byRepository.get(key);
   if (known === undefined) {
-    known = jobGuarded(workflow, job, new Set());
-    JOBS.set(job, known);
+    known = jobGuarded(workflow, job, repository, new Set());
+    byRepository.set(key, known);
   }
   return known;
 }
 
-/** Per job, computed once: audits ask for every expression of the job. */
-const JOBS = new WeakMap<Job, boolean>();
+/** Per job and repository, computed once: audits ask for every expression of the job. */
+const JOBS = new WeakMap<Job, Map<string, boolean>>();
 
-function jobGuarded(workflow: Workflow, job: Job, seen: Set<string>): boolean {
+function jobGuarded(
+  workflow: Workflow,
+  job: Job,
+  repository: string | undefined,
+  seen: Set<string>,
+): boolean {
   if (seen.has(job.id)) return false;
   seen.add(job.id);
-  if (excludesOutsiders(job.if)) return true;
-  if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
-    return false;
+  if (excludesOutsiders(job.if, repository)) return true;
+  if (runsPastFailures(job.if)) return false;
   const needs = job.needs?.value;
   for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
     const upstream = workflow.jobs.find((j) => j.id === id);
-    if (upstream && jobGuarded(workflow, upstream, seen)) return true;
+    if (upstream && jobGuarded(workflow, upstream, repository, seen)) return true;
   }
   return false;
 }
 
+/** The status functions, by their lower-cased name (GitHub's function names ignore case). */
+const STATUS_FUNCTIONS = new Set(['always', 'failure', 'cancelled', 'success']);
+/** A status function named in text that does not parse as one condition (names compared without case). */
+const STATUS_TEXT = /\b(?:always|failure|cancelled|success)\s*\(/i;
+
+/**
+ * Whether a job's or step's `if:` can let it run although a job it needs was skipped or failed (or an
+ * earlier step of the job failed): it calls `always()`, `failure()` or `cancelled()`, in any case
+ * (GitHub's function names ignore case: `Always()` is `always()`), or `success()` anywhere but as a
+ * part the whole condition requires (`success() && x` is the default; `!success()`, `success() || x`
+ * are not). A condition without a status function is run as `success() && (...)`, which a skipped
+ * or failed job it needs makes false. Read from the parsed condition; a condition that does not parse
+ * as one expression counts when its text names a status function at all.
+ */
+export function runsPastFailures(condition: Located | undefined): boolean {
+  if (typeof condition?.value !== 'string') return false;
+  const tree = conditionTree(condition);
+  if (!tree) return STATUS_TEXT.test(condition.value);
+  const required = new Set<ExprNode>();
+  const require = (n: ExprNode): void => {
+    if (n.kind === 'and') n.args.forEach(require);
+    else required.add(n);
+  };
+  require(tree);
+  let found = false;
+  const visit = (n: ExprNode): void => {
+    if (found) return;
+    switch (n.kind) {
+      case 'call':
+        if (STATUS_FUNCTIONS.has(n.name) && (n.name !== 'success' || !required.has(n))) found = true;
+        n.args.forEach(visit);
+        break;
+      case 'and':
+      case 'or':
+        n.args.forEach(visit);
+        break;
+      case 'not':
+        visit(n.arg);
+        break;
+      case 'compare':
+        visit(n.left);
+        visit(n.right);
+        break;
+      case 'index':
+        visit(n.target);
+        n.computed.forEach(visit);
+        break;
+      case 'ref':
+        n.computed.forEach(visit);
+        break;
+      case 'literal':
+        break;
+    }
+  };
+  visit(tree);
+  return found;
+}
+
 /**
  * Whether an `if:` condition admits only runs that outsiders cannot start with their own code: pull
- * requests from this repository (not forks), runs triggered by a push, runs of an event no outsider
- * causes (`github.event_name == 'workflow_dispatch'`), pull requests opened by one named account, or
+ * requests from this repository (not forks: `head.repo.full_name == github.repository`, or this
+ * repository's own name written out when the run knows it), runs triggered by a push, runs of an event no outsider
+ * causes (`github.event_name == 'workflow_dispatch'`), pull requests opened by one named bot account, or
  * authors and commenters who are owners, members or collaborators. Read from the parsed condition, so `a && guard` is guarded and
  * `a || guard` is not unless both sides are; a condition that is text around `${{ }}` is always true
  * and guards nothing. Labels, actor names and `github.repository` checks are not guards: a label is
  * added before the code changes, `github.actor` can be a bot an outsider triggers, and the repository
  * check only keeps the workflow from running in forks of it.
  */
-export function excludesOutsiders(condition: Located | undefined): boolean {
+export function excludesOutsiders(condition: Located | undefined, repository: string | undefined): boolean {
   const node = conditionTree(condition);
-  return node ? guards(node) : false;
+  return node ? guards(node, repository?.toLowerCase()) : false;
 }
 
 /** An `if:` condition as one expression tree; undefined when absent, not parsable, or text around `${{ }}`. */
@@ -66,16 +137,19 @@ export function conditionTree(condition: Located | undefined): ExprNode | undefi
 
 const TRUSTED_ASSOCIATIONS = new Set(['owner', 'member', 'collaborator']);
 
-function guards(node: ExprNode): boolean {
+function guards(node: ExprNode, repository: string | undefined): boolean {
   switch (node.kind) {
     case 'and':
-      return node.args.some(guards);
+      return node.args.some((n) => guards(n, repository));
     case 'or':
-      return node.args.every(guards);
+      return node.args.every((n) => guards(n, repository));
     case 'not':
       return isRef(node.arg, FORK_FLAGS);
     case 'compare':
-      return compareGuards(node.op, node.left, node.right) || compareGuards(node.op, node.right, node.left);
+      return (
+        compareGuards(node.op, node.left, node.right, repository) ||
+        compareGuards(node.op, node.right, node.left, repository)
+      );
     case 'call':
       return node.name === 'contains' && containsTrusted(node.args);
     default:
@@ -92,10 +166,14 @@ const FORK_FLAGS = [
   'github.event.workflow_run.head_repository.fork',
 ];
 
-function compareGuards(op: string, a: ExprNode, b: ExprNode): boolean {
+function compareGuards(op: string, a: ExprNode, b: ExprNode, repository: string | undefined): boolean {
   if (op === '==') {
-    // The head repository is this repository (or one named literally).
-    if (isRef(a, HEAD_REPOSITORIES) && (isRef(b, ['github.repository']) || isString(b))) return true;
+    // The head repository is this repository: `github.repository`, or this repository's name written
+    // out (as the run's environment names it; `==` ignores case). Any other name is a repository
+    // someone else may own (a fork of this one: its owner opens the pull request), and a name with no
+    // run's repository to compare it with proves nothing.
+    if (isRef(a, HEAD_REPOSITORIES) && (isRef(b, ['github.repository']) || namesRepository(b, repository)))
+      return true;
     if (isRef(a, FORK_FLAGS) && literal(b) === false) return true;
     // A run triggered by a push (or a schedule), not by a pull request.
     if (isRef(a, ['github.event.workflow_run.event']) && ['push', 'schedule'].includes(String(literal(b))))
@@ -107,9 +185,11 @@ function compareGuards(op: string, a: ExprNode, b: ExprNode): boolean {
       if (event !== '' && !OUTSIDER_EVENTS.has(event) && !PR_EVENTS.has(event)) return true;
     }
     if (isAssociation(a) && TRUSTED_ASSOCIATIONS.has(String(literal(b)).toLowerCase())) return true;
-    // A pull request opened by one named account (a bot such as dependabot[bot], whose name no one
-    // else can take); unlike github.actor, the author of a pull request cannot be another account.
-    if (isRef(a, ['github.event.pull_request.user.login']) && typeof literal(b) === 'string') return true;
+    // A pull request opened by one named bot account (dependabot[bot]: a GitHub App's, whose name no
+    // one else can take; unlike github.actor, the author of a pull request cannot be another account).
+    // A person's login is not: anyone can be that person as far as this condition tells, and the
+    // workflow would run their pull requests with its privileges.
+    if (isRef(a, ['github.event.pull_request.user.login']) && botLogin(b)) return true;
   }
   if (op === '!=' && isRef(a, FORK_FLAGS) && literal(b) === true) return true;
   return false;
@@ -166,8 +246,23 @@ function isAssociation(node: ExprNode): boolean {
   return node.kind === 'ref' && node.path.length >= 3 && node.path.at(-1) === 'author_association';
 }
 
-function isString(node: ExprNode): boolean {
-  return node.kind === 'literal' && typeof node.value === 'string' && node.value.includes('/');
+/** A string literal that is the run's repository (`repository` in lower case), compared without case. */
+function namesRepository(node: ExprNode, repository: string | undefined): boolean {
+  return (
+    repository !== undefined &&
+    node.kind === 'literal' &&
+    typeof node.value === 'string' &&
+    node.value.toLowerCase() === repository
+  );
+}
+
+/** A string literal that names a bot account (`name[bot]`), which no person's login can be. */
+function botLogin(node: ExprNode): boolean {
+  return (
+    node.kind === 'literal' &&
+    typeof node.value === 'string' &&
+    /^[a-z0-9][\w.-]*\[bot\]$/i.test(node.value.trim())
+  );
 }
 
 function literal(node: ExprNode): unknown {

@@ -18,7 +18,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { followsUntrustedRuns, outsiderCaused, workflowsByName } from './activity.js';
 import { localCallers, triggeringEvents } from './callers.js';
-import { conditionTree, excludesOutsiders, jobExcludesOutsiders } from './conditions.js';
+import { conditionTree, excludesOutsiders, jobExcludesOutsiders, runsPastFailures } from './conditions.js';
 import { classifyContext, classifyHeadRef } from './contexts.js';
 import { Dataflow, type Scope } from './dataflow.js';
 import { jobGuards } from './event-guards.js';
@@ -58,7 +58,7 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
     'pull_request_target and workflow_run triggers (medium; low when the jobs keep to the event as data, info when they also hold no secret or write scope); workflows on them, on issue_comment or called from them that check out, run or hand on the pull request head (critical).',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   subjects: workflowFiles,
-  evaluate({ workspace, subjects }) {
+  evaluate({ workspace, subjects, repository }) {
     const findings: RawFinding[] = [];
     // Every workflow, for the names a workflow_run trigger follows: read only when one does.
     const sources = workflowsByName(workspace);
@@ -79,9 +79,9 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
         let critical = 0;
         if (untrustedRun.length > 0) {
           for (const job of workflow.jobs) {
-            if (jobExcludesOutsiders(workflow, job)) continue;
+            if (jobExcludesOutsiders(workflow, job, repository)) continue;
             for (const step of job.steps) {
-              if (excludesOutsiders(step.if)) continue;
+              if (excludesOutsiders(step.if, repository)) continue;
               const gate = environmentGate(workflow, job);
               const check = gate ? undefined : checkGate(workspace, workflow, job, via !== '');
               const member = gate || check ? undefined : membershipGate(workflow, job, step);
@@ -185,7 +185,7 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
           .filter((job) =>
             job.steps.some(
               (step) =>
-                (jobExcludesOutsiders(workflow, job) || excludesOutsiders(step.if)) &&
+                (jobExcludesOutsiders(workflow, job, repository) || excludesOutsiders(step.if, repository)) &&
                 headCheckoutsOf(workspace, flow, workflow, job, step).length > 0,
             ),
           )
@@ -210,7 +210,9 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
           );
         };
         const asData = () =>
-          (data ??= unseen.length === 0 && eventAsData(workspace, values, flow, workflow, fetchedOnlyRead));
+          (data ??=
+            unseen.length === 0 &&
+            eventAsData(workspace, values, flow, workflow, repository, fetchedOnlyRead));
         // Keeping to the event as data with no secret and a read-only token leaves the run nothing
         // privileged to expose: the trigger is then only a note (info).
         const bare =
@@ -338,6 +340,8 @@ function environmentGate(workflow: Workflow, job: Job, seen = new Set<string>())
   const env = job.environment?.value;
   const name = typeof env === 'string' ? env : (env as { name?: unknown } | null)?.name;
   if (typeof name === 'string' && name.trim() !== '') return name.trim();
+  // A job that runs whatever became of the jobs it needs (`always()`) does not wait for their approval.
+  if (runsPastFailures(job.if)) return undefined;
   const needs = job.needs?.value;
   for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
     const upstream = workflow.jobs.find((j) => j.id === id);
@@ -387,6 +391,7 @@ function checkGate(
   throughCallers: boolean,
 ): { job: string; where: string; seen: string } | undefined {
   const gateIn = (source: Workflow, waiting: Job) => {
+    if (runsPastFailures(waiting.if)) return undefined;
     const needs = waiting.needs?.value;
     for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
       const upstream = source.jobs.find((j) => j.id === id);
@@ -475,8 +480,7 @@ function membershipGate(workflow: Workflow, job: Job, step?: Step): MembershipGa
  * they or the job ask for `always()` or another status.
  */
 function associationCheck(job: Job, step: Step): MembershipGate | undefined {
-  const status = /\b(?:always|failure|cancelled)\s*\(/;
-  if (status.test(String(step.if?.value ?? '')) || status.test(String(job.if?.value ?? ''))) return undefined;
+  if (runsPastFailures(step.if) || runsPastFailures(job.if)) return undefined;
   for (const earlier of job.steps) {
     if (earlier.index >= step.index) break;
     if (earlier.if !== undefined || earlier.value['continue-on-error'] !== undefined) continue;
@@ -543,8 +547,7 @@ function failingExits(script: string): CommandView[] {
  * (`echo`) and of heredocs prove nothing.
  */
 function permissionCheck(job: Job, step: Step): MembershipGate | undefined {
-  const status = /\b(?:always|failure|cancelled)\s*\(/;
-  if (status.test(String(step.if?.value ?? '')) || status.test(String(job.if?.value ?? ''))) return undefined;
+  if (runsPastFailures(step.if) || runsPastFailures(job.if)) return undefined;
   for (const earlier of job.steps) {
     if (earlier.index >= step.index) break;
     if (earlier.if !== undefined || earlier.value['continue-on-error'] !== undefined || !earlier.run)
@@ -610,8 +613,7 @@ function jobMembershipGate(workflow: Workflow, job: Job, seen: Set<string>): Mem
         .find(Boolean);
     if (found) return found;
   }
-  if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
-    return undefined;
+  if (runsPastFailures(job.if)) return undefined;
   for (const id of needed) {
     const up = workflow.jobs.find((j) => j.id === id);
     const found = up && jobMembershipGate(workflow, up, seen);

@@ -1,6 +1,6 @@
 import type { ExprNode } from '../../parsers/expression.js';
 import type { Job, Step, Workflow } from '../../parsers/workflow.js';
-import { conditionTree, trustedAssociation } from './conditions.js';
+import { conditionTree, runsPastFailures, trustedAssociation } from './conditions.js';
 
 /**
  * What a job's or step's `if:` says about the event that runs it: a check of `github.event.action`
@@ -61,8 +61,7 @@ function jobChain(workflow: Workflow, job: Job, seen: Set<string>): EventGuards 
   if (seen.has(job.id)) return { merged: false };
   seen.add(job.id);
   let guards = conditionGuards(conditionTree(job.if));
-  if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
-    return guards;
+  if (runsPastFailures(job.if)) return guards;
   const needs = job.needs?.value;
   for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
     const upstream = workflow.jobs.find((j) => j.id === id);

@@ -2,7 +2,7 @@ import type { ExprNode } from '../../parsers/expression.js';
 import type { Job, Workflow } from '../../parsers/workflow.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { localCallers } from './callers.js';
-import { conditionTree } from './conditions.js';
+import { conditionTree, runsPastFailures } from './conditions.js';
 import { requiredBy } from './event-guards.js';
 
 /**
@@ -102,8 +102,7 @@ export function onPullRequestComments(workflow: Workflow, job: Job, seen = new S
   seen.add(job.id);
   const tree = conditionTree(job.if);
   if (tree && requiresPullRequest(tree, true)) return true;
-  if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
-    return false;
+  if (runsPastFailures(job.if)) return false;
   const needs = job.needs?.value;
   return (Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []).some((id) => {
     const upstream = workflow.jobs.find((j) => j.id === id);

@@ -178,19 +178,21 @@ export function eventAsData(
   text: Dataflow,
   heads: Dataflow,
   workflow: Workflow,
+  repository: string | undefined,
   fetchedOnlyRead: (job: Job, step: Step) => boolean = () => false,
   seen = new Set<string>(),
 ): boolean {
   if (seen.has(workflow.path)) return true;
   seen.add(workflow.path);
   return workflow.jobs.every((job) => {
-    if (jobExcludesOutsiders(workflow, job)) return true;
+    if (jobExcludesOutsiders(workflow, job, repository)) return true;
     if (job.uses) {
       const ref = parseUses(job.uses.value);
       if (ref.kind !== 'local') return false;
       const called = readWorkflowSource(workspace, ref.path.replace(/^\.\//, '').replace(/@.*$/, ''));
       return (
-        called?.kind === 'workflow' && eventAsData(workspace, text, heads, called, fetchedOnlyRead, seen)
+        called?.kind === 'workflow' &&
+        eventAsData(workspace, text, heads, called, repository, fetchedOnlyRead, seen)
       );
     }
     let downloaded = false;

@@ -84,7 +84,7 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
     },
   },
   subjects: workflowFiles,
-  evaluate({ options, workspace, subjects }) {
+  evaluate({ options, workspace, subjects, repository }) {
     const sinks = actionInputMap(options.sinks);
     const flow = new Dataflow(workspace, classifyContext, { inputs: true });
     // Read (every workflow) only for an injection of a dispatch's payload.
@@ -121,7 +121,7 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
           const file = sink === 'run:' && step?.run ? writtenFile(workspace, source, step, expr) : undefined;
           const insiders =
             source.kind === 'workflow' && job !== undefined
-              ? jobExcludesOutsiders(source, job) || excludesOutsiders(step?.if)
+              ? jobExcludesOutsiders(source, job, repository) || excludesOutsiders(step?.if, repository)
               : false;
           for (const group of byReference(flows)) {
             const f = finding(expr, group, sink, owner, shellOf(step, job, source), file, relay);
