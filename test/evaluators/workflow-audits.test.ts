@@ -1044,6 +1044,55 @@ jobs:
     },
   );
 
+  // A reusable workflow runs on the events of the jobs that call it: a calling job whose condition, or
+  // that of a job it needs, keeps outsiders out does not bring its privileged event in.
+  const calledFrom = (caller: string) => ({
+    '.github/workflows/caller.yml': `on:\n  pull_request_target:\n  schedule: [{ cron: '0 0 * * *' }]\njobs:\n${caller}`,
+    '.github/workflows/build.yml': `on: workflow_call
+jobs:
+  b:
+    steps:
+      - uses: actions/checkout@v4
+        with: { ref: "\${{ github.event.pull_request.head.sha }}" }
+      - run: make
+`,
+  });
+  const SAME = 'github.event.pull_request.head.repo.full_name == github.repository';
+  const call = '    uses: ./.github/workflows/build.yml\n';
+  it.each([
+    ['an unguarded calling job', `  c:\n${call}`, true],
+    ["a calling job for this repository's branches", `  c:\n    if: ${SAME}\n${call}`, false],
+    [
+      'a calling job that needs a job for them',
+      `  meta:\n    if: ${SAME}\n    steps: [{ run: echo }]\n  c:\n    needs: [meta]\n${call}`,
+      false,
+    ],
+    [
+      'a calling job that needs such a job, but runs Always()',
+      `  meta:\n    if: ${SAME}\n    steps: [{ run: echo }]\n  c:\n    needs: [meta]\n    if: Always()\n${call}`,
+      true,
+    ],
+    [
+      'a calling job that names another repository',
+      `  c:\n    if: github.event.pull_request.head.repo.full_name == 'evil-user/app'\n${call}`,
+      true,
+    ],
+    ['one guarded calling job and one unguarded', `  c:\n    if: ${SAME}\n${call}  d:\n${call}`, true],
+  ])(
+    'carries the condition of the calling job into a called workflow: %s',
+    async (_name, caller, critical) => {
+      const findings = await evaluate(
+        workflowDangerousTriggers,
+        calledFrom(caller),
+        {},
+        { repository: 'acme/app' },
+      );
+      expect(
+        findings.some((f) => f.location?.path === '.github/workflows/build.yml' && f.severity === undefined),
+      ).toBe(critical);
+    },
+  );
+
   it('says that a fetch of the head fetches it, and that a checkout checks it out', async () => {
     const findings = await evaluate(
       workflowDangerousTriggers,

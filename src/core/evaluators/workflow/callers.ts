@@ -74,8 +74,14 @@ function normalize(path: string): string {
  * chains of calls. A reusable workflow runs in its caller's event context (`github.event` is the
  * caller's), so one called from a `pull_request_target` workflow is as privileged as its caller.
  * `workflow_call` itself stays in the set: callers outside the repository are not visible here.
+ * `follow`, when given, says which calling jobs count (a rule leaves out those whose condition keeps
+ * the call from happening on the events it judges).
  */
-export function triggeringEvents(workspace: Workspace, workflow: Workflow): Set<string> {
+export function triggeringEvents(
+  workspace: Workspace,
+  workflow: Workflow,
+  follow: (caller: LocalCaller & { source: Workflow; job: Job }) => boolean = () => true,
+): Set<string> {
   const events = new Set((workflow.on?.events ?? []).map((e) => e.event));
   if (!events.has('workflow_call')) return events;
   const seen = new Set([workflow.path]);
@@ -83,6 +89,7 @@ export function triggeringEvents(workspace: Workspace, workflow: Workflow): Set<
   while (queue.length > 0) {
     for (const caller of localCallers(workspace, queue.shift()!)) {
       if (caller.source.kind !== 'workflow' || !caller.job || seen.has(caller.source.path)) continue;
+      if (!follow({ ...caller, source: caller.source, job: caller.job })) continue;
       seen.add(caller.source.path);
       for (const e of caller.source.on?.events ?? []) events.add(e.event);
       queue.push(caller.source.path);

@@ -68,7 +68,13 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
     walkWorkflows(workflowSources(workspace, subjects), {
       workflow(workflow) {
         const own = eventsOf(workflow);
-        const events = triggeringEvents(workspace, workflow);
+        // A reusable workflow runs in the events of its callers, except those of a calling job whose
+        // condition (or that of a job it needs) keeps outsiders out: the call never happens for them.
+        const events = triggeringEvents(
+          workspace,
+          workflow,
+          (caller) => !jobExcludesOutsiders(caller.source, caller.job, repository),
+        );
         const privileged = ['pull_request_target', 'workflow_run', 'issue_comment'].filter((e) =>
           events.has(e),
         );
