@@ -1192,6 +1192,62 @@ describe('Kubernetes manifests that kustomize builds only for a quick start', ()
   });
 });
 
+describe('a manifest in an ordinary folder that a kustomization under a test path names', () => {
+  // kubectl apply -f deploy/ applies an ordinary folder as it is: a kustomization elsewhere naming one
+  // of its files says nothing of who else applies it. A folder with a kustomization of its own is
+  // built with kustomize, through the chains that are followed.
+  const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: agent
+spec:
+  hostNetwork: true
+  containers:
+    - name: agent
+      image: registry.example.com/agent:1.2.3
+      securityContext:
+        privileged: true
+`;
+  const kustomization = (...refs: string[]) =>
+    `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${refs.map((r) => `  - ${r}\n`).join('')}`;
+  it.each([
+    [
+      'an example names the file',
+      { 'examples/kustomization.yaml': kustomization('../deploy/pod.yaml') },
+      'high',
+    ],
+    [
+      'a test suite names the file',
+      { 'test/e2e/kustomization.yaml': kustomization('../../deploy/pod.yaml') },
+      'high',
+    ],
+    [
+      'the folder is a base that only an example builds',
+      {
+        'deploy/kustomization.yaml': kustomization('pod.yaml'),
+        'examples/kustomization.yaml': kustomization('../deploy'),
+      },
+      'low',
+    ],
+    [
+      'the folder is a base that an example and a production overlay build',
+      {
+        'deploy/kustomization.yaml': kustomization('pod.yaml'),
+        'examples/kustomization.yaml': kustomization('../deploy'),
+        'overlays/prod/kustomization.yaml': kustomization('../../deploy'),
+      },
+      'high',
+    ],
+  ])('%s: the privileged container is graded $2', async (_, kustomizations, confidence) => {
+    const findings = await runBuiltin(
+      'k8s-privileged-container',
+      { 'deploy/pod.yaml': pod, ...kustomizations },
+      { persona: 'auditor' },
+    );
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([['deploy/pod.yaml:11:21', confidence]]);
+  });
+});
+
 describe('k8s.single-replica', () => {
   const workload = (name: string) => `apiVersion: apps/v1
 kind: Deployment
@@ -1388,10 +1444,20 @@ spec:
         // A nested environment of that name is one too.
         'deploy/overlays/sandbox/api.yaml': workload('api'),
         'deploy/overlays/sandbox/api-service.yaml': service('api'),
+        // An ordinary folder (applied as it is, kubectl apply -f deploy/) whose files a quick start
+        // names is judged: naming them says nothing of who else applies the folder.
+        'deploy/worker.yaml': workload('worker'),
+        'deploy/worker-service.yaml': service('worker'),
+        'manifests/quick-start/worker/kustomization.yaml': kustomization(
+          'resources',
+          '../../../deploy/worker.yaml',
+          '../../../deploy/worker-service.yaml',
+        ),
       },
     );
     expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
       ['manifests/components/postgres/postgres-deployment.yaml:6:13', null],
+      ['deploy/worker.yaml:6:13', null],
     ]);
   });
 });

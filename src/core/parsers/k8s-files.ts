@@ -132,16 +132,23 @@ export function kustomizeRoots(workspace: Workspace, file: string): readonly str
 
 /**
  * Whether kustomize builds `file` only for the kustomizations `accepts` takes (test environments, a
- * quick start, a development loop): some kustomization lists it, and every chain that builds it
- * starts from one of those (see {@link kustomizeRoots}). A manifest that another kustomization
- * builds too (an overlay named `production` that includes the same component) is built for it, and
- * one no kustomization lists is applied by something this model does not see.
+ * quick start, a development loop): its own folder is a kustomize base or component (a kustomization
+ * there lists it), and every chain that builds it starts from one of those (see
+ * {@link kustomizeRoots}). A manifest that another kustomization builds too (an overlay named
+ * `production` that includes the same component) is built for it, and one no kustomization lists is
+ * applied by something this model does not see. So is one in an ordinary folder, which only a
+ * kustomization elsewhere names (`examples/kustomization.yaml` listing `../deploy/pod.yaml`): the
+ * folder can be applied as it is (`kubectl apply -f deploy/`), and a kustomization naming a file says
+ * nothing about who else applies it. A folder with a kustomization of its own is built with
+ * kustomize (`kubectl apply -k`), through the chains followed here.
  */
 export function builtOnlyFor(
   workspace: Workspace,
   file: string,
   accepts: (kustomization: string) => boolean,
 ): boolean {
+  const folder = path.posix.dirname(file);
+  if (!kustomizationsListing(workspace, file).some((k) => path.posix.dirname(k) === folder)) return false;
   const roots = kustomizeRoots(workspace, file);
   return roots !== undefined && roots.length > 0 && roots.every(accepts);
 }
