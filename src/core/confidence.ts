@@ -5,7 +5,9 @@
  * unsure ones from the report (counted, never silently dropped).
  */
 
+import { runsHere } from './evaluators/workflow/callers.js';
 import { builtOnlyFor } from './parsers/k8s-files.js';
+import { readWorkflowSource } from './parsers/workflow.js';
 import { scaffoldingTemplate } from './scaffolding.js';
 import {
   CONFIDENCES,
@@ -266,12 +268,31 @@ export function inGithubConfig(path: string): boolean {
   return /(?:^|\/)\.github\//.test(path);
 }
 
+/** The metadata file of an action (`uses: ./path/to/action` runs the one in that folder). */
+const ACTION_FILE = /(?:^|\/)action\.ya?ml$/;
+
 /**
- * A matcher of test paths that leaves the repository's workflows and actions to located globs.
- * Folder globs match whatever the case of the folder's name; a file's name keeps its case
- * (`*Test.java` is no `Latest.java`).
+ * Whether a file is the metadata of a local action that a workflow of the repository runs
+ * (`uses: ./examples/setup` in `.github/workflows/ci.yml`), directly or through other local actions
+ * (see `runsHere`): GitHub runs it with the job's token and secrets, wherever it lies.
  */
-function testPathMatcher(testPaths: readonly string[]): (path: string) => boolean {
+function runByWorkflow(workspace: Workspace, path: string): boolean {
+  if (!ACTION_FILE.test(path)) return false;
+  const source = readWorkflowSource(workspace, path);
+  return source?.kind === 'action' && runsHere(workspace, source);
+}
+
+/**
+ * A matcher of test paths that leaves the repository's workflows and actions, and the local actions
+ * its workflows run (`runs`), to the globs a configuration names them by: those that start with `**`,
+ * and the default list's, say what a folder holds, and a workflow's folder or the `examples/` an
+ * action is kept in does not make what GitHub runs test material. Folder globs match whatever the
+ * case of the folder's name; a file's name keeps its case (`*Test.java` is no `Latest.java`).
+ */
+function testPathMatcher(
+  testPaths: readonly string[],
+  runs: (path: string) => boolean = () => false,
+): (path: string) => boolean {
   const either = (globs: readonly string[]): ((path: string) => boolean) => {
     const folders = globs.filter((glob) => glob.endsWith('/**'));
     const names = globs.filter((glob) => !glob.endsWith('/**'));
@@ -280,8 +301,13 @@ function testPathMatcher(testPaths: readonly string[]): (path: string) => boolea
     return (path) => inFolder(path) || named(path);
   };
   const all = either(testPaths);
-  const anchored = either(testPaths.filter((glob) => !glob.startsWith('**/')));
-  return (path) => (GITHUB_RUNS.test(path) ? anchored(path) : all(path));
+  const located = either(
+    testPaths.filter((glob) => !glob.startsWith('**/') && !DEFAULT_TEST_PATHS.includes(glob)),
+  );
+  return (path) => {
+    if (GITHUB_RUNS.test(path)) return located(path);
+    return all(path) && (located(path) || !runs(path));
+  };
 }
 
 /**
@@ -311,7 +337,10 @@ export function testPathContext(
       if (path !== undefined && f.confidence !== 'low') lowerTemplate(f, path);
     };
   }
-  const matcher = testPathMatcher(testPaths);
+  const matcher = testPathMatcher(
+    testPaths,
+    (path) => workspace !== undefined && runByWorkflow(workspace, path),
+  );
   const byKeyName = pathMatcher(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
   const byLoopbackName = pathMatcher(testPaths.filter((glob) => LOOPBACK_KEY_NAMES.includes(glob)));
   const byCiStack = pathMatcher(testPaths.filter((glob) => CI_STACK_NAMES.includes(glob)));

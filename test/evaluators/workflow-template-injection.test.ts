@@ -4,8 +4,10 @@ import { classifyContext } from '../../src/core/evaluators/workflow/contexts.js'
 import { workflowTemplateInjection } from '../../src/core/evaluators/workflow/template-injection.js';
 import { loadRules } from '../../src/core/rules/load.js';
 import { at, evaluate, removeTrees } from '../parsers/tree.js';
+import { cleanup, runBuiltin } from './kit.js';
 
 afterAll(removeTrees);
+afterAll(cleanup);
 
 const W = '.github/workflows/w.yml';
 type Sinks = { uses: string; inputs: string[] }[];
@@ -653,6 +655,66 @@ jobs:
 `),
     });
     expect(findings.map(at)).toEqual([`${W}:6:31`, `${W}:6:59`, `${W}:7:31`]);
+  });
+});
+
+describe('a local action that a workflow runs is no test material, wherever it lies', () => {
+  /** A composite action that expands its input `title` into its script (line 8). */
+  const action =
+    'name: setup\ninputs:\n  title: { required: true }\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: echo "Title ${{ inputs.title }}"\n';
+  /** A workflow on pull_request_target that passes the pull request's title to the action in `dir`. */
+  const workflow = (dir: string) =>
+    `on: pull_request_target\njobs:\n  label:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./${dir}\n        with:\n          title: \${{ github.event.pull_request.title }}\n`;
+  /** A composite action that passes its own input on to the action in `dir`. */
+  const outer = (dir: string) =>
+    `name: outer\ninputs:\n  title: {}\nruns:\n  using: composite\n  steps:\n    - uses: ./${dir}\n      with: { title: "\${{ inputs.title }}" }\n`;
+  const CI = '.github/workflows/ci.yml';
+  it.each([
+    [
+      'tools/setup, run by a workflow',
+      { 'tools/setup/action.yml': action, [CI]: workflow('tools/setup') },
+      'high',
+    ],
+    [
+      'examples/setup, run by a workflow',
+      { 'examples/setup/action.yml': action, [CI]: workflow('examples/setup') },
+      'high',
+    ],
+    [
+      'test/setup, run by a workflow',
+      { 'test/setup/action.yml': action, [CI]: workflow('test/setup') },
+      'high',
+    ],
+    [
+      'test/setup, run by a workflow through another local action',
+      {
+        'test/setup/action.yml': action,
+        '.github/actions/outer/action.yml': outer('test/setup'),
+        [CI]: workflow('.github/actions/outer'),
+      },
+      'high',
+    ],
+    // What no workflow here runs is an example's or a test's, run by callers elsewhere.
+    ['examples/setup, run by no workflow', { 'examples/setup/action.yml': action }, 'low'],
+    [
+      'examples/setup, run by another example only',
+      { 'examples/setup/action.yml': action, 'examples/outer/action.yml': outer('examples/setup') },
+      'low',
+    ],
+    // A configured glob that names the folder still does, as for the workflows themselves.
+    [
+      'examples/setup, run by a workflow, in a configured test path that names it',
+      {
+        'examples/setup/action.yml': action,
+        [CI]: workflow('examples/setup'),
+        '.controlgate.yml': 'version: 1\ntest-paths: ["examples/setup/**"]\n',
+      },
+      'low',
+    ],
+  ])('%s: the injection in its script is graded $2', async (_, files, confidence) => {
+    const findings = await runBuiltin('workflow-template-injection', files, { persona: 'auditor' });
+    const inAction = findings.filter((f) => f.location?.path.endsWith('setup/action.yml'));
+    expect(inAction.map((f) => [f.location?.startLine, f.confidence])).toEqual([[8, confidence]]);
   });
 });
 
