@@ -212,6 +212,62 @@ const TEST_PATH_REASON =
   'the file is under a test, fixture, example, documentation, archived or vendored path';
 const CI_STACK_REASON =
   'the file is a Compose stack of the CI (its folder or name says so), which a job brings up on its runner and discards with it: it is no deployment';
+/**
+ * A folder named for a release of another project (`lib/zstd-1.5.7/`, `deps/jemalloc-5.3.0/`,
+ * `lib/snappy-fef67ac/`): a name, then a dotted version, a date-like number or a short commit.
+ */
+const RELEASE_FOLDER =
+  /^[A-Za-z][\w.+]*(?:-[A-Za-z][\w.+]*)*-v?(?:\d+(?:\.\d+)+[\w.+-]*|\d{5,}|(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{7,40})$/;
+/** The folders a project keeps other projects' source in (`lib/`, `deps/`, `third_party/`...). */
+const VENDORING_PARENTS = new Set([
+  'lib',
+  'libs',
+  'deps',
+  'vendor',
+  'vendored',
+  'third_party',
+  'third-party',
+  'thirdparty',
+  'external',
+  'externals',
+  'extern',
+  'contrib',
+]);
+/** A project's own root files: its license, its README, and how it is built. */
+const LICENSE_FILES = [
+  'LICENSE',
+  'LICENSE.md',
+  'LICENSE.txt',
+  'LICENCE',
+  'COPYING',
+  'COPYING.txt',
+  'COPYING.md',
+];
+const README_FILES = ['README', 'README.md', 'README.rst', 'README.txt', 'readme.md'];
+const BUILD_FILES = [
+  'CMakeLists.txt',
+  'Makefile',
+  'Makefile.am',
+  'Makefile.in',
+  'configure',
+  'configure.ac',
+  'meson.build',
+  'BUILD',
+  'BUILD.bazel',
+  'build.zig',
+  'SConstruct',
+  'Cargo.toml',
+  'go.mod',
+  'package.json',
+  'setup.py',
+  'pyproject.toml',
+  'pom.xml',
+  'build.gradle',
+];
+const VENDORED_RELEASE_REASON = (folder: string) =>
+  `the file is in a vendored copy of another project (${folder}/: a folder named for a release, with ` +
+  "that project's own license, README and build files), whose Dockerfiles, CI and packaging files this repository neither builds nor runs";
+
 const TEST_KUSTOMIZATION_REASON =
   'the manifest is built only by kustomizations under test, fixture, example or quick-start paths';
 const TEST_WORD_KEY_REASON = "the key file's name marks it as test material, and test code sits beside it";
@@ -266,6 +322,27 @@ const KUSTOMIZE_RESOURCE = /\.(?:ya?ml|json)$/i;
  */
 export function inGithubConfig(path: string): boolean {
   return /(?:^|\/)\.github\//.test(path);
+}
+
+/**
+ * The root of the vendored copy of another project's release that holds `path`, if any: a folder
+ * named for a release ({@link RELEASE_FOLDER}) under a vendoring folder (`lib/`, `deps/`,
+ * `third_party/`...) or bundled in a plugin's folder (`plugins/filter_geoip2/libmaxminddb-1.12.2/`),
+ * that carries the project's own root files: a license, a README and a build file. Such a copy is
+ * re-vendored from upstream's releases as it is: upstream's Dockerfiles, CI and packaging files in it
+ * are not the repository's own.
+ */
+function vendoredRelease(workspace: Workspace, path: string): string | undefined {
+  const parts = path.split('/');
+  for (let i = 1; i < parts.length - 1; i++) {
+    const name = parts[i]!;
+    if (!RELEASE_FOLDER.test(name)) continue;
+    if (!VENDORING_PARENTS.has(parts[i - 1]!) && parts[i - 2] !== 'plugins') continue;
+    const folder = parts.slice(0, i + 1).join('/');
+    const has = (names: readonly string[]) => names.some((n) => workspace.has(`${folder}/${n}`));
+    if (has(LICENSE_FILES) && has(README_FILES) && has(BUILD_FILES)) return folder;
+  }
+  return undefined;
 }
 
 /** The metadata file of an action (`uses: ./path/to/action` runs the one in that folder). */
@@ -352,6 +429,11 @@ export function testPathContext(
     KUSTOMIZE_RESOURCE.test(path) &&
     !GITHUB_RUNS.test(path) &&
     builtOnlyFor(workspace, path, matcher);
+  // Only with the default vendored folders in force: a list of its own says what is vendored.
+  const byRelease =
+    workspace && ['**/vendor/**', '**/third_party/**'].every((glob) => testPaths.includes(glob))
+      ? (path: string) => (runByWorkflow(workspace, path) ? undefined : vendoredRelease(workspace, path))
+      : () => undefined;
   // Only with the default key names in force: a list of its own says which names are test material.
   const byTestWord =
     workspace && TEST_KEY_NAMES.every((glob) => testPaths.includes(glob))
@@ -361,6 +443,10 @@ export function testPathContext(
   const besideTestCode = (path: string): boolean => {
     testCodeFolders ??= new Set(workspace!.files.filter((f) => TEST_CODE.test(f)).map(folderOf));
     return testCodeFolders.has(folderOf(path));
+  };
+  const releaseReason = (path: string): string | undefined => {
+    const folder = byRelease(path);
+    return folder === undefined ? undefined : VENDORED_RELEASE_REASON(folder);
   };
   // A file usually holds many findings: its path is matched once.
   const known = new Map<string, string | undefined>();
@@ -376,7 +462,7 @@ export function testPathContext(
             : TEST_PATH_REASON
       : testBuilt(path)
         ? TEST_KUSTOMIZATION_REASON
-        : undefined;
+        : releaseReason(path);
     known.set(path, reason);
     return reason;
   };

@@ -629,3 +629,39 @@ describe('a manifest that kustomize builds only for test or quick-start kustomiz
     expect(report.findings.map((f) => f.confidence)).toEqual(['high', 'high', 'high']);
   });
 });
+
+describe("a vendored copy of another project's release is not the repository's own", () => {
+  const key = pem('PRIVATE KEY', keyBody('pkcs8'));
+  /** A copy of upstream's release in `folder`, with the root files `roots`, and a key file in it. */
+  const release = (folder: string, roots = ['LICENSE', 'README.md', 'Makefile']) => ({
+    ...Object.fromEntries(roots.map((r) => [`${folder}/${r}`, 'x\n'])),
+    [`${folder}/contrib/docker/server.key`]: key,
+  });
+  it.each([
+    ['lib/zstd-1.5.7', release('lib/zstd-1.5.7'), 'low'],
+    ['deps/snappy-fef67ac', release('deps/snappy-fef67ac', ['COPYING', 'README', 'CMakeLists.txt']), 'low'],
+    ['a plugin bundles libmaxminddb-1.12.2', release('plugins/filter_geoip2/libmaxminddb-1.12.2'), 'low'],
+    // Without a license, a README or a build file of its own, nothing says it is another project.
+    ['lib/zstd-1.5.7 without a license', release('lib/zstd-1.5.7', ['README.md', 'Makefile']), 'high'],
+    ['lib/zstd-1.5.7 without a build file', release('lib/zstd-1.5.7', ['LICENSE', 'README.md']), 'high'],
+    // Not under a vendoring folder, or not named for a release.
+    ['src/zstd-1.5.7', release('src/zstd-1.5.7'), 'high'],
+    ['lib/zstd', release('lib/zstd'), 'high'],
+    ['lib/api-v2', release('lib/api-v2'), 'high'],
+    // A list of test paths of its own says what is vendored.
+    [
+      'lib/zstd-1.5.7 with test paths of its own',
+      { ...release('lib/zstd-1.5.7'), '.controlgate.yml': 'version: 1\ntest-paths: ["**/test/**"]\n' },
+      'high',
+    ],
+  ])('%s: the key is graded $2', async (_, files, confidence) => {
+    const report = await runCheck({
+      root: makeTree(files),
+      onlyRules: ['private-key-committed'],
+      persona: 'auditor',
+    });
+    expect(report.findings.map((f) => f.confidence)).toEqual([confidence]);
+    if (confidence === 'low')
+      expect(report.findings[0]!.confidenceReason).toMatch(/^the file is in a vendored copy/);
+  });
+});
