@@ -1,14 +1,20 @@
 /**
  * New versus existing findings on a pull request. A finding is new when the base version of the tree
  * does not have it: fingerprints are content-based, so a finding keeps its identity when lines move.
+ * A finding the base has at a lower severity or confidence is new too: the change raised it (a
+ * trigger that now hands outsiders a writable token turns an injection that was harmless on
+ * `pull_request` into a critical one), and a gate that judged it existing would let the change
+ * through on the strength of what the base did not risk.
  * When the base version cannot be read (a shallow checkout), the diff decides instead: a finding on a
  * line the pull request adds is new, one elsewhere is existing, and one the diff cannot place (about
  * the repository as a whole, or in a binary file) counts as new, so missing history never lets a
  * change through unchecked.
  */
 import { type BaseWorkspace, buildBaseWorkspace } from './base-tree.js';
+import { confidenceRank } from './confidence.js';
 import type { DiffIndex } from './diff.js';
-import type { Finding } from './types.js';
+import { severityRank } from './gate.js';
+import type { Confidence, Finding, Severity } from './types.js';
 import type { Workspace } from './workspace/workspace.js';
 
 /** Which findings the gate counts: those the change introduces, or all of them. */
@@ -45,20 +51,51 @@ export interface NewnessSummary {
   existing: number;
   /** Findings the diff could not place, counted as new (diff method only). */
   unplaced: number;
+  /** Of the new ones, findings the base has at a lower severity or confidence (base method only). */
+  raised: number;
+}
+
+/** A finding's grade on the base commit. */
+export interface BaseGrade {
+  severity: Severity;
+  confidence: Confidence;
 }
 
 /**
- * Marks each finding new or existing by fingerprint. `exempt` rule ids (repository settings read
- * through the API) are never new: no change to the tree can introduce them.
+ * What the base tree finds, by fingerprint: each finding's grade there, or undefined when the base's
+ * finding is the head's own (a rule the change does not touch, not evaluated again).
+ */
+export type BaseFindings = ReadonlyMap<string, BaseGrade | undefined>;
+
+/** Whether a finding is graded above what the base had: a higher severity, or a higher confidence. */
+export function raisedSince(base: BaseGrade, f: Pick<Finding, 'severity' | 'confidence'>): boolean {
+  return (
+    severityRank(f.severity) > severityRank(base.severity) ||
+    confidenceRank(f.confidence) > confidenceRank(base.confidence)
+  );
+}
+
+/**
+ * Marks each finding new or existing by fingerprint: new when the base has no finding of that
+ * fingerprint, or has it at a lower grade ({@link raisedSince}; `raisedFrom` then keeps the base's
+ * grade). `exempt` rule ids (repository settings read through the API) are never new: no change to
+ * the tree can introduce them.
  */
 export function markNewByBase(
   findings: readonly Finding[],
-  baseFingerprints: ReadonlySet<string>,
+  base: BaseFindings,
   exempt: ReadonlySet<string> = new Set(),
 ): NewnessSummary {
-  const summary: NewnessSummary = { new: 0, existing: 0, unplaced: 0 };
+  const summary: NewnessSummary = { new: 0, existing: 0, unplaced: 0, raised: 0 };
   for (const f of findings) {
-    f.isNew = !exempt.has(f.ruleId) && !baseFingerprints.has(f.fingerprint);
+    const was = base.get(f.fingerprint);
+    if (exempt.has(f.ruleId)) f.isNew = false;
+    else if (!base.has(f.fingerprint)) f.isNew = true;
+    else if (was && raisedSince(was, f)) {
+      f.isNew = true;
+      f.raisedFrom = { severity: was.severity, confidence: was.confidence };
+      summary.raised += 1;
+    } else f.isNew = false;
     summary[f.isNew ? 'new' : 'existing'] += 1;
   }
   return summary;
@@ -75,7 +112,7 @@ export function markNewByDiff(
   diff: DiffIndex,
   exempt: ReadonlySet<string> = new Set(),
 ): NewnessSummary {
-  const summary: NewnessSummary = { new: 0, existing: 0, unplaced: 0 };
+  const summary: NewnessSummary = { new: 0, existing: 0, unplaced: 0, raised: 0 };
   for (const f of findings) {
     if (exempt.has(f.ruleId)) {
       f.isNew = false;
@@ -148,10 +185,10 @@ export interface ChangeRun {
   include: string[];
   exclude: string[];
   /**
-   * The fingerprints (made unique, as the head's are) of what the same rules, with the same settings,
-   * find in the base tree.
+   * What the same rules, with the same settings, find in the base tree: fingerprints made unique as
+   * the head's are, each with its grade there (see {@link BaseFindings}).
    */
-  evaluateBase(base: Workspace): Promise<ReadonlySet<string>>;
+  evaluateBase(base: Workspace): Promise<BaseFindings>;
   /** Rules the tree cannot introduce (repository settings): never new, not run on the base. */
   exempt: ReadonlySet<string>;
   /** Rules whose findings are the change itself (policy changes): always new, not run on the base. */
@@ -169,7 +206,7 @@ export async function judgeChange(
   options: ChangeOptions,
   run: ChangeRun,
 ): Promise<ChangeResult> {
-  const empty: NewnessSummary = { new: 0, existing: 0, unplaced: 0 };
+  const empty: NewnessSummary = { new: 0, existing: 0, unplaced: 0, raised: 0 };
   let judged: NewnessMethod = { method: 'none' };
   let counts = empty;
   const base =

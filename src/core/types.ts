@@ -81,6 +81,11 @@ export interface Finding {
    */
   blocking: boolean;
   isNew?: boolean;
+  /**
+   * On a pull request, a finding the base commit has at a lower grade: that grade (the change raised
+   * it, so it counts as new).
+   */
+  raisedFrom?: { severity: Severity; confidence: Confidence };
   /** The exception or inline ignore that suppressed it (or that expired and re-opened it). */
   exception?: FindingException;
   /** The mechanical fix of this occurrence, applied by `controlgate fix` and offered as a suggestion. */

@@ -236,6 +236,7 @@ function finding(f: Finding): Finding {
     blocking: f.blocking,
   };
   if (f.isNew !== undefined) out.isNew = f.isNew;
+  if (f.raisedFrom) out.raisedFrom = { severity: f.raisedFrom.severity, confidence: f.raisedFrom.confidence };
   if (f.exception) out.exception = exception(f.exception);
   if (f.fix) out.fix = fix(f.fix);
   if (f.unfixable !== undefined) out.unfixable = f.unfixable;

@@ -232,7 +232,12 @@ function controlSection(report: Report): string[] {
 function row(f: Finding, inline?: ReadonlySet<string>): string {
   const mark = inline?.has(f.fingerprint) ? '💬' : '';
   const severity = f.blocking ? `**${f.severity}** · blocking` : f.severity;
-  return `| ${mark} | ${severity} | ${where(f)} | ${markdownLink(f.ruleId, f.helpUri)} | ${escapeMarkdown(truncate(f.message, MAX_MESSAGE))} |`;
+  return `| ${mark} | ${severity} | ${where(f)} | ${markdownLink(f.ruleId, f.helpUri)} | ${raised(f)}${escapeMarkdown(truncate(f.message, MAX_MESSAGE))} |`;
+}
+
+/** For a finding the change raised, the grade the base had. */
+function raised(f: Finding): string {
+  return f.raisedFrom ? `(raised from ${f.raisedFrom.severity}/${f.raisedFrom.confidence} on the base) ` : '';
 }
 
 function findingLine(f: Finding): string {

@@ -64,6 +64,8 @@ export interface SarifResult {
     confidence: Finding['confidence'];
     blocking: boolean;
     isNew?: boolean;
+    /** The grade (`severity/confidence`) the base commit had, when the change raised it. */
+    raisedFrom?: string;
     /** The finding is about the repository as a whole; its location is the file chosen to hold it. */
     repositoryLevel?: true;
   };

@@ -216,6 +216,7 @@ function result(f: Finding, ruleIndex: number, prefix: string, anchor: string): 
     },
   };
   if (f.isNew !== undefined) out.properties.isNew = f.isNew;
+  if (f.raisedFrom) out.properties.raisedFrom = `${f.raisedFrom.severity}/${f.raisedFrom.confidence}`;
   if (!f.location) out.properties.repositoryLevel = true;
   if (f.status === 'excepted' || f.status === 'ignored') {
     out.suppressions = [

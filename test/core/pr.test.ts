@@ -52,7 +52,7 @@ describe('markNewByDiff', () => {
     ];
     const summary = markNewByDiff(fs, index, new Set(['github-x']));
     expect(fs.map((f) => f.isNew)).toEqual([true, false, true, true, false, true, false]);
-    expect(summary).toEqual({ new: 4, existing: 3, unplaced: 1 });
+    expect(summary).toEqual({ new: 4, existing: 3, unplaced: 1, raised: 0 });
   });
 });
 
@@ -61,7 +61,7 @@ describe('markNewByBase and the gate scope', () => {
     const moved = finding('a.js', 40, 'same content');
     const base = finding('a.js', 2, 'same content');
     const fresh = finding('a.js', 41, 'other content');
-    markNewByBase([moved, fresh], new Set([base.fingerprint]));
+    markNewByBase([moved, fresh], new Map([[base.fingerprint, undefined]]));
     expect([moved.isNew, fresh.isNew]).toEqual([false, true]);
     expect(inGateScope(moved, 'new')).toBe(false);
     expect(inGateScope(moved, 'all')).toBe(true);

@@ -11,7 +11,7 @@ import { BaseWorkspace } from '../base-tree.js';
 import type { CheckOptions } from '../engine.js';
 import { createFinding } from '../finding.js';
 import { reusedIgnores } from '../policy/suppressions.js';
-import { type ChangeResult, judgeChange } from '../pr.js';
+import { type BaseGrade, type ChangeResult, judgeChange } from '../pr.js';
 import { RuleRun } from '../rule-run.js';
 import { type Logger, silentLogger } from '../types.js';
 import { touchedBy } from '../workspace/scope.js';
@@ -71,19 +71,22 @@ export async function compareWithBase(
         LAST_KIND,
       );
       dedupeFingerprints(baseRun.findings);
-      const fingerprints = new Set(baseRun.findings.map((f) => f.fingerprint));
-      // Each rule's fingerprints are its own (the rule id is part of them): ordinals per rule.
+      const found = new Map<string, BaseGrade | undefined>(
+        baseRun.findings.map((f) => [f.fingerprint, { severity: f.severity, confidence: f.confidence }]),
+      );
+      // Each rule's fingerprints are its own (the rule id is part of them): ordinals per rule. A rule
+      // not evaluated again found on the base what it found on the head, at the same grades.
       for (const { rule } of judged) {
         const seen = new Map<string, number>();
-        for (const f of reused.get(rule.id) ?? []) fingerprints.add(uniqueFingerprint(f, seen));
+        for (const f of reused.get(rule.id) ?? []) found.set(uniqueFingerprint(f, seen), undefined);
       }
-      return fingerprints;
+      return found;
     },
   });
   addReusedIgnores(policy, evaluation, changeRules);
   if (change.judged.method !== 'none') {
     log.info(
-      `new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new, ${change.counts.existing} existing`,
+      `new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new${change.counts.raised > 0 ? ` (${change.counts.raised} of them graded higher than on the base)` : ''}, ${change.counts.existing} existing`,
     );
   }
   return change;
