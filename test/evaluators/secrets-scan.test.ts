@@ -175,11 +175,8 @@ const confidence = (text: string, path = 'src/x.txt') =>
   scanText(path, text).map((h) => `${h.line}:${h.detector}:${h.confidence}${h.note ? `:${h.note}` : ''}`);
 
 describe('confidence from context', () => {
-  it('lowers a value another scanner marks as allowed, and one shown as an example', () => {
+  it('lowers a value shown as an example', () => {
     const slack = () => `xoxb-${rand(12, '0123456789')}-${rand(13, '0123456789')}-${rand(24)}`;
-    expect(confidence(`token = "${slack()}" // gitleaks:allow\n`)).toEqual([
-      '1:slack-token:low:marked as allowed for gitleaks',
-    ]);
     expect(confidence(`# Example:\n#   SLACK_TOKEN=${slack()}\n`)).toEqual([
       '2:slack-token:low:shown as an example',
     ]);
@@ -193,13 +190,110 @@ describe('confidence from context', () => {
     expect(confidence(`Example: ${githubToken()}\n`)).toEqual(['1:github-token:high']);
   });
 
-  it('reads many tokens of one kind in a file as a list of samples, and guesses in documentation as examples', () => {
-    const slack = () => `xoxb-${rand(12, '0123456789')}-${rand(13, '0123456789')}-${rand(24)}`;
+  // Another scanner's allow marker is a reviewer's word on a guess; anyone can append it to a key of
+  // an issuer's format, which it does not lower (its message names the marker, see below).
+  const slack = () => `xoxb-${rand(12, '0123456789')}-${rand(13, '0123456789')}-${rand(24)}`;
+  const awsPair = (marker = '') =>
+    `aws_access_key_id = ${AKIA}${marker}\naws_secret_access_key = ${AWS_SECRET}${marker}\n`;
+  it.each([
+    [
+      'a guess with gitleaks:allow',
+      'DB_PASSWORD = "RjFKIjFpTE0w4Tbb"  # gitleaks:allow\n',
+      ['1:generic-secret-assignment:low:marked as allowed for gitleaks'],
+    ],
+    [
+      'a URL password with pragma: allowlist secret',
+      'url = "postgres://app:Wg5OG5f40WblYJZNg3Zp@db.corp.internal/app"  # pragma: allowlist secret\n',
+      ['1:connection-string-password:low:marked as allowed for pragma'],
+    ],
+    [
+      'an AWS key pair with nosec',
+      awsPair('  # nosec'),
+      ['1:aws-access-key-id:high', '2:aws-secret-access-key:high'],
+    ],
+    [
+      'an AWS key pair with gitleaks:allow',
+      awsPair('  # gitleaks:allow'),
+      ['1:aws-access-key-id:high', '2:aws-secret-access-key:high'],
+    ],
+    [
+      'an AWS key pair with pragma: allowlist secret',
+      awsPair('  # pragma: allowlist secret'),
+      ['1:aws-access-key-id:high', '2:aws-secret-access-key:high'],
+    ],
+    ['a Slack token with gitleaks:allow', `token = "${slack()}" // gitleaks:allow\n`, ['1:slack-token:high']],
+    [
+      'a GitHub token with trufflehog:ignore',
+      `token = "${GHP}" # trufflehog:ignore\n`,
+      ['1:github-token:high'],
+    ],
+    [
+      'a private key with nosec',
+      `key = """${pem('EC PRIVATE KEY', keyBody('ec'))}""" # nosec\n`,
+      ['1:private-key:high'],
+    ],
+  ])("another scanner's allow marker: %s", (_name, text, expected) => {
+    expect(confidence(text, 'config/prod.ini')).toEqual(expected);
+  });
+
+  it('names an allow marker that did not lower a key in the message', async () => {
+    const findings = await run(
+      secretsScan,
+      { families: ['cloud'] },
+      { 'config/prod.ini': awsPair('  # nosec') },
+    );
+    expect(
+      findings.map((f) => [f.confidence, f.message.includes('`nosec` allow marker of another scanner')]),
+    ).toEqual([
+      ['high', true],
+      ['high', true],
+    ]);
+  });
+
+  // Many values of one kind: a list of samples only where the file is documentation or an example
+  // (a scanner's formats, a table of sample tokens), never a configuration a change can pad with
+  // look-alikes of its real key, and never an AWS key beside its pair.
+  const pairs = (n: number) =>
+    Array.from(
+      { length: n },
+      (_, i) =>
+        `[profile${i}]\naws_access_key_id = AKIA${rand(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}\naws_secret_access_key = ${rand(40)}\n`,
+    ).join('');
+  const bots = (n: number) =>
+    `bots:\n${Array.from({ length: n }, (_, i) => `  bot${i}: ${slack()}`).join('\n')}\n`;
+  const ids = (n: number) =>
+    `${Array.from({ length: n }, () => `- AKIA${rand(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`).join('\n')}\n`;
+  const levels = (text: string, path: string) => [
+    ...new Set(confidence(text, path).map((h) => h.split(':').slice(1, 3).join(':'))),
+  ];
+  it.each([
+    [
+      'a real AWS pair and three decoy pairs in a configuration',
+      pairs(4),
+      'config/prod.ini',
+      ['aws-access-key-id:high', 'aws-secret-access-key:high'],
+    ],
+    [
+      'AWS pairs in documentation',
+      pairs(4),
+      'README.md',
+      ['aws-access-key-id:high', 'aws-secret-access-key:high'],
+    ],
+    ['four Slack tokens in a configuration', bots(4), 'config/bots.yml', ['slack-token:high']],
+    ['four Slack tokens in documentation', bots(4), 'README.md', ['slack-token:low']],
+    ['four Slack tokens in an example file', bots(4), 'config/bots.sample.yml', ['slack-token:low']],
+    ['three Slack tokens in documentation', bots(3), 'README.md', ['slack-token:high']],
+    ['AWS key IDs without secrets in documentation', ids(5), 'README.md', ['aws-access-key-id:low']],
+  ])('a list of samples: %s', (_name, text, path, expected) => {
+    expect(levels(text, path)).toEqual(expected);
+  });
+
+  it('reads many tokens of one kind in documentation as a list of samples, and guesses in documentation as examples', () => {
     const tokens = Array.from({ length: 4 }, (_, i) => `bot${i}: ${slack()}`);
-    expect(confidence(`bots:\n${tokens.join('\n')}\n`, 'config/bots.yml')).toEqual(
+    expect(confidence(`bots:\n${tokens.join('\n')}\n`, 'docs/bots.md')).toEqual(
       [2, 3, 4, 5].map((l) => `${l}:slack-token:low:one of 4 of this kind in the file, a list of samples`),
     );
-    expect(confidence(`bot: ${slack()}\n`, 'config/bots.yml')).toEqual(['1:slack-token:high']);
+    expect(confidence(`bot: ${slack()}\n`, 'docs/bots.md')).toEqual(['1:slack-token:high']);
     expect(confidence('DB_PASSWORD = "RjFKIjFpTE0w4Tbb"\n', 'README.md')).toEqual([
       '1:generic-secret-assignment:low:in documentation',
     ]);

@@ -186,6 +186,8 @@ export function toFinding(file: string, hit: SecretHit): RawFinding {
     message = `${label} is committed${where}: ${redact(hit.value)}.`;
   }
   if (hit.note) message = `${message.slice(0, -1)} (${hit.note}).`;
+  if (hit.allowMarker)
+    message = `${message} Its line carries a \`${hit.allowMarker}\` allow marker of another scanner, which does not make a value of an issuer's format less certain.`;
   const key = contextual
     ? contextIdentity(hit.detector, context ?? '', hit.value)
     : secretIdentity(hit.detector, hit.value);

@@ -138,6 +138,7 @@ export function scanTextFull(path: string, text: string, options: ScanOptions = 
             lowerInContext(hit, d.family, line, path, text, piece.start);
           else if (!hit.rejected && d.family === 'private-key')
             lowerTestNamed(hit, line, path, text, piece.start);
+          if (!hit.rejected && !GUESSES.has(d.family)) markedAllowed(hit, line);
           hits.push(toHit(d.id, number(), hit, shift));
           if (d.id === 'aws-access-key-id' && !hit.rejected) awsLines.push(number());
         }
@@ -198,7 +199,11 @@ function binaryBase64(run: string): boolean {
 /**
  * Another scanner's inline allowance on the line (`gitleaks:allow`, `pragma: allowlist secret`,
  * `trufflehog:ignore`, `secretlint-disable-line`, `nosec`): someone reviewed the value as not a
- * secret. It stays reported, with low confidence; controlgate's own ignores work as everywhere.
+ * secret. For a guess (a password-like assignment, a header, a URL password) it lowers the
+ * confidence: the marker is the reviewer's word that the value is none. A value of an issuer's
+ * format (a cloud key, a service token, a private key, a JWT) is a credential whatever a comment
+ * beside it says, and anyone can append the comment: it keeps its confidence, and its message says
+ * that the marker was there (see {@link markedAllowed}). controlgate's own ignores work as everywhere.
  */
 const ALLOW_MARKER =
   /\b(gitleaks:allow|pragma: ?allowlist secret|trufflehog:ignore|secretlint-disable(?:-next)?-line|detect-secrets:? ?allow|nosec\b|kics-scan ignore-line)/i;
@@ -216,8 +221,8 @@ function lowerInContext(
   text: string,
   offset: number,
 ): void {
-  const allowed = ALLOW_MARKER.exec(line);
-  let note = allowed ? `marked as allowed for ${allowed[1]!.replace(/[:-].*$/, '')}` : undefined;
+  const allowed = GUESSES.has(family) ? ALLOW_MARKER.exec(line) : null;
+  let note = allowed ? `marked as allowed for ${markerTool(allowed[1]!)}` : undefined;
   if (!note) {
     const where = sourceContext(path, text, line, offset, hit.start);
     // A token whose shape its issuer verifies is still a token in a comment or a documentation sample.
@@ -227,6 +232,19 @@ function lowerInContext(
     hit.confidence = 'low';
     hit.note ??= note;
   }
+}
+
+/** The scanner an allow marker is for (`gitleaks`, `pragma`, `nosec`). */
+const markerTool = (marker: string) => marker.replace(/[:-].*$/, '');
+
+/**
+ * A value of an issuer's format with another scanner's allow marker on its line: the marker does not
+ * lower it (see {@link ALLOW_MARKER}), and the message says it is there, so that a reviewer sees the
+ * ignore that was asked for.
+ */
+function markedAllowed(hit: LineHit, line: string): void {
+  const allowed = ALLOW_MARKER.exec(line);
+  if (allowed) hit.allowMarker = markerTool(allowed[1]!);
 }
 
 /** Words that name test material, as a whole part of an identifier (`TEST_FAKE_RSA_KEY_0`, `dummyKey`). */
@@ -302,7 +320,7 @@ const DOCUMENTATION =
  */
 const EXAMPLE_FILE = /\.(?:example|sample)(?:\.(?:ya?ml|json|toml|ini|env|conf|cfg|properties|xml))?$/i;
 
-/** Tokens of one kind that a file must hold before it reads as a list of samples. */
+/** Tokens of one kind that a documentation or example file must hold before it reads as a list of samples. */
 const SAMPLE_LIST = 4;
 /** The same for guesses: a configuration may well hold four passwords, seldom six of one kind. */
 const SAMPLE_LIST_GUESSES = 6;
@@ -310,14 +328,20 @@ const SAMPLE_LIST_GUESSES = 6;
 /**
  * Confidence from the file as a whole: guesses in documentation are examples, and so is a JWT there
  * that names no issuer, subject, audience or time (a library's usage example signs made-up data); a
- * file holding many tokens of the same kind (a scanner's test vectors, a list of sample tokens) is a
- * list of samples, not a configuration that uses them. All stay reported, with low confidence.
+ * file holding many values of the same kind is a list of samples, not a configuration that uses
+ * them. All stay reported, with low confidence. For keys and tokens of an issuer's format the count
+ * alone proves nothing (a change can pad a configuration with look-alikes of its real key): only a
+ * documentation or example file reads as a list of samples (a scanner's token formats, a table of
+ * sample tokens), and never for an AWS key beside its pair (an access key ID with its secret key is
+ * a usable credential, not a sample of a format). Test material is lowered by its path
+ * (`test-paths`).
  */
 function inContext(path: string, hits: SecretHit[]): SecretHit[] {
   const perDetector = new Map<string, number>();
   for (const h of hits) perDetector.set(h.detector, (perDetector.get(h.detector) ?? 0) + 1);
   const doc = DOCUMENTATION.test(path);
   const example = !doc && EXAMPLE_FILE.test(path);
+  const paired = awsPaired(hits);
   for (const h of hits) {
     const family = FAMILY.get(h.detector);
     if (VERIFIED.has(h.detector)) continue;
@@ -329,13 +353,34 @@ function inContext(path: string, hits: SecretHit[]): SecretHit[] {
       h.note ??= 'in documentation, with no issuer, subject, audience or time';
     } else if (
       family !== undefined &&
-      perDetector.get(h.detector)! >= (GUESSES.has(family) ? SAMPLE_LIST_GUESSES : SAMPLE_LIST)
+      (GUESSES.has(family)
+        ? perDetector.get(h.detector)! >= SAMPLE_LIST_GUESSES
+        : (doc || example) && perDetector.get(h.detector)! >= SAMPLE_LIST && !paired.has(h))
     ) {
       h.confidence = 'low';
       h.note ??= `one of ${perDetector.get(h.detector)} of this kind in the file, a list of samples`;
     }
   }
   return hits;
+}
+
+/** AWS access key IDs and secret access keys with their counterpart within {@link AWS_PAIR_WINDOW} lines. */
+function awsPaired(hits: readonly SecretHit[]): Set<SecretHit> {
+  const lines = { 'aws-access-key-id': new Set<number>(), 'aws-secret-access-key': new Set<number>() };
+  type Aws = keyof typeof lines;
+  for (const h of hits) if (h.detector in lines) lines[h.detector as Aws].add(h.line);
+  const paired = new Set<SecretHit>();
+  if (lines['aws-access-key-id'].size === 0 || lines['aws-secret-access-key'].size === 0) return paired;
+  for (const h of hits) {
+    if (!(h.detector in lines)) continue;
+    const other = lines[h.detector === 'aws-access-key-id' ? 'aws-secret-access-key' : 'aws-access-key-id'];
+    for (let l = h.line - AWS_PAIR_WINDOW; l <= h.line + AWS_PAIR_WINDOW; l++) {
+      if (!other.has(l)) continue;
+      paired.add(h);
+      break;
+    }
+  }
+  return paired;
 }
 
 /** A part of a line shown to detectors; `cut` when the next piece overlaps its end. */

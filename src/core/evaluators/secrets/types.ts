@@ -51,6 +51,11 @@ export interface SecretHit {
   confidence: Confidence;
   /** Why the confidence is what it is, when lowered by context (`shown as an example`); for the message. */
   note?: string;
+  /**
+   * Another scanner's allow marker on the value's line (`gitleaks`, `nosec`) that did not lower it, a
+   * value of an issuer's format: the message names it, as an ignore that was asked for and not granted.
+   */
+  allowMarker?: string;
   /** When the judgement changes by the clock alone (an unexpired token's expiry), in epoch milliseconds. */
   until?: number;
   /**
