@@ -77,9 +77,13 @@ export function ecKeyPair(format: 'sec1' | 'pkcs8' = 'sec1'): { pem: string; key
   return { pem: privateKey.export({ type: format, format: 'pem' }).toString().trimEnd(), key: privateKey };
 }
 
+/** The key of the CA that issues the tests' certificates, unless they are self-signed. */
+const TEST_CA = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+
 /**
  * A certificate for `key` (made here, so no test file holds one): its subject and issuer fields,
- * subject alternative names (`DNS:host`, `IP:127.0.0.1`) and expiry; as PEM.
+ * subject alternative names (`DNS:host`, `IP:127.0.0.1`) and expiry; as PEM. Signed by a CA key of
+ * the tests' own, or by `key` itself when `selfSigned` (then no issuer vouches for what it says).
  */
 export function certificate(options: {
   key: KeyObject;
@@ -87,6 +91,7 @@ export function certificate(options: {
   issuer?: Record<string, string>;
   san?: string[];
   notAfter?: Date;
+  selfSigned?: boolean;
 }): string {
   const notAfter = options.notAfter ?? new Date(Date.now() + 365 * 86_400_000);
   const notBefore = new Date(notAfter.getTime() - 2 * 365 * 86_400_000);
@@ -111,7 +116,7 @@ export function certificate(options: {
     spki,
     ...extensions,
   );
-  const signature = sign('sha256', tbs, options.key);
+  const signature = sign('sha256', tbs, options.selfSigned ? options.key : TEST_CA);
   const cert = der(0x30, tbs, algorithm, der(0x03, Buffer.from([0]), signature));
   return pem('CERTIFICATE', cert.toString('base64'));
 }

@@ -9,7 +9,9 @@ import type { SecretHit } from './types.js';
  * "dev use only"), for the loopback host alone, or expired more than a year ago identifies no
  * service anyone relies on: the key is still reported, with low confidence and the reason. The
  * certificate counts only when it is the key's own (its public key is the key's), so a test
- * certificate beside an unrelated key changes nothing.
+ * certificate beside an unrelated key changes nothing, and only when another key issued it (a test
+ * PKI's leaf, signed by its CA): a self-signed certificate is whatever the key's holder wrote in it,
+ * as a change that commits a production key with a "Demo" certificate minted for it would.
  */
 
 /** Certificates read per file at most: a CA bundle beside a key is not searched through. */
@@ -124,6 +126,9 @@ export function judgeByCertificates(
     });
     if (!cert) continue;
     paired = true;
+    // A certificate the key signed itself says what its holder wrote in it: anyone with the key can
+    // mint one naming a test, the loopback host or a date long past. Only an issuer's word counts.
+    if (selfIssued(cert)) continue;
     // A certificate is the repository's content: whatever in it Node cannot read leaves the key as
     // the detector judged it, and never fails the scan of the tree.
     let judged: { note?: string; until?: number };
@@ -141,6 +146,15 @@ export function judgeByCertificates(
     }
   }
   return paired;
+}
+
+/** Whether a certificate is signed by its own key (self-signed: no issuer vouches for it). */
+function selfIssued(cert: X509Certificate): boolean {
+  try {
+    return cert.verify(cert.publicKey);
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a scan holds a key that its certificate may speak for. */
