@@ -98,6 +98,36 @@ describe('secret scanner', () => {
     expect(result.unread[0]!.column).toBeGreaterThan(MAX_LINE_WORK - 10_000);
   });
 
+  // Past a line's work budget, keys and tokens of an issuer's format are still looked for: padding
+  // a line (with keywords that spend the budget, or plain filler) cannot hide a key at its end.
+  const awsTail = `;var cfg={aws_access_key_id:"${AKIA}",aws_secret_access_key:"${AWS_SECRET}"};`;
+  it.each([
+    ['plain filler', `var x="${'A'.repeat(790_000)}"${awsTail}`],
+    [
+      'keyword decoys',
+      `${Array.from({ length: 30_000 }, (_, i) => `var a${i}='AKIA password';`).join('')}${awsTail}`,
+    ],
+    ['guess keywords', `${'token=x '.repeat(MAX_LINE_WORK / 4)}${awsTail}`],
+    ['a GitHub token past the budget', `${'token=x '.repeat(MAX_LINE_WORK / 4)}GH=${GHP}`],
+  ])('reads keys past the work budget of a long line: %s', async (_what, text) => {
+    const result = scanTextFull('config/bundle.js', text);
+    const found = result.hits.map((h) => `${h.detector}:${h.confidence}`);
+    expect(found).toEqual(
+      text.endsWith(awsTail)
+        ? ['aws-access-key-id:high', 'aws-secret-access-key:high']
+        : ['github-token:high'],
+    );
+    expect(result.hits.every((h) => h.start > MAX_LINE_WORK)).toBe(true);
+    // What is still not read (guesses past the budget) is said, with what was read there.
+    const findings = await run(
+      secretsScan,
+      { families: ['generic'], reportUnread: true },
+      { 'config/bundle.js': text },
+    );
+    for (const f of findings.filter((f) => f.key === 'unread:line too long'))
+      expect(f.message).toContain("keys and tokens of an issuer's format were still looked for there");
+  });
+
   // 600,000 bytes from a fixed sequence: `binary` ones (a font, a wasm module) or printable `text`.
   const bytes = (kind: 'binary' | 'text', seed: number) => {
     let x = seed;
@@ -122,9 +152,10 @@ describe('secret scanner', () => {
       'base64-encoded binary data',
     ],
     [
+      // (with a guess's keyword past the budget: the keys and tokens of an issuer's format are read there)
       'base64 of text, which may hold a secret',
       'src/blob.ts',
-      `export default \`${bytes('text', 3)}\`;\n`,
+      `export default \`${bytes('text', 3).slice(0, 400_000)}\` + "password=" + \`${bytes('text', 3).slice(400_000)}\`;\n`,
       undefined,
     ],
     [

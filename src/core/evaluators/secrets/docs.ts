@@ -69,7 +69,8 @@ export function renderSecretDetectors(): string {
     '',
     'Files are read whole: text, files over the size cap (streamed, up to 64 MiB), UTF-16, and binary',
     'files as bytes (for issuer tokens, private keys and JWTs). Long lines are read in windows around their',
-    'keywords; what cannot be read is reported by `hardcoded-secret` as an `info` finding.',
+    "keywords, to their end for keys and tokens of an issuer's format; what cannot be read (guesses past",
+    "a long line's work budget) is reported by `hardcoded-secret` as an `info` finding.",
     '',
   ];
   for (const family of FAMILY_PRIORITY) {

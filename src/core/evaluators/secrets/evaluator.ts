@@ -153,8 +153,11 @@ function selected(workspace: Workspace, options: SecretsScanOptions): readonly s
 function unreadFinding(file: string, part: Unread): RawFinding {
   // The unread rest of a line that is encoded binary (a font, a wasm module) holds no text secret.
   const encoded = part.encoded ? `; the rest of the line is ${part.encoded}, which holds no text secret` : '';
+  const issuers = part.issuersRead
+    ? "; keys and tokens of an issuer's format were still looked for there, passwords and other guesses were not"
+    : '';
   return {
-    message: `Part of this file was not scanned for secrets: ${part.reason} (from line ${part.line}, column ${part.column})${encoded}.`,
+    message: `Part of this file was not scanned for secrets: ${part.reason} (from line ${part.line}, column ${part.column})${issuers}${encoded}.`,
     location: { path: file, startLine: part.line, startColumn: part.column },
     severity: 'info',
     confidence: part.encoded ? 'low' : 'high',

@@ -19,7 +19,9 @@ import { shannonEntropy } from './values.js';
  * pass its confirmation, for short keywords) are shown to the detectors it belongs to. Most lines
  * contain none and cost one table lookup per character. Lines up to {@link MAX_PIECE_CHARS} are shown whole; a longer line (minified
  * code, a binary file read as bytes) is shown as windows around its keyword hits, so a secret at any
- * column is found while the work per line stays bounded by {@link MAX_LINE_WORK}.
+ * column is found while the work per line stays bounded by {@link MAX_LINE_WORK}; past that budget,
+ * the detectors of an issuer's format still read the windows of their own keywords (each character
+ * about once per detector), so that padding a line cannot hide a key past the budget.
  */
 
 /** Longest piece of a line a detector is shown at once. */
@@ -43,6 +45,8 @@ export interface Unread {
    * {@link encodedBinary}): `base64-encoded binary data (a data: URI)`.
    */
   encoded?: string;
+  /** Keys and tokens of an issuer's format were still looked for in the rest of the line (guesses were not). */
+  issuersRead?: boolean;
 }
 
 /** What a scan found. */
@@ -118,6 +122,7 @@ export function scanTextFull(path: string, text: string, options: ScanOptions = 
         column: column0 + column + 1,
         reason: 'line too long',
         ...(encoded ? { encoded } : {}),
+        ...(budget !== Number.POSITIVE_INFINITY ? { issuersRead: true } : {}),
       });
     };
     for (const piece of pieces(lineStart, stop, marks, from, to, budget, skipped)) {
@@ -426,7 +431,7 @@ function pieces(
   for (let i = from; i < to; i++) {
     const mark = marks[i]!;
     if (budget <= 0) {
-      skipped(mark.at - start);
+      out.push(...issuerTail(start, end, marks, i, to, skipped));
       return out;
     }
     const s = Math.max(start, mark.at - WINDOW_BEFORE);
@@ -441,6 +446,54 @@ function pieces(
     if (current.end - current.start >= MAX_LINE_WORK) flush();
   }
   flush();
+  return out;
+}
+
+/**
+ * The rest of a long line past its work budget, for the detectors of an issuer's format only (cloud
+ * keys, service tokens, private keys): each is shown the windows around its own keywords, merged, so
+ * that it reads every character at most about once whatever keywords the line repeats. Their
+ * patterns are literal prefixes and bounded runs, so the work stays linear in the line. The guesses
+ * (assignments, headers, URL passwords) are not read there: the first column of theirs is passed to
+ * `skipped`, to be reported.
+ */
+function issuerTail(
+  start: number,
+  end: number,
+  marks: Mark[],
+  from: number,
+  to: number,
+  skipped: (column: number) => void,
+): Piece[] {
+  const windows = new Map<Detector, { start: number; end: number }[]>();
+  let guessAt = -1;
+  for (let i = from; i < to; i++) {
+    const mark = marks[i]!;
+    for (const d of mark.detectors) {
+      if (!ISSUER.has(d.id)) {
+        if (guessAt === -1) guessAt = mark.at;
+        continue;
+      }
+      const s = Math.max(start, mark.at - WINDOW_BEFORE);
+      const e = Math.min(end, mark.at + WINDOW_AFTER);
+      let list = windows.get(d);
+      if (!list) windows.set(d, (list = []));
+      const last = list[list.length - 1];
+      if (last && s <= last.end) last.end = Math.max(last.end, e);
+      else list.push({ start: s, end: e });
+    }
+  }
+  if (guessAt !== -1) skipped(guessAt - start);
+  const out: Piece[] = [];
+  for (const [d, list] of windows) {
+    for (const w of list) {
+      for (let s = w.start; s < w.end; s += MAX_PIECE_CHARS - WINDOW_BEFORE) {
+        const e = Math.min(w.end, s + MAX_PIECE_CHARS);
+        out.push({ start: s, end: e, detectors: new Set([d]), cut: e < w.end });
+        if (e === w.end) break;
+      }
+    }
+  }
   return out;
 }
 
