@@ -41,6 +41,36 @@ describe('reading odd files', () => {
     }
   });
 
+  // UTF-32 (whose little-endian byte-order mark starts like UTF-16LE's) was read as neither.
+  const utf32 = (s: string, endian: 'le' | 'be') => {
+    const out = Buffer.alloc([...s].length * 4);
+    [...s].forEach((c, i) =>
+      endian === 'le'
+        ? out.writeUInt32LE(c.codePointAt(0)!, i * 4)
+        : out.writeUInt32BE(c.codePointAt(0)!, i * 4),
+    );
+    return out;
+  };
+  it.each([
+    ['little-endian with a byte-order mark', 'le-bom.ini', 'le', [0xff, 0xfe, 0, 0]],
+    ['big-endian with a byte-order mark', 'be-bom.ini', 'be', [0, 0, 0xfe, 0xff]],
+    ['little-endian without one', 'le-plain.ini', 'le', []],
+    ['big-endian without one', 'be-plain.ini', 'be', []],
+  ] as const)('decodes UTF-32 %s', (_what, file, endian, bom) => {
+    const text = `# settings \u{1F511}\r\nGH_TOKEN=${GHP}\r\n`;
+    const root = makeTree({ [file]: Buffer.concat([Buffer.from(bom), utf32(text, endian)]) });
+    const ws = new Workspace(root, { files: [file] });
+    expect(ws.text(file)).toBe(text);
+    expect(found(ws, file)).toEqual(['2:10:github-token']);
+  });
+
+  it('does not read an array of small integers in a binary file as UTF-32', () => {
+    const ints = Buffer.alloc(4096);
+    for (let i = 0; i < 1024; i++) ints.writeUInt32LE(1 + (i % 7), i * 4);
+    const root = makeTree({ 'model.bin': ints });
+    expect(new Workspace(root, { files: ['model.bin'] }).read('model.bin').kind).toBe('binary');
+  });
+
   it('streams a file over the size cap and finds a secret at its end', () => {
     const filler = `${'const value = compute(input, options);\n'.repeat(55_000)}`;
     const root = makeTree({ 'data/big.js': `${filler}export const token = '${GHP}';\n` });

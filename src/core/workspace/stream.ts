@@ -36,6 +36,56 @@ export function fdChunks(open: () => number | undefined): ChunkReader {
 }
 
 /**
+ * UTF-32 text, told by its byte-order mark or, without one, by three zero bytes in nearly every
+ * 4-byte unit (what ASCII text looks like in UTF-32); undefined for anything else. Asked before
+ * {@link utf16Encoding}, whose byte-order mark UTF-32LE's starts with.
+ */
+export function utf32Encoding(head: Uint8Array): 'utf-32le' | 'utf-32be' | undefined {
+  if (head[0] === 0xff && head[1] === 0xfe && head[2] === 0 && head[3] === 0) return 'utf-32le';
+  if (head[0] === 0 && head[1] === 0 && head[2] === 0xfe && head[3] === 0xff) return 'utf-32be';
+  const n = Math.min(head.length, 4096) & ~3;
+  if (n < 32) return undefined;
+  const zero = head.indexOf(0);
+  if (zero === -1 || zero >= n) return undefined;
+  // A unit of text: a printable character, a tab or a line break (an array of small integers in a
+  // binary file has the zeros, not the characters).
+  const text = (b: number) => b >= 0x20 || b === 9 || b === 10 || b === 13;
+  let le = 0;
+  let be = 0;
+  for (let i = 0; i < n; i += 4) {
+    if (text(head[i]!) && head[i + 1] === 0 && head[i + 2] === 0 && head[i + 3] === 0) le += 1;
+    if (head[i] === 0 && head[i + 1] === 0 && head[i + 2] === 0 && text(head[i + 3]!)) be += 1;
+  }
+  const units = n / 4;
+  if (le >= units * 0.9) return 'utf-32le';
+  if (be >= units * 0.9) return 'utf-32be';
+  return undefined;
+}
+
+/**
+ * Decodes UTF-32 (within the size cap), without its byte-order mark; a unit that is no code point
+ * is U+FFFD, as TextDecoder does for the other encodings.
+ */
+export function decodeUtf32(bytes: Uint8Array, encoding: 'utf-32le' | 'utf-32be'): string {
+  const parts: string[] = [];
+  let units: number[] = [];
+  for (let i = 0; i + 3 < bytes.length; i += 4) {
+    const cp =
+      encoding === 'utf-32le'
+        ? (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) >>> 0
+        : ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0;
+    if (i === 0 && cp === 0xfeff) continue;
+    units.push(cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0xfffd : cp);
+    if (units.length === 8192) {
+      parts.push(String.fromCodePoint(...units));
+      units = [];
+    }
+  }
+  parts.push(String.fromCodePoint(...units));
+  return parts.join('');
+}
+
+/**
  * UTF-16 text, told by its byte-order mark or, without one, by zero bytes on one side of nearly every
  * code unit (what ASCII text looks like in UTF-16); undefined for anything else.
  */

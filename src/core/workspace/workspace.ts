@@ -8,7 +8,15 @@ import { LineIndex } from './lines.js';
 import { lowerBound, Positions } from './positions.js';
 import { type Deps, ScopeRecorder } from './scope.js';
 import type { Screen, Selector } from './screens.js';
-import { type ChunkReader, decodeText, fdChunks, type TextEncoding, utf16Encoding } from './stream.js';
+import {
+  type ChunkReader,
+  decodeText,
+  decodeUtf32,
+  fdChunks,
+  type TextEncoding,
+  utf16Encoding,
+  utf32Encoding,
+} from './stream.js';
 import { parseYaml, type YamlResult } from './yaml.js';
 
 /** O_NOFOLLOW where the platform has it (not on Windows): opening a symlink then fails with ELOOP. */
@@ -54,7 +62,7 @@ export const FILE_DERIVED_MEMOS: ReadonlySet<string> = new Set([
 const BINARY_SNIFF_BYTES = 8000;
 
 /**
- * What a read found. Text is UTF-8, or UTF-16 decoded (by its byte-order mark or its zero bytes).
+ * What a read found. Text is UTF-8, or UTF-16 or UTF-32 decoded (by its byte-order mark or its zero bytes).
  * Binary files and files over the size cap are not held in memory; where the reader can, it offers
  * `chunks`, a bounded streaming read for the rules that must still look inside them (secrets).
  */
@@ -617,7 +625,10 @@ export class Workspace {
       }
       // One view of the buffer per file: the text is decoded from the buffer's range, not a view.
       const head = buf.subarray(0, Math.min(read, BINARY_SNIFF_BYTES));
-      const utf16 = utf16Encoding(head);
+      // UTF-32 (its byte-order mark starts like UTF-16LE's) is decoded when the file is within the
+      // cap; past it, it is read as bytes, as binary content is.
+      const utf32 = utf32Encoding(head);
+      const utf16 = utf32 ? undefined : utf16Encoding(head);
       const nul = head.indexOf(0) !== -1;
       const chunks = () =>
         fdChunks(() => {
@@ -629,6 +640,10 @@ export class Workspace {
         return encoding === 'latin1'
           ? { kind: 'binary', size, head: Buffer.from(head), chunks: chunks(), at }
           : { kind: 'too-large', size, encoding, head: Buffer.from(head), chunks: chunks(), at };
+      }
+      if (utf32) {
+        const text = decodeUtf32(buf.subarray(0, read), utf32);
+        return { kind: 'text', text, lines: new LineIndex(text), at };
       }
       if (utf16) {
         const text = decodeText(buf.subarray(0, read), utf16);

@@ -67,7 +67,7 @@ export function renderSecretDetectors(): string {
     'another is a new finding. Values a person may have chosen (passwords) are identified by their',
     'context and 20 bits of the hash, too few to confirm a guessed password.',
     '',
-    'Files are read whole: text, files over the size cap (streamed, up to 64 MiB), UTF-16, and binary',
+    'Files are read whole: text, files over the size cap (streamed, up to 64 MiB), UTF-16 and UTF-32, and binary',
     'files as bytes (for issuer tokens, private keys and JWTs). Long lines are read in windows around their',
     "keywords, to their end for keys and tokens of an issuer's format; what cannot be read (guesses past",
     "a long line's work budget) is reported by `hardcoded-secret` as an `info` finding.",

@@ -1,4 +1,4 @@
-import { type ChunkReader, type TextEncoding, textChunks } from '../../workspace/stream.js';
+import { type ChunkReader, type TextEncoding, textChunks, utf32Encoding } from '../../workspace/stream.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { inspectBinary } from './binary-files.js';
 import { certificateSiblings, certificatesIn, hasJudgeableKey, judgeByCertificates } from './certificates.js';
@@ -77,6 +77,19 @@ function scanContent(workspace: Workspace, file: string): FileScan {
             },
           ]
         : [];
+      // UTF-32 text over the size cap (within it, the workspace decodes it): its characters are
+      // four bytes apart, which no detector reads as bytes; said rather than skipped.
+      if (utf32Encoding(content.head))
+        return {
+          hits,
+          unread: [
+            {
+              line: 1,
+              column: 1,
+              reason: `it is UTF-32 text of ${content.size.toLocaleString('en')} bytes, over the size cap`,
+            },
+          ],
+        };
       const mode = textWithNul(content.head) ? 'utf-8' : 'latin1';
       return streamed(file, content.size, content.chunks, mode, hits);
     }
