@@ -44,11 +44,12 @@ describe('reading odd files', () => {
   // UTF-32 (whose little-endian byte-order mark starts like UTF-16LE's) was read as neither.
   const utf32 = (s: string, endian: 'le' | 'be') => {
     const out = Buffer.alloc([...s].length * 4);
-    [...s].forEach((c, i) =>
-      endian === 'le'
-        ? out.writeUInt32LE(c.codePointAt(0)!, i * 4)
-        : out.writeUInt32BE(c.codePointAt(0)!, i * 4),
-    );
+    let at = 0;
+    for (const c of s) {
+      if (endian === 'le') out.writeUInt32LE(c.codePointAt(0)!, at);
+      else out.writeUInt32BE(c.codePointAt(0)!, at);
+      at += 4;
+    }
     return out;
   };
   it.each([

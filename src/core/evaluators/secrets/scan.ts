@@ -477,7 +477,10 @@ function issuerTail(
       const s = Math.max(start, mark.at - WINDOW_BEFORE);
       const e = Math.min(end, mark.at + WINDOW_AFTER);
       let list = windows.get(d);
-      if (!list) windows.set(d, (list = []));
+      if (!list) {
+        list = [];
+        windows.set(d, list);
+      }
       const last = list[list.length - 1];
       if (last && s <= last.end) last.end = Math.max(last.end, e);
       else list.push({ start: s, end: e });
