@@ -273,9 +273,11 @@ export async function buildBaseWorkspace(
     head: [...new Set([...removed, ...wanted.map((e) => e.path)])],
     base: wanted.map((e) => e.path),
   };
-  // A rename keeps its new name in the base: only additions and deletions change the file list.
+  // A rename keeps its new name in the base: only additions and deletions change the file list. A
+  // renamed file differs even with the same content: its findings are judged by the path it had in
+  // the base (a fixture moved out of a test folder is no fixture any more; see RuleRun.contextPaths).
   const differs: TreeChange = {
-    paths: new Set([...removed, ...wanted.filter((e) => !e.same).map((e) => e.path)]),
+    paths: new Set([...removed, ...wanted.filter((e) => !e.same || renamed.has(e.path)).map((e) => e.path)]),
     listing: removed.length > 0 || deleted.length > 0,
     presence: new Set([...removed, ...deleted]),
   };

@@ -93,6 +93,12 @@ export class RuleRun {
    * must be credited with their inputs.
    */
   private context: ((f: Finding, about?: string) => void) | undefined;
+  /**
+   * On the base tree, the files the change renamed, by their new path (where the base shows their old
+   * content) to their path in the base: their findings are judged in context by the path they had
+   * there. A change that moves a fixture out of a test folder raises its findings (see `raisedSince`).
+   */
+  contextPaths: ReadonlyMap<string, string> | undefined;
   /** The view that records what the rules reading across files ask (see {@link recordInputs}). */
   private recorder: RecordingWorkspace | undefined;
   /**
@@ -647,7 +653,8 @@ export class RuleRun {
     for (const r of raw) {
       if (skip && r.location && skip(r.location.path)) continue;
       const finding = createFinding(rule, r, summary.severity);
-      context?.(finding, r.about);
+      const judged = r.about ?? r.location?.path;
+      context?.(finding, (judged !== undefined && this.contextPaths?.get(judged)) || r.about);
       this.findings.push(finding);
       summary.findings += 1;
     }

@@ -46,9 +46,10 @@ describe('buildBaseWorkspace', () => {
     expect(ws!.read('bin.dat')).toBe(head.read('bin.dat'));
     // So is a file renamed without an edit (the same blob): no blob read, the head's read and parse.
     expect(ws!.read('src/new-name.js')).toBe(head.read('src/new-name.js'));
-    // What the rules could see differently: the rename is not among it (same content, same name).
+    // What the rules could see differently: the rename is among it (same content and name, but the
+    // findings there are judged by the path the file had in the base).
     expect(ws!.differs).toEqual({
-      paths: new Set(['README.md', 'src/added.js', 'src/app.js', 'src/removed.js']),
+      paths: new Set(['README.md', 'src/added.js', 'src/app.js', 'src/new-name.js', 'src/removed.js']),
       listing: true,
       presence: new Set(['src/added.js', 'src/removed.js']),
       screened: expect.any(Function),
@@ -60,7 +61,9 @@ describe('buildBaseWorkspace', () => {
     expect(committed!.files).toEqual(ws!.files);
     expect(committed!.text('README.md')).toBe('edited in the checkout\n');
     expect(committed!.text('src/app.js')).toBe('const a = 1;\n');
-    expect(committed!.differs.paths).toEqual(new Set(['src/added.js', 'src/app.js', 'src/removed.js']));
+    expect(committed!.differs.paths).toEqual(
+      new Set(['src/added.js', 'src/app.js', 'src/new-name.js', 'src/removed.js']),
+    );
     // Staged, it is.
     repo.git('add', 'README.md');
     const staged = await buildBaseWorkspace(new Workspace(repo.dir), base);

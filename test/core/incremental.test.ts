@@ -235,13 +235,14 @@ describe('incremental base evaluation (differential)', () => {
     expect(spy.rules).toEqual([0]);
     vi.restoreAllMocks();
     // The Makefile that set the image no longer does: the placeholder is a real tag again, on the base
-    // a low one, so the rule runs there.
+    // a low one, so the rule runs there, and the change that raised it makes it new.
     repo.commit({ Makefile: makefile('echo deploy') });
     spy = spyOnBaseRuns();
     report = await check();
     expect(report.findings.map((f) => `${f.location?.path} ${f.confidence} ${f.isNew}`)).toEqual([
-      'deploy/app.yaml high false',
+      'deploy/app.yaml high true',
     ]);
+    expect(report.findings[0]?.raisedFrom).toEqual({ severity: 'medium', confidence: 'low' });
     expect(spy.rules).toEqual([1]);
   });
 

@@ -76,6 +76,63 @@ describe('a finding the change grades higher than the base did', () => {
   });
 });
 
+const POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: probe
+spec:
+  containers:
+    - name: probe
+      image: registry.example/probe@sha256:${'0'.repeat(64)}
+      securityContext:
+        privileged: true
+`;
+
+/** A commit with the pod at `from`, then the same file moved to `to` (git finds the rename). */
+async function move(from: string, to: string): Promise<Report> {
+  const repo = scratchRepo();
+  dirs.push(repo.dir);
+  const baseline = repo.commit({ [from]: POD });
+  repo.commit({ [from]: null, [to]: POD });
+  return runCheck({
+    root: repo.dir,
+    base: baseline,
+    change: { scope: 'new', worktree: true, baseline },
+    onlyRules: ['k8s-privileged-container'],
+    persona: 'auditor',
+  });
+}
+
+describe('a file the change moves, judged by the path it had on the base', () => {
+  it.each([
+    {
+      name: 'a fixture moved out of the test folder: raised, new, and the gate fails',
+      from: 'test/e2e/pod.yaml',
+      to: 'deploy/pod.yaml',
+      findings: ['high/high line 10 new=true from high/low'],
+      gate: 'fail',
+    },
+    {
+      name: 'a manifest moved between ordinary folders: the same grade, existing',
+      from: 'deploy/pod.yaml',
+      to: 'manifests/pod.yaml',
+      findings: ['high/high line 10 new=false'],
+      gate: 'pass',
+    },
+    {
+      name: 'a manifest moved into the test folder: lowered, existing',
+      from: 'deploy/pod.yaml',
+      to: 'test/e2e/pod.yaml',
+      findings: ['high/low line 10 new=false'],
+      gate: 'pass',
+    },
+  ])('$name', async ({ from, to, findings, gate }) => {
+    const r = await move(from, to);
+    expect(shown(r)).toEqual(findings);
+    expect(r.summary.gate.result).toBe(gate);
+  });
+});
+
 describe('markNewByBase', () => {
   const finding = (fingerprint: string, severity: Finding['severity'], confidence: Finding['confidence']) =>
     ({ ruleId: 'r', fingerprint, severity, confidence }) as Finding;

@@ -65,6 +65,7 @@ export async function compareWithBase(
         runAccess(options),
         focusedBase(scope, base),
       );
+      if (base instanceof BaseWorkspace) baseRun.contextPaths = base.renamed;
       baseRun.reuseResults(new Map([...stored].filter(([id]) => !reused.has(id))));
       await baseRun.evaluateAll(
         judged.filter(({ rule }) => !reused.has(rule.id)),
