@@ -60,7 +60,7 @@ describe('controlgate fix', () => {
 
   it('exit 1 when findings that fail the gate have no mechanical fix, with the reason', async () => {
     const root = tree({
-      Dockerfile: 'FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCMD ["app.exe"]\n',
+      Dockerfile: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD ["app.exe"]\n',
     });
     const r = await cli(['fix', root, '--rule', 'dockerfile-root-user', '--fail-on', 'medium']);
     expect(r.code).toBe(1);
