@@ -207,8 +207,8 @@ describe('private keys, verified by structure', () => {
     expect(scanned(`${key}\n${other}\n`, 'certs/server.pem')).toEqual(['1:private-key:high:']);
   });
 
-  // Anyone holding a key can mint a certificate for it saying anything: a self-signed one lowers
-  // nothing, whatever it says; the same words from an issuer (a test PKI's CA) do.
+  // Anyone holding a key can mint a certificate for it saying anything: the words of a self-signed
+  // one lower nothing; the same words from an issuer (a test PKI's CA) do.
   it.each([
     [
       'a demo subject',
@@ -216,16 +216,6 @@ describe('private keys, verified by structure', () => {
       'issued for test material',
     ],
     ['"do not use"', { subject: { CN: 'do not use' } }, 'issued for test material'],
-    [
-      'the loopback host only',
-      { subject: { CN: 'dev' }, san: ['DNS:localhost'] },
-      'names only the loopback host',
-    ],
-    [
-      'an expiry long past',
-      { subject: { CN: 'api.acme.com' }, notAfter: new Date('2019-03-07') },
-      'expired on 2019-03-07',
-    ],
   ])(
     'a certificate for the key with %s lowers it only when another key issued it',
     async (_what, fields, note) => {
@@ -243,6 +233,33 @@ describe('private keys, verified by structure', () => {
       expect(await judged(false)).toEqual(['certs/bundle.pem:low:true', 'deploy/server.key:low:true']);
     },
   );
+
+  // A certificate for the loopback host alone, or long expired, serves no service others reach,
+  // whoever signed it: a test key's own certificate, as test suites mint them.
+  it.each([
+    [
+      'the loopback host only',
+      { subject: { CN: 'dev' }, san: ['DNS:localhost'] },
+      'names only the loopback host',
+    ],
+    [
+      'an expiry long past',
+      { subject: { CN: 'api.acme.com' }, notAfter: new Date('2019-03-07') },
+      'expired on 2019-03-07',
+    ],
+  ])('a certificate for the key with %s lowers it, self-signed or issued', async (_what, fields, note) => {
+    const { pem: key, key: k } = ecKeyPair('pkcs8');
+    const judged = async (selfSigned: boolean) => {
+      const root = makeTree({
+        'deploy/server.key': `${key}\n`,
+        'deploy/server.crt': `${certificate({ key: k, ...fields, selfSigned })}\n`,
+      });
+      const report = await runCheck({ root, onlyRules: ['private-key-committed'], persona: 'auditor' });
+      return report.findings.map((f) => `${f.location?.path}:${f.confidence}:${f.message.includes(note)}`);
+    };
+    expect(await judged(true)).toEqual(['deploy/server.key:low:true']);
+    expect(await judged(false)).toEqual(['deploy/server.key:low:true']);
+  });
 
   it('reads the certificate kept beside a key file, and says which', async () => {
     const { pem: key, key: k } = ecKeyPair('pkcs8');

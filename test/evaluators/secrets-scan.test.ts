@@ -310,7 +310,7 @@ describe('confidence from context', () => {
       'README.md',
       ['aws-access-key-id:high', 'aws-secret-access-key:high'],
     ],
-    ['four Slack tokens in a configuration', bots(4), 'config/bots.yml', ['slack-token:high']],
+    ['four Slack tokens in a configuration', bots(4), 'config/bots.yml', ['slack-token:low']],
     ['four Slack tokens in documentation', bots(4), 'README.md', ['slack-token:low']],
     ['four Slack tokens in an example file', bots(4), 'config/bots.sample.yml', ['slack-token:low']],
     ['three Slack tokens in documentation', bots(3), 'README.md', ['slack-token:high']],

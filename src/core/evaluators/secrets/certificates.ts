@@ -9,9 +9,10 @@ import type { SecretHit } from './types.js';
  * "dev use only"), for the loopback host alone, or expired more than a year ago identifies no
  * service anyone relies on: the key is still reported, with low confidence and the reason. The
  * certificate counts only when it is the key's own (its public key is the key's), so a test
- * certificate beside an unrelated key changes nothing, and only when another key issued it (a test
- * PKI's leaf, signed by its CA): a self-signed certificate is whatever the key's holder wrote in it,
- * as a change that commits a production key with a "Demo" certificate minted for it would.
+ * certificate beside an unrelated key changes nothing. A subject or issuer naming test material
+ * counts only when another key issued the certificate (a test PKI's leaf, signed by its CA): the words
+ * of a self-signed one are whatever the key's holder wrote, as a change that commits a production key
+ * with a "Demo" certificate minted for it would.
  */
 
 /** Certificates read per file at most: a CA bundle beside a key is not searched through. */
@@ -75,7 +76,12 @@ function keysIn(text: string): { body: string; key: KeyObject }[] {
 }
 
 /** What a certificate says of its key, for the finding's message, or undefined when nothing. */
-function verdict(cert: X509Certificate, named: string, now: number): { note?: string; until?: number } {
+function verdict(
+  cert: X509Certificate,
+  named: string,
+  now: number,
+  selfSigned: boolean,
+): { note?: string; until?: number } {
   // A name with no attribute (an empty subject, as a CA may issue with only alternative names) is
   // none: Node gives it as undefined.
   const names = [...(cert.subject ?? '').split('\n'), ...(cert.issuer ?? '').split('\n')]
@@ -84,7 +90,11 @@ function verdict(cert: X509Certificate, named: string, now: number): { note?: st
   const testNamed = names.some((name) =>
     HOST_NAME.test(name) ? RESERVED_HOST.test(name) : TEST_NAME.test(name),
   );
-  if (testNamed) return { note: `${named} is issued for test material (its subject or issuer says so)` };
+  // The words of a certificate the key signed itself are whatever its holder wrote: anyone with the
+  // key can mint one saying "Demo". Only an issuer's words count; a certificate for the loopback host
+  // alone, or long expired, serves no service others reach, whoever signed it.
+  if (testNamed && !selfSigned)
+    return { note: `${named} is issued for test material (its subject or issuer says so)` };
   const alt = (cert.subjectAltName ?? '').split(/,\s*/).filter(Boolean);
   if (alt.length > 0 && alt.every((name) => LOOPBACK.test(name)))
     return { note: `${named} names only the loopback host` };
@@ -126,14 +136,11 @@ export function judgeByCertificates(
     });
     if (!cert) continue;
     paired = true;
-    // A certificate the key signed itself says what its holder wrote in it: anyone with the key can
-    // mint one naming a test, the loopback host or a date long past. Only an issuer's word counts.
-    if (selfIssued(cert)) continue;
     // A certificate is the repository's content: whatever in it Node cannot read leaves the key as
     // the detector judged it, and never fails the scan of the tree.
     let judged: { note?: string; until?: number };
     try {
-      judged = verdict(cert, where ? `its certificate (${where})` : 'its certificate', now);
+      judged = verdict(cert, where ? `its certificate (${where})` : 'its certificate', now, selfIssued(cert));
     } catch {
       continue;
     }

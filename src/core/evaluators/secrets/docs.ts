@@ -56,7 +56,7 @@ export function renderSecretDetectors(): string {
     '',
     'Every finding has a confidence: verified keys and checksummed tokens are `high`; a shape other',
     'strings can take, or a value that may be public, is `medium`; a token shown as an example, one of',
-    'a list of samples in a documentation or example file (never an AWS key beside its pair), a guess',
+    'a list of samples (four or more of one kind in a file; never an AWS key beside its pair), a guess',
     'that another scanner marks as allowed (`gitleaks:allow`, `nosec`: a key keeps its confidence), a',
     'guess in documentation (or in a code sample of documentation',
     'text held in a string of source code, such as an OpenAPI description), an expired JWT are `low` (reported,',

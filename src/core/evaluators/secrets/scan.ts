@@ -325,7 +325,7 @@ const DOCUMENTATION =
  */
 const EXAMPLE_FILE = /\.(?:example|sample)(?:\.(?:ya?ml|json|toml|ini|env|conf|cfg|properties|xml))?$/i;
 
-/** Tokens of one kind that a documentation or example file must hold before it reads as a list of samples. */
+/** Tokens of one kind that a file must hold before it reads as a list of samples. */
 const SAMPLE_LIST = 4;
 /** The same for guesses: a configuration may well hold four passwords, seldom six of one kind. */
 const SAMPLE_LIST_GUESSES = 6;
@@ -334,12 +334,12 @@ const SAMPLE_LIST_GUESSES = 6;
  * Confidence from the file as a whole: guesses in documentation are examples, and so is a JWT there
  * that names no issuer, subject, audience or time (a library's usage example signs made-up data); a
  * file holding many values of the same kind is a list of samples, not a configuration that uses
- * them. All stay reported, with low confidence. For keys and tokens of an issuer's format the count
- * alone proves nothing (a change can pad a configuration with look-alikes of its real key): only a
- * documentation or example file reads as a list of samples (a scanner's token formats, a table of
- * sample tokens), and never for an AWS key beside its pair (an access key ID with its secret key is
- * a usable credential, not a sample of a format). Test material is lowered by its path
- * (`test-paths`).
+ * them (a scanner's allowlist of published example keys, a table of sample tokens). All stay
+ * reported, with low confidence. Never for an AWS key beside its pair: an access key ID with its
+ * secret key is a usable credential, not a sample of a format, however many look-alikes surround it.
+ * (A change could pad a file with look-alikes of another token it commits; what it would hide is a
+ * secret it already publishes by pushing it, and leaks by mistake come one at a time, not in lists.)
+ * Test material is lowered by its path (`test-paths`).
  */
 function inContext(path: string, hits: SecretHit[]): SecretHit[] {
   const perDetector = new Map<string, number>();
@@ -360,7 +360,7 @@ function inContext(path: string, hits: SecretHit[]): SecretHit[] {
       family !== undefined &&
       (GUESSES.has(family)
         ? perDetector.get(h.detector)! >= SAMPLE_LIST_GUESSES
-        : (doc || example) && perDetector.get(h.detector)! >= SAMPLE_LIST && !paired.has(h))
+        : perDetector.get(h.detector)! >= SAMPLE_LIST && !paired.has(h))
     ) {
       h.confidence = 'low';
       h.note ??= `one of ${perDetector.get(h.detector)} of this kind in the file, a list of samples`;
