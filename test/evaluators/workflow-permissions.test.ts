@@ -1068,6 +1068,93 @@ jobs:
     expect(findings[0]!.key).toBe('unneeded-write:test:contents');
   });
 
+  // A job whose steps may run anything still leaves a write scope unused when no step is handed its
+  // token: every step that acts on GitHub is given a token of its own (a secret, an App's token).
+  const app =
+    '{uses: actions/create-github-app-token@v2, id: app, with: {app-id: "1", private-key: "${{ secrets.KEY }}"}}';
+  const granted = (scope: string, steps: string, top = '') =>
+    `on: workflow_dispatch\n${top}jobs:\n  j:\n    permissions:\n      ${scope}: write\n    steps: [${steps}]\n`;
+  it.each([
+    [
+      'an action of the table given a secret, scripts given one',
+      granted(
+        'pull-requests',
+        '{uses: actions/checkout@v4, with: {persist-credentials: false}}, {run: make}, {uses: peter-evans/create-pull-request@v7, with: {token: "${{ secrets.BOT }}"}}, {run: gh pr merge 1, env: {GH_TOKEN: "${{ secrets.BOT }}"}}',
+      ),
+      'high',
+    ],
+    [
+      "an unknown action given an App's token",
+      granted(
+        'contents',
+        `${app}, {uses: o/combine@v1, with: {github_token: "\${{ steps.app.outputs.token }}"}}`,
+      ),
+      'low',
+    ],
+    [
+      'a test run after a checkout that keeps the token (checks)',
+      granted('checks', '{uses: actions/checkout@v4}, {uses: actions/setup-java@v4}, {run: ./mvnw test}'),
+      'high',
+    ],
+    [
+      'a workflow-level scope its one job leaves to a token of the env',
+      'on: issue_comment\npermissions:\n  issues: write\nenv:\n  GH_TOKEN: ${{ secrets.BOT }}\njobs:\n  j:\n    steps: [{uses: o/react@v1, with: {repo-token: "${{ env.GH_TOKEN }}"}}, {run: cargo bench}, {run: gh pr comment 1 -b x}]\n',
+      'low',
+    ],
+    ['a script writing to a registry (packages)', granted('packages', '{run: docker push img}'), 'low'],
+    [
+      'a step handed the job token',
+      granted('contents', `${app}, {run: make, env: {T: "\${{ github.token }}"}}`),
+      undefined,
+    ],
+    ['an unknown action given no token', granted('issues', '{uses: o/labeler@v1}, {run: make}'), undefined],
+    [
+      'a table action using the job token',
+      granted('issues', '{uses: actions/stale@v9}, {run: make}'),
+      undefined,
+    ],
+    [
+      'a push after a checkout that keeps the token (contents)',
+      granted(
+        'contents',
+        '{uses: actions/checkout@v4}, {run: make release}, {uses: o/x@v1, with: {token: "${{ secrets.BOT }}"}}',
+      ),
+      undefined,
+    ],
+    [
+      'a local action',
+      granted('issues', '{uses: ./act}, {uses: o/x@v1, with: {token: "${{ secrets.BOT }}"}}'),
+      undefined,
+    ],
+    [
+      'a script seen asking for an OIDC token',
+      granted('id-token', '{run: npm publish --provenance}'),
+      undefined,
+    ],
+    [
+      "a reusable workflow's declared secret, which callers elsewhere may fill with their token",
+      'on:\n  workflow_call:\n    secrets:\n      token:\njobs:\n  j:\n    permissions:\n      contents: write\n    steps: [{uses: actions/checkout@v4, with: {token: "${{ secrets.token }}"}}, {run: git push}]\n',
+      undefined,
+    ],
+  ])('reports a write scope no step uses the job token for: %s', async (_name, text, confidence) => {
+    const findings = (await run(text)).filter((f) => /write" (?:is granted|at the top)/.test(f.message));
+    expect(findings.map((f) => f.confidence ?? 'high')).toEqual(confidence ? [confidence] : []);
+  });
+
+  it.each([
+    ['a called job given a secret of its own', '"${{ secrets.BOT }}"', ['.github/workflows/w.yml:6:17']],
+    ["a called job given the caller's token", '"${{ secrets.token }}"', []],
+  ])('reports a write scope a call grants to jobs that do not use it: %s', async (_name, token, where) => {
+    const files = {
+      '.github/workflows/w.yml': `on: push\npermissions: {}\njobs:\n  call:\n    permissions:\n      contents: write\n    uses: ./.github/workflows/called.yml\n    secrets:\n      token: \${{ secrets.GITHUB_TOKEN }}\n`,
+      '.github/workflows/called.yml': `on:\n  workflow_call:\n    secrets:\n      token:\njobs:\n  push:\n    steps: [{uses: actions/checkout@v4, with: {token: ${token}}}, {run: git push}]\n`,
+    };
+    const findings = (await evaluate(workflowPermissions, files, {})).filter((f) =>
+      f.key?.startsWith('unneeded-write'),
+    );
+    expect(findings.map(at)).toEqual(where);
+  });
+
   it.each([
     ['permissions: {}', 'on: push\npermissions: {}\njobs:\n  a:\n    steps: [{run: x}]\n'],
     [

@@ -20,6 +20,7 @@ import { fixedPrograms } from './fixed-commands.js';
 import { jobNeeds } from './scopes.js';
 import { actionPathOf, eventsOf, PR_EVENTS } from './shared.js';
 import { inertJob, tokenWithheld, tokenWriter, type Withheld } from './token-use.js';
+import { type UnusedWrite, unusedWrite } from './unused-token.js';
 
 /**
  * Least privilege for the `GITHUB_TOKEN`:
@@ -49,7 +50,11 @@ import { inertJob, tokenWithheld, tokenWriter, type Withheld } from './token-use
  *   it (scopes.ts; granted per job it would reach fewer jobs), or that the only inheriting job cannot
  *   use;
  * - a job-level write scope the job cannot use: every step a script that never uses the token or an
- *   action known to only read (token-use.ts), on any trigger.
+ *   action known to only read (token-use.ts), on any trigger; or that no step uses, though the job
+ *   may run anything: no step is handed the job's token, each one acting on GitHub being given a
+ *   token of its own (unused-token.ts; low confidence when such an action is not known). So too a
+ *   write scope a call grants to a reusable workflow of this repository whose jobs do not use it,
+ *   and a workflow-level one its jobs do not use that way.
  * Write scopes are graded low too when every trigger is a pull request event: a fork's run gets them
  * as read scopes. Not `security-events` (reading it shows code scanning alerts before they are fixed),
  * nor `write-all` and `read-all`, which give a fork's run read access to every scope.
@@ -89,7 +94,7 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
             shorthandFix(fixes, top, workflow, workflow.permissions!.shorthand!, undefined, inheriting);
             findings.push(top);
           }
-          findings.push(...workflowWrites(fixes, workflow, inheriting));
+          findings.push(...workflowWrites(workspace, fixes, workflow, inheriting));
         }
         // A call of a workflow of this repository whose jobs all declare permissions runs nothing
         // with the default token; the fix still weighs it, since a top-level block would reach it.
@@ -112,7 +117,7 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
           shorthandFix(fixes, own, workflow, job.permissions!.shorthand!, job, []);
           findings.push(own);
         }
-        findings.push(...jobWrites(fixes, workflow, job));
+        findings.push(...jobWrites(workspace, fixes, workflow, job));
       },
     });
     fixes.finish();
@@ -149,7 +154,12 @@ function shorthand(
 }
 
 /** Workflow-level write scopes reaching jobs that do not need them. */
-function workflowWrites(fixes: FixBatches, workflow: Workflow, inheriting: Job[]): RawFinding[] {
+function workflowWrites(
+  workspace: Workspace,
+  fixes: FixBatches,
+  workflow: Workflow,
+  inheriting: Job[],
+): RawFinding[] {
   const scopes = (workflow.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
   if (scopes.length === 0) return [];
   const names = inheriting.map((j) => `"${j.id}"`).join(', ');
@@ -177,16 +187,24 @@ function workflowWrites(fixes: FixBatches, workflow: Workflow, inheriting: Job[]
       const unsure = inheriting
         .filter((j) => !users.includes(j))
         .map((j) => [j, unsureWrite(j, workflow)] as const);
-      if (unsure.every(([, u]) => u !== undefined))
+      // A job seen to leave it unused (every step given a token of its own) is no guess.
+      if (unsure.every(([j, u]) => u !== undefined && !seenUnused(workspace, j, workflow, scope)))
         return {
           why: `${why}; ${unsure.map(([j, u]) => `"${j.id}" may use it (${u})`).join(', ')}`,
           guess: true,
         };
       return { why };
     }
-    return needs(inheriting[0]!, scope)
-      ? undefined
-      : { why: `is inherited by job ${names}, none of whose steps can use the token for more than reading` };
+    if (!needs(inheriting[0]!, scope))
+      return {
+        why: `is inherited by job ${names}, none of whose steps can use the token for more than reading`,
+      };
+    const unused = unusedWrite(workspace, inheriting[0]!, workflow, scope);
+    if (!unused) return undefined;
+    return {
+      why: `is inherited by job ${names}, none of whose steps uses it: ${unused.how}${unused.unsure ? ` (it may be used after all: ${unused.unsure})` : ''}`,
+      ...(unused.unsure ? { guess: true as const } : {}),
+    };
   };
   return scopes.flatMap(({ scope, level }) => {
     const reason = whyFor(scope);
@@ -219,6 +237,12 @@ function seenToUse(job: Job, workflow: Workflow, scope: string): boolean {
   const name = scope.toLowerCase();
   const alike = name === 'issues' || name === 'pull-requests' ? ['issues', 'pull-requests'] : [name];
   return alike.some((s) => needs.scopes.get(s) === 'write');
+}
+
+/** Whether a job is seen to leave a write scope unused, with no doubt (unused-token.ts). */
+function seenUnused(workspace: Workspace, job: Job, workflow: Workflow, scope: string): boolean {
+  const unused = unusedWrite(workspace, job, workflow, scope);
+  return unused !== undefined && unused.unsure === undefined;
 }
 
 /** Why a job may write with its token in a way not read here (an unknown action, an API call), if it may. */
@@ -366,24 +390,81 @@ function githubFixedNote(jobs: readonly Job[], what: string): string {
   return ` ${jobs.length > 1 ? 'Jobs' : 'Job'} ${names} ${jobs.length > 1 ? 'run' : 'runs'} only GitHub's own ${actions}, which run${actions.includes(',') ? '' : 's'} no code of this repository, so nothing but GitHub's code holds ${what} there today; a step added later would.`;
 }
 
-/** Job-level write scopes of a job whose steps only read. */
-function jobWrites(fixes: FixBatches, workflow: Workflow, job: Job): RawFinding[] {
+/**
+ * Job-level write scopes of a job whose steps only read, or that no step uses: the job's token is
+ * handed to no step that could write with it, every step that acts on GitHub being given a token of
+ * its own (unused-token.ts); for a call of a reusable workflow of this repository, the scopes it
+ * grants that no called job uses.
+ */
+function jobWrites(workspace: Workspace, fixes: FixBatches, workflow: Workflow, job: Job): RawFinding[] {
   const scopes = (job.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
-  if (scopes.length === 0 || tokenWriter(job, workflow)) return [];
-  return scopes.map(({ scope, level }) => {
+  if (scopes.length === 0) return [];
+  const writer = tokenWriter(job, workflow);
+  return scopes.flatMap(({ scope, level }) => {
+    const unused = !writer
+      ? undefined
+      : job.uses
+        ? calledUnused(workspace, job, scope)
+        : unusedWrite(workspace, job, workflow, scope);
+    if (writer && !unused) return [];
     const grade = pullRequestGrade(workflow, scope);
+    const why = !unused
+      ? 'none of its steps can use the token for more than reading (only scripts without token use and read-only actions)'
+      : `${job.uses ? 'no job of the workflow it calls uses it' : 'none of its steps uses it'}: ${unused.how}`;
     const found: RawFinding = {
       message:
-        `"${scope}: write" is granted to job "${job.id}", but none of its steps can use the token for more than ` +
-        `reading (only scripts without token use and read-only actions).${grade?.note ?? ''} ` +
-        `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.`,
+        `"${scope}: write" is granted to job "${job.id}", but ${why}.${grade?.note ?? ''} ` +
+        `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.` +
+        (unused?.unsure ? ` It may be used after all: ${unused.unsure}.` : ''),
       location: locationFromSpan(workflow.path, level.span),
       key: `unneeded-write:${job.id}:${scope}`,
       ...(grade ? { severity: grade.severity } : {}),
+      ...(unused?.unsure ? { confidence: 'low' as const } : {}),
     };
     lowerScopeFix(fixes, found, workflow, scope, level);
     return found;
   });
+}
+
+/**
+ * Whether no job of the reusable workflow of this repository that `job` calls uses the write `scope`
+ * the call grants: each called job that gets it (no block of its own or of its workflow that leaves
+ * it out) only reads or is seen not to use it (unused-token.ts), through nested calls; undefined when
+ * one may use it, or the workflow is not found.
+ */
+function calledUnused(
+  workspace: Workspace,
+  job: Job,
+  scope: string,
+  callers: readonly string[] = [],
+): UnusedWrite | undefined {
+  const called = calledWorkflow(workspace, job);
+  if (!called || callers.includes(called.path)) return undefined;
+  const within = [...callers, called.path];
+  const hows: string[] = [];
+  const unsure: string[] = [];
+  for (const j of called.jobs) {
+    const block = j.permissions ?? called.permissions;
+    if (block && !grantsWrite(block, scope)) continue;
+    const found = j.uses
+      ? calledUnused(workspace, j, scope, within)
+      : tokenWriter(j, called)
+        ? unusedWrite(workspace, j, called, scope)
+        : { how: 'its steps only read' };
+    if (!found) return undefined;
+    hows.push(`in ${called.path}, job "${j.id}": ${found.how}`);
+    if (found.unsure) unsure.push(found.unsure);
+  }
+  return {
+    how: hows.length > 0 ? hows.join('; ') : `no job of ${called.path} gets it`,
+    ...(unsure.length > 0 ? { unsure: unsure.join('; ') } : {}),
+  };
+}
+
+/** Whether a block grants `scope` write (`write-all`, or the scope itself). */
+function grantsWrite(block: Permissions, scope: string): boolean {
+  if (block.shorthand) return block.shorthand.value.trim() === 'write-all';
+  return block.scopes.some((s) => s.scope.toLowerCase() === scope.toLowerCase() && isWrite(s.level.value));
 }
 
 function isWrite(value: unknown): boolean {

@@ -28,7 +28,7 @@ export interface JobNeeds {
   unsure: { level: Level; why: string }[];
 }
 
-type Scopes = Record<string, Level>;
+export type Scopes = Record<string, Level>;
 
 const R: Level = 'read';
 const W: Level = 'write';
@@ -95,6 +95,25 @@ const ACTIONS: Record<string, Scopes | ((step: Step) => Scopes)> = {
 /** Actions that never use the token (toolchains, caches, artifacts of the same run, Docker setup). */
 const NO_TOKEN =
   /^(?:actions\/(?:setup-[\w-]+|cache(?:\/(?:restore|save))?|upload-artifact)|[\w-]+\/setup-[\w-]+|[\w-]+\/[\w-]*-installer|docker\/(?:setup-[\w-]+|build-push-action|metadata-action|bake-action)|ruby\/setup-ruby|pnpm\/action-setup|dtolnay\/rust-toolchain|swatinem\/rust-cache|taiki-e\/install-action|gradle\/actions\/setup-gradle|slackapi\/slack-github-action|sigstore\/cosign-installer|step-security\/harden-runner|actions\/create-github-app-token|jlumbroso\/free-disk-space|crate-ci\/typos|helm\/kind-action)$/;
+
+/**
+ * The scopes an action of another repository uses with the job's token when it is given no token of
+ * its own: its entry in the table (empty for the actions that never use the token), or undefined for
+ * an action whose needs are not known (actions/github-script, whose script may call anything).
+ */
+export function knownActionScopes(step: Step): Scopes | undefined {
+  const path = actionPathOf(step.uses);
+  const repo = actionOf(step.uses);
+  if (!path || !repo) return undefined;
+  const known = ACTIONS[path] ?? ACTIONS[repo];
+  if (known) return typeof known === 'function' ? known(step) : known;
+  return NO_TOKEN.test(path) || NO_TOKEN.test(repo) ? NONE : undefined;
+}
+
+/** Whether a script asks for an OIDC token in a way read here (the request variables, provenance, keyless signing). */
+export function requestsOidc(text: string): boolean {
+  return OIDC.test(text);
+}
 
 /** `gh <group> <command>` and what it needs. */
 const GH: Record<string, { read: string[]; write: string[]; scope: string }> = {

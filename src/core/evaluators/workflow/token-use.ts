@@ -577,7 +577,7 @@ export function tokenWithheld(
  * through a variable of the job's or workflow's `env:` (`${{ env.BOT_TOKEN }}`) or as the token an
  * earlier create-github-app-token step of the job made (`${{ steps.app.outputs.token }}`).
  */
-function ownToken(step: Step, job: Job, workflow: Workflow): boolean {
+export function ownToken(step: Step, job: Job, workflow: Workflow): boolean {
   const app = actionOf(step.uses) === 'actions/create-github-app-token';
   for (const [name, value] of step.with?.entries ?? []) {
     if (
