@@ -1132,6 +1132,11 @@ jobs:
       undefined,
     ],
     [
+      "ko's setup, which logs in to GitHub's registry with the job token (packages)",
+      granted('packages', '{uses: ko-build/setup-ko@v0.9}, {run: ko build ./cmd/app}'),
+      undefined,
+    ],
+    [
       "a reusable workflow's declared secret, which callers elsewhere may fill with their token",
       'on:\n  workflow_call:\n    secrets:\n      token:\njobs:\n  j:\n    permissions:\n      contents: write\n    steps: [{uses: actions/checkout@v4, with: {token: "${{ secrets.token }}"}}, {run: git push}]\n',
       undefined,

@@ -83,6 +83,8 @@ const ACTIONS: Record<string, Scopes | ((step: Step) => Scopes)> = {
   'super-linter/super-linter': { contents: R, statuses: W, packages: R },
   'github/super-linter': { contents: R, statuses: W, packages: R },
   'docker/login-action': (s) => (mentionsToken(s.with) ? { packages: W } : NONE),
+  // ko's setup logs in to GitHub's registry with the job's token, for `ko build` to push there.
+  'ko-build/setup-ko': { packages: W },
   'aws-actions/configure-aws-credentials': (s) =>
     input(s, 'role-to-assume') && !input(s, 'aws-access-key-id') ? { 'id-token': W } : NONE,
   'google-github-actions/auth': (s) => (input(s, 'workload_identity_provider') ? { 'id-token': W } : NONE),
