@@ -1373,6 +1373,59 @@ describe('workflow.dangerous-triggers: a head checked out into a side folder rea
       'critical/high',
     ],
     ['a checkout at the root', job('./tools/render --local .', ''), 'critical/high'],
+    // Every spelling of the folder a shell or the runner resolves to it names it.
+    [
+      'a step run in it, named from the workspace expression',
+      job('./configure', '          path: pr\n', '        working-directory: ${{ github.workspace }}/pr\n'),
+      'critical/high',
+    ],
+    [
+      'cd into it through the workspace expression',
+      job('cd ${{ github.workspace }}/pr && npm install'),
+      'critical/high',
+    ],
+    ['cd into it through $GITHUB_WORKSPACE', job('cd $GITHUB_WORKSPACE/pr && npm install'), 'critical/high'],
+    ['cd into it through $PWD', job('cd "$PWD/pr" && npm install'), 'critical/high'],
+    ['cd into it through $(pwd)', job('cd "$(pwd)/pr" && npm install'), 'critical/high'],
+    ['cd into it through a glob', job('cd pr* && npm install'), 'critical/high'],
+    ['cd into it through a bracket glob', job('cd [p]r && npm install'), 'critical/high'],
+    ['cd into it with a trailing slash', job('cd ./pr/ && npm install'), 'critical/high'],
+    ['cd into it through ..', job('cd .github/../pr && npm install'), 'critical/high'],
+    ['cd into a directory not known here', job('cd "$TARGET" && npm install'), 'critical/high'],
+    ['pushd into it', job('pushd ./pr/ && npm install'), 'critical/high'],
+    [
+      'a relative path after a cd elsewhere',
+      job('cd .github && npm --prefix ../pr install'),
+      'critical/high',
+    ],
+    ['an install of it, spelt from $PWD', job('pip install "$PWD/pr"'), 'critical/high'],
+    [
+      'a step run in it through ..',
+      job('./configure', '          path: pr\n', '        working-directory: .github/../pr\n'),
+      'critical/high',
+    ],
+    [
+      'a step run in a directory not known here',
+      job('./configure', '          path: pr\n', '        working-directory: ${{ env.DIR }}\n'),
+      'critical/high',
+    ],
+    [
+      'an action of the folder named through ..',
+      `${job('true')}      - uses: ./.github/../pr/.github/actions/build\n`,
+      'critical/high',
+    ],
+    // The workspace's own spellings of a base tool given the folder stay data.
+    [
+      'a base tool from the workspace expression',
+      job('${{ github.workspace }}/tools/render ./pr/'),
+      'medium/medium',
+    ],
+    ['a base tool given $PWD/pr', job('./tools/render "$PWD/pr"'), 'medium/medium'],
+    [
+      'cd to the workspace, then a base tool',
+      job('cd "$GITHUB_WORKSPACE" && ./tools/render pr'),
+      'medium/medium',
+    ],
     // Only programs known to read files take the folder as data; test runners, linters, formatters,
     // bundlers and other tools load its configuration and code.
     [

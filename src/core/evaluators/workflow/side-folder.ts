@@ -33,21 +33,32 @@ export function sideFolderAsData(
   if (job.steps.some((s) => s.index < step.index && savesCache(s))) return undefined;
   if ([workflow.env, job.env, step.env, ...later.map((s) => s.env)].some(loadsCode)) return undefined;
   const names = (text: unknown) => typeof text === 'string' && mentions(text, folder);
+  // A directory a step or command runs in: any spelling that may be the folder names it.
+  const namesDir = (text: unknown) => typeof text === 'string' && mentions(text, folder, 'dir');
   // Commands or steps that run in the folder.
-  const dirs = [workflow.defaults?.workingDirectory, job.defaults?.workingDirectory];
-  if (dirs.some((d) => names(d?.value))) return undefined;
+  const dirs = [workflow.defaults?.workingDirectory?.value, job.defaults?.workingDirectory?.value];
+  if (dirs.some(namesDir)) return undefined;
   for (const s of later) {
-    if (names((s.value as Record<string, unknown>)['working-directory'])) return undefined;
+    const wd = (s.value as Record<string, unknown>)['working-directory'];
+    if (namesDir(wd)) return undefined;
     // An env value naming the folder may be read as a path to load (PYTHONPATH=pr, NODE_PATH).
     if (mapNames(s.env, names)) return undefined;
     if (s.uses) {
       // An action of the folder, or one given the folder (a path to build, test or lint).
       const ref = s.uses.value.trim();
-      if (ref.startsWith('./') && names(ref.slice(2))) return undefined;
+      if (ref.startsWith('./') && namesDir(ref.slice(2))) return undefined;
       if (!actionPathOf(s.uses) && !ref.startsWith('./')) return undefined;
       if (mapNames(s.with, names)) return undefined;
     }
-    if (s.run && !commandsOf(s.run.value).every((c) => readsOnly(c, s.run!.value, folder))) return undefined;
+    if (s.run) {
+      const script = withoutExpressions(s.run.value);
+      const commands = commandsOf(script);
+      // Once a script or step leaves the workspace's root, a relative path is read from a directory
+      // this does not follow (`cd .github && npm --prefix ../pr ci`, `cd .. && make -C r/pr`).
+      const moved =
+        [...dirs, wd].some((d) => typeof d === 'string' && d.trim() !== '') || commands.some(changesDir);
+      if (!commands.every((c) => readsOnly(c, script, folder, moved))) return undefined;
+    }
   }
   if (mapNames(job.env, names) || mapNames(workflow.env, names)) return undefined;
   return folder;
@@ -55,26 +66,119 @@ export function sideFolderAsData(
 
 /** `./pr/`, `${{ github.workspace }}/pr` -> `pr`; undefined for the workspace itself or a path out of it. */
 function folderOf(raw: string): string | undefined {
-  const folder = stripWorkspace(raw.trim())
+  const folder = stripWorkspace(withoutExpressions(raw.trim()))
     .replace(/\/+$/, '')
     .replace(/^(?:\.\/)+/, '');
   if (folder === '' || folder === '.' || folder.startsWith('/') || /(?:^|\/)\.\.(?:\/|$)/.test(folder))
     return undefined;
   // A folder named by an expression or a variable is not known.
   if (/[$`*?[\]{}\\]/.test(folder)) return undefined;
-  return folder;
+  return folder.replace(/\/(?:\.?\/)+/g, '/');
 }
+
+/**
+ * The spellings of the workspace's root at the start of a path: `${{ github.workspace }}` (made
+ * `$GITHUB_WORKSPACE` by {@link withoutExpressions}), `$GITHUB_WORKSPACE`, and the directory the step
+ * starts in (`$PWD`, `$(pwd)`, `~+`), taken for the root: read as the root, a path that may name the
+ * folder is not missed.
+ */
+const WORKSPACE = /^(?:\$\{?GITHUB_WORKSPACE\}?|\$\{?PWD\}?|\$\(\s*pwd\s*\)|`\s*pwd\s*`|~\+)(?=\/|$)/;
 
 function stripWorkspace(text: string): string {
-  return text.replace(/^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)\//, '');
+  const root = WORKSPACE.exec(text);
+  return root ? text.slice(root[0].length).replace(/^\/+/, '') : text;
 }
 
-/** Whether a word, or a part of it after `=`, `:` or `,`, is the folder or a path in it. */
-function mentions(text: string, folder: string): boolean {
-  return text.split(/[=:,\s]/).some((part) => {
-    const p = stripWorkspace(part.replace(/^['"]|['"]$/g, '')).replace(/^(?:\.\/)+/, '');
-    return p === folder || p.startsWith(`${folder}/`);
-  });
+/**
+ * A script or value with its `${{ }}` expressions made single words, as the runner writes them in
+ * before the shell reads the script: `${{ github.workspace }}` is the workspace's root, any other
+ * expression a value not known here.
+ */
+function withoutExpressions(text: string): string {
+  return text.replace(/\$\{\{([^}]*(?:\}(?!\})[^}]*)*)\}\}/g, (_m, inner: string) =>
+    /^\s*github\.workspace\s*$/.test(inner) ? '$GITHUB_WORKSPACE' : '$__EXPRESSION__',
+  );
+}
+
+/**
+ * Whether a word, or a part of it after `=`, `:` or `,`, may be the folder or a path in it. Paths are
+ * read as the shell resolves them: the workspace's spellings at the start, `.` and `..` resolved,
+ * repeated and trailing slashes dropped, a glob pattern (`pr*`, `p?`, `[p]r`, `{pr,x}`) taken for
+ * the folder it matches. A relative path is read from the workspace's root, or, once the script may
+ * have moved elsewhere (`moved`) or when it climbs out of where it starts (`../pr`), from anywhere:
+ * the folder anywhere in it names it. As `dir` (the directory of `cd`, `pushd`, `working-directory`
+ * or a local action), a path holding a value not known here (`cd "$DIR"`, `$(realpath x)`) and a
+ * folder above the side folder (`cd a` for `a/b`) name it too.
+ */
+function mentions(text: string, folder: string, mode?: 'dir' | 'moved'): boolean {
+  const target = folder.split('/');
+  return withoutExpressions(text)
+    .split(/[=:,\s]/)
+    .some((part) => pathNames(part.replace(/^['"]+|['"]+$/g, ''), target, mode));
+}
+
+function pathNames(word: string, folder: readonly string[], mode?: 'dir' | 'moved'): boolean {
+  if (word === '') return false;
+  const root = WORKSPACE.exec(word);
+  const rest = root ? word.slice(root[0].length) : word;
+  if (mode === 'dir' && /[$`]/.test(rest)) return true;
+  if (!root && rest.startsWith('~')) return false;
+  const segments: string[] = [];
+  let climbed = false;
+  for (const s of rest.split('/')) {
+    if (s === '' || s === '.') continue;
+    if (s !== '..') segments.push(s);
+    else if (segments.length > 0) segments.pop();
+    else climbed = true;
+  }
+  // An absolute path elsewhere, or a path read from a directory not followed: the folder anywhere.
+  const anywhere = climbed || (!root && (rest.startsWith('/') || mode !== undefined));
+  for (let i = 0; i < (anywhere ? segments.length : Math.min(1, segments.length)); i++) {
+    let j = 0;
+    while (j < folder.length && i + j < segments.length && segmentMatches(segments[i + j]!, folder[j]!)) j++;
+    if (j === folder.length) return true;
+    if (mode === 'dir' && j > 0 && i + j === segments.length) return true;
+  }
+  return false;
+}
+
+/** Whether a path segment is the name, or a glob pattern matching it. */
+function segmentMatches(segment: string, name: string): boolean {
+  if (segment === name) return true;
+  if (!/[*?[{]/.test(segment)) return false;
+  let source = '';
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment[i]!;
+    if (c === '*') source += '.*';
+    else if (c === '?') source += '.';
+    else if (c === '[') {
+      const close = segment.indexOf(']', i + 2);
+      if (close < 0) source += '\\[';
+      else {
+        source += `[${segment
+          .slice(i + 1, close)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
+        i = close;
+      }
+    } else if (c === '{') source += '(?:';
+    else if (c === '}') source += ')';
+    else if (c === ',') source += '|';
+    else source += c.replace(/[.+^$()|\\]/g, '\\$&');
+  }
+  try {
+    return new RegExp(`^${source}$`).test(name);
+  } catch {
+    // A pattern not read here may match the folder.
+    return true;
+  }
+}
+
+/** A command that changes the directory later commands run in. */
+function changesDir(command: Command): boolean {
+  const [first, second] = command.program;
+  const name = first?.text === 'builtin' ? second?.text : first?.text;
+  return name === 'cd' || name === 'pushd' || name === 'popd';
 }
 
 function mapNames(
@@ -132,9 +236,13 @@ const LOADING_VARIABLE =
  * reading it, or of a program known to only read files ({@link DATA_READERS}), and not through a
  * variable that loads code.
  */
-function readsOnly(command: Command, script: string, folder: string): boolean {
-  const named = (w: Word) => mentions(w.text, folder);
+function readsOnly(command: Command, script: string, folder: string, moved: boolean): boolean {
+  const mode = moved ? 'moved' : undefined;
+  // The directory `cd` or `pushd` goes to: any spelling that may be the folder.
+  const dir = changesDir(command);
+  const named = (w: Word) => mentions(w.text, folder, dir && command.program.includes(w) ? 'dir' : mode);
   if (!command.words.some(named)) return true;
+  if (dir) return false;
   const first = command.program[0];
   // The variables set before the program (`ARGS="-folder=pr" make gen`): data, unless they load code;
   // one set alone (`DIR=pr`) is read later, where this does not follow it.
@@ -146,11 +254,11 @@ function readsOnly(command: Command, script: string, folder: string): boolean {
   }
   // A value written for later steps (`echo "X=pr" >> "$GITHUB_ENV"`).
   if (/GITHUB_(?:ENV|PATH|OUTPUT)/.test(script.slice(command.start, command.end))) return false;
-  return first ? programReads(command.program, folder) : true;
+  return first ? programReads(command.program, folder, mode) : true;
 }
 
-function programReads(words: readonly Word[], folder: string): boolean {
-  const named = (w: Word) => mentions(w.text, folder);
+function programReads(words: readonly Word[], folder: string, mode: 'moved' | undefined): boolean {
+  const named = (w: Word) => mentions(w.text, folder, mode);
   const [program, ...args] = words;
   if (!program) return true;
   if (named(program)) return false;
@@ -160,7 +268,7 @@ function programReads(words: readonly Word[], folder: string): boolean {
     // Options of the runner, then the command it runs.
     const at = args.findIndex((w, i) => i > 0 && !w.text.startsWith('-'));
     if (args.slice(0, at < 0 ? args.length : at).some(named)) return false;
-    return at < 0 || programReads(args.slice(at), folder);
+    return at < 0 || programReads(args.slice(at), folder, mode);
   }
   if (INTERPRETER.test(name)) {
     const at = args.findIndex((w) => !w.text.startsWith('-'));
