@@ -484,6 +484,18 @@ jobs:
     ['a definition after the call', ['npm install', 'npm() { :; }'], [`${W}:12:11`]],
     ['another case of the name', ['NPM() { :; }', 'npm install'], [`${W}:12:11`]],
     ['a wrapper that runs the program', ['npm() { :; }', 'sudo npm install'], [`${W}:12:11`]],
+    // Only a definition certainly in force when the program is called shadows it.
+    [
+      'a definition in a branch not taken',
+      ['if false; then npm() { :; }; fi', 'npm install'],
+      [`${W}:12:11`],
+    ],
+    ['a definition in a subshell', ['( npm() { :; } )', 'npm install'], [`${W}:12:11`]],
+    ['a definition after false &&', ['false && npm() { :; }', 'npm install'], [`${W}:12:11`]],
+    ['a definition removed by unset -f', ['npm() { :; }; unset -f npm', 'npm install'], [`${W}:12:11`]],
+    ['a definition removed by unset', ['npm() { :; }', 'unset npm', 'npm install'], [`${W}:12:11`]],
+    ['a definition in a pipeline', ['npm() { :; } | cat', 'npm install'], [`${W}:12:11`]],
+    ['a definition at the top level, over lines', ['npm() {', '  echo "$@"', '}', 'npm install'], []],
   ])('reads the functions a script defines after a head checkout: %s', async (_name, lines, expected) => {
     const text = commentJob(
       '',

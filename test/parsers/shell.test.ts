@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lexShell, shellFunctionDefinitions } from '../../src/core/parsers/shell.js';
+import { lexShell, shellFunctionDefinitions, shellFunctionsInForce } from '../../src/core/parsers/shell.js';
 import { contextAt, scriptCommands, viewOf, writesToFile } from '../../src/core/parsers/shell-commands.js';
 
 /** Each command as `name arg arg` (words joined by `|`), nested ones marked with their depth. */
@@ -137,6 +137,45 @@ describe('shellFunctionDefinitions', () => {
     ['an argument', 'echo npm() { :; }', []],
   ])('%s', (_name, script, names) => {
     expect(shellFunctionDefinitions(script).map((w) => w.value)).toEqual(names);
+  });
+});
+
+// A definition counts only where it is certainly made before what follows runs: at the top level of
+// the script, kept by no `unset`; a branch, a loop, a subshell, a substitution, a pipeline, a
+// background job or a definition after `&&` or `||` may leave the program of that name in force.
+describe('shellFunctionsInForce', () => {
+  it.each([
+    ['at the top level', 'npm() { :; }\nnpm install', ['npm']],
+    ['the function keyword', 'function npm { :; }', ['npm']],
+    ['after a separator', 'set -e; npm() { :; }', ['npm']],
+    ['a body over lines', 'npm() {\n  :\n}\nnpm ci', ['npm']],
+    ['a subshell body', 'npm() ( : )\nnpm ci', ['npm']],
+    ['followed by &&', 'npm() { :; } && echo ok', ['npm']],
+    ['in an if branch', 'if false; then npm() { :; }; fi', []],
+    ['in an else branch', 'if x; then :; else\n  npm() { :; }\nfi', []],
+    ['in a loop', 'while false; do npm() { :; }; done', []],
+    ['in a for loop', 'for x in a; do npm() { :; }; done', []],
+    ['in a case branch', 'case $x in a) npm() { :; } ;; esac', []],
+    ['in a subshell', '( npm() { :; } )', []],
+    ['in a group', '{ npm() { :; }; }', []],
+    ['in a substitution', 'x=$(npm() { :; })', []],
+    ['inside another function', 'f() { npm() { :; }; }', ['f']],
+    ['after &&', 'false && npm() { :; }', []],
+    ['after || over a line', 'true ||\n  npm() { :; }', []],
+    ['in a pipeline', 'npm() { :; } | cat', []],
+    ['after a pipe', 'echo | npm() { :; }', []],
+    ['in the background', 'npm() { :; } &', []],
+    ['unset -f', 'npm() { :; }; unset -f npm', []],
+    ['unset', 'npm() { :; }\nunset npm', []],
+    ['unset in a branch', 'npm() { :; }\nif x; then unset -f npm; fi', []],
+    ['unset -v keeps it', 'npm() { :; }; unset -v npm', ['npm']],
+    ['unset of another name keeps it', 'npm() { :; }; unset -f yarn', ['npm']],
+    ['an unset of a name not written out', 'npm() { :; }; unset -f "$f"', []],
+    ['eval', 'npm() { :; }; eval "$x"', []],
+    ['aliases', 'shopt -s expand_aliases\nnpm() { :; }', []],
+    ['a definition after the branch closes', 'if x; then :; fi\nnpm() { :; }', ['npm']],
+  ])('%s', (_name, script, names) => {
+    expect(shellFunctionsInForce(script).map((w) => w.value)).toEqual(names);
   });
 });
 

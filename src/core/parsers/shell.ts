@@ -120,18 +120,75 @@ export function shellFunctionDefinitions(source: string, from = 0, to = source.l
   return defs.filter((w) => !w.quoted && /^[A-Za-z_][\w.:-]*$/.test(w.value));
 }
 
+/**
+ * The functions `source` defines that are certainly in force from their definition on, for the
+ * script as a whole, in order: a definition at the top level of the script (not in a branch or loop
+ * of `if`, `while`, `until`, `for`, `case`, a `{ }` group, a subshell `( )`, a substitution, a
+ * pipeline, a background job, or after `&&` or `||`), of a name no `unset` removes anywhere in the
+ * script (`unset -f name`, `unset name`). A script that may change functions or the meaning of words
+ * in ways not read here (`eval`, `source`, `.`, aliases, an `unset` of a name not written out) has
+ * none. Where a definition is not certain, a call of its name may run the program of that name.
+ */
+export function shellFunctionsInForce(source: string): ShellWord[] {
+  const defs: ShellWord[] = [];
+  const uncertain = new Set<ShellWord>();
+  const commands: ShellCommand[] = [];
+  new Lexer(source, source.length, commands, defs, uncertain).commands(0, 0, undefined, undefined);
+  if (/\bexpand_aliases\b/.test(source)) return [];
+  const unset = new Set<string>();
+  for (const command of commands) {
+    const words = command.words.map((w) => w.value);
+    while (words[0] === 'builtin' || words[0] === 'command') words.shift();
+    const name = words[0];
+    if (name === 'eval' || name === 'source' || name === '.' || name === 'alias') return [];
+    if (name !== 'unset') continue;
+    const args = words.slice(1);
+    if (args.some((a) => /[$`*?[]/.test(a))) return [];
+    // `unset -v` removes variables only; `unset name` a function when no variable has the name.
+    if (args.includes('-v') && !args.some((a) => /^-[a-z]*f/.test(a))) continue;
+    for (const a of args) if (!a.startsWith('-')) unset.add(a);
+  }
+  return defs.filter(
+    (w) => !uncertain.has(w) && !unset.has(w.value) && !w.quoted && /^[A-Za-z_][\w.:-]*$/.test(w.value),
+  );
+}
+
+/** Operators after which the next command runs only on a condition, or in a process of its own. */
+const CONDITIONAL_BEFORE = new Set(['&&', '||', '|', '|&']);
+/** Operators after a command that run it in a process of its own. */
+const SEPARATE_AFTER = new Set(['|', '|&', '&']);
+/** Reserved words that open (1) or close (-1) a compound command. */
+const NESTING: ReadonlyMap<string, number> = new Map([
+  ['if', 1],
+  ['while', 1],
+  ['until', 1],
+  ['{', 1],
+  ['fi', -1],
+  ['done', -1],
+  ['}', -1],
+]);
+
 class Lexer {
   private readonly src: string;
   private readonly limit: number;
   private readonly out: ShellCommand[];
   /** When given: the name word of each function definition met. */
   private readonly defs: ShellWord[] | undefined;
+  /** When given: the definitions that may not be in force (see {@link shellFunctionsInForce}). */
+  private readonly uncertain: Set<ShellWord> | undefined;
 
-  constructor(src: string, limit: number, out: ShellCommand[], defs?: ShellWord[]) {
+  constructor(
+    src: string,
+    limit: number,
+    out: ShellCommand[],
+    defs?: ShellWord[],
+    uncertain?: Set<ShellWord>,
+  ) {
     this.src = src;
     this.limit = limit;
     this.out = out;
     this.defs = defs;
+    this.uncertain = uncertain;
   }
 
   /**
@@ -149,10 +206,32 @@ class Lexer {
     let skipUntil: 'separator' | ']]' | undefined;
     // `function name`: the name is not a command.
     let skipWords = 0;
+    // Where a function definition stands: the depth of compound commands around it, the operator
+    // before it, and a top-level definition whose body is open or closed, until the operator after it.
+    let nest = 0;
+    let lastOp: string | undefined;
+    let pending: { word: ShellWord; opened: boolean } | undefined;
+    const define = (word: ShellWord) => {
+      this.defs?.push(word);
+      if (depth > 0 || nest > 0 || (lastOp !== undefined && CONDITIONAL_BEFORE.has(lastOp)))
+        this.uncertain?.add(word);
+      else pending = { word, opened: false };
+    };
+    const enter = (delta: number) => {
+      nest = Math.max(0, nest + delta);
+      if (delta > 0 && pending) pending.opened = true;
+    };
     const finish = (op?: string) => {
-      if (cmd.words.length > 0 || cmd.assignments.length > 0 || cmd.redirects.length > 0) {
+      const empty = cmd.words.length === 0 && cmd.assignments.length === 0 && cmd.redirects.length === 0;
+      if (!empty) {
         if (op !== undefined) cmd.next = op;
         this.out.push(cmd);
+      }
+      // `a &&` and a newline: the next command still runs on `a`'s status.
+      if (op !== undefined && (!empty || op !== '\n')) lastOp = op;
+      if (op !== undefined && pending?.opened && nest === 0) {
+        if (SEPARATE_AFTER.has(op)) this.uncertain?.add(pending.word);
+        pending = undefined;
       }
       cmd = newCommand(depth, parent);
     };
@@ -211,7 +290,7 @@ class Lexer {
         }
         if (op === '(' && cmd.words.length === 1 && /^\s*\)/.test(src.slice(i + 1, i + 40))) {
           // `name() { ...; }` defines a function; the body's commands follow.
-          if (cmd.assignments.length === 0 && cmd.redirects.length === 0) this.defs?.push(cmd.words[0]!);
+          if (cmd.assignments.length === 0 && cmd.redirects.length === 0) define(cmd.words[0]!);
           cmd = newCommand(depth, parent);
           i = src.indexOf(')', i) + 1;
           continue;
@@ -245,6 +324,9 @@ class Lexer {
           continue;
         }
         skipUntil = undefined;
+        // A subshell `( ... )`: what it defines ends with it.
+        if (op === '(') enter(1);
+        else if (op === ')') enter(-1);
         finish(op);
         continue;
       }
@@ -257,7 +339,7 @@ class Lexer {
       if (skipWords > 0) {
         skipWords--;
         // The word after `function` is the name it defines.
-        this.defs?.push(w);
+        define(w);
         continue;
       }
       const atStart = cmd.words.length === 0 && cmd.assignments.length === 0;
@@ -269,22 +351,29 @@ class Lexer {
         if (w.value === 'esac' && !w.quoted) {
           caseState = undefined;
           caseDepth--;
+          enter(-1);
         }
         continue;
       }
       if (atStart && !w.quoted) {
         if (w.value === 'esac' && caseDepth > 0) {
           caseDepth--;
+          enter(-1);
           continue;
         }
-        if (RESERVED.has(w.value)) continue;
+        if (RESERVED.has(w.value)) {
+          enter(NESTING.get(w.value) ?? 0);
+          continue;
+        }
         if (w.value === 'case') {
           caseState = 'subject';
           caseDepth++;
+          enter(1);
           continue;
         }
         if (w.value === 'for' || w.value === 'select') {
           skipUntil = 'separator';
+          enter(1);
           continue;
         }
         if (w.value === 'function') {

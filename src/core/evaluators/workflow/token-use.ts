@@ -1,5 +1,5 @@
 import { excludesFolder } from '../../parsers/dockerignore.js';
-import { shellFunctionDefinitions } from '../../parsers/shell.js';
+import { shellFunctionsInForce } from '../../parsers/shell.js';
 import { type CommandView, scriptCommands } from '../../parsers/shell-commands.js';
 import type { Job, LocatedMap, Step, Workflow } from '../../parsers/workflow.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -359,11 +359,14 @@ function runsOther(script: string, options: InertOptions = {}): boolean {
 
 /**
  * The functions a script defines (parsed: `name() {`, `function name`, where a command starts; never
- * words of a comment, a string or a heredoc), by exact name, with the offset of their first definition.
+ * words of a comment, a string or a heredoc) and that are certainly in force from there on (at the
+ * top level of the script, never removed by `unset`: {@link shellFunctionsInForce}), by exact name,
+ * with the offset of their first such definition. A definition in a branch, a subshell, a pipeline or
+ * after `&&` or `||` may not be made: a call of its name may run the program.
  */
 const definedBefore = memoByScript((script: string): ReadonlyMap<string, number> => {
   const out = new Map<string, number>();
-  for (const w of shellFunctionDefinitions(script)) if (!out.has(w.value)) out.set(w.value, w.start);
+  for (const w of shellFunctionsInForce(script)) if (!out.has(w.value)) out.set(w.value, w.start);
   return out;
 });
 
