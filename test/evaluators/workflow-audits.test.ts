@@ -685,6 +685,38 @@ jobs:
       ),
       'medium',
     ],
+    // Only an exit the check's answer leads to fails the step: one never reached, or reached on nothing
+    // the check answers, is none. A function that exits counts where it is called.
+    ...(
+      [
+        ['an exit in a branch never taken', 'if false; then exit 1; fi', undefined],
+        ['an exit in a branch always taken', 'if true; then exit 1; fi', undefined],
+        ['an exit after false &&', 'false && exit 1', undefined],
+        ['an exit in a function never called', 'die() { exit 1; }', undefined],
+        ['an exit in the background', 'exit 1 &', undefined],
+        ['an exit in a subshell', '( exit 1 )', undefined],
+        ['an exit in a pipeline', 'exit 1 | cat', undefined],
+        ['an exit in a loop', 'while false; do exit 1; done', undefined],
+        ['an exit group in the background', '{ exit 1; } &', undefined],
+        [
+          'a dying function called on the answer',
+          'die() { echo "$1"; exit 1; }\n          [ "$OK" = true ] || die no',
+          'low',
+        ],
+        ['an exit group on the answer', '[ "$OK" = true ] || { echo no; exit 1; }', 'low'],
+        ['an exit in a branch on the answer', 'if [ "$OK" != true ]; then exit 1; fi', 'low'],
+      ] as const
+    ).map(
+      ([name, exit, confidence]) =>
+        [
+          name,
+          permission([COMMENTER, AUTHOR], true, 'echo denied').replace(
+            '] || echo denied\n',
+            `] || echo denied\n          OK=$(gh api "/repos/$GITHUB_REPOSITORY/collaborators/$U1/permission" --jq .user.permissions.push)\n          ${exit}\n`,
+          ),
+          confidence,
+        ] as [string, string, string | undefined],
+    ),
     [
       'an exit only before the calls',
       permission([COMMENTER, AUTHOR], true, 'echo denied').replace(

@@ -153,6 +153,42 @@ export function shellFunctionsInForce(source: string): ShellWord[] {
   );
 }
 
+/**
+ * A compound command around a command: a branch of `if`, a loop (`while`, `until`, `for`, `select`),
+ * a `case`, a `{ }` group, a subshell `( )` or a function's body; with the operator and the command
+ * before it (`check || { ...; }`) and the operator after its end (`{ ...; } &`).
+ */
+export interface ShellFrame {
+  kind: 'if' | 'loop' | 'case' | 'group' | 'subshell' | 'function';
+  /** For a function's body: its name. */
+  name?: string;
+  /** For `if`: the commands of its conditions (`if` and `elif`), as read so far. */
+  condition: ShellCommand[];
+  /** For `case`: the word it matches. */
+  subject?: string;
+  /** For `if`: the part being read. */
+  phase?: 'condition' | 'then' | 'else';
+  before?: string;
+  previous?: ShellCommand;
+  after?: string;
+}
+
+/** A frame around a command, with the part of an `if` the command is in. */
+export interface ShellFrameAt {
+  frame: ShellFrame;
+  phase?: ShellFrame['phase'];
+}
+
+/**
+ * The top-level commands of a script (not those of substitutions) with the compound commands around
+ * each, outermost first.
+ */
+export function shellStructure(source: string): Map<ShellCommand, ShellFrameAt[]> {
+  const frames = new Map<ShellCommand, ShellFrameAt[]>();
+  new Lexer(source, source.length, [], undefined, undefined, frames).commands(0, 0, undefined, undefined);
+  return frames;
+}
+
 /** Operators after which the next command runs only on a condition, or in a process of its own. */
 const CONDITIONAL_BEFORE = new Set(['&&', '||', '|', '|&']);
 /** Operators after a command that run it in a process of its own. */
@@ -176,6 +212,8 @@ class Lexer {
   private readonly defs: ShellWord[] | undefined;
   /** When given: the definitions that may not be in force (see {@link shellFunctionsInForce}). */
   private readonly uncertain: Set<ShellWord> | undefined;
+  /** When given: the compound commands around each top-level command (see {@link shellStructure}). */
+  private readonly frames: Map<ShellCommand, ShellFrameAt[]> | undefined;
 
   constructor(
     src: string,
@@ -183,12 +221,14 @@ class Lexer {
     out: ShellCommand[],
     defs?: ShellWord[],
     uncertain?: Set<ShellWord>,
+    frames?: Map<ShellCommand, ShellFrameAt[]>,
   ) {
     this.src = src;
     this.limit = limit;
     this.out = out;
     this.defs = defs;
     this.uncertain = uncertain;
+    this.frames = frames;
   }
 
   /**
@@ -211,21 +251,52 @@ class Lexer {
     let nest = 0;
     let lastOp: string | undefined;
     let pending: { word: ShellWord; opened: boolean } | undefined;
+    // The compound commands around the command being read (top level only, with `frames`).
+    const stack: ShellFrame[] = [];
+    let previous: ShellCommand | undefined;
+    let closed: ShellFrame | undefined;
+    let body: string | undefined;
     const define = (word: ShellWord) => {
+      body = word.value;
       this.defs?.push(word);
       if (depth > 0 || nest > 0 || (lastOp !== undefined && CONDITIONAL_BEFORE.has(lastOp)))
         this.uncertain?.add(word);
       else pending = { word, opened: false };
     };
-    const enter = (delta: number) => {
+    const enter = (delta: number, kind?: ShellFrame['kind']) => {
       nest = Math.max(0, nest + delta);
       if (delta > 0 && pending) pending.opened = true;
+      if (delta > 0) {
+        const frame: ShellFrame = {
+          kind: body !== undefined ? 'function' : (kind ?? 'group'),
+          condition: [],
+        };
+        if (body !== undefined) frame.name = body;
+        if (lastOp !== undefined) frame.before = lastOp;
+        if (previous) frame.previous = previous;
+        if (frame.kind === 'if') frame.phase = 'condition';
+        body = undefined;
+        stack.push(frame);
+      } else if (delta < 0) closed = stack.pop();
     };
     const finish = (op?: string) => {
       const empty = cmd.words.length === 0 && cmd.assignments.length === 0 && cmd.redirects.length === 0;
       if (!empty) {
         if (op !== undefined) cmd.next = op;
         this.out.push(cmd);
+        if (this.frames && depth === 0) {
+          this.frames.set(
+            cmd,
+            stack.map((f) => ({ frame: f, ...(f.phase ? { phase: f.phase } : {}) })),
+          );
+          const top = stack[stack.length - 1];
+          if (top?.phase === 'condition') top.condition.push(cmd);
+        }
+        previous = cmd;
+        closed = undefined;
+      } else if (closed && op !== undefined) {
+        closed.after = op;
+        closed = undefined;
       }
       // `a &&` and a newline: the next command still runs on `a`'s status.
       if (op !== undefined && (!empty || op !== '\n')) lastOp = op;
@@ -325,8 +396,13 @@ class Lexer {
         }
         skipUntil = undefined;
         // A subshell `( ... )`: what it defines ends with it.
-        if (op === '(') enter(1);
-        else if (op === ')') enter(-1);
+        if (op === ')') {
+          // The command before `)` is the subshell's own.
+          finish(op);
+          enter(-1);
+          continue;
+        }
+        if (op === '(') enter(1, 'subshell');
         finish(op);
         continue;
       }
@@ -345,6 +421,10 @@ class Lexer {
       const atStart = cmd.words.length === 0 && cmd.assignments.length === 0;
       if (caseState === 'subject') {
         if (w.value === 'in' && !w.quoted) caseState = 'pattern';
+        else {
+          const top = stack[stack.length - 1];
+          if (top?.kind === 'case') top.subject = `${top.subject ?? ''}${w.value}`;
+        }
         continue;
       }
       if (caseState === 'pattern') {
@@ -362,18 +442,21 @@ class Lexer {
           continue;
         }
         if (RESERVED.has(w.value)) {
-          enter(NESTING.get(w.value) ?? 0);
+          const top = stack[stack.length - 1];
+          if (top?.kind === 'if' && (w.value === 'then' || w.value === 'else')) top.phase = w.value;
+          if (top?.kind === 'if' && w.value === 'elif') top.phase = 'condition';
+          enter(NESTING.get(w.value) ?? 0, w.value === 'if' ? 'if' : w.value === '{' ? 'group' : 'loop');
           continue;
         }
         if (w.value === 'case') {
           caseState = 'subject';
           caseDepth++;
-          enter(1);
+          enter(1, 'case');
           continue;
         }
         if (w.value === 'for' || w.value === 'select') {
           skipUntil = 'separator';
-          enter(1);
+          enter(1, 'loop');
           continue;
         }
         if (w.value === 'function') {

@@ -1,5 +1,6 @@
 import { locationFromSpan } from '../../location.js';
 import { type ExprNode, findExpressions, parseExpression, type RefNode } from '../../parsers/expression.js';
+import { type ShellCommand, type ShellFrameAt, shellStructure } from '../../parsers/shell.js';
 import { type CommandView, scriptCommands } from '../../parsers/shell-commands.js';
 import { parseUses, refPinning } from '../../parsers/uses.js';
 import {
@@ -534,11 +535,76 @@ function commandText(script: string, programs?: ReadonlySet<string>): string {
     .join('\n');
 }
 
-/** The commands of a script that exit with an error (`exit 1`), with their offsets. */
+/**
+ * The commands of a script that certainly end it with an error when they are reached, and are reached
+ * on the answer of a check, with their offsets: an `exit N` (N other than 0), or a call of a function
+ * whose body ends so (`die() { echo "$1"; exit 1; }`), at the top level of the script, in a branch of
+ * an `if` whose condition tests something (a variable, an API call or a reader of its answer; not
+ * `false`, `true` or `:`), in a branch of a `case` on a variable, in a `{ }` group, or after `&&` or `||` of such a test (`... | grep -q true
+ * || exit 1`). Never one in a function's body that is not called, in a loop, a subshell, a
+ * substitution, a pipeline, a background job (`exit 1 &`) or after a command that tests nothing
+ * (`false && exit 1`): when in doubt, no exit.
+ */
 function failingExits(script: string): CommandView[] {
-  return scriptCommands(script).filter(
-    (v) => v.name === 'exit' && /^[1-9]\d*$/.test(v.command.words[v.nameIndex + 1]?.value ?? ''),
-  );
+  const frames = shellStructure(script);
+  const byStart = new Map([...frames].map(([c, f]) => [c.start, { command: c, frames: f }]));
+  const order = [...frames.keys()];
+  const exits = (v: CommandView) =>
+    v.name === 'exit' && /^[1-9]\d*$/.test(v.command.words[v.nameIndex + 1]?.value ?? '');
+  // The command before `command` in the same compound command, when an operator ties them.
+  const before = (command: ShellCommand, around: readonly ShellFrameAt[]) => {
+    const prev = order[order.indexOf(command) - 1];
+    const theirs = prev ? frames.get(prev)! : [];
+    const same = theirs.length === around.length && theirs.every((f, i) => f.frame === around[i]!.frame);
+    return prev && same && prev.next ? { op: prev.next, previous: prev } : undefined;
+  };
+  const tied = (op: string | undefined, previous: ShellCommand | undefined) =>
+    op === undefined ||
+    !/^(?:&&|\|\||\||\|&)$/.test(op) ||
+    (op !== '|' && op !== '|&' && testsSomething(previous));
+  // Whether a command is reached on a check, within its frames from `from` on.
+  const reached = (command: ShellCommand, from: number) => {
+    const around = frames.get(command)!;
+    if (command.next === '&' || command.next === '|' || command.next === '|&') return false;
+    const prev = before(command, around);
+    if (prev && !tied(prev.op, prev.previous)) return false;
+    return around.slice(from).every(({ frame, phase }) => {
+      if (frame.after === '&' || frame.after === '|' || frame.after === '|&') return false;
+      if (!tied(frame.before, frame.previous)) return false;
+      if (frame.kind === 'group') return true;
+      // A branch of a `case` on a variable's value (`case "$ASSOC" in OWNER) ;; *) exit 1 ;; esac`).
+      if (frame.kind === 'case') return /[$`]/.test(frame.subject ?? '');
+      return frame.kind === 'if' && phase !== 'condition' && frame.condition.some(testsSomething);
+    });
+  };
+  const views = scriptCommands(script).filter((v) => byStart.has(v.command.start));
+  // Functions whose body ends the script with an error wherever they are called.
+  const dying = new Set<string>();
+  for (const v of views) {
+    if (!exits(v)) continue;
+    const { command, frames: around } = byStart.get(v.command.start)!;
+    const at = around.findIndex((f) => f.frame.kind === 'function');
+    if (at >= 0 && around.slice(0, at).every((f) => f.frame.kind === 'group') && reached(command, at + 1))
+      dying.add(around[at]!.frame.name!);
+  }
+  return views.filter((v) => {
+    if (!exits(v) && !dying.has(v.name)) return false;
+    const { command } = byStart.get(v.command.start)!;
+    return reached(command, 0);
+  });
+}
+
+/**
+ * Whether a command tests something a check answers: a test of a variable or a substitution
+ * (`[ "$PERM" != write ]`), an API client, or a reader of its answer (`jq`, `grep`). `false`, `true`,
+ * `:` and tests of literal words test nothing.
+ */
+function testsSomething(command: ShellCommand | undefined): boolean {
+  const words = command?.words.map((w) => w.value) ?? [];
+  const program = (words[0] ?? '').toLowerCase();
+  if (!ANSWER_READERS.has(program)) return false;
+  if (program === '[' || program === '[[' || program === 'test') return words.some((w) => /[$`]/.test(w));
+  return true;
 }
 
 /**
