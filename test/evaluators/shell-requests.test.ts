@@ -347,6 +347,42 @@ const CASES: [string, string, string, [string, string, string] | null][] = [
     ['medium', 'high', curl.runtime],
   ],
   [
+    'HEAD request with a token in the query string',
+    'st8/wait.sh',
+    'curl -I -k "https://deploy.example.com/health?token=$T"\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'HEAD request with a signature after other parameters',
+    'st9/wait.sh',
+    'curl -k --head "https://b.example.com/o?sv=2024&sig=$S"\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'HEAD request with a secret expression in the URL',
+    '.github/workflows/st10.yml',
+    workflow('curl -I -k "https://deploy.example.com/health?v=${{ secrets.API_TOKEN }}"'),
+    ['high', 'high', curl.build],
+  ],
+  [
+    'HEAD request with a variable named like a secret in the path',
+    'st11/wait.sh',
+    'curl -k -I "https://hooks.example.com/${DEPLOY_TOKEN}/ping"\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'HEAD request reading a config file',
+    'st12/wait.sh',
+    'curl -I -k -K c.rc https://deploy.example.com/health\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'HEAD request with a query string of no credential',
+    'st13/wait.sh',
+    'curl -k -I "https://status.example.com/ready?ref=$GITHUB_SHA&page=2"\n',
+    ['medium', 'low', curl.statusOnly],
+  ],
+  [
     'HEAD request whose headers are stored',
     'st6/wait.sh',
     'curl -k -I -o headers.txt https://status.example.com/ready\n',

@@ -21,7 +21,8 @@ export interface RequestFacts {
   urls: string[];
   /**
    * The request may send a credential: a user or password, a header or cookie, a client certificate,
-   * a netrc file, a body, or a URL with user information.
+   * a netrc file, a body, a config file (`curl -K`, which may hold any of those), or a URL with user
+   * information, a credential in its query string or a secret's value.
    */
   credential: boolean;
   /**
@@ -126,6 +127,23 @@ const NO_VALUE = new Set(['head', 'spider']);
 /** A URL with user information (`https://user:secret@host/`). */
 const USER_INFO = /^["']?[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/[^\s/?#@]{1,256}@/;
 
+/**
+ * A URL that carries a credential past its user information: a query parameter named for one
+ * (`?token=`, `&api_key=`, `access_token=`, `key=`, `sig=`, `X-Amz-Signature=`), a secret of the
+ * workflow (`${{ secrets.API_TOKEN }}`, `${{ github.token }}`), or a variable named like a secret
+ * (`$API_TOKEN`, `${DEPLOY_PASSWORD}`) anywhere in it.
+ */
+const URL_CREDENTIAL = [
+  /[?&;#][^=&#;\s]*(?:token|key|secret|passw|pwd|pass|sig|auth|credential|session|jwt|bearer)[^=&#;\s]*=/i,
+  /\$\{\{[^}]*\b(?:secrets\.|github\.token\b)/,
+  /\$\{?[A-Za-z_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|PASS|API_?KEY|ACCESS_KEY|PRIVATE_KEY|AUTH|CREDENTIALS?|SIG(?:NATURE)?)(?:_[A-Za-z0-9_]*)?\b/i,
+];
+
+/** Whether a URL carries a credential in its user information, query string or a secret's value. */
+function urlCredential(url: string): boolean {
+  return USER_INFO.test(url) || URL_CREDENTIAL.some((re) => re.test(url));
+}
+
 /** Outputs that show or discard the response instead of storing it. */
 const NOT_A_FILE = /^(?:-|\/dev\/(?:null|stdout|stderr|tty))$/;
 
@@ -159,7 +177,8 @@ export function requestFacts(
   const plainHttp = urls.length > 0 && urls.every((u) => /^http:\/\//i.test(u));
   let feeds: RequestFacts['feeds'] = args.saved ? 'saved' : undefined;
   if (!feeds && args.toStdout) feeds = whereOutputGoes(source, views, index);
-  const credential = args.credential || args.targets.some((u) => USER_INFO.test(u));
+  // A config file (`curl -K file`) may hold headers, a user and a password, as it may hold URLs.
+  const credential = args.credential || args.config || args.targets.some(urlCredential);
   return { plainHttp, localSocket: args.localSocket, feeds, urls, credential, head: args.head };
 }
 
