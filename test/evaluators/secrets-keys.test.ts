@@ -98,6 +98,19 @@ describe('private keys, verified by structure', () => {
     ['//go:build e2e || linux', 'high:'],
     ['//go:build latest', 'high:'],
     ['', 'high:'],
+    // Go reads a constraint only among the line comments before the package clause: not inside a
+    // block comment, nor after one.
+    ['/*\n//go:build e2e\n*/', 'high:'],
+    ['/* Copyright */\n//go:build e2e', 'high:'],
+    [
+      '//go:build (e2e || linux) && integration',
+      'low:compiled only into test builds (`//go:build (e2e || linux) && integration`)',
+    ],
+    ['//go:build !(e2e || integration)', 'high:'],
+    ['//go:build e2e || !e2e', 'high:'],
+    // The legacy form, before a blank line.
+    ['// +build e2e', 'low:compiled only into test builds (`// +build e2e`)'],
+    ['// +build e2e linux', 'high:'],
   ])('grades a key in Go source built under %j by its build constraint', (constraint, expected) => {
     const key = pem('PRIVATE KEY', keyBody('pkcs8'));
     const go = `// Copyright\n\n${constraint}\n\npackage util\n\nvar signer = \`${key}\`\n`;
@@ -125,6 +138,24 @@ describe('private keys, verified by structure', () => {
       'int load_default_key(struct ctx *c) {\n        const char *pem =\n',
       ';\n}\n',
       'high:',
+    ],
+    [
+      'a call at column 0, its `;` on the next line, in a function that is no test',
+      'int load_default_key(struct ctx *c) {\n        const char *pem;\nmock_reset(0)\n        ;\n        pem =\n',
+      ';\n}\n',
+      'high:',
+    ],
+    [
+      'a call of a test-named function at column 0 followed by a block',
+      'int load_default_key(struct ctx *c) {\n        const char *pem;\nut_reset(ctx)\n{\n        pem =\n',
+      ';\n}\n}\n',
+      'high:',
+    ],
+    [
+      "a test framework's macro",
+      'TEST(Signer, RoundTrip) {\n        const char *pem =\n',
+      ';\n}\n',
+      'low:inside `TEST`, a unit-test function',
     ],
     [
       'a key after a test function has closed',

@@ -149,8 +149,6 @@ function inEscapedCodeSample(line: string, column: number): boolean {
   return fence !== -1 && before.lastIndexOf('\\n') > fence && /["'`]/.test(before.slice(0, fence));
 }
 
-/** A Go build constraint line (`//go:build e2e && !race`). */
-const GO_BUILD = /^\/\/go:build[ \t]+([^\n\r]+)/m;
 /** Parts of a build tag that name a test build (`e2e`, `integration`, `e2e_test`, `unittest`). */
 const TEST_TAG_PART = /^(?:e2e|integration|unit|functional|acceptance|system|smoke)?(?:tests?)?$/;
 
@@ -160,37 +158,212 @@ function testTag(tag: string): boolean {
   return parts.every((p) => TEST_TAG_PART.test(p)) && parts.some((p) => p !== '');
 }
 
+/** A build constraint expression: a tag, its negation, or an and/or of two. */
+type BuildExpr =
+  | { tag: string }
+  | { not: BuildExpr }
+  | { and: [BuildExpr, BuildExpr] }
+  | { or: [BuildExpr, BuildExpr] };
+
+/** A `//go:build` expression (`e2e && (linux || !race)`), or undefined when it does not parse. */
+function parseGoBuild(expr: string): BuildExpr | undefined {
+  const tokens = expr.match(/\|\||&&|[!()]|[\w.]+|\S/g) ?? [];
+  let at = 0;
+  const or = (): BuildExpr | undefined => {
+    let left = and();
+    while (left && tokens[at] === '||') {
+      at++;
+      const right = and();
+      left = right && { or: [left, right] };
+    }
+    return left;
+  };
+  const and = (): BuildExpr | undefined => {
+    let left = not();
+    while (left && tokens[at] === '&&') {
+      at++;
+      const right = not();
+      left = right && { and: [left, right] };
+    }
+    return left;
+  };
+  const not = (): BuildExpr | undefined => {
+    const t = tokens[at++];
+    if (t === '!') {
+      const inner = not();
+      return inner && { not: inner };
+    }
+    if (t === '(') {
+      const inner = or();
+      return tokens[at++] === ')' ? inner : undefined;
+    }
+    return t !== undefined && /^[\w.]+$/.test(t) ? { tag: t } : undefined;
+  };
+  const parsed = or();
+  return at === tokens.length ? parsed : undefined;
+}
+
+/** A legacy `// +build` line's expression: options separated by spaces (or), terms by commas (and). */
+function parsePlusBuild(line: string): BuildExpr | undefined {
+  let out: BuildExpr | undefined;
+  for (const option of line.trim().split(/\s+/)) {
+    let term: BuildExpr | undefined;
+    for (const word of option.split(',')) {
+      const m = /^(!?)([\w.]+)$/.exec(word);
+      if (!m) return undefined;
+      const tag: BuildExpr = m[1] ? { not: { tag: m[2]! } } : { tag: m[2]! };
+      term = term ? { and: [term, tag] } : tag;
+    }
+    if (!term) return undefined;
+    out = out ? { or: [out, term] } : term;
+  }
+  return out;
+}
+
+function tagsOf(e: BuildExpr, out: Set<string>): Set<string> {
+  if ('tag' in e) out.add(e.tag);
+  else if ('not' in e) tagsOf(e.not, out);
+  else for (const x of 'and' in e ? e.and : e.or) tagsOf(x, out);
+  return out;
+}
+
+function holds(e: BuildExpr, set: ReadonlySet<string>): boolean {
+  if ('tag' in e) return set.has(e.tag);
+  if ('not' in e) return !holds(e.not, set);
+  if ('and' in e) return holds(e.and[0], set) && holds(e.and[1], set);
+  return holds(e.or[0], set) || holds(e.or[1], set);
+}
+
+/** Past this many tags other than test tags, a constraint is not solved. */
+const MAX_BUILD_TAGS = 12;
+
+/** Whether no build without a test tag satisfies the constraint (every assignment of the other tags tried). */
+function needsTestTag(e: BuildExpr): boolean {
+  const tags = tagsOf(e, new Set());
+  const others = [...tags].filter((t) => !testTag(t));
+  if (others.length === tags.size || others.length > MAX_BUILD_TAGS) return false;
+  for (let mask = 0; mask < 1 << others.length; mask++) {
+    const set = new Set(others.filter((_, i) => mask & (1 << i)));
+    if (holds(e, set)) return false;
+  }
+  return true;
+}
+
 /**
- * Why a Go source file is compiled only into test builds, or undefined: its build constraint (the
- * `//go:build` line before the package clause) requires, in every alternative, a tag that names a
- * test build (`//go:build e2e`, `integration && linux`), so no release binary holds what it
- * declares. A negated tag (`!e2e`) is the opposite and does not count.
+ * The build constraint of a Go file as Go reads it: `//go:build` (or, without one, the legacy
+ * `// +build` lines that a blank line separates from what follows) among the line comments at the
+ * top of the file, before the package clause, preceded only by blank lines and other line comments.
+ * A constraint inside a block comment (`/* ... *\/`) or after one, or after the package clause, is
+ * no constraint: the file is built whatever it says. The text of the constraint and its expression.
+ */
+function goBuildConstraint(text: string): { text: string; expr: BuildExpr | undefined } | undefined {
+  let goBuild: string | undefined;
+  const plus: string[] = [];
+  let pending: string[] = [];
+  for (const raw of text.split('\n', 4000)) {
+    const line = raw.trim();
+    if (line === '') {
+      plus.push(...pending);
+      pending = [];
+      continue;
+    }
+    if (!line.startsWith('//')) break;
+    const go = /^\/\/go:build(?:[ \t]+(.*))?$/.exec(line);
+    if (go) {
+      goBuild ??= (go[1] ?? '').trim();
+      continue;
+    }
+    const legacy = /^\/\/[ \t]*\+build(?:[ \t]+(.*))?$/.exec(line);
+    if (legacy) pending.push((legacy[1] ?? '').trim());
+  }
+  if (goBuild !== undefined) return { text: `//go:build ${goBuild}`, expr: parseGoBuild(goBuild) };
+  if (plus.length === 0) return undefined;
+  let expr: BuildExpr | undefined;
+  for (const line of plus) {
+    const e = parsePlusBuild(line);
+    if (!e) return { text: `// +build ${plus.join(' / ')}`, expr: undefined };
+    expr = expr ? { and: [expr, e] } : e;
+  }
+  return { text: plus.map((l) => `// +build ${l}`).join(', '), expr };
+}
+
+/**
+ * Why a Go source file is compiled only into test builds, or undefined: its build constraint (read
+ * as Go reads it, see {@link goBuildConstraint}) holds in no build without a tag that names a test
+ * build (`//go:build e2e`, `integration && linux`, `// +build e2e`), so no release binary holds what
+ * it declares. A negated tag (`!e2e`) is the opposite and does not count.
  */
 export function testOnlyBuild(path: string, text: string): string | undefined {
   if (!/\.go$/i.test(path)) return undefined;
-  const m = GO_BUILD.exec(text);
-  if (!m) return undefined;
-  const pkg = /^package[ \t]/m.exec(text);
-  if (pkg && pkg.index < m.index) return undefined;
-  const alternatives = m[1]!
-    .replace(/\/\/.*$/, '')
-    .replace(/[()]/g, ' ')
-    .split('||');
-  for (const alternative of alternatives) {
-    const tags = alternative.split('&&').map((t) => t.trim());
-    if (!tags.some((t) => /^[\w.-]+$/.test(t) && testTag(t))) return undefined;
-  }
-  return `compiled only into test builds (\`//go:build ${m[1]!.trim()}\`)`;
+  const constraint = goBuildConstraint(text);
+  if (!constraint?.expr || !needsTestTag(constraint.expr)) return undefined;
+  return `compiled only into test builds (\`${constraint.text}\`)`;
 }
 
 /** C and C++ sources, whose function definitions start at the beginning of a line. */
 const C_FAMILY = /\.(?:c|cc|cpp|cxx|h|hh|hpp)$/i;
 /**
- * A function definition's head at the start of a line: a return type, the name, a parameter list,
- * and no `;` after it (a declaration); the `{` may follow on the line or the next one.
+ * A function definition's head at the start of a line: perhaps its return type (which may stand on
+ * the line above instead), the name, a parameter list, and no `;` after it (a declaration); the `{`
+ * may follow on the line or the next one.
  */
 const C_FUNCTION_HEAD =
-  /^(?:[A-Za-z_][\w \t*]{0,120}?[ \t*])?([A-Za-z_]\w{0,127})[ \t]*\([^;{}]{0,400}\)[ \t]*\{?[ \t]*$/;
+  /^((?:[A-Za-z_][\w \t*]{0,120}?[ \t*])?)([A-Za-z_]\w{0,127})[ \t]*\(([^;{}]{0,400})\)[ \t]*(\{?)[ \t]*$/;
+/** Words that start a statement, not a return type. */
+const C_STATEMENT_WORDS = /^(?:if|for|while|switch|return|else|do|sizeof|case|goto|break|continue)\b/;
+/** A return type alone on its line, above the function's name (GNU style: `static int`). */
+const C_RETURN_TYPE_LINE = /^[A-Za-z_][\w \t*]{0,120}$/;
+/**
+ * Test-framework macros that define a test function with no return type written
+ * (`TEST(Suite, Name) {`, `TEST_F`, Catch2's `TEST_CASE`, Boost's `BOOST_AUTO_TEST_CASE`).
+ */
+const C_TEST_MACROS = new Set([
+  'TEST',
+  'TEST_F',
+  'TEST_P',
+  'TYPED_TEST',
+  'TYPED_TEST_P',
+  'TEST_CASE',
+  'BOOST_AUTO_TEST_CASE',
+  'BOOST_FIXTURE_TEST_CASE',
+]);
+
+/**
+ * Whether a parameter list is one of a definition: empty, `void`, or parameters that each declare a
+ * type and perhaps a name (`struct ctx *c`, `const char *`, `int n`, `...`), not a call's arguments
+ * (`mock_reset(0)`, `f(x, "a")`).
+ */
+function declaresParameters(params: string): boolean {
+  const trimmed = params.trim();
+  if (trimmed === '' || trimmed === 'void') return true;
+  return trimmed.split(',').every((p) => {
+    const param = p.trim();
+    if (param === '...') return true;
+    if (!/^[A-Za-z_][\w \t*&[\]]*$/.test(param)) return false;
+    const words = param.match(/[A-Za-z_]\w*/g) ?? [];
+    return words.length >= 2 || /[*&]/.test(param);
+  });
+}
+
+/**
+ * Whether a line that looks like a function's head (`m`, of {@link C_FUNCTION_HEAD}; the line runs
+ * from `start` to `end`) is one: a return type before the name or alone on the line above (or a test
+ * framework's macro, which has none), parameters that declare, and the body's `{` at the end of the
+ * line or first on the next. A call at column 0 (`mock_reset(0)`, its `;` on the next line) is none.
+ */
+function definitionHead(text: string, start: number, end: number, m: RegExpExecArray): boolean {
+  const [, type, name, params, brace] = m;
+  const nextEnd = text.indexOf('\n', end);
+  const next = text.slice(end, nextEnd === -1 ? undefined : nextEnd).trim();
+  if (brace === '' && !next.startsWith('{')) return false;
+  if (C_TEST_MACROS.has(name!)) return true;
+  if (!declaresParameters(params!)) return false;
+  if (type!.trim() !== '') return true;
+  const above = start > 0 ? text.slice(text.lastIndexOf('\n', start - 2) + 1, start - 1) : '';
+  const typeLine = above.replace(/\r$/, '').trimEnd();
+  return C_RETURN_TYPE_LINE.test(typeLine) && !C_STATEMENT_WORDS.test(typeLine);
+}
+
 /** Words of a function name that make it a test: a test framework's prefix or a test word. */
 const TEST_FUNCTION_WORDS = new Set(['test', 'tests', 'unittest', 'fake', 'dummy', 'mock', 'fixture']);
 /** Lines looked back over for the function a value stands in. */
@@ -198,8 +371,9 @@ const FUNCTION_LOOKBACK = 400;
 
 /**
  * The test function of a C or C++ source that the line at `offset` stands in, or undefined: the
- * nearest function definition before it (a line at column 0 with a name and a parameter list), if no
- * closing `}` at column 0 lies between, and its name is a unit test's (`ut_` first, as unit-test
+ * nearest function definition before it (a head at column 0: a return type, the name, a parameter
+ * list that declares, the body's `{`; see {@link definitionHead}), if no closing `}` at column 0 lies
+ * between, and its name is a unit test's (`ut_` first, as unit-test
  * frameworks of C libraries prefix them, or a test word: `test_parse`, `TestServer`).
  */
 export function enclosingTestFunction(path: string, text: string, offset: number): string | undefined {
@@ -210,8 +384,8 @@ export function enclosingTestFunction(path: string, text: string, offset: number
     const line = text.slice(start, end).replace(/\r?\n$/, '');
     if (line.startsWith('}')) return undefined;
     const m = C_FUNCTION_HEAD.exec(line);
-    if (m && !/^(?:if|for|while|switch|return|else|do|sizeof)\b/.test(line)) {
-      const name = m[1]!;
+    if (m && !C_STATEMENT_WORDS.test(line) && definitionHead(text, start, end, m)) {
+      const name = m[2]!;
       const words = name
         .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
         .toLowerCase()
