@@ -5,9 +5,12 @@
  * unsure ones from the report (counted, never silently dropped).
  */
 
+import path from 'node:path';
 import { runsHere } from './evaluators/workflow/callers.js';
-import { builtOnlyFor } from './parsers/k8s-files.js';
-import { readWorkflowSource } from './parsers/workflow.js';
+import { COMPOSE_FILES } from './parsers/compose.js';
+import { builtOnlyFor, kustomizeListings } from './parsers/k8s-files.js';
+import { TERRAFORM_GLOBS } from './parsers/terraform.js';
+import { ACTION_GLOBS, readWorkflowSource, WORKFLOW_GLOBS } from './parsers/workflow.js';
 import { scaffoldingTemplate } from './scaffolding.js';
 import {
   CONFIDENCES,
@@ -20,6 +23,7 @@ import {
 } from './types.js';
 import { pathMatcher } from './workspace/glob.js';
 import type { Workspace } from './workspace/workspace.js';
+import { parseYaml } from './workspace/yaml.js';
 
 /** Default lowest confidence of a finding that can block: a guess never fails the gate. */
 export const DEFAULT_FAIL_ON_CONFIDENCE: Confidence = 'medium';
@@ -264,8 +268,9 @@ const BUILD_FILES = [
   'pom.xml',
   'build.gradle',
 ];
+const VENDORED_RELEASE_PREFIX = 'the file is in a vendored copy of another project';
 const VENDORED_RELEASE_REASON = (folder: string) =>
-  `the file is in a vendored copy of another project (${folder}/: a folder named for a release, with ` +
+  `${VENDORED_RELEASE_PREFIX} (${folder}/: a folder named for a release, with ` +
   "that project's own license, README and build files), whose Dockerfiles, CI and packaging files this repository neither builds nor runs";
 
 const TEST_KUSTOMIZATION_REASON =
@@ -330,7 +335,9 @@ export function inGithubConfig(path: string): boolean {
  * `third_party/`...) or bundled in a plugin's folder (`plugins/filter_geoip2/libmaxminddb-1.12.2/`),
  * that carries the project's own root files: a license, a README and a build file. Such a copy is
  * re-vendored from upstream's releases as it is: upstream's Dockerfiles, CI and packaging files in it
- * are not the repository's own.
+ * are not the repository's own. The marker is cheap to add, so it lowers only findings below `high`
+ * ({@link VENDORED_RELEASE_MAX_SEVERITY}), and none in a file the repository uses from outside the
+ * folder ({@link usedFromOutside}).
  */
 function vendoredRelease(workspace: Workspace, path: string): string | undefined {
   const parts = path.split('/');
@@ -343,6 +350,119 @@ function vendoredRelease(workspace: Workspace, path: string): string | undefined
     if (has(LICENSE_FILES) && has(README_FILES) && has(BUILD_FILES)) return folder;
   }
   return undefined;
+}
+
+/**
+ * The highest severity a vendored release's folder lowers: the findings of hygiene it was made for
+ * (update coverage, lockfiles, SBOMs, digests, a root user), below the default gate's `high`. A
+ * folder name and three files are a cheap marker that a pull request can add to its own
+ * deployables: a privileged workload or an open firewall in it keeps its confidence.
+ */
+const VENDORED_RELEASE_MAX_SEVERITY: Severity = 'medium';
+
+/** A reference from one file of the repository to a path (a file or a folder) it uses. */
+interface PathUse {
+  from: string;
+  to: string;
+}
+
+/** A relative path as written in `from` (`./lib/app`, `../x`), resolved from its folder; undefined outside the tree. */
+function resolveFrom(from: string, ref: string, base = path.posix.dirname(from)): string | undefined {
+  if (ref === '' || /^[a-z][\w+.-]*:|^\/|[$*{]/i.test(ref)) return undefined;
+  const resolved = path.posix.normalize(path.posix.join(base, ref)).replace(/\/+$/, '');
+  return resolved === '..' || resolved.startsWith('../') ? undefined : resolved === '.' ? '' : resolved;
+}
+
+/** In a workflow or action, keys whose value names a path the job builds or runs (`uses: ./x`, a build context). */
+const WORKFLOW_PATH_KEY =
+  /^[ \t-]*(uses|context|file|dockerfile|working-directory)[ \t]*:[ \t]*["']?(\.{0,2}\/?[^\s"'#@]+)/gm;
+/** A Terraform `source = "./modules/x"` (a module call's, or a provisioner's file). */
+const TERRAFORM_LOCAL_SOURCE = /^[ \t]*source[ \t]*=[ \t]*"(\.{1,2}\/[^"]*)"/gm;
+
+/**
+ * What the repository's own files use by path, computed once: the resources, bases and components
+ * of its kustomizations, its Terraform modules' local sources, its compose files' `include`,
+ * `extends.file` and `build` contexts, and its workflows' and actions' local actions (`uses: ./x`),
+ * build contexts, Dockerfiles and working directories. Read from the files' text or their YAML: what
+ * a file names, not whether the tool would accept it.
+ */
+function pathUses(workspace: Workspace): readonly PathUse[] {
+  return workspace.memo('confidence-path-uses', '', () => {
+    const uses: PathUse[] = [];
+    const add = (from: string, ref: unknown, base?: string) => {
+      if (typeof ref !== 'string') return;
+      const to = resolveFrom(from, ref.trim(), base);
+      if (to) uses.push({ from, to });
+    };
+    for (const [to, kustomizations] of kustomizeListings(workspace)) {
+      for (const from of kustomizations) uses.push({ from, to });
+    }
+    for (const file of workspace.glob(TERRAFORM_GLOBS)) {
+      const text = workspace.text(file);
+      if (text === undefined || !text.includes('source')) continue;
+      for (const m of text.matchAll(TERRAFORM_LOCAL_SOURCE)) add(file, m[1]);
+    }
+    for (const file of workspace.filesWhere(COMPOSE_FILES)) {
+      const text = workspace.text(file);
+      if (text === undefined) continue;
+      const parsed = parseYaml(text, undefined, { ignoredTags: ['!reset', '!override'] });
+      if (!parsed.ok) continue;
+      for (const document of parsed.documents) {
+        const root = document.value as Record<string, unknown> | null;
+        if (typeof root !== 'object' || root === null) continue;
+        for (const entry of Array.isArray(root.include) ? root.include : []) {
+          if (typeof entry === 'string') add(file, entry);
+          else if (typeof entry === 'object' && entry !== null) {
+            const p = (entry as Record<string, unknown>).path;
+            for (const x of Array.isArray(p) ? p : [p]) add(file, x);
+          }
+        }
+        const services = root.services;
+        if (typeof services !== 'object' || services === null) continue;
+        for (const service of Object.values(services as Record<string, unknown>)) {
+          if (typeof service !== 'object' || service === null) continue;
+          const { extends: ext, build } = service as Record<string, unknown>;
+          if (typeof ext === 'object' && ext !== null) add(file, (ext as Record<string, unknown>).file);
+          if (typeof build === 'string') add(file, build);
+          else if (typeof build === 'object' && build !== null)
+            add(file, (build as Record<string, unknown>).context ?? '.');
+        }
+      }
+    }
+    for (const file of workspace.glob([...WORKFLOW_GLOBS, ...ACTION_GLOBS])) {
+      const text = workspace.text(file);
+      if (text === undefined) continue;
+      // A workflow's paths are the checkout's (the repository root); a local action's `uses: ./x` too.
+      for (const m of text.matchAll(WORKFLOW_PATH_KEY)) {
+        const ref = m[2]!;
+        if (m[1] === 'uses' && !ref.startsWith('./')) continue;
+        add(file, ref, '');
+      }
+    }
+    return uses;
+  });
+}
+
+/**
+ * Whether the repository uses `file`, which lies in the vendored release `folder`, from outside it:
+ * a file outside the folder names it or a folder holding it (a root kustomization lists
+ * `lib/app-1.2.3/pod.yaml`, a Terraform module's `source = "./lib/app-1.2.3"`, a compose file
+ * includes its compose file), or names a file of the folder that does, and so on.
+ */
+function usedFromOutside(workspace: Workspace, folder: string, file: string): boolean {
+  const uses = pathUses(workspace);
+  const inFolder = (p: string) => p === folder || p.startsWith(`${folder}/`);
+  const seen = new Set<string>();
+  const used = (target: string): boolean => {
+    if (seen.has(target)) return false;
+    seen.add(target);
+    return uses.some(
+      (u) =>
+        (u.to === target || target.startsWith(`${u.to}/`)) &&
+        (u.to === '' ? false : !inFolder(u.from) || used(u.from)),
+    );
+  };
+  return used(file);
 }
 
 /** The metadata file of an action (`uses: ./path/to/action` runs the one in that folder). */
@@ -444,8 +564,14 @@ export function testPathContext(
     testCodeFolders ??= new Set(workspace!.files.filter((f) => TEST_CODE.test(f)).map(folderOf));
     return testCodeFolders.has(folderOf(path));
   };
-  const releaseReason = (path: string): string | undefined => {
+  // The folder of the vendored release a file lies in, unless the repository uses that file from
+  // outside the folder (then it is the repository's own, whatever the folder is named).
+  const releaseOf = (path: string): string | undefined => {
     const folder = byRelease(path);
+    return folder === undefined || usedFromOutside(workspace!, folder, path) ? undefined : folder;
+  };
+  const releaseReason = (path: string): string | undefined => {
+    const folder = releaseOf(path);
     return folder === undefined ? undefined : VENDORED_RELEASE_REASON(folder);
   };
   // A file usually holds many findings: its path is matched once.
@@ -475,9 +601,17 @@ export function testPathContext(
         : matcher(path)
           ? `what it is about (${about}) is under a test, fixture, example, documentation, archived or vendored path`
           : undefined;
-    if (reason !== undefined) {
+    if (
+      reason !== undefined &&
+      !(
+        reason.startsWith(VENDORED_RELEASE_PREFIX) &&
+        SEVERITIES.indexOf(f.severity) > SEVERITIES.indexOf(VENDORED_RELEASE_MAX_SEVERITY)
+      )
+    ) {
       f.confidence = 'low';
       f.confidenceReason = reason;
+    } else if (reason !== undefined) {
+      lowerTemplate(f, path);
     } else if (about === undefined && byTestWord(path) && besideTestCode(path)) {
       f.confidence = 'low';
       f.confidenceReason = TEST_WORD_KEY_REASON;

@@ -631,37 +631,157 @@ describe('a manifest that kustomize builds only for test or quick-start kustomiz
 });
 
 describe("a vendored copy of another project's release is not the repository's own", () => {
-  const key = pem('PRIVATE KEY', keyBody('pkcs8'));
-  /** A copy of upstream's release in `folder`, with the root files `roots`, and a key file in it. */
+  // Findings are lowered ('low') or keep their confidence ('kept').
+  // A medium finding (the hygiene the lowering is for): a Dockerfile whose container runs as root.
+  const dockerfile = `FROM alpine@sha256:${'0'.repeat(64)}\nCMD ["serve"]\n`;
+  /** A copy of upstream's release in `folder`, with the root files `roots`, and a Dockerfile in it. */
   const release = (folder: string, roots = ['LICENSE', 'README.md', 'Makefile']) => ({
     ...Object.fromEntries(roots.map((r) => [`${folder}/${r}`, 'x\n'])),
-    [`${folder}/contrib/docker/server.key`]: key,
+    [`${folder}/contrib/docker/Dockerfile`]: dockerfile,
   });
   it.each([
     ['lib/zstd-1.5.7', release('lib/zstd-1.5.7'), 'low'],
     ['deps/snappy-fef67ac', release('deps/snappy-fef67ac', ['COPYING', 'README', 'CMakeLists.txt']), 'low'],
     ['a plugin bundles libmaxminddb-1.12.2', release('plugins/filter_geoip2/libmaxminddb-1.12.2'), 'low'],
     // Without a license, a README or a build file of its own, nothing says it is another project.
-    ['lib/zstd-1.5.7 without a license', release('lib/zstd-1.5.7', ['README.md', 'Makefile']), 'high'],
-    ['lib/zstd-1.5.7 without a build file', release('lib/zstd-1.5.7', ['LICENSE', 'README.md']), 'high'],
+    ['lib/zstd-1.5.7 without a license', release('lib/zstd-1.5.7', ['README.md', 'Makefile']), 'kept'],
+    ['lib/zstd-1.5.7 without a build file', release('lib/zstd-1.5.7', ['LICENSE', 'README.md']), 'kept'],
     // Not under a vendoring folder, or not named for a release.
-    ['src/zstd-1.5.7', release('src/zstd-1.5.7'), 'high'],
-    ['lib/zstd', release('lib/zstd'), 'high'],
-    ['lib/api-v2', release('lib/api-v2'), 'high'],
+    ['src/zstd-1.5.7', release('src/zstd-1.5.7'), 'kept'],
+    ['lib/zstd', release('lib/zstd'), 'kept'],
+    ['lib/api-v2', release('lib/api-v2'), 'kept'],
     // A list of test paths of its own says what is vendored.
     [
       'lib/zstd-1.5.7 with test paths of its own',
       { ...release('lib/zstd-1.5.7'), '.controlgate.yml': 'version: 1\ntest-paths: ["**/test/**"]\n' },
-      'high',
+      'kept',
     ],
-  ])('%s: the key is graded $2', async (_, files, confidence) => {
+    // The repository builds the Dockerfile from outside the folder: it is its own.
+    [
+      'a root compose file builds it',
+      {
+        ...release('lib/zstd-1.5.7'),
+        'compose.yaml': 'services:\n  app:\n    build: ./lib/zstd-1.5.7/contrib/docker\n',
+      },
+      'kept',
+    ],
+    [
+      'a workflow builds it',
+      {
+        ...release('lib/zstd-1.5.7'),
+        '.github/workflows/ci.yml':
+          'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          context: ./lib/zstd-1.5.7/contrib/docker\n',
+      },
+      'kept',
+    ],
+    // The release's own compose file building it is upstream's, unless the repository includes that.
+    [
+      "the release's own compose file builds it",
+      {
+        ...release('lib/zstd-1.5.7'),
+        'lib/zstd-1.5.7/compose.yaml': 'services:\n  app:\n    build: ./contrib/docker\n',
+      },
+      'low',
+    ],
+    [
+      "a root compose file includes the release's compose file, which builds it",
+      {
+        ...release('lib/zstd-1.5.7'),
+        'lib/zstd-1.5.7/compose.yaml': 'services:\n  app:\n    build: ./contrib/docker\n',
+        'compose.yaml': 'include:\n  - path: lib/zstd-1.5.7/compose.yaml\n',
+      },
+      'kept',
+    ],
+  ])("%s: the Dockerfile's root user is $2", async (_, files, confidence) => {
     const report = await runCheck({
       root: makeTree(files),
-      onlyRules: ['private-key-committed'],
+      onlyRules: ['dockerfile-root-user'],
       persona: 'auditor',
     });
-    expect(report.findings.map((f) => f.confidence)).toEqual([confidence]);
+    expect(report.findings.map((f) => (f.confidence === 'low' ? 'low' : 'kept'))).toEqual([confidence]);
     if (confidence === 'low')
       expect(report.findings[0]!.confidenceReason).toMatch(/^the file is in a vendored copy/);
+  });
+
+  const folder = 'lib/app-1.2.3';
+  const marked = {
+    [`${folder}/LICENSE`]: 'MIT\n',
+    [`${folder}/README.md`]: '# app\n',
+    [`${folder}/Makefile`]: 'all:\n',
+  };
+  const pod =
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n' +
+    `      image: nginx@sha256:${'0'.repeat(64)}\n      securityContext: {privileged: true}\n`;
+  const bucket =
+    'resource "aws_s3_bucket_acl" "b" {\n  bucket = "prod-data"\n  acl    = "public-read-write"\n}\n';
+  it.each([
+    // A high finding keeps its confidence in the folder, used or not: the marker is cheap to add.
+    [
+      'a privileged Pod, used by nothing',
+      { [`${folder}/pod.yaml`]: pod },
+      'k8s-privileged-container',
+      'kept',
+    ],
+    ['a public bucket, used by nothing', { [`${folder}/main.tf`]: bucket }, 'terraform-bucket-public', 'low'],
+    [
+      'a public bucket of a module the root calls',
+      { [`${folder}/main.tf`]: bucket, 'main.tf': `module "net" {\n  source = "./${folder}"\n}\n` },
+      'terraform-bucket-public',
+      'kept',
+    ],
+    [
+      'a public bucket of a module the release calls itself',
+      {
+        [`${folder}/modules/s3/main.tf`]: bucket,
+        [`${folder}/main.tf`]: 'module "s3" {\n  source = "./modules/s3"\n}\n',
+      },
+      'terraform-bucket-public',
+      'low',
+    ],
+    [
+      'a public bucket of a module the release calls, which the root calls',
+      {
+        [`${folder}/modules/s3/main.tf`]: bucket,
+        [`${folder}/main.tf`]: 'module "s3" {\n  source = "./modules/s3"\n}\n',
+        'infra/main.tf': `module "app" {\n  source = "../${folder}"\n}\n`,
+      },
+      'terraform-bucket-public',
+      'kept',
+    ],
+    [
+      'a root Pod listed by a root kustomization',
+      {
+        [`${folder}/pod.yaml`]: pod.replace('privileged: true', 'runAsUser: 0'),
+        'kustomization.yaml': `resources:\n  - ${folder}/pod.yaml\n`,
+      },
+      'k8s-run-as-root',
+      'kept',
+    ],
+    [
+      "a Pod listed only by the release's own kustomization",
+      {
+        [`${folder}/pod.yaml`]: pod.replace('privileged: true', 'runAsUser: 0'),
+        [`${folder}/kustomization.yaml`]: 'resources:\n  - pod.yaml\n',
+      },
+      'k8s-run-as-root',
+      'low',
+    ],
+    [
+      "a Pod of the release's kustomization, which a root one lists",
+      {
+        [`${folder}/pod.yaml`]: pod.replace('privileged: true', 'runAsUser: 0'),
+        [`${folder}/kustomization.yaml`]: 'resources:\n  - pod.yaml\n',
+        'deploy/kustomization.yaml': `resources:\n  - ../${folder}\n`,
+      },
+      'k8s-run-as-root',
+      'kept',
+    ],
+  ])('%s', async (_, files, rule, confidence) => {
+    const report = await runCheck({
+      root: makeTree({ ...marked, ...files }),
+      onlyRules: [rule],
+      persona: 'auditor',
+    });
+    expect(report.findings.map((f) => (f.confidence === 'low' ? 'low' : 'kept'))).toEqual([confidence]);
   });
 });

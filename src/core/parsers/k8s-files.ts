@@ -105,6 +105,14 @@ export function kustomizationsListing(workspace: Workspace, ref: string): readon
   return kustomizeRefs(workspace).listedBy.get(ref) ?? [];
 }
 
+/**
+ * Every path the kustomizations list among their `resources`, `bases` or `components` (a file or a
+ * directory, no trailing slash), with the kustomizations that list it.
+ */
+export function kustomizeListings(workspace: Workspace): ReadonlyMap<string, readonly string[]> {
+  return kustomizeRefs(workspace).listedBy;
+}
+
 /** Past this many kustomizations above one manifest, the chains that build it are not followed. */
 const MAX_KUSTOMIZE_ROOTS = 64;
 
