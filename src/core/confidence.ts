@@ -7,7 +7,7 @@
 
 import path from 'node:path';
 import { runsHere } from './evaluators/workflow/callers.js';
-import { COMPOSE_FILES } from './parsers/compose.js';
+import { composeReferences, deployedStack, namesDeployedEnvironment } from './parsers/compose.js';
 import { builtOnlyFor, kustomizeListings } from './parsers/k8s-files.js';
 import { TERRAFORM_GLOBS } from './parsers/terraform.js';
 import { ACTION_GLOBS, readWorkflowSource, WORKFLOW_GLOBS } from './parsers/workflow.js';
@@ -23,7 +23,6 @@ import {
 } from './types.js';
 import { pathMatcher } from './workspace/glob.js';
 import type { Workspace } from './workspace/workspace.js';
-import { parseYaml } from './workspace/yaml.js';
 
 /** Default lowest confidence of a finding that can block: a guess never fails the gate. */
 export const DEFAULT_FAIL_ON_CONFIDENCE: Confidence = 'medium';
@@ -94,10 +93,6 @@ export const LOOPBACK_KEY_NAMES: readonly string[] = [
 ];
 
 /**
- * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
- * documentation, archived and vendored code. A finding there gets low confidence (it is reported, and blocks
- * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
- * Folder globs (those ending in `/**
  * Compose stacks of the CI: a Compose file in a CI folder (`.ci/`, `ci/`) or named for a CI or test
  * run (`compose.ci.yaml`, `docker-compose.e2e.yml`, `compose.cypress.yaml`, `compose.override.
  * integration_tests.yml`). A job brings the stack up
@@ -113,7 +108,11 @@ export const CI_STACK_NAMES: readonly string[] = [
   '**/*compose*.*{-,_}tests.{yml,yaml}',
 ];
 
-/**`) match whatever the case of the folder's name (.NET's and
+/**
+ * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
+ * documentation, archived and vendored code. A finding there gets low confidence (it is reported, and blocks
+ * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
+ * Folder globs (those ending in `/**`) match whatever the case of the folder's name (.NET's and
  * Java's `Test/`, `Tests/`, `UnitTests/`); the others, which judge a file's own name, match its case.
  */
 export const DEFAULT_TEST_PATHS: readonly string[] = [
@@ -402,33 +401,7 @@ function pathUses(workspace: Workspace): readonly PathUse[] {
       if (text === undefined || !text.includes('source')) continue;
       for (const m of text.matchAll(TERRAFORM_LOCAL_SOURCE)) add(file, m[1]);
     }
-    for (const file of workspace.filesWhere(COMPOSE_FILES)) {
-      const text = workspace.text(file);
-      if (text === undefined) continue;
-      const parsed = parseYaml(text, undefined, { ignoredTags: ['!reset', '!override'] });
-      if (!parsed.ok) continue;
-      for (const document of parsed.documents) {
-        const root = document.value as Record<string, unknown> | null;
-        if (typeof root !== 'object' || root === null) continue;
-        for (const entry of Array.isArray(root.include) ? root.include : []) {
-          if (typeof entry === 'string') add(file, entry);
-          else if (typeof entry === 'object' && entry !== null) {
-            const p = (entry as Record<string, unknown>).path;
-            for (const x of Array.isArray(p) ? p : [p]) add(file, x);
-          }
-        }
-        const services = root.services;
-        if (typeof services !== 'object' || services === null) continue;
-        for (const service of Object.values(services as Record<string, unknown>)) {
-          if (typeof service !== 'object' || service === null) continue;
-          const { extends: ext, build } = service as Record<string, unknown>;
-          if (typeof ext === 'object' && ext !== null) add(file, (ext as Record<string, unknown>).file);
-          if (typeof build === 'string') add(file, build);
-          else if (typeof build === 'object' && build !== null)
-            add(file, (build as Record<string, unknown>).context ?? '.');
-        }
-      }
-    }
+    uses.push(...composeReferences(workspace));
     for (const file of workspace.glob([...WORKFLOW_GLOBS, ...ACTION_GLOBS])) {
       const text = workspace.text(file);
       if (text === undefined) continue;
@@ -570,6 +543,27 @@ export function testPathContext(
     const folder = byRelease(path);
     return folder === undefined || usedFromOutside(workspace!, folder, path) ? undefined : folder;
   };
+  // A Compose file named as a CI stack is one unless its path also names a deployed environment
+  // (`docker-compose.prod_tests.yml`), a compose file that is no test or development stack includes
+  // or extends it (the root `compose.yaml` including it deploys it), or a workflow job that deploys
+  // starts it (see deployedStack).
+  const ciStacks = new Map<string, boolean>();
+  const ciStack = (path: string): boolean => {
+    if (!byCiStack(path)) return false;
+    let stack = ciStacks.get(path);
+    if (stack === undefined) {
+      stack =
+        !namesDeployedEnvironment(path) &&
+        (workspace === undefined || deployedStack(workspace, path) === undefined);
+      ciStacks.set(path, stack);
+    }
+    return stack;
+  };
+  // Without the CI stacks' names, whether another test path holds the file (`tests/compose.ci.yml`).
+  const otherTestPath = testPathMatcher(
+    testPaths.filter((glob) => !CI_STACK_NAMES.includes(glob)),
+    (path) => workspace !== undefined && runByWorkflow(workspace, path),
+  );
   const releaseReason = (path: string): string | undefined => {
     const folder = releaseOf(path);
     return folder === undefined ? undefined : VENDORED_RELEASE_REASON(folder);
@@ -578,12 +572,13 @@ export function testPathContext(
   const known = new Map<string, string | undefined>();
   const reasonFor = (path: string): string | undefined => {
     if (known.has(path)) return known.get(path);
-    const reason = matcher(path)
+    const tested = matcher(path) && (!byCiStack(path) || ciStack(path) || otherTestPath(path));
+    const reason = tested
       ? byKeyName(path)
         ? TEST_KEY_NAME_REASON
         : byLoopbackName(path)
           ? LOOPBACK_KEY_NAME_REASON
-          : byCiStack(path)
+          : byCiStack(path) && ciStack(path)
             ? CI_STACK_REASON
             : TEST_PATH_REASON
       : testBuilt(path)

@@ -229,6 +229,13 @@ describe('test paths', () => {
     ['compose.e2e-tests.yaml', true],
     ['docker-compose.staging-tests.env.yml', false],
     ['docker-compose.override.tests-env.yml', false],
+    // A name that also says which environment the stack is for.
+    ['docker-compose.prod_tests.yml', false],
+    ['compose.production-tests.yaml', false],
+    ['ci/staging/docker-compose.yml', false],
+    ['.ci/compose.live.yaml', false],
+    ['docker-compose.release.e2e.yml', false],
+    ['docker-compose.product_tests.yml', true],
     // A deployment's stack, or a CI folder's other files (its scripts hold the deploy tokens).
     ['compose.yaml', false],
     ['deploy/docker-compose.prod.yml', false],
@@ -783,5 +790,60 @@ describe("a vendored copy of another project's release is not the repository's o
       persona: 'auditor',
     });
     expect(report.findings.map((f) => (f.confidence === 'low' ? 'low' : 'kept'))).toEqual([confidence]);
+  });
+});
+
+describe('a Compose stack of the CI is one only if nothing deploys it', () => {
+  const stack = `services:\n  app:\n    image: nginx@sha256:${'0'.repeat(64)}\n    privileged: true\n`;
+  const workflow = (job: string) =>
+    `on: push\njobs:\n  j:\n${job}    steps:\n      - uses: actions/checkout@v4\n      - run: docker compose -f docker-compose.integration_tests.yml up -d\n`;
+  it.each([
+    ['named for a suite of tests, used by nothing', {}, 'low'],
+    [
+      'brought up by a test job',
+      { '.github/workflows/ci.yml': workflow('    runs-on: ubuntu-latest\n') },
+      'low',
+    ],
+    [
+      'included by a CI stack',
+      { 'ci/compose.yaml': 'include:\n  - ../docker-compose.integration_tests.yml\n' },
+      'low',
+    ],
+    [
+      'included by the root compose file',
+      { 'compose.yaml': 'include:\n  - docker-compose.integration_tests.yml\n' },
+      'kept',
+    ],
+    [
+      'extended by the root compose file',
+      {
+        'compose.yaml':
+          'services:\n  web:\n    extends:\n      file: docker-compose.integration_tests.yml\n      service: app\n',
+      },
+      'kept',
+    ],
+    [
+      'brought up by a job on a self-hosted runner',
+      { '.github/workflows/deploy.yml': workflow('    runs-on: [self-hosted, prod]\n') },
+      'kept',
+    ],
+    [
+      'brought up by a job of an environment',
+      {
+        '.github/workflows/deploy.yml': workflow('    runs-on: ubuntu-latest\n    environment: production\n'),
+      },
+      'kept',
+    ],
+  ])('%s', async (_, files, expected) => {
+    const report = await runCheck({
+      root: makeTree({ 'docker-compose.integration_tests.yml': stack, ...files }),
+      onlyRules: ['compose-privileged-container'],
+      persona: 'auditor',
+    });
+    expect(
+      report.findings
+        .filter((f) => f.location?.path === 'docker-compose.integration_tests.yml')
+        .map((f) => (f.confidence === 'low' ? 'low' : 'kept')),
+    ).toEqual([expected]);
   });
 });

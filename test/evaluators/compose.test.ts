@@ -699,6 +699,47 @@ describe('compose services that are likely no deployment', () => {
   });
 
   it.each([
+    // [case, files beside `docker-compose.e2e_tests.yml` (or the file itself), its confidence]
+    ['named for a test run', {}, 'low'],
+    ['named for a test run and for production', { name: 'docker-compose.prod_tests.yml' }, null],
+    ['in a CI folder named for staging', { name: 'ci/staging/docker-compose.yml' }, null],
+    [
+      'included by the root compose file',
+      { 'compose.yaml': 'include:\n  - docker-compose.e2e_tests.yml\n' },
+      null,
+    ],
+    [
+      'included by a development stack',
+      { 'compose.dev.yaml': 'include:\n  - docker-compose.e2e_tests.yml\n' },
+      'low',
+    ],
+    [
+      'started by a job that publishes',
+      {
+        '.github/workflows/release.yml':
+          'on: push\njobs:\n  r:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker compose -f docker-compose.e2e_tests.yml up -d && docker push acme/app\n',
+      },
+      null,
+    ],
+    [
+      'started by a job that only tests',
+      {
+        '.github/workflows/ci.yml':
+          'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker compose -f docker-compose.e2e_tests.yml up -d\n',
+      },
+      'low',
+    ],
+  ])('a test stack that is deployed is no test stack: %s', async (_, extra, confidence) => {
+    const { name = 'docker-compose.e2e_tests.yml', ...files } = extra as Record<string, string>;
+    const findings = await run(
+      composeDockerSocket as Evaluator<never>,
+      {},
+      { [name]: `services:\n  app:\n    image: acme/app:1.2\n${SOCKET}`, ...files },
+    );
+    expect(findings.map((f) => f.confidence ?? null)).toEqual([confidence]);
+  });
+
+  it.each([
     [
       'a demonstration warning',
       '# Warning\n\nThis stack is provided for demonstration purposes only.\n',

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { locationFromSpan } from '../location.js';
 import type { RawFinding } from '../types.js';
 import { defineSelector } from '../workspace/screens.js';
@@ -11,6 +12,8 @@ import {
 } from '../workspace/yaml.js';
 import { devEnvironmentMark } from './devcontainer.js';
 import { SCRIPT_FILES } from './shell-commands.js';
+import { workflowSources } from './workflow.js';
+import type { Job } from './workflow-model.js';
 
 /**
  * A model of Docker Compose files: the services of every compose file, each setting located in its
@@ -57,6 +60,11 @@ export interface ComposeService {
   node: ComposeNode<Record<string, unknown>>;
   /** Why the whole compose file is likely no deployment, from what other files say of it. */
   stack?: string;
+  /**
+   * Why the compose file is deployed, whatever its name says: a compose file that is no test or
+   * development stack includes or extends it, or a workflow job that deploys starts it.
+   */
+  deployed?: string;
 }
 
 /** A YAML mapping (not a sequence, not null). */
@@ -134,11 +142,146 @@ export function composeServices(workspace: Workspace): ComposeService[] {
         tests.get(f) ??
         (demo &&
           `the README beside the compose file, ${demo.readme}, calls it "${demo.words}": a demonstration or an example for users to adapt, not a deployment`);
-      return readComposeServices(workspace, f).map((s) => (stack ? { ...s, stack } : s));
+      const services = readComposeServices(workspace, f);
+      const deployed = services.length > 0 ? deployedStack(workspace, f) : undefined;
+      return services.map((s) => ({ ...s, ...(stack ? { stack } : {}), ...(deployed ? { deployed } : {}) }));
     });
   });
   workspace.examineOnly(new Set(services.map((s) => s.path)));
   return services;
+}
+
+/** A path a compose file names: an `include`, an `extends.file`, or a service's `build` context. */
+export interface ComposeReference {
+  from: string;
+  to: string;
+  key: 'include' | 'extends' | 'build';
+}
+
+/**
+ * The paths the compose files of the workspace name (computed once): what they include
+ * (`include: [a.yml]`, `include: [{path: a.yml}]`), the files their services extend
+ * (`extends.file`), and their services' build contexts, resolved from each file's folder. Paths
+ * outside the tree, absolute, or with a variable are left out.
+ */
+export function composeReferences(workspace: Workspace): readonly ComposeReference[] {
+  return workspace.memo('compose-references', '', () => {
+    const out: ComposeReference[] = [];
+    for (const from of workspace.filesWhere(COMPOSE_FILES)) {
+      const text = workspace.configText(from);
+      if (text === undefined) continue;
+      const parsed = parseYaml(text, undefined, COMPOSE_YAML);
+      if (!parsed.ok) continue;
+      const add = (key: ComposeReference['key'], ref: unknown) => {
+        if (typeof ref !== 'string' || ref.trim() === '' || /^[a-z][\w+.-]*:|^\/|[$*{]/i.test(ref.trim()))
+          return;
+        const to = path.posix
+          .normalize(path.posix.join(path.posix.dirname(from), ref.trim()))
+          .replace(/\/+$/, '');
+        if (to !== '.' && to !== '..' && !to.startsWith('../')) out.push({ from, to, key });
+      };
+      for (const document of parsed.documents) {
+        const root = document.value;
+        if (!isMap(root)) continue;
+        for (const entry of Array.isArray(root.include) ? root.include : []) {
+          if (!isMap(entry)) add('include', entry);
+          else for (const p of Array.isArray(entry.path) ? entry.path : [entry.path]) add('include', p);
+        }
+        if (!isMap(root.services)) continue;
+        for (const service of Object.values(root.services)) {
+          if (!isMap(service)) continue;
+          if (isMap(service.extends)) add('extends', service.extends.file);
+          if (typeof service.build === 'string') add('build', service.build);
+          else if (isMap(service.build)) add('build', service.build.context ?? '.');
+        }
+      }
+    }
+    return out;
+  });
+}
+
+/**
+ * Words of a deployed environment (`docker-compose.prod_tests.yml`, `ci/staging/compose.yml`): a
+ * compose file whose path carries one is that environment's stack, whatever test or CI word it also
+ * carries.
+ */
+const DEPLOYED_ENVIRONMENT_WORDS = new Set([
+  'prod',
+  'production',
+  'prd',
+  'stage',
+  'staging',
+  'live',
+  'release',
+]);
+
+/** Whether a path names a deployed environment in one of its words (see {@link DEPLOYED_ENVIRONMENT_WORDS}). */
+export function namesDeployedEnvironment(file: string): boolean {
+  return file
+    .toLowerCase()
+    .split(/[/._-]+/)
+    .some((w) => DEPLOYED_ENVIRONMENT_WORDS.has(w));
+}
+
+/** A command that publishes what a job built: an image, a package, a release. */
+const PUBLISHES =
+  /\b(?:docker|podman|buildah)[ \t]+(?:compose[ \t]+|image[ \t]+)?push\b|\bdocker-compose[ \t]+push\b|\b(?:npm|yarn|pnpm)[ \t]+publish\b|\bgh[ \t]+release\b|\btwine[ \t]+upload\b|\bcargo[ \t]+publish\b/;
+/** Actions that publish what a job built. */
+const PUBLISHING_ACTIONS =
+  /^(?:docker\/build-push-action|softprops\/action-gh-release|pypa\/gh-action-pypi-publish)@/;
+
+/**
+ * Whether a job deploys: it names an `environment:`, runs on a self-hosted runner (a machine of the
+ * organisation's, often the deployment's own), or publishes what it builds.
+ */
+function deploys(job: Job): boolean {
+  if (job.environment !== undefined) return true;
+  if (JSON.stringify(job.runsOn?.value ?? '').includes('self-hosted')) return true;
+  return job.steps.some(
+    (step) =>
+      (typeof step.run?.value === 'string' && PUBLISHES.test(step.run.value)) ||
+      (typeof step.uses?.value === 'string' && PUBLISHING_ACTIONS.test(step.uses.value)),
+  );
+}
+
+/** Whether a job's steps name a file: its path, or its name as a word (`-f docker-compose.prod_tests.yml`). */
+function jobNames(job: Job, file: string): boolean {
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  const word = new RegExp(`(?:^|[^\\w.-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.-])`);
+  return job.steps.some((step) =>
+    [step.run?.value, ...[...(step.with?.entries.values() ?? [])].map((v) => v.value)].some(
+      (v) => typeof v === 'string' && (v.includes(file) || word.test(v)),
+    ),
+  );
+}
+
+/**
+ * The workflow job that deploys (see {@link deploys}) and starts the compose file, if any, as
+ * `<workflow> (job <id>)`: what it brings up is a deployment, whatever the file is named.
+ */
+export function composeDeployedBy(workspace: Workspace, file: string): string | undefined {
+  for (const source of workflowSources(workspace)) {
+    if (source.kind !== 'workflow') continue;
+    const job = source.jobs.find((j) => deploys(j) && jobNames(j, file));
+    if (job) return `${source.path} (job ${job.id})`;
+  }
+  return undefined;
+}
+
+/**
+ * Why a compose file is deployed, whatever its name says: a workflow job that deploys starts it, or
+ * a compose file that is not itself named or placed as a test, development or example stack
+ * includes or extends it.
+ */
+export function deployedStack(workspace: Workspace, file: string): string | undefined {
+  const job = composeDeployedBy(workspace, file);
+  if (job) return `the workflow ${job}, which deploys, starts it`;
+  const by = composeReferences(workspace).find(
+    (r) => r.to === file && r.from !== file && r.key !== 'build' && pathNotDeployed(r.from) === undefined,
+  );
+  return (
+    by && `${by.from}, no test or development stack, ${by.key === 'include' ? 'includes' : 'extends'} it`
+  );
 }
 
 /** Words of a script's name or folder that make it a test's (`contnet-tests.sh`, `e2e/up.sh`). */
@@ -327,28 +470,9 @@ function developmentBuild(service: ComposeService): { name: string; dockerfile: 
  * makes the file a developer's or a demo's stack; or only test scripts use its file.
  */
 export function notDeployedService(service: ComposeService): string | undefined {
-  const name = service.path.slice(service.path.lastIndexOf('/') + 1).toLowerCase();
-  const words = name.split(/[.\-_]+/);
-  const word = words.find((w) => EXAMPLE_WORDS.has(w));
-  if (word) {
-    return `the compose file is named as ${word.startsWith('sample') ? 'a sample' : 'an example'}: a quick start for users to adapt, not a deployment of this repository`;
-  }
-  const environment = words.find((w) => ENVIRONMENT_WORDS.has(w));
-  if (environment) {
-    return `the compose file is named for the "${environment}" environment: a developer's, a CI job's or a preview's, not a deployment`;
-  }
-  const mark = devEnvironmentMark(service.path);
-  if (mark?.endsWith('/')) {
-    return `the compose file lies under ${mark}, a development container's stack for VS Code, Codespaces or Gitpod: a developer's workspace, not a deployment`;
-  }
-  const folder = environmentFolder(service.path);
-  if (folder) {
-    return `the compose file lies in the folder ${folder}, named for a development, test or CI environment: a developer's, a CI job's or a preview's, not a deployment`;
-  }
-  const examples = exampleFolder(service.path);
-  if (examples) {
-    return `the compose file lies in the folder ${examples}, named for examples, demonstrations or contributed extras: a stack for users to adapt, not a deployment of this repository`;
-  }
+  if (service.deployed) return undefined;
+  const byPath = pathNotDeployed(service.path);
+  if (byPath) return byPath;
   const build = serviceSetting(service, 'build')?.value;
   const target = isMap(build) && typeof build.target === 'string' ? build.target.trim() : '';
   if (DEVELOPMENT_TARGET.test(target)) {
@@ -360,6 +484,38 @@ export function notDeployedService(service: ComposeService): string | undefined 
     return `${who} builds the development Dockerfile ${development.dockerfile}, so the compose file is a developer's or a demo's stack, not a deployment`;
   }
   return service.stack;
+}
+
+/**
+ * Why a compose file's path says it is no deployment (see {@link notDeployedService}), or undefined.
+ * A path that also names a deployed environment (`docker-compose.prod_tests.yml`, `ci/staging/`) is
+ * no development, test or CI stack by its words.
+ */
+function pathNotDeployed(file: string): string | undefined {
+  const name = file.slice(file.lastIndexOf('/') + 1).toLowerCase();
+  const words = name.split(/[.\-_]+/);
+  const word = words.find((w) => EXAMPLE_WORDS.has(w));
+  if (word) {
+    return `the compose file is named as ${word.startsWith('sample') ? 'a sample' : 'an example'}: a quick start for users to adapt, not a deployment of this repository`;
+  }
+  const production = namesDeployedEnvironment(file);
+  const environment = words.find((w) => ENVIRONMENT_WORDS.has(w));
+  if (environment && !production) {
+    return `the compose file is named for the "${environment}" environment: a developer's, a CI job's or a preview's, not a deployment`;
+  }
+  const mark = devEnvironmentMark(file);
+  if (mark?.endsWith('/')) {
+    return `the compose file lies under ${mark}, a development container's stack for VS Code, Codespaces or Gitpod: a developer's workspace, not a deployment`;
+  }
+  const folder = production ? undefined : environmentFolder(file);
+  if (folder) {
+    return `the compose file lies in the folder ${folder}, named for a development, test or CI environment: a developer's, a CI job's or a preview's, not a deployment`;
+  }
+  const examples = exampleFolder(file);
+  if (examples) {
+    return `the compose file lies in the folder ${examples}, named for examples, demonstrations or contributed extras: a stack for users to adapt, not a deployment of this repository`;
+  }
+  return undefined;
 }
 
 /**
