@@ -1,8 +1,6 @@
 import { inTestPaths } from '../../confidence.js';
 import { fileLocation } from '../../location.js';
 import { readDockerfile } from '../../parsers/dockerfile.js';
-import { UNRESOLVED } from '../../parsers/dockerfile-words.js';
-import { parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { builtBy, ownImages } from '../dockerfile/base-image.js';
@@ -154,16 +152,12 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
         if (buildTools) {
           return qualified(finding, buildTools, { severity: 'low' });
         }
-        // Dockerfiles whose every base is a release line its publisher patches under the same tag.
-        const floating = releaseLinesOnly(all);
         const builds = all.flatMap((x) => x.images?.map(own) ?? [undefined]);
-        if (!builds.every((b) => b !== undefined)) {
-          return floating ? qualified(finding, floating, { severity: 'low' }) : finding;
-        }
+        if (!builds.every((b) => b !== undefined)) return finding;
         return qualified(
           finding,
           `every image it is built FROM is the project's own: ${builtBy(builds[0]!)}; updates of its base images belong to the Dockerfile that builds it`,
-          floating ? { severity: 'low', confidence: 'low' } : { confidence: 'low' },
+          { confidence: 'low' },
         );
       }
       const files = members.map((x) => x.file).sort();
@@ -434,60 +428,6 @@ function describeWorkflows(workflows: UpdateWorkflows, m: Manifest): string {
 }
 
 /** A finding whose message ends with why it matters less (`(but <reason>).`), graded as `grade` says. */
-/** Architecture names, which a tag may be made of alone (`x86_64-aarch64`): no release of anything. */
-const ARCHITECTURES = new Set([
-  'x86',
-  '64',
-  'x86_64',
-  'amd64',
-  'aarch64',
-  'arm',
-  'arm64',
-  'arm32',
-  'armhf',
-  'armel',
-  'i386',
-  'i686',
-  'ppc64le',
-  's390x',
-  'riscv64',
-]);
-
-function architecturesOnly(tag: string): boolean {
-  return tag.split('-').every((p) => ARCHITECTURES.has(p));
-}
-
-/**
- * Whether an image follows a release line that its publisher keeps patched under the same tag: no
- * digest, and a tag whose version (before a variant such as `-slim`) is a release number of one or
- * two parts (`7`, `2023`, `24.04`, `3.12`) or a release's name (`bookworm`, `stream9`, `ltsc2022`),
- * or a tag of architectures alone. Not a patch-level tag (`22.1.0`, `1.27.3-alpine`).
- */
-function releaseLine(image: string): boolean {
-  const ref = parseImageRef(image);
-  if (!ref || ref.digest !== undefined || ref.tag === undefined || ref.tag.includes(UNRESOLVED)) return false;
-  const tag = ref.tag.toLowerCase();
-  if (architecturesOnly(tag)) return true;
-  const version = tag.split('-')[0]!;
-  return /^v?\d+(?:\.\d+)?$/.test(version) || /^[a-z]+\d*$/.test(version);
-}
-
-/**
- * Why a directory's Dockerfiles give an updater only unwanted bumps, when every image they are built
- * FROM follows a release line (see {@link releaseLine}): a rebuild already pulls the release's patches,
- * and what Dependabot or Renovate would propose is a move to another release, which is a choice to
- * make, not a security fix. Still reported (a release line ends, and no update flags it), at low
- * severity.
- */
-function releaseLinesOnly(all: readonly Manifest[]): string | undefined {
-  if (!all.every((m) => m.ecosystem === 'docker')) return undefined;
-  const images = all.flatMap((m) => m.images ?? []);
-  if (images.length === 0 || !images.every(releaseLine)) return undefined;
-  const shown =
-    images.find((i) => !architecturesOnly(parseImageRef(i)?.tag?.toLowerCase() ?? '')) ?? images[0];
-  return `every image it is built FROM follows a release line by its tag (${shown}), which a rebuild takes the release's patches from; an updater would only propose moving to another release`;
-}
-
 function qualified<F extends RawFinding>(
   finding: F,
   reason: string,
