@@ -3416,6 +3416,11 @@ describe('checkout credentials: later steps that run only fixed commands', () =>
       'low/low',
     ],
     ['curl read by jq', "curl -s https://example.org/index.json | jq -r '.[0].version'", 'low/low'],
+    [
+      'wget and a checksum',
+      'wget -q https://example.org/tool.tar.gz\nshasum -a 256 -c tool.tar.gz.sha256',
+      'low/low',
+    ],
     ['awk running a program file', 'awk -f scripts/report.awk data.txt', 'low/rule'],
     ['sed running a script file', 'sed -f scripts/fix.sed -i README.md', 'low/rule'],
     ['git ls-remote naming a program', 'git ls-remote --upload-pack=./x origin', 'low/rule'],

@@ -10,7 +10,7 @@ const NONE: ReadonlySet<string> = new Set();
 /**
  * Programs that run no code of the repository, of a dependency or of another party, whatever their
  * arguments: shell builtins and text and file tools (`file` reads a file's type; `curl` fetches a
- * URL's text, which a fixed command can only read, and has no use for git's credentials). `git` and
+ * URL's text, as `wget` does, which a fixed command can only read, and has no use for git's credentials). `git` and
  * `go` count only for the subcommands in {@link FIXED_SUBCOMMANDS}; `sed` and `awk` only with their
  * program in the command line ({@link SCRIPT_FILE}).
  */
@@ -18,7 +18,8 @@ const FIXED_PROGRAMS = new Set(
   (
     'echo printf test [ [[ true false : exit set unset export cd pushd popd shift return read local declare ' +
     'cat tee head tail grep egrep fgrep sed awk gawk mawk tr cut sort uniq wc basename dirname date ls mkdir rm cp mv ' +
-    'touch ln diff cmp sha256sum sha1sum md5sum jq base64 file curl git go'
+    'touch ln diff cmp sha256sum sha1sum sha224sum sha384sum sha512sum b2sum md5sum shasum jq base64 file ' +
+    'curl wget git go'
   ).split(' '),
 );
 /**
