@@ -1137,6 +1137,11 @@ jobs:
       undefined,
     ],
     [
+      "crane's setup, which logs in to GitHub's registry with the job token (packages)",
+      granted('packages', '{uses: imjasonh/setup-crane@v0.4}, {run: crane cp a b}'),
+      undefined,
+    ],
+    [
       "a reusable workflow's declared secret, which callers elsewhere may fill with their token",
       'on:\n  workflow_call:\n    secrets:\n      token:\njobs:\n  j:\n    permissions:\n      contents: write\n    steps: [{uses: actions/checkout@v4, with: {token: "${{ secrets.token }}"}}, {run: git push}]\n',
       undefined,

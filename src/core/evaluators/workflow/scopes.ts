@@ -85,6 +85,8 @@ const ACTIONS: Record<string, Scopes | ((step: Step) => Scopes)> = {
   'docker/login-action': (s) => (mentionsToken(s.with) ? { packages: W } : NONE),
   // ko's setup logs in to GitHub's registry with the job's token, for `ko build` to push there.
   'ko-build/setup-ko': { packages: W },
+  // crane's setup logs in to GitHub's registry with the job's token, for `crane cp` and `crane push`.
+  'imjasonh/setup-crane': { packages: W },
   'aws-actions/configure-aws-credentials': (s) =>
     input(s, 'role-to-assume') && !input(s, 'aws-access-key-id') ? { 'id-token': W } : NONE,
   'google-github-actions/auth': (s) => (input(s, 'workload_identity_provider') ? { 'id-token': W } : NONE),
