@@ -4771,9 +4771,11 @@ async function buildBaseWorkspace(head, baseline, options = {}) {
         head: [...new Set([...removed, ...wanted.map((e) => e.path)])],
         base: wanted.map((e) => e.path),
     };
-    // A rename keeps its new name in the base: only additions and deletions change the file list.
+    // A rename keeps its new name in the base: only additions and deletions change the file list. A
+    // renamed file differs even with the same content: its findings are judged by the path it had in
+    // the base (a fixture moved out of a test folder is no fixture any more; see RuleRun.contextPaths).
     const differs = {
-        paths: new Set([...removed, ...wanted.filter((e) => !e.same).map((e) => e.path)]),
+        paths: new Set([...removed, ...wanted.filter((e) => !e.same || renamed.has(e.path)).map((e) => e.path)]),
         listing: removed.length > 0 || deleted.length > 0,
         presence: new Set([...removed, ...deleted]),
     };
@@ -5948,20 +5950,44 @@ function unsureFindings(ruleId, n, minConfidence) {
 /**
  * New versus existing findings on a pull request. A finding is new when the base version of the tree
  * does not have it: fingerprints are content-based, so a finding keeps its identity when lines move.
+ * A finding the base has at a lower severity or confidence is new too: the change raised it (a
+ * trigger that now hands outsiders a writable token turns an injection that was harmless on
+ * `pull_request` into a critical one), and a gate that judged it existing would let the change
+ * through on the strength of what the base did not risk.
  * When the base version cannot be read (a shallow checkout), the diff decides instead: a finding on a
  * line the pull request adds is new, one elsewhere is existing, and one the diff cannot place (about
  * the repository as a whole, or in a binary file) counts as new, so missing history never lets a
  * change through unchecked.
  */
 
+
+
+/** Whether a finding is graded above what the base had: a higher severity, or a higher confidence. */
+function raisedSince(base, f) {
+    return (severityRank(f.severity) > severityRank(base.severity) ||
+        (0,confidence/* confidenceRank */.Z9)(f.confidence) > (0,confidence/* confidenceRank */.Z9)(base.confidence));
+}
 /**
- * Marks each finding new or existing by fingerprint. `exempt` rule ids (repository settings read
- * through the API) are never new: no change to the tree can introduce them.
+ * Marks each finding new or existing by fingerprint: new when the base has no finding of that
+ * fingerprint, or has it at a lower grade ({@link raisedSince}; `raisedFrom` then keeps the base's
+ * grade). `exempt` rule ids (repository settings read through the API) are never new: no change to
+ * the tree can introduce them.
  */
-function markNewByBase(findings, baseFingerprints, exempt = new Set()) {
-    const summary = { new: 0, existing: 0, unplaced: 0 };
+function markNewByBase(findings, base, exempt = new Set()) {
+    const summary = { new: 0, existing: 0, unplaced: 0, raised: 0 };
     for (const f of findings) {
-        f.isNew = !exempt.has(f.ruleId) && !baseFingerprints.has(f.fingerprint);
+        const was = base.get(f.fingerprint);
+        if (exempt.has(f.ruleId))
+            f.isNew = false;
+        else if (!base.has(f.fingerprint))
+            f.isNew = true;
+        else if (was && raisedSince(was, f)) {
+            f.isNew = true;
+            f.raisedFrom = { severity: was.severity, confidence: was.confidence };
+            summary.raised += 1;
+        }
+        else
+            f.isNew = false;
         summary[f.isNew ? 'new' : 'existing'] += 1;
     }
     return summary;
@@ -5973,7 +5999,7 @@ function markNewByBase(findings, baseFingerprints, exempt = new Set()) {
  * findings count as new.
  */
 function markNewByDiff(findings, diff, exempt = new Set()) {
-    const summary = { new: 0, existing: 0, unplaced: 0 };
+    const summary = { new: 0, existing: 0, unplaced: 0, raised: 0 };
     for (const f of findings) {
         if (exempt.has(f.ruleId)) {
             f.isNew = false;
@@ -6003,7 +6029,7 @@ function inGateScope(f, scope) {
  * the checkout, else from the diff, else not at all (a push, or no way to know).
  */
 async function judgeChange(findings, options, run) {
-    const empty = { new: 0, existing: 0, unplaced: 0 };
+    const empty = { new: 0, existing: 0, unplaced: 0, raised: 0 };
     let judged = { method: 'none' };
     let counts = empty;
     const base = run.base !== undefined
@@ -6253,8 +6279,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 211 modules
-var registry = __nccwpck_require__(8294);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 205 modules
+var registry = __nccwpck_require__(9064);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -6960,6 +6986,12 @@ class RuleRun {
      * must be credited with their inputs.
      */
     context;
+    /**
+     * On the base tree, the files the change renamed, by their new path (where the base shows their old
+     * content) to their path in the base: their findings are judged in context by the path they had
+     * there. A change that moves a fixture out of a test folder raises its findings (see `raisedSince`).
+     */
+    contextPaths;
     /** The view that records what the rules reading across files ask (see {@link recordInputs}). */
     recorder;
     /**
@@ -7464,7 +7496,8 @@ class RuleRun {
             if (skip && r.location && skip(r.location.path))
                 continue;
             const finding = createFinding(rule, r, summary.severity);
-            context?.(finding, r.about);
+            const judged = r.about ?? r.location?.path;
+            context?.(finding, (judged !== undefined && this.contextPaths?.get(judged)) || r.about);
             this.findings.push(finding);
             summary.findings += 1;
         }
@@ -9178,22 +9211,25 @@ async function compareWithBase(options, policy, scope, evaluation, log) {
             // The API too: the online workflow audits judge the base's action references the same way
             // (answers are cached per run), so a pin that was already there is not the change's finding.
             const baseRun = new RuleRun(config, base, evaluation.context, types/* silentLogger */.qq, runAccess(options), focusedBase(scope, base));
+            if (base instanceof BaseWorkspace)
+                baseRun.contextPaths = base.renamed;
             baseRun.reuseResults(new Map([...stored].filter(([id]) => !reused.has(id))));
             await baseRun.evaluateAll(judged.filter(({ rule }) => !reused.has(rule.id)), LAST_KIND);
             dedupeFingerprints(baseRun.findings);
-            const fingerprints = new Set(baseRun.findings.map((f) => f.fingerprint));
-            // Each rule's fingerprints are its own (the rule id is part of them): ordinals per rule.
+            const found = new Map(baseRun.findings.map((f) => [f.fingerprint, { severity: f.severity, confidence: f.confidence }]));
+            // Each rule's fingerprints are its own (the rule id is part of them): ordinals per rule. A rule
+            // not evaluated again found on the base what it found on the head, at the same grades.
             for (const { rule } of judged) {
                 const seen = new Map();
                 for (const f of reused.get(rule.id) ?? [])
-                    fingerprints.add(uniqueFingerprint(f, seen));
+                    found.set(uniqueFingerprint(f, seen), undefined);
             }
-            return fingerprints;
+            return found;
         },
     });
     addReusedIgnores(policy, evaluation, changeRules);
     if (change.judged.method !== 'none') {
-        log.info(`new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new, ${change.counts.existing} existing`);
+        log.info(`new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new${change.counts.raised > 0 ? ` (${change.counts.raised} of them graded higher than on the base)` : ''}, ${change.counts.existing} existing`);
     }
     return change;
 }
@@ -10961,6 +10997,8 @@ function result(f, ruleIndex, prefix, anchor) {
     };
     if (f.isNew !== undefined)
         out.properties.isNew = f.isNew;
+    if (f.raisedFrom)
+        out.properties.raisedFrom = `${f.raisedFrom.severity}/${f.raisedFrom.confidence}`;
     if (!f.location)
         out.properties.repositoryLevel = true;
     if (f.status === 'excepted' || f.status === 'ignored') {
@@ -11609,6 +11647,8 @@ function finding(f) {
     };
     if (f.isNew !== undefined)
         out.isNew = f.isNew;
+    if (f.raisedFrom)
+        out.raisedFrom = { severity: f.raisedFrom.severity, confidence: f.raisedFrom.confidence };
     if (f.exception)
         out.exception = exception(f.exception);
     if (f.fix)
@@ -13200,7 +13240,11 @@ function controlSection(report) {
 function pr_comment_row(f, inline) {
     const mark = inline?.has(f.fingerprint) ? '💬' : '';
     const severity = f.blocking ? `**${f.severity}** · blocking` : f.severity;
-    return `| ${mark} | ${severity} | ${where(f)} | ${markdownLink(f.ruleId, f.helpUri)} | ${escape_escapeMarkdown(escape_truncate(f.message, pr_comment_MAX_MESSAGE))} |`;
+    return `| ${mark} | ${severity} | ${where(f)} | ${markdownLink(f.ruleId, f.helpUri)} | ${raised(f)}${escape_escapeMarkdown(escape_truncate(f.message, pr_comment_MAX_MESSAGE))} |`;
+}
+/** For a finding the change raised, the grade the base had. */
+function raised(f) {
+    return f.raisedFrom ? `(raised from ${f.raisedFrom.severity}/${f.raisedFrom.confidence} on the base) ` : '';
 }
 function pr_comment_findingLine(f) {
     return `${where(f)}: ${escape_escapeMarkdown(escape_truncate(f.message, pr_comment_MAX_MESSAGE))}`;
@@ -14657,8 +14701,18 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: CI_STACK_NAMES, LOOPBACK_KEY_NAMES, TEST_KEY_NAMES, personaSees
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/callers.js
+var callers = __nccwpck_require__(414);
+// EXTERNAL MODULE: ./lib/core/parsers/compose.js
+var compose = __nccwpck_require__(2028);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
 var k8s_files = __nccwpck_require__(2870);
+// EXTERNAL MODULE: ./lib/core/parsers/terraform.js + 1 modules
+var terraform = __nccwpck_require__(3787);
+// EXTERNAL MODULE: ./lib/core/parsers/workflow.js
+var workflow = __nccwpck_require__(8539);
 ;// CONCATENATED MODULE: ./lib/core/scaffolding.js
 /**
  * Project-scaffolding templates: folders whose files a generator renders into a new project
@@ -14720,6 +14774,11 @@ var glob = __nccwpck_require__(6643);
  * only on findings at least as sure as `fail-on-confidence`, and the persona hides the rest of the
  * unsure ones from the report (counted, never silently dropped).
  */
+
+
+
+
+
 
 
 
@@ -14786,12 +14845,9 @@ const LOOPBACK_KEY_NAMES = [
     `**/localhost+[0-9]*.${KEY_FILE_EXTENSIONS}`,
 ];
 /**
- * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
- * documentation, archived and vendored code. A finding there gets low confidence (it is reported, and blocks
- * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
- * Folder globs (those ending in `/**
  * Compose stacks of the CI: a Compose file in a CI folder (`.ci/`, `ci/`) or named for a CI or test
- * run (`compose.ci.yaml`, `docker-compose.e2e.yml`, `compose.cypress.yaml`). A job brings the stack up
+ * run (`compose.ci.yaml`, `docker-compose.e2e.yml`, `compose.cypress.yaml`, `compose.override.
+ * integration_tests.yml`). A job brings the stack up
  * on its runner and discards it with the job: a password there guards a container that lives as long
  * as the test, and the stack is no deployment.
  */
@@ -14799,8 +14855,15 @@ const CI_STACK_NAMES = [
     '**/.ci/**/*compose*.{yml,yaml}',
     '**/ci/**/*compose*.{yml,yaml}',
     '**/*compose*.{ci,e2e,cypress,integration}.{yml,yaml}',
+    // Named for a suite of tests, in the plural that never names an environment
+    // (`docker-compose.override.integration_tests.yml`, `compose.e2e-tests.yaml`).
+    '**/*compose*.*{-,_}tests.{yml,yaml}',
 ];
-/**`) match whatever the case of the folder's name (.NET's and
+/**
+ * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
+ * documentation, archived and vendored code. A finding there gets low confidence (it is reported, and blocks
+ * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
+ * Folder globs (those ending in `/**`) match whatever the case of the folder's name (.NET's and
  * Java's `Test/`, `Tests/`, `UnitTests/`); the others, which judge a file's own name, match its case.
  */
 const DEFAULT_TEST_PATHS = [
@@ -14900,6 +14963,60 @@ const DEFAULT_TEST_PATHS = [
 ];
 const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation, archived or vendored path';
 const CI_STACK_REASON = 'the file is a Compose stack of the CI (its folder or name says so), which a job brings up on its runner and discards with it: it is no deployment';
+/**
+ * A folder named for a release of another project (`lib/zstd-1.5.7/`, `deps/jemalloc-5.3.0/`,
+ * `lib/snappy-fef67ac/`): a name, then a dotted version, a date-like number or a short commit.
+ */
+const RELEASE_FOLDER = /^[A-Za-z][\w.+]*(?:-[A-Za-z][\w.+]*)*-v?(?:\d+(?:\.\d+)+[\w.+-]*|\d{5,}|(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{7,40})$/;
+/** The folders a project keeps other projects' source in (`lib/`, `deps/`, `third_party/`...). */
+const VENDORING_PARENTS = new Set([
+    'lib',
+    'libs',
+    'deps',
+    'vendor',
+    'vendored',
+    'third_party',
+    'third-party',
+    'thirdparty',
+    'external',
+    'externals',
+    'extern',
+    'contrib',
+]);
+/** A project's own root files: its license, its README, and how it is built. */
+const LICENSE_FILES = [
+    'LICENSE',
+    'LICENSE.md',
+    'LICENSE.txt',
+    'LICENCE',
+    'COPYING',
+    'COPYING.txt',
+    'COPYING.md',
+];
+const README_FILES = ['README', 'README.md', 'README.rst', 'README.txt', 'readme.md'];
+const BUILD_FILES = [
+    'CMakeLists.txt',
+    'Makefile',
+    'Makefile.am',
+    'Makefile.in',
+    'configure',
+    'configure.ac',
+    'meson.build',
+    'BUILD',
+    'BUILD.bazel',
+    'build.zig',
+    'SConstruct',
+    'Cargo.toml',
+    'go.mod',
+    'package.json',
+    'setup.py',
+    'pyproject.toml',
+    'pom.xml',
+    'build.gradle',
+];
+const VENDORED_RELEASE_PREFIX = 'the file is in a vendored copy of another project';
+const VENDORED_RELEASE_REASON = (folder) => `${VENDORED_RELEASE_PREFIX} (${folder}/: a folder named for a release, with ` +
+    "that project's own license, README and build files), whose Dockerfiles, CI and packaging files this repository neither builds nor runs";
 const TEST_KUSTOMIZATION_REASON = 'the manifest is built only by kustomizations under test, fixture, example or quick-start paths';
 const TEST_WORD_KEY_REASON = "the key file's name marks it as test material, and test code sits beside it";
 const TEST_KEY_NAME_REASON = "the key file's name marks it as test material (test, fake, dummy, example or sample)";
@@ -14950,11 +15067,132 @@ function inGithubConfig(path) {
     return /(?:^|\/)\.github\//.test(path);
 }
 /**
- * A matcher of test paths that leaves the repository's workflows and actions to located globs.
- * Folder globs match whatever the case of the folder's name; a file's name keeps its case
- * (`*Test.java` is no `Latest.java`).
+ * The root of the vendored copy of another project's release that holds `path`, if any: a folder
+ * named for a release ({@link RELEASE_FOLDER}) under a vendoring folder (`lib/`, `deps/`,
+ * `third_party/`...) or bundled in a plugin's folder (`plugins/filter_geoip2/libmaxminddb-1.12.2/`),
+ * that carries the project's own root files: a license, a README and a build file. Such a copy is
+ * re-vendored from upstream's releases as it is: upstream's Dockerfiles, CI and packaging files in it
+ * are not the repository's own. The marker is cheap to add, so it lowers only findings below `high`
+ * ({@link VENDORED_RELEASE_MAX_SEVERITY}), and none in a file the repository uses from outside the
+ * folder ({@link usedFromOutside}).
  */
-function testPathMatcher(testPaths) {
+function vendoredRelease(workspace, path) {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length - 1; i++) {
+        const name = parts[i];
+        if (!RELEASE_FOLDER.test(name))
+            continue;
+        if (!VENDORING_PARENTS.has(parts[i - 1]) && parts[i - 2] !== 'plugins')
+            continue;
+        const folder = parts.slice(0, i + 1).join('/');
+        const has = (names) => names.some((n) => workspace.has(`${folder}/${n}`));
+        if (has(LICENSE_FILES) && has(README_FILES) && has(BUILD_FILES))
+            return folder;
+    }
+    return undefined;
+}
+/**
+ * The highest severity a vendored release's folder lowers: the findings of hygiene it was made for
+ * (update coverage, lockfiles, SBOMs, digests, a root user), below the default gate's `high`. A
+ * folder name and three files are a cheap marker that a pull request can add to its own
+ * deployables: a privileged workload or an open firewall in it keeps its confidence.
+ */
+const VENDORED_RELEASE_MAX_SEVERITY = 'medium';
+/** A relative path as written in `from` (`./lib/app`, `../x`), resolved from its folder; undefined outside the tree. */
+function resolveFrom(from, ref, base = external_node_path_.posix.dirname(from)) {
+    if (ref === '' || /^[a-z][\w+.-]*:|^\/|[$*{]/i.test(ref))
+        return undefined;
+    const resolved = external_node_path_.posix.normalize(external_node_path_.posix.join(base, ref)).replace(/\/+$/, '');
+    return resolved === '..' || resolved.startsWith('../') ? undefined : resolved === '.' ? '' : resolved;
+}
+/** In a workflow or action, keys whose value names a path the job builds or runs (`uses: ./x`, a build context). */
+const WORKFLOW_PATH_KEY = /^[ \t-]*(uses|context|file|dockerfile|working-directory)[ \t]*:[ \t]*["']?(\.{0,2}\/?[^\s"'#@]+)/gm;
+/** A Terraform `source = "./modules/x"` (a module call's, or a provisioner's file). */
+const TERRAFORM_LOCAL_SOURCE = /^[ \t]*source[ \t]*=[ \t]*"(\.{1,2}\/[^"]*)"/gm;
+/**
+ * What the repository's own files use by path, computed once: the resources, bases and components
+ * of its kustomizations, its Terraform modules' local sources, its compose files' `include`,
+ * `extends.file` and `build` contexts, and its workflows' and actions' local actions (`uses: ./x`),
+ * build contexts, Dockerfiles and working directories. Read from the files' text or their YAML: what
+ * a file names, not whether the tool would accept it.
+ */
+function pathUses(workspace) {
+    return workspace.memo('confidence-path-uses', '', () => {
+        const uses = [];
+        const add = (from, ref, base) => {
+            if (typeof ref !== 'string')
+                return;
+            const to = resolveFrom(from, ref.trim(), base);
+            if (to)
+                uses.push({ from, to });
+        };
+        for (const [to, kustomizations] of (0,k8s_files/* kustomizeListings */.jZ)(workspace)) {
+            for (const from of kustomizations)
+                uses.push({ from, to });
+        }
+        for (const file of workspace.glob(terraform/* TERRAFORM_GLOBS */.dz)) {
+            const text = workspace.text(file);
+            if (text === undefined || !text.includes('source'))
+                continue;
+            for (const m of text.matchAll(TERRAFORM_LOCAL_SOURCE))
+                add(file, m[1]);
+        }
+        uses.push(...(0,compose/* composeReferences */.rd)(workspace));
+        for (const file of workspace.glob([...workflow/* WORKFLOW_GLOBS */.iK, ...workflow/* ACTION_GLOBS */.Hy])) {
+            const text = workspace.text(file);
+            if (text === undefined)
+                continue;
+            // A workflow's paths are the checkout's (the repository root); a local action's `uses: ./x` too.
+            for (const m of text.matchAll(WORKFLOW_PATH_KEY)) {
+                const ref = m[2];
+                if (m[1] === 'uses' && !ref.startsWith('./'))
+                    continue;
+                add(file, ref, '');
+            }
+        }
+        return uses;
+    });
+}
+/**
+ * Whether the repository uses `file`, which lies in the vendored release `folder`, from outside it:
+ * a file outside the folder names it or a folder holding it (a root kustomization lists
+ * `lib/app-1.2.3/pod.yaml`, a Terraform module's `source = "./lib/app-1.2.3"`, a compose file
+ * includes its compose file), or names a file of the folder that does, and so on.
+ */
+function usedFromOutside(workspace, folder, file) {
+    const uses = pathUses(workspace);
+    const inFolder = (p) => p === folder || p.startsWith(`${folder}/`);
+    const seen = new Set();
+    const used = (target) => {
+        if (seen.has(target))
+            return false;
+        seen.add(target);
+        return uses.some((u) => (u.to === target || target.startsWith(`${u.to}/`)) &&
+            (u.to === '' ? false : !inFolder(u.from) || used(u.from)));
+    };
+    return used(file);
+}
+/** The metadata file of an action (`uses: ./path/to/action` runs the one in that folder). */
+const ACTION_FILE = /(?:^|\/)action\.ya?ml$/;
+/**
+ * Whether a file is the metadata of a local action that a workflow of the repository runs
+ * (`uses: ./examples/setup` in `.github/workflows/ci.yml`), directly or through other local actions
+ * (see `runsHere`): GitHub runs it with the job's token and secrets, wherever it lies.
+ */
+function runByWorkflow(workspace, path) {
+    if (!ACTION_FILE.test(path))
+        return false;
+    const source = (0,workflow/* readWorkflowSource */.$Z)(workspace, path);
+    return source?.kind === 'action' && (0,callers/* runsHere */.lg)(workspace, source);
+}
+/**
+ * A matcher of test paths that leaves the repository's workflows and actions, and the local actions
+ * its workflows run (`runs`), to the globs a configuration names them by: those that start with `**`,
+ * and the default list's, say what a folder holds, and a workflow's folder or the `examples/` an
+ * action is kept in does not make what GitHub runs test material. Folder globs match whatever the
+ * case of the folder's name; a file's name keeps its case (`*Test.java` is no `Latest.java`).
+ */
+function testPathMatcher(testPaths, runs = () => false) {
     const either = (globs) => {
         const folders = globs.filter((glob) => glob.endsWith('/**'));
         const names = globs.filter((glob) => !glob.endsWith('/**'));
@@ -14963,8 +15201,12 @@ function testPathMatcher(testPaths) {
         return (path) => inFolder(path) || named(path);
     };
     const all = either(testPaths);
-    const anchored = either(testPaths.filter((glob) => !glob.startsWith('**/')));
-    return (path) => (GITHUB_RUNS.test(path) ? anchored(path) : all(path));
+    const located = either(testPaths.filter((glob) => !glob.startsWith('**/') && !DEFAULT_TEST_PATHS.includes(glob)));
+    return (path) => {
+        if (GITHUB_RUNS.test(path))
+            return located(path);
+        return all(path) && (located(path) || !runs(path));
+    };
 }
 /**
  * Lowers to `low`, with the reason, the confidence of findings about test material and about
@@ -14992,7 +15234,7 @@ function testPathContext(testPaths, workspace) {
                 lowerTemplate(f, path);
         };
     }
-    const matcher = testPathMatcher(testPaths);
+    const matcher = testPathMatcher(testPaths, (path) => workspace !== undefined && runByWorkflow(workspace, path));
     const byKeyName = (0,glob/* pathMatcher */.kZ)(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
     const byLoopbackName = (0,glob/* pathMatcher */.kZ)(testPaths.filter((glob) => LOOPBACK_KEY_NAMES.includes(glob)));
     const byCiStack = (0,glob/* pathMatcher */.kZ)(testPaths.filter((glob) => CI_STACK_NAMES.includes(glob)));
@@ -15003,6 +15245,10 @@ function testPathContext(testPaths, workspace) {
         KUSTOMIZE_RESOURCE.test(path) &&
         !GITHUB_RUNS.test(path) &&
         (0,k8s_files/* builtOnlyFor */.Gu)(workspace, path, matcher);
+    // Only with the default vendored folders in force: a list of its own says what is vendored.
+    const byRelease = workspace && ['**/vendor/**', '**/third_party/**'].every((glob) => testPaths.includes(glob))
+        ? (path) => (runByWorkflow(workspace, path) ? undefined : vendoredRelease(workspace, path))
+        : () => undefined;
     // Only with the default key names in force: a list of its own says which names are test material.
     const byTestWord = workspace && TEST_KEY_NAMES.every((glob) => testPaths.includes(glob))
         ? (0,glob/* pathMatcher */.kZ)(TEST_WORD_KEY_NAMES)
@@ -15012,22 +15258,52 @@ function testPathContext(testPaths, workspace) {
         testCodeFolders ??= new Set(workspace.files.filter((f) => TEST_CODE.test(f)).map(folderOf));
         return testCodeFolders.has(folderOf(path));
     };
+    // The folder of the vendored release a file lies in, unless the repository uses that file from
+    // outside the folder (then it is the repository's own, whatever the folder is named).
+    const releaseOf = (path) => {
+        const folder = byRelease(path);
+        return folder === undefined || usedFromOutside(workspace, folder, path) ? undefined : folder;
+    };
+    // A Compose file named as a CI stack is one unless its path also names a deployed environment
+    // (`docker-compose.prod_tests.yml`), a compose file that is no test or development stack includes
+    // or extends it (the root `compose.yaml` including it deploys it), or a workflow job that deploys
+    // starts it (see deployedStack).
+    const ciStacks = new Map();
+    const ciStack = (path) => {
+        if (!byCiStack(path))
+            return false;
+        let stack = ciStacks.get(path);
+        if (stack === undefined) {
+            stack =
+                !(0,compose/* namesDeployedEnvironment */.eV)(path) &&
+                    (workspace === undefined || (0,compose/* deployedStack */.tG)(workspace, path) === undefined);
+            ciStacks.set(path, stack);
+        }
+        return stack;
+    };
+    // Without the CI stacks' names, whether another test path holds the file (`tests/compose.ci.yml`).
+    const otherTestPath = testPathMatcher(testPaths.filter((glob) => !CI_STACK_NAMES.includes(glob)), (path) => workspace !== undefined && runByWorkflow(workspace, path));
+    const releaseReason = (path) => {
+        const folder = releaseOf(path);
+        return folder === undefined ? undefined : VENDORED_RELEASE_REASON(folder);
+    };
     // A file usually holds many findings: its path is matched once.
     const known = new Map();
     const reasonFor = (path) => {
         if (known.has(path))
             return known.get(path);
-        const reason = matcher(path)
+        const tested = matcher(path) && (!byCiStack(path) || ciStack(path) || otherTestPath(path));
+        const reason = tested
             ? byKeyName(path)
                 ? TEST_KEY_NAME_REASON
                 : byLoopbackName(path)
                     ? LOOPBACK_KEY_NAME_REASON
-                    : byCiStack(path)
+                    : byCiStack(path) && ciStack(path)
                         ? CI_STACK_REASON
                         : TEST_PATH_REASON
             : testBuilt(path)
                 ? TEST_KUSTOMIZATION_REASON
-                : undefined;
+                : releaseReason(path);
         known.set(path, reason);
         return reason;
     };
@@ -15040,9 +15316,14 @@ function testPathContext(testPaths, workspace) {
             : matcher(path)
                 ? `what it is about (${about}) is under a test, fixture, example, documentation, archived or vendored path`
                 : undefined;
-        if (reason !== undefined) {
+        if (reason !== undefined &&
+            !(reason.startsWith(VENDORED_RELEASE_PREFIX) &&
+                types/* SEVERITIES */.oC.indexOf(f.severity) > types/* SEVERITIES */.oC.indexOf(VENDORED_RELEASE_MAX_SEVERITY))) {
             f.confidence = 'low';
             f.confidenceReason = reason;
+        }
+        else if (reason !== undefined) {
+            lowerTemplate(f, path);
         }
         else if (about === undefined && byTestWord(path) && besideTestCode(path)) {
             f.confidence = 'low';
@@ -15109,7 +15390,7 @@ function hiddenReasons(h) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8294);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9064);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -15570,7 +15851,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 8294:
+/***/ 9064:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15581,1126 +15862,18 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: allEvaluators
 
+// EXTERNAL MODULE: ./lib/core/parsers/compose.js
+var compose = __nccwpck_require__(2028);
+// EXTERNAL MODULE: ./lib/core/evaluators/types.js
+var types = __nccwpck_require__(3703);
+// EXTERNAL MODULE: ./lib/core/confidence.js + 1 modules
+var confidence = __nccwpck_require__(3965);
 // EXTERNAL MODULE: ./lib/core/location.js
 var core_location = __nccwpck_require__(6244);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
 var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
 var yaml = __nccwpck_require__(2686);
-;// CONCATENATED MODULE: ./lib/core/parsers/devcontainer.js
-/**
- * Development containers (containers.dev: VS Code, GitHub Codespaces): the files under a
- * `.devcontainer/` directory describe a developer's workspace. An image built from a Dockerfile
- * there is not deployed, and its user is the dev container tooling's to set (`remoteUser`,
- * `containerUser`; the devcontainers base images create a non-root user). So are the cloud
- * development environments' images: CodeSandbox's `.codesandbox/Dockerfile` and Gitpod's
- * `.gitpod.Dockerfile` (or a Dockerfile under `.gitpod/`).
- *
- * A Dockerfile elsewhere that a devcontainer.json builds is not taken for one: the deployed image is
- * often that same Dockerfile (the dev container builds it, or one of its stages, too), and a pull
- * request that pointed a devcontainer.json at it would hide its own finding.
- */
-/** How a Dockerfile rule says, in its scope, that it left a development container's image out. */
-const DEV_CONTAINER_IMAGE = {
-    kind: 'development container image',
-    reason: "a developer's workspace (VS Code, Codespaces) under .devcontainer/, or a CodeSandbox or Gitpod environment (.codesandbox/, .gitpod), not a deployed image: the development tooling sets its user (remoteUser, containerUser)",
-};
-/** The directories whose Dockerfiles build development environments. */
-const DEV_ENVIRONMENT_DIRS = new Set(['.devcontainer', '.codesandbox', '.gitpod']);
-/**
- * Whether a Dockerfile is a development environment's image: it lies under a `.devcontainer/`,
- * `.codesandbox/` or `.gitpod/` directory, or is Gitpod's `.gitpod.Dockerfile`.
- */
-function isDevContainerImage(file) {
-    return devEnvironmentMark(file) !== undefined;
-}
-/** What in a Dockerfile's path marks a development environment's image (`.devcontainer/`), if anything. */
-function devEnvironmentMark(file) {
-    const parts = file.split('/');
-    if (parts.at(-1) === '.gitpod.Dockerfile')
-        return '.gitpod.Dockerfile';
-    const dir = parts.slice(0, -1).find((p) => DEV_ENVIRONMENT_DIRS.has(p));
-    return dir === undefined ? undefined : `${dir}/`;
-}
-
-;// CONCATENATED MODULE: ./lib/core/parsers/shell.js
-/**
- * A tolerant, linear-time lexer of POSIX/bash command lines: it splits a script into simple commands
- * (words with their source offsets, assignments, redirections, heredoc bodies) and never throws, so it
- * also reads what is not a whole script: one logical line of a CI file, a Dockerfile RUN, a fragment
- * with an unclosed quote. It is not a parser: control structures are only recognised well enough to
- * know where commands start (`if`, `then`, `do`, `case ... in pat)` and the like are not commands).
- * Command substitutions (`$(...)`, backquotes, `<(...)`) are lexed as nested commands of their own.
- *
- * docs/architecture.md ("Shell commands") says why this is not one of npm's shell parsers.
- */
-/** Characters with no meaning to the lexer inside a word. */
-const PLAIN = /[^\s;&|()<>\\'"$`]+/y;
-/** Substitutions nested deeper than this are kept as text, not lexed: a bound on recursion. */
-const MAX_DEPTH = 24;
-/** Words that open or close control structures and never name a command. */
-const RESERVED = new Set([
-    'if',
-    'then',
-    'else',
-    'elif',
-    'fi',
-    'do',
-    'done',
-    'while',
-    'until',
-    '!',
-    '{',
-    '}',
-    'esac',
-]);
-/** The operator at `i` (longest first), for a character `isMeta` accepted. */
-function operatorAt(src, i) {
-    const c = src[i];
-    const d = src[i + 1];
-    switch (c) {
-        case '&':
-            return d === '&' ? '&&' : d === '>' ? (src[i + 2] === '>' ? '&>>' : '&>') : '&';
-        case '|':
-            return d === '|' ? '||' : d === '&' ? '|&' : '|';
-        case ';':
-            if (d !== ';')
-                return d === '&' ? ';&' : ';';
-            return src[i + 2] === '&' ? ';;&' : ';;';
-        case '>':
-            return d === '>' ? '>>' : d === '&' ? '>&' : d === '|' ? '>|' : '>';
-        case '<':
-            if (d === '<')
-                return src[i + 2] === '<' ? '<<<' : src[i + 2] === '-' ? '<<-' : '<<';
-            return d === '&' ? '<&' : d === '>' ? '<>' : '<';
-        case '(':
-        case ')':
-            return c;
-        default:
-            return undefined;
-    }
-}
-function isBlank(c) {
-    return c === ' ' || c === '\t' || c === '\r';
-}
-function isMeta(c) {
-    return c === undefined || isBlank(c) || c === '\n' || ';&|()<>'.includes(c);
-}
-/** Lexes `source[from, to)` into commands (nested ones included, each after the one holding it). */
-function lexShell(source, from = 0, to = source.length) {
-    const out = [];
-    new Lexer(source, to, out).commands(from, 0, undefined, undefined);
-    return out;
-}
-class Lexer {
-    src;
-    limit;
-    out;
-    constructor(src, limit, out) {
-        this.src = src;
-        this.limit = limit;
-        this.out = out;
-    }
-    /**
-     * Reads commands from `i` until the end, or (with `close`) until an unmatched `)` or backquote,
-     * whose offset is returned (the caller skips it).
-     */
-    commands(i, depth, close, parent) {
-        const src = this.src;
-        let cmd = newCommand(depth, parent);
-        let heredocs = [];
-        // `case WORD in`: 'subject' until `in`, then 'pattern' until `)`, then commands until `;;`.
-        let caseState;
-        let caseDepth = 0;
-        // `for x in a b; do`, `[[ a && b ]]`: words that are not a command.
-        let skipUntil;
-        // `function name`: the name is not a command.
-        let skipWords = 0;
-        const finish = (op) => {
-            if (cmd.words.length > 0 || cmd.assignments.length > 0 || cmd.redirects.length > 0) {
-                if (op !== undefined)
-                    cmd.next = op;
-                this.out.push(cmd);
-            }
-            cmd = newCommand(depth, parent);
-        };
-        while (i < this.limit) {
-            const c = src[i];
-            if (close === '`' && c === '`')
-                break;
-            if (isBlank(c)) {
-                i++;
-                continue;
-            }
-            if (c === '\\' && src[i + 1] === '\n') {
-                i += 2;
-                continue;
-            }
-            if (c === '#') {
-                while (i < this.limit && src[i] !== '\n')
-                    i++;
-                continue;
-            }
-            if (c === '\n') {
-                i++;
-                if (skipUntil === 'separator')
-                    skipUntil = undefined;
-                if (heredocs.length > 0)
-                    i = this.heredocBodies(i, heredocs);
-                heredocs = [];
-                finish('\n');
-                continue;
-            }
-            if (skipUntil === ']]') {
-                const w = this.word(i, depth, cmd, true);
-                i = w.end;
-                if (w.value === ']]')
-                    skipUntil = undefined;
-                cmd.words.push(w);
-                continue;
-            }
-            const op = isMeta(c) ? operatorAt(src, i) : undefined;
-            if (op !== undefined) {
-                if (op === ')' && close === ')') {
-                    if (caseDepth > 0 && caseState === 'pattern') {
-                        caseState = undefined;
-                        i++;
-                        continue;
-                    }
-                    finish();
-                    return i;
-                }
-                if (op === ')' && caseState === 'pattern') {
-                    caseState = undefined;
-                    i++;
-                    continue;
-                }
-                if ((op === '<' || op === '>') && src[i + 1] === '(') {
-                    // Process substitution: a word whose commands are nested.
-                    const w = this.word(i, depth, cmd, false);
-                    cmd.words.push(w);
-                    i = w.end;
-                    continue;
-                }
-                if (op === '(' && cmd.words.length === 1 && /^\s*\)/.test(src.slice(i + 1, i + 40))) {
-                    // `name() { ...; }` defines a function; the body's commands follow.
-                    cmd = newCommand(depth, parent);
-                    i = src.indexOf(')', i) + 1;
-                    continue;
-                }
-                if (op === '(' && src[i + 1] === '(' && cmd.words.length === 0) {
-                    i = skipBalanced(src, i, this.limit, '(', ')');
-                    continue;
-                }
-                if (op.startsWith('<') || op.startsWith('>') || op === '&>' || op === '&>>') {
-                    const opStart = i;
-                    i += op.length;
-                    const redirect = { op };
-                    while (isBlank(src[i]))
-                        i++;
-                    // `done < <(cmd)`: the target is a process substitution, whose commands are nested.
-                    const substitution = (src[i] === '<' || src[i] === '>') && src[i + 1] === '(';
-                    if (i < this.limit && (!isMeta(src[i]) || substitution)) {
-                        const target = this.word(i, depth, cmd, false);
-                        redirect.target = target;
-                        i = target.end;
-                        if (op === '<<' || op === '<<-')
-                            heredocs.push(redirect);
-                    }
-                    cmd.redirects.push(redirect);
-                    cmd.start = Math.min(cmd.start, opStart);
-                    cmd.end = Math.max(cmd.end, i);
-                    continue;
-                }
-                i += op.length;
-                if (op === ';;' || op === ';&' || op === ';;&') {
-                    finish(op);
-                    if (caseDepth > 0)
-                        caseState = 'pattern';
-                    continue;
-                }
-                skipUntil = undefined;
-                finish(op);
-                continue;
-            }
-            // A word.
-            const w = this.word(i, depth, cmd, false, close === '`');
-            i = w.end;
-            // `2>&1`: the file descriptor belongs to the redirection.
-            if (/^\d+$/.test(w.value) && !w.quoted && (src[i] === '<' || src[i] === '>'))
-                continue;
-            if (skipUntil === 'separator')
-                continue;
-            if (skipWords > 0) {
-                skipWords--;
-                continue;
-            }
-            const atStart = cmd.words.length === 0 && cmd.assignments.length === 0;
-            if (caseState === 'subject') {
-                if (w.value === 'in' && !w.quoted)
-                    caseState = 'pattern';
-                continue;
-            }
-            if (caseState === 'pattern') {
-                if (w.value === 'esac' && !w.quoted) {
-                    caseState = undefined;
-                    caseDepth--;
-                }
-                continue;
-            }
-            if (atStart && !w.quoted) {
-                if (w.value === 'esac' && caseDepth > 0) {
-                    caseDepth--;
-                    continue;
-                }
-                if (RESERVED.has(w.value))
-                    continue;
-                if (w.value === 'case') {
-                    caseState = 'subject';
-                    caseDepth++;
-                    continue;
-                }
-                if (w.value === 'for' || w.value === 'select') {
-                    skipUntil = 'separator';
-                    continue;
-                }
-                if (w.value === 'function') {
-                    skipWords = 1;
-                    continue;
-                }
-                if (w.value === '[[')
-                    skipUntil = ']]';
-            }
-            if (cmd.words.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=/.test(w.value)) {
-                cmd.assignments.push(w);
-            }
-            else {
-                cmd.words.push(w);
-            }
-            cmd.start = Math.min(cmd.start, w.start);
-            cmd.end = Math.max(cmd.end, w.end);
-        }
-        if (heredocs.length > 0)
-            this.heredocBodies(i, heredocs);
-        finish();
-        return i;
-    }
-    /** Lexes a substitution's commands from `at`; returns the offset of its closing `)` or backquote. */
-    nested(at, close, depth, cmd, word) {
-        if (depth >= MAX_DEPTH)
-            return close === ')'
-                ? skipBalanced(this.src, at - 1, this.limit, '(', ')') - 1
-                : skipTo(this.src, at, this.limit, '`');
-        return this.commands(at, depth + 1, close, { command: cmd, word });
-    }
-    /** `$(...)`, `$((...))`, `${...}` at `at`; returns the offset after the construct. */
-    dollar(at, depth, cmd, word) {
-        const src = this.src;
-        if (src[at + 1] === '(' && src[at + 2] === '(')
-            return skipBalanced(src, at + 1, this.limit, '(', ')');
-        if (src[at + 1] === '(')
-            return Math.min(this.limit, this.nested(at + 2, ')', depth, cmd, word) + 1);
-        if (src[at + 1] === '{')
-            return skipBalanced(src, at + 1, this.limit, '{', '}');
-        return at + 1;
-    }
-    /** Skips heredoc bodies that start at `i` (one per `<<` of the line); returns where commands resume. */
-    heredocBodies(i, heredocs) {
-        for (const h of heredocs) {
-            const delimiter = h.target?.value ?? '';
-            const start = i;
-            let bodyEnd = this.limit;
-            while (i < this.limit) {
-                let eol = this.src.indexOf('\n', i);
-                if (eol === -1 || eol > this.limit)
-                    eol = this.limit;
-                let line = this.src.slice(i, eol).replace(/\r$/, '');
-                if (h.op === '<<-')
-                    line = line.replace(/^\t+/, '');
-                const lineStart = i;
-                i = eol + 1;
-                if (line === delimiter) {
-                    bodyEnd = lineStart;
-                    break;
-                }
-            }
-            h.body = [start, Math.min(bodyEnd, this.limit)];
-        }
-        return Math.min(i, this.limit);
-    }
-    /**
-     * Reads one word at `i`. Nested substitutions are lexed as commands whose parent is `cmd`; with
-     * `operatorsAsText` (inside `[[ ]]`) `&&`, `<` and the like are read as words.
-     */
-    word(i, depth, cmd, operatorsAsText, inBackquotes = false) {
-        const src = this.src;
-        const start = i;
-        let value = '';
-        let quoted = false;
-        const word = { value: '', start, end: start, quoted: false };
-        const nested = (at, close) => this.nested(at, close, depth, cmd, word);
-        const dollar = (at) => this.dollar(at, depth, cmd, word);
-        while (i < this.limit) {
-            const c = src[i];
-            if (operatorsAsText ? isBlank(c) || c === '\n' : isMeta(c)) {
-                if ((c === '<' || c === '>') && src[i + 1] === '(' && i === start && !operatorsAsText) {
-                    const end = Math.min(this.limit, nested(i + 2, ')') + 1);
-                    value += src.slice(i, end);
-                    i = end;
-                    continue;
-                }
-                if (c === '(' && value.endsWith('=') && /^[A-Za-z_]\w*\+?=$/.test(value)) {
-                    // `arr=(a b c)`: the array is part of the assignment word.
-                    const end = skipBalanced(src, i, this.limit, '(', ')');
-                    value += src.slice(i, end);
-                    i = end;
-                    continue;
-                }
-                break;
-            }
-            if (c === '\\') {
-                quoted = true;
-                if (src[i + 1] === '\n')
-                    i += 2;
-                else {
-                    value += src[i + 1] ?? '';
-                    i += 2;
-                }
-                continue;
-            }
-            if (c === "'") {
-                quoted = true;
-                const end = skipTo(src, i + 1, this.limit, "'");
-                value += src.slice(i + 1, end);
-                i = end + 1;
-                continue;
-            }
-            if (c === '$' && src[i + 1] === "'") {
-                quoted = true;
-                const { text, end } = ansiC(src, i + 2, this.limit);
-                value += text;
-                i = end;
-                continue;
-            }
-            if (c === '"' || (c === '$' && src[i + 1] === '"')) {
-                quoted = true;
-                i += c === '$' ? 2 : 1;
-                while (i < this.limit && src[i] !== '"') {
-                    const d = src[i];
-                    if (d === '\\' && '$`"\\\n'.includes(src[i + 1] ?? '')) {
-                        if (src[i + 1] !== '\n')
-                            value += src[i + 1];
-                        i += 2;
-                    }
-                    else if (d === '$' && (src[i + 1] === '(' || src[i + 1] === '{')) {
-                        const end = dollar(i);
-                        value += src.slice(i, end);
-                        i = end;
-                    }
-                    else if (d === '`') {
-                        const end = Math.min(this.limit, nested(i + 1, '`') + 1);
-                        value += src.slice(i, end);
-                        i = end;
-                    }
-                    else {
-                        value += d;
-                        i++;
-                    }
-                }
-                i++;
-                continue;
-            }
-            if (c === '$') {
-                const end = dollar(i);
-                value += src.slice(i, end);
-                i = end;
-                continue;
-            }
-            if (c === '`') {
-                if (inBackquotes)
-                    break;
-                const end = Math.min(this.limit, nested(i + 1, '`') + 1);
-                value += src.slice(i, end);
-                i = end;
-                continue;
-            }
-            // A run of ordinary characters, appended at once.
-            PLAIN.lastIndex = i;
-            const run = PLAIN.exec(src);
-            const stop = run ? Math.min(i + run[0].length, this.limit) : i + 1;
-            value += src.slice(i, stop);
-            i = stop;
-        }
-        word.value = value;
-        word.end = Math.min(Math.max(i, start + 1), this.limit);
-        word.quoted = quoted;
-        return word;
-    }
-}
-function newCommand(depth, parent) {
-    const cmd = {
-        assignments: [],
-        words: [],
-        redirects: [],
-        start: Number.POSITIVE_INFINITY,
-        end: 0,
-        depth,
-    };
-    if (parent)
-        cmd.parent = parent;
-    return cmd;
-}
-/** Offset of the next `close` at or after `i` (or `limit`), honouring backslash escapes for backquotes. */
-function skipTo(src, i, limit, close) {
-    while (i < limit && src[i] !== close)
-        i += close === '`' && src[i] === '\\' ? 2 : 1;
-    return Math.min(i, limit);
-}
-/** Offset after the `close` that balances the `open` at `i` (quotes inside are skipped). */
-function skipBalanced(src, i, limit, open, close) {
-    let depth = 0;
-    while (i < limit) {
-        const c = src[i];
-        if (c === '\\')
-            i += 2;
-        else if (c === "'" && open !== '{')
-            i = skipTo(src, i + 1, limit, "'") + 1;
-        else {
-            if (c === open)
-                depth++;
-            else if (c === close && --depth === 0)
-                return i + 1;
-            i++;
-        }
-    }
-    return limit;
-}
-/** Decodes the body of `$'...'` from `i` (after the quote); returns the text and the offset after it. */
-function ansiC(src, i, limit) {
-    const simple = {
-        n: '\n',
-        t: '\t',
-        r: '\r',
-        '\\': '\\',
-        "'": "'",
-        '"': '"',
-        e: '\u001b',
-        a: '\u0007',
-    };
-    let text = '';
-    while (i < limit && src[i] !== "'") {
-        if (src[i] === '\\' && i + 1 < limit) {
-            const e = src[i + 1];
-            text += simple[e] ?? `\\${e}`;
-            i += 2;
-        }
-        else {
-            text += src[i];
-            i++;
-        }
-    }
-    return { text, end: Math.min(i + 1, limit) };
-}
-
-;// CONCATENATED MODULE: ./lib/core/parsers/shell-commands.js
-
-/**
- * What a shell command runs, as audits need it: the program's name once wrappers (`sudo`, `env`,
- * `timeout 60`, `xargs -n1`, ...) are set aside, which words are its arguments, and the commands of
- * scripts handed to another shell (`sh -c '...'`, `eval "..."`) lexed as commands of their own.
- * With `embedded`, the prefixes of the languages that hold shell lines are set aside too: a YAML key
- * or list marker (`- run:`, `script:`), a Dockerfile instruction (`RUN --mount=... `), a Makefile
- * recipe prefix (`@`, `-`, `+`), and a quoted script given whole to a step (Jenkins' `sh '...'`).
- */
-/**
- * The repository's files of shell commands that build, run and bring up what it ships: the workflows,
- * the Makefiles, the shell scripts and the GitLab CI files.
- */
-const SCRIPT_FILES = [
-    '.github/workflows/*.yml',
-    '.github/workflows/*.yaml',
-    '**/Makefile',
-    '**/makefile',
-    '**/GNUmakefile',
-    '**/*.mk',
-    '**/*.sh',
-    '**/*.bash',
-    '**/.gitlab-ci.yml',
-    '**/*.gitlab-ci.yml',
-];
-/** Programs that run the command given after their own options and positional arguments. */
-const WRAPPERS = new Map([
-    ['sudo', { valueOptions: 'ugCDhprtUT', positional: 0 }],
-    ['doas', { valueOptions: 'uC', positional: 0 }],
-    ['env', { valueOptions: 'uCS', positional: 0 }],
-    ['exec', { valueOptions: 'a', positional: 0 }],
-    ['command', { valueOptions: '', positional: 0 }],
-    ['builtin', { valueOptions: '', positional: 0 }],
-    ['nohup', { valueOptions: '', positional: 0 }],
-    ['time', { valueOptions: 'fo', positional: 0 }],
-    ['nice', { valueOptions: 'n', positional: 0 }],
-    ['ionice', { valueOptions: 'cnp', positional: 0 }],
-    ['timeout', { valueOptions: 'ks', positional: 1 }],
-    ['stdbuf', { valueOptions: 'ioe', positional: 0 }],
-    ['xargs', { valueOptions: 'IinPdLaEs', positional: 0 }],
-    ['chroot', { valueOptions: '', positional: 1 }],
-    ['gosu', { valueOptions: '', positional: 1 }],
-    ['su-exec', { valueOptions: '', positional: 1 }],
-    ['eatmydata', { valueOptions: '', positional: 0 }],
-    ['chronic', { valueOptions: '', positional: 0 }],
-    ['unbuffer', { valueOptions: '', positional: 0 }],
-]);
-/** Shells whose `-c` argument (or, in CI steps, whose single quoted argument) is a script. */
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ash', 'ksh', 'mksh', 'busybox']);
-/** Dockerfile instructions whose arguments are a shell command line. */
-const DOCKER_INSTRUCTIONS = /^(?:RUN|CMD|ENTRYPOINT|HEALTHCHECK)$/i;
-/** Programs are named by their base name, without a Windows `.exe`. */
-function programName(word) {
-    const base = word.slice(word.lastIndexOf('/') + 1);
-    return base.toLowerCase().endsWith('.exe') ? base.slice(0, -4) : base;
-}
-/** The view of one command (see {@link CommandView}). */
-function viewOf(command, embedded = false) {
-    const words = command.words;
-    let k = embedded ? hostPrefixEnd(words) : 0;
-    const bodyIndex = k;
-    for (let guard = 0; guard < 8 && k < words.length; guard++) {
-        const name = embeddedName(words[k].value, embedded && k === bodyIndex);
-        if (name.startsWith('python') &&
-            /^python[0-9.]*$/.test(name) &&
-            words[k + 1]?.value === '-m' &&
-            words[k + 2]) {
-            return { command, name: programName(words[k + 2].value), nameIndex: k + 2, bodyIndex };
-        }
-        const wrapper = WRAPPERS.get(name);
-        if (!wrapper)
-            return { command, name, nameIndex: k, bodyIndex };
-        k = skipWrapper(words, k + 1, wrapper);
-    }
-    return { command, name: '', nameIndex: words.length, bodyIndex };
-}
-function embeddedName(value, first) {
-    // Make runs `@cmd` silently, `-cmd` ignoring errors, `+cmd` even under -n.
-    return programName(first ? value.replace(/^[@+-]+(?=[A-Za-z./])/, '') : value);
-}
-/** Index of the first word after a host language's prefix (`- run:`, `RUN --mount=x`). */
-function hostPrefixEnd(words) {
-    let k = 0;
-    while (k < words.length) {
-        const w = words[k];
-        if (w.quoted)
-            break;
-        if (w.value === '-' || /^[A-Za-z_][\w.-]*:$/.test(w.value))
-            k++;
-        else if (DOCKER_INSTRUCTIONS.test(w.value) && k === 0) {
-            k++;
-            while (words[k] && /^--[a-z]/.test(words[k].value))
-                k++;
-        }
-        else
-            break;
-    }
-    return k;
-}
-function skipWrapper(words, k, wrapper) {
-    while (k < words.length) {
-        const v = words[k].value;
-        if (v === '--')
-            return k + 1 + wrapper.positional;
-        if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(v)) {
-            k++;
-        }
-        else if (/^-[A-Za-z]/.test(v)) {
-            // `-u root` takes the next word; `-uroot` and `--user=root` do not.
-            k += v.length === 2 && wrapper.valueOptions.includes(v[1]) ? 2 : 1;
-        }
-        else if (/^--[a-z]/.test(v)) {
-            k++;
-        }
-        else {
-            break;
-        }
-    }
-    return k + wrapper.positional;
-}
-/** A script handed to another program as one word: `sh -c '<script>'`, `eval "<script>"`. */
-function scriptWords(view, source, embedded) {
-    const words = view.command.words;
-    const out = [];
-    // A whole quoted command line given to a CI step (`sh 'curl ...'`, `run: "curl ..."`).
-    const body = words[view.bodyIndex];
-    if (embedded && body?.quoted && /\s/.test(body.value) && isWhollyQuoted(source, body))
-        out.push(body);
-    if (view.name === 'eval')
-        out.push(...words.slice(view.nameIndex + 1));
-    for (let k = view.nameIndex; k < words.length; k++) {
-        const v = words[k].value;
-        if (!SHELLS.has(v) && !(v.includes('/') && SHELLS.has(programName(v))))
-            continue;
-        const flag = words[k + 1]?.value ?? '';
-        if (/^-[a-z]*c[a-z]*$/.test(flag) && words[k + 2])
-            out.push(words[k + 2]);
-        else if (embedded && k === view.nameIndex && words.length === k + 2 && words[k + 1].quoted)
-            out.push(words[k + 1]);
-    }
-    return out;
-}
-function isWhollyQuoted(source, word) {
-    const first = source[word.start];
-    return (first === '"' || first === "'") && source[word.end - 1] === first && word.end - word.start >= 2;
-}
-/** Scripts handed to shells are lexed this many levels deep at most. */
-const MAX_SCRIPT_DEPTH = 4;
-/**
- * Every command of `source[from, to)` with its view: nested substitutions and the commands of scripts
- * passed to shells (`sh -c '...'`, `eval`) included, each command once.
- */
-function shell_commands_scriptCommands(source, from = 0, to = source.length, embedded = false) {
-    const out = [];
-    // A re-lexed script finds again the substitutions inside it, which the first pass lexed already:
-    // commands are known by their offsets, collected only once a script is re-lexed.
-    let seen;
-    const key = (c) => c.start * 4_194_304 + c.end;
-    const visit = (start, end, level, hosted) => {
-        for (const command of lexShell(source, start, end)) {
-            if (level > 0) {
-                seen ??= new Set(out.map((v) => key(v.command)));
-                if (seen.has(key(command)))
-                    continue;
-                seen.add(key(command));
-            }
-            const view = viewOf(command, hosted);
-            out.push(view);
-            if (level >= MAX_SCRIPT_DEPTH)
-                continue;
-            for (const w of scriptWords(view, source, hosted)) {
-                const quoted = isWhollyQuoted(source, w);
-                visit(quoted ? w.start + 1 : w.start, quoted ? w.end - 1 : w.end, level + 1, false);
-            }
-        }
-    };
-    visit(from, to, 0, embedded);
-    return out;
-}
-/**
- * The innermost command part that holds `offset`, or undefined when the offset is in a comment, an
- * operator or blank space.
- */
-function contextAt(views, offset) {
-    let best;
-    const consider = (ctx, start, end) => {
-        if (offset < start || offset >= end)
-            return;
-        if (!best || end - start <= best.size)
-            best = { ctx, size: end - start };
-    };
-    for (const view of views) {
-        const c = view.command;
-        if (offset < c.start || (offset >= c.end && !c.redirects.some((r) => r.body)))
-            continue;
-        c.words.forEach((w, i) => {
-            const role = i < view.bodyIndex
-                ? 'prefix'
-                : i < view.nameIndex
-                    ? 'prefix'
-                    : i === view.nameIndex
-                        ? 'name'
-                        : 'argument';
-            consider({ view, wordIndex: i, role }, w.start, w.end);
-        });
-        for (const a of c.assignments)
-            consider({ view, wordIndex: -1, role: 'assignment' }, a.start, a.end);
-        for (const r of c.redirects) {
-            if (r.target)
-                consider({ view, wordIndex: -1, role: 'redirect' }, r.target.start, r.target.end);
-            if (r.body)
-                consider({ view, wordIndex: -1, role: 'heredoc' }, r.body[0], r.body[1]);
-        }
-    }
-    return best?.ctx;
-}
-/** Programs that only print or search text: a flag in their arguments configures nothing. */
-const TEXT_COMMANDS = new Set([
-    'echo',
-    'printf',
-    'print',
-    'grep',
-    'egrep',
-    'fgrep',
-    'zgrep',
-    'rg',
-    'ag',
-    'ack',
-    'sed',
-    'awk',
-    'gawk',
-    'test',
-    '[',
-    '[[',
-    ':',
-    'true',
-    'false',
-    'logger',
-    'log',
-    'info',
-    'warn',
-    'error',
-    'die',
-    'fail',
-    'debug',
-]);
-/** Targets that discard or show output rather than store it. */
-const NOT_A_FILE = /^(?:\/dev\/(?:null|stdout|stderr|tty)|&?-|&?\d+)$/;
-/**
- * True when the command's output is stored in a file: redirected (`> f`, `>> f`) or piped into
- * `tee f`. Text written to a file is configuration (`echo insecure >> ~/.curlrc`).
- */
-function writesToFile(views, index) {
-    const view = views[index];
-    const c = view.command;
-    const redirected = c.redirects.some((r) => /^(?:>|>>|>\||&>|&>>)$/.test(r.op) && r.target !== undefined && !NOT_A_FILE.test(r.target.value));
-    if (redirected)
-        return true;
-    if (c.next !== '|' && c.next !== '|&')
-        return false;
-    for (let j = index + 1; j < views.length && j < index + 64; j++) {
-        const next = views[j];
-        if (next.command.depth > c.depth)
-            continue;
-        if (next.command.depth < c.depth)
-            return false;
-        const args = next.command.words.slice(next.nameIndex + 1);
-        return next.name === 'tee' && args.some((w) => !w.value.startsWith('-') && !NOT_A_FILE.test(w.value));
-    }
-    return false;
-}
-
-;// CONCATENATED MODULE: ./lib/core/parsers/compose.js
-
-
-
-
-
-/**
- * A model of Docker Compose files: the services of every compose file, each setting located in its
- * source. Compose files are found by name (`compose.yaml`, `docker-compose.yml`, and their
- * `compose.<name>.yaml` overrides), anywhere. Compose expands YAML merge keys (`<<: *defaults`), which
- * the project's YAML reader keeps as an ordinary key: a service's setting is looked up in its own keys
- * first, then in what it merges, as Compose does.
- */
-/**
- * `compose.yaml`, `docker-compose.yml` and their variants, named as Compose's own lookup does
- * (`compose.override.yml`, `docker-compose.prod.yaml`) and as projects pass them with `-f`: a word
- * joined with `-` or `_` on either side (`docker-compose-dev.yml`, `docker-compose_test.yaml`,
- * `prod.docker-compose.yml`, `podman-compose.yml`). Not `composer.yml` nor `compose-file-schema.json`.
- */
-const COMPOSE_NAME = /^(?:[^/]*[.\-_])?(?:docker-)?compose(?:[.\-_][^/]*)?\.ya?ml$/;
-/** The compose files of a tree, by name (see screens.ts). */
-const COMPOSE_FILES = (0,screens/* defineSelector */.xf)('compose-files', (f) => {
-    if (f.includes('node_modules/'))
-        return false;
-    return COMPOSE_NAME.test(f.slice(f.lastIndexOf('/') + 1));
-});
-/** Bound on nested merge keys followed for one lookup (a merge of a merge of ...). */
-const MAX_MERGE_DEPTH = 10;
-const ORIGIN = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-/** A YAML mapping (not a sequence, not null). */
-function isMap(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** The node at `pointer` of a compose document, located at the alias when it comes from an anchor. */
-function nodeAt(document, pointer, value) {
-    const origin = document.origin(pointer);
-    if (origin) {
-        return {
-            value,
-            pointer,
-            span: origin.alias,
-            definedAt: { line: origin.span.key?.line ?? origin.span.start.line, anchor: origin.anchor },
-        };
-    }
-    return { value, pointer, span: document.span(pointer) ?? document.nearestSpan(pointer) ?? ORIGIN };
-}
-/**
- * The services of one compose file (cached per run). A compose file that does not parse is recorded
- * as an input problem, reported once by the `unparsable-file` rule, unless it is a template (`{{ }}`),
- * which is not meant to parse as it stands.
- */
-function readComposeServices(workspace, file) {
-    return workspace.memo('compose', file, () => {
-        const text = workspace.configText(file);
-        if (text === undefined)
-            return [];
-        const parsed = (0,yaml/* parseYaml */.hN)(text);
-        if (!parsed.ok) {
-            if (!text.includes('{{'))
-                workspace.reportProblem({ path: file, ...parsed.error });
-            return [];
-        }
-        const services = [];
-        for (const document of parsed.documents) {
-            const root = document.value;
-            if (!isMap(root) || !isMap(root.services))
-                continue;
-            for (const [name, value] of Object.entries(root.services)) {
-                if (!isMap(value))
-                    continue;
-                const pointer = `/services/${(0,yaml/* escapePointerToken */.uC)(name)}`;
-                services.push({
-                    path: file,
-                    document,
-                    name,
-                    node: nodeAt(document, pointer, value),
-                });
-            }
-        }
-        return services;
-    });
-}
-/**
- * Every service of every compose file of the workspace. The rule examined the files that hold a
- * service: a compose file of networks and volumes only has nothing to judge.
- */
-function composeServices(workspace) {
-    const services = workspace.memo('compose-services', '', () => {
-        const files = workspace.filesWhere(COMPOSE_FILES);
-        const tests = testStacks(workspace, files);
-        return files.flatMap((f) => {
-            const demo = tests.has(f) ? undefined : demoReadme(workspace, f);
-            const stack = tests.get(f) ??
-                (demo &&
-                    `the README beside the compose file, ${demo.readme}, calls it "${demo.words}": a demonstration or an example for users to adapt, not a deployment`);
-            return readComposeServices(workspace, f).map((s) => (stack ? { ...s, stack } : s));
-        });
-    });
-    workspace.examineOnly(new Set(services.map((s) => s.path)));
-    return services;
-}
-/** Words of a script's name or folder that make it a test's (`contnet-tests.sh`, `e2e/up.sh`). */
-const TEST_SCRIPT_WORDS = new Set(['test', 'tests', 'testing', 'e2e', 'integration', 'smoke']);
-/**
- * The compose files (not at the root, whose name scripts share) that only test scripts use: every
- * script, Makefile or workflow that names the file's path names a test in its own path, and one does
- * at least. Such a file brings up a throw-away environment for a test run.
- */
-function testStacks(workspace, files) {
-    const out = new Map();
-    const nested = files.filter((f) => f.includes('/'));
-    if (nested.length === 0)
-        return out;
-    const users = new Map(nested.map((f) => [f, []]));
-    for (const script of workspace.glob(SCRIPT_FILES)) {
-        const text = workspace.text(script);
-        if (text === undefined)
-            continue;
-        for (const f of nested)
-            if (text.includes(f))
-                users.get(f).push(script);
-    }
-    for (const [file, scripts] of users) {
-        const isTest = (p) => p
-            .toLowerCase()
-            .split(/[/._-]+/)
-            .some((w) => TEST_SCRIPT_WORDS.has(w));
-        if (scripts.length > 0 && scripts.every(isTest)) {
-            out.set(file, `the compose file is used only by test scripts (${scripts.slice(0, 2).join(', ')}): a throw-away environment for a test run, not a deployment`);
-        }
-    }
-    return out;
-}
-/**
- * A setting of a service: its own key, else the first merge source (`<<: *a` or `<<: [*a, *b]`) that
- * has it, as Compose resolves merge keys.
- */
-function serviceSetting(service, key) {
-    return lookup(service.document, service.node.pointer, service.node.value, key, 0);
-}
-function lookup(document, pointer, map, key, depth) {
-    if (Object.hasOwn(map, key)) {
-        const p = `${pointer}/${(0,yaml/* escapePointerToken */.uC)(key)}`;
-        return nodeAt(document, p, map[key]);
-    }
-    if (depth >= MAX_MERGE_DEPTH || !Object.hasOwn(map, '<<'))
-        return undefined;
-    const merged = map['<<'];
-    const sources = Array.isArray(merged)
-        ? merged.map((v, i) => [v, `/${i}`])
-        : [[merged, '']];
-    for (const [source, suffix] of sources) {
-        if (!isMap(source))
-            continue;
-        const found = lookup(document, `${pointer}/<<${suffix}`, source, key, depth + 1);
-        if (found)
-            return found;
-    }
-    return undefined;
-}
-/** How a service is named in messages: `service "web"`. */
-function describeService(service) {
-    return `service "${service.name}"`;
-}
-/** Words of a compose file's name that make it a sample for users to adapt (`docker-compose.example.yml`). */
-const EXAMPLE_WORDS = new Set(['example', 'examples', 'sample', 'samples']);
-/**
- * Words of a compose file's name that make it a development, test or preview environment
- * (`docker-compose.dev.yml`, `compose.e2e.yaml`, `docker-compose.ci.yml`): a developer's machine, a
- * CI job or a short-lived preview of a pull request, not a deployment.
- */
-const ENVIRONMENT_WORDS = new Set([
-    'dev',
-    'devel',
-    'develop',
-    'development',
-    'local',
-    'debug',
-    'test',
-    'tests',
-    'testing',
-    'e2e',
-    'ci',
-    'preview',
-]);
-/**
- * Whole folder names that make a compose file a sample for users to adapt or contributed material the
- * project does not run: `examples/`, `samples/`, `demo/`, `contrib/` (unsupported extras of users).
- */
-const EXAMPLE_FOLDER_WORDS = new Set([...EXAMPLE_WORDS, 'demo', 'demos', 'contrib']);
-/**
- * The folder of a compose file's path whose whole name (less a leading dot) is one of
- * {@link ENVIRONMENT_WORDS} (`.ci/`, `test/`, `e2e/`, `dev/`, `develop/`): a folder of a development,
- * test or CI environment. A folder whose name only contains such a word (`ci-server/`, `dev-tools/`) is not one.
- */
-function environmentFolder(file) {
-    const dirs = file.split('/').slice(0, -1);
-    const dir = dirs.find((d) => ENVIRONMENT_WORDS.has(d.toLowerCase().replace(/^\./, '')));
-    return dir === undefined ? undefined : `${dir}/`;
-}
-/** The folder of a compose file's path whose whole name is one of {@link EXAMPLE_FOLDER_WORDS}. */
-function exampleFolder(file) {
-    const dirs = file.split('/').slice(0, -1);
-    const dir = dirs.find((d) => EXAMPLE_FOLDER_WORDS.has(d.toLowerCase()));
-    return dir === undefined ? undefined : `${dir}/`;
-}
-/** README names of a folder, as they are written. */
-const README_NAMES = ['README.md', 'README', 'README.rst', 'README.txt', 'readme.md', 'Readme.md'];
-/**
- * What a folder's README says of the stack beside it that makes it a demonstration or an example:
- * "for demonstration purposes", "demo only", "not intended for production", or "an example Docker
- * Compose file". Read in its first lines only, where such a warning is written.
- */
-const DEMO_README = /\b(?:for demonstration purposes|demo(?:nstration)? only|not (?:intended |meant |suitable |ready )?for production|examples? (?:docker[- ])?compose files?)\b/i;
-/** How much of a README is read for {@link DEMO_README}. */
-const README_HEAD = 2000;
-/**
- * The README of a compose file's own folder (never the root's, which speaks for the repository)
- * that calls the stack a demonstration or an example, and the words it uses.
- */
-function demoReadme(workspace, file) {
-    const slash = file.lastIndexOf('/');
-    if (slash < 0)
-        return undefined;
-    const dir = file.slice(0, slash + 1);
-    for (const name of README_NAMES) {
-        const readme = `${dir}${name}`;
-        if (!workspace.has(readme))
-            continue;
-        const words = workspace.text(readme)?.slice(0, README_HEAD).match(DEMO_README)?.[0];
-        if (words)
-            return { readme, words };
-    }
-    return undefined;
-}
-/** Build targets that name a development stage of the Dockerfile (`target: development`). */
-const DEVELOPMENT_TARGET = /^(?:dev|devel|develop|development|debug|local|test|testing)$/i;
-/** Words of a Dockerfile's name that make it a development one (`Dockerfile.dev-self-contained`, `dev.Dockerfile`). */
-const DEVELOPMENT_DOCKERFILE_WORDS = new Set(['dev', 'devel', 'develop', 'development']);
-/**
- * The service of the compose file that builds a development Dockerfile (by its name), and which: one
- * such service makes the file a developer's or a demo's stack, whatever its other services are.
- */
-function developmentBuild(service) {
-    const root = service.document.value;
-    const services = isMap(root) && isMap(root.services) ? root.services : {};
-    for (const [name, value] of Object.entries(services)) {
-        const build = isMap(value) ? value.build : undefined;
-        const dockerfile = isMap(build) && typeof build.dockerfile === 'string' ? build.dockerfile.trim() : '';
-        const base = dockerfile.slice(dockerfile.lastIndexOf('/') + 1).toLowerCase();
-        const words = base.split(/[.\-_]+/);
-        if (words.includes('dockerfile') && words.some((w) => DEVELOPMENT_DOCKERFILE_WORDS.has(w))) {
-            return { name, dockerfile };
-        }
-    }
-    return undefined;
-}
-/**
- * Why a service is likely no deployment, when it is: its compose file is named as an example or
- * sample (a quick start for users to adapt, which the project does not run) or for a development,
- * test or preview environment, or lies under a development container's folder (`.devcontainer/`,
- * whose devcontainer.json brings it up as a developer's workspace) or in a folder named for such an
- * environment (`.ci/`, `e2e/`, `dev/`, `develop/`) or for examples, demonstrations or contributed extras
- * (`examples/`, `demo/`, `contrib/`), or the README of its folder calls it a demonstration or an
- * example (see {@link composeServices}); it builds a development stage of its Dockerfile (a developer's or a CI
- * job's environment); a service of its file builds a development Dockerfile (`Dockerfile.dev`), which
- * makes the file a developer's or a demo's stack; or only test scripts use its file.
- */
-function notDeployedService(service) {
-    const name = service.path.slice(service.path.lastIndexOf('/') + 1).toLowerCase();
-    const words = name.split(/[.\-_]+/);
-    const word = words.find((w) => EXAMPLE_WORDS.has(w));
-    if (word) {
-        return `the compose file is named as ${word.startsWith('sample') ? 'a sample' : 'an example'}: a quick start for users to adapt, not a deployment of this repository`;
-    }
-    const environment = words.find((w) => ENVIRONMENT_WORDS.has(w));
-    if (environment) {
-        return `the compose file is named for the "${environment}" environment: a developer's, a CI job's or a preview's, not a deployment`;
-    }
-    const mark = devEnvironmentMark(service.path);
-    if (mark?.endsWith('/')) {
-        return `the compose file lies under ${mark}, a development container's stack for VS Code, Codespaces or Gitpod: a developer's workspace, not a deployment`;
-    }
-    const folder = environmentFolder(service.path);
-    if (folder) {
-        return `the compose file lies in the folder ${folder}, named for a development, test or CI environment: a developer's, a CI job's or a preview's, not a deployment`;
-    }
-    const examples = exampleFolder(service.path);
-    if (examples) {
-        return `the compose file lies in the folder ${examples}, named for examples, demonstrations or contributed extras: a stack for users to adapt, not a deployment of this repository`;
-    }
-    const build = serviceSetting(service, 'build')?.value;
-    const target = isMap(build) && typeof build.target === 'string' ? build.target.trim() : '';
-    if (DEVELOPMENT_TARGET.test(target)) {
-        return `the service builds the "${target}" stage of its Dockerfile: a development environment, not a deployment`;
-    }
-    const development = developmentBuild(service);
-    if (development) {
-        const who = development.name === service.name ? 'the service' : `its service "${development.name}"`;
-        return `${who} builds the development Dockerfile ${development.dockerfile}, so the compose file is a developer's or a demo's stack, not a deployment`;
-    }
-    return service.stack;
-}
-/**
- * A finding at a compose node, keyed by the service and the check (never a line). A value written in
- * an anchor is reported where the service uses it, and the message says where it is written. A
- * finding on a service that is likely no deployment (see {@link notDeployedService}) has low
- * confidence, and says why.
- */
-function serviceFinding(service, node, what, effect, keyParts) {
-    const where = node.definedAt
-        ? ` (set in the anchor &${node.definedAt.anchor} at line ${node.definedAt.line})`
-        : '';
-    const message = `${what}${where}: ${effect}`;
-    const location = (0,core_location/* locationFromSpan */.Cx)(service.path, node.span, false);
-    const key = ['compose', service.name, ...keyParts].join('\u0000');
-    const why = notDeployedService(service);
-    return why
-        ? { message: `${message} (${why}.)`, location, key, confidence: 'low' }
-        : { message, location, key };
-}
-
-// EXTERNAL MODULE: ./lib/core/evaluators/types.js
-var types = __nccwpck_require__(3703);
-// EXTERNAL MODULE: ./lib/core/confidence.js + 1 modules
-var confidence = __nccwpck_require__(3965);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
 var k8s_files = __nccwpck_require__(2870);
 ;// CONCATENATED MODULE: ./lib/core/parsers/yaml-merge.js
@@ -16711,8 +15884,8 @@ var k8s_files = __nccwpck_require__(2870);
  * here: a mapping's own keys win, then the merged mappings in the order listed.
  */
 /** Bound on nesting followed (the reader bounds a document's depth at 100; merges add to it). */
-const yaml_merge_MAX_DEPTH = 256;
-function yaml_merge_isMap(value) {
+const MAX_DEPTH = 256;
+function isMap(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 /**
@@ -16730,7 +15903,7 @@ function resolveMergeKeys(value) {
         if (known !== undefined)
             return known;
         // A node inside itself (an alias to an anchor still open) is left as written.
-        if (busy.has(v) || depth > yaml_merge_MAX_DEPTH)
+        if (busy.has(v) || depth > MAX_DEPTH)
             return v;
         busy.add(v);
         let out;
@@ -16765,7 +15938,7 @@ function resolveMergeKeys(value) {
             const sources = Array.isArray(merged) ? merged : [merged];
             for (const source of sources) {
                 const resolved = visit(source, depth + 1);
-                if (!yaml_merge_isMap(resolved))
+                if (!isMap(resolved))
                     continue;
                 for (const [k, x] of Object.entries(resolved)) {
                     if (seen.has(k))
@@ -16840,7 +16013,7 @@ const HAS_KIND = /^["']?kind["']?[ \t]*:/m;
  */
 const JSON_MANIFEST = /"apiVersion"[ \t]*:[ \t]*"(?:[a-z0-9.-]{1,253}\/)?v\d[a-z0-9]{0,20}"/;
 const JSON_KIND = /"kind"[ \t]*:[ \t]*"/;
-const k8s_ORIGIN = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+const ORIGIN = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 /** Whether a file's text may hold manifests: objects at column 0 (YAML), or a JSON `apiVersion`. */
 function looksLikeManifest(file, text) {
     return file.endsWith('.json')
@@ -17053,7 +16226,7 @@ function occurrenceKey(object, ...parts) {
 }
 function spanOf(document, pointer) {
     // A value that only exists through an alias or merge key has no span of its own.
-    return document.span(pointer) ?? document.nearestSpan(pointer) ?? k8s_ORIGIN;
+    return document.span(pointer) ?? document.nearestSpan(pointer) ?? ORIGIN;
 }
 /** A YAML mapping (not a sequence, not null). */
 function k8s_isMap(value) {
@@ -17263,7 +16436,7 @@ function privileged_isPrivileged(value) {
  * {@link composeServices}.
  */
 function unprivilegedServices(workspace) {
-    return composeServices(workspace).filter((s) => !privileged_isPrivileged(serviceSetting(s, 'privileged')?.value));
+    return (0,compose/* composeServices */.d3)(workspace).filter((s) => !privileged_isPrivileged((0,compose/* serviceSetting */.cf)(s, 'privileged')?.value));
 }
 /**
  * `compose.privileged`: Compose services with `privileged: true`. Such a container gets every Linux
@@ -17276,11 +16449,11 @@ const composePrivileged = (0,types/* defineEvaluator */.D)({
     schema: NO_OPTIONS,
     evaluate({ workspace }) {
         const findings = [];
-        for (const service of composeServices(workspace)) {
-            const node = serviceSetting(service, 'privileged');
+        for (const service of (0,compose/* composeServices */.d3)(workspace)) {
+            const node = (0,compose/* serviceSetting */.cf)(service, 'privileged');
             if (!node || !privileged_isPrivileged(node.value))
                 continue;
-            findings.push(serviceFinding(service, node, `The ${describeService(service)} runs privileged`, "it gets every capability and the host's devices, so whoever runs code in it controls the Docker host.", ['privileged']));
+            findings.push((0,compose/* serviceFinding */.xY)(service, node, `The ${(0,compose/* describeService */.Jv)(service)} runs privileged`, "it gets every capability and the host's devices, so whoever runs code in it controls the Docker host.", ['privileged']));
         }
         return findings;
     },
@@ -17318,7 +16491,7 @@ const composeCapabilities = (0,types/* defineEvaluator */.D)({
         const forbidden = new Set(options.forbiddenAdd.map(normalise));
         const findings = [];
         for (const service of unprivilegedServices(workspace)) {
-            const add = serviceSetting(service, 'cap_add');
+            const add = (0,compose/* serviceSetting */.cf)(service, 'cap_add');
             if (!add || !Array.isArray(add.value))
                 continue;
             const inert = unusedCapabilities(service);
@@ -17326,16 +16499,16 @@ const composeCapabilities = (0,types/* defineEvaluator */.D)({
                 const name = normalise(cap);
                 if (!forbidden.has(name))
                     return;
-                const entry = nodeAt(service.document, `${add.pointer}/${i}`, cap);
+                const entry = (0,compose/* nodeAt */.oB)(service.document, `${add.pointer}/${i}`, cap);
                 if (inert) {
                     findings.push({
-                        ...serviceFinding(service, entry, `The ${describeService(service)} adds the ${name} capability`, `no process of it can use it: it runs as a non-root user (user: ${inert}) with no-new-privileges, ` +
+                        ...(0,compose/* serviceFinding */.xY)(service, entry, `The ${(0,compose/* describeService */.Jv)(service)} adds the ${name} capability`, `no process of it can use it: it runs as a non-root user (user: ${inert}) with no-new-privileges, ` +
                             'so neither its user nor a file capability of its binaries grants it. Remove it from cap_add.', ['cap_add', name]),
                         severity: 'low',
                     });
                     return;
                 }
-                findings.push(serviceFinding(service, entry, `The ${describeService(service)} adds the ${name} capability`, name === 'ALL'
+                findings.push((0,compose/* serviceFinding */.xY)(service, entry, `The ${(0,compose/* describeService */.Jv)(service)} adds the ${name} capability`, name === 'ALL'
                     ? 'it gets every Linux capability, close to running privileged.'
                     : `${name} reaches past the container's isolation (${EFFECTS[name] ?? 'a kernel power beyond the default set'}).`, ['cap_add', name]));
             });
@@ -17350,12 +16523,12 @@ const composeCapabilities = (0,types/* defineEvaluator */.D)({
  * of the program it runs, which no_new_privs does not honour. Without `user:` the image decides.
  */
 function unusedCapabilities(service) {
-    const user = serviceSetting(service, 'user')?.value;
+    const user = (0,compose/* serviceSetting */.cf)(service, 'user')?.value;
     const name = typeof user === 'number' ? String(user) : typeof user === 'string' ? user.trim() : '';
     const who = name.split(':')[0];
     if (who === '' || who === 'root' || /^0+$/.test(who) || who.includes('$'))
         return undefined;
-    const options = serviceSetting(service, 'security_opt')?.value;
+    const options = (0,compose/* serviceSetting */.cf)(service, 'security_opt')?.value;
     const noNewPrivileges = Array.isArray(options) &&
         options.some((o) => typeof o === 'string' && /^\s*no-new-privileges\s*(?:[:=]\s*true\s*)?$/i.test(o));
     return noNewPrivileges ? name : undefined;
@@ -17527,7 +16700,7 @@ const composeDevices = (0,types/* defineEvaluator */.D)({
     },
 });
 function deviceFindings(service) {
-    const devices = serviceSetting(service, 'devices');
+    const devices = (0,compose/* serviceSetting */.cf)(service, 'devices');
     if (!devices || !Array.isArray(devices.value))
         return [];
     const findings = [];
@@ -17536,17 +16709,17 @@ function deviceFindings(service) {
         const cls = device && CLASSES.find((c) => c.test(device.path));
         if (!device || !cls)
             return;
-        const node = nodeAt(service.document, `${devices.pointer}/${i}`, entry);
+        const node = (0,compose/* nodeAt */.oB)(service.document, `${devices.pointer}/${i}`, entry);
         const access = device.readOnly ? 'read access' : 'raw access';
         findings.push({
-            ...serviceFinding(service, node, `The ${describeService(service)} is given the host device ${device.path}`, `${access} to ${cls.what}: ${device.readOnly ? cls.read : cls.write}.`, ['devices', device.path]),
+            ...(0,compose/* serviceFinding */.xY)(service, node, `The ${(0,compose/* describeService */.Jv)(service)} is given the host device ${device.path}`, `${access} to ${cls.what}: ${device.readOnly ? cls.read : cls.write}.`, ['devices', device.path]),
             severity: severityOf(device.readOnly),
         });
     });
     return findings;
 }
 function cgroupFindings(service) {
-    const rules = serviceSetting(service, 'device_cgroup_rules');
+    const rules = (0,compose/* serviceSetting */.cf)(service, 'device_cgroup_rules');
     if (!rules || !Array.isArray(rules.value))
         return [];
     const findings = [];
@@ -17556,10 +16729,10 @@ function cgroupFindings(service) {
         const allowed = cgroupRule(rule);
         if (!allowed)
             return;
-        const node = nodeAt(service.document, `${rules.pointer}/${i}`, rule);
+        const node = (0,compose/* nodeAt */.oB)(service.document, `${rules.pointer}/${i}`, rule);
         const access = allowed.readOnly ? 'read' : 'read and write';
         findings.push({
-            ...serviceFinding(service, node, `The ${describeService(service)} allows the device rule "${rule.trim()}"`, `it may ${access} ${allowed.what}, and can create the device node itself (CAP_MKNOD is in Docker's default set).`, ['device_cgroup_rules', rule.trim()]),
+            ...(0,compose/* serviceFinding */.xY)(service, node, `The ${(0,compose/* describeService */.Jv)(service)} allows the device rule "${rule.trim()}"`, `it may ${access} ${allowed.what}, and can create the device node itself (CAP_MKNOD is in Docker's default set).`, ['device_cgroup_rules', rule.trim()]),
             severity: severityOf(allowed.readOnly),
         });
     });
@@ -17595,16 +16768,16 @@ const composeDockerSocket = (0,types/* defineEvaluator */.D)({
     schema: NO_OPTIONS,
     evaluate({ workspace }) {
         const findings = [];
-        for (const service of composeServices(workspace)) {
-            const volumes = serviceSetting(service, 'volumes');
+        for (const service of (0,compose/* composeServices */.d3)(workspace)) {
+            const volumes = (0,compose/* serviceSetting */.cf)(service, 'volumes');
             if (!volumes || !Array.isArray(volumes.value))
                 continue;
             volumes.value.forEach((entry, i) => {
                 const source = bindMount(entry)?.source;
                 if (source === undefined || !isDockerSocket(source))
                     return;
-                const node = nodeAt(service.document, `${volumes.pointer}/${i}`, entry);
-                findings.push(serviceFinding(service, node, `The ${describeService(service)} mounts the Docker socket ${source.trim()}`, 'whoever runs code in it drives the Docker daemon (root, unless it runs rootless) and can start a privileged ' +
+                const node = (0,compose/* nodeAt */.oB)(service.document, `${volumes.pointer}/${i}`, entry);
+                findings.push((0,compose/* serviceFinding */.xY)(service, node, `The ${(0,compose/* describeService */.Jv)(service)} mounts the Docker socket ${source.trim()}`, 'whoever runs code in it drives the Docker daemon (root, unless it runs rootless) and can start a privileged ' +
                     "container with the host's filesystem; a read-only mount does not help, as the API is still reachable. " +
                     'If it only reads container state, mount a socket proxy that allows just those API calls.', ['docker.sock', source.trim()]));
             });
@@ -17792,7 +16965,7 @@ const composeHostMounts = (0,types/* defineEvaluator */.D)({
     evaluate({ workspace }) {
         const findings = [];
         for (const service of unprivilegedServices(workspace)) {
-            const volumes = serviceSetting(service, 'volumes');
+            const volumes = (0,compose/* serviceSetting */.cf)(service, 'volumes');
             if (!volumes || !Array.isArray(volumes.value))
                 continue;
             volumes.value.forEach((entry, i) => {
@@ -17804,10 +16977,10 @@ const composeHostMounts = (0,types/* defineEvaluator */.D)({
                 const grade = sensitive && (mount.readOnly ? sensitive.read : sensitive.write);
                 if (!sensitive || !grade)
                     return;
-                const node = nodeAt(service.document, `${volumes.pointer}/${i}`, entry);
+                const node = (0,compose/* nodeAt */.oB)(service.document, `${volumes.pointer}/${i}`, entry);
                 const how = mount.readOnly ? 'read-only' : 'read-write';
                 findings.push({
-                    ...serviceFinding(service, node, `The ${describeService(service)} mounts ${path} (${sensitive.what}) ${how}`, `${grade.effect}.`, ['volumes', path]),
+                    ...(0,compose/* serviceFinding */.xY)(service, node, `The ${(0,compose/* describeService */.Jv)(service)} mounts ${path} (${sensitive.what}) ${how}`, `${grade.effect}.`, ['volumes', path]),
                     severity: grade.severity,
                 });
             });
@@ -17864,14 +17037,14 @@ const composeHostNamespaces = (0,types/* defineEvaluator */.D)({
     },
     evaluate({ options, workspace }) {
         const findings = [];
-        for (const service of composeServices(workspace)) {
+        for (const service of (0,compose/* composeServices */.d3)(workspace)) {
             for (const ns of options.namespaces) {
                 const { field, effect } = FIELDS[ns];
-                const node = serviceSetting(service, field);
+                const node = (0,compose/* serviceSetting */.cf)(service, field);
                 // Only the literal `host`: an interpolated mode (`${NET_MODE}`) is not judged.
                 if (typeof node?.value !== 'string' || node.value.trim() !== 'host')
                     continue;
-                findings.push(serviceFinding(service, node, `The ${describeService(service)} sets ${field}: host`, `${effect}.`, [
+                findings.push((0,compose/* serviceFinding */.xY)(service, node, `The ${(0,compose/* describeService */.Jv)(service)} sets ${field}: host`, `${effect}.`, [
                     field,
                 ]));
             }
@@ -17957,10 +17130,10 @@ const composeImageTag = (0,types/* defineEvaluator */.D)({
     schema: NO_OPTIONS,
     evaluate({ workspace, repository }) {
         const findings = [];
-        for (const service of composeServices(workspace)) {
-            if (serviceSetting(service, 'build') !== undefined)
+        for (const service of (0,compose/* composeServices */.d3)(workspace)) {
+            if ((0,compose/* serviceSetting */.cf)(service, 'build') !== undefined)
                 continue;
-            const image = serviceSetting(service, 'image');
+            const image = (0,compose/* serviceSetting */.cf)(service, 'image');
             if (typeof image?.value !== 'string' || image.value.includes('$'))
                 continue;
             const ref = (0,image_ref/* parseImageRef */.Q)(image.value);
@@ -17972,14 +17145,14 @@ const composeImageTag = (0,types/* defineEvaluator */.D)({
                 // Docker Hub has no such image: Compose runs what was built or tagged on the host.
                 const tag = ref.tag !== undefined ? (0,image_ref/* movingTagPhrase */.cf)(ref.tag) : 'has no tag';
                 findings.push({
-                    ...serviceFinding(service, image, `The image "${ref.raw}" of the ${describeService(service)} ${tag}, but ${NO_REGISTRY_SERVES}`, "it is built or tagged on the host (by another service's `build:` or a script), or misspelt. " +
+                    ...(0,compose/* serviceFinding */.xY)(service, image, `The image "${ref.raw}" of the ${(0,compose/* describeService */.Jv)(service)} ${tag}, but ${NO_REGISTRY_SERVES}`, "it is built or tagged on the host (by another service's `build:` or a script), or misspelt. " +
                         'Pinning applies to what builds it: check that its base images are pinned.', ['image', ref.raw]),
                     confidence: 'low',
                 });
                 continue;
             }
             const problem = ref.tag !== undefined ? (0,image_ref/* movingTagPhrase */.cf)(ref.tag) : 'has no tag, which means "latest"';
-            const finding = serviceFinding(service, image, `The image "${ref.raw}" of the ${describeService(service)} ${problem}`, 'what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.', ['image', ref.raw]);
+            const finding = (0,compose/* serviceFinding */.xY)(service, image, `The image "${ref.raw}" of the ${(0,compose/* describeService */.Jv)(service)} ${problem}`, 'what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.', ['image', ref.raw]);
             const why = finding.confidence === 'low' ? undefined : lesser(service, ref, repository);
             findings.push(why ? { ...finding, message: `${finding.message} (${why}.)`, confidence: 'low' } : finding);
         }
@@ -18078,7 +17251,7 @@ const composeSecurityOpt = (0,types/* defineEvaluator */.D)({
     evaluate({ workspace }) {
         const findings = [];
         for (const service of unprivilegedServices(workspace)) {
-            const opts = serviceSetting(service, 'security_opt');
+            const opts = (0,compose/* serviceSetting */.cf)(service, 'security_opt');
             if (!opts || !Array.isArray(opts.value))
                 continue;
             opts.value.forEach((entry, i) => {
@@ -18087,9 +17260,9 @@ const composeSecurityOpt = (0,types/* defineEvaluator */.D)({
                 const lifted = unconfinedBy(entry);
                 if (!lifted)
                     return;
-                const node = nodeAt(service.document, `${opts.pointer}/${i}`, entry);
+                const node = (0,compose/* nodeAt */.oB)(service.document, `${opts.pointer}/${i}`, entry);
                 findings.push({
-                    ...serviceFinding(service, node, `The ${describeService(service)} sets security_opt "${entry.trim()}"`, `${lifted.effect}.`, ['security_opt', lifted.option]),
+                    ...(0,compose/* serviceFinding */.xY)(service, node, `The ${(0,compose/* describeService */.Jv)(service)} sets security_opt "${entry.trim()}"`, `${lifted.effect}.`, ['security_opt', lifted.option]),
                     severity: lifted.severity,
                 });
             });
@@ -18673,12 +17846,18 @@ function creditsReader() {
     };
 }
 /**
- * Gmail's sign-up rules: a username of 6 to 30 letters, digits and periods, neither starting nor
- * ending with a period. An address outside them (`abc12@gmail.com`, `first_last@gmail.com`) has no
- * mailbox behind it, so it is made up, like a card number that fails the Luhn check.
+ * Gmail's sign-up rules: a username of 6 to 30 letters and digits, with periods between them that
+ * Gmail ignores (they count toward no length: `u.s.e.r` is the four-letter `user`), neither starting
+ * nor ending with a period nor holding two in a row. An address outside them (`abc12@gmail.com`,
+ * `first_last@gmail.com`, `u.s.e.r@gmail.com`) has no mailbox behind it, so it is made up, like a
+ * card number that fails the Luhn check.
  */
 const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
-const GMAIL_USERNAME = /^[a-z0-9](?:[a-z0-9.]{4,28})[a-z0-9]$/i;
+const GMAIL_USERNAME = /^[a-z0-9](?:[a-z0-9]|\.(?!\.)){0,62}[a-z0-9]$/i;
+const gmailUsername = (name) => {
+    const letters = name.replaceAll('.', '').length;
+    return GMAIL_USERNAME.test(name) && letters >= 6 && letters <= 30;
+};
 /** Another address right after this one, joined by `,` or `;` with no space: `a@x.com,b@y.com`. */
 const JOINED_AFTER = /^[,;][A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}\./;
 /** Another address right before this one, joined by `,` or `;` with no space. */
@@ -18699,7 +17878,7 @@ function detectEmails(line, domains, out) {
             PLACEHOLDER_PREFIX.test(name) ||
             name.length < 3)
             continue;
-        if (GMAIL_DOMAINS.has(domain) && !GMAIL_USERNAME.test(name))
+        if (GMAIL_DOMAINS.has(domain) && !gmailUsername(name))
             continue;
         // `Name <address>`: an identity as git and package metadata write it.
         if (line[m.index - 1] === '<' && line[m.index + m[0].length] === '>')
@@ -19335,6 +18514,12 @@ function preferredFirst(locks, pkg) {
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/git-refs.js
 
 
+/**
+ * A version range given as the ref (`#~0.8.3`, `#^1.2`, `#>=1.0.0 <2`), which Yarn (and npm after
+ * `semver:`) resolves against the repository's version tags. Only a range that no branch can be
+ * named counts: git forbids `~`, `^` and spaces in ref names (a branch may be named `>=1.0`).
+ */
+const SEMVER_RANGE = /^(?:[~^]|[<>]=?[ \t]*)v?\d+(?:\.(?:\d+|[xX*])){0,2}(?:-[0-9A-Za-z.-]+)?(?:[ \t]+(?:[<>]=?|\|\|)[ \t]*v?\d+(?:\.(?:\d+|[xX*])){0,2})*$/;
 /** Judges a ref: commits and tags (versions) are fixed enough, anything else follows a branch. */
 function judgeRef(dep) {
     const ref = dep.ref?.trim() ?? '';
@@ -19347,6 +18532,8 @@ function judgeRef(dep) {
     if (/^[0-9a-f]{7,40}$/i.test(ref))
         return 'commit';
     if (/^semver:|^(?:refs\/tags\/)?v?\d+(?:\.\d+){0,3}(?:[-+][0-9A-Za-z.-]+)?$/.test(ref))
+        return 'tag';
+    if (SEMVER_RANGE.test(ref) && /^[~^]|\s/.test(ref))
         return 'tag';
     return 'branch';
 }
@@ -20971,7 +20158,7 @@ function expandAt(text, vars, escapeChar, unresolved, depth) {
         }
         const plain = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i + 1, i + 257));
         if (plain) {
-            out += dockerfile_words_lookup(plain[0], vars, unresolved);
+            out += lookup(plain[0], vars, unresolved);
             i += 1 + plain[0].length;
             continue;
         }
@@ -20996,7 +20183,7 @@ function expandAt(text, vars, escapeChar, unresolved, depth) {
         }
         const name = m[1];
         if (!m[2]) {
-            out += dockerfile_words_lookup(name, vars, unresolved);
+            out += lookup(name, vars, unresolved);
             continue;
         }
         const word = body.slice(m[0].length);
@@ -21014,7 +20201,7 @@ function expandAt(text, vars, escapeChar, unresolved, depth) {
     }
     return out;
 }
-function dockerfile_words_lookup(name, vars, unresolved) {
+function lookup(name, vars, unresolved) {
     const value = vars.get(name);
     if (value === undefined || value === null) {
         unresolved.push(name);
@@ -21130,6 +20317,8 @@ function runPosition(rawArgs, rawOffset, escapeChar, lines, index) {
     return lines.position(rawOffset + inRaw);
 }
 
+// EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
+var shell_commands = __nccwpck_require__(3473);
 ;// CONCATENATED MODULE: ./lib/core/parsers/dockerfile.js
 
 
@@ -21248,6 +20437,7 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
                 instructions: 0,
                 copies: 0,
                 copiesFrom: [],
+                volumes: [],
             };
             const parent = inheritedStage(model, stage, globals);
             scope = new StageScope(globals, parent ? envAtEnd[parent.index] : undefined, escapeChar);
@@ -21320,6 +20510,13 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
                         : splitWords(raw, escapeChar);
             }
         }
+        else if (stage && keyword === 'VOLUME') {
+            const raw = joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar).trim();
+            const paths = raw.startsWith('[') && isJsonArray(raw)
+                ? JSON.parse(raw)
+                : splitWords(raw, escapeChar);
+            stage.volumes.push(...paths.filter((v) => typeof v === 'string' && v !== ''));
+        }
         else if (stage && keyword === 'SHELL') {
             posixShell = isPosixShell(joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar));
         }
@@ -21341,7 +20538,7 @@ function isPosixShell(args) {
         const argv = JSON.parse(args);
         if (!Array.isArray(argv) || typeof argv[0] !== 'string')
             return true;
-        return SHELLS.has(programName(argv[0]));
+        return shell_commands/* SHELLS */.OF.has((0,shell_commands/* programName */.kX)(argv[0]));
     }
     catch {
         // Docker rejects a SHELL that is not a JSON array; the default shell stays.
@@ -21370,12 +20567,12 @@ function runCommands(run) {
     if (run.form === 'exec')
         views = execFormCommand(run.value);
     else if (run.form !== 'other') {
-        views = shell_commands_scriptCommands(run.value);
+        views = (0,shell_commands/* scriptCommands */.q8)(run.value);
         // `RUN <<EOF` alone hands the heredoc's body to the shell as the script.
         const first = views[0]?.command;
         const body = first && first.words.length === 0 ? first.redirects.find((r) => r.body)?.body : undefined;
         if (body)
-            views.push(...shell_commands_scriptCommands(run.value, body[0], body[1]));
+            views.push(...(0,shell_commands/* scriptCommands */.q8)(run.value, body[0], body[1]));
     }
     RUN_COMMANDS.set(run, views);
     return views;
@@ -21404,7 +20601,7 @@ function execFormCommand(value) {
         end: words[words.length - 1].end,
         depth: 0,
     };
-    return [viewOf(command)];
+    return [(0,shell_commands/* viewOf */.du)(command)];
 }
 /** The earlier stage a FROM builds on (inheriting its ENV), resolving global ARGs in the image. */
 function inheritedStage(model, stage, globals) {
@@ -22016,14 +21213,31 @@ function requirement(raw) {
         return undefined;
     return /^[A-Za-z0-9]/.test(line) ? line : undefined;
 }
-/** The first requirement line without `==`. */
+const PINNED = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*===?\s*[A-Za-z0-9]/;
+/** A requirement that only adds extras to a package (`celery[sqs]`), with no version of its own. */
+const EXTRAS_ONLY = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*\[[^\]]*\]\s*(?:;.*)?$/;
+/** A distribution name as pip compares them (PEP 503: case and runs of `-`, `_`, `.` aside). */
+const normalName = (name) => name.toLowerCase().replace(/[-_.]+/g, '-');
+/**
+ * The first requirement line without `==`. A line that only adds extras to a package another line of
+ * the file pins (`bleach==6.3.0` and `bleach[css]`) is pinned too: pip merges the two requirements
+ * of one package, so the extras install at the pinned version.
+ */
 function firstUnpinned(ws, file) {
+    const text = ws.text(file) ?? '';
+    const pinned = new Set();
+    forEachLine(text, (raw) => {
+        const m = PINNED.exec(requirement(raw) ?? '');
+        if (m)
+            pinned.add(normalName(m[1]));
+    });
     let found;
-    forEachLine(ws.text(file) ?? '', (raw, lineNo) => {
+    forEachLine(text, (raw, lineNo) => {
         const line = requirement(raw);
-        if (line === undefined)
+        if (line === undefined || PINNED.test(line))
             return;
-        if (/^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*===?\s*[A-Za-z0-9]/.test(line))
+        const extras = EXTRAS_ONLY.exec(line);
+        if (extras && pinned.has(normalName(extras[1])))
             return;
         found = lineNo;
         return false;
@@ -22053,6 +21267,8 @@ function onlyTooling(ws, file) {
     return names > 0 && !other;
 }
 
+// EXTERNAL MODULE: ./lib/core/parsers/devcontainer.js
+var devcontainer = __nccwpck_require__(3516);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/dev-environment.js
 
 
@@ -22087,7 +21303,7 @@ const WORKSTATION_STARTUP = '/etc/workstation-startup.d';
  * scripts. Said as the start of a reason (`its base image, X, is a cloud development environment's`).
  */
 function developmentEnvironment(workspace, file, base) {
-    const mark = devEnvironmentMark(file);
+    const mark = (0,devcontainer/* devEnvironmentMark */.au)(file);
     if (mark?.endsWith('/'))
         return `its path, under ${mark}, marks a development environment's image`;
     if (mark)
@@ -22234,6 +21450,7 @@ const CURL = {
         E: 'cert',
         n: 'netrc',
         T: 'upload-file',
+        I: 'head',
     },
     longValues: new Set([
         'url',
@@ -22291,10 +21508,27 @@ const CREDENTIAL_OPTIONS = new Set([
     'body-file',
     'upload-file',
 ]);
+/** Long options known to take no value (the next word is an operand). */
+const NO_VALUE = new Set(['head', 'spider']);
 /** A URL with user information (`https://user:secret@host/`). */
 const USER_INFO = /^["']?[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/[^\s/?#@]{1,256}@/;
+/**
+ * A URL that carries a credential past its user information: a query parameter named for one
+ * (`?token=`, `&api_key=`, `access_token=`, `key=`, `sig=`, `X-Amz-Signature=`), a secret of the
+ * workflow (`${{ secrets.API_TOKEN }}`, `${{ github.token }}`), or a variable named like a secret
+ * (`$API_TOKEN`, `${DEPLOY_PASSWORD}`) anywhere in it.
+ */
+const URL_CREDENTIAL = [
+    /[?&;#][^=&#;\s]*(?:token|key|secret|passw|pwd|pass|sig|auth|credential|session|jwt|bearer)[^=&#;\s]*=/i,
+    /\$\{\{[^}]*\b(?:secrets\.|github\.token\b)/,
+    /\$\{?[A-Za-z_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|PASS|API_?KEY|ACCESS_KEY|PRIVATE_KEY|AUTH|CREDENTIALS?|SIG(?:NATURE)?)(?:_[A-Za-z0-9_]*)?\b/i,
+];
+/** Whether a URL carries a credential in its user information, query string or a secret's value. */
+function urlCredential(url) {
+    return USER_INFO.test(url) || URL_CREDENTIAL.some((re) => re.test(url));
+}
 /** Outputs that show or discard the response instead of storing it. */
-const shell_requests_NOT_A_FILE = /^(?:-|\/dev\/(?:null|stdout|stderr|tty))$/;
+const NOT_A_FILE = /^(?:-|\/dev\/(?:null|stdout|stderr|tty))$/;
 /** Programs that run the script they read on standard input, or one given to them whole. */
 const INTERPRETERS = new Set(['python', 'python2', 'python3', 'perl', 'ruby', 'node', 'php', 'pwsh', 'iex']);
 /** Programs that run their argument (`eval "$(curl ...)"`, `source <(curl ...)`). */
@@ -22310,9 +21544,9 @@ function requestFacts(source, views, index, clients, flag) {
     const view = views[index];
     const words = view.command.words;
     let at = view.nameIndex;
-    while (clients.size > 0 && at < words.length && !clients.has(programName(words[at].value)))
+    while (clients.size > 0 && at < words.length && !clients.has((0,shell_commands/* programName */.kX)(words[at].value)))
         at++;
-    const client = CLIENTS.get(programName(words[at]?.value ?? '')) ?? OTHER;
+    const client = CLIENTS.get((0,shell_commands/* programName */.kX)(words[at]?.value ?? '')) ?? OTHER;
     const args = parseArguments(words, at + 1, client);
     // URLs from a file (`curl -K`, `wget -i`) or from the environment (a proxy) are unknown.
     const urls = aboutProxy(flag) ? args.proxies : args.config || args.inputFile ? [] : args.targets;
@@ -22320,8 +21554,9 @@ function requestFacts(source, views, index, clients, flag) {
     let feeds = args.saved ? 'saved' : undefined;
     if (!feeds && args.toStdout)
         feeds = whereOutputGoes(source, views, index);
-    const credential = args.credential || args.targets.some((u) => USER_INFO.test(u));
-    return { plainHttp, localSocket: args.localSocket, feeds, urls, credential };
+    // A config file (`curl -K file`) may hold headers, a user and a password, as it may hold URLs.
+    const credential = args.credential || args.config || args.targets.some(urlCredential);
+    return { plainHttp, localSocket: args.localSocket, feeds, urls, credential, head: args.head };
 }
 /** Whether a certificate flag is about the proxy's certificate (`--proxy-insecure`), not the server's. */
 function aboutProxy(flag) {
@@ -22337,6 +21572,7 @@ function parseArguments(words, from, client) {
         saved: client.savesByDefault,
         toStdout: !client.savesByDefault,
         credential: false,
+        head: false,
     };
     const option = (name, value) => {
         if (CREDENTIAL_OPTIONS.has(name) || /^(?:data|form)-/.test(name))
@@ -22363,7 +21599,7 @@ function parseArguments(words, from, client) {
                 break;
             case 'output':
             case 'output-document':
-                if (value !== undefined && shell_requests_NOT_A_FILE.test(value)) {
+                if (value !== undefined && NOT_A_FILE.test(value)) {
                     out.saved = false;
                     out.toStdout = value === '-';
                 }
@@ -22377,7 +21613,14 @@ function parseArguments(words, from, client) {
                 out.saved = true;
                 out.toStdout = false;
                 break;
+            case 'head':
+                out.head = true;
+                break;
             case 'spider':
+                out.head = true;
+                out.saved = false;
+                out.toStdout = false;
+                break;
             case 'delete-after':
                 out.saved = false;
                 out.toStdout = false;
@@ -22399,7 +21642,7 @@ function parseArguments(words, from, client) {
             let value = eq < 0 ? undefined : v.slice(eq + 1);
             const next = words[i + 1]?.value;
             // An unknown long option takes the next word unless that word looks like a URL (or may be one).
-            if (value === undefined && next !== undefined) {
+            if (value === undefined && next !== undefined && !NO_VALUE.has(name)) {
                 if (client.longValues.has(name) || !/^[-$`]|:\/\//.test(next)) {
                     value = next;
                     i++;
@@ -22465,7 +21708,7 @@ function storesOutput(source, r) {
     return fd === undefined || !/\d/.test(fd) || fd === '1';
 }
 function isNotFile(target) {
-    return shell_requests_NOT_A_FILE.test(target) || /^&?\d+$/.test(target);
+    return NOT_A_FILE.test(target) || /^&?\d+$/.test(target);
 }
 function isFileArgument(w) {
     return !w.value.startsWith('-') && !isNotFile(w.value);
@@ -22479,7 +21722,7 @@ function runs(view, holding) {
     const name = view.name;
     if (holding && EVALUATORS.has(name))
         return true;
-    const shell = SHELLS.has(name);
+    const shell = shell_commands/* SHELLS */.OF.has(name);
     if (!shell && !INTERPRETERS.has(name) && !/^python[0-9.]*$/.test(name))
         return false;
     const args = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
@@ -22545,19 +21788,19 @@ class LineCommands {
         this.text = text;
     }
     all() {
-        this.views ??= shell_commands_scriptCommands(this.text, 0, this.text.length, true);
+        this.views ??= (0,shell_commands/* scriptCommands */.q8)(this.text, 0, this.text.length, true);
         return this.views;
     }
     /** Whether a match at `offset` is something a command acts on, under `limits`. */
     counts(offset, limits) {
         const views = this.all();
-        const ctx = contextAt(views, offset);
+        const ctx = (0,shell_commands/* contextAt */.vP)(views, offset);
         if (!ctx)
             return false;
         const { view } = ctx;
         const words = view.command.words;
         const index = views.indexOf(view);
-        if (TEXT_COMMANDS.has(view.name) && ctx.role !== 'prefix' && !writesToFile(views, index))
+        if (shell_commands/* TEXT_COMMANDS */.$5.has(view.name) && ctx.role !== 'prefix' && !(0,shell_commands/* writesToFile */.qv)(views, index))
             return false;
         if (limits.exceptArgument) {
             const except = limits.exceptArgument;
@@ -22571,8 +21814,8 @@ class LineCommands {
         if (limits.commands.has(view.name))
             return true;
         // A program run by another one: `docker run img curl -k ...`, `kubectl exec p -- wget ...`.
-        return (!TEXT_COMMANDS.has(view.name) &&
-            words.slice(view.nameIndex + 1, ctx.wordIndex).some((w) => limits.commands.has(programName(w.value))));
+        return (!shell_commands/* TEXT_COMMANDS */.$5.has(view.name) &&
+            words.slice(view.nameIndex + 1, ctx.wordIndex).some((w) => limits.commands.has((0,shell_commands/* programName */.kX)(w.value))));
     }
     /**
      * Whether every operand of the command holding `offset` (its arguments that are not options, as
@@ -22581,7 +21824,7 @@ class LineCommands {
      * value of an option (`--repository URL`) is an operand here, so it must match too.
      */
     everyOperand(offset, operand, subcommands) {
-        const ctx = contextAt(this.all(), offset);
+        const ctx = (0,shell_commands/* contextAt */.vP)(this.all(), offset);
         if (!ctx)
             return false;
         const { view } = ctx;
@@ -22596,7 +21839,7 @@ class LineCommands {
      */
     request(offset, flag, clients) {
         const views = this.all();
-        const ctx = contextAt(views, offset);
+        const ctx = (0,shell_commands/* contextAt */.vP)(views, offset);
         if (!ctx)
             return undefined;
         const index = views.indexOf(ctx.view);
@@ -22635,7 +21878,7 @@ class LineCommands {
  * finding on this evidence, never drop it.
  */
 /** The files whose commands build, run and push images; rules that read them name these globs. */
-const IMAGE_BUILD_SOURCES = [...SCRIPT_FILES, '**/package.json'];
+const IMAGE_BUILD_SOURCES = [...shell_commands/* SCRIPT_FILES */.iF, '**/package.json'];
 /** The programs whose `build` subcommand builds an image from a Dockerfile. */
 const BUILDERS = new Set(['docker', 'podman', 'nerdctl', 'buildah']);
 /** Lines worth lexing: those that name a container engine. */
@@ -22947,7 +22190,7 @@ function fileImageCommands(workspace, file) {
 function readLine(text, where, found) {
     // A `cd` earlier on the line moves where paths start.
     let within = where.bases;
-    for (const view of shell_commands_scriptCommands(text, 0, text.length, true)) {
+    for (const view of (0,shell_commands/* scriptCommands */.q8)(text, 0, text.length, true)) {
         const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
         if (view.name === 'cd' && words.length === 1 && !/[$`{}%~]/.test(words[0])) {
             within = within.map((b) => posix_namespaceObject.join(b, words[0]));
@@ -23162,9 +22405,16 @@ function readBuildPushSteps(workspace, file, found) {
                 dockerfiles: dockerfilesOf(dockerfile, context, where),
                 tags,
                 pushes: inputs.push === true || inputs.push === 'true',
+                ...(off(inputs.push) && off(inputs.load) && inputs.outputs === undefined && inputs.tags === undefined
+                    ? { discarded: true }
+                    : {}),
             });
         });
     }
+}
+/** An input written as false (`false`, `'false'`); an expression or anything else is not. */
+function off(value) {
+    return value === false || value === 'false';
 }
 function record(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -23965,7 +23215,10 @@ function pr_evidence_follow_isRecord(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+// EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
+var expression = __nccwpck_require__(8870);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shared.js
+
 
 
 /** Events whose runs execute (or are triggered by) a pull request that may come from a fork. */
@@ -24160,9 +23413,23 @@ function listedInputs(step, map) {
  * (`toJSON(secrets)`); not the job's own token (`secrets.GITHUB_TOKEN`, the token `permissions:` grants).
  */
 const SECRET_REFERENCE = /\bsecrets\s*(?:\.(?!GITHUB_TOKEN\b)|\[)|\(\s*secrets\s*\)/i;
-/** Whether a parsed YAML value (aliases resolved) names a secret in any of its strings or keys. */
-function namesSecret(value) {
-    return anyText(value, SECRET_REFERENCE);
+/**
+ * Whether a parsed YAML value (aliases resolved) names a secret in an expression: inside a `${{ }}`
+ * of any of its strings, or anywhere in an `if:` (an expression without `${{ }}`). Plain text that
+ * only looks like one (`git clone https://github.com/o/git-secrets.git`) names none.
+ */
+function namesSecret(value, key) {
+    if (typeof value === 'string') {
+        if (key === 'if')
+            return SECRET_REFERENCE.test(value);
+        return value.includes('${{') && (0,expression/* findExpressions */.zV)(value).some((e) => SECRET_REFERENCE.test(e.inner));
+    }
+    if (Array.isArray(value))
+        return value.some((v) => namesSecret(v));
+    if (value !== null && typeof value === 'object') {
+        return Object.entries(value).some(([k, v]) => namesSecret(v, k));
+    }
+    return false;
 }
 /** Whether any string or key of a parsed YAML value (aliases resolved) matches `pattern` (not global). */
 function anyText(value, pattern) {
@@ -24809,7 +24076,7 @@ function placedCommands(source, start, recipe = false) {
     let cwd = start;
     const pushed = [];
     const subshells = [];
-    for (const view of shell_commands_scriptCommands(source, 0, source.length, recipe)) {
+    for (const view of (0,shell_commands/* scriptCommands */.q8)(source, 0, source.length, recipe)) {
         const c = view.command;
         const top = c.depth === 0;
         if (top && opensSubshell(source, c.start))
@@ -26794,7 +26061,7 @@ function isCiphertext(value) {
 }
 /**
  * Well-known published values that look like secrets but are not (the account keys of Azure's local
- * emulators, which every installation shares). Kept as SHA-256 digests so that no scanner mistakes
+ * emulators, which every installation shares; a vendor's published test keys). Kept as SHA-256 digests so that no scanner mistakes
  * this file for a leak.
  */
 const PUBLIC_VALUES = new Set([
@@ -26802,6 +26069,9 @@ const PUBLIC_VALUES = new Set([
     '0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059',
     // Azure Cosmos DB emulator account key (documented by Microsoft; the same in every emulator).
     'aa6547439583c3a275d4542a0df6c1ad6a863971be9f2a2220f027cc02aef615',
+    // Google reCAPTCHA v2 test secret key (published in the reCAPTCHA FAQ for automated tests: every
+    // verification with it succeeds, so it protects nothing and grants nothing).
+    'f5e95c9954635b65acab57e6d5ea663eb900f06dc8794a90358f5abb1c77d4e0',
 ]);
 /** SHA-256 hex digest of a value; used for identities and the public-value list, never shown whole. */
 function digest(value) {
@@ -27121,7 +26391,10 @@ function verifyPuttyKey(text, from) {
  * "dev use only"), for the loopback host alone, or expired more than a year ago identifies no
  * service anyone relies on: the key is still reported, with low confidence and the reason. The
  * certificate counts only when it is the key's own (its public key is the key's), so a test
- * certificate beside an unrelated key changes nothing.
+ * certificate beside an unrelated key changes nothing. A subject or issuer naming test material
+ * counts only when another key issued the certificate (a test PKI's leaf, signed by its CA): the words
+ * of a self-signed one are whatever the key's holder wrote, as a change that commits a production key
+ * with a "Demo" certificate minted for it would.
  */
 /** Certificates read per file at most: a CA bundle beside a key is not searched through. */
 const MAX_CERTIFICATES = 16;
@@ -27179,14 +26452,17 @@ function keysIn(text) {
     return out;
 }
 /** What a certificate says of its key, for the finding's message, or undefined when nothing. */
-function verdict(cert, named, now) {
+function verdict(cert, named, now, selfSigned) {
     // A name with no attribute (an empty subject, as a CA may issue with only alternative names) is
     // none: Node gives it as undefined.
     const names = [...(cert.subject ?? '').split('\n'), ...(cert.issuer ?? '').split('\n')]
         .filter((field) => /^(?:CN|O|OU)=/.test(field))
         .map((field) => field.slice(field.indexOf('=') + 1));
     const testNamed = names.some((name) => HOST_NAME.test(name) ? RESERVED_HOST.test(name) : TEST_NAME.test(name));
-    if (testNamed)
+    // The words of a certificate the key signed itself are whatever its holder wrote: anyone with the
+    // key can mint one saying "Demo". Only an issuer's words count; a certificate for the loopback host
+    // alone, or long expired, serves no service others reach, whoever signed it.
+    if (testNamed && !selfSigned)
         return { note: `${named} is issued for test material (its subject or issuer says so)` };
     const alt = (cert.subjectAltName ?? '').split(/,\s*/).filter(Boolean);
     if (alt.length > 0 && alt.every((name) => LOOPBACK.test(name)))
@@ -27232,7 +26508,7 @@ function judgeByCertificates(hits, text, certs, where, now = Date.now()) {
         // the detector judged it, and never fails the scan of the tree.
         let judged;
         try {
-            judged = verdict(cert, where ? `its certificate (${where})` : 'its certificate', now);
+            judged = verdict(cert, where ? `its certificate (${where})` : 'its certificate', now, selfIssued(cert));
         }
         catch {
             continue;
@@ -27247,6 +26523,15 @@ function judgeByCertificates(hits, text, certs, where, now = Date.now()) {
         }
     }
     return paired;
+}
+/** Whether a certificate is signed by its own key (self-signed: no issuer vouches for it). */
+function selfIssued(cert) {
+    try {
+        return cert.verify(cert.publicKey);
+    }
+    catch {
+        return false;
+    }
 }
 /** Whether a scan holds a key that its certificate may speak for. */
 function hasJudgeableKey(hits) {
@@ -27432,6 +26717,259 @@ function inEscapedCodeSample(line, column) {
     const before = line.slice(0, column);
     const fence = before.lastIndexOf('```');
     return fence !== -1 && before.lastIndexOf('\\n') > fence && /["'`]/.test(before.slice(0, fence));
+}
+/** Parts of a build tag that name a test build (`e2e`, `integration`, `e2e_test`, `unittest`). */
+const TEST_TAG_PART = /^(?:e2e|integration|unit|functional|acceptance|system|smoke)?(?:tests?)?$/;
+/** Whether a build tag names a test build: every `_`/`-` part a test word, and one at least. */
+function testTag(tag) {
+    const parts = tag.toLowerCase().split(/[_-]+/);
+    return parts.every((p) => TEST_TAG_PART.test(p)) && parts.some((p) => p !== '');
+}
+/** A `//go:build` expression (`e2e && (linux || !race)`), or undefined when it does not parse. */
+function parseGoBuild(expr) {
+    const tokens = expr.match(/\|\||&&|[!()]|[\w.]+|\S/g) ?? [];
+    let at = 0;
+    const or = () => {
+        let left = and();
+        while (left && tokens[at] === '||') {
+            at++;
+            const right = and();
+            left = right && { or: [left, right] };
+        }
+        return left;
+    };
+    const and = () => {
+        let left = not();
+        while (left && tokens[at] === '&&') {
+            at++;
+            const right = not();
+            left = right && { and: [left, right] };
+        }
+        return left;
+    };
+    const not = () => {
+        const t = tokens[at++];
+        if (t === '!') {
+            const inner = not();
+            return inner && { not: inner };
+        }
+        if (t === '(') {
+            const inner = or();
+            return tokens[at++] === ')' ? inner : undefined;
+        }
+        return t !== undefined && /^[\w.]+$/.test(t) ? { tag: t } : undefined;
+    };
+    const parsed = or();
+    return at === tokens.length ? parsed : undefined;
+}
+/** A legacy `// +build` line's expression: options separated by spaces (or), terms by commas (and). */
+function parsePlusBuild(line) {
+    let out;
+    for (const option of line.trim().split(/\s+/)) {
+        let term;
+        for (const word of option.split(',')) {
+            const m = /^(!?)([\w.]+)$/.exec(word);
+            if (!m)
+                return undefined;
+            const tag = m[1] ? { not: { tag: m[2] } } : { tag: m[2] };
+            term = term ? { and: [term, tag] } : tag;
+        }
+        if (!term)
+            return undefined;
+        out = out ? { or: [out, term] } : term;
+    }
+    return out;
+}
+function tagsOf(e, out) {
+    if ('tag' in e)
+        out.add(e.tag);
+    else if ('not' in e)
+        tagsOf(e.not, out);
+    else
+        for (const x of 'and' in e ? e.and : e.or)
+            tagsOf(x, out);
+    return out;
+}
+function holds(e, set) {
+    if ('tag' in e)
+        return set.has(e.tag);
+    if ('not' in e)
+        return !holds(e.not, set);
+    if ('and' in e)
+        return holds(e.and[0], set) && holds(e.and[1], set);
+    return holds(e.or[0], set) || holds(e.or[1], set);
+}
+/** Past this many tags other than test tags, a constraint is not solved. */
+const MAX_BUILD_TAGS = 12;
+/** Whether no build without a test tag satisfies the constraint (every assignment of the other tags tried). */
+function needsTestTag(e) {
+    const tags = tagsOf(e, new Set());
+    const others = [...tags].filter((t) => !testTag(t));
+    if (others.length === tags.size || others.length > MAX_BUILD_TAGS)
+        return false;
+    for (let mask = 0; mask < 1 << others.length; mask++) {
+        const set = new Set(others.filter((_, i) => mask & (1 << i)));
+        if (holds(e, set))
+            return false;
+    }
+    return true;
+}
+/**
+ * The build constraint of a Go file as Go reads it: `//go:build` (or, without one, the legacy
+ * `// +build` lines that a blank line separates from what follows) among the line comments at the
+ * top of the file, before the package clause, preceded only by blank lines and other line comments.
+ * A constraint inside a block comment (`/* ... *\/`) or after one, or after the package clause, is
+ * no constraint: the file is built whatever it says. The text of the constraint and its expression.
+ */
+function goBuildConstraint(text) {
+    let goBuild;
+    const plus = [];
+    let pending = [];
+    for (const raw of text.split('\n', 4000)) {
+        const line = raw.trim();
+        if (line === '') {
+            plus.push(...pending);
+            pending = [];
+            continue;
+        }
+        if (!line.startsWith('//'))
+            break;
+        const go = /^\/\/go:build(?:[ \t]+(.*))?$/.exec(line);
+        if (go) {
+            goBuild ??= (go[1] ?? '').trim();
+            continue;
+        }
+        const legacy = /^\/\/[ \t]*\+build(?:[ \t]+(.*))?$/.exec(line);
+        if (legacy)
+            pending.push((legacy[1] ?? '').trim());
+    }
+    if (goBuild !== undefined)
+        return { text: `//go:build ${goBuild}`, expr: parseGoBuild(goBuild) };
+    if (plus.length === 0)
+        return undefined;
+    let expr;
+    for (const line of plus) {
+        const e = parsePlusBuild(line);
+        if (!e)
+            return { text: `// +build ${plus.join(' / ')}`, expr: undefined };
+        expr = expr ? { and: [expr, e] } : e;
+    }
+    return { text: plus.map((l) => `// +build ${l}`).join(', '), expr };
+}
+/**
+ * Why a Go source file is compiled only into test builds, or undefined: its build constraint (read
+ * as Go reads it, see {@link goBuildConstraint}) holds in no build without a tag that names a test
+ * build (`//go:build e2e`, `integration && linux`, `// +build e2e`), so no release binary holds what
+ * it declares. A negated tag (`!e2e`) is the opposite and does not count.
+ */
+function testOnlyBuild(path, text) {
+    if (!/\.go$/i.test(path))
+        return undefined;
+    const constraint = goBuildConstraint(text);
+    if (!constraint?.expr || !needsTestTag(constraint.expr))
+        return undefined;
+    return `compiled only into test builds (\`${constraint.text}\`)`;
+}
+/** C and C++ sources, whose function definitions start at the beginning of a line. */
+const C_FAMILY = /\.(?:c|cc|cpp|cxx|h|hh|hpp)$/i;
+/**
+ * A function definition's head at the start of a line: perhaps its return type (which may stand on
+ * the line above instead), the name, a parameter list, and no `;` after it (a declaration); the `{`
+ * may follow on the line or the next one.
+ */
+const C_FUNCTION_HEAD = /^((?:[A-Za-z_][\w \t*]{0,120}?[ \t*])?)([A-Za-z_]\w{0,127})[ \t]*\(([^;{}]{0,400})\)[ \t]*(\{?)[ \t]*$/;
+/** Words that start a statement, not a return type. */
+const C_STATEMENT_WORDS = /^(?:if|for|while|switch|return|else|do|sizeof|case|goto|break|continue)\b/;
+/** A return type alone on its line, above the function's name (GNU style: `static int`). */
+const C_RETURN_TYPE_LINE = /^[A-Za-z_][\w \t*]{0,120}$/;
+/**
+ * Test-framework macros that define a test function with no return type written
+ * (`TEST(Suite, Name) {`, `TEST_F`, Catch2's `TEST_CASE`, Boost's `BOOST_AUTO_TEST_CASE`).
+ */
+const C_TEST_MACROS = new Set([
+    'TEST',
+    'TEST_F',
+    'TEST_P',
+    'TYPED_TEST',
+    'TYPED_TEST_P',
+    'TEST_CASE',
+    'BOOST_AUTO_TEST_CASE',
+    'BOOST_FIXTURE_TEST_CASE',
+]);
+/**
+ * Whether a parameter list is one of a definition: empty, `void`, or parameters that each declare a
+ * type and perhaps a name (`struct ctx *c`, `const char *`, `int n`, `...`), not a call's arguments
+ * (`mock_reset(0)`, `f(x, "a")`).
+ */
+function declaresParameters(params) {
+    const trimmed = params.trim();
+    if (trimmed === '' || trimmed === 'void')
+        return true;
+    return trimmed.split(',').every((p) => {
+        const param = p.trim();
+        if (param === '...')
+            return true;
+        if (!/^[A-Za-z_][\w \t*&[\]]*$/.test(param))
+            return false;
+        const words = param.match(/[A-Za-z_]\w*/g) ?? [];
+        return words.length >= 2 || /[*&]/.test(param);
+    });
+}
+/**
+ * Whether a line that looks like a function's head (`m`, of {@link C_FUNCTION_HEAD}; the line runs
+ * from `start` to `end`) is one: a return type before the name or alone on the line above (or a test
+ * framework's macro, which has none), parameters that declare, and the body's `{` at the end of the
+ * line or first on the next. A call at column 0 (`mock_reset(0)`, its `;` on the next line) is none.
+ */
+function definitionHead(text, start, end, m) {
+    const [, type, name, params, brace] = m;
+    const nextEnd = text.indexOf('\n', end);
+    const next = text.slice(end, nextEnd === -1 ? undefined : nextEnd).trim();
+    if (brace === '' && !next.startsWith('{'))
+        return false;
+    if (C_TEST_MACROS.has(name))
+        return true;
+    if (!declaresParameters(params))
+        return false;
+    if (type.trim() !== '')
+        return true;
+    const above = start > 0 ? text.slice(text.lastIndexOf('\n', start - 2) + 1, start - 1) : '';
+    const typeLine = above.replace(/\r$/, '').trimEnd();
+    return C_RETURN_TYPE_LINE.test(typeLine) && !C_STATEMENT_WORDS.test(typeLine);
+}
+/** Words of a function name that make it a test: a test framework's prefix or a test word. */
+const TEST_FUNCTION_WORDS = new Set(['test', 'tests', 'unittest', 'fake', 'dummy', 'mock', 'fixture']);
+/** Lines looked back over for the function a value stands in. */
+const FUNCTION_LOOKBACK = 400;
+/**
+ * The test function of a C or C++ source that the line at `offset` stands in, or undefined: the
+ * nearest function definition before it (a head at column 0: a return type, the name, a parameter
+ * list that declares, the body's `{`; see {@link definitionHead}), if no closing `}` at column 0 lies
+ * between, and its name is a unit test's (`ut_` first, as unit-test
+ * frameworks of C libraries prefix them, or a test word: `test_parse`, `TestServer`).
+ */
+function enclosingTestFunction(path, text, offset) {
+    if (!C_FAMILY.test(path))
+        return undefined;
+    let end = offset;
+    for (let i = 0; i < FUNCTION_LOOKBACK && end > 0; i++) {
+        const start = text.lastIndexOf('\n', end - 2) + 1;
+        const line = text.slice(start, end).replace(/\r?\n$/, '');
+        if (line.startsWith('}'))
+            return undefined;
+        const m = C_FUNCTION_HEAD.exec(line);
+        if (m && !C_STATEMENT_WORDS.test(line) && definitionHead(text, start, end, m)) {
+            const name = m[2];
+            const words = name
+                .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+                .toLowerCase()
+                .split('_')
+                .filter(Boolean);
+            return words[0] === 'ut' || words.some((w) => TEST_FUNCTION_WORDS.has(w)) ? name : undefined;
+        }
+        end = start;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/judge.js
@@ -28027,6 +27565,20 @@ function literal(value, min = 8) {
         !isCiphertext(value));
 }
 const NPMRC = /(?:^|[\s:"'])(_authToken|_auth|_password|npmAuthToken|npmAuthIdent)["']?[ \t]*[=:][ \t]*["']?([^\s"']{4,2048})/g;
+const NPMRC_FILE = /(?:^|\/)\.?(?:npmrc|yarnrc(?:\.ya?ml)?)$/i;
+/** A line or text that writes npm settings: names the file, or runs `npm`/`yarn`/`pnpm config set`. */
+const NPMRC_WRITER = /npmrc|yarnrc|\b(?:npm|yarn|pnpm)[ \t]+config[ \t]+set\b/i;
+/**
+ * `_auth` and `_password` are also ordinary names in code (`username, _password = credentials`), so
+ * outside an `.npmrc`/`.yarnrc` they count only as npm settings: scoped to a registry
+ * (`//registry.example/:_password=`), or on a line or in a text that writes npm settings (`echo ... >>
+ * ~/.npmrc`, a heredoc into `.npmrc`, `npm config set`). `_authToken` and `npmAuth*` are npm's alone.
+ */
+function npmrcContext(line, at, ctx) {
+    if (NPMRC_FILE.test(ctx.path) || line[at] === ':')
+        return true;
+    return NPMRC_WRITER.test(line) || NPMRC_WRITER.test(ctx.text);
+}
 /** npm and Yarn registry credentials, wherever the `.npmrc`/`.yarnrc.yml` line is written. */
 const npmrcDetector = {
     id: 'npmrc-credential',
@@ -28036,14 +27588,17 @@ const npmrcDetector = {
     confirm: /(?<![a-z0-9])_(?:authtoken|auth|password)["']?[ \t]*[=:]|npmauth(?:token|ident)/iy,
     identity: 'value',
     describes: 'npm registry credentials (`_authToken`, `_auth`, `_password` in `.npmrc`, `npmAuthToken` in ' +
-        '`.yarnrc.yml`), also when a script writes them; `_auth` must decode to a user and a password.',
-    find(line) {
+        '`.yarnrc.yml`), also when a script writes them (outside those files, `_auth`/`_password` only ' +
+        'scoped to a registry or in a text that writes npm settings); `_auth` must decode to a user and a password.',
+    find(line, ctx) {
         const hits = [];
         NPMRC.lastIndex = 0;
         for (let m = NPMRC.exec(line); m; m = NPMRC.exec(line)) {
             const [whole, key = '', value = ''] = m;
             const start = m.index + whole.length - value.length;
             const k = key.toLowerCase();
+            if ((k === '_auth' || k === '_password') && !npmrcContext(line, m.index, ctx))
+                continue;
             const basic = base64UserPassword(value);
             const ok = k === '_auth' || k === 'npmauthident'
                 ? (basic !== undefined && !standIn(basic.password) && !/\s/.test(basic.password)) ||
@@ -30874,7 +30429,9 @@ const FAMILY_PRIORITY = [
  * pass its confirmation, for short keywords) are shown to the detectors it belongs to. Most lines
  * contain none and cost one table lookup per character. Lines up to {@link MAX_PIECE_CHARS} are shown whole; a longer line (minified
  * code, a binary file read as bytes) is shown as windows around its keyword hits, so a secret at any
- * column is found while the work per line stays bounded by {@link MAX_LINE_WORK}.
+ * column is found while the work per line stays bounded by {@link MAX_LINE_WORK}; past that budget,
+ * the detectors of an issuer's format still read the windows of their own keywords (each character
+ * about once per detector), so that padding a line cannot hide a key past the budget.
  */
 /** Longest piece of a line a detector is shown at once. */
 const MAX_PIECE_CHARS = 20_000;
@@ -30943,6 +30500,7 @@ function scanTextFull(path, text, options = {}) {
                 column: column0 + column + 1,
                 reason: 'line too long',
                 ...(encoded ? { encoded } : {}),
+                ...(budget !== Number.POSITIVE_INFINITY ? { issuersRead: true } : {}),
             });
         };
         for (const piece of pieces(lineStart, stop, marks, from, to, budget, skipped)) {
@@ -30963,7 +30521,9 @@ function scanTextFull(path, text, options = {}) {
                     if (!hit.rejected && !VERIFIED.has(d.id))
                         lowerInContext(hit, d.family, line, path, text, piece.start);
                     else if (!hit.rejected && d.family === 'private-key')
-                        lowerTestNamed(hit, line, text, piece.start);
+                        lowerTestNamed(hit, line, path, text, piece.start);
+                    if (!hit.rejected && !GUESSES.has(d.family))
+                        markedAllowed(hit, line);
                     hits.push(toHit(d.id, number(), hit, shift));
                     if (d.id === 'aws-access-key-id' && !hit.rejected)
                         awsLines.push(number());
@@ -31028,7 +30588,11 @@ function binaryBase64(run) {
 /**
  * Another scanner's inline allowance on the line (`gitleaks:allow`, `pragma: allowlist secret`,
  * `trufflehog:ignore`, `secretlint-disable-line`, `nosec`): someone reviewed the value as not a
- * secret. It stays reported, with low confidence; controlgate's own ignores work as everywhere.
+ * secret. For a guess (a password-like assignment, a header, a URL password) it lowers the
+ * confidence: the marker is the reviewer's word that the value is none. A value of an issuer's
+ * format (a cloud key, a service token, a private key, a JWT) is a credential whatever a comment
+ * beside it says, and anyone can append the comment: it keeps its confidence, and its message says
+ * that the marker was there (see {@link markedAllowed}). controlgate's own ignores work as everywhere.
  */
 const ALLOW_MARKER = /\b(gitleaks:allow|pragma: ?allowlist secret|trufflehog:ignore|secretlint-disable(?:-next)?-line|detect-secrets:? ?allow|nosec\b|kics-scan ignore-line)/i;
 /**
@@ -31037,8 +30601,8 @@ const ALLOW_MARKER = /\b(gitleaks:allow|pragma: ?allowlist secret|trufflehog:ign
  * of source code.
  */
 function lowerInContext(hit, family, line, path, text, offset) {
-    const allowed = ALLOW_MARKER.exec(line);
-    let note = allowed ? `marked as allowed for ${allowed[1].replace(/[:-].*$/, '')}` : undefined;
+    const allowed = GUESSES.has(family) ? ALLOW_MARKER.exec(line) : null;
+    let note = allowed ? `marked as allowed for ${markerTool(allowed[1])}` : undefined;
     if (!note) {
         const where = sourceContext(path, text, line, offset, hit.start);
         // A token whose shape its issuer verifies is still a token in a comment or a documentation sample.
@@ -31049,6 +30613,18 @@ function lowerInContext(hit, family, line, path, text, offset) {
         hit.confidence = 'low';
         hit.note ??= note;
     }
+}
+/** The scanner an allow marker is for (`gitleaks`, `pragma`, `nosec`). */
+const markerTool = (marker) => marker.replace(/[:-].*$/, '');
+/**
+ * A value of an issuer's format with another scanner's allow marker on its line: the marker does not
+ * lower it (see {@link ALLOW_MARKER}), and the message says it is there, so that a reviewer sees the
+ * ignore that was asked for.
+ */
+function markedAllowed(hit, line) {
+    const allowed = ALLOW_MARKER.exec(line);
+    if (allowed)
+        hit.allowMarker = markerTool(allowed[1]);
 }
 /** Words that name test material, as a whole part of an identifier (`TEST_FAKE_RSA_KEY_0`, `dummyKey`). */
 const TEST_MATERIAL_WORDS = new Set([
@@ -31066,7 +30642,19 @@ const TEST_MATERIAL_WORDS = new Set([
  * "-----BEGIN PRIVATE KEY-----`, or the name on the line above the armour): a verified key all the
  * same, but one its author labelled as a fixture. Reported with low confidence, naming the name.
  */
-function lowerTestNamed(hit, line, text, offset) {
+function lowerTestNamed(hit, line, path, text, offset) {
+    const testBuild = testOnlyBuild(path, text);
+    if (testBuild) {
+        hit.confidence = 'low';
+        hit.note ??= testBuild;
+        return;
+    }
+    const testFunction = enclosingTestFunction(path, text, offset);
+    if (testFunction) {
+        hit.confidence = 'low';
+        hit.note ??= `inside \`${testFunction}\`, a unit-test function`;
+        return;
+    }
     let before = line.slice(0, hit.start);
     if (/^[\s"'`]*$/.test(before)) {
         const end = text.lastIndexOf('\n', offset - 1);
@@ -31115,8 +30703,13 @@ const SAMPLE_LIST_GUESSES = 6;
 /**
  * Confidence from the file as a whole: guesses in documentation are examples, and so is a JWT there
  * that names no issuer, subject, audience or time (a library's usage example signs made-up data); a
- * file holding many tokens of the same kind (a scanner's test vectors, a list of sample tokens) is a
- * list of samples, not a configuration that uses them. All stay reported, with low confidence.
+ * file holding many values of the same kind is a list of samples, not a configuration that uses
+ * them (a scanner's allowlist of published example keys, a table of sample tokens). All stay
+ * reported, with low confidence. Never for an AWS key beside its pair: an access key ID with its
+ * secret key is a usable credential, not a sample of a format, however many look-alikes surround it.
+ * (A change could pad a file with look-alikes of another token it commits; what it would hide is a
+ * secret it already publishes by pushing it, and leaks by mistake come one at a time, not in lists.)
+ * Test material is lowered by its path (`test-paths`).
  */
 function inContext(path, hits) {
     const perDetector = new Map();
@@ -31124,6 +30717,7 @@ function inContext(path, hits) {
         perDetector.set(h.detector, (perDetector.get(h.detector) ?? 0) + 1);
     const doc = DOCUMENTATION.test(path);
     const example = !doc && EXAMPLE_FILE.test(path);
+    const paired = awsPaired(hits);
     for (const h of hits) {
         const family = FAMILY.get(h.detector);
         if (VERIFIED.has(h.detector))
@@ -31137,12 +30731,36 @@ function inContext(path, hits) {
             h.note ??= 'in documentation, with no issuer, subject, audience or time';
         }
         else if (family !== undefined &&
-            perDetector.get(h.detector) >= (GUESSES.has(family) ? SAMPLE_LIST_GUESSES : SAMPLE_LIST)) {
+            (GUESSES.has(family)
+                ? perDetector.get(h.detector) >= SAMPLE_LIST_GUESSES
+                : perDetector.get(h.detector) >= SAMPLE_LIST && !paired.has(h))) {
             h.confidence = 'low';
             h.note ??= `one of ${perDetector.get(h.detector)} of this kind in the file, a list of samples`;
         }
     }
     return hits;
+}
+/** AWS access key IDs and secret access keys with their counterpart within {@link AWS_PAIR_WINDOW} lines. */
+function awsPaired(hits) {
+    const lines = { 'aws-access-key-id': new Set(), 'aws-secret-access-key': new Set() };
+    for (const h of hits)
+        if (h.detector in lines)
+            lines[h.detector].add(h.line);
+    const paired = new Set();
+    if (lines['aws-access-key-id'].size === 0 || lines['aws-secret-access-key'].size === 0)
+        return paired;
+    for (const h of hits) {
+        if (!(h.detector in lines))
+            continue;
+        const other = lines[h.detector === 'aws-access-key-id' ? 'aws-secret-access-key' : 'aws-access-key-id'];
+        for (let l = h.line - AWS_PAIR_WINDOW; l <= h.line + AWS_PAIR_WINDOW; l++) {
+            if (!other.has(l))
+                continue;
+            paired.add(h);
+            break;
+        }
+    }
+    return paired;
 }
 /**
  * The pieces of one line that detectors see: the whole line when it is short, else windows around
@@ -31175,7 +30793,7 @@ function pieces(start, end, marks, from, to, budgetChars, skipped) {
     for (let i = from; i < to; i++) {
         const mark = marks[i];
         if (budget <= 0) {
-            skipped(mark.at - start);
+            out.push(...issuerTail(start, end, marks, i, to, skipped));
             return out;
         }
         const s = Math.max(start, mark.at - WINDOW_BEFORE);
@@ -31193,6 +30811,54 @@ function pieces(start, end, marks, from, to, budgetChars, skipped) {
             flush();
     }
     flush();
+    return out;
+}
+/**
+ * The rest of a long line past its work budget, for the detectors of an issuer's format only (cloud
+ * keys, service tokens, private keys): each is shown the windows around its own keywords, merged, so
+ * that it reads every character at most about once whatever keywords the line repeats. Their
+ * patterns are literal prefixes and bounded runs, so the work stays linear in the line. The guesses
+ * (assignments, headers, URL passwords) are not read there: the first column of theirs is passed to
+ * `skipped`, to be reported.
+ */
+function issuerTail(start, end, marks, from, to, skipped) {
+    const windows = new Map();
+    let guessAt = -1;
+    for (let i = from; i < to; i++) {
+        const mark = marks[i];
+        for (const d of mark.detectors) {
+            if (!ISSUER.has(d.id)) {
+                if (guessAt === -1)
+                    guessAt = mark.at;
+                continue;
+            }
+            const s = Math.max(start, mark.at - WINDOW_BEFORE);
+            const e = Math.min(end, mark.at + WINDOW_AFTER);
+            let list = windows.get(d);
+            if (!list) {
+                list = [];
+                windows.set(d, list);
+            }
+            const last = list[list.length - 1];
+            if (last && s <= last.end)
+                last.end = Math.max(last.end, e);
+            else
+                list.push({ start: s, end: e });
+        }
+    }
+    if (guessAt !== -1)
+        skipped(guessAt - start);
+    const out = [];
+    for (const [d, list] of windows) {
+        for (const w of list) {
+            for (let s = w.start; s < w.end; s += MAX_PIECE_CHARS - WINDOW_BEFORE) {
+                const e = Math.min(w.end, s + MAX_PIECE_CHARS);
+                out.push({ start: s, end: e, detectors: new Set([d]), cut: e < w.end });
+                if (e === w.end)
+                    break;
+            }
+        }
+    }
     return out;
 }
 function toHit(detector, line, hit, shift = 0) {
@@ -31336,6 +31002,19 @@ function scanContent(workspace, file) {
                     },
                 ]
                 : [];
+            // UTF-32 text over the size cap (within it, the workspace decodes it): its characters are
+            // four bytes apart, which no detector reads as bytes; said rather than skipped.
+            if ((0,stream/* utf32Encoding */.er)(content.head))
+                return {
+                    hits,
+                    unread: [
+                        {
+                            line: 1,
+                            column: 1,
+                            reason: `it is UTF-32 text of ${content.size.toLocaleString('en')} bytes, over the size cap`,
+                        },
+                    ],
+                };
             const mode = textWithNul(content.head) ? 'utf-8' : 'latin1';
             return streamed(file, content.size, content.chunks, mode, hits);
         }
@@ -32160,6 +31839,9 @@ const NON_ROOT_IMAGES = [
     // whatever the image's default (its documentation on container images).
     'public.ecr.aws/lambda/*',
     'amazon/aws-lambda-*',
+    // Windows Nano Server runs as ContainerUser, an unprivileged account, unless USER says otherwise
+    // (Server Core and Windows images run as ContainerAdministrator and are not listed).
+    'mcr.microsoft.com/windows/nanoserver*',
 ];
 /**
  * Whether the stage the chain of `stage` ends at is built FROM an earlier stage chosen by a variable
@@ -32214,8 +31896,8 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
         const findings = [];
         const uses = new ImageUses(workspace);
         for (const file of dockerfilePaths(workspace)) {
-            if (isDevContainerImage(file)) {
-                workspace.leaveOut(file, DEV_CONTAINER_IMAGE);
+            if ((0,devcontainer/* isDevContainerImage */.Qf)(file)) {
+                workspace.leaveOut(file, devcontainer/* DEV_CONTAINER_IMAGE */.mv);
                 continue;
             }
             const model = readDockerfile(workspace, file);
@@ -32344,8 +32026,8 @@ const ENTRYPOINT_DROPS = (0,image_ref/* imageMatcher */.kD)(GOSU_ENTRYPOINT_IMAG
 function shellCommand(chain) {
     // An ENTRYPOINT resets the CMD of the stages and image below it.
     const cmd = chain.find((s) => s.cmd || s.entrypoint)?.cmd;
-    const program = cmd?.[0] ? programName(cmd[0]) : '';
-    if (!SHELLS.has(program) || program === 'busybox')
+    const program = cmd?.[0] ? (0,shell_commands/* programName */.kX)(cmd[0]) : '';
+    if (!shell_commands/* SHELLS */.OF.has(program) || program === 'busybox')
         return undefined;
     return cmd.slice(1).every((w) => /^-[il]$|^--login$/.test(w)) ? program : undefined;
 }
@@ -32445,9 +32127,13 @@ function notDeployed(workspace, file, chain, base, uses) {
     if (mark) {
         return `its path marks a development or build-tool image (${mark}), run by developers or CI rather than deployed`;
     }
-    const tool = uses.toolRun(file);
+    const tool = uses.toolRun(file) ?? uses.discardedOnly(file);
     if (tool)
         return tool;
+    const output = buildsIntoVolume(chain);
+    if (output) {
+        return `its command ends by copying what it built into a volume it declares (${output}), and then exits: a one-shot builder whose output the host collects from the mounted volume, not a deployed service`;
+    }
     const shell = shellCommand(chain);
     if (shell) {
         return `its command is a bare shell (${shell}): a toolbox or CI job image that people and jobs run commands in, not a service`;
@@ -32463,6 +32149,38 @@ function notDeployed(workspace, file, chain, base, uses) {
         return `it runs nothing in its base image, ${base}, which is not one known to run as root, and only adds files and settings: the user is the base image's`;
     }
     return undefined;
+}
+/** Programs that copy files to the place their last argument names. */
+const COPIERS = new Set(['cp', 'mv', 'rsync', 'install']);
+/**
+ * The volume a one-shot builder image hands its output to, when it is one: its command (a CMD, with no
+ * ENTRYPOINT along the chain) ends by copying files into a path the image declares as a VOLUME
+ * (`VOLUME /output`, `CMD make && cp *.rpm /output/`), so a container of it builds, copies into the
+ * volume mounted there and exits. What the command does is the image's own behaviour, not a name: a
+ * service image given such a command would not serve.
+ */
+function buildsIntoVolume(chain) {
+    if (chain.some((s) => s.entrypoint))
+        return undefined;
+    const cmd = chain.find((s) => s.cmd)?.cmd;
+    const volumes = chain
+        .flatMap((s) => s.volumes)
+        .map((v) => v.replace(/\/+$/, ''))
+        .filter((v) => v.startsWith('/') && !v.includes('$'));
+    if (!cmd?.[0] || volumes.length === 0)
+        return undefined;
+    // The script a shell is given with -c, or the command's own words.
+    const c = cmd.indexOf('-c');
+    const script = shell_commands/* SHELLS */.OF.has((0,shell_commands/* programName */.kX)(cmd[0])) ? (c > 0 ? cmd[c + 1] : undefined) : cmd.join(' ');
+    const last = script
+        ?.split(/&&|\|\||;|\n/)
+        .at(-1)
+        ?.trim()
+        .split(/\s+/);
+    if (!last?.[0] || last.length < 3 || !COPIERS.has((0,shell_commands/* programName */.kX)(last[0])))
+        return undefined;
+    const target = last.at(-1).replace(/\/+$/, '');
+    return volumes.find((v) => target === v || target.startsWith(`${v}/`));
 }
 /** A RUN that installs or fetches a tool for dropping root at start (`apk add gosu`, `su-exec`). */
 const DROPPERS = /(?<![\w-])(?:gosu|su-exec|setpriv|s6-setuidgid)(?![\w-])/;
@@ -32561,6 +32279,16 @@ class ImageUses {
         if (runs.length === 0 || !runs.every((r) => r.removed && r.mountsWorkdir))
             return undefined;
         return `the repository's script ${runs[0].source} builds it and runs it only as a throw-away tool on the checkout (docker run --rm with the working directory mounted), not as a deployed service`;
+    }
+    /**
+     * Why no container of the image ever runs, when the repository's only builds of it are compile
+     * checks that keep nothing (build-push-action with `push` and `load` off, no outputs, no tags).
+     */
+    discardedOnly(file) {
+        const builds = buildsOf(this.all(), file);
+        if (builds.length === 0 || !builds.every((b) => b.discarded))
+            return undefined;
+        return `the repository only builds it as a check (${builds[0].source}: push and load off, no tags), which keeps no image to run or publish`;
     }
 }
 /** Why the image of a Docker container action is not given a USER. */
@@ -32729,8 +32457,8 @@ const dockerfileRunCommand = (0,types/* defineEvaluator */.D)({
         const findings = [];
         for (const file of dockerfilePaths(workspace)) {
             // A development container's user has sudo by design: the image is a developer's workspace.
-            if (options.audit === 'sudo' && isDevContainerImage(file)) {
-                workspace.leaveOut(file, DEV_CONTAINER_IMAGE);
+            if (options.audit === 'sudo' && (0,devcontainer/* isDevContainerImage */.Qf)(file)) {
+                workspace.leaveOut(file, devcontainer/* DEV_CONTAINER_IMAGE */.mv);
                 continue;
             }
             const model = readDockerfile(workspace, file);
@@ -32760,7 +32488,7 @@ function sudoAt(views) {
     const out = [];
     for (const view of views) {
         const words = view.command.words.slice(0, view.nameIndex);
-        const at = words.findIndex((w) => programName(w.value) === 'sudo');
+        const at = words.findIndex((w) => (0,shell_commands/* programName */.kX)(w.value) === 'sudo');
         if (at >= 0 && !dropsToUser(words.slice(at + 1).map((w) => w.value)))
             out.push(words[at].start);
     }
@@ -33041,6 +32769,17 @@ const REQUEST_SCHEMA = {
                 message: { type: 'string', minLength: 1, description: 'Added to the message.' },
             },
         },
+        statusOnly: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['confidence', 'message'],
+            description: 'For a HEAD request (`curl -I`, `wget --spider`) that sends no credential and whose answer is ' +
+                'neither stored in a file nor run: the server returns a status and headers only.',
+            properties: {
+                confidence: { enum: [...core_types/* CONFIDENCES */.ix] },
+                message: { type: 'string', minLength: 1, description: 'Added to the message.' },
+            },
+        },
     },
 };
 /**
@@ -33055,6 +32794,11 @@ function gradeRequest(message, request, facts, build, script) {
     if (runtime && request.healthcheck && script && probesItself(script, facts)) {
         out.confidence = request.healthcheck.confidence;
         out.message = `${out.message} ${request.healthcheck.message}`;
+        return out;
+    }
+    if (request.statusOnly && facts.head && !facts.credential && facts.feeds === undefined) {
+        out.confidence = request.statusOnly.confidence;
+        out.message = `${out.message} ${request.statusOnly.message}`;
         return out;
     }
     const hosts = facts.urls.map(internalHost);
@@ -34584,7 +34328,7 @@ const SETS_IMAGE_SCREEN = (0,screens/* defineScreen */.ME)('kustomize-edit-set-i
 function kustomizeImageEdits(workspace) {
     return workspace.memo('k8s-kustomize-image-edits', '', () => {
         const out = new Map();
-        for (const file of workspace.screenedGlob(SCRIPT_FILES, SETS_IMAGE_SCREEN)) {
+        for (const file of workspace.screenedGlob(shell_commands/* SCRIPT_FILES */.iF, SETS_IMAGE_SCREEN)) {
             const text = workspace.text(file);
             if (text === undefined)
                 continue;
@@ -35489,6 +35233,7 @@ function profileOf(pod, c) {
 
 
 
+
 /** Workload kinds whose `spec.replicas` is the number of identical pods (default 1). */
 const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 /**
@@ -35540,9 +35285,16 @@ const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
             if (replicas && replicas.value !== 1)
                 continue;
             const what = describeObject(object);
+            const okteto = oktetoDeploys(workspace, object.path);
             const finding = replicas
                 ? findingAt({ object }, replicas, `${what} runs one replica: when its pod or node fails, or during a rollout or a node drain, nothing serves.`, ['replicas'])
                 : findingAt({ object }, spec, `${what} sets no replicas, so Kubernetes runs one pod: when it or its node fails, nothing serves.`, ['replicas'], 'key');
+            // Deployed by an Okteto manifest: a developer's environment. The manifest is the repository's,
+            // so the finding is lowered, not dropped.
+            if (okteto && finding.confidence !== 'low') {
+                finding.message += ` (But the Okteto manifest ${okteto} deploys it: a development environment, in a developer's own namespace, which needs no redundancy.)`;
+                finding.confidence = 'low';
+            }
             // A staging or release-test copy (`api-staging`, `hook-releasetest`): an outage delays a test,
             // not a user. Its name is the repository's, so the finding is lowered, not dropped.
             if (finding.confidence !== 'low' && object.name && STAGING_NAME_WORD.test(object.name)) {
@@ -35582,6 +35334,56 @@ const NON_PRODUCTION = /(?:^|\/)(?:dev|development|local|tilt|skaffold|minikube|
 function nonProduction(workspace, file) {
     return (NON_PRODUCTION.test(file) ||
         (0,k8s_files/* builtOnlyFor */.Gu)(workspace, file, (k) => NON_PRODUCTION.test(k) || (0,confidence/* inTestPaths */.kU)(k)));
+}
+/** The names of an Okteto manifest in the folder it deploys from. */
+const OKTETO_MANIFESTS = ['okteto.yml', 'okteto.yaml'];
+/**
+ * The Okteto manifest that deploys a Kubernetes manifest, when one does: an `okteto.yml` in the
+ * manifest's folder or one above whose `deploy` commands name the manifest, its folder, or a glob
+ * that matches it (`kubectl apply -f k8s`, `for f in k8s/*.yml; do ...`). Okteto deploys development
+ * environments, each in a developer's own namespace.
+ */
+function oktetoDeploys(workspace, file) {
+    let dir = external_node_path_.posix.dirname(file);
+    for (;;) {
+        for (const name of OKTETO_MANIFESTS) {
+            const at = dir === '.' ? name : `${dir}/${name}`;
+            if (!workspace.has(at))
+                continue;
+            const words = workspace.memo('okteto-deploy-words', at, () => deployWords(workspace, at));
+            const relative = dir === '.' ? file : file.slice(dir.length + 1);
+            if (words.some((w) => namesPath(w, relative)))
+                return at;
+        }
+        if (dir === '.' || dir === '')
+            return undefined;
+        dir = external_node_path_.posix.dirname(dir);
+    }
+}
+/** The words of an Okteto manifest's `deploy` commands (a list of commands, or of `command:` entries). */
+function deployWords(workspace, file) {
+    const parsed = workspace.yaml(file);
+    const root = parsed?.ok ? parsed.documents[0]?.value : undefined;
+    let deploy = k8s_isMap(root) ? root.deploy : undefined;
+    if (k8s_isMap(deploy))
+        deploy = deploy.commands;
+    if (!Array.isArray(deploy))
+        return [];
+    return deploy
+        .map((c) => (k8s_isMap(c) ? c.command : c))
+        .filter((c) => typeof c === 'string')
+        .flatMap((c) => c.split(/[\s;|&<>()]+/))
+        .map((w) => w
+        .replace(/^["']|["']$/g, '')
+        .replace(/^\.\//, '')
+        .replace(/\/+$/, ''))
+        .filter((w) => w !== '' && w !== '.' && !w.startsWith('-') && !w.includes('$') && !w.startsWith('..'));
+}
+/** Whether a command's word names a path: the path itself, a folder above it, or a glob matching it. */
+function namesPath(word, file) {
+    if (word === file || file.startsWith(`${word}/`))
+        return true;
+    return /[*?[{]/.test(word) && (0,workspace_glob/* pathMatcher */.kZ)(word)(file);
 }
 /** A word of a workload's name that marks an optional admin or read-only UI (`rollouts-dashboard`). */
 const DASHBOARD_NAME_WORD = /(?:^|[-_.])dashboard(?:$|[-_.\d])/i;
@@ -36639,8 +36441,11 @@ function selected(workspace, options) {
 function unreadFinding(file, part) {
     // The unread rest of a line that is encoded binary (a font, a wasm module) holds no text secret.
     const encoded = part.encoded ? `; the rest of the line is ${part.encoded}, which holds no text secret` : '';
+    const issuers = part.issuersRead
+        ? "; keys and tokens of an issuer's format were still looked for there, passwords and other guesses were not"
+        : '';
     return {
-        message: `Part of this file was not scanned for secrets: ${part.reason} (from line ${part.line}, column ${part.column})${encoded}.`,
+        message: `Part of this file was not scanned for secrets: ${part.reason} (from line ${part.line}, column ${part.column})${issuers}${encoded}.`,
         location: { path: file, startLine: part.line, startColumn: part.column },
         severity: 'info',
         confidence: part.encoded ? 'low' : 'high',
@@ -36676,6 +36481,8 @@ function toFinding(file, hit) {
     }
     if (hit.note)
         message = `${message.slice(0, -1)} (${hit.note}).`;
+    if (hit.allowMarker)
+        message = `${message} Its line carries a \`${hit.allowMarker}\` allow marker of another scanner, which does not make a value of an issuer's format less certain.`;
     const key = contextual
         ? contextIdentity(hit.detector, context ?? '', hit.value)
         : secretIdentity(hit.detector, hit.value);
@@ -36703,308 +36510,8 @@ function leaks(text, value) {
     return false;
 }
 
-;// CONCATENATED MODULE: ./lib/core/parsers/terraform-syntax.js
-/** Expressions (and blocks) nested deeper than this are kept as unknown (empty) instead of walked. */
-const terraform_syntax_MAX_DEPTH = 64;
-/**
- * Parses HCL text into the plain model. Never throws: a syntax error (the first one in source order)
- * or a parse that ran out of time is returned as a located error.
- */
-function parseHcl(parser, text, lines) {
-    const parsed = parser.parse(text, lines);
-    if (!parsed.ok)
-        return parsed;
-    const body = parsed.root.children.find((c) => c.type === 'body');
-    return { ok: true, body: body ? new Builder(text, lines).body(body) : { attributes: [], blocks: [] } };
-}
-class Builder {
-    text;
-    lines;
-    constructor(text, lines) {
-        this.text = text;
-        this.lines = lines;
-    }
-    src(node) {
-        return this.text.slice(node.start, node.end);
-    }
-    span(node) {
-        return {
-            start: this.lines.position(node.start),
-            end: this.lines.position(Math.max(node.start, node.end - 1)),
-        };
-    }
-    body(node, depth = 0) {
-        const body = { attributes: [], blocks: [] };
-        // Real configurations nest a handful of blocks; a pathological file must not exhaust the stack.
-        if (depth > terraform_syntax_MAX_DEPTH)
-            return body;
-        for (const child of node.children) {
-            if (child.type === 'attribute') {
-                const [name, value] = child.children;
-                if (!name || !value)
-                    continue;
-                body.attributes.push({
-                    name: this.src(name),
-                    nameSpan: this.span(name),
-                    span: this.span(child),
-                    value: this.value(value, 0),
-                });
-            }
-            else if (child.type === 'block') {
-                body.blocks.push(this.block(child, depth));
-            }
-        }
-        return body;
-    }
-    block(node, depth) {
-        const [type, ...rest] = node.children;
-        const labels = rest
-            .filter((c) => c.type === 'string_lit' || c.type === 'identifier')
-            .map((c) => (c.type === 'string_lit' ? unescapeQuoted(this.literalChunks(c)) : this.src(c)));
-        const inner = rest.find((c) => c.type === 'body');
-        return {
-            type: type ? this.src(type) : '',
-            labels,
-            typeSpan: this.span(type ?? node),
-            span: this.span(node),
-            body: inner ? this.body(inner, depth + 1) : { attributes: [], blocks: [] },
-        };
-    }
-    value(node, depth) {
-        const span = this.span(node);
-        const text = this.src(node);
-        const unknown = { kind: 'expression', span, text };
-        if (depth > terraform_syntax_MAX_DEPTH)
-            return unknown;
-        const named = node.children;
-        // A traversal (`a.b[0]`) has several children; a parenthesised value has one named child.
-        if (node.type === 'expression')
-            return named.length === 1 ? this.value(named[0], depth + 1) : unknown;
-        switch (node.type) {
-            case 'literal_value':
-            case 'collection_value':
-                return named[0] ? this.value(named[0], depth + 1) : unknown;
-            case 'numeric_lit':
-                return Number.isFinite(Number(text)) ? { kind: 'number', value: Number(text), span, text } : unknown;
-            case 'bool_lit':
-                return { kind: 'bool', value: text === 'true', span, text };
-            case 'null_lit':
-                return { kind: 'null', span, text };
-            case 'string_lit':
-                return { kind: 'string', value: unescapeQuoted(this.literalChunks(node)), span, text };
-            case 'template_expr':
-                return named[0] ? this.template(named[0], span, text) : unknown;
-            case 'tuple':
-                return {
-                    kind: 'tuple',
-                    items: named.filter((c) => c.type === 'expression').map((c) => this.value(c, depth + 1)),
-                    span,
-                    text,
-                };
-            case 'object':
-                return { kind: 'object', entries: this.entries(named, depth), span, text };
-            case 'operation': {
-                // `-1` is an operation in the grammar, but a literal to a reader.
-                const unary = named[0];
-                const operand = unary?.type === 'unary_operation' ? unary.children[0] : undefined;
-                if (unary && this.src(unary).startsWith('-') && operand?.type === 'literal_value') {
-                    const inner = this.value(operand, depth + 1);
-                    if (inner.kind === 'number')
-                        return { kind: 'number', value: -inner.value, span, text };
-                }
-                return unknown;
-            }
-            default:
-                return unknown;
-        }
-    }
-    entries(named, depth) {
-        const out = [];
-        for (const elem of named) {
-            if (elem.type !== 'object_elem')
-                continue;
-            const [keyNode, valueNode] = elem.children;
-            if (!keyNode || !valueNode)
-                continue;
-            const key = this.value(keyNode, depth + 1);
-            // A bare name is the key itself, not a reference to a variable of that name.
-            const name = key.kind === 'string'
-                ? key.value
-                : key.kind === 'expression' && /^[A-Za-z_][\w-]*$/.test(key.text)
-                    ? key.text
-                    : undefined;
-            out.push({ key: name, keySpan: key.span, value: this.value(valueNode, depth + 1) });
-        }
-        return out;
-    }
-    template(node, span, text) {
-        const dynamic = node.children.some((c) => c.type === 'template_interpolation' || c.type === 'template_directive');
-        if (dynamic)
-            return { kind: 'template', span, text };
-        if (node.type === 'quoted_template') {
-            return { kind: 'string', value: unescapeQuoted(this.literalChunks(node)), span, text };
-        }
-        if (node.type === 'heredoc_template')
-            return { kind: 'string', value: this.heredoc(node, text), span, text };
-        return { kind: 'template', span, text };
-    }
-    /** The literal content of a heredoc without interpolation; `<<-` strips the common indentation. */
-    heredoc(node, text) {
-        const ids = node.children.filter((c) => c.type === 'heredoc_identifier');
-        const open = ids[0];
-        const close = ids[ids.length - 1];
-        if (!open || !close || open === close)
-            return '';
-        const from = this.text.indexOf('\n', open.end) + 1;
-        const to = this.text.lastIndexOf('\n', close.start) + 1;
-        const body = from > 0 && to > from ? this.text.slice(from, to) : '';
-        const unescaped = body.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
-        if (!text.startsWith('<<-'))
-            return unescaped;
-        const rows = unescaped.split('\n');
-        const indents = rows.filter((r) => r.trim() !== '').map((r) => /^[ \t]*/.exec(r)[0].length);
-        const strip = indents.length > 0 ? Math.min(...indents) : 0;
-        return rows.map((r) => r.slice(strip)).join('\n');
-    }
-    /** The raw literal text of a quoted string (escapes still in place). */
-    literalChunks(node) {
-        return node.children
-            .filter((c) => c.type === 'template_literal')
-            .map((c) => this.src(c))
-            .join('');
-    }
-}
-const ESCAPES = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
-/** Decodes HCL's quoted-string escapes: `\n`, `\"`, `\uXXXX`, `\UXXXXXXXX`, `$${` and `%%{`. */
-function unescapeQuoted(raw) {
-    return raw.replace(/\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|\$\$\{|%%\{/g, (match, esc) => {
-        if (esc === undefined)
-            return match.slice(1);
-        if (esc.length > 1) {
-            const code = Number.parseInt(esc.slice(1), 16);
-            return code <= 0x10ffff ? String.fromCodePoint(code) : match;
-        }
-        return ESCAPES[esc] ?? match;
-    });
-}
-
-;// CONCATENATED MODULE: ./lib/core/parsers/terraform.js
-
-
-/**
- * A model of Terraform configurations: the `.tf` files of the workspace parsed with a real HCL
- * parser (see terraform-hcl.ts), their resources, providers and backends, each with exact spans.
- * A file that does not parse is recorded as an input problem (the `unparsable-file` rule reports it)
- * and contributes nothing, as Terraform itself would refuse it. JSON syntax (`.tf.json`) is not read.
- */
-const TERRAFORM_GLOBS = ['**/*.tf'];
-/** Provider and module caches that `terraform init` writes; not the repository's configuration. */
-const NOT_CONFIGURATION = ['**/.terraform/**'];
-/** `.tf` files of the workspace, outside `.terraform/` directories. */
-function terraformPaths(workspace) {
-    const skip = workspace.matcher(NOT_CONFIGURATION);
-    return workspace.glob(TERRAFORM_GLOBS).filter((f) => !skip(f));
-}
-/**
- * Every `.tf` file of the workspace that parses, in index order. Loads the parser on first use (an
- * asynchronous WebAssembly start), then parses each file once per run, shared by every rule.
- */
-function terraformFiles(workspace) {
-    // Every Terraform rule asks; the walk and the parses happen once per run.
-    return workspace.memo('terraform-files', '', async () => {
-        const paths = terraformPaths(workspace);
-        if (paths.length === 0)
-            return [];
-        // The parser and its WebAssembly runtime are a chunk of their own in the bundle, read only here.
-        const { loadHclParser } = await Promise.all(/* import() */[__nccwpck_require__.e(551), __nccwpck_require__.e(666)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3666));
-        const parser = await loadHclParser();
-        return paths.flatMap((f) => {
-            const file = readTerraformFile(workspace, parser, f);
-            return file ? [file] : [];
-        });
-    });
-}
-/** One file's model (cached), or undefined when it is unreadable or does not parse. */
-function readTerraformFile(workspace, parser, file) {
-    return workspace.memo('terraform', file, () => {
-        const content = workspace.read(file);
-        if (content.kind !== 'text') {
-            // Not text: said as an input problem (a large generated configuration: medium), not passed over.
-            workspace.configText(file, { severity: 'medium', holds: () => true });
-            return undefined;
-        }
-        const result = parseHcl(parser, content.text, content.lines);
-        if (!result.ok) {
-            workspace.reportProblem({ path: file, ...result.error });
-            return undefined;
-        }
-        return { path: file, module: external_node_path_.posix.dirname(file), body: result.body };
-    });
-}
-/** The `resource` (and, with `mode: 'data'`, `data`) blocks of the files, optionally of some types. */
-function terraformResources(files, types, mode = 'resource') {
-    const wanted = types ? new Set(types) : undefined;
-    const out = [];
-    for (const file of files) {
-        for (const block of file.body.blocks) {
-            if (block.type !== mode || block.labels.length !== 2)
-                continue;
-            const [type, name] = block.labels;
-            if (wanted && !wanted.has(type))
-                continue;
-            out.push({ file, mode, type, name, block });
-        }
-    }
-    return out;
-}
-/** The attribute `name` of a body, if set. */
-function attribute(body, name) {
-    return body.attributes.find((a) => a.name === name);
-}
-/**
- * The nested blocks of a type, including the `content` of `dynamic "<type>"` blocks (whose values
- * are usually references to the iterator, and so unknown).
- */
-function nestedBlocks(body, type) {
-    const out = [];
-    for (const block of body.blocks) {
-        if (block.type === type)
-            out.push({ block, body: block.body, dynamic: false });
-        else if (block.type === 'dynamic' && block.labels[0] === type) {
-            const content = block.body.blocks.find((b) => b.type === 'content');
-            if (content)
-                out.push({ block, body: content.body, dynamic: true });
-        }
-    }
-    return out;
-}
-/** A literal's value (string, number, bool or null); undefined when it must be evaluated. */
-function terraform_literal(value) {
-    switch (value.kind) {
-        case 'string':
-        case 'number':
-        case 'bool':
-            return value.value;
-        case 'null':
-            return null;
-        default:
-            return undefined;
-    }
-}
-/**
- * Whether two literals mean the same to Terraform, which converts between strings, numbers and
- * bools: `true` equals `"true"`, `0` equals `"0"`.
- */
-function sameLiteral(a, b) {
-    if (a === null || b === null)
-        return a === b;
-    return String(a) === String(b);
-}
-/** How a resource is named in messages: `aws_s3_bucket "logs"`. */
-function describeResource(r) {
-    return `${r.type} "${r.name}"`;
-}
-
+// EXTERNAL MODULE: ./lib/core/parsers/terraform.js + 1 modules
+var terraform = __nccwpck_require__(3787);
 ;// CONCATENATED MODULE: ./lib/core/parsers/terraform-modules.js
 
 
@@ -37037,9 +36544,9 @@ function inputDecider(files) {
             if (deployed.length === 0)
                 return library;
             return deployed.every((c) => {
-                const set = attribute(c.body, variable);
+                const set = (0,terraform/* attribute */.lt)(c.body, variable);
                 // `= null` leaves a variable that is not nullable at its default.
-                return set !== undefined && terraform_literal(set.value) !== null;
+                return set !== undefined && (0,terraform/* literal */.eu)(set.value) !== null;
             });
         };
         DECIDERS.set(files, decider);
@@ -37056,8 +36563,8 @@ function localCalls(caller) {
     return caller.body.blocks.flatMap((block) => {
         if (block.type !== 'module' || block.labels.length !== 1)
             return [];
-        const source = attribute(block.body, 'source');
-        const value = source && terraform_literal(source.value);
+        const source = (0,terraform/* attribute */.lt)(block.body, 'source');
+        const value = source && (0,terraform/* literal */.eu)(source.value);
         if (typeof value !== 'string' || !/^\.\.?(?:\/|$)/.test(value))
             return [];
         const module = external_node_path_.posix.normalize(external_node_path_.posix.join(caller.module, value)).replace(/(.)\/+$/, '$1');
@@ -37255,8 +36762,8 @@ function localEmulator(files) {
             for (const block of file.body.blocks) {
                 if (block.type !== 'provider' || block.labels[0] !== 'aws')
                     continue;
-                const alias = attribute(block.body, 'alias');
-                const name = alias ? terraform_literal(resolve(file, alias.value)) : '';
+                const alias = (0,terraform/* attribute */.lt)(block.body, 'alias');
+                const name = alias ? (0,terraform/* literal */.eu)(resolve(file, alias.value)) : '';
                 if (typeof name !== 'string')
                     continue;
                 let byAlias = providers.get(file.module);
@@ -37271,18 +36778,18 @@ function localEmulator(files) {
             if (!resource.type.startsWith('aws_'))
                 return undefined;
             const service = serviceOf(resource.type);
-            const chosen = attribute(resource.block.body, 'provider')?.value.text.trim();
+            const chosen = (0,terraform/* attribute */.lt)(resource.block.body, 'provider')?.value.text.trim();
             const alias = chosen === undefined ? '' : /^aws\.([A-Za-z_][\w-]*)$/.exec(chosen)?.[1];
             const provider = alias === undefined ? undefined : providers.get(resource.file.module)?.get(alias);
             if (!provider || !service)
                 return undefined;
             const { file, block } = provider;
-            const skip = attribute(block.body, 'skip_credentials_validation');
-            if (!skip || terraform_literal(resolve(file, skip.value)) !== true)
+            const skip = (0,terraform/* attribute */.lt)(block.body, 'skip_credentials_validation');
+            if (!skip || (0,terraform/* literal */.eu)(resolve(file, skip.value)) !== true)
                 return undefined;
-            for (const endpoints of nestedBlocks(block.body, 'endpoints')) {
-                const endpoint = attribute(endpoints.body, service);
-                const url = endpoint ? terraform_literal(resolve(file, endpoint.value)) : undefined;
+            for (const endpoints of (0,terraform/* nestedBlocks */.qk)(block.body, 'endpoints')) {
+                const endpoint = (0,terraform/* attribute */.lt)(endpoints.body, service);
+                const url = endpoint ? (0,terraform/* literal */.eu)(resolve(file, endpoint.value)) : undefined;
                 if (typeof url === 'string' && localEndpoint(url))
                     return url;
             }
@@ -37436,7 +36943,7 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
         },
     },
     async evaluate({ options, workspace }) {
-        const files = await terraformFiles(workspace);
+        const files = await (0,terraform/* terraformFiles */.yd)(workspace);
         const resolve = valueResolver(files);
         const emulated = localEmulator(files);
         const callersDecide = inputDecider(files);
@@ -37444,7 +36951,7 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
         const subjects = [];
         for (const target of options.targets) {
             const defaulted = target.defaultFrom !== undefined && declaresDefault(files, target.defaultFrom, resolve);
-            for (const resource of terraformResources(files, target.resources)) {
+            for (const resource of (0,terraform/* terraformResources */.EZ)(files, target.resources)) {
                 subjects.push(resource);
                 const resolved = (v) => resolve(resource.file, v);
                 if (skipped(resource.block, target, resolved))
@@ -37464,7 +36971,7 @@ function check(resource, target, defaulted, resolved, callersDecide) {
     const name = steps.pop();
     const findings = [];
     const finding = (message, span, point) => ({
-        message: `${describeResource(resource)} ${message}${target.explain ? `: ${target.explain}` : ''}.`,
+        message: `${(0,terraform/* describeResource */.w9)(resource)} ${message}${target.explain ? `: ${target.explain}` : ''}.`,
         location: spanLocation(resource.file.path, span, point),
         key: `${resource.type}.${resource.name}:${target.attribute}`,
     });
@@ -37479,15 +36986,15 @@ function check(resource, target, defaulted, resolved, callersDecide) {
         return findings;
     }
     const forbidden = (v) => {
-        const value = terraform_literal(v);
-        return value !== undefined && value !== null && (target.forbid ?? []).some((f) => sameLiteral(value, f));
+        const value = (0,terraform/* literal */.eu)(v);
+        return value !== undefined && value !== null && (target.forbid ?? []).some((f) => (0,terraform/* sameLiteral */.af)(value, f));
     };
     for (const holder of holders) {
-        const attr = attribute(holder.body, name);
+        const attr = (0,terraform/* attribute */.lt)(holder.body, name);
         const value = attr && resolved(attr.value);
-        if (!value || terraform_literal(value) === null) {
+        if (!value || (0,terraform/* literal */.eu)(value) === null) {
             // A block of that name is the setting itself (`master_authorized_networks_config {}`).
-            if (!attr && nestedBlocks(holder.body, name).length > 0)
+            if (!attr && (0,terraform/* nestedBlocks */.qk)(holder.body, name).length > 0)
                 continue;
             const reportable = target.missing === 'report' || (target.missing === 'report-in-block' && steps.length > 0);
             if (reportable && !defaulted) {
@@ -37505,10 +37012,10 @@ function check(resource, target, defaulted, resolved, callersDecide) {
             }
             continue;
         }
-        const known = terraform_literal(value);
+        const known = (0,terraform/* literal */.eu)(value);
         if (known === undefined || known === null)
             continue;
-        const bad = (target.expect !== undefined && !sameLiteral(known, target.expect)) || forbidden(value);
+        const bad = (target.expect !== undefined && !(0,terraform/* sameLiteral */.af)(known, target.expect)) || forbidden(value);
         if (bad)
             findings.push(findingAt(`sets ${target.attribute} = ${shortText(value.text)}`, value));
     }
@@ -37518,7 +37025,7 @@ function check(resource, target, defaulted, resolved, callersDecide) {
 function holdersAt(block, steps) {
     let holders = [{ body: block.body, block }];
     for (const step of steps) {
-        holders = holders.flatMap((h) => nestedBlocks(h.body, step).map((n) => ({ body: n.body, block: n.block })));
+        holders = holders.flatMap((h) => (0,terraform/* nestedBlocks */.qk)(h.body, step).map((n) => ({ body: n.body, block: n.block })));
     }
     return holders;
 }
@@ -37527,25 +37034,25 @@ function skipped(block, target, resolved) {
         const steps = s.attribute.split('.');
         const name = steps.pop();
         return holdersAt(block, steps).some(({ body }) => {
-            const attr = attribute(body, name);
+            const attr = (0,terraform/* attribute */.lt)(body, name);
             if (!attr)
-                return s.value === undefined && nestedBlocks(body, name).length > 0;
-            const value = terraform_literal(resolved(attr.value));
+                return s.value === undefined && (0,terraform/* nestedBlocks */.qk)(body, name).length > 0;
+            const value = (0,terraform/* literal */.eu)(resolved(attr.value));
             // Set to null is not set (`replicate_source_db = var.source` whose default is null).
             if (value === null)
                 return false;
             if (s.value === undefined)
                 return true;
             // A computed value may be the exception: what it will be is unknown, so the resource is not judged.
-            return value === undefined || sameLiteral(value, s.value);
+            return value === undefined || (0,terraform/* sameLiteral */.af)(value, s.value);
         });
     });
 }
 function declaresDefault(files, d, resolve) {
-    return terraformResources(files, [d.resource]).some((r) => {
-        const attr = attribute(r.block.body, d.attribute);
-        const value = attr && terraform_literal(resolve(r.file, attr.value));
-        return value !== undefined && value !== null && sameLiteral(value, d.value);
+    return (0,terraform/* terraformResources */.EZ)(files, [d.resource]).some((r) => {
+        const attr = (0,terraform/* attribute */.lt)(r.block.body, d.attribute);
+        const value = attr && (0,terraform/* literal */.eu)(resolve(r.file, attr.value));
+        return value !== undefined && value !== null && (0,terraform/* sameLiteral */.af)(value, d.value);
     });
 }
 
@@ -37596,15 +37103,15 @@ const terraformAuditAccess = (0,types/* defineEvaluator */.D)({
     summary: 'Terraform grants of write or admin access to identities named for audit (AWS IAM, GCP IAM, Azure RBAC).',
     schema: NO_OPTIONS,
     async evaluate({ workspace }) {
-        const files = await terraformFiles(workspace);
+        const files = await (0,terraform/* terraformFiles */.yd)(workspace);
         const emulated = localEmulator(files);
         const findings = [];
         // Its subjects are the grants to identities named for audit: a file of other IAM resources (a
         // flow log's role) holds nothing it judges.
-        const audited = terraformResources(files, [...SHAPES.keys()]).flatMap((resource) => {
+        const audited = (0,terraform/* terraformResources */.EZ)(files, [...SHAPES.keys()]).flatMap((resource) => {
             const shape = SHAPES.get(resource.type);
             const principal = shape.principals
-                .map((n) => attribute(resource.block.body, n))
+                .map((n) => (0,terraform/* attribute */.lt)(resource.block.body, n))
                 .find((a) => a !== undefined && AUDIT.test(a.value.text));
             // An aws_iam_role is named by its label too: `resource "aws_iam_role" "auditor"`.
             const named = principal ?? (resource.type === 'aws_iam_role' && AUDIT.test(resource.name) ? 'label' : undefined);
@@ -37613,7 +37120,7 @@ const terraformAuditAccess = (0,types/* defineEvaluator */.D)({
         examineSubjects(workspace, audited.map((a) => a.resource));
         for (const { resource, shape, named } of audited) {
             const body = resource.block.body;
-            const grant = attribute(body, shape.grant);
+            const grant = (0,terraform/* attribute */.lt)(body, shape.grant);
             if (!grant)
                 continue;
             const writes = grantedWrites(grant, shape.writes);
@@ -37621,7 +37128,7 @@ const terraformAuditAccess = (0,types/* defineEvaluator */.D)({
                 continue;
             const who = typeof named === 'string' ? resource.name : named.value.text.slice(0, 80);
             findings.push(onEmulator(emulated(resource), {
-                message: `${describeResource(resource)} gives ${who}, an identity for audits, write access (${writes.join(', ')}): ` +
+                message: `${(0,terraform/* describeResource */.w9)(resource)} gives ${who}, an identity for audits, write access (${writes.join(', ')}): ` +
                     'an audit should read what it assesses, never change it.',
                 location: spanLocation(resource.file.path, grant.value.span),
                 key: `${resource.type}.${resource.name}:${writes.join(',')}`,
@@ -37669,9 +37176,9 @@ const terraformOpenEgress = (0,types/* defineEvaluator */.D)({
     summary: 'Terraform firewall rules (AWS security groups, GCP firewalls, Azure NSG rules) that allow all egress to 0.0.0.0/0 or ::/0.',
     schema: NO_OPTIONS,
     async evaluate({ workspace }) {
-        const files = await terraformFiles(workspace);
+        const files = await (0,terraform/* terraformFiles */.yd)(workspace);
         const findings = [];
-        const resources = terraformResources(files, RESOURCE_TYPES);
+        const resources = (0,terraform/* terraformResources */.EZ)(files, RESOURCE_TYPES);
         examineSubjects(workspace, resources);
         const emulated = localEmulator(files);
         for (const resource of resources) {
@@ -37679,7 +37186,7 @@ const terraformOpenEgress = (0,types/* defineEvaluator */.D)({
                 continue;
             for (const dest of openDestinations(resource)) {
                 findings.push(onEmulator(emulated(resource), {
-                    message: `${describeResource(resource)} allows all outbound traffic to ${dest.value} (every protocol and port): ` +
+                    message: `${(0,terraform/* describeResource */.w9)(resource)} allows all outbound traffic to ${dest.value} (every protocol and port): ` +
                         'nothing limits which sites and services its workloads reach.',
                     location: spanLocation(resource.file.path, dest.span),
                     key: `${resource.type}.${resource.name}:egress:${dest.value}`,
@@ -37701,7 +37208,7 @@ function guardsDataService(r) {
         return false;
     const body = r.block.body;
     const names = [r.name, open_egress_str(body, 'name'), open_egress_str(body, 'name_prefix'), open_egress_str(body, 'description')];
-    const group = attribute(body, 'security_group_id');
+    const group = (0,terraform/* attribute */.lt)(body, 'security_group_id');
     if (group)
         names.push(group.value.text);
     return names.some((n) => n !== undefined && DATA_SERVICE.test(n));
@@ -37711,7 +37218,7 @@ function openDestinations(r) {
     switch (r.type) {
         case 'aws_security_group':
         case 'aws_default_security_group':
-            return nestedBlocks(body, 'egress').flatMap((b) => aws(b.body, 'protocol'));
+            return (0,terraform/* nestedBlocks */.qk)(body, 'egress').flatMap((b) => aws(b.body, 'protocol'));
         case 'aws_security_group_rule':
             return open_egress_str(body, 'type')?.toLowerCase() === 'egress' ? aws(body, 'protocol') : [];
         case 'aws_vpc_security_group_egress_rule':
@@ -37721,7 +37228,7 @@ function openDestinations(r) {
         case 'azurerm_network_security_rule':
             return azure(body);
         case 'azurerm_network_security_group':
-            return nestedBlocks(body, 'security_rule').flatMap((b) => azure(b.body));
+            return (0,terraform/* nestedBlocks */.qk)(body, 'security_rule').flatMap((b) => azure(b.body));
         default:
             return [];
     }
@@ -37740,7 +37247,7 @@ function aws(body, protocolName) {
 function gcp(body) {
     if (open_egress_str(body, 'direction')?.toUpperCase() !== 'EGRESS' || literalOf(body, 'disabled') === true)
         return [];
-    const everything = nestedBlocks(body, 'allow').some(({ body: allow }) => open_egress_str(allow, 'protocol')?.toLowerCase() === 'all' && !attribute(allow, 'ports'));
+    const everything = (0,terraform/* nestedBlocks */.qk)(body, 'allow').some(({ body: allow }) => open_egress_str(allow, 'protocol')?.toLowerCase() === 'all' && !(0,terraform/* attribute */.lt)(allow, 'ports'));
     return everything ? strings(body, 'destination_ranges').filter((d) => /\/0$/.test(d.value.trim())) : [];
 }
 function azure(body) {
@@ -37754,8 +37261,8 @@ function azure(body) {
     ].filter((d) => /\/0$/.test(d.value.trim()) || ['*', 'internet', 'any'].includes(d.value.trim().toLowerCase()));
 }
 function literalOf(body, name) {
-    const a = attribute(body, name);
-    return a ? terraform_literal(a.value) : undefined;
+    const a = (0,terraform/* attribute */.lt)(body, name);
+    return a ? (0,terraform/* literal */.eu)(a.value) : undefined;
 }
 function open_egress_str(body, name) {
     const v = literalOf(body, name);
@@ -37767,7 +37274,7 @@ function num(body, name) {
 }
 /** Literal strings of an attribute that is a string or a list of strings, each with its span. */
 function strings(body, name) {
-    const a = attribute(body, name);
+    const a = (0,terraform/* attribute */.lt)(body, name);
     if (!a)
         return [];
     const items = a.value.kind === 'tuple' ? a.value.items : [a.value];
@@ -37830,9 +37337,9 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
         },
     },
     async evaluate({ options, workspace }) {
-        const files = await terraformFiles(workspace);
+        const files = await (0,terraform/* terraformFiles */.yd)(workspace);
         const findings = [];
-        const resources = terraformResources(files, open_ingress_RESOURCE_TYPES);
+        const resources = (0,terraform/* terraformResources */.EZ)(files, open_ingress_RESOURCE_TYPES);
         examineSubjects(workspace, resources);
         const resolve = valueResolver(files);
         const emulated = localEmulator(files);
@@ -37849,7 +37356,7 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
                     if (!isAnywhere(source.value, resource.type.startsWith('azurerm_')))
                         continue;
                     const finding = {
-                        message: `${describeResource(resource)} allows ingress from ${source.value} to ${describePorts(rule.ports, exposed)}: ` +
+                        message: `${(0,terraform/* describeResource */.w9)(resource)} allows ingress from ${source.value} to ${describePorts(rule.ports, exposed)}: ` +
                             'administrative and database services should only be reachable from known networks.',
                         location: spanLocation(resource.file.path, source.span),
                         key: `${resource.type}.${resource.name}:${source.value}:${exposed.join(',')}`,
@@ -37867,7 +37374,7 @@ function ingressRules(r) {
     switch (r.type) {
         case 'aws_security_group':
         case 'aws_default_security_group':
-            return nestedBlocks(body, 'ingress').map((b) => awsRule(r, b.body, 'protocol'));
+            return (0,terraform/* nestedBlocks */.qk)(body, 'ingress').map((b) => awsRule(r, b.body, 'protocol'));
         case 'aws_security_group_rule':
             return open_ingress_str(body, 'type')?.toLowerCase() === 'ingress' ? [awsRule(r, body, 'protocol')] : [];
         case 'aws_vpc_security_group_ingress_rule':
@@ -37877,15 +37384,15 @@ function ingressRules(r) {
         case 'azurerm_network_security_rule':
             return azureRule(r, body);
         case 'azurerm_network_security_group':
-            return nestedBlocks(body, 'security_rule').flatMap((b) => azureRule(r, b.body));
+            return (0,terraform/* nestedBlocks */.qk)(body, 'security_rule').flatMap((b) => azureRule(r, b.body));
         default:
             return [];
     }
 }
 function awsRule(resource, body, protocolName) {
     const sources = ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6'].flatMap((n) => open_ingress_strings(body, n));
-    const protocol = attribute(body, protocolName);
-    const p = protocol ? terraform_literal(protocol.value) : 'tcp';
+    const protocol = (0,terraform/* attribute */.lt)(body, protocolName);
+    const p = protocol ? (0,terraform/* literal */.eu)(protocol.value) : 'tcp';
     const proto = p === undefined || p === null ? 'tcp' : String(p).toLowerCase();
     if (proto === '-1' || proto === 'all')
         return { resource, sources, ports: 'all' };
@@ -37900,11 +37407,11 @@ function gcpRule(resource, body) {
     if (direction !== 'INGRESS' || open_ingress_literalOf(body, 'disabled') === true)
         return [];
     const sources = open_ingress_strings(body, 'source_ranges');
-    return nestedBlocks(body, 'allow').map(({ body: allow }) => {
+    return (0,terraform/* nestedBlocks */.qk)(body, 'allow').map(({ body: allow }) => {
         const proto = open_ingress_str(allow, 'protocol')?.toLowerCase();
         if (proto !== 'tcp' && proto !== 'all' && proto !== '6')
             return { resource, sources, ports: [] };
-        const ports = attribute(allow, 'ports');
+        const ports = (0,terraform/* attribute */.lt)(allow, 'ports');
         if (!ports)
             return { resource, sources, ports: 'all' };
         return { resource, sources, ports: rangesOf(ports.value) };
@@ -37918,8 +37425,8 @@ function azureRule(resource, body) {
     if (proto !== 'tcp' && proto !== '*')
         return [];
     const sources = [...open_ingress_strings(body, 'source_address_prefix'), ...open_ingress_strings(body, 'source_address_prefixes')];
-    const single = attribute(body, 'destination_port_range');
-    const list = attribute(body, 'destination_port_ranges');
+    const single = (0,terraform/* attribute */.lt)(body, 'destination_port_range');
+    const list = (0,terraform/* attribute */.lt)(body, 'destination_port_ranges');
     const ranges = [single, list].flatMap((a) => (a ? [rangesOf(a.value)] : []));
     if (ranges.includes('all'))
         return [{ resource, sources, ports: 'all' }];
@@ -37932,7 +37439,7 @@ function rangesOf(value) {
     const items = value.kind === 'tuple' ? value.items : [value];
     const out = [];
     for (const item of items) {
-        const v = terraform_literal(item);
+        const v = (0,terraform/* literal */.eu)(item);
         if (v === undefined || v === null)
             return undefined;
         const text = String(v).trim();
@@ -37965,8 +37472,8 @@ function isAnywhere(source, azure) {
     return azure && ['*', 'internet', 'any'].includes(s.toLowerCase());
 }
 function open_ingress_literalOf(body, name) {
-    const a = attribute(body, name);
-    return a ? terraform_literal(a.value) : undefined;
+    const a = (0,terraform/* attribute */.lt)(body, name);
+    return a ? (0,terraform/* literal */.eu)(a.value) : undefined;
 }
 function open_ingress_str(body, name) {
     const v = open_ingress_literalOf(body, name);
@@ -37979,7 +37486,7 @@ function open_ingress_num(body, name) {
 }
 /** Literal strings of an attribute that is a string or a list of strings, each with its span and node. */
 function open_ingress_strings(body, name) {
-    const a = attribute(body, name);
+    const a = (0,terraform/* attribute */.lt)(body, name);
     if (!a)
         return [];
     const items = a.value.kind === 'tuple' ? a.value.items : [a.value];
@@ -38034,7 +37541,7 @@ const terraformProviderCredentials = (0,types/* defineEvaluator */.D)({
         },
     },
     async evaluate({ options, workspace }) {
-        const files = await terraformFiles(workspace);
+        const files = await (0,terraform/* terraformFiles */.yd)(workspace);
         const names = new Set(options.attributes);
         const findings = [];
         // It judges provider and backend blocks: files without one hold nothing it assesses.
@@ -38069,7 +37576,7 @@ function credentialHolders(file) {
     const out = [];
     for (const block of file.body.blocks) {
         if (block.type === 'provider' && block.labels[0]) {
-            const alias = attribute(block.body, 'alias');
+            const alias = (0,terraform/* attribute */.lt)(block.body, 'alias');
             const suffix = alias?.value.kind === 'string' ? ` (alias "${alias.value.value}")` : '';
             out.push({ block, what: `provider "${block.labels[0]}"${suffix}` });
         }
@@ -38125,27 +37632,27 @@ const terraformS3Encryption = (0,types/* defineEvaluator */.D)({
     summary: 'Terraform aws_s3_bucket resources without a server-side encryption configuration, inline or as a separate resource.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     async evaluate({ workspace }) {
-        const files = await terraformFiles(workspace);
+        const files = await (0,terraform/* terraformFiles */.yd)(workspace);
         const resolve = valueResolver(files);
         const coverage = new Map();
-        for (const sse of terraformResources(files, [SSE_RESOURCE]))
+        for (const sse of (0,terraform/* terraformResources */.EZ)(files, [SSE_RESOURCE]))
             covered(coverage, sse, resolve);
         const emulated = localEmulator(files);
         const findings = [];
-        const buckets = terraformResources(files, ['aws_s3_bucket']);
+        const buckets = (0,terraform/* terraformResources */.EZ)(files, ['aws_s3_bucket']);
         examineSubjects(workspace, buckets);
         for (const bucket of buckets) {
-            if (nestedBlocks(bucket.block.body, 'server_side_encryption_configuration').length > 0)
+            if ((0,terraform/* nestedBlocks */.qk)(bucket.block.body, 'server_side_encryption_configuration').length > 0)
                 continue;
             const c = coverage.get(bucket.file.module);
             if (c?.unresolved || c?.names.has(bucket.name))
                 continue;
-            const name = attribute(bucket.block.body, 'bucket');
-            const literalName = name ? terraform_literal(resolve(bucket.file, name.value)) : undefined;
+            const name = (0,terraform/* attribute */.lt)(bucket.block.body, 'bucket');
+            const literalName = name ? (0,terraform/* literal */.eu)(resolve(bucket.file, name.value)) : undefined;
             if (typeof literalName === 'string' && c?.literals.has(literalName))
                 continue;
             findings.push(onEmulator(emulated(bucket), {
-                message: `${describeResource(bucket)} has no server-side encryption configuration (no inline ` +
+                message: `${(0,terraform/* describeResource */.w9)(bucket)} has no server-side encryption configuration (no inline ` +
                     `server_side_encryption_configuration block and no ${SSE_RESOURCE} for it in ${bucket.file.module === '.' ? 'the root module' : bucket.file.module}): ` +
                     'the encryption of its objects and the key that protects them are left to account defaults.',
                 location: spanLocation(bucket.file.path, bucket.block.typeSpan, true),
@@ -38161,12 +37668,12 @@ function covered(coverage, sse, resolve) {
         c = { names: new Set(), literals: new Set(), unresolved: false };
         coverage.set(sse.file.module, c);
     }
-    const bucket = attribute(sse.block.body, 'bucket');
+    const bucket = (0,terraform/* attribute */.lt)(sse.block.body, 'bucket');
     if (!bucket)
         return;
     // A local may hold the reference (`bucket = local.logs_id`), or a variable's default the name.
     const resolved = resolve(sse.file, bucket.value);
-    const value = terraform_literal(resolved);
+    const value = (0,terraform/* literal */.eu)(resolved);
     if (typeof value === 'string') {
         c.literals.add(value);
         return;
@@ -38188,7 +37695,7 @@ var workflow_expressions = __nccwpck_require__(2155);
  * that command. `values` are the options whose value is the next word (`sudo -u user`, `timeout -s
  * KILL`), `operands` the words the wrapper itself takes before the command (`timeout`'s duration).
  */
-const commands_WRAPPERS = new Map([
+const WRAPPERS = new Map([
     ['sudo', { values: 'u g C D h p r t U T R' }],
     ['doas', { values: 'u C' }],
     ['env', { values: 'u C' }],
@@ -38204,7 +37711,7 @@ const commands_WRAPPERS = new Map([
     ['xargs', { values: 'I n P L s d a E' }],
 ]);
 /** Reserved words of the shell that open, continue or close a compound command: never a program. */
-const commands_RESERVED = new Set([
+const RESERVED = new Set([
     'if',
     'then',
     'elif',
@@ -38305,7 +37812,7 @@ function splitLine(line, offset, cases) {
     const endWord = () => {
         if (word) {
             // `[[` opens a condition where it stands as the command (`if [[`, `! [[`), not as an argument.
-            if (word.text === '[[' && words.every((w) => commands_RESERVED.has(w.text)))
+            if (word.text === '[[' && words.every((w) => RESERVED.has(w.text)))
                 condition = true;
             else if (word.text === ']]')
                 condition = false;
@@ -38453,7 +37960,7 @@ function programWords(words, cases, next) {
             cases.reading = 'subject';
             i++;
         }
-        else if (commands_RESERVED.has(w)) {
+        else if (RESERVED.has(w)) {
             if (w === 'esac' && cases.depth > 0)
                 cases.depth--;
             i++;
@@ -38468,8 +37975,8 @@ function programWords(words, cases, next) {
             if (words[i]?.text === '()')
                 i++;
         }
-        else if (commands_WRAPPERS.has(w)) {
-            const { values = '', operands = 0 } = commands_WRAPPERS.get(w);
+        else if (WRAPPERS.has(w)) {
+            const { values = '', operands = 0 } = WRAPPERS.get(w);
             i++;
             // Options of the wrapper (`sudo -E -u ci`, `env -i`, `timeout -s KILL`), then its operands.
             while (i < words.length && words[i].text.startsWith('-')) {
@@ -38505,7 +38012,7 @@ function programWords(words, cases, next) {
     return words.slice(i);
 }
 /** The program's name without a directory (`/usr/bin/pip3` -> `pip3`), lower case. */
-function commands_programName(command) {
+function programName(command) {
     const first = command.program[0]?.text;
     return first?.replace(/^.*\//, '').toLowerCase();
 }
@@ -38706,6 +38213,12 @@ function pushesOverSsh(step) {
     const action = actionOf(step.uses);
     return pushesWithCredentials(step) || (action !== undefined && SSH_PUSHING_ACTIONS.has(action));
 }
+/**
+ * An action input that tells it to push its changes with git (`git-push: true`, as actions that
+ * regenerate docs or schemas in a pull request's branch take): set true, the action pushes with what
+ * the checkout persisted.
+ */
+const GIT_PUSH_INPUT = /^git[-_]?push$/i;
 function pushesWithCredentials(step) {
     if (step.run)
         return GIT_PUSH.test(step.run.value) || RELEASE_SCRIPT.test(step.run.value);
@@ -38714,11 +38227,15 @@ function pushesWithCredentials(step) {
         return false;
     if (PUSHING_ACTIONS.has(action))
         return true;
+    for (const [key, value] of step.with?.entries ?? [])
+        if (GIT_PUSH_INPUT.test(key) && isTrue(value))
+            return true;
     const path = (step.uses?.value ?? '').split('@')[0].toLowerCase();
     return !path.startsWith('./') && !REGISTRY_PUSH.test(path) && PUSHING_NAME.test(path);
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/publishing.js
+
 
 
 
@@ -38771,9 +38288,27 @@ function publishing_publishes(step) {
             return ((command === undefined || /(^|\s)release(\s|$)/.test(text)) &&
                 !/--snapshot|--skip[= ][^\n]*publish|--skip-publish/.test(text));
         }
-        return false;
+        return pushesWithLogin(step);
     }
     return (typeof step.run?.value === 'string' && firstRealCommand(step.run.value, PUBLISH_COMMAND) !== undefined);
+}
+/** An action whose repository is named for pushing or publishing (`docker-build-push`, `publish-image`). */
+const PUSH_NAME = /(?:^|[-_.])(?:push|publish)(?:$|[-_.])/;
+/**
+ * Whether a step runs an action not listed above that is named for pushing or publishing and is given
+ * a registry login (a `password` input, beside a `username` or `registry` one), the way image
+ * build-and-push actions take the credentials they push with: it publishes, unless an input that
+ * turns the push off (`push`, `pushImage`, `push-image`) is false. A git push action takes a token,
+ * not a login, and is not counted.
+ */
+function pushesWithLogin(step) {
+    const repo = (0,parsers_uses/* parseUses */.A)(step.uses.value);
+    if (repo.kind !== 'repository' || !PUSH_NAME.test(repo.repo.toLowerCase()))
+        return false;
+    const names = [...(step.with?.entries.keys() ?? [])].map((k) => k.toLowerCase());
+    if (!names.some((k) => /password/.test(k)) || !names.some((k) => /username|registry/.test(k)))
+        return false;
+    return !names.some((k) => /^push(?:[-_]?image)?s?$/.test(k) && isFalse(input(step, k)));
 }
 /** Actions that push a built site to the repository's pages branch or deploy it to GitHub Pages. */
 const SITE_ACTIONS = new Set([
@@ -39877,54 +39412,123 @@ const workflowArchivedUses = (0,types/* defineEvaluator */.D)({
     },
 });
 
-// EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
-var expression = __nccwpck_require__(8870);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/conditions.js
 
 
 /**
  * Whether a job runs only for runs outsiders cannot start: its own condition, or the condition of a
  * job it needs (a skipped job skips the jobs that need it, unless they ask for `always()`).
+ * `repository` is the run's repository (`owner/name`, see `EvaluatorContext.repository`): a condition
+ * that names the head repository literally guards only when it names this one.
  */
-function jobExcludesOutsiders(workflow, job) {
-    let known = JOBS.get(job);
+function jobExcludesOutsiders(workflow, job, repository) {
+    let byRepository = JOBS.get(job);
+    if (!byRepository) {
+        byRepository = new Map();
+        JOBS.set(job, byRepository);
+    }
+    const key = repository?.toLowerCase() ?? '';
+    let known = byRepository.get(key);
     if (known === undefined) {
-        known = jobGuarded(workflow, job, new Set());
-        JOBS.set(job, known);
+        known = jobGuarded(workflow, job, repository, new Set());
+        byRepository.set(key, known);
     }
     return known;
 }
-/** Per job, computed once: audits ask for every expression of the job. */
+/** Per job and repository, computed once: audits ask for every expression of the job. */
 const JOBS = new WeakMap();
-function jobGuarded(workflow, job, seen) {
+function jobGuarded(workflow, job, repository, seen) {
     if (seen.has(job.id))
         return false;
     seen.add(job.id);
-    if (excludesOutsiders(job.if))
+    if (excludesOutsiders(job.if, repository))
         return true;
-    if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
+    if (runsPastFailures(job.if))
         return false;
     const needs = job.needs?.value;
     for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
         const upstream = workflow.jobs.find((j) => j.id === id);
-        if (upstream && jobGuarded(workflow, upstream, seen))
+        if (upstream && jobGuarded(workflow, upstream, repository, seen))
             return true;
     }
     return false;
 }
+/** The status functions, by their lower-cased name (GitHub's function names ignore case). */
+const STATUS_FUNCTIONS = new Set(['always', 'failure', 'cancelled', 'success']);
+/** A status function named in text that does not parse as one condition (names compared without case). */
+const STATUS_TEXT = /\b(?:always|failure|cancelled|success)\s*\(/i;
+/**
+ * Whether a job's or step's `if:` can let it run although a job it needs was skipped or failed (or an
+ * earlier step of the job failed): it calls `always()`, `failure()` or `cancelled()`, in any case
+ * (GitHub's function names ignore case: `Always()` is `always()`), or `success()` anywhere but as a
+ * part the whole condition requires (`success() && x` is the default; `!success()`, `success() || x`
+ * are not). A condition without a status function is run as `success() && (...)`, which a skipped
+ * or failed job it needs makes false. Read from the parsed condition; a condition that does not parse
+ * as one expression counts when its text names a status function at all.
+ */
+function runsPastFailures(condition) {
+    if (typeof condition?.value !== 'string')
+        return false;
+    const tree = conditionTree(condition);
+    if (!tree)
+        return STATUS_TEXT.test(condition.value);
+    const required = new Set();
+    const require = (n) => {
+        if (n.kind === 'and')
+            n.args.forEach(require);
+        else
+            required.add(n);
+    };
+    require(tree);
+    let found = false;
+    const visit = (n) => {
+        if (found)
+            return;
+        switch (n.kind) {
+            case 'call':
+                if (STATUS_FUNCTIONS.has(n.name) && (n.name !== 'success' || !required.has(n)))
+                    found = true;
+                n.args.forEach(visit);
+                break;
+            case 'and':
+            case 'or':
+                n.args.forEach(visit);
+                break;
+            case 'not':
+                visit(n.arg);
+                break;
+            case 'compare':
+                visit(n.left);
+                visit(n.right);
+                break;
+            case 'index':
+                visit(n.target);
+                n.computed.forEach(visit);
+                break;
+            case 'ref':
+                n.computed.forEach(visit);
+                break;
+            case 'literal':
+                break;
+        }
+    };
+    visit(tree);
+    return found;
+}
 /**
  * Whether an `if:` condition admits only runs that outsiders cannot start with their own code: pull
- * requests from this repository (not forks), runs triggered by a push, runs of an event no outsider
- * causes (`github.event_name == 'workflow_dispatch'`), pull requests opened by one named account, or
+ * requests from this repository (not forks: `head.repo.full_name == github.repository`, or this
+ * repository's own name written out when the run knows it), runs triggered by a push, runs of an event no outsider
+ * causes (`github.event_name == 'workflow_dispatch'`), pull requests opened by one named bot account, or
  * authors and commenters who are owners, members or collaborators. Read from the parsed condition, so `a && guard` is guarded and
  * `a || guard` is not unless both sides are; a condition that is text around `${{ }}` is always true
  * and guards nothing. Labels, actor names and `github.repository` checks are not guards: a label is
  * added before the code changes, `github.actor` can be a bot an outsider triggers, and the repository
  * check only keeps the workflow from running in forks of it.
  */
-function excludesOutsiders(condition) {
+function excludesOutsiders(condition, repository) {
     const node = conditionTree(condition);
-    return node ? guards(node) : false;
+    return node ? guards(node, repository?.toLowerCase()) : false;
 }
 /** An `if:` condition as one expression tree; undefined when absent, not parsable, or text around `${{ }}`. */
 function conditionTree(condition) {
@@ -39946,16 +39550,17 @@ function conditionTree(condition) {
     return parsed.ok ? parsed.node : undefined;
 }
 const TRUSTED_ASSOCIATIONS = new Set(['owner', 'member', 'collaborator']);
-function guards(node) {
+function guards(node, repository) {
     switch (node.kind) {
         case 'and':
-            return node.args.some(guards);
+            return node.args.some((n) => guards(n, repository));
         case 'or':
-            return node.args.every(guards);
+            return node.args.every((n) => guards(n, repository));
         case 'not':
             return isRef(node.arg, FORK_FLAGS);
         case 'compare':
-            return compareGuards(node.op, node.left, node.right) || compareGuards(node.op, node.right, node.left);
+            return (compareGuards(node.op, node.left, node.right, repository) ||
+                compareGuards(node.op, node.right, node.left, repository));
         case 'call':
             return node.name === 'contains' && containsTrusted(node.args);
         default:
@@ -39970,10 +39575,13 @@ const FORK_FLAGS = [
     'github.event.pull_request.head.repo.fork',
     'github.event.workflow_run.head_repository.fork',
 ];
-function compareGuards(op, a, b) {
+function compareGuards(op, a, b, repository) {
     if (op === '==') {
-        // The head repository is this repository (or one named literally).
-        if (isRef(a, HEAD_REPOSITORIES) && (isRef(b, ['github.repository']) || isString(b)))
+        // The head repository is this repository: `github.repository`, or this repository's name written
+        // out (as the run's environment names it; `==` ignores case). Any other name is a repository
+        // someone else may own (a fork of this one: its owner opens the pull request), and a name with no
+        // run's repository to compare it with proves nothing.
+        if (isRef(a, HEAD_REPOSITORIES) && (isRef(b, ['github.repository']) || namesRepository(b, repository)))
             return true;
         if (isRef(a, FORK_FLAGS) && conditions_literal(b) === false)
             return true;
@@ -39989,9 +39597,11 @@ function compareGuards(op, a, b) {
         }
         if (isAssociation(a) && TRUSTED_ASSOCIATIONS.has(String(conditions_literal(b)).toLowerCase()))
             return true;
-        // A pull request opened by one named account (a bot such as dependabot[bot], whose name no one
-        // else can take); unlike github.actor, the author of a pull request cannot be another account.
-        if (isRef(a, ['github.event.pull_request.user.login']) && typeof conditions_literal(b) === 'string')
+        // A pull request opened by one named bot account (dependabot[bot]: a GitHub App's, whose name no
+        // one else can take; unlike github.actor, the author of a pull request cannot be another account).
+        // A person's login is not: anyone can be that person as far as this condition tells, and the
+        // workflow would run their pull requests with its privileges.
+        if (isRef(a, ['github.event.pull_request.user.login']) && botLogin(b))
             return true;
     }
     if (op === '!=' && isRef(a, FORK_FLAGS) && conditions_literal(b) === true)
@@ -40048,8 +39658,18 @@ function isRef(node, paths) {
 function isAssociation(node) {
     return node.kind === 'ref' && node.path.length >= 3 && node.path.at(-1) === 'author_association';
 }
-function isString(node) {
-    return node.kind === 'literal' && typeof node.value === 'string' && node.value.includes('/');
+/** A string literal that is the run's repository (`repository` in lower case), compared without case. */
+function namesRepository(node, repository) {
+    return (repository !== undefined &&
+        node.kind === 'literal' &&
+        typeof node.value === 'string' &&
+        node.value.toLowerCase() === repository);
+}
+/** A string literal that names a bot account (`name[bot]`), which no person's login can be. */
+function botLogin(node) {
+    return (node.kind === 'literal' &&
+        typeof node.value === 'string' &&
+        /^[a-z0-9][\w.-]*\[bot\]$/i.test(node.value.trim()));
 }
 function conditions_literal(node) {
     return node.kind === 'literal' ? node.value : undefined;
@@ -40095,7 +39715,7 @@ function jobChain(workflow, job, seen) {
         return { merged: false };
     seen.add(job.id);
     let guards = conditionGuards(conditionTree(job.if));
-    if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
+    if (runsPastFailures(job.if))
         return guards;
     const needs = job.needs?.value;
     for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
@@ -41197,21 +40817,39 @@ function conditionalOnRelease(step) {
 const NONE = new Set();
 /**
  * Programs that run no code of the repository, of a dependency or of another party, whatever their
- * arguments: shell builtins and text and file tools. `git` and `go` count only for the subcommands in
- * {@link FIXED_SUBCOMMANDS}.
+ * arguments: shell builtins and text and file tools (`file` reads a file's type; `curl` fetches a
+ * URL's text, as `wget` does, which a fixed command can only read, and has no use for git's credentials). `git` and
+ * `go` count only for the subcommands in {@link FIXED_SUBCOMMANDS}; `sed` and `awk` only with their
+ * program in the command line ({@link SCRIPT_FILE}).
  */
 const FIXED_PROGRAMS = new Set(('echo printf test [ [[ true false : exit set unset export cd pushd popd shift return read local declare ' +
-    'cat tee head tail grep egrep fgrep sed tr cut sort uniq wc basename dirname date ls mkdir rm cp mv ' +
-    'touch ln diff cmp sha256sum sha1sum md5sum jq base64 git go').split(' '));
+    'cat tee head tail grep egrep fgrep sed awk gawk mawk tr cut sort uniq wc basename dirname date ls mkdir rm cp mv ' +
+    'touch ln diff cmp sha256sum sha1sum sha224sum sha384sum sha512sum b2sum md5sum shasum jq base64 file ' +
+    'curl wget git go').split(' '));
+/**
+ * `sed -f script`, `awk -f prog.awk`: the program is a file, of the repository as checked out, not
+ * the fixed text of the workflow (GNU sed's `e` and awk's `system()` run commands).
+ */
+const fixed_commands_SCRIPT_FILE = {
+    sed: /^(?:-[a-zA-Z]*f.*|--file(?:=.*)?)$/,
+    awk: /^(?:-[a-zA-Z]*f.*|--file(?:=.*)?|-E|--exec(?:=.*)?)$/,
+    gawk: /^(?:-[a-zA-Z]*f.*|--file(?:=.*)?|-E|--exec(?:=.*)?)$/,
+    mawk: /^(?:-[a-zA-Z]*f.*|--file(?:=.*)?)$/,
+};
 /**
  * What `git` and `go` may do in such a run: read the checkout's history and set options (no fetch, push,
- * clone or submodule, which use the credentials; no hook-running commit), and tidy or check the module
- * list (`go mod`, which builds and runs nothing).
+ * clone or submodule, which write to the checkout or the remote; no hook-running commit), list a
+ * remote's refs (`ls-remote`: it reads refs only, writes nothing and runs nothing, and the
+ * credentials git may send with it go only to the host that issued them; not with
+ * `--upload-pack`, which names a program to run), and tidy or check the module list (`go mod`,
+ * which builds and runs nothing).
  */
 const FIXED_SUBCOMMANDS = {
-    git: /^(?:config|diff|diff-tree|diff-index|merge-base|log|rev-parse|rev-list|status|show|describe|ls-files|ls-tree|cat-file|name-rev)$/,
+    git: /^(?:config|diff|diff-tree|diff-index|merge-base|log|rev-parse|rev-list|status|show|describe|ls-files|ls-tree|cat-file|name-rev|ls-remote)$/,
     go: /^mod$/,
 };
+/** Options that make git run a program of their naming. */
+const GIT_RUNS = /^(?:--upload-pack|-u$|--exec)/;
 const GO_MOD = /^(?:tidy|download|verify|graph|why)$/;
 /**
  * The programs a `run:` script starts when each is one of {@link FIXED_PROGRAMS} or `extra` (and
@@ -41222,6 +40860,19 @@ function fixedPrograms(script, extra = NONE, depth = 0) {
     if (depth > 3 || script.includes('`') || /<<(?!<)/.test(script))
         return undefined;
     const out = new Set();
+    // A command substitution runs commands of its own: each is read in full here, once, as a script
+    // (the commands below are cut at a `|` inside one too, `v=$(echo "$x" | cut -d. -f1)`, and their
+    // pieces are read as well).
+    for (let i = script.indexOf('$('); i !== -1; i = script.indexOf('$(', i + 2)) {
+        const inner = substitution(script, i + 1);
+        if (inner === undefined)
+            return undefined;
+        const nested = fixedPrograms(inner, extra, depth + 1);
+        if (!nested)
+            return undefined;
+        for (const p of nested)
+            out.add(p);
+    }
     for (const command of commandsOf(script)) {
         const words = command.program;
         if (words.length === 0)
@@ -41230,7 +40881,7 @@ function fixedPrograms(script, extra = NONE, depth = 0) {
         // A redirection on its own (`} >> "$GITHUB_OUTPUT"`) starts nothing.
         if (/^\d*[<>]/.test(first))
             continue;
-        const program = commands_programName(command);
+        const program = programName(command);
         if (!program || !(FIXED_PROGRAMS.has(program) || extra.has(program)))
             return undefined;
         const sub = FIXED_SUBCOMMANDS[program];
@@ -41240,20 +40891,13 @@ function fixedPrograms(script, extra = NONE, depth = 0) {
                 return undefined;
             if (program === 'go' && !GO_MOD.test(rest[1]?.text ?? ''))
                 return undefined;
+            if (program === 'git' && words.some((w) => GIT_RUNS.test(w.text)))
+                return undefined;
         }
+        const file = fixed_commands_SCRIPT_FILE[program];
+        if (file && words.slice(1).some((w) => file.test(w.text)))
+            return undefined;
         out.add(sub ? `${program} ${words.slice(1).find((w) => !w.text.startsWith('-')).text}` : program);
-        // A command substitution in its words runs a command of its own.
-        const text = script.slice(command.start, command.end);
-        for (let i = text.indexOf('$('); i !== -1; i = text.indexOf('$(', i + 2)) {
-            const inner = substitution(text, i + 1);
-            if (inner === undefined)
-                return undefined;
-            const nested = fixedPrograms(inner, extra, depth + 1);
-            if (!nested)
-                return undefined;
-            for (const p of nested)
-                out.add(p);
-        }
     }
     return out;
 }
@@ -41333,6 +40977,10 @@ const ACTIONS = {
     'super-linter/super-linter': { contents: R, statuses: W, packages: R },
     'github/super-linter': { contents: R, statuses: W, packages: R },
     'docker/login-action': (s) => (mentionsToken(s.with) ? { packages: W } : scopes_NONE),
+    // ko's setup logs in to GitHub's registry with the job's token, for `ko build` to push there.
+    'ko-build/setup-ko': { packages: W },
+    // crane's setup logs in to GitHub's registry with the job's token, for `crane cp` and `crane push`.
+    'imjasonh/setup-crane': { packages: W },
     'aws-actions/configure-aws-credentials': (s) => input(s, 'role-to-assume') && !input(s, 'aws-access-key-id') ? { 'id-token': W } : scopes_NONE,
     'google-github-actions/auth': (s) => (input(s, 'workload_identity_provider') ? { 'id-token': W } : scopes_NONE),
     'azure/login': (s) => (input(s, 'client-id') && !input(s, 'creds') ? { 'id-token': W } : scopes_NONE),
@@ -41341,6 +40989,25 @@ const ACTIONS = {
 };
 /** Actions that never use the token (toolchains, caches, artifacts of the same run, Docker setup). */
 const NO_TOKEN = /^(?:actions\/(?:setup-[\w-]+|cache(?:\/(?:restore|save))?|upload-artifact)|[\w-]+\/setup-[\w-]+|[\w-]+\/[\w-]*-installer|docker\/(?:setup-[\w-]+|build-push-action|metadata-action|bake-action)|ruby\/setup-ruby|pnpm\/action-setup|dtolnay\/rust-toolchain|swatinem\/rust-cache|taiki-e\/install-action|gradle\/actions\/setup-gradle|slackapi\/slack-github-action|sigstore\/cosign-installer|step-security\/harden-runner|actions\/create-github-app-token|jlumbroso\/free-disk-space|crate-ci\/typos|helm\/kind-action)$/;
+/**
+ * The scopes an action of another repository uses with the job's token when it is given no token of
+ * its own: its entry in the table (empty for the actions that never use the token), or undefined for
+ * an action whose needs are not known (actions/github-script, whose script may call anything).
+ */
+function knownActionScopes(step) {
+    const path = actionPathOf(step.uses);
+    const repo = actionOf(step.uses);
+    if (!path || !repo)
+        return undefined;
+    const known = ACTIONS[path] ?? ACTIONS[repo];
+    if (known)
+        return typeof known === 'function' ? known(step) : known;
+    return NO_TOKEN.test(path) || NO_TOKEN.test(repo) ? scopes_NONE : undefined;
+}
+/** Whether a script asks for an OIDC token in a way read here (the request variables, provenance, keyless signing). */
+function requestsOidc(text) {
+    return OIDC.test(text);
+}
 /** `gh <group> <command>` and what it needs. */
 const GH = {
     pr: {
@@ -41466,6 +41133,9 @@ const TOKEN_BY_DEFAULT = {
     // their first major version (`token`, `github-token`): they list or annotate a pull request's files.
     'tj-actions/changed-files': [1, 0],
     'golangci/golangci-lint-action': [1, 0],
+    // Its `token` input (`${{ github.token }}`), with which it lists a pull request's files; v2 is the
+    // oldest major version whose default this table vouches for.
+    'dorny/paths-filter': [2, 0],
 };
 /** The inputs through which an action is handed a token of the caller's choosing. */
 const TOKEN_INPUTS = ['token', 'github-token', 'github_token', 'repo-token'];
@@ -41728,6 +41398,7 @@ function stepName(step) {
 
 
 
+
 /**
  * `actions/checkout` keeps the job's token on disk unless `persist-credentials: false` (before v6 in
  * `.git/config` of the checkout, from v6 in a file under `$RUNNER_TEMP` that `.git/config` includes),
@@ -41891,7 +41562,11 @@ function finding(workspace, fixes, source, job, step, upstream) {
     if (outsiders.length > 0)
         grounds.push(`the workflow runs on ${outsiders.join(', ')}, where it handles outsiders' input`);
     if (written) {
-        const via = written.via ? ` (as ${written.via} grants it)` : '';
+        const via = written.via
+            ? ` (as ${written.via} grants it)`
+            : written.seen
+                ? " (no permissions are set, and the job's own steps write with the token, so the repository's default grants it)"
+                : '';
         grounds.push(written.scopes === 'write-all' || written.scopes.split(', ').some((w) => w.toLowerCase() === 'contents')
             ? `the token can write to the repository${via}`
             : `the token can write (${written.scopes})${via}`);
@@ -41999,10 +41674,13 @@ function writes(sources, workflow, job) {
     // Every scope some run's token may hold: a reusable workflow's callers may grant different ones.
     const scopes = new Set();
     let via;
+    let byDefault = false;
     for (const grant of checkout_credentials_grants(sources, workflow, job, new Set())) {
         const perms = grant.permissions;
-        if (!perms)
+        if (!perms) {
+            byDefault = true;
             continue;
+        }
         if (perms.shorthand) {
             if (perms.shorthand.value.trim() !== 'write-all')
                 continue;
@@ -42022,7 +41700,53 @@ function writes(sources, workflow, job) {
             via ??= grant.via;
         }
     }
-    return scopes.size > 0 ? { scopes: [...scopes].join(', '), ...(via ? { via } : {}) } : undefined;
+    if (scopes.size > 0)
+        return { scopes: [...scopes].join(', '), ...(via ? { via } : {}) };
+    // The repository's default token, which no file shows: the job's own steps that write with it
+    // (an action of known needs given the token, a `gh` command, a push) show that it can.
+    if (!byDefault)
+        return undefined;
+    const seen = defaultWrites(job, workflow);
+    return seen.length > 0 ? { scopes: seen.join(', '), seen: true } : undefined;
+}
+/**
+ * The write scopes (those {@link writes} counts) that a job's own steps use the job's token for
+ * (scopes.ts), once per job: with no `permissions:`, they show the repository's default token can
+ * write them, or the steps would fail. Not a step that may write without needing to
+ * ({@link mayWriteOnly}).
+ */
+function defaultWrites(job, workflow) {
+    let found = DEFAULT_WRITES.get(job);
+    if (!found) {
+        const writing = job.steps.filter((s) => !mayWriteOnly(s));
+        const steps = writing.length === job.steps.length ? job : { ...job, steps: writing };
+        found = [...jobNeeds(steps, workflow).scopes]
+            .filter(([scope, level]) => level === 'write' && !NO_CODE_SCOPES.has(scope.toLowerCase()))
+            .map(([scope]) => scope);
+        DEFAULT_WRITES.set(job, found);
+    }
+    return found;
+}
+const DEFAULT_WRITES = new WeakMap();
+/**
+ * A step whose use of a write scope does not show the token has it: a registry login, which a
+ * read-only token passes too (to pull), actions/configure-pages, which reads the site's settings
+ * unless asked to enable it, GoReleaser told not to publish (`--snapshot`, `--skip=publish`,
+ * `build`) or given no arguments this can read, and a `run:` that pushes nothing with git
+ * (`mike deploy` without `--push`; its `gh` and REST calls are not taken as proof either).
+ */
+function mayWriteOnly(step) {
+    // A run that scopes.ts takes for a push (`mike deploy`) but that pushes only when told to.
+    if (step.run)
+        return !pushes(step.run.value);
+    const action = actionOf(step.uses);
+    if (action === 'docker/login-action' || action === 'actions/configure-pages')
+        return true;
+    if (action !== 'goreleaser/goreleaser-action')
+        return false;
+    const args = input(step, 'args')?.value;
+    return (typeof args !== 'string' ||
+        /(?:^|\s)(?:--snapshot|--skip-publish|--skip[= ][\w,]*publish|build)(?:\s|$)/.test(args));
 }
 /** The calling job on pull requests only (its `via`) whose grant has a write scope, if any. */
 function pullRequestCaller(sources, workflow, job) {
@@ -42135,7 +41859,10 @@ function noUseOfCredentials(step) {
     const action = actionPathOf(step.uses);
     if (action && IDLE_ACTIONS.has(action))
         return `is GitHub's ${action}, which runs no code of the repository and talks to no git remote`;
-    const run = step.run?.value;
+    // `${{ github.workspace }}` is the checkout's root, as `$GITHUB_WORKSPACE` is: no outsider writes it.
+    const run = typeof step.run?.value === 'string'
+        ? step.run.value.replace(WORKSPACE_EXPRESSION, '$GITHUB_WORKSPACE')
+        : undefined;
     const shell = typeof step.shell?.value === 'string' ? step.shell.value.trim() : undefined;
     if (typeof run !== 'string' || run.includes('${{') || (shell !== undefined && !/^(?:bash|sh)$/.test(shell)))
         return undefined;
@@ -42146,9 +41873,84 @@ function noUseOfCredentials(step) {
     if (lines.length > 0 && lines.every((l) => GIT_CONFIG_LINE.test(l)))
         return 'only sets git options, which talk to no remote';
     const programs = fixedPrograms(run);
-    return programs && programs.size > 0
-        ? `runs only fixed commands (${[...programs].join(', ')}) that run no code of the repository, of a dependency or of another party`
+    if (programs && programs.size > 0)
+        return `runs only fixed commands (${[...programs].join(', ')}) that run no code of the repository, of a dependency or of another party`;
+    // `docker run` of a container that sees no more of the runner than a subfolder of the checkout.
+    const docker = fixedPrograms(run, DOCKER);
+    if (!docker?.has('docker'))
+        return undefined;
+    const runs = commandsOf(run).filter((c) => programName(c) === 'docker');
+    return runs.every((c) => confinedContainer(c.program))
+        ? `runs only fixed commands and containers that mount no more than a subfolder of the checkout (${runs.map((c) => `"${c.program[imageIndex(c.program)].text}"`).join(', ')}), which neither hold the token's file nor .git`
         : undefined;
+}
+const WORKSPACE_EXPRESSION = /\$\{\{\s*github\.workspace\s*\}\}/g;
+const DOCKER = new Set(['docker']);
+/** `docker run` options that take a value and widen nothing the container sees of the runner. */
+const DOCKER_VALUE_OPTIONS = new Set([
+    '-w',
+    '--workdir',
+    '-e',
+    '--env',
+    '--name',
+    '-u',
+    '--user',
+    '--entrypoint',
+]);
+/** `docker run` flags that widen nothing the container sees of the runner. */
+const DOCKER_FLAGS = /^-(?:-rm|-interactive|-tty|-init|[it]+)$/;
+/**
+ * A mount source that is a subfolder of the checkout, by its root (`$GITHUB_WORKSPACE/docs`,
+ * `${GITHUB_WORKSPACE}/docs`, `$(pwd)/docs`, `$PWD/docs`, `./docs`): not the root itself, not `.git`
+ * nor anything under it, no `..`.
+ */
+const SUBFOLDER = /^(?:\$GITHUB_WORKSPACE|\$\{GITHUB_WORKSPACE\}|\$\(pwd\)|\$PWD|\$\{PWD\}|\.)\/(?!\.git(?:\/|$))(?![^:]*(?:^|\/)\.\.(?:\/|:|$))[\w.-]+(?:\/[\w.-]+)*\/?$/;
+/** The index of the image in `docker run [options] image [command...]`, or -1. */
+function imageIndex(words) {
+    for (let i = 2; i < words.length; i++) {
+        const w = words[i].text;
+        if (!w.startsWith('-'))
+            return i;
+        if (w.includes('='))
+            continue;
+        if (DOCKER_VALUE_OPTIONS.has(w) || w === '-v' || w === '--volume')
+            i++;
+    }
+    return -1;
+}
+/**
+ * `docker run` whose options let the container see nothing of the runner but the subfolders of the
+ * checkout it mounts ({@link SUBFOLDER}): no mount of the checkout's root, its `.git`, `$RUNNER_TEMP`
+ * (where checkout v6 keeps the token's file), the home folder or the Docker socket; no
+ * `--privileged`, `--mount`, `--volumes-from`, host namespaces or added capabilities (only the
+ * options {@link DOCKER_VALUE_OPTIONS} and {@link DOCKER_FLAGS}). Whatever the image runs, it cannot
+ * read the token's copy.
+ */
+function confinedContainer(words) {
+    if (words[1]?.text !== 'run')
+        return false;
+    const image = imageIndex(words);
+    if (image === -1)
+        return false;
+    for (let i = 2; i < image; i++) {
+        const w = words[i].text;
+        const [name, inline] = w.includes('=') && w.startsWith('--')
+            ? [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]
+            : [w, undefined];
+        if (name === '-v' || name === '--volume') {
+            const spec = inline ?? words[++i]?.text;
+            const source = spec?.split(':')[0];
+            if (!source || !SUBFOLDER.test(source))
+                return false;
+        }
+        else if (DOCKER_VALUE_OPTIONS.has(name)) {
+            if (inline === undefined)
+                i++;
+        }
+        else if (!DOCKER_FLAGS.test(w))
+            return false;
+    }
+    return true;
 }
 /** The credential a checkout is given in `token:` when it is not the job's own token. */
 function otherCredential(step) {
@@ -42342,116 +42144,10 @@ const workflowContainerCredentials = (0,types/* defineEvaluator */.D)({
     },
 });
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/callers.js
-
-
-/**
- * The jobs and steps of the repository that call the reusable workflow or local action in `file`
- * (`uses: ./.github/workflows/x.yml`, `uses: ./path/to/action`, or the same with `$/`), so that
- * `inputs.*` can be followed back to the values passed in. Indexed once per run.
- */
-function localCallers(workspace, file) {
-    const index = workspace.memo('workflow-local-callers', '', () => {
-        const map = new Map();
-        const add = (target, caller) => {
-            const list = map.get(target);
-            if (list)
-                list.push(caller);
-            else
-                map.set(target, [caller]);
-        };
-        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
-            job(job, workflow) {
-                const ref = job.uses && (0,parsers_uses/* parseUses */.A)(job.uses.value);
-                if (ref && ref.kind === 'local')
-                    add(normalize(ref.path), { source: workflow, job, ...withOf(job.with) });
-            },
-            step(step, source, job) {
-                const ref = step.uses && (0,parsers_uses/* parseUses */.A)(step.uses.value);
-                if (ref?.kind !== 'local')
-                    return;
-                const dir = normalize(ref.path).replace(/\/$/, '');
-                const caller = { source, step, ...(job ? { job } : {}), ...withOf(step.with) };
-                for (const name of ['action.yml', 'action.yaml'])
-                    add(dir === '' ? name : `${dir}/${name}`, caller);
-            },
-        });
-        return map;
-    });
-    return index.get(file) ?? [];
-}
-/**
- * The reusable workflow of this repository a job calls (`uses: ./.github/workflows/x.yml`), when it is
- * found here; undefined for a step job, a workflow of another repository (its content is not seen
- * here) or a path that holds no workflow.
- */
-function calledWorkflow(workspace, job) {
-    const ref = job.uses && (0,parsers_uses/* parseUses */.A)(job.uses.value);
-    if (ref?.kind !== 'local')
-        return undefined;
-    const called = (0,parsers_workflow/* readWorkflowSource */.$Z)(workspace, normalize(ref.path.replace(/@.*$/, '')));
-    return called?.kind === 'workflow' ? called : undefined;
-}
-function withOf(map) {
-    return map ? { with: map } : {};
-}
-/** `./a/./b/` -> `a/b/`: the path relative to the repository root, as the index lists files. */
-function normalize(path) {
-    return path
-        .split('/')
-        .filter((s) => s !== '.' && s !== '')
-        .join('/')
-        .concat(path.endsWith('/') ? '/' : '');
-}
-/**
- * The events that can run a workflow: its own triggers and, for a reusable workflow
- * (`workflow_call`), the triggers of the workflows in this repository that call it, followed through
- * chains of calls. A reusable workflow runs in its caller's event context (`github.event` is the
- * caller's), so one called from a `pull_request_target` workflow is as privileged as its caller.
- * `workflow_call` itself stays in the set: callers outside the repository are not visible here.
- */
-function triggeringEvents(workspace, workflow) {
-    const events = new Set((workflow.on?.events ?? []).map((e) => e.event));
-    if (!events.has('workflow_call'))
-        return events;
-    const seen = new Set([workflow.path]);
-    const queue = [workflow.path];
-    while (queue.length > 0) {
-        for (const caller of localCallers(workspace, queue.shift())) {
-            if (caller.source.kind !== 'workflow' || !caller.job || seen.has(caller.source.path))
-                continue;
-            seen.add(caller.source.path);
-            for (const e of caller.source.on?.events ?? [])
-                events.add(e.event);
-            queue.push(caller.source.path);
-        }
-    }
-    return events;
-}
-/**
- * Whether a workflow or local action runs in this repository at all: a workflow that has a trigger
- * of its own besides `workflow_call`, or that a job of such a workflow calls, followed through chains
- * of calls (each file once, so a cycle of workflows that only call each other ends, and does not run);
- * an action that a step of such a workflow uses, directly or through other local actions. A reusable
- * workflow or action that does not run here runs only for callers elsewhere, in their context.
- */
-function runsHere(workspace, source) {
-    return workspace.memo('workflow-runs-here', source.path, () => {
-        const seen = new Set();
-        const queue = [source];
-        for (let s = queue.shift(); s; s = queue.shift()) {
-            if (seen.has(s.path))
-                continue;
-            seen.add(s.path);
-            if (s.kind === 'workflow' && (s.on?.events ?? []).some((e) => e.event !== 'workflow_call'))
-                return true;
-            for (const caller of localCallers(workspace, s.path))
-                queue.push(caller.source);
-        }
-        return false;
-    });
-}
-
+// EXTERNAL MODULE: ./lib/core/parsers/shell.js
+var shell = __nccwpck_require__(5582);
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/callers.js
+var workflow_callers = __nccwpck_require__(414);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/contexts.js
 /**
  * Which expression contexts an outsider controls, and how much. Written from GitHub's webhook payload
@@ -42937,7 +42633,7 @@ class Dataflow {
         if (declared.types.length > 0 && declared.types.every((t) => SAFE_INPUT_TYPES.has(t)))
             return [];
         const out = [];
-        const callers = localCallers(this.workspace, source.path);
+        const callers = (0,workflow_callers/* localCallers */.ch)(this.workspace, source.path);
         // A declared free-text input is chosen by whoever dispatches or calls this, from anywhere: a
         // source in itself, whatever the callers visible here pass (which are followed below).
         if (declared.via && this.options.inputs) {
@@ -42946,7 +42642,7 @@ class Dataflow {
                 ? {}
                 : {
                     callers: callers
-                        .filter((c) => runsHere(this.workspace, c.source))
+                        .filter((c) => (0,workflow_callers/* runsHere */.lg)(this.workspace, c.source))
                         .map((c) => (0,core_location/* locationFromSpan */.Cx)(c.source.path, (c.step ?? c.job).uses.span)),
                     ...(declared.manual ? { manual: true } : {}),
                 };
@@ -43339,6 +43035,8 @@ function excludesFolder(text, folder) {
 
 
 
+
+
 /**
  * Whether a job can use its GITHUB_TOKEN for anything but reading the repository. Deliberately
  * one-sided: a job is "read-only" only when every step is a script that neither names a token nor runs
@@ -43558,7 +43256,7 @@ function imageBuilds(workspace, job, workflow, step) {
     const cwd = dir === undefined ? '' : typeof dir === 'string' ? relativePath('', dir) : undefined;
     if (cwd === undefined)
         return undefined;
-    if (shell_commands_scriptCommands(script).some((v) => ['cd', 'pushd', 'popd'].includes(v.name)))
+    if ((0,shell_commands/* scriptCommands */.q8)(script).some((v) => ['cd', 'pushd', 'popd'].includes(v.name)))
         return undefined;
     let seen = false;
     const allow = (view) => {
@@ -43639,7 +43337,8 @@ function relativePath(base, path) {
 }
 /**
  * Whether a script may run a program other than {@link INERT_COMMANDS}, {@link TEXT_TOOLS} and the
- * functions it defines, or have a later step run one: a command named by path (`./echo` is a file of
+ * functions it defines before calling them (parsed definitions, by exact name: a comment, a string
+ * or a heredoc defines none), or have a later step run one: a command named by path (`./echo` is a file of
  * the repository), a text tool told to take its program from a file (`awk -f`, `sed -f`, `curl -K`) or
  * to run commands (awk's `system()`, pipes and `getline`, sed's `e`, sort's `--compress-program`), a
  * heredoc that substitutes commands (its body is not read as commands), an arithmetic expansion, an
@@ -43649,7 +43348,7 @@ function runsOther(script, options = {}) {
     const from = options.after?.[1] ?? 0;
     if (/\$\{\{|\$\(\(|GITHUB_(?:ENV|PATH)\b/.test(script.slice(from)))
         return true;
-    const functions = new Set([...script.matchAll(/(?:^|[\s;&|{}()])(?:function\s+([\w-]+)|([\w-]+)\s*\(\s*\))/g)].map((m) => (m[1] ?? m[2]).toLowerCase()));
+    const functions = definedBefore(script);
     // What runs before the command `after` names is set aside, unless it can run again after it (a
     // loop, a trap, a function).
     const before = options.after
@@ -43657,7 +43356,7 @@ function runsOther(script, options = {}) {
             ? 0
             : options.after[0]
         : 0;
-    return shell_commands_scriptCommands(script).some((view) => {
+    return (0,shell_commands/* scriptCommands */.q8)(script).some((view) => {
         const { command, name, nameIndex } = view;
         if (options.after) {
             const [start, end] = options.after;
@@ -43675,7 +43374,12 @@ function runsOther(script, options = {}) {
         if (options.allow?.(view))
             return false;
         const lower = name.toLowerCase();
-        if (INERT_COMMANDS.has(lower) || functions.has(lower))
+        if (INERT_COMMANDS.has(lower))
+            return false;
+        // A function the script defined before this command, called by its name (a wrapper such as
+        // `sudo`, `env` or `command` runs the program of that name instead): its body is read as commands.
+        const defined = nameIndex === view.bodyIndex ? functions.get(command.words[nameIndex].value) : undefined;
+        if (defined !== undefined && defined < command.start)
             return false;
         const args = command.words.slice(nameIndex + 1).map((w) => w.value);
         if (lower === 'git' && options.readGit)
@@ -43685,6 +43389,20 @@ function runsOther(script, options = {}) {
         return args.some((arg) => toldToRun(lower, arg));
     });
 }
+/**
+ * The functions a script defines (parsed: `name() {`, `function name`, where a command starts; never
+ * words of a comment, a string or a heredoc) and that are certainly in force from there on (at the
+ * top level of the script, never removed by `unset`: {@link shellFunctionsInForce}), by exact name,
+ * with the offset of their first such definition. A definition in a branch, a subshell, a pipeline or
+ * after `&&` or `||` may not be made: a call of its name may run the program.
+ */
+const definedBefore = memoByScript((script) => {
+    const out = new Map();
+    for (const w of (0,shell/* shellFunctionsInForce */.Mv)(script))
+        if (!out.has(w.value))
+            out.set(w.value, w.start);
+    return out;
+});
 /**
  * git subcommands that only read objects, refs and the work tree, named first (no `-c`, `-C` or other
  * option before them): none runs a program of the work tree's (hooks, filters and diff drivers come
@@ -44031,19 +43749,20 @@ function uploadsOnly(step, job, workflow) {
  * ({@link compositeAsData}) given no value of the event. A script that fetches the head is kept to the
  * event as data when `fetchedOnlyRead` says its commits are only read (the caller's judgement).
  */
-function eventAsData(workspace, text, heads, workflow, fetchedOnlyRead = () => false, seen = new Set()) {
+function eventAsData(workspace, text, heads, workflow, repository, fetchedOnlyRead = () => false, seen = new Set()) {
     if (seen.has(workflow.path))
         return true;
     seen.add(workflow.path);
     return workflow.jobs.every((job) => {
-        if (jobExcludesOutsiders(workflow, job))
+        if (jobExcludesOutsiders(workflow, job, repository))
             return true;
         if (job.uses) {
             const ref = (0,parsers_uses/* parseUses */.A)(job.uses.value);
             if (ref.kind !== 'local')
                 return false;
             const called = (0,parsers_workflow/* readWorkflowSource */.$Z)(workspace, ref.path.replace(/^\.\//, '').replace(/@.*$/, ''));
-            return (called?.kind === 'workflow' && eventAsData(workspace, text, heads, called, fetchedOnlyRead, seen));
+            return (called?.kind === 'workflow' &&
+                eventAsData(workspace, text, heads, called, repository, fetchedOnlyRead, seen));
         }
         let downloaded = false;
         for (const step of job.steps) {
@@ -44125,12 +43844,15 @@ function givenTheHead(step, tainted) {
 /**
  * A checkout of a pull request's head into a folder beside the base's tree (`actions/checkout` with
  * `path: pr`), which the rest of the job only hands as data to tools that are not the pull request's:
- * a base-branch tool given the folder as an argument (`gen -folder=pr`, `build --local ./pr`), git
- * reading it (`git -C pr diff`), text tools. Nothing of the folder is then a program, a script given to
- * an interpreter, a directory a command or step runs in, a project a build tool, package manager or
- * installer is pointed at, a file copied elsewhere or a value of a variable that loads code. What the
- * base's tools do with the files is not read here (a generator may still run what it finds): the
- * checkout is still reported, at medium severity and confidence, not as a pwn request.
+ * a script of the base's tree given the folder as an argument (`./tools/render --local ./pr`, `python
+ * bin/site build ./pr`, `ARGS=-folder=pr make gen`), git reading it (`git -C pr diff`), programs
+ * known to only read files (`cat`, `grep`, `diff`, `jq`, `sha256sum`). Nothing of the folder is then a
+ * program, a script given to an interpreter, a directory a command or step runs in, a file copied
+ * elsewhere or a value of a variable that loads code, and no other program is given it: test
+ * runners, linters, formatters, bundlers, compilers, build tools, package managers and installers load
+ * the configuration and code of the project they are pointed at (`jest --rootDir pr`, `eslint pr`).
+ * What the base's scripts do with the files is not read here (a generator may still run what it
+ * finds): the checkout is still reported, at medium severity and confidence, not as a pwn request.
  *
  * Returns the folder, or undefined when the step is no such checkout or something may run the folder.
  */
@@ -44148,12 +43870,15 @@ function sideFolderAsData(workflow, job, step, savesCache) {
     if ([workflow.env, job.env, step.env, ...later.map((s) => s.env)].some(loadsCode))
         return undefined;
     const names = (text) => typeof text === 'string' && mentions(text, folder);
+    // A directory a step or command runs in: any spelling that may be the folder names it.
+    const namesDir = (text) => typeof text === 'string' && mentions(text, folder, 'dir');
     // Commands or steps that run in the folder.
-    const dirs = [workflow.defaults?.workingDirectory, job.defaults?.workingDirectory];
-    if (dirs.some((d) => names(d?.value)))
+    const dirs = [workflow.defaults?.workingDirectory?.value, job.defaults?.workingDirectory?.value];
+    if (dirs.some(namesDir))
         return undefined;
     for (const s of later) {
-        if (names(s.value['working-directory']))
+        const wd = s.value['working-directory'];
+        if (namesDir(wd))
             return undefined;
         // An env value naming the folder may be read as a path to load (PYTHONPATH=pr, NODE_PATH).
         if (mapNames(s.env, names))
@@ -44161,15 +43886,22 @@ function sideFolderAsData(workflow, job, step, savesCache) {
         if (s.uses) {
             // An action of the folder, or one given the folder (a path to build, test or lint).
             const ref = s.uses.value.trim();
-            if (ref.startsWith('./') && names(ref.slice(2)))
+            if (ref.startsWith('./') && namesDir(ref.slice(2)))
                 return undefined;
             if (!actionPathOf(s.uses) && !ref.startsWith('./'))
                 return undefined;
             if (mapNames(s.with, names))
                 return undefined;
         }
-        if (s.run && !commandsOf(s.run.value).every((c) => readsOnly(c, s.run.value, folder)))
-            return undefined;
+        if (s.run) {
+            const script = withoutExpressions(s.run.value);
+            const commands = commandsOf(script);
+            // Once a script or step leaves the workspace's root, a relative path is read from a directory
+            // this does not follow (`cd .github && npm --prefix ../pr ci`, `cd .. && make -C r/pr`).
+            const moved = [...dirs, wd].some((d) => typeof d === 'string' && d.trim() !== '') || commands.some(changesDir);
+            if (!commands.every((c) => readsOnly(c, script, folder, moved)))
+                return undefined;
+        }
     }
     if (mapNames(job.env, names) || mapNames(workflow.env, names))
         return undefined;
@@ -44177,7 +43909,7 @@ function sideFolderAsData(workflow, job, step, savesCache) {
 }
 /** `./pr/`, `${{ github.workspace }}/pr` -> `pr`; undefined for the workspace itself or a path out of it. */
 function folderOf(raw) {
-    const folder = stripWorkspace(raw.trim())
+    const folder = stripWorkspace(withoutExpressions(raw.trim()))
         .replace(/\/+$/, '')
         .replace(/^(?:\.\/)+/, '');
     if (folder === '' || folder === '.' || folder.startsWith('/') || /(?:^|\/)\.\.(?:\/|$)/.test(folder))
@@ -44185,17 +43917,124 @@ function folderOf(raw) {
     // A folder named by an expression or a variable is not known.
     if (/[$`*?[\]{}\\]/.test(folder))
         return undefined;
-    return folder;
+    return folder.replace(/\/(?:\.?\/)+/g, '/');
 }
+/**
+ * The spellings of the workspace's root at the start of a path: `${{ github.workspace }}` (made
+ * `$GITHUB_WORKSPACE` by {@link withoutExpressions}), `$GITHUB_WORKSPACE`, and the directory the step
+ * starts in (`$PWD`, `$(pwd)`, `~+`), taken for the root: read as the root, a path that may name the
+ * folder is not missed.
+ */
+const WORKSPACE = /^(?:\$\{?GITHUB_WORKSPACE\}?|\$\{?PWD\}?|\$\(\s*pwd\s*\)|`\s*pwd\s*`|~\+)(?=\/|$)/;
 function stripWorkspace(text) {
-    return text.replace(/^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)\//, '');
+    const root = WORKSPACE.exec(text);
+    return root ? text.slice(root[0].length).replace(/^\/+/, '') : text;
 }
-/** Whether a word, or a part of it after `=`, `:` or `,`, is the folder or a path in it. */
-function mentions(text, folder) {
-    return text.split(/[=:,\s]/).some((part) => {
-        const p = stripWorkspace(part.replace(/^['"]|['"]$/g, '')).replace(/^(?:\.\/)+/, '');
-        return p === folder || p.startsWith(`${folder}/`);
-    });
+/**
+ * A script or value with its `${{ }}` expressions made single words, as the runner writes them in
+ * before the shell reads the script: `${{ github.workspace }}` is the workspace's root, any other
+ * expression a value not known here.
+ */
+function withoutExpressions(text) {
+    return text.replace(/\$\{\{([^}]*(?:\}(?!\})[^}]*)*)\}\}/g, (_m, inner) => /^\s*github\.workspace\s*$/.test(inner) ? '$GITHUB_WORKSPACE' : '$__EXPRESSION__');
+}
+/**
+ * Whether a word, or a part of it after `=`, `:` or `,`, may be the folder or a path in it. Paths are
+ * read as the shell resolves them: the workspace's spellings at the start, `.` and `..` resolved,
+ * repeated and trailing slashes dropped, a glob pattern (`pr*`, `p?`, `[p]r`, `{pr,x}`) taken for
+ * the folder it matches. A relative path is read from the workspace's root, or, once the script may
+ * have moved elsewhere (`moved`) or when it climbs out of where it starts (`../pr`), from anywhere:
+ * the folder anywhere in it names it. As `dir` (the directory of `cd`, `pushd`, `working-directory`
+ * or a local action), a path holding a value not known here (`cd "$DIR"`, `$(realpath x)`) and a
+ * folder above the side folder (`cd a` for `a/b`) name it too.
+ */
+function mentions(text, folder, mode) {
+    const target = folder.split('/');
+    return withoutExpressions(text)
+        .split(/[=:,\s]/)
+        .some((part) => pathNames(part.replace(/^['"]+|['"]+$/g, ''), target, mode));
+}
+function pathNames(word, folder, mode) {
+    if (word === '')
+        return false;
+    const root = WORKSPACE.exec(word);
+    const rest = root ? word.slice(root[0].length) : word;
+    if (mode === 'dir' && /[$`]/.test(rest))
+        return true;
+    if (!root && rest.startsWith('~'))
+        return false;
+    const segments = [];
+    let climbed = false;
+    for (const s of rest.split('/')) {
+        if (s === '' || s === '.')
+            continue;
+        if (s !== '..')
+            segments.push(s);
+        else if (segments.length > 0)
+            segments.pop();
+        else
+            climbed = true;
+    }
+    // An absolute path elsewhere, or a path read from a directory not followed: the folder anywhere.
+    const anywhere = climbed || (!root && (rest.startsWith('/') || mode !== undefined));
+    for (let i = 0; i < (anywhere ? segments.length : Math.min(1, segments.length)); i++) {
+        let j = 0;
+        while (j < folder.length && i + j < segments.length && segmentMatches(segments[i + j], folder[j]))
+            j++;
+        if (j === folder.length)
+            return true;
+        if (mode === 'dir' && j > 0 && i + j === segments.length)
+            return true;
+    }
+    return false;
+}
+/** Whether a path segment is the name, or a glob pattern matching it. */
+function segmentMatches(segment, name) {
+    if (segment === name)
+        return true;
+    if (!/[*?[{]/.test(segment))
+        return false;
+    let source = '';
+    for (let i = 0; i < segment.length; i++) {
+        const c = segment[i];
+        if (c === '*')
+            source += '.*';
+        else if (c === '?')
+            source += '.';
+        else if (c === '[') {
+            const close = segment.indexOf(']', i + 2);
+            if (close < 0)
+                source += '\\[';
+            else {
+                source += `[${segment
+                    .slice(i + 1, close)
+                    .replace(/^!/, '^')
+                    .replace(/\\/g, '\\\\')}]`;
+                i = close;
+            }
+        }
+        else if (c === '{')
+            source += '(?:';
+        else if (c === '}')
+            source += ')';
+        else if (c === ',')
+            source += '|';
+        else
+            source += c.replace(/[.+^$()|\\]/g, '\\$&');
+    }
+    try {
+        return new RegExp(`^${source}$`).test(name);
+    }
+    catch {
+        // A pattern not read here may match the folder.
+        return true;
+    }
+}
+/** A command that changes the directory later commands run in. */
+function changesDir(command) {
+    const [first, second] = command.program;
+    const name = first?.text === 'builtin' ? second?.text : first?.text;
+    return name === 'cd' || name === 'pushd' || name === 'popd';
 }
 function mapNames(map, names) {
     return [...(map?.entries.values() ?? [])].some((v) => names(typeof v.value === 'number' ? '' : v.value));
@@ -44204,12 +44043,18 @@ function mapNames(map, names) {
 const INTERPRETER = /^(?:python[\d.]*|py|node|nodejs|bash|sh|zsh|dash|ksh|ruby|perl|php|pwsh|powershell|rscript|lua|tclsh)$/i;
 /** Runners of a project's environment that run the command they are given (`poetry run python x`). */
 const PROJECT_RUNNERS = new Set(['poetry', 'uv', 'pipenv', 'pdm', 'hatch', 'rye']);
-/** Commands that run, build, install or copy what they are pointed at, or change the directory. */
-const RUNS_WHAT_IT_NAMES = new Set(('cd pushd source . eval export declare typeset local readonly alias make cmake ninja meson go cargo rustc gcc cc clang ' +
-    'npm npx yarn pnpm bun bunx deno pip pip3 pipx uv poetry pipenv pdm hatch tox nox pytest composer bundle gem rake ' +
-    'docker podman buildah bazel bazelisk gradle gradlew mvn mvnw ant sbt dotnet msbuild java javac kotlin swift ' +
-    'cp mv ln install rsync tar unzip chmod chown terraform tofu helm kubectl ansible-playbook pre-commit prek ' +
-    'act just task mage earthly nix').split(' '));
+/**
+ * Programs known to only read the files they are given, or to write them as data: they run nothing of
+ * a folder they are pointed at. Any other program may (test runners, linters, formatters, bundlers,
+ * compilers and build tools load the configuration, plugins and code of the project they are given:
+ * `jest --rootDir pr`, `eslint pr`, `prettier --check pr`, `mdbook build pr`).
+ */
+const DATA_READERS = new Set(('cat head tail less more grep egrep fgrep rg ag diff cmp comm wc sort uniq cut tr paste column fold ' +
+    'nl tac od hexdump xxd strings base64 sha1sum sha224sum sha256sum sha384sum sha512sum shasum md5sum ' +
+    'b2sum cksum jq yq ls tree stat du file basename dirname realpath readlink echo printf test [ [[ ' +
+    'mkdir rm rmdir touch diffstat').split(' '));
+/** Folders of installed tools: a program or script there is a dependency, not the base's own script. */
+const INSTALLED = /(?:^|\/)(?:node_modules|\.venv|venv|site-packages|vendor|\.bin|\.cargo|go\/bin)(?:\/|$)/;
 /** git subcommands that only read a repository. */
 const GIT_READS = new Set([
     'diff',
@@ -44231,13 +44076,19 @@ const GIT_READS = new Set([
 const LOADING_VARIABLE = /^(?:PATH|PYTHONPATH|PYTHONSTARTUP|NODE_PATH|NODE_OPTIONS|RUBYLIB|RUBYOPT|PERL5LIB|PERL5OPT|LD_PRELOAD|LD_LIBRARY_PATH|DYLD_\w+|BASH_ENV|ENV|CLASSPATH|GOFLAGS|GOPATH|CARGO_HOME|GIT_\w+|\w*_CONFIG|\w*RC)$/i;
 /**
  * Whether a command treats the folder only as data: it names the folder nowhere, or only as an
- * argument of a program that is not the folder's, not one that runs, builds or installs what it names
- * (an interpreter's script aside), not a directory change, and not through a variable that loads code.
+ * argument of a script of the base's tree (named by its path, or run by an interpreter), of git
+ * reading it, or of a program known to only read files ({@link DATA_READERS}), and not through a
+ * variable that loads code.
  */
-function readsOnly(command, script, folder) {
-    const named = (w) => mentions(w.text, folder);
+function readsOnly(command, script, folder, moved) {
+    const mode = moved ? 'moved' : undefined;
+    // The directory `cd` or `pushd` goes to: any spelling that may be the folder.
+    const dir = changesDir(command);
+    const named = (w) => mentions(w.text, folder, dir && command.program.includes(w) ? 'dir' : mode);
     if (!command.words.some(named))
         return true;
+    if (dir)
+        return false;
     const first = command.program[0];
     // The variables set before the program (`ARGS="-folder=pr" make gen`): data, unless they load code;
     // one set alone (`DIR=pr`) is read later, where this does not follow it.
@@ -44252,10 +44103,10 @@ function readsOnly(command, script, folder) {
     // A value written for later steps (`echo "X=pr" >> "$GITHUB_ENV"`).
     if (/GITHUB_(?:ENV|PATH|OUTPUT)/.test(script.slice(command.start, command.end)))
         return false;
-    return first ? programReads(command.program, folder) : true;
+    return first ? programReads(command.program, folder, mode) : true;
 }
-function programReads(words, folder) {
-    const named = (w) => mentions(w.text, folder);
+function programReads(words, folder, mode) {
+    const named = (w) => mentions(w.text, folder, mode);
     const [program, ...args] = words;
     if (!program)
         return true;
@@ -44269,14 +44120,15 @@ function programReads(words, folder) {
         const at = args.findIndex((w, i) => i > 0 && !w.text.startsWith('-'));
         if (args.slice(0, at < 0 ? args.length : at).some(named))
             return false;
-        return at < 0 || programReads(args.slice(at), folder);
+        return at < 0 || programReads(args.slice(at), folder, mode);
     }
     if (INTERPRETER.test(name)) {
         const at = args.findIndex((w) => !w.text.startsWith('-'));
         // `-c code`, `-m module`: the code or the module's own arguments are what run.
         if (args.slice(0, at < 0 ? args.length : at).some((w) => /^-[a-z]*[cme]$/i.test(w.text)))
             return false;
-        return at >= 0 && !named(args[at]);
+        // A script of the base's tree (not of an installed tool: `node node_modules/jest/bin/jest.js`).
+        return at >= 0 && !named(args[at]) && !INSTALLED.test(args[at].text);
     }
     if (name === 'git') {
         const c = args.findIndex((w) => w.text === '-C');
@@ -44285,10 +44137,20 @@ function programReads(words, folder) {
     }
     if (name === 'find')
         return !args.some((w) => /^-(?:exec|execdir|ok|okdir)$/.test(w.text));
-    return !RUNS_WHAT_IT_NAMES.has(name);
+    // A script of the base's tree named by its path (`./tools/render pr`): the base's own code, read in
+    // review; what it does with the folder is not read here.
+    if (baseScript(program.text))
+        return true;
+    return DATA_READERS.has(name);
+}
+/** A relative path to a file of the base's tree that is not an installed tool's. */
+function baseScript(path) {
+    const p = stripWorkspace(path);
+    return p.includes('/') && !p.startsWith('/') && !p.startsWith('~') && !/[$`]/.test(p) && !INSTALLED.test(p);
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dangerous-triggers.js
+
 
 
 
@@ -44336,7 +44198,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
     summary: 'pull_request_target and workflow_run triggers (medium; low when the jobs keep to the event as data, info when they also hold no secret or write scope); workflows on them, on issue_comment or called from them that check out, run or hand on the pull request head (critical).',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     subjects: parsers_workflow/* workflowFiles */.BF,
-    evaluate({ workspace, subjects }) {
+    evaluate({ workspace, subjects, repository }) {
         const findings = [];
         // Every workflow, for the names a workflow_run trigger follows: read only when one does.
         const sources = workflowsByName(workspace);
@@ -44346,17 +44208,19 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace, subjects), {
             workflow(workflow) {
                 const own = eventsOf(workflow);
-                const events = triggeringEvents(workspace, workflow);
+                // A reusable workflow runs in the events of its callers, except those of a calling job whose
+                // condition (or that of a job it needs) keeps outsiders out: the call never happens for them.
+                const events = (0,workflow_callers/* triggeringEvents */.yE)(workspace, workflow, (caller) => !jobExcludesOutsiders(caller.source, caller.job, repository));
                 const privileged = ['pull_request_target', 'workflow_run', 'issue_comment'].filter((e) => events.has(e));
                 const untrustedRun = privileged.filter((e) => e !== 'workflow_run' || followsUntrustedRuns(workflow, sources));
                 const via = privileged.some((e) => !own.has(e)) ? ' (through the workflows that call it)' : '';
                 let critical = 0;
                 if (untrustedRun.length > 0) {
                     for (const job of workflow.jobs) {
-                        if (jobExcludesOutsiders(workflow, job))
+                        if (jobExcludesOutsiders(workflow, job, repository))
                             continue;
                         for (const step of job.steps) {
-                            if (excludesOutsiders(step.if))
+                            if (excludesOutsiders(step.if, repository))
                                 continue;
                             const gate = environmentGate(workflow, job);
                             const check = gate ? undefined : checkGate(workspace, workflow, job, via !== '');
@@ -44454,7 +44318,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                 // Jobs that check out the head only under a condition that keeps outsiders out (a bot's
                 // branches of this repository, maintainers): said, so the message does not deny the checkout.
                 const gated = workflow.jobs
-                    .filter((job) => job.steps.some((step) => (jobExcludesOutsiders(workflow, job) || excludesOutsiders(step.if)) &&
+                    .filter((job) => job.steps.some((step) => (jobExcludesOutsiders(workflow, job, repository) || excludesOutsiders(step.if, repository)) &&
                     headCheckoutsOf(workspace, flow, workflow, job, step).length > 0))
                     .map((job) => `"${job.id}"`);
                 const gatedNote = gated.length === 0
@@ -44472,7 +44336,9 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                     return (hits.length > 0 &&
                         hits.every((h) => FETCH_ONLY.test(h.what) && treeNeverRun(workflow, job, step, h.command, true)));
                 };
-                const asData = () => (data ??= unseen.length === 0 && eventAsData(workspace, values, flow, workflow, fetchedOnlyRead));
+                const asData = () => (data ??=
+                    unseen.length === 0 &&
+                        eventAsData(workspace, values, flow, workflow, repository, fetchedOnlyRead));
                 // Keeping to the event as data with no secret and a read-only token leaves the run nothing
                 // privileged to expose: the trigger is then only a note (info).
                 const bare = !writableToken(workflow) &&
@@ -44592,6 +44458,9 @@ function environmentGate(workflow, job, seen = new Set()) {
     const name = typeof env === 'string' ? env : env?.name;
     if (typeof name === 'string' && name.trim() !== '')
         return name.trim();
+    // A job that runs whatever became of the jobs it needs (`always()`) does not wait for their approval.
+    if (runsPastFailures(job.if))
+        return undefined;
     const needs = job.needs?.value;
     for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
         const upstream = workflow.jobs.find((j) => j.id === id);
@@ -44631,6 +44500,8 @@ const CHECK_JOB = /check[-_ ]?(?:run|perm|permissions?|users?|actor|author|acces
  */
 function checkGate(workspace, workflow, job, throughCallers) {
     const gateIn = (source, waiting) => {
+        if (runsPastFailures(waiting.if))
+            return undefined;
         const needs = waiting.needs?.value;
         for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
             const upstream = source.jobs.find((j) => j.id === id);
@@ -44652,7 +44523,7 @@ function checkGate(workspace, workflow, job, throughCallers) {
     if (own || !throughCallers)
         return own;
     // The callers through which outsiders reach it: those on a privileged event, or called in turn.
-    const callers = localCallers(workspace, workflow.path).filter((c) => c.source.kind === 'workflow' &&
+    const callers = (0,workflow_callers/* localCallers */.ch)(workspace, workflow.path).filter((c) => c.source.kind === 'workflow' &&
         c.job &&
         (c.source.on?.events ?? []).some((e) => PRIVILEGED_RUNS.has(e.event) || e.event === 'workflow_call'));
     if (callers.length === 0)
@@ -44695,8 +44566,7 @@ function membershipGate(workflow, job, step) {
  * they or the job ask for `always()` or another status.
  */
 function associationCheck(job, step) {
-    const status = /\b(?:always|failure|cancelled)\s*\(/;
-    if (status.test(String(step.if?.value ?? '')) || status.test(String(job.if?.value ?? '')))
+    if (runsPastFailures(step.if) || runsPastFailures(job.if))
         return undefined;
     for (const earlier of job.steps) {
         if (earlier.index >= step.index)
@@ -44710,10 +44580,12 @@ function associationCheck(job, step) {
         const reads = (text) => typeof text === 'string' && /\bauthor_association\b/.test(text);
         if (typeof script !== 'string')
             continue;
-        if (!reads(script) && ![...(earlier.env?.entries.values() ?? [])].some((v) => reads(v.value)))
+        // A shell script is read as commands: its comments say nothing it does.
+        const code = earlier.run ? commandText(script) : script;
+        if (!reads(code) && ![...(earlier.env?.entries.values() ?? [])].some((v) => reads(v.value)))
             continue;
         const fails = earlier.run
-            ? /\bexit\s+[1-9]/.test(script)
+            ? failingExits(script).length > 0
             : /\bcore\.setFailed\s*\(|\bthrow\b/.test(script);
         if (!fails)
             continue;
@@ -44733,17 +44605,108 @@ const WRITE_TEST = /permissions\.push\b|["'](?:write|admin|maintain)["']/;
 /** Whom the login names: who commented (or started the run) or who opened the pull request. */
 const COMMENTER = new Set(['github.event.comment.user.login', 'github.actor', 'github.triggering_actor']);
 const AUTHOR = new Set(['github.event.issue.user.login', 'github.event.pull_request.user.login']);
+/** Programs that call the REST API. */
+const API_CLIENTS = new Set(['gh', 'curl', 'wget', 'http', 'xh']);
+/** Programs that read or test the API's answer (what is tested is read from them, not from printers). */
+const ANSWER_READERS = new Set([...API_CLIENTS, 'jq', 'yq', '[', '[[', 'test', 'grep']);
+/** The text of a script's commands (comments, heredoc bodies and the spaces between them left out). */
+function commandText(script, programs) {
+    return (0,shell_commands/* scriptCommands */.q8)(script)
+        .filter((v) => !programs || programs.has(v.name.toLowerCase()))
+        .map((v) => script.slice(v.command.start, v.command.end))
+        .join('\n');
+}
+/**
+ * The commands of a script that certainly end it with an error when they are reached, and are reached
+ * on the answer of a check, with their offsets: an `exit N` (N other than 0), or a call of a function
+ * whose body ends so (`die() { echo "$1"; exit 1; }`), at the top level of the script, in a branch of
+ * an `if` whose condition tests something (a variable, an API call or a reader of its answer; not
+ * `false`, `true` or `:`), in a branch of a `case` on a variable, in a `{ }` group, or after `&&` or `||` of such a test (`... | grep -q true
+ * || exit 1`). Never one in a function's body that is not called, in a loop, a subshell, a
+ * substitution, a pipeline, a background job (`exit 1 &`) or after a command that tests nothing
+ * (`false && exit 1`): when in doubt, no exit.
+ */
+function failingExits(script) {
+    const frames = (0,shell/* shellStructure */.SN)(script);
+    const byStart = new Map([...frames].map(([c, f]) => [c.start, { command: c, frames: f }]));
+    const order = [...frames.keys()];
+    const exits = (v) => v.name === 'exit' && /^[1-9]\d*$/.test(v.command.words[v.nameIndex + 1]?.value ?? '');
+    // The command before `command` in the same compound command, when an operator ties them.
+    const before = (command, around) => {
+        const prev = order[order.indexOf(command) - 1];
+        const theirs = prev ? frames.get(prev) : [];
+        const same = theirs.length === around.length && theirs.every((f, i) => f.frame === around[i].frame);
+        return prev && same && prev.next ? { op: prev.next, previous: prev } : undefined;
+    };
+    const tied = (op, previous) => op === undefined ||
+        !/^(?:&&|\|\||\||\|&)$/.test(op) ||
+        (op !== '|' && op !== '|&' && testsSomething(previous));
+    // Whether a command is reached on a check, within its frames from `from` on.
+    const reached = (command, from) => {
+        const around = frames.get(command);
+        if (command.next === '&' || command.next === '|' || command.next === '|&')
+            return false;
+        const prev = before(command, around);
+        if (prev && !tied(prev.op, prev.previous))
+            return false;
+        return around.slice(from).every(({ frame, phase }) => {
+            if (frame.after === '&' || frame.after === '|' || frame.after === '|&')
+                return false;
+            if (!tied(frame.before, frame.previous))
+                return false;
+            if (frame.kind === 'group')
+                return true;
+            // A branch of a `case` on a variable's value (`case "$ASSOC" in OWNER) ;; *) exit 1 ;; esac`).
+            if (frame.kind === 'case')
+                return /[$`]/.test(frame.subject ?? '');
+            return frame.kind === 'if' && phase !== 'condition' && frame.condition.some(testsSomething);
+        });
+    };
+    const views = (0,shell_commands/* scriptCommands */.q8)(script).filter((v) => byStart.has(v.command.start));
+    // Functions whose body ends the script with an error wherever they are called.
+    const dying = new Set();
+    for (const v of views) {
+        if (!exits(v))
+            continue;
+        const { command, frames: around } = byStart.get(v.command.start);
+        const at = around.findIndex((f) => f.frame.kind === 'function');
+        if (at >= 0 && around.slice(0, at).every((f) => f.frame.kind === 'group') && reached(command, at + 1))
+            dying.add(around[at].frame.name);
+    }
+    return views.filter((v) => {
+        if (!exits(v) && !dying.has(v.name))
+            return false;
+        const { command } = byStart.get(v.command.start);
+        return reached(command, 0);
+    });
+}
+/**
+ * Whether a command tests something a check answers: a test of a variable or a substitution
+ * (`[ "$PERM" != write ]`), an API client, or a reader of its answer (`jq`, `grep`). `false`, `true`,
+ * `:` and tests of literal words test nothing.
+ */
+function testsSomething(command) {
+    const words = command?.words.map((w) => w.value) ?? [];
+    const program = (words[0] ?? '').toLowerCase();
+    if (!ANSWER_READERS.has(program))
+        return false;
+    if (program === '[' || program === '[[' || program === 'test')
+        return words.some((w) => /[$`]/.test(w));
+    return true;
+}
 /**
  * An earlier `run:` step of the job that fails it (`exit 1`) unless the REST API says who commented
  * has push permission on the repository (`gh api /repos/.../collaborators/$USER/permission`). Sound
  * when it also checks the pull request's author and that the head is a branch of this repository
  * (`head.repo.full_name`): then only people with write access can start the run or change the code it
  * checks out. A failed step skips the steps after it, unless they or the job ask for `always()` or
- * another status.
+ * another status. The script is read as commands: the call is one of an API client (`gh`, `curl`),
+ * the permission and the head's repository are read from the answer by it (or by `jq`, a test,
+ * `grep`), and an `exit` with an error comes after the call; words of comments, of strings printed
+ * (`echo`) and of heredocs prove nothing.
  */
 function permissionCheck(job, step) {
-    const status = /\b(?:always|failure|cancelled)\s*\(/;
-    if (status.test(String(step.if?.value ?? '')) || status.test(String(job.if?.value ?? '')))
+    if (runsPastFailures(step.if) || runsPastFailures(job.if))
         return undefined;
     for (const earlier of job.steps) {
         if (earlier.index >= step.index)
@@ -44751,23 +44714,32 @@ function permissionCheck(job, step) {
         if (earlier.if !== undefined || earlier.value['continue-on-error'] !== undefined || !earlier.run)
             continue;
         const script = earlier.run.value;
-        if (!/\bexit\s+[1-9]/.test(script) || !WRITE_TEST.test(script))
+        const answers = commandText(script, ANSWER_READERS);
+        if (!WRITE_TEST.test(answers))
             continue;
+        const exits = failingExits(script);
         const whose = new Set();
-        for (const m of script.matchAll(PERMISSION_CALL)) {
-            const named = m[1] ? earlier.env?.entries.get(m[1])?.value : `\${{ ${m[2]} }}`;
-            const expr = typeof named === 'string' ? /^\s*\$\{\{\s*([\w.]+)\s*\}\}\s*$/.exec(named)?.[1] : undefined;
-            if (!expr)
+        for (const view of (0,shell_commands/* scriptCommands */.q8)(script)) {
+            if (!API_CLIENTS.has(view.name.toLowerCase()))
                 continue;
-            const path = expr.toLowerCase();
-            if (COMMENTER.has(path))
-                whose.add('commenter');
-            if (AUTHOR.has(path))
-                whose.add('author');
+            // The call must be able to fail the step: an error exit follows it.
+            if (!exits.some((e) => e.command.start > view.command.start))
+                continue;
+            for (const m of script.slice(view.command.start, view.command.end).matchAll(PERMISSION_CALL)) {
+                const named = m[1] ? earlier.env?.entries.get(m[1])?.value : `\${{ ${m[2]} }}`;
+                const expr = typeof named === 'string' ? /^\s*\$\{\{\s*([\w.]+)\s*\}\}\s*$/.exec(named)?.[1] : undefined;
+                if (!expr)
+                    continue;
+                const path = expr.toLowerCase();
+                if (COMMENTER.has(path))
+                    whose.add('commenter');
+                if (AUTHOR.has(path))
+                    whose.add('author');
+            }
         }
         if (!whose.has('commenter'))
             continue;
-        const sound = whose.has('author') && /\bhead\.repo\.full_name\b/.test(script);
+        const sound = whose.has('author') && /\bhead\.repo\.full_name\b/.test(answers);
         return {
             step: stepLabel(earlier),
             job: job.id,
@@ -44807,7 +44779,7 @@ function jobMembershipGate(workflow, job, seen) {
         if (found)
             return found;
     }
-    if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
+    if (runsPastFailures(job.if))
         return undefined;
     for (const id of needed) {
         const up = workflow.jobs.find((j) => j.id === id);
@@ -44870,7 +44842,7 @@ function stepOutput(ref, job, before) {
 const FETCH_ONLY = /^git\s+(?:-c\s+\S+\s+)*fetch\b/;
 /** The offsets of the command of a script that holds an offset, if one does. */
 function commandAt(script, at) {
-    const views = shell_commands_scriptCommands(script).filter((v) => v.command.start <= at && at < v.command.end);
+    const views = (0,shell_commands/* scriptCommands */.q8)(script).filter((v) => v.command.start <= at && at < v.command.end);
     // The innermost one (a checkout inside `$(...)` is that command, not the one around it).
     const inner = views.sort((a, b) => b.command.depth - a.command.depth)[0];
     return inner ? [inner.command.start, inner.command.end] : undefined;
@@ -44980,7 +44952,85 @@ function headCheckoutsOf(workspace, flow, workflow, job, step) {
         }
         at += line.length + 1;
     }
+    if (hits.length > 0)
+        return hits;
+    // `git fetch origin "$SHA"` with `SHA: ${{ github.event.pull_request.head.sha }}` in an `env:`.
+    for (const hit of headVariables(flow, scope, step.run.value)) {
+        hits.push({
+            what: hit.what,
+            location: text.locate(hit.at[0], hit.at[1]),
+            command: [hit.view.command.start, hit.view.command.end],
+        });
+    }
     return hits;
+}
+/** git subcommands that fetch, check out or reset to what they are given. */
+const GIT_TAKES_REF = new Set(['checkout', 'switch', 'fetch', 'reset', 'pull', 'clone', 'worktree']);
+/** A shell variable read in a word: `$NAME`, `${NAME}`, `${NAME:-x}` (not `${{`). */
+const SHELL_VAR = /\$(?:\{([A-Za-z_]\w*)|([A-Za-z_]\w*))/g;
+/** The runner's own variables that name the head: `GITHUB_HEAD_REF` is `github.head_ref`. */
+const HEAD_VARIABLES = new Set(['GITHUB_HEAD_REF']);
+/**
+ * The git commands of a script (parsed: comments and strings are not commands) that fetch, check out
+ * or reset to a shell variable naming the pull request's head: one set in the step's, job's or
+ * workflow's `env:` (or written to `$GITHUB_ENV` by an earlier step) from an expression of the head
+ * (its SHA, branch, repository or clone URL, followed as the dataflow follows `env.NAME`), the
+ * runner's `GITHUB_HEAD_REF`, or a variable the script assigned from one of those before the command.
+ */
+function headVariables(flow, scope, script) {
+    const views = (0,shell_commands/* scriptCommands */.q8)(script);
+    // Variables the script assigns (`REF="$SHA"`, `export REF=$SHA`): where, and what they read.
+    const assigned = new Map();
+    for (const v of views) {
+        const words = v.command.words.length === 0
+            ? v.command.assignments
+            : ['export', 'local', 'declare', 'readonly', 'typeset'].includes(v.name)
+                ? v.command.words.slice(v.nameIndex + 1)
+                : [];
+        for (const w of words) {
+            const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(w.value);
+            if (!m)
+                continue;
+            const reads = [...m[2].matchAll(SHELL_VAR)].map((r) => (r[1] ?? r[2]));
+            const list = assigned.get(m[1]) ?? [];
+            list.push({ start: v.command.start, reads });
+            assigned.set(m[1], list);
+        }
+    }
+    const names = (name, before, depth) => {
+        if (HEAD_VARIABLES.has(name))
+            return true;
+        if (depth > 4)
+            return false;
+        const own = assigned.get(name)?.filter((a) => a.start < before);
+        if (own && own.length > 0)
+            return own.some((a) => a.reads.some((r) => names(r, a.start, depth + 1)));
+        const parsed = (0,expression/* parseExpression */.YK)(`env.${name}`);
+        return parsed.ok && flow.flows(parsed.node, `env.${name}`, scope).some((f) => !f.collection);
+    };
+    const out = [];
+    for (const view of views) {
+        if (view.name !== 'git')
+            continue;
+        const args = view.command.words.slice(view.nameIndex + 1);
+        // The subcommand, after `-c key=value` and `-C dir`.
+        let k = 0;
+        while (k < args.length && args[k].value.startsWith('-'))
+            k += /^-[cC]$/.test(args[k].value) ? 2 : 1;
+        if (!GIT_TAKES_REF.has(args[k]?.value ?? ''))
+            continue;
+        const word = args
+            .slice(k + 1)
+            .find((w) => [...w.value.matchAll(SHELL_VAR)].some((m) => names((m[1] ?? m[2]), view.command.start, 0)));
+        if (!word)
+            continue;
+        out.push({
+            what: script.slice(view.command.start, view.command.end).trim().replace(/\s+/g, ' '),
+            at: [word.start, word.end],
+            view,
+        });
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dependabot-cooldown.js
@@ -45876,7 +45926,7 @@ const workflowInsecureUrlScheme = (0,types/* defineEvaluator */.D)({
                     return;
                 const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
                 for (const command of commandsOf(step.run.value)) {
-                    const program = commands_programName(command);
+                    const program = programName(command);
                     if (!program || !FETCHERS.has(program))
                         continue;
                     if (program === 'git' &&
@@ -46703,7 +46753,205 @@ function jobsText(blocks) {
         .join('; ');
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/unused-token.js
+
+
+
+
+
+const unused_token_TOKEN = /github\.token|secrets\.GITHUB_TOKEN/i;
+/** GitHub's command-line clients and release tools, which read their token from {@link GH_VARS}. */
+const GH_CLI = /(?:^|[\s;&|(`$])(?:gh|hub)\s|goreleaser|semantic-release|changeset|release-it|release-please|pkg-pr-new|ghr\s/;
+const GH_VARS = /^(?:GH_TOKEN|GITHUB_TOKEN|GH_ENTERPRISE_TOKEN|GITHUB_ENTERPRISE_TOKEN)$/i;
+/** Tools that publish a package or sign an artifact (trusted publishing, keyless signing). */
+const PUBLISH = /\b(?:npm|yarn|pnpm|uv|pdm|hatch|poetry|flit|cargo)\s+publish\b|\btwine\s+upload\b|\bgem\s+push\b|\bcosign\s+(?:sign|attest)|\bgh\s+attestation\b/;
+/** Pushes (git's, and tools that push a site). */
+const PUSH = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh-deploy\b|\bghp-import\b|\bmike\s+deploy\b/;
+/**
+ * Whether a script step's environment (its own `env:`, the job's, the workflow's, nearest first) sets a
+ * variable named like `names` to a token of its own: a secret that is not the job's token, or the
+ * token an App step of the job made.
+ */
+function givenOwn(step, job, workflow, token, names) {
+    const set = new Map();
+    for (const map of [workflow.env, job.env, step.env])
+        for (const [name, v] of map?.entries ?? [])
+            set.set(name, v.value);
+    return [...set].some(([name, value]) => {
+        if (!names.test(name) || typeof value !== 'string' || token.test(value))
+            return false;
+        if (/\bsecrets\s*[.[]/i.test(value))
+            return true;
+        const made = /^\s*\$\{\{\s*steps\.([\w-]+)\.outputs\.token\s*\}\}\s*$/.exec(value)?.[1];
+        return (made !== undefined &&
+            job.steps.some((s) => s.id?.value === made && actionOf(s.uses) === 'actions/create-github-app-token'));
+    });
+}
+/** Commands that write to a container registry, such as GitHub's (`packages`). */
+const REGISTRY_WRITE = /\b(?:docker|podman|buildah)\s+(?:push|manifest\s+push|buildx\s+imagetools\s+create)\b|\bcosign\s+(?:sign|attest|copy)\b|\bcrane\s+(?:push|copy|cp|tag|mutate|append)\b|\boras\s+(?:push|attach|copy|tag)\b|\bhelm\s+push\b|\bskopeo\s+copy\b/;
+/**
+ * What a job does with its token when no step is handed it (the rules above), or undefined when a
+ * step is, or may be.
+ */
+function jobTokenUnused(workspace, job, workflow) {
+    if (job.uses || job.steps.length === 0)
+        return undefined;
+    const token = jobToken(workspace, workflow);
+    const mentions = (map) => [...(map?.entries.values() ?? [])].some((v) => typeof v.value === 'string' && token.test(v.value));
+    const maps = [workflow.env, job.env, job.container?.credentials, ...job.services.map((s) => s.credentials)];
+    if (maps.some(mentions))
+        return undefined;
+    const found = { replaced: [], unknown: [], mayPush: false, programs: false, oidc: false };
+    // The job's own token left in .git/config by a checkout.
+    let onDisk = false;
+    // A token of its own left there by a checkout given one.
+    let ownOnDisk = false;
+    for (const step of job.steps) {
+        if (mentions(step.env) || mentions(step.with))
+            return undefined;
+        if (step.run) {
+            const text = String(step.run.value);
+            if (token.test(text))
+                return undefined;
+            // `gh`, the API and pushes take the token from the environment: one of its own must be there.
+            if (GH_CLI.test(text) && !givenOwn(step, job, workflow, token, GH_VARS))
+                return undefined;
+            if (/api\.github\.com/.test(text) && !givenOwn(step, job, workflow, token, /./))
+                return undefined;
+            // A push uses what a checkout left in .git/config (the job's token: mayPush), else a variable.
+            if (PUSH.test(text) && !onDisk && !ownOnDisk && !givenOwn(step, job, workflow, token, /./))
+                return undefined;
+            // Publishing and signing tools may use the job's token or its OIDC token in ways not read here.
+            if (PUBLISH.test(text))
+                return undefined;
+            if (requestsOidc(text))
+                found.oidc = true;
+            if (REGISTRY_WRITE.test(text))
+                found.registry = true;
+            found.programs = true;
+            if (onDisk)
+                found.mayPush = true;
+            continue;
+        }
+        const path = actionPathOf(step.uses);
+        const repo = actionOf(step.uses);
+        if (!path || !repo) {
+            // A container action (`docker://`) is a program given no token; an action of this repository
+            // is not read here.
+            if (!/^\s*docker:\/\//.test(String(step.uses?.value ?? '')))
+                return undefined;
+            found.programs = true;
+            if (onDisk)
+                found.mayPush = true;
+            continue;
+        }
+        const known = knownActionScopes(step);
+        if (ownToken(step, job, workflow)) {
+            found.replaced.push(repo);
+            if (repo === 'actions/checkout' && !isFalse(input(step, 'persist-credentials')))
+                ownOnDisk = true;
+            // actions/github-script makes its client with the token it is given.
+            if (!known && repo !== 'actions/github-script') {
+                found.unknown.push(repo);
+                found.programs = true;
+            }
+            if (known?.['id-token'])
+                found.oidc = true;
+            // An action not known may run git, and push with the credentials a checkout left.
+            if (onDisk && !known)
+                found.mayPush = true;
+            continue;
+        }
+        if (!known)
+            return undefined;
+        if (repo === 'actions/checkout') {
+            if (!isFalse(input(step, 'persist-credentials')))
+                onDisk = true;
+            continue;
+        }
+        if (known['id-token'])
+            found.oidc = true;
+        // Given the job's token by default: only an action known to read with it (a toolchain's download,
+        // another run's artifacts) or not to use it.
+        if (Object.entries(known).some(([scope, level]) => scope !== 'id-token' && level === 'write'))
+            return undefined;
+    }
+    return found;
+}
+/**
+ * Whether a job with steps that may run anything still leaves its token's `scope: write` unused
+ * ({@link jobTokenUnused}); undefined when a step uses it or may.
+ */
+function unusedWrite(workspace, job, workflow, scope) {
+    const found = jobTokenUnused(workspace, job, workflow);
+    if (!found)
+        return undefined;
+    const name = scope.toLowerCase();
+    const needs = jobNeeds(job, workflow);
+    const alike = name === 'issues' || name === 'pull-requests' ? ['issues', 'pull-requests'] : [name];
+    if (alike.some((s) => needs.scopes.get(s) === 'write'))
+        return undefined;
+    if (name === 'contents' && found.mayPush)
+        return undefined;
+    if (name === 'id-token' && found.oidc)
+        return undefined;
+    // GitHub's App token action is given a private key to make a token from, not a token in place of the job's.
+    const replaced = [...new Set(found.replaced)].filter((r) => r !== 'actions/create-github-app-token');
+    const how = replaced.length > 0
+        ? `${replaced.join(', ')} ${replaced.length > 1 ? 'are' : 'is'} given a token of ${replaced.length > 1 ? 'their' : 'its'} own, and no step is handed the job's token (scripts and other actions get none)`
+        : "no step is handed the job's token (scripts get none; the actions are known not to use it for writing)";
+    const unknown = [...new Set(found.unknown)];
+    if (name === 'id-token') {
+        // Any program of the job, or an action not known, can ask for an OIDC token unseen; so can the
+        // runner of a container job pulling its image from a registry that takes one.
+        const unsure = found.programs || job.container || job.services.length > 0
+            ? 'a program or action the job runs may ask for an OIDC token in a way not read here'
+            : undefined;
+        return { how: 'no step is seen to ask for an OIDC token', ...(unsure ? { unsure } : {}) };
+    }
+    // A registry client may find credentials for GitHub's registry set up in a way not read here (a
+    // self-hosted runner's Docker configuration).
+    if (name === 'packages' && found.registry)
+        return {
+            how,
+            unsure: "a script writes to a container registry, which may be GitHub's, with credentials not read here",
+        };
+    if (unknown.length > 0)
+        return {
+            how,
+            unsure: `${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not known here and may use the job's token beside ${unknown.length > 1 ? 'their' : 'its'} own`,
+        };
+    return { how };
+}
+/**
+ * What names the job's token: `github.token`, `secrets.GITHUB_TOKEN`; in a reusable workflow also
+ * its inputs named for a token and the secrets it declares under `on.workflow_call.secrets` that a
+ * caller may fill with its own job's token (`token: ${{ secrets.GITHUB_TOKEN }}`): a caller of this
+ * repository does so, or none is found here (the callers are elsewhere, unseen).
+ */
+function jobToken(workspace, workflow) {
+    const call = workflow.on?.events.find((t) => t.event === 'workflow_call');
+    if (!call)
+        return unused_token_TOKEN;
+    const config = call.config?.value;
+    const declared = unused_token_isRecord(config) && unused_token_isRecord(config.secrets) ? Object.keys(config.secrets) : [];
+    const callers = (0,workflow_callers/* localCallers */.ch)(workspace, workflow.path).filter((c) => c.job?.uses);
+    const passesToken = (name) => callers.length === 0 ||
+        callers.some(({ job }) => {
+            const passed = job.secrets?.value;
+            if (!unused_token_isRecord(passed))
+                return false;
+            return Object.entries(passed).some(([k, v]) => k.toLowerCase() === name.toLowerCase() && typeof v === 'string' && unused_token_TOKEN.test(v));
+        });
+    const names = declared.filter(passesToken).map(workspace_glob/* escapeRegExp */.Nt).join('|');
+    return new RegExp(`${unused_token_TOKEN.source}|\\binputs\\.[\\w-]*token[\\w-]*${names ? `|\\bsecrets\\.(?:${names})(?![\\w-])` : ''}`, 'i');
+}
+function unused_token_isRecord(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/permissions.js
+
 
 
 
@@ -46744,7 +46992,11 @@ function jobsText(blocks) {
  *   it (scopes.ts; granted per job it would reach fewer jobs), or that the only inheriting job cannot
  *   use;
  * - a job-level write scope the job cannot use: every step a script that never uses the token or an
- *   action known to only read (token-use.ts), on any trigger.
+ *   action known to only read (token-use.ts), on any trigger; or that no step uses, though the job
+ *   may run anything: no step is handed the job's token, each one acting on GitHub being given a
+ *   token of its own (unused-token.ts; low confidence when such an action is not known). So too a
+ *   write scope a call grants to a reusable workflow of this repository whose jobs do not use it,
+ *   and a workflow-level one its jobs do not use that way.
  * Write scopes are graded low too when every trigger is a pull request event: a fork's run gets them
  * as read scopes. Not `security-events` (reading it shows code scanning alerts before they are fixed),
  * nor `write-all` and `read-all`, which give a fork's run read access to every scope.
@@ -46772,7 +47024,7 @@ const workflowPermissions = (0,types/* defineEvaluator */.D)({
                         shorthandFix(fixes, top, workflow, workflow.permissions.shorthand, undefined, inheriting);
                         findings.push(top);
                     }
-                    findings.push(...workflowWrites(fixes, workflow, inheriting));
+                    findings.push(...workflowWrites(workspace, fixes, workflow, inheriting));
                 }
                 // A call of a workflow of this repository whose jobs all declare permissions runs nothing
                 // with the default token; the fix still weighs it, since a top-level block would reach it.
@@ -46789,7 +47041,7 @@ const workflowPermissions = (0,types/* defineEvaluator */.D)({
                     shorthandFix(fixes, own, workflow, job.permissions.shorthand, job, []);
                     findings.push(own);
                 }
-                findings.push(...jobWrites(fixes, workflow, job));
+                findings.push(...jobWrites(workspace, fixes, workflow, job));
             },
         });
         fixes.finish();
@@ -46818,7 +47070,7 @@ function shorthand(path, permissions, scope, jobId, inert) {
     };
 }
 /** Workflow-level write scopes reaching jobs that do not need them. */
-function workflowWrites(fixes, workflow, inheriting) {
+function workflowWrites(workspace, fixes, workflow, inheriting) {
     const scopes = (workflow.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
     if (scopes.length === 0)
         return [];
@@ -46846,16 +47098,25 @@ function workflowWrites(fixes, workflow, inheriting) {
             const unsure = inheriting
                 .filter((j) => !users.includes(j))
                 .map((j) => [j, unsureWrite(j, workflow)]);
-            if (unsure.every(([, u]) => u !== undefined))
+            // A job seen to leave it unused (every step given a token of its own) is no guess.
+            if (unsure.every(([j, u]) => u !== undefined && !seenUnused(workspace, j, workflow, scope)))
                 return {
                     why: `${why}; ${unsure.map(([j, u]) => `"${j.id}" may use it (${u})`).join(', ')}`,
                     guess: true,
                 };
             return { why };
         }
-        return needs(inheriting[0], scope)
-            ? undefined
-            : { why: `is inherited by job ${names}, none of whose steps can use the token for more than reading` };
+        if (!needs(inheriting[0], scope))
+            return {
+                why: `is inherited by job ${names}, none of whose steps can use the token for more than reading`,
+            };
+        const unused = unusedWrite(workspace, inheriting[0], workflow, scope);
+        if (!unused)
+            return undefined;
+        return {
+            why: `is inherited by job ${names}, none of whose steps uses it: ${unused.how}${unused.unsure ? ` (it may be used after all: ${unused.unsure})` : ''}`,
+            ...(unused.unsure ? { guess: true } : {}),
+        };
     };
     return scopes.flatMap(({ scope, level }) => {
         const reason = whyFor(scope);
@@ -46886,6 +47147,11 @@ function seenToUse(job, workflow, scope) {
     const name = scope.toLowerCase();
     const alike = name === 'issues' || name === 'pull-requests' ? ['issues', 'pull-requests'] : [name];
     return alike.some((s) => needs.scopes.get(s) === 'write');
+}
+/** Whether a job is seen to leave a write scope unused, with no doubt (unused-token.ts). */
+function seenUnused(workspace, job, workflow, scope) {
+    const unused = unusedWrite(workspace, job, workflow, scope);
+    return unused !== undefined && unused.unsure === undefined;
 }
 /** Why a job may write with its token in a way not read here (an unknown action, an API call), if it may. */
 function unsureWrite(job, workflow) {
@@ -47012,24 +47278,80 @@ function githubFixedNote(jobs, what) {
     const actions = [...new Set(jobs.flatMap((j) => j.steps.map((s) => actionPathOf(s.uses))))].join(', ');
     return ` ${jobs.length > 1 ? 'Jobs' : 'Job'} ${names} ${jobs.length > 1 ? 'run' : 'runs'} only GitHub's own ${actions}, which run${actions.includes(',') ? '' : 's'} no code of this repository, so nothing but GitHub's code holds ${what} there today; a step added later would.`;
 }
-/** Job-level write scopes of a job whose steps only read. */
-function jobWrites(fixes, workflow, job) {
+/**
+ * Job-level write scopes of a job whose steps only read, or that no step uses: the job's token is
+ * handed to no step that could write with it, every step that acts on GitHub being given a token of
+ * its own (unused-token.ts); for a call of a reusable workflow of this repository, the scopes it
+ * grants that no called job uses.
+ */
+function jobWrites(workspace, fixes, workflow, job) {
     const scopes = (job.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
-    if (scopes.length === 0 || tokenWriter(job, workflow))
+    if (scopes.length === 0)
         return [];
-    return scopes.map(({ scope, level }) => {
+    const writer = tokenWriter(job, workflow);
+    return scopes.flatMap(({ scope, level }) => {
+        const unused = !writer
+            ? undefined
+            : job.uses
+                ? calledUnused(workspace, job, scope)
+                : unusedWrite(workspace, job, workflow, scope);
+        if (writer && !unused)
+            return [];
         const grade = pullRequestGrade(workflow, scope);
+        const why = !unused
+            ? 'none of its steps can use the token for more than reading (only scripts without token use and read-only actions)'
+            : `${job.uses ? 'no job of the workflow it calls uses it' : 'none of its steps uses it'}: ${unused.how}`;
         const found = {
-            message: `"${scope}: write" is granted to job "${job.id}", but none of its steps can use the token for more than ` +
-                `reading (only scripts without token use and read-only actions).${grade?.note ?? ''} ` +
-                `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.`,
+            message: `"${scope}: write" is granted to job "${job.id}", but ${why}.${grade?.note ?? ''} ` +
+                `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.` +
+                (unused?.unsure ? ` It may be used after all: ${unused.unsure}.` : ''),
             location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, level.span),
             key: `unneeded-write:${job.id}:${scope}`,
             ...(grade ? { severity: grade.severity } : {}),
+            ...(unused?.unsure ? { confidence: 'low' } : {}),
         };
         lowerScopeFix(fixes, found, workflow, scope, level);
         return found;
     });
+}
+/**
+ * Whether no job of the reusable workflow of this repository that `job` calls uses the write `scope`
+ * the call grants: each called job that gets it (no block of its own or of its workflow that leaves
+ * it out) only reads or is seen not to use it (unused-token.ts), through nested calls; undefined when
+ * one may use it, or the workflow is not found.
+ */
+function calledUnused(workspace, job, scope, callers = []) {
+    const called = (0,workflow_callers/* calledWorkflow */.vZ)(workspace, job);
+    if (!called || callers.includes(called.path))
+        return undefined;
+    const within = [...callers, called.path];
+    const hows = [];
+    const unsure = [];
+    for (const j of called.jobs) {
+        const block = j.permissions ?? called.permissions;
+        if (block && !grantsWrite(block, scope))
+            continue;
+        const found = j.uses
+            ? calledUnused(workspace, j, scope, within)
+            : tokenWriter(j, called)
+                ? unusedWrite(workspace, j, called, scope)
+                : { how: 'its steps only read' };
+        if (!found)
+            return undefined;
+        hows.push(`in ${called.path}, job "${j.id}": ${found.how}`);
+        if (found.unsure)
+            unsure.push(found.unsure);
+    }
+    return {
+        how: hows.length > 0 ? hows.join('; ') : `no job of ${called.path} gets it`,
+        ...(unsure.length > 0 ? { unsure: unsure.join('; ') } : {}),
+    };
+}
+/** Whether a block grants `scope` write (`write-all`, or the scope itself). */
+function grantsWrite(block, scope) {
+    if (block.shorthand)
+        return block.shorthand.value.trim() === 'write-all';
+    return block.scopes.some((s) => s.scope.toLowerCase() === scope.toLowerCase() && isWrite(s.level.value));
 }
 function isWrite(value) {
     return typeof value === 'string' && value.trim() === 'write';
@@ -47043,7 +47365,7 @@ function isWrite(value) {
  * another repository is not seen here, so its caller counts as declaring none.
  */
 function declaredThroughCall(workspace, job, callers = []) {
-    const called = calledWorkflow(workspace, job);
+    const called = (0,workflow_callers/* calledWorkflow */.vZ)(workspace, job);
     // A call back into a workflow on the way here: GitHub rejects the loop.
     if (!called || callers.includes(called.path))
         return false;
@@ -47236,7 +47558,7 @@ function pushesOfEveryBranch(workspace, workflow, seen = new Set()) {
         return true;
     if (!workflow.on?.events.some((e) => e.event === 'workflow_call'))
         return false;
-    return localCallers(workspace, workflow.path).some((c) => c.source.kind === 'workflow' && c.job !== undefined && pushesOfEveryBranch(workspace, c.source, seen));
+    return (0,workflow_callers/* localCallers */.ch)(workspace, workflow.path).some((c) => c.source.kind === 'workflow' && c.job !== undefined && pushesOfEveryBranch(workspace, c.source, seen));
 }
 function everyBranch(config) {
     if (config === null || config === undefined || typeof config !== 'object' || Array.isArray(config))
@@ -47261,7 +47583,7 @@ function onPullRequestComments(workflow, job, seen = new Set()) {
     const tree = conditionTree(job.if);
     if (tree && requiresPullRequest(tree, true))
         return true;
-    if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
+    if (runsPastFailures(job.if))
         return false;
     const needs = job.needs?.value;
     return (Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []).some((id) => {
@@ -47879,7 +48201,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
                 // A reusable workflow of another repository called on the events asked for: its steps are not
                 // in this tree, so it may do what is looked for (kept apart; see combineEvidence).
                 const unseen = s.jobs.filter((j) => j.uses && (0,parsers_uses/* parseUses */.A)(j.uses.value).kind === 'repository');
-                if (unseen.length > 0 && [...triggeringEvents(workspace, s)].some((e) => events.has(e))) {
+                if (unseen.length > 0 && [...(0,workflow_callers/* triggeringEvents */.yE)(workspace, s)].some((e) => events.has(e))) {
                     candidates.push({
                         message: `${unseen.map((j) => j.uses.value.trim()).join(', ')} (called by ${s.path})`,
                         location: { path: s.path, startLine: 1 },
@@ -47888,7 +48210,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
                 }
                 continue;
             }
-            const on = [...triggeringEvents(workspace, s)];
+            const on = [...(0,workflow_callers/* triggeringEvents */.yE)(workspace, s)];
             const location = s.on ? (0,core_location/* locationFromSpan */.Cx)(s.path, s.on.span, true) : { path: s.path, startLine: 1 };
             candidates.push(on.some((e) => events.has(e))
                 ? {
@@ -48029,7 +48351,7 @@ function placed(workspace, evidence, seen) {
         const own = workflow ? eventsOf(workflow) : undefined;
         if (!workflow || own?.size !== 1 || !own.has('workflow_call'))
             return true;
-        const callers = localCallers(workspace, workflow.path).filter((k) => k.job && k.source.kind === 'workflow');
+        const callers = (0,workflow_callers/* localCallers */.ch)(workspace, workflow.path).filter((k) => k.job && k.source.kind === 'workflow');
         return !(callers.length > 0 &&
             callers.every((k) => k.source.path !== workflow.path && reported.has(k.source.path)));
     });
@@ -48045,7 +48367,7 @@ function placed(workspace, evidence, seen) {
             return [c];
         if (c.key !== 'not-on-pull-requests')
             return [c];
-        const events = triggeringEvents(workspace, workflow);
+        const events = (0,workflow_callers/* triggeringEvents */.yE)(workspace, workflow);
         const beside = onPushes.find((p) => p !== workflow.path);
         if (events.has('push') || !beside)
             return [c];
@@ -48466,7 +48788,7 @@ const SHELL_FILE_GLOBS = ['**/*.sh', '**/*.bash'];
 const SHELL_FILE = /\.(?:sh|bash)$/;
 /** The repository file (`.sh`, `.bash`) a `source` or `.` command reads, when its path is literal and found. */
 function sourcedFile(workspace, command) {
-    const program = commands_programName(command);
+    const program = programName(command);
     if (program !== 'source' && program !== '.')
         return undefined;
     const path = command.program[1]?.text;
@@ -48494,8 +48816,9 @@ function sourcedFile(workspace, command) {
  * started), assignments and `VAR=value` prefixes (environment, not arguments), here-documents and
  * here-strings (standard input), redirection targets and process substitutions (`<(printf ...)`), PowerShell cmdlets (Verb-Noun in a PowerShell script, run in the
  * shell's process), scripts of other interpreters (`shell: python`), and secrets named for a setting
- * rather than a credential (`..._BUCKET`, `..._HOST`, `..._IP`, `..._PORT`, `..._ACCOUNT_ID`,
- * `..._APP_ID`, `..._USERNAME`): an address is a program's argument by nature (`ssh user@$HOST_IP`).
+ * rather than a credential (`..._BUCKET`, `..._HOST`, `..._IP`, `..._PORT`, `..._REPO`, `..._ACCOUNT_ID`,
+ * `..._APP_ID`, `..._USERNAME`, `..._ACCESS_KEY_ID`; also followed by qualifying words that name no
+ * credential, `S3_BUCKET_RELEASE`): an address is a program's argument by nature (`ssh user@$HOST_IP`).
  * A quoted argument over several lines (`curl -d '{` ... `}'`) is one word of its command.
  * A call of a shell function the script defines or sources (shell-functions.ts) starts no process
  * either: the secret is reported there only when the function's body expands the parameter that
@@ -48520,7 +48843,7 @@ const workflowSecretInCommandLine = (0,types/* defineEvaluator */.D)({
                 const pwsh = powerShell(step, source, job);
                 let text;
                 for (const command of commandsOf(script)) {
-                    const program = commands_programName(command);
+                    const program = programName(command);
                     if (!program || BUILTINS.has(program) || (pwsh && CMDLET.test(command.program[0].text)))
                         continue;
                     const uses = secretsInArguments(script, command, vars);
@@ -48559,9 +48882,25 @@ const BUILTINS = new Set('echo printf test [ [[ export declare typeset local rea
 const CMDLET = /^[A-Za-z]+-[A-Za-z]+$/;
 /**
  * Secrets whose name says they hold a setting, not a credential (a bucket, a host, an address or
- * port, an account id): kept secret to keep them out of logs, harmless in a command line.
+ * port, a repository's name, an account id, an access key's id): kept secret to keep them out of
+ * logs, harmless in a command line. The setting's word may be followed by words that only qualify
+ * it (`S3_BUCKET_RELEASE`, `BUCKET_STAGING_EU`), never by one that names a credential
+ * (`HOST_SSH_KEY`, `BUCKET_ACCESS_TOKEN`, `DB_HOST_PASSWORD`).
  */
-const SETTING = /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|IP(?:V[46])?(?:_ADDR(?:ESS)?)?|ADDR(?:ESS)?|PORT|DOMAIN|ENDPOINT|URL|ARN|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT|APP)(?:_ID|_NAME|_SLUG)?|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
+const SETTING_WORD = /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|IP(?:V[46])?(?:_ADDR(?:ESS)?)?|ADDR(?:ESS)?|PORT|DOMAIN|ENDPOINT|URL|ARN|REPO(?:SITORY)?(?:_NAME|_SLUG)?|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT|APP)(?:_ID|_NAME|_SLUG)?|(?:ACCESS_)?KEY_ID|ACCESS_ID|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
+/** A word of a secret's name that names (part of) a credential: it is no qualifier of a setting. */
+const CREDENTIAL_WORD = /TOKEN|KEY|SECRET|PASS|PWD|^PW$|PSK|CRED|AUTH|CERT|PRIV|SIGN|SESSION|COOKIE|DSN|HOOK|SALT|JWT|BEARER|OTP|PIN|PAT|LOGIN|ACCESS|CONF|NETRC/i;
+/** Whether a secret's name (`AWS_S3_BUCKET_RELEASE`, `secrets.X`'s X) says it holds a setting. */
+function isSetting(name) {
+    const words = name.split(/[_-]/);
+    for (let k = words.length; k > 0; k--) {
+        if (k < words.length && CREDENTIAL_WORD.test(words[k]))
+            return false;
+        if (SETTING_WORD.test(words.slice(0, k).join('_')))
+            return true;
+    }
+    return false;
+}
 /** `${{ }}` whose value is a secret: `secrets.NAME`, `secrets['NAME']`, the job's token. */
 const SECRET_EXPR = /\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}/gi;
 function otherInterpreter(step, source, job) {
@@ -48617,7 +48956,7 @@ function secretOf(inner) {
     const parts = inner.split('||').map((p) => p.trim());
     if (!parts.every((p) => SECRET_REF.test(p) || /^'[^']*'$/.test(p)))
         return undefined;
-    return parts.find((p) => SECRET_REF.test(p) && !SETTING.test(p.replace(/^secrets\W+|\W+$/g, '')));
+    return parts.find((p) => SECRET_REF.test(p) && !isSetting(p.replace(/^secrets\W+|\W+$/g, '')));
 }
 /** The secrets among the arguments of a command, skipping redirections and their targets. */
 function secretsInArguments(script, command, vars) {
@@ -48643,7 +48982,7 @@ function secretsInArguments(script, command, vars) {
         }
         const raw = script.slice(word.start, word.end);
         for (const m of raw.matchAll(SECRET_EXPR)) {
-            if (SETTING.test(m[1].replace(/^secrets\W+|\W+$/g, '')))
+            if (isSetting(m[1].replace(/^secrets\W+|\W+$/g, '')))
                 continue;
             const start = word.start + m.index;
             out.push({ start, end: start + m[0].length, text: m[0], secret: m[1], variable: false });
@@ -48666,7 +49005,7 @@ function reachedProgram(fn, call, use) {
     if (index < 1 || call.program.slice(1, index).some((w) => /\$[@*]|\$\{[@*#]|\[@\]|\[\*\]/.test(w.text)))
         return undefined;
     const commands = commandsOf(fn.body);
-    if (commands.some((c) => commands_programName(c) === 'shift'))
+    if (commands.some((c) => programName(c) === 'shift'))
         return undefined;
     const held = new Map([[String(index), use.secret]]);
     // Variables set from it, and from those (`local p=$4; pass=$p`), in the order they are set.
@@ -48678,7 +49017,7 @@ function reachedProgram(fn, call, use) {
         }
     }
     for (const c of commands) {
-        const program = commands_programName(c);
+        const program = programName(c);
         if (!program || BUILTINS.has(program))
             continue;
         if (secretsInArguments(fn.body, c, held).length > 0)
@@ -48729,7 +49068,8 @@ function variableUses(raw, offset, vars) {
  * `secrets: inherit` hands every secret the caller can read (repository, environment and organisation
  * secrets) to the called workflow, whatever it needs. Reported at the value, per calling job; low
  * severity when the called workflow is this repository's own and its text names no secret at all
- * (no `secrets` context, no `secrets:` passed on): it receives them but reads none today.
+ * (no `secrets` context, no `secrets:` passed on) but the job's own token (`secrets.GITHUB_TOKEN`,
+ * given to a called workflow without any secret passed): it receives them but reads none today.
  */
 const workflowSecretsInherit = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.secrets-inherit',
@@ -48748,13 +49088,17 @@ const workflowSecretsInherit = (0,types/* defineEvaluator */.D)({
                     subjects.add(workflow.path);
                 if (!job.uses || typeof job.secrets?.value !== 'string' || job.secrets.value.trim() !== 'inherit')
                     return;
-                const called = calledWorkflow(workspace, job);
+                const called = (0,workflow_callers/* calledWorkflow */.vZ)(workspace, job);
                 const unused = called !== undefined && !namesAnySecret(workspace, called);
                 findings.push({
                     message: `Job "${job.id}" passes every secret of the repository and organisation to "${job.uses.value}" ` +
                         '("secrets: inherit"). ' +
                         (unused
-                            ? 'That workflow of this repository names no secret today (no "secrets" context, no secrets passed on), ' +
+                            ? 'That workflow of this repository names no secret today (no "secrets" context, none passed on to a workflow that reads one' +
+                                (namesJobToken(workspace, called)
+                                    ? "; secrets.GITHUB_TOKEN is the job's own token, which it gets without any secret passed"
+                                    : '') +
+                                '), ' +
                                 'so none is exposed yet; any secret it is later made to read comes without review of what it needs. ' +
                                 'Pass "secrets:" explicitly, or none at all.'
                             : 'List only the secrets it uses under "secrets:".'),
@@ -48769,13 +49113,40 @@ const workflowSecretsInherit = (0,types/* defineEvaluator */.D)({
     },
 });
 /**
- * Whether a workflow's text says `secrets` anywhere (`secrets.NAME`, `toJSON(secrets)`, a
- * `secrets:` of its own calls or of `workflow_call`), comments included: only a workflow that never
- * does is known to read none of what it inherits. A composite action it runs has no `secrets` context.
+ * The job's own token as a secret (`secrets.GITHUB_TOKEN`, `secrets['GITHUB_TOKEN']`): a called
+ * workflow is given it whatever secrets its caller passes, so naming it reads nothing inherited.
  */
-function namesAnySecret(workspace, workflow) {
+const JOB_TOKEN_SECRET = /\bsecrets\s*(?:\.\s*GITHUB_TOKEN\b|\[\s*(['"])GITHUB_TOKEN\1\s*\])/gi;
+function namesJobToken(workspace, workflow) {
+    return new RegExp(JOB_TOKEN_SECRET.source, 'i').test(workspace.text(workflow.path) ?? '');
+}
+/** `secrets: inherit` of a job that calls a reusable workflow. */
+const INHERIT = /^(\s*)secrets\s*:\s*inherit\s*(?:#.*)?$/gm;
+/**
+ * Whether a workflow's text says `secrets` anywhere (`secrets.NAME`, `toJSON(secrets)`, a
+ * `secrets:` of its own calls or of `workflow_call`), comments included, but for the job's own token
+ * (`secrets.GITHUB_TOKEN`, which a called workflow gets without any secret passed) and for its own
+ * `secrets: inherit` to workflows of this repository that (the same way, followed through chains of
+ * calls) name none: only a workflow that never does is known to read none of what it inherits. A
+ * composite action it runs has no `secrets` context.
+ */
+function namesAnySecret(workspace, workflow, seen = new Set()) {
     const text = workspace.text(workflow.path);
-    return text === undefined || /\bsecrets\b/i.test(text);
+    if (text === undefined)
+        return true;
+    seen.add(workflow.path);
+    if (/\bsecrets\b/i.test(text.replace(JOB_TOKEN_SECRET, '').replace(INHERIT, '')))
+        return true;
+    for (const job of workflow.jobs) {
+        if (!job.uses || typeof job.secrets?.value !== 'string' || job.secrets.value.trim() !== 'inherit')
+            continue;
+        const called = (0,workflow_callers/* calledWorkflow */.vZ)(workspace, job);
+        if (!called)
+            return true;
+        if (!seen.has(called.path) && namesAnySecret(workspace, called, seen))
+            return true;
+    }
+    return false;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/secrets-outside-env.js
@@ -48904,6 +49275,11 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                     // A secret of the reusable workflow that none of its callers here passes: it is empty in
                     // every run this repository starts; only a caller elsewhere could fill it in.
                     const unpassed = declared && notPassedHere(workspace, source, name);
+                    // A secret of the reusable workflow that every caller here fills with the job's own token:
+                    // no environment can hold that token; only a caller elsewhere could pass a credential.
+                    const jobToken = declared && !unpassed && jobTokenHere(workspace, source, name);
+                    // An access key's id (`AWS_ACCESS_KEY_ID`) names the key; its secret beside it authenticates.
+                    const keyId = ACCESS_KEY_ID.test(name);
                     const what = publishing
                         ? ' and publishes a release'
                         : given && !(deployment.test(name) && CREDENTIAL.test(name))
@@ -48919,12 +49295,19 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                                 (unpassed
                                     ? 'No workflow of this repository that calls it passes this secret, so it is empty in the runs ' +
                                         'they start; a caller in another repository could still pass one. '
-                                    : '') +
+                                    : jobToken
+                                        ? "Every workflow of this repository that calls it passes the job's own token " +
+                                            '(secrets.GITHUB_TOKEN), which no environment can hold; a caller in another repository could ' +
+                                            'still pass a credential. '
+                                        : '') +
+                                (keyId ? ACCESS_KEY_ID_NOTE : '') +
                                 'Give the job `environment:` with protection ' +
                                 'rules and store the credential as a secret of that environment, which takes the place of the one passed in.'
                             : `Job "${job.id}" reads ${text}${what}, ` +
                                 'without an environment: as a repository or organisation secret it is available to every workflow on every ' +
-                                'branch. Store it as an environment secret and give the job `environment:` with protection rules.',
+                                'branch. ' +
+                                (keyId ? ACCESS_KEY_ID_NOTE : '') +
+                                'Store it as an environment secret and give the job `environment:` with protection rules.',
                         location: expr.locate(ref.start, ref.end),
                         key: `${job.id}/${name}`,
                         // A publishing job's secrets are credentials for certain; a name is a strong hint, except
@@ -48935,7 +49318,9 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                         // an environment's protection rules would stop the tests on the branches they test. A key
                         // that a job only verifies signatures with is a trust list more often than a signing key.
                         // A secret no caller here passes holds nothing in the runs this repository starts.
-                        ...(unpassed
+                        // The job's own token passed in by every caller here, or an access key's id, is no
+                        // credential an environment would hold: low.
+                        ...(unpassed || jobToken || keyId
                             ? { confidence: 'low' }
                             : publishing
                                 ? { confidence: 'high' }
@@ -49024,7 +49409,7 @@ function passedIn(workflow, name) {
  * nothing here calls it: its callers are elsewhere, and what they pass is not seen.
  */
 function notPassedHere(workspace, workflow, name) {
-    const callers = localCallers(workspace, workflow.path).filter((c) => c.job?.uses);
+    const callers = (0,workflow_callers/* localCallers */.ch)(workspace, workflow.path).filter((c) => c.job?.uses);
     if (callers.length === 0)
         return false;
     const wanted = name.toLowerCase();
@@ -49037,6 +49422,30 @@ function notPassedHere(workspace, workflow, name) {
         return !Object.keys(passed).some((k) => k.toLowerCase() === wanted);
     });
 }
+/**
+ * Whether the reusable workflow is called by workflows of this repository and every one of them passes
+ * the secret `name` as the job's own token (`secrets.GITHUB_TOKEN`, `github.token`). False when
+ * nothing here calls it, or any caller passes something else or everything (`secrets: inherit`).
+ */
+function jobTokenHere(workspace, workflow, name) {
+    const callers = (0,workflow_callers/* localCallers */.ch)(workspace, workflow.path).filter((c) => c.job?.uses);
+    if (callers.length === 0)
+        return false;
+    const wanted = name.toLowerCase();
+    return callers.every(({ job }) => {
+        const passed = job.secrets?.value;
+        if (!passed || typeof passed !== 'object' || Array.isArray(passed))
+            return false;
+        const value = Object.entries(passed).find(([k]) => k.toLowerCase() === wanted)?.[1];
+        return typeof value === 'string' && JOB_TOKEN_VALUE.test(value);
+    });
+}
+/** A value that is exactly the job's own token. */
+const JOB_TOKEN_VALUE = /^\s*\$\{\{\s*(?:secrets\.GITHUB_TOKEN|github\.token)\s*\}\}\s*$/i;
+/** An access key's id (`AWS_ACCESS_KEY_ID`, `S3_ACCESS_KEY_ID`): it names the key, its secret authenticates. */
+const ACCESS_KEY_ID = /(?:^|_)ACCESS_?KEY_?ID$/i;
+const ACCESS_KEY_ID_NOTE = "Its name says it is an access key's id, which authenticates nothing without the secret key beside it " +
+    '(reported on its own when it is read). ';
 /**
  * A name that ends in what identifies or addresses rather than authenticates (`QUAY_BOT_USERNAME`,
  * `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`, `REGISTRY_URL`, a workload identity provider's resource name
@@ -49980,7 +50389,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
         },
     },
     subjects: parsers_workflow/* workflowFiles */.BF,
-    evaluate({ options, workspace, subjects }) {
+    evaluate({ options, workspace, subjects, repository }) {
         const sinks = actionInputMap(options.sinks);
         const flow = new Dataflow(workspace, classifyContext, { inputs: true });
         // Read (every workflow) only for an injection of a dispatch's payload.
@@ -50017,7 +50426,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
                 const owner = `${job?.id ?? ''}/${step ? stepLabel(step) : 'defaults'}`;
                 const file = sink === 'run:' && step?.run ? writtenFile(workspace, source, step, expr) : undefined;
                 const insiders = source.kind === 'workflow' && job !== undefined
-                    ? jobExcludesOutsiders(source, job) || excludesOutsiders(step?.if)
+                    ? jobExcludesOutsiders(source, job, repository) || excludesOutsiders(step?.if, repository)
                     : false;
                 for (const group of byReference(flows)) {
                     const f = template_injection_finding(expr, group, sink, owner, shellOf(step, job, source), file, relay);
@@ -50506,7 +50915,7 @@ function readOnlyCallers(workspace, workflow) {
         return false;
     if (!events.every((e) => e.event === 'workflow_call' || e.event === 'pull_request'))
         return false;
-    const callers = localCallers(workspace, workflow.path);
+    const callers = (0,workflow_callers/* localCallers */.ch)(workspace, workflow.path);
     return (callers.length > 0 &&
         callers.every((c) => c.source.kind === 'workflow' &&
             c.job !== undefined &&
@@ -50677,7 +51086,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
             // third party can move that ref: whoever can is trusted with this workflow already. A smell
             // (a workflow following a branch runs other code than the commit under review), not a supply
             // chain: low, for the pedantic. The name comes from the run, never from the tree a change edits.
-            if (repository !== undefined && namesRepository(uses.value, repository)) {
+            if (repository !== undefined && unpinned_uses_namesRepository(uses.value, repository)) {
                 findings.push({
                     message: `${message} It names this repository (${repository}) itself: only those who can move that ref can change what runs, and they can change this workflow as well.${aliasNote(uses)}`,
                     location,
@@ -50780,12 +51189,32 @@ function githubActionInBareJob(source, job, text, bareJob) {
     if (source.kind !== 'workflow')
         return undefined;
     const ref = (0,parsers_uses/* parseUses */.A)(text);
+    if (ref.kind === 'docker')
+        return githubImage(ref.image) ? bareJob(source, job) : undefined;
     if (ref.kind !== 'repository')
         return undefined;
     const owner = ref.owner.toLowerCase();
     if ((owner !== 'actions' && owner !== 'github') || !VERSION_TAG.test(ref.ref ?? ''))
         return undefined;
     return bareJob(source, job);
+}
+/** Docker Hub's host names: an image without a registry is pulled from there. */
+const unpinned_uses_DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+/**
+ * Whether a `docker://` image is GitHub's own by a version tag: in the `github` namespace of Docker
+ * Hub (GitHub's verified publisher account) or of GitHub's container registry (`ghcr.io/github/`,
+ * `ghcr.io/actions/`), where only GitHub can push. A digest is a pin already; a tag like `latest`
+ * or `slim` is a branch in all but name.
+ */
+function githubImage(image) {
+    if (!VERSION_TAG.test(image.tag ?? ''))
+        return false;
+    const registry = image.registry?.toLowerCase();
+    const owner = image.repository.toLowerCase().split('/')[0];
+    if (registry === undefined || unpinned_uses_DOCKER_HUB.has(registry))
+        return owner === 'github';
+    return ((registry === 'ghcr.io' || registry === 'docker.pkg.github.com') &&
+        (owner === 'github' || owner === 'actions'));
 }
 /** Why a job holds nothing privileged (see {@link githubActionInBareJob}), or undefined; once per job. */
 function bareJobOf(workflow, job, publishers) {
@@ -50831,7 +51260,7 @@ function sameOwnerNote(owner) {
         "that owner's maintainers can move the ref, but a moved ref still changes what runs here without a change to this repository.");
 }
 /** Whether a repository reference names `repository` (`owner/repo`, lower case). */
-function namesRepository(text, repository) {
+function unpinned_uses_namesRepository(text, repository) {
     const ref = (0,parsers_uses/* parseUses */.A)(text);
     return ref.kind === 'repository' && `${ref.owner}/${ref.repo}`.toLowerCase() === repository;
 }
@@ -51048,7 +51477,7 @@ const workflowUnsoundContains = (0,types/* defineEvaluator */.D)({
                 if (n.kind !== 'call' || n.name !== 'contains' || n.args.length !== 2)
                     continue;
                 const [haystack, needle] = n.args;
-                if (!unsound_contains_isString(haystack) || !choosable(needle) || onlyListedMatch(haystack, needle))
+                if (!isString(haystack) || !choosable(needle) || onlyListedMatch(haystack, needle))
                     continue;
                 const searched = part.inner.slice(haystack.start, haystack.end);
                 const value = part.inner.slice(needle.start, needle.end);
@@ -51091,7 +51520,7 @@ const workflowUnsoundContains = (0,types/* defineEvaluator */.D)({
 /** A quick test before walking the tree. */
 const CONTAINS_TEXT = /contains/i;
 /** A value that is a string whatever happens: a string literal, `format(...)` or `join(...)`. */
-function unsound_contains_isString(node) {
+function isString(node) {
     if (node.kind === 'literal')
         return typeof node.value === 'string';
     return node.kind === 'call' && (node.name === 'format' || node.name === 'join');
@@ -52026,6 +52455,133 @@ function rateLimited(r) {
 
 /***/ }),
 
+/***/ 414:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ch: () => (/* binding */ localCallers),
+/* harmony export */   lg: () => (/* binding */ runsHere),
+/* harmony export */   vZ: () => (/* binding */ calledWorkflow),
+/* harmony export */   yE: () => (/* binding */ triggeringEvents)
+/* harmony export */ });
+/* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3850);
+/* harmony import */ var _parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8539);
+
+
+/**
+ * The jobs and steps of the repository that call the reusable workflow or local action in `file`
+ * (`uses: ./.github/workflows/x.yml`, `uses: ./path/to/action`, or the same with `$/`), so that
+ * `inputs.*` can be followed back to the values passed in. Indexed once per run.
+ */
+function localCallers(workspace, file) {
+    const index = workspace.memo('workflow-local-callers', '', () => {
+        const map = new Map();
+        const add = (target, caller) => {
+            const list = map.get(target);
+            if (list)
+                list.push(caller);
+            else
+                map.set(target, [caller]);
+        };
+        (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .walkWorkflows */ .EG)((0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .workflowSources */ .Gf)(workspace), {
+            job(job, workflow) {
+                const ref = job.uses && (0,_parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__/* .parseUses */ .A)(job.uses.value);
+                if (ref && ref.kind === 'local')
+                    add(normalize(ref.path), { source: workflow, job, ...withOf(job.with) });
+            },
+            step(step, source, job) {
+                const ref = step.uses && (0,_parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__/* .parseUses */ .A)(step.uses.value);
+                if (ref?.kind !== 'local')
+                    return;
+                const dir = normalize(ref.path).replace(/\/$/, '');
+                const caller = { source, step, ...(job ? { job } : {}), ...withOf(step.with) };
+                for (const name of ['action.yml', 'action.yaml'])
+                    add(dir === '' ? name : `${dir}/${name}`, caller);
+            },
+        });
+        return map;
+    });
+    return index.get(file) ?? [];
+}
+/**
+ * The reusable workflow of this repository a job calls (`uses: ./.github/workflows/x.yml`), when it is
+ * found here; undefined for a step job, a workflow of another repository (its content is not seen
+ * here) or a path that holds no workflow.
+ */
+function calledWorkflow(workspace, job) {
+    const ref = job.uses && (0,_parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__/* .parseUses */ .A)(job.uses.value);
+    if (ref?.kind !== 'local')
+        return undefined;
+    const called = (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .readWorkflowSource */ .$Z)(workspace, normalize(ref.path.replace(/@.*$/, '')));
+    return called?.kind === 'workflow' ? called : undefined;
+}
+function withOf(map) {
+    return map ? { with: map } : {};
+}
+/** `./a/./b/` -> `a/b/`: the path relative to the repository root, as the index lists files. */
+function normalize(path) {
+    return path
+        .split('/')
+        .filter((s) => s !== '.' && s !== '')
+        .join('/')
+        .concat(path.endsWith('/') ? '/' : '');
+}
+/**
+ * The events that can run a workflow: its own triggers and, for a reusable workflow
+ * (`workflow_call`), the triggers of the workflows in this repository that call it, followed through
+ * chains of calls. A reusable workflow runs in its caller's event context (`github.event` is the
+ * caller's), so one called from a `pull_request_target` workflow is as privileged as its caller.
+ * `workflow_call` itself stays in the set: callers outside the repository are not visible here.
+ * `follow`, when given, says which calling jobs count (a rule leaves out those whose condition keeps
+ * the call from happening on the events it judges).
+ */
+function triggeringEvents(workspace, workflow, follow = () => true) {
+    const events = new Set((workflow.on?.events ?? []).map((e) => e.event));
+    if (!events.has('workflow_call'))
+        return events;
+    const seen = new Set([workflow.path]);
+    const queue = [workflow.path];
+    while (queue.length > 0) {
+        for (const caller of localCallers(workspace, queue.shift())) {
+            if (caller.source.kind !== 'workflow' || !caller.job || seen.has(caller.source.path))
+                continue;
+            if (!follow({ ...caller, source: caller.source, job: caller.job }))
+                continue;
+            seen.add(caller.source.path);
+            for (const e of caller.source.on?.events ?? [])
+                events.add(e.event);
+            queue.push(caller.source.path);
+        }
+    }
+    return events;
+}
+/**
+ * Whether a workflow or local action runs in this repository at all: a workflow that has a trigger
+ * of its own besides `workflow_call`, or that a job of such a workflow calls, followed through chains
+ * of calls (each file once, so a cycle of workflows that only call each other ends, and does not run);
+ * an action that a step of such a workflow uses, directly or through other local actions. A reusable
+ * workflow or action that does not run here runs only for callers elsewhere, in their context.
+ */
+function runsHere(workspace, source) {
+    return workspace.memo('workflow-runs-here', source.path, () => {
+        const seen = new Set();
+        const queue = [source];
+        for (let s = queue.shift(); s; s = queue.shift()) {
+            if (seen.has(s.path))
+                continue;
+            seen.add(s.path);
+            if (s.kind === 'workflow' && (s.on?.events ?? []).some((e) => e.event !== 'workflow_call'))
+                return true;
+            for (const caller of localCallers(workspace, s.path))
+                queue.push(caller.source);
+        }
+        return false;
+    });
+}
+
+
+/***/ }),
+
 /***/ 9938:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -52350,6 +52906,545 @@ function locationFromSpan(path, span, onKey = false) {
 /** A whole-file location (line 1), for findings about a file rather than a line in it. */
 function fileLocation(path) {
     return { path, startLine: 1 };
+}
+
+
+/***/ }),
+
+/***/ 2028:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Jv: () => (/* binding */ describeService),
+/* harmony export */   cf: () => (/* binding */ serviceSetting),
+/* harmony export */   d3: () => (/* binding */ composeServices),
+/* harmony export */   eV: () => (/* binding */ namesDeployedEnvironment),
+/* harmony export */   oB: () => (/* binding */ nodeAt),
+/* harmony export */   rd: () => (/* binding */ composeReferences),
+/* harmony export */   tG: () => (/* binding */ deployedStack),
+/* harmony export */   xY: () => (/* binding */ serviceFinding)
+/* harmony export */ });
+/* unused harmony exports COMPOSE_FILES, readComposeServices, composeDeployedBy, notDeployedService */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6244);
+/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9752);
+/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2686);
+/* harmony import */ var _devcontainer_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3516);
+/* harmony import */ var _shell_commands_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3473);
+/* harmony import */ var _workflow_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8539);
+
+
+
+
+
+
+
+/**
+ * A model of Docker Compose files: the services of every compose file, each setting located in its
+ * source. Compose files are found by name (`compose.yaml`, `docker-compose.yml`, and their
+ * `compose.<name>.yaml` overrides), anywhere. Compose expands YAML merge keys (`<<: *defaults`), which
+ * the project's YAML reader keeps as an ordinary key: a service's setting is looked up in its own keys
+ * first, then in what it merges, as Compose does.
+ */
+/**
+ * `compose.yaml`, `docker-compose.yml` and their variants, named as Compose's own lookup does
+ * (`compose.override.yml`, `docker-compose.prod.yaml`) and as projects pass them with `-f`: a word
+ * joined with `-` or `_` on either side (`docker-compose-dev.yml`, `docker-compose_test.yaml`,
+ * `prod.docker-compose.yml`, `podman-compose.yml`). Not `composer.yml` nor `compose-file-schema.json`.
+ */
+const COMPOSE_NAME = /^(?:[^/]*[.\-_])?(?:docker-)?compose(?:[.\-_][^/]*)?\.ya?ml$/;
+/** The compose files of a tree, by name (see screens.ts). */
+const COMPOSE_FILES = (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__/* .defineSelector */ .xf)('compose-files', (f) => {
+    if (f.includes('node_modules/'))
+        return false;
+    return COMPOSE_NAME.test(f.slice(f.lastIndexOf('/') + 1));
+});
+/** Bound on nested merge keys followed for one lookup (a merge of a merge of ...). */
+const MAX_MERGE_DEPTH = 10;
+const ORIGIN = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+/** A YAML mapping (not a sequence, not null). */
+function isMap(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The node at `pointer` of a compose document, located at the alias when it comes from an anchor. */
+function nodeAt(document, pointer, value) {
+    const origin = document.origin(pointer);
+    if (origin) {
+        return {
+            value,
+            pointer,
+            span: origin.alias,
+            definedAt: { line: origin.span.key?.line ?? origin.span.start.line, anchor: origin.anchor },
+        };
+    }
+    return { value, pointer, span: document.span(pointer) ?? document.nearestSpan(pointer) ?? ORIGIN };
+}
+/**
+ * Compose's own merge tags (Compose 2.24+): `!reset` takes a setting out of the merged result and
+ * `!override` replaces it instead of merging. Both are valid Compose, so the file parses; the tagged
+ * value is read as written, which for `!reset` keeps a setting Compose would drop (a finding on it
+ * errs toward reporting, and a tag never hides one).
+ */
+const COMPOSE_YAML = { ignoredTags: ['!reset', '!override'] };
+/**
+ * The services of one compose file (cached per run). A compose file that does not parse is recorded
+ * as an input problem, reported once by the `unparsable-file` rule, unless it is a template (`{{ }}`),
+ * which is not meant to parse as it stands. Compose's merge tags are read as Compose reads them
+ * (see {@link COMPOSE_YAML}).
+ */
+function readComposeServices(workspace, file) {
+    return workspace.memo('compose', file, () => {
+        const text = workspace.configText(file);
+        if (text === undefined)
+            return [];
+        const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_2__/* .parseYaml */ .hN)(text, undefined, COMPOSE_YAML);
+        if (!parsed.ok) {
+            if (!text.includes('{{'))
+                workspace.reportProblem({ path: file, ...parsed.error });
+            return [];
+        }
+        const services = [];
+        for (const document of parsed.documents) {
+            const root = document.value;
+            if (!isMap(root) || !isMap(root.services))
+                continue;
+            for (const [name, value] of Object.entries(root.services)) {
+                if (!isMap(value))
+                    continue;
+                const pointer = `/services/${(0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_2__/* .escapePointerToken */ .uC)(name)}`;
+                services.push({
+                    path: file,
+                    document,
+                    name,
+                    node: nodeAt(document, pointer, value),
+                });
+            }
+        }
+        return services;
+    });
+}
+/**
+ * Every service of every compose file of the workspace. The rule examined the files that hold a
+ * service: a compose file of networks and volumes only has nothing to judge.
+ */
+function composeServices(workspace) {
+    const services = workspace.memo('compose-services', '', () => {
+        const files = workspace.filesWhere(COMPOSE_FILES);
+        const tests = testStacks(workspace, files);
+        return files.flatMap((f) => {
+            const demo = tests.has(f) ? undefined : demoReadme(workspace, f);
+            const stack = tests.get(f) ??
+                (demo &&
+                    `the README beside the compose file, ${demo.readme}, calls it "${demo.words}": a demonstration or an example for users to adapt, not a deployment`);
+            const services = readComposeServices(workspace, f);
+            const deployed = services.length > 0 ? deployedStack(workspace, f) : undefined;
+            return services.map((s) => ({ ...s, ...(stack ? { stack } : {}), ...(deployed ? { deployed } : {}) }));
+        });
+    });
+    workspace.examineOnly(new Set(services.map((s) => s.path)));
+    return services;
+}
+/**
+ * The paths the compose files of the workspace name (computed once): what they include
+ * (`include: [a.yml]`, `include: [{path: a.yml}]`), the files their services extend
+ * (`extends.file`), and their services' build contexts, resolved from each file's folder. Paths
+ * outside the tree, absolute, or with a variable are left out.
+ */
+function composeReferences(workspace) {
+    return workspace.memo('compose-references', '', () => {
+        const out = [];
+        for (const from of workspace.filesWhere(COMPOSE_FILES)) {
+            const text = workspace.configText(from);
+            if (text === undefined)
+                continue;
+            const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_2__/* .parseYaml */ .hN)(text, undefined, COMPOSE_YAML);
+            if (!parsed.ok)
+                continue;
+            const add = (key, ref) => {
+                if (typeof ref !== 'string' || ref.trim() === '' || /^[a-z][\w+.-]*:|^\/|[$*{]/i.test(ref.trim()))
+                    return;
+                const to = node_path__WEBPACK_IMPORTED_MODULE_0__.posix
+                    .normalize(node_path__WEBPACK_IMPORTED_MODULE_0__.posix.join(node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(from), ref.trim()))
+                    .replace(/\/+$/, '');
+                if (to !== '.' && to !== '..' && !to.startsWith('../'))
+                    out.push({ from, to, key });
+            };
+            for (const document of parsed.documents) {
+                const root = document.value;
+                if (!isMap(root))
+                    continue;
+                for (const entry of Array.isArray(root.include) ? root.include : []) {
+                    if (!isMap(entry))
+                        add('include', entry);
+                    else
+                        for (const p of Array.isArray(entry.path) ? entry.path : [entry.path])
+                            add('include', p);
+                }
+                if (!isMap(root.services))
+                    continue;
+                for (const service of Object.values(root.services)) {
+                    if (!isMap(service))
+                        continue;
+                    if (isMap(service.extends))
+                        add('extends', service.extends.file);
+                    if (typeof service.build === 'string')
+                        add('build', service.build);
+                    else if (isMap(service.build))
+                        add('build', service.build.context ?? '.');
+                }
+            }
+        }
+        return out;
+    });
+}
+/**
+ * Words of a deployed environment (`docker-compose.prod_tests.yml`, `ci/staging/compose.yml`): a
+ * compose file whose path carries one is that environment's stack, whatever test or CI word it also
+ * carries.
+ */
+const DEPLOYED_ENVIRONMENT_WORDS = new Set([
+    'prod',
+    'production',
+    'prd',
+    'stage',
+    'staging',
+    'live',
+    'release',
+]);
+/** Whether a path names a deployed environment in one of its words (see {@link DEPLOYED_ENVIRONMENT_WORDS}). */
+function namesDeployedEnvironment(file) {
+    return file
+        .toLowerCase()
+        .split(/[/._-]+/)
+        .some((w) => DEPLOYED_ENVIRONMENT_WORDS.has(w));
+}
+/** A command that publishes what a job built: an image, a package, a release. */
+const PUBLISHES = /\b(?:docker|podman|buildah)[ \t]+(?:compose[ \t]+|image[ \t]+)?push\b|\bdocker-compose[ \t]+push\b|\b(?:npm|yarn|pnpm)[ \t]+publish\b|\bgh[ \t]+release\b|\btwine[ \t]+upload\b|\bcargo[ \t]+publish\b/;
+/** Actions that publish what a job built. */
+const PUBLISHING_ACTIONS = /^(?:docker\/build-push-action|softprops\/action-gh-release|pypa\/gh-action-pypi-publish)@/;
+/**
+ * Whether a job deploys: it names an `environment:`, runs on a self-hosted runner (a machine of the
+ * organisation's, often the deployment's own), or publishes what it builds.
+ */
+function deploys(job) {
+    if (job.environment !== undefined)
+        return true;
+    if (JSON.stringify(job.runsOn?.value ?? '').includes('self-hosted'))
+        return true;
+    return job.steps.some((step) => (typeof step.run?.value === 'string' && PUBLISHES.test(step.run.value)) ||
+        (typeof step.uses?.value === 'string' && PUBLISHING_ACTIONS.test(step.uses.value)));
+}
+/** Whether a job's steps name a file: its path, or its name as a word (`-f docker-compose.prod_tests.yml`). */
+function jobNames(job, file) {
+    const name = file.slice(file.lastIndexOf('/') + 1);
+    const word = new RegExp(`(?:^|[^\\w.-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.-])`);
+    return job.steps.some((step) => [step.run?.value, ...[...(step.with?.entries.values() ?? [])].map((v) => v.value)].some((v) => typeof v === 'string' && (v.includes(file) || word.test(v))));
+}
+/**
+ * The workflow job that deploys (see {@link deploys}) and starts the compose file, if any, as
+ * `<workflow> (job <id>)`: what it brings up is a deployment, whatever the file is named.
+ */
+function composeDeployedBy(workspace, file) {
+    for (const source of (0,_workflow_js__WEBPACK_IMPORTED_MODULE_5__/* .workflowSources */ .Gf)(workspace)) {
+        if (source.kind !== 'workflow')
+            continue;
+        const job = source.jobs.find((j) => deploys(j) && jobNames(j, file));
+        if (job)
+            return `${source.path} (job ${job.id})`;
+    }
+    return undefined;
+}
+/**
+ * Why a compose file is deployed, whatever its name says: a workflow job that deploys starts it, or
+ * a compose file that is not itself named or placed as a test, development or example stack
+ * includes or extends it.
+ */
+function deployedStack(workspace, file) {
+    const job = composeDeployedBy(workspace, file);
+    if (job)
+        return `the workflow ${job}, which deploys, starts it`;
+    const by = composeReferences(workspace).find((r) => r.to === file && r.from !== file && r.key !== 'build' && pathNotDeployed(r.from) === undefined);
+    return (by && `${by.from}, no test or development stack, ${by.key === 'include' ? 'includes' : 'extends'} it`);
+}
+/** Words of a script's name or folder that make it a test's (`contnet-tests.sh`, `e2e/up.sh`). */
+const TEST_SCRIPT_WORDS = new Set(['test', 'tests', 'testing', 'e2e', 'integration', 'smoke']);
+/**
+ * The compose files (not at the root, whose name scripts share) that only test scripts use: every
+ * script, Makefile or workflow that names the file's path names a test in its own path, and one does
+ * at least. Such a file brings up a throw-away environment for a test run.
+ */
+function testStacks(workspace, files) {
+    const out = new Map();
+    const nested = files.filter((f) => f.includes('/'));
+    if (nested.length === 0)
+        return out;
+    const users = new Map(nested.map((f) => [f, []]));
+    for (const script of workspace.glob(_shell_commands_js__WEBPACK_IMPORTED_MODULE_4__/* .SCRIPT_FILES */ .iF)) {
+        const text = workspace.text(script);
+        if (text === undefined)
+            continue;
+        for (const f of nested)
+            if (text.includes(f))
+                users.get(f).push(script);
+    }
+    for (const [file, scripts] of users) {
+        const isTest = (p) => p
+            .toLowerCase()
+            .split(/[/._-]+/)
+            .some((w) => TEST_SCRIPT_WORDS.has(w));
+        if (scripts.length > 0 && scripts.every(isTest)) {
+            out.set(file, `the compose file is used only by test scripts (${scripts.slice(0, 2).join(', ')}): a throw-away environment for a test run, not a deployment`);
+        }
+    }
+    return out;
+}
+/**
+ * A setting of a service: its own key, else the first merge source (`<<: *a` or `<<: [*a, *b]`) that
+ * has it, as Compose resolves merge keys.
+ */
+function serviceSetting(service, key) {
+    return lookup(service.document, service.node.pointer, service.node.value, key, 0);
+}
+function lookup(document, pointer, map, key, depth) {
+    if (Object.hasOwn(map, key)) {
+        const p = `${pointer}/${(0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_2__/* .escapePointerToken */ .uC)(key)}`;
+        return nodeAt(document, p, map[key]);
+    }
+    if (depth >= MAX_MERGE_DEPTH || !Object.hasOwn(map, '<<'))
+        return undefined;
+    const merged = map['<<'];
+    const sources = Array.isArray(merged)
+        ? merged.map((v, i) => [v, `/${i}`])
+        : [[merged, '']];
+    for (const [source, suffix] of sources) {
+        if (!isMap(source))
+            continue;
+        const found = lookup(document, `${pointer}/<<${suffix}`, source, key, depth + 1);
+        if (found)
+            return found;
+    }
+    return undefined;
+}
+/** How a service is named in messages: `service "web"`. */
+function describeService(service) {
+    return `service "${service.name}"`;
+}
+/** Words of a compose file's name that make it a sample for users to adapt (`docker-compose.example.yml`). */
+const EXAMPLE_WORDS = new Set(['example', 'examples', 'sample', 'samples']);
+/**
+ * Words of a compose file's name that make it a development, test or preview environment
+ * (`docker-compose.dev.yml`, `compose.e2e.yaml`, `docker-compose.ci.yml`): a developer's machine, a
+ * CI job or a short-lived preview of a pull request, not a deployment.
+ */
+const ENVIRONMENT_WORDS = new Set([
+    'dev',
+    'devel',
+    'develop',
+    'development',
+    'local',
+    'debug',
+    'test',
+    'tests',
+    'testing',
+    'e2e',
+    'ci',
+    'preview',
+]);
+/**
+ * Whole folder names that make a compose file a sample for users to adapt or contributed material the
+ * project does not run: `examples/`, `samples/`, `demo/`, `contrib/` (unsupported extras of users).
+ */
+const EXAMPLE_FOLDER_WORDS = new Set([...EXAMPLE_WORDS, 'demo', 'demos', 'contrib']);
+/**
+ * The folder of a compose file's path whose whole name (less a leading dot) is one of
+ * {@link ENVIRONMENT_WORDS} (`.ci/`, `test/`, `e2e/`, `dev/`, `develop/`): a folder of a development,
+ * test or CI environment. A folder whose name only contains such a word (`ci-server/`, `dev-tools/`) is not one.
+ */
+function environmentFolder(file) {
+    const dirs = file.split('/').slice(0, -1);
+    const dir = dirs.find((d) => ENVIRONMENT_WORDS.has(d.toLowerCase().replace(/^\./, '')));
+    return dir === undefined ? undefined : `${dir}/`;
+}
+/** The folder of a compose file's path whose whole name is one of {@link EXAMPLE_FOLDER_WORDS}. */
+function exampleFolder(file) {
+    const dirs = file.split('/').slice(0, -1);
+    const dir = dirs.find((d) => EXAMPLE_FOLDER_WORDS.has(d.toLowerCase()));
+    return dir === undefined ? undefined : `${dir}/`;
+}
+/** README names of a folder, as they are written. */
+const README_NAMES = ['README.md', 'README', 'README.rst', 'README.txt', 'readme.md', 'Readme.md'];
+/**
+ * What a folder's README says of the stack beside it that makes it a demonstration or an example:
+ * "for demonstration purposes", "demo only", "not intended for production", or "an example Docker
+ * Compose file". Read in its first lines only, where such a warning is written.
+ */
+const DEMO_README = /\b(?:for demonstration purposes|demo(?:nstration)? only|not (?:intended |meant |suitable |ready )?for production|examples? (?:docker[- ])?compose files?)\b/i;
+/** How much of a README is read for {@link DEMO_README}. */
+const README_HEAD = 2000;
+/**
+ * The README of a compose file's own folder (never the root's, which speaks for the repository)
+ * that calls the stack a demonstration or an example, and the words it uses.
+ */
+function demoReadme(workspace, file) {
+    const slash = file.lastIndexOf('/');
+    if (slash < 0)
+        return undefined;
+    const dir = file.slice(0, slash + 1);
+    for (const name of README_NAMES) {
+        const readme = `${dir}${name}`;
+        if (!workspace.has(readme))
+            continue;
+        const words = workspace.text(readme)?.slice(0, README_HEAD).match(DEMO_README)?.[0];
+        if (words)
+            return { readme, words };
+    }
+    return undefined;
+}
+/** Build targets that name a development stage of the Dockerfile (`target: development`). */
+const DEVELOPMENT_TARGET = /^(?:dev|devel|develop|development|debug|local|test|testing)$/i;
+/** Words of a Dockerfile's name that make it a development one (`Dockerfile.dev-self-contained`, `dev.Dockerfile`). */
+const DEVELOPMENT_DOCKERFILE_WORDS = new Set(['dev', 'devel', 'develop', 'development']);
+/**
+ * The service of the compose file that builds a development Dockerfile (by its name), and which: one
+ * such service makes the file a developer's or a demo's stack, whatever its other services are.
+ */
+function developmentBuild(service) {
+    const root = service.document.value;
+    const services = isMap(root) && isMap(root.services) ? root.services : {};
+    for (const [name, value] of Object.entries(services)) {
+        const build = isMap(value) ? value.build : undefined;
+        const dockerfile = isMap(build) && typeof build.dockerfile === 'string' ? build.dockerfile.trim() : '';
+        const base = dockerfile.slice(dockerfile.lastIndexOf('/') + 1).toLowerCase();
+        const words = base.split(/[.\-_]+/);
+        if (words.includes('dockerfile') && words.some((w) => DEVELOPMENT_DOCKERFILE_WORDS.has(w))) {
+            return { name, dockerfile };
+        }
+    }
+    return undefined;
+}
+/**
+ * Why a service is likely no deployment, when it is: its compose file is named as an example or
+ * sample (a quick start for users to adapt, which the project does not run) or for a development,
+ * test or preview environment, or lies under a development container's folder (`.devcontainer/`,
+ * whose devcontainer.json brings it up as a developer's workspace) or in a folder named for such an
+ * environment (`.ci/`, `e2e/`, `dev/`, `develop/`) or for examples, demonstrations or contributed extras
+ * (`examples/`, `demo/`, `contrib/`), or the README of its folder calls it a demonstration or an
+ * example (see {@link composeServices}); it builds a development stage of its Dockerfile (a developer's or a CI
+ * job's environment); a service of its file builds a development Dockerfile (`Dockerfile.dev`), which
+ * makes the file a developer's or a demo's stack; or only test scripts use its file.
+ */
+function notDeployedService(service) {
+    if (service.deployed)
+        return undefined;
+    const byPath = pathNotDeployed(service.path);
+    if (byPath)
+        return byPath;
+    const build = serviceSetting(service, 'build')?.value;
+    const target = isMap(build) && typeof build.target === 'string' ? build.target.trim() : '';
+    if (DEVELOPMENT_TARGET.test(target)) {
+        return `the service builds the "${target}" stage of its Dockerfile: a development environment, not a deployment`;
+    }
+    const development = developmentBuild(service);
+    if (development) {
+        const who = development.name === service.name ? 'the service' : `its service "${development.name}"`;
+        return `${who} builds the development Dockerfile ${development.dockerfile}, so the compose file is a developer's or a demo's stack, not a deployment`;
+    }
+    return service.stack;
+}
+/**
+ * Why a compose file's path says it is no deployment (see {@link notDeployedService}), or undefined.
+ * A path that also names a deployed environment (`docker-compose.prod_tests.yml`, `ci/staging/`) is
+ * no development, test or CI stack by its words.
+ */
+function pathNotDeployed(file) {
+    const name = file.slice(file.lastIndexOf('/') + 1).toLowerCase();
+    const words = name.split(/[.\-_]+/);
+    const word = words.find((w) => EXAMPLE_WORDS.has(w));
+    if (word) {
+        return `the compose file is named as ${word.startsWith('sample') ? 'a sample' : 'an example'}: a quick start for users to adapt, not a deployment of this repository`;
+    }
+    const production = namesDeployedEnvironment(file);
+    const environment = words.find((w) => ENVIRONMENT_WORDS.has(w));
+    if (environment && !production) {
+        return `the compose file is named for the "${environment}" environment: a developer's, a CI job's or a preview's, not a deployment`;
+    }
+    const mark = (0,_devcontainer_js__WEBPACK_IMPORTED_MODULE_3__/* .devEnvironmentMark */ .au)(file);
+    if (mark?.endsWith('/')) {
+        return `the compose file lies under ${mark}, a development container's stack for VS Code, Codespaces or Gitpod: a developer's workspace, not a deployment`;
+    }
+    const folder = production ? undefined : environmentFolder(file);
+    if (folder) {
+        return `the compose file lies in the folder ${folder}, named for a development, test or CI environment: a developer's, a CI job's or a preview's, not a deployment`;
+    }
+    const examples = exampleFolder(file);
+    if (examples) {
+        return `the compose file lies in the folder ${examples}, named for examples, demonstrations or contributed extras: a stack for users to adapt, not a deployment of this repository`;
+    }
+    return undefined;
+}
+/**
+ * A finding at a compose node, keyed by the service and the check (never a line). A value written in
+ * an anchor is reported where the service uses it, and the message says where it is written. A
+ * finding on a service that is likely no deployment (see {@link notDeployedService}) has low
+ * confidence, and says why.
+ */
+function serviceFinding(service, node, what, effect, keyParts) {
+    const where = node.definedAt
+        ? ` (set in the anchor &${node.definedAt.anchor} at line ${node.definedAt.line})`
+        : '';
+    const message = `${what}${where}: ${effect}`;
+    const location = (0,_location_js__WEBPACK_IMPORTED_MODULE_6__/* .locationFromSpan */ .Cx)(service.path, node.span, false);
+    const key = ['compose', service.name, ...keyParts].join('\u0000');
+    const why = notDeployedService(service);
+    return why
+        ? { message: `${message} (${why}.)`, location, key, confidence: 'low' }
+        : { message, location, key };
+}
+
+
+/***/ }),
+
+/***/ 3516:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Qf: () => (/* binding */ isDevContainerImage),
+/* harmony export */   au: () => (/* binding */ devEnvironmentMark),
+/* harmony export */   mv: () => (/* binding */ DEV_CONTAINER_IMAGE)
+/* harmony export */ });
+/**
+ * Development containers (containers.dev: VS Code, GitHub Codespaces): the files under a
+ * `.devcontainer/` directory describe a developer's workspace. An image built from a Dockerfile
+ * there is not deployed, and its user is the dev container tooling's to set (`remoteUser`,
+ * `containerUser`; the devcontainers base images create a non-root user). So are the cloud
+ * development environments' images: CodeSandbox's `.codesandbox/Dockerfile` and Gitpod's
+ * `.gitpod.Dockerfile` (or a Dockerfile under `.gitpod/`).
+ *
+ * A Dockerfile elsewhere that a devcontainer.json builds is not taken for one: the deployed image is
+ * often that same Dockerfile (the dev container builds it, or one of its stages, too), and a pull
+ * request that pointed a devcontainer.json at it would hide its own finding.
+ */
+/** How a Dockerfile rule says, in its scope, that it left a development container's image out. */
+const DEV_CONTAINER_IMAGE = {
+    kind: 'development container image',
+    reason: "a developer's workspace (VS Code, Codespaces) under .devcontainer/, or a CodeSandbox or Gitpod environment (.codesandbox/, .gitpod), not a deployed image: the development tooling sets its user (remoteUser, containerUser)",
+};
+/** The directories whose Dockerfiles build development environments. */
+const DEV_ENVIRONMENT_DIRS = new Set(['.devcontainer', '.codesandbox', '.gitpod']);
+/**
+ * Whether a Dockerfile is a development environment's image: it lies under a `.devcontainer/`,
+ * `.codesandbox/` or `.gitpod/` directory, or is Gitpod's `.gitpod.Dockerfile`.
+ */
+function isDevContainerImage(file) {
+    return devEnvironmentMark(file) !== undefined;
+}
+/** What in a Dockerfile's path marks a development environment's image (`.devcontainer/`), if anything. */
+function devEnvironmentMark(file) {
+    const parts = file.split('/');
+    if (parts.at(-1) === '.gitpod.Dockerfile')
+        return '.gitpod.Dockerfile';
+    const dir = parts.slice(0, -1).find((p) => DEV_ENVIRONMENT_DIRS.has(p));
+    return dir === undefined ? undefined : `${dir}/`;
 }
 
 
@@ -54692,6 +55787,7 @@ function escapeRegExp(text) {
 /* harmony export */   dC: () => (/* binding */ kustomizationsListing),
 /* harmony export */   iE: () => (/* binding */ kustomizeResource),
 /* harmony export */   j3: () => (/* binding */ KUSTOMIZE_PATCH),
+/* harmony export */   jZ: () => (/* binding */ kustomizeListings),
 /* harmony export */   jw: () => (/* binding */ isHelmTemplate),
 /* harmony export */   qk: () => (/* binding */ HELM_TEMPLATE),
 /* harmony export */   tC: () => (/* binding */ excludedByKustomize),
@@ -54797,6 +55893,13 @@ function inKustomizeTree(workspace, file) {
 function kustomizationsListing(workspace, ref) {
     return kustomizeRefs(workspace).listedBy.get(ref) ?? [];
 }
+/**
+ * Every path the kustomizations list among their `resources`, `bases` or `components` (a file or a
+ * directory, no trailing slash), with the kustomizations that list it.
+ */
+function kustomizeListings(workspace) {
+    return kustomizeRefs(workspace).listedBy;
+}
 /** Past this many kustomizations above one manifest, the chains that build it are not followed. */
 const MAX_KUSTOMIZE_ROOTS = 64;
 /**
@@ -54822,12 +55925,20 @@ function kustomizeRoots(workspace, file) {
 }
 /**
  * Whether kustomize builds `file` only for the kustomizations `accepts` takes (test environments, a
- * quick start, a development loop): some kustomization lists it, and every chain that builds it
- * starts from one of those (see {@link kustomizeRoots}). A manifest that another kustomization
- * builds too (an overlay named `production` that includes the same component) is built for it, and
- * one no kustomization lists is applied by something this model does not see.
+ * quick start, a development loop): its own folder is a kustomize base or component (a kustomization
+ * there lists it), and every chain that builds it starts from one of those (see
+ * {@link kustomizeRoots}). A manifest that another kustomization builds too (an overlay named
+ * `production` that includes the same component) is built for it, and one no kustomization lists is
+ * applied by something this model does not see. So is one in an ordinary folder, which only a
+ * kustomization elsewhere names (`examples/kustomization.yaml` listing `../deploy/pod.yaml`): the
+ * folder can be applied as it is (`kubectl apply -f deploy/`), and a kustomization naming a file says
+ * nothing about who else applies it. A folder with a kustomization of its own is built with
+ * kustomize (`kubectl apply -k`), through the chains followed here.
  */
 function builtOnlyFor(workspace, file, accepts) {
+    const folder = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(file);
+    if (!kustomizationsListing(workspace, file).some((k) => node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(k) === folder))
+        return false;
     const roots = kustomizeRoots(workspace, file);
     return roots !== undefined && roots.length > 0 && roots.every(accepts);
 }
@@ -54944,6 +56055,1281 @@ function patchRefs(kustomization) {
         }
     }
     return refs;
+}
+
+
+/***/ }),
+
+/***/ 3473:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $5: () => (/* binding */ TEXT_COMMANDS),
+/* harmony export */   OF: () => (/* binding */ SHELLS),
+/* harmony export */   du: () => (/* binding */ viewOf),
+/* harmony export */   iF: () => (/* binding */ SCRIPT_FILES),
+/* harmony export */   kX: () => (/* binding */ programName),
+/* harmony export */   q8: () => (/* binding */ scriptCommands),
+/* harmony export */   qv: () => (/* binding */ writesToFile),
+/* harmony export */   vP: () => (/* binding */ contextAt)
+/* harmony export */ });
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5582);
+
+/**
+ * What a shell command runs, as audits need it: the program's name once wrappers (`sudo`, `env`,
+ * `timeout 60`, `xargs -n1`, ...) are set aside, which words are its arguments, and the commands of
+ * scripts handed to another shell (`sh -c '...'`, `eval "..."`) lexed as commands of their own.
+ * With `embedded`, the prefixes of the languages that hold shell lines are set aside too: a YAML key
+ * or list marker (`- run:`, `script:`), a Dockerfile instruction (`RUN --mount=... `), a Makefile
+ * recipe prefix (`@`, `-`, `+`), and a quoted script given whole to a step (Jenkins' `sh '...'`).
+ */
+/**
+ * The repository's files of shell commands that build, run and bring up what it ships: the workflows,
+ * the Makefiles, the shell scripts and the GitLab CI files.
+ */
+const SCRIPT_FILES = [
+    '.github/workflows/*.yml',
+    '.github/workflows/*.yaml',
+    '**/Makefile',
+    '**/makefile',
+    '**/GNUmakefile',
+    '**/*.mk',
+    '**/*.sh',
+    '**/*.bash',
+    '**/.gitlab-ci.yml',
+    '**/*.gitlab-ci.yml',
+];
+/** Programs that run the command given after their own options and positional arguments. */
+const WRAPPERS = new Map([
+    ['sudo', { valueOptions: 'ugCDhprtUT', positional: 0 }],
+    ['doas', { valueOptions: 'uC', positional: 0 }],
+    ['env', { valueOptions: 'uCS', positional: 0 }],
+    ['exec', { valueOptions: 'a', positional: 0 }],
+    ['command', { valueOptions: '', positional: 0 }],
+    ['builtin', { valueOptions: '', positional: 0 }],
+    ['nohup', { valueOptions: '', positional: 0 }],
+    ['time', { valueOptions: 'fo', positional: 0 }],
+    ['nice', { valueOptions: 'n', positional: 0 }],
+    ['ionice', { valueOptions: 'cnp', positional: 0 }],
+    ['timeout', { valueOptions: 'ks', positional: 1 }],
+    ['stdbuf', { valueOptions: 'ioe', positional: 0 }],
+    ['xargs', { valueOptions: 'IinPdLaEs', positional: 0 }],
+    ['chroot', { valueOptions: '', positional: 1 }],
+    ['gosu', { valueOptions: '', positional: 1 }],
+    ['su-exec', { valueOptions: '', positional: 1 }],
+    ['eatmydata', { valueOptions: '', positional: 0 }],
+    ['chronic', { valueOptions: '', positional: 0 }],
+    ['unbuffer', { valueOptions: '', positional: 0 }],
+]);
+/** Shells whose `-c` argument (or, in CI steps, whose single quoted argument) is a script. */
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ash', 'ksh', 'mksh', 'busybox']);
+/** Dockerfile instructions whose arguments are a shell command line. */
+const DOCKER_INSTRUCTIONS = /^(?:RUN|CMD|ENTRYPOINT|HEALTHCHECK)$/i;
+/** Programs are named by their base name, without a Windows `.exe`. */
+function programName(word) {
+    const base = word.slice(word.lastIndexOf('/') + 1);
+    return base.toLowerCase().endsWith('.exe') ? base.slice(0, -4) : base;
+}
+/** The view of one command (see {@link CommandView}). */
+function viewOf(command, embedded = false) {
+    const words = command.words;
+    let k = embedded ? hostPrefixEnd(words) : 0;
+    const bodyIndex = k;
+    for (let guard = 0; guard < 8 && k < words.length; guard++) {
+        const name = embeddedName(words[k].value, embedded && k === bodyIndex);
+        if (name.startsWith('python') &&
+            /^python[0-9.]*$/.test(name) &&
+            words[k + 1]?.value === '-m' &&
+            words[k + 2]) {
+            return { command, name: programName(words[k + 2].value), nameIndex: k + 2, bodyIndex };
+        }
+        const wrapper = WRAPPERS.get(name);
+        if (!wrapper)
+            return { command, name, nameIndex: k, bodyIndex };
+        k = skipWrapper(words, k + 1, wrapper);
+    }
+    return { command, name: '', nameIndex: words.length, bodyIndex };
+}
+function embeddedName(value, first) {
+    // Make runs `@cmd` silently, `-cmd` ignoring errors, `+cmd` even under -n.
+    return programName(first ? value.replace(/^[@+-]+(?=[A-Za-z./])/, '') : value);
+}
+/** Index of the first word after a host language's prefix (`- run:`, `RUN --mount=x`). */
+function hostPrefixEnd(words) {
+    let k = 0;
+    while (k < words.length) {
+        const w = words[k];
+        if (w.quoted)
+            break;
+        if (w.value === '-' || /^[A-Za-z_][\w.-]*:$/.test(w.value))
+            k++;
+        else if (DOCKER_INSTRUCTIONS.test(w.value) && k === 0) {
+            k++;
+            while (words[k] && /^--[a-z]/.test(words[k].value))
+                k++;
+        }
+        else
+            break;
+    }
+    return k;
+}
+function skipWrapper(words, k, wrapper) {
+    while (k < words.length) {
+        const v = words[k].value;
+        if (v === '--')
+            return k + 1 + wrapper.positional;
+        if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(v)) {
+            k++;
+        }
+        else if (/^-[A-Za-z]/.test(v)) {
+            // `-u root` takes the next word; `-uroot` and `--user=root` do not.
+            k += v.length === 2 && wrapper.valueOptions.includes(v[1]) ? 2 : 1;
+        }
+        else if (/^--[a-z]/.test(v)) {
+            k++;
+        }
+        else {
+            break;
+        }
+    }
+    return k + wrapper.positional;
+}
+/** A script handed to another program as one word: `sh -c '<script>'`, `eval "<script>"`. */
+function scriptWords(view, source, embedded) {
+    const words = view.command.words;
+    const out = [];
+    // A whole quoted command line given to a CI step (`sh 'curl ...'`, `run: "curl ..."`).
+    const body = words[view.bodyIndex];
+    if (embedded && body?.quoted && /\s/.test(body.value) && isWhollyQuoted(source, body))
+        out.push(body);
+    if (view.name === 'eval')
+        out.push(...words.slice(view.nameIndex + 1));
+    for (let k = view.nameIndex; k < words.length; k++) {
+        const v = words[k].value;
+        if (!SHELLS.has(v) && !(v.includes('/') && SHELLS.has(programName(v))))
+            continue;
+        const flag = words[k + 1]?.value ?? '';
+        if (/^-[a-z]*c[a-z]*$/.test(flag) && words[k + 2])
+            out.push(words[k + 2]);
+        else if (embedded && k === view.nameIndex && words.length === k + 2 && words[k + 1].quoted)
+            out.push(words[k + 1]);
+    }
+    return out;
+}
+function isWhollyQuoted(source, word) {
+    const first = source[word.start];
+    return (first === '"' || first === "'") && source[word.end - 1] === first && word.end - word.start >= 2;
+}
+/** Scripts handed to shells are lexed this many levels deep at most. */
+const MAX_SCRIPT_DEPTH = 4;
+/**
+ * Every command of `source[from, to)` with its view: nested substitutions and the commands of scripts
+ * passed to shells (`sh -c '...'`, `eval`) included, each command once.
+ */
+function scriptCommands(source, from = 0, to = source.length, embedded = false) {
+    const out = [];
+    // A re-lexed script finds again the substitutions inside it, which the first pass lexed already:
+    // commands are known by their offsets, collected only once a script is re-lexed.
+    let seen;
+    const key = (c) => c.start * 4_194_304 + c.end;
+    const visit = (start, end, level, hosted) => {
+        for (const command of (0,_shell_js__WEBPACK_IMPORTED_MODULE_0__/* .lexShell */ .I5)(source, start, end)) {
+            if (level > 0) {
+                seen ??= new Set(out.map((v) => key(v.command)));
+                if (seen.has(key(command)))
+                    continue;
+                seen.add(key(command));
+            }
+            const view = viewOf(command, hosted);
+            out.push(view);
+            if (level >= MAX_SCRIPT_DEPTH)
+                continue;
+            for (const w of scriptWords(view, source, hosted)) {
+                const quoted = isWhollyQuoted(source, w);
+                visit(quoted ? w.start + 1 : w.start, quoted ? w.end - 1 : w.end, level + 1, false);
+            }
+        }
+    };
+    visit(from, to, 0, embedded);
+    return out;
+}
+/**
+ * The innermost command part that holds `offset`, or undefined when the offset is in a comment, an
+ * operator or blank space.
+ */
+function contextAt(views, offset) {
+    let best;
+    const consider = (ctx, start, end) => {
+        if (offset < start || offset >= end)
+            return;
+        if (!best || end - start <= best.size)
+            best = { ctx, size: end - start };
+    };
+    for (const view of views) {
+        const c = view.command;
+        if (offset < c.start || (offset >= c.end && !c.redirects.some((r) => r.body)))
+            continue;
+        c.words.forEach((w, i) => {
+            const role = i < view.bodyIndex
+                ? 'prefix'
+                : i < view.nameIndex
+                    ? 'prefix'
+                    : i === view.nameIndex
+                        ? 'name'
+                        : 'argument';
+            consider({ view, wordIndex: i, role }, w.start, w.end);
+        });
+        for (const a of c.assignments)
+            consider({ view, wordIndex: -1, role: 'assignment' }, a.start, a.end);
+        for (const r of c.redirects) {
+            if (r.target)
+                consider({ view, wordIndex: -1, role: 'redirect' }, r.target.start, r.target.end);
+            if (r.body)
+                consider({ view, wordIndex: -1, role: 'heredoc' }, r.body[0], r.body[1]);
+        }
+    }
+    return best?.ctx;
+}
+/** Programs that only print or search text: a flag in their arguments configures nothing. */
+const TEXT_COMMANDS = new Set([
+    'echo',
+    'printf',
+    'print',
+    'grep',
+    'egrep',
+    'fgrep',
+    'zgrep',
+    'rg',
+    'ag',
+    'ack',
+    'sed',
+    'awk',
+    'gawk',
+    'test',
+    '[',
+    '[[',
+    ':',
+    'true',
+    'false',
+    'logger',
+    'log',
+    'info',
+    'warn',
+    'error',
+    'die',
+    'fail',
+    'debug',
+]);
+/** Targets that discard or show output rather than store it. */
+const NOT_A_FILE = /^(?:\/dev\/(?:null|stdout|stderr|tty)|&?-|&?\d+)$/;
+/**
+ * True when the command's output is stored in a file: redirected (`> f`, `>> f`) or piped into
+ * `tee f`. Text written to a file is configuration (`echo insecure >> ~/.curlrc`).
+ */
+function writesToFile(views, index) {
+    const view = views[index];
+    const c = view.command;
+    const redirected = c.redirects.some((r) => /^(?:>|>>|>\||&>|&>>)$/.test(r.op) && r.target !== undefined && !NOT_A_FILE.test(r.target.value));
+    if (redirected)
+        return true;
+    if (c.next !== '|' && c.next !== '|&')
+        return false;
+    for (let j = index + 1; j < views.length && j < index + 64; j++) {
+        const next = views[j];
+        if (next.command.depth > c.depth)
+            continue;
+        if (next.command.depth < c.depth)
+            return false;
+        const args = next.command.words.slice(next.nameIndex + 1);
+        return next.name === 'tee' && args.some((w) => !w.value.startsWith('-') && !NOT_A_FILE.test(w.value));
+    }
+    return false;
+}
+
+
+/***/ }),
+
+/***/ 5582:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I5: () => (/* binding */ lexShell),
+/* harmony export */   Mv: () => (/* binding */ shellFunctionsInForce),
+/* harmony export */   SN: () => (/* binding */ shellStructure)
+/* harmony export */ });
+/* unused harmony export shellFunctionDefinitions */
+/**
+ * A tolerant, linear-time lexer of POSIX/bash command lines: it splits a script into simple commands
+ * (words with their source offsets, assignments, redirections, heredoc bodies) and never throws, so it
+ * also reads what is not a whole script: one logical line of a CI file, a Dockerfile RUN, a fragment
+ * with an unclosed quote. It is not a parser: control structures are only recognised well enough to
+ * know where commands start (`if`, `then`, `do`, `case ... in pat)` and the like are not commands).
+ * Command substitutions (`$(...)`, backquotes, `<(...)`) are lexed as nested commands of their own.
+ *
+ * docs/architecture.md ("Shell commands") says why this is not one of npm's shell parsers.
+ */
+/** Characters with no meaning to the lexer inside a word. */
+const PLAIN = /[^\s;&|()<>\\'"$`]+/y;
+/** Substitutions nested deeper than this are kept as text, not lexed: a bound on recursion. */
+const MAX_DEPTH = 24;
+/** Words that open or close control structures and never name a command. */
+const RESERVED = new Set([
+    'if',
+    'then',
+    'else',
+    'elif',
+    'fi',
+    'do',
+    'done',
+    'while',
+    'until',
+    '!',
+    '{',
+    '}',
+    'esac',
+]);
+/** The operator at `i` (longest first), for a character `isMeta` accepted. */
+function operatorAt(src, i) {
+    const c = src[i];
+    const d = src[i + 1];
+    switch (c) {
+        case '&':
+            return d === '&' ? '&&' : d === '>' ? (src[i + 2] === '>' ? '&>>' : '&>') : '&';
+        case '|':
+            return d === '|' ? '||' : d === '&' ? '|&' : '|';
+        case ';':
+            if (d !== ';')
+                return d === '&' ? ';&' : ';';
+            return src[i + 2] === '&' ? ';;&' : ';;';
+        case '>':
+            return d === '>' ? '>>' : d === '&' ? '>&' : d === '|' ? '>|' : '>';
+        case '<':
+            if (d === '<')
+                return src[i + 2] === '<' ? '<<<' : src[i + 2] === '-' ? '<<-' : '<<';
+            return d === '&' ? '<&' : d === '>' ? '<>' : '<';
+        case '(':
+        case ')':
+            return c;
+        default:
+            return undefined;
+    }
+}
+function isBlank(c) {
+    return c === ' ' || c === '\t' || c === '\r';
+}
+function isMeta(c) {
+    return c === undefined || isBlank(c) || c === '\n' || ';&|()<>'.includes(c);
+}
+/** Lexes `source[from, to)` into commands (nested ones included, each after the one holding it). */
+function lexShell(source, from = 0, to = source.length) {
+    const out = [];
+    new Lexer(source, to, out).commands(from, 0, undefined, undefined);
+    return out;
+}
+/**
+ * The names of the functions `source[from, to)` defines, where a command could start (`name() {`,
+ * `name () (`, `function name {`, `function name()`), in order, with their offsets; comments, quoted
+ * text and heredoc bodies define none. A name is a plain word (unquoted, no expansion).
+ */
+function shellFunctionDefinitions(source, from = 0, to = source.length) {
+    const defs = [];
+    new Lexer(source, to, [], defs).commands(from, 0, undefined, undefined);
+    return defs.filter((w) => !w.quoted && /^[A-Za-z_][\w.:-]*$/.test(w.value));
+}
+/**
+ * The functions `source` defines that are certainly in force from their definition on, for the
+ * script as a whole, in order: a definition at the top level of the script (not in a branch or loop
+ * of `if`, `while`, `until`, `for`, `case`, a `{ }` group, a subshell `( )`, a substitution, a
+ * pipeline, a background job, or after `&&` or `||`), of a name no `unset` removes anywhere in the
+ * script (`unset -f name`, `unset name`). A script that may change functions or the meaning of words
+ * in ways not read here (`eval`, `source`, `.`, aliases, an `unset` of a name not written out) has
+ * none. Where a definition is not certain, a call of its name may run the program of that name.
+ */
+function shellFunctionsInForce(source) {
+    const defs = [];
+    const uncertain = new Set();
+    const commands = [];
+    new Lexer(source, source.length, commands, defs, uncertain).commands(0, 0, undefined, undefined);
+    if (/\bexpand_aliases\b/.test(source))
+        return [];
+    const unset = new Set();
+    for (const command of commands) {
+        const words = command.words.map((w) => w.value);
+        while (words[0] === 'builtin' || words[0] === 'command')
+            words.shift();
+        const name = words[0];
+        if (name === 'eval' || name === 'source' || name === '.' || name === 'alias')
+            return [];
+        if (name !== 'unset')
+            continue;
+        const args = words.slice(1);
+        if (args.some((a) => /[$`*?[]/.test(a)))
+            return [];
+        // `unset -v` removes variables only; `unset name` a function when no variable has the name.
+        if (args.includes('-v') && !args.some((a) => /^-[a-z]*f/.test(a)))
+            continue;
+        for (const a of args)
+            if (!a.startsWith('-'))
+                unset.add(a);
+    }
+    return defs.filter((w) => !uncertain.has(w) && !unset.has(w.value) && !w.quoted && /^[A-Za-z_][\w.:-]*$/.test(w.value));
+}
+/**
+ * The top-level commands of a script (not those of substitutions) with the compound commands around
+ * each, outermost first.
+ */
+function shellStructure(source) {
+    const frames = new Map();
+    new Lexer(source, source.length, [], undefined, undefined, frames).commands(0, 0, undefined, undefined);
+    return frames;
+}
+/** Operators after which the next command runs only on a condition, or in a process of its own. */
+const CONDITIONAL_BEFORE = new Set(['&&', '||', '|', '|&']);
+/** Operators after a command that run it in a process of its own. */
+const SEPARATE_AFTER = new Set(['|', '|&', '&']);
+/** Reserved words that open (1) or close (-1) a compound command. */
+const NESTING = new Map([
+    ['if', 1],
+    ['while', 1],
+    ['until', 1],
+    ['{', 1],
+    ['fi', -1],
+    ['done', -1],
+    ['}', -1],
+]);
+class Lexer {
+    src;
+    limit;
+    out;
+    /** When given: the name word of each function definition met. */
+    defs;
+    /** When given: the definitions that may not be in force (see {@link shellFunctionsInForce}). */
+    uncertain;
+    /** When given: the compound commands around each top-level command (see {@link shellStructure}). */
+    frames;
+    constructor(src, limit, out, defs, uncertain, frames) {
+        this.src = src;
+        this.limit = limit;
+        this.out = out;
+        this.defs = defs;
+        this.uncertain = uncertain;
+        this.frames = frames;
+    }
+    /**
+     * Reads commands from `i` until the end, or (with `close`) until an unmatched `)` or backquote,
+     * whose offset is returned (the caller skips it).
+     */
+    commands(i, depth, close, parent) {
+        const src = this.src;
+        let cmd = newCommand(depth, parent);
+        let heredocs = [];
+        // `case WORD in`: 'subject' until `in`, then 'pattern' until `)`, then commands until `;;`.
+        let caseState;
+        let caseDepth = 0;
+        // `for x in a b; do`, `[[ a && b ]]`: words that are not a command.
+        let skipUntil;
+        // `function name`: the name is not a command.
+        let skipWords = 0;
+        // Where a function definition stands: the depth of compound commands around it, the operator
+        // before it, and a top-level definition whose body is open or closed, until the operator after it.
+        let nest = 0;
+        let lastOp;
+        let pending;
+        // The compound commands around the command being read (top level only, with `frames`).
+        const stack = [];
+        let previous;
+        let closed;
+        let body;
+        const define = (word) => {
+            body = word.value;
+            this.defs?.push(word);
+            if (depth > 0 || nest > 0 || (lastOp !== undefined && CONDITIONAL_BEFORE.has(lastOp)))
+                this.uncertain?.add(word);
+            else
+                pending = { word, opened: false };
+        };
+        const enter = (delta, kind) => {
+            nest = Math.max(0, nest + delta);
+            if (delta > 0 && pending)
+                pending.opened = true;
+            if (delta > 0) {
+                const frame = {
+                    kind: body !== undefined ? 'function' : (kind ?? 'group'),
+                    condition: [],
+                };
+                if (body !== undefined)
+                    frame.name = body;
+                if (lastOp !== undefined)
+                    frame.before = lastOp;
+                if (previous)
+                    frame.previous = previous;
+                if (frame.kind === 'if')
+                    frame.phase = 'condition';
+                body = undefined;
+                stack.push(frame);
+            }
+            else if (delta < 0)
+                closed = stack.pop();
+        };
+        const finish = (op) => {
+            const empty = cmd.words.length === 0 && cmd.assignments.length === 0 && cmd.redirects.length === 0;
+            if (!empty) {
+                if (op !== undefined)
+                    cmd.next = op;
+                this.out.push(cmd);
+                if (this.frames && depth === 0) {
+                    this.frames.set(cmd, stack.map((f) => ({ frame: f, ...(f.phase ? { phase: f.phase } : {}) })));
+                    const top = stack[stack.length - 1];
+                    if (top?.phase === 'condition')
+                        top.condition.push(cmd);
+                }
+                previous = cmd;
+                closed = undefined;
+            }
+            else if (closed && op !== undefined) {
+                closed.after = op;
+                closed = undefined;
+            }
+            // `a &&` and a newline: the next command still runs on `a`'s status.
+            if (op !== undefined && (!empty || op !== '\n'))
+                lastOp = op;
+            if (op !== undefined && pending?.opened && nest === 0) {
+                if (SEPARATE_AFTER.has(op))
+                    this.uncertain?.add(pending.word);
+                pending = undefined;
+            }
+            cmd = newCommand(depth, parent);
+        };
+        while (i < this.limit) {
+            const c = src[i];
+            if (close === '`' && c === '`')
+                break;
+            if (isBlank(c)) {
+                i++;
+                continue;
+            }
+            if (c === '\\' && src[i + 1] === '\n') {
+                i += 2;
+                continue;
+            }
+            if (c === '#') {
+                while (i < this.limit && src[i] !== '\n')
+                    i++;
+                continue;
+            }
+            if (c === '\n') {
+                i++;
+                if (skipUntil === 'separator')
+                    skipUntil = undefined;
+                if (heredocs.length > 0)
+                    i = this.heredocBodies(i, heredocs);
+                heredocs = [];
+                finish('\n');
+                continue;
+            }
+            if (skipUntil === ']]') {
+                const w = this.word(i, depth, cmd, true);
+                i = w.end;
+                if (w.value === ']]')
+                    skipUntil = undefined;
+                cmd.words.push(w);
+                continue;
+            }
+            const op = isMeta(c) ? operatorAt(src, i) : undefined;
+            if (op !== undefined) {
+                if (op === ')' && close === ')') {
+                    if (caseDepth > 0 && caseState === 'pattern') {
+                        caseState = undefined;
+                        i++;
+                        continue;
+                    }
+                    finish();
+                    return i;
+                }
+                if (op === ')' && caseState === 'pattern') {
+                    caseState = undefined;
+                    i++;
+                    continue;
+                }
+                if ((op === '<' || op === '>') && src[i + 1] === '(') {
+                    // Process substitution: a word whose commands are nested.
+                    const w = this.word(i, depth, cmd, false);
+                    cmd.words.push(w);
+                    i = w.end;
+                    continue;
+                }
+                if (op === '(' && cmd.words.length === 1 && /^\s*\)/.test(src.slice(i + 1, i + 40))) {
+                    // `name() { ...; }` defines a function; the body's commands follow.
+                    if (cmd.assignments.length === 0 && cmd.redirects.length === 0)
+                        define(cmd.words[0]);
+                    cmd = newCommand(depth, parent);
+                    i = src.indexOf(')', i) + 1;
+                    continue;
+                }
+                if (op === '(' && src[i + 1] === '(' && cmd.words.length === 0) {
+                    i = skipBalanced(src, i, this.limit, '(', ')');
+                    continue;
+                }
+                if (op.startsWith('<') || op.startsWith('>') || op === '&>' || op === '&>>') {
+                    const opStart = i;
+                    i += op.length;
+                    const redirect = { op };
+                    while (isBlank(src[i]))
+                        i++;
+                    // `done < <(cmd)`: the target is a process substitution, whose commands are nested.
+                    const substitution = (src[i] === '<' || src[i] === '>') && src[i + 1] === '(';
+                    if (i < this.limit && (!isMeta(src[i]) || substitution)) {
+                        const target = this.word(i, depth, cmd, false);
+                        redirect.target = target;
+                        i = target.end;
+                        if (op === '<<' || op === '<<-')
+                            heredocs.push(redirect);
+                    }
+                    cmd.redirects.push(redirect);
+                    cmd.start = Math.min(cmd.start, opStart);
+                    cmd.end = Math.max(cmd.end, i);
+                    continue;
+                }
+                i += op.length;
+                if (op === ';;' || op === ';&' || op === ';;&') {
+                    finish(op);
+                    if (caseDepth > 0)
+                        caseState = 'pattern';
+                    continue;
+                }
+                skipUntil = undefined;
+                // A subshell `( ... )`: what it defines ends with it.
+                if (op === ')') {
+                    // The command before `)` is the subshell's own.
+                    finish(op);
+                    enter(-1);
+                    continue;
+                }
+                if (op === '(')
+                    enter(1, 'subshell');
+                finish(op);
+                continue;
+            }
+            // A word.
+            const w = this.word(i, depth, cmd, false, close === '`');
+            i = w.end;
+            // `2>&1`: the file descriptor belongs to the redirection.
+            if (/^\d+$/.test(w.value) && !w.quoted && (src[i] === '<' || src[i] === '>'))
+                continue;
+            if (skipUntil === 'separator')
+                continue;
+            if (skipWords > 0) {
+                skipWords--;
+                // The word after `function` is the name it defines.
+                define(w);
+                continue;
+            }
+            const atStart = cmd.words.length === 0 && cmd.assignments.length === 0;
+            if (caseState === 'subject') {
+                if (w.value === 'in' && !w.quoted)
+                    caseState = 'pattern';
+                else {
+                    const top = stack[stack.length - 1];
+                    if (top?.kind === 'case')
+                        top.subject = `${top.subject ?? ''}${w.value}`;
+                }
+                continue;
+            }
+            if (caseState === 'pattern') {
+                if (w.value === 'esac' && !w.quoted) {
+                    caseState = undefined;
+                    caseDepth--;
+                    enter(-1);
+                }
+                continue;
+            }
+            if (atStart && !w.quoted) {
+                if (w.value === 'esac' && caseDepth > 0) {
+                    caseDepth--;
+                    enter(-1);
+                    continue;
+                }
+                if (RESERVED.has(w.value)) {
+                    const top = stack[stack.length - 1];
+                    if (top?.kind === 'if' && (w.value === 'then' || w.value === 'else'))
+                        top.phase = w.value;
+                    if (top?.kind === 'if' && w.value === 'elif')
+                        top.phase = 'condition';
+                    enter(NESTING.get(w.value) ?? 0, w.value === 'if' ? 'if' : w.value === '{' ? 'group' : 'loop');
+                    continue;
+                }
+                if (w.value === 'case') {
+                    caseState = 'subject';
+                    caseDepth++;
+                    enter(1, 'case');
+                    continue;
+                }
+                if (w.value === 'for' || w.value === 'select') {
+                    skipUntil = 'separator';
+                    enter(1, 'loop');
+                    continue;
+                }
+                if (w.value === 'function') {
+                    skipWords = 1;
+                    continue;
+                }
+                if (w.value === '[[')
+                    skipUntil = ']]';
+            }
+            if (cmd.words.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=/.test(w.value)) {
+                cmd.assignments.push(w);
+            }
+            else {
+                cmd.words.push(w);
+            }
+            cmd.start = Math.min(cmd.start, w.start);
+            cmd.end = Math.max(cmd.end, w.end);
+        }
+        if (heredocs.length > 0)
+            this.heredocBodies(i, heredocs);
+        finish();
+        return i;
+    }
+    /** Lexes a substitution's commands from `at`; returns the offset of its closing `)` or backquote. */
+    nested(at, close, depth, cmd, word) {
+        if (depth >= MAX_DEPTH)
+            return close === ')'
+                ? skipBalanced(this.src, at - 1, this.limit, '(', ')') - 1
+                : skipTo(this.src, at, this.limit, '`');
+        return this.commands(at, depth + 1, close, { command: cmd, word });
+    }
+    /** `$(...)`, `$((...))`, `${...}` at `at`; returns the offset after the construct. */
+    dollar(at, depth, cmd, word) {
+        const src = this.src;
+        if (src[at + 1] === '(' && src[at + 2] === '(')
+            return skipBalanced(src, at + 1, this.limit, '(', ')');
+        if (src[at + 1] === '(')
+            return Math.min(this.limit, this.nested(at + 2, ')', depth, cmd, word) + 1);
+        if (src[at + 1] === '{')
+            return skipBalanced(src, at + 1, this.limit, '{', '}');
+        return at + 1;
+    }
+    /** Skips heredoc bodies that start at `i` (one per `<<` of the line); returns where commands resume. */
+    heredocBodies(i, heredocs) {
+        for (const h of heredocs) {
+            const delimiter = h.target?.value ?? '';
+            const start = i;
+            let bodyEnd = this.limit;
+            while (i < this.limit) {
+                let eol = this.src.indexOf('\n', i);
+                if (eol === -1 || eol > this.limit)
+                    eol = this.limit;
+                let line = this.src.slice(i, eol).replace(/\r$/, '');
+                if (h.op === '<<-')
+                    line = line.replace(/^\t+/, '');
+                const lineStart = i;
+                i = eol + 1;
+                if (line === delimiter) {
+                    bodyEnd = lineStart;
+                    break;
+                }
+            }
+            h.body = [start, Math.min(bodyEnd, this.limit)];
+        }
+        return Math.min(i, this.limit);
+    }
+    /**
+     * Reads one word at `i`. Nested substitutions are lexed as commands whose parent is `cmd`; with
+     * `operatorsAsText` (inside `[[ ]]`) `&&`, `<` and the like are read as words.
+     */
+    word(i, depth, cmd, operatorsAsText, inBackquotes = false) {
+        const src = this.src;
+        const start = i;
+        let value = '';
+        let quoted = false;
+        const word = { value: '', start, end: start, quoted: false };
+        const nested = (at, close) => this.nested(at, close, depth, cmd, word);
+        const dollar = (at) => this.dollar(at, depth, cmd, word);
+        while (i < this.limit) {
+            const c = src[i];
+            if (operatorsAsText ? isBlank(c) || c === '\n' : isMeta(c)) {
+                if ((c === '<' || c === '>') && src[i + 1] === '(' && i === start && !operatorsAsText) {
+                    const end = Math.min(this.limit, nested(i + 2, ')') + 1);
+                    value += src.slice(i, end);
+                    i = end;
+                    continue;
+                }
+                if (c === '(' && value.endsWith('=') && /^[A-Za-z_]\w*\+?=$/.test(value)) {
+                    // `arr=(a b c)`: the array is part of the assignment word.
+                    const end = skipBalanced(src, i, this.limit, '(', ')');
+                    value += src.slice(i, end);
+                    i = end;
+                    continue;
+                }
+                break;
+            }
+            if (c === '\\') {
+                quoted = true;
+                if (src[i + 1] === '\n')
+                    i += 2;
+                else {
+                    value += src[i + 1] ?? '';
+                    i += 2;
+                }
+                continue;
+            }
+            if (c === "'") {
+                quoted = true;
+                const end = skipTo(src, i + 1, this.limit, "'");
+                value += src.slice(i + 1, end);
+                i = end + 1;
+                continue;
+            }
+            if (c === '$' && src[i + 1] === "'") {
+                quoted = true;
+                const { text, end } = ansiC(src, i + 2, this.limit);
+                value += text;
+                i = end;
+                continue;
+            }
+            if (c === '"' || (c === '$' && src[i + 1] === '"')) {
+                quoted = true;
+                i += c === '$' ? 2 : 1;
+                while (i < this.limit && src[i] !== '"') {
+                    const d = src[i];
+                    if (d === '\\' && '$`"\\\n'.includes(src[i + 1] ?? '')) {
+                        if (src[i + 1] !== '\n')
+                            value += src[i + 1];
+                        i += 2;
+                    }
+                    else if (d === '$' && (src[i + 1] === '(' || src[i + 1] === '{')) {
+                        const end = dollar(i);
+                        value += src.slice(i, end);
+                        i = end;
+                    }
+                    else if (d === '`') {
+                        const end = Math.min(this.limit, nested(i + 1, '`') + 1);
+                        value += src.slice(i, end);
+                        i = end;
+                    }
+                    else {
+                        value += d;
+                        i++;
+                    }
+                }
+                i++;
+                continue;
+            }
+            if (c === '$') {
+                const end = dollar(i);
+                value += src.slice(i, end);
+                i = end;
+                continue;
+            }
+            if (c === '`') {
+                if (inBackquotes)
+                    break;
+                const end = Math.min(this.limit, nested(i + 1, '`') + 1);
+                value += src.slice(i, end);
+                i = end;
+                continue;
+            }
+            // A run of ordinary characters, appended at once.
+            PLAIN.lastIndex = i;
+            const run = PLAIN.exec(src);
+            const stop = run ? Math.min(i + run[0].length, this.limit) : i + 1;
+            value += src.slice(i, stop);
+            i = stop;
+        }
+        word.value = value;
+        word.end = Math.min(Math.max(i, start + 1), this.limit);
+        word.quoted = quoted;
+        return word;
+    }
+}
+function newCommand(depth, parent) {
+    const cmd = {
+        assignments: [],
+        words: [],
+        redirects: [],
+        start: Number.POSITIVE_INFINITY,
+        end: 0,
+        depth,
+    };
+    if (parent)
+        cmd.parent = parent;
+    return cmd;
+}
+/** Offset of the next `close` at or after `i` (or `limit`), honouring backslash escapes for backquotes. */
+function skipTo(src, i, limit, close) {
+    while (i < limit && src[i] !== close)
+        i += close === '`' && src[i] === '\\' ? 2 : 1;
+    return Math.min(i, limit);
+}
+/** Offset after the `close` that balances the `open` at `i` (quotes inside are skipped). */
+function skipBalanced(src, i, limit, open, close) {
+    let depth = 0;
+    while (i < limit) {
+        const c = src[i];
+        if (c === '\\')
+            i += 2;
+        else if (c === "'" && open !== '{')
+            i = skipTo(src, i + 1, limit, "'") + 1;
+        else {
+            if (c === open)
+                depth++;
+            else if (c === close && --depth === 0)
+                return i + 1;
+            i++;
+        }
+    }
+    return limit;
+}
+/** Decodes the body of `$'...'` from `i` (after the quote); returns the text and the offset after it. */
+function ansiC(src, i, limit) {
+    const simple = {
+        n: '\n',
+        t: '\t',
+        r: '\r',
+        '\\': '\\',
+        "'": "'",
+        '"': '"',
+        e: '\u001b',
+        a: '\u0007',
+    };
+    let text = '';
+    while (i < limit && src[i] !== "'") {
+        if (src[i] === '\\' && i + 1 < limit) {
+            const e = src[i + 1];
+            text += simple[e] ?? `\\${e}`;
+            i += 2;
+        }
+        else {
+            text += src[i];
+            i++;
+        }
+    }
+    return { text, end: Math.min(i + 1, limit) };
+}
+
+
+/***/ }),
+
+/***/ 3787:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  dz: () => (/* binding */ TERRAFORM_GLOBS),
+  lt: () => (/* binding */ attribute),
+  w9: () => (/* binding */ describeResource),
+  eu: () => (/* binding */ literal),
+  qk: () => (/* binding */ nestedBlocks),
+  af: () => (/* binding */ sameLiteral),
+  yd: () => (/* binding */ terraformFiles),
+  EZ: () => (/* binding */ terraformResources)
+});
+
+// UNUSED EXPORTS: readTerraformFile, terraformPaths
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./lib/core/parsers/terraform-syntax.js
+/** Expressions (and blocks) nested deeper than this are kept as unknown (empty) instead of walked. */
+const MAX_DEPTH = 64;
+/**
+ * Parses HCL text into the plain model. Never throws: a syntax error (the first one in source order)
+ * or a parse that ran out of time is returned as a located error.
+ */
+function parseHcl(parser, text, lines) {
+    const parsed = parser.parse(text, lines);
+    if (!parsed.ok)
+        return parsed;
+    const body = parsed.root.children.find((c) => c.type === 'body');
+    return { ok: true, body: body ? new Builder(text, lines).body(body) : { attributes: [], blocks: [] } };
+}
+class Builder {
+    text;
+    lines;
+    constructor(text, lines) {
+        this.text = text;
+        this.lines = lines;
+    }
+    src(node) {
+        return this.text.slice(node.start, node.end);
+    }
+    span(node) {
+        return {
+            start: this.lines.position(node.start),
+            end: this.lines.position(Math.max(node.start, node.end - 1)),
+        };
+    }
+    body(node, depth = 0) {
+        const body = { attributes: [], blocks: [] };
+        // Real configurations nest a handful of blocks; a pathological file must not exhaust the stack.
+        if (depth > MAX_DEPTH)
+            return body;
+        for (const child of node.children) {
+            if (child.type === 'attribute') {
+                const [name, value] = child.children;
+                if (!name || !value)
+                    continue;
+                body.attributes.push({
+                    name: this.src(name),
+                    nameSpan: this.span(name),
+                    span: this.span(child),
+                    value: this.value(value, 0),
+                });
+            }
+            else if (child.type === 'block') {
+                body.blocks.push(this.block(child, depth));
+            }
+        }
+        return body;
+    }
+    block(node, depth) {
+        const [type, ...rest] = node.children;
+        const labels = rest
+            .filter((c) => c.type === 'string_lit' || c.type === 'identifier')
+            .map((c) => (c.type === 'string_lit' ? unescapeQuoted(this.literalChunks(c)) : this.src(c)));
+        const inner = rest.find((c) => c.type === 'body');
+        return {
+            type: type ? this.src(type) : '',
+            labels,
+            typeSpan: this.span(type ?? node),
+            span: this.span(node),
+            body: inner ? this.body(inner, depth + 1) : { attributes: [], blocks: [] },
+        };
+    }
+    value(node, depth) {
+        const span = this.span(node);
+        const text = this.src(node);
+        const unknown = { kind: 'expression', span, text };
+        if (depth > MAX_DEPTH)
+            return unknown;
+        const named = node.children;
+        // A traversal (`a.b[0]`) has several children; a parenthesised value has one named child.
+        if (node.type === 'expression')
+            return named.length === 1 ? this.value(named[0], depth + 1) : unknown;
+        switch (node.type) {
+            case 'literal_value':
+            case 'collection_value':
+                return named[0] ? this.value(named[0], depth + 1) : unknown;
+            case 'numeric_lit':
+                return Number.isFinite(Number(text)) ? { kind: 'number', value: Number(text), span, text } : unknown;
+            case 'bool_lit':
+                return { kind: 'bool', value: text === 'true', span, text };
+            case 'null_lit':
+                return { kind: 'null', span, text };
+            case 'string_lit':
+                return { kind: 'string', value: unescapeQuoted(this.literalChunks(node)), span, text };
+            case 'template_expr':
+                return named[0] ? this.template(named[0], span, text) : unknown;
+            case 'tuple':
+                return {
+                    kind: 'tuple',
+                    items: named.filter((c) => c.type === 'expression').map((c) => this.value(c, depth + 1)),
+                    span,
+                    text,
+                };
+            case 'object':
+                return { kind: 'object', entries: this.entries(named, depth), span, text };
+            case 'operation': {
+                // `-1` is an operation in the grammar, but a literal to a reader.
+                const unary = named[0];
+                const operand = unary?.type === 'unary_operation' ? unary.children[0] : undefined;
+                if (unary && this.src(unary).startsWith('-') && operand?.type === 'literal_value') {
+                    const inner = this.value(operand, depth + 1);
+                    if (inner.kind === 'number')
+                        return { kind: 'number', value: -inner.value, span, text };
+                }
+                return unknown;
+            }
+            default:
+                return unknown;
+        }
+    }
+    entries(named, depth) {
+        const out = [];
+        for (const elem of named) {
+            if (elem.type !== 'object_elem')
+                continue;
+            const [keyNode, valueNode] = elem.children;
+            if (!keyNode || !valueNode)
+                continue;
+            const key = this.value(keyNode, depth + 1);
+            // A bare name is the key itself, not a reference to a variable of that name.
+            const name = key.kind === 'string'
+                ? key.value
+                : key.kind === 'expression' && /^[A-Za-z_][\w-]*$/.test(key.text)
+                    ? key.text
+                    : undefined;
+            out.push({ key: name, keySpan: key.span, value: this.value(valueNode, depth + 1) });
+        }
+        return out;
+    }
+    template(node, span, text) {
+        const dynamic = node.children.some((c) => c.type === 'template_interpolation' || c.type === 'template_directive');
+        if (dynamic)
+            return { kind: 'template', span, text };
+        if (node.type === 'quoted_template') {
+            return { kind: 'string', value: unescapeQuoted(this.literalChunks(node)), span, text };
+        }
+        if (node.type === 'heredoc_template')
+            return { kind: 'string', value: this.heredoc(node, text), span, text };
+        return { kind: 'template', span, text };
+    }
+    /** The literal content of a heredoc without interpolation; `<<-` strips the common indentation. */
+    heredoc(node, text) {
+        const ids = node.children.filter((c) => c.type === 'heredoc_identifier');
+        const open = ids[0];
+        const close = ids[ids.length - 1];
+        if (!open || !close || open === close)
+            return '';
+        const from = this.text.indexOf('\n', open.end) + 1;
+        const to = this.text.lastIndexOf('\n', close.start) + 1;
+        const body = from > 0 && to > from ? this.text.slice(from, to) : '';
+        const unescaped = body.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+        if (!text.startsWith('<<-'))
+            return unescaped;
+        const rows = unescaped.split('\n');
+        const indents = rows.filter((r) => r.trim() !== '').map((r) => /^[ \t]*/.exec(r)[0].length);
+        const strip = indents.length > 0 ? Math.min(...indents) : 0;
+        return rows.map((r) => r.slice(strip)).join('\n');
+    }
+    /** The raw literal text of a quoted string (escapes still in place). */
+    literalChunks(node) {
+        return node.children
+            .filter((c) => c.type === 'template_literal')
+            .map((c) => this.src(c))
+            .join('');
+    }
+}
+const ESCAPES = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
+/** Decodes HCL's quoted-string escapes: `\n`, `\"`, `\uXXXX`, `\UXXXXXXXX`, `$${` and `%%{`. */
+function unescapeQuoted(raw) {
+    return raw.replace(/\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|\$\$\{|%%\{/g, (match, esc) => {
+        if (esc === undefined)
+            return match.slice(1);
+        if (esc.length > 1) {
+            const code = Number.parseInt(esc.slice(1), 16);
+            return code <= 0x10ffff ? String.fromCodePoint(code) : match;
+        }
+        return ESCAPES[esc] ?? match;
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/core/parsers/terraform.js
+
+
+/**
+ * A model of Terraform configurations: the `.tf` files of the workspace parsed with a real HCL
+ * parser (see terraform-hcl.ts), their resources, providers and backends, each with exact spans.
+ * A file that does not parse is recorded as an input problem (the `unparsable-file` rule reports it)
+ * and contributes nothing, as Terraform itself would refuse it. JSON syntax (`.tf.json`) is not read.
+ */
+const TERRAFORM_GLOBS = ['**/*.tf'];
+/** Provider and module caches that `terraform init` writes; not the repository's configuration. */
+const NOT_CONFIGURATION = ['**/.terraform/**'];
+/** `.tf` files of the workspace, outside `.terraform/` directories. */
+function terraformPaths(workspace) {
+    const skip = workspace.matcher(NOT_CONFIGURATION);
+    return workspace.glob(TERRAFORM_GLOBS).filter((f) => !skip(f));
+}
+/**
+ * Every `.tf` file of the workspace that parses, in index order. Loads the parser on first use (an
+ * asynchronous WebAssembly start), then parses each file once per run, shared by every rule.
+ */
+function terraformFiles(workspace) {
+    // Every Terraform rule asks; the walk and the parses happen once per run.
+    return workspace.memo('terraform-files', '', async () => {
+        const paths = terraformPaths(workspace);
+        if (paths.length === 0)
+            return [];
+        // The parser and its WebAssembly runtime are a chunk of their own in the bundle, read only here.
+        const { loadHclParser } = await Promise.all(/* import() */[__nccwpck_require__.e(551), __nccwpck_require__.e(666)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3666));
+        const parser = await loadHclParser();
+        return paths.flatMap((f) => {
+            const file = readTerraformFile(workspace, parser, f);
+            return file ? [file] : [];
+        });
+    });
+}
+/** One file's model (cached), or undefined when it is unreadable or does not parse. */
+function readTerraformFile(workspace, parser, file) {
+    return workspace.memo('terraform', file, () => {
+        const content = workspace.read(file);
+        if (content.kind !== 'text') {
+            // Not text: said as an input problem (a large generated configuration: medium), not passed over.
+            workspace.configText(file, { severity: 'medium', holds: () => true });
+            return undefined;
+        }
+        const result = parseHcl(parser, content.text, content.lines);
+        if (!result.ok) {
+            workspace.reportProblem({ path: file, ...result.error });
+            return undefined;
+        }
+        return { path: file, module: external_node_path_.posix.dirname(file), body: result.body };
+    });
+}
+/** The `resource` (and, with `mode: 'data'`, `data`) blocks of the files, optionally of some types. */
+function terraformResources(files, types, mode = 'resource') {
+    const wanted = types ? new Set(types) : undefined;
+    const out = [];
+    for (const file of files) {
+        for (const block of file.body.blocks) {
+            if (block.type !== mode || block.labels.length !== 2)
+                continue;
+            const [type, name] = block.labels;
+            if (wanted && !wanted.has(type))
+                continue;
+            out.push({ file, mode, type, name, block });
+        }
+    }
+    return out;
+}
+/** The attribute `name` of a body, if set. */
+function attribute(body, name) {
+    return body.attributes.find((a) => a.name === name);
+}
+/**
+ * The nested blocks of a type, including the `content` of `dynamic "<type>"` blocks (whose values
+ * are usually references to the iterator, and so unknown).
+ */
+function nestedBlocks(body, type) {
+    const out = [];
+    for (const block of body.blocks) {
+        if (block.type === type)
+            out.push({ block, body: block.body, dynamic: false });
+        else if (block.type === 'dynamic' && block.labels[0] === type) {
+            const content = block.body.blocks.find((b) => b.type === 'content');
+            if (content)
+                out.push({ block, body: content.body, dynamic: true });
+        }
+    }
+    return out;
+}
+/** A literal's value (string, number, bool or null); undefined when it must be evaluated. */
+function literal(value) {
+    switch (value.kind) {
+        case 'string':
+        case 'number':
+        case 'bool':
+            return value.value;
+        case 'null':
+            return null;
+        default:
+            return undefined;
+    }
+}
+/**
+ * Whether two literals mean the same to Terraform, which converts between strings, numbers and
+ * bools: `true` equals `"true"`, `0` equals `"0"`.
+ */
+function sameLiteral(a, b) {
+    if (a === null || b === null)
+        return a === b;
+    return String(a) === String(b);
+}
+/** How a resource is named in messages: `aws_s3_bucket "logs"`. */
+function describeResource(r) {
+    return `${r.type} "${r.name}"`;
 }
 
 
@@ -58174,7 +60560,9 @@ function selectorNamed(name) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   C0: () => (/* binding */ utf16Encoding),
+/* harmony export */   Df: () => (/* binding */ decodeUtf32),
 /* harmony export */   Pn: () => (/* binding */ fdChunks),
+/* harmony export */   er: () => (/* binding */ utf32Encoding),
 /* harmony export */   g7: () => (/* binding */ decodeText),
 /* harmony export */   w7: () => (/* binding */ textChunks)
 /* harmony export */ });
@@ -58209,6 +60597,62 @@ function fdChunks(open) {
             (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
         }
     };
+}
+/**
+ * UTF-32 text, told by its byte-order mark or, without one, by three zero bytes in nearly every
+ * 4-byte unit (what ASCII text looks like in UTF-32); undefined for anything else. Asked before
+ * {@link utf16Encoding}, whose byte-order mark UTF-32LE's starts with.
+ */
+function utf32Encoding(head) {
+    if (head[0] === 0xff && head[1] === 0xfe && head[2] === 0 && head[3] === 0)
+        return 'utf-32le';
+    if (head[0] === 0 && head[1] === 0 && head[2] === 0xfe && head[3] === 0xff)
+        return 'utf-32be';
+    const n = Math.min(head.length, 4096) & ~3;
+    if (n < 32)
+        return undefined;
+    const zero = head.indexOf(0);
+    if (zero === -1 || zero >= n)
+        return undefined;
+    // A unit of text: a printable character, a tab or a line break (an array of small integers in a
+    // binary file has the zeros, not the characters).
+    const text = (b) => b >= 0x20 || b === 9 || b === 10 || b === 13;
+    let le = 0;
+    let be = 0;
+    for (let i = 0; i < n; i += 4) {
+        if (text(head[i]) && head[i + 1] === 0 && head[i + 2] === 0 && head[i + 3] === 0)
+            le += 1;
+        if (head[i] === 0 && head[i + 1] === 0 && head[i + 2] === 0 && text(head[i + 3]))
+            be += 1;
+    }
+    const units = n / 4;
+    if (le >= units * 0.9)
+        return 'utf-32le';
+    if (be >= units * 0.9)
+        return 'utf-32be';
+    return undefined;
+}
+/**
+ * Decodes UTF-32 (within the size cap), without its byte-order mark; a unit that is no code point
+ * is U+FFFD, as TextDecoder does for the other encodings.
+ */
+function decodeUtf32(bytes, encoding) {
+    const parts = [];
+    let units = [];
+    for (let i = 0; i + 3 < bytes.length; i += 4) {
+        const cp = encoding === 'utf-32le'
+            ? (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)) >>> 0
+            : ((bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3]) >>> 0;
+        if (i === 0 && cp === 0xfeff)
+            continue;
+        units.push(cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0xfffd : cp);
+        if (units.length === 8192) {
+            parts.push(String.fromCodePoint(...units));
+            units = [];
+        }
+    }
+    parts.push(String.fromCodePoint(...units));
+    return parts.join('');
 }
 /**
  * UTF-16 text, told by its byte-order mark or, without one, by zero bytes on one side of nearly every
@@ -58977,7 +61421,10 @@ class Workspace {
             }
             // One view of the buffer per file: the text is decoded from the buffer's range, not a view.
             const head = buf.subarray(0, Math.min(read, BINARY_SNIFF_BYTES));
-            const utf16 = (0,stream/* utf16Encoding */.C0)(head);
+            // UTF-32 (its byte-order mark starts like UTF-16LE's) is decoded when the file is within the
+            // cap; past it, it is read as bytes, as binary content is.
+            const utf32 = (0,stream/* utf32Encoding */.er)(head);
+            const utf16 = utf32 ? undefined : (0,stream/* utf16Encoding */.C0)(head);
             const nul = head.indexOf(0) !== -1;
             const chunks = () => (0,stream/* fdChunks */.Pn)(() => {
                 const again = this.open(file);
@@ -58988,6 +61435,10 @@ class Workspace {
                 return encoding === 'latin1'
                     ? { kind: 'binary', size, head: Buffer.from(head), chunks: chunks(), at }
                     : { kind: 'too-large', size, encoding, head: Buffer.from(head), chunks: chunks(), at };
+            }
+            if (utf32) {
+                const text = (0,stream/* decodeUtf32 */.Df)(buf.subarray(0, read), utf32);
+                return { kind: 'text', text, lines: new lines/* LineIndex */.r(text), at };
             }
             if (utf16) {
                 const text = (0,stream/* decodeText */.g7)(buf.subarray(0, read), utf16);
@@ -59192,8 +61643,8 @@ function pointer(...tokens) {
  * Parses YAML text (one or more documents) into values plus exact positions. Never throws: a syntax
  * error, a duplicate key or an exceeded bound is returned as a located {@link YamlError}.
  */
-function parseYaml(text, filename) {
-    const parsed = constructYaml(text, filename);
+function parseYaml(text, filename, dialect) {
+    const parsed = constructYaml(text, filename, dialect);
     if (!parsed.ok)
         return parsed;
     const { values, events, source, lines } = parsed;
@@ -59256,7 +61707,7 @@ function parseYamlValues(text, filename) {
     return parsed.ok ? { ok: true, values: parsed.values } : parsed;
 }
 /** The documents' values, the events and the text they were built from, or the located error. */
-function constructYaml(text, filename) {
+function constructYaml(text, filename, dialect) {
     const lines = new _lines_js__WEBPACK_IMPORTED_MODULE_1__/* .LineIndex */ .r(text);
     let events;
     // The text the events' offsets refer to: the file, or the file with deficient indentation mended
@@ -59269,6 +61720,8 @@ function constructYaml(text, filename) {
         return { ok: false, error: toYamlError(err, lines) };
     }
     events = untagMergeKeys(events, source);
+    if (dialect?.ignoredTags?.length)
+        events = untagLocal(events, source, dialect.ignoredTags);
     const bomb = aliasExpansionError(events, source, lines);
     if (bomb)
         return { ok: false, error: bomb };
@@ -59304,6 +61757,22 @@ function untagMergeKeys(events, source) {
         if (!MERGE_TAG.test(source.slice(ev.tagStart, ev.tagEnd)))
             return;
         if (source.slice(ev.valueStart, ev.valueEnd) !== '<<')
+            return;
+        out ??= events.slice();
+        out[i] = { ...ev, tagStart: -1, tagEnd: -1 };
+    });
+    return out ?? events;
+}
+/**
+ * The events with the given local tags dropped from every node that carries one (a scalar, a
+ * mapping or a sequence), so the node is read as its untagged value. The events are not changed.
+ */
+function untagLocal(events, source, tags) {
+    let out;
+    events.forEach((ev, i) => {
+        if (ev.type !== EVENT_ID.SCALAR && ev.type !== EVENT_ID.MAPPING && ev.type !== EVENT_ID.SEQUENCE)
+            return;
+        if (ev.tagStart < 0 || !tags.includes(source.slice(ev.tagStart, ev.tagEnd)))
             return;
         out ??= events.slice();
         out[i] = { ...ev, tagStart: -1, tagEnd: -1 };
