@@ -12,6 +12,7 @@ import { GitRepository } from './git.js';
 import { compareStrings } from './workspace/files.js';
 import { indexTree } from './workspace/git-index.js';
 import { LineIndex } from './workspace/lines.js';
+import { hasUnder, type LinkResolution, resolveInTree, type TreeNode } from './workspace/links.js';
 import { lowerBound } from './workspace/positions.js';
 import { ScopeRecorder, type TreeChange } from './workspace/scope.js';
 import { screenNamed } from './workspace/screens.js';
@@ -66,6 +67,8 @@ export class BaseWorkspace extends Workspace {
    * differ elsewhere.
    */
   private headOnly: ReadonlySet<string> | null | undefined;
+  /** The links of this tree resolved here, and the content each shows (see {@link readLink}). */
+  private readonly linkContents = new Map<string, FileContent>();
 
   constructor(
     readonly head: Workspace,
@@ -116,9 +119,76 @@ export class BaseWorkspace extends Workspace {
   override read(file: string): FileContent {
     // The changed files first, by a map: the base's rules read little else.
     const own = this.listedBlobs.get(file);
-    if (own !== undefined) return own;
+    if (own !== undefined) return own.kind === 'symlink' ? this.readLink(file) : own;
     if (!this.has(file)) return super.read(file);
-    return this.head.read(file);
+    const content = this.head.read(file);
+    return this.linkChanged(file) ? this.readLink(file) : content;
+  }
+
+  /**
+   * Whether the file is a link of the head whose resolution passes through a path the change
+   * touched (the link's target was edited): then the base resolves it in its own tree.
+   */
+  private linkChanged(file: string): boolean {
+    const link = this.head.linkOf(file);
+    if (!link) return false;
+    const paths = this.differs.paths;
+    if (link.ok && paths.has(link.target)) return true;
+    return link.chain.some((p) => paths.has(p)) || this.differs.listing;
+  }
+
+  /**
+   * A link of this tree (its text from git, or the head's for an untouched link), resolved within
+   * this tree as the head resolves its own (see links.ts): the content of the file it leads to, or
+   * a link not read, with the reason.
+   */
+  private readLink(file: string): FileContent {
+    let content = this.linkContents.get(file);
+    if (!content) {
+      const resolved = this.resolveLink(file);
+      content = resolved.ok
+        ? this.targetContent(file, resolved.target)
+        : { kind: 'symlink', reason: resolved.reason };
+      this.linkContents.set(file, content);
+    }
+    return content;
+  }
+
+  /**
+   * The base's content of a link's target (a file of this tree's index, which include and exclude
+   * may leave out of the list): its blob when the change touched it, else the head's.
+   */
+  private targetContent(link: string, target: string): FileContent {
+    const own = this.blobs.get(target);
+    if (own !== undefined) return own;
+    if (this.head.has(target)) return this.head.read(target);
+    // Untouched and not selected: the head's link to the same file shows it.
+    const head = this.head.linkOf(link);
+    if (head?.ok && head.target === target) return this.head.read(link);
+    return { kind: 'symlink', reason: 'not followed: its target is not among the files checked' };
+  }
+
+  protected override resolveLink(file: string): LinkResolution {
+    return resolveInTree(file, (p) => this.node(p));
+  }
+
+  /**
+   * What a path is in this tree: a changed path by its blob (a link's text is its content), an
+   * untouched one as the head finds it, a directory by the files under it.
+   */
+  override node(p: string): TreeNode {
+    const own = this.blobs.get(p);
+    if (own !== undefined && this.indexedHas(p)) {
+      if (own.kind === 'symlink')
+        return own.target !== undefined ? { kind: 'link', target: own.target } : { kind: 'other' };
+      return own.kind === 'unreadable' ? { kind: 'missing' } : { kind: 'file' };
+    }
+    if (this.indexedHas(p)) return this.head.node(p);
+    return hasUnder(this.indexed, p) ? { kind: 'dir' } : { kind: 'missing' };
+  }
+
+  private indexedHas(p: string): boolean {
+    return sortedHas(this.indexed, p);
   }
 
   /** Untouched files were read by the head: their content is released there. */
@@ -207,7 +277,13 @@ export class BaseWorkspace extends Workspace {
    * made the base build a map of all its positions (20 ms at 500 changed files).
    */
   private untouched(file: string): boolean {
-    return file !== '' && !this.blobs.has(file) && this.has(file) && this.head.has(file);
+    return (
+      file !== '' &&
+      !this.blobs.has(file) &&
+      this.has(file) &&
+      this.head.has(file) &&
+      !(this.head.linkOf(file) !== undefined && this.linkChanged(file))
+    );
   }
 }
 
@@ -429,10 +505,7 @@ function readBlobs(
 ): Promise<Map<string, FileContent> | undefined> {
   const result = new Map<string, FileContent>();
   const queue: BaseEntry[] = [];
-  for (const e of entries) {
-    if (e.mode === '120000') result.set(e.path, { kind: 'symlink' });
-    else queue.push(e);
-  }
+  for (const e of entries) queue.push(e);
   if (queue.length === 0) return Promise.resolve(result);
   return new Promise((resolve) => {
     const child = spawn('git', ['cat-file', '--batch'], {
@@ -485,7 +558,14 @@ function readBlobs(
         }
         if (current.remaining > 0) return;
         const bytes = Buffer.concat(current.kept).subarray(0, current.size);
-        finish(queue[index]!, blobContent(bytes, current.size, maxBytes));
+        const entry = queue[index]!;
+        // A link's blob is its target's path, resolved in the base tree when read (see links.ts).
+        finish(
+          entry,
+          entry.mode === '120000'
+            ? { kind: 'symlink', target: current.size <= 4096 ? bytes.toString('utf8') : undefined }
+            : blobContent(bytes, current.size, maxBytes),
+        );
         current = undefined;
       }
     });

@@ -1,10 +1,20 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readlinkSync,
+  readSync,
+  realpathSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { LeftOutKind, Severity } from '../types.js';
 import { type FileIndexResult, listFiles } from './files.js';
 import { literalBases, nameEndings, nameKey, pathMatcher } from './glob.js';
 import { type Inspection, inspectFile } from './inspect.js';
 import { LineIndex } from './lines.js';
+import { hasUnder, LINK_NOT_READ, type LinkResolution, resolveInTree, type TreeNode } from './links.js';
 import { lowerBound, Positions } from './positions.js';
 import { type Deps, ScopeRecorder } from './scope.js';
 import type { Screen, Selector } from './screens.js';
@@ -78,7 +88,11 @@ export type FileContent =
       chunks?: ChunkReader;
       at?: number;
     }
-  | { kind: 'symlink' }
+  /**
+   * A symbolic link not read (see links.ts): `reason` says why. `target`: the link's own text, where
+   * it is known and the link is still to be resolved (a link of a base tree, read from git).
+   */
+  | { kind: 'symlink'; reason?: string; target?: string }
   | { kind: 'unreadable'; reason: string };
 
 /** A located problem with an input file (broken YAML, unreadable file) found while evaluating. */
@@ -147,9 +161,16 @@ function groupByNameKey(files: readonly string[]): Map<string, number[]> {
   return groups;
 }
 
+/** What a rule's report says of a symbolic link it could not read (see links.ts). */
+function linkLeftOut(reason: string | undefined): LeftOutKind {
+  return { kind: 'symbolic link', reason: reason ?? LINK_NOT_READ.outside };
+}
+
 /**
  * The tree under evaluation. One file index per run; each file read at most once and shared by every
- * rule; parsers run once per file. Never follows a symbolic link and never reads outside `root`.
+ * rule; parsers run once per file. Never reads outside `root`: a symbolic link is read only when it
+ * resolves, step by step within the tree, to a regular file of the index (see links.ts), and is then
+ * that file's content at the link's path.
  */
 export class Workspace {
   readonly root: string;
@@ -187,6 +208,12 @@ export class Workspace {
   private readonly directories = new Map<string, boolean>();
   /** The directory of the last file opened, and its answer (see {@link realDirectoryOf}). */
   private lastDirectory: { name: string; real: boolean } | undefined;
+  /** The symbolic links met when opening files, by path: how each resolved (see {@link linkOf}). */
+  private links: Map<string, LinkResolution> | undefined;
+  /** {@link indexed} sorted, for resolving links (made when a link is first met, if the index is not). */
+  private sortedIndex: readonly string[] | undefined;
+  /** The real path of the root and a separator, made when a link is first met. */
+  private realRoot: string | undefined;
   /** The root and a separator, which a relative path of the index completes. */
   private readonly rootPrefix: string;
   private readonly overlay: ReadonlyMap<string, string> | undefined;
@@ -338,6 +365,14 @@ export class Workspace {
         column: 1,
         message: 'it holds a NUL byte, so it is not read as text',
       });
+    } else if (content.kind === 'symlink') {
+      // Tools read through a link: one that cannot be followed within the tree is not checked.
+      this.reportProblem({
+        path: file,
+        line: 1,
+        column: 1,
+        message: `it is a symbolic link, ${content.reason ?? LINK_NOT_READ.outside}, so it is not read`,
+      });
     } else if (content.kind === 'too-large') {
       // A large file of a family where large files are ordinary (a bundle of CRDs) is searched whole
       // for what its rules judge; one that holds none of it has nothing for them to miss.
@@ -419,13 +454,22 @@ export class Workspace {
       content = this.load(file);
       this.contents.set(file, content);
     }
-    // A rule examined what it could read: a symlink or an unreadable file is not an input.
-    if (
+    // A rule examined what it could read: a symlink or an unreadable file is not an input. A link
+    // not read is said in the rule's report, never skipped silently.
+    if (content.kind === 'symlink') {
+      if (this.scope.active) this.leaveOut(file, linkLeftOut(content.reason));
+    } else if (
       this.scope.active &&
       (content.kind === 'text' || content.kind === 'binary') &&
       content.at !== undefined
     ) {
       this.scope.touchAt(content.at);
+      // A link's content is its target's: the target (and every link on the way) is an input too.
+      const link = this.links === undefined ? undefined : this.linkOf(file);
+      if (link) {
+        for (const p of link.chain) this.scope.touch(p);
+        if (link.ok) this.scope.touch(link.target);
+      }
     }
     return content;
   }
@@ -687,13 +731,14 @@ export class Workspace {
       // A directory on the way may be a symlink pointing out of the tree: each directory is checked
       // once per run. The file itself is opened without following a final symlink, and without
       // blocking on a FIFO; where the platform has no O_NOFOLLOW, lstat tells first.
-      if (!this.realDirectoryOf(file)) return { kind: 'symlink' };
-      if (!NO_FOLLOW && lstatSync(abs).isSymbolicLink()) return { kind: 'symlink' };
+      if (!this.realDirectoryOf(file)) return this.openLink(file, at);
+      if (!NO_FOLLOW && lstatSync(abs).isSymbolicLink()) return this.openLink(file, at);
       try {
         fd = openSync(abs, constants.O_RDONLY | NO_FOLLOW | (constants.O_NONBLOCK ?? 0));
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ELOOP') return { kind: 'symlink' };
+        // Only a path already known to be a link costs the resolution's system calls.
+        if (code === 'ELOOP' || code === 'EMLINK') return this.openLink(file, at);
         if (code === 'ENOENT') this.missing.add(file);
         throw err;
       }
@@ -707,6 +752,86 @@ export class Workspace {
       if (fd !== undefined) closeSync(fd);
       return { kind: 'unreadable', reason: (err as NodeJS.ErrnoException).code ?? String(err) };
     }
+  }
+
+  /**
+   * Opens a file of the index that is a symbolic link, or lies under one: resolved step by step
+   * within the tree (see links.ts), the real path checked to lie under the root's, the file opened
+   * without following a final link. Anything else is a link not read, with the reason.
+   */
+  private openLink(file: string, at: number): { fd: number; size: number; at: number } | FileContent {
+    const resolved = this.resolveLink(file);
+    if (!resolved.ok) {
+      if (resolved.chain.length === 0) {
+        // No link on the way: the path is missing (an earlier step deleted it), not a link.
+        this.missing.add(file);
+        return { kind: 'unreadable', reason: 'ENOENT' };
+      }
+      return { kind: 'symlink', reason: resolved.reason };
+    }
+    let fd: number | undefined;
+    try {
+      this.realRoot ??= withSep(realpathSync(this.root));
+      const abs = this.rootPrefix + resolved.target;
+      // Belt and braces: the kernel's answer must be the path resolved here, under the root.
+      if (realpathSync(abs) !== this.realRoot + resolved.target.split('/').join(path.sep))
+        return { kind: 'symlink', reason: LINK_NOT_READ.outside };
+      fd = openSync(abs, constants.O_RDONLY | NO_FOLLOW | (constants.O_NONBLOCK ?? 0));
+      const st = fstatSync(fd);
+      if (!st.isFile()) {
+        closeSync(fd);
+        return { kind: 'symlink', reason: LINK_NOT_READ.special };
+      }
+      return { fd, size: st.size, at };
+    } catch (err) {
+      if (fd !== undefined) closeSync(fd);
+      const code = (err as NodeJS.ErrnoException).code;
+      return code === 'ELOOP' || code === 'ENOENT'
+        ? { kind: 'symlink', reason: code === 'ELOOP' ? LINK_NOT_READ.loop : LINK_NOT_READ.dangling }
+        : { kind: 'unreadable', reason: code ?? String(err) };
+    }
+  }
+
+  /** Resolves a path of the index within the tree (recorded: see {@link linkOf}). */
+  protected resolveLink(file: string): LinkResolution {
+    const known = this.links?.get(file);
+    if (known) return known;
+    const resolved = resolveInTree(file, (p) => this.node(p));
+    this.links ??= new Map();
+    this.links.set(file, resolved);
+    return resolved;
+  }
+
+  /**
+   * How a path met while opening a file resolved, when it is a symbolic link or lies under one:
+   * undefined for a path this tree opened as a regular file, or has not opened.
+   */
+  linkOf(file: string): LinkResolution | undefined {
+    const r = this.links?.get(file);
+    return r && r.chain.length > 0 ? r : undefined;
+  }
+
+  /**
+   * What a path is, for resolving a link (see links.ts): a path of the index is a link (its text
+   * read), a regular file or something else as the disk says; a path with files of the index
+   * under it is a directory, if it is a real one; anything else is missing.
+   */
+  node(p: string): TreeNode {
+    this.sortedIndex ??= isSorted(this.indexed) ? this.indexed : [...this.indexed].sort(compareCodeUnits);
+    const list = this.sortedIndex;
+    if (list[lowerBound(list, p)] === p) {
+      try {
+        const abs = this.rootPrefix + p;
+        if (!this.realDirectoryOf(p)) return { kind: 'missing' };
+        const st = lstatSync(abs);
+        if (st.isSymbolicLink()) return { kind: 'link', target: readlinkSync(abs, 'utf8') };
+        return st.isFile() ? { kind: 'file' } : { kind: 'other' };
+      } catch {
+        return { kind: 'missing' };
+      }
+    }
+    if (hasUnder(list, p) && this.realDirectory(p)) return { kind: 'dir' };
+    return { kind: 'missing' };
   }
 
   /**
@@ -758,6 +883,20 @@ interface MemoEntry {
 }
 
 const NO_DEPS: Deps = Object.freeze([]);
+
+function withSep(p: string): string {
+  return p.endsWith(path.sep) ? p : p + path.sep;
+}
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Whether a list is strictly sorted in code-unit order. */
+function isSorted(list: readonly string[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i - 1]! >= list[i]!) return false;
+  return true;
+}
 
 /** Rejects absolute paths and any `..` segment. */
 function isSafeRelative(file: string): boolean {
