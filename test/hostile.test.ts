@@ -83,6 +83,42 @@ describe('hostile input', () => {
     expect(report.errors).toEqual([]);
   });
 
+  it('judges a link to a file of the tree at the link (deploy/pod.yaml -> ../test/e2e/pod.yaml); a link out of it is reported, not read', async () => {
+    const outside = tree({ 'pod.yaml': 'OUTSIDEWORKSPACEKEYMATERIAL\n' });
+    const repo = scratchRepo();
+    const base = repo.commit({ 'README.md': '# repo\n' });
+    repo.git('checkout', '-q', '-b', 'pr');
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: true\n  containers:\n    - name: c\n      image: nginx@sha256:${'0'.repeat(64)}\n      securityContext: {privileged: true}\n`;
+    repo.commit({ 'test/e2e/pod.yaml': pod });
+    mkdirSync(path.join(repo.dir, 'deploy'));
+    symlinkSync('../test/e2e/pod.yaml', path.join(repo.dir, 'deploy/pod.yaml'));
+    symlinkSync(path.join(outside, 'pod.yaml'), path.join(repo.dir, 'deploy/out.yaml'));
+    symlinkSync('../../pod.yaml', path.join(repo.dir, 'deploy/up.yaml'));
+    repo.commit({});
+    const report = await runCheck({
+      root: repo.dir,
+      base,
+      failOn: 'high',
+      change: { scope: 'new', baseline: base, scan: 'changed' },
+    });
+    expect(allOutputs(report).join('\n')).not.toContain('OUTSIDEWORKSPACEKEYMATERIAL');
+    const privileged = report.findings.filter((f) => f.ruleId === 'k8s-privileged-container');
+    expect(privileged.map((f) => [f.location?.path, f.severity, f.confidence, f.blocking, f.isNew])).toEqual([
+      ['deploy/pod.yaml', 'high', 'high', true, true],
+    ]);
+    expect(report.summary.gate.result).toBe('fail');
+    // The links out of the tree are said in the report of the rules that met them.
+    const left = report.rules
+      .flatMap((r) => r.scope?.leftOut ?? [])
+      .filter((l) => l.kind === 'symbolic link');
+    expect(left.length).toBeGreaterThan(0);
+    expect(new Set(left.flatMap((l) => l.examples))).toEqual(new Set(['deploy/out.yaml', 'deploy/up.yaml']));
+    expect(new Set(left.map((l) => l.reason))).toEqual(
+      new Set(['not followed: its target is outside the checked tree']),
+    );
+    expect(report.errors).toEqual([]);
+  });
+
   it('reads a 100 MB file only as far as the secret scan goes, and says where it stopped', async () => {
     const root = tree({ 'ok.txt': 'fine\n' });
     const fd = openSync(path.join(root, 'huge.sh'), 'w');

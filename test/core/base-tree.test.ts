@@ -228,8 +228,56 @@ describe('buildBaseWorkspace', () => {
     repo.commit({ link: null, 'big.txt': null });
     const head = new Workspace(repo.dir, { maxFileBytes: 1000 });
     const ws = await buildBaseWorkspace(head, base);
-    expect(ws!.read('link')).toEqual({ kind: 'symlink' });
+    expect(ws!.read('link')).toEqual({
+      kind: 'symlink',
+      reason: 'not followed: its target is outside the checked tree',
+    });
     expect(ws!.read('big.txt')).toEqual({ kind: 'too-large', size: 3000 });
+  });
+
+  it('resolves a link within the base tree as the head resolves its own', async () => {
+    const repo = scratchRepo();
+    repo.commit({
+      'test/e2e/pod.yaml': 'base fixture\n',
+      'test/other.yaml': 'other\n',
+      'kept/target.yaml': 'kept in base\n',
+      'shared/edited.yaml': 'before\n',
+    });
+    const ln = (target: string, at: string) => symlinkSync(target, path.join(repo.dir, at));
+    ln('test/e2e/pod.yaml', 'moved.yaml');
+    ln('shared/edited.yaml', 'unchanged-link.yaml');
+    ln('kept/target.yaml', 'untouched-both.yaml');
+    ln('/etc/passwd', 'out.yaml');
+    ln('test', 'to-dir');
+    const linked = repo.commit({});
+    repo.git('checkout', '-q', '-b', 'feature');
+    // The change retargets one link, edits the target of another, adds a third.
+    repo.commit({ 'moved.yaml': null, 'shared/edited.yaml': 'after\n' });
+    ln('test/other.yaml', 'moved.yaml');
+    ln('test/e2e/pod.yaml', 'added.yaml');
+    repo.commit({});
+    const head = new Workspace(repo.dir);
+    const rows: [string, string, string][] = [
+      // path, head content, base content
+      ['moved.yaml', 'other\n', 'base fixture\n'],
+      ['unchanged-link.yaml', 'after\n', 'before\n'],
+      ['untouched-both.yaml', 'kept in base\n', 'kept in base\n'],
+      [
+        'out.yaml',
+        'not followed: its target is outside the checked tree',
+        'not followed: its target is outside the checked tree',
+      ],
+      ['to-dir', 'not followed: it points to a directory', 'not followed: it points to a directory'],
+    ];
+    const shown = (c: ReturnType<Workspace['read']>) =>
+      c.kind === 'text' ? c.text : c.kind === 'symlink' ? (c.reason ?? '') : c.kind;
+    const ws = await buildBaseWorkspace(head, linked);
+    expect(ws).toBeDefined();
+    expect(rows.map(([f]) => [f, shown(head.read(f)), shown(ws!.read(f))])).toEqual(rows);
+    expect(ws!.has('added.yaml')).toBe(false);
+    expect(shown(head.read('added.yaml'))).toBe('base fixture\n');
+    // A link whose target the change edited is not the head's parse in the base.
+    expect(ws!.yaml('unchanged-link.yaml')?.ok && ws!.text('unchanged-link.yaml')).toBe('before\n');
   });
 
   it('shares the parse of untouched YAML files and records the base problems on its own', async () => {

@@ -126,18 +126,86 @@ describe('Workspace index', () => {
 });
 
 describe('Workspace reads', () => {
-  it('never follows a symlink, inside or outside the tree', () => {
-    const outside = tree({ 'secret.txt': 'TOP SECRET' });
-    const root = tree({ 'real.txt': 'hello' });
-    symlinkSync('/etc/passwd', path.join(root, 'passwd'));
-    symlinkSync(outside, path.join(root, 'outdir'));
-    symlinkSync('real.txt', path.join(root, 'alias.txt'));
+  it('never follows a symlink out of the tree; reads one that resolves within it to a file of the index', () => {
+    const outside = tree({ 'secret.txt': 'TOP SECRET', 'pod.yaml': 'kind: Pod\n' });
+    const root = tree({
+      'real.txt': 'hello',
+      'test/e2e/pod.yaml': 'kind: Pod\n',
+      'dir/sub/m.yaml': 'm: 1\n',
+    });
+    const link = (target: string, at: string) => {
+      mkdirSync(path.dirname(path.join(root, at)), { recursive: true });
+      symlinkSync(target, path.join(root, at));
+    };
+    link('/etc/passwd', 'passwd');
+    link(outside, 'outdir');
+    link('real.txt', 'alias.txt');
+    link('../test/e2e/pod.yaml', 'deploy/pod.yaml');
+    link(`../${path.basename(outside)}/pod.yaml`, 'up.yaml');
+    link('dir/../../x/secret.txt', 'mid.txt');
+    link('dir', 'todir');
+    link('nope.txt', 'dangling.txt');
+    link('loop-b', 'loop-a');
+    link('loop-a', 'loop-b');
+    link('self', 'self');
+    link('dir', 'vd');
+    link('vd/sub/m.yaml', 'through.yaml');
+    link('real.txt/x', 'notdir.txt');
+    // A chain longer than the bound: c0 -> c1 -> ... -> c40 -> real.txt.
+    for (let i = 0; i < 40; i++) link(`c${i + 1}`, `c${i}`);
+    link('real.txt', 'c40');
     const ws = new Workspace(root);
-    expect(ws.files).toEqual(['alias.txt', 'outdir', 'passwd', 'real.txt']);
-    expect(ws.read('passwd')).toEqual({ kind: 'symlink' });
-    expect(ws.read('alias.txt')).toEqual({ kind: 'symlink' });
+    const rows: [string, unknown][] = [
+      ['alias.txt', { text: 'hello', target: 'real.txt' }],
+      ['deploy/pod.yaml', { text: 'kind: Pod\n', target: 'test/e2e/pod.yaml' }],
+      ['through.yaml', { text: 'm: 1\n', target: 'dir/sub/m.yaml' }],
+      ['c39', { text: 'hello', target: 'real.txt' }],
+      ['passwd', { reason: 'not followed: its target is outside the checked tree' }],
+      ['outdir', { reason: 'not followed: its target is outside the checked tree' }],
+      ['up.yaml', { reason: 'not followed: its target is outside the checked tree' }],
+      ['mid.txt', { reason: 'not followed: its target is outside the checked tree' }],
+      ['todir', { reason: 'not followed: it points to a directory' }],
+      ['vd', { reason: 'not followed: it points to a directory' }],
+      ['dangling.txt', { reason: 'not followed: its target does not exist in the tree' }],
+      ['notdir.txt', { reason: 'not followed: its target does not exist in the tree' }],
+      ['loop-a', { reason: 'not followed: a loop, or a chain of more than 32 links' }],
+      ['self', { reason: 'not followed: a loop, or a chain of more than 32 links' }],
+      ['c0', { reason: 'not followed: a loop, or a chain of more than 32 links' }],
+    ];
+    const seen = rows.map(([file]): [string, unknown] => {
+      const c = ws.read(file);
+      if (c.kind === 'symlink') return [file, { reason: c.reason }];
+      const r = ws.linkOf(file);
+      return [file, { text: c.kind === 'text' ? c.text : c.kind, target: r?.ok ? r.target : r }];
+    });
+    expect(seen).toEqual(rows);
+    // The content is the link's own, at the link's position in the tree.
+    const pod = ws.read('deploy/pod.yaml');
+    expect(pod.kind === 'text' && pod.at).toBe(ws.files.indexOf('deploy/pod.yaml'));
     expect(ws.read('outdir/secret.txt').kind).toBe('unreadable');
     expect(ws.text('real.txt')).toBe('hello');
+    expect(ws.linkOf('real.txt')).toBeUndefined();
+    // A configuration file behind a link not read is an input problem, not skipped silently.
+    expect(ws.configText('passwd')).toBeUndefined();
+    expect(ws.inputProblems().map((p) => [p.path, p.message])).toEqual([
+      [
+        'passwd',
+        'it is a symbolic link, not followed: its target is outside the checked tree, so it is not read',
+      ],
+    ]);
+  });
+
+  it('reads no link whose target the kernel resolves elsewhere than the tree (a directory swapped after listing)', () => {
+    const outside = tree({ 'pod.yaml': 'OUTSIDE\n' });
+    const root = tree({ 'real/pod.yaml': 'inside\n' });
+    symlinkSync('real/pod.yaml', path.join(root, 'link.yaml'));
+    const ws = new Workspace(root);
+    // After the index was taken, the directory becomes a link out of the tree.
+    rmSync(path.join(root, 'real'), { recursive: true });
+    symlinkSync(outside, path.join(root, 'real'));
+    const c = ws.read('link.yaml');
+    expect(c.kind).toBe('symlink');
+    expect(JSON.stringify(c)).not.toContain('OUTSIDE');
   });
 
   it('refuses paths that are not in the index or escape the root', () => {
