@@ -119,6 +119,113 @@ jobs:
     expect(critical.map((f) => f.location?.startLine)).toEqual(line === undefined ? [] : [line]);
   });
 
+  // The head looked up through the API at run time (gh api, gh pr view, curl piped to jq, the event
+  // file) names it as surely as `github.event.pull_request.head.sha`: in the git command's word, in a
+  // variable assigned from it, or written to $GITHUB_ENV/$GITHUB_OUTPUT by an earlier step. The base
+  // (`.base.sha`, `baseRefOid`) is not the head; a fetched head only read (git log) runs nothing.
+  const PULL = 'gh api "repos/$GITHUB_REPOSITORY/pulls/$NUM"';
+  const twoSteps = (first: string[], second: string[], secondEnv = '') =>
+    `on: pull_request_target\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - id: pr\n        run: |\n${first.map((l) => `          ${l}\n`).join('')}      - ${secondEnv}run: |\n${second.map((l) => `          ${l}\n`).join('')}`;
+  it.each([
+    [
+      'gh api --jq .head.sha into a variable',
+      byVariable([`SHA=$(${PULL} --jq .head.sha)`, 'git fetch origin "$SHA"', ...build]),
+      9,
+    ],
+    [
+      'gh pr view headRefOid in the git command',
+      byVariable(['git fetch origin "$(gh pr view "$NUM" --json headRefOid -q .headRefOid)"', ...build]),
+      8,
+    ],
+    [
+      'curl piped to jq, the branch',
+      byVariable([
+        'REF=`curl -fsS "$GITHUB_API_URL/repos/$GITHUB_REPOSITORY/pulls/$NUM" | jq -r ".head.ref"`',
+        'git checkout "$REF"',
+        'make',
+      ]),
+      9,
+    ],
+    [
+      "the fork's clone URL, exported",
+      byVariable([
+        `export URL="$(${PULL} --jq '.head.repo.clone_url')"`,
+        'git clone "$URL" pr',
+        'make -C pr',
+      ]),
+      9,
+    ],
+    [
+      'gh pr view headRefName with --jq=',
+      byVariable([
+        'BRANCH=$(gh pr view "$NUM" --json headRefName --jq=.headRefName)',
+        'git fetch origin "$BRANCH"',
+        ...build,
+      ]),
+      9,
+    ],
+    [
+      '$GITHUB_ENV of an earlier step',
+      twoSteps(
+        [`echo "SHA=$(${PULL} --jq .head.sha)" >> "$GITHUB_ENV"`],
+        ['git fetch origin "$SHA"', ...build],
+      ),
+      11,
+    ],
+    [
+      '$GITHUB_OUTPUT of an earlier step, in the git command',
+      twoSteps(
+        ['sha=$(gh pr view "$NUM" --json headRefOid -q .headRefOid)', 'echo "sha=$sha" >> "$GITHUB_OUTPUT"'],
+        ['git fetch origin ${{ steps.pr.outputs.sha }}', ...build],
+      ),
+      12,
+    ],
+    [
+      '$GITHUB_OUTPUT of an earlier step, through env',
+      twoSteps(
+        [`${PULL} --jq '"sha=" + .head.sha' >> "$GITHUB_OUTPUT"`],
+        ['git fetch origin "$SHA"', ...build],
+        'env: { SHA: "${{ steps.pr.outputs.sha }}" }\n        ',
+      ),
+      12,
+    ],
+    [
+      'the base commit from gh api',
+      byVariable([`SHA=$(${PULL} --jq .base.sha)`, 'git fetch origin "$SHA"', ...build]),
+      undefined,
+    ],
+    [
+      'the base commit from gh pr view, the head only listed',
+      byVariable([
+        'git fetch origin "$(gh pr view "$NUM" --json headRefOid,baseRefOid -q .baseRefOid)"',
+        ...build,
+      ]),
+      undefined,
+    ],
+    [
+      'the base commit through $GITHUB_ENV',
+      twoSteps(
+        [`echo "SHA=$(${PULL} --jq .base.sha)" >> "$GITHUB_ENV"`],
+        ['git fetch origin "$SHA"', ...build],
+      ),
+      undefined,
+    ],
+    [
+      'a looked-up head only read',
+      byVariable([`SHA=$(${PULL} --jq .head.sha)`, 'git fetch origin "$SHA"', 'git log -1 "$SHA"']),
+      undefined,
+    ],
+    [
+      'a lookup in single quotes',
+      byVariable(["git fetch origin '$(gh api x --jq .head.sha)'", ...build]),
+      undefined,
+    ],
+  ])('reads a head looked up at run time: %s', async (_name, text, line) => {
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    const critical = findings.filter((f) => f.severity === undefined);
+    expect(critical.map((f) => f.location?.startLine)).toEqual(line === undefined ? [] : [line]);
+  });
+
   // A run only on merged pull requests is a maintainer's doing: the trigger alone is low, not medium.
   const merged = 'github.event.pull_request.merged == true';
   const mergedMessage = (checked: string) =>

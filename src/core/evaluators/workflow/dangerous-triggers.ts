@@ -23,6 +23,7 @@ import { conditionTree, excludesOutsiders, jobExcludesOutsiders, runsPastFailure
 import { classifyContext, classifyHeadRef } from './contexts.js';
 import { Dataflow, type Scope } from './dataflow.js';
 import { jobGuards } from './event-guards.js';
+import { headLookupIn } from './head-lookup.js';
 import { eventAsData, headHandOff } from './privileged-reach.js';
 import { actionOf, actionPathOf, eventsOf, input, stepLabel, stepsAfter } from './shared.js';
 import { headCheckouts, joinContinuations } from './shell.js';
@@ -903,7 +904,9 @@ const HEAD_VARIABLES = new Set(['GITHUB_HEAD_REF']);
  * or reset to a shell variable naming the pull request's head: one set in the step's, job's or
  * workflow's `env:` (or written to `$GITHUB_ENV` by an earlier step) from an expression of the head
  * (its SHA, branch, repository or clone URL, followed as the dataflow follows `env.NAME`), the
- * runner's `GITHUB_HEAD_REF`, or a variable the script assigned from one of those before the command.
+ * runner's `GITHUB_HEAD_REF`, or a variable the script assigned from one of those before the command;
+ * or the head looked up through the API in the command's word or in such a variable's assignment
+ * (`git fetch origin "$(gh pr view $N --json headRefOid -q .headRefOid)"`, head-lookup.ts).
  */
 function headVariables(
   flow: Dataflow,
@@ -912,7 +915,7 @@ function headVariables(
 ): { what: string; at: [number, number]; view: CommandView }[] {
   const views = scriptCommands(script);
   // Variables the script assigns (`REF="$SHA"`, `export REF=$SHA`): where, and what they read.
-  const assigned = new Map<string, { start: number; reads: string[] }[]>();
+  const assigned = new Map<string, { start: number; reads: string[]; lookup: boolean }[]>();
   for (const v of views) {
     const words =
       v.command.words.length === 0
@@ -925,7 +928,8 @@ function headVariables(
       if (!m) continue;
       const reads = [...m[2]!.matchAll(SHELL_VAR)].map((r) => (r[1] ?? r[2])!);
       const list = assigned.get(m[1]!) ?? [];
-      list.push({ start: v.command.start, reads });
+      // `SHA=$(gh api repos/$R/pulls/$N --jq .head.sha)`: the head, looked up at run time.
+      list.push({ start: v.command.start, reads, lookup: headLookupIn(script, w.start, w.end) });
       assigned.set(m[1]!, list);
     }
   }
@@ -933,7 +937,8 @@ function headVariables(
     if (HEAD_VARIABLES.has(name)) return true;
     if (depth > 4) return false;
     const own = assigned.get(name)?.filter((a) => a.start < before);
-    if (own && own.length > 0) return own.some((a) => a.reads.some((r) => names(r, a.start, depth + 1)));
+    if (own && own.length > 0)
+      return own.some((a) => a.lookup || a.reads.some((r) => names(r, a.start, depth + 1)));
     const parsed = parseExpression(`env.${name}`);
     return parsed.ok && flow.flows(parsed.node, `env.${name}`, scope).some((f) => !f.collection);
   };
@@ -947,8 +952,10 @@ function headVariables(
     if (!GIT_TAKES_REF.has(args[k]?.value ?? '')) continue;
     const word = args
       .slice(k + 1)
-      .find((w) =>
-        [...w.value.matchAll(SHELL_VAR)].some((m) => names((m[1] ?? m[2])!, view.command.start, 0)),
+      .find(
+        (w) =>
+          [...w.value.matchAll(SHELL_VAR)].some((m) => names((m[1] ?? m[2])!, view.command.start, 0)) ||
+          headLookupIn(script, w.start, w.end),
       );
     if (!word) continue;
     out.push({

@@ -9,6 +9,7 @@ import { localCallers, runsHere } from './callers.js';
 import type { Capability, Classification } from './contexts.js';
 import { callerScope, declaredInputs, entry, matrixPointers } from './dataflow-scopes.js';
 import { runEvents } from './event-guards.js';
+import { headLookupIn } from './head-lookup.js';
 import { shellWrites } from './shell.js';
 
 /** One hop of a value between its source and the sink (an `env:` entry, a step output, an input). */
@@ -351,6 +352,20 @@ export class Dataflow {
     for (const name of new Set(w.envVars)) {
       for (const r of this.env(name.toLowerCase(), stepScope, depth + 1))
         out.push({ ...r, origin: { ...r.origin, via: [hop, ...r.origin.via] } });
+    }
+    // The head looked up through the API and written for later steps
+    // (`echo "sha=$(gh api repos/$R/pulls/$N --jq .head.sha)" >> "$GITHUB_OUTPUT"`).
+    if (this.options.heads) {
+      const found = w.ranges.find(([s, t]) => headLookupIn(run.value, s, t));
+      if (found) {
+        const looked = run.value.slice(found[0], found[1]).trim().replace(/\s+/g, ' ').slice(0, 80);
+        const origin: Origin = {
+          text: `the pull request's head looked up at run time ("${looked}")`,
+          capability: 'arbitrary',
+          via: [hop],
+        };
+        out.push({ origin, collection: false });
+      }
     }
     // Text of commits read with git (a message, a subject): written by whoever wrote the commits, as
     // `github.event.head_commit.message` is. Not a head (the commit is the one checked out).
