@@ -73,7 +73,8 @@ describe('RecordingWorkspace', () => {
   it('answers every question a workspace takes from the whole tree (a method added later must be too)', () => {
     // The view has no file list of its own: a method it inherited would answer from an empty tree.
     // Those left are the text of a read (through `read`; `configText` reports through
-    // `reportProblem`, which the view delegates), private helpers of reads and memos it delegates, and
+    // `reportProblem`, which the view delegates), private helpers of reads and memos it delegates
+    // (`linkOf` and `node` among them: the base tree asks them of the head, never of a view), and
     // `matchByName`, which only `matchFiles` calls (the view's asks the whole tree's `glob`).
     const own = new Set(Object.getOwnPropertyNames(RecordingWorkspace.prototype));
     const inherited = Object.getOwnPropertyNames(Workspace.prototype).filter(
@@ -87,6 +88,10 @@ describe('RecordingWorkspace', () => {
       'indexedSet',
       'load',
       'open',
+      'openLink',
+      'resolveLink',
+      'linkOf',
+      'node',
       'realDirectoryOf',
       'realDirectory',
     ]);
