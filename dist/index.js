@@ -4530,6 +4530,8 @@ var files = __nccwpck_require__(2042);
 var git_index = __nccwpck_require__(1548);
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
 var lines = __nccwpck_require__(6774);
+// EXTERNAL MODULE: ./lib/core/workspace/links.js
+var links = __nccwpck_require__(9172);
 // EXTERNAL MODULE: ./lib/core/workspace/positions.js
 var positions = __nccwpck_require__(641);
 // EXTERNAL MODULE: ./lib/core/workspace/scope.js
@@ -4547,6 +4549,7 @@ var workspace_workspace = __nccwpck_require__(6651);
  * I/O); files it touched are read from git objects of the baseline commit in one `git cat-file
  * --batch` process. The cost is proportional to the diff, not to the repository.
  */
+
 
 
 
@@ -4592,6 +4595,8 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
      * differ elsewhere.
      */
     headOnly;
+    /** The links of this tree resolved here, and the content each shows (see {@link readLink}). */
+    linkContents = new Map();
     constructor(head, files, blobs, options = {}) {
         const { changed, renamed, differs, ...selection } = options;
         // Its rules' scope is never reported (the base run only tells new findings from old): no recording.
@@ -4628,10 +4633,77 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
         // The changed files first, by a map: the base's rules read little else.
         const own = this.listedBlobs.get(file);
         if (own !== undefined)
-            return own;
+            return own.kind === 'symlink' ? this.readLink(file) : own;
         if (!this.has(file))
             return super.read(file);
-        return this.head.read(file);
+        const content = this.head.read(file);
+        return this.linkChanged(file) ? this.readLink(file) : content;
+    }
+    /**
+     * Whether the file is a link of the head whose resolution passes through a path the change
+     * touched (the link's target was edited): then the base resolves it in its own tree.
+     */
+    linkChanged(file) {
+        const link = this.head.linkOf(file);
+        if (!link)
+            return false;
+        const paths = this.differs.paths;
+        if (link.ok && paths.has(link.target))
+            return true;
+        return link.chain.some((p) => paths.has(p)) || this.differs.listing;
+    }
+    /**
+     * A link of this tree (its text from git, or the head's for an untouched link), resolved within
+     * this tree as the head resolves its own (see links.ts): the content of the file it leads to, or
+     * a link not read, with the reason.
+     */
+    readLink(file) {
+        let content = this.linkContents.get(file);
+        if (!content) {
+            const resolved = this.resolveLink(file);
+            content = resolved.ok
+                ? this.targetContent(file, resolved.target)
+                : { kind: 'symlink', reason: resolved.reason };
+            this.linkContents.set(file, content);
+        }
+        return content;
+    }
+    /**
+     * The base's content of a link's target (a file of this tree's index, which include and exclude
+     * may leave out of the list): its blob when the change touched it, else the head's.
+     */
+    targetContent(link, target) {
+        const own = this.blobs.get(target);
+        if (own !== undefined)
+            return own;
+        if (this.head.has(target))
+            return this.head.read(target);
+        // Untouched and not selected: the head's link to the same file shows it.
+        const head = this.head.linkOf(link);
+        if (head?.ok && head.target === target)
+            return this.head.read(link);
+        return { kind: 'symlink', reason: 'not followed: its target is not among the files checked' };
+    }
+    resolveLink(file) {
+        return (0,links/* resolveInTree */.O4)(file, (p) => this.node(p));
+    }
+    /**
+     * What a path is in this tree: a changed path by its blob (a link's text is its content), an
+     * untouched one as the head finds it, a directory by the files under it.
+     */
+    node(p) {
+        const own = this.blobs.get(p);
+        if (own !== undefined && this.indexedHas(p)) {
+            if (own.kind === 'symlink')
+                return own.target !== undefined ? { kind: 'link', target: own.target } : { kind: 'other' };
+            return own.kind === 'unreadable' ? { kind: 'missing' } : { kind: 'file' };
+        }
+        if (this.indexedHas(p))
+            return this.head.node(p);
+        return (0,links/* hasUnder */.Vb)(this.indexed, p) ? { kind: 'dir' } : { kind: 'missing' };
+    }
+    indexedHas(p) {
+        return sortedHas(this.indexed, p);
     }
     /** Untouched files were read by the head: their content is released there. */
     release(files) {
@@ -4718,7 +4790,11 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
      * made the base build a map of all its positions (20 ms at 500 changed files).
      */
     untouched(file) {
-        return file !== '' && !this.blobs.has(file) && this.has(file) && this.head.has(file);
+        return (file !== '' &&
+            !this.blobs.has(file) &&
+            this.has(file) &&
+            this.head.has(file) &&
+            !(this.head.linkOf(file) !== undefined && this.linkChanged(file)));
     }
 }
 /** Two lists sorted in code-unit order, with no path in both, as one. */
@@ -4907,12 +4983,8 @@ function regularFile(mode) {
 function readBlobs(cwd, entries, maxBytes) {
     const result = new Map();
     const queue = [];
-    for (const e of entries) {
-        if (e.mode === '120000')
-            result.set(e.path, { kind: 'symlink' });
-        else
-            queue.push(e);
-    }
+    for (const e of entries)
+        queue.push(e);
     if (queue.length === 0)
         return Promise.resolve(result);
     return new Promise((resolve) => {
@@ -4967,7 +5039,11 @@ function readBlobs(cwd, entries, maxBytes) {
                 if (current.remaining > 0)
                     return;
                 const bytes = Buffer.concat(current.kept).subarray(0, current.size);
-                finish(queue[index], blobContent(bytes, current.size, maxBytes));
+                const entry = queue[index];
+                // A link's blob is its target's path, resolved in the base tree when read (see links.ts).
+                finish(entry, entry.mode === '120000'
+                    ? { kind: 'symlink', target: current.size <= 4096 ? bytes.toString('utf8') : undefined }
+                    : blobContent(bytes, current.size, maxBytes));
                 current = undefined;
             }
         });
@@ -6279,8 +6355,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 205 modules
-var registry = __nccwpck_require__(9064);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 206 modules
+var registry = __nccwpck_require__(9984);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -15390,7 +15466,7 @@ function hiddenReasons(h) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9064);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9984);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -15851,7 +15927,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 9064:
+/***/ 9984:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42286,7 +42362,56 @@ function worst(a, b) {
     return a === 'arbitrary' || b === 'arbitrary' ? 'arbitrary' : 'structured';
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/head-lookup.js
+
+
+/**
+ * A pull request's head looked up at run time rather than read from the event's expressions:
+ * `gh api repos/$R/pulls/$N --jq .head.sha`, `gh pr view $N --json headRefOid -q .headRefOid`,
+ * `curl .../pulls/$N | jq -r .head.ref`, `jq -r .pull_request.head.sha "$GITHUB_EVENT_PATH"`. The
+ * value is the head's commit, branch or repository as surely as `github.event.pull_request.head.sha`
+ * is: a git command given it fetches or checks out the pull request's code.
+ */
+/**
+ * A field of GitHub's answers that names a head: REST (`.head.sha`, `.head.ref`, `.head.repo.*`,
+ * `["head"]["sha"]`, a workflow run's `head_sha`/`head_branch`), GraphQL and `gh --json`
+ * (`headRefOid`, `headRefName`, `headRepository`, `headSha`, `headBranch`). Not the base's
+ * (`.base.sha`, `baseRefOid`).
+ */
+const HEAD_FIELD = /(?<![\w-])head(?:["'\]\s]*(?:\.|\|\s*\.|\[)\s*["']?(?:sha|ref|repo)\b|_(?:sha|ref|branch)\b|(?:RefOid|RefName|Sha|Branch|Repository(?:Owner)?)\b)/;
+/** Programs that select fields of JSON with a filter given as an argument. */
+const JSON_FILTERS = new Set(['jq', 'gojq', 'jaq', 'yq']);
+/** Interpreters given a program that reads the JSON (`python3 -c '...["head"]["sha"]'`). */
+const head_lookup_INTERPRETERS = /^(?:python[\d.]*|node|ruby|perl)$/;
+/** Whether a command selects a pull request's head from JSON it reads (the API's answer, the event). */
+function selectsHead(view) {
+    const args = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+    const name = view.name.toLowerCase();
+    if (JSON_FILTERS.has(name) || head_lookup_INTERPRETERS.test(name))
+        return args.some((a) => HEAD_FIELD.test(a));
+    if (name !== 'gh')
+        return false;
+    // gh's own filter: `--jq F`, `-q F`, `--template T`, `-t T` (`--json` only lists what to fetch).
+    for (const [i, a] of args.entries()) {
+        const m = /^(?:--jq|-q|--template|-t)(?:=(.*))?$/s.exec(a);
+        if (!m)
+            continue;
+        if (HEAD_FIELD.test(m[1] ?? args[i + 1] ?? ''))
+            return true;
+    }
+    return false;
+}
+const commandsOfScript = memoByScript((script) => (0,shell_commands/* scriptCommands */.q8)(script));
+/**
+ * Whether `script[start, end)` (a word, an assignment, a line that writes a step output) holds a
+ * command that looks a pull request's head up: parsed, so text in single quotes or comments is not one.
+ */
+function headLookupIn(script, start, end) {
+    return commandsOfScript(script).some((v) => v.command.start >= start && v.command.end <= end && selectsHead(v));
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow.js
+
 
 
 
@@ -42563,6 +42688,20 @@ class Dataflow {
         for (const name of new Set(w.envVars)) {
             for (const r of this.env(name.toLowerCase(), stepScope, depth + 1))
                 out.push({ ...r, origin: { ...r.origin, via: [hop, ...r.origin.via] } });
+        }
+        // The head looked up through the API and written for later steps
+        // (`echo "sha=$(gh api repos/$R/pulls/$N --jq .head.sha)" >> "$GITHUB_OUTPUT"`).
+        if (this.options.heads) {
+            const found = w.ranges.find(([s, t]) => headLookupIn(run.value, s, t));
+            if (found) {
+                const looked = run.value.slice(found[0], found[1]).trim().replace(/\s+/g, ' ').slice(0, 80);
+                const origin = {
+                    text: `the pull request's head looked up at run time ("${looked}")`,
+                    capability: 'arbitrary',
+                    via: [hop],
+                };
+                out.push({ origin, collection: false });
+            }
         }
         // Text of commits read with git (a message, a subject): written by whoever wrote the commits, as
         // `github.event.head_commit.message` is. Not a head (the commit is the one checked out).
@@ -44169,6 +44308,7 @@ function baseScript(path) {
 
 
 
+
 /**
  * `pull_request_target` and `workflow_run` run in the base repository with its secrets and a
  * writable token, on events an outsider can cause: each is a finding in itself (medium, or low for a
@@ -44975,7 +45115,9 @@ const HEAD_VARIABLES = new Set(['GITHUB_HEAD_REF']);
  * or reset to a shell variable naming the pull request's head: one set in the step's, job's or
  * workflow's `env:` (or written to `$GITHUB_ENV` by an earlier step) from an expression of the head
  * (its SHA, branch, repository or clone URL, followed as the dataflow follows `env.NAME`), the
- * runner's `GITHUB_HEAD_REF`, or a variable the script assigned from one of those before the command.
+ * runner's `GITHUB_HEAD_REF`, or a variable the script assigned from one of those before the command;
+ * or the head looked up through the API in the command's word or in such a variable's assignment
+ * (`git fetch origin "$(gh pr view $N --json headRefOid -q .headRefOid)"`, head-lookup.ts).
  */
 function headVariables(flow, scope, script) {
     const views = (0,shell_commands/* scriptCommands */.q8)(script);
@@ -44993,7 +45135,8 @@ function headVariables(flow, scope, script) {
                 continue;
             const reads = [...m[2].matchAll(SHELL_VAR)].map((r) => (r[1] ?? r[2]));
             const list = assigned.get(m[1]) ?? [];
-            list.push({ start: v.command.start, reads });
+            // `SHA=$(gh api repos/$R/pulls/$N --jq .head.sha)`: the head, looked up at run time.
+            list.push({ start: v.command.start, reads, lookup: headLookupIn(script, w.start, w.end) });
             assigned.set(m[1], list);
         }
     }
@@ -45004,7 +45147,7 @@ function headVariables(flow, scope, script) {
             return false;
         const own = assigned.get(name)?.filter((a) => a.start < before);
         if (own && own.length > 0)
-            return own.some((a) => a.reads.some((r) => names(r, a.start, depth + 1)));
+            return own.some((a) => a.lookup || a.reads.some((r) => names(r, a.start, depth + 1)));
         const parsed = (0,expression/* parseExpression */.YK)(`env.${name}`);
         return parsed.ok && flow.flows(parsed.node, `env.${name}`, scope).some((f) => !f.collection);
     };
@@ -45021,7 +45164,8 @@ function headVariables(flow, scope, script) {
             continue;
         const word = args
             .slice(k + 1)
-            .find((w) => [...w.value.matchAll(SHELL_VAR)].some((m) => names((m[1] ?? m[2]), view.command.start, 0)));
+            .find((w) => [...w.value.matchAll(SHELL_VAR)].some((m) => names((m[1] ?? m[2]), view.command.start, 0)) ||
+            headLookupIn(script, w.start, w.end));
         if (!word)
             continue;
         out.push({
@@ -59881,6 +60025,108 @@ class LineIndex {
 
 /***/ }),
 
+/***/ 9172:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O4: () => (/* binding */ resolveInTree),
+/* harmony export */   Vb: () => (/* binding */ hasUnder),
+/* harmony export */   _0: () => (/* binding */ LINK_NOT_READ)
+/* harmony export */ });
+/* unused harmony export MAX_LINK_HOPS */
+/**
+ * Symbolic links inside the checked tree. kubectl, kustomize, Helm and most tools read through a
+ * link, so a tracked link to a file of the tree is judged as that file's content at the link's path
+ * (a deployable `deploy/pod.yaml` that links to a test fixture is a deployable manifest). Nothing is
+ * ever followed out of the tree: a link is resolved component by component, without touching the
+ * disk beyond the links themselves, and any step above the root, an absolute target, a directory, a
+ * missing file, a loop or a chain too long leaves the link unread, with the reason said.
+ */
+/** Most links followed to resolve one path (Linux allows 40). */
+const MAX_LINK_HOPS = 32;
+/** Why a link is not read, one of a few, so that reports group them. */
+const LINK_NOT_READ = {
+    outside: 'not followed: its target is outside the checked tree',
+    directory: 'not followed: it points to a directory',
+    dangling: 'not followed: its target does not exist in the tree',
+    loop: `not followed: a loop, or a chain of more than ${MAX_LINK_HOPS} links`,
+    special: 'not followed: its target is not a regular file',
+};
+/**
+ * Resolves `file` (relative, POSIX) within the tree, as the kernel would but never above the root:
+ * each component is looked up, a link's text replaces it (relative to the link's directory), `..`
+ * climbs within what is resolved so far. The final path must be a file (`lookup` answers `file` only
+ * for a regular file of the tree's index).
+ */
+function resolveInTree(file, lookup) {
+    const done = [];
+    let todo = file.split('/');
+    const chain = [];
+    const seen = new Set();
+    let hops = 0;
+    const fail = (reason) => ({ ok: false, reason, chain });
+    while (todo.length > 0) {
+        const c = todo.shift();
+        if (c === '' || c === '.')
+            continue;
+        if (c === '..') {
+            if (done.length === 0)
+                return fail(LINK_NOT_READ.outside);
+            done.pop();
+            continue;
+        }
+        if (c.includes('\\') || c.includes('\0'))
+            return fail(LINK_NOT_READ.dangling);
+        const p = done.length === 0 ? c : `${done.join('/')}/${c}`;
+        const node = lookup(p);
+        if (node.kind === 'link') {
+            const state = `${p}\0${todo.join('/')}`;
+            if (seen.has(state) || ++hops > MAX_LINK_HOPS)
+                return fail(LINK_NOT_READ.loop);
+            seen.add(state);
+            chain.push(p);
+            const t = node.target;
+            // An absolute target names a place on the machine, never one of the tree.
+            if (t === '' || t.startsWith('/') || t.startsWith('\\') || /^[A-Za-z]:/.test(t))
+                return fail(t === '' ? LINK_NOT_READ.dangling : LINK_NOT_READ.outside);
+            todo = [...t.split('/'), ...todo];
+            continue;
+        }
+        if (node.kind === 'missing')
+            return fail(LINK_NOT_READ.dangling);
+        const last = !todo.some((x) => x !== '' && x !== '.');
+        if (node.kind === 'dir') {
+            done.push(c);
+            continue;
+        }
+        // A file or something else with more to go: no directory to go on in (`a.txt/b`).
+        if (!last)
+            return fail(LINK_NOT_READ.dangling);
+        if (node.kind === 'other')
+            return fail(LINK_NOT_READ.special);
+        done.push(c);
+        return { ok: true, target: done.join('/'), chain };
+    }
+    return fail(done.length === 0 && chain.length === 0 ? LINK_NOT_READ.dangling : LINK_NOT_READ.directory);
+}
+/** Whether a sorted list holds a path under `dir` (a directory of the tree's index). */
+function hasUnder(sorted, dir) {
+    const prefix = `${dir}/`;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sorted[mid] < prefix)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < sorted.length && sorted[lo].startsWith(prefix);
+}
+
+
+/***/ }),
+
 /***/ 641:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -60863,6 +61109,8 @@ function inspectFile(root, file, realDirectory) {
 
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
 var lines = __nccwpck_require__(6774);
+// EXTERNAL MODULE: ./lib/core/workspace/links.js
+var links = __nccwpck_require__(9172);
 // EXTERNAL MODULE: ./lib/core/workspace/positions.js
 var positions = __nccwpck_require__(641);
 // EXTERNAL MODULE: ./lib/core/workspace/scope.js
@@ -60872,6 +61120,7 @@ var stream = __nccwpck_require__(8673);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
 var yaml = __nccwpck_require__(2686);
 ;// CONCATENATED MODULE: ./lib/core/workspace/workspace.js
+
 
 
 
@@ -60939,9 +61188,15 @@ function groupByNameKey(files) {
     }
     return groups;
 }
+/** What a rule's report says of a symbolic link it could not read (see links.ts). */
+function linkLeftOut(reason) {
+    return { kind: 'symbolic link', reason: reason ?? links/* LINK_NOT_READ */._0.outside };
+}
 /**
  * The tree under evaluation. One file index per run; each file read at most once and shared by every
- * rule; parsers run once per file. Never follows a symbolic link and never reads outside `root`.
+ * rule; parsers run once per file. Never reads outside `root`: a symbolic link is read only when it
+ * resolves, step by step within the tree, to a regular file of the index (see links.ts), and is then
+ * that file's content at the link's path.
  */
 class Workspace {
     root;
@@ -60979,6 +61234,12 @@ class Workspace {
     directories = new Map();
     /** The directory of the last file opened, and its answer (see {@link realDirectoryOf}). */
     lastDirectory;
+    /** The symbolic links met when opening files, by path: how each resolved (see {@link linkOf}). */
+    links;
+    /** {@link indexed} sorted, for resolving links (made when a link is first met, if the index is not). */
+    sortedIndex;
+    /** The real path of the root and a separator, made when a link is first met. */
+    realRoot;
     /** The root and a separator, which a relative path of the index completes. */
     rootPrefix;
     overlay;
@@ -61125,6 +61386,15 @@ class Workspace {
                 message: 'it holds a NUL byte, so it is not read as text',
             });
         }
+        else if (content.kind === 'symlink') {
+            // Tools read through a link: one that cannot be followed within the tree is not checked.
+            this.reportProblem({
+                path: file,
+                line: 1,
+                column: 1,
+                message: `it is a symbolic link, ${content.reason ?? links/* LINK_NOT_READ */._0.outside}, so it is not read`,
+            });
+        }
         else if (content.kind === 'too-large') {
             // A large file of a family where large files are ordinary (a bundle of CRDs) is searched whole
             // for what its rules judge; one that holds none of it has nothing for them to miss.
@@ -61210,11 +61480,24 @@ class Workspace {
             content = this.load(file);
             this.contents.set(file, content);
         }
-        // A rule examined what it could read: a symlink or an unreadable file is not an input.
-        if (this.scope.active &&
+        // A rule examined what it could read: a symlink or an unreadable file is not an input. A link
+        // not read is said in the rule's report, never skipped silently.
+        if (content.kind === 'symlink') {
+            if (this.scope.active)
+                this.leaveOut(file, linkLeftOut(content.reason));
+        }
+        else if (this.scope.active &&
             (content.kind === 'text' || content.kind === 'binary') &&
             content.at !== undefined) {
             this.scope.touchAt(content.at);
+            // A link's content is its target's: the target (and every link on the way) is an input too.
+            const link = this.links === undefined ? undefined : this.linkOf(file);
+            if (link) {
+                for (const p of link.chain)
+                    this.scope.touch(p);
+                if (link.ok)
+                    this.scope.touch(link.target);
+            }
         }
         return content;
     }
@@ -61487,16 +61770,17 @@ class Workspace {
             // once per run. The file itself is opened without following a final symlink, and without
             // blocking on a FIFO; where the platform has no O_NOFOLLOW, lstat tells first.
             if (!this.realDirectoryOf(file))
-                return { kind: 'symlink' };
+                return this.openLink(file, at);
             if (!workspace_NO_FOLLOW && (0,external_node_fs_.lstatSync)(abs).isSymbolicLink())
-                return { kind: 'symlink' };
+                return this.openLink(file, at);
             try {
                 fd = (0,external_node_fs_.openSync)(abs, external_node_fs_.constants.O_RDONLY | workspace_NO_FOLLOW | (external_node_fs_.constants.O_NONBLOCK ?? 0));
             }
             catch (err) {
                 const code = err.code;
-                if (code === 'ELOOP')
-                    return { kind: 'symlink' };
+                // Only a path already known to be a link costs the resolution's system calls.
+                if (code === 'ELOOP' || code === 'EMLINK')
+                    return this.openLink(file, at);
                 if (code === 'ENOENT')
                     this.missing.add(file);
                 throw err;
@@ -61513,6 +61797,89 @@ class Workspace {
                 (0,external_node_fs_.closeSync)(fd);
             return { kind: 'unreadable', reason: err.code ?? String(err) };
         }
+    }
+    /**
+     * Opens a file of the index that is a symbolic link, or lies under one: resolved step by step
+     * within the tree (see links.ts), the real path checked to lie under the root's, the file opened
+     * without following a final link. Anything else is a link not read, with the reason.
+     */
+    openLink(file, at) {
+        const resolved = this.resolveLink(file);
+        if (!resolved.ok) {
+            if (resolved.chain.length === 0) {
+                // No link on the way: the path is missing (an earlier step deleted it), not a link.
+                this.missing.add(file);
+                return { kind: 'unreadable', reason: 'ENOENT' };
+            }
+            return { kind: 'symlink', reason: resolved.reason };
+        }
+        let fd;
+        try {
+            this.realRoot ??= withSep((0,external_node_fs_.realpathSync)(this.root));
+            const abs = this.rootPrefix + resolved.target;
+            // Belt and braces: the kernel's answer must be the path resolved here, under the root.
+            if ((0,external_node_fs_.realpathSync)(abs) !== this.realRoot + resolved.target.split('/').join(external_node_path_.sep))
+                return { kind: 'symlink', reason: links/* LINK_NOT_READ */._0.outside };
+            fd = (0,external_node_fs_.openSync)(abs, external_node_fs_.constants.O_RDONLY | workspace_NO_FOLLOW | (external_node_fs_.constants.O_NONBLOCK ?? 0));
+            const st = (0,external_node_fs_.fstatSync)(fd);
+            if (!st.isFile()) {
+                (0,external_node_fs_.closeSync)(fd);
+                return { kind: 'symlink', reason: links/* LINK_NOT_READ */._0.special };
+            }
+            return { fd, size: st.size, at };
+        }
+        catch (err) {
+            if (fd !== undefined)
+                (0,external_node_fs_.closeSync)(fd);
+            const code = err.code;
+            return code === 'ELOOP' || code === 'ENOENT'
+                ? { kind: 'symlink', reason: code === 'ELOOP' ? links/* LINK_NOT_READ */._0.loop : links/* LINK_NOT_READ */._0.dangling }
+                : { kind: 'unreadable', reason: code ?? String(err) };
+        }
+    }
+    /** Resolves a path of the index within the tree (recorded: see {@link linkOf}). */
+    resolveLink(file) {
+        const known = this.links?.get(file);
+        if (known)
+            return known;
+        const resolved = (0,links/* resolveInTree */.O4)(file, (p) => this.node(p));
+        this.links ??= new Map();
+        this.links.set(file, resolved);
+        return resolved;
+    }
+    /**
+     * How a path met while opening a file resolved, when it is a symbolic link or lies under one:
+     * undefined for a path this tree opened as a regular file, or has not opened.
+     */
+    linkOf(file) {
+        const r = this.links?.get(file);
+        return r && r.chain.length > 0 ? r : undefined;
+    }
+    /**
+     * What a path is, for resolving a link (see links.ts): a path of the index is a link (its text
+     * read), a regular file or something else as the disk says; a path with files of the index
+     * under it is a directory, if it is a real one; anything else is missing.
+     */
+    node(p) {
+        this.sortedIndex ??= isSorted(this.indexed) ? this.indexed : [...this.indexed].sort(compareCodeUnits);
+        const list = this.sortedIndex;
+        if (list[(0,positions/* lowerBound */.y)(list, p)] === p) {
+            try {
+                const abs = this.rootPrefix + p;
+                if (!this.realDirectoryOf(p))
+                    return { kind: 'missing' };
+                const st = (0,external_node_fs_.lstatSync)(abs);
+                if (st.isSymbolicLink())
+                    return { kind: 'link', target: (0,external_node_fs_.readlinkSync)(abs, 'utf8') };
+                return st.isFile() ? { kind: 'file' } : { kind: 'other' };
+            }
+            catch {
+                return { kind: 'missing' };
+            }
+        }
+        if ((0,links/* hasUnder */.Vb)(list, p) && this.realDirectory(p))
+            return { kind: 'dir' };
+        return { kind: 'missing' };
     }
     /**
      * {@link realDirectory} of a file's directory. Files are read in index order, so most share the
@@ -61551,6 +61918,19 @@ class Workspace {
     }
 }
 const NO_DEPS = Object.freeze([]);
+function withSep(p) {
+    return p.endsWith(external_node_path_.sep) ? p : p + external_node_path_.sep;
+}
+function compareCodeUnits(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/** Whether a list is strictly sorted in code-unit order. */
+function isSorted(list) {
+    for (let i = 1; i < list.length; i++)
+        if (list[i - 1] >= list[i])
+            return false;
+    return true;
+}
 /** Rejects absolute paths and any `..` segment. */
 function isSafeRelative(file) {
     if (external_node_path_.isAbsolute(file) || file.includes('\0'))
