@@ -142,36 +142,38 @@ function parseUncached(inner: string): ParseResult {
   }
 }
 
+/**
+ * Calls `visit` on every node of a tree, each before its children (computed indexes included), until
+ * it answers true.
+ */
+export function someNode(node: ExprNode | undefined, visit: (n: ExprNode) => boolean): boolean {
+  if (!node) return false;
+  if (visit(node)) return true;
+  switch (node.kind) {
+    case 'ref':
+      return node.computed.some((n) => someNode(n, visit));
+    case 'call':
+    case 'and':
+    case 'or':
+      return node.args.some((n) => someNode(n, visit));
+    case 'not':
+      return someNode(node.arg, visit);
+    case 'compare':
+      return someNode(node.left, visit) || someNode(node.right, visit);
+    case 'index':
+      return someNode(node.target, visit) || node.computed.some((n) => someNode(n, visit));
+    case 'literal':
+      return false;
+  }
+}
+
 /** Every context reference in a tree, outermost first (computed indexes included). */
 export function references(node: ExprNode | undefined): RefNode[] {
   const out: RefNode[] = [];
-  const visit = (n: ExprNode): void => {
-    switch (n.kind) {
-      case 'ref':
-        out.push(n);
-        n.computed.forEach(visit);
-        break;
-      case 'call':
-      case 'and':
-      case 'or':
-        n.args.forEach(visit);
-        break;
-      case 'not':
-        visit(n.arg);
-        break;
-      case 'compare':
-        visit(n.left);
-        visit(n.right);
-        break;
-      case 'index':
-        visit(n.target);
-        n.computed.forEach(visit);
-        break;
-      case 'literal':
-        break;
-    }
-  };
-  if (node) visit(node);
+  someNode(node, (n) => {
+    if (n.kind === 'ref') out.push(n);
+    return false;
+  });
   return out;
 }
 

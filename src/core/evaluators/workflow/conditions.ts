@@ -1,4 +1,4 @@
-import { type ExprNode, findExpressions, parseExpression } from '../../parsers/expression.js';
+import { type ExprNode, findExpressions, parseExpression, someNode } from '../../parsers/expression.js';
 import type { Job, Located, Workflow } from '../../parsers/workflow.js';
 import { OUTSIDER_EVENTS, PR_EVENTS } from './shared.js';
 
@@ -68,38 +68,10 @@ export function runsPastFailures(condition: Located | undefined): boolean {
     else required.add(n);
   };
   require(tree);
-  let found = false;
-  const visit = (n: ExprNode): void => {
-    if (found) return;
-    switch (n.kind) {
-      case 'call':
-        if (STATUS_FUNCTIONS.has(n.name) && (n.name !== 'success' || !required.has(n))) found = true;
-        n.args.forEach(visit);
-        break;
-      case 'and':
-      case 'or':
-        n.args.forEach(visit);
-        break;
-      case 'not':
-        visit(n.arg);
-        break;
-      case 'compare':
-        visit(n.left);
-        visit(n.right);
-        break;
-      case 'index':
-        visit(n.target);
-        n.computed.forEach(visit);
-        break;
-      case 'ref':
-        n.computed.forEach(visit);
-        break;
-      case 'literal':
-        break;
-    }
-  };
-  visit(tree);
-  return found;
+  return someNode(
+    tree,
+    (n) => n.kind === 'call' && STATUS_FUNCTIONS.has(n.name) && (n.name !== 'success' || !required.has(n)),
+  );
 }
 
 /**
