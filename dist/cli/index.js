@@ -37094,40 +37094,7 @@ function runsPastFailures(condition) {
             required.add(n);
     };
     require(tree);
-    let found = false;
-    const visit = (n) => {
-        if (found)
-            return;
-        switch (n.kind) {
-            case 'call':
-                if (STATUS_FUNCTIONS.has(n.name) && (n.name !== 'success' || !required.has(n)))
-                    found = true;
-                n.args.forEach(visit);
-                break;
-            case 'and':
-            case 'or':
-                n.args.forEach(visit);
-                break;
-            case 'not':
-                visit(n.arg);
-                break;
-            case 'compare':
-                visit(n.left);
-                visit(n.right);
-                break;
-            case 'index':
-                visit(n.target);
-                n.computed.forEach(visit);
-                break;
-            case 'ref':
-                n.computed.forEach(visit);
-                break;
-            case 'literal':
-                break;
-        }
-    };
-    visit(tree);
-    return found;
+    return (0,expression/* someNode */.Ng)(tree, (n) => n.kind === 'call' && STATUS_FUNCTIONS.has(n.name) && (n.name !== 'success' || !required.has(n)));
 }
 /**
  * Whether an `if:` condition admits only runs that outsiders cannot start with their own code: pull
@@ -53459,7 +53426,8 @@ function offset(pos, lines) {
 __nccwpck_require__.d(__webpack_exports__, {
   zV: () => (/* binding */ findExpressions),
   YK: () => (/* binding */ parseExpression),
-  Ft: () => (/* binding */ references)
+  Ft: () => (/* binding */ references),
+  Ng: () => (/* binding */ someNode)
 });
 
 // UNUSED EXPORTS: pathText
@@ -55448,37 +55416,40 @@ function parseUncached(inner) {
         return { ok: false, error: err instanceof Error ? err.message : String(err) };
     }
 }
+/**
+ * Calls `visit` on every node of a tree, each before its children (computed indexes included), until
+ * it answers true.
+ */
+function someNode(node, visit) {
+    if (!node)
+        return false;
+    if (visit(node))
+        return true;
+    switch (node.kind) {
+        case 'ref':
+            return node.computed.some((n) => someNode(n, visit));
+        case 'call':
+        case 'and':
+        case 'or':
+            return node.args.some((n) => someNode(n, visit));
+        case 'not':
+            return someNode(node.arg, visit);
+        case 'compare':
+            return someNode(node.left, visit) || someNode(node.right, visit);
+        case 'index':
+            return someNode(node.target, visit) || node.computed.some((n) => someNode(n, visit));
+        case 'literal':
+            return false;
+    }
+}
 /** Every context reference in a tree, outermost first (computed indexes included). */
 function references(node) {
     const out = [];
-    const visit = (n) => {
-        switch (n.kind) {
-            case 'ref':
-                out.push(n);
-                n.computed.forEach(visit);
-                break;
-            case 'call':
-            case 'and':
-            case 'or':
-                n.args.forEach(visit);
-                break;
-            case 'not':
-                visit(n.arg);
-                break;
-            case 'compare':
-                visit(n.left);
-                visit(n.right);
-                break;
-            case 'index':
-                visit(n.target);
-                n.computed.forEach(visit);
-                break;
-            case 'literal':
-                break;
-        }
-    };
-    if (node)
-        visit(node);
+    someNode(node, (n) => {
+        if (n.kind === 'ref')
+            out.push(n);
+        return false;
+    });
     return out;
 }
 /** Dotted form of a path (`github.event.pull_request.labels.*.name`). */
