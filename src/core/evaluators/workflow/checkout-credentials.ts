@@ -36,6 +36,7 @@ import {
   input,
   isFalse,
   isTrue,
+  JOB_TOKEN_VALUE,
   PR_EVENTS,
   refOf,
   stepLabel,
@@ -645,10 +646,7 @@ function confinedContainer(words: readonly Word[]): boolean {
 function otherCredential(step: Step): Located | undefined {
   const token = input(step, 'token');
   if (!token) return undefined;
-  return typeof token.value === 'string' &&
-    /^\s*\$\{\{\s*(?:github\.token|secrets\.GITHUB_TOKEN)\s*\}\}\s*$/i.test(token.value)
-    ? undefined
-    : token;
+  return typeof token.value === 'string' && JOB_TOKEN_VALUE.test(token.value) ? undefined : token;
 }
 
 /**

@@ -17,7 +17,7 @@ import {
 } from '../../parsers/workflow.js';
 import { escapeRegExp } from '../../workspace/glob.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { actionOf, actionPathOf, actionVersion, input, isFalse } from './shared.js';
+import { actionOf, actionPathOf, actionVersion, input, isFalse, JOB_TOKEN } from './shared.js';
 
 export type Level = 'read' | 'write';
 
@@ -172,7 +172,6 @@ const REST: [RegExp, string][] = [
   [/^code-scanning\b/, 'security-events'],
 ];
 
-const TOKEN = /github\.token|secrets\.GITHUB_TOKEN/i;
 const GIT_PUSH = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh-deploy\b|\bghp-import\b|\bmike\s+deploy\b/;
 const OIDC = /ACTIONS_ID_TOKEN_REQUEST|--provenance\b|\bcosign\s+(?:sign|attest)\b/;
 const RELEASE_SCRIPT =
@@ -207,7 +206,7 @@ export function jobNeeds(job: Job, workflow: Workflow): JobNeeds {
       if (!(repo && PUSH_ACTIONS.has(repo) && persisted === 'other')) stepUses(step, needs, add);
       if (repo === 'actions/checkout' && !isFalse(input(step, 'persist-credentials'))) {
         const token = input(step, 'token')?.value;
-        const other = typeof token === 'string' && token.trim() !== '' && !TOKEN.test(token);
+        const other = typeof token === 'string' && token.trim() !== '' && !JOB_TOKEN.test(token);
         persisted = !other || persisted === 'job' ? 'job' : 'other';
       }
     } else if (step.run) {
@@ -306,7 +305,7 @@ function localGiven(workspace: Workspace, action: ActionMetadata, step: Step): b
   for (const [name, spec] of action.inputs?.entries ?? []) {
     const set = input(step, name.toLowerCase());
     const value = set ? set.value : isRecord(spec.value) ? spec.value.default : undefined;
-    if (typeof value === 'string' && TOKEN.test(value)) names.push(name);
+    if (typeof value === 'string' && JOB_TOKEN.test(value)) names.push(name);
   }
   if (typeof action.using?.value !== 'string' || action.using.value.trim().toLowerCase() !== 'composite')
     return names.length > 0;
@@ -347,7 +346,7 @@ function stepUses(step: Step, needs: JobNeeds, add: (s: Scopes) => void): void {
   }
   // A token of its own (a secret other than GITHUB_TOKEN) replaces the job's.
   const own = TOKEN_INPUTS.map((k) => input(step, k)).find(Boolean);
-  if (own && typeof own.value === 'string' && !TOKEN.test(own.value) && repo !== 'docker/login-action')
+  if (own && typeof own.value === 'string' && !JOB_TOKEN.test(own.value) && repo !== 'docker/login-action')
     return;
   const known = ACTIONS[path] ?? ACTIONS[repo];
   if (known) add(typeof known === 'function' ? known(step) : known);
@@ -432,7 +431,7 @@ function stepRun(
       level: W,
       why: `${label} runs a release script, which may push with the checkout's credentials`,
     });
-  if (!tokenInEnv && !TOKEN.test(text)) return;
+  if (!tokenInEnv && !JOB_TOKEN.test(text)) return;
   let mapped = false;
   for (const m of text.matchAll(/\bgh\s+([a-z-]+)(?:\s+([a-z-]+))?/g)) {
     const [, group, command] = m;
@@ -507,7 +506,8 @@ function npmProvenance(map: LocatedMap | undefined): boolean {
 
 function mentionsToken(map: LocatedMap | undefined): boolean {
   if (!map) return false;
-  for (const v of map.entries.values()) if (typeof v.value === 'string' && TOKEN.test(v.value)) return true;
+  for (const v of map.entries.values())
+    if (typeof v.value === 'string' && JOB_TOKEN.test(v.value)) return true;
   return false;
 }
 

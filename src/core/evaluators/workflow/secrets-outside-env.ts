@@ -13,7 +13,7 @@ import { defineEvaluator } from '../types.js';
 import { localCallers } from './callers.js';
 import { nodes } from './condition-parts.js';
 import { publishes, TEST_COMMAND } from './publishing.js';
-import { actionOf, actionPathOf, eventsOf, input } from './shared.js';
+import { actionOf, actionPathOf, eventsOf, input, JOB_TOKEN_VALUE } from './shared.js';
 import { firstRealCommand } from './shell.js';
 
 export interface SecretsOutsideEnvOptions {
@@ -305,9 +305,6 @@ function jobTokenHere(workspace: Workspace, workflow: Workflow, name: string): b
     return typeof value === 'string' && JOB_TOKEN_VALUE.test(value);
   });
 }
-
-/** A value that is exactly the job's own token. */
-const JOB_TOKEN_VALUE = /^\s*\$\{\{\s*(?:secrets\.GITHUB_TOKEN|github\.token)\s*\}\}\s*$/i;
 
 /** An access key's id (`AWS_ACCESS_KEY_ID`, `S3_ACCESS_KEY_ID`): it names the key, its secret authenticates. */
 const ACCESS_KEY_ID = /(?:^|_)ACCESS_?KEY_?ID$/i;

@@ -211,6 +211,11 @@ export function listedInputs(
   return inputs ? { action: `${ref.owner}/${ref.repo}`, inputs } : undefined;
 }
 
+/** A mention of the job's own token (`github.token`, `secrets.GITHUB_TOKEN`) anywhere in a value. */
+export const JOB_TOKEN = /github\.token|secrets\.GITHUB_TOKEN/i;
+/** A value that is the job's own token and nothing else (`${{ github.token }}`). */
+export const JOB_TOKEN_VALUE = /^\s*\$\{\{\s*(?:secrets\.GITHUB_TOKEN|github\.token)\s*\}\}\s*$/i;
+
 /**
  * A reference to a secret in an expression: `secrets.NAME`, `secrets[...]`, or the whole context
  * (`toJSON(secrets)`); not the job's own token (`secrets.GITHUB_TOKEN`, the token `permissions:` grants).

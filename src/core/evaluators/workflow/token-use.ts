@@ -5,7 +5,7 @@ import type { Job, LocatedMap, Step, Workflow } from '../../parsers/workflow.js'
 import type { Workspace } from '../../workspace/workspace.js';
 import { givenJobToken } from './scopes.js';
 import { memoByScript } from './script-memo.js';
-import { actionOf, actionPathOf, input, isFalse } from './shared.js';
+import { actionOf, actionPathOf, input, isFalse, JOB_TOKEN } from './shared.js';
 
 /**
  * Whether a job can use its GITHUB_TOKEN for anything but reading the repository. Deliberately
@@ -466,7 +466,7 @@ function stepWriter(step: Step): string | undefined {
 function mentionsToken(map: LocatedMap | undefined): boolean {
   if (!map) return false;
   for (const v of map.entries.values()) {
-    if (typeof v.value === 'string' && /github\.token|secrets\.GITHUB_TOKEN/i.test(v.value)) return true;
+    if (typeof v.value === 'string' && JOB_TOKEN.test(v.value)) return true;
   }
   return false;
 }
@@ -538,7 +538,7 @@ export function tokenWithheld(
   for (const step of job.steps) {
     if (mentionsToken(step.env) || mentionsToken(step.with)) return undefined;
     if (step.run) {
-      if (/github\.token|secrets\.GITHUB_TOKEN/i.test(step.run.value)) return undefined;
+      if (JOB_TOKEN.test(step.run.value)) return undefined;
       // A step that may run a file of the tree, when the job's token is on disk.
       if (onDisk && (loads || loadsCode(step.env))) return undefined;
       // Once a program runs, what later scripts run matters only while the token is on disk.
@@ -613,5 +613,5 @@ export function ownToken(step: Step, job: Job, workflow: Workflow): boolean {
 
 /** A value that names a secret and not the job's token. */
 function ownSecret(value: string): boolean {
-  return /\bsecrets\s*[.[]/i.test(value) && !/github\.token|secrets\.GITHUB_TOKEN/i.test(value);
+  return /\bsecrets\s*[.[]/i.test(value) && !JOB_TOKEN.test(value);
 }

@@ -19,10 +19,8 @@ import { escapeRegExp } from '../../workspace/glob.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { localCallers } from './callers.js';
 import { jobNeeds, knownActionScopes, requestsOidc } from './scopes.js';
-import { actionOf, actionPathOf, input, isFalse } from './shared.js';
+import { actionOf, actionPathOf, input, isFalse, JOB_TOKEN } from './shared.js';
 import { ownToken } from './token-use.js';
-
-const TOKEN = /github\.token|secrets\.GITHUB_TOKEN/i;
 
 /** GitHub's command-line clients and release tools, which read their token from {@link GH_VARS}. */
 const GH_CLI =
@@ -214,7 +212,7 @@ export function unusedWrite(
  */
 function jobToken(workspace: Workspace, workflow: Workflow): RegExp {
   const call = workflow.on?.events.find((t) => t.event === 'workflow_call');
-  if (!call) return TOKEN;
+  if (!call) return JOB_TOKEN;
   const config = call.config?.value;
   const declared = isRecord(config) && isRecord(config.secrets) ? Object.keys(config.secrets) : [];
   const callers = localCallers(workspace, workflow.path).filter((c) => c.job?.uses);
@@ -224,12 +222,12 @@ function jobToken(workspace: Workspace, workflow: Workflow): RegExp {
       const passed = job!.secrets?.value;
       if (!isRecord(passed)) return false;
       return Object.entries(passed).some(
-        ([k, v]) => k.toLowerCase() === name.toLowerCase() && typeof v === 'string' && TOKEN.test(v),
+        ([k, v]) => k.toLowerCase() === name.toLowerCase() && typeof v === 'string' && JOB_TOKEN.test(v),
       );
     });
   const names = declared.filter(passesToken).map(escapeRegExp).join('|');
   return new RegExp(
-    `${TOKEN.source}|\\binputs\\.[\\w-]*token[\\w-]*${names ? `|\\bsecrets\\.(?:${names})(?![\\w-])` : ''}`,
+    `${JOB_TOKEN.source}|\\binputs\\.[\\w-]*token[\\w-]*${names ? `|\\bsecrets\\.(?:${names})(?![\\w-])` : ''}`,
     'i',
   );
 }
