@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { publishes } from '../evaluators/workflow/publishing.js';
 import { locationFromSpan } from '../location.js';
 import type { RawFinding } from '../types.js';
 import { defineSelector } from '../workspace/screens.js';
@@ -223,25 +224,14 @@ export function namesDeployedEnvironment(file: string): boolean {
     .some((w) => DEPLOYED_ENVIRONMENT_WORDS.has(w));
 }
 
-/** A command that publishes what a job built: an image, a package, a release. */
-const PUBLISHES =
-  /\b(?:docker|podman|buildah)[ \t]+(?:compose[ \t]+|image[ \t]+)?push\b|\bdocker-compose[ \t]+push\b|\b(?:npm|yarn|pnpm)[ \t]+publish\b|\bgh[ \t]+release\b|\btwine[ \t]+upload\b|\bcargo[ \t]+publish\b/;
-/** Actions that publish what a job built. */
-const PUBLISHING_ACTIONS =
-  /^(?:docker\/build-push-action|softprops\/action-gh-release|pypa\/gh-action-pypi-publish)@/;
-
 /**
  * Whether a job deploys: it names an `environment:`, runs on a self-hosted runner (a machine of the
- * organisation's, often the deployment's own), or publishes what it builds.
+ * organisation's, often the deployment's own), or publishes what it builds (workflow/publishing.ts).
  */
 function deploys(job: Job): boolean {
   if (job.environment !== undefined) return true;
   if (JSON.stringify(job.runsOn?.value ?? '').includes('self-hosted')) return true;
-  return job.steps.some(
-    (step) =>
-      (typeof step.run?.value === 'string' && PUBLISHES.test(step.run.value)) ||
-      (typeof step.uses?.value === 'string' && PUBLISHING_ACTIONS.test(step.uses.value)),
-  );
+  return job.steps.some(publishes);
 }
 
 /** Whether a job's steps name a file: its path, or its name as a word (`-f docker-compose.prod_tests.yml`). */
