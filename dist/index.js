@@ -6355,8 +6355,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 206 modules
-var registry = __nccwpck_require__(9984);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 201 modules
+var registry = __nccwpck_require__(8020);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -15466,7 +15466,7 @@ function hiddenReasons(h) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9984);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8020);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -15927,7 +15927,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 9984:
+/***/ 8020:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -23291,559 +23291,10 @@ function pr_evidence_follow_isRecord(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-// EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
-var expression = __nccwpck_require__(8870);
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shared.js
-
-
-
-/** Events whose runs execute (or are triggered by) a pull request that may come from a fork. */
-const PR_EVENTS = new Set([
-    'pull_request',
-    'pull_request_target',
-    'pull_request_review',
-    'pull_request_review_comment',
-]);
-/** Events that run with the base repository's secrets and a writable token on outsiders' input. */
-const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run']);
-/**
- * Events an outsider can cause that run with the base repository's writable token: the privileged
- * ones, and issues, comments, discussions, forks and stars.
- */
-const OUTSIDER_EVENTS = new Set([
-    ...PRIVILEGED_EVENTS,
-    'issue_comment',
-    'issues',
-    'discussion',
-    'discussion_comment',
-    'fork',
-    'watch',
-]);
-/** The events a workflow is triggered by. */
-function eventsOf(workflow) {
-    return new Set((workflow.on?.events ?? []).map((e) => e.event));
-}
-/** `owner/repo` (lower case) of a step's or job's `uses:`, when it names another repository. */
-function actionOf(uses) {
-    if (!uses)
-        return undefined;
-    const ref = (0,parsers_uses/* parseUses */.A)(uses.value);
-    return ref.kind === 'repository' ? `${ref.owner}/${ref.repo}`.toLowerCase() : undefined;
-}
-/** `owner/repo[/path]` (lower case) of a `uses:`, for matching sub-actions such as `github/codeql-action/analyze`. */
-function actionPathOf(uses) {
-    if (!uses)
-        return undefined;
-    const ref = (0,parsers_uses/* parseUses */.A)(uses.value);
-    if (ref.kind !== 'repository')
-        return undefined;
-    return [ref.owner, ref.repo, ...(ref.path ? [ref.path] : [])].join('/').toLowerCase();
-}
-/** The `@ref` of a repository `uses:`. */
-function refOf(uses) {
-    if (!uses)
-        return undefined;
-    const ref = (0,parsers_uses/* parseUses */.A)(uses.value);
-    return ref.kind === 'repository' ? ref.ref : undefined;
-}
-/** A `with:` input (input names are case-insensitive). */
-function input(step, name) {
-    for (const [k, v] of step.with?.entries ?? [])
-        if (k.toLowerCase() === name)
-            return v;
-    return undefined;
-}
-/** YAML `false`, or a string that GitHub reads as false. */
-function isFalse(node) {
-    if (!node)
-        return false;
-    return (node.value === false || (typeof node.value === 'string' && node.value.trim().toLowerCase() === 'false'));
-}
-/** YAML `true`, or a string that GitHub reads as true. */
-function isTrue(node) {
-    if (!node)
-        return false;
-    return (node.value === true || (typeof node.value === 'string' && node.value.trim().toLowerCase() === 'true'));
-}
-/** A case-insensitive glob matcher over `owner/repo[/path]`, or one that matches nothing. */
-function shared_globMatcher(globs) {
-    if (globs.length === 0)
-        return () => false;
-    // Compiled on the first value: a tree without workflows never tests one (start-up time).
-    const patterns = [...globs];
-    let match;
-    return (value) => {
-        match ??= picomatch(patterns, { nocase: true, dot: true });
-        return match(value);
-    };
-}
-/** The job's `if:` as text (empty when absent). */
-function conditionOf(job) {
-    return typeof job.if?.value === 'string' ? job.if.value : '';
-}
-/** The text a step contributes to keyword searches: its action, name and script. */
-function stepText(step) {
-    return [step.uses?.value, step.name?.value, step.run?.value]
-        .filter((v) => typeof v === 'string')
-        .join('\n');
-}
-/** A content label for a step (its id, name, action or `run`), for fingerprints that survive edits. */
-function stepLabel(step) {
-    for (const v of [step.id?.value, step.name?.value, step.uses?.value])
-        if (typeof v === 'string' && v)
-            return v;
-    return step.run ? 'run' : `#${step.index}`;
-}
-/**
- * For a value reached through a YAML alias (reported where the alias expands it), the words that say
- * where it is written; empty otherwise.
- */
-function aliasNote(node) {
-    return node?.origin
-        ? ` (written at line ${node.origin.span.start.line} and expanded here through the alias *${node.origin.anchor})`
-        : '';
-}
-/**
- * The version of a `uses:` reference: its tag (`v4`, `v4.3.1`), or for a commit SHA the version in
- * the comment after it on the same line (`@<sha> # v4.2.2`), as pinning tools write it.
- */
-function actionVersion(workspace, path, uses) {
-    const parse = (text) => {
-        const m = /^v?(\d+)(?:\.(\d+))?/.exec(text ?? '');
-        return m
-            ? [Number(m[1]), m[2] === undefined ? undefined : Number(m[2])]
-            : undefined;
-    };
-    const ref = refOf(uses);
-    if (ref && !/^[0-9a-f]{40}$/i.test(ref))
-        return parse(ref);
-    const content = workspace.read(path);
-    if (content.kind !== 'text' || uses.origin)
-        return undefined;
-    const at = content.lines.lineStart(uses.span.end.line) + uses.span.end.column;
-    const eol = content.text.indexOf('\n', at);
-    const rest = content.text.slice(at, eol === -1 ? undefined : eol);
-    return parse(/^\s*#\s*(v?\d+(?:\.\d+)*)/.exec(rest)?.[1]);
-}
-/**
- * The steps of a job that run after `step`, in order. A job's steps are listed in document order (their
- * `index` ascending), so the first later one is found by binary search: a rule that asks this for each
- * of a job's many steps does not read the job once per step.
- */
-function stepsAfter(steps, step) {
-    if (!inIndexOrder(steps))
-        return steps.filter((s) => s.index > step.index);
-    let lo = 0;
-    let hi = steps.length;
-    while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (steps[mid].index <= step.index)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return steps.slice(lo);
-}
-/** Whether a list of steps is in ascending `index` order, asked once per list. */
-const ORDERED = new WeakMap();
-function inIndexOrder(steps) {
-    let ordered = ORDERED.get(steps);
-    if (ordered === undefined) {
-        ordered = steps.every((s, i) => i === 0 || steps[i - 1].index < s.index);
-        ORDERED.set(steps, ordered);
-    }
-    return ordered;
-}
-/**
- * The owner a repository reference shares with `repository` (`owner/repo`, lower case), when it names
- * another repository of that owner; undefined otherwise.
- */
-function sameOwner(text, repository) {
-    const ref = (0,parsers_uses/* parseUses */.A)(text);
-    if (ref.kind !== 'repository')
-        return undefined;
-    const owner = repository.split('/')[0];
-    return owner && ref.owner.toLowerCase() === owner ? owner : undefined;
-}
-/** The listed inputs by action (`owner/repo`), lower case, for {@link listedInputs}. */
-function actionInputMap(list) {
-    const map = new Map();
-    for (const s of list ?? []) {
-        const key = s.uses.toLowerCase();
-        map.set(key, [...(map.get(key) ?? []), ...s.inputs.map((i) => i.toLowerCase())]);
-    }
-    return map;
-}
-/** The inputs listed for a step's action (lower case) and the action's `owner/repo`; undefined when none are. */
-function listedInputs(step, map) {
-    if (!step.uses || map.size === 0)
-        return undefined;
-    const ref = (0,parsers_uses/* parseUses */.A)(step.uses.value);
-    if (ref.kind !== 'repository')
-        return undefined;
-    const inputs = map.get(`${ref.owner}/${ref.repo}`.toLowerCase());
-    return inputs ? { action: `${ref.owner}/${ref.repo}`, inputs } : undefined;
-}
-/**
- * A reference to a secret in an expression: `secrets.NAME`, `secrets[...]`, or the whole context
- * (`toJSON(secrets)`); not the job's own token (`secrets.GITHUB_TOKEN`, the token `permissions:` grants).
- */
-const SECRET_REFERENCE = /\bsecrets\s*(?:\.(?!GITHUB_TOKEN\b)|\[)|\(\s*secrets\s*\)/i;
-/**
- * Whether a parsed YAML value (aliases resolved) names a secret in an expression: inside a `${{ }}`
- * of any of its strings, or anywhere in an `if:` (an expression without `${{ }}`). Plain text that
- * only looks like one (`git clone https://github.com/o/git-secrets.git`) names none.
- */
-function namesSecret(value, key) {
-    if (typeof value === 'string') {
-        if (key === 'if')
-            return SECRET_REFERENCE.test(value);
-        return value.includes('${{') && (0,expression/* findExpressions */.zV)(value).some((e) => SECRET_REFERENCE.test(e.inner));
-    }
-    if (Array.isArray(value))
-        return value.some((v) => namesSecret(v));
-    if (value !== null && typeof value === 'object') {
-        return Object.entries(value).some(([k, v]) => namesSecret(v, k));
-    }
-    return false;
-}
-/** Whether any string or key of a parsed YAML value (aliases resolved) matches `pattern` (not global). */
-function anyText(value, pattern) {
-    if (typeof value === 'string')
-        return pattern.test(value);
-    if (Array.isArray(value))
-        return value.some((v) => anyText(v, pattern));
-    if (value !== null && typeof value === 'object') {
-        return Object.entries(value).some(([k, v]) => pattern.test(k) || anyText(v, pattern));
-    }
-    return false;
-}
-/**
- * Whether a written `permissions:` block grants no write scope but those of `writable` (lower case):
- * `read-all`, `{}`, or scopes at `read`/`none`. An absent block (the repository's default token, which
- * may write), `write-all`, an expression or a malformed value grants more.
- */
-function writesOnly(perms, writable = new Set()) {
-    if (!perms)
-        return false;
-    if (perms.shorthand)
-        return perms.shorthand.value.trim() === 'read-all';
-    if (perms.value === null)
-        return true;
-    if (typeof perms.value !== 'object' || Array.isArray(perms.value))
-        return false;
-    return perms.scopes.every((s) => {
-        const level = typeof s.level.value === 'string' ? s.level.value.trim() : undefined;
-        return level === 'read' || level === 'none' || (level === 'write' && writable.has(s.scope.toLowerCase()));
-    });
-}
-/**
- * Whether every event that runs the workflow is `pull_request` (not `pull_request_target`, not the
- * merge queue's): a fork's run gets a read-only token and no secret, whatever the workflow asks for.
- */
-function onlyPullRequest(workflow) {
-    const events = workflow.on?.events ?? [];
-    return events.length > 0 && events.every((t) => t.event === 'pull_request');
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/script-memo.js
-/**
- * Several audits read the same `run:` script through the same scanner (commands, writes to the
- * runner's files, remote executions); a scan is a pure function of the script's text, so its result
- * is shared between them. The results are read-only by contract (no caller mutates them). The cache
- * is bounded: it starts over when it holds `limit` scripts, so memory stays proportional to the
- * limit, not to the number of workflows.
- */
-function memoByScript(scan, limit = 2048) {
-    const cache = new Map();
-    return (script) => {
-        const hit = cache.get(script);
-        if (hit !== undefined)
-            return hit;
-        const value = scan(script);
-        if (cache.size >= limit)
-            cache.clear();
-        cache.set(script, value);
-        return value;
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shell.js
-
-
-/** Replaces `\` + line break with blanks of the same length, so offsets stay valid. */
-function shell_joinContinuations(script) {
-    return script.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
-}
-/** A command's flag that makes it only rehearse (npm, yarn, pnpm, cargo, helm, kubectl, semantic-release). */
-const DRY_RUN = /(?:^|\s)--dry-run(?:[=\s]|$)/;
-/**
- * The first match of `command` in a script that is no rehearsal: its command, up to the end of its
- * line (continuations joined), `;`, `&&` or `||`, has no `--dry-run`. Offsets are the script's.
- */
-function firstRealCommand(script, command) {
-    const joined = shell_joinContinuations(script);
-    const re = globalOf(command);
-    re.lastIndex = 0;
-    for (let m = re.exec(joined); m; m = re.exec(joined)) {
-        const rest = joined.slice(m.index).split(/\n|;|&&|\|\|/, 1)[0];
-        if (!DRY_RUN.test(rest))
-            return m;
-        if (m[0].length === 0)
-            re.lastIndex += 1;
-    }
-    return undefined;
-}
-/** The `g` form of each pattern, made once (asked per step and pattern of every workflow). */
-const GLOBAL = new WeakMap();
-function globalOf(command) {
-    let re = GLOBAL.get(command);
-    if (!re) {
-        re = new RegExp(command.source, command.flags.includes('g') ? command.flags : `${command.flags}g`);
-        GLOBAL.set(command, re);
-    }
-    return re;
-}
-function lines(script) {
-    const out = [];
-    const joined = shell_joinContinuations(script);
-    let at = 0;
-    for (const text of joined.split('\n')) {
-        out.push({ start: at, end: at + text.length, text });
-        at += text.length + 1;
-    }
-    return out;
-}
-const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)=(.*)$/;
-const VAR_REF = /\$\{?([A-Za-z_]\w*)/g;
-const OUTPUT_NAME = /(?:^|[\s"'(])([A-Za-z_][\w.-]*)(=|<<)/;
-/**
- * The values a script writes to step outputs or the job environment. A line that mentions
- * `GITHUB_OUTPUT` (or `GITHUB_ENV`), or sits inside a `{ ... } >> "$GITHUB_OUTPUT"` group, writes each
- * `name=` or `name<<DELIMITER` it starts (one per `;`/`&&`-separated command); the lines of a heredoc
- * value that follow are attributed to the same name. Shell variables assigned earlier in the script
- * are followed to their assignment.
- */
-const shellWrites = memoByScript(scanShellWrites);
-function scanShellWrites(script) {
-    const out = [];
-    const assigned = new Map();
-    let heredoc;
-    const all = lines(script);
-    const files = writtenFiles(all);
-    for (const [i, line] of all.entries()) {
-        if (heredoc && heredocEnd(line.text) === heredoc.delimiter) {
-            heredoc = undefined;
-            continue;
-        }
-        const sources = sourcesOf(line, assigned);
-        const file = files[i];
-        if (file === 'path') {
-            // The written text is what precedes the redirection, less the command that prints it.
-            if (/\S/.test(line.text.replace(/>>?.*$/, '').replace(/^\s*(?:\}|echo\b|printf\b)/, '')))
-                out.push({ file, name: '', ...sources });
-            continue;
-        }
-        if (file) {
-            const writes = commands(line).flatMap((command) => {
-                const m = OUTPUT_NAME.exec(command.text.replace(/>>.*$/, ''));
-                if (!m)
-                    return [];
-                const write = { file, name: m[1], ...sourcesOf(command, assigned) };
-                if (m[2] === '<<') {
-                    const delimiter = /<<\s*['"]?([\w-]+)/.exec(command.text.slice(m.index))?.[1] ?? 'EOF';
-                    heredoc = { write, delimiter };
-                }
-                return [write];
-            });
-            out.push(...writes);
-            if (writes.length > 0)
-                continue;
-            if (heredoc) {
-                heredoc.write.ranges.push(...sources.ranges);
-                heredoc.write.envVars.push(...sources.envVars);
-                continue;
-            }
-        }
-        const a = ASSIGNMENT.exec(line.text);
-        if (a)
-            assigned.set(a[1], sources);
-    }
-    return out;
-}
-/** The `;`- and `&&`-separated commands of a line, with their offsets. */
-function commands(line) {
-    const out = [];
-    let from = 0;
-    for (const m of line.text.matchAll(/;|&&/g)) {
-        out.push({ start: line.start + from, end: line.start + m.index, text: line.text.slice(from, m.index) });
-        from = m.index + m[0].length;
-    }
-    out.push({ start: line.start + from, end: line.end, text: line.text.slice(from) });
-    return out;
-}
-/** Which file each line writes to: by naming it, or as part of a `{ ... } >> file` group. */
-function writtenFiles(all) {
-    const files = all.map((l) => /GITHUB_OUTPUT/.test(l.text)
-        ? 'output'
-        : /GITHUB_ENV/.test(l.text)
-            ? 'env'
-            : /GITHUB_PATH/.test(l.text)
-                ? 'path'
-                : undefined);
-    const open = [];
-    for (const [i, l] of all.entries()) {
-        if (/^\s*\{\s*(?:#.*)?$/.test(l.text))
-            open.push(i);
-        const close = /^\s*\}\s*>>?\s*["']?\$\{?GITHUB_(OUTPUT|ENV|PATH)\b/.exec(l.text);
-        if (!close)
-            continue;
-        const start = open.pop();
-        if (start === undefined)
-            continue;
-        const file = close[1] === 'OUTPUT' ? 'output' : close[1] === 'ENV' ? 'env' : 'path';
-        for (let k = start + 1; k < i; k++)
-            files[k] ??= file;
-    }
-    return files;
-}
-/** The word a heredoc delimiter line starts with (`EOF`, `echo "EOF" >> ...`). */
-function heredocEnd(text) {
-    return text
-        .trim()
-        .replace(/^echo\s+|["']/g, '')
-        .split(/\s/)[0];
-}
-function sourcesOf(line, assigned) {
-    const ranges = [[line.start, line.end]];
-    const envVars = [];
-    for (const m of line.text.matchAll(VAR_REF)) {
-        const name = m[1];
-        const known = assigned.get(name);
-        if (known) {
-            ranges.push(...known.ranges);
-            envVars.push(...known.envVars);
-        }
-        else
-            envVars.push(name);
-    }
-    return { ranges, envVars };
-}
-const FETCH = '(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)';
-const RUNNER = String.raw `(?:sudo\s+(?:-\S+\s+){0,4})?(?:ba|z|da|k|fi)?sh|python[23]?|node|perl|ruby|php|pwsh|powershell|iex|Invoke-Expression`;
-/** Each pattern is linear-time: bounded, negated character classes and no nested quantifiers. */
-const REMOTE_EXECUTION = [
-    // curl ... | sh, wget -O- ... | sudo bash, iwr ... | iex
-    new RegExp(String.raw `(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}\|\s*(?:${RUNNER})(?![\w.-])`, 'gi'),
-    // bash <(curl ...), sh -c "$(curl ...)", eval "$(wget -qO- ...)", iex (iwr ...)
-    new RegExp(String.raw `(?<![\w-])(?:(?:ba|z)?sh\s+(?:-\w+\s+){0,3}<\(|(?:(?:ba|z)?sh\s+-c|eval|source|\.)\s+["']?\$\(|(?:iex|Invoke-Expression)\s*\(\s*)\s*${FETCH}(?![\w-])[^)\n]{0,500}`, 'gi'),
-    // iex ((New-Object Net.WebClient).DownloadString('...'))
-    /(?<![\w-])(?:iex|Invoke-Expression)\s*\(?\s*\(?\s*New-Object\s+(?:System\.)?Net\.WebClient\s*\)?\s*\.DownloadString/gi,
-];
-/** `curl | sh` and its relatives in a script, at their offsets. */
-const remoteExecutions = memoByScript(scanRemoteExecutions);
-function scanRemoteExecutions(script) {
-    const joined = shell_joinContinuations(script);
-    const out = [];
-    for (const re of REMOTE_EXECUTION) {
-        re.lastIndex = 0;
-        for (const m of joined.matchAll(re)) {
-            const start = m.index;
-            if (out.some((o) => start < o.end && o.start < start + m[0].length))
-                continue;
-            out.push({ start, end: start + m[0].length, text: m[0].replace(/\s+/g, ' ') });
-        }
-    }
-    for (const hit of downloadedThenRun(joined)) {
-        if (!out.some((o) => hit.start < o.end && o.start < hit.end))
-            out.push(hit);
-    }
-    return out.sort((a, b) => a.start - b.start);
-}
-/** A download from the web: `curl`/`wget`/`iwr` with an http(s) URL, on one logical line. */
-const DOWNLOAD = new RegExp(String.raw `(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}`, 'gi');
-const URL_IN = /\bhttps?:\/\/[^\s'"`)]{1,500}/i;
-/** Where a download is written: `-o F`, `-fsSLo F`, `--output F`, `-O F` (wget), `-OutFile F`. */
-const OUTPUT_FILE = /(?:^|\s)(?:-[A-Za-z]*o|--output(?:-document)?|-O|-[A-Za-z]*O|-OutFile)(?:\s+|=)?(['"]?)([^\s'"|;&<>]{1,300})\1/;
-/** `curl -O URL`, `curl --remote-name URL`, `wget URL`: the file is named after the URL's path. */
-const REMOTE_NAME = /(?:^|\s)(?:-[A-Za-z]*O(?=\s|$)|--remote-name(?:-all)?)(?:\s|$)/;
-/** `NAME=$(curl ...)`: the download kept in a variable. */
-const CAPTURE = new RegExp(String.raw `(?<![\w-])([A-Za-z_][A-Za-z0-9_]{0,60})=(?:["']?\$\(|\x60)\s*${FETCH}(?![\w-])[^)\x60\n]{0,2000}`, 'g');
-/** Anything that checks a file against a pinned digest or a signature. */
-const VERIFIES = /(?<![\w-])(?:sha(?:1|224|256|384|512)sum|shasum|b2sum|md5sum|gpgv?|cosign|minisign|signify|slsa-verifier|Get-FileHash|certutil|openssl\s+dgst|gh\s+attestation\s+verify)(?![\w-])/i;
-/** Script files: running a downloaded binary is a different, weaker claim than running its script. */
-const SCRIPT_FILE = /\.(?:sh|bash|zsh|py|pl|rb|ps1|js|mjs|php)$/i;
-/**
- * A script downloaded to a file, or into a variable, then executed later in the same script with no
- * checksum or signature check in between: `curl -o tool.sh URL` ... `bash tool.sh`, or
- * `s=$(curl URL)` ... `eval "$s"`. The same as `curl | sh`, in two commands. Reported at the run.
- */
-function downloadedThenRun(joined) {
-    if (!/curl|wget|iwr|Invoke-WebRequest/i.test(joined))
-        return [];
-    const out = [];
-    const run = (name, from, download) => {
-        const tail = joined.slice(from);
-        const m = name.exec(tail);
-        if (!m)
-            return;
-        const start = from + m.index + (m[1]?.length ?? 0);
-        // A check of the download between fetching and running it makes it a verified install.
-        if (VERIFIES.test(joined.slice(from, start)))
-            return;
-        const end = from + m.index + m[0].length;
-        const text = joined.slice(start, end).trim().replace(/\s+/g, ' ');
-        out.push({ start, end, text, download: download.trim().replace(/\s+/g, ' ') });
-    };
-    DOWNLOAD.lastIndex = 0;
-    for (const m of joined.matchAll(DOWNLOAD)) {
-        const command = m[0];
-        const url = URL_IN.exec(command)?.[0];
-        if (!url)
-            continue;
-        let file = OUTPUT_FILE.exec(command)?.[2];
-        if (file === '-' || file?.startsWith('/dev/'))
-            continue;
-        // `curl -O URL`: -O takes no argument there, the URL names the file.
-        if (file?.includes('://'))
-            file = undefined;
-        if (!file && (REMOTE_NAME.test(command) || /^wget\b/i.test(command))) {
-            file = url
-                .replace(/[?#].*$/, '')
-                .split('/')
-                .pop();
-        }
-        if (!file || !SCRIPT_FILE.test(file))
-            continue;
-        const name = (0,workspace_glob/* escapeRegExp */.Nt)(file.replace(/^\.[\\/]/, ''));
-        // `bash tool.sh`, `sudo sh ./tool.sh`, `source tool.sh`, `. tool.sh`, `python3 tool.py`, `./tool.sh`.
-        const runs = new RegExp(String.raw `(^|[\s;&|({])(?:(?:sudo\s+(?:-\S+\s+){0,4})?(?:${RUNNER}|source|\.)\s+(?:-\S+\s+){0,4}["']?(?:\.[\\/])?${name}|["']?\.[\\/]${name})(?=["']?(?:\s|$|[;&|)]))`, 'm');
-        run(runs, m.index + command.length, command);
-    }
-    CAPTURE.lastIndex = 0;
-    for (const m of joined.matchAll(CAPTURE)) {
-        if (!URL_IN.test(m[0]))
-            continue;
-        const v = (0,workspace_glob/* escapeRegExp */.Nt)(m[1]);
-        const ref = String.raw `["']?\$(?:\{${v}\}|${v}(?![\w]))["']?`;
-        // `eval "$s"`, `bash -c "$s"`, `echo "$s" | bash`, `bash <<< "$s"`.
-        const runs = new RegExp(String.raw `(^|[\s;&|({])(?:eval\s+${ref}|(?:ba|z)?sh\s+-c\s+${ref}|(?:echo|printf)\s+(?:-\S+\s+)?${ref}\s*\|\s*(?:${RUNNER})(?![\w.-])|(?:ba|z)?sh\s+<<<\s*${ref})`, 'm');
-        run(runs, m.index + m[0].length, `${m[0]})`);
-    }
-    return out;
-}
-/** Commands in a script that fetch or check out a pull request's head. */
-const headCheckouts = memoByScript(scanHeadCheckouts);
-function scanHeadCheckouts(script) {
-    const joined = shell_joinContinuations(script);
-    const out = [];
-    const re = /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/(?:\$\{\{[^}\n]{1,200}\}\}|[^\s/]{1,200})\/(?:head|merge))(?![\w-])/g;
-    for (const m of joined.matchAll(re)) {
-        out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
-    }
-    return out;
-}
-
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/shared.js
+var shared = __nccwpck_require__(5529);
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/shell.js
+var shell = __nccwpck_require__(1248);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-programs.js
 
 /** Options that take a value (as the next word), per program; others are flags or `--name=value`. */
@@ -24302,7 +23753,7 @@ function readUpdateWorkflows(ws) {
             const workflow = (0,parsers_workflow/* readWorkflowSource */.$Z)(ws, file);
             if (workflow?.kind !== 'workflow')
                 continue;
-            const events = eventsOf(workflow);
+            const events = (0,shared/* eventsOf */.XL)(workflow);
             if (!UPDATE_TRIGGERS.some((e) => events.has(e)))
                 continue;
             const found = workflow.jobs.flatMap((job) => [
@@ -24339,7 +23790,7 @@ function readScriptedUpdates(ws) {
         const out = [];
         for (const file of ws.screenedGlob(parsers_workflow/* WORKFLOW_GLOBS */.iK, MAY_UPDATE)) {
             const workflow = (0,parsers_workflow/* readWorkflowSource */.$Z)(ws, file);
-            if (workflow?.kind !== 'workflow' || !eventsOf(workflow).has('schedule'))
+            if (workflow?.kind !== 'workflow' || !(0,shared/* eventsOf */.XL)(workflow).has('schedule'))
                 continue;
             for (const job of workflow.jobs) {
                 const found = scriptedStep(ws, workflow, job);
@@ -24409,15 +23860,15 @@ function jobUpdates(ws, workflow, job) {
 }
 /** Whether a step opens a pull request or pushes commits (in its script or the texts it calls). */
 function isOutlet(step, texts) {
-    const action = actionPathOf(step.uses);
+    const action = (0,shared/* actionPathOf */.ps)(step.uses);
     if (action) {
         const repo = action.split('/').slice(0, 2).join('/');
         if (OUTLET_ACTIONS.has(repo))
             return true;
-        const script = input(step, 'script')?.value;
+        const script = (0,shared/* input */.hF)(step, 'script')?.value;
         return repo === 'actions/github-script' && typeof script === 'string' && OUTLET_SCRIPT.test(script);
     }
-    return texts.some((t) => firstRealCommand(t, OUTLET_COMMAND) !== undefined);
+    return texts.some((t) => (0,shell/* firstRealCommand */.Oh)(t, OUTLET_COMMAND) !== undefined);
 }
 /**
  * The directories a step's script starts in: its `working-directory`, else the job's or the
@@ -32952,7 +32403,7 @@ const VARIABLE_HOST = /^["']?[^\s:/"']{1,128}:\/\/(?:\$\{([A-Za-z_]\w{0,63})(?::
  * Assignments of a script: `NAME=value` (after `export`, `local`, `readonly` or `declare`), and
  * `${NAME:=value}`. A value quoted or not, up to 256 characters.
  */
-const request_grading_ASSIGNMENT = /(?:^|[\s;&|(])(?:(?:export|local|readonly|declare)[ \t]+(?:-[a-zA-Z]{1,8}[ \t]+)?)?([A-Za-z_]\w{0,63})=("[^"\n]{0,256}"|'[^'\n]{0,256}'|[^\s;&|)"']{0,256})|\$\{([A-Za-z_]\w{0,63}):=([^}\n]{0,256})\}/g;
+const ASSIGNMENT = /(?:^|[\s;&|(])(?:(?:export|local|readonly|declare)[ \t]+(?:-[a-zA-Z]{1,8}[ \t]+)?)?([A-Za-z_]\w{0,63})=("[^"\n]{0,256}"|'[^'\n]{0,256}'|[^\s;&|)"']{0,256})|\$\{([A-Za-z_]\w{0,63}):=([^}\n]{0,256})\}/g;
 /**
  * The variables a script sets to the machine itself: each that is given a literal value (no `$` in
  * it) is `loopback` when every such value is localhost, a 127.x address, 0.0.0.0 or ::1, and `other`
@@ -32961,7 +32412,7 @@ const request_grading_ASSIGNMENT = /(?:^|[\s;&|(])(?:(?:export|local|readonly|de
  */
 function hostDefaults(script) {
     const out = new Map();
-    for (const m of script.matchAll(request_grading_ASSIGNMENT)) {
+    for (const m of script.matchAll(ASSIGNMENT)) {
         const name = m[1] ?? m[3];
         const value = (m[2] ?? m[4] ?? '').replace(/^(["'])(.*)\1$/, '$2');
         if (value.includes('$') || value.includes('`'))
@@ -37763,336 +37214,8 @@ function covered(coverage, sse, resolve) {
 
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-expressions.js + 1 modules
 var workflow_expressions = __nccwpck_require__(2155);
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/commands.js
-
-
-/**
- * Commands that run the command that follows them (with their own options first): the program is
- * that command. `values` are the options whose value is the next word (`sudo -u user`, `timeout -s
- * KILL`), `operands` the words the wrapper itself takes before the command (`timeout`'s duration).
- */
-const WRAPPERS = new Map([
-    ['sudo', { values: 'u g C D h p r t U T R' }],
-    ['doas', { values: 'u C' }],
-    ['env', { values: 'u C' }],
-    ['time', { values: 'f o' }],
-    ['exec', { values: 'a' }],
-    ['command', {}],
-    ['nohup', {}],
-    ['nice', { values: 'n' }],
-    ['ionice', { values: 'c n' }],
-    ['stdbuf', { values: 'i o e' }],
-    ['timeout', { values: 's k', operands: 1 }],
-    // `... | xargs pip install`: xargs runs the program with the words it reads added to its arguments.
-    ['xargs', { values: 'I n P L s d a E' }],
-]);
-/** Reserved words of the shell that open, continue or close a compound command: never a program. */
-const RESERVED = new Set([
-    'if',
-    'then',
-    'elif',
-    'else',
-    'fi',
-    'while',
-    'until',
-    'do',
-    'done',
-    '!',
-    '{',
-    '}',
-    'esac',
-]);
-/** The simple commands of a script, in order (shared between audits: read-only). */
-const commandsOf = memoByScript(scanCommands);
-function scanCommands(script) {
-    const text = shell_joinContinuations(script);
-    const out = [];
-    let heredoc;
-    let at = 0;
-    const cases = { depth: 0 };
-    const lines = text.split('\n');
-    for (let n = 0; n < lines.length; n++) {
-        let line = lines[n];
-        const lineStart = at;
-        at += line.length + 1;
-        if (heredoc !== undefined) {
-            if (line.trim() === heredoc)
-                heredoc = undefined;
-            continue;
-        }
-        // A quoted word that goes on over the next lines (`curl -d '{` ... `}'`) is one word of one
-        // command, as the shell reads it. A quote never closed before the end is read line by line.
-        let quote = openQuote(line, undefined);
-        if (quote) {
-            let last = n;
-            while (quote && last + 1 < lines.length)
-                quote = openQuote(lines[++last], quote);
-            if (!quote) {
-                line = lines.slice(n, last + 1).join('\n');
-                at = lineStart + line.length + 1;
-                n = last;
-            }
-        }
-        const commands = splitLine(line, lineStart, cases);
-        out.push(...commands);
-        for (const c of commands) {
-            // `<<<` is a here-string: its word is on the line, no body follows.
-            const marker = c.words.find((w) => /^<<-?(?!<)\S/.test(w.text) || w.text === '<<' || w.text === '<<-');
-            if (!marker)
-                continue;
-            const inline = marker.text.replace(/^<<-?/, '');
-            const word = inline || c.words[c.words.indexOf(marker) + 1]?.text;
-            if (word)
-                heredoc = word.replace(/['"]/g, '');
-        }
-    }
-    return out;
-}
-/**
- * The quote (`'` or `"`) still open at the end of `line` when it starts inside `quote`, read the way
- * splitLine reads it: a comment ends the line, a `${{ }}` expression and a `$( )` substitution in
- * double quotes are skipped whole, a backslash escapes outside single quotes.
- */
-function openQuote(line, quote) {
-    for (let i = 0; i < line.length; i++) {
-        const ch = line[i];
-        if (quote) {
-            if (quote === '"' && ch === '$' && line[i + 1] === '(')
-                i = substitutionEnd(line, i + 1) - 1;
-            else if (ch === quote)
-                quote = undefined;
-            else if (ch === '\\' && quote === '"')
-                i++;
-        }
-        else if (ch === '#' && (i === 0 || /[\s;&|]/.test(line[i - 1])))
-            return undefined;
-        else if (ch === '$' && line.startsWith('{{', i + 1)) {
-            const close = line.indexOf('}}', i + 3);
-            i = close === -1 ? line.length : close + 1;
-        }
-        else if (ch === '\\')
-            i++;
-        else if (ch === '"' || ch === "'")
-            quote = ch;
-    }
-    return quote;
-}
-function splitLine(line, offset, cases) {
-    const out = [];
-    let words = [];
-    let word;
-    let quote;
-    let start = -1;
-    // Inside `[[ ... ]]`, `&&` and `||` join conditions of the one command.
-    let condition = false;
-    const endWord = () => {
-        if (word) {
-            // `[[` opens a condition where it stands as the command (`if [[`, `! [[`), not as an argument.
-            if (word.text === '[[' && words.every((w) => RESERVED.has(w.text)))
-                condition = true;
-            else if (word.text === ']]')
-                condition = false;
-            words.push(word);
-        }
-        word = undefined;
-    };
-    const endCommand = (end, next) => {
-        endWord();
-        condition = false;
-        if (words.length > 0)
-            out.push(build(words, start, end, next, cases));
-        // `;;` (or `;&`, `;;&`) ends a branch of a `case`, on its own line too: a pattern follows.
-        if (cases.depth > 0 && next.startsWith(';') && next !== ';')
-            cases.reading = 'pattern';
-        words = [];
-        start = -1;
-    };
-    for (let i = 0; i < line.length; i++) {
-        const ch = line[i];
-        if (quote) {
-            if (quote === '"' && ch === '$' && line[i + 1] === '(') {
-                // `"$(ruby -e"puts ENV['HOME']")"`: the quotes inside a substitution are its own, not the end
-                // of the word's.
-                const end = substitutionEnd(line, i + 1);
-                word.text += line.slice(i, end);
-                word.end = offset + end;
-                i = end - 1;
-                continue;
-            }
-            if (ch === quote)
-                quote = undefined;
-            else if (ch === '\\' && quote === '"' && i + 1 < line.length)
-                word.text += line[++i];
-            else
-                word.text += ch;
-            word.end = offset + i + 1;
-            continue;
-        }
-        if (ch === ' ' || ch === '\t' || ch === '\r') {
-            endWord();
-            continue;
-        }
-        if (ch === '#' && !word) {
-            break;
-        }
-        const op = /^(?:;;&?|;&|&&|\|\||;|\||&)/.exec(line.slice(i, i + 3))?.[0];
-        if (op === '&&' || op === '||') {
-            endWord();
-            if (condition) {
-                words.push({ text: op, start: offset + i, end: offset + i + 2 });
-                i++;
-                continue;
-            }
-        }
-        if (op && !(op === '&' && (line[i - 1] === '>' || line[i + 1] === '>'))) {
-            endCommand(offset + i, op);
-            i += op.length - 1;
-            continue;
-        }
-        if (start === -1)
-            start = offset + i;
-        if (!word)
-            word = { text: '', start: offset + i, end: offset + i + 1 };
-        if (ch === '$' && line.startsWith('{{', i + 1)) {
-            // A `${{ }}` expression is substituted before the shell sees the script: one word.
-            const close = line.indexOf('}}', i + 3);
-            const end = close === -1 ? line.length : close + 2;
-            word.text += line.slice(i, end);
-            word.end = offset + end;
-            i = end - 1;
-            continue;
-        }
-        if (ch === '"' || ch === "'")
-            quote = ch;
-        else if (ch === '\\' && i + 1 < line.length)
-            word.text += line[++i];
-        else {
-            if (ch === '<' || ch === '>')
-                word.redirects = true;
-            word.text += ch;
-        }
-        word.end = offset + i + 1;
-    }
-    endCommand(offset + line.length, '');
-    return out;
-}
-/**
- * The index after the `)` that closes the `(` at `open`, with quotes and nested parentheses inside
- * respected; the line's end when it is not closed there.
- */
-function substitutionEnd(line, open) {
-    let depth = 0;
-    let quote;
-    for (let j = open; j < line.length; j++) {
-        const ch = line[j];
-        if (quote) {
-            if (ch === quote)
-                quote = undefined;
-            else if (ch === '\\' && quote === '"')
-                j++;
-        }
-        else if (ch === '\\')
-            j++;
-        else if (ch === '"' || ch === "'")
-            quote = ch;
-        else if (ch === '(')
-            depth++;
-        else if (ch === ')' && --depth === 0)
-            return j + 1;
-    }
-    return line.length;
-}
-function build(words, start, end, next, cases) {
-    return { words, start, end: Math.max(start, end), program: programWords(words, cases, next), next };
-}
-/** The words of a command from its program on (see {@link Command.program}); updates `cases`. */
-function programWords(words, cases, next) {
-    let i = 0;
-    while (i < words.length) {
-        const w = words[i].text;
-        if (cases.reading === 'subject') {
-            if (w === 'in')
-                cases.reading = 'pattern';
-            i++;
-        }
-        else if (cases.reading === 'pattern') {
-            if (w === 'esac') {
-                cases.depth--;
-                cases.reading = undefined;
-                i++;
-                continue;
-            }
-            // `a|b)` is split at the `|`: pattern words with no `)` before a `|` continue the pattern.
-            const close = words.findIndex((x, j) => j >= i && x.text.endsWith(')'));
-            if (close < 0 && next === '|')
-                return [];
-            // Without a `)`, this was no pattern after all: read it as a command.
-            cases.reading = undefined;
-            if (close >= 0)
-                i = close + 1;
-        }
-        else if (w === 'case') {
-            cases.depth++;
-            cases.reading = 'subject';
-            i++;
-        }
-        else if (RESERVED.has(w)) {
-            if (w === 'esac' && cases.depth > 0)
-                cases.depth--;
-            i++;
-        }
-        else if (w === 'for' || w === 'select') {
-            // `for x in a b`: a list of words, not a program.
-            return [];
-        }
-        else if (w === 'function' || /^[\w.:-]+\(\)$/.test(w)) {
-            // `function name {` or `name() {`: a definition; the body's first command may follow.
-            i += w === 'function' ? 2 : 1;
-            if (words[i]?.text === '()')
-                i++;
-        }
-        else if (WRAPPERS.has(w)) {
-            const { values = '', operands = 0 } = WRAPPERS.get(w);
-            i++;
-            // Options of the wrapper (`sudo -E -u ci`, `env -i`, `timeout -s KILL`), then its operands.
-            while (i < words.length && words[i].text.startsWith('-')) {
-                const option = words[i++].text;
-                if (option.length === 2 && values.split(' ').includes(option[1]))
-                    i++;
-            }
-            i += operands;
-        }
-        else if (/^[A-Za-z_]\w*=/.test(w)) {
-            // `out=$(curl -H ...)` unquoted: the substitution's words are split with the command's, and its
-            // program is the word after `$(` (not `-H`).
-            const sub = /^[A-Za-z_]\w*=\$\(([^\s()]+)$/.exec(w);
-            if (sub) {
-                const first = words[i];
-                const start = first.end - sub[1].length;
-                return programWords([{ text: sub[1], start, end: first.end }, ...words.slice(i + 1)], cases, next);
-            }
-            i++;
-        }
-        else if (w.startsWith('(') && !w.startsWith('((')) {
-            // A subshell, `(cd dir && make)`: its first command's program follows the parenthesis.
-            const first = words[i];
-            if (w === '(') {
-                i++;
-                continue;
-            }
-            return programWords([{ text: w.slice(1), start: first.start + 1, end: first.end }, ...words.slice(i + 1)], cases, next);
-        }
-        else
-            break;
-    }
-    return words.slice(i);
-}
-/** The program's name without a directory (`/usr/bin/pip3` -> `pip3`), lower case. */
-function programName(command) {
-    const first = command.program[0]?.text;
-    return first?.replace(/^.*\//, '').toLowerCase();
-}
-
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/commands.js
+var workflow_commands = __nccwpck_require__(6750);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fix-checkout.js
 
 
@@ -38141,7 +37264,7 @@ const PUSHING_ACTIONS = new Set([
 const SSH_PUSHING_ACTIONS = new Set(['peter-evans/create-pull-request']);
 /** Whether a checkout step persists an SSH key (`ssh-key:`), which makes `origin` an SSH remote. */
 function persistsSshKey(step) {
-    const key = input(step, 'ssh-key')?.value;
+    const key = (0,shared/* input */.hF)(step, 'ssh-key')?.value;
     return typeof key === 'string' && key.trim() !== '';
 }
 /**
@@ -38152,7 +37275,7 @@ function persistsSshKey(step) {
 function persistCredentialsFix(workspace, fixes, finding, source, steps, step) {
     const user = laterCredentialUser(workspace, steps, step);
     if (user) {
-        finding.unfixable = `step "${stepLabel(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
+        finding.unfixable = `step "${(0,shared/* stepLabel */.vO)(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
         return;
     }
     const target = `${step.pointer}/with/persist-credentials`;
@@ -38286,7 +37409,7 @@ function usesSshCredentials(step) {
 }
 /** A step that pushes with what a checkout given `ssh-key:` persisted. */
 function pushesOverSsh(step) {
-    const action = actionOf(step.uses);
+    const action = (0,shared/* actionOf */.qj)(step.uses);
     return pushesWithCredentials(step) || (action !== undefined && SSH_PUSHING_ACTIONS.has(action));
 }
 /**
@@ -38298,242 +37421,20 @@ const GIT_PUSH_INPUT = /^git[-_]?push$/i;
 function pushesWithCredentials(step) {
     if (step.run)
         return GIT_PUSH.test(step.run.value) || RELEASE_SCRIPT.test(step.run.value);
-    const action = actionOf(step.uses);
+    const action = (0,shared/* actionOf */.qj)(step.uses);
     if (action === undefined)
         return false;
     if (PUSHING_ACTIONS.has(action))
         return true;
     for (const [key, value] of step.with?.entries ?? [])
-        if (GIT_PUSH_INPUT.test(key) && isTrue(value))
+        if (GIT_PUSH_INPUT.test(key) && (0,shared/* isTrue */.Hn)(value))
             return true;
     const path = (step.uses?.value ?? '').split('@')[0].toLowerCase();
     return !path.startsWith('./') && !REGISTRY_PUSH.test(path) && PUSHING_NAME.test(path);
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/publishing.js
-
-
-
-
-/**
- * What makes a workflow a release: its trigger (a release, a pushed tag) or a step that publishes
- * (a package registry, a GitHub release, a container registry). Shared by the audits that judge
- * release workflows (cache-poisoning) and publishing credentials (use-trusted-publishing).
- */
-/** Actions that publish what the job built (`owner/repo[/path]`, lower case). */
-const PUBLISH_ACTIONS = [
-    'pypa/gh-action-pypi-publish',
-    'softprops/action-gh-release',
-    'ncipollo/release-action',
-    'svenstaro/upload-release-action',
-    'actions/create-release',
-    'actions/upload-release-asset',
-    'js-devtools/npm-publish',
-    'rubygems/release-gem',
-    'cadwallion/publish-rubygems-action',
-    'katyo/publish-crates',
-    'cycjimmy/semantic-release-action',
-    'marvinpinto/action-automatic-releases',
-    // Build an image and push it, with the registry credentials they are given.
-    'elgohr/publish-docker-github-action',
-    'jerray/publish-docker-action',
-];
-/**
- * Commands that publish (package registries, releases, images; a signature or attestation cosign
- * pushes beside an image in its registry, not `sign-blob`, which writes a file).
- */
-const PUBLISH_COMMAND = /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|cosign\s+(?:sign|attest)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
-/** Whether a step publishes. */
-function publishing_publishes(step) {
-    const action = actionPathOf(step.uses);
-    if (action) {
-        if (PUBLISH_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`)))
-            return true;
-        // docker/build-push-action publishes only with `push: true`; goreleaser only runs `release` (and
-        // not a snapshot, or with publishing skipped).
-        if (action === 'docker/build-push-action')
-            return isTrue(input(step, 'push'));
-        if (action === 'goreleaser/goreleaser-action') {
-            const args = input(step, 'args')?.value;
-            // goreleaser without a command (no args, or only flags: `--debug`, `--clean`) runs `release`;
-            // `install-only` only installs it.
-            if (isTrue(input(step, 'install-only')))
-                return false;
-            const text = typeof args === 'string' ? args : '';
-            const command = text.split(/\s+/).find((w) => w !== '' && !w.startsWith('-'));
-            return ((command === undefined || /(^|\s)release(\s|$)/.test(text)) &&
-                !/--snapshot|--skip[= ][^\n]*publish|--skip-publish/.test(text));
-        }
-        return pushesWithLogin(step);
-    }
-    return (typeof step.run?.value === 'string' && firstRealCommand(step.run.value, PUBLISH_COMMAND) !== undefined);
-}
-/** An action whose repository is named for pushing or publishing (`docker-build-push`, `publish-image`). */
-const PUSH_NAME = /(?:^|[-_.])(?:push|publish)(?:$|[-_.])/;
-/**
- * Whether a step runs an action not listed above that is named for pushing or publishing and is given
- * a registry login (a `password` input, beside a `username` or `registry` one), the way image
- * build-and-push actions take the credentials they push with: it publishes, unless an input that
- * turns the push off (`push`, `pushImage`, `push-image`) is false. A git push action takes a token,
- * not a login, and is not counted.
- */
-function pushesWithLogin(step) {
-    const repo = (0,parsers_uses/* parseUses */.A)(step.uses.value);
-    if (repo.kind !== 'repository' || !PUSH_NAME.test(repo.repo.toLowerCase()))
-        return false;
-    const names = [...(step.with?.entries.keys() ?? [])].map((k) => k.toLowerCase());
-    if (!names.some((k) => /password/.test(k)) || !names.some((k) => /username|registry/.test(k)))
-        return false;
-    return !names.some((k) => /^push(?:[-_]?image)?s?$/.test(k) && isFalse(input(step, k)));
-}
-/** Actions that push a built site to the repository's pages branch or deploy it to GitHub Pages. */
-const SITE_ACTIONS = new Set([
-    'peaceiris/actions-gh-pages',
-    'jamesives/github-pages-deploy-action',
-    'actions/deploy-pages',
-]);
-/**
- * Commands that push a documentation site to the pages branch: `mkdocs gh-deploy`, and `mike` or
- * `ghp-import` told to push (`--push`, `-p`); without it they only commit in the local clone.
- */
-const SITE_COMMAND = /(?<![\w-])(?:mkdocs\s+gh-deploy|(?:ghp-import|mike\s+(?:deploy|alias|set-default))\b[^\n;&|]*?\s(?:--push\b|-[A-Za-z]*p[A-Za-z]*(?![\w-])))/;
-/**
- * Whether a step deploys a site (a documentation site pushed to the pages branch, a Pages
- * deployment): it publishes what the job built, though to no package registry.
- */
-function deploysSite(step) {
-    const action = actionPathOf(step.uses);
-    if (action)
-        return SITE_ACTIONS.has(action);
-    return typeof step.run?.value === 'string' && firstRealCommand(step.run.value, SITE_COMMAND) !== undefined;
-}
-/**
- * A step whose publishing an expression decides per run (`push: ${{ github.event_name != 'pull_request' }}`,
- * goreleaser's `args: ${{ inputs.args }}`): it publishes on the runs the expression allows.
- */
-function mayPublish(step) {
-    const action = actionPathOf(step.uses);
-    if (action !== 'docker/build-push-action' && action !== 'goreleaser/goreleaser-action')
-        return false;
-    const value = input(step, action === 'goreleaser/goreleaser-action' ? 'args' : 'push');
-    return typeof value?.value === 'string' && value.value.includes('${{');
-}
-/** Events that run a change before it is merged: a pull request's, or the merge queue's. */
-const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
-/**
- * A release trigger: `release`, or `push` of tags only; not in a workflow that also runs on pull
- * requests (a CI workflow that happens to run on tags too).
- */
-function releaseTrigger(workflow) {
-    const events = workflow.on?.events ?? [];
-    if (events.some((t) => CHANGE_EVENTS.has(t.event)))
-        return undefined;
-    for (const t of events) {
-        if (t.event === 'release')
-            return 'release';
-        if (t.event !== 'push')
-            continue;
-        const config = t.config?.value;
-        if (!config || typeof config !== 'object')
-            continue;
-        const c = config;
-        if ((c.tags || c['tags-ignore']) && !c.branches && !c['branches-ignore'])
-            return 'push of tags';
-    }
-    return undefined;
-}
-/**
- * The jobs that publish, and the jobs they need that hand them something (an uploaded artifact, job
- * outputs): those build what is published. A job needed only to pass first (tests) hands nothing over.
- */
-function publishingJobs(workflow, publishing = publishing_publishes) {
-    const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
-    const out = new Set();
-    const add = (job, neededBy) => {
-        if (out.has(job) || (neededBy && !handsOver(job, neededBy)))
-            return;
-        out.add(job);
-        const needs = job.value.needs;
-        for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
-            const dep = typeof id === 'string' ? byId.get(id) : undefined;
-            if (dep)
-                add(dep, job);
-        }
-    };
-    for (const job of workflow.jobs)
-        if (job.steps.some(publishing))
-            add(job);
-    return out;
-}
-/**
- * A job whose results the job that needs it can use: outputs it declares, or artifacts it uploads
- * when that job downloads artifacts (an upload of documentation beside a release job that downloads
- * nothing feeds no release).
- */
-function handsOver(job, neededBy) {
-    if ((job.outputs?.entries.size ?? 0) > 0)
-        return true;
-    const uses = (j, action) => j.steps.some((s) => (actionPathOf(s.uses) ?? '').includes(action));
-    return uses(job, 'upload-artifact') && uses(neededBy, 'download-artifact');
-}
-/**
- * Whether every event that runs the workflow is a pull request's (or the merge queue's): what its
- * jobs push is a build of a change under review (a preview image, a test package), not a release.
- */
-function pullRequestsOnly(workflow) {
-    const events = workflow.on?.events ?? [];
-    return events.length > 0 && events.every((t) => CHANGE_EVENTS.has(t.event));
-}
-/** Actions that open a pull request with the job's changes (`owner/repo`, lower case). */
-const PULL_REQUEST_ACTIONS = new Set([
-    'peter-evans/create-pull-request',
-    'gr2m/create-or-update-pull-request-action',
-    'repo-sync/pull-request',
-    'devops-infra/action-pull-request',
-    'technote-space/create-pr-action',
-]);
-/** Commands that open a pull request. */
-const PULL_REQUEST_COMMAND = /(?<![\w-])(?:gh\s+pr\s+create|hub\s+pull-request)(?![\w-])/;
-/** Whether a step of the job opens a pull request with the job's changes (an action or a command). */
-function opensPullRequest(job) {
-    return job.steps.some((s) => {
-        const action = actionPathOf(s.uses);
-        if (action)
-            return PULL_REQUEST_ACTIONS.has(action);
-        return typeof s.run?.value === 'string' && PULL_REQUEST_COMMAND.test(s.run.value);
-    });
-}
-/** Commands that run a test suite (`go test`, `make test.e2e`, `npm test`, `pytest`, ...). */
-const TEST_COMMAND = /(?<![\w-])(?:(?:go|cargo|dotnet|swift|mix|flutter|dart|deno|bazel|sbt|composer|just|task)\s+test|cargo\s+nextest|gotestsum|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|pytest|tox|nox|phpunit|rspec|ctest|jest|vitest|mocha|ginkgo|playwright\s+test|cypress\s+run|python[\d.]*\s+-m\s+(?:pytest|unittest)|make\s+(?:[^\n;&|#]*\s)?[\w.:-]*(?:test|e2e)[\w.:-]*)(?![\w-])/;
-/** Commands that only print, set shell options or move around: they publish nothing. */
-const INERT_COMMAND = /^(?:echo|printf|cat|tee|set|export|cd|mkdir|ls|pwd|true|test|\[|sleep|:)$/;
-/** A job named for its tests ("test", "Unit tests", "flake-test"), and for nothing it would ship. */
-const TEST_JOB = /(?<![a-z])(?:tests?|specs?)(?![a-z])/i;
-const SHIPPING_JOB = /build|release|publish|deploy|package|dist|upload|sign|push|image/i;
-/**
- * What a job in which no step publishes evidently produces instead: a pull request (reviewed before
- * its changes land) or test results (the job is named for its tests and for nothing it would ship,
- * or its scripts run a test suite and otherwise only print); undefined when that is not evident (a
- * script of its own may publish).
- */
-function unpublishedOutput(job) {
-    if (opensPullRequest(job))
-        return 'opens a pull request';
-    const names = [job.id, job.name?.value].filter((n) => typeof n === 'string');
-    if (names.some((n) => SHIPPING_JOB.test(n)))
-        return undefined;
-    if (names.some((n) => TEST_JOB.test(n)))
-        return 'runs tests';
-    const commands = job.steps.flatMap((s) => typeof s.run?.value === 'string'
-        ? commandsOf(s.run.value).map((c) => c.program.map((w) => w.text).join(' '))
-        : []);
-    const tests = commands.filter((c) => TEST_COMMAND.test(c));
-    return tests.length > 0 &&
-        commands.every((c) => TEST_COMMAND.test(c) || INERT_COMMAND.test(c.split(' ')[0]))
-        ? 'runs tests'
-        : undefined;
-}
-
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/publishing.js
+var workflow_publishing = __nccwpck_require__(3925);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/adhoc-packages.js
 
 
@@ -38607,7 +37508,7 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
             let jobs = releasing.get(source);
             if (!jobs) {
                 // A documentation site pushed to the pages branch is published too.
-                jobs = publishingJobs(source, (s) => publishing_publishes(s) || deploysSite(s));
+                jobs = (0,workflow_publishing/* publishingJobs */.gF)(source, (s) => (0,workflow_publishing/* publishes */.AN)(s) || (0,workflow_publishing/* deploysSite */.It)(s));
                 releasing.set(source, jobs);
             }
             return jobs.has(job);
@@ -38618,7 +37519,7 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
                 if (setup) {
                     // As for an install by name: medium where the tool builds what the workflow publishes, unless
                     // the tool is the run's owner's own (a project that releases itself with its own newest build).
-                    const own = repository !== undefined ? sameOwner(step.uses.value, repository) : undefined;
+                    const own = repository !== undefined ? (0,shared/* sameOwner */.s0)(step.uses.value, repository) : undefined;
                     const released = !own && builds(source, job);
                     findings.push({
                         message: `"${step.uses.value.trim()}" installs ${setup.tool} at ${setup.version}, ` +
@@ -38632,14 +37533,14 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
                                     ? ` The tool is published by this repository's owner (${own}), whose own release process it follows.`
                                     : ''),
                         location: (0,core_location/* locationFromSpan */.Cx)(source.path, setup.at.span),
-                        key: `${job?.id ?? ''}/${stepLabel(step)}/${setup.tool} ${setup.version}`,
+                        key: `${job?.id ?? ''}/${(0,shared/* stepLabel */.vO)(step)}/${setup.tool} ${setup.version}`,
                         severity: released ? 'medium' : 'low',
                     });
                 }
                 if (!step.run || !INSTALLER.test(step.run.value))
                     return;
                 let text;
-                const commands = commandsOf(step.run.value);
+                const commands = (0,workflow_commands/* commandsOf */.K)(step.run.value);
                 // A version written as `${{ env.X }}` is read as the literal the workflow sets X to.
                 const spec = envResolver(step.env, job?.env, source.kind === 'workflow' ? source.env : undefined);
                 commands.forEach((command, i) => {
@@ -38663,7 +37564,7 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
                     // npx and npm exec run the copy a lockfile install put in node_modules when its version
                     // satisfies the one asked for.
                     const local = found.local ? npmLockedBefore(workspace, packages, earlier()) : undefined;
-                    const reviewed = found.saves && job && opensPullRequest(job);
+                    const reviewed = found.saves && job && (0,workflow_publishing/* opensPullRequest */.sc)(job);
                     // An exact version of a Python package with no dependencies of its own resolves nothing else;
                     // but a PyPI release can gain files after it is published, unlike an npm version's one tarball.
                     const alone = pinned && found.python === true && specs.every(selfContainedPython);
@@ -38708,7 +37609,7 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
                                                     ? ` This job holds ${pusher.secret} and later pushes to the repository (${pusher.step}): a compromised release of the package runs beside that secret, and what it changes is pushed.`
                                                     : ''),
                         location: text.locate(first.start, first.end),
-                        key: `${job?.id ?? ''}/${stepLabel(step)}/${found.tool} ${names.join(' ')}`,
+                        key: `${job?.id ?? ''}/${(0,shared/* stepLabel */.vO)(step)}/${found.tool} ${names.join(' ')}`,
                         severity: pinned ? 'info' : released || pusher ? 'medium' : 'low',
                         ...(locked || local || reviewed || alone || upstream ? { confidence: 'low' } : {}),
                     });
@@ -38745,14 +37646,14 @@ const TOOL_RELEASES = {
  * expression chooses that the workflow's `env:` does not set to a literal (a version someone chose).
  */
 function toolRelease(step, spec) {
-    const action = actionPathOf(step.uses);
+    const action = (0,shared/* actionPathOf */.ps)(step.uses);
     const known = action ? TOOL_RELEASES[action] : undefined;
     if (!known || !step.uses)
         return undefined;
     if (known.ignoredWhen &&
-        String(input(step, known.ignoredWhen[0])?.value ?? '').trim() === known.ignoredWhen[1])
+        String((0,shared/* input */.hF)(step, known.ignoredWhen[0])?.value ?? '').trim() === known.ignoredWhen[1])
         return undefined;
-    const node = input(step, known.input);
+    const node = (0,shared/* input */.hF)(step, known.input);
     if (!node) {
         return known.default === undefined
             ? undefined
@@ -39164,7 +38065,7 @@ function npmName(spec) {
 function commandsBefore(job, step) {
     return job.steps
         .filter((s) => s.index < step.index && typeof s.run?.value === 'string')
-        .flatMap((s) => commandsOf(s.run.value));
+        .flatMap((s) => (0,workflow_commands/* commandsOf */.K)(s.run.value));
 }
 /** Options of pip and uv that install a newer release than one already there. */
 const UPGRADE = /^(?:-U|--upgrade|--upgrade-package|-P|--force-reinstall|--reinstall|--reinstall-package)(?:=|$)/;
@@ -39297,7 +38198,7 @@ function pushesWithSecret(workspace, workflow, job, step) {
     if (!secret)
         return undefined;
     const pusher = laterPusher(workspace, job.steps, step, false);
-    return pusher ? { secret, step: `step "${stepLabel(pusher)}"` } : undefined;
+    return pusher ? { secret, step: `step "${(0,shared/* stepLabel */.vO)(pusher)}"` } : undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/anonymous-definition.js
@@ -39488,6 +38389,8 @@ const workflowArchivedUses = (0,types/* defineEvaluator */.D)({
     },
 });
 
+// EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
+var expression = __nccwpck_require__(8870);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/conditions.js
 
 
@@ -39635,7 +38538,7 @@ function compareGuards(op, a, b, repository) {
         // into a command workflow, beside a check of the commenter (`event_name == 'workflow_dispatch' || ...`).
         if (isRef(a, ['github.event_name']) && typeof conditions_literal(b) === 'string') {
             const event = String(conditions_literal(b)).trim().toLowerCase();
-            if (event !== '' && !OUTSIDER_EVENTS.has(event) && !PR_EVENTS.has(event))
+            if (event !== '' && !shared/* OUTSIDER_EVENTS */.AQ.has(event) && !shared/* PR_EVENTS */.l.has(event))
                 return true;
         }
         if (isAssociation(a) && TRUSTED_ASSOCIATIONS.has(String(conditions_literal(b)).toLowerCase()))
@@ -40084,7 +38987,7 @@ function effectiveTypes(trigger) {
  * acts on the event is an owner, member or collaborator (their `author_association`) leaves none.
  */
 function outsiderCaused(trigger, guards) {
-    if (!OUTSIDER_EVENTS.has(trigger.event))
+    if (!shared/* OUTSIDER_EVENTS */.AQ.has(trigger.event))
         return false;
     if (guards?.insiders?.has(trigger.event))
         return false;
@@ -40149,7 +39052,7 @@ function followsUntrustedRuns(workflow, sources) {
     return names.some((name) => {
         const upstream = sources().find((s) => s.kind === 'workflow' &&
             (s.name?.value === name || (s.name === undefined && s.path.replace(/^.*\//, '') === name)));
-        return !upstream || [...eventsOf(upstream)].some((e) => PR_EVENTS.has(e) || OUTSIDER_EVENTS.has(e));
+        return !upstream || [...(0,shared/* eventsOf */.XL)(upstream)].some((e) => shared/* PR_EVENTS */.l.has(e) || shared/* OUTSIDER_EVENTS */.AQ.has(e));
     });
 }
 /**
@@ -40605,27 +39508,27 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
         const subjects = new Set();
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             workflow(workflow) {
-                const trigger = releaseTrigger(workflow);
-                const publishing = publishingJobs(workflow);
+                const trigger = (0,workflow_publishing/* releaseTrigger */.MQ)(workflow);
+                const publishing = (0,workflow_publishing/* publishingJobs */.gF)(workflow);
                 // Jobs whose publishing step an expression decides (`push: ${{ github.event_name != 'pull_request' }}`)
                 // publish on the runs it allows (a pushed tag among them, as a rule), and the jobs that build for them.
-                const mayPublishing = publishingJobs(workflow, (s) => publishing_publishes(s) || mayPublish(s));
+                const mayPublishing = (0,workflow_publishing/* publishingJobs */.gF)(workflow, (s) => (0,workflow_publishing/* publishes */.AN)(s) || (0,workflow_publishing/* mayPublish */.bT)(s));
                 if (!trigger && mayPublishing.size === 0)
                     return;
                 subjects.add(workflow.path);
                 // A workflow that only pull requests run publishes builds of the change under review (a
                 // preview image): built from unreviewed code by design, no release.
-                const preview = mayPublishing.size > 0 && pullRequestsOnly(workflow);
+                const preview = mayPublishing.size > 0 && (0,workflow_publishing/* pullRequestsOnly */.QQ)(workflow);
                 const jobs = publishing.size > 0 || !trigger ? workflow.jobs.filter((j) => mayPublishing.has(j)) : workflow.jobs;
                 for (const job of jobs) {
                     const maybe = !publishing.has(job) && mayPublishing.has(job);
                     // Without a publishing step anywhere, what the job evidently produces instead (tests, a
                     // pull request) says it is no part of the release.
-                    const output = publishing.size === 0 && !maybe ? unpublishedOutput(job) : undefined;
+                    const output = publishing.size === 0 && !maybe ? (0,workflow_publishing/* unpublishedOutput */.zH)(job) : undefined;
                     // The job's last step that publishes, or may (`push: ${{ inputs.push }}`): a cache restored
                     // after it reaches nothing this job publishes (a job that saves its build for a later one is
                     // judged where that one restores it).
-                    const lastPublish = job.steps.findLastIndex((s) => publishing_publishes(s) || decidesPublishing(s));
+                    const lastPublish = job.steps.findLastIndex((s) => (0,workflow_publishing/* publishes */.AN)(s) || decidesPublishing(s));
                     for (const [i, step] of job.steps.entries()) {
                         const restore = restoresCache(step);
                         if (!restore || conditionalOnRelease(step))
@@ -40661,7 +39564,7 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
                                 `workflow run on the branch (the cache's scope) becomes part of ${what}. Turn the cache off in ` +
                                 `release jobs (or restore only in jobs whose output is not published).${note}`,
                             location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, restore.at.span),
-                            key: `${job.id}/${stepLabel(step)}`,
+                            key: `${job.id}/${(0,shared/* stepLabel */.vO)(step)}`,
                             // Without a publishing step we recognise, a pushed tag is often a workflow that only
                             // prepares a release (opens a release pull request, runs checks on tags): a guess, shown to
                             // pedantic readers; a release event is a release, but what it ships is unseen (medium),
@@ -40781,9 +39684,9 @@ function isFlagTrue(leaf, name) {
 }
 /** A step of any action whose publishing an expression may decide (`push: ${{ inputs.authenticated }}`). */
 function decidesPublishing(step) {
-    const action = actionPathOf(step.uses);
+    const action = (0,shared/* actionPathOf */.ps)(step.uses);
     const decides = action === 'goreleaser/goreleaser-action' ? 'args' : 'push';
-    const value = input(step, decides);
+    const value = (0,shared/* input */.hF)(step, decides);
     return value !== undefined && dynamic(value);
 }
 /** Inputs that switch a setup action's cache on (`cache: npm`, `bundler-cache: true`). */
@@ -40810,16 +39713,16 @@ const CACHE_BY_DEFAULT = {
 };
 /** How a step restores a cache, and the node to report; undefined when it does not. */
 function restoresCache(step) {
-    const action = actionPathOf(step.uses);
+    const action = (0,shared/* actionPathOf */.ps)(step.uses);
     if (!action || !step.uses)
         return undefined;
     const spec = CACHE_INPUTS[action];
     if (spec) {
-        const value = input(step, spec.input);
+        const value = (0,shared/* input */.hF)(step, spec.input);
         if (!value || dynamic(value))
             return undefined;
         const text = String(value.value ?? '').trim();
-        if (spec.kind === 'flag' ? !isTrue(value) : text === '' || isFalse(value))
+        if (spec.kind === 'flag' ? !(0,shared/* isTrue */.Hn)(value) : text === '' || (0,shared/* isFalse */.Wu)(value))
             return undefined;
         if (spec.input === 'cache-from' && !/type=gha/.test(text))
             return undefined;
@@ -40828,13 +39731,13 @@ function restoresCache(step) {
     const byDefault = CACHE_BY_DEFAULT[action];
     if (!byDefault)
         return undefined;
-    const off = input(step, byDefault.off);
-    if (off && (dynamic(off) || (byDefault.when === 'true' ? isTrue(off) : isFalse(off))))
+    const off = (0,shared/* input */.hF)(step, byDefault.off);
+    if (off && (dynamic(off) || (byDefault.when === 'true' ? (0,shared/* isTrue */.Hn)(off) : (0,shared/* isFalse */.Wu)(off))))
         return undefined;
     // actions/setup-go caches by default since v4; older majors only when asked.
-    if (action === 'actions/setup-go' && !off && /^v[1-3](\.|$)/.test(refOf(step.uses) ?? ''))
+    if (action === 'actions/setup-go' && !off && /^v[1-3](\.|$)/.test((0,shared/* refOf */.H8)(step.uses) ?? ''))
         return undefined;
-    const inferred = action === 'actions/setup-go' && !off && !/^v\d/.test(refOf(step.uses) ?? '');
+    const inferred = action === 'actions/setup-go' && !off && !/^v\d/.test((0,shared/* refOf */.H8)(step.uses) ?? '');
     return {
         how: off ? `(${byDefault.off}: ${String(off.value)})` : 'by default',
         at: off ?? step.uses,
@@ -40873,7 +39776,7 @@ const FIXED_PROGRAMS = new Set(('echo printf test [ [[ true false : exit set uns
  * `sed -f script`, `awk -f prog.awk`: the program is a file, of the repository as checked out, not
  * the fixed text of the workflow (GNU sed's `e` and awk's `system()` run commands).
  */
-const fixed_commands_SCRIPT_FILE = {
+const SCRIPT_FILE = {
     sed: /^(?:-[a-zA-Z]*f.*|--file(?:=.*)?)$/,
     awk: /^(?:-[a-zA-Z]*f.*|--file(?:=.*)?|-E|--exec(?:=.*)?)$/,
     gawk: /^(?:-[a-zA-Z]*f.*|--file(?:=.*)?|-E|--exec(?:=.*)?)$/,
@@ -40916,7 +39819,7 @@ function fixedPrograms(script, extra = NONE, depth = 0) {
         for (const p of nested)
             out.add(p);
     }
-    for (const command of commandsOf(script)) {
+    for (const command of (0,workflow_commands/* commandsOf */.K)(script)) {
         const words = command.program;
         if (words.length === 0)
             continue;
@@ -40924,7 +39827,7 @@ function fixedPrograms(script, extra = NONE, depth = 0) {
         // A redirection on its own (`} >> "$GITHUB_OUTPUT"`) starts nothing.
         if (/^\d*[<>]/.test(first))
             continue;
-        const program = programName(command);
+        const program = (0,workflow_commands/* programName */.k)(command);
         if (!program || !(FIXED_PROGRAMS.has(program) || extra.has(program)))
             return undefined;
         const sub = FIXED_SUBCOMMANDS[program];
@@ -40937,7 +39840,7 @@ function fixedPrograms(script, extra = NONE, depth = 0) {
             if (program === 'git' && words.some((w) => GIT_RUNS.test(w.text)))
                 return undefined;
         }
-        const file = fixed_commands_SCRIPT_FILE[program];
+        const file = SCRIPT_FILE[program];
         if (file && words.slice(1).some((w) => file.test(w.text)))
             return undefined;
         out.add(sub ? `${program} ${words.slice(1).find((w) => !w.text.startsWith('-')).text}` : program);
@@ -40976,11 +39879,11 @@ const CODE_SCANNING = { 'security-events': W, actions: R, contents: R };
 /** Actions (lower-case owner/repo or owner/repo/path) and the scopes they use with the job's token. */
 const ACTIONS = {
     'actions/checkout': { contents: R },
-    'actions/download-artifact': (s) => (input(s, 'run-id') ? { actions: R } : scopes_NONE),
+    'actions/download-artifact': (s) => ((0,shared/* input */.hF)(s, 'run-id') ? { actions: R } : scopes_NONE),
     'actions/labeler': { contents: R, 'pull-requests': W },
     'actions/stale': { issues: W, 'pull-requests': W },
     'actions/first-interaction': { issues: W, 'pull-requests': W },
-    'actions/dependency-review-action': (s) => input(s, 'comment-summary-in-pr') ? { contents: R, 'pull-requests': W } : { contents: R },
+    'actions/dependency-review-action': (s) => (0,shared/* input */.hF)(s, 'comment-summary-in-pr') ? { contents: R, 'pull-requests': W } : { contents: R },
     'actions/configure-pages': { pages: W },
     'actions/upload-pages-artifact': scopes_NONE,
     'actions/deploy-pages': { pages: W, 'id-token': W },
@@ -41024,11 +39927,11 @@ const ACTIONS = {
     'ko-build/setup-ko': { packages: W },
     // crane's setup logs in to GitHub's registry with the job's token, for `crane cp` and `crane push`.
     'imjasonh/setup-crane': { packages: W },
-    'aws-actions/configure-aws-credentials': (s) => input(s, 'role-to-assume') && !input(s, 'aws-access-key-id') ? { 'id-token': W } : scopes_NONE,
-    'google-github-actions/auth': (s) => (input(s, 'workload_identity_provider') ? { 'id-token': W } : scopes_NONE),
-    'azure/login': (s) => (input(s, 'client-id') && !input(s, 'creds') ? { 'id-token': W } : scopes_NONE),
-    'pypa/gh-action-pypi-publish': (s) => (input(s, 'password') ? scopes_NONE : { 'id-token': W }),
-    'codecov/codecov-action': (s) => input(s, 'use_oidc') && !isFalse(input(s, 'use_oidc')) ? { 'id-token': W } : scopes_NONE,
+    'aws-actions/configure-aws-credentials': (s) => (0,shared/* input */.hF)(s, 'role-to-assume') && !(0,shared/* input */.hF)(s, 'aws-access-key-id') ? { 'id-token': W } : scopes_NONE,
+    'google-github-actions/auth': (s) => ((0,shared/* input */.hF)(s, 'workload_identity_provider') ? { 'id-token': W } : scopes_NONE),
+    'azure/login': (s) => ((0,shared/* input */.hF)(s, 'client-id') && !(0,shared/* input */.hF)(s, 'creds') ? { 'id-token': W } : scopes_NONE),
+    'pypa/gh-action-pypi-publish': (s) => ((0,shared/* input */.hF)(s, 'password') ? scopes_NONE : { 'id-token': W }),
+    'codecov/codecov-action': (s) => (0,shared/* input */.hF)(s, 'use_oidc') && !(0,shared/* isFalse */.Wu)((0,shared/* input */.hF)(s, 'use_oidc')) ? { 'id-token': W } : scopes_NONE,
 };
 /** Actions that never use the token (toolchains, caches, artifacts of the same run, Docker setup). */
 const NO_TOKEN = /^(?:actions\/(?:setup-[\w-]+|cache(?:\/(?:restore|save))?|upload-artifact)|[\w-]+\/setup-[\w-]+|[\w-]+\/[\w-]*-installer|docker\/(?:setup-[\w-]+|build-push-action|metadata-action|bake-action)|ruby\/setup-ruby|pnpm\/action-setup|dtolnay\/rust-toolchain|swatinem\/rust-cache|taiki-e\/install-action|gradle\/actions\/setup-gradle|slackapi\/slack-github-action|sigstore\/cosign-installer|step-security\/harden-runner|actions\/create-github-app-token|jlumbroso\/free-disk-space|crate-ci\/typos|helm\/kind-action)$/;
@@ -41038,8 +39941,8 @@ const NO_TOKEN = /^(?:actions\/(?:setup-[\w-]+|cache(?:\/(?:restore|save))?|uplo
  * an action whose needs are not known (actions/github-script, whose script may call anything).
  */
 function knownActionScopes(step) {
-    const path = actionPathOf(step.uses);
-    const repo = actionOf(step.uses);
+    const path = (0,shared/* actionPathOf */.ps)(step.uses);
+    const repo = (0,shared/* actionOf */.qj)(step.uses);
     if (!path || !repo)
         return undefined;
     const known = ACTIONS[path] ?? ACTIONS[repo];
@@ -41102,7 +40005,6 @@ const REST = [
     [/^pages\b/, 'pages'],
     [/^code-scanning\b/, 'security-events'],
 ];
-const TOKEN = /github\.token|secrets\.GITHUB_TOKEN/i;
 const scopes_GIT_PUSH = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh-deploy\b|\bghp-import\b|\bmike\s+deploy\b/;
 const OIDC = /ACTIONS_ID_TOKEN_REQUEST|--provenance\b|\bcosign\s+(?:sign|attest)\b/;
 const scopes_RELEASE_SCRIPT = /(?:^|[\s/])[\w.-]*(?:release|publish|deploy|push|bump)[\w.-]*\.(?:sh|bash|py|rb|js|mjs|ts|ps1)\b/i;
@@ -41135,12 +40037,12 @@ function jobNeeds(job, workflow) {
     let persisted;
     for (const step of job.steps) {
         if (step.uses) {
-            const repo = actionOf(step.uses);
+            const repo = (0,shared/* actionOf */.qj)(step.uses);
             if (!(repo && PUSH_ACTIONS.has(repo) && persisted === 'other'))
                 stepUses(step, needs, add);
-            if (repo === 'actions/checkout' && !isFalse(input(step, 'persist-credentials'))) {
-                const token = input(step, 'token')?.value;
-                const other = typeof token === 'string' && token.trim() !== '' && !TOKEN.test(token);
+            if (repo === 'actions/checkout' && !(0,shared/* isFalse */.Wu)((0,shared/* input */.hF)(step, 'persist-credentials'))) {
+                const token = (0,shared/* input */.hF)(step, 'token')?.value;
+                const other = typeof token === 'string' && token.trim() !== '' && !shared/* JOB_TOKEN */.IK.test(token);
                 persisted = !other || persisted === 'job' ? 'job' : 'other';
             }
         }
@@ -41203,18 +40105,18 @@ function givenJobToken(workspace, path, step, ...inherited) {
         return localGiven(workspace, local, step);
     if (mentionsToken(step.with))
         return true;
-    const action = actionPathOf(step.uses);
-    const repo = actionOf(step.uses);
+    const action = (0,shared/* actionPathOf */.ps)(step.uses);
+    const repo = (0,shared/* actionOf */.qj)(step.uses);
     if (!action || !repo)
         return false;
-    const own = TOKEN_INPUTS.map((k) => input(step, k)).find(Boolean);
+    const own = TOKEN_INPUTS.map((k) => (0,shared/* input */.hF)(step, k)).find(Boolean);
     if (own)
         return false;
     if (action === 'actions/github-script' || repo === 'actions/github-script')
         return true;
     const since = TOKEN_BY_DEFAULT[action];
     if (since) {
-        const version = actionVersion(workspace, path, step.uses);
+        const version = (0,shared/* actionVersion */.RK)(workspace, path, step.uses);
         return (!version ||
             version[0] > since[0] ||
             (version[0] === since[0] && (version[1] === undefined || version[1] >= since[1])));
@@ -41233,9 +40135,9 @@ function givenJobToken(workspace, path, step, ...inherited) {
 function localGiven(workspace, action, step) {
     const names = [];
     for (const [name, spec] of action.inputs?.entries ?? []) {
-        const set = input(step, name.toLowerCase());
+        const set = (0,shared/* input */.hF)(step, name.toLowerCase());
         const value = set ? set.value : scopes_isRecord(spec.value) ? spec.value.default : undefined;
-        if (typeof value === 'string' && TOKEN.test(value))
+        if (typeof value === 'string' && shared/* JOB_TOKEN */.IK.test(value))
             names.push(name);
     }
     if (typeof action.using?.value !== 'string' || action.using.value.trim().toLowerCase() !== 'composite')
@@ -41258,8 +40160,8 @@ function scopes_isRecord(v) {
 /** Actions that commit and push with the credentials a checkout persisted (no token of their own). */
 const PUSH_ACTIONS = new Set(['stefanzweifel/git-auto-commit-action']);
 function stepUses(step, needs, add) {
-    const path = actionPathOf(step.uses);
-    const repo = actionOf(step.uses);
+    const path = (0,shared/* actionPathOf */.ps)(step.uses);
+    const repo = (0,shared/* actionOf */.qj)(step.uses);
     const label = stepName(step);
     if (!path || !repo) {
         if ((0,parsers_uses/* parseUses */.A)(step.uses.value).kind === 'local')
@@ -41269,8 +40171,8 @@ function stepUses(step, needs, add) {
         return;
     }
     // A token of its own (a secret other than GITHUB_TOKEN) replaces the job's.
-    const own = TOKEN_INPUTS.map((k) => input(step, k)).find(Boolean);
-    if (own && typeof own.value === 'string' && !TOKEN.test(own.value) && repo !== 'docker/login-action')
+    const own = TOKEN_INPUTS.map((k) => (0,shared/* input */.hF)(step, k)).find(Boolean);
+    if (own && typeof own.value === 'string' && !shared/* JOB_TOKEN */.IK.test(own.value) && repo !== 'docker/login-action')
         return;
     const known = ACTIONS[path] ?? ACTIONS[repo];
     if (known)
@@ -41296,7 +40198,7 @@ const DISCUSSION_MUTATIONS = new Set([
 ]);
 /** actions/github-script: the REST calls its script makes, and GraphQL mutations on discussions. */
 function script(step, needs, add) {
-    const text = input(step, 'script')?.value;
+    const text = (0,shared/* input */.hF)(step, 'script')?.value;
     const label = stepName(step);
     if (typeof text !== 'string')
         return;
@@ -41350,7 +40252,7 @@ function stepRun(step, tokenInEnv, persisted, needs, add) {
             level: W,
             why: `${label} runs a release script, which may push with the checkout's credentials`,
         });
-    if (!tokenInEnv && !TOKEN.test(text))
+    if (!tokenInEnv && !shared/* JOB_TOKEN */.IK.test(text))
         return;
     let mapped = false;
     for (const m of text.matchAll(/\bgh\s+([a-z-]+)(?:\s+([a-z-]+))?/g)) {
@@ -41417,7 +40319,7 @@ function mentionsToken(map) {
     if (!map)
         return false;
     for (const v of map.entries.values())
-        if (typeof v.value === 'string' && TOKEN.test(v.value))
+        if (typeof v.value === 'string' && shared/* JOB_TOKEN */.IK.test(v.value))
             return true;
     return false;
 }
@@ -41498,7 +40400,7 @@ const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
         const upstream = workflowsByName(workspace);
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             step(step, source, job) {
-                if (actionOf(step.uses) !== 'actions/checkout' || isFalse(input(step, 'persist-credentials')))
+                if ((0,shared/* actionOf */.qj)(step.uses) !== 'actions/checkout' || (0,shared/* isFalse */.Wu)((0,shared/* input */.hF)(step, 'persist-credentials')))
                     return;
                 const found = finding(workspace, fixes, source, job, step, upstream);
                 if (found)
@@ -41510,16 +40412,16 @@ const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
     },
 });
 function finding(workspace, fixes, source, job, step, upstream) {
-    const explicit = input(step, 'persist-credentials');
+    const explicit = (0,shared/* input */.hF)(step, 'persist-credentials');
     const steps = job?.steps ?? (source.kind === 'action' ? source.steps : []);
     // The last step of a job: no step runs after it to read what it keeps. Post steps run in reverse
     // order, so its own, which removes the credentials, runs before those of the steps before it; then
     // the job ends. Not in a composite action, whose caller may run steps after it.
-    const later = stepsAfter(steps, step);
+    const later = (0,shared/* stepsAfter */.Ec)(steps, step);
     if (job && later.length === 0)
         return undefined;
     // A later step that pushes with the persisted token makes keeping it as deliberate as saying so.
-    const found = isTrue(explicit) ? undefined : laterPusher(workspace, steps, step);
+    const found = (0,shared/* isTrue */.Hn)(explicit) ? undefined : laterPusher(workspace, steps, step);
     // A push seen only inside a repository script may hang on the script's arguments (`release
     // --local` builds without pushing): the checkout is judged as if nothing pushed, as a guess.
     const scriptPusher = found !== undefined && laterPusher(workspace, steps, step, false) === undefined ? found : undefined;
@@ -41528,11 +40430,11 @@ function finding(workspace, fixes, source, job, step, upstream) {
     // fetch), or may use it in a way not seen here (a repository script, a task runner's target); with
     // neither, the explicit value keeps the token for no step of the job, and the checkout is graded
     // like one that does not say.
-    const unused = isTrue(explicit) &&
+    const unused = (0,shared/* isTrue */.Hn)(explicit) &&
         laterCredentialUser(workspace, steps, step) === undefined &&
         !laterOpaqueRun(steps, step);
-    const deliberate = (isTrue(explicit) && !unused) || pusher !== undefined;
-    const dir = typeof input(step, 'path')?.value === 'string' ? String(input(step, 'path').value) : '.';
+    const deliberate = ((0,shared/* isTrue */.Hn)(explicit) && !unused) || pusher !== undefined;
+    const dir = typeof (0,shared/* input */.hF)(step, 'path')?.value === 'string' ? String((0,shared/* input */.hF)(step, 'path').value) : '.';
     const major = majorVersion(workspace, source.path, step.uses);
     // An unknown version may keep the token in .git/config: uploads are judged as if it did.
     const inGitConfig = (major ?? 0) < 6;
@@ -41564,7 +40466,7 @@ function finding(workspace, fixes, source, job, step, upstream) {
         writable.scopes !== 'write-all' &&
         !writable.via &&
         !writable.scopes.split(', ').some((s) => s.toLowerCase() === 'security-events') &&
-        checkout_credentials_pullRequestsOnly(workflow, job);
+        pullRequestsOnly(workflow, job);
     const written = forkRead ? undefined : writable;
     // A later step that is given the job's token anyway (in its env or input, or an action that uses it
     // by default) gains nothing from the copy on disk: when every later step is, and no other credential
@@ -41599,7 +40501,7 @@ function finding(workspace, fixes, source, job, step, upstream) {
         outsiders.length === 0 &&
         workflow !== undefined &&
         job !== undefined &&
-        checkout_credentials_pullRequestsOnly(workflow, job) &&
+        pullRequestsOnly(workflow, job) &&
         onlyReads(upstream, workflow, job);
     const grounds = [];
     if (outsiders.length > 0)
@@ -41621,7 +40523,7 @@ function finding(workspace, fixes, source, job, step, upstream) {
         if (persistsSshKey(step))
             reasons.push('it persists the SSH key given in "ssh-key:" too');
         if (undecided)
-            reasons.push(`step "${stepLabel(undecided.step)}" uploads the checkout directory, and whether the artifact keeps hidden files (.git/config with the token) cannot be decided: ${undecided.why}`);
+            reasons.push(`step "${(0,shared/* stepLabel */.vO)(undecided.step)}" uploads the checkout directory, and whether the artifact keeps hidden files (.git/config with the token) cannot be decided: ${undecided.why}`);
     }
     if (deliberate && !leaking && privileged.length === 0)
         return undefined;
@@ -41631,11 +40533,11 @@ function finding(workspace, fixes, source, job, step, upstream) {
         : inGitConfig
             ? '.git/config'
             : 'a credentials file that .git/config includes';
-    const who = `${job ? `in job "${job.id}"` : 'in this action'}${aliasNote(step.uses)}`;
+    const who = `${job ? `in job "${job.id}"` : 'in this action'}${(0,shared/* aliasNote */.lp)(step.uses)}`;
     const head = pusher
         ? persistsSshKey(step)
-            ? `actions/checkout ${who} leaves the SSH key given in "ssh-key:" (and the job's token in ${where}) for step "${stepLabel(pusher)}", which pushes with it`
-            : `actions/checkout ${who} leaves the job's token in ${where} for step "${stepLabel(pusher)}", which pushes with it`
+            ? `actions/checkout ${who} leaves the SSH key given in "ssh-key:" (and the job's token in ${where}) for step "${(0,shared/* stepLabel */.vO)(pusher)}", which pushes with it`
+            : `actions/checkout ${who} leaves the job's token in ${where} for step "${(0,shared/* stepLabel */.vO)(pusher)}", which pushes with it`
         : deliberate
             ? `actions/checkout ${who} persists the token on purpose ("persist-credentials: true")`
             : unused
@@ -41643,7 +40545,7 @@ function finding(workspace, fixes, source, job, step, upstream) {
                 : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;
     const idleNote = idle.length === 0
         ? ''
-        : ` or has no use for it (${idle.map((i) => `step "${stepLabel(i.step)}" ${i.why}`).join('; ')})`;
+        : ` or has no use for it (${idle.map((i) => `step "${(0,shared/* stepLabel */.vO)(i.step)}" ${i.why}`).join('; ')})`;
     const heldNote = !held
         ? ''
         : token
@@ -41662,21 +40564,21 @@ function finding(workspace, fixes, source, job, step, upstream) {
         ? '; the job runs on pull requests only and its permissions grant the token no write scope, so the copy on disk reads nothing that those who can run code there cannot read already'
         : '';
     const why = leaking
-        ? `, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
+        ? `, and step "${(0,shared/* stepLabel */.vO)(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
         : `${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${prNote}${heldNote}${readNote}`;
     const fix = deliberate
         ? 'Push from a separate job that uploads nothing and runs no untrusted code, or pass the token only to the step that pushes.'
         : unused
             ? 'Set "persist-credentials: false" unless a later action pushes with git; then pass the token to that step explicitly.'
             : 'Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
-    const at = isTrue(explicit) ? explicit : step.uses;
+    const at = (0,shared/* isTrue */.Hn)(explicit) ? explicit : step.uses;
     const guess = scriptPusher
-        ? `; step "${stepLabel(scriptPusher)}" runs a repository script that pushes with git, which may need it`
+        ? `; step "${(0,shared/* stepLabel */.vO)(scriptPusher)}" runs a repository script that pushes with git, which may need it`
         : '';
     const reported = {
         message: `${head}${why}${guess}. ${fix}`,
         location: (0,core_location/* locationFromSpan */.Cx)(source.path, at.span),
-        key: `${job?.id ?? ''}/${stepLabel(step)}`,
+        key: `${job?.id ?? ''}/${(0,shared/* stepLabel */.vO)(step)}`,
         severity,
         // A guess unless outsiders' input reaches the job: then the token on disk matters either way.
         // When every later step holds the credential anyway (and no upload may carry it off), the copy
@@ -41685,7 +40587,7 @@ function finding(workspace, fixes, source, job, step, upstream) {
             ? { confidence: 'low' }
             : {}),
     };
-    if (isTrue(explicit))
+    if ((0,shared/* isTrue */.Hn)(explicit))
         reported.unfixable = 'persist-credentials: true is set on purpose';
     else
         persistCredentialsFix(workspace, fixes, reported, source, steps, step);
@@ -41696,9 +40598,9 @@ function finding(workspace, fixes, source, job, step, upstream) {
  * workflow's triggers, narrowed by a comparison of `github.event_name` its own `if:` requires
  * (event-guards.ts).
  */
-function checkout_credentials_pullRequestsOnly(workflow, job) {
+function pullRequestsOnly(workflow, job) {
     const events = jobEvents(workflow, job);
-    return events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
+    return events.length > 0 && events.every((e) => shared/* PR_EVENTS */.l.has(e) && e !== 'pull_request_target');
 }
 /** Write scopes that reach no code, check, package or release (see {@link writes}). */
 const NO_CODE_SCOPES = new Set(['id-token', 'issues', 'discussions', 'repository-projects']);
@@ -41782,12 +40684,12 @@ function mayWriteOnly(step) {
     // A run that scopes.ts takes for a push (`mike deploy`) but that pushes only when told to.
     if (step.run)
         return !pushes(step.run.value);
-    const action = actionOf(step.uses);
+    const action = (0,shared/* actionOf */.qj)(step.uses);
     if (action === 'docker/login-action' || action === 'actions/configure-pages')
         return true;
     if (action !== 'goreleaser/goreleaser-action')
         return false;
-    const args = input(step, 'args')?.value;
+    const args = (0,shared/* input */.hF)(step, 'args')?.value;
     return (typeof args !== 'string' ||
         /(?:^|\s)(?:--snapshot|--skip-publish|--skip[= ][\w,]*publish|build)(?:\s|$)/.test(args));
 }
@@ -41804,7 +40706,7 @@ function pullRequestCaller(sources, workflow, job) {
  * False when one of them is the repository's default, which may be read-write.
  */
 function onlyReads(sources, workflow, job) {
-    return checkout_credentials_grants(sources, workflow, job, new Set()).every(({ permissions }) => writesOnly(permissions, ID_TOKEN));
+    return checkout_credentials_grants(sources, workflow, job, new Set()).every(({ permissions }) => (0,shared/* writesOnly */.BR)(permissions, ID_TOKEN));
 }
 /** `id-token` writes no scope of the token a checkout keeps. */
 const ID_TOKEN = new Set(['id-token']);
@@ -41821,10 +40723,10 @@ function checkout_credentials_grants(sources, workflow, job, seen, via) {
             {
                 permissions: own,
                 ...(via ? { via } : {}),
-                ...(via && checkout_credentials_pullRequestsOnly(workflow, job) ? { pullRequests: true } : {}),
+                ...(via && pullRequestsOnly(workflow, job) ? { pullRequests: true } : {}),
             },
         ];
-    const events = eventsOf(workflow);
+    const events = (0,shared/* eventsOf */.XL)(workflow);
     if (!events.has('workflow_call') || seen.has(workflow.path))
         return [{ permissions: undefined }];
     const chain = new Set(seen).add(workflow.path);
@@ -41899,7 +40801,7 @@ const checkout_credentials_IDLE = new WeakMap();
  * commands in the default shell.
  */
 function noUseOfCredentials(step) {
-    const action = actionPathOf(step.uses);
+    const action = (0,shared/* actionPathOf */.ps)(step.uses);
     if (action && IDLE_ACTIONS.has(action))
         return `is GitHub's ${action}, which runs no code of the repository and talks to no git remote`;
     // `${{ github.workspace }}` is the checkout's root, as `$GITHUB_WORKSPACE` is: no outsider writes it.
@@ -41922,7 +40824,7 @@ function noUseOfCredentials(step) {
     const docker = fixedPrograms(run, DOCKER);
     if (!docker?.has('docker'))
         return undefined;
-    const runs = commandsOf(run).filter((c) => programName(c) === 'docker');
+    const runs = (0,workflow_commands/* commandsOf */.K)(run).filter((c) => (0,workflow_commands/* programName */.k)(c) === 'docker');
     return runs.every((c) => confinedContainer(c.program))
         ? `runs only fixed commands and containers that mount no more than a subfolder of the checkout (${runs.map((c) => `"${c.program[imageIndex(c.program)].text}"`).join(', ')}), which neither hold the token's file nor .git`
         : undefined;
@@ -41997,13 +40899,10 @@ function confinedContainer(words) {
 }
 /** The credential a checkout is given in `token:` when it is not the job's own token. */
 function otherCredential(step) {
-    const token = input(step, 'token');
+    const token = (0,shared/* input */.hF)(step, 'token');
     if (!token)
         return undefined;
-    return typeof token.value === 'string' &&
-        /^\s*\$\{\{\s*(?:github\.token|secrets\.GITHUB_TOKEN)\s*\}\}\s*$/i.test(token.value)
-        ? undefined
-        : token;
+    return typeof token.value === 'string' && shared/* JOB_TOKEN_VALUE */.mg.test(token.value) ? undefined : token;
 }
 /**
  * Whether a step is given the credential a checkout was given in `token:` (one `${{ }}` expression,
@@ -42030,9 +40929,9 @@ function givenCredential(step, token, ...inherited) {
  * the checkout directory, a version that leaves hidden files out), or what keeps it from being decided.
  */
 function hiddenFilesUploaded(workspace, path, step, dir) {
-    if (actionOf(step.uses) !== 'actions/upload-artifact')
+    if ((0,shared/* actionOf */.qj)(step.uses) !== 'actions/upload-artifact')
         return undefined;
-    const paths = input(step, 'path');
+    const paths = (0,shared/* input */.hF)(step, 'path');
     if (typeof paths?.value !== 'string')
         return undefined;
     const root = dir.replace(/^\.\/?/, '').replace(/\/$/, '');
@@ -42054,14 +40953,14 @@ function hiddenFilesUploaded(workspace, path, step, dir) {
     });
     if (!covers)
         return undefined;
-    const hidden = input(step, 'include-hidden-files');
-    if (isTrue(hidden))
+    const hidden = (0,shared/* input */.hF)(step, 'include-hidden-files');
+    if ((0,shared/* isTrue */.Hn)(hidden))
         return true;
     // upload-artifact leaves hidden files out by default since v4.4.0 (a bare `v4` tag is the newest
     // v4, so after it); earlier versions take them and ignore `include-hidden-files`.
-    const version = actionVersion(workspace, path, step.uses);
+    const version = (0,shared/* actionVersion */.RK)(workspace, path, step.uses);
     if (!version) {
-        const ref = refOf(step.uses);
+        const ref = (0,shared/* refOf */.H8)(step.uses);
         const pin = ref && /^[0-9a-f]{40}$/i.test(ref)
             ? 'it is pinned to a commit without a version comment'
             : `its ref ${JSON.stringify(ref ?? '')} names no version`;
@@ -42071,14 +40970,14 @@ function hiddenFilesUploaded(workspace, path, step, dir) {
     }
     if (version[0] < 4 || (version[0] === 4 && version[1] !== undefined && version[1] < 4))
         return true;
-    if (!hidden || isFalse(hidden))
+    if (!hidden || (0,shared/* isFalse */.Wu)(hidden))
         return undefined;
     return {
         undecided: `"include-hidden-files" is ${JSON.stringify(String(hidden.value))}, known only when the workflow runs`,
     };
 }
 function majorVersion(workspace, path, uses) {
-    return actionVersion(workspace, path, uses)?.[0];
+    return (0,shared/* actionVersion */.RK)(workspace, path, uses)?.[0];
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/concurrency-limits.js
@@ -42188,7 +41087,7 @@ const workflowContainerCredentials = (0,types/* defineEvaluator */.D)({
 });
 
 // EXTERNAL MODULE: ./lib/core/parsers/shell.js
-var shell = __nccwpck_require__(5582);
+var parsers_shell = __nccwpck_require__(5582);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/callers.js
 var workflow_callers = __nccwpck_require__(414);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/contexts.js
@@ -42329,6 +41228,8 @@ function worst(a, b) {
     return a === 'arbitrary' || b === 'arbitrary' ? 'arbitrary' : 'structured';
 }
 
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/script-memo.js
+var script_memo = __nccwpck_require__(3730);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/head-lookup.js
 
 
@@ -42368,7 +41269,7 @@ function selectsHead(view) {
     }
     return false;
 }
-const commandsOfScript = memoByScript((script) => (0,shell_commands/* scriptCommands */.q8)(script));
+const commandsOfScript = (0,script_memo/* memoByScript */.$)((script) => (0,shell_commands/* scriptCommands */.q8)(script));
 /**
  * Whether `script[start, end)` (a word, an assignment, a line that writes a step output) holds a
  * command that looks a pull request's head up: parsed, so text in single quotes or comments is not one.
@@ -42631,7 +41532,7 @@ class Dataflow {
     }
     writes(source, step) {
         const run = step.run;
-        return this.workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => shellWrites(run.value));
+        return this.workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => (0,shell/* shellWrites */.h6)(run.value));
     }
     /** Flows into a value a script wrote: the expressions on its lines and the env vars it read. */
     written(w, step, index, scope, text, depth) {
@@ -43298,7 +42199,7 @@ function inertJob(job, workflow, workspace) {
         // it prints is none.
         if (step.run && WRITES.test(step.run.value))
             return undefined;
-        if (step.uses && !step.run && actionPathOf(step.uses) === 'actions/checkout') {
+        if (step.uses && !step.run && (0,shared/* actionPathOf */.ps)(step.uses) === 'actions/checkout') {
             found.checkout = true;
             continue;
         }
@@ -43325,7 +42226,7 @@ function loadsCode(env) {
 }
 /** The checkouts of a job leave `.git` at the workspace's root only (none is given a `path:`). */
 function gitAtRoot(job) {
-    return !job.steps.some((s) => actionOf(s.uses) === 'actions/checkout' && input(s, 'path'));
+    return !job.steps.some((s) => (0,shared/* actionOf */.qj)(s.uses) === 'actions/checkout' && (0,shared/* input */.hF)(s, 'path'));
 }
 /** Options of `docker build` taken as they come: what they set stays in the image or the output. */
 const token_use_BUILD_VALUE_OPTIONS = new Set([
@@ -43502,9 +42403,9 @@ function runsOther(script, options = {}) {
  * with the offset of their first such definition. A definition in a branch, a subshell, a pipeline or
  * after `&&` or `||` may not be made: a call of its name may run the program.
  */
-const definedBefore = memoByScript((script) => {
+const definedBefore = (0,script_memo/* memoByScript */.$)((script) => {
     const out = new Map();
-    for (const w of (0,shell/* shellFunctionsInForce */.Mv)(script))
+    for (const w of (0,parsers_shell/* shellFunctionsInForce */.Mv)(script))
         if (!out.has(w.value))
             out.set(w.value, w.start);
     return out;
@@ -43575,8 +42476,8 @@ function stepWriter(step) {
         return token_use_SCRIPT_FILE.test(step.run.value) ? `step ${label(step)} runs a repository script` : undefined;
     }
     if (step.uses) {
-        const path = actionPathOf(step.uses);
-        const repo = actionOf(step.uses);
+        const path = (0,shared/* actionPathOf */.ps)(step.uses);
+        const repo = (0,shared/* actionOf */.qj)(step.uses);
         if (path && repo && (READ_ONLY_ACTIONS.has(path) || READ_ONLY_ACTIONS.has(repo)))
             return undefined;
         return `step ${label(step)} uses ${step.uses.value}, which can use the token`;
@@ -43587,7 +42488,7 @@ function token_use_mentionsToken(map) {
     if (!map)
         return false;
     for (const v of map.entries.values()) {
-        if (typeof v.value === 'string' && /github\.token|secrets\.GITHUB_TOKEN/i.test(v.value))
+        if (typeof v.value === 'string' && shared/* JOB_TOKEN */.IK.test(v.value))
             return true;
     }
     return false;
@@ -43639,7 +42540,7 @@ function tokenWithheld(workspace, job, workflow, options = {}) {
         if (token_use_mentionsToken(step.env) || token_use_mentionsToken(step.with))
             return undefined;
         if (step.run) {
-            if (/github\.token|secrets\.GITHUB_TOKEN/i.test(step.run.value))
+            if (shared/* JOB_TOKEN */.IK.test(step.run.value))
                 return undefined;
             // A step that may run a file of the tree, when the job's token is on disk.
             if (onDisk && (loads || loadsCode(step.env)))
@@ -43658,19 +42559,19 @@ function tokenWithheld(workspace, job, workflow, options = {}) {
             }
             continue;
         }
-        const path = actionPathOf(step.uses);
-        const repo = actionOf(step.uses);
+        const path = (0,shared/* actionPathOf */.ps)(step.uses);
+        const repo = (0,shared/* actionOf */.qj)(step.uses);
         if (!path || !repo)
             return undefined;
         const own = ownToken(step, job, workflow);
         if (repo === 'actions/checkout') {
             if (own)
                 found.replaced.push(repo);
-            else if (!isFalse(input(step, 'persist-credentials')))
+            else if (!(0,shared/* isFalse */.Wu)((0,shared/* input */.hF)(step, 'persist-credentials')))
                 onDisk = true;
             continue;
         }
-        if (GITHUB_READERS.test(path) && (!input(step, 'cache') || isFalse(input(step, 'cache')))) {
+        if (GITHUB_READERS.test(path) && (!(0,shared/* input */.hF)(step, 'cache') || (0,shared/* isFalse */.Wu)((0,shared/* input */.hF)(step, 'cache')))) {
             if (givenJobToken(workspace, workflow.path, step))
                 found.readers.push(repo);
             continue;
@@ -43689,7 +42590,7 @@ function tokenWithheld(workspace, job, workflow, options = {}) {
  * earlier create-github-app-token step of the job made (`${{ steps.app.outputs.token }}`).
  */
 function ownToken(step, job, workflow) {
-    const app = actionOf(step.uses) === 'actions/create-github-app-token';
+    const app = (0,shared/* actionOf */.qj)(step.uses) === 'actions/create-github-app-token';
     for (const [name, value] of step.with?.entries ?? []) {
         if (!(OWN_TOKEN_INPUT.test(name) || (app && /^private[-_]key$/i.test(name))) ||
             typeof value.value !== 'string')
@@ -43707,7 +42608,7 @@ function ownToken(step, job, workflow) {
         if (made &&
             job.steps.some((s) => s !== step &&
                 s.id?.value === made &&
-                actionOf(s.uses) === 'actions/create-github-app-token' &&
+                (0,shared/* actionOf */.qj)(s.uses) === 'actions/create-github-app-token' &&
                 ownToken(s, job, workflow)))
             return true;
     }
@@ -43715,7 +42616,7 @@ function ownToken(step, job, workflow) {
 }
 /** A value that names a secret and not the job's token. */
 function ownSecret(value) {
-    return /\bsecrets\s*[.[]/i.test(value) && !/github\.token|secrets\.GITHUB_TOKEN/i.test(value);
+    return /\bsecrets\s*[.[]/i.test(value) && !shared/* JOB_TOKEN */.IK.test(value);
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/privileged-reach.js
@@ -43742,7 +42643,7 @@ const HEAD_COMMIT = /(?:\.head\.(?:sha|ref)|\.head_sha|\.head_branch|\.head_comm
  * need). A head SHA alone names a commit to comment on or to look a pull request up by: data.
  */
 function headHandOff(workspace, heads, workflow, job, step) {
-    if (actionOf(step.uses) === 'actions/checkout')
+    if ((0,shared/* actionOf */.qj)(step.uses) === 'actions/checkout')
         return undefined;
     const scope = { source: workflow, job, stepIndex: step.index, level: 'step' };
     const flows = [];
@@ -43810,13 +42711,13 @@ function compositeAsData(workspace, step, depth) {
         return false;
     return action.steps.every((s) => {
         if (s.run)
-            return headCheckouts(s.run.value).length === 0;
+            return (0,shell/* headCheckouts */.wP)(s.run.value).length === 0;
         if (!s.uses)
             return true;
         const ref = (0,parsers_uses/* parseUses */.A)(s.uses.value);
         if (ref.kind === 'local')
             return compositeAsData(workspace, s, depth + 1);
-        const name = actionOf(s.uses);
+        const name = (0,shared/* actionOf */.qj)(s.uses);
         return (ref.kind === 'repository' &&
             name !== undefined &&
             !['actions/github-script', 'actions/checkout', 'actions/download-artifact'].includes(name) &&
@@ -43835,7 +42736,7 @@ function uploadsOnly(step, job, workflow) {
         return false;
     if ([workflow.env, job.env, step.env].some(loadsCode))
         return false;
-    const commands = commandsOf(step.run.value);
+    const commands = (0,workflow_commands/* commandsOf */.K)(step.run.value);
     return (commands.length > 0 &&
         commands.every((c) => c.words.length === c.program.length && UPLOADER.test(c.program.map((w) => w.text).join(' '))));
 }
@@ -43876,11 +42777,11 @@ function eventAsData(workspace, text, heads, workflow, repository, fetchedOnlyRe
             const tainted = (field, classify) => (0,workflow_expressions/* expressionsUnder */.c0)(workspace, workflow, `${step.pointer}/${field}`).some((e) => e.parsed.ok && classify.flows(e.parsed.node, e.inner, scope).length > 0);
             if (headHandOff(workspace, heads, workflow, job, step))
                 return false;
-            const action = actionOf(step.uses);
+            const action = (0,shared/* actionOf */.qj)(step.uses);
             if (step.run) {
                 if ((downloaded && !uploadsOnly(step, job, workflow)) ||
                     /\bGITHUB_EVENT_PATH\b/.test(step.run.value) ||
-                    (headCheckouts(step.run.value).length > 0 && !fetchedOnlyRead(job, step)) ||
+                    ((0,shell/* headCheckouts */.wP)(step.run.value).length > 0 && !fetchedOnlyRead(job, step)) ||
                     tainted('run', text))
                     return false;
                 if (/(?<![\w-])gh\s+run\s+download(?![\w-])/.test(step.run.value))
@@ -43888,7 +42789,7 @@ function eventAsData(workspace, text, heads, workflow, repository, fetchedOnlyRe
                 continue;
             }
             if (action === 'actions/github-script') {
-                const script = input(step, 'script');
+                const script = (0,shared/* input */.hF)(step, 'script');
                 if (script && (tainted('with/script', text) || scriptRunsCode(String(script.value))))
                     return false;
                 if (/\bdownloadArtifact\s*\(/.test(String(script?.value ?? '')))
@@ -43914,7 +42815,7 @@ function eventAsData(workspace, text, heads, workflow, repository, fetchedOnlyRe
                 !(action && RUN_ARTIFACT_ACTIONS.has(action)) &&
                 givenTheHead(step, (name) => tainted(`with/${name}`, heads)))
                 return false;
-            if ((action === 'actions/download-artifact' && input(step, 'run-id')) ||
+            if ((action === 'actions/download-artifact' && (0,shared/* input */.hF)(step, 'run-id')) ||
                 (action && RUN_ARTIFACT_ACTIONS.has(action)))
                 downloaded = true;
         }
@@ -43963,13 +42864,13 @@ function givenTheHead(step, tainted) {
  * Returns the folder, or undefined when the step is no such checkout or something may run the folder.
  */
 function sideFolderAsData(workflow, job, step, savesCache) {
-    if (actionOf(step.uses) !== 'actions/checkout')
+    if ((0,shared/* actionOf */.qj)(step.uses) !== 'actions/checkout')
         return undefined;
-    const raw = input(step, 'path')?.value;
+    const raw = (0,shared/* input */.hF)(step, 'path')?.value;
     const folder = typeof raw === 'string' ? folderOf(raw) : undefined;
     if (!folder)
         return undefined;
-    const later = stepsAfter(job.steps, step);
+    const later = (0,shared/* stepsAfter */.Ec)(job.steps, step);
     // A cache saved when the job ends, or an env that makes later commands load files.
     if (job.steps.some((s) => s.index < step.index && savesCache(s)))
         return undefined;
@@ -43994,14 +42895,14 @@ function sideFolderAsData(workflow, job, step, savesCache) {
             const ref = s.uses.value.trim();
             if (ref.startsWith('./') && namesDir(ref.slice(2)))
                 return undefined;
-            if (!actionPathOf(s.uses) && !ref.startsWith('./'))
+            if (!(0,shared/* actionPathOf */.ps)(s.uses) && !ref.startsWith('./'))
                 return undefined;
             if (mapNames(s.with, names))
                 return undefined;
         }
         if (s.run) {
             const script = withoutExpressions(s.run.value);
-            const commands = commandsOf(script);
+            const commands = (0,workflow_commands/* commandsOf */.K)(script);
             // Once a script or step leaves the workspace's root, a relative path is read from a directory
             // this does not follow (`cd .github && npm --prefix ../pr ci`, `cd .. && make -C r/pr`).
             const moved = [...dirs, wd].some((d) => typeof d === 'string' && d.trim() !== '') || commands.some(changesDir);
@@ -44314,7 +43215,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
         const values = new Dataflow(workspace, classifyContext);
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace, subjects), {
             workflow(workflow) {
-                const own = eventsOf(workflow);
+                const own = (0,shared/* eventsOf */.XL)(workflow);
                 // A reusable workflow runs in the events of its callers, except those of a calling job whose
                 // condition (or that of a job it needs) keeps outsiders out: the call never happens for them.
                 const events = (0,workflow_callers/* triggeringEvents */.yE)(workspace, workflow, (caller) => !jobExcludesOutsiders(caller.source, caller.job, repository));
@@ -44345,7 +43246,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                         "it builds or runs it, the pull request's author runs code there with that system's privileges, whatever " +
                                         'label or other act of a maintainer started this run.',
                                     location: handOff.location,
-                                    key: `${job.id}/${stepLabel(step)}/hand-off`,
+                                    key: `${job.id}/${(0,shared/* stepLabel */.vO)(step)}/hand-off`,
                                     // The build itself happens out of sight.
                                     confidence: 'medium',
                                 });
@@ -44366,7 +43267,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                             'renderer that runs what it finds would run it with those privileges. Keep the folder out of every ' +
                                             'working directory, script path and build, or move the job to "pull_request".',
                                         location: hit.location,
-                                        key: `${job.id}/${stepLabel(step)}/${hit.what}`,
+                                        key: `${job.id}/${(0,shared/* stepLabel */.vO)(step)}/${hit.what}`,
                                         severity: 'medium',
                                         confidence: 'medium',
                                     });
@@ -44389,7 +43290,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                                         ? ` It runs only when step "${member.step}"${member.job === job.id ? '' : ` of job "${member.job}"`} (${member.action}), ${member.how}: if it lets only maintainers through, outsiders cannot start this run, though the code checked out is whatever the pull request holds when the job runs, not what a maintainer read.`
                                                         : ''),
                                     location: hit.location,
-                                    key: `${job.id}/${stepLabel(step)}/${hit.what}`,
+                                    key: `${job.id}/${(0,shared/* stepLabel */.vO)(step)}/${hit.what}`,
                                     // An environment may require a reviewer's approval, a check job or a membership
                                     // check may stop outsiders (what neither this file nor, for a check of another
                                     // repository, this tree shows).
@@ -44680,7 +43581,7 @@ function associationCheck(job, step) {
             break;
         if (earlier.if !== undefined || earlier.value['continue-on-error'] !== undefined)
             continue;
-        const action = actionPathOf(earlier.uses);
+        const action = (0,shared/* actionPathOf */.ps)(earlier.uses);
         const script = action?.toLowerCase() === 'actions/github-script'
             ? earlier.with?.entries.get('script')?.value
             : earlier.run?.value;
@@ -44697,7 +43598,7 @@ function associationCheck(job, step) {
         if (!fails)
             continue;
         return {
-            step: stepLabel(earlier),
+            step: (0,shared/* stepLabel */.vO)(earlier),
             job: job.id,
             action: earlier.run ? 'a run: script' : 'actions/github-script',
             how: 'which fails the job unless the author_association of who acted is one it allows, passes; what it allows is not judged here',
@@ -44734,7 +43635,7 @@ function commandText(script, programs) {
  * (`false && exit 1`): when in doubt, no exit.
  */
 function failingExits(script) {
-    const frames = (0,shell/* shellStructure */.SN)(script);
+    const frames = (0,parsers_shell/* shellStructure */.SN)(script);
     const byStart = new Map([...frames].map(([c, f]) => [c.start, { command: c, frames: f }]));
     const order = [...frames.keys()];
     const exits = (v) => v.name === 'exit' && /^[1-9]\d*$/.test(v.command.words[v.nameIndex + 1]?.value ?? '');
@@ -44848,7 +43749,7 @@ function permissionCheck(job, step) {
             continue;
         const sound = whose.has('author') && /\bhead\.repo\.full_name\b/.test(answers);
         return {
-            step: stepLabel(earlier),
+            step: (0,shared/* stepLabel */.vO)(earlier),
             job: job.id,
             action: 'a run: script',
             how: sound
@@ -44932,7 +43833,7 @@ function stepOutput(ref, job, before) {
     if (ref.path[0] !== 'steps' || ref.path[2] !== 'outputs' || ref.path.length !== 4)
         return undefined;
     const step = job.steps.find((s) => s.index < before && typeof s.id?.value === 'string' && s.id.value.toLowerCase() === ref.path[1]);
-    const action = actionPathOf(step?.uses);
+    const action = (0,shared/* actionPathOf */.ps)(step?.uses);
     if (!step || !action || !MEMBERSHIP_ACTION.test(action))
         return undefined;
     return {
@@ -44967,7 +43868,7 @@ function commandAt(script, at) {
  * they call the API and run nothing of the fetched commits.
  */
 function treeNeverRun(workflow, job, step, command, fetchOnly = false) {
-    const later = stepsAfter(job.steps, step);
+    const later = (0,shared/* stepsAfter */.Ec)(job.steps, step);
     if ([workflow.env, job.env, step.env, ...later.map((s) => s.env)].some(loadsCode))
         return false;
     if (job.steps.some((s) => s.index < step.index && savesCache(s)))
@@ -44992,7 +43893,7 @@ function githubCliCall(view) {
 function savesCache(step) {
     if (!step.uses)
         return false;
-    const path = actionPathOf(step.uses);
+    const path = (0,shared/* actionPathOf */.ps)(step.uses);
     // An action of this repository or a container: what it does when the job ends is not read here.
     if (!path || (/cache/i.test(path) && !/\/restore$/.test(path)))
         return true;
@@ -45005,9 +43906,9 @@ function savesCache(step) {
 function headCheckoutsOf(workspace, flow, workflow, job, step) {
     const scope = { source: workflow, job, stepIndex: step.index, level: 'step' };
     const hits = [];
-    if (actionOf(step.uses) === 'actions/checkout') {
+    if ((0,shared/* actionOf */.qj)(step.uses) === 'actions/checkout') {
         for (const name of ['ref', 'repository']) {
-            const node = input(step, name);
+            const node = (0,shared/* input */.hF)(step, name);
             if (!node || typeof node.value !== 'string')
                 continue;
             for (const e of (0,workflow_expressions/* expressionsAt */.Ve)(workspace, workflow, node.pointer)) {
@@ -45029,14 +43930,14 @@ function headCheckoutsOf(workspace, flow, workflow, job, step) {
     if (!step.run)
         return hits;
     const text = (0,workflow_expressions/* locatedText */.k6)(workspace, workflow.path, step.run);
-    for (const c of headCheckouts(step.run.value)) {
+    for (const c of (0,shell/* headCheckouts */.wP)(step.run.value)) {
         const command = commandAt(step.run.value, c.start);
         hits.push({ what: c.text, location: text.locate(c.start, c.end), ...(command ? { command } : {}) });
     }
     if (hits.length > 0)
         return hits;
     // `git checkout ${{ github.event.pull_request.head.sha }}` and friends, line by line.
-    const script = shell_joinContinuations(step.run.value);
+    const script = (0,shell/* joinContinuations */.L0)(step.run.value);
     let at = 0;
     for (const line of script.split('\n')) {
         if (/\bgit\s+(?:-c\s+\S+\s+)*(?:checkout|switch|fetch|reset|pull|clone|worktree)\b/.test(line)) {
@@ -45274,8 +44175,8 @@ const workflowDeployEnvironment = (0,types/* defineEvaluator */.D)({
     },
     evaluate({ options, workspace }) {
         const production = new RegExp(options.production ?? '(?<![a-z])(?:prod|production)(?![a-z])', 'i');
-        const deployAction = shared_globMatcher(options.deployActions ?? []);
-        const releaseAction = shared_globMatcher(options.releaseActions ?? []);
+        const deployAction = (0,shared/* globMatcher */.fU)(options.deployActions ?? []);
+        const releaseAction = (0,shared/* globMatcher */.fU)(options.releaseActions ?? []);
         const deployCommands = (options.deployCommands ?? []).map((c) => new RegExp(c, 'i'));
         const releaseCommands = (options.releaseCommands ?? []).map((c) => new RegExp(c, 'i'));
         const findings = [];
@@ -45326,17 +44227,17 @@ const workflowDeployEnvironment = (0,types/* defineEvaluator */.D)({
  */
 const ABOUT_A_DEPLOYMENT = /(?:^|[^a-z])(?:notif(?:y|ies|ication)|announce|report|track|record|mark|post[-_ ]?deploy)/i;
 function matches(step, action, commands) {
-    const path = actionPathOf(step.uses);
+    const path = (0,shared/* actionPathOf */.ps)(step.uses);
     if (path && action(path))
         return { step, what: `uses ${step.uses.value.replace(/@.*$/, '')}` };
     if (!step.run)
         return undefined;
     for (const re of commands) {
-        const m = firstRealCommand(step.run.value, re);
+        const m = (0,shell/* firstRealCommand */.Oh)(step.run.value, re);
         if (!m)
             continue;
         // The command the match is in (firstRealCommand indexes the script with continuations joined).
-        const joined = shell_joinContinuations(step.run.value);
+        const joined = (0,shell/* joinContinuations */.L0)(step.run.value);
         const before = joined
             .slice(0, m.index)
             .split(/\n|;|&&|\|\|/)
@@ -45503,13 +44404,13 @@ function matcher(globs) {
 const TARGET = /(?:>>?|\btee\s+(?:-a\s+|--append\s+)?|-(?:File)?Path\s+|\bAdd-Content\s+)\s*["']?(?:\$\{?GITHUB_(ENV|PATH)\b\}?|\$env:GITHUB_(ENV|PATH)\b|%GITHUB_(ENV|PATH)%)/i;
 const GROUP_END = /^\s*\}\s*>>?\s*["']?(?:\$\{?GITHUB_(ENV|PATH)\b|\$env:GITHUB_(ENV|PATH)\b)/i;
 const env_writes_ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+|\$)?([A-Za-z_]\w*)\s*=(.*)$/;
-const env_writes_VAR_REF = /\$env:([A-Za-z_]\w*)|\$\{?([A-Za-z_]\w*)|%([A-Za-z_]\w*)%/g;
+const VAR_REF = /\$env:([A-Za-z_]\w*)|\$\{?([A-Za-z_]\w*)|%([A-Za-z_]\w*)%/g;
 const RANDOM = /openssl\s+rand|uuidgen|\/dev\/urandom|\$RANDOM|\bmktemp\b|New-Guid|\[guid\]::NewGuid|randomUUID|secrets\.token_hex/i;
 /** Variables the runner sets: never attacker data (and the targets themselves). */
 const RUNNER_VAR = /^(GITHUB_(ENV|PATH|OUTPUT|STEP_SUMMARY|WORKSPACE|SHA|REF|REF_NAME|RUN_ID|RUN_NUMBER|REPOSITORY|SERVER_URL|API_URL|ACTION_PATH)|RUNNER_\w+|HOME|PATH|PWD|env|GITHUB_EVENT_PATH)$/i;
 /** Every write to the environment files, in script order. */
 function envWrites(script) {
-    const joined = shell_joinContinuations(script);
+    const joined = (0,shell/* joinContinuations */.L0)(script);
     const lines = [];
     let at = 0;
     for (const text of joined.split('\n')) {
@@ -45542,7 +44443,7 @@ function envWrites(script) {
     const assignedAt = new Map();
     const out = [];
     for (const [i, l] of lines.entries()) {
-        const sources = env_writes_sourcesOf(l, assigned);
+        const sources = sourcesOf(l, assigned);
         const file = target[i];
         if (file) {
             const checked = checkedVariables(lines, i, assignedAt);
@@ -45573,7 +44474,7 @@ function checkedVariables(lines, at, assignedAt) {
     const line = lines[at].text;
     if (line.includes('${{'))
         return undefined;
-    const names = [...line.matchAll(env_writes_VAR_REF)]
+    const names = [...line.matchAll(VAR_REF)]
         .map((m) => m[1] ?? m[2] ?? m[3])
         .filter((n) => !RUNNER_VAR.test(n));
     if (names.length === 0)
@@ -45674,9 +44575,9 @@ function strictPattern(pattern) {
     return depth === 0;
 }
 /** The line, plus what the script variables it reads were assigned from. */
-function env_writes_sourcesOf(line, assigned) {
+function sourcesOf(line, assigned) {
     const out = { ranges: [[line.start, line.end]], envVars: [] };
-    for (const m of line.text.matchAll(env_writes_VAR_REF)) {
+    for (const m of line.text.matchAll(VAR_REF)) {
         const name = m[1] ?? m[2] ?? m[3];
         if (RUNNER_VAR.test(name))
             continue;
@@ -45772,7 +44673,7 @@ const workflowGithubEnv = (0,types/* defineEvaluator */.D)({
                     findings.push({
                         message: github_env_message(w, found.what) + checked,
                         location: text.locate(w.start + leadingSpace(step.run.value, w.start), w.end),
-                        key: `${job?.id ?? ''}/${stepLabel(step)}/${w.file}/${w.text}`,
+                        key: `${job?.id ?? ''}/${(0,shared/* stepLabel */.vO)(step)}/${w.file}/${w.text}`,
                         ...(found.severity === 'high' ? {} : { severity: found.severity }),
                         ...(checked
                             ? { confidence: 'low' }
@@ -45839,11 +44740,11 @@ function github_env_message(w, what) {
 function downloadsArtifacts(workflow, job, step) {
     if (workflow.kind !== 'workflow')
         return false;
-    const events = eventsOf(workflow);
+    const events = (0,shared/* eventsOf */.XL)(workflow);
     if (!events.has('workflow_run') && !events.has('pull_request_target'))
         return false;
     return job.steps.some((s) => s.index <= step.index &&
-        ((s.uses && /download-artifact/.test(actionOf(s.uses) ?? '')) ||
+        ((s.uses && /download-artifact/.test((0,shared/* actionOf */.qj)(s.uses) ?? '')) ||
             (s.run && /\bgh\s+run\s+download\b|\/artifacts\b/.test(s.run.value))));
 }
 
@@ -45963,11 +44864,11 @@ const workflowInsecureCommands = (0,types/* defineEvaluator */.D)({
             job: (j, w) => check(w.path, j.env, `Job "${j.id}"`),
             step(step, source, job) {
                 const where = `Step ${step.index + 1}${job ? ` of job "${job.id}"` : ''}`;
-                const key = `${job?.id ?? ''}/${stepLabel(step)}`;
+                const key = `${job?.id ?? ''}/${(0,shared/* stepLabel */.vO)(step)}`;
                 check(source.path, step.env, where, key);
                 if (!step.run?.value.includes(NAME))
                     return;
-                for (const w of shellWrites(step.run.value)) {
+                for (const w of (0,shell/* shellWrites */.h6)(step.run.value)) {
                     if (w.file !== 'env' || w.name !== NAME)
                         continue;
                     const [from, to] = w.ranges[0];
@@ -46021,7 +44922,7 @@ const workflowInsecureUrlScheme = (0,types/* defineEvaluator */.D)({
         };
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             step(step, source, job) {
-                const owner = `${job?.id ?? ''}/${stepLabel(step)}`;
+                const owner = `${job?.id ?? ''}/${(0,shared/* stepLabel */.vO)(step)}`;
                 for (const [name, value] of step.with?.entries ?? []) {
                     if (typeof value.value !== 'string' || !/url|registry|mirror|server|source|host/i.test(name))
                         continue;
@@ -46036,8 +44937,8 @@ const workflowInsecureUrlScheme = (0,types/* defineEvaluator */.D)({
                 if (!step.run || !/\b(?:https?|ftp|git):\/\//i.test(step.run.value))
                     return;
                 const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
-                for (const command of commandsOf(step.run.value)) {
-                    const program = programName(command);
+                for (const command of (0,workflow_commands/* commandsOf */.K)(step.run.value)) {
+                    const program = (0,workflow_commands/* programName */.k)(command);
                     if (!program || !FETCHERS.has(program))
                         continue;
                     if (program === 'git' &&
@@ -46352,7 +45253,7 @@ const workflowMisfeature = (0,types/* defineEvaluator */.D)({
                 }
             },
             step(step, source, job) {
-                const owner = `${job?.id ?? ''}/${stepLabel(step)}`;
+                const owner = `${job?.id ?? ''}/${(0,shared/* stepLabel */.vO)(step)}`;
                 if (isCmd(step.shell?.value))
                     cmd(source, `${step.pointer}/shell`, owner);
                 // A report a later step of the job reads: the workflow handles the findings itself (counts,
@@ -46368,7 +45269,7 @@ const workflowMisfeature = (0,types/* defineEvaluator */.D)({
                                 "check's gate."
                             : ''), `${owner}/continue-on-error`, undefined, report ? 'low' : undefined);
                 }
-                const pip = actionPathOf(step.uses) === 'actions/setup-python' ? input(step, 'pip-install') : undefined;
+                const pip = (0,shared/* actionPathOf */.ps)(step.uses) === 'actions/setup-python' ? (0,shared/* input */.hF)(step, 'pip-install') : undefined;
                 if (pip) {
                     add(source, pip.pointer, '`pip-install` installs packages into the global Python of the runner, by name and outside any lockfile; ' +
                         'install into a virtual environment from a locked manifest in a run step instead.', `${owner}/pip-install`, 'low');
@@ -46404,7 +45305,7 @@ function isCmd(value) {
  * setups need continue-on-error so that the upload runs).
  */
 function uploadsSarifAfter(steps, step) {
-    return steps.some((s) => s.index > step.index && actionPathOf(s.uses) === 'github/codeql-action/upload-sarif');
+    return steps.some((s) => s.index > step.index && (0,shared/* actionPathOf */.ps)(s.uses) === 'github/codeql-action/upload-sarif');
 }
 /** Actions that check for vulnerabilities, secrets or policy violations (`owner/repo[/path]` prefixes). */
 const SECURITY_ACTIONS = [
@@ -46431,12 +45332,12 @@ const SECURITY_ACTIONS = [
 /** Commands that fail on findings: dependency audits, scanners, secret detectors. */
 const SECURITY_COMMAND = /^(?:(?:npm|yarn|pnpm|bun)\s+audit|pip-audit|safety\s+(?:check|scan)|bandit|cargo\s+(?:audit|deny)|govulncheck|gosec|trivy|grype|snyk\s+(?:test|code|container|iac)|semgrep|gitleaks|trufflehog|checkov|tfsec|zizmor|osv-scanner|brakeman|bundle(?:r)?[\s-]audit|dependency-check|controlgate)\b/;
 function securityCheck(step) {
-    const action = actionPathOf(step.uses);
+    const action = (0,shared/* actionPathOf */.ps)(step.uses);
     if (action)
         return SECURITY_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`));
     if (!step.run)
         return false;
-    return commandsOf(step.run.value).some((c) => SECURITY_COMMAND.test(c.program.map((w) => w.text).join(' ')));
+    return (0,workflow_commands/* commandsOf */.K)(step.run.value).some((c) => SECURITY_COMMAND.test(c.program.map((w) => w.text).join(' ')));
 }
 /** Events on which a run checks a change before or as it lands: a failed check there stops someone. */
 const GATING_EVENTS = new Set([
@@ -46465,7 +45366,7 @@ function reportReadAfter(steps, step) {
     for (const [name, node] of step.with?.entries ?? [])
         if (OUTPUT_INPUT.test(name) && typeof node.value === 'string' && node.value.trim() !== '')
             files.add(node.value.trim());
-    for (const c of step.run ? commandsOf(step.run.value) : []) {
+    for (const c of step.run ? (0,workflow_commands/* commandsOf */.K)(step.run.value) : []) {
         const words = c.words.map((w) => w.text);
         words.forEach((w, i) => {
             const [flag, inline] = w.split('=', 2);
@@ -46645,7 +45546,7 @@ const ENCODED = [
 ];
 /** Decode-and-run commands in a script. */
 function encodedExecutions(script) {
-    const joined = shell_joinContinuations(script);
+    const joined = (0,shell/* joinContinuations */.L0)(script);
     const out = [];
     for (const re of ENCODED) {
         for (const m of joined.matchAll(re)) {
@@ -46870,7 +45771,6 @@ function jobsText(blocks) {
 
 
 
-const unused_token_TOKEN = /github\.token|secrets\.GITHUB_TOKEN/i;
 /** GitHub's command-line clients and release tools, which read their token from {@link GH_VARS}. */
 const GH_CLI = /(?:^|[\s;&|(`$])(?:gh|hub)\s|goreleaser|semantic-release|changeset|release-it|release-please|pkg-pr-new|ghr\s/;
 const GH_VARS = /^(?:GH_TOKEN|GITHUB_TOKEN|GH_ENTERPRISE_TOKEN|GITHUB_ENTERPRISE_TOKEN)$/i;
@@ -46895,7 +45795,7 @@ function givenOwn(step, job, workflow, token, names) {
             return true;
         const made = /^\s*\$\{\{\s*steps\.([\w-]+)\.outputs\.token\s*\}\}\s*$/.exec(value)?.[1];
         return (made !== undefined &&
-            job.steps.some((s) => s.id?.value === made && actionOf(s.uses) === 'actions/create-github-app-token'));
+            job.steps.some((s) => s.id?.value === made && (0,shared/* actionOf */.qj)(s.uses) === 'actions/create-github-app-token'));
     });
 }
 /** Commands that write to a container registry, such as GitHub's (`packages`). */
@@ -46944,8 +45844,8 @@ function jobTokenUnused(workspace, job, workflow) {
                 found.mayPush = true;
             continue;
         }
-        const path = actionPathOf(step.uses);
-        const repo = actionOf(step.uses);
+        const path = (0,shared/* actionPathOf */.ps)(step.uses);
+        const repo = (0,shared/* actionOf */.qj)(step.uses);
         if (!path || !repo) {
             // A container action (`docker://`) is a program given no token; an action of this repository
             // is not read here.
@@ -46959,7 +45859,7 @@ function jobTokenUnused(workspace, job, workflow) {
         const known = knownActionScopes(step);
         if (ownToken(step, job, workflow)) {
             found.replaced.push(repo);
-            if (repo === 'actions/checkout' && !isFalse(input(step, 'persist-credentials')))
+            if (repo === 'actions/checkout' && !(0,shared/* isFalse */.Wu)((0,shared/* input */.hF)(step, 'persist-credentials')))
                 ownOnDisk = true;
             // actions/github-script makes its client with the token it is given.
             if (!known && repo !== 'actions/github-script') {
@@ -46976,7 +45876,7 @@ function jobTokenUnused(workspace, job, workflow) {
         if (!known)
             return undefined;
         if (repo === 'actions/checkout') {
-            if (!isFalse(input(step, 'persist-credentials')))
+            if (!(0,shared/* isFalse */.Wu)((0,shared/* input */.hF)(step, 'persist-credentials')))
                 onDisk = true;
             continue;
         }
@@ -47043,7 +45943,7 @@ function unusedWrite(workspace, job, workflow, scope) {
 function jobToken(workspace, workflow) {
     const call = workflow.on?.events.find((t) => t.event === 'workflow_call');
     if (!call)
-        return unused_token_TOKEN;
+        return shared/* JOB_TOKEN */.IK;
     const config = call.config?.value;
     const declared = unused_token_isRecord(config) && unused_token_isRecord(config.secrets) ? Object.keys(config.secrets) : [];
     const callers = (0,workflow_callers/* localCallers */.ch)(workspace, workflow.path).filter((c) => c.job?.uses);
@@ -47052,10 +45952,10 @@ function jobToken(workspace, workflow) {
             const passed = job.secrets?.value;
             if (!unused_token_isRecord(passed))
                 return false;
-            return Object.entries(passed).some(([k, v]) => k.toLowerCase() === name.toLowerCase() && typeof v === 'string' && unused_token_TOKEN.test(v));
+            return Object.entries(passed).some(([k, v]) => k.toLowerCase() === name.toLowerCase() && typeof v === 'string' && shared/* JOB_TOKEN */.IK.test(v));
         });
     const names = declared.filter(passesToken).map(workspace_glob/* escapeRegExp */.Nt).join('|');
-    return new RegExp(`${unused_token_TOKEN.source}|\\binputs\\.[\\w-]*token[\\w-]*${names ? `|\\bsecrets\\.(?:${names})(?![\\w-])` : ''}`, 'i');
+    return new RegExp(`${shared/* JOB_TOKEN */.IK.source}|\\binputs\\.[\\w-]*token[\\w-]*${names ? `|\\bsecrets\\.(?:${names})(?![\\w-])` : ''}`, 'i');
 }
 function unused_token_isRecord(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -47277,8 +46177,8 @@ function unsureWrite(job, workflow) {
 function pullRequestGrade(workflow, scope) {
     if (scope?.toLowerCase() === 'security-events')
         return undefined;
-    const events = [...eventsOf(workflow)];
-    const prOnly = events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
+    const events = [...(0,shared/* eventsOf */.XL)(workflow)];
+    const prOnly = events.length > 0 && events.every((e) => shared/* PR_EVENTS */.l.has(e) && e !== 'pull_request_target');
     return prOnly
         ? {
             severity: 'low',
@@ -47298,7 +46198,7 @@ function pullRequestJobs(workflow, inheriting, scope) {
     const idle = inheriting.filter((j) => !seenToUse(j, workflow, scope));
     const prOnly = (j) => {
         const events = jobEvents(workflow, j);
-        return events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
+        return events.length > 0 && events.every((e) => shared/* PR_EVENTS */.l.has(e) && e !== 'pull_request_target');
     };
     if (idle.length === 0 || !idle.every(prOnly))
         return undefined;
@@ -47349,7 +46249,7 @@ function githubFixedJob(j) {
         !j.container &&
         j.services.length === 0 &&
         j.steps.length > 0 &&
-        j.steps.every((s) => !s.run && GITHUB_FIXED_ACTIONS.has(actionPathOf(s.uses) ?? '')));
+        j.steps.every((s) => !s.run && GITHUB_FIXED_ACTIONS.has((0,shared/* actionPathOf */.ps)(s.uses) ?? '')));
 }
 /** Programs a script over an outsider's event data may run besides the fixed ones: GitHub's CLI. */
 const DATA_PROGRAMS = new Set(['gh']);
@@ -47376,7 +46276,7 @@ function permissions_eventAsData(job) {
                 return false;
             return (!step.uses && fixedText(step.run.value) && fixedPrograms(step.run.value, DATA_PROGRAMS) !== undefined);
         }
-        const path = actionPathOf(step.uses) ?? '';
+        const path = (0,shared/* actionPathOf */.ps)(step.uses) ?? '';
         if (!/^(?:actions|github)\//.test(path) || path === 'actions/checkout')
             return false;
         const script = step.with?.entries.get('script')?.value;
@@ -47386,7 +46286,7 @@ function permissions_eventAsData(job) {
 /** The note of a finding graded low because `jobs` run only GitHub's own fixed actions. */
 function githubFixedNote(jobs, what) {
     const names = jobs.map((j) => `"${j.id}"`).join(', ');
-    const actions = [...new Set(jobs.flatMap((j) => j.steps.map((s) => actionPathOf(s.uses))))].join(', ');
+    const actions = [...new Set(jobs.flatMap((j) => j.steps.map((s) => (0,shared/* actionPathOf */.ps)(s.uses))))].join(', ');
     return ` ${jobs.length > 1 ? 'Jobs' : 'Job'} ${names} ${jobs.length > 1 ? 'run' : 'runs'} only GitHub's own ${actions}, which run${actions.includes(',') ? '' : 's'} no code of this repository, so nothing but GitHub's code holds ${what} there today; a step added later would.`;
 }
 /**
@@ -47520,7 +46420,7 @@ function inertNote(workspace, workflow, jobs, readOnly = false) {
 function readOnly(workflow, permissions, jobs, upstream) {
     if (permissions?.shorthand?.value.trim() !== 'read-all')
         return false;
-    if ([...eventsOf(workflow)].some((e) => PR_EVENTS.has(e) || e === 'merge_group'))
+    if ([...(0,shared/* eventsOf */.XL)(workflow)].some((e) => shared/* PR_EVENTS */.l.has(e) || e === 'merge_group'))
         return false;
     return outsiderEvents(workflow, jobs, undefined, upstream).length === 0;
 }
@@ -47555,7 +46455,7 @@ function withheldNote(workspace, workflow, jobs, readOnly = false) {
 function missingPermissions(workspace, workflow, bare, upstream) {
     if (workflow.permissions || bare.length === 0)
         return undefined;
-    const events = [...eventsOf(workflow)];
+    const events = [...(0,shared/* eventsOf */.XL)(workflow)];
     if (events.length > 0 && events.every((e) => e === 'workflow_call'))
         return undefined;
     const outsiders = outsiderEvents(workflow, bare, undefined, upstream);
@@ -48221,7 +47121,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
     subjects: parsers_workflow/* workflowFiles */.BF,
     evaluate(ctx) {
         const { options, workspace, subjects } = ctx;
-        const action = shared_globMatcher(options.actions ?? []);
+        const action = (0,shared/* globMatcher */.fU)(options.actions ?? []);
         const commands = (options.commands ?? []).map((c) => new RegExp(c, 'i'));
         const names = options.names ? new RegExp(options.names, 'i') : undefined;
         const events = new Set(options.events ?? []);
@@ -48251,7 +47151,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         const runPerforms = (script, skip = NO_SKIP) => followed(script, (text) => textPerforms(text, skip));
         const superLinters = options.superLinter ?? [];
         const stepPerforms = (step, job, source, depth = 0) => {
-            const path = actionPathOf(step.uses);
+            const path = (0,shared/* actionPathOf */.ps)(step.uses);
             if (path && (action(path) || (usesGolangci && path === GOLANGCI_ACTION && golangciCounts())))
                 return true;
             if (path && superLinters.length > 0 && SUPER_LINTER.test(path)) {
@@ -48263,7 +47163,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             if (step.run && runPerforms(step.run.value, usesPreCommit ? skip() : NO_SKIP))
                 return true;
             if (usesPreCommit && path && PRE_COMMIT_ACTION.test(path)) {
-                const args = input(step, 'extra_args')?.value;
+                const args = (0,shared/* input */.hF)(step, 'extra_args')?.value;
                 if (preCommitPerforms(typeof args === 'string' ? args : '--all-files', skip()))
                     return true;
             }
@@ -48271,7 +47171,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             // pull request as a step's script would.
             if (path === DOCKER_BUILD_ACTION && options.followCalls !== false) {
                 const text = (name) => {
-                    const value = input(step, name)?.value;
+                    const value = (0,shared/* input */.hF)(step, name)?.value;
                     return typeof value === 'string' ? value : undefined;
                 };
                 const build = dockerBuild(text('file'), text('context'), text('target'));
@@ -48294,7 +47194,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         // A job calling a reusable workflow of another repository is matched by its path like an action
         // (its steps are not in this tree): `org/.github/.github/workflows/codeql.yml`.
         const callsPerforming = (job) => {
-            const called = job.uses ? actionPathOf(job.uses) : undefined;
+            const called = job.uses ? (0,shared/* actionPathOf */.ps)(job.uses) : undefined;
             return called !== undefined && action(called);
         };
         const performs = (job, source) => (names !== undefined &&
@@ -48459,7 +47359,7 @@ function placed(workspace, evidence, seen) {
     const reported = new Set(seen.map((c) => c.location?.path));
     const kept = seen.filter((c) => {
         const workflow = workflowOf(c);
-        const own = workflow ? eventsOf(workflow) : undefined;
+        const own = workflow ? (0,shared/* eventsOf */.XL)(workflow) : undefined;
         if (!workflow || own?.size !== 1 || !own.has('workflow_call'))
             return true;
         const callers = (0,workflow_callers/* localCallers */.ch)(workspace, workflow.path).filter((k) => k.job && k.source.kind === 'workflow');
@@ -48470,7 +47370,7 @@ function placed(workspace, evidence, seen) {
     const onPushes = kept
         .filter((c) => c.key === 'not-on-pull-requests')
         .map(workflowOf)
-        .filter((w) => w !== undefined && eventsOf(w).has('push'))
+        .filter((w) => w !== undefined && (0,shared/* eventsOf */.XL)(w).has('push'))
         .map((w) => w.path);
     return kept.flatMap((c) => {
         const workflow = workflowOf(c);
@@ -48719,11 +47619,11 @@ const workflowRemoteScript = (0,types/* defineEvaluator */.D)({
     },
     evaluate({ workspace, options }) {
         const findings = [];
-        const shellInputs = actionInputMap(options.shellInputs);
+        const shellInputs = (0,shared/* actionInputMap */.Rq)(options.shellInputs);
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             step(step, source, job) {
                 for (const script of stepScripts(step, shellInputs)) {
-                    const hits = remoteExecutions(script.value);
+                    const hits = (0,shell/* remoteExecutions */.O8)(script.value);
                     if (hits.length === 0)
                         continue;
                     const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, script);
@@ -48741,7 +47641,7 @@ const workflowRemoteScript = (0,types/* defineEvaluator */.D)({
                                 'Download to a file, check its SHA-256 (or signature) against a pinned value, then run it, or use a pinned action or package.' +
                                 (guard?.note ?? ''),
                             location: text.locate(hit.start, hit.end),
-                            key: `${job?.id ?? ''}/${stepLabel(step)}/${hit.text}`,
+                            key: `${job?.id ?? ''}/${(0,shared/* stepLabel */.vO)(step)}/${hit.text}`,
                             ...(guard?.absent ? { severity: 'low' } : {}),
                             ...(guard ? { confidence: 'medium' } : {}),
                         });
@@ -48756,7 +47656,7 @@ const workflowRemoteScript = (0,types/* defineEvaluator */.D)({
 function stepScripts(step, shellInputs) {
     if (step.run)
         return [step.run];
-    const listed = step.with && listedInputs(step, shellInputs);
+    const listed = step.with && (0,shared/* listedInputs */.pK)(step, shellInputs);
     if (!listed)
         return [];
     return [...step.with.entries]
@@ -48812,11 +47712,11 @@ defaultDirectory) {
     if (step.value['working-directory'] !== undefined || job.defaults?.workingDirectory || defaultDirectory)
         return undefined;
     const checkout = [...job.steps]
-        .filter((s) => s.index < step.index && actionOf(s.uses) === 'actions/checkout')
+        .filter((s) => s.index < step.index && (0,shared/* actionOf */.qj)(s.uses) === 'actions/checkout')
         .pop();
-    if (!checkout || input(checkout, 'path') !== undefined)
+    if (!checkout || (0,shared/* input */.hF)(checkout, 'path') !== undefined)
         return undefined;
-    const repository = input(checkout, 'repository')?.value;
+    const repository = (0,shared/* input */.hF)(checkout, 'repository')?.value;
     const other = typeof repository === 'string' && repository.trim() !== '' && !repository.includes('${{')
         ? repository.trim()
         : undefined;
@@ -48880,7 +47780,7 @@ function definedFunctions(text, file) {
  */
 function functionsBefore(workspace, script, at) {
     const out = new Map();
-    for (const command of commandsOf(script)) {
+    for (const command of (0,workflow_commands/* commandsOf */.K)(script)) {
         if (command.start >= at)
             break;
         const file = sourcedFile(workspace, command);
@@ -48899,7 +47799,7 @@ const SHELL_FILE_GLOBS = ['**/*.sh', '**/*.bash'];
 const SHELL_FILE = /\.(?:sh|bash)$/;
 /** The repository file (`.sh`, `.bash`) a `source` or `.` command reads, when its path is literal and found. */
 function sourcedFile(workspace, command) {
-    const program = programName(command);
+    const program = (0,workflow_commands/* programName */.k)(command);
     if (program !== 'source' && program !== '.')
         return undefined;
     const path = command.program[1]?.text;
@@ -48953,8 +47853,8 @@ const workflowSecretInCommandLine = (0,types/* defineEvaluator */.D)({
                 const vars = secretVariables(source, job, step);
                 const pwsh = powerShell(step, source, job);
                 let text;
-                for (const command of commandsOf(script)) {
-                    const program = programName(command);
+                for (const command of (0,workflow_commands/* commandsOf */.K)(script)) {
+                    const program = (0,workflow_commands/* programName */.k)(command);
                     if (!program || BUILTINS.has(program) || (pwsh && CMDLET.test(command.program[0].text)))
                         continue;
                     const uses = secretsInArguments(script, command, vars);
@@ -48978,7 +47878,7 @@ const workflowSecretInCommandLine = (0,types/* defineEvaluator */.D)({
                                 "program's own error output can record. Pass it on standard input or in an environment variable " +
                                 'the program reads itself.',
                             location: text.locate(use.start, use.end),
-                            key: `${job?.id ?? ''}/${stepLabel(step)}/${program}/${use.secret}`,
+                            key: `${job?.id ?? ''}/${(0,shared/* stepLabel */.vO)(step)}/${program}/${use.secret}`,
                         });
                     }
                 }
@@ -49115,8 +48015,8 @@ function reachedProgram(fn, call, use) {
     const index = call.program.findIndex((w) => w.start <= use.start && use.end <= w.end);
     if (index < 1 || call.program.slice(1, index).some((w) => /\$[@*]|\$\{[@*#]|\[@\]|\[\*\]/.test(w.text)))
         return undefined;
-    const commands = commandsOf(fn.body);
-    if (commands.some((c) => programName(c) === 'shift'))
+    const commands = (0,workflow_commands/* commandsOf */.K)(fn.body);
+    if (commands.some((c) => (0,workflow_commands/* programName */.k)(c) === 'shift'))
         return undefined;
     const held = new Map([[String(index), use.secret]]);
     // Variables set from it, and from those (`local p=$4; pass=$p`), in the order they are set.
@@ -49128,7 +48028,7 @@ function reachedProgram(fn, call, use) {
         }
     }
     for (const c of commands) {
-        const program = programName(c);
+        const program = (0,workflow_commands/* programName */.k)(c);
         if (!program || BUILTINS.has(program))
             continue;
         if (secretsInArguments(fn.body, c, held).length > 0)
@@ -49318,7 +48218,7 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
             const known = publishers.get(job);
             if (known !== undefined)
                 return known;
-            const p = job.steps.some(publishing_publishes);
+            const p = job.steps.some(workflow_publishing/* publishes */.AN);
             publishers.set(job, p);
             return p;
         };
@@ -49465,11 +48365,11 @@ function testsOnly(job) {
     for (const step of job.steps) {
         const name = typeof step.name?.value === 'string' ? step.name.value : '';
         const script = typeof step.run?.value === 'string' ? step.run.value : undefined;
-        if (DEPLOY_NAME.test(name) || DEPLOY_NAME.test(actionPathOf(step.uses) ?? '') || signs(step))
+        if (DEPLOY_NAME.test(name) || DEPLOY_NAME.test((0,shared/* actionPathOf */.ps)(step.uses) ?? '') || signs(step))
             return false;
-        if (script && firstRealCommand(script, DEPLOY_COMMAND))
+        if (script && (0,shell/* firstRealCommand */.Oh)(script, DEPLOY_COMMAND))
             return false;
-        if (script && (TEST_COMMAND.test(script) || secrets_outside_env_TEST_NAME.test(name)))
+        if (script && (workflow_publishing/* TEST_COMMAND */.PE.test(script) || secrets_outside_env_TEST_NAME.test(name)))
             tests = true;
     }
     return tests;
@@ -49482,7 +48382,7 @@ const SIGN_NAME = /(?<![a-z])(?:sign|signs|signing|notari[sz]e|notari[sz]ation)(
 function signs(step) {
     const name = typeof step.name?.value === 'string' ? step.name.value : '';
     const script = typeof step.run?.value === 'string' ? step.run.value : undefined;
-    return (SIGN_NAME.test(name) || (script !== undefined && firstRealCommand(script, SIGN_COMMAND) !== undefined));
+    return (SIGN_NAME.test(name) || (script !== undefined && (0,shell/* firstRealCommand */.Oh)(script, SIGN_COMMAND) !== undefined));
 }
 /** Commands that check a signature (`git verify-tag`, `gpg --verify`, `cosign verify`). */
 const VERIFY_COMMAND = /(?<![\w-])(?:git\s+(?:verify-tag|verify-commit)|gpgv|gpg2?\s[^\n]*?--verify|cosign\s+verify(?:-blob|-attestation)?|ssh-keygen\s[^\n]*?-Y\s+verify|minisign\s[^\n]*?\s-V|slsa-verifier|sigstore\s+verify)(?![\w-])/;
@@ -49498,7 +48398,7 @@ function verifiesOnly(job) {
  * rather than deploy. `pull_request_target` is not counted: it runs with the repository's secrets.
  */
 function runsOnPullRequests(workflow) {
-    const events = eventsOf(workflow);
+    const events = (0,shared/* eventsOf */.XL)(workflow);
     return events.has('pull_request') || events.has('merge_group');
 }
 /**
@@ -49548,11 +48448,9 @@ function jobTokenHere(workspace, workflow, name) {
         if (!passed || typeof passed !== 'object' || Array.isArray(passed))
             return false;
         const value = Object.entries(passed).find(([k]) => k.toLowerCase() === wanted)?.[1];
-        return typeof value === 'string' && JOB_TOKEN_VALUE.test(value);
+        return typeof value === 'string' && shared/* JOB_TOKEN_VALUE */.mg.test(value);
     });
 }
-/** A value that is exactly the job's own token. */
-const JOB_TOKEN_VALUE = /^\s*\$\{\{\s*(?:secrets\.GITHUB_TOKEN|github\.token)\s*\}\}\s*$/i;
 /** An access key's id (`AWS_ACCESS_KEY_ID`, `S3_ACCESS_KEY_ID`): it names the key, its secret authenticates. */
 const ACCESS_KEY_ID = /(?:^|_)ACCESS_?KEY_?ID$/i;
 const ACCESS_KEY_ID_NOTE = "Its name says it is an access key's id, which authenticates nothing without the secret key beside it " +
@@ -49603,14 +48501,14 @@ const CREDENTIAL_INPUTS = {
 };
 /** What an expression is given to when it is (in) an input that takes a credential: `password of docker/login-action`. */
 function credentialInput(step, field) {
-    const action = actionOf(step.uses);
+    const action = (0,shared/* actionOf */.qj)(step.uses);
     const inputs = action ? CREDENTIAL_INPUTS[action] : undefined;
     const name = (field[1] ?? '').toLowerCase();
     return inputs !== undefined && field[0] === 'with' && inputs.has(name) ? `${name} of ${action}` : undefined;
 }
 /** Whether an expression is (in) the value of an input that takes an identifier. */
 function identifierInput(step, field) {
-    const action = actionOf(step.uses);
+    const action = (0,shared/* actionOf */.qj)(step.uses);
     const inputs = action ? IDENTIFIER_INPUTS[action] : undefined;
     return inputs !== undefined && field[0] === 'with' && inputs.has((field[1] ?? '').toLowerCase());
 }
@@ -49620,13 +48518,13 @@ function identifierInput(step, field) {
  * variable that its `secret-envs:` input names (`id=VARIABLE`).
  */
 function buildSecret(step, field) {
-    if (actionOf(step.uses) !== 'docker/build-push-action')
+    if ((0,shared/* actionOf */.qj)(step.uses) !== 'docker/build-push-action')
         return false;
     if (field[0] === 'with')
         return (field[1] ?? '').toLowerCase() === 'secrets';
     if (field[0] !== 'env' || field[1] === undefined)
         return false;
-    const envs = input(step, 'secret-envs')?.value;
+    const envs = (0,shared/* input */.hF)(step, 'secret-envs')?.value;
     if (typeof envs !== 'string')
         return false;
     return envs.split(/[\n,]/).some((line) => line
@@ -49668,7 +48566,7 @@ const LICENCE_INPUTS = new Set([
  */
 function toolKey(step, field, name, deployment) {
     const tool = TOOL_KEY.exec(name)?.[1]?.toLowerCase();
-    const action = actionOf(step.uses);
+    const action = (0,shared/* actionOf */.qj)(step.uses);
     if (!tool || !action || deployment.test(tool))
         return false;
     const into = (field[0] === 'env' && (field[1] ?? '').toLowerCase() === name.toLowerCase()) ||
@@ -49720,7 +48618,7 @@ const workflowSelfHostedRunner = (0,types/* defineEvaluator */.D)({
         const subjects = new Set();
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
-                const triggers = [...eventsOf(workflow)].filter((e) => PR_EVENTS.has(e));
+                const triggers = [...(0,shared/* eventsOf */.XL)(workflow)].filter((e) => shared/* PR_EVENTS */.l.has(e));
                 if (triggers.length === 0 || !job.runsOn)
                     return;
                 subjects.add(workflow.path);
@@ -49885,7 +48783,7 @@ const workflowSuperfluousActions = (0,types/* defineEvaluator */.D)({
         ];
         const findings = [];
         const check = (path, uses) => {
-            const action = actionPathOf(uses);
+            const action = (0,shared/* actionPathOf */.ps)(uses);
             if (!action || !uses)
                 return;
             const hit = table.find(([a]) => action === a || (a.endsWith('/*') && action.startsWith(a.slice(0, -1))));
@@ -50501,7 +49399,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
     },
     subjects: parsers_workflow/* workflowFiles */.BF,
     evaluate({ options, workspace, subjects, repository }) {
-        const sinks = actionInputMap(options.sinks);
+        const sinks = (0,shared/* actionInputMap */.Rq)(options.sinks);
         const flow = new Dataflow(workspace, classifyContext, { inputs: true });
         // Read (every workflow) only for an injection of a dispatch's payload.
         const relay = () => dispatchRelay(workspace);
@@ -50534,7 +49432,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
                 const flows = flow
                     .flows(expr.parsed.node, expr.inner, scope)
                     .filter((f) => !f.collection && liveEvents(f, source, events)?.length !== 0);
-                const owner = `${job?.id ?? ''}/${step ? stepLabel(step) : 'defaults'}`;
+                const owner = `${job?.id ?? ''}/${step ? (0,shared/* stepLabel */.vO)(step) : 'defaults'}`;
                 const file = sink === 'run:' && step?.run ? writtenFile(workspace, source, step, expr) : undefined;
                 const insiders = source.kind === 'workflow' && job !== undefined
                     ? jobExcludesOutsiders(source, job, repository) || excludesOutsiders(step?.if, repository)
@@ -50584,7 +49482,7 @@ function stepSink(step, field, sinks) {
         return 'shell:';
     if (field.length !== 2 || field[0] !== 'with')
         return undefined;
-    const listed = listedInputs(step, sinks);
+    const listed = (0,shared/* listedInputs */.pK)(step, sinks);
     const input = field[1];
     return listed?.inputs.includes(input.toLowerCase())
         ? `the "${input}" input of ${listed.action}`
@@ -50604,7 +49502,7 @@ function defaultsSink(field) {
 function pullRequestOnly(source) {
     if (source.kind !== 'workflow')
         return false;
-    const events = eventsOf(source);
+    const events = (0,shared/* eventsOf */.XL)(source);
     return events.size > 0 && [...events].every((e) => e === 'pull_request');
 }
 /**
@@ -50648,8 +49546,8 @@ function dispatchRelay(workspace) {
             step(step, source, job) {
                 if (found || source.kind !== 'workflow' || !job)
                     return;
-                const action = actionOf(step.uses);
-                const script = step.run?.value ?? input(step, 'script')?.value;
+                const action = (0,shared/* actionOf */.qj)(step.uses);
+                const script = step.run?.value ?? (0,shared/* input */.hF)(step, 'script')?.value;
                 const sends = (action !== undefined && DISPATCH_ACTIONS.has(action)) ||
                     (typeof script === 'string' && DISPATCH_CALL.test(script));
                 if (sends && outsiderEvents(source, [job], step).length > 0)
@@ -50665,7 +49563,7 @@ function dispatchRelay(workspace) {
  */
 function writtenFile(workspace, source, step, expr) {
     const run = step.run;
-    const writes = workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => shellWrites(run.value));
+    const writes = workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => (0,shell/* shellWrites */.h6)(run.value));
     const end = expr.start + expr.raw.length;
     for (const w of writes) {
         if (w.file === 'output')
@@ -50920,7 +49818,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
         },
     },
     evaluate({ options, workspace }) {
-        const allowed = shared_globMatcher(options.allow ?? []);
+        const allowed = (0,shared/* globMatcher */.fU)(options.allow ?? []);
         const findings = [];
         // Its subjects are the images jobs and Docker actions pull: a file that names none had nothing to judge.
         const subjects = new Set();
@@ -50943,7 +49841,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
                     ? `tag "${ref.tag}"`
                     : 'name only (the "latest" tag)';
             findings.push({
-                message: `Image "${ref.raw}" (${what})${aliasNote(image)} is pulled by ${by}; a tag can be moved to a different image at any time. ` +
+                message: `Image "${ref.raw}" (${what})${(0,shared/* aliasNote */.lp)(image)} is pulled by ${by}; a tag can be moved to a different image at any time. ` +
                     'Pin it by digest (image@sha256:<digest>) and let Dependabot or Renovate update it.' +
                     (note ? ` ${note}` : ''),
                 location: (0,core_location/* locationFromSpan */.Cx)(path, image.span),
@@ -50958,7 +49856,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
                 check(workflow.path, job.container?.image, `the container of job "${job.id}"`, `${job.id}/container`);
                 if (job.services.length === 0)
                     return;
-                const publishers = publishing.get(workflow) ?? publishingJobs(workflow);
+                const publishers = publishing.get(workflow) ?? (0,workflow_publishing/* publishingJobs */.gF)(workflow);
                 publishing.set(workflow, publishers);
                 const note = harmlessServices(job, workflow, publishers, workspace);
                 for (const service of job.services) {
@@ -51007,11 +49905,11 @@ const SERVICE_UNREACHABLE_WRITES = new Set(['id-token']);
 function harmlessServices(job, workflow, publishers, workspace) {
     if (job.uses || job.environment || publishers.has(job))
         return undefined;
-    if (namesSecret(job.value) || namesSecret(workflow.env?.value))
+    if ((0,shared/* namesSecret */.L4)(job.value) || (0,shared/* namesSecret */.L4)(workflow.env?.value))
         return undefined;
-    if (writesOnly(job.permissions ?? workflow.permissions, SERVICE_UNREACHABLE_WRITES))
+    if ((0,shared/* writesOnly */.BR)(job.permissions ?? workflow.permissions, SERVICE_UNREACHABLE_WRITES))
         return SERVICE_NOTE;
-    if (onlyPullRequest(workflow))
+    if ((0,shared/* onlyPullRequest */.Jm)(workflow))
         return PULL_REQUEST_SERVICE_NOTE;
     return readOnlyCallers(workspace, workflow) ? READ_ONLY_CALLERS_NOTE : undefined;
 }
@@ -51030,7 +49928,7 @@ function readOnlyCallers(workspace, workflow) {
     return (callers.length > 0 &&
         callers.every((c) => c.source.kind === 'workflow' &&
             c.job !== undefined &&
-            writesOnly(c.job.permissions ?? c.source.permissions, SERVICE_UNREACHABLE_WRITES)));
+            (0,shared/* writesOnly */.BR)(c.job.permissions ?? c.source.permissions, SERVICE_UNREACHABLE_WRITES)));
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fix-pin.js
@@ -51175,7 +50073,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
         const publishersOf = (workflow) => {
             let jobs = publishing.get(workflow);
             if (!jobs) {
-                jobs = publishingJobs(workflow, (s) => publishing_publishes(s) || mayPublish(s));
+                jobs = (0,workflow_publishing/* publishingJobs */.gF)(workflow, (s) => (0,workflow_publishing/* publishes */.AN)(s) || (0,workflow_publishing/* mayPublish */.bT)(s));
                 publishing.set(workflow, jobs);
             }
             return jobs;
@@ -51199,7 +50097,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
             // chain: low, for the pedantic. The name comes from the run, never from the tree a change edits.
             if (repository !== undefined && unpinned_uses_namesRepository(uses.value, repository)) {
                 findings.push({
-                    message: `${message} It names this repository (${repository}) itself: only those who can move that ref can change what runs, and they can change this workflow as well.${aliasNote(uses)}`,
+                    message: `${message} It names this repository (${repository}) itself: only those who can move that ref can change what runs, and they can change this workflow as well.${(0,shared/* aliasNote */.lp)(uses)}`,
                     location,
                     key,
                     severity: 'low',
@@ -51218,7 +50116,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
             // are strangers, but a ref that moves still changes what runs here without a change to this
             // repository, and that owner's other repositories have maintainers and risks of their own.
             // Medium, still shown; the owner comes from the run, never from the tree a change edits.
-            const owner = repository !== undefined ? sameOwner(uses.value, repository) : undefined;
+            const owner = repository !== undefined ? (0,shared/* sameOwner */.s0)(uses.value, repository) : undefined;
             // An image of the owner's own namespace on GitHub's registry (`docker://ghcr.io/<owner>/...`),
             // which only that owner can push to: graded as another repository of the owner is.
             const image = !owner && repository !== undefined ? sameOwnerImage(uses.value, repository) : undefined;
@@ -51231,7 +50129,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
                 ? githubActionInBareJob(source, job, uses.value, bareJob)
                 : undefined;
             const finding = {
-                message: `${message}${own ? ownActionNote(self) : ''}${owner ? sameOwnerNote(owner) : ''}${image ? sameOwnerImageNote(image) : ''}${bare ? ` ${BARE_JOB_NOTE[bare]}` : ''}${aliasNote(uses)}`,
+                message: `${message}${own ? ownActionNote(self) : ''}${owner ? sameOwnerNote(owner) : ''}${image ? sameOwnerImageNote(image) : ''}${bare ? ` ${BARE_JOB_NOTE[bare]}` : ''}${(0,shared/* aliasNote */.lp)(uses)}`,
                 location,
                 key,
                 ...(owner || image || bare ? { severity: 'medium' } : {}),
@@ -51331,11 +50229,11 @@ function githubImage(image) {
 function bareJobOf(workflow, job, publishers) {
     if (job.environment || (job.runsOn && selfHostedLabel(workflow, job, job.runsOn)))
         return undefined;
-    if (namesSecret(job.value) || namesSecret(workflow.env?.value))
+    if ((0,shared/* namesSecret */.L4)(job.value) || (0,shared/* namesSecret */.L4)(workflow.env?.value))
         return undefined;
     const perms = job.permissions ?? workflow.permissions;
     const token = perms
-        ? writesOnly(perms, REPORT_SCOPES)
+        ? (0,shared/* writesOnly */.BR)(perms, REPORT_SCOPES)
             ? 'written'
             : undefined
         : onlyPullRequestJob(workflow, job) && !handsOverToken(job)
@@ -51351,7 +50249,7 @@ function bareJobOf(workflow, job, publishers) {
  * events leave empty).
  */
 function onlyPullRequestJob(workflow, job) {
-    if (onlyPullRequest(workflow))
+    if ((0,shared/* onlyPullRequest */.Jm)(workflow))
         return true;
     const events = jobEvents(workflow, job);
     return events.length > 0 && events.every((e) => e === 'pull_request');
@@ -51364,7 +50262,7 @@ const JOB_TOKEN = /\bgithub\.token\b|\bsecrets\s*\.\s*GITHUB_TOKEN\b/i;
  * job relies on the default token's scopes, which may write on a branch of this repository.
  */
 function handsOverToken(job) {
-    return anyText(job.value, JOB_TOKEN) || job.steps.some((s) => actionOf(s.uses) === 'actions/github-script');
+    return (0,shared/* anyText */.Ae)(job.value, JOB_TOKEN) || job.steps.some((s) => (0,shared/* actionOf */.qj)(s.uses) === 'actions/github-script');
 }
 function sameOwnerNote(owner) {
     return (` It names another repository of this repository's own owner (${owner}), not a third party's: only ` +
@@ -51554,7 +50452,7 @@ const workflowUnsoundCondition = (0,types/* defineEvaluator */.D)({
                 check(workflow, job, job.id);
             },
             step(step, source, job) {
-                check(source, step, `${job?.id ?? ''}/${stepLabel(step)}`);
+                check(source, step, `${job?.id ?? ''}/${(0,shared/* stepLabel */.vO)(step)}`);
             },
         });
         return findings;
@@ -51725,7 +50623,7 @@ const workflowUseTrustedPublishing = (0,types/* defineEvaluator */.D)({
                             `OIDC token instead: configure this repository and workflow as a trusted publisher on ${hit.registry}, ` +
                             'give the job `id-token: write`, remove the token and delete the secret.',
                         location: hit.location,
-                        key: `${job?.id ?? ''}/${stepLabel(step)}/${hit.registry}/${hit.what}`,
+                        key: `${job?.id ?? ''}/${(0,shared/* stepLabel */.vO)(step)}/${hit.registry}/${hit.what}`,
                     });
                 }
             },
@@ -51799,14 +50697,14 @@ const use_trusted_publishing_ECOSYSTEMS = [
 /** The long-lived tokens a step publishes with; `publishes` is called when it publishes at all. */
 function tokensOf(workspace, source, job, step, publishes) {
     const envs = [step.env, job?.env, source.kind === 'workflow' ? source.env : undefined];
-    const action = actionOf(step.uses);
+    const action = (0,shared/* actionOf */.qj)(step.uses);
     const spec = action ? use_trusted_publishing_ACTIONS[action] : undefined;
     if (spec) {
-        const other = spec.registryInput && input(step, spec.registryInput[0]);
+        const other = spec.registryInput && (0,shared/* input */.hF)(step, spec.registryInput[0]);
         if (other && typeof other.value === 'string' && !spec.registryInput[1].test(other.value))
             return [];
         publishes();
-        const token = spec.input ? input(step, spec.input) : undefined;
+        const token = spec.input ? (0,shared/* input */.hF)(step, spec.input) : undefined;
         if (token && fromSecret(token))
             return [
                 {
@@ -51822,7 +50720,7 @@ function tokensOf(workspace, source, job, step, publishes) {
         return [];
     const out = [];
     const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
-    for (const command of commandsOf(step.run.value)) {
+    for (const command of (0,workflow_commands/* commandsOf */.K)(step.run.value)) {
         const line = command.program.map((w) => w.text).join(' ');
         const eco = use_trusted_publishing_ECOSYSTEMS.find((e) => e.command.test(line));
         if (!eco || elsewhere(command, eco) || (eco.registry === 'npm' && npmElsewhere(job)))
@@ -51894,9 +50792,9 @@ function elsewhere(command, eco) {
 /** The job's setup-node points npm at another registry (GitHub Packages, a private one). */
 function npmElsewhere(job) {
     return (job?.steps ?? []).some((s) => {
-        if (actionOf(s.uses) !== 'actions/setup-node')
+        if ((0,shared/* actionOf */.qj)(s.uses) !== 'actions/setup-node')
             return false;
-        const url = input(s, 'registry-url');
+        const url = (0,shared/* input */.hF)(s, 'registry-url');
         return typeof url?.value === 'string' && !/registry\.npmjs\.org/.test(url.value);
     });
 }
@@ -52693,6 +51591,1203 @@ function runsHere(workspace, source) {
 
 /***/ }),
 
+/***/ 6750:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ commandsOf),
+/* harmony export */   k: () => (/* binding */ programName)
+/* harmony export */ });
+/* harmony import */ var _script_memo_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3730);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1248);
+
+
+/**
+ * Commands that run the command that follows them (with their own options first): the program is
+ * that command. `values` are the options whose value is the next word (`sudo -u user`, `timeout -s
+ * KILL`), `operands` the words the wrapper itself takes before the command (`timeout`'s duration).
+ */
+const WRAPPERS = new Map([
+    ['sudo', { values: 'u g C D h p r t U T R' }],
+    ['doas', { values: 'u C' }],
+    ['env', { values: 'u C' }],
+    ['time', { values: 'f o' }],
+    ['exec', { values: 'a' }],
+    ['command', {}],
+    ['nohup', {}],
+    ['nice', { values: 'n' }],
+    ['ionice', { values: 'c n' }],
+    ['stdbuf', { values: 'i o e' }],
+    ['timeout', { values: 's k', operands: 1 }],
+    // `... | xargs pip install`: xargs runs the program with the words it reads added to its arguments.
+    ['xargs', { values: 'I n P L s d a E' }],
+]);
+/** Reserved words of the shell that open, continue or close a compound command: never a program. */
+const RESERVED = new Set([
+    'if',
+    'then',
+    'elif',
+    'else',
+    'fi',
+    'while',
+    'until',
+    'do',
+    'done',
+    '!',
+    '{',
+    '}',
+    'esac',
+]);
+/** The simple commands of a script, in order (shared between audits: read-only). */
+const commandsOf = (0,_script_memo_js__WEBPACK_IMPORTED_MODULE_1__/* .memoByScript */ .$)(scanCommands);
+function scanCommands(script) {
+    const text = (0,_shell_js__WEBPACK_IMPORTED_MODULE_0__/* .joinContinuations */ .L0)(script);
+    const out = [];
+    let heredoc;
+    let at = 0;
+    const cases = { depth: 0 };
+    const lines = text.split('\n');
+    for (let n = 0; n < lines.length; n++) {
+        let line = lines[n];
+        const lineStart = at;
+        at += line.length + 1;
+        if (heredoc !== undefined) {
+            if (line.trim() === heredoc)
+                heredoc = undefined;
+            continue;
+        }
+        // A quoted word that goes on over the next lines (`curl -d '{` ... `}'`) is one word of one
+        // command, as the shell reads it. A quote never closed before the end is read line by line.
+        let quote = openQuote(line, undefined);
+        if (quote) {
+            let last = n;
+            while (quote && last + 1 < lines.length)
+                quote = openQuote(lines[++last], quote);
+            if (!quote) {
+                line = lines.slice(n, last + 1).join('\n');
+                at = lineStart + line.length + 1;
+                n = last;
+            }
+        }
+        const commands = splitLine(line, lineStart, cases);
+        out.push(...commands);
+        for (const c of commands) {
+            // `<<<` is a here-string: its word is on the line, no body follows.
+            const marker = c.words.find((w) => /^<<-?(?!<)\S/.test(w.text) || w.text === '<<' || w.text === '<<-');
+            if (!marker)
+                continue;
+            const inline = marker.text.replace(/^<<-?/, '');
+            const word = inline || c.words[c.words.indexOf(marker) + 1]?.text;
+            if (word)
+                heredoc = word.replace(/['"]/g, '');
+        }
+    }
+    return out;
+}
+/**
+ * The quote (`'` or `"`) still open at the end of `line` when it starts inside `quote`, read the way
+ * splitLine reads it: a comment ends the line, a `${{ }}` expression and a `$( )` substitution in
+ * double quotes are skipped whole, a backslash escapes outside single quotes.
+ */
+function openQuote(line, quote) {
+    for (let i = 0; i < line.length; i++) {
+        const ch = line[i];
+        if (quote) {
+            if (quote === '"' && ch === '$' && line[i + 1] === '(')
+                i = substitutionEnd(line, i + 1) - 1;
+            else if (ch === quote)
+                quote = undefined;
+            else if (ch === '\\' && quote === '"')
+                i++;
+        }
+        else if (ch === '#' && (i === 0 || /[\s;&|]/.test(line[i - 1])))
+            return undefined;
+        else if (ch === '$' && line.startsWith('{{', i + 1)) {
+            const close = line.indexOf('}}', i + 3);
+            i = close === -1 ? line.length : close + 1;
+        }
+        else if (ch === '\\')
+            i++;
+        else if (ch === '"' || ch === "'")
+            quote = ch;
+    }
+    return quote;
+}
+function splitLine(line, offset, cases) {
+    const out = [];
+    let words = [];
+    let word;
+    let quote;
+    let start = -1;
+    // Inside `[[ ... ]]`, `&&` and `||` join conditions of the one command.
+    let condition = false;
+    const endWord = () => {
+        if (word) {
+            // `[[` opens a condition where it stands as the command (`if [[`, `! [[`), not as an argument.
+            if (word.text === '[[' && words.every((w) => RESERVED.has(w.text)))
+                condition = true;
+            else if (word.text === ']]')
+                condition = false;
+            words.push(word);
+        }
+        word = undefined;
+    };
+    const endCommand = (end, next) => {
+        endWord();
+        condition = false;
+        if (words.length > 0)
+            out.push(build(words, start, end, next, cases));
+        // `;;` (or `;&`, `;;&`) ends a branch of a `case`, on its own line too: a pattern follows.
+        if (cases.depth > 0 && next.startsWith(';') && next !== ';')
+            cases.reading = 'pattern';
+        words = [];
+        start = -1;
+    };
+    for (let i = 0; i < line.length; i++) {
+        const ch = line[i];
+        if (quote) {
+            if (quote === '"' && ch === '$' && line[i + 1] === '(') {
+                // `"$(ruby -e"puts ENV['HOME']")"`: the quotes inside a substitution are its own, not the end
+                // of the word's.
+                const end = substitutionEnd(line, i + 1);
+                word.text += line.slice(i, end);
+                word.end = offset + end;
+                i = end - 1;
+                continue;
+            }
+            if (ch === quote)
+                quote = undefined;
+            else if (ch === '\\' && quote === '"' && i + 1 < line.length)
+                word.text += line[++i];
+            else
+                word.text += ch;
+            word.end = offset + i + 1;
+            continue;
+        }
+        if (ch === ' ' || ch === '\t' || ch === '\r') {
+            endWord();
+            continue;
+        }
+        if (ch === '#' && !word) {
+            break;
+        }
+        const op = /^(?:;;&?|;&|&&|\|\||;|\||&)/.exec(line.slice(i, i + 3))?.[0];
+        if (op === '&&' || op === '||') {
+            endWord();
+            if (condition) {
+                words.push({ text: op, start: offset + i, end: offset + i + 2 });
+                i++;
+                continue;
+            }
+        }
+        if (op && !(op === '&' && (line[i - 1] === '>' || line[i + 1] === '>'))) {
+            endCommand(offset + i, op);
+            i += op.length - 1;
+            continue;
+        }
+        if (start === -1)
+            start = offset + i;
+        if (!word)
+            word = { text: '', start: offset + i, end: offset + i + 1 };
+        if (ch === '$' && line.startsWith('{{', i + 1)) {
+            // A `${{ }}` expression is substituted before the shell sees the script: one word.
+            const close = line.indexOf('}}', i + 3);
+            const end = close === -1 ? line.length : close + 2;
+            word.text += line.slice(i, end);
+            word.end = offset + end;
+            i = end - 1;
+            continue;
+        }
+        if (ch === '"' || ch === "'")
+            quote = ch;
+        else if (ch === '\\' && i + 1 < line.length)
+            word.text += line[++i];
+        else {
+            if (ch === '<' || ch === '>')
+                word.redirects = true;
+            word.text += ch;
+        }
+        word.end = offset + i + 1;
+    }
+    endCommand(offset + line.length, '');
+    return out;
+}
+/**
+ * The index after the `)` that closes the `(` at `open`, with quotes and nested parentheses inside
+ * respected; the line's end when it is not closed there.
+ */
+function substitutionEnd(line, open) {
+    let depth = 0;
+    let quote;
+    for (let j = open; j < line.length; j++) {
+        const ch = line[j];
+        if (quote) {
+            if (ch === quote)
+                quote = undefined;
+            else if (ch === '\\' && quote === '"')
+                j++;
+        }
+        else if (ch === '\\')
+            j++;
+        else if (ch === '"' || ch === "'")
+            quote = ch;
+        else if (ch === '(')
+            depth++;
+        else if (ch === ')' && --depth === 0)
+            return j + 1;
+    }
+    return line.length;
+}
+function build(words, start, end, next, cases) {
+    return { words, start, end: Math.max(start, end), program: programWords(words, cases, next), next };
+}
+/** The words of a command from its program on (see {@link Command.program}); updates `cases`. */
+function programWords(words, cases, next) {
+    let i = 0;
+    while (i < words.length) {
+        const w = words[i].text;
+        if (cases.reading === 'subject') {
+            if (w === 'in')
+                cases.reading = 'pattern';
+            i++;
+        }
+        else if (cases.reading === 'pattern') {
+            if (w === 'esac') {
+                cases.depth--;
+                cases.reading = undefined;
+                i++;
+                continue;
+            }
+            // `a|b)` is split at the `|`: pattern words with no `)` before a `|` continue the pattern.
+            const close = words.findIndex((x, j) => j >= i && x.text.endsWith(')'));
+            if (close < 0 && next === '|')
+                return [];
+            // Without a `)`, this was no pattern after all: read it as a command.
+            cases.reading = undefined;
+            if (close >= 0)
+                i = close + 1;
+        }
+        else if (w === 'case') {
+            cases.depth++;
+            cases.reading = 'subject';
+            i++;
+        }
+        else if (RESERVED.has(w)) {
+            if (w === 'esac' && cases.depth > 0)
+                cases.depth--;
+            i++;
+        }
+        else if (w === 'for' || w === 'select') {
+            // `for x in a b`: a list of words, not a program.
+            return [];
+        }
+        else if (w === 'function' || /^[\w.:-]+\(\)$/.test(w)) {
+            // `function name {` or `name() {`: a definition; the body's first command may follow.
+            i += w === 'function' ? 2 : 1;
+            if (words[i]?.text === '()')
+                i++;
+        }
+        else if (WRAPPERS.has(w)) {
+            const { values = '', operands = 0 } = WRAPPERS.get(w);
+            i++;
+            // Options of the wrapper (`sudo -E -u ci`, `env -i`, `timeout -s KILL`), then its operands.
+            while (i < words.length && words[i].text.startsWith('-')) {
+                const option = words[i++].text;
+                if (option.length === 2 && values.split(' ').includes(option[1]))
+                    i++;
+            }
+            i += operands;
+        }
+        else if (/^[A-Za-z_]\w*=/.test(w)) {
+            // `out=$(curl -H ...)` unquoted: the substitution's words are split with the command's, and its
+            // program is the word after `$(` (not `-H`).
+            const sub = /^[A-Za-z_]\w*=\$\(([^\s()]+)$/.exec(w);
+            if (sub) {
+                const first = words[i];
+                const start = first.end - sub[1].length;
+                return programWords([{ text: sub[1], start, end: first.end }, ...words.slice(i + 1)], cases, next);
+            }
+            i++;
+        }
+        else if (w.startsWith('(') && !w.startsWith('((')) {
+            // A subshell, `(cd dir && make)`: its first command's program follows the parenthesis.
+            const first = words[i];
+            if (w === '(') {
+                i++;
+                continue;
+            }
+            return programWords([{ text: w.slice(1), start: first.start + 1, end: first.end }, ...words.slice(i + 1)], cases, next);
+        }
+        else
+            break;
+    }
+    return words.slice(i);
+}
+/** The program's name without a directory (`/usr/bin/pip3` -> `pip3`), lower case. */
+function programName(command) {
+    const first = command.program[0]?.text;
+    return first?.replace(/^.*\//, '').toLowerCase();
+}
+
+
+/***/ }),
+
+/***/ 3925:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AN: () => (/* binding */ publishes),
+/* harmony export */   It: () => (/* binding */ deploysSite),
+/* harmony export */   MQ: () => (/* binding */ releaseTrigger),
+/* harmony export */   PE: () => (/* binding */ TEST_COMMAND),
+/* harmony export */   QQ: () => (/* binding */ pullRequestsOnly),
+/* harmony export */   bT: () => (/* binding */ mayPublish),
+/* harmony export */   gF: () => (/* binding */ publishingJobs),
+/* harmony export */   sc: () => (/* binding */ opensPullRequest),
+/* harmony export */   zH: () => (/* binding */ unpublishedOutput)
+/* harmony export */ });
+/* unused harmony export PUBLISH_COMMAND */
+/* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3850);
+/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6750);
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5529);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1248);
+
+
+
+
+/**
+ * What makes a workflow a release: its trigger (a release, a pushed tag) or a step that publishes
+ * (a package registry, a GitHub release, a container registry). Shared by the audits that judge
+ * release workflows (cache-poisoning) and publishing credentials (use-trusted-publishing).
+ */
+/** Actions that publish what the job built (`owner/repo[/path]`, lower case). */
+const PUBLISH_ACTIONS = [
+    'pypa/gh-action-pypi-publish',
+    'softprops/action-gh-release',
+    'ncipollo/release-action',
+    'svenstaro/upload-release-action',
+    'actions/create-release',
+    'actions/upload-release-asset',
+    'js-devtools/npm-publish',
+    'rubygems/release-gem',
+    'cadwallion/publish-rubygems-action',
+    'katyo/publish-crates',
+    'cycjimmy/semantic-release-action',
+    'marvinpinto/action-automatic-releases',
+    // Build an image and push it, with the registry credentials they are given.
+    'elgohr/publish-docker-github-action',
+    'jerray/publish-docker-action',
+];
+/**
+ * Commands that publish (package registries, releases, images; a signature or attestation cosign
+ * pushes beside an image in its registry, not `sign-blob`, which writes a file).
+ */
+const PUBLISH_COMMAND = /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|cosign\s+(?:sign|attest)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
+/** Whether a step publishes. */
+function publishes(step) {
+    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(step.uses);
+    if (action) {
+        if (PUBLISH_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`)))
+            return true;
+        // docker/build-push-action publishes only with `push: true`; goreleaser only runs `release` (and
+        // not a snapshot, or with publishing skipped).
+        if (action === 'docker/build-push-action')
+            return (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .isTrue */ .Hn)((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, 'push'));
+        if (action === 'goreleaser/goreleaser-action') {
+            const args = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, 'args')?.value;
+            // goreleaser without a command (no args, or only flags: `--debug`, `--clean`) runs `release`;
+            // `install-only` only installs it.
+            if ((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .isTrue */ .Hn)((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, 'install-only')))
+                return false;
+            const text = typeof args === 'string' ? args : '';
+            const command = text.split(/\s+/).find((w) => w !== '' && !w.startsWith('-'));
+            return ((command === undefined || /(^|\s)release(\s|$)/.test(text)) &&
+                !/--snapshot|--skip[= ][^\n]*publish|--skip-publish/.test(text));
+        }
+        return pushesWithLogin(step);
+    }
+    return (typeof step.run?.value === 'string' && (0,_shell_js__WEBPACK_IMPORTED_MODULE_3__/* .firstRealCommand */ .Oh)(step.run.value, PUBLISH_COMMAND) !== undefined);
+}
+/** An action whose repository is named for pushing or publishing (`docker-build-push`, `publish-image`). */
+const PUSH_NAME = /(?:^|[-_.])(?:push|publish)(?:$|[-_.])/;
+/**
+ * Whether a step runs an action not listed above that is named for pushing or publishing and is given
+ * a registry login (a `password` input, beside a `username` or `registry` one), the way image
+ * build-and-push actions take the credentials they push with: it publishes, unless an input that
+ * turns the push off (`push`, `pushImage`, `push-image`) is false. A git push action takes a token,
+ * not a login, and is not counted.
+ */
+function pushesWithLogin(step) {
+    const repo = (0,_parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__/* .parseUses */ .A)(step.uses.value);
+    if (repo.kind !== 'repository' || !PUSH_NAME.test(repo.repo.toLowerCase()))
+        return false;
+    const names = [...(step.with?.entries.keys() ?? [])].map((k) => k.toLowerCase());
+    if (!names.some((k) => /password/.test(k)) || !names.some((k) => /username|registry/.test(k)))
+        return false;
+    return !names.some((k) => /^push(?:[-_]?image)?s?$/.test(k) && (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .isFalse */ .Wu)((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, k)));
+}
+/** Actions that push a built site to the repository's pages branch or deploy it to GitHub Pages. */
+const SITE_ACTIONS = new Set([
+    'peaceiris/actions-gh-pages',
+    'jamesives/github-pages-deploy-action',
+    'actions/deploy-pages',
+]);
+/**
+ * Commands that push a documentation site to the pages branch: `mkdocs gh-deploy`, and `mike` or
+ * `ghp-import` told to push (`--push`, `-p`); without it they only commit in the local clone.
+ */
+const SITE_COMMAND = /(?<![\w-])(?:mkdocs\s+gh-deploy|(?:ghp-import|mike\s+(?:deploy|alias|set-default))\b[^\n;&|]*?\s(?:--push\b|-[A-Za-z]*p[A-Za-z]*(?![\w-])))/;
+/**
+ * Whether a step deploys a site (a documentation site pushed to the pages branch, a Pages
+ * deployment): it publishes what the job built, though to no package registry.
+ */
+function deploysSite(step) {
+    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(step.uses);
+    if (action)
+        return SITE_ACTIONS.has(action);
+    return typeof step.run?.value === 'string' && (0,_shell_js__WEBPACK_IMPORTED_MODULE_3__/* .firstRealCommand */ .Oh)(step.run.value, SITE_COMMAND) !== undefined;
+}
+/**
+ * A step whose publishing an expression decides per run (`push: ${{ github.event_name != 'pull_request' }}`,
+ * goreleaser's `args: ${{ inputs.args }}`): it publishes on the runs the expression allows.
+ */
+function mayPublish(step) {
+    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(step.uses);
+    if (action !== 'docker/build-push-action' && action !== 'goreleaser/goreleaser-action')
+        return false;
+    const value = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, action === 'goreleaser/goreleaser-action' ? 'args' : 'push');
+    return typeof value?.value === 'string' && value.value.includes('${{');
+}
+/** Events that run a change before it is merged: a pull request's, or the merge queue's. */
+const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
+/**
+ * A release trigger: `release`, or `push` of tags only; not in a workflow that also runs on pull
+ * requests (a CI workflow that happens to run on tags too).
+ */
+function releaseTrigger(workflow) {
+    const events = workflow.on?.events ?? [];
+    if (events.some((t) => CHANGE_EVENTS.has(t.event)))
+        return undefined;
+    for (const t of events) {
+        if (t.event === 'release')
+            return 'release';
+        if (t.event !== 'push')
+            continue;
+        const config = t.config?.value;
+        if (!config || typeof config !== 'object')
+            continue;
+        const c = config;
+        if ((c.tags || c['tags-ignore']) && !c.branches && !c['branches-ignore'])
+            return 'push of tags';
+    }
+    return undefined;
+}
+/**
+ * The jobs that publish, and the jobs they need that hand them something (an uploaded artifact, job
+ * outputs): those build what is published. A job needed only to pass first (tests) hands nothing over.
+ */
+function publishingJobs(workflow, publishing = publishes) {
+    const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
+    const out = new Set();
+    const add = (job, neededBy) => {
+        if (out.has(job) || (neededBy && !handsOver(job, neededBy)))
+            return;
+        out.add(job);
+        const needs = job.value.needs;
+        for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+            const dep = typeof id === 'string' ? byId.get(id) : undefined;
+            if (dep)
+                add(dep, job);
+        }
+    };
+    for (const job of workflow.jobs)
+        if (job.steps.some(publishing))
+            add(job);
+    return out;
+}
+/**
+ * A job whose results the job that needs it can use: outputs it declares, or artifacts it uploads
+ * when that job downloads artifacts (an upload of documentation beside a release job that downloads
+ * nothing feeds no release).
+ */
+function handsOver(job, neededBy) {
+    if ((job.outputs?.entries.size ?? 0) > 0)
+        return true;
+    const uses = (j, action) => j.steps.some((s) => ((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(s.uses) ?? '').includes(action));
+    return uses(job, 'upload-artifact') && uses(neededBy, 'download-artifact');
+}
+/**
+ * Whether every event that runs the workflow is a pull request's (or the merge queue's): what its
+ * jobs push is a build of a change under review (a preview image, a test package), not a release.
+ */
+function pullRequestsOnly(workflow) {
+    const events = workflow.on?.events ?? [];
+    return events.length > 0 && events.every((t) => CHANGE_EVENTS.has(t.event));
+}
+/** Actions that open a pull request with the job's changes (`owner/repo`, lower case). */
+const PULL_REQUEST_ACTIONS = new Set([
+    'peter-evans/create-pull-request',
+    'gr2m/create-or-update-pull-request-action',
+    'repo-sync/pull-request',
+    'devops-infra/action-pull-request',
+    'technote-space/create-pr-action',
+]);
+/** Commands that open a pull request. */
+const PULL_REQUEST_COMMAND = /(?<![\w-])(?:gh\s+pr\s+create|hub\s+pull-request)(?![\w-])/;
+/** Whether a step of the job opens a pull request with the job's changes (an action or a command). */
+function opensPullRequest(job) {
+    return job.steps.some((s) => {
+        const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(s.uses);
+        if (action)
+            return PULL_REQUEST_ACTIONS.has(action);
+        return typeof s.run?.value === 'string' && PULL_REQUEST_COMMAND.test(s.run.value);
+    });
+}
+/** Commands that run a test suite (`go test`, `make test.e2e`, `npm test`, `pytest`, ...). */
+const TEST_COMMAND = /(?<![\w-])(?:(?:go|cargo|dotnet|swift|mix|flutter|dart|deno|bazel|sbt|composer|just|task)\s+test|cargo\s+nextest|gotestsum|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|pytest|tox|nox|phpunit|rspec|ctest|jest|vitest|mocha|ginkgo|playwright\s+test|cypress\s+run|python[\d.]*\s+-m\s+(?:pytest|unittest)|make\s+(?:[^\n;&|#]*\s)?[\w.:-]*(?:test|e2e)[\w.:-]*)(?![\w-])/;
+/** Commands that only print, set shell options or move around: they publish nothing. */
+const INERT_COMMAND = /^(?:echo|printf|cat|tee|set|export|cd|mkdir|ls|pwd|true|test|\[|sleep|:)$/;
+/** A job named for its tests ("test", "Unit tests", "flake-test"), and for nothing it would ship. */
+const TEST_JOB = /(?<![a-z])(?:tests?|specs?)(?![a-z])/i;
+const SHIPPING_JOB = /build|release|publish|deploy|package|dist|upload|sign|push|image/i;
+/**
+ * What a job in which no step publishes evidently produces instead: a pull request (reviewed before
+ * its changes land) or test results (the job is named for its tests and for nothing it would ship,
+ * or its scripts run a test suite and otherwise only print); undefined when that is not evident (a
+ * script of its own may publish).
+ */
+function unpublishedOutput(job) {
+    if (opensPullRequest(job))
+        return 'opens a pull request';
+    const names = [job.id, job.name?.value].filter((n) => typeof n === 'string');
+    if (names.some((n) => SHIPPING_JOB.test(n)))
+        return undefined;
+    if (names.some((n) => TEST_JOB.test(n)))
+        return 'runs tests';
+    const commands = job.steps.flatMap((s) => typeof s.run?.value === 'string'
+        ? (0,_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .commandsOf */ .K)(s.run.value).map((c) => c.program.map((w) => w.text).join(' '))
+        : []);
+    const tests = commands.filter((c) => TEST_COMMAND.test(c));
+    return tests.length > 0 &&
+        commands.every((c) => TEST_COMMAND.test(c) || INERT_COMMAND.test(c.split(' ')[0]))
+        ? 'runs tests'
+        : undefined;
+}
+
+
+/***/ }),
+
+/***/ 3730:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ memoByScript)
+/* harmony export */ });
+/**
+ * Several audits read the same `run:` script through the same scanner (commands, writes to the
+ * runner's files, remote executions); a scan is a pure function of the script's text, so its result
+ * is shared between them. The results are read-only by contract (no caller mutates them). The cache
+ * is bounded: it starts over when it holds `limit` scripts, so memory stays proportional to the
+ * limit, not to the number of workflows.
+ */
+function memoByScript(scan, limit = 2048) {
+    const cache = new Map();
+    return (script) => {
+        const hit = cache.get(script);
+        if (hit !== undefined)
+            return hit;
+        const value = scan(script);
+        if (cache.size >= limit)
+            cache.clear();
+        cache.set(script, value);
+        return value;
+    };
+}
+
+
+/***/ }),
+
+/***/ 5529:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AQ: () => (/* binding */ OUTSIDER_EVENTS),
+/* harmony export */   Ae: () => (/* binding */ anyText),
+/* harmony export */   BR: () => (/* binding */ writesOnly),
+/* harmony export */   Ec: () => (/* binding */ stepsAfter),
+/* harmony export */   H8: () => (/* binding */ refOf),
+/* harmony export */   Hn: () => (/* binding */ isTrue),
+/* harmony export */   IK: () => (/* binding */ JOB_TOKEN),
+/* harmony export */   Jm: () => (/* binding */ onlyPullRequest),
+/* harmony export */   L4: () => (/* binding */ namesSecret),
+/* harmony export */   RK: () => (/* binding */ actionVersion),
+/* harmony export */   Rq: () => (/* binding */ actionInputMap),
+/* harmony export */   Wu: () => (/* binding */ isFalse),
+/* harmony export */   XL: () => (/* binding */ eventsOf),
+/* harmony export */   fU: () => (/* binding */ globMatcher),
+/* harmony export */   hF: () => (/* binding */ input),
+/* harmony export */   l: () => (/* binding */ PR_EVENTS),
+/* harmony export */   lp: () => (/* binding */ aliasNote),
+/* harmony export */   mg: () => (/* binding */ JOB_TOKEN_VALUE),
+/* harmony export */   pK: () => (/* binding */ listedInputs),
+/* harmony export */   ps: () => (/* binding */ actionPathOf),
+/* harmony export */   qj: () => (/* binding */ actionOf),
+/* harmony export */   s0: () => (/* binding */ sameOwner),
+/* harmony export */   vO: () => (/* binding */ stepLabel)
+/* harmony export */ });
+/* unused harmony exports PRIVILEGED_EVENTS, conditionOf, stepText, SECRET_REFERENCE */
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4006);
+/* harmony import */ var _parsers_expression_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8870);
+/* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3850);
+
+
+
+/** Events whose runs execute (or are triggered by) a pull request that may come from a fork. */
+const PR_EVENTS = new Set([
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'pull_request_review_comment',
+]);
+/** Events that run with the base repository's secrets and a writable token on outsiders' input. */
+const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run']);
+/**
+ * Events an outsider can cause that run with the base repository's writable token: the privileged
+ * ones, and issues, comments, discussions, forks and stars.
+ */
+const OUTSIDER_EVENTS = new Set([
+    ...PRIVILEGED_EVENTS,
+    'issue_comment',
+    'issues',
+    'discussion',
+    'discussion_comment',
+    'fork',
+    'watch',
+]);
+/** The events a workflow is triggered by. */
+function eventsOf(workflow) {
+    return new Set((workflow.on?.events ?? []).map((e) => e.event));
+}
+/** `owner/repo` (lower case) of a step's or job's `uses:`, when it names another repository. */
+function actionOf(uses) {
+    if (!uses)
+        return undefined;
+    const ref = (0,_parsers_uses_js__WEBPACK_IMPORTED_MODULE_1__/* .parseUses */ .A)(uses.value);
+    return ref.kind === 'repository' ? `${ref.owner}/${ref.repo}`.toLowerCase() : undefined;
+}
+/** `owner/repo[/path]` (lower case) of a `uses:`, for matching sub-actions such as `github/codeql-action/analyze`. */
+function actionPathOf(uses) {
+    if (!uses)
+        return undefined;
+    const ref = (0,_parsers_uses_js__WEBPACK_IMPORTED_MODULE_1__/* .parseUses */ .A)(uses.value);
+    if (ref.kind !== 'repository')
+        return undefined;
+    return [ref.owner, ref.repo, ...(ref.path ? [ref.path] : [])].join('/').toLowerCase();
+}
+/** The `@ref` of a repository `uses:`. */
+function refOf(uses) {
+    if (!uses)
+        return undefined;
+    const ref = (0,_parsers_uses_js__WEBPACK_IMPORTED_MODULE_1__/* .parseUses */ .A)(uses.value);
+    return ref.kind === 'repository' ? ref.ref : undefined;
+}
+/** A `with:` input (input names are case-insensitive). */
+function input(step, name) {
+    for (const [k, v] of step.with?.entries ?? [])
+        if (k.toLowerCase() === name)
+            return v;
+    return undefined;
+}
+/** YAML `false`, or a string that GitHub reads as false. */
+function isFalse(node) {
+    if (!node)
+        return false;
+    return (node.value === false || (typeof node.value === 'string' && node.value.trim().toLowerCase() === 'false'));
+}
+/** YAML `true`, or a string that GitHub reads as true. */
+function isTrue(node) {
+    if (!node)
+        return false;
+    return (node.value === true || (typeof node.value === 'string' && node.value.trim().toLowerCase() === 'true'));
+}
+/** A case-insensitive glob matcher over `owner/repo[/path]`, or one that matches nothing. */
+function globMatcher(globs) {
+    if (globs.length === 0)
+        return () => false;
+    // Compiled on the first value: a tree without workflows never tests one (start-up time).
+    const patterns = [...globs];
+    let match;
+    return (value) => {
+        match ??= picomatch__WEBPACK_IMPORTED_MODULE_2__(patterns, { nocase: true, dot: true });
+        return match(value);
+    };
+}
+/** The job's `if:` as text (empty when absent). */
+function conditionOf(job) {
+    return typeof job.if?.value === 'string' ? job.if.value : '';
+}
+/** The text a step contributes to keyword searches: its action, name and script. */
+function stepText(step) {
+    return [step.uses?.value, step.name?.value, step.run?.value]
+        .filter((v) => typeof v === 'string')
+        .join('\n');
+}
+/** A content label for a step (its id, name, action or `run`), for fingerprints that survive edits. */
+function stepLabel(step) {
+    for (const v of [step.id?.value, step.name?.value, step.uses?.value])
+        if (typeof v === 'string' && v)
+            return v;
+    return step.run ? 'run' : `#${step.index}`;
+}
+/**
+ * For a value reached through a YAML alias (reported where the alias expands it), the words that say
+ * where it is written; empty otherwise.
+ */
+function aliasNote(node) {
+    return node?.origin
+        ? ` (written at line ${node.origin.span.start.line} and expanded here through the alias *${node.origin.anchor})`
+        : '';
+}
+/**
+ * The version of a `uses:` reference: its tag (`v4`, `v4.3.1`), or for a commit SHA the version in
+ * the comment after it on the same line (`@<sha> # v4.2.2`), as pinning tools write it.
+ */
+function actionVersion(workspace, path, uses) {
+    const parse = (text) => {
+        const m = /^v?(\d+)(?:\.(\d+))?/.exec(text ?? '');
+        return m
+            ? [Number(m[1]), m[2] === undefined ? undefined : Number(m[2])]
+            : undefined;
+    };
+    const ref = refOf(uses);
+    if (ref && !/^[0-9a-f]{40}$/i.test(ref))
+        return parse(ref);
+    const content = workspace.read(path);
+    if (content.kind !== 'text' || uses.origin)
+        return undefined;
+    const at = content.lines.lineStart(uses.span.end.line) + uses.span.end.column;
+    const eol = content.text.indexOf('\n', at);
+    const rest = content.text.slice(at, eol === -1 ? undefined : eol);
+    return parse(/^\s*#\s*(v?\d+(?:\.\d+)*)/.exec(rest)?.[1]);
+}
+/**
+ * The steps of a job that run after `step`, in order. A job's steps are listed in document order (their
+ * `index` ascending), so the first later one is found by binary search: a rule that asks this for each
+ * of a job's many steps does not read the job once per step.
+ */
+function stepsAfter(steps, step) {
+    if (!inIndexOrder(steps))
+        return steps.filter((s) => s.index > step.index);
+    let lo = 0;
+    let hi = steps.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (steps[mid].index <= step.index)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return steps.slice(lo);
+}
+/** Whether a list of steps is in ascending `index` order, asked once per list. */
+const ORDERED = new WeakMap();
+function inIndexOrder(steps) {
+    let ordered = ORDERED.get(steps);
+    if (ordered === undefined) {
+        ordered = steps.every((s, i) => i === 0 || steps[i - 1].index < s.index);
+        ORDERED.set(steps, ordered);
+    }
+    return ordered;
+}
+/**
+ * The owner a repository reference shares with `repository` (`owner/repo`, lower case), when it names
+ * another repository of that owner; undefined otherwise.
+ */
+function sameOwner(text, repository) {
+    const ref = (0,_parsers_uses_js__WEBPACK_IMPORTED_MODULE_1__/* .parseUses */ .A)(text);
+    if (ref.kind !== 'repository')
+        return undefined;
+    const owner = repository.split('/')[0];
+    return owner && ref.owner.toLowerCase() === owner ? owner : undefined;
+}
+/** The listed inputs by action (`owner/repo`), lower case, for {@link listedInputs}. */
+function actionInputMap(list) {
+    const map = new Map();
+    for (const s of list ?? []) {
+        const key = s.uses.toLowerCase();
+        map.set(key, [...(map.get(key) ?? []), ...s.inputs.map((i) => i.toLowerCase())]);
+    }
+    return map;
+}
+/** The inputs listed for a step's action (lower case) and the action's `owner/repo`; undefined when none are. */
+function listedInputs(step, map) {
+    if (!step.uses || map.size === 0)
+        return undefined;
+    const ref = (0,_parsers_uses_js__WEBPACK_IMPORTED_MODULE_1__/* .parseUses */ .A)(step.uses.value);
+    if (ref.kind !== 'repository')
+        return undefined;
+    const inputs = map.get(`${ref.owner}/${ref.repo}`.toLowerCase());
+    return inputs ? { action: `${ref.owner}/${ref.repo}`, inputs } : undefined;
+}
+/** A mention of the job's own token (`github.token`, `secrets.GITHUB_TOKEN`) anywhere in a value. */
+const JOB_TOKEN = /github\.token|secrets\.GITHUB_TOKEN/i;
+/** A value that is the job's own token and nothing else (`${{ github.token }}`). */
+const JOB_TOKEN_VALUE = /^\s*\$\{\{\s*(?:secrets\.GITHUB_TOKEN|github\.token)\s*\}\}\s*$/i;
+/**
+ * A reference to a secret in an expression: `secrets.NAME`, `secrets[...]`, or the whole context
+ * (`toJSON(secrets)`); not the job's own token (`secrets.GITHUB_TOKEN`, the token `permissions:` grants).
+ */
+const SECRET_REFERENCE = /\bsecrets\s*(?:\.(?!GITHUB_TOKEN\b)|\[)|\(\s*secrets\s*\)/i;
+/**
+ * Whether a parsed YAML value (aliases resolved) names a secret in an expression: inside a `${{ }}`
+ * of any of its strings, or anywhere in an `if:` (an expression without `${{ }}`). Plain text that
+ * only looks like one (`git clone https://github.com/o/git-secrets.git`) names none.
+ */
+function namesSecret(value, key) {
+    if (typeof value === 'string') {
+        if (key === 'if')
+            return SECRET_REFERENCE.test(value);
+        return value.includes('${{') && (0,_parsers_expression_js__WEBPACK_IMPORTED_MODULE_0__/* .findExpressions */ .zV)(value).some((e) => SECRET_REFERENCE.test(e.inner));
+    }
+    if (Array.isArray(value))
+        return value.some((v) => namesSecret(v));
+    if (value !== null && typeof value === 'object') {
+        return Object.entries(value).some(([k, v]) => namesSecret(v, k));
+    }
+    return false;
+}
+/** Whether any string or key of a parsed YAML value (aliases resolved) matches `pattern` (not global). */
+function anyText(value, pattern) {
+    if (typeof value === 'string')
+        return pattern.test(value);
+    if (Array.isArray(value))
+        return value.some((v) => anyText(v, pattern));
+    if (value !== null && typeof value === 'object') {
+        return Object.entries(value).some(([k, v]) => pattern.test(k) || anyText(v, pattern));
+    }
+    return false;
+}
+/**
+ * Whether a written `permissions:` block grants no write scope but those of `writable` (lower case):
+ * `read-all`, `{}`, or scopes at `read`/`none`. An absent block (the repository's default token, which
+ * may write), `write-all`, an expression or a malformed value grants more.
+ */
+function writesOnly(perms, writable = new Set()) {
+    if (!perms)
+        return false;
+    if (perms.shorthand)
+        return perms.shorthand.value.trim() === 'read-all';
+    if (perms.value === null)
+        return true;
+    if (typeof perms.value !== 'object' || Array.isArray(perms.value))
+        return false;
+    return perms.scopes.every((s) => {
+        const level = typeof s.level.value === 'string' ? s.level.value.trim() : undefined;
+        return level === 'read' || level === 'none' || (level === 'write' && writable.has(s.scope.toLowerCase()));
+    });
+}
+/**
+ * Whether every event that runs the workflow is `pull_request` (not `pull_request_target`, not the
+ * merge queue's): a fork's run gets a read-only token and no secret, whatever the workflow asks for.
+ */
+function onlyPullRequest(workflow) {
+    const events = workflow.on?.events ?? [];
+    return events.length > 0 && events.every((t) => t.event === 'pull_request');
+}
+
+
+/***/ }),
+
+/***/ 1248:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L0: () => (/* binding */ joinContinuations),
+/* harmony export */   O8: () => (/* binding */ remoteExecutions),
+/* harmony export */   Oh: () => (/* binding */ firstRealCommand),
+/* harmony export */   h6: () => (/* binding */ shellWrites),
+/* harmony export */   wP: () => (/* binding */ headCheckouts)
+/* harmony export */ });
+/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
+/* harmony import */ var _script_memo_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3730);
+
+
+/** Replaces `\` + line break with blanks of the same length, so offsets stay valid. */
+function joinContinuations(script) {
+    return script.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
+}
+/** A command's flag that makes it only rehearse (npm, yarn, pnpm, cargo, helm, kubectl, semantic-release). */
+const DRY_RUN = /(?:^|\s)--dry-run(?:[=\s]|$)/;
+/**
+ * The first match of `command` in a script that is no rehearsal: its command, up to the end of its
+ * line (continuations joined), `;`, `&&` or `||`, has no `--dry-run`. Offsets are the script's.
+ */
+function firstRealCommand(script, command) {
+    const joined = joinContinuations(script);
+    const re = globalOf(command);
+    re.lastIndex = 0;
+    for (let m = re.exec(joined); m; m = re.exec(joined)) {
+        const rest = joined.slice(m.index).split(/\n|;|&&|\|\|/, 1)[0];
+        if (!DRY_RUN.test(rest))
+            return m;
+        if (m[0].length === 0)
+            re.lastIndex += 1;
+    }
+    return undefined;
+}
+/** The `g` form of each pattern, made once (asked per step and pattern of every workflow). */
+const GLOBAL = new WeakMap();
+function globalOf(command) {
+    let re = GLOBAL.get(command);
+    if (!re) {
+        re = new RegExp(command.source, command.flags.includes('g') ? command.flags : `${command.flags}g`);
+        GLOBAL.set(command, re);
+    }
+    return re;
+}
+function lines(script) {
+    const out = [];
+    const joined = joinContinuations(script);
+    let at = 0;
+    for (const text of joined.split('\n')) {
+        out.push({ start: at, end: at + text.length, text });
+        at += text.length + 1;
+    }
+    return out;
+}
+const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)=(.*)$/;
+const VAR_REF = /\$\{?([A-Za-z_]\w*)/g;
+const OUTPUT_NAME = /(?:^|[\s"'(])([A-Za-z_][\w.-]*)(=|<<)/;
+/**
+ * The values a script writes to step outputs or the job environment. A line that mentions
+ * `GITHUB_OUTPUT` (or `GITHUB_ENV`), or sits inside a `{ ... } >> "$GITHUB_OUTPUT"` group, writes each
+ * `name=` or `name<<DELIMITER` it starts (one per `;`/`&&`-separated command); the lines of a heredoc
+ * value that follow are attributed to the same name. Shell variables assigned earlier in the script
+ * are followed to their assignment.
+ */
+const shellWrites = (0,_script_memo_js__WEBPACK_IMPORTED_MODULE_1__/* .memoByScript */ .$)(scanShellWrites);
+function scanShellWrites(script) {
+    const out = [];
+    const assigned = new Map();
+    let heredoc;
+    const all = lines(script);
+    const files = writtenFiles(all);
+    for (const [i, line] of all.entries()) {
+        if (heredoc && heredocEnd(line.text) === heredoc.delimiter) {
+            heredoc = undefined;
+            continue;
+        }
+        const sources = sourcesOf(line, assigned);
+        const file = files[i];
+        if (file === 'path') {
+            // The written text is what precedes the redirection, less the command that prints it.
+            if (/\S/.test(line.text.replace(/>>?.*$/, '').replace(/^\s*(?:\}|echo\b|printf\b)/, '')))
+                out.push({ file, name: '', ...sources });
+            continue;
+        }
+        if (file) {
+            const writes = commands(line).flatMap((command) => {
+                const m = OUTPUT_NAME.exec(command.text.replace(/>>.*$/, ''));
+                if (!m)
+                    return [];
+                const write = { file, name: m[1], ...sourcesOf(command, assigned) };
+                if (m[2] === '<<') {
+                    const delimiter = /<<\s*['"]?([\w-]+)/.exec(command.text.slice(m.index))?.[1] ?? 'EOF';
+                    heredoc = { write, delimiter };
+                }
+                return [write];
+            });
+            out.push(...writes);
+            if (writes.length > 0)
+                continue;
+            if (heredoc) {
+                heredoc.write.ranges.push(...sources.ranges);
+                heredoc.write.envVars.push(...sources.envVars);
+                continue;
+            }
+        }
+        const a = ASSIGNMENT.exec(line.text);
+        if (a)
+            assigned.set(a[1], sources);
+    }
+    return out;
+}
+/** The `;`- and `&&`-separated commands of a line, with their offsets. */
+function commands(line) {
+    const out = [];
+    let from = 0;
+    for (const m of line.text.matchAll(/;|&&/g)) {
+        out.push({ start: line.start + from, end: line.start + m.index, text: line.text.slice(from, m.index) });
+        from = m.index + m[0].length;
+    }
+    out.push({ start: line.start + from, end: line.end, text: line.text.slice(from) });
+    return out;
+}
+/** Which file each line writes to: by naming it, or as part of a `{ ... } >> file` group. */
+function writtenFiles(all) {
+    const files = all.map((l) => /GITHUB_OUTPUT/.test(l.text)
+        ? 'output'
+        : /GITHUB_ENV/.test(l.text)
+            ? 'env'
+            : /GITHUB_PATH/.test(l.text)
+                ? 'path'
+                : undefined);
+    const open = [];
+    for (const [i, l] of all.entries()) {
+        if (/^\s*\{\s*(?:#.*)?$/.test(l.text))
+            open.push(i);
+        const close = /^\s*\}\s*>>?\s*["']?\$\{?GITHUB_(OUTPUT|ENV|PATH)\b/.exec(l.text);
+        if (!close)
+            continue;
+        const start = open.pop();
+        if (start === undefined)
+            continue;
+        const file = close[1] === 'OUTPUT' ? 'output' : close[1] === 'ENV' ? 'env' : 'path';
+        for (let k = start + 1; k < i; k++)
+            files[k] ??= file;
+    }
+    return files;
+}
+/** The word a heredoc delimiter line starts with (`EOF`, `echo "EOF" >> ...`). */
+function heredocEnd(text) {
+    return text
+        .trim()
+        .replace(/^echo\s+|["']/g, '')
+        .split(/\s/)[0];
+}
+function sourcesOf(line, assigned) {
+    const ranges = [[line.start, line.end]];
+    const envVars = [];
+    for (const m of line.text.matchAll(VAR_REF)) {
+        const name = m[1];
+        const known = assigned.get(name);
+        if (known) {
+            ranges.push(...known.ranges);
+            envVars.push(...known.envVars);
+        }
+        else
+            envVars.push(name);
+    }
+    return { ranges, envVars };
+}
+const FETCH = '(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)';
+const RUNNER = String.raw `(?:sudo\s+(?:-\S+\s+){0,4})?(?:ba|z|da|k|fi)?sh|python[23]?|node|perl|ruby|php|pwsh|powershell|iex|Invoke-Expression`;
+/** Each pattern is linear-time: bounded, negated character classes and no nested quantifiers. */
+const REMOTE_EXECUTION = [
+    // curl ... | sh, wget -O- ... | sudo bash, iwr ... | iex
+    new RegExp(String.raw `(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}\|\s*(?:${RUNNER})(?![\w.-])`, 'gi'),
+    // bash <(curl ...), sh -c "$(curl ...)", eval "$(wget -qO- ...)", iex (iwr ...)
+    new RegExp(String.raw `(?<![\w-])(?:(?:ba|z)?sh\s+(?:-\w+\s+){0,3}<\(|(?:(?:ba|z)?sh\s+-c|eval|source|\.)\s+["']?\$\(|(?:iex|Invoke-Expression)\s*\(\s*)\s*${FETCH}(?![\w-])[^)\n]{0,500}`, 'gi'),
+    // iex ((New-Object Net.WebClient).DownloadString('...'))
+    /(?<![\w-])(?:iex|Invoke-Expression)\s*\(?\s*\(?\s*New-Object\s+(?:System\.)?Net\.WebClient\s*\)?\s*\.DownloadString/gi,
+];
+/** `curl | sh` and its relatives in a script, at their offsets. */
+const remoteExecutions = (0,_script_memo_js__WEBPACK_IMPORTED_MODULE_1__/* .memoByScript */ .$)(scanRemoteExecutions);
+function scanRemoteExecutions(script) {
+    const joined = joinContinuations(script);
+    const out = [];
+    for (const re of REMOTE_EXECUTION) {
+        re.lastIndex = 0;
+        for (const m of joined.matchAll(re)) {
+            const start = m.index;
+            if (out.some((o) => start < o.end && o.start < start + m[0].length))
+                continue;
+            out.push({ start, end: start + m[0].length, text: m[0].replace(/\s+/g, ' ') });
+        }
+    }
+    for (const hit of downloadedThenRun(joined)) {
+        if (!out.some((o) => hit.start < o.end && o.start < hit.end))
+            out.push(hit);
+    }
+    return out.sort((a, b) => a.start - b.start);
+}
+/** A download from the web: `curl`/`wget`/`iwr` with an http(s) URL, on one logical line. */
+const DOWNLOAD = new RegExp(String.raw `(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}`, 'gi');
+const URL_IN = /\bhttps?:\/\/[^\s'"`)]{1,500}/i;
+/** Where a download is written: `-o F`, `-fsSLo F`, `--output F`, `-O F` (wget), `-OutFile F`. */
+const OUTPUT_FILE = /(?:^|\s)(?:-[A-Za-z]*o|--output(?:-document)?|-O|-[A-Za-z]*O|-OutFile)(?:\s+|=)?(['"]?)([^\s'"|;&<>]{1,300})\1/;
+/** `curl -O URL`, `curl --remote-name URL`, `wget URL`: the file is named after the URL's path. */
+const REMOTE_NAME = /(?:^|\s)(?:-[A-Za-z]*O(?=\s|$)|--remote-name(?:-all)?)(?:\s|$)/;
+/** `NAME=$(curl ...)`: the download kept in a variable. */
+const CAPTURE = new RegExp(String.raw `(?<![\w-])([A-Za-z_][A-Za-z0-9_]{0,60})=(?:["']?\$\(|\x60)\s*${FETCH}(?![\w-])[^)\x60\n]{0,2000}`, 'g');
+/** Anything that checks a file against a pinned digest or a signature. */
+const VERIFIES = /(?<![\w-])(?:sha(?:1|224|256|384|512)sum|shasum|b2sum|md5sum|gpgv?|cosign|minisign|signify|slsa-verifier|Get-FileHash|certutil|openssl\s+dgst|gh\s+attestation\s+verify)(?![\w-])/i;
+/** Script files: running a downloaded binary is a different, weaker claim than running its script. */
+const SCRIPT_FILE = /\.(?:sh|bash|zsh|py|pl|rb|ps1|js|mjs|php)$/i;
+/**
+ * A script downloaded to a file, or into a variable, then executed later in the same script with no
+ * checksum or signature check in between: `curl -o tool.sh URL` ... `bash tool.sh`, or
+ * `s=$(curl URL)` ... `eval "$s"`. The same as `curl | sh`, in two commands. Reported at the run.
+ */
+function downloadedThenRun(joined) {
+    if (!/curl|wget|iwr|Invoke-WebRequest/i.test(joined))
+        return [];
+    const out = [];
+    const run = (name, from, download) => {
+        const tail = joined.slice(from);
+        const m = name.exec(tail);
+        if (!m)
+            return;
+        const start = from + m.index + (m[1]?.length ?? 0);
+        // A check of the download between fetching and running it makes it a verified install.
+        if (VERIFIES.test(joined.slice(from, start)))
+            return;
+        const end = from + m.index + m[0].length;
+        const text = joined.slice(start, end).trim().replace(/\s+/g, ' ');
+        out.push({ start, end, text, download: download.trim().replace(/\s+/g, ' ') });
+    };
+    DOWNLOAD.lastIndex = 0;
+    for (const m of joined.matchAll(DOWNLOAD)) {
+        const command = m[0];
+        const url = URL_IN.exec(command)?.[0];
+        if (!url)
+            continue;
+        let file = OUTPUT_FILE.exec(command)?.[2];
+        if (file === '-' || file?.startsWith('/dev/'))
+            continue;
+        // `curl -O URL`: -O takes no argument there, the URL names the file.
+        if (file?.includes('://'))
+            file = undefined;
+        if (!file && (REMOTE_NAME.test(command) || /^wget\b/i.test(command))) {
+            file = url
+                .replace(/[?#].*$/, '')
+                .split('/')
+                .pop();
+        }
+        if (!file || !SCRIPT_FILE.test(file))
+            continue;
+        const name = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeRegExp */ .Nt)(file.replace(/^\.[\\/]/, ''));
+        // `bash tool.sh`, `sudo sh ./tool.sh`, `source tool.sh`, `. tool.sh`, `python3 tool.py`, `./tool.sh`.
+        const runs = new RegExp(String.raw `(^|[\s;&|({])(?:(?:sudo\s+(?:-\S+\s+){0,4})?(?:${RUNNER}|source|\.)\s+(?:-\S+\s+){0,4}["']?(?:\.[\\/])?${name}|["']?\.[\\/]${name})(?=["']?(?:\s|$|[;&|)]))`, 'm');
+        run(runs, m.index + command.length, command);
+    }
+    CAPTURE.lastIndex = 0;
+    for (const m of joined.matchAll(CAPTURE)) {
+        if (!URL_IN.test(m[0]))
+            continue;
+        const v = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeRegExp */ .Nt)(m[1]);
+        const ref = String.raw `["']?\$(?:\{${v}\}|${v}(?![\w]))["']?`;
+        // `eval "$s"`, `bash -c "$s"`, `echo "$s" | bash`, `bash <<< "$s"`.
+        const runs = new RegExp(String.raw `(^|[\s;&|({])(?:eval\s+${ref}|(?:ba|z)?sh\s+-c\s+${ref}|(?:echo|printf)\s+(?:-\S+\s+)?${ref}\s*\|\s*(?:${RUNNER})(?![\w.-])|(?:ba|z)?sh\s+<<<\s*${ref})`, 'm');
+        run(runs, m.index + m[0].length, `${m[0]})`);
+    }
+    return out;
+}
+/** Commands in a script that fetch or check out a pull request's head. */
+const headCheckouts = (0,_script_memo_js__WEBPACK_IMPORTED_MODULE_1__/* .memoByScript */ .$)(scanHeadCheckouts);
+function scanHeadCheckouts(script) {
+    const joined = joinContinuations(script);
+    const out = [];
+    const re = /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/(?:\$\{\{[^}\n]{1,200}\}\}|[^\s/]{1,200})\/(?:head|merge))(?![\w-])/g;
+    for (const m of joined.matchAll(re)) {
+        out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
+    }
+    return out;
+}
+
+
+/***/ }),
+
 /***/ 9938:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -53037,12 +53132,14 @@ function fileLocation(path) {
 /* harmony export */ });
 /* unused harmony exports COMPOSE_FILES, readComposeServices, composeDeployedBy, notDeployedService */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6244);
-/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9752);
-/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2686);
-/* harmony import */ var _devcontainer_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3516);
-/* harmony import */ var _shell_commands_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3473);
-/* harmony import */ var _workflow_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8539);
+/* harmony import */ var _evaluators_workflow_publishing_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3925);
+/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6244);
+/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9752);
+/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2686);
+/* harmony import */ var _devcontainer_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3516);
+/* harmony import */ var _shell_commands_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3473);
+/* harmony import */ var _workflow_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8539);
+
 
 
 
@@ -53065,7 +53162,7 @@ function fileLocation(path) {
  */
 const COMPOSE_NAME = /^(?:[^/]*[.\-_])?(?:docker-)?compose(?:[.\-_][^/]*)?\.ya?ml$/;
 /** The compose files of a tree, by name (see screens.ts). */
-const COMPOSE_FILES = (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__/* .defineSelector */ .xf)('compose-files', (f) => {
+const COMPOSE_FILES = (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_2__/* .defineSelector */ .xf)('compose-files', (f) => {
     if (f.includes('node_modules/'))
         return false;
     return COMPOSE_NAME.test(f.slice(f.lastIndexOf('/') + 1));
@@ -53108,7 +53205,7 @@ function readComposeServices(workspace, file) {
         const text = workspace.configText(file);
         if (text === undefined)
             return [];
-        const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_2__/* .parseYaml */ .hN)(text, undefined, COMPOSE_YAML);
+        const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_3__/* .parseYaml */ .hN)(text, undefined, COMPOSE_YAML);
         if (!parsed.ok) {
             if (!text.includes('{{'))
                 workspace.reportProblem({ path: file, ...parsed.error });
@@ -53122,7 +53219,7 @@ function readComposeServices(workspace, file) {
             for (const [name, value] of Object.entries(root.services)) {
                 if (!isMap(value))
                     continue;
-                const pointer = `/services/${(0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_2__/* .escapePointerToken */ .uC)(name)}`;
+                const pointer = `/services/${(0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePointerToken */ .uC)(name)}`;
                 services.push({
                     path: file,
                     document,
@@ -53168,7 +53265,7 @@ function composeReferences(workspace) {
             const text = workspace.configText(from);
             if (text === undefined)
                 continue;
-            const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_2__/* .parseYaml */ .hN)(text, undefined, COMPOSE_YAML);
+            const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_3__/* .parseYaml */ .hN)(text, undefined, COMPOSE_YAML);
             if (!parsed.ok)
                 continue;
             const add = (key, ref) => {
@@ -53229,21 +53326,16 @@ function namesDeployedEnvironment(file) {
         .split(/[/._-]+/)
         .some((w) => DEPLOYED_ENVIRONMENT_WORDS.has(w));
 }
-/** A command that publishes what a job built: an image, a package, a release. */
-const PUBLISHES = /\b(?:docker|podman|buildah)[ \t]+(?:compose[ \t]+|image[ \t]+)?push\b|\bdocker-compose[ \t]+push\b|\b(?:npm|yarn|pnpm)[ \t]+publish\b|\bgh[ \t]+release\b|\btwine[ \t]+upload\b|\bcargo[ \t]+publish\b/;
-/** Actions that publish what a job built. */
-const PUBLISHING_ACTIONS = /^(?:docker\/build-push-action|softprops\/action-gh-release|pypa\/gh-action-pypi-publish)@/;
 /**
  * Whether a job deploys: it names an `environment:`, runs on a self-hosted runner (a machine of the
- * organisation's, often the deployment's own), or publishes what it builds.
+ * organisation's, often the deployment's own), or publishes what it builds (workflow/publishing.ts).
  */
 function deploys(job) {
     if (job.environment !== undefined)
         return true;
     if (JSON.stringify(job.runsOn?.value ?? '').includes('self-hosted'))
         return true;
-    return job.steps.some((step) => (typeof step.run?.value === 'string' && PUBLISHES.test(step.run.value)) ||
-        (typeof step.uses?.value === 'string' && PUBLISHING_ACTIONS.test(step.uses.value)));
+    return job.steps.some(_evaluators_workflow_publishing_js__WEBPACK_IMPORTED_MODULE_1__/* .publishes */ .AN);
 }
 /** Whether a job's steps name a file: its path, or its name as a word (`-f docker-compose.prod_tests.yml`). */
 function jobNames(job, file) {
@@ -53256,7 +53348,7 @@ function jobNames(job, file) {
  * `<workflow> (job <id>)`: what it brings up is a deployment, whatever the file is named.
  */
 function composeDeployedBy(workspace, file) {
-    for (const source of (0,_workflow_js__WEBPACK_IMPORTED_MODULE_5__/* .workflowSources */ .Gf)(workspace)) {
+    for (const source of (0,_workflow_js__WEBPACK_IMPORTED_MODULE_6__/* .workflowSources */ .Gf)(workspace)) {
         if (source.kind !== 'workflow')
             continue;
         const job = source.jobs.find((j) => deploys(j) && jobNames(j, file));
@@ -53290,7 +53382,7 @@ function testStacks(workspace, files) {
     if (nested.length === 0)
         return out;
     const users = new Map(nested.map((f) => [f, []]));
-    for (const script of workspace.glob(_shell_commands_js__WEBPACK_IMPORTED_MODULE_4__/* .SCRIPT_FILES */ .iF)) {
+    for (const script of workspace.glob(_shell_commands_js__WEBPACK_IMPORTED_MODULE_5__/* .SCRIPT_FILES */ .iF)) {
         const text = workspace.text(script);
         if (text === undefined)
             continue;
@@ -53318,7 +53410,7 @@ function serviceSetting(service, key) {
 }
 function lookup(document, pointer, map, key, depth) {
     if (Object.hasOwn(map, key)) {
-        const p = `${pointer}/${(0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_2__/* .escapePointerToken */ .uC)(key)}`;
+        const p = `${pointer}/${(0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePointerToken */ .uC)(key)}`;
         return nodeAt(document, p, map[key]);
     }
     if (depth >= MAX_MERGE_DEPTH || !Object.hasOwn(map, '<<'))
@@ -53479,7 +53571,7 @@ function pathNotDeployed(file) {
     if (environment && !production) {
         return `the compose file is named for the "${environment}" environment: a developer's, a CI job's or a preview's, not a deployment`;
     }
-    const mark = (0,_devcontainer_js__WEBPACK_IMPORTED_MODULE_3__/* .devEnvironmentMark */ .au)(file);
+    const mark = (0,_devcontainer_js__WEBPACK_IMPORTED_MODULE_4__/* .devEnvironmentMark */ .au)(file);
     if (mark?.endsWith('/')) {
         return `the compose file lies under ${mark}, a development container's stack for VS Code, Codespaces or Gitpod: a developer's workspace, not a deployment`;
     }
@@ -53504,7 +53596,7 @@ function serviceFinding(service, node, what, effect, keyParts) {
         ? ` (set in the anchor &${node.definedAt.anchor} at line ${node.definedAt.line})`
         : '';
     const message = `${what}${where}: ${effect}`;
-    const location = (0,_location_js__WEBPACK_IMPORTED_MODULE_6__/* .locationFromSpan */ .Cx)(service.path, node.span, false);
+    const location = (0,_location_js__WEBPACK_IMPORTED_MODULE_7__/* .locationFromSpan */ .Cx)(service.path, node.span, false);
     const key = ['compose', service.name, ...keyParts].join('\u0000');
     const why = notDeployedService(service);
     return why

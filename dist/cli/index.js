@@ -6090,8 +6090,8 @@ function isStrings(v) {
     return true;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 181 modules
-var registry = __nccwpck_require__(2732);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 179 modules
+var registry = __nccwpck_require__(2059);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -15083,7 +15083,7 @@ function hiddenReasons(h) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2732);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2059);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -17416,7 +17416,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 2732:
+/***/ 2059:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35291,340 +35291,8 @@ function covered(coverage, sse, resolve) {
 var parsers_workflow = __nccwpck_require__(8539);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-expressions.js + 1 modules
 var workflow_expressions = __nccwpck_require__(2155);
-// EXTERNAL MODULE: ./lib/core/evaluators/workflow/script-memo.js
-var script_memo = __nccwpck_require__(3730);
-// EXTERNAL MODULE: ./lib/core/evaluators/workflow/shell.js
-var shell = __nccwpck_require__(1248);
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/commands.js
-
-
-/**
- * Commands that run the command that follows them (with their own options first): the program is
- * that command. `values` are the options whose value is the next word (`sudo -u user`, `timeout -s
- * KILL`), `operands` the words the wrapper itself takes before the command (`timeout`'s duration).
- */
-const WRAPPERS = new Map([
-    ['sudo', { values: 'u g C D h p r t U T R' }],
-    ['doas', { values: 'u C' }],
-    ['env', { values: 'u C' }],
-    ['time', { values: 'f o' }],
-    ['exec', { values: 'a' }],
-    ['command', {}],
-    ['nohup', {}],
-    ['nice', { values: 'n' }],
-    ['ionice', { values: 'c n' }],
-    ['stdbuf', { values: 'i o e' }],
-    ['timeout', { values: 's k', operands: 1 }],
-    // `... | xargs pip install`: xargs runs the program with the words it reads added to its arguments.
-    ['xargs', { values: 'I n P L s d a E' }],
-]);
-/** Reserved words of the shell that open, continue or close a compound command: never a program. */
-const RESERVED = new Set([
-    'if',
-    'then',
-    'elif',
-    'else',
-    'fi',
-    'while',
-    'until',
-    'do',
-    'done',
-    '!',
-    '{',
-    '}',
-    'esac',
-]);
-/** The simple commands of a script, in order (shared between audits: read-only). */
-const commandsOf = (0,script_memo/* memoByScript */.$)(scanCommands);
-function scanCommands(script) {
-    const text = (0,shell/* joinContinuations */.L0)(script);
-    const out = [];
-    let heredoc;
-    let at = 0;
-    const cases = { depth: 0 };
-    const lines = text.split('\n');
-    for (let n = 0; n < lines.length; n++) {
-        let line = lines[n];
-        const lineStart = at;
-        at += line.length + 1;
-        if (heredoc !== undefined) {
-            if (line.trim() === heredoc)
-                heredoc = undefined;
-            continue;
-        }
-        // A quoted word that goes on over the next lines (`curl -d '{` ... `}'`) is one word of one
-        // command, as the shell reads it. A quote never closed before the end is read line by line.
-        let quote = openQuote(line, undefined);
-        if (quote) {
-            let last = n;
-            while (quote && last + 1 < lines.length)
-                quote = openQuote(lines[++last], quote);
-            if (!quote) {
-                line = lines.slice(n, last + 1).join('\n');
-                at = lineStart + line.length + 1;
-                n = last;
-            }
-        }
-        const commands = splitLine(line, lineStart, cases);
-        out.push(...commands);
-        for (const c of commands) {
-            // `<<<` is a here-string: its word is on the line, no body follows.
-            const marker = c.words.find((w) => /^<<-?(?!<)\S/.test(w.text) || w.text === '<<' || w.text === '<<-');
-            if (!marker)
-                continue;
-            const inline = marker.text.replace(/^<<-?/, '');
-            const word = inline || c.words[c.words.indexOf(marker) + 1]?.text;
-            if (word)
-                heredoc = word.replace(/['"]/g, '');
-        }
-    }
-    return out;
-}
-/**
- * The quote (`'` or `"`) still open at the end of `line` when it starts inside `quote`, read the way
- * splitLine reads it: a comment ends the line, a `${{ }}` expression and a `$( )` substitution in
- * double quotes are skipped whole, a backslash escapes outside single quotes.
- */
-function openQuote(line, quote) {
-    for (let i = 0; i < line.length; i++) {
-        const ch = line[i];
-        if (quote) {
-            if (quote === '"' && ch === '$' && line[i + 1] === '(')
-                i = substitutionEnd(line, i + 1) - 1;
-            else if (ch === quote)
-                quote = undefined;
-            else if (ch === '\\' && quote === '"')
-                i++;
-        }
-        else if (ch === '#' && (i === 0 || /[\s;&|]/.test(line[i - 1])))
-            return undefined;
-        else if (ch === '$' && line.startsWith('{{', i + 1)) {
-            const close = line.indexOf('}}', i + 3);
-            i = close === -1 ? line.length : close + 1;
-        }
-        else if (ch === '\\')
-            i++;
-        else if (ch === '"' || ch === "'")
-            quote = ch;
-    }
-    return quote;
-}
-function splitLine(line, offset, cases) {
-    const out = [];
-    let words = [];
-    let word;
-    let quote;
-    let start = -1;
-    // Inside `[[ ... ]]`, `&&` and `||` join conditions of the one command.
-    let condition = false;
-    const endWord = () => {
-        if (word) {
-            // `[[` opens a condition where it stands as the command (`if [[`, `! [[`), not as an argument.
-            if (word.text === '[[' && words.every((w) => RESERVED.has(w.text)))
-                condition = true;
-            else if (word.text === ']]')
-                condition = false;
-            words.push(word);
-        }
-        word = undefined;
-    };
-    const endCommand = (end, next) => {
-        endWord();
-        condition = false;
-        if (words.length > 0)
-            out.push(build(words, start, end, next, cases));
-        // `;;` (or `;&`, `;;&`) ends a branch of a `case`, on its own line too: a pattern follows.
-        if (cases.depth > 0 && next.startsWith(';') && next !== ';')
-            cases.reading = 'pattern';
-        words = [];
-        start = -1;
-    };
-    for (let i = 0; i < line.length; i++) {
-        const ch = line[i];
-        if (quote) {
-            if (quote === '"' && ch === '$' && line[i + 1] === '(') {
-                // `"$(ruby -e"puts ENV['HOME']")"`: the quotes inside a substitution are its own, not the end
-                // of the word's.
-                const end = substitutionEnd(line, i + 1);
-                word.text += line.slice(i, end);
-                word.end = offset + end;
-                i = end - 1;
-                continue;
-            }
-            if (ch === quote)
-                quote = undefined;
-            else if (ch === '\\' && quote === '"' && i + 1 < line.length)
-                word.text += line[++i];
-            else
-                word.text += ch;
-            word.end = offset + i + 1;
-            continue;
-        }
-        if (ch === ' ' || ch === '\t' || ch === '\r') {
-            endWord();
-            continue;
-        }
-        if (ch === '#' && !word) {
-            break;
-        }
-        const op = /^(?:;;&?|;&|&&|\|\||;|\||&)/.exec(line.slice(i, i + 3))?.[0];
-        if (op === '&&' || op === '||') {
-            endWord();
-            if (condition) {
-                words.push({ text: op, start: offset + i, end: offset + i + 2 });
-                i++;
-                continue;
-            }
-        }
-        if (op && !(op === '&' && (line[i - 1] === '>' || line[i + 1] === '>'))) {
-            endCommand(offset + i, op);
-            i += op.length - 1;
-            continue;
-        }
-        if (start === -1)
-            start = offset + i;
-        if (!word)
-            word = { text: '', start: offset + i, end: offset + i + 1 };
-        if (ch === '$' && line.startsWith('{{', i + 1)) {
-            // A `${{ }}` expression is substituted before the shell sees the script: one word.
-            const close = line.indexOf('}}', i + 3);
-            const end = close === -1 ? line.length : close + 2;
-            word.text += line.slice(i, end);
-            word.end = offset + end;
-            i = end - 1;
-            continue;
-        }
-        if (ch === '"' || ch === "'")
-            quote = ch;
-        else if (ch === '\\' && i + 1 < line.length)
-            word.text += line[++i];
-        else {
-            if (ch === '<' || ch === '>')
-                word.redirects = true;
-            word.text += ch;
-        }
-        word.end = offset + i + 1;
-    }
-    endCommand(offset + line.length, '');
-    return out;
-}
-/**
- * The index after the `)` that closes the `(` at `open`, with quotes and nested parentheses inside
- * respected; the line's end when it is not closed there.
- */
-function substitutionEnd(line, open) {
-    let depth = 0;
-    let quote;
-    for (let j = open; j < line.length; j++) {
-        const ch = line[j];
-        if (quote) {
-            if (ch === quote)
-                quote = undefined;
-            else if (ch === '\\' && quote === '"')
-                j++;
-        }
-        else if (ch === '\\')
-            j++;
-        else if (ch === '"' || ch === "'")
-            quote = ch;
-        else if (ch === '(')
-            depth++;
-        else if (ch === ')' && --depth === 0)
-            return j + 1;
-    }
-    return line.length;
-}
-function build(words, start, end, next, cases) {
-    return { words, start, end: Math.max(start, end), program: programWords(words, cases, next), next };
-}
-/** The words of a command from its program on (see {@link Command.program}); updates `cases`. */
-function programWords(words, cases, next) {
-    let i = 0;
-    while (i < words.length) {
-        const w = words[i].text;
-        if (cases.reading === 'subject') {
-            if (w === 'in')
-                cases.reading = 'pattern';
-            i++;
-        }
-        else if (cases.reading === 'pattern') {
-            if (w === 'esac') {
-                cases.depth--;
-                cases.reading = undefined;
-                i++;
-                continue;
-            }
-            // `a|b)` is split at the `|`: pattern words with no `)` before a `|` continue the pattern.
-            const close = words.findIndex((x, j) => j >= i && x.text.endsWith(')'));
-            if (close < 0 && next === '|')
-                return [];
-            // Without a `)`, this was no pattern after all: read it as a command.
-            cases.reading = undefined;
-            if (close >= 0)
-                i = close + 1;
-        }
-        else if (w === 'case') {
-            cases.depth++;
-            cases.reading = 'subject';
-            i++;
-        }
-        else if (RESERVED.has(w)) {
-            if (w === 'esac' && cases.depth > 0)
-                cases.depth--;
-            i++;
-        }
-        else if (w === 'for' || w === 'select') {
-            // `for x in a b`: a list of words, not a program.
-            return [];
-        }
-        else if (w === 'function' || /^[\w.:-]+\(\)$/.test(w)) {
-            // `function name {` or `name() {`: a definition; the body's first command may follow.
-            i += w === 'function' ? 2 : 1;
-            if (words[i]?.text === '()')
-                i++;
-        }
-        else if (WRAPPERS.has(w)) {
-            const { values = '', operands = 0 } = WRAPPERS.get(w);
-            i++;
-            // Options of the wrapper (`sudo -E -u ci`, `env -i`, `timeout -s KILL`), then its operands.
-            while (i < words.length && words[i].text.startsWith('-')) {
-                const option = words[i++].text;
-                if (option.length === 2 && values.split(' ').includes(option[1]))
-                    i++;
-            }
-            i += operands;
-        }
-        else if (/^[A-Za-z_]\w*=/.test(w)) {
-            // `out=$(curl -H ...)` unquoted: the substitution's words are split with the command's, and its
-            // program is the word after `$(` (not `-H`).
-            const sub = /^[A-Za-z_]\w*=\$\(([^\s()]+)$/.exec(w);
-            if (sub) {
-                const first = words[i];
-                const start = first.end - sub[1].length;
-                return programWords([{ text: sub[1], start, end: first.end }, ...words.slice(i + 1)], cases, next);
-            }
-            i++;
-        }
-        else if (w.startsWith('(') && !w.startsWith('((')) {
-            // A subshell, `(cd dir && make)`: its first command's program follows the parenthesis.
-            const first = words[i];
-            if (w === '(') {
-                i++;
-                continue;
-            }
-            return programWords([{ text: w.slice(1), start: first.start + 1, end: first.end }, ...words.slice(i + 1)], cases, next);
-        }
-        else
-            break;
-    }
-    return words.slice(i);
-}
-/** The program's name without a directory (`/usr/bin/pip3` -> `pip3`), lower case. */
-function programName(command) {
-    const first = command.program[0]?.text;
-    return first?.replace(/^.*\//, '').toLowerCase();
-}
-
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/commands.js
+var workflow_commands = __nccwpck_require__(6750);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/pr-evidence-follow.js
 var pr_evidence_follow = __nccwpck_require__(6638);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/shared.js
@@ -35846,230 +35514,8 @@ function pushesWithCredentials(step) {
     return !path.startsWith('./') && !REGISTRY_PUSH.test(path) && PUSHING_NAME.test(path);
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/publishing.js
-
-
-
-
-/**
- * What makes a workflow a release: its trigger (a release, a pushed tag) or a step that publishes
- * (a package registry, a GitHub release, a container registry). Shared by the audits that judge
- * release workflows (cache-poisoning) and publishing credentials (use-trusted-publishing).
- */
-/** Actions that publish what the job built (`owner/repo[/path]`, lower case). */
-const PUBLISH_ACTIONS = [
-    'pypa/gh-action-pypi-publish',
-    'softprops/action-gh-release',
-    'ncipollo/release-action',
-    'svenstaro/upload-release-action',
-    'actions/create-release',
-    'actions/upload-release-asset',
-    'js-devtools/npm-publish',
-    'rubygems/release-gem',
-    'cadwallion/publish-rubygems-action',
-    'katyo/publish-crates',
-    'cycjimmy/semantic-release-action',
-    'marvinpinto/action-automatic-releases',
-    // Build an image and push it, with the registry credentials they are given.
-    'elgohr/publish-docker-github-action',
-    'jerray/publish-docker-action',
-];
-/**
- * Commands that publish (package registries, releases, images; a signature or attestation cosign
- * pushes beside an image in its registry, not `sign-blob`, which writes a file).
- */
-const PUBLISH_COMMAND = /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|cosign\s+(?:sign|attest)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
-/** Whether a step publishes. */
-function publishing_publishes(step) {
-    const action = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
-    if (action) {
-        if (PUBLISH_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`)))
-            return true;
-        // docker/build-push-action publishes only with `push: true`; goreleaser only runs `release` (and
-        // not a snapshot, or with publishing skipped).
-        if (action === 'docker/build-push-action')
-            return (0,workflow_shared/* isTrue */.Hn)((0,workflow_shared/* input */.hF)(step, 'push'));
-        if (action === 'goreleaser/goreleaser-action') {
-            const args = (0,workflow_shared/* input */.hF)(step, 'args')?.value;
-            // goreleaser without a command (no args, or only flags: `--debug`, `--clean`) runs `release`;
-            // `install-only` only installs it.
-            if ((0,workflow_shared/* isTrue */.Hn)((0,workflow_shared/* input */.hF)(step, 'install-only')))
-                return false;
-            const text = typeof args === 'string' ? args : '';
-            const command = text.split(/\s+/).find((w) => w !== '' && !w.startsWith('-'));
-            return ((command === undefined || /(^|\s)release(\s|$)/.test(text)) &&
-                !/--snapshot|--skip[= ][^\n]*publish|--skip-publish/.test(text));
-        }
-        return pushesWithLogin(step);
-    }
-    return (typeof step.run?.value === 'string' && (0,shell/* firstRealCommand */.Oh)(step.run.value, PUBLISH_COMMAND) !== undefined);
-}
-/** An action whose repository is named for pushing or publishing (`docker-build-push`, `publish-image`). */
-const PUSH_NAME = /(?:^|[-_.])(?:push|publish)(?:$|[-_.])/;
-/**
- * Whether a step runs an action not listed above that is named for pushing or publishing and is given
- * a registry login (a `password` input, beside a `username` or `registry` one), the way image
- * build-and-push actions take the credentials they push with: it publishes, unless an input that
- * turns the push off (`push`, `pushImage`, `push-image`) is false. A git push action takes a token,
- * not a login, and is not counted.
- */
-function pushesWithLogin(step) {
-    const repo = (0,parsers_uses/* parseUses */.A)(step.uses.value);
-    if (repo.kind !== 'repository' || !PUSH_NAME.test(repo.repo.toLowerCase()))
-        return false;
-    const names = [...(step.with?.entries.keys() ?? [])].map((k) => k.toLowerCase());
-    if (!names.some((k) => /password/.test(k)) || !names.some((k) => /username|registry/.test(k)))
-        return false;
-    return !names.some((k) => /^push(?:[-_]?image)?s?$/.test(k) && (0,workflow_shared/* isFalse */.Wu)((0,workflow_shared/* input */.hF)(step, k)));
-}
-/** Actions that push a built site to the repository's pages branch or deploy it to GitHub Pages. */
-const SITE_ACTIONS = new Set([
-    'peaceiris/actions-gh-pages',
-    'jamesives/github-pages-deploy-action',
-    'actions/deploy-pages',
-]);
-/**
- * Commands that push a documentation site to the pages branch: `mkdocs gh-deploy`, and `mike` or
- * `ghp-import` told to push (`--push`, `-p`); without it they only commit in the local clone.
- */
-const SITE_COMMAND = /(?<![\w-])(?:mkdocs\s+gh-deploy|(?:ghp-import|mike\s+(?:deploy|alias|set-default))\b[^\n;&|]*?\s(?:--push\b|-[A-Za-z]*p[A-Za-z]*(?![\w-])))/;
-/**
- * Whether a step deploys a site (a documentation site pushed to the pages branch, a Pages
- * deployment): it publishes what the job built, though to no package registry.
- */
-function deploysSite(step) {
-    const action = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
-    if (action)
-        return SITE_ACTIONS.has(action);
-    return typeof step.run?.value === 'string' && (0,shell/* firstRealCommand */.Oh)(step.run.value, SITE_COMMAND) !== undefined;
-}
-/**
- * A step whose publishing an expression decides per run (`push: ${{ github.event_name != 'pull_request' }}`,
- * goreleaser's `args: ${{ inputs.args }}`): it publishes on the runs the expression allows.
- */
-function mayPublish(step) {
-    const action = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
-    if (action !== 'docker/build-push-action' && action !== 'goreleaser/goreleaser-action')
-        return false;
-    const value = (0,workflow_shared/* input */.hF)(step, action === 'goreleaser/goreleaser-action' ? 'args' : 'push');
-    return typeof value?.value === 'string' && value.value.includes('${{');
-}
-/** Events that run a change before it is merged: a pull request's, or the merge queue's. */
-const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
-/**
- * A release trigger: `release`, or `push` of tags only; not in a workflow that also runs on pull
- * requests (a CI workflow that happens to run on tags too).
- */
-function releaseTrigger(workflow) {
-    const events = workflow.on?.events ?? [];
-    if (events.some((t) => CHANGE_EVENTS.has(t.event)))
-        return undefined;
-    for (const t of events) {
-        if (t.event === 'release')
-            return 'release';
-        if (t.event !== 'push')
-            continue;
-        const config = t.config?.value;
-        if (!config || typeof config !== 'object')
-            continue;
-        const c = config;
-        if ((c.tags || c['tags-ignore']) && !c.branches && !c['branches-ignore'])
-            return 'push of tags';
-    }
-    return undefined;
-}
-/**
- * The jobs that publish, and the jobs they need that hand them something (an uploaded artifact, job
- * outputs): those build what is published. A job needed only to pass first (tests) hands nothing over.
- */
-function publishingJobs(workflow, publishing = publishing_publishes) {
-    const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
-    const out = new Set();
-    const add = (job, neededBy) => {
-        if (out.has(job) || (neededBy && !handsOver(job, neededBy)))
-            return;
-        out.add(job);
-        const needs = job.value.needs;
-        for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
-            const dep = typeof id === 'string' ? byId.get(id) : undefined;
-            if (dep)
-                add(dep, job);
-        }
-    };
-    for (const job of workflow.jobs)
-        if (job.steps.some(publishing))
-            add(job);
-    return out;
-}
-/**
- * A job whose results the job that needs it can use: outputs it declares, or artifacts it uploads
- * when that job downloads artifacts (an upload of documentation beside a release job that downloads
- * nothing feeds no release).
- */
-function handsOver(job, neededBy) {
-    if ((job.outputs?.entries.size ?? 0) > 0)
-        return true;
-    const uses = (j, action) => j.steps.some((s) => ((0,workflow_shared/* actionPathOf */.ps)(s.uses) ?? '').includes(action));
-    return uses(job, 'upload-artifact') && uses(neededBy, 'download-artifact');
-}
-/**
- * Whether every event that runs the workflow is a pull request's (or the merge queue's): what its
- * jobs push is a build of a change under review (a preview image, a test package), not a release.
- */
-function pullRequestsOnly(workflow) {
-    const events = workflow.on?.events ?? [];
-    return events.length > 0 && events.every((t) => CHANGE_EVENTS.has(t.event));
-}
-/** Actions that open a pull request with the job's changes (`owner/repo`, lower case). */
-const PULL_REQUEST_ACTIONS = new Set([
-    'peter-evans/create-pull-request',
-    'gr2m/create-or-update-pull-request-action',
-    'repo-sync/pull-request',
-    'devops-infra/action-pull-request',
-    'technote-space/create-pr-action',
-]);
-/** Commands that open a pull request. */
-const PULL_REQUEST_COMMAND = /(?<![\w-])(?:gh\s+pr\s+create|hub\s+pull-request)(?![\w-])/;
-/** Whether a step of the job opens a pull request with the job's changes (an action or a command). */
-function opensPullRequest(job) {
-    return job.steps.some((s) => {
-        const action = (0,workflow_shared/* actionPathOf */.ps)(s.uses);
-        if (action)
-            return PULL_REQUEST_ACTIONS.has(action);
-        return typeof s.run?.value === 'string' && PULL_REQUEST_COMMAND.test(s.run.value);
-    });
-}
-/** Commands that run a test suite (`go test`, `make test.e2e`, `npm test`, `pytest`, ...). */
-const TEST_COMMAND = /(?<![\w-])(?:(?:go|cargo|dotnet|swift|mix|flutter|dart|deno|bazel|sbt|composer|just|task)\s+test|cargo\s+nextest|gotestsum|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|pytest|tox|nox|phpunit|rspec|ctest|jest|vitest|mocha|ginkgo|playwright\s+test|cypress\s+run|python[\d.]*\s+-m\s+(?:pytest|unittest)|make\s+(?:[^\n;&|#]*\s)?[\w.:-]*(?:test|e2e)[\w.:-]*)(?![\w-])/;
-/** Commands that only print, set shell options or move around: they publish nothing. */
-const INERT_COMMAND = /^(?:echo|printf|cat|tee|set|export|cd|mkdir|ls|pwd|true|test|\[|sleep|:)$/;
-/** A job named for its tests ("test", "Unit tests", "flake-test"), and for nothing it would ship. */
-const TEST_JOB = /(?<![a-z])(?:tests?|specs?)(?![a-z])/i;
-const SHIPPING_JOB = /build|release|publish|deploy|package|dist|upload|sign|push|image/i;
-/**
- * What a job in which no step publishes evidently produces instead: a pull request (reviewed before
- * its changes land) or test results (the job is named for its tests and for nothing it would ship,
- * or its scripts run a test suite and otherwise only print); undefined when that is not evident (a
- * script of its own may publish).
- */
-function unpublishedOutput(job) {
-    if (opensPullRequest(job))
-        return 'opens a pull request';
-    const names = [job.id, job.name?.value].filter((n) => typeof n === 'string');
-    if (names.some((n) => SHIPPING_JOB.test(n)))
-        return undefined;
-    if (names.some((n) => TEST_JOB.test(n)))
-        return 'runs tests';
-    const commands = job.steps.flatMap((s) => typeof s.run?.value === 'string'
-        ? commandsOf(s.run.value).map((c) => c.program.map((w) => w.text).join(' '))
-        : []);
-    const tests = commands.filter((c) => TEST_COMMAND.test(c));
-    return tests.length > 0 &&
-        commands.every((c) => TEST_COMMAND.test(c) || INERT_COMMAND.test(c.split(' ')[0]))
-        ? 'runs tests'
-        : undefined;
-}
-
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/publishing.js
+var workflow_publishing = __nccwpck_require__(3925);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/adhoc-packages.js
 
 
@@ -36143,7 +35589,7 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
             let jobs = releasing.get(source);
             if (!jobs) {
                 // A documentation site pushed to the pages branch is published too.
-                jobs = publishingJobs(source, (s) => publishing_publishes(s) || deploysSite(s));
+                jobs = (0,workflow_publishing/* publishingJobs */.gF)(source, (s) => (0,workflow_publishing/* publishes */.AN)(s) || (0,workflow_publishing/* deploysSite */.It)(s));
                 releasing.set(source, jobs);
             }
             return jobs.has(job);
@@ -36175,7 +35621,7 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
                 if (!step.run || !INSTALLER.test(step.run.value))
                     return;
                 let text;
-                const commands = commandsOf(step.run.value);
+                const commands = (0,workflow_commands/* commandsOf */.K)(step.run.value);
                 // A version written as `${{ env.X }}` is read as the literal the workflow sets X to.
                 const spec = envResolver(step.env, job?.env, source.kind === 'workflow' ? source.env : undefined);
                 commands.forEach((command, i) => {
@@ -36199,7 +35645,7 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
                     // npx and npm exec run the copy a lockfile install put in node_modules when its version
                     // satisfies the one asked for.
                     const local = found.local ? npmLockedBefore(workspace, packages, earlier()) : undefined;
-                    const reviewed = found.saves && job && opensPullRequest(job);
+                    const reviewed = found.saves && job && (0,workflow_publishing/* opensPullRequest */.sc)(job);
                     // An exact version of a Python package with no dependencies of its own resolves nothing else;
                     // but a PyPI release can gain files after it is published, unlike an npm version's one tarball.
                     const alone = pinned && found.python === true && specs.every(selfContainedPython);
@@ -36700,7 +36146,7 @@ function npmName(spec) {
 function commandsBefore(job, step) {
     return job.steps
         .filter((s) => s.index < step.index && typeof s.run?.value === 'string')
-        .flatMap((s) => commandsOf(s.run.value));
+        .flatMap((s) => (0,workflow_commands/* commandsOf */.K)(s.run.value));
 }
 /** Options of pip and uv that install a newer release than one already there. */
 const UPGRADE = /^(?:-U|--upgrade|--upgrade-package|-P|--force-reinstall|--reinstall|--reinstall-package)(?:=|$)/;
@@ -38143,27 +37589,27 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
         const subjects = new Set();
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             workflow(workflow) {
-                const trigger = releaseTrigger(workflow);
-                const publishing = publishingJobs(workflow);
+                const trigger = (0,workflow_publishing/* releaseTrigger */.MQ)(workflow);
+                const publishing = (0,workflow_publishing/* publishingJobs */.gF)(workflow);
                 // Jobs whose publishing step an expression decides (`push: ${{ github.event_name != 'pull_request' }}`)
                 // publish on the runs it allows (a pushed tag among them, as a rule), and the jobs that build for them.
-                const mayPublishing = publishingJobs(workflow, (s) => publishing_publishes(s) || mayPublish(s));
+                const mayPublishing = (0,workflow_publishing/* publishingJobs */.gF)(workflow, (s) => (0,workflow_publishing/* publishes */.AN)(s) || (0,workflow_publishing/* mayPublish */.bT)(s));
                 if (!trigger && mayPublishing.size === 0)
                     return;
                 subjects.add(workflow.path);
                 // A workflow that only pull requests run publishes builds of the change under review (a
                 // preview image): built from unreviewed code by design, no release.
-                const preview = mayPublishing.size > 0 && pullRequestsOnly(workflow);
+                const preview = mayPublishing.size > 0 && (0,workflow_publishing/* pullRequestsOnly */.QQ)(workflow);
                 const jobs = publishing.size > 0 || !trigger ? workflow.jobs.filter((j) => mayPublishing.has(j)) : workflow.jobs;
                 for (const job of jobs) {
                     const maybe = !publishing.has(job) && mayPublishing.has(job);
                     // Without a publishing step anywhere, what the job evidently produces instead (tests, a
                     // pull request) says it is no part of the release.
-                    const output = publishing.size === 0 && !maybe ? unpublishedOutput(job) : undefined;
+                    const output = publishing.size === 0 && !maybe ? (0,workflow_publishing/* unpublishedOutput */.zH)(job) : undefined;
                     // The job's last step that publishes, or may (`push: ${{ inputs.push }}`): a cache restored
                     // after it reaches nothing this job publishes (a job that saves its build for a later one is
                     // judged where that one restores it).
-                    const lastPublish = job.steps.findLastIndex((s) => publishing_publishes(s) || decidesPublishing(s));
+                    const lastPublish = job.steps.findLastIndex((s) => (0,workflow_publishing/* publishes */.AN)(s) || decidesPublishing(s));
                     for (const [i, step] of job.steps.entries()) {
                         const restore = restoresCache(step);
                         if (!restore || conditionalOnRelease(step))
@@ -38454,7 +37900,7 @@ function fixedPrograms(script, extra = NONE, depth = 0) {
         for (const p of nested)
             out.add(p);
     }
-    for (const command of commandsOf(script)) {
+    for (const command of (0,workflow_commands/* commandsOf */.K)(script)) {
         const words = command.program;
         if (words.length === 0)
             continue;
@@ -38462,7 +37908,7 @@ function fixedPrograms(script, extra = NONE, depth = 0) {
         // A redirection on its own (`} >> "$GITHUB_OUTPUT"`) starts nothing.
         if (/^\d*[<>]/.test(first))
             continue;
-        const program = programName(command);
+        const program = (0,workflow_commands/* programName */.k)(command);
         if (!program || !(FIXED_PROGRAMS.has(program) || extra.has(program)))
             return undefined;
         const sub = FIXED_SUBCOMMANDS[program];
@@ -38640,7 +38086,6 @@ const REST = [
     [/^pages\b/, 'pages'],
     [/^code-scanning\b/, 'security-events'],
 ];
-const TOKEN = /github\.token|secrets\.GITHUB_TOKEN/i;
 const scopes_GIT_PUSH = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh-deploy\b|\bghp-import\b|\bmike\s+deploy\b/;
 const OIDC = /ACTIONS_ID_TOKEN_REQUEST|--provenance\b|\bcosign\s+(?:sign|attest)\b/;
 const scopes_RELEASE_SCRIPT = /(?:^|[\s/])[\w.-]*(?:release|publish|deploy|push|bump)[\w.-]*\.(?:sh|bash|py|rb|js|mjs|ts|ps1)\b/i;
@@ -38678,7 +38123,7 @@ function jobNeeds(job, workflow) {
                 stepUses(step, needs, add);
             if (repo === 'actions/checkout' && !(0,workflow_shared/* isFalse */.Wu)((0,workflow_shared/* input */.hF)(step, 'persist-credentials'))) {
                 const token = (0,workflow_shared/* input */.hF)(step, 'token')?.value;
-                const other = typeof token === 'string' && token.trim() !== '' && !TOKEN.test(token);
+                const other = typeof token === 'string' && token.trim() !== '' && !workflow_shared/* JOB_TOKEN */.IK.test(token);
                 persisted = !other || persisted === 'job' ? 'job' : 'other';
             }
         }
@@ -38773,7 +38218,7 @@ function localGiven(workspace, action, step) {
     for (const [name, spec] of action.inputs?.entries ?? []) {
         const set = (0,workflow_shared/* input */.hF)(step, name.toLowerCase());
         const value = set ? set.value : isRecord(spec.value) ? spec.value.default : undefined;
-        if (typeof value === 'string' && TOKEN.test(value))
+        if (typeof value === 'string' && workflow_shared/* JOB_TOKEN */.IK.test(value))
             names.push(name);
     }
     if (typeof action.using?.value !== 'string' || action.using.value.trim().toLowerCase() !== 'composite')
@@ -38808,7 +38253,7 @@ function stepUses(step, needs, add) {
     }
     // A token of its own (a secret other than GITHUB_TOKEN) replaces the job's.
     const own = TOKEN_INPUTS.map((k) => (0,workflow_shared/* input */.hF)(step, k)).find(Boolean);
-    if (own && typeof own.value === 'string' && !TOKEN.test(own.value) && repo !== 'docker/login-action')
+    if (own && typeof own.value === 'string' && !workflow_shared/* JOB_TOKEN */.IK.test(own.value) && repo !== 'docker/login-action')
         return;
     const known = ACTIONS[path] ?? ACTIONS[repo];
     if (known)
@@ -38888,7 +38333,7 @@ function stepRun(step, tokenInEnv, persisted, needs, add) {
             level: W,
             why: `${label} runs a release script, which may push with the checkout's credentials`,
         });
-    if (!tokenInEnv && !TOKEN.test(text))
+    if (!tokenInEnv && !workflow_shared/* JOB_TOKEN */.IK.test(text))
         return;
     let mapped = false;
     for (const m of text.matchAll(/\bgh\s+([a-z-]+)(?:\s+([a-z-]+))?/g)) {
@@ -38955,7 +38400,7 @@ function mentionsToken(map) {
     if (!map)
         return false;
     for (const v of map.entries.values())
-        if (typeof v.value === 'string' && TOKEN.test(v.value))
+        if (typeof v.value === 'string' && workflow_shared/* JOB_TOKEN */.IK.test(v.value))
             return true;
     return false;
 }
@@ -39102,7 +38547,7 @@ function finding(workspace, fixes, source, job, step, upstream) {
         writable.scopes !== 'write-all' &&
         !writable.via &&
         !writable.scopes.split(', ').some((s) => s.toLowerCase() === 'security-events') &&
-        checkout_credentials_pullRequestsOnly(workflow, job);
+        pullRequestsOnly(workflow, job);
     const written = forkRead ? undefined : writable;
     // A later step that is given the job's token anyway (in its env or input, or an action that uses it
     // by default) gains nothing from the copy on disk: when every later step is, and no other credential
@@ -39137,7 +38582,7 @@ function finding(workspace, fixes, source, job, step, upstream) {
         outsiders.length === 0 &&
         workflow !== undefined &&
         job !== undefined &&
-        checkout_credentials_pullRequestsOnly(workflow, job) &&
+        pullRequestsOnly(workflow, job) &&
         onlyReads(upstream, workflow, job);
     const grounds = [];
     if (outsiders.length > 0)
@@ -39234,7 +38679,7 @@ function finding(workspace, fixes, source, job, step, upstream) {
  * workflow's triggers, narrowed by a comparison of `github.event_name` its own `if:` requires
  * (event-guards.ts).
  */
-function checkout_credentials_pullRequestsOnly(workflow, job) {
+function pullRequestsOnly(workflow, job) {
     const events = jobEvents(workflow, job);
     return events.length > 0 && events.every((e) => workflow_shared/* PR_EVENTS */.l.has(e) && e !== 'pull_request_target');
 }
@@ -39359,7 +38804,7 @@ function checkout_credentials_grants(sources, workflow, job, seen, via) {
             {
                 permissions: own,
                 ...(via ? { via } : {}),
-                ...(via && checkout_credentials_pullRequestsOnly(workflow, job) ? { pullRequests: true } : {}),
+                ...(via && pullRequestsOnly(workflow, job) ? { pullRequests: true } : {}),
             },
         ];
     const events = (0,workflow_shared/* eventsOf */.XL)(workflow);
@@ -39460,7 +38905,7 @@ function noUseOfCredentials(step) {
     const docker = fixedPrograms(run, DOCKER);
     if (!docker?.has('docker'))
         return undefined;
-    const runs = commandsOf(run).filter((c) => programName(c) === 'docker');
+    const runs = (0,workflow_commands/* commandsOf */.K)(run).filter((c) => (0,workflow_commands/* programName */.k)(c) === 'docker');
     return runs.every((c) => confinedContainer(c.program))
         ? `runs only fixed commands and containers that mount no more than a subfolder of the checkout (${runs.map((c) => `"${c.program[imageIndex(c.program)].text}"`).join(', ')}), which neither hold the token's file nor .git`
         : undefined;
@@ -39538,10 +38983,7 @@ function otherCredential(step) {
     const token = (0,workflow_shared/* input */.hF)(step, 'token');
     if (!token)
         return undefined;
-    return typeof token.value === 'string' &&
-        /^\s*\$\{\{\s*(?:github\.token|secrets\.GITHUB_TOKEN)\s*\}\}\s*$/i.test(token.value)
-        ? undefined
-        : token;
+    return typeof token.value === 'string' && workflow_shared/* JOB_TOKEN_VALUE */.mg.test(token.value) ? undefined : token;
 }
 /**
  * Whether a step is given the credential a checkout was given in `token:` (one `${{ }}` expression,
@@ -39726,7 +39168,7 @@ const workflowContainerCredentials = (0,types/* defineEvaluator */.D)({
 });
 
 // EXTERNAL MODULE: ./lib/core/parsers/shell.js
-var parsers_shell = __nccwpck_require__(5582);
+var shell = __nccwpck_require__(5582);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/callers.js
 var workflow_callers = __nccwpck_require__(414);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/contexts.js
@@ -39867,6 +39309,8 @@ function worst(a, b) {
     return a === 'arbitrary' || b === 'arbitrary' ? 'arbitrary' : 'structured';
 }
 
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/script-memo.js
+var script_memo = __nccwpck_require__(3730);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/head-lookup.js
 
 
@@ -39915,6 +39359,8 @@ function headLookupIn(script, start, end) {
     return commandsOfScript(script).some((v) => v.command.start >= start && v.command.end <= end && selectsHead(v));
 }
 
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/shell.js
+var workflow_shell = __nccwpck_require__(1248);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow.js
 
 
@@ -40169,7 +39615,7 @@ class Dataflow {
     }
     writes(source, step) {
         const run = step.run;
-        return this.workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => (0,shell/* shellWrites */.h6)(run.value));
+        return this.workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => (0,workflow_shell/* shellWrites */.h6)(run.value));
     }
     /** Flows into a value a script wrote: the expressions on its lines and the env vars it read. */
     written(w, step, index, scope, text, depth) {
@@ -41042,7 +40488,7 @@ function runsOther(script, options = {}) {
  */
 const definedBefore = (0,script_memo/* memoByScript */.$)((script) => {
     const out = new Map();
-    for (const w of (0,parsers_shell/* shellFunctionsInForce */.Mv)(script))
+    for (const w of (0,shell/* shellFunctionsInForce */.Mv)(script))
         if (!out.has(w.value))
             out.set(w.value, w.start);
     return out;
@@ -41125,7 +40571,7 @@ function token_use_mentionsToken(map) {
     if (!map)
         return false;
     for (const v of map.entries.values()) {
-        if (typeof v.value === 'string' && /github\.token|secrets\.GITHUB_TOKEN/i.test(v.value))
+        if (typeof v.value === 'string' && workflow_shared/* JOB_TOKEN */.IK.test(v.value))
             return true;
     }
     return false;
@@ -41177,7 +40623,7 @@ function tokenWithheld(workspace, job, workflow, options = {}) {
         if (token_use_mentionsToken(step.env) || token_use_mentionsToken(step.with))
             return undefined;
         if (step.run) {
-            if (/github\.token|secrets\.GITHUB_TOKEN/i.test(step.run.value))
+            if (workflow_shared/* JOB_TOKEN */.IK.test(step.run.value))
                 return undefined;
             // A step that may run a file of the tree, when the job's token is on disk.
             if (onDisk && (loads || loadsCode(step.env)))
@@ -41253,7 +40699,7 @@ function ownToken(step, job, workflow) {
 }
 /** A value that names a secret and not the job's token. */
 function ownSecret(value) {
-    return /\bsecrets\s*[.[]/i.test(value) && !/github\.token|secrets\.GITHUB_TOKEN/i.test(value);
+    return /\bsecrets\s*[.[]/i.test(value) && !workflow_shared/* JOB_TOKEN */.IK.test(value);
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/privileged-reach.js
@@ -41348,7 +40794,7 @@ function compositeAsData(workspace, step, depth) {
         return false;
     return action.steps.every((s) => {
         if (s.run)
-            return (0,shell/* headCheckouts */.wP)(s.run.value).length === 0;
+            return (0,workflow_shell/* headCheckouts */.wP)(s.run.value).length === 0;
         if (!s.uses)
             return true;
         const ref = (0,parsers_uses/* parseUses */.A)(s.uses.value);
@@ -41373,7 +40819,7 @@ function uploadsOnly(step, job, workflow) {
         return false;
     if ([workflow.env, job.env, step.env].some(loadsCode))
         return false;
-    const commands = commandsOf(step.run.value);
+    const commands = (0,workflow_commands/* commandsOf */.K)(step.run.value);
     return (commands.length > 0 &&
         commands.every((c) => c.words.length === c.program.length && UPLOADER.test(c.program.map((w) => w.text).join(' '))));
 }
@@ -41418,7 +40864,7 @@ function eventAsData(workspace, text, heads, workflow, repository, fetchedOnlyRe
             if (step.run) {
                 if ((downloaded && !uploadsOnly(step, job, workflow)) ||
                     /\bGITHUB_EVENT_PATH\b/.test(step.run.value) ||
-                    ((0,shell/* headCheckouts */.wP)(step.run.value).length > 0 && !fetchedOnlyRead(job, step)) ||
+                    ((0,workflow_shell/* headCheckouts */.wP)(step.run.value).length > 0 && !fetchedOnlyRead(job, step)) ||
                     tainted('run', text))
                     return false;
                 if (/(?<![\w-])gh\s+run\s+download(?![\w-])/.test(step.run.value))
@@ -41539,7 +40985,7 @@ function sideFolderAsData(workflow, job, step, savesCache) {
         }
         if (s.run) {
             const script = withoutExpressions(s.run.value);
-            const commands = commandsOf(script);
+            const commands = (0,workflow_commands/* commandsOf */.K)(script);
             // Once a script or step leaves the workspace's root, a relative path is read from a directory
             // this does not follow (`cd .github && npm --prefix ../pr ci`, `cd .. && make -C r/pr`).
             const moved = [...dirs, wd].some((d) => typeof d === 'string' && d.trim() !== '') || commands.some(changesDir);
@@ -42272,7 +41718,7 @@ function commandText(script, programs) {
  * (`false && exit 1`): when in doubt, no exit.
  */
 function failingExits(script) {
-    const frames = (0,parsers_shell/* shellStructure */.SN)(script);
+    const frames = (0,shell/* shellStructure */.SN)(script);
     const byStart = new Map([...frames].map(([c, f]) => [c.start, { command: c, frames: f }]));
     const order = [...frames.keys()];
     const exits = (v) => v.name === 'exit' && /^[1-9]\d*$/.test(v.command.words[v.nameIndex + 1]?.value ?? '');
@@ -42567,14 +42013,14 @@ function headCheckoutsOf(workspace, flow, workflow, job, step) {
     if (!step.run)
         return hits;
     const text = (0,workflow_expressions/* locatedText */.k6)(workspace, workflow.path, step.run);
-    for (const c of (0,shell/* headCheckouts */.wP)(step.run.value)) {
+    for (const c of (0,workflow_shell/* headCheckouts */.wP)(step.run.value)) {
         const command = commandAt(step.run.value, c.start);
         hits.push({ what: c.text, location: text.locate(c.start, c.end), ...(command ? { command } : {}) });
     }
     if (hits.length > 0)
         return hits;
     // `git checkout ${{ github.event.pull_request.head.sha }}` and friends, line by line.
-    const script = (0,shell/* joinContinuations */.L0)(step.run.value);
+    const script = (0,workflow_shell/* joinContinuations */.L0)(step.run.value);
     let at = 0;
     for (const line of script.split('\n')) {
         if (/\bgit\s+(?:-c\s+\S+\s+)*(?:checkout|switch|fetch|reset|pull|clone|worktree)\b/.test(line)) {
@@ -42870,11 +42316,11 @@ function matches(step, action, commands) {
     if (!step.run)
         return undefined;
     for (const re of commands) {
-        const m = (0,shell/* firstRealCommand */.Oh)(step.run.value, re);
+        const m = (0,workflow_shell/* firstRealCommand */.Oh)(step.run.value, re);
         if (!m)
             continue;
         // The command the match is in (firstRealCommand indexes the script with continuations joined).
-        const joined = (0,shell/* joinContinuations */.L0)(step.run.value);
+        const joined = (0,workflow_shell/* joinContinuations */.L0)(step.run.value);
         const before = joined
             .slice(0, m.index)
             .split(/\n|;|&&|\|\|/)
@@ -43047,7 +42493,7 @@ const RANDOM = /openssl\s+rand|uuidgen|\/dev\/urandom|\$RANDOM|\bmktemp\b|New-Gu
 const RUNNER_VAR = /^(GITHUB_(ENV|PATH|OUTPUT|STEP_SUMMARY|WORKSPACE|SHA|REF|REF_NAME|RUN_ID|RUN_NUMBER|REPOSITORY|SERVER_URL|API_URL|ACTION_PATH)|RUNNER_\w+|HOME|PATH|PWD|env|GITHUB_EVENT_PATH)$/i;
 /** Every write to the environment files, in script order. */
 function envWrites(script) {
-    const joined = (0,shell/* joinContinuations */.L0)(script);
+    const joined = (0,workflow_shell/* joinContinuations */.L0)(script);
     const lines = [];
     let at = 0;
     for (const text of joined.split('\n')) {
@@ -43505,7 +42951,7 @@ const workflowInsecureCommands = (0,types/* defineEvaluator */.D)({
                 check(source.path, step.env, where, key);
                 if (!step.run?.value.includes(NAME))
                     return;
-                for (const w of (0,shell/* shellWrites */.h6)(step.run.value)) {
+                for (const w of (0,workflow_shell/* shellWrites */.h6)(step.run.value)) {
                     if (w.file !== 'env' || w.name !== NAME)
                         continue;
                     const [from, to] = w.ranges[0];
@@ -43574,8 +43020,8 @@ const workflowInsecureUrlScheme = (0,types/* defineEvaluator */.D)({
                 if (!step.run || !/\b(?:https?|ftp|git):\/\//i.test(step.run.value))
                     return;
                 const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
-                for (const command of commandsOf(step.run.value)) {
-                    const program = programName(command);
+                for (const command of (0,workflow_commands/* commandsOf */.K)(step.run.value)) {
+                    const program = (0,workflow_commands/* programName */.k)(command);
                     if (!program || !FETCHERS.has(program))
                         continue;
                     if (program === 'git' &&
@@ -43974,7 +43420,7 @@ function securityCheck(step) {
         return SECURITY_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`));
     if (!step.run)
         return false;
-    return commandsOf(step.run.value).some((c) => SECURITY_COMMAND.test(c.program.map((w) => w.text).join(' ')));
+    return (0,workflow_commands/* commandsOf */.K)(step.run.value).some((c) => SECURITY_COMMAND.test(c.program.map((w) => w.text).join(' ')));
 }
 /** Events on which a run checks a change before or as it lands: a failed check there stops someone. */
 const GATING_EVENTS = new Set([
@@ -44003,7 +43449,7 @@ function reportReadAfter(steps, step) {
     for (const [name, node] of step.with?.entries ?? [])
         if (OUTPUT_INPUT.test(name) && typeof node.value === 'string' && node.value.trim() !== '')
             files.add(node.value.trim());
-    for (const c of step.run ? commandsOf(step.run.value) : []) {
+    for (const c of step.run ? (0,workflow_commands/* commandsOf */.K)(step.run.value) : []) {
         const words = c.words.map((w) => w.text);
         words.forEach((w, i) => {
             const [flag, inline] = w.split('=', 2);
@@ -44183,7 +43629,7 @@ const ENCODED = [
 ];
 /** Decode-and-run commands in a script. */
 function encodedExecutions(script) {
-    const joined = (0,shell/* joinContinuations */.L0)(script);
+    const joined = (0,workflow_shell/* joinContinuations */.L0)(script);
     const out = [];
     for (const re of ENCODED) {
         for (const m of joined.matchAll(re)) {
@@ -44408,7 +43854,6 @@ function jobsText(blocks) {
 
 
 
-const unused_token_TOKEN = /github\.token|secrets\.GITHUB_TOKEN/i;
 /** GitHub's command-line clients and release tools, which read their token from {@link GH_VARS}. */
 const GH_CLI = /(?:^|[\s;&|(`$])(?:gh|hub)\s|goreleaser|semantic-release|changeset|release-it|release-please|pkg-pr-new|ghr\s/;
 const GH_VARS = /^(?:GH_TOKEN|GITHUB_TOKEN|GH_ENTERPRISE_TOKEN|GITHUB_ENTERPRISE_TOKEN)$/i;
@@ -44581,7 +44026,7 @@ function unusedWrite(workspace, job, workflow, scope) {
 function jobToken(workspace, workflow) {
     const call = workflow.on?.events.find((t) => t.event === 'workflow_call');
     if (!call)
-        return unused_token_TOKEN;
+        return workflow_shared/* JOB_TOKEN */.IK;
     const config = call.config?.value;
     const declared = unused_token_isRecord(config) && unused_token_isRecord(config.secrets) ? Object.keys(config.secrets) : [];
     const callers = (0,workflow_callers/* localCallers */.ch)(workspace, workflow.path).filter((c) => c.job?.uses);
@@ -44590,10 +44035,10 @@ function jobToken(workspace, workflow) {
             const passed = job.secrets?.value;
             if (!unused_token_isRecord(passed))
                 return false;
-            return Object.entries(passed).some(([k, v]) => k.toLowerCase() === name.toLowerCase() && typeof v === 'string' && unused_token_TOKEN.test(v));
+            return Object.entries(passed).some(([k, v]) => k.toLowerCase() === name.toLowerCase() && typeof v === 'string' && workflow_shared/* JOB_TOKEN */.IK.test(v));
         });
     const names = declared.filter(passesToken).map(workspace_glob/* escapeRegExp */.Nt).join('|');
-    return new RegExp(`${unused_token_TOKEN.source}|\\binputs\\.[\\w-]*token[\\w-]*${names ? `|\\bsecrets\\.(?:${names})(?![\\w-])` : ''}`, 'i');
+    return new RegExp(`${workflow_shared/* JOB_TOKEN */.IK.source}|\\binputs\\.[\\w-]*token[\\w-]*${names ? `|\\bsecrets\\.(?:${names})(?![\\w-])` : ''}`, 'i');
 }
 function unused_token_isRecord(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -46261,7 +45706,7 @@ const workflowRemoteScript = (0,types/* defineEvaluator */.D)({
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             step(step, source, job) {
                 for (const script of stepScripts(step, shellInputs)) {
-                    const hits = (0,shell/* remoteExecutions */.O8)(script.value);
+                    const hits = (0,workflow_shell/* remoteExecutions */.O8)(script.value);
                     if (hits.length === 0)
                         continue;
                     const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, script);
@@ -46418,7 +45863,7 @@ function definedFunctions(text, file) {
  */
 function functionsBefore(workspace, script, at) {
     const out = new Map();
-    for (const command of commandsOf(script)) {
+    for (const command of (0,workflow_commands/* commandsOf */.K)(script)) {
         if (command.start >= at)
             break;
         const file = sourcedFile(workspace, command);
@@ -46437,7 +45882,7 @@ const SHELL_FILE_GLOBS = ['**/*.sh', '**/*.bash'];
 const SHELL_FILE = /\.(?:sh|bash)$/;
 /** The repository file (`.sh`, `.bash`) a `source` or `.` command reads, when its path is literal and found. */
 function sourcedFile(workspace, command) {
-    const program = programName(command);
+    const program = (0,workflow_commands/* programName */.k)(command);
     if (program !== 'source' && program !== '.')
         return undefined;
     const path = command.program[1]?.text;
@@ -46491,8 +45936,8 @@ const workflowSecretInCommandLine = (0,types/* defineEvaluator */.D)({
                 const vars = secretVariables(source, job, step);
                 const pwsh = powerShell(step, source, job);
                 let text;
-                for (const command of commandsOf(script)) {
-                    const program = programName(command);
+                for (const command of (0,workflow_commands/* commandsOf */.K)(script)) {
+                    const program = (0,workflow_commands/* programName */.k)(command);
                     if (!program || BUILTINS.has(program) || (pwsh && CMDLET.test(command.program[0].text)))
                         continue;
                     const uses = secretsInArguments(script, command, vars);
@@ -46653,8 +46098,8 @@ function reachedProgram(fn, call, use) {
     const index = call.program.findIndex((w) => w.start <= use.start && use.end <= w.end);
     if (index < 1 || call.program.slice(1, index).some((w) => /\$[@*]|\$\{[@*#]|\[@\]|\[\*\]/.test(w.text)))
         return undefined;
-    const commands = commandsOf(fn.body);
-    if (commands.some((c) => programName(c) === 'shift'))
+    const commands = (0,workflow_commands/* commandsOf */.K)(fn.body);
+    if (commands.some((c) => (0,workflow_commands/* programName */.k)(c) === 'shift'))
         return undefined;
     const held = new Map([[String(index), use.secret]]);
     // Variables set from it, and from those (`local p=$4; pass=$p`), in the order they are set.
@@ -46666,7 +46111,7 @@ function reachedProgram(fn, call, use) {
         }
     }
     for (const c of commands) {
-        const program = programName(c);
+        const program = (0,workflow_commands/* programName */.k)(c);
         if (!program || BUILTINS.has(program))
             continue;
         if (secretsInArguments(fn.body, c, held).length > 0)
@@ -46856,7 +46301,7 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
             const known = publishers.get(job);
             if (known !== undefined)
                 return known;
-            const p = job.steps.some(publishing_publishes);
+            const p = job.steps.some(workflow_publishing/* publishes */.AN);
             publishers.set(job, p);
             return p;
         };
@@ -47005,9 +46450,9 @@ function testsOnly(job) {
         const script = typeof step.run?.value === 'string' ? step.run.value : undefined;
         if (DEPLOY_NAME.test(name) || DEPLOY_NAME.test((0,workflow_shared/* actionPathOf */.ps)(step.uses) ?? '') || signs(step))
             return false;
-        if (script && (0,shell/* firstRealCommand */.Oh)(script, DEPLOY_COMMAND))
+        if (script && (0,workflow_shell/* firstRealCommand */.Oh)(script, DEPLOY_COMMAND))
             return false;
-        if (script && (TEST_COMMAND.test(script) || secrets_outside_env_TEST_NAME.test(name)))
+        if (script && (workflow_publishing/* TEST_COMMAND */.PE.test(script) || secrets_outside_env_TEST_NAME.test(name)))
             tests = true;
     }
     return tests;
@@ -47020,7 +46465,7 @@ const SIGN_NAME = /(?<![a-z])(?:sign|signs|signing|notari[sz]e|notari[sz]ation)(
 function signs(step) {
     const name = typeof step.name?.value === 'string' ? step.name.value : '';
     const script = typeof step.run?.value === 'string' ? step.run.value : undefined;
-    return (SIGN_NAME.test(name) || (script !== undefined && (0,shell/* firstRealCommand */.Oh)(script, SIGN_COMMAND) !== undefined));
+    return (SIGN_NAME.test(name) || (script !== undefined && (0,workflow_shell/* firstRealCommand */.Oh)(script, SIGN_COMMAND) !== undefined));
 }
 /** Commands that check a signature (`git verify-tag`, `gpg --verify`, `cosign verify`). */
 const VERIFY_COMMAND = /(?<![\w-])(?:git\s+(?:verify-tag|verify-commit)|gpgv|gpg2?\s[^\n]*?--verify|cosign\s+verify(?:-blob|-attestation)?|ssh-keygen\s[^\n]*?-Y\s+verify|minisign\s[^\n]*?\s-V|slsa-verifier|sigstore\s+verify)(?![\w-])/;
@@ -47086,11 +46531,9 @@ function jobTokenHere(workspace, workflow, name) {
         if (!passed || typeof passed !== 'object' || Array.isArray(passed))
             return false;
         const value = Object.entries(passed).find(([k]) => k.toLowerCase() === wanted)?.[1];
-        return typeof value === 'string' && JOB_TOKEN_VALUE.test(value);
+        return typeof value === 'string' && workflow_shared/* JOB_TOKEN_VALUE */.mg.test(value);
     });
 }
-/** A value that is exactly the job's own token. */
-const JOB_TOKEN_VALUE = /^\s*\$\{\{\s*(?:secrets\.GITHUB_TOKEN|github\.token)\s*\}\}\s*$/i;
 /** An access key's id (`AWS_ACCESS_KEY_ID`, `S3_ACCESS_KEY_ID`): it names the key, its secret authenticates. */
 const ACCESS_KEY_ID = /(?:^|_)ACCESS_?KEY_?ID$/i;
 const ACCESS_KEY_ID_NOTE = "Its name says it is an access key's id, which authenticates nothing without the secret key beside it " +
@@ -48203,7 +47646,7 @@ function dispatchRelay(workspace) {
  */
 function writtenFile(workspace, source, step, expr) {
     const run = step.run;
-    const writes = workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => (0,shell/* shellWrites */.h6)(run.value));
+    const writes = workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => (0,workflow_shell/* shellWrites */.h6)(run.value));
     const end = expr.start + expr.raw.length;
     for (const w of writes) {
         if (w.file === 'output')
@@ -48496,7 +47939,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
                 check(workflow.path, job.container?.image, `the container of job "${job.id}"`, `${job.id}/container`);
                 if (job.services.length === 0)
                     return;
-                const publishers = publishing.get(workflow) ?? publishingJobs(workflow);
+                const publishers = publishing.get(workflow) ?? (0,workflow_publishing/* publishingJobs */.gF)(workflow);
                 publishing.set(workflow, publishers);
                 const note = harmlessServices(job, workflow, publishers, workspace);
                 for (const service of job.services) {
@@ -48713,7 +48156,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
         const publishersOf = (workflow) => {
             let jobs = publishing.get(workflow);
             if (!jobs) {
-                jobs = publishingJobs(workflow, (s) => publishing_publishes(s) || mayPublish(s));
+                jobs = (0,workflow_publishing/* publishingJobs */.gF)(workflow, (s) => (0,workflow_publishing/* publishes */.AN)(s) || (0,workflow_publishing/* mayPublish */.bT)(s));
                 publishing.set(workflow, jobs);
             }
             return jobs;
@@ -49360,7 +48803,7 @@ function tokensOf(workspace, source, job, step, publishes) {
         return [];
     const out = [];
     const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
-    for (const command of commandsOf(step.run.value)) {
+    for (const command of (0,workflow_commands/* commandsOf */.K)(step.run.value)) {
         const line = command.program.map((w) => w.text).join(' ');
         const eco = ECOSYSTEMS.find((e) => e.command.test(line));
         if (!eco || elsewhere(command, eco) || (eco.registry === 'npm' && npmElsewhere(job)))
@@ -50656,6 +50099,347 @@ function runsHere(workspace, source) {
 
 /***/ }),
 
+/***/ 6750:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ commandsOf),
+/* harmony export */   k: () => (/* binding */ programName)
+/* harmony export */ });
+/* harmony import */ var _script_memo_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3730);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1248);
+
+
+/**
+ * Commands that run the command that follows them (with their own options first): the program is
+ * that command. `values` are the options whose value is the next word (`sudo -u user`, `timeout -s
+ * KILL`), `operands` the words the wrapper itself takes before the command (`timeout`'s duration).
+ */
+const WRAPPERS = new Map([
+    ['sudo', { values: 'u g C D h p r t U T R' }],
+    ['doas', { values: 'u C' }],
+    ['env', { values: 'u C' }],
+    ['time', { values: 'f o' }],
+    ['exec', { values: 'a' }],
+    ['command', {}],
+    ['nohup', {}],
+    ['nice', { values: 'n' }],
+    ['ionice', { values: 'c n' }],
+    ['stdbuf', { values: 'i o e' }],
+    ['timeout', { values: 's k', operands: 1 }],
+    // `... | xargs pip install`: xargs runs the program with the words it reads added to its arguments.
+    ['xargs', { values: 'I n P L s d a E' }],
+]);
+/** Reserved words of the shell that open, continue or close a compound command: never a program. */
+const RESERVED = new Set([
+    'if',
+    'then',
+    'elif',
+    'else',
+    'fi',
+    'while',
+    'until',
+    'do',
+    'done',
+    '!',
+    '{',
+    '}',
+    'esac',
+]);
+/** The simple commands of a script, in order (shared between audits: read-only). */
+const commandsOf = (0,_script_memo_js__WEBPACK_IMPORTED_MODULE_1__/* .memoByScript */ .$)(scanCommands);
+function scanCommands(script) {
+    const text = (0,_shell_js__WEBPACK_IMPORTED_MODULE_0__/* .joinContinuations */ .L0)(script);
+    const out = [];
+    let heredoc;
+    let at = 0;
+    const cases = { depth: 0 };
+    const lines = text.split('\n');
+    for (let n = 0; n < lines.length; n++) {
+        let line = lines[n];
+        const lineStart = at;
+        at += line.length + 1;
+        if (heredoc !== undefined) {
+            if (line.trim() === heredoc)
+                heredoc = undefined;
+            continue;
+        }
+        // A quoted word that goes on over the next lines (`curl -d '{` ... `}'`) is one word of one
+        // command, as the shell reads it. A quote never closed before the end is read line by line.
+        let quote = openQuote(line, undefined);
+        if (quote) {
+            let last = n;
+            while (quote && last + 1 < lines.length)
+                quote = openQuote(lines[++last], quote);
+            if (!quote) {
+                line = lines.slice(n, last + 1).join('\n');
+                at = lineStart + line.length + 1;
+                n = last;
+            }
+        }
+        const commands = splitLine(line, lineStart, cases);
+        out.push(...commands);
+        for (const c of commands) {
+            // `<<<` is a here-string: its word is on the line, no body follows.
+            const marker = c.words.find((w) => /^<<-?(?!<)\S/.test(w.text) || w.text === '<<' || w.text === '<<-');
+            if (!marker)
+                continue;
+            const inline = marker.text.replace(/^<<-?/, '');
+            const word = inline || c.words[c.words.indexOf(marker) + 1]?.text;
+            if (word)
+                heredoc = word.replace(/['"]/g, '');
+        }
+    }
+    return out;
+}
+/**
+ * The quote (`'` or `"`) still open at the end of `line` when it starts inside `quote`, read the way
+ * splitLine reads it: a comment ends the line, a `${{ }}` expression and a `$( )` substitution in
+ * double quotes are skipped whole, a backslash escapes outside single quotes.
+ */
+function openQuote(line, quote) {
+    for (let i = 0; i < line.length; i++) {
+        const ch = line[i];
+        if (quote) {
+            if (quote === '"' && ch === '$' && line[i + 1] === '(')
+                i = substitutionEnd(line, i + 1) - 1;
+            else if (ch === quote)
+                quote = undefined;
+            else if (ch === '\\' && quote === '"')
+                i++;
+        }
+        else if (ch === '#' && (i === 0 || /[\s;&|]/.test(line[i - 1])))
+            return undefined;
+        else if (ch === '$' && line.startsWith('{{', i + 1)) {
+            const close = line.indexOf('}}', i + 3);
+            i = close === -1 ? line.length : close + 1;
+        }
+        else if (ch === '\\')
+            i++;
+        else if (ch === '"' || ch === "'")
+            quote = ch;
+    }
+    return quote;
+}
+function splitLine(line, offset, cases) {
+    const out = [];
+    let words = [];
+    let word;
+    let quote;
+    let start = -1;
+    // Inside `[[ ... ]]`, `&&` and `||` join conditions of the one command.
+    let condition = false;
+    const endWord = () => {
+        if (word) {
+            // `[[` opens a condition where it stands as the command (`if [[`, `! [[`), not as an argument.
+            if (word.text === '[[' && words.every((w) => RESERVED.has(w.text)))
+                condition = true;
+            else if (word.text === ']]')
+                condition = false;
+            words.push(word);
+        }
+        word = undefined;
+    };
+    const endCommand = (end, next) => {
+        endWord();
+        condition = false;
+        if (words.length > 0)
+            out.push(build(words, start, end, next, cases));
+        // `;;` (or `;&`, `;;&`) ends a branch of a `case`, on its own line too: a pattern follows.
+        if (cases.depth > 0 && next.startsWith(';') && next !== ';')
+            cases.reading = 'pattern';
+        words = [];
+        start = -1;
+    };
+    for (let i = 0; i < line.length; i++) {
+        const ch = line[i];
+        if (quote) {
+            if (quote === '"' && ch === '$' && line[i + 1] === '(') {
+                // `"$(ruby -e"puts ENV['HOME']")"`: the quotes inside a substitution are its own, not the end
+                // of the word's.
+                const end = substitutionEnd(line, i + 1);
+                word.text += line.slice(i, end);
+                word.end = offset + end;
+                i = end - 1;
+                continue;
+            }
+            if (ch === quote)
+                quote = undefined;
+            else if (ch === '\\' && quote === '"' && i + 1 < line.length)
+                word.text += line[++i];
+            else
+                word.text += ch;
+            word.end = offset + i + 1;
+            continue;
+        }
+        if (ch === ' ' || ch === '\t' || ch === '\r') {
+            endWord();
+            continue;
+        }
+        if (ch === '#' && !word) {
+            break;
+        }
+        const op = /^(?:;;&?|;&|&&|\|\||;|\||&)/.exec(line.slice(i, i + 3))?.[0];
+        if (op === '&&' || op === '||') {
+            endWord();
+            if (condition) {
+                words.push({ text: op, start: offset + i, end: offset + i + 2 });
+                i++;
+                continue;
+            }
+        }
+        if (op && !(op === '&' && (line[i - 1] === '>' || line[i + 1] === '>'))) {
+            endCommand(offset + i, op);
+            i += op.length - 1;
+            continue;
+        }
+        if (start === -1)
+            start = offset + i;
+        if (!word)
+            word = { text: '', start: offset + i, end: offset + i + 1 };
+        if (ch === '$' && line.startsWith('{{', i + 1)) {
+            // A `${{ }}` expression is substituted before the shell sees the script: one word.
+            const close = line.indexOf('}}', i + 3);
+            const end = close === -1 ? line.length : close + 2;
+            word.text += line.slice(i, end);
+            word.end = offset + end;
+            i = end - 1;
+            continue;
+        }
+        if (ch === '"' || ch === "'")
+            quote = ch;
+        else if (ch === '\\' && i + 1 < line.length)
+            word.text += line[++i];
+        else {
+            if (ch === '<' || ch === '>')
+                word.redirects = true;
+            word.text += ch;
+        }
+        word.end = offset + i + 1;
+    }
+    endCommand(offset + line.length, '');
+    return out;
+}
+/**
+ * The index after the `)` that closes the `(` at `open`, with quotes and nested parentheses inside
+ * respected; the line's end when it is not closed there.
+ */
+function substitutionEnd(line, open) {
+    let depth = 0;
+    let quote;
+    for (let j = open; j < line.length; j++) {
+        const ch = line[j];
+        if (quote) {
+            if (ch === quote)
+                quote = undefined;
+            else if (ch === '\\' && quote === '"')
+                j++;
+        }
+        else if (ch === '\\')
+            j++;
+        else if (ch === '"' || ch === "'")
+            quote = ch;
+        else if (ch === '(')
+            depth++;
+        else if (ch === ')' && --depth === 0)
+            return j + 1;
+    }
+    return line.length;
+}
+function build(words, start, end, next, cases) {
+    return { words, start, end: Math.max(start, end), program: programWords(words, cases, next), next };
+}
+/** The words of a command from its program on (see {@link Command.program}); updates `cases`. */
+function programWords(words, cases, next) {
+    let i = 0;
+    while (i < words.length) {
+        const w = words[i].text;
+        if (cases.reading === 'subject') {
+            if (w === 'in')
+                cases.reading = 'pattern';
+            i++;
+        }
+        else if (cases.reading === 'pattern') {
+            if (w === 'esac') {
+                cases.depth--;
+                cases.reading = undefined;
+                i++;
+                continue;
+            }
+            // `a|b)` is split at the `|`: pattern words with no `)` before a `|` continue the pattern.
+            const close = words.findIndex((x, j) => j >= i && x.text.endsWith(')'));
+            if (close < 0 && next === '|')
+                return [];
+            // Without a `)`, this was no pattern after all: read it as a command.
+            cases.reading = undefined;
+            if (close >= 0)
+                i = close + 1;
+        }
+        else if (w === 'case') {
+            cases.depth++;
+            cases.reading = 'subject';
+            i++;
+        }
+        else if (RESERVED.has(w)) {
+            if (w === 'esac' && cases.depth > 0)
+                cases.depth--;
+            i++;
+        }
+        else if (w === 'for' || w === 'select') {
+            // `for x in a b`: a list of words, not a program.
+            return [];
+        }
+        else if (w === 'function' || /^[\w.:-]+\(\)$/.test(w)) {
+            // `function name {` or `name() {`: a definition; the body's first command may follow.
+            i += w === 'function' ? 2 : 1;
+            if (words[i]?.text === '()')
+                i++;
+        }
+        else if (WRAPPERS.has(w)) {
+            const { values = '', operands = 0 } = WRAPPERS.get(w);
+            i++;
+            // Options of the wrapper (`sudo -E -u ci`, `env -i`, `timeout -s KILL`), then its operands.
+            while (i < words.length && words[i].text.startsWith('-')) {
+                const option = words[i++].text;
+                if (option.length === 2 && values.split(' ').includes(option[1]))
+                    i++;
+            }
+            i += operands;
+        }
+        else if (/^[A-Za-z_]\w*=/.test(w)) {
+            // `out=$(curl -H ...)` unquoted: the substitution's words are split with the command's, and its
+            // program is the word after `$(` (not `-H`).
+            const sub = /^[A-Za-z_]\w*=\$\(([^\s()]+)$/.exec(w);
+            if (sub) {
+                const first = words[i];
+                const start = first.end - sub[1].length;
+                return programWords([{ text: sub[1], start, end: first.end }, ...words.slice(i + 1)], cases, next);
+            }
+            i++;
+        }
+        else if (w.startsWith('(') && !w.startsWith('((')) {
+            // A subshell, `(cd dir && make)`: its first command's program follows the parenthesis.
+            const first = words[i];
+            if (w === '(') {
+                i++;
+                continue;
+            }
+            return programWords([{ text: w.slice(1), start: first.start + 1, end: first.end }, ...words.slice(i + 1)], cases, next);
+        }
+        else
+            break;
+    }
+    return words.slice(i);
+}
+/** The program's name without a directory (`/usr/bin/pip3` -> `pip3`), lower case. */
+function programName(command) {
+    const first = command.program[0]?.text;
+    return first?.replace(/^.*\//, '').toLowerCase();
+}
+
+
+/***/ }),
+
 /***/ 6638:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -51188,6 +50972,251 @@ function isRecord(v) {
 
 /***/ }),
 
+/***/ 3925:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AN: () => (/* binding */ publishes),
+/* harmony export */   It: () => (/* binding */ deploysSite),
+/* harmony export */   MQ: () => (/* binding */ releaseTrigger),
+/* harmony export */   PE: () => (/* binding */ TEST_COMMAND),
+/* harmony export */   QQ: () => (/* binding */ pullRequestsOnly),
+/* harmony export */   bT: () => (/* binding */ mayPublish),
+/* harmony export */   gF: () => (/* binding */ publishingJobs),
+/* harmony export */   sc: () => (/* binding */ opensPullRequest),
+/* harmony export */   zH: () => (/* binding */ unpublishedOutput)
+/* harmony export */ });
+/* unused harmony export PUBLISH_COMMAND */
+/* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3850);
+/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6750);
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5529);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1248);
+
+
+
+
+/**
+ * What makes a workflow a release: its trigger (a release, a pushed tag) or a step that publishes
+ * (a package registry, a GitHub release, a container registry). Shared by the audits that judge
+ * release workflows (cache-poisoning) and publishing credentials (use-trusted-publishing).
+ */
+/** Actions that publish what the job built (`owner/repo[/path]`, lower case). */
+const PUBLISH_ACTIONS = [
+    'pypa/gh-action-pypi-publish',
+    'softprops/action-gh-release',
+    'ncipollo/release-action',
+    'svenstaro/upload-release-action',
+    'actions/create-release',
+    'actions/upload-release-asset',
+    'js-devtools/npm-publish',
+    'rubygems/release-gem',
+    'cadwallion/publish-rubygems-action',
+    'katyo/publish-crates',
+    'cycjimmy/semantic-release-action',
+    'marvinpinto/action-automatic-releases',
+    // Build an image and push it, with the registry credentials they are given.
+    'elgohr/publish-docker-github-action',
+    'jerray/publish-docker-action',
+];
+/**
+ * Commands that publish (package registries, releases, images; a signature or attestation cosign
+ * pushes beside an image in its registry, not `sign-blob`, which writes a file).
+ */
+const PUBLISH_COMMAND = /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|cosign\s+(?:sign|attest)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
+/** Whether a step publishes. */
+function publishes(step) {
+    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(step.uses);
+    if (action) {
+        if (PUBLISH_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`)))
+            return true;
+        // docker/build-push-action publishes only with `push: true`; goreleaser only runs `release` (and
+        // not a snapshot, or with publishing skipped).
+        if (action === 'docker/build-push-action')
+            return (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .isTrue */ .Hn)((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, 'push'));
+        if (action === 'goreleaser/goreleaser-action') {
+            const args = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, 'args')?.value;
+            // goreleaser without a command (no args, or only flags: `--debug`, `--clean`) runs `release`;
+            // `install-only` only installs it.
+            if ((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .isTrue */ .Hn)((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, 'install-only')))
+                return false;
+            const text = typeof args === 'string' ? args : '';
+            const command = text.split(/\s+/).find((w) => w !== '' && !w.startsWith('-'));
+            return ((command === undefined || /(^|\s)release(\s|$)/.test(text)) &&
+                !/--snapshot|--skip[= ][^\n]*publish|--skip-publish/.test(text));
+        }
+        return pushesWithLogin(step);
+    }
+    return (typeof step.run?.value === 'string' && (0,_shell_js__WEBPACK_IMPORTED_MODULE_3__/* .firstRealCommand */ .Oh)(step.run.value, PUBLISH_COMMAND) !== undefined);
+}
+/** An action whose repository is named for pushing or publishing (`docker-build-push`, `publish-image`). */
+const PUSH_NAME = /(?:^|[-_.])(?:push|publish)(?:$|[-_.])/;
+/**
+ * Whether a step runs an action not listed above that is named for pushing or publishing and is given
+ * a registry login (a `password` input, beside a `username` or `registry` one), the way image
+ * build-and-push actions take the credentials they push with: it publishes, unless an input that
+ * turns the push off (`push`, `pushImage`, `push-image`) is false. A git push action takes a token,
+ * not a login, and is not counted.
+ */
+function pushesWithLogin(step) {
+    const repo = (0,_parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__/* .parseUses */ .A)(step.uses.value);
+    if (repo.kind !== 'repository' || !PUSH_NAME.test(repo.repo.toLowerCase()))
+        return false;
+    const names = [...(step.with?.entries.keys() ?? [])].map((k) => k.toLowerCase());
+    if (!names.some((k) => /password/.test(k)) || !names.some((k) => /username|registry/.test(k)))
+        return false;
+    return !names.some((k) => /^push(?:[-_]?image)?s?$/.test(k) && (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .isFalse */ .Wu)((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, k)));
+}
+/** Actions that push a built site to the repository's pages branch or deploy it to GitHub Pages. */
+const SITE_ACTIONS = new Set([
+    'peaceiris/actions-gh-pages',
+    'jamesives/github-pages-deploy-action',
+    'actions/deploy-pages',
+]);
+/**
+ * Commands that push a documentation site to the pages branch: `mkdocs gh-deploy`, and `mike` or
+ * `ghp-import` told to push (`--push`, `-p`); without it they only commit in the local clone.
+ */
+const SITE_COMMAND = /(?<![\w-])(?:mkdocs\s+gh-deploy|(?:ghp-import|mike\s+(?:deploy|alias|set-default))\b[^\n;&|]*?\s(?:--push\b|-[A-Za-z]*p[A-Za-z]*(?![\w-])))/;
+/**
+ * Whether a step deploys a site (a documentation site pushed to the pages branch, a Pages
+ * deployment): it publishes what the job built, though to no package registry.
+ */
+function deploysSite(step) {
+    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(step.uses);
+    if (action)
+        return SITE_ACTIONS.has(action);
+    return typeof step.run?.value === 'string' && (0,_shell_js__WEBPACK_IMPORTED_MODULE_3__/* .firstRealCommand */ .Oh)(step.run.value, SITE_COMMAND) !== undefined;
+}
+/**
+ * A step whose publishing an expression decides per run (`push: ${{ github.event_name != 'pull_request' }}`,
+ * goreleaser's `args: ${{ inputs.args }}`): it publishes on the runs the expression allows.
+ */
+function mayPublish(step) {
+    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(step.uses);
+    if (action !== 'docker/build-push-action' && action !== 'goreleaser/goreleaser-action')
+        return false;
+    const value = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, action === 'goreleaser/goreleaser-action' ? 'args' : 'push');
+    return typeof value?.value === 'string' && value.value.includes('${{');
+}
+/** Events that run a change before it is merged: a pull request's, or the merge queue's. */
+const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
+/**
+ * A release trigger: `release`, or `push` of tags only; not in a workflow that also runs on pull
+ * requests (a CI workflow that happens to run on tags too).
+ */
+function releaseTrigger(workflow) {
+    const events = workflow.on?.events ?? [];
+    if (events.some((t) => CHANGE_EVENTS.has(t.event)))
+        return undefined;
+    for (const t of events) {
+        if (t.event === 'release')
+            return 'release';
+        if (t.event !== 'push')
+            continue;
+        const config = t.config?.value;
+        if (!config || typeof config !== 'object')
+            continue;
+        const c = config;
+        if ((c.tags || c['tags-ignore']) && !c.branches && !c['branches-ignore'])
+            return 'push of tags';
+    }
+    return undefined;
+}
+/**
+ * The jobs that publish, and the jobs they need that hand them something (an uploaded artifact, job
+ * outputs): those build what is published. A job needed only to pass first (tests) hands nothing over.
+ */
+function publishingJobs(workflow, publishing = publishes) {
+    const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
+    const out = new Set();
+    const add = (job, neededBy) => {
+        if (out.has(job) || (neededBy && !handsOver(job, neededBy)))
+            return;
+        out.add(job);
+        const needs = job.value.needs;
+        for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+            const dep = typeof id === 'string' ? byId.get(id) : undefined;
+            if (dep)
+                add(dep, job);
+        }
+    };
+    for (const job of workflow.jobs)
+        if (job.steps.some(publishing))
+            add(job);
+    return out;
+}
+/**
+ * A job whose results the job that needs it can use: outputs it declares, or artifacts it uploads
+ * when that job downloads artifacts (an upload of documentation beside a release job that downloads
+ * nothing feeds no release).
+ */
+function handsOver(job, neededBy) {
+    if ((job.outputs?.entries.size ?? 0) > 0)
+        return true;
+    const uses = (j, action) => j.steps.some((s) => ((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(s.uses) ?? '').includes(action));
+    return uses(job, 'upload-artifact') && uses(neededBy, 'download-artifact');
+}
+/**
+ * Whether every event that runs the workflow is a pull request's (or the merge queue's): what its
+ * jobs push is a build of a change under review (a preview image, a test package), not a release.
+ */
+function pullRequestsOnly(workflow) {
+    const events = workflow.on?.events ?? [];
+    return events.length > 0 && events.every((t) => CHANGE_EVENTS.has(t.event));
+}
+/** Actions that open a pull request with the job's changes (`owner/repo`, lower case). */
+const PULL_REQUEST_ACTIONS = new Set([
+    'peter-evans/create-pull-request',
+    'gr2m/create-or-update-pull-request-action',
+    'repo-sync/pull-request',
+    'devops-infra/action-pull-request',
+    'technote-space/create-pr-action',
+]);
+/** Commands that open a pull request. */
+const PULL_REQUEST_COMMAND = /(?<![\w-])(?:gh\s+pr\s+create|hub\s+pull-request)(?![\w-])/;
+/** Whether a step of the job opens a pull request with the job's changes (an action or a command). */
+function opensPullRequest(job) {
+    return job.steps.some((s) => {
+        const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(s.uses);
+        if (action)
+            return PULL_REQUEST_ACTIONS.has(action);
+        return typeof s.run?.value === 'string' && PULL_REQUEST_COMMAND.test(s.run.value);
+    });
+}
+/** Commands that run a test suite (`go test`, `make test.e2e`, `npm test`, `pytest`, ...). */
+const TEST_COMMAND = /(?<![\w-])(?:(?:go|cargo|dotnet|swift|mix|flutter|dart|deno|bazel|sbt|composer|just|task)\s+test|cargo\s+nextest|gotestsum|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|pytest|tox|nox|phpunit|rspec|ctest|jest|vitest|mocha|ginkgo|playwright\s+test|cypress\s+run|python[\d.]*\s+-m\s+(?:pytest|unittest)|make\s+(?:[^\n;&|#]*\s)?[\w.:-]*(?:test|e2e)[\w.:-]*)(?![\w-])/;
+/** Commands that only print, set shell options or move around: they publish nothing. */
+const INERT_COMMAND = /^(?:echo|printf|cat|tee|set|export|cd|mkdir|ls|pwd|true|test|\[|sleep|:)$/;
+/** A job named for its tests ("test", "Unit tests", "flake-test"), and for nothing it would ship. */
+const TEST_JOB = /(?<![a-z])(?:tests?|specs?)(?![a-z])/i;
+const SHIPPING_JOB = /build|release|publish|deploy|package|dist|upload|sign|push|image/i;
+/**
+ * What a job in which no step publishes evidently produces instead: a pull request (reviewed before
+ * its changes land) or test results (the job is named for its tests and for nothing it would ship,
+ * or its scripts run a test suite and otherwise only print); undefined when that is not evident (a
+ * script of its own may publish).
+ */
+function unpublishedOutput(job) {
+    if (opensPullRequest(job))
+        return 'opens a pull request';
+    const names = [job.id, job.name?.value].filter((n) => typeof n === 'string');
+    if (names.some((n) => SHIPPING_JOB.test(n)))
+        return undefined;
+    if (names.some((n) => TEST_JOB.test(n)))
+        return 'runs tests';
+    const commands = job.steps.flatMap((s) => typeof s.run?.value === 'string'
+        ? (0,_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .commandsOf */ .K)(s.run.value).map((c) => c.program.map((w) => w.text).join(' '))
+        : []);
+    const tests = commands.filter((c) => TEST_COMMAND.test(c));
+    return tests.length > 0 &&
+        commands.every((c) => TEST_COMMAND.test(c) || INERT_COMMAND.test(c.split(' ')[0]))
+        ? 'runs tests'
+        : undefined;
+}
+
+
+/***/ }),
+
 /***/ 3730:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -51228,6 +51257,7 @@ function memoByScript(scan, limit = 2048) {
 /* harmony export */   Ec: () => (/* binding */ stepsAfter),
 /* harmony export */   H8: () => (/* binding */ refOf),
 /* harmony export */   Hn: () => (/* binding */ isTrue),
+/* harmony export */   IK: () => (/* binding */ JOB_TOKEN),
 /* harmony export */   Jm: () => (/* binding */ onlyPullRequest),
 /* harmony export */   L4: () => (/* binding */ namesSecret),
 /* harmony export */   RK: () => (/* binding */ actionVersion),
@@ -51238,6 +51268,7 @@ function memoByScript(scan, limit = 2048) {
 /* harmony export */   hF: () => (/* binding */ input),
 /* harmony export */   l: () => (/* binding */ PR_EVENTS),
 /* harmony export */   lp: () => (/* binding */ aliasNote),
+/* harmony export */   mg: () => (/* binding */ JOB_TOKEN_VALUE),
 /* harmony export */   pK: () => (/* binding */ listedInputs),
 /* harmony export */   ps: () => (/* binding */ actionPathOf),
 /* harmony export */   qj: () => (/* binding */ actionOf),
@@ -51438,6 +51469,10 @@ function listedInputs(step, map) {
     const inputs = map.get(`${ref.owner}/${ref.repo}`.toLowerCase());
     return inputs ? { action: `${ref.owner}/${ref.repo}`, inputs } : undefined;
 }
+/** A mention of the job's own token (`github.token`, `secrets.GITHUB_TOKEN`) anywhere in a value. */
+const JOB_TOKEN = /github\.token|secrets\.GITHUB_TOKEN/i;
+/** A value that is the job's own token and nothing else (`${{ github.token }}`). */
+const JOB_TOKEN_VALUE = /^\s*\$\{\{\s*(?:secrets\.GITHUB_TOKEN|github\.token)\s*\}\}\s*$/i;
 /**
  * A reference to a secret in an expression: `secrets.NAME`, `secrets[...]`, or the whole context
  * (`toJSON(secrets)`); not the job's own token (`secrets.GITHUB_TOKEN`, the token `permissions:` grants).
@@ -52138,12 +52173,14 @@ function fileLocation(path) {
 /* harmony export */ });
 /* unused harmony exports COMPOSE_FILES, readComposeServices, composeDeployedBy, notDeployedService */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6244);
-/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9752);
-/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2686);
-/* harmony import */ var _devcontainer_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3516);
-/* harmony import */ var _shell_commands_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3473);
-/* harmony import */ var _workflow_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8539);
+/* harmony import */ var _evaluators_workflow_publishing_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3925);
+/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6244);
+/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9752);
+/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2686);
+/* harmony import */ var _devcontainer_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3516);
+/* harmony import */ var _shell_commands_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3473);
+/* harmony import */ var _workflow_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8539);
+
 
 
 
@@ -52166,7 +52203,7 @@ function fileLocation(path) {
  */
 const COMPOSE_NAME = /^(?:[^/]*[.\-_])?(?:docker-)?compose(?:[.\-_][^/]*)?\.ya?ml$/;
 /** The compose files of a tree, by name (see screens.ts). */
-const COMPOSE_FILES = (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__/* .defineSelector */ .xf)('compose-files', (f) => {
+const COMPOSE_FILES = (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_2__/* .defineSelector */ .xf)('compose-files', (f) => {
     if (f.includes('node_modules/'))
         return false;
     return COMPOSE_NAME.test(f.slice(f.lastIndexOf('/') + 1));
@@ -52209,7 +52246,7 @@ function readComposeServices(workspace, file) {
         const text = workspace.configText(file);
         if (text === undefined)
             return [];
-        const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_2__/* .parseYaml */ .hN)(text, undefined, COMPOSE_YAML);
+        const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_3__/* .parseYaml */ .hN)(text, undefined, COMPOSE_YAML);
         if (!parsed.ok) {
             if (!text.includes('{{'))
                 workspace.reportProblem({ path: file, ...parsed.error });
@@ -52223,7 +52260,7 @@ function readComposeServices(workspace, file) {
             for (const [name, value] of Object.entries(root.services)) {
                 if (!isMap(value))
                     continue;
-                const pointer = `/services/${(0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_2__/* .escapePointerToken */ .uC)(name)}`;
+                const pointer = `/services/${(0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePointerToken */ .uC)(name)}`;
                 services.push({
                     path: file,
                     document,
@@ -52269,7 +52306,7 @@ function composeReferences(workspace) {
             const text = workspace.configText(from);
             if (text === undefined)
                 continue;
-            const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_2__/* .parseYaml */ .hN)(text, undefined, COMPOSE_YAML);
+            const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_3__/* .parseYaml */ .hN)(text, undefined, COMPOSE_YAML);
             if (!parsed.ok)
                 continue;
             const add = (key, ref) => {
@@ -52330,21 +52367,16 @@ function namesDeployedEnvironment(file) {
         .split(/[/._-]+/)
         .some((w) => DEPLOYED_ENVIRONMENT_WORDS.has(w));
 }
-/** A command that publishes what a job built: an image, a package, a release. */
-const PUBLISHES = /\b(?:docker|podman|buildah)[ \t]+(?:compose[ \t]+|image[ \t]+)?push\b|\bdocker-compose[ \t]+push\b|\b(?:npm|yarn|pnpm)[ \t]+publish\b|\bgh[ \t]+release\b|\btwine[ \t]+upload\b|\bcargo[ \t]+publish\b/;
-/** Actions that publish what a job built. */
-const PUBLISHING_ACTIONS = /^(?:docker\/build-push-action|softprops\/action-gh-release|pypa\/gh-action-pypi-publish)@/;
 /**
  * Whether a job deploys: it names an `environment:`, runs on a self-hosted runner (a machine of the
- * organisation's, often the deployment's own), or publishes what it builds.
+ * organisation's, often the deployment's own), or publishes what it builds (workflow/publishing.ts).
  */
 function deploys(job) {
     if (job.environment !== undefined)
         return true;
     if (JSON.stringify(job.runsOn?.value ?? '').includes('self-hosted'))
         return true;
-    return job.steps.some((step) => (typeof step.run?.value === 'string' && PUBLISHES.test(step.run.value)) ||
-        (typeof step.uses?.value === 'string' && PUBLISHING_ACTIONS.test(step.uses.value)));
+    return job.steps.some(_evaluators_workflow_publishing_js__WEBPACK_IMPORTED_MODULE_1__/* .publishes */ .AN);
 }
 /** Whether a job's steps name a file: its path, or its name as a word (`-f docker-compose.prod_tests.yml`). */
 function jobNames(job, file) {
@@ -52357,7 +52389,7 @@ function jobNames(job, file) {
  * `<workflow> (job <id>)`: what it brings up is a deployment, whatever the file is named.
  */
 function composeDeployedBy(workspace, file) {
-    for (const source of (0,_workflow_js__WEBPACK_IMPORTED_MODULE_5__/* .workflowSources */ .Gf)(workspace)) {
+    for (const source of (0,_workflow_js__WEBPACK_IMPORTED_MODULE_6__/* .workflowSources */ .Gf)(workspace)) {
         if (source.kind !== 'workflow')
             continue;
         const job = source.jobs.find((j) => deploys(j) && jobNames(j, file));
@@ -52391,7 +52423,7 @@ function testStacks(workspace, files) {
     if (nested.length === 0)
         return out;
     const users = new Map(nested.map((f) => [f, []]));
-    for (const script of workspace.glob(_shell_commands_js__WEBPACK_IMPORTED_MODULE_4__/* .SCRIPT_FILES */ .iF)) {
+    for (const script of workspace.glob(_shell_commands_js__WEBPACK_IMPORTED_MODULE_5__/* .SCRIPT_FILES */ .iF)) {
         const text = workspace.text(script);
         if (text === undefined)
             continue;
@@ -52419,7 +52451,7 @@ function serviceSetting(service, key) {
 }
 function lookup(document, pointer, map, key, depth) {
     if (Object.hasOwn(map, key)) {
-        const p = `${pointer}/${(0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_2__/* .escapePointerToken */ .uC)(key)}`;
+        const p = `${pointer}/${(0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePointerToken */ .uC)(key)}`;
         return nodeAt(document, p, map[key]);
     }
     if (depth >= MAX_MERGE_DEPTH || !Object.hasOwn(map, '<<'))
@@ -52580,7 +52612,7 @@ function pathNotDeployed(file) {
     if (environment && !production) {
         return `the compose file is named for the "${environment}" environment: a developer's, a CI job's or a preview's, not a deployment`;
     }
-    const mark = (0,_devcontainer_js__WEBPACK_IMPORTED_MODULE_3__/* .devEnvironmentMark */ .au)(file);
+    const mark = (0,_devcontainer_js__WEBPACK_IMPORTED_MODULE_4__/* .devEnvironmentMark */ .au)(file);
     if (mark?.endsWith('/')) {
         return `the compose file lies under ${mark}, a development container's stack for VS Code, Codespaces or Gitpod: a developer's workspace, not a deployment`;
     }
@@ -52605,7 +52637,7 @@ function serviceFinding(service, node, what, effect, keyParts) {
         ? ` (set in the anchor &${node.definedAt.anchor} at line ${node.definedAt.line})`
         : '';
     const message = `${what}${where}: ${effect}`;
-    const location = (0,_location_js__WEBPACK_IMPORTED_MODULE_6__/* .locationFromSpan */ .Cx)(service.path, node.span, false);
+    const location = (0,_location_js__WEBPACK_IMPORTED_MODULE_7__/* .locationFromSpan */ .Cx)(service.path, node.span, false);
     const key = ['compose', service.name, ...keyParts].join('\u0000');
     const why = notDeployedService(service);
     return why
