@@ -163,6 +163,30 @@ describe('private keys, verified by structure', () => {
       ';\n',
       'high:',
     ],
+    [
+      'a test-named function whose value code that is no test uses',
+      'static const char *ut_server_key(void)\n{\n        return\n',
+      ';\n}\n\nint main(void) { return serve(ut_server_key()); }\n',
+      'high:',
+    ],
+    [
+      'a test-named function whose value another function assigns',
+      'static const char *test_key(void) {\n        return\n',
+      ';\n}\n\nint load(struct ctx *c) {\n        c->key = test_key();\n        return 0;\n}\n',
+      'high:',
+    ],
+    [
+      "a test function that a test runner's main calls as a statement",
+      'static int ut_token_create(void) {\n        char *pem =\n',
+      ';\n        return check(pem);\n}\n\nint main(void) {\n        ut_token_create();\n        return 0;\n}\n',
+      'low:inside `ut_token_create`, a unit-test function',
+    ],
+    [
+      'a test function named in a table of tests and called by another test',
+      'static const char *test_key(void) {\n        return\n',
+      ';\n}\n\nstatic void test_sign(void) {\n        sign(test_key());\n}\n\nint main(void) {\n        RUN_TEST(test_sign);\n        RUN_TEST(test_key);\n}\n',
+      'low:inside `test_key`, a unit-test function',
+    ],
   ])('grades a key in C source by the function it stands in: %s', (_case, before, after, expected) => {
     const key = pem('PRIVATE KEY', keyBody('pkcs8'))
       .split('\n')

@@ -369,15 +369,22 @@ const TEST_FUNCTION_WORDS = new Set(['test', 'tests', 'unittest', 'fake', 'dummy
 /** Lines looked back over for the function a value stands in. */
 const FUNCTION_LOOKBACK = 400;
 
+/** Whether a C function's name is a unit test's: `ut_` first, or a test word (`test_parse`, `TestServer`). */
+function testFunctionName(name: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split('_')
+    .filter(Boolean);
+  return words[0] === 'ut' || words.some((w) => TEST_FUNCTION_WORDS.has(w));
+}
+
 /**
- * The test function of a C or C++ source that the line at `offset` stands in, or undefined: the
- * nearest function definition before it (a head at column 0: a return type, the name, a parameter
- * list that declares, the body's `{`; see {@link definitionHead}), if no closing `}` at column 0 lies
- * between, and its name is a unit test's (`ut_` first, as unit-test
- * frameworks of C libraries prefix them, or a test word: `test_parse`, `TestServer`).
+ * The C or C++ function definition the line at `offset` stands in, by its head (a return type, the
+ * name, a parameter list that declares, the body's `{`; see {@link definitionHead}), or undefined when
+ * a closing `}` at column 0 lies between (file scope) or none is found within the look-back.
  */
-export function enclosingTestFunction(path: string, text: string, offset: number): string | undefined {
-  if (!C_FAMILY.test(path)) return undefined;
+function enclosingFunction(text: string, offset: number): { name: string; head: number } | undefined {
   let end = offset;
   for (let i = 0; i < FUNCTION_LOOKBACK && end > 0; i++) {
     const start = text.lastIndexOf('\n', end - 2) + 1;
@@ -385,15 +392,53 @@ export function enclosingTestFunction(path: string, text: string, offset: number
     if (line.startsWith('}')) return undefined;
     const m = C_FUNCTION_HEAD.exec(line);
     if (m && !C_STATEMENT_WORDS.test(line) && definitionHead(text, start, end, m)) {
-      const name = m[2]!;
-      const words = name
-        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-        .toLowerCase()
-        .split('_')
-        .filter(Boolean);
-      return words[0] === 'ut' || words.some((w) => TEST_FUNCTION_WORDS.has(w)) ? name : undefined;
+      return { name: m[2]!, head: start };
     }
     end = start;
   }
   return undefined;
+}
+
+/** A function's head and the body's `{` on the line of a call in it (`int main(void) { return f(); }`). */
+const ONE_LINE_HEAD =
+  /^(?:[A-Za-z_][\w \t*]{0,120}?[ \t*])?([A-Za-z_]\w{0,127})[ \t]*\([^;{}]{0,400}\)[ \t]*\{/;
+/** Characters after which a call stands as a statement of its own, its value unused. */
+const STATEMENT_START = new Set([';', '{', '}', ')', ':']);
+
+/**
+ * Whether the file's code outside test functions uses the value of a call of `name` (`serve(name())`,
+ * `k = name();`, `return name();`): the function then hands its data to code that is no test, and its
+ * name says nothing of where that data goes. A call standing as a statement of its own (`name();`, as
+ * a test runner's `main` runs its tests), a reference without a call (`RUN_TEST(name)`, a table of
+ * tests) and a call inside another test function are a test's.
+ */
+function valueUsedOutsideTests(text: string, name: string, head: number): boolean {
+  const call = new RegExp(`\\b${name}[ \\t]*\\(`, 'g');
+  for (let m = call.exec(text); m; m = call.exec(text)) {
+    const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+    if (lineStart === head) continue;
+    const before = text.slice(Math.max(0, m.index - 200), m.index).replace(/\s+$/, '');
+    const last = before.at(-1);
+    if (last === undefined || STATEMENT_START.has(last) || /\belse$/.test(before)) continue;
+    const oneLine = ONE_LINE_HEAD.exec(text.slice(lineStart, m.index));
+    const caller =
+      oneLine && !C_STATEMENT_WORDS.test(oneLine[1]!) ? oneLine[1] : enclosingFunction(text, lineStart)?.name;
+    if (caller && !testFunctionName(caller)) return true;
+  }
+  return false;
+}
+
+/**
+ * The test function of a C or C++ source that the line at `offset` stands in, or undefined: the
+ * nearest function definition before it (see {@link enclosingFunction}), if its name is a unit
+ * test's (`ut_` first, as unit-test frameworks of C libraries prefix them, or a test word:
+ * `test_parse`, `TestServer`) and no code of the file outside test functions uses the value it
+ * returns (see {@link valueUsedOutsideTests}).
+ */
+export function enclosingTestFunction(path: string, text: string, offset: number): string | undefined {
+  if (!C_FAMILY.test(path)) return undefined;
+  const fn = enclosingFunction(text, offset);
+  if (!fn || !testFunctionName(fn.name)) return undefined;
+  if (!C_TEST_MACROS.has(fn.name) && valueUsedOutsideTests(text, fn.name, fn.head)) return undefined;
+  return fn.name;
 }
