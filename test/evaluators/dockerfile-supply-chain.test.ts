@@ -3,12 +3,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runEvaluator } from '../../src/core/evaluate-rule.js';
 import { dockerfileAddUrl } from '../../src/core/evaluators/dockerfile/add-url.js';
 import { dockerfileBaseImageDigest } from '../../src/core/evaluators/dockerfile/base-image-digest.js';
+import { unverifiedDownloads } from '../../src/core/evaluators/dockerfile/downloads.js';
 import { dockerfileExposedPorts, exposedPort } from '../../src/core/evaluators/dockerfile/exposed-ports.js';
 import { dockerfileRunCommand, pipeToShell } from '../../src/core/evaluators/dockerfile/run-command.js';
 import { dockerfileSecretEnv, isLiteralSecret } from '../../src/core/evaluators/dockerfile/secret-env.js';
 import { credentialInValue } from '../../src/core/evaluators/secrets/value-credential.js';
 import { DEV_CONTAINER_IMAGE } from '../../src/core/parsers/devcontainer.js';
 import { parseDockerfile, positionInRun } from '../../src/core/parsers/dockerfile.js';
+import { scriptCommands } from '../../src/core/parsers/shell-commands.js';
 import { loadRules } from '../../src/core/rules/load.js';
 import { FocusedWorkspace } from '../../src/core/workspace/focus.js';
 import { expectLinear } from '../helpers/linear.js';
@@ -646,6 +648,119 @@ describe('dockerfile.run-command', () => {
     const sudo = await evaluate(dockerfileRunCommand, files, { audit: 'sudo' });
     expect(pipe.map(at)).toEqual(['Dockerfile:4:5']);
     expect(sudo.map(at)).toEqual(['Dockerfile:3:5']);
+  });
+});
+
+describe('dockerfile.run-command: download-unverified', () => {
+  const U = 'https://github.com/example/tool/releases/download/v1.4.2';
+  it.each([
+    // [case, RUN lines after FROM, expected findings as line:column:severity]
+    [
+      'a download unpacked from its file',
+      [`RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz && tar -xzf /tmp/t.tgz -C /usr/local/bin`],
+      ['2:5:medium'],
+    ],
+    ['a download piped into tar', [`RUN wget -qO- ${U}/t.tgz | tar xz -C /usr/local/bin`], ['2:5:medium']],
+    [
+      'a binary made executable',
+      [`RUN curl -L ${U}/t -o /usr/local/bin/t && chmod +x /usr/local/bin/t`],
+      ['2:5:medium'],
+    ],
+    [
+      'a package named after the URL',
+      [`RUN curl -LO ${U}/t_amd64.deb && dpkg -i t_amd64.deb`],
+      ['2:5:medium'],
+    ],
+    [
+      'a package installed by apt from the folder',
+      [`RUN wget ${U}/t.deb && apt-get install -y ./t.deb`],
+      ['2:5:medium'],
+    ],
+    [
+      'a download moved, then made executable',
+      [`RUN curl -sSLo t ${U}/t && mv t /usr/bin/ && chmod 0755 /usr/bin/t`],
+      ['2:5:medium'],
+    ],
+    [
+      'a download used in a later RUN',
+      [`RUN curl -fsSLo /opt/t.zip ${U}/t.zip`, 'RUN unzip /opt/t.zip -d /opt/t'],
+      ['2:5:medium'],
+    ],
+    [
+      'a download run by an interpreter',
+      [`RUN curl -fsSLo get-pip.py ${U}/get-pip.py && python3 get-pip.py`],
+      ['2:5:medium'],
+    ],
+    [
+      'a download over plain HTTP',
+      ['RUN wget -O /tmp/t.tgz http://example.org/t.tgz && tar xf /tmp/t.tgz'],
+      ['2:5:high'],
+    ],
+    [
+      'a checksum checked before use',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz && echo "$SHA  /tmp/t.tgz" | sha256sum -c - && tar -xzf /tmp/t.tgz`,
+      ],
+      [],
+    ],
+    [
+      'a signature checked before use',
+      [
+        `RUN curl -fsSLO ${U}/t.tgz && curl -fsSLO ${U}/t.tgz.asc && gpg --verify t.tgz.asc t.tgz && tar xzf t.tgz`,
+      ],
+      [],
+    ],
+    [
+      'a key piped into gpg',
+      ['RUN curl -fsSL https://example.org/key.gpg | gpg --dearmor -o /usr/share/keyrings/x.gpg'],
+      [],
+    ],
+    [
+      'a download never unpacked, installed or run',
+      [`RUN curl -fsSLo /srv/data.json ${U}/data.json && cat /srv/data.json`],
+      [],
+    ],
+    ['a download piped into a shell (pipe-to-shell reports it)', [`RUN curl -fsSL ${U}/install.sh | sh`], []],
+    ['a URL held in a variable', ['RUN curl -fsSLo /tmp/t.tgz "$URL" && tar xzf /tmp/t.tgz'], []],
+  ])('%s', async (_case, runs, expected) => {
+    const findings = await evaluate(
+      dockerfileRunCommand,
+      { Dockerfile: ['FROM debian:12-slim', ...runs, ''].join('\n') },
+      { audit: 'download-unverified' },
+    );
+    expect(
+      findings.map((f) => `${f.location!.startLine}:${f.location!.startColumn}:${f.severity ?? 'medium'}`),
+    ).toEqual(expected);
+  });
+
+  it('names the file, or the host when the URL is built by commands', async () => {
+    const findings = await evaluate(
+      dockerfileRunCommand,
+      {
+        Dockerfile: [
+          'FROM a:1',
+          `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz && tar -xzf /tmp/t.tgz`,
+          `RUN curl -fsSL https://go.dev/dl/go$(awk '/^go / { print $2 }' go.mod).linux-amd64.tar.gz | tar xz -C /usr/local`,
+          '',
+        ].join('\n'),
+      },
+      { audit: 'download-unverified' },
+    );
+    expect(findings.map((f) => f.message.split(' with ')[0])).toEqual([
+      'RUN downloads `/tmp/t.tgz` and unpacks it',
+      'RUN downloads a file from go.dev and unpacks it',
+    ]);
+  });
+
+  it('is linear on hostile input', () => {
+    expectLinear((scale) => {
+      // Downloads that later commands name, and one file downloaded again and again.
+      const named = Array.from({ length: 400 * scale }, (_, i) => `curl -o f${i} ${U}/f && echo f${i}`);
+      unverifiedDownloads([scriptCommands(named.join(' && '))]);
+      unverifiedDownloads([
+        scriptCommands(`${`curl -o f ${U}/f && chmod +x g && `.repeat(800 * scale)}true`),
+      ]);
+    });
   });
 });
 

@@ -1,12 +1,19 @@
 import { DEV_CONTAINER_IMAGE, isDevContainerImage } from '../../parsers/devcontainer.js';
-import { dockerfilePaths, positionInRun, readDockerfile, runCommands } from '../../parsers/dockerfile.js';
+import {
+  type DockerfileModel,
+  dockerfilePaths,
+  positionInRun,
+  readDockerfile,
+  runCommands,
+} from '../../parsers/dockerfile.js';
 import type { ShellCommand } from '../../parsers/shell.js';
 import { type CommandView, programName, scriptCommands } from '../../parsers/shell-commands.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
+import { unverifiedDownloads } from './downloads.js';
 
 /** The RUN audits this evaluator implements (`check.with.audit`). */
-export const RUN_AUDITS = ['pipe-to-shell', 'sudo'] as const;
+export const RUN_AUDITS = ['pipe-to-shell', 'sudo', 'download-unverified'] as const;
 export type RunAudit = (typeof RUN_AUDITS)[number];
 
 /** Options of `dockerfile.run-command`. */
@@ -75,7 +82,7 @@ function readsStdin(view: CommandView): boolean {
   return true;
 }
 
-const MESSAGES: Record<RunAudit, string> = {
+const MESSAGES: Record<Exclude<RunAudit, 'download-unverified'>, string> = {
   'pipe-to-shell':
     'RUN pipes a download straight into a shell or interpreter: the script runs unreviewed and unverified, ' +
     'and a compromised or intercepted server runs its code in the build. Download to a file, verify its ' +
@@ -92,13 +99,17 @@ const MESSAGES: Record<RunAudit, string> = {
 export const dockerfileRunCommand = defineEvaluator<RunCommandOptions>({
   kind: 'dockerfile.run-command',
   scope: 'file',
-  summary: 'Dockerfile RUN commands that pipe a download into a shell (pipe-to-shell) or use sudo.',
+  summary:
+    'Dockerfile RUN commands that pipe a download into a shell (pipe-to-shell), use sudo, or use a download with no checksum or signature check (download-unverified).',
   schema: {
     type: 'object',
     additionalProperties: false,
     required: ['audit'],
     properties: {
-      audit: { enum: [...RUN_AUDITS], description: 'Which command audit: pipe-to-shell or sudo.' },
+      audit: {
+        enum: [...RUN_AUDITS],
+        description: 'Which command audit: pipe-to-shell, sudo or download-unverified.',
+      },
     },
   },
   evaluate({ options, workspace }) {
@@ -111,17 +122,22 @@ export const dockerfileRunCommand = defineEvaluator<RunCommandOptions>({
       }
       const model = readDockerfile(workspace, file);
       if (!model) continue;
+      if (options.audit === 'download-unverified') {
+        findings.push(...downloadFindings(file, model));
+        continue;
+      }
+      const audit = options.audit;
       for (const stage of model.stages) {
         for (const run of stage.runs) {
           const views = runCommands(run);
           // sudo is one finding per RUN, at its first use: the step is what runs as another user.
-          const at = options.audit === 'sudo' ? sudoAt(views).slice(0, 1) : pipedDownloads(views);
+          const at = audit === 'sudo' ? sudoAt(views).slice(0, 1) : pipedDownloads(views);
           for (const index of at) {
             const at = positionInRun(model, run, index);
             findings.push({
-              message: MESSAGES[options.audit],
+              message: MESSAGES[audit],
               location: { path: file, startLine: at.line, startColumn: at.column, endLine: at.line },
-              key: `${options.audit}:${run.value.slice(index, index + 120).replace(/\s+/g, ' ')}`,
+              key: `${audit}:${run.value.slice(index, index + 120).replace(/\s+/g, ' ')}`,
             });
           }
         }
@@ -130,6 +146,42 @@ export const dockerfileRunCommand = defineEvaluator<RunCommandOptions>({
     return findings;
   },
 });
+
+/** What a RUN does with a download, as the finding's message says it. */
+const DOWNLOAD_USES: Record<string, string> = {
+  unpacked: 'unpacks it',
+  'made executable': 'makes it executable',
+  installed: 'installs it',
+  run: 'runs it',
+};
+
+/**
+ * Findings of `download-unverified`: each download a stage's RUNs unpack, make executable, install
+ * or run with no checksum or signature check in between, at the downloader's line. A download over
+ * plain HTTP is high: anyone on the path chooses what the image gets.
+ */
+function downloadFindings(file: string, model: DockerfileModel): RawFinding[] {
+  const findings: RawFinding[] = [];
+  for (const stage of model.stages) {
+    const runs = stage.runs.map((run) => runCommands(run));
+    for (const d of unverifiedDownloads(runs)) {
+      const at = positionInRun(model, stage.runs[d.run]!, d.offset);
+      const plain = /^http:/i.test(d.url);
+      const host = /^https?:\/\/([^/\s]{1,200})/i.exec(d.url)?.[1] ?? 'the web';
+      const what = d.file !== '' && !/[\s'"`]/.test(d.file) ? `\`${d.file}\`` : `a file from ${host}`;
+      findings.push({
+        message:
+          `RUN downloads ${what}${plain ? ' over plain HTTP' : ''} and ${DOWNLOAD_USES[d.use]} with no checksum ` +
+          'or signature check: whatever the server returns at build time goes into the image. Verify it ' +
+          'against a pinned digest (`sha256sum -c`) or its signature before using it.',
+        location: { path: file, startLine: at.line, startColumn: at.column, endLine: at.line },
+        key: `download-unverified:${d.url.slice(0, 200)}`,
+        ...(plain ? { severity: 'high' as const } : {}),
+      });
+    }
+  }
+  return findings;
+}
 
 /** Offsets in the RUN where a command runs through `sudo` (`sudo apt-get`, `env X=1 sudo -E make`). */
 function sudoAt(views: readonly CommandView[]): number[] {
