@@ -439,7 +439,7 @@ describe('k8s.host-namespaces and k8s.host-path', () => {
     'a.yaml': deployment(`      hostNetwork: true
       hostPID: true
       hostIPC: false
-      containers: [{ name: a }]
+      containers: [{ name: a, volumeMounts: [{ name: sock, mountPath: /s }, { name: logs, mountPath: /l }] }]
       volumes:
         - name: sock
           hostPath: { path: /var/run/docker.sock }
@@ -457,6 +457,70 @@ describe('k8s.host-namespaces and k8s.host-path', () => {
   it('reports hostPath volumes at their key, except allowed paths', async () => {
     expect((await run(k8sHostPath, {}, files)).map(at)).toEqual(['a.yaml:14:11', 'a.yaml:16:11']);
     expect((await run(k8sHostPath, { allow: ['/var/log'] }, files)).map(at)).toEqual(['a.yaml:14:11']);
+  });
+
+  // How the containers mount a hostPath volume decides what the message says and how it is graded.
+  it.each([
+    {
+      name: 'every mount read-only: the pod can read',
+      mounts: `      initContainers:
+        - name: init
+          volumeMounts: [{ name: etc, mountPath: /etc/node, readOnly: true }]
+      containers:
+        - name: a
+          volumeMounts: [{ name: etc, mountPath: /etc/node, readOnly: true }]`,
+      grade: [undefined, undefined],
+      says: 'read-only in every container that mounts it: the pod can read files of the node',
+    },
+    {
+      name: 'one mount writable: the pod can read or change',
+      mounts: `      containers:
+        - name: a
+          volumeMounts: [{ name: etc, mountPath: /etc/node, readOnly: true }]
+        - name: b
+          volumeMounts: [{ name: etc, mountPath: /etc/node }]`,
+      grade: [undefined, undefined],
+      says: 'the pod can read or change files of the node',
+    },
+    {
+      name: 'mounted by an ephemeral container only, read-write',
+      mounts: `      containers: [{ name: a }]
+      ephemeralContainers:
+        - name: debug
+          volumeMounts: [{ name: etc, mountPath: /etc/node, readOnly: false }]`,
+      grade: [undefined, undefined],
+      says: 'the pod can read or change files of the node',
+    },
+    {
+      name: 'mounts whose names are templated: may mount it read-write',
+      mounts: `      containers:
+        - name: a
+          volumeMounts: [{ name: "{{ .Values.volume }}", mountPath: /etc/node }]`,
+      grade: [undefined, undefined],
+      says: 'the pod can read or change files of the node',
+    },
+    {
+      name: 'mounted by no container: dead configuration, low',
+      mounts: `      containers:
+        - name: a
+          volumeMounts: [{ name: other, mountPath: /data }]`,
+      grade: ['low', 'low'],
+      says: 'declares volume "etc" as a hostPath of the node\'s "/etc", but no container, init container or ephemeral container of the pod mounts it',
+    },
+  ])('$name', async ({ mounts, grade, says }) => {
+    const findings = await run(
+      k8sHostPath,
+      {},
+      {
+        'node.yaml': deployment(`${mounts}
+      volumes:
+        - name: etc
+          hostPath: { path: /etc }
+`),
+      },
+    );
+    expect(findings.map((f) => [f.severity, f.confidence])).toEqual([grade]);
+    expect(findings[0]!.message).toContain(says);
   });
 });
 
