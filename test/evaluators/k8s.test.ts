@@ -1405,6 +1405,11 @@ spec:
     // An optional dashboard is lowered by its name; a name that only contains the word is not.
     ['http on a dashboard', ['http'], 'rollouts-dashboard', 'dashboard'],
     ['http on another name', ['http'], 'dashboards2go', null],
+    // So is an admin's or operator's UI; a UI word alone may be the product's own front end.
+    ['http on an operator UI', ['http'], 'db-operator-ui', 'dashboard'],
+    ['http on an admin console', ['http'], 'queue-admin-console', 'dashboard'],
+    ['http on a UI', ['http'], 'shop-ui', null],
+    ['http on an admin API', ['http'], 'admin-api', null],
   ])('grades a workload whose Service exposes %s', async (_what, names, name, why) => {
     const ports = names
       .map((n, i) => `    - { ${n === undefined ? '' : `name: ${n}, `}port: ${8080 + i} }\n`)

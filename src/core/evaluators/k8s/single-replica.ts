@@ -28,8 +28,8 @@ const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
  * is a workload switched off on purpose, a Deployment with the `Recreate` strategy a singleton by
  * design, manifests of development, demo and quick-start environments (or built only for them) need
  * none, and a computed value is not judged. One whose name marks a staging or release-test
- * environment (`-staging`, `-releasetest`) or an optional dashboard (`-dashboard`), and one whose
- * Services expose only monitoring ports (metrics, profiling, probes), are reported at low confidence.
+ * environment (`-staging`, `-releasetest`) or an optional dashboard or admin UI (`-dashboard`,
+ * `-operator-ui`), and one whose Services expose only monitoring ports (metrics, profiling, probes), are reported at low confidence.
  */
 export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
   kind: 'k8s.single-replica',
@@ -98,7 +98,7 @@ export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
       }
       // An optional admin or read-only UI (`argo-dashboard`): an outage hides a UI from operators, it
       // serves no user. Its name is the repository's, so the finding is lowered, not dropped.
-      if (finding.confidence !== 'low' && object.name && DASHBOARD_NAME_WORD.test(object.name)) {
+      if (finding.confidence !== 'low' && object.name && namesDashboard(object.name)) {
         finding.message += ` (But its name, "${object.name}", marks an optional dashboard, an admin or read-only UI: an outage hides it from operators and serves no user.)`;
         finding.confidence = 'low';
       }
@@ -179,8 +179,18 @@ function namesPath(word: string, file: string): boolean {
   return /[*?[{]/.test(word) && pathMatcher(word)(file);
 }
 
-/** A word of a workload's name that marks an optional admin or read-only UI (`rollouts-dashboard`). */
-const DASHBOARD_NAME_WORD = /(?:^|[-_.])dashboard(?:$|[-_.\d])/i;
+/**
+ * A workload's name that marks an optional admin or read-only UI: the word `dashboard`
+ * (`rollouts-dashboard`), or a user-interface word (`ui`, `gui`, `console`) with a word that says
+ * whose it is, the administrators' or the operators' (`admin-ui`, `postgres-operator-ui`,
+ * `kafka-admin-console`). A UI word alone (`shop-ui`, `web-console`) may be the product's own
+ * front end, which serves its users.
+ */
+function namesDashboard(name: string): boolean {
+  const words = new Set(name.toLowerCase().split(/[-_.\d]+/));
+  if (words.has('dashboard')) return true;
+  return ['ui', 'gui', 'console'].some((w) => words.has(w)) && (words.has('admin') || words.has('operator'));
+}
 
 /**
  * A Service's selector and namespace: the pods it sends traffic to; `dir`: where its manifest is;
