@@ -524,6 +524,75 @@ describe('k8s.host-namespaces and k8s.host-path', () => {
   });
 });
 
+describe('manifests applied only to a throw-away kind cluster', () => {
+  const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: probe
+spec:
+  hostPID: true
+  containers: [{ name: a }]
+`;
+  const kindRule =
+    'kind-run: image\n\tkind get kubeconfig --name dev > kubeconfig\n\tsed "s/X/$(V)/" ./dev/probe.yaml > out.yaml\n\tKUBECONFIG=kubeconfig kubectl apply -f out.yaml\n';
+  // Evidence is read from the Makefiles and scripts that apply the manifest, never from its folder's name.
+  it.each([
+    {
+      name: "a Makefile rule that reads kind's kubeconfig",
+      files: { Makefile: kindRule },
+      low: 'the "kind-run" rule of Makefile',
+    },
+    {
+      name: 'a script that creates the kind cluster',
+      files: { 'scripts/e2e.sh': 'kind create cluster --name e2e\nkubectl apply -f dev/probe.yaml\n' },
+      low: 'scripts/e2e.sh',
+    },
+    {
+      name: "a Makefile in the manifest folder, with kind's context",
+      files: { 'dev/Makefile': 'try:\n\tkubectl --context kind-dev apply -f probe.yaml\n' },
+      low: 'the "try" rule of dev/Makefile',
+    },
+    {
+      name: 'a kind rule and a rule that deploys it elsewhere',
+      files: { Makefile: `${kindRule}deploy:\n\tkubectl apply -f dev/probe.yaml\n` },
+      low: null,
+    },
+    {
+      name: 'a kind rule that also names another context',
+      files: { Makefile: 'up:\n\tkind create cluster\n\tkubectl --context prod apply -f dev/probe.yaml\n' },
+      low: null,
+    },
+    {
+      name: 'a kind rule and a workflow that names it',
+      files: {
+        Makefile: kindRule,
+        '.github/workflows/cd.yml':
+          'on: push\njobs: { d: { steps: [{ run: kubectl apply -f dev/probe.yaml }] } }\n',
+      },
+      low: null,
+    },
+    {
+      name: 'a kind rule and a kustomization that lists it',
+      files: { Makefile: kindRule, 'prod/kustomization.yaml': 'resources: [../dev/probe.yaml]\n' },
+      low: null,
+    },
+    {
+      name: 'a rule that applies it with no kind cluster',
+      files: { Makefile: 'run:\n\tkubectl apply -f dev/probe.yaml\n' },
+      low: null,
+    },
+    { name: 'a folder name alone', files: { 'README.md': 'kind create cluster\n' }, low: null },
+  ])('$name', async ({ files, low }) => {
+    const findings = await run(k8sHostNamespaces, {}, { 'dev/probe.yaml': pod, ...files });
+    expect(findings.map((f) => f.confidence ?? null)).toEqual([low === null ? null : 'low']);
+    if (low !== null) {
+      expect(findings[0]!.message).toContain(
+        `applied only to a throw-away kind cluster, by ${low}, which creates or targets one`,
+      );
+    }
+  });
+});
+
 describe('k8s.image-tag', () => {
   describe('in a staging copy of a production manifest', () => {
     /** A CronJob named `name` running `image`. */

@@ -1,7 +1,7 @@
 import { apiGroup, childAt, describeObject, isMap, type K8sObject, k8sObjects } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { examineObjects, findingAt } from './shared.js';
+import { examineObjects, findingAt, noteKindFixtures } from './shared.js';
 
 /** Options of `k8s.rbac`. */
 export interface RbacOptions {
@@ -76,8 +76,9 @@ export const k8sRbac = defineEvaluator<RbacOptions>({
     // What the audit judges: bindings (cluster-admin) or roles (wildcard); a tree of neither gives it
     // nothing to pass on.
     const subjects: K8sObject[] = [];
-    for (const object of k8sObjects(workspace)) {
-      if (apiGroup(object.apiVersion) !== RBAC_GROUP) continue;
+    const rbac = k8sObjects(workspace).filter((object) => apiGroup(object.apiVersion) === RBAC_GROUP);
+    noteKindFixtures(workspace, rbac);
+    for (const object of rbac) {
       const at = { object };
       if (options.audit === 'cluster-admin') {
         if (object.kind !== 'RoleBinding' && object.kind !== 'ClusterRoleBinding') continue;

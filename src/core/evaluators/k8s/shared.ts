@@ -12,7 +12,10 @@ import {
   type PodSpec,
   podSpecs,
 } from '../../parsers/k8s.js';
+import { kustomizeListings } from '../../parsers/k8s-files.js';
+import { WORKFLOW_GLOBS } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
+import { defineScreen } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 
 /**
@@ -37,13 +40,18 @@ export function examineObjects(workspace: Workspace, subjects: Iterable<K8sObjec
  */
 export function examinedPods(workspace: Workspace): PodSpec[] {
   const pods = podSpecs(workspace);
-  // Before the scope narrows: autoscalers and kustomizations only decide how a pod is judged.
+  // Before the scope narrows: autoscalers, kustomizations and the scripts that apply a manifest
+  // only decide how a pod is judged.
   const idle = idleWorkloads(workspace);
   for (const pod of pods) {
     const why = idle.get(pod.object);
     if (why === undefined) IDLE.delete(pod.object);
     else IDLE.set(pod.object, why);
   }
+  noteKindFixtures(
+    workspace,
+    pods.map((pod) => pod.object),
+  );
   examineObjects(workspace, pods);
   return pods;
 }
@@ -137,6 +145,107 @@ function idleWorkloads(workspace: Workspace): Map<K8sObject, string> {
   });
 }
 
+/**
+ * Why a manifest's findings are low because only a throw-away kind cluster gets it, as the last
+ * {@link examinedPods} of the run found it (see {@link kindClusterFixtures}). Keyed by the object.
+ */
+const KIND_FIXTURE = new WeakMap<K8sObject, string>();
+
+/**
+ * Notes which of the objects a rule judges are in manifests applied only to a throw-away kind
+ * cluster (see {@link kindClusterFixtures}), for {@link findingAt}: every rule that reports on
+ * objects calls it (through {@link examinedPods}, or itself) before it reports, so that their grade
+ * never depends on which rule ran first.
+ */
+export function noteKindFixtures(workspace: Workspace, objects: readonly K8sObject[]): void {
+  if (objects.length === 0) return;
+  const kind = kindClusterFixtures(workspace);
+  for (const object of objects) {
+    const applied = kind.get(object.path);
+    if (applied === undefined) KIND_FIXTURE.delete(object);
+    else KIND_FIXTURE.set(object, applied);
+  }
+}
+
+/** Makefiles and shell scripts: where a repository writes how it brings up its development clusters. */
+const CLUSTER_SCRIPTS = ['**/Makefile', '**/makefile', '**/GNUmakefile', '**/*.mk', '**/*.sh', '**/*.bash'];
+
+/**
+ * A command that creates a local kind cluster or points kubectl at one: `kind create cluster`,
+ * `kind get kubeconfig` / `kind export kubeconfig` (kind's kubeconfig), or a kubectl context that
+ * kind named (`--context kind-dev`, `kubectl config use-context kind-dev`).
+ */
+const KIND_CLUSTER =
+  /\bkind\s+(?:create\s+cluster|(?:get|export)\s+kubeconfig)\b|--(?:kube-)?context[=\s]+["']?kind-|\buse-context\s+["']?kind-/;
+/** A kubectl context that kind did not name: the same commands may reach another cluster. */
+const OTHER_CONTEXT = /--(?:kube-)?context[=\s]+["']?(?!kind-)[\w$]|\buse-context\s+["']?(?!kind-)[\w$]/;
+/** A YAML file's path as a script writes it (`./hack/dev.yaml`, `deploy/app.yml`). */
+const YAML_PATH = /[\w./-]+\.ya?ml\b/g;
+
+/**
+ * The scripts that may name a manifest: those that write a YAML file's path or a kind cluster
+ * command. A change to any other Makefile or shell script cannot change which manifests only a kind
+ * cluster gets.
+ */
+const CLUSTER_SCRIPT_SCREEN = defineScreen(
+  'k8s-cluster-scripts',
+  (_file, text) => /\.ya?ml\b/.test(text) || KIND_CLUSTER.test(text),
+);
+
+/** A Makefile's rules: each target line with its recipe, up to the next target line. */
+function makeRules(text: string): string[] {
+  return text.split(/^(?=[^\s#][^=\n]*?:(?!=))/m);
+}
+
+/**
+ * The manifests that the repository applies only to a throw-away kind cluster, with why: every
+ * Makefile rule (a target and its recipe) or shell script that names the file also creates or targets
+ * a kind cluster, and names no other kubectl context; no workflow names it, and no kustomization
+ * lists it or a folder above it. Such a manifest is test material wherever its folder is (a dev
+ * folder's name is not the evidence: the script that applies it is). Paths are taken as written,
+ * from the script's folder or the repository's top; one written with a variable is not known, so a
+ * manifest a variable names is never taken for a kind cluster's.
+ */
+function kindClusterFixtures(workspace: Workspace): Map<string, string> {
+  return workspace.memo('k8s-kind-fixtures', '', () => {
+    const byKind = new Map<string, string>();
+    const otherwise = new Set<string>();
+    for (const file of workspace.screenedGlob(CLUSTER_SCRIPTS, CLUSTER_SCRIPT_SCREEN)) {
+      const text = workspace.text(file);
+      if (text === undefined) continue;
+      const folder = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+      const units = /\.(?:sh|bash)$/.test(file) ? [text] : makeRules(text);
+      for (const unit of units) {
+        const kind = KIND_CLUSTER.test(unit) && !OTHER_CONTEXT.test(unit);
+        for (const [written] of unit.matchAll(YAML_PATH)) {
+          const bare = written.replace(/^(?:\.\/)+/, '');
+          for (const path of new Set([`${folder}${bare}`, bare])) {
+            if (!kind) otherwise.add(path);
+            else if (!byKind.has(path)) {
+              const target = /\.(?:sh|bash)$/.test(file) ? '' : /^[^:\n]*/.exec(unit)![0].trim();
+              byKind.set(path, target ? `the "${target}" rule of ${file}` : file);
+            }
+          }
+        }
+      }
+    }
+    const fixtures = new Map<string, string>();
+    if (byKind.size === 0) return fixtures;
+    const listed = [...kustomizeListings(workspace).keys()];
+    const workflows = workspace.glob(WORKFLOW_GLOBS).map((w) => workspace.text(w) ?? '');
+    for (const [path, by] of byKind) {
+      if (otherwise.has(path) || !workspace.has(path)) continue;
+      if (listed.some((l) => l === path || path.startsWith(`${l}/`))) continue;
+      if (workflows.some((w) => w.includes(path))) continue;
+      fixtures.set(
+        path,
+        `the manifest is applied only to a throw-away kind cluster, by ${by}, which creates or targets one: test material, not a deployment`,
+      );
+    }
+    return fixtures;
+  });
+}
+
 /** Calls `visit` for every container of every workload in the workspace (see {@link examinedPods}). */
 export function eachContainer(
   workspace: Workspace,
@@ -212,6 +321,10 @@ export function findingAt(
   const key = occurrenceKey(c.object, ...keyParts);
   if (inGithubConfig(c.object.path)) {
     return { message: `${message} (${CI_FIXTURE_NOTE}.)`, location, key, confidence: 'low' };
+  }
+  const applied = KIND_FIXTURE.get(c.object);
+  if (applied !== undefined) {
+    return { message: `${message} (But ${applied}.)`, location, key, confidence: 'low' };
   }
   const idle = whenIdle === 'lower' ? IDLE.get(c.object) : undefined;
   return idle

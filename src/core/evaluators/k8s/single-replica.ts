@@ -12,6 +12,7 @@ import {
   kustomizeReplicas,
   NO_OPTIONS,
   namespaceOf,
+  noteKindFixtures,
   STAGING_NAME_WORD,
   scaleTarget,
   targetKey,
@@ -38,6 +39,10 @@ export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
   schema: NO_OPTIONS,
   evaluate({ workspace }) {
     const objects = k8sObjects(workspace);
+    noteKindFixtures(
+      workspace,
+      objects.filter((o) => REPLICATED.has(o.kind)),
+    );
     const scaled = new Set(objects.flatMap(scaleTarget));
     const overlaid = kustomizeReplicas(workspace);
     const services = objects.flatMap(serviceSelector);
