@@ -536,7 +536,7 @@ spec:
   const kindRule =
     'kind-run: image\n\tkind get kubeconfig --name dev > kubeconfig\n\tsed "s/X/$(V)/" ./dev/probe.yaml > out.yaml\n\tKUBECONFIG=kubeconfig kubectl apply -f out.yaml\n';
   // Evidence is read from the Makefiles and scripts that apply the manifest, never from its folder's name.
-  it.each([
+  it.each<{ name: string; files: Record<string, string>; low: string | null }>([
     {
       name: "a Makefile rule that reads kind's kubeconfig",
       files: { Makefile: kindRule },
