@@ -1,6 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: shell and Compose parameter expansions are the subject of some cases.
 import { describe, expect, it } from 'vitest';
-import { UUID_UNDER_PASSWORD_NOTE } from '../../src/core/evaluators/secrets/generic.js';
+import {
+  LOCAL_ENVIRONMENT_NOTE,
+  UUID_UNDER_PASSWORD_NOTE,
+} from '../../src/core/evaluators/secrets/generic.js';
 import { codeLike, standIn } from '../../src/core/evaluators/secrets/judge.js';
 import { scanText } from '../../src/core/evaluators/secrets/scan.js';
 import { githubToken, rand } from './secrets-kit.js';
@@ -536,4 +539,61 @@ describe('generic assignments: a phrase with a numbered term in it', () => {
         expect(value).toMatch(/^[A-Za-z_-]*[0-9]*$|^(?:[A-Za-z]+|[0-9]+)(?:[-_](?:[A-Za-z]+|[0-9]+))*$/);
     }
   });
+});
+
+describe('generic assignments: the configuration of a stack on the local machine', () => {
+  const LOCAL = `generic-secret-assignment:low:${LOCAL_ENVIRONMENT_NOTE}`;
+  table([
+    [
+      'every address is a loopback host or a neighbouring service: low, and why',
+      'contrib/dev/proxy.cfg',
+      [
+        `cookie_secret="${PASSWORD}"`,
+        'upstreams="http://upstream"',
+        'redirect_url="http://proxy.localtest.me:4180/callback"',
+        'oidc_issuer_url="http://idp.localhost:5556/idp"',
+      ].join('\n'),
+      [`16:${LOCAL}`],
+    ],
+    [
+      'a values file whose in-cluster addresses sit beside loopback ones',
+      'deploy/local/values.yaml',
+      [
+        'config:',
+        `  client_secret: "${PASSWORD}"`,
+        '  issuer: http://127.0.0.1:5556',
+        '  auth_url: http://proxy.default.svc.cluster.local/auth',
+        '  # docs: https://github.com/acme/proxy/issues/1',
+      ].join('\n'),
+      [`19:${LOCAL}`],
+    ],
+    [
+      'one address elsewhere makes it a real environment: kept',
+      'contrib/dev/proxy.cfg',
+      [
+        `cookie_secret="${PASSWORD}"`,
+        'redirect_url="http://proxy.localtest.me:4180/callback"',
+        'oidc_issuer_url="https://login.acme-corp.io/realms/main"',
+      ].join('\n'),
+      ['16:generic-secret-assignment:medium'],
+    ],
+    [
+      'a configuration that names no address: kept',
+      'config/app.cfg',
+      `cookie_secret="${PASSWORD}"`,
+      ['16:generic-secret-assignment:medium'],
+    ],
+    [
+      'only neighbouring services, no loopback host: kept (a cluster deployment)',
+      'deploy/app.yaml',
+      [`client_secret: "${PASSWORD}"`, 'upstream: http://backend:8080'].join('\n'),
+      ['17:generic-secret-assignment:medium'],
+    ],
+    [
+      'source code is not judged by its addresses: kept',
+      'src/server.ts',
+      [`const clientSecret = "${PASSWORD}";`, 'const url = "http://localhost:3000";'].join('\n'),
+      ['23:generic-secret-assignment:medium'],
+    ],
+  ]);
 });

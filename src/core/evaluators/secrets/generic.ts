@@ -94,6 +94,59 @@ function pathFacts(path: string): PathFacts {
   return facts;
 }
 
+/**
+ * Hosts that reach only the machine the configuration runs on: the loopback names and addresses, and
+ * the public names that resolve to the loopback address for everyone (`*.localtest.me`, `*.lvh.me`).
+ */
+const LOOPBACK_HOST =
+  /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|0\.0\.0\.0|\[::1?\])$|(?:^|\.)(?:localhost|localtest\.me|lvh\.me)$/i;
+/**
+ * Hosts that name a service beside the configuration, not a place: a Compose or cluster service
+ * (`http://httpbin`, `x.default.svc.cluster.local`), Docker's name for its host. They say neither
+ * that the environment is local nor that it is not.
+ */
+const NEIGHBOUR_HOST =
+  /^[A-Za-z0-9_-]+$|(?:^|\.)(?:svc|svc\.cluster\.local|cluster\.local)$|^host\.docker\.internal$/i;
+/** An address with a host, in a line: the scheme, then the host (a name or an IPv6 literal). */
+const URL_HOST = /\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s/@'"]*@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)/gi;
+
+/** The last configuration file judged by {@link localEnvironment}, and the answer. */
+let localPath: string | undefined;
+let localText: string | undefined;
+let localAnswer = false;
+
+/**
+ * Whether a configuration file names the services it talks to and every one of them is on the
+ * machine it runs on: at least one address (outside comments) is a loopback host, and the others are
+ * loopback hosts or the names of neighbouring services (see {@link NEIGHBOUR_HOST}). The secrets of
+ * such a file (a local demonstration stack's cookie secret, the client secret of the identity
+ * provider the stack brings up itself) open nothing outside that machine. A file that names any
+ * other host (`https://auth.example.org`, an IP address) is not one.
+ */
+export function localEnvironment(path: string, text: string): boolean {
+  if (path === localPath && text === localText) return localAnswer;
+  let loopback = false;
+  let other = false;
+  for (const line of text.split('\n')) {
+    if (COMMENTED.test(line)) continue;
+    URL_HOST.lastIndex = 0;
+    for (let m = URL_HOST.exec(line); m; m = URL_HOST.exec(line)) {
+      const host = m[1]!;
+      if (LOOPBACK_HOST.test(host)) loopback = true;
+      else if (!NEIGHBOUR_HOST.test(host)) other = true;
+    }
+    if (other) break;
+  }
+  localPath = path;
+  localText = text;
+  localAnswer = loopback && !other;
+  return localAnswer;
+}
+
+/** Why a secret of a configuration for the local machine only has low confidence; part of the message. */
+export const LOCAL_ENVIRONMENT_NOTE =
+  "every address its configuration file names is on the local machine (loopback hosts and neighbouring services): a local environment's secret, which opens nothing elsewhere";
+
 /** Values that name or fetch a secret rather than being one. */
 const REFERENCE =
   /^#\/|^\$[A-Za-z_{(]|^%[A-Za-z_]\w*%$|^@\w+@$|^[&*][A-Za-z_][\w-]*$|^![A-Za-z]|\$\{|process\.env|os\.environ|getenv|secrets\.|vault:|^arn:|^ref\+|^sm:\/\/|^projects\/|:\/\/|^[A-Za-z_][\w.-]*\(/;
@@ -414,7 +467,8 @@ export const genericAssignmentDetector: Detector = {
     "default of a parameter expansion in a configuration file (`${DB_PASSWORD:-value}`, or Spring's " +
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder syntax this text describes.
     '`${DB_PASSWORD:value}`) is judged as the value. A ' +
-    'UUID under a password name is reported with low confidence: it is usually an identifier.',
+    'UUID under a password name is reported with low confidence: it is usually an identifier; so is a ' +
+    'value in a configuration file whose every address is on the local machine (a local stack).',
   find(line, ctx) {
     const hits: LineHit[] = [];
     const { config, translations } = pathFacts(ctx.path);
@@ -448,6 +502,11 @@ export const genericAssignmentDetector: Detector = {
           confidence = 'low';
           note = UUID_UNDER_PASSWORD_NOTE;
         } else if (confidence === 'high') confidence = 'medium';
+      }
+      // Read only for a configuration file with a candidate, once per file.
+      if (confidence !== 'low' && config && localEnvironment(ctx.path, ctx.text)) {
+        confidence = 'low';
+        note = LOCAL_ENVIRONMENT_NOTE;
       }
 
       hits.push({
