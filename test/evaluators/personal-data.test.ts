@@ -35,6 +35,8 @@ describe('personal data detectors', () => {
     // A record's own field named after a maintainer is no credit.
     ['"maintainer_emails_sent_to": "somerset.lane84@gmail.com"', ['email s…@gmail.com']],
     ['assert validate_email("john.period1234@gmail.com")', ['email j…@gmail.com']],
+    // A name that starts like a persona's first name and initial is still a name.
+    ['Email: "janedoherty84@hotmail.com",', ['email j…@hotmail.com']],
   ])('finds %s', (line, expected) => {
     expect(kinds(line)).toEqual(expected);
   });
@@ -80,6 +82,9 @@ describe('personal data detectors', () => {
     '"someones.elses.name@gmail.com",',
     'Email: "some.user@gmail.com",',
     'owner: someone.else@hotmail.com',
+    // The Jane and John Doe personas by a first name and the surname's initial.
+    'Email: "janed@me.com",',
+    'ExpectedEmail: "john.d@hotmail.com",',
     // The role an address fills in a test of permissions.
     'member = "user:member@gmail.com"',
     '{ "owner": "owner2@hotmail.com", "viewer": "viewer@gmail.com" }',
@@ -111,6 +116,34 @@ describe('personal data detectors', () => {
   ])('%s: joined to another address in one value: %s', (line, joined) => {
     const [datum] = detectPersonalData(line, ALL, DOMAINS);
     expect(datum?.joined ?? false).toBe(joined);
+  });
+
+  it.each([
+    ['"vcsCommitAuthorEmail": "kestrel.vane84@gmail.com",', true],
+    ['    git_last_modified_by = "kestrelvane84@gmail.com"', true],
+    ['committerEmail: kestrel.vane84@hotmail.com', true],
+    ['"email": "kestrel.vane84@gmail.com", "commit": "b086f035"', false],
+    ['"customer_email": "kestrel.vane84@gmail.com"', false],
+  ])('%s: a commit author field: %s', (line, commit) => {
+    const [datum] = detectPersonalData(line, ALL, DOMAINS);
+    expect(datum?.commitIdentity ?? false).toBe(commit);
+  });
+
+  it('reports a commit author field at low confidence, saying why, and a record beside it as it is', async () => {
+    const findings = await runBuiltin(
+      'test-data-personal',
+      {
+        'cmd/testdata/prior.json':
+          '{\n  "vcsCommitAuthorEmail": "kestrel.vane84@gmail.com",\n  "customer": "maria.lopez.84@hotmail.com"\n}\n',
+      },
+      { persona: 'auditor' },
+    );
+    const byLine = [...findings].sort((a, b) => (a.location?.startLine ?? 0) - (b.location?.startLine ?? 0));
+    expect(byLine.map((f) => [f.location?.startLine, f.confidence])).toEqual([
+      [2, 'low'],
+      [3, 'medium'],
+    ]);
+    expect(byLine[0]!.message).toMatch(/commit author's address/);
   });
 
   it('reports an address joined to another in one value at low severity, saying why', async () => {

@@ -109,6 +109,10 @@ const SIGNING_IDENTITY_NOTE =
   'a keyless signing identity a signature verifier requires: public in the transparency log with the ' +
   'signatures it made, and needed to verify them, so it is reported at low confidence';
 
+const COMMIT_IDENTITY_NOTE =
+  "a commit author's address in a field that records who made a commit, copied from a " +
+  'version-control history where it is public with the commit: reported at low confidence';
+
 interface Options {
   paths: string[];
   except: string[];
@@ -196,12 +200,15 @@ export const dataPersonalData = defineEvaluator<Options>({
             : signing
               ? `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where} as ` +
                 `${SIGNING_IDENTITY_NOTE}${also}.`
-              : `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
-                `data${also}.`,
+              : datum.commitIdentity
+                ? `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where} as ` +
+                  `${COMMIT_IDENTITY_NOTE}${also}.`
+                : `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
+                  `data${also}.`,
           location: { path: file, startLine: line, startColumn: datum.start + 1, endColumn: datum.end },
           key: `${datum.kind}:${createHash('sha256').update(datum.value).digest('hex').slice(0, 16)}`,
           ...(datum.joined ? { severity: 'low' as const } : {}),
-          ...(signing ? { confidence: 'low' as const } : {}),
+          ...(signing || datum.commitIdentity ? { confidence: 'low' as const } : {}),
         });
       });
     }

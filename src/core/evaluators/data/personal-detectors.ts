@@ -21,6 +21,11 @@ export interface PersonalDatum {
   start: number;
   end: number;
   /**
+   * The address is the value of a field that records a commit's author (`vcsCommitAuthorEmail`,
+   * `git_last_modified_by`): git metadata a fixture copies, public with the commits it names.
+   */
+  commitIdentity?: boolean;
+  /**
    * An address joined to another by a comma or semicolon with no space (`a@x.com,b@y.com`): one value
    * that crafts an address list, a test vector for how a parser splits it (header or recipient
    * injection), not a record about a person.
@@ -187,10 +192,12 @@ const EMAIL =
 
 /**
  * Local parts that are placeholders, not people: exact names, and words that mark test data, and the
- * roles an address fills in a test of permissions (`member`, `owner`, `viewer`, `editor`).
+ * roles an address fills in a test of permissions (`member`, `owner`, `viewer`, `editor`). The
+ * Jane and John Doe personas also go by a first name and the surname's initial (`janed`, `john.d`),
+ * as by `jdoe`.
  */
 const PLACEHOLDER_LOCAL =
-  /^(?:me|you|him|her|user|username|name|email|mail|member|owner|viewer|editor|reader|writer|guest|customer|client|tenant|manager|operator|approver|reviewer|requester|assignee|recipient|sender|receiver|subscriber|participant|employee|staff|someone|somebody|anyone|nobody|person|admin|root|info|contact|hello|hi|support|sales|team|abc|xyz|asdf|qwerty|aaa|xxx|foo|bar|baz|qux|john|jane|joe|jdoe|alice|bob|carol|charlie|dave|eve|mallory|trent|x|y|z|a|b|c|(?:first|your|my)[._-]?(?:name|email|mail|last)|firstname[._-]?lastname|(?:john|jane|joe|richard|max|erika|jan|mario|john[._-]?q)[._-]?(?:doe|roe|public|mustermann|musterfrau|kowalski|rossi|smith)|(?:jane|john)doe)\d{0,4}$/i;
+  /^(?:me|you|him|her|user|username|name|email|mail|member|owner|viewer|editor|reader|writer|guest|customer|client|tenant|manager|operator|approver|reviewer|requester|assignee|recipient|sender|receiver|subscriber|participant|employee|staff|someone|somebody|anyone|nobody|person|admin|root|info|contact|hello|hi|support|sales|team|abc|xyz|asdf|qwerty|aaa|xxx|foo|bar|baz|qux|john|jane|joe|jdoe|alice|bob|carol|charlie|dave|eve|mallory|trent|x|y|z|a|b|c|(?:first|your|my)[._-]?(?:name|email|mail|last)|firstname[._-]?lastname|(?:john|jane|joe|richard|max|erika|jan|mario|john[._-]?q)[._-]?(?:doe|roe|public|mustermann|musterfrau|kowalski|rossi|smith)|(?:jane|john)doe|(?:jane|john|joe)[._-]?d)\d{0,4}$/i;
 const PLACEHOLDER_WORD =
   /test|example|sample|demo|dummy|fake|bogus(?!l)|mock|fixture|placeholder|invalid|noreply|no-reply|donotreply|nobody|spam|foo|bar|lorem|ipsum|changeme|fabrikam|contoso|northwind|adventure-?works|tailspin|wingtip|litware|initech|globex|user\d*$|^\d+$|^[0-9a-f]{12,}$/i;
 /**
@@ -271,6 +278,15 @@ const JOINED_AFTER = /^[,;][A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}\./;
 /** Another address right before this one, joined by `,` or `;` with no space. */
 const JOINED_BEFORE = /[A-Za-z0-9._%+-]@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,3}[,;]$/;
 
+/**
+ * A field that records who made a commit, just before the address (`"vcsCommitAuthorEmail": "`,
+ * `git_last_modified_by = "`, `committerEmail:`): the commit metadata of a version-control system or
+ * of the tags a tool derives from it. A git identity `Name <address>` is authorship and not reported;
+ * the same address in a field of a record copied from the history is reported at low confidence.
+ */
+const COMMIT_IDENTITY =
+  /(?:commit[_-]?(?:author|committer)|committer|git[_-]?(?:author|last[_-]?modified[_-]?by|modifiers?))[_-]?(?:e?[_-]?mail|address)?["']?[ \t]*[:=][ \t]*["']?[^"'\s]{0,8}$/i;
+
 /** Words just before an address that say it is made up: "test alias@gmail.com". */
 const MADE_UP_BEFORE = /(?:test|example|fake|dummy|sample|placeholder)\W{0,3}\w{0,12}\W{0,3}$/i;
 
@@ -303,6 +319,9 @@ function detectEmails(line: string, domains: ReadonlySet<string>, out: PersonalD
       start: m.index,
       end,
       ...(joined ? { joined } : {}),
+      ...(COMMIT_IDENTITY.test(line.slice(Math.max(0, m.index - 60), m.index))
+        ? { commitIdentity: true }
+        : {}),
     });
   }
 }
