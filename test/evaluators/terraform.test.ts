@@ -380,6 +380,77 @@ resource "aws_security_group" "ssh" {
     expect(findings.map(at)).toEqual(['sg.tf:12:17', 'sg.tf:19:25']);
   });
 
+  describe("a library's module variant without a setting that a sibling module offers", () => {
+    const privateNodes = {
+      resources: ['google_container_cluster'],
+      attribute: 'private_cluster_config.enable_private_nodes',
+      expect: true,
+      missing: 'report',
+      explain: 'its nodes get public IP addresses',
+    };
+    const publicCluster = `resource "google_container_cluster" "primary" {
+  name = var.name
+}
+`;
+    const privateCluster = `resource "google_container_cluster" "primary" {
+  name = var.name
+  private_cluster_config {
+    enable_private_nodes = var.enable_private_nodes
+  }
+}
+`;
+    const examples = {
+      'examples/simple/main.tf': `provider "google" {
+  project = "p"
+}
+module "gke" {
+  source = "acme/gke/google//modules/public-cluster"
+}
+`,
+    };
+    const graded = (findings: RawFinding[]) => findings.map((f) => [at(f), f.confidence ?? null]);
+
+    it.each([
+      [
+        'a public variant beside a private one in a library of modules: low, saying why',
+        {
+          'modules/public-cluster/main.tf': publicCluster,
+          'modules/private-cluster/main.tf': privateCluster,
+        },
+        [['modules/public-cluster/main.tf:1:1', 'low']],
+      ],
+      [
+        'no sibling offers the setting: kept',
+        { 'modules/public-cluster/main.tf': publicCluster, 'modules/other/main.tf': publicCluster },
+        [
+          ['modules/other/main.tf:1:1', null],
+          ['modules/public-cluster/main.tf:1:1', null],
+        ],
+      ],
+      [
+        'a configuration outside tests configures a provider (a deployment, not a library): kept',
+        {
+          'modules/public-cluster/main.tf': publicCluster,
+          'modules/private-cluster/main.tf': privateCluster,
+          'live/main.tf': 'provider "google" {\n  project = "p"\n}\n',
+        },
+        [['modules/public-cluster/main.tf:1:1', null]],
+      ],
+      [
+        'a deployed configuration of the tree calls the variant: kept',
+        {
+          'modules/public-cluster/main.tf': publicCluster,
+          'modules/private-cluster/main.tf': privateCluster,
+          'main.tf': 'module "gke" {\n  source = "./modules/public-cluster"\n}\n',
+        },
+        [['modules/public-cluster/main.tf:1:1', null]],
+      ],
+    ])('%s', async (_what, files, expected) => {
+      const findings = await run(terraformAttribute, { targets: [privateNodes] }, { ...examples, ...files });
+      expect(graded(findings).sort()).toEqual(expected);
+    });
+  });
+
   describe("a reusable module's input defaults", () => {
     const singleAz = {
       resources: ['aws_db_instance'],

@@ -54,6 +54,34 @@ export function inputDecider(files: readonly TerraformFile[]): InputDecider {
   return decider;
 }
 
+const LIBRARY_MODULES = new WeakMap<readonly TerraformFile[], (file: TerraformFile) => boolean>();
+
+/**
+ * Whether a file's module is one of a repository of reusable modules that no configuration of the
+ * tree deploys: it configures no provider and no backend, no module block outside test and example
+ * paths calls it by a local path, and no directory outside those paths configures a provider or a
+ * backend. Its callers are elsewhere (examples call it by its registry address), and they choose it
+ * among the repository's modules.
+ */
+export function libraryModule(files: readonly TerraformFile[]): (file: TerraformFile) => boolean {
+  let library = LIBRARY_MODULES.get(files);
+  if (!library) {
+    const configuring = files.filter(configuresRoot);
+    const roots = new Set(configuring.map((f) => f.module));
+    const all = configuring.every((f) => inTestPaths(f.path));
+    const deployed = new Set(
+      files
+        .flatMap(localCalls)
+        .filter((c) => !inTestPaths(c.caller.path))
+        .map((c) => c.module),
+    );
+    library = (file) =>
+      all && !inTestPaths(file.path) && !roots.has(file.module) && !deployed.has(file.module);
+    LIBRARY_MODULES.set(files, library);
+  }
+  return library;
+}
+
 /** A file that configures a provider, or a backend (`terraform { backend … }` or `cloud`). */
 function configuresRoot(file: TerraformFile): boolean {
   return file.body.blocks.some(

@@ -12,7 +12,7 @@ import {
   terraformFiles,
   terraformResources,
 } from '../../parsers/terraform.js';
-import { type InputDecider, inputDecider } from '../../parsers/terraform-modules.js';
+import { type InputDecider, inputDecider, libraryModule } from '../../parsers/terraform-modules.js';
 import { type ValueResolver, valueResolver } from '../../parsers/terraform-values.js';
 import type { RawFinding } from '../../types.js';
 import type { NodeSpan } from '../../workspace/yaml.js';
@@ -123,9 +123,24 @@ export const terraformAttribute = defineEvaluator<Options>({
     const resolve = valueResolver(files);
     const emulated = localEmulator(files);
     const callersDecide = inputDecider(files);
+    const library = libraryModule(files);
     const findings: RawFinding[] = [];
     const subjects: TerraformResource[] = [];
     for (const target of options.targets) {
+      let variants: Map<string, string | undefined> | undefined;
+      // Another module of a library of modules whose resource of the type sets the attribute.
+      const variantOf = (resource: TerraformResource): string | undefined => {
+        if (!library(resource.file)) return undefined;
+        variants ??= new Map();
+        if (!variants.has(resource.type)) {
+          const setting = terraformResources(files, [resource.type]).find(
+            (r) => library(r.file) && offersAttribute(r, target),
+          );
+          variants.set(resource.type, setting?.file.module);
+        }
+        const module = variants.get(resource.type);
+        return module !== undefined && module !== resource.file.module ? module : undefined;
+      };
       const defaulted =
         target.defaultFrom !== undefined && declaresDefault(files, target.defaultFrom, resolve);
       for (const resource of terraformResources(files, target.resources)) {
@@ -133,7 +148,7 @@ export const terraformAttribute = defineEvaluator<Options>({
         const resolved = (v: HclValue) => resolve(resource.file, v);
         if (skipped(resource.block, target, resolved)) continue;
         const endpoint = emulated(resource);
-        for (const f of check(resource, target, defaulted, resolved, callersDecide)) {
+        for (const f of check(resource, target, defaulted, resolved, callersDecide, variantOf)) {
           findings.push(onEmulator(endpoint, f));
         }
       }
@@ -149,6 +164,7 @@ function check(
   defaulted: boolean,
   resolved: (v: HclValue) => HclValue,
   callersDecide: InputDecider,
+  variantOf: (resource: TerraformResource) => string | undefined = () => undefined,
 ): RawFinding[] {
   const steps = target.attribute.split('.');
   const name = steps.pop()!;
@@ -165,7 +181,19 @@ function check(
   const holders = holdersAt(resource.block, steps);
   if (holders.length === 0) {
     if (target.missing === 'report' && !defaulted) {
-      findings.push(finding(`does not set ${target.attribute}${wanted}`, resource.block.typeSpan, true));
+      const unset = finding(`does not set ${target.attribute}${wanted}`, resource.block.typeSpan, true);
+      // A library's module without the setting, beside one of its modules with it: a variant its
+      // callers choose (a public cluster beside the private one), not what a deployment of it runs.
+      const variant = target.expect !== undefined ? variantOf(resource) : undefined;
+      findings.push(
+        variant === undefined
+          ? unset
+          : {
+              ...unset,
+              message: `${unset.message.slice(0, -1)} (a module of a library of modules that its callers choose among: ${variant}/ offers ${target.attribute}, and which variant to use is theirs to decide).`,
+              confidence: 'low',
+            },
+      );
     }
     return findings;
   }
@@ -243,5 +271,20 @@ function declaresDefault(
     const attr = attribute(r.block.body, d.attribute);
     const value = attr && literal(resolve(r.file, attr.value));
     return value !== undefined && value !== null && sameLiteral(value, d.value);
+  });
+}
+
+/**
+ * Whether a resource offers a target's attribute: sets it to the expected value, or to an expression
+ * (an input variable, whatever its default) that lets its callers set it.
+ */
+function offersAttribute(resource: TerraformResource, target: AttributeTarget): boolean {
+  const steps = target.attribute.split('.');
+  const name = steps.pop()!;
+  return holdersAt(resource.block, steps).some((holder) => {
+    const attr = attribute(holder.body, name);
+    if (!attr) return false;
+    const value = literal(attr.value);
+    return value === undefined || (value !== null && sameLiteral(value, target.expect!));
   });
 }
