@@ -632,6 +632,21 @@ describe('dockerfile.run-command', () => {
     expect(pipe.map(at)).toEqual(['Dockerfile:3:18', 'Dockerfile:3:39']);
   });
 
+  it.each([
+    ['.devcontainer/Dockerfile', 'FROM debian:12', 'low'],
+    ['docker/dev/Dockerfile', 'FROM mcr.microsoft.com/devcontainers/base:debian', 'low'],
+    ['Dockerfile', 'FROM debian:12', null],
+    ['build/Dockerfile', 'FROM debian:12', null],
+  ])('a piped download in %s (%s): confidence %s', async (path, from, confidence) => {
+    const pipe = await evaluate(
+      dockerfileRunCommand,
+      { [path]: `${from}\nRUN curl -sSL https://install.example.org | python3 -\n` },
+      { audit: 'pipe-to-shell' },
+    );
+    expect(pipe.map((f) => [at(f), f.confidence ?? null])).toEqual([[`${path}:2:5`, confidence]]);
+    if (confidence) expect(pipe[0]!.message).toMatch(/development environment's/);
+  });
+
   it('is linear on hostile input', () => {
     expectLinear((scale) => {
       pipeToShell(`${'curl '.repeat(50_000 * scale)}|`);

@@ -10,6 +10,7 @@ import type { ShellCommand } from '../../parsers/shell.js';
 import { type CommandView, programName, scriptCommands } from '../../parsers/shell-commands.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
+import { developmentEnvironmentNote } from './dev-environment.js';
 import { unverifiedDownloads } from './downloads.js';
 
 /** The RUN audits this evaluator implements (`check.with.audit`). */
@@ -122,8 +123,12 @@ export const dockerfileRunCommand = defineEvaluator<RunCommandOptions>({
       }
       const model = readDockerfile(workspace, file);
       if (!model) continue;
+      // A development environment's image (see dev-environment.ts) ships nowhere: a download piped to
+      // a shell, or installed unverified, there runs on a developer's machine, reported at low
+      // confidence and why.
+      const devNote = options.audit !== 'sudo' ? developmentEnvironmentNote(workspace, model) : undefined;
       if (options.audit === 'download-unverified') {
-        findings.push(...downloadFindings(file, model));
+        findings.push(...downloadFindings(file, model, devNote));
         continue;
       }
       const audit = options.audit;
@@ -135,9 +140,12 @@ export const dockerfileRunCommand = defineEvaluator<RunCommandOptions>({
           for (const index of at) {
             const at = positionInRun(model, run, index);
             findings.push({
-              message: MESSAGES[audit],
+              message: devNote
+                ? `${MESSAGES[audit]} The image is a development environment's (${devNote}).`
+                : MESSAGES[audit],
               location: { path: file, startLine: at.line, startColumn: at.column, endLine: at.line },
               key: `${audit}:${run.value.slice(index, index + 120).replace(/\s+/g, ' ')}`,
+              ...(devNote ? { confidence: 'low' as const } : {}),
             });
           }
         }
@@ -160,7 +168,7 @@ const DOWNLOAD_USES: Record<string, string> = {
  * or run with no checksum or signature check in between, at the downloader's line. A download over
  * plain HTTP is high: anyone on the path chooses what the image gets.
  */
-function downloadFindings(file: string, model: DockerfileModel): RawFinding[] {
+function downloadFindings(file: string, model: DockerfileModel, devNote: string | undefined): RawFinding[] {
   const findings: RawFinding[] = [];
   for (const stage of model.stages) {
     const runs = stage.runs.map((run) => runCommands(run));
@@ -173,10 +181,12 @@ function downloadFindings(file: string, model: DockerfileModel): RawFinding[] {
         message:
           `RUN downloads ${what}${plain ? ' over plain HTTP' : ''} and ${DOWNLOAD_USES[d.use]} with no checksum ` +
           'or signature check: whatever the server returns at build time goes into the image. Verify it ' +
-          'against a pinned digest (`sha256sum -c`) or its signature before using it.',
+          'against a pinned digest (`sha256sum -c`) or its signature before using it.' +
+          (devNote ? ` The image is a development environment's (${devNote}).` : ''),
         location: { path: file, startLine: at.line, startColumn: at.column, endLine: at.line },
         key: `download-unverified:${d.url.slice(0, 200)}`,
         ...(plain ? { severity: 'high' as const } : {}),
+        ...(devNote ? { confidence: 'low' as const } : {}),
       });
     }
   }
