@@ -387,6 +387,7 @@ resource "aws_security_group" "ssh" {
       expect: true,
       missing: 'report',
       explain: 'its nodes get public IP addresses',
+      variants: true,
     };
     const publicCluster = `resource "google_container_cluster" "primary" {
   name = var.name
@@ -448,6 +449,33 @@ module "gke" {
     ])('%s', async (_what, files, expected) => {
       const findings = await run(terraformAttribute, { targets: [privateNodes] }, { ...examples, ...files });
       expect(graded(findings).sort()).toEqual(expected);
+    });
+
+    it('a setting without variants (backups) stays reported beside a sibling module that sets it', async () => {
+      const backups = {
+        resources: ['google_sql_database_instance'],
+        attribute: 'settings.backup_configuration.enabled',
+        expect: true,
+        missing: 'report',
+      };
+      const findings = await run(
+        terraformAttribute,
+        { targets: [backups] },
+        {
+          ...examples,
+          'modules/plain/main.tf': 'resource "google_sql_database_instance" "db" {\n  name = var.name\n}\n',
+          'modules/safe/main.tf': `resource "google_sql_database_instance" "db" {
+  name = var.name
+  settings {
+    backup_configuration {
+      enabled = var.backups
+    }
+  }
+}
+`,
+        },
+      );
+      expect(graded(findings)).toEqual([['modules/plain/main.tf:1:1', null]]);
     });
   });
 

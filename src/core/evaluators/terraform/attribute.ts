@@ -49,6 +49,14 @@ export interface AttributeTarget {
   defaultFrom?: { resource: string; attribute: string; value: Literal };
   /** What the finding means, appended to the message: "so its data is stored unencrypted". */
   explain?: string;
+  /**
+   * Whether leaving the attribute unset is a legitimate design that a library of modules offers as
+   * one variant among others (a public cluster beside the private one): then a library's module
+   * without it, beside a sibling module offering it, is reported with low confidence. Off for
+   * settings no deployment should go without (encryption, logs, backups), where a sibling that has
+   * it rather shows the one without it is an oversight.
+   */
+  variants?: boolean;
 }
 
 interface Options {
@@ -113,6 +121,7 @@ export const terraformAttribute = defineEvaluator<Options>({
               },
             },
             explain: { type: 'string', minLength: 1 },
+            variants: { type: 'boolean' },
           },
         },
       },
@@ -184,7 +193,8 @@ function check(
       const unset = finding(`does not set ${target.attribute}${wanted}`, resource.block.typeSpan, true);
       // A library's module without the setting, beside one of its modules with it: a variant its
       // callers choose (a public cluster beside the private one), not what a deployment of it runs.
-      const variant = target.expect !== undefined ? variantOf(resource) : undefined;
+      const variant =
+        target.variants === true && target.expect !== undefined ? variantOf(resource) : undefined;
       findings.push(
         variant === undefined
           ? unset
