@@ -743,6 +743,23 @@ const workflowCases: WorkflowCase[] = [
     uncovered('web/package.json'),
   ],
   [
+    'an executable repository script without an extension, run by its path: what it updates',
+    {
+      [UPDATER]: workflow(SCHEDULED, step('ci/relock') + PR_ACTION),
+      'ci/relock': '#!/bin/bash\nset -eu\ncd tools\ngo get -u ./...\n',
+    },
+    uncovered('go.mod', 'services/api/go.mod', 'services/jobs/go.mod', 'web/package.json'),
+  ],
+  [
+    'a command by a bare name, or a file run by path that is no script (no shebang), is not read',
+    {
+      [UPDATER]: workflow(SCHEDULED, step('relock\nci/relock') + PR_ACTION),
+      relock: '#!/bin/bash\ncd tools && go get -u ./...\n',
+      'ci/relock': 'cd tools && go get -u ./...\n',
+    },
+    everything,
+  ],
+  [
     'a local reusable workflow called on a schedule',
     {
       [UPDATER]:
@@ -852,6 +869,10 @@ describe('deps.update-coverage with update workflows', () => {
       'py/requirements/dev.txt': 'pytest==8.3.3\n',
       'svc/pyproject.toml': '[project]\nname = "svc"\ndependencies = ["flask>=3"]\n',
       'svc/requirements.txt': 'flask==3.0.3\n',
+      // A lock compiled from an input in another directory (`-o` names it).
+      'images/app/unfrozen/requirements.txt': 'flask\n',
+      'images/app/requirements.txt': 'flask==3.0.3\n',
+      'images/web/requirements.txt': 'flask==3.0.3\n',
       'rs/Cargo.toml': '[workspace]\nmembers = ["cli"]\n',
       'rs/cli/Cargo.toml': '[package]\nname = "cli"\n\n[dependencies]\nserde = "1"\n',
       'rb/Gemfile': 'source "https://rubygems.org"\ngem "rails"\n',
@@ -859,6 +880,7 @@ describe('deps.update-coverage with update workflows', () => {
     };
     const script = [
       'pip-compile --upgrade py/requirements/dev.in',
+      'pip-compile --upgrade -o images/app/requirements.txt images/app/unfrozen/requirements.txt',
       'uv lock --upgrade --directory svc',
       'cargo update --manifest-path rs/Cargo.toml',
       'bundle update --gemfile rb/Gemfile',
@@ -867,7 +889,9 @@ describe('deps.update-coverage with update workflows', () => {
     ].join('\n');
     const findings = await coverage({ ...files, [UPDATER]: workflow(SCHEDULED, step(script)) });
     // uv updates pyproject.toml's lock, not the requirements file beside it; composer only rehearsed.
-    expect(findings.map(at)).toEqual(uncovered('svc/requirements.txt', 'php/composer.json'));
+    expect(findings.map(at)).toEqual(
+      uncovered('svc/requirements.txt', 'images/web/requirements.txt', 'php/composer.json'),
+    );
   });
 });
 

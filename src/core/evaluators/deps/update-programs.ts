@@ -205,7 +205,10 @@ const PROGRAMS: Record<string, (words: readonly string[]) => Recognised | undefi
   'pip-compile'(words) {
     const a = parseArgs(words, 'pip-compile');
     if (!has(a, '-U', '--upgrade') || dryRun(a)) return undefined;
-    const files = a.positional.length > 0 ? a.positional.map((f) => path.dirname(f)) : undefined;
+    // It writes its output file (`-o dir/requirements.txt`), beside or away from its inputs.
+    const output = option(a, '-o', '--output-file');
+    const inputs = a.positional.length > 0 ? a.positional.map((f) => path.dirname(f)) : undefined;
+    const files = output ? [...(inputs ?? ['.']), path.dirname(output)] : inputs;
     return { ecosystem: 'pip', reach: 'package', names: COMPILED, ...(files ? { files } : {}) };
   },
   uv(words) {

@@ -1,4 +1,5 @@
 import path from 'node:path/posix';
+import type { CommandView } from '../../parsers/shell-commands.js';
 import {
   type Job,
   readWorkflowSource,
@@ -28,7 +29,7 @@ import {
  * that job, in the same step or a later one, takes the result out of the runner: it opens a pull
  * request (peter-evans/create-pull-request, `gh pr create`) or pushes a commit (`git push`, an
  * auto-commit action). The commands are read in `run:` scripts and, for a step at the checkout's
- * root, in the Makefile targets and repository scripts they call (`make update-deps`,
+ * root, in the Makefile targets and repository scripts they call (`make update-deps`, `ci/relock`,
  * `./hack/update.sh`); a job that calls a local reusable workflow runs its jobs on the caller's
  * triggers. A command whose directory is computed when it runs (`cd "$dir"` in a loop over modules,
  * `working-directory: ${{ matrix.dir }}` without a literal list) is taken to reach every manifest
@@ -255,6 +256,12 @@ function matrixValues(job: Job, name: string): string[] | undefined {
 const CALLERS = /^(?:g?make|(?:ba|z|da)?sh|.+\.(?:sh|bash))$/;
 
 /**
+ * Whether a command runs a file of the repository by its path (`ci/relock`, `./hack/update`): an
+ * executable script without an extension too (followCalls reads it when it has a shebang).
+ */
+const runsByPath = (view: CommandView) => (view.command.words[view.nameIndex]?.value ?? '').includes('/');
+
+/**
  * The Makefile recipes and repository scripts a script calls from the root (their paths are looked
  * up from the root), each with the directory it starts in (`make -C dir` runs there).
  */
@@ -265,7 +272,7 @@ function calledTexts(
 ): { text: string; start: RunDir; recipe: boolean }[] {
   const out: { text: string; start: RunDir; recipe: boolean }[] = [];
   for (const { view, dir } of placedCommands(script, start)) {
-    if (!dir?.exact || dir.path !== '' || !CALLERS.test(view.name)) continue;
+    if (!dir?.exact || dir.path !== '' || !(CALLERS.test(view.name) || runsByPath(view))) continue;
     const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
     const c = words.findIndex((w) => w === '-C' || w === '--directory');
     const from = view.name.endsWith('make') && c >= 0 ? resolveDir(ROOT, words[c + 1] ?? '') : ROOT;
