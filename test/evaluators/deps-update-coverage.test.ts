@@ -1164,12 +1164,38 @@ describe('manifests that reach nothing the project ships', () => {
     ['.github/scripts/requirements.in', 'requests>=2.32\n', 'low', null, 'under .github/'],
     ['service/requirements.txt', 'flask==3.0.0\n', null, null, undefined],
     ['packages/scripts/requirements.txt', 'flask==3.0.0\n', null, null, undefined],
+    // Developers' and documentation tools only: hooks, linters, documentation generators.
+    [
+      'requirements-dev.txt',
+      '# hooks and docs\npre-commit==4.1.0\nmkdocs==1.3.0\nmkdocs-material==4.6.3  # theme\nRuff>=0.6\n',
+      'low',
+      null,
+      "developers' and documentation tools only (pre-commit, mkdocs, mkdocs-material, ruff)",
+    ],
+    ['requirements-dev.txt', 'pre-commit==4.1.0\nrequests==2.32.3\n', null, null, undefined],
+    ['docs/requirements.txt', 'mkdocs==1.6.1\n-e .\n', null, null, undefined],
   ])('%s: graded by what it reaches', async (file, text, severity, confidence, reason) => {
     const findings = await coverage({ ...actionsOnly, [file]: text });
     expect(findings.map((f) => [at(f), f.severity ?? null, f.confidence ?? null])).toEqual([
       [`${file}:1:-`, severity, confidence],
     ]);
     if (reason) expect(findings[0]!.message).toContain(reason);
+  });
+
+  it.each([
+    ['the package the root defines', 'acme_tool==3.3.13\n', 'low'],
+    ['the package the root defines and a third-party one', 'acme-tool==3.3.13\nrequests==2.32.3\n', null],
+    ['another package', 'other-tool==1.0.0\n', null],
+  ])('requirements pinning %s: graded by what an updater could bump', async (_n, text, severity) => {
+    const findings = await coverage({
+      ...actionsOnly,
+      'setup.py':
+        'from setuptools import setup\nsetup(\n    name="acme-tool",\n    install_requires=["requests>=2"],\n)\n',
+      'image/requirements.txt': text,
+    });
+    const image = findings.find((f) => f.location?.path === 'image/requirements.txt');
+    expect(image?.severity ?? null).toBe(severity);
+    if (severity) expect(image!.message).toContain("pins only the project's own package (acme-tool");
   });
 
   // A base image the build chooses: FROM a build argument alone, which a workflow passes.

@@ -148,7 +148,11 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
         const chosen = baseChosenByBuild(workspace, all);
         if (chosen) return qualified(finding, chosen, { confidence: 'low' });
         // An npm manifest of build-time tools only (see buildToolsOnly).
-        const buildTools = buildToolsOnly(workspace, all) ?? repositoryScripts(workspace, all);
+        const buildTools =
+          buildToolsOnly(workspace, all) ??
+          repositoryScripts(workspace, all) ??
+          developmentRequirements(workspace, all) ??
+          ownReleasePins(workspace, all);
         if (buildTools) {
           return qualified(finding, buildTools, { severity: 'low' });
         }
@@ -303,6 +307,98 @@ function repositoryScripts(workspace: Workspace, all: readonly Manifest[]): stri
       return undefined;
   }
   return `it lists the requirements of the repository's own scripts (under ${all[0]!.file.slice(0, all[0]!.file.indexOf('/') + 1)}), with no Python package beside it: tools that developers and CI run, nothing installed from it where the project runs`;
+}
+
+/**
+ * The names a pip requirements file lists (lower case, `_` and `.` as `-`), or undefined when it does
+ * more than list packages: an editable or local install (`-e .`, a path, a URL), an option other than
+ * an index, an included file, a constraint or a hash.
+ */
+function requirementNames(text: string): string[] | undefined {
+  const names: string[] = [];
+  for (const raw of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+    const line = raw.replace(/(?:^|\s)#.*$/, '').trim();
+    if (line === '') continue;
+    if (line.startsWith('-')) {
+      if (/^(?:-[rci]|--(?:requirement|constraint|index-url|extra-index-url|hash))\b/.test(line)) continue;
+      return undefined;
+    }
+    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?=\s*(?:\[|[=<>!~;]|$|\s))/.exec(line);
+    if (!m) return undefined;
+    names.push(m[1]!.toLowerCase().replace(/[_.]+/g, '-'));
+  }
+  return names;
+}
+
+/** The pip requirement files of a directory with no Python package beside them: their names, by file. */
+function plainRequirements(
+  workspace: Workspace,
+  all: readonly Manifest[],
+): Map<string, string[]> | undefined {
+  const out = new Map<string, string[]>();
+  for (const m of all) {
+    const name = m.file.slice(m.file.lastIndexOf('/') + 1);
+    if (m.ecosystem !== 'pip' || !/^requirements.*\.(?:txt|in)$/.test(name)) return undefined;
+    const beside = (f: string) => (m.dir === '' ? f : `${m.dir}/${f}`);
+    if (['setup.py', 'setup.cfg', 'pyproject.toml'].some((f) => workspace.has(beside(f)))) return undefined;
+    const names = requirementNames(workspace.text(m.file) ?? '');
+    if (!names || names.length === 0) return undefined;
+    out.set(m.file, names);
+  }
+  return out.size > 0 ? out : undefined;
+}
+
+/**
+ * Developers' and documentation tools: hooks, linters, formatters, test runners, documentation
+ * generators and their themes and plugins, release helpers. They run on a developer's machine or in
+ * CI; none is a library a program imports where the project runs.
+ */
+const DEVELOPMENT_TOOL =
+  /^(?:pre-commit|mkdocs(?:-.+)?|mkdocstrings(?:-.+)?|pymdown-extensions|mike|sphinx(?:-.+)?|sphinxcontrib-.+|furo|myst-parser|pydata-sphinx-theme|black|flake8(?:-.+)?|ruff|mypy|pylint|isort|autopep8|yapf|bandit|codespell|yamllint|tox|nox|pytest(?:-.+)?|coverage|pip-tools|twine|bump2version|bumpversion|commitizen|towncrier)$/;
+
+/**
+ * Why pip requirement files hold developers' tools only, when every requirement of every one of the
+ * directory's files (with no Python package beside them) is a hook, linter, test runner or
+ * documentation generator (see {@link DEVELOPMENT_TOOL}): nothing installed from them runs where the
+ * project runs. A vulnerable version still reaches developers and CI, so the finding stays, at low
+ * severity.
+ */
+function developmentRequirements(workspace: Workspace, all: readonly Manifest[]): string | undefined {
+  const files = plainRequirements(workspace, all);
+  if (!files || ![...files.values()].every((names) => names.every((n) => DEVELOPMENT_TOOL.test(n))))
+    return undefined;
+  const tools = [...new Set([...files.values()].flat())];
+  return `it lists developers' and documentation tools only (${tools.slice(0, 4).join(', ')}${tools.length > 4 ? ', ...' : ''}), with no Python package beside it: they run where developers and CI work, nothing installed from it runs where the project runs`;
+}
+
+/** The name of the Python package the repository root defines (setup.py, setup.cfg, pyproject.toml). */
+function rootPackageName(workspace: Workspace): string | undefined {
+  return workspace.memo('deps.root-python-package', '', () => {
+    const pyproject = workspace.text('pyproject.toml');
+    const fromToml = pyproject
+      ? /^\[(?:project|tool\.poetry)\][^[]*?^name\s*=\s*["']([^"']+)["']/m.exec(pyproject)
+      : null;
+    const setupCfg = workspace.text('setup.cfg');
+    const fromCfg = setupCfg ? /^\[metadata\][^[]*?^name\s*=\s*(\S+)/m.exec(setupCfg) : null;
+    const setupPy = workspace.text('setup.py');
+    const fromPy = setupPy ? /\bname\s*=\s*["']([A-Za-z0-9][A-Za-z0-9._-]*)["']/.exec(setupPy) : null;
+    const name = fromToml?.[1] ?? fromCfg?.[1] ?? fromPy?.[1];
+    return name?.toLowerCase().replace(/[_.]+/g, '-');
+  });
+}
+
+/**
+ * Why pip requirement files pin the project's own package only, when every requirement of the
+ * directory's files names the package the repository root defines (an image that installs the
+ * released project): its version is the project's release, which the release process sets, and an
+ * updater would have no third-party dependency to bump. The finding stays, at low severity.
+ */
+function ownReleasePins(workspace: Workspace, all: readonly Manifest[]): string | undefined {
+  const files = plainRequirements(workspace, all);
+  if (!files) return undefined;
+  const own = rootPackageName(workspace);
+  if (!own || ![...files.values()].every((names) => names.every((n) => n === own))) return undefined;
+  return `it pins only the project's own package (${own}, defined at the repository root): its version is the project's release, set when the project releases, with no third-party dependency for an updater to bump`;
 }
 
 /** The npm, Cargo or pub workspace roots whose entry would cover the manifest, nearest first. */
