@@ -1,3 +1,4 @@
+import path from 'node:path/posix';
 import { fileLocation } from '../../location.js';
 import type { RawFinding } from '../../types.js';
 import { defineScreen } from '../../workspace/screens.js';
@@ -107,11 +108,12 @@ export const depsSbomCoverage = defineEvaluator<Options>({
         const line = firstUnpinned(workspace, m.file);
         if (line === undefined) continue;
         const tooling = onlyTooling(workspace, m.file);
+        const compiled = tooling ? undefined : compiledFrom(workspace, manifests, m.file);
         findings.push({
-          message: `${m.file} has requirements without an exact version (==), so an SBOM of this repository cannot list the versions installed.${tooling ? ` It lists only Python packaging and environment tools (pip, setuptools, virtualenv, tox and the like), which set up a build or a test run and are no part of what the project ships.` : ''}`,
+          message: `${m.file} has requirements without an exact version (==), so an SBOM of this repository cannot list the versions installed.${tooling ? ` It lists only Python packaging and environment tools (pip, setuptools, virtualenv, tox and the like), which set up a build or a test run and are no part of what the project ships.` : ''}${compiled ? ` It is the input of ${compiled}, which pins every requirement (a pip-compile lock whose \`# via -r\` notes name this file): what is installed from the lock is listed.` : ''}`,
           location: { path: m.file, startLine: line },
           key: `unpinned:${m.file}`,
-          ...(tooling ? { confidence: 'low' as const } : {}),
+          ...(tooling || compiled ? { confidence: 'low' as const } : {}),
         });
       }
     }
@@ -137,6 +139,34 @@ function realProblem(ws: Workspace, lock: LockfileInventory): string | undefined
       : undefined;
   }
   return lock.problem;
+}
+
+/**
+ * The pinned requirements file compiled from `input`, when one is: a requirements file of the tree
+ * whose every requirement is pinned and whose pip-compile notes (`# via -r unfrozen/requirements.txt`,
+ * paths relative to the lock) name `input`. The lock is what an install uses and the SBOM lists; the
+ * loose input only says which packages to resolve. Low confidence rather than no finding: nothing
+ * here shows that no build installs the input itself.
+ */
+function compiledFrom(
+  ws: Workspace,
+  manifests: readonly { ecosystem: EcosystemName; file: string }[],
+  input: string,
+): string | undefined {
+  for (const lock of manifests) {
+    if (
+      lock.ecosystem !== 'pip' ||
+      lock.file === input ||
+      !/(?:^|\/)requirements[^/]*\.txt$/i.test(lock.file)
+    )
+      continue;
+    const text = ws.text(lock.file) ?? '';
+    const names = [...text.matchAll(/^[ \t]*#[ \t]+(?:via[ \t]+)?-r[ \t]+(\S+)[ \t]*$/gm)].map((r) => r[1]!);
+    const dir = dirOf(lock.file);
+    const named = names.some((n) => path.normalize(dir === '' ? n : `${dir}/${n}`) === input);
+    if (named && firstUnpinned(ws, lock.file) === undefined) return lock.file;
+  }
+  return undefined;
 }
 
 /** The directory of a file ("" for the root). */
