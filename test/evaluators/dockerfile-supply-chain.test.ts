@@ -748,6 +748,19 @@ describe('dockerfile.run-command: download-unverified', () => {
     ).toEqual(expected);
   });
 
+  it.each([
+    ['.devcontainer/Dockerfile', 'low'],
+    ['Dockerfile', null],
+  ])('a download installed unverified in %s: confidence %s', async (path, confidence) => {
+    const found = await evaluate(
+      dockerfileRunCommand,
+      { [path]: `FROM debian:12\nRUN curl -fsSLo /tmp/gh.deb ${U}/gh.deb && dpkg -i /tmp/gh.deb\n` },
+      { audit: 'download-unverified' },
+    );
+    expect(found.map((f) => [at(f), f.confidence ?? null])).toEqual([[`${path}:2:5`, confidence]]);
+    if (confidence) expect(found[0]!.message).toMatch(/development environment's/);
+  });
+
   it('names the file, or the host when the URL is built by commands', async () => {
     const findings = await evaluate(
       dockerfileRunCommand,
