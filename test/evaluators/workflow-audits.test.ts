@@ -3647,3 +3647,55 @@ describe('checkout credentials: a job without permissions whose own steps write 
       );
   });
 });
+
+describe('checkout credentials: expressions whose value no outsider or repository code chooses', () => {
+  const wf = (steps: string, env = '') =>
+    `on: push\n${env}jobs:\n  a:\n    runs-on: x\n    permissions: { contents: write }\n    steps:\n      - uses: actions/checkout@v4\n${steps}`;
+  const run = (script: string) => `      - run: ${JSON.stringify(script)}\n`;
+  it.each([
+    // A secret, a variable, a value GitHub sets: the script stays as fixed as its text.
+    ['curl given secrets', wf(run('curl -X POST "https://h/x?token=${{ secrets.HOOK_TOKEN }}"')), 'low/low'],
+    ['a release tag', wf(run('echo "V=${{ github.event.release.tag_name }}"')), 'low/low'],
+    [
+      'an env value written by an earlier fixed run',
+      wf(
+        run('echo "V=$(echo ${{ github.sha }} | cut -c1-7)" >> "$GITHUB_ENV"') +
+          run("sed -i 's/v0/${{ env.V }}/' README.md"),
+      ),
+      'low/low',
+    ],
+    [
+      'an env value of the workflow set to a variable',
+      wf(run('echo ${{ env.V }}'), 'env:\n  V: ${{ vars.V }}\n'),
+      'low/low',
+    ],
+    ['git listing branches', wf(run("git branch -rl 'origin/release-*' | sort -r | head -n1")), 'low/low'],
+    [
+      'GitHub Pages actions that take the job token by default',
+      wf('      - uses: actions/configure-pages@v5\n      - uses: actions/jekyll-build-pages@v1\n'),
+      'low/low',
+    ],
+    // Outsiders' text, a manual run's input, or a value an action or a script may have exported.
+    ['a pull request title', wf(run('echo "${{ github.event.pull_request.title }}"')), 'medium/rule'],
+    ['a manual input', wf(run('echo "${{ github.event.inputs.v }}"')), 'medium/rule'],
+    [
+      'an env value an earlier action may export',
+      wf(`      - uses: acme/setup@v1\n${run('echo ${{ env.V }}')}`),
+      'medium/rule',
+    ],
+    [
+      'an env value written by an earlier script',
+      wf(run('./version.sh >> "$GITHUB_ENV"') + run('echo ${{ env.V }}')),
+      'medium/rule',
+    ],
+    [
+      "an env value of the workflow set to outsiders' text",
+      wf(run('echo ${{ env.V }}'), 'env:\n  V: ${{ github.event.head_commit.message }}\n'),
+      'medium/rule',
+    ],
+    ['a step output', wf(run('echo ${{ steps.v.outputs.v }}')), 'medium/rule'],
+  ])('%s', async (_name, text, grade) => {
+    const findings = await evaluate(workflowCheckoutCredentials, one(text), {});
+    expect(findings.map((f) => `${f.severity}/${f.confidence ?? 'rule'}`)).toEqual([grade]);
+  });
+});

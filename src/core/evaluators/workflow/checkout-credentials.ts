@@ -16,6 +16,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { outsiderEvents, workflowsByName } from './activity.js';
 import { commandsOf, programName, type Word } from './commands.js';
+import { classifyContext } from './contexts.js';
 import { jobEvents } from './event-guards.js';
 import {
   laterCredentialUser,
@@ -197,14 +198,18 @@ function finding(
     !persistsSshKey(step) &&
     later.length > 0 &&
     (token
-      ? later.every((s) => idleStep(s) !== undefined || givenCredential(s, token, job.env, workflow?.env))
+      ? later.every(
+          (s) =>
+            idleStep(s, job, workflow) !== undefined || givenCredential(s, token, job.env, workflow?.env),
+        )
       : later.every(
           (s) =>
-            idleStep(s) !== undefined || givenJobToken(workspace, source.path, s, job.env, workflow?.env),
+            idleStep(s, job, workflow) !== undefined ||
+            givenJobToken(workspace, source.path, s, job.env, workflow?.env),
         ));
   const idle = held
     ? later.flatMap((s) => {
-        const why = idleStep(s);
+        const why = idleStep(s, job, workflow);
         return why ? [{ step: s, why }] : [];
       })
     : [];
@@ -532,11 +537,14 @@ const IDLE_ACTIONS = new Set([
  */
 const GIT_CONFIG_LINE = /^git[ \t]+config(?:[ \t]+[^\s;&|<>`\\()]+)*$/;
 
-/** {@link noUseOfCredentials}, once per step (a job's checkouts ask about the same later steps). */
-function idleStep(step: Step): string | undefined {
+/**
+ * {@link noUseOfCredentials}, once per step (a job's checkouts ask about the same later steps). The
+ * job and workflow tell where a `${{ env.NAME }}` in its script gets its value ({@link fixedValue}).
+ */
+function idleStep(step: Step, job?: Job, workflow?: Workflow): string | undefined {
   let why = IDLE.get(step);
   if (why === undefined) {
-    why = noUseOfCredentials(step) ?? null;
+    why = noUseOfCredentials(step, job, workflow) ?? null;
     IDLE.set(step, why);
   }
   return why ?? undefined;
@@ -546,16 +554,22 @@ const IDLE = new WeakMap<Step, string | null>();
 /**
  * Why a step can make no use of the credentials a checkout leaves on disk, or undefined: one of
  * GitHub's artifact and cache actions ({@link IDLE_ACTIONS}), or a `run:` of fixed `git config`
- * commands in the default shell.
+ * commands or of fixed programs in the default shell. An expression in the script is substituted
+ * into it before it runs: only one whose value no outsider and no code of the repository chooses
+ * ({@link fixedValue}: a secret, a variable, a value GitHub sets) leaves the script fixed.
  */
-function noUseOfCredentials(step: Step): string | undefined {
+function noUseOfCredentials(step: Step, job?: Job, workflow?: Workflow): string | undefined {
   const action = actionPathOf(step.uses);
   if (action && IDLE_ACTIONS.has(action))
     return `is GitHub's ${action}, which runs no code of the repository and talks to no git remote`;
   // `${{ github.workspace }}` is the checkout's root, as `$GITHUB_WORKSPACE` is: no outsider writes it.
   const run =
     typeof step.run?.value === 'string'
-      ? step.run.value.replace(WORKSPACE_EXPRESSION, '$GITHUB_WORKSPACE')
+      ? step.run.value
+          .replace(WORKSPACE_EXPRESSION, '$GITHUB_WORKSPACE')
+          .replace(EXPRESSION, (whole, inner: string) =>
+            fixedValue(inner, step, job, workflow) ? '$FIXED_VALUE' : whole,
+          )
       : undefined;
   const shell = typeof step.shell?.value === 'string' ? step.shell.value.trim() : undefined;
   if (typeof run !== 'string' || run.includes('${{') || (shell !== undefined && !/^(?:bash|sh)$/.test(shell)))
@@ -576,6 +590,48 @@ function noUseOfCredentials(step: Step): string | undefined {
   return runs.every((c) => confinedContainer(c.program))
     ? `runs only fixed commands and containers that mount no more than a subfolder of the checkout (${runs.map((c) => `"${c.program[imageIndex(c.program)]!.text}"`).join(', ')}), which neither hold the token's file nor .git`
     : undefined;
+}
+
+const EXPRESSION = /\$\{\{([^}]*)\}\}/g;
+
+/**
+ * Whether the value of an expression (its text inside `${{ }}`) is chosen by no outsider and by no
+ * code of the repository, so that substituting it into a script leaves the script as fixed as its
+ * text: a secret or a variable (`secrets.NAME`, `vars.NAME`: set by maintainers), a value of the
+ * `github` context that no outsider can choose (contexts.ts: SHAs, numbers, refs of this repository,
+ * a release's tag; not an event's text, a head branch, nor a manual run's inputs), or
+ * `env.NAME` whose every source is such a value: the `env:` entries the step sees, and the writes to
+ * `$GITHUB_ENV` of earlier steps of the job, which are read only when every earlier step is
+ * `actions/checkout`, one of GitHub's artifact and cache actions, or itself a fixed run
+ * ({@link idleStep}); an action may export anything.
+ */
+function fixedValue(inner: string, step: Step, job?: Job, workflow?: Workflow, depth = 0): boolean {
+  const text = inner.trim();
+  if (/^(?:secrets|vars)\.[A-Za-z_][\w-]*$/.test(text)) return true;
+  if (/^github\.[A-Za-z_][\w.-]*$/.test(text)) {
+    const path = text.split('.');
+    if (/^(?:inputs|client_payload)$/.test(path[2] ?? '') || path[1] === 'head_ref') return false;
+    return classifyContext(path) === undefined;
+  }
+  const name = /^env\.([A-Za-z_][\w-]*)$/.exec(text)?.[1];
+  if (!name || !job || depth > 3) return false;
+  const defined = [step.env, job.env, workflow?.env].find((map) => map?.entries.has(name));
+  const value = defined?.entries.get(name)?.value;
+  if (defined) {
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return false;
+    const ok = [...String(value).matchAll(EXPRESSION)].every((m) =>
+      fixedValue(m[1]!, step, job, workflow, depth + 1),
+    );
+    if (!ok) return false;
+  }
+  const earlier = job.steps.slice(0, job.steps.indexOf(step));
+  if (job.steps.indexOf(step) === -1) return false;
+  return earlier.every(
+    (s) =>
+      actionOf(s.uses) === 'actions/checkout' ||
+      (s.uses !== undefined && IDLE_ACTIONS.has(actionPathOf(s.uses) ?? '')) ||
+      (s.run !== undefined && idleStep(s, job, workflow) !== undefined),
+  );
 }
 
 const WORKSPACE_EXPRESSION = /\$\{\{\s*github\.workspace\s*\}\}/g;

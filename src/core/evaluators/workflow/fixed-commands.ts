@@ -33,7 +33,8 @@ const SCRIPT_FILE: Record<string, RegExp> = {
   mawk: /^(?:-[a-zA-Z]*f.*|--file(?:=.*)?)$/,
 };
 /**
- * What `git` and `go` may do in such a run: read the checkout's history and set options (no fetch, push,
+ * What `git` and `go` may do in such a run: read the checkout's history, list or set local branches
+ * (`branch`: it runs no hook and talks to no remote) and set options (no fetch, push,
  * clone or submodule, which write to the checkout or the remote; no hook-running commit), list a
  * remote's refs (`ls-remote`: it reads refs only, writes nothing and runs nothing, and the
  * credentials git may send with it go only to the host that issued them; not with
@@ -41,7 +42,7 @@ const SCRIPT_FILE: Record<string, RegExp> = {
  * which builds and runs nothing).
  */
 const FIXED_SUBCOMMANDS: Record<string, RegExp> = {
-  git: /^(?:config|diff|diff-tree|diff-index|merge-base|log|rev-parse|rev-list|status|show|describe|ls-files|ls-tree|cat-file|name-rev|ls-remote)$/,
+  git: /^(?:config|branch|diff|diff-tree|diff-index|merge-base|log|rev-parse|rev-list|status|show|describe|ls-files|ls-tree|cat-file|name-rev|ls-remote)$/,
   go: /^mod$/,
 };
 /** Options that make git run a program of their naming. */

@@ -238,6 +238,8 @@ const TOKEN_BY_DEFAULT: Record<string, [major: number, minor: number]> = {
   // Its `github-token` input, from v0.0.2 (the first pre-release had no default; minor versions are
   // the finest this table tells apart).
   'actions/publish-immutable-action': [0, 0],
+  // Its `token` input (`${{ github.token }}`), with which it builds a GitHub Pages site, from v1.
+  'actions/jekyll-build-pages': [1, 0],
   // Widely used actions of other owners whose token input has defaulted to the job's token from
   // their first major version (`token`, `github-token`): they list or annotate a pull request's files.
   'tj-actions/changed-files': [1, 0],
