@@ -900,6 +900,10 @@ describe('advisory version ranges', () => {
 });
 
 describe('workflow.secrets-outside-env', () => {
+  const defaults0 = () => ({
+    names: (workflowSecretsOutsideEnv.schema as { properties: { names: { default: string } } }).properties
+      .names.default,
+  });
   const job = (on: string) => `on: ${on}
 jobs:
   e2e:
@@ -934,6 +938,27 @@ jobs:
 `;
     const findings = await evaluate(workflowSecretsOutsideEnv, one(text), { names: 'deploy|aws|ssh|quay' });
     expect(findings.map((f) => f.key)).toEqual(['release/quay_bot_token', 'release/aws_access_key_id']);
+  });
+
+  it.each([
+    ["an image repository's name", 'DOCKER_REPOSITORY', []],
+    ["a repository's name", 'RELEASE_REPO_NAME', []],
+    ['a cloud resource group', 'AZURE_RESOURCEGROUP', []],
+    // A credential word beside the name keeps it a credential.
+    ["a repository's token", 'DOCKER_REPOSITORY_TOKEN', ['release/docker_repository_token']],
+    ["a repository's password", 'DOCKER_PASSWORD', ['release/docker_password']],
+  ])('leaves the name of where to publish alone in a publishing job: %s', async (_name, secret, keys) => {
+    const text = `on: push
+jobs:
+  release:
+    runs-on: x
+    steps:
+      - run: docker push "org/$IMAGE"
+        env:
+          IMAGE: \${{ secrets.${secret} }}
+`;
+    const findings = await evaluate(workflowSecretsOutsideEnv, one(text), defaults0());
+    expect(findings.map((f) => f.key)).toEqual(keys);
   });
 
   /** The rule's own list of deployment names (its schema's default). */

@@ -277,6 +277,16 @@ describe('workflow.secret-in-command-line: settings qualified after their word, 
       [],
     ],
     [
+      'a cloud resource group',
+      [
+        '      - run: |',
+        '          az aks list --resource-group ${{ secrets.AZURE_RESOURCEGROUP }}',
+        '          az group show --name ${{ secrets.DEV_RESOURCE_GROUP_NAME }}',
+        '          az login --password ${{ secrets.AZURE_RESOURCEGROUP_PASSWORD }}',
+      ],
+      ['a/run/az/secrets.AZURE_RESOURCEGROUP_PASSWORD'],
+    ],
+    [
       "an access key's id is an identifier, its secret key stays reported",
       [
         '      - run: |',

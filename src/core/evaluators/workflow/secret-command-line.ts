@@ -90,13 +90,13 @@ const BUILTINS = new Set(
 const CMDLET = /^[A-Za-z]+-[A-Za-z]+$/;
 /**
  * Secrets whose name says they hold a setting, not a credential (a bucket, a host, an address or
- * port, a repository's name, an account id, an access key's id): kept secret to keep them out of
+ * port, a repository's name, a cloud resource group, an account id, an access key's id): kept secret to keep them out of
  * logs, harmless in a command line. The setting's word may be followed by words that only qualify
  * it (`S3_BUCKET_RELEASE`, `BUCKET_STAGING_EU`), never by one that names a credential
  * (`HOST_SSH_KEY`, `BUCKET_ACCESS_TOKEN`, `DB_HOST_PASSWORD`).
  */
 const SETTING_WORD =
-  /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|IP(?:V[46])?(?:_ADDR(?:ESS)?)?|ADDR(?:ESS)?|PORT|DOMAIN|ENDPOINT|URL|ARN|REPO(?:SITORY)?(?:_NAME|_SLUG)?|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT|APP)(?:_ID|_NAME|_SLUG)?|(?:ACCESS_)?KEY_ID|ACCESS_ID|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
+  /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|IP(?:V[46])?(?:_ADDR(?:ESS)?)?|ADDR(?:ESS)?|PORT|DOMAIN|ENDPOINT|URL|ARN|REPO(?:SITORY)?(?:_NAME|_SLUG)?|RESOURCE_?GROUP(?:_NAME)?|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT|APP)(?:_ID|_NAME|_SLUG)?|(?:ACCESS_)?KEY_ID|ACCESS_ID|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
 /** A word of a secret's name that names (part of) a credential: it is no qualifier of a setting. */
 const CREDENTIAL_WORD =
   /TOKEN|KEY|SECRET|PASS|PWD|^PW$|PSK|CRED|AUTH|CERT|PRIV|SIGN|SESSION|COOKIE|DSN|HOOK|SALT|JWT|BEARER|OTP|PIN|PAT|LOGIN|ACCESS|CONF|NETRC/i;
