@@ -201,6 +201,36 @@ ${check
   });
 });
 
+describe('workflow.github-env: a value whose line feeds tr strips', () => {
+  const script = (assign: string) => `on: issue_comment
+jobs:
+  a:
+    runs-on: x
+    steps:
+      - env:
+          BODY: \${{ github.event.comment.body }}
+        run: |
+          ${assign}
+          echo "NAME=$NAME" >> "$GITHUB_ENV"
+`;
+  it.each([
+    ['translated to spaces', `NAME=$(echo "$BODY" | grep -v x | tr '\\n' ' ')`, 'rule/low'],
+    ['deleted', `NAME=$(echo "$BODY" | tr -d '\\n')`, 'rule/low'],
+    ['carriage returns and line feeds deleted', `NAME="$(echo "$BODY" | tr -d '\\r\\n')"`, 'rule/low'],
+    // Not every line feed gone: another set, a list, a second substitution, a later command.
+    ['only carriage returns deleted', `NAME=$(echo "$BODY" | tr -d '\\r')`, 'rule/rule'],
+    ['an alternative that does not strip', `NAME=$(echo "$BODY" || tr -d '\\n')`, 'rule/rule'],
+    ['a second substitution', `NAME=$(echo "$BODY")$(echo x | tr -d '\\n')`, 'rule/rule'],
+    ['a command after tr', `NAME=$(echo "$BODY" | tr -d '\\n' | sed 's/a/\\n/')`, 'rule/rule'],
+    ['translated to a line feed', `NAME=$(echo "$BODY" | tr '\\n' '\\n')`, 'rule/rule'],
+  ])('%s', async (_name, assign, want) => {
+    const findings = await evaluate(workflowGithubEnv, one(script(assign)), {});
+    expect(graded(findings)).toEqual([want]);
+    if (want === 'rule/low')
+      expect(findings[0]!.message).toMatch(/through tr, which deletes or replaces every line feed/);
+  });
+});
+
 describe('workflow.bot-conditions', () => {
   it('is medium on pull_request and silent on push', async () => {
     const job = "jobs:\n  a:\n    if: github.actor == 'dependabot[bot]'\n    runs-on: x\n    steps: []\n";

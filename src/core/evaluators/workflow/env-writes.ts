@@ -26,6 +26,11 @@ export interface EnvWrite {
    * undefined when any is not (or the line also holds a `${{ }}` expression, or reads no variable).
    */
   checked?: string[];
+  /**
+   * Of {@link checked}, the variables whose last assignment strips every line break from the value
+   * instead (`NAME=$(... | tr '\n' ' ')`, `| tr -d '\n'`: see {@link stripsLineBreaks}).
+   */
+  stripped?: string[];
 }
 
 const TARGET =
@@ -78,6 +83,7 @@ export function envWrites(script: string): EnvWrite[] {
     const file = target[i];
     if (file) {
       const checked = checkedVariables(lines, i, assignedAt);
+      const stripped = checked?.filter((name) => stripsLineBreaks(lines[assignedAt.get(name)!]!.text, name));
       out.push({
         file,
         start: l.start,
@@ -86,6 +92,7 @@ export function envWrites(script: string): EnvWrite[] {
         ...sources,
         randomDelimiter: random,
         ...(checked ? { checked } : {}),
+        ...(stripped?.length ? { stripped } : {}),
       });
       continue;
     }
@@ -117,6 +124,7 @@ function checkedVariables(
   const all = unique.every((name) => {
     const from = assignedAt.get(name);
     if (from === undefined) return false;
+    if (stripsLineBreaks(lines[from]!.text, name)) return true;
     for (let k = from + 1; k < at; k++) if (guardedBy(lines, k, name)) return true;
     return false;
   });
@@ -151,6 +159,34 @@ function guardedBy(lines: { text: string }[], k: number, name: string): boolean 
   );
   return inline !== null && strictPattern(inline[1]!);
 }
+
+/**
+ * Whether an assignment line sets `name` to one command substitution whose last command deletes or
+ * translates every line feed: `NAME=$(... | tr '\n' ' ')`, `NAME=$(... | tr -d '\n')` (also
+ * `'\r\n'`). The runner splits the file at line feeds only (a lone carriage return ends no line), so
+ * such a value defines no further variable. Only `tr` given fixed sets, as the pipeline's last
+ * command, with nothing after the substitution's closing parenthesis.
+ */
+export function stripsLineBreaks(line: string, name: string): boolean {
+  const m = new RegExp(`^\\s*(?:export\\s+|local\\s+)?${name}=["']?\\$\\((.*)\\)["']?\\s*(?:;\\s*)?$`).exec(
+    line,
+  );
+  const inner = m?.[1];
+  // One pipeline: no list (`||`, `&&`, `;`, `&`), no backquote, and no parenthesis closed at the
+  // top level (`$(a) $(b | tr ...)` is two substitutions, the first not stripped).
+  if (inner === undefined || /\|\||&|;|`|\n/.test(inner)) return false;
+  let depth = 0;
+  for (const c of inner) {
+    if (c === '(') depth++;
+    else if (c === ')' && --depth < 0) return false;
+  }
+  const last = inner.split('|').at(-1)!.trim();
+  return TR_DELETE.test(last) || TR_TRANSLATE.test(last);
+}
+/** `tr -d` of a set that holds the line feed. */
+const TR_DELETE = /^tr\s+-d\s+(['"])(?:\\r)?\\n(?:\\r)?\1$/;
+/** `tr` of the line feed alone into one character that is none. */
+const TR_TRANSLATE = /^tr\s+(['"])\\n\1\s+(['"])(?:[^\\'"\n]|\\t)\2$/;
 
 /** POSIX character classes that hold no line break. */
 const SAFE_CLASSES = new Set(['alnum', 'alpha', 'digit', 'lower', 'upper', 'xdigit', 'word']);

@@ -21,8 +21,9 @@ import { actionOf, eventsOf, stepLabel } from './shared.js';
  *   artifact (`$(cat pr.txt)`): high.
  * Branch names, labels and other values that cannot hold a line break are not reported, and neither is
  * a `NAME<<$DELIMITER` block whose delimiter the script makes at random. A write of variables the
- * script first checks against an anchored pattern that admits no line break, exiting otherwise, is
- * low confidence.
+ * script first checks against an anchored pattern that admits no line break, exiting otherwise, or
+ * sets from a command substitution whose last command strips every line feed (`| tr '\n' ' '`,
+ * `| tr -d '\n'`), is low confidence.
  */
 export const workflowGithubEnv = defineEvaluator<Record<string, never>>({
   kind: 'workflow.github-env',
@@ -66,8 +67,16 @@ export const workflowGithubEnv = defineEvaluator<Record<string, never>>({
           // Every variable the line writes is checked against an anchored pattern that admits no
           // line break, and the script exits otherwise: low, shown to auditors, as the check is read
           // from the script's text.
+          const patterns = w.checked?.filter((n) => !w.stripped?.includes(n)) ?? [];
           const checked = w.checked
-            ? ` The script first checks ${w.checked.map((n) => `$${n}`).join(', ')} against an anchored pattern that admits no line break, and exits otherwise.`
+            ? [
+                patterns.length > 0
+                  ? ` The script first checks ${patterns.map((n) => `$${n}`).join(', ')} against an anchored pattern that admits no line break, and exits otherwise.`
+                  : '',
+                w.stripped
+                  ? ` The script sets ${w.stripped.map((n) => `$${n}`).join(', ')} through tr, which deletes or replaces every line feed (the runner ends a line at a line feed only).`
+                  : '',
+              ].join('')
             : '';
           findings.push({
             message: message(w, found.what) + checked,
