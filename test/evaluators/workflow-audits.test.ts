@@ -3184,6 +3184,40 @@ describe('workflow.remote-script, under a test that a file exists', () => {
   });
 });
 
+describe('workflow.remote-script, a file of a repository at a full commit SHA', () => {
+  const SHA = '0123456789abcdef0123456789abcdef01234567';
+  const workflow = (env: string, script: string) =>
+    `on: push\n${env}jobs:\n  a:\n    runs-on: x\n    steps:\n      - run: |\n${script
+      .split('\n')
+      .map((l) => `          ${l}`)
+      .join('\n')}\n`;
+  const raw = (ref: string) => `curl -fsSL https://raw.githubusercontent.com/o/tools/${ref}/ci/run.sh | bash`;
+  it.each([
+    ['the SHA in the URL', '', raw(SHA), 'low/low'],
+    ['the SHA in a workflow env variable', `env:\n  TOOLS_REF: "${SHA}"\n`, raw('${TOOLS_REF}'), 'low/low'],
+    [
+      'downloaded to a file, then run',
+      `env:\n  TOOLS_REF: ${SHA}\n`,
+      `curl -fsSL -o run.sh "https://github.com/o/tools/raw/$TOOLS_REF/ci/run.sh"\nbash run.sh`,
+      'low/low',
+    ],
+    // A branch, a tag, a short SHA, a variable set by an expression or not set in an env: as before.
+    ['a branch', '', raw('main'), 'rule/rule'],
+    ['a short SHA', '', raw(SHA.slice(0, 12)), 'rule/rule'],
+    [
+      'a variable set by an expression',
+      'env:\n  TOOLS_REF: ${{ vars.REF }}\n',
+      raw('${TOOLS_REF}'),
+      'rule/rule',
+    ],
+    ['a variable of the script', '', `TOOLS_REF=${SHA}\n${raw('${TOOLS_REF}')}`, 'rule/rule'],
+    ['another host', '', `curl -fsSL https://example.org/o/tools/${SHA}/run.sh | bash`, 'rule/rule'],
+  ])('%s', async (_name, env, script, want) => {
+    const findings = await evaluate(workflowRemoteScript, one(workflow(env, script)), {});
+    expect(findings.map((f) => `${f.severity ?? 'rule'}/${f.confidence ?? 'rule'}`)).toEqual([want]);
+  });
+});
+
 describe('workflow.remote-script, in action inputs run as scripts', () => {
   const shellInputs = [
     { uses: 'uraimo/run-on-arch-action', inputs: ['run', 'install'] },

@@ -1,6 +1,6 @@
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import { locatedText } from '../../parsers/workflow-expressions.js';
-import type { Job, Located, Step } from '../../parsers/workflow-model.js';
+import type { Job, Located, LocatedMap, Step } from '../../parsers/workflow-model.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
@@ -67,15 +67,24 @@ export const workflowRemoteScript = defineEvaluator<{ shellInputs?: ActionInputs
                   source.kind === 'workflow' && source.defaults?.workingDirectory !== undefined,
                 )
               : undefined;
+            // A file of a git repository fetched by a full commit SHA: what runs is fixed by the commit.
+            const pinned = commitPinned(hit.download ?? hit.text, [
+              step.env,
+              job?.env,
+              source.kind === 'workflow' ? source.env : undefined,
+            ]);
             findings.push({
-              message:
-                `${what}: whoever controls the server, the DNS or the URL decides what runs in this job. ` +
-                'Download to a file, check its SHA-256 (or signature) against a pinned value, then run it, or use a pinned action or package.' +
-                (guard?.note ?? ''),
+              message: pinned
+                ? `${what}, but from ${pinned}, whose content the commit fixes: whoever controls that repository cannot change what runs without a new commit. ` +
+                  'Still, check its SHA-256 before running it, or use a pinned action or package.' +
+                  (guard?.note ?? '')
+                : `${what}: whoever controls the server, the DNS or the URL decides what runs in this job. ` +
+                  'Download to a file, check its SHA-256 (or signature) against a pinned value, then run it, or use a pinned action or package.' +
+                  (guard?.note ?? ''),
               location: text.locate(hit.start, hit.end),
               key: `${job?.id ?? ''}/${stepLabel(step)}/${hit.text}`,
-              ...(guard?.absent ? { severity: 'low' as const } : {}),
-              ...(guard ? { confidence: 'medium' as const } : {}),
+              ...(guard?.absent || pinned ? { severity: 'low' as const } : {}),
+              ...(pinned ? { confidence: 'low' as const } : guard ? { confidence: 'medium' as const } : {}),
             });
           }
         }
@@ -93,6 +102,28 @@ function stepScripts(step: Step, shellInputs: ReadonlyMap<string, string[]>): Lo
   return [...step.with!.entries]
     .filter(([name, value]) => typeof value.value === 'string' && listed.inputs.includes(name.toLowerCase()))
     .map(([, value]) => value as Located<string>);
+}
+
+/**
+ * A URL of a file at a full commit SHA of a GitHub repository (`raw.githubusercontent.com/<owner>/<repo>/<sha>/...`,
+ * `github.com/<owner>/<repo>/raw/<sha>/...`), the SHA written in the command or held in a variable of an
+ * `env:` the step sees (its own, its job's, its workflow's) whose value is the 40 hexadecimal digits
+ * themselves; undefined otherwise (a branch, a tag, a short SHA, a value set by an expression or by
+ * the script).
+ */
+function commitPinned(command: string, envs: readonly (LocatedMap | undefined)[]): string | undefined {
+  const url = /\bhttps:\/\/[^\s'"`)]{1,500}/i.exec(command)?.[0];
+  if (!url) return undefined;
+  const expanded = url.replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (whole, a?: string, b?: string) => {
+    const name = (a ?? b)!;
+    const map = envs.find((m) => m?.entries.has(name));
+    const value = map?.entries.get(name)?.value;
+    return typeof value === 'string' && /^[0-9a-f]{40}$/i.test(value.trim()) ? value.trim() : whole;
+  });
+  const m =
+    /^https:\/\/raw\.githubusercontent\.com\/([\w.-]+\/[\w.-]+)\/([0-9a-f]{40})\//i.exec(expanded) ??
+    /^https:\/\/github\.com\/([\w.-]+\/[\w.-]+)\/raw\/([0-9a-f]{40})\//i.exec(expanded);
+  return m ? `${m[1]} at commit ${m[2]!.slice(0, 12)}` : undefined;
 }
 
 function short(text: string): string {
