@@ -550,6 +550,8 @@ describe('workflow.pr-evidence: other CI systems, by their configuration anywher
     ['.circleci/config.yml', 'CircleCI'],
     ['.gitlab-ci.yml', 'GitLab CI'],
     ['ci/Jenkinsfile', 'Jenkins'],
+    ['build/int.cloudbuild.yaml', 'Cloud Build'],
+    ['lint.cloudbuild.yml', 'Cloud Build'],
   ])('lowers the repository-level findings of both rules for %s (%s)', async (file, system) => {
     const files = { [W]: pr(run('go build ./...')), [file]: 'steps: []\n' };
     for (const rule of ['workflow-tests-on-pull-requests', 'workflow-sast-on-pull-requests']) {
@@ -560,6 +562,19 @@ describe('workflow.pr-evidence: other CI systems, by their configuration anywher
       );
     }
   });
+});
+
+describe('workflow.pr-evidence: a build folder that holds no CI configuration', () => {
+  it.each(['build/values.yaml', 'build/cloudbuild-notes.md', 'docs/int.cloudbuild.yaml'])(
+    'keeps both rules at high confidence with %s',
+    async (file) => {
+      const files = { [W]: pr(run('go build ./...')), [file]: 'steps: []\n' };
+      for (const rule of ['workflow-tests-on-pull-requests', 'workflow-sast-on-pull-requests']) {
+        const found = await runBuiltin(rule, files, { persona: 'auditor' });
+        expect(found.map((f) => [f.location, f.confidence])).toEqual([[null, 'high']]);
+      }
+    },
+  );
 });
 
 describe('workflow.pr-evidence: an app that analyses pull requests without a workflow', () => {

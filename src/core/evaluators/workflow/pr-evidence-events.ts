@@ -37,7 +37,19 @@ export const OTHER_CI: ReadonlyArray<readonly [paths: readonly string[], system:
   [['.prow.yaml', '.prow/*.yaml'], 'Prow'],
   // Kubernetes-style repositories: Prow presubmits are configured in another repository.
   [['OWNERS'], 'Prow'],
-  [['cloudbuild.yaml', 'cloudbuild.yml'], 'Cloud Build'],
+  // Google Cloud Build: `cloudbuild.yaml`, or named for what it builds (`int.cloudbuild.yaml`), at the
+  // root or in a build folder of its own.
+  [
+    [
+      'cloudbuild.yaml',
+      'cloudbuild.yml',
+      '*.cloudbuild.{yml,yaml}',
+      'build/cloudbuild.{yml,yaml}',
+      'build/*.cloudbuild.{yml,yaml}',
+      '.cloudbuild/*.{yml,yaml}',
+    ],
+    'Cloud Build',
+  ],
   [['.drone.yml', '.drone.yaml', '.drone.star', '.drone.jsonnet'], 'Drone'],
   [['.woodpecker.yml', '.woodpecker.yaml', '.woodpecker/*.{yml,yaml}'], 'Woodpecker CI'],
   [['.tekton/*.{yml,yaml}'], 'Tekton'],
