@@ -3409,6 +3409,32 @@ jobs:
     );
   });
 
+  it.each([
+    ['mkdocs in the publishing job', '      - run: mkdocs build\n', 'peaceiris/actions-gh-pages', 'low'],
+    ['a Makefile docs target', '      - run: make docs\n', 'peaceiris/actions-gh-pages', 'low'],
+    ['sphinx in a job the publishing job needs', 'NEEDS', 'actions/deploy-pages', 'low'],
+    // A site another generator builds may be the product; a package is not a site.
+    ['a web app build', '      - run: npm run build\n', 'peaceiris/actions-gh-pages', 'rule'],
+    ['hugo', '      - run: hugo --minify\n', 'peaceiris/actions-gh-pages', 'rule'],
+    [
+      'docs built before a package is published',
+      '      - run: mkdocs build\n',
+      'pypa/gh-action-pypi-publish',
+      'rule',
+    ],
+  ])('grades a GitHub Pages site of documentation low: %s', async (_name, build, action, severity) => {
+    const options = {
+      ...deployOptions([]),
+      releaseActions: ['actions/deploy-pages', 'peaceiris/actions-gh-pages', 'pypa/gh-action-pypi-publish'],
+    };
+    const text =
+      build === 'NEEDS'
+        ? `on: push\njobs:\n  build:\n    steps:\n      - run: sphinx-build docs out\n  ship:\n    needs: build\n    steps:\n      - uses: ${action}@v4\n`
+        : `on: push\njobs:\n  ship:\n    steps:\n${build}      - uses: ${action}@v4\n`;
+    const findings = await evaluate(workflowDeployEnvironment, one(text), options);
+    expect(findings.map((f) => f.severity ?? 'rule')).toEqual([severity]);
+  });
+
   it('takes no job of a workflow that only checks proposed changes for a deployment', async () => {
     const options = deployOptions(['helm\\s+install'], ['npm\\s+publish']);
     const job =

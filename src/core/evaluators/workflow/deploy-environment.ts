@@ -3,7 +3,7 @@ import type { Job, Step, WorkflowSource } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { actionPathOf, globMatcher } from './shared.js';
+import { actionPathOf, globMatcher, stepLabel } from './shared.js';
 import { firstRealCommand, joinContinuations } from './shell.js';
 
 export interface DeployEnvironmentOptions {
@@ -88,13 +88,22 @@ export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOption
         }
         if (!why) return;
         subjects.add(workflow.path);
+        // A GitHub Pages site that a documentation generator builds: the project's documentation.
+        const docs =
+          release && PAGES_ACTIONS.has(actionPathOf(release.step.uses) ?? '')
+            ? docsBuild(workflow, job)
+            : undefined;
         findings.push({
           message:
             `Job "${job.id}" deploys to production (${why}) without "environment:", so no required reviewer, ` +
             'wait timer or branch rule can gate it and it is not recorded as a deployment. Add "environment: production" ' +
-            'and configure its protection rules.',
+            'and configure its protection rules.' +
+            (docs
+              ? ` The site is the project's documentation, built by step "${stepLabel(docs)}" with a documentation generator: whoever can change the documentation's sources can change the site already, and an environment's reviewers add little.`
+              : ''),
           location: locationFromSpan(workflow.path, job.span, true),
           key: job.id,
+          ...(docs ? { severity: 'low' as const } : {}),
         });
       },
     });
@@ -102,6 +111,36 @@ export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOption
     return findings;
   },
 });
+
+/** Actions that publish a GitHub Pages site. */
+const PAGES_ACTIONS = new Set([
+  'actions/deploy-pages',
+  'peaceiris/actions-gh-pages',
+  'jamesives/github-pages-deploy-action',
+]);
+
+/**
+ * A command that builds documentation: MkDocs (and mike), Sphinx, mdBook, Antora, Docusaurus,
+ * TypeDoc, pdoc, `cargo doc`, or a Makefile's `docs`/`doc` target. Not a general site generator
+ * (Hugo, Jekyll, a web app's build), whose site may be the product.
+ */
+const DOCS_BUILD =
+  /(?<![\w-])(?:mkdocs\s+build|mike\s+deploy|sphinx-build|mdbook\s+build|antora|docusaurus\s+build|typedoc|pdoc|cargo\s+doc|make\s+(?:-C\s+\S+\s+)?(?:docs?|html)(?![\w-]))/;
+
+/**
+ * The step that builds documentation ({@link DOCS_BUILD}) in the publishing job or in a job it
+ * needs directly (where actions/deploy-pages publishes what another job built), if any.
+ */
+function docsBuild(workflow: WorkflowSource, job: Job): Step | undefined {
+  const needs = job.needs?.value;
+  const ids = new Set(typeof needs === 'string' ? [needs] : Array.isArray(needs) ? needs.map(String) : []);
+  const jobs = workflow.kind === 'workflow' ? [job, ...workflow.jobs.filter((j) => ids.has(j.id))] : [job];
+  for (const j of jobs) {
+    const step = j.steps.find((s) => s.run !== undefined && firstRealCommand(s.run.value, DOCS_BUILD));
+    if (step) return step;
+  }
+  return undefined;
+}
 
 /**
  * A job named for telling others about a deployment rather than for doing one: `notify-sentry-deploy`
