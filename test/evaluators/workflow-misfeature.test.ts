@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: GitHub expressions (${{ }}) are the subject of these tests.
 import { afterAll, describe, expect, it } from 'vitest';
 import { workflowMisfeature } from '../../src/core/evaluators/workflow/misfeature.js';
 import { at, evaluate, removeTrees } from '../parsers/tree.js';
@@ -103,5 +104,42 @@ jobs:
     expect(findings[0]!.message).toContain(
       "A later step reads its report (gitleaks.json): if that step fails on findings, it is the check's gate.",
     );
+  });
+});
+
+describe('workflow.misfeature: a scanner whose outcome a later step acts on', () => {
+  const job = (later: string) => `on: push
+permissions: { contents: read }
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - name: Scan the image
+        id: scan
+        uses: aquasecurity/trivy-action@v1
+        with: { image-ref: acme/shop, exit-code: '1' }
+        continue-on-error: true
+${later}`;
+  it.each([
+    [
+      'a rebuild on its failed outcome',
+      "      - if: steps.scan.outcome == 'failure'\n        run: make rebuild\n",
+      'low',
+    ],
+    [
+      'a step reading its conclusion in a script',
+      '      - run: echo "${{ steps.scan.conclusion }}"\n',
+      'low',
+    ],
+    // A condition on another step, or on the job's status, reads nothing of the check.
+    [
+      'a condition on another step',
+      "      - if: steps.build.outcome == 'failure'\n        run: make rebuild\n",
+      'rule',
+    ],
+    ['always()', '      - if: always()\n        run: echo done\n', 'rule'],
+  ])('%s', async (_name, later, confidence) => {
+    const findings = await evaluate(workflowMisfeature, { [W]: job(later) }, {});
+    expect(findings.map((f) => f.confidence ?? 'rule')).toEqual([confidence]);
   });
 });

@@ -224,7 +224,8 @@ const OUTPUT_INPUT =
 /**
  * What a later step of the job reads of the check's results: the file its command or action writes
  * the report to (`--report-path x.json`, `-o x`, `> x.json`, an `output:` input), named in a later
- * step's script or inputs, or its outputs (`steps.<id>.outputs`); undefined when no later step does.
+ * step's script or inputs, or its outputs or outcome (`steps.<id>.outputs`, `steps.<id>.outcome` or
+ * `.conclusion`, also in the later step's `if:`); undefined when no later step does.
  */
 function reportReadAfter(steps: readonly Step[], step: Step): string | undefined {
   const files = new Set<string>();
@@ -252,16 +253,24 @@ function reportReadAfter(steps: readonly Step[], step: Step): string | undefined
       typeof later.run?.value === 'string' ? later.run.value : '',
       ...[...(later.with?.entries.values() ?? [])].map((n) => String(n.value ?? '')),
       ...[...(later.env?.entries.values() ?? [])].map((n) => String(n.value ?? '')),
+      // Its condition: a step that runs on the check's outcome (`steps.<id>.outcome == 'failure'`).
+      typeof later.if?.value === 'string' ? later.if.value : '',
     ];
     for (const file of files) {
       const name = file.replace(/^.*\//, '');
       if (name.length > 2 && texts.some((t) => t.includes(name))) return file;
     }
-    if (
-      id &&
-      texts.some((t) => new RegExp(`steps\\.${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.outputs`).test(t))
-    )
-      return `steps.${id}.outputs`;
+    const read = id
+      ? texts
+          .map(
+            (t) =>
+              new RegExp(
+                `steps\\.${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(outputs|outcome|conclusion)\\b`,
+              ).exec(t)?.[1],
+          )
+          .find(Boolean)
+      : undefined;
+    if (read) return `steps.${id}.${read}`;
   }
   return undefined;
 }
