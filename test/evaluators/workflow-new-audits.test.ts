@@ -971,6 +971,27 @@ jobs:
   });
 
   it.each([
+    ['a scanner token', 'SNYK_TOKEN', 'low'],
+    ['a chat webhook', 'SLACK_WEBHOOK', 'low'],
+    ['a coverage token', 'CODECOV_TOKEN', 'low'],
+    // A registry's or a signing credential of a publishing job stays a release credential.
+    ['a registry password', 'REGISTRY_PASSWORD', 'high'],
+    ['a signing key', 'GPG_PRIVATE_KEY', 'high'],
+  ])('grades a service token of a publishing job low: %s', async (_name, secret, confidence) => {
+    const text = `on: push
+jobs:
+  release:
+    runs-on: x
+    env:
+      TOKEN: \${{ secrets.${secret} }}
+    steps:
+      - run: npm publish
+`;
+    const findings = await evaluate(workflowSecretsOutsideEnv, one(text), defaults0());
+    expect(findings.map((f) => f.confidence ?? 'rule')).toEqual([confidence]);
+  });
+
+  it.each([
     ["an image repository's name", 'DOCKER_REPOSITORY', []],
     ["a repository's name", 'RELEASE_REPO_NAME', []],
     ['a cloud resource group', 'AZURE_RESOURCEGROUP', []],

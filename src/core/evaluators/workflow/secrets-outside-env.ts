@@ -133,6 +133,10 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
             const jobToken = declared && !unpassed && jobTokenHere(workspace, source, name);
             // An access key's id (`AWS_ACCESS_KEY_ID`) names the key; its secret beside it authenticates.
             const keyId = ACCESS_KEY_ID.test(name);
+            // A publishing job's secret named for a scanning, coverage or chat service (`SNYK_TOKEN`,
+            // `SLACK_WEBHOOK`) that its name does not tie to deploying, nor its input to a login: a
+            // service token that publishes nothing, though every step given it can read it.
+            const service = publishing && !named && SERVICE_SECRET.test(name);
             const what = publishing
               ? ' and publishes a release'
               : given && !(deployment.test(name) && CREDENTIAL.test(name))
@@ -160,6 +164,9 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
                   'without an environment: as a repository or organisation secret it is available to every workflow on every ' +
                   'branch. ' +
                   (keyId ? ACCESS_KEY_ID_NOTE : '') +
+                  (service
+                    ? 'Its name says it is the token of a scanning, coverage or chat service, which publishes nothing. '
+                    : '') +
                   'Store it as an environment secret and give the job `environment:` with protection rules.',
               location: expr.locate(ref.start, ref.end),
               key: `${job.id}/${name}`,
@@ -173,7 +180,7 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
               // A secret no caller here passes holds nothing in the runs this repository starts.
               // The job's own token passed in by every caller here, or an access key's id, is no
               // credential an environment would hold: low.
-              ...(unpassed || jobToken || keyId
+              ...(unpassed || jobToken || keyId || service
                 ? { confidence: 'low' as const }
                 : publishing
                   ? { confidence: 'high' as const }
@@ -193,6 +200,13 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
     return findings;
   },
 });
+
+/**
+ * A secret named for a scanning, coverage or chat service (its first word): a token such a service
+ * hands out to read results or post messages, not to publish or deploy.
+ */
+const SERVICE_SECRET =
+  /^(?:SNYK|SLACK|DISCORD|MSTEAMS|TEAMS|MATTERMOST|GITTER|CODECOV|COVERALLS|SONAR|SONARCLOUD|SONARQUBE|FOSSA|DEEPSOURCE|CODACY|GITGUARDIAN|SEMGREP)_/i;
 
 /** A step named for running tests: "Run tests", "Run e2e", "Integration test". */
 const TEST_NAME = /(?<![a-z])(?:tests?|testing|e2e)(?![a-z])/i;
