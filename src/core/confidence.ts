@@ -359,10 +359,15 @@ function vendoredRelease(workspace: Workspace, path: string): string | undefined
  */
 const VENDORED_RELEASE_MAX_SEVERITY: Severity = 'medium';
 
-/** A reference from one file of the repository to a path (a file or a folder) it uses. */
+/**
+ * A reference from one file of the repository to a path (a file or a folder) it uses, and what kind
+ * of file names it: a kustomization (its resources, bases, components), a Terraform module call, a
+ * compose file (include, extends, build), or a workflow or action (see {@link pathUses}).
+ */
 interface PathUse {
   from: string;
   to: string;
+  by: 'kustomize' | 'terraform' | 'compose' | 'workflow';
 }
 
 /** A relative path as written in `from` (`./lib/app`, `../x`), resolved from its folder; undefined outside the tree. */
@@ -388,20 +393,20 @@ const TERRAFORM_LOCAL_SOURCE = /^[ \t]*source[ \t]*=[ \t]*"(\.{1,2}\/[^"]*)"/gm;
 function pathUses(workspace: Workspace): readonly PathUse[] {
   return workspace.memo('confidence-path-uses', '', () => {
     const uses: PathUse[] = [];
-    const add = (from: string, ref: unknown, base?: string) => {
+    const add = (from: string, ref: unknown, by: PathUse['by'], base?: string) => {
       if (typeof ref !== 'string') return;
       const to = resolveFrom(from, ref.trim(), base);
-      if (to) uses.push({ from, to });
+      if (to) uses.push({ from, to, by });
     };
     for (const [to, kustomizations] of kustomizeListings(workspace)) {
-      for (const from of kustomizations) uses.push({ from, to });
+      for (const from of kustomizations) uses.push({ from, to, by: 'kustomize' });
     }
     for (const file of workspace.glob(TERRAFORM_GLOBS)) {
       const text = workspace.text(file);
       if (text === undefined || !text.includes('source')) continue;
-      for (const m of text.matchAll(TERRAFORM_LOCAL_SOURCE)) add(file, m[1]);
+      for (const m of text.matchAll(TERRAFORM_LOCAL_SOURCE)) add(file, m[1], 'terraform');
     }
-    uses.push(...composeReferences(workspace));
+    for (const { from, to } of composeReferences(workspace)) uses.push({ from, to, by: 'compose' });
     for (const file of workspace.glob([...WORKFLOW_GLOBS, ...ACTION_GLOBS])) {
       const text = workspace.text(file);
       if (text === undefined) continue;
@@ -409,7 +414,7 @@ function pathUses(workspace: Workspace): readonly PathUse[] {
       for (const m of text.matchAll(WORKFLOW_PATH_KEY)) {
         const ref = m[2]!;
         if (m[1] === 'uses' && !ref.startsWith('./')) continue;
-        add(file, ref, '');
+        add(file, ref, 'workflow', '');
       }
     }
     return uses;
@@ -417,24 +422,42 @@ function pathUses(workspace: Workspace): readonly PathUse[] {
 }
 
 /**
- * Whether the repository uses `file`, which lies in the vendored release `folder`, from outside it:
- * a file outside the folder names it or a folder holding it (a root kustomization lists
- * `lib/app-1.2.3/pod.yaml`, a Terraform module's `source = "./lib/app-1.2.3"`, a compose file
- * includes its compose file), or names a file of the folder that does, and so on.
+ * Which files the repository uses from outside the paths `inside` takes, computed once for them: a
+ * file outside names a file or a folder holding it (a root kustomization lists `lib/app-1.2.3/pod.yaml`,
+ * a Terraform module's `source = "./examples/sg"`, a compose file includes another), or names a file
+ * inside that does, and so on (a root kustomization lists `fixtures/`, whose kustomization lists
+ * `pod.yaml`). A use of the whole tree (`source = "../.."` in an example) names no file of its own.
+ * `uses` chooses the references that count.
+ */
+function usedFrom(uses: readonly PathUse[], inside: (path: string) => boolean): (file: string) => boolean {
+  const used = new Set<string>();
+  const covered = (file: string): boolean => {
+    for (let p = file; ; p = path.posix.dirname(p)) {
+      if (used.has(p)) return true;
+      if (!p.includes('/')) return false;
+    }
+  };
+  const named = uses.filter((u) => u.to !== '');
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const u of named) {
+      if (used.has(u.to) || (inside(u.from) && !covered(u.from))) continue;
+      used.add(u.to);
+      grown = true;
+    }
+  }
+  return covered;
+}
+
+/**
+ * Whether the repository uses `file`, which lies in the vendored release `folder`, from outside it
+ * (see {@link usedFrom}; any reference counts, a workflow's build context too).
  */
 function usedFromOutside(workspace: Workspace, folder: string, file: string): boolean {
-  const uses = pathUses(workspace);
   const inFolder = (p: string) => p === folder || p.startsWith(`${folder}/`);
-  const seen = new Set<string>();
-  const used = (target: string): boolean => {
-    if (seen.has(target)) return false;
-    seen.add(target);
-    return uses.some(
-      (u) =>
-        (u.to === target || target.startsWith(`${u.to}/`)) &&
-        (u.to === '' ? false : !inFolder(u.from) || used(u.from)),
-    );
-  };
+  const used = workspace.memo('confidence-used-from-outside', folder, () =>
+    usedFrom(pathUses(workspace), inFolder),
+  );
   return used(file);
 }
 
@@ -568,11 +591,28 @@ export function testPathContext(
     const folder = releaseOf(path);
     return folder === undefined ? undefined : VENDORED_RELEASE_REASON(folder);
   };
+  // A file in a test path that the repository deploys from outside the test paths is no test
+  // material, whatever its folder is named: a root kustomization lists `fixtures/pod.yaml`, a root
+  // module calls `source = "./examples/sg"`, a root compose file includes `examples/compose.yaml`.
+  // Only what deploys counts (kustomizations, Terraform module calls, compose files): a workflow
+  // that runs the tests in `test/` (`working-directory: test/e2e`) uses them as tests.
+  let deployed: ((path: string) => boolean) | undefined;
+  const deployedFromOutside = (path: string): boolean => {
+    if (workspace === undefined) return false;
+    deployed ??= usedFrom(
+      pathUses(workspace).filter((u) => u.by !== 'workflow'),
+      matcher,
+    );
+    return deployed(path);
+  };
   // A file usually holds many findings: its path is matched once.
   const known = new Map<string, string | undefined>();
   const reasonFor = (path: string): string | undefined => {
     if (known.has(path)) return known.get(path);
-    const tested = matcher(path) && (!byCiStack(path) || ciStack(path) || otherTestPath(path));
+    const tested =
+      matcher(path) &&
+      (!byCiStack(path) || ciStack(path) || otherTestPath(path)) &&
+      !deployedFromOutside(path);
     const reason = tested
       ? byKeyName(path)
         ? TEST_KEY_NAME_REASON

@@ -793,6 +793,103 @@ describe("a vendored copy of another project's release is not the repository's o
   });
 });
 
+describe('a file under a test or example path that the repository deploys from outside them is its own', () => {
+  const pod =
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n' +
+    `      image: nginx@sha256:${'0'.repeat(64)}\n      securityContext: {privileged: true}\n`;
+  const sg =
+    'resource "aws_security_group" "ssh" {\n  ingress {\n    from_port   = 22\n    to_port     = 22\n' +
+    '    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n';
+  const stack = `services:\n  app:\n    image: nginx@sha256:${'0'.repeat(64)}\n    privileged: true\n`;
+  const k8s = 'k8s-privileged-container';
+  const tf = 'terraform-admin-ports-public';
+  const compose = 'compose-privileged-container';
+  it.each([
+    // Kustomize: a root kustomization lists the fixture, directly or through a folder's kustomization.
+    ['a fixture nothing lists', { 'fixtures/pod.yaml': pod }, k8s, 'low'],
+    [
+      'a fixture only a test kustomization lists',
+      { 'fixtures/pod.yaml': pod, 'fixtures/kustomization.yaml': 'resources:\n  - pod.yaml\n' },
+      k8s,
+      'low',
+    ],
+    [
+      'a fixture a root kustomization lists',
+      { 'fixtures/pod.yaml': pod, 'kustomization.yaml': 'resources:\n  - fixtures/pod.yaml\n' },
+      k8s,
+      'kept',
+    ],
+    [
+      'a fixture of a test kustomization that an overlay lists',
+      {
+        'test/e2e/pod.yaml': pod,
+        'test/e2e/kustomization.yaml': 'resources:\n  - pod.yaml\n',
+        'deploy/prod/kustomization.yaml': 'resources:\n  - ../../test/e2e\n',
+      },
+      k8s,
+      'kept',
+    ],
+    [
+      'an example an overlay takes as a component',
+      {
+        'examples/sso/pod.yaml': pod,
+        'examples/sso/kustomization.yaml': 'kind: Component\nresources:\n  - pod.yaml\n',
+        'deploy/kustomization.yaml': 'components:\n  - ../examples/sso\n',
+      },
+      k8s,
+      'kept',
+    ],
+    // Terraform: a module outside the test paths calls the example's folder.
+    ['an example module nothing calls', { 'examples/sg/main.tf': sg }, tf, 'low'],
+    [
+      'an example module the root module calls',
+      { 'examples/sg/main.tf': sg, 'main.tf': 'module "sg" {\n  source = "./examples/sg"\n}\n' },
+      tf,
+      'kept',
+    ],
+    [
+      'an example that calls the root module (the usual direction)',
+      {
+        'examples/complete/main.tf': `module "root" {\n  source = "../.."\n}\n${sg}`,
+        'main.tf': 'variable "x" {}\n',
+      },
+      tf,
+      'low',
+    ],
+    [
+      'an example module only another example calls',
+      {
+        'examples/sg/main.tf': sg,
+        'examples/complete/main.tf': 'module "sg" {\n  source = "../sg"\n}\n',
+      },
+      tf,
+      'low',
+    ],
+    // Compose: a compose file outside the test paths includes the test's stack.
+    ['a test stack nothing includes', { 'test/compose.yaml': stack }, compose, 'low'],
+    [
+      'a test stack the root compose file includes',
+      { 'test/compose.yaml': stack, 'compose.yaml': 'include:\n  - test/compose.yaml\n' },
+      compose,
+      'kept',
+    ],
+    // A workflow that runs the tests from their folder uses them as tests.
+    [
+      'a test stack a workflow starts from its folder',
+      {
+        'test/compose.yaml': stack,
+        '.github/workflows/ci.yml':
+          'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker compose up -d\n        working-directory: test\n',
+      },
+      compose,
+      'low',
+    ],
+  ])('%s', async (_, files, rule, confidence) => {
+    const report = await runCheck({ root: makeTree(files), onlyRules: [rule], persona: 'auditor' });
+    expect(report.findings.map((f) => (f.confidence === 'low' ? 'low' : 'kept'))).toEqual([confidence]);
+  });
+});
+
 describe('a Compose stack of the CI is one only if nothing deploys it', () => {
   const stack = `services:\n  app:\n    image: nginx@sha256:${'0'.repeat(64)}\n    privileged: true\n`;
   const workflow = (job: string) =>
