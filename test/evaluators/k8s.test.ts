@@ -1236,7 +1236,7 @@ spec:
     'deploy/on.yaml': workload('on', 2),
   };
   const NOTE =
-    ' (But the workload is scaled to zero (replicas: 0) and no autoscaler or kustomization in the repository scales it: none of its pods runs until it is scaled up, when the gap is real.)';
+    ' (But the workload is scaled to zero (replicas: 0) and no autoscaler, kustomization or command in the repository scales it: none of its pods runs until it is scaled up, when the gap is real.)';
 
   it.each([
     ['k8s.seccomp', k8sSeccomp, {}],
@@ -1267,6 +1267,114 @@ spec:
       ['deploy/scaled.yaml', null],
       ['deploy/on.yaml', null],
     ]);
+  });
+
+  const kustomization = (extra: string) => `resources: [off.yaml]\n${extra}`;
+  const workflow = (run: string) =>
+    `on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${run}\n`;
+  it.each<[string, Record<string, string>, 'low' | 'kept']>([
+    ['nothing scales it', {}, 'low'],
+    [
+      'a JSON 6902 patch of the kustomization replaces its /spec/replicas',
+      {
+        'base/kustomization.yaml': kustomization(
+          'patches:\n  - target: {kind: Deployment, name: off}\n    patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 3\n',
+        ),
+      },
+      'kept',
+    ],
+    [
+      'a strategic-merge patch file names it and sets replicas',
+      {
+        'base/kustomization.yaml': kustomization('patches:\n  - path: scale.yaml\n'),
+        'base/scale.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: off\nspec:\n  replicas: 3\n',
+      },
+      'kept',
+    ],
+    [
+      'an overlay lists the patch under patchesStrategicMerge',
+      {
+        'prod/kustomization.yaml': 'resources: [../base]\npatchesStrategicMerge:\n  - scale.yaml\n',
+        'prod/scale.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: off\nspec:\n  replicas: 3\n',
+      },
+      'kept',
+    ],
+    [
+      'a patchesJson6902 file whose target name is a pattern matching it',
+      {
+        'base/kustomization.yaml': kustomization(
+          'patchesJson6902:\n  - target: {group: apps, version: v1, kind: Deployment, name: "of.*"}\n    path: scale.yaml\n',
+        ),
+        'base/scale.yaml': '- op: add\n  path: /spec/replicas\n  value: 2\n',
+      },
+      'kept',
+    ],
+    [
+      'a patch by label selector that sets replicas (it may target any workload)',
+      {
+        'base/kustomization.yaml': kustomization(
+          'patches:\n  - target: {labelSelector: "tier=web"}\n    patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 3\n',
+        ),
+      },
+      'kept',
+    ],
+    [
+      'a patch that scales another workload',
+      {
+        'base/kustomization.yaml': kustomization(
+          'patches:\n  - target: {kind: Deployment, name: other}\n    patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 3\n',
+        ),
+      },
+      'low',
+    ],
+    [
+      'a patch of it that changes its image only',
+      {
+        'base/kustomization.yaml': kustomization(
+          'patches:\n  - target: {kind: Deployment, name: off}\n    patch: |-\n      - op: replace\n        path: /spec/template/spec/containers/0/image\n        value: app:2\n',
+        ),
+      },
+      'low',
+    ],
+    [
+      'a deploy workflow runs kubectl scale on it',
+      {
+        '.github/workflows/deploy.yml': workflow(
+          'kubectl apply -k base && kubectl scale deployment/off --replicas=3',
+        ),
+      },
+      'kept',
+    ],
+    [
+      'a script scales it, over two lines',
+      { 'scripts/up.sh': 'kubectl -n prod scale deploy off \\\n  --replicas 2\n' },
+      'kept',
+    ],
+    [
+      'a script scales a workload named by a variable',
+      { 'scripts/up.sh': 'oc scale dc "$APP" --replicas=2\n' },
+      'kept',
+    ],
+    [
+      'a script patches its replicas',
+      { Makefile: 'up:\n\tkubectl patch deployment off -p \'{"spec":{"replicas":2}}\'\n' },
+      'kept',
+    ],
+    [
+      'a workflow scales it to zero',
+      { '.github/workflows/down.yml': workflow('kubectl scale deployment/off --replicas=0') },
+      'low',
+    ],
+    [
+      'a script scales another workload',
+      { 'scripts/up.sh': 'kubectl scale deployment/other --replicas=3\n' },
+      'low',
+    ],
+  ])('replicas: 0, and %s', async (_, extra, expected) => {
+    const findings = await run(k8sSeccomp, {}, { 'base/off.yaml': workload('off', 0), ...extra });
+    expect(findings.map((f) => (f.confidence === 'low' ? 'low' : 'kept'))).toEqual([expected]);
   });
 
   it('judges one whose count a kustomization sets as it runs', async () => {

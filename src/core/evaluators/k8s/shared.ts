@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { inGithubConfig } from '../../confidence.js';
 import { locationFromSpan } from '../../location.js';
 import {
@@ -13,10 +14,11 @@ import {
   podSpecs,
 } from '../../parsers/k8s.js';
 import { kustomizeListings } from '../../parsers/k8s-files.js';
-import { WORKFLOW_GLOBS } from '../../parsers/workflow.js';
+import { ACTION_GLOBS, WORKFLOW_GLOBS } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineScreen } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import { parseYaml } from '../../workspace/yaml.js';
 
 /**
  * Helpers shared by the Kubernetes evaluators: iteration over pods and containers, security-context
@@ -112,12 +114,153 @@ const IDLE = new WeakMap<K8sObject, string>();
 
 /** Why a finding on a workload scaled to zero has low confidence; part of its message. */
 export const IDLE_NOTE =
-  'the workload is scaled to zero (replicas: 0) and no autoscaler or kustomization in the repository scales it: none of its pods runs until it is scaled up, when the gap is real';
+  'the workload is scaled to zero (replicas: 0) and no autoscaler, kustomization or command in the repository scales it: none of its pods runs until it is scaled up, when the gap is real';
+
+/**
+ * Which workloads something of the repository may scale, by name: a name (`names`), a kustomize
+ * target's name pattern (`patterns`), or any workload (`all`: a patch or command that names none,
+ * or names it by a label selector or a variable).
+ */
+interface ScaledNames {
+  names: Set<string>;
+  patterns: RegExp[];
+  all: boolean;
+}
+
+const MENTIONS_REPLICAS = /\breplicas\b/;
+
+/** A kustomize target's `name`, which kustomize matches as an anchored regular expression. */
+function addTargetName(scaled: ScaledNames, name: unknown): void {
+  if (typeof name !== 'string' || name === '') {
+    scaled.all = true;
+    return;
+  }
+  if (/^[\w.-]+$/.test(name)) {
+    scaled.names.add(name);
+    return;
+  }
+  try {
+    scaled.patterns.push(new RegExp(`^(?:${name})$`));
+  } catch {
+    scaled.all = true;
+  }
+}
+
+/**
+ * The workloads the kustomizations' patches may scale: a patch (`patches`, `patchesStrategicMerge`,
+ * `patchesJson6902`; inline or in a file) that mentions `replicas` anywhere, for the workload its
+ * target names, or, without a target, each object the patch itself names (a strategic-merge patch's
+ * `metadata.name`). Conservative: a patch whose target or objects name no workload scales them all.
+ */
+function kustomizePatchedReplicas(ws: Workspace, scaled: ScaledNames): void {
+  for (const file of ws.glob(KUSTOMIZATIONS)) {
+    const parsed = ws.yaml(file);
+    const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
+    if (!isMap(doc)) continue;
+    const dir = path.posix.dirname(file);
+    const content = (ref: unknown): string | undefined => {
+      if (typeof ref !== 'string') return undefined;
+      // An inline patch is YAML text; a one-line string is a file's path.
+      if (ref.includes('\n')) return ref;
+      return ws.text(path.posix.normalize(path.posix.join(dir, ref.trim())));
+    };
+    const objectsOf = (text: string) => {
+      const patch = parseYaml(text);
+      const names = patch.ok
+        ? patch.documents.flatMap((d) => {
+            const meta = isMap(d.value) ? d.value.metadata : undefined;
+            return isMap(meta) && typeof meta.name === 'string' ? [meta.name] : [];
+          })
+        : [];
+      if (names.length === 0) scaled.all = true;
+      for (const name of names) scaled.names.add(name);
+    };
+    const merge = doc.patchesStrategicMerge;
+    for (const entry of Array.isArray(merge) ? merge : []) {
+      const text = content(entry);
+      if (text !== undefined && MENTIONS_REPLICAS.test(text)) objectsOf(text);
+    }
+    for (const key of ['patches', 'patchesJson6902']) {
+      const list = doc[key];
+      for (const entry of Array.isArray(list) ? list : []) {
+        if (!isMap(entry)) continue;
+        const text = content(entry.patch) ?? content(entry.path);
+        if (text === undefined || !MENTIONS_REPLICAS.test(text)) continue;
+        if (isMap(entry.target)) addTargetName(scaled, entry.target.name);
+        else if (entry.target !== undefined) scaled.all = true;
+        else objectsOf(text);
+      }
+    }
+  }
+}
+
+/** Workflows, actions and the scripts and task files a deployment runs `kubectl` from. */
+const COMMAND_FILES = [
+  ...WORKFLOW_GLOBS,
+  ...ACTION_GLOBS,
+  '**/*.sh',
+  '**/*.bash',
+  '**/Makefile',
+  '**/*.mk',
+  '**/[Jj]ustfile',
+  '**/Taskfile.{yml,yaml}',
+];
+
+/** A `kubectl` or `oc` command that scales or patches, to the end of its command. */
+const SCALE_COMMAND = /\b(?:kubectl|oc)\b([^\n;&|]*?\b(?:scale|patch)\b[^\n;&|]*)/g;
+/** Options whose value is no workload's name. */
+const VALUE_OPTIONS = new Set([
+  '-n',
+  '--namespace',
+  '--context',
+  '--cluster',
+  '--kubeconfig',
+  '-o',
+  '--output',
+]);
+
+/**
+ * The workloads a workflow, action or script scales up: `kubectl scale deployment/agent --replicas=3`
+ * (or `oc scale`, or `kubectl patch ... replicas ...`). Every word of the command may name the
+ * workload (`deployment agent`, `deploy/agent`); a selector, `--all`, a file or a variable scales
+ * any. A count written as `0` scales nothing up; one written otherwise (a variable) may.
+ */
+function commandReplicas(ws: Workspace, scaled: ScaledNames): void {
+  for (const file of ws.glob(COMMAND_FILES)) {
+    const raw = ws.text(file);
+    if (raw === undefined || !/\b(?:kubectl|oc)\b/.test(raw) || !MENTIONS_REPLICAS.test(raw)) continue;
+    const text = raw.replace(/\\\r?\n/g, ' ');
+    for (const m of text.matchAll(SCALE_COMMAND)) {
+      const command = m[1]!;
+      if (!MENTIONS_REPLICAS.test(command)) continue;
+      if (/--replicas[=\s]+["']?0["']?(?:\s|$)/.test(command)) continue;
+      const words = command.trim().split(/\s+/);
+      for (let i = 0; i < words.length; i++) {
+        const word = words[i]!.replace(/^["']|["']$/g, '');
+        if (
+          /\$|\{\{|%|`/.test(word) ||
+          /^(?:-l|--selector|--all|-f|--filename|-k|--kustomize)(?:=|$)/.test(word)
+        ) {
+          scaled.all = true;
+          continue;
+        }
+        if (VALUE_OPTIONS.has(word)) {
+          i++;
+          continue;
+        }
+        if (word.startsWith('-')) continue;
+        scaled.names.add(word.slice(word.lastIndexOf('/') + 1));
+      }
+    }
+  }
+}
 
 /**
  * The workloads switched off in the manifests: `replicas: 0` written as a number, with no
- * HorizontalPodAutoscaler or KEDA ScaledObject of the manifests naming them (in any namespace) and
- * no kustomization setting their count. Their hardening findings are reported at low confidence:
+ * HorizontalPodAutoscaler or KEDA ScaledObject of the manifests naming them (in any namespace), no
+ * kustomization setting their count (its `replicas:` field, or a patch that mentions replicas, see
+ * {@link kustomizePatchedReplicas}), and no workflow or script scaling them up (`kubectl scale`, see
+ * {@link commandReplicas}). Their hardening findings are reported at low confidence:
  * nothing of them runs as committed. A pull request can write `replicas: 0`, but then the workload
  * it adds or changes does not run; the change that scales it up is the one that makes the gap real,
  * and it restores the findings' confidence.
@@ -135,10 +278,14 @@ function idleWorkloads(workspace: Workspace): Map<K8sObject, string> {
     const scaled = new Set(
       objects.flatMap(scaleTarget).map((key) => key.slice(0, key.lastIndexOf('\u0000'))),
     );
-    const overlaid = kustomizeReplicas(workspace);
+    const overlaid: ScaledNames = { names: kustomizeReplicas(workspace), patterns: [], all: false };
+    kustomizePatchedReplicas(workspace, overlaid);
+    commandReplicas(workspace, overlaid);
+    if (overlaid.all) return idle;
     for (const object of zero) {
       const name = object.name ?? '';
-      if (scaled.has(`${object.kind}\u0000${name}`) || overlaid.has(name)) continue;
+      if (scaled.has(`${object.kind}\u0000${name}`) || overlaid.names.has(name)) continue;
+      if (overlaid.patterns.some((p) => p.test(name))) continue;
       idle.set(object, IDLE_NOTE);
     }
     return idle;
