@@ -1319,6 +1319,35 @@ jobs:
     expect(findings[0]!.message).toContain('It waits for the "external" environment');
   });
 
+  // A job output is read after all its steps ran: `env.NAME` there holds what a step wrote to
+  // $GITHUB_ENV, so a head written there and handed on through the output is still the head.
+  it.each([
+    ['a head written to $GITHUB_ENV', 'IN: ${{ github.event.pull_request.head.sha }}', 1],
+    ['the base written to $GITHUB_ENV', 'IN: ${{ github.event.pull_request.base.sha }}', 0],
+  ])('follows a job output read from env: %s', async (_, env, count) => {
+    const text = `on: pull_request_target
+jobs:
+  refs:
+    outputs:
+      ref: \${{ env.REF }}
+    steps:
+      - env:
+          ${env}
+        run: |
+          if [[ -n "$IN" ]]; then
+            echo "REF=$IN" >> "$GITHUB_ENV"
+          fi
+  build:
+    needs: refs
+    steps:
+      - uses: actions/checkout@v4
+        with: { ref: "\${{ needs.refs.outputs.ref }}" }
+      - run: make
+`;
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    expect(findings.filter((f) => f.severity === undefined).map(at)).toEqual(count ? [`${W}:17:27`] : []);
+  });
+
   it("says what the job's own token can do, and is less sure of a job a check job gates (here or in its caller)", async () => {
     const head =
       '      - uses: actions/checkout@v4\n        with: { ref: "${{ github.event.pull_request.head.sha }}" }\n      - run: make\n';

@@ -423,7 +423,10 @@ export class Dataflow {
     const entry = job && [...(job.outputs?.entries ?? [])].find(([k]) => k.toLowerCase() === name);
     if (!job || !entry) return [];
     const hop = this.hop(`needs.${job.id}.outputs.${entry[0]}`, scope.source, entry[1]);
-    return this.value({ source: scope.source, job, level: 'job' }, entry[1].pointer, hop, depth + 1);
+    // Outputs are evaluated once every step has run: `env.NAME` there reads what any step wrote to
+    // `$GITHUB_ENV` (`outputs: { ref: ${{ env.REF }} }`), as a step after them all would.
+    const after: Scope = { source: scope.source, job, stepIndex: job.steps.length, level: 'job' };
+    return this.value(after, entry[1].pointer, hop, depth + 1);
   }
 
   private input(name: string, scope: Scope, depth: number): Resolved[] {
