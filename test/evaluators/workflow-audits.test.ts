@@ -1348,6 +1348,47 @@ jobs:
     expect(findings.filter((f) => f.severity === undefined).map(at)).toEqual(count ? [`${W}:17:27`] : []);
   });
 
+  // A reusable workflow runs once its calling job starts: a caller that waits for an environment
+  // (its own or a job it needs) gates every job of it, as long as every privileged caller does.
+  it.each([
+    [
+      'the caller needs an environment job',
+      '  approve:\n    environment: external\n    steps: [{run: echo ok}]\n',
+      '    needs: approve\n',
+      '',
+      'medium',
+    ],
+    ['the caller has its own environment', '', '    environment: external\n', '', 'medium'],
+    [
+      'a needed job without an environment',
+      '  setup:\n    steps: [{run: echo ok}]\n',
+      '    needs: setup\n',
+      '',
+      undefined,
+    ],
+    ['a second privileged caller not gated', '', '    environment: external\n', 'other', undefined],
+  ])(
+    "grades a called head checkout by its callers' environment: %s",
+    async (_, before, call, other, confidence) => {
+      const files: Record<string, string> = {
+        '.github/workflows/target.yml': `on: pull_request_target\njobs:\n${before}  scan:\n${call}    uses: ./.github/workflows/scan.yml\n    secrets: inherit\n`,
+        '.github/workflows/scan.yml':
+          'on: workflow_call\njobs:\n  scan:\n    steps:\n      - uses: actions/checkout@v4\n        with: { ref: "${{ github.event.pull_request.head.sha }}" }\n      - run: make\n',
+      };
+      if (other)
+        files['.github/workflows/other.yml'] =
+          'on: issue_comment\njobs:\n  scan:\n    uses: ./.github/workflows/scan.yml\n';
+      const findings = (await evaluate(workflowDangerousTriggers, files, {})).filter((f) =>
+        at(f).startsWith('.github/workflows/scan.yml'),
+      );
+      expect(findings.map((f) => [at(f), f.severity, f.confidence])).toEqual([
+        ['.github/workflows/scan.yml:6:27', undefined, confidence],
+      ]);
+      if (confidence)
+        expect(findings[0]!.message).toContain('It waits for the "external" environment (its caller does)');
+    },
+  );
+
   it("says what the job's own token can do, and is less sure of a job a check job gates (here or in its caller)", async () => {
     const head =
       '      - uses: actions/checkout@v4\n        with: { ref: "${{ github.event.pull_request.head.sha }}" }\n      - run: make\n';

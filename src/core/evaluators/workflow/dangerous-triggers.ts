@@ -90,7 +90,10 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
             if (jobExcludesOutsiders(workflow, job, repository)) continue;
             for (const step of job.steps) {
               if (excludesOutsiders(step.if, repository)) continue;
-              const gate = environmentGate(workflow, job);
+              const ownGate = environmentGate(workflow, job);
+              // A reusable workflow whose every privileged caller waits for an environment.
+              const gate = ownGate ?? (via !== '' ? callerEnvironmentGate(workspace, workflow) : undefined);
+              const gateWhere = gate && !ownGate ? ' (its caller does)' : '';
               const check = gate ? undefined : checkGate(workspace, workflow, job, via !== '');
               const member = gate || check ? undefined : membershipGate(workflow, job, step);
               const token = jobTokenWrites(workflow, job)
@@ -144,7 +147,7 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
                       : `checks out the pull request's code (${hit.what}); any build script, ` +
                         'test or action in that code runs with those privileges.') +
                     (gate
-                      ? ` It waits for the "${gate}" environment: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
+                      ? ` It waits for the "${gate}" environment${gateWhere}: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
                       : check
                         ? ` It waits for job "${check.job}"${check.where}, which by its name checks who may run it; ${check.seen}: if it lets only maintainers' pull requests through, outsiders cannot run their code here.`
                         : member?.sound
@@ -422,15 +425,33 @@ function checkGate(
   };
   const own = gateIn(workflow, job);
   if (own || !throughCallers) return own;
-  // The callers through which outsiders reach it: those on a privileged event, or called in turn.
-  const callers = localCallers(workspace, workflow.path).filter(
-    (c) =>
-      c.source.kind === 'workflow' &&
-      c.job &&
-      (c.source.on?.events ?? []).some((e) => PRIVILEGED_RUNS.has(e.event) || e.event === 'workflow_call'),
-  );
+  const callers = privilegedCallers(workspace, workflow);
   if (callers.length === 0) return undefined;
-  const gates = callers.map((c) => gateIn(c.source as Workflow, c.job!));
+  const gates = callers.map((c) => gateIn(c.source, c.job));
+  return gates.every((g) => g !== undefined) ? gates[0] : undefined;
+}
+
+/** The calling jobs through which outsiders reach a reusable workflow: on a privileged event, or called in turn. */
+function privilegedCallers(workspace: Workspace, workflow: Workflow): { source: Workflow; job: Job }[] {
+  return localCallers(workspace, workflow.path)
+    .filter(
+      (c) =>
+        c.source.kind === 'workflow' &&
+        c.job &&
+        (c.source.on?.events ?? []).some((e) => PRIVILEGED_RUNS.has(e.event) || e.event === 'workflow_call'),
+    )
+    .map((c) => ({ source: c.source as Workflow, job: c.job! }));
+}
+
+/**
+ * The environment every calling job through which outsiders reach a reusable workflow waits for
+ * (its own, or that of a job it needs): the call, and so every job of the called workflow, starts
+ * only once that environment lets it.
+ */
+function callerEnvironmentGate(workspace: Workspace, workflow: Workflow): string | undefined {
+  const callers = privilegedCallers(workspace, workflow);
+  if (callers.length === 0) return undefined;
+  const gates = callers.map((c) => environmentGate(c.source, c.job));
   return gates.every((g) => g !== undefined) ? gates[0] : undefined;
 }
 
