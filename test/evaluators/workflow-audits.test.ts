@@ -1348,6 +1348,43 @@ jobs:
     expect(findings.filter((f) => f.severity === undefined).map(at)).toEqual(count ? [`${W}:17:27`] : []);
   });
 
+  // A branch named after the head, switched to in a clone of another, fixed repository, is a name
+  // there: none of the pull request's code is in that clone, unless something fetched it in.
+  it.each([
+    [
+      'a clone of another repository at the root',
+      '',
+      'git checkout "$BRANCH" || git checkout -b "$BRANCH"',
+      0,
+    ],
+    ['a side clone the script cd-s into', 'path: store, ', 'cd store\n          git switch "$BRANCH"', 0],
+    ['a side clone the script does not enter', 'path: store, ', 'git checkout "$BRANCH"', 1],
+    ['a clone of this repository', 'SAME', 'git checkout "$BRANCH"', 1],
+    [
+      'a clone that fetched the head first',
+      '',
+      'git fetch "https://github.com/$HEAD_REPO" "$BRANCH"\n          git checkout FETCH_HEAD\n          git checkout "$BRANCH"',
+      1,
+    ],
+  ])('a head branch switched to in: %s', async (_, path, script, count) => {
+    const repo = path === 'SAME' ? 'acme/app' : 'acme/store';
+    const text = `on: pull_request_target
+jobs:
+  publish:
+    env:
+      BRANCH: \${{ github.event.pull_request.head.ref }}
+      HEAD_REPO: \${{ github.event.pull_request.head.repo.full_name }}
+    steps:
+      - uses: actions/checkout@v4
+        with: { ${path === 'SAME' ? '' : path}repository: ${repo}, token: "\${{ secrets.PAT }}" }
+      - run: |
+          ${script}
+      - run: make
+`;
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {}, { repository: 'acme/app' });
+    expect(findings.filter((f) => f.severity === undefined).length > 0 ? 1 : 0).toBe(count);
+  });
+
   // A reusable workflow runs once its calling job starts: a caller that waits for an environment
   // (its own or a job it needs) gates every job of it, as long as every privileged caller does.
   it.each([

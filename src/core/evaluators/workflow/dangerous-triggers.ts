@@ -28,7 +28,7 @@ import { eventAsData, headHandOff } from './privileged-reach.js';
 import { actionOf, actionPathOf, eventsOf, input, stepLabel, stepsAfter } from './shared.js';
 import { headCheckouts, joinContinuations } from './shell.js';
 import { sideFolderAsData } from './side-folder.js';
-import { inertShell, loadsCode, runsOnlyReads } from './token-use.js';
+import { inertShell, loadsCode, relativePath, runsOnlyReads } from './token-use.js';
 
 /**
  * `pull_request_target` and `workflow_run` run in the base repository with its secrets and a
@@ -118,6 +118,8 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
               for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
                 // A tree nothing runs (its commit read, and no step after): no code of the pull request runs.
                 if (treeNeverRun(workflow, job, step, hit.command, FETCH_ONLY.test(hit.what))) continue;
+                // A branch switched to in a clone of another repository is a name there, not the head.
+                if (inOtherRepository(workflow, job, step, hit, repository)) continue;
                 critical += 1;
                 // A folder beside the base's tree that later steps only hand to the base's tools as data.
                 const side =
@@ -765,6 +767,84 @@ function stepOutput(ref: RefNode, job: Job, before: number): MembershipGate | un
     action: step.uses!.value.replace(/@.*$/, ''),
     how: NAMED_CHECK,
   };
+}
+
+/** git commands that only move between what the clone already holds (they bring no commits in). */
+const LOCAL_SWITCH = /^git\s+(?:checkout|switch)\b/;
+/** git subcommands that bring commits in from elsewhere, or name where to fetch them from. */
+const GIT_FETCHES = new Set(['fetch', 'pull', 'remote', 'clone', 'submodule']);
+
+/** A `git fetch`/`pull`/`remote`/`clone`/`submodule` (any options before it) or `gh pr checkout`. */
+function fetchesCommits(view: CommandView): boolean {
+  const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+  if (view.name === 'gh') return words[0] === 'pr' && words[1] === 'checkout';
+  if (view.name !== 'git') return false;
+  return words.some((w) => GIT_FETCHES.has(w));
+}
+
+/**
+ * Whether a script's `git checkout`/`git switch` of a head name runs in the work tree of a clone of
+ * another repository: the last `actions/checkout` of the job into the step's directory (its
+ * `working-directory:` and the literal `cd`s before the command) names a fixed repository, written
+ * out, that is not this one (so the run's repository must be known), and nothing in the job from
+ * that checkout to the command fetches, pulls or adds a remote, so the clone holds only that
+ * repository's commits: a branch of the pull request's name there is that repository's (or a new
+ * one), none of the pull request's code.
+ */
+function inOtherRepository(
+  workflow: Workflow,
+  job: Job,
+  step: Step,
+  hit: Hit,
+  repository: string | undefined,
+): boolean {
+  if (!repository || !step.run || !hit.command || !LOCAL_SWITCH.test(hit.what)) return false;
+  const dir = [
+    step.value['working-directory'],
+    job.defaults?.workingDirectory?.value,
+    workflow.defaults?.workingDirectory?.value,
+  ].find((d) => d !== undefined);
+  let cwd = dir === undefined ? '' : typeof dir === 'string' ? relativePath('', dir) : undefined;
+  const views = scriptCommands(step.run.value);
+  for (const view of views) {
+    if (view.command.start >= hit.command[0] || cwd === undefined) break;
+    if (fetchesCommits(view)) return false;
+    if (view.name === 'popd') cwd = undefined;
+    if (view.name !== 'cd' && view.name !== 'pushd') continue;
+    const args = view.command.words.slice(view.nameIndex + 1).filter((w) => !w.value.startsWith('-'));
+    cwd =
+      args.length === 1 && !/[$`*?~]/.test(args[0]!.value)
+        ? relativePath(cwd ?? '', args[0]!.value)
+        : undefined;
+  }
+  if (cwd === undefined) return false;
+  for (let i = step.index - 1; i >= 0; i--) {
+    const earlier = job.steps[i]!;
+    if (earlier.run) {
+      if (
+        /\bgit\b[^\n]*\b(?:fetch|pull|remote|clone|submodule)\b|\bgh\s+pr\s+checkout\b/.test(
+          earlier.run.value,
+        )
+      )
+        return false;
+      continue;
+    }
+    if (actionOf(earlier.uses) !== 'actions/checkout') {
+      if (earlier.uses) return false;
+      continue;
+    }
+    const path = input(earlier, 'path')?.value;
+    const into = path === undefined ? '' : typeof path === 'string' ? relativePath('', path) : undefined;
+    if (into === undefined) return false;
+    if (into !== cwd) continue;
+    const repo = input(earlier, 'repository')?.value;
+    return (
+      typeof repo === 'string' &&
+      /^[\w.-]+\/[\w.-]+$/.test(repo.trim()) &&
+      repo.trim().toLowerCase() !== repository.toLowerCase()
+    );
+  }
+  return false;
 }
 
 /**

@@ -299,7 +299,7 @@ function buildLeavesGitOut(workspace: Workspace, view: CommandView, cwd: string)
  * A relative path resolved against a folder of the workspace (`''` for its root), or undefined when
  * it is absolute, a URL, stdin, holds an expression, or leaves the workspace.
  */
-function relativePath(base: string, path: string): string | undefined {
+export function relativePath(base: string, path: string): string | undefined {
   if (path === '-' || /^(?:\/|~|[a-z][\w+.-]*:|git@)|\$\{\{/i.test(path)) return undefined;
   const parts = base === '' ? [] : base.split('/');
   for (const part of path.split('/')) {
