@@ -1385,6 +1385,68 @@ jobs:
     expect(findings.filter((f) => f.severity === undefined).length > 0 ? 1 : 0).toBe(count);
   });
 
+  // A comment command action that fails its job unless the commenter may write: the jobs that must
+  // see that job succeed (even beside always(), or beside jobs that never run on the event) wait for
+  // a check of who started the run: critical at medium confidence.
+  it.each([
+    ['a permission check a required job passed', '', "always() && needs.check.result == 'success'", 'medium'],
+    [
+      'the default permission level (write)',
+      'DEFAULT',
+      "always() && needs.check.result == 'success'",
+      'medium',
+    ],
+    [
+      'or a job that never runs on comments',
+      '',
+      "!cancelled() && (needs.check.result == 'success' || needs.manual.result == 'success')",
+      'medium',
+    ],
+    [
+      'or a job that runs on comments unchecked',
+      '',
+      "!cancelled() && (needs.check.result == 'success' || needs.other.result == 'success')",
+      undefined,
+    ],
+    ['a read permission level', 'read', "always() && needs.check.result == 'success'", undefined],
+    ['a check that may fail softly', 'SOFT', "always() && needs.check.result == 'success'", undefined],
+    ['always() alone', '', 'always()', undefined],
+  ])('a comment-triggered head checkout behind %s', async (_, level, condition, confidence) => {
+    const withs =
+      level === 'DEFAULT'
+        ? '{ command: test }'
+        : `{ command: test, permission-level: ${level === 'SOFT' || !level ? 'write' : level} }`;
+    const text = `on: [issue_comment, workflow_dispatch]
+jobs:
+  check:
+    outputs:
+      sha: \${{ steps.refs.outputs.head_sha }}
+    steps:
+      - uses: xt0rted/slash-command-action@v2
+${level === 'SOFT' ? '        continue-on-error: true\n' : ''}        with: ${withs}
+      - uses: xt0rted/pull-request-comment-branch@v3
+        id: refs
+  manual:
+    if: github.event_name == 'workflow_dispatch'
+    steps: [{ run: echo ok }]
+  other:
+    steps: [{ run: echo ok }]
+  build:
+    needs: [check, manual, other]
+    if: \${{ ${condition} }}
+    steps:
+      - uses: actions/checkout@v4
+        with: { ref: "\${{ needs.check.outputs.sha }}" }
+      - run: make
+`;
+    const findings = (await evaluate(workflowDangerousTriggers, one(text), {})).filter(
+      (f) => f.severity === undefined,
+    );
+    expect(findings.map((f) => [at(f).replace(/:\d+:/, ':'), f.confidence])).toEqual([
+      [`${W}:27`, confidence],
+    ]);
+  });
+
   // A reusable workflow runs once its calling job starts: a caller that waits for an environment
   // (its own or a job it needs) gates every job of it, as long as every privileged caller does.
   it.each([

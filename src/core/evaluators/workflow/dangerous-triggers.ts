@@ -22,7 +22,7 @@ import { localCallers, triggeringEvents } from './callers.js';
 import { conditionTree, excludesOutsiders, jobExcludesOutsiders, runsPastFailures } from './conditions.js';
 import { classifyContext, classifyHeadRef } from './contexts.js';
 import { Dataflow, type Scope } from './dataflow.js';
-import { jobGuards } from './event-guards.js';
+import { jobGuards, runEvents } from './event-guards.js';
 import { headLookupIn } from './head-lookup.js';
 import { eventAsData, headHandOff } from './privileged-reach.js';
 import { actionOf, actionPathOf, eventsOf, input, stepLabel, stepsAfter } from './shared.js';
@@ -709,11 +709,81 @@ function jobMembershipGate(workflow: Workflow, job: Job, seen: Set<string>): Mem
         .find(Boolean);
     if (found) return found;
   }
+  // A job that must have succeeded (`needs.x.result == 'success'`, required by the condition even
+  // beside `always()`), or one of several that must, each gated or never run on these events.
+  for (const c of conjuncts(conditionTree(job.if))) {
+    const alternatives = c.kind === 'or' ? c.args : [c];
+    const ids = alternatives.map((a) => succeededJob(a));
+    if (ids.some((id) => id === undefined || !needed.some((n) => n.toLowerCase() === id))) continue;
+    const gates = ids.map((id) => {
+      const up = upstream(id!);
+      if (!up) return undefined;
+      const events = runEvents(workflow, up);
+      if (events && !events.some((e) => PRIVILEGED_RUNS.has(e))) return 'idle' as const;
+      return failingCheck(up) ?? jobMembershipGate(workflow, up, new Set(seen));
+    });
+    const found = gates.find((g) => g !== undefined && g !== 'idle');
+    if (found && gates.every((g) => g !== undefined) && typeof found === 'object') return found;
+  }
   if (runsPastFailures(job.if)) return undefined;
   for (const id of needed) {
     const up = workflow.jobs.find((j) => j.id === id);
-    const found = up && jobMembershipGate(workflow, up, seen);
+    const found = up && (failingCheck(up) ?? jobMembershipGate(workflow, up, seen));
     if (found) return found;
+  }
+  return undefined;
+}
+
+/** The job a part requires to have succeeded (`needs.x.result == 'success'`), lower-cased. */
+function succeededJob(node: ExprNode): string | undefined {
+  if (node.kind !== 'compare' || node.op !== '==') return undefined;
+  for (const [a, b] of [
+    [node.left, node.right],
+    [node.right, node.left],
+  ] as const) {
+    if (
+      a.kind === 'ref' &&
+      a.path.length === 3 &&
+      a.path[0] === 'needs' &&
+      a.path[2] === 'result' &&
+      b.kind === 'literal' &&
+      String(b.value).toLowerCase() === 'success'
+    )
+      return a.path[1];
+  }
+  return undefined;
+}
+
+/**
+ * Actions that fail their step unless who acted has a permission on the repository, and the input
+ * that sets it (with its default): `xt0rted/slash-command-action` checks the commenter's
+ * `permission-level` (write by default).
+ */
+const PERMISSION_FAILING_ACTIONS: Record<string, { input: string; fallback: string }> = {
+  'xt0rted/slash-command-action': { input: 'permission-level', fallback: 'write' },
+};
+
+/**
+ * A step of the job, run whatever came before (no `if:`, no `continue-on-error`), of an action that
+ * fails unless who acted has write, maintain or admin permission: the job fails without it.
+ */
+function failingCheck(job: Job): MembershipGate | undefined {
+  if (runsPastFailures(job.if)) return undefined;
+  for (const step of job.steps) {
+    if (step.if !== undefined) continue;
+    const coe = step.value['continue-on-error'];
+    if (coe !== undefined && coe !== false && String(coe).trim() !== 'false') continue;
+    const action = actionOf(step.uses)?.toLowerCase();
+    const known = action ? PERMISSION_FAILING_ACTIONS[action] : undefined;
+    if (!known) continue;
+    const level = input(step, known.input)?.value ?? known.fallback;
+    if (typeof level !== 'string' || !/^\s*(?:write|maintain|admin)\s*$/i.test(level)) continue;
+    return {
+      step: typeof step.id?.value === 'string' ? step.id.value : stepLabel(step),
+      job: job.id,
+      action: step.uses!.value.replace(/@.*$/, ''),
+      how: `which fails the job unless who commented has ${level.trim()} permission, passes`,
+    };
   }
   return undefined;
 }
