@@ -382,6 +382,35 @@ jobs:
     expect(high!.message).toContain('It runs on issues, which outsiders can cause');
   });
 
+  // A reusable workflow is graded by the events that run it here: its own and its callers' in this
+  // repository (a caller elsewhere runs it with its own token).
+  const callerOf = (on: string) => `on: ${on}\njobs:\n  call:\n    uses: ./.github/workflows/w.yml\n`;
+  it.each([
+    [
+      'workflow_call and pull_request, called on pull_request',
+      '[workflow_call, pull_request]',
+      ['pull_request'],
+      'low',
+    ],
+    ['workflow_call and pull_request, no caller here', '[workflow_call, pull_request]', [], 'low'],
+    ['workflow_call and pull_request, called on push', '[workflow_call, pull_request]', ['push'], 'medium'],
+    ['workflow_call and push, called on pull_request', '[workflow_call, push]', ['pull_request'], 'medium'],
+  ])(
+    'grades missing permissions of a reusable workflow by its callers: %s',
+    async (_name, on, callers, severity) => {
+      const files: Record<string, string> = {
+        '.github/workflows/w.yml': `on: ${on}\njobs:\n  a:\n    steps: [{run: make}]\n`,
+      };
+      callers.forEach((c, i) => {
+        files[`.github/workflows/c${i}.yml`] = callerOf(c);
+      });
+      const found = (await evaluate(workflowPermissions, files, {})).filter(
+        (f) => f.location!.path === '.github/workflows/w.yml' && f.key === 'missing-permissions',
+      );
+      expect(found.map((f) => f.severity)).toEqual([severity]);
+    },
+  );
+
   // Jobs that only print or test (placeholders that satisfy a required check), check out, or fetch and
   // compare text run nothing that could use the token: the block is missing, but low on any trigger.
   // Anything that runs other code keeps the grade of the trigger.

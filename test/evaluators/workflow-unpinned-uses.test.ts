@@ -395,6 +395,30 @@ jobs:
       bare('pull_request', '', `      - uses: actions/github-script@${SHA}\n        with: { script: "" }\n`),
       undefined,
     ],
+    [
+      'pull_request only, no permissions, an action that writes with the job token by default',
+      bare('pull_request', '', `      - uses: github/codeql-action/upload-sarif@${SHA}\n`),
+      undefined,
+    ],
+    [
+      'pull_request only, no permissions, an action that only reads with it',
+      bare('pull_request', '', `      - uses: actions/download-artifact@${SHA}\n`),
+      'medium',
+    ],
+    [
+      "pull_request only, no permissions, configure-pages (reads the site's settings)",
+      bare('pull_request', '', `      - uses: actions/configure-pages@${SHA}\n`),
+      'medium',
+    ],
+    [
+      'pull_request only, no permissions, configure-pages told to create the site',
+      bare(
+        'pull_request',
+        '',
+        `      - uses: actions/configure-pages@${SHA}\n        with: { enablement: true }\n`,
+      ),
+      undefined,
+    ],
     ['a write scope', bare('workflow_dispatch', 'permissions: { contents: write }\n'), undefined],
     ['an issues write scope', bare('schedule', 'permissions: { issues: write }\n'), undefined],
     ['an OIDC token', bare('workflow_dispatch', 'permissions: { id-token: write }\n'), undefined],
@@ -463,6 +487,58 @@ jobs:
     // The third party's action beside it stays high whatever the job.
     expect(found.map((f) => f.severity)).toEqual([severity, undefined]);
     expect(found[0]!.message.includes('an action of GitHub itself')).toBe(severity === 'medium');
+  });
+
+  // A reusable workflow runs here on the events of the workflows of this repository that call it: one
+  // whose every caller runs on pull_request only (and grants no write scope, hands over no token or
+  // secret) is a pull-request-only job; a caller elsewhere runs it with its own token.
+  const called = bare('workflow_call', '');
+  const caller = (on: string, job = '', top = '') =>
+    `on: ${on}\n${top}jobs:\n  call:\n    uses: ./.github/workflows/t.yml\n${job}`;
+  it.each([
+    ['every caller on pull_request', { 'c.yml': caller('pull_request') }, 'medium'],
+    [
+      'callers on pull_request, through a chain of calls',
+      {
+        'c.yml': caller('pull_request'),
+        'm.yml': 'on: workflow_call\njobs:\n  call:\n    uses: ./.github/workflows/t.yml\n',
+        'd.yml': 'on: pull_request\njobs:\n  call:\n    uses: ./.github/workflows/m.yml\n',
+      },
+      'medium',
+    ],
+    [
+      'a caller with a report-only write scope',
+      { 'c.yml': caller('pull_request', '    permissions: { contents: read, checks: write }\n') },
+      'medium',
+    ],
+    ['no caller here', {}, undefined],
+    ['a caller on push', { 'c.yml': caller('pull_request'), 'p.yml': caller('push') }, undefined],
+    ['a caller on pull_request_target', { 'c.yml': caller('pull_request_target') }, undefined],
+    [
+      'a caller granting a write scope',
+      { 'c.yml': caller('pull_request', '    permissions: { contents: write }\n') },
+      undefined,
+    ],
+    [
+      "a caller's workflow granting a write scope",
+      { 'c.yml': caller('pull_request', '', 'permissions: { packages: write }\n') },
+      undefined,
+    ],
+    [
+      'a caller handing over a secret',
+      { 'c.yml': caller('pull_request', `    secrets: { T: "${expr('secrets.T')}" }\n`) },
+      undefined,
+    ],
+    [
+      'a caller handing over the token',
+      { 'c.yml': caller('pull_request', `    with: { t: "${expr('github.token')}" }\n`) },
+      undefined,
+    ],
+  ])('GitHub action by a tag in a reusable workflow: %s', async (_name, callers, severity) => {
+    const files: Record<string, string> = { '.github/workflows/t.yml': called };
+    for (const [name, text] of Object.entries(callers)) files[`.github/workflows/${name}`] = text;
+    const found = (await run(files)).filter((f) => f.location!.path === '.github/workflows/t.yml');
+    expect(found.map((f) => f.severity)).toEqual([severity, undefined]);
   });
 
   it('keeps high a job that builds what a publishing job of the workflow ships', async () => {

@@ -99,6 +99,21 @@ export function triggeringEvents(
 }
 
 /**
+ * The events that run a workflow in this repository: {@link triggeringEvents} without `workflow_call`.
+ * A caller in another repository runs a reusable workflow in its own context, with its own token and
+ * secrets, never this repository's; so a workflow run only by `workflow_call` from callers of this
+ * repository that all run on pull requests runs here on pull requests only. Empty for a workflow that
+ * only callers elsewhere run. `follow` is as for {@link triggeringEvents}.
+ */
+export function eventsHere(
+  workspace: Workspace,
+  workflow: Workflow,
+  follow?: (caller: LocalCaller & { source: Workflow; job: Job }) => boolean,
+): string[] {
+  return [...triggeringEvents(workspace, workflow, follow)].filter((e) => e !== 'workflow_call');
+}
+
+/**
  * Whether a workflow or local action runs in this repository at all: a workflow that has a trigger
  * of its own besides `workflow_call`, or that a job of such a workflow calls, followed through chains
  * of calls (each file once, so a cycle of workflows that only call each other ends, and does not run);

@@ -13,7 +13,7 @@ import type { RawFinding, Severity } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { outsiderEvents, workflowsByName } from './activity.js';
-import { calledWorkflow } from './callers.js';
+import { calledWorkflow, eventsHere } from './callers.js';
 import { jobEvents } from './event-guards.js';
 import { lowerScopeFix, missingPermissionsFix, shorthandFix, workflowWriteFix } from './fix-permissions.js';
 import { fixedPrograms } from './fixed-commands.js';
@@ -210,7 +210,7 @@ function workflowWrites(
     const reason = whyFor(scope);
     if (!reason) return [];
     const grade =
-      pullRequestGrade(workflow, scope) ??
+      pullRequestGrade(workspace, workflow, scope) ??
       pullRequestJobs(workflow, inheriting, scope) ??
       githubActionsJobs(workflow, inheriting, scope);
     const found: RawFinding = {
@@ -254,14 +254,18 @@ function unsureWrite(job: Job, workflow: Workflow): string | undefined {
  * The grade of a workflow that runs on pull requests only (not `pull_request_target`): a fork's run
  * gets a read-only token whatever the workflow asks for, so the write access it grants (or leaves to
  * the default) reaches only the runs of branches of this repository, whose authors can push already.
- * A granted `security-events: write` still lets a fork's run read code scanning alerts.
+ * A granted `security-events: write` still lets a fork's run read code scanning alerts. A reusable
+ * workflow (`workflow_call`) is judged by the events that run it here, its callers' in this repository
+ * (callers.ts): one that callers elsewhere run gets their token, not this repository's.
  */
 function pullRequestGrade(
+  workspace: Workspace,
   workflow: Workflow,
   scope?: string,
 ): { severity: Severity; note: string } | undefined {
   if (scope?.toLowerCase() === 'security-events') return undefined;
-  const events = [...eventsOf(workflow)];
+  const own = eventsOf(workflow);
+  const events = own.has('workflow_call') ? eventsHere(workspace, workflow) : [...own];
   const prOnly = events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
   return prOnly
     ? {
@@ -407,7 +411,7 @@ function jobWrites(workspace: Workspace, fixes: FixBatches, workflow: Workflow, 
         ? calledUnused(workspace, job, scope)
         : unusedWrite(workspace, job, workflow, scope);
     if (writer && !unused) return [];
-    const grade = pullRequestGrade(workflow, scope);
+    const grade = pullRequestGrade(workspace, workflow, scope);
     const why = !unused
       ? 'none of its steps can use the token for more than reading (only scripts without token use and read-only actions)'
       : `${job.uses ? 'no job of the workflow it calls uses it' : 'none of its steps uses it'}: ${unused.how}`;
@@ -599,7 +603,7 @@ function missingPermissions(
     ? 'low'
     : outsiders.length > 0 && !dataOnly
       ? 'high'
-      : (pullRequestGrade(workflow)?.severity ?? 'medium');
+      : (pullRequestGrade(workspace, workflow)?.severity ?? 'medium');
   const names = bare.map((job) => `"${job.id}"`).join(', ');
   const which =
     bare.length === workflow.jobs.length
@@ -611,7 +615,7 @@ function missingPermissions(
       ? ` It runs on ${outsiders.join(', ')}, which outsiders can cause, so a writable token is exposed to their input.`
       : dataOnly
         ? ` It runs on ${outsiders.join(', ')}, which outsiders can cause, but ${bare.length > 1 ? 'its jobs run' : 'the job runs'} only GitHub's own actions with fixed scripts and shell commands that run no code of the repository or of another party (gh, echo, jq, ...), the event's data reaching them only through variables, so their input reaches no code that could use the token today; a step added later would.`
-        : (pullRequestGrade(workflow)?.note ?? ''));
+        : (pullRequestGrade(workspace, workflow)?.note ?? ''));
   return {
     message:
       `No top-level "permissions:" and ${which}, so ${bare.length > 1 ? 'they run' : 'it runs'} with the ` +

@@ -44,7 +44,9 @@ const ACTIONS: Record<string, Scopes | ((step: Step) => Scopes)> = {
   'actions/first-interaction': { issues: W, 'pull-requests': W },
   'actions/dependency-review-action': (s): Scopes =>
     input(s, 'comment-summary-in-pr') ? { contents: R, 'pull-requests': W } : { contents: R },
-  'actions/configure-pages': { pages: W },
+  // It reads the site's settings; it creates the site (a write) only when told to (`enablement`).
+  'actions/configure-pages': (s) =>
+    input(s, 'enablement') && !isFalse(input(s, 'enablement')) ? { pages: W } : { pages: R },
   'actions/upload-pages-artifact': NONE,
   'actions/deploy-pages': { pages: W, 'id-token': W },
   'actions/attest-build-provenance': { 'id-token': W, attestations: W, contents: R },

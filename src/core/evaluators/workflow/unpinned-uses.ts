@@ -6,6 +6,7 @@ import { parseUses, refPinning } from '../../parsers/uses.js';
 import {
   type Job,
   type Located,
+  WORKFLOW_GLOBS,
   type Workflow,
   type WorkflowSource,
   walkWorkflows,
@@ -14,9 +15,11 @@ import {
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { eventsHere } from './callers.js';
 import { jobEvents } from './event-guards.js';
 import { pinFix } from './fix-pin.js';
 import { mayPublish, publishes, publishingJobs } from './publishing.js';
+import { knownActionScopes } from './scopes.js';
 import { selfHostedLabel } from './self-hosted-runner.js';
 import {
   actionOf,
@@ -41,8 +44,9 @@ export interface UnpinnedUsesOptions {
 export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
   kind: 'workflow.unpinned-uses',
   scope: 'file',
-  // An action of this very repository (package.json's `repository`, with the action in this tree).
-  readsOtherFiles: ['package.json', '**/action.yml', '**/action.yaml'],
+  // An action of this very repository (package.json's `repository`, with the action in this tree);
+  // the workflows that call a reusable workflow, whose triggers say when it runs here.
+  readsOtherFiles: ['package.json', '**/action.yml', '**/action.yaml', ...WORKFLOW_GLOBS],
   fix: 'pins the reference to the commit its tag names (resolved through the GitHub API) and keeps the tag in a comment',
   summary:
     'Actions and reusable workflows referenced by tag or branch instead of a full commit SHA; docker:// images without a digest.',
@@ -84,7 +88,7 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
       if (!bareJobs.has(job))
         bareJobs.set(
           job,
-          bareJobOf(workflow, job, () => publishersOf(workflow)),
+          bareJobOf(workspace, workflow, job, () => publishersOf(workflow)),
         );
       return bareJobs.get(job);
     };
@@ -247,7 +251,12 @@ function githubImage(image: ImageRef): boolean {
 type BareJob = keyof typeof BARE_JOB_NOTE | undefined;
 
 /** Why a job holds nothing privileged (see {@link githubActionInBareJob}), or undefined; once per job. */
-function bareJobOf(workflow: Workflow, job: Job, publishers: () => ReadonlySet<Job>): BareJob {
+function bareJobOf(
+  workspace: Workspace,
+  workflow: Workflow,
+  job: Job,
+  publishers: () => ReadonlySet<Job>,
+): BareJob {
   if (job.environment || (job.runsOn && selfHostedLabel(workflow, job, job.runsOn))) return undefined;
   if (namesSecret(job.value) || namesSecret(workflow.env?.value)) return undefined;
   const perms = job.permissions ?? workflow.permissions;
@@ -255,7 +264,7 @@ function bareJobOf(workflow: Workflow, job: Job, publishers: () => ReadonlySet<J
     ? writesOnly(perms, REPORT_SCOPES)
       ? 'written'
       : undefined
-    : onlyPullRequestJob(workflow, job) && !handsOverToken(job)
+    : onlyPullRequestJob(workspace, workflow, job) && !handsOverToken(job)
       ? 'pull-request'
       : undefined;
   if (!token || publishers().has(job)) return undefined;
@@ -265,12 +274,25 @@ function bareJobOf(workflow: Workflow, job: Job, publishers: () => ReadonlySet<J
 /**
  * Whether a job runs only on `pull_request`: the workflow's only trigger, or the only one its `if:`
  * can hold on (`github.event_name == 'pull_request'`, or a test of `github.base_ref`, which other
- * events leave empty).
+ * events leave empty), or, for a reusable workflow, the only trigger of the workflows of this
+ * repository that call it (followed through chains of calls; a caller elsewhere runs it with its own
+ * token, not this repository's). A calling job that grants write scopes (its `permissions:` or its
+ * workflow's) or hands the called workflow the token or a secret makes the called jobs hold them:
+ * not counted as bare.
  */
-function onlyPullRequestJob(workflow: Workflow, job: Job): boolean {
+function onlyPullRequestJob(workspace: Workspace, workflow: Workflow, job: Job): boolean {
   if (onlyPullRequest(workflow)) return true;
   const events = jobEvents(workflow, job);
-  return events.length > 0 && events.every((e) => e === 'pull_request');
+  if (events.length > 0 && events.every((e) => e === 'pull_request')) return true;
+  if (!(workflow.on?.events ?? []).some((e) => e.event === 'workflow_call')) return false;
+  let privileged = false;
+  const here = eventsHere(workspace, workflow, ({ source, job: caller }) => {
+    const perms = caller.permissions ?? source.permissions;
+    if ((perms && !writesOnly(perms, REPORT_SCOPES)) || namesSecret(caller.value) || handsOverToken(caller))
+      privileged = true;
+    return true;
+  });
+  return !privileged && here.length > 0 && here.every((e) => e === 'pull_request');
 }
 
 /** The job's token named in an expression (`github.token`, `secrets.GITHUB_TOKEN`). */
@@ -278,11 +300,19 @@ const JOB_TOKEN = /\bgithub\.token\b|\bsecrets\s*\.\s*GITHUB_TOKEN\b/i;
 
 /**
  * Whether a job hands its token to a step that calls the API with it: the token named in an
- * expression, or actions/github-script (which is given it by default). Without `permissions:` such a
+ * expression, actions/github-script (which is given it by default), or an action known to write with
+ * the job's token when given none of its own (scopes.ts: uploading SARIF to code scanning, commenting). Without `permissions:` such a
  * job relies on the default token's scopes, which may write on a branch of this repository.
  */
 function handsOverToken(job: Job): boolean {
-  return anyText(job.value, JOB_TOKEN) || job.steps.some((s) => actionOf(s.uses) === 'actions/github-script');
+  return (
+    anyText(job.value, JOB_TOKEN) ||
+    job.steps.some(
+      (s) =>
+        actionOf(s.uses) === 'actions/github-script' ||
+        Object.values(knownActionScopes(s) ?? {}).includes('write'),
+    )
+  );
 }
 
 function sameOwnerNote(owner: string): string {
