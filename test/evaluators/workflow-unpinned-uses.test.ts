@@ -574,6 +574,70 @@ jobs:
     ]);
   });
 
+  // An artifact reaches every job that runs after its upload: a publishing job that downloads it from
+  // a job further up its chain of needs ships what that job built.
+  const chain = (upload: string, download: string, needs = '[build]') => `on: push
+permissions: { contents: read }
+jobs:
+  build:
+    runs-on: x
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/upload-artifact@${SHA}
+${upload}  image:
+    needs: ${needs}
+    runs-on: x
+    steps:
+      - run: make image
+  release:
+    needs: [image]
+    runs-on: x
+    permissions: { contents: write }
+    steps:
+      - uses: actions/download-artifact@${SHA}
+${download}      - run: gh release create v1 dist/*
+`;
+  it.each([
+    [
+      'downloaded by name',
+      '        with: { name: bin, path: dist }\n',
+      '        with: { name: bin }\n',
+      undefined,
+    ],
+    ['all artifacts downloaded', '        with: { name: bin, path: dist }\n', '', undefined],
+    [
+      'downloaded by a pattern',
+      '        with: { name: bin-linux, path: dist }\n',
+      '        with: { pattern: "bin-*" }\n',
+      undefined,
+    ],
+    [
+      'uploaded under a matrix name',
+      `        with: { name: "bin-\${{ matrix.os }}", path: dist }\n`,
+      '        with: { name: bin-linux }\n',
+      undefined,
+    ],
+    [
+      'another artifact downloaded',
+      '        with: { name: docs, path: site }\n',
+      '        with: { name: bin }\n',
+      'medium',
+    ],
+    [
+      'not up the chain of needs',
+      '        with: { name: bin, path: dist }\n',
+      '        with: { name: bin }\n',
+      'medium',
+      '[]',
+    ],
+  ])(
+    'judges a job whose artifact a publishing job downloads through others: %s',
+    async (_name, up, down, severity, needs?) => {
+      const found = await run({ '.github/workflows/t.yml': chain(up, down, needs) });
+      expect(found.find((f) => f.location!.startLine === 7)?.severity).toBe(severity);
+    },
+  );
+
   it('keeps composite actions and reusable workflow calls high', async () => {
     const found = await run({
       'action.yml': 'name: a\nruns:\n  using: composite\n  steps:\n    - uses: actions/checkout@v4\n',

@@ -1,3 +1,4 @@
+import picomatch from 'picomatch';
 import { parseUses } from '../../parsers/uses.js';
 import type { Job, Step, Workflow } from '../../parsers/workflow.js';
 import { commandsOf } from './commands.js';
@@ -140,24 +141,68 @@ export function releaseTrigger(workflow: Workflow): string | undefined {
 /**
  * The jobs that publish, and the jobs they need that hand them something (an uploaded artifact, job
  * outputs): those build what is published. A job needed only to pass first (tests) hands nothing over.
+ * So does a job further up the chain of `needs:` whose artifact such a job downloads by name (or
+ * downloads all artifacts): an artifact reaches the jobs that run after its upload, needed directly
+ * or not.
  */
 export function publishingJobs(
   workflow: Workflow,
   publishing: (step: Step) => boolean = publishes,
 ): Set<Job> {
   const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
+  const needsOf = (job: Job): Job[] => {
+    const needs = job.value.needs;
+    return (Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []).flatMap((id) => {
+      const dep = typeof id === 'string' ? byId.get(id) : undefined;
+      return dep ? [dep] : [];
+    });
+  };
   const out = new Set<Job>();
   const add = (job: Job, neededBy?: Job) => {
     if (out.has(job) || (neededBy && !handsOver(job, neededBy))) return;
     out.add(job);
-    const needs = job.value.needs;
-    for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
-      const dep = typeof id === 'string' ? byId.get(id) : undefined;
-      if (dep) add(dep, job);
+    for (const dep of needsOf(job)) add(dep, job);
+    // Artifacts downloaded from jobs further up the chain of needs.
+    const downloads = job.steps.flatMap(downloadOf);
+    if (downloads.length === 0) return;
+    const seen = new Set<Job>();
+    const queue = needsOf(job).flatMap(needsOf);
+    for (let up = queue.shift(); up; up = queue.shift()) {
+      if (seen.has(up)) continue;
+      seen.add(up);
+      queue.push(...needsOf(up));
+      const fed = uploadsOf(up).some((name) => name.includes('${{') || downloads.some((d) => d(name)));
+      if (!out.has(up) && fed) add(up);
     }
   };
   for (const job of workflow.jobs) if (job.steps.some(publishing)) add(job);
   return out;
+}
+
+/**
+ * The names of the artifacts a job uploads (`actions/upload-artifact`, `artifact` when unnamed); a
+ * name with an expression (a matrix's) may be any.
+ */
+function uploadsOf(job: Job): string[] {
+  return job.steps.flatMap((s) => {
+    if (!(actionPathOf(s.uses) ?? '').endsWith('/upload-artifact')) return [];
+    const name = input(s, 'name')?.value;
+    return [typeof name === 'string' ? name : 'artifact'];
+  });
+}
+
+/**
+ * What a step downloads, as a test of an artifact's name: a name, a `pattern` glob, or every artifact
+ * of the run (neither given); a name or pattern with an expression may be any.
+ */
+function downloadOf(step: Step): ((name: string) => boolean)[] {
+  if (!(actionPathOf(step.uses) ?? '').endsWith('/download-artifact')) return [];
+  const name = input(step, 'name')?.value;
+  const pattern = input(step, 'pattern')?.value;
+  const any = (v: unknown) => typeof v !== 'string' || v.includes('${{');
+  if (name !== undefined) return [any(name) ? () => true : (n) => n === name];
+  if (pattern !== undefined) return [any(pattern) ? () => true : picomatch(String(pattern), { dot: true })];
+  return [() => true];
 }
 
 /**
