@@ -505,7 +505,8 @@ const GITHUB_READERS =
 /**
  * Whether no step of a job is handed its GITHUB_TOKEN, though it may run a build: every step that
  * takes a token is given a secret of its own instead (a checkout's `token:`, an action's `token:` or
- * `github-token:`, an App's `private-key:` to actions/create-github-app-token), and at least one is
+ * `github-token:`, an App's `private-key:` to actions/create-github-app-token, a script that calls
+ * with a secret written into it or set in its step's `env:`), and at least one is
  * (with `readOnly`, for a token that can only read, none need be: a job whose steps take no token
  * hands it to nothing either), the token of no checkout is left on disk while anything but
  * GitHub's own actions, the inert commands and image builds of {@link inertJob} runs after it, and
@@ -523,7 +524,10 @@ export function tokenWithheld(
 ): Withheld | undefined {
   if (job.uses || job.steps.length === 0) return undefined;
   // No action is handed a secret in the token's place (most jobs): decided before any script is read.
-  if (!options.readOnly && !job.steps.some((s) => s.uses !== undefined && ownToken(s, job, workflow)))
+  if (
+    !options.readOnly &&
+    !job.steps.some((s) => (s.uses !== undefined ? ownToken(s, job, workflow) : scriptOwnToken(s)))
+  )
     return undefined;
   if (
     [workflow.env, job.env, job.container?.credentials, ...job.services.map((s) => s.credentials)].some(
@@ -539,6 +543,7 @@ export function tokenWithheld(
     if (mentionsToken(step.env) || mentionsToken(step.with)) return undefined;
     if (step.run) {
       if (JOB_TOKEN.test(step.run.value)) return undefined;
+      if (scriptOwnToken(step)) found.replaced.push(`the script of step ${label(step)}`);
       // A step that may run a file of the tree, when the job's token is on disk.
       if (onDisk && (loads || loadsCode(step.env))) return undefined;
       // Once a program runs, what later scripts run matters only while the token is on disk.
@@ -573,6 +578,26 @@ export function tokenWithheld(
   }
   return found.replaced.length > 0 || options.readOnly ? found : undefined;
 }
+
+/**
+ * Whether a script that calls GitHub is given a secret other than the job's token as its token:
+ * written into a script that names GitHub's host (`curl -H "Authorization: Bearer ${{ secrets.PAT }}"
+ * https://api.github.com/...`), or as the variable `gh` reads (`GH_TOKEN`, `GITHUB_TOKEN`) in its
+ * step's `env:`. Its calls authenticate with that secret, not with the job's token, which no step
+ * names (checked apart). A secret for another service (a webhook's URL) takes no token's place.
+ */
+function scriptOwnToken(step: Step): boolean {
+  if (!step.run) return false;
+  if (ownSecret(step.run.value) && GITHUB_HOST.test(step.run.value)) return true;
+  return [...(step.env?.entries ?? [])].some(
+    ([k, v]) => GH_TOKEN_VARIABLE.test(k) && typeof v.value === 'string' && ownSecret(v.value),
+  );
+}
+
+/** GitHub's host in a URL (its API's included). */
+const GITHUB_HOST = /\b(?:api\.)?github\.com\b/i;
+/** The variables `gh` takes its token from. */
+const GH_TOKEN_VARIABLE = /^(?:GH_TOKEN|GITHUB_TOKEN|GH_ENTERPRISE_TOKEN|GITHUB_ENTERPRISE_TOKEN)$/i;
 
 /**
  * Whether an action is handed a secret other than the job's token as its token; GitHub's own
