@@ -85,6 +85,32 @@ describe('parseYaml positions', () => {
   });
 });
 
+describe('parseYaml plainScalar (what a YAML 1.1 reader resolves by style)', () => {
+  const [doc] = (() => {
+    const r = parseYaml(
+      'a: yes\nb: "yes"\nc: \'on\'\nd: !!str yes\ne: &x on\nf: *x\ng: |\n  yes\nh: [on, "y"]\ni: {k: v}\n',
+    );
+    if (!r.ok) throw new Error(r.error.message);
+    return r.documents;
+  })();
+  it.each([
+    ['/a', true],
+    ['/b', false],
+    ['/c', false],
+    ['/d', false],
+    ['/e', true],
+    ['/f', true],
+    ['/g', false],
+    ['/h/0', true],
+    ['/h/1', false],
+    ['/h', undefined],
+    ['/i', undefined],
+    ['/missing', undefined],
+  ])('%s: %s', (pointer, plain) => {
+    expect(doc!.plainScalar(pointer)).toBe(plain);
+  });
+});
+
 describe('parseYamlValues', () => {
   // Each text once as parseYaml reads it: the same values, or the same located error.
   const texts = [

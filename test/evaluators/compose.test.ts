@@ -937,6 +937,47 @@ describe('compose evaluators', () => {
     expect(workspace.inputProblems().map((p) => p.path)).toEqual(problems);
   });
 
+  // compose-go casts the string of a boolean field (toBoolean): y, yes, on, true in any case are
+  // true, n, no, off, false false, quoted or not; YAML 1.2 keeps them strings, the cast decides.
+  it.each([
+    ['true', true, true],
+    ['"True"', true, true],
+    ['yes', true, true],
+    ['YES', true, true],
+    ['"yes"', true, true],
+    ['on', true, true],
+    ["'On'", true, true],
+    ['y', true, true],
+    ['Y', true, true],
+    ['false', false, false],
+    ['no', false, false],
+    ['"off"', false, false],
+    ['N', false, false],
+    ['maybe', false, false],
+    ['${PRIVILEGED}', false, false],
+  ])(
+    'reads the boolean %s as Compose does: privileged %s, read-only %s',
+    async (value, privileged, readOnly) => {
+      const files = {
+        'compose.yaml': `services:
+  a:
+    privileged: ${value}
+  b:
+    volumes:
+      - type: bind
+        source: /etc/passwd
+        target: /etc/passwd
+        read_only: ${value}
+`,
+      };
+      expect((await run(composePrivileged, {}, files)).map(at)).toEqual(
+        // A quoted value is located inside its quotes.
+        privileged ? [`compose.yaml:3:${/^["']/.test(value) ? 18 : 17}`] : [],
+      );
+      expect((await run(composeHostMounts, {}, files)).map(at)).toEqual(readOnly ? [] : ['compose.yaml:6:9']);
+    },
+  );
+
   it('takes hostile input (an alias bomb, deep nesting, non-map services) as nothing to judge', async () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 9; i++)

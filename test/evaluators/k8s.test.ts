@@ -8,6 +8,7 @@ import {
 } from '../../src/core/evaluators/k8s/env-secret-literal.js';
 import { k8sHostNamespaces } from '../../src/core/evaluators/k8s/host-namespaces.js';
 import { k8sHostPath } from '../../src/core/evaluators/k8s/host-path.js';
+import { k8sHostPort } from '../../src/core/evaluators/k8s/host-port.js';
 import { k8sImageTag } from '../../src/core/evaluators/k8s/image-tag.js';
 import { k8sPrivilegeEscalation } from '../../src/core/evaluators/k8s/privilege-escalation.js';
 import { k8sPrivileged } from '../../src/core/evaluators/k8s/privileged.js';
@@ -590,6 +591,103 @@ spec:
         `applied only to a throw-away kind cluster, by ${low}, which creates or targets one`,
       );
     }
+  });
+});
+
+describe('booleans as Kubernetes reads them (YAML 1.1: a plain yes, on, y is true; no, off, n false)', () => {
+  /** A pod whose boolean settings are all written `value`. */
+  const pod = (value: string) =>
+    deployment(`      hostNetwork: ${value}
+      hostPID: ${value}
+      containers:
+        - name: a
+          image: nginx:1.27
+          ports: [{ containerPort: 80, hostPort: 80 }]
+          securityContext:
+            privileged: ${value}
+            allowPrivilegeEscalation: ${value}
+            runAsNonRoot: ${value}
+            readOnlyRootFilesystem: ${value}
+`);
+  const judged = async (value: string) => {
+    const files = { 'a.yaml': pod(value) };
+    const count = async (e: Parameters<typeof run>[0]) => (await run(e, {}, files)).length;
+    return {
+      privileged: await count(k8sPrivileged),
+      hostNamespaces: await count(k8sHostNamespaces),
+      hostPort: await count(k8sHostPort),
+      escalation: await count(k8sPrivilegeEscalation),
+      runAsRoot: await count(k8sRunAsRoot),
+      readOnlyRootFs: await count(k8sReadOnlyRootFs),
+    };
+  };
+  // What a true value gives: privileged and two host namespaces reported, and the settings that are
+  // safe when true (runAsNonRoot, readOnlyRootFilesystem; hostNetwork, which leaves hostPort to the
+  // namespace rule) lowered. The privileged container escalates whatever it says: that is left to
+  // k8s.privileged.
+  const TRUE = {
+    privileged: 1,
+    hostNamespaces: 2,
+    hostPort: 0,
+    escalation: 0,
+    runAsRoot: 0,
+    readOnlyRootFs: 0,
+  };
+  // A false value: nothing privileged, no escalation; root and writable filesystem reported.
+  const FALSE = {
+    privileged: 0,
+    hostNamespaces: 0,
+    hostPort: 1,
+    escalation: 0,
+    runAsRoot: 1,
+    readOnlyRootFs: 1,
+  };
+  // A string (quoted, tagged, or a word YAML 1.1 does not know): the API server rejects it for a bool
+  // field, so nothing is granted and nothing is lowered.
+  const STRING = {
+    privileged: 0,
+    hostNamespaces: 0,
+    hostPort: 1,
+    escalation: 1,
+    runAsRoot: 1,
+    readOnlyRootFs: 1,
+  };
+  it.each([
+    ['true', TRUE],
+    ['True', TRUE],
+    ['yes', TRUE],
+    ['Yes', TRUE],
+    ['YES', TRUE],
+    ['on', TRUE],
+    ['On', TRUE],
+    ['ON', TRUE],
+    ['y', TRUE],
+    ['Y', TRUE],
+    ['false', FALSE],
+    ['no', FALSE],
+    ['Off', FALSE],
+    ['n', FALSE],
+    ['"yes"', STRING],
+    ["'on'", STRING],
+    ['!!str yes', STRING],
+    ['yEs', STRING],
+    ['"no"', STRING],
+  ])('reads %s as Kubernetes does', async (value, expected) => {
+    expect(await judged(value)).toEqual(expected);
+  });
+
+  it('reads a plain yes reached through an alias as true, and says what is written', async () => {
+    const files = {
+      'a.yaml': deployment(`      hostNetwork: &on on
+      containers:
+        - name: a
+          securityContext:
+            privileged: *on
+`),
+    };
+    expect((await run(k8sPrivileged, {}, files)).map(at)).toEqual(['a.yaml:12:25']);
+    const [namespace] = await run(k8sHostNamespaces, {}, files);
+    expect(namespace?.message).toContain('sets hostNetwork: on (true to Kubernetes)');
   });
 });
 

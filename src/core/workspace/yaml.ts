@@ -1,4 +1,9 @@
-import type { ConstructorOptions, Event, EVENT_ID as LIBRARY_EVENT_ID } from 'js-yaml';
+import type {
+  ConstructorOptions,
+  Event,
+  EVENT_ID as LIBRARY_EVENT_ID,
+  SCALAR_STYLE as LIBRARY_SCALAR_STYLE,
+} from 'js-yaml';
 import { vendored } from '../vendored.js';
 import { LineIndex, type Position } from './lines.js';
 
@@ -56,6 +61,14 @@ export interface YamlDocument {
    * expansion where it is used (the alias) and says where it is defined.
    */
   origin(pointer: string): YamlOrigin | undefined;
+  /**
+   * True when the value at `pointer` is written as a plain scalar without a tag (`privileged: yes`),
+   * itself or at the anchor an alias names; false when it is written quoted, as a block scalar or
+   * with a tag (`"yes"`, `!!str yes`). Undefined when no scalar is written for it (a collection, a
+   * value a merge key brings). A YAML 1.1 reader (go-yaml v2: Kubernetes) resolves a plain `yes` or
+   * `on` to a boolean, which this YAML 1.2 reader keeps as a string; only the style tells them apart.
+   */
+  plainScalar(pointer: string): boolean | undefined;
 }
 
 /** See {@link YamlDocument.origin}. */
@@ -127,7 +140,15 @@ export function parseYaml(text: string, filename?: string, dialect?: YamlDialect
   const { values, events, source, lines } = parsed;
   const indexes = indexPositions(events, source);
   const documents = values.map((value, index): YamlDocument => {
-    const { spans: map, aliases } = indexes[index] ?? { spans: new Map(), aliases: new Map() };
+    const {
+      spans: map,
+      aliases,
+      plain,
+    } = indexes[index] ?? {
+      spans: new Map(),
+      aliases: new Map(),
+      plain: new Map(),
+    };
     const toSpan = (p: string): NodeSpan | undefined => {
       const raw = map.get(p);
       if (!raw) return undefined;
@@ -164,6 +185,12 @@ export function parseYaml(text: string, filename?: string, dialect?: YamlDialect
         const span = toSpan(found.pointer);
         const alias = toSpan(found.alias);
         return span && alias ? { pointer: found.pointer, span, alias, anchor: found.anchor } : undefined;
+      },
+      plainScalar(p: string) {
+        const own = plain.get(p);
+        if (own !== undefined || aliases.size === 0) return own;
+        const found = resolveAlias(p, map, aliases);
+        return found ? plain.get(found.pointer) : undefined;
       },
     };
   });
@@ -443,18 +470,26 @@ function resolveAlias(
   return via && { pointer: current, ...via };
 }
 
+/** Per document: pointer -> [start, end, keyStart], the aliases, and which scalars are plain. */
+interface PositionIndex {
+  spans: Map<string, [number, number, number]>;
+  aliases: AliasIndex;
+  plain: Map<string, boolean>;
+}
+
+/** js-yaml's SCALAR_STYLE.PLAIN (a type-only import, like EVENT_ID). */
+const PLAIN_STYLE = 1 satisfies typeof LIBRARY_SCALAR_STYLE.PLAIN;
+
 /**
  * Walks the flat event stream once and records, per document, JSON pointer -> [start, end, keyStart]
  * as source offsets. Aliases are recorded at the alias itself (never expanded).
  */
-function indexPositions(
-  events: Event[],
-  text: string,
-): { spans: Map<string, [number, number, number]>; aliases: AliasIndex }[] {
+function indexPositions(events: Event[], text: string): PositionIndex[] {
   const { getScalarValue } = vendored('js-yaml');
-  const docs: { spans: Map<string, [number, number, number]>; aliases: AliasIndex }[] = [];
+  const docs: PositionIndex[] = [];
   let map = new Map<string, [number, number, number]>();
   let aliases: AliasIndex = new Map();
+  let plain = new Map<string, boolean>();
   // Anchor name -> pointer of the node that defines it (the latest definition wins, as in YAML).
   let anchors = new Map<string, string>();
   const stack: Frame[] = [];
@@ -489,7 +524,8 @@ function indexPositions(
         map = new Map();
         aliases = new Map();
         anchors = new Map();
-        docs.push({ spans: map, aliases });
+        plain = new Map();
+        docs.push({ spans: map, aliases, plain });
         break;
       case EVENT_ID.MAPPING:
       case EVENT_ID.SEQUENCE: {
@@ -530,8 +566,10 @@ function indexPositions(
         extend(end);
         if (slot.p.includes('\u0000')) break;
         map.set(slot.p, [start, end, slot.key]);
-        if (ev.type === EVENT_ID.SCALAR) anchorOf(ev, slot.p);
-        else {
+        if (ev.type === EVENT_ID.SCALAR) {
+          anchorOf(ev, slot.p);
+          plain.set(slot.p, ev.style === PLAIN_STYLE && ev.tagStart < 0);
+        } else {
           const anchor = text.slice(ev.anchorStart, ev.anchorEnd);
           const target = anchors.get(anchor);
           if (target !== undefined) aliases.set(slot.p, { target, anchor });

@@ -1,4 +1,5 @@
 import { isMap } from '../../parsers/k8s.js';
+import { composeBoolean } from '../../parsers/yaml-boolean.js';
 
 /** A bind mount of a service: the host path it mounts and whether the container may write there. */
 export interface BindMount {
@@ -11,7 +12,8 @@ export interface BindMount {
  * The bind mount a `volumes:` entry declares: the short syntax `SOURCE:TARGET[:OPTIONS]` whose source
  * is a path (absolute, `~`, or a variable), or a long-syntax entry of `type: bind` (or no type) with a
  * `source`. Undefined for named volumes, tmpfs, and a lone `TARGET` (an anonymous volume). Read-only
- * is the `ro` option of the short syntax and `read_only: true` of the long one.
+ * is the `ro` option of the short syntax and `read_only: true` (or another value Compose reads as true,
+ * see {@link composeBoolean}) of the long one.
  */
 export function bindMount(entry: unknown): BindMount | undefined {
   if (typeof entry === 'string') {
@@ -31,7 +33,7 @@ export function bindMount(entry: unknown): BindMount | undefined {
     const ro = entry.read_only;
     return {
       source: entry.source.trim(),
-      readOnly: ro === true || (typeof ro === 'string' && ro.trim().toLowerCase() === 'true'),
+      readOnly: composeBoolean(ro) === true,
     };
   }
   return undefined;

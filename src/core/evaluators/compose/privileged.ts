@@ -5,18 +5,18 @@ import {
   serviceFinding,
   serviceSetting,
 } from '../../parsers/compose.js';
+import { composeBoolean } from '../../parsers/yaml-boolean.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { NO_OPTIONS } from '../k8s/shared.js';
 import { defineEvaluator } from '../types.js';
 
 /**
- * `privileged: true`, or the string Compose reads as true. An interpolated value (`${PRIVILEGED}`) is
- * not a literal and is never judged.
+ * `privileged: true`, or a value Compose reads as true (`yes`, `on`, `y`, quoted or not: see
+ * {@link composeBoolean}). An interpolated value (`${PRIVILEGED}`) is not a literal and is never judged.
  */
 export function isPrivileged(value: unknown): boolean {
-  if (value === true) return true;
-  return typeof value === 'string' && value.trim().toLowerCase() === 'true';
+  return composeBoolean(value) === true;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   examinedPods,
   isPrivileged,
   isWindowsPod,
+  k8sBoolean,
   podSetting,
 } from './shared.js';
 
@@ -31,13 +32,13 @@ function normalise(cap: unknown): string {
  * (what allowPrivilegeEscalation: false sets) does not honour.
  */
 function unusedCapabilities(c: Container): string | undefined {
-  if (containerSetting(c, 'allowPrivilegeEscalation')?.value !== false) return undefined;
+  if (k8sBoolean(c.pod.object, containerSetting(c, 'allowPrivilegeEscalation')) !== false) return undefined;
   const user = containerSetting(c, 'runAsUser') ?? podSetting(c.pod, 'runAsUser');
   if (user !== undefined) {
     return typeof user.value === 'number' && user.value > 0 ? `runAsUser: ${user.value}` : undefined;
   }
   const nonRoot = containerSetting(c, 'runAsNonRoot') ?? podSetting(c.pod, 'runAsNonRoot');
-  return nonRoot?.value === true ? 'runAsNonRoot: true' : undefined;
+  return k8sBoolean(c.pod.object, nonRoot) === true ? 'runAsNonRoot: true' : undefined;
 }
 
 /**

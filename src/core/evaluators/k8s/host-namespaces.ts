@@ -1,7 +1,7 @@
-import { childAt, describeObject } from '../../parsers/k8s.js';
+import { childAt, describeObject, type K8sNode } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { examinedPods, findingAt } from './shared.js';
+import { examinedPods, findingAt, k8sBoolean } from './shared.js';
 
 type Namespace = 'network' | 'pid' | 'ipc';
 
@@ -24,6 +24,11 @@ const FIELDS: Record<Namespace, { field: string; effect: string }> = {
     effect: "it shares the node's IPC namespace and can read other processes' shared memory",
   },
 };
+
+/** `hostNetwork: true`, or as written with what Kubernetes reads it as: `hostNetwork: yes (true)`. */
+function setTo(field: string, node: K8sNode): string {
+  return node.value === true ? `${field}: true` : `${field}: ${String(node.value)} (true to Kubernetes)`;
+}
 
 /**
  * Flags pod specs that share a host namespace (`hostNetwork`, `hostPID`, `hostIPC: true`), which
@@ -51,9 +56,11 @@ export const k8sHostNamespaces = defineEvaluator<Options>({
       for (const ns of options.namespaces) {
         const { field, effect } = FIELDS[ns];
         const node = childAt(pod.object, pod.node, field);
-        if (node?.value !== true) continue;
+        if (!node || k8sBoolean(pod.object, node) !== true) continue;
         findings.push(
-          findingAt(pod, node, `${describeObject(pod.object)} sets ${field}: true: ${effect}.`, [field]),
+          findingAt(pod, node, `${describeObject(pod.object)} sets ${setTo(field, node)}: ${effect}.`, [
+            field,
+          ]),
         );
       }
     }

@@ -1,7 +1,7 @@
 import { childAt, containersOf, describeContainer, isMap } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { containerFinding, examinedPods } from './shared.js';
+import { containerFinding, examinedPods, k8sBoolean } from './shared.js';
 
 /**
  * Flags container ports with a `hostPort`: the port is opened on the node's own address, outside the
@@ -15,7 +15,7 @@ export const k8sHostPort = defineEvaluator<Record<string, never>>({
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
     for (const pod of examinedPods(workspace)) {
-      if (childAt(pod.object, pod.node, 'hostNetwork')?.value === true) continue;
+      if (k8sBoolean(pod.object, childAt(pod.object, pod.node, 'hostNetwork')) === true) continue;
       for (const c of containersOf(pod)) {
         const ports = c.node.value.ports;
         if (!Array.isArray(ports)) continue;

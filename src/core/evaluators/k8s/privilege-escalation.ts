@@ -9,6 +9,7 @@ import {
   eachContainer,
   isPrivileged,
   isWindowsPod,
+  k8sBoolean,
   missingSettingAt,
   NO_OPTIONS,
 } from './shared.js';
@@ -34,7 +35,7 @@ export const k8sPrivilegeEscalation = defineEvaluator<Record<string, never>>({
       // privileged-container rule reports it.
       if (isPrivileged(c)) return;
       const setting = containerSetting(c, 'allowPrivilegeEscalation');
-      if (setting?.value === false) return;
+      if (k8sBoolean(c.pod.object, setting) === false) return;
       const what = describeContainer(c);
       if (setting) {
         const finding = containerFinding(

@@ -1,7 +1,7 @@
 import { describeContainer } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { containerFinding, containerSetting, eachContainer, NO_OPTIONS } from './shared.js';
+import { containerFinding, containerSetting, eachContainer, k8sBoolean, NO_OPTIONS } from './shared.js';
 
 /**
  * Flags containers with `securityContext.privileged: true`. A privileged container gets every Linux
@@ -16,7 +16,7 @@ export const k8sPrivileged = defineEvaluator<Record<string, never>>({
     const findings: RawFinding[] = [];
     eachContainer(workspace, (c) => {
       const privileged = containerSetting(c, 'privileged');
-      if (privileged?.value !== true) return;
+      if (!privileged || k8sBoolean(c.pod.object, privileged) !== true) return;
       findings.push(
         containerFinding(
           c,

@@ -6,6 +6,7 @@ import {
   containerSetting,
   examinedPods,
   isWindowsPod,
+  k8sBoolean,
   missingSettingAt,
   NO_OPTIONS,
 } from './shared.js';
@@ -27,7 +28,7 @@ export const k8sReadOnlyRootFs = defineEvaluator<Record<string, never>>({
       if (isWindowsPod(pod)) continue;
       for (const c of containersOf(pod, ['initContainers', 'containers'])) {
         const setting = containerSetting(c, 'readOnlyRootFilesystem');
-        if (setting?.value === true) continue;
+        if (k8sBoolean(c.pod.object, setting) === true) continue;
         const what = describeContainer(c);
         if (setting) {
           findings.push(

@@ -19,6 +19,7 @@ import {
   examineObjects,
   findingAt,
   isWindowsPod,
+  k8sBoolean,
   missingSettingAt,
   NO_OPTIONS,
   podSetting,
@@ -73,7 +74,7 @@ export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
         }
         if (typeof user?.value === 'number' && user.value > 0) continue;
         const nonRoot = containerSetting(c, 'runAsNonRoot') ?? podSetting(pod, 'runAsNonRoot');
-        if (nonRoot?.value === true) continue;
+        if (k8sBoolean(pod.object, nonRoot) === true) continue;
         if (nonRoot) {
           once(nonRoot, () =>
             findingAt(

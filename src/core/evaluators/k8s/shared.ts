@@ -15,6 +15,7 @@ import {
 } from '../../parsers/k8s.js';
 import { kustomizeListings } from '../../parsers/k8s-files.js';
 import { ACTION_GLOBS, WORKFLOW_GLOBS } from '../../parsers/workflow.js';
+import { kubernetesBoolean } from '../../parsers/yaml-boolean.js';
 import type { RawFinding } from '../../types.js';
 import { defineScreen } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -402,6 +403,14 @@ export function eachContainer(
   for (const pod of pods) for (const c of containersOf(pod)) visit(c);
 }
 
+/**
+ * A boolean setting of `object` as Kubernetes reads it (a plain `yes` or `on` is true, see
+ * {@link kubernetesBoolean}), or undefined when it is missing or no boolean.
+ */
+export function k8sBoolean(object: K8sObject, node: K8sNode | undefined): boolean | undefined {
+  return node ? kubernetesBoolean(object.document, node.pointer, node.value) : undefined;
+}
+
 /** `securityContext.<key>` of a container, when set. */
 export function containerSetting(c: Container, key: string): K8sNode | undefined {
   return childAt(c.pod.object, c.node, 'securityContext', key);
@@ -413,7 +422,7 @@ export function containerSetting(c: Container, key: string): K8sNode | undefined
  * pod's says: the rules about those settings leave it to k8s.privileged, which reports it.
  */
 export function isPrivileged(c: Container): boolean {
-  return containerSetting(c, 'privileged')?.value === true;
+  return k8sBoolean(c.pod.object, containerSetting(c, 'privileged')) === true;
 }
 
 /** `securityContext.<key>` of a pod spec, when set. */
