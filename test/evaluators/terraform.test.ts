@@ -479,6 +479,61 @@ module "gke" {
     });
   });
 
+  describe('variables set by the variable files Terraform loads by itself', () => {
+    const sg = `variable "admin_cidrs" {
+  type    = list(string)
+  default = ["10.0.0.0/8"]
+}
+resource "aws_security_group" "ssh" {
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = var.admin_cidrs
+  }
+}
+`;
+    it.each<[what: string, files: Record<string, string>, expected: string[]]>([
+      ['the default alone', { 'net/sg.tf': sg }, []],
+      [
+        'terraform.tfvars',
+        { 'net/sg.tf': sg, 'net/terraform.tfvars': 'admin_cidrs = ["0.0.0.0/0"]\n' },
+        ['net/sg.tf:10:19'],
+      ],
+      [
+        'terraform.tfvars.json',
+        { 'net/sg.tf': sg, 'net/terraform.tfvars.json': '{"admin_cidrs": ["0.0.0.0/0"]}' },
+        ['net/sg.tf:10:19'],
+      ],
+      [
+        'a later *.auto.tfvars overrides terraform.tfvars',
+        {
+          'net/sg.tf': sg,
+          'net/terraform.tfvars': 'admin_cidrs = ["10.1.0.0/16"]\n',
+          'net/z.auto.tfvars': 'admin_cidrs = ["0.0.0.0/0"]\n',
+        },
+        ['net/sg.tf:10:19'],
+      ],
+      [
+        "another folder's file is not loaded",
+        { 'net/sg.tf': sg, 'terraform.tfvars': 'admin_cidrs = ["0.0.0.0/0"]\n' },
+        [],
+      ],
+      [
+        'a module another calls keeps its default (its callers do not load its files)',
+        {
+          'net/sg.tf': sg.replace('10.0.0.0/8', '0.0.0.0/0'),
+          'net/terraform.tfvars': 'admin_cidrs = ["10.1.0.0/16"]\n',
+          'main.tf': 'module "net" {\n  source = "./net"\n}\n',
+        },
+        ['net/sg.tf:10:19'],
+      ],
+    ])('%s', async (_what, files, expected) => {
+      const findings = await run(terraformOpenIngress, {}, files);
+      expect(findings.map(at)).toEqual(expected);
+    });
+  });
+
   describe("a reusable module's input defaults", () => {
     const singleAz = {
       resources: ['aws_db_instance'],
@@ -698,6 +753,69 @@ describe('terraform: resources that a local emulator receives', () => {
     ],
   ])('%s', async (_what, files, expected) => {
     expect((await run(terraformS3Encryption, {}, files)).map(grade)).toEqual(expected);
+  });
+
+  describe('from variables, which the auto-loaded variable files may set otherwise', () => {
+    const variables = (skip: string, endpoint: string) =>
+      `variable "local_run" {\n${skip}}\nvariable "s3_endpoint" {\n${endpoint}}\n` +
+      'provider "aws" {\n  skip_credentials_validation = var.local_run\n  endpoints {\n    s3 = var.s3_endpoint\n  }\n}\n' +
+      bucket;
+    const DEFAULTS = variables('  default = true\n', '  default = "http://localstack:4566"\n');
+    const AWS = 'https://s3.eu-west-1.amazonaws.com';
+    it.each<[what: string, files: Record<string, string>, expected: string[]]>([
+      ['emulator defaults, no variable file', { 'main.tf': DEFAULTS }, ['main.tf:13:1:low']],
+      [
+        'terraform.tfvars confirms them',
+        {
+          'main.tf': DEFAULTS,
+          'terraform.tfvars': 'local_run   = true\ns3_endpoint = "http://localhost:4566"\n',
+        },
+        ['main.tf:13:1:low'],
+      ],
+      [
+        'no defaults; terraform.tfvars sets emulator values',
+        {
+          'main.tf': variables('', ''),
+          'terraform.tfvars': 'local_run   = true\ns3_endpoint = "http://localstack:4566"\n',
+        },
+        ['main.tf:11:1:low'],
+      ],
+      [
+        'terraform.tfvars sends them to AWS',
+        { 'main.tf': DEFAULTS, 'terraform.tfvars': `local_run   = false\ns3_endpoint = "${AWS}"\n` },
+        ['main.tf:13:1:rule'],
+      ],
+      [
+        'terraform.tfvars.json sets only the endpoint to AWS',
+        { 'main.tf': DEFAULTS, 'terraform.tfvars.json': `{"s3_endpoint": "${AWS}"}` },
+        ['main.tf:13:1:rule'],
+      ],
+      [
+        'an *.auto.tfvars file validates credentials',
+        { 'main.tf': DEFAULTS, 'ci.auto.tfvars': 'local_run = false\n' },
+        ['main.tf:13:1:rule'],
+      ],
+      [
+        'a variable file that does not parse may set anything',
+        { 'main.tf': DEFAULTS, 'terraform.tfvars': 'local_run = = \n' },
+        ['main.tf:13:1:rule'],
+      ],
+      [
+        "another folder's variable file is not loaded here",
+        { 'main.tf': DEFAULTS, 'prod/terraform.tfvars': 'local_run = false\n' },
+        ['main.tf:13:1:low'],
+      ],
+      [
+        'an endpoint default of AWS that terraform.tfvars sends to the emulator: the default may still run',
+        {
+          'main.tf': variables('  default = true\n', `  default = "${AWS}"\n`),
+          'terraform.tfvars': 's3_endpoint = "http://localstack:4566"\n',
+        },
+        ['main.tf:13:1:rule'],
+      ],
+    ])('%s', async (_what, files, expected) => {
+      expect((await run(terraformS3Encryption, {}, files)).map(grade)).toEqual(expected);
+    });
   });
 
   it('says where the requests go', async () => {

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import type { NodeSpan } from '../workspace/yaml.js';
 import type { TerraformFile } from './terraform.js';
 import type { HclBody, HclValue } from './terraform-syntax.js';
 
@@ -9,10 +11,16 @@ import type { HclBody, HclValue } from './terraform-syntax.js';
  *
  * Only a whole value that is one such reference is replaced (`var.x`, `"${var.x}"`, and the items
  * of a list); anything computed from it (`var.x ? 1 : 0`, `"${var.x}-a"`) stays unknown. A variable
- * without a default is still unknown where it is used. Variables set by `.tfvars` files, the command
- * line or a module's callers are not seen, so a default reads as what it is: the value of every use
- * that does not set it. Where the callers of a reusable module set it, that is only a default
- * ({@link inputOf} tells a value made from one; terraform-modules.ts, whether its callers decide).
+ * without a default is still unknown where it is used.
+ *
+ * The variable files Terraform loads by itself in the folder it runs in (`terraform.tfvars`,
+ * `terraform.tfvars.json`, `*.auto.tfvars(.json)`) override defaults: in a folder that no module
+ * block of the repository calls (a root configuration), `var.x` is the value the last of them that
+ * sets it gives, else its default. A module that another calls keeps its default (its callers' runs
+ * do not load its folder's files). Values set on the command line are not seen. Where the callers of
+ * a reusable module set it, a default is only a default ({@link inputOf} tells a value made from
+ * one; terraform-modules.ts, whether its callers decide). {@link valueCandidates} gives every value
+ * a reference may take (the default and each file's), for a judgement that must hold for all.
  */
 
 /** A reference to a module's variable or local, written bare or as the only interpolation. */
@@ -23,6 +31,76 @@ const MAX_HOPS = 8;
 interface ModuleScope {
   variables: Map<string, HclValue>;
   locals: Map<string, HclValue>;
+  /** What the folder's variable files set, in load order; `undefined` values: a file not read. */
+  assigned: { path: string; values: ReadonlyMap<string, HclValue> | undefined }[];
+  /** True when a module block of the repository calls this module by a local path. */
+  called: boolean;
+}
+
+/** A variable file of a folder: what it assigns, or undefined when it could not be read or parsed. */
+export interface VariableFile {
+  path: string;
+  values: Map<string, HclValue> | undefined;
+}
+
+const VARIABLE_FILES = new WeakMap<readonly TerraformFile[], ReadonlyMap<string, readonly VariableFile[]>>();
+
+/** Records the variable files (by folder) that go with one parse's files. */
+export function setVariableFiles(
+  files: readonly TerraformFile[],
+  byModule: ReadonlyMap<string, readonly VariableFile[]>,
+): void {
+  VARIABLE_FILES.set(files, byModule);
+}
+
+/**
+ * Terraform's load order of a folder's variable files: `terraform.tfvars`, `terraform.tfvars.json`,
+ * then the `*.auto.tfvars(.json)` files in lexical order of their names.
+ */
+export function variableFileOrder(a: { path: string }, b: { path: string }): number {
+  const rank = (p: string) => {
+    const name = path.posix.basename(p);
+    return name === 'terraform.tfvars' ? 0 : name === 'terraform.tfvars.json' ? 1 : 2;
+  };
+  const byRank = rank(a.path) - rank(b.path);
+  if (byRank !== 0) return byRank;
+  const [x, y] = [path.posix.basename(a.path), path.posix.basename(b.path)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+const NO_SPAN: NodeSpan = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+
+/** The assignments of a `.tfvars.json` file as values; undefined when it is not a JSON object. */
+export function variablesOfJson(text: string): Map<string, HclValue> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  return new Map(Object.entries(parsed).map(([k, v]) => [k, fromJson(v, 0)]));
+}
+
+function fromJson(v: unknown, depth: number): HclValue {
+  const text = JSON.stringify(v) ?? 'null';
+  if (typeof v === 'string') return { kind: 'string', value: v, span: NO_SPAN, text };
+  if (typeof v === 'number') return { kind: 'number', value: v, span: NO_SPAN, text };
+  if (typeof v === 'boolean') return { kind: 'bool', value: v, span: NO_SPAN, text };
+  if (v === null) return { kind: 'null', span: NO_SPAN, text };
+  if (depth > 16) return { kind: 'expression', span: NO_SPAN, text };
+  if (Array.isArray(v))
+    return { kind: 'tuple', items: v.map((i) => fromJson(i, depth + 1)), span: NO_SPAN, text };
+  return {
+    kind: 'object',
+    entries: Object.entries(v as Record<string, unknown>).map(([key, value]) => ({
+      key,
+      keySpan: NO_SPAN,
+      value: fromJson(value, depth + 1),
+    })),
+    span: NO_SPAN,
+    text,
+  };
 }
 
 /** Resolves values against the modules of one set of files. */
@@ -58,11 +136,21 @@ export function valueResolver(files: readonly TerraformFile[]): ValueResolver {
 }
 
 function moduleScopes(files: readonly TerraformFile[]): Map<string, ModuleScope> {
-  const scopes = new Map<string, ModuleScope>();
+  let scopes = SCOPES.get(files);
+  if (scopes) return scopes;
+  scopes = new Map<string, ModuleScope>();
+  SCOPES.set(files, scopes);
+  const variableFiles = VARIABLE_FILES.get(files);
+  const called = calledModules(files);
   for (const file of files) {
     let scope = scopes.get(file.module);
     if (!scope) {
-      scope = { variables: new Map(), locals: new Map() };
+      scope = {
+        variables: new Map(),
+        locals: new Map(),
+        assigned: [...(variableFiles?.get(file.module) ?? [])],
+        called: called.has(file.module),
+      };
       scopes.set(file.module, scope);
     }
     for (const block of file.body.blocks) {
@@ -75,6 +163,59 @@ function moduleScopes(files: readonly TerraformFile[]): Map<string, ModuleScope>
     }
   }
   return scopes;
+}
+
+const SCOPES = new WeakMap<readonly TerraformFile[], Map<string, ModuleScope>>();
+
+/** The folders that a `module` block of the files calls by a literal local path (`./x`, `../x`). */
+function calledModules(files: readonly TerraformFile[]): Set<string> {
+  const called = new Set<string>();
+  for (const file of files) {
+    for (const block of file.body.blocks) {
+      if (block.type !== 'module') continue;
+      const source = block.body.attributes.find((a) => a.name === 'source')?.value;
+      if (source?.kind !== 'string' || !/^\.\.?(?:\/|$)/.test(source.value)) continue;
+      called.add(path.posix.normalize(path.posix.join(file.module, source.value)).replace(/(.)\/+$/, '$1'));
+    }
+  }
+  return called;
+}
+
+/**
+ * For the files: every value a whole reference (`var.x`, `local.y`, as {@link valueResolver} reads
+ * them) may take: a variable's default and what each of its folder's variable files sets (a file
+ * that could not be read adds an unknown value), through locals. A value that is no such reference,
+ * or a variable nothing gives a value, is itself the only candidate.
+ */
+export function valueCandidates(
+  files: readonly TerraformFile[],
+): (file: TerraformFile, value: HclValue) => HclValue[] {
+  const scopes = moduleScopes(files);
+  return (file, value) => candidatesOf(scopes.get(file.module), value, 0);
+}
+
+function candidatesOf(scope: ModuleScope | undefined, value: HclValue, hops: number): HclValue[] {
+  if (!scope || hops >= MAX_HOPS || (value.kind !== 'expression' && value.kind !== 'template'))
+    return [value];
+  const m = REFERENCE.exec(value.text.trim());
+  if (!m) return [value];
+  const [, kind, name] = m as unknown as [string, 'var' | 'local', string];
+  if (kind === 'local') {
+    const target = scope.locals.get(name);
+    return target ? candidatesOf(scope, target, hops + 1) : [value];
+  }
+  const found: HclValue[] = [];
+  const fallback = scope.variables.get(name);
+  if (fallback) found.push(fallback);
+  for (const file of scope.assigned) {
+    // A file that could not be read may set anything: an unknown value, which no reference resolves.
+    const set = file.values
+      ? file.values.get(name)
+      : { kind: 'expression' as const, span: value.span, text: file.path };
+    if (set) found.push(set);
+  }
+  if (found.length === 0) return [value];
+  return found.flatMap((v) => candidatesOf(scope, v, hops + 1));
 }
 
 function resolve(scope: ModuleScope | undefined, value: HclValue, hops: number): HclValue {
@@ -90,7 +231,12 @@ function resolve(scope: ModuleScope | undefined, value: HclValue, hops: number):
     // A local that holds a reference (`aws_s3_bucket.logs.id`): known as text, still not a literal.
     return { ...inner, span: value.span };
   }
-  const origin = found.variable !== undefined ? `default ${inner.text}` : inner.text;
+  const origin =
+    found.file !== undefined
+      ? `${found.file} ${inner.text}`
+      : found.variable !== undefined
+        ? `default ${inner.text}`
+        : inner.text;
   const resolved = relocate(inner, value, `${value.text.trim()} (${origin})`);
   if (found.variable !== undefined) {
     INPUTS.set(resolved, found.variable);
@@ -101,21 +247,45 @@ function resolve(scope: ModuleScope | undefined, value: HclValue, hops: number):
 
 /**
  * The value a reference stands for, through chains of locals; undefined when it is not one.
- * `variable`: the variable whose default it is, when it is one.
+ * `variable`: the variable whose default it is, when it is one; `file`: the variable file that sets
+ * it, when one does (the last of the folder's that sets it, as Terraform loads them).
  */
 function follow(
   scope: ModuleScope,
   value: HclValue,
   hops: number,
-): { value: HclValue; variable?: string } | undefined {
+): { value: HclValue; variable?: string; file?: string } | undefined {
   if (value.kind !== 'expression' && value.kind !== 'template') return undefined;
   const m = REFERENCE.exec(value.text.trim());
   if (!m || hops >= MAX_HOPS) return undefined;
   const [, kind, name] = m as unknown as [string, 'var' | 'local', string];
+  if (kind === 'var') {
+    // A file that could not be read (null) may set it or not: the default stays what is judged
+    // (valueCandidates counts the file as unknown).
+    const set = scope.called ? undefined : lastAssignment(scope, name);
+    if (set) return { value: set.value, file: path.posix.basename(set.path) };
+  }
   const target = (kind === 'var' ? scope.variables : scope.locals).get(name);
   if (!target) return undefined;
   const further = follow(scope, target, hops + 1);
   return further ?? (kind === 'var' ? { value: target, variable: name } : { value: target });
+}
+
+/**
+ * What the last of the folder's variable files that sets `name` gives it; null when a file that
+ * could not be read comes after (it may set it), undefined when none sets it.
+ */
+function lastAssignment(
+  scope: ModuleScope,
+  name: string,
+): { value: HclValue; path: string } | null | undefined {
+  for (let i = scope.assigned.length - 1; i >= 0; i--) {
+    const file = scope.assigned[i]!;
+    if (!file.values) return null;
+    const set = file.values.get(name);
+    if (set) return { value: set, path: file.path };
+  }
+  return undefined;
 }
 
 /** The resolved value at the reference's place: a list's items too, so each finding points there. */

@@ -8,6 +8,12 @@ import {
   type HclValue,
   parseHcl,
 } from './terraform-syntax.js';
+import {
+  setVariableFiles,
+  type VariableFile,
+  variableFileOrder,
+  variablesOfJson,
+} from './terraform-values.js';
 
 export type * from './terraform-syntax.js';
 
@@ -57,12 +63,50 @@ export function terraformFiles(workspace: Workspace): Promise<TerraformFile[]> {
     // The parser and its WebAssembly runtime are a chunk of their own in the bundle, read only here.
     const { loadHclParser } = await import('./terraform-hcl.js');
     const parser = await loadHclParser();
-    return paths.flatMap((f) => {
+    const files = paths.flatMap((f) => {
       const file = readTerraformFile(workspace, parser, f);
       return file ? [file] : [];
     });
+    setVariableFiles(files, readVariableFiles(workspace, parser));
+    return files;
   });
 }
+
+/**
+ * The variable files Terraform loads by itself in a folder it runs in (`terraform.tfvars`,
+ * `terraform.tfvars.json`, `*.auto.tfvars`, `*.auto.tfvars.json`), by folder, in Terraform's order
+ * (a later file overrides an earlier one). One that cannot be read or parsed is kept without values:
+ * it may set anything.
+ */
+function readVariableFiles(workspace: Workspace, parser: HclParser): Map<string, VariableFile[]> {
+  const skip = workspace.matcher(NOT_CONFIGURATION);
+  const byModule = new Map<string, VariableFile[]>();
+  for (const file of workspace.glob(VARIABLE_FILE_GLOBS)) {
+    if (skip(file)) continue;
+    const content = workspace.read(file);
+    let values: Map<string, HclValue> | undefined;
+    if (content.kind === 'text') {
+      if (file.endsWith('.json')) values = variablesOfJson(content.text);
+      else {
+        const result = parseHcl(parser, content.text, content.lines);
+        if (result.ok) values = new Map(result.body.attributes.map((a) => [a.name, a.value]));
+      }
+    }
+    const module = path.posix.dirname(file);
+    const list = byModule.get(module) ?? [];
+    list.push({ path: file, values });
+    byModule.set(module, list);
+  }
+  for (const list of byModule.values()) list.sort(variableFileOrder);
+  return byModule;
+}
+
+const VARIABLE_FILE_GLOBS = [
+  '**/terraform.tfvars',
+  '**/terraform.tfvars.json',
+  '**/*.auto.tfvars',
+  '**/*.auto.tfvars.json',
+];
 
 /** One file's model (cached), or undefined when it is unreadable or does not parse. */
 export function readTerraformFile(

@@ -1,12 +1,13 @@
 import {
   attribute,
   type HclBlock,
+  type HclValue,
   literal,
   nestedBlocks,
   type TerraformFile,
   type TerraformResource,
 } from '../../parsers/terraform.js';
-import { valueResolver } from '../../parsers/terraform-values.js';
+import { valueCandidates, valueResolver } from '../../parsers/terraform-values.js';
 import type { RawFinding } from '../../types.js';
 
 /**
@@ -17,6 +18,11 @@ import type { RawFinding } from '../../types.js';
  * Such configurations are integration tests and labs: nothing they declare exists in an AWS account.
  * The endpoint of the resource's own service must be redirected: a provider that sends only `sts` to
  * the emulator still creates its buckets in AWS.
+ *
+ * Both must hold whatever the variable files say: a value that comes from a variable holds only when
+ * its default and every value the folder's variable files (`terraform.tfvars`, `*.auto.tfvars`) give
+ * it hold, and a file that cannot be read may set anything (see `valueCandidates`). Emulator-looking
+ * defaults that `terraform.tfvars` turns to the real AWS endpoint lower nothing.
  */
 
 /** Resource types whose service's endpoint key is not the type's second word. */
@@ -75,6 +81,10 @@ export function localEmulator(
   let emulated = EMULATORS.get(files);
   if (!emulated) {
     const resolve = valueResolver(files);
+    const candidates = valueCandidates(files);
+    // True when every value `value` may take is a literal that `holds`.
+    const always = (file: TerraformFile, value: HclValue, holds: (v: unknown) => boolean) =>
+      candidates(file, value).every((v) => holds(literal(resolve(file, v))));
     // Each module's `aws` providers, by alias ('' for the default one).
     const providers = new Map<string, Map<string, { file: TerraformFile; block: HclBlock }>>();
     for (const file of files) {
@@ -100,11 +110,13 @@ export function localEmulator(
       if (!provider || !service) return undefined;
       const { file, block } = provider;
       const skip = attribute(block.body, 'skip_credentials_validation');
-      if (!skip || literal(resolve(file, skip.value)) !== true) return undefined;
+      if (!skip || !always(file, skip.value, (v) => v === true)) return undefined;
       for (const endpoints of nestedBlocks(block.body, 'endpoints')) {
         const endpoint = attribute(endpoints.body, service);
-        const url = endpoint ? literal(resolve(file, endpoint.value)) : undefined;
-        if (typeof url === 'string' && localEndpoint(url)) return url;
+        if (!endpoint || !always(file, endpoint.value, (v) => typeof v === 'string' && localEndpoint(v)))
+          continue;
+        const url = literal(resolve(file, endpoint.value));
+        if (typeof url === 'string') return url;
       }
       return undefined;
     };
