@@ -6,15 +6,26 @@
  * tree, then one per file actually needed. Either way a synchronous {@link TreeReader}, as the engine
  * reads policy, over files fetched ahead.
  */
+import type { FetchedBlob } from '../core/base-tree.js';
 import { DEFAULT_CONFIG_FILES, readConfig } from '../core/config.js';
 import { DEFAULT_CONTROLS_FILE } from '../core/declarations/model.js';
 import { GitRepository, MAX_BLOB_BYTES } from '../core/git.js';
-import { base64Content } from '../core/github-api.js';
 import { gitTree, isRelative, type TreeFile, type TreeReader } from '../core/policy/tree.js';
 import { type ApiClient, ApiError } from './github.js';
 
 /** Most files read through the API for one run (policy files, rule files, files with ignores). */
 const MAX_API_FILES = 200;
+/**
+ * Most changed files whose base version is read through the API to tell new findings from existing
+ * ones, a request each, apart from the policy's cap: a workflow's GITHUB_TOKEN may make 1,000
+ * requests an hour in a repository, shared with every other run and the rest of this one. A change
+ * beyond it is judged with the rest unread, which fails closed (see `fetchedBaseWorkspace`).
+ */
+export const MAX_BASE_FILES = 300;
+/** Most bytes of those base versions in all (each comes base64-encoded in one answer, a third larger). */
+export const MAX_BASE_BYTES = 32 * 1024 * 1024;
+/** Base versions read at once. */
+const BASE_READS_AT_ONCE = 4;
 
 /** The base commit, readable from the repository's top and from the checked root. */
 export interface BaseCommit {
@@ -25,6 +36,8 @@ export interface BaseCommit {
   top: TreeReader;
   /** Paths from the checked root (what the engine's policy reader expects). */
   root: TreeReader;
+  /** Read through the API: reads the base versions of a change's files (see {@link ApiTree.readChanged}). */
+  readChanged?: ApiTree['readChanged'];
 }
 
 /** What to read ahead from the API: the checked root's prefix and the files the run needs. */
@@ -78,6 +91,7 @@ export async function readBaseCommit(options: {
         commit: options.commit,
         top: tree.view(''),
         root: tree.view(options.needs.prefix),
+        readChanged: (paths, bounds) => tree.readChanged(paths, bounds),
       },
     };
   } catch (err) {
@@ -93,9 +107,23 @@ interface TreeEntry {
   size: number;
 }
 
+/** The base versions of a change's files, read through the API (paths from the top). */
+export interface ChangedBase {
+  /** Each file read: its bytes, or a symbolic link's target. */
+  blobs: Map<string, FetchedBlob>;
+  /** Files the commit has that were not read. */
+  unread: Set<string>;
+  /** Why some were not read. */
+  reason?: string;
+  /** Requests made. */
+  requests: number;
+}
+
 /** A commit's tree listed once through the API, and the blobs read so far. */
 class ApiTree {
   private readonly blobs = new Map<string, TreeFile>();
+  /** Every blob's bytes read so far, by path: a file the policy and the change both need is read once. */
+  private readonly raw = new Map<string, Buffer>();
   private fetched = 0;
 
   private constructor(
@@ -196,14 +224,97 @@ class ApiTree {
     const entry = this.entries.get(path);
     if (entry?.type !== 'blob' || entry.mode === '120000' || this.blobs.has(path)) return;
     if (entry.size > MAX_BLOB_BYTES) return;
-    if (++this.fetched > MAX_API_FILES)
+    if (!this.raw.has(path) && ++this.fetched > MAX_API_FILES)
       throw new ApiError(`more than ${MAX_API_FILES} policy files to read`, 0);
+    const bytes = await this.bytes(path, entry);
+    let text = bytes.toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    this.blobs.set(path, { kind: 'text', text });
+  }
+
+  /** A blob's bytes (`git/blobs/{sha}`), read once per path. */
+  private async bytes(path: string, entry: TreeEntry): Promise<Buffer> {
+    const known = this.raw.get(path);
+    if (known) return known;
     const { data } = await this.client.request<{ content?: unknown; encoding?: unknown }>(
       'GET /repos/{owner}/{repo}/git/blobs/{file_sha}',
       { file_sha: entry.sha },
     );
-    const text = base64Content(data);
-    if (text === undefined) throw new ApiError(`the blob of ${path} came without its content`, 0);
-    this.blobs.set(path, { kind: 'text', text });
+    const bytes = base64Bytes(data);
+    if (bytes === undefined) throw new ApiError(`the blob of ${path} came without its content`, 0);
+    this.raw.set(path, bytes);
+    return bytes;
   }
+
+  /**
+   * Reads the base versions of a change's files (paths from the top), for the base tree that tells
+   * new findings from existing ones: one request per file, within `maxFiles` files and `maxBytes`
+   * bytes (the tree listing gives each size), `first` files first. A path the commit lacks is left
+   * out (the change adds it); one it has but that was not read (over a bound, larger than a file is
+   * read, or the API refused) is in `unread`, and the judgement fails closed for it. Never throws.
+   */
+  async readChanged(
+    paths: readonly string[],
+    bounds: { maxFiles?: number; maxBytes?: number; maxFileBytes?: number } = {},
+  ): Promise<ChangedBase> {
+    const maxFiles = bounds.maxFiles ?? MAX_BASE_FILES;
+    const maxBytes = bounds.maxBytes ?? MAX_BASE_BYTES;
+    const maxFileBytes = bounds.maxFileBytes ?? MAX_BLOB_BYTES;
+    const out: ChangedBase = { blobs: new Map(), unread: new Set(), requests: 0 };
+    const reasons = new Set<string>();
+    const queue: { path: string; entry: TreeEntry }[] = [];
+    let files = 0;
+    let bytes = 0;
+    for (const p of new Set(paths)) {
+      const entry = this.entries.get(p);
+      // Not a file of the commit (absent, a directory, a submodule): nothing to read.
+      if (entry?.type !== 'blob') continue;
+      if (entry.mode !== '120000' && entry.size > maxFileBytes) {
+        out.unread.add(p);
+        reasons.add(`larger than ${mebibytes(maxFileBytes)}`);
+      } else if (!this.raw.has(p) && (files + 1 > maxFiles || bytes + entry.size > maxBytes)) {
+        out.unread.add(p);
+        reasons.add(`over the bound of ${maxFiles} files and ${mebibytes(maxBytes)} read through the API`);
+      } else {
+        if (!this.raw.has(p)) {
+          files += 1;
+          bytes += entry.size;
+        }
+        queue.push({ path: p, entry });
+      }
+    }
+    const work = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const { path, entry } = next;
+        try {
+          if (!this.raw.has(path)) out.requests += 1;
+          const content = await this.bytes(path, entry);
+          out.blobs.set(
+            path,
+            entry.mode === '120000'
+              ? { kind: 'symlink', target: content.toString('utf8') }
+              : { kind: 'file', bytes: content },
+          );
+        } catch (err) {
+          out.unread.add(path);
+          const status = err instanceof ApiError && err.status > 0 ? `HTTP ${err.status}: ` : '';
+          reasons.add(`the API did not give it (${status}${(err as Error).message})`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: BASE_READS_AT_ONCE }, work));
+    if (reasons.size > 0) out.reason = [...reasons].join('; ');
+    return out;
+  }
+}
+
+/** The bytes of a blob answer (`content` in base64), or undefined. */
+function base64Bytes(data: unknown): Buffer | undefined {
+  const d = data as { content?: unknown; encoding?: unknown } | null | undefined;
+  if (!d || typeof d.content !== 'string' || d.encoding !== 'base64') return undefined;
+  return Buffer.from(d.content, 'base64');
+}
+
+function mebibytes(bytes: number): string {
+  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
 }

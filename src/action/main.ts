@@ -1,6 +1,7 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BaseResults, BaseResultsInput } from '../core/base-results.js';
+import type { FetchedBase, FetchedBlob, FetchedChange } from '../core/base-tree.js';
 import { type Config, readConfig } from '../core/config.js';
 import { withGitSession } from '../core/git.js';
 import { cachedGitHubApi } from '../core/github-api.js';
@@ -19,7 +20,7 @@ import type { TreeReader } from '../core/policy/tree.js';
 import type { GateScope } from '../core/pr.js';
 import type { SliceThreads } from '../core/slices.js';
 import { findApproval } from './approval.js';
-import { readBaseCommit } from './base-commit.js';
+import { type BaseCommit, readBaseCommit } from './base-commit.js';
 import { producesBaseResults, readBaseResults, writeBaseResults } from './base-results.js';
 import * as runner from './commands.js';
 import { type ActionEvent, readEvent } from './event.js';
@@ -153,6 +154,8 @@ interface CheckContext {
 interface GateIntegrity {
   /** The base commit read through the API, when the checkout does not have it. */
   baseTree?: TreeReader;
+  /** With it, the base versions of the changed files, for the base tree that judges new findings. */
+  fetchedBase?: FetchedBase;
   gateChanges: RawFinding[];
   approval?: () => Promise<PolicyApproval | undefined>;
 }
@@ -199,6 +202,7 @@ async function gateIntegrity(
     pr.notes.push("the base commit's policy was read through the GitHub API (the checkout does not have it)");
   const out: GateIntegrity = { gateChanges: [] };
   if (base?.source === 'api') out.baseTree = base.root;
+  if (base?.readChanged && !pr.baseline && pr.diff) out.fetchedBase = await readChangedBase(pr, base);
   if (base && step) {
     let baseConfig: Config | undefined;
     try {
@@ -225,6 +229,46 @@ async function gateIntegrity(
     };
   }
   return out;
+}
+
+/**
+ * The base versions of the pull request's changed files under the checked root, read through the API
+ * (a request each, within its bounds; deleted files first, since a deletion not read leaves every
+ * finding unknown), so that a shallow checkout judges new findings by the base tree as git would.
+ */
+async function readChangedBase(pr: PullRequestRun, base: BaseCommit): Promise<FetchedBase> {
+  const { prefix } = pr;
+  const files: FetchedChange[] = [];
+  for (const f of pr.diff?.files ?? []) {
+    if (!f.path.startsWith(prefix)) continue;
+    const previous = f.previousPath?.startsWith(prefix) ? f.previousPath.slice(prefix.length) : undefined;
+    files.push({
+      path: f.path.slice(prefix.length),
+      status: f.status,
+      ...(f.status === 'renamed' && previous !== undefined ? { previousPath: previous } : {}),
+    });
+  }
+  const order = (s: FetchedChange['status']) => (s === 'deleted' ? 0 : s === 'renamed' ? 1 : 2);
+  const wanted = files
+    .filter((f) => f.status !== 'added' && f.status !== 'copied')
+    .sort((a, b) => order(a.status) - order(b.status))
+    .map((f) => (f.status === 'renamed' ? f.previousPath : f.path))
+    .filter((p): p is string => p !== undefined);
+  const read = await base.readChanged!(wanted.map((p) => prefix + p));
+  const blobs = new Map<string, FetchedBlob>();
+  for (const [p, blob] of read.blobs) blobs.set(p.slice(prefix.length), blob);
+  const unread = new Set([...read.unread].map((p) => p.slice(prefix.length)));
+  pr.notes.push(
+    `the base versions of ${read.blobs.size} changed file${read.blobs.size === 1 ? '' : 's'} were read through the GitHub API (${read.requests} request${read.requests === 1 ? '' : 's'}): new findings are judged by the base tree${unread.size > 0 ? `; ${unread.size} could not be read (${read.reason ?? 'unknown'}), and findings they may affect count as new` : ''}`,
+  );
+  return {
+    commit: base.commit,
+    files,
+    blobs,
+    unread,
+    ...(read.reason ? { unreadReason: read.reason } : {}),
+    partial: pr.diff?.truncated === true,
+  };
 }
 
 /** Changed files (root-relative) whose head version holds an inline ignore: their base is needed. */
@@ -295,6 +339,7 @@ function check(
       ...(settings.scan ? { scan: settings.scan } : {}),
       ...(pr?.baseline ? { baseline: pr.baseline } : {}),
       ...(pr?.index ? { diff: pr.index } : {}),
+      ...(integrity?.fetchedBase ? { fetchedBase: integrity.fetchedBase } : {}),
     },
     // One answer per endpoint per run, shared by the rules that read it (the API budget relies on it).
     ...(client ? { github: cachedGitHubApi(client.api) } : {}),

@@ -79,7 +79,7 @@ export async function preparePullRequest(options: PrepareOptions): Promise<PullR
   run.baseline = await resolveBaseline(root, info.base.sha, info.head.sha);
   if (!run.baseline) {
     notes.push(
-      'the base commit is not in the checkout (use actions/checkout with fetch-depth: 0): new findings are judged from the changed lines, and findings about the repository as a whole count as new',
+      'the base commit is not in the checkout (use actions/checkout with fetch-depth: 0): the base versions of the changed files are read through the GitHub API to judge new findings; without them (no token, or the API refused), new findings are judged from the changed lines, and findings about the repository as a whole count as new',
     );
   }
   return run;

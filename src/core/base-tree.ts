@@ -7,7 +7,7 @@
  * --batch` process. The cost is proportional to the diff, not to the repository.
  */
 import { spawn } from 'node:child_process';
-import { gitOutput, isCommitId } from './diff.js';
+import { type ChangeStatus, gitOutput, isCommitId } from './diff.js';
 import { GitRepository } from './git.js';
 import { compareStrings } from './workspace/files.js';
 import { indexTree } from './workspace/git-index.js';
@@ -69,6 +69,11 @@ export class BaseWorkspace extends Workspace {
   private headOnly: ReadonlySet<string> | null | undefined;
   /** The links of this tree resolved here, and the content each shows (see {@link readLink}). */
   private readonly linkContents = new Map<string, FileContent>();
+  /**
+   * Where this tree may not be the base (some base versions were not read): findings there cannot be
+   * told existing, and count as new (see `judgeChange`). Undefined: the base is complete, as from git.
+   */
+  readonly unknown: BaseUnknown | undefined;
 
   constructor(
     readonly head: Workspace,
@@ -80,9 +85,10 @@ export class BaseWorkspace extends Workspace {
       changed?: { head: readonly string[]; base: readonly string[] };
       renamed?: ReadonlyMap<string, string>;
       differs?: TreeChange;
+      unknown?: BaseUnknown;
     } = {},
   ) {
-    const { changed, renamed, differs, ...selection } = options;
+    const { changed, renamed, differs, unknown, ...selection } = options;
     // Its rules' scope is never reported (the base run only tells new findings from old): no recording.
     super(head.root, {
       ...selection,
@@ -96,6 +102,7 @@ export class BaseWorkspace extends Workspace {
     this.listedBlobs = new Map([...blobs].filter(([file]) => this.has(file)));
     this.changed = changed ?? { head: [], base: [...blobs.keys()] };
     this.renamed = renamed ?? new Map();
+    this.unknown = unknown;
     this.differs = {
       ...(differs ?? { paths: new Set([...this.changed.head, ...this.changed.base]), listing: true }),
       screened: (file, name) => this.screenedOnEitherSide(file, name),
@@ -358,6 +365,138 @@ export async function buildBaseWorkspace(
     presence: new Set([...removed, ...deleted]),
   };
   return new BaseWorkspace(head, sorted, blobs, { ...selection, changed, renamed, differs });
+}
+
+/** Where a base tree built from files read ahead is not known to be the base, and why. */
+export interface BaseUnknown {
+  /** Whether a finding at this path (undefined: a finding about no file) may differ on the real base. */
+  covers(path: string | undefined): boolean;
+  /** Why, in words, for the log. */
+  reason: string;
+}
+
+/** A base file read other than from git: its bytes, or a symbolic link's target. */
+export type FetchedBlob = { kind: 'file'; bytes: Buffer } | { kind: 'symlink'; target: string };
+
+/** A file of the change, as a pull request's file list gives it (root-relative paths). */
+export interface FetchedChange {
+  path: string;
+  status: ChangeStatus;
+  /** A renamed file's path in the base (undefined: it came from outside the checked root). */
+  previousPath?: string;
+}
+
+/**
+ * The base commit's versions of the files a change touches, read other than from git (through the
+ * GitHub API, when the checkout lacks the base commit): what {@link fetchedBaseWorkspace} builds the
+ * base tree from. Paths are root-relative.
+ */
+export interface FetchedBase {
+  /** The base commit. */
+  commit: string;
+  /** The change's files. */
+  files: readonly FetchedChange[];
+  /**
+   * The base version of each base path read (modified, deleted, renamed from). A path in neither
+   * `blobs` nor `unread` is not in the base commit.
+   */
+  blobs: ReadonlyMap<string, FetchedBlob>;
+  /** Base paths the base commit has but that were not read (over the bound, or the API refused). */
+  unread: ReadonlySet<string>;
+  /** Why some were not read, in words. */
+  unreadReason?: string;
+  /** The file list is partial (the API lists at most 3,000 files): unlisted files may be changed. */
+  partial: boolean;
+}
+
+/**
+ * The base tree of `head` from the change's file list and the base versions read ahead, as
+ * {@link buildBaseWorkspace} builds it from git: the head with the change undone. What was not read
+ * is not guessed: a changed file whose base was not read is left out of the base (its findings are
+ * new), and {@link BaseWorkspace.unknown} says where findings cannot be told existing: in such a
+ * file, in a file a partial list does not name, about no file when anything is unknown, and
+ * anywhere when a deleted file's base was not read (what it held could have guarded any file).
+ */
+export function fetchedBaseWorkspace(
+  head: Workspace,
+  fetched: FetchedBase,
+  selection: { include?: string[]; exclude?: string[] } = {},
+): BaseWorkspace {
+  const removed: string[] = [];
+  const deleted: string[] = [];
+  const renamed = new Map<string, string>();
+  const blobs = new Map<string, FileContent>();
+  const wanted: BaseEntry[] = [];
+  const unreadHere = new Set<string>();
+  let unreadDeletion = false;
+  for (const f of fetched.files) {
+    // A copy leaves its source in place: like git's, it is new (see parseRawAgainstHead).
+    const from =
+      f.status === 'added' || f.status === 'copied'
+        ? undefined
+        : f.status === 'renamed'
+          ? f.previousPath
+          : f.path;
+    if (from !== undefined && fetched.unread.has(from)) {
+      if (f.status === 'deleted') unreadDeletion = true;
+      else {
+        unreadHere.add(f.path);
+        removed.push(f.path);
+      }
+      continue;
+    }
+    const blob = from === undefined ? undefined : fetched.blobs.get(from);
+    if (!blob) {
+      // Not in the base commit: the change adds it.
+      if (f.status !== 'deleted') removed.push(f.path);
+      continue;
+    }
+    wanted.push({ path: f.path, mode: blob.kind === 'symlink' ? '120000' : '100644', oid: '' });
+    blobs.set(
+      f.path,
+      blob.kind === 'symlink'
+        ? { kind: 'symlink', target: blob.target }
+        : blobContent(blob.bytes, blob.bytes.length, head.maxFileBytes),
+    );
+    if (f.status === 'deleted') deleted.push(f.path);
+    if (f.status === 'renamed' && from !== f.path) renamed.set(f.path, from!);
+  }
+  const sorted = baseList(head.indexed, removed, wanted);
+  const changed = {
+    head: [...new Set([...removed, ...wanted.map((e) => e.path)])],
+    base: wanted.map((e) => e.path),
+  };
+  const differs: TreeChange = {
+    paths: new Set([...removed, ...wanted.map((e) => e.path)]),
+    listing: removed.length > 0 || deleted.length > 0,
+    presence: new Set([...removed, ...deleted]),
+  };
+  const listed = new Set(fetched.files.map((f) => f.path));
+  const partial = fetched.partial;
+  const unknown: BaseUnknown | undefined =
+    unreadDeletion || unreadHere.size > 0 || partial
+      ? {
+          covers: (p) =>
+            unreadDeletion || p === undefined || unreadHere.has(p) || (partial && !listed.has(p)),
+          reason: [
+            unreadHere.size + (unreadDeletion ? 1 : 0) > 0
+              ? `the base of ${fetched.unread.size} changed file${fetched.unread.size === 1 ? ' was' : 's were'} not read${fetched.unreadReason ? ` (${fetched.unreadReason})` : ''}${unreadDeletion ? ', a deleted one among them: every finding counts as new' : ': findings in them count as new'}`
+              : '',
+            partial
+              ? 'the list of changed files is partial: findings in files it does not name count as new'
+              : '',
+          ]
+            .filter(Boolean)
+            .join('; '),
+        }
+      : undefined;
+  return new BaseWorkspace(head, sorted, blobs, {
+    ...selection,
+    changed,
+    renamed,
+    differs,
+    ...(unknown ? { unknown } : {}),
+  });
 }
 
 /**

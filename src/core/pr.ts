@@ -5,12 +5,19 @@
  * trigger that now hands outsiders a writable token turns an injection that was harmless on
  * `pull_request` into a critical one), and a gate that judged it existing would let the change
  * through on the strength of what the base did not risk.
- * When the base version cannot be read (a shallow checkout), the diff decides instead: a finding on a
- * line the pull request adds is new, one elsewhere is existing, and one the diff cannot place (about
- * the repository as a whole, or in a binary file) counts as new, so missing history never lets a
- * change through unchecked.
+ * In a shallow checkout (no base commit in git), the base tree is built the same way from the base
+ * versions of the changed files read through the API (`ChangeOptions.fetchedBase`); where they were
+ * not all read, findings that may differ on the real base count as new (`BaseWorkspace.unknown`).
+ * Only without either does the diff decide: a finding on a line the pull request adds is new, one
+ * elsewhere is existing, and one the diff cannot place (about the repository as a whole, or in a
+ * binary file) counts as new.
  */
-import { type BaseWorkspace, buildBaseWorkspace } from './base-tree.js';
+import {
+  type BaseWorkspace,
+  buildBaseWorkspace,
+  type FetchedBase,
+  fetchedBaseWorkspace,
+} from './base-tree.js';
 import { confidenceRank } from './confidence.js';
 import type { DiffIndex } from './diff.js';
 import { severityRank } from './gate.js';
@@ -38,8 +45,11 @@ export interface PullRequestInfo {
 
 /** How new and existing findings were told apart in a run. */
 export type NewnessMethod =
-  /** Compared with the findings of the base tree (`commit`). */
-  | { method: 'base-tree'; commit: string }
+  /**
+   * Compared with the findings of the base tree (`commit`), read from git or (`source: 'api'`) from
+   * the changed files' base versions read through the API; `incomplete`: where it was not read.
+   */
+  | { method: 'base-tree'; commit: string; source?: 'api'; incomplete?: string }
   /** Judged from the changed lines only: the base commit was not in the checkout. */
   | { method: 'diff'; reason: string }
   /** Not judged (not a pull request). */
@@ -132,6 +142,27 @@ export function markNewByDiff(
   return summary;
 }
 
+/**
+ * Fails closed where the base tree is not known to be the base (see `BaseWorkspace.unknown`): a
+ * finding there that the base comparison called existing counts as new (about no file: unplaced).
+ */
+export function markUnknownNew(
+  findings: readonly Finding[],
+  unknown: { covers(path: string | undefined): boolean },
+  exempt: ReadonlySet<string>,
+  counts: NewnessSummary,
+): NewnessSummary {
+  const out = { ...counts };
+  for (const f of findings) {
+    if (f.isNew !== false || exempt.has(f.ruleId) || !unknown.covers(f.location?.path)) continue;
+    f.isNew = true;
+    out.new += 1;
+    out.existing -= 1;
+    if (!f.location) out.unplaced += 1;
+  }
+  return out;
+}
+
 /** Whether a finding counts against a gate of this scope (unjudged findings always count). */
 export function inGateScope(f: Finding, scope: GateScope): boolean {
   return scope === 'all' || f.isNew !== false;
@@ -145,6 +176,11 @@ export interface ChangeOptions {
   baseline?: string;
   /** The changed lines, for the fallback judgement without a base tree. */
   diff?: DiffIndex;
+  /**
+   * Without `baseline` (a shallow checkout): the base versions of the changed files, read through the
+   * API, from which the base tree is built (see `fetchedBaseWorkspace`).
+   */
+  fetchedBase?: FetchedBase;
   /**
    * Which files the per-file rules look at: only those the change touches, or all. Default: changed
    * under gate `new` (findings elsewhere cannot be new), all under gate `all`.
@@ -219,10 +255,20 @@ export async function judgeChange(
             ...(run.untracked ? { untracked: run.untracked } : {}),
             worktree: options.worktree === true,
           })
-        : undefined;
-  if (base && options.baseline) {
+        : options.fetchedBase
+          ? fetchedBaseWorkspace(run.head, options.fetchedBase, {
+              include: run.include,
+              exclude: run.exclude,
+            })
+          : undefined;
+  const commit = options.baseline ?? options.fetchedBase?.commit;
+  if (base && commit) {
     counts = markNewByBase(findings, await run.evaluateBase(base), run.exempt);
-    judged = { method: 'base-tree', commit: options.baseline };
+    judged = { method: 'base-tree', commit, ...(options.baseline ? {} : { source: 'api' as const }) };
+    if (base.unknown) {
+      counts = markUnknownNew(findings, base.unknown, run.exempt, counts);
+      judged = { ...judged, incomplete: base.unknown.reason };
+    }
   } else if (options.diff) {
     counts = markNewByDiff(findings, options.diff, run.exempt);
     judged = {

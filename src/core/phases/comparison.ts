@@ -87,7 +87,7 @@ export async function compareWithBase(
   addReusedIgnores(policy, evaluation, changeRules);
   if (change.judged.method !== 'none') {
     log.info(
-      `new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new${change.counts.raised > 0 ? ` (${change.counts.raised} of them graded higher than on the base)` : ''}, ${change.counts.existing} existing`,
+      `new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}${change.judged.source === 'api' ? ', its changed files read through the GitHub API' : ''}${change.judged.incomplete ? `; ${change.judged.incomplete}` : ''}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new${change.counts.raised > 0 ? ` (${change.counts.raised} of them graded higher than on the base)` : ''}, ${change.counts.existing} existing`,
     );
   }
   return change;

@@ -94,7 +94,10 @@ export async function evaluateHead(
   const run = new RuleRun(config, workspace, context, log, runAccess(options), scan.head, threads);
   // On a change with a base tree, what the rules ask is recorded: the base need not evaluate again a
   // rule the change does not touch (see phases/comparison.ts).
-  if ((options.change?.baseline && options.change.incremental !== false) || options.collectBaseResults) {
+  if (
+    ((options.change?.baseline || options.change?.fetchedBase) && options.change.incremental !== false) ||
+    options.collectBaseResults
+  ) {
     run.recordInputs();
   }
   // Results kept for later changes are kept by subject where a rule names its subjects.

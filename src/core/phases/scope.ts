@@ -4,7 +4,13 @@
  * rules look at. The index and the diff start before the policy loads ({@link startListing}): git
  * lists the tree while the rules load.
  */
-import { BaseWorkspace, buildBaseWorkspace, diffAgainstHead, parseRawAgainstHead } from '../base-tree.js';
+import {
+  BaseWorkspace,
+  buildBaseWorkspace,
+  diffAgainstHead,
+  fetchedBaseWorkspace,
+  parseRawAgainstHead,
+} from '../base-tree.js';
 import type { Config } from '../config.js';
 import type { CheckOptions } from '../engine.js';
 import { GitRepository, repositoryFiles, untrackedFiles } from '../git.js';
@@ -170,12 +176,20 @@ async function scanScope(
         ...(diff ? { diff } : {}),
         ...(untracked ? { untracked } : {}),
       })) ?? null)
-    : undefined;
-  const paths = base ? base.changed.head : change.diff?.diff.truncated ? undefined : change.diff?.paths();
+    : change.fetchedBase
+      ? fetchedBaseWorkspace(workspace, change.fetchedBase, selection)
+      : undefined;
+  // A partial list of the changed files (the API's) leaves unlisted changes unknown: every file is scanned.
+  const paths =
+    base && !change.fetchedBase?.partial
+      ? base.changed.head
+      : change.diff?.diff.truncated
+        ? undefined
+        : change.diff?.paths();
   if (!paths) {
     heapForCheck('tree');
     log.info(
-      change.diff?.diff.truncated && !base
+      change.diff?.diff.truncated && (!base || change.fetchedBase)
         ? 'scanning every file: the list of the files the change touches is partial'
         : 'scanning every file: the files the change touches are unknown',
     );
