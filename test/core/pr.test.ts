@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { pullRequestInfo, readEvent } from '../../src/action/event.js';
+import type { FetchedBase } from '../../src/core/base-tree.js';
 import { DiffIndex } from '../../src/core/diff.js';
 import { createFinding } from '../../src/core/finding.js';
-import { inGateScope, markNewByBase, markNewByDiff } from '../../src/core/pr.js';
+import { inGateScope, judgeChange, markNewByBase, markNewByDiff } from '../../src/core/pr.js';
 import type { Finding, Rule } from '../../src/core/types.js';
+import { Workspace } from '../../src/core/workspace/workspace.js';
 import { makeTree } from '../helpers/run-action.js';
 
 const rule = (id: string): Rule => ({
@@ -66,6 +68,94 @@ describe('markNewByBase and the gate scope', () => {
     expect(inGateScope(moved, 'new')).toBe(false);
     expect(inGateScope(moved, 'all')).toBe(true);
     expect(inGateScope(finding('z.js'), 'new')).toBe(true); // not judged: counts
+  });
+});
+
+describe('judgeChange with the base read through the API (a shallow checkout)', () => {
+  // The head: a.js and b.js modified, n.js added, u.js untouched, d.js deleted (not in the head).
+  const head = () =>
+    new Workspace(makeTree({ 'a.js': 'a2\n', 'b.js': 'b2\n', 'n.js': 'n\n', 'u.js': 'u\n' }));
+  const files: FetchedBase['files'] = [
+    { path: 'a.js', status: 'modified' },
+    { path: 'b.js', status: 'modified' },
+    { path: 'n.js', status: 'added' },
+    { path: 'd.js', status: 'deleted' },
+  ];
+  const blob = (text: string) => ({ kind: 'file' as const, bytes: Buffer.from(text) });
+  const all = new Map([
+    ['a.js', blob('a1\n')],
+    ['b.js', blob('b1\n')],
+    ['d.js', blob('guard\n')],
+  ]);
+  const without = (p: string) => new Map([...all].filter(([k]) => k !== p));
+  // Findings at a.js, b.js, n.js, u.js and about no file; the base is said to have every one of them,
+  // so only what was not read can make one new.
+  const cases: {
+    name: string;
+    fetched: Partial<FetchedBase>;
+    isNew: boolean[];
+    inBase: Record<string, boolean>;
+  }[] = [
+    {
+      name: 'every base version read: judged by the base alone',
+      fetched: {},
+      isNew: [false, false, false, false, false],
+      inBase: { 'a.js': true, 'b.js': true, 'n.js': false, 'd.js': true, 'u.js': true },
+    },
+    {
+      name: 'a modified file over the bound: its findings and those about no file are new',
+      fetched: { blobs: without('b.js'), unread: new Set(['b.js']), unreadReason: 'over the bound' },
+      isNew: [false, true, false, false, true],
+      inBase: { 'a.js': true, 'b.js': false, 'd.js': true },
+    },
+    {
+      name: 'a deleted file not read: every finding is new',
+      fetched: { blobs: without('d.js'), unread: new Set(['d.js']) },
+      isNew: [true, true, true, true, true],
+      inBase: { 'd.js': false },
+    },
+    {
+      name: 'a partial file list: findings in files it does not name are new',
+      fetched: { partial: true },
+      isNew: [false, false, false, true, true],
+      inBase: { 'a.js': true },
+    },
+  ];
+  it.each(cases)('$name', async ({ fetched, isNew, inBase }) => {
+    const found = [finding('a.js'), finding('b.js'), finding('n.js'), finding('u.js'), finding(null)];
+    const workspace = head();
+    let seen: Workspace | undefined;
+    const result = await judgeChange(
+      found,
+      {
+        scope: 'new',
+        fetchedBase: {
+          commit: 'c'.repeat(40),
+          files,
+          blobs: all,
+          unread: new Set(),
+          partial: false,
+          ...fetched,
+        },
+      },
+      {
+        head: workspace,
+        include: [],
+        exclude: [],
+        exempt: new Set(),
+        alwaysNew: new Set(),
+        evaluateBase: async (base) => {
+          seen = base;
+          return new Map(found.map((f) => [f.fingerprint, undefined]));
+        },
+      },
+    );
+    expect(result.judged).toMatchObject({ method: 'base-tree', commit: 'c'.repeat(40), source: 'api' });
+    expect(found.map((f) => f.isNew)).toEqual(isNew);
+    expect(result.counts.new).toBe(isNew.filter(Boolean).length);
+    for (const [p, has] of Object.entries(inBase)) expect([p, seen!.has(p)]).toEqual([p, has]);
+    if (seen!.has('a.js')) expect(seen!.read('a.js')).toMatchObject({ kind: 'text', text: 'a1\n' });
+    if (seen!.has('d.js')) expect(seen!.read('d.js')).toMatchObject({ kind: 'text', text: 'guard\n' });
   });
 });
 

@@ -243,7 +243,8 @@ describe('3. a shallow checkout', () => {
         /file=\.controlgate\.yml,line=2,.*::Policy change: fail-on is raised from high to never\./,
       ),
     );
-    // One request for the base commit's tree, one per policy file it has.
+    // One request for the base commit's tree, one per policy file it has, then one per changed file
+    // not read yet (the base tree that judges new findings; the changed config was read already).
     expect(fake.log().filter((l) => l.includes('/git/'))).toEqual([
       `GET ${R}/git/trees/${repo.baseSha}?recursive=1`,
       ...(
@@ -252,6 +253,7 @@ describe('3. a shallow checkout', () => {
           'policy/debug-backdoor.yml',
           'policy/plain-http.yml',
           'policy/security-todo.yml',
+          'src/app.js',
         ] as const
       ).map((f) => `GET ${R}/git/blobs/${blobSha(base[f]!)}`),
     ]);
@@ -267,12 +269,107 @@ describe('3. a shallow checkout', () => {
     const r = await run(clone, { base: repo.baseSha, head: repo.headSha }, { token: TOKEN, rules: 'policy' });
     expect(r.code).toBe(0);
     expect(annotations(r).filter((l) => l.includes('inline ignore'))).toEqual([]);
-    // The tree, the config, and the one changed file whose head holds an ignore (not src/app.js).
+    // The tree, the config, the one changed file whose head holds an ignore, then the other changed
+    // file for the base tree (the first is read once).
     expect(fake.log().filter((l) => l.includes('/git/'))).toEqual([
       `GET ${R}/git/trees/${repo.baseSha}?recursive=1`,
       `GET ${R}/git/blobs/${blobSha(KEEP_POLICY)}`,
       `GET ${R}/git/blobs/${blobSha(IGNORED_KEY)}`,
+      `GET ${R}/git/blobs/${blobSha('ok();\n')}`,
     ]);
+  });
+
+  /** A depth-1 clone of the head of a pull request from `base` to `head`, and the API's view of it. */
+  function shallowOf(base: Record<string, string>, head: Record<string, string | null>) {
+    const repo = prRepo(base, head);
+    const clone = path.join(makeTree({}), 'checkout');
+    execFileSync('git', ['clone', '-q', '--depth', '1', '--branch', 'feature', `file://${repo.dir}`, clone]);
+    fake.state.files = apiFiles(repo);
+    fake.addCommit(repo.baseSha, {
+      ...Object.fromEntries(
+        repo
+          .git('ls-tree', '-r', '--name-only', repo.baseSha)
+          .split('\n')
+          .filter(Boolean)
+          .map((f) => [f, repo.git('show', `${repo.baseSha}:${f}`)]),
+      ),
+    });
+    return { repo, clone };
+  }
+
+  const TRIGGER_WORKFLOW = [
+    'on: pull_request',
+    'permissions:',
+    '  contents: read',
+    'jobs:',
+    '  b:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683',
+    '        with:',
+    `          ref: ${'${{'} github.event.pull_request.head.sha }}`,
+    '          persist-credentials: false',
+    '      - run: npm install && npm test',
+    '        env:',
+    `          NPM_TOKEN: ${'${{'} secrets.NPM_TOKEN }}`,
+    '',
+  ].join('\n');
+
+  it('judges new findings by the base tree read through the API: a one-line trigger change fails the gate', async () => {
+    const { repo, clone } = shallowOf(
+      {
+        '.controlgate.yml': onlyRulesConfig(['policy-change', 'workflow-dangerous-trigger']),
+        '.github/workflows/ci.yml': TRIGGER_WORKFLOW,
+      },
+      {
+        '.github/workflows/ci.yml': TRIGGER_WORKFLOW.replace(
+          'on: pull_request\n',
+          'on: pull_request_target\n',
+        ),
+      },
+    );
+    const r = await run(
+      clone,
+      { base: repo.baseSha, head: repo.headSha },
+      { token: TOKEN, 'json-file': 'report.json' },
+    );
+    // The finding sits on the `ref:` line, which the change does not touch: only the base tells it new.
+    expect(r.code).toBe(1);
+    expect(commandLines(r, 'error').at(-1)).toBe(
+      '::error::controlgate gate failed: 1 new open finding at or above "high" (1 critical)',
+    );
+    const report = JSON.parse(readFileSync(path.join(clone, 'report.json'), 'utf8'));
+    expect(
+      report.findings.map((f: { ruleId: string; isNew: boolean; location: { startLine: number } }) => [
+        f.ruleId,
+        f.isNew,
+        f.location.startLine,
+      ]),
+    ).toEqual([['workflow-dangerous-trigger', true, 10]]);
+    expect(r.stdout).toContain(
+      'controlgate: the base versions of 1 changed file were read through the GitHub API (1 request): new findings are judged by the base tree',
+    );
+    expect(r.stdout).toMatch(
+      /new versus existing \(base tree [0-9a-f]{12}, its changed files read through the GitHub API\): 1 new, 0 existing/,
+    );
+  });
+
+  it('keeps an unchanged finding of a touched line existing, as the base tree shows it', async () => {
+    // The line holding the finding is rewritten (a comment added): the changed lines alone would call it new.
+    const { repo, clone } = shallowOf(
+      { 'src/app.js': 'const a = DEBUG_BACKDOOR;\nok();\n' },
+      { 'src/app.js': 'const a = DEBUG_BACKDOOR; // unchanged switch\nok(1);\n' },
+    );
+    const r = await run(
+      clone,
+      { base: repo.baseSha, head: repo.headSha },
+      { token: TOKEN, rules: 'policy', 'json-file': 'report.json' },
+    );
+    const report = JSON.parse(readFileSync(path.join(clone, 'report.json'), 'utf8'));
+    expect(report.findings.map((f: { ruleId: string; isNew: boolean }) => [f.ruleId, f.isNew])).toEqual([
+      ['debug-backdoor', false],
+    ]);
+    expect(r.code).toBe(0);
   });
 
   it('fails closed when the base commit cannot be read at all', async () => {
