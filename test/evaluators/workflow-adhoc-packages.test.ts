@@ -620,6 +620,23 @@ describe('workflow.adhoc-packages: a job that deploys a site, or pushes while it
       ['low/rule'],
     ],
     ['a secret and no push', bump(PAT, '      - run: gh pr list\n'), ['low/rule']],
+    // An action that commits and pushes a branch for a pull request, given the secret: medium.
+    [
+      'a pull request opened with a secret of its own',
+      bump(
+        '',
+        "      - uses: peter-evans/create-pull-request@v7\n        with: { token: '${{ secrets.BOT_PAT }}' }\n",
+      ),
+      ['medium/rule'],
+    ],
+    [
+      'a pull request opened with the job token',
+      bump(
+        '',
+        "      - uses: peter-evans/create-pull-request@v7\n        with: { token: '${{ secrets.GITHUB_TOKEN }}' }\n",
+      ),
+      ['low/rule'],
+    ],
   ])('%s', async (_name, workflow, expected) => {
     const found = await findingsOf({ [W]: workflow });
     expect(found.map((f) => f.replace(/^\d+:\d+ (\S+) .*$/, '$1'))).toEqual(expected);

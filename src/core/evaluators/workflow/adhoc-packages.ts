@@ -8,7 +8,13 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { type Command, commandsOf, type Word } from './commands.js';
 import { laterPusher } from './fix-checkout.js';
-import { deploysSite, opensPullRequest, publishes, publishingJobs } from './publishing.js';
+import {
+  deploysSite,
+  opensPullRequest,
+  PULL_REQUEST_ACTIONS,
+  publishes,
+  publishingJobs,
+} from './publishing.js';
 import { actionPathOf, input, sameOwner, stepLabel } from './shared.js';
 
 /** Python project tools, the commands of theirs that install from a lockfile, and that lockfile (at the root). */
@@ -852,6 +858,11 @@ function pushesWithSecret(
     if (secret) break;
   }
   if (!secret) return undefined;
-  const pusher = laterPusher(workspace, job.steps, step, false);
+  // An action that commits and pushes a branch to open a pull request pushes too.
+  const pusher =
+    laterPusher(workspace, job.steps, step, false) ??
+    job.steps
+      .slice(job.steps.indexOf(step) + 1)
+      .find((s) => PULL_REQUEST_ACTIONS.has(actionPathOf(s.uses) ?? ''));
   return pusher ? { secret, step: `step "${stepLabel(pusher)}"` } : undefined;
 }

@@ -226,7 +226,7 @@ export function pullRequestsOnly(workflow: Workflow): boolean {
 }
 
 /** Actions that open a pull request with the job's changes (`owner/repo`, lower case). */
-const PULL_REQUEST_ACTIONS = new Set([
+export const PULL_REQUEST_ACTIONS: ReadonlySet<string> = new Set([
   'peter-evans/create-pull-request',
   'gr2m/create-or-update-pull-request-action',
   'repo-sync/pull-request',
