@@ -1419,6 +1419,24 @@ spec:
       'kept',
     ],
     [
+      'a strategic-merge patch of it that keeps replicas at 0',
+      {
+        'base/kustomization.yaml': kustomization('patches:\n  - path: ha.yaml\n'),
+        'base/ha.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: off\nspec:\n  replicas: 0\n  template:\n    spec:\n      containers: [{name: a, env: [{name: N, value: "2"}]}]\n',
+      },
+      'low',
+    ],
+    [
+      'a JSON 6902 patch of it that sets /spec/replicas to 0',
+      {
+        'base/kustomization.yaml': kustomization(
+          'patches:\n  - target: {kind: Deployment, name: off}\n    patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 0\n',
+        ),
+      },
+      'low',
+    ],
+    [
       'a patch that scales another workload',
       {
         'base/kustomization.yaml': kustomization(

@@ -179,20 +179,50 @@ function kustomizePatchedReplicas(ws: Workspace, scaled: ScaledNames): void {
     const merge = doc.patchesStrategicMerge;
     for (const entry of Array.isArray(merge) ? merge : []) {
       const text = content(entry);
-      if (text !== undefined && MENTIONS_REPLICAS.test(text)) objectsOf(text);
+      if (text !== undefined && MENTIONS_REPLICAS.test(text) && !setsOnlyZero(text)) objectsOf(text);
     }
     for (const key of ['patches', 'patchesJson6902']) {
       const list = doc[key];
       for (const entry of Array.isArray(list) ? list : []) {
         if (!isMap(entry)) continue;
         const text = content(entry.patch) ?? content(entry.path);
-        if (text === undefined || !MENTIONS_REPLICAS.test(text)) continue;
+        if (text === undefined || !MENTIONS_REPLICAS.test(text) || setsOnlyZero(text)) continue;
         if (isMap(entry.target)) addTargetName(scaled, entry.target.name);
         else if (entry.target !== undefined) scaled.all = true;
         else objectsOf(text);
       }
     }
   }
+}
+
+/**
+ * Whether a patch sets the replica count only to `0` (`replicas: 0`, or JSON 6902 operations on a
+ * `replicas` path whose `value` is 0): it scales nothing up. A patch that cannot be read, or sets any
+ * other value, may.
+ */
+function setsOnlyZero(text: string): boolean {
+  const patch = parseYaml(text);
+  if (!patch.ok) return false;
+  const values: unknown[] = [];
+  const visit = (node: unknown, depth: number): void => {
+    if (depth > 64) {
+      values.push(undefined);
+      return;
+    }
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item, depth + 1);
+      return;
+    }
+    if (!isMap(node)) return;
+    if (typeof node.path === 'string' && /replicas/.test(node.path) && 'value' in node)
+      values.push(node.value);
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'replicas') values.push(value);
+      else visit(value, depth + 1);
+    }
+  };
+  for (const d of patch.documents) visit(d.value, 0);
+  return values.length > 0 && values.every((v) => v === 0);
 }
 
 /** Workflows, actions and the scripts and task files a deployment runs `kubectl` from. */
