@@ -1484,6 +1484,11 @@ spec:
       'low',
     ],
     [
+      'a script scales another workload by a count in a variable',
+      { 'scripts/up.sh': 'kubectl scale deployment ui -n $NS --replicas=$DESIRED\n' },
+      'low',
+    ],
+    [
       'a script scales another workload',
       { 'scripts/up.sh': 'kubectl scale deployment/other --replicas=3\n' },
       'low',

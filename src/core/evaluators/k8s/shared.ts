@@ -268,10 +268,7 @@ function commandReplicas(ws: Workspace, scaled: ScaledNames): void {
       const words = command.trim().split(/\s+/);
       for (let i = 0; i < words.length; i++) {
         const word = words[i]!.replace(/^["']|["']$/g, '');
-        if (
-          /\$|\{\{|%|`/.test(word) ||
-          /^(?:-l|--selector|--all|-f|--filename|-k|--kustomize)(?:=|$)/.test(word)
-        ) {
+        if (/^(?:-l|--selector|--all|-f|--filename|-k|--kustomize)(?:=|$)/.test(word)) {
           scaled.all = true;
           continue;
         }
@@ -279,7 +276,12 @@ function commandReplicas(ws: Workspace, scaled: ScaledNames): void {
           i++;
           continue;
         }
+        // Other options (the count, `--namespace=$NS`) name no workload, whatever their value.
         if (word.startsWith('-')) continue;
+        if (/\$|\{\{|%|`/.test(word)) {
+          scaled.all = true;
+          continue;
+        }
         scaled.names.add(word.slice(word.lastIndexOf('/') + 1));
       }
     }
