@@ -7,7 +7,12 @@
 
 import path from 'node:path';
 import { runsHere } from './evaluators/workflow/callers.js';
-import { composeReferences, deployedStack, namesDeployedEnvironment } from './parsers/compose.js';
+import {
+  composeReferences,
+  deployedStack,
+  namesDeployedEnvironment,
+  pathNotDeployed,
+} from './parsers/compose.js';
 import { builtOnlyFor, kustomizeListings } from './parsers/k8s-files.js';
 import { TERRAFORM_GLOBS } from './parsers/terraform.js';
 import { ACTION_GLOBS, readWorkflowSource, WORKFLOW_GLOBS } from './parsers/workflow.js';
@@ -364,10 +369,17 @@ const VENDORED_RELEASE_MAX_SEVERITY: Severity = 'medium';
  * of file names it: a kustomization (its resources, bases, components), a Terraform module call, a
  * compose file (include, extends, build), or a workflow or action (see {@link pathUses}).
  */
+/** The Dockerfile a build context (`ctx`) builds with (`dockerfile`, relative to the context). */
+function buildDockerfile(ctx: string, dockerfile: string): string {
+  return path.posix.normalize(path.posix.join(ctx, dockerfile));
+}
+
 interface PathUse {
   from: string;
   to: string;
   by: 'kustomize' | 'terraform' | 'compose' | 'workflow';
+  /** A compose build's context (`to`): the Dockerfile it builds with, from the context. */
+  dockerfile?: string;
 }
 
 /** A relative path as written in `from` (`./lib/app`, `../x`), resolved from its folder; undefined outside the tree. */
@@ -406,7 +418,9 @@ function pathUses(workspace: Workspace): readonly PathUse[] {
       if (text === undefined || !text.includes('source')) continue;
       for (const m of text.matchAll(TERRAFORM_LOCAL_SOURCE)) add(file, m[1], 'terraform');
     }
-    for (const { from, to } of composeReferences(workspace)) uses.push({ from, to, by: 'compose' });
+    for (const { from, to, dockerfile } of composeReferences(workspace)) {
+      uses.push({ from, to, by: 'compose', ...(dockerfile ? { dockerfile } : {}) });
+    }
     for (const file of workspace.glob([...WORKFLOW_GLOBS, ...ACTION_GLOBS])) {
       const text = workspace.text(file);
       if (text === undefined) continue;
@@ -595,12 +609,18 @@ export function testPathContext(
   // material, whatever its folder is named: a root kustomization lists `fixtures/pod.yaml`, a root
   // module calls `source = "./examples/sg"`, a root compose file includes `examples/compose.yaml`.
   // Only what deploys counts (kustomizations, Terraform module calls, compose files): a workflow
-  // that runs the tests in `test/` (`working-directory: test/e2e`) uses them as tests.
+  // that runs the tests in `test/` (`working-directory: test/e2e`) uses them as tests, and so does a
+  // compose file named for a test, CI or development stack (`docker-compose.test.yml` building
+  // `tests/`), which the compose rules judge no deployment either.
   let deployed: ((path: string) => boolean) | undefined;
   const deployedFromOutside = (path: string): boolean => {
     if (workspace === undefined) return false;
+    // A build context deploys the Dockerfile it builds with, not every file of its folder (a test
+    // image's Dockerfile under `app/tests/` beside the app's own).
     deployed ??= usedFrom(
-      pathUses(workspace).filter((u) => u.by !== 'workflow'),
+      pathUses(workspace)
+        .filter((u) => u.by !== 'workflow' && !(u.by === 'compose' && pathNotDeployed(u.from) !== undefined))
+        .map((u) => (u.dockerfile === undefined ? u : { ...u, to: buildDockerfile(u.to, u.dockerfile) })),
       matcher,
     );
     return deployed(path);

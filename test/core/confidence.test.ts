@@ -873,6 +873,36 @@ describe('a file under a test or example path that the repository deploys from o
       compose,
       'kept',
     ],
+    // A compose file named for a test stack, which the compose rules judge no deployment, builds
+    // the test's image as a test does.
+    [
+      'a test image a compose file named for tests builds',
+      {
+        'app/tests/Dockerfile': 'FROM node:22.11.0\nCMD ["npm", "test"]\n',
+        'app/docker-compose.test.yml': 'services:\n  sut:\n    build: ./tests/\n',
+      },
+      'dockerfile-root-user',
+      'low',
+    ],
+    [
+      "a test image beside the app's own, in the folder the root compose file builds",
+      {
+        'app/Dockerfile': 'FROM node:22.11.0\nUSER node\nCMD ["node", "server.js"]\n',
+        'app/tests/Dockerfile': 'FROM node:22.11.0\nCMD ["npm", "test"]\n',
+        'compose.yaml': 'services:\n  app:\n    build: ./app\n',
+      },
+      'dockerfile-root-user',
+      'low',
+    ],
+    [
+      'a test image the root compose file builds',
+      {
+        'app/tests/Dockerfile': 'FROM node:22.11.0\nCMD ["npm", "test"]\n',
+        'compose.yaml': 'services:\n  app:\n    build: ./app/tests/\n',
+      },
+      'dockerfile-root-user',
+      'kept',
+    ],
     // A workflow that runs the tests from their folder uses them as tests.
     [
       'a test stack a workflow starts from its folder',

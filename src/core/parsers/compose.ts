@@ -157,6 +157,8 @@ export interface ComposeReference {
   from: string;
   to: string;
   key: 'include' | 'extends' | 'build';
+  /** A build's Dockerfile, from its context (`build.dockerfile`, else `Dockerfile`). */
+  dockerfile?: string;
 }
 
 /**
@@ -173,13 +175,19 @@ export function composeReferences(workspace: Workspace): readonly ComposeReferen
       if (text === undefined) continue;
       const parsed = parseYaml(text, undefined, COMPOSE_YAML);
       if (!parsed.ok) continue;
-      const add = (key: ComposeReference['key'], ref: unknown) => {
+      const add = (key: ComposeReference['key'], ref: unknown, dockerfile?: unknown) => {
         if (typeof ref !== 'string' || ref.trim() === '' || /^[a-z][\w+.-]*:|^\/|[$*{]/i.test(ref.trim()))
           return;
         const to = path.posix
           .normalize(path.posix.join(path.posix.dirname(from), ref.trim()))
           .replace(/\/+$/, '');
-        if (to !== '.' && to !== '..' && !to.startsWith('../')) out.push({ from, to, key });
+        if (to === '.' || to === '..' || to.startsWith('../')) return;
+        if (key !== 'build') out.push({ from, to, key });
+        else {
+          const file =
+            typeof dockerfile === 'string' && dockerfile.trim() !== '' ? dockerfile.trim() : 'Dockerfile';
+          out.push({ from, to, key, dockerfile: file });
+        }
       };
       for (const document of parsed.documents) {
         const root = document.value;
@@ -193,7 +201,7 @@ export function composeReferences(workspace: Workspace): readonly ComposeReferen
           if (!isMap(service)) continue;
           if (isMap(service.extends)) add('extends', service.extends.file);
           if (typeof service.build === 'string') add('build', service.build);
-          else if (isMap(service.build)) add('build', service.build.context ?? '.');
+          else if (isMap(service.build)) add('build', service.build.context ?? '.', service.build.dockerfile);
         }
       }
     }
@@ -481,7 +489,7 @@ export function notDeployedService(service: ComposeService): string | undefined 
  * A path that also names a deployed environment (`docker-compose.prod_tests.yml`, `ci/staging/`) is
  * no development, test or CI stack by its words.
  */
-function pathNotDeployed(file: string): string | undefined {
+export function pathNotDeployed(file: string): string | undefined {
   const name = file.slice(file.lastIndexOf('/') + 1).toLowerCase();
   const words = name.split(/[.\-_]+/);
   const word = words.find((w) => EXAMPLE_WORDS.has(w));
