@@ -618,6 +618,24 @@ ${download}      - run: gh release create v1 dist/*
       undefined,
     ],
     [
+      'uploaded under a matrix name the download pattern takes',
+      `        with: { name: "bin-\${{ matrix.os }}", path: dist }\n`,
+      '        with: { pattern: "bin-*" }\n',
+      undefined,
+    ],
+    [
+      'uploaded under a matrix name of another kind',
+      `        with: { name: "coverage-\${{ matrix.os }}", path: cov }\n`,
+      '        with: { pattern: "bin-*" }\n',
+      'medium',
+    ],
+    [
+      'uploaded under a matrix name that is not the downloaded one',
+      `        with: { name: "coverage-\${{ matrix.os }}", path: cov }\n`,
+      '        with: { name: bin-linux }\n',
+      'medium',
+    ],
+    [
       'another artifact downloaded',
       '        with: { name: docs, path: site }\n',
       '        with: { name: bin }\n',

@@ -171,7 +171,7 @@ export function publishingJobs(
       if (seen.has(up)) continue;
       seen.add(up);
       queue.push(...needsOf(up));
-      const fed = uploadsOf(up).some((name) => name.includes('${{') || downloads.some((d) => d(name)));
+      const fed = uploadsOf(up).some((name) => downloads.some((d) => d(name)));
       if (!out.has(up) && fed) add(up);
     }
   };
@@ -200,9 +200,41 @@ function downloadOf(step: Step): ((name: string) => boolean)[] {
   const name = input(step, 'name')?.value;
   const pattern = input(step, 'pattern')?.value;
   const any = (v: unknown) => typeof v !== 'string' || v.includes('${{');
-  if (name !== undefined) return [any(name) ? () => true : (n) => n === name];
-  if (pattern !== undefined) return [any(pattern) ? () => true : picomatch(String(pattern), { dot: true })];
+  if (name !== undefined) {
+    if (any(name)) return [() => true];
+    const wanted = String(name);
+    return [(n) => (n.includes('${{') ? mayBe(n, wanted, wanted) : n === wanted)];
+  }
+  if (pattern !== undefined) {
+    if (any(pattern)) return [() => true];
+    const glob = String(pattern);
+    const test = picomatch(glob, { dot: true });
+    const [head, tail] = literalEnds(glob, /[*?[\]{}!()]/);
+    return [(n) => (n.includes('${{') ? mayBe(n, head, tail) : test(n))];
+  }
   return [() => true];
+}
+
+/** The literal start and end of a text, before the first and after the last match of `special`. */
+function literalEnds(text: string, special: RegExp): [string, string] {
+  const global = new RegExp(special.source, 'g');
+  const at = [...text.matchAll(global)].map((m) => m.index);
+  if (at.length === 0) return [text, text];
+  const last = at.at(-1)!;
+  return [text.slice(0, at[0]), text.slice(last + 1)];
+}
+
+/**
+ * Whether an artifact name written with expressions (`coverage-${{ matrix.os }}`) may be one whose
+ * literal start is `head` and end is `tail`: the name's own literal start and end must agree with them
+ * (one a prefix of the other, one a suffix of the other). Whatever the expressions give, a name
+ * starting `coverage-` never matches `dist-*`.
+ */
+function mayBe(template: string, head: string, tail: string): boolean {
+  const start = template.slice(0, template.indexOf('${{'));
+  const end = template.slice(template.lastIndexOf('}}') + 2);
+  const agrees = (a: string, b: string, f: (x: string, y: string) => boolean) => f(a, b) || f(b, a);
+  return agrees(start, head, (x, y) => x.startsWith(y)) && agrees(end, tail, (x, y) => x.endsWith(y));
 }
 
 /**
