@@ -1410,10 +1410,38 @@ spec:
       'kept',
     ],
     [
-      'a patch by label selector that sets replicas (it may target any workload)',
+      'a patch by a label selector that selects it sets replicas',
       {
         'base/kustomization.yaml': kustomization(
-          'patches:\n  - target: {labelSelector: "tier=web"}\n    patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 3\n',
+          'patches:\n  - target: {kind: Deployment, labelSelector: "tier=web"}\n    patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 3\n',
+        ),
+        'base/off.yaml': workload('off', 0).replace('  name: off\n', '  name: off\n  labels: {tier: web}\n'),
+      },
+      'kept',
+    ],
+    [
+      'a patch by a label selector that selects other workloads sets replicas',
+      {
+        'base/kustomization.yaml': kustomization(
+          'patches:\n  - target: {kind: Deployment, labelSelector: "tier=web"}\n    patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 3\n',
+        ),
+      },
+      'low',
+    ],
+    [
+      'a patch by a set-based selector sets replicas (it may select any workload)',
+      {
+        'base/kustomization.yaml': kustomization(
+          'patches:\n  - target: {labelSelector: "tier in (web, api)"}\n    patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 3\n',
+        ),
+      },
+      'kept',
+    ],
+    [
+      'a patch of every Deployment sets replicas',
+      {
+        'base/kustomization.yaml': kustomization(
+          'patches:\n  - target: {kind: Deployment}\n    patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 3\n',
         ),
       },
       'kept',

@@ -125,7 +125,46 @@ export const IDLE_NOTE =
 interface ScaledNames {
   names: Set<string>;
   patterns: RegExp[];
+  /** Patch targets by label selector (and kind): the workloads whose labels they select. */
+  selectors: { kind?: string; labels: Map<string, string> }[];
   all: boolean;
+}
+
+/**
+ * A kustomize target without a name: by an equality label selector (`app=web,tier in ...` is not
+ * one) and perhaps a kind, it scales the workloads it selects; any other target may scale any.
+ */
+function addTargetSelector(scaled: ScaledNames, target: Record<string, unknown>): void {
+  const selector = target.labelSelector;
+  const kind = typeof target.kind === 'string' ? { kind: target.kind } : {};
+  if (selector === undefined && target.annotationSelector === undefined) {
+    // By kind alone (or nothing): every workload of that kind.
+    scaled.selectors.push({ ...kind, labels: new Map() });
+    return;
+  }
+  if (typeof selector !== 'string' || selector.trim() === '' || target.annotationSelector !== undefined) {
+    scaled.all = true;
+    return;
+  }
+  const labels = new Map<string, string>();
+  for (const term of selector.split(',')) {
+    const m = /^\s*([\w./-]+)\s*==?\s*([\w.-]*)\s*$/.exec(term);
+    if (!m) {
+      scaled.all = true;
+      return;
+    }
+    labels.set(m[1]!, m[2]!);
+  }
+  scaled.selectors.push({ ...kind, labels });
+}
+
+/** Whether a label selector of a patch's target selects `object` (its kind, and every label). */
+function selects(selector: ScaledNames['selectors'][number], object: K8sObject): boolean {
+  if (selector.kind !== undefined && selector.kind !== object.kind) return false;
+  const meta = isMap(object.node.value.metadata) ? object.node.value.metadata : undefined;
+  const labels = meta && isMap(meta.labels) ? meta.labels : {};
+  for (const [key, value] of selector.labels) if (String(labels[key] ?? '\u0000') !== value) return false;
+  return true;
 }
 
 const MENTIONS_REPLICAS = /\breplicas\b/;
@@ -187,8 +226,10 @@ function kustomizePatchedReplicas(ws: Workspace, scaled: ScaledNames): void {
         if (!isMap(entry)) continue;
         const text = content(entry.patch) ?? content(entry.path);
         if (text === undefined || !MENTIONS_REPLICAS.test(text) || setsOnlyZero(text)) continue;
-        if (isMap(entry.target)) addTargetName(scaled, entry.target.name);
-        else if (entry.target !== undefined) scaled.all = true;
+        if (isMap(entry.target)) {
+          if (entry.target.name !== undefined) addTargetName(scaled, entry.target.name);
+          else addTargetSelector(scaled, entry.target);
+        } else if (entry.target !== undefined) scaled.all = true;
         else objectsOf(text);
       }
     }
@@ -311,7 +352,12 @@ function idleWorkloads(workspace: Workspace): Map<K8sObject, string> {
     const scaled = new Set(
       objects.flatMap(scaleTarget).map((key) => key.slice(0, key.lastIndexOf('\u0000'))),
     );
-    const overlaid: ScaledNames = { names: kustomizeReplicas(workspace), patterns: [], all: false };
+    const overlaid: ScaledNames = {
+      names: kustomizeReplicas(workspace),
+      patterns: [],
+      selectors: [],
+      all: false,
+    };
     kustomizePatchedReplicas(workspace, overlaid);
     commandReplicas(workspace, overlaid);
     if (overlaid.all) return idle;
@@ -319,6 +365,7 @@ function idleWorkloads(workspace: Workspace): Map<K8sObject, string> {
       const name = object.name ?? '';
       if (scaled.has(`${object.kind}\u0000${name}`) || overlaid.names.has(name)) continue;
       if (overlaid.patterns.some((p) => p.test(name))) continue;
+      if (overlaid.selectors.some((selector) => selects(selector, object))) continue;
       idle.set(object, IDLE_NOTE);
     }
     return idle;
