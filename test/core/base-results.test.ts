@@ -360,8 +360,13 @@ describe('base results', () => {
     });
     let results: BaseResults | undefined;
     await runCheck({ root: repo.dir, now: NOW, collectBaseResults: (r) => (results = r) });
+    // The manifests, and the scripts that may apply them to a throw-away kind cluster.
     expect(results?.rules['k8s-privileged-container']?.inputs.screened).toEqual([
       { patterns: ['**/*.yaml', '**/*.yml', '**/*.json'], screen: 'k8s-manifest' },
+      {
+        patterns: ['**/Makefile', '**/makefile', '**/GNUmakefile', '**/*.mk', '**/*.sh', '**/*.bash'],
+        screen: 'k8s-cluster-scripts',
+      },
     ]);
     repo.commit(change);
     const taken = vi.spyOn(RuleRun.prototype, 'reuseResults');
