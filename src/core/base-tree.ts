@@ -471,23 +471,26 @@ export function fetchedBaseWorkspace(
     listing: removed.length > 0 || deleted.length > 0,
     presence: new Set([...removed, ...deleted]),
   };
-  const listed = new Set(fetched.files.map((f) => f.path));
   const partial = fetched.partial;
+  // A file whose base was not read, or a changed file the partial list does not name, may change
+  // what the rules find in any other file (a Makefile that makes a manifest test material, a
+  // workflow that deploys a folder): the base tree differs from the real base somewhere unknown, so
+  // no finding can be told existing.
+  const unread = unreadHere.size + (unreadDeletion ? 1 : 0);
   const unknown: BaseUnknown | undefined =
-    unreadDeletion || unreadHere.size > 0 || partial
+    unread > 0 || partial
       ? {
-          covers: (p) =>
-            unreadDeletion || p === undefined || unreadHere.has(p) || (partial && !listed.has(p)),
-          reason: [
-            unreadHere.size + (unreadDeletion ? 1 : 0) > 0
-              ? `the base of ${fetched.unread.size} changed file${fetched.unread.size === 1 ? ' was' : 's were'} not read${fetched.unreadReason ? ` (${fetched.unreadReason})` : ''}${unreadDeletion ? ', a deleted one among them: every finding counts as new' : ': findings in them count as new'}`
+          covers: () => true,
+          reason: `${[
+            unread > 0
+              ? `the base of ${fetched.unread.size} changed file${fetched.unread.size === 1 ? ' was' : 's were'} not read${fetched.unreadReason ? ` (${fetched.unreadReason})` : ''}`
               : '',
-            partial
-              ? 'the list of changed files is partial: findings in files it does not name count as new'
-              : '',
+            partial ? 'the list of changed files is partial' : '',
           ]
             .filter(Boolean)
-            .join('; '),
+            .join(
+              ', and ',
+            )}: what the base holds there could change what the rules find anywhere, so every finding counts as new`,
         }
       : undefined;
   return new BaseWorkspace(head, sorted, blobs, {
