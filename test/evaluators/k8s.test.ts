@@ -1370,6 +1370,11 @@ spec:
   const kustomization = (extra: string) => `resources: [off.yaml]\n${extra}`;
   const workflow = (run: string) =>
     `on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${run}\n`;
+  /** A base kustomization with `extra` and an overlay whose patch of `target` scales to 3. */
+  const overlay = (target: string, extra = '') => ({
+    'base/kustomization.yaml': kustomization(extra),
+    'prod/kustomization.yaml': `resources: [../base]\npatches:\n  - target: {kind: Deployment, ${target}}\n    patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 3\n`,
+  });
   it.each<[string, Record<string, string>, 'low' | 'kept']>([
     ['nothing scales it', {}, 'low'],
     [
@@ -1520,6 +1525,57 @@ spec:
       'a script scales another workload',
       { 'scripts/up.sh': 'kubectl scale deployment/other --replicas=3\n' },
       'low',
+    ],
+    // Kustomize matches a target's name as an anchored pattern, and selects the resources of a base
+    // as built: with the labels and the name prefix or suffix the base's kustomization gives them.
+    ['an overlay patch whose target name is a pattern with a dot ("of.")', overlay('name: "of."'), 'kept'],
+    ['an overlay patch whose target name is a pattern that does not match it', overlay('name: "x.f"'), 'low'],
+    [
+      "an overlay patch by a label the base's commonLabels adds",
+      overlay('labelSelector: "tier=edge"', 'commonLabels: {tier: edge}\n'),
+      'kept',
+    ],
+    [
+      "an overlay patch by a label the base's labels pairs add",
+      overlay('labelSelector: "tier=edge"', 'labels:\n  - pairs: {tier: edge}\n'),
+      'kept',
+    ],
+    [
+      'an overlay patch by a label no kustomization adds',
+      overlay('labelSelector: "tier=edge"', 'commonLabels: {tier: web}\n'),
+      'low',
+    ],
+    [
+      "an overlay patch of the name the base's namePrefix gives",
+      overlay('name: prod-off', 'namePrefix: prod-\n'),
+      'kept',
+    ],
+    [
+      "an overlay patch of the name the base's nameSuffix gives",
+      overlay('name: off-v2', 'nameSuffix: -v2\n'),
+      'kept',
+    ],
+    [
+      'an overlay patch of another workload with the same prefix',
+      overlay('name: prod-other', 'namePrefix: prod-\n'),
+      'low',
+    ],
+    [
+      'an autoscaler of the name the namePrefix gives',
+      {
+        'base/kustomization.yaml': kustomization('namePrefix: prod-\n'),
+        'prod/hpa.yaml':
+          'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  scaleTargetRef: {kind: Deployment, name: prod-off}\n  maxReplicas: 3\n',
+      },
+      'kept',
+    ],
+    [
+      'a script scales the name the namePrefix gives',
+      {
+        'base/kustomization.yaml': kustomization('namePrefix: prod-\n'),
+        'scripts/up.sh': 'kubectl scale deployment/prod-off --replicas=3\n',
+      },
+      'kept',
     ],
   ])('replicas: 0, and %s', async (_, extra, expected) => {
     const findings = await run(k8sSeccomp, {}, { 'base/off.yaml': workload('off', 0), ...extra });

@@ -158,13 +158,89 @@ function addTargetSelector(scaled: ScaledNames, target: Record<string, unknown>)
   scaled.selectors.push({ ...kind, labels });
 }
 
-/** Whether a label selector of a patch's target selects `object` (its kind, and every label). */
-function selects(selector: ScaledNames['selectors'][number], object: K8sObject): boolean {
+/**
+ * Whether a label selector of a patch's target selects `object` (its kind, and every label): by the
+ * labels of its manifest, or by those any kustomization adds (`added`, see {@link kustomizeRenames}),
+ * which kustomize sets on the resources it builds before an overlay's patches select them.
+ */
+function selects(
+  selector: ScaledNames['selectors'][number],
+  object: K8sObject,
+  added: ReadonlyMap<string, ReadonlySet<string>>,
+): boolean {
   if (selector.kind !== undefined && selector.kind !== object.kind) return false;
   const meta = isMap(object.node.value.metadata) ? object.node.value.metadata : undefined;
   const labels = meta && isMap(meta.labels) ? meta.labels : {};
-  for (const [key, value] of selector.labels) if (String(labels[key] ?? '\u0000') !== value) return false;
+  for (const [key, value] of selector.labels) {
+    if (String(labels[key] ?? '\u0000') !== value && !added.get(key)?.has(value)) return false;
+  }
   return true;
+}
+
+/**
+ * What the kustomizations of the repository change in the resources they build, whichever builds the
+ * workload: the labels they add (`commonLabels`, `labels[].pairs`) by key, and the name prefixes and
+ * suffixes (`namePrefix`, `nameSuffix`). A patch of an overlay selects the resources of its bases as
+ * built, with those labels and names; which kustomization builds which workload is not followed, so
+ * each is taken to apply to every workload (conservative: it only adds ways to select it).
+ */
+interface KustomizeRenames {
+  labels: Map<string, Set<string>>;
+  prefixes: Set<string>;
+  suffixes: Set<string>;
+}
+
+function kustomizeRenames(ws: Workspace): KustomizeRenames {
+  return ws.memo('k8s-kustomize-renames', '', () => {
+    const renames: KustomizeRenames = { labels: new Map(), prefixes: new Set(), suffixes: new Set() };
+    const addLabels = (map: unknown) => {
+      if (!isMap(map)) return;
+      for (const [key, value] of Object.entries(map)) {
+        if (value === null || typeof value === 'object') continue;
+        const values = renames.labels.get(key) ?? new Set<string>();
+        renames.labels.set(key, values.add(String(value)));
+      }
+    };
+    for (const file of ws.glob(KUSTOMIZATIONS)) {
+      const parsed = ws.yaml(file);
+      const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
+      if (!isMap(doc)) continue;
+      addLabels(doc.commonLabels);
+      for (const entry of Array.isArray(doc.labels) ? doc.labels : [])
+        if (isMap(entry)) addLabels(entry.pairs);
+      if (typeof doc.namePrefix === 'string' && doc.namePrefix !== '') renames.prefixes.add(doc.namePrefix);
+      if (typeof doc.nameSuffix === 'string' && doc.nameSuffix !== '') renames.suffixes.add(doc.nameSuffix);
+    }
+    return renames;
+  });
+}
+
+/** At most this many names a workload may have once built: beyond it, any name may be its. */
+const MAX_BUILT_NAMES = 512;
+
+/**
+ * The names a workload named `name` may have once kustomizations build it: its own, with the prefixes
+ * and suffixes of up to three nested kustomizations around it (an overlay's prefix goes before its
+ * base's). Undefined when there are too many to list.
+ */
+function builtNames(name: string, renames: KustomizeRenames): Set<string> | undefined {
+  const around = (parts: ReadonlySet<string>): string[] => {
+    let all = [''];
+    let level = [''];
+    for (let depth = 0; depth < 3 && parts.size > 0; depth++) {
+      level = level.flatMap((s) => [...parts].map((p) => p + s));
+      all = all.concat(level);
+      if (all.length > MAX_BUILT_NAMES) return all;
+    }
+    return all;
+  };
+  const prefixes = around(renames.prefixes);
+  // Every order of the parts is listed: appending or prepending each gives the same names.
+  const suffixes = around(renames.suffixes);
+  if (prefixes.length * suffixes.length > MAX_BUILT_NAMES) return undefined;
+  const names = new Set<string>();
+  for (const p of prefixes) for (const s of suffixes) names.add(p + name + s);
+  return names;
 }
 
 const MENTIONS_REPLICAS = /\breplicas\b/;
@@ -175,7 +251,9 @@ function addTargetName(scaled: ScaledNames, name: unknown): void {
     scaled.all = true;
     return;
   }
-  if (/^[\w.-]+$/.test(name)) {
+  // Only a name without a character that means something in a pattern (a `.` matches any) is taken
+  // as written.
+  if (/^[\w-]+$/.test(name)) {
     scaled.names.add(name);
     return;
   }
@@ -361,11 +439,19 @@ function idleWorkloads(workspace: Workspace): Map<K8sObject, string> {
     kustomizePatchedReplicas(workspace, overlaid);
     commandReplicas(workspace, overlaid);
     if (overlaid.all) return idle;
+    const renames = kustomizeRenames(workspace);
     for (const object of zero) {
       const name = object.name ?? '';
-      if (scaled.has(`${object.kind}\u0000${name}`) || overlaid.names.has(name)) continue;
-      if (overlaid.patterns.some((p) => p.test(name))) continue;
-      if (overlaid.selectors.some((selector) => selects(selector, object))) continue;
+      // Autoscalers, kustomize targets and kubectl name the workload as built: with the prefixes
+      // and suffixes it may get.
+      const names = builtNames(name, renames);
+      if (names === undefined) continue;
+      const scales = (n: string) =>
+        scaled.has(`${object.kind}\u0000${n}`) ||
+        overlaid.names.has(n) ||
+        overlaid.patterns.some((p) => p.test(n));
+      if ([...names].some(scales)) continue;
+      if (overlaid.selectors.some((selector) => selects(selector, object, renames.labels))) continue;
       idle.set(object, IDLE_NOTE);
     }
     return idle;
