@@ -508,7 +508,95 @@ describe('k8s.host-namespaces and k8s.host-path', () => {
       grade: ['low', 'low'],
       says: 'declares volume "etc" as a hostPath of the node\'s "/etc", but no container, init container or ephemeral container of the pod mounts it',
     },
-  ])('$name', async ({ mounts, grade, says }) => {
+    // A mount that a patch or a command adds to the workload is a mount: the grade is kept.
+    ...(
+      [
+        [
+          "a kustomization's JSON 6902 patch",
+          {
+            'kustomization.yaml':
+              'resources: [node.yaml]\npatches:\n  - target: {kind: Deployment, name: web}\n    patch: |-\n      - op: add\n        path: /spec/template/spec/containers/0/volumeMounts/-\n        value: {name: etc, mountPath: /host}\n',
+          },
+          'a patch of kustomization.yaml',
+        ],
+        [
+          "an overlay's strategic-merge patch file",
+          {
+            'base/kustomization.yaml': 'resources: [../node.yaml]\n',
+            'prod/kustomization.yaml': 'resources: [../base]\npatchesStrategicMerge: [mount.yaml]\n',
+            'prod/mount.yaml':
+              'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {spec: {containers: [{name: a, volumeMounts: [{name: etc, mountPath: /host}]}]}}}\n',
+          },
+          'a patch of prod/kustomization.yaml',
+        ],
+        [
+          "a patch whose target is the name the base's namePrefix gives",
+          {
+            'base/kustomization.yaml': 'resources: [../node.yaml]\nnamePrefix: prod-\n',
+            'prod/kustomization.yaml':
+              'resources: [../base]\npatches:\n  - target: {kind: Deployment, name: prod-web}\n    path: mount.json\n',
+            'prod/mount.json':
+              '[{"op": "add", "path": "/spec/template/spec/containers/0/volumeMounts", "value": [{"name": "etc", "mountPath": "/h"}]}]\n',
+          },
+          'a patch of prod/kustomization.yaml',
+        ],
+        [
+          'a Flux Kustomization whose inline patch mounts it',
+          {
+            'clusters/prod/app.yaml':
+              'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: app}\nspec:\n  path: ./\n  patches:\n    - target: {kind: Deployment, name: web}\n      patch: |\n        - op: add\n          path: /spec/template/spec/containers/0/volumeMounts\n          value: [{name: etc, mountPath: /h}]\n',
+          },
+          'clusters/prod/app.yaml',
+        ],
+        [
+          'a script that kubectl-patches the mount in',
+          {
+            'scripts/deploy.sh':
+              'kubectl patch deployment web --type json -p \'[{"op":"add","path":"/spec/template/spec/containers/0/volumeMounts","value":[{"name":"etc","mountPath":"/h"}]}]\'\n',
+          },
+          'scripts/deploy.sh',
+        ],
+      ] as const
+    ).map(([how, files, by]) => ({
+      name: `mounted by ${how}: kept`,
+      mounts: '      containers:\n        - name: a',
+      files,
+      grade: [undefined, undefined],
+      says: `declares volume "etc" as a hostPath of the node's "/etc", which no container of the manifest mounts but ${by} may`,
+    })),
+    // Mounts of other workloads, and patches of other workloads, are theirs.
+    ...(
+      [
+        [
+          'another workload mounts a volume of the same name',
+          {
+            'other.yaml':
+              'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: other}\nspec:\n  template:\n    spec:\n      containers: [{name: o, volumeMounts: [{name: etc, mountPath: /e}]}]\n      volumes: [{name: etc, configMap: {name: etc}}]\n',
+          },
+        ],
+        [
+          "a kustomization's patch mounts it in another workload",
+          {
+            'kustomization.yaml':
+              'resources: [node.yaml]\npatches:\n  - target: {kind: Deployment, name: api}\n    patch: |-\n      - op: add\n        path: /spec/template/spec/containers/0/volumeMounts\n        value: [{name: etc, mountPath: /host}]\n',
+          },
+        ],
+        [
+          "a kustomization's patch of it that changes its image only",
+          {
+            'kustomization.yaml':
+              'resources: [node.yaml]\npatches:\n  - target: {kind: Deployment, name: web}\n    patch: |-\n      - op: replace\n        path: /spec/template/spec/containers/0/image\n        value: app:2\n',
+          },
+        ],
+      ] as const
+    ).map(([how, files]) => ({
+      name: `${how}: still dead configuration, low`,
+      mounts: '      containers:\n        - name: a',
+      files,
+      grade: ['low', 'low'],
+      says: 'but no container, init container or ephemeral container of the pod mounts it',
+    })),
+  ])('$name', async ({ mounts, grade, says, ...rest }) => {
     const findings = await run(
       k8sHostPath,
       {},
@@ -518,6 +606,7 @@ describe('k8s.host-namespaces and k8s.host-path', () => {
         - name: etc
           hostPath: { path: /etc }
 `),
+        ...('files' in rest ? rest.files : {}),
       },
     );
     expect(findings.map((f) => [f.severity, f.confidence])).toEqual([grade]);

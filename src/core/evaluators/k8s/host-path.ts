@@ -1,7 +1,19 @@
-import { childAt, containersOf, describeObject, isMap, type PodSpec } from '../../parsers/k8s.js';
+import {
+  childAt,
+  containersOf,
+  describeObject,
+  isMap,
+  K8S_GLOBS,
+  type K8sObject,
+  type PodSpec,
+  WORKLOAD_KINDS,
+} from '../../parsers/k8s.js';
+import { SCRIPT_FILES } from '../../parsers/shell-commands.js';
 import type { RawFinding } from '../../types.js';
+import { defineScreen } from '../../workspace/screens.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { examinedPods, findingAt } from './shared.js';
+import { examinedPods, findingAt, kustomizePatchFiles, patchedBy } from './shared.js';
 
 interface Options {
   /** Host paths that may be mounted (exact match), e.g. for a node agent reviewed on its own. */
@@ -30,6 +42,51 @@ function mountUses(pod: PodSpec): ((volume: string) => MountUse) | undefined {
     }
   }
   return (volume) => uses.get(volume) ?? 'unmounted';
+}
+
+/** The files that may add a mount to a workload: manifests, patches, scripts and workflows that write `volumeMounts`. */
+const MOUNT_FILES = [...K8S_GLOBS, ...SCRIPT_FILES, '**/*.tf', '**/*.jsonnet', '**/*.libsonnet'];
+const WRITES_MOUNTS = /\bvolumeMounts\b/;
+const MOUNTS_SCREEN = defineScreen('k8s-volume-mounts', (_file, text) => WRITES_MOUNTS.test(text));
+const WORKLOADS = new Set(WORKLOAD_KINDS);
+
+/** `name` as a word of its own (not part of a longer name). */
+function nameWord(name: string): RegExp {
+  return new RegExp(`(?<![\\w.-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.-])`);
+}
+
+/**
+ * What of the repository may mount the volume `volume` of the workload `object` although none of its
+ * containers does, or undefined: a kustomize patch that may change the workload (by its target or the
+ * object it names, as kustomize builds it) and writes mounts, volumes or the volume's name; or another
+ * file that writes `volumeMounts` with the volume's name (a patch another tool applies, a `kubectl
+ * patch` of a script, a copy of the workload), except the other workloads' manifests, whose mounts are
+ * their own, and the kustomizations and their patch files, whose patches are read by their targets.
+ */
+function mountedElsewhere(ws: Workspace, object: K8sObject, volume: string): string | undefined {
+  const named = nameWord(volume);
+  const patch = patchedBy(ws, object, (text) => /\bvolume(?:Mount)?s\b/.test(text) || named.test(text));
+  if (patch !== undefined) return `a patch of ${patch}`;
+  const judged = kustomizePatchFiles(ws);
+  for (const file of ws.screenedGlob(MOUNT_FILES, MOUNTS_SCREEN)) {
+    if (judged.has(file)) continue;
+    const text = ws.text(file);
+    if (text === undefined || !named.test(text)) continue;
+    const parsed = /\.(?:ya?ml|json)$/.test(file) ? ws.yaml(file) : undefined;
+    if (!parsed?.ok) return file;
+    const other = parsed.documents.some((d) => {
+      const doc = d.value;
+      if (isMap(doc) && typeof doc.kind === 'string' && WORKLOADS.has(doc.kind)) {
+        // A workload's own mounts; another file's object of the same kind and name may be its patch.
+        const meta = isMap(doc.metadata) ? doc.metadata : {};
+        if (file === object.path || doc.kind !== object.kind || meta.name !== object.name) return false;
+      }
+      const written = JSON.stringify(doc) ?? '';
+      return WRITES_MOUNTS.test(written) && named.test(written);
+    });
+    if (other) return file;
+  }
+  return undefined;
 }
 
 /** Why a hostPath volume that no container mounts is reported low; part of its message. */
@@ -79,6 +136,24 @@ export const k8sHostPath = defineEvaluator<Options>({
             : useOf === undefined || volume.name.includes('{{')
               ? 'writable'
               : useOf(volume.name);
+        // Mounted by nothing of the manifest, but perhaps by a patch or a command: judged as mounted.
+        const elsewhere =
+          use === 'unmounted' && typeof volume.name === 'string'
+            ? mountedElsewhere(workspace, pod.object, volume.name)
+            : undefined;
+        if (elsewhere !== undefined) {
+          findings.push(
+            findingAt(
+              pod,
+              node,
+              `${describeObject(pod.object)} declares volume${name} as a hostPath${where}, which no container of ` +
+                `the manifest mounts but ${elsewhere} may: the pod can read or change files of the node it runs on.`,
+              ['hostPath', hostPath],
+              'key',
+            ),
+          );
+          return;
+        }
         if (use === 'unmounted') {
           const finding = findingAt(
             pod,

@@ -265,53 +265,141 @@ function addTargetName(scaled: ScaledNames, name: unknown): void {
 }
 
 /**
+ * A patch of a kustomization (`patches`, `patchesStrategicMerge`, `patchesJson6902`; inline or in a
+ * file): its text, and its target (a map; `other` for a target that is not one; undefined when it
+ * has none, and the objects the patch names are its targets).
+ */
+interface KustomizePatch {
+  kustomization: string;
+  /** The patch's file, for one that is not inline. */
+  file?: string;
+  text: string;
+  target: Record<string, unknown> | 'other' | undefined;
+}
+
+/** Every patch of every kustomization of the repository (see {@link KustomizePatch}). */
+function kustomizePatches(ws: Workspace): KustomizePatch[] {
+  return ws.memo('k8s-kustomize-patches', '', () => {
+    const out: KustomizePatch[] = [];
+    for (const file of ws.glob(KUSTOMIZATIONS)) {
+      const parsed = ws.yaml(file);
+      const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
+      if (!isMap(doc)) continue;
+      const dir = path.posix.dirname(file);
+      const content = (ref: unknown): { text: string; file?: string } | undefined => {
+        if (typeof ref !== 'string') return undefined;
+        // An inline patch is YAML text; a one-line string is a file's path.
+        if (ref.includes('\n')) return { text: ref };
+        const patchFile = path.posix.normalize(path.posix.join(dir, ref.trim()));
+        const text = ws.text(patchFile);
+        return text === undefined ? undefined : { text, file: patchFile };
+      };
+      const merge = doc.patchesStrategicMerge;
+      for (const entry of Array.isArray(merge) ? merge : []) {
+        const patch = content(entry);
+        if (patch !== undefined) out.push({ kustomization: file, ...patch, target: undefined });
+      }
+      for (const key of ['patches', 'patchesJson6902']) {
+        const list = doc[key];
+        for (const entry of Array.isArray(list) ? list : []) {
+          if (!isMap(entry)) continue;
+          const patch = content(entry.patch) ?? content(entry.path);
+          if (patch === undefined) continue;
+          const target = isMap(entry.target)
+            ? entry.target
+            : entry.target !== undefined
+              ? 'other'
+              : undefined;
+          out.push({ kustomization: file, ...patch, target });
+        }
+      }
+    }
+    return out;
+  });
+}
+
+/** Adds the workloads a patch may change to `scaled`: those its target names or selects, or those it names. */
+function addPatchTargets(scaled: ScaledNames, patch: KustomizePatch): void {
+  const { target, text } = patch;
+  if (target === 'other') {
+    scaled.all = true;
+  } else if (target !== undefined) {
+    if (target.name !== undefined) addTargetName(scaled, target.name);
+    else addTargetSelector(scaled, target);
+  } else {
+    const parsed = parseYaml(text);
+    const names = parsed.ok
+      ? parsed.documents.flatMap((d) => {
+          const meta = isMap(d.value) ? d.value.metadata : undefined;
+          return isMap(meta) && typeof meta.name === 'string' ? [meta.name] : [];
+        })
+      : [];
+    if (names.length === 0) scaled.all = true;
+    for (const name of names) scaled.names.add(name);
+  }
+}
+
+/**
  * The workloads the kustomizations' patches may scale: a patch (`patches`, `patchesStrategicMerge`,
  * `patchesJson6902`; inline or in a file) that mentions `replicas` anywhere, for the workload its
  * target names, or, without a target, each object the patch itself names (a strategic-merge patch's
  * `metadata.name`). Conservative: a patch whose target or objects name no workload scales them all.
  */
 function kustomizePatchedReplicas(ws: Workspace, scaled: ScaledNames): void {
-  for (const file of ws.glob(KUSTOMIZATIONS)) {
-    const parsed = ws.yaml(file);
-    const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
-    if (!isMap(doc)) continue;
-    const dir = path.posix.dirname(file);
-    const content = (ref: unknown): string | undefined => {
-      if (typeof ref !== 'string') return undefined;
-      // An inline patch is YAML text; a one-line string is a file's path.
-      if (ref.includes('\n')) return ref;
-      return ws.text(path.posix.normalize(path.posix.join(dir, ref.trim())));
-    };
-    const objectsOf = (text: string) => {
-      const patch = parseYaml(text);
-      const names = patch.ok
-        ? patch.documents.flatMap((d) => {
-            const meta = isMap(d.value) ? d.value.metadata : undefined;
-            return isMap(meta) && typeof meta.name === 'string' ? [meta.name] : [];
-          })
-        : [];
-      if (names.length === 0) scaled.all = true;
-      for (const name of names) scaled.names.add(name);
-    };
-    const merge = doc.patchesStrategicMerge;
-    for (const entry of Array.isArray(merge) ? merge : []) {
-      const text = content(entry);
-      if (text !== undefined && MENTIONS_REPLICAS.test(text) && !setsOnlyZero(text)) objectsOf(text);
-    }
-    for (const key of ['patches', 'patchesJson6902']) {
-      const list = doc[key];
-      for (const entry of Array.isArray(list) ? list : []) {
-        if (!isMap(entry)) continue;
-        const text = content(entry.patch) ?? content(entry.path);
-        if (text === undefined || !MENTIONS_REPLICAS.test(text) || setsOnlyZero(text)) continue;
-        if (isMap(entry.target)) {
-          if (entry.target.name !== undefined) addTargetName(scaled, entry.target.name);
-          else addTargetSelector(scaled, entry.target);
-        } else if (entry.target !== undefined) scaled.all = true;
-        else objectsOf(text);
-      }
-    }
+  for (const patch of kustomizePatches(ws)) {
+    if (!MENTIONS_REPLICAS.test(patch.text) || setsOnlyZero(patch.text)) continue;
+    addPatchTargets(scaled, patch);
   }
+}
+
+/**
+ * Whether `matches` holds for the workload `object` as kustomize builds it: by its name with the
+ * prefixes and suffixes kustomizations may give it (see {@link builtNames}), or by a label selector
+ * of `scaled`. Too many possible names: it may be any.
+ */
+function targeted(
+  ws: Workspace,
+  object: K8sObject,
+  scaled: ScaledNames,
+  matches = (_: string) => false,
+): boolean {
+  if (scaled.all) return true;
+  const renames = kustomizeRenames(ws);
+  const names = builtNames(object.name ?? '', renames);
+  if (names === undefined) return true;
+  const hit = (n: string) => matches(n) || scaled.names.has(n) || scaled.patterns.some((p) => p.test(n));
+  if ([...names].some(hit)) return true;
+  return scaled.selectors.some((selector) => selects(selector, object, renames.labels));
+}
+
+/**
+ * The kustomizations of the repository and the files of their patches: what they change in a workload
+ * is read by {@link patchedBy}, for the workloads their patches select.
+ */
+export function kustomizePatchFiles(ws: Workspace): Set<string> {
+  return new Set([
+    ...ws.glob(KUSTOMIZATIONS),
+    ...kustomizePatches(ws).flatMap((p) => (p.file ? [p.file] : [])),
+  ]);
+}
+
+/**
+ * The kustomization whose patch (see {@link KustomizePatch}) may change the workload `object` (by its
+ * target, or the objects it names, as kustomize builds the workload) and whose text `relevant`
+ * accepts; undefined when none.
+ */
+export function patchedBy(
+  ws: Workspace,
+  object: K8sObject,
+  relevant: (text: string) => boolean,
+): string | undefined {
+  for (const patch of kustomizePatches(ws)) {
+    if (!relevant(patch.text)) continue;
+    const scaled: ScaledNames = { names: new Set(), patterns: [], selectors: [], all: false };
+    addPatchTargets(scaled, patch);
+    if (targeted(ws, object, scaled)) return patch.kustomization;
+  }
+  return undefined;
 }
 
 /**
@@ -439,19 +527,10 @@ function idleWorkloads(workspace: Workspace): Map<K8sObject, string> {
     kustomizePatchedReplicas(workspace, overlaid);
     commandReplicas(workspace, overlaid);
     if (overlaid.all) return idle;
-    const renames = kustomizeRenames(workspace);
     for (const object of zero) {
-      const name = object.name ?? '';
       // Autoscalers, kustomize targets and kubectl name the workload as built: with the prefixes
       // and suffixes it may get.
-      const names = builtNames(name, renames);
-      if (names === undefined) continue;
-      const scales = (n: string) =>
-        scaled.has(`${object.kind}\u0000${n}`) ||
-        overlaid.names.has(n) ||
-        overlaid.patterns.some((p) => p.test(n));
-      if ([...names].some(scales)) continue;
-      if (overlaid.selectors.some((selector) => selects(selector, object, renames.labels))) continue;
+      if (targeted(workspace, object, overlaid, (n) => scaled.has(`${object.kind}\u0000${n}`))) continue;
       idle.set(object, IDLE_NOTE);
     }
     return idle;
