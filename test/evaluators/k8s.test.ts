@@ -672,6 +672,68 @@ spec:
       low: null,
     },
     { name: 'a folder name alone', files: { 'README.md': 'kind create cluster\n' }, low: null },
+    // The commands are the evidence, not the words of a comment; and any other file that deploys the
+    // manifest, by its path or its folder's, is another use.
+    {
+      name: 'a script that names kind only in a comment',
+      files: {
+        'scripts/deploy.sh': '# to try it first: kind create cluster\nkubectl apply -f dev/probe.yaml\n',
+      },
+      low: null,
+    },
+    {
+      name: 'a script that echoes the kind command',
+      files: { 'scripts/deploy.sh': 'echo "run: kind create cluster"\nkubectl apply -f dev/probe.yaml\n' },
+      low: null,
+    },
+    {
+      name: 'a script that applies it before it creates the kind cluster',
+      files: { 'scripts/deploy.sh': 'kubectl apply -f dev/probe.yaml\nkind create cluster\n' },
+      low: null,
+    },
+    {
+      name: 'a script whose kind cluster writes a kubeconfig of its own',
+      files: {
+        'scripts/deploy.sh': 'kind create cluster --kubeconfig /tmp/kind\nkubectl apply -f dev/probe.yaml\n',
+      },
+      low: null,
+    },
+    {
+      name: 'a kind rule and an Argo CD Application that syncs its folder',
+      files: {
+        Makefile: kindRule,
+        'argocd/app.yaml':
+          'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec:\n  source: {repoURL: "https://github.com/acme/app", path: dev}\n  destination: {namespace: prod}\n',
+      },
+      low: null,
+    },
+    {
+      name: 'a kind rule and a Flux Kustomization of its folder',
+      files: {
+        Makefile: kindRule,
+        'clusters/prod.yaml':
+          'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: a}\nspec:\n  path: ./dev\n',
+      },
+      low: null,
+    },
+    {
+      name: 'a kind rule and a rule that applies its folder to the current context',
+      files: { Makefile: `${kindRule}deploy:\n\tkubectl apply -f dev/\n` },
+      low: null,
+    },
+    {
+      name: 'a kind rule and a Skaffold config naming the file',
+      files: { Makefile: kindRule, 'skaffold.yaml': 'manifests:\n  rawYaml: [dev/probe.yaml]\n' },
+      low: null,
+    },
+    {
+      name: 'a kind script, and a config whose other keys only share the folded word',
+      files: {
+        'scripts/e2e.sh': 'kind create cluster --name e2e\nkubectl apply -f dev/probe.yaml\n',
+        'config.yaml': 'env: dev\nname: dev\n',
+      },
+      low: 'scripts/e2e.sh',
+    },
   ])('$name', async ({ files, low }) => {
     const findings = await run(k8sHostNamespaces, {}, { 'dev/probe.yaml': pod, ...files });
     expect(findings.map((f) => f.confidence ?? null)).toEqual([low === null ? null : 'low']);

@@ -14,6 +14,7 @@ import {
   podSpecs,
 } from '../../parsers/k8s.js';
 import { kustomizeListings } from '../../parsers/k8s-files.js';
+import { type CommandView, scriptCommands } from '../../parsers/shell-commands.js';
 import { ACTION_GLOBS, WORKFLOW_GLOBS } from '../../parsers/workflow.js';
 import { kubernetesBoolean } from '../../parsers/yaml-boolean.js';
 import type { RawFinding } from '../../types.js';
@@ -563,14 +564,22 @@ export function noteKindFixtures(workspace: Workspace, objects: readonly K8sObje
 const CLUSTER_SCRIPTS = ['**/Makefile', '**/makefile', '**/GNUmakefile', '**/*.mk', '**/*.sh', '**/*.bash'];
 
 /**
- * A command that creates a local kind cluster or points kubectl at one: `kind create cluster`,
- * `kind get kubeconfig` / `kind export kubeconfig` (kind's kubeconfig), or a kubectl context that
- * kind named (`--context kind-dev`, `kubectl config use-context kind-dev`).
+ * The other files that may deploy a manifest by its path or its folder's: GitOps and tool
+ * configurations (an Argo CD Application's or a Flux Kustomization's `path:`, Skaffold, Helm, Tilt),
+ * Terraform, CI files. Documentation is not among them.
  */
-const KIND_CLUSTER =
-  /\bkind\s+(?:create\s+cluster|(?:get|export)\s+kubeconfig)\b|--(?:kube-)?context[=\s]+["']?kind-|\buse-context\s+["']?kind-/;
-/** A kubectl context that kind did not name: the same commands may reach another cluster. */
-const OTHER_CONTEXT = /--(?:kube-)?context[=\s]+["']?(?!kind-)[\w$]|\buse-context\s+["']?(?!kind-)[\w$]/;
+const DEPLOYING_FILES = [
+  '**/*.{yaml,yml,json,tf,hcl,tfvars,jsonnet,libsonnet,cue,star,toml,py,js,ts}',
+  '**/Tiltfile',
+  '**/Jenkinsfile',
+  '**/[Jj]ustfile',
+];
+
+/**
+ * The text of a script that may create a kind cluster or name another context, or a YAML file's path
+ * (comments included: a screen only narrows which scripts are read).
+ */
+const KIND_CLUSTER = /\bkind\b|--(?:kube-)?context\b|\buse-context\b/;
 /** A YAML file's path as a script writes it (`./hack/dev.yaml`, `deploy/app.yml`). */
 const YAML_PATH = /[\w./-]+\.ya?ml\b/g;
 
@@ -590,31 +599,114 @@ function makeRules(text: string): string[] {
 }
 
 /**
+ * How the commands of a script (or a Makefile rule) reach a cluster, read from its commands (never
+ * its comments): `kind` when a command creates a kind cluster or sets kind's context as the current
+ * one (`kind create cluster` without a kubeconfig of its own, `kind export kubeconfig`, `kubectl
+ * config use-context kind-...`), reads kind's kubeconfig (`kind get kubeconfig`) or names a kind
+ * context (`--context kind-dev`), before any command names a manifest; `other` when a command names
+ * a context kind did not name; `current` otherwise (the current context: any cluster).
+ */
+function clusterOf(views: readonly CommandView[]): 'kind' | 'other' | 'current' {
+  let kindAt = Number.POSITIVE_INFINITY;
+  let manifestAt = Number.POSITIVE_INFINITY;
+  for (const view of views) {
+    const words = view.command.words.slice(view.nameIndex).map((w) => w.value);
+    const args = words.slice(1).filter((w) => !w.startsWith('-'));
+    const at = view.command.start;
+    if (words.some((w) => /\.ya?ml\b/.test(w))) manifestAt = Math.min(manifestAt, at);
+    for (let i = 0; i < words.length; i++) {
+      const m = /^--(?:kube-)?context(?:=(.*))?$/.exec(words[i]!);
+      const context = m ? (m[1] ?? words[i + 1]) : words[i] === 'use-context' ? words[i + 1] : undefined;
+      if (context === undefined) continue;
+      if (!context.startsWith('kind-')) return 'other';
+      kindAt = Math.min(kindAt, at);
+    }
+    if (view.name !== 'kind') continue;
+    const verb = `${args[0] ?? ''} ${args[1] ?? ''}`;
+    const ownConfig = words.some((w) => /^--kubeconfig(?:=|$)/.test(w));
+    if (
+      (verb === 'create cluster' && !ownConfig) ||
+      verb === 'get kubeconfig' ||
+      verb === 'export kubeconfig'
+    )
+      kindAt = Math.min(kindAt, at);
+  }
+  return kindAt < Number.POSITIVE_INFINITY && kindAt <= manifestAt ? 'kind' : 'current';
+}
+
+/** A string as a regular expression that matches it literally. */
+function literally(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Whether `text` names the manifest `file` or a folder above it as a path: the file's path, or a
+ * folder's as a whole value (`path: deploy`, `./deploy`, `deploy/`, `deploy/*.yaml`; a folder of one
+ * word only written as a path or after a key or option that takes one).
+ */
+function namesPathOrFolder(text: string, file: string): boolean {
+  if (new RegExp(`(?<![\\w./-])(?:\\./)?${literally(file)}(?![\\w.-])`).test(text)) return true;
+  const parts = file.split('/');
+  for (let n = parts.length - 1; n >= 1; n--) {
+    const folder = parts.slice(0, n).join('/');
+    const re = new RegExp(
+      `(?<![\\w./-])(\\./)?${literally(folder)}(/(?:\\*\\*?(?:/\\*)?(?:\\.ya?ml)?)?)?(?![\\w.-]|/[\\w.-])`,
+      'g',
+    );
+    for (const m of text.matchAll(re)) {
+      if (folder.includes('/') || m[1] || m[2]) return true;
+      const before = text.slice(Math.max(0, m.index - 24), m.index);
+      if (
+        /(?:path|paths|dir|directory|chart|manifests?|rawYaml|kustomize)["']?\s*[:=]\s*(?:-\s*)?["']?$/i.test(
+          before,
+        )
+      )
+        return true;
+      if (/(?:^|\s)(?:-f|-k|--filename|--kustomize|-chdir)[=\s]+["']?$/.test(before)) return true;
+    }
+  }
+  return false;
+}
+
+/**
  * The manifests that the repository applies only to a throw-away kind cluster, with why: every
- * Makefile rule (a target and its recipe) or shell script that names the file also creates or targets
- * a kind cluster, and names no other kubectl context; no workflow names it, and no kustomization
- * lists it or a folder above it. Such a manifest is test material wherever its folder is (a dev
- * folder's name is not the evidence: the script that applies it is). Paths are taken as written,
- * from the script's folder or the repository's top; one written with a variable is not known, so a
- * manifest a variable names is never taken for a kind cluster's.
+ * Makefile rule (a target and its recipe) or shell script that names the file runs commands that
+ * create or target a kind cluster before they name it, and name no other kubectl context (read from
+ * its commands by the shell lexer, not from its comments); no other Makefile rule or script names
+ * it, and no other file of the repository (a workflow, a kustomization, an Argo CD Application or
+ * Flux Kustomization, any YAML, JSON or HCL) names it or a folder above it. Such a manifest is test
+ * material wherever its folder is (a dev folder's name is not the evidence: the script that applies
+ * it is). Paths are taken as written, from the script's folder or the repository's top; one written
+ * with a variable is not known, so a manifest a variable names is never taken for a kind cluster's.
  */
 function kindClusterFixtures(workspace: Workspace): Map<string, string> {
   return workspace.memo('k8s-kind-fixtures', '', () => {
     const byKind = new Map<string, string>();
     const otherwise = new Set<string>();
+    /** The scripts and rules that do not target a kind cluster: they may name a folder. */
+    const otherUnits: string[] = [];
     for (const file of workspace.screenedGlob(CLUSTER_SCRIPTS, CLUSTER_SCRIPT_SCREEN)) {
       const text = workspace.text(file);
       if (text === undefined) continue;
       const folder = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
-      const units = /\.(?:sh|bash)$/.test(file) ? [text] : makeRules(text);
+      const script = /\.(?:sh|bash)$/.test(file);
+      const units = script ? [text] : makeRules(text);
       for (const unit of units) {
-        const kind = KIND_CLUSTER.test(unit) && !OTHER_CONTEXT.test(unit);
-        for (const [written] of unit.matchAll(YAML_PATH)) {
-          const bare = written.replace(/^(?:\.\/)+/, '');
+        const views = scriptCommands(unit, 0, unit.length, !script);
+        const kind = clusterOf(views) === 'kind';
+        if (!kind) otherUnits.push(unit);
+        // A kind script's manifests are those its commands name; any other names them anywhere.
+        const written = kind
+          ? views.flatMap((v) =>
+              v.command.words.flatMap((w) => [...w.value.matchAll(YAML_PATH)].map((m) => m[0])),
+            )
+          : [...unit.matchAll(YAML_PATH)].map((m) => m[0]);
+        for (const one of written) {
+          const bare = one.replace(/^(?:\.\/)+/, '');
           for (const path of new Set([`${folder}${bare}`, bare])) {
             if (!kind) otherwise.add(path);
             else if (!byKind.has(path)) {
-              const target = /\.(?:sh|bash)$/.test(file) ? '' : /^[^:\n]*/.exec(unit)![0].trim();
+              const target = script ? '' : /^[^:\n]*/.exec(unit)![0].trim();
               byKind.set(path, target ? `the "${target}" rule of ${file}` : file);
             }
           }
@@ -625,10 +717,14 @@ function kindClusterFixtures(workspace: Workspace): Map<string, string> {
     if (byKind.size === 0) return fixtures;
     const listed = [...kustomizeListings(workspace).keys()];
     const workflows = workspace.glob(WORKFLOW_GLOBS).map((w) => workspace.text(w) ?? '');
+    const scripts = new Set(workspace.glob(CLUSTER_SCRIPTS));
+    const others = workspace.glob(DEPLOYING_FILES).filter((f) => !scripts.has(f));
     for (const [path, by] of byKind) {
       if (otherwise.has(path) || !workspace.has(path)) continue;
       if (listed.some((l) => l === path || path.startsWith(`${l}/`))) continue;
       if (workflows.some((w) => w.includes(path))) continue;
+      if (otherUnits.some((unit) => namesPathOrFolder(unit, path))) continue;
+      if (others.some((f) => f !== path && namesPathOrFolder(workspace.text(f) ?? '', path))) continue;
       fixtures.set(
         path,
         `the manifest is applied only to a throw-away kind cluster, by ${by}, which creates or targets one: test material, not a deployment`,
