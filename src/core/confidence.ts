@@ -392,8 +392,106 @@ function resolveFrom(from: string, ref: string, base = path.posix.dirname(from))
 /** In a workflow or action, keys whose value names a path the job builds or runs (`uses: ./x`, a build context). */
 const WORKFLOW_PATH_KEY =
   /^[ \t-]*(uses|context|file|dockerfile|working-directory)[ \t]*:[ \t]*["']?(\.{0,2}\/?[^\s"'#@]+)/gm;
-/** A Terraform `source = "./modules/x"` (a module call's, or a provisioner's file). */
-const TERRAFORM_LOCAL_SOURCE = /^[ \t]*source[ \t]*=[ \t]*"(\.{1,2}\/[^"]*)"/gm;
+/**
+ * A Terraform `source = "./modules/x"` (a module call's, or a provisioner's file), where HCL puts an
+ * attribute: at the start of a line, or right after a block's `{` (the one-line block
+ * `module "sg" { source = "./examples/sg" }`). Matched in text whose comments and heredocs are
+ * blanked (see {@link hclCode}).
+ */
+const TERRAFORM_LOCAL_SOURCE = /(?:^|\{)[ \t]*source[ \t]*=[ \t]*"(\.{1,2}\/[^"]*)"/gm;
+/** Terraform's files in native syntax and in JSON syntax (`main.tf.json`), which Terraform reads alike. */
+const TERRAFORM_SOURCE_GLOBS = [...TERRAFORM_GLOBS, '**/*.tf.json'];
+
+/**
+ * An HCL file's text with its comments (`#`, `//`, `/* *\/`) and heredoc bodies replaced by spaces
+ * (line breaks kept), its quoted strings as written: what is left is code, where an attribute is one.
+ */
+function hclCode(text: string): string {
+  const out = text.split('');
+  const blank = (from: number, to: number) => {
+    for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' ';
+  };
+  // A quoted string from its opening quote, to past its closing one (or the end of the line): an
+  // escape skips a character, and an interpolation (`${...}`, `%{...}`) is code, with its own strings.
+  const string = (i: number): number => {
+    let j = i + 1;
+    while (j < text.length && text[j] !== '"' && text[j] !== '\n') {
+      if (text[j] === '\\') j += 2;
+      else if ((text[j] === '$' || text[j] === '%') && text[j + 1] === '{') j = code(j + 2, true);
+      else j++;
+    }
+    return j + 1;
+  };
+  // Code from `i`, to past the `}` that closes it when `nested` (an interpolation), else to the end.
+  const code = (i: number, nested: boolean): number => {
+    let depth = 0;
+    while (i < text.length) {
+      const c = text[i]!;
+      if (c === '"') i = string(i);
+      else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+        const end = text.indexOf('\n', i);
+        const to = end === -1 ? text.length : end;
+        blank(i, to);
+        i = to;
+      } else if (c === '/' && text[i + 1] === '*') {
+        const end = text.indexOf('*/', i + 2);
+        const to = end === -1 ? text.length : end + 2;
+        blank(i, to);
+        i = to;
+      } else if (c === '<' && text[i + 1] === '<') {
+        const heredoc = /^<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n/.exec(text.slice(i, i + 200));
+        if (!heredoc) {
+          i += 2;
+          continue;
+        }
+        const body = i + heredoc[0].length;
+        const close = new RegExp(`^[ \\t]*${heredoc[1]}[ \\t]*\\r?$`, 'm').exec(text.slice(body));
+        const to = close ? body + close.index + close[0].length : text.length;
+        blank(body, to);
+        i = to;
+      } else if (c === '{') {
+        depth++;
+        i++;
+      } else if (c === '}') {
+        i++;
+        if (nested && depth-- === 0) return i;
+      } else i++;
+    }
+    return i;
+  };
+  code(0, false);
+  return out.join('');
+}
+
+/**
+ * The local sources of a Terraform file's module calls: in native syntax, every `source = "./x"`
+ * attribute (see {@link TERRAFORM_LOCAL_SOURCE}); in JSON syntax, `module.<name>.source` (a block
+ * written as an object, or as an array of objects, at either level).
+ */
+function terraformSources(file: string, text: string): string[] {
+  if (!file.endsWith('.json')) return [...hclCode(text).matchAll(TERRAFORM_LOCAL_SOURCE)].map((m) => m[1]!);
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const objects = (v: unknown): Record<string, unknown>[] =>
+    Array.isArray(v)
+      ? v.flatMap(objects)
+      : v !== null && typeof v === 'object'
+        ? [v as Record<string, unknown>]
+        : [];
+  const sources: string[] = [];
+  for (const top of objects(root)) {
+    for (const modules of objects(top.module)) {
+      for (const call of Object.values(modules).flatMap(objects)) {
+        if (typeof call.source === 'string') sources.push(call.source);
+      }
+    }
+  }
+  return sources;
+}
 
 /**
  * What the repository's own files use by path, computed once: the resources, bases and components
@@ -413,10 +511,10 @@ function pathUses(workspace: Workspace): readonly PathUse[] {
     for (const [to, kustomizations] of kustomizeListings(workspace)) {
       for (const from of kustomizations) uses.push({ from, to, by: 'kustomize' });
     }
-    for (const file of workspace.glob(TERRAFORM_GLOBS)) {
+    for (const file of workspace.glob(TERRAFORM_SOURCE_GLOBS)) {
       const text = workspace.text(file);
       if (text === undefined || !text.includes('source')) continue;
-      for (const m of text.matchAll(TERRAFORM_LOCAL_SOURCE)) add(file, m[1], 'terraform');
+      for (const source of terraformSources(file, text)) add(file, source, 'terraform');
     }
     for (const { from, to, dockerfile } of composeReferences(workspace)) {
       uses.push({ from, to, by: 'compose', ...(dockerfile ? { dockerfile } : {}) });

@@ -847,6 +847,49 @@ describe('a file under a test or example path that the repository deploys from o
       tf,
       'kept',
     ],
+    // Wherever HCL allows the attribute, and in JSON syntax.
+    [
+      'an example module the root module calls in a one-line block',
+      { 'examples/sg/main.tf': sg, 'main.tf': 'module "sg" { source = "./examples/sg" }\n' },
+      tf,
+      'kept',
+    ],
+    [
+      'an example module a call with an unquoted label calls, after an interpolation holding a comment opener',
+      {
+        'examples/sg/main.tf': sg,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an HCL interpolation
+        'main.tf': 'locals {\n  a = "${"/*"}"\n}\nmodule sg { source = "./examples/sg" } # {\n',
+      },
+      tf,
+      'kept',
+    ],
+    [
+      'an example module the root module calls in JSON syntax',
+      { 'examples/sg/main.tf': sg, 'main.tf.json': '{"module":{"sg":{"source":"./examples/sg"}}}\n' },
+      tf,
+      'kept',
+    ],
+    [
+      'an example module the root module calls in JSON syntax, blocks as arrays',
+      {
+        'examples/sg/main.tf': sg,
+        'main.tf.json': '{"module":[{"sg":[{"source":"./examples/sg"}]}]}\n',
+      },
+      tf,
+      'kept',
+    ],
+    [
+      'an example module only a comment or a heredoc names',
+      {
+        'examples/sg/main.tf': sg,
+        'main.tf':
+          '# module "sg" { source = "./examples/sg" }\n/* module "sg" {\n  source = "./examples/sg"\n} */\n' +
+          'locals {\n  doc = <<-EOT\n    module "sg" {\n      source = "./examples/sg"\n    }\n  EOT\n}\n',
+      },
+      tf,
+      'low',
+    ],
     [
       'an example that calls the root module (the usual direction)',
       {
