@@ -16,6 +16,7 @@ import {
 import { builtOnlyFor, kustomizeListings } from './parsers/k8s-files.js';
 import { TERRAFORM_GLOBS } from './parsers/terraform.js';
 import { ACTION_GLOBS, readWorkflowSource, WORKFLOW_GLOBS } from './parsers/workflow.js';
+import { workflowDeploys } from './parsers/workflow-deploys.js';
 import { scaffoldingTemplate } from './scaffolding.js';
 import {
   CONFIDENCES,
@@ -377,7 +378,7 @@ function buildDockerfile(ctx: string, dockerfile: string): string {
 interface PathUse {
   from: string;
   to: string;
-  by: 'kustomize' | 'terraform' | 'compose' | 'workflow';
+  by: 'kustomize' | 'terraform' | 'compose' | 'workflow' | 'deploy';
   /** A compose build's context (`to`): the Dockerfile it builds with, from the context. */
   dockerfile?: string;
 }
@@ -529,6 +530,9 @@ function pathUses(workspace: Workspace): readonly PathUse[] {
         add(file, ref, 'workflow', '');
       }
     }
+    // A workflow job that deploys a path (kubectl apply, helm upgrade, compose up on a deployment's
+    // host, terraform apply) to no throw-away target: see workflow-deploys.ts.
+    for (const { from, to } of workflowDeploys(workspace)) uses.push({ from, to, by: 'deploy' });
     return uses;
   });
 }
@@ -710,18 +714,26 @@ export function testPathContext(
   // that runs the tests in `test/` (`working-directory: test/e2e`) uses them as tests, and so does a
   // compose file named for a test, CI or development stack (`docker-compose.test.yml` building
   // `tests/`), which the compose rules judge no deployment either.
+  let deploying: PathUse[] | undefined;
+  const deployingUses = (ws: Workspace): PathUse[] =>
+    (deploying ??= pathUses(ws)
+      .filter((u) => u.by !== 'workflow' && !(u.by === 'compose' && pathNotDeployed(u.from) !== undefined))
+      .map((u) => (u.dockerfile === undefined ? u : { ...u, to: buildDockerfile(u.to, u.dockerfile) })));
   let deployed: ((path: string) => boolean) | undefined;
   const deployedFromOutside = (path: string): boolean => {
     if (workspace === undefined) return false;
     // A build context deploys the Dockerfile it builds with, not every file of its folder (a test
     // image's Dockerfile under `app/tests/` beside the app's own).
-    deployed ??= usedFrom(
-      pathUses(workspace)
-        .filter((u) => u.by !== 'workflow' && !(u.by === 'compose' && pathNotDeployed(u.from) !== undefined))
-        .map((u) => (u.dockerfile === undefined ? u : { ...u, to: buildDockerfile(u.to, u.dockerfile) })),
-      matcher,
-    );
+    deployed ??= usedFrom(deployingUses(workspace), matcher);
     return deployed(path);
+  };
+  // What a workflow job deploys, directly or through what that names (`kustomize build examples`
+  // builds the shared components the example's kustomization lists): no test kustomization's alone.
+  let workflowDeployed: ((path: string) => boolean) | undefined;
+  const deployedByWorkflow = (path: string): boolean => {
+    if (workspace === undefined) return false;
+    workflowDeployed ??= usedFrom(deployingUses(workspace), (p) => !GITHUB_RUNS.test(p));
+    return workflowDeployed(path);
   };
   // A file usually holds many findings: its path is matched once.
   const known = new Map<string, string | undefined>();
@@ -739,7 +751,7 @@ export function testPathContext(
           : byCiStack(path) && ciStack(path)
             ? CI_STACK_REASON
             : TEST_PATH_REASON
-      : testBuilt(path)
+      : testBuilt(path) && !deployedByWorkflow(path)
         ? TEST_KUSTOMIZATION_REASON
         : releaseReason(path);
     known.set(path, reason);

@@ -963,6 +963,197 @@ describe('a file under a test or example path that the repository deploys from o
   });
 });
 
+describe("a file under a test or example path that a workflow job deploys is the repository's own", () => {
+  const pod =
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n' +
+    `      image: nginx@sha256:${'0'.repeat(64)}\n      securityContext: {privileged: true}\n`;
+  const stack = `services:\n  app:\n    image: nginx@sha256:${'0'.repeat(64)}\n    privileged: true\n`;
+  const sg =
+    'resource "aws_security_group" "ssh" {\n  ingress {\n    from_port   = 22\n    to_port     = 22\n' +
+    '    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n';
+  const k8s = 'k8s-privileged-container';
+  const compose = 'compose-privileged-container';
+  const tf = 'terraform-admin-ports-public';
+  const prod = '    runs-on: [self-hosted, prod]\n    environment: production\n';
+  const ci = '    runs-on: ubuntu-latest\n';
+  const job = (head: string, ...steps: string[]) =>
+    `on: push\njobs:\n  j:\n${head}    steps:\n      - uses: actions/checkout@v4\n${steps
+      .map((st) => `      - ${st}\n`)
+      .join('')}`;
+  const wf = (text: string) => ({ '.github/workflows/deploy.yml': text });
+  it.each([
+    // A job that deploys (an environment, a self-hosted runner) applies or starts the file.
+    [
+      'a manifest a production job applies',
+      { 'examples/pod.yaml': pod, ...wf(job(prod, 'run: kubectl apply -f examples/pod.yaml')) },
+      k8s,
+      'kept',
+    ],
+    [
+      'a folder a production job applies, with options before the subcommand',
+      { 'examples/pod.yaml': pod, ...wf(job(prod, 'run: kubectl -n prod apply --filename=examples/')) },
+      k8s,
+      'kept',
+    ],
+    [
+      'a manifest a production job applies from its working directory',
+      {
+        'examples/pod.yaml': pod,
+        ...wf(job(prod, 'run: kubectl apply -f pod.yaml\n        working-directory: examples')),
+      },
+      k8s,
+      'kept',
+    ],
+    [
+      'a kustomization a production job builds and applies',
+      {
+        'examples/pod.yaml': pod,
+        'examples/kustomization.yaml': 'resources:\n  - pod.yaml\n',
+        ...wf(job(prod, 'run: kustomize build examples | kubectl apply -f -')),
+      },
+      k8s,
+      'kept',
+    ],
+    [
+      'a manifest a local action of a production job applies',
+      {
+        'examples/pod.yaml': pod,
+        '.github/actions/up/action.yml':
+          'runs:\n  using: composite\n  steps:\n    - run: kubectl apply -f examples/pod.yaml\n      shell: bash\n',
+        ...wf(job(prod, 'uses: ./.github/actions/up')),
+      },
+      k8s,
+      'kept',
+    ],
+    [
+      'a manifest a hosted job applies to the cluster it logs in to',
+      {
+        'examples/pod.yaml': pod,
+        ...wf(
+          job(
+            ci,
+            'uses: aws-actions/configure-aws-credentials@v4\n        with: {role-to-assume: arn:aws:iam::1:role/x, aws-region: eu-west-1}',
+            'run: aws eks update-kubeconfig --name prod && kubectl apply -f examples/pod.yaml',
+          ),
+        ),
+      },
+      k8s,
+      'kept',
+    ],
+    [
+      'a manifest a job applies with a kubeconfig from a secret, after a comment naming kind',
+      {
+        'examples/pod.yaml': pod,
+        ...wf(
+          job(
+            ci,
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression
+            'run: |\n          # kind create cluster\n          echo "${{ secrets.KUBE }}" > kc\n          kubectl apply -f examples/pod.yaml',
+          ),
+        ),
+      },
+      k8s,
+      'kept',
+    ],
+    [
+      'a compose stack a production job starts',
+      {
+        'examples/compose.yaml': stack,
+        ...wf(job(prod, 'run: docker compose -f examples/compose.yaml up -d')),
+      },
+      compose,
+      'kept',
+    ],
+    [
+      'a compose stack a hosted job starts on a remote Docker host',
+      {
+        'test/compose.yaml': stack,
+        ...wf(
+          job(
+            `${ci}    env: {DOCKER_HOST: ssh://deploy@prod}\n`,
+            'run: docker compose -f test/compose.yaml up -d',
+          ),
+        ),
+      },
+      compose,
+      'kept',
+    ],
+    [
+      'an example module a production job applies',
+      {
+        'examples/sg/main.tf': sg,
+        ...wf(job(prod, 'run: terraform -chdir=examples/sg apply -auto-approve')),
+      },
+      tf,
+      'kept',
+    ],
+    // A job that tests: it applies to a cluster it creates, reaches none, or only rehearses.
+    [
+      'a manifest a job applies to the kind cluster the kind action creates',
+      {
+        'test/e2e/pod.yaml': pod,
+        ...wf(
+          job(
+            ci,
+            'uses: helm/kind-action@v1',
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression
+            'run: kubectl apply -f test/e2e/pod.yaml && make e2e\n        env: {REGISTRY_TOKEN: "${{ secrets.REGISTRY }}"}',
+          ),
+        ),
+      },
+      k8s,
+      'low',
+    ],
+    [
+      'a manifest a job applies to the kind cluster it creates',
+      {
+        'test/e2e/pod.yaml': pod,
+        ...wf(
+          job(
+            prod.replace('    environment: production\n', '').replace('[self-hosted, prod]', 'ubuntu-latest'),
+            'run: kind create cluster && kubectl apply -f test/e2e/pod.yaml',
+          ),
+        ),
+      },
+      k8s,
+      'low',
+    ],
+    [
+      'a manifest a hosted job with no credentials applies',
+      { 'test/e2e/pod.yaml': pod, ...wf(job(ci, 'run: make cluster && kubectl apply -f test/e2e/pod.yaml')) },
+      k8s,
+      'low',
+    ],
+    [
+      'a manifest a production job only rehearses or names in a comment',
+      {
+        'examples/pod.yaml': pod,
+        ...wf(
+          job(
+            prod,
+            'run: kubectl apply --dry-run=client -f examples/pod.yaml',
+            'run: |\n          # kubectl apply -f examples/pod.yaml\n          echo done',
+          ),
+        ),
+      },
+      k8s,
+      'low',
+    ],
+    [
+      'a compose stack a hosted test job starts on its runner',
+      {
+        'test/compose.yaml': stack,
+        ...wf(job(ci, 'run: docker compose -f test/compose.yaml up -d && npm test')),
+      },
+      compose,
+      'low',
+    ],
+  ])('%s', async (_, files, rule, confidence) => {
+    const report = await runCheck({ root: makeTree(files), onlyRules: [rule], persona: 'auditor' });
+    expect(report.findings.map((f) => (f.confidence === 'low' ? 'low' : 'kept'))).toEqual([confidence]);
+  });
+});
+
 describe('a Compose stack of the CI is one only if nothing deploys it', () => {
   const stack = `services:\n  app:\n    image: nginx@sha256:${'0'.repeat(64)}\n    privileged: true\n`;
   const workflow = (job: string) =>

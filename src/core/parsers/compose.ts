@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { publishes } from '../evaluators/workflow/publishing.js';
 import { locationFromSpan } from '../location.js';
 import type { RawFinding } from '../types.js';
 import { defineSelector } from '../workspace/screens.js';
@@ -14,6 +13,7 @@ import {
 import { devEnvironmentMark } from './devcontainer.js';
 import { SCRIPT_FILES } from './shell-commands.js';
 import { workflowSources } from './workflow.js';
+import { jobDeploys, workflowDeploys } from './workflow-deploys.js';
 import type { Job } from './workflow-model.js';
 
 /**
@@ -232,16 +232,6 @@ export function namesDeployedEnvironment(file: string): boolean {
     .some((w) => DEPLOYED_ENVIRONMENT_WORDS.has(w));
 }
 
-/**
- * Whether a job deploys: it names an `environment:`, runs on a self-hosted runner (a machine of the
- * organisation's, often the deployment's own), or publishes what it builds (workflow/publishing.ts).
- */
-function deploys(job: Job): boolean {
-  if (job.environment !== undefined) return true;
-  if (JSON.stringify(job.runsOn?.value ?? '').includes('self-hosted')) return true;
-  return job.steps.some(publishes);
-}
-
 /** Whether a job's steps name a file: its path, or its name as a word (`-f docker-compose.prod_tests.yml`). */
 function jobNames(job: Job, file: string): boolean {
   const name = file.slice(file.lastIndexOf('/') + 1);
@@ -254,13 +244,13 @@ function jobNames(job: Job, file: string): boolean {
 }
 
 /**
- * The workflow job that deploys (see {@link deploys}) and starts the compose file, if any, as
+ * The workflow job that deploys (see workflow-deploys.ts `jobDeploys`) and starts the compose file, if any, as
  * `<workflow> (job <id>)`: what it brings up is a deployment, whatever the file is named.
  */
 export function composeDeployedBy(workspace: Workspace, file: string): string | undefined {
   for (const source of workflowSources(workspace)) {
     if (source.kind !== 'workflow') continue;
-    const job = source.jobs.find((j) => deploys(j) && jobNames(j, file));
+    const job = source.jobs.find((j) => jobDeploys(j) && jobNames(j, file));
     if (job) return `${source.path} (job ${job.id})`;
   }
   return undefined;
@@ -274,6 +264,9 @@ export function composeDeployedBy(workspace: Workspace, file: string): string | 
 export function deployedStack(workspace: Workspace, file: string): string | undefined {
   const job = composeDeployedBy(workspace, file);
   if (job) return `the workflow ${job}, which deploys, starts it`;
+  const remote = workflowDeploys(workspace).find((d) => d.to === file);
+  if (remote)
+    return `the workflow ${remote.job} brings it up on a host it deploys to (an environment, a self-hosted runner or another Docker host)`;
   const by = composeReferences(workspace).find(
     (r) => r.to === file && r.from !== file && r.key !== 'build' && pathNotDeployed(r.from) === undefined,
   );
