@@ -89,6 +89,16 @@ describe('lexShell', () => {
     ]);
   });
 
+  it.each([
+    ['`]];` then a branch', 'if [[ -n $a ]]; then NOTE="$b"; fi', ['[[|-n|$a|]]', 'NOTE=$b']],
+    ['`]]&&`', '[[ $a == x ]]&& NOTE=1; echo', ['[[|$a|==|x|]]', 'NOTE=1', 'echo']],
+    ['a pattern ending in `]]`', '[[ $a =~ ^[a]]$ ]] || exit 1', ['[[|$a|=~|^[a]]$|]]', 'exit|1']],
+  ])('ends [[ ]] at its closing brackets: %s', (_case, script, want) => {
+    const cmds = lexShell(script);
+    expect(cmds.map((c) => [...c.assignments, ...c.words].map((w) => w.value).join('|'))).toEqual(want);
+    expect(cmds.every((c) => Number.isFinite(c.start))).toBe(true);
+  });
+
   it('reads redirections apart from words, and heredoc bodies as data of their command', () => {
     const script = 'cat <<-EOF > /etc/yum.conf 2>&1\n\tsslverify=0\n\tEOF\necho done';
     const [cat, echo] = lexShell(script);

@@ -330,6 +330,14 @@ class Lexer {
         continue;
       }
       if (skipUntil === ']]') {
+        // `]]` ends the test even with an operator right after it (`[[ -n $x ]]; then`, `]]&&`).
+        if (src.startsWith(']]', i) && isMeta(src[i + 2])) {
+          cmd.words.push({ value: ']]', start: i, end: i + 2, quoted: false });
+          cmd.end = Math.max(cmd.end, i + 2);
+          i += 2;
+          skipUntil = undefined;
+          continue;
+        }
         const w = this.word(i, depth, cmd, true);
         i = w.end;
         if (w.value === ']]') skipUntil = undefined;
