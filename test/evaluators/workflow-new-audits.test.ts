@@ -195,6 +195,24 @@ ${check
     ['joined with &&', exits('-n "$NAME" && ! "$NAME" =~ ^[a-z]+$'), 'rule/rule'],
     ['no exit', 'if [[ ! "$NAME" =~ ^[a-z]+$ ]]; then\n  echo bad >&2\nfi', 'rule/rule'],
     ['assigned again after the check', `${exits('! "$NAME" =~ ^[a-z]+$')}\nNAME="$BODY"`, 'rule/rule'],
+    // Not run whenever the write is: a check in one branch, in a subshell (its exit ends only the
+    // subshell), or a function that assigns the raw value again, called after the check.
+    [
+      'a check in one branch of an if',
+      'if [ -z "$NAME" ]; then\n  NAME=x\nelse\n  [[ "$NAME" =~ ^[a-z]+$ ]] || exit 1\nfi',
+      'rule/rule',
+    ],
+    ['a check in a subshell', '( [[ "$NAME" =~ ^[a-z]+$ ]] || exit 1 )', 'rule/rule'],
+    [
+      'a function assigning the raw value, called after the check',
+      'again() { NAME="$BODY"; }\n[[ "$NAME" =~ ^[a-z]+$ ]] || exit 1\nagain',
+      'rule/rule',
+    ],
+    [
+      'a branch assigning before the check',
+      'if [ -z "$NAME" ]; then\n  NAME=x\nfi\n[[ "$NAME" =~ ^[a-z]+$ ]] || exit 1',
+      'rule/low',
+    ],
   ])('%s', async (_name, check, want) => {
     const findings = await evaluate(workflowGithubEnv, one(script(check)), {});
     expect(graded(findings)).toEqual([want]);
@@ -223,11 +241,84 @@ jobs:
     ['a second substitution', `NAME=$(echo "$BODY")$(echo x | tr -d '\\n')`, 'rule/rule'],
     ['a command after tr', `NAME=$(echo "$BODY" | tr -d '\\n' | sed 's/a/\\n/')`, 'rule/rule'],
     ['translated to a line feed', `NAME=$(echo "$BODY" | tr '\\n' '\\n')`, 'rule/rule'],
+    // Every way the script gives the variable a value must strip: not a later append, read, printf -v,
+    // loop variable, or a branch or function that assigns the raw value.
+    ['then the raw value appended', `NAME=$(echo "$BODY" | tr -d '\\n')\nNAME+="$BODY"`, 'rule/rule'],
+    [
+      'then read from the raw value',
+      `NAME=$(echo "$BODY" | tr -d '\\n')\nread -r -d "" NAME <<< "$BODY" || true`,
+      'rule/rule',
+    ],
+    ['then printf -v', `NAME=$(echo "$BODY" | tr -d '\\n')\nprintf -v NAME '%s' "$BODY"`, 'rule/rule'],
+    [
+      'a raw branch before the stripped one',
+      `if [ -n "$BODY" ]; then\n  NAME="$BODY"\nelse\n  NAME=$(echo "$BODY" | tr -d '\\n')\nfi`,
+      'rule/rule',
+    ],
+    [
+      'a raw branch after [[ ]];',
+      `NAME=$(echo "$BODY" | tr -d '\\n')\nif [[ -n "$RAW" ]]; then NAME="$BODY"; fi`,
+      'rule/rule',
+    ],
+    [
+      'a function that assigns the raw value',
+      `raw() { NAME="$BODY"; }\nNAME=$(echo "$BODY" | tr -d '\\n')\nraw`,
+      'rule/rule',
+    ],
+    [
+      'a loop over the raw value',
+      `NAME=$(echo "$BODY" | tr -d '\\n')\nfor NAME in $BODY; do :; done`,
+      'rule/rule',
+    ],
+    ['an assigning expansion', `NAME=$(echo "$BODY" | tr -d '\\n')\n: "\${NAME:=$BODY}"`, 'rule/rule'],
+    // Every assignment strips (in each branch), or another variable is assigned: still low.
+    [
+      'stripped in both branches',
+      `if [ -n "$BODY" ]; then\n  NAME=$(echo "$BODY" | tr -d '\\n')\nelse\n  NAME=$(echo "$OTHER" | tr '\\n' ' ')\nfi`,
+      'rule/low',
+    ],
+    [
+      'another variable assigned',
+      `NAME=$(echo "$BODY" | tr -d '\\n')\nNAME_RAW="$BODY"\nread -r OTHER`,
+      'rule/low',
+    ],
   ])('%s', async (_name, assign, want) => {
-    const findings = await evaluate(workflowGithubEnv, one(script(assign)), {});
+    const findings = await evaluate(
+      workflowGithubEnv,
+      one(script(assign.replace(/\n/g, '\n          '))),
+      {},
+    );
     expect(graded(findings)).toEqual([want]);
     if (want === 'rule/low')
       expect(findings[0]!.message).toMatch(/through tr, which deletes or replaces every line feed/);
+  });
+});
+
+describe('workflow.github-env: the value from every way the script sets the variable', () => {
+  const script = (assign: string) => `on: issue_comment
+jobs:
+  a:
+    runs-on: x
+    steps:
+      - env:
+          BODY: \${{ github.event.comment.body }}
+        run: |
+          ${assign.replace(/\n/g, '\n          ')}
+          echo "NAME=$NAME" >> "$GITHUB_ENV"
+`;
+  it.each([
+    [
+      'the raw value in one branch',
+      'if [ -n "$BODY" ]; then\n  NAME="$BODY"\nelse\n  NAME=none\nfi',
+      ['rule/rule'],
+    ],
+    ['read from the raw value', 'read -r NAME <<< "$BODY"', ['rule/rule']],
+    ['appended to a constant', 'NAME=none\nNAME+="$BODY"', ['rule/rule']],
+    ['a function that assigns it', 'set_name() { NAME="$BODY"; }\nNAME=none\nset_name', ['rule/rule']],
+    // A plain assignment that always runs replaces the value.
+    ['replaced by a constant', 'NAME="$BODY"\nNAME=none', []],
+  ])('%s', async (_name, assign, want) => {
+    expect(graded(await evaluate(workflowGithubEnv, one(script(assign)), {}))).toEqual(want);
   });
 });
 

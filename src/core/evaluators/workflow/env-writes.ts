@@ -1,3 +1,4 @@
+import { type ShellCommand, shellStructure } from '../../parsers/shell.js';
 import { joinContinuations } from './shell.js';
 
 /**
@@ -78,12 +79,14 @@ export function envWrites(script: string): EnvWrite[] {
   // The line of each variable's last assignment, for the checks made after it.
   const assignedAt = new Map<string, number>();
   const out: EnvWrite[] = [];
+  if (!target.some(Boolean)) return out;
+  const values = valueLines(joined, lines);
   for (const [i, l] of lines.entries()) {
     const sources = sourcesOf(l, assigned);
     const file = target[i];
     if (file) {
-      const checked = checkedVariables(lines, i, assignedAt);
-      const stripped = checked?.filter((name) => stripsLineBreaks(lines[assignedAt.get(name)!]!.text, name));
+      const checked = checkedVariables(lines, i, assignedAt, values);
+      const stripped = checked?.filter((name) => strippedEverywhere(lines, name, values));
       out.push({
         file,
         start: l.start,
@@ -96,10 +99,25 @@ export function envWrites(script: string): EnvWrite[] {
       });
       continue;
     }
-    const a = ASSIGNMENT.exec(l.text);
-    if (a) {
-      assigned.set(a[1]!, sources);
-      assignedAt.set(a[1]!, i);
+    // What the line gives each variable a value from. A plain assignment that always runs replaces
+    // the value; one in a branch, loop or function, an append, a `read` and the like may or may not
+    // have run, or adds to it: the value is made of what every one of them gave it.
+    const a = ASSIGNMENT.exec(l.text)?.[1];
+    for (const name of new Set([...(a ? [a] : []), ...(values.byLine.get(i) ?? [])])) {
+      const before = assigned.get(name);
+      // A function's assignment runs where it is called: never replaced by one written after it.
+      const replaces =
+        name === a && !values.conditional.has(i) && !values.inFunction.has(name) && !/\+=/.test(l.text);
+      assigned.set(
+        name,
+        replaces || !before
+          ? sources
+          : {
+              ranges: [...before.ranges, ...sources.ranges].slice(0, 64),
+              envVars: [...new Set([...before.envVars, ...sources.envVars])],
+            },
+      );
+      assignedAt.set(name, i);
     }
   }
   return out;
@@ -113,6 +131,7 @@ function checkedVariables(
   lines: { text: string }[],
   at: number,
   assignedAt: Map<string, number>,
+  values: ValueLines,
 ): string[] | undefined {
   const line = lines[at]!.text;
   if (line.includes('${{')) return undefined;
@@ -124,8 +143,15 @@ function checkedVariables(
   const all = unique.every((name) => {
     const from = assignedAt.get(name);
     if (from === undefined) return false;
-    if (stripsLineBreaks(lines[from]!.text, name)) return true;
-    for (let k = from + 1; k < at; k++) if (guardedBy(lines, k, name)) return true;
+    if (strippedEverywhere(lines, name, values)) return true;
+    // The check holds for the value written only when no command can give the variable another
+    // value after it: every way of setting it stands before the check, none in a function (called
+    // later), and the check itself is no branch of an `if`, `case` or loop that may be skipped.
+    const set = values.lines.get(name);
+    if (!set || values.inFunction.has(name)) return false;
+    const last = Math.max(...set);
+    for (let k = Math.max(from, last) + 1; k < at; k++)
+      if (!values.conditional.has(k) && guardedBy(lines, k, name)) return true;
     return false;
   });
   return all ? unique : undefined;
@@ -158,6 +184,108 @@ function guardedBy(lines: { text: string }[], k: number, name: string): boolean 
     text,
   );
   return inline !== null && strictPattern(inline[1]!);
+}
+
+/**
+ * Where a script gives each variable a value, by line: an assignment (`NAME=`, `NAME+=`, `NAME[i]=`,
+ * also after `export`, `local`, `declare` and the like), `read`, `mapfile`/`readarray`, `printf -v`,
+ * `getopts`, a `for`/`select` loop variable, `${NAME:=...}`, and `eval` of text that assigns it; in
+ * any branch, function or subshell. With the variables set inside a function's body, and the lines
+ * of commands that run only on a condition (a branch of `if` or `case`, a loop's body).
+ */
+interface ValueLines {
+  lines: Map<string, Set<number>>;
+  byLine: Map<number, string[]>;
+  inFunction: Set<string>;
+  conditional: Set<number>;
+}
+
+const DECLARES = new Set(['export', 'local', 'readonly', 'declare', 'typeset']);
+const ASSIGNED_NAME = /^([A-Za-z_]\w*)(?:\[[^\]]*\])?\+?=/;
+
+function valueLines(joined: string, lines: { start: number; end: number }[]): ValueLines {
+  const out: ValueLines = {
+    lines: new Map(),
+    byLine: new Map(),
+    inFunction: new Set(),
+    conditional: new Set(),
+  };
+  const lineOf = (offset: number) => {
+    let lo = 0;
+    let hi = lines.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lines[mid]!.start <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const structure = shellStructure(joined);
+  const add = (name: string, offset: number, command: ShellCommand | undefined) => {
+    const line = lineOf(offset);
+    const set = out.lines.get(name) ?? new Set<number>();
+    out.lines.set(name, set);
+    set.add(line);
+    out.byLine.set(line, [...(out.byLine.get(line) ?? []), name]);
+    let top = command;
+    while (top?.parent) top = top.parent.command;
+    if (top && structure.get(top)?.some((f) => f.frame.kind === 'function')) out.inFunction.add(name);
+  };
+  // Top-level commands only: an assignment inside a substitution sets the variable of its subshell.
+  for (const command of structure.keys()) {
+    for (const a of command.assignments) {
+      const m = ASSIGNED_NAME.exec(a.value);
+      if (m) add(m[1]!, a.start, command);
+    }
+    const words = command.words;
+    let k = 0;
+    while (k < words.length && (words[k]!.value === 'builtin' || words[k]!.value === 'command')) k++;
+    const program = words[k]?.value ?? '';
+    const rest = words.slice(k + 1);
+    if (DECLARES.has(program)) {
+      for (const w of rest) {
+        const m = ASSIGNED_NAME.exec(w.value);
+        if (m) add(m[1]!, w.start, command);
+      }
+    } else if (['read', 'mapfile', 'readarray', 'getopts'].includes(program)) {
+      for (const w of rest) if (/^[A-Za-z_]\w*$/.test(w.value)) add(w.value, w.start, command);
+    } else if (program === 'printf') {
+      for (const [j, w] of rest.entries()) {
+        const name = w.value === '-v' ? rest[j + 1]?.value : /^-v([A-Za-z_]\w*)$/.exec(w.value)?.[1];
+        if (name) add(name, w.start, command);
+      }
+    } else if (program === 'eval') {
+      for (const w of rest)
+        for (const m of w.value.matchAll(/(?:^|[^\w$])([A-Za-z_]\w*)(?:\[[^\]]*\])?\+?=/g))
+          add(m[1]!, w.start, command);
+    }
+  }
+  // The lexer reads no loop variable and no assigning expansion as a command: read them in the text.
+  for (const m of joined.matchAll(/(?:^|[\s;&|({])(?:for|select)\s+([A-Za-z_]\w*)\b/g))
+    add(m[1]!, m.index + m[0].length - m[1]!.length, undefined);
+  for (const m of joined.matchAll(/\$\{([A-Za-z_]\w*):?=/g)) add(m[1]!, m.index, undefined);
+  // A check ends the script only when it runs whenever the write does: not in a branch, a loop, a
+  // function or a subshell (whose `exit` ends only the subshell); the condition of an `if` of its own
+  // is the check's own (`if [[ ! ... ]]; then exit 1; fi`).
+  for (const [command, frames] of structure) {
+    if (!Number.isFinite(command.start)) continue;
+    const around = frames.filter((f) => f.frame.kind !== 'group');
+    const own = around.at(-1)?.frame.kind === 'if' && around.at(-1)?.phase === 'condition' ? 1 : 0;
+    if (around.length > own) out.conditional.add(lineOf(command.start));
+  }
+  return out;
+}
+
+/**
+ * Whether every way the script gives `name` a value (see {@link valueLines}) is a line that strips
+ * every line break ({@link stripsLineBreaks}): a later `NAME+="$BODY"`, a `read` into it or a branch
+ * that assigns the raw value leaves line feeds in what is written.
+ */
+function strippedEverywhere(lines: { text: string }[], name: string, values: ValueLines): boolean {
+  const set = values.lines.get(name);
+  if (!set || set.size === 0) return false;
+  for (const k of set) if (!stripsLineBreaks(lines[k]!.text, name)) return false;
+  return true;
 }
 
 /**
