@@ -737,6 +737,117 @@ describe('dockerfile.run-command: download-unverified', () => {
     ],
     ['a download piped into a shell (pipe-to-shell reports it)', [`RUN curl -fsSL ${U}/install.sh | sh`], []],
     ['a URL held in a variable', ['RUN curl -fsSLo /tmp/t.tgz "$URL" && tar xzf /tmp/t.tgz'], []],
+    // A command named like a verifier that checks nothing, or checks another file.
+    [
+      'a digest only printed',
+      ['RUN curl -fsSLo /tmp/t.tgz http://example.org/t.tgz && sha256sum /tmp/t.tgz && tar -xzf /tmp/t.tgz'],
+      ['2:5:high'],
+    ],
+    [
+      'gpg --version',
+      ['RUN curl -fsSLo /tmp/t.tgz http://example.org/t.tgz && gpg --version && tar -xzf /tmp/t.tgz'],
+      ['2:5:high'],
+    ],
+    [
+      'a check of another file',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz && echo "$SHA  /dev/null" | sha256sum -c - && tar -xzf /tmp/t.tgz`,
+      ],
+      ['2:5:medium'],
+    ],
+    // URLs written other ways: with no scheme (plain HTTP), from an ARG, an ENV or the RUN's own variable.
+    [
+      'curl given no scheme',
+      ['RUN curl -fsSLo /tmp/t.tgz example.org/t.tgz && tar -xzf /tmp/t.tgz'],
+      ['2:5:high'],
+    ],
+    [
+      'wget given no scheme',
+      ['RUN wget -qO /tmp/t.tgz example.org/t.tgz && tar -xzf /tmp/t.tgz'],
+      ['2:5:high'],
+    ],
+    [
+      'a URL from an ARG',
+      ['ARG URL=http://example.org/t.tgz', 'RUN curl -fsSLo /tmp/t.tgz "$URL" && tar -xzf /tmp/t.tgz'],
+      ['3:5:high'],
+    ],
+    [
+      'a URL from an ENV',
+      [`ENV TOOL_URL=${U}/t.tgz`, 'RUN curl -fsSLo /tmp/t.tgz "${TOOL_URL}" && tar -xzf /tmp/t.tgz'],
+      ['3:5:medium'],
+    ],
+    [
+      "a URL from the RUN's own variable",
+      ['RUN URL=http://example.org/t.tgz && curl -fsSLo /tmp/t.tgz "$URL" && tar -xzf /tmp/t.tgz'],
+      ['2:37:high'],
+    ],
+    // Uses written other ways: through a decompressor, to a file it writes, a glob, a recursive chmod.
+    [
+      'piped through gzip -d into tar',
+      ['RUN curl -fsSL http://example.org/t.tgz | gzip -d | tar -x'],
+      ['2:5:high'],
+    ],
+    [
+      'decompressed to a file made executable',
+      [`RUN curl -fsSL ${U}/t.gz | gunzip > /usr/local/bin/t && chmod +x /usr/local/bin/t`],
+      ['2:5:medium'],
+    ],
+    [
+      'made executable by a glob',
+      [`RUN curl -fsSLo /usr/local/bin/t ${U}/t && chmod +x /usr/local/bin/*`],
+      ['2:5:medium'],
+    ],
+    [
+      'made executable by a recursive chmod',
+      [`RUN curl -fsSLo /opt/t/bin/t ${U}/t && chmod -R 755 /opt/t`],
+      ['2:5:medium'],
+    ],
+    [
+      'a package installed by a glob',
+      [`RUN curl -fsSLO ${U}/t_amd64.deb && dpkg -i ./*.deb`],
+      ['2:5:medium'],
+    ],
+    // Real checks: a digest compared (in a test, through grep, through a variable), a checksum file
+    // checked, signatures verified.
+    [
+      'a digest compared in a test',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz && [ "$(sha256sum /tmp/t.tgz | cut -d' ' -f1)" = "$SHA" ] && tar xzf /tmp/t.tgz`,
+      ],
+      [],
+    ],
+    [
+      'a digest piped into grep',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz && sha256sum /tmp/t.tgz | cut -c1-64 | grep -qx "$SHA" && tar xzf /tmp/t.tgz`,
+      ],
+      [],
+    ],
+    [
+      'a digest compared through a variable',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz && ACTUAL=$(sha256sum /tmp/t.tgz | cut -c1-64) && [ "$ACTUAL" = "$SHA" ] && tar xzf /tmp/t.tgz`,
+      ],
+      [],
+    ],
+    [
+      'a checksum file checked',
+      [`RUN curl -fsSLO ${U}/t.tgz && sha256sum -c t.tgz.sha256 && tar xzf t.tgz`],
+      [],
+    ],
+    [
+      'a signed checksum list checked',
+      [
+        `RUN curl -fsSLO ${U}/t.tgz && gpg --batch --verify SHA256SUMS.asc SHA256SUMS && grep t.tgz SHA256SUMS | sha256sum -c - && tar xzf t.tgz`,
+      ],
+      [],
+    ],
+    [
+      'a blob verified by cosign',
+      [`RUN curl -fsSLO ${U}/t && cosign verify-blob --bundle t.bundle t && chmod +x t`],
+      [],
+    ],
+    ['an ARG with no value', ['ARG URL', 'RUN curl -fsSLo /tmp/t.tgz "$URL" && tar -xzf /tmp/t.tgz'], []],
   ])('%s', async (_case, runs, expected) => {
     const findings = await evaluate(
       dockerfileRunCommand,

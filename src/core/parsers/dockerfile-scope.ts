@@ -58,6 +58,11 @@ export class StageScope {
     this.vars.set(name, this.expand(value));
   }
 
+  /** The variables in force now (a copy): ARG and ENV values, null for an ARG with no value. */
+  snapshot(): Map<string, string | null> {
+    return new Map(this.vars);
+  }
+
   expand(text: string): string {
     return expandVariables(text, this.vars, this.escapeChar).text;
   }

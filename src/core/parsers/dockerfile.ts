@@ -77,6 +77,8 @@ export interface InstructionText {
   span: NodeSpan;
   /** Span of the arguments (after flags); undefined when the instruction has none. */
   argsSpan?: NodeSpan;
+  /** RUN only: the ARG and ENV values in force at it (null for an ARG with no value). */
+  vars?: ReadonlyMap<string, string | null>;
   /** RUN only: the arguments as written and their offset in the file, for {@link positionInRun}. */
   raw?: string;
   rawOffset?: number;
@@ -272,6 +274,7 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
       }
     } else if (stage && keyword === 'RUN') {
       const run = withArgs(readRun(ins, source, lines, escapeChar), ins, spanOf);
+      if (scope) run.vars = scope.snapshot();
       run.form =
         run.value.trimStart().startsWith('[') && isJsonArray(run.value)
           ? 'exec'

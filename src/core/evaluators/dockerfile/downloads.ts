@@ -1,4 +1,5 @@
-import type { ShellWord } from '../../parsers/shell.js';
+import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
+import type { ShellCommand, ShellWord } from '../../parsers/shell.js';
 import type { CommandView } from '../../parsers/shell-commands.js';
 
 /**
@@ -19,29 +20,22 @@ export interface UnverifiedDownload {
   use: string;
   /** The URL as written (expansions kept). */
   url: string;
+  /** The URL with the variables in force substituted (`http://` added to one with no scheme). */
+  resolved: string;
+  /** Whether it is fetched over plain HTTP (or FTP, or with no scheme). */
+  plain: boolean;
 }
 
 const DOWNLOADERS = new Set(['curl', 'wget']);
-/** Programs that check a file against a digest or a signature. */
-const VERIFIERS = new Set([
-  'sha1sum',
-  'sha224sum',
-  'sha256sum',
-  'sha384sum',
-  'sha512sum',
-  'shasum',
-  'md5sum',
-  'b2sum',
-  'cksum',
-  'gpg',
-  'gpgv',
-  'gpg2',
-  'cosign',
-  'minisign',
-  'signify',
-  'slsa-verifier',
-  'sigstore',
-]);
+/** Programs that print a file's digest: a check only with `-c`/`--check`, or when a comparison reads it. */
+const DIGESTS = /^(?:sha(?:1|224|256|384|512)sum|shasum|md5sum|b2sum|cksum)$/;
+/** Programs that read a digest and answer by their status whether it matches. */
+const COMPARERS = new Set(['grep', 'cmp', 'diff']);
+/** Programs a digest may pass through on its way to a comparison (`| cut -d' ' -f1 | grep -qx ...`). */
+const FILTERS = new Set(['cut', 'awk', 'gawk', 'mawk', 'sed', 'tr', 'head', 'tail', 'xxd', 'base64']);
+/** Test commands that compare two strings. */
+const TESTS = new Set(['[', '[[', 'test']);
+const COMPARISON = new Set(['=', '==', '!=']);
 /** Key, signature and checksum material: what a verification reads, not what it installs. */
 const VERIFICATION_MATERIAL =
   /(?:\.(?:asc|gpg|sig|sign|pub|key|pem|crt|cer|sha1|sha256|sha512|md5|sha256sum|sha512sum|minisig|sigstore|intoto\.jsonl)|\/(?:KEYS|SHA\d*SUMS(?:\.txt)?|[\w.-]*checksums?[\w.-]*))$/i;
@@ -64,12 +58,136 @@ const PACKAGE_INSTALLERS = new Set([
 /** Interpreters that run a script file they are given. */
 const INTERPRETERS = /^(?:(?:ba|da|z|k|mk|a)?sh|python[0-9.]*|perl|ruby|node|php|java)$/;
 
-const URL_WORD = /^https?:\/\//i;
+/** Programs a download may pass through, from a pipe, on its way to an extractor or a file. */
+const DECOMPRESSORS = new Set([
+  'gzip',
+  'gunzip',
+  'zcat',
+  'xz',
+  'unxz',
+  'xzcat',
+  'zstd',
+  'unzstd',
+  'zstdcat',
+  'bzip2',
+  'bunzip2',
+  'bzcat',
+  'lz4',
+  'lz4cat',
+  'lzma',
+  'unlzma',
+  'lzcat',
+  'brotli',
+  'pigz',
+  'unpigz',
+  'pv',
+  'cat',
+  'tee',
+  'dd',
+]);
+
+/** A URL with a scheme; `http` and `ftp` are plain. */
+const URL_WORD = /^(?:https?|ftp):\/\//i;
+/** A URL with no scheme, which curl and wget fetch over plain HTTP: a host name with a dot, then a path. */
+const BARE_URL =
+  /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?::\d+)?(?:\/\S*)?$/;
+/** curl's and wget's short options that take a value, and their long options that do. */
+const VALUE_OPTIONS: Record<string, { short: string; long: Set<string> }> = {
+  curl: {
+    short: 'AbcCdDeEFHKmoPQrTtuUwxXyYz',
+    long: new Set(
+      (
+        'output header data data-binary data-raw data-urlencode data-ascii user user-agent referer proxy ' +
+        'request retry retry-delay retry-max-time max-time connect-timeout cacert capath cert key config ' +
+        'cookie cookie-jar continue-at dump-header form form-string write-out range upload-file resolve ' +
+        'connect-to limit-rate max-filesize output-dir proto proto-redir proto-default netrc-file interface ' +
+        'dns-servers ciphers pinnedpubkey oauth2-bearer variable json time-cond speed-limit speed-time ' +
+        'max-redirs unix-socket abstract-unix-socket local-port noproxy preproxy proxy-user socks4 socks4a ' +
+        'socks5 socks5-hostname cert-type key-type pass proxy-header expect100-timeout keepalive-time tls-max ' +
+        'aws-sigv4 url-query trace trace-ascii stderr crlfile mail-from mail-rcpt quote ftp-port ftp-method'
+      )
+        .split(' ')
+        .map((o) => `--${o}`),
+    ),
+  },
+  wget: {
+    short: 'aABDeIilOoPQRtTUwX',
+    long: new Set(
+      (
+        'output-document output-file append-output directory-prefix execute input-file base tries timeout ' +
+        'wait quota user-agent user password header post-data post-file load-cookies save-cookies ' +
+        'ca-certificate ca-directory certificate private-key level accept reject domains exclude-domains ' +
+        'include-directories exclude-directories limit-rate referer method body-data body-file bind-address ' +
+        'dns-timeout connect-timeout read-timeout waitretry http-user http-password ftp-user ftp-password ' +
+        'proxy-user proxy-password cut-dirs config default-page max-redirect secure-protocol backups'
+      )
+        .split(' ')
+        .map((o) => `--${o}`),
+    ),
+  },
+};
 /** Commands after a download looked at for its use: a bound on the work per download. */
 const LOOK_AHEAD = 400;
 
 function args(view: CommandView): ShellWord[] {
   return view.command.words.slice(view.nameIndex + 1);
+}
+
+/** The words of a curl or wget command that are URLs to fetch: no option, nor an option's value. */
+function urlOperands(view: CommandView): ShellWord[] {
+  const options = VALUE_OPTIONS[view.name]!;
+  const words = args(view);
+  const out: ShellWord[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!.value;
+    if (w === '--') {
+      out.push(...words.slice(i + 1));
+      break;
+    }
+    if (w === '--url') {
+      if (words[i + 1]) out.push(words[i + 1]!);
+      i++;
+    } else if (w.startsWith('--')) {
+      if (!w.includes('=') && options.long.has(w)) i++;
+    } else if (w.startsWith('-') && w.length > 1) {
+      for (let k = 1; k < w.length; k++) {
+        if (!options.short.includes(w[k]!)) continue;
+        if (k === w.length - 1) i++;
+        break;
+      }
+    } else out.push(words[i]!);
+  }
+  return out;
+}
+
+/** What a curl or wget command fetches: the URL as written, as resolved, and whether it is plain. */
+interface Fetched {
+  written: string;
+  resolved: string;
+  plain: boolean;
+}
+
+/**
+ * The URL a curl or wget command fetches, with the variables in force substituted (the stage's ARG
+ * and ENV values, and what the RUN assigned before it): one with a scheme, else a host and path with
+ * none, which both programs fetch over plain HTTP. Undefined when no URL is known (a variable with no
+ * known value).
+ */
+function fetched(view: CommandView, vars: ReadonlyMap<string, string | null>): Fetched | undefined {
+  const resolve = (w: ShellWord) => ({
+    written: w.value,
+    resolved: w.value.includes('$') ? expandVariables(w.value, vars).text : w.value,
+  });
+  const operands = urlOperands(view).map(resolve);
+  // A URL with a scheme: an operand, else any word (`--url=...`, an option the table does not know).
+  const url =
+    operands.find((o) => URL_WORD.test(o.resolved)) ??
+    args(view)
+      .map(resolve)
+      .find((o) => URL_WORD.test(o.resolved));
+  if (url) return { ...url, plain: /^(?:http|ftp):/i.test(url.resolved) };
+  const bare = operands.find((o) => !o.resolved.includes(UNRESOLVED) && BARE_URL.test(o.resolved));
+  return bare ? { written: bare.written, resolved: `http://${bare.resolved}`, plain: true } : undefined;
 }
 
 /** The last path segment of a URL, without its query or fragment. */
@@ -116,16 +234,168 @@ function outputOf(view: CommandView, url: string): string | undefined {
   return dir ? `${dir.replace(/\/+$/, '')}/${urlName(url)}` : urlName(url);
 }
 
-/** The command a pipeline stage feeds, at its own depth. */
-function pipeReader(views: readonly CommandView[], index: number): CommandView | undefined {
+/** The index of the command a pipeline stage feeds, at its own depth. */
+function pipeReader(views: readonly CommandView[], index: number): number | undefined {
   const c = views[index]!.command;
   if (c.next !== '|' && c.next !== '|&') return undefined;
   for (let j = index + 1; j < views.length && j < index + 64; j++) {
     const next = views[j]!;
     if (next.command.depth !== c.depth || next.command.parent !== c.parent) continue;
-    return next;
+    return j;
   }
   return undefined;
+}
+
+/** The indexes of the commands that feed a pipeline stage, nearest first. */
+function pipeFeeders(views: readonly CommandView[], index: number): number[] {
+  const out: number[] = [];
+  let at = index;
+  for (let j = index - 1; j >= 0 && j > index - 64; j--) {
+    const c = views[j]!.command;
+    if (c.depth !== views[at]!.command.depth || c.parent !== views[at]!.command.parent) continue;
+    if (c.next !== '|' && c.next !== '|&') break;
+    out.push(j);
+    at = j;
+  }
+  return out;
+}
+
+/**
+ * Whether the command at `index` checks a file: a digest with `-c`/`--check` or one a comparison
+ * reads (see {@link compared}), `gpg --verify`, `gpgv`, `cosign verify*`, `slsa-verifier verify*`,
+ * `sigstore verify*`, `minisign -V`, `signify -V`, `gh attestation verify`, `openssl dgst` with
+ * `-verify` or compared. A digest only printed, `gpg --version` or `gpg --import` checks nothing.
+ * `digestVars` are the variables a digest was assigned to; a test that compares one of them checks.
+ */
+function checks(
+  views: readonly CommandView[],
+  index: number,
+  byCommand: () => Map<ShellCommand, CommandView>,
+  digestVars: Set<string>,
+): boolean | string {
+  const view = views[index]!;
+  const words = args(view).map((w) => w.value);
+  const subcommand = words.find((w) => !w.startsWith('-')) ?? '';
+  switch (view.name) {
+    case 'gpg':
+    case 'gpg2':
+      return words.some((w) => w === '--verify' || w === '--verify-files');
+    case 'gpgv':
+      return true;
+    case 'cosign':
+    case 'slsa-verifier':
+    case 'sigstore':
+      return subcommand.startsWith('verify');
+    case 'minisign':
+    case 'signify':
+      return words.some((w) => /^-[A-Za-z]*V/.test(w));
+    case 'gh':
+      return words[0] === 'attestation' && words[1] === 'verify';
+    case 'openssl':
+      if (subcommand !== 'dgst' && !/^(?:sha\d+|md5)$/.test(subcommand)) return false;
+      if (words.some((w) => w === '-verify' || w === '-prverify' || w === '-signature')) return true;
+      return compared(views, index, byCommand);
+  }
+  if (TESTS.has(view.name) && words.some((w) => COMPARISON.has(w)))
+    return words.some((w) => [...digestVars].some((v) => w.includes(`$${v}`) || w.includes(`\${${v}}`)));
+  if (!DIGESTS.test(view.name)) return false;
+  if (words.some((w) => w === '--check' || (/^-[A-Za-z]*c/.test(w) && !w.startsWith('--')))) return true;
+  return compared(views, index, byCommand);
+}
+
+/**
+ * Whether a digest's output is compared: piped (through `cut`, `awk` and the like) into `grep`,
+ * `cmp` or `diff`, or substituted into a test that compares strings (`[ "$(sha256sum f | cut -c1-64)"
+ * = "$SUM" ]`). A digest substituted into an assignment answers the variable's name, for a test after.
+ */
+function compared(
+  views: readonly CommandView[],
+  index: number,
+  byCommand: () => Map<ShellCommand, CommandView>,
+): boolean | string {
+  for (let at: number | undefined = index, n = 0; at !== undefined && n < 16; n++) {
+    const view = views[at]!;
+    if (at !== index && COMPARERS.has(view.name)) return true;
+    if (at !== index && !FILTERS.has(view.name)) break;
+    at = pipeReader(views, at);
+  }
+  const parent = views[index]!.command.parent;
+  if (!parent) return false;
+  const holder = byCommand().get(parent.command);
+  if (!holder) return false;
+  if (TESTS.has(holder.name) && args(holder).some((w) => COMPARISON.has(w.value))) return true;
+  const assigned =
+    parent.command.assignments.includes(parent.word) ||
+    (/^(?:export|local|readonly|declare|typeset)$/.test(holder.name) &&
+      parent.word !== holder.command.words[holder.nameIndex]);
+  return assigned ? (/^([A-Za-z_]\w*)\+?=/.exec(parent.word.value)?.[1] ?? false) : false;
+}
+
+/**
+ * Whether a check (the command at `index`, with the commands feeding it in its pipeline) is about
+ * `paths`: it names one of them, or names no other file (a checksum list, a signature, variables).
+ * `echo "$SUM  /dev/null" | sha256sum -c -` checks another file, not the download.
+ */
+function checksPaths(views: readonly CommandView[], index: number, paths: readonly string[]): boolean {
+  const stages = [index, ...pipeFeeders(views, index)];
+  const tokens: string[] = [];
+  for (const j of stages) {
+    const words = args(views[j]!).map((w) => w.value);
+    for (const [k, w] of words.entries()) {
+      // The value of an option (`--homedir /root/.gnupg`) is not a file the check reads.
+      const before = words[k - 1] ?? '';
+      if (/^--[\w-]+$/.test(before) && !CHECK_FLAGS.has(before)) continue;
+      tokens.push(...w.split(/\s+/));
+    }
+  }
+  const bases = paths.map((p) => p.split('/').pop()!).filter((b) => b.length > 2);
+  if (tokens.some((t) => bases.some((b) => t.includes(b)))) return true;
+  return !tokens.some(
+    (t) =>
+      /[./]/.test(t) &&
+      !t.includes('$') &&
+      !t.startsWith('-') &&
+      !VERIFICATION_MATERIAL.test(`/${t.replace(/^.*\//, '')}`) &&
+      !/^\d+(?:\.\d+)*$/.test(t),
+  );
+}
+
+/** Long options of checking programs that take no value. */
+const CHECK_FLAGS = new Set([
+  '--verify',
+  '--check',
+  '--ignore-missing',
+  '--status',
+  '--strict',
+  '--quiet',
+  '--warn',
+  '--batch',
+]);
+
+/** Whether `glob` (`*`, `?`, `[...]`) matches all of `path`. */
+function globMatches(glob: string, path: string): boolean {
+  let source = '';
+  for (let i = 0; i < glob.length && i < 400; i++) {
+    const c = glob[i]!;
+    if (c === '*') source += '[^/]*';
+    else if (c === '?') source += '[^/]';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end === -1) source += '\\[';
+      else {
+        source += `[${glob
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else source += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  try {
+    return new RegExp(`^${source}$`).test(path);
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a `chmod` mode sets an execute bit: `+x`, `u+x`, `a+rx`, `755`, `0755`. */
@@ -139,6 +409,12 @@ function names(word: string, file: string): boolean {
   const w = word.replace(/^\.\//, '');
   const f = file.replace(/^\.\//, '');
   if (w === f) return true;
+  // A glob (`chmod +x /usr/local/bin/*`, `dpkg -i ./*.deb`): the same path, or the same name in the folder.
+  if (/[*?[]/.test(w) && !w.includes('$')) {
+    if (globMatches(w, f)) return true;
+    const tail = f.split('/').slice(-w.split('/').length).join('/');
+    return !w.startsWith('/') && globMatches(w, tail);
+  }
   // `cd /tmp && curl -o x ... && chmod +x /tmp/x`, or a download named bare and used by its path.
   const base = f.split('/').pop()!;
   return base.length > 2 && (w.endsWith(`/${base}`) || f.endsWith(`/${w}`));
@@ -152,8 +428,12 @@ function names(word: string, file: string): boolean {
 function useOf(view: CommandView, file: string): { use?: string; moved?: string } {
   const words = args(view).map((w) => w.value);
   const operands = words.filter((w) => !w.startsWith('-'));
+  // `chmod -R +x dir` covers every file under the folder.
+  const recursive = view.name === 'chmod' && words.some((w) => w === '--recursive' || /^-[A-Za-z]*R/.test(w));
+  const under = (w: string) => recursive && file.startsWith(`${w.replace(/\/+$/, '')}/`);
   const named =
-    operands.some((w) => names(w, file)) || words.some((w) => names(w.replace(/^-[A-Za-z]*f/, ''), file));
+    operands.some((w) => names(w, file) || under(w)) ||
+    words.some((w) => names(w.replace(/^-[A-Za-z]*f/, ''), file));
   const program = view.command.words[view.nameIndex]?.value ?? '';
   if (program !== '' && names(program, file) && program.includes('/')) return { use: 'run' };
   if (!named) return {};
@@ -175,12 +455,15 @@ function useOf(view: CommandView, file: string): { use?: string; moved?: string 
 }
 
 /**
- * The downloads in a stage's RUNs (`runs`, each RUN's commands) that are unpacked, made executable,
- * installed or run with no checksum or signature check after the download and before that use.
- * Keys, signatures and checksum files are verification material, not reported; a download piped into
- * a shell is `pipe-to-shell`'s.
+ * The downloads in a stage's RUNs (`runs`, each RUN's commands; `vars`, the ARG and ENV values in
+ * force at each RUN) that are unpacked, made executable, installed or run with no check of them after
+ * the download and before that use (see {@link checks}). Keys, signatures and checksum files are
+ * verification material, not reported; a download piped into a shell is `pipe-to-shell`'s.
  */
-export function unverifiedDownloads(runs: readonly (readonly CommandView[])[]): UnverifiedDownload[] {
+export function unverifiedDownloads(
+  runs: readonly (readonly CommandView[])[],
+  vars: readonly (ReadonlyMap<string, string | null> | undefined)[] = [],
+): UnverifiedDownload[] {
   const all: { run: number; view: CommandView; index: number; text: string }[] = [];
   runs.forEach((views, run) => {
     views.forEach((view, index) => {
@@ -188,44 +471,115 @@ export function unverifiedDownloads(runs: readonly (readonly CommandView[])[]): 
       all.push({ run, view, index, text });
     });
   });
+  const commandMaps = new Map<number, Map<ShellCommand, CommandView>>();
+  const byCommand = (run: number) => () => {
+    let map = commandMaps.get(run);
+    if (!map) {
+      map = new Map(runs[run]!.map((v) => [v.command, v]));
+      commandMaps.set(run, map);
+    }
+    return map;
+  };
   const out: UnverifiedDownload[] = [];
+  // The variables in force at each command: the RUN's own assignments (`URL=...; curl "$URL"`) over
+  // the stage's ARG and ENV values.
+  let scope = new Map<string, string | null>();
+  let scopeRun = -1;
   for (let i = 0; i < all.length; i++) {
     const { run, view, index } = all[i]!;
+    if (run !== scopeRun) {
+      scope = new Map(vars[run] ?? []);
+      scopeRun = run;
+    }
+    if (view.command.depth === 0) assignIn(view, scope);
     if (!DOWNLOADERS.has(view.name)) continue;
-    const url = args(view).find((w) => URL_WORD.test(w.value))?.value;
-    if (!url || VERIFICATION_MATERIAL.test(url.replace(/[?#].*$/, ''))) continue;
+    const got = fetched(view, scope);
+    if (!got || VERIFICATION_MATERIAL.test(got.resolved.replace(/[?#].*$/, ''))) continue;
+    const url = got.written;
     const offset = view.command.words[view.nameIndex]!.start;
-    const output = outputOf(view, url);
+    let output = outputOf(view, url);
     if (output === undefined) continue;
     if (output === '-' || output === '/dev/stdout') {
-      const reader = pipeReader(runs[run]!, index);
-      if (reader && EXTRACTORS.has(reader.name)) {
-        out.push({ run, offset, file: urlName(url), use: 'unpacked', url });
+      // Through decompressors (`| gzip -d | tar -x`) to an extractor, or to a file they write.
+      const views = runs[run]!;
+      let at = pipeReader(views, index);
+      for (let n = 0; at !== undefined && n < 16 && DECOMPRESSORS.has(views[at]!.name); n++) {
+        const next = pipeReader(views, at);
+        if (next === undefined) break;
+        at = next;
       }
-      continue;
+      const reader = at === undefined ? undefined : views[at];
+      if (reader && EXTRACTORS.has(reader.name)) {
+        out.push({
+          run,
+          offset,
+          file: urlName(url),
+          use: 'unpacked',
+          url,
+          plain: got.plain,
+          resolved: got.resolved,
+        });
+        continue;
+      }
+      const written =
+        reader && DECOMPRESSORS.has(reader.name)
+          ? (reader.command.redirects.find((r) => (r.op === '>' || r.op === '>|') && r.target)?.target
+              ?.value ??
+            (reader.name === 'tee' ? args(reader).find((w) => !w.value.startsWith('-'))?.value : undefined))
+          : undefined;
+      if (!written) continue;
+      output = written;
     }
     if (VERIFICATION_MATERIAL.test(output)) continue;
     let paths = [output];
+    const digestVars = new Set<string>();
     for (let j = i + 1; j < all.length && j <= i + LOOK_AHEAD; j++) {
-      const later = all[j]!.view;
-      if (VERIFIERS.has(later.name)) break;
-      // Most commands name none of the paths: a text test before the word-by-word reading.
-      if (!paths.some((p) => all[j]!.text.includes(p.split('/').pop()!))) continue;
-      // Downloaded again to the same path: that download replaces this one and is judged itself.
-      if (DOWNLOADERS.has(later.name)) {
-        const again = args(later).find((w) => URL_WORD.test(w.value))?.value;
-        if (again && paths.includes(outputOf(later, again) ?? '')) break;
+      const later = all[j]!;
+      const check = checks(runs[later.run]!, later.index, byCommand(later.run), digestVars);
+      if (check !== false && checksPaths(runs[later.run]!, later.index, paths)) {
+        if (check === true) break;
+        digestVars.add(check);
+        continue;
       }
-      if (later.name === 'openssl' && args(later).some((w) => w.value === 'dgst')) break;
-      if (later.name === 'gh' && args(later).some((w) => w.value === 'attestation')) break;
-      const found = paths.map((p) => useOf(later, p)).find((u) => u.use || u.moved);
+      // Most commands name none of the paths: a text test before the word-by-word reading (a glob,
+      // or a recursive chmod, may name a path without its name).
+      if (
+        !paths.some((p) => later.text.includes(p.split('/').pop()!)) &&
+        !/[*?[]/.test(later.text) &&
+        !(later.view.name === 'chmod' && /(?:^|\n)(?:-[A-Za-z]*R|--recursive)/.test(later.text))
+      )
+        continue;
+      // Downloaded again to the same path: that download replaces this one and is judged itself.
+      if (DOWNLOADERS.has(later.view.name)) {
+        const again = fetched(later.view, scope)?.written;
+        if (again && paths.includes(outputOf(later.view, again) ?? '')) break;
+      }
+      const found = paths.map((p) => useOf(later.view, p)).find((u) => u.use || u.moved);
       if (!found) continue;
       if (found.moved && paths.length < 8) paths = [...paths, found.moved];
       if (found.use) {
-        out.push({ run, offset, file: output, use: found.use, url });
+        out.push({
+          run,
+          offset,
+          file: output,
+          use: found.use,
+          url,
+          plain: got.plain,
+          resolved: got.resolved,
+        });
         break;
       }
     }
   }
   return out;
+}
+
+/** Records in `scope` what a command assigns: `NAME=value` alone, or after `export`. */
+function assignIn(view: CommandView, scope: Map<string, string | null>): void {
+  const c = view.command;
+  const words = c.words.length === 0 ? c.assignments : view.name === 'export' ? args(view) : [];
+  for (const w of words) {
+    const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(w.value);
+    if (m) scope.set(m[1]!, expandVariables(m[2]!, scope).text);
+  }
 }

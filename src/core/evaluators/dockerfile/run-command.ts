@@ -172,10 +172,13 @@ function downloadFindings(file: string, model: DockerfileModel, devNote: string 
   const findings: RawFinding[] = [];
   for (const stage of model.stages) {
     const runs = stage.runs.map((run) => runCommands(run));
-    for (const d of unverifiedDownloads(runs)) {
+    for (const d of unverifiedDownloads(
+      runs,
+      stage.runs.map((run) => run.vars),
+    )) {
       const at = positionInRun(model, stage.runs[d.run]!, d.offset);
-      const plain = /^http:/i.test(d.url);
-      const host = /^https?:\/\/([^/\s]{1,200})/i.exec(d.url)?.[1] ?? 'the web';
+      const plain = d.plain;
+      const host = /^(?:https?|ftp):\/\/([^/\s\0]{1,200})/i.exec(d.resolved)?.[1] ?? 'the web';
       const what = d.file !== '' && !/[\s'"`]/.test(d.file) ? `\`${d.file}\`` : `a file from ${host}`;
       findings.push({
         message:
