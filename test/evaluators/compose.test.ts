@@ -80,7 +80,11 @@ services:
       'compose/services.yml': 'services:\n  x:\n    privileged: true\n',
       'compose.yaml.j2': 'services:\n  x:\n    privileged: true\n',
     },
-    expected: [],
+    // Compose interpolates the value: without PRIV in the deployer's environment it is true.
+    expected: [
+      `docker-compose.dev.yml:12:17 The service "var" runs privileged (written "\${PRIV:-true}": PRIV is set nowhere in the repository (the deployer's environment), so this judges the default Compose uses without it): it gets every capability and the host's devices, so whoever runs code in it controls the Docker host. (the compose file is named for the "dev" environment: a developer's, a CI job's or a preview's, not a deployment.)`,
+    ],
+    confidences: ['low'],
   },
   {
     name: 'host namespaces at each value; service:, container: and interpolation are not the host',
@@ -390,7 +394,10 @@ services:
     security_opt: seccomp:unconfined
 `,
     },
-    expected: [],
+    // The variable's default is what Compose uses when the deployer's environment does not set OPT.
+    expected: [
+      `compose.yaml:12:9 The service "a" sets security_opt "seccomp:unconfined" (written "\${OPT:-seccomp:unconfined}": OPT is set nowhere in the repository (the deployer's environment), so this judges the default Compose uses without it): every system call reaches the host kernel, so any kernel flaw is one call away.`,
+    ],
   },
   {
     name: 'host mounts: graded by path and mode, short and long syntax, home prefixes, merged from an anchor',
@@ -507,7 +514,12 @@ services:
     volumes: /etc:/etc
 `,
     },
-    expected: [],
+    // Interpolated as Compose does: ROOT set nowhere and without a default is empty; HOME is the
+    // environment's, whatever default is written.
+    expected: [
+      `compose.yaml:22:9 The service "a" mounts /etc (the host's configuration) read-write (written "\${ROOT}/etc:/etc": ROOT is set nowhere in the repository and has no default, so this judges the empty string Compose uses without it): it can add users, services and scheduled jobs, and so take over the host.`,
+      'compose.yaml:23:9 The service "a" mounts ~ (home directories of the host) read-write: it can plant keys or start-up files that their owners run.',
+    ],
   },
   {
     name: 'image: no tag, latest, a registry port without a tag, from an anchor; tags, digests, builds and variables pass',
@@ -1051,5 +1063,111 @@ describe("compose.image-tag on the project's own image and in development contai
   it('judges the own image as any other when the run names no repository', async () => {
     const found = (await judge(undefined)).filter((f) => f[2] === 'own');
     expect(found).toEqual([]);
+  });
+});
+
+// Compose interpolates every value before it runs anything: a rule judges what Compose runs, and a
+// finding says where the variable's value comes from.
+describe('compose values written with variables, interpolated as Compose does', () => {
+  const svc = (settings: string) => `services:\n  app:\n    image: acme/app:1.2\n${settings}`;
+  const DEFAULTED = (name: string) =>
+    `${name} is set nowhere in the repository (the deployer's environment), so this judges the default Compose uses without it`;
+  it.each([
+    {
+      name: 'a default of true runs privileged',
+      evaluator: composePrivileged,
+      files: { 'compose.yaml': svc('    privileged: ${PRIVILEGED:-true}\n') },
+      found: [`compose.yaml:4 (written "\${PRIVILEGED:-true}": ${DEFAULTED('PRIVILEGED')})`],
+    },
+    {
+      name: 'a default of host shares the network',
+      evaluator: composeHostNamespaces,
+      files: { 'compose.yaml': svc('    network_mode: ${NET:-host}\n    pid: "${PID-host}"\n') },
+      found: [
+        `compose.yaml:4 (written "\${NET:-host}": ${DEFAULTED('NET')})`,
+        `compose.yaml:5 (written "\${PID-host}": ${DEFAULTED('PID')})`,
+      ],
+    },
+    {
+      name: "the project's .env sets the values",
+      evaluator: composeHostNamespaces,
+      files: {
+        'deploy/compose.yaml': svc('    network_mode: ${NET}\n    pid: $PID_MODE\n'),
+        'deploy/.env': '# mode\nexport NET=host\nPID_MODE="host" # shared\n',
+      },
+      found: [
+        'deploy/compose.yaml:4 (written "${NET}": deploy/.env, which Compose reads, sets NET="host")',
+        'deploy/compose.yaml:5 (written "$PID_MODE": deploy/.env, which Compose reads, sets PID_MODE="host")',
+      ],
+    },
+    {
+      name: 'a nested default',
+      evaluator: composeHostNamespaces,
+      files: { 'compose.yaml': svc('    network_mode: ${NET:-${MODE:-host}}\n') },
+      found: [
+        `compose.yaml:4 (written "\${NET:-\${MODE:-host}}": NET, MODE are set nowhere in the repository (the deployer's environment), so this judges the default Compose uses without them)`,
+      ],
+    },
+    {
+      name: 'a default socket path mounts the Docker socket',
+      evaluator: composeDockerSocket,
+      files: {
+        'compose.yaml': svc('    volumes:\n      - ${SOCK:-/var/run/docker.sock}:/var/run/docker.sock\n'),
+      },
+      found: [
+        `compose.yaml:5 (written "\${SOCK:-/var/run/docker.sock}:/var/run/docker.sock": ${DEFAULTED('SOCK')})`,
+      ],
+    },
+    {
+      name: 'a default tag of latest moves',
+      evaluator: composeImageTag,
+      files: { 'compose.yaml': 'services:\n  app:\n    image: acme/app:${TAG:-latest}\n' },
+      found: [`compose.yaml:3 (written "acme/app:\${TAG:-latest}": ${DEFAULTED('TAG')})`],
+    },
+    // Legitimate: what Compose runs is safe, or the deployer must give the value.
+    {
+      name: "the project's .env overrides a dangerous default",
+      evaluator: composePrivileged,
+      files: { 'compose.yaml': svc('    privileged: ${PRIVILEGED:-true}\n'), '.env': 'PRIVILEGED=false\n' },
+      found: [],
+    },
+    {
+      name: 'an .env set but empty takes the default of ":-", not of "-"',
+      evaluator: composeHostNamespaces,
+      files: {
+        'compose.yaml': svc('    network_mode: ${A-host}\n    pid: ${B:-host}\n'),
+        '.env': 'A=\nB=\n',
+      },
+      found: [`compose.yaml:5 (written "\${B:-host}": .env, which Compose reads, sets B="")`],
+    },
+    {
+      name: "an .env of another folder, and a container's env_file, are not the project's",
+      evaluator: composePrivileged,
+      files: {
+        'deploy/compose.yaml': svc('    privileged: ${PRIVILEGED}\n    env_file: app.env\n'),
+        'deploy/app.env': 'PRIVILEGED=true\n',
+        '.env': 'PRIVILEGED=true\n',
+      },
+      found: [],
+    },
+    {
+      name: 'a required variable set nowhere is the deployer’s, an escaped $ is literal',
+      evaluator: composeHostNamespaces,
+      files: { 'compose.yaml': svc('    network_mode: ${NET:?set the network}\n    pid: $${PID:-host}\n') },
+      found: [],
+    },
+    {
+      name: 'an image tag from a variable set nowhere with no default is the deployer’s',
+      evaluator: composeImageTag,
+      files: { 'compose.yaml': 'services:\n  app:\n    image: acme/app:${TAG}\n' },
+      found: [],
+    },
+  ])('$name', async ({ evaluator, files, found }) => {
+    const findings = await run(evaluator as Evaluator<never>, {}, files);
+    expect(
+      findings.map(
+        (f) => `${at(f).replace(/:\d+$/, '')} ${/ \(written .*?\)(?=: )/.exec(f.message)?.[0].trim() ?? ''}`,
+      ),
+    ).toEqual(found);
   });
 });

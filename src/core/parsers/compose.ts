@@ -7,9 +7,11 @@ import {
   escapePointerToken,
   type NodeSpan,
   parseYaml,
+  unescapePointerToken,
   type YamlDialect,
   type YamlDocument,
 } from '../workspace/yaml.js';
+import { type Interpolation, interpolate, parseDotenv } from './compose-interpolation.js';
 import { devEnvironmentMark } from './devcontainer.js';
 import { SCRIPT_FILES } from './shell-commands.js';
 import { workflowSources } from './workflow.js';
@@ -21,7 +23,9 @@ import type { Job } from './workflow-model.js';
  * source. Compose files are found by name (`compose.yaml`, `docker-compose.yml`, and their
  * `compose.<name>.yaml` overrides), anywhere. Compose expands YAML merge keys (`<<: *defaults`), which
  * the project's YAML reader keeps as an ordinary key: a service's setting is looked up in its own keys
- * first, then in what it merges, as Compose does.
+ * first, then in what it merges, as Compose does. Compose interpolates variables in every value before
+ * it runs anything (`privileged: ${PRIVILEGED:-true}`): a service's values are read interpolated (see
+ * compose-interpolation.ts), so every rule judges what Compose runs.
  */
 
 /**
@@ -59,6 +63,8 @@ export interface ComposeService {
   document: YamlDocument;
   name: string;
   node: ComposeNode<Record<string, unknown>>;
+  /** The project's `.env` (the compose file's folder) its values are interpolated with, if any. */
+  envFile?: { path: string; values: ReadonlyMap<string, string> };
   /** Why the whole compose file is likely no deployment, from what other files say of it. */
   stack?: string;
   /**
@@ -111,22 +117,128 @@ export function readComposeServices(workspace: Workspace, file: string): Compose
       return [];
     }
     const services: ComposeService[] = [];
+    // Compose interpolates every value (never a key) before it runs anything.
+    const envFile = text.includes('$') ? projectEnvFile(workspace, file) : undefined;
+    const env = envFile?.values ?? new Map<string, string>();
+    const copies = new WeakMap<object, unknown>();
     for (const document of parsed.documents) {
       const root = document.value;
       if (!isMap(root) || !isMap(root.services)) continue;
-      for (const [name, value] of Object.entries(root.services)) {
-        if (!isMap(value)) continue;
+      for (const [name, written] of Object.entries(root.services)) {
+        if (!isMap(written)) continue;
+        const value = text.includes('$') ? (interpolated(written, env, copies) as typeof written) : written;
         const pointer = `/services/${escapePointerToken(name)}`;
         services.push({
           path: file,
           document,
           name,
           node: nodeAt(document, pointer, value) as ComposeNode<Record<string, unknown>>,
+          ...(envFile ? { envFile } : {}),
         });
       }
     }
     return services;
   });
+}
+
+/**
+ * The project's `.env`, which Compose reads for interpolation: the one in the compose file's folder
+ * (the project directory when the file is given with `-f`). A container's `env_file:` is the
+ * container's environment, not the project's, and takes no part.
+ */
+function projectEnvFile(
+  workspace: Workspace,
+  file: string,
+): { path: string; values: ReadonlyMap<string, string> } | undefined {
+  const dir = path.posix.dirname(file);
+  const envPath = dir === '.' ? '.env' : `${dir}/.env`;
+  if (!workspace.has(envPath)) return undefined;
+  const text = workspace.text(envPath);
+  return text === undefined ? undefined : { path: envPath, values: parseDotenv(text) };
+}
+
+/**
+ * A compose value with its strings interpolated (see compose-interpolation.ts): a string Compose
+ * would not run (a required variable set nowhere, an invalid template) is kept as written. A node
+ * shared through aliases is copied once, so a copy is no larger than the document.
+ */
+function interpolated(
+  value: unknown,
+  env: ReadonlyMap<string, string>,
+  copies: WeakMap<object, unknown>,
+): unknown {
+  if (typeof value === 'string') return interpolate(value, env)?.value ?? value;
+  if (typeof value !== 'object' || value === null) return value;
+  const done = copies.get(value);
+  if (done !== undefined) return done;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [];
+    copies.set(value, copy);
+    for (const v of value) copy.push(interpolated(v, env, copies));
+    return copy;
+  }
+  const copy: Record<string, unknown> = {};
+  copies.set(value, copy);
+  for (const [k, v] of Object.entries(value)) copy[k] = interpolated(v, env, copies);
+  return copy;
+}
+
+/** Bound on the values read under a node for {@link interpolationsAt}. */
+const MAX_NOTED_VALUES = 200;
+
+/**
+ * The strings under `pointer` of a service (the node itself, or the values of a collection) that
+ * name variables, with what Compose makes of them: for a finding to say where its value comes from,
+ * and for a rule to leave alone a value the deployer's environment decides.
+ */
+export function interpolationsAt(service: ComposeService, pointer: string): Interpolation[] {
+  if (!pointer.startsWith(service.node.pointer)) return [];
+  let value: unknown = service.document.value;
+  for (const token of pointer.split('/').slice(1)) {
+    if (typeof value !== 'object' || value === null) return [];
+    const key = unescapePointerToken(token);
+    value = (value as Record<string, unknown>)[key];
+  }
+  const env = service.envFile?.values ?? new Map<string, string>();
+  const out: Interpolation[] = [];
+  const stack: unknown[] = [value];
+  let seen = 0;
+  while (stack.length > 0 && seen++ < MAX_NOTED_VALUES) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      const i = interpolate(v, env);
+      if (i && i.uses.length > 0 && !out.some((o) => o.written === i.written)) out.push(i);
+    } else if (Array.isArray(v)) stack.push(...v.slice(0, MAX_NOTED_VALUES).reverse());
+    else if (isMap(v)) stack.push(...Object.values(v).slice(0, MAX_NOTED_VALUES).reverse());
+  }
+  return out;
+}
+
+/** What a finding says of the variables its value is written with (see {@link interpolationsAt}). */
+function interpolationNote(service: ComposeService, node: ComposeNode): string {
+  const [first] = interpolationsAt(service, node.pointer);
+  if (!first) return '';
+  const names = (from: string) => [...new Set(first.uses.filter((u) => u.from === from).map((u) => u.name))];
+  const parts: string[] = [];
+  const fromFile = names('env-file');
+  if (fromFile.length > 0 && service.envFile) {
+    parts.push(
+      `${service.envFile.path}, which Compose reads, sets ${fromFile.map((n) => `${n}=${JSON.stringify(service.envFile!.values.get(n))}`).join(', ')}`,
+    );
+  }
+  const defaulted = names('default');
+  if (defaulted.length > 0) {
+    parts.push(
+      `${defaulted.join(', ')} ${defaulted.length > 1 ? 'are' : 'is'} set nowhere in the repository (the deployer's environment), so this judges the default Compose uses without ${defaulted.length > 1 ? 'them' : 'it'}`,
+    );
+  }
+  const unset = names('unset');
+  if (unset.length > 0) {
+    parts.push(
+      `${unset.join(', ')} ${unset.length > 1 ? 'are set nowhere in the repository and have' : 'is set nowhere in the repository and has'} no default, so this judges the empty string Compose uses without ${unset.length > 1 ? 'them' : 'it'}`,
+    );
+  }
+  return parts.length > 0 ? ` (written ${JSON.stringify(first.written)}: ${parts.join('; ')})` : '';
 }
 
 /**
@@ -511,7 +623,8 @@ export function pathNotDeployed(file: string): string | undefined {
 
 /**
  * A finding at a compose node, keyed by the service and the check (never a line). A value written in
- * an anchor is reported where the service uses it, and the message says where it is written. A
+ * an anchor is reported where the service uses it, and the message says where it is written; a value
+ * written with variables says where they are set, or that the repository sets them nowhere. A
  * finding on a service that is likely no deployment (see {@link notDeployedService}) has low
  * confidence, and says why.
  */
@@ -522,9 +635,9 @@ export function serviceFinding(
   effect: string,
   keyParts: string[],
 ): RawFinding {
-  const where = node.definedAt
-    ? ` (set in the anchor &${node.definedAt.anchor} at line ${node.definedAt.line})`
-    : '';
+  const where =
+    (node.definedAt ? ` (set in the anchor &${node.definedAt.anchor} at line ${node.definedAt.line})` : '') +
+    interpolationNote(service, node);
   const message = `${what}${where}: ${effect}`;
   const location = locationFromSpan(service.path, node.span, false);
   const key = ['compose', service.name, ...keyParts].join('\u0000');

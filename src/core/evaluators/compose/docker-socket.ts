@@ -13,8 +13,8 @@ import { bindMount } from './mounts.js';
 
 /**
  * `/var/run/docker.sock`, `/run/docker.sock`, `/run/user/${UID}/docker.sock`, `//var/run/docker.sock`.
- * A source that is a variable (`${DOCKER_SOCK:-/var/run/docker.sock}`) is not an absolute path: its
- * value is not known, and it is not judged.
+ * A source written with variables is judged as Compose interpolates it (`${DOCKER_SOCK:-/var/run/docker.sock}`
+ * is the default unless the deployer sets DOCKER_SOCK: see compose.ts).
  */
 export function isDockerSocket(source: string): boolean {
   const path = source

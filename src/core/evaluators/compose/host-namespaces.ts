@@ -36,7 +36,8 @@ const FIELDS: Record<Namespace, { field: string; effect: string }> = {
 /**
  * `compose.host-namespaces`: Compose services that share a namespace of the Docker host
  * (`network_mode: host`, `pid: host`, `ipc: host`, `userns_mode: host`), which removes the isolation
- * between the container and the host. Interpolated values (`${NET_MODE}`) are not judged.
+ * between the container and the host. A value written with variables is read as Compose interpolates
+ * it (`${NET_MODE:-host}`, or the project's `.env` setting NET_MODE: see compose.ts).
  */
 export const composeHostNamespaces = defineEvaluator<Options>({
   kind: 'compose.host-namespaces',
@@ -61,7 +62,7 @@ export const composeHostNamespaces = defineEvaluator<Options>({
       for (const ns of options.namespaces) {
         const { field, effect } = FIELDS[ns];
         const node = serviceSetting(service, field);
-        // Only the literal `host`: an interpolated mode (`${NET_MODE}`) is not judged.
+        // `host`, as written or as Compose interpolates it (see compose.ts).
         if (typeof node?.value !== 'string' || node.value.trim() !== 'host') continue;
         findings.push(
           serviceFinding(service, node, `The ${describeService(service)} sets ${field}: host`, `${effect}.`, [

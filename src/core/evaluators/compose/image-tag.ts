@@ -2,6 +2,7 @@ import {
   type ComposeService,
   composeServices,
   describeService,
+  interpolationsAt,
   serviceFinding,
   serviceSetting,
 } from '../../parsers/compose.js';
@@ -15,8 +16,10 @@ import { defineEvaluator } from '../types.js';
  * `compose.image-tag`: Compose services whose `image` has no tag or one that names no version (`latest`,
  * `dind`, `postgresql-latest`: see isMovingTag), and no digest,
  * as k8s.image-tag judges Kubernetes containers. A service with `build:` is left alone: its `image`
- * names what Compose builds from the project's own sources, not what it pulls. Images taken from a
- * variable (`${TAG}`) are not judged. A name that no registry serves (see isLocalOnlyImage) is reported
+ * names what Compose builds from the project's own sources, not what it pulls. An image written with
+ * variables is judged as Compose interpolates it (`app:${TAG:-latest}` is `app:latest` unless the
+ * deployer sets TAG; the project's `.env` sets them too), except one that names a variable set nowhere
+ * in the repository with no default (`app:${TAG}`): the deployer gives it. A name that no registry serves (see isLocalOnlyImage) is reported
  * at low confidence: it was built or tagged on the host. So is an image of a service that is likely
  * no deployment (see notDeployedService: a compose file under `.devcontainer/` is a developer's
  * workspace), and the project's own published image (see ownImage) in a compose file not named for
@@ -32,7 +35,10 @@ export const composeImageTag = defineEvaluator<Record<string, never>>({
     for (const service of composeServices(workspace)) {
       if (serviceSetting(service, 'build') !== undefined) continue;
       const image = serviceSetting(service, 'image');
+      // A variable set nowhere in the repository with no default is the deployer's to give.
       if (typeof image?.value !== 'string' || image.value.includes('$')) continue;
+      if (interpolationsAt(service, image.pointer).some((i) => i.uses.some((u) => u.from === 'unset')))
+        continue;
       const ref = parseImageRef(image.value);
       if (!ref || ref.digest !== undefined) continue;
       if (ref.tag !== undefined && !isMovingTag(ref.tag, ref.repository)) continue;

@@ -13,7 +13,8 @@ import { defineEvaluator } from '../types.js';
 
 /**
  * `privileged: true`, or a value Compose reads as true (`yes`, `on`, `y`, quoted or not: see
- * {@link composeBoolean}). An interpolated value (`${PRIVILEGED}`) is not a literal and is never judged.
+ * {@link composeBoolean}). A value written with variables is read as Compose interpolates it
+ * (`${PRIVILEGED:-true}`, or `${PRIVILEGED}` with the project's `.env` setting it: see compose.ts).
  */
 export function isPrivileged(value: unknown): boolean {
   return composeBoolean(value) === true;
