@@ -534,6 +534,116 @@ resource "aws_security_group" "ssh" {
     });
   });
 
+  // The attribute checks judge what a run may be given as well, once, naming the file.
+  it.each<[what: string, files: Record<string, string>, expected: string[]]>([
+    [
+      'a -var-file turns encryption off',
+      { 'prod.tfvars': 'encrypted = false\n' },
+      ['main.tf:5:15 prod.tfvars'],
+    ],
+    ['a -var-file keeps it on', { 'prod.tfvars': 'encrypted = true\n' }, []],
+    [
+      'the default is off: one finding, not one per file',
+      { 'prod.tfvars': 'encrypted = false\n', x: '' },
+      [],
+    ],
+  ])('terraform.attribute with variables a run may be given: %s', async (what, extra, expected) => {
+    const ebs = { resources: ['aws_ebs_volume'], attribute: 'encrypted', expect: true, missing: 'report' };
+    const off = what.startsWith('the default is off');
+    const main = `variable "encrypted" {\n  default = ${!off}\n}\nresource "aws_ebs_volume" "a" {\n  encrypted = var.encrypted\n}\n`;
+    const { x: _x, ...files } = extra as Record<string, string>;
+    const findings = await run(terraformAttribute, { targets: [ebs] }, { 'main.tf': main, ...files });
+    expect(
+      findings.map((f) =>
+        `${at(f)} ${/\(with the values of (.+?), which a run/.exec(f.message)?.[1] ?? ''}`.trim(),
+      ),
+    ).toEqual(off ? ['main.tf:5:15'] : expected);
+  });
+
+  // A run may be given variables on the command line: what the deploy job gives is judged too.
+  describe('variables a run may be given (-var-file, -var, other *.tfvars of the folder)', () => {
+    const sg = `variable "admin_cidrs" {
+  default = ["10.0.0.0/8"]
+}
+resource "aws_security_group" "ssh" {
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = var.admin_cidrs
+  }
+}
+`;
+    const job = (run: string) =>
+      `on: push\njobs:\n  apply:\n    runs-on: ubuntu-latest\n    environment: production\n    steps:\n      - run: ${run}\n`;
+    const OPEN = 'admin_cidrs = ["0.0.0.0/0"]\n';
+    it.each<[what: string, files: Record<string, string>, expected: string[]]>([
+      [
+        'a -var-file the deploy job names, from the folder it runs in',
+        {
+          'net/sg.tf': sg,
+          'envs/prod.tfvars': OPEN,
+          '.github/workflows/deploy.yml': job(
+            'cd net && terraform apply -auto-approve -var-file=../envs/prod.tfvars',
+          ),
+        },
+        ['net/sg.tf:9:19 envs/prod.tfvars'],
+      ],
+      [
+        'a -var-file named with a variable: every file it may match',
+        {
+          'sg.tf': sg,
+          'envs/dev.tfvars': 'admin_cidrs = ["10.1.0.0/16"]\n',
+          'envs/prod.tfvars': OPEN,
+          'deploy.sh': '#!/bin/sh\nterraform plan -var-file "envs/${ENV}.tfvars" -out plan\n',
+        },
+        ['sg.tf:9:19 envs/prod.tfvars'],
+      ],
+      [
+        'a -var of a Makefile recipe',
+        {
+          'sg.tf': sg,
+          Makefile: `apply:\n\tterraform apply -var 'admin_cidrs=["0.0.0.0/0"]'\n`,
+        },
+        ['sg.tf:9:19 Makefile (-var admin_cidrs)'],
+      ],
+      [
+        'a *.tfvars of the folder that is not auto-loaded, named nowhere: it may be given',
+        { 'sg.tf': sg, 'prod.tfvars': OPEN },
+        ['sg.tf:9:19 prod.tfvars'],
+      ],
+      // Legitimate: what every run may be given keeps the ranges private, or is unknown.
+      [
+        'a -var-file of private ranges',
+        {
+          'sg.tf': sg,
+          'prod.tfvars': 'admin_cidrs = ["10.2.0.0/16"]\n',
+          '.github/workflows/deploy.yml': job('terraform apply -var-file=prod.tfvars'),
+        },
+        [],
+      ],
+      [
+        'a -var from a shell variable is unknown, and a file only a comment names is not given',
+        {
+          'sg.tf': sg,
+          'envs/prod.tfvars': OPEN,
+          'deploy.sh':
+            '#!/bin/sh\n# terraform apply -var-file=envs/prod.tfvars\nterraform apply -var "admin_cidrs=$CIDRS"\n',
+        },
+        [],
+      ],
+      ["another folder's file no command names", { 'net/sg.tf': sg, 'other/prod.tfvars': OPEN }, []],
+    ])('%s', async (_what, files, expected) => {
+      const findings = await run(terraformOpenIngress, {}, files);
+      expect(
+        findings.map(
+          (f) =>
+            `${at(f)} ${/\((?:with the values of|as) (.+?)(?: sets it)?, which a run/.exec(f.message)?.[1] ?? ''}`,
+        ),
+      ).toEqual(expected);
+    });
+  });
+
   describe("a reusable module's input defaults", () => {
     const singleAz = {
       resources: ['aws_db_instance'],
@@ -803,6 +913,35 @@ describe('terraform: resources that a local emulator receives', () => {
       [
         "another folder's variable file is not loaded here",
         { 'main.tf': DEFAULTS, 'prod/terraform.tfvars': 'local_run = false\n' },
+        ['main.tf:13:1:low'],
+      ],
+      [
+        'a -var-file the deploy job names sends them to AWS',
+        {
+          'main.tf': DEFAULTS,
+          'envs/prod.tfvars': `local_run   = false\ns3_endpoint = "${AWS}"\n`,
+          '.github/workflows/deploy.yml':
+            'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: terraform apply -var-file=envs/prod.tfvars\n',
+        },
+        ['main.tf:13:1:rule'],
+      ],
+      [
+        'a *.tfvars of the folder that is not auto-loaded may be given',
+        { 'main.tf': DEFAULTS, 'prod.tfvars': 'local_run = false\n' },
+        ['main.tf:13:1:rule'],
+      ],
+      [
+        'a -var validates credentials',
+        { 'main.tf': DEFAULTS, 'apply.sh': 'terraform apply -var local_run=false\n' },
+        ['main.tf:13:1:rule'],
+      ],
+      [
+        'a -var-file that confirms the emulator',
+        {
+          'main.tf': DEFAULTS,
+          'ci.tfvars': 'local_run = true\n',
+          'apply.sh': 'terraform apply -var-file=ci.tfvars\n',
+        },
         ['main.tf:13:1:low'],
       ],
       [

@@ -17,10 +17,16 @@ import type { HclBody, HclValue } from './terraform-syntax.js';
  * `terraform.tfvars.json`, `*.auto.tfvars(.json)`) override defaults: in a folder that no module
  * block of the repository calls (a root configuration), `var.x` is the value the last of them that
  * sets it gives, else its default. A module that another calls keeps its default (its callers' runs
- * do not load its folder's files). Values set on the command line are not seen. Where the callers of
- * a reusable module set it, a default is only a default ({@link inputOf} tells a value made from
- * one; terraform-modules.ts, whether its callers decide). {@link valueCandidates} gives every value
- * a reference may take (the default and each file's), for a judgement that must hold for all.
+ * do not load its folder's files). Where the callers of a reusable module set it, a default is only a
+ * default ({@link inputOf} tells a value made from one; terraform-modules.ts, whether its callers
+ * decide).
+ *
+ * Values a run may be given on the command line are possible values, not the one value: a variable
+ * file a `terraform plan|apply -var-file=<f>` of a workflow or script names, any other `*.tfvars`
+ * of the module's folder (which such a command may load), and a `-var 'x=...'` (see terraform.ts).
+ * {@link valueCandidates} gives every value a reference may take (the default and each file's), for
+ * a judgement that must hold for all (a lowering); {@link valueVariants} gives a resolver per possible
+ * file, for a check that reports a value any run may use.
  */
 
 /** A reference to a module's variable or local, written bare or as the only interpolation. */
@@ -33,6 +39,8 @@ interface ModuleScope {
   locals: Map<string, HclValue>;
   /** What the folder's variable files set, in load order; `undefined` values: a file not read. */
   assigned: { path: string; values: ReadonlyMap<string, HclValue> | undefined }[];
+  /** What a run may be given besides (`-var-file`, `-var`, other `*.tfvars`), each on its own. */
+  possible: readonly VariableFile[];
   /** True when a module block of the repository calls this module by a local path. */
   called: boolean;
 }
@@ -43,14 +51,24 @@ export interface VariableFile {
   values: Map<string, HclValue> | undefined;
 }
 
-const VARIABLE_FILES = new WeakMap<readonly TerraformFile[], ReadonlyMap<string, readonly VariableFile[]>>();
+const VARIABLE_FILES = new WeakMap<
+  readonly TerraformFile[],
+  {
+    loaded: ReadonlyMap<string, readonly VariableFile[]>;
+    possible: ReadonlyMap<string, readonly VariableFile[]>;
+  }
+>();
 
-/** Records the variable files (by folder) that go with one parse's files. */
+/**
+ * Records the variable files (by folder) that go with one parse's files: those Terraform loads by
+ * itself, and those a run may be given (see the module's comment).
+ */
 export function setVariableFiles(
   files: readonly TerraformFile[],
-  byModule: ReadonlyMap<string, readonly VariableFile[]>,
+  loaded: ReadonlyMap<string, readonly VariableFile[]>,
+  possible: ReadonlyMap<string, readonly VariableFile[]> = new Map(),
 ): void {
-  VARIABLE_FILES.set(files, byModule);
+  VARIABLE_FILES.set(files, { loaded, possible });
 }
 
 /**
@@ -148,7 +166,8 @@ function moduleScopes(files: readonly TerraformFile[]): Map<string, ModuleScope>
       scope = {
         variables: new Map(),
         locals: new Map(),
-        assigned: [...(variableFiles?.get(file.module) ?? [])],
+        assigned: [...(variableFiles?.loaded.get(file.module) ?? [])],
+        possible: variableFiles?.possible.get(file.module) ?? [],
         called: called.has(file.module),
       };
       scopes.set(file.module, scope);
@@ -183,8 +202,9 @@ function calledModules(files: readonly TerraformFile[]): Set<string> {
 
 /**
  * For the files: every value a whole reference (`var.x`, `local.y`, as {@link valueResolver} reads
- * them) may take: a variable's default and what each of its folder's variable files sets (a file
- * that could not be read adds an unknown value), through locals. A value that is no such reference,
+ * them) may take: a variable's default, what each of its folder's variable files sets, and what each
+ * file or `-var` a run may be given sets (a file that could not be read adds an unknown value),
+ * through locals. A value that is no such reference,
  * or a variable nothing gives a value, is itself the only candidate.
  */
 export function valueCandidates(
@@ -207,7 +227,7 @@ function candidatesOf(scope: ModuleScope | undefined, value: HclValue, hops: num
   const found: HclValue[] = [];
   const fallback = scope.variables.get(name);
   if (fallback) found.push(fallback);
-  for (const file of scope.assigned) {
+  for (const file of [...scope.assigned, ...scope.possible]) {
     // A file that could not be read may set anything: an unknown value, which no reference resolves.
     const set = file.values
       ? file.values.get(name)
@@ -218,15 +238,63 @@ function candidatesOf(scope: ModuleScope | undefined, value: HclValue, hops: num
   return found.flatMap((v) => candidatesOf(scope, v, hops + 1));
 }
 
-function resolve(scope: ModuleScope | undefined, value: HclValue, hops: number): HclValue {
+/** A resolver for one variable file a run may be given, and the modules it may be given to. */
+export interface ValueVariant {
+  /** The file (or `<script> (-var)`), as a message names it. */
+  source: string;
+  modules: ReadonlySet<string>;
+  resolve: ValueResolver;
+}
+
+const VARIANTS = new WeakMap<readonly TerraformFile[], ValueVariant[]>();
+
+/**
+ * For the files: one resolver per variable file a run may be given (see the module's comment), which
+ * reads `var.x` as that file sets it (over the auto-loaded files and the default, as Terraform's
+ * `-var-file` does), for the modules in `modules` (elsewhere it is {@link valueResolver}'s). A check
+ * that reports a dangerous value judges each variant too: `cidr_blocks = var.admin_cidrs` whose
+ * default is private and whose `prod.tfvars` is `0.0.0.0/0` is open when the deploy job applies
+ * prod.tfvars. A file that could not be read gives no variant (valueCandidates counts it unknown).
+ */
+export function valueVariants(files: readonly TerraformFile[]): readonly ValueVariant[] {
+  let variants = VARIANTS.get(files);
+  if (variants) return variants;
+  const scopes = moduleScopes(files);
+  const byFile = new Map<string, { file: VariableFile; modules: Set<string> }>();
+  for (const [module, scope] of scopes) {
+    if (scope.called) continue;
+    for (const file of scope.possible) {
+      if (!file.values || file.values.size === 0) continue;
+      const entry = byFile.get(file.path) ?? { file, modules: new Set<string>() };
+      entry.modules.add(module);
+      byFile.set(file.path, entry);
+    }
+  }
+  const base = valueResolver(files);
+  variants = [...byFile.values()].map(({ file, modules }) => ({
+    source: file.path,
+    modules,
+    resolve: (f: TerraformFile, value: HclValue) =>
+      modules.has(f.module) ? resolve(scopes.get(f.module), value, 0, file) : base(f, value),
+  }));
+  VARIANTS.set(files, variants);
+  return variants;
+}
+
+function resolve(
+  scope: ModuleScope | undefined,
+  value: HclValue,
+  hops: number,
+  given?: VariableFile,
+): HclValue {
   if (!scope || hops >= MAX_HOPS) return value;
   if (value.kind === 'tuple') {
-    const items = value.items.map((i) => resolve(scope, i, hops));
+    const items = value.items.map((i) => resolve(scope, i, hops, given));
     return items.every((i, n) => i === value.items[n]) ? value : { ...value, items };
   }
-  const found = follow(scope, value, 0);
+  const found = follow(scope, value, 0, given);
   if (!found) return value;
-  const inner = found.value.kind === 'tuple' ? resolve(scope, found.value, hops + 1) : found.value;
+  const inner = found.value.kind === 'tuple' ? resolve(scope, found.value, hops + 1, given) : found.value;
   if (inner.kind === 'expression' || inner.kind === 'template') {
     // A local that holds a reference (`aws_s3_bucket.logs.id`): known as text, still not a literal.
     return { ...inner, span: value.span };
@@ -254,6 +322,7 @@ function follow(
   scope: ModuleScope,
   value: HclValue,
   hops: number,
+  given?: VariableFile,
 ): { value: HclValue; variable?: string; file?: string } | undefined {
   if (value.kind !== 'expression' && value.kind !== 'template') return undefined;
   const m = REFERENCE.exec(value.text.trim());
@@ -262,12 +331,15 @@ function follow(
   if (kind === 'var') {
     // A file that could not be read (null) may set it or not: the default stays what is judged
     // (valueCandidates counts the file as unknown).
+    // A file given on the command line comes after the auto-loaded ones.
+    const over = scope.called ? undefined : given?.values?.get(name);
+    if (over) return { value: over, file: path.posix.basename(given!.path) };
     const set = scope.called ? undefined : lastAssignment(scope, name);
     if (set) return { value: set.value, file: path.posix.basename(set.path) };
   }
   const target = (kind === 'var' ? scope.variables : scope.locals).get(name);
   if (!target) return undefined;
-  const further = follow(scope, target, hops + 1);
+  const further = follow(scope, target, hops + 1, given);
   return further ?? (kind === 'var' ? { value: target, variable: name } : { value: target });
 }
 

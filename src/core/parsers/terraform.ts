@@ -1,5 +1,8 @@
 import path from 'node:path';
+import { LineIndex } from '../workspace/lines.js';
+import { defineScreen } from '../workspace/screens.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { SCRIPT_FILES, scriptCommands } from './shell-commands.js';
 import type { HclParser } from './terraform-hcl.js';
 import {
   type HclAttribute,
@@ -67,7 +70,11 @@ export function terraformFiles(workspace: Workspace): Promise<TerraformFile[]> {
       const file = readTerraformFile(workspace, parser, f);
       return file ? [file] : [];
     });
-    setVariableFiles(files, readVariableFiles(workspace, parser));
+    setVariableFiles(
+      files,
+      readVariableFiles(workspace, parser),
+      possibleVariableFiles(workspace, parser, files),
+    );
     return files;
   });
 }
@@ -83,6 +90,18 @@ function readVariableFiles(workspace: Workspace, parser: HclParser): Map<string,
   const byModule = new Map<string, VariableFile[]>();
   for (const file of workspace.glob(VARIABLE_FILE_GLOBS)) {
     if (skip(file)) continue;
+    const module = path.posix.dirname(file);
+    const list = byModule.get(module) ?? [];
+    list.push(readVariableFile(workspace, parser, file));
+    byModule.set(module, list);
+  }
+  for (const list of byModule.values()) list.sort(variableFileOrder);
+  return byModule;
+}
+
+/** What a variable file sets; without values when it cannot be read or parsed (it may set anything). */
+function readVariableFile(workspace: Workspace, parser: HclParser, file: string): VariableFile {
+  return workspace.memo('terraform-variable-file', file, () => {
     const content = workspace.read(file);
     let values: Map<string, HclValue> | undefined;
     if (content.kind === 'text') {
@@ -92,13 +111,121 @@ function readVariableFiles(workspace: Workspace, parser: HclParser): Map<string,
         if (result.ok) values = new Map(result.body.attributes.map((a) => [a.name, a.value]));
       }
     }
+    return { path: file, values };
+  });
+}
+
+/** Every variable file by name, auto-loaded or not: what `-var-file` may name. */
+const ANY_VARIABLE_FILE_GLOBS = ['**/*.tfvars', '**/*.tfvars.json'];
+
+/** Terraform (or OpenTofu, Terragrunt) commands that read variables, and the options they take. */
+const TERRAFORM_PROGRAMS = new Set(['terraform', 'tofu', 'terragrunt']);
+const VARIABLE_SUBCOMMANDS = new Set(['plan', 'apply', 'destroy', 'refresh', 'import', 'console', 'run-all']);
+/** A script line that may give a run variables: cheap to test before lexing the script. */
+const GIVES_VARIABLES = /\b(?:terraform|tofu|terragrunt)\b[^\n]*-var/;
+
+/**
+ * The scripts and workflows that may give a run variables: a change to any other one cannot change
+ * what a variable may be (see screens.ts).
+ */
+const VARIABLE_SCRIPT_SCREEN = defineScreen('terraform-variable-scripts', (_file, text) =>
+  GIVES_VARIABLES.test(text),
+);
+
+/**
+ * The variable files and `-var` values a run of each module may be given, by module folder (see
+ * terraform-values.ts): every `*.tfvars(.json)` of the folder that Terraform does not load by itself
+ * (a `-var-file` may name it), each file a `terraform plan|apply -var-file=<f>` of a workflow, a
+ * Makefile or a shell script names relative to the folder (`-var-file=envs/${ENV}.tfvars` names
+ * every file it may match), and the `-var 'x=value'` of such commands, for each folder whose
+ * configuration declares `x`. Where a command runs is not followed: a path is tried from every
+ * folder, which errs toward more possible values.
+ */
+function possibleVariableFiles(
+  workspace: Workspace,
+  parser: HclParser,
+  files: readonly TerraformFile[],
+): Map<string, VariableFile[]> {
+  const skip = workspace.matcher(NOT_CONFIGURATION);
+  const auto = workspace.matcher(VARIABLE_FILE_GLOBS);
+  const all = workspace.glob(ANY_VARIABLE_FILE_GLOBS).filter((f) => !skip(f));
+  const modules = [...new Set(files.map((f) => f.module))];
+  const out = new Map<string, Map<string, VariableFile>>();
+  const add = (module: string, file: VariableFile) => {
+    const list = out.get(module) ?? new Map<string, VariableFile>();
+    out.set(module, list);
+    if (!list.has(file.path)) list.set(file.path, file);
+  };
+  for (const file of all) {
     const module = path.posix.dirname(file);
-    const list = byModule.get(module) ?? [];
-    list.push({ path: file, values });
-    byModule.set(module, list);
+    if (!auto(file) && modules.includes(module)) add(module, readVariableFile(workspace, parser, file));
   }
-  for (const list of byModule.values()) list.sort(variableFileOrder);
-  return byModule;
+  const declared = (module: string, name: string) =>
+    files.some(
+      (f) =>
+        f.module === module &&
+        f.body.blocks.some((b) => b.type === 'variable' && b.labels.length === 1 && b.labels[0] === name),
+    );
+  for (const script of workspace.screenedGlob(SCRIPT_FILES, VARIABLE_SCRIPT_SCREEN)) {
+    const text = workspace.text(script);
+    if (text === undefined) continue;
+    const embedded = !/\.(?:sh|bash)$/.test(script);
+    for (const view of scriptCommands(text, 0, text.length, embedded)) {
+      if (!TERRAFORM_PROGRAMS.has(view.name)) continue;
+      const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+      if (!words.some((w) => VARIABLE_SUBCOMMANDS.has(w))) continue;
+      for (let k = 0; k < words.length; k++) {
+        const m = /^--?(var-file|var)(?:=([\s\S]*))?$/.exec(words[k]!);
+        if (!m) continue;
+        const arg = m[2] ?? words[++k];
+        if (arg === undefined) continue;
+        if (m[1] === 'var-file') {
+          for (const module of modules) {
+            for (const file of namedFiles(all, module, arg))
+              add(module, readVariableFile(workspace, parser, file));
+          }
+          continue;
+        }
+        const eq = arg.indexOf('=');
+        if (eq <= 0) continue;
+        const name = arg.slice(0, eq).trim();
+        const value = commandLineValue(parser, name, arg.slice(eq + 1));
+        for (const module of modules) {
+          if (declared(module, name))
+            add(module, { path: `${script} (-var ${name})`, values: new Map([[name, value]]) });
+        }
+      }
+    }
+  }
+  return new Map([...out].map(([m, list]) => [m, [...list.values()]]));
+}
+
+/**
+ * The variable files a `-var-file` argument names from a folder: the file at that path, or, for an
+ * argument with a variable or an expression in it (`envs/${ENV}.tfvars`), every file it may match.
+ */
+function namedFiles(all: readonly string[], module: string, arg: string): string[] {
+  const joined = path.posix.normalize(path.posix.join(module, arg.trim()));
+  if (!/[$*?{]/.test(arg)) return all.includes(joined) ? [joined] : [];
+  const parts = joined.split(/\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]\w*|[*?]/);
+  const pattern = new RegExp(`^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+  return all.filter((f) => pattern.test(f));
+}
+
+/**
+ * A `-var` value as Terraform reads it: an HCL expression for a list, map or number, else the
+ * string as written; one naming a shell variable or expression (`$CIDR`) is unknown.
+ */
+function commandLineValue(parser: HclParser, name: string, raw: string): HclValue {
+  const span = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+  if (raw.includes('$')) return { kind: 'expression', span, text: raw };
+  if (/^\s*[[{]/.test(raw)) {
+    const text = `${name} = ${raw}\n`;
+    const parsed = parseHcl(parser, text, new LineIndex(text));
+    const value = parsed.ok ? parsed.body.attributes[0]?.value : undefined;
+    if (value) return value;
+  }
+  return { kind: 'string', value: raw, span, text: JSON.stringify(raw) };
 }
 
 const VARIABLE_FILE_GLOBS = [

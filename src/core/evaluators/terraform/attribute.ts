@@ -13,12 +13,19 @@ import {
   terraformResources,
 } from '../../parsers/terraform.js';
 import { type InputDecider, inputDecider, libraryModule } from '../../parsers/terraform-modules.js';
-import { type ValueResolver, valueResolver } from '../../parsers/terraform-values.js';
+import { type ValueResolver, valueResolver, valueVariants } from '../../parsers/terraform-values.js';
 import type { RawFinding } from '../../types.js';
 import type { NodeSpan } from '../../workspace/yaml.js';
 import { defineEvaluator } from '../types.js';
 import { localEmulator, onEmulator } from './emulator.js';
-import { atInputDefault, examineSubjects, LITERAL_SCHEMA, shortText, spanLocation } from './shared.js';
+import {
+  atInputDefault,
+  examineSubjects,
+  givenOnCommandLine,
+  LITERAL_SCHEMA,
+  shortText,
+  spanLocation,
+} from './shared.js';
 
 type Literal = string | number | boolean;
 
@@ -130,6 +137,7 @@ export const terraformAttribute = defineEvaluator<Options>({
   async evaluate({ options, workspace }) {
     const files = await terraformFiles(workspace);
     const resolve = valueResolver(files);
+    const given = valueVariants(files);
     const emulated = localEmulator(files);
     const callersDecide = inputDecider(files);
     const library = libraryModule(files);
@@ -154,11 +162,24 @@ export const terraformAttribute = defineEvaluator<Options>({
         target.defaultFrom !== undefined && declaresDefault(files, target.defaultFrom, resolve);
       for (const resource of terraformResources(files, target.resources)) {
         subjects.push(resource);
-        const resolved = (v: HclValue) => resolve(resource.file, v);
-        if (skipped(resource.block, target, resolved)) continue;
         const endpoint = emulated(resource);
-        for (const f of check(resource, target, defaulted, resolved, callersDecide, variantOf)) {
-          findings.push(onEmulator(endpoint, f));
+        const judge = (resolver: ValueResolver): RawFinding[] => {
+          const resolved = (v: HclValue) => resolver(resource.file, v);
+          if (skipped(resource.block, target, resolved)) return [];
+          return check(resource, target, defaulted, resolved, callersDecide, variantOf);
+        };
+        const found = judge(resolve);
+        for (const f of found) findings.push(onEmulator(endpoint, f));
+        // A value a run may be given on the command line (see valueVariants): a finding no other
+        // value gives, naming the file.
+        const keys = new Set(found.map((f) => f.key));
+        for (const variant of given) {
+          if (!variant.modules.has(resource.file.module)) continue;
+          for (const f of judge(variant.resolve)) {
+            if (keys.has(f.key)) continue;
+            keys.add(f.key);
+            findings.push(onEmulator(endpoint, givenOnCommandLine(f, variant.source)));
+          }
         }
       }
     }

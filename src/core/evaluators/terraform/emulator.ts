@@ -21,8 +21,10 @@ import type { RawFinding } from '../../types.js';
  *
  * Both must hold whatever the variable files say: a value that comes from a variable holds only when
  * its default and every value the folder's variable files (`terraform.tfvars`, `*.auto.tfvars`) give
- * it hold, and a file that cannot be read may set anything (see `valueCandidates`). Emulator-looking
- * defaults that `terraform.tfvars` turns to the real AWS endpoint lower nothing.
+ * it hold, and so must every value a run may be given (a `-var-file` or `-var` of a workflow or
+ * script's `terraform apply`, any other `*.tfvars` of the folder); a file that cannot be read may set
+ * anything (see `valueCandidates`). Emulator-looking defaults that `terraform.tfvars` or the deploy
+ * job's `-var-file=prod.tfvars` turns to the real AWS endpoint lower nothing.
  */
 
 /** Resource types whose service's endpoint key is not the type's second word. */

@@ -10,12 +10,17 @@ import {
   terraformResources,
 } from '../../parsers/terraform.js';
 import { inputDecider } from '../../parsers/terraform-modules.js';
-import { resolveBody, valueResolver } from '../../parsers/terraform-values.js';
+import {
+  resolveBody,
+  type ValueResolver,
+  valueResolver,
+  valueVariants,
+} from '../../parsers/terraform-values.js';
 import type { RawFinding } from '../../types.js';
 import type { NodeSpan } from '../../workspace/yaml.js';
 import { defineEvaluator } from '../types.js';
 import { localEmulator, onEmulator } from './emulator.js';
-import { atInputDefault, examineSubjects, spanLocation } from './shared.js';
+import { atInputDefault, examineSubjects, givenOnCommandLine, spanLocation } from './shared.js';
 
 interface Options {
   /** Ports that must not be reachable from anywhere. */
@@ -62,7 +67,9 @@ const RESOURCE_TYPES = [
  * `aws_vpc_security_group_ingress_rule`), GCP `google_compute_firewall` and Azure network security
  * rules. Each open source is reported at its value (where a local or a variable's default is used,
  * at the use; with low confidence when it is the default of a reusable module's input, which its
- * callers set); computed ports or protocols are not judged.
+ * callers set); computed ports or protocols are not judged. A source from a variable is judged with
+ * every value a run may give it too (a `-var-file` a deploy job names, another `*.tfvars` of the
+ * folder: see valueVariants), and the message names the file.
  */
 export const terraformOpenIngress = defineEvaluator<Options>({
   kind: 'terraform.open-ingress',
@@ -89,11 +96,13 @@ export const terraformOpenIngress = defineEvaluator<Options>({
     const resources = terraformResources(files, RESOURCE_TYPES);
     examineSubjects(workspace, resources);
     const resolve = valueResolver(files);
+    const variants = valueVariants(files);
     const emulated = localEmulator(files);
     const callersDecide = inputDecider(files);
-    for (const declared of resources) {
+    const judge = (declared: TerraformResource, resolver: ValueResolver): RawFinding[] => {
+      const out: RawFinding[] = [];
       // Sources and ports given by a local or a variable's default are judged as if written here.
-      const body = resolveBody(resolve, declared.file, declared.block.body);
+      const body = resolveBody(resolver, declared.file, declared.block.body);
       const resource = { ...declared, block: { ...declared.block, body } };
       for (const rule of ingressRules(resource)) {
         const exposed = exposedPorts(rule.ports, options.ports);
@@ -108,12 +117,27 @@ export const terraformOpenIngress = defineEvaluator<Options>({
             key: `${resource.type}.${resource.name}:${source.value}:${exposed.join(',')}`,
           };
           // A source that is a reusable module's input default is only that default.
-          findings.push(
+          out.push(
             onEmulator(
               emulated(declared),
               atInputDefault(finding, declared.file, source.node, callersDecide),
             ),
           );
+        }
+      }
+      return out;
+    };
+    for (const declared of resources) {
+      const found = judge(declared, resolve);
+      findings.push(...found);
+      // What a run may be given on the command line: a finding no other value gives, naming the file.
+      const keys = new Set(found.map((f) => f.key));
+      for (const variant of variants) {
+        if (!variant.modules.has(declared.file.module)) continue;
+        for (const f of judge(declared, variant.resolve)) {
+          if (keys.has(f.key)) continue;
+          keys.add(f.key);
+          findings.push(givenOnCommandLine(f, variant.source));
         }
       }
     }

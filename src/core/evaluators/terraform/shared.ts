@@ -70,3 +70,15 @@ export function atInputDefault(
     confidence: 'low',
   };
 }
+
+/**
+ * A finding that a variable file or `-var` a run may be given gives (see valueVariants): the message
+ * names it, as the value judged is not the default.
+ */
+export function givenOnCommandLine(finding: RawFinding, source: string): RawFinding {
+  const how = source.endsWith(')') ? `as ${source} sets it` : `with the values of ${source}`;
+  return {
+    ...finding,
+    message: `${finding.message} (${how}, which a run of this configuration may be given on the command line.)`,
+  };
+}
