@@ -1157,6 +1157,15 @@ describe('compose values written with variables, interpolated as Compose does', 
       found: [],
     },
     {
+      name: "a service running the image another service of the file builds runs the project's build",
+      evaluator: composeImageTag,
+      files: {
+        'compose.yaml':
+          'services:\n  web:\n    build: .\n    image: acme/app:${TAG:-latest}\n  worker:\n    image: acme/app:${TAG:-latest}\n',
+      },
+      found: [],
+    },
+    {
       name: 'an image tag from a variable set nowhere with no default is the deployer’s',
       evaluator: composeImageTag,
       files: { 'compose.yaml': 'services:\n  app:\n    image: acme/app:${TAG}\n' },

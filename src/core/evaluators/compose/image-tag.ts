@@ -16,7 +16,8 @@ import { defineEvaluator } from '../types.js';
  * `compose.image-tag`: Compose services whose `image` has no tag or one that names no version (`latest`,
  * `dind`, `postgresql-latest`: see isMovingTag), and no digest,
  * as k8s.image-tag judges Kubernetes containers. A service with `build:` is left alone: its `image`
- * names what Compose builds from the project's own sources, not what it pulls. An image written with
+ * names what Compose builds from the project's own sources, not what it pulls, and so does another
+ * service of the same file that names that image (the workers of an application built once). An image written with
  * variables is judged as Compose interpolates it (`app:${TAG:-latest}` is `app:latest` unless the
  * deployer sets TAG; the project's `.env` sets them too), except one that names a variable set nowhere
  * in the repository with no default (`app:${TAG}`): the deployer gives it. A name that no registry serves (see isLocalOnlyImage) is reported
@@ -32,9 +33,20 @@ export const composeImageTag = defineEvaluator<Record<string, never>>({
   schema: NO_OPTIONS,
   evaluate({ workspace, repository }) {
     const findings: RawFinding[] = [];
-    for (const service of composeServices(workspace)) {
+    const services = composeServices(workspace);
+    // The images the files' services build (`build:` with `image:`), by file: Compose tags what it
+    // builds with that name, and another service of the file naming it runs the project's own build.
+    const built = new Set<string>();
+    for (const s of services) {
+      const image = serviceSetting(s, 'image')?.value;
+      if (typeof image === 'string' && serviceSetting(s, 'build') !== undefined)
+        built.add(`${s.path}\u0000${image.trim()}`);
+    }
+    for (const service of services) {
       if (serviceSetting(service, 'build') !== undefined) continue;
       const image = serviceSetting(service, 'image');
+      if (typeof image?.value === 'string' && built.has(`${service.path}\u0000${image.value.trim()}`))
+        continue;
       // A variable set nowhere in the repository with no default is the deployer's to give.
       if (typeof image?.value !== 'string' || image.value.includes('$')) continue;
       if (interpolationsAt(service, image.pointer).some((i) => i.uses.some((u) => u.from === 'unset')))
