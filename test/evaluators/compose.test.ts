@@ -1072,7 +1072,7 @@ describe('compose values written with variables, interpolated as Compose does', 
   const svc = (settings: string) => `services:\n  app:\n    image: acme/app:1.2\n${settings}`;
   const DEFAULTED = (name: string) =>
     `${name} is set nowhere in the repository (the deployer's environment), so this judges the default Compose uses without it`;
-  it.each([
+  it.each<{ name: string; evaluator: unknown; files: Record<string, string>; found: string[] }>([
     {
       name: 'a default of true runs privileged',
       evaluator: composePrivileged,
