@@ -4921,21 +4921,23 @@ function fetchedBaseWorkspace(head, fetched, selection = {}) {
         listing: removed.length > 0 || deleted.length > 0,
         presence: new Set([...removed, ...deleted]),
     };
-    const listed = new Set(fetched.files.map((f) => f.path));
     const partial = fetched.partial;
-    const unknown = unreadDeletion || unreadHere.size > 0 || partial
+    // A file whose base was not read, or a changed file the partial list does not name, may change
+    // what the rules find in any other file (a Makefile that makes a manifest test material, a
+    // workflow that deploys a folder): the base tree differs from the real base somewhere unknown, so
+    // no finding can be told existing.
+    const unread = unreadHere.size + (unreadDeletion ? 1 : 0);
+    const unknown = unread > 0 || partial
         ? {
-            covers: (p) => unreadDeletion || p === undefined || unreadHere.has(p) || (partial && !listed.has(p)),
-            reason: [
-                unreadHere.size + (unreadDeletion ? 1 : 0) > 0
-                    ? `the base of ${fetched.unread.size} changed file${fetched.unread.size === 1 ? ' was' : 's were'} not read${fetched.unreadReason ? ` (${fetched.unreadReason})` : ''}${unreadDeletion ? ', a deleted one among them: every finding counts as new' : ': findings in them count as new'}`
+            covers: () => true,
+            reason: `${[
+                unread > 0
+                    ? `the base of ${fetched.unread.size} changed file${fetched.unread.size === 1 ? ' was' : 's were'} not read${fetched.unreadReason ? ` (${fetched.unreadReason})` : ''}`
                     : '',
-                partial
-                    ? 'the list of changed files is partial: findings in files it does not name count as new'
-                    : '',
+                partial ? 'the list of changed files is partial' : '',
             ]
                 .filter(Boolean)
-                .join('; '),
+                .join(', and ')}: what the base holds there could change what the rules find anywhere, so every finding counts as new`,
         }
         : undefined;
     return new BaseWorkspace(head, sorted, blobs, {
@@ -15036,14 +15038,16 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/callers.js
 var callers = __nccwpck_require__(414);
-// EXTERNAL MODULE: ./lib/core/parsers/compose.js
-var compose = __nccwpck_require__(2028);
+// EXTERNAL MODULE: ./lib/core/parsers/compose.js + 1 modules
+var compose = __nccwpck_require__(3978);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
 var k8s_files = __nccwpck_require__(2870);
 // EXTERNAL MODULE: ./lib/core/parsers/terraform.js + 1 modules
 var terraform = __nccwpck_require__(3787);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
 var workflow = __nccwpck_require__(8539);
+// EXTERNAL MODULE: ./lib/core/parsers/workflow-deploys.js
+var workflow_deploys = __nccwpck_require__(8362);
 ;// CONCATENATED MODULE: ./lib/core/scaffolding.js
 /**
  * Project-scaffolding templates: folders whose files a generator renders into a new project
@@ -15105,6 +15109,7 @@ var glob = __nccwpck_require__(6643);
  * only on findings at least as sure as `fail-on-confidence`, and the persona hides the rest of the
  * unsure ones from the report (counted, never silently dropped).
  */
+
 
 
 
@@ -15447,8 +15452,119 @@ function resolveFrom(from, ref, base = external_node_path_.posix.dirname(from)) 
 }
 /** In a workflow or action, keys whose value names a path the job builds or runs (`uses: ./x`, a build context). */
 const WORKFLOW_PATH_KEY = /^[ \t-]*(uses|context|file|dockerfile|working-directory)[ \t]*:[ \t]*["']?(\.{0,2}\/?[^\s"'#@]+)/gm;
-/** A Terraform `source = "./modules/x"` (a module call's, or a provisioner's file). */
-const TERRAFORM_LOCAL_SOURCE = /^[ \t]*source[ \t]*=[ \t]*"(\.{1,2}\/[^"]*)"/gm;
+/**
+ * A Terraform `source = "./modules/x"` (a module call's, or a provisioner's file), where HCL puts an
+ * attribute: at the start of a line, or right after a block's `{` (the one-line block
+ * `module "sg" { source = "./examples/sg" }`). Matched in text whose comments and heredocs are
+ * blanked (see {@link hclCode}).
+ */
+const TERRAFORM_LOCAL_SOURCE = /(?:^|\{)[ \t]*source[ \t]*=[ \t]*"(\.{1,2}\/[^"]*)"/gm;
+/** Terraform's files in native syntax and in JSON syntax (`main.tf.json`), which Terraform reads alike. */
+const TERRAFORM_SOURCE_GLOBS = [...terraform/* TERRAFORM_GLOBS */.dz, '**/*.tf.json'];
+/**
+ * An HCL file's text with its comments (`#`, `//`, `/* *\/`) and heredoc bodies replaced by spaces
+ * (line breaks kept), its quoted strings as written: what is left is code, where an attribute is one.
+ */
+function hclCode(text) {
+    const out = text.split('');
+    const blank = (from, to) => {
+        for (let k = from; k < to; k++)
+            if (out[k] !== '\n')
+                out[k] = ' ';
+    };
+    // A quoted string from its opening quote, to past its closing one (or the end of the line): an
+    // escape skips a character, and an interpolation (`${...}`, `%{...}`) is code, with its own strings.
+    const string = (i) => {
+        let j = i + 1;
+        while (j < text.length && text[j] !== '"' && text[j] !== '\n') {
+            if (text[j] === '\\')
+                j += 2;
+            else if ((text[j] === '$' || text[j] === '%') && text[j + 1] === '{')
+                j = code(j + 2, true);
+            else
+                j++;
+        }
+        return j + 1;
+    };
+    // Code from `i`, to past the `}` that closes it when `nested` (an interpolation), else to the end.
+    const code = (i, nested) => {
+        let depth = 0;
+        while (i < text.length) {
+            const c = text[i];
+            if (c === '"')
+                i = string(i);
+            else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+                const end = text.indexOf('\n', i);
+                const to = end === -1 ? text.length : end;
+                blank(i, to);
+                i = to;
+            }
+            else if (c === '/' && text[i + 1] === '*') {
+                const end = text.indexOf('*/', i + 2);
+                const to = end === -1 ? text.length : end + 2;
+                blank(i, to);
+                i = to;
+            }
+            else if (c === '<' && text[i + 1] === '<') {
+                const heredoc = /^<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n/.exec(text.slice(i, i + 200));
+                if (!heredoc) {
+                    i += 2;
+                    continue;
+                }
+                const body = i + heredoc[0].length;
+                const close = new RegExp(`^[ \\t]*${heredoc[1]}[ \\t]*\\r?$`, 'm').exec(text.slice(body));
+                const to = close ? body + close.index + close[0].length : text.length;
+                blank(body, to);
+                i = to;
+            }
+            else if (c === '{') {
+                depth++;
+                i++;
+            }
+            else if (c === '}') {
+                i++;
+                if (nested && depth-- === 0)
+                    return i;
+            }
+            else
+                i++;
+        }
+        return i;
+    };
+    code(0, false);
+    return out.join('');
+}
+/**
+ * The local sources of a Terraform file's module calls: in native syntax, every `source = "./x"`
+ * attribute (see {@link TERRAFORM_LOCAL_SOURCE}); in JSON syntax, `module.<name>.source` (a block
+ * written as an object, or as an array of objects, at either level).
+ */
+function terraformSources(file, text) {
+    if (!file.endsWith('.json'))
+        return [...hclCode(text).matchAll(TERRAFORM_LOCAL_SOURCE)].map((m) => m[1]);
+    let root;
+    try {
+        root = JSON.parse(text);
+    }
+    catch {
+        return [];
+    }
+    const objects = (v) => Array.isArray(v)
+        ? v.flatMap(objects)
+        : v !== null && typeof v === 'object'
+            ? [v]
+            : [];
+    const sources = [];
+    for (const top of objects(root)) {
+        for (const modules of objects(top.module)) {
+            for (const call of Object.values(modules).flatMap(objects)) {
+                if (typeof call.source === 'string')
+                    sources.push(call.source);
+            }
+        }
+    }
+    return sources;
+}
 /**
  * What the repository's own files use by path, computed once: the resources, bases and components
  * of its kustomizations, its Terraform modules' local sources, its compose files' `include`,
@@ -15470,12 +15586,12 @@ function pathUses(workspace) {
             for (const from of kustomizations)
                 uses.push({ from, to, by: 'kustomize' });
         }
-        for (const file of workspace.glob(terraform/* TERRAFORM_GLOBS */.dz)) {
+        for (const file of workspace.glob(TERRAFORM_SOURCE_GLOBS)) {
             const text = workspace.text(file);
             if (text === undefined || !text.includes('source'))
                 continue;
-            for (const m of text.matchAll(TERRAFORM_LOCAL_SOURCE))
-                add(file, m[1], 'terraform');
+            for (const source of terraformSources(file, text))
+                add(file, source, 'terraform');
         }
         for (const { from, to, dockerfile } of (0,compose/* composeReferences */.rd)(workspace)) {
             uses.push({ from, to, by: 'compose', ...(dockerfile ? { dockerfile } : {}) });
@@ -15492,6 +15608,10 @@ function pathUses(workspace) {
                 add(file, ref, 'workflow', '');
             }
         }
+        // A workflow job that deploys a path (kubectl apply, helm upgrade, compose up on a deployment's
+        // host, terraform apply) to no throw-away target: see workflow-deploys.ts.
+        for (const { from, to } of (0,workflow_deploys/* workflowDeploys */.e)(workspace))
+            uses.push({ from, to, by: 'deploy' });
         return uses;
     });
 }
@@ -15656,16 +15776,27 @@ function testPathContext(testPaths, workspace) {
     // that runs the tests in `test/` (`working-directory: test/e2e`) uses them as tests, and so does a
     // compose file named for a test, CI or development stack (`docker-compose.test.yml` building
     // `tests/`), which the compose rules judge no deployment either.
+    let deploying;
+    const deployingUses = (ws) => (deploying ??= pathUses(ws)
+        .filter((u) => u.by !== 'workflow' && !(u.by === 'compose' && (0,compose/* pathNotDeployed */.fr)(u.from) !== undefined))
+        .map((u) => (u.dockerfile === undefined ? u : { ...u, to: buildDockerfile(u.to, u.dockerfile) })));
     let deployed;
     const deployedFromOutside = (path) => {
         if (workspace === undefined)
             return false;
         // A build context deploys the Dockerfile it builds with, not every file of its folder (a test
         // image's Dockerfile under `app/tests/` beside the app's own).
-        deployed ??= usedFrom(pathUses(workspace)
-            .filter((u) => u.by !== 'workflow' && !(u.by === 'compose' && (0,compose/* pathNotDeployed */.fr)(u.from) !== undefined))
-            .map((u) => (u.dockerfile === undefined ? u : { ...u, to: buildDockerfile(u.to, u.dockerfile) })), matcher);
+        deployed ??= usedFrom(deployingUses(workspace), matcher);
         return deployed(path);
+    };
+    // What a workflow job deploys, directly or through what that names (`kustomize build examples`
+    // builds the shared components the example's kustomization lists): no test kustomization's alone.
+    let workflowDeployed;
+    const deployedByWorkflow = (path) => {
+        if (workspace === undefined)
+            return false;
+        workflowDeployed ??= usedFrom(deployingUses(workspace), (p) => !GITHUB_RUNS.test(p));
+        return workflowDeployed(path);
     };
     // A file usually holds many findings: its path is matched once.
     const known = new Map();
@@ -15683,7 +15814,7 @@ function testPathContext(testPaths, workspace) {
                     : byCiStack(path) && ciStack(path)
                         ? CI_STACK_REASON
                         : TEST_PATH_REASON
-            : testBuilt(path)
+            : testBuilt(path) && !deployedByWorkflow(path)
                 ? TEST_KUSTOMIZATION_REASON
                 : releaseReason(path);
         known.set(path, reason);
@@ -16244,8 +16375,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: allEvaluators
 
-// EXTERNAL MODULE: ./lib/core/parsers/compose.js
-var compose = __nccwpck_require__(2028);
+// EXTERNAL MODULE: ./lib/core/parsers/compose.js + 1 modules
+var compose = __nccwpck_require__(3978);
 // EXTERNAL MODULE: ./lib/core/evaluators/types.js
 var types = __nccwpck_require__(3703);
 ;// CONCATENATED MODULE: ./lib/core/parsers/yaml-boolean.js
@@ -16673,9 +16804,12 @@ function k8s_isMap(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+// EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
+var shell_commands = __nccwpck_require__(3473);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
 var parsers_workflow = __nccwpck_require__(8539);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/shared.js
+
 
 
 
@@ -16800,16 +16934,81 @@ function addTargetSelector(scaled, target) {
     }
     scaled.selectors.push({ ...kind, labels });
 }
-/** Whether a label selector of a patch's target selects `object` (its kind, and every label). */
-function selects(selector, object) {
+/**
+ * Whether a label selector of a patch's target selects `object` (its kind, and every label): by the
+ * labels of its manifest, or by those any kustomization adds (`added`, see {@link kustomizeRenames}),
+ * which kustomize sets on the resources it builds before an overlay's patches select them.
+ */
+function selects(selector, object, added) {
     if (selector.kind !== undefined && selector.kind !== object.kind)
         return false;
     const meta = k8s_isMap(object.node.value.metadata) ? object.node.value.metadata : undefined;
     const labels = meta && k8s_isMap(meta.labels) ? meta.labels : {};
-    for (const [key, value] of selector.labels)
-        if (String(labels[key] ?? '\u0000') !== value)
+    for (const [key, value] of selector.labels) {
+        if (String(labels[key] ?? '\u0000') !== value && !added.get(key)?.has(value))
             return false;
+    }
     return true;
+}
+function kustomizeRenames(ws) {
+    return ws.memo('k8s-kustomize-renames', '', () => {
+        const renames = { labels: new Map(), prefixes: new Set(), suffixes: new Set() };
+        const addLabels = (map) => {
+            if (!k8s_isMap(map))
+                return;
+            for (const [key, value] of Object.entries(map)) {
+                if (value === null || typeof value === 'object')
+                    continue;
+                const values = renames.labels.get(key) ?? new Set();
+                renames.labels.set(key, values.add(String(value)));
+            }
+        };
+        for (const file of ws.glob(KUSTOMIZATIONS)) {
+            const parsed = ws.yaml(file);
+            const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
+            if (!k8s_isMap(doc))
+                continue;
+            addLabels(doc.commonLabels);
+            for (const entry of Array.isArray(doc.labels) ? doc.labels : [])
+                if (k8s_isMap(entry))
+                    addLabels(entry.pairs);
+            if (typeof doc.namePrefix === 'string' && doc.namePrefix !== '')
+                renames.prefixes.add(doc.namePrefix);
+            if (typeof doc.nameSuffix === 'string' && doc.nameSuffix !== '')
+                renames.suffixes.add(doc.nameSuffix);
+        }
+        return renames;
+    });
+}
+/** At most this many names a workload may have once built: beyond it, any name may be its. */
+const MAX_BUILT_NAMES = 512;
+/**
+ * The names a workload named `name` may have once kustomizations build it: its own, with the prefixes
+ * and suffixes of up to three nested kustomizations around it (an overlay's prefix goes before its
+ * base's). Undefined when there are too many to list.
+ */
+function builtNames(name, renames) {
+    const around = (parts) => {
+        let all = [''];
+        let level = [''];
+        for (let depth = 0; depth < 3 && parts.size > 0; depth++) {
+            level = level.flatMap((s) => [...parts].map((p) => p + s));
+            all = all.concat(level);
+            if (all.length > MAX_BUILT_NAMES)
+                return all;
+        }
+        return all;
+    };
+    const prefixes = around(renames.prefixes);
+    // Every order of the parts is listed: appending or prepending each gives the same names.
+    const suffixes = around(renames.suffixes);
+    if (prefixes.length * suffixes.length > MAX_BUILT_NAMES)
+        return undefined;
+    const names = new Set();
+    for (const p of prefixes)
+        for (const s of suffixes)
+            names.add(p + name + s);
+    return names;
 }
 const MENTIONS_REPLICAS = /\breplicas\b/;
 /** A kustomize target's `name`, which kustomize matches as an anchored regular expression. */
@@ -16818,7 +17017,9 @@ function addTargetName(scaled, name) {
         scaled.all = true;
         return;
     }
-    if (/^[\w.-]+$/.test(name)) {
+    // Only a name without a character that means something in a pattern (a `.` matches any) is taken
+    // as written.
+    if (/^[\w-]+$/.test(name)) {
         scaled.names.add(name);
         return;
     }
@@ -16829,6 +17030,78 @@ function addTargetName(scaled, name) {
         scaled.all = true;
     }
 }
+/** Every patch of every kustomization of the repository (see {@link KustomizePatch}). */
+function kustomizePatches(ws) {
+    return ws.memo('k8s-kustomize-patches', '', () => {
+        const out = [];
+        for (const file of ws.glob(KUSTOMIZATIONS)) {
+            const parsed = ws.yaml(file);
+            const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
+            if (!k8s_isMap(doc))
+                continue;
+            const dir = external_node_path_.posix.dirname(file);
+            const content = (ref) => {
+                if (typeof ref !== 'string')
+                    return undefined;
+                // An inline patch is YAML text; a one-line string is a file's path.
+                if (ref.includes('\n'))
+                    return { text: ref };
+                const patchFile = external_node_path_.posix.normalize(external_node_path_.posix.join(dir, ref.trim()));
+                const text = ws.text(patchFile);
+                return text === undefined ? undefined : { text, file: patchFile };
+            };
+            const merge = doc.patchesStrategicMerge;
+            for (const entry of Array.isArray(merge) ? merge : []) {
+                const patch = content(entry);
+                if (patch !== undefined)
+                    out.push({ kustomization: file, ...patch, target: undefined });
+            }
+            for (const key of ['patches', 'patchesJson6902']) {
+                const list = doc[key];
+                for (const entry of Array.isArray(list) ? list : []) {
+                    if (!k8s_isMap(entry))
+                        continue;
+                    const patch = content(entry.patch) ?? content(entry.path);
+                    if (patch === undefined)
+                        continue;
+                    const target = k8s_isMap(entry.target)
+                        ? entry.target
+                        : entry.target !== undefined
+                            ? 'other'
+                            : undefined;
+                    out.push({ kustomization: file, ...patch, target });
+                }
+            }
+        }
+        return out;
+    });
+}
+/** Adds the workloads a patch may change to `scaled`: those its target names or selects, or those it names. */
+function addPatchTargets(scaled, patch) {
+    const { target, text } = patch;
+    if (target === 'other') {
+        scaled.all = true;
+    }
+    else if (target !== undefined) {
+        if (target.name !== undefined)
+            addTargetName(scaled, target.name);
+        else
+            addTargetSelector(scaled, target);
+    }
+    else {
+        const parsed = (0,yaml/* parseYaml */.hN)(text);
+        const names = parsed.ok
+            ? parsed.documents.flatMap((d) => {
+                const meta = k8s_isMap(d.value) ? d.value.metadata : undefined;
+                return k8s_isMap(meta) && typeof meta.name === 'string' ? [meta.name] : [];
+            })
+            : [];
+        if (names.length === 0)
+            scaled.all = true;
+        for (const name of names)
+            scaled.names.add(name);
+    }
+}
 /**
  * The workloads the kustomizations' patches may scale: a patch (`patches`, `patchesStrategicMerge`,
  * `patchesJson6902`; inline or in a file) that mentions `replicas` anywhere, for the workload its
@@ -16836,60 +17109,54 @@ function addTargetName(scaled, name) {
  * `metadata.name`). Conservative: a patch whose target or objects name no workload scales them all.
  */
 function kustomizePatchedReplicas(ws, scaled) {
-    for (const file of ws.glob(KUSTOMIZATIONS)) {
-        const parsed = ws.yaml(file);
-        const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
-        if (!k8s_isMap(doc))
+    for (const patch of kustomizePatches(ws)) {
+        if (!MENTIONS_REPLICAS.test(patch.text) || setsOnlyZero(patch.text))
             continue;
-        const dir = external_node_path_.posix.dirname(file);
-        const content = (ref) => {
-            if (typeof ref !== 'string')
-                return undefined;
-            // An inline patch is YAML text; a one-line string is a file's path.
-            if (ref.includes('\n'))
-                return ref;
-            return ws.text(external_node_path_.posix.normalize(external_node_path_.posix.join(dir, ref.trim())));
-        };
-        const objectsOf = (text) => {
-            const patch = (0,yaml/* parseYaml */.hN)(text);
-            const names = patch.ok
-                ? patch.documents.flatMap((d) => {
-                    const meta = k8s_isMap(d.value) ? d.value.metadata : undefined;
-                    return k8s_isMap(meta) && typeof meta.name === 'string' ? [meta.name] : [];
-                })
-                : [];
-            if (names.length === 0)
-                scaled.all = true;
-            for (const name of names)
-                scaled.names.add(name);
-        };
-        const merge = doc.patchesStrategicMerge;
-        for (const entry of Array.isArray(merge) ? merge : []) {
-            const text = content(entry);
-            if (text !== undefined && MENTIONS_REPLICAS.test(text) && !setsOnlyZero(text))
-                objectsOf(text);
-        }
-        for (const key of ['patches', 'patchesJson6902']) {
-            const list = doc[key];
-            for (const entry of Array.isArray(list) ? list : []) {
-                if (!k8s_isMap(entry))
-                    continue;
-                const text = content(entry.patch) ?? content(entry.path);
-                if (text === undefined || !MENTIONS_REPLICAS.test(text) || setsOnlyZero(text))
-                    continue;
-                if (k8s_isMap(entry.target)) {
-                    if (entry.target.name !== undefined)
-                        addTargetName(scaled, entry.target.name);
-                    else
-                        addTargetSelector(scaled, entry.target);
-                }
-                else if (entry.target !== undefined)
-                    scaled.all = true;
-                else
-                    objectsOf(text);
-            }
-        }
+        addPatchTargets(scaled, patch);
     }
+}
+/**
+ * Whether `matches` holds for the workload `object` as kustomize builds it: by its name with the
+ * prefixes and suffixes kustomizations may give it (see {@link builtNames}), or by a label selector
+ * of `scaled`. Too many possible names: it may be any.
+ */
+function targeted(ws, object, scaled, matches = (_) => false) {
+    if (scaled.all)
+        return true;
+    const renames = kustomizeRenames(ws);
+    const names = builtNames(object.name ?? '', renames);
+    if (names === undefined)
+        return true;
+    const hit = (n) => matches(n) || scaled.names.has(n) || scaled.patterns.some((p) => p.test(n));
+    if ([...names].some(hit))
+        return true;
+    return scaled.selectors.some((selector) => selects(selector, object, renames.labels));
+}
+/**
+ * The kustomizations of the repository and the files of their patches: what they change in a workload
+ * is read by {@link patchedBy}, for the workloads their patches select.
+ */
+function kustomizePatchFiles(ws) {
+    return new Set([
+        ...ws.glob(KUSTOMIZATIONS),
+        ...kustomizePatches(ws).flatMap((p) => (p.file ? [p.file] : [])),
+    ]);
+}
+/**
+ * The kustomization whose patch (see {@link KustomizePatch}) may change the workload `object` (by its
+ * target, or the objects it names, as kustomize builds the workload) and whose text `relevant`
+ * accepts; undefined when none.
+ */
+function patchedBy(ws, object, relevant) {
+    for (const patch of kustomizePatches(ws)) {
+        if (!relevant(patch.text))
+            continue;
+        const scaled = { names: new Set(), patterns: [], selectors: [], all: false };
+        addPatchTargets(scaled, patch);
+        if (targeted(ws, object, scaled))
+            return patch.kustomization;
+    }
+    return undefined;
 }
 /**
  * Whether a patch sets the replica count only to `0` (`replicas: 0`, or JSON 6902 operations on a
@@ -17021,12 +17288,9 @@ function idleWorkloads(workspace) {
         if (overlaid.all)
             return idle;
         for (const object of zero) {
-            const name = object.name ?? '';
-            if (scaled.has(`${object.kind}\u0000${name}`) || overlaid.names.has(name))
-                continue;
-            if (overlaid.patterns.some((p) => p.test(name)))
-                continue;
-            if (overlaid.selectors.some((selector) => selects(selector, object)))
+            // Autoscalers, kustomize targets and kubectl name the workload as built: with the prefixes
+            // and suffixes it may get.
+            if (targeted(workspace, object, overlaid, (n) => scaled.has(`${object.kind}\u0000${n}`)))
                 continue;
             idle.set(object, IDLE_NOTE);
         }
@@ -17059,13 +17323,21 @@ function noteKindFixtures(workspace, objects) {
 /** Makefiles and shell scripts: where a repository writes how it brings up its development clusters. */
 const CLUSTER_SCRIPTS = ['**/Makefile', '**/makefile', '**/GNUmakefile', '**/*.mk', '**/*.sh', '**/*.bash'];
 /**
- * A command that creates a local kind cluster or points kubectl at one: `kind create cluster`,
- * `kind get kubeconfig` / `kind export kubeconfig` (kind's kubeconfig), or a kubectl context that
- * kind named (`--context kind-dev`, `kubectl config use-context kind-dev`).
+ * The other files that may deploy a manifest by its path or its folder's: GitOps and tool
+ * configurations (an Argo CD Application's or a Flux Kustomization's `path:`, Skaffold, Helm, Tilt),
+ * Terraform, CI files. Documentation is not among them.
  */
-const KIND_CLUSTER = /\bkind\s+(?:create\s+cluster|(?:get|export)\s+kubeconfig)\b|--(?:kube-)?context[=\s]+["']?kind-|\buse-context\s+["']?kind-/;
-/** A kubectl context that kind did not name: the same commands may reach another cluster. */
-const OTHER_CONTEXT = /--(?:kube-)?context[=\s]+["']?(?!kind-)[\w$]|\buse-context\s+["']?(?!kind-)[\w$]/;
+const DEPLOYING_FILES = [
+    '**/*.{yaml,yml,json,tf,hcl,tfvars,jsonnet,libsonnet,cue,star,toml,py,js,ts}',
+    '**/Tiltfile',
+    '**/Jenkinsfile',
+    '**/[Jj]ustfile',
+];
+/**
+ * The text of a script that may create a kind cluster or name another context, or a YAML file's path
+ * (comments included: a screen only narrows which scripts are read).
+ */
+const KIND_CLUSTER = /\bkind\b|--(?:kube-)?context\b|\buse-context\b/;
 /** A YAML file's path as a script writes it (`./hack/dev.yaml`, `deploy/app.yml`). */
 const YAML_PATH = /[\w./-]+\.ya?ml\b/g;
 /**
@@ -17079,33 +17351,110 @@ function makeRules(text) {
     return text.split(/^(?=[^\s#][^=\n]*?:(?!=))/m);
 }
 /**
+ * How the commands of a script (or a Makefile rule) reach a cluster, read from its commands (never
+ * its comments): `kind` when a command creates a kind cluster or sets kind's context as the current
+ * one (`kind create cluster` without a kubeconfig of its own, `kind export kubeconfig`, `kubectl
+ * config use-context kind-...`), reads kind's kubeconfig (`kind get kubeconfig`) or names a kind
+ * context (`--context kind-dev`), before any command names a manifest; `other` when a command names
+ * a context kind did not name; `current` otherwise (the current context: any cluster).
+ */
+function clusterOf(views) {
+    let kindAt = Number.POSITIVE_INFINITY;
+    let manifestAt = Number.POSITIVE_INFINITY;
+    for (const view of views) {
+        const words = view.command.words.slice(view.nameIndex).map((w) => w.value);
+        const args = words.slice(1).filter((w) => !w.startsWith('-'));
+        const at = view.command.start;
+        if (words.some((w) => /\.ya?ml\b/.test(w)))
+            manifestAt = Math.min(manifestAt, at);
+        for (let i = 0; i < words.length; i++) {
+            const m = /^--(?:kube-)?context(?:=(.*))?$/.exec(words[i]);
+            const context = m ? (m[1] ?? words[i + 1]) : words[i] === 'use-context' ? words[i + 1] : undefined;
+            if (context === undefined)
+                continue;
+            if (!context.startsWith('kind-'))
+                return 'other';
+            kindAt = Math.min(kindAt, at);
+        }
+        if (view.name !== 'kind')
+            continue;
+        const verb = `${args[0] ?? ''} ${args[1] ?? ''}`;
+        const ownConfig = words.some((w) => /^--kubeconfig(?:=|$)/.test(w));
+        if ((verb === 'create cluster' && !ownConfig) ||
+            verb === 'get kubeconfig' ||
+            verb === 'export kubeconfig')
+            kindAt = Math.min(kindAt, at);
+    }
+    return kindAt < Number.POSITIVE_INFINITY && kindAt <= manifestAt ? 'kind' : 'current';
+}
+/** A string as a regular expression that matches it literally. */
+function literally(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * Whether `text` names the manifest `file` or a folder above it as a path: the file's path, or a
+ * folder's as a whole value (`path: deploy`, `./deploy`, `deploy/`, `deploy/*.yaml`; a folder of one
+ * word only written as a path or after a key or option that takes one).
+ */
+function namesPathOrFolder(text, file) {
+    if (new RegExp(`(?<![\\w./-])(?:\\./)?${literally(file)}(?![\\w.-])`).test(text))
+        return true;
+    const parts = file.split('/');
+    for (let n = parts.length - 1; n >= 1; n--) {
+        const folder = parts.slice(0, n).join('/');
+        const re = new RegExp(`(?<![\\w./-])(\\./)?${literally(folder)}(/(?:\\*\\*?(?:/\\*)?(?:\\.ya?ml)?)?)?(?![\\w.-]|/[\\w.-])`, 'g');
+        for (const m of text.matchAll(re)) {
+            if (folder.includes('/') || m[1] || m[2])
+                return true;
+            const before = text.slice(Math.max(0, m.index - 24), m.index);
+            if (/(?:path|paths|dir|directory|chart|manifests?|rawYaml|kustomize)["']?\s*[:=]\s*(?:-\s*)?["']?$/i.test(before))
+                return true;
+            if (/(?:^|\s)(?:-f|-k|--filename|--kustomize|-chdir)[=\s]+["']?$/.test(before))
+                return true;
+        }
+    }
+    return false;
+}
+/**
  * The manifests that the repository applies only to a throw-away kind cluster, with why: every
- * Makefile rule (a target and its recipe) or shell script that names the file also creates or targets
- * a kind cluster, and names no other kubectl context; no workflow names it, and no kustomization
- * lists it or a folder above it. Such a manifest is test material wherever its folder is (a dev
- * folder's name is not the evidence: the script that applies it is). Paths are taken as written,
- * from the script's folder or the repository's top; one written with a variable is not known, so a
- * manifest a variable names is never taken for a kind cluster's.
+ * Makefile rule (a target and its recipe) or shell script that names the file runs commands that
+ * create or target a kind cluster before they name it, and name no other kubectl context (read from
+ * its commands by the shell lexer, not from its comments); no other Makefile rule or script names
+ * it, and no other file of the repository (a workflow, a kustomization, an Argo CD Application or
+ * Flux Kustomization, any YAML, JSON or HCL) names it or a folder above it. Such a manifest is test
+ * material wherever its folder is (a dev folder's name is not the evidence: the script that applies
+ * it is). Paths are taken as written, from the script's folder or the repository's top; one written
+ * with a variable is not known, so a manifest a variable names is never taken for a kind cluster's.
  */
 function kindClusterFixtures(workspace) {
     return workspace.memo('k8s-kind-fixtures', '', () => {
         const byKind = new Map();
         const otherwise = new Set();
+        /** The scripts and rules that do not target a kind cluster: they may name a folder. */
+        const otherUnits = [];
         for (const file of workspace.screenedGlob(CLUSTER_SCRIPTS, CLUSTER_SCRIPT_SCREEN)) {
             const text = workspace.text(file);
             if (text === undefined)
                 continue;
             const folder = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
-            const units = /\.(?:sh|bash)$/.test(file) ? [text] : makeRules(text);
+            const script = /\.(?:sh|bash)$/.test(file);
+            const units = script ? [text] : makeRules(text);
             for (const unit of units) {
-                const kind = KIND_CLUSTER.test(unit) && !OTHER_CONTEXT.test(unit);
-                for (const [written] of unit.matchAll(YAML_PATH)) {
-                    const bare = written.replace(/^(?:\.\/)+/, '');
+                const views = (0,shell_commands/* scriptCommands */.q8)(unit, 0, unit.length, !script);
+                const kind = clusterOf(views) === 'kind';
+                if (!kind)
+                    otherUnits.push(unit);
+                // A kind script's manifests are those its commands name; any other names them anywhere.
+                const written = kind
+                    ? views.flatMap((v) => v.command.words.flatMap((w) => [...w.value.matchAll(YAML_PATH)].map((m) => m[0])))
+                    : [...unit.matchAll(YAML_PATH)].map((m) => m[0]);
+                for (const one of written) {
+                    const bare = one.replace(/^(?:\.\/)+/, '');
                     for (const path of new Set([`${folder}${bare}`, bare])) {
                         if (!kind)
                             otherwise.add(path);
                         else if (!byKind.has(path)) {
-                            const target = /\.(?:sh|bash)$/.test(file) ? '' : /^[^:\n]*/.exec(unit)[0].trim();
+                            const target = script ? '' : /^[^:\n]*/.exec(unit)[0].trim();
                             byKind.set(path, target ? `the "${target}" rule of ${file}` : file);
                         }
                     }
@@ -17117,12 +17466,18 @@ function kindClusterFixtures(workspace) {
             return fixtures;
         const listed = [...(0,k8s_files/* kustomizeListings */.jZ)(workspace).keys()];
         const workflows = workspace.glob(parsers_workflow/* WORKFLOW_GLOBS */.iK).map((w) => workspace.text(w) ?? '');
+        const scripts = new Set(workspace.glob(CLUSTER_SCRIPTS));
+        const others = workspace.glob(DEPLOYING_FILES).filter((f) => !scripts.has(f));
         for (const [path, by] of byKind) {
             if (otherwise.has(path) || !workspace.has(path))
                 continue;
             if (listed.some((l) => l === path || path.startsWith(`${l}/`)))
                 continue;
             if (workflows.some((w) => w.includes(path)))
+                continue;
+            if (otherUnits.some((unit) => namesPathOrFolder(unit, path)))
+                continue;
+            if (others.some((f) => f !== path && namesPathOrFolder(workspace.text(f) ?? '', path)))
                 continue;
             fixtures.set(path, `the manifest is applied only to a throw-away kind cluster, by ${by}, which creates or targets one: test material, not a deployment`);
         }
@@ -17212,7 +17567,8 @@ const NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {}
 
 /**
  * `privileged: true`, or a value Compose reads as true (`yes`, `on`, `y`, quoted or not: see
- * {@link composeBoolean}). An interpolated value (`${PRIVILEGED}`) is not a literal and is never judged.
+ * {@link composeBoolean}). A value written with variables is read as Compose interpolates it
+ * (`${PRIVILEGED:-true}`, or `${PRIVILEGED}` with the project's `.env` setting it: see compose.ts).
  */
 function privileged_isPrivileged(value) {
     return composeBoolean(value) === true;
@@ -17536,8 +17892,8 @@ function cgroupFindings(service) {
 
 /**
  * `/var/run/docker.sock`, `/run/docker.sock`, `/run/user/${UID}/docker.sock`, `//var/run/docker.sock`.
- * A source that is a variable (`${DOCKER_SOCK:-/var/run/docker.sock}`) is not an absolute path: its
- * value is not known, and it is not judged.
+ * A source written with variables is judged as Compose interpolates it (`${DOCKER_SOCK:-/var/run/docker.sock}`
+ * is the default unless the deployer sets DOCKER_SOCK: see compose.ts).
  */
 function isDockerSocket(source) {
     const path = source
@@ -17807,7 +18163,8 @@ const FIELDS = {
 /**
  * `compose.host-namespaces`: Compose services that share a namespace of the Docker host
  * (`network_mode: host`, `pid: host`, `ipc: host`, `userns_mode: host`), which removes the isolation
- * between the container and the host. Interpolated values (`${NET_MODE}`) are not judged.
+ * between the container and the host. A value written with variables is read as Compose interpolates
+ * it (`${NET_MODE:-host}`, or the project's `.env` setting NET_MODE: see compose.ts).
  */
 const composeHostNamespaces = (0,types/* defineEvaluator */.D)({
     kind: 'compose.host-namespaces',
@@ -17831,7 +18188,7 @@ const composeHostNamespaces = (0,types/* defineEvaluator */.D)({
             for (const ns of options.namespaces) {
                 const { field, effect } = FIELDS[ns];
                 const node = (0,compose/* serviceSetting */.cf)(service, field);
-                // Only the literal `host`: an interpolated mode (`${NET_MODE}`) is not judged.
+                // `host`, as written or as Compose interpolates it (see compose.ts).
                 if (typeof node?.value !== 'string' || node.value.trim() !== 'host')
                     continue;
                 findings.push((0,compose/* serviceFinding */.xY)(service, node, `The ${(0,compose/* describeService */.Jv)(service)} sets ${field}: host`, `${effect}.`, [
@@ -17907,8 +18264,11 @@ var image_ref = __nccwpck_require__(4585);
  * `compose.image-tag`: Compose services whose `image` has no tag or one that names no version (`latest`,
  * `dind`, `postgresql-latest`: see isMovingTag), and no digest,
  * as k8s.image-tag judges Kubernetes containers. A service with `build:` is left alone: its `image`
- * names what Compose builds from the project's own sources, not what it pulls. Images taken from a
- * variable (`${TAG}`) are not judged. A name that no registry serves (see isLocalOnlyImage) is reported
+ * names what Compose builds from the project's own sources, not what it pulls, and so does another
+ * service of the same file that names that image (the workers of an application built once). An image written with
+ * variables is judged as Compose interpolates it (`app:${TAG:-latest}` is `app:latest` unless the
+ * deployer sets TAG; the project's `.env` sets them too), except one that names a variable set nowhere
+ * in the repository with no default (`app:${TAG}`): the deployer gives it. A name that no registry serves (see isLocalOnlyImage) is reported
  * at low confidence: it was built or tagged on the host. So is an image of a service that is likely
  * no deployment (see notDeployedService: a compose file under `.devcontainer/` is a developer's
  * workspace), and the project's own published image (see ownImage) in a compose file not named for
@@ -17920,11 +18280,25 @@ const composeImageTag = (0,types/* defineEvaluator */.D)({
     schema: NO_OPTIONS,
     evaluate({ workspace, repository }) {
         const findings = [];
-        for (const service of (0,compose/* composeServices */.d3)(workspace)) {
+        const services = (0,compose/* composeServices */.d3)(workspace);
+        // The images the files' services build (`build:` with `image:`), by file: Compose tags what it
+        // builds with that name, and another service of the file naming it runs the project's own build.
+        const built = new Set();
+        for (const s of services) {
+            const image = (0,compose/* serviceSetting */.cf)(s, 'image')?.value;
+            if (typeof image === 'string' && (0,compose/* serviceSetting */.cf)(s, 'build') !== undefined)
+                built.add(`${s.path}\u0000${image.trim()}`);
+        }
+        for (const service of services) {
             if ((0,compose/* serviceSetting */.cf)(service, 'build') !== undefined)
                 continue;
             const image = (0,compose/* serviceSetting */.cf)(service, 'image');
+            if (typeof image?.value === 'string' && built.has(`${service.path}\u0000${image.value.trim()}`))
+                continue;
+            // A variable set nowhere in the repository with no default is the deployer's to give.
             if (typeof image?.value !== 'string' || image.value.includes('$'))
+                continue;
+            if ((0,compose/* interpolationsAt */.Hk)(service, image.pointer).some((i) => i.uses.some((u) => u.from === 'unset')))
                 continue;
             const ref = (0,image_ref/* parseImageRef */.Q)(image.value);
             if (!ref || ref.digest !== undefined)
@@ -21051,6 +21425,10 @@ class StageScope {
     declareEnv(name, value) {
         this.vars.set(name, this.expand(value));
     }
+    /** The variables in force now (a copy): ARG and ENV values, null for an ARG with no value. */
+    snapshot() {
+        return new Map(this.vars);
+    }
     expand(text) {
         return expandVariables(text, this.vars, this.escapeChar).text;
     }
@@ -21124,8 +21502,6 @@ function runPosition(rawArgs, rawOffset, escapeChar, lines, index) {
     return lines.position(rawOffset + inRaw);
 }
 
-// EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
-var shell_commands = __nccwpck_require__(3473);
 ;// CONCATENATED MODULE: ./lib/core/parsers/dockerfile.js
 
 
@@ -21297,6 +21673,8 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
         }
         else if (stage && keyword === 'RUN') {
             const run = withArgs(readRun(ins, source, lines, escapeChar), ins, spanOf);
+            if (scope)
+                run.vars = scope.snapshot();
             run.form =
                 run.value.trimStart().startsWith('[') && isJsonArray(run.value)
                     ? 'exec'
@@ -32841,27 +33219,17 @@ function effectiveUser(model, final) {
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/downloads.js
+
 const DOWNLOADERS = new Set(['curl', 'wget']);
-/** Programs that check a file against a digest or a signature. */
-const VERIFIERS = new Set([
-    'sha1sum',
-    'sha224sum',
-    'sha256sum',
-    'sha384sum',
-    'sha512sum',
-    'shasum',
-    'md5sum',
-    'b2sum',
-    'cksum',
-    'gpg',
-    'gpgv',
-    'gpg2',
-    'cosign',
-    'minisign',
-    'signify',
-    'slsa-verifier',
-    'sigstore',
-]);
+/** Programs that print a file's digest: a check only with `-c`/`--check`, or when a comparison reads it. */
+const DIGESTS = /^(?:sha(?:1|224|256|384|512)sum|shasum|md5sum|b2sum|cksum)$/;
+/** Programs that read a digest and answer by their status whether it matches. */
+const COMPARERS = new Set(['grep', 'cmp', 'diff']);
+/** Programs a digest may pass through on its way to a comparison (`| cut -d' ' -f1 | grep -qx ...`). */
+const FILTERS = new Set(['cut', 'awk', 'gawk', 'mawk', 'sed', 'tr', 'head', 'tail', 'xxd', 'base64']);
+/** Test commands that compare two strings. */
+const TESTS = new Set(['[', '[[', 'test']);
+const COMPARISON = new Set(['=', '==', '!=']);
 /** Key, signature and checksum material: what a verification reads, not what it installs. */
 const VERIFICATION_MATERIAL = /(?:\.(?:asc|gpg|sig|sign|pub|key|pem|crt|cer|sha1|sha256|sha512|md5|sha256sum|sha512sum|minisig|sigstore|intoto\.jsonl)|\/(?:KEYS|SHA\d*SUMS(?:\.txt)?|[\w.-]*checksums?[\w.-]*))$/i;
 /** Archive extractors that take the download from a pipe or as a file. */
@@ -32882,11 +33250,124 @@ const PACKAGE_INSTALLERS = new Set([
 ]);
 /** Interpreters that run a script file they are given. */
 const downloads_INTERPRETERS = /^(?:(?:ba|da|z|k|mk|a)?sh|python[0-9.]*|perl|ruby|node|php|java)$/;
-const URL_WORD = /^https?:\/\//i;
+/** Programs a download may pass through, from a pipe, on its way to an extractor or a file. */
+const DECOMPRESSORS = new Set([
+    'gzip',
+    'gunzip',
+    'zcat',
+    'xz',
+    'unxz',
+    'xzcat',
+    'zstd',
+    'unzstd',
+    'zstdcat',
+    'bzip2',
+    'bunzip2',
+    'bzcat',
+    'lz4',
+    'lz4cat',
+    'lzma',
+    'unlzma',
+    'lzcat',
+    'brotli',
+    'pigz',
+    'unpigz',
+    'pv',
+    'cat',
+    'tee',
+    'dd',
+]);
+/** A URL with a scheme; `http` and `ftp` are plain. */
+const URL_WORD = /^(?:https?|ftp):\/\//i;
+/** A URL with no scheme, which curl and wget fetch over plain HTTP: a host name with a dot, then a path. */
+const BARE_URL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?::\d+)?(?:\/\S*)?$/;
+/** curl's and wget's short options that take a value, and their long options that do. */
+const downloads_VALUE_OPTIONS = {
+    curl: {
+        short: 'AbcCdDeEFHKmoPQrTtuUwxXyYz',
+        long: new Set(('output header data data-binary data-raw data-urlencode data-ascii user user-agent referer proxy ' +
+            'request retry retry-delay retry-max-time max-time connect-timeout cacert capath cert key config ' +
+            'cookie cookie-jar continue-at dump-header form form-string write-out range upload-file resolve ' +
+            'connect-to limit-rate max-filesize output-dir proto proto-redir proto-default netrc-file interface ' +
+            'dns-servers ciphers pinnedpubkey oauth2-bearer variable json time-cond speed-limit speed-time ' +
+            'max-redirs unix-socket abstract-unix-socket local-port noproxy preproxy proxy-user socks4 socks4a ' +
+            'socks5 socks5-hostname cert-type key-type pass proxy-header expect100-timeout keepalive-time tls-max ' +
+            'aws-sigv4 url-query trace trace-ascii stderr crlfile mail-from mail-rcpt quote ftp-port ftp-method')
+            .split(' ')
+            .map((o) => `--${o}`)),
+    },
+    wget: {
+        short: 'aABDeIilOoPQRtTUwX',
+        long: new Set(('output-document output-file append-output directory-prefix execute input-file base tries timeout ' +
+            'wait quota user-agent user password header post-data post-file load-cookies save-cookies ' +
+            'ca-certificate ca-directory certificate private-key level accept reject domains exclude-domains ' +
+            'include-directories exclude-directories limit-rate referer method body-data body-file bind-address ' +
+            'dns-timeout connect-timeout read-timeout waitretry http-user http-password ftp-user ftp-password ' +
+            'proxy-user proxy-password cut-dirs config default-page max-redirect secure-protocol backups')
+            .split(' ')
+            .map((o) => `--${o}`)),
+    },
+};
 /** Commands after a download looked at for its use: a bound on the work per download. */
 const LOOK_AHEAD = 400;
 function args(view) {
     return view.command.words.slice(view.nameIndex + 1);
+}
+/** The words of a curl or wget command that are URLs to fetch: no option, nor an option's value. */
+function urlOperands(view) {
+    const options = downloads_VALUE_OPTIONS[view.name];
+    const words = args(view);
+    const out = [];
+    for (let i = 0; i < words.length; i++) {
+        const w = words[i].value;
+        if (w === '--') {
+            out.push(...words.slice(i + 1));
+            break;
+        }
+        if (w === '--url') {
+            if (words[i + 1])
+                out.push(words[i + 1]);
+            i++;
+        }
+        else if (w.startsWith('--')) {
+            if (!w.includes('=') && options.long.has(w))
+                i++;
+        }
+        else if (w.startsWith('-') && w.length > 1) {
+            for (let k = 1; k < w.length; k++) {
+                if (!options.short.includes(w[k]))
+                    continue;
+                if (k === w.length - 1)
+                    i++;
+                break;
+            }
+        }
+        else
+            out.push(words[i]);
+    }
+    return out;
+}
+/**
+ * The URL a curl or wget command fetches, with the variables in force substituted (the stage's ARG
+ * and ENV values, and what the RUN assigned before it): one with a scheme, else a host and path with
+ * none, which both programs fetch over plain HTTP. Undefined when no URL is known (a variable with no
+ * known value).
+ */
+function fetched(view, vars) {
+    const resolve = (w) => ({
+        written: w.value,
+        resolved: w.value.includes('$') ? expandVariables(w.value, vars).text : w.value,
+    });
+    const operands = urlOperands(view).map(resolve);
+    // A URL with a scheme: an operand, else any word (`--url=...`, an option the table does not know).
+    const url = operands.find((o) => URL_WORD.test(o.resolved)) ??
+        args(view)
+            .map(resolve)
+            .find((o) => URL_WORD.test(o.resolved));
+    if (url)
+        return { ...url, plain: /^(?:http|ftp):/i.test(url.resolved) };
+    const bare = operands.find((o) => !o.resolved.includes(UNRESOLVED) && BARE_URL.test(o.resolved));
+    return bare ? { written: bare.written, resolved: `http://${bare.resolved}`, plain: true } : undefined;
 }
 /** The last path segment of a URL, without its query or fragment. */
 function urlName(url) {
@@ -32930,7 +33411,7 @@ function outputOf(view, url) {
     const dir = prefix >= 0 ? words[prefix + 1] : undefined;
     return dir ? `${dir.replace(/\/+$/, '')}/${urlName(url)}` : urlName(url);
 }
-/** The command a pipeline stage feeds, at its own depth. */
+/** The index of the command a pipeline stage feeds, at its own depth. */
 function pipeReader(views, index) {
     const c = views[index].command;
     if (c.next !== '|' && c.next !== '|&')
@@ -32939,9 +33420,161 @@ function pipeReader(views, index) {
         const next = views[j];
         if (next.command.depth !== c.depth || next.command.parent !== c.parent)
             continue;
-        return next;
+        return j;
     }
     return undefined;
+}
+/** The indexes of the commands that feed a pipeline stage, nearest first. */
+function pipeFeeders(views, index) {
+    const out = [];
+    let at = index;
+    for (let j = index - 1; j >= 0 && j > index - 64; j--) {
+        const c = views[j].command;
+        if (c.depth !== views[at].command.depth || c.parent !== views[at].command.parent)
+            continue;
+        if (c.next !== '|' && c.next !== '|&')
+            break;
+        out.push(j);
+        at = j;
+    }
+    return out;
+}
+/**
+ * Whether the command at `index` checks a file: a digest with `-c`/`--check` or one a comparison
+ * reads (see {@link compared}), `gpg --verify`, `gpgv`, `cosign verify*`, `slsa-verifier verify*`,
+ * `sigstore verify*`, `minisign -V`, `signify -V`, `gh attestation verify`, `openssl dgst` with
+ * `-verify` or compared. A digest only printed, `gpg --version` or `gpg --import` checks nothing.
+ * `digestVars` are the variables a digest was assigned to; a test that compares one of them checks.
+ */
+function checks(views, index, byCommand, digestVars) {
+    const view = views[index];
+    const words = args(view).map((w) => w.value);
+    const subcommand = words.find((w) => !w.startsWith('-')) ?? '';
+    switch (view.name) {
+        case 'gpg':
+        case 'gpg2':
+            return words.some((w) => w === '--verify' || w === '--verify-files');
+        case 'gpgv':
+            return true;
+        case 'cosign':
+        case 'slsa-verifier':
+        case 'sigstore':
+            return subcommand.startsWith('verify');
+        case 'minisign':
+        case 'signify':
+            return words.some((w) => /^-[A-Za-z]*V/.test(w));
+        case 'gh':
+            return words[0] === 'attestation' && words[1] === 'verify';
+        case 'openssl':
+            if (subcommand !== 'dgst' && !/^(?:sha\d+|md5)$/.test(subcommand))
+                return false;
+            if (words.some((w) => w === '-verify' || w === '-prverify' || w === '-signature'))
+                return true;
+            return compared(views, index, byCommand);
+    }
+    if (TESTS.has(view.name) && words.some((w) => COMPARISON.has(w)))
+        return words.some((w) => [...digestVars].some((v) => w.includes(`$${v}`) || w.includes(`\${${v}}`)));
+    if (!DIGESTS.test(view.name))
+        return false;
+    if (words.some((w) => w === '--check' || (/^-[A-Za-z]*c/.test(w) && !w.startsWith('--'))))
+        return true;
+    return compared(views, index, byCommand);
+}
+/**
+ * Whether a digest's output is compared: piped (through `cut`, `awk` and the like) into `grep`,
+ * `cmp` or `diff`, or substituted into a test that compares strings (`[ "$(sha256sum f | cut -c1-64)"
+ * = "$SUM" ]`). A digest substituted into an assignment answers the variable's name, for a test after.
+ */
+function compared(views, index, byCommand) {
+    for (let at = index, n = 0; at !== undefined && n < 16; n++) {
+        const view = views[at];
+        if (at !== index && COMPARERS.has(view.name))
+            return true;
+        if (at !== index && !FILTERS.has(view.name))
+            break;
+        at = pipeReader(views, at);
+    }
+    const parent = views[index].command.parent;
+    if (!parent)
+        return false;
+    const holder = byCommand().get(parent.command);
+    if (!holder)
+        return false;
+    if (TESTS.has(holder.name) && args(holder).some((w) => COMPARISON.has(w.value)))
+        return true;
+    const assigned = parent.command.assignments.includes(parent.word) ||
+        (/^(?:export|local|readonly|declare|typeset)$/.test(holder.name) &&
+            parent.word !== holder.command.words[holder.nameIndex]);
+    return assigned ? (/^([A-Za-z_]\w*)\+?=/.exec(parent.word.value)?.[1] ?? false) : false;
+}
+/**
+ * Whether a check (the command at `index`, with the commands feeding it in its pipeline) is about
+ * `paths`: it names one of them, or names no other file (a checksum list, a signature, variables).
+ * `echo "$SUM  /dev/null" | sha256sum -c -` checks another file, not the download.
+ */
+function checksPaths(views, index, paths) {
+    const stages = [index, ...pipeFeeders(views, index)];
+    const tokens = [];
+    for (const j of stages) {
+        const words = args(views[j]).map((w) => w.value);
+        for (const [k, w] of words.entries()) {
+            // The value of an option (`--homedir /root/.gnupg`) is not a file the check reads.
+            const before = words[k - 1] ?? '';
+            if (/^--[\w-]+$/.test(before) && !CHECK_FLAGS.has(before))
+                continue;
+            tokens.push(...w.split(/\s+/));
+        }
+    }
+    const bases = paths.map((p) => p.split('/').pop()).filter((b) => b.length > 2);
+    if (tokens.some((t) => bases.some((b) => t.includes(b))))
+        return true;
+    return !tokens.some((t) => /[./]/.test(t) &&
+        !t.includes('$') &&
+        !t.startsWith('-') &&
+        !VERIFICATION_MATERIAL.test(`/${t.replace(/^.*\//, '')}`) &&
+        !/^\d+(?:\.\d+)*$/.test(t));
+}
+/** Long options of checking programs that take no value. */
+const CHECK_FLAGS = new Set([
+    '--verify',
+    '--check',
+    '--ignore-missing',
+    '--status',
+    '--strict',
+    '--quiet',
+    '--warn',
+    '--batch',
+]);
+/** Whether `glob` (`*`, `?`, `[...]`) matches all of `path`. */
+function globMatches(glob, path) {
+    let source = '';
+    for (let i = 0; i < glob.length && i < 400; i++) {
+        const c = glob[i];
+        if (c === '*')
+            source += '[^/]*';
+        else if (c === '?')
+            source += '[^/]';
+        else if (c === '[') {
+            const end = glob.indexOf(']', i + 2);
+            if (end === -1)
+                source += '\\[';
+            else {
+                source += `[${glob
+                    .slice(i + 1, end)
+                    .replace(/^!/, '^')
+                    .replace(/\\/g, '\\\\')}]`;
+                i = end;
+            }
+        }
+        else
+            source += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+    }
+    try {
+        return new RegExp(`^${source}$`).test(path);
+    }
+    catch {
+        return false;
+    }
 }
 /** Whether a `chmod` mode sets an execute bit: `+x`, `u+x`, `a+rx`, `755`, `0755`. */
 function executableMode(mode) {
@@ -32955,6 +33588,13 @@ function names(word, file) {
     const f = file.replace(/^\.\//, '');
     if (w === f)
         return true;
+    // A glob (`chmod +x /usr/local/bin/*`, `dpkg -i ./*.deb`): the same path, or the same name in the folder.
+    if (/[*?[]/.test(w) && !w.includes('$')) {
+        if (globMatches(w, f))
+            return true;
+        const tail = f.split('/').slice(-w.split('/').length).join('/');
+        return !w.startsWith('/') && globMatches(w, tail);
+    }
     // `cd /tmp && curl -o x ... && chmod +x /tmp/x`, or a download named bare and used by its path.
     const base = f.split('/').pop();
     return base.length > 2 && (w.endsWith(`/${base}`) || f.endsWith(`/${w}`));
@@ -32967,7 +33607,11 @@ function names(word, file) {
 function useOf(view, file) {
     const words = args(view).map((w) => w.value);
     const operands = words.filter((w) => !w.startsWith('-'));
-    const named = operands.some((w) => names(w, file)) || words.some((w) => names(w.replace(/^-[A-Za-z]*f/, ''), file));
+    // `chmod -R +x dir` covers every file under the folder.
+    const recursive = view.name === 'chmod' && words.some((w) => w === '--recursive' || /^-[A-Za-z]*R/.test(w));
+    const under = (w) => recursive && file.startsWith(`${w.replace(/\/+$/, '')}/`);
+    const named = operands.some((w) => names(w, file) || under(w)) ||
+        words.some((w) => names(w.replace(/^-[A-Za-z]*f/, ''), file));
     const program = view.command.words[view.nameIndex]?.value ?? '';
     if (program !== '' && names(program, file) && program.includes('/'))
         return { use: 'run' };
@@ -32993,12 +33637,12 @@ function useOf(view, file) {
     return {};
 }
 /**
- * The downloads in a stage's RUNs (`runs`, each RUN's commands) that are unpacked, made executable,
- * installed or run with no checksum or signature check after the download and before that use.
- * Keys, signatures and checksum files are verification material, not reported; a download piped into
- * a shell is `pipe-to-shell`'s.
+ * The downloads in a stage's RUNs (`runs`, each RUN's commands; `vars`, the ARG and ENV values in
+ * force at each RUN) that are unpacked, made executable, installed or run with no check of them after
+ * the download and before that use (see {@link checks}). Keys, signatures and checksum files are
+ * verification material, not reported; a download piped into a shell is `pipe-to-shell`'s.
  */
-function unverifiedDownloads(runs) {
+function unverifiedDownloads(runs, vars = []) {
     const all = [];
     runs.forEach((views, run) => {
         views.forEach((view, index) => {
@@ -33006,57 +33650,125 @@ function unverifiedDownloads(runs) {
             all.push({ run, view, index, text });
         });
     });
+    const commandMaps = new Map();
+    const byCommand = (run) => () => {
+        let map = commandMaps.get(run);
+        if (!map) {
+            map = new Map(runs[run].map((v) => [v.command, v]));
+            commandMaps.set(run, map);
+        }
+        return map;
+    };
     const out = [];
+    // The variables in force at each command: the RUN's own assignments (`URL=...; curl "$URL"`) over
+    // the stage's ARG and ENV values.
+    let scope = new Map();
+    let scopeRun = -1;
     for (let i = 0; i < all.length; i++) {
         const { run, view, index } = all[i];
+        if (run !== scopeRun) {
+            scope = new Map(vars[run] ?? []);
+            scopeRun = run;
+        }
+        if (view.command.depth === 0)
+            assignIn(view, scope);
         if (!DOWNLOADERS.has(view.name))
             continue;
-        const url = args(view).find((w) => URL_WORD.test(w.value))?.value;
-        if (!url || VERIFICATION_MATERIAL.test(url.replace(/[?#].*$/, '')))
+        const got = fetched(view, scope);
+        if (!got || VERIFICATION_MATERIAL.test(got.resolved.replace(/[?#].*$/, '')))
             continue;
+        const url = got.written;
         const offset = view.command.words[view.nameIndex].start;
-        const output = outputOf(view, url);
+        let output = outputOf(view, url);
         if (output === undefined)
             continue;
         if (output === '-' || output === '/dev/stdout') {
-            const reader = pipeReader(runs[run], index);
-            if (reader && EXTRACTORS.has(reader.name)) {
-                out.push({ run, offset, file: urlName(url), use: 'unpacked', url });
+            // Through decompressors (`| gzip -d | tar -x`) to an extractor, or to a file they write.
+            const views = runs[run];
+            let at = pipeReader(views, index);
+            for (let n = 0; at !== undefined && n < 16 && DECOMPRESSORS.has(views[at].name); n++) {
+                const next = pipeReader(views, at);
+                if (next === undefined)
+                    break;
+                at = next;
             }
-            continue;
+            const reader = at === undefined ? undefined : views[at];
+            if (reader && EXTRACTORS.has(reader.name)) {
+                out.push({
+                    run,
+                    offset,
+                    file: urlName(url),
+                    use: 'unpacked',
+                    url,
+                    plain: got.plain,
+                    resolved: got.resolved,
+                });
+                continue;
+            }
+            const written = reader && DECOMPRESSORS.has(reader.name)
+                ? (reader.command.redirects.find((r) => (r.op === '>' || r.op === '>|') && r.target)?.target
+                    ?.value ??
+                    (reader.name === 'tee' ? args(reader).find((w) => !w.value.startsWith('-'))?.value : undefined))
+                : undefined;
+            if (!written)
+                continue;
+            output = written;
         }
         if (VERIFICATION_MATERIAL.test(output))
             continue;
         let paths = [output];
+        const digestVars = new Set();
         for (let j = i + 1; j < all.length && j <= i + LOOK_AHEAD; j++) {
-            const later = all[j].view;
-            if (VERIFIERS.has(later.name))
-                break;
-            // Most commands name none of the paths: a text test before the word-by-word reading.
-            if (!paths.some((p) => all[j].text.includes(p.split('/').pop())))
+            const later = all[j];
+            const check = checks(runs[later.run], later.index, byCommand(later.run), digestVars);
+            if (check !== false && checksPaths(runs[later.run], later.index, paths)) {
+                if (check === true)
+                    break;
+                digestVars.add(check);
+                continue;
+            }
+            // Most commands name none of the paths: a text test before the word-by-word reading (a glob,
+            // or a recursive chmod, may name a path without its name).
+            if (!paths.some((p) => later.text.includes(p.split('/').pop())) &&
+                !/[*?[]/.test(later.text) &&
+                !(later.view.name === 'chmod' && /(?:^|\n)(?:-[A-Za-z]*R|--recursive)/.test(later.text)))
                 continue;
             // Downloaded again to the same path: that download replaces this one and is judged itself.
-            if (DOWNLOADERS.has(later.name)) {
-                const again = args(later).find((w) => URL_WORD.test(w.value))?.value;
-                if (again && paths.includes(outputOf(later, again) ?? ''))
+            if (DOWNLOADERS.has(later.view.name)) {
+                const again = fetched(later.view, scope)?.written;
+                if (again && paths.includes(outputOf(later.view, again) ?? ''))
                     break;
             }
-            if (later.name === 'openssl' && args(later).some((w) => w.value === 'dgst'))
-                break;
-            if (later.name === 'gh' && args(later).some((w) => w.value === 'attestation'))
-                break;
-            const found = paths.map((p) => useOf(later, p)).find((u) => u.use || u.moved);
+            const found = paths.map((p) => useOf(later.view, p)).find((u) => u.use || u.moved);
             if (!found)
                 continue;
             if (found.moved && paths.length < 8)
                 paths = [...paths, found.moved];
             if (found.use) {
-                out.push({ run, offset, file: output, use: found.use, url });
+                out.push({
+                    run,
+                    offset,
+                    file: output,
+                    use: found.use,
+                    url,
+                    plain: got.plain,
+                    resolved: got.resolved,
+                });
                 break;
             }
         }
     }
     return out;
+}
+/** Records in `scope` what a command assigns: `NAME=value` alone, or after `export`. */
+function assignIn(view, scope) {
+    const c = view.command;
+    const words = c.words.length === 0 ? c.assignments : view.name === 'export' ? args(view) : [];
+    for (const w of words) {
+        const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(w.value);
+        if (m)
+            scope.set(m[1], expandVariables(m[2], scope).text);
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/run-command.js
@@ -33215,10 +33927,10 @@ function downloadFindings(file, model, devNote) {
     const findings = [];
     for (const stage of model.stages) {
         const runs = stage.runs.map((run) => runCommands(run));
-        for (const d of unverifiedDownloads(runs)) {
+        for (const d of unverifiedDownloads(runs, stage.runs.map((run) => run.vars))) {
             const at = positionInRun(model, stage.runs[d.run], d.offset);
-            const plain = /^http:/i.test(d.url);
-            const host = /^https?:\/\/([^/\s]{1,200})/i.exec(d.url)?.[1] ?? 'the web';
+            const plain = d.plain;
+            const host = /^(?:https?|ftp):\/\/([^/\s\0]{1,200})/i.exec(d.resolved)?.[1] ?? 'the web';
             const what = d.file !== '' && !/[\s'"`]/.test(d.file) ? `\`${d.file}\`` : `a file from ${host}`;
             findings.push({
                 message: `RUN downloads ${what}${plain ? ' over plain HTTP' : ''} and ${DOWNLOAD_USES[d.use]} with no checksum ` +
@@ -34983,6 +35695,8 @@ const k8sHostNamespaces = (0,types/* defineEvaluator */.D)({
 
 
 
+
+
 /**
  * How the containers of a pod (its init, regular and ephemeral containers) mount each volume, by
  * name. Undefined when that cannot be told: a container's `volumeMounts` that is not a list, or a
@@ -35007,6 +35721,54 @@ function mountUses(pod) {
         }
     }
     return (volume) => uses.get(volume) ?? 'unmounted';
+}
+/** The files that may add a mount to a workload: manifests, patches, scripts and workflows that write `volumeMounts`. */
+const MOUNT_FILES = [...K8S_GLOBS, ...shell_commands/* SCRIPT_FILES */.iF, '**/*.tf', '**/*.jsonnet', '**/*.libsonnet'];
+const WRITES_MOUNTS = /\bvolumeMounts\b/;
+const MOUNTS_SCREEN = (0,screens/* defineScreen */.ME)('k8s-volume-mounts', (_file, text) => WRITES_MOUNTS.test(text));
+const WORKLOADS = new Set(WORKLOAD_KINDS);
+/** `name` as a word of its own (not part of a longer name). */
+function nameWord(name) {
+    return new RegExp(`(?<![\\w.-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.-])`);
+}
+/**
+ * What of the repository may mount the volume `volume` of the workload `object` although none of its
+ * containers does, or undefined: a kustomize patch that may change the workload (by its target or the
+ * object it names, as kustomize builds it) and writes mounts, volumes or the volume's name; or another
+ * file that writes `volumeMounts` with the volume's name (a patch another tool applies, a `kubectl
+ * patch` of a script, a copy of the workload), except the other workloads' manifests, whose mounts are
+ * their own, and the kustomizations and their patch files, whose patches are read by their targets.
+ */
+function mountedElsewhere(ws, object, volume) {
+    const named = nameWord(volume);
+    const patch = patchedBy(ws, object, (text) => /\bvolume(?:Mount)?s\b/.test(text) || named.test(text));
+    if (patch !== undefined)
+        return `a patch of ${patch}`;
+    const judged = kustomizePatchFiles(ws);
+    for (const file of ws.screenedGlob(MOUNT_FILES, MOUNTS_SCREEN)) {
+        if (judged.has(file))
+            continue;
+        const text = ws.text(file);
+        if (text === undefined || !named.test(text))
+            continue;
+        const parsed = /\.(?:ya?ml|json)$/.test(file) ? ws.yaml(file) : undefined;
+        if (!parsed?.ok)
+            return file;
+        const other = parsed.documents.some((d) => {
+            const doc = d.value;
+            if (k8s_isMap(doc) && typeof doc.kind === 'string' && WORKLOADS.has(doc.kind)) {
+                // A workload's own mounts; another file's object of the same kind and name may be its patch.
+                const meta = k8s_isMap(doc.metadata) ? doc.metadata : {};
+                if (file === object.path || doc.kind !== object.kind || meta.name !== object.name)
+                    return false;
+            }
+            const written = JSON.stringify(doc) ?? '';
+            return WRITES_MOUNTS.test(written) && named.test(written);
+        });
+        if (other)
+            return file;
+    }
+    return undefined;
 }
 /** Why a hostPath volume that no container mounts is reported low; part of its message. */
 const UNMOUNTED_NOTE = 'no container, init container or ephemeral container of the pod mounts it, so it gives no access as committed: ' +
@@ -35056,6 +35818,15 @@ const k8sHostPath = (0,types/* defineEvaluator */.D)({
                     : useOf === undefined || volume.name.includes('{{')
                         ? 'writable'
                         : useOf(volume.name);
+                // Mounted by nothing of the manifest, but perhaps by a patch or a command: judged as mounted.
+                const elsewhere = use === 'unmounted' && typeof volume.name === 'string'
+                    ? mountedElsewhere(workspace, pod.object, volume.name)
+                    : undefined;
+                if (elsewhere !== undefined) {
+                    findings.push(findingAt(pod, node, `${describeObject(pod.object)} declares volume${name} as a hostPath${where}, which no container of ` +
+                        `the manifest mounts but ${elsewhere} may: the pod can read or change files of the node it runs on.`, ['hostPath', hostPath], 'key'));
+                    return;
+                }
                 if (use === 'unmounted') {
                     const finding = findingAt(pod, node, `${describeObject(pod.object)} declares volume${name} as a hostPath${where}, but ${UNMOUNTED_NOTE}.`, ['hostPath', hostPath], 'key');
                     findings.push({ ...finding, severity: 'low', confidence: 'low' });
@@ -37426,8 +38197,10 @@ var terraform_values = __nccwpck_require__(3503);
  *
  * Both must hold whatever the variable files say: a value that comes from a variable holds only when
  * its default and every value the folder's variable files (`terraform.tfvars`, `*.auto.tfvars`) give
- * it hold, and a file that cannot be read may set anything (see `valueCandidates`). Emulator-looking
- * defaults that `terraform.tfvars` turns to the real AWS endpoint lower nothing.
+ * it hold, and so must every value a run may be given (a `-var-file` or `-var` of a workflow or
+ * script's `terraform apply`, any other `*.tfvars` of the folder); a file that cannot be read may set
+ * anything (see `valueCandidates`). Emulator-looking defaults that `terraform.tfvars` or the deploy
+ * job's `-var-file=prod.tfvars` turns to the real AWS endpoint lower nothing.
  */
 /** Resource types whose service's endpoint key is not the type's second word. */
 const SERVICES = [
@@ -37597,6 +38370,17 @@ function atInputDefault(finding, file, value, callersDecide) {
         confidence: 'low',
     };
 }
+/**
+ * A finding that a variable file or `-var` a run may be given gives (see valueVariants): the message
+ * names it, as the value judged is not the default.
+ */
+function givenOnCommandLine(finding, source) {
+    const how = source.endsWith(')') ? `as ${source} sets it` : `with the values of ${source}`;
+    return {
+        ...finding,
+        message: `${finding.message} (${how}, which a run of this configuration may be given on the command line.)`,
+    };
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/attribute.js
 
@@ -37671,6 +38455,7 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
     async evaluate({ options, workspace }) {
         const files = await (0,terraform/* terraformFiles */.yd)(workspace);
         const resolve = (0,terraform_values/* valueResolver */.K_)(files);
+        const given = (0,terraform_values/* valueVariants */.eU)(files);
         const emulated = localEmulator(files);
         const callersDecide = inputDecider(files);
         const library = libraryModule(files);
@@ -37693,12 +38478,28 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
             const defaulted = target.defaultFrom !== undefined && declaresDefault(files, target.defaultFrom, resolve);
             for (const resource of (0,terraform/* terraformResources */.EZ)(files, target.resources)) {
                 subjects.push(resource);
-                const resolved = (v) => resolve(resource.file, v);
-                if (skipped(resource.block, target, resolved))
-                    continue;
                 const endpoint = emulated(resource);
-                for (const f of check(resource, target, defaulted, resolved, callersDecide, variantOf)) {
+                const judge = (resolver) => {
+                    const resolved = (v) => resolver(resource.file, v);
+                    if (skipped(resource.block, target, resolved))
+                        return [];
+                    return check(resource, target, defaulted, resolved, callersDecide, variantOf);
+                };
+                const found = judge(resolve);
+                for (const f of found)
                     findings.push(onEmulator(endpoint, f));
+                // A value a run may be given on the command line (see valueVariants): a finding no other
+                // value gives, naming the file.
+                const keys = new Set(found.map((f) => f.key));
+                for (const variant of given) {
+                    if (!variant.modules.has(resource.file.module))
+                        continue;
+                    for (const f of judge(variant.resolve)) {
+                        if (keys.has(f.key))
+                            continue;
+                        keys.add(f.key);
+                        findings.push(onEmulator(endpoint, givenOnCommandLine(f, variant.source)));
+                    }
                 }
             }
         }
@@ -38081,7 +38882,9 @@ const open_ingress_RESOURCE_TYPES = [
  * `aws_vpc_security_group_ingress_rule`), GCP `google_compute_firewall` and Azure network security
  * rules. Each open source is reported at its value (where a local or a variable's default is used,
  * at the use; with low confidence when it is the default of a reusable module's input, which its
- * callers set); computed ports or protocols are not judged.
+ * callers set); computed ports or protocols are not judged. A source from a variable is judged with
+ * every value a run may give it too (a `-var-file` a deploy job names, another `*.tfvars` of the
+ * folder: see valueVariants), and the message names the file.
  */
 const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
     kind: 'terraform.open-ingress',
@@ -38107,11 +38910,13 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
         const resources = (0,terraform/* terraformResources */.EZ)(files, open_ingress_RESOURCE_TYPES);
         examineSubjects(workspace, resources);
         const resolve = (0,terraform_values/* valueResolver */.K_)(files);
+        const variants = (0,terraform_values/* valueVariants */.eU)(files);
         const emulated = localEmulator(files);
         const callersDecide = inputDecider(files);
-        for (const declared of resources) {
+        const judge = (declared, resolver) => {
+            const out = [];
             // Sources and ports given by a local or a variable's default are judged as if written here.
-            const body = (0,terraform_values/* resolveBody */.bq)(resolve, declared.file, declared.block.body);
+            const body = (0,terraform_values/* resolveBody */.bq)(resolver, declared.file, declared.block.body);
             const resource = { ...declared, block: { ...declared.block, body } };
             for (const rule of ingressRules(resource)) {
                 const exposed = exposedPorts(rule.ports, options.ports);
@@ -38127,7 +38932,24 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
                         key: `${resource.type}.${resource.name}:${source.value}:${exposed.join(',')}`,
                     };
                     // A source that is a reusable module's input default is only that default.
-                    findings.push(onEmulator(emulated(declared), atInputDefault(finding, declared.file, source.node, callersDecide)));
+                    out.push(onEmulator(emulated(declared), atInputDefault(finding, declared.file, source.node, callersDecide)));
+                }
+            }
+            return out;
+        };
+        for (const declared of resources) {
+            const found = judge(declared, resolve);
+            findings.push(...found);
+            // What a run may be given on the command line: a finding no other value gives, naming the file.
+            const keys = new Set(found.map((f) => f.key));
+            for (const variant of variants) {
+                if (!variant.modules.has(declared.file.module))
+                    continue;
+                for (const f of judge(declared, variant.resolve)) {
+                    if (keys.has(f.key))
+                        continue;
+                    keys.add(f.key);
+                    findings.push(givenOnCommandLine(f, variant.source));
                 }
             }
         }
@@ -45929,6 +46751,7 @@ function matcher(globs) {
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/env-writes.js
 
+
 const TARGET = /(?:>>?|\btee\s+(?:-a\s+|--append\s+)?|-(?:File)?Path\s+|\bAdd-Content\s+)\s*["']?(?:\$\{?GITHUB_(ENV|PATH)\b\}?|\$env:GITHUB_(ENV|PATH)\b|%GITHUB_(ENV|PATH)%)/i;
 const GROUP_END = /^\s*\}\s*>>?\s*["']?(?:\$\{?GITHUB_(ENV|PATH)\b|\$env:GITHUB_(ENV|PATH)\b)/i;
 const env_writes_ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+|\$)?([A-Za-z_]\w*)\s*=(.*)$/;
@@ -45970,12 +46793,15 @@ function envWrites(script) {
     // The line of each variable's last assignment, for the checks made after it.
     const assignedAt = new Map();
     const out = [];
+    if (!target.some(Boolean))
+        return out;
+    const values = valueLines(joined, lines);
     for (const [i, l] of lines.entries()) {
         const sources = sourcesOf(l, assigned);
         const file = target[i];
         if (file) {
-            const checked = checkedVariables(lines, i, assignedAt);
-            const stripped = checked?.filter((name) => stripsLineBreaks(lines[assignedAt.get(name)].text, name));
+            const checked = checkedVariables(lines, i, assignedAt, values);
+            const stripped = checked?.filter((name) => strippedEverywhere(lines, name, values));
             out.push({
                 file,
                 start: l.start,
@@ -45988,10 +46814,21 @@ function envWrites(script) {
             });
             continue;
         }
-        const a = env_writes_ASSIGNMENT.exec(l.text);
-        if (a) {
-            assigned.set(a[1], sources);
-            assignedAt.set(a[1], i);
+        // What the line gives each variable a value from. A plain assignment that always runs replaces
+        // the value; one in a branch, loop or function, an append, a `read` and the like may or may not
+        // have run, or adds to it: the value is made of what every one of them gave it.
+        const a = env_writes_ASSIGNMENT.exec(l.text)?.[1];
+        for (const name of new Set([...(a ? [a] : []), ...(values.byLine.get(i) ?? [])])) {
+            const before = assigned.get(name);
+            // A function's assignment runs where it is called: never replaced by one written after it.
+            const replaces = name === a && !values.conditional.has(i) && !values.inFunction.has(name) && !/\+=/.test(l.text);
+            assigned.set(name, replaces || !before
+                ? sources
+                : {
+                    ranges: [...before.ranges, ...sources.ranges].slice(0, 64),
+                    envVars: [...new Set([...before.envVars, ...sources.envVars])],
+                });
+            assignedAt.set(name, i);
         }
     }
     return out;
@@ -46000,7 +46837,7 @@ function envWrites(script) {
  * The variables the write on line `at` reads, when every one is checked (see {@link guardedBy})
  * between its last assignment and the write; undefined otherwise.
  */
-function checkedVariables(lines, at, assignedAt) {
+function checkedVariables(lines, at, assignedAt, values) {
     const line = lines[at].text;
     if (line.includes('${{'))
         return undefined;
@@ -46014,10 +46851,17 @@ function checkedVariables(lines, at, assignedAt) {
         const from = assignedAt.get(name);
         if (from === undefined)
             return false;
-        if (stripsLineBreaks(lines[from].text, name))
+        if (strippedEverywhere(lines, name, values))
             return true;
-        for (let k = from + 1; k < at; k++)
-            if (guardedBy(lines, k, name))
+        // The check holds for the value written only when no command can give the variable another
+        // value after it: every way of setting it stands before the check, none in a function (called
+        // later), and the check itself is no branch of an `if`, `case` or loop that may be skipped.
+        const set = values.lines.get(name);
+        if (!set || values.inFunction.has(name))
+            return false;
+        const last = Math.max(...set);
+        for (let k = Math.max(from, last) + 1; k < at; k++)
+            if (!values.conditional.has(k) && guardedBy(lines, k, name))
                 return true;
         return false;
     });
@@ -46049,6 +46893,110 @@ function guardedBy(lines, k, name) {
     }
     const inline = new RegExp(`^\\s*\\[\\[\\s*${v}\\s*=~\\s*(\\S+)\\s*\\]\\]\\s*\\|\\|\\s*exit\\s+[1-9]`).exec(text);
     return inline !== null && strictPattern(inline[1]);
+}
+const env_writes_DECLARES = new Set(['export', 'local', 'readonly', 'declare', 'typeset']);
+const ASSIGNED_NAME = /^([A-Za-z_]\w*)(?:\[[^\]]*\])?\+?=/;
+function valueLines(joined, lines) {
+    const out = {
+        lines: new Map(),
+        byLine: new Map(),
+        inFunction: new Set(),
+        conditional: new Set(),
+    };
+    const lineOf = (offset) => {
+        let lo = 0;
+        let hi = lines.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (lines[mid].start <= offset)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return lo;
+    };
+    const structure = (0,parsers_shell/* shellStructure */.SN)(joined);
+    const add = (name, offset, command) => {
+        const line = lineOf(offset);
+        const set = out.lines.get(name) ?? new Set();
+        out.lines.set(name, set);
+        set.add(line);
+        out.byLine.set(line, [...(out.byLine.get(line) ?? []), name]);
+        let top = command;
+        while (top?.parent)
+            top = top.parent.command;
+        if (top && structure.get(top)?.some((f) => f.frame.kind === 'function'))
+            out.inFunction.add(name);
+    };
+    // Top-level commands only: an assignment inside a substitution sets the variable of its subshell.
+    for (const command of structure.keys()) {
+        for (const a of command.assignments) {
+            const m = ASSIGNED_NAME.exec(a.value);
+            if (m)
+                add(m[1], a.start, command);
+        }
+        const words = command.words;
+        let k = 0;
+        while (k < words.length && (words[k].value === 'builtin' || words[k].value === 'command'))
+            k++;
+        const program = words[k]?.value ?? '';
+        const rest = words.slice(k + 1);
+        if (env_writes_DECLARES.has(program)) {
+            for (const w of rest) {
+                const m = ASSIGNED_NAME.exec(w.value);
+                if (m)
+                    add(m[1], w.start, command);
+            }
+        }
+        else if (['read', 'mapfile', 'readarray', 'getopts'].includes(program)) {
+            for (const w of rest)
+                if (/^[A-Za-z_]\w*$/.test(w.value))
+                    add(w.value, w.start, command);
+        }
+        else if (program === 'printf') {
+            for (const [j, w] of rest.entries()) {
+                const name = w.value === '-v' ? rest[j + 1]?.value : /^-v([A-Za-z_]\w*)$/.exec(w.value)?.[1];
+                if (name)
+                    add(name, w.start, command);
+            }
+        }
+        else if (program === 'eval') {
+            for (const w of rest)
+                for (const m of w.value.matchAll(/(?:^|[^\w$])([A-Za-z_]\w*)(?:\[[^\]]*\])?\+?=/g))
+                    add(m[1], w.start, command);
+        }
+    }
+    // The lexer reads no loop variable and no assigning expansion as a command: read them in the text.
+    for (const m of joined.matchAll(/(?:^|[\s;&|({])(?:for|select)\s+([A-Za-z_]\w*)\b/g))
+        add(m[1], m.index + m[0].length - m[1].length, undefined);
+    for (const m of joined.matchAll(/\$\{([A-Za-z_]\w*):?=/g))
+        add(m[1], m.index, undefined);
+    // A check ends the script only when it runs whenever the write does: not in a branch, a loop, a
+    // function or a subshell (whose `exit` ends only the subshell); the condition of an `if` of its own
+    // is the check's own (`if [[ ! ... ]]; then exit 1; fi`).
+    for (const [command, frames] of structure) {
+        if (!Number.isFinite(command.start))
+            continue;
+        const around = frames.filter((f) => f.frame.kind !== 'group');
+        const own = around.at(-1)?.frame.kind === 'if' && around.at(-1)?.phase === 'condition' ? 1 : 0;
+        if (around.length > own)
+            out.conditional.add(lineOf(command.start));
+    }
+    return out;
+}
+/**
+ * Whether every way the script gives `name` a value (see {@link valueLines}) is a line that strips
+ * every line break ({@link stripsLineBreaks}): a later `NAME+="$BODY"`, a `read` into it or a branch
+ * that assigns the raw value leaves line feeds in what is written.
+ */
+function strippedEverywhere(lines, name, values) {
+    const set = values.lines.get(name);
+    if (!set || set.size === 0)
+        return false;
+    for (const k of set)
+        if (!stripsLineBreaks(lines[k].text, name))
+            return false;
+    return true;
 }
 /**
  * Whether an assignment line sets `name` to one command substitution whose last command deletes or
@@ -54867,29 +55815,201 @@ function fileLocation(path) {
 
 /***/ }),
 
-/***/ 2028:
+/***/ 3978:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Jv: () => (/* binding */ describeService),
-/* harmony export */   cf: () => (/* binding */ serviceSetting),
-/* harmony export */   d3: () => (/* binding */ composeServices),
-/* harmony export */   eV: () => (/* binding */ namesDeployedEnvironment),
-/* harmony export */   fr: () => (/* binding */ pathNotDeployed),
-/* harmony export */   oB: () => (/* binding */ nodeAt),
-/* harmony export */   rd: () => (/* binding */ composeReferences),
-/* harmony export */   tG: () => (/* binding */ deployedStack),
-/* harmony export */   xY: () => (/* binding */ serviceFinding)
-/* harmony export */ });
-/* unused harmony exports COMPOSE_FILES, readComposeServices, composeDeployedBy, notDeployedService */
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var _evaluators_workflow_publishing_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3925);
-/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6244);
-/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9752);
-/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2686);
-/* harmony import */ var _devcontainer_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3516);
-/* harmony import */ var _shell_commands_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3473);
-/* harmony import */ var _workflow_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8539);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  rd: () => (/* binding */ composeReferences),
+  d3: () => (/* binding */ composeServices),
+  tG: () => (/* binding */ deployedStack),
+  Jv: () => (/* binding */ describeService),
+  Hk: () => (/* binding */ interpolationsAt),
+  eV: () => (/* binding */ namesDeployedEnvironment),
+  oB: () => (/* binding */ nodeAt),
+  fr: () => (/* binding */ pathNotDeployed),
+  xY: () => (/* binding */ serviceFinding),
+  cf: () => (/* binding */ serviceSetting)
+});
+
+// UNUSED EXPORTS: COMPOSE_FILES, composeDeployedBy, notDeployedService, readComposeServices
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/core/location.js
+var core_location = __nccwpck_require__(6244);
+// EXTERNAL MODULE: ./lib/core/workspace/screens.js
+var screens = __nccwpck_require__(9752);
+// EXTERNAL MODULE: ./lib/core/workspace/yaml.js
+var yaml = __nccwpck_require__(2686);
+;// CONCATENATED MODULE: ./lib/core/parsers/compose-interpolation.js
+/**
+ * Compose's variable interpolation, as `docker compose` applies it to every value of a compose file
+ * before anything runs (compose-go's template package): `${VAR}` and `$VAR` take the variable's value,
+ * `${VAR:-default}` the default when it is unset or empty, `${VAR-default}` when it is unset,
+ * `${VAR:+alt}` / `${VAR+alt}` the alternative when it is set, `$$` is a literal `$`; a default may
+ * itself hold variables. The values come from the project's `.env` (the compose file's folder),
+ * which Compose reads; a variable set nowhere in the repository is the deployer's environment, and
+ * Compose uses what the file says without it: the default, else an empty string.
+ */
+/**
+ * Variables every environment that runs Compose sets (the user's home, name and ids, the working
+ * directory): a value naming one is kept as written, and the rules that judge them (`${HOME}/.ssh`)
+ * read them as such.
+ */
+const ENVIRONMENT_VARIABLES = new Set(['HOME', 'USER', 'PWD', 'UID', 'GID', 'XDG_RUNTIME_DIR']);
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+const BRACED = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/;
+/** Bound on nested defaults (`${A:-${B:-${C}}}`) followed. */
+const MAX_DEPTH = 10;
+/**
+ * The value Compose makes of `text` with the variables `env` sets, or undefined when `text` names no
+ * variable (nothing to interpolate) or Compose would not run it: an invalid template, or a required
+ * variable (`${VAR:?message}`) the repository sets nowhere, which the deployer must give.
+ */
+function interpolate(text, env) {
+    if (!text.includes('$'))
+        return undefined;
+    const uses = [];
+    const value = expand(text, env, uses, 0);
+    return value === undefined ? undefined : { written: text, value, uses };
+}
+function expand(text, env, uses, depth) {
+    if (depth > MAX_DEPTH)
+        return undefined;
+    let out = '';
+    let i = 0;
+    while (i < text.length) {
+        const c = text[i];
+        if (c !== '$') {
+            out += c;
+            i++;
+            continue;
+        }
+        const next = text[i + 1];
+        if (next === '$') {
+            out += '$';
+            i += 2;
+            continue;
+        }
+        if (next === '{') {
+            let j = i + 2;
+            let open = 1;
+            while (j < text.length) {
+                if (text[j] === '$' && text[j + 1] === '{') {
+                    open++;
+                    j += 2;
+                    continue;
+                }
+                if (text[j] === '}' && --open === 0)
+                    break;
+                j++;
+            }
+            if (open !== 0)
+                return undefined;
+            const m = BRACED.exec(text.slice(i + 2, j));
+            if (!m)
+                return undefined;
+            const value = resolve(m[1], m[2], m[3] ?? '', env, uses, depth);
+            if (value === undefined)
+                return undefined;
+            out += value;
+            i = j + 1;
+            continue;
+        }
+        const name = NAME.exec(text.slice(i + 1))?.[0];
+        if (name === undefined)
+            return undefined;
+        const value = resolve(name, undefined, '', env, uses, depth);
+        if (value === undefined)
+            return undefined;
+        out += value;
+        i += 1 + name.length;
+    }
+    return out;
+}
+function resolve(name, op, arg, env, uses, depth) {
+    const value = env.get(name);
+    const set = value !== undefined;
+    const nonEmpty = set && value !== '';
+    if (set)
+        uses.push({ name, from: 'env-file' });
+    else if (ENVIRONMENT_VARIABLES.has(name)) {
+        // Set wherever Compose runs: its value is the environment's, whatever default is written.
+        uses.push({ name, from: 'environment' });
+        return op === ':+' || op === '+' ? expand(arg, env, uses, depth + 1) : `\${${name}}`;
+    }
+    switch (op) {
+        case undefined:
+            if (set)
+                return value;
+            uses.push({ name, from: 'unset' });
+            return '';
+        case ':-':
+        case '-':
+            if (op === ':-' ? nonEmpty : set)
+                return value;
+            if (!set)
+                uses.push({ name, from: 'default' });
+            return expand(arg, env, uses, depth + 1);
+        case ':+':
+        case '+':
+            if (op === ':+' ? nonEmpty : set)
+                return expand(arg, env, uses, depth + 1);
+            if (!set)
+                uses.push({ name, from: 'default' });
+            return '';
+        default:
+            // `:?` and `?`: required. Set nowhere here, the deployer must give it: no known value.
+            return (op === ':?' ? nonEmpty : set) ? value : undefined;
+    }
+}
+/**
+ * The variables a `.env` file sets, as Compose reads it: `NAME=value` lines (`export ` allowed),
+ * `#` comments, single-quoted values literal, double-quoted ones with `\n`-style escapes, unquoted
+ * ones trimmed and cut at ` #`; double-quoted and unquoted values may name variables set above.
+ */
+function parseDotenv(text) {
+    const env = new Map();
+    for (const raw of text.split(/\r?\n/)) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(.*)$/.exec(line);
+        if (!m)
+            continue;
+        const [, name, rest] = m;
+        let value;
+        if (rest.startsWith("'")) {
+            const end = rest.indexOf("'", 1);
+            value = end < 0 ? rest.slice(1) : rest.slice(1, end);
+        }
+        else if (rest.startsWith('"')) {
+            const end = rest.slice(1).search(/(?<!\\)"/);
+            const body = end < 0 ? rest.slice(1) : rest.slice(1, end + 1);
+            const unescaped = body.replace(/\\([nrt"\\$])/g, (_, e) => e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e);
+            value = interpolate(unescaped, env)?.value ?? unescaped;
+        }
+        else {
+            const plain = rest.replace(/\s+#.*$/, '').trim();
+            value = interpolate(plain, env)?.value ?? plain;
+        }
+        env.set(name, value);
+    }
+    return env;
+}
+
+// EXTERNAL MODULE: ./lib/core/parsers/devcontainer.js
+var devcontainer = __nccwpck_require__(3516);
+// EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
+var shell_commands = __nccwpck_require__(3473);
+// EXTERNAL MODULE: ./lib/core/parsers/workflow.js
+var workflow = __nccwpck_require__(8539);
+// EXTERNAL MODULE: ./lib/core/parsers/workflow-deploys.js
+var workflow_deploys = __nccwpck_require__(8362);
+;// CONCATENATED MODULE: ./lib/core/parsers/compose.js
+
 
 
 
@@ -54903,7 +56023,9 @@ function fileLocation(path) {
  * source. Compose files are found by name (`compose.yaml`, `docker-compose.yml`, and their
  * `compose.<name>.yaml` overrides), anywhere. Compose expands YAML merge keys (`<<: *defaults`), which
  * the project's YAML reader keeps as an ordinary key: a service's setting is looked up in its own keys
- * first, then in what it merges, as Compose does.
+ * first, then in what it merges, as Compose does. Compose interpolates variables in every value before
+ * it runs anything (`privileged: ${PRIVILEGED:-true}`): a service's values are read interpolated (see
+ * compose-interpolation.ts), so every rule judges what Compose runs.
  */
 /**
  * `compose.yaml`, `docker-compose.yml` and their variants, named as Compose's own lookup does
@@ -54913,7 +56035,7 @@ function fileLocation(path) {
  */
 const COMPOSE_NAME = /^(?:[^/]*[.\-_])?(?:docker-)?compose(?:[.\-_][^/]*)?\.ya?ml$/;
 /** The compose files of a tree, by name (see screens.ts). */
-const COMPOSE_FILES = (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_2__/* .defineSelector */ .xf)('compose-files', (f) => {
+const COMPOSE_FILES = (0,screens/* defineSelector */.xf)('compose-files', (f) => {
     if (f.includes('node_modules/'))
         return false;
     return COMPOSE_NAME.test(f.slice(f.lastIndexOf('/') + 1));
@@ -54956,31 +56078,132 @@ function readComposeServices(workspace, file) {
         const text = workspace.configText(file);
         if (text === undefined)
             return [];
-        const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_3__/* .parseYaml */ .hN)(text, undefined, COMPOSE_YAML);
+        const parsed = (0,yaml/* parseYaml */.hN)(text, undefined, COMPOSE_YAML);
         if (!parsed.ok) {
             if (!text.includes('{{'))
                 workspace.reportProblem({ path: file, ...parsed.error });
             return [];
         }
         const services = [];
+        // Compose interpolates every value (never a key) before it runs anything.
+        const envFile = text.includes('$') ? projectEnvFile(workspace, file) : undefined;
+        const env = envFile?.values ?? new Map();
+        const copies = new WeakMap();
         for (const document of parsed.documents) {
             const root = document.value;
             if (!isMap(root) || !isMap(root.services))
                 continue;
-            for (const [name, value] of Object.entries(root.services)) {
-                if (!isMap(value))
+            for (const [name, written] of Object.entries(root.services)) {
+                if (!isMap(written))
                     continue;
-                const pointer = `/services/${(0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePointerToken */ .uC)(name)}`;
+                const value = text.includes('$') ? interpolated(written, env, copies) : written;
+                const pointer = `/services/${(0,yaml/* escapePointerToken */.uC)(name)}`;
                 services.push({
                     path: file,
                     document,
                     name,
                     node: nodeAt(document, pointer, value),
+                    ...(envFile ? { envFile } : {}),
                 });
             }
         }
         return services;
     });
+}
+/**
+ * The project's `.env`, which Compose reads for interpolation: the one in the compose file's folder
+ * (the project directory when the file is given with `-f`). A container's `env_file:` is the
+ * container's environment, not the project's, and takes no part.
+ */
+function projectEnvFile(workspace, file) {
+    const dir = external_node_path_.posix.dirname(file);
+    const envPath = dir === '.' ? '.env' : `${dir}/.env`;
+    if (!workspace.has(envPath))
+        return undefined;
+    const text = workspace.text(envPath);
+    return text === undefined ? undefined : { path: envPath, values: parseDotenv(text) };
+}
+/**
+ * A compose value with its strings interpolated (see compose-interpolation.ts): a string Compose
+ * would not run (a required variable set nowhere, an invalid template) is kept as written. A node
+ * shared through aliases is copied once, so a copy is no larger than the document.
+ */
+function interpolated(value, env, copies) {
+    if (typeof value === 'string')
+        return interpolate(value, env)?.value ?? value;
+    if (typeof value !== 'object' || value === null)
+        return value;
+    const done = copies.get(value);
+    if (done !== undefined)
+        return done;
+    if (Array.isArray(value)) {
+        const copy = [];
+        copies.set(value, copy);
+        for (const v of value)
+            copy.push(interpolated(v, env, copies));
+        return copy;
+    }
+    const copy = {};
+    copies.set(value, copy);
+    for (const [k, v] of Object.entries(value))
+        copy[k] = interpolated(v, env, copies);
+    return copy;
+}
+/** Bound on the values read under a node for {@link interpolationsAt}. */
+const MAX_NOTED_VALUES = 200;
+/**
+ * The strings under `pointer` of a service (the node itself, or the values of a collection) that
+ * name variables, with what Compose makes of them: for a finding to say where its value comes from,
+ * and for a rule to leave alone a value the deployer's environment decides.
+ */
+function interpolationsAt(service, pointer) {
+    if (!pointer.startsWith(service.node.pointer))
+        return [];
+    let value = service.document.value;
+    for (const token of pointer.split('/').slice(1)) {
+        if (typeof value !== 'object' || value === null)
+            return [];
+        const key = (0,yaml/* unescapePointerToken */.Xg)(token);
+        value = value[key];
+    }
+    const env = service.envFile?.values ?? new Map();
+    const out = [];
+    const stack = [value];
+    let seen = 0;
+    while (stack.length > 0 && seen++ < MAX_NOTED_VALUES) {
+        const v = stack.pop();
+        if (typeof v === 'string') {
+            const i = interpolate(v, env);
+            if (i && i.uses.length > 0 && !out.some((o) => o.written === i.written))
+                out.push(i);
+        }
+        else if (Array.isArray(v))
+            stack.push(...v.slice(0, MAX_NOTED_VALUES).reverse());
+        else if (isMap(v))
+            stack.push(...Object.values(v).slice(0, MAX_NOTED_VALUES).reverse());
+    }
+    return out;
+}
+/** What a finding says of the variables its value is written with (see {@link interpolationsAt}). */
+function interpolationNote(service, node) {
+    const [first] = interpolationsAt(service, node.pointer);
+    if (!first)
+        return '';
+    const names = (from) => [...new Set(first.uses.filter((u) => u.from === from).map((u) => u.name))];
+    const parts = [];
+    const fromFile = names('env-file');
+    if (fromFile.length > 0 && service.envFile) {
+        parts.push(`${service.envFile.path}, which Compose reads, sets ${fromFile.map((n) => `${n}=${JSON.stringify(service.envFile.values.get(n))}`).join(', ')}`);
+    }
+    const defaulted = names('default');
+    if (defaulted.length > 0) {
+        parts.push(`${defaulted.join(', ')} ${defaulted.length > 1 ? 'are' : 'is'} set nowhere in the repository (the deployer's environment), so this judges the default Compose uses without ${defaulted.length > 1 ? 'them' : 'it'}`);
+    }
+    const unset = names('unset');
+    if (unset.length > 0) {
+        parts.push(`${unset.join(', ')} ${unset.length > 1 ? 'are set nowhere in the repository and have' : 'is set nowhere in the repository and has'} no default, so this judges the empty string Compose uses without ${unset.length > 1 ? 'them' : 'it'}`);
+    }
+    return parts.length > 0 ? ` (written ${JSON.stringify(first.written)}: ${parts.join('; ')})` : '';
 }
 /**
  * Every service of every compose file of the workspace. The rule examined the files that hold a
@@ -55016,14 +56239,14 @@ function composeReferences(workspace) {
             const text = workspace.configText(from);
             if (text === undefined)
                 continue;
-            const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_3__/* .parseYaml */ .hN)(text, undefined, COMPOSE_YAML);
+            const parsed = (0,yaml/* parseYaml */.hN)(text, undefined, COMPOSE_YAML);
             if (!parsed.ok)
                 continue;
             const add = (key, ref, dockerfile) => {
                 if (typeof ref !== 'string' || ref.trim() === '' || /^[a-z][\w+.-]*:|^\/|[$*{]/i.test(ref.trim()))
                     return;
-                const to = node_path__WEBPACK_IMPORTED_MODULE_0__.posix
-                    .normalize(node_path__WEBPACK_IMPORTED_MODULE_0__.posix.join(node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(from), ref.trim()))
+                const to = external_node_path_.posix
+                    .normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(from), ref.trim()))
                     .replace(/\/+$/, '');
                 if (to === '.' || to === '..' || to.startsWith('../'))
                     return;
@@ -55083,17 +56306,6 @@ function namesDeployedEnvironment(file) {
         .split(/[/._-]+/)
         .some((w) => DEPLOYED_ENVIRONMENT_WORDS.has(w));
 }
-/**
- * Whether a job deploys: it names an `environment:`, runs on a self-hosted runner (a machine of the
- * organisation's, often the deployment's own), or publishes what it builds (workflow/publishing.ts).
- */
-function deploys(job) {
-    if (job.environment !== undefined)
-        return true;
-    if (JSON.stringify(job.runsOn?.value ?? '').includes('self-hosted'))
-        return true;
-    return job.steps.some(_evaluators_workflow_publishing_js__WEBPACK_IMPORTED_MODULE_1__/* .publishes */ .AN);
-}
 /** Whether a job's steps name a file: its path, or its name as a word (`-f docker-compose.prod_tests.yml`). */
 function jobNames(job, file) {
     const name = file.slice(file.lastIndexOf('/') + 1);
@@ -55101,14 +56313,14 @@ function jobNames(job, file) {
     return job.steps.some((step) => [step.run?.value, ...[...(step.with?.entries.values() ?? [])].map((v) => v.value)].some((v) => typeof v === 'string' && (v.includes(file) || word.test(v))));
 }
 /**
- * The workflow job that deploys (see {@link deploys}) and starts the compose file, if any, as
+ * The workflow job that deploys (see workflow-deploys.ts `jobDeploys`) and starts the compose file, if any, as
  * `<workflow> (job <id>)`: what it brings up is a deployment, whatever the file is named.
  */
 function composeDeployedBy(workspace, file) {
-    for (const source of (0,_workflow_js__WEBPACK_IMPORTED_MODULE_6__/* .workflowSources */ .Gf)(workspace)) {
+    for (const source of (0,workflow/* workflowSources */.Gf)(workspace)) {
         if (source.kind !== 'workflow')
             continue;
-        const job = source.jobs.find((j) => deploys(j) && jobNames(j, file));
+        const job = source.jobs.find((j) => (0,workflow_deploys/* jobDeploys */.S)(j) && jobNames(j, file));
         if (job)
             return `${source.path} (job ${job.id})`;
     }
@@ -55123,6 +56335,9 @@ function deployedStack(workspace, file) {
     const job = composeDeployedBy(workspace, file);
     if (job)
         return `the workflow ${job}, which deploys, starts it`;
+    const remote = (0,workflow_deploys/* workflowDeploys */.e)(workspace).find((d) => d.to === file);
+    if (remote)
+        return `the workflow ${remote.job} brings it up on a host it deploys to (an environment, a self-hosted runner or another Docker host)`;
     const by = composeReferences(workspace).find((r) => r.to === file && r.from !== file && r.key !== 'build' && pathNotDeployed(r.from) === undefined);
     return (by && `${by.from}, no test or development stack, ${by.key === 'include' ? 'includes' : 'extends'} it`);
 }
@@ -55139,7 +56354,7 @@ function testStacks(workspace, files) {
     if (nested.length === 0)
         return out;
     const users = new Map(nested.map((f) => [f, []]));
-    for (const script of workspace.glob(_shell_commands_js__WEBPACK_IMPORTED_MODULE_5__/* .SCRIPT_FILES */ .iF)) {
+    for (const script of workspace.glob(shell_commands/* SCRIPT_FILES */.iF)) {
         const text = workspace.text(script);
         if (text === undefined)
             continue;
@@ -55167,7 +56382,7 @@ function serviceSetting(service, key) {
 }
 function lookup(document, pointer, map, key, depth) {
     if (Object.hasOwn(map, key)) {
-        const p = `${pointer}/${(0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePointerToken */ .uC)(key)}`;
+        const p = `${pointer}/${(0,yaml/* escapePointerToken */.uC)(key)}`;
         return nodeAt(document, p, map[key]);
     }
     if (depth >= MAX_MERGE_DEPTH || !Object.hasOwn(map, '<<'))
@@ -55328,7 +56543,7 @@ function pathNotDeployed(file) {
     if (environment && !production) {
         return `the compose file is named for the "${environment}" environment: a developer's, a CI job's or a preview's, not a deployment`;
     }
-    const mark = (0,_devcontainer_js__WEBPACK_IMPORTED_MODULE_4__/* .devEnvironmentMark */ .au)(file);
+    const mark = (0,devcontainer/* devEnvironmentMark */.au)(file);
     if (mark?.endsWith('/')) {
         return `the compose file lies under ${mark}, a development container's stack for VS Code, Codespaces or Gitpod: a developer's workspace, not a deployment`;
     }
@@ -55344,16 +56559,16 @@ function pathNotDeployed(file) {
 }
 /**
  * A finding at a compose node, keyed by the service and the check (never a line). A value written in
- * an anchor is reported where the service uses it, and the message says where it is written. A
+ * an anchor is reported where the service uses it, and the message says where it is written; a value
+ * written with variables says where they are set, or that the repository sets them nowhere. A
  * finding on a service that is likely no deployment (see {@link notDeployedService}) has low
  * confidence, and says why.
  */
 function serviceFinding(service, node, what, effect, keyParts) {
-    const where = node.definedAt
-        ? ` (set in the anchor &${node.definedAt.anchor} at line ${node.definedAt.line})`
-        : '';
+    const where = (node.definedAt ? ` (set in the anchor &${node.definedAt.anchor} at line ${node.definedAt.line})` : '') +
+        interpolationNote(service, node);
     const message = `${what}${where}: ${effect}`;
-    const location = (0,_location_js__WEBPACK_IMPORTED_MODULE_7__/* .locationFromSpan */ .Cx)(service.path, node.span, false);
+    const location = (0,core_location/* locationFromSpan */.Cx)(service.path, node.span, false);
     const key = ['compose', service.name, ...keyParts].join('\u0000');
     const why = notDeployedService(service);
     return why
@@ -58592,6 +59807,14 @@ class Lexer {
                 continue;
             }
             if (skipUntil === ']]') {
+                // `]]` ends the test even with an operator right after it (`[[ -n $x ]]; then`, `]]&&`).
+                if (src.startsWith(']]', i) && isMeta(src[i + 2])) {
+                    cmd.words.push({ value: ']]', start: i, end: i + 2, quoted: false });
+                    cmd.end = Math.max(cmd.end, i + 2);
+                    i += 2;
+                    skipUntil = undefined;
+                    continue;
+                }
                 const w = this.word(i, depth, cmd, true);
                 i = w.end;
                 if (w.value === ']]')
@@ -58983,6 +60206,7 @@ function ansiC(src, i, limit) {
 /* harmony export */   ZQ: () => (/* binding */ variableFileOrder),
 /* harmony export */   _E: () => (/* binding */ valueCandidates),
 /* harmony export */   bq: () => (/* binding */ resolveBody),
+/* harmony export */   eU: () => (/* binding */ valueVariants),
 /* harmony export */   oM: () => (/* binding */ setVariableFiles),
 /* harmony export */   wg: () => (/* binding */ inputOf)
 /* harmony export */ });
@@ -59002,19 +60226,28 @@ function ansiC(src, i, limit) {
  * `terraform.tfvars.json`, `*.auto.tfvars(.json)`) override defaults: in a folder that no module
  * block of the repository calls (a root configuration), `var.x` is the value the last of them that
  * sets it gives, else its default. A module that another calls keeps its default (its callers' runs
- * do not load its folder's files). Values set on the command line are not seen. Where the callers of
- * a reusable module set it, a default is only a default ({@link inputOf} tells a value made from
- * one; terraform-modules.ts, whether its callers decide). {@link valueCandidates} gives every value
- * a reference may take (the default and each file's), for a judgement that must hold for all.
+ * do not load its folder's files). Where the callers of a reusable module set it, a default is only a
+ * default ({@link inputOf} tells a value made from one; terraform-modules.ts, whether its callers
+ * decide).
+ *
+ * Values a run may be given on the command line are possible values, not the one value: a variable
+ * file a `terraform plan|apply -var-file=<f>` of a workflow or script names, any other `*.tfvars`
+ * of the module's folder (which such a command may load), and a `-var 'x=...'` (see terraform.ts).
+ * {@link valueCandidates} gives every value a reference may take (the default and each file's), for
+ * a judgement that must hold for all (a lowering); {@link valueVariants} gives a resolver per possible
+ * file, for a check that reports a value any run may use.
  */
 /** A reference to a module's variable or local, written bare or as the only interpolation. */
 const REFERENCE = /^(?:"\$\{\s*)?(var|local)\.([A-Za-z_][\w-]*)(?:\s*\}")?$/;
 /** Locals may name other locals; a cycle (an error to Terraform) or a long chain stays unknown. */
 const MAX_HOPS = 8;
 const VARIABLE_FILES = new WeakMap();
-/** Records the variable files (by folder) that go with one parse's files. */
-function setVariableFiles(files, byModule) {
-    VARIABLE_FILES.set(files, byModule);
+/**
+ * Records the variable files (by folder) that go with one parse's files: those Terraform loads by
+ * itself, and those a run may be given (see the module's comment).
+ */
+function setVariableFiles(files, loaded, possible = new Map()) {
+    VARIABLE_FILES.set(files, { loaded, possible });
 }
 /**
  * Terraform's load order of a folder's variable files: `terraform.tfvars`, `terraform.tfvars.json`,
@@ -59109,7 +60342,8 @@ function moduleScopes(files) {
             scope = {
                 variables: new Map(),
                 locals: new Map(),
-                assigned: [...(variableFiles?.get(file.module) ?? [])],
+                assigned: [...(variableFiles?.loaded.get(file.module) ?? [])],
+                possible: variableFiles?.possible.get(file.module) ?? [],
                 called: called.has(file.module),
             };
             scopes.set(file.module, scope);
@@ -59146,8 +60380,9 @@ function calledModules(files) {
 }
 /**
  * For the files: every value a whole reference (`var.x`, `local.y`, as {@link valueResolver} reads
- * them) may take: a variable's default and what each of its folder's variable files sets (a file
- * that could not be read adds an unknown value), through locals. A value that is no such reference,
+ * them) may take: a variable's default, what each of its folder's variable files sets, and what each
+ * file or `-var` a run may be given sets (a file that could not be read adds an unknown value),
+ * through locals. A value that is no such reference,
  * or a variable nothing gives a value, is itself the only candidate.
  */
 function valueCandidates(files) {
@@ -59169,7 +60404,7 @@ function candidatesOf(scope, value, hops) {
     const fallback = scope.variables.get(name);
     if (fallback)
         found.push(fallback);
-    for (const file of scope.assigned) {
+    for (const file of [...scope.assigned, ...scope.possible]) {
         // A file that could not be read may set anything: an unknown value, which no reference resolves.
         const set = file.values
             ? file.values.get(name)
@@ -59181,17 +60416,52 @@ function candidatesOf(scope, value, hops) {
         return [value];
     return found.flatMap((v) => candidatesOf(scope, v, hops + 1));
 }
-function resolve(scope, value, hops) {
+const VARIANTS = new WeakMap();
+/**
+ * For the files: one resolver per variable file a run may be given (see the module's comment), which
+ * reads `var.x` as that file sets it (over the auto-loaded files and the default, as Terraform's
+ * `-var-file` does), for the modules in `modules` (elsewhere it is {@link valueResolver}'s). A check
+ * that reports a dangerous value judges each variant too: `cidr_blocks = var.admin_cidrs` whose
+ * default is private and whose `prod.tfvars` is `0.0.0.0/0` is open when the deploy job applies
+ * prod.tfvars. A file that could not be read gives no variant (valueCandidates counts it unknown).
+ */
+function valueVariants(files) {
+    let variants = VARIANTS.get(files);
+    if (variants)
+        return variants;
+    const scopes = moduleScopes(files);
+    const byFile = new Map();
+    for (const [module, scope] of scopes) {
+        if (scope.called)
+            continue;
+        for (const file of scope.possible) {
+            if (!file.values || file.values.size === 0)
+                continue;
+            const entry = byFile.get(file.path) ?? { file, modules: new Set() };
+            entry.modules.add(module);
+            byFile.set(file.path, entry);
+        }
+    }
+    const base = valueResolver(files);
+    variants = [...byFile.values()].map(({ file, modules }) => ({
+        source: file.path,
+        modules,
+        resolve: (f, value) => modules.has(f.module) ? resolve(scopes.get(f.module), value, 0, file) : base(f, value),
+    }));
+    VARIANTS.set(files, variants);
+    return variants;
+}
+function resolve(scope, value, hops, given) {
     if (!scope || hops >= MAX_HOPS)
         return value;
     if (value.kind === 'tuple') {
-        const items = value.items.map((i) => resolve(scope, i, hops));
+        const items = value.items.map((i) => resolve(scope, i, hops, given));
         return items.every((i, n) => i === value.items[n]) ? value : { ...value, items };
     }
-    const found = follow(scope, value, 0);
+    const found = follow(scope, value, 0, given);
     if (!found)
         return value;
-    const inner = found.value.kind === 'tuple' ? resolve(scope, found.value, hops + 1) : found.value;
+    const inner = found.value.kind === 'tuple' ? resolve(scope, found.value, hops + 1, given) : found.value;
     if (inner.kind === 'expression' || inner.kind === 'template') {
         // A local that holds a reference (`aws_s3_bucket.logs.id`): known as text, still not a literal.
         return { ...inner, span: value.span };
@@ -59215,7 +60485,7 @@ function resolve(scope, value, hops) {
  * `variable`: the variable whose default it is, when it is one; `file`: the variable file that sets
  * it, when one does (the last of the folder's that sets it, as Terraform loads them).
  */
-function follow(scope, value, hops) {
+function follow(scope, value, hops, given) {
     if (value.kind !== 'expression' && value.kind !== 'template')
         return undefined;
     const m = REFERENCE.exec(value.text.trim());
@@ -59225,6 +60495,10 @@ function follow(scope, value, hops) {
     if (kind === 'var') {
         // A file that could not be read (null) may set it or not: the default stays what is judged
         // (valueCandidates counts the file as unknown).
+        // A file given on the command line comes after the auto-loaded ones.
+        const over = scope.called ? undefined : given?.values?.get(name);
+        if (over)
+            return { value: over, file: node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(given.path) };
         const set = scope.called ? undefined : lastAssignment(scope, name);
         if (set)
             return { value: set.value, file: node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(set.path) };
@@ -59232,7 +60506,7 @@ function follow(scope, value, hops) {
     const target = (kind === 'var' ? scope.variables : scope.locals).get(name);
     if (!target)
         return undefined;
-    const further = follow(scope, target, hops + 1);
+    const further = follow(scope, target, hops + 1, given);
     return further ?? (kind === 'var' ? { value: target, variable: name } : { value: target });
 }
 /**
@@ -59289,6 +60563,12 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/core/workspace/lines.js
+var lines = __nccwpck_require__(6774);
+// EXTERNAL MODULE: ./lib/core/workspace/screens.js
+var screens = __nccwpck_require__(9752);
+// EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
+var shell_commands = __nccwpck_require__(3473);
 ;// CONCATENATED MODULE: ./lib/core/parsers/terraform-syntax.js
 /** Expressions (and blocks) nested deeper than this are kept as unknown (empty) instead of walked. */
 const MAX_DEPTH = 64;
@@ -59480,6 +60760,9 @@ var terraform_values = __nccwpck_require__(3503);
 
 
 
+
+
+
 /**
  * A model of Terraform configurations: the `.tf` files of the workspace parsed with a real HCL
  * parser (see terraform-hcl.ts), their resources, providers and backends, each with exact spans.
@@ -59511,7 +60794,7 @@ function terraformFiles(workspace) {
             const file = readTerraformFile(workspace, parser, f);
             return file ? [file] : [];
         });
-        (0,terraform_values/* setVariableFiles */.oM)(files, readVariableFiles(workspace, parser));
+        (0,terraform_values/* setVariableFiles */.oM)(files, readVariableFiles(workspace, parser), possibleVariableFiles(workspace, parser, files));
         return files;
     });
 }
@@ -59527,6 +60810,18 @@ function readVariableFiles(workspace, parser) {
     for (const file of workspace.glob(VARIABLE_FILE_GLOBS)) {
         if (skip(file))
             continue;
+        const module = external_node_path_.posix.dirname(file);
+        const list = byModule.get(module) ?? [];
+        list.push(readVariableFile(workspace, parser, file));
+        byModule.set(module, list);
+    }
+    for (const list of byModule.values())
+        list.sort(terraform_values/* variableFileOrder */.ZQ);
+    return byModule;
+}
+/** What a variable file sets; without values when it cannot be read or parsed (it may set anything). */
+function readVariableFile(workspace, parser, file) {
+    return workspace.memo('terraform-variable-file', file, () => {
         const content = workspace.read(file);
         let values;
         if (content.kind === 'text') {
@@ -59538,14 +60833,116 @@ function readVariableFiles(workspace, parser) {
                     values = new Map(result.body.attributes.map((a) => [a.name, a.value]));
             }
         }
+        return { path: file, values };
+    });
+}
+/** Every variable file by name, auto-loaded or not: what `-var-file` may name. */
+const ANY_VARIABLE_FILE_GLOBS = ['**/*.tfvars', '**/*.tfvars.json'];
+/** Terraform (or OpenTofu, Terragrunt) commands that read variables, and the options they take. */
+const TERRAFORM_PROGRAMS = new Set(['terraform', 'tofu', 'terragrunt']);
+const VARIABLE_SUBCOMMANDS = new Set(['plan', 'apply', 'destroy', 'refresh', 'import', 'console', 'run-all']);
+/** A script line that may give a run variables: cheap to test before lexing the script. */
+const GIVES_VARIABLES = /\b(?:terraform|tofu|terragrunt)\b[^\n]*-var/;
+/**
+ * The scripts and workflows that may give a run variables: a change to any other one cannot change
+ * what a variable may be (see screens.ts).
+ */
+const VARIABLE_SCRIPT_SCREEN = (0,screens/* defineScreen */.ME)('terraform-variable-scripts', (_file, text) => GIVES_VARIABLES.test(text));
+/**
+ * The variable files and `-var` values a run of each module may be given, by module folder (see
+ * terraform-values.ts): every `*.tfvars(.json)` of the folder that Terraform does not load by itself
+ * (a `-var-file` may name it), each file a `terraform plan|apply -var-file=<f>` of a workflow, a
+ * Makefile or a shell script names relative to the folder (`-var-file=envs/${ENV}.tfvars` names
+ * every file it may match), and the `-var 'x=value'` of such commands, for each folder whose
+ * configuration declares `x`. Where a command runs is not followed: a path is tried from every
+ * folder, which errs toward more possible values.
+ */
+function possibleVariableFiles(workspace, parser, files) {
+    const skip = workspace.matcher(NOT_CONFIGURATION);
+    const auto = workspace.matcher(VARIABLE_FILE_GLOBS);
+    const all = workspace.glob(ANY_VARIABLE_FILE_GLOBS).filter((f) => !skip(f));
+    const modules = [...new Set(files.map((f) => f.module))];
+    const out = new Map();
+    const add = (module, file) => {
+        const list = out.get(module) ?? new Map();
+        out.set(module, list);
+        if (!list.has(file.path))
+            list.set(file.path, file);
+    };
+    for (const file of all) {
         const module = external_node_path_.posix.dirname(file);
-        const list = byModule.get(module) ?? [];
-        list.push({ path: file, values });
-        byModule.set(module, list);
+        if (!auto(file) && modules.includes(module))
+            add(module, readVariableFile(workspace, parser, file));
     }
-    for (const list of byModule.values())
-        list.sort(terraform_values/* variableFileOrder */.ZQ);
-    return byModule;
+    const declared = (module, name) => files.some((f) => f.module === module &&
+        f.body.blocks.some((b) => b.type === 'variable' && b.labels.length === 1 && b.labels[0] === name));
+    for (const script of workspace.screenedGlob(shell_commands/* SCRIPT_FILES */.iF, VARIABLE_SCRIPT_SCREEN)) {
+        const text = workspace.text(script);
+        if (text === undefined)
+            continue;
+        const embedded = !/\.(?:sh|bash)$/.test(script);
+        for (const view of (0,shell_commands/* scriptCommands */.q8)(text, 0, text.length, embedded)) {
+            if (!TERRAFORM_PROGRAMS.has(view.name))
+                continue;
+            const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+            if (!words.some((w) => VARIABLE_SUBCOMMANDS.has(w)))
+                continue;
+            for (let k = 0; k < words.length; k++) {
+                const m = /^--?(var-file|var)(?:=([\s\S]*))?$/.exec(words[k]);
+                if (!m)
+                    continue;
+                const arg = m[2] ?? words[++k];
+                if (arg === undefined)
+                    continue;
+                if (m[1] === 'var-file') {
+                    for (const module of modules) {
+                        for (const file of namedFiles(all, module, arg))
+                            add(module, readVariableFile(workspace, parser, file));
+                    }
+                    continue;
+                }
+                const eq = arg.indexOf('=');
+                if (eq <= 0)
+                    continue;
+                const name = arg.slice(0, eq).trim();
+                const value = commandLineValue(parser, name, arg.slice(eq + 1));
+                for (const module of modules) {
+                    if (declared(module, name))
+                        add(module, { path: `${script} (-var ${name})`, values: new Map([[name, value]]) });
+                }
+            }
+        }
+    }
+    return new Map([...out].map(([m, list]) => [m, [...list.values()]]));
+}
+/**
+ * The variable files a `-var-file` argument names from a folder: the file at that path, or, for an
+ * argument with a variable or an expression in it (`envs/${ENV}.tfvars`), every file it may match.
+ */
+function namedFiles(all, module, arg) {
+    const joined = external_node_path_.posix.normalize(external_node_path_.posix.join(module, arg.trim()));
+    if (!/[$*?{]/.test(arg))
+        return all.includes(joined) ? [joined] : [];
+    const parts = joined.split(/\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]\w*|[*?]/);
+    const pattern = new RegExp(`^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+    return all.filter((f) => pattern.test(f));
+}
+/**
+ * A `-var` value as Terraform reads it: an HCL expression for a list, map or number, else the
+ * string as written; one naming a shell variable or expression (`$CIDR`) is unknown.
+ */
+function commandLineValue(parser, name, raw) {
+    const span = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+    if (raw.includes('$'))
+        return { kind: 'expression', span, text: raw };
+    if (/^\s*[[{]/.test(raw)) {
+        const text = `${name} = ${raw}\n`;
+        const parsed = parseHcl(parser, text, new lines/* LineIndex */.r(text));
+        const value = parsed.ok ? parsed.body.attributes[0]?.value : undefined;
+        if (value)
+            return value;
+    }
+    return { kind: 'string', value: raw, span, text: JSON.stringify(raw) };
 }
 const VARIABLE_FILE_GLOBS = [
     '**/terraform.tfvars',
@@ -59687,6 +61084,277 @@ function refPinning(ref) {
     if (SHORT_SHA.test(ref))
         return 'short-sha';
     return 'mutable';
+}
+
+
+/***/ }),
+
+/***/ 8362:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ jobDeploys),
+/* harmony export */   e: () => (/* binding */ workflowDeploys)
+/* harmony export */ });
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var _evaluators_workflow_publishing_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3925);
+/* harmony import */ var _evaluators_workflow_shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5529);
+/* harmony import */ var _shell_commands_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3473);
+/* harmony import */ var _workflow_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8539);
+
+
+
+
+
+/**
+ * Whether a job deploys: it names an `environment:`, runs on a self-hosted runner (a machine of the
+ * organisation's, often the deployment's own), or publishes what it builds (workflow/publishing.ts).
+ */
+function jobDeploys(job) {
+    if (job.environment !== undefined)
+        return true;
+    if (JSON.stringify(job.runsOn?.value ?? '').includes('self-hosted'))
+        return true;
+    return job.steps.some(_evaluators_workflow_publishing_js__WEBPACK_IMPORTED_MODULE_1__/* .publishes */ .AN);
+}
+/** Actions that create a local, throw-away cluster on the runner. */
+const LOCAL_CLUSTER_ACTIONS = [
+    'helm/kind-action',
+    'engineerd/setup-kind',
+    'container-tools/kind-action',
+    'medyagh/setup-minikube',
+    'manusa/actions-setup-minikube',
+    'absaoss/k3d-action',
+    'nolar/setup-k3d-k3s',
+    'debianmaster/actions-k3s',
+    'balchua/microk8s-actions',
+    'jupyterhub/action-k3s-helm',
+    'rinx/setup-k3d',
+];
+/** Actions that log in to a cloud or set a cluster's context: the job reaches a real one. */
+const CREDENTIAL_ACTIONS = [
+    'aws-actions/configure-aws-credentials',
+    'aws-actions/amazon-eks',
+    'azure/login',
+    'azure/k8s-set-context',
+    'azure/aks-set-context',
+    'google-github-actions/auth',
+    'google-github-actions/get-gke-credentials',
+    'digitalocean/action-doctl',
+    'okteto/context',
+    'tale/kubectl-action',
+    'actions-hub/kubectl',
+];
+/** Context names that local cluster tools give (`kind-dev`, `k3d-ci`, `minikube`). */
+const LOCAL_CONTEXT = /^(?:kind-|k3d-|minikube|microk8s|docker-desktop|rancher-desktop|orbstack)/;
+const hasAction = (list, step) => {
+    const action = (0,_evaluators_workflow_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(step.uses)?.toLowerCase();
+    return action !== undefined && list.some((a) => action === a || action.startsWith(`${a}/`));
+};
+/** The value of a command's option (`-f x`, `-f=x`, `--file x`, `--file=x`), for every occurrence. */
+function optionValues(view, short, long) {
+    const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+    const out = [];
+    for (let k = 0; k < words.length; k++) {
+        const w = words[k];
+        const name = w.includes('=') ? w.slice(0, w.indexOf('=')) : w;
+        if (!short.includes(name) && !long.includes(name))
+            continue;
+        if (w.includes('='))
+            out.push(w.slice(w.indexOf('=') + 1));
+        else if (words[k + 1] !== undefined)
+            out.push(words[++k]);
+    }
+    return out;
+}
+/** A docker command with its global options only: the words before its subcommand (`compose`, `stack`). */
+function globalOptions(view) {
+    const words = view.command.words;
+    const sub = words.findIndex((w, k) => k > view.nameIndex && (w.value === 'compose' || w.value === 'stack'));
+    return sub === -1 ? view : { ...view, command: { ...view.command, words: words.slice(0, sub) } };
+}
+/** The words after the program's name that are no options (nor an option's value we know of). */
+function operands(view) {
+    return view.command.words
+        .slice(view.nameIndex + 1)
+        .map((w) => w.value)
+        .filter((w) => !w.startsWith('-'));
+}
+/** Whether a command only rehearses (`--dry-run`, `--dry-run=client`; not `--dry-run=none`). */
+function rehearses(view) {
+    return view.command.words.some((w) => /^--dry-run(?:=(?!none$).*)?$/.test(w.value));
+}
+const KUBECTL = new Set(['kubectl', 'oc', 'microk8s.kubectl', 'k3s']);
+/** Whether kubectl's operands apply: its subcommand among the first (`kubectl -n prod apply`). */
+const applies = (words) => words.slice(0, 3).some((w) => w === 'apply' || w === 'create' || w === 'replace');
+const COMPOSE_DEFAULTS = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+function readCommands(workspace, { views, dir }, reading) {
+    const at = (ref) => {
+        if (dir === undefined || ref === '' || ref === '-' || /^[a-z][\w+.-]*:|^\/|[$*{`~]/i.test(ref))
+            return undefined;
+        const resolved = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.normalize(node_path__WEBPACK_IMPORTED_MODULE_0__.posix.join(dir, ref)).replace(/\/+$/, '');
+        if (resolved === '..' || resolved.startsWith('../'))
+            return undefined;
+        return resolved === '.' ? '' : resolved;
+    };
+    const exists = (p) => p !== '' && (workspace.has(p) || workspace.files.some((f) => f.startsWith(`${p}/`)));
+    for (const [index, view] of views.entries()) {
+        const words = operands(view);
+        const name = view.name;
+        const all = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+        // What the job says of its target.
+        if ((name === 'kind' && words[0] === 'create' && words[1] === 'cluster') ||
+            (name === 'minikube' && words[0] === 'start') ||
+            (name === 'k3d' && words[0] === 'cluster' && words[1] === 'create') ||
+            (name === 'ctlptl' && words[0] === 'create') ||
+            (name === 'microk8s' && (words[0] === 'start' || words[0] === 'enable'))) {
+            reading.createsLocalCluster = true;
+        }
+        // The cluster a kubectl or helm command reaches (another program's `--context=3` is no cluster's).
+        const contexts = KUBECTL.has(name)
+            ? optionValues(view, ['-s'], ['--context', '--kubeconfig', '--server', '--token'])
+            : name === 'helm'
+                ? optionValues(view, [], ['--kube-context', '--kubeconfig', '--kube-apiserver', '--kube-token'])
+                : [];
+        if (contexts.some((c) => !LOCAL_CONTEXT.test(c)) ||
+            (KUBECTL.has(name) &&
+                words[0] === 'config' &&
+                /^(?:use-context|set-context|set-cluster|set-credentials)$/.test(words[1] ?? '') &&
+                !LOCAL_CONTEXT.test(words[2] ?? '')) ||
+            (name === 'aws' && words[0] === 'eks' && words[1] === 'update-kubeconfig') ||
+            (name === 'gcloud' && all.includes('get-credentials')) ||
+            (name === 'az' && words[0] === 'aks' && words[1] === 'get-credentials') ||
+            (name === 'doctl' && words.includes('kubeconfig')) ||
+            view.command.assignments.some((a) => /^KUBECONFIG=/.test(a.value)) ||
+            view.command.redirects.some((r) => /kube\/config|kubeconfig/i.test(r.target?.value ?? ''))) {
+            reading.switchesContext = true;
+        }
+        if (view.command.assignments.some((a) => /^DOCKER_HOST=./.test(a.value)) ||
+            ((name === 'docker' || name === 'docker-compose') &&
+                optionValues(globalOptions(view), ['-H', '-c'], ['--host', '--context']).some((c) => c !== 'default'))) {
+            reading.remoteDockerHost = true;
+        }
+        if (rehearses(view))
+            continue;
+        const add = (list, refs) => {
+            for (const ref of refs) {
+                const p = at(ref);
+                if (p !== undefined && exists(p))
+                    list.push(p);
+            }
+        };
+        // Clusters.
+        if (KUBECTL.has(name) && applies(words)) {
+            add(reading.cluster, optionValues(view, ['-f', '-k'], ['--filename', '--kustomize']));
+        }
+        else if (name === 'helm' && ['install', 'upgrade'].includes(words[0] ?? '')) {
+            add(reading.cluster, [...words.slice(1), ...optionValues(view, ['-f'], ['--values'])]);
+        }
+        else if ((name === 'kustomize' && words[0] === 'build') ||
+            (KUBECTL.has(name) && words[0] === 'kustomize')) {
+            const next = views
+                .slice(index + 1)
+                .find((v) => v.command.depth === view.command.depth && v.command.start >= view.command.end);
+            if (view.command.next === '|' && next && KUBECTL.has(next.name) && applies(operands(next))) {
+                add(reading.cluster, words.slice(1, 2).length > 0 ? words.slice(1, 2) : ['.']);
+            }
+        }
+        else if (['terraform', 'tofu', 'terragrunt'].includes(name) &&
+            words.includes('apply') &&
+            !all.includes('-destroy')) {
+            const chdir = optionValues(view, [], ['-chdir']);
+            add(reading.cluster, chdir.length > 0 ? chdir : ['.']);
+        }
+        // Hosts.
+        const compose = name === 'docker-compose' || name === 'podman-compose'
+            ? 0
+            : (name === 'docker' || name === 'podman') && words[0] === 'compose'
+                ? 1
+                : undefined;
+        if (compose !== undefined &&
+            words.slice(compose).some((w) => w === 'up' || w === 'create' || w === 'run')) {
+            const files = optionValues(view, ['-f'], ['--file']);
+            add(reading.host, files.length > 0 ? files : COMPOSE_DEFAULTS.filter((f) => exists(at(f) ?? '')));
+        }
+        else if (name === 'docker' && words[0] === 'stack' && words[1] === 'deploy') {
+            add(reading.host, optionValues(view, ['-c'], ['--compose-file']));
+        }
+    }
+}
+/** The steps of a job with those of the local composite actions it runs, a few levels deep. */
+function jobSteps(workspace, steps, depth = 0) {
+    return steps.flatMap((step) => {
+        const local = depth < 4 ? (0,_workflow_js__WEBPACK_IMPORTED_MODULE_4__/* .localActionSteps */ .TT)(workspace, step) : undefined;
+        return [step, ...(local ? jobSteps(workspace, local, depth + 1) : [])];
+    });
+}
+const literal = (v) => typeof v === 'string' && !v.includes('${{') ? v : undefined;
+/** Whether a job reads a secret other than the run's own token, or may request an OIDC token. */
+function credentialed(workflow, job) {
+    const text = JSON.stringify([job.value, workflow.env?.value ?? null]);
+    if ([...text.matchAll(/secrets\s*\.\s*([\w-]+)|secrets\s*\[/g)].some((m) => m[1] !== 'GITHUB_TOKEN'))
+        return true;
+    const permissions = job.permissions ?? workflow.permissions;
+    return (permissions?.shorthand?.value === 'write-all' ||
+        (permissions?.scopes.some((s) => s.scope === 'id-token' && s.level.value === 'write') ?? false));
+}
+/** What the repository's workflow jobs deploy (see {@link WorkflowDeploy}). */
+function workflowDeploys(workspace) {
+    return workspace.memo('workflow-deploys', '', () => {
+        const out = [];
+        for (const source of (0,_workflow_js__WEBPACK_IMPORTED_MODULE_4__/* .workflowSources */ .Gf)(workspace)) {
+            if (source.kind !== 'workflow')
+                continue;
+            for (const job of source.jobs) {
+                const reading = {
+                    cluster: [],
+                    host: [],
+                    createsLocalCluster: false,
+                    switchesContext: false,
+                    remoteDockerHost: false,
+                };
+                const jobDir = literal(job.defaults?.workingDirectory?.value) ?? literal(source.defaults?.workingDirectory?.value);
+                const envText = JSON.stringify([source.env?.value ?? null, job.env?.value ?? null]);
+                if (/"KUBECONFIG"/.test(envText))
+                    reading.switchesContext = true;
+                if (/"DOCKER_HOST"/.test(envText))
+                    reading.remoteDockerHost = true;
+                for (const step of jobSteps(workspace, job.steps)) {
+                    if (hasAction(LOCAL_CLUSTER_ACTIONS, step))
+                        reading.createsLocalCluster = true;
+                    if (hasAction(CREDENTIAL_ACTIONS, step))
+                        reading.switchesContext = true;
+                    const stepEnv = JSON.stringify(step.env?.value ?? null);
+                    if (/"KUBECONFIG"/.test(stepEnv))
+                        reading.switchesContext = true;
+                    if (/"DOCKER_HOST"/.test(stepEnv))
+                        reading.remoteDockerHost = true;
+                    const run = typeof step.run?.value === 'string' ? step.run.value : undefined;
+                    if (run === undefined)
+                        continue;
+                    const written = step.value['working-directory'];
+                    const dir = written === undefined ? (jobDir ?? '') : literal(written);
+                    const normalized = dir === undefined ? undefined : node_path__WEBPACK_IMPORTED_MODULE_0__.posix.normalize(dir.replace(/^\.\/?/, '') || '.');
+                    readCommands(workspace, {
+                        views: (0,_shell_commands_js__WEBPACK_IMPORTED_MODULE_3__/* .scriptCommands */ .q8)(run),
+                        dir: normalized === undefined || normalized.startsWith('..') || normalized.startsWith('/')
+                            ? undefined
+                            : normalized,
+                    }, reading);
+                }
+                const deploys = jobDeploys(job);
+                const throwaway = reading.createsLocalCluster && !deploys && !reading.switchesContext;
+                const reachesCluster = deploys || reading.switchesContext || credentialed(source, job);
+                const paths = [
+                    ...(!throwaway && reachesCluster ? reading.cluster : []),
+                    ...(deploys || reading.remoteDockerHost ? reading.host : []),
+                ];
+                for (const to of new Set(paths))
+                    out.push({ from: source.path, to, job: `${source.path} (job ${job.id})` });
+            }
+        }
+        return out;
+    });
 }
 
 
@@ -64133,11 +65801,11 @@ function mebibytes(bytes) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Wn: () => (/* binding */ pointer),
+/* harmony export */   Xg: () => (/* binding */ unescapePointerToken),
 /* harmony export */   hN: () => (/* binding */ parseYaml),
 /* harmony export */   l0: () => (/* binding */ parseYamlValues),
 /* harmony export */   uC: () => (/* binding */ escapePointerToken)
 /* harmony export */ });
-/* unused harmony export unescapePointerToken */
 /* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7680);
 /* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6774);
 
