@@ -1119,6 +1119,22 @@ describe("a file under a test or example path that a workflow job deploys is the
       'low',
     ],
     [
+      "a manifest a job applies to its kind cluster after writing that cluster's kubeconfig to a file",
+      {
+        'test/e2e/pod.yaml': pod,
+        ...wf(
+          job(
+            '    runs-on: [self-hosted, big]\n',
+            'run: kind create cluster --name m',
+            'run: kind get kubeconfig --name m | sed s/127.0.0.1/10.0.0.2/ > /tmp/m-kubeconfig.yaml',
+            'run: kubectl --context kind-m apply -f test/e2e/pod.yaml',
+          ),
+        ),
+      },
+      k8s,
+      'low',
+    ],
+    [
       'a manifest a hosted job with no credentials applies',
       { 'test/e2e/pod.yaml': pod, ...wf(job(ci, 'run: make cluster && kubectl apply -f test/e2e/pod.yaml')) },
       k8s,

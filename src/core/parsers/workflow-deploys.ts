@@ -146,6 +146,16 @@ function readCommands(workspace: Workspace, { views, dir }: Commands, reading: J
   };
   const exists = (p: string) =>
     p !== '' && (workspace.has(p) || workspace.files.some((f) => f.startsWith(`${p}/`)));
+  // A kubeconfig written from a local cluster's own (`kind get kubeconfig ... > kubeconfig.yaml`)
+  // reaches that cluster, not another.
+  const localKubeconfig = views.some((v) => {
+    const w = operands(v);
+    return (
+      (v.name === 'kind' && (w[0] === 'get' || w[0] === 'export') && w[1] === 'kubeconfig') ||
+      (v.name === 'k3d' && w[0] === 'kubeconfig') ||
+      (v.name === 'minikube' && w[0] === 'kubectl')
+    );
+  });
   for (const [index, view] of views.entries()) {
     const words = operands(view);
     const name = view.name;
@@ -177,7 +187,8 @@ function readCommands(workspace: Workspace, { views, dir }: Commands, reading: J
       (name === 'az' && words[0] === 'aks' && words[1] === 'get-credentials') ||
       (name === 'doctl' && words.includes('kubeconfig')) ||
       view.command.assignments.some((a) => /^KUBECONFIG=/.test(a.value)) ||
-      view.command.redirects.some((r) => /kube\/config|kubeconfig/i.test(r.target?.value ?? ''))
+      (!localKubeconfig &&
+        view.command.redirects.some((r) => /kube\/config|kubeconfig/i.test(r.target?.value ?? '')))
     ) {
       reading.switchesContext = true;
     }
@@ -304,7 +315,9 @@ export function workflowDeploys(workspace: Workspace): readonly WorkflowDeploy[]
           );
         }
         const deploys = jobDeploys(job);
-        const throwaway = reading.createsLocalCluster && !deploys && !reading.switchesContext;
+        // A cluster the job creates itself is a throw-away one whatever runs the job (a self-hosted
+        // runner's kind cluster goes with the job too), unless a command reaches another.
+        const throwaway = reading.createsLocalCluster && !reading.switchesContext;
         const reachesCluster = deploys || reading.switchesContext || credentialed(source, job);
         const paths = [
           ...(!throwaway && reachesCluster ? reading.cluster : []),
