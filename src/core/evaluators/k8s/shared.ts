@@ -598,13 +598,26 @@ function makeRules(text: string): string[] {
   return text.split(/^(?=[^\s#][^=\n]*?:(?!=))/m);
 }
 
+/** Programs that send manifests to a cluster. */
+const CLUSTER_CLIENTS = new Set([
+  'kubectl',
+  'oc',
+  'helm',
+  'kapp',
+  'kustomize',
+  'skaffold',
+  'tilt',
+  'argocd',
+  'flux',
+]);
+
 /**
  * How the commands of a script (or a Makefile rule) reach a cluster, read from its commands (never
  * its comments): `kind` when a command creates a kind cluster or sets kind's context as the current
  * one (`kind create cluster` without a kubeconfig of its own, `kind export kubeconfig`, `kubectl
  * config use-context kind-...`), reads kind's kubeconfig (`kind get kubeconfig`) or names a kind
- * context (`--context kind-dev`), before any command names a manifest; `other` when a command names
- * a context kind did not name; `current` otherwise (the current context: any cluster).
+ * context (`--context kind-dev`), before any cluster client names a manifest; `other` when a command
+ * names a context kind did not name; `current` otherwise (the current context: any cluster).
  */
 function clusterOf(views: readonly CommandView[]): 'kind' | 'other' | 'current' {
   let kindAt = Number.POSITIVE_INFINITY;
@@ -613,7 +626,9 @@ function clusterOf(views: readonly CommandView[]): 'kind' | 'other' | 'current' 
     const words = view.command.words.slice(view.nameIndex).map((w) => w.value);
     const args = words.slice(1).filter((w) => !w.startsWith('-'));
     const at = view.command.start;
-    if (words.some((w) => /\.ya?ml\b/.test(w))) manifestAt = Math.min(manifestAt, at);
+    // Only a command that sends manifests to a cluster counts (`sed` writing a copy to apply does not).
+    if (CLUSTER_CLIENTS.has(view.name) && words.some((w) => /\.ya?ml\b/.test(w)))
+      manifestAt = Math.min(manifestAt, at);
     for (let i = 0; i < words.length; i++) {
       const m = /^--(?:kube-)?context(?:=(.*))?$/.exec(words[i]!);
       const context = m ? (m[1] ?? words[i + 1]) : words[i] === 'use-context' ? words[i + 1] : undefined;
