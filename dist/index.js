@@ -17350,13 +17350,25 @@ const CLUSTER_SCRIPT_SCREEN = (0,screens/* defineScreen */.ME)('k8s-cluster-scri
 function makeRules(text) {
     return text.split(/^(?=[^\s#][^=\n]*?:(?!=))/m);
 }
+/** Programs that send manifests to a cluster. */
+const CLUSTER_CLIENTS = new Set([
+    'kubectl',
+    'oc',
+    'helm',
+    'kapp',
+    'kustomize',
+    'skaffold',
+    'tilt',
+    'argocd',
+    'flux',
+]);
 /**
  * How the commands of a script (or a Makefile rule) reach a cluster, read from its commands (never
  * its comments): `kind` when a command creates a kind cluster or sets kind's context as the current
  * one (`kind create cluster` without a kubeconfig of its own, `kind export kubeconfig`, `kubectl
  * config use-context kind-...`), reads kind's kubeconfig (`kind get kubeconfig`) or names a kind
- * context (`--context kind-dev`), before any command names a manifest; `other` when a command names
- * a context kind did not name; `current` otherwise (the current context: any cluster).
+ * context (`--context kind-dev`), before any cluster client names a manifest; `other` when a command
+ * names a context kind did not name; `current` otherwise (the current context: any cluster).
  */
 function clusterOf(views) {
     let kindAt = Number.POSITIVE_INFINITY;
@@ -17365,7 +17377,8 @@ function clusterOf(views) {
         const words = view.command.words.slice(view.nameIndex).map((w) => w.value);
         const args = words.slice(1).filter((w) => !w.startsWith('-'));
         const at = view.command.start;
-        if (words.some((w) => /\.ya?ml\b/.test(w)))
+        // Only a command that sends manifests to a cluster counts (`sed` writing a copy to apply does not).
+        if (CLUSTER_CLIENTS.has(view.name) && words.some((w) => /\.ya?ml\b/.test(w)))
             manifestAt = Math.min(manifestAt, at);
         for (let i = 0; i < words.length; i++) {
             const m = /^--(?:kube-)?context(?:=(.*))?$/.exec(words[i]);
@@ -61198,6 +61211,14 @@ function readCommands(workspace, { views, dir }, reading) {
         return resolved === '.' ? '' : resolved;
     };
     const exists = (p) => p !== '' && (workspace.has(p) || workspace.files.some((f) => f.startsWith(`${p}/`)));
+    // A kubeconfig written from a local cluster's own (`kind get kubeconfig ... > kubeconfig.yaml`)
+    // reaches that cluster, not another.
+    const localKubeconfig = views.some((v) => {
+        const w = operands(v);
+        return ((v.name === 'kind' && (w[0] === 'get' || w[0] === 'export') && w[1] === 'kubeconfig') ||
+            (v.name === 'k3d' && w[0] === 'kubeconfig') ||
+            (v.name === 'minikube' && w[0] === 'kubectl'));
+    });
     for (const [index, view] of views.entries()) {
         const words = operands(view);
         const name = view.name;
@@ -61226,7 +61247,8 @@ function readCommands(workspace, { views, dir }, reading) {
             (name === 'az' && words[0] === 'aks' && words[1] === 'get-credentials') ||
             (name === 'doctl' && words.includes('kubeconfig')) ||
             view.command.assignments.some((a) => /^KUBECONFIG=/.test(a.value)) ||
-            view.command.redirects.some((r) => /kube\/config|kubeconfig/i.test(r.target?.value ?? ''))) {
+            (!localKubeconfig &&
+                view.command.redirects.some((r) => /kube\/config|kubeconfig/i.test(r.target?.value ?? '')))) {
             reading.switchesContext = true;
         }
         if (view.command.assignments.some((a) => /^DOCKER_HOST=./.test(a.value)) ||
@@ -61343,7 +61365,9 @@ function workflowDeploys(workspace) {
                     }, reading);
                 }
                 const deploys = jobDeploys(job);
-                const throwaway = reading.createsLocalCluster && !deploys && !reading.switchesContext;
+                // A cluster the job creates itself is a throw-away one whatever runs the job (a self-hosted
+                // runner's kind cluster goes with the job too), unless a command reaches another.
+                const throwaway = reading.createsLocalCluster && !reading.switchesContext;
                 const reachesCluster = deploys || reading.switchesContext || credentialed(source, job);
                 const paths = [
                     ...(!throwaway && reachesCluster ? reading.cluster : []),
