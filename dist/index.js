@@ -45998,19 +45998,21 @@ function jobMembershipGate(workflow, job, seen) {
 }
 /** The job a part requires to have succeeded (`needs.x.result == 'success'`), lower-cased. */
 function succeededJob(node) {
+    const ref = comparedRef(node, (v) => String(v).toLowerCase() === 'success');
+    return ref && ref.path.length === 3 && ref.path[0] === 'needs' && ref.path[2] === 'result'
+        ? ref.path[1]
+        : undefined;
+}
+/** The reference an equality compares, in either order, with a literal that passes `literal`. */
+function comparedRef(node, literal) {
     if (node.kind !== 'compare' || node.op !== '==')
         return undefined;
     for (const [a, b] of [
         [node.left, node.right],
         [node.right, node.left],
     ]) {
-        if (a.kind === 'ref' &&
-            a.path.length === 3 &&
-            a.path[0] === 'needs' &&
-            a.path[2] === 'result' &&
-            b.kind === 'literal' &&
-            String(b.value).toLowerCase() === 'success')
-            return a.path[1];
+        if (a.kind === 'ref' && b.kind === 'literal' && literal(b.value))
+            return a;
     }
     return undefined;
 }
@@ -46059,18 +46061,7 @@ function conjuncts(node) {
 }
 /** The reference a part requires to be true (`x == 'true'`, `'true' == x`, `x == true`), if it does. */
 function trueComparison(node) {
-    if (node.kind !== 'compare' || node.op !== '==')
-        return undefined;
-    for (const [a, b] of [
-        [node.left, node.right],
-        [node.right, node.left],
-    ]) {
-        if (a.kind === 'ref' &&
-            b.kind === 'literal' &&
-            (b.value === true || String(b.value).toLowerCase() === 'true'))
-            return a;
-    }
-    return undefined;
+    return comparedRef(node, (v) => v === true || String(v).toLowerCase() === 'true');
 }
 /**
  * A part that requires the output of a membership step of the job, before `before`, to be true
