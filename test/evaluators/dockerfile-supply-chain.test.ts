@@ -718,6 +718,41 @@ describe('dockerfile.run-command: download-unverified', () => {
       ],
       [],
     ],
+    // sh goes on after a failed command unless it is chained with && or runs under set -e.
+    [
+      'a checksum whose failure the RUN goes on past',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz && echo "$SHA  /tmp/t.tgz" | sha256sum -c - ; tar -xzf /tmp/t.tgz`,
+      ],
+      ['2:5:medium'],
+    ],
+    [
+      'a checksum under set -e',
+      [
+        `RUN set -eux; curl -fsSLo /tmp/t.tgz ${U}/t.tgz; echo "$SHA  /tmp/t.tgz" | sha256sum -c -; tar -xzf /tmp/t.tgz`,
+      ],
+      [],
+    ],
+    [
+      'a checksum that exits the RUN when it fails',
+      [`RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz; sha256sum -c t.sha256 || exit 1; tar -xzf /tmp/t.tgz`],
+      [],
+    ],
+    [
+      'a checksum chained to the use, then other commands',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz && sha256sum -c t.sha256 && tar -xzf /tmp/t.tgz; rm -f /tmp/t.tgz`,
+      ],
+      [],
+    ],
+    [
+      'a checksum that ends its RUN, the use in the next',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz; echo "$SHA  /tmp/t.tgz" | sha256sum -c -`,
+        'RUN tar -xzf /tmp/t.tgz',
+      ],
+      [],
+    ],
     [
       'a signature checked before use',
       [
