@@ -31669,12 +31669,22 @@ function unverifiedDownloads(runs, vars = []) {
             continue;
         let paths = [output];
         const digestVars = new Set();
+        // A check whose failure stops only the commands chained to it (`sha256sum -c f && tar xf f;`):
+        // the last command of its RUN it guards.
+        let guarded;
         for (let j = i + 1; j < all.length && j <= i + LOOK_AHEAD; j++) {
             const later = all[j];
             const check = checks(runs[later.run], later.index, byCommand(later.run), digestVars);
             if (check !== false && checksPaths(runs[later.run], later.index, paths)) {
-                if (check === true)
-                    break;
+                if (check === true) {
+                    const until = guardedUntil(runs[later.run], later.index);
+                    // Its failure fails the RUN, and so the build: whatever comes after it is checked.
+                    if (until === 'all')
+                        break;
+                    if (until !== undefined)
+                        guarded = { run: later.run, index: until };
+                    continue;
+                }
                 digestVars.add(check);
                 continue;
             }
@@ -31696,6 +31706,8 @@ function unverifiedDownloads(runs, vars = []) {
             if (found.moved && paths.length < 8)
                 paths = [...paths, found.moved];
             if (found.use) {
+                if (guarded && later.run === guarded.run && later.index <= guarded.index)
+                    break;
                 out.push({
                     run,
                     offset,
@@ -31710,6 +31722,48 @@ function unverifiedDownloads(runs, vars = []) {
         }
     }
     return out;
+}
+/** Commands that end a script with a failure (`|| exit 1`). */
+const FAILS = new Set(['exit', 'false', 'return']);
+/**
+ * How far a check's failure stops the RUN's commands: `all` when it fails the RUN (its commands run
+ * under `set -e`, or every command after it is chained with `&&`, or `|| exit`), else the index of
+ * the last command only a success reaches (`check && use; other`), or undefined when nothing after
+ * it depends on it (`check; use`: sh goes on after a failed check).
+ */
+function guardedUntil(views, index) {
+    const depth = views[index].command.depth;
+    for (let k = 0; k < index; k++) {
+        const v = views[k];
+        if (v.command.depth !== 0 || v.name !== 'set')
+            continue;
+        const words = args(v).map((w) => w.value);
+        if (words.some((w) => /^-[a-z]*e/.test(w)) || words.join(' ').includes('-o errexit'))
+            return 'all';
+    }
+    let last;
+    for (let k = index; k < views.length; k++) {
+        const c = views[k].command;
+        if (c.depth > depth)
+            continue;
+        if (c.depth < depth)
+            return last;
+        const next = c.next;
+        if (next === '|' || next === '|&')
+            continue;
+        if (next === undefined)
+            return 'all';
+        if (next === '&&') {
+            last = k + 1;
+            continue;
+        }
+        if (next === '||') {
+            const after = views.slice(k + 1).find((v) => v.command.depth === depth);
+            return after && FAILS.has(after.name) ? 'all' : last;
+        }
+        return last;
+    }
+    return 'all';
 }
 /** Records in `scope` what a command assigns: `NAME=value` alone, or after `export`. */
 function assignIn(view, scope) {
