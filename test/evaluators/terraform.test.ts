@@ -608,6 +608,30 @@ resource "aws_security_group" "ssh" {
         ['sg.tf:9:19 Makefile (-var admin_cidrs)'],
       ],
       [
+        "a TF_VAR_ a deploy job's env sets",
+        {
+          'sg.tf': sg,
+          '.github/workflows/deploy.yml': `on: push\njobs:\n  apply:\n    runs-on: ubuntu-latest\n    env:\n      TF_VAR_admin_cidrs: '["0.0.0.0/0"]'\n    steps:\n      - run: terraform apply -auto-approve\n`,
+        },
+        ['sg.tf:9:19 .github/workflows/deploy.yml (TF_VAR_admin_cidrs)'],
+      ],
+      [
+        'a TF_VAR_ a script exports',
+        {
+          'sg.tf': sg,
+          'deploy.sh': `#!/bin/sh\nexport TF_VAR_admin_cidrs='["0.0.0.0/0"]'\nterraform apply\n`,
+        },
+        ['sg.tf:9:19 deploy.sh (TF_VAR_admin_cidrs)'],
+      ],
+      [
+        'a TF_VAR_ a Makefile recipe sets for one command',
+        {
+          'sg.tf': sg,
+          Makefile: `apply:\n\tTF_VAR_admin_cidrs='["0.0.0.0/0"]' terraform apply -auto-approve\n`,
+        },
+        ['sg.tf:9:19 Makefile (TF_VAR_admin_cidrs)'],
+      ],
+      [
         'a *.tfvars of the folder that is not auto-loaded, named nowhere: it may be given',
         { 'sg.tf': sg, 'prod.tfvars': OPEN },
         ['sg.tf:9:19 prod.tfvars'],
@@ -633,6 +657,19 @@ resource "aws_security_group" "ssh" {
         [],
       ],
       ["another folder's file no command names", { 'net/sg.tf': sg, 'other/prod.tfvars': OPEN }, []],
+      [
+        'a TF_VAR_ from a shell variable is unknown',
+        { 'sg.tf': sg, 'deploy.sh': '#!/bin/sh\nTF_VAR_admin_cidrs=$CIDRS terraform apply -auto-approve\n' },
+        [],
+      ],
+      [
+        'a TF_VAR_ from a secret is unknown, and one of private ranges keeps them private',
+        {
+          'sg.tf': sg,
+          '.github/workflows/deploy.yml': `on: push\njobs:\n  apply:\n    runs-on: ubuntu-latest\n    env:\n      TF_VAR_admin_cidrs: \${{ secrets.CIDRS }}\n    steps:\n      - run: TF_VAR_admin_cidrs='["10.3.0.0/16"]' terraform apply\n`,
+        },
+        [],
+      ],
     ])('%s', async (_what, files, expected) => {
       const findings = await run(terraformOpenIngress, {}, files);
       expect(
