@@ -60900,7 +60900,13 @@ const ANY_VARIABLE_FILE_GLOBS = ['**/*.tfvars', '**/*.tfvars.json'];
 const TERRAFORM_PROGRAMS = new Set(['terraform', 'tofu', 'terragrunt']);
 const VARIABLE_SUBCOMMANDS = new Set(['plan', 'apply', 'destroy', 'refresh', 'import', 'console', 'run-all']);
 /** A script line that may give a run variables: cheap to test before lexing the script. */
-const GIVES_VARIABLES = /\b(?:terraform|tofu|terragrunt)\b[^\n]*-var/;
+const GIVES_VARIABLES = /\b(?:terraform|tofu|terragrunt)\b[^\n]*-var|\bTF_VAR_\w/;
+/**
+ * A variable given through the environment (`TF_VAR_name`), as a workflow's `env:` key
+ * (`TF_VAR_admin_cidrs: '["0.0.0.0/0"]'`) or a shell assignment (`export TF_VAR_region=eu-west-1`,
+ * `TF_VAR_x=1 terraform apply`): its name and the value as written.
+ */
+const ENVIRONMENT_VARIABLE = /(?:^|[\s;&|(])(?:export\s+)?TF_VAR_([A-Za-z_][\w-]{0,127})([ \t]*:[ \t]*|=)(\S[^\n]{0,2000})/gm;
 /**
  * The scripts and workflows that may give a run variables: a change to any other one cannot change
  * what a variable may be (see screens.ts).
@@ -60911,8 +60917,8 @@ const VARIABLE_SCRIPT_SCREEN = (0,screens/* defineScreen */.ME)('terraform-varia
  * terraform-values.ts): every `*.tfvars(.json)` of the folder that Terraform does not load by itself
  * (a `-var-file` may name it), each file a `terraform plan|apply -var-file=<f>` of a workflow, a
  * Makefile or a shell script names relative to the folder (`-var-file=envs/${ENV}.tfvars` names
- * every file it may match), and the `-var 'x=value'` of such commands, for each folder whose
- * configuration declares `x`. Where a command runs is not followed: a path is tried from every
+ * every file it may match), and the `-var 'x=value'` of such commands and the `TF_VAR_x` a workflow's
+ * `env:` or a script sets, for each folder whose configuration declares `x`. Where a command runs is not followed: a path is tried from every
  * folder, which errs toward more possible values.
  */
 function possibleVariableFiles(workspace, parser, files) {
@@ -60938,6 +60944,19 @@ function possibleVariableFiles(workspace, parser, files) {
         const text = workspace.text(script);
         if (text === undefined)
             continue;
+        // Variables given through the environment, for each folder that declares them.
+        for (const m of text.matchAll(ENVIRONMENT_VARIABLE)) {
+            const name = m[1];
+            const written = m[3].trim();
+            // A value may be quoted; an unquoted YAML value runs to a comment, a shell word to a blank.
+            const quoted = /^(["'])(.*?)\1/.exec(written)?.[2];
+            const raw = quoted ?? (m[2] === '=' ? written.split(/[\s;&|)]/)[0] : written.split(/\s+#/)[0].trim());
+            const value = commandLineValue(parser, name, raw);
+            for (const module of modules) {
+                if (declared(module, name))
+                    add(module, { path: `${script} (TF_VAR_${name})`, values: new Map([[name, value]]) });
+            }
+        }
         const embedded = !/\.(?:sh|bash)$/.test(script);
         for (const view of (0,shell_commands/* scriptCommands */.q8)(text, 0, text.length, embedded)) {
             if (!TERRAFORM_PROGRAMS.has(view.name))
