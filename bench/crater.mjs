@@ -10,7 +10,8 @@
 // a script to run and quote, never a test.
 //
 // For each repository the newest commit is exported (git archive, no history, no execution of
-// anything in it) and checked with the CLI (`--fail-on never --no-fail-on-gap`, JSON out; every file is read).
+// anything in it) and checked with the CLI (`--fail-on never --no-fail-on-gap --offline`, JSON out,
+// GITHUB_REPOSITORY naming the repository as a run in a clone would; every file is read).
 // It prints findings per rule (how many, in how many repositories), and writes:
 //   <out>/reports/<owner+name>.json  the JSON reports
 //   <out>/sample.md                  up to N findings per rule (seeded choice), each with the source
@@ -92,8 +93,11 @@ for (const repo of repos) {
       '--fail-on',
       'never',
       '--no-fail-on-gap',
+      '--offline',
     ],
-    { encoding: 'utf8', maxBuffer: 1 << 28 },
+    // The tree is an export with no remote: name the repository as a run in it would, so rules that
+    // judge by the repository's own name (its images, its owner's workflows) see what users see.
+    { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, GITHUB_REPOSITORY: repo } },
   );
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (run.status !== 0 && run.status !== 1) {
