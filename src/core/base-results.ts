@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Config } from './config.js';
+import { getEvaluator } from './evaluators/registry.js';
 import type { LeftOutKind, RawFinding, Rule, RuleScope } from './types.js';
 import { VERSION } from './version.js';
 import type { InputsView } from './workspace/scope.js';
@@ -99,8 +100,8 @@ export interface ResultsKeyParts {
 }
 
 /**
- * A digest of the version, the rules (definitions and options) and the settings that shape findings.
- * Where a rule file lies is left out: a push run names a custom rule folder as given to it (an
+ * A digest of the version, the rules (definitions, options and their evaluators' `revision`) and the
+ * settings that shape findings. Where a rule file lies is left out: a push run names a custom rule folder as given to it (an
  * absolute path on the runner), a pull request's run as read from the base commit (relative), and
  * the same definition finds the same either way.
  */
@@ -109,10 +110,15 @@ export function resultsKey(parts: ResultsKeyParts): string {
   const shaping = {
     version: VERSION,
     ...rest,
-    rules: rules.map(({ source, file: _file, ...rule }) => ({
-      ...rule,
-      source: source === 'builtin' ? 'builtin' : 'custom',
-    })),
+    rules: rules.map(({ source, file: _file, ...rule }) => {
+      // Within one version, an evaluator that changed how it keys its findings says so here.
+      const revision = getEvaluator(rule.check.kind)?.revision;
+      return {
+        ...rule,
+        source: source === 'builtin' ? 'builtin' : 'custom',
+        ...(revision ? { revision } : {}),
+      };
+    }),
     config: {
       include: config.include,
       exclude: config.exclude,

@@ -16,6 +16,7 @@ import {
 } from '../../src/core/base-results.js';
 import { parseConfig } from '../../src/core/config.js';
 import { type CheckOptions, runCheck } from '../../src/core/engine.js';
+import { getEvaluator } from '../../src/core/evaluators/registry.js';
 import { MAX_SUBJECT_PATHS } from '../../src/core/phases/reuse.js';
 import { RuleRun } from '../../src/core/rule-run.js';
 import { loadRules } from '../../src/core/rules/load.js';
@@ -507,6 +508,29 @@ describe('base results', () => {
     expect(key({ ...custom, severity: 'low' })).not.toBe(key(custom));
     expect(key(custom, { ...config, exclude: ['vendor/**'] })).not.toBe(key(custom));
   });
+
+  // Results written before an evaluator changed how it keys its findings (the same version and rule
+  // definitions) would key the base one way and the head the other: every stored finding new, or a
+  // new one taken for a stored one. The evaluator's revision makes them not fit.
+  it.each(['k8s-env-secret-literal', 'dockerfile-secret-env'])(
+    "keys results on the revision of each rule's evaluator: %s",
+    (id) => {
+      const rule = loadRules().find((x) => x.id === id)!;
+      const config = parseConfig('version: 1\n', '.controlgate.yml');
+      const key = () => resultsKey({ rules: [rule], config, maxFileBytes: 1024, prefix: '' });
+      const evaluator = getEvaluator(rule.check.kind)!;
+      const revision = evaluator.revision;
+      const now = key();
+      try {
+        evaluator.revision = (revision ?? 1) + 1;
+        expect(key()).not.toBe(now);
+      } finally {
+        if (revision === undefined) delete evaluator.revision;
+        else evaluator.revision = revision;
+      }
+      expect(key()).toBe(now);
+    },
+  );
 
   /** Results with one rule, `r`, whose stored parts are overridden. */
   const withRule = (rule: Record<string, unknown>, top: Record<string, unknown> = {}) =>

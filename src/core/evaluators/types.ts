@@ -106,6 +106,14 @@ export interface Evaluator<Options = Record<string, unknown>> {
    * never stored for another run to reuse, whether this run had an API or not.
    */
   mayReadApi?(options: Options): boolean;
+  /**
+   * Raised by one (from 1 when absent) whenever a change to the evaluator gives a problem it already
+   * found another key (so another fingerprint), or gives two problems it told apart the same one. It
+   * is part of the results key (see `resultsKey`), so base results and a results cache written with
+   * the old keys are not taken: compared with a head keyed the new way, every stored finding would
+   * be new, or a new one would pass for a stored one.
+   */
+  revision?: number;
   evaluate(ctx: EvaluatorContext<Options>): RawFinding[] | Promise<RawFinding[]>;
 }
 
