@@ -7,6 +7,7 @@ import { unverifiedDownloads } from '../../src/core/evaluators/dockerfile/downlo
 import { dockerfileExposedPorts, exposedPort } from '../../src/core/evaluators/dockerfile/exposed-ports.js';
 import { dockerfileRunCommand, pipeToShell } from '../../src/core/evaluators/dockerfile/run-command.js';
 import { dockerfileSecretEnv, isLiteralSecret } from '../../src/core/evaluators/dockerfile/secret-env.js';
+import { leaks } from '../../src/core/evaluators/secrets/evaluator.js';
 import { credentialInValue } from '../../src/core/evaluators/secrets/value-credential.js';
 import { DEV_CONTAINER_IMAGE } from '../../src/core/parsers/devcontainer.js';
 import { parseDockerfile, positionInRun } from '../../src/core/parsers/dockerfile.js';
@@ -523,6 +524,41 @@ describe('dockerfile.secret-env', () => {
         "a default that the build or the deployment replaces, and no one's secret.)",
     );
     expect(findings[4]!.message).not.toContain('stand-ins');
+  });
+
+  // A finding is the instruction, the name and a keyed hash of the value: another secret under the
+  // same name is a new finding on a pull request, the same one moved is not.
+  const A = 'Aq3Lm9Xz7Pw2Rt5Vk8Nb4Hs6';
+  const B = 'Mf6Ty1Ug8Ie3Ro5Pa2Sd9Gh4';
+  it.each([
+    ['another value under the same name', `ENV SERVICE_TOKEN=${A}`, `ENV SERVICE_TOKEN=${B}`, false],
+    ['another ARG default', `ARG NPM_TOKEN=${A}`, `ARG NPM_TOKEN=${B}`, false],
+    [
+      'another password in a URL',
+      'ENV DATABASE_URL=postgres://app:Kx7-Qm2-Vr9@db:5432/app',
+      'ENV DATABASE_URL=postgres://app:Zq4-Wn8-Lp3@db:5432/app',
+      false,
+    ],
+    ['the same value under another name', `ENV SERVICE_TOKEN=${A}`, `ENV API_TOKEN=${A}`, false],
+    ['the same value set by ARG instead of ENV', `ENV SERVICE_TOKEN=${A}`, `ARG SERVICE_TOKEN=${A}`, false],
+    [
+      'the same value, moved down',
+      `ENV SERVICE_TOKEN=${A}`,
+      `LABEL a=b\nUSER 1000\nENV SERVICE_TOKEN=${A}`,
+      true,
+    ],
+    ['the same value, quoted', `ENV SERVICE_TOKEN=${A}`, `ENV SERVICE_TOKEN="${A}"`, true],
+  ])('%s: the same finding: %s', async (_what, before, after, same) => {
+    const keys = [];
+    for (const text of [before, after]) {
+      const findings = await evaluate(dockerfileSecretEnv, { Dockerfile: `FROM a:1\n${text}\n` }, {});
+      expect(findings).toHaveLength(1);
+      keys.push(findings[0]!.key!);
+    }
+    expect(keys[1] === keys[0], keys.join(' / ')).toBe(same);
+    // The key holds 20 bits of the value's keyed hash, never a piece of the value.
+    for (const key of keys)
+      for (const value of [A, B, 'Kx7-Qm2-Vr9', 'Zq4-Wn8-Lp3']) expect(leaks(key, value)).toBe(false);
   });
 });
 

@@ -3,7 +3,7 @@ import { type ArgDecl, dockerfilePaths, type EnvDecl, readDockerfile } from '../
 import type { RawFinding } from '../../types.js';
 import { standIn } from '../secrets/judge.js';
 import { credentialInValue } from '../secrets/value-credential.js';
-import { isPlaceholder, redact } from '../secrets/values.js';
+import { contextIdentity, isPlaceholder, redact } from '../secrets/values.js';
 import { defineEvaluator } from '../types.js';
 
 /** Names that say the variable holds a credential. */
@@ -21,7 +21,9 @@ const NOT_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|[0-9]{1,6})
  * the image configuration, and ARG defaults in the build history, where anyone who can pull the
  * image can read them; so does any value that is a credential whatever its name (a URL with a
  * password, a PEM private key). Values that are references (`$VAR`), placeholders, booleans or small
- * numbers are not reported, and the message shows only a redacted form of the value. A value that is
+ * numbers are not reported, and the message shows only a redacted form of the value; the finding is
+ * identified by the instruction, the name and a keyed hash of the value, as the secret scanner
+ * identifies a password (`contextIdentity`), so replacing the secret is a new finding. A value that is
  * a word, a phrase of words or its own name (`default`, `postgres`, `my-secret`: what the secret
  * detectors take for a stand-in) is reported at low confidence: a build argument's default that the
  * build replaces, or a well-known default password, still readable in the image but no one's secret.
@@ -29,6 +31,8 @@ const NOT_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|[0-9]{1,6})
 export const dockerfileSecretEnv = defineEvaluator<Record<string, never>>({
   kind: 'dockerfile.secret-env',
   scope: 'file',
+  // 2: the key holds the value's keyed hash.
+  revision: 2,
   summary: 'Dockerfile ENV and ARG instructions that set a credential-named variable to a literal value.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
@@ -57,7 +61,8 @@ export const dockerfileSecretEnv = defineEvaluator<Record<string, never>>({
             'for anyone who can pull the image. Pass it with a build secret (`RUN --mount=type=secret`) or at run time.' +
             (words ? ` (${STAND_IN_NOTE}.)` : ''),
           location: locationFromSpan(file, decl.span),
-          key: `${kind}:${decl.name}`,
+          // The value's keyed hash (never the value): another secret under the same name is a new finding.
+          key: contextIdentity(kind, decl.name, decl.value),
           ...(words ? { confidence: 'low' as const } : {}),
         });
       }
