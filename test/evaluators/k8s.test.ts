@@ -18,6 +18,7 @@ import { k8sResourceLimits } from '../../src/core/evaluators/k8s/resource-limits
 import { k8sRunAsRoot } from '../../src/core/evaluators/k8s/run-as-root.js';
 import { k8sSeccomp } from '../../src/core/evaluators/k8s/seccomp.js';
 import { k8sSingleReplica } from '../../src/core/evaluators/k8s/single-replica.js';
+import { leaks } from '../../src/core/evaluators/secrets/evaluator.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 import { at, cleanup, examinedBy, makeTree, run, runBuiltin } from './kit.js';
 
@@ -2275,5 +2276,45 @@ describe('k8s.env-secret-literal', () => {
       },
     );
     expect(withIgnore).toEqual([]);
+  });
+
+  // A finding is the container, the name and a keyed hash of the value: another secret under the
+  // same name is a new finding on a pull request, the same one moved is not.
+  const A = 'Aq3Lm9Xz7Pw2Rt5Vk8Nb4Hs6';
+  const B = 'Mf6Ty1Ug8Ie3Ro5Pa2Sd9Gh4';
+  const entry = (name: string, value: string) =>
+    `            - name: ${name}\n              value: ${value}\n`;
+  it.each([
+    ['another value under the same name', entry('DB_PASSWORD', A), entry('DB_PASSWORD', B), false],
+    [
+      'another password in a URL',
+      entry('DATABASE_URL', 'postgres://shop:pR7x-Wq92-zzK@db:5432/shop'),
+      entry('DATABASE_URL', 'postgres://shop:Lw3v-Tn58-qqM@db:5432/shop'),
+      false,
+    ],
+    ['the same value under another name', entry('DB_PASSWORD', A), entry('ADMIN_PASSWORD', A), false],
+    [
+      'the same value, moved down',
+      entry('DB_PASSWORD', A),
+      `${entry('LOG_LEVEL', 'info')}${entry('DB_PASSWORD', A)}`,
+      true,
+    ],
+    ['the same value, quoted', entry('DB_PASSWORD', A), entry('DB_PASSWORD', `"${A}"`), true],
+  ])('%s: the same finding: %s', async (_what, before, after, same) => {
+    const keys = [];
+    for (const env of [before, after]) {
+      const findings = await run(
+        k8sEnvSecretLiteral,
+        {},
+        {
+          'a.yaml': deployment(`      containers:\n        - name: api\n          env:\n${env}`),
+        },
+      );
+      expect(findings).toHaveLength(1);
+      keys.push(findings[0]!.key!);
+    }
+    expect(keys[1] === keys[0], keys.join(' / ')).toBe(same);
+    for (const key of keys)
+      for (const value of [A, B, 'pR7x-Wq92-zzK', 'Lw3v-Tn58-qqM']) expect(leaks(key, value)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform and manifest sources write ${...} literally.
 import { afterAll, describe, expect, it } from 'vitest';
+import { leaks } from '../../src/core/evaluators/secrets/evaluator.js';
 import { terraformAttribute } from '../../src/core/evaluators/terraform/attribute.js';
 import { terraformOpenIngress } from '../../src/core/evaluators/terraform/open-ingress.js';
 import {
@@ -1169,6 +1170,36 @@ provider "google" {
     // AWS's documented example key is an example, not a credential; a key of the same shape is one.
     expect(isPlaceholder('AKIAIOSFODNN7EXAMPLE')).toBe(true);
     expect(isPlaceholder('AKIA4HQX7RZ2M9KD3TWB')).toBe(false);
+  });
+
+  // A finding is the block, the setting and a keyed hash of the value: another credential in the
+  // same setting is a new finding on a pull request, the same one moved is not.
+  const A = 'Aq3Lm9Xz7Pw2Rt5Vk8Nb4Hs6';
+  const B = 'Mf6Ty1Ug8Ie3Ro5Pa2Sd9Gh4';
+  const aws = (settings: string) => `provider "aws" {\n  region = "eu-west-1"\n${settings}}\n`;
+  it.each([
+    [
+      'another value in the same setting',
+      aws(`  secret_key = "${A}"\n`),
+      aws(`  secret_key = "${B}"\n`),
+      false,
+    ],
+    ['the same value in another setting', aws(`  secret_key = "${A}"\n`), aws(`  token = "${A}"\n`), false],
+    [
+      'the same value, moved down',
+      aws(`  secret_key = "${A}"\n`),
+      `# the production account\n${aws(`  profile = "prod"\n  secret_key = "${A}"\n`)}`,
+      true,
+    ],
+  ])('%s: the same finding: %s', async (_what, before, after, same) => {
+    const keys = [];
+    for (const text of [before, after]) {
+      const findings = await run(terraformProviderCredentials, {}, { 'providers.tf': text });
+      expect(findings).toHaveLength(1);
+      keys.push(findings[0]!.key!);
+    }
+    expect(keys[1] === keys[0], keys.join(' / ')).toBe(same);
+    for (const key of keys) for (const value of [A, B]) expect(leaks(key, value)).toBe(false);
   });
 });
 

@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: GitHub expressions (${{ }}) are the subject of these tests.
 import { afterAll, describe, expect, it } from 'vitest';
+import { leaks } from '../../src/core/evaluators/secrets/evaluator.js';
 import { workflowCheckoutCredentials } from '../../src/core/evaluators/workflow/checkout-credentials.js';
 import { workflowContainerCredentials } from '../../src/core/evaluators/workflow/container-credentials.js';
 import { workflowDangerousTriggers } from '../../src/core/evaluators/workflow/dangerous-triggers.js';
@@ -3926,5 +3927,28 @@ describe('checkout credentials: expressions whose value no outsider or repositor
   ])('%s', async (_name, text, grade) => {
     const findings = await evaluate(workflowCheckoutCredentials, one(text), {});
     expect(findings.map((f) => `${f.severity}/${f.confidence ?? 'rule'}`)).toEqual([grade]);
+  });
+});
+
+describe('workflow.container-credentials', () => {
+  // A finding is the job, the container and a keyed hash of the password: another password is a new
+  // finding on a pull request, the same one moved is not.
+  const A = 'Aq3Lm9Xz7Pw2Rt5Vk8Nb4Hs6';
+  const B = 'Mf6Ty1Ug8Ie3Ro5Pa2Sd9Gh4';
+  const job = (service: string, password: string, above = '') =>
+    `on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n${above}    services:\n      ${service}:\n        image: r.example.com/db:16\n        credentials: { username: ci, password: ${password} }\n    steps:\n      - run: make test\n`;
+  it.each([
+    ['another password for the same service', job('db', A), job('db', B), false],
+    ['the same password for another service', job('db', A), job('cache', A), false],
+    ['the same password, moved down', job('db', A), job('db', A, '    timeout-minutes: 10\n'), true],
+  ])('%s: the same finding: %s', async (_what, before, after, same) => {
+    const keys = [];
+    for (const text of [before, after]) {
+      const findings = await evaluate(workflowContainerCredentials, one(text), {});
+      expect(findings).toHaveLength(1);
+      keys.push(findings[0]!.key!);
+    }
+    expect(keys[1] === keys[0], keys.join(' / ')).toBe(same);
+    for (const key of keys) for (const value of [A, B]) expect(leaks(key, value)).toBe(false);
   });
 });

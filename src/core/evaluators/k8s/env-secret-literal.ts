@@ -3,7 +3,7 @@ import type { RawFinding } from '../../types.js';
 import type { FileContent } from '../../workspace/workspace.js';
 import { DEFAULT_PASSWORDS } from '../secrets/url.js';
 import { credentialInValue } from '../secrets/value-credential.js';
-import { isPlaceholder } from '../secrets/values.js';
+import { contextIdentity, isPlaceholder } from '../secrets/values.js';
 import { defineEvaluator } from '../types.js';
 import { containerFinding, eachContainer } from './shared.js';
 
@@ -181,10 +181,14 @@ function saysReplaceMe(content: FileContent, first: number, last: number): boole
  * Flags environment variables whose name says they hold a secret (password, token, API key, ...) and
  * whose `value` is a literal in the manifest, rather than `valueFrom.secretKeyRef`, and literal values
  * that are credentials whatever the name (a URL with a password, a PEM private key). The value is
- * never repeated in the finding: only its length.
+ * never repeated in the finding, only its length; the finding is identified by the container, the
+ * name and a keyed hash of the value (as the secret scanner identifies a password), so replacing the
+ * secret is a new finding.
  */
 export const k8sEnvSecretLiteral = defineEvaluator<Options>({
   kind: 'k8s.env-secret-literal',
+  // 2: the key holds the value's keyed hash.
+  revision: 2,
   summary:
     'Kubernetes container environment variables named like secrets (password, token, API key) with a literal value.',
   schema: {
@@ -236,7 +240,7 @@ export const k8sEnvSecretLiteral = defineEvaluator<Options>({
             `(${entry.value.length} characters) in the manifest, so everyone who can read the repository ` +
             'or the object has it. Reference a Secret with valueFrom.secretKeyRef.' +
             (standIn ? ` (${STAND_IN_NOTE}.)` : knownDefault ? ` (${KNOWN_DEFAULT_NOTE}.)` : ''),
-          `env:${entry.name}`,
+          contextIdentity('env', entry.name, entry.value),
           // At `value:`: a block scalar's own span starts on the line below it.
           'key',
           // Written in the repository: it leaks whether or not the workload runs.

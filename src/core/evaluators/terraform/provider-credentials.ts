@@ -6,7 +6,7 @@ import {
   terraformFiles,
 } from '../../parsers/terraform.js';
 import type { RawFinding } from '../../types.js';
-import { isPlaceholder as isStandIn } from '../secrets/values.js';
+import { contextIdentity, isPlaceholder as isStandIn } from '../secrets/values.js';
 import { defineEvaluator } from '../types.js';
 import { examineSubjects, spanLocation } from './shared.js';
 
@@ -26,10 +26,13 @@ const MAX_NESTING = 4;
  * block: anyone who can read the repository, or its history, can use them. Values from variables,
  * environment lookups or functions (`var.token`, `file(...)`) are fine; empty strings and obvious
  * placeholders are not credentials, nor is Google's `credentials` when it names a key file instead of
- * holding one. The value never appears in the finding, only its length.
+ * holding one. The value never appears in the finding, only its length; the finding is identified
+ * by the block, the setting and a keyed hash of the value, so replacing the credential is a new finding.
  */
 export const terraformProviderCredentials = defineEvaluator<Options>({
   kind: 'terraform.provider-credentials',
+  // 2: the key holds the value's keyed hash.
+  revision: 2,
   summary:
     'Terraform provider and backend blocks with credentials (keys, secrets, tokens, passwords) as literals.',
   schema: {
@@ -84,7 +87,7 @@ export const terraformProviderCredentials = defineEvaluator<Options>({
               'repository and its history for anyone who can read them. Pass it through an environment ' +
               "variable, a variable marked sensitive, or the provider's credential chain, and rotate it.",
             location: spanLocation(file.path, attr.value.span),
-            key: `${what}:${setting}`,
+            key: contextIdentity(what, setting, value),
           });
         });
       }

@@ -1,16 +1,20 @@
 import { locationFromSpan } from '../../location.js';
 import { type ContainerSpec, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
+import { contextIdentity } from '../secrets/values.js';
 import { defineEvaluator } from '../types.js';
 
 /**
  * A registry password written into a job's `container:` or `services:` credentials is a secret in
  * the repository, readable by everyone who can read the code and kept in its history. Reported at the
- * value, which never appears in the message.
+ * value, which never appears in the message; identified by the job, the container and a keyed hash of
+ * the value, so replacing the password is a new finding.
  */
 export const workflowContainerCredentials = defineEvaluator<Record<string, never>>({
   kind: 'workflow.container-credentials',
   scope: 'file',
+  // 2: the key holds the value's keyed hash.
+  revision: 2,
   summary: 'Hard-coded registry passwords in job container or service credentials.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
@@ -35,7 +39,11 @@ export const workflowContainerCredentials = defineEvaluator<Record<string, never
               `The registry password for ${what} is written in the workflow (value redacted). Store it as a secret ` +
               'and reference it (secrets.REGISTRY_PASSWORD in an expression); rotate the exposed one.',
             location: locationFromSpan(workflow.path, password.span),
-            key: `${job.id}/${spec.id ?? 'container'}/password`,
+            key: contextIdentity(
+              `${job.id}/${spec.id ?? 'container'}`,
+              'password',
+              typeof value === 'string' ? value : JSON.stringify(value),
+            ),
           });
         }
       },
