@@ -60,7 +60,7 @@ describe('content.forbidden', () => {
     expect(before[0]!.key).not.toMatch(/\b2\b/);
   });
 
-  it('keys redacted patterns by the pattern only, never the matched text', async () => {
+  it('keys redacted patterns by the pattern and a keyed hash of the match, never the matched text', async () => {
     const findings = await run(
       contentForbidden,
       { paths: ['*'], patterns: [{ pattern: 'AKIA[0-9A-Z]{16}', redact: true }] },
@@ -68,6 +68,28 @@ describe('content.forbidden', () => {
     );
     expect(findings[0]!.key).not.toContain('AKIAFAKE');
     expect(findings[0]!.message).not.toContain('AKIAFAKE');
+  });
+
+  // A redacted match may be a secret: another one is a new finding on a pull request, the same one
+  // moved is not.
+  it.each([
+    ['another match', 'KEY=AKIAQWERTYUIOPASDFGH\n', 'KEY=AKIAZXCVBNMLKJHGFDSA\n', false],
+    [
+      'the same match, moved down',
+      'KEY=AKIAQWERTYUIOPASDFGH\n',
+      '# prod\n\nKEY=AKIAQWERTYUIOPASDFGH\n',
+      true,
+    ],
+  ])('keys a redacted match by its value: %s: the same finding: %s', async (_what, before, after, same) => {
+    const options = { paths: ['*'], patterns: [{ pattern: 'AKIA[0-9A-Z]{16}', redact: true }] };
+    const keys = [];
+    for (const text of [before, after]) {
+      const findings = await run(contentForbidden, options, { 'x.env': text });
+      expect(findings).toHaveLength(1);
+      keys.push(findings[0]!.key!);
+    }
+    expect(keys[1] === keys[0], keys.join(' / ')).toBe(same);
+    for (const key of keys) expect(key).not.toMatch(/QWERTYUI|ZXCVBNML/);
   });
 
   it('skips whole-line comments, honours except and ignoreCase, and skips binary files', async () => {

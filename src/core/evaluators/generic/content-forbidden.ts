@@ -1,4 +1,5 @@
 import { CONFIDENCES, type Confidence, type Location, type RawFinding } from '../../types.js';
+import { contextIdentity } from '../secrets/values.js';
 import { defineEvaluator } from '../types.js';
 import {
   gradeRequest,
@@ -84,12 +85,14 @@ interface CompiledPattern {
 /**
  * `content.forbidden`: no line of the selected text files may match any of `patterns`. Each matching
  * (line, pattern) pair is one finding at the exact columns of the first match on that line. The
- * finding key is the pattern plus the matched text (or, for `redact` patterns, only the pattern) and
+ * finding key is the pattern plus the matched text (or, for `redact` patterns, a keyed hash of it) and
  * an ordinal, so fingerprints survive lines moving and never depend on line numbers.
  */
 export const contentForbidden = defineEvaluator<ContentForbiddenOptions>({
   kind: 'content.forbidden',
   scope: 'file',
+  // 2: the key of a `redact` pattern's match holds the match's keyed hash.
+  revision: 2,
   summary: 'No line of the selected files matches any of the patterns (reported at the exact columns).',
   schema: {
     type: 'object',
@@ -123,7 +126,7 @@ export const contentForbidden = defineEvaluator<ContentForbiddenOptions>({
               type: 'boolean',
               default: false,
               description:
-                'The match may be a secret: identify findings by the pattern only, never by the matched text.',
+                'The match may be a secret: identify findings by the pattern and a keyed hash of the matched text, never by the text.',
             },
             commands: {
               type: 'array',
@@ -259,7 +262,7 @@ function scanFile(
         }
         if (!m || !graded) continue;
       }
-      const identity = `${showPattern(p.re)}\u0000${p.redact ? '' : keyText(m[0])}`;
+      const identity = matchIdentity(p, m[0]);
       const n = (ordinals.get(identity) ?? 0) + 1;
       ordinals.set(identity, n);
       const location: Location = {
@@ -314,7 +317,7 @@ function scanShellFile(
         if (m[0].length === 0) p.all.lastIndex += 1;
       }
       if (!m) continue;
-      const identity = `${showPattern(p.re)}\u0000${p.redact ? '' : keyText(m[0])}`;
+      const identity = matchIdentity(p, m[0]);
       const n = (ordinals.get(identity) ?? 0) + 1;
       ordinals.set(identity, n);
       const start = physicalPosition(line, m.index);
@@ -344,6 +347,15 @@ function scanShellFile(
       out.push({ location, key, ...graded });
     }
   });
+}
+
+/**
+ * A match's identity: the pattern and the matched text, or for a `redact` pattern the keyed hash of
+ * the text the secret scanner gives a password (never the text): another secret is another finding.
+ */
+function matchIdentity(p: CompiledPattern, text: string): string {
+  const pattern = showPattern(p.re);
+  return `${pattern}\u0000${p.redact ? contextIdentity('redacted', '', text) : keyText(text)}`;
 }
 
 function isComment(line: string, prefixes: readonly string[]): boolean {
