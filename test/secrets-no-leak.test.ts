@@ -88,6 +88,9 @@ function repository(): Record<string, string> {
     'test-only/service-account.json': `{\n  "type": "service_account",\n  "private_key": "${pemKey('PRIVATE KEY', 'pkcs8').replace(/\n/g, '\\n')}\\n"\n}\n`,
     'test-only/server.key': `${pemKey('RSA PRIVATE KEY', 'rsa')}\n`,
     'test-only/Dockerfile': `FROM node:22-slim\nARG NPM_TOKEN=${secret('', rand(36))}\nENV DB_PASSWORD=${secret('', rand(16))}\nADD https://deploy:${secret('', rand(20))}@files.internal.example/a.tgz /opt/\n`,
+    // The rules that report a credential by the name it is given, identified by its keyed hash.
+    'test-only/main.tf': `provider "aws" {\n  region     = "eu-west-1"\n  secret_key = "${secret('', rand(40))}"\n}\n`,
+    '.github/workflows/ci.yml': `on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    services:\n      db:\n        image: r.example.com/db:16\n        credentials: { username: ci, password: ${secret('', rand(20))} }\n    steps:\n      - run: make test\n`,
     'test-only/requirements.txt': `lib @ git+https://${secret('', rand(24))}@github.com/acme/lib.git@main\n`,
     'test-only/.env': `SESSION_SECRET=${secret('', rand(32))}\n`,
     'test-only/.pypirc': `[pypi]\nusername = ci\npassword = ${secret('', rand(20))}\n`,
@@ -133,6 +136,8 @@ describe('no output leaks a secret', () => {
       'private-key-committed',
       'credential-file-committed',
       'dockerfile-secret-env',
+      'terraform-provider-credentials',
+      'workflow-hardcoded-container-credentials',
     ]) {
       expect(secretRules, id).toContain(id);
     }

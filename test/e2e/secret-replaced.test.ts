@@ -93,6 +93,136 @@ describe('a replaced secret is a new finding: CLI with --base', () => {
   });
 });
 
+/**
+ * The rules that report a literal credential by the name it is given (red-team pass 5, hole 3): the
+ * finding is identified by the name and a keyed hash of the value, as the secret scanner identifies a
+ * password. Before, the name alone: another credential under the same name passed as existing debt.
+ * Each case's file puts `pad` comment lines above the credential, so moving it moves its line.
+ */
+const comments = (pad: number) => '# moved down\n'.repeat(pad);
+const LITERAL_CASES = [
+  {
+    rule: 'dockerfile-secret-env',
+    path: 'app/Dockerfile',
+    name: 'SERVICE_TOKEN',
+    renamed: 'API_TOKEN',
+    line: 2,
+    file: (name: string, value: string, pad: number) =>
+      `${comments(pad)}FROM alpine@sha256:${'0'.repeat(64)}\nENV ${name}=${value}\nUSER 1000\nCMD ["/app"]\n`,
+  },
+  {
+    rule: 'k8s-env-secret-literal',
+    path: 'deploy/api.yaml',
+    name: 'DB_PASSWORD',
+    renamed: 'ADMIN_PASSWORD',
+    line: 17,
+    file: (name: string, value: string, pad: number) =>
+      `${comments(pad)}apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: { app: api }
+  template:
+    metadata:
+      labels: { app: api }
+    spec:
+      containers:
+        - name: api
+          image: registry.example.com/api@sha256:${'1'.repeat(64)}
+          env:
+            - name: ${name}
+              value: ${value}
+`,
+  },
+  {
+    rule: 'terraform-provider-credentials',
+    path: 'infra/main.tf',
+    name: 'secret_key',
+    renamed: 'token',
+    line: 3,
+    file: (name: string, value: string, pad: number) =>
+      `${comments(pad)}provider "aws" {\n  region = "eu-west-1"\n  ${name} = "${value}"\n}\n`,
+  },
+  {
+    rule: 'workflow-hardcoded-container-credentials',
+    path: '.github/workflows/ci.yml',
+    // The password has one name; what names it is the service.
+    name: 'db',
+    renamed: 'cache',
+    line: 10,
+    file: (name: string, value: string, pad: number) =>
+      `${comments(pad)}on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    services:
+      ${name}:
+        image: registry.example.com/db:16
+        credentials:
+          username: ci
+          password: ${value}
+    steps:
+      - run: make test
+`,
+  },
+] as const;
+
+describe('a literal credential replaced under the same name is a new finding: CLI with --base', () => {
+  // Both ways of judging the base: the rules evaluated on its tree, and its stored results.
+  it.each(LITERAL_CASES.flatMap((c) => [false, true].map((stored) => ({ ...c, stored }))))(
+    '$rule (stored base results: $stored)',
+    async (c) => {
+      const { dir, commit, git } = scratchRepo();
+      const [a, b] = [rand(24), rand(24)];
+      commit({ '.controlgate.yml': onlyRulesConfig([c.rule]), [c.path]: c.file(c.name, a, 0) });
+      const results = `${dir}-base-results.json`;
+      if (c.stored)
+        expect((await cli('check', dir, '--format', 'json', '--write-base-results', results)).code).toBe(1);
+      git('checkout', '-q', '-b', 'topic');
+      const check = async () => {
+        const r = await cli(
+          'check',
+          dir,
+          '--base',
+          'main',
+          '--format',
+          'json',
+          ...(c.stored ? ['--base-results', results] : []),
+        );
+        const found = r.report.findings.map(
+          (f: { ruleId: string; isNew: boolean; location: { path: string; startLine: number } }) => [
+            f.ruleId,
+            `${f.location.path}:${f.location.startLine}`,
+            f.isNew,
+          ],
+        );
+        // The report never holds the credential, nor any part of it longer than the redacted prefix.
+        const text = JSON.stringify(r.report);
+        for (const v of [a, b])
+          for (let i = 0; i + 8 <= v.length; i++) expect(text).not.toContain(v.slice(i, i + 8));
+        return { code: r.code, found };
+      };
+      const moved = c.line + 2;
+
+      // The same credential, its lines moved: existing debt, the gate on new findings passes.
+      commit({ [c.path]: c.file(c.name, a, 2) });
+      expect(await check()).toEqual({ code: 0, found: [[c.rule, `${c.path}:${moved}`, false]] });
+
+      // Another credential under the same name: a new finding, and the gate fails.
+      commit({ [c.path]: c.file(c.name, b, 2) });
+      expect(await check()).toEqual({ code: 1, found: [[c.rule, `${c.path}:${moved}`, true]] });
+
+      // The same credential under another name: new as well. The name is part of the identity, as
+      // for the secret scanner's passwords: a credential given to another variable (another service,
+      // another provider setting) is another exposure to review.
+      commit({ [c.path]: c.file(c.renamed, a, 2) });
+      expect(await check()).toEqual({ code: 1, found: [[c.rule, `${c.path}:${moved}`, true]] });
+    },
+  );
+});
+
 describe('a replaced secret is a new finding: the Action on a pull request', () => {
   useBuiltBundle();
 
