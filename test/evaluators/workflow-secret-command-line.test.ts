@@ -297,6 +297,32 @@ describe('workflow.secret-in-command-line: settings qualified after their word, 
       ['a/run/sed/secrets.search_aws_secret_key'],
     ],
     [
+      'names of images, organisations, namespaces and profiles, whatever words come before the name',
+      [
+        '      - run: |',
+        '          docker buildx imagetools create -t ${{ secrets.HUB_NAMESPACE_NAME }}/${{ secrets.WEB_IMAGE_NAME }}:latest ${{ secrets.DOCKER_ORG_NAME }}/${{ secrets.DOCKER_BACKEND_CONTAINER_NAME }}:rc',
+        '          signer -a ${{ secrets.CLOUD_SIGNING_ACCOUNT_NAME }} -c ${{ secrets.CLOUD_CERT_PROFILE_NAME }} -s ${{ secrets.CLOUD_CLIENT_SECRET }} app.exe',
+      ],
+      ['a/run/signer/secrets.CLOUD_CLIENT_SECRET'],
+    ],
+    [
+      'a URL that carries a credential, and a word after an identifier that says what it holds',
+      [
+        '      - run: |',
+        '          curl -fsS -d ok ${{ secrets.SLACK_WEBHOOK_URL }}',
+        '          psql ${{ secrets.DATABASE_URL }} -c "select 1"',
+        '          board-tool --token ${{ secrets.PROJECT_WRITER }}',
+        '          jwt-tool --key ${{ secrets.GITHUB_APP_PEM }}',
+        '          curl -fsS ${{ secrets.GRAFANA_URL }}/api/health',
+      ],
+      [
+        'a/run/curl/secrets.SLACK_WEBHOOK_URL',
+        'a/run/psql/secrets.DATABASE_URL',
+        'a/run/board-tool/secrets.PROJECT_WRITER',
+        'a/run/jwt-tool/secrets.GITHUB_APP_PEM',
+      ],
+    ],
+    [
       'a credential word after the setting word keeps it a credential',
       [
         '      - run: |',

@@ -4,6 +4,7 @@ import { locatedText } from '../../parsers/workflow-expressions.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { type Command, commandsOf, programName } from './commands.js';
+import { secretNameKind } from './secret-names.js';
 import { stepLabel } from './shared.js';
 import { functionsBefore, SHELL_FILE_GLOBS, type ShellFunction } from './shell-functions.js';
 
@@ -17,10 +18,11 @@ import { functionsBefore, SHELL_FILE_GLOBS, type ShellFunction } from './shell-f
  * into the arguments. Not reported: shell builtins (`echo`, `printf`, `test`, `export`: no process is
  * started), assignments and `VAR=value` prefixes (environment, not arguments), here-documents and
  * here-strings (standard input), redirection targets and process substitutions (`<(printf ...)`), PowerShell cmdlets (Verb-Noun in a PowerShell script, run in the
- * shell's process), scripts of other interpreters (`shell: python`), and secrets named for a setting
- * rather than a credential (`..._BUCKET`, `..._HOST`, `..._IP`, `..._PORT`, `..._REPO`, `..._ACCOUNT_ID`,
- * `..._APP_ID`, `..._USERNAME`, `..._ACCESS_KEY_ID`; also followed by qualifying words that name no
- * credential, `S3_BUCKET_RELEASE`): an address is a program's argument by nature (`ssh user@$HOST_IP`).
+ * shell's process), scripts of other interpreters (`shell: python`), and secrets whose name says they
+ * name or address something rather than authenticate (`..._BUCKET`, `..._HOST`, `..._IP`, `..._REPO`,
+ * `..._IMAGE_NAME`, `..._ORG_NAME`, `..._NAMESPACE`, `..._ACCOUNT_ID`, `..._USERNAME`, an access key's
+ * id `..._ACCESS_KEY_ID`; also followed by words that only say which one, `S3_BUCKET_RELEASE`; see
+ * secret-names.ts): an address is a program's argument by nature (`ssh user@$HOST_IP`).
  * A quoted argument over several lines (`curl -d '{` ... `}'`) is one word of its command.
  * A call of a shell function the script defines or sources (shell-functions.ts) starts no process
  * either: the secret is reported there only when the function's body expands the parameter that
@@ -89,26 +91,13 @@ const BUILTINS = new Set(
 /** A PowerShell cmdlet (Verb-Noun): it runs inside the shell's process. */
 const CMDLET = /^[A-Za-z]+-[A-Za-z]+$/;
 /**
- * Secrets whose name says they hold a setting, not a credential (a bucket, a host, an address or
- * port, a repository's name, a cloud resource group, an account id, an access key's id): kept secret to keep them out of
- * logs, harmless in a command line. The setting's word may be followed by words that only qualify
- * it (`S3_BUCKET_RELEASE`, `BUCKET_STAGING_EU`), never by one that names a credential
- * (`HOST_SSH_KEY`, `BUCKET_ACCESS_TOKEN`, `DB_HOST_PASSWORD`).
+ * Whether a secret's name (`AWS_S3_BUCKET_RELEASE`, `secrets.X`'s X) says it holds what names or
+ * addresses something (a bucket, a host, a repository, an image, an account or app id, a user name)
+ * or an access key's id, not a credential: kept secret to keep it out of logs, harmless in a command
+ * line. The words are read by the classifier the rules share (secret-names.ts).
  */
-const SETTING_WORD =
-  /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|IP(?:V[46])?(?:_ADDR(?:ESS)?)?|ADDR(?:ESS)?|PORT|DOMAIN|ENDPOINT|URL|ARN|REPO(?:SITORY)?(?:_NAME|_SLUG)?|RESOURCE_?GROUP(?:_NAME)?|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT|APP)(?:_ID|_NAME|_SLUG)?|(?:ACCESS_)?KEY_ID|ACCESS_ID|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
-/** A word of a secret's name that names (part of) a credential: it is no qualifier of a setting. */
-const CREDENTIAL_WORD =
-  /TOKEN|KEY|SECRET|PASS|PWD|^PW$|PSK|CRED|AUTH|CERT|PRIV|SIGN|SESSION|COOKIE|DSN|HOOK|SALT|JWT|BEARER|OTP|PIN|PAT|LOGIN|ACCESS|CONF|NETRC/i;
-
-/** Whether a secret's name (`AWS_S3_BUCKET_RELEASE`, `secrets.X`'s X) says it holds a setting. */
 function isSetting(name: string): boolean {
-  const words = name.split(/[_-]/);
-  for (let k = words.length; k > 0; k--) {
-    if (k < words.length && CREDENTIAL_WORD.test(words[k]!)) return false;
-    if (SETTING_WORD.test(words.slice(0, k).join('_'))) return true;
-  }
-  return false;
+  return secretNameKind(name) !== 'credential';
 }
 
 /** `${{ }}` whose value is a secret: `secrets.NAME`, `secrets['NAME']`, the job's token. */
