@@ -1068,6 +1068,8 @@ jobs:
     // A registry's or a signing credential of a publishing job stays a release credential.
     ['a registry password', 'REGISTRY_PASSWORD', 'high'],
     ['a signing key', 'GPG_PRIVATE_KEY', 'high'],
+    // A webhook's URL is its token: a credential, though its last word is URL.
+    ['a chat webhook URL', 'SLACK_WEBHOOK_URL', 'low'],
   ])('grades a service token of a publishing job low: %s', async (_name, secret, confidence) => {
     const text = `on: push
 jobs:
@@ -1086,6 +1088,11 @@ jobs:
     ["an image repository's name", 'DOCKER_REPOSITORY', []],
     ["a repository's name", 'RELEASE_REPO_NAME', []],
     ['a cloud resource group', 'AZURE_RESOURCEGROUP', []],
+    ["an organisation's name", 'DOCKER_ORG_NAME', []],
+    ["an image's name", 'DOCKER_FRONTEND_CONTAINER_NAME', []],
+    ['a namespace', 'HUB_NAMESPACE', []],
+    ['a bucket', 'CONTENT_BUCKET', []],
+    ["a token's name, which names a token held elsewhere", 'NPM_TOKEN_NAME', []],
     // A credential word beside the name keeps it a credential.
     ["a repository's token", 'DOCKER_REPOSITORY_TOKEN', ['release/docker_repository_token']],
     ["a repository's password", 'DOCKER_PASSWORD', ['release/docker_password']],
@@ -1101,6 +1108,62 @@ jobs:
 `;
     const findings = await evaluate(workflowSecretsOutsideEnv, one(text), defaults0());
     expect(findings.map((f) => f.key)).toEqual(keys);
+  });
+
+  it('leaves names of images, namespaces, accounts and certificate profiles alone, and reports the credentials beside them', async () => {
+    const publish = `on: push
+jobs:
+  publish:
+    runs-on: x
+    steps:
+      - uses: docker/login-action@74a5d142397b4f367a81961eba4e8cd7edddf772 # v3.4.0
+        with: { username: "\${{ secrets.HUB_USERNAME }}", password: "\${{ secrets.HUB_PASSWORD }}" }
+      - run: docker buildx imagetools create -t \${{ secrets.HUB_NAMESPACE_NAME }}/\${{ secrets.WEB_IMAGE_NAME }}:latest \${{ secrets.DOCKER_ORG_NAME }}/web:rc
+      - run: signer -a \${{ secrets.CLOUD_SIGNING_ACCOUNT_NAME }} -c \${{ secrets.CLOUD_CERT_PROFILE_NAME }} app.exe
+        env:
+          CLIENT_SECRET: \${{ secrets.CLOUD_CLIENT_SECRET }}
+`;
+    const published = await evaluate(workflowSecretsOutsideEnv, one(publish), defaults0());
+    expect(published.map((f) => [at(f), f.key, f.confidence ?? 'rule'])).toEqual([
+      [`${W}:7:73`, 'publish/hub_password', 'high'],
+      [`${W}:11:30`, 'publish/cloud_client_secret', 'high'],
+    ]);
+    // Not a publishing job: \`cert\` inside CERT_PROFILE_NAME makes no deployment credential by its name.
+    const sign = `on: push
+jobs:
+  sign:
+    runs-on: windows-latest
+    steps:
+      - uses: azure/trusted-signing-action@v0
+        with:
+          certificate-profile-name: \${{ secrets.AZURE_CERT_PROFILE_NAME }}
+          code-signing-account-name: \${{ secrets.AZURE_CODE_SIGNING_NAME }}
+          azure-client-secret: \${{ secrets.AZURE_CLIENT_SECRET }}
+`;
+    const signed = await evaluate(workflowSecretsOutsideEnv, one(sign), defaults0());
+    expect(signed.map((f) => [at(f), f.key])).toEqual([[`${W}:10:36`, 'sign/azure_client_secret']]);
+    expect(signed[0]!.message).toContain('a deployment credential by its name');
+  });
+
+  it("takes a secret named for an identifier for a credential when it is all of a login's credential input", async () => {
+    const text = `on: push
+jobs:
+  infra:
+    runs-on: x
+    steps:
+      - uses: google-github-actions/auth@v2
+        with:
+          credentials_json: \${{ secrets.GCP_SERVICE_ACCOUNT }}
+      - uses: azure/login@v2
+        with:
+          creds: '{"clientId":"\${{ secrets.ARM_CLIENT_ID }}","clientSecret":"\${{ secrets.ARM_CLIENT_SECRET }}"}'
+`;
+    const findings = await evaluate(workflowSecretsOutsideEnv, one(text), defaults0());
+    // The ids around the client's secret in azure/login's JSON stay identifiers.
+    expect(findings.map((f) => f.key)).toEqual(['infra/gcp_service_account', 'infra/arm_client_secret']);
+    expect(findings[0]!.message).toContain(
+      'a deployment credential (the credentials_json of google-github-actions/auth)',
+    );
   });
 
   /** The rule's own list of deployment names (its schema's default). */

@@ -13,6 +13,7 @@ import { defineEvaluator } from '../types.js';
 import { localCallers } from './callers.js';
 import { nodes } from './condition-parts.js';
 import { publishes, TEST_COMMAND } from './publishing.js';
+import { secretNameKind } from './secret-names.js';
 import { actionOf, actionPathOf, eventsOf, input, JOB_TOKEN_VALUE } from './shared.js';
 import { firstRealCommand } from './shell.js';
 
@@ -32,7 +33,9 @@ export interface SecretsOutsideEnvOptions {
  * `credentials_json`, ...), a credential a step that signs
  * reads, or any secret of a job that publishes a release. The job's own token, jobs that call a
  * reusable workflow (which cannot name an environment), image pull credentials, presence tests
- * (`secrets.X != ''`), names of keys held elsewhere (`..._KEY_ID`, `..._ALIAS`), licence keys (by
+ * (`secrets.X != ''`), secrets whose name says they name or address something (`..._USERNAME`,
+ * `..._ORG_NAME`, `..._IMAGE_NAME`, `..._CLIENT_ID`, a key held elsewhere `..._KEY_ID`; see
+ * secret-names.ts) unless a login's credential input takes them, licence keys (by
  * name, or `<TOOL>_KEY` given to the tool's own action: {@link toolKey}) and
  * values given to inputs that take identifiers (a workload identity provider, a role to assume) are
  * left alone. A build secret of an image build (docker/build-push-action `secrets:`) authenticates
@@ -96,10 +99,17 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
             if (!name || name === 'github_token' || name === '*' || name === '?') continue;
             // `secrets.X != ''` tests whether the secret is set; its value goes nowhere.
             if (compared.has(ref)) continue;
-            // A user name, an identifier or a public key is no credential, in a publishing job too.
-            if (NOT_CREDENTIAL.test(name) && !CREDENTIAL.test(name.replace(NOT_CREDENTIAL, ''))) continue;
-            // Nor is what names a key held elsewhere (`..._KEY_ID`, `..._KEY_ALIAS`) or a tool's licence.
-            if (KEY_IDENTIFIER.test(name) || LICENCE.test(name)) continue;
+            // The password of a registry login or the key of a cloud login is a deployment credential by
+            // where it goes, whatever it is called.
+            const given = step ? credentialInput(step, expr.field) : undefined;
+            const kind = secretNameKind(name);
+            // What names or addresses something (a user name, an image's or an organisation's name, an
+            // app's id, a key held elsewhere `..._KEY_ID`) or is a public key is no credential, in a
+            // publishing job too, unless it is the whole value a login takes as its credential (not a
+            // part of it: azure/login `creds` is a JSON of ids around the client's secret).
+            if (kind === 'identifier' && !(given && step && wholeInput(step, expr.field, expr.raw))) continue;
+            // Nor is a tool's licence.
+            if (LICENCE.test(name)) continue;
             // Nor the key a tool's own action is given to unlock it (`<TOOL>_KEY`), unless the tool's
             // name says it deploys.
             if (step && toolKey(step, expr.field, name, deployment)) continue;
@@ -109,9 +119,6 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
             // repository, a private module proxy), as image pull credentials do: it publishes nothing
             // itself, so the job's publishing does not make it a release credential. Its name still can.
             const publishing = publishingJob(job) && !(step && buildSecret(step, expr.field));
-            // The password of a registry login or the key of a cloud login is a deployment credential by
-            // where it goes, whatever it is called.
-            const given = step ? credentialInput(step, expr.field) : undefined;
             const named = (deployment.test(name) && CREDENTIAL.test(name)) || given !== undefined;
             // A credential a step that signs reads is a signing credential, whatever its name says.
             const signing =
@@ -132,7 +139,7 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
             // no environment can hold that token; only a caller elsewhere could pass a credential.
             const jobToken = declared && !unpassed && jobTokenHere(workspace, source, name);
             // An access key's id (`AWS_ACCESS_KEY_ID`) names the key; its secret beside it authenticates.
-            const keyId = ACCESS_KEY_ID.test(name);
+            const keyId = kind === 'key-id';
             // A publishing job's secret named for a scanning, coverage or chat service (`SNYK_TOKEN`,
             // `SLACK_WEBHOOK`) that its name does not tie to deploying, nor its input to a login: a
             // service token that publishes nothing, though every step given it can read it.
@@ -320,22 +327,9 @@ function jobTokenHere(workspace: Workspace, workflow: Workflow, name: string): b
   });
 }
 
-/** An access key's id (`AWS_ACCESS_KEY_ID`, `S3_ACCESS_KEY_ID`): it names the key, its secret authenticates. */
-const ACCESS_KEY_ID = /(?:^|_)ACCESS_?KEY_?ID$/i;
 const ACCESS_KEY_ID_NOTE =
   "Its name says it is an access key's id, which authenticates nothing without the secret key beside it " +
   '(reported on its own when it is read). ';
-
-/**
- * A name that ends in what identifies or addresses rather than authenticates (`QUAY_BOT_USERNAME`,
- * `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`, `REGISTRY_URL`, a workload identity provider's resource name
- * `GCP_WORKLOAD_IDENTITY_PROVIDER`, a role's `..._ROLE_ARN`, an image repository's or a repository's
- * name `DOCKER_REPOSITORY`, a cloud resource group `AZURE_RESOURCEGROUP`) or a public key (`SSH_PUBLIC_KEY`,
- * `AWS_PUB_KEY`, `SIGNING_KEY_PUB`, `COSIGN_PUBLIC`): left alone unless the rest of the name still
- * names a credential (`AWS_ACCESS_KEY_ID`, which goes with its secret key).
- */
-const NOT_CREDENTIAL =
-  /(?:^|_)(?:USER|USERNAME|USER_NAME|LOGIN|EMAIL|ACTOR|OWNER|ORG|ORGANI[SZ]ATION|ACCOUNT|ACCOUNT_ID|TENANT_ID|CLIENT_ID|SUBSCRIPTION_ID|PROJECT_ID|APP_ID|ID|HOST|HOSTNAME|URL|URI|ENDPOINT|REGION|ZONE|IDENTITY|IDENTITY_PROVIDER|PROVIDER|POOL|ROLE|ARN|ROLE_ARN|REPO|REPOSITORY|REPO_NAME|REPOSITORY_NAME|RESOURCE_?GROUP|RESOURCE_?GROUP_NAME|(?:KEYS?_)?PUB(?:LIC)?(?:_?KEYS?)?|KNOWN_HOSTS|FINGERPRINT)$/i;
 
 /**
  * Inputs of cloud login actions that take identifiers, not credentials (`owner/repo` -> inputs): the
@@ -383,6 +377,13 @@ function credentialInput(step: Step, field: readonly string[]): string | undefin
   return inputs !== undefined && field[0] === 'with' && inputs.has(name) ? `${name} of ${action}` : undefined;
 }
 
+/** Whether an expression (its whole `${{ }}`) is all of the value of the step input at `field`. */
+function wholeInput(step: Step, field: readonly string[], raw: string): boolean {
+  if (field[0] !== 'with' || field.length !== 2) return false;
+  const node = input(step, (field[1] ?? '').toLowerCase());
+  return typeof node?.value === 'string' && node.value.trim() === raw.trim();
+}
+
 /** Whether an expression is (in) the value of an input that takes an identifier. */
 function identifierInput(step: Step, field: readonly string[]): boolean {
   const action = actionOf(step.uses);
@@ -412,12 +413,6 @@ function buildSecret(step: Step, field: readonly string[]): boolean {
   );
 }
 
-/**
- * A name for what selects a key or secret held elsewhere (`MACOS_NOTARY_KEY_ID`, `GPG_KEY_NAME`,
- * `SIGNING_KEYPAIR_ALIAS`, `VAULT_SECRET_NAME`): it authenticates nothing. `ACCESS_KEY_ID` goes with
- * its secret key (AWS) and stays a credential.
- */
-const KEY_IDENTIFIER = /(?:^|_)(?<!ACCESS_)KEY_?(?:PAIR_?)?(?:ID|NAME|ALIAS)$|(?:^|_)(?:ALIAS|SECRET_NAME)$/i;
 /** A tool's licence key (`..._LICENSE`, `..._LICENCE_KEY`): it unlocks the tool, it deploys nothing. */
 const LICENCE = /(?:^|_)LICEN[CS]E(?:_?KEY)?$/i;
 
@@ -457,7 +452,11 @@ function toolKey(step: Step, field: readonly string[], name: string, deployment:
   return bare(owner) === tool || bare(repo) === tool;
 }
 
-/** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */
+/**
+ * Words that say a secret is a credential (a token, a key, a certificate), asked of names the shared
+ * classifier (secret-names.ts) has not read as an identifier: with a word of `names`, the secret is a
+ * deployment credential by its name; read by a step that signs, a signing credential.
+ */
 const CREDENTIAL =
   /token|key|secret|passw|pass$|passphrase|pat$|credential|auth|cert|private|kubeconfig|json|p12|pfx/i;
 
