@@ -498,6 +498,85 @@ describe('workflow-tests-on-pull-requests: step names', () => {
   });
 });
 
+// A job's name ("Run e2e test") stands for its steps only where what they run cannot be read here;
+// a job whose every step is understood and runs no tests runs none, whatever it is called (a teardown
+// job whose name was copied from the test job).
+describe('workflow-tests-on-pull-requests: job names', () => {
+  const job = (steps: string, header = '    name: Run e2e test\n', id = 'e2e') =>
+    `on: pull_request\npermissions: { contents: read }\njobs:\n  ${id}:\n${header}    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+  const CHECKOUT = action('actions/checkout');
+  const AWS = `${action('aws-actions/configure-aws-credentials')}        with: { role-to-assume: "\${{ secrets.ROLE }}", aws-region: eu-west-1 }\n`;
+  it.each<Case>([
+    // Understood, and no tests: the name alone is no evidence.
+    ['a teardown: terraform destroy', { [W]: job(CHECKOUT + run('terraform destroy -auto-approve')) }, ['-']],
+    [
+      'setup, login and teardown, with text tools',
+      {
+        [W]: job(
+          `${CHECKOUT}${action('hashicorp/setup-terraform')}${AWS}` +
+            run(
+              '|\n          sed -i "s/# //g" versions.tf\n          terraform init -upgrade=true\n          terraform -chdir=patterns/x destroy -auto-approve\n          echo done',
+            ),
+        ),
+      },
+      ['-'],
+    ],
+    [
+      'only setup actions, in a job whose id is test',
+      { [W]: job(CHECKOUT + action('actions/setup-node') + action('actions/cache'), '', 'test') },
+      ['-'],
+    ],
+    ['installs only', { [W]: job(CHECKOUT + run('npm ci && pip install -r requirements.txt')) }, ['-']],
+    [
+      'a composite action of the repository whose steps are all understood',
+      {
+        [W]: job(`${CHECKOUT}      - uses: ./.github/actions/clean\n`),
+        '.github/actions/clean/action.yml': COMPOSITE(run('terraform destroy -auto-approve', 'bash')),
+      },
+      ['-'],
+    ],
+    // Something the analysis cannot see into: the name may say it is the tests.
+    ['a repository script', { [W]: job(CHECKOUT + run('./ci/run.sh')) }, []],
+    ['a make target not in the tree', { [W]: job(CHECKOUT + run('make ci')) }, []],
+    ['a script of the repository run by python', { [W]: job(run('python3 .github/scripts/e2e.py')) }, []],
+    ['an unknown program', { [W]: job(run('bats tests/')) }, []],
+    [
+      'terraform apply, which an end-to-end test deploys with',
+      { [W]: job(AWS + run('terraform apply -auto-approve')) },
+      [],
+    ],
+    ['an action not known to be inert', { [W]: job(CHECKOUT + action('acme/e2e-action')) }, []],
+    [
+      'a composite action of the repository that runs a script',
+      {
+        [W]: job(`${CHECKOUT}      - uses: ./.github/actions/e2e\n`),
+        '.github/actions/e2e/action.yml': COMPOSITE(run('./run-e2e.sh', 'bash')),
+      },
+      [],
+    ],
+    [
+      'a reusable workflow',
+      {
+        [W]: `on: pull_request\njobs:\n  test:\n    uses: ./.github/workflows/suite.yml\n`,
+        '.github/workflows/suite.yml': `on: workflow_call\njobs:\n  a:\n    runs-on: x\n    steps:\n${run('./suite')}`,
+      },
+      [],
+    ],
+    ['a script in another language', { [W]: job(`${run('print("hi")')}        shell: python\n`) }, []],
+  ])('%s', async (_name, files, expected) => {
+    expect((await runBuiltin('workflow-tests-on-pull-requests', files)).map(at)).toEqual(expected);
+  });
+
+  it('takes no step named for tests whose commands are all understood, and one that runs a script', async () => {
+    const step = (script: string) => ({ [W]: pr(`      - name: Run tests\n        run: ${script}\n`) });
+    const found = async (script: string) =>
+      (await runBuiltin('workflow-tests-on-pull-requests', step(script))).map(at);
+    expect(await found('echo "no tests yet"')).toEqual(['-']);
+    expect(await found('terraform validate')).toEqual(['-']);
+    expect(await found('./hack/test-all')).toEqual([]);
+  });
+});
+
 describe('workflow.pr-evidence: a repository with another CI system', () => {
   it('names its configuration in the repository-level finding, and says nothing when there is none', async () => {
     const files = { [W]: pr(run('go build ./...')) };

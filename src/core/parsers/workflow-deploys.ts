@@ -59,7 +59,7 @@ const LOCAL_CLUSTER_ACTIONS = [
 ];
 
 /** Actions that log in to a cloud or set a cluster's context: the job reaches a real one. */
-const CREDENTIAL_ACTIONS = [
+export const CREDENTIAL_ACTIONS: readonly string[] = [
   'aws-actions/configure-aws-credentials',
   'aws-actions/amazon-eks',
   'azure/login',

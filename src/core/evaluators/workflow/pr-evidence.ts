@@ -19,6 +19,7 @@ import {
   followCalls,
   golangciEnables,
 } from './pr-evidence-follow.js';
+import { opaqueStep } from './pr-evidence-names.js';
 import {
   PRE_COMMIT_ACTION,
   PRE_COMMIT_CONFIGS,
@@ -218,13 +219,14 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
         const build = dockerBuild(text('file'), text('context'), text('target'));
         if (dockerfileRuns(workspace, build, new Set()).some((f) => runPerforms(f.text))) return true;
       }
-      // A step's name is evidence of what it runs, not of what GitHub's own actions do: a checkout
-      // named "checkout tests passed" checks out.
+      // A step's name is evidence of what it runs only where what it runs cannot be read: a checkout
+      // named "checkout tests passed" checks out, a step named "Test" that runs `terraform destroy`
+      // tears down (see pr-evidence-names.ts).
       if (
         names !== undefined &&
         typeof step.name?.value === 'string' &&
         names.test(step.name.value) &&
-        !(path && UTILITY_ACTION.test(path))
+        opaqueStep(workspace, step, job, source)
       )
         return true;
       // A composite action of this repository (`uses: ./.github/actions/test`) runs its steps in the
@@ -238,11 +240,17 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
       const called = job.uses ? actionPathOf(job.uses) : undefined;
       return called !== undefined && action(called);
     };
+    // What the steps run decides; a job's name ("Run e2e test") only stands for steps whose work
+    // cannot be read (a repository script, a reusable workflow), never for steps that are all
+    // understood and perform nothing (a teardown job whose name was copied from the test job).
+    const namedFor = (job: Job, source: Workflow): boolean =>
+      names !== undefined &&
+      [job.id, job.name?.value].some((n) => typeof n === 'string' && names.test(n)) &&
+      (job.uses !== undefined || job.steps.some((step) => opaqueStep(workspace, step, job, source)));
     const performs = (job: Job, source: Workflow): boolean =>
-      (names !== undefined &&
-        [job.id, job.name?.value].some((n) => typeof n === 'string' && names.test(n))) ||
       callsPerforming(job) ||
-      job.steps.some((step) => stepPerforms(step, job, source));
+      job.steps.some((step) => stepPerforms(step, job, source)) ||
+      namedFor(job, source);
     // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it). Each
     // workflow that performs the activity is a candidate, in its file: run on pull requests (a
     // reusable workflow runs on its callers' events) or only on other events.
@@ -325,10 +333,6 @@ function preCommitCi(workspace: Workspace, options: PrEvidenceOptions): string[]
   const file = PRE_COMMIT_CONFIGS.find((f) => workspace.has(f))!;
   return [`${file} (pre-commit.ci)`];
 }
-
-/** GitHub's own actions (checkout, caches, artifacts, setup-*, github-script aside): they run no tests or analysis of their own. */
-const UTILITY_ACTION =
-  /^actions\/(?:checkout|cache|upload-artifact|download-artifact|setup-[\w-]+|labeler|stale|upload-pages-artifact|deploy-pages|configure-pages)$/;
 
 /** How many composite actions of the repository deep a step is followed (`./a` using `./b` ...). */
 const LOCAL_ACTION_DEPTH = 3;
