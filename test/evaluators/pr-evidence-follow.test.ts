@@ -577,6 +577,79 @@ describe('workflow-tests-on-pull-requests: job names', () => {
   });
 });
 
+// Tests that log in to a cloud with the repository's credentials cannot run on a fork's pull request
+// (no secrets, no OIDC token): such a workflow run by hand or on a schedule is no place for
+// "pull_request", and no evidence; what is missing is a test on pull requests that needs none.
+describe('workflow-tests-on-pull-requests: tests against a cloud, only on other events', () => {
+  const E2E = '.github/workflows/e2e.yml';
+  const AWS = `${action('aws-actions/configure-aws-credentials')}        with: { role-to-assume: "\${{ secrets.ROLE }}", aws-region: eu-west-1 }\n`;
+  const workflow = (on: string, steps: string, jobs = '') =>
+    `on: ${on}\npermissions: { contents: read, id-token: write }\njobs:\n  e2e:\n    name: Run e2e test\n    runs-on: ubuntu-latest\n    steps:\n${steps}${jobs}`;
+  const deploy = workflow(
+    '{ workflow_dispatch: {} }',
+    action('actions/checkout') +
+      AWS +
+      run('terraform apply -auto-approve && terraform destroy -auto-approve'),
+  );
+  const CLOUD_NOTE =
+    'runs tests against a cloud with this repository\'s credentials, and not on pull requests: a pull request from a fork is given no secrets and no OIDC token, so that workflow is no place for "pull_request". Run tests that need no credentials on pull requests.';
+  const graded = async (files: Record<string, string>) =>
+    (await runBuiltin('workflow-tests-on-pull-requests', files, { persona: 'auditor' })).map((f) => [
+      at(f),
+      f.severity,
+      f.confidence,
+      f.message,
+    ]);
+  const MISSING =
+    'No workflow runs tests on pull requests, so changes are merged without it. Add a workflow triggered by pull_request that runs it (or declare where it happens outside GitHub Actions).';
+
+  it('reports the missing tests on pull requests, naming the run by hand, not "add pull_request" to it', async () => {
+    expect(await graded({ [E2E]: deploy })).toEqual([
+      [
+        '-',
+        'medium',
+        'high',
+        `${MISSING} ${E2E} (on workflow_dispatch, logging in with aws-actions/configure-aws-credentials) ${CLOUD_NOTE}`,
+      ],
+    ]);
+  });
+
+  it('reads a scheduled test suite given cloud keys from secrets the same way', async () => {
+    const scheduled = workflow(
+      "{ schedule: [{ cron: '0 3 * * *' }] }",
+      `${action('actions/checkout')}${run('go test ./test/...')}        env:\n          AWS_ACCESS_KEY_ID: \${{ secrets.KEY }}\n          AWS_SECRET_ACCESS_KEY: \${{ secrets.SECRET }}\n`,
+    );
+    expect(await graded({ [E2E]: scheduled })).toEqual([
+      [
+        '-',
+        'medium',
+        'high',
+        `${MISSING} ${E2E} (on schedule, logging in with env AWS_ACCESS_KEY_ID) ${CLOUD_NOTE}`,
+      ],
+    ]);
+  });
+
+  it('keeps a run by hand without credentials, or beside a credential-free test job, where pull_request goes', async () => {
+    const plain = workflow('{ workflow_dispatch: {} }', action('actions/checkout') + run('npm test'));
+    const mixed = workflow(
+      '{ workflow_dispatch: {} }',
+      action('actions/checkout') + AWS + run('./e2e.sh'),
+      `  unit:\n    runs-on: ubuntu-latest\n    steps:\n${run('npm test')}`,
+    );
+    const onOn = (files: Record<string, string>) => graded(files).then((fs) => fs.map((f) => f.slice(0, 3)));
+    expect(await onOn({ [E2E]: plain })).toEqual([[`${E2E}:1:1`, 'medium', 'high']]);
+    expect(await onOn({ [E2E]: mixed })).toEqual([[`${E2E}:1:1`, 'medium', 'high']]);
+  });
+
+  it('leaves the finding to a workflow that runs tests on pushes, and passes with tests on pull requests', async () => {
+    const push = pr(run('npm test')).replace('on: pull_request', 'on: { push: { branches: [main] } }');
+    expect((await graded({ [E2E]: deploy, [W]: push })).map((f) => f.slice(0, 3))).toEqual([
+      [`${W}:1:1`, 'medium', 'high'],
+    ]);
+    expect(await graded({ [E2E]: deploy, [W]: pr(run('npm test')) })).toEqual([]);
+  });
+});
+
 describe('workflow.pr-evidence: a repository with another CI system', () => {
   it('names its configuration in the repository-level finding, and says nothing when there is none', async () => {
     const files = { [W]: pr(run('go build ./...')) };

@@ -1,14 +1,18 @@
 import type { ExprNode } from '../../parsers/expression.js';
-import type { Job, Workflow } from '../../parsers/workflow.js';
+import type { Job, LocatedMap, Step, Workflow } from '../../parsers/workflow.js';
+import { localActionSteps } from '../../parsers/workflow.js';
+import { CREDENTIAL_ACTIONS } from '../../parsers/workflow-deploys.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { localCallers } from './callers.js';
 import { conditionTree, runsPastFailures } from './conditions.js';
 import { requiredBy } from './event-guards.js';
+import { actionPathOf } from './shared.js';
 
 /**
  * When the activity the process-evidence rules look for (tests, static analysis) runs, relative to a
  * pull request: on pushes to every branch (a branch of this repository is checked before it is
- * merged), on a comment that asks for it, or in a CI system whose runs are not visible here.
+ * merged), on a comment that asks for it, or in a CI system whose runs are not visible here; and
+ * whether a run needs a cloud's credentials, which a fork's pull request is not given.
  */
 
 /**
@@ -138,4 +142,49 @@ function requiresPullRequest(node: ExprNode, positive: boolean): boolean {
     const other = isRef(leaf.left) ? leaf.right : isRef(leaf.right) ? leaf.left : undefined;
     return unequal && other?.kind === 'literal' && (other.value === null || other.value === '');
   });
+}
+
+/**
+ * Environment variables that hand a job a cloud's credentials (the providers' SDKs, Terraform's
+ * providers and the cloud command lines read them), when set from an expression (a secret).
+ */
+const CLOUD_CREDENTIAL_VARIABLES =
+  /^(?:AWS_(?:ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|ROLE_ARN)|ARM_(?:CLIENT_SECRET|CLIENT_CERTIFICATE_PASSWORD|OIDC_TOKEN)|AZURE_(?:CREDENTIALS|CLIENT_SECRET)|GOOGLE_(?:CREDENTIALS|APPLICATION_CREDENTIALS|OAUTH_ACCESS_TOKEN)|CLOUDSDK_AUTH_ACCESS_TOKEN|DIGITALOCEAN_(?:ACCESS_)?TOKEN|HCLOUD_TOKEN|LINODE_TOKEN|OCI_CLI_KEY_CONTENT)$/;
+
+/** How many composite actions of the repository deep a job's steps are read for a login. */
+const LOCAL_ACTION_DEPTH = 3;
+
+/**
+ * How a job reaches a cloud or a cluster with credentials of the repository's: a step that logs in
+ * (aws-actions/configure-aws-credentials, google-github-actions/auth, azure/login, ..., in a composite
+ * action of the repository too), or a cloud's credential variable set from a secret in the workflow's,
+ * the job's or a step's `env:`. Such a run cannot be a fork's pull request's: GitHub gives it no
+ * secrets and no OIDC token. Undefined when the job takes none.
+ */
+export function cloudCredentials(workspace: Workspace, job: Job, workflow: Workflow): string | undefined {
+  const fromEnv = (env: LocatedMap | undefined): string | undefined => {
+    for (const [name, node] of env?.entries ?? []) {
+      if (
+        CLOUD_CREDENTIAL_VARIABLES.test(name) &&
+        typeof node.value === 'string' &&
+        node.value.includes('${{')
+      )
+        return `env ${name}`;
+    }
+    return undefined;
+  };
+  const inSteps = (steps: readonly Step[], depth: number): string | undefined => {
+    for (const step of steps) {
+      const path = actionPathOf(step.uses);
+      if (path !== undefined && CREDENTIAL_ACTIONS.some((a) => path === a || path.startsWith(`${a}/`)))
+        return path;
+      const found = fromEnv(step.env);
+      if (found) return found;
+      const local = depth < LOCAL_ACTION_DEPTH && step.uses ? localActionSteps(workspace, step) : undefined;
+      const nested = local && inSteps(local, depth + 1);
+      if (nested) return nested;
+    }
+    return undefined;
+  };
+  return fromEnv(workflow.env) ?? fromEnv(job.env) ?? inSteps(job.steps, 0);
 }

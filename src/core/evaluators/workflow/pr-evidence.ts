@@ -11,7 +11,12 @@ import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator, type EvaluatorContext } from '../types.js';
 import { localCallers, triggeringEvents } from './callers.js';
-import { onPullRequestComments, otherCi, pushesOfEveryBranch } from './pr-evidence-events.js';
+import {
+  cloudCredentials,
+  onPullRequestComments,
+  otherCi,
+  pushesOfEveryBranch,
+} from './pr-evidence-events.js';
 import {
   customGolangciCommand,
   dockerBuild,
@@ -62,6 +67,11 @@ export interface PrEvidenceOptions {
 const PERFORMED = 'on-pull-requests';
 /** A workflow that calls reusable workflows of other repositories on pull requests (not a finding by itself). */
 const UNSEEN = 'unseen-calls';
+/**
+ * A workflow that performs it only on other events, with a cloud's credentials: no evidence, and no
+ * place for "pull_request" (not a finding by itself; see combineEvidence).
+ */
+const CLOUD = 'with-cloud-credentials';
 
 /** The action that builds an image from a Dockerfile (`file:`, `context:`, `target:`). */
 const DOCKER_BUILD_ACTION = 'docker/build-push-action';
@@ -73,8 +83,9 @@ const GOLANGCI_COMMAND = /(?<![\w-])golangci-lint(?:\s+[^\n]{0,80}?)?\s+run(?![\
 /**
  * Process evidence at repository level: some workflow that runs on pull requests (before a change
  * is merged) performs the activity — a static analysis tool, a test suite. When workflows perform it
- * only on other events (push, schedule), each is reported at its `on:` so the fix is one line; when
- * none performs it at all, one repository-level finding (no location) says so. What counts is data
+ * only on other events (push, schedule), each is reported at its `on:` so the fix is one line (unless
+ * it logs in to a cloud, which a fork's pull request cannot: no place for that line); when none
+ * performs it at all, one repository-level finding (no location) says so. What counts is data
  * in the rule (`actions`, `commands`, `names`), so a team can add its own tools.
  */
 export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
@@ -251,6 +262,14 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
       callsPerforming(job) ||
       job.steps.some((step) => stepPerforms(step, job, source)) ||
       namedFor(job, source);
+    // How every job of a workflow that performs the activity logs in to a cloud; undefined when one
+    // does not.
+    const credentialsOf = (source: Workflow): string | undefined => {
+      const how = source.jobs
+        .filter((job) => performs(job, source))
+        .map((job) => cloudCredentials(workspace, job, source));
+      return how.length > 0 && how.every((h) => h !== undefined) ? how[0] : undefined;
+    };
     // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it). Each
     // workflow that performs the activity is a candidate, in its file: run on pull requests (a
     // reusable workflow runs on its callers' events) or only on other events.
@@ -272,6 +291,7 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
       }
       const on = [...triggeringEvents(workspace, s)];
       const location = s.on ? locationFromSpan(s.path, s.on.span, true) : { path: s.path, startLine: 1 };
+      const login = on.some((e) => events.has(e)) ? undefined : credentialsOf(s);
       candidates.push(
         on.some((e) => events.has(e))
           ? {
@@ -304,13 +324,21 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
                   key: 'on-request',
                   confidence: 'low',
                 }
-              : {
-                  message:
-                    `This workflow runs ${options.evidence}, but only on ${on.join(', ') || 'no trigger'}, not on pull ` +
-                    'requests, so changes are merged before it runs. Add "pull_request" to its triggers.',
-                  location,
-                  key: 'not-on-pull-requests',
-                },
+              : login !== undefined
+                ? {
+                    // A run that needs the repository's cloud credentials cannot be a fork's pull
+                    // request's: it is no place for "pull_request" (see combineEvidence).
+                    message: `${s.path} (on ${on.join(', ') || 'no trigger'}, logging in with ${login})`,
+                    location,
+                    key: CLOUD,
+                  }
+                : {
+                    message:
+                      `This workflow runs ${options.evidence}, but only on ${on.join(', ') || 'no trigger'}, not on pull ` +
+                      'requests, so changes are merged before it runs. Add "pull_request" to its triggers.',
+                    location,
+                    key: 'not-on-pull-requests',
+                  },
       );
     }
     return subjects ? candidates : combineEvidence(ctx, candidates);
@@ -368,9 +396,19 @@ function combineEvidence(
   candidates: readonly RawFinding[],
 ): RawFinding[] {
   if (candidates.some((c) => c.key === PERFORMED)) return [];
-  const seen = candidates.filter((c) => c.key !== UNSEEN);
+  const seen = candidates.filter((c) => c.key !== UNSEEN && c.key !== CLOUD);
   if (seen.length > 0) return placed(workspace, options.evidence, seen);
   const unseen = candidates.filter((c) => c.key === UNSEEN).map((c) => c.message);
+  // Runs that reach a cloud with the repository's credentials, on other events only: a fork's pull
+  // request is given no secrets and no OIDC token, so adding "pull_request" to them is no fix.
+  const cloud = candidates.filter((c) => c.key === CLOUD).map((c) => c.message);
+  const credentialed =
+    cloud.length > 0
+      ? ` ${cloud.slice(0, 3).join('; ')}${cloud.length > 3 ? `; and ${cloud.length - 3} more` : ''} ${cloud.length === 1 ? 'runs' : 'run'} ${options.evidence} against a cloud with this ` +
+        "repository's credentials, and not on pull requests: a pull request from a fork is given no secrets and no " +
+        `OIDC token, so ${cloud.length === 1 ? 'that workflow is' : 'those workflows are'} no place for "pull_request". ` +
+        `Run ${options.evidence} that need no credentials on pull requests.`
+      : '';
   const other = [
     ...otherCi(workspace),
     ...(options.elsewhere ?? []).filter((e) => workspace.has(e.path)).map((e) => `${e.path} (${e.system})`),
@@ -393,6 +431,7 @@ function combineEvidence(
       message:
         `No workflow${unseen.length > 0 ? ' in this repository' : ''} runs ${options.evidence} on pull requests, so changes are merged without it. ` +
         `Add a workflow triggered by pull_request that runs it (or declare where it happens outside GitHub Actions).` +
+        credentialed +
         called +
         elsewhere,
       location: null,
