@@ -767,7 +767,7 @@ module "db" {
       ]);
     });
 
-    it('grades a firewall source that is such a default low, unless the repository configures a provider outside examples', async () => {
+    it('grades a firewall source that is such a default low, unless a configuration outside examples calls the module without setting it', async () => {
       const group = {
         'modules/sg/main.tf': `variable "ingress_cidr_blocks" {
   default = ["0.0.0.0/0"]
@@ -785,12 +785,114 @@ resource "aws_security_group_rule" "ssh" {
       const modules = await run(terraformOpenIngress, {}, group);
       expect(modules.map((f) => [at(f), f.confidence ?? null])).toEqual([['modules/sg/main.tf:9:17', 'low']]);
       expect(modules[0]!.message).toContain('(var.ingress_cidr_blocks is an input of a reusable module');
-      const deployed = await run(
+      // A configuration that deploys something else does not deploy this module's default.
+      const beside = await run(
         terraformOpenIngress,
         {},
         { ...group, 'infra/main.tf': 'provider "aws" {}\n' },
       );
+      expect(beside.map((f) => [at(f), f.confidence ?? null])).toEqual([['modules/sg/main.tf:9:17', 'low']]);
+      // A configuration of the repository that calls it by its git address, leaving the input unset.
+      const deployed = await run(
+        terraformOpenIngress,
+        {},
+        {
+          ...group,
+          'infra/main.tf':
+            'provider "aws" {}\nmodule "sg" {\n  source = "git::https://example.com/acme/net.git//modules/sg?ref=v2"\n}\n',
+        },
+      );
       expect(deployed.map((f) => [at(f), f.confidence ?? null])).toEqual([['modules/sg/main.tf:9:17', null]]);
+    });
+
+    // A module that nothing outside examples and tests calls is still a module: its input's default is
+    // one a caller may override, unless the folder is evidently applied as a root.
+    describe('in a module that no configuration of the tree deploys', () => {
+      const DB = 'modules/db/main.tf';
+      const graded1 = async (files: Record<string, string>) =>
+        graded(await run(terraformAttribute, { targets: [singleAz] }, files))[0];
+      const LOW = [`${DB}:5:14`, 'low', true];
+      const HIGH = [`${DB}:5:14`, null, false];
+      const withCall = (source: string, set = '') =>
+        `terraform {\n  backend "s3" {}\n}\nmodule "db" {\n  source = "${source}"\n${set}}\n`;
+      it.each<[string, Record<string, string>, unknown[]]>([
+        ['a module folder nothing calls', { [DB]: instance }, LOW],
+        [
+          'one that declares an empty provider block',
+          { [DB]: `provider "aws" {}\n${instance}` },
+          [`${DB}:6:14`, 'low', true],
+        ],
+        [
+          'one that only a test calls, by the path of its harness',
+          { [DB]: instance, 'tests/fixtures/db/main.tf': withCall('./fabric/modules/db') },
+          LOW,
+        ],
+        [
+          'one a root calls by its git address, setting the input',
+          {
+            [DB]: instance,
+            'live/main.tf': withCall(
+              'git::https://example.com/acme/infra.git//modules/db?ref=v1',
+              '  multi_az = true\n',
+            ),
+          },
+          LOW,
+        ],
+        [
+          'a folder whose README calls it by a registry address',
+          {
+            'db/main.tf': instance,
+            'db/README.md':
+              '# db\n\n```hcl\nmodule "db" {\n  source   = "acme/db/aws"\n  multi_az = true\n}\n```\n',
+          },
+          ['db/main.tf:5:14', 'low', true],
+        ],
+        // Evidently a root: applied as it stands, where the default is what runs.
+        [
+          'a folder outside modules/ with no other sign',
+          { 'db/main.tf': instance },
+          ['db/main.tf:5:14', null, false],
+        ],
+        [
+          'one that configures its provider',
+          { [DB]: `provider "aws" {\n  region = "eu-west-1"\n}\n${instance}` },
+          [`${DB}:8:14`, null, false],
+        ],
+        [
+          'one with a backend',
+          { [DB]: `terraform {\n  backend "s3" {}\n}\n${instance}` },
+          [`${DB}:8:14`, null, false],
+        ],
+        [
+          'one with a variable file of its own',
+          { [DB]: instance, 'modules/db/prod.tfvars': 'multi_az = false\n' },
+          HIGH,
+        ],
+        [
+          'one a workflow applies',
+          {
+            [DB]: instance,
+            '.github/workflows/deploy.yml':
+              'on: push\npermissions: { id-token: write }\njobs:\n  apply:\n    runs-on: ubuntu-latest\n    steps:\n      - run: terraform -chdir=modules/db apply -auto-approve\n',
+          },
+          HIGH,
+        ],
+        [
+          'one a Makefile applies',
+          { [DB]: instance, Makefile: 'deploy:\n\tcd modules/db && terraform apply\n' },
+          HIGH,
+        ],
+        [
+          'one a root calls by its git address, leaving the input unset',
+          {
+            [DB]: instance,
+            'live/main.tf': withCall('git::https://example.com/acme/infra.git//modules/db?ref=v1'),
+          },
+          HIGH,
+        ],
+      ])('%s', async (_name, files, expected) => {
+        expect(await graded1(files)).toEqual(expected);
+      });
     });
   });
 

@@ -72,6 +72,18 @@ export function setVariableFiles(
 }
 
 /**
+ * The variable files in a folder (`*.tfvars`, `*.tfvars.json`), loaded by Terraform by itself or not:
+ * a configuration shipped with values of its own is one that is applied.
+ */
+export function variableFilesIn(files: readonly TerraformFile[], module: string): string[] {
+  const recorded = VARIABLE_FILES.get(files);
+  if (!recorded) return [];
+  return [...(recorded.loaded.get(module) ?? []), ...(recorded.possible.get(module) ?? [])]
+    .map((f) => f.path)
+    .filter((p) => /\.tfvars(?:\.json)?$/.test(p) && path.posix.dirname(p) === module);
+}
+
+/**
  * Terraform's load order of a folder's variable files: `terraform.tfvars`, `terraform.tfvars.json`,
  * then the `*.auto.tfvars(.json)` files in lexical order of their names.
  */

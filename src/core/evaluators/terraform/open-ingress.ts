@@ -98,7 +98,7 @@ export const terraformOpenIngress = defineEvaluator<Options>({
     const resolve = valueResolver(files);
     const variants = valueVariants(files);
     const emulated = localEmulator(files);
-    const callersDecide = inputDecider(files);
+    const callersDecide = inputDecider(files, workspace);
     const judge = (declared: TerraformResource, resolver: ValueResolver): RawFinding[] => {
       const out: RawFinding[] = [];
       // Sources and ports given by a local or a variable's default are judged as if written here.
