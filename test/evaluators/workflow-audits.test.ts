@@ -1842,6 +1842,15 @@ jobs:
     ['a publishing step', job('permissions: { contents: read }', '', 'twine upload dist/*'), 'medium'],
     // The service keeps to the network beside the steps: the container is reported at its own grade.
     ['a job container', job('permissions: { contents: read }', '    container: python:3.13\n'), 'low'],
+    // A self-hosted runner is a machine on a private network that later jobs reuse.
+    [
+      'a self-hosted runner',
+      job('permissions: { contents: read }').replace(
+        'runs-on: ubuntu-latest',
+        'runs-on: [self-hosted, linux]',
+      ),
+      'medium',
+    ],
     // On `pull_request` alone a fork's run holds a read-only token whatever is written, and the
     // service never holds the token: its scopes are the steps' to answer for.
     ['no permissions, on pull_request only', job('', '', 'pytest', 'pull_request'), 'low'],
@@ -1917,9 +1926,132 @@ jobs:
     const service = findings.find((f) => f.message.includes('service "db"'))!;
     expect(service.severity ?? 'medium').toBe(severity);
     expect(service.message.includes('names no secret and publishes nothing')).toBe(severity === 'low');
-    // The job container itself keeps its grade.
+    // The job container is judged apart: with a read-only token it is low too (see below).
     const others = findings.filter((f) => f !== service);
-    expect(others.map((f) => f.severity ?? 'medium')).toEqual(what === 'a job container' ? ['medium'] : []);
+    expect(others.map((f) => f.severity ?? 'medium')).toEqual(what === 'a job container' ? ['low'] : []);
+  });
+
+  // A job's container runs the steps with whatever the job holds: low only when the job holds nothing
+  // privileged and its token can write nothing at all (an OIDC token included), by its permissions,
+  // the workflow's, or those every caller here grants a reusable workflow. On pull_request alone it is
+  // not let off: a branch of this repository gets the default token, and the container runs the steps.
+  const lint = (
+    permissions: string,
+    extra = '',
+    step = 'run: linter .',
+    on = '[push, pull_request]',
+  ) => `on: ${on}
+${permissions}
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+${extra}    container:
+      image: someorg/linter
+    steps:
+      - ${step}
+`;
+  const callerOf = (permissions: string, name = 'a', on = 'pull_request') => ({
+    [`.github/workflows/call-${name}.yml`]: `on: ${on}
+${permissions}
+jobs:
+  lint:
+    uses: ./.github/workflows/w.yml
+`,
+  });
+  it.each<[string, string | Record<string, string>, string]>([
+    ["the workflow's permissions: {}", lint('permissions: {}'), 'low'],
+    ["the job's permissions: {}", lint('', '    permissions: {}\n'), 'low'],
+    ['a read-only token', lint('permissions: { contents: read, pull-requests: read }'), 'low'],
+    ['read-all', lint('permissions: read-all'), 'low'],
+    [
+      'the job token only',
+      lint('permissions: {}', '    env: { GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" }\n'),
+      'low',
+    ],
+    ['no permissions (the default may write)', lint(''), 'medium'],
+    ['contents: write', lint('permissions: { contents: write }'), 'medium'],
+    ['id-token: write', lint('permissions: { contents: read, id-token: write }'), 'medium'],
+    ['a report-only write scope', lint('permissions: { checks: write }'), 'medium'],
+    [
+      'a secret in the job env',
+      lint('permissions: {}', '    env: { KEY: "${{ secrets.API_KEY }}" }\n'),
+      'medium',
+    ],
+    [
+      'a secret in the workflow env',
+      lint('permissions: {}\nenv: { KEY: "${{ secrets.API_KEY }}" }'),
+      'medium',
+    ],
+    [
+      'a secret in a step',
+      lint('permissions: {}', '', 'run: linter --key ${{ secrets.API_KEY }} .'),
+      'medium',
+    ],
+    ['a deployment environment', lint('permissions: {}', '    environment: staging\n'), 'medium'],
+    [
+      'a self-hosted runner',
+      lint('permissions: {}').replace('runs-on: ubuntu-latest', 'runs-on: [self-hosted, linux]'),
+      'medium',
+    ],
+    ['a publishing step', lint('permissions: {}', '', 'run: docker push acme/linter'), 'medium'],
+    [
+      'a push an expression decides',
+      lint(
+        'permissions: {}',
+        '',
+        'uses: docker/build-push-action@v6\n        with: { push: "${{ github.event_name == \'push\' }}" }',
+      ),
+      'medium',
+    ],
+    ['no permissions, on pull_request only', lint('', '', 'run: linter .', 'pull_request'), 'medium'],
+    // A reusable workflow run only by jobs here: the grant of each bounds its token.
+    [
+      'callers that grant nothing but permissions: {}',
+      { [W]: lint('', '', 'run: linter .', 'workflow_call'), ...callerOf('permissions: {}') },
+      'low',
+    ],
+    [
+      'callers whose jobs grant read only, one on push',
+      {
+        [W]: lint('', '', 'run: linter .', 'workflow_call'),
+        ...callerOf('permissions: { contents: read }'),
+        ...callerOf('permissions: read-all', 'b', 'push'),
+      },
+      'low',
+    ],
+    [
+      'a caller that grants nothing (the default may write)',
+      {
+        [W]: lint('', '', 'run: linter .', 'workflow_call'),
+        ...callerOf('permissions: {}'),
+        ...callerOf('', 'b'),
+      },
+      'medium',
+    ],
+    [
+      'a caller that grants an OIDC token',
+      {
+        [W]: lint('', '', 'run: linter .', 'workflow_call'),
+        ...callerOf('permissions: { id-token: write }'),
+      },
+      'medium',
+    ],
+    [
+      'callers that grant nothing, on pull_request too',
+      { [W]: lint('', '', 'run: linter .', '[pull_request, workflow_call]'), ...callerOf('permissions: {}') },
+      'medium',
+    ],
+    ['no caller here', lint('', '', 'run: linter .', 'workflow_call'), 'medium'],
+  ])('the container of a job with %s', async (_what, text, severity) => {
+    const findings = await evaluate(workflowUnpinnedImages, typeof text === 'string' ? one(text) : text, {
+      allow: [],
+    });
+    const line =
+      (typeof text === 'string' ? text : text[W]!).split('\n').findIndex((l) => l.includes('linter')) + 1;
+    expect(findings.map((f) => [at(f), f.severity ?? 'medium'])).toEqual([[`${W}:${line}:14`, severity]]);
+    expect(findings[0]!.message.includes('a moved tag can change what its steps do')).toBe(
+      severity === 'low',
+    );
   });
 });
 

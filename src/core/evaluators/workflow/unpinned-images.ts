@@ -3,6 +3,7 @@ import { hasSha256Digest, parseImageRef } from '../../parsers/image-ref.js';
 import {
   type Job,
   type Located,
+  type Step,
   WORKFLOW_GLOBS,
   type Workflow,
   walkWorkflows,
@@ -11,9 +12,9 @@ import {
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { localCallers } from './callers.js';
-import { publishingJobs } from './publishing.js';
-import { aliasNote, globMatcher, namesSecret, onlyPullRequest, writesOnly } from './shared.js';
+import { type BareJob, bareJob } from './bare-job.js';
+import { mayPublish, publishes, publishingJobs } from './publishing.js';
+import { aliasNote, globMatcher, onlyPullRequest } from './shared.js';
 
 export interface UnpinnedImagesOptions {
   /** Globs on the image name without tag or digest (`postgres`, `ghcr.io/acme/*`) that may use tags. */
@@ -27,13 +28,15 @@ export interface UnpinnedImagesOptions {
  * (`${{ matrix.image }}`) are not judged: their value is not known here. `docker://` steps are
  * references in `uses:` and are reported by workflow-unpinned-action. A service of a job that holds
  * only a read-only token, names no secret and publishes nothing (a test database beside the tests) is
- * reported at low severity: a moved tag can change the job's results, not reach a credential.
+ * reported at low severity: a moved tag can change the job's results, not reach a credential. So is
+ * the container of a job that holds nothing privileged and whose token can write nothing at all (a
+ * linter's image in a job with `permissions: {}`).
  */
 export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
   kind: 'workflow.unpinned-images',
   scope: 'file',
   summary: 'Job container, service and Docker action images referenced by tag instead of a sha256 digest.',
-  // A reusable workflow's services are judged by the grants of the jobs that call it.
+  // A reusable workflow's jobs are judged by the grants of the jobs that call it.
   readsOtherFiles: WORKFLOW_GLOBS,
   schema: {
     type: 'object',
@@ -58,7 +61,8 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
       image: Located<string> | undefined,
       what: string,
       key: string,
-      note?: string,
+      // Why the job can reach nothing privileged, asked only of an image that is reported.
+      harmless: () => string | undefined = () => undefined,
     ) => {
       if (!image) return;
       subjects.add(path);
@@ -73,6 +77,7 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
         : ref.tag
           ? `tag "${ref.tag}"`
           : 'name only (the "latest" tag)';
+      const note = harmless();
       findings.push({
         message:
           `Image "${ref.raw}" (${what})${aliasNote(image)} is pulled by ${by}; a tag can be moved to a different image at any time. ` +
@@ -83,22 +88,43 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
         ...(note ? { severity: 'low' as const } : {}),
       });
     };
-    // The jobs of each workflow that publish, computed once a workflow has a service to judge.
+    // The jobs of each workflow that publish, computed once a workflow has an image to judge: for a
+    // service, those with a publishing step; for a container, which runs the steps, also those whose
+    // push an expression decides.
     const publishing = new Map<Workflow, Set<Job>>();
+    const mayPublishing = new Map<Workflow, Set<Job>>();
+    const memo = (map: Map<Workflow, Set<Job>>, workflow: Workflow, step?: (s: Step) => boolean) => () => {
+      let jobs = map.get(workflow);
+      if (!jobs) {
+        jobs = publishingJobs(workflow, step);
+        map.set(workflow, jobs);
+      }
+      return jobs;
+    };
     walkWorkflows(workflowSources(workspace), {
       job(job, workflow) {
-        check(workflow.path, job.container?.image, `the container of job "${job.id}"`, `${job.id}/container`);
+        const container = memo(mayPublishing, workflow, (s) => publishes(s) || mayPublish(s));
+        check(
+          workflow.path,
+          job.container?.image,
+          `the container of job "${job.id}"`,
+          `${job.id}/container`,
+          () => harmlessContainer(job, workflow, container, workspace),
+        );
         if (job.services.length === 0) return;
-        const publishers = publishing.get(workflow) ?? publishingJobs(workflow);
-        publishing.set(workflow, publishers);
-        const note = harmlessServices(job, workflow, publishers, workspace);
+        // One judgement for all the job's services.
+        let note: string | undefined | null = null;
+        const services = memo(publishing, workflow);
         for (const service of job.services) {
           check(
             workflow.path,
             service.image,
             `service "${service.id}" of job "${job.id}"`,
             `${job.id}/service/${service.id}`,
-            note,
+            () => {
+              if (note === null) note = harmlessServices(job, workflow, services, workspace);
+              return note;
+            },
           );
         }
       },
@@ -113,17 +139,25 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
   },
 });
 
-/** What a finding on a service of a job that can reach no credential says. */
-const SERVICE_NOTE =
-  'The job holds only a read-only token, names no secret and publishes nothing: a moved tag can change its test results, not reach a credential or what the project ships.';
+/** What a finding on a service of a job that can reach no credential says, by why it can reach none. */
+const SERVICE_NOTE: Record<BareJob, string> = {
+  written:
+    'The job holds only a read-only token, names no secret and publishes nothing: a moved tag can change its test results, not reach a credential or what the project ships.',
+  // A workflow that runs only on pull requests, whose token a service never holds.
+  'pull-request':
+    "The workflow runs only on pull requests, the job names no secret and publishes nothing, and a service never holds the job's token: a moved tag can change its test results, not reach a credential or what the project ships.",
+  // A reusable workflow run on pull requests and called only by read-only jobs here.
+  callers:
+    "The workflow runs only on pull requests and for jobs of this repository that grant it a read-only token, the job names no secret and publishes nothing, and a service never holds the job's token: a moved tag can change its test results, not reach a credential or what the project ships.",
+};
 
-/** The same, for a workflow that runs only on pull requests, whose token a service never holds. */
-const PULL_REQUEST_SERVICE_NOTE =
-  "The workflow runs only on pull requests, the job names no secret and publishes nothing, and a service never holds the job's token: a moved tag can change its test results, not reach a credential or what the project ships.";
-
-/** The same, for a reusable workflow run on pull requests and called only by read-only jobs here. */
-const READ_ONLY_CALLERS_NOTE =
-  "The workflow runs only on pull requests and for jobs of this repository that grant it a read-only token, the job names no secret and publishes nothing, and a service never holds the job's token: a moved tag can change its test results, not reach a credential or what the project ships.";
+/** The same, for the job's container, which runs the steps: its token must write nothing at all. */
+const CONTAINER_NOTE = {
+  written:
+    "The job's token can write nothing (its permissions grant no write scope nor an OIDC token), and the job names no secret, has no deployment environment or self-hosted runner and publishes nothing: a moved tag can change what its steps do and their results, not reach a credential or what the project ships.",
+  callers:
+    'Every job of this repository that calls this workflow grants it a token that can write nothing (no write scope nor an OIDC token; callers elsewhere run it with their own), and the job names no secret, has no deployment environment or self-hosted runner and publishes nothing: a moved tag can change what its steps do and their results, not reach a credential or what the project ships.',
+} as const;
 
 /**
  * The write scopes a service cannot use: `id-token: write` lets a step ask for an OIDC token through
@@ -132,53 +166,57 @@ const READ_ONLY_CALLERS_NOTE =
  */
 const SERVICE_UNREACHABLE_WRITES: ReadonlySet<string> = new Set(['id-token']);
 
+const PULL_REQUEST: ReadonlySet<string> = new Set(['pull_request']);
+
 /**
- * Why a job's services can reach nothing privileged, or undefined when they may: it has no deployment
- * environment (whose secrets it would hold), it is no publishing job nor one that builds what a
- * publishing job ships, the job and the workflow's `env:` name no secret (`secrets.NAME`,
- * `secrets[...]`, `toJSON(secrets)`; the job's own token, `secrets.GITHUB_TOKEN`, is its token), and
- * either its token can only read (its `permissions:`, or the workflow's, grant no write scope; without
- * any the repository's default may write) or the workflow runs only on `pull_request`. A service runs
- * beside the job's steps on the same network, without the runner's workspace or its token: what it
- * serves can change the tests' results, not what the job may do. Its token's scopes matter only to
- * the steps; on `pull_request` alone a fork's run holds a read-only token whatever `permissions:` says,
- * and a write scope there is the steps' to answer for (workflow-permissions), not the service's. A
- * job's `container:` runs the steps themselves and is not judged so. `id-token: write` counts as no
- * write here: the OIDC request variables go to the steps only. A reusable workflow whose other
- * triggers are all `pull_request` and whose every caller in this repository grants a read-only token
- * (the caller's grant bounds the called workflow's token) is judged as one run on pull requests only;
- * a caller that grants nothing (the default may write) or a write scope keeps the grade.
+ * Why a job's services can reach nothing privileged, or undefined when they may: the job holds nothing
+ * privileged (bare-job.ts: no deployment environment, no self-hosted runner, no secret named, nothing
+ * published nor built for a publishing job) and either its token can only read (its `permissions:`,
+ * or the workflow's, grant no write scope; without any the repository's default may write) or the
+ * workflow runs only on `pull_request`. A service runs beside the job's steps on the same network,
+ * without the runner's workspace or its token: what it serves can change the tests' results, not what
+ * the job may do. Its token's scopes matter only to the steps; on `pull_request` alone a fork's run
+ * holds a read-only token whatever `permissions:` says, and a write scope there is the steps' to
+ * answer for (workflow-permissions), not the service's. `id-token: write` counts as no write here: the
+ * OIDC request variables go to the steps only. A reusable workflow whose other triggers are all
+ * `pull_request` and whose every caller in this repository grants a read-only token (the caller's
+ * grant bounds the called workflow's token) is judged as one run on pull requests only; a caller that
+ * grants nothing (the default may write) or a write scope keeps the grade.
  */
 function harmlessServices(
   job: Job,
   workflow: Workflow,
-  publishers: ReadonlySet<Job>,
+  publishers: () => ReadonlySet<Job>,
   workspace: Workspace,
 ): string | undefined {
-  if (job.uses || job.environment || publishers.has(job)) return undefined;
-  if (namesSecret(job.value) || namesSecret(workflow.env?.value)) return undefined;
-  if (writesOnly(job.permissions ?? workflow.permissions, SERVICE_UNREACHABLE_WRITES)) return SERVICE_NOTE;
-  if (onlyPullRequest(workflow)) return PULL_REQUEST_SERVICE_NOTE;
-  return readOnlyCallers(workspace, workflow) ? READ_ONLY_CALLERS_NOTE : undefined;
+  const bare = bareJob(workspace, workflow, job, {
+    writable: SERVICE_UNREACHABLE_WRITES,
+    alsoOn: PULL_REQUEST,
+    pullRequest: () => onlyPullRequest(workflow),
+    publishers,
+  });
+  return bare && SERVICE_NOTE[bare];
 }
 
 /**
- * Whether a reusable workflow runs otherwise only on `pull_request`, and every job of this repository
- * that calls it grants a read-only token (its `permissions:` or its workflow's). Callers elsewhere run
- * it with their own token, not this repository's.
+ * Why a job's `container:` can reach nothing privileged, or undefined when it may: the job holds
+ * nothing privileged (bare-job.ts) and its token can write nothing at all, `id-token` included, by its
+ * `permissions:` (or the workflow's), or, for a reusable workflow run only by `workflow_call`, by the
+ * grant of every job of this repository that calls it. The container runs the steps, so they run
+ * with whatever the job holds; with nothing, a moved tag can change what the steps do and their
+ * results, as a service can. Unlike a service, a job that runs only on pull requests is not let off
+ * whatever its token: a branch of this repository gets the default token, and the container runs the
+ * steps that hold it. Publishing counts a step whose push an expression decides.
  */
-function readOnlyCallers(workspace: Workspace, workflow: Workflow): boolean {
-  const events = workflow.on?.events ?? [];
-  if (!events.some((e) => e.event === 'workflow_call')) return false;
-  if (!events.every((e) => e.event === 'workflow_call' || e.event === 'pull_request')) return false;
-  const callers = localCallers(workspace, workflow.path);
-  return (
-    callers.length > 0 &&
-    callers.every(
-      (c) =>
-        c.source.kind === 'workflow' &&
-        c.job !== undefined &&
-        writesOnly(c.job.permissions ?? c.source.permissions, SERVICE_UNREACHABLE_WRITES),
-    )
-  );
+function harmlessContainer(
+  job: Job,
+  workflow: Workflow,
+  publishers: () => ReadonlySet<Job>,
+  workspace: Workspace,
+) {
+  const bare = bareJob(workspace, workflow, job, { writable: NONE, alsoOn: NONE, publishers });
+  return bare === 'written' || bare === 'callers' ? CONTAINER_NOTE[bare] : undefined;
 }
+
+/** No write scope, no other event. */
+const NONE: ReadonlySet<string> = new Set();
