@@ -541,6 +541,94 @@ jobs:
     expect(found.map((f) => f.severity)).toEqual([severity, undefined]);
   });
 
+  // A reusable workflow run only by jobs here holds the token they grant it (a caller elsewhere runs
+  // it with its own): when every caller bounds it to report-only scopes, handing it to a step reaches
+  // nothing, whatever the callers' triggers. A caller lending the default token, or a write scope or an
+  // OIDC token, keeps it high; so does a trigger of its own, whose run holds the default token.
+  const handsOver = (
+    on = 'workflow_call',
+    uses = 'actions/checkout@v4',
+    env = `GH_TOKEN: "${expr('secrets.GITHUB_TOKEN')}"`,
+  ) => bare(on, '', `      - run: gh pr list\n        env: { ${env} }\n`, '', uses);
+  it.each<[string, string, Record<string, string>, 'medium' | undefined]>([
+    [
+      'a caller on pull_request with permissions: {}',
+      handsOver(),
+      { 'c.yml': caller('pull_request', '', 'permissions: {}\n') },
+      'medium',
+    ],
+    [
+      "GitHub's docker image given the token, a caller with permissions: {}",
+      handsOver(
+        'workflow_call',
+        'docker://github/super-linter:v3.12.0',
+        `GITHUB_TOKEN: "${expr('github.token')}"`,
+      ),
+      { 'c.yml': caller('pull_request', '', 'permissions: {}\n') },
+      'medium',
+    ],
+    [
+      'a caller on push granting read only',
+      handsOver(),
+      { 'c.yml': caller('push', '    permissions: { contents: read }\n') },
+      'medium',
+    ],
+    [
+      'callers granting report-only scopes and nothing',
+      handsOver(),
+      {
+        'c.yml': caller('push', '    permissions: { checks: write, statuses: write }\n'),
+        'd.yml': caller('schedule', '    permissions: {}\n', 'permissions: write-all\n'),
+      },
+      'medium',
+    ],
+    [
+      'a caller lending the default token',
+      handsOver(),
+      { 'c.yml': caller('pull_request', '', 'permissions: {}\n'), 'd.yml': caller('pull_request') },
+      undefined,
+    ],
+    [
+      'a caller granting a write scope',
+      handsOver(),
+      { 'c.yml': caller('pull_request', '    permissions: { contents: write }\n', 'permissions: {}\n') },
+      undefined,
+    ],
+    [
+      'a caller granting an OIDC token',
+      handsOver(),
+      { 'c.yml': caller('push', '    permissions: { id-token: write }\n') },
+      undefined,
+    ],
+    [
+      'callers with permissions: {}, a pull_request trigger of its own',
+      handsOver('[pull_request, workflow_call]'),
+      { 'c.yml': caller('pull_request', '', 'permissions: {}\n') },
+      undefined,
+    ],
+    [
+      'callers with permissions: {}, a secret handed over',
+      handsOver('workflow_call', 'actions/checkout@v4', `GH_TOKEN: "${expr('secrets.BOT_TOKEN')}"`),
+      { 'c.yml': caller('pull_request', '', 'permissions: {}\n') },
+      undefined,
+    ],
+    ['no caller here', handsOver(), {}, undefined],
+  ])(
+    'GitHub action by a tag in a reusable workflow handed its token: %s',
+    async (_name, text, callers, severity) => {
+      const files: Record<string, string> = { '.github/workflows/t.yml': text };
+      for (const [name, body] of Object.entries(callers)) files[`.github/workflows/${name}`] = body;
+      const found = (await run(files)).filter((f) => f.location!.path === '.github/workflows/t.yml');
+      expect(found.map((f) => [f.location!.startLine, f.severity])).toEqual([
+        [6, severity],
+        [7, undefined],
+      ]);
+      expect(found[0]!.message.includes('every calling job in this repository grants')).toBe(
+        severity === 'medium',
+      );
+    },
+  );
+
   it('keeps high a job that builds what a publishing job of the workflow ships', async () => {
     const found = await run({
       '.github/workflows/t.yml': `on: push

@@ -15,12 +15,12 @@ import {
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { type BareJob, bareJob } from './bare-job.js';
 import { eventsHere } from './callers.js';
 import { jobEvents } from './event-guards.js';
 import { pinFix } from './fix-pin.js';
 import { mayPublish, publishes, publishingJobs } from './publishing.js';
 import { knownActionScopes } from './scopes.js';
-import { selfHostedLabel } from './self-hosted-runner.js';
 import {
   actionOf,
   aliasNote,
@@ -83,8 +83,8 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
       }
       return jobs;
     };
-    const bareJobs = new Map<Job, BareJob>();
-    const bareJob = (workflow: Workflow, job: Job): BareJob => {
+    const bareJobs = new Map<Job, BareJob | undefined>();
+    const bareOf = (workflow: Workflow, job: Job): BareJob | undefined => {
       if (!bareJobs.has(job))
         bareJobs.set(
           job,
@@ -139,7 +139,7 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
       // and any job holding a secret or a writable token, keep high; so does a third party's action.
       const bare =
         !owner && !image && job !== undefined
-          ? githubActionInBareJob(source, job, uses.value, bareJob)
+          ? githubActionInBareJob(source, job, uses.value, bareOf)
           : undefined;
       const finding: RawFinding = {
         message: `${message}${own ? ownActionNote(self!) : ''}${owner ? sameOwnerNote(owner) : ''}${image ? sameOwnerImageNote(image) : ''}${bare ? ` ${BARE_JOB_NOTE[bare]}` : ''}${aliasNote(uses)}`,
@@ -194,12 +194,14 @@ const REPORT_SCOPES: ReadonlySet<string> = new Set(['security-events', 'checks',
 const VERSION_TAG = /^v?\d+(?:\.\d+){0,3}(?:[-+][\w.-]+)?$/i;
 
 /** Why a GitHub action by a tag is graded medium, by what makes the job's token harmless. */
-const BARE_JOB_NOTE = {
+const BARE_JOB_NOTE: Record<BareJob, string> = {
   written:
     "It is an action of GitHub itself by a version tag, in a job that names no secret, has no OIDC token, deployment environment or self-hosted runner, publishes nothing and whose token's permissions grant no write scope but report-only ones (security-events, checks, statuses): a moved tag runs other code with nothing privileged to reach.",
   'pull-request':
     "It is an action of GitHub itself by a version tag, in a job that names no secret, has no deployment environment or self-hosted runner and publishes nothing, of a job that runs only on pull requests and writes no `permissions:` (a fork's run gets a read-only token; a branch of this repository gets the default one): a moved tag runs other code with nothing privileged to reach.",
-} as const;
+  callers:
+    'It is an action of GitHub itself by a version tag, in a job that names no secret, has no OIDC token, deployment environment or self-hosted runner and publishes nothing, of a reusable workflow whose every calling job in this repository grants its token no write scope but report-only ones (security-events, checks, statuses; a caller elsewhere runs it with its own token): a moved tag runs other code with nothing privileged to reach.',
+};
 
 /**
  * Why a step's action is GitHub's own (`actions/*`, `github/*`) by a version tag (never a branch) in
@@ -208,24 +210,25 @@ const BARE_JOB_NOTE = {
  * permissions), has no deployment environment (whose secrets and protection rules it would hold), runs
  * on no self-hosted runner (a machine later jobs reuse), publishes nothing nor builds what a publishing
  * job of the workflow ships (see publishing.ts), and its token can write nothing but report-only
- * scopes: its `permissions:` (or the workflow's) say so (`id-token: write` is a write scope), or none
- * are written in a workflow that runs only on `pull_request`, where a fork's run is given a read-only
- * token. Without `permissions:` on any other trigger the repository's default token may write
+ * scopes: its `permissions:` (or the workflow's) say so (`id-token: write` is a write scope), or, in a
+ * reusable workflow run only by `workflow_call` that writes none, every job of this repository that
+ * calls it grants no more (bare-job.ts), or none are written in a workflow that runs only on
+ * `pull_request`, where a fork's run is given a read-only token. Without `permissions:` on any other trigger the repository's default token may write
  * (repositories made before 2023 and many organisations default to it): kept high.
  */
 function githubActionInBareJob(
   source: WorkflowSource,
   job: Job,
   text: string,
-  bareJob: (workflow: Workflow, job: Job) => BareJob,
-): BareJob {
+  bareOf: (workflow: Workflow, job: Job) => BareJob | undefined,
+): BareJob | undefined {
   if (source.kind !== 'workflow') return undefined;
   const ref = parseUses(text);
-  if (ref.kind === 'docker') return githubImage(ref.image) ? bareJob(source, job) : undefined;
+  if (ref.kind === 'docker') return githubImage(ref.image) ? bareOf(source, job) : undefined;
   if (ref.kind !== 'repository') return undefined;
   const owner = ref.owner.toLowerCase();
   if ((owner !== 'actions' && owner !== 'github') || !VERSION_TAG.test(ref.ref ?? '')) return undefined;
-  return bareJob(source, job);
+  return bareOf(source, job);
 }
 
 /** Docker Hub's host names: an image without a registry is pulled from there. */
@@ -248,27 +251,28 @@ function githubImage(image: ImageRef): boolean {
   );
 }
 
-type BareJob = keyof typeof BARE_JOB_NOTE | undefined;
+/** No other event: a reusable workflow judged by its callers' grants runs on `workflow_call` alone. */
+const NO_EVENT: ReadonlySet<string> = new Set();
 
-/** Why a job holds nothing privileged (see {@link githubActionInBareJob}), or undefined; once per job. */
+/**
+ * Why a job holds nothing privileged (see {@link githubActionInBareJob}), or undefined; once per job.
+ * Without `permissions:` in a reusable workflow run only by `workflow_call`, the token is what the
+ * jobs of this repository that call it grant (readOnlyCallers: a caller elsewhere runs it with its
+ * own token): bounded to report-only scopes by all of them, it is as harmless as a written one,
+ * whether or not the job hands it to a step.
+ */
 function bareJobOf(
   workspace: Workspace,
   workflow: Workflow,
   job: Job,
   publishers: () => ReadonlySet<Job>,
-): BareJob {
-  if (job.environment || (job.runsOn && selfHostedLabel(workflow, job, job.runsOn))) return undefined;
-  if (namesSecret(job.value) || namesSecret(workflow.env?.value)) return undefined;
-  const perms = job.permissions ?? workflow.permissions;
-  const token = perms
-    ? writesOnly(perms, REPORT_SCOPES)
-      ? 'written'
-      : undefined
-    : onlyPullRequestJob(workspace, workflow, job) && !handsOverToken(job)
-      ? 'pull-request'
-      : undefined;
-  if (!token || publishers().has(job)) return undefined;
-  return token;
+): BareJob | undefined {
+  return bareJob(workspace, workflow, job, {
+    writable: REPORT_SCOPES,
+    alsoOn: NO_EVENT,
+    pullRequest: (perms) => !perms && onlyPullRequestJob(workspace, workflow, job) && !handsOverToken(job),
+    publishers,
+  });
 }
 
 /**
