@@ -2004,6 +2004,27 @@ jobs:
       'medium',
     ],
     ['no permissions, on pull_request only', lint('', '', 'run: linter .', 'pull_request'), 'medium'],
+    // The branch's later runs restore what the job saves; a pull request's entries stay its own.
+    [
+      'a cache it saves on push',
+      lint('permissions: {}', '', 'uses: actions/setup-node@v4\n        with: { cache: pnpm }'),
+      'medium',
+    ],
+    [
+      'a cache it saves on pull_request only',
+      lint(
+        'permissions: {}',
+        '',
+        'uses: actions/cache@v4\n        with: { path: x, key: k }',
+        'pull_request',
+      ),
+      'low',
+    ],
+    [
+      'a cache it only restores',
+      lint('permissions: {}', '', 'uses: actions/cache/restore@v4\n        with: { path: x, key: k }'),
+      'low',
+    ],
     // A reusable workflow run only by jobs here: the grant of each bounds its token.
     [
       'callers that grant nothing but permissions: {}',

@@ -285,6 +285,18 @@ function restoresCache(step: Step): { how: string; at: Located; inferred?: boole
   };
 }
 
+/**
+ * Whether a step writes a cache entry at the end of its job (actions/cache and the setup actions with
+ * their cache on save what they restored; `actions/cache/save` only saves): code that runs in the job
+ * can put what it likes into the entry, and the next run on the branch restores it.
+ */
+export function savesCache(step: Step): boolean {
+  const action = actionPathOf(step.uses);
+  if (action === 'actions/cache/save') return true;
+  if (!action || action === 'actions/cache/restore' || action.startsWith('docker/')) return false;
+  return restoresCache(step) !== undefined;
+}
+
 /** An input whose value is an expression: the author decides per run (e.g. off for tags). */
 function dynamic(node: Located): boolean {
   return typeof node.value === 'string' && node.value.includes('${{');

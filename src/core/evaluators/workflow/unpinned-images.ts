@@ -13,6 +13,7 @@ import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { type BareJob, bareJob } from './bare-job.js';
+import { savesCache } from './cache-poisoning.js';
 import { mayPublish, publishes, publishingJobs } from './publishing.js';
 import { aliasNote, globMatcher, onlyPullRequest } from './shared.js';
 
@@ -206,7 +207,8 @@ function harmlessServices(
  * with whatever the job holds; with nothing, a moved tag can change what the steps do and their
  * results, as a service can. Unlike a service, a job that runs only on pull requests is not let off
  * whatever its token: a branch of this repository gets the default token, and the container runs the
- * steps that hold it. Publishing counts a step whose push an expression decides.
+ * steps that hold it. Publishing counts a step whose push an expression decides, and a job that saves a
+ * cache on other runs than pull requests' keeps the grade: the branch's later runs restore the entry.
  */
 function harmlessContainer(
   job: Job,
@@ -214,6 +216,9 @@ function harmlessContainer(
   publishers: () => ReadonlySet<Job>,
   workspace: Workspace,
 ) {
+  // A job that saves a cache outside pull requests writes what the branch's next runs restore (a
+  // release's among them): the container's code can poison it.
+  if (!onlyPullRequest(workflow) && job.steps.some(savesCache)) return undefined;
   const bare = bareJob(workspace, workflow, job, { writable: NONE, alsoOn: NONE, publishers });
   return bare === 'written' || bare === 'callers' ? CONTAINER_NOTE[bare] : undefined;
 }
