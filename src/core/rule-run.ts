@@ -32,6 +32,7 @@ import {
   sliceFiles,
 } from './slices.js';
 import type { Finding, Logger, RawFinding, Rule, RuleError, RuleScope, RuleSummary } from './types.js';
+import { FocusedWorkspace } from './workspace/focus.js';
 import { pathMatcher } from './workspace/glob.js';
 import { RecordingWorkspace } from './workspace/recording.js';
 import {
@@ -78,6 +79,12 @@ export interface RuleEntry {
 /** Evaluates rules one by one, collecting their summaries, findings and errors. */
 export class RuleRun {
   readonly findings: Finding[] = [];
+  /**
+   * Findings left out because they repeat, at a symbolic link, the same rule's finding at the file it
+   * leads to (see {@link aliasTwins}). A base tree's count as found there: a change that replaces the
+   * link with a copy of the file does not make them new.
+   */
+  readonly aliased: Finding[] = [];
   readonly errors: RuleError[] = [];
   readonly summaries: RuleSummary[] = [];
   /**
@@ -486,7 +493,9 @@ export class RuleRun {
     summary.scope = this.scopeOf(outcome.examined, scoped ? 'change' : 'tree');
     if ('error' in outcome) return this.fail(rule, summary, outcome);
     const first = this.findings.length;
-    this.append(rule, summary, outcome.raw);
+    const references =
+      scoped && this.focused instanceof FocusedWorkspace ? this.focused.references : undefined;
+    this.append(rule, summary, outcome.raw, references);
     if (inputs) {
       // An answer of the API is no input a tree can be compared on.
       if (outcome.examined.settings.length > 0 || readsApi(rule)) inputs.opaque ??= 'it reads the API';
@@ -639,7 +648,17 @@ export class RuleRun {
     this.errors.push({ ruleId: rule.id, message: `internal error while evaluating: ${outcome.error}` });
   }
 
-  private append(rule: Rule, summary: RuleSummary, raw: readonly RawFinding[]): void {
+  /**
+   * Turns what a rule reported into findings. `references`: files a changed-files view lists only so
+   * that the findings at links to them can be told apart (see `FocusedWorkspace.references`), whose
+   * own findings are not the change's.
+   */
+  private append(
+    rule: Rule,
+    summary: RuleSummary,
+    raw: readonly RawFinding[],
+    references?: ReadonlySet<string>,
+  ): void {
     const exclude = this.config.rules[rule.id]?.exclude;
     const skip = exclude?.length ? pathMatcher(exclude) : undefined;
     // Policy findings are about the policy files themselves, wherever they are; test-data rules are
@@ -650,16 +669,82 @@ export class RuleRun {
       this.recorder ?? this.workspace,
     );
     const context = exempt ? undefined : this.context;
+    const made: Made[] = [];
     for (const r of raw) {
       if (skip && r.location && skip(r.location.path)) continue;
       const finding = createFinding(rule, r, summary.severity);
       const judged = r.about ?? r.location?.path;
       context?.(finding, (judged !== undefined && this.contextPaths?.get(judged)) || r.about);
+      made.push({ finding, raw: r });
+    }
+    const twins = this.aliasTwins(made);
+    for (const [i, { finding }] of made.entries()) {
+      if (twins.has(i)) {
+        this.aliased.push(finding);
+        continue;
+      }
+      if (references?.has(finding.location?.path ?? '')) continue;
       this.findings.push(finding);
       summary.findings += 1;
     }
     if (summary.result !== 'error') summary.result = summary.findings > 0 ? 'fail' : 'pass';
   }
+
+  /**
+   * The findings (by position in `made`) at a symbolic link that say exactly what the same rule says
+   * at the file the link leads to (see `Workspace.aliasOf`): same lines, message, grade and key. The
+   * content is the target's, and so is any fix; the finding is reported once, at the target. A
+   * finding the link's own path changes (a test path's lower confidence, a deployable path's context)
+   * has no such twin and stays.
+   */
+  private aliasTwins(made: readonly Made[]): Set<number> {
+    const twins = new Set<number>();
+    if (made.length < 2) return twins;
+    const paths = new Set<string>();
+    for (const { finding } of made) if (finding.location) paths.add(finding.location.path);
+    if (paths.size < 2) return twins;
+    const targets = new Map<string, string>();
+    for (const p of paths) {
+      const target = this.workspace.aliasOf(p);
+      if (target !== undefined && paths.has(target)) targets.set(p, target);
+    }
+    if (targets.size === 0) return twins;
+    const atTargets = new Set(targets.values());
+    const said = new Set<string>();
+    for (const m of made) {
+      const p = m.finding.location?.path;
+      if (p !== undefined && atTargets.has(p)) said.add(twinKey(p, m));
+    }
+    for (const [i, m] of made.entries()) {
+      const target = m.finding.location ? targets.get(m.finding.location.path) : undefined;
+      if (target !== undefined && said.has(twinKey(target, m))) twins.add(i);
+    }
+    return twins;
+  }
+}
+
+/** A finding as made from what its rule reported. */
+interface Made {
+  finding: Finding;
+  raw: RawFinding;
+}
+
+/** What a finding says, at `path` instead of its own path (see `RuleRun.aliasTwins`). */
+function twinKey(path: string, { finding, raw }: Made): string {
+  const { path: _own, ...at } = finding.location!;
+  const about = raw.about === finding.location!.path ? undefined : raw.about;
+  return JSON.stringify([
+    path,
+    at,
+    finding.severity,
+    finding.confidence,
+    finding.persona ?? null,
+    finding.message,
+    finding.controls,
+    raw.key ?? null,
+    about ?? null,
+    finding.unfixable ?? null,
+  ]);
 }
 
 /** Whether the rule reads the API when a run has one, whether or not this run did (see Evaluator). */

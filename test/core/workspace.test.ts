@@ -179,6 +179,17 @@ describe('Workspace reads', () => {
       return [file, { text: c.kind === 'text' ? c.text : c.kind, target: r?.ok ? r.target : r }];
     });
     expect(seen).toEqual(rows);
+    // A link read is another name for its target (see aliasOf); a link not read is the only name of
+    // what it holds, and so is a link to a file the checked files leave out.
+    const alias = (w: Workspace, f: string) => [f, w.aliasOf(f)];
+    expect(rows.map(([f]) => alias(ws, f))).toEqual(
+      rows.map(([f, r]) => [f, (r as { target?: string }).target]),
+    );
+    expect(alias(ws, 'real.txt')).toEqual(['real.txt', undefined]);
+    expect(alias(new Workspace(root, { exclude: ['real.txt'] }), 'alias.txt')).toEqual([
+      'alias.txt',
+      undefined,
+    ]);
     // The content is the link's own, at the link's position in the tree.
     const pod = ws.read('deploy/pod.yaml');
     expect(pod.kind === 'text' && pod.at).toBe(ws.files.indexOf('deploy/pod.yaml'));

@@ -6,7 +6,7 @@
  * asserts the exit code, the workflow commands and the requests the server got.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { syntheticKey } from '../../src/core/evaluators/secrets/examples.js';
@@ -542,6 +542,32 @@ describe('6. a renamed file', () => {
     expect(annotations(r)[0]).toMatch(
       /^::warning title=\[high\] No debug backdoors ship .*file=src\/new-name\.js,line=2,/,
     );
+  });
+});
+
+describe('6b. a file turned into a symbolic link to another file of the tree', () => {
+  it('moves its findings to the file the link leads to, where the base has them, so gate: new passes', async () => {
+    const image = 'FROM debian:12.8-slim\nRUN echo hi > /hello\nCMD ["cat", "/hello"]\n';
+    const repo = prRepo(
+      {
+        '.controlgate.yml': onlyRulesConfig(['dockerfile-root-user', 'dockerfile-base-image-digest']),
+        'build/Dockerfile.slim': image,
+        Dockerfile: 'FROM alpine:3.20.3\nCMD ["true"]\n',
+      },
+      { Dockerfile: null },
+    );
+    symlinkSync('build/Dockerfile.slim', path.join(repo.dir, 'Dockerfile'));
+    const head = repo.commit({}, 'link');
+    const r = await run(
+      repo.dir,
+      { base: repo.baseSha, head },
+      { 'fail-on': 'low', 'json-file': 'report.json' },
+    );
+    expect(commandLines(r, 'error')).toEqual([]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(readFileSync(path.join(repo.dir, 'report.json'), 'utf8'));
+    // A changed-files scan: the link says what its target says, which is not the change's.
+    expect(json.findings).toEqual([]);
   });
 });
 

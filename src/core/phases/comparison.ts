@@ -72,8 +72,14 @@ export async function compareWithBase(
         LAST_KIND,
       );
       dedupeFingerprints(baseRun.findings);
+      // What the base said at a link only by its target's findings was there all the same: a change
+      // that replaces the link with a copy of the file does not make it new.
+      dedupeFingerprints(baseRun.aliased);
       const found = new Map<string, BaseGrade | undefined>(
-        baseRun.findings.map((f) => [f.fingerprint, { severity: f.severity, confidence: f.confidence }]),
+        [...baseRun.aliased, ...baseRun.findings].map((f) => [
+          f.fingerprint,
+          { severity: f.severity, confidence: f.confidence },
+        ]),
       );
       // Each rule's fingerprints are its own (the rule id is part of them): ordinals per rule. A rule
       // not evaluated again found on the base what it found on the head, at the same grades.

@@ -65,7 +65,7 @@ export function writeReport(
     );
   }
   const declared = loaded.active.declarations;
-  const changed = scope.scan.head ? { changedFiles: scope.scan.head.files.length } : {};
+  const changed = scope.scan.head ? { changedFiles: scope.scan.head.changedFiles } : {};
   const reused = evaluation.run.reused.size;
   const source = options.baseResults?.source;
   if (reused > 0 && source) {

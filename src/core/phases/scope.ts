@@ -195,9 +195,10 @@ async function scanScope(
     );
     return base === undefined ? {} : { base };
   }
-  const head = new FocusedWorkspace(workspace, paths);
+  const head = FocusedWorkspace.ofChange(workspace, paths);
+  const changed = head.changedFiles;
   log.info(
-    `scanning the ${head.files.length} changed file${head.files.length === 1 ? '' : 's'} of ${workspace.files.length} with the per-file rules (scan: changed)`,
+    `scanning the ${changed} changed file${changed === 1 ? '' : 's'} of ${workspace.files.length} with the per-file rules (scan: changed)`,
   );
   return { ...(base !== undefined ? { base } : {}), head };
 }
@@ -205,6 +206,6 @@ async function scanScope(
 /** The base side of the change for the per-file rules: the base tree's changed files. */
 export function focusedBase(scope: Scope, base: Workspace): FocusedWorkspace | undefined {
   return scope.scan.head && base instanceof BaseWorkspace
-    ? new FocusedWorkspace(base, base.changed.base)
+    ? FocusedWorkspace.ofChange(base, base.changed.base)
     : undefined;
 }

@@ -62,7 +62,7 @@ export async function decideVerdicts(
     policyRules,
     kinds: new Map(policy.rules.map((r) => [r.id, r.check.kind])),
     run: {
-      ...(scope.scan.head ? { changedFiles: scope.scan.head.files.length } : {}),
+      ...(scope.scan.head ? { changedFiles: scope.scan.head.changedFiles } : {}),
       narrowed: policy.config.include.length > 0 || policy.config.exclude.length > 0,
     },
     minConfidence: settings.failOnConfidence,

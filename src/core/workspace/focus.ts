@@ -12,6 +12,28 @@ import type { YamlResult } from './yaml.js';
 
 export class FocusedWorkspace extends Workspace {
   private readonly focus: ReadonlySet<string>;
+  /**
+   * Files listed only as the targets of changed links (see {@link ofChange}): the rules judge them so
+   * that their findings at a link can be told from the target's, but the target's own findings are
+   * not the change's.
+   */
+  readonly references: ReadonlySet<string>;
+
+  /**
+   * The changed-files view of a change's paths. A changed path that is a symbolic link to another file
+   * of the tree (see `Workspace.aliasOf`) brings that file along as a reference: a link the change
+   * adds, or a file it turns into a link, says what the file it leads to says, which is not new.
+   */
+  static ofChange(whole: Workspace, paths: Iterable<string>): FocusedWorkspace {
+    const listed = [...new Set(paths)].filter((f) => whole.has(f));
+    const changed = new Set(listed);
+    const references = new Set<string>();
+    for (const f of listed) {
+      const target = whole.aliasOf(f);
+      if (target !== undefined && !changed.has(target)) references.add(target);
+    }
+    return new FocusedWorkspace(whole, [...listed, ...references], true, references);
+  }
 
   /**
    * `files`: the paths to list, in any order; those the whole tree does not have are dropped. With
@@ -22,6 +44,7 @@ export class FocusedWorkspace extends Workspace {
     readonly whole: Workspace,
     files: Iterable<string>,
     own = false,
+    references: ReadonlySet<string> = new Set(),
   ) {
     const listed = own ? [...files] : [...new Set(files)].filter((f) => whole.has(f));
     super(whole.root, {
@@ -30,6 +53,12 @@ export class FocusedWorkspace extends Workspace {
       scope: whole.scope,
     });
     this.focus = new Set(this.files);
+    this.references = references;
+  }
+
+  /** How many of the listed files the change touched (the others are {@link references}). */
+  get changedFiles(): number {
+    return this.files.length - this.references.size;
   }
 
   override has(file: string): boolean {
@@ -46,6 +75,10 @@ export class FocusedWorkspace extends Workspace {
 
   override read(file: string): FileContent {
     return this.whole.read(file);
+  }
+
+  override aliasOf(file: string): string | undefined {
+    return this.whole.aliasOf(file);
   }
 
   override release(files: readonly string[]): void {

@@ -90,6 +90,17 @@ export class RecordingWorkspace extends Workspace {
     return this.whole.read(file);
   }
 
+  /** The link and its target are inputs: retargeting the link, or deleting the target, changes the answer. */
+  override aliasOf(file: string): string | undefined {
+    this.ask(file);
+    const target = this.whole.aliasOf(file);
+    if (target !== undefined) {
+      for (const p of this.whole.linkOf(file)?.chain ?? []) this.ask(p);
+      this.ask(target);
+    }
+    return target;
+  }
+
   override examineOnly(files: Iterable<string>): void {
     this.whole.examineOnly(files);
   }

@@ -803,6 +803,21 @@ export class Workspace {
   }
 
   /**
+   * The file of this tree that `file` is another name for: the target of a symbolic link (or of a
+   * path under one) that resolves within the tree to another file this tree lists. Undefined for a
+   * regular file, a link not read, and a link to a file the index lacks or include and exclude leave
+   * out: such a link is the only name its content is judged under. A rule's finding at an alias that
+   * repeats its finding at the target adds nothing (see `RuleRun`).
+   */
+  aliasOf(file: string): string | undefined {
+    if (!this.has(file) || !isSafeRelative(file)) return undefined;
+    const resolved = this.resolveLink(file);
+    return resolved.ok && resolved.chain.length > 0 && resolved.target !== file && this.has(resolved.target)
+      ? resolved.target
+      : undefined;
+  }
+
+  /**
    * How a path met while opening a file resolved, when it is a symbolic link or lies under one:
    * undefined for a path this tree opened as a regular file, or has not opened.
    */

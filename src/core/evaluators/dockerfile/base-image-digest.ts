@@ -50,7 +50,7 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
     const own = ownImages(workspace, images);
     // Whether a build of the repository publishes the image of a Dockerfile, asked only when a
     // Dockerfile's path marks a development or build-tool image.
-    const published = (file: string) => publishes(images(), file);
+    const published = (file: string) => publishes(images(), file, workspace);
     for (const file of dockerfilePaths(workspace)) {
       const model = readDockerfile(workspace, file);
       if (!model) continue;

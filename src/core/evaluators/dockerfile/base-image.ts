@@ -73,7 +73,7 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
     const own = ownImages(workspace, images);
     // Whether a build of the repository publishes the image of a Dockerfile, asked only when a
     // finding's Dockerfile has a path that marks a development or build-tool image.
-    const published = (file: string) => publishes(images(), file);
+    const published = (file: string) => publishes(images(), file, workspace);
     for (const file of dockerfilePaths(workspace)) {
       const model = readDockerfile(workspace, file);
       if (!model) continue;

@@ -42,7 +42,8 @@ export interface ImageBuild {
   line: number;
   /**
    * The Dockerfile it builds, when it is one of the repository's (in a file's commands: the paths it
-   * may be, nearest first, as the directory a relative path is taken from is not known for certain).
+   * may be, nearest first, as the directory a relative path is taken from is not known for certain),
+   * then, when that is a symbolic link to another file of the tree, the file it leads to.
    */
   dockerfiles: string[];
   /** The names it tags, normalised (see {@link imageName}); `acme/app:*` when the tag is a variable. */
@@ -229,7 +230,7 @@ export function repositoryImages(workspace: Workspace): RepositoryImages {
     // The paths a build may name, nearest first: the first the tree has is its Dockerfile.
     for (const build of found.builds) {
       const dockerfile = build.dockerfiles.find((f) => workspace.has(f));
-      out.builds.push({ ...build, dockerfiles: dockerfile ? [dockerfile] : [] });
+      out.builds.push({ ...build, dockerfiles: dockerfile ? namesOf(workspace, dockerfile) : [] });
     }
     out.runs.push(...found.runs);
     out.creates.push(...found.creates);
@@ -263,7 +264,7 @@ export function cloudBuilds(workspace: Workspace): ImageBuild[] {
     );
     for (const build of found) {
       const dockerfile = build.dockerfiles.find((f) => workspace.has(f));
-      builds.push({ ...build, dockerfiles: dockerfile ? [dockerfile] : [] });
+      builds.push({ ...build, dockerfiles: dockerfile ? namesOf(workspace, dockerfile) : [] });
     }
   }
   return builds;
@@ -308,9 +309,24 @@ export function buildsTagging(images: RepositoryImages, reference: string): Imag
   return name ? images.builds.filter((b) => b.tags.some((t) => tagMatches(t, name))) : [];
 }
 
-/** The builds of the repository that may build this Dockerfile. */
-export function buildsOf(images: RepositoryImages, dockerfile: string): ImageBuild[] {
-  return images.builds.filter((b) => b.dockerfiles.includes(dockerfile));
+/**
+ * A Dockerfile a build names, and the file it leads to when it is a symbolic link to another file of
+ * the tree (see `Workspace.aliasOf`): that file is what is built, and is judged under its own name.
+ */
+function namesOf(workspace: Workspace, dockerfile: string): string[] {
+  const target = workspace.aliasOf(dockerfile);
+  return target === undefined ? [dockerfile] : [dockerfile, target];
+}
+
+/**
+ * The builds of the repository that may build this Dockerfile, by its path or, given the tree, by
+ * the file it is a symbolic link to: a build of `Dockerfile` builds the file the link leads to.
+ */
+export function buildsOf(images: RepositoryImages, dockerfile: string, workspace?: Workspace): ImageBuild[] {
+  const target = workspace?.aliasOf(dockerfile);
+  return images.builds.filter(
+    (b) => b.dockerfiles.includes(dockerfile) || (target !== undefined && b.dockerfiles.includes(target)),
+  );
 }
 
 /**
@@ -662,8 +678,8 @@ function record(value: unknown): Record<string, unknown> | undefined {
 }
 
 /** Whether a build of the repository pushes the image of a Dockerfile, or tags a name that is pushed. */
-export function publishes(images: RepositoryImages, file: string): boolean {
-  const builds = buildsOf(images, file);
+export function publishes(images: RepositoryImages, file: string, workspace?: Workspace): boolean {
+  const builds = buildsOf(images, file, workspace);
   if (builds.some((b) => b.pushes)) return true;
   const tags = builds.flatMap((b) => b.tags);
   return tags.length > 0 && images.pushes.some((p) => namesTag(p, tags));

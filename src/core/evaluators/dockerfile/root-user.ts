@@ -514,7 +514,7 @@ class ImageUses {
     if (name.split(/[._-]+/).includes('base')) {
       return 'its name marks a base image, with no command of its own: the images built on it decide the user they run as';
     }
-    const tags = buildsOf(this.all(), file).flatMap((b) => b.tags);
+    const tags = buildsOf(this.all(), file, this.workspace).flatMap((b) => b.tags);
     if (tags.length === 0) return undefined;
     this.froms ??= fromImages(this.workspace.tree());
     let copied: [string, string] | undefined;
@@ -539,7 +539,7 @@ class ImageUses {
    */
   copiedFrom(file: string): string | undefined {
     const images = this.all();
-    const builds = buildsOf(images, file);
+    const builds = buildsOf(images, file, this.workspace);
     const tags = builds.flatMap((b) => b.tags);
     if (tags.length === 0 || builds.some((b) => b.pushes)) return undefined;
     if (images.runs.some((r) => namesTag(r.image, tags)) || images.pushes.some((p) => namesTag(p, tags))) {
@@ -558,7 +558,7 @@ class ImageUses {
    */
   toolRun(file: string): string | undefined {
     const images = this.all();
-    const builds = buildsOf(images, file);
+    const builds = buildsOf(images, file, this.workspace);
     const tags = builds.flatMap((b) => b.tags);
     if (tags.length === 0 || builds.some((b) => b.pushes)) return undefined;
     if (images.pushes.some((p) => namesTag(p, tags))) return undefined;
@@ -572,7 +572,7 @@ class ImageUses {
    * checks that keep nothing (build-push-action with `push` and `load` off, no outputs, no tags).
    */
   discardedOnly(file: string): string | undefined {
-    const builds = buildsOf(this.all(), file);
+    const builds = buildsOf(this.all(), file, this.workspace);
     if (builds.length === 0 || !builds.every((b) => b.discarded)) return undefined;
     return `the repository only builds it as a check (${builds[0]!.source}: push and load off, no tags), which keeps no image to run or publish`;
   }
