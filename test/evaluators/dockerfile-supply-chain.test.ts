@@ -774,6 +774,139 @@ describe('dockerfile.run-command: download-unverified', () => {
       [`RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz; sha256sum -c t.sha256 || exit 1; tar -xzf /tmp/t.tgz`],
       [],
     ],
+    // A check whose alternative is a group or a subshell: `{ ...; exit 1; }` ends the RUN's shell;
+    // `( ...; exit 1 )` fails in turn, which ends the RUN only when nothing but `&&` follows it.
+    [
+      'a digest compared in its own RUN, a subshell that exits on a mismatch, the use in the next',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz`,
+        'RUN want="$SHA" && got=$(sha256sum /tmp/t.tgz | cut -d\' \' -f1) && [ "$got" = "$want" ] || (echo "bad checksum" && exit 1)',
+        'RUN tar -xzf /tmp/t.tgz -C /usr/local/bin',
+      ],
+      [],
+    ],
+    [
+      'a digest compared in its own RUN, a group that exits on a mismatch',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz`,
+        'RUN actual=$(sha256sum /tmp/t.tgz | cut -d\' \' -f1); [ "$actual" = "$SHA" ] || { echo mismatch; exit 1; }',
+        'RUN tar -xzf /tmp/t.tgz',
+      ],
+      [],
+    ],
+    [
+      'a checksum whose failure exits from a group, the use after it',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz; sha256sum -c t.sha256 || { echo bad >&2; exit 1; }; tar -xzf /tmp/t.tgz`,
+      ],
+      [],
+    ],
+    [
+      'shasum -a 256 -c, a group that exits with another status',
+      [`RUN curl -fsSLO ${U}/t.tgz; shasum -a 256 -c t.tgz.sha256 || { echo bad; exit 2; }; tar xzf t.tgz`],
+      [],
+    ],
+    [
+      'a heredoc script, its group over lines',
+      [
+        'RUN <<EOF',
+        `curl -fsSLO ${U}/t.tgz`,
+        'sha256sum -c t.tgz.sha256 || {',
+        '  echo bad',
+        '  exit 1',
+        '}',
+        'tar xzf t.tgz',
+        'EOF',
+      ],
+      [],
+    ],
+    [
+      'a heredoc script, its group only saying so',
+      [
+        'RUN <<EOF',
+        `curl -fsSLO ${U}/t.tgz`,
+        'sha256sum -c t.tgz.sha256 || {',
+        '  echo bad',
+        '}',
+        'tar xzf t.tgz',
+        'EOF',
+      ],
+      ['3:1:medium'],
+    ],
+    [
+      'a signature check, a subshell that exits, then the use chained with &&',
+      [
+        `RUN curl -fsSLO ${U}/t.tgz && curl -fsSLO ${U}/t.tgz.asc; gpg --verify t.tgz.asc t.tgz || (echo bad signature; exit 1) && tar xzf t.tgz`,
+      ],
+      [],
+    ],
+    [
+      'a subshell that exits before its last command, ending its RUN',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz`,
+        'RUN sha256sum -c t.sha256 || (echo bad; exit 1; echo unreachable)',
+        'RUN tar -xzf /tmp/t.tgz',
+      ],
+      [],
+    ],
+    [
+      'a checksum said good or bad, the subshell ending its RUN',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz`,
+        'RUN sha256sum -c t.sha256 && echo ok || ( echo bad; exit 1 )',
+        'RUN tar -xzf /tmp/t.tgz',
+      ],
+      [],
+    ],
+    [
+      'a group ending in false that ends its RUN',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz`,
+        'RUN sha256sum -c t.sha256 || { echo bad; false; }',
+        'RUN tar -xzf /tmp/t.tgz',
+      ],
+      [],
+    ],
+    [
+      'a group that only says the check failed',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz; sha256sum -c t.sha256 || { echo "checksum mismatch"; }; tar -xzf /tmp/t.tgz`,
+      ],
+      ['2:5:medium'],
+    ],
+    [
+      'a subshell that exits, the RUN going on after it',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz; sha256sum -c t.sha256 || (echo bad; exit 1); tar -xzf /tmp/t.tgz`,
+      ],
+      ['2:5:medium'],
+    ],
+    [
+      'a group ending in false, the RUN going on after it',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz; sha256sum -c t.sha256 || { echo bad; false; }; tar -xzf /tmp/t.tgz`,
+      ],
+      ['2:5:medium'],
+    ],
+    [
+      'a group whose exit runs only if echo fails',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz; sha256sum -c t.sha256 || { echo bad || exit 1; }; tar -xzf /tmp/t.tgz`,
+      ],
+      ['2:5:medium'],
+    ],
+    [
+      'a group that exits with success',
+      [
+        `RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz; sha256sum -c t.sha256 || { echo bad; exit 0; }; tar -xzf /tmp/t.tgz`,
+      ],
+      ['2:5:medium'],
+    ],
+    [
+      'exit 0 after the check',
+      [`RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz; sha256sum -c t.sha256 || exit 0; tar -xzf /tmp/t.tgz`],
+      ['2:5:medium'],
+    ],
     [
       'a checksum chained to the use, then other commands',
       [

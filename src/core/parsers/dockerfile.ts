@@ -15,7 +15,7 @@ import {
   StageScope,
 } from './dockerfile-scope.js';
 import { expandVariables, joinContinuations, splitWords, UNRESOLVED } from './dockerfile-words.js';
-import type { ShellCommand, ShellWord } from './shell.js';
+import { type ShellCommand, type ShellFrameAt, type ShellWord, shellStructure } from './shell.js';
 import { type CommandView, programName, SHELLS, scriptCommands, viewOf } from './shell-commands.js';
 
 export type { AddInstruction, EnvDecl, ScopedWord } from './dockerfile-scope.js';
@@ -358,6 +358,31 @@ export function runCommands(run: InstructionText): CommandView[] {
 }
 
 const RUN_COMMANDS = new WeakMap<InstructionText, CommandView[]>();
+
+/**
+ * The compound commands (`{ ...; }`, `( ... )`, `if`, loops) around each top-level command of a RUN's
+ * script, by the command's offset in the RUN's text (as {@link runCommands} gives it); none for the
+ * exec form. Computed once per RUN, when asked.
+ */
+export function runFrames(run: InstructionText): ReadonlyMap<number, readonly ShellFrameAt[]> {
+  const cached = RUN_FRAMES.get(run);
+  if (cached) return cached;
+  const frames = new Map<number, readonly ShellFrameAt[]>();
+  if (run.form !== 'exec' && run.form !== 'other') {
+    const add = (found: Map<ShellCommand, ShellFrameAt[]>) => {
+      for (const [command, around] of found) frames.set(command.start, around);
+    };
+    add(shellStructure(run.value));
+    // `RUN <<EOF` alone: the heredoc's body is the script (see runCommands).
+    const first = runCommands(run)[0]?.command;
+    const body = first && first.words.length === 0 ? first.redirects.find((r) => r.body)?.body : undefined;
+    if (body) add(shellStructure(run.value, body[0], body[1]));
+  }
+  RUN_FRAMES.set(run, frames);
+  return frames;
+}
+
+const RUN_FRAMES = new WeakMap<InstructionText, ReadonlyMap<number, readonly ShellFrameAt[]>>();
 
 /** The exec form `["curl", "-k", "x"]` as one command whose words are the JSON strings. */
 function execFormCommand(value: string): CommandView[] {

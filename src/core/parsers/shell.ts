@@ -180,12 +180,16 @@ export interface ShellFrameAt {
 }
 
 /**
- * The top-level commands of a script (not those of substitutions) with the compound commands around
- * each, outermost first.
+ * The top-level commands of a script, `source[from, to)` (not those of substitutions), with the
+ * compound commands around each, outermost first.
  */
-export function shellStructure(source: string): Map<ShellCommand, ShellFrameAt[]> {
+export function shellStructure(
+  source: string,
+  from = 0,
+  to = source.length,
+): Map<ShellCommand, ShellFrameAt[]> {
   const frames = new Map<ShellCommand, ShellFrameAt[]>();
-  new Lexer(source, source.length, [], undefined, undefined, frames).commands(0, 0, undefined, undefined);
+  new Lexer(source, to, [], undefined, undefined, frames).commands(from, 0, undefined, undefined);
   return frames;
 }
 

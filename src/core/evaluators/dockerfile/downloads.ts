@@ -1,5 +1,5 @@
 import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
-import type { ShellCommand, ShellWord } from '../../parsers/shell.js';
+import type { ShellCommand, ShellFrame, ShellFrameAt, ShellWord } from '../../parsers/shell.js';
 import type { CommandView } from '../../parsers/shell-commands.js';
 
 /**
@@ -463,6 +463,7 @@ function useOf(view: CommandView, file: string): { use?: string; moved?: string 
 export function unverifiedDownloads(
   runs: readonly (readonly CommandView[])[],
   vars: readonly (ReadonlyMap<string, string | null> | undefined)[] = [],
+  frames?: (run: number) => RunFrames,
 ): UnverifiedDownload[] {
   const all: { run: number; view: CommandView; index: number; text: string }[] = [];
   runs.forEach((views, run) => {
@@ -541,7 +542,7 @@ export function unverifiedDownloads(
       const check = checks(runs[later.run]!, later.index, byCommand(later.run), digestVars);
       if (check !== false && checksPaths(runs[later.run]!, later.index, paths)) {
         if (check === true) {
-          const until = guardedUntil(runs[later.run]!, later.index);
+          const until = guardedUntil(runs[later.run]!, later.index, frames?.(later.run));
           // Its failure fails the RUN, and so the build: whatever comes after it is checked.
           if (until === 'all') break;
           if (until !== undefined) guarded = { run: later.run, index: until };
@@ -584,16 +585,24 @@ export function unverifiedDownloads(
   return out;
 }
 
-/** Commands that end a script with a failure (`|| exit 1`). */
-const FAILS = new Set(['exit', 'false', 'return']);
+/**
+ * The compound commands around each top-level command of a RUN, by the command's offset (see
+ * `runFrames`): what tells `check || { echo bad; exit 1; }` from `check || echo bad; exit 1`.
+ */
+export type RunFrames = ReadonlyMap<number, readonly ShellFrameAt[]>;
 
 /**
  * How far a check's failure stops the RUN's commands: `all` when it fails the RUN (its commands run
- * under `set -e`, or every command after it is chained with `&&`, or `|| exit`), else the index of
- * the last command only a success reaches (`check && use; other`), or undefined when nothing after
- * it depends on it (`check; use`: sh goes on after a failed check).
+ * under `set -e`, or every command after it is chained with `&&`, or `|| exit`, or an alternative
+ * that fails in turn ends the RUN), else the index of the last command only a success reaches
+ * (`check && use; other`), or undefined when nothing after it depends on it (`check; use`: sh goes
+ * on after a failed check).
  */
-function guardedUntil(views: readonly CommandView[], index: number): 'all' | number | undefined {
+function guardedUntil(
+  views: readonly CommandView[],
+  index: number,
+  frames: RunFrames | undefined,
+): 'all' | number | undefined {
   const depth = views[index]!.command.depth;
   for (let k = 0; k < index; k++) {
     const v = views[k]!;
@@ -606,20 +615,136 @@ function guardedUntil(views: readonly CommandView[], index: number): 'all' | num
     const c = views[k]!.command;
     if (c.depth > depth) continue;
     if (c.depth < depth) return last;
-    const next = c.next;
+    let next = c.next;
+    if (next === '||') {
+      const alternative = alternativeAfter(views, k, frames);
+      if (alternative === 'exits') return 'all';
+      if (!alternative) return last;
+      // The alternative fails as the check did: the list goes on past it as it would past the check.
+      k = alternative.end;
+      next = alternative.after;
+      if ((next === ';' || next === '\n') && nextAt(views, k, depth) === undefined) return 'all';
+    }
     if (next === '|' || next === '|&') continue;
     if (next === undefined) return 'all';
     if (next === '&&') {
-      last = k + 1;
+      last = nextAt(views, k, depth) ?? k + 1;
       continue;
-    }
-    if (next === '||') {
-      const after = views.slice(k + 1).find((v) => v.command.depth === depth);
-      return after && FAILS.has(after.name) ? 'all' : last;
     }
     return last;
   }
   return 'all';
+}
+
+/** The index of the first command after `k` at `depth` (a command's substitutions come before it). */
+function nextAt(views: readonly CommandView[], k: number, depth: number): number | undefined {
+  for (let i = k + 1; i < views.length; i++) {
+    const d = views[i]!.command.depth;
+    if (d === depth) return i;
+    if (d < depth) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * What runs after `check ||` (the command at `k`) when the check fails: `exits` when it ends the
+ * RUN's shell with a failure (`exit 1`, a bare `exit` with the check's status, `{ echo bad; exit 1; }`);
+ * else, when it fails in turn (`false`, a subshell that exits with a failure, `( echo bad; exit 1 )`),
+ * the index of its last command and the operator after it, where the list goes on; undefined when
+ * it may succeed (`|| echo bad`, a group that only says so).
+ */
+function alternativeAfter(
+  views: readonly CommandView[],
+  k: number,
+  frames: RunFrames | undefined,
+): 'exits' | { end: number; after: string | undefined } | undefined {
+  const depth = views[k]!.command.depth;
+  const at = nextAt(views, k, depth);
+  if (at === undefined) return undefined;
+  const first = views[at]!;
+  const group = depth === 0 && frames ? groupAfter(frames, views[k]!.command, first.command) : undefined;
+  if (!group) {
+    if (exitsFailing(first, true)) return 'exits';
+    return first.name === 'false' ? { end: at, after: first.command.next } : undefined;
+  }
+  // The group's commands, in order; those directly in it (not in a compound command inside it) can
+  // end it. A command is reached for sure after `;`, a newline, or `&&` after one that cannot fail
+  // (`echo bad && exit 1`); not after `||`, nor in a pipeline or the background (a process of its own).
+  const inner = (i: number) => frames!.get(views[i]!.command.start) ?? [];
+  const level = inner(at).findIndex((f) => f.frame === group);
+  let reached = true;
+  let end = at;
+  let fails = false;
+  // A subshell's exit ends it with a failure: what follows in it never runs.
+  let exited = false;
+  for (let i = at; i < views.length; i = nextAt(views, i, depth) ?? views.length) {
+    const around = inner(i);
+    if (around[level]?.frame !== group) break;
+    end = i;
+    if (exited) continue;
+    const v = views[i]!;
+    const direct = around.length === level + 1;
+    if (direct && reached && exitsFailing(v, i === at)) {
+      if (group.kind === 'group') return 'exits';
+      fails = exited = true;
+      continue;
+    }
+    fails = direct && reached && v.name === 'false';
+    // What decides whether the next command is reached: this command's operator, or, at the end of
+    // a compound command inside the group, the operator after that.
+    const op = direct ? v.command.next : nextLeaves(inner, i, views, depth, level + 1);
+    reached =
+      op === ';' || op === '\n' || op === ')'
+        ? true
+        : op === '&&'
+          ? reached && direct && SUCCEEDS.has(v.name)
+          : op === undefined
+            ? reached
+            : false;
+  }
+  return fails ? { end, after: group.after } : undefined;
+}
+
+/** Commands that always succeed: `echo bad && exit 1` reaches the exit. */
+const SUCCEEDS = new Set(['echo', 'printf', 'true', ':']);
+
+/**
+ * The `{ ...; }` group or `( ... )` subshell that `command` opens right after `check ||`, when it
+ * does: the outermost frame around it that is not around the check, written after the check's `||`.
+ */
+function groupAfter(frames: RunFrames, check: ShellCommand, command: ShellCommand): ShellFrame | undefined {
+  const outer = new Set((frames.get(check.start) ?? []).map((f) => f.frame));
+  const opened = (frames.get(command.start) ?? []).find((f) => !outer.has(f.frame))?.frame;
+  if (opened?.before !== '||' || opened.previous?.start !== check.start) return undefined;
+  return opened.kind === 'group' || opened.kind === 'subshell' ? opened : undefined;
+}
+
+/**
+ * The operator after the compound command (at `level`) that the command at `i` ends, when it is the
+ * last of it; the command's own operator inside it otherwise.
+ */
+function nextLeaves(
+  inner: (i: number) => readonly ShellFrameAt[],
+  i: number,
+  views: readonly CommandView[],
+  depth: number,
+  level: number,
+): string | undefined {
+  const frame = inner(i)[level]?.frame;
+  const following = nextAt(views, i, depth);
+  if (following !== undefined && inner(following)[level]?.frame === frame) return views[i]!.command.next;
+  return frame?.after;
+}
+
+/**
+ * Whether a command ends the shell with a failure: `exit` or `return` with a status that is not 0, or
+ * (`bare`, right after the failed check) with none, which is the check's own.
+ */
+function exitsFailing(view: CommandView, bare: boolean): boolean {
+  if (view.name !== 'exit' && view.name !== 'return') return false;
+  const status = args(view)[0]?.value;
+  if (status !== undefined && /^\d+$/.test(status)) return Number(status) !== 0;
+  return bare && (status === undefined || status === '$?');
 }
 
 /** Records in `scope` what a command assigns: `NAME=value` alone, or after `export`. */

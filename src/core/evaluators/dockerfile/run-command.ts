@@ -5,6 +5,7 @@ import {
   positionInRun,
   readDockerfile,
   runCommands,
+  runFrames,
 } from '../../parsers/dockerfile.js';
 import type { ShellCommand } from '../../parsers/shell.js';
 import { type CommandView, programName, scriptCommands } from '../../parsers/shell-commands.js';
@@ -175,6 +176,7 @@ function downloadFindings(file: string, model: DockerfileModel, devNote: string 
     for (const d of unverifiedDownloads(
       runs,
       stage.runs.map((run) => run.vars),
+      (i) => runFrames(stage.runs[i]!),
     )) {
       const at = positionInRun(model, stage.runs[d.run]!, d.offset);
       const plain = d.plain;
