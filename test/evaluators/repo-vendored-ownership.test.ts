@@ -58,4 +58,94 @@ describe('repo.vendored-ownership', () => {
       ['the', '.gitmodules', 'low', 'high'],
     ]);
   });
+
+  // A Rust module of the crate around it is the crate's own source, whatever its name; nothing else
+  // named vendor is, and neither is a module that says its code came from elsewhere.
+  const CRATE = { 'crates/loader/Cargo.toml': '[package]\nname = "loader"\n' };
+  const MODULE = { 'crates/loader/src/vendor/mod.rs': 'pub struct Bundle;\n' };
+  it.each<[string, Record<string, string>, string[]]>([
+    [
+      'a module declared by the crate root (mod vendor;)',
+      { ...CRATE, ...MODULE, 'crates/loader/src/lib.rs': 'mod vendor;\npub use vendor::Bundle;\n' },
+      [],
+    ],
+    [
+      'a public module of a binary crate, declared with attributes',
+      {
+        ...CRATE,
+        ...MODULE,
+        'crates/loader/src/main.rs': '#[cfg(feature = "web")]\npub(crate) mod vendor;\nfn main() {}\n',
+      },
+      [],
+    ],
+    [
+      "a module declared by its parent module's own file (assets.rs, assets/vendor.rs)",
+      {
+        ...CRATE,
+        'crates/loader/src/lib.rs': 'mod assets;\n',
+        'crates/loader/src/assets.rs': 'pub mod vendor;\n',
+        'crates/loader/src/assets/vendor.rs': 'mod bundle;\n',
+        'crates/loader/src/assets/vendor/bundle.rs': 'pub struct Bundle;\n',
+      },
+      [],
+    ],
+    [
+      'a declared module that keeps a licence of its own (copied code)',
+      {
+        ...CRATE,
+        ...MODULE,
+        'crates/loader/src/vendor/LICENSE-MIT': 'MIT\n',
+        'crates/loader/src/lib.rs': 'mod vendor;\n',
+      },
+      ['crates/loader/src/vendor'],
+    ],
+    [
+      'a declared module holding a crate of its own',
+      {
+        ...CRATE,
+        ...MODULE,
+        'crates/loader/src/vendor/fxhash/Cargo.toml': '[package]\nname = "fxhash"\n',
+        'crates/loader/src/lib.rs': 'mod vendor;\n',
+      },
+      ['crates/loader/src/vendor'],
+    ],
+    [
+      'a module file the crate does not declare',
+      { ...CRATE, ...MODULE, 'crates/loader/src/lib.rs': 'mod other;\n// mod vendor;\n' },
+      ['crates/loader/src/vendor'],
+    ],
+    [
+      "cargo vendor's crates",
+      {
+        'Cargo.toml': '[package]\nname = "app"\n',
+        'src/main.rs': 'fn main() {}\n',
+        'vendor/serde/Cargo.toml': '[package]\nname = "serde"\n',
+        'vendor/serde/.cargo-checksum.json': '{}\n',
+        'vendor/serde/src/lib.rs': 'mod de;\n',
+      },
+      ['vendor'],
+    ],
+    [
+      "Go's vendor/",
+      { 'go.mod': 'module m\n', 'vendor/modules.txt': '# x v1\n', 'vendor/x/x.go': 'package x\n' },
+      ['vendor'],
+    ],
+    [
+      "Composer's vendor/",
+      { 'vendor/composer/installed.json': '{}\n', 'vendor/autoload.php': '<?php\n' },
+      ['vendor'],
+    ],
+    [
+      'a Python package named vendor (how pip vendors its dependencies)',
+      {
+        'app/__init__.py': '',
+        'app/vendor/__init__.py': 'from . import six\n',
+        'app/vendor/six.py': '# six\n',
+      },
+      ['app/vendor'],
+    ],
+  ])('%s', async (_case, files, expected) => {
+    const findings = await evaluate(repoVendoredOwnership, files, options);
+    expect(findings.map((f) => f.key)).toEqual(expected);
+  });
 });

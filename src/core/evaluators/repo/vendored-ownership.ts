@@ -117,6 +117,44 @@ function ownedByOwnersFile(ws: Workspace, dir: string): boolean {
   return false;
 }
 
+/**
+ * Files that say a folder's code came from elsewhere: a licence or notice of its own, a readme, a
+ * package manifest, or `cargo vendor`'s checksums.
+ */
+const FOREIGN_ORIGIN =
+  /^(?:licen[cs]e|copying|notice|unlicense|readme|authors|cargo\.toml|\.cargo-checksum\.json|package\.json|go\.mod|composer\.json|pyproject\.toml|setup\.py)(?:[._-][^/]*)?$/i;
+
+/**
+ * Whether a folder named like vendored code is a Rust module of the crate around it (`src/vendor/`
+ * with `mod vendor;` in `src/lib.rs`): the crate compiles it as its own source, under its own
+ * manifest, so it is the project's code, which the crate's owners review, whatever its name says. It
+ * must be declared where Rust looks (`lib.rs`, `main.rs` or `mod.rs` beside it, or the parent
+ * module's own file), have its module file (`vendor/mod.rs` or `vendor.rs`), and hold nothing that
+ * says it came from elsewhere ({@link FOREIGN_ORIGIN}): `cargo vendor` writes crates, each with its
+ * manifest, and copied code keeps its licence. Go's `vendor/`, Composer's, a Python package named
+ * `vendor` (pip vendors its dependencies so) and a folder of copied scripts are never declared so.
+ */
+function rustModule(ws: Workspace, dir: string, files: readonly string[]): boolean {
+  const slash = dir.lastIndexOf('/');
+  const parent = slash < 0 ? '' : dir.slice(0, slash);
+  const name = dir.slice(slash + 1);
+  if (!/^[A-Za-z_]\w*$/.test(name)) return false;
+  if (!ws.has(`${dir}/mod.rs`) && !ws.has(`${dir}.rs`)) return false;
+  const under = `${dir}/`;
+  for (const f of files) {
+    if (f.startsWith(under) && FOREIGN_ORIGIN.test(f.slice(f.lastIndexOf('/') + 1))) return false;
+  }
+  const declares = new RegExp(`^[ \\t]*(?:pub(?:\\([^)\\n]*\\))?[ \\t]+)?mod[ \\t]+${name}[ \\t]*[;{]`, 'm');
+  const at = parent === '' ? '' : `${parent}/`;
+  const candidates = [
+    `${at}lib.rs`,
+    `${at}main.rs`,
+    `${at}mod.rs`,
+    ...(parent === '' ? [] : [`${parent}.rs`]),
+  ];
+  return candidates.some((f) => ws.has(f) && declares.test(ws.text(f) ?? ''));
+}
+
 /** The outermost directory with one of the names, for each file under one (node_modules aside). */
 function vendoredDirectories(ws: Workspace, names: readonly string[]): VendoredRoot[] {
   const wanted = new Set(names);
@@ -143,7 +181,7 @@ function vendoredDirectories(ws: Workspace, names: readonly string[]): VendoredR
     const dir = file.slice(0, end);
     if (!roots.has(dir)) roots.set(dir, { dir, sample: file });
   }
-  return [...roots.values()];
+  return [...roots.values()].filter((root) => !rustModule(ws, root.dir, files));
 }
 
 /** `path = ...` entries of .gitmodules: submodules are listed there, not in the file index. */
