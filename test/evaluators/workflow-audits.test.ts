@@ -614,8 +614,9 @@ jobs:
   });
 
   // A fetch of the head leaves the base's tree in place: later steps that only read the fetched
-  // commits (git log, git rev-list, fed to a loop by process substitution) and comment through the
-  // GitHub CLI run none of them. A checkout of the fetched ref, or a program run, keeps it critical.
+  // commits (git log, git rev-list, fed to a loop by process substitution), comment through the
+  // GitHub CLI or run the base's own programs run none of them. A checkout of the fetched ref keeps
+  // it critical.
   const fetched = (...later: string[]) =>
     commentJob(
       '',
@@ -632,8 +633,13 @@ jobs:
     ],
     ['then a checkout of the fetched ref', fetched(readCommits, 'git checkout pr-head'), true],
     ['then gh pr checkout', fetched('gh pr checkout 1'), true],
-    ['a loop fed by a script', fetched(readCommits.replace('git rev-list --no-merges', './list.sh')), true],
-    ['then a build', fetched(readCommits, 'make test'), true],
+    [
+      "a loop fed by a script of the base's tree",
+      fetched(readCommits.replace('git rev-list --no-merges', './list.sh')),
+      false,
+    ],
+    ["then a build of the base's tree", fetched(readCommits, 'make test'), false],
+    ['then a checkout of the fetched ref and a build', fetched('git checkout pr-head', 'make test'), true],
   ])('a fetch of the head whose commits are only read: %s', async (_name, text, critical) => {
     const findings = await evaluate(workflowDangerousTriggers, one(text), {});
     expect(findings.some((f) => f.message.includes("fetches the pull request's code"))).toBe(critical);
@@ -649,11 +655,261 @@ jobs:
       targetFetch(readCommits, 'gh pr comment "$PR" --body "$missing"'),
       ['low/high'],
     ],
-    ['then a build', targetFetch(readCommits, 'make test'), ['critical/high']],
+    ["then a build of the base's tree", targetFetch(readCommits, 'make test'), ['low/high']],
+    ['then a merge and a build', targetFetch('git merge --no-edit pr-head', 'make test'), ['critical/high']],
   ])('pull_request_target fetching the head whose commits are only read: %s', async (_name, text, grades) => {
     const findings = await evaluate(workflowDangerousTriggers, one(text), {});
     // A finding without its own grade takes the rule's (critical, high confidence).
     expect(findings.map((f) => `${f.severity ?? 'critical'}/${f.confidence ?? 'high'}`)).toEqual(grades);
+  });
+
+  // After a fetch of the head the work tree is still the base's: the base's programs, actions and
+  // scripts run, given the fetched commits' diff or SHA as data, and run none of the pull request's
+  // code. Every way of putting the fetched commits into files, or of running what they hold, in the
+  // rest of the fetch's script or a later step, keeps the fetch critical.
+  const FETCH_LINE = 14;
+  const fetchThen = (rest: string, ...later: string[]) =>
+    `on: pull_request_target\npermissions: { contents: read, pull-requests: write }\njobs:\n  review:\n    runs-on: ubuntu-latest\n    env:\n      PR: \${{ github.event.pull_request.number }}\n      BASE: \${{ github.event.pull_request.base.sha }}\n      HEAD: \${{ github.event.pull_request.head.sha }}\n    steps:\n      - uses: actions/checkout@v4\n        with: { persist-credentials: false }\n      - run: |\n          git fetch origin "pull/\${PR}/head:pr-head"\n${rest ? `          ${rest.replaceAll('\n', '\n          ')}\n` : ''}${later.join('')}`;
+  const run = (...lines: string[]) => `      - run: |\n${lines.map((l) => `          ${l}\n`).join('')}`;
+  const diffTo = 'git diff "$BASE...$HEAD" > pr.diff';
+  const COMPOSITE = '.github/actions/prepare/action.yml';
+  const composite = (script: string) => ({
+    [COMPOSITE]: `runs:\n  using: composite\n  steps:\n    - shell: bash\n      run: ${script}\n`,
+  });
+  it.each<[string, string, Record<string, string>?]>([
+    // The base's tree runs.
+    [
+      "the diff handed to a script of the base's tree",
+      fetchThen(diffTo, run('python3 scripts/summarise.py pr.diff > out.md')),
+    ],
+    [
+      "the head's SHA handed to a script of the base's tree",
+      fetchThen('', run('python3 tools/review.py --base-sha "$BASE" --head-sha "$HEAD" > review.md')),
+    ],
+    [
+      'actions that post the result',
+      fetchThen(
+        diffTo,
+        '      - uses: actions/setup-python@v5\n        with: { python-version: "3.12" }\n',
+        run('pip install -r requirements.txt', 'make lint'),
+        "      - uses: actions/github-script@v7\n        with:\n          script: |\n            const body = require('fs').readFileSync('pr.diff', 'utf8');\n            await github.rest.issues.createComment({ ...context.repo, issue_number: context.issue.number, body });\n",
+      ),
+    ],
+    [
+      'the diff piped into a script file',
+      fetchThen('git diff "$BASE...$HEAD" | python3 scripts/summarise.py'),
+    ],
+    [
+      'a file of the head printed through text tools',
+      fetchThen('git show pr-head:CHANGELOG.md | grep -c "^- " | tee count.txt'),
+    ],
+    [
+      'patches written, read by a script',
+      fetchThen('git format-patch -o patches "$BASE..pr-head"', run('./scripts/check-patches.sh patches')),
+    ],
+    ['a branch made from the fetched ref', fetchThen('git branch pr-copy pr-head', run('make report'))],
+    [
+      'a composite action of this repository that runs no git',
+      fetchThen(diffTo, '      - uses: ./.github/actions/prepare\n'),
+      composite('make setup'),
+    ],
+    [
+      'a program named by a path in a variable',
+      fetchThen(diffTo, run('"$GITHUB_WORKSPACE/scripts/report.sh" pr.diff')),
+    ],
+  ])(
+    'a fetch of the head whose commits only the base reads stays off critical: %s',
+    async (_name, text, extra) => {
+      const findings = await evaluate(workflowDangerousTriggers, { ...one(text), ...extra }, {});
+      expect(findings.filter((f) => f.severity === undefined).map(at)).toEqual([]);
+    },
+  );
+
+  it.each<[string, string, Record<string, string>?]>([
+    // Checked out, merged or otherwise moved into the work tree, in the fetch's own script or later.
+    ['git checkout of the fetched ref in the same script', fetchThen('git checkout pr-head', run('make'))],
+    [
+      'git checkout FETCH_HEAD, then the build in the same script',
+      fetchThen('git checkout FETCH_HEAD && npm ci'),
+    ],
+    ['git switch', fetchThen('', run('git switch --detach pr-head', 'npm test'))],
+    ['git merge', fetchThen('', run('git merge --no-edit pr-head', 'make'))],
+    ['git rebase', fetchThen('', run('git rebase pr-head', 'make'))],
+    ['git reset --hard', fetchThen('', run('git reset --hard FETCH_HEAD', 'make'))],
+    ['git worktree add', fetchThen('', run('git worktree add ../pr pr-head', 'make -C ../pr'))],
+    ['git cherry-pick', fetchThen('', run('git cherry-pick "$BASE..pr-head"', 'make'))],
+    ['git pull of the fetched ref', fetchThen('', run('git pull --no-rebase . pr-head', 'make'))],
+    ['git restore from the fetched ref', fetchThen('', run('git restore --source=pr-head -- .', 'make'))],
+    ['git read-tree into the work tree', fetchThen('', run('git read-tree -u --reset pr-head', 'make'))],
+    [
+      'a checkout into another work tree',
+      fetchThen('', run('git --work-tree=pr checkout pr-head -- .', 'make -C pr')),
+    ],
+    ['a checkout through xargs', fetchThen('', run('echo pr-head | xargs git checkout', 'make'))],
+    ['gh pr checkout', fetchThen('', run('gh pr checkout "$PR"', 'make'))],
+    // A patch of the pull request applied to the base's tree.
+    ['git apply of a diff written first', fetchThen(diffTo, run('git apply pr.diff', 'make'))],
+    ['git diff piped into git apply', fetchThen('git diff "$BASE" pr-head | git apply', run('make'))],
+    ['patch of a diff written first', fetchThen(diffTo, run('patch -p1 < pr.diff', 'make'))],
+    [
+      'git am of patches written first',
+      fetchThen('git format-patch -o p "$BASE..pr-head"', run('git am p/*.patch', 'make')),
+    ],
+    // The head's files written out, unpacked, or run from what git prints.
+    ['git archive unpacked by tar', fetchThen('git archive pr-head | tar -x -C pr', run('make -C pr'))],
+    [
+      'git archive to a file',
+      fetchThen('git archive -o pr.tar pr-head', run('tar xf pr.tar -C pr', 'make -C pr')),
+    ],
+    [
+      'a file of the head written over the base',
+      fetchThen('git show pr-head:Makefile > Makefile', run('make')),
+    ],
+    [
+      'a file of the head written with --output',
+      fetchThen('git show --output=build.sh pr-head:build.sh', run('bash build.sh')),
+    ],
+    [
+      'a blob of the head written by cat-file',
+      fetchThen('git cat-file -p pr-head:build.sh > build.sh', run('bash build.sh')),
+    ],
+    ['a file of the head piped into a shell', fetchThen('git show pr-head:build.sh | bash')],
+    [
+      'a file of the head piped through sed into a shell',
+      fetchThen('git show pr-head:build.sh | sed "s/a/b/" | sh -s'),
+    ],
+    ['a file of the head run by process substitution', fetchThen('bash <(git show pr-head:build.sh)')],
+    ['a file of the head fed to a shell on stdin', fetchThen('bash < <(git show pr-head:build.sh)')],
+    ['a file of the head sourced', fetchThen('source <(git show pr-head:env.sh)')],
+    ['a file of the head evaluated', fetchThen('eval "$(git show pr-head:env.sh)"')],
+    ['a file of the head run by python -c', fetchThen('python3 -c "$(git show pr-head:setup.py)"')],
+    [
+      'a file of the head kept in a variable, then run',
+      fetchThen('S=$(git show pr-head:build.sh)\necho ok\nbash -c "$S"'),
+    ],
+    [
+      'a file of the head kept in a variable, then written out',
+      fetchThen('export S="$(git show pr-head:build.sh)"\nprintf "%s" "$S" > build.sh', run('sh build.sh')),
+    ],
+    [
+      'a file of the head piped into a program that stores it',
+      fetchThen('git show pr-head:build.sh | sponge build.sh', run('sh build.sh')),
+    ],
+    // What this cannot read: a program named by a variable, a shell other than bash, git through a variable.
+    ['a program named by a variable', fetchThen('', run('$RUNNER'))],
+    ['a git subcommand named by a variable', fetchThen('', run('git "$HOW" pr-head', 'make'))],
+    [
+      'a python step that checks out',
+      fetchThen(
+        '',
+        "      - shell: python\n        run: |\n          import subprocess\n          subprocess.run(['git', 'checkout', 'pr-head'])\n",
+        run('make'),
+      ),
+    ],
+    // Actions given the fetched commits.
+    [
+      'an action given the head SHA',
+      fetchThen(
+        '',
+        '      - uses: acme/build-at@v1\n        with: { sha: "${{ github.event.pull_request.head.sha }}" }\n',
+      ),
+    ],
+    [
+      'an action given the fetched ref',
+      fetchThen('', '      - uses: acme/build-at@v1\n        with: { ref: pr-head }\n'),
+    ],
+    [
+      'an action given FETCH_HEAD',
+      fetchThen('', '      - uses: acme/build-at@v1\n        with: { ref: FETCH_HEAD }\n'),
+    ],
+    [
+      'a github-script that runs git',
+      fetchThen(
+        '',
+        "      - uses: actions/github-script@v7\n        with:\n          script: await exec.exec('git', ['checkout', 'pr-head'])\n",
+        run('make'),
+      ),
+    ],
+    [
+      'a composite action of this repository that checks out',
+      fetchThen('', '      - uses: ./.github/actions/prepare\n', run('make')),
+      composite('git checkout pr-head'),
+    ],
+    [
+      'a local action not in the tree',
+      fetchThen('', '      - uses: ./.github/actions/missing\n', run('make')),
+    ],
+  ])(
+    'a fetch of the head whose commits reach the work tree stays critical: %s',
+    async (_name, text, extra) => {
+      const findings = await evaluate(workflowDangerousTriggers, { ...one(text), ...extra }, {});
+      expect(
+        findings.filter((f) => f.severity === undefined && f.location?.startLine === FETCH_LINE).map(at),
+      ).toEqual([`${W}:${FETCH_LINE}:11`]);
+    },
+  );
+
+  // A head put into the tree before the fetch (a checkout of it, `gh pr checkout`, an earlier fetch
+  // checked out) is what the programs after the fetch run: the fetch is judged as before.
+  const afterEarlier = (earlier: string) =>
+    `on: pull_request_target\njobs:\n  a:\n    runs-on: x\n    env:\n      PR: \${{ github.event.pull_request.number }}\n    steps:\n${earlier}      - run: |\n          echo ready\n          git fetch origin "pull/\${PR}/head:pr-head"\n          make\n`;
+  it.each([
+    ['only the base checked out', '      - uses: actions/checkout@v4\n', false],
+    [
+      'gh pr checkout in an earlier step',
+      '      - uses: actions/checkout@v4\n      - run: gh pr checkout "$PR"\n',
+      true,
+    ],
+    [
+      'a checkout of the head SHA',
+      '      - uses: actions/checkout@v4\n        with: { ref: "${{ github.event.pull_request.head.sha }}" }\n',
+      true,
+    ],
+    [
+      'an earlier fetch checked out',
+      '      - uses: actions/checkout@v4\n      - run: git fetch origin "pull/$PR/merge" && git checkout FETCH_HEAD\n',
+      true,
+    ],
+  ])('a fetch of the head after a head may be in the tree: %s', async (_name, earlier, critical) => {
+    const findings = await evaluate(workflowDangerousTriggers, one(afterEarlier(earlier)), {});
+    expect(
+      findings.some(
+        (f) =>
+          f.severity === undefined &&
+          f.message.includes('fetches the pull request\'s code (git fetch origin "pull/${PR}/head'),
+      ),
+    ).toBe(critical);
+  });
+
+  // The shape the rule's documentation describes for a fetch: the diff read as data by the base's
+  // script, under pull_request_target. The trigger alone is reported, low: the event kept as data.
+  it('reports a fetch of the head whose diff the base summarises as the trigger only, low', async () => {
+    const findings = await evaluate(
+      workflowDangerousTriggers,
+      one(`on:
+  pull_request_target:
+    types: [opened, synchronize]
+permissions: { contents: read, pull-requests: write }
+jobs:
+  review:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+        with: { persist-credentials: false }
+      - env:
+          N: \${{ github.event.pull_request.number }}
+          B: \${{ github.event.pull_request.base.sha }}
+          H: \${{ github.event.pull_request.head.sha }}
+        run: |
+          git fetch origin pull/$N/head
+          git diff "$B...$H" > change.diff
+      - run: python3 scripts/summarise.py change.diff > out.md
+`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity ?? 'critical', f.confidence ?? 'high'])).toEqual([
+      [`${W}:2:3`, 'low', 'high'],
+    ]);
   });
 
   // A job that checks the head out only for the bot's branches of this repository: the trigger's message
@@ -1181,7 +1437,7 @@ jobs:
       - if: github.event.pull_request.head.repo.fork == false
         uses: actions/checkout@v4
         with: { ref: "\${{ github.event.pull_request.head.sha }}" }
-      - run: git fetch origin "pull/\${{ github.event.number }}/head" && make
+      - run: git fetch origin "pull/\${{ github.event.number }}/head" && git checkout FETCH_HEAD && make
 `,
         },
         {},

@@ -23,6 +23,7 @@ import { conditionTree, excludesOutsiders, jobExcludesOutsiders, runsPastFailure
 import { classifyContext, classifyHeadRef } from './contexts.js';
 import { Dataflow, type Scope } from './dataflow.js';
 import { jobGuards, runEvents } from './event-guards.js';
+import { fetchedIntoTree } from './fetched-head.js';
 import { headLookupIn } from './head-lookup.js';
 import { eventAsData, headHandOff } from './privileged-reach.js';
 import { actionOf, actionPathOf, eventsOf, input, stepLabel, stepsAfter } from './shared.js';
@@ -44,7 +45,9 @@ import { inertShell, loadsCode, relativePath, runsOnlyReads } from './token-use.
  * privileges to the pull request: critical, reported instead at the ref that names the head
  * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
  * .../pull/N/head`, followed through `env:` and outputs) unless nothing runs the tree afterwards
- * ({@link treeNeverRun}); so does a step that hands the head's
+ * ({@link treeNeverRun}), or, for a fetch, nothing puts the fetched commits into the work tree
+ * ({@link fetchNeverRun}: the base's programs that run later run the base's code); so does a step
+ * that hands the head's
  * repository and commit to another system with a secret, at medium confidence (what that system does
  * is not seen here). `issue_comment` workflows that check out
  * the pull request are reported the same way, and so are reusable workflows called from such
@@ -116,8 +119,14 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
                 });
               }
               for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
-                // A tree nothing runs (its commit read, and no step after): no code of the pull request runs.
-                if (treeNeverRun(workflow, job, step, hit.command, FETCH_ONLY.test(hit.what))) continue;
+                // A tree nothing runs (its commit read, and no step after), or a fetch whose commits
+                // nothing puts into the work tree: no code of the pull request runs.
+                if (
+                  FETCH_ONLY.test(hit.what)
+                    ? fetchNeverRun(workspace, flow, workflow, job, step, hit)
+                    : treeNeverRun(workflow, job, step, hit.command)
+                )
+                  continue;
                 // A branch switched to in a clone of another repository is a name there, not the head.
                 if (inOtherRepository(workflow, job, step, hit, repository)) continue;
                 critical += 1;
@@ -214,12 +223,14 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
             : `${gated.length === 0 ? 'No job in this file' : 'No job in this file that outsiders can start'} checks out pull request code${gatedNote}; ${many ? `the ${unseen.length} reusable workflows` : 'the reusable workflow'} it calls from another repository (${unseen.slice(0, 2).join(', ')}${unseen.length > 2 ? ', ...' : ''}) ${many ? 'are' : 'is'} not examined here and may. Every`;
         // Whether the jobs keep to the event as data, what the remediation asks for: asked once.
         let data: boolean | undefined;
-        // A fetch of the head whose commits are only read (see treeNeverRun) runs none of its code.
+        // A fetch of the head whose commits nothing runs (see fetchNeverRun) runs none of its code.
         const fetchedOnlyRead = (job: Job, step: Step) => {
           const hits = headCheckoutsOf(workspace, flow, workflow, job, step);
           return (
             hits.length > 0 &&
-            hits.every((h) => FETCH_ONLY.test(h.what) && treeNeverRun(workflow, job, step, h.command, true))
+            hits.every(
+              (h) => FETCH_ONLY.test(h.what) && fetchNeverRun(workspace, flow, workflow, job, step, h),
+            )
           );
         };
         const asData = () =>
@@ -956,6 +967,25 @@ function treeNeverRun(
     return false;
   return later.every(
     (s) => !s.uses && s.run && inertShell(s, job, workflow) && runsOnlyReads(s.run.value, undefined, allow),
+  );
+}
+
+/**
+ * Whether a fetch of the head runs none of its code: nothing after it puts the fetched commits into
+ * the work tree or runs their content (fetched-head.ts), so every program that runs later is the
+ * base's; or, if something may, nothing after the fetch runs anything but reads ({@link treeNeverRun}).
+ */
+function fetchNeverRun(
+  workspace: Workspace,
+  flow: Dataflow,
+  workflow: Workflow,
+  job: Job,
+  step: Step,
+  hit: Hit,
+): boolean {
+  return (
+    !fetchedIntoTree(workspace, flow, workflow, job, step, hit.command) ||
+    treeNeverRun(workflow, job, step, hit.command, true)
   );
 }
 
