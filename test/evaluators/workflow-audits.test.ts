@@ -4361,3 +4361,77 @@ describe('workflow.container-credentials', () => {
     for (const key of keys) for (const value of [A, B]) expect(leaks(key, value)).toBe(false);
   });
 });
+
+// A step or job whose `if:` needs an event the workflow is not triggered by never runs: the step and
+// job audits leave it out (workflow-conditions.ts); what the condition does not settle may run.
+describe('steps and jobs that never run', () => {
+  const gated = (on: string, stepIf: string, jobIf = '') =>
+    `on: ${on}\npermissions: { contents: read }\njobs:\n  a:\n    runs-on: x\n${jobIf ? `    if: ${jobIf}\n` : ''}    steps:\n      - if: ${stepIf}\n        uses: actions/checkout@v4\n      - if: ${stepIf}\n        uses: acme/tool@v1\n      - run: make\n`;
+  const PR = "github.event_name == 'pull_request'";
+  it.each([
+    ['a step for pull requests, the workflow only dispatched', gated('workflow_dispatch', PR), []],
+    [
+      'a step on contains of the event name',
+      gated('workflow_dispatch', "contains(github.event_name, 'pull_request')"),
+      [],
+    ],
+    ['a job for pull requests, the workflow only pushed', gated('push', 'always()', PR), []],
+    [
+      'the job rules out one trigger, the step the other',
+      gated('[push, schedule]', "github.event_name != 'push'", "github.event_name != 'schedule'"),
+      [],
+    ],
+    ['the workflow runs on pull requests too', gated('[push, pull_request]', PR), [8, 10]],
+    [
+      'a condition that may hold',
+      gated('workflow_dispatch', `${PR} || github.ref == 'refs/heads/main'`),
+      [8, 10],
+    ],
+    ["a reusable workflow, on its caller's event", gated('workflow_call', PR), [8, 10]],
+  ])('%s', async (_name, text, lines) => {
+    const credentials = await evaluate(workflowCheckoutCredentials, one(text), {});
+    const unpinned = await evaluate(workflowUnpinnedUses, one(text), { allow: [] });
+    const jobIf = text.includes('    if: ') ? 1 : 0;
+    expect(credentials.map((f) => f.location?.startLine)).toEqual(lines.slice(0, 1).map((l) => l + jobIf));
+    expect(unpinned.map((f) => f.location?.startLine)).toEqual(lines.map((l) => l + jobIf));
+  });
+
+  it('reports no head checkout in a step that never runs, and judges the trigger as before', async () => {
+    const text = `on: pull_request_target
+permissions: { contents: read }
+jobs:
+  a:
+    runs-on: x
+    steps:
+      - if: github.event_name == 'pull_request'
+        uses: actions/checkout@v4
+        with: { ref: "\${{ github.event.pull_request.head.sha }}", persist-credentials: false }
+      - if: github.event_name == 'pull_request'
+        run: make
+`;
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    expect(findings.map((f) => [at(f), f.severity ?? 'critical'])).toEqual([[`${W}:1:5`, 'medium']]);
+    // On pull_request_target too, the checkout runs: critical.
+    const live = await evaluate(
+      workflowDangerousTriggers,
+      one(text.replace('on: pull_request_target', 'on: [pull_request, pull_request_target]')),
+      {},
+    );
+    expect(live.map((f) => [at(f), f.severity ?? 'critical'])).toEqual([[`${W}:9:27`, 'critical']]);
+  });
+
+  it('judges permissions with every job, those that never run included', async () => {
+    const text = `on: workflow_dispatch
+permissions: { contents: read }
+jobs:
+  a:
+    if: github.event_name == 'pull_request'
+    runs-on: x
+    permissions: { contents: read, issues: write }
+    steps:
+      - run: make
+`;
+    const findings = await evaluate(workflowPermissions, one(text), {});
+    expect(findings.map((f) => at(f))).toEqual([`${W}:7:44`]);
+  });
+});

@@ -144,6 +144,14 @@ export type WorkflowSource = Workflow | ActionMetadata;
  * for expressions outside steps (workflow `env:`, a job's `if:`).
  */
 export interface WorkflowVisitor {
+  /**
+   * Visit too the jobs and steps that never run (their `if:` requires an event the workflow is not
+   * triggered by, see workflow-conditions.ts), with their expressions: for audits of the workflow as a
+   * whole (its triggers, its permissions, who calls it) and of text that is exposed whether it runs
+   * or not (a credential written in the file). Step and job audits leave it unset: a step that never
+   * runs exposes nothing.
+   */
+  everyStep?: boolean;
   workflow?(workflow: Workflow): void;
   action?(action: ActionMetadata): void;
   job?(job: Job, workflow: Workflow): void;

@@ -1,6 +1,7 @@
 import type { Workspace } from '../workspace/workspace.js';
 import { escapePointerToken, type NodeSpan, type YamlDocument } from '../workspace/yaml.js';
 import { parseUses } from './uses.js';
+import { neverRuns } from './workflow-conditions.js';
 import { workflowExpressions } from './workflow-expressions.js';
 import type {
   ActionMetadata,
@@ -102,7 +103,9 @@ export function workflowSources(workspace: Workspace, only?: readonly string[]):
  * The one traversal every audit shares: workflows, their jobs and steps, and actions and their
  * composite steps, in source order. An audit implements only the callbacks of the level it needs;
  * `expression` is called for every `${{ }}` right after the job or step that holds it (expressions
- * outside jobs first), which needs `workspace` to read and locate them (cached per file).
+ * outside jobs first), which needs `workspace` to read and locate them (cached per file). Jobs and
+ * steps of a workflow that never run ({@link neverRuns}: their `if:` requires an event the workflow
+ * is not triggered by) are left out, with their expressions, unless the visitor asks for `everyStep`.
  */
 export function walkWorkflows(
   sources: readonly WorkflowSource[],
@@ -126,10 +129,12 @@ export function walkWorkflows(
       visitor.workflow?.(source);
       emit?.('', undefined, undefined);
       for (const job of source.jobs) {
+        if (!visitor.everyStep && neverRuns(source, job)) continue;
         visitor.job?.(job, source);
         emit?.(job.id, job, undefined);
         if (!visitor.step && !emit) continue;
         for (const step of job.steps) {
+          if (!visitor.everyStep && neverRuns(source, job, step)) continue;
           visitor.step?.(step, source, job);
           emit?.(`${job.id}\u0000${step.index}`, job, step);
         }

@@ -2,6 +2,7 @@ import { locationFromSpan } from '../../location.js';
 import type { ExprNode } from '../../parsers/expression.js';
 import type { Job, Located, Step, Workflow } from '../../parsers/workflow.js';
 import { WORKFLOW_GLOBS, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import { neverRuns } from '../../parsers/workflow-conditions.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
@@ -74,6 +75,8 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
           // judged where that one restores it).
           const lastPublish = job.steps.findLastIndex((s) => publishes(s) || decidesPublishing(s));
           for (const [i, step] of job.steps.entries()) {
+            // A step that never runs restores nothing.
+            if (neverRuns(workflow, job, step)) continue;
             const restore = restoresCache(step);
             if (!restore || conditionalOnRelease(step)) continue;
             if (lastPublish !== -1 && i > lastPublish) continue;

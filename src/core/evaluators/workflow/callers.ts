@@ -25,6 +25,8 @@ export function localCallers(workspace: Workspace, file: string): LocalCaller[] 
       else map.set(target, [caller]);
     };
     walkWorkflows(workflowSources(workspace), {
+      // Every calling job, as GitHub reads them: which events reach a reusable workflow.
+      everyStep: true,
       job(job, workflow) {
         const ref = job.uses && parseUses(job.uses.value);
         if (ref && ref.kind === 'local')

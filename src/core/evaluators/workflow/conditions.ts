@@ -1,6 +1,9 @@
-import { type ExprNode, findExpressions, parseExpression, someNode } from '../../parsers/expression.js';
+import { type ExprNode, someNode } from '../../parsers/expression.js';
 import type { Job, Located, Workflow } from '../../parsers/workflow.js';
+import { conditionTree } from '../../parsers/workflow-conditions.js';
 import { OUTSIDER_EVENTS, PR_EVENTS } from './shared.js';
+
+export { conditionTree };
 
 /**
  * Whether a job runs only for runs outsiders cannot start: its own condition, or the condition of a
@@ -88,23 +91,6 @@ export function runsPastFailures(condition: Located | undefined): boolean {
 export function excludesOutsiders(condition: Located | undefined, repository: string | undefined): boolean {
   const node = conditionTree(condition);
   return node ? guards(node, repository?.toLowerCase()) : false;
-}
-
-/** An `if:` condition as one expression tree; undefined when absent, not parsable, or text around `${{ }}`. */
-export function conditionTree(condition: Located | undefined): ExprNode | undefined {
-  if (!condition) return undefined;
-  const value = condition.value;
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim();
-  let inner = text;
-  if (text.includes('${{')) {
-    const found = findExpressions(text);
-    // Only a value that is exactly one `${{ }}` is evaluated as a condition.
-    if (found.length !== 1 || found[0]!.start !== 0 || found[0]!.end !== text.length) return undefined;
-    inner = found[0]!.inner;
-  }
-  const parsed = parseExpression(inner);
-  return parsed.ok ? parsed.node : undefined;
 }
 
 const TRUSTED_ASSOCIATIONS = new Set(['owner', 'member', 'collaborator']);

@@ -22,6 +22,8 @@ export const workflowContainerCredentials = defineEvaluator<Record<string, never
     // Its subjects are job containers and services: a workflow without one had nothing to judge.
     const subjects = new Set<string>();
     walkWorkflows(workflowSources(workspace), {
+      // A credential written in the file is exposed whether its job runs or not.
+      everyStep: true,
       job(job, workflow) {
         const specs: [ContainerSpec, string][] = [];
         if (job.container) specs.push([job.container, `the container of job "${job.id}"`]);

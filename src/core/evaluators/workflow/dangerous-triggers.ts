@@ -13,6 +13,7 @@ import {
   workflowFiles,
   workflowSources,
 } from '../../parsers/workflow.js';
+import { neverRuns } from '../../parsers/workflow-conditions.js';
 import { expressionsAt, locatedText } from '../../parsers/workflow-expressions.js';
 import type { Location, RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -92,7 +93,8 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
           for (const job of workflow.jobs) {
             if (jobExcludesOutsiders(workflow, job, repository)) continue;
             for (const step of job.steps) {
-              if (excludesOutsiders(step.if, repository)) continue;
+              // A step that never runs (its `if:` needs an event the workflow lacks) hands on nothing.
+              if (excludesOutsiders(step.if, repository) || neverRuns(workflow, job, step)) continue;
               const ownGate = environmentGate(workflow, job);
               // A reusable workflow whose every privileged caller waits for an environment.
               const gate = ownGate ?? (via !== '' ? callerEnvironmentGate(workspace, workflow) : undefined);

@@ -1,6 +1,7 @@
 import { locationFromSpan } from '../../location.js';
 import type { Job, Step, WorkflowSource } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import { neverRuns } from '../../parsers/workflow-conditions.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { actionPathOf, globMatcher, stepLabel } from './shared.js';
@@ -72,10 +73,12 @@ export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOption
       job(job, workflow) {
         if (job.environment) subjects.add(workflow.path);
         if (job.environment || job.uses || checksChangesOnly(workflow)) return;
-        const release = job.steps.map((s) => matches(s, releaseAction, releaseCommands)).find(Boolean);
+        // A step that never runs deploys nothing.
+        const steps = job.steps.filter((s) => !neverRuns(workflow, job, s));
+        const release = steps.map((s) => matches(s, releaseAction, releaseCommands)).find(Boolean);
         let why = release ? `it ${release.what}` : undefined;
         if (!why) {
-          const deploys = job.steps.flatMap((s) => matches(s, deployAction, deployCommands) ?? []);
+          const deploys = steps.flatMap((s) => matches(s, deployAction, deployCommands) ?? []);
           const named = `${job.id} ${String(job.name?.value ?? '')}`;
           const deploy =
             deploys[0]?.what ??

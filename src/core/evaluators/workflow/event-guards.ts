@@ -1,6 +1,9 @@
 import type { ExprNode } from '../../parsers/expression.js';
 import type { Job, Step, Workflow } from '../../parsers/workflow.js';
+import { eventNameTest, requiredBy } from '../../parsers/workflow-conditions.js';
 import { conditionTree, runsPastFailures, trustedAssociation } from './conditions.js';
+
+export { requiredBy };
 
 /**
  * What a job's or step's `if:` says about the event that runs it: a check of `github.event.action`
@@ -148,24 +151,14 @@ function requiresInsider(node: ExprNode, event: string): boolean {
   );
 }
 
-const EVENT_NAME = 'github.event_name';
-
 /**
- * Whether a leaf of a condition, holding (`holds`) or failing, rules out `event`: a comparison of
- * `github.event_name` with another event's name (`==`), or with this one's (`!=`), or a test that
- * needs a context this event leaves unset (see {@link needsUnsetContext}).
+ * Whether a leaf of a condition, holding (`holds`) or failing, rules out `event`: a test of
+ * `github.event_name` that fails on it (`== 'push'` on a pull request, `contains(github.event_name,
+ * 'pull_request')` on a push: {@link eventNameTest}), or a test that needs a context this event
+ * leaves unset (see {@link needsUnsetContext}).
  */
 function rulesOutEvent(leaf: ExprNode, holds: boolean, event: string): boolean {
-  if (needsUnsetContext(leaf, holds, event)) return true;
-  if (leaf.kind !== 'compare' || (leaf.op !== '==' && leaf.op !== '!=')) return false;
-  const other = refTo(leaf.left, EVENT_NAME)
-    ? leaf.right
-    : refTo(leaf.right, EVENT_NAME)
-      ? leaf.left
-      : undefined;
-  if (other?.kind !== 'literal' || typeof other.value !== 'string') return false;
-  const named = other.value.trim().toLowerCase() === event;
-  return (leaf.op === '==') === holds ? !named : named;
+  return needsUnsetContext(leaf, holds, event) || eventNameTest(leaf, event.toLowerCase()) === !holds;
 }
 
 /** Functions that are false when their first argument is empty and their second a non-empty string. */
@@ -193,28 +186,6 @@ function needsUnsetContext(leaf: ExprNode, holds: boolean, event: string): boole
   if (leaf.kind === 'call' && holds && SUBSTRING_TESTS.has(leaf.name.toLowerCase()))
     return unset(leaf.args[0]) && text(leaf.args[1]);
   return false;
-}
-
-/**
- * Whether a condition holds (`positive`) or fails only when `leaf` says a part of it requires what it
- * tests: `!` turns the sense, `&&` requires what either side requires, `||` what both do.
- */
-export function requiredBy(
-  node: ExprNode,
-  positive: boolean,
-  leaf: (node: ExprNode, positive: boolean) => boolean,
-): boolean {
-  switch (node.kind) {
-    case 'not':
-      return requiredBy(node.arg, !positive, leaf);
-    case 'and':
-    case 'or': {
-      const found = node.args.map((a) => requiredBy(a, positive, leaf));
-      return (node.kind === 'and') === positive ? found.some(Boolean) : found.every(Boolean);
-    }
-    default:
-      return leaf(node, positive);
-  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { locationFromSpan } from '../../location.js';
 import type { Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import { neverRuns } from '../../parsers/workflow-conditions.js';
 import type { Confidence, RawFinding, Severity } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { commandsOf } from './commands.js';
@@ -67,6 +68,7 @@ export const workflowMisfeature = defineEvaluator<Record<string, never>>({
         const check = onError(job.value)
           ? job.steps.find(
               (s) =>
+                !neverRuns(workflow, job, s) &&
                 securityCheck(s) &&
                 !uploadsSarifAfter(job.steps, s) &&
                 !(reportReadAfter(job.steps, s) && !gatesChanges(workflow)),

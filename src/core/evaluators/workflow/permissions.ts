@@ -75,6 +75,8 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
     const fixes = new FixBatches(workspace);
     const upstream = workflowsByName(workspace);
     walkWorkflows(workflowSources(workspace), {
+      // Permissions are judged for the workflow as a whole, jobs that never run included.
+      everyStep: true,
       workflow(workflow) {
         const inheriting = workflow.jobs.filter((j) => !j.permissions);
         if (inheriting.length > 0) {

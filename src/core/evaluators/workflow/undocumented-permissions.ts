@@ -38,6 +38,8 @@ export const workflowUndocumentedPermissions = defineEvaluator<Record<string, ne
       }
     };
     walkWorkflows(workflowSources(workspace), {
+      // Permissions are judged for the workflow as a whole, jobs that never run included.
+      everyStep: true,
       workflow(workflow) {
         check(workflow, workflow.permissions, '');
       },
