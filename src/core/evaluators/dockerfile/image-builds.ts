@@ -48,6 +48,12 @@ export interface ImageBuild {
   dockerfiles: string[];
   /** The names it tags, normalised (see {@link imageName}); `acme/app:*` when the tag is a variable. */
   tags: string[];
+  /**
+   * The stage it builds, when it names one (`--target release`, build-push-action's `target:`): the
+   * name as written (it may hold a variable), and the option or input that names it. Absent: the
+   * Dockerfile's last stage.
+   */
+  target?: BuildTarget;
   /** Whether the build pushes what it builds (`--push`, `push: true`, `--output type=registry`). */
   pushes: boolean;
   /**
@@ -55,6 +61,12 @@ export interface ImageBuild {
    * off, no `outputs` and no tags (a compile check: the image stays in the builder's cache, by no name).
    */
   discarded?: boolean;
+}
+
+/** The stage a build names: as written, and how (`--target release`, `target: release`). */
+export interface BuildTarget {
+  stage: string;
+  written: string;
 }
 
 /** A `docker run` of an image, with what matters to whether the image is a tool run on the checkout. */
@@ -548,10 +560,16 @@ function readBuild(words: readonly string[], where: Where): ImageBuild {
   let file: string | undefined;
   let context: string | undefined;
   let pushes = false;
+  let target: BuildTarget | undefined;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const [option, inline] = splitOption(w);
     if (option === '--push') pushes = true;
+    if (option === '--target') {
+      const value = inline ?? words[++i];
+      if (value !== undefined) target = { stage: value, written: `--target ${value}` };
+      continue;
+    }
     if (option === '--output' && /type=registry|push=true/.test(inline ?? words[i + 1] ?? '')) pushes = true;
     if (option === '-t' || option === '--tag') {
       const value = inline ?? words[++i];
@@ -575,6 +593,7 @@ function readBuild(words: readonly string[], where: Where): ImageBuild {
     dockerfiles: dockerfilesOf(file, context, where),
     tags,
     pushes,
+    ...(target ? { target } : {}),
   };
 }
 
@@ -627,7 +646,7 @@ function readRun(words: readonly string[], where: Where): ImageRun | undefined {
   return undefined;
 }
 
-/** A workflow's docker/build-push-action steps: their `tags`, `file` and `context`. */
+/** A workflow's docker/build-push-action steps: their `tags`, `file`, `context` and `target`. */
 function readBuildPushSteps(workspace: Workspace, file: string, found: FileImageCommands): void {
   const parsed = workspace.yaml(file);
   if (!parsed?.ok) return;
@@ -646,6 +665,10 @@ function readBuildPushSteps(workspace: Workspace, file: string, found: FileImage
         .flatMap((t) => imageName(t) ?? []);
       const context = typeof inputs.context === 'string' ? inputs.context : '.';
       const dockerfile = typeof inputs.file === 'string' ? inputs.file : undefined;
+      const stage =
+        typeof inputs.target === 'string' || typeof inputs.target === 'number'
+          ? String(inputs.target).trim()
+          : '';
       const where: Where = {
         source: file,
         line: parsed.documents[0]?.span(`/jobs/${escapePointerToken(jobName)}/steps/${i}`)?.start.line ?? 1,
@@ -658,6 +681,7 @@ function readBuildPushSteps(workspace: Workspace, file: string, found: FileImage
         dockerfiles: dockerfilesOf(dockerfile, context, where),
         tags,
         pushes: inputs.push === true || inputs.push === 'true',
+        ...(stage !== '' ? { target: { stage, written: `target: ${stage}` } } : {}),
         ...(off(inputs.push) && off(inputs.load) && inputs.outputs === undefined && inputs.tags === undefined
           ? { discarded: true }
           : {}),
