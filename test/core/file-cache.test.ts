@@ -282,6 +282,31 @@ describe('a full check with the results cache', () => {
     );
   });
 
+  it('evaluates dockerfile-root-user again when only a compose file changes the stage it builds', async () => {
+    const repo = scratchRepo();
+    const compose = (target: string) =>
+      `services:\n  app:\n    build:\n      context: .\n      target: ${target}\n`;
+    repo.commit(
+      {
+        Dockerfile:
+          'FROM node:22-slim AS release\nCMD ["node", "server.js"]\nFROM release AS rootless\nUSER node\n',
+        'compose.yaml': compose('rootless'),
+      },
+      'first',
+    );
+    const rootUser = (r: Report) =>
+      r.findings
+        .filter((f) => f.ruleId === 'dockerfile-root-user')
+        .map((f) => `${f.location?.path}:${f.location?.startLine}`);
+    const first = await cachedCheck(repo.dir, undefined);
+    expect(rootUser(first.report)).toEqual([]);
+    // Only the compose file changes: it now builds the stage that sets no USER.
+    repo.commit({ 'compose.yaml': compose('release') }, 'second');
+    const cached = await cachedCheck(repo.dir, first.next);
+    expect(rootUser(cached.report)).toEqual(['Dockerfile:1']);
+    expect(judged(cached.report)).toEqual(judgement(await runCheck({ root: repo.dir, now: NOW })));
+  });
+
   it('evaluates k8s-image-unpinned again when only the Skaffold configuration changes', async () => {
     const repo = scratchRepo();
     const skaffold = (image: string) =>

@@ -211,3 +211,46 @@ describe('scan: changed on a pull request', () => {
     expect(where(report).filter((w) => w.startsWith('api-token'))).toHaveLength(2);
   });
 });
+
+describe('dockerfile-root-user on a pull request (scan: changed)', () => {
+  // The published stage sets a user; the last only exports files. The workflow builds the release.
+  const DOCKERFILE = (releaseUser: string) =>
+    `FROM node:22-slim AS release\nCOPY app /app\n${releaseUser}CMD ["node", "/app/server.js"]\n` +
+    'FROM scratch AS export\nCOPY --from=release /app /app\n';
+  const WORKFLOW = (args: string) =>
+    `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build ${args} -t acme/app --push .\n`;
+  const judge = (dir: string, baseline: string) =>
+    runCheck({
+      root: dir,
+      onlyRules: ['dockerfile-root-user'],
+      failOnGap: false,
+      persona: 'auditor',
+      change: { scope: 'new', baseline },
+    });
+
+  it('reports the published stage that a change makes run as root as new', async () => {
+    const repo = scratchRepo();
+    const base = repo.commit({
+      Dockerfile: DOCKERFILE('USER node\n'),
+      '.github/workflows/image.yml': WORKFLOW('--target release'),
+    });
+    repo.commit({ Dockerfile: DOCKERFILE('') });
+    expect(where(await judge(repo.dir, base))).toEqual(['dockerfile-root-user Dockerfile:1 new']);
+  });
+
+  it('keeps judging the last stage when the change builds a target it cannot know', async () => {
+    const repo = scratchRepo();
+    const base = repo.commit({
+      Dockerfile: DOCKERFILE('USER node\n').replace('FROM scratch AS export', 'FROM node:22 AS export'),
+      '.github/workflows/image.yml': WORKFLOW(''),
+    });
+    repo.commit({
+      Dockerfile: DOCKERFILE('USER node\n').replace(
+        'FROM scratch AS export',
+        'FROM node:22 AS export\nCMD ["node"]',
+      ),
+      '.github/workflows/image.yml': WORKFLOW('--target $TARGET'),
+    });
+    expect(where(await judge(repo.dir, base))).toEqual(['dockerfile-root-user Dockerfile:5 existing']);
+  });
+});

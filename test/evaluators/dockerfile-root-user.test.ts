@@ -807,3 +807,175 @@ describe('dockerfile.root-user on the images of Docker container actions', () =>
     ).toEqual([['Dockerfile:1:1', 'medium', NO_USER]]);
   });
 });
+
+describe('dockerfile.root-user on the stages the repository builds', () => {
+  // A published stage that sets no USER, a rootless variant of it, and a last stage that only
+  // exports files (FROM scratch): the image a plain build makes is not the one published.
+  const DOCKERFILE =
+    'FROM node:22 AS build\nRUN npm ci && npm run build\n' +
+    'FROM node:22-slim AS release\nCOPY --from=build /app /app\nCMD ["node", "/app/server.js"]\n' +
+    'FROM release AS rootless\nUSER node\n' +
+    'FROM scratch AS upload-artifact\nCOPY --from=build /app/dist /dist\n';
+  const workflow = (steps: string) =>
+    `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+  const cli = (args: string) =>
+    workflow(`      - run: docker buildx build -f docker/Dockerfile ${args} --push .\n`);
+  const RELEASE = (how: string) =>
+    `The stage "release" (FROM node:22-slim; built with ${how}) sets no USER, so the container runs as ` +
+    'root unless the base image sets another default user.';
+  const FILES_ONLY =
+    'The final stage (FROM scratch) sets no USER and no CMD or ENTRYPOINT: if the image only carries ' +
+    'files (exported with docker build --output, or copied into other images), nothing runs in it; a ' +
+    'command run from it runs as root.';
+  const RELEASE_AT = 'docker/Dockerfile:3:1';
+  const LAST_AT = 'docker/Dockerfile:8:1';
+
+  it.each<{ name: string; files: Record<string, string>; expected: [string, string, string, string][] }>([
+    {
+      name: 'a workflow building --target release: that stage, not the last',
+      files: { '.github/workflows/release.yml': cli('--target release -t acme/app:2') },
+      expected: [
+        [
+          RELEASE_AT,
+          'stage:release:no-user',
+          'medium',
+          RELEASE('--target release by .github/workflows/release.yml'),
+        ],
+      ],
+    },
+    {
+      name: 'a build-push-action step with target:',
+      files: {
+        '.github/workflows/release.yml': workflow(
+          '      - uses: docker/build-push-action@v6\n        with:\n          file: docker/Dockerfile\n' +
+            '          target: release\n          push: true\n          tags: acme/app:2\n',
+        ),
+      },
+      expected: [
+        [
+          RELEASE_AT,
+          'stage:release:no-user',
+          'medium',
+          RELEASE('target: release by .github/workflows/release.yml'),
+        ],
+      ],
+    },
+    {
+      name: "a compose service's build.target",
+      files: {
+        'compose.yaml':
+          'services:\n  app:\n    image: acme/app:2\n    build:\n      context: .\n      dockerfile: docker/Dockerfile\n      target: release\n',
+      },
+      expected: [
+        [RELEASE_AT, 'stage:release:no-user', 'medium', RELEASE('build.target: release by compose.yaml')],
+      ],
+    },
+    {
+      name: "a Bake target's target, inherited",
+      files: {
+        'docker-bake.hcl':
+          'target "_common" {\n  dockerfile = "docker/Dockerfile"\n  target = "release"\n}\n' +
+          'target "app" {\n  inherits = ["_common"]\n  tags = ["acme/app:2"]\n}\n' +
+          'target "rootless" {\n  inherits = ["_common"]\n  target = "rootless"\n}\n',
+      },
+      expected: [
+        [RELEASE_AT, 'stage:release:no-user', 'medium', RELEASE('target = "release" by docker-bake.hcl')],
+      ],
+    },
+    {
+      name: 'a target and a build of none: both stages',
+      files: {
+        '.github/workflows/release.yml': cli('--target release -t acme/app:2'),
+        Makefile: 'export:\n\tdocker build -f docker/Dockerfile -o dist .\n',
+      },
+      expected: [
+        [
+          RELEASE_AT,
+          'stage:release:no-user',
+          'medium',
+          RELEASE('--target release by .github/workflows/release.yml'),
+        ],
+        [LAST_AT, 'no-user', 'low', FILES_ONLY],
+      ],
+    },
+    {
+      name: 'only targets that set a user: nothing',
+      files: { '.github/workflows/release.yml': cli('--target rootless -t acme/app:2-rootless') },
+      expected: [],
+    },
+    // A target not known keeps the last stage judged, as a pull request could write one.
+    {
+      name: 'a target that is a variable',
+      files: { '.github/workflows/release.yml': cli('--target $TARGET -t acme/app:2') },
+      expected: [[LAST_AT, 'no-user', 'low', FILES_ONLY]],
+    },
+    {
+      name: 'a target that names no stage of the file',
+      files: { '.github/workflows/release.yml': cli('--target relase -t acme/app:2') },
+      expected: [[LAST_AT, 'no-user', 'low', FILES_ONLY]],
+    },
+    {
+      name: 'a Bake target written with a variable',
+      files: {
+        'docker-bake.hcl':
+          'variable "STAGE" {\n  default = "rootless"\n}\ntarget "app" {\n  dockerfile = "docker/Dockerfile"\n  target = "${STAGE}"\n}\n',
+      },
+      expected: [[LAST_AT, 'no-user', 'low', FILES_ONLY]],
+    },
+    {
+      name: 'no build found: the last stage, as before',
+      files: {},
+      expected: [[LAST_AT, 'no-user', 'low', FILES_ONLY]],
+    },
+  ])('$name', async ({ files, expected }) => {
+    const findings = await evaluate(
+      dockerfileRootUser,
+      { 'docker/Dockerfile': DOCKERFILE, ...files },
+      { nonRootImages: NON_ROOT_IMAGES },
+    );
+    expect(findings.map((f) => [at(f), f.key, f.confidence ?? 'medium', f.message])).toEqual(expected);
+  });
+
+  it('judges a compose target with a default both as that stage and as the last', async () => {
+    const findings = await evaluate(
+      dockerfileRootUser,
+      {
+        'docker/Dockerfile': DOCKERFILE,
+        'docker-compose.yml':
+          'services:\n  app:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile\n      target: ${TARGET:-release}\n',
+      },
+      { nonRootImages: NON_ROOT_IMAGES },
+    );
+    expect(findings.map(at)).toEqual([RELEASE_AT, LAST_AT]);
+    expect(findings[0]!.message).toContain('built with build.target: release by docker-compose.yml');
+  });
+
+  it('names the stage of a target that runs as root, and grades low a development stage', async () => {
+    const findings = await evaluate(
+      dockerfileRootUser,
+      {
+        Dockerfile:
+          'FROM python:3.13 AS base\nUSER root\nFROM base AS worker\nCMD ["celery"]\n' +
+          'FROM python:3.13 AS development\nCMD ["flask", "run"]\nFROM base AS web\nUSER 10001\n',
+        'compose.yaml':
+          'services:\n  web:\n    build: .\n  worker:\n    build: { context: ., target: worker }\n' +
+          '  dev:\n    build: { context: ., target: development }\n',
+      },
+      { nonRootImages: NON_ROOT_IMAGES },
+    );
+    expect(findings.map((f) => [at(f), f.key, f.confidence ?? 'medium', f.message])).toEqual([
+      [
+        'Dockerfile:2:1',
+        'stage:worker:user:root',
+        'medium',
+        'The stage "worker" (built with build.target: worker by compose.yaml) runs as root: its last USER is "root" (inherited from stage "base").',
+      ],
+      [
+        'Dockerfile:5:1',
+        'stage:development:no-user',
+        'low',
+        'The stage "development" (FROM python:3.13; built with build.target: development by compose.yaml) sets no USER, so the container runs as root unless the base image sets another default user (its name marks a development or test stage (development), which developers or CI run rather than deploy).',
+      ],
+    ]);
+  });
+});

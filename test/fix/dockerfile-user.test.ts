@@ -45,6 +45,45 @@ describe('fix: USER in Dockerfiles', () => {
     });
   }
 
+  it('a stage a build targets is fixed in that stage, beside the final one', async () => {
+    const { fixed, findings, final } = await roundTrip(
+      {
+        Dockerfile:
+          'FROM node:22-slim AS release\nCOPY app /app\nCMD ["node", "/app/server.js"]\n\n' +
+          'FROM node:22 AS debug\nRUN apt-get update && apt-get install -y gdb\n',
+        Makefile:
+          'release:\n\tdocker build --target release -t acme/app .\ndebug:\n\tdocker build -t acme/app:debug .\n',
+      },
+      RULE,
+      { fixes: 2 },
+    );
+    expect(findings.map((f) => f.fix?.description)).toEqual([
+      'Run the stage "release" as the unprivileged user 10001',
+      'Run the final stage as the unprivileged user 10001',
+    ]);
+    expect(fixed[0]).toBe(
+      'FROM node:22-slim AS release\nCOPY app /app\nUSER 10001\nCMD ["node", "/app/server.js"]\n\n' +
+        'FROM node:22 AS debug\nRUN apt-get update && apt-get install -y gdb\n',
+    );
+    expect(final.Dockerfile).toBe(
+      'FROM node:22-slim AS release\nCOPY app /app\nUSER 10001\nCMD ["node", "/app/server.js"]\n\n' +
+        'FROM node:22 AS debug\nRUN apt-get update && apt-get install -y gdb\nUSER 10001\n',
+    );
+    // A stage that another is built FROM: a USER in it would run that stage's steps as 10001.
+    const parent = await roundTrip(
+      {
+        Dockerfile:
+          'FROM node:22-slim AS release\nCMD ["node"]\nFROM release AS debug\nRUN apt-get install -y gdb\n',
+        Makefile: 'release:\n\tdocker build --target release -t acme/app .\n',
+      },
+      RULE,
+      { fixes: 0 },
+    );
+    expect(parent.findings.map((f) => f.unfixable)).toEqual([
+      'the stage "debug" is built FROM this one, and would run its steps as the new user too: set the user by hand',
+    ]);
+  });
+
   it('Windows images are left alone, with the reason', async () => {
     const { findings } = await roundTrip(
       { Dockerfile: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD ["cmd"]\n' },

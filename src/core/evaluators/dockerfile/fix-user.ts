@@ -1,6 +1,12 @@
 import { lineBreak, makeFix } from '../../fix/edits.js';
 import type { FixAttempt } from '../../fix/yaml-fix.js';
-import { type DockerfileModel, finalStage, parseDockerfile } from '../../parsers/dockerfile.js';
+import {
+  type DockerfileModel,
+  finalStage,
+  parseDockerfile,
+  type Stage,
+  stageChain,
+} from '../../parsers/dockerfile.js';
 import type { TextEdit } from '../../types.js';
 import { vendored } from '../../vendored.js';
 import type { LineIndex } from '../../workspace/lines.js';
@@ -12,23 +18,32 @@ export const FIX_USER = '10001';
 const RUNTIME_ONLY = new Set(['CMD', 'ENTRYPOINT', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'STOPSIGNAL', 'VOLUME']);
 
 /**
- * The fix of a final stage that runs as root: `USER 10001` before its final CMD/ENTRYPOINT (so the
- * build steps before it keep running as root), or at its end when build steps follow them. Not for
- * Windows images, whose users are names, not numbers.
+ * The fix of a final stage that runs as root, or of `stage`, another stage a build targets: `USER
+ * 10001` before its final CMD/ENTRYPOINT (so the build steps before it keep running as root), or at
+ * its end when build steps follow them. Not for Windows images, whose users are names, not numbers.
  */
-export function userFix(model: DockerfileModel, text: string, lines: LineIndex): FixAttempt {
-  const final = finalStage(model);
+export function userFix(model: DockerfileModel, text: string, lines: LineIndex, stage?: Stage): FixAttempt {
+  const final = stage ?? finalStage(model);
   if (!final) return { unfixable: 'no final stage' };
+  // The stages built on it would run their steps as the new user too, which may need root.
+  const child = model.stages.find((s) => s.index > final.index && stageChain(model, s).includes(final));
+  if (child) {
+    return {
+      unfixable: `the stage "${child.from.name ?? child.index}" is built FROM this one, and would run its steps as the new user too: set the user by hand`,
+    };
+  }
   const image = final.from.image ?? '';
   if (model.escapeChar === '`' || /windows|nanoserver|servercore/i.test(image)) {
     return { unfixable: 'a Windows image names its users (USER ContainerUser); set one by hand' };
   }
   const source = text.replace(/\r(?!\n)/g, ' ');
   const fromLine = final.from.span.start.line;
+  // The stage's instructions: up to the next stage's FROM.
+  const endLine = model.stages[final.index + 1]?.from.span.start.line ?? Number.POSITIVE_INFINITY;
   const instructions = vendored('dockerfile-ast')
     .DockerfileParser.parse(source)
     .getInstructions()
-    .filter((i) => i.getRange().start.line + 1 >= fromLine)
+    .filter((i) => i.getRange().start.line + 1 >= fromLine && i.getRange().start.line + 1 < endLine)
     .map((i) => ({
       keyword: i.getKeyword(),
       start: i.getRange().start.line + 1,
@@ -60,11 +75,12 @@ export function userFix(model: DockerfileModel, text: string, lines: LineIndex):
     }
   }
   const after = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
-  const check = finalStage(parseDockerfile(model.path, after));
+  const check = parseDockerfile(model.path, after).stages[final.index];
   if (check?.users[check.users.length - 1]?.value !== FIX_USER) {
     return { unfixable: 'the USER line could not be placed without changing another instruction' };
   }
-  const fix = makeFix(text, lines, `Run the final stage as the unprivileged user ${FIX_USER}`, [edit]);
+  const what = stage ? `the stage "${stage.from.name ?? stage.index}"` : 'the final stage';
+  const fix = makeFix(text, lines, `Run ${what} as the unprivileged user ${FIX_USER}`, [edit]);
   return fix ? { fix } : { unfixable: 'nothing to change' };
 }
 

@@ -23,6 +23,7 @@ import { programName, SHELLS } from '../../parsers/shell-commands.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { builtStages, STAGE_BUILD_SOURCES, type StageBuild, stageBuilds } from './built-stages.js';
 import { developmentEnvironment, toolingMark } from './dev-environment.js';
 import { userFix } from './fix-user.js';
 import {
@@ -30,7 +31,6 @@ import {
   FROM_IMAGE_SOURCES,
   type FromUse,
   fromImages,
-  IMAGE_BUILD_SOURCES,
   namesTag,
   type RepositoryImages,
   repositoryImages,
@@ -128,7 +128,9 @@ function chosenStagesCarryFiles(model: DockerfileModel, stage: Stage): boolean {
 
 /**
  * Flags Dockerfiles whose final stage runs as root: no USER at all (reported at the final FROM), or
- * a last USER of `root`/`0` (reported at that USER). A stage built FROM an earlier stage inherits its
+ * a last USER of `root`/`0` (reported at that USER). The stages the repository's builds name as their
+ * target are judged the same way, and the final stage only when some build builds it, or no build is
+ * found (see built-stages.ts). A stage built FROM an earlier stage inherits its
  * user, so the chain is followed. A USER set from a variable is judged by the variable's value in force
  * there (an ARG default, an ENV), and not judged without one; nor is the default user of
  * an external base image, which would need the image itself. The image of a development container
@@ -140,11 +142,12 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
   scope: 'file',
   // A Dockerfile named as a container action's image (in an action.yml above it) may keep root.
   // The repository's build scripts and other Dockerfiles tell a base, builder or tool image (see
-  // image-builds.ts).
-  readsOtherFiles: ['**/action.yml', '**/action.yaml', ...IMAGE_BUILD_SOURCES, ...FROM_IMAGE_SOURCES],
-  fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the final stage (at its end when build steps follow them)',
+  // image-builds.ts); its builds (scripts, workflows, Cloud Build, compose and Bake files) tell
+  // which stages are built (see built-stages.ts).
+  readsOtherFiles: ['**/action.yml', '**/action.yaml', ...STAGE_BUILD_SOURCES, ...FROM_IMAGE_SOURCES],
+  fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the stage (at its end when build steps follow them)',
   summary:
-    'Dockerfiles whose final stage sets no USER (on a base image not known to run as non-root) or switches to root.',
+    'Dockerfiles whose final stage, or a stage a build targets, sets no USER (on a base image not known to run as non-root) or switches to root.',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -159,10 +162,11 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
       },
     },
   },
-  evaluate({ options, workspace }) {
+  async evaluate({ options, workspace }) {
     const nonRoot = imageMatcher(options.nonRootImages);
     const findings: RawFinding[] = [];
     const uses = new ImageUses(workspace);
+    let builds: ReadonlyMap<string, StageBuild[]> | undefined;
     for (const file of dockerfilePaths(workspace)) {
       if (isDevContainerImage(file)) {
         workspace.leaveOut(file, DEV_CONTAINER_IMAGE);
@@ -171,82 +175,143 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
       const model = readDockerfile(workspace, file);
       const final = model && finalStage(model);
       if (!model || !final) continue;
-      const { user, stage } = effectiveUser(model, final);
-      const image = final.from.image ?? '';
-      // GitHub runs a Docker container action's image as root and asks its Dockerfile to set no USER:
-      // the message says so. The confidence stays, but under .github/: an action.yml that a pull
-      // request adds beside a Dockerfile deployed elsewhere would otherwise quiet that Dockerfile's
-      // finding, while .github/ holds the repository's CI configuration and no deployed image.
-      const action = containerAction(workspace, file);
-      const actionNote = action ? ` ${ACTION_NOTE[action]}` : '';
-      if (!user) {
-        const base = externalBase(model, stage);
-        if (base !== undefined && nonRoot(base)) continue;
-        // An image FROM scratch without a CMD or ENTRYPOINT starts no process of its own: it carries
-        // files (exported by `docker build --output`, copied into other images), or its runner names
-        // the command; only then does anything run in it, as root.
-        const scratch = base === 'scratch';
-        const filesOnly =
-          !stageChain(model, final).some((s) => s.command) &&
-          (scratch || (base === undefined && chosenStagesCarryFiles(model, final)));
-        const pinOnly = !filesOnly && baseImageOnly(model);
-        const chain = stageChain(model, final);
-        const message = filesOnly
-          ? `The final stage (FROM ${image}) sets no USER and no CMD or ENTRYPOINT: if the image only ` +
-            'carries files (exported with docker build --output, or copied into other images), nothing ' +
-            'runs in it; a command run from it runs as root.'
-          : scratch
-            ? `The final stage (FROM ${image}) sets no USER: an image built from scratch has no default ` +
-              `user, so its command runs as root (uid 0) unless what runs it sets a user.${actionNote}`
-            : `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
-              `image sets another default user.${actionNote}`;
-        // Why the image likely runs no service as root: a version pin, an entrypoint that drops root,
-        // or an image that is no deployed service (see notDeployed).
-        const note = pinOnly
-          ? BASE_IMAGE_ONLY
-          : filesOnly
-            ? undefined
-            : (dropsRoot(chain, base) ?? notDeployed(workspace, file, chain, base, uses));
-        findings.push({
-          message: note ? `${message.slice(0, -1)} (${note}).` : message,
-          location: locationFromSpan(file, final.from.span),
-          key: 'no-user',
-          // Another base image may set a user of its own, which only the image can tell; scratch has
-          // none, but what runs it may (AWS Lambda runs images as a user of its own; a WebAssembly
-          // runtime has no users). A container action's image under .github/ keeps root as GitHub asks.
-          confidence: filesOnly || note || (action && inGithubConfig(file)) ? 'low' : 'medium',
-          ...fixOf(workspace, model, base),
-        });
-      } else if (runsAsRoot(user)) {
-        const inherited =
-          stage === final ? '' : ` (inherited from stage "${stage.from.name ?? stage.index}")`;
-        const via =
-          user.resolved !== undefined && user.resolved !== user.value ? `, which is "${user.resolved}"` : '';
-        const message = `The final stage runs as root: its last USER is "${user.value}"${via}${inherited}.${actionNote}`;
-        // A USER root on a base image that runs as root already, after no USER of another user
-        // (written for a linter: hadolint's DL3002 asks for the user to be said), changes nothing:
-        // the image is judged as one without a USER line, whose entrypoint may still drop root.
-        const chain = stageChain(model, final);
-        const base = externalBase(model, stage);
-        const restates =
-          base !== undefined && knownRootImage(base) && chain.every((s) => s.users.every(runsAsRoot));
-        const note = restates
-          ? (dropsRoot(chain, base) ?? notDeployed(workspace, file, chain, base, uses))
-          : undefined;
-        findings.push({
-          message: note
-            ? `${message.slice(0, -1)} (on a base image that runs as root already, so it changes nothing; ${note}).`
-            : message,
-          location: locationFromSpan(file, user.span),
-          key: `user:${user.value}`,
-          ...(note ? { confidence: 'low' as const } : {}),
-          ...fixOf(workspace, model, externalBase(model, final)),
-        });
+      // Only a Dockerfile of several stages has a stage for a build to choose: the repository's
+      // builds are read for it, once.
+      if (model.stages.length > 1) builds ??= await stageBuilds(workspace.tree());
+      const built = builds ? builtStages(model, builds.get(file) ?? []) : [{ stage: final }];
+      for (const { stage, build } of built) {
+        const finding = judgeStage(workspace, model, stage, build, nonRoot, uses);
+        if (finding) findings.push(finding);
       }
     }
     return findings;
   },
 });
+
+/**
+ * The finding of a stage built as an image, when it runs as root: the final stage (no `build`), or a
+ * stage a build names as its target, whose message names the stage and the build and whose key holds
+ * the stage's name (the final stage's key and message are those it always had).
+ */
+function judgeStage(
+  workspace: Workspace,
+  model: DockerfileModel,
+  judged: Stage,
+  build: StageBuild | undefined,
+  nonRoot: (image: string) => boolean,
+  uses: ImageUses,
+): RawFinding | undefined {
+  const file = model.path;
+  const { user, stage } = effectiveUser(model, judged);
+  const image = judged.from.image ?? '';
+  const name = judged.from.name ?? String(judged.index);
+  const builtWith = build?.target && `built with ${build.target.written} by ${build.source}`;
+  const subject = builtWith ? `The stage "${name}"` : 'The final stage';
+  const from = builtWith ? `(FROM ${image}; ${builtWith})` : `(FROM ${image})`;
+  const key = (k: string) => (builtWith ? `stage:${name.toLowerCase()}:${k}` : k);
+  // GitHub runs a Docker container action's image as root and asks its Dockerfile to set no USER:
+  // the message says so. The confidence stays, but under .github/: an action.yml that a pull
+  // request adds beside a Dockerfile deployed elsewhere would otherwise quiet that Dockerfile's
+  // finding, while .github/ holds the repository's CI configuration and no deployed image.
+  const action = containerAction(workspace, file);
+  const actionNote = action ? ` ${ACTION_NOTE[action]}` : '';
+  if (!user) {
+    const base = externalBase(model, stage);
+    if (base !== undefined && nonRoot(base)) return undefined;
+    // An image FROM scratch without a CMD or ENTRYPOINT starts no process of its own: it carries
+    // files (exported by `docker build --output`, copied into other images), or its runner names
+    // the command; only then does anything run in it, as root.
+    const scratch = base === 'scratch';
+    const chain = stageChain(model, judged);
+    const filesOnly =
+      !chain.some((s) => s.command) &&
+      (scratch || (base === undefined && chosenStagesCarryFiles(model, judged)));
+    const pinOnly = !filesOnly && baseImageOnly(model);
+    const message = filesOnly
+      ? `${subject} ${from} sets no USER and no CMD or ENTRYPOINT: if the image only ` +
+        'carries files (exported with docker build --output, or copied into other images), nothing ' +
+        'runs in it; a command run from it runs as root.'
+      : scratch
+        ? `${subject} ${from} sets no USER: an image built from scratch has no default ` +
+          `user, so its command runs as root (uid 0) unless what runs it sets a user.${actionNote}`
+        : `${subject} ${from} sets no USER, so the container runs as root unless the base ` +
+          `image sets another default user.${actionNote}`;
+    // Why the image likely runs no service as root: a version pin, an entrypoint that drops root,
+    // a stage named for development or tests, or an image that is no deployed service (see
+    // notDeployed).
+    const note = pinOnly
+      ? BASE_IMAGE_ONLY
+      : filesOnly
+        ? undefined
+        : (dropsRoot(chain, base) ??
+          (builtWith ? developmentStage(name) : undefined) ??
+          notDeployed(workspace, file, chain, base, uses));
+    return {
+      message: note ? `${message.slice(0, -1)} (${note}).` : message,
+      location: locationFromSpan(file, judged.from.span),
+      key: key('no-user'),
+      // Another base image may set a user of its own, which only the image can tell; scratch has
+      // none, but what runs it may (AWS Lambda runs images as a user of its own; a WebAssembly
+      // runtime has no users). A container action's image under .github/ keeps root as GitHub asks.
+      confidence: filesOnly || note || (action && inGithubConfig(file)) ? 'low' : 'medium',
+      ...fixOf(workspace, model, base, builtWith ? judged : undefined),
+    };
+  }
+  if (!runsAsRoot(user)) return undefined;
+  const inherited = stage === judged ? '' : ` (inherited from stage "${stage.from.name ?? stage.index}")`;
+  const via =
+    user.resolved !== undefined && user.resolved !== user.value ? `, which is "${user.resolved}"` : '';
+  const what = builtWith ? `${subject} (${builtWith})` : subject;
+  const message = `${what} runs as root: its last USER is "${user.value}"${via}${inherited}.${actionNote}`;
+  // A USER root on a base image that runs as root already, after no USER of another user
+  // (written for a linter: hadolint's DL3002 asks for the user to be said), changes nothing:
+  // the image is judged as one without a USER line, whose entrypoint may still drop root.
+  const chain = stageChain(model, judged);
+  const base = externalBase(model, stage);
+  const restates =
+    base !== undefined && knownRootImage(base) && chain.every((s) => s.users.every(runsAsRoot));
+  const note = restates
+    ? (dropsRoot(chain, base) ?? notDeployed(workspace, file, chain, base, uses))
+    : undefined;
+  return {
+    message: note
+      ? `${message.slice(0, -1)} (on a base image that runs as root already, so it changes nothing; ${note}).`
+      : message,
+    location: locationFromSpan(file, user.span),
+    key: key(`user:${user.value}`),
+    ...(note ? { confidence: 'low' as const } : {}),
+    ...fixOf(workspace, model, externalBase(model, judged), builtWith ? judged : undefined),
+  };
+}
+
+/** Words of a stage's name that mark a development or test image (`dev`, `test-runner`). */
+const DEVELOPMENT_STAGE_WORDS = new Set([
+  'dev',
+  'devel',
+  'develop',
+  'development',
+  'local',
+  'test',
+  'tests',
+  'testing',
+  'tilt',
+]);
+
+/**
+ * Why a stage a build targets is likely no deployed image, when its name marks a development or test
+ * stage (`target: development`, `--target test`): the image a compose file brings up for developers,
+ * or the one CI runs the tests in. Not `debug`: a debug variant of a deployed image is deployed.
+ */
+function developmentStage(name: string): string | undefined {
+  const word = name
+    .toLowerCase()
+    .split(/[._-]+/)
+    .find((w) => DEVELOPMENT_STAGE_WORDS.has(w));
+  return (
+    word &&
+    `its name marks a development or test stage (${word}), which developers or CI run rather than deploy`
+  );
+}
 
 /** Official images whose entrypoint hands the server to a user of its own with gosu. */
 const GOSU_ENTRYPOINT_IMAGES = [
@@ -582,7 +647,8 @@ class ImageUses {
 export const CONTAINER_ACTION =
   'the image of a Docker container action (action.yml runs it): GitHub runs such actions as root, and with another USER the action cannot write to the workspace';
 
-function fixOf(workspace: Workspace, model: DockerfileModel, base: string | undefined) {
+/** The fix of the final stage, or of `stage`, a stage a build targets. */
+function fixOf(workspace: Workspace, model: DockerfileModel, base: string | undefined, stage?: Stage) {
   const content = workspace.read(model.path);
   if (content.kind !== 'text') return {};
   if (containerAction(workspace, model.path)) return { unfixable: CONTAINER_ACTION };
@@ -591,7 +657,7 @@ function fixOf(workspace: Workspace, model: DockerfileModel, base: string | unde
       unfixable: `${base.replace(/[:@].*$/, '')} starts as root and switches to its own user; an unprivileged variant of the image, or its own user, is a choice to make by hand`,
     };
   }
-  const attempt = userFix(model, content.text, content.lines);
+  const attempt = userFix(model, content.text, content.lines, stage);
   return 'fix' in attempt && holdsSecret(workspace, model.path, attempt.fix)
     ? { unfixable: HOLDS_SECRET }
     : attempt;
