@@ -316,7 +316,16 @@ images: [gcr.io/acme/api, gcr.io/acme/tool]
   args: [-c, 'docker build -t gcr.io/acme/batch:$SHORT_SHA .']
   dir: services/batch
 `,
-      Makefile: 'image:\n\tdocker build -t ghcr.io/acme/worker:$(VERSION) -f services/worker/Dockerfile .\n',
+      Makefile:
+        'image:\n\tdocker build -t ghcr.io/acme/worker:$(VERSION) -f services/worker/Dockerfile .\n' +
+        '\tdocker build --target runtime -t ghcr.io/acme/web:$(VERSION) -f services/web/Dockerfile .\n' +
+        '\tdocker build --target $(STAGE) -t ghcr.io/acme/web-any:$(VERSION) -f services/shell/Dockerfile .\n' +
+        '\tdocker build --target debug -t ghcr.io/acme/shell-debug:$(VERSION) -f services/shell/Dockerfile .\n',
+      // A build's target is the stage it builds: a non-root stage before a root one, and a root stage
+      // before a non-root one.
+      'services/web/Dockerfile': 'FROM node:22 AS runtime\nUSER 10001\nFROM runtime AS debug\nUSER root\n',
+      'services/shell/Dockerfile':
+        'FROM node:22 AS debug\nCMD ["node", "inspect"]\nFROM node:22-slim\nUSER 10001\n',
       'services/api/Dockerfile':
         'FROM golang:1.23 AS build\nRUN go build -o /api .\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /api /api\n',
       'services/worker/Dockerfile': 'FROM debian:12\nRUN useradd -u 10001 app\nUSER 10001\n',
@@ -332,6 +341,14 @@ images: [gcr.io/acme/api, gcr.io/acme/tool]
       ],
       // A Makefile's build, with USER 10001.
       ['ghcr.io/acme/worker:1.2.0', 'low', 'Makefile:2 builds it from services/worker/Dockerfile'],
+      // Built with --target: judged by that stage, whatever the last; a target of a variable tells nothing.
+      [
+        'ghcr.io/acme/web:1.2.0',
+        'low',
+        'Makefile:3 builds it from services/web/Dockerfile, whose stage "runtime" (--target runtime) runs with USER 10001',
+      ],
+      ['ghcr.io/acme/web-any:1.2.0', 'medium', undefined],
+      ['ghcr.io/acme/shell-debug:1.2.0', 'medium', undefined],
       // A Cloud Build shell step, from its dir.
       ['gcr.io/acme/batch:2024-01', 'low', 'cloudbuild.yaml:2 builds it from services/batch/Dockerfile'],
       // Built here, but its Dockerfile sets no USER on a base that runs as root.
@@ -352,7 +369,11 @@ images: [gcr.io/acme/api, gcr.io/acme/tool]
         },
       );
       expect(findings.map((f) => f.confidence)).toEqual([confidence]);
-      if (source) {
+      if (source?.includes('runs with')) {
+        expect(findings[0]!.message).toContain(
+          `(its image, ${image}, is built by this repository: ${source}`,
+        );
+      } else if (source) {
         expect(findings[0]!.message).toContain(
           `(its image, ${image}, is built by this repository: ${source}, whose final stage runs with`,
         );

@@ -3,6 +3,7 @@ import { UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { containersOf, describeContainer, describeObject, type K8sNode } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import { targetStage } from '../dockerfile/built-stages.js';
 import { buildsTagging, cloudBuilds, repositoryImages } from '../dockerfile/image-builds.js';
 import {
   ENTRYPOINT_DROPS,
@@ -132,7 +133,7 @@ export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
  * How the repository builds `image` to run as a non-root user, when it provably does: every build of
  * its scripts, workflows and Cloud Build configurations that tags the image's name (a tag of
  * variables, `:$COMMIT_SHA`, names every tag of it) builds a Dockerfile of the repository whose final
- * stage sets a USER that is not root, or sets none on a base image whose publisher sets a non-root
+ * stage (or the stage it names with `--target`) sets a USER that is not root, or sets none on a base image whose publisher sets a non-root
  * user. Undefined when no build tags it, or any such build's Dockerfile is unknown or may run as
  * root. A name alone links nothing. Once per image and run.
  */
@@ -147,7 +148,10 @@ function builtAsNonRoot(workspace: Workspace, image: string): string | undefined
       const model = dockerfile === undefined ? undefined : readDockerfile(workspace, dockerfile);
       const final = model && finalStage(model);
       if (!model || !final) return undefined;
-      const { user, stage } = effectiveUser(model, final);
+      // A build of a target builds that stage; one of a target not known (a variable, no such stage) tells nothing.
+      const built = build.target ? targetStage(model, build.target.stage) : final;
+      if (!built) return undefined;
+      const { user, stage } = effectiveUser(model, built);
       let how: string;
       if (user) {
         const value = user.resolved ?? user.value;
@@ -159,7 +163,7 @@ function builtAsNonRoot(workspace: Workspace, image: string): string | undefined
         how = `a non-root base image, ${base}`;
       }
       said.push(
-        `${build.source}:${build.line} builds it from ${dockerfile}, whose final stage runs with ${how}`,
+        `${build.source}:${build.line} builds it from ${dockerfile}, whose ${built === final ? 'final stage' : `stage "${built.from.name}" (${build.target!.written})`} runs with ${how}`,
       );
     }
     return [...new Set(said)].join('; ');
