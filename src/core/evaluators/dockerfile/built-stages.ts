@@ -115,6 +115,8 @@ export async function stageBuilds(workspace: Workspace): Promise<ReadonlyMap<str
       add({ source: build.source, dockerfile, ...(build.target ? { target: build.target } : {}) });
     }
     for (const file of workspace.filesWhere(COMPOSE_FILES)) {
+      // Only a compose file that builds is parsed (most name images only).
+      if (!workspace.text(file)?.includes('build')) continue;
       for (const build of composeBuilds(workspace, file)) add(build);
     }
     for (const file of bake) {
