@@ -138,6 +138,8 @@ EOF
       'svc/web.dockerfile': 'FROM d\n',
       'svc/Containerfile': 'FROM e\n',
       'docs/dockerfile-guide.md': 'FROM f\n',
+      'docker/dockerfile': 'FROM g\n',
+      'svc/Containerfile.dev': 'FROM h\n',
     });
     expect(dockerfilePaths(ws)).toEqual([
       'Dockerfile',
@@ -145,6 +147,8 @@ EOF
       'svc/api.Dockerfile',
       'svc/web.dockerfile',
       'svc/Containerfile',
+      'docker/dockerfile',
+      'svc/Containerfile.dev',
     ]);
     expect(readDockerfile(ws, 'Dockerfile')).toBe(readDockerfile(ws, 'Dockerfile'));
   });

@@ -37,7 +37,10 @@ export const DOCKERFILE_GLOBS = [
   '**/Dockerfile_*',
   '**/*.Dockerfile',
   '**/*.dockerfile',
+  // `docker build -f docker/dockerfile`: the name in lower case, as some projects write it.
+  '**/dockerfile',
   '**/Containerfile',
+  '**/Containerfile.*',
 ];
 /** `Dockerfile.dockerignore` is the per-Dockerfile ignore file, not a Dockerfile. */
 const NOT_DOCKERFILES = ['**/*.dockerignore'];
