@@ -2874,6 +2874,4117 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 /***/ }),
 
+/***/ 551:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+var __create = Object.create;
+var __defProp = Object.defineProperty;
+var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
+var __getOwnPropNames = Object.getOwnPropertyNames;
+var __getProtoOf = Object.getPrototypeOf;
+var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __name = (target, value) => __defProp(target, "name", { value, configurable: true });
+var __commonJS = (cb, mod) => function __require() {
+  try {
+    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
+  } catch (e) {
+    throw mod = 0, e;
+  }
+};
+var __export = (target, all) => {
+  for (var name2 in all)
+    __defProp(target, name2, { get: all[name2], enumerable: true });
+};
+var __copyProps = (to, from, except, desc) => {
+  if (from && typeof from === "object" || typeof from === "function") {
+    for (let key of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key) && key !== except)
+        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+  }
+  return to;
+};
+var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+  // If the importer is in node compatibility mode or this is not an ESM
+  // file that has been converted to a CommonJS file using a Babel-
+  // compatible transform (i.e. "__esModule" has not been set), then set
+  // "default" to the CommonJS "module.exports" for node compatibility.
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  mod
+));
+var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
+
+// lib/web-tree-sitter.cjs
+var require_web_tree_sitter = __commonJS({
+  "lib/web-tree-sitter.cjs"(exports, module) {
+    "use strict";
+    var Module = (() => {
+      var _scriptName = typeof document != "undefined" ? document.currentScript?.src : void 0;
+      return async function(moduleArg = {}) {
+        var moduleRtn;
+        var Module = moduleArg;
+        var ENVIRONMENT_IS_WEB = typeof window == "object";
+        var ENVIRONMENT_IS_WORKER = typeof WorkerGlobalScope != "undefined";
+        var ENVIRONMENT_IS_NODE = typeof process == "object" && process.versions?.node && process.type != "renderer";
+        Module.currentQueryProgressCallback = null;
+        Module.currentProgressCallback = null;
+        Module.currentLogCallback = null;
+        Module.currentParseCallback = null;
+        var arguments_ = [];
+        var thisProgram = "./this.program";
+        var quit_ = /* @__PURE__ */ __name((status, toThrow) => {
+          throw toThrow;
+        }, "quit_");
+        if (typeof __filename != "undefined") {
+          _scriptName = __filename;
+        } else if (ENVIRONMENT_IS_WORKER) {
+          _scriptName = self.location.href;
+        }
+        var scriptDirectory = "";
+        function locateFile(path) {
+          if (Module["locateFile"]) {
+            return Module["locateFile"](path, scriptDirectory);
+          }
+          return scriptDirectory + path;
+        }
+        __name(locateFile, "locateFile");
+        var readAsync, readBinary;
+        if (ENVIRONMENT_IS_NODE) {
+          var fs = __nccwpck_require__(9896);
+          scriptDirectory = __dirname + "/";
+          readBinary = /* @__PURE__ */ __name((filename) => {
+            filename = isFileURI(filename) ? new URL(filename) : filename;
+            var ret = fs.readFileSync(filename);
+            return ret;
+          }, "readBinary");
+          readAsync = /* @__PURE__ */ __name(async (filename, binary2 = true) => {
+            filename = isFileURI(filename) ? new URL(filename) : filename;
+            var ret = fs.readFileSync(filename, binary2 ? void 0 : "utf8");
+            return ret;
+          }, "readAsync");
+          if (process.argv.length > 1) {
+            thisProgram = process.argv[1].replace(/\\/g, "/");
+          }
+          arguments_ = process.argv.slice(2);
+          quit_ = /* @__PURE__ */ __name((status, toThrow) => {
+            process.exitCode = status;
+            throw toThrow;
+          }, "quit_");
+        } else if (ENVIRONMENT_IS_WEB || ENVIRONMENT_IS_WORKER) {
+          try {
+            scriptDirectory = new URL(".", _scriptName).href;
+          } catch {
+          }
+          {
+            if (ENVIRONMENT_IS_WORKER) {
+              readBinary = /* @__PURE__ */ __name((url) => {
+                var xhr = new XMLHttpRequest();
+                xhr.open("GET", url, false);
+                xhr.responseType = "arraybuffer";
+                xhr.send(null);
+                return new Uint8Array(
+                  /** @type{!ArrayBuffer} */
+                  xhr.response
+                );
+              }, "readBinary");
+            }
+            readAsync = /* @__PURE__ */ __name(async (url) => {
+              if (isFileURI(url)) {
+                return new Promise((resolve, reject) => {
+                  var xhr = new XMLHttpRequest();
+                  xhr.open("GET", url, true);
+                  xhr.responseType = "arraybuffer";
+                  xhr.onload = () => {
+                    if (xhr.status == 200 || xhr.status == 0 && xhr.response) {
+                      resolve(xhr.response);
+                      return;
+                    }
+                    reject(xhr.status);
+                  };
+                  xhr.onerror = reject;
+                  xhr.send(null);
+                });
+              }
+              var response = await fetch(url, {
+                credentials: "same-origin"
+              });
+              if (response.ok) {
+                return response.arrayBuffer();
+              }
+              throw new Error(response.status + " : " + response.url);
+            }, "readAsync");
+          }
+        } else {
+        }
+        var out = console.log.bind(console);
+        var err = console.error.bind(console);
+        var dynamicLibraries = [];
+        var wasmBinary;
+        var ABORT = false;
+        var EXITSTATUS;
+        var isFileURI = /* @__PURE__ */ __name((filename) => filename.startsWith("file://"), "isFileURI");
+        var readyPromiseResolve, readyPromiseReject;
+        var wasmMemory;
+        var HEAP8, HEAPU8, HEAP16, HEAPU16, HEAP32, HEAPU32, HEAPF32, HEAPF64;
+        var HEAP64, HEAPU64;
+        var HEAP_DATA_VIEW;
+        var runtimeInitialized = false;
+        function updateMemoryViews() {
+          var b = wasmMemory.buffer;
+          Module["HEAP8"] = HEAP8 = new Int8Array(b);
+          Module["HEAP16"] = HEAP16 = new Int16Array(b);
+          Module["HEAPU8"] = HEAPU8 = new Uint8Array(b);
+          Module["HEAPU16"] = HEAPU16 = new Uint16Array(b);
+          Module["HEAP32"] = HEAP32 = new Int32Array(b);
+          Module["HEAPU32"] = HEAPU32 = new Uint32Array(b);
+          Module["HEAPF32"] = HEAPF32 = new Float32Array(b);
+          Module["HEAPF64"] = HEAPF64 = new Float64Array(b);
+          Module["HEAP64"] = HEAP64 = new BigInt64Array(b);
+          Module["HEAPU64"] = HEAPU64 = new BigUint64Array(b);
+          Module["HEAP_DATA_VIEW"] = HEAP_DATA_VIEW = new DataView(b);
+          LE_HEAP_UPDATE();
+        }
+        __name(updateMemoryViews, "updateMemoryViews");
+        function initMemory() {
+          if (Module["wasmMemory"]) {
+            wasmMemory = Module["wasmMemory"];
+          } else {
+            var INITIAL_MEMORY = Module["INITIAL_MEMORY"] || 33554432;
+            wasmMemory = new WebAssembly.Memory({
+              "initial": INITIAL_MEMORY / 65536,
+              // In theory we should not need to emit the maximum if we want "unlimited"
+              // or 4GB of memory, but VMs error on that atm, see
+              // https://github.com/emscripten-core/emscripten/issues/14130
+              // And in the pthreads case we definitely need to emit a maximum. So
+              // always emit one.
+              "maximum": 32768
+            });
+          }
+          updateMemoryViews();
+        }
+        __name(initMemory, "initMemory");
+        var __RELOC_FUNCS__ = [];
+        function preRun() {
+          if (Module["preRun"]) {
+            if (typeof Module["preRun"] == "function") Module["preRun"] = [Module["preRun"]];
+            while (Module["preRun"].length) {
+              addOnPreRun(Module["preRun"].shift());
+            }
+          }
+          callRuntimeCallbacks(onPreRuns);
+        }
+        __name(preRun, "preRun");
+        function initRuntime() {
+          runtimeInitialized = true;
+          callRuntimeCallbacks(__RELOC_FUNCS__);
+          wasmExports["__wasm_call_ctors"]();
+          callRuntimeCallbacks(onPostCtors);
+        }
+        __name(initRuntime, "initRuntime");
+        function preMain() {
+        }
+        __name(preMain, "preMain");
+        function postRun() {
+          if (Module["postRun"]) {
+            if (typeof Module["postRun"] == "function") Module["postRun"] = [Module["postRun"]];
+            while (Module["postRun"].length) {
+              addOnPostRun(Module["postRun"].shift());
+            }
+          }
+          callRuntimeCallbacks(onPostRuns);
+        }
+        __name(postRun, "postRun");
+        function abort(what) {
+          Module["onAbort"]?.(what);
+          what = "Aborted(" + what + ")";
+          err(what);
+          ABORT = true;
+          what += ". Build with -sASSERTIONS for more info.";
+          var e = new WebAssembly.RuntimeError(what);
+          readyPromiseReject?.(e);
+          throw e;
+        }
+        __name(abort, "abort");
+        var wasmBinaryFile;
+        function findWasmBinary() {
+          return locateFile("web-tree-sitter.wasm");
+        }
+        __name(findWasmBinary, "findWasmBinary");
+        function getBinarySync(file) {
+          if (file == wasmBinaryFile && wasmBinary) {
+            return new Uint8Array(wasmBinary);
+          }
+          if (readBinary) {
+            return readBinary(file);
+          }
+          throw "both async and sync fetching of the wasm failed";
+        }
+        __name(getBinarySync, "getBinarySync");
+        async function getWasmBinary(binaryFile) {
+          if (!wasmBinary) {
+            try {
+              var response = await readAsync(binaryFile);
+              return new Uint8Array(response);
+            } catch {
+            }
+          }
+          return getBinarySync(binaryFile);
+        }
+        __name(getWasmBinary, "getWasmBinary");
+        async function instantiateArrayBuffer(binaryFile, imports) {
+          try {
+            var binary2 = await getWasmBinary(binaryFile);
+            var instance2 = await WebAssembly.instantiate(binary2, imports);
+            return instance2;
+          } catch (reason) {
+            err(`failed to asynchronously prepare wasm: ${reason}`);
+            abort(reason);
+          }
+        }
+        __name(instantiateArrayBuffer, "instantiateArrayBuffer");
+        async function instantiateAsync(binary2, binaryFile, imports) {
+          if (!binary2 && !isFileURI(binaryFile) && !ENVIRONMENT_IS_NODE) {
+            try {
+              var response = fetch(binaryFile, {
+                credentials: "same-origin"
+              });
+              var instantiationResult = await WebAssembly.instantiateStreaming(response, imports);
+              return instantiationResult;
+            } catch (reason) {
+              err(`wasm streaming compile failed: ${reason}`);
+              err("falling back to ArrayBuffer instantiation");
+            }
+          }
+          return instantiateArrayBuffer(binaryFile, imports);
+        }
+        __name(instantiateAsync, "instantiateAsync");
+        function getWasmImports() {
+          return {
+            "env": wasmImports,
+            "wasi_snapshot_preview1": wasmImports,
+            "GOT.mem": new Proxy(wasmImports, GOTHandler),
+            "GOT.func": new Proxy(wasmImports, GOTHandler)
+          };
+        }
+        __name(getWasmImports, "getWasmImports");
+        async function createWasm() {
+          function receiveInstance(instance2, module2) {
+            wasmExports = instance2.exports;
+            wasmExports = relocateExports(wasmExports, 1024);
+            var metadata2 = getDylinkMetadata(module2);
+            if (metadata2.neededDynlibs) {
+              dynamicLibraries = metadata2.neededDynlibs.concat(dynamicLibraries);
+            }
+            mergeLibSymbols(wasmExports, "main");
+            LDSO.init();
+            loadDylibs();
+            __RELOC_FUNCS__.push(wasmExports["__wasm_apply_data_relocs"]);
+            assignWasmExports(wasmExports);
+            return wasmExports;
+          }
+          __name(receiveInstance, "receiveInstance");
+          function receiveInstantiationResult(result2) {
+            return receiveInstance(result2["instance"], result2["module"]);
+          }
+          __name(receiveInstantiationResult, "receiveInstantiationResult");
+          var info2 = getWasmImports();
+          if (Module["instantiateWasm"]) {
+            return new Promise((resolve, reject) => {
+              Module["instantiateWasm"](info2, (mod, inst) => {
+                resolve(receiveInstance(mod, inst));
+              });
+            });
+          }
+          wasmBinaryFile ??= findWasmBinary();
+          var result = await instantiateAsync(wasmBinary, wasmBinaryFile, info2);
+          var exports2 = receiveInstantiationResult(result);
+          return exports2;
+        }
+        __name(createWasm, "createWasm");
+        class ExitStatus {
+          static {
+            __name(this, "ExitStatus");
+          }
+          name = "ExitStatus";
+          constructor(status) {
+            this.message = `Program terminated with exit(${status})`;
+            this.status = status;
+          }
+        }
+        var GOT = {};
+        var currentModuleWeakSymbols = /* @__PURE__ */ new Set([]);
+        var GOTHandler = {
+          get(obj, symName) {
+            var rtn = GOT[symName];
+            if (!rtn) {
+              rtn = GOT[symName] = new WebAssembly.Global({
+                "value": "i32",
+                "mutable": true
+              });
+            }
+            if (!currentModuleWeakSymbols.has(symName)) {
+              rtn.required = true;
+            }
+            return rtn;
+          }
+        };
+        var LE_ATOMICS_NATIVE_BYTE_ORDER = [];
+        var LE_HEAP_LOAD_F32 = /* @__PURE__ */ __name((byteOffset) => HEAP_DATA_VIEW.getFloat32(byteOffset, true), "LE_HEAP_LOAD_F32");
+        var LE_HEAP_LOAD_F64 = /* @__PURE__ */ __name((byteOffset) => HEAP_DATA_VIEW.getFloat64(byteOffset, true), "LE_HEAP_LOAD_F64");
+        var LE_HEAP_LOAD_I16 = /* @__PURE__ */ __name((byteOffset) => HEAP_DATA_VIEW.getInt16(byteOffset, true), "LE_HEAP_LOAD_I16");
+        var LE_HEAP_LOAD_I32 = /* @__PURE__ */ __name((byteOffset) => HEAP_DATA_VIEW.getInt32(byteOffset, true), "LE_HEAP_LOAD_I32");
+        var LE_HEAP_LOAD_I64 = /* @__PURE__ */ __name((byteOffset) => HEAP_DATA_VIEW.getBigInt64(byteOffset, true), "LE_HEAP_LOAD_I64");
+        var LE_HEAP_LOAD_U32 = /* @__PURE__ */ __name((byteOffset) => HEAP_DATA_VIEW.getUint32(byteOffset, true), "LE_HEAP_LOAD_U32");
+        var LE_HEAP_STORE_F32 = /* @__PURE__ */ __name((byteOffset, value) => HEAP_DATA_VIEW.setFloat32(byteOffset, value, true), "LE_HEAP_STORE_F32");
+        var LE_HEAP_STORE_F64 = /* @__PURE__ */ __name((byteOffset, value) => HEAP_DATA_VIEW.setFloat64(byteOffset, value, true), "LE_HEAP_STORE_F64");
+        var LE_HEAP_STORE_I16 = /* @__PURE__ */ __name((byteOffset, value) => HEAP_DATA_VIEW.setInt16(byteOffset, value, true), "LE_HEAP_STORE_I16");
+        var LE_HEAP_STORE_I32 = /* @__PURE__ */ __name((byteOffset, value) => HEAP_DATA_VIEW.setInt32(byteOffset, value, true), "LE_HEAP_STORE_I32");
+        var LE_HEAP_STORE_I64 = /* @__PURE__ */ __name((byteOffset, value) => HEAP_DATA_VIEW.setBigInt64(byteOffset, value, true), "LE_HEAP_STORE_I64");
+        var LE_HEAP_STORE_U32 = /* @__PURE__ */ __name((byteOffset, value) => HEAP_DATA_VIEW.setUint32(byteOffset, value, true), "LE_HEAP_STORE_U32");
+        var callRuntimeCallbacks = /* @__PURE__ */ __name((callbacks) => {
+          while (callbacks.length > 0) {
+            callbacks.shift()(Module);
+          }
+        }, "callRuntimeCallbacks");
+        var onPostRuns = [];
+        var addOnPostRun = /* @__PURE__ */ __name((cb) => onPostRuns.push(cb), "addOnPostRun");
+        var onPreRuns = [];
+        var addOnPreRun = /* @__PURE__ */ __name((cb) => onPreRuns.push(cb), "addOnPreRun");
+        var UTF8Decoder = typeof TextDecoder != "undefined" ? new TextDecoder() : void 0;
+        var findStringEnd = /* @__PURE__ */ __name((heapOrArray, idx, maxBytesToRead, ignoreNul) => {
+          var maxIdx = idx + maxBytesToRead;
+          if (ignoreNul) return maxIdx;
+          while (heapOrArray[idx] && !(idx >= maxIdx)) ++idx;
+          return idx;
+        }, "findStringEnd");
+        var UTF8ArrayToString = /* @__PURE__ */ __name((heapOrArray, idx = 0, maxBytesToRead, ignoreNul) => {
+          var endPtr = findStringEnd(heapOrArray, idx, maxBytesToRead, ignoreNul);
+          if (endPtr - idx > 16 && heapOrArray.buffer && UTF8Decoder) {
+            return UTF8Decoder.decode(heapOrArray.subarray(idx, endPtr));
+          }
+          var str = "";
+          while (idx < endPtr) {
+            var u0 = heapOrArray[idx++];
+            if (!(u0 & 128)) {
+              str += String.fromCharCode(u0);
+              continue;
+            }
+            var u1 = heapOrArray[idx++] & 63;
+            if ((u0 & 224) == 192) {
+              str += String.fromCharCode((u0 & 31) << 6 | u1);
+              continue;
+            }
+            var u2 = heapOrArray[idx++] & 63;
+            if ((u0 & 240) == 224) {
+              u0 = (u0 & 15) << 12 | u1 << 6 | u2;
+            } else {
+              u0 = (u0 & 7) << 18 | u1 << 12 | u2 << 6 | heapOrArray[idx++] & 63;
+            }
+            if (u0 < 65536) {
+              str += String.fromCharCode(u0);
+            } else {
+              var ch = u0 - 65536;
+              str += String.fromCharCode(55296 | ch >> 10, 56320 | ch & 1023);
+            }
+          }
+          return str;
+        }, "UTF8ArrayToString");
+        var getDylinkMetadata = /* @__PURE__ */ __name((binary2) => {
+          var offset = 0;
+          var end = 0;
+          function getU8() {
+            return binary2[offset++];
+          }
+          __name(getU8, "getU8");
+          function getLEB() {
+            var ret = 0;
+            var mul = 1;
+            while (1) {
+              var byte = binary2[offset++];
+              ret += (byte & 127) * mul;
+              mul *= 128;
+              if (!(byte & 128)) break;
+            }
+            return ret;
+          }
+          __name(getLEB, "getLEB");
+          function getString() {
+            var len = getLEB();
+            offset += len;
+            return UTF8ArrayToString(binary2, offset - len, len);
+          }
+          __name(getString, "getString");
+          function getStringList() {
+            var count2 = getLEB();
+            var rtn = [];
+            while (count2--) rtn.push(getString());
+            return rtn;
+          }
+          __name(getStringList, "getStringList");
+          function failIf(condition, message) {
+            if (condition) throw new Error(message);
+          }
+          __name(failIf, "failIf");
+          if (binary2 instanceof WebAssembly.Module) {
+            var dylinkSection = WebAssembly.Module.customSections(binary2, "dylink.0");
+            failIf(dylinkSection.length === 0, "need dylink section");
+            binary2 = new Uint8Array(dylinkSection[0]);
+            end = binary2.length;
+          } else {
+            var int32View = new Uint32Array(new Uint8Array(binary2.subarray(0, 24)).buffer);
+            var magicNumberFound = int32View[0] == 1836278016 || int32View[0] == 6386541;
+            failIf(!magicNumberFound, "need to see wasm magic number");
+            failIf(binary2[8] !== 0, "need the dylink section to be first");
+            offset = 9;
+            var section_size = getLEB();
+            end = offset + section_size;
+            var name2 = getString();
+            failIf(name2 !== "dylink.0");
+          }
+          var customSection = {
+            neededDynlibs: [],
+            tlsExports: /* @__PURE__ */ new Set(),
+            weakImports: /* @__PURE__ */ new Set(),
+            runtimePaths: []
+          };
+          var WASM_DYLINK_MEM_INFO = 1;
+          var WASM_DYLINK_NEEDED = 2;
+          var WASM_DYLINK_EXPORT_INFO = 3;
+          var WASM_DYLINK_IMPORT_INFO = 4;
+          var WASM_DYLINK_RUNTIME_PATH = 5;
+          var WASM_SYMBOL_TLS = 256;
+          var WASM_SYMBOL_BINDING_MASK = 3;
+          var WASM_SYMBOL_BINDING_WEAK = 1;
+          while (offset < end) {
+            var subsectionType = getU8();
+            var subsectionSize = getLEB();
+            if (subsectionType === WASM_DYLINK_MEM_INFO) {
+              customSection.memorySize = getLEB();
+              customSection.memoryAlign = getLEB();
+              customSection.tableSize = getLEB();
+              customSection.tableAlign = getLEB();
+            } else if (subsectionType === WASM_DYLINK_NEEDED) {
+              customSection.neededDynlibs = getStringList();
+            } else if (subsectionType === WASM_DYLINK_EXPORT_INFO) {
+              var count = getLEB();
+              while (count--) {
+                var symname = getString();
+                var flags2 = getLEB();
+                if (flags2 & WASM_SYMBOL_TLS) {
+                  customSection.tlsExports.add(symname);
+                }
+              }
+            } else if (subsectionType === WASM_DYLINK_IMPORT_INFO) {
+              var count = getLEB();
+              while (count--) {
+                var modname = getString();
+                var symname = getString();
+                var flags2 = getLEB();
+                if ((flags2 & WASM_SYMBOL_BINDING_MASK) == WASM_SYMBOL_BINDING_WEAK) {
+                  customSection.weakImports.add(symname);
+                }
+              }
+            } else if (subsectionType === WASM_DYLINK_RUNTIME_PATH) {
+              customSection.runtimePaths = getStringList();
+            } else {
+              offset += subsectionSize;
+            }
+          }
+          return customSection;
+        }, "getDylinkMetadata");
+        function getValue(ptr, type = "i8") {
+          if (type.endsWith("*")) type = "*";
+          switch (type) {
+            case "i1":
+              return HEAP8[ptr];
+            case "i8":
+              return HEAP8[ptr];
+            case "i16":
+              return LE_HEAP_LOAD_I16((ptr >> 1) * 2);
+            case "i32":
+              return LE_HEAP_LOAD_I32((ptr >> 2) * 4);
+            case "i64":
+              return LE_HEAP_LOAD_I64((ptr >> 3) * 8);
+            case "float":
+              return LE_HEAP_LOAD_F32((ptr >> 2) * 4);
+            case "double":
+              return LE_HEAP_LOAD_F64((ptr >> 3) * 8);
+            case "*":
+              return LE_HEAP_LOAD_U32((ptr >> 2) * 4);
+            default:
+              abort(`invalid type for getValue: ${type}`);
+          }
+        }
+        __name(getValue, "getValue");
+        var newDSO = /* @__PURE__ */ __name((name2, handle2, syms) => {
+          var dso = {
+            refcount: Infinity,
+            name: name2,
+            exports: syms,
+            global: true
+          };
+          LDSO.loadedLibsByName[name2] = dso;
+          if (handle2 != void 0) {
+            LDSO.loadedLibsByHandle[handle2] = dso;
+          }
+          return dso;
+        }, "newDSO");
+        var LDSO = {
+          loadedLibsByName: {},
+          loadedLibsByHandle: {},
+          init() {
+            newDSO("__main__", 0, wasmImports);
+          }
+        };
+        var ___heap_base = 82240;
+        var alignMemory = /* @__PURE__ */ __name((size, alignment) => Math.ceil(size / alignment) * alignment, "alignMemory");
+        var getMemory = /* @__PURE__ */ __name((size) => {
+          if (runtimeInitialized) {
+            return _calloc(size, 1);
+          }
+          var ret = ___heap_base;
+          var end = ret + alignMemory(size, 16);
+          ___heap_base = end;
+          GOT["__heap_base"].value = end;
+          return ret;
+        }, "getMemory");
+        var isInternalSym = /* @__PURE__ */ __name((symName) => ["__cpp_exception", "__c_longjmp", "__wasm_apply_data_relocs", "__dso_handle", "__tls_size", "__tls_align", "__set_stack_limits", "_emscripten_tls_init", "__wasm_init_tls", "__wasm_call_ctors", "__start_em_asm", "__stop_em_asm", "__start_em_js", "__stop_em_js"].includes(symName) || symName.startsWith("__em_js__"), "isInternalSym");
+        var uleb128EncodeWithLen = /* @__PURE__ */ __name((arr) => {
+          const n = arr.length;
+          return [n % 128 | 128, n >> 7, ...arr];
+        }, "uleb128EncodeWithLen");
+        var wasmTypeCodes = {
+          "i": 127,
+          // i32
+          "p": 127,
+          // i32
+          "j": 126,
+          // i64
+          "f": 125,
+          // f32
+          "d": 124,
+          // f64
+          "e": 111
+        };
+        var generateTypePack = /* @__PURE__ */ __name((types) => uleb128EncodeWithLen(Array.from(types, (type) => {
+          var code = wasmTypeCodes[type];
+          return code;
+        })), "generateTypePack");
+        var convertJsFunctionToWasm = /* @__PURE__ */ __name((func2, sig) => {
+          var bytes = Uint8Array.of(
+            0,
+            97,
+            115,
+            109,
+            // magic ("\0asm")
+            1,
+            0,
+            0,
+            0,
+            // version: 1
+            1,
+            ...uleb128EncodeWithLen([
+              1,
+              // count: 1
+              96,
+              // param types
+              ...generateTypePack(sig.slice(1)),
+              // return types (for now only supporting [] if `void` and single [T] otherwise)
+              ...generateTypePack(sig[0] === "v" ? "" : sig[0])
+            ]),
+            // The rest of the module is static
+            2,
+            7,
+            // import section
+            // (import "e" "f" (func 0 (type 0)))
+            1,
+            1,
+            101,
+            1,
+            102,
+            0,
+            0,
+            7,
+            5,
+            // export section
+            // (export "f" (func 0 (type 0)))
+            1,
+            1,
+            102,
+            0,
+            0
+          );
+          var module2 = new WebAssembly.Module(bytes);
+          var instance2 = new WebAssembly.Instance(module2, {
+            "e": {
+              "f": func2
+            }
+          });
+          var wrappedFunc = instance2.exports["f"];
+          return wrappedFunc;
+        }, "convertJsFunctionToWasm");
+        var wasmTableMirror = [];
+        var wasmTable = new WebAssembly.Table({
+          "initial": 31,
+          "element": "anyfunc"
+        });
+        var getWasmTableEntry = /* @__PURE__ */ __name((funcPtr) => {
+          var func2 = wasmTableMirror[funcPtr];
+          if (!func2) {
+            wasmTableMirror[funcPtr] = func2 = wasmTable.get(funcPtr);
+          }
+          return func2;
+        }, "getWasmTableEntry");
+        var updateTableMap = /* @__PURE__ */ __name((offset, count) => {
+          if (functionsInTableMap) {
+            for (var i2 = offset; i2 < offset + count; i2++) {
+              var item = getWasmTableEntry(i2);
+              if (item) {
+                functionsInTableMap.set(item, i2);
+              }
+            }
+          }
+        }, "updateTableMap");
+        var functionsInTableMap;
+        var getFunctionAddress = /* @__PURE__ */ __name((func2) => {
+          if (!functionsInTableMap) {
+            functionsInTableMap = /* @__PURE__ */ new WeakMap();
+            updateTableMap(0, wasmTable.length);
+          }
+          return functionsInTableMap.get(func2) || 0;
+        }, "getFunctionAddress");
+        var freeTableIndexes = [];
+        var getEmptyTableSlot = /* @__PURE__ */ __name(() => {
+          if (freeTableIndexes.length) {
+            return freeTableIndexes.pop();
+          }
+          return wasmTable["grow"](1);
+        }, "getEmptyTableSlot");
+        var setWasmTableEntry = /* @__PURE__ */ __name((idx, func2) => {
+          wasmTable.set(idx, func2);
+          wasmTableMirror[idx] = wasmTable.get(idx);
+        }, "setWasmTableEntry");
+        var addFunction = /* @__PURE__ */ __name((func2, sig) => {
+          var rtn = getFunctionAddress(func2);
+          if (rtn) {
+            return rtn;
+          }
+          var ret = getEmptyTableSlot();
+          try {
+            setWasmTableEntry(ret, func2);
+          } catch (err2) {
+            if (!(err2 instanceof TypeError)) {
+              throw err2;
+            }
+            var wrapped = convertJsFunctionToWasm(func2, sig);
+            setWasmTableEntry(ret, wrapped);
+          }
+          functionsInTableMap.set(func2, ret);
+          return ret;
+        }, "addFunction");
+        var updateGOT = /* @__PURE__ */ __name((exports2, replace) => {
+          for (var symName in exports2) {
+            if (isInternalSym(symName)) {
+              continue;
+            }
+            var value = exports2[symName];
+            GOT[symName] ||= new WebAssembly.Global({
+              "value": "i32",
+              "mutable": true
+            });
+            if (replace || GOT[symName].value == 0) {
+              if (typeof value == "function") {
+                GOT[symName].value = addFunction(value);
+              } else if (typeof value == "number") {
+                GOT[symName].value = value;
+              } else {
+                err(`unhandled export type for '${symName}': ${typeof value}`);
+              }
+            }
+          }
+        }, "updateGOT");
+        var relocateExports = /* @__PURE__ */ __name((exports2, memoryBase2, replace) => {
+          var relocated = {};
+          for (var e in exports2) {
+            var value = exports2[e];
+            if (typeof value == "object") {
+              value = value.value;
+            }
+            if (typeof value == "number") {
+              value += memoryBase2;
+            }
+            relocated[e] = value;
+          }
+          updateGOT(relocated, replace);
+          return relocated;
+        }, "relocateExports");
+        var isSymbolDefined = /* @__PURE__ */ __name((symName) => {
+          var existing = wasmImports[symName];
+          if (!existing || existing.stub) {
+            return false;
+          }
+          return true;
+        }, "isSymbolDefined");
+        var dynCall = /* @__PURE__ */ __name((sig, ptr, args2 = [], promising = false) => {
+          var func2 = getWasmTableEntry(ptr);
+          var rtn = func2(...args2);
+          function convert(rtn2) {
+            return rtn2;
+          }
+          __name(convert, "convert");
+          return convert(rtn);
+        }, "dynCall");
+        var stackSave = /* @__PURE__ */ __name(() => _emscripten_stack_get_current(), "stackSave");
+        var stackRestore = /* @__PURE__ */ __name((val) => __emscripten_stack_restore(val), "stackRestore");
+        var createInvokeFunction = /* @__PURE__ */ __name((sig) => (ptr, ...args2) => {
+          var sp = stackSave();
+          try {
+            return dynCall(sig, ptr, args2);
+          } catch (e) {
+            stackRestore(sp);
+            if (e !== e + 0) throw e;
+            _setThrew(1, 0);
+            if (sig[0] == "j") return 0n;
+          }
+        }, "createInvokeFunction");
+        var resolveGlobalSymbol = /* @__PURE__ */ __name((symName, direct = false) => {
+          var sym;
+          if (isSymbolDefined(symName)) {
+            sym = wasmImports[symName];
+          } else if (symName.startsWith("invoke_")) {
+            sym = wasmImports[symName] = createInvokeFunction(symName.split("_")[1]);
+          }
+          return {
+            sym,
+            name: symName
+          };
+        }, "resolveGlobalSymbol");
+        var onPostCtors = [];
+        var addOnPostCtor = /* @__PURE__ */ __name((cb) => onPostCtors.push(cb), "addOnPostCtor");
+        var UTF8ToString = /* @__PURE__ */ __name((ptr, maxBytesToRead, ignoreNul) => ptr ? UTF8ArrayToString(HEAPU8, ptr, maxBytesToRead, ignoreNul) : "", "UTF8ToString");
+        var loadWebAssemblyModule = /* @__PURE__ */ __name((binary, flags, libName, localScope, handle) => {
+          var metadata = getDylinkMetadata(binary);
+          function loadModule() {
+            var memAlign = Math.pow(2, metadata.memoryAlign);
+            var memoryBase = metadata.memorySize ? alignMemory(getMemory(metadata.memorySize + memAlign), memAlign) : 0;
+            var tableBase = metadata.tableSize ? wasmTable.length : 0;
+            if (handle) {
+              HEAP8[handle + 8] = 1;
+              LE_HEAP_STORE_U32((handle + 12 >> 2) * 4, memoryBase);
+              LE_HEAP_STORE_I32((handle + 16 >> 2) * 4, metadata.memorySize);
+              LE_HEAP_STORE_U32((handle + 20 >> 2) * 4, tableBase);
+              LE_HEAP_STORE_I32((handle + 24 >> 2) * 4, metadata.tableSize);
+            }
+            if (metadata.tableSize) {
+              wasmTable.grow(metadata.tableSize);
+            }
+            var moduleExports;
+            function resolveSymbol(sym) {
+              var resolved = resolveGlobalSymbol(sym).sym;
+              if (!resolved && localScope) {
+                resolved = localScope[sym];
+              }
+              if (!resolved) {
+                resolved = moduleExports[sym];
+              }
+              return resolved;
+            }
+            __name(resolveSymbol, "resolveSymbol");
+            var proxyHandler = {
+              get(stubs, prop) {
+                switch (prop) {
+                  case "__memory_base":
+                    return memoryBase;
+                  case "__table_base":
+                    return tableBase;
+                }
+                if (prop in wasmImports && !wasmImports[prop].stub) {
+                  var res = wasmImports[prop];
+                  return res;
+                }
+                if (!(prop in stubs)) {
+                  var resolved;
+                  stubs[prop] = (...args2) => {
+                    resolved ||= resolveSymbol(prop);
+                    return resolved(...args2);
+                  };
+                }
+                return stubs[prop];
+              }
+            };
+            var proxy = new Proxy({}, proxyHandler);
+            currentModuleWeakSymbols = metadata.weakImports;
+            var info = {
+              "GOT.mem": new Proxy({}, GOTHandler),
+              "GOT.func": new Proxy({}, GOTHandler),
+              "env": proxy,
+              "wasi_snapshot_preview1": proxy
+            };
+            function postInstantiation(module, instance) {
+              updateTableMap(tableBase, metadata.tableSize);
+              moduleExports = relocateExports(instance.exports, memoryBase);
+              if (!flags.allowUndefined) {
+                reportUndefinedSymbols();
+              }
+              function addEmAsm(addr, body) {
+                var args = [];
+                var arity = 0;
+                for (; arity < 16; arity++) {
+                  if (body.indexOf("$" + arity) != -1) {
+                    args.push("$" + arity);
+                  } else {
+                    break;
+                  }
+                }
+                args = args.join(",");
+                var func = `(${args}) => { ${body} };`;
+                ASM_CONSTS[start] = eval(func);
+              }
+              __name(addEmAsm, "addEmAsm");
+              if ("__start_em_asm" in moduleExports) {
+                var start = moduleExports["__start_em_asm"];
+                var stop = moduleExports["__stop_em_asm"];
+                while (start < stop) {
+                  var jsString = UTF8ToString(start);
+                  addEmAsm(start, jsString);
+                  start = HEAPU8.indexOf(0, start) + 1;
+                }
+              }
+              function addEmJs(name, cSig, body) {
+                var jsArgs = [];
+                cSig = cSig.slice(1, -1);
+                if (cSig != "void") {
+                  cSig = cSig.split(",");
+                  for (var i in cSig) {
+                    var jsArg = cSig[i].split(" ").pop();
+                    jsArgs.push(jsArg.replace("*", ""));
+                  }
+                }
+                var func = `(${jsArgs}) => ${body};`;
+                moduleExports[name] = eval(func);
+              }
+              __name(addEmJs, "addEmJs");
+              for (var name in moduleExports) {
+                if (name.startsWith("__em_js__")) {
+                  var start = moduleExports[name];
+                  var jsString = UTF8ToString(start);
+                  var parts = jsString.split("<::>");
+                  addEmJs(name.replace("__em_js__", ""), parts[0], parts[1]);
+                  delete moduleExports[name];
+                }
+              }
+              var applyRelocs = moduleExports["__wasm_apply_data_relocs"];
+              if (applyRelocs) {
+                if (runtimeInitialized) {
+                  applyRelocs();
+                } else {
+                  __RELOC_FUNCS__.push(applyRelocs);
+                }
+              }
+              var init = moduleExports["__wasm_call_ctors"];
+              if (init) {
+                if (runtimeInitialized) {
+                  init();
+                } else {
+                  addOnPostCtor(init);
+                }
+              }
+              return moduleExports;
+            }
+            __name(postInstantiation, "postInstantiation");
+            if (flags.loadAsync) {
+              return (async () => {
+                var instance2;
+                if (binary instanceof WebAssembly.Module) {
+                  instance2 = new WebAssembly.Instance(binary, info);
+                } else {
+                  ({ module: binary, instance: instance2 } = await WebAssembly.instantiate(binary, info));
+                }
+                return postInstantiation(binary, instance2);
+              })();
+            }
+            var module = binary instanceof WebAssembly.Module ? binary : new WebAssembly.Module(binary);
+            var instance = new WebAssembly.Instance(module, info);
+            return postInstantiation(module, instance);
+          }
+          __name(loadModule, "loadModule");
+          flags = {
+            ...flags,
+            rpath: {
+              parentLibPath: libName,
+              paths: metadata.runtimePaths
+            }
+          };
+          if (flags.loadAsync) {
+            return metadata.neededDynlibs.reduce((chain, dynNeeded) => chain.then(() => loadDynamicLibrary(dynNeeded, flags, localScope)), Promise.resolve()).then(loadModule);
+          }
+          metadata.neededDynlibs.forEach((needed) => loadDynamicLibrary(needed, flags, localScope));
+          return loadModule();
+        }, "loadWebAssemblyModule");
+        var mergeLibSymbols = /* @__PURE__ */ __name((exports2, libName2) => {
+          for (var [sym, exp] of Object.entries(exports2)) {
+            const setImport = /* @__PURE__ */ __name((target) => {
+              if (!isSymbolDefined(target)) {
+                wasmImports[target] = exp;
+              }
+            }, "setImport");
+            setImport(sym);
+            const main_alias = "__main_argc_argv";
+            if (sym == "main") {
+              setImport(main_alias);
+            }
+            if (sym == main_alias) {
+              setImport("main");
+            }
+          }
+        }, "mergeLibSymbols");
+        var asyncLoad = /* @__PURE__ */ __name(async (url) => {
+          var arrayBuffer = await readAsync(url);
+          return new Uint8Array(arrayBuffer);
+        }, "asyncLoad");
+        function loadDynamicLibrary(libName2, flags2 = {
+          global: true,
+          nodelete: true
+        }, localScope2, handle2) {
+          var dso = LDSO.loadedLibsByName[libName2];
+          if (dso) {
+            if (!flags2.global) {
+              if (localScope2) {
+                Object.assign(localScope2, dso.exports);
+              }
+            } else if (!dso.global) {
+              dso.global = true;
+              mergeLibSymbols(dso.exports, libName2);
+            }
+            if (flags2.nodelete && dso.refcount !== Infinity) {
+              dso.refcount = Infinity;
+            }
+            dso.refcount++;
+            if (handle2) {
+              LDSO.loadedLibsByHandle[handle2] = dso;
+            }
+            return flags2.loadAsync ? Promise.resolve(true) : true;
+          }
+          dso = newDSO(libName2, handle2, "loading");
+          dso.refcount = flags2.nodelete ? Infinity : 1;
+          dso.global = flags2.global;
+          function loadLibData() {
+            if (handle2) {
+              var data = LE_HEAP_LOAD_U32((handle2 + 28 >> 2) * 4);
+              var dataSize = LE_HEAP_LOAD_U32((handle2 + 32 >> 2) * 4);
+              if (data && dataSize) {
+                var libData = HEAP8.slice(data, data + dataSize);
+                return flags2.loadAsync ? Promise.resolve(libData) : libData;
+              }
+            }
+            var libFile = locateFile(libName2);
+            if (flags2.loadAsync) {
+              return asyncLoad(libFile);
+            }
+            if (!readBinary) {
+              throw new Error(`${libFile}: file not found, and synchronous loading of external files is not available`);
+            }
+            return readBinary(libFile);
+          }
+          __name(loadLibData, "loadLibData");
+          function getExports() {
+            if (flags2.loadAsync) {
+              return loadLibData().then((libData) => loadWebAssemblyModule(libData, flags2, libName2, localScope2, handle2));
+            }
+            return loadWebAssemblyModule(loadLibData(), flags2, libName2, localScope2, handle2);
+          }
+          __name(getExports, "getExports");
+          function moduleLoaded(exports2) {
+            if (dso.global) {
+              mergeLibSymbols(exports2, libName2);
+            } else if (localScope2) {
+              Object.assign(localScope2, exports2);
+            }
+            dso.exports = exports2;
+          }
+          __name(moduleLoaded, "moduleLoaded");
+          if (flags2.loadAsync) {
+            return getExports().then((exports2) => {
+              moduleLoaded(exports2);
+              return true;
+            });
+          }
+          moduleLoaded(getExports());
+          return true;
+        }
+        __name(loadDynamicLibrary, "loadDynamicLibrary");
+        var reportUndefinedSymbols = /* @__PURE__ */ __name(() => {
+          for (var [symName, entry] of Object.entries(GOT)) {
+            if (entry.value == 0) {
+              var value = resolveGlobalSymbol(symName, true).sym;
+              if (!value && !entry.required) {
+                continue;
+              }
+              if (typeof value == "function") {
+                entry.value = addFunction(value, value.sig);
+              } else if (typeof value == "number") {
+                entry.value = value;
+              } else {
+                throw new Error(`bad export type for '${symName}': ${typeof value}`);
+              }
+            }
+          }
+        }, "reportUndefinedSymbols");
+        var runDependencies = 0;
+        var dependenciesFulfilled = null;
+        var removeRunDependency = /* @__PURE__ */ __name((id) => {
+          runDependencies--;
+          Module["monitorRunDependencies"]?.(runDependencies);
+          if (runDependencies == 0) {
+            if (dependenciesFulfilled) {
+              var callback = dependenciesFulfilled;
+              dependenciesFulfilled = null;
+              callback();
+            }
+          }
+        }, "removeRunDependency");
+        var addRunDependency = /* @__PURE__ */ __name((id) => {
+          runDependencies++;
+          Module["monitorRunDependencies"]?.(runDependencies);
+        }, "addRunDependency");
+        var loadDylibs = /* @__PURE__ */ __name(async () => {
+          if (!dynamicLibraries.length) {
+            reportUndefinedSymbols();
+            return;
+          }
+          addRunDependency("loadDylibs");
+          for (var lib of dynamicLibraries) {
+            await loadDynamicLibrary(lib, {
+              loadAsync: true,
+              global: true,
+              nodelete: true,
+              allowUndefined: true
+            });
+          }
+          reportUndefinedSymbols();
+          removeRunDependency("loadDylibs");
+        }, "loadDylibs");
+        var noExitRuntime = true;
+        function setValue(ptr, value, type = "i8") {
+          if (type.endsWith("*")) type = "*";
+          switch (type) {
+            case "i1":
+              HEAP8[ptr] = value;
+              break;
+            case "i8":
+              HEAP8[ptr] = value;
+              break;
+            case "i16":
+              LE_HEAP_STORE_I16((ptr >> 1) * 2, value);
+              break;
+            case "i32":
+              LE_HEAP_STORE_I32((ptr >> 2) * 4, value);
+              break;
+            case "i64":
+              LE_HEAP_STORE_I64((ptr >> 3) * 8, BigInt(value));
+              break;
+            case "float":
+              LE_HEAP_STORE_F32((ptr >> 2) * 4, value);
+              break;
+            case "double":
+              LE_HEAP_STORE_F64((ptr >> 3) * 8, value);
+              break;
+            case "*":
+              LE_HEAP_STORE_U32((ptr >> 2) * 4, value);
+              break;
+            default:
+              abort(`invalid type for setValue: ${type}`);
+          }
+        }
+        __name(setValue, "setValue");
+        var ___memory_base = new WebAssembly.Global({
+          "value": "i32",
+          "mutable": false
+        }, 1024);
+        var ___stack_high = 82240;
+        var ___stack_low = 16704;
+        var ___stack_pointer = new WebAssembly.Global({
+          "value": "i32",
+          "mutable": true
+        }, 82240);
+        var ___table_base = new WebAssembly.Global({
+          "value": "i32",
+          "mutable": false
+        }, 1);
+        var __abort_js = /* @__PURE__ */ __name(() => abort(""), "__abort_js");
+        __abort_js.sig = "v";
+        var getHeapMax = /* @__PURE__ */ __name(() => (
+          // Stay one Wasm page short of 4GB: while e.g. Chrome is able to allocate
+          // full 4GB Wasm memories, the size will wrap back to 0 bytes in Wasm side
+          // for any code that deals with heap sizes, which would require special
+          // casing all heap size related code to treat 0 specially.
+          2147483648
+        ), "getHeapMax");
+        var growMemory = /* @__PURE__ */ __name((size) => {
+          var oldHeapSize = wasmMemory.buffer.byteLength;
+          var pages = (size - oldHeapSize + 65535) / 65536 | 0;
+          try {
+            wasmMemory.grow(pages);
+            updateMemoryViews();
+            return 1;
+          } catch (e) {
+          }
+        }, "growMemory");
+        var _emscripten_resize_heap = /* @__PURE__ */ __name((requestedSize) => {
+          var oldSize = HEAPU8.length;
+          requestedSize >>>= 0;
+          var maxHeapSize = getHeapMax();
+          if (requestedSize > maxHeapSize) {
+            return false;
+          }
+          for (var cutDown = 1; cutDown <= 4; cutDown *= 2) {
+            var overGrownHeapSize = oldSize * (1 + 0.2 / cutDown);
+            overGrownHeapSize = Math.min(overGrownHeapSize, requestedSize + 100663296);
+            var newSize = Math.min(maxHeapSize, alignMemory(Math.max(requestedSize, overGrownHeapSize), 65536));
+            var replacement = growMemory(newSize);
+            if (replacement) {
+              return true;
+            }
+          }
+          return false;
+        }, "_emscripten_resize_heap");
+        _emscripten_resize_heap.sig = "ip";
+        var _fd_close = /* @__PURE__ */ __name((fd) => 52, "_fd_close");
+        _fd_close.sig = "ii";
+        var INT53_MAX = 9007199254740992;
+        var INT53_MIN = -9007199254740992;
+        var bigintToI53Checked = /* @__PURE__ */ __name((num) => num < INT53_MIN || num > INT53_MAX ? NaN : Number(num), "bigintToI53Checked");
+        function _fd_seek(fd, offset, whence, newOffset) {
+          offset = bigintToI53Checked(offset);
+          return 70;
+        }
+        __name(_fd_seek, "_fd_seek");
+        _fd_seek.sig = "iijip";
+        var printCharBuffers = [null, [], []];
+        var printChar = /* @__PURE__ */ __name((stream, curr) => {
+          var buffer = printCharBuffers[stream];
+          if (curr === 0 || curr === 10) {
+            (stream === 1 ? out : err)(UTF8ArrayToString(buffer));
+            buffer.length = 0;
+          } else {
+            buffer.push(curr);
+          }
+        }, "printChar");
+        var _fd_write = /* @__PURE__ */ __name((fd, iov, iovcnt, pnum) => {
+          var num = 0;
+          for (var i2 = 0; i2 < iovcnt; i2++) {
+            var ptr = LE_HEAP_LOAD_U32((iov >> 2) * 4);
+            var len = LE_HEAP_LOAD_U32((iov + 4 >> 2) * 4);
+            iov += 8;
+            for (var j = 0; j < len; j++) {
+              printChar(fd, HEAPU8[ptr + j]);
+            }
+            num += len;
+          }
+          LE_HEAP_STORE_U32((pnum >> 2) * 4, num);
+          return 0;
+        }, "_fd_write");
+        _fd_write.sig = "iippp";
+        function _tree_sitter_log_callback(isLexMessage, messageAddress) {
+          if (Module.currentLogCallback) {
+            const message = UTF8ToString(messageAddress);
+            Module.currentLogCallback(message, isLexMessage !== 0);
+          }
+        }
+        __name(_tree_sitter_log_callback, "_tree_sitter_log_callback");
+        function _tree_sitter_parse_callback(inputBufferAddress, index, row, column, lengthAddress) {
+          const INPUT_BUFFER_SIZE = 10 * 1024;
+          const string = Module.currentParseCallback(index, {
+            row,
+            column
+          });
+          if (typeof string === "string") {
+            setValue(lengthAddress, string.length, "i32");
+            stringToUTF16(string, inputBufferAddress, INPUT_BUFFER_SIZE);
+          } else {
+            setValue(lengthAddress, 0, "i32");
+          }
+        }
+        __name(_tree_sitter_parse_callback, "_tree_sitter_parse_callback");
+        function _tree_sitter_progress_callback(currentOffset, hasError) {
+          if (Module.currentProgressCallback) {
+            return Module.currentProgressCallback({
+              currentOffset,
+              hasError
+            });
+          }
+          return false;
+        }
+        __name(_tree_sitter_progress_callback, "_tree_sitter_progress_callback");
+        function _tree_sitter_query_progress_callback(currentOffset) {
+          if (Module.currentQueryProgressCallback) {
+            return Module.currentQueryProgressCallback({
+              currentOffset
+            });
+          }
+          return false;
+        }
+        __name(_tree_sitter_query_progress_callback, "_tree_sitter_query_progress_callback");
+        var runtimeKeepaliveCounter = 0;
+        var keepRuntimeAlive = /* @__PURE__ */ __name(() => noExitRuntime || runtimeKeepaliveCounter > 0, "keepRuntimeAlive");
+        var _proc_exit = /* @__PURE__ */ __name((code) => {
+          EXITSTATUS = code;
+          if (!keepRuntimeAlive()) {
+            Module["onExit"]?.(code);
+            ABORT = true;
+          }
+          quit_(code, new ExitStatus(code));
+        }, "_proc_exit");
+        _proc_exit.sig = "vi";
+        var exitJS = /* @__PURE__ */ __name((status, implicit) => {
+          EXITSTATUS = status;
+          _proc_exit(status);
+        }, "exitJS");
+        var handleException = /* @__PURE__ */ __name((e) => {
+          if (e instanceof ExitStatus || e == "unwind") {
+            return EXITSTATUS;
+          }
+          quit_(1, e);
+        }, "handleException");
+        var lengthBytesUTF8 = /* @__PURE__ */ __name((str) => {
+          var len = 0;
+          for (var i2 = 0; i2 < str.length; ++i2) {
+            var c = str.charCodeAt(i2);
+            if (c <= 127) {
+              len++;
+            } else if (c <= 2047) {
+              len += 2;
+            } else if (c >= 55296 && c <= 57343) {
+              len += 4;
+              ++i2;
+            } else {
+              len += 3;
+            }
+          }
+          return len;
+        }, "lengthBytesUTF8");
+        var stringToUTF8Array = /* @__PURE__ */ __name((str, heap, outIdx, maxBytesToWrite) => {
+          if (!(maxBytesToWrite > 0)) return 0;
+          var startIdx = outIdx;
+          var endIdx = outIdx + maxBytesToWrite - 1;
+          for (var i2 = 0; i2 < str.length; ++i2) {
+            var u = str.codePointAt(i2);
+            if (u <= 127) {
+              if (outIdx >= endIdx) break;
+              heap[outIdx++] = u;
+            } else if (u <= 2047) {
+              if (outIdx + 1 >= endIdx) break;
+              heap[outIdx++] = 192 | u >> 6;
+              heap[outIdx++] = 128 | u & 63;
+            } else if (u <= 65535) {
+              if (outIdx + 2 >= endIdx) break;
+              heap[outIdx++] = 224 | u >> 12;
+              heap[outIdx++] = 128 | u >> 6 & 63;
+              heap[outIdx++] = 128 | u & 63;
+            } else {
+              if (outIdx + 3 >= endIdx) break;
+              heap[outIdx++] = 240 | u >> 18;
+              heap[outIdx++] = 128 | u >> 12 & 63;
+              heap[outIdx++] = 128 | u >> 6 & 63;
+              heap[outIdx++] = 128 | u & 63;
+              i2++;
+            }
+          }
+          heap[outIdx] = 0;
+          return outIdx - startIdx;
+        }, "stringToUTF8Array");
+        var stringToUTF8 = /* @__PURE__ */ __name((str, outPtr, maxBytesToWrite) => stringToUTF8Array(str, HEAPU8, outPtr, maxBytesToWrite), "stringToUTF8");
+        var stackAlloc = /* @__PURE__ */ __name((sz) => __emscripten_stack_alloc(sz), "stackAlloc");
+        var stringToUTF8OnStack = /* @__PURE__ */ __name((str) => {
+          var size = lengthBytesUTF8(str) + 1;
+          var ret = stackAlloc(size);
+          stringToUTF8(str, ret, size);
+          return ret;
+        }, "stringToUTF8OnStack");
+        var AsciiToString = /* @__PURE__ */ __name((ptr) => {
+          var str = "";
+          while (1) {
+            var ch = HEAPU8[ptr++];
+            if (!ch) return str;
+            str += String.fromCharCode(ch);
+          }
+        }, "AsciiToString");
+        var stringToUTF16 = /* @__PURE__ */ __name((str, outPtr, maxBytesToWrite) => {
+          maxBytesToWrite ??= 2147483647;
+          if (maxBytesToWrite < 2) return 0;
+          maxBytesToWrite -= 2;
+          var startPtr = outPtr;
+          var numCharsToWrite = maxBytesToWrite < str.length * 2 ? maxBytesToWrite / 2 : str.length;
+          for (var i2 = 0; i2 < numCharsToWrite; ++i2) {
+            var codeUnit = str.charCodeAt(i2);
+            LE_HEAP_STORE_I16((outPtr >> 1) * 2, codeUnit);
+            outPtr += 2;
+          }
+          LE_HEAP_STORE_I16((outPtr >> 1) * 2, 0);
+          return outPtr - startPtr;
+        }, "stringToUTF16");
+        LE_ATOMICS_NATIVE_BYTE_ORDER = new Int8Array(new Int16Array([1]).buffer)[0] === 1 ? [
+          /* little endian */
+          ((x) => x),
+          ((x) => x),
+          void 0,
+          ((x) => x)
+        ] : [
+          /* big endian */
+          ((x) => x),
+          ((x) => ((x & 65280) << 8 | (x & 255) << 24) >> 16),
+          void 0,
+          ((x) => x >> 24 & 255 | x >> 8 & 65280 | (x & 65280) << 8 | (x & 255) << 24)
+        ];
+        function LE_HEAP_UPDATE() {
+          HEAPU16.unsigned = ((x) => x & 65535);
+          HEAPU32.unsigned = ((x) => x >>> 0);
+        }
+        __name(LE_HEAP_UPDATE, "LE_HEAP_UPDATE");
+        {
+          initMemory();
+          if (Module["noExitRuntime"]) noExitRuntime = Module["noExitRuntime"];
+          if (Module["print"]) out = Module["print"];
+          if (Module["printErr"]) err = Module["printErr"];
+          if (Module["dynamicLibraries"]) dynamicLibraries = Module["dynamicLibraries"];
+          if (Module["wasmBinary"]) wasmBinary = Module["wasmBinary"];
+          if (Module["arguments"]) arguments_ = Module["arguments"];
+          if (Module["thisProgram"]) thisProgram = Module["thisProgram"];
+          if (Module["preInit"]) {
+            if (typeof Module["preInit"] == "function") Module["preInit"] = [Module["preInit"]];
+            while (Module["preInit"].length > 0) {
+              Module["preInit"].shift()();
+            }
+          }
+        }
+        Module["setValue"] = setValue;
+        Module["getValue"] = getValue;
+        Module["UTF8ToString"] = UTF8ToString;
+        Module["stringToUTF8"] = stringToUTF8;
+        Module["lengthBytesUTF8"] = lengthBytesUTF8;
+        Module["AsciiToString"] = AsciiToString;
+        Module["stringToUTF16"] = stringToUTF16;
+        Module["loadWebAssemblyModule"] = loadWebAssemblyModule;
+        Module["LE_HEAP_STORE_I64"] = LE_HEAP_STORE_I64;
+        var ASM_CONSTS = {};
+        var _malloc, _calloc, _realloc, _free, _ts_range_edit, _memcmp, _ts_language_symbol_count, _ts_language_state_count, _ts_language_abi_version, _ts_language_name, _ts_language_field_count, _ts_language_next_state, _ts_language_symbol_name, _ts_language_symbol_for_name, _strncmp, _strlen, _ts_language_symbol_type, _ts_language_field_name_for_id, _ts_lookahead_iterator_new, _ts_lookahead_iterator_delete, _ts_lookahead_iterator_reset_state, _ts_lookahead_iterator_reset, _ts_lookahead_iterator_next, _ts_lookahead_iterator_current_symbol, _ts_point_edit, _ts_parser_delete, _ts_parser_reset, _ts_parser_set_language, _ts_parser_set_included_ranges, _ts_query_new, _ts_query_delete, _iswspace, _iswalnum, _ts_query_copy, _ts_query_pattern_count, _ts_query_capture_count, _ts_query_string_count, _ts_query_capture_name_for_id, _ts_query_capture_quantifier_for_id, _ts_query_string_value_for_id, _ts_query_predicates_for_pattern, _ts_query_start_byte_for_pattern, _ts_query_end_byte_for_pattern, _ts_query_is_pattern_rooted, _ts_query_is_pattern_non_local, _ts_query_is_pattern_guaranteed_at_step, _ts_query_disable_capture, _ts_query_disable_pattern, _ts_tree_copy, _ts_tree_delete, _ts_init, _ts_parser_new_wasm, _ts_parser_enable_logger_wasm, _ts_parser_parse_wasm, _ts_parser_included_ranges_wasm, _ts_language_type_is_named_wasm, _ts_language_type_is_visible_wasm, _ts_language_metadata_wasm, _ts_language_supertypes_wasm, _ts_language_subtypes_wasm, _ts_tree_root_node_wasm, _ts_tree_root_node_with_offset_wasm, _ts_tree_edit_wasm, _ts_tree_included_ranges_wasm, _ts_tree_get_changed_ranges_wasm, _ts_tree_cursor_new_wasm, _ts_tree_cursor_copy_wasm, _ts_tree_cursor_delete_wasm, _ts_tree_cursor_reset_wasm, _ts_tree_cursor_reset_to_wasm, _ts_tree_cursor_goto_first_child_wasm, _ts_tree_cursor_goto_last_child_wasm, _ts_tree_cursor_goto_first_child_for_index_wasm, _ts_tree_cursor_goto_first_child_for_position_wasm, _ts_tree_cursor_goto_next_sibling_wasm, _ts_tree_cursor_goto_previous_sibling_wasm, _ts_tree_cursor_goto_descendant_wasm, _ts_tree_cursor_goto_parent_wasm, _ts_tree_cursor_current_node_type_id_wasm, _ts_tree_cursor_current_node_state_id_wasm, _ts_tree_cursor_current_node_is_named_wasm, _ts_tree_cursor_current_node_is_missing_wasm, _ts_tree_cursor_current_node_id_wasm, _ts_tree_cursor_start_position_wasm, _ts_tree_cursor_end_position_wasm, _ts_tree_cursor_start_index_wasm, _ts_tree_cursor_end_index_wasm, _ts_tree_cursor_current_field_id_wasm, _ts_tree_cursor_current_depth_wasm, _ts_tree_cursor_current_descendant_index_wasm, _ts_tree_cursor_current_node_wasm, _ts_node_symbol_wasm, _ts_node_field_name_for_child_wasm, _ts_node_field_name_for_named_child_wasm, _ts_node_children_by_field_id_wasm, _ts_node_first_child_for_byte_wasm, _ts_node_first_named_child_for_byte_wasm, _ts_node_grammar_symbol_wasm, _ts_node_child_count_wasm, _ts_node_named_child_count_wasm, _ts_node_child_wasm, _ts_node_named_child_wasm, _ts_node_child_by_field_id_wasm, _ts_node_next_sibling_wasm, _ts_node_prev_sibling_wasm, _ts_node_next_named_sibling_wasm, _ts_node_prev_named_sibling_wasm, _ts_node_descendant_count_wasm, _ts_node_parent_wasm, _ts_node_child_with_descendant_wasm, _ts_node_descendant_for_index_wasm, _ts_node_named_descendant_for_index_wasm, _ts_node_descendant_for_position_wasm, _ts_node_named_descendant_for_position_wasm, _ts_node_start_point_wasm, _ts_node_end_point_wasm, _ts_node_start_index_wasm, _ts_node_end_index_wasm, _ts_node_to_string_wasm, _ts_node_children_wasm, _ts_node_named_children_wasm, _ts_node_descendants_of_type_wasm, _ts_node_is_named_wasm, _ts_node_has_changes_wasm, _ts_node_has_error_wasm, _ts_node_is_error_wasm, _ts_node_is_missing_wasm, _ts_node_is_extra_wasm, _ts_node_parse_state_wasm, _ts_node_next_parse_state_wasm, _ts_query_matches_wasm, _ts_query_captures_wasm, _memset, _memcpy, _memmove, _iswalpha, _iswblank, _iswdigit, _iswlower, _iswpunct, _iswupper, _iswxdigit, _memchr, _strcmp, _strncat, _strncpy, _towlower, _towupper, _setThrew, __emscripten_stack_restore, __emscripten_stack_alloc, _emscripten_stack_get_current, ___wasm_apply_data_relocs;
+        function assignWasmExports(wasmExports2) {
+          Module["_malloc"] = _malloc = wasmExports2["malloc"];
+          Module["_calloc"] = _calloc = wasmExports2["calloc"];
+          Module["_realloc"] = _realloc = wasmExports2["realloc"];
+          Module["_free"] = _free = wasmExports2["free"];
+          Module["_ts_range_edit"] = _ts_range_edit = wasmExports2["ts_range_edit"];
+          Module["_memcmp"] = _memcmp = wasmExports2["memcmp"];
+          Module["_ts_language_symbol_count"] = _ts_language_symbol_count = wasmExports2["ts_language_symbol_count"];
+          Module["_ts_language_state_count"] = _ts_language_state_count = wasmExports2["ts_language_state_count"];
+          Module["_ts_language_abi_version"] = _ts_language_abi_version = wasmExports2["ts_language_abi_version"];
+          Module["_ts_language_name"] = _ts_language_name = wasmExports2["ts_language_name"];
+          Module["_ts_language_field_count"] = _ts_language_field_count = wasmExports2["ts_language_field_count"];
+          Module["_ts_language_next_state"] = _ts_language_next_state = wasmExports2["ts_language_next_state"];
+          Module["_ts_language_symbol_name"] = _ts_language_symbol_name = wasmExports2["ts_language_symbol_name"];
+          Module["_ts_language_symbol_for_name"] = _ts_language_symbol_for_name = wasmExports2["ts_language_symbol_for_name"];
+          Module["_strncmp"] = _strncmp = wasmExports2["strncmp"];
+          Module["_strlen"] = _strlen = wasmExports2["strlen"];
+          Module["_ts_language_symbol_type"] = _ts_language_symbol_type = wasmExports2["ts_language_symbol_type"];
+          Module["_ts_language_field_name_for_id"] = _ts_language_field_name_for_id = wasmExports2["ts_language_field_name_for_id"];
+          Module["_ts_lookahead_iterator_new"] = _ts_lookahead_iterator_new = wasmExports2["ts_lookahead_iterator_new"];
+          Module["_ts_lookahead_iterator_delete"] = _ts_lookahead_iterator_delete = wasmExports2["ts_lookahead_iterator_delete"];
+          Module["_ts_lookahead_iterator_reset_state"] = _ts_lookahead_iterator_reset_state = wasmExports2["ts_lookahead_iterator_reset_state"];
+          Module["_ts_lookahead_iterator_reset"] = _ts_lookahead_iterator_reset = wasmExports2["ts_lookahead_iterator_reset"];
+          Module["_ts_lookahead_iterator_next"] = _ts_lookahead_iterator_next = wasmExports2["ts_lookahead_iterator_next"];
+          Module["_ts_lookahead_iterator_current_symbol"] = _ts_lookahead_iterator_current_symbol = wasmExports2["ts_lookahead_iterator_current_symbol"];
+          Module["_ts_point_edit"] = _ts_point_edit = wasmExports2["ts_point_edit"];
+          Module["_ts_parser_delete"] = _ts_parser_delete = wasmExports2["ts_parser_delete"];
+          Module["_ts_parser_reset"] = _ts_parser_reset = wasmExports2["ts_parser_reset"];
+          Module["_ts_parser_set_language"] = _ts_parser_set_language = wasmExports2["ts_parser_set_language"];
+          Module["_ts_parser_set_included_ranges"] = _ts_parser_set_included_ranges = wasmExports2["ts_parser_set_included_ranges"];
+          Module["_ts_query_new"] = _ts_query_new = wasmExports2["ts_query_new"];
+          Module["_ts_query_delete"] = _ts_query_delete = wasmExports2["ts_query_delete"];
+          Module["_iswspace"] = _iswspace = wasmExports2["iswspace"];
+          Module["_iswalnum"] = _iswalnum = wasmExports2["iswalnum"];
+          Module["_ts_query_copy"] = _ts_query_copy = wasmExports2["ts_query_copy"];
+          Module["_ts_query_pattern_count"] = _ts_query_pattern_count = wasmExports2["ts_query_pattern_count"];
+          Module["_ts_query_capture_count"] = _ts_query_capture_count = wasmExports2["ts_query_capture_count"];
+          Module["_ts_query_string_count"] = _ts_query_string_count = wasmExports2["ts_query_string_count"];
+          Module["_ts_query_capture_name_for_id"] = _ts_query_capture_name_for_id = wasmExports2["ts_query_capture_name_for_id"];
+          Module["_ts_query_capture_quantifier_for_id"] = _ts_query_capture_quantifier_for_id = wasmExports2["ts_query_capture_quantifier_for_id"];
+          Module["_ts_query_string_value_for_id"] = _ts_query_string_value_for_id = wasmExports2["ts_query_string_value_for_id"];
+          Module["_ts_query_predicates_for_pattern"] = _ts_query_predicates_for_pattern = wasmExports2["ts_query_predicates_for_pattern"];
+          Module["_ts_query_start_byte_for_pattern"] = _ts_query_start_byte_for_pattern = wasmExports2["ts_query_start_byte_for_pattern"];
+          Module["_ts_query_end_byte_for_pattern"] = _ts_query_end_byte_for_pattern = wasmExports2["ts_query_end_byte_for_pattern"];
+          Module["_ts_query_is_pattern_rooted"] = _ts_query_is_pattern_rooted = wasmExports2["ts_query_is_pattern_rooted"];
+          Module["_ts_query_is_pattern_non_local"] = _ts_query_is_pattern_non_local = wasmExports2["ts_query_is_pattern_non_local"];
+          Module["_ts_query_is_pattern_guaranteed_at_step"] = _ts_query_is_pattern_guaranteed_at_step = wasmExports2["ts_query_is_pattern_guaranteed_at_step"];
+          Module["_ts_query_disable_capture"] = _ts_query_disable_capture = wasmExports2["ts_query_disable_capture"];
+          Module["_ts_query_disable_pattern"] = _ts_query_disable_pattern = wasmExports2["ts_query_disable_pattern"];
+          Module["_ts_tree_copy"] = _ts_tree_copy = wasmExports2["ts_tree_copy"];
+          Module["_ts_tree_delete"] = _ts_tree_delete = wasmExports2["ts_tree_delete"];
+          Module["_ts_init"] = _ts_init = wasmExports2["ts_init"];
+          Module["_ts_parser_new_wasm"] = _ts_parser_new_wasm = wasmExports2["ts_parser_new_wasm"];
+          Module["_ts_parser_enable_logger_wasm"] = _ts_parser_enable_logger_wasm = wasmExports2["ts_parser_enable_logger_wasm"];
+          Module["_ts_parser_parse_wasm"] = _ts_parser_parse_wasm = wasmExports2["ts_parser_parse_wasm"];
+          Module["_ts_parser_included_ranges_wasm"] = _ts_parser_included_ranges_wasm = wasmExports2["ts_parser_included_ranges_wasm"];
+          Module["_ts_language_type_is_named_wasm"] = _ts_language_type_is_named_wasm = wasmExports2["ts_language_type_is_named_wasm"];
+          Module["_ts_language_type_is_visible_wasm"] = _ts_language_type_is_visible_wasm = wasmExports2["ts_language_type_is_visible_wasm"];
+          Module["_ts_language_metadata_wasm"] = _ts_language_metadata_wasm = wasmExports2["ts_language_metadata_wasm"];
+          Module["_ts_language_supertypes_wasm"] = _ts_language_supertypes_wasm = wasmExports2["ts_language_supertypes_wasm"];
+          Module["_ts_language_subtypes_wasm"] = _ts_language_subtypes_wasm = wasmExports2["ts_language_subtypes_wasm"];
+          Module["_ts_tree_root_node_wasm"] = _ts_tree_root_node_wasm = wasmExports2["ts_tree_root_node_wasm"];
+          Module["_ts_tree_root_node_with_offset_wasm"] = _ts_tree_root_node_with_offset_wasm = wasmExports2["ts_tree_root_node_with_offset_wasm"];
+          Module["_ts_tree_edit_wasm"] = _ts_tree_edit_wasm = wasmExports2["ts_tree_edit_wasm"];
+          Module["_ts_tree_included_ranges_wasm"] = _ts_tree_included_ranges_wasm = wasmExports2["ts_tree_included_ranges_wasm"];
+          Module["_ts_tree_get_changed_ranges_wasm"] = _ts_tree_get_changed_ranges_wasm = wasmExports2["ts_tree_get_changed_ranges_wasm"];
+          Module["_ts_tree_cursor_new_wasm"] = _ts_tree_cursor_new_wasm = wasmExports2["ts_tree_cursor_new_wasm"];
+          Module["_ts_tree_cursor_copy_wasm"] = _ts_tree_cursor_copy_wasm = wasmExports2["ts_tree_cursor_copy_wasm"];
+          Module["_ts_tree_cursor_delete_wasm"] = _ts_tree_cursor_delete_wasm = wasmExports2["ts_tree_cursor_delete_wasm"];
+          Module["_ts_tree_cursor_reset_wasm"] = _ts_tree_cursor_reset_wasm = wasmExports2["ts_tree_cursor_reset_wasm"];
+          Module["_ts_tree_cursor_reset_to_wasm"] = _ts_tree_cursor_reset_to_wasm = wasmExports2["ts_tree_cursor_reset_to_wasm"];
+          Module["_ts_tree_cursor_goto_first_child_wasm"] = _ts_tree_cursor_goto_first_child_wasm = wasmExports2["ts_tree_cursor_goto_first_child_wasm"];
+          Module["_ts_tree_cursor_goto_last_child_wasm"] = _ts_tree_cursor_goto_last_child_wasm = wasmExports2["ts_tree_cursor_goto_last_child_wasm"];
+          Module["_ts_tree_cursor_goto_first_child_for_index_wasm"] = _ts_tree_cursor_goto_first_child_for_index_wasm = wasmExports2["ts_tree_cursor_goto_first_child_for_index_wasm"];
+          Module["_ts_tree_cursor_goto_first_child_for_position_wasm"] = _ts_tree_cursor_goto_first_child_for_position_wasm = wasmExports2["ts_tree_cursor_goto_first_child_for_position_wasm"];
+          Module["_ts_tree_cursor_goto_next_sibling_wasm"] = _ts_tree_cursor_goto_next_sibling_wasm = wasmExports2["ts_tree_cursor_goto_next_sibling_wasm"];
+          Module["_ts_tree_cursor_goto_previous_sibling_wasm"] = _ts_tree_cursor_goto_previous_sibling_wasm = wasmExports2["ts_tree_cursor_goto_previous_sibling_wasm"];
+          Module["_ts_tree_cursor_goto_descendant_wasm"] = _ts_tree_cursor_goto_descendant_wasm = wasmExports2["ts_tree_cursor_goto_descendant_wasm"];
+          Module["_ts_tree_cursor_goto_parent_wasm"] = _ts_tree_cursor_goto_parent_wasm = wasmExports2["ts_tree_cursor_goto_parent_wasm"];
+          Module["_ts_tree_cursor_current_node_type_id_wasm"] = _ts_tree_cursor_current_node_type_id_wasm = wasmExports2["ts_tree_cursor_current_node_type_id_wasm"];
+          Module["_ts_tree_cursor_current_node_state_id_wasm"] = _ts_tree_cursor_current_node_state_id_wasm = wasmExports2["ts_tree_cursor_current_node_state_id_wasm"];
+          Module["_ts_tree_cursor_current_node_is_named_wasm"] = _ts_tree_cursor_current_node_is_named_wasm = wasmExports2["ts_tree_cursor_current_node_is_named_wasm"];
+          Module["_ts_tree_cursor_current_node_is_missing_wasm"] = _ts_tree_cursor_current_node_is_missing_wasm = wasmExports2["ts_tree_cursor_current_node_is_missing_wasm"];
+          Module["_ts_tree_cursor_current_node_id_wasm"] = _ts_tree_cursor_current_node_id_wasm = wasmExports2["ts_tree_cursor_current_node_id_wasm"];
+          Module["_ts_tree_cursor_start_position_wasm"] = _ts_tree_cursor_start_position_wasm = wasmExports2["ts_tree_cursor_start_position_wasm"];
+          Module["_ts_tree_cursor_end_position_wasm"] = _ts_tree_cursor_end_position_wasm = wasmExports2["ts_tree_cursor_end_position_wasm"];
+          Module["_ts_tree_cursor_start_index_wasm"] = _ts_tree_cursor_start_index_wasm = wasmExports2["ts_tree_cursor_start_index_wasm"];
+          Module["_ts_tree_cursor_end_index_wasm"] = _ts_tree_cursor_end_index_wasm = wasmExports2["ts_tree_cursor_end_index_wasm"];
+          Module["_ts_tree_cursor_current_field_id_wasm"] = _ts_tree_cursor_current_field_id_wasm = wasmExports2["ts_tree_cursor_current_field_id_wasm"];
+          Module["_ts_tree_cursor_current_depth_wasm"] = _ts_tree_cursor_current_depth_wasm = wasmExports2["ts_tree_cursor_current_depth_wasm"];
+          Module["_ts_tree_cursor_current_descendant_index_wasm"] = _ts_tree_cursor_current_descendant_index_wasm = wasmExports2["ts_tree_cursor_current_descendant_index_wasm"];
+          Module["_ts_tree_cursor_current_node_wasm"] = _ts_tree_cursor_current_node_wasm = wasmExports2["ts_tree_cursor_current_node_wasm"];
+          Module["_ts_node_symbol_wasm"] = _ts_node_symbol_wasm = wasmExports2["ts_node_symbol_wasm"];
+          Module["_ts_node_field_name_for_child_wasm"] = _ts_node_field_name_for_child_wasm = wasmExports2["ts_node_field_name_for_child_wasm"];
+          Module["_ts_node_field_name_for_named_child_wasm"] = _ts_node_field_name_for_named_child_wasm = wasmExports2["ts_node_field_name_for_named_child_wasm"];
+          Module["_ts_node_children_by_field_id_wasm"] = _ts_node_children_by_field_id_wasm = wasmExports2["ts_node_children_by_field_id_wasm"];
+          Module["_ts_node_first_child_for_byte_wasm"] = _ts_node_first_child_for_byte_wasm = wasmExports2["ts_node_first_child_for_byte_wasm"];
+          Module["_ts_node_first_named_child_for_byte_wasm"] = _ts_node_first_named_child_for_byte_wasm = wasmExports2["ts_node_first_named_child_for_byte_wasm"];
+          Module["_ts_node_grammar_symbol_wasm"] = _ts_node_grammar_symbol_wasm = wasmExports2["ts_node_grammar_symbol_wasm"];
+          Module["_ts_node_child_count_wasm"] = _ts_node_child_count_wasm = wasmExports2["ts_node_child_count_wasm"];
+          Module["_ts_node_named_child_count_wasm"] = _ts_node_named_child_count_wasm = wasmExports2["ts_node_named_child_count_wasm"];
+          Module["_ts_node_child_wasm"] = _ts_node_child_wasm = wasmExports2["ts_node_child_wasm"];
+          Module["_ts_node_named_child_wasm"] = _ts_node_named_child_wasm = wasmExports2["ts_node_named_child_wasm"];
+          Module["_ts_node_child_by_field_id_wasm"] = _ts_node_child_by_field_id_wasm = wasmExports2["ts_node_child_by_field_id_wasm"];
+          Module["_ts_node_next_sibling_wasm"] = _ts_node_next_sibling_wasm = wasmExports2["ts_node_next_sibling_wasm"];
+          Module["_ts_node_prev_sibling_wasm"] = _ts_node_prev_sibling_wasm = wasmExports2["ts_node_prev_sibling_wasm"];
+          Module["_ts_node_next_named_sibling_wasm"] = _ts_node_next_named_sibling_wasm = wasmExports2["ts_node_next_named_sibling_wasm"];
+          Module["_ts_node_prev_named_sibling_wasm"] = _ts_node_prev_named_sibling_wasm = wasmExports2["ts_node_prev_named_sibling_wasm"];
+          Module["_ts_node_descendant_count_wasm"] = _ts_node_descendant_count_wasm = wasmExports2["ts_node_descendant_count_wasm"];
+          Module["_ts_node_parent_wasm"] = _ts_node_parent_wasm = wasmExports2["ts_node_parent_wasm"];
+          Module["_ts_node_child_with_descendant_wasm"] = _ts_node_child_with_descendant_wasm = wasmExports2["ts_node_child_with_descendant_wasm"];
+          Module["_ts_node_descendant_for_index_wasm"] = _ts_node_descendant_for_index_wasm = wasmExports2["ts_node_descendant_for_index_wasm"];
+          Module["_ts_node_named_descendant_for_index_wasm"] = _ts_node_named_descendant_for_index_wasm = wasmExports2["ts_node_named_descendant_for_index_wasm"];
+          Module["_ts_node_descendant_for_position_wasm"] = _ts_node_descendant_for_position_wasm = wasmExports2["ts_node_descendant_for_position_wasm"];
+          Module["_ts_node_named_descendant_for_position_wasm"] = _ts_node_named_descendant_for_position_wasm = wasmExports2["ts_node_named_descendant_for_position_wasm"];
+          Module["_ts_node_start_point_wasm"] = _ts_node_start_point_wasm = wasmExports2["ts_node_start_point_wasm"];
+          Module["_ts_node_end_point_wasm"] = _ts_node_end_point_wasm = wasmExports2["ts_node_end_point_wasm"];
+          Module["_ts_node_start_index_wasm"] = _ts_node_start_index_wasm = wasmExports2["ts_node_start_index_wasm"];
+          Module["_ts_node_end_index_wasm"] = _ts_node_end_index_wasm = wasmExports2["ts_node_end_index_wasm"];
+          Module["_ts_node_to_string_wasm"] = _ts_node_to_string_wasm = wasmExports2["ts_node_to_string_wasm"];
+          Module["_ts_node_children_wasm"] = _ts_node_children_wasm = wasmExports2["ts_node_children_wasm"];
+          Module["_ts_node_named_children_wasm"] = _ts_node_named_children_wasm = wasmExports2["ts_node_named_children_wasm"];
+          Module["_ts_node_descendants_of_type_wasm"] = _ts_node_descendants_of_type_wasm = wasmExports2["ts_node_descendants_of_type_wasm"];
+          Module["_ts_node_is_named_wasm"] = _ts_node_is_named_wasm = wasmExports2["ts_node_is_named_wasm"];
+          Module["_ts_node_has_changes_wasm"] = _ts_node_has_changes_wasm = wasmExports2["ts_node_has_changes_wasm"];
+          Module["_ts_node_has_error_wasm"] = _ts_node_has_error_wasm = wasmExports2["ts_node_has_error_wasm"];
+          Module["_ts_node_is_error_wasm"] = _ts_node_is_error_wasm = wasmExports2["ts_node_is_error_wasm"];
+          Module["_ts_node_is_missing_wasm"] = _ts_node_is_missing_wasm = wasmExports2["ts_node_is_missing_wasm"];
+          Module["_ts_node_is_extra_wasm"] = _ts_node_is_extra_wasm = wasmExports2["ts_node_is_extra_wasm"];
+          Module["_ts_node_parse_state_wasm"] = _ts_node_parse_state_wasm = wasmExports2["ts_node_parse_state_wasm"];
+          Module["_ts_node_next_parse_state_wasm"] = _ts_node_next_parse_state_wasm = wasmExports2["ts_node_next_parse_state_wasm"];
+          Module["_ts_query_matches_wasm"] = _ts_query_matches_wasm = wasmExports2["ts_query_matches_wasm"];
+          Module["_ts_query_captures_wasm"] = _ts_query_captures_wasm = wasmExports2["ts_query_captures_wasm"];
+          Module["_memset"] = _memset = wasmExports2["memset"];
+          Module["_memcpy"] = _memcpy = wasmExports2["memcpy"];
+          Module["_memmove"] = _memmove = wasmExports2["memmove"];
+          Module["_iswalpha"] = _iswalpha = wasmExports2["iswalpha"];
+          Module["_iswblank"] = _iswblank = wasmExports2["iswblank"];
+          Module["_iswdigit"] = _iswdigit = wasmExports2["iswdigit"];
+          Module["_iswlower"] = _iswlower = wasmExports2["iswlower"];
+          Module["_iswpunct"] = _iswpunct = wasmExports2["iswpunct"];
+          Module["_iswupper"] = _iswupper = wasmExports2["iswupper"];
+          Module["_iswxdigit"] = _iswxdigit = wasmExports2["iswxdigit"];
+          Module["_memchr"] = _memchr = wasmExports2["memchr"];
+          Module["_strcmp"] = _strcmp = wasmExports2["strcmp"];
+          Module["_strncat"] = _strncat = wasmExports2["strncat"];
+          Module["_strncpy"] = _strncpy = wasmExports2["strncpy"];
+          Module["_towlower"] = _towlower = wasmExports2["towlower"];
+          Module["_towupper"] = _towupper = wasmExports2["towupper"];
+          _setThrew = wasmExports2["setThrew"];
+          __emscripten_stack_restore = wasmExports2["_emscripten_stack_restore"];
+          __emscripten_stack_alloc = wasmExports2["_emscripten_stack_alloc"];
+          _emscripten_stack_get_current = wasmExports2["emscripten_stack_get_current"];
+          ___wasm_apply_data_relocs = wasmExports2["__wasm_apply_data_relocs"];
+        }
+        __name(assignWasmExports, "assignWasmExports");
+        var wasmImports = {
+          /** @export */
+          __heap_base: ___heap_base,
+          /** @export */
+          __indirect_function_table: wasmTable,
+          /** @export */
+          __memory_base: ___memory_base,
+          /** @export */
+          __stack_high: ___stack_high,
+          /** @export */
+          __stack_low: ___stack_low,
+          /** @export */
+          __stack_pointer: ___stack_pointer,
+          /** @export */
+          __table_base: ___table_base,
+          /** @export */
+          _abort_js: __abort_js,
+          /** @export */
+          emscripten_resize_heap: _emscripten_resize_heap,
+          /** @export */
+          fd_close: _fd_close,
+          /** @export */
+          fd_seek: _fd_seek,
+          /** @export */
+          fd_write: _fd_write,
+          /** @export */
+          memory: wasmMemory,
+          /** @export */
+          tree_sitter_log_callback: _tree_sitter_log_callback,
+          /** @export */
+          tree_sitter_parse_callback: _tree_sitter_parse_callback,
+          /** @export */
+          tree_sitter_progress_callback: _tree_sitter_progress_callback,
+          /** @export */
+          tree_sitter_query_progress_callback: _tree_sitter_query_progress_callback
+        };
+        function callMain(args2 = []) {
+          var entryFunction = resolveGlobalSymbol("main").sym;
+          if (!entryFunction) return;
+          args2.unshift(thisProgram);
+          var argc = args2.length;
+          var argv = stackAlloc((argc + 1) * 4);
+          var argv_ptr = argv;
+          args2.forEach((arg) => {
+            LE_HEAP_STORE_U32((argv_ptr >> 2) * 4, stringToUTF8OnStack(arg));
+            argv_ptr += 4;
+          });
+          LE_HEAP_STORE_U32((argv_ptr >> 2) * 4, 0);
+          try {
+            var ret = entryFunction(argc, argv);
+            exitJS(
+              ret,
+              /* implicit = */
+              true
+            );
+            return ret;
+          } catch (e) {
+            return handleException(e);
+          }
+        }
+        __name(callMain, "callMain");
+        function run(args2 = arguments_) {
+          if (runDependencies > 0) {
+            dependenciesFulfilled = run;
+            return;
+          }
+          preRun();
+          if (runDependencies > 0) {
+            dependenciesFulfilled = run;
+            return;
+          }
+          function doRun() {
+            Module["calledRun"] = true;
+            if (ABORT) return;
+            initRuntime();
+            preMain();
+            readyPromiseResolve?.(Module);
+            Module["onRuntimeInitialized"]?.();
+            var noInitialRun = Module["noInitialRun"] || false;
+            if (!noInitialRun) callMain(args2);
+            postRun();
+          }
+          __name(doRun, "doRun");
+          if (Module["setStatus"]) {
+            Module["setStatus"]("Running...");
+            setTimeout(() => {
+              setTimeout(() => Module["setStatus"](""), 1);
+              doRun();
+            }, 1);
+          } else {
+            doRun();
+          }
+        }
+        __name(run, "run");
+        var wasmExports;
+        wasmExports = await createWasm();
+        run();
+        if (runtimeInitialized) {
+          moduleRtn = Module;
+        } else {
+          moduleRtn = new Promise((resolve, reject) => {
+            readyPromiseResolve = resolve;
+            readyPromiseReject = reject;
+          });
+        }
+        return moduleRtn;
+      };
+    })();
+    if (typeof exports === "object" && typeof module === "object") {
+      module.exports = Module;
+      module.exports.default = Module;
+    } else if (typeof define === "function" && define["amd"])
+      define([], () => Module);
+  }
+});
+
+// src/index.ts
+var index_exports = {};
+__export(index_exports, {
+  CaptureQuantifier: () => CaptureQuantifier,
+  Edit: () => Edit,
+  LANGUAGE_VERSION: () => LANGUAGE_VERSION,
+  Language: () => Language,
+  LookaheadIterator: () => LookaheadIterator,
+  MIN_COMPATIBLE_VERSION: () => MIN_COMPATIBLE_VERSION,
+  Node: () => Node,
+  Parser: () => Parser,
+  Query: () => Query,
+  Tree: () => Tree,
+  TreeCursor: () => TreeCursor
+});
+module.exports = __toCommonJS(index_exports);
+
+// src/edit.ts
+var Edit = class {
+  static {
+    __name(this, "Edit");
+  }
+  /** The start position of the change. */
+  startPosition;
+  /** The end position of the change before the edit. */
+  oldEndPosition;
+  /** The end position of the change after the edit. */
+  newEndPosition;
+  /** The start index of the change. */
+  startIndex;
+  /** The end index of the change before the edit. */
+  oldEndIndex;
+  /** The end index of the change after the edit. */
+  newEndIndex;
+  constructor({
+    startIndex,
+    oldEndIndex,
+    newEndIndex,
+    startPosition,
+    oldEndPosition,
+    newEndPosition
+  }) {
+    this.startIndex = startIndex >>> 0;
+    this.oldEndIndex = oldEndIndex >>> 0;
+    this.newEndIndex = newEndIndex >>> 0;
+    this.startPosition = startPosition;
+    this.oldEndPosition = oldEndPosition;
+    this.newEndPosition = newEndPosition;
+  }
+  /**
+   * Edit a point and index to keep it in-sync with source code that has been edited.
+   *
+   * This function updates a single point's byte offset and row/column position
+   * based on an edit operation. This is useful for editing points without
+   * requiring a tree or node instance.
+   */
+  editPoint(point, index) {
+    let newIndex = index;
+    const newPoint = { ...point };
+    if (index >= this.oldEndIndex) {
+      newIndex = this.newEndIndex + (index - this.oldEndIndex);
+      const originalRow = point.row;
+      newPoint.row = this.newEndPosition.row + (point.row - this.oldEndPosition.row);
+      newPoint.column = originalRow === this.oldEndPosition.row ? this.newEndPosition.column + (point.column - this.oldEndPosition.column) : point.column;
+    } else if (index > this.startIndex) {
+      newIndex = this.newEndIndex;
+      newPoint.row = this.newEndPosition.row;
+      newPoint.column = this.newEndPosition.column;
+    }
+    return { point: newPoint, index: newIndex };
+  }
+  /**
+   * Edit a range to keep it in-sync with source code that has been edited.
+   *
+   * This function updates a range's start and end positions based on an edit
+   * operation. This is useful for editing ranges without requiring a tree
+   * or node instance.
+   */
+  editRange(range) {
+    const newRange = {
+      startIndex: range.startIndex,
+      startPosition: { ...range.startPosition },
+      endIndex: range.endIndex,
+      endPosition: { ...range.endPosition }
+    };
+    if (range.endIndex >= this.oldEndIndex) {
+      if (range.endIndex !== Number.MAX_SAFE_INTEGER) {
+        newRange.endIndex = this.newEndIndex + (range.endIndex - this.oldEndIndex);
+        newRange.endPosition = {
+          row: this.newEndPosition.row + (range.endPosition.row - this.oldEndPosition.row),
+          column: range.endPosition.row === this.oldEndPosition.row ? this.newEndPosition.column + (range.endPosition.column - this.oldEndPosition.column) : range.endPosition.column
+        };
+        if (newRange.endIndex < this.newEndIndex) {
+          newRange.endIndex = Number.MAX_SAFE_INTEGER;
+          newRange.endPosition = { row: Number.MAX_SAFE_INTEGER, column: Number.MAX_SAFE_INTEGER };
+        }
+      }
+    } else if (range.endIndex > this.startIndex) {
+      newRange.endIndex = this.startIndex;
+      newRange.endPosition = { ...this.startPosition };
+    }
+    if (range.startIndex >= this.oldEndIndex) {
+      newRange.startIndex = this.newEndIndex + (range.startIndex - this.oldEndIndex);
+      newRange.startPosition = {
+        row: this.newEndPosition.row + (range.startPosition.row - this.oldEndPosition.row),
+        column: range.startPosition.row === this.oldEndPosition.row ? this.newEndPosition.column + (range.startPosition.column - this.oldEndPosition.column) : range.startPosition.column
+      };
+      if (newRange.startIndex < this.newEndIndex) {
+        newRange.startIndex = Number.MAX_SAFE_INTEGER;
+        newRange.startPosition = { row: Number.MAX_SAFE_INTEGER, column: Number.MAX_SAFE_INTEGER };
+      }
+    } else if (range.startIndex > this.startIndex) {
+      newRange.startIndex = this.startIndex;
+      newRange.startPosition = { ...this.startPosition };
+    }
+    return newRange;
+  }
+};
+
+// src/constants.ts
+var SIZE_OF_SHORT = 2;
+var SIZE_OF_INT = 4;
+var SIZE_OF_CURSOR = 4 * SIZE_OF_INT;
+var SIZE_OF_NODE = 5 * SIZE_OF_INT;
+var SIZE_OF_POINT = 2 * SIZE_OF_INT;
+var SIZE_OF_RANGE = 2 * SIZE_OF_INT + 2 * SIZE_OF_POINT;
+var ZERO_POINT = { row: 0, column: 0 };
+var INTERNAL = /* @__PURE__ */ Symbol("INTERNAL");
+function assertInternal(x) {
+  if (x !== INTERNAL) throw new Error("Illegal constructor");
+}
+__name(assertInternal, "assertInternal");
+function isPoint(point) {
+  return !!point && typeof point.row === "number" && typeof point.column === "number";
+}
+__name(isPoint, "isPoint");
+function setModule(module2) {
+  C = module2;
+}
+__name(setModule, "setModule");
+var C;
+
+// src/finalization_registry.ts
+function newFinalizer(handler) {
+  try {
+    return new FinalizationRegistry(handler);
+  } catch (e) {
+    console.error("Unsupported FinalizationRegistry:", e);
+    return;
+  }
+}
+__name(newFinalizer, "newFinalizer");
+
+// src/lookahead_iterator.ts
+var finalizer = newFinalizer((address) => {
+  C._ts_lookahead_iterator_delete(address);
+});
+var LookaheadIterator = class {
+  static {
+    __name(this, "LookaheadIterator");
+  }
+  /** @internal */
+  [0] = 0;
+  // Internal handle for Wasm
+  /** @internal */
+  language;
+  /** @internal */
+  positioned = false;
+  /** @internal */
+  constructor(internal, address, language) {
+    assertInternal(internal);
+    this[0] = address;
+    this.language = language;
+    finalizer?.register(this, address, this);
+  }
+  /**
+   * Get the current symbol of the lookahead iterator.
+   *
+   * Returns `null` if the iterator is not positioned on a symbol:
+   *
+   * - Before the first iteration step
+   * - After the iterator is exhausted
+   * - After a {@link reset} or {@link resetState} call
+   */
+  get currentTypeId() {
+    return this.positioned ? C._ts_lookahead_iterator_current_symbol(this[0]) : null;
+  }
+  /**
+   * Get the current symbol name of the lookahead iterator.
+   *
+   * Returns `null` if the iterator is not positioned on a symbol.
+   */
+  get currentType() {
+    const id = this.currentTypeId;
+    if (id === null) return null;
+    return this.language.types[id] ?? C.UTF8ToString(C._ts_language_symbol_name(this.language[0], id));
+  }
+  /** Delete the lookahead iterator, freeing its resources. */
+  delete() {
+    finalizer?.unregister(this);
+    C._ts_lookahead_iterator_delete(this[0]);
+    this[0] = 0;
+  }
+  /**
+   * Reset the lookahead iterator.
+   *
+   * This returns `true` if the language was set successfully and `false`
+   * otherwise.
+   */
+  reset(language, stateId) {
+    if (C._ts_lookahead_iterator_reset(this[0], language[0], stateId)) {
+      this.language = language;
+      this.positioned = false;
+      return true;
+    }
+    return false;
+  }
+  /**
+   * Reset the lookahead iterator to another state.
+   *
+   * This returns `true` if the iterator was reset to the given state and
+   * `false` otherwise.
+   */
+  resetState(stateId) {
+    if (!C._ts_lookahead_iterator_reset_state(this[0], stateId)) return false;
+    this.positioned = false;
+    return true;
+  }
+  /**
+   * Returns an iterator that iterates over the symbols of the lookahead iterator.
+   *
+   * The iterator will yield the current symbol name as a string for each step
+   * until there are no more symbols to iterate over.
+   */
+  [Symbol.iterator]() {
+    return {
+      next: /* @__PURE__ */ __name(() => {
+        this.positioned = Boolean(C._ts_lookahead_iterator_next(this[0]));
+        const value = this.currentType;
+        return value === null ? { done: true, value: "" } : { done: false, value };
+      }, "next")
+    };
+  }
+};
+
+// src/tree.ts
+function getText(tree, startIndex, endIndex, startPosition) {
+  const length = endIndex - startIndex;
+  let result = tree.textCallback(startIndex, startPosition);
+  if (result) {
+    startIndex += result.length;
+    while (startIndex < endIndex) {
+      const string = tree.textCallback(startIndex, startPosition);
+      if (string && string.length > 0) {
+        startIndex += string.length;
+        result += string;
+      } else {
+        break;
+      }
+    }
+    if (startIndex > endIndex) {
+      result = result.slice(0, length);
+    }
+  }
+  return result ?? "";
+}
+__name(getText, "getText");
+var finalizer2 = newFinalizer((address) => {
+  C._ts_tree_delete(address);
+});
+var Tree = class _Tree {
+  static {
+    __name(this, "Tree");
+  }
+  /** @internal */
+  [0] = 0;
+  // Internal handle for Wasm
+  /** @internal */
+  textCallback;
+  /** The language that was used to parse the syntax tree. */
+  language;
+  /** @internal */
+  constructor(internal, address, language, textCallback) {
+    assertInternal(internal);
+    this[0] = address;
+    this.language = language;
+    this.textCallback = textCallback;
+    finalizer2?.register(this, address, this);
+  }
+  /** Create a shallow copy of the syntax tree. This is very fast. */
+  copy() {
+    const address = C._ts_tree_copy(this[0]);
+    return new _Tree(INTERNAL, address, this.language, this.textCallback);
+  }
+  /** Delete the syntax tree, freeing its resources. */
+  delete() {
+    finalizer2?.unregister(this);
+    C._ts_tree_delete(this[0]);
+    this[0] = 0;
+  }
+  /** Get the root node of the syntax tree. */
+  get rootNode() {
+    C._ts_tree_root_node_wasm(this[0]);
+    return unmarshalNode(this);
+  }
+  /**
+   * Get the root node of the syntax tree, but with its position shifted
+   * forward by the given offset.
+   */
+  rootNodeWithOffset(offsetBytes, offsetExtent) {
+    const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+    C.setValue(address, offsetBytes, "i32");
+    marshalPoint(address + SIZE_OF_INT, offsetExtent);
+    C._ts_tree_root_node_with_offset_wasm(this[0]);
+    return unmarshalNode(this);
+  }
+  /**
+   * Edit the syntax tree to keep it in sync with source code that has been
+   * edited.
+   *
+   * You must describe the edit both in terms of byte offsets and in terms of
+   * row/column coordinates.
+   */
+  edit(edit) {
+    marshalEdit(edit);
+    C._ts_tree_edit_wasm(this[0]);
+  }
+  /** Create a new {@link TreeCursor} starting from the root of the tree. */
+  walk() {
+    return this.rootNode.walk();
+  }
+  /**
+   * Compare this old edited syntax tree to a new syntax tree representing
+   * the same document, returning a sequence of ranges whose syntactic
+   * structure has changed.
+   *
+   * For this to work correctly, this syntax tree must have been edited such
+   * that its ranges match up to the new tree. Generally, you'll want to
+   * call this method right after calling one of the [`Parser::parse`]
+   * functions. Call it on the old tree that was passed to parse, and
+   * pass the new tree that was returned from `parse`.
+   */
+  getChangedRanges(other) {
+    if (!(other instanceof _Tree)) {
+      throw new TypeError("Argument must be a Tree");
+    }
+    C._ts_tree_get_changed_ranges_wasm(this[0], other[0]);
+    const count = C.getValue(TRANSFER_BUFFER, "i32");
+    const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+    const result = new Array(count);
+    if (count > 0) {
+      let address = buffer;
+      for (let i2 = 0; i2 < count; i2++) {
+        result[i2] = unmarshalRange(address);
+        address += SIZE_OF_RANGE;
+      }
+      C._free(buffer);
+    }
+    return result;
+  }
+  /** Get the included ranges that were used to parse the syntax tree. */
+  getIncludedRanges() {
+    C._ts_tree_included_ranges_wasm(this[0]);
+    const count = C.getValue(TRANSFER_BUFFER, "i32");
+    const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+    const result = new Array(count);
+    if (count > 0) {
+      let address = buffer;
+      for (let i2 = 0; i2 < count; i2++) {
+        result[i2] = unmarshalRange(address);
+        address += SIZE_OF_RANGE;
+      }
+      C._free(buffer);
+    }
+    return result;
+  }
+};
+
+// src/tree_cursor.ts
+var finalizer3 = newFinalizer((handles) => {
+  marshalTreeCursor({ handles });
+  C._ts_tree_cursor_delete_wasm(0);
+});
+var TreeCursor = class _TreeCursor {
+  static {
+    __name(this, "TreeCursor");
+  }
+  /** @internal */
+  handles = [0, 0, 0, 0];
+  // Internal handles for Wasm, shared with the finalizer.
+  /** @internal */
+  tree;
+  /** @internal */
+  constructor(internal, tree) {
+    assertInternal(internal);
+    this.tree = tree;
+    unmarshalTreeCursor(this);
+    finalizer3?.register(this, this.handles, this);
+  }
+  /** Creates a deep copy of the tree cursor. This allocates new memory. */
+  copy() {
+    marshalTreeCursor(this);
+    C._ts_tree_cursor_copy_wasm(this.tree[0]);
+    return new _TreeCursor(INTERNAL, this.tree);
+  }
+  /** Delete the tree cursor, freeing its resources. */
+  delete() {
+    finalizer3?.unregister(this);
+    marshalTreeCursor(this);
+    C._ts_tree_cursor_delete_wasm(this.tree[0]);
+    this.handles.fill(0);
+  }
+  /** Get the tree cursor's current {@link Node}. */
+  get currentNode() {
+    marshalTreeCursor(this);
+    C._ts_tree_cursor_current_node_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /**
+   * Get the numerical field id of this tree cursor's current node.
+   *
+   * See also {@link TreeCursor#currentFieldName}.
+   */
+  get currentFieldId() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_current_field_id_wasm(this.tree[0]);
+  }
+  /** Get the field name of this tree cursor's current node. */
+  get currentFieldName() {
+    return this.tree.language.fields[this.currentFieldId];
+  }
+  /**
+   * Get the depth of the cursor's current node relative to the original
+   * node that the cursor was constructed with.
+   */
+  get currentDepth() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_current_depth_wasm(this.tree[0]);
+  }
+  /**
+   * Get the index of the cursor's current node out of all of the
+   * descendants of the original node that the cursor was constructed with.
+   */
+  get currentDescendantIndex() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_current_descendant_index_wasm(this.tree[0]);
+  }
+  /** Get the type of the cursor's current node. */
+  get nodeType() {
+    return this.tree.language.types[this.nodeTypeId] || "ERROR";
+  }
+  /** Get the type id of the cursor's current node. */
+  get nodeTypeId() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_current_node_type_id_wasm(this.tree[0]);
+  }
+  /** Get the state id of the cursor's current node. */
+  get nodeStateId() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_current_node_state_id_wasm(this.tree[0]);
+  }
+  /** Get the id of the cursor's current node. */
+  get nodeId() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_current_node_id_wasm(this.tree[0]);
+  }
+  /**
+   * Check if the cursor's current node is *named*.
+   *
+   * Named nodes correspond to named rules in the grammar, whereas
+   * *anonymous* nodes correspond to string literals in the grammar.
+   */
+  get nodeIsNamed() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_current_node_is_named_wasm(this.tree[0]) === 1;
+  }
+  /**
+   * Check if the cursor's current node is *missing*.
+   *
+   * Missing nodes are inserted by the parser in order to recover from
+   * certain kinds of syntax errors.
+   */
+  get nodeIsMissing() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_current_node_is_missing_wasm(this.tree[0]) === 1;
+  }
+  /** Get the string content of the cursor's current node. */
+  get nodeText() {
+    marshalTreeCursor(this);
+    const startIndex = C._ts_tree_cursor_start_index_wasm(this.tree[0]);
+    const endIndex = C._ts_tree_cursor_end_index_wasm(this.tree[0]);
+    C._ts_tree_cursor_start_position_wasm(this.tree[0]);
+    const startPosition = unmarshalPoint(TRANSFER_BUFFER);
+    return getText(this.tree, startIndex, endIndex, startPosition);
+  }
+  /** Get the start position of the cursor's current node. */
+  get startPosition() {
+    marshalTreeCursor(this);
+    C._ts_tree_cursor_start_position_wasm(this.tree[0]);
+    return unmarshalPoint(TRANSFER_BUFFER);
+  }
+  /** Get the end position of the cursor's current node. */
+  get endPosition() {
+    marshalTreeCursor(this);
+    C._ts_tree_cursor_end_position_wasm(this.tree[0]);
+    return unmarshalPoint(TRANSFER_BUFFER);
+  }
+  /** Get the start index of the cursor's current node. */
+  get startIndex() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_start_index_wasm(this.tree[0]);
+  }
+  /** Get the end index of the cursor's current node. */
+  get endIndex() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_end_index_wasm(this.tree[0]);
+  }
+  /**
+   * Move this cursor to the first child of its current node.
+   *
+   * This returns `true` if the cursor successfully moved, and returns
+   * `false` if there were no children.
+   */
+  gotoFirstChild() {
+    marshalTreeCursor(this);
+    const result = C._ts_tree_cursor_goto_first_child_wasm(this.tree[0]);
+    unmarshalTreeCursor(this);
+    return result === 1;
+  }
+  /**
+   * Move this cursor to the last child of its current node.
+   *
+   * This returns `true` if the cursor successfully moved, and returns
+   * `false` if there were no children.
+   *
+   * Note that this function may be slower than
+   * {@link TreeCursor#gotoFirstChild} because it needs to
+   * iterate through all the children to compute the child's position.
+   */
+  gotoLastChild() {
+    marshalTreeCursor(this);
+    const result = C._ts_tree_cursor_goto_last_child_wasm(this.tree[0]);
+    unmarshalTreeCursor(this);
+    return result === 1;
+  }
+  /**
+   * Move this cursor to the parent of its current node.
+   *
+   * This returns `true` if the cursor successfully moved, and returns
+   * `false` if there was no parent node (the cursor was already on the
+   * root node).
+   *
+   * Note that the node the cursor was constructed with is considered the root
+   * of the cursor, and the cursor cannot walk outside this node.
+   */
+  gotoParent() {
+    marshalTreeCursor(this);
+    const result = C._ts_tree_cursor_goto_parent_wasm(this.tree[0]);
+    unmarshalTreeCursor(this);
+    return result === 1;
+  }
+  /**
+   * Move this cursor to the next sibling of its current node.
+   *
+   * This returns `true` if the cursor successfully moved, and returns
+   * `false` if there was no next sibling node.
+   *
+   * Note that the node the cursor was constructed with is considered the root
+   * of the cursor, and the cursor cannot walk outside this node.
+   */
+  gotoNextSibling() {
+    marshalTreeCursor(this);
+    const result = C._ts_tree_cursor_goto_next_sibling_wasm(this.tree[0]);
+    unmarshalTreeCursor(this);
+    return result === 1;
+  }
+  /**
+   * Move this cursor to the previous sibling of its current node.
+   *
+   * This returns `true` if the cursor successfully moved, and returns
+   * `false` if there was no previous sibling node.
+   *
+   * Note that this function may be slower than
+   * {@link TreeCursor#gotoNextSibling} due to how node
+   * positions are stored. In the worst case, this will need to iterate
+   * through all the children up to the previous sibling node to recalculate
+   * its position. Also note that the node the cursor was constructed with is
+   * considered the root of the cursor, and the cursor cannot walk outside this node.
+   */
+  gotoPreviousSibling() {
+    marshalTreeCursor(this);
+    const result = C._ts_tree_cursor_goto_previous_sibling_wasm(this.tree[0]);
+    unmarshalTreeCursor(this);
+    return result === 1;
+  }
+  /**
+   * Move the cursor to the node that is the nth descendant of
+   * the original node that the cursor was constructed with, where
+   * zero represents the original node itself.
+   */
+  gotoDescendant(goalDescendantIndex) {
+    marshalTreeCursor(this);
+    C._ts_tree_cursor_goto_descendant_wasm(this.tree[0], goalDescendantIndex);
+    unmarshalTreeCursor(this);
+  }
+  /**
+   * Move this cursor to the first child of its current node that contains or
+   * starts after the given byte offset.
+   *
+   * This returns `true` if the cursor successfully moved to a child node, and returns
+   * `false` if no such child was found.
+   */
+  gotoFirstChildForIndex(goalIndex) {
+    marshalTreeCursor(this);
+    C.setValue(TRANSFER_BUFFER + SIZE_OF_CURSOR, goalIndex, "i32");
+    const result = C._ts_tree_cursor_goto_first_child_for_index_wasm(this.tree[0]);
+    unmarshalTreeCursor(this);
+    return result === 1;
+  }
+  /**
+   * Move this cursor to the first child of its current node that contains or
+   * starts after the given position.
+   *
+   * This returns `true` if the cursor successfully moved to a child node, and returns
+   * `false` if no such child was found.
+   */
+  gotoFirstChildForPosition(goalPosition) {
+    marshalTreeCursor(this);
+    marshalPoint(TRANSFER_BUFFER + SIZE_OF_CURSOR, goalPosition);
+    const result = C._ts_tree_cursor_goto_first_child_for_position_wasm(this.tree[0]);
+    unmarshalTreeCursor(this);
+    return result === 1;
+  }
+  /**
+   * Re-initialize this tree cursor to start at the original node that the
+   * cursor was constructed with.
+   */
+  reset(node) {
+    marshalNode(node);
+    marshalTreeCursor(this, TRANSFER_BUFFER + SIZE_OF_NODE);
+    C._ts_tree_cursor_reset_wasm(node.tree[0]);
+    unmarshalTreeCursor(this);
+    this.tree = node.tree;
+  }
+  /**
+   * Re-initialize a tree cursor to the same position as another cursor.
+   *
+   * Unlike {@link TreeCursor#reset}, this will not lose parent
+   * information and allows reusing already created cursors.
+   */
+  resetTo(cursor) {
+    marshalTreeCursor(this, TRANSFER_BUFFER);
+    marshalTreeCursor(cursor, TRANSFER_BUFFER + SIZE_OF_CURSOR);
+    C._ts_tree_cursor_reset_to_wasm(this.tree[0], cursor.tree[0]);
+    unmarshalTreeCursor(this);
+    this.tree = cursor.tree;
+  }
+};
+
+// src/node.ts
+var Node = class {
+  static {
+    __name(this, "Node");
+  }
+  /** @internal */
+  // @ts-expect-error: never read
+  [0] = 0;
+  // Internal handle for Wasm
+  /** @internal */
+  _children;
+  /** @internal */
+  _namedChildren;
+  /** @internal */
+  constructor(internal, {
+    id,
+    tree,
+    startIndex,
+    startPosition,
+    other
+  }) {
+    assertInternal(internal);
+    this[0] = other;
+    this.id = id;
+    this.tree = tree;
+    this.startIndex = startIndex;
+    this.startPosition = startPosition;
+  }
+  /**
+   * The numeric id for this node that is unique.
+   *
+   * Within a given syntax tree, no two nodes have the same id. However:
+   *
+   * * If a new tree is created based on an older tree, and a node from the old tree is reused in
+   *   the process, then that node will have the same id in both trees.
+   *
+   * * A node not marked as having changes does not guarantee it was reused.
+   *
+   * * If a node is marked as having changed in the old tree, it will not be reused.
+   */
+  id;
+  /** The byte index where this node starts. */
+  startIndex;
+  /** The position where this node starts. */
+  startPosition;
+  /** The tree that this node belongs to. */
+  tree;
+  /** Get this node's type as a numerical id. */
+  get typeId() {
+    marshalNode(this);
+    return C._ts_node_symbol_wasm(this.tree[0]);
+  }
+  /**
+   * Get the node's type as a numerical id as it appears in the grammar,
+   * ignoring aliases.
+   */
+  get grammarId() {
+    marshalNode(this);
+    return C._ts_node_grammar_symbol_wasm(this.tree[0]);
+  }
+  /** Get this node's type as a string. */
+  get type() {
+    return this.tree.language.types[this.typeId] || "ERROR";
+  }
+  /**
+   * Get this node's symbol name as it appears in the grammar, ignoring
+   * aliases as a string.
+   */
+  get grammarType() {
+    return this.tree.language.types[this.grammarId] || "ERROR";
+  }
+  /**
+   * Check if this node is *named*.
+   *
+   * Named nodes correspond to named rules in the grammar, whereas
+   * *anonymous* nodes correspond to string literals in the grammar.
+   */
+  get isNamed() {
+    marshalNode(this);
+    return C._ts_node_is_named_wasm(this.tree[0]) === 1;
+  }
+  /**
+   * Check if this node is *extra*.
+   *
+   * Extra nodes represent things like comments, which are not required
+   * by the grammar, but can appear anywhere.
+   */
+  get isExtra() {
+    marshalNode(this);
+    return C._ts_node_is_extra_wasm(this.tree[0]) === 1;
+  }
+  /**
+   * Check if this node represents a syntax error.
+   *
+   * Syntax errors represent parts of the code that could not be incorporated
+   * into a valid syntax tree.
+   */
+  get isError() {
+    marshalNode(this);
+    return C._ts_node_is_error_wasm(this.tree[0]) === 1;
+  }
+  /**
+   * Check if this node is *missing*.
+   *
+   * Missing nodes are inserted by the parser in order to recover from
+   * certain kinds of syntax errors.
+   */
+  get isMissing() {
+    marshalNode(this);
+    return C._ts_node_is_missing_wasm(this.tree[0]) === 1;
+  }
+  /** Check if this node has been edited. */
+  get hasChanges() {
+    marshalNode(this);
+    return C._ts_node_has_changes_wasm(this.tree[0]) === 1;
+  }
+  /**
+   * Check if this node represents a syntax error or contains any syntax
+   * errors anywhere within it.
+   */
+  get hasError() {
+    marshalNode(this);
+    return C._ts_node_has_error_wasm(this.tree[0]) === 1;
+  }
+  /** Get the byte index where this node ends. */
+  get endIndex() {
+    marshalNode(this);
+    return C._ts_node_end_index_wasm(this.tree[0]);
+  }
+  /** Get the position where this node ends. */
+  get endPosition() {
+    marshalNode(this);
+    C._ts_node_end_point_wasm(this.tree[0]);
+    return unmarshalPoint(TRANSFER_BUFFER);
+  }
+  /** Get the string content of this node. */
+  get text() {
+    return getText(this.tree, this.startIndex, this.endIndex, this.startPosition);
+  }
+  /** Get this node's parse state. */
+  get parseState() {
+    marshalNode(this);
+    return C._ts_node_parse_state_wasm(this.tree[0]);
+  }
+  /** Get the parse state after this node. */
+  get nextParseState() {
+    marshalNode(this);
+    return C._ts_node_next_parse_state_wasm(this.tree[0]);
+  }
+  /** Check if this node is equal to another node. */
+  equals(other) {
+    return this.tree === other.tree && this.id === other.id;
+  }
+  /**
+   * Get the node's child at the given index, where zero represents the first child.
+   *
+   * This method is fairly fast, but its cost is technically log(n), so if
+   * you might be iterating over a long list of children, you should use
+   * {@link Node#children} instead.
+   */
+  child(index) {
+    marshalNode(this);
+    C._ts_node_child_wasm(this.tree[0], index);
+    return unmarshalNode(this.tree);
+  }
+  /**
+   * Get this node's *named* child at the given index.
+   *
+   * See also {@link Node#isNamed}.
+   * This method is fairly fast, but its cost is technically log(n), so if
+   * you might be iterating over a long list of children, you should use
+   * {@link Node#namedChildren} instead.
+   */
+  namedChild(index) {
+    marshalNode(this);
+    C._ts_node_named_child_wasm(this.tree[0], index);
+    return unmarshalNode(this.tree);
+  }
+  /**
+   * Get this node's child with the given numerical field id.
+   *
+   * See also {@link Node#childForFieldName}. You can
+   * convert a field name to an id using {@link Language#fieldIdForName}.
+   */
+  childForFieldId(fieldId) {
+    marshalNode(this);
+    C._ts_node_child_by_field_id_wasm(this.tree[0], fieldId);
+    return unmarshalNode(this.tree);
+  }
+  /**
+   * Get the first child with the given field name.
+   *
+   * If multiple children may have the same field name, access them using
+   * {@link Node#childrenForFieldName}.
+   */
+  childForFieldName(fieldName) {
+    const fieldId = this.tree.language.fields.indexOf(fieldName);
+    if (fieldId !== -1) return this.childForFieldId(fieldId);
+    return null;
+  }
+  /** Get the field name of this node's child at the given index. */
+  fieldNameForChild(index) {
+    marshalNode(this);
+    const address = C._ts_node_field_name_for_child_wasm(this.tree[0], index);
+    if (!address) return null;
+    return C.AsciiToString(address);
+  }
+  /** Get the field name of this node's named child at the given index. */
+  fieldNameForNamedChild(index) {
+    marshalNode(this);
+    const address = C._ts_node_field_name_for_named_child_wasm(this.tree[0], index);
+    if (!address) return null;
+    return C.AsciiToString(address);
+  }
+  /**
+   * Get an array of this node's children with a given field name.
+   *
+   * See also {@link Node#children}.
+   */
+  childrenForFieldName(fieldName) {
+    const fieldId = this.tree.language.fields.indexOf(fieldName);
+    if (fieldId !== -1 && fieldId !== 0) return this.childrenForFieldId(fieldId);
+    return [];
+  }
+  /**
+    * Get an array of this node's children with a given field id.
+    *
+    * See also {@link Node#childrenForFieldName}.
+    */
+  childrenForFieldId(fieldId) {
+    marshalNode(this);
+    C._ts_node_children_by_field_id_wasm(this.tree[0], fieldId);
+    const count = C.getValue(TRANSFER_BUFFER, "i32");
+    const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+    const result = new Array(count);
+    if (count > 0) {
+      let address = buffer;
+      for (let i2 = 0; i2 < count; i2++) {
+        result[i2] = unmarshalNode(this.tree, address);
+        address += SIZE_OF_NODE;
+      }
+      C._free(buffer);
+    }
+    return result;
+  }
+  /** Get the node's first child that contains or starts after the given byte offset. */
+  firstChildForIndex(index) {
+    marshalNode(this);
+    const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+    C.setValue(address, index, "i32");
+    C._ts_node_first_child_for_byte_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /** Get the node's first named child that contains or starts after the given byte offset. */
+  firstNamedChildForIndex(index) {
+    marshalNode(this);
+    const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+    C.setValue(address, index, "i32");
+    C._ts_node_first_named_child_for_byte_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /** Get this node's number of children. */
+  get childCount() {
+    marshalNode(this);
+    return C._ts_node_child_count_wasm(this.tree[0]);
+  }
+  /**
+   * Get this node's number of *named* children.
+   *
+   * See also {@link Node#isNamed}.
+   */
+  get namedChildCount() {
+    marshalNode(this);
+    return C._ts_node_named_child_count_wasm(this.tree[0]);
+  }
+  /** Get this node's first child. */
+  get firstChild() {
+    return this.child(0);
+  }
+  /**
+   * Get this node's first named child.
+   *
+   * See also {@link Node#isNamed}.
+   */
+  get firstNamedChild() {
+    return this.namedChild(0);
+  }
+  /** Get this node's last child. */
+  get lastChild() {
+    return this.child(this.childCount - 1);
+  }
+  /**
+   * Get this node's last named child.
+   *
+   * See also {@link Node#isNamed}.
+   */
+  get lastNamedChild() {
+    return this.namedChild(this.namedChildCount - 1);
+  }
+  /**
+   * Iterate over this node's children.
+   *
+   * If you're walking the tree recursively, you may want to use the
+   * {@link TreeCursor} APIs directly instead.
+   */
+  get children() {
+    if (!this._children) {
+      marshalNode(this);
+      C._ts_node_children_wasm(this.tree[0]);
+      const count = C.getValue(TRANSFER_BUFFER, "i32");
+      const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+      this._children = new Array(count);
+      if (count > 0) {
+        let address = buffer;
+        for (let i2 = 0; i2 < count; i2++) {
+          this._children[i2] = unmarshalNode(this.tree, address);
+          address += SIZE_OF_NODE;
+        }
+        C._free(buffer);
+      }
+    }
+    return this._children;
+  }
+  /**
+   * Iterate over this node's named children.
+   *
+   * See also {@link Node#children}.
+   */
+  get namedChildren() {
+    if (!this._namedChildren) {
+      marshalNode(this);
+      C._ts_node_named_children_wasm(this.tree[0]);
+      const count = C.getValue(TRANSFER_BUFFER, "i32");
+      const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+      this._namedChildren = new Array(count);
+      if (count > 0) {
+        let address = buffer;
+        for (let i2 = 0; i2 < count; i2++) {
+          this._namedChildren[i2] = unmarshalNode(this.tree, address);
+          address += SIZE_OF_NODE;
+        }
+        C._free(buffer);
+      }
+    }
+    return this._namedChildren;
+  }
+  /**
+   * Get the descendants of this node that are the given type, or in the given types array.
+   *
+   * The types array should contain node type strings, which can be retrieved from {@link Language#types}.
+   *
+   * Additionally, a `startPosition` and `endPosition` can be passed in to restrict the search to a byte range.
+   */
+  descendantsOfType(types, startPosition = ZERO_POINT, endPosition = ZERO_POINT) {
+    if (!Array.isArray(types)) types = [types];
+    const symbols = [];
+    const typesBySymbol = this.tree.language.types;
+    for (let i2 = 0, n = typesBySymbol.length; i2 < n; i2++) {
+      if (types.includes(typesBySymbol[i2])) {
+        symbols.push(i2);
+      }
+    }
+    if (types.includes("ERROR")) {
+      symbols.push(65535);
+    }
+    const symbolsAddress = C._malloc(SIZE_OF_INT * symbols.length);
+    for (let i2 = 0, n = symbols.length; i2 < n; i2++) {
+      C.setValue(symbolsAddress + i2 * SIZE_OF_INT, symbols[i2], "i32");
+    }
+    marshalNode(this);
+    C._ts_node_descendants_of_type_wasm(
+      this.tree[0],
+      symbolsAddress,
+      symbols.length,
+      startPosition.row,
+      startPosition.column,
+      endPosition.row,
+      endPosition.column
+    );
+    const descendantCount = C.getValue(TRANSFER_BUFFER, "i32");
+    const descendantAddress = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+    const result = new Array(descendantCount);
+    if (descendantCount > 0) {
+      let address = descendantAddress;
+      for (let i2 = 0; i2 < descendantCount; i2++) {
+        result[i2] = unmarshalNode(this.tree, address);
+        address += SIZE_OF_NODE;
+      }
+    }
+    C._free(descendantAddress);
+    C._free(symbolsAddress);
+    return result;
+  }
+  /** Get this node's next sibling. */
+  get nextSibling() {
+    marshalNode(this);
+    C._ts_node_next_sibling_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /** Get this node's previous sibling. */
+  get previousSibling() {
+    marshalNode(this);
+    C._ts_node_prev_sibling_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /**
+   * Get this node's next *named* sibling.
+   *
+   * See also {@link Node#isNamed}.
+   */
+  get nextNamedSibling() {
+    marshalNode(this);
+    C._ts_node_next_named_sibling_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /**
+   * Get this node's previous *named* sibling.
+   *
+   * See also {@link Node#isNamed}.
+   */
+  get previousNamedSibling() {
+    marshalNode(this);
+    C._ts_node_prev_named_sibling_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /** Get the node's number of descendants, including one for the node itself. */
+  get descendantCount() {
+    marshalNode(this);
+    return C._ts_node_descendant_count_wasm(this.tree[0]);
+  }
+  /**
+   * Get this node's immediate parent.
+   * Prefer {@link Node#childWithDescendant} for iterating over this node's ancestors.
+   */
+  get parent() {
+    marshalNode(this);
+    C._ts_node_parent_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /**
+   * Get the node that contains `descendant`.
+   *
+   * Note that this can return `descendant` itself.
+   */
+  childWithDescendant(descendant) {
+    marshalNode(this);
+    marshalNode(descendant, 1);
+    C._ts_node_child_with_descendant_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /** Get the smallest node within this node that spans the given byte range. */
+  descendantForIndex(start2, end = start2) {
+    if (typeof start2 !== "number" || typeof end !== "number") {
+      throw new Error("Arguments must be numbers");
+    }
+    marshalNode(this);
+    const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+    C.setValue(address, start2, "i32");
+    C.setValue(address + SIZE_OF_INT, end, "i32");
+    C._ts_node_descendant_for_index_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /** Get the smallest named node within this node that spans the given byte range. */
+  namedDescendantForIndex(start2, end = start2) {
+    if (typeof start2 !== "number" || typeof end !== "number") {
+      throw new Error("Arguments must be numbers");
+    }
+    marshalNode(this);
+    const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+    C.setValue(address, start2, "i32");
+    C.setValue(address + SIZE_OF_INT, end, "i32");
+    C._ts_node_named_descendant_for_index_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /** Get the smallest node within this node that spans the given point range. */
+  descendantForPosition(start2, end = start2) {
+    if (!isPoint(start2) || !isPoint(end)) {
+      throw new Error("Arguments must be {row, column} objects");
+    }
+    marshalNode(this);
+    const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+    marshalPoint(address, start2);
+    marshalPoint(address + SIZE_OF_POINT, end);
+    C._ts_node_descendant_for_position_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /** Get the smallest named node within this node that spans the given point range. */
+  namedDescendantForPosition(start2, end = start2) {
+    if (!isPoint(start2) || !isPoint(end)) {
+      throw new Error("Arguments must be {row, column} objects");
+    }
+    marshalNode(this);
+    const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+    marshalPoint(address, start2);
+    marshalPoint(address + SIZE_OF_POINT, end);
+    C._ts_node_named_descendant_for_position_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /**
+   * Create a new {@link TreeCursor} starting from this node.
+   *
+   * Note that the given node is considered the root of the cursor,
+   * and the cursor cannot walk outside this node.
+   */
+  walk() {
+    marshalNode(this);
+    C._ts_tree_cursor_new_wasm(this.tree[0]);
+    return new TreeCursor(INTERNAL, this.tree);
+  }
+  /**
+   * Edit this node to keep it in-sync with source code that has been edited.
+   *
+   * This function is only rarely needed. When you edit a syntax tree with
+   * the {@link Tree#edit} method, all of the nodes that you retrieve from
+   * the tree afterward will already reflect the edit. You only need to
+   * use {@link Node#edit} when you have a specific {@link Node} instance that
+   * you want to keep and continue to use after an edit.
+   */
+  edit(edit) {
+    const { point, index } = edit.editPoint(this.startPosition, this.startIndex);
+    this.startPosition = point;
+    this.startIndex = index;
+  }
+  /** Get the S-expression representation of this node. */
+  toString() {
+    marshalNode(this);
+    const address = C._ts_node_to_string_wasm(this.tree[0]);
+    const result = C.AsciiToString(address);
+    C._free(address);
+    return result;
+  }
+};
+
+// src/marshal.ts
+function unmarshalCaptures(query, tree, address, patternIndex, result) {
+  for (let i2 = 0, n = result.length; i2 < n; i2++) {
+    const captureIndex = C.getValue(address, "i32");
+    address += SIZE_OF_INT;
+    const node = unmarshalNode(tree, address);
+    address += SIZE_OF_NODE;
+    result[i2] = { patternIndex, name: query.captureNames[captureIndex], node };
+  }
+  return address;
+}
+__name(unmarshalCaptures, "unmarshalCaptures");
+function marshalNode(node, index = 0) {
+  let address = TRANSFER_BUFFER + index * SIZE_OF_NODE;
+  C.setValue(address, node.id, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, node.startIndex, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, node.startPosition.row, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, node.startPosition.column, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, node[0], "i32");
+}
+__name(marshalNode, "marshalNode");
+function unmarshalNode(tree, address = TRANSFER_BUFFER) {
+  const id = C.getValue(address, "i32");
+  address += SIZE_OF_INT;
+  if (id === 0) return null;
+  const index = C.getValue(address, "i32");
+  address += SIZE_OF_INT;
+  const row = C.getValue(address, "i32");
+  address += SIZE_OF_INT;
+  const column = C.getValue(address, "i32");
+  address += SIZE_OF_INT;
+  const other = C.getValue(address, "i32");
+  const result = new Node(INTERNAL, {
+    id,
+    tree,
+    startIndex: index,
+    startPosition: { row, column },
+    other
+  });
+  return result;
+}
+__name(unmarshalNode, "unmarshalNode");
+function marshalTreeCursor({ handles }, address = TRANSFER_BUFFER) {
+  C.setValue(address + 0 * SIZE_OF_INT, handles[0], "i32");
+  C.setValue(address + 1 * SIZE_OF_INT, handles[1], "i32");
+  C.setValue(address + 2 * SIZE_OF_INT, handles[2], "i32");
+  C.setValue(address + 3 * SIZE_OF_INT, handles[3], "i32");
+}
+__name(marshalTreeCursor, "marshalTreeCursor");
+function unmarshalTreeCursor({ handles }) {
+  handles[0] = C.getValue(TRANSFER_BUFFER + 0 * SIZE_OF_INT, "i32");
+  handles[1] = C.getValue(TRANSFER_BUFFER + 1 * SIZE_OF_INT, "i32");
+  handles[2] = C.getValue(TRANSFER_BUFFER + 2 * SIZE_OF_INT, "i32");
+  handles[3] = C.getValue(TRANSFER_BUFFER + 3 * SIZE_OF_INT, "i32");
+}
+__name(unmarshalTreeCursor, "unmarshalTreeCursor");
+function marshalPoint(address, point) {
+  C.setValue(address, point.row, "i32");
+  C.setValue(address + SIZE_OF_INT, point.column, "i32");
+}
+__name(marshalPoint, "marshalPoint");
+function unmarshalPoint(address) {
+  const result = {
+    row: C.getValue(address, "i32") >>> 0,
+    column: C.getValue(address + SIZE_OF_INT, "i32") >>> 0
+  };
+  return result;
+}
+__name(unmarshalPoint, "unmarshalPoint");
+function marshalRange(address, range) {
+  marshalPoint(address, range.startPosition);
+  address += SIZE_OF_POINT;
+  marshalPoint(address, range.endPosition);
+  address += SIZE_OF_POINT;
+  C.setValue(address, range.startIndex, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, range.endIndex, "i32");
+  address += SIZE_OF_INT;
+}
+__name(marshalRange, "marshalRange");
+function unmarshalRange(address) {
+  const result = {};
+  result.startPosition = unmarshalPoint(address);
+  address += SIZE_OF_POINT;
+  result.endPosition = unmarshalPoint(address);
+  address += SIZE_OF_POINT;
+  result.startIndex = C.getValue(address, "i32") >>> 0;
+  address += SIZE_OF_INT;
+  result.endIndex = C.getValue(address, "i32") >>> 0;
+  return result;
+}
+__name(unmarshalRange, "unmarshalRange");
+function marshalEdit(edit, address = TRANSFER_BUFFER) {
+  marshalPoint(address, edit.startPosition);
+  address += SIZE_OF_POINT;
+  marshalPoint(address, edit.oldEndPosition);
+  address += SIZE_OF_POINT;
+  marshalPoint(address, edit.newEndPosition);
+  address += SIZE_OF_POINT;
+  C.setValue(address, edit.startIndex, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, edit.oldEndIndex, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, edit.newEndIndex, "i32");
+  address += SIZE_OF_INT;
+}
+__name(marshalEdit, "marshalEdit");
+function unmarshalLanguageMetadata(address) {
+  const major_version = C.getValue(address, "i32");
+  const minor_version = C.getValue(address += SIZE_OF_INT, "i32");
+  const patch_version = C.getValue(address += SIZE_OF_INT, "i32");
+  return { major_version, minor_version, patch_version };
+}
+__name(unmarshalLanguageMetadata, "unmarshalLanguageMetadata");
+
+// src/language.ts
+var LANGUAGE_FUNCTION_REGEX = /^tree_sitter_\w+$/;
+var Language = class _Language {
+  static {
+    __name(this, "Language");
+  }
+  /** @internal */
+  [0] = 0;
+  // Internal handle for Wasm
+  /**
+   * A list of all node types in the language. The index of each type in this
+   * array is its node type id.
+   */
+  types;
+  /**
+   * A list of all field names in the language. The index of each field name in
+   * this array is its field id.
+   */
+  fields;
+  /** @internal */
+  constructor(internal, address) {
+    assertInternal(internal);
+    this[0] = address;
+    this.types = new Array(C._ts_language_symbol_count(this[0]));
+    for (let i2 = 0, n = this.types.length; i2 < n; i2++) {
+      if (C._ts_language_symbol_type(this[0], i2) < 2) {
+        this.types[i2] = C.UTF8ToString(C._ts_language_symbol_name(this[0], i2));
+      }
+    }
+    this.fields = new Array(C._ts_language_field_count(this[0]) + 1);
+    for (let i2 = 0, n = this.fields.length; i2 < n; i2++) {
+      const fieldName = C._ts_language_field_name_for_id(this[0], i2);
+      if (fieldName !== 0) {
+        this.fields[i2] = C.UTF8ToString(fieldName);
+      } else {
+        this.fields[i2] = null;
+      }
+    }
+  }
+  /**
+   * Gets the name of the language.
+   */
+  get name() {
+    const ptr = C._ts_language_name(this[0]);
+    if (ptr === 0) return null;
+    return C.UTF8ToString(ptr);
+  }
+  /**
+   * Gets the ABI version of the language.
+   */
+  get abiVersion() {
+    return C._ts_language_abi_version(this[0]);
+  }
+  /**
+  * Get the metadata for this language. This information is generated by the
+  * CLI, and relies on the language author providing the correct metadata in
+  * the language's `tree-sitter.json` file.
+  */
+  get metadata() {
+    C._ts_language_metadata_wasm(this[0]);
+    const length = C.getValue(TRANSFER_BUFFER, "i32");
+    if (length === 0) return null;
+    return unmarshalLanguageMetadata(TRANSFER_BUFFER + SIZE_OF_INT);
+  }
+  /**
+   * Gets the number of fields in the language.
+   */
+  get fieldCount() {
+    return this.fields.length - 1;
+  }
+  /**
+   * Gets the number of states in the language.
+   */
+  get stateCount() {
+    return C._ts_language_state_count(this[0]);
+  }
+  /**
+   * Get the field id for a field name.
+   */
+  fieldIdForName(fieldName) {
+    const result = this.fields.indexOf(fieldName);
+    return result !== -1 ? result : null;
+  }
+  /**
+   * Get the field name for a field id.
+   */
+  fieldNameForId(fieldId) {
+    return this.fields[fieldId] ?? null;
+  }
+  /**
+   * Get the node type id for a node type name.
+   */
+  idForNodeType(type, named) {
+    const typeLength = C.lengthBytesUTF8(type);
+    const typeAddress = C._malloc(typeLength + 1);
+    C.stringToUTF8(type, typeAddress, typeLength + 1);
+    const result = C._ts_language_symbol_for_name(this[0], typeAddress, typeLength, named ? 1 : 0);
+    C._free(typeAddress);
+    return result || null;
+  }
+  /**
+   * Gets the number of node types in the language.
+   */
+  get nodeTypeCount() {
+    return C._ts_language_symbol_count(this[0]);
+  }
+  /**
+   * Get the node type name for a node type id.
+   */
+  nodeTypeForId(typeId) {
+    const name2 = C._ts_language_symbol_name(this[0], typeId);
+    return name2 ? C.UTF8ToString(name2) : null;
+  }
+  /**
+   * Check if a node type is named.
+   *
+   * @see {@link https://tree-sitter.github.io/tree-sitter/using-parsers/2-basic-parsing.html#named-vs-anonymous-nodes}
+   */
+  nodeTypeIsNamed(typeId) {
+    return C._ts_language_type_is_named_wasm(this[0], typeId) ? true : false;
+  }
+  /**
+   * Check if a node type is visible.
+   */
+  nodeTypeIsVisible(typeId) {
+    return C._ts_language_type_is_visible_wasm(this[0], typeId) ? true : false;
+  }
+  /**
+   * Get the supertypes ids of this language.
+   *
+   * @see {@link https://tree-sitter.github.io/tree-sitter/using-parsers/6-static-node-types.html?highlight=supertype#supertype-nodes}
+   */
+  get supertypes() {
+    C._ts_language_supertypes_wasm(this[0]);
+    const count = C.getValue(TRANSFER_BUFFER, "i32");
+    const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+    const result = new Array(count);
+    if (count > 0) {
+      let address = buffer;
+      for (let i2 = 0; i2 < count; i2++) {
+        result[i2] = C.getValue(address, "i16");
+        address += SIZE_OF_SHORT;
+      }
+    }
+    return result;
+  }
+  /**
+   * Get the subtype ids for a given supertype node id.
+   */
+  subtypes(supertype) {
+    C._ts_language_subtypes_wasm(this[0], supertype);
+    const count = C.getValue(TRANSFER_BUFFER, "i32");
+    const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+    const result = new Array(count);
+    if (count > 0) {
+      let address = buffer;
+      for (let i2 = 0; i2 < count; i2++) {
+        result[i2] = C.getValue(address, "i16");
+        address += SIZE_OF_SHORT;
+      }
+    }
+    return result;
+  }
+  /**
+   * Get the next state id for a given state id and node type id.
+   */
+  nextState(stateId, typeId) {
+    return C._ts_language_next_state(this[0], stateId, typeId);
+  }
+  /**
+   * Create a new lookahead iterator for this language and parse state.
+   *
+   * This returns `null` if state is invalid for this language.
+   *
+   * Iterating {@link LookaheadIterator} will yield valid symbols in the given
+   * parse state. A newly created iterator is not positioned on a symbol, so
+   * {@link LookaheadIterator#currentType} returns `null` until the first
+   * iteration step.
+   *
+   * Lookahead iterators can be useful for generating suggestions and improving
+   * syntax error diagnostics. To get symbols valid in an `ERROR` node, use the
+   * lookahead iterator on its first leaf node state. For `MISSING` nodes, a
+   * lookahead iterator created on the previous non-extra leaf node may be
+   * appropriate.
+   */
+  lookaheadIterator(stateId) {
+    const address = C._ts_lookahead_iterator_new(this[0], stateId);
+    if (address) return new LookaheadIterator(INTERNAL, address, this);
+    return null;
+  }
+  /**
+   * Load a language from a WebAssembly module.
+   * The module can be provided as a path to a file, a `URL` to a file, or as a
+   * buffer.
+   */
+  static async load(input) {
+    let binary2;
+    if (input instanceof Uint8Array) {
+      binary2 = input;
+    } else if (globalThis.process?.versions.node) {
+      const fs2 = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1943, 23));
+      binary2 = await fs2.readFile(input);
+    } else {
+      const response = await fetch(input);
+      if (!response.ok) {
+        const body2 = await response.text();
+        throw new Error(`Language.load failed with status ${response.status}.
+
+${body2}`);
+      }
+      const retryResp = response.clone();
+      try {
+        binary2 = await WebAssembly.compileStreaming(response);
+      } catch (reason) {
+        console.error("wasm streaming compile failed:", reason);
+        console.error("falling back to ArrayBuffer instantiation");
+        binary2 = new Uint8Array(await retryResp.arrayBuffer());
+      }
+    }
+    const mod = await C.loadWebAssemblyModule(binary2, { loadAsync: true });
+    return _Language.loadFromWasmExports(mod, { sync: false });
+  }
+  static loadFromWasmExports(mod, { sync }) {
+    const symbolNames = Object.keys(mod);
+    const functionName = symbolNames.find((key) => LANGUAGE_FUNCTION_REGEX.test(key) && !key.includes("external_scanner_"));
+    if (!functionName) {
+      console.log(`Couldn't find language function in Wasm file. Symbols:
+${JSON.stringify(symbolNames, null, 2)}`);
+      throw new Error(`Language.${sync ? "loadSync" : "load"} failed: no language function found in Wasm file`);
+    }
+    const languageAddress = mod[functionName]();
+    return new _Language(INTERNAL, languageAddress);
+  }
+  /**
+   * Load a language synchronously from a pre-compiled WebAssembly module.
+   * Use this when the host environment provides a `WebAssembly.Module` directly.
+   */
+  static loadSync(wasmModule) {
+    const mod = C.loadWebAssemblyModule(wasmModule, { loadAsync: false });
+    return _Language.loadFromWasmExports(mod, { sync: true });
+  }
+};
+
+// src/bindings.ts
+var import_web_tree_sitter = __toESM(require_web_tree_sitter(), 1);
+var Module2 = null;
+async function initializeBinding(moduleOptions) {
+  return Module2 ??= await (0, import_web_tree_sitter.default)(moduleOptions);
+}
+__name(initializeBinding, "initializeBinding");
+function checkModule() {
+  return !!Module2;
+}
+__name(checkModule, "checkModule");
+
+// src/parser.ts
+var TRANSFER_BUFFER;
+var LANGUAGE_VERSION;
+var MIN_COMPATIBLE_VERSION;
+var finalizer4 = newFinalizer((addresses) => {
+  C._ts_parser_delete(addresses[0]);
+  C._free(addresses[1]);
+});
+var Parser = class {
+  static {
+    __name(this, "Parser");
+  }
+  /** @internal */
+  [0] = 0;
+  // Internal handle for Wasm
+  /** @internal */
+  [1] = 0;
+  // Internal handle for Wasm
+  /** @internal */
+  logCallback = null;
+  /** The parser's current language. */
+  language = null;
+  /**
+   * This must always be called before creating a Parser.
+   *
+   * You can optionally pass in options to configure the Wasm module, the most common
+   * one being `locateFile` to help the module find the `.wasm` file.
+   */
+  static async init(moduleOptions) {
+    setModule(await initializeBinding(moduleOptions));
+    TRANSFER_BUFFER = C._ts_init();
+    LANGUAGE_VERSION = C.getValue(TRANSFER_BUFFER, "i32");
+    MIN_COMPATIBLE_VERSION = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+  }
+  /**
+   * Create a new parser.
+   */
+  constructor() {
+    this.initialize();
+    finalizer4?.register(this, [this[0], this[1]], this);
+  }
+  /** @internal */
+  initialize() {
+    if (!checkModule()) {
+      throw new Error("cannot construct a Parser before calling `init()`");
+    }
+    C._ts_parser_new_wasm();
+    this[0] = C.getValue(TRANSFER_BUFFER, "i32");
+    this[1] = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+  }
+  /** Delete the parser, freeing its resources. */
+  delete() {
+    finalizer4?.unregister(this);
+    C._ts_parser_delete(this[0]);
+    C._free(this[1]);
+    this[0] = 0;
+    this[1] = 0;
+  }
+  /**
+   * Set the language that the parser should use for parsing.
+   *
+   * If the language was not successfully assigned, an error will be thrown.
+   * This happens if the language was generated with an incompatible
+   * version of the Tree-sitter CLI. Check the language's version using
+   * {@link Language#version} and compare it to this library's
+   * {@link LANGUAGE_VERSION} and {@link MIN_COMPATIBLE_VERSION} constants.
+   */
+  setLanguage(language) {
+    let address;
+    if (!language) {
+      address = 0;
+      this.language = null;
+    } else if (language.constructor === Language) {
+      address = language[0];
+      const version = C._ts_language_abi_version(address);
+      if (version < MIN_COMPATIBLE_VERSION || LANGUAGE_VERSION < version) {
+        throw new Error(
+          `Incompatible language version ${version}. Compatibility range ${MIN_COMPATIBLE_VERSION} through ${LANGUAGE_VERSION}.`
+        );
+      }
+      this.language = language;
+    } else {
+      throw new Error("Argument must be a Language");
+    }
+    C._ts_parser_set_language(this[0], address);
+    return this;
+  }
+  /**
+   * Parse a slice of UTF8 text.
+   *
+   * @param {string | ParseCallback} callback - The UTF8-encoded text to parse or a callback function.
+   *
+   * @param {Tree | null} [oldTree] - A previous syntax tree parsed from the same document. If the text of the
+   *   document has changed since `oldTree` was created, then you must edit `oldTree` to match
+   *   the new text using {@link Tree#edit}.
+   *
+   * @param {ParseOptions} [options] - Options for parsing the text.
+   *  This can be used to set the included ranges, or a progress callback.
+   *
+   * @returns {Tree | null} A {@link Tree} if parsing succeeded, or `null` if:
+   *  - The parser has not yet had a language assigned with {@link Parser#setLanguage}.
+   *  - The progress callback returned true.
+   */
+  parse(callback, oldTree, options) {
+    if (typeof callback === "string") {
+      C.currentParseCallback = (index) => callback.slice(index);
+    } else if (typeof callback === "function") {
+      C.currentParseCallback = callback;
+    } else {
+      throw new Error("Argument must be a string or a function");
+    }
+    if (options?.progressCallback) {
+      C.currentProgressCallback = options.progressCallback;
+    } else {
+      C.currentProgressCallback = null;
+    }
+    if (this.logCallback) {
+      C.currentLogCallback = this.logCallback;
+      C._ts_parser_enable_logger_wasm(this[0], 1);
+    } else {
+      C.currentLogCallback = null;
+      C._ts_parser_enable_logger_wasm(this[0], 0);
+    }
+    let rangeCount = 0;
+    let rangeAddress = 0;
+    if (options?.includedRanges) {
+      rangeCount = options.includedRanges.length;
+      rangeAddress = C._calloc(rangeCount, SIZE_OF_RANGE);
+      let address = rangeAddress;
+      for (let i2 = 0; i2 < rangeCount; i2++) {
+        marshalRange(address, options.includedRanges[i2]);
+        address += SIZE_OF_RANGE;
+      }
+    }
+    const treeAddress = C._ts_parser_parse_wasm(
+      this[0],
+      this[1],
+      oldTree ? oldTree[0] : 0,
+      rangeAddress,
+      rangeCount
+    );
+    if (!treeAddress) {
+      C.currentParseCallback = null;
+      C.currentLogCallback = null;
+      C.currentProgressCallback = null;
+      return null;
+    }
+    if (!this.language) {
+      throw new Error("Parser must have a language to parse");
+    }
+    const result = new Tree(INTERNAL, treeAddress, this.language, C.currentParseCallback);
+    C.currentParseCallback = null;
+    C.currentLogCallback = null;
+    C.currentProgressCallback = null;
+    return result;
+  }
+  /**
+   * Instruct the parser to start the next parse from the beginning.
+   *
+   * If the parser previously failed because of a callback, 
+   * then by default, it will resume where it left off on the
+   * next call to {@link Parser#parse} or other parsing functions.
+   * If you don't want to resume, and instead intend to use this parser to
+   * parse some other document, you must call `reset` first.
+   */
+  reset() {
+    C._ts_parser_reset(this[0]);
+  }
+  /** Get the ranges of text that the parser will include when parsing. */
+  getIncludedRanges() {
+    C._ts_parser_included_ranges_wasm(this[0]);
+    const count = C.getValue(TRANSFER_BUFFER, "i32");
+    const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+    const result = new Array(count);
+    if (count > 0) {
+      let address = buffer;
+      for (let i2 = 0; i2 < count; i2++) {
+        result[i2] = unmarshalRange(address);
+        address += SIZE_OF_RANGE;
+      }
+      C._free(buffer);
+    }
+    return result;
+  }
+  /** Set the logging callback that a parser should use during parsing. */
+  setLogger(callback) {
+    if (!callback) {
+      this.logCallback = null;
+    } else if (typeof callback !== "function") {
+      throw new Error("Logger callback must be a function");
+    } else {
+      this.logCallback = callback;
+    }
+    return this;
+  }
+  /** Get the parser's current logger. */
+  getLogger() {
+    return this.logCallback;
+  }
+};
+
+// src/query.ts
+var PREDICATE_STEP_TYPE_CAPTURE = 1;
+var PREDICATE_STEP_TYPE_STRING = 2;
+var QUERY_WORD_REGEX = /[\w-]+/g;
+var CaptureQuantifier = {
+  Zero: 0,
+  ZeroOrOne: 1,
+  ZeroOrMore: 2,
+  One: 3,
+  OneOrMore: 4
+};
+var isCaptureStep = /* @__PURE__ */ __name((step) => step.type === "capture", "isCaptureStep");
+var isStringStep = /* @__PURE__ */ __name((step) => step.type === "string", "isStringStep");
+var QueryErrorKind = {
+  Syntax: 1,
+  NodeName: 2,
+  FieldName: 3,
+  CaptureName: 4,
+  PatternStructure: 5
+};
+var QueryError = class _QueryError extends Error {
+  constructor(kind, info2, index, length) {
+    super(_QueryError.formatMessage(kind, info2));
+    this.kind = kind;
+    this.info = info2;
+    this.index = index;
+    this.length = length;
+    this.name = "QueryError";
+  }
+  kind;
+  info;
+  index;
+  length;
+  static {
+    __name(this, "QueryError");
+  }
+  /** Formats an error message based on the error kind and info */
+  static formatMessage(kind, info2) {
+    switch (kind) {
+      case QueryErrorKind.NodeName:
+        return `Bad node name '${info2.word}'`;
+      case QueryErrorKind.FieldName:
+        return `Bad field name '${info2.word}'`;
+      case QueryErrorKind.CaptureName:
+        return `Bad capture name @${info2.word}`;
+      case QueryErrorKind.PatternStructure:
+        return `Bad pattern structure at offset ${info2.suffix}`;
+      case QueryErrorKind.Syntax:
+        return `Bad syntax at offset ${info2.suffix}`;
+    }
+  }
+};
+function parseAnyPredicate(steps, index, operator, textPredicates) {
+  if (steps.length !== 3) {
+    throw new Error(
+      `Wrong number of arguments to \`#${operator}\` predicate. Expected 2, got ${steps.length - 1}`
+    );
+  }
+  if (!isCaptureStep(steps[1])) {
+    throw new Error(
+      `First argument of \`#${operator}\` predicate must be a capture. Got "${steps[1].value}"`
+    );
+  }
+  const isPositive = operator === "eq?" || operator === "any-eq?";
+  const matchAll = !operator.startsWith("any-");
+  if (isCaptureStep(steps[2])) {
+    const captureName1 = steps[1].name;
+    const captureName2 = steps[2].name;
+    textPredicates[index].push((captures) => {
+      const nodes1 = [];
+      const nodes2 = [];
+      for (const c of captures) {
+        if (c.name === captureName1) nodes1.push(c.node);
+        if (c.name === captureName2) nodes2.push(c.node);
+      }
+      const compare = /* @__PURE__ */ __name((n1, n2, positive) => {
+        return positive ? n1.text === n2.text : n1.text !== n2.text;
+      }, "compare");
+      return matchAll ? nodes1.every((n1) => nodes2.some((n2) => compare(n1, n2, isPositive))) : nodes1.some((n1) => nodes2.some((n2) => compare(n1, n2, isPositive)));
+    });
+  } else {
+    const captureName = steps[1].name;
+    const stringValue = steps[2].value;
+    const matches = /* @__PURE__ */ __name((n) => n.text === stringValue, "matches");
+    const doesNotMatch = /* @__PURE__ */ __name((n) => n.text !== stringValue, "doesNotMatch");
+    textPredicates[index].push((captures) => {
+      const nodes = [];
+      for (const c of captures) {
+        if (c.name === captureName) nodes.push(c.node);
+      }
+      const test = isPositive ? matches : doesNotMatch;
+      return matchAll ? nodes.every(test) : nodes.some(test);
+    });
+  }
+}
+__name(parseAnyPredicate, "parseAnyPredicate");
+function parseMatchPredicate(steps, index, operator, textPredicates) {
+  if (steps.length !== 3) {
+    throw new Error(
+      `Wrong number of arguments to \`#${operator}\` predicate. Expected 2, got ${steps.length - 1}.`
+    );
+  }
+  if (steps[1].type !== "capture") {
+    throw new Error(
+      `First argument of \`#${operator}\` predicate must be a capture. Got "${steps[1].value}".`
+    );
+  }
+  if (steps[2].type !== "string") {
+    throw new Error(
+      `Second argument of \`#${operator}\` predicate must be a string. Got @${steps[2].name}.`
+    );
+  }
+  const isPositive = operator === "match?" || operator === "any-match?";
+  const matchAll = !operator.startsWith("any-");
+  const captureName = steps[1].name;
+  const regex = new RegExp(steps[2].value);
+  textPredicates[index].push((captures) => {
+    const nodes = [];
+    for (const c of captures) {
+      if (c.name === captureName) nodes.push(c.node.text);
+    }
+    const test = /* @__PURE__ */ __name((text, positive) => {
+      return positive ? regex.test(text) : !regex.test(text);
+    }, "test");
+    if (nodes.length === 0) return !isPositive;
+    return matchAll ? nodes.every((text) => test(text, isPositive)) : nodes.some((text) => test(text, isPositive));
+  });
+}
+__name(parseMatchPredicate, "parseMatchPredicate");
+function parseAnyOfPredicate(steps, index, operator, textPredicates) {
+  if (steps.length < 2) {
+    throw new Error(
+      `Wrong number of arguments to \`#${operator}\` predicate. Expected at least 1. Got ${steps.length - 1}.`
+    );
+  }
+  if (steps[1].type !== "capture") {
+    throw new Error(
+      `First argument of \`#${operator}\` predicate must be a capture. Got "${steps[1].value}".`
+    );
+  }
+  const isPositive = operator === "any-of?";
+  const captureName = steps[1].name;
+  const stringSteps = steps.slice(2);
+  if (!stringSteps.every(isStringStep)) {
+    throw new Error(
+      `Arguments to \`#${operator}\` predicate must be strings.".`
+    );
+  }
+  const values = stringSteps.map((s) => s.value);
+  textPredicates[index].push((captures) => {
+    const nodes = [];
+    for (const c of captures) {
+      if (c.name === captureName) nodes.push(c.node.text);
+    }
+    if (nodes.length === 0) return !isPositive;
+    return nodes.every((text) => values.includes(text)) === isPositive;
+  });
+}
+__name(parseAnyOfPredicate, "parseAnyOfPredicate");
+function parseIsPredicate(steps, index, operator, assertedProperties, refutedProperties) {
+  if (steps.length < 2 || steps.length > 3) {
+    throw new Error(
+      `Wrong number of arguments to \`#${operator}\` predicate. Expected 1 or 2. Got ${steps.length - 1}.`
+    );
+  }
+  if (!steps.every(isStringStep)) {
+    throw new Error(
+      `Arguments to \`#${operator}\` predicate must be strings.".`
+    );
+  }
+  const properties = operator === "is?" ? assertedProperties : refutedProperties;
+  if (!properties[index]) properties[index] = {};
+  properties[index][steps[1].value] = steps[2]?.value ?? null;
+}
+__name(parseIsPredicate, "parseIsPredicate");
+function parseSetDirective(steps, index, setProperties) {
+  if (steps.length < 2 || steps.length > 3) {
+    throw new Error(`Wrong number of arguments to \`#set!\` predicate. Expected 1 or 2. Got ${steps.length - 1}.`);
+  }
+  if (!steps.every(isStringStep)) {
+    throw new Error(`Arguments to \`#set!\` predicate must be strings.".`);
+  }
+  if (!setProperties[index]) setProperties[index] = {};
+  setProperties[index][steps[1].value] = steps[2]?.value ?? null;
+}
+__name(parseSetDirective, "parseSetDirective");
+function parsePattern(index, stepType, stepValueId, captureNames, stringValues, steps, textPredicates, predicates, setProperties, assertedProperties, refutedProperties) {
+  if (stepType === PREDICATE_STEP_TYPE_CAPTURE) {
+    const name2 = captureNames[stepValueId];
+    steps.push({ type: "capture", name: name2 });
+  } else if (stepType === PREDICATE_STEP_TYPE_STRING) {
+    steps.push({ type: "string", value: stringValues[stepValueId] });
+  } else if (steps.length > 0) {
+    if (steps[0].type !== "string") {
+      throw new Error("Predicates must begin with a literal value");
+    }
+    const operator = steps[0].value;
+    switch (operator) {
+      case "any-not-eq?":
+      case "not-eq?":
+      case "any-eq?":
+      case "eq?":
+        parseAnyPredicate(steps, index, operator, textPredicates);
+        break;
+      case "any-not-match?":
+      case "not-match?":
+      case "any-match?":
+      case "match?":
+        parseMatchPredicate(steps, index, operator, textPredicates);
+        break;
+      case "not-any-of?":
+      case "any-of?":
+        parseAnyOfPredicate(steps, index, operator, textPredicates);
+        break;
+      case "is?":
+      case "is-not?":
+        parseIsPredicate(steps, index, operator, assertedProperties, refutedProperties);
+        break;
+      case "set!":
+        parseSetDirective(steps, index, setProperties);
+        break;
+      default:
+        predicates[index].push({ operator, operands: steps.slice(1) });
+    }
+    steps.length = 0;
+  }
+}
+__name(parsePattern, "parsePattern");
+function indexForByteOffset(source, byteOffset) {
+  return new TextEncoder().encodeInto(source, new Uint8Array(byteOffset)).read;
+}
+__name(indexForByteOffset, "indexForByteOffset");
+var finalizer5 = newFinalizer((address) => {
+  C._ts_query_delete(address);
+});
+var Query = class {
+  static {
+    __name(this, "Query");
+  }
+  /** @internal */
+  [0] = 0;
+  // Internal handle for Wasm
+  /** @internal */
+  exceededMatchLimit;
+  /** @internal */
+  textPredicates;
+  /** @internal */
+  source;
+  /** The names of the captures used in the query. */
+  captureNames;
+  /** The quantifiers of the captures used in the query. */
+  captureQuantifiers;
+  /**
+   * The other user-defined predicates associated with the given index.
+   *
+   * This includes predicates with operators other than:
+   * - `match?`
+   * - `eq?` and `not-eq?`
+   * - `any-of?` and `not-any-of?`
+   * - `is?` and `is-not?`
+   * - `set!`
+   */
+  predicates;
+  /** The properties for predicates with the operator `set!`. */
+  setProperties;
+  /** The properties for predicates with the operator `is?`. */
+  assertedProperties;
+  /** The properties for predicates with the operator `is-not?`. */
+  refutedProperties;
+  /** The maximum number of in-progress matches for this cursor. */
+  matchLimit;
+  /**
+   * Create a new query from a string containing one or more S-expression
+   * patterns.
+   *
+   * The query is associated with a particular language, and can only be run
+   * on syntax nodes parsed with that language. References to Queries can be
+   * shared between multiple threads.
+   *
+   * @link {@see https://tree-sitter.github.io/tree-sitter/using-parsers/queries}
+   */
+  constructor(language, source) {
+    const sourceLength = C.lengthBytesUTF8(source);
+    const sourceAddress = C._malloc(sourceLength + 1);
+    C.stringToUTF8(source, sourceAddress, sourceLength + 1);
+    const address = C._ts_query_new(
+      language[0],
+      sourceAddress,
+      sourceLength,
+      TRANSFER_BUFFER,
+      TRANSFER_BUFFER + SIZE_OF_INT
+    );
+    if (!address) {
+      const errorId = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+      const errorByte = C.getValue(TRANSFER_BUFFER, "i32");
+      const errorIndex = C.UTF8ToString(sourceAddress, errorByte).length;
+      const suffix = source.slice(errorIndex, errorIndex + 100).split("\n")[0];
+      const word = suffix.match(QUERY_WORD_REGEX)?.[0] ?? "";
+      C._free(sourceAddress);
+      switch (errorId) {
+        case QueryErrorKind.Syntax:
+          throw new QueryError(QueryErrorKind.Syntax, { suffix: `${errorIndex}: '${suffix}'...` }, errorIndex, 0);
+        case QueryErrorKind.NodeName:
+          throw new QueryError(errorId, { word }, errorIndex, word.length);
+        case QueryErrorKind.FieldName:
+          throw new QueryError(errorId, { word }, errorIndex, word.length);
+        case QueryErrorKind.CaptureName:
+          throw new QueryError(errorId, { word }, errorIndex, word.length);
+        case QueryErrorKind.PatternStructure:
+          throw new QueryError(errorId, { suffix: `${errorIndex}: '${suffix}'...` }, errorIndex, 0);
+      }
+    }
+    const stringCount = C._ts_query_string_count(address);
+    const captureCount = C._ts_query_capture_count(address);
+    const patternCount = C._ts_query_pattern_count(address);
+    const captureNames = new Array(captureCount);
+    const captureQuantifiers = new Array(patternCount);
+    const stringValues = new Array(stringCount);
+    for (let i2 = 0; i2 < captureCount; i2++) {
+      const nameAddress = C._ts_query_capture_name_for_id(
+        address,
+        i2,
+        TRANSFER_BUFFER
+      );
+      const nameLength = C.getValue(TRANSFER_BUFFER, "i32");
+      captureNames[i2] = C.UTF8ToString(nameAddress, nameLength);
+    }
+    for (let i2 = 0; i2 < patternCount; i2++) {
+      const captureQuantifiersArray = new Array(captureCount);
+      for (let j = 0; j < captureCount; j++) {
+        const quantifier = C._ts_query_capture_quantifier_for_id(address, i2, j);
+        captureQuantifiersArray[j] = quantifier;
+      }
+      captureQuantifiers[i2] = captureQuantifiersArray;
+    }
+    for (let i2 = 0; i2 < stringCount; i2++) {
+      const valueAddress = C._ts_query_string_value_for_id(
+        address,
+        i2,
+        TRANSFER_BUFFER
+      );
+      const nameLength = C.getValue(TRANSFER_BUFFER, "i32");
+      stringValues[i2] = C.UTF8ToString(valueAddress, nameLength);
+    }
+    const setProperties = new Array(patternCount);
+    const assertedProperties = new Array(patternCount);
+    const refutedProperties = new Array(patternCount);
+    const predicates = new Array(patternCount);
+    const textPredicates = new Array(patternCount);
+    for (let i2 = 0; i2 < patternCount; i2++) {
+      const predicatesAddress = C._ts_query_predicates_for_pattern(address, i2, TRANSFER_BUFFER);
+      const stepCount = C.getValue(TRANSFER_BUFFER, "i32");
+      predicates[i2] = [];
+      textPredicates[i2] = [];
+      const steps = new Array();
+      let stepAddress = predicatesAddress;
+      for (let j = 0; j < stepCount; j++) {
+        const stepType = C.getValue(stepAddress, "i32");
+        stepAddress += SIZE_OF_INT;
+        const stepValueId = C.getValue(stepAddress, "i32");
+        stepAddress += SIZE_OF_INT;
+        parsePattern(
+          i2,
+          stepType,
+          stepValueId,
+          captureNames,
+          stringValues,
+          steps,
+          textPredicates,
+          predicates,
+          setProperties,
+          assertedProperties,
+          refutedProperties
+        );
+      }
+      Object.freeze(textPredicates[i2]);
+      Object.freeze(predicates[i2]);
+      Object.freeze(setProperties[i2]);
+      Object.freeze(assertedProperties[i2]);
+      Object.freeze(refutedProperties[i2]);
+    }
+    C._free(sourceAddress);
+    this[0] = address;
+    this.captureNames = captureNames;
+    this.captureQuantifiers = captureQuantifiers;
+    this.textPredicates = textPredicates;
+    this.source = source;
+    this.predicates = predicates;
+    this.setProperties = setProperties;
+    this.assertedProperties = assertedProperties;
+    this.refutedProperties = refutedProperties;
+    this.exceededMatchLimit = false;
+    finalizer5?.register(this, address, this);
+  }
+  /** Delete the query, freeing its resources. */
+  delete() {
+    finalizer5?.unregister(this);
+    C._ts_query_delete(this[0]);
+    this[0] = 0;
+  }
+  /**
+   * Iterate over all of the matches in the order that they were found.
+   *
+   * Each match contains the index of the pattern that matched, and a list of
+   * captures. Because multiple patterns can match the same set of nodes,
+   * one match may contain captures that appear *before* some of the
+   * captures from a previous match.
+   *
+   * @param {Node} node - The node to execute the query on.
+   *
+   * @param {QueryOptions} options - Options for query execution.
+   */
+  matches(node, options = {}) {
+    const startPosition = options.startPosition ?? ZERO_POINT;
+    const endPosition = options.endPosition ?? ZERO_POINT;
+    const startIndex = options.startIndex ?? 0;
+    const endIndex = options.endIndex ?? 0;
+    const startContainingPosition = options.startContainingPosition ?? ZERO_POINT;
+    const endContainingPosition = options.endContainingPosition ?? ZERO_POINT;
+    const startContainingIndex = options.startContainingIndex ?? 0;
+    const endContainingIndex = options.endContainingIndex ?? 0;
+    const matchLimit = options.matchLimit ?? 4294967295;
+    const maxStartDepth = options.maxStartDepth ?? 4294967295;
+    const progressCallback = options.progressCallback;
+    if (typeof matchLimit !== "number") {
+      throw new Error("Arguments must be numbers");
+    }
+    this.matchLimit = matchLimit;
+    if (endIndex !== 0 && startIndex > endIndex) {
+      throw new Error("`startIndex` cannot be greater than `endIndex`");
+    }
+    if (endPosition !== ZERO_POINT && (startPosition.row > endPosition.row || startPosition.row === endPosition.row && startPosition.column > endPosition.column)) {
+      throw new Error("`startPosition` cannot be greater than `endPosition`");
+    }
+    if (endContainingIndex !== 0 && startContainingIndex > endContainingIndex) {
+      throw new Error("`startContainingIndex` cannot be greater than `endContainingIndex`");
+    }
+    if (endContainingPosition !== ZERO_POINT && (startContainingPosition.row > endContainingPosition.row || startContainingPosition.row === endContainingPosition.row && startContainingPosition.column > endContainingPosition.column)) {
+      throw new Error("`startContainingPosition` cannot be greater than `endContainingPosition`");
+    }
+    if (progressCallback) {
+      C.currentQueryProgressCallback = progressCallback;
+    }
+    marshalNode(node);
+    C._ts_query_matches_wasm(
+      this[0],
+      node.tree[0],
+      startPosition.row,
+      startPosition.column,
+      endPosition.row,
+      endPosition.column,
+      startIndex,
+      endIndex,
+      startContainingPosition.row,
+      startContainingPosition.column,
+      endContainingPosition.row,
+      endContainingPosition.column,
+      startContainingIndex,
+      endContainingIndex,
+      matchLimit,
+      maxStartDepth
+    );
+    const rawCount = C.getValue(TRANSFER_BUFFER, "i32");
+    const startAddress = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+    const didExceedMatchLimit = C.getValue(TRANSFER_BUFFER + 2 * SIZE_OF_INT, "i32");
+    const result = new Array(rawCount);
+    this.exceededMatchLimit = Boolean(didExceedMatchLimit);
+    let filteredCount = 0;
+    let address = startAddress;
+    for (let i2 = 0; i2 < rawCount; i2++) {
+      const patternIndex = C.getValue(address, "i32");
+      address += SIZE_OF_INT;
+      const captureCount = C.getValue(address, "i32");
+      address += SIZE_OF_INT;
+      const captures = new Array(captureCount);
+      address = unmarshalCaptures(this, node.tree, address, patternIndex, captures);
+      if (this.textPredicates[patternIndex].every((p) => p(captures))) {
+        result[filteredCount] = { patternIndex, captures };
+        const setProperties = this.setProperties[patternIndex];
+        result[filteredCount].setProperties = setProperties;
+        const assertedProperties = this.assertedProperties[patternIndex];
+        result[filteredCount].assertedProperties = assertedProperties;
+        const refutedProperties = this.refutedProperties[patternIndex];
+        result[filteredCount].refutedProperties = refutedProperties;
+        filteredCount++;
+      }
+    }
+    result.length = filteredCount;
+    C._free(startAddress);
+    C.currentQueryProgressCallback = null;
+    return result;
+  }
+  /**
+   * Iterate over all of the individual captures in the order that they
+   * appear.
+   *
+   * This is useful if you don't care about which pattern matched, and just
+   * want a single, ordered sequence of captures.
+   *
+   * @param {Node} node - The node to execute the query on.
+   *
+   * @param {QueryOptions} options - Options for query execution.
+   */
+  captures(node, options = {}) {
+    const startPosition = options.startPosition ?? ZERO_POINT;
+    const endPosition = options.endPosition ?? ZERO_POINT;
+    const startIndex = options.startIndex ?? 0;
+    const endIndex = options.endIndex ?? 0;
+    const startContainingPosition = options.startContainingPosition ?? ZERO_POINT;
+    const endContainingPosition = options.endContainingPosition ?? ZERO_POINT;
+    const startContainingIndex = options.startContainingIndex ?? 0;
+    const endContainingIndex = options.endContainingIndex ?? 0;
+    const matchLimit = options.matchLimit ?? 4294967295;
+    const maxStartDepth = options.maxStartDepth ?? 4294967295;
+    const progressCallback = options.progressCallback;
+    if (typeof matchLimit !== "number") {
+      throw new Error("Arguments must be numbers");
+    }
+    this.matchLimit = matchLimit;
+    if (endIndex !== 0 && startIndex > endIndex) {
+      throw new Error("`startIndex` cannot be greater than `endIndex`");
+    }
+    if (endPosition !== ZERO_POINT && (startPosition.row > endPosition.row || startPosition.row === endPosition.row && startPosition.column > endPosition.column)) {
+      throw new Error("`startPosition` cannot be greater than `endPosition`");
+    }
+    if (endContainingIndex !== 0 && startContainingIndex > endContainingIndex) {
+      throw new Error("`startContainingIndex` cannot be greater than `endContainingIndex`");
+    }
+    if (endContainingPosition !== ZERO_POINT && (startContainingPosition.row > endContainingPosition.row || startContainingPosition.row === endContainingPosition.row && startContainingPosition.column > endContainingPosition.column)) {
+      throw new Error("`startContainingPosition` cannot be greater than `endContainingPosition`");
+    }
+    if (progressCallback) {
+      C.currentQueryProgressCallback = progressCallback;
+    }
+    marshalNode(node);
+    C._ts_query_captures_wasm(
+      this[0],
+      node.tree[0],
+      startPosition.row,
+      startPosition.column,
+      endPosition.row,
+      endPosition.column,
+      startIndex,
+      endIndex,
+      startContainingPosition.row,
+      startContainingPosition.column,
+      endContainingPosition.row,
+      endContainingPosition.column,
+      startContainingIndex,
+      endContainingIndex,
+      matchLimit,
+      maxStartDepth
+    );
+    const count = C.getValue(TRANSFER_BUFFER, "i32");
+    const startAddress = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+    const didExceedMatchLimit = C.getValue(TRANSFER_BUFFER + 2 * SIZE_OF_INT, "i32");
+    const result = new Array();
+    this.exceededMatchLimit = Boolean(didExceedMatchLimit);
+    const captures = new Array();
+    let address = startAddress;
+    for (let i2 = 0; i2 < count; i2++) {
+      const patternIndex = C.getValue(address, "i32");
+      address += SIZE_OF_INT;
+      const captureCount = C.getValue(address, "i32");
+      address += SIZE_OF_INT;
+      const captureIndex = C.getValue(address, "i32");
+      address += SIZE_OF_INT;
+      captures.length = captureCount;
+      address = unmarshalCaptures(this, node.tree, address, patternIndex, captures);
+      if (this.textPredicates[patternIndex].every((p) => p(captures))) {
+        const capture = captures[captureIndex];
+        const setProperties = this.setProperties[patternIndex];
+        capture.setProperties = setProperties;
+        const assertedProperties = this.assertedProperties[patternIndex];
+        capture.assertedProperties = assertedProperties;
+        const refutedProperties = this.refutedProperties[patternIndex];
+        capture.refutedProperties = refutedProperties;
+        result.push(capture);
+      }
+    }
+    C._free(startAddress);
+    C.currentQueryProgressCallback = null;
+    return result;
+  }
+  /** Get the predicates for a given pattern. */
+  predicatesForPattern(patternIndex) {
+    return this.predicates[patternIndex];
+  }
+  /**
+   * Disable a certain capture within a query.
+   *
+   * This prevents the capture from being returned in matches, and also
+   * avoids any resource usage associated with recording the capture.
+   */
+  disableCapture(captureName) {
+    const captureNameLength = C.lengthBytesUTF8(captureName);
+    const captureNameAddress = C._malloc(captureNameLength + 1);
+    C.stringToUTF8(captureName, captureNameAddress, captureNameLength + 1);
+    C._ts_query_disable_capture(this[0], captureNameAddress, captureNameLength);
+    C._free(captureNameAddress);
+  }
+  /**
+   * Disable a certain pattern within a query.
+   *
+   * This prevents the pattern from matching, and also avoids any resource
+   * usage associated with the pattern. This throws an error if the pattern
+   * index is out of bounds.
+   */
+  disablePattern(patternIndex) {
+    if (patternIndex >= this.predicates.length) {
+      throw new Error(
+        `Pattern index is ${patternIndex} but the pattern count is ${this.predicates.length}`
+      );
+    }
+    C._ts_query_disable_pattern(this[0], patternIndex);
+  }
+  /**
+   * Check if, on its last execution, this cursor exceeded its maximum number
+   * of in-progress matches.
+   */
+  didExceedMatchLimit() {
+    return this.exceededMatchLimit;
+  }
+  /** Get the index where the given pattern starts in the query's source. */
+  startIndexForPattern(patternIndex) {
+    if (patternIndex >= this.predicates.length) {
+      throw new Error(
+        `Pattern index is ${patternIndex} but the pattern count is ${this.predicates.length}`
+      );
+    }
+    const byteOffset = C._ts_query_start_byte_for_pattern(this[0], patternIndex);
+    return indexForByteOffset(this.source, byteOffset);
+  }
+  /** Get the index where the given pattern ends in the query's source. */
+  endIndexForPattern(patternIndex) {
+    if (patternIndex >= this.predicates.length) {
+      throw new Error(
+        `Pattern index is ${patternIndex} but the pattern count is ${this.predicates.length}`
+      );
+    }
+    const byteOffset = C._ts_query_end_byte_for_pattern(this[0], patternIndex);
+    return indexForByteOffset(this.source, byteOffset);
+  }
+  /** Get the number of patterns in the query. */
+  patternCount() {
+    return C._ts_query_pattern_count(this[0]);
+  }
+  /** Get the index for a given capture name. */
+  captureIndexForName(captureName) {
+    return this.captureNames.indexOf(captureName);
+  }
+  /** Check if a given pattern within a query has a single root node. */
+  isPatternRooted(patternIndex) {
+    return C._ts_query_is_pattern_rooted(this[0], patternIndex) === 1;
+  }
+  /** Check if a given pattern within a query has a single root node. */
+  isPatternNonLocal(patternIndex) {
+    return C._ts_query_is_pattern_non_local(this[0], patternIndex) === 1;
+  }
+  /**
+   * Check if the step at the given index in the query's source is 'definite'.
+   *
+   * A query step is 'definite' if its parent pattern will be guaranteed to
+   * match successfully once it reaches the step.
+   */
+  isPatternGuaranteedAtStep(index) {
+    const byteOffset = C.lengthBytesUTF8(this.source.slice(0, index));
+    return C._ts_query_is_pattern_guaranteed_at_step(this[0], byteOffset) === 1;
+  }
+};
+// Annotate the CommonJS export names for ESM import in node:
+0 && (0);
+module.exports["default"] = module.exports;
+//# sourceMappingURL=web-tree-sitter.cjs.map
+
+
+/***/ }),
+
 /***/ 9069:
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
@@ -5935,6 +10046,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 185 modules
+var registry = __nccwpck_require__(1608);
 ;// CONCATENATED MODULE: ./lib/core/version.js
 /** controlgate's version; kept equal to package.json by a test. */
 const VERSION = '0.1.0';
@@ -5954,12 +10067,13 @@ const VERSION = '0.1.0';
  */
 
 
+
 const BASE_RESULTS_FORMAT = 'controlgate-base-results/1';
 /** Larger results are not read (the bench's 100,000-file tree writes about 1 MB). */
 const BASE_RESULTS_MAX_BYTES = 64 * 1024 * 1024;
 /**
- * A digest of the version, the rules (definitions and options) and the settings that shape findings.
- * Where a rule file lies is left out: a push run names a custom rule folder as given to it (an
+ * A digest of the version, the rules (definitions, options and their evaluators' `revision`) and the
+ * settings that shape findings. Where a rule file lies is left out: a push run names a custom rule folder as given to it (an
  * absolute path on the runner), a pull request's run as read from the base commit (relative), and
  * the same definition finds the same either way.
  */
@@ -5968,10 +10082,15 @@ function resultsKey(parts) {
     const shaping = {
         version: VERSION,
         ...rest,
-        rules: rules.map(({ source, file: _file, ...rule }) => ({
-            ...rule,
-            source: source === 'builtin' ? 'builtin' : 'custom',
-        })),
+        rules: rules.map(({ source, file: _file, ...rule }) => {
+            // Within one version, an evaluator that changed how it keys its findings says so here.
+            const revision = (0,registry/* getEvaluator */.s)(rule.check.kind)?.revision;
+            return {
+                ...rule,
+                source: source === 'builtin' ? 'builtin' : 'custom',
+                ...(revision ? { revision } : {}),
+            };
+        }),
         config: {
             include: config.include,
             exclude: config.exclude,
@@ -6210,8 +10329,6 @@ function isStrings(v) {
     return true;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 180 modules
-var registry = __nccwpck_require__(1244);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -6717,6 +10834,8 @@ var evaluate_rule = __nccwpck_require__(2595);
 var policy_policy = __nccwpck_require__(4918);
 // EXTERNAL MODULE: ./lib/core/slices.js + 1 modules
 var slices = __nccwpck_require__(7885);
+// EXTERNAL MODULE: ./lib/core/workspace/focus.js
+var workspace_focus = __nccwpck_require__(6981);
 ;// CONCATENATED MODULE: ./lib/core/workspace/recording.js
 
 class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
@@ -6786,6 +10905,17 @@ class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
     read(file) {
         this.ask(file);
         return this.whole.read(file);
+    }
+    /** The link and its target are inputs: retargeting the link, or deleting the target, changes the answer. */
+    aliasOf(file) {
+        this.ask(file);
+        const target = this.whole.aliasOf(file);
+        if (target !== undefined) {
+            for (const p of this.whole.linkOf(file)?.chain ?? [])
+                this.ask(p);
+            this.ask(target);
+        }
+        return target;
     }
     examineOnly(files) {
         this.whole.examineOnly(files);
@@ -6888,6 +11018,7 @@ class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
 
 
 
+
 /** What a slice's outcome examined once folded into its rule's tally. */
 const NOTHING_EXAMINED = Object.freeze({ files: [], settings: [] });
 /** Evaluates rules one by one, collecting their summaries, findings and errors. */
@@ -6900,6 +11031,12 @@ class RuleRun {
     focused;
     threads;
     findings = [];
+    /**
+     * Findings left out because they repeat, at a symbolic link, the same rule's finding at the file it
+     * leads to (see {@link aliasTwins}). A base tree's count as found there: a change that replaces the
+     * link with a copy of the file does not make them new.
+     */
+    aliased = [];
     errors = [];
     summaries = [];
     /**
@@ -7273,7 +11410,8 @@ class RuleRun {
         if ('error' in outcome)
             return this.fail(rule, summary, outcome);
         const first = this.findings.length;
-        this.append(rule, summary, outcome.raw);
+        const references = scoped && this.focused instanceof workspace_focus/* FocusedWorkspace */.z ? this.focused.references : undefined;
+        this.append(rule, summary, outcome.raw, references);
         if (inputs) {
             // An answer of the API is no input a tree can be compared on.
             if (outcome.examined.settings.length > 0 || readsApi(rule))
@@ -7413,7 +11551,12 @@ class RuleRun {
         summary.result = 'error';
         this.errors.push({ ruleId: rule.id, message: `internal error while evaluating: ${outcome.error}` });
     }
-    append(rule, summary, raw) {
+    /**
+     * Turns what a rule reported into findings. `references`: files a changed-files view lists only so
+     * that the findings at links to them can be told apart (see `FocusedWorkspace.references`), whose
+     * own findings are not the change's.
+     */
+    append(rule, summary, raw, references) {
         const exclude = this.config.rules[rule.id]?.exclude;
         const skip = exclude?.length ? (0,glob/* pathMatcher */.kZ)(exclude) : undefined;
         // Policy findings are about the policy files themselves, wherever they are; test-data rules are
@@ -7421,18 +11564,85 @@ class RuleRun {
         const exempt = (0,policy_policy/* policyKind */.L)(rule.check.kind) || (0,registry/* getEvaluator */.s)(rule.check.kind)?.testData === true;
         this.context ??= (0,confidence/* testPathContext */.JG)(this.config.testPaths ?? confidence/* DEFAULT_TEST_PATHS */.ED, this.recorder ?? this.workspace);
         const context = exempt ? undefined : this.context;
+        const made = [];
         for (const r of raw) {
             if (skip && r.location && skip(r.location.path))
                 continue;
             const finding = createFinding(rule, r, summary.severity);
             const judged = r.about ?? r.location?.path;
             context?.(finding, (judged !== undefined && this.contextPaths?.get(judged)) || r.about);
+            made.push({ finding, raw: r });
+        }
+        const twins = this.aliasTwins(made);
+        for (const [i, { finding }] of made.entries()) {
+            if (twins.has(i)) {
+                this.aliased.push(finding);
+                continue;
+            }
+            if (references?.has(finding.location?.path ?? ''))
+                continue;
             this.findings.push(finding);
             summary.findings += 1;
         }
         if (summary.result !== 'error')
             summary.result = summary.findings > 0 ? 'fail' : 'pass';
     }
+    /**
+     * The findings (by position in `made`) at a symbolic link that say exactly what the same rule says
+     * at the file the link leads to (see `Workspace.aliasOf`): same lines, message, grade and key. The
+     * content is the target's, and so is any fix; the finding is reported once, at the target. A
+     * finding the link's own path changes (a test path's lower confidence, a deployable path's context)
+     * has no such twin and stays.
+     */
+    aliasTwins(made) {
+        const twins = new Set();
+        if (made.length < 2)
+            return twins;
+        const paths = new Set();
+        for (const { finding } of made)
+            if (finding.location)
+                paths.add(finding.location.path);
+        if (paths.size < 2)
+            return twins;
+        const targets = new Map();
+        for (const p of paths) {
+            const target = this.workspace.aliasOf(p);
+            if (target !== undefined && paths.has(target))
+                targets.set(p, target);
+        }
+        if (targets.size === 0)
+            return twins;
+        const atTargets = new Set(targets.values());
+        const said = new Set();
+        for (const m of made) {
+            const p = m.finding.location?.path;
+            if (p !== undefined && atTargets.has(p))
+                said.add(twinKey(p, m));
+        }
+        for (const [i, m] of made.entries()) {
+            const target = m.finding.location ? targets.get(m.finding.location.path) : undefined;
+            if (target !== undefined && said.has(twinKey(target, m)))
+                twins.add(i);
+        }
+        return twins;
+    }
+}
+/** What a finding says, at `path` instead of its own path (see `RuleRun.aliasTwins`). */
+function twinKey(path, { finding, raw }) {
+    const { path: _own, ...at } = finding.location;
+    const about = raw.about === finding.location.path ? undefined : raw.about;
+    return JSON.stringify([
+        path,
+        at,
+        finding.severity,
+        finding.confidence,
+        finding.persona ?? null,
+        finding.message,
+        finding.controls,
+        raw.key ?? null,
+        about ?? null,
+        finding.unfixable ?? null,
+    ]);
 }
 /** Whether the rule reads the API when a run has one, whether or not this run did (see Evaluator). */
 function readsApi(rule) {
@@ -8202,8 +12412,6 @@ async function collectResults(options, policy, scope, run, log) {
     return results;
 }
 
-// EXTERNAL MODULE: ./lib/core/workspace/focus.js
-var workspace_focus = __nccwpck_require__(6981);
 ;// CONCATENATED MODULE: ./lib/core/phases/scope.js
 /**
  * Phase 2, the scope: the tree the rules see (the file index, the repository's inherited top-level
@@ -8331,14 +12539,15 @@ async function scanScope(workspace, change, selection, diff, log, untracked) {
             : 'scanning every file: the files the change touches are unknown');
         return base === undefined ? {} : { base };
     }
-    const head = new workspace_focus/* FocusedWorkspace */.z(workspace, paths);
-    log.info(`scanning the ${head.files.length} changed file${head.files.length === 1 ? '' : 's'} of ${workspace.files.length} with the per-file rules (scan: changed)`);
+    const head = workspace_focus/* FocusedWorkspace */.z.ofChange(workspace, paths);
+    const changed = head.changedFiles;
+    log.info(`scanning the ${changed} changed file${changed === 1 ? '' : 's'} of ${workspace.files.length} with the per-file rules (scan: changed)`);
     return { ...(base !== undefined ? { base } : {}), head };
 }
 /** The base side of the change for the per-file rules: the base tree's changed files. */
 function focusedBase(scope, base) {
     return scope.scan.head && base instanceof BaseWorkspace
-        ? new workspace_focus/* FocusedWorkspace */.z(base, base.changed.base)
+        ? workspace_focus/* FocusedWorkspace */.z.ofChange(base, base.changed.base)
         : undefined;
 }
 
@@ -9153,7 +13362,13 @@ async function compareWithBase(options, policy, scope, evaluation, log) {
             baseRun.reuseResults(new Map([...stored].filter(([id]) => !reused.has(id))));
             await baseRun.evaluateAll(judged.filter(({ rule }) => !reused.has(rule.id)), LAST_KIND);
             dedupeFingerprints(baseRun.findings);
-            const found = new Map(baseRun.findings.map((f) => [f.fingerprint, { severity: f.severity, confidence: f.confidence }]));
+            // What the base said at a link only by its target's findings was there all the same: a change
+            // that replaces the link with a copy of the file does not make it new.
+            dedupeFingerprints(baseRun.aliased);
+            const found = new Map([...baseRun.aliased, ...baseRun.findings].map((f) => [
+                f.fingerprint,
+                { severity: f.severity, confidence: f.confidence },
+            ]));
             // Each rule's fingerprints are its own (the rule id is part of them): ordinals per rule. A rule
             // not evaluated again found on the base what it found on the head, at the same grades.
             for (const { rule } of judged) {
@@ -9337,7 +13552,7 @@ function writeReport(options, started, policy, scope, evaluation, verdicts, log)
         log.info(`${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: ${(0,confidence/* hiddenReasons */._t)(hidden)}; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`);
     }
     const declared = loaded.active.declarations;
-    const changed = scope.scan.head ? { changedFiles: scope.scan.head.files.length } : {};
+    const changed = scope.scan.head ? { changedFiles: scope.scan.head.changedFiles } : {};
     const reused = evaluation.run.reused.size;
     const source = options.baseResults?.source;
     if (reused > 0 && source) {
@@ -9431,7 +13646,7 @@ async function decideVerdicts(options, policy, scope, evaluation) {
         policyRules,
         kinds: new Map(policy.rules.map((r) => [r.id, r.check.kind])),
         run: {
-            ...(scope.scan.head ? { changedFiles: scope.scan.head.files.length } : {}),
+            ...(scope.scan.head ? { changedFiles: scope.scan.head.changedFiles } : {}),
             narrowed: policy.config.include.length > 0 || policy.config.exclude.length > 0,
         },
         minConfidence: settings.failOnConfidence,
@@ -14530,8 +18745,8 @@ var callers = __nccwpck_require__(414);
 var compose = __nccwpck_require__(3978);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
 var k8s_files = __nccwpck_require__(2870);
-// EXTERNAL MODULE: ./lib/core/parsers/terraform.js + 1 modules
-var terraform = __nccwpck_require__(3787);
+// EXTERNAL MODULE: ./lib/core/parsers/terraform.js
+var terraform = __nccwpck_require__(56);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
 var workflow = __nccwpck_require__(8539);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-deploys.js
@@ -15098,7 +19313,7 @@ function pathUses(workspace) {
         }
         // A workflow job that deploys a path (kubectl apply, helm upgrade, compose up on a deployment's
         // host, terraform apply) to no throw-away target: see workflow-deploys.ts.
-        for (const { from, to } of (0,workflow_deploys/* workflowDeploys */.e)(workspace))
+        for (const { from, to } of (0,workflow_deploys/* workflowDeploys */.e_)(workspace))
             uses.push({ from, to, by: 'deploy' });
         return uses;
     });
@@ -15391,7 +19606,7 @@ function hiddenReasons(h) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1244);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1608);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -17732,7 +21947,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 1244:
+/***/ 1608:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -22366,7 +26581,7 @@ function repositoryImages(workspace) {
         // The paths a build may name, nearest first: the first the tree has is its Dockerfile.
         for (const build of found.builds) {
             const dockerfile = build.dockerfiles.find((f) => workspace.has(f));
-            out.builds.push({ ...build, dockerfiles: dockerfile ? [dockerfile] : [] });
+            out.builds.push({ ...build, dockerfiles: dockerfile ? namesOf(workspace, dockerfile) : [] });
         }
         out.runs.push(...found.runs);
         out.creates.push(...found.creates);
@@ -22395,7 +26610,7 @@ function cloudBuilds(workspace) {
         const found = workspace.memo('cloud-build-image-commands', file, () => cloudBuildCommands(workspace, file));
         for (const build of found) {
             const dockerfile = build.dockerfiles.find((f) => workspace.has(f));
-            builds.push({ ...build, dockerfiles: dockerfile ? [dockerfile] : [] });
+            builds.push({ ...build, dockerfiles: dockerfile ? namesOf(workspace, dockerfile) : [] });
         }
     }
     return builds;
@@ -22442,9 +26657,21 @@ function buildsTagging(images, reference) {
     const name = imageName(reference);
     return name ? images.builds.filter((b) => b.tags.some((t) => tagMatches(t, name))) : [];
 }
-/** The builds of the repository that may build this Dockerfile. */
-function buildsOf(images, dockerfile) {
-    return images.builds.filter((b) => b.dockerfiles.includes(dockerfile));
+/**
+ * A Dockerfile a build names, and the file it leads to when it is a symbolic link to another file of
+ * the tree (see `Workspace.aliasOf`): that file is what is built, and is judged under its own name.
+ */
+function namesOf(workspace, dockerfile) {
+    const target = workspace.aliasOf(dockerfile);
+    return target === undefined ? [dockerfile] : [dockerfile, target];
+}
+/**
+ * The builds of the repository that may build this Dockerfile, by its path or, given the tree, by
+ * the file it is a symbolic link to: a build of `Dockerfile` builds the file the link leads to.
+ */
+function buildsOf(images, dockerfile, workspace) {
+    const target = workspace?.aliasOf(dockerfile);
+    return images.builds.filter((b) => b.dockerfiles.includes(dockerfile) || (target !== undefined && b.dockerfiles.includes(target)));
 }
 /**
  * The files read for the images Dockerfiles are built FROM: the Dockerfiles, and files named
@@ -22634,11 +26861,18 @@ function readBuild(words, where) {
     let file;
     let context;
     let pushes = false;
+    let target;
     for (let i = 0; i < words.length; i++) {
         const w = words[i];
         const [option, inline] = splitOption(w);
         if (option === '--push')
             pushes = true;
+        if (option === '--target') {
+            const value = inline ?? words[++i];
+            if (value !== undefined)
+                target = { stage: value, written: `--target ${value}` };
+            continue;
+        }
         if (option === '--output' && /type=registry|push=true/.test(inline ?? words[i + 1] ?? ''))
             pushes = true;
         if (option === '-t' || option === '--tag') {
@@ -22665,6 +26899,7 @@ function readBuild(words, where) {
         dockerfiles: dockerfilesOf(file, context, where),
         tags,
         pushes,
+        ...(target ? { target } : {}),
     };
 }
 /** An option and the value written into it: `--tag=app` and `-tapp` are `--tag` and `-t` with `app`. */
@@ -22719,7 +26954,7 @@ function readRun(words, where) {
     }
     return undefined;
 }
-/** A workflow's docker/build-push-action steps: their `tags`, `file` and `context`. */
+/** A workflow's docker/build-push-action steps: their `tags`, `file`, `context` and `target`. */
 function readBuildPushSteps(workspace, file, found) {
     const parsed = workspace.yaml(file);
     if (!parsed?.ok)
@@ -22741,6 +26976,9 @@ function readBuildPushSteps(workspace, file, found) {
                 .flatMap((t) => imageName(t) ?? []);
             const context = typeof inputs.context === 'string' ? inputs.context : '.';
             const dockerfile = typeof inputs.file === 'string' ? inputs.file : undefined;
+            const stage = typeof inputs.target === 'string' || typeof inputs.target === 'number'
+                ? String(inputs.target).trim()
+                : '';
             const where = {
                 source: file,
                 line: parsed.documents[0]?.span(`/jobs/${(0,yaml/* escapePointerToken */.uC)(jobName)}/steps/${i}`)?.start.line ?? 1,
@@ -22753,6 +26991,7 @@ function readBuildPushSteps(workspace, file, found) {
                 dockerfiles: dockerfilesOf(dockerfile, context, where),
                 tags,
                 pushes: inputs.push === true || inputs.push === 'true',
+                ...(stage !== '' ? { target: { stage, written: `target: ${stage}` } } : {}),
                 ...(off(inputs.push) && off(inputs.load) && inputs.outputs === undefined && inputs.tags === undefined
                     ? { discarded: true }
                     : {}),
@@ -22770,8 +27009,8 @@ function record(value) {
         : undefined;
 }
 /** Whether a build of the repository pushes the image of a Dockerfile, or tags a name that is pushed. */
-function publishes(images, file) {
-    const builds = buildsOf(images, file);
+function publishes(images, file, workspace) {
+    const builds = buildsOf(images, file, workspace);
     if (builds.some((b) => b.pushes))
         return true;
     const tags = builds.flatMap((b) => b.tags);
@@ -22818,7 +27057,7 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
         const own = ownImages(workspace, images);
         // Whether a build of the repository publishes the image of a Dockerfile, asked only when a
         // finding's Dockerfile has a path that marks a development or build-tool image.
-        const published = (file) => publishes(images(), file);
+        const published = (file) => publishes(images(), file, workspace);
         for (const file of (0,parsers_dockerfile/* dockerfilePaths */.j1)(workspace)) {
             const model = (0,parsers_dockerfile/* readDockerfile */.n_)(workspace, file);
             if (!model)
@@ -24276,7 +28515,7 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
         const own = ownImages(workspace, images);
         // Whether a build of the repository publishes the image of a Dockerfile, asked only when a
         // Dockerfile's path marks a development or build-tool image.
-        const published = (file) => publishes(images(), file);
+        const published = (file) => publishes(images(), file, workspace);
         for (const file of (0,parsers_dockerfile/* dockerfilePaths */.j1)(workspace)) {
             const model = (0,parsers_dockerfile/* readDockerfile */.n_)(workspace, file);
             if (!model)
@@ -30509,6 +34748,251 @@ function sameEdits(a, b) {
         a.every((e, i) => e.start === b[i].start && e.end === b[i].end && e.text === b[i].text));
 }
 
+// EXTERNAL MODULE: ./lib/core/parsers/terraform-hcl.js
+var terraform_hcl = __nccwpck_require__(3666);
+// EXTERNAL MODULE: ./lib/core/parsers/terraform-syntax.js
+var terraform_syntax = __nccwpck_require__(9398);
+;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/built-stages.js
+
+
+
+
+
+/**
+ * Which stages of a Dockerfile the repository builds as images. A build builds the last stage unless
+ * it names another (`docker build --target release`, build-push-action's `target:`, a compose
+ * service's `build.target`, a Bake target's `target`), and a Dockerfile's last stage is often a
+ * utility stage (`FROM scratch AS export`) that no build publishes while the published image is a
+ * named stage before it. The builds are those of the scripts and workflows (image-builds.ts), of the
+ * Cloud Build configurations, of the compose files and of the Bake files.
+ *
+ * The files read are the repository's, which a pull request can change: a build with a target only
+ * adds the stage it names; the last stage stops being judged only when some build is found and every
+ * build names another stage of the file by a literal name, which is then judged in its place.
+ */
+/** Bake files, by the names `docker buildx bake` looks for (`docker-bake.hcl`, `docker-bake.override.json`). */
+const BAKE_FILES = ['**/docker-bake*.hcl', '**/docker-bake*.json'];
+/** Compose files (a superset of their names: see compose.ts) and the `.env` beside them they are interpolated with. */
+const COMPOSE_BUILD_SOURCES = ['**/*compose*.{yml,yaml}', '**/.env'];
+/** Every file whose builds say which stage of a Dockerfile is built; rules that read them name these globs. */
+const STAGE_BUILD_SOURCES = [
+    ...IMAGE_BUILD_SOURCES,
+    ...CLOUD_BUILD_SOURCES,
+    ...COMPOSE_BUILD_SOURCES,
+    ...BAKE_FILES,
+];
+/**
+ * The stages of a Dockerfile that are built as images, in file order: each stage a build names as its
+ * target, and the last stage when some build names no target, or names one that is not known (a
+ * variable, or no stage of the file), or when no build is found at all (as if built by default).
+ */
+function builtStages(model, builds) {
+    const last = model.stages.at(-1);
+    if (!last)
+        return [];
+    let lastBuilt = builds.length === 0;
+    const named = new Map();
+    for (const build of builds) {
+        const stage = build.target && targetStage(model, build.target.stage);
+        if (!stage || stage === last || build.target?.variable)
+            lastBuilt = true;
+        if (stage && stage !== last && !named.has(stage))
+            named.set(stage, build);
+    }
+    return model.stages
+        .filter((s) => named.has(s) || (s === last && lastBuilt))
+        .map((stage) => (stage === last ? { stage } : { stage, build: named.get(stage) }));
+}
+/**
+ * The stage a build's target names (Docker compares stage names case-insensitively), or undefined
+ * when the target holds a variable or names no stage of the file.
+ */
+function targetStage(model, target) {
+    if (target === '' || /[$`{}%]/.test(target))
+        return undefined;
+    const wanted = target.toLowerCase();
+    return model.stages.find((s) => s.from.name?.toLowerCase() === wanted);
+}
+/**
+ * The builds of the repository's Dockerfiles, by Dockerfile (computed once per tree, and only when
+ * a Dockerfile has stages to choose from): those of its scripts and workflows, Cloud Build
+ * configurations, compose files and Bake files.
+ */
+async function stageBuilds(workspace) {
+    const bake = workspace.glob(BAKE_FILES);
+    const parser = bake.some((f) => f.endsWith('.hcl')) ? await (0,terraform_hcl.loadHclParser)() : undefined;
+    return workspace.memo('dockerfile-stage-builds', '', () => {
+        const out = new Map();
+        const add = (build) => {
+            const list = out.get(build.dockerfile);
+            if (list)
+                list.push(build);
+            else
+                out.set(build.dockerfile, [build]);
+        };
+        for (const build of [...repositoryImages(workspace).builds, ...cloudBuilds(workspace)]) {
+            const dockerfile = build.dockerfiles[0];
+            if (dockerfile === undefined)
+                continue;
+            add({ source: build.source, dockerfile, ...(build.target ? { target: build.target } : {}) });
+        }
+        for (const file of workspace.filesWhere(compose/* COMPOSE_FILES */.Zz)) {
+            // Only a compose file that builds is parsed (most name images only).
+            if (!workspace.text(file)?.includes('build'))
+                continue;
+            for (const build of composeBuilds(workspace, file))
+                add(build);
+        }
+        for (const file of bake) {
+            const builds = workspace.memo('bake-builds', file, () => bakeBuilds(workspace, file, parser));
+            for (const build of builds)
+                add(build);
+        }
+        return out;
+    });
+}
+/** The one Dockerfile of the tree a build's context and Dockerfile name, when they name one. */
+function dockerfileAt(workspace, bases, context, dockerfile) {
+    const ctx = context === undefined ? '.' : context;
+    const file = dockerfile === undefined || dockerfile === '' ? 'Dockerfile' : dockerfile;
+    if (typeof ctx !== 'string' || typeof file !== 'string')
+        return undefined;
+    // A remote context (a Git URL, `target:other`), a variable left in, an absolute path: not known.
+    if (/^[a-z][\w+.-]*:|[$`{}]/i.test(ctx) || /[$`{}]/.test(file) || posix_.isAbsolute(file))
+        return undefined;
+    for (const base of bases) {
+        const at = posix_.normalize(posix_.join(base, ctx.trim(), file.trim()));
+        if (!at.startsWith('..') && !posix_.isAbsolute(at) && workspace.has(at))
+            return at;
+    }
+    return undefined;
+}
+/**
+ * The builds of a compose file's services: `build: <context>` or `build: {context, dockerfile,
+ * target}`, as Compose reads them (interpolated, through merge keys), the context taken from the
+ * compose file's folder and the Dockerfile from the context.
+ */
+function composeBuilds(workspace, file) {
+    const dir = posix_.dirname(file) === '.' ? '' : posix_.dirname(file);
+    const out = [];
+    for (const service of (0,compose/* readComposeServices */.F9)(workspace, file)) {
+        const node = (0,compose/* serviceSetting */.cf)(service, 'build');
+        const build = node?.value;
+        const settings = typeof build === 'string' ? { context: build } : built_stages_record(build);
+        if (!node || !settings)
+            continue;
+        const dockerfile = dockerfileAt(workspace, [dir], settings.context, settings.dockerfile);
+        if (dockerfile === undefined)
+            continue;
+        const stage = typeof settings.target === 'string' ? settings.target.trim() : '';
+        const variable = (0,compose/* interpolationsAt */.Hk)(service, `${node.pointer}/target`).length > 0;
+        out.push({
+            source: file,
+            dockerfile,
+            ...(stage !== '' || variable
+                ? { target: { stage, written: `build.target: ${stage}`, ...(variable ? { variable } : {}) } }
+                : {}),
+        });
+    }
+    return out;
+}
+/**
+ * The builds of a Bake file's `target` blocks (HCL or JSON): each with its `context`, `dockerfile`
+ * (from the context) and `target`, taken from the targets it `inherits` when it sets none. A value
+ * written with a variable or a function is not known: a target stage so written names no stage.
+ */
+function bakeBuilds(workspace, file, parser) {
+    const content = workspace.read(file);
+    if (content.kind !== 'text')
+        return [];
+    const targets = new Map();
+    if (file.endsWith('.json')) {
+        let json;
+        try {
+            json = JSON.parse(content.text);
+        }
+        catch {
+            return [];
+        }
+        for (const [name, value] of Object.entries(built_stages_record(built_stages_record(json)?.target) ?? {})) {
+            const body = built_stages_record(value);
+            if (body)
+                targets.set(name, body);
+        }
+    }
+    else if (parser) {
+        const parsed = (0,terraform_syntax/* parseHcl */.z)(parser, content.text, content.lines);
+        if (!parsed.ok)
+            return [];
+        for (const block of parsed.body.blocks) {
+            if (block.type === 'target' && block.labels.length === 1) {
+                targets.set(block.labels[0], hclAttributes(block.body));
+            }
+        }
+    }
+    const dir = posix_.dirname(file) === '.' ? '' : posix_.dirname(file);
+    const out = [];
+    for (const name of targets.keys()) {
+        const setting = (key) => inherited(targets, name, key, 0);
+        const dockerfile = dockerfileAt(workspace, [dir, ''], setting('context'), setting('dockerfile'));
+        if (dockerfile === undefined)
+            continue;
+        const target = setting('target');
+        const stage = typeof target === 'string' ? target.trim() : '';
+        // A target written with a variable or a function (`target = "${TARGET}"`) may be any stage.
+        const variable = target !== undefined && typeof target !== 'string';
+        out.push({
+            source: file,
+            dockerfile,
+            ...(stage !== '' || variable
+                ? { target: { stage, written: `target = "${stage}"`, ...(variable ? { variable } : {}) } }
+                : {}),
+        });
+    }
+    return out;
+}
+/** Bound on the chain of `inherits` followed for one setting. */
+const MAX_INHERITS = 10;
+/**
+ * A Bake target's setting: its own, else that of the last target it inherits from that has it (a
+ * later one overrides an earlier one). A value that cannot be known is `null`.
+ */
+function inherited(targets, name, key, depth) {
+    const body = targets.get(name);
+    if (!body)
+        return undefined;
+    if (Object.hasOwn(body, key))
+        return body[key];
+    const parents = body.inherits;
+    if (depth >= MAX_INHERITS || !Array.isArray(parents))
+        return undefined;
+    for (const parent of [...parents].reverse()) {
+        if (typeof parent !== 'string' || parent === name)
+            continue;
+        const value = inherited(targets, parent, key, depth + 1);
+        if (value !== undefined)
+            return value;
+    }
+    return undefined;
+}
+/** An HCL body's attributes as plain values: literal strings and lists of them; anything else `null`. */
+function hclAttributes(body) {
+    const out = {};
+    const plain = (value) => value.kind === 'string'
+        ? value.value
+        : value.kind === 'tuple'
+            ? value.items.map((item) => (item.kind === 'string' ? item.value : null))
+            : null;
+    for (const attribute of body.attributes)
+        out[attribute.name] = plain(attribute.value);
+    return out;
+}
+function built_stages_record(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+
 // EXTERNAL MODULE: ./lib/core/vendored.js + 1 modules
 var vendored = __nccwpck_require__(7680);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/fix-user.js
@@ -30520,24 +35004,33 @@ const FIX_USER = '10001';
 /** Instructions after which the image's user no longer matters for the build. */
 const RUNTIME_ONLY = new Set(['CMD', 'ENTRYPOINT', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'STOPSIGNAL', 'VOLUME']);
 /**
- * The fix of a final stage that runs as root: `USER 10001` before its final CMD/ENTRYPOINT (so the
- * build steps before it keep running as root), or at its end when build steps follow them. Not for
- * Windows images, whose users are names, not numbers.
+ * The fix of a final stage that runs as root, or of `stage`, another stage a build targets: `USER
+ * 10001` before its final CMD/ENTRYPOINT (so the build steps before it keep running as root), or at
+ * its end when build steps follow them. Not for Windows images, whose users are names, not numbers.
  */
-function userFix(model, text, lines) {
-    const final = (0,parsers_dockerfile/* finalStage */.BD)(model);
+function userFix(model, text, lines, stage) {
+    const final = stage ?? (0,parsers_dockerfile/* finalStage */.BD)(model);
     if (!final)
         return { unfixable: 'no final stage' };
+    // The stages built on it would run their steps as the new user too, which may need root.
+    const child = model.stages.find((s) => s.index > final.index && (0,parsers_dockerfile/* stageChain */.ap)(model, s).includes(final));
+    if (child) {
+        return {
+            unfixable: `the stage "${child.from.name ?? child.index}" is built FROM this one, and would run its steps as the new user too: set the user by hand`,
+        };
+    }
     const image = final.from.image ?? '';
     if (model.escapeChar === '`' || /windows|nanoserver|servercore/i.test(image)) {
         return { unfixable: 'a Windows image names its users (USER ContainerUser); set one by hand' };
     }
     const source = text.replace(/\r(?!\n)/g, ' ');
     const fromLine = final.from.span.start.line;
+    // The stage's instructions: up to the next stage's FROM.
+    const endLine = model.stages[final.index + 1]?.from.span.start.line ?? Number.POSITIVE_INFINITY;
     const instructions = (0,vendored/* vendored */.q)('dockerfile-ast')
         .DockerfileParser.parse(source)
         .getInstructions()
-        .filter((i) => i.getRange().start.line + 1 >= fromLine)
+        .filter((i) => i.getRange().start.line + 1 >= fromLine && i.getRange().start.line + 1 < endLine)
         .map((i) => ({
         keyword: i.getKeyword(),
         start: i.getRange().start.line + 1,
@@ -30574,11 +35067,12 @@ function userFix(model, text, lines) {
         }
     }
     const after = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
-    const check = (0,parsers_dockerfile/* finalStage */.BD)((0,parsers_dockerfile/* parseDockerfile */.Ai)(model.path, after));
+    const check = (0,parsers_dockerfile/* parseDockerfile */.Ai)(model.path, after).stages[final.index];
     if (check?.users[check.users.length - 1]?.value !== FIX_USER) {
         return { unfixable: 'the USER line could not be placed without changing another instruction' };
     }
-    const fix = (0,fix_edits/* makeFix */._p)(text, lines, `Run the final stage as the unprivileged user ${FIX_USER}`, [edit]);
+    const what = stage ? `the stage "${stage.from.name ?? stage.index}"` : 'the final stage';
+    const fix = (0,fix_edits/* makeFix */._p)(text, lines, `Run ${what} as the unprivileged user ${FIX_USER}`, [edit]);
     return fix ? { fix } : { unfixable: 'nothing to change' };
 }
 function lineText(text, lines, line) {
@@ -30588,6 +35082,7 @@ function lineText(text, lines, line) {
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/root-user.js
+
 
 
 
@@ -30671,7 +35166,9 @@ function chosenStagesCarryFiles(model, stage) {
 }
 /**
  * Flags Dockerfiles whose final stage runs as root: no USER at all (reported at the final FROM), or
- * a last USER of `root`/`0` (reported at that USER). A stage built FROM an earlier stage inherits its
+ * a last USER of `root`/`0` (reported at that USER). The stages the repository's builds name as their
+ * target are judged the same way, and the final stage only when some build builds it, or no build is
+ * found (see built-stages.ts). A stage built FROM an earlier stage inherits its
  * user, so the chain is followed. A USER set from a variable is judged by the variable's value in force
  * there (an ARG default, an ENV), and not judged without one; nor is the default user of
  * an external base image, which would need the image itself. The image of a development container
@@ -30683,10 +35180,11 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
     scope: 'file',
     // A Dockerfile named as a container action's image (in an action.yml above it) may keep root.
     // The repository's build scripts and other Dockerfiles tell a base, builder or tool image (see
-    // image-builds.ts).
-    readsOtherFiles: ['**/action.yml', '**/action.yaml', ...IMAGE_BUILD_SOURCES, ...FROM_IMAGE_SOURCES],
-    fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the final stage (at its end when build steps follow them)',
-    summary: 'Dockerfiles whose final stage sets no USER (on a base image not known to run as non-root) or switches to root.',
+    // image-builds.ts); its builds (scripts, workflows, Cloud Build, compose and Bake files) tell
+    // which stages are built (see built-stages.ts).
+    readsOtherFiles: ['**/action.yml', '**/action.yaml', ...STAGE_BUILD_SOURCES, ...FROM_IMAGE_SOURCES],
+    fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the stage (at its end when build steps follow them)',
+    summary: 'Dockerfiles whose final stage, or a stage a build targets, sets no USER (on a base image not known to run as non-root) or switches to root.',
     schema: {
         type: 'object',
         additionalProperties: false,
@@ -30700,10 +35198,11 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
             },
         },
     },
-    evaluate({ options, workspace }) {
+    async evaluate({ options, workspace }) {
         const nonRoot = (0,image_ref/* imageMatcher */.kD)(options.nonRootImages);
         const findings = [];
         const uses = new ImageUses(workspace);
+        let builds;
         for (const file of (0,parsers_dockerfile/* dockerfilePaths */.j1)(workspace)) {
             if ((0,devcontainer/* isDevContainerImage */.Qf)(file)) {
                 workspace.leaveOut(file, devcontainer/* DEV_CONTAINER_IMAGE */.mv);
@@ -30713,80 +35212,132 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
             const final = model && (0,parsers_dockerfile/* finalStage */.BD)(model);
             if (!model || !final)
                 continue;
-            const { user, stage } = effectiveUser(model, final);
-            const image = final.from.image ?? '';
-            // GitHub runs a Docker container action's image as root and asks its Dockerfile to set no USER:
-            // the message says so. The confidence stays, but under .github/: an action.yml that a pull
-            // request adds beside a Dockerfile deployed elsewhere would otherwise quiet that Dockerfile's
-            // finding, while .github/ holds the repository's CI configuration and no deployed image.
-            const action = containerAction(workspace, file);
-            const actionNote = action ? ` ${ACTION_NOTE[action]}` : '';
-            if (!user) {
-                const base = (0,parsers_dockerfile/* externalBase */.dR)(model, stage);
-                if (base !== undefined && nonRoot(base))
-                    continue;
-                // An image FROM scratch without a CMD or ENTRYPOINT starts no process of its own: it carries
-                // files (exported by `docker build --output`, copied into other images), or its runner names
-                // the command; only then does anything run in it, as root.
-                const scratch = base === 'scratch';
-                const filesOnly = !(0,parsers_dockerfile/* stageChain */.ap)(model, final).some((s) => s.command) &&
-                    (scratch || (base === undefined && chosenStagesCarryFiles(model, final)));
-                const pinOnly = !filesOnly && (0,parsers_dockerfile/* baseImageOnly */.PQ)(model);
-                const chain = (0,parsers_dockerfile/* stageChain */.ap)(model, final);
-                const message = filesOnly
-                    ? `The final stage (FROM ${image}) sets no USER and no CMD or ENTRYPOINT: if the image only ` +
-                        'carries files (exported with docker build --output, or copied into other images), nothing ' +
-                        'runs in it; a command run from it runs as root.'
-                    : scratch
-                        ? `The final stage (FROM ${image}) sets no USER: an image built from scratch has no default ` +
-                            `user, so its command runs as root (uid 0) unless what runs it sets a user.${actionNote}`
-                        : `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
-                            `image sets another default user.${actionNote}`;
-                // Why the image likely runs no service as root: a version pin, an entrypoint that drops root,
-                // or an image that is no deployed service (see notDeployed).
-                const note = pinOnly
-                    ? parsers_dockerfile/* BASE_IMAGE_ONLY */.BC
-                    : filesOnly
-                        ? undefined
-                        : (dropsRoot(chain, base) ?? notDeployed(workspace, file, chain, base, uses));
-                findings.push({
-                    message: note ? `${message.slice(0, -1)} (${note}).` : message,
-                    location: (0,core_location/* locationFromSpan */.Cx)(file, final.from.span),
-                    key: 'no-user',
-                    // Another base image may set a user of its own, which only the image can tell; scratch has
-                    // none, but what runs it may (AWS Lambda runs images as a user of its own; a WebAssembly
-                    // runtime has no users). A container action's image under .github/ keeps root as GitHub asks.
-                    confidence: filesOnly || note || (action && (0,confidence/* inGithubConfig */.Jp)(file)) ? 'low' : 'medium',
-                    ...fixOf(workspace, model, base),
-                });
-            }
-            else if (runsAsRoot(user)) {
-                const inherited = stage === final ? '' : ` (inherited from stage "${stage.from.name ?? stage.index}")`;
-                const via = user.resolved !== undefined && user.resolved !== user.value ? `, which is "${user.resolved}"` : '';
-                const message = `The final stage runs as root: its last USER is "${user.value}"${via}${inherited}.${actionNote}`;
-                // A USER root on a base image that runs as root already, after no USER of another user
-                // (written for a linter: hadolint's DL3002 asks for the user to be said), changes nothing:
-                // the image is judged as one without a USER line, whose entrypoint may still drop root.
-                const chain = (0,parsers_dockerfile/* stageChain */.ap)(model, final);
-                const base = (0,parsers_dockerfile/* externalBase */.dR)(model, stage);
-                const restates = base !== undefined && knownRootImage(base) && chain.every((s) => s.users.every(runsAsRoot));
-                const note = restates
-                    ? (dropsRoot(chain, base) ?? notDeployed(workspace, file, chain, base, uses))
-                    : undefined;
-                findings.push({
-                    message: note
-                        ? `${message.slice(0, -1)} (on a base image that runs as root already, so it changes nothing; ${note}).`
-                        : message,
-                    location: (0,core_location/* locationFromSpan */.Cx)(file, user.span),
-                    key: `user:${user.value}`,
-                    ...(note ? { confidence: 'low' } : {}),
-                    ...fixOf(workspace, model, (0,parsers_dockerfile/* externalBase */.dR)(model, final)),
-                });
+            // Only a Dockerfile of several stages has a stage for a build to choose: the repository's
+            // builds are read for it, once.
+            if (model.stages.length > 1)
+                builds ??= await stageBuilds(workspace.tree());
+            const built = builds ? builtStages(model, builds.get(file) ?? []) : [{ stage: final }];
+            for (const { stage, build } of built) {
+                const finding = judgeStage(workspace, model, stage, build, nonRoot, uses);
+                if (finding)
+                    findings.push(finding);
             }
         }
         return findings;
     },
 });
+/**
+ * The finding of a stage built as an image, when it runs as root: the final stage (no `build`), or a
+ * stage a build names as its target, whose message names the stage and the build and whose key holds
+ * the stage's name (the final stage's key and message are those it always had).
+ */
+function judgeStage(workspace, model, judged, build, nonRoot, uses) {
+    const file = model.path;
+    const { user, stage } = effectiveUser(model, judged);
+    const image = judged.from.image ?? '';
+    const name = judged.from.name ?? String(judged.index);
+    const builtWith = build?.target && `built with ${build.target.written} by ${build.source}`;
+    const subject = builtWith ? `The stage "${name}"` : 'The final stage';
+    const from = builtWith ? `(FROM ${image}; ${builtWith})` : `(FROM ${image})`;
+    const key = (k) => (builtWith ? `stage:${name.toLowerCase()}:${k}` : k);
+    // GitHub runs a Docker container action's image as root and asks its Dockerfile to set no USER:
+    // the message says so. The confidence stays, but under .github/: an action.yml that a pull
+    // request adds beside a Dockerfile deployed elsewhere would otherwise quiet that Dockerfile's
+    // finding, while .github/ holds the repository's CI configuration and no deployed image.
+    const action = containerAction(workspace, file);
+    const actionNote = action ? ` ${ACTION_NOTE[action]}` : '';
+    if (!user) {
+        const base = (0,parsers_dockerfile/* externalBase */.dR)(model, stage);
+        if (base !== undefined && nonRoot(base))
+            return undefined;
+        // An image FROM scratch without a CMD or ENTRYPOINT starts no process of its own: it carries
+        // files (exported by `docker build --output`, copied into other images), or its runner names
+        // the command; only then does anything run in it, as root.
+        const scratch = base === 'scratch';
+        const chain = (0,parsers_dockerfile/* stageChain */.ap)(model, judged);
+        const filesOnly = !chain.some((s) => s.command) &&
+            (scratch || (base === undefined && chosenStagesCarryFiles(model, judged)));
+        const pinOnly = !filesOnly && (0,parsers_dockerfile/* baseImageOnly */.PQ)(model);
+        const message = filesOnly
+            ? `${subject} ${from} sets no USER and no CMD or ENTRYPOINT: if the image only ` +
+                'carries files (exported with docker build --output, or copied into other images), nothing ' +
+                'runs in it; a command run from it runs as root.'
+            : scratch
+                ? `${subject} ${from} sets no USER: an image built from scratch has no default ` +
+                    `user, so its command runs as root (uid 0) unless what runs it sets a user.${actionNote}`
+                : `${subject} ${from} sets no USER, so the container runs as root unless the base ` +
+                    `image sets another default user.${actionNote}`;
+        // Why the image likely runs no service as root: a version pin, an entrypoint that drops root,
+        // a stage named for development or tests, or an image that is no deployed service (see
+        // notDeployed).
+        const note = pinOnly
+            ? parsers_dockerfile/* BASE_IMAGE_ONLY */.BC
+            : filesOnly
+                ? undefined
+                : (dropsRoot(chain, base) ??
+                    (builtWith ? root_user_developmentStage(name) : undefined) ??
+                    notDeployed(workspace, file, chain, base, uses));
+        return {
+            message: note ? `${message.slice(0, -1)} (${note}).` : message,
+            location: (0,core_location/* locationFromSpan */.Cx)(file, judged.from.span),
+            key: key('no-user'),
+            // Another base image may set a user of its own, which only the image can tell; scratch has
+            // none, but what runs it may (AWS Lambda runs images as a user of its own; a WebAssembly
+            // runtime has no users). A container action's image under .github/ keeps root as GitHub asks.
+            confidence: filesOnly || note || (action && (0,confidence/* inGithubConfig */.Jp)(file)) ? 'low' : 'medium',
+            ...fixOf(workspace, model, base, builtWith ? judged : undefined),
+        };
+    }
+    if (!runsAsRoot(user))
+        return undefined;
+    const inherited = stage === judged ? '' : ` (inherited from stage "${stage.from.name ?? stage.index}")`;
+    const via = user.resolved !== undefined && user.resolved !== user.value ? `, which is "${user.resolved}"` : '';
+    const what = builtWith ? `${subject} (${builtWith})` : subject;
+    const message = `${what} runs as root: its last USER is "${user.value}"${via}${inherited}.${actionNote}`;
+    // A USER root on a base image that runs as root already, after no USER of another user
+    // (written for a linter: hadolint's DL3002 asks for the user to be said), changes nothing:
+    // the image is judged as one without a USER line, whose entrypoint may still drop root.
+    const chain = (0,parsers_dockerfile/* stageChain */.ap)(model, judged);
+    const base = (0,parsers_dockerfile/* externalBase */.dR)(model, stage);
+    const restates = base !== undefined && knownRootImage(base) && chain.every((s) => s.users.every(runsAsRoot));
+    const note = restates
+        ? (dropsRoot(chain, base) ?? notDeployed(workspace, file, chain, base, uses))
+        : undefined;
+    return {
+        message: note
+            ? `${message.slice(0, -1)} (on a base image that runs as root already, so it changes nothing; ${note}).`
+            : message,
+        location: (0,core_location/* locationFromSpan */.Cx)(file, user.span),
+        key: key(`user:${user.value}`),
+        ...(note ? { confidence: 'low' } : {}),
+        ...fixOf(workspace, model, (0,parsers_dockerfile/* externalBase */.dR)(model, judged), builtWith ? judged : undefined),
+    };
+}
+/** Words of a stage's name that mark a development or test image (`dev`, `test-runner`). */
+const root_user_DEVELOPMENT_STAGE_WORDS = new Set([
+    'dev',
+    'devel',
+    'develop',
+    'development',
+    'local',
+    'test',
+    'tests',
+    'testing',
+    'tilt',
+]);
+/**
+ * Why a stage a build targets is likely no deployed image, when its name marks a development or test
+ * stage (`target: development`, `--target test`): the image a compose file brings up for developers,
+ * or the one CI runs the tests in. Not `debug`: a debug variant of a deployed image is deployed.
+ */
+function root_user_developmentStage(name) {
+    const word = name
+        .toLowerCase()
+        .split(/[._-]+/)
+        .find((w) => root_user_DEVELOPMENT_STAGE_WORDS.has(w));
+    return (word &&
+        `its name marks a development or test stage (${word}), which developers or CI run rather than deploy`);
+}
 /** Official images whose entrypoint hands the server to a user of its own with gosu. */
 const GOSU_ENTRYPOINT_IMAGES = [
     'redis',
@@ -31032,7 +35583,7 @@ class ImageUses {
         if (name.split(/[._-]+/).includes('base')) {
             return 'its name marks a base image, with no command of its own: the images built on it decide the user they run as';
         }
-        const tags = buildsOf(this.all(), file).flatMap((b) => b.tags);
+        const tags = buildsOf(this.all(), file, this.workspace).flatMap((b) => b.tags);
         if (tags.length === 0)
             return undefined;
         this.froms ??= fromImages(this.workspace.tree());
@@ -31059,7 +35610,7 @@ class ImageUses {
      */
     copiedFrom(file) {
         const images = this.all();
-        const builds = buildsOf(images, file);
+        const builds = buildsOf(images, file, this.workspace);
         const tags = builds.flatMap((b) => b.tags);
         if (tags.length === 0 || builds.some((b) => b.pushes))
             return undefined;
@@ -31078,7 +35629,7 @@ class ImageUses {
      */
     toolRun(file) {
         const images = this.all();
-        const builds = buildsOf(images, file);
+        const builds = buildsOf(images, file, this.workspace);
         const tags = builds.flatMap((b) => b.tags);
         if (tags.length === 0 || builds.some((b) => b.pushes))
             return undefined;
@@ -31094,7 +35645,7 @@ class ImageUses {
      * checks that keep nothing (build-push-action with `push` and `load` off, no outputs, no tags).
      */
     discardedOnly(file) {
-        const builds = buildsOf(this.all(), file);
+        const builds = buildsOf(this.all(), file, this.workspace);
         if (builds.length === 0 || !builds.every((b) => b.discarded))
             return undefined;
         return `the repository only builds it as a check (${builds[0].source}: push and load off, no tags), which keeps no image to run or publish`;
@@ -31102,7 +35653,8 @@ class ImageUses {
 }
 /** Why the image of a Docker container action is not given a USER. */
 const CONTAINER_ACTION = 'the image of a Docker container action (action.yml runs it): GitHub runs such actions as root, and with another USER the action cannot write to the workspace';
-function fixOf(workspace, model, base) {
+/** The fix of the final stage, or of `stage`, a stage a build targets. */
+function fixOf(workspace, model, base, stage) {
     const content = workspace.read(model.path);
     if (content.kind !== 'text')
         return {};
@@ -31113,7 +35665,7 @@ function fixOf(workspace, model, base) {
             unfixable: `${base.replace(/[:@].*$/, '')} starts as root and switches to its own user; an unprivileged variant of the image, or its own user, is a choice to make by hand`,
         };
     }
-    const attempt = userFix(model, content.text, content.lines);
+    const attempt = userFix(model, content.text, content.lines, stage);
     return 'fix' in attempt && holdsSecret(workspace, model.path, attempt.fix)
         ? { unfixable: HOLDS_SECRET }
         : attempt;
@@ -31593,7 +36145,7 @@ function useOf(view, file) {
  * the download and before that use (see {@link checks}). Keys, signatures and checksum files are
  * verification material, not reported; a download piped into a shell is `pipe-to-shell`'s.
  */
-function unverifiedDownloads(runs, vars = []) {
+function unverifiedDownloads(runs, vars = [], frames) {
     const all = [];
     runs.forEach((views, run) => {
         views.forEach((view, index) => {
@@ -31677,7 +36229,7 @@ function unverifiedDownloads(runs, vars = []) {
             const check = checks(runs[later.run], later.index, byCommand(later.run), digestVars);
             if (check !== false && checksPaths(runs[later.run], later.index, paths)) {
                 if (check === true) {
-                    const until = guardedUntil(runs[later.run], later.index);
+                    const until = guardedUntil(runs[later.run], later.index, frames?.(later.run));
                     // Its failure fails the RUN, and so the build: whatever comes after it is checked.
                     if (until === 'all')
                         break;
@@ -31723,15 +36275,14 @@ function unverifiedDownloads(runs, vars = []) {
     }
     return out;
 }
-/** Commands that end a script with a failure (`|| exit 1`). */
-const FAILS = new Set(['exit', 'false', 'return']);
 /**
  * How far a check's failure stops the RUN's commands: `all` when it fails the RUN (its commands run
- * under `set -e`, or every command after it is chained with `&&`, or `|| exit`), else the index of
- * the last command only a success reaches (`check && use; other`), or undefined when nothing after
- * it depends on it (`check; use`: sh goes on after a failed check).
+ * under `set -e`, or every command after it is chained with `&&`, or `|| exit`, or an alternative
+ * that fails in turn ends the RUN), else the index of the last command only a success reaches
+ * (`check && use; other`), or undefined when nothing after it depends on it (`check; use`: sh goes
+ * on after a failed check).
  */
-function guardedUntil(views, index) {
+function guardedUntil(views, index, frames) {
     const depth = views[index].command.depth;
     for (let k = 0; k < index; k++) {
         const v = views[k];
@@ -31748,22 +36299,136 @@ function guardedUntil(views, index) {
             continue;
         if (c.depth < depth)
             return last;
-        const next = c.next;
+        let next = c.next;
+        if (next === '||') {
+            const alternative = alternativeAfter(views, k, frames);
+            if (alternative === 'exits')
+                return 'all';
+            if (!alternative)
+                return last;
+            // The alternative fails as the check did: the list goes on past it as it would past the check.
+            k = alternative.end;
+            next = alternative.after;
+            if ((next === ';' || next === '\n') && nextAt(views, k, depth) === undefined)
+                return 'all';
+        }
         if (next === '|' || next === '|&')
             continue;
         if (next === undefined)
             return 'all';
         if (next === '&&') {
-            last = k + 1;
+            last = nextAt(views, k, depth) ?? k + 1;
             continue;
-        }
-        if (next === '||') {
-            const after = views.slice(k + 1).find((v) => v.command.depth === depth);
-            return after && FAILS.has(after.name) ? 'all' : last;
         }
         return last;
     }
     return 'all';
+}
+/** The index of the first command after `k` at `depth` (a command's substitutions come before it). */
+function nextAt(views, k, depth) {
+    for (let i = k + 1; i < views.length; i++) {
+        const d = views[i].command.depth;
+        if (d === depth)
+            return i;
+        if (d < depth)
+            return undefined;
+    }
+    return undefined;
+}
+/**
+ * What runs after `check ||` (the command at `k`) when the check fails: `exits` when it ends the
+ * RUN's shell with a failure (`exit 1`, a bare `exit` with the check's status, `{ echo bad; exit 1; }`);
+ * else, when it fails in turn (`false`, a subshell that exits with a failure, `( echo bad; exit 1 )`),
+ * the index of its last command and the operator after it, where the list goes on; undefined when
+ * it may succeed (`|| echo bad`, a group that only says so).
+ */
+function alternativeAfter(views, k, frames) {
+    const depth = views[k].command.depth;
+    const at = nextAt(views, k, depth);
+    if (at === undefined)
+        return undefined;
+    const first = views[at];
+    const group = depth === 0 && frames ? groupAfter(frames, views[k].command, first.command) : undefined;
+    if (!group) {
+        if (exitsFailing(first, true))
+            return 'exits';
+        return first.name === 'false' ? { end: at, after: first.command.next } : undefined;
+    }
+    // The group's commands, in order; those directly in it (not in a compound command inside it) can
+    // end it. A command is reached for sure after `;`, a newline, or `&&` after one that cannot fail
+    // (`echo bad && exit 1`); not after `||`, nor in a pipeline or the background (a process of its own).
+    const inner = (i) => frames.get(views[i].command.start) ?? [];
+    const level = inner(at).findIndex((f) => f.frame === group);
+    let reached = true;
+    let end = at;
+    let fails = false;
+    // A subshell's exit ends it with a failure: what follows in it never runs.
+    let exited = false;
+    for (let i = at; i < views.length; i = nextAt(views, i, depth) ?? views.length) {
+        const around = inner(i);
+        if (around[level]?.frame !== group)
+            break;
+        end = i;
+        if (exited)
+            continue;
+        const v = views[i];
+        const direct = around.length === level + 1;
+        if (direct && reached && exitsFailing(v, i === at)) {
+            if (group.kind === 'group')
+                return 'exits';
+            fails = exited = true;
+            continue;
+        }
+        fails = direct && reached && v.name === 'false';
+        // What decides whether the next command is reached: this command's operator, or, at the end of
+        // a compound command inside the group, the operator after that.
+        const op = direct ? v.command.next : nextLeaves(inner, i, views, depth, level + 1);
+        reached =
+            op === ';' || op === '\n' || op === ')'
+                ? true
+                : op === '&&'
+                    ? reached && direct && SUCCEEDS.has(v.name)
+                    : op === undefined
+                        ? reached
+                        : false;
+    }
+    return fails ? { end, after: group.after } : undefined;
+}
+/** Commands that always succeed: `echo bad && exit 1` reaches the exit. */
+const SUCCEEDS = new Set(['echo', 'printf', 'true', ':']);
+/**
+ * The `{ ...; }` group or `( ... )` subshell that `command` opens right after `check ||`, when it
+ * does: the outermost frame around it that is not around the check, written after the check's `||`.
+ */
+function groupAfter(frames, check, command) {
+    const outer = new Set((frames.get(check.start) ?? []).map((f) => f.frame));
+    const opened = (frames.get(command.start) ?? []).find((f) => !outer.has(f.frame))?.frame;
+    if (opened?.before !== '||' || opened.previous?.start !== check.start)
+        return undefined;
+    return opened.kind === 'group' || opened.kind === 'subshell' ? opened : undefined;
+}
+/**
+ * The operator after the compound command (at `level`) that the command at `i` ends, when it is the
+ * last of it; the command's own operator inside it otherwise.
+ */
+function nextLeaves(inner, i, views, depth, level) {
+    const frame = inner(i)[level]?.frame;
+    const following = nextAt(views, i, depth);
+    if (following !== undefined && inner(following)[level]?.frame === frame)
+        return views[i].command.next;
+    return frame?.after;
+}
+/**
+ * Whether a command ends the shell with a failure: `exit` or `return` with a status that is not 0, or
+ * (`bare`, right after the failed check) with none, which is the check's own.
+ */
+function exitsFailing(view, bare) {
+    if (view.name !== 'exit' && view.name !== 'return')
+        return false;
+    const status = args(view)[0]?.value;
+    if (status !== undefined && /^\d+$/.test(status))
+        return Number(status) !== 0;
+    return bare && (status === undefined || status === '$?');
 }
 /** Records in `scope` what a command assigns: `NAME=value` alone, or after `export`. */
 function assignIn(view, scope) {
@@ -31932,7 +36597,7 @@ function downloadFindings(file, model, devNote) {
     const findings = [];
     for (const stage of model.stages) {
         const runs = stage.runs.map((run) => (0,parsers_dockerfile/* runCommands */.aK)(run));
-        for (const d of unverifiedDownloads(runs, stage.runs.map((run) => run.vars))) {
+        for (const d of unverifiedDownloads(runs, stage.runs.map((run) => run.vars), (i) => (0,parsers_dockerfile/* runFrames */.EN)(stage.runs[i]))) {
             const at = (0,parsers_dockerfile/* positionInRun */.SR)(model, stage.runs[d.run], d.offset);
             const plain = d.plain;
             const host = /^(?:https?|ftp):\/\/([^/\s\0]{1,200})/i.exec(d.resolved)?.[1] ?? 'the web';
@@ -32023,7 +36688,9 @@ const NOT_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|[0-9]{1,6})
  * the image configuration, and ARG defaults in the build history, where anyone who can pull the
  * image can read them; so does any value that is a credential whatever its name (a URL with a
  * password, a PEM private key). Values that are references (`$VAR`), placeholders, booleans or small
- * numbers are not reported, and the message shows only a redacted form of the value. A value that is
+ * numbers are not reported, and the message shows only a redacted form of the value; the finding is
+ * identified by the instruction, the name and a keyed hash of the value, as the secret scanner
+ * identifies a password (`contextIdentity`), so replacing the secret is a new finding. A value that is
  * a word, a phrase of words or its own name (`default`, `postgres`, `my-secret`: what the secret
  * detectors take for a stand-in) is reported at low confidence: a build argument's default that the
  * build replaces, or a well-known default password, still readable in the image but no one's secret.
@@ -32031,6 +36698,8 @@ const NOT_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|[0-9]{1,6})
 const dockerfileSecretEnv = (0,types/* defineEvaluator */.D)({
     kind: 'dockerfile.secret-env',
     scope: 'file',
+    // 2: the key holds the value's keyed hash.
+    revision: 2,
     summary: 'Dockerfile ENV and ARG instructions that set a credential-named variable to a literal value.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -32061,7 +36730,8 @@ const dockerfileSecretEnv = (0,types/* defineEvaluator */.D)({
                         'for anyone who can pull the image. Pass it with a build secret (`RUN --mount=type=secret`) or at run time.' +
                         (words ? ` (${STAND_IN_NOTE}.)` : ''),
                     location: (0,core_location/* locationFromSpan */.Cx)(file, decl.span),
-                    key: `${kind}:${decl.name}`,
+                    // The value's keyed hash (never the value): another secret under the same name is a new finding.
+                    key: contextIdentity(kind, decl.name, decl.value),
                     ...(words ? { confidence: 'low' } : {}),
                 });
             }
@@ -32446,15 +37116,18 @@ function internalHost(url) {
 
 
 
+
 /**
  * `content.forbidden`: no line of the selected text files may match any of `patterns`. Each matching
  * (line, pattern) pair is one finding at the exact columns of the first match on that line. The
- * finding key is the pattern plus the matched text (or, for `redact` patterns, only the pattern) and
+ * finding key is the pattern plus the matched text (or, for `redact` patterns, a keyed hash of it) and
  * an ordinal, so fingerprints survive lines moving and never depend on line numbers.
  */
 const contentForbidden = (0,types/* defineEvaluator */.D)({
     kind: 'content.forbidden',
     scope: 'file',
+    // 2: the key of a `redact` pattern's match holds the match's keyed hash.
+    revision: 2,
     summary: 'No line of the selected files matches any of the patterns (reported at the exact columns).',
     schema: {
         type: 'object',
@@ -32486,7 +37159,7 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
                         redact: {
                             type: 'boolean',
                             default: false,
-                            description: 'The match may be a secret: identify findings by the pattern only, never by the matched text.',
+                            description: 'The match may be a secret: identify findings by the pattern and a keyed hash of the matched text, never by the text.',
                         },
                         commands: {
                             type: 'array',
@@ -32612,7 +37285,7 @@ function content_forbidden_scanFile(file, text, patterns, commentPrefixes, out) 
                 if (!m || !graded)
                     continue;
             }
-            const identity = `${(0,shared/* showPattern */.uz)(p.re)}\u0000${p.redact ? '' : (0,shared/* keyText */.Pu)(m[0])}`;
+            const identity = matchIdentity(p, m[0]);
             const n = (ordinals.get(identity) ?? 0) + 1;
             ordinals.set(identity, n);
             const location = {
@@ -32665,7 +37338,7 @@ function scanShellFile(file, text, patterns, commentPrefixes, build, out) {
             }
             if (!m)
                 continue;
-            const identity = `${(0,shared/* showPattern */.uz)(p.re)}\u0000${p.redact ? '' : (0,shared/* keyText */.Pu)(m[0])}`;
+            const identity = matchIdentity(p, m[0]);
             const n = (ordinals.get(identity) ?? 0) + 1;
             ordinals.set(identity, n);
             const start = physicalPosition(line, m.index);
@@ -32692,6 +37365,14 @@ function scanShellFile(file, text, patterns, commentPrefixes, build, out) {
             out.push({ location, key, ...graded });
         }
     });
+}
+/**
+ * A match's identity: the pattern and the matched text, or for a `redact` pattern the keyed hash of
+ * the text the secret scanner gives a password (never the text): another secret is another finding.
+ */
+function matchIdentity(p, text) {
+    const pattern = (0,shared/* showPattern */.uz)(p.re);
+    return `${pattern}\u0000${p.redact ? contextIdentity('redacted', '', text) : (0,shared/* keyText */.Pu)(text)}`;
 }
 function isComment(line, prefixes) {
     let i = 0;
@@ -33578,10 +38259,14 @@ function saysReplaceMe(content, first, last) {
  * Flags environment variables whose name says they hold a secret (password, token, API key, ...) and
  * whose `value` is a literal in the manifest, rather than `valueFrom.secretKeyRef`, and literal values
  * that are credentials whatever the name (a URL with a password, a PEM private key). The value is
- * never repeated in the finding: only its length.
+ * never repeated in the finding, only its length; the finding is identified by the container, the
+ * name and a keyed hash of the value (as the secret scanner identifies a password), so replacing the
+ * secret is a new finding.
  */
 const k8sEnvSecretLiteral = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.env-secret-literal',
+    // 2: the key holds the value's keyed hash.
+    revision: 2,
     summary: 'Kubernetes container environment variables named like secrets (password, token, API key) with a literal value.',
     schema: {
         type: 'object',
@@ -33627,7 +38312,7 @@ const k8sEnvSecretLiteral = (0,types/* defineEvaluator */.D)({
                 const found = containerFinding(c, node, `Environment variable ${entry.name} of the ${describeContainer(c)} ${what} ` +
                     `(${entry.value.length} characters) in the manifest, so everyone who can read the repository ` +
                     'or the object has it. Reference a Secret with valueFrom.secretKeyRef.' +
-                    (standIn ? ` (${env_secret_literal_STAND_IN_NOTE}.)` : knownDefault ? ` (${KNOWN_DEFAULT_NOTE}.)` : ''), `env:${entry.name}`, 
+                    (standIn ? ` (${env_secret_literal_STAND_IN_NOTE}.)` : knownDefault ? ` (${KNOWN_DEFAULT_NOTE}.)` : ''), contextIdentity('env', entry.name, entry.value), 
                 // At `value:`: a block scalar's own span starts on the line below it.
                 'key', 
                 // Written in the repository: it leaks whether or not the workload runs.
@@ -34594,6 +39279,7 @@ const k8sResourceLimits = (0,types/* defineEvaluator */.D)({
 
 
 
+
 /** Images whose default user is not root (the list dockerfile-root-user trusts by default). */
 const NON_ROOT_IMAGE = (0,image_ref/* imageMatcher */.kD)(NON_ROOT_IMAGES);
 /**
@@ -34677,7 +39363,7 @@ const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
  * How the repository builds `image` to run as a non-root user, when it provably does: every build of
  * its scripts, workflows and Cloud Build configurations that tags the image's name (a tag of
  * variables, `:$COMMIT_SHA`, names every tag of it) builds a Dockerfile of the repository whose final
- * stage sets a USER that is not root, or sets none on a base image whose publisher sets a non-root
+ * stage (or the stage it names with `--target`) sets a USER that is not root, or sets none on a base image whose publisher sets a non-root
  * user. Undefined when no build tags it, or any such build's Dockerfile is unknown or may run as
  * root. A name alone links nothing. Once per image and run.
  */
@@ -34694,7 +39380,11 @@ function builtAsNonRoot(workspace, image) {
             const final = model && (0,parsers_dockerfile/* finalStage */.BD)(model);
             if (!model || !final)
                 return undefined;
-            const { user, stage } = effectiveUser(model, final);
+            // A build of a target builds that stage; one of a target not known (a variable, no such stage) tells nothing.
+            const built = build.target ? targetStage(model, build.target.stage) : final;
+            if (!built)
+                return undefined;
+            const { user, stage } = effectiveUser(model, built);
             let how;
             if (user) {
                 const value = user.resolved ?? user.value;
@@ -34708,7 +39398,7 @@ function builtAsNonRoot(workspace, image) {
                     return undefined;
                 how = `a non-root base image, ${base}`;
             }
-            said.push(`${build.source}:${build.line} builds it from ${dockerfile}, whose final stage runs with ${how}`);
+            said.push(`${build.source}:${build.line} builds it from ${dockerfile}, whose ${built === final ? 'final stage' : `stage "${built.from.name}" (${build.target.written})`} runs with ${how}`);
         }
         return [...new Set(said)].join('; ');
     });
@@ -35831,6 +40521,44 @@ function ownedByOwnersFile(ws, dir) {
     }
     return false;
 }
+/**
+ * Files that say a folder's code came from elsewhere: a licence or notice of its own, a readme, a
+ * package manifest, or `cargo vendor`'s checksums.
+ */
+const FOREIGN_ORIGIN = /^(?:licen[cs]e|copying|notice|unlicense|readme|authors|cargo\.toml|\.cargo-checksum\.json|package\.json|go\.mod|composer\.json|pyproject\.toml|setup\.py)(?:[._-][^/]*)?$/i;
+/**
+ * Whether a folder named like vendored code is a Rust module of the crate around it (`src/vendor/`
+ * with `mod vendor;` in `src/lib.rs`): the crate compiles it as its own source, under its own
+ * manifest, so it is the project's code, which the crate's owners review, whatever its name says. It
+ * must be declared where Rust looks (`lib.rs`, `main.rs` or `mod.rs` beside it, or the parent
+ * module's own file), have its module file (`vendor/mod.rs` or `vendor.rs`), and hold nothing that
+ * says it came from elsewhere ({@link FOREIGN_ORIGIN}): `cargo vendor` writes crates, each with its
+ * manifest, and copied code keeps its licence. Go's `vendor/`, Composer's, a Python package named
+ * `vendor` (pip vendors its dependencies so) and a folder of copied scripts are never declared so.
+ */
+function rustModule(ws, dir, files) {
+    const slash = dir.lastIndexOf('/');
+    const parent = slash < 0 ? '' : dir.slice(0, slash);
+    const name = dir.slice(slash + 1);
+    if (!/^[A-Za-z_]\w*$/.test(name))
+        return false;
+    if (!ws.has(`${dir}/mod.rs`) && !ws.has(`${dir}.rs`))
+        return false;
+    const under = `${dir}/`;
+    for (const f of files) {
+        if (f.startsWith(under) && FOREIGN_ORIGIN.test(f.slice(f.lastIndexOf('/') + 1)))
+            return false;
+    }
+    const declares = new RegExp(`^[ \\t]*(?:pub(?:\\([^)\\n]*\\))?[ \\t]+)?mod[ \\t]+${name}[ \\t]*[;{]`, 'm');
+    const at = parent === '' ? '' : `${parent}/`;
+    const candidates = [
+        `${at}lib.rs`,
+        `${at}main.rs`,
+        `${at}mod.rs`,
+        ...(parent === '' ? [] : [`${parent}.rs`]),
+    ];
+    return candidates.some((f) => ws.has(f) && declares.test(ws.text(f) ?? ''));
+}
 /** The outermost directory with one of the names, for each file under one (node_modules aside). */
 function vendoredDirectories(ws, names) {
     const wanted = new Set(names);
@@ -35860,7 +40588,7 @@ function vendoredDirectories(ws, names) {
         if (!roots.has(dir))
             roots.set(dir, { dir, sample: file });
     }
-    return [...roots.values()];
+    return [...roots.values()].filter((root) => !rustModule(ws, root.dir, files));
 }
 /** `path = ...` entries of .gitmodules: submodules are listed there, not in the file index. */
 function submodules(ws) {
@@ -36103,48 +40831,138 @@ function leaks(text, value) {
     return false;
 }
 
-// EXTERNAL MODULE: ./lib/core/parsers/terraform.js + 1 modules
-var terraform = __nccwpck_require__(3787);
+// EXTERNAL MODULE: ./lib/core/parsers/terraform.js
+var terraform = __nccwpck_require__(56);
+// EXTERNAL MODULE: ./lib/core/parsers/terraform-values.js
+var terraform_values = __nccwpck_require__(3503);
+// EXTERNAL MODULE: ./lib/core/parsers/workflow-deploys.js
+var workflow_deploys = __nccwpck_require__(8362);
 ;// CONCATENATED MODULE: ./lib/core/parsers/terraform-modules.js
+
+
+
+
 
 
 
 const DECIDERS = new WeakMap();
 /**
  * A decider for the files (one per parse, shared by every rule). The callers of a module decide its
- * input when the module configures no provider and no backend of its own (a configuration that does
- * is applied as a root, where the default is what runs) and either
- * - the module blocks that call it by a local path outside test and example paths all set the
- *   variable (the default is used by none of them), or
- * - only examples and tests call it, and no directory outside test and example paths configures a
- *   provider or a backend: a repository of reusable modules, whose real callers are elsewhere.
- * A module that nothing calls is judged as a root: it may be applied as it stands.
+ * input when
+ * - module blocks outside test and example paths call it, it configures no provider and no backend
+ *   of its own (a configuration that does is applied as a root, where the default is what runs),
+ *   and each of them sets the variable (the default is used by none of them); or
+ * - nothing outside test and example paths calls it, it is a reusable module ({@link moduleSignal}:
+ *   examples or tests call it, it sits in a `modules/` folder, or its README calls it by a registry
+ *   or git address), and it is not evidently a root ({@link evidentRoot}): a module's default is one
+ *   its callers, wherever they are, may override.
+ * A call is a module block's `source`: a local path, or, for a path that is not a folder of the tree
+ * (a test harness's `./fabric/modules/x`) and for a git or registry address with a subdirectory
+ * (`git::https://…/infra.git//modules/x?ref=v1`), the folder whose path it ends with.
  */
-function inputDecider(files) {
+function inputDecider(files, workspace) {
     let decider = DECIDERS.get(files);
     if (!decider) {
-        const configuring = files.filter(configuresRoot);
-        const roots = new Set(configuring.map((f) => f.module));
-        const library = configuring.every((f) => (0,confidence/* inTestPaths */.kU)(f.path));
-        const calls = files.flatMap(localCalls);
+        const roots = new Set(files.filter(configuresRoot).map((f) => f.module));
+        const folders = new Set(files.map((f) => f.module));
+        const calls = files.flatMap((f) => moduleCalls(f, folders));
+        const reusable = new Map();
         decider = (file, variable) => {
-            if (roots.has(file.module))
-                return false;
             const callers = calls.filter((c) => c.module === file.module);
-            if (callers.length === 0)
-                return false;
             const deployed = callers.filter((c) => !(0,confidence/* inTestPaths */.kU)(c.caller.path));
-            if (deployed.length === 0)
-                return library;
-            return deployed.every((c) => {
-                const set = (0,terraform/* attribute */.lt)(c.body, variable);
-                // `= null` leaves a variable that is not nullable at its default.
-                return set !== undefined && (0,terraform/* literal */.eu)(set.value) !== null;
-            });
+            if (deployed.length > 0) {
+                return (!roots.has(file.module) &&
+                    deployed.every((c) => {
+                        const set = (0,terraform/* attribute */.lt)(c.body, variable);
+                        // `= null` leaves a variable that is not nullable at its default.
+                        return set !== undefined && (0,terraform/* literal */.eu)(set.value) !== null;
+                    }));
+            }
+            let found = reusable.get(file.module);
+            if (found === undefined) {
+                found =
+                    moduleSignal(workspace, file.module, callers.length > 0) &&
+                        !evidentRoot(workspace, files, file.module);
+                reusable.set(file.module, found);
+            }
+            return found;
         };
         DECIDERS.set(files, decider);
     }
     return decider;
+}
+/**
+ * Whether a folder is made to be called as a module: examples or tests call it, it sits in a
+ * `modules/` folder (Terraform's layout for nested modules, `modules/<name>/`), or its README shows a
+ * `module` block that calls it by a registry or git address.
+ */
+function moduleSignal(workspace, module, called) {
+    if (called || module.split('/').slice(0, -1).includes('modules'))
+        return true;
+    return README_NAMES.some((name) => {
+        const text = workspace.text(module === '.' ? name : `${module}/${name}`);
+        return text !== undefined && REMOTE_MODULE_CALL.test(text);
+    });
+}
+const README_NAMES = ['README.md', 'readme.md', 'Readme.md'];
+/** A `module` block whose `source` is no local path (a registry or git address). */
+const REMOTE_MODULE_CALL = /\bmodule\s+"[^"\n]*"\s*\{[^}]*?\bsource\s*=\s*"(?!\.{1,2}\/)[^"\n]+"/;
+/**
+ * Whether a folder is evidently applied as a root: it configures a backend, or a provider with
+ * settings (an empty `provider "aws" {}` of a module only declares one), it has variable files of
+ * its own (`*.tfvars`, `*.tfvars.json`), or a workflow or script applies it (workflow-deploys.ts;
+ * a Makefile's or shell script's `terraform apply` run in the folder, by `-chdir=` or a `cd`).
+ */
+function evidentRoot(workspace, files, module) {
+    const own = files.filter((f) => f.module === module);
+    const configures = own.some((f) => f.body.blocks.some((b) => (b.type === 'provider' &&
+        (b.body.blocks.length > 0 || b.body.attributes.some((a) => a.name !== 'alias'))) ||
+        (b.type === 'terraform' && b.body.blocks.some((n) => n.type === 'backend' || n.type === 'cloud'))));
+    if (configures || (0,terraform_values/* variableFilesIn */.lJ)(files, module).length > 0)
+        return true;
+    return appliedFolders(workspace).has(module);
+}
+/** A script line that may apply a configuration: cheap to test before lexing the script. */
+const APPLIES = /\b(?:terraform|tofu|terragrunt)\b[^\n]*\bapply\b/;
+const APPLY_SCREEN = (0,screens/* defineScreen */.ME)('terraform-apply-scripts', (_file, text) => APPLIES.test(text));
+const TERRAFORM_PROGRAMS = new Set(['terraform', 'tofu', 'terragrunt']);
+/**
+ * The folders that the repository's workflows deploy (workflow-deploys.ts) and that its Makefiles
+ * and shell scripts apply: a `terraform apply` (not `-destroy`) with `-chdir=<dir>`, or in the folder
+ * the script last changed to with a literal `cd` (from its own folder). Read once per run, and only
+ * when a module would otherwise be graded as one.
+ */
+function appliedFolders(workspace) {
+    return workspace.memo('terraform-applied-folders', '', () => {
+        const out = new Set((0,workflow_deploys/* workflowDeploys */.e_)(workspace).map((d) => d.to));
+        for (const script of workspace.screenedGlob(shell_commands/* SCRIPT_FILES */.iF, APPLY_SCREEN)) {
+            if (script.startsWith('.github/'))
+                continue;
+            const text = workspace.text(script);
+            if (text === undefined)
+                continue;
+            const at = (base, to) => {
+                if (base === undefined || /[$`~*]/.test(to) || to.startsWith('/'))
+                    return undefined;
+                const joined = external_node_path_.posix.normalize(external_node_path_.posix.join(base, to)).replace(/\/+$/, '');
+                return joined === '..' || joined.startsWith('../') ? undefined : joined;
+            };
+            let cwd = external_node_path_.posix.dirname(script);
+            const embedded = !/\.(?:sh|bash)$/.test(script);
+            for (const view of (0,shell_commands/* scriptCommands */.q8)(text, 0, text.length, embedded)) {
+                const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+                if (view.name === 'cd')
+                    cwd = words[0] === undefined ? undefined : at(cwd, words[0]);
+                if (!TERRAFORM_PROGRAMS.has(view.name) || !words.includes('apply') || words.includes('-destroy'))
+                    continue;
+                const chdir = words.find((w) => w.startsWith('-chdir='));
+                const dir = chdir ? at(cwd, chdir.slice('-chdir='.length)) : cwd;
+                if (dir !== undefined)
+                    out.add(dir);
+            }
+        }
+        return out;
+    });
 }
 const LIBRARY_MODULES = new WeakMap();
 /**
@@ -36160,8 +40978,9 @@ function libraryModule(files) {
         const configuring = files.filter(configuresRoot);
         const roots = new Set(configuring.map((f) => f.module));
         const all = configuring.every((f) => (0,confidence/* inTestPaths */.kU)(f.path));
+        const folders = new Set(files.map((f) => f.module));
         const deployed = new Set(files
-            .flatMap(localCalls)
+            .flatMap((f) => moduleCalls(f, folders))
             .filter((c) => !(0,confidence/* inTestPaths */.kU)(c.caller.path))
             .map((c) => c.module));
         library = (file) => all && !(0,confidence/* inTestPaths */.kU)(file.path) && !roots.has(file.module) && !deployed.has(file.module);
@@ -36174,24 +40993,44 @@ function configuresRoot(file) {
     return file.body.blocks.some((b) => b.type === 'provider' ||
         (b.type === 'terraform' && b.body.blocks.some((n) => n.type === 'backend' || n.type === 'cloud')));
 }
-/** The `module` blocks of a file whose `source` is a local path, with the module each calls. */
-function localCalls(caller) {
+/**
+ * The `module` blocks of a file with the folder of the tree each calls: by a local path, or by the
+ * end of a path that is no folder of the tree or of a git or registry address's subdirectory (see
+ * {@link inputDecider}), every folder whose path it ends with or that ends with it.
+ */
+function moduleCalls(caller, folders) {
     return caller.body.blocks.flatMap((block) => {
         if (block.type !== 'module' || block.labels.length !== 1)
             return [];
         const source = (0,terraform/* attribute */.lt)(block.body, 'source');
         const value = source && (0,terraform/* literal */.eu)(source.value);
-        if (typeof value !== 'string' || !/^\.\.?(?:\/|$)/.test(value))
+        if (typeof value !== 'string')
             return [];
-        const module = external_node_path_.posix.normalize(external_node_path_.posix.join(caller.module, value)).replace(/(.)\/+$/, '$1');
-        if (module === '..' || module.startsWith('../'))
+        let tail;
+        if (/^\.\.?(?:\/|$)/.test(value)) {
+            const module = external_node_path_.posix.normalize(external_node_path_.posix.join(caller.module, value)).replace(/(.)\/+$/, '$1');
+            if (module === '..' || module.startsWith('../'))
+                return [];
+            if (folders.has(module))
+                return [{ caller, body: block.body, module }];
+            tail = module;
+        }
+        else {
+            // `<address>//<subdirectory>?ref=…`; the `//` of a URL's scheme (`https://`) is none.
+            tail = /(?<!:)\/\/([^?]+)/.exec(value.replace(/^[a-z0-9+]+::/i, ''))?.[1];
+        }
+        const end = tail
+            ?.split('/')
+            .filter((p) => p !== '' && p !== '.')
+            .join('/');
+        if (!end || end.split('/').includes('..'))
             return [];
-        return [{ caller, body: block.body, module }];
+        return [...folders]
+            .filter((f) => f !== '.' && (f === end || f.endsWith(`/${end}`) || end.endsWith(`/${f}`)))
+            .map((module) => ({ caller, body: block.body, module }));
     });
 }
 
-// EXTERNAL MODULE: ./lib/core/parsers/terraform-values.js
-var terraform_values = __nccwpck_require__(3503);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/emulator.js
 
 
@@ -36466,7 +41305,7 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
         const resolve = (0,terraform_values/* valueResolver */.K_)(files);
         const given = (0,terraform_values/* valueVariants */.eU)(files);
         const emulated = localEmulator(files);
-        const callersDecide = inputDecider(files);
+        const callersDecide = inputDecider(files, workspace);
         const library = libraryModule(files);
         const findings = [];
         const subjects = [];
@@ -36921,7 +41760,7 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
         const resolve = (0,terraform_values/* valueResolver */.K_)(files);
         const variants = (0,terraform_values/* valueVariants */.eU)(files);
         const emulated = localEmulator(files);
-        const callersDecide = inputDecider(files);
+        const callersDecide = inputDecider(files, workspace);
         const judge = (declared, resolver) => {
             const out = [];
             // Sources and ports given by a local or a variable's default are judged as if written here.
@@ -37103,10 +41942,13 @@ const MAX_NESTING = 4;
  * block: anyone who can read the repository, or its history, can use them. Values from variables,
  * environment lookups or functions (`var.token`, `file(...)`) are fine; empty strings and obvious
  * placeholders are not credentials, nor is Google's `credentials` when it names a key file instead of
- * holding one. The value never appears in the finding, only its length.
+ * holding one. The value never appears in the finding, only its length; the finding is identified
+ * by the block, the setting and a keyed hash of the value, so replacing the credential is a new finding.
  */
 const terraformProviderCredentials = (0,types/* defineEvaluator */.D)({
     kind: 'terraform.provider-credentials',
+    // 2: the key holds the value's keyed hash.
+    revision: 2,
     summary: 'Terraform provider and backend blocks with credentials (keys, secrets, tokens, passwords) as literals.',
     schema: {
         type: 'object',
@@ -37159,7 +42001,7 @@ const terraformProviderCredentials = (0,types/* defineEvaluator */.D)({
                             'repository and its history for anyone who can read them. Pass it through an environment ' +
                             "variable, a variable marked sensitive, or the provider's credential chain, and rotate it.",
                         location: spanLocation(file.path, attr.value.span),
-                        key: `${what}:${setting}`,
+                        key: contextIdentity(what, setting, value),
                     });
                 });
             }
@@ -38466,9 +43308,13 @@ const workflowArchivedUses = (0,types/* defineEvaluator */.D)({
     },
 });
 
+// EXTERNAL MODULE: ./lib/core/parsers/workflow-conditions.js
+var workflow_conditions = __nccwpck_require__(8110);
 // EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
 var expression = __nccwpck_require__(8870);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/conditions.js
+
+
 
 
 /**
@@ -38525,7 +43371,7 @@ const STATUS_TEXT = /\b(?:always|failure|cancelled|success)\s*\(/i;
 function runsPastFailures(condition) {
     if (typeof condition?.value !== 'string')
         return false;
-    const tree = conditionTree(condition);
+    const tree = (0,workflow_conditions/* conditionTree */.sg)(condition);
     if (!tree)
         return STATUS_TEXT.test(condition.value);
     const required = new Set();
@@ -38550,27 +43396,8 @@ function runsPastFailures(condition) {
  * check only keeps the workflow from running in forks of it.
  */
 function excludesOutsiders(condition, repository) {
-    const node = conditionTree(condition);
+    const node = (0,workflow_conditions/* conditionTree */.sg)(condition);
     return node ? guards(node, repository?.toLowerCase()) : false;
-}
-/** An `if:` condition as one expression tree; undefined when absent, not parsable, or text around `${{ }}`. */
-function conditionTree(condition) {
-    if (!condition)
-        return undefined;
-    const value = condition.value;
-    if (typeof value !== 'string')
-        return undefined;
-    const text = value.trim();
-    let inner = text;
-    if (text.includes('${{')) {
-        const found = (0,expression/* findExpressions */.zV)(text);
-        // Only a value that is exactly one `${{ }}` is evaluated as a condition.
-        if (found.length !== 1 || found[0].start !== 0 || found[0].end !== text.length)
-            return undefined;
-        inner = found[0].inner;
-    }
-    const parsed = (0,expression/* parseExpression */.YK)(inner);
-    return parsed.ok ? parsed.node : undefined;
 }
 const TRUSTED_ASSOCIATIONS = new Set(['owner', 'member', 'collaborator']);
 function guards(node, repository) {
@@ -38700,6 +43527,8 @@ function conditions_literal(node) {
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/event-guards.js
 
+
+
 /** The guards a condition imposes (read as true when `positive`, as false otherwise). */
 function conditionGuards(node) {
     if (!node)
@@ -38731,13 +43560,13 @@ function jobGuards(workflow, job, step) {
     const own = job ? jobChain(workflow, job, new Set()) : { merged: false };
     if (!step)
         return own;
-    return both(own, conditionGuards(conditionTree(step.if)));
+    return both(own, conditionGuards((0,workflow_conditions/* conditionTree */.sg)(step.if)));
 }
 function jobChain(workflow, job, seen) {
     if (seen.has(job.id))
         return { merged: false };
     seen.add(job.id);
-    let guards = conditionGuards(conditionTree(job.if));
+    let guards = conditionGuards((0,workflow_conditions/* conditionTree */.sg)(job.if));
     if (runsPastFailures(job.if))
         return guards;
     const needs = job.needs?.value;
@@ -38789,7 +43618,7 @@ function requiredAction(node, positive) {
  * form is not a guard but a condition that never holds, left to other rules).
  */
 function requiresMerged(node, positive) {
-    return requiredBy(node, positive, (leaf, holds) => {
+    return (0,workflow_conditions/* requiredBy */.Th)(node, positive, (leaf, holds) => {
         if (leaf.kind === 'ref')
             return holds && refTo(leaf, MERGED);
         if (leaf.kind !== 'compare')
@@ -38818,28 +43647,16 @@ const ACTOR_ASSOCIATION = {
  */
 function requiresInsider(node, event) {
     const association = ACTOR_ASSOCIATION[event];
-    return requiredBy(node, true, (leaf, holds) => (holds && trustedAssociation(leaf) === association) || rulesOutEvent(leaf, holds, event));
+    return (0,workflow_conditions/* requiredBy */.Th)(node, true, (leaf, holds) => (holds && trustedAssociation(leaf) === association) || rulesOutEvent(leaf, holds, event));
 }
-const EVENT_NAME = 'github.event_name';
 /**
- * Whether a leaf of a condition, holding (`holds`) or failing, rules out `event`: a comparison of
- * `github.event_name` with another event's name (`==`), or with this one's (`!=`), or a test that
- * needs a context this event leaves unset (see {@link needsUnsetContext}).
+ * Whether a leaf of a condition, holding (`holds`) or failing, rules out `event`: a test of
+ * `github.event_name` that fails on it (`== 'push'` on a pull request, `contains(github.event_name,
+ * 'pull_request')` on a push: {@link eventNameTest}), or a test that needs a context this event
+ * leaves unset (see {@link needsUnsetContext}).
  */
 function rulesOutEvent(leaf, holds, event) {
-    if (needsUnsetContext(leaf, holds, event))
-        return true;
-    if (leaf.kind !== 'compare' || (leaf.op !== '==' && leaf.op !== '!='))
-        return false;
-    const other = refTo(leaf.left, EVENT_NAME)
-        ? leaf.right
-        : refTo(leaf.right, EVENT_NAME)
-            ? leaf.left
-            : undefined;
-    if (other?.kind !== 'literal' || typeof other.value !== 'string')
-        return false;
-    const named = other.value.trim().toLowerCase() === event;
-    return (leaf.op === '==') === holds ? !named : named;
+    return needsUnsetContext(leaf, holds, event) || (0,workflow_conditions/* eventNameTest */.Ml)(leaf, event.toLowerCase()) === !holds;
 }
 /** Functions that are false when their first argument is empty and their second a non-empty string. */
 const SUBSTRING_TESTS = new Set(['contains', 'startswith', 'endswith']);
@@ -38869,29 +43686,12 @@ function needsUnsetContext(leaf, holds, event) {
     return false;
 }
 /**
- * Whether a condition holds (`positive`) or fails only when `leaf` says a part of it requires what it
- * tests: `!` turns the sense, `&&` requires what either side requires, `||` what both do.
- */
-function requiredBy(node, positive, leaf) {
-    switch (node.kind) {
-        case 'not':
-            return requiredBy(node.arg, !positive, leaf);
-        case 'and':
-        case 'or': {
-            const found = node.args.map((a) => requiredBy(a, positive, leaf));
-            return (node.kind === 'and') === positive ? found.some(Boolean) : found.every(Boolean);
-        }
-        default:
-            return leaf(node, positive);
-    }
-}
-/**
  * The events of a workflow on which a job's own `if:` can hold: a comparison of `github.event_name`
  * it requires rules out the others (`github.event_name == 'pull_request' && ...` runs on pull
  * requests only). The jobs it needs are not read: they could only narrow it further.
  */
 function jobEvents(workflow, job) {
-    const tree = conditionTree(job.if);
+    const tree = (0,workflow_conditions/* conditionTree */.sg)(job.if);
     if (!tree)
         return [...new Set(workflow.on?.events.map((t) => t.event) ?? [])];
     return conditionEvents(workflow, tree);
@@ -38902,7 +43702,7 @@ function jobEvents(workflow, job) {
  */
 function conditionEvents(workflow, tree) {
     const events = workflow.on?.events.map((t) => t.event) ?? [];
-    return [...new Set(events)].filter((event) => !requiredBy(tree, true, (leaf, holds) => rulesOutEvent(leaf, holds, event)));
+    return [...new Set(events)].filter((event) => !(0,workflow_conditions/* requiredBy */.Th)(tree, true, (leaf, holds) => rulesOutEvent(leaf, holds, event)));
 }
 /**
  * The events of a workflow on which a step (or, without one, a job) can run: its job's (see
@@ -38915,10 +43715,10 @@ function runEvents(workflow, job, step) {
     if (triggers.length === 0 || triggers.includes('workflow_call'))
         return undefined;
     const events = jobEvents(workflow, job);
-    const tree = step ? conditionTree(step.if) : undefined;
+    const tree = step ? (0,workflow_conditions/* conditionTree */.sg)(step.if) : undefined;
     if (!tree)
         return events;
-    return events.filter((event) => !requiredBy(tree, true, (leaf, holds) => rulesOutEvent(leaf, holds, event)));
+    return events.filter((event) => !(0,workflow_conditions/* requiredBy */.Th)(tree, true, (leaf, holds) => rulesOutEvent(leaf, holds, event)));
 }
 /**
  * The events whose payload sets a context (lower-case path prefixes; a context not listed may be set
@@ -39552,6 +44352,7 @@ function matrixPointers(base, matrix, key) {
 
 
 
+
 /**
  * GitHub's cache is shared by every workflow run on a branch: code that runs in any workflow of the
  * default branch (a compromised dependency, an injection in an issue-triggered workflow) can write an
@@ -39607,6 +44408,9 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
                     // judged where that one restores it).
                     const lastPublish = job.steps.findLastIndex((s) => (0,workflow_publishing/* publishes */.AN)(s) || decidesPublishing(s));
                     for (const [i, step] of job.steps.entries()) {
+                        // A step that never runs restores nothing.
+                        if ((0,workflow_conditions/* neverRuns */.Z$)(workflow, job, step))
+                            continue;
                         const restore = restoresCache(step);
                         if (!restore || conditionalOnRelease(step))
                             continue;
@@ -39715,15 +44519,15 @@ function tagsOnly(config) {
  * (`USE_CACHE: ${{ github.event_name == 'pull_request' }}`): the cache is not restored on a release.
  */
 function changesOnlyFlag(workflow, job, step) {
-    const tree = conditionTree(step.if);
+    const tree = (0,workflow_conditions/* conditionTree */.sg)(step.if);
     if (!tree)
         return undefined;
     for (const name of new Set(envFlags(tree))) {
-        const required = requiredBy(tree, true, (leaf, holds) => holds && isFlagTrue(leaf, name));
+        const required = (0,workflow_conditions/* requiredBy */.Th)(tree, true, (leaf, holds) => holds && isFlagTrue(leaf, name));
         if (!required)
             continue;
         const defined = entry(job.env, name) ?? entry(workflow.env, name);
-        const flag = defined && conditionTree(defined[1]);
+        const flag = defined && (0,workflow_conditions/* conditionTree */.sg)(defined[1]);
         if (!flag)
             continue;
         const events = conditionEvents(workflow, flag);
@@ -39820,6 +44624,19 @@ function restoresCache(step) {
         at: off ?? step.uses,
         inferred,
     };
+}
+/**
+ * Whether a step writes a cache entry at the end of its job (actions/cache and the setup actions with
+ * their cache on save what they restored; `actions/cache/save` only saves): code that runs in the job
+ * can put what it likes into the entry, and the next run on the branch restores it.
+ */
+function savesCache(step) {
+    const action = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
+    if (action === 'actions/cache/save')
+        return true;
+    if (!action || action === 'actions/cache/restore' || action.startsWith('docker/'))
+        return false;
+    return restoresCache(step) !== undefined;
 }
 /** An input whose value is an expression: the author decides per run (e.g. off for tags). */
 function dynamic(node) {
@@ -41311,14 +46128,18 @@ function concurrency_limits_tagsOnly(config) {
 
 
 
+
 /**
  * A registry password written into a job's `container:` or `services:` credentials is a secret in
  * the repository, readable by everyone who can read the code and kept in its history. Reported at the
- * value, which never appears in the message.
+ * value, which never appears in the message; identified by the job, the container and a keyed hash of
+ * the value, so replacing the password is a new finding.
  */
 const workflowContainerCredentials = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.container-credentials',
     scope: 'file',
+    // 2: the key holds the value's keyed hash.
+    revision: 2,
     summary: 'Hard-coded registry passwords in job container or service credentials.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -41326,6 +46147,8 @@ const workflowContainerCredentials = (0,types/* defineEvaluator */.D)({
         // Its subjects are job containers and services: a workflow without one had nothing to judge.
         const subjects = new Set();
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
+            // A credential written in the file is exposed whether its job runs or not.
+            everyStep: true,
             job(job, workflow) {
                 const specs = [];
                 if (job.container)
@@ -41345,7 +46168,7 @@ const workflowContainerCredentials = (0,types/* defineEvaluator */.D)({
                         message: `The registry password for ${what} is written in the workflow (value redacted). Store it as a secret ` +
                             'and reference it (secrets.REGISTRY_PASSWORD in an expression); rotate the exposed one.',
                         location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, password.span),
-                        key: `${job.id}/${spec.id ?? 'container'}/password`,
+                        key: contextIdentity(`${job.id}/${spec.id ?? 'container'}`, 'password', typeof value === 'string' ? value : JSON.stringify(value)),
                     });
                 }
             },
@@ -41356,7 +46179,7 @@ const workflowContainerCredentials = (0,types/* defineEvaluator */.D)({
 });
 
 // EXTERNAL MODULE: ./lib/core/parsers/shell.js
-var shell = __nccwpck_require__(5582);
+var parsers_shell = __nccwpck_require__(5582);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/callers.js
 var workflow_callers = __nccwpck_require__(414);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/script-memo.js
@@ -41410,7 +46233,7 @@ function headLookupIn(script, start, end) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/shell.js
-var workflow_shell = __nccwpck_require__(1248);
+var shell = __nccwpck_require__(1248);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow.js
 
 
@@ -41665,7 +46488,7 @@ class Dataflow {
     }
     writes(source, step) {
         const run = step.run;
-        return this.workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => (0,workflow_shell/* shellWrites */.h6)(run.value));
+        return this.workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => (0,shell/* shellWrites */.h6)(run.value));
     }
     /** Flows into a value a script wrote: the expressions on its lines and the env vars it read. */
     written(w, step, index, scope, text, depth) {
@@ -41819,267 +46642,6 @@ class Dataflow {
         const pointers = matrixPointers(m.pointer, m.value, key);
         return pointers.flatMap((p) => this.value(jobScope, p, hop, depth + 1, true));
     }
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/script-head.js
-/**
- * How a github-script of a privileged workflow uses the pull request's head (its commit, branch or
- * repository): as the key of a metadata lookup or the target of a status or comment (data), or in a
- * way not followed here (code).
- */
-/** A github-script that runs commands: what it runs is code. */
-const SCRIPT_RUNS_COMMANDS = /\bexec(?:Sync)?\s*[.(]|child_process/;
-/** A reference in a github-script to the head's commit, branch or repository (optional chains too). */
-const SCRIPT_HEAD = /\.head\??\.(?:sha|ref|repo)\b|head_sha\b/g;
-/**
- * API calls (`namespace.method`, as `github.rest` names them) that take a commit or branch to look
- * metadata up by (runs, statuses, checks, associated pull requests) or to put a status, check or
- * comment on, and logging: the head named there selects what is read or where data is written; no
- * code is fetched, and nothing is handed to a later step.
- */
-const HEAD_AS_QUERY = new Set([
-    'actions.listWorkflowRunsForRepo',
-    'actions.listWorkflowRuns',
-    'repos.getCombinedStatusForRef',
-    'repos.listCommitStatusesForRef',
-    'repos.createCommitStatus',
-    'repos.listPullRequestsAssociatedWithCommit',
-    'checks.listForRef',
-    'checks.listSuitesForRef',
-    'checks.create',
-    'checks.update',
-    'pulls.list',
-    'search.issuesAndPullRequests',
-    'issues.createComment',
-    'issues.updateComment',
-    'console.log',
-    'core.info',
-    'core.debug',
-    'core.notice',
-]);
-/**
- * Whether a github-script runs commands, or uses the head's commit, branch or repository as anything
- * but data: an argument of a call of {@link HEAD_AS_QUERY} (`head_sha: pr.head.sha` in a list of
- * workflow runs), a value only tested ({@link testedOnly}: `pr.head.ref.startsWith("release-")`, a
- * comparison), or text of a template literal kept in a variable that only such calls are given
- * ({@link textForQueries}: a comment's body). Kept in a variable otherwise, set as an output or given
- * to any other call, what is done with it is not followed here, so it counts as code. Comments and
- * the text of strings are not read as references; a script this cannot read that way counts as code.
- */
-function scriptRunsCode(script) {
-    if (SCRIPT_RUNS_COMMANDS.test(script))
-        return true;
-    const code = codeOnly(script);
-    if (code === undefined)
-        return script.search(SCRIPT_HEAD) !== -1;
-    for (const m of code.matchAll(SCRIPT_HEAD)) {
-        if (objectKey(code, m.index, m[0]))
-            continue;
-        const callee = enclosingCall(code, m.index);
-        if (callee && HEAD_AS_QUERY.has(callee))
-            continue;
-        const ref = referenceAt(code, m.index, m.index + m[0].length);
-        if (testedOnly(code, ref) || textForQueries(code, ref))
-            continue;
-        return true;
-    }
-    return false;
-}
-/** Offsets `[start, end)` of the member chain around a match (`pr?.head?.ref`, `x.head.repo.full_name`). */
-function referenceAt(code, from, to) {
-    let start = from;
-    while (start > 0 && /[\w$?.]/.test(code[start - 1]))
-        start--;
-    const rest = /^(?:\??\.[\w$]+(?![\w$]|\s*\())*/.exec(code.slice(to));
-    return [start, to + rest[0].length];
-}
-/**
- * A value whose only use is a test that yields a boolean: `ref.startsWith(...)` (`endsWith`,
- * `includes`, after `toLowerCase()` or `trim()`), with an empty default in parentheses (`(ref ||
- * "").startsWith(...)`), or a comparison (`ref === "main"`, `"main" !== ref`). A boolean carries
- * none of the text further.
- */
-function testedOnly(code, [start, end]) {
-    const after = /^\s*(?:(\|\||\?\?)\s*(["'`])[^"'`\n]*\2\s*)?(\))?\s*(?:\??\.\s*(?:toLowerCase|toUpperCase|toLocaleLowerCase|toLocaleUpperCase|trim)\s*\(\s*\)\s*)*(?:\??\.\s*(?:startsWith|endsWith|includes)\s*\(|[!=]==?(?!=))/.exec(code.slice(end));
-    if (after) {
-        // A default needs the parentheses (`ref || "".startsWith(...)` is the ref itself), and
-        // parentheses must group the value, not call a function with it.
-        if (after[1] && !after[3])
-            return false;
-        if (!after[3])
-            return true;
-        return /(?:^|[^\w$)\]\s])\s*\(\s*$/.test(code.slice(Math.max(0, start - 200), start));
-    }
-    // `"main" === ref`: the value itself, nothing called on it.
-    return (/[!=]==?\s*$/.test(code.slice(Math.max(0, start - 20), start)) &&
-        /^\s*(?:$|[);,&|?:}\n])/.test(code.slice(end)));
-}
-/**
- * Text of a template literal that is the whole initializer of a variable (`const body = \`... ${ref}
- * ...\`;`), the reference its own substitution, when every other use of that name is an argument of
- * a call of {@link HEAD_AS_QUERY} (the body of a comment, a log line): the text goes nowhere else.
- * A tagged template, a reassignment or any other use counts as code.
- */
-function textForQueries(code, [start, end]) {
-    const open = /\$\{\s*$/.exec(code.slice(Math.max(0, start - 20), start));
-    if (!open || !/^\s*\}/.test(code.slice(end)))
-        return false;
-    const first = templateEdge(code, start - (open[0].length - open[0].indexOf('$')) - 1, -1);
-    const close = code.indexOf('}', end);
-    const last = templateEdge(code, close + 1, 1);
-    if (first === undefined || last === undefined)
-        return false;
-    const declared = /(?:^|[\s;{}(])(?:const|let|var)\s+([\w$]+)\s*=\s*$/.exec(code.slice(Math.max(0, first - 200), first));
-    if (!declared || !/^\s*(?:;|\n|$)/.test(code.slice(last + 1)))
-        return false;
-    const name = declared[1];
-    const uses = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
-    for (const u of code.matchAll(uses)) {
-        if (/(?:const|let|var)\s+$/.test(code.slice(Math.max(0, u.index - 10), u.index)))
-            continue;
-        const callee = enclosingCall(code, u.index);
-        if (!callee || !HEAD_AS_QUERY.has(callee))
-            return false;
-    }
-    return true;
-}
-/**
- * The backtick that opens (`step` -1, from just before a substitution's `$`) or closes (`step` 1,
- * from just after its `}`) the template literal, over its text (blanked by {@link codeOnly}) and its
- * other substitutions; undefined when something else is met (a nested template).
- */
-function templateEdge(code, from, step) {
-    for (let i = from; i >= 0 && i < code.length; i += step) {
-        const c = code[i];
-        if (c === '`')
-            return i;
-        if (c === ' ' || c === '\n' || c === '\t' || c === '\r')
-            continue;
-        // Another substitution: skipped whole, to its `${` (backwards) or its `}` (forwards).
-        if ((step === -1 && c === '}') || (step === 1 && c === '$' && code[i + 1] === '{')) {
-            let depth = 0;
-            let j = i;
-            for (; j >= 0 && j < code.length; j += step) {
-                const d = code[j];
-                if (d === '`')
-                    return undefined;
-                if (d === (step === 1 ? '{' : '}'))
-                    depth++;
-                else if (d === (step === 1 ? '}' : '{') && --depth === 0)
-                    break;
-            }
-            if (j < 0 || j >= code.length)
-                return undefined;
-            if (step === -1) {
-                if (code[j - 1] !== '$')
-                    return undefined;
-                j -= 1;
-            }
-            i = j;
-            continue;
-        }
-        return undefined;
-    }
-    return undefined;
-}
-/** `head_sha` as the key of an object literal (`{ head_sha: ... }`): the name of a parameter, no value. */
-function objectKey(code, at, text) {
-    if (text !== 'head_sha' || /[\w$.]/.test(code[at - 1] ?? ''))
-        return false;
-    return /[{,]\s*$/.test(code.slice(Math.max(0, at - 200), at)) && /^\s*:/.test(code.slice(at + text.length));
-}
-/**
- * The call whose arguments hold the position (`ns.method` of `github.rest.ns.method(...)`, or of the
- * method `github.paginate` is given), if the position is inside the parentheses of one.
- */
-function enclosingCall(code, at) {
-    let depth = 0;
-    for (let i = at - 1; i >= 0; i--) {
-        const c = code[i];
-        if (c === ')')
-            depth++;
-        else if (c === '(' && depth > 0)
-            depth--;
-        else if (c === '(') {
-            const callee = lastTwo(/((?:[\w$]+\s*\.\s*)*[\w$]+)\s*$/.exec(code.slice(Math.max(0, i - 200), i))?.[1]);
-            if (callee !== 'github.paginate' && callee !== 'paginate.iterator')
-                return callee;
-            return lastTwo(/^\s*((?:[\w$]+\s*\.\s*)*[\w$]+)\s*,/.exec(code.slice(i + 1))?.[1]);
-        }
-    }
-    return undefined;
-}
-function lastTwo(chain) {
-    const parts = chain?.split('.').map((p) => p.trim());
-    return parts && parts.length >= 2 ? parts.slice(-2).join('.') : undefined;
-}
-/**
- * The script with comments and the text of string literals blanked (template substitutions kept) at
- * the same offsets, so that what is left is code; undefined when a quote or comment cannot be told
- * (a '- or "-string that runs past its line, as a regular expression literal with a quote would).
- */
-function codeOnly(script) {
-    const out = script.split('');
-    const blank = (i) => {
-        if (i < out.length && out[i] !== '\n')
-            out[i] = ' ';
-    };
-    // For each open template substitution (`${`), the depth of braces opened inside it.
-    const substitutions = [];
-    let quote;
-    let i = 0;
-    while (i < script.length) {
-        const c = script[i];
-        if (quote) {
-            if (c === '\n' && quote !== '`')
-                return undefined;
-            if (c === '\\') {
-                blank(i);
-                blank(i + 1);
-                i += 2;
-            }
-            else if (c === quote) {
-                quote = undefined;
-                i++;
-            }
-            else if (quote === '`' && c === '$' && script[i + 1] === '{') {
-                substitutions.push(0);
-                quote = undefined;
-                i += 2;
-            }
-            else
-                blank(i++);
-            continue;
-        }
-        // `//` after a backslash is the end of a regular expression literal (`/\/\//`), not a comment.
-        if (c === '/' && script[i + 1] === '/' && script[i - 1] !== '\\') {
-            while (i < script.length && script[i] !== '\n')
-                blank(i++);
-        }
-        else if (c === '/' && script[i + 1] === '*') {
-            const end = script.indexOf('*/', i + 2);
-            const stop = end === -1 ? script.length : end + 2;
-            while (i < stop)
-                blank(i++);
-        }
-        else if (c === "'" || c === '"' || c === '`') {
-            quote = c;
-            i++;
-        }
-        else {
-            const top = substitutions.length - 1;
-            if (top >= 0 && c === '{')
-                substitutions[top]++;
-            else if (top >= 0 && c === '}' && substitutions[top] === 0) {
-                substitutions.pop();
-                quote = '`';
-            }
-            else if (top >= 0 && c === '}')
-                substitutions[top]--;
-            i++;
-        }
-    }
-    return quote === undefined && substitutions.length === 0 ? out.join('') : undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/parsers/dockerignore.js
@@ -42541,7 +47103,7 @@ function runsOther(script, options = {}) {
  */
 const definedBefore = (0,script_memo/* memoByScript */.$)((script) => {
     const out = new Map();
-    for (const w of (0,shell/* shellFunctionsInForce */.Mv)(script))
+    for (const w of (0,parsers_shell/* shellFunctionsInForce */.Mv)(script))
         if (!out.has(w.value))
             out.set(w.value, w.start);
     return out;
@@ -42777,6 +47339,658 @@ function ownSecret(value) {
     return /\bsecrets\s*[.[]/i.test(value) && !workflow_shared/* JOB_TOKEN */.IK.test(value);
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fetched-head.js
+
+
+
+
+
+
+/**
+ * What a job does with the pull request's head once a script has fetched it (`git fetch origin
+ * pull/N/head`): the commits are in the clone's object store, and the work tree is still the base's.
+ * Programs that run from that tree (its scripts, its actions, github-script) run the base's code,
+ * whatever commit they are told about; the head's code runs only once something puts the fetched
+ * commits into files, or pipes their content into a program.
+ */
+/**
+ * git subcommands that leave the work tree as it is: they fetch, configure, name or read commits and
+ * print what they read. Any other (`checkout`, `switch`, `merge`, `rebase`, `reset`, `cherry-pick`,
+ * `worktree`, `am`, `apply`, `stash`, `pull`, `restore`, `read-tree`, `archive`, `clone`, `lfs`,
+ * `push`, an alias, a subcommand held in a variable) may write the fetched commits into files.
+ */
+const GIT_KEEPS_TREE = new Set([
+    'fetch',
+    'remote',
+    'config',
+    'ls-remote',
+    'log',
+    'shortlog',
+    'reflog',
+    'show',
+    'diff',
+    'diff-tree',
+    'range-diff',
+    'format-patch',
+    'rev-parse',
+    'rev-list',
+    'status',
+    'describe',
+    'ls-files',
+    'ls-tree',
+    'cat-file',
+    'merge-base',
+    'name-rev',
+    'branch',
+    'tag',
+    'for-each-ref',
+    'show-ref',
+    'blame',
+    'grep',
+    'cherry',
+    'count-objects',
+    'verify-commit',
+    'version',
+    'var',
+    'check-ignore',
+    'check-attr',
+    'whatchanged',
+    'help',
+]);
+/** git subcommands that print what a commit holds: the pull request's files, or a patch of them. */
+const GIT_PRINTS_CONTENT = new Set(['show', 'cat-file', 'diff', 'diff-tree', 'log', 'format-patch', 'grep']);
+/** Of those, the ones that print a file as it is (`git show REV:path`), which written out is that file. */
+const GIT_PRINTS_FILE = new Set(['show', 'cat-file']);
+/**
+ * Programs that run the program they read: shells and interpreters (from stdin with no script
+ * argument, from `-c`/`-e`, or from the first argument when that is a substitution), and `eval`,
+ * `source`, `.`.
+ */
+const fetched_head_INTERPRETERS = new Set([
+    ...shell_commands/* SHELLS */.OF,
+    'fish',
+    'python',
+    'python2',
+    'python3',
+    'node',
+    'nodejs',
+    'deno',
+    'bun',
+    'perl',
+    'ruby',
+    'php',
+    'pwsh',
+    'powershell',
+    'lua',
+    'tclsh',
+    'rscript',
+]);
+const SOURCES = new Set(['eval', 'source', '.']);
+/** Options after which an interpreter's next word is the program (`sh -c`, `node -e`, `pwsh -Command`). */
+const CODE_OPTION = /^(?:-[a-z]*[ce]|-E|-r|--eval|--exec|-command|-c(?:ommand)?)$/i;
+/** Programs that write the files of what they read from stdin: unpackers and patch tools. */
+const fetched_head_UNPACKERS = new Set(['tar', 'bsdtar', 'cpio', 'unzip', 'patch']);
+/**
+ * Text in a script this cannot read as commands (a step run by another shell, `shell: python {0}`),
+ * or in a composite action run by one, that names a way of writing commits into the work tree.
+ */
+const INTO_TREE_TEXT = /\b(?:checkout|switch|merge|rebase|reset|cherry-pick|worktree|am|apply|stash|pull|restore|read-tree|archive|clone|patch|FETCH_HEAD)\b/;
+/**
+ * Whether, once the command at `command` (its offsets in the step's script) fetched the head, the
+ * work tree may hold a head's code: the rest of that script or a later step of the job may put the
+ * fetched commits into the work tree or run their content, or an earlier step, or the script before
+ * the fetch, may have put one there already. Any of these counts: a git subcommand other than those of {@link GIT_KEEPS_TREE} (`git checkout
+ * FETCH_HEAD`, `git merge`, `git reset --hard`, `git worktree add`, `git apply`, `git archive`),
+ * `gh pr checkout` or `gh repo clone`, `patch`; a file printed from a commit (`git show REV:path`,
+ * `git cat-file`) written to a file or piped on; what git prints piped into an unpacker or into an
+ * interpreter that runs its input (`| sh`, `| python3 -`), or given to one as its program (`bash
+ * <(git show ...)`, `eval "$(git show ...)"`, `sh -c "$content"` of a variable assigned from one);
+ * a program named by a variable or an expression (`$CMD`, `${{ matrix.run }}`); an action given the
+ * head (an expression of it, `FETCH_HEAD`, the fetched ref's local name, a `pull/N/head` ref), a
+ * github-script that runs commands, a composite action of this repository whose steps do one of
+ * these (or that is not in the tree), and a script run by a shell this cannot read that names one.
+ * Programs of the base's tree given the head's SHA as an argument are not counted: they are the
+ * base's code, which could fetch the head by itself as well. A script whose part before the fetch
+ * loops, traps or defines functions is read whole.
+ */
+function fetchedIntoTree(workspace, heads, workflow, job, step, command) {
+    if (!step.run || !command)
+        return true;
+    const refs = fetchedRefs(step.run.value.slice(command[0], command[1]));
+    // What ran before may have put a head in the tree already (`gh pr checkout`, a checkout of its
+    // SHA): the programs that run later may be its.
+    for (const earlier of job.steps) {
+        if (earlier.index >= step.index)
+            continue;
+        if (earlier.run
+            ? scriptIntoTree(earlier, job, workflow)
+            : earlier.uses && actionIntoTree(workspace, heads, workflow, job, earlier, refs, 0))
+            return true;
+    }
+    if (inertShell(step, job, workflow) && commandsIntoTree(step.run.value.slice(0, command[0])))
+        return true;
+    if (scriptIntoTree(step, job, workflow, command))
+        return true;
+    for (const later of (0,workflow_shared/* stepsAfter */.Ec)(job.steps, step)) {
+        if (later.run) {
+            if (scriptIntoTree(later, job, workflow))
+                return true;
+            continue;
+        }
+        if (!later.uses)
+            continue;
+        if (actionIntoTree(workspace, heads, workflow, job, later, refs, 0))
+            return true;
+    }
+    return false;
+}
+/** The local names a fetch gives what it fetches (`pull/1/head:pr-head`), and `FETCH_HEAD`. */
+function fetchedRefs(text) {
+    const names = ['FETCH_HEAD'];
+    for (const view of (0,shell_commands/* scriptCommands */.q8)(text)) {
+        if (view.name !== 'git')
+            continue;
+        for (const w of view.command.words.slice(view.nameIndex + 1)) {
+            // A refspec `src:dst`, not a URL (`https://...`, `git@host:owner/repo`).
+            if (!w.value.includes(':') || /:\/\/|@/.test(w.value))
+                continue;
+            const name = w.value
+                .slice(w.value.lastIndexOf(':') + 1)
+                .replace(/^refs\/(?:heads|remotes)\//, '')
+                .trim();
+            if (/^[\w./-]+$/.test(name))
+                names.push(name);
+        }
+    }
+    return names;
+}
+function scriptIntoTree(step, job, workflow, after) {
+    const script = step.run.value;
+    if (!inertShell(step, job, workflow))
+        return INTO_TREE_TEXT.test(script);
+    return commandsIntoTree(script, after);
+}
+/** {@link fetchedIntoTree} for the commands of one shell script (after `after`, when given). */
+function commandsIntoTree(script, after) {
+    const views = (0,shell_commands/* scriptCommands */.q8)(script);
+    // What runs before the fetch is set aside, unless it can run again after it.
+    const from = after && !/\b(?:for|while|until|trap|function)\b|\(\s*\)\s*\{/.test(script.slice(0, after[0]))
+        ? after[0]
+        : 0;
+    // Variables assigned what git printed from a commit (`S=$(git show FETCH_HEAD:run.sh)`).
+    const holding = new Set();
+    for (const [i, view] of views.entries()) {
+        const { command } = view;
+        if (command.start < from)
+            continue;
+        if (after && command.start < after[1] && command.end > after[0])
+            continue;
+        // A program named by a variable or an expression (a path names a file of the base's tree).
+        const word = command.words[view.nameIndex]?.value ?? '';
+        if (word.includes('$') && !word.includes('/'))
+            return true;
+        if (view.name === 'git') {
+            const sub = gitSubcommand(view);
+            if (sub === undefined)
+                continue;
+            if (!GIT_KEEPS_TREE.has(sub))
+                return true;
+            if (GIT_PRINTS_FILE.has(sub) &&
+                ((0,shell_commands/* writesToFile */.qv)(views, i) || command.words.some((w) => /^--output\b/.test(w.value))))
+                return true;
+            if (GIT_PRINTS_CONTENT.has(sub)) {
+                if (pipedIntoRunner(views, i, GIT_PRINTS_FILE.has(sub)))
+                    return true;
+                const parent = command.parent;
+                if (parent && runsWord((0,shell_commands/* viewOf */.du)(parent.command), parent.word.start, parent.command))
+                    return true;
+                if (parent)
+                    for (const name of assignedBy(parent.command, parent.word))
+                        holding.add(name);
+            }
+            continue;
+        }
+        if (view.name === 'gh') {
+            const [group, verb] = command.words.slice(view.nameIndex + 1).map((w) => w.value);
+            if ((group === 'pr' && verb === 'checkout') ||
+                (group === 'repo' && (verb === 'clone' || verb === 'sync')))
+                return true;
+            if (group === 'pr' && verb === 'diff' && pipedIntoRunner(views, i, false))
+                return true;
+            continue;
+        }
+        if (view.name === 'patch')
+            return true;
+        if (holding.size > 0 && readsHeld(view, holding, views, i))
+            return true;
+    }
+    return false;
+}
+/** The variable a word of a command assigns (`S=$(...)`, `export S="$(...)"`), if it does. */
+function assignedBy(command, word) {
+    const view = (0,shell_commands/* viewOf */.du)(command);
+    const words = command.words.length === 0
+        ? command.assignments
+        : ['export', 'local', 'declare', 'readonly', 'typeset'].includes(view.name)
+            ? command.words.slice(view.nameIndex + 1)
+            : [];
+    return words
+        .filter((w) => w.start <= word.start && word.end <= w.end)
+        .map((w) => /^([A-Za-z_]\w*)=/.exec(w.value)?.[1])
+        .filter((n) => n !== undefined);
+}
+/** The subcommand of a git command, after its global options; `$...` when a variable names it. */
+function gitSubcommand(view) {
+    const args = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+    let k = 0;
+    while (k < args.length && args[k].startsWith('-'))
+        k += /^(?:-[cC]|--(?:git-dir|work-tree|namespace|exec-path|config-env))$/.test(args[k]) ? 2 : 1;
+    return args[k];
+}
+/**
+ * Whether the output of `views[index]` is piped, through text tools, into an unpacker, `git`, or an
+ * interpreter that runs what it reads (no script argument, or `-`); with `any`, into any program
+ * but a text tool (a file's content handed on).
+ */
+function pipedIntoRunner(views, index, any) {
+    let c = views[index].command;
+    for (let j = index + 1; j < views.length && (c.next === '|' || c.next === '|&'); j++) {
+        const next = views[j];
+        if (next.command.depth > c.depth)
+            continue;
+        if (next.command.depth < c.depth)
+            return false;
+        if (next.name === 'git' || fetched_head_UNPACKERS.has(next.name) || SOURCES.has(next.name))
+            return true;
+        if (fetched_head_INTERPRETERS.has(next.name.toLowerCase()) && runsStdin(next))
+            return true;
+        if (any && !fetched_head_TEXT_TOOLS.has(next.name))
+            return true;
+        c = next.command;
+    }
+    return false;
+}
+/**
+ * Programs that only print, search or edit text (their program written in the script): a pipe
+ * through them hands the text on, and one that ends in them stores nothing.
+ */
+const fetched_head_TEXT_TOOLS = new Set([
+    ...shell_commands/* TEXT_COMMANDS */.$5,
+    'cat',
+    'head',
+    'tail',
+    'cut',
+    'tr',
+    'sort',
+    'uniq',
+    'wc',
+    'jq',
+    'yq',
+    'base64',
+    'sha256sum',
+    'sha1sum',
+    'md5sum',
+    'diff',
+    'cmp',
+]);
+/** An interpreter given no script argument (or `-`, `-s`): it runs what it reads from stdin. */
+function runsStdin(view) {
+    const args = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+    if (args.some((a) => CODE_OPTION.test(a)))
+        return false;
+    const positional = args.filter((a) => !a.startsWith('-') || a === '-');
+    return positional.length === 0 || positional[0] === '-' || args.includes('-s');
+}
+/**
+ * Whether a word of `command` at `at` is where `view` takes the program it runs: any argument of
+ * `eval`, `source`, `.`; an interpreter's word after `-c`/`-e`, its first positional argument (a
+ * script path given as `<(...)`), or its stdin (`bash < <(...)`).
+ */
+function runsWord(view, at, command) {
+    const name = view.name.toLowerCase();
+    if (SOURCES.has(name))
+        return true;
+    if (!fetched_head_INTERPRETERS.has(name))
+        return false;
+    if (command.redirects.some((r) => r.op === '<' && r.target && r.target.start <= at && at < r.target.end))
+        return true;
+    const args = command.words.slice(view.nameIndex + 1);
+    const index = args.findIndex((w) => w.start <= at && at < w.end);
+    if (index < 0)
+        return false;
+    if (index > 0 && CODE_OPTION.test(args[index - 1].value))
+        return true;
+    return args.slice(0, index).every((w) => w.value.startsWith('-') && !CODE_OPTION.test(w.value));
+}
+/**
+ * Whether a command hands on a variable that holds a file printed from a commit: as the program of
+ * an interpreter or `eval` ({@link runsWord}), or printed into a file or a pipe (`echo "$S" > s.sh`).
+ */
+function readsHeld(view, holding, views, i) {
+    const names = (text) => [...text.matchAll(/\$(?:\{([A-Za-z_]\w*)|([A-Za-z_]\w*))/g)].some((m) => holding.has((m[1] ?? m[2])));
+    const { command } = view;
+    for (const w of command.words.slice(view.nameIndex + 1))
+        if (names(w.value) && runsWord(view, w.start, command))
+            return true;
+    const runner = SOURCES.has(view.name) || (fetched_head_INTERPRETERS.has(view.name.toLowerCase()) && runsStdin(view));
+    for (const r of command.redirects)
+        if (runner && r.op === '<<<' && r.target && names(r.target.value))
+            return true;
+    if (['echo', 'printf', 'cat'].includes(view.name) &&
+        command.words.slice(view.nameIndex + 1).some((w) => names(w.value)) &&
+        ((0,shell_commands/* writesToFile */.qv)(views, i) || pipedIntoRunner(views, i, true)))
+        return true;
+    return false;
+}
+/**
+ * Whether an action may put the fetched commits into the work tree: it is given the head (an
+ * expression of it, `FETCH_HEAD`, a fetched ref's local name, a `pull/N/head` ref), it is a
+ * github-script that runs commands, or a composite action of this repository whose steps may (read
+ * three levels deep; one not in the tree may).
+ */
+function actionIntoTree(workspace, heads, workflow, job, step, refs, depth) {
+    const ref = (0,parsers_uses/* parseUses */.A)(step.uses.value);
+    if (depth === 0) {
+        const scope = { source: workflow, job, stepIndex: step.index, level: 'step' };
+        const given = (0,workflow_expressions/* expressionsUnder */.c0)(workspace, workflow, `${step.pointer}/with`).some((e) => e.parsed.ok && heads.flows(e.parsed.node, e.inner, scope).some((f) => !f.collection));
+        if (given)
+            return true;
+    }
+    for (const [, v] of step.with?.entries ?? []) {
+        const value = v.value;
+        if (typeof value !== 'string')
+            continue;
+        if (/(?:^|\/)pull\/[^/\s]+\/(?:head|merge)\b/.test(value))
+            return true;
+        if (refs.some((r) => new RegExp(`(?:^|[^\\w./-])${escapeRegExp(r)}(?![\\w./-])`).test(value)))
+            return true;
+    }
+    if ((0,workflow_shared/* actionOf */.qj)(step.uses) === 'actions/github-script') {
+        const script = String((0,workflow_shared/* input */.hF)(step, 'script')?.value ?? '');
+        return /\bexec(?:Sync|File)?\s*[.(]|child_process|\bspawn(?:Sync)?\s*\(/.test(script);
+    }
+    if (ref.kind !== 'local')
+        return false;
+    const action = depth < 3 ? (0,parsers_workflow/* localAction */.On)(workspace, step) : undefined;
+    if (!action)
+        return true;
+    if (action.using?.value !== 'composite')
+        return false;
+    return action.steps.some((s) => {
+        if (s.run) {
+            const shell = s.shell?.value;
+            return typeof shell === 'string' && /^(?:bash|sh)$/.test(shell.trim())
+                ? commandsIntoTree(s.run.value)
+                : INTO_TREE_TEXT.test(s.run.value);
+        }
+        return s.uses !== undefined && actionIntoTree(workspace, heads, workflow, job, s, refs, depth + 1);
+    });
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/script-head.js
+/**
+ * How a github-script of a privileged workflow uses the pull request's head (its commit, branch or
+ * repository): as the key of a metadata lookup or the target of a status or comment (data), or in a
+ * way not followed here (code).
+ */
+/** A github-script that runs commands: what it runs is code. */
+const SCRIPT_RUNS_COMMANDS = /\bexec(?:Sync)?\s*[.(]|child_process/;
+/** A reference in a github-script to the head's commit, branch or repository (optional chains too). */
+const SCRIPT_HEAD = /\.head\??\.(?:sha|ref|repo)\b|head_sha\b/g;
+/**
+ * API calls (`namespace.method`, as `github.rest` names them) that take a commit or branch to look
+ * metadata up by (runs, statuses, checks, associated pull requests) or to put a status, check or
+ * comment on, and logging: the head named there selects what is read or where data is written; no
+ * code is fetched, and nothing is handed to a later step.
+ */
+const HEAD_AS_QUERY = new Set([
+    'actions.listWorkflowRunsForRepo',
+    'actions.listWorkflowRuns',
+    'repos.getCombinedStatusForRef',
+    'repos.listCommitStatusesForRef',
+    'repos.createCommitStatus',
+    'repos.listPullRequestsAssociatedWithCommit',
+    'checks.listForRef',
+    'checks.listSuitesForRef',
+    'checks.create',
+    'checks.update',
+    'pulls.list',
+    'search.issuesAndPullRequests',
+    'issues.createComment',
+    'issues.updateComment',
+    'console.log',
+    'core.info',
+    'core.debug',
+    'core.notice',
+]);
+/**
+ * Whether a github-script runs commands, or uses the head's commit, branch or repository as anything
+ * but data: an argument of a call of {@link HEAD_AS_QUERY} (`head_sha: pr.head.sha` in a list of
+ * workflow runs), a value only tested ({@link testedOnly}: `pr.head.ref.startsWith("release-")`, a
+ * comparison), or text of a template literal kept in a variable that only such calls are given
+ * ({@link textForQueries}: a comment's body). Kept in a variable otherwise, set as an output or given
+ * to any other call, what is done with it is not followed here, so it counts as code. Comments and
+ * the text of strings are not read as references; a script this cannot read that way counts as code.
+ */
+function scriptRunsCode(script) {
+    if (SCRIPT_RUNS_COMMANDS.test(script))
+        return true;
+    const code = codeOnly(script);
+    if (code === undefined)
+        return script.search(SCRIPT_HEAD) !== -1;
+    for (const m of code.matchAll(SCRIPT_HEAD)) {
+        if (objectKey(code, m.index, m[0]))
+            continue;
+        const callee = enclosingCall(code, m.index);
+        if (callee && HEAD_AS_QUERY.has(callee))
+            continue;
+        const ref = referenceAt(code, m.index, m.index + m[0].length);
+        if (testedOnly(code, ref) || textForQueries(code, ref))
+            continue;
+        return true;
+    }
+    return false;
+}
+/** Offsets `[start, end)` of the member chain around a match (`pr?.head?.ref`, `x.head.repo.full_name`). */
+function referenceAt(code, from, to) {
+    let start = from;
+    while (start > 0 && /[\w$?.]/.test(code[start - 1]))
+        start--;
+    const rest = /^(?:\??\.[\w$]+(?![\w$]|\s*\())*/.exec(code.slice(to));
+    return [start, to + rest[0].length];
+}
+/**
+ * A value whose only use is a test that yields a boolean: `ref.startsWith(...)` (`endsWith`,
+ * `includes`, after `toLowerCase()` or `trim()`), with an empty default in parentheses (`(ref ||
+ * "").startsWith(...)`), or a comparison (`ref === "main"`, `"main" !== ref`). A boolean carries
+ * none of the text further.
+ */
+function testedOnly(code, [start, end]) {
+    const after = /^\s*(?:(\|\||\?\?)\s*(["'`])[^"'`\n]*\2\s*)?(\))?\s*(?:\??\.\s*(?:toLowerCase|toUpperCase|toLocaleLowerCase|toLocaleUpperCase|trim)\s*\(\s*\)\s*)*(?:\??\.\s*(?:startsWith|endsWith|includes)\s*\(|[!=]==?(?!=))/.exec(code.slice(end));
+    if (after) {
+        // A default needs the parentheses (`ref || "".startsWith(...)` is the ref itself), and
+        // parentheses must group the value, not call a function with it.
+        if (after[1] && !after[3])
+            return false;
+        if (!after[3])
+            return true;
+        return /(?:^|[^\w$)\]\s])\s*\(\s*$/.test(code.slice(Math.max(0, start - 200), start));
+    }
+    // `"main" === ref`: the value itself, nothing called on it.
+    return (/[!=]==?\s*$/.test(code.slice(Math.max(0, start - 20), start)) &&
+        /^\s*(?:$|[);,&|?:}\n])/.test(code.slice(end)));
+}
+/**
+ * Text of a template literal that is the whole initializer of a variable (`const body = \`... ${ref}
+ * ...\`;`), the reference its own substitution, when every other use of that name is an argument of
+ * a call of {@link HEAD_AS_QUERY} (the body of a comment, a log line): the text goes nowhere else.
+ * A tagged template, a reassignment or any other use counts as code.
+ */
+function textForQueries(code, [start, end]) {
+    const open = /\$\{\s*$/.exec(code.slice(Math.max(0, start - 20), start));
+    if (!open || !/^\s*\}/.test(code.slice(end)))
+        return false;
+    const first = templateEdge(code, start - (open[0].length - open[0].indexOf('$')) - 1, -1);
+    const close = code.indexOf('}', end);
+    const last = templateEdge(code, close + 1, 1);
+    if (first === undefined || last === undefined)
+        return false;
+    const declared = /(?:^|[\s;{}(])(?:const|let|var)\s+([\w$]+)\s*=\s*$/.exec(code.slice(Math.max(0, first - 200), first));
+    if (!declared || !/^\s*(?:;|\n|$)/.test(code.slice(last + 1)))
+        return false;
+    const name = declared[1];
+    const uses = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+    for (const u of code.matchAll(uses)) {
+        if (/(?:const|let|var)\s+$/.test(code.slice(Math.max(0, u.index - 10), u.index)))
+            continue;
+        const callee = enclosingCall(code, u.index);
+        if (!callee || !HEAD_AS_QUERY.has(callee))
+            return false;
+    }
+    return true;
+}
+/**
+ * The backtick that opens (`step` -1, from just before a substitution's `$`) or closes (`step` 1,
+ * from just after its `}`) the template literal, over its text (blanked by {@link codeOnly}) and its
+ * other substitutions; undefined when something else is met (a nested template).
+ */
+function templateEdge(code, from, step) {
+    for (let i = from; i >= 0 && i < code.length; i += step) {
+        const c = code[i];
+        if (c === '`')
+            return i;
+        if (c === ' ' || c === '\n' || c === '\t' || c === '\r')
+            continue;
+        // Another substitution: skipped whole, to its `${` (backwards) or its `}` (forwards).
+        if ((step === -1 && c === '}') || (step === 1 && c === '$' && code[i + 1] === '{')) {
+            let depth = 0;
+            let j = i;
+            for (; j >= 0 && j < code.length; j += step) {
+                const d = code[j];
+                if (d === '`')
+                    return undefined;
+                if (d === (step === 1 ? '{' : '}'))
+                    depth++;
+                else if (d === (step === 1 ? '}' : '{') && --depth === 0)
+                    break;
+            }
+            if (j < 0 || j >= code.length)
+                return undefined;
+            if (step === -1) {
+                if (code[j - 1] !== '$')
+                    return undefined;
+                j -= 1;
+            }
+            i = j;
+            continue;
+        }
+        return undefined;
+    }
+    return undefined;
+}
+/** `head_sha` as the key of an object literal (`{ head_sha: ... }`): the name of a parameter, no value. */
+function objectKey(code, at, text) {
+    if (text !== 'head_sha' || /[\w$.]/.test(code[at - 1] ?? ''))
+        return false;
+    return /[{,]\s*$/.test(code.slice(Math.max(0, at - 200), at)) && /^\s*:/.test(code.slice(at + text.length));
+}
+/**
+ * The call whose arguments hold the position (`ns.method` of `github.rest.ns.method(...)`, or of the
+ * method `github.paginate` is given), if the position is inside the parentheses of one.
+ */
+function enclosingCall(code, at) {
+    let depth = 0;
+    for (let i = at - 1; i >= 0; i--) {
+        const c = code[i];
+        if (c === ')')
+            depth++;
+        else if (c === '(' && depth > 0)
+            depth--;
+        else if (c === '(') {
+            const callee = lastTwo(/((?:[\w$]+\s*\.\s*)*[\w$]+)\s*$/.exec(code.slice(Math.max(0, i - 200), i))?.[1]);
+            if (callee !== 'github.paginate' && callee !== 'paginate.iterator')
+                return callee;
+            return lastTwo(/^\s*((?:[\w$]+\s*\.\s*)*[\w$]+)\s*,/.exec(code.slice(i + 1))?.[1]);
+        }
+    }
+    return undefined;
+}
+function lastTwo(chain) {
+    const parts = chain?.split('.').map((p) => p.trim());
+    return parts && parts.length >= 2 ? parts.slice(-2).join('.') : undefined;
+}
+/**
+ * The script with comments and the text of string literals blanked (template substitutions kept) at
+ * the same offsets, so that what is left is code; undefined when a quote or comment cannot be told
+ * (a '- or "-string that runs past its line, as a regular expression literal with a quote would).
+ */
+function codeOnly(script) {
+    const out = script.split('');
+    const blank = (i) => {
+        if (i < out.length && out[i] !== '\n')
+            out[i] = ' ';
+    };
+    // For each open template substitution (`${`), the depth of braces opened inside it.
+    const substitutions = [];
+    let quote;
+    let i = 0;
+    while (i < script.length) {
+        const c = script[i];
+        if (quote) {
+            if (c === '\n' && quote !== '`')
+                return undefined;
+            if (c === '\\') {
+                blank(i);
+                blank(i + 1);
+                i += 2;
+            }
+            else if (c === quote) {
+                quote = undefined;
+                i++;
+            }
+            else if (quote === '`' && c === '$' && script[i + 1] === '{') {
+                substitutions.push(0);
+                quote = undefined;
+                i += 2;
+            }
+            else
+                blank(i++);
+            continue;
+        }
+        // `//` after a backslash is the end of a regular expression literal (`/\/\//`), not a comment.
+        if (c === '/' && script[i + 1] === '/' && script[i - 1] !== '\\') {
+            while (i < script.length && script[i] !== '\n')
+                blank(i++);
+        }
+        else if (c === '/' && script[i + 1] === '*') {
+            const end = script.indexOf('*/', i + 2);
+            const stop = end === -1 ? script.length : end + 2;
+            while (i < stop)
+                blank(i++);
+        }
+        else if (c === "'" || c === '"' || c === '`') {
+            quote = c;
+            i++;
+        }
+        else {
+            const top = substitutions.length - 1;
+            if (top >= 0 && c === '{')
+                substitutions[top]++;
+            else if (top >= 0 && c === '}' && substitutions[top] === 0) {
+                substitutions.pop();
+                quote = '`';
+            }
+            else if (top >= 0 && c === '}')
+                substitutions[top]--;
+            i++;
+        }
+    }
+    return quote === undefined && substitutions.length === 0 ? out.join('') : undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/privileged-reach.js
 
 
@@ -42869,7 +48083,7 @@ function compositeAsData(workspace, step, depth) {
         return false;
     return action.steps.every((s) => {
         if (s.run)
-            return (0,workflow_shell/* headCheckouts */.wP)(s.run.value).length === 0;
+            return (0,shell/* headCheckouts */.wP)(s.run.value).length === 0;
         if (!s.uses)
             return true;
         const ref = (0,parsers_uses/* parseUses */.A)(s.uses.value);
@@ -42939,7 +48153,7 @@ function eventAsData(workspace, text, heads, workflow, repository, fetchedOnlyRe
             if (step.run) {
                 if ((downloaded && !uploadsOnly(step, job, workflow)) ||
                     /\bGITHUB_EVENT_PATH\b/.test(step.run.value) ||
-                    ((0,workflow_shell/* headCheckouts */.wP)(step.run.value).length > 0 && !fetchedOnlyRead(job, step)) ||
+                    ((0,shell/* headCheckouts */.wP)(step.run.value).length > 0 && !fetchedOnlyRead(job, step)) ||
                     tainted('run', text))
                     return false;
                 if (/(?<![\w-])gh\s+run\s+download(?![\w-])/.test(step.run.value))
@@ -43335,6 +48549,8 @@ function baseScript(path) {
 
 
 
+
+
 /**
  * `pull_request_target` and `workflow_run` run in the base repository with its secrets and a
  * writable token, on events an outsider can cause: each is a finding in itself (medium, or low for a
@@ -43349,7 +48565,9 @@ function baseScript(path) {
  * privileges to the pull request: critical, reported instead at the ref that names the head
  * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
  * .../pull/N/head`, followed through `env:` and outputs) unless nothing runs the tree afterwards
- * ({@link treeNeverRun}); so does a step that hands the head's
+ * ({@link treeNeverRun}), or, for a fetch, nothing puts the fetched commits into the work tree
+ * ({@link fetchNeverRun}: the base's programs that run later run the base's code); so does a step
+ * that hands the head's
  * repository and commit to another system with a secret, at medium confidence (what that system does
  * is not seen here). `issue_comment` workflows that check out
  * the pull request are reported the same way, and so are reusable workflows called from such
@@ -43386,7 +48604,8 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                         if (jobExcludesOutsiders(workflow, job, repository))
                             continue;
                         for (const step of job.steps) {
-                            if (excludesOutsiders(step.if, repository))
+                            // A step that never runs (its `if:` needs an event the workflow lacks) hands on nothing.
+                            if (excludesOutsiders(step.if, repository) || (0,workflow_conditions/* neverRuns */.Z$)(workflow, job, step))
                                 continue;
                             const ownGate = environmentGate(workflow, job);
                             // A reusable workflow whose every privileged caller waits for an environment.
@@ -43413,15 +48632,18 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                 });
                             }
                             for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
-                                // A tree nothing runs (its commit read, and no step after): no code of the pull request runs.
-                                if (treeNeverRun(workflow, job, step, hit.command, FETCH_ONLY.test(hit.what)))
+                                // A tree nothing runs (its commit read, and no step after), or a fetch whose commits
+                                // nothing puts into the work tree: no code of the pull request runs.
+                                if (FETCH_ONLY.test(hit.what)
+                                    ? fetchNeverRun(workspace, flow, workflow, job, step, hit)
+                                    : treeNeverRun(workflow, job, step, hit.command))
                                     continue;
                                 // A branch switched to in a clone of another repository is a name there, not the head.
                                 if (inOtherRepository(workflow, job, step, hit, repository))
                                     continue;
                                 critical += 1;
                                 // A folder beside the base's tree that later steps only hand to the base's tools as data.
-                                const side = gate || check || member ? undefined : sideFolderAsData(workflow, job, step, savesCache);
+                                const side = gate || check || member ? undefined : sideFolderAsData(workflow, job, step, dangerous_triggers_savesCache);
                                 if (side) {
                                     findings.push({
                                         message: `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets ${token}, and ` +
@@ -43502,11 +48724,11 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                     : `${gated.length === 0 ? 'No job in this file' : 'No job in this file that outsiders can start'} checks out pull request code${gatedNote}; ${many ? `the ${unseen.length} reusable workflows` : 'the reusable workflow'} it calls from another repository (${unseen.slice(0, 2).join(', ')}${unseen.length > 2 ? ', ...' : ''}) ${many ? 'are' : 'is'} not examined here and may. Every`;
                 // Whether the jobs keep to the event as data, what the remediation asks for: asked once.
                 let data;
-                // A fetch of the head whose commits are only read (see treeNeverRun) runs none of its code.
+                // A fetch of the head whose commits nothing runs (see fetchNeverRun) runs none of its code.
                 const fetchedOnlyRead = (job, step) => {
                     const hits = headCheckoutsOf(workspace, flow, workflow, job, step);
                     return (hits.length > 0 &&
-                        hits.every((h) => FETCH_ONLY.test(h.what) && treeNeverRun(workflow, job, step, h.command, true)));
+                        hits.every((h) => FETCH_ONLY.test(h.what) && fetchNeverRun(workspace, flow, workflow, job, step, h)));
                 };
                 const asData = () => (data ??=
                     unseen.length === 0 &&
@@ -43737,7 +48959,7 @@ const NAMED_CHECK = 'which by its name checks the team membership or permission 
  */
 function membershipGate(workflow, job, step) {
     if (step) {
-        const own = conjuncts(conditionTree(step.if))
+        const own = conjuncts((0,workflow_conditions/* conditionTree */.sg)(step.if))
             .map((c) => stepOutputGate(c, job, step.index))
             .find(Boolean);
         if (own)
@@ -43816,7 +49038,7 @@ function commandText(script, programs) {
  * (`false && exit 1`): when in doubt, no exit.
  */
 function failingExits(script) {
-    const frames = (0,shell/* shellStructure */.SN)(script);
+    const frames = (0,parsers_shell/* shellStructure */.SN)(script);
     const byStart = new Map([...frames].map(([c, f]) => [c.start, { command: c, frames: f }]));
     const order = [...frames.keys()];
     const exits = (v) => v.name === 'exit' && /^[1-9]\d*$/.test(v.command.words[v.nameIndex + 1]?.value ?? '');
@@ -43950,7 +49172,7 @@ function jobMembershipGate(workflow, job, seen) {
     const upstream = (id) => needed.some((n) => n.toLowerCase() === id)
         ? workflow.jobs.find((j) => j.id.toLowerCase() === id)
         : undefined;
-    for (const c of conjuncts(conditionTree(job.if))) {
+    for (const c of conjuncts((0,workflow_conditions/* conditionTree */.sg)(job.if))) {
         const ref = trueComparison(c);
         if (ref?.path[0] !== 'needs' || ref.path[2] !== 'outputs' || ref.path.length !== 4)
             continue;
@@ -43958,7 +49180,7 @@ function jobMembershipGate(workflow, job, seen) {
         const output = [...(from?.outputs?.entries ?? [])].find(([k]) => k.toLowerCase() === ref.path[3])?.[1];
         if (!from || !output)
             continue;
-        const value = conditionTree(output);
+        const value = (0,workflow_conditions/* conditionTree */.sg)(output);
         // The output is the step's output itself, or a conjunct of it that such a step's output decides.
         const direct = value?.kind === 'ref' ? stepOutput(value, from, from.steps.length) : undefined;
         const found = direct ??
@@ -43970,7 +49192,7 @@ function jobMembershipGate(workflow, job, seen) {
     }
     // A job that must have succeeded (`needs.x.result == 'success'`, required by the condition even
     // beside `always()`), or one of several that must, each gated or never run on these events.
-    for (const c of conjuncts(conditionTree(job.if))) {
+    for (const c of conjuncts((0,workflow_conditions/* conditionTree */.sg)(job.if))) {
         const alternatives = c.kind === 'or' ? c.args : [c];
         const ids = alternatives.map((a) => succeededJob(a));
         if (ids.some((id) => id === undefined || !needed.some((n) => n.toLowerCase() === id)))
@@ -44192,13 +49414,22 @@ function treeNeverRun(workflow, job, step, command, fetchOnly = false) {
     const later = (0,workflow_shared/* stepsAfter */.Ec)(job.steps, step);
     if ([workflow.env, job.env, step.env, ...later.map((s) => s.env)].some(loadsCode))
         return false;
-    if (job.steps.some((s) => s.index < step.index && savesCache(s)))
+    if (job.steps.some((s) => s.index < step.index && dangerous_triggers_savesCache(s)))
         return false;
     const allow = fetchOnly ? githubCliCall : undefined;
     if (step.run &&
         (!command || !inertShell(step, job, workflow) || !runsOnlyReads(step.run.value, command, allow)))
         return false;
     return later.every((s) => !s.uses && s.run && inertShell(s, job, workflow) && runsOnlyReads(s.run.value, undefined, allow));
+}
+/**
+ * Whether a fetch of the head runs none of its code: nothing after it puts the fetched commits into
+ * the work tree or runs their content (fetched-head.ts), so every program that runs later is the
+ * base's; or, if something may, nothing after the fetch runs anything but reads ({@link treeNeverRun}).
+ */
+function fetchNeverRun(workspace, flow, workflow, job, step, hit) {
+    return (!fetchedIntoTree(workspace, flow, workflow, job, step, hit.command) ||
+        treeNeverRun(workflow, job, step, hit.command, true));
 }
 /** A GitHub CLI call on pull requests, issues or the API, other than one that checks a branch out. */
 function githubCliCall(view) {
@@ -44211,7 +49442,7 @@ function githubCliCall(view) {
  * An action that may save a cache in its post step, when the job ends: a cache action (not one that
  * only restores), or one given a cache setting (`cache: npm`, `enable-cache: true`).
  */
-function savesCache(step) {
+function dangerous_triggers_savesCache(step) {
     if (!step.uses)
         return false;
     const path = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
@@ -44251,14 +49482,14 @@ function headCheckoutsOf(workspace, flow, workflow, job, step) {
     if (!step.run)
         return hits;
     const text = (0,workflow_expressions/* locatedText */.k6)(workspace, workflow.path, step.run);
-    for (const c of (0,workflow_shell/* headCheckouts */.wP)(step.run.value)) {
+    for (const c of (0,shell/* headCheckouts */.wP)(step.run.value)) {
         const command = commandAt(step.run.value, c.start);
         hits.push({ what: c.text, location: text.locate(c.start, c.end), ...(command ? { command } : {}) });
     }
     if (hits.length > 0)
         return hits;
     // `git checkout ${{ github.event.pull_request.head.sha }}` and friends, line by line.
-    const script = (0,workflow_shell/* joinContinuations */.L0)(step.run.value);
+    const script = (0,shell/* joinContinuations */.L0)(step.run.value);
     let at = 0;
     for (const line of script.split('\n')) {
         if (/\bgit\s+(?:-c\s+\S+\s+)*(?:checkout|switch|fetch|reset|pull|clone|worktree)\b/.test(line)) {
@@ -44455,6 +49686,7 @@ function securityOnly(entry) {
 
 
 
+
 /**
  * Jobs that deploy to production should name a GitHub `environment:`: it is what lets required
  * reviewers, wait timers, branch restrictions and environment-scoped secrets gate the change, and
@@ -44510,10 +49742,12 @@ const workflowDeployEnvironment = (0,types/* defineEvaluator */.D)({
                     subjects.add(workflow.path);
                 if (job.environment || job.uses || checksChangesOnly(workflow))
                     return;
-                const release = job.steps.map((s) => matches(s, releaseAction, releaseCommands)).find(Boolean);
+                // A step that never runs deploys nothing.
+                const steps = job.steps.filter((s) => !(0,workflow_conditions/* neverRuns */.Z$)(workflow, job, s));
+                const release = steps.map((s) => matches(s, releaseAction, releaseCommands)).find(Boolean);
                 let why = release ? `it ${release.what}` : undefined;
                 if (!why) {
-                    const deploys = job.steps.flatMap((s) => matches(s, deployAction, deployCommands) ?? []);
+                    const deploys = steps.flatMap((s) => matches(s, deployAction, deployCommands) ?? []);
                     const named = `${job.id} ${String(job.name?.value ?? '')}`;
                     const deploy = deploys[0]?.what ??
                         (/deploy/i.test(named) && !ABOUT_A_DEPLOYMENT.test(named)
@@ -44570,7 +49804,7 @@ function docsBuild(workflow, job) {
     const ids = new Set(typeof needs === 'string' ? [needs] : Array.isArray(needs) ? needs.map(String) : []);
     const jobs = workflow.kind === 'workflow' ? [job, ...workflow.jobs.filter((j) => ids.has(j.id))] : [job];
     for (const j of jobs) {
-        const step = j.steps.find((s) => s.run !== undefined && (0,workflow_shell/* firstRealCommand */.Oh)(s.run.value, DOCS_BUILD));
+        const step = j.steps.find((s) => s.run !== undefined && (0,shell/* firstRealCommand */.Oh)(s.run.value, DOCS_BUILD));
         if (step)
             return step;
     }
@@ -44589,11 +49823,11 @@ function matches(step, action, commands) {
     if (!step.run)
         return undefined;
     for (const re of commands) {
-        const m = (0,workflow_shell/* firstRealCommand */.Oh)(step.run.value, re);
+        const m = (0,shell/* firstRealCommand */.Oh)(step.run.value, re);
         if (!m)
             continue;
         // The command the match is in (firstRealCommand indexes the script with continuations joined).
-        const joined = (0,workflow_shell/* joinContinuations */.L0)(step.run.value);
+        const joined = (0,shell/* joinContinuations */.L0)(step.run.value);
         const before = joined
             .slice(0, m.index)
             .split(/\n|;|&&|\|\|/)
@@ -44767,7 +50001,7 @@ const RANDOM = /openssl\s+rand|uuidgen|\/dev\/urandom|\$RANDOM|\bmktemp\b|New-Gu
 const RUNNER_VAR = /^(GITHUB_(ENV|PATH|OUTPUT|STEP_SUMMARY|WORKSPACE|SHA|REF|REF_NAME|RUN_ID|RUN_NUMBER|REPOSITORY|SERVER_URL|API_URL|ACTION_PATH)|RUNNER_\w+|HOME|PATH|PWD|env|GITHUB_EVENT_PATH)$/i;
 /** Every write to the environment files, in script order. */
 function envWrites(script) {
-    const joined = (0,workflow_shell/* joinContinuations */.L0)(script);
+    const joined = (0,shell/* joinContinuations */.L0)(script);
     const lines = [];
     let at = 0;
     for (const text of joined.split('\n')) {
@@ -44921,7 +50155,7 @@ function valueLines(joined, lines) {
         }
         return lo;
     };
-    const structure = (0,shell/* shellStructure */.SN)(joined);
+    const structure = (0,parsers_shell/* shellStructure */.SN)(joined);
     const add = (name, offset, command) => {
         const line = lineOf(offset);
         const set = out.lines.get(name) ?? new Set();
@@ -45391,7 +50625,7 @@ const workflowInsecureCommands = (0,types/* defineEvaluator */.D)({
                 check(source.path, step.env, where, key);
                 if (!step.run?.value.includes(NAME))
                     return;
-                for (const w of (0,workflow_shell/* shellWrites */.h6)(step.run.value)) {
+                for (const w of (0,shell/* shellWrites */.h6)(step.run.value)) {
                     if (w.file !== 'env' || w.name !== NAME)
                         continue;
                     const [from, to] = w.ranges[0];
@@ -45714,6 +50948,7 @@ function known_vulnerable_actions_severityOf(s) {
 
 
 
+
 /**
  * Features that work but defeat their purpose or an audit:
  * - `continue-on-error: true` on a security check (a scanner, an audit, dependency review), on the
@@ -45762,7 +50997,8 @@ const workflowMisfeature = (0,types/* defineEvaluator */.D)({
                     cmd(workflow, `${job.pointer}/defaults/run/shell`, `${job.id}/defaults`);
                 // The same reading of a report a later step takes, as for a step (below).
                 const check = onError(job.value)
-                    ? job.steps.find((s) => securityCheck(s) &&
+                    ? job.steps.find((s) => !(0,workflow_conditions/* neverRuns */.Z$)(workflow, job, s) &&
+                        securityCheck(s) &&
                         !uploadsSarifAfter(job.steps, s) &&
                         !(reportReadAfter(job.steps, s) && !gatesChanges(workflow)))
                     : undefined;
@@ -46076,7 +51312,7 @@ const ENCODED = [
 ];
 /** Decode-and-run commands in a script. */
 function encodedExecutions(script) {
-    const joined = (0,workflow_shell/* joinContinuations */.L0)(script);
+    const joined = (0,shell/* joinContinuations */.L0)(script);
     const out = [];
     for (const re of ENCODED) {
         for (const m of joined.matchAll(re)) {
@@ -46557,6 +51793,8 @@ const workflowPermissions = (0,types/* defineEvaluator */.D)({
         const fixes = new FixBatches(workspace);
         const upstream = workflowsByName(workspace);
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
+            // Permissions are judged for the workflow as a whole, jobs that never run included.
+            everyStep: true,
             workflow(workflow) {
                 const inheriting = workflow.jobs.filter((j) => !j.permissions);
                 if (inheriting.length > 0) {
@@ -47035,10 +52273,14 @@ function missingPermissions(workspace, workflow, bare, upstream) {
 
 
 
+
+
+
 /**
  * When the activity the process-evidence rules look for (tests, static analysis) runs, relative to a
  * pull request: on pushes to every branch (a branch of this repository is checked before it is
- * merged), on a comment that asks for it, or in a CI system whose runs are not visible here.
+ * merged), on a comment that asks for it, or in a CI system whose runs are not visible here; and
+ * whether a run needs a cloud's credentials, which a fork's pull request is not given.
  */
 /**
  * Other CI systems, by where their configuration sits: their pull request runs are invisible here,
@@ -47136,7 +52378,7 @@ function onPullRequestComments(workflow, job, seen = new Set()) {
     if (seen.has(job.id))
         return false;
     seen.add(job.id);
-    const tree = conditionTree(job.if);
+    const tree = (0,workflow_conditions/* conditionTree */.sg)(job.if);
     if (tree && requiresPullRequest(tree, true))
         return true;
     if (runsPastFailures(job.if))
@@ -47155,7 +52397,7 @@ const ISSUE_PULL_REQUEST = 'github.event.issue.pull_request';
  */
 function requiresPullRequest(node, positive) {
     const isRef = (n) => n.kind === 'ref' && n.path.join('.') === ISSUE_PULL_REQUEST;
-    return requiredBy(node, positive, (leaf, holds) => {
+    return (0,workflow_conditions/* requiredBy */.Th)(node, positive, (leaf, holds) => {
         if (leaf.kind === 'ref')
             return holds && isRef(leaf);
         if (leaf.kind !== 'compare')
@@ -47164,6 +52406,156 @@ function requiresPullRequest(node, positive) {
         const other = isRef(leaf.left) ? leaf.right : isRef(leaf.right) ? leaf.left : undefined;
         return unequal && other?.kind === 'literal' && (other.value === null || other.value === '');
     });
+}
+/**
+ * Environment variables that hand a job a cloud's credentials (the providers' SDKs, Terraform's
+ * providers and the cloud command lines read them), when set from an expression (a secret).
+ */
+const CLOUD_CREDENTIAL_VARIABLES = /^(?:AWS_(?:ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|ROLE_ARN)|ARM_(?:CLIENT_SECRET|CLIENT_CERTIFICATE_PASSWORD|OIDC_TOKEN)|AZURE_(?:CREDENTIALS|CLIENT_SECRET)|GOOGLE_(?:CREDENTIALS|APPLICATION_CREDENTIALS|OAUTH_ACCESS_TOKEN)|CLOUDSDK_AUTH_ACCESS_TOKEN|DIGITALOCEAN_(?:ACCESS_)?TOKEN|HCLOUD_TOKEN|LINODE_TOKEN|OCI_CLI_KEY_CONTENT)$/;
+/** How many composite actions of the repository deep a job's steps are read for a login. */
+const LOCAL_ACTION_DEPTH = 3;
+/**
+ * How a job reaches a cloud or a cluster with credentials of the repository's: a step that logs in
+ * (aws-actions/configure-aws-credentials, google-github-actions/auth, azure/login, ..., in a composite
+ * action of the repository too), or a cloud's credential variable set from a secret in the workflow's,
+ * the job's or a step's `env:`. Such a run cannot be a fork's pull request's: GitHub gives it no
+ * secrets and no OIDC token. Undefined when the job takes none.
+ */
+function cloudCredentials(workspace, job, workflow) {
+    const fromEnv = (env) => {
+        for (const [name, node] of env?.entries ?? []) {
+            if (CLOUD_CREDENTIAL_VARIABLES.test(name) &&
+                typeof node.value === 'string' &&
+                node.value.includes('${{'))
+                return `env ${name}`;
+        }
+        return undefined;
+    };
+    const inSteps = (steps, depth) => {
+        for (const step of steps) {
+            const path = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
+            if (path !== undefined && workflow_deploys/* CREDENTIAL_ACTIONS */.e0.some((a) => path === a || path.startsWith(`${a}/`)))
+                return path;
+            const found = fromEnv(step.env);
+            if (found)
+                return found;
+            const local = depth < LOCAL_ACTION_DEPTH && step.uses ? (0,parsers_workflow/* localActionSteps */.TT)(workspace, step) : undefined;
+            const nested = local && inSteps(local, depth + 1);
+            if (nested)
+                return nested;
+        }
+        return undefined;
+    };
+    return fromEnv(workflow.env) ?? fromEnv(job.env) ?? inSteps(job.steps, 0);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/pr-evidence-names.js
+
+
+
+
+
+/**
+ * When a job's or a step's name may stand for what it runs. A name ("Run e2e test") is a claim about
+ * the steps, often copied with the job from another workflow: it counts only where a step runs
+ * something whose work cannot be read here (a repository script, a make target, a program or an
+ * action not known, a reusable workflow), and never where every step is understood and none performs
+ * the activity: checkouts, setups and logins, teardown (`terraform destroy`), installs and text tools.
+ */
+/**
+ * Actions known to perform no tests or analysis of their own: GitHub's checkout, cache, artifact and
+ * Pages actions, any owner's `setup-*` action (it installs a tool), logins to a cloud, a cluster or a
+ * registry, and runner hardening.
+ */
+const INERT_ACTION = /^(?:actions\/(?:checkout|cache(?:\/\w+)?|upload-artifact|download-artifact|labeler|stale|upload-pages-artifact|deploy-pages|configure-pages)|[\w.-]+\/setup-[\w.-]+|docker\/login-action|step-security\/harden-runner)$/;
+/** Programs known to run no tests or analysis, whatever their arguments (but see {@link understood}). */
+const INERT_PROGRAMS = new Set([
+    // Shell builtins and keywords that run no program.
+    ...[':', 'true', 'false', 'echo', 'printf', 'test', '[', '[[', 'exit', 'return', 'set', 'export'],
+    ...['unset', 'local', 'declare', 'readonly', 'read', 'shift', 'cd', 'pushd', 'popd', 'pwd', 'sleep'],
+    ...['wait', 'kill', 'trap', 'ulimit', 'umask', 'hash', 'type', 'which', 'date', 'whoami', 'uname'],
+    // Files and text.
+    ...['ls', 'mkdir', 'rm', 'rmdir', 'cp', 'mv', 'touch', 'chmod', 'chown', 'ln', 'tar', 'unzip', 'zip'],
+    ...['gzip', 'gunzip', 'cat', 'head', 'tail', 'grep', 'egrep', 'fgrep', 'sed', 'awk', 'gawk', 'jq'],
+    ...['yq', 'cut', 'tr', 'sort', 'uniq', 'wc', 'tee', 'diff', 'base64', 'sha256sum', 'df', 'du'],
+    ...['curl', 'wget', 'git', 'gh'],
+    // Package managers of the system, and cloud command lines.
+    ...['apt-get', 'apt', 'yum', 'dnf', 'apk', 'brew', 'aws', 'gcloud', 'gsutil', 'az'],
+]);
+/** Terraform (OpenTofu, Terragrunt) subcommands that test nothing: preparing, checking, tearing down. */
+const INERT_TERRAFORM = new Set([
+    ...['init', 'destroy', 'fmt', 'validate', 'plan', 'output', 'workspace', 'state', 'import', 'show'],
+    ...['providers', 'version', 'refresh', 'get', 'login', 'logout', 'force-unlock', 'taint', 'untaint'],
+]);
+/**
+ * Subcommands of other programs that run no tests: installs of dependencies (a lifecycle script of a
+ * package is the package's), and registry chores.
+ */
+const INERT_SUBCOMMANDS = {
+    pip: new Set(['install']),
+    pip3: new Set(['install']),
+    npm: new Set(['ci', 'install', 'i']),
+    yarn: new Set(['install']),
+    pnpm: new Set(['install', 'i']),
+    docker: new Set(['login', 'logout', 'pull', 'push', 'tag']),
+};
+/** Shells whose scripts are read as commands here. */
+const READ_SHELLS = /^(?:bash|sh|pwsh|powershell)(?:\s|$)/;
+/** How many composite actions of the repository deep a step is read. */
+const pr_evidence_names_LOCAL_ACTION_DEPTH = 3;
+/**
+ * Whether a step runs something whose work cannot be read here, so that a name may say what it is:
+ * an action not known to be inert ({@link INERT_ACTION}), a composite action of the repository with
+ * such a step (or one that cannot be read), a Docker image, a script of another language, or a
+ * script with a command not understood ({@link understood}).
+ */
+function opaqueStep(workspace, step, job, workflow, depth = 0) {
+    if (step.uses) {
+        const path = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
+        if (path !== undefined &&
+            (INERT_ACTION.test(path) || workflow_deploys/* CREDENTIAL_ACTIONS */.e0.some((a) => path === a || path.startsWith(`${a}/`))))
+            return false;
+        const local = depth < pr_evidence_names_LOCAL_ACTION_DEPTH ? (0,parsers_workflow/* localActionSteps */.TT)(workspace, step) : undefined;
+        if (!local)
+            return true;
+        return local.some((s) => opaqueStep(workspace, s, job, workflow, depth + 1));
+    }
+    if (!step.run)
+        return false;
+    const shell = [step.shell, job.defaults?.shell, workflow.defaults?.shell].find((s) => s !== undefined);
+    if (shell && !(typeof shell.value === 'string' && READ_SHELLS.test(shell.value.trim())))
+        return true;
+    const script = step.run.value;
+    const functions = new Set((0,parsers_shell/* shellFunctionDefinitions */.Dn)(script).map((w) => w.value));
+    return (0,shell_commands/* scriptCommands */.q8)(script).some((view) => {
+        const word = view.command.words[view.nameIndex]?.value;
+        if (word === undefined || functions.has(word))
+            return false;
+        // A command substitution in the name's place: its commands are read on their own.
+        if (/^(?:\$\(|`)/.test(word))
+            return false;
+        return !understood(view.name, word, view.command.words.slice(view.nameIndex + 1).map((w) => w.value));
+    });
+}
+/**
+ * Whether a command is known to run no tests or analysis: one of {@link INERT_PROGRAMS}, a shell given
+ * a script to run (`bash -c '...'`, whose commands are read on their own), Terraform preparing,
+ * checking or tearing down, or one of {@link INERT_SUBCOMMANDS}. A program named by a path
+ * (`./ci/run.sh`) or by a variable, make, and any other program may do anything.
+ */
+function understood(name, word, args) {
+    if (word.includes('/') || word.includes('$'))
+        return false;
+    if (INERT_PROGRAMS.has(name) || name === 'eval')
+        return true;
+    if (shell_commands/* SHELLS */.OF.has(name))
+        return args.some((a) => /^-[a-z]*c[a-z]*$/.test(a));
+    const operands = args.filter((a) => !a.startsWith('-'));
+    if (name === 'terraform' || name === 'tofu' || name === 'terragrunt') {
+        const sub = operands[0] === 'run-all' || operands[0] === 'run' ? operands[1] : operands[0];
+        return sub !== undefined && INERT_TERRAFORM.has(sub);
+    }
+    return INERT_SUBCOMMANDS[name]?.has(operands[0] ?? '') === true;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/pr-evidence-precommit.js
@@ -47578,10 +52970,16 @@ function walkStrings(source, value, path, add, depth) {
 
 
 
+
 /** The key of a candidate that satisfies the rule: the workflow performs the activity on pull requests. */
 const PERFORMED = 'on-pull-requests';
 /** A workflow that calls reusable workflows of other repositories on pull requests (not a finding by itself). */
 const UNSEEN = 'unseen-calls';
+/**
+ * A workflow that performs it only on other events, with a cloud's credentials: no evidence, and no
+ * place for "pull_request" (not a finding by itself; see combineEvidence).
+ */
+const pr_evidence_CLOUD = 'with-cloud-credentials';
 /** The action that builds an image from a Dockerfile (`file:`, `context:`, `target:`). */
 const DOCKER_BUILD_ACTION = 'docker/build-push-action';
 /** golangci-lint run from an action or a script. */
@@ -47590,8 +52988,9 @@ const GOLANGCI_COMMAND = /(?<![\w-])golangci-lint(?:\s+[^\n]{0,80}?)?\s+run(?![\
 /**
  * Process evidence at repository level: some workflow that runs on pull requests (before a change
  * is merged) performs the activity — a static analysis tool, a test suite. When workflows perform it
- * only on other events (push, schedule), each is reported at its `on:` so the fix is one line; when
- * none performs it at all, one repository-level finding (no location) says so. What counts is data
+ * only on other events (push, schedule), each is reported at its `on:` so the fix is one line (unless
+ * it logs in to a cloud, which a fork's pull request cannot: no place for that line); when none
+ * performs it at all, one repository-level finding (no location) says so. What counts is data
  * in the rule (`actions`, `commands`, `names`), so a team can add its own tools.
  */
 const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
@@ -47723,16 +53122,17 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
                 if ((0,pr_evidence_follow/* dockerfileRuns */.T3)(workspace, build, new Set()).some((f) => runPerforms(f.text)))
                     return true;
             }
-            // A step's name is evidence of what it runs, not of what GitHub's own actions do: a checkout
-            // named "checkout tests passed" checks out.
+            // A step's name is evidence of what it runs only where what it runs cannot be read: a checkout
+            // named "checkout tests passed" checks out, a step named "Test" that runs `terraform destroy`
+            // tears down (see pr-evidence-names.ts).
             if (names !== undefined &&
                 typeof step.name?.value === 'string' &&
                 names.test(step.name.value) &&
-                !(path && UTILITY_ACTION.test(path)))
+                opaqueStep(workspace, step, job, source))
                 return true;
             // A composite action of this repository (`uses: ./.github/actions/test`) runs its steps in the
             // job: what they run, the job runs. Followed a few levels deep (a local action can use another).
-            if (depth >= LOCAL_ACTION_DEPTH)
+            if (depth >= pr_evidence_LOCAL_ACTION_DEPTH)
                 return false;
             return ((0,parsers_workflow/* localActionSteps */.TT)(workspace, step) ?? []).some((s) => stepPerforms(s, job, source, depth + 1));
         };
@@ -47742,10 +53142,23 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             const called = job.uses ? (0,workflow_shared/* actionPathOf */.ps)(job.uses) : undefined;
             return called !== undefined && action(called);
         };
-        const performs = (job, source) => (names !== undefined &&
-            [job.id, job.name?.value].some((n) => typeof n === 'string' && names.test(n))) ||
-            callsPerforming(job) ||
-            job.steps.some((step) => stepPerforms(step, job, source));
+        // What the steps run decides; a job's name ("Run e2e test") only stands for steps whose work
+        // cannot be read (a repository script, a reusable workflow), never for steps that are all
+        // understood and perform nothing (a teardown job whose name was copied from the test job).
+        const namedFor = (job, source) => names !== undefined &&
+            [job.id, job.name?.value].some((n) => typeof n === 'string' && names.test(n)) &&
+            (job.uses !== undefined || job.steps.some((step) => opaqueStep(workspace, step, job, source)));
+        const performs = (job, source) => callsPerforming(job) ||
+            job.steps.some((step) => stepPerforms(step, job, source)) ||
+            namedFor(job, source);
+        // How every job of a workflow that performs the activity logs in to a cloud; undefined when one
+        // does not.
+        const credentialsOf = (source) => {
+            const how = source.jobs
+                .filter((job) => performs(job, source))
+                .map((job) => cloudCredentials(workspace, job, source));
+            return how.length > 0 && how.every((h) => h !== undefined) ? how[0] : undefined;
+        };
         // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it). Each
         // workflow that performs the activity is a candidate, in its file: run on pull requests (a
         // reusable workflow runs on its callers' events) or only on other events.
@@ -47768,6 +53181,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             }
             const on = [...(0,workflow_callers/* triggeringEvents */.yE)(workspace, s)];
             const location = s.on ? (0,core_location/* locationFromSpan */.Cx)(s.path, s.on.span, true) : { path: s.path, startLine: 1 };
+            const login = on.some((e) => events.has(e)) ? undefined : credentialsOf(s);
             candidates.push(on.some((e) => events.has(e))
                 ? {
                     message: `This workflow runs ${options.evidence} on pull requests.`,
@@ -47797,12 +53211,20 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
                             key: 'on-request',
                             confidence: 'low',
                         }
-                        : {
-                            message: `This workflow runs ${options.evidence}, but only on ${on.join(', ') || 'no trigger'}, not on pull ` +
-                                'requests, so changes are merged before it runs. Add "pull_request" to its triggers.',
-                            location,
-                            key: 'not-on-pull-requests',
-                        });
+                        : login !== undefined
+                            ? {
+                                // A run that needs the repository's cloud credentials cannot be a fork's pull
+                                // request's: it is no place for "pull_request" (see combineEvidence).
+                                message: `${s.path} (on ${on.join(', ') || 'no trigger'}, logging in with ${login})`,
+                                location,
+                                key: pr_evidence_CLOUD,
+                            }
+                            : {
+                                message: `This workflow runs ${options.evidence}, but only on ${on.join(', ') || 'no trigger'}, not on pull ` +
+                                    'requests, so changes are merged before it runs. Add "pull_request" to its triggers.',
+                                location,
+                                key: 'not-on-pull-requests',
+                            });
         }
         return subjects ? candidates : combineEvidence(ctx, candidates);
     },
@@ -47823,10 +53245,8 @@ function preCommitCi(workspace, options) {
     const file = PRE_COMMIT_CONFIGS.find((f) => workspace.has(f));
     return [`${file} (pre-commit.ci)`];
 }
-/** GitHub's own actions (checkout, caches, artifacts, setup-*, github-script aside): they run no tests or analysis of their own. */
-const UTILITY_ACTION = /^actions\/(?:checkout|cache|upload-artifact|download-artifact|setup-[\w-]+|labeler|stale|upload-pages-artifact|deploy-pages|configure-pages)$/;
 /** How many composite actions of the repository deep a step is followed (`./a` using `./b` ...). */
-const LOCAL_ACTION_DEPTH = 3;
+const pr_evidence_LOCAL_ACTION_DEPTH = 3;
 /** super-linter, under its current and its former owner, whole or as the `slim` image. */
 const SUPER_LINTER = /^(?:super-linter|github)\/super-linter(?:\/slim)?$/;
 /**
@@ -47855,10 +53275,19 @@ function superLinterRuns(linters, envs) {
 function combineEvidence({ options, workspace }, candidates) {
     if (candidates.some((c) => c.key === PERFORMED))
         return [];
-    const seen = candidates.filter((c) => c.key !== UNSEEN);
+    const seen = candidates.filter((c) => c.key !== UNSEEN && c.key !== pr_evidence_CLOUD);
     if (seen.length > 0)
         return placed(workspace, options.evidence, seen);
     const unseen = candidates.filter((c) => c.key === UNSEEN).map((c) => c.message);
+    // Runs that reach a cloud with the repository's credentials, on other events only: a fork's pull
+    // request is given no secrets and no OIDC token, so adding "pull_request" to them is no fix.
+    const cloud = candidates.filter((c) => c.key === pr_evidence_CLOUD).map((c) => c.message);
+    const credentialed = cloud.length > 0
+        ? ` ${cloud.slice(0, 3).join('; ')}${cloud.length > 3 ? `; and ${cloud.length - 3} more` : ''} ${cloud.length === 1 ? 'runs' : 'run'} ${options.evidence} against a cloud with this ` +
+            "repository's credentials, and not on pull requests: a pull request from a fork is given no secrets and no " +
+            `OIDC token, so ${cloud.length === 1 ? 'that workflow is' : 'those workflows are'} no place for "pull_request". ` +
+            `Run ${options.evidence} that need no credentials on pull requests.`
+        : '';
     const other = [
         ...otherCi(workspace),
         ...(options.elsewhere ?? []).filter((e) => workspace.has(e.path)).map((e) => `${e.path} (${e.system})`),
@@ -47878,6 +53307,7 @@ function combineEvidence({ options, workspace }, candidates) {
         {
             message: `No workflow${unseen.length > 0 ? ' in this repository' : ''} runs ${options.evidence} on pull requests, so changes are merged without it. ` +
                 `Add a workflow triggered by pull_request that runs it (or declare where it happens outside GitHub Actions).` +
+                credentialed +
                 called +
                 elsewhere,
             location: null,
@@ -48168,7 +53598,7 @@ const workflowRemoteScript = (0,types/* defineEvaluator */.D)({
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             step(step, source, job) {
                 for (const script of stepScripts(step, shellInputs)) {
-                    const hits = (0,workflow_shell/* remoteExecutions */.O8)(script.value);
+                    const hits = (0,shell/* remoteExecutions */.O8)(script.value);
                     if (hits.length === 0)
                         continue;
                     const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, script);
@@ -48310,6 +53740,59 @@ defaultDirectory) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/secret-names.js
+/** A word that names, addresses or identifies something, as the last word of a secret's name. */
+const IDENTIFIER_WORD = new Set(('NAME NAMES SLUG NAMESPACE ALIAS ID IDS IDENTIFIER USER USERNAME LOGIN EMAIL ACTOR OWNER ORG ORGANIZATION ' +
+    'ORGANISATION ACCOUNT TENANT SUBSCRIPTION PROJECT CLIENT APP IDENTITY PROVIDER POOL ROLE ARN ' +
+    'HOST HOSTNAME HOSTS IP IPV4 IPV6 ADDR ADDRESS PORT DOMAIN REGION ZONE URL URI ENDPOINT REPO ' +
+    'REPOSITORY IMAGE CONTAINER BUCKET RESOURCEGROUP OCID FINGERPRINT PUB PUBLIC PUBKEY PUBKEYS PUBLICKEY PUBLICKEYS').split(' '));
+/**
+ * A word after an identifier's word that only says which one (`S3_BUCKET_RELEASE`,
+ * `DEPLOY_HOST_STAGING_EU`, `REGISTRY_URL_TEMPLATE`): a stage or environment, a region, a platform, a
+ * number, what a bucket holds. Any other word after it may say what is held (`PROJECT_WRITER` is a
+ * token, `ACCOUNT_JSON` a key file): the name is then read as a credential.
+ */
+const QUALIFIER = /^(?:\d+|V\d+|PROD|PRODUCTION|PRD|PREPROD|STAGING|STAGE|STG|DEV|DEVELOP|DEVELOPMENT|TEST|TESTS|TESTING|QA|UAT|PREVIEW|SANDBOX|DEMO|LIVE|BETA|ALPHA|CANARY|NIGHTLY|EDGE|RELEASE|RELEASES|SNAPSHOT|SNAPSHOTS|MAIN|MASTER|CI|INTERNAL|EXTERNAL|PRIMARY|SECONDARY|BACKUP|BACKUPS|MIRROR|OLD|NEW|LEGACY|EU|US|UK|ASIA|APAC|EMEA|EAST|WEST|NORTH|SOUTH|CENTRAL|LOCAL|REMOTE|SOURCE|SOURCES|TARGET|DEST|DESTINATION|TEMPLATE|LINUX|WINDOWS|MACOS|DARWIN|IOS|ANDROID|WEB|DOCS|SITE|CACHE|ARTIFACTS|ASSETS|LOGS|UPLOADS|DOWNLOADS)$/;
+/**
+ * Words before a URL that say it carries a credential: a webhook's URL is its token, a database's or
+ * broker's connection URL holds its password, a presigned or SAS URL its signature.
+ */
+const CARRIES_CREDENTIAL = /HOOK|^(?:DATABASE|DB|\w+DB|POSTGRES|POSTGRESQL|PG|PSQL|MYSQL|MSSQL|MARIADB|MONGO|REDIS|VALKEY|AMQP|RABBITMQ|BROKER|MQTT|SMTP|CONNECTION|CONN|DSN|SIGNED|PRESIGNED|SAS)$/;
+/** What a secret's name says it holds: see {@link SecretNameKind}. */
+function secretNameKind(name) {
+    const words = name.toUpperCase().split(/[_-]+/).filter(Boolean);
+    // The last word decides, once the words that only qualify it are left off.
+    let k = words.length - 1;
+    while (k > 0 && QUALIFIER.test(words[k]))
+        k--;
+    return k >= 0 ? (identifierAt(words, k) ?? 'credential') : 'credential';
+}
+/** What the word at `k` says as the last word that counts, when it says identifier (or key-id). */
+function identifierAt(words, k) {
+    const word = words[k];
+    const before = words[k - 1] ?? '';
+    // A public key: `SSH_PUBLIC_KEY`, `AWS_PUB_KEYS`.
+    if (/^KEYS?$/.test(word))
+        return /^PUB(?:LIC)?$/.test(before) ? 'identifier' : undefined;
+    // An access key's id: `ACCESS_KEY_ID`, `ACCESSKEY_ID`, `ACCESS_KEYID`, `ACCESSKEYID`.
+    if (/(?:^|_)ACCESS_?KEY_?ID$/.test(words.slice(Math.max(0, k - 2), k + 1).join('_')))
+        return 'key-id';
+    // A key's id, name or alias in one word: `GPG_KEYID`, `SIGNING_KEYPAIRNAME`.
+    if (/^KEY(?:PAIR)?(?:ID|NAME|ALIAS)$/.test(word))
+        return 'identifier';
+    if (word === 'GROUP')
+        return before === 'RESOURCE' ? 'identifier' : undefined;
+    if (!IDENTIFIER_WORD.has(word))
+        return undefined;
+    if ((word === 'ID' || word === 'IDS') && /SECRET|SESSION/.test(before))
+        return 'credential';
+    if (word === 'IDENTITY' && /SSH/.test(before))
+        return 'credential';
+    if (/^(?:URL|URI|ENDPOINT)$/.test(word) && words.slice(0, k).some((w) => CARRIES_CREDENTIAL.test(w)))
+        return 'credential';
+    return 'identifier';
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shell-functions.js
 
 /** A function definition's head: `name() {`, `name ()`, `function name {`, `function name() {`. */
@@ -48392,6 +53875,7 @@ function sourcedFile(workspace, command) {
 
 
 
+
 /**
  * A secret written into the arguments of a program (`docker login -p ${{ secrets.X }}`, `curl -H
  * "Authorization: Bearer $TOKEN"`) sits in that process's command line for as long as it runs: any
@@ -48402,10 +53886,11 @@ function sourcedFile(workspace, command) {
  * into the arguments. Not reported: shell builtins (`echo`, `printf`, `test`, `export`: no process is
  * started), assignments and `VAR=value` prefixes (environment, not arguments), here-documents and
  * here-strings (standard input), redirection targets and process substitutions (`<(printf ...)`), PowerShell cmdlets (Verb-Noun in a PowerShell script, run in the
- * shell's process), scripts of other interpreters (`shell: python`), and secrets named for a setting
- * rather than a credential (`..._BUCKET`, `..._HOST`, `..._IP`, `..._PORT`, `..._REPO`, `..._ACCOUNT_ID`,
- * `..._APP_ID`, `..._USERNAME`, `..._ACCESS_KEY_ID`; also followed by qualifying words that name no
- * credential, `S3_BUCKET_RELEASE`): an address is a program's argument by nature (`ssh user@$HOST_IP`).
+ * shell's process), scripts of other interpreters (`shell: python`), and secrets whose name says they
+ * name or address something rather than authenticate (`..._BUCKET`, `..._HOST`, `..._IP`, `..._REPO`,
+ * `..._IMAGE_NAME`, `..._ORG_NAME`, `..._NAMESPACE`, `..._ACCOUNT_ID`, `..._USERNAME`, an access key's
+ * id `..._ACCESS_KEY_ID`; also followed by words that only say which one, `S3_BUCKET_RELEASE`; see
+ * secret-names.ts): an address is a program's argument by nature (`ssh user@$HOST_IP`).
  * A quoted argument over several lines (`curl -d '{` ... `}'`) is one word of its command.
  * A call of a shell function the script defines or sources (shell-functions.ts) starts no process
  * either: the secret is reported there only when the function's body expands the parameter that
@@ -48468,25 +53953,13 @@ const BUILTINS = new Set('echo printf test [ [[ export declare typeset local rea
 /** A PowerShell cmdlet (Verb-Noun): it runs inside the shell's process. */
 const CMDLET = /^[A-Za-z]+-[A-Za-z]+$/;
 /**
- * Secrets whose name says they hold a setting, not a credential (a bucket, a host, an address or
- * port, a repository's name, a cloud resource group, an account id, an access key's id): kept secret to keep them out of
- * logs, harmless in a command line. The setting's word may be followed by words that only qualify
- * it (`S3_BUCKET_RELEASE`, `BUCKET_STAGING_EU`), never by one that names a credential
- * (`HOST_SSH_KEY`, `BUCKET_ACCESS_TOKEN`, `DB_HOST_PASSWORD`).
+ * Whether a secret's name (`AWS_S3_BUCKET_RELEASE`, `secrets.X`'s X) says it holds what names or
+ * addresses something (a bucket, a host, a repository, an image, an account or app id, a user name)
+ * or an access key's id, not a credential: kept secret to keep it out of logs, harmless in a command
+ * line. The words are read by the classifier the rules share (secret-names.ts).
  */
-const SETTING_WORD = /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|IP(?:V[46])?(?:_ADDR(?:ESS)?)?|ADDR(?:ESS)?|PORT|DOMAIN|ENDPOINT|URL|ARN|REPO(?:SITORY)?(?:_NAME|_SLUG)?|RESOURCE_?GROUP(?:_NAME)?|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT|APP)(?:_ID|_NAME|_SLUG)?|(?:ACCESS_)?KEY_ID|ACCESS_ID|ORGANI[SZ]ATION|USER(?:NAME)?|EMAIL)$/i;
-/** A word of a secret's name that names (part of) a credential: it is no qualifier of a setting. */
-const CREDENTIAL_WORD = /TOKEN|KEY|SECRET|PASS|PWD|^PW$|PSK|CRED|AUTH|CERT|PRIV|SIGN|SESSION|COOKIE|DSN|HOOK|SALT|JWT|BEARER|OTP|PIN|PAT|LOGIN|ACCESS|CONF|NETRC/i;
-/** Whether a secret's name (`AWS_S3_BUCKET_RELEASE`, `secrets.X`'s X) says it holds a setting. */
 function isSetting(name) {
-    const words = name.split(/[_-]/);
-    for (let k = words.length; k > 0; k--) {
-        if (k < words.length && CREDENTIAL_WORD.test(words[k]))
-            return false;
-        if (SETTING_WORD.test(words.slice(0, k).join('_')))
-            return true;
-    }
-    return false;
+    return secretNameKind(name) !== 'credential';
 }
 /** `${{ }}` whose value is a secret: `secrets.NAME`, `secrets['NAME']`, the job's token. */
 const SECRET_EXPR = /\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}/gi;
@@ -48745,6 +54218,7 @@ function namesAnySecret(workspace, workflow, seen = new Set()) {
 
 
 
+
 /**
  * Repository and organisation secrets reach every job of every workflow on every branch; a secret
  * stored in a GitHub environment reaches only jobs that name the environment, after its protection
@@ -48756,7 +54230,9 @@ function namesAnySecret(workspace, workflow, seen = new Set()) {
  * `credentials_json`, ...), a credential a step that signs
  * reads, or any secret of a job that publishes a release. The job's own token, jobs that call a
  * reusable workflow (which cannot name an environment), image pull credentials, presence tests
- * (`secrets.X != ''`), names of keys held elsewhere (`..._KEY_ID`, `..._ALIAS`), licence keys (by
+ * (`secrets.X != ''`), secrets whose name says they name or address something (`..._USERNAME`,
+ * `..._ORG_NAME`, `..._IMAGE_NAME`, `..._CLIENT_ID`, a key held elsewhere `..._KEY_ID`; see
+ * secret-names.ts) unless a login's credential input takes them, licence keys (by
  * name, or `<TOOL>_KEY` given to the tool's own action: {@link toolKey}) and
  * values given to inputs that take identifiers (a workload identity provider, a role to assume) are
  * left alone. A build secret of an image build (docker/build-push-action `secrets:`) authenticates
@@ -48824,11 +54300,18 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                     // `secrets.X != ''` tests whether the secret is set; its value goes nowhere.
                     if (compared.has(ref))
                         continue;
-                    // A user name, an identifier or a public key is no credential, in a publishing job too.
-                    if (NOT_CREDENTIAL.test(name) && !CREDENTIAL.test(name.replace(NOT_CREDENTIAL, '')))
+                    // The password of a registry login or the key of a cloud login is a deployment credential by
+                    // where it goes, whatever it is called.
+                    const given = step ? credentialInput(step, expr.field) : undefined;
+                    const kind = secretNameKind(name);
+                    // What names or addresses something (a user name, an image's or an organisation's name, an
+                    // app's id, a key held elsewhere `..._KEY_ID`) or is a public key is no credential, in a
+                    // publishing job too, unless it is the whole value a login takes as its credential (not a
+                    // part of it: azure/login `creds` is a JSON of ids around the client's secret).
+                    if (kind === 'identifier' && !(given && step && wholeInput(step, expr.field, expr.raw)))
                         continue;
-                    // Nor is what names a key held elsewhere (`..._KEY_ID`, `..._KEY_ALIAS`) or a tool's licence.
-                    if (KEY_IDENTIFIER.test(name) || LICENCE.test(name))
+                    // Nor is a tool's licence.
+                    if (LICENCE.test(name))
                         continue;
                     // Nor the key a tool's own action is given to unlock it (`<TOOL>_KEY`), unless the tool's
                     // name says it deploys.
@@ -48841,9 +54324,6 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                     // repository, a private module proxy), as image pull credentials do: it publishes nothing
                     // itself, so the job's publishing does not make it a release credential. Its name still can.
                     const publishing = publishingJob(job) && !(step && buildSecret(step, expr.field));
-                    // The password of a registry login or the key of a cloud login is a deployment credential by
-                    // where it goes, whatever it is called.
-                    const given = step ? credentialInput(step, expr.field) : undefined;
                     const named = (deployment.test(name) && CREDENTIAL.test(name)) || given !== undefined;
                     // A credential a step that signs reads is a signing credential, whatever its name says.
                     const signing = !publishing && !named && CREDENTIAL.test(name) && (step ? [step] : job.steps).some(signs);
@@ -48866,7 +54346,7 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                     // no environment can hold that token; only a caller elsewhere could pass a credential.
                     const jobToken = declared && !unpassed && jobTokenHere(workspace, source, name);
                     // An access key's id (`AWS_ACCESS_KEY_ID`) names the key; its secret beside it authenticates.
-                    const keyId = ACCESS_KEY_ID.test(name);
+                    const keyId = kind === 'key-id';
                     // A publishing job's secret named for a scanning, coverage or chat service (`SNYK_TOKEN`,
                     // `SLACK_WEBHOOK`) that its name does not tie to deploying, nor its input to a login: a
                     // service token that publishes nothing, though every step given it can read it.
@@ -48955,7 +54435,7 @@ function testsOnly(job) {
         const script = typeof step.run?.value === 'string' ? step.run.value : undefined;
         if (DEPLOY_NAME.test(name) || DEPLOY_NAME.test((0,workflow_shared/* actionPathOf */.ps)(step.uses) ?? '') || signs(step))
             return false;
-        if (script && (0,workflow_shell/* firstRealCommand */.Oh)(script, DEPLOY_COMMAND))
+        if (script && (0,shell/* firstRealCommand */.Oh)(script, DEPLOY_COMMAND))
             return false;
         if (script && (workflow_publishing/* TEST_COMMAND */.PE.test(script) || secrets_outside_env_TEST_NAME.test(name)))
             tests = true;
@@ -48970,7 +54450,7 @@ const SIGN_NAME = /(?<![a-z])(?:sign|signs|signing|notari[sz]e|notari[sz]ation)(
 function signs(step) {
     const name = typeof step.name?.value === 'string' ? step.name.value : '';
     const script = typeof step.run?.value === 'string' ? step.run.value : undefined;
-    return (SIGN_NAME.test(name) || (script !== undefined && (0,workflow_shell/* firstRealCommand */.Oh)(script, SIGN_COMMAND) !== undefined));
+    return (SIGN_NAME.test(name) || (script !== undefined && (0,shell/* firstRealCommand */.Oh)(script, SIGN_COMMAND) !== undefined));
 }
 /** Commands that check a signature (`git verify-tag`, `gpg --verify`, `cosign verify`). */
 const VERIFY_COMMAND = /(?<![\w-])(?:git\s+(?:verify-tag|verify-commit)|gpgv|gpg2?\s[^\n]*?--verify|cosign\s+verify(?:-blob|-attestation)?|ssh-keygen\s[^\n]*?-Y\s+verify|minisign\s[^\n]*?\s-V|slsa-verifier|sigstore\s+verify)(?![\w-])/;
@@ -49039,19 +54519,8 @@ function jobTokenHere(workspace, workflow, name) {
         return typeof value === 'string' && workflow_shared/* JOB_TOKEN_VALUE */.mg.test(value);
     });
 }
-/** An access key's id (`AWS_ACCESS_KEY_ID`, `S3_ACCESS_KEY_ID`): it names the key, its secret authenticates. */
-const ACCESS_KEY_ID = /(?:^|_)ACCESS_?KEY_?ID$/i;
 const ACCESS_KEY_ID_NOTE = "Its name says it is an access key's id, which authenticates nothing without the secret key beside it " +
     '(reported on its own when it is read). ';
-/**
- * A name that ends in what identifies or addresses rather than authenticates (`QUAY_BOT_USERNAME`,
- * `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`, `REGISTRY_URL`, a workload identity provider's resource name
- * `GCP_WORKLOAD_IDENTITY_PROVIDER`, a role's `..._ROLE_ARN`, an image repository's or a repository's
- * name `DOCKER_REPOSITORY`, a cloud resource group `AZURE_RESOURCEGROUP`) or a public key (`SSH_PUBLIC_KEY`,
- * `AWS_PUB_KEY`, `SIGNING_KEY_PUB`, `COSIGN_PUBLIC`): left alone unless the rest of the name still
- * names a credential (`AWS_ACCESS_KEY_ID`, which goes with its secret key).
- */
-const NOT_CREDENTIAL = /(?:^|_)(?:USER|USERNAME|USER_NAME|LOGIN|EMAIL|ACTOR|OWNER|ORG|ORGANI[SZ]ATION|ACCOUNT|ACCOUNT_ID|TENANT_ID|CLIENT_ID|SUBSCRIPTION_ID|PROJECT_ID|APP_ID|ID|HOST|HOSTNAME|URL|URI|ENDPOINT|REGION|ZONE|IDENTITY|IDENTITY_PROVIDER|PROVIDER|POOL|ROLE|ARN|ROLE_ARN|REPO|REPOSITORY|REPO_NAME|REPOSITORY_NAME|RESOURCE_?GROUP|RESOURCE_?GROUP_NAME|(?:KEYS?_)?PUB(?:LIC)?(?:_?KEYS?)?|KNOWN_HOSTS|FINGERPRINT)$/i;
 /**
  * Inputs of cloud login actions that take identifiers, not credentials (`owner/repo` -> inputs): the
  * workload identity provider and service account that google-github-actions/auth federates the job's
@@ -49095,6 +54564,13 @@ function credentialInput(step, field) {
     const name = (field[1] ?? '').toLowerCase();
     return inputs !== undefined && field[0] === 'with' && inputs.has(name) ? `${name} of ${action}` : undefined;
 }
+/** Whether an expression (its whole `${{ }}`) is all of the value of the step input at `field`. */
+function wholeInput(step, field, raw) {
+    if (field[0] !== 'with' || field.length !== 2)
+        return false;
+    const node = (0,workflow_shared/* input */.hF)(step, (field[1] ?? '').toLowerCase());
+    return typeof node?.value === 'string' && node.value.trim() === raw.trim();
+}
 /** Whether an expression is (in) the value of an input that takes an identifier. */
 function identifierInput(step, field) {
     const action = (0,workflow_shared/* actionOf */.qj)(step.uses);
@@ -49123,12 +54599,6 @@ function buildSecret(step, field) {
         .trim()
         .replace(/^["']|["']$/g, '') === field[1]);
 }
-/**
- * A name for what selects a key or secret held elsewhere (`MACOS_NOTARY_KEY_ID`, `GPG_KEY_NAME`,
- * `SIGNING_KEYPAIR_ALIAS`, `VAULT_SECRET_NAME`): it authenticates nothing. `ACCESS_KEY_ID` goes with
- * its secret key (AWS) and stays a credential.
- */
-const KEY_IDENTIFIER = /(?:^|_)(?<!ACCESS_)KEY_?(?:PAIR_?)?(?:ID|NAME|ALIAS)$|(?:^|_)(?:ALIAS|SECRET_NAME)$/i;
 /** A tool's licence key (`..._LICENSE`, `..._LICENCE_KEY`): it unlocks the tool, it deploys nothing. */
 const LICENCE = /(?:^|_)LICEN[CS]E(?:_?KEY)?$/i;
 /** `<TOOL>_KEY`, `<TOOL>_LICENSE_KEY`: the key of one tool, named by it alone. */
@@ -49166,7 +54636,11 @@ function toolKey(step, field, name, deployment) {
     const bare = (s) => s.replace(/(?:^actions?[-_.]|[-_.]actions?$)/g, '').replace(/[^a-z0-9]/g, '');
     return bare(owner) === tool || bare(repo) === tool;
 }
-/** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */
+/**
+ * Words that say a secret is a credential (a token, a key, a certificate), asked of names the shared
+ * classifier (secret-names.ts) has not read as an identifier: with a word of `names`, the secret is a
+ * deployment credential by its name; read by a step that signs, a signing credential.
+ */
 const CREDENTIAL = /token|key|secret|passw|pass$|passphrase|pat$|credential|auth|cert|private|kubeconfig|json|p12|pfx/i;
 /** References that are operands of a comparison (their value is compared, not used). */
 function comparedRefs(node) {
@@ -50152,7 +55626,7 @@ function dispatchRelay(workspace) {
  */
 function writtenFile(workspace, source, step, expr) {
     const run = step.run;
-    const writes = workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => (0,workflow_shell/* shellWrites */.h6)(run.value));
+    const writes = workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => (0,shell/* shellWrites */.h6)(run.value));
     const end = expr.start + expr.raw.length;
     for (const w of writes) {
         if (w.file === 'output')
@@ -50350,6 +55824,8 @@ const workflowUndocumentedPermissions = (0,types/* defineEvaluator */.D)({
             }
         };
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
+            // Permissions are judged for the workflow as a whole, jobs that never run included.
+            everyStep: true,
             workflow(workflow) {
                 check(workflow, workflow.permissions, '');
             },
@@ -50371,7 +55847,60 @@ function commented(lines, line) {
     return /^\s*#/.test(lines[line - 2] ?? '');
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/bare-job.js
+
+
+
+/**
+ * Why a job holds nothing privileged, or undefined: it calls no reusable workflow, has no deployment
+ * environment (whose secrets and protection rules it would hold), runs on no self-hosted runner (a
+ * machine on a private network, reused by later jobs), names no secret in an expression (its own
+ * `env:`, steps and container, or the workflow's `env:`; `secrets.GITHUB_TOKEN` and `github.token`
+ * are the job's token, judged by its permissions), is not one of the rule's publishing jobs, and its
+ * token is bounded (its `permissions:`, else the workflow's, grant no write scope but the rule's
+ * `writable`; or the grants of the jobs that call the reusable workflow, see {@link readOnlyCallers}),
+ * or the rule lets it pass as a job run on pull requests only.
+ */
+function bareJob(workspace, workflow, job, rule) {
+    if (job.uses || job.environment || (job.runsOn && selfHostedLabel(workflow, job, job.runsOn)))
+        return undefined;
+    if ((0,workflow_shared/* namesSecret */.L4)(job.value) || (0,workflow_shared/* namesSecret */.L4)(workflow.env?.value))
+        return undefined;
+    const perms = job.permissions ?? workflow.permissions;
+    const token = (0,workflow_shared/* writesOnly */.BR)(perms, rule.writable)
+        ? 'written'
+        : readOnlyCallers(workspace, workflow, rule.writable, rule.alsoOn)
+            ? 'callers'
+            : rule.pullRequest?.(perms)
+                ? 'pull-request'
+                : undefined;
+    if (!token || rule.publishers().has(job))
+        return undefined;
+    return token;
+}
+/**
+ * Whether a reusable workflow (`workflow_call`) runs otherwise only on `alsoOn`, and every job of this
+ * repository that calls it grants a token with no write scope but `writable` (its `permissions:` or
+ * its workflow's; a caller that writes none lends the repository's default, which may write). A
+ * called workflow's token is its caller's, and its own `permissions:` can only narrow it. Callers in
+ * other repositories run it with their own token and secrets, never this repository's, so they are
+ * not this repository's risk; a workflow no job here calls is not bounded.
+ */
+function readOnlyCallers(workspace, workflow, writable, alsoOn) {
+    const events = workflow.on?.events ?? [];
+    if (!events.some((e) => e.event === 'workflow_call'))
+        return false;
+    if (!events.every((e) => e.event === 'workflow_call' || alsoOn.has(e.event)))
+        return false;
+    const callers = (0,workflow_callers/* localCallers */.ch)(workspace, workflow.path);
+    return (callers.length > 0 &&
+        callers.every((c) => c.source.kind === 'workflow' &&
+            c.job !== undefined &&
+            (0,workflow_shared/* writesOnly */.BR)(c.job.permissions ?? c.source.permissions, writable)));
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/unpinned-images.js
+
 
 
 
@@ -50386,13 +55915,15 @@ function commented(lines, line) {
  * (`${{ matrix.image }}`) are not judged: their value is not known here. `docker://` steps are
  * references in `uses:` and are reported by workflow-unpinned-action. A service of a job that holds
  * only a read-only token, names no secret and publishes nothing (a test database beside the tests) is
- * reported at low severity: a moved tag can change the job's results, not reach a credential.
+ * reported at low severity: a moved tag can change the job's results, not reach a credential. So is
+ * the container of a job that holds nothing privileged and whose token can write nothing at all (a
+ * linter's image in a job with `permissions: {}`).
  */
 const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.unpinned-images',
     scope: 'file',
     summary: 'Job container, service and Docker action images referenced by tag instead of a sha256 digest.',
-    // A reusable workflow's services are judged by the grants of the jobs that call it.
+    // A reusable workflow's jobs are judged by the grants of the jobs that call it.
     readsOtherFiles: parsers_workflow/* WORKFLOW_GLOBS */.iK,
     schema: {
         type: 'object',
@@ -50411,7 +55942,9 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
         const findings = [];
         // Its subjects are the images jobs and Docker actions pull: a file that names none had nothing to judge.
         const subjects = new Set();
-        const check = (path, image, what, key, note) => {
+        const check = (path, image, what, key, 
+        // Why the job can reach nothing privileged, asked only of an image that is reported.
+        harmless = () => undefined) => {
             if (!image)
                 return;
             subjects.add(path);
@@ -50429,6 +55962,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
                 : ref.tag
                     ? `tag "${ref.tag}"`
                     : 'name only (the "latest" tag)';
+            const note = harmless();
             findings.push({
                 message: `Image "${ref.raw}" (${what})${(0,workflow_shared/* aliasNote */.lp)(image)} is pulled by ${by}; a tag can be moved to a different image at any time. ` +
                     'Pin it by digest (image@sha256:<digest>) and let Dependabot or Renovate update it.' +
@@ -50438,18 +55972,34 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
                 ...(note ? { severity: 'low' } : {}),
             });
         };
-        // The jobs of each workflow that publish, computed once a workflow has a service to judge.
+        // The jobs of each workflow that publish, computed once a workflow has an image to judge: for a
+        // service, those with a publishing step; for a container, which runs the steps, also those whose
+        // push an expression decides.
         const publishing = new Map();
+        const mayPublishing = new Map();
+        const memo = (map, workflow, step) => () => {
+            let jobs = map.get(workflow);
+            if (!jobs) {
+                jobs = (0,workflow_publishing/* publishingJobs */.gF)(workflow, step);
+                map.set(workflow, jobs);
+            }
+            return jobs;
+        };
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
-                check(workflow.path, job.container?.image, `the container of job "${job.id}"`, `${job.id}/container`);
+                const container = memo(mayPublishing, workflow, (s) => (0,workflow_publishing/* publishes */.AN)(s) || (0,workflow_publishing/* mayPublish */.bT)(s));
+                check(workflow.path, job.container?.image, `the container of job "${job.id}"`, `${job.id}/container`, () => harmlessContainer(job, workflow, container, workspace));
                 if (job.services.length === 0)
                     return;
-                const publishers = publishing.get(workflow) ?? (0,workflow_publishing/* publishingJobs */.gF)(workflow);
-                publishing.set(workflow, publishers);
-                const note = harmlessServices(job, workflow, publishers, workspace);
+                // One judgement for all the job's services.
+                let note = null;
+                const services = memo(publishing, workflow);
                 for (const service of job.services) {
-                    check(workflow.path, service.image, `service "${service.id}" of job "${job.id}"`, `${job.id}/service/${service.id}`, note);
+                    check(workflow.path, service.image, `service "${service.id}" of job "${job.id}"`, `${job.id}/service/${service.id}`, () => {
+                        if (note === null)
+                            note = harmlessServices(job, workflow, services, workspace);
+                        return note;
+                    });
                 }
             },
             action(action) {
@@ -50462,63 +56012,71 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-/** What a finding on a service of a job that can reach no credential says. */
-const SERVICE_NOTE = 'The job holds only a read-only token, names no secret and publishes nothing: a moved tag can change its test results, not reach a credential or what the project ships.';
-/** The same, for a workflow that runs only on pull requests, whose token a service never holds. */
-const PULL_REQUEST_SERVICE_NOTE = "The workflow runs only on pull requests, the job names no secret and publishes nothing, and a service never holds the job's token: a moved tag can change its test results, not reach a credential or what the project ships.";
-/** The same, for a reusable workflow run on pull requests and called only by read-only jobs here. */
-const READ_ONLY_CALLERS_NOTE = "The workflow runs only on pull requests and for jobs of this repository that grant it a read-only token, the job names no secret and publishes nothing, and a service never holds the job's token: a moved tag can change its test results, not reach a credential or what the project ships.";
+/** What a finding on a service of a job that can reach no credential says, by why it can reach none. */
+const SERVICE_NOTE = {
+    written: 'The job holds only a read-only token, names no secret and publishes nothing: a moved tag can change its test results, not reach a credential or what the project ships.',
+    // A workflow that runs only on pull requests, whose token a service never holds.
+    'pull-request': "The workflow runs only on pull requests, the job names no secret and publishes nothing, and a service never holds the job's token: a moved tag can change its test results, not reach a credential or what the project ships.",
+    // A reusable workflow run on pull requests and called only by read-only jobs here.
+    callers: "The workflow runs only on pull requests and for jobs of this repository that grant it a read-only token, the job names no secret and publishes nothing, and a service never holds the job's token: a moved tag can change its test results, not reach a credential or what the project ships.",
+};
+/** The same, for the job's container, which runs the steps: its token must write nothing at all. */
+const CONTAINER_NOTE = {
+    written: "The job's token can write nothing (its permissions grant no write scope nor an OIDC token), and the job names no secret, has no deployment environment or self-hosted runner and publishes nothing: a moved tag can change what its steps do and their results, not reach a credential or what the project ships.",
+    callers: 'Every job of this repository that calls this workflow grants it a token that can write nothing (no write scope nor an OIDC token; callers elsewhere run it with their own), and the job names no secret, has no deployment environment or self-hosted runner and publishes nothing: a moved tag can change what its steps do and their results, not reach a credential or what the project ships.',
+};
 /**
  * The write scopes a service cannot use: `id-token: write` lets a step ask for an OIDC token through
  * the request variables the runner hands the steps (ACTIONS_ID_TOKEN_REQUEST_*), which a service
  * container never receives.
  */
 const SERVICE_UNREACHABLE_WRITES = new Set(['id-token']);
+const unpinned_images_PULL_REQUEST = new Set(['pull_request']);
 /**
- * Why a job's services can reach nothing privileged, or undefined when they may: it has no deployment
- * environment (whose secrets it would hold), it is no publishing job nor one that builds what a
- * publishing job ships, the job and the workflow's `env:` name no secret (`secrets.NAME`,
- * `secrets[...]`, `toJSON(secrets)`; the job's own token, `secrets.GITHUB_TOKEN`, is its token), and
- * either its token can only read (its `permissions:`, or the workflow's, grant no write scope; without
- * any the repository's default may write) or the workflow runs only on `pull_request`. A service runs
- * beside the job's steps on the same network, without the runner's workspace or its token: what it
- * serves can change the tests' results, not what the job may do. Its token's scopes matter only to
- * the steps; on `pull_request` alone a fork's run holds a read-only token whatever `permissions:` says,
- * and a write scope there is the steps' to answer for (workflow-permissions), not the service's. A
- * job's `container:` runs the steps themselves and is not judged so. `id-token: write` counts as no
- * write here: the OIDC request variables go to the steps only. A reusable workflow whose other
- * triggers are all `pull_request` and whose every caller in this repository grants a read-only token
- * (the caller's grant bounds the called workflow's token) is judged as one run on pull requests only;
- * a caller that grants nothing (the default may write) or a write scope keeps the grade.
+ * Why a job's services can reach nothing privileged, or undefined when they may: the job holds nothing
+ * privileged (bare-job.ts: no deployment environment, no self-hosted runner, no secret named, nothing
+ * published nor built for a publishing job) and either its token can only read (its `permissions:`,
+ * or the workflow's, grant no write scope; without any the repository's default may write) or the
+ * workflow runs only on `pull_request`. A service runs beside the job's steps on the same network,
+ * without the runner's workspace or its token: what it serves can change the tests' results, not what
+ * the job may do. Its token's scopes matter only to the steps; on `pull_request` alone a fork's run
+ * holds a read-only token whatever `permissions:` says, and a write scope there is the steps' to
+ * answer for (workflow-permissions), not the service's. `id-token: write` counts as no write here: the
+ * OIDC request variables go to the steps only. A reusable workflow whose other triggers are all
+ * `pull_request` and whose every caller in this repository grants a read-only token (the caller's
+ * grant bounds the called workflow's token) is judged as one run on pull requests only; a caller that
+ * grants nothing (the default may write) or a write scope keeps the grade.
  */
 function harmlessServices(job, workflow, publishers, workspace) {
-    if (job.uses || job.environment || publishers.has(job))
-        return undefined;
-    if ((0,workflow_shared/* namesSecret */.L4)(job.value) || (0,workflow_shared/* namesSecret */.L4)(workflow.env?.value))
-        return undefined;
-    if ((0,workflow_shared/* writesOnly */.BR)(job.permissions ?? workflow.permissions, SERVICE_UNREACHABLE_WRITES))
-        return SERVICE_NOTE;
-    if ((0,workflow_shared/* onlyPullRequest */.Jm)(workflow))
-        return PULL_REQUEST_SERVICE_NOTE;
-    return readOnlyCallers(workspace, workflow) ? READ_ONLY_CALLERS_NOTE : undefined;
+    const bare = bareJob(workspace, workflow, job, {
+        writable: SERVICE_UNREACHABLE_WRITES,
+        alsoOn: unpinned_images_PULL_REQUEST,
+        pullRequest: () => (0,workflow_shared/* onlyPullRequest */.Jm)(workflow),
+        publishers,
+    });
+    return bare && SERVICE_NOTE[bare];
 }
 /**
- * Whether a reusable workflow runs otherwise only on `pull_request`, and every job of this repository
- * that calls it grants a read-only token (its `permissions:` or its workflow's). Callers elsewhere run
- * it with their own token, not this repository's.
+ * Why a job's `container:` can reach nothing privileged, or undefined when it may: the job holds
+ * nothing privileged (bare-job.ts) and its token can write nothing at all, `id-token` included, by its
+ * `permissions:` (or the workflow's), or, for a reusable workflow run only by `workflow_call`, by the
+ * grant of every job of this repository that calls it. The container runs the steps, so they run
+ * with whatever the job holds; with nothing, a moved tag can change what the steps do and their
+ * results, as a service can. Unlike a service, a job that runs only on pull requests is not let off
+ * whatever its token: a branch of this repository gets the default token, and the container runs the
+ * steps that hold it. Publishing counts a step whose push an expression decides, and a job that saves a
+ * cache on other runs than pull requests' keeps the grade: the branch's later runs restore the entry.
  */
-function readOnlyCallers(workspace, workflow) {
-    const events = workflow.on?.events ?? [];
-    if (!events.some((e) => e.event === 'workflow_call'))
-        return false;
-    if (!events.every((e) => e.event === 'workflow_call' || e.event === 'pull_request'))
-        return false;
-    const callers = (0,workflow_callers/* localCallers */.ch)(workspace, workflow.path);
-    return (callers.length > 0 &&
-        callers.every((c) => c.source.kind === 'workflow' &&
-            c.job !== undefined &&
-            (0,workflow_shared/* writesOnly */.BR)(c.job.permissions ?? c.source.permissions, SERVICE_UNREACHABLE_WRITES)));
+function harmlessContainer(job, workflow, publishers, workspace) {
+    // A job that saves a cache outside pull requests writes what the branch's next runs restore (a
+    // release's among them): the container's code can poison it.
+    if (!(0,workflow_shared/* onlyPullRequest */.Jm)(workflow) && job.steps.some(savesCache))
+        return undefined;
+    const bare = bareJob(workspace, workflow, job, { writable: unpinned_images_NONE, alsoOn: unpinned_images_NONE, publishers });
+    return bare === 'written' || bare === 'callers' ? CONTAINER_NOTE[bare] : undefined;
 }
+/** No write scope, no other event. */
+const unpinned_images_NONE = new Set();
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fix-pin.js
 
@@ -50671,7 +56229,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
             return jobs;
         };
         const bareJobs = new Map();
-        const bareJob = (workflow, job) => {
+        const bareOf = (workflow, job) => {
             if (!bareJobs.has(job))
                 bareJobs.set(job, bareJobOf(workspace, workflow, job, () => publishersOf(workflow)));
             return bareJobs.get(job);
@@ -50718,7 +56276,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
             // runs other code, but with nothing privileged to reach: medium. Release, publish and deploy jobs,
             // and any job holding a secret or a writable token, keep high; so does a third party's action.
             const bare = !owner && !image && job !== undefined
-                ? githubActionInBareJob(source, job, uses.value, bareJob)
+                ? githubActionInBareJob(source, job, uses.value, bareOf)
                 : undefined;
             const finding = {
                 message: `${message}${own ? ownActionNote(self) : ''}${owner ? sameOwnerNote(owner) : ''}${image ? sameOwnerImageNote(image) : ''}${bare ? ` ${BARE_JOB_NOTE[bare]}` : ''}${(0,workflow_shared/* aliasNote */.lp)(uses)}`,
@@ -50773,6 +56331,7 @@ const VERSION_TAG = /^v?\d+(?:\.\d+){0,3}(?:[-+][\w.-]+)?$/i;
 const BARE_JOB_NOTE = {
     written: "It is an action of GitHub itself by a version tag, in a job that names no secret, has no OIDC token, deployment environment or self-hosted runner, publishes nothing and whose token's permissions grant no write scope but report-only ones (security-events, checks, statuses): a moved tag runs other code with nothing privileged to reach.",
     'pull-request': "It is an action of GitHub itself by a version tag, in a job that names no secret, has no deployment environment or self-hosted runner and publishes nothing, of a job that runs only on pull requests and writes no `permissions:` (a fork's run gets a read-only token; a branch of this repository gets the default one): a moved tag runs other code with nothing privileged to reach.",
+    callers: 'It is an action of GitHub itself by a version tag, in a job that names no secret, has no OIDC token, deployment environment or self-hosted runner and publishes nothing, of a reusable workflow whose every calling job in this repository grants its token no write scope but report-only ones (security-events, checks, statuses; a caller elsewhere runs it with its own token): a moved tag runs other code with nothing privileged to reach.',
 };
 /**
  * Why a step's action is GitHub's own (`actions/*`, `github/*`) by a version tag (never a branch) in
@@ -50781,23 +56340,24 @@ const BARE_JOB_NOTE = {
  * permissions), has no deployment environment (whose secrets and protection rules it would hold), runs
  * on no self-hosted runner (a machine later jobs reuse), publishes nothing nor builds what a publishing
  * job of the workflow ships (see publishing.ts), and its token can write nothing but report-only
- * scopes: its `permissions:` (or the workflow's) say so (`id-token: write` is a write scope), or none
- * are written in a workflow that runs only on `pull_request`, where a fork's run is given a read-only
- * token. Without `permissions:` on any other trigger the repository's default token may write
+ * scopes: its `permissions:` (or the workflow's) say so (`id-token: write` is a write scope), or, in a
+ * reusable workflow run only by `workflow_call` that writes none, every job of this repository that
+ * calls it grants no more (bare-job.ts), or none are written in a workflow that runs only on
+ * `pull_request`, where a fork's run is given a read-only token. Without `permissions:` on any other trigger the repository's default token may write
  * (repositories made before 2023 and many organisations default to it): kept high.
  */
-function githubActionInBareJob(source, job, text, bareJob) {
+function githubActionInBareJob(source, job, text, bareOf) {
     if (source.kind !== 'workflow')
         return undefined;
     const ref = (0,parsers_uses/* parseUses */.A)(text);
     if (ref.kind === 'docker')
-        return githubImage(ref.image) ? bareJob(source, job) : undefined;
+        return githubImage(ref.image) ? bareOf(source, job) : undefined;
     if (ref.kind !== 'repository')
         return undefined;
     const owner = ref.owner.toLowerCase();
     if ((owner !== 'actions' && owner !== 'github') || !VERSION_TAG.test(ref.ref ?? ''))
         return undefined;
-    return bareJob(source, job);
+    return bareOf(source, job);
 }
 /** Docker Hub's host names: an image without a registry is pulled from there. */
 const unpinned_uses_DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
@@ -50817,23 +56377,22 @@ function githubImage(image) {
     return ((registry === 'ghcr.io' || registry === 'docker.pkg.github.com') &&
         (owner === 'github' || owner === 'actions'));
 }
-/** Why a job holds nothing privileged (see {@link githubActionInBareJob}), or undefined; once per job. */
+/** No other event: a reusable workflow judged by its callers' grants runs on `workflow_call` alone. */
+const NO_EVENT = new Set();
+/**
+ * Why a job holds nothing privileged (see {@link githubActionInBareJob}), or undefined; once per job.
+ * Without `permissions:` in a reusable workflow run only by `workflow_call`, the token is what the
+ * jobs of this repository that call it grant (readOnlyCallers: a caller elsewhere runs it with its
+ * own token): bounded to report-only scopes by all of them, it is as harmless as a written one,
+ * whether or not the job hands it to a step.
+ */
 function bareJobOf(workspace, workflow, job, publishers) {
-    if (job.environment || (job.runsOn && selfHostedLabel(workflow, job, job.runsOn)))
-        return undefined;
-    if ((0,workflow_shared/* namesSecret */.L4)(job.value) || (0,workflow_shared/* namesSecret */.L4)(workflow.env?.value))
-        return undefined;
-    const perms = job.permissions ?? workflow.permissions;
-    const token = perms
-        ? (0,workflow_shared/* writesOnly */.BR)(perms, REPORT_SCOPES)
-            ? 'written'
-            : undefined
-        : onlyPullRequestJob(workspace, workflow, job) && !handsOverToken(job)
-            ? 'pull-request'
-            : undefined;
-    if (!token || publishers().has(job))
-        return undefined;
-    return token;
+    return bareJob(workspace, workflow, job, {
+        writable: REPORT_SCOPES,
+        alsoOn: NO_EVENT,
+        pullRequest: (perms) => !perms && onlyPullRequestJob(workspace, workflow, job) && !handsOverToken(job),
+        publishers,
+    });
 }
 /**
  * Whether a job runs only on `pull_request`: the workflow's only trigger, or the only one its `if:`
@@ -52529,6 +58088,8 @@ function localCallers(workspace, file) {
                 map.set(target, [caller]);
         };
         (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .walkWorkflows */ .EG)((0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .workflowSources */ .Gf)(workspace), {
+            // Every calling job, as GitHub reads them: which events reach a reusable workflow.
+            everyStep: true,
             job(job, workflow) {
                 const ref = job.uses && (0,_parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__/* .parseUses */ .A)(job.uses.value);
                 if (ref && ref.kind === 'local')
@@ -54785,6 +60346,7 @@ function fileLocation(path) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  Zz: () => (/* binding */ COMPOSE_FILES),
   rd: () => (/* binding */ composeReferences),
   d3: () => (/* binding */ composeServices),
   tG: () => (/* binding */ deployedStack),
@@ -54793,11 +60355,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   eV: () => (/* binding */ namesDeployedEnvironment),
   oB: () => (/* binding */ nodeAt),
   fr: () => (/* binding */ pathNotDeployed),
+  F9: () => (/* binding */ readComposeServices),
   xY: () => (/* binding */ serviceFinding),
   cf: () => (/* binding */ serviceSetting)
 });
 
-// UNUSED EXPORTS: COMPOSE_FILES, composeDeployedBy, notDeployedService, readComposeServices
+// UNUSED EXPORTS: composeDeployedBy, notDeployedService
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
@@ -55284,7 +60847,7 @@ function composeDeployedBy(workspace, file) {
     for (const source of (0,workflow/* workflowSources */.Gf)(workspace)) {
         if (source.kind !== 'workflow')
             continue;
-        const job = source.jobs.find((j) => (0,workflow_deploys/* jobDeploys */.S)(j) && jobNames(j, file));
+        const job = source.jobs.find((j) => (0,workflow_deploys/* jobDeploys */.SG)(j) && jobNames(j, file));
         if (job)
             return `${source.path} (job ${job.id})`;
     }
@@ -55299,7 +60862,7 @@ function deployedStack(workspace, file) {
     const job = composeDeployedBy(workspace, file);
     if (job)
         return `the workflow ${job}, which deploys, starts it`;
-    const remote = (0,workflow_deploys/* workflowDeploys */.e)(workspace).find((d) => d.to === file);
+    const remote = (0,workflow_deploys/* workflowDeploys */.e_)(workspace).find((d) => d.to === file);
     if (remote)
         return `the workflow ${remote.job} brings it up on a host it deploys to (an environment, a self-hosted runner or another Docker host)`;
     const by = composeReferences(workspace).find((r) => r.to === file && r.from !== file && r.key !== 'build' && pathNotDeployed(r.from) === undefined);
@@ -55811,6 +61374,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   n_: () => (/* binding */ readDockerfile),
   yo: () => (/* binding */ referencedStage),
   aK: () => (/* binding */ runCommands),
+  EN: () => (/* binding */ runFrames),
   ap: () => (/* binding */ stageChain)
 });
 
@@ -55922,9 +61486,12 @@ function runPosition(rawArgs, rawOffset, escapeChar, lines, index) {
     return lines.position(rawOffset + inRaw);
 }
 
+// EXTERNAL MODULE: ./lib/core/parsers/shell.js
+var shell = __nccwpck_require__(5582);
 // EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
 var shell_commands = __nccwpck_require__(3473);
 ;// CONCATENATED MODULE: ./lib/core/parsers/dockerfile.js
+
 
 
 
@@ -55946,7 +61513,10 @@ const DOCKERFILE_GLOBS = [
     '**/Dockerfile_*',
     '**/*.Dockerfile',
     '**/*.dockerfile',
+    // `docker build -f docker/dockerfile`: the name in lower case, as some projects write it.
+    '**/dockerfile',
     '**/Containerfile',
+    '**/Containerfile.*',
 ];
 /** `Dockerfile.dockerignore` is the per-Dockerfile ignore file, not a Dockerfile. */
 const NOT_DOCKERFILES = ['**/*.dockerignore'];
@@ -56185,6 +61755,32 @@ function runCommands(run) {
     return views;
 }
 const RUN_COMMANDS = new WeakMap();
+/**
+ * The compound commands (`{ ...; }`, `( ... )`, `if`, loops) around each top-level command of a RUN's
+ * script, by the command's offset in the RUN's text (as {@link runCommands} gives it); none for the
+ * exec form. Computed once per RUN, when asked.
+ */
+function runFrames(run) {
+    const cached = RUN_FRAMES.get(run);
+    if (cached)
+        return cached;
+    const frames = new Map();
+    if (run.form !== 'exec' && run.form !== 'other') {
+        const add = (found) => {
+            for (const [command, around] of found)
+                frames.set(command.start, around);
+        };
+        add((0,shell/* shellStructure */.SN)(run.value));
+        // `RUN <<EOF` alone: the heredoc's body is the script (see runCommands).
+        const first = runCommands(run)[0]?.command;
+        const body = first && first.words.length === 0 ? first.redirects.find((r) => r.body)?.body : undefined;
+        if (body)
+            add((0,shell/* shellStructure */.SN)(run.value, body[0], body[1]));
+    }
+    RUN_FRAMES.set(run, frames);
+    return frames;
+}
+const RUN_FRAMES = new WeakMap();
 /** The exec form `["curl", "-k", "x"]` as one command whose words are the JSON strings. */
 function execFormCommand(value) {
     const words = [];
@@ -59311,11 +64907,11 @@ function writesToFile(views, index) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dn: () => (/* binding */ shellFunctionDefinitions),
 /* harmony export */   I5: () => (/* binding */ lexShell),
 /* harmony export */   Mv: () => (/* binding */ shellFunctionsInForce),
 /* harmony export */   SN: () => (/* binding */ shellStructure)
 /* harmony export */ });
-/* unused harmony export shellFunctionDefinitions */
 /**
  * A tolerant, linear-time lexer of POSIX/bash command lines: it splits a script into simple commands
  * (words with their source offsets, assignments, redirections, heredoc bodies) and never throws, so it
@@ -59433,12 +65029,12 @@ function shellFunctionsInForce(source) {
     return defs.filter((w) => !uncertain.has(w) && !unset.has(w.value) && !w.quoted && /^[A-Za-z_][\w.:-]*$/.test(w.value));
 }
 /**
- * The top-level commands of a script (not those of substitutions) with the compound commands around
- * each, outermost first.
+ * The top-level commands of a script, `source[from, to)` (not those of substitutions), with the
+ * compound commands around each, outermost first.
  */
-function shellStructure(source) {
+function shellStructure(source, from = 0, to = source.length) {
     const frames = new Map();
-    new Lexer(source, source.length, [], undefined, undefined, frames).commands(0, 0, undefined, undefined);
+    new Lexer(source, to, [], undefined, undefined, frames).commands(from, 0, undefined, undefined);
     return frames;
 }
 /** Operators after which the next command runs only on a condition, or in a process of its own. */
@@ -59976,6 +65572,348 @@ function ansiC(src, i, limit) {
 
 /***/ }),
 
+/***/ 3666:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   loadHclParser: () => (/* binding */ loadHclParser)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3136);
+/* harmony import */ var _node_modules_web_tree_sitter_web_tree_sitter_cjs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(551);
+
+
+
+// The CommonJS build on purpose: the ESM build imports `module` dynamically, which the ncc bundle
+// turns into a namespace without `createRequire`. A relative path because the package does not
+// export that file (src/ and lib/ sit at the same depth, and ncc bundles it); its types are the
+// package's, declared for the package name only.
+// @ts-expect-error TS2306: the .d.cts beside it declares `module 'web-tree-sitter'`, not this path.
+
+const treeSitter = _node_modules_web_tree_sitter_web_tree_sitter_cjs__WEBPACK_IMPORTED_MODULE_3__;
+/**
+ * Loads the HCL grammar of tree-sitter (`@tree-sitter-grammars/tree-sitter-hcl`, compiled to
+ * WebAssembly and run by `web-tree-sitter`): a complete, error-tolerant HCL2 parser with exact source
+ * ranges for every node, offline, and without native code. The syntax tree it returns is turned into
+ * plain objects by terraform-syntax.ts.
+ */
+/** Parsing stops (and the file is reported as not parsed) after this long. */
+const PARSE_TIMEOUT_MS = 10000;
+// How the two WebAssembly files reach the bundle. `readFileSync(new URL(literal, import.meta.url))`,
+// written out in full, is what ncc's asset relocator recognises: it copies the file beside the bundle
+// unchanged and rewrites the path. A bare `new URL(...)` goes through webpack's asset handling instead,
+// which writes the binary as text and corrupts it. The relocator also skips, silently, any file whose
+// syntax its parser does not know: no `??=`, `||=` or numeric separators in this module (a test
+// checks).
+const readRuntimeWasm = () => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(__nccwpck_require__.ab + "web-tree-sitter.wasm");
+const readGrammarWasm = () => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(__nccwpck_require__.ab + "tree-sitter-hcl.wasm");
+let loading;
+/** The shared HCL parser, loaded (once) on first use: runs without Terraform files never pay for it. */
+function loadHclParser() {
+    if (!loading) {
+        loading = createParser().catch((err) => {
+            loading = undefined;
+            throw new Error(`cannot load the HCL parser: ${err instanceof Error ? err.message : String(err)}`);
+        });
+    }
+    return loading;
+}
+async function createParser() {
+    const g = globalThis;
+    // The CommonJS glue reads `__dirname` to find its wasm, which an ESM bundle does not define; it is
+    // only a search path, unused because the bytes are passed in.
+    if (g.__dirname === undefined)
+        g.__dirname = node_path__WEBPACK_IMPORTED_MODULE_1__.dirname((0,node_url__WEBPACK_IMPORTED_MODULE_2__.fileURLToPath)(import.meta.url));
+    await treeSitter.Parser.init({ wasmBinary: readRuntimeWasm() });
+    const language = await treeSitter.Language.load(readGrammarWasm());
+    const parser = new treeSitter.Parser();
+    parser.setLanguage(language);
+    return {
+        parse(text, lines) {
+            const deadline = Date.now() + PARSE_TIMEOUT_MS;
+            const tree = parser.parse(text, null, { progressCallback: () => Date.now() > deadline });
+            if (!tree) {
+                // A cancelled parse would otherwise resume from where it stopped on the next call.
+                parser.reset();
+                return { ok: false, error: { message: 'parsing took too long', line: 1, column: 1 } };
+            }
+            try {
+                if (tree.rootNode.hasError)
+                    return { ok: false, error: firstError(tree.rootNode, lines) };
+                return { ok: true, root: plainTree(tree) };
+            }
+            finally {
+                tree.delete();
+            }
+        },
+    };
+}
+function firstError(root, lines) {
+    const stack = [root];
+    while (stack.length > 0) {
+        const node = stack.pop();
+        if (node.isMissing || node.isError) {
+            const at = lines.position(node.startIndex);
+            const snippet = node.text.split('\n')[0].slice(0, 40);
+            const message = node.isMissing
+                ? `syntax error: missing ${JSON.stringify(node.type)}`
+                : snippet
+                    ? `syntax error near ${JSON.stringify(snippet)}`
+                    : 'syntax error';
+            return { message, line: at.line, column: at.column };
+        }
+        // Depth-first in source order: push children last-to-first.
+        const children = node.children.filter((c) => c.hasError || c.isMissing);
+        for (let i = children.length - 1; i >= 0; i--)
+            stack.push(children[i]);
+    }
+    return { message: 'syntax error', line: 1, column: 1 };
+}
+/** Copies the named nodes (comments excepted) of a tree in one cursor pass, without recursion. */
+function plainTree(tree) {
+    const cursor = tree.walk();
+    try {
+        const root = {
+            type: cursor.nodeType,
+            start: cursor.startIndex,
+            end: cursor.endIndex,
+            children: [],
+        };
+        const parents = [root];
+        for (;;) {
+            if (cursor.gotoFirstChild()) {
+                parents.push(visit(cursor, parents[parents.length - 1]));
+                continue;
+            }
+            for (;;) {
+                parents.pop();
+                if (cursor.gotoNextSibling()) {
+                    parents.push(visit(cursor, parents[parents.length - 1]));
+                    break;
+                }
+                if (!cursor.gotoParent())
+                    return root;
+            }
+        }
+    }
+    finally {
+        cursor.delete();
+    }
+}
+/**
+ * Records the cursor's node under `parent` when it is named, and returns where its own children go:
+ * itself, or (for an anonymous token, which has none worth keeping) a throwaway holder.
+ */
+function visit(cursor, parent) {
+    const node = {
+        type: cursor.nodeType,
+        start: cursor.startIndex,
+        end: cursor.endIndex,
+        children: [],
+    };
+    if (cursor.nodeIsNamed && node.type !== 'comment')
+        parent.children.push(node);
+    return node;
+}
+
+
+/***/ }),
+
+/***/ 9398:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   z: () => (/* binding */ parseHcl)
+/* harmony export */ });
+/* unused harmony export unescapeQuoted */
+/** Expressions (and blocks) nested deeper than this are kept as unknown (empty) instead of walked. */
+const MAX_DEPTH = 64;
+/**
+ * Parses HCL text into the plain model. Never throws: a syntax error (the first one in source order)
+ * or a parse that ran out of time is returned as a located error.
+ */
+function parseHcl(parser, text, lines) {
+    const parsed = parser.parse(text, lines);
+    if (!parsed.ok)
+        return parsed;
+    const body = parsed.root.children.find((c) => c.type === 'body');
+    return { ok: true, body: body ? new Builder(text, lines).body(body) : { attributes: [], blocks: [] } };
+}
+class Builder {
+    text;
+    lines;
+    constructor(text, lines) {
+        this.text = text;
+        this.lines = lines;
+    }
+    src(node) {
+        return this.text.slice(node.start, node.end);
+    }
+    span(node) {
+        return {
+            start: this.lines.position(node.start),
+            end: this.lines.position(Math.max(node.start, node.end - 1)),
+        };
+    }
+    body(node, depth = 0) {
+        const body = { attributes: [], blocks: [] };
+        // Real configurations nest a handful of blocks; a pathological file must not exhaust the stack.
+        if (depth > MAX_DEPTH)
+            return body;
+        for (const child of node.children) {
+            if (child.type === 'attribute') {
+                const [name, value] = child.children;
+                if (!name || !value)
+                    continue;
+                body.attributes.push({
+                    name: this.src(name),
+                    nameSpan: this.span(name),
+                    span: this.span(child),
+                    value: this.value(value, 0),
+                });
+            }
+            else if (child.type === 'block') {
+                body.blocks.push(this.block(child, depth));
+            }
+        }
+        return body;
+    }
+    block(node, depth) {
+        const [type, ...rest] = node.children;
+        const labels = rest
+            .filter((c) => c.type === 'string_lit' || c.type === 'identifier')
+            .map((c) => (c.type === 'string_lit' ? unescapeQuoted(this.literalChunks(c)) : this.src(c)));
+        const inner = rest.find((c) => c.type === 'body');
+        return {
+            type: type ? this.src(type) : '',
+            labels,
+            typeSpan: this.span(type ?? node),
+            span: this.span(node),
+            body: inner ? this.body(inner, depth + 1) : { attributes: [], blocks: [] },
+        };
+    }
+    value(node, depth) {
+        const span = this.span(node);
+        const text = this.src(node);
+        const unknown = { kind: 'expression', span, text };
+        if (depth > MAX_DEPTH)
+            return unknown;
+        const named = node.children;
+        // A traversal (`a.b[0]`) has several children; a parenthesised value has one named child.
+        if (node.type === 'expression')
+            return named.length === 1 ? this.value(named[0], depth + 1) : unknown;
+        switch (node.type) {
+            case 'literal_value':
+            case 'collection_value':
+                return named[0] ? this.value(named[0], depth + 1) : unknown;
+            case 'numeric_lit':
+                return Number.isFinite(Number(text)) ? { kind: 'number', value: Number(text), span, text } : unknown;
+            case 'bool_lit':
+                return { kind: 'bool', value: text === 'true', span, text };
+            case 'null_lit':
+                return { kind: 'null', span, text };
+            case 'string_lit':
+                return { kind: 'string', value: unescapeQuoted(this.literalChunks(node)), span, text };
+            case 'template_expr':
+                return named[0] ? this.template(named[0], span, text) : unknown;
+            case 'tuple':
+                return {
+                    kind: 'tuple',
+                    items: named.filter((c) => c.type === 'expression').map((c) => this.value(c, depth + 1)),
+                    span,
+                    text,
+                };
+            case 'object':
+                return { kind: 'object', entries: this.entries(named, depth), span, text };
+            case 'operation': {
+                // `-1` is an operation in the grammar, but a literal to a reader.
+                const unary = named[0];
+                const operand = unary?.type === 'unary_operation' ? unary.children[0] : undefined;
+                if (unary && this.src(unary).startsWith('-') && operand?.type === 'literal_value') {
+                    const inner = this.value(operand, depth + 1);
+                    if (inner.kind === 'number')
+                        return { kind: 'number', value: -inner.value, span, text };
+                }
+                return unknown;
+            }
+            default:
+                return unknown;
+        }
+    }
+    entries(named, depth) {
+        const out = [];
+        for (const elem of named) {
+            if (elem.type !== 'object_elem')
+                continue;
+            const [keyNode, valueNode] = elem.children;
+            if (!keyNode || !valueNode)
+                continue;
+            const key = this.value(keyNode, depth + 1);
+            // A bare name is the key itself, not a reference to a variable of that name.
+            const name = key.kind === 'string'
+                ? key.value
+                : key.kind === 'expression' && /^[A-Za-z_][\w-]*$/.test(key.text)
+                    ? key.text
+                    : undefined;
+            out.push({ key: name, keySpan: key.span, value: this.value(valueNode, depth + 1) });
+        }
+        return out;
+    }
+    template(node, span, text) {
+        const dynamic = node.children.some((c) => c.type === 'template_interpolation' || c.type === 'template_directive');
+        if (dynamic)
+            return { kind: 'template', span, text };
+        if (node.type === 'quoted_template') {
+            return { kind: 'string', value: unescapeQuoted(this.literalChunks(node)), span, text };
+        }
+        if (node.type === 'heredoc_template')
+            return { kind: 'string', value: this.heredoc(node, text), span, text };
+        return { kind: 'template', span, text };
+    }
+    /** The literal content of a heredoc without interpolation; `<<-` strips the common indentation. */
+    heredoc(node, text) {
+        const ids = node.children.filter((c) => c.type === 'heredoc_identifier');
+        const open = ids[0];
+        const close = ids[ids.length - 1];
+        if (!open || !close || open === close)
+            return '';
+        const from = this.text.indexOf('\n', open.end) + 1;
+        const to = this.text.lastIndexOf('\n', close.start) + 1;
+        const body = from > 0 && to > from ? this.text.slice(from, to) : '';
+        const unescaped = body.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+        if (!text.startsWith('<<-'))
+            return unescaped;
+        const rows = unescaped.split('\n');
+        const indents = rows.filter((r) => r.trim() !== '').map((r) => /^[ \t]*/.exec(r)[0].length);
+        const strip = indents.length > 0 ? Math.min(...indents) : 0;
+        return rows.map((r) => r.slice(strip)).join('\n');
+    }
+    /** The raw literal text of a quoted string (escapes still in place). */
+    literalChunks(node) {
+        return node.children
+            .filter((c) => c.type === 'template_literal')
+            .map((c) => this.src(c))
+            .join('');
+    }
+}
+const ESCAPES = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
+/** Decodes HCL's quoted-string escapes: `\n`, `\"`, `\uXXXX`, `\UXXXXXXXX`, `$${` and `%%{`. */
+function unescapeQuoted(raw) {
+    return raw.replace(/\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|\$\$\{|%%\{/g, (match, esc) => {
+        if (esc === undefined)
+            return match.slice(1);
+        if (esc.length > 1) {
+            const code = Number.parseInt(esc.slice(1), 16);
+            return code <= 0x10ffff ? String.fromCodePoint(code) : match;
+        }
+        return ESCAPES[esc] ?? match;
+    });
+}
+
+
+/***/ }),
+
 /***/ 3503:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -59986,6 +65924,7 @@ function ansiC(src, i, limit) {
 /* harmony export */   _E: () => (/* binding */ valueCandidates),
 /* harmony export */   bq: () => (/* binding */ resolveBody),
 /* harmony export */   eU: () => (/* binding */ valueVariants),
+/* harmony export */   lJ: () => (/* binding */ variableFilesIn),
 /* harmony export */   oM: () => (/* binding */ setVariableFiles),
 /* harmony export */   wg: () => (/* binding */ inputOf)
 /* harmony export */ });
@@ -60027,6 +65966,18 @@ const VARIABLE_FILES = new WeakMap();
  */
 function setVariableFiles(files, loaded, possible = new Map()) {
     VARIABLE_FILES.set(files, { loaded, possible });
+}
+/**
+ * The variable files in a folder (`*.tfvars`, `*.tfvars.json`), loaded by Terraform by itself or not:
+ * a configuration shipped with values of its own is one that is applied.
+ */
+function variableFilesIn(files, module) {
+    const recorded = VARIABLE_FILES.get(files);
+    if (!recorded)
+        return [];
+    return [...(recorded.loaded.get(module) ?? []), ...(recorded.possible.get(module) ?? [])]
+        .map((f) => f.path)
+        .filter((p) => /\.tfvars(?:\.json)?$/.test(p) && node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(p) === module);
 }
 /**
  * Terraform's load order of a folder's variable files: `terraform.tfvars`, `terraform.tfvars.json`,
@@ -60322,220 +66273,26 @@ function resolveBody(resolve, file, body) {
 
 /***/ }),
 
-/***/ 3787:
+/***/ 56:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  dz: () => (/* binding */ TERRAFORM_GLOBS),
-  lt: () => (/* binding */ attribute),
-  w9: () => (/* binding */ describeResource),
-  eu: () => (/* binding */ literal),
-  qk: () => (/* binding */ nestedBlocks),
-  af: () => (/* binding */ sameLiteral),
-  yd: () => (/* binding */ terraformFiles),
-  EZ: () => (/* binding */ terraformResources)
-});
-
-// UNUSED EXPORTS: readTerraformFile, terraformPaths
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./lib/core/workspace/lines.js
-var lines = __nccwpck_require__(6774);
-// EXTERNAL MODULE: ./lib/core/workspace/screens.js
-var screens = __nccwpck_require__(9752);
-// EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
-var shell_commands = __nccwpck_require__(3473);
-;// CONCATENATED MODULE: ./lib/core/parsers/terraform-syntax.js
-/** Expressions (and blocks) nested deeper than this are kept as unknown (empty) instead of walked. */
-const MAX_DEPTH = 64;
-/**
- * Parses HCL text into the plain model. Never throws: a syntax error (the first one in source order)
- * or a parse that ran out of time is returned as a located error.
- */
-function parseHcl(parser, text, lines) {
-    const parsed = parser.parse(text, lines);
-    if (!parsed.ok)
-        return parsed;
-    const body = parsed.root.children.find((c) => c.type === 'body');
-    return { ok: true, body: body ? new Builder(text, lines).body(body) : { attributes: [], blocks: [] } };
-}
-class Builder {
-    text;
-    lines;
-    constructor(text, lines) {
-        this.text = text;
-        this.lines = lines;
-    }
-    src(node) {
-        return this.text.slice(node.start, node.end);
-    }
-    span(node) {
-        return {
-            start: this.lines.position(node.start),
-            end: this.lines.position(Math.max(node.start, node.end - 1)),
-        };
-    }
-    body(node, depth = 0) {
-        const body = { attributes: [], blocks: [] };
-        // Real configurations nest a handful of blocks; a pathological file must not exhaust the stack.
-        if (depth > MAX_DEPTH)
-            return body;
-        for (const child of node.children) {
-            if (child.type === 'attribute') {
-                const [name, value] = child.children;
-                if (!name || !value)
-                    continue;
-                body.attributes.push({
-                    name: this.src(name),
-                    nameSpan: this.span(name),
-                    span: this.span(child),
-                    value: this.value(value, 0),
-                });
-            }
-            else if (child.type === 'block') {
-                body.blocks.push(this.block(child, depth));
-            }
-        }
-        return body;
-    }
-    block(node, depth) {
-        const [type, ...rest] = node.children;
-        const labels = rest
-            .filter((c) => c.type === 'string_lit' || c.type === 'identifier')
-            .map((c) => (c.type === 'string_lit' ? unescapeQuoted(this.literalChunks(c)) : this.src(c)));
-        const inner = rest.find((c) => c.type === 'body');
-        return {
-            type: type ? this.src(type) : '',
-            labels,
-            typeSpan: this.span(type ?? node),
-            span: this.span(node),
-            body: inner ? this.body(inner, depth + 1) : { attributes: [], blocks: [] },
-        };
-    }
-    value(node, depth) {
-        const span = this.span(node);
-        const text = this.src(node);
-        const unknown = { kind: 'expression', span, text };
-        if (depth > MAX_DEPTH)
-            return unknown;
-        const named = node.children;
-        // A traversal (`a.b[0]`) has several children; a parenthesised value has one named child.
-        if (node.type === 'expression')
-            return named.length === 1 ? this.value(named[0], depth + 1) : unknown;
-        switch (node.type) {
-            case 'literal_value':
-            case 'collection_value':
-                return named[0] ? this.value(named[0], depth + 1) : unknown;
-            case 'numeric_lit':
-                return Number.isFinite(Number(text)) ? { kind: 'number', value: Number(text), span, text } : unknown;
-            case 'bool_lit':
-                return { kind: 'bool', value: text === 'true', span, text };
-            case 'null_lit':
-                return { kind: 'null', span, text };
-            case 'string_lit':
-                return { kind: 'string', value: unescapeQuoted(this.literalChunks(node)), span, text };
-            case 'template_expr':
-                return named[0] ? this.template(named[0], span, text) : unknown;
-            case 'tuple':
-                return {
-                    kind: 'tuple',
-                    items: named.filter((c) => c.type === 'expression').map((c) => this.value(c, depth + 1)),
-                    span,
-                    text,
-                };
-            case 'object':
-                return { kind: 'object', entries: this.entries(named, depth), span, text };
-            case 'operation': {
-                // `-1` is an operation in the grammar, but a literal to a reader.
-                const unary = named[0];
-                const operand = unary?.type === 'unary_operation' ? unary.children[0] : undefined;
-                if (unary && this.src(unary).startsWith('-') && operand?.type === 'literal_value') {
-                    const inner = this.value(operand, depth + 1);
-                    if (inner.kind === 'number')
-                        return { kind: 'number', value: -inner.value, span, text };
-                }
-                return unknown;
-            }
-            default:
-                return unknown;
-        }
-    }
-    entries(named, depth) {
-        const out = [];
-        for (const elem of named) {
-            if (elem.type !== 'object_elem')
-                continue;
-            const [keyNode, valueNode] = elem.children;
-            if (!keyNode || !valueNode)
-                continue;
-            const key = this.value(keyNode, depth + 1);
-            // A bare name is the key itself, not a reference to a variable of that name.
-            const name = key.kind === 'string'
-                ? key.value
-                : key.kind === 'expression' && /^[A-Za-z_][\w-]*$/.test(key.text)
-                    ? key.text
-                    : undefined;
-            out.push({ key: name, keySpan: key.span, value: this.value(valueNode, depth + 1) });
-        }
-        return out;
-    }
-    template(node, span, text) {
-        const dynamic = node.children.some((c) => c.type === 'template_interpolation' || c.type === 'template_directive');
-        if (dynamic)
-            return { kind: 'template', span, text };
-        if (node.type === 'quoted_template') {
-            return { kind: 'string', value: unescapeQuoted(this.literalChunks(node)), span, text };
-        }
-        if (node.type === 'heredoc_template')
-            return { kind: 'string', value: this.heredoc(node, text), span, text };
-        return { kind: 'template', span, text };
-    }
-    /** The literal content of a heredoc without interpolation; `<<-` strips the common indentation. */
-    heredoc(node, text) {
-        const ids = node.children.filter((c) => c.type === 'heredoc_identifier');
-        const open = ids[0];
-        const close = ids[ids.length - 1];
-        if (!open || !close || open === close)
-            return '';
-        const from = this.text.indexOf('\n', open.end) + 1;
-        const to = this.text.lastIndexOf('\n', close.start) + 1;
-        const body = from > 0 && to > from ? this.text.slice(from, to) : '';
-        const unescaped = body.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
-        if (!text.startsWith('<<-'))
-            return unescaped;
-        const rows = unescaped.split('\n');
-        const indents = rows.filter((r) => r.trim() !== '').map((r) => /^[ \t]*/.exec(r)[0].length);
-        const strip = indents.length > 0 ? Math.min(...indents) : 0;
-        return rows.map((r) => r.slice(strip)).join('\n');
-    }
-    /** The raw literal text of a quoted string (escapes still in place). */
-    literalChunks(node) {
-        return node.children
-            .filter((c) => c.type === 'template_literal')
-            .map((c) => this.src(c))
-            .join('');
-    }
-}
-const ESCAPES = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
-/** Decodes HCL's quoted-string escapes: `\n`, `\"`, `\uXXXX`, `\UXXXXXXXX`, `$${` and `%%{`. */
-function unescapeQuoted(raw) {
-    return raw.replace(/\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|\$\$\{|%%\{/g, (match, esc) => {
-        if (esc === undefined)
-            return match.slice(1);
-        if (esc.length > 1) {
-            const code = Number.parseInt(esc.slice(1), 16);
-            return code <= 0x10ffff ? String.fromCodePoint(code) : match;
-        }
-        return ESCAPES[esc] ?? match;
-    });
-}
-
-// EXTERNAL MODULE: ./lib/core/parsers/terraform-values.js
-var terraform_values = __nccwpck_require__(3503);
-;// CONCATENATED MODULE: ./lib/core/parsers/terraform.js
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EZ: () => (/* binding */ terraformResources),
+/* harmony export */   af: () => (/* binding */ sameLiteral),
+/* harmony export */   dz: () => (/* binding */ TERRAFORM_GLOBS),
+/* harmony export */   eu: () => (/* binding */ literal),
+/* harmony export */   lt: () => (/* binding */ attribute),
+/* harmony export */   qk: () => (/* binding */ nestedBlocks),
+/* harmony export */   w9: () => (/* binding */ describeResource),
+/* harmony export */   yd: () => (/* binding */ terraformFiles)
+/* harmony export */ });
+/* unused harmony exports terraformPaths, readTerraformFile */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var _workspace_lines_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6774);
+/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9752);
+/* harmony import */ var _shell_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3473);
+/* harmony import */ var _terraform_syntax_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9398);
+/* harmony import */ var _terraform_values_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3503);
 
 
 
@@ -60567,13 +66324,13 @@ function terraformFiles(workspace) {
         if (paths.length === 0)
             return [];
         // The parser and its WebAssembly runtime are a chunk of their own in the bundle, read only here.
-        const { loadHclParser } = await Promise.all(/* import() */[__nccwpck_require__.e(551), __nccwpck_require__.e(666)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3666));
+        const { loadHclParser } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3666));
         const parser = await loadHclParser();
         const files = paths.flatMap((f) => {
             const file = readTerraformFile(workspace, parser, f);
             return file ? [file] : [];
         });
-        (0,terraform_values/* setVariableFiles */.oM)(files, readVariableFiles(workspace, parser), possibleVariableFiles(workspace, parser, files));
+        (0,_terraform_values_js__WEBPACK_IMPORTED_MODULE_4__/* .setVariableFiles */ .oM)(files, readVariableFiles(workspace, parser), possibleVariableFiles(workspace, parser, files));
         return files;
     });
 }
@@ -60589,13 +66346,13 @@ function readVariableFiles(workspace, parser) {
     for (const file of workspace.glob(VARIABLE_FILE_GLOBS)) {
         if (skip(file))
             continue;
-        const module = external_node_path_.posix.dirname(file);
+        const module = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(file);
         const list = byModule.get(module) ?? [];
         list.push(readVariableFile(workspace, parser, file));
         byModule.set(module, list);
     }
     for (const list of byModule.values())
-        list.sort(terraform_values/* variableFileOrder */.ZQ);
+        list.sort(_terraform_values_js__WEBPACK_IMPORTED_MODULE_4__/* .variableFileOrder */ .ZQ);
     return byModule;
 }
 /** What a variable file sets; without values when it cannot be read or parsed (it may set anything). */
@@ -60605,9 +66362,9 @@ function readVariableFile(workspace, parser, file) {
         let values;
         if (content.kind === 'text') {
             if (file.endsWith('.json'))
-                values = (0,terraform_values/* variablesOfJson */.P$)(content.text);
+                values = (0,_terraform_values_js__WEBPACK_IMPORTED_MODULE_4__/* .variablesOfJson */ .P$)(content.text);
             else {
-                const result = parseHcl(parser, content.text, content.lines);
+                const result = (0,_terraform_syntax_js__WEBPACK_IMPORTED_MODULE_3__/* .parseHcl */ .z)(parser, content.text, content.lines);
                 if (result.ok)
                     values = new Map(result.body.attributes.map((a) => [a.name, a.value]));
             }
@@ -60632,7 +66389,7 @@ const ENVIRONMENT_VARIABLE = /(?:^|[\s;&|(])(?:export\s+)?TF_VAR_([A-Za-z_][\w-]
  * The scripts and workflows that may give a run variables: a change to any other one cannot change
  * what a variable may be (see screens.ts).
  */
-const VARIABLE_SCRIPT_SCREEN = (0,screens/* defineScreen */.ME)('terraform-variable-scripts', (_file, text) => GIVES_VARIABLES.test(text));
+const VARIABLE_SCRIPT_SCREEN = (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__/* .defineScreen */ .ME)('terraform-variable-scripts', (_file, text) => GIVES_VARIABLES.test(text));
 /**
  * The variable files and `-var` values a run of each module may be given, by module folder (see
  * terraform-values.ts): every `*.tfvars(.json)` of the folder that Terraform does not load by itself
@@ -60655,13 +66412,13 @@ function possibleVariableFiles(workspace, parser, files) {
             list.set(file.path, file);
     };
     for (const file of all) {
-        const module = external_node_path_.posix.dirname(file);
+        const module = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(file);
         if (!auto(file) && modules.includes(module))
             add(module, readVariableFile(workspace, parser, file));
     }
     const declared = (module, name) => files.some((f) => f.module === module &&
         f.body.blocks.some((b) => b.type === 'variable' && b.labels.length === 1 && b.labels[0] === name));
-    for (const script of workspace.screenedGlob(shell_commands/* SCRIPT_FILES */.iF, VARIABLE_SCRIPT_SCREEN)) {
+    for (const script of workspace.screenedGlob(_shell_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .SCRIPT_FILES */ .iF, VARIABLE_SCRIPT_SCREEN)) {
         const text = workspace.text(script);
         if (text === undefined)
             continue;
@@ -60679,7 +66436,7 @@ function possibleVariableFiles(workspace, parser, files) {
             }
         }
         const embedded = !/\.(?:sh|bash)$/.test(script);
-        for (const view of (0,shell_commands/* scriptCommands */.q8)(text, 0, text.length, embedded)) {
+        for (const view of (0,_shell_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .scriptCommands */ .q8)(text, 0, text.length, embedded)) {
             if (!TERRAFORM_PROGRAMS.has(view.name))
                 continue;
             const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
@@ -60718,7 +66475,7 @@ function possibleVariableFiles(workspace, parser, files) {
  * argument with a variable or an expression in it (`envs/${ENV}.tfvars`), every file it may match.
  */
 function namedFiles(all, module, arg) {
-    const joined = external_node_path_.posix.normalize(external_node_path_.posix.join(module, arg.trim()));
+    const joined = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.normalize(node_path__WEBPACK_IMPORTED_MODULE_0__.posix.join(module, arg.trim()));
     if (!/[$*?{]/.test(arg))
         return all.includes(joined) ? [joined] : [];
     const parts = joined.split(/\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]\w*|[*?]/);
@@ -60735,7 +66492,7 @@ function commandLineValue(parser, name, raw) {
         return { kind: 'expression', span, text: raw };
     if (/^\s*[[{]/.test(raw)) {
         const text = `${name} = ${raw}\n`;
-        const parsed = parseHcl(parser, text, new lines/* LineIndex */.r(text));
+        const parsed = (0,_terraform_syntax_js__WEBPACK_IMPORTED_MODULE_3__/* .parseHcl */ .z)(parser, text, new _workspace_lines_js__WEBPACK_IMPORTED_MODULE_5__/* .LineIndex */ .r(text));
         const value = parsed.ok ? parsed.body.attributes[0]?.value : undefined;
         if (value)
             return value;
@@ -60757,12 +66514,12 @@ function readTerraformFile(workspace, parser, file) {
             workspace.configText(file, { severity: 'medium', holds: () => true });
             return undefined;
         }
-        const result = parseHcl(parser, content.text, content.lines);
+        const result = (0,_terraform_syntax_js__WEBPACK_IMPORTED_MODULE_3__/* .parseHcl */ .z)(parser, content.text, content.lines);
         if (!result.ok) {
             workspace.reportProblem({ path: file, ...result.error });
             return undefined;
         }
-        return { path: file, module: external_node_path_.posix.dirname(file), body: result.body };
+        return { path: file, module: node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(file), body: result.body };
     });
 }
 /** The `resource` (and, with `mode: 'data'`, `data`) blocks of the files, optionally of some types. */
@@ -60887,12 +66644,160 @@ function refPinning(ref) {
 
 /***/ }),
 
+/***/ 8110:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ml: () => (/* binding */ eventNameTest),
+/* harmony export */   Th: () => (/* binding */ requiredBy),
+/* harmony export */   Z$: () => (/* binding */ neverRuns),
+/* harmony export */   sg: () => (/* binding */ conditionTree)
+/* harmony export */ });
+/* harmony import */ var _expression_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8870);
+
+/**
+ * Whether a job or step of a workflow can run at all, as far as its `if:` says which event runs it:
+ * `if: github.event_name == 'pull_request'` in a workflow triggered only by `workflow_dispatch` never
+ * holds, so the step exposes nothing and does nothing. Only tests of `github.event_name` are read
+ * (`==`, `!=`, `contains`, `startsWith`, `endsWith`, `contains(fromJSON('[...]'), ...)` of a literal
+ * list), joined by `&&`, `||` and `!`; any other part of a condition may hold or fail.
+ */
+/** An `if:` condition as one expression tree; undefined when absent, not parsable, or text around `${{ }}`. */
+function conditionTree(condition) {
+    if (!condition)
+        return undefined;
+    const value = condition.value;
+    if (typeof value !== 'string')
+        return undefined;
+    const text = value.trim();
+    let inner = text;
+    if (text.includes('${{')) {
+        const found = (0,_expression_js__WEBPACK_IMPORTED_MODULE_0__/* .findExpressions */ .zV)(text);
+        // Only a value that is exactly one `${{ }}` is evaluated as a condition.
+        if (found.length !== 1 || found[0].start !== 0 || found[0].end !== text.length)
+            return undefined;
+        inner = found[0].inner;
+    }
+    const parsed = (0,_expression_js__WEBPACK_IMPORTED_MODULE_0__/* .parseExpression */ .YK)(inner);
+    return parsed.ok ? parsed.node : undefined;
+}
+/**
+ * Whether a condition holds (`positive`) or fails only when `leaf` says a part of it requires what it
+ * tests: `!` turns the sense, `&&` requires what either side requires, `||` what both do.
+ */
+function requiredBy(node, positive, leaf) {
+    switch (node.kind) {
+        case 'not':
+            return requiredBy(node.arg, !positive, leaf);
+        case 'and':
+        case 'or': {
+            const found = node.args.map((a) => requiredBy(a, positive, leaf));
+            return (node.kind === 'and') === positive ? found.some(Boolean) : found.every(Boolean);
+        }
+        default:
+            return leaf(node, positive);
+    }
+}
+const isEventName = (n) => n?.kind === 'ref' &&
+    n.computed.length === 0 &&
+    n.path.length === 2 &&
+    n.path[0] === 'github' &&
+    n.path[1] === 'event_name';
+const text = (n) => n?.kind === 'literal' && typeof n.value === 'string' ? n.value.toLowerCase() : undefined;
+/** The strings of `fromJSON('["push", "pull_request"]')` (lower case), if it is such a literal list. */
+function literalList(n) {
+    if (n?.kind !== 'call' || n.name !== 'fromjson' || n.args.length !== 1)
+        return undefined;
+    const json = n.args[0]?.kind === 'literal' ? n.args[0].value : undefined;
+    if (typeof json !== 'string')
+        return undefined;
+    try {
+        const list = JSON.parse(json);
+        return Array.isArray(list) && list.every((v) => typeof v === 'string')
+            ? list.map((v) => v.toLowerCase())
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * What a test of `github.event_name` yields when the event is `event` (lower case): true or false, or
+ * undefined for a part of a condition that is no such test. Strings compare as GitHub compares them,
+ * ignoring case and nothing else.
+ */
+function eventNameTest(leaf, event) {
+    if (leaf.kind === 'compare' && (leaf.op === '==' || leaf.op === '!=')) {
+        const other = isEventName(leaf.left)
+            ? text(leaf.right)
+            : isEventName(leaf.right)
+                ? text(leaf.left)
+                : undefined;
+        if (other === undefined)
+            return undefined;
+        return (other === event) === (leaf.op === '==');
+    }
+    if (leaf.kind !== 'call' || leaf.args.length !== 2)
+        return undefined;
+    const [a, b] = leaf.args;
+    const test = (s, part) => leaf.name === 'contains'
+        ? s.includes(part)
+        : leaf.name === 'startswith'
+            ? s.startsWith(part)
+            : leaf.name === 'endswith'
+                ? s.endsWith(part)
+                : undefined;
+    if (isEventName(a) && text(b) !== undefined)
+        return test(event, text(b));
+    if (isEventName(b) && text(a) !== undefined)
+        return test(text(a), event);
+    const list = isEventName(b) && leaf.name === 'contains' ? literalList(a) : undefined;
+    return list ? list.includes(event) : undefined;
+}
+/** The workflow's own events (lower case); undefined when `github.event_name` is not known from them. */
+function ownEvents(workflow) {
+    const events = [...new Set(workflow.on?.events.map((t) => t.event.toLowerCase()) ?? [])];
+    // A reusable workflow runs on its caller's event, whatever its name.
+    return events.length === 0 || events.includes('workflow_call') ? undefined : events;
+}
+/** Whether a condition can hold on none of `events`: on each, a test of the event's name it requires fails. */
+function holdsOnNone(tree, events) {
+    return (tree !== undefined &&
+        events.every((event) => requiredBy(tree, true, (leaf, holds) => eventNameTest(leaf, event) === !holds)));
+}
+/**
+ * Whether a job (or, given one, a step of it) never runs: on every event of the workflow's `on:`,
+ * the job's `if:` or the step's requires a test of `github.event_name` that fails there. A workflow
+ * that can be called (`workflow_call`) or whose triggers are not read runs any of them.
+ */
+function neverRuns(workflow, job, step) {
+    const holder = step ?? job;
+    let known = NEVER_RUNS.get(holder);
+    if (known === undefined) {
+        const events = ownEvents(workflow);
+        const jobTree = conditionTree(job.if);
+        const stepTree = step ? conditionTree(step.if) : undefined;
+        known =
+            events !== undefined &&
+                (jobTree !== undefined || stepTree !== undefined) &&
+                events.every((event) => holdsOnNone(jobTree, [event]) || holdsOnNone(stepTree, [event]));
+        NEVER_RUNS.set(holder, known);
+    }
+    return known;
+}
+/** Per job and step (the model's objects are read once per file), computed once for every audit. */
+const NEVER_RUNS = new WeakMap();
+
+
+/***/ }),
+
 /***/ 8362:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   S: () => (/* binding */ jobDeploys),
-/* harmony export */   e: () => (/* binding */ workflowDeploys)
+/* harmony export */   SG: () => (/* binding */ jobDeploys),
+/* harmony export */   e0: () => (/* binding */ CREDENTIAL_ACTIONS),
+/* harmony export */   e_: () => (/* binding */ workflowDeploys)
 /* harmony export */ });
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var _evaluators_workflow_publishing_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3925);
@@ -61632,7 +67537,9 @@ function expressionsUnder(workspace, source, pointer) {
 /* unused harmony exports buildWorkflow, buildAction */
 /* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2686);
 /* harmony import */ var _uses_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3850);
-/* harmony import */ var _workflow_expressions_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2155);
+/* harmony import */ var _workflow_conditions_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8110);
+/* harmony import */ var _workflow_expressions_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2155);
+
 
 
 
@@ -61715,12 +67622,14 @@ function workflowSources(workspace, only) {
  * The one traversal every audit shares: workflows, their jobs and steps, and actions and their
  * composite steps, in source order. An audit implements only the callbacks of the level it needs;
  * `expression` is called for every `${{ }}` right after the job or step that holds it (expressions
- * outside jobs first), which needs `workspace` to read and locate them (cached per file).
+ * outside jobs first), which needs `workspace` to read and locate them (cached per file). Jobs and
+ * steps of a workflow that never run ({@link neverRuns}: their `if:` requires an event the workflow
+ * is not triggered by) are left out, with their expressions, unless the visitor asks for `everyStep`.
  */
 function walkWorkflows(sources, visitor, workspace) {
     for (const source of sources) {
         const exprs = visitor.expression && workspace
-            ? workspace.memo('workflow-expressions-by-holder', source.path, () => groupExpressions((0,_workflow_expressions_js__WEBPACK_IMPORTED_MODULE_2__/* .workflowExpressions */ .X)(workspace, source)))
+            ? workspace.memo('workflow-expressions-by-holder', source.path, () => groupExpressions((0,_workflow_expressions_js__WEBPACK_IMPORTED_MODULE_3__/* .workflowExpressions */ .X)(workspace, source)))
             : undefined;
         // Most audits take no expressions: their walk builds no holder keys.
         const emit = exprs
@@ -61733,11 +67642,15 @@ function walkWorkflows(sources, visitor, workspace) {
             visitor.workflow?.(source);
             emit?.('', undefined, undefined);
             for (const job of source.jobs) {
+                if (!visitor.everyStep && (0,_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_2__/* .neverRuns */ .Z$)(source, job))
+                    continue;
                 visitor.job?.(job, source);
                 emit?.(job.id, job, undefined);
                 if (!visitor.step && !emit)
                     continue;
                 for (const step of job.steps) {
+                    if (!visitor.everyStep && (0,_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_2__/* .neverRuns */ .Z$)(source, job, step))
+                        continue;
                     visitor.step?.(step, source, job);
                     emit?.(`${job.id}\u0000${step.index}`, job, step);
                 }
@@ -62934,11 +68847,33 @@ class FocusedWorkspace extends _workspace_js__WEBPACK_IMPORTED_MODULE_1__/* .Wor
     whole;
     focus;
     /**
+     * Files listed only as the targets of changed links (see {@link ofChange}): the rules judge them so
+     * that their findings at a link can be told from the target's, but the target's own findings are
+     * not the change's.
+     */
+    references;
+    /**
+     * The changed-files view of a change's paths. A changed path that is a symbolic link to another file
+     * of the tree (see `Workspace.aliasOf`) brings that file along as a reference: a link the change
+     * adds, or a file it turns into a link, says what the file it leads to says, which is not new.
+     */
+    static ofChange(whole, paths) {
+        const listed = [...new Set(paths)].filter((f) => whole.has(f));
+        const changed = new Set(listed);
+        const references = new Set();
+        for (const f of listed) {
+            const target = whole.aliasOf(f);
+            if (target !== undefined && !changed.has(target))
+                references.add(target);
+        }
+        return new FocusedWorkspace(whole, [...listed, ...references], true, references);
+    }
+    /**
      * `files`: the paths to list, in any order; those the whole tree does not have are dropped. With
      * `own`, they are files of the whole tree's own list, each once (a slice of the per-file rules):
      * the whole tree is not asked about each (a check of 100,000 files asked 100,000 times).
      */
-    constructor(whole, files, own = false) {
+    constructor(whole, files, own = false, references = new Set()) {
         const listed = own ? [...files] : [...new Set(files)].filter((f) => whole.has(f));
         super(whole.root, {
             files: listed.sort(_files_js__WEBPACK_IMPORTED_MODULE_0__/* .compareStrings */ .Kt),
@@ -62947,6 +68882,11 @@ class FocusedWorkspace extends _workspace_js__WEBPACK_IMPORTED_MODULE_1__/* .Wor
         });
         this.whole = whole;
         this.focus = new Set(this.files);
+        this.references = references;
+    }
+    /** How many of the listed files the change touched (the others are {@link references}). */
+    get changedFiles() {
+        return this.files.length - this.references.size;
     }
     has(file) {
         return this.whole.has(file);
@@ -62959,6 +68899,9 @@ class FocusedWorkspace extends _workspace_js__WEBPACK_IMPORTED_MODULE_1__/* .Wor
     }
     read(file) {
         return this.whole.read(file);
+    }
+    aliasOf(file) {
+        return this.whole.aliasOf(file);
     }
     release(files) {
         this.whole.release(files);
@@ -65479,6 +71422,21 @@ class Workspace {
         this.links ??= new Map();
         this.links.set(file, resolved);
         return resolved;
+    }
+    /**
+     * The file of this tree that `file` is another name for: the target of a symbolic link (or of a
+     * path under one) that resolves within the tree to another file this tree lists. Undefined for a
+     * regular file, a link not read, and a link to a file the index lacks or include and exclude leave
+     * out: such a link is the only name its content is judged under. A rule's finding at an alias that
+     * repeats its finding at the target adds nothing (see `RuleRun`).
+     */
+    aliasOf(file) {
+        if (!this.has(file) || !isSafeRelative(file))
+            return undefined;
+        const resolved = this.resolveLink(file);
+        return resolved.ok && resolved.chain.length > 0 && resolved.target !== file && this.has(resolved.target)
+            ? resolved.target
+            : undefined;
     }
     /**
      * How a path met while opening a file resolved, when it is a symbolic link or lies under one:

@@ -1,1 +1,0 @@
-export * from './cli/551.index.js';

@@ -1,1 +1,0 @@
-export * from './cli/666.index.js';
