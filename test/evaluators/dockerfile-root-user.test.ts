@@ -899,6 +899,18 @@ describe('dockerfile.root-user on the stages the repository builds', () => {
       ],
     },
     {
+      name: 'a target built for what its RUN steps check (no CMD or ENTRYPOINT): not run, not judged',
+      files: {
+        'docker-bake.hcl':
+          'target "lint" {\n  dockerfile = "docker/Dockerfile"\n  target = "lint"\n  output = ["type=cacheonly"]\n}\n',
+        'docker/Dockerfile': DOCKERFILE.replace(
+          'FROM scratch AS upload-artifact',
+          'FROM build AS lint\nRUN npm run lint\nFROM scratch AS upload-artifact',
+        ),
+      },
+      expected: [],
+    },
+    {
       name: 'only targets that set a user: nothing',
       files: { '.github/workflows/release.yml': cli('--target rootless -t acme/app:2-rootless') },
       expected: [],

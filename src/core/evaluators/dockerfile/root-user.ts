@@ -180,6 +180,9 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
       if (model.stages.length > 1) builds ??= await stageBuilds(workspace.tree());
       const built = builds ? builtStages(model, builds.get(file) ?? []) : [{ stage: final }];
       for (const { stage, build } of built) {
+        // A target with no CMD or ENTRYPOINT in its chain is built for what its RUN steps check or
+        // make (a lint, a vendoring check, a binary to export), not run as a container.
+        if (build && !stageChain(model, stage).some((s) => s.command)) continue;
         const finding = judgeStage(workspace, model, stage, build, nonRoot, uses);
         if (finding) findings.push(finding);
       }
