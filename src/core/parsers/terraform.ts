@@ -249,6 +249,15 @@ function commandLineValue(parser: HclParser, name: string, raw: string): HclValu
   return { kind: 'string', value: raw, span, text: JSON.stringify(raw) };
 }
 
+/**
+ * One `.tf` file's model (see {@link readTerraformFile}), for a question about that file alone: the
+ * parser is loaded here when no rule has loaded it yet.
+ */
+export async function terraformFile(workspace: Workspace, file: string): Promise<TerraformFile | undefined> {
+  const { loadHclParser } = await import('./terraform-hcl.js');
+  return readTerraformFile(workspace, await loadHclParser(), file);
+}
+
 const VARIABLE_FILE_GLOBS = [
   '**/terraform.tfvars',
   '**/terraform.tfvars.json',

@@ -1,5 +1,11 @@
 import { locationFromSpan } from '../../location.js';
-import { type ArgDecl, dockerfilePaths, type EnvDecl, readDockerfile } from '../../parsers/dockerfile.js';
+import {
+  type ArgDecl,
+  type DockerfileModel,
+  dockerfilePaths,
+  type EnvDecl,
+  readDockerfile,
+} from '../../parsers/dockerfile.js';
 import type { RawFinding } from '../../types.js';
 import { standIn } from '../secrets/judge.js';
 import { credentialInValue } from '../secrets/value-credential.js';
@@ -40,29 +46,18 @@ export const dockerfileSecretEnv = defineEvaluator<Record<string, never>>({
     for (const file of dockerfilePaths(workspace)) {
       const model = readDockerfile(workspace, file);
       if (!model) continue;
-      const decls: { kind: 'ENV' | 'ARG'; decl: ArgDecl | EnvDecl }[] = [
-        ...model.globalArgs.map((decl) => ({ kind: 'ARG' as const, decl })),
-        ...model.stages.flatMap((s) => [
-          ...s.args.map((decl) => ({ kind: 'ARG' as const, decl })),
-          ...s.envs.map((decl) => ({ kind: 'ENV' as const, decl })),
-        ]),
-      ];
-      for (const { kind, decl } of decls) {
-        if (decl.value === null) continue;
-        // A neutral name (`DATABASE_URL`) does not make a credential in the value any less one.
-        const held = isLiteralSecret(decl.name, decl.value) ? undefined : credentialInValue(decl.value);
-        if (!held && !isLiteralSecret(decl.name, decl.value)) continue;
+      for (const { kind, decl, value, held } of literalSecretDecls(model)) {
         const where = kind === 'ENV' ? 'the image configuration' : 'the image build history';
         const what = held ? `a literal value holding ${held}` : 'a literal secret';
-        const words = !held && standIn(decl.value.trim());
+        const words = !held && standIn(value.trim());
         findings.push({
           message:
-            `${kind} ${decl.name} sets ${what} (${redact(decl.value)}), which is stored in ${where} ` +
+            `${kind} ${decl.name} sets ${what} (${redact(value)}), which is stored in ${where} ` +
             'for anyone who can pull the image. Pass it with a build secret (`RUN --mount=type=secret`) or at run time.' +
             (words ? ` (${STAND_IN_NOTE}.)` : ''),
           location: locationFromSpan(file, decl.span),
           // The value's keyed hash (never the value): another secret under the same name is a new finding.
-          key: contextIdentity(kind, decl.name, decl.value),
+          key: contextIdentity(kind, decl.name, value),
           ...(words ? { confidence: 'low' as const } : {}),
         });
       }
@@ -74,6 +69,43 @@ export const dockerfileSecretEnv = defineEvaluator<Record<string, never>>({
 /** Why a value of words has low confidence; part of the finding's message. */
 export const STAND_IN_NOTE =
   "the value is a word, a phrase of words or names itself, as stand-ins and default passwords do: likely a default that the build or the deployment replaces, and no one's secret";
+
+/** An ENV or ARG declaration that gives a variable a literal credential. */
+export interface SecretDecl {
+  kind: 'ENV' | 'ARG';
+  decl: ArgDecl | EnvDecl;
+  value: string;
+  /** What the value holds when the name does not say it is a secret (`a private key`). */
+  held?: string;
+}
+
+/**
+ * The ENV and ARG declarations of a Dockerfile that give a variable a literal credential: a
+ * credential-named variable a value that could be a real secret ({@link isLiteralSecret}), or any
+ * variable a value that is a credential whatever its name. The one judgement of this rule, shared
+ * with the guard that keeps other rules' fixes from copying such a value (see fix/secret-lines.ts).
+ */
+export function literalSecretDecls(model: DockerfileModel): SecretDecl[] {
+  const decls: { kind: 'ENV' | 'ARG'; decl: ArgDecl | EnvDecl }[] = [
+    ...model.globalArgs.map((decl) => ({ kind: 'ARG' as const, decl })),
+    ...model.stages.flatMap((s) => [
+      ...s.args.map((decl) => ({ kind: 'ARG' as const, decl })),
+      ...s.envs.map((decl) => ({ kind: 'ENV' as const, decl })),
+    ]),
+  ];
+  const out: SecretDecl[] = [];
+  for (const { kind, decl } of decls) {
+    const value = decl.value;
+    if (value === null) continue;
+    if (isLiteralSecret(decl.name, value)) out.push({ kind, decl, value });
+    else {
+      // A neutral name (`DATABASE_URL`) does not make a credential in the value any less one.
+      const held = credentialInValue(value);
+      if (held) out.push({ kind, decl, value, held });
+    }
+  }
+  return out;
+}
 
 /** True when a credential-named variable is given a value that could be a real secret. */
 export function isLiteralSecret(name: string, value: string): boolean {

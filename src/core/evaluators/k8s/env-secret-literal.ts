@@ -1,4 +1,4 @@
-import { childAt, describeContainer, isMap } from '../../parsers/k8s.js';
+import { type Container, childAt, describeContainer, isMap, type K8sNode } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import type { FileContent } from '../../workspace/workspace.js';
 import { DEFAULT_PASSWORDS } from '../secrets/url.js';
@@ -148,6 +148,42 @@ function isSecretObjectName(name: string, value: string): boolean {
   return parts.includes(value) || /-(?:secrets?|tls|certs?|credentials|creds)$/.test(value);
 }
 
+/** An environment entry of a container whose literal value this rule reports. */
+export interface EnvSecretLiteral {
+  name: string;
+  value: string;
+  /** What the value holds when the name does not say it is a secret (`a private key`). */
+  held?: string;
+  /** The entry (`- name: ...`) and its `value`. */
+  entry: K8sNode;
+  node: K8sNode;
+}
+
+/**
+ * The entries of a container's `env` that hold a literal credential: named like a secret with a value
+ * that is no stand-in, or holding a credential whatever the name. `ignored`: names said not to be
+ * secrets. The one judgement of this rule, shared with the guard that keeps other rules' fixes from
+ * copying such a value into a report (see fix/secret-lines.ts).
+ */
+export function envSecretLiterals(c: Container, ignored?: ReadonlySet<string>): EnvSecretLiteral[] {
+  const env = c.node.value.env;
+  if (!Array.isArray(env)) return [];
+  const out: EnvSecretLiteral[] = [];
+  env.forEach((e, i) => {
+    if (!isMap(e) || typeof e.name !== 'string' || typeof e.value !== 'string') return;
+    if (ignored?.has(e.name)) return;
+    const named = isSecretName(e.name) && !isPlaceholderValue(e.value, e.name);
+    // A neutral name (`DATABASE_URL`) does not make a credential in the value any less one.
+    const held = named ? undefined : credentialInValue(e.value);
+    if (!named && !held) return;
+    const entry = childAt(c.pod.object, c.node, 'env', i);
+    const node = entry && childAt(c.pod.object, entry, 'value');
+    if (!entry || !node) return;
+    out.push({ name: e.name, value: e.value, ...(held ? { held } : {}), entry, node });
+  });
+  return out;
+}
+
 /** A comment telling the reader to put their own value in (`#REQUIRED - replace with your key`). */
 const REPLACE_ME =
   /\b(?:replace|substitute|fill in|insert|put|paste|enter|set)\b.{0,40}\b(?:your|real|actual|own)\b|\bchange[ _-]?me\b|\bplaceholder\b/i;
@@ -217,37 +253,29 @@ export const k8sEnvSecretLiteral = defineEvaluator<Options>({
             : [],
         ),
       );
-      env.forEach((entry, i) => {
-        if (!isMap(entry) || typeof entry.name !== 'string' || typeof entry.value !== 'string') return;
-        if (ignored.has(entry.name)) return;
-        const named = isSecretName(entry.name) && !isPlaceholderValue(entry.value, entry.name);
-        // A neutral name (`DATABASE_URL`) does not make a credential in the value any less one.
-        const held = named ? undefined : credentialInValue(entry.value);
-        if (!named && !held) return;
-        const node = childAt(c.pod.object, c.node, 'env', i, 'value');
-        if (!node) return;
+      for (const { name, value, held, node, entry: entryNode } of envSecretLiterals(c, ignored)) {
         const what = held ? `holds ${held} as a literal value` : 'is set to a literal value';
-        const entryNode = childAt(c.pod.object, c.node, 'env', i);
-        const standIn =
-          entryNode !== undefined &&
-          saysReplaceMe(workspace.read(c.pod.object.path), entryNode.span.start.line, node.span.end.line);
-        const knownDefault =
-          !held && (DEFAULT_PASSWORDS.has(entry.value.trim().toLowerCase()) || users.has(entry.value));
+        const standIn = saysReplaceMe(
+          workspace.read(c.pod.object.path),
+          entryNode.span.start.line,
+          node.span.end.line,
+        );
+        const knownDefault = !held && (DEFAULT_PASSWORDS.has(value.trim().toLowerCase()) || users.has(value));
         const found = containerFinding(
           c,
           node,
-          `Environment variable ${entry.name} of the ${describeContainer(c)} ${what} ` +
-            `(${entry.value.length} characters) in the manifest, so everyone who can read the repository ` +
+          `Environment variable ${name} of the ${describeContainer(c)} ${what} ` +
+            `(${value.length} characters) in the manifest, so everyone who can read the repository ` +
             'or the object has it. Reference a Secret with valueFrom.secretKeyRef.' +
             (standIn ? ` (${STAND_IN_NOTE}.)` : knownDefault ? ` (${KNOWN_DEFAULT_NOTE}.)` : ''),
-          contextIdentity('env', entry.name, entry.value),
+          contextIdentity('env', name, value),
           // At `value:`: a block scalar's own span starts on the line below it.
           'key',
           // Written in the repository: it leaks whether or not the workload runs.
           'keep',
         );
         findings.push(standIn || knownDefault ? { ...found, confidence: 'low' } : found);
-      });
+      }
     });
     return findings;
   },

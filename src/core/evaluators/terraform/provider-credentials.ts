@@ -1,5 +1,6 @@
 import {
   attribute,
+  type HclAttribute,
   type HclBlock,
   type HclBody,
   type TerraformFile,
@@ -17,6 +18,23 @@ interface Options {
 
 /** A service account key file's JSON (what `credentials` holds when it is not a path). */
 const KEY_FILE_CONTENT = /"private_key"\s*:/;
+
+/** The attribute names that hold credentials, unless the rule names others (its `attributes` option). */
+export const CREDENTIAL_ATTRIBUTES: readonly string[] = [
+  'access_key',
+  'secret_key',
+  'token',
+  'password',
+  'client_secret',
+  'client_certificate_password',
+  'access_token',
+  'api_key',
+  'api_token',
+  'secret',
+  'sas_token',
+  'master_password',
+  'credentials',
+];
 
 /** Nested blocks of a provider (`assume_role`, `features`) are searched this deep. */
 const MAX_NESTING = 4;
@@ -44,21 +62,7 @@ export const terraformProviderCredentials = defineEvaluator<Options>({
         minItems: 1,
         uniqueItems: true,
         items: { type: 'string', pattern: '^[a-z0-9_]+$' },
-        default: [
-          'access_key',
-          'secret_key',
-          'token',
-          'password',
-          'client_secret',
-          'client_certificate_password',
-          'access_token',
-          'api_key',
-          'api_token',
-          'secret',
-          'sas_token',
-          'master_password',
-          'credentials',
-        ],
+        default: [...CREDENTIAL_ATTRIBUTES],
         description: 'Attribute names that hold credentials.',
       },
     },
@@ -73,28 +77,50 @@ export const terraformProviderCredentials = defineEvaluator<Options>({
       files.filter((f) => credentialHolders(f).length > 0),
     );
     for (const file of files) {
-      for (const { block, what } of credentialHolders(file)) {
-        scan(block.body, 0, (attr, trail) => {
-          if (!names.has(attr.name)) return;
-          const value = attr.value.kind === 'string' ? attr.value.value : undefined;
-          if (value === undefined || isPlaceholder(value)) return;
-          // Google's `credentials` takes a key file's path or its contents: only the contents are a secret.
-          if (attr.name === 'credentials' && !KEY_FILE_CONTENT.test(value)) return;
-          const setting = [...trail, attr.name].join('.');
-          findings.push({
-            message:
-              `${what} sets ${setting} to a literal value (${value.length} characters): the credential is in the ` +
-              'repository and its history for anyone who can read them. Pass it through an environment ' +
-              "variable, a variable marked sensitive, or the provider's credential chain, and rotate it.",
-            location: spanLocation(file.path, attr.value.span),
-            key: contextIdentity(what, setting, value),
-          });
+      for (const { what, setting, attr, value } of literalCredentials(file, names)) {
+        findings.push({
+          message:
+            `${what} sets ${setting} to a literal value (${value.length} characters): the credential is in the ` +
+            'repository and its history for anyone who can read them. Pass it through an environment ' +
+            "variable, a variable marked sensitive, or the provider's credential chain, and rotate it.",
+          location: spanLocation(file.path, attr.value.span),
+          key: contextIdentity(what, setting, value),
         });
       }
     }
     return findings;
   },
 });
+
+/** A credential written as a literal in a provider or backend block. */
+export interface LiteralCredential {
+  /** The block (`provider "aws"`) and the setting (`assume_role.secret_key`). */
+  what: string;
+  setting: string;
+  attr: HclAttribute;
+  value: string;
+}
+
+/**
+ * The literal credentials of a file's `provider` and `backend` blocks: attributes named in `names`
+ * set to a string that is no stand-in (Google's `credentials` only when it holds a key file's JSON,
+ * not its path). The one judgement of this rule, shared with the guard that keeps other rules' fixes
+ * from copying such a value (see fix/secret-lines.ts).
+ */
+export function literalCredentials(file: TerraformFile, names: ReadonlySet<string>): LiteralCredential[] {
+  const out: LiteralCredential[] = [];
+  for (const { block, what } of credentialHolders(file)) {
+    scan(block.body, 0, (attr, trail) => {
+      if (!names.has(attr.name)) return;
+      const value = attr.value.kind === 'string' ? attr.value.value : undefined;
+      if (value === undefined || isPlaceholder(value)) return;
+      // Google's `credentials` takes a key file's path or its contents: only the contents are a secret.
+      if (attr.name === 'credentials' && !KEY_FILE_CONTENT.test(value)) return;
+      out.push({ what, setting: [...trail, attr.name].join('.'), attr, value });
+    });
+  }
+  return out;
+}
 
 /** `provider "<name>"` blocks and the `backend` blocks of `terraform` blocks, with their names. */
 function credentialHolders(file: TerraformFile): { block: HclBlock; what: string }[] {

@@ -1,5 +1,11 @@
 import { locationFromSpan } from '../../location.js';
-import { type ContainerSpec, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import {
+  type ContainerSpec,
+  type Job,
+  type Located,
+  walkWorkflows,
+  workflowSources,
+} from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { contextIdentity } from '../secrets/values.js';
 import { defineEvaluator } from '../types.js';
@@ -25,17 +31,8 @@ export const workflowContainerCredentials = defineEvaluator<Record<string, never
       // A credential written in the file is exposed whether its job runs or not.
       everyStep: true,
       job(job, workflow) {
-        const specs: [ContainerSpec, string][] = [];
-        if (job.container) specs.push([job.container, `the container of job "${job.id}"`]);
-        for (const s of job.services) specs.push([s, `service "${s.id}" of job "${job.id}"`]);
-        if (specs.length > 0) subjects.add(workflow.path);
-        for (const [spec, what] of specs) {
-          const password = [...(spec.credentials?.entries ?? [])].find(
-            ([k]) => k.toLowerCase() === 'password',
-          )?.[1];
-          const value = password?.value;
-          if (!password || value === null || value === undefined || value === '') continue;
-          if (typeof value === 'string' && value.includes('${{')) continue;
+        if (job.container || job.services.length > 0) subjects.add(workflow.path);
+        for (const { what, spec, password, value } of containerPasswords(job)) {
           findings.push({
             message:
               `The registry password for ${what} is written in the workflow (value redacted). Store it as a secret ` +
@@ -54,3 +51,34 @@ export const workflowContainerCredentials = defineEvaluator<Record<string, never
     return findings;
   },
 });
+
+/** A registry password written in a job's container or service credentials. */
+export interface ContainerPassword {
+  /** `the container of job "build"`, `service "db" of job "test"`. */
+  what: string;
+  spec: ContainerSpec;
+  password: Located;
+  value: unknown;
+}
+
+/**
+ * The literal registry passwords of a job's `container:` and `services:` credentials: any value that
+ * is not empty and no expression. The one judgement of this rule, shared with the guard that keeps
+ * other rules' fixes from copying such a value (see fix/secret-lines.ts).
+ */
+export function containerPasswords(job: Job): ContainerPassword[] {
+  const specs: [ContainerSpec, string][] = [];
+  if (job.container) specs.push([job.container, `the container of job "${job.id}"`]);
+  for (const s of job.services) specs.push([s, `service "${s.id}" of job "${job.id}"`]);
+  const out: ContainerPassword[] = [];
+  for (const [spec, what] of specs) {
+    const password = [...(spec.credentials?.entries ?? [])].find(
+      ([k]) => k.toLowerCase() === 'password',
+    )?.[1];
+    const value = password?.value;
+    if (!password || value === null || value === undefined || value === '') continue;
+    if (typeof value === 'string' && value.includes('${{')) continue;
+    out.push({ what, spec, password, value });
+  }
+  return out;
+}
