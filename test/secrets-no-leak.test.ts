@@ -5,6 +5,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prng } from '../bench/prng.mjs';
+import { placeFindings } from '../src/action/review-sink.js';
+import { main } from '../src/cli/main.js';
 import { runCheck } from '../src/core/engine.js';
 import { signCrc32Base62 } from '../src/core/evaluators/secrets/checksums.js';
 import { toFinding } from '../src/core/evaluators/secrets/evaluator.js';
@@ -12,7 +14,9 @@ import { expandExample, syntheticKey } from '../src/core/evaluators/secrets/exam
 import { PROVIDERS } from '../src/core/evaluators/secrets/providers/index.js';
 import { scanText } from '../src/core/evaluators/secrets/scan.js';
 import { createFinding } from '../src/core/finding.js';
+import { HOLDS_SECRET } from '../src/core/fix/secret-lines.js';
 import type { Report } from '../src/core/types.js';
+import { planCheckRunAnnotations, renderCheckRunOutput } from '../src/reporters/check-run.js';
 import {
   planAnnotations,
   renderJson,
@@ -20,6 +24,8 @@ import {
   renderSarifString,
   renderText,
 } from '../src/reporters/index.js';
+import { renderPrComment } from '../src/reporters/pr-comment.js';
+import { renderReviewComment } from '../src/reporters/review.js';
 import { testRule } from './evaluators/kit.js';
 
 /**
@@ -111,21 +117,27 @@ function leaked(text: string, s: { secret: string; random: string }): boolean {
   return false;
 }
 
-let root: string | undefined;
+const roots: string[] = [];
 afterAll(() => {
-  if (root) rmSync(root, { recursive: true, force: true });
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
+
+/** Writes the files into a fresh temporary directory and returns its path. */
+function writeTree(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'controlgate-no-leak-'));
+  roots.push(root);
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), text);
+  }
+  return root;
+}
 
 describe('no output leaks a secret', () => {
   let report: Report;
 
   it('finds the planted secrets', async () => {
-    root = mkdtempSync(path.join(os.tmpdir(), 'controlgate-no-leak-'));
-    for (const [rel, text] of Object.entries(repository())) {
-      mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-      writeFileSync(path.join(root, rel), text);
-    }
-    report = await runCheck({ root, failOn: 'never' });
+    report = await runCheck({ root: writeTree(repository()), failOn: 'never' });
     const secretRules = new Set(report.findings.map((f) => f.ruleId));
     for (const id of [
       'cloud-key-committed',
@@ -160,6 +172,126 @@ describe('no output leaks a secret', () => {
       .filter((s) => leaked(out, s))
       .map((s) => `${s.secret.slice(0, 4)}… (${s.secret.length})`);
     expect(leaks).toEqual([]);
+  });
+});
+
+/**
+ * Literal credentials that only a rule reading the file's structure reports (the scanner sees a value
+ * without its name on the line above, after a space instead of `=`, or of letters it takes for a word),
+ * on the very lines another rule's fix changes: the fix is withheld, and no output carries the value,
+ * neither a report nor a review comment's suggestion nor what `controlgate fix` prints.
+ */
+describe('no fix carries a literal credential that another rule reports', () => {
+  const credentials: { secret: string; random: string }[] = [];
+  const plant = (random: string) => {
+    credentials.push({ secret: random, random });
+    return random;
+  };
+  const letters = (n: number) => plant(rand(n, 'abcdefghijklmnopqrstuvwxyz'));
+  const files = {
+    // The fix adds a securityContext after the container's last line: the password's.
+    'deploy/api.yaml': `apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n    - name: api\n      image: registry.example.com/api:1.4.2\n      env:\n        - name: DB_PASSWORD\n          value: ${plant(rand(24))}\n`,
+    // A container on one line: the fix adds to it, on that line.
+    'deploy/worker.yaml': `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  template:\n    spec:\n      containers:\n        - {name: worker, image: registry.example.com/worker:2.0.1, env: [{name: API_TOKEN, value: ${plant(rand(24))}}]}\n`,
+    // The USER line goes above CMD: the change is the line before it.
+    'svc/Dockerfile': `FROM node:22-slim\nWORKDIR /app\nCOPY . .\nENV SERVICE_TOKEN ${plant(rand(24))}\nCMD ["node", "server.js"]\n`,
+    // The labelling job's permissions go above its steps, below the registry password.
+    '.github/workflows/label.yml': `on: pull_request\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make test\n  label:\n    runs-on: ubuntu-latest\n    container:\n      image: registry.example.com/ci:1\n      credentials:\n        username: ci\n        password: ${letters(20)}\n    steps:\n      - uses: actions/labeler@v5\n`,
+    // No rule fixes a compose file today: here so that one that does is held to the same.
+    'docker-compose.yml': `services:\n  db:\n    image: postgres:16.4\n    environment:\n      POSTGRES_PASSWORD: ${letters(20)}\n`,
+  };
+  let root: string;
+  let report: Report;
+
+  it('the fixes whose lines hold them are withheld, and said to be', async () => {
+    root = writeTree(files);
+    report = await runCheck({ root, failOn: 'never' });
+    const at = (ruleId: string, file: string) =>
+      report.findings
+        .filter((f) => f.ruleId === ruleId && f.location?.path === file)
+        .map((f) => ({ fix: f.fix, unfixable: f.unfixable }));
+    // Each value is a credential by the project's own rules...
+    const literal = new Set([
+      'dockerfile-secret-env',
+      'k8s-env-secret-literal',
+      'workflow-hardcoded-container-credentials',
+    ]);
+    expect(
+      report.findings
+        .filter((f) => literal.has(f.ruleId))
+        .map((f) => `${f.ruleId} ${f.location?.path}`)
+        .sort(),
+    ).toEqual([
+      'dockerfile-secret-env svc/Dockerfile',
+      'k8s-env-secret-literal deploy/api.yaml',
+      'k8s-env-secret-literal deploy/worker.yaml',
+      'workflow-hardcoded-container-credentials .github/workflows/label.yml',
+    ]);
+    // ...so the fixes of other rules that change its lines are withheld.
+    const withheld = [{ fix: undefined, unfixable: HOLDS_SECRET }];
+    expect(at('k8s-privilege-escalation', 'deploy/api.yaml')).toEqual(withheld);
+    expect(at('k8s-privilege-escalation', 'deploy/worker.yaml')).toEqual(withheld);
+    expect(at('dockerfile-root-user', 'svc/Dockerfile')).toEqual(withheld);
+    expect(at('workflow-permissions', '.github/workflows/label.yml')).toEqual(withheld);
+  });
+
+  it('review comments carry the other fixes as suggestions, never these', () => {
+    const placed = placeFindings(report, {
+      pr: { prefix: '', index: { firstAddedLine: (_p: string, from: number) => from } },
+    } as never);
+    // The checkout's fix is on lines that hold no secret: its suggestion is made.
+    expect(placed.filter((p) => p.suggestion !== undefined).map((p) => p.finding.ruleId)).toContain(
+      'workflow-checkout-persisted-credentials',
+    );
+    const out = placed.map((p) => renderReviewComment(p.finding, p.suggestion)).join('\n');
+    expect(credentials.filter((s) => leaked(out, s)).map((s) => s.secret.length)).toEqual([]);
+  });
+
+  it.each([
+    ['text', () => renderText(report)],
+    ['JSON', () => renderJson(report)],
+    ['SARIF', () => renderSarifString(report)],
+    ['Markdown (job summary)', () => renderMarkdown(report)],
+    ['sticky comment', () => renderPrComment(report, { marker: '<!-- controlgate -->', scope: 'all' })],
+    [
+      'check run',
+      () =>
+        JSON.stringify([
+          renderCheckRunOutput(report, { annotations: 0, scope: 'all' }),
+          planCheckRunAnnotations(report),
+        ]),
+    ],
+    ['annotation plan', () => JSON.stringify(planAnnotations(report))],
+    ['report object', () => JSON.stringify(report)],
+  ])('%s', (_name, render) => {
+    const out = render();
+    expect(out.length).toBeGreaterThan(0);
+    expect(credentials.filter((s) => leaked(out, s)).map((s) => s.secret.length)).toEqual([]);
+  });
+
+  it('controlgate fix lists them as not fixed, with why, and prints none of the values', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    await main(['fix', root, '--dry-run'], {
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      isTTY: false,
+    });
+    const printed = out.join('') + err.join('');
+    // The checkout's fix is applied; the four that would copy a credential are listed with why.
+    expect(printed).toContain('--- a/.github/workflows/label.yml');
+    expect(
+      err
+        .join('')
+        .split('\n')
+        .filter((l) => l.endsWith(HOLDS_SECRET)),
+    ).toEqual([
+      `  .github/workflows/label.yml:2 workflow-permissions: ${HOLDS_SECRET}`,
+      `  deploy/api.yaml:7 k8s-privilege-escalation: ${HOLDS_SECRET}`,
+      `  deploy/worker.yaml:9 k8s-privilege-escalation: ${HOLDS_SECRET}`,
+      `  svc/Dockerfile:1 dockerfile-root-user: ${HOLDS_SECRET}`,
+    ]);
+    expect(credentials.filter((s) => leaked(printed, s)).map((s) => s.secret.length)).toEqual([]);
   });
 });
 

@@ -2,11 +2,13 @@
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
  * error, and a rule that cannot get the answer it needs (an API permission) becomes unverifiable.
  * The call also records the rule's scope: the files it read through the workspace and the repository
- * settings it read through the API, so no verdict can rest on a rule that looked at nothing.
+ * settings it read through the API, so no verdict can rest on a rule that looked at nothing. A fix
+ * whose lines hold a secret is withheld here, for every rule (see fix/secret-lines.ts).
  * The outcome is plain data, so a slice worker can send it to the engine's thread.
  */
 import { getEvaluator } from './evaluators/registry.js';
 import type { Evaluator, EvaluatorContext, PolicyProblems } from './evaluators/types.js';
+import { withholdSecretFixes } from './fix/secret-lines.js';
 import { type GitHubApi, UnverifiableError } from './github-api.js';
 import type { RawFinding, Rule } from './types.js';
 import type { LeftOutPart } from './workspace/scope.js';
@@ -99,7 +101,7 @@ async function guarded(
       ...(api ? { github: api.client } : {}),
       ...(repository ? { repository } : {}),
     });
-    return { raw, examined: examined() };
+    return { raw: await withholdSecretFixes(workspace, raw), examined: examined() };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return { error: message, unverifiable: err instanceof UnverifiableError, examined: examined() };

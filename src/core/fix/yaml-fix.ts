@@ -6,7 +6,6 @@
  * one per finding (only when a batch fails are its fixes checked one by one, a bounded number).
  */
 
-import { scanFile } from '../evaluators/secrets/source.js';
 import type { FindingFix, TextEdit } from '../types.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { YamlDocument } from '../workspace/yaml.js';
@@ -26,26 +25,6 @@ export interface FixTarget {
 const SINGLE_CHECKS = 24;
 
 const UNVERIFIED = 'the edit could not be made without changing something else in the file';
-
-/** Why a fix is withheld when the lines it changes hold a secret (the fix carries those lines). */
-export const HOLDS_SECRET = 'the lines it changes hold a secret value: fix them by hand';
-
-/**
- * A password in a URL's user information that is not a variable (`https://deploy:…@host`), whatever the
- * host: the secrets rules leave example and loopback hosts alone, but a fix must not copy even those.
- */
-const URL_PASSWORD = /:\/\/[^\s/?#@"'`<>\\:]{0,128}:(?![$%])[^\s/?#@"'`<>\\]{1,256}@/;
-
-/**
- * Whether the lines a fix changes hold a secret, by the secrets rules' own scan of the file (shared
- * with them, per run) or a password in a URL: such a fix would copy the secret into reports and
- * review comments, so it is withheld ({@link HOLDS_SECRET}).
- */
-export function holdsSecret(workspace: Workspace, file: string, fix: FindingFix): boolean {
-  const { startLine, endLine, text } = fix.region;
-  if (URL_PASSWORD.test(text)) return true;
-  return scanFile(workspace, file).hits.some((hit) => hit.line >= startLine && hit.line <= endLine);
-}
 
 interface Item {
   targets: FixTarget[];
@@ -142,10 +121,10 @@ export class FixBatches {
           ? makeFix(content.text, content.lines, i.description, i.edits)
           : undefined;
         const fix = made && i.finalize ? i.finalize(made) : made;
-        const secret = fix !== undefined && holdsSecret(this.workspace, file, fix);
+        // A fix whose lines hold a secret is withheld by the engine, for every rule (secret-lines.ts).
         for (const t of i.targets) {
-          if (fix && !secret) t.fix = fix;
-          else t.unfixable = secret ? HOLDS_SECRET : good.includes(i) ? 'nothing to change' : UNVERIFIED;
+          if (fix) t.fix = fix;
+          else t.unfixable = good.includes(i) ? 'nothing to change' : UNVERIFIED;
         }
       }
     }

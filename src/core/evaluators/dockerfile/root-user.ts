@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { inGithubConfig } from '../../confidence.js';
-import { HOLDS_SECRET, holdsSecret } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
 import { DEV_CONTAINER_IMAGE, isDevContainerImage } from '../../parsers/devcontainer.js';
 import { libraryName, officialImageNames } from '../../parsers/docker-hub.js';
@@ -660,10 +659,8 @@ function fixOf(workspace: Workspace, model: DockerfileModel, base: string | unde
       unfixable: `${base.replace(/[:@].*$/, '')} starts as root and switches to its own user; an unprivileged variant of the image, or its own user, is a choice to make by hand`,
     };
   }
-  const attempt = userFix(model, content.text, content.lines, stage);
-  return 'fix' in attempt && holdsSecret(workspace, model.path, attempt.fix)
-    ? { unfixable: HOLDS_SECRET }
-    : attempt;
+  // A fix whose lines hold a secret is withheld by the engine, for every rule (secret-lines.ts).
+  return userFix(model, content.text, content.lines, stage);
 }
 
 /**
