@@ -66,6 +66,8 @@ export const FILE_DERIVED_MEMOS: ReadonlySet<string> = new Set([
   'source-lines',
   'deps.toml',
   'docker-image-commands',
+  // The lines of a file that hold a secret (fix/secret-lines.ts): its scan and its parses.
+  'secret-lines',
 ]);
 
 /** Git's heuristic: a NUL byte in the first 8,000 bytes means binary. */
