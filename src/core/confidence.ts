@@ -8,16 +8,23 @@
 import path from 'node:path';
 import { runsHere } from './evaluators/workflow/callers.js';
 import {
+  COMPOSE_FILES,
+  composeFileReferences,
   composeReferences,
   deployedStack,
   namesDeployedEnvironment,
   pathNotDeployed,
 } from './parsers/compose.js';
-import { builtOnlyFor, kustomizeListings } from './parsers/k8s-files.js';
+import {
+  builtOnlyFor,
+  KUSTOMIZATION_GLOBS,
+  kustomizeListings,
+  readKustomization,
+} from './parsers/k8s-files.js';
 import { TERRAFORM_GLOBS } from './parsers/terraform.js';
 import { ACTION_GLOBS, readWorkflowSource, WORKFLOW_GLOBS } from './parsers/workflow.js';
-import { workflowDeploys } from './parsers/workflow-deploys.js';
-import { scaffoldingTemplate } from './scaffolding.js';
+import { deploysOf, jobDeploys, workflowDeploys } from './parsers/workflow-deploys.js';
+import { scaffoldingTemplate, templateRootMarkedBy } from './scaffolding.js';
 import {
   CONFIDENCES,
   type Confidence,
@@ -365,17 +372,18 @@ function vendoredRelease(workspace: Workspace, path: string): string | undefined
  */
 const VENDORED_RELEASE_MAX_SEVERITY: Severity = 'medium';
 
-/**
- * A reference from one file of the repository to a path (a file or a folder) it uses, and what kind
- * of file names it: a kustomization (its resources, bases, components), a Terraform module call, a
- * compose file (include, extends, build), or a workflow or action (see {@link pathUses}).
- */
 /** The Dockerfile a build context (`ctx`) builds with (`dockerfile`, relative to the context). */
 function buildDockerfile(ctx: string, dockerfile: string): string {
   return path.posix.normalize(path.posix.join(ctx, dockerfile));
 }
 
-interface PathUse {
+/**
+ * A reference from one file of the repository to a path (a file or a folder) it uses, and what kind
+ * of file names it: a kustomization (its resources, bases, components), a Terraform module call, a
+ * compose file (include, extends, build), a workflow or action, or a workflow job that deploys the
+ * path (see {@link pathUses}).
+ */
+export interface PathUse {
   from: string;
   to: string;
   by: 'kustomize' | 'terraform' | 'compose' | 'workflow' | 'deploy';
@@ -501,40 +509,149 @@ function terraformSources(file: string, text: string): string[] {
  * build contexts, Dockerfiles and working directories. Read from the files' text or their YAML: what
  * a file names, not whether the tool would accept it.
  */
-function pathUses(workspace: Workspace): readonly PathUse[] {
+export function pathUses(workspace: Workspace): readonly PathUse[] {
   return workspace.memo('confidence-path-uses', '', () => {
     const uses: PathUse[] = [];
-    const add = (from: string, ref: unknown, by: PathUse['by'], base?: string) => {
-      if (typeof ref !== 'string') return;
-      const to = resolveFrom(from, ref.trim(), base);
-      if (to) uses.push({ from, to, by });
-    };
     for (const [to, kustomizations] of kustomizeListings(workspace)) {
       for (const from of kustomizations) uses.push({ from, to, by: 'kustomize' });
     }
-    for (const file of workspace.glob(TERRAFORM_SOURCE_GLOBS)) {
-      const text = workspace.text(file);
-      if (text === undefined || !text.includes('source')) continue;
-      for (const source of terraformSources(file, text)) add(file, source, 'terraform');
-    }
+    for (const file of workspace.glob(TERRAFORM_SOURCE_GLOBS)) uses.push(...terraformUses(workspace, file));
     for (const { from, to, dockerfile } of composeReferences(workspace)) {
       uses.push({ from, to, by: 'compose', ...(dockerfile ? { dockerfile } : {}) });
     }
     for (const file of workspace.glob([...WORKFLOW_GLOBS, ...ACTION_GLOBS])) {
-      const text = workspace.text(file);
-      if (text === undefined) continue;
-      // A workflow's paths are the checkout's (the repository root); a local action's `uses: ./x` too.
-      for (const m of text.matchAll(WORKFLOW_PATH_KEY)) {
-        const ref = m[2]!;
-        if (m[1] === 'uses' && !ref.startsWith('./')) continue;
-        add(file, ref, 'workflow', '');
-      }
+      uses.push(...workflowUses(workspace, file));
     }
     // A workflow job that deploys a path (kubectl apply, helm upgrade, compose up on a deployment's
     // host, terraform apply) to no throw-away target: see workflow-deploys.ts.
     for (const { from, to } of workflowDeploys(workspace)) uses.push({ from, to, by: 'deploy' });
     return uses;
   });
+}
+
+/** The local sources of one Terraform file's module calls (see {@link pathUses}). */
+function terraformUses(workspace: Workspace, file: string): PathUse[] {
+  const text = workspace.text(file);
+  if (text === undefined || !text.includes('source')) return [];
+  return terraformSources(file, text).flatMap((source) => {
+    const to = resolveFrom(file, source.trim());
+    return to ? [{ from: file, to, by: 'terraform' as const }] : [];
+  });
+}
+
+/** What one workflow or action names by path (see {@link pathUses}): from the repository's root. */
+function workflowUses(workspace: Workspace, file: string): PathUse[] {
+  const text = workspace.text(file);
+  if (text === undefined) return [];
+  const uses: PathUse[] = [];
+  // A workflow's paths are the checkout's (the repository root); a local action's `uses: ./x` too.
+  for (const m of text.matchAll(WORKFLOW_PATH_KEY)) {
+    const ref = m[2]!;
+    if (m[1] === 'uses' && !ref.startsWith('./')) continue;
+    const to = resolveFrom(file, ref.trim(), '');
+    if (to) uses.push({ from: file, to, by: 'workflow' });
+  }
+  return uses;
+}
+
+/**
+ * What one file the context reads ({@link readByContext}) tells it, as one string (empty when it
+ * tells nothing, or the tree lacks it): the paths it uses ({@link pathUses}); for a workflow, what
+ * its jobs deploy, whether it runs of its own accord (not only when called: then the local actions
+ * it uses run), and its jobs that deploy (they start the compose stacks they name); for an action,
+ * what it runs (its steps are those of the jobs that use it). Two trees whose files tell the same
+ * judge every other file alike: a change that leaves what each of its files tells as it was grades
+ * nothing it does not touch differently.
+ */
+export function contextUsesOf(workspace: Workspace, file: string): string {
+  if (!workspace.has(file)) return '';
+  const uses: PathUse[] = [];
+  const told: unknown[] = [];
+  if (kustomizationFile(file)) {
+    for (const to of readKustomization(workspace, file)?.resources ?? []) {
+      uses.push({ from: file, to, by: 'kustomize' });
+    }
+  }
+  if (terraformFile(file)) uses.push(...terraformUses(workspace, file));
+  if (COMPOSE_FILES.test(file)) {
+    for (const { to, dockerfile } of composeFileReferences(workspace, file)) {
+      uses.push({ from: file, to, by: 'compose', ...(dockerfile ? { dockerfile } : {}) });
+    }
+  }
+  if (workflowFile(file)) {
+    uses.push(...workflowUses(workspace, file));
+    const source = readWorkflowSource(workspace, file);
+    if (source?.kind === 'action') told.push(source.runs.value);
+    else if (source?.kind === 'workflow') {
+      for (const { to } of deploysOf(workspace, source)) uses.push({ from: file, to, by: 'deploy' });
+      if (uses.length > 0) told.push((source.on?.events ?? []).some((e) => e.event !== 'workflow_call'));
+      for (const job of source.jobs) if (jobDeploys(job)) told.push(job.value);
+    }
+  }
+  return uses.length === 0 && told.length === 0 ? '' : JSON.stringify([uses, told]);
+}
+
+/**
+ * Whether the content of this file may change how the context judges other files: it is one of those
+ * the context reads across the tree, a workflow or an action (what it uses, which local actions run,
+ * what a job deploys or starts), a kustomization, a Terraform file or a compose file (see
+ * {@link pathUses}, `runsHere`, `deployedStack`, `builtOnlyFor`). Besides them the context reads a
+ * finding's own file and asks which files the tree has (see {@link contextMarks}).
+ */
+export function readByContext(path: string): boolean {
+  return workflowFile(path) || kustomizationFile(path) || terraformFile(path) || COMPOSE_FILES.test(path);
+}
+const workflowFile = lazyMatcher(() => [...WORKFLOW_GLOBS, ...ACTION_GLOBS]);
+const kustomizationFile = lazyMatcher(() => KUSTOMIZATION_GLOBS);
+const terraformFile = lazyMatcher(() => TERRAFORM_SOURCE_GLOBS);
+
+/** A matcher of these globs, compiled when first asked (the parsers' lists are read then too). */
+function lazyMatcher(globs: () => readonly string[]): (path: string) => boolean {
+  let match: ((path: string) => boolean) | undefined;
+  return (path) => {
+    match ??= pathMatcher(globs());
+    return match(path);
+  };
+}
+
+/**
+ * The files the context may judge differently once `files` are added or deleted (what it asks of the
+ * file list), as a test of a path; undefined when none: the files of a vendored release whose
+ * license, README or build file it is (see {@link vendoredRelease}), the key files beside test code
+ * (named for a test, they are its fixtures), and the files of the template a Django template file
+ * makes one (see scaffolding.ts). A path a workflow deploys that appears is itself added.
+ */
+export function contextMarks(files: Iterable<string>): ((path: string) => boolean) | undefined {
+  const under = new Set<string>();
+  const beside = new Set<string>();
+  for (const file of files) {
+    const folder = folderOf(file);
+    if (MARK_FILES.has(file.slice(folder.length + (folder === '' ? 0 : 1))) && releaseFolder(folder)) {
+      under.add(folder);
+    }
+    if (TEST_CODE.test(file)) beside.add(folder);
+    const template = templateRootMarkedBy(file);
+    if (template !== undefined) under.add(template);
+  }
+  if (under.size === 0 && beside.size === 0) return undefined;
+  return (path) => {
+    if (beside.has(folderOf(path)) && KEY_FILE.test(path)) return true;
+    for (let p = folderOf(path); p !== ''; p = folderOf(p)) if (under.has(p)) return true;
+    return false;
+  };
+}
+const MARK_FILES = new Set([...LICENSE_FILES, ...README_FILES, ...BUILD_FILES]);
+const KEY_FILE = new RegExp(`\\.(?:${KEY_FILE_EXTENSIONS.slice(1, -1).replaceAll(',', '|')})$`);
+
+/** Whether a folder is named and placed as a vendored release's (see {@link vendoredRelease}). */
+function releaseFolder(folder: string): boolean {
+  const parts = folder.split('/');
+  const i = parts.length - 1;
+  return (
+    i >= 1 &&
+    RELEASE_FOLDER.test(parts[i]!) &&
+    (VENDORING_PARENTS.has(parts[i - 1]!) || parts[i - 2] === 'plugins')
+  );
 }
 
 /**
@@ -620,6 +737,22 @@ function testPathMatcher(
 }
 
 /**
+ * How the context judges the findings of a path of one tree: what lowers the confidence of a finding
+ * located in it, or about it (see `RawFinding.about`). Built once per run and tree (the matchers are
+ * compiled once), each answer computed once per path.
+ */
+interface ContextJudge {
+  /** Why a finding located in the path is test material (or a vendored release's); undefined: it is not. */
+  reason(path: string): string | undefined;
+  /** Whether the path lies in the test paths, for a finding about it. */
+  tested(path: string): boolean;
+  /** Whether the path is a key file named for a test, with test code beside it. */
+  testWordKey(path: string): boolean;
+  /** The root of the project-scaffolding template the path belongs to, if any (see scaffolding.ts). */
+  template(path: string): string | undefined;
+}
+
+/**
  * Lowers to `low`, with the reason, the confidence of findings about test material and about
  * project-scaffolding templates. Returns a function applied to each new finding (the matchers are
  * compiled once per run), given what the finding is about when that is not where it lies (see
@@ -631,9 +764,9 @@ export function testPathContext(
   testPaths: readonly string[],
   workspace?: Workspace,
 ): (f: Finding, about?: string) => void {
-  const template = workspace ? scaffoldingTemplate(workspace) : () => undefined;
+  const judge = contextJudge(testPaths, workspace);
   const lowerTemplate = (f: Finding, path: string): void => {
-    const root = template(path);
+    const root = judge.template(path);
     if (root === undefined) return;
     f.confidence = 'low';
     f.confidenceReason =
@@ -645,6 +778,57 @@ export function testPathContext(
       const path = about ?? f.location?.path;
       if (path !== undefined && f.confidence !== 'low') lowerTemplate(f, path);
     };
+  }
+  return (f, about) => {
+    const path = about ?? f.location?.path;
+    if (path === undefined || f.confidence === 'low') return;
+    const reason =
+      about === undefined
+        ? judge.reason(path)
+        : judge.tested(path)
+          ? `what it is about (${about}) is under a test, fixture, example, documentation, archived or vendored path`
+          : undefined;
+    if (
+      reason !== undefined &&
+      !(
+        reason.startsWith(VENDORED_RELEASE_PREFIX) &&
+        SEVERITIES.indexOf(f.severity) > SEVERITIES.indexOf(VENDORED_RELEASE_MAX_SEVERITY)
+      )
+    ) {
+      f.confidence = 'low';
+      f.confidenceReason = reason;
+    } else if (reason !== undefined) {
+      lowerTemplate(f, path);
+    } else if (about === undefined && judge.testWordKey(path)) {
+      f.confidence = 'low';
+      f.confidenceReason = TEST_WORD_KEY_REASON;
+    } else {
+      lowerTemplate(f, path);
+    }
+  };
+}
+
+/**
+ * How the context judges a path of this tree, as one string: two trees that give a path the same
+ * string give every finding in it, or about it, the same confidence (see {@link testPathContext}).
+ * For telling which unchanged files a change judges differently (see context-shift.ts).
+ */
+export function contextVerdict(testPaths: readonly string[], workspace: Workspace): (path: string) => string {
+  const judge = contextJudge(testPaths, workspace);
+  return (path) =>
+    [
+      judge.reason(path) ?? '',
+      judge.tested(path) ? 'tested' : '',
+      judge.testWordKey(path) ? 'test key' : '',
+      judge.template(path) ?? '',
+    ].join('\u0000');
+}
+
+/** See {@link ContextJudge}; without a workspace, by the path alone. */
+function contextJudge(testPaths: readonly string[], workspace?: Workspace): ContextJudge {
+  const template = workspace ? scaffoldingTemplate(workspace) : () => undefined;
+  if (testPaths.length === 0) {
+    return { reason: () => undefined, tested: () => false, testWordKey: () => false, template };
   }
   const matcher = testPathMatcher(
     testPaths,
@@ -757,32 +941,11 @@ export function testPathContext(
     known.set(path, reason);
     return reason;
   };
-  return (f, about) => {
-    const path = about ?? f.location?.path;
-    if (path === undefined || f.confidence === 'low') return;
-    const reason =
-      about === undefined
-        ? reasonFor(path)
-        : matcher(path)
-          ? `what it is about (${about}) is under a test, fixture, example, documentation, archived or vendored path`
-          : undefined;
-    if (
-      reason !== undefined &&
-      !(
-        reason.startsWith(VENDORED_RELEASE_PREFIX) &&
-        SEVERITIES.indexOf(f.severity) > SEVERITIES.indexOf(VENDORED_RELEASE_MAX_SEVERITY)
-      )
-    ) {
-      f.confidence = 'low';
-      f.confidenceReason = reason;
-    } else if (reason !== undefined) {
-      lowerTemplate(f, path);
-    } else if (about === undefined && byTestWord(path) && besideTestCode(path)) {
-      f.confidence = 'low';
-      f.confidenceReason = TEST_WORD_KEY_REASON;
-    } else {
-      lowerTemplate(f, path);
-    }
+  return {
+    reason: reasonFor,
+    tested: matcher,
+    testWordKey: (path) => byTestWord(path) && besideTestCode(path),
+    template,
   };
 }
 

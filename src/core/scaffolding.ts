@@ -40,13 +40,22 @@ export function scaffoldingTemplate(tree: TreeListing): (path: string) => string
 function djangoTemplateRoots(files: readonly string[]): string[] {
   const roots = new Set<string>();
   for (const file of files) {
-    if (!file.endsWith(DJANGO_TEMPLATE_ENDING)) continue;
-    const parts = file.split('/').slice(0, -1);
-    for (let i = parts.length; i > 0; i--) {
-      if (!/template/i.test(parts[i - 1]!)) continue;
-      roots.add(parts.slice(0, i).join('/'));
-      break;
-    }
+    const root = templateRootMarkedBy(file);
+    if (root !== undefined) roots.add(root);
   }
   return [...roots];
+}
+
+/**
+ * The template root a file makes one by being there: for a Django template file (`*.py-tpl`), the
+ * nearest folder above it named for a template. Adding or deleting it may change which files belong
+ * to a template.
+ */
+export function templateRootMarkedBy(file: string): string | undefined {
+  if (!file.endsWith(DJANGO_TEMPLATE_ENDING)) return undefined;
+  const parts = file.split('/').slice(0, -1);
+  for (let i = parts.length; i > 0; i--) {
+    if (/template/i.test(parts[i - 1]!)) return parts.slice(0, i).join('/');
+  }
+  return undefined;
 }

@@ -280,45 +280,47 @@ export interface ComposeReference {
  * outside the tree, absolute, or with a variable are left out.
  */
 export function composeReferences(workspace: Workspace): readonly ComposeReference[] {
-  return workspace.memo('compose-references', '', () => {
-    const out: ComposeReference[] = [];
-    for (const from of workspace.filesWhere(COMPOSE_FILES)) {
-      const text = workspace.configText(from);
-      if (text === undefined) continue;
-      const parsed = parseYaml(text, undefined, COMPOSE_YAML);
-      if (!parsed.ok) continue;
-      const add = (key: ComposeReference['key'], ref: unknown, dockerfile?: unknown) => {
-        if (typeof ref !== 'string' || ref.trim() === '' || /^[a-z][\w+.-]*:|^\/|[$*{]/i.test(ref.trim()))
-          return;
-        const to = path.posix
-          .normalize(path.posix.join(path.posix.dirname(from), ref.trim()))
-          .replace(/\/+$/, '');
-        if (to === '.' || to === '..' || to.startsWith('../')) return;
-        if (key !== 'build') out.push({ from, to, key });
-        else {
-          const file =
-            typeof dockerfile === 'string' && dockerfile.trim() !== '' ? dockerfile.trim() : 'Dockerfile';
-          out.push({ from, to, key, dockerfile: file });
-        }
-      };
-      for (const document of parsed.documents) {
-        const root = document.value;
-        if (!isMap(root)) continue;
-        for (const entry of Array.isArray(root.include) ? root.include : []) {
-          if (!isMap(entry)) add('include', entry);
-          else for (const p of Array.isArray(entry.path) ? entry.path : [entry.path]) add('include', p);
-        }
-        if (!isMap(root.services)) continue;
-        for (const service of Object.values(root.services)) {
-          if (!isMap(service)) continue;
-          if (isMap(service.extends)) add('extends', service.extends.file);
-          if (typeof service.build === 'string') add('build', service.build);
-          else if (isMap(service.build)) add('build', service.build.context ?? '.', service.build.dockerfile);
-        }
-      }
+  return workspace.memo('compose-references', '', () =>
+    workspace.filesWhere(COMPOSE_FILES).flatMap((from) => composeFileReferences(workspace, from)),
+  );
+}
+
+/** The paths one compose file names (see {@link composeReferences}); none when it does not parse. */
+export function composeFileReferences(workspace: Workspace, from: string): ComposeReference[] {
+  const text = workspace.configText(from);
+  if (text === undefined) return [];
+  const parsed = parseYaml(text, undefined, COMPOSE_YAML);
+  if (!parsed.ok) return [];
+  const out: ComposeReference[] = [];
+  const add = (key: ComposeReference['key'], ref: unknown, dockerfile?: unknown) => {
+    if (typeof ref !== 'string' || ref.trim() === '' || /^[a-z][\w+.-]*:|^\/|[$*{]/i.test(ref.trim())) return;
+    const to = path.posix
+      .normalize(path.posix.join(path.posix.dirname(from), ref.trim()))
+      .replace(/\/+$/, '');
+    if (to === '.' || to === '..' || to.startsWith('../')) return;
+    if (key !== 'build') out.push({ from, to, key });
+    else {
+      const file =
+        typeof dockerfile === 'string' && dockerfile.trim() !== '' ? dockerfile.trim() : 'Dockerfile';
+      out.push({ from, to, key, dockerfile: file });
     }
-    return out;
-  });
+  };
+  for (const document of parsed.documents) {
+    const root = document.value;
+    if (!isMap(root)) continue;
+    for (const entry of Array.isArray(root.include) ? root.include : []) {
+      if (!isMap(entry)) add('include', entry);
+      else for (const p of Array.isArray(entry.path) ? entry.path : [entry.path]) add('include', p);
+    }
+    if (!isMap(root.services)) continue;
+    for (const service of Object.values(root.services)) {
+      if (!isMap(service)) continue;
+      if (isMap(service.extends)) add('extends', service.extends.file);
+      if (typeof service.build === 'string') add('build', service.build);
+      else if (isMap(service.build)) add('build', service.build.context ?? '.', service.build.dockerfile);
+    }
+  }
+  return out;
 }
 
 /**

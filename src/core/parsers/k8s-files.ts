@@ -28,7 +28,8 @@ export const KUSTOMIZE_PATCH: LeftOutKind = {
   reason: 'merged into their base, which is checked',
 };
 
-const KUSTOMIZATION_GLOBS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
+/** The names of kustomization files, which kustomize reads in a folder it builds. */
+export const KUSTOMIZATION_GLOBS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
 
 /** True for a file under the `templates/` directory of a Helm chart (a `Chart.yaml` beside it). */
 export function isHelmTemplate(workspace: Workspace, file: string): boolean {
@@ -197,35 +198,47 @@ function kustomizeRefs(workspace: Workspace): KustomizeRefs {
       images: new Map(),
     };
     for (const file of workspace.glob(KUSTOMIZATION_GLOBS)) {
-      const text = workspace.text(file);
-      if (text === undefined) continue;
-      // A broken kustomization is kustomize's to report; it only narrows what is skipped here.
-      const parsed = parseYaml(text);
-      const doc = parsed.ok ? parsed.documents[0]?.value : undefined;
-      if (typeof doc !== 'object' || doc === null) continue;
-      const kustomization = doc as Record<string, unknown>;
-      const dir = path.posix.dirname(file);
-      const resolve = (ref: string) => {
-        const resolved = path.posix.normalize(path.posix.join(dir, ref)).replace(/\/+$/, '');
-        return resolved.startsWith('../') ? undefined : resolved;
-      };
-      for (const ref of patchRefs(kustomization)) {
-        const resolved = resolve(ref);
-        if (resolved) refs.patches.add(resolved);
-      }
-      for (const ref of resourceRefs(kustomization)) {
-        const resolved = resolve(ref);
-        if (!resolved) continue;
-        refs.resources.add(resolved);
-        const listing = refs.listedBy.get(resolved);
+      const kustomization = readKustomization(workspace, file);
+      if (!kustomization) continue;
+      for (const patch of kustomization.patches) refs.patches.add(patch);
+      for (const resource of kustomization.resources) {
+        refs.resources.add(resource);
+        const listing = refs.listedBy.get(resource);
         if (listing) listing.push(file);
-        else refs.listedBy.set(resolved, [file]);
+        else refs.listedBy.set(resource, [file]);
       }
-      const images = imageEntries(kustomization);
-      if (images.length > 0) refs.images.set(file, images);
+      if (kustomization.images.length > 0) refs.images.set(file, kustomization.images);
     }
     return refs;
   });
+}
+
+/**
+ * What one kustomization names, from the top of the tree: its patches, its resources (with its bases
+ * and components), and its images; undefined for a file that cannot be read or does not parse (a
+ * broken kustomization is kustomize's to report; it only narrows what is skipped here).
+ */
+export function readKustomization(
+  workspace: Workspace,
+  file: string,
+): { patches: string[]; resources: string[]; images: KustomizeImage[] } | undefined {
+  const text = workspace.text(file);
+  if (text === undefined) return undefined;
+  const parsed = parseYaml(text);
+  const doc = parsed.ok ? parsed.documents[0]?.value : undefined;
+  if (typeof doc !== 'object' || doc === null) return undefined;
+  const kustomization = doc as Record<string, unknown>;
+  const dir = path.posix.dirname(file);
+  const resolve = (refs: string[]) =>
+    refs.flatMap((ref) => {
+      const resolved = path.posix.normalize(path.posix.join(dir, ref)).replace(/\/+$/, '');
+      return resolved.startsWith('../') ? [] : [resolved];
+    });
+  return {
+    patches: resolve(patchRefs(kustomization)),
+    resources: resolve(resourceRefs(kustomization)),
+    images: imageEntries(kustomization),
+  };
 }
 
 function imageEntries(kustomization: Record<string, unknown>): KustomizeImage[] {

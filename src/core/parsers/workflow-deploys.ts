@@ -273,60 +273,64 @@ function credentialed(workflow: Workflow, job: Job): boolean {
 
 /** What the repository's workflow jobs deploy (see {@link WorkflowDeploy}). */
 export function workflowDeploys(workspace: Workspace): readonly WorkflowDeploy[] {
-  return workspace.memo('workflow-deploys', '', () => {
-    const out: WorkflowDeploy[] = [];
-    for (const source of workflowSources(workspace)) {
-      if (source.kind !== 'workflow') continue;
-      for (const job of source.jobs) {
-        const reading: JobReading = {
-          cluster: [],
-          host: [],
-          createsLocalCluster: false,
-          switchesContext: false,
-          remoteDockerHost: false,
-        };
-        const jobDir =
-          literal(job.defaults?.workingDirectory?.value) ?? literal(source.defaults?.workingDirectory?.value);
-        const envText = JSON.stringify([source.env?.value ?? null, job.env?.value ?? null]);
-        if (/"KUBECONFIG"/.test(envText)) reading.switchesContext = true;
-        if (/"DOCKER_HOST"/.test(envText)) reading.remoteDockerHost = true;
-        for (const step of jobSteps(workspace, job.steps)) {
-          if (hasAction(LOCAL_CLUSTER_ACTIONS, step)) reading.createsLocalCluster = true;
-          if (hasAction(CREDENTIAL_ACTIONS, step)) reading.switchesContext = true;
-          const stepEnv = JSON.stringify(step.env?.value ?? null);
-          if (/"KUBECONFIG"/.test(stepEnv)) reading.switchesContext = true;
-          if (/"DOCKER_HOST"/.test(stepEnv)) reading.remoteDockerHost = true;
-          const run = typeof step.run?.value === 'string' ? step.run.value : undefined;
-          if (run === undefined) continue;
-          const written = step.value['working-directory'];
-          const dir = written === undefined ? (jobDir ?? '') : literal(written);
-          const normalized =
-            dir === undefined ? undefined : path.posix.normalize(dir.replace(/^\.\/?/, '') || '.');
-          readCommands(
-            workspace,
-            {
-              views: scriptCommands(run),
-              dir:
-                normalized === undefined || normalized.startsWith('..') || normalized.startsWith('/')
-                  ? undefined
-                  : normalized,
-            },
-            reading,
-          );
-        }
-        const deploys = jobDeploys(job);
-        // A cluster the job creates itself is a throw-away one whatever runs the job (a self-hosted
-        // runner's kind cluster goes with the job too), unless a command reaches another.
-        const throwaway = reading.createsLocalCluster && !reading.switchesContext;
-        const reachesCluster = deploys || reading.switchesContext || credentialed(source, job);
-        const paths = [
-          ...(!throwaway && reachesCluster ? reading.cluster : []),
-          ...(deploys || reading.remoteDockerHost ? reading.host : []),
-        ];
-        for (const to of new Set(paths))
-          out.push({ from: source.path, to, job: `${source.path} (job ${job.id})` });
-      }
+  return workspace.memo('workflow-deploys', '', () =>
+    workflowSources(workspace).flatMap((source) =>
+      source.kind === 'workflow' ? deploysOf(workspace, source) : [],
+    ),
+  );
+}
+
+/** What the jobs of one workflow deploy (see {@link WorkflowDeploy}), with the local actions they run. */
+export function deploysOf(workspace: Workspace, source: Workflow): WorkflowDeploy[] {
+  const out: WorkflowDeploy[] = [];
+  for (const job of source.jobs) {
+    const reading: JobReading = {
+      cluster: [],
+      host: [],
+      createsLocalCluster: false,
+      switchesContext: false,
+      remoteDockerHost: false,
+    };
+    const jobDir =
+      literal(job.defaults?.workingDirectory?.value) ?? literal(source.defaults?.workingDirectory?.value);
+    const envText = JSON.stringify([source.env?.value ?? null, job.env?.value ?? null]);
+    if (/"KUBECONFIG"/.test(envText)) reading.switchesContext = true;
+    if (/"DOCKER_HOST"/.test(envText)) reading.remoteDockerHost = true;
+    for (const step of jobSteps(workspace, job.steps)) {
+      if (hasAction(LOCAL_CLUSTER_ACTIONS, step)) reading.createsLocalCluster = true;
+      if (hasAction(CREDENTIAL_ACTIONS, step)) reading.switchesContext = true;
+      const stepEnv = JSON.stringify(step.env?.value ?? null);
+      if (/"KUBECONFIG"/.test(stepEnv)) reading.switchesContext = true;
+      if (/"DOCKER_HOST"/.test(stepEnv)) reading.remoteDockerHost = true;
+      const run = typeof step.run?.value === 'string' ? step.run.value : undefined;
+      if (run === undefined) continue;
+      const written = step.value['working-directory'];
+      const dir = written === undefined ? (jobDir ?? '') : literal(written);
+      const normalized =
+        dir === undefined ? undefined : path.posix.normalize(dir.replace(/^\.\/?/, '') || '.');
+      readCommands(
+        workspace,
+        {
+          views: scriptCommands(run),
+          dir:
+            normalized === undefined || normalized.startsWith('..') || normalized.startsWith('/')
+              ? undefined
+              : normalized,
+        },
+        reading,
+      );
     }
-    return out;
-  });
+    const deploys = jobDeploys(job);
+    // A cluster the job creates itself is a throw-away one whatever runs the job (a self-hosted
+    // runner's kind cluster goes with the job too), unless a command reaches another.
+    const throwaway = reading.createsLocalCluster && !reading.switchesContext;
+    const reachesCluster = deploys || reading.switchesContext || credentialed(source, job);
+    const paths = [
+      ...(!throwaway && reachesCluster ? reading.cluster : []),
+      ...(deploys || reading.remoteDockerHost ? reading.host : []),
+    ];
+    for (const to of new Set(paths))
+      out.push({ from: source.path, to, job: `${source.path} (job ${job.id})` });
+  }
+  return out;
 }
