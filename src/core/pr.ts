@@ -72,10 +72,10 @@ export interface BaseGrade {
 }
 
 /**
- * What the base tree finds, by fingerprint: each finding's grade there, or undefined when the base's
- * finding is the head's own (a rule the change does not touch, not evaluated again).
+ * What the base tree finds, by fingerprint: each finding's grade there. Always graded in the base's
+ * context, also for a rule not evaluated there again: a grade taken from the head would hide a raise.
  */
-export type BaseFindings = ReadonlyMap<string, BaseGrade | undefined>;
+export type BaseFindings = ReadonlyMap<string, BaseGrade>;
 
 /** Whether a finding is graded above what the base had: a higher severity, or a higher confidence. */
 export function raisedSince(base: BaseGrade, f: Pick<Finding, 'severity' | 'confidence'>): boolean {
@@ -100,8 +100,8 @@ export function markNewByBase(
   for (const f of findings) {
     const was = base.get(f.fingerprint);
     if (exempt.has(f.ruleId)) f.isNew = false;
-    else if (!base.has(f.fingerprint)) f.isNew = true;
-    else if (was && raisedSince(was, f)) {
+    else if (was === undefined) f.isNew = true;
+    else if (raisedSince(was, f)) {
       f.isNew = true;
       f.raisedFrom = { severity: was.severity, confidence: was.confidence };
       summary.raised += 1;

@@ -5,7 +5,7 @@
  * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
  */
 
-import type { StoredLeftOut, StoredRule } from './base-results.js';
+import type { StoredLeftOut } from './base-results.js';
 import { CacheCollector, type CachePlan, cacheable, type FileCacheRun } from './cache-run.js';
 import { DEFAULT_TEST_PATHS, testPathContext } from './confidence.js';
 import type { Config } from './config.js';
@@ -70,6 +70,13 @@ export interface SubjectResults {
   leftOut?: StoredLeftOut[];
 }
 
+/**
+ * Results a run may take for a rule instead of evaluating it: the base commit's stored ones, or on
+ * the base tree the head's own (see phases/comparison.ts). Its findings as the rule reported them,
+ * before settings and context: the run grades them on its own tree.
+ */
+export type ReusableRule = Pick<RecordedRule, 'inputs' | 'raw' | 'scope' | 'subjects'>;
+
 /** A rule to evaluate, and whether every control it maps to is declared not applicable. */
 export interface RuleEntry {
   rule: Rule;
@@ -117,7 +124,7 @@ export class RuleRun {
    * Results of the base commit from an earlier run, for the rules the change does not touch (see
    * {@link reuseResults}): such a rule is not evaluated, its stored findings are.
    */
-  private reusable: ReadonlyMap<string, StoredRule> = new Map();
+  private reusable: ReadonlyMap<string, ReusableRule> = new Map();
   /** Rules whose results came from {@link reusable} in this run. */
   readonly reused = new Set<string>();
   /**
@@ -141,10 +148,31 @@ export class RuleRun {
     private readonly log: Logger,
     private readonly run: RunAccess = {},
     /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
-    private readonly focused?: Workspace,
+    private focused?: Workspace,
     /** Workers for the per-file rules over a large tree; none: the engine's thread does them all. */
     private readonly threads?: SliceThreads,
   ) {}
+
+  /**
+   * The tree as the rules that read across files see it: through the recording view once inputs are
+   * recorded, so that what is computed through it before the rules run is credited to those that use it.
+   */
+  get tree(): Workspace {
+    return this.recorder ?? this.workspace;
+  }
+
+  /**
+   * Adds files to the changed-files view of the per-file rules, before they run: files the change
+   * does not touch whose findings it grades differently (see context-shift.ts).
+   */
+  widenFocus(files: readonly string[]): void {
+    if (!this.focused || files.length === 0) return;
+    // The files of the change stay its own; a link's target it brings in stays a reference.
+    const focused = this.focused;
+    const references = focused instanceof FocusedWorkspace ? focused.references : new Set<string>();
+    const own = focused.files.filter((f) => !references.has(f));
+    this.focused = FocusedWorkspace.ofChange(this.workspace, [...own, ...files]);
+  }
 
   /**
    * Records, from now on, what each rule that reads across files asks of the tree, and what it
@@ -161,11 +189,25 @@ export class RuleRun {
    * base's, so the base comparison reuses them too.
    */
   reuseResults(
-    rules: ReadonlyMap<string, StoredRule>,
+    rules: ReadonlyMap<string, ReusableRule>,
     subjects: ReadonlyMap<string, ReadonlyMap<string, SubjectResults>> = new Map(),
   ): void {
     this.reusable = rules;
     this.reusableSubjects = subjects;
+  }
+
+  /**
+   * Takes, for the rules of `entries` that `rules` holds, those results instead of evaluating them,
+   * graded in this run's context (see {@link reuse}): on the base tree, the head's findings of the
+   * rules the change does not touch, which the change may grade differently all the same.
+   */
+  takeResults(entries: readonly RuleEntry[], rules: ReadonlyMap<string, ReusableRule>): void {
+    for (const { rule, notApplicable } of entries) {
+      const results = rules.get(rule.id);
+      if (!results) continue;
+      const summary = this.begin(rule, notApplicable);
+      if (summary) this.reuse(rule, summary, results);
+    }
   }
 
   /**
@@ -578,7 +620,7 @@ export class RuleRun {
   }
 
   /** A rule's stored results as if it had just found them: same settings, context and fingerprints. */
-  private reuse(rule: Rule, summary: RuleSummary, stored: StoredRule): void {
+  private reuse(rule: Rule, summary: RuleSummary, stored: ReusableRule): void {
     summary.scope = {
       ...stored.scope,
       examples: [...stored.scope.examples],

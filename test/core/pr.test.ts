@@ -3,7 +3,7 @@ import { pullRequestInfo, readEvent } from '../../src/action/event.js';
 import type { FetchedBase } from '../../src/core/base-tree.js';
 import { DiffIndex } from '../../src/core/diff.js';
 import { createFinding } from '../../src/core/finding.js';
-import { inGateScope, judgeChange, markNewByBase, markNewByDiff } from '../../src/core/pr.js';
+import { type BaseGrade, inGateScope, judgeChange, markNewByBase, markNewByDiff } from '../../src/core/pr.js';
 import type { Finding, Rule } from '../../src/core/types.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 import { makeTree } from '../helpers/run-action.js';
@@ -26,6 +26,11 @@ const rule = (id: string): Rule => ({
 
 function finding(path: string | null, line = 1, key = `${path}:${line}`, id = 'r'): Finding {
   return createFinding(rule(id), { message: 'm', location: path ? { path, startLine: line } : null, key });
+}
+
+/** A finding's grade, as the base tree's run gives it. */
+function grade(f: Finding): BaseGrade {
+  return { severity: f.severity, confidence: f.confidence };
 }
 
 const index = new DiffIndex(
@@ -63,7 +68,7 @@ describe('markNewByBase and the gate scope', () => {
     const moved = finding('a.js', 40, 'same content');
     const base = finding('a.js', 2, 'same content');
     const fresh = finding('a.js', 41, 'other content');
-    markNewByBase([moved, fresh], new Map([[base.fingerprint, undefined]]));
+    markNewByBase([moved, fresh], new Map([[base.fingerprint, grade(base)]]));
     expect([moved.isNew, fresh.isNew]).toEqual([false, true]);
     expect(inGateScope(moved, 'new')).toBe(false);
     expect(inGateScope(moved, 'all')).toBe(true);
@@ -149,7 +154,7 @@ describe('judgeChange with the base read through the API (a shallow checkout)', 
         alwaysNew: new Set(),
         evaluateBase: async (base) => {
           seen = base;
-          return new Map(found.map((f) => [f.fingerprint, undefined]));
+          return new Map(found.map((f) => [f.fingerprint, grade(f)]));
         },
       },
     );

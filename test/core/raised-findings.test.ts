@@ -163,12 +163,6 @@ describe('markNewByBase', () => {
       isNew: false,
       raised: undefined,
     },
-    {
-      name: "the head's own finding (a rule not evaluated again)",
-      base: [['f', undefined]],
-      isNew: false,
-      raised: undefined,
-    },
   ] as {
     name: string;
     base: [string, BaseFindings extends ReadonlyMap<string, infer G> ? G : never][];

@@ -4,7 +4,11 @@
  * Repository settings are never new and not run on the base; policy changes are always new. A rule
  * that reads across files and asked the head nothing the change touches is not evaluated on the base
  * again: its findings there are its findings on the head. With the base commit's stored results, a
- * rule the change touches is not either: its findings there are the stored ones.
+ * rule the change touches is not either: its findings there are the stored ones. Either way they are
+ * graded in the base tree's context, as what the base evaluates is: how sure a finding is depends on
+ * files the rule did not ask about (a workflow that now deploys an example raises the example's
+ * findings). Only a change that alters nothing the context reads (see context-shift.ts) leaves the
+ * head's grades the base's.
  */
 
 import { BaseWorkspace } from '../base-tree.js';
@@ -12,16 +16,10 @@ import type { CheckOptions } from '../engine.js';
 import { createFinding } from '../finding.js';
 import { reusedIgnores } from '../policy/suppressions.js';
 import { type BaseGrade, type ChangeResult, judgeChange } from '../pr.js';
-import { RuleRun } from '../rule-run.js';
+import { type ReusableRule, RuleRun } from '../rule-run.js';
 import { type Logger, silentLogger } from '../types.js';
 import { touchedBy } from '../workspace/scope.js';
-import {
-  dedupeFingerprints,
-  type Evaluation,
-  LAST_KIND,
-  runAccess,
-  uniqueFingerprint,
-} from './evaluation.js';
+import { dedupeFingerprints, type Evaluation, LAST_KIND, runAccess } from './evaluation.js';
 import { type PolicyInForce, policyRulesOf } from './policy.js';
 import { baseTreeResults } from './reuse.js';
 import { focusedBase, type Scope } from './scope.js';
@@ -63,7 +61,7 @@ export async function compareWithBase(
         evaluation.context,
         silentLogger,
         runAccess(options),
-        focusedBase(scope, base),
+        focusedBase(scope, base, evaluation.shifted),
       );
       if (base instanceof BaseWorkspace) baseRun.contextPaths = base.renamed;
       baseRun.reuseResults(new Map([...stored].filter(([id]) => !reused.has(id))));
@@ -71,21 +69,26 @@ export async function compareWithBase(
         judged.filter(({ rule }) => !reused.has(rule.id)),
         LAST_KIND,
       );
+      // Graded in the base's context: the change may raise them (a workflow that now deploys an
+      // example). One that grades no file it does not touch differently, and none of theirs, grades
+      // them alike on both trees: the head's grades are the base's.
+      const alike = base instanceof BaseWorkspace && gradedAlike(evaluation.shifted, base, reused);
+      if (!alike) baseRun.takeResults(judged, reused);
       dedupeFingerprints(baseRun.findings);
       // What the base said at a link only by its target's findings was there all the same: a change
       // that replaces the link with a copy of the file does not make it new.
       dedupeFingerprints(baseRun.aliased);
-      const found = new Map<string, BaseGrade | undefined>(
+      const found = new Map<string, BaseGrade>(
         [...baseRun.aliased, ...baseRun.findings].map((f) => [
           f.fingerprint,
           { severity: f.severity, confidence: f.confidence },
         ]),
       );
-      // Each rule's fingerprints are its own (the rule id is part of them): ordinals per rule. A rule
-      // not evaluated again found on the base what it found on the head, at the same grades.
-      for (const { rule } of judged) {
-        const seen = new Map<string, number>();
-        for (const f of reused.get(rule.id) ?? []) found.set(uniqueFingerprint(f, seen), undefined);
+      if (alike) {
+        for (const f of evaluation.run.findings) {
+          if (reused.has(f.ruleId))
+            found.set(f.fingerprint, { severity: f.severity, confidence: f.confidence });
+        }
       }
       return found;
     },
@@ -126,14 +129,36 @@ function addReusedIgnores(
 }
 
 /**
- * The rules whose recorded inputs the change does not touch, with the fingerprints they found on the
- * head: the same rule over a tree that answers every one of its questions the same way finds the same.
+ * The rules whose recorded inputs the change does not touch, with what they found on the head: the
+ * same rule over a tree that answers every one of its questions the same way finds the same (how
+ * sure each finding is depends on other files too: see confidence.ts).
  */
-function untouchedRules(head: RuleRun, base: BaseWorkspace): Map<string, readonly string[]> {
-  const reused = new Map<string, readonly string[]>();
+function untouchedRules(head: RuleRun, base: BaseWorkspace): Map<string, ReusableRule> {
+  const reused = new Map<string, ReusableRule>();
   const matcher = (patterns: readonly string[]) => base.matcher(patterns);
-  for (const [id, { inputs, fingerprints }] of head.recorded) {
-    if (!touchedBy(inputs, base.differs, matcher)) reused.set(id, fingerprints);
+  for (const [id, recorded] of head.recorded) {
+    if (!touchedBy(recorded.inputs, base.differs, matcher)) reused.set(id, recorded);
   }
   return reused;
+}
+
+/**
+ * Whether the base tree's context grades the findings of these rules as the head's does: the change
+ * shifts no file it does not touch (see context-shift.ts), renames none, and touches none of the
+ * paths the findings lie in or are about.
+ */
+function gradedAlike(
+  shifted: readonly string[] | undefined,
+  base: BaseWorkspace,
+  rules: ReadonlyMap<string, ReusableRule>,
+): boolean {
+  if (shifted === undefined || shifted.length > 0 || base.renamed.size > 0) return false;
+  const touched = base.differs.paths;
+  for (const { raw } of rules.values()) {
+    for (const r of raw) {
+      if ((r.location && touched.has(r.location.path)) || (r.about !== undefined && touched.has(r.about)))
+        return false;
+    }
+  }
+  return true;
 }

@@ -5,7 +5,11 @@
  */
 
 import type { StoredRule } from '../base-results.js';
+import { BaseWorkspace } from '../base-tree.js';
 import { CachePlan, type CacheUse, cacheable, type FileCacheRun } from '../cache-run.js';
+import { DEFAULT_TEST_PATHS } from '../confidence.js';
+import type { Config } from '../config.js';
+import { contextShift } from '../context-shift.js';
 import { checkDeclarations, type DeclarationCheck, utcDay } from '../declarations/check.js';
 import type { DeclarationProblem } from '../declarations/model.js';
 import type { CheckOptions } from '../engine.js';
@@ -45,6 +49,12 @@ export interface Evaluation {
   stored?: ReadonlyMap<string, StoredRule>;
   /** What the run took from the results cache (see cache-run.ts), when it was given one. */
   cacheUse?: CacheUse;
+  /**
+   * On a change whose per-file rules read the changed files only, with the base tree: the files it
+   * does not touch whose findings it may grade differently, which the per-file rules read too, on
+   * the head and on the base (see context-shift.ts). None: it grades every other file alike.
+   */
+  shifted?: readonly string[];
 }
 
 /** Checks the declarations, evaluates every rule over the scope and triages the findings. */
@@ -102,6 +112,7 @@ export async function evaluateHead(
   }
   // Results kept for later changes are kept by subject where a rule names its subjects.
   if (options.collectBaseResults) run.recordSubjects();
+  const shifted = shiftedFiles(scope, config, run, log);
   // Results of the base commit from an earlier run, for the rules the change does not touch.
   const fit = reuseBaseResults(options, policy, scope, run, log);
   const cache = useFileCache(options, policy, scope, run, log);
@@ -143,7 +154,25 @@ export async function evaluateHead(
     run,
     ...(fit ? { stored: fit.stored } : {}),
     ...(cache ? { cacheUse: cache.use } : {}),
+    ...(shifted ? { shifted } : {}),
   };
+}
+
+/**
+ * On a change whose per-file rules read the changed files only, the files it does not touch whose
+ * findings it may grade differently: the per-file rules read them too (see context-shift.ts).
+ */
+function shiftedFiles(scope: Scope, config: Config, run: RuleRun, log: Logger): string[] | undefined {
+  const base = scope.scan.base;
+  if (!scope.scan.head || !(base instanceof BaseWorkspace)) return undefined;
+  const shifted = contextShift(config.testPaths ?? DEFAULT_TEST_PATHS, run.tree, base);
+  const n = shifted.length;
+  if (n === 0) return shifted;
+  run.widenFocus(shifted);
+  log.info(
+    `scanning ${n} more file${n === 1 ? '' : 's'} the change does not touch but grades differently (what deploys, builds or runs ${n === 1 ? 'it' : 'them'} changed): ${shifted.slice(0, 5).join(', ')}${n > 5 ? ', ...' : ''}`,
+  );
+  return shifted;
 }
 
 /**

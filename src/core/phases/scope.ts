@@ -203,9 +203,16 @@ async function scanScope(
   return { ...(base !== undefined ? { base } : {}), head };
 }
 
-/** The base side of the change for the per-file rules: the base tree's changed files. */
-export function focusedBase(scope: Scope, base: Workspace): FocusedWorkspace | undefined {
+/**
+ * The base side of the change for the per-file rules: the base tree's changed files, and the files
+ * the change grades differently without touching them (`shifted`, see context-shift.ts).
+ */
+export function focusedBase(
+  scope: Scope,
+  base: Workspace,
+  shifted: readonly string[] = [],
+): FocusedWorkspace | undefined {
   return scope.scan.head && base instanceof BaseWorkspace
-    ? FocusedWorkspace.ofChange(base, base.changed.base)
+    ? FocusedWorkspace.ofChange(base, [...base.changed.base, ...shifted])
     : undefined;
 }
