@@ -9,7 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { syntheticKey } from '../../src/core/evaluators/secrets/examples.js';
+import type { Report } from '../../src/core/types.js';
 import { addedFilePatch, blobSha, FakeGitHub } from '../helpers/fake-github.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 import { type ActionRun, commandLines, makeTree, runAction, useBuiltBundle } from '../helpers/run-action.js';
@@ -658,5 +660,248 @@ describe('15. a folder of the repository', () => {
       expect.objectContaining({ id: 'codeowners-present', result: 'pass' }),
       expect.objectContaining({ id: 'security-policy', result: 'pass' }),
     ]);
+  });
+});
+
+/**
+ * A finding in a test path is test material (low confidence, no block) until something outside uses
+ * it: a workflow job deploys it, a kustomization lists it, a compose file builds it, a workflow runs
+ * the action. A pull request that edits only that other file raises the finding of a file it does
+ * not touch: the change's own, so new. Checked with the CLI (`--base`), whose engine the Action runs.
+ */
+describe('16. an unchanged file the change raises', () => {
+  async function cli(...argv: string[]) {
+    let stdout = '';
+    const code = await main(argv, {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: () => {},
+      isTTY: false,
+    });
+    return { code, report: JSON.parse(stdout || '{}') as Report };
+  }
+
+  const privilegedPod = [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: debug-shell',
+    'spec:',
+    '  containers:',
+    '    - name: shell',
+    `      image: busybox@sha256:${'1'.repeat(64)}`,
+    '      securityContext:',
+    '        privileged: true',
+    '',
+  ].join('\n');
+  const releaseWorkflow = (jobs: string) =>
+    [
+      'name: release',
+      'on: push',
+      'permissions: {}',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - run: make build',
+      jobs,
+    ].join('\n');
+  const workerDockerfile = [
+    `FROM python@sha256:${'2'.repeat(64)}`,
+    'ENV QUEUE_PASSWORD=Zr4mQ8vT1xLp6Nw2Yc9Hs3Kd7Bf5Gj0A',
+    'USER 10001',
+    '',
+  ].join('\n');
+  const compose = (services: string) =>
+    `services:\n  web:\n    image: nginx@sha256:${'3'.repeat(64)}\n${services}`;
+  const keyLines = (syntheticKey('pkcs8', (n) => Buffer.alloc(n, 0x3c)).match(/.{1,64}/g) ?? []).map(
+    (l) => `    ${l}`,
+  );
+  const tlsSecret = [
+    'apiVersion: v1',
+    'kind: Secret',
+    'metadata:',
+    '  name: ingress-tls',
+    'type: kubernetes.io/tls',
+    'stringData:',
+    '  tls.key: |',
+    '    -----BEGIN PRIVATE KEY-----',
+    ...keyLines,
+    '    -----END PRIVATE KEY-----',
+    '',
+  ].join('\n');
+  const kustomization = (extra: string) =>
+    `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deploy/service.yaml\n${extra}`;
+  const service =
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: payments\nspec:\n  ports: [{port: 443}]\n';
+  const bootstrapAction = [
+    'name: bootstrap',
+    'description: Puts the tool on the PATH',
+    'runs:',
+    '  using: composite',
+    '  steps:',
+    '    - run: echo "::add-path::/opt/tool/bin"',
+    '      shell: bash',
+    '      env:',
+    '        ACTIONS_ALLOW_UNSECURE_COMMANDS: "true"',
+    '',
+  ].join('\n');
+  const ciWorkflow = (steps: string) =>
+    [
+      'name: ci',
+      'on: push',
+      'permissions: {}',
+      'jobs:',
+      '  test:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      `      - uses: actions/checkout@${'4'.repeat(40)} # v4`,
+      '        with: {persist-credentials: false}',
+      `${steps}      - run: npm test`,
+      '',
+    ].join('\n');
+
+  const CASES = [
+    {
+      name: 'a Kubernetes example that an edited workflow now deploys',
+      rule: 'k8s-privileged-container',
+      base: {
+        'samples/k8s/debug-pod.yaml': privilegedPod,
+        '.github/workflows/release.yml': releaseWorkflow(''),
+      },
+      raising: {
+        '.github/workflows/release.yml': releaseWorkflow(
+          [
+            '  rollout:',
+            '    runs-on: ubuntu-latest',
+            '    environment: production',
+            '    steps:',
+            '      - run: kubectl apply -f samples/k8s/debug-pod.yaml',
+            '',
+          ].join('\n'),
+        ),
+      },
+      // The same workflow edited: another step, the example still deployed nowhere.
+      keeping: {
+        '.github/workflows/release.yml': releaseWorkflow('      - run: make package\n'),
+      },
+      at: 'samples/k8s/debug-pod.yaml:10',
+      severity: 'high',
+      perFile: false,
+    },
+    {
+      name: 'a Dockerfile under examples/ that an edited compose file now builds',
+      rule: 'dockerfile-secret-env',
+      base: { 'examples/worker/Dockerfile': workerDockerfile, 'compose.yaml': compose('') },
+      raising: { 'compose.yaml': compose('  worker:\n    build: ./examples/worker\n') },
+      keeping: { 'compose.yaml': compose('    restart: always\n') },
+      at: 'examples/worker/Dockerfile:2',
+      severity: 'high',
+      perFile: true,
+    },
+    {
+      name: 'a private key under examples/ that an edited kustomization now lists',
+      rule: 'private-key-committed',
+      base: {
+        'examples/certs/ingress-tls.yaml': tlsSecret,
+        'deploy/service.yaml': service,
+        'kustomization.yaml': kustomization(''),
+      },
+      raising: { 'kustomization.yaml': kustomization('  - examples/certs/ingress-tls.yaml\n') },
+      keeping: { 'kustomization.yaml': kustomization('commonLabels:\n  team: payments\n') },
+      at: 'examples/certs/ingress-tls.yaml:8',
+      severity: 'critical',
+      perFile: true,
+    },
+    {
+      name: 'an example composite action that an edited workflow now runs',
+      rule: 'workflow-insecure-commands',
+      base: { 'examples/bootstrap/action.yml': bootstrapAction, '.github/workflows/ci.yml': ciWorkflow('') },
+      raising: { '.github/workflows/ci.yml': ciWorkflow('      - uses: ./examples/bootstrap\n') },
+      keeping: { '.github/workflows/ci.yml': ciWorkflow('      - run: npm ci\n') },
+      at: 'examples/bootstrap/action.yml:9',
+      severity: 'high',
+      perFile: true,
+    },
+  ];
+
+  /** The files of a case's tree (the table's rows name different files). */
+  const defined = (files: Record<string, string | undefined>): Record<string, string> =>
+    Object.fromEntries(Object.entries(files).filter((e): e is [string, string] => e[1] !== undefined));
+
+  /** The rule's findings: where, how sure, whether new, and the grade the base had when raised. */
+  const judged = (report: Report, rule: string) =>
+    report.findings
+      .filter((f) => f.ruleId === rule)
+      .map(
+        (f) =>
+          `${f.location?.path}:${f.location?.startLine} ${f.severity}/${f.confidence} new=${f.isNew}` +
+          (f.raisedFrom ? ` from ${f.raisedFrom.severity}/${f.raisedFrom.confidence}` : ''),
+      );
+
+  function change(c: (typeof CASES)[number], head: Record<string, string | undefined>) {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig([c.rule]), ...defined(c.base) }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit(defined(head), 'head');
+    return repo;
+  }
+
+  it.each(CASES)('$name: new at high confidence, and the gate fails', async (c) => {
+    const repo = change(c, c.raising);
+    const pr = await cli('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect(judged(pr.report, c.rule)).toEqual([`${c.at} ${c.severity}/high new=true from ${c.severity}/low`]);
+    expect(pr.code).toBe(1);
+    // What the full check of the head blocks on, the pull request's judgement does too.
+    const full = await cli('check', repo.dir, '--format', 'json');
+    expect(judged(full.report, c.rule)).toEqual([`${c.at} ${c.severity}/high new=undefined`]);
+  });
+
+  it.each(CASES)('$name: edited without using it, the finding stays existing test material', async (c) => {
+    const repo = change(c, c.keeping);
+    const check = (...extra: string[]) =>
+      cli('check', repo.dir, '--base', 'main', '--persona', 'auditor', '--format', 'json', ...extra);
+    const pr = await check();
+    expect(pr.code).toBe(0);
+    // A per-file rule reads only the changed files: the example, graded as before, is not read.
+    const existing = [`${c.at} ${c.severity}/low new=false`];
+    expect(judged(pr.report, c.rule)).toEqual(c.perFile ? [] : existing);
+    const all = await check('--scan', 'all');
+    expect(all.code).toBe(0);
+    expect(judged(all.report, c.rule)).toEqual(existing);
+  });
+
+  it('with the base commit results (--base-results), the deployed example is new all the same', async () => {
+    const c = CASES[0]!;
+    const repo = change(c, c.raising);
+    const stored = path.join(makeTree({}), 'base-results.json');
+    repo.git('checkout', '-q', 'main');
+    const written = await cli(
+      'check',
+      repo.dir,
+      '--write-base-results',
+      stored,
+      '--persona',
+      'auditor',
+      '--format',
+      'json',
+    );
+    expect(judged(written.report, c.rule)).toEqual([`${c.at} high/low new=undefined`]);
+    repo.git('checkout', '-q', 'feature');
+    const pr = await cli(
+      'check',
+      repo.dir,
+      '--base',
+      'main',
+      '--base-results',
+      stored,
+      '--format',
+      'json',
+      '--verbose',
+    );
+    expect(pr.report.summary.reused).toMatchObject({ rules: 1 });
+    expect(judged(pr.report, c.rule)).toEqual([`${c.at} high/high new=true from high/low`]);
+    expect(pr.code).toBe(1);
   });
 });
