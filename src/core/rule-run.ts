@@ -50,8 +50,6 @@ const NOTHING_EXAMINED: Examined = Object.freeze({ files: [], settings: [] }) as
 /** What a rule that reads across files asked and found, recorded on a change or for base results. */
 export interface RecordedRule {
   inputs: InputsView;
-  /** The fingerprints of its findings as created (before any ordinal). */
-  fingerprints: string[];
   /** Its findings as it reported them (see `StoredRule.raw`). */
   raw: readonly RawFinding[];
   scope: RuleScope;
@@ -75,7 +73,7 @@ export interface SubjectResults {
  * the base tree the head's own (see phases/comparison.ts). Its findings as the rule reported them,
  * before settings and context: the run grades them on its own tree.
  */
-export type ReusableRule = Pick<RecordedRule, 'inputs' | 'raw' | 'scope' | 'subjects'>;
+export type ReusableRule = RecordedRule;
 
 /** A rule to evaluate, and whether every control it maps to is declared not applicable. */
 export interface RuleEntry {
@@ -117,7 +115,7 @@ export class RuleRun {
   private recorder: RecordingWorkspace | undefined;
   /**
    * With {@link recordInputs}: each rule that reads across files and ran to the end, with what it
-   * asked of the tree and the fingerprints of its findings as created (before any ordinal).
+   * asked of the tree and what it found.
    */
   readonly recorded = new Map<string, RecordedRule>();
   /**
@@ -534,15 +532,13 @@ export class RuleRun {
     const inputs = recorder?.log.end();
     summary.scope = this.scopeOf(outcome.examined, scoped ? 'change' : 'tree');
     if ('error' in outcome) return this.fail(rule, summary, outcome);
-    const first = this.findings.length;
     const references =
       scoped && this.focused instanceof FocusedWorkspace ? this.focused.references : undefined;
     this.append(rule, summary, outcome.raw, references);
     if (inputs) {
       // An answer of the API is no input a tree can be compared on.
       if (outcome.examined.settings.length > 0 || readsApi(rule)) inputs.opaque ??= 'it reads the API';
-      const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
-      this.recorded.set(rule.id, { inputs, fingerprints, raw: outcome.raw, scope: summary.scope });
+      this.recorded.set(rule.id, { inputs, raw: outcome.raw, scope: summary.scope });
     }
   }
 
@@ -608,15 +604,13 @@ export class RuleRun {
     summary.scope = { ...tally.result(), settings: [...settings], basis: 'tree' };
     if ('error' in combined) return this.fail(rule, summary, combined);
     const raw = combined.raw;
-    const first = this.findings.length;
     this.append(rule, summary, raw);
     const union = new InputLog();
     union.begin();
     for (const part of [listing, ...parts.map((p) => p.inputs), combining]) union.replay(part);
     const inputs = union.end();
     if (settings.size > 0 || readsApi(rule)) inputs.opaque ??= 'it reads the API';
-    const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
-    this.recorded.set(rule.id, { inputs, fingerprints, raw, scope: summary.scope, subjects: parts });
+    this.recorded.set(rule.id, { inputs, raw, scope: summary.scope, subjects: parts });
   }
 
   /** A rule's stored results as if it had just found them: same settings, context and fingerprints. */
@@ -629,14 +623,11 @@ export class RuleRun {
     if (stored.scope.leftOut) {
       summary.scope.leftOut = stored.scope.leftOut.map((l) => ({ ...l, examples: [...l.examples] }));
     }
-    const first = this.findings.length;
     this.append(rule, summary, stored.raw);
-    const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
     // Its inputs as stored, and its parts by subject, so that results kept again can still be taken
     // by subject.
     this.recorded.set(rule.id, {
       inputs: stored.inputs,
-      fingerprints,
       raw: stored.raw,
       scope: summary.scope,
       ...(stored.subjects ? { subjects: stored.subjects } : {}),
