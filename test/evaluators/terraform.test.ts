@@ -824,7 +824,7 @@ resource "aws_security_group_rule" "ssh" {
         ],
         [
           'one that only a test calls, by the path of its harness',
-          { [DB]: instance, 'tests/fixtures/db/main.tf': withCall('./fabric/modules/db') },
+          { [DB]: instance, 'tests/fixtures/db/main.tf': withCall('./upstream/modules/db') },
           LOW,
         ],
         [

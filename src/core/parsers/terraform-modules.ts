@@ -36,7 +36,7 @@ interface Call {
  *   or git address), and it is not evidently a root ({@link evidentRoot}): a module's default is one
  *   its callers, wherever they are, may override.
  * A call is a module block's `source`: a local path, or, for a path that is not a folder of the tree
- * (a test harness's `./fabric/modules/x`) and for a git or registry address with a subdirectory
+ * (a test harness's `./vendor-copy/modules/x`) and for a git or registry address with a subdirectory
  * (`git::https://…/infra.git//modules/x?ref=v1`), the folder whose path it ends with.
  */
 export function inputDecider(files: readonly TerraformFile[], workspace: Workspace): InputDecider {
