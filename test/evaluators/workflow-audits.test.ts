@@ -2277,6 +2277,16 @@ jobs:
       'low',
     ],
     [
+      'a cache setting of another action, on push',
+      lint('permissions: {}', '', 'uses: acme/setup-toolchain@v1\n        with: { cache_key_suffix: race }'),
+      'medium',
+    ],
+    [
+      "another action's cache turned off",
+      lint('permissions: {}', '', 'uses: acme/setup-toolchain@v1\n        with: { enable-cache: false }'),
+      'low',
+    ],
+    [
       'a cache it only restores',
       lint('permissions: {}', '', 'uses: actions/cache/restore@v4\n        with: { path: x, key: k }'),
       'low',

@@ -297,7 +297,14 @@ export function savesCache(step: Step): boolean {
   const action = actionPathOf(step.uses);
   if (action === 'actions/cache/save') return true;
   if (!action || action === 'actions/cache/restore' || action.startsWith('docker/')) return false;
-  return restoresCache(step) !== undefined;
+  if (restoresCache(step) !== undefined) return true;
+  // Another action given a cache setting (`cache_key_suffix: race`, `enable-cache: true`) is taken
+  // to keep one, unless the setting turns it off.
+  if (CACHE_INPUTS[action] || CACHE_BY_DEFAULT[action]) return false;
+  for (const [name, value] of step.with?.entries ?? []) {
+    if (/cache/i.test(name) && !/lookup|restore|read/i.test(name) && !isFalse(value)) return true;
+  }
+  return false;
 }
 
 /** An input whose value is an expression: the author decides per run (e.g. off for tags). */
