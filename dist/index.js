@@ -36836,7 +36836,7 @@ const DECIDERS = new WeakMap();
  *   or git address), and it is not evidently a root ({@link evidentRoot}): a module's default is one
  *   its callers, wherever they are, may override.
  * A call is a module block's `source`: a local path, or, for a path that is not a folder of the tree
- * (a test harness's `./fabric/modules/x`) and for a git or registry address with a subdirectory
+ * (a test harness's `./vendor-copy/modules/x`) and for a git or registry address with a subdirectory
  * (`git::https://…/infra.git//modules/x?ref=v1`), the folder whose path it ends with.
  */
 function inputDecider(files, workspace) {
@@ -40426,7 +40426,17 @@ function savesCache(step) {
         return true;
     if (!action || action === 'actions/cache/restore' || action.startsWith('docker/'))
         return false;
-    return restoresCache(step) !== undefined;
+    if (restoresCache(step) !== undefined)
+        return true;
+    // Another action given a cache setting (`cache_key_suffix: race`, `enable-cache: true`) is taken
+    // to keep one, unless the setting turns it off.
+    if (CACHE_INPUTS[action] || CACHE_BY_DEFAULT[action])
+        return false;
+    for (const [name, value] of step.with?.entries ?? []) {
+        if (/cache/i.test(name) && !/lookup|restore|read/i.test(name) && !(0,shared/* isFalse */.Wu)(value))
+            return true;
+    }
+    return false;
 }
 /** An input whose value is an expression: the author decides per run (e.g. off for tags). */
 function dynamic(node) {
