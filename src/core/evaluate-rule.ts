@@ -64,8 +64,16 @@ export function combineParts(
   policy: PolicyProblems,
   parts: readonly RawFinding[],
 ): Promise<RuleOutcome> {
-  return guarded(rule, workspace, policy, {}, (evaluator, ctx) =>
-    evaluator.combine ? evaluator.combine(ctx, parts) : [...parts],
+  // The parts' fixes were judged when each was found (here, or in the run that stored it): only a fix
+  // the combining makes is judged again, so a change does not read every subject's file for them.
+  const judged = new Set(parts.flatMap((p) => (p.fix ? [p.fix] : [])));
+  return guarded(
+    rule,
+    workspace,
+    policy,
+    {},
+    (evaluator, ctx) => (evaluator.combine ? evaluator.combine(ctx, parts) : [...parts]),
+    (fix) => !judged.has(fix),
   );
 }
 
@@ -79,6 +87,8 @@ async function guarded(
     evaluator: Evaluator<unknown>,
     ctx: EvaluatorContext<unknown>,
   ) => RawFinding[] | Promise<RawFinding[]>,
+  /** Which fixes to judge for secrets (see secret-lines.ts); all of them by default. */
+  judge?: (fix: NonNullable<RawFinding['fix']>) => boolean,
 ): Promise<RuleOutcome> {
   const evaluator = getEvaluator(rule.check.kind);
   const settings: string[] = [];
@@ -101,7 +111,7 @@ async function guarded(
       ...(api ? { github: api.client } : {}),
       ...(repository ? { repository } : {}),
     });
-    return { raw: await withholdSecretFixes(workspace, raw), examined: examined() };
+    return { raw: await withholdSecretFixes(workspace, raw, judge), examined: examined() };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return { error: message, unverifiable: err instanceof UnverifiableError, examined: examined() };

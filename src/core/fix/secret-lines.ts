@@ -40,11 +40,15 @@ const TERRAFORM_NAMES: ReadonlySet<string> = new Set(CREDENTIAL_ATTRIBUTES);
  * {@link HOLDS_SECRET} said instead. The engine passes every rule's findings through it, so no rule
  * can forget it; the lines of a file are worked out once per run, for the files that get a fix.
  */
-export async function withholdSecretFixes(workspace: Workspace, raw: RawFinding[]): Promise<RawFinding[]> {
-  if (!raw.some((r) => r.fix)) return raw;
+export async function withholdSecretFixes(
+  workspace: Workspace,
+  raw: RawFinding[],
+  judge: (fix: FindingFix) => boolean = () => true,
+): Promise<RawFinding[]> {
+  if (!raw.some((r) => r.fix && judge(r.fix))) return raw;
   const out: RawFinding[] = [];
   for (const r of raw) {
-    if (r.fix && r.location && (await holdsSecret(workspace, r.location.path, r.fix))) {
+    if (r.fix && judge(r.fix) && r.location && (await holdsSecret(workspace, r.location.path, r.fix))) {
       const { fix: _withheld, ...rest } = r;
       out.push({ ...rest, unfixable: HOLDS_SECRET });
     } else out.push(r);
