@@ -733,8 +733,19 @@ export class RuleRun {
   private aliasTwins(made: readonly Made[]): Set<number> {
     const twins = new Set<number>();
     if (made.length < 2) return twins;
+    // Only paths whose finding says, word for word, what a finding at another path says can be a link
+    // and its target: the file system is asked about those alone.
+    const where = new Map<string, Set<string>>();
+    for (const m of made) {
+      const p = m.finding.location?.path;
+      if (p === undefined) continue;
+      const key = twinKey('', m);
+      const at = where.get(key);
+      if (at) at.add(p);
+      else where.set(key, new Set([p]));
+    }
     const paths = new Set<string>();
-    for (const { finding } of made) if (finding.location) paths.add(finding.location.path);
+    for (const at of where.values()) if (at.size > 1) for (const p of at) paths.add(p);
     if (paths.size < 2) return twins;
     const targets = new Map<string, string>();
     for (const p of paths) {
