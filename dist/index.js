@@ -11887,10 +11887,25 @@ class RuleRun {
         const twins = new Set();
         if (made.length < 2)
             return twins;
+        // Only paths whose finding says, word for word, what a finding at another path says can be a link
+        // and its target: the file system is asked about those alone.
+        const where = new Map();
+        for (const m of made) {
+            const p = m.finding.location?.path;
+            if (p === undefined)
+                continue;
+            const key = twinKey('', m);
+            const at = where.get(key);
+            if (at)
+                at.add(p);
+            else
+                where.set(key, new Set([p]));
+        }
         const paths = new Set();
-        for (const { finding } of made)
-            if (finding.location)
-                paths.add(finding.location.path);
+        for (const at of where.values())
+            if (at.size > 1)
+                for (const p of at)
+                    paths.add(p);
         if (paths.size < 2)
             return twins;
         const targets = new Map();
@@ -20519,12 +20534,12 @@ const TERRAFORM_NAMES = new Set(provider_credentials/* CREDENTIAL_ATTRIBUTES */.
  * {@link HOLDS_SECRET} said instead. The engine passes every rule's findings through it, so no rule
  * can forget it; the lines of a file are worked out once per run, for the files that get a fix.
  */
-async function withholdSecretFixes(workspace, raw) {
-    if (!raw.some((r) => r.fix))
+async function withholdSecretFixes(workspace, raw, judge = () => true) {
+    if (!raw.some((r) => r.fix && judge(r.fix)))
         return raw;
     const out = [];
     for (const r of raw) {
-        if (r.fix && r.location && (await holdsSecret(workspace, r.location.path, r.fix))) {
+        if (r.fix && judge(r.fix) && r.location && (await holdsSecret(workspace, r.location.path, r.fix))) {
             const { fix: _withheld, ...rest } = r;
             out.push({ ...rest, unfixable: HOLDS_SECRET });
         }
@@ -20626,10 +20641,15 @@ subjects) {
  * what combining them examined; an evaluator without `combine` reports the parts as they are.
  */
 function combineParts(rule, workspace, policy, parts) {
-    return guarded(rule, workspace, policy, {}, (evaluator, ctx) => evaluator.combine ? evaluator.combine(ctx, parts) : [...parts]);
+    // The parts' fixes were judged when each was found (here, or in the run that stored it): only a fix
+    // the combining makes is judged again, so a change does not read every subject's file for them.
+    const judged = new Set(parts.flatMap((p) => (p.fix ? [p.fix] : [])));
+    return guarded(rule, workspace, policy, {}, (evaluator, ctx) => (evaluator.combine ? evaluator.combine(ctx, parts) : [...parts]), (fix) => !judged.has(fix));
 }
 /** Calls the rule's evaluator, turning a throw into the rule's error and recording what it examined. */
-async function guarded(rule, workspace, policy, { github, repository }, call) {
+async function guarded(rule, workspace, policy, { github, repository }, call, 
+/** Which fixes to judge for secrets (see secret-lines.ts); all of them by default. */
+judge) {
     const evaluator = (0,registry/* getEvaluator */.s)(rule.check.kind);
     const settings = [];
     const api = github ? recordingApi(github) : undefined;
@@ -20654,7 +20674,7 @@ async function guarded(rule, workspace, policy, { github, repository }, call) {
             ...(api ? { github: api.client } : {}),
             ...(repository ? { repository } : {}),
         });
-        return { raw: await withholdSecretFixes(workspace, raw), examined: examined() };
+        return { raw: await withholdSecretFixes(workspace, raw, judge), examined: examined() };
     }
     catch (err) {
         const message = err instanceof Error ? err.message : String(err);
