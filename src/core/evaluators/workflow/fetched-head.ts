@@ -12,7 +12,7 @@ import { expressionsUnder } from '../../parsers/workflow-expressions.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import type { Dataflow, Scope } from './dataflow.js';
 import { actionOf, input, stepsAfter } from './shared.js';
-import { inertShell } from './token-use.js';
+import { inertShell, READ_ONLY_GIT } from './token-use.js';
 
 /**
  * What a job does with the pull request's head once a script has fetched it (`git fetch origin
@@ -28,28 +28,18 @@ import { inertShell } from './token-use.js';
  * `worktree`, `am`, `apply`, `stash`, `pull`, `restore`, `read-tree`, `archive`, `clone`, `lfs`,
  * `push`, an alias, a subcommand held in a variable) may write the fetched commits into files.
  */
-const GIT_KEEPS_TREE = new Set([
+const GIT_KEEPS_TREE: ReadonlySet<string> = new Set([
+  // Those that only read (token-use.ts), and those that fetch, configure or name without writing files.
+  ...READ_ONLY_GIT,
   'fetch',
   'remote',
   'config',
   'ls-remote',
-  'log',
   'shortlog',
   'reflog',
-  'show',
-  'diff',
   'diff-tree',
   'range-diff',
   'format-patch',
-  'rev-parse',
-  'rev-list',
-  'status',
-  'describe',
-  'ls-files',
-  'ls-tree',
-  'cat-file',
-  'merge-base',
-  'name-rev',
   'branch',
   'tag',
   'for-each-ref',

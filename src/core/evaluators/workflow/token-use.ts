@@ -388,7 +388,7 @@ interface InertOptions {
  * option before them): none runs a program of the work tree's (hooks, filters and diff drivers come
  * from the configuration, which a checked-out tree does not write).
  */
-const READ_ONLY_GIT = new Set([
+export const READ_ONLY_GIT: ReadonlySet<string> = new Set([
   'log',
   'show',
   'rev-parse',
