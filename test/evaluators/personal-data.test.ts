@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PERSONAL_MAIL_DOMAINS } from '../../src/core/evaluators/data/personal-data.js';
@@ -5,6 +6,7 @@ import {
   detectPersonalData,
   type PersonalDataKind,
 } from '../../src/core/evaluators/data/personal-detectors.js';
+import { fingerprint } from '../../src/core/finding.js';
 import { cleanup, runBuiltin } from './kit.js';
 
 afterAll(cleanup);
@@ -160,6 +162,21 @@ describe('personal data detectors', () => {
     expect(byLine[0]!.message).toMatch(
       /joined to another address in one value: an address-list or injection test vector/,
     );
+  });
+
+  it('keys a finding by the value without a digest that could confirm a guessed address', async () => {
+    const file = 'fixtures/customers_test.json';
+    const run = async (text: string) =>
+      (await runBuiltin('test-data-personal', { [file]: text })).map((f) => f.fingerprint);
+    const [moved] = await run('{\n\n  "email": "maria.lopez.84@hotmail.com"\n}\n');
+    const [first] = await run('{\n  "email": "maria.lopez.84@hotmail.com"\n}\n');
+    const [other] = await run('{\n  "email": "kestrel.vane84@hotmail.com"\n}\n');
+    // The same value keeps its finding where it moves; another value is another finding.
+    expect(moved).toBe(first);
+    expect(other).not.toBe(first);
+    // Not the fingerprint of a key that holds 64 bits of the value's plain SHA-256 (the old key).
+    const plain = createHash('sha256').update('maria.lopez.84@hotmail.com').digest('hex').slice(0, 16);
+    expect(first).not.toBe(fingerprint('test-data-personal', file, `email:${plain}`));
   });
 
   it.each([

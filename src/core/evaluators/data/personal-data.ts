@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { RawFinding } from '../../types.js';
 import { forEachLine, globList, selectFiles } from '../generic/shared.js';
+import { contextIdentity } from '../secrets/values.js';
 import { defineEvaluator } from '../types.js';
 import {
   creditsReader,
@@ -127,12 +127,16 @@ interface Options {
 /**
  * `data.personal-data`: real-looking personal data (card numbers, IBANs, social security numbers,
  * personal e-mail addresses) in the selected files. Values are never printed: a finding names the
- * kind and the last characters, and its key is a hash of the value.
+ * kind and the last characters, and its key holds 20 bits of a keyed hash of the value
+ * (`contextIdentity`): another value is another finding (but one time in a million), while a report
+ * cannot confirm a guessed address or number: about a million candidates share those bits.
  */
 export const dataPersonalData = defineEvaluator<Options>({
   kind: 'data.personal-data',
   scope: 'file',
   testData: true,
+  // 2: the key holds 20 bits of a keyed hash of the value, not 64 of its SHA-256.
+  revision: 2,
   summary:
     'Real-looking personal data (valid card numbers, IBANs, SSNs, personal e-mail addresses) in the selected files.',
   schema: {
@@ -206,7 +210,7 @@ export const dataPersonalData = defineEvaluator<Options>({
                 : `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
                   `data${also}.`,
           location: { path: file, startLine: line, startColumn: datum.start + 1, endColumn: datum.end },
-          key: `${datum.kind}:${createHash('sha256').update(datum.value).digest('hex').slice(0, 16)}`,
+          key: contextIdentity('personal', datum.kind, datum.value),
           ...(datum.joined ? { severity: 'low' as const } : {}),
           ...(signing || datum.commitIdentity ? { confidence: 'low' as const } : {}),
         });
