@@ -60,6 +60,13 @@ function readsChanged(rule: Rule, changed: ReadonlySet<string>): boolean {
   return false;
 }
 
+/**
+ * The mode of a symbolic link in git's index, as a blob's entry begins (see `parseGitIndex`). A link's
+ * blob is the path it holds, and the rules read the file it leads to: an edit of that file leaves the
+ * link's blob as it was, so a link is read again at every run.
+ */
+const SYMLINK_MODE = '120000 ';
+
 /** A kept rule's part of the unchanged files: its findings by position in the tree, and the positions it read. */
 interface RulePart {
   found: [number, RawFinding[]][];
@@ -124,7 +131,13 @@ export class CachePlan {
       while (j < paths.length && paths[j]! < f) presence.add(paths[j++]!);
       const blob = ids.get(f);
       if (paths[j] !== f) presence.add(f);
-      else if (blob !== undefined && prev.blobs[j] === blob && !modified.has(f) && !expired.has(j))
+      else if (
+        blob !== undefined &&
+        prev.blobs[j] === blob &&
+        !blob.startsWith(SYMLINK_MODE) &&
+        !modified.has(f) &&
+        !expired.has(j)
+      )
         this.at[pos] = j++;
       else j++;
       if (this.at[pos]! < 0) this.todo.push(f);

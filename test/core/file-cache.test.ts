@@ -3,7 +3,7 @@
  * results for the files whose blob is unchanged judges exactly as the check that reads every file,
  * reads only the files it must, and never takes what no longer holds.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -251,6 +251,23 @@ describe('a full check with the results cache', () => {
     expect(judged(cached.report)).toEqual(
       judgement(await runCheck({ root: repo.dir, now: NOW, ...options })),
     );
+  });
+
+  it('reads a symbolic link again when only the file it leads to changes', async () => {
+    const repo = scratchRepo();
+    repo.commit({ 'docker/Dockerfile': 'FROM alpine:3.20\nRUN sudo apk add curl\n' }, 'first');
+    symlinkSync('docker/Dockerfile', path.join(repo.dir, 'Dockerfile'));
+    repo.commit({}, 'the link');
+    const sudo = (r: Report) =>
+      r.findings.filter((f) => f.ruleId === 'dockerfile-sudo').map((f) => f.location?.path);
+    const first = await cachedCheck(repo.dir, undefined);
+    // The link says what its target says: reported once, at the target.
+    expect(sudo(first.report)).toEqual(['docker/Dockerfile']);
+    // The target drops sudo; the link's blob (the path it holds) is as it was.
+    repo.commit({ 'docker/Dockerfile': 'FROM alpine:3.20\nRUN apk add curl\n' }, 'second');
+    const cached = await cachedCheck(repo.dir, first.next);
+    expect(sudo(cached.report)).toEqual([]);
+    expect(judged(cached.report)).toEqual(judgement(await full(repo.dir)));
   });
 
   it('evaluates a rule that reads another file again when that file changes (dockerfile-root-user)', async () => {
