@@ -1023,6 +1023,9 @@ describe("compose.image-tag on the project's own image and in development contai
     'docker/compose/docker-compose.hub.yml': stack('acme/notes'),
     'deploy/docker-compose.prod.yml': stack('ghcr.io/acme/notes:latest'),
     'other/compose.yaml': stack('ghcr.io/acme/notes-tools:latest'),
+    'hub/compose.yaml': stack('acme/notes-tools:latest'),
+    'elsewhere/compose.yaml': stack('ghcr.io/acmecorp/notes:nightly'),
+    'prod/compose.production.yaml': stack('ghcr.io/acme/notes-tools:nightly'),
     '.devcontainer/docker-compose.devcontainer.yml': stack('ghcr.io/acme/helper:latest'),
   };
   const judge = async (repository: string | undefined) => {
@@ -1037,7 +1040,13 @@ describe("compose.image-tag on the project's own image and in development contai
     return findings.map((f) => [
       `${f.location!.path}:${f.location!.startLine}`,
       f.confidence ?? null,
-      /own published image/.test(f.message) ? 'own' : /under \.devcontainer\//.test(f.message) ? 'dev' : null,
+      /own published image/.test(f.message)
+        ? 'own'
+        : /under \.devcontainer\//.test(f.message)
+          ? 'dev'
+          : /image of this repository's own owner \(acme\) in the GitHub container registry/.test(f.message)
+            ? 'owner'
+            : null,
     ]);
   };
 
@@ -1050,8 +1059,13 @@ describe("compose.image-tag on the project's own image and in development contai
     ['docker/compose/docker-compose.hub.yml:5', null, null],
     // A compose file named for production keeps its finding.
     ['deploy/docker-compose.prod.yml:3', null, null],
-    // A name that only starts like the repository's is another image.
-    ['other/compose.yaml:3', null, null],
+    // Another image of the repository's owner in GitHub's registry, where only the owner can push: low.
+    ['other/compose.yaml:3', 'low', 'owner'],
+    // A Docker Hub namespace of the owner's name may be anyone's; another owner's GHCR namespace is not
+    // the owner's; a production stack keeps its finding.
+    ['hub/compose.yaml:3', null, null],
+    ['elsewhere/compose.yaml:3', null, null],
+    ['prod/compose.production.yaml:3', null, null],
     // A development container's stack: every image, low.
     ['.devcontainer/docker-compose.devcontainer.yml:3', 'low', 'dev'],
     ['.devcontainer/docker-compose.devcontainer.yml:5', 'low', 'dev'],

@@ -24,7 +24,8 @@ import { defineEvaluator } from '../types.js';
  * at low confidence: it was built or tagged on the host. So is an image of a service that is likely
  * no deployment (see notDeployedService: a compose file under `.devcontainer/` is a developer's
  * workspace), and the project's own published image (see ownImage) in a compose file not named for
- * production: a template the project ships for its users, whose moving tag is its newest release.
+ * production: a template the project ships for its users, whose moving tag is its newest release; so is
+ * an image of the repository's owner in GitHub's container registry there (a first-party component).
  */
 export const composeImageTag = defineEvaluator<Record<string, never>>({
   kind: 'compose.image-tag',
@@ -105,11 +106,31 @@ function lesser(service: ComposeService, ref: ImageRef, repository: string | und
     .slice(service.path.lastIndexOf('/') + 1)
     .toLowerCase()
     .split(/[.\-_]+/);
-  if (words.some((w) => PRODUCTION_WORDS.has(w)) || !ownImage(ref, repository)) return undefined;
+  if (words.some((w) => PRODUCTION_WORDS.has(w))) return undefined;
+  if (ownImage(ref, repository)) {
+    return (
+      `it is this repository's own published image, in a compose file it ships for its users: its tag is the ` +
+      "project's newest release, which `docker compose pull` updates to on purpose"
+    );
+  }
+  const owner = sameOwnerImage(ref, repository);
+  if (owner === undefined) return undefined;
   return (
-    `it is this repository's own published image, in a compose file it ships for its users: its tag is the ` +
-    "project's newest release, which `docker compose pull` updates to on purpose"
+    `it is an image of this repository's own owner (${owner}) in the GitHub container registry, where only that ` +
+    'owner can push, in a compose file not named for production: a first-party component the project moves on ' +
+    'purpose (a release that pins it should give the tag)'
   );
+}
+
+/**
+ * The owner of the checked repository when the image lives in that owner's namespace of GitHub's
+ * container registry (`ghcr.io/<owner>/...`), where only the owner can push; undefined otherwise (a
+ * Docker Hub or Quay namespace of the same name may belong to anyone).
+ */
+function sameOwnerImage(ref: ImageRef, repository: string | undefined): string | undefined {
+  if (!repository || ref.registry?.toLowerCase() !== 'ghcr.io') return undefined;
+  const owner = repository.split('/')[0];
+  return owner && ref.repository.toLowerCase().split('/')[0] === owner ? owner : undefined;
 }
 
 /**
