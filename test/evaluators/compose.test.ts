@@ -665,6 +665,10 @@ describe('compose services that are likely no deployment', () => {
         'develop/docker-compose/docker-compose.yml': `services:\n  app:\n    image: acme/app:1.2\n${SOCKET}`,
         'contrib/workers/docker-compose.yaml': `services:\n  app:\n    image: acme/app:1.2\n${SOCKET}`,
         'examples/basic/compose.yaml': `services:\n  app:\n    image: acme/app:1.2\n${SOCKET}`,
+        // An example or demo folder whose name has other words too.
+        'demo-setups/relay-compose.yaml': `services:\n  relay:\n    image: acme/relay:1.2\n${SOCKET}`,
+        // ... unless it names a deployed environment.
+        'demo-prod/compose.yaml': `services:\n  app:\n    image: acme/app:1.2\n${SOCKET}`,
         // A folder whose name only contains such a word, or a deployment folder, keeps the grade.
         'developer-tools/compose.yaml': `services:\n  app:\n    image: acme/app:1.2\n${SOCKET}`,
         'deploy/ci-server/docker-compose.yml': `services:\n  server:\n    image: acme/ci:1.2\n${SOCKET}`,
@@ -704,6 +708,12 @@ describe('compose services that are likely no deployment', () => {
         'low',
         'the compose file lies in the folder examples/, named for examples, demonstrations or contributed extras: a stack for users to adapt, not a deployment of this repository',
       ],
+      [
+        'demo-setups/relay-compose.yaml:5:9',
+        'low',
+        'the compose file lies in the folder demo-setups/, named for examples, demonstrations or contributed extras: a stack for users to adapt, not a deployment of this repository',
+      ],
+      ['demo-prod/compose.yaml:5:9', null, null],
       ['developer-tools/compose.yaml:5:9', null, null],
       ['deploy/ci-server/docker-compose.yml:5:9', null, null],
       ['ops/compose.yaml:5:9', null, null],

@@ -500,10 +500,23 @@ function environmentFolder(file: string): string | undefined {
   return dir === undefined ? undefined : `${dir}/`;
 }
 
-/** The folder of a compose file's path whose whole name is one of {@link EXAMPLE_FOLDER_WORDS}. */
-function exampleFolder(file: string): string | undefined {
+/**
+ * The folder of a compose file's path whose whole name is one of {@link EXAMPLE_FOLDER_WORDS}, or, unless
+ * the path names a deployed environment (`demo-prod/`), one whose name has such a word among the words
+ * `-`, `_` and `.` part (`demo-setups/`, `example_stacks/`).
+ */
+function exampleFolder(file: string, production: boolean): string | undefined {
   const dirs = file.split('/').slice(0, -1);
-  const dir = dirs.find((d) => EXAMPLE_FOLDER_WORDS.has(d.toLowerCase()));
+  const dir =
+    dirs.find((d) => EXAMPLE_FOLDER_WORDS.has(d.toLowerCase())) ??
+    (production
+      ? undefined
+      : dirs.find((d) =>
+          d
+            .toLowerCase()
+            .split(/[.\-_]+/)
+            .some((w) => EXAMPLE_FOLDER_WORDS.has(w)),
+        ));
   return dir === undefined ? undefined : `${dir}/`;
 }
 
@@ -616,7 +629,7 @@ export function pathNotDeployed(file: string): string | undefined {
   if (folder) {
     return `the compose file lies in the folder ${folder}, named for a development, test or CI environment: a developer's, a CI job's or a preview's, not a deployment`;
   }
-  const examples = exampleFolder(file);
+  const examples = exampleFolder(file, production);
   if (examples) {
     return `the compose file lies in the folder ${examples}, named for examples, demonstrations or contributed extras: a stack for users to adapt, not a deployment of this repository`;
   }
