@@ -148,6 +148,9 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/*[-_.]tests/**',
   '**/*.test/**',
   '**/{integration,unit,e2e,acceptance,functional,system,smoke,conformance}{test,tests}/**',
+  // The singular with a separator (`integration-test/`, `_integration-test/`, `unit_test/`): named for
+  // the kind of test, never an environment as `k8s-test/` may be.
+  '**/*{integration,unit,e2e,acceptance,functional,system,smoke,conformance}[-_]test/**',
   // A conformance suite's inputs (Kubernetes' and its APIs' `conformance/` manifests), which a test
   // applies to a throw-away cluster. Not `acceptance/`: in a DTAP chain that names an environment.
   '**/conformance/**',
