@@ -5,9 +5,16 @@ import { workflowPrEvidence } from '../../src/core/evaluators/workflow/pr-eviden
 import { RecordingWorkspace } from '../../src/core/workspace/recording.js';
 import { InputLog, touchedBy } from '../../src/core/workspace/scope.js';
 import { makeTree } from '../helpers/run-action.js';
-import { at, cleanup, run as evaluate, runBuiltin, workspaceOf } from './kit.js';
+import { at, cleanup, run as evaluate, runBuiltin as runRule, workspaceOf } from './kit.js';
 
 afterAll(cleanup);
+
+/**
+ * A built-in rule over the tree, with a source file beside it: a repository of configuration alone is
+ * told apart (see the last describe), and these cases are about where the evidence is.
+ */
+const runBuiltin = (id: string, files: Record<string, string>, options?: Parameters<typeof runRule>[2]) =>
+  runRule(id, { 'cmd/app/main.go': 'package main\n', ...files }, options);
 
 /**
  * The built-in SAST and tests rules over small trees modelled on what crater judgements found: the
@@ -953,4 +960,30 @@ describe('workflow.pr-evidence: specs are tests', () => {
     });
     expect(found.map((f) => f.location)).toEqual([null]);
   });
+});
+
+describe('workflow.pr-evidence: a repository without source code', () => {
+  const files = {
+    'compose.yaml': 'services:\n  db:\n    image: postgres:16.4\n',
+    'README.md': '# Stack\n',
+    'clickhouse/config.xml': '<clickhouse/>\n',
+    // Code under the test or documentation paths is not the repository's own code.
+    'docs/snippets/example.py': 'print(1)\n',
+  };
+  it.each(['workflow-sast-on-pull-requests', 'workflow-tests-on-pull-requests'])(
+    '%s: low confidence, saying there may be nothing to run it on',
+    async (rule) => {
+      const found = await runRule(rule, files, { persona: 'auditor' });
+      expect(
+        found.map((f) => [f.confidence, /holds no source code of a programming language/.test(f.message)]),
+      ).toEqual([['low', true]]);
+      // A shell script, or Terraform, is code to analyse and test.
+      for (const code of ['deploy/setup.sh', 'infra/main.tf']) {
+        const withCode = await runRule(rule, { ...files, [code]: 'x\n' }, { persona: 'auditor' });
+        expect(withCode.map((f) => [f.confidence, /holds no source code/.test(f.message)])).toEqual([
+          ['high', false],
+        ]);
+      }
+    },
+  );
 });

@@ -1,3 +1,4 @@
+import { inTestPaths } from '../../confidence.js';
 import { locationFromSpan } from '../../location.js';
 import { parseUses } from '../../parsers/uses.js';
 import type { Job, LocatedMap, Step, Workflow } from '../../parsers/workflow.js';
@@ -426,6 +427,14 @@ function combineEvidence(
         `${unseen.slice(0, 3).join('; ')}${unseen.length > 3 ? `; and ${unseen.length - 3} more` : ''}. If one of them ` +
         `runs ${options.evidence}, declare that in .github/controls.yml with its evidence.`
       : '';
+  // A repository of configuration and documentation alone (a compose file, settings, a README) holds
+  // nothing the activity could be run on: said, at low confidence.
+  const codeless = !holdsSourceCode(workspace);
+  const nothing = codeless
+    ? ` The repository holds no source code of a programming language, nor infrastructure code (only configuration, ` +
+      `data and documentation), so there may be nothing to run ${options.evidence} on: if so, declare the control ` +
+      `not applicable in .github/controls.yml.`
+    : '';
   return [
     {
       message:
@@ -433,14 +442,28 @@ function combineEvidence(
         `Add a workflow triggered by pull_request that runs it (or declare where it happens outside GitHub Actions).` +
         credentialed +
         called +
-        elsewhere,
+        elsewhere +
+        nothing,
       location: null,
       key: 'missing',
-      // What the called workflows, or another CI system, do is not known: a guess, which neither
-      // blocks nor makes a gap.
-      ...(unseen.length > 0 || other.length > 0 ? { confidence: 'low' as const } : {}),
+      // What the called workflows, or another CI system, do is not known, and a repository without code
+      // may need neither: a guess, which neither blocks nor makes a gap.
+      ...(unseen.length > 0 || other.length > 0 || codeless ? { confidence: 'low' as const } : {}),
     },
   ];
+}
+
+/**
+ * The endings of source files that static analysis and tests are run on: programming languages,
+ * shell scripts and infrastructure code (Terraform, Bicep, Nix), whose scanners and test frameworks
+ * exist. Not configuration (YAML, JSON, TOML, XML, `.env`), Dockerfiles alone, documents or data.
+ */
+const SOURCE_FILE =
+  /\.(?:[cm]?[jt]sx?|py|pyi|go|rb|java|kts?|scala|groovy|cs|fs|vb|php|rs|c|h|cc|cpp|cxx|hpp|hh|m|mm|swift|dart|exs?|erl|hrl|hs|clj[sc]?|lua|pl|pm|r|jl|sh|bash|zsh|ps1|psm1|sol|vue|svelte|elm|mli?|nim|zig|cr|tf|tofu|bicep|nix)$/i;
+
+/** Whether the tree holds a source file (see {@link SOURCE_FILE}) outside the test and documentation paths. */
+function holdsSourceCode(workspace: Workspace): boolean {
+  return workspace.files.some((f) => SOURCE_FILE.test(f) && !inTestPaths(f) && !/(?:^|\/)docs?\//.test(f));
 }
 
 /**
