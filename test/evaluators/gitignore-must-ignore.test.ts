@@ -333,6 +333,28 @@ describe('gitignore.must-ignore', () => {
       if (confidence === 'high' && !('.gitignore' in files)) expect(found[0]![1]).toBe(plain);
     });
     it.each([
+      ['nothing in the tree', {}, 'low'],
+      [
+        'a Compose stack of the examples that reads an env file',
+        { '.examples/app/compose.yaml': 'services:\n  db:\n    env_file: db.env\n' },
+        'low',
+      ],
+      [
+        'a Compose file with env_file',
+        { 'compose.yaml': 'services:\n  app:\n    env_file: app.env\n' },
+        'high',
+      ],
+      ['a .env template', { '.env.example': 'TOKEN=\n' }, 'high'],
+    ])('no root .gitignore, %s', async (_case, files, confidence) => {
+      const found = await env(files);
+      expect(found.map(([c]) => c)).toEqual([confidence]);
+      expect(found[0]![1]).toMatch(
+        confidence === 'low'
+          ? /^The repository has no root \.gitignore, so .*, which this repository shows no sign of using, could be committed by accident: add one if it does\./
+          : /^The repository has no root \.gitignore, so .* can be committed by accident\./,
+      );
+    });
+    it.each([
       [
         'a nested .gitignore ignores .env where the templates are: low, naming it',
         { 'tests/.gitignore': '.env\n', 'tests/integration/.env.sample': 'TOKEN=\n' },

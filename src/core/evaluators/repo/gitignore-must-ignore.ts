@@ -243,12 +243,26 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
   evaluate({ options, workspace }): RawFinding[] {
     const why = options.message ? ` ${options.message}` : '';
     if (!workspace.has(GITIGNORE)) {
+      // Without a root file, the entries are ignored by no pattern of it: the tree may still show no use of them.
+      const unused = conventionsUnused(
+        options.entries,
+        options.conventions ?? [],
+        workspace,
+        vendored('ignore')({ ignorecase: false }),
+      );
       return [
-        {
-          message: `The repository has no root ${GITIGNORE}, so ${list(options.entries)} can be committed by accident.${why}`,
-          location: null,
-          key: 'missing',
-        },
+        unused
+          ? {
+              message: `The repository has no root ${GITIGNORE}, so ${list(options.entries)}, the file${options.entries.length === 1 ? '' : 's'} of ${unused}, which this repository shows no sign of using, could be committed by accident: add one if it does.${why}`,
+              location: null,
+              key: 'missing',
+              confidence: 'low',
+            }
+          : {
+              message: `The repository has no root ${GITIGNORE}, so ${list(options.entries)} can be committed by accident.${why}`,
+              location: null,
+              key: 'missing',
+            },
       ];
     }
     const text = workspace.text(GITIGNORE);
