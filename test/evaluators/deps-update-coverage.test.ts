@@ -353,16 +353,21 @@ describe('deps.update-coverage', () => {
         'ARG DEBIAN_VERSION=13\nFROM gcr.io/distroless/static-debian${DEBIAN_VERSION}:latest AS build\n' +
         'FROM gcr.io/distroless/static-debian${DEBIAN_VERSION}:nonroot\n',
       'distroless/Dockerfile.debug': 'FROM gcr.io/distroless/static-debian13:debug\n',
-      // A version beside them, a codename, or a digest (Dependabot updates digests) is something to update.
+      // Dependabot bumps only a tag with a version number: a release codename alone gives it nothing.
+      'codename/Dockerfile': 'FROM debian:bookworm-slim\nFROM ubuntu:noble\n',
+      // A version beside them, a codename beside one, or a digest (Dependabot updates digests) is something to update.
       'mixed/Dockerfile': 'FROM alpine:latest AS a\nFROM node:22\n',
-      'codename/Dockerfile': 'FROM debian:bookworm-slim\n',
+      'mixed-codename/Dockerfile': 'FROM debian:bookworm-slim AS a\nFROM node:22\n',
       'digest/Dockerfile': `FROM gcr.io/distroless/static:latest@sha256:${'e'.repeat(64)}\n`,
     };
     expect((await coverage(files)).map(at)).toEqual([
       'mixed/Dockerfile:1:-',
-      'codename/Dockerfile:1:-',
+      'mixed-codename/Dockerfile:1:-',
       'digest/Dockerfile:1:-',
     ]);
+    // Renovate's Debian and Ubuntu versioning moves codenames: with it, the codename Dockerfile is one to update.
+    const renovate = { ...files, 'renovate.json': '{ "enabledManagers": ["gomod"] }\n' };
+    expect((await coverage(renovate)).map(at)).toContain('codename/Dockerfile:1:-');
   });
 
   it('grades low a Dockerfile built only on images the repository builds itself, saying where', async () => {
@@ -407,7 +412,7 @@ describe('deps.update-coverage', () => {
     const files: Record<string, string> = {
       ...dependabot(entry('github-actions', 'directory: /')),
       '3.1/alpine/Dockerfile': 'FROM alpine:3.24\nRUN apk add --no-cache ca-certificates\n',
-      '3.1/debian/Dockerfile': 'FROM debian:trixie-slim AS build\nRUN make\nFROM buildpack-deps:trixie\n',
+      '3.1/debian/Dockerfile': 'FROM debian:13-slim AS build\nRUN make\nFROM buildpack-deps:24.04\n',
       // An image that is no official image keeps it a gap, script or not.
       'tools/Dockerfile': 'FROM acme/tools:1.2\n',
     };
@@ -1205,8 +1210,7 @@ describe('manifests that reach nothing the project ships', () => {
     '      - uses: docker/build-push-action@v6\n        with:\n          build-args: |\n            BASE_IMAGE=${{ matrix.base }}\n';
   const cli =
     '      - run: docker build --build-arg BASE_IMAGE=${{ matrix.base }} -f build/pkg.Dockerfile .\n';
-  const fromArg =
-    'ARG BASE_IMAGE=debian:bookworm-slim\nFROM --platform=$TARGETPLATFORM $BASE_IMAGE\nRUN make\n';
+  const fromArg = 'ARG BASE_IMAGE=debian:12-slim\nFROM --platform=$TARGETPLATFORM $BASE_IMAGE\nRUN make\n';
   it.each([
     ['passed in a build-args list', fromArg, buildArgs, 'low'],
     ['passed with --build-arg', fromArg.replace('$BASE_IMAGE', '${BASE_IMAGE}'), cli, 'low'],

@@ -1,6 +1,7 @@
 import { inTestPaths } from '../../confidence.js';
 import { fileLocation } from '../../location.js';
 import { readDockerfile } from '../../parsers/dockerfile.js';
+import { parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { builtBy, ownImages } from '../dockerfile/base-image.js';
@@ -103,6 +104,10 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
       // Paths that Renovate is told to ignore are a deliberate choice, like this rule's `exclude`.
       if (renovate && (renovate.ignored(m.file) || renovateCovers(renovate, m.file, m.managers))) continue;
       if (dependabot && dependabotCovers(workspace, dependabot.entries, m)) continue;
+      // Dependabot bumps a Docker tag that holds a version number, or a digest: a Dockerfile built only
+      // on release codenames (`debian:bookworm-slim`) gives it nothing to propose (Renovate's Debian and
+      // Ubuntu versioning does read codenames).
+      if (dependabot && !renovate && codenamesOnly(m)) continue;
       const byUpdatecli = updatecli && updatecliCovers(updatecli, m, () => readDockerfile(workspace, m.file));
       if (byUpdatecli?.covered) continue;
       if (workflows && workflowCovers(workspace, workflows, m)) continue;
@@ -410,6 +415,15 @@ function workspaceRoots(ws: Workspace, m: Manifest): string[] {
 }
 
 /** Whether an entry of the manifest's ecosystem names its directory or a directory that covers it. */
+/** Whether every image of a Dockerfile manifest is a tag without a number and without a digest (a codename). */
+function codenamesOnly(m: Manifest): boolean {
+  if (m.ecosystem !== 'docker' || !m.images?.length) return false;
+  return m.images.every((text) => {
+    const ref = parseImageRef(text);
+    return ref !== undefined && ref.digest === undefined && ref.tag !== undefined && !/[0-9]/.test(ref.tag);
+  });
+}
+
 export function dependabotCovers(ws: Workspace, entries: readonly DependabotEntry[], m: Manifest): boolean {
   const dirs = entries.filter((e) => e.ecosystem === m.ecosystem).flatMap((e) => e.directories);
   const candidates = [m.dir];
