@@ -1158,6 +1158,29 @@ describe('manifests that reach nothing the project ships', () => {
       null,
       undefined,
     ],
+    // A pyproject.toml of dependency groups only (PEP 735: never published): developers' tools.
+    [
+      'tools/pyproject.toml',
+      '[project]\nname = "x"\nversion = "0.1.0"\ndependencies = []\n\n[dependency-groups]\ndev = ["pytest>=8"]\n',
+      'low',
+      null,
+      'it declares dependency groups only (dev)',
+    ],
+    // A dependency, or an optional extra users install, is the project's.
+    [
+      'svc/pyproject.toml',
+      '[project]\nname = "x"\ndependencies = ["httpx>=0.27"]\n\n[dependency-groups]\ndev = ["pytest>=8"]\n',
+      null,
+      null,
+      undefined,
+    ],
+    [
+      'ext/pyproject.toml',
+      '[project]\nname = "x"\ndependencies = []\n[project.optional-dependencies]\ncli = ["click"]\n\n[dependency-groups]\ndev = ["pytest>=8"]\n',
+      null,
+      null,
+      undefined,
+    ],
     // The requirements of the repository's own scripts: tools that developers and CI run.
     [
       'scripts/verify_pkg/requirements.txt',

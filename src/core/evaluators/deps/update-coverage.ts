@@ -21,6 +21,7 @@ import {
 } from '../repo/deps-lockfile.js';
 import { defineEvaluator } from '../types.js';
 import { detectManifests, type Manifest } from './ecosystems.js';
+import { readToml } from './lockfiles/toml.js';
 import {
   type DependabotEntry,
   directoryMatches,
@@ -155,6 +156,7 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
         // An npm manifest of build-time tools only (see buildToolsOnly).
         const buildTools =
           buildToolsOnly(workspace, all) ??
+          dependencyGroupsOnly(workspace, all) ??
           repositoryScripts(workspace, all) ??
           developmentRequirements(workspace, all) ??
           ownReleasePins(workspace, all);
@@ -290,6 +292,33 @@ function buildToolsOnly(workspace: Workspace, all: readonly Manifest[]): string 
   if (typeof dev !== 'object' || dev === null || Object.keys(dev).length === 0) return undefined;
   if (PACKAGE_FIELDS.some((f) => f in pkg)) return undefined;
   return 'it declares devDependencies only, and no dependency, entry point or workspace: build-time tools, nothing installed from it where the project runs';
+}
+
+/**
+ * Why a pyproject.toml declares developers' tools only: the directory's one manifest, its `[project]`
+ * has no dependencies (`dependencies = []` or none) and no optional extras (which users install), and
+ * Poetry's tables name no dependency but Python, while `[dependency-groups]` (PEP 735: development
+ * groups, never published) lists some. Nothing installed from it runs where the project runs; a
+ * vulnerable version still reaches developers and CI, so the finding stays, at low severity.
+ */
+function dependencyGroupsOnly(workspace: Workspace, all: readonly Manifest[]): string | undefined {
+  if (all.length !== 1 || all[0]!.ecosystem !== 'pip' || !all[0]!.file.endsWith('pyproject.toml'))
+    return undefined;
+  const doc = readToml(workspace, all[0]!.file);
+  if (!doc) return undefined;
+  const table = (v: unknown): Record<string, unknown> | undefined =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  const groups = table(doc['dependency-groups']);
+  if (!groups || !Object.values(groups).some((g) => Array.isArray(g) && g.length > 0)) return undefined;
+  const project = table(doc.project);
+  const deps = project?.dependencies;
+  if (deps !== undefined && !(Array.isArray(deps) && deps.length === 0)) return undefined;
+  if (project?.['optional-dependencies'] !== undefined) return undefined;
+  const poetry = table(table(doc.tool)?.poetry);
+  const poetryDeps = table(poetry?.dependencies);
+  if (poetryDeps && Object.keys(poetryDeps).some((k) => k.toLowerCase() !== 'python')) return undefined;
+  if (poetry?.group !== undefined || poetry?.['dev-dependencies'] !== undefined) return undefined;
+  return `it declares dependency groups only (${Object.keys(groups).slice(0, 4).join(', ')}), and no dependency or optional extra of the project: developers' tools, nothing installed from it where the project runs`;
 }
 
 /** The top-level folders of a repository's own scripts and CI tooling. */
