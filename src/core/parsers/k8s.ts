@@ -122,11 +122,21 @@ const JSON_KIND = /"kind"[ \t]*:[ \t]*"/;
 
 const ORIGIN: NodeSpan = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 
-/** Whether a file's text may hold manifests: objects at column 0 (YAML), or a JSON `apiVersion`. */
+/** An `apiVersion` key in any style and at any depth (flow style, indented, JSON). */
+const ANY_API_VERSION = /["']?apiVersion["']?[ \t]*:/;
+
+/**
+ * Whether a file's text may hold manifests: objects at column 0 (YAML), or a JSON `apiVersion`. A YAML
+ * file whose objects are written otherwise (flow style `{apiVersion: v1, kind: Pod}`, JSON, a document
+ * indented as a whole) is read too when it names a kind the rules judge: the API server takes all of
+ * them as written, and a parse is all a wrong guess costs.
+ */
 function looksLikeManifest(file: string, text: string): boolean {
-  return file.endsWith('.json')
-    ? JSON_MANIFEST.test(text) && JSON_KIND.test(text)
-    : LOOKS_LIKE_MANIFEST.test(text) && HAS_KIND.test(text);
+  if (file.endsWith('.json')) return JSON_MANIFEST.test(text) && JSON_KIND.test(text);
+  return (
+    (LOOKS_LIKE_MANIFEST.test(text) && HAS_KIND.test(text)) ||
+    (ANY_API_VERSION.test(text) && JUDGED_KIND.test(text))
+  );
 }
 
 /** The YAML and JSON files the Kubernetes rules read: a change to any other one touches none of them. */
