@@ -10,9 +10,9 @@ import {
 import type { ShellCommand } from '../../parsers/shell.js';
 import { type CommandView, programName, scriptCommands } from '../../parsers/shell-commands.js';
 import type { RawFinding } from '../../types.js';
+import { unverifiedDownloads } from '../generic/shell-downloads.js';
 import { defineEvaluator } from '../types.js';
 import { developmentEnvironmentNote } from './dev-environment.js';
-import { unverifiedDownloads } from './downloads.js';
 
 /** The RUN audits this evaluator implements (`check.with.audit`). */
 export const RUN_AUDITS = ['pipe-to-shell', 'sudo', 'download-unverified'] as const;
@@ -176,7 +176,7 @@ function downloadFindings(file: string, model: DockerfileModel, devNote: string 
     for (const d of unverifiedDownloads(
       runs,
       stage.runs.map((run) => run.vars),
-      (i) => runFrames(stage.runs[i]!),
+      { frames: (i) => runFrames(stage.runs[i]!) },
     )) {
       const at = positionInRun(model, stage.runs[d.run]!, d.offset);
       const plain = d.plain;

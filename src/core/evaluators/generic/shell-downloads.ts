@@ -3,21 +3,26 @@ import type { ShellCommand, ShellFrame, ShellFrameAt, ShellWord } from '../../pa
 import type { CommandView } from '../../parsers/shell-commands.js';
 
 /**
- * Downloads a Dockerfile's RUN steps install or run without checking them: a file fetched with curl or
- * wget from an http(s) URL, then unpacked (`tar -xf`, `| tar -xz`, `unzip`), made executable
- * (`chmod +x`, `install`), installed as a package (`dpkg -i`, `rpm -i`, `apk add`, `pip install`) or
- * run, with no checksum or signature check between the download and that use.
+ * Downloads that shell scripts run one after another (a Dockerfile stage's RUNs, the `run:` steps of
+ * a workflow job) install or run without checking them: a file fetched with curl or wget from an
+ * http(s) URL, then unpacked (`tar -xf`, `| tar -xz`, `unzip`), made executable (`chmod +x`,
+ * `install`), installed as a package (`dpkg -i`, `rpm -i`, `apk add`, `pip install`) or run, with no
+ * checksum or signature check between the download and that use. The scripts share their files
+ * (an image's layers, a job's workspace), each runs in a shell of its own.
  */
 
-/** A download a RUN uses with no check: where the downloader's name stands, and what it fetched. */
+/** A download a script uses with no check: where the downloader's name stands, and what it fetched. */
 export interface UnverifiedDownload {
-  /** The RUN (its index among the stage's RUNs) and the offset in its value of the downloader's name. */
+  /** The script (its index in the sequence) and the offset in its text of the downloader's name. */
   run: number;
   offset: number;
-  /** The file as the RUN names it (or the URL's last segment for a download unpacked from a pipe). */
+  /** The file as the script names it (or the URL's last segment for a download unpacked from a pipe). */
   file: string;
-  /** How the RUN uses it: `unpacked`, `made executable`, `installed`, `run`. */
+  /** How it is used: `unpacked`, `made executable`, `installed`, `run`. */
   use: string;
+  /** The script of the use and the offset in its text of the using command (the pipe's reader, for `curl | tar`). */
+  useRun: number;
+  useOffset: number;
   /** The URL as written (expansions kept). */
   url: string;
   /** The URL with the variables in force substituted (`http://` added to one with no scheme). */
@@ -454,16 +459,34 @@ function useOf(view: CommandView, file: string): { use?: string; moved?: string 
   return {};
 }
 
+/** How the scripts given to {@link unverifiedDownloads} run, each one, when it is not as a RUN does. */
+export interface ScriptRuns {
+  /** The scripts' compound commands (see {@link RunFrames}), asked only for a script with a check. */
+  frames?: (run: number) => RunFrames;
+  /**
+   * Whether the script's shell starts with `set -e` on (a workflow's `bash -e {0}`); a `set -e` or
+   * `set +e` of the script changes it from there. Off when not given, as for a RUN.
+   */
+  errexit?: (run: number) => boolean;
+  /**
+   * Whether the script's failure stops the scripts after it (a RUN's fails the build); not given,
+   * it does. False for a workflow step that may fail (`continue-on-error`): a check there guards
+   * only the rest of its own script.
+   */
+  failureStops?: (run: number) => boolean;
+}
+
 /**
- * The downloads in a stage's RUNs (`runs`, each RUN's commands; `vars`, the ARG and ENV values in
- * force at each RUN) that are unpacked, made executable, installed or run with no check of them after
- * the download and before that use (see {@link checks}). Keys, signatures and checksum files are
- * verification material, not reported; a download piped into a shell is `pipe-to-shell`'s.
+ * The downloads in a sequence of scripts (`runs`, each script's commands; `vars`, the values of the
+ * variables in force when each starts: a stage's ARG and ENV values, a step's `env:`) that are
+ * unpacked, made executable, installed or run with no check of them after the download and before
+ * that use (see {@link checks}). Keys, signatures and checksum files are verification material, not
+ * reported; a download piped into a shell is for the audits of such pipes.
  */
 export function unverifiedDownloads(
   runs: readonly (readonly CommandView[])[],
   vars: readonly (ReadonlyMap<string, string | null> | undefined)[] = [],
-  frames?: (run: number) => RunFrames,
+  how: ScriptRuns = {},
 ): UnverifiedDownload[] {
   const all: { run: number; view: CommandView; index: number; text: string }[] = [];
   runs.forEach((views, run) => {
@@ -516,6 +539,8 @@ export function unverifiedDownloads(
           offset,
           file: urlName(url),
           use: 'unpacked',
+          useRun: run,
+          useOffset: reader.command.start,
           url,
           plain: got.plain,
           resolved: got.resolved,
@@ -542,10 +567,13 @@ export function unverifiedDownloads(
       const check = checks(runs[later.run]!, later.index, byCommand(later.run), digestVars);
       if (check !== false && checksPaths(runs[later.run]!, later.index, paths)) {
         if (check === true) {
-          const until = guardedUntil(runs[later.run]!, later.index, frames?.(later.run));
-          // Its failure fails the RUN, and so the build: whatever comes after it is checked.
-          if (until === 'all') break;
-          if (until !== undefined) guarded = { run: later.run, index: until };
+          const views = runs[later.run]!;
+          const until = guardedUntil(views, later.index, how.frames?.(later.run), how.errexit?.(later.run));
+          // Its failure fails the script, and so the build: whatever comes after it is checked.
+          if (until === 'all' && how.failureStops?.(later.run) !== false) break;
+          // A script that may fail without stopping the others: its failure stops only its own rest.
+          if (until === 'all') guarded = { run: later.run, index: views.length - 1 };
+          else if (until !== undefined) guarded = { run: later.run, index: until };
           continue;
         }
         digestVars.add(check);
@@ -574,6 +602,8 @@ export function unverifiedDownloads(
           offset,
           file: output,
           use: found.use,
+          useRun: later.run,
+          useOffset: later.view.command.start,
           url,
           plain: got.plain,
           resolved: got.resolved,
@@ -592,23 +622,40 @@ export function unverifiedDownloads(
 export type RunFrames = ReadonlyMap<number, readonly ShellFrameAt[]>;
 
 /**
- * How far a check's failure stops the RUN's commands: `all` when it fails the RUN (its commands run
- * under `set -e`, or every command after it is chained with `&&`, or `|| exit`, or an alternative
- * that fails in turn ends the RUN), else the index of the last command only a success reaches
- * (`check && use; other`), or undefined when nothing after it depends on it (`check; use`: sh goes
- * on after a failed check).
+ * How far a check's failure stops the script's commands: `all` when it fails the script (it runs
+ * under `set -e`, `errexit` or set by the script, and is not followed by `&&` or `||`, which `set -e`
+ * lets fail; or every command after it is chained with `&&`, or `|| exit`, or an alternative that
+ * fails in turn ends the script or, under `set -e`, fails), else the index of the last command only a
+ * success reaches (`check && use; other`), or undefined when nothing after it depends on it (`check;
+ * use`: sh goes on after a failed check).
  */
 function guardedUntil(
   views: readonly CommandView[],
   index: number,
   frames: RunFrames | undefined,
+  errexit = false,
 ): 'all' | number | undefined {
   const depth = views[index]!.command.depth;
+  let exits = errexit;
   for (let k = 0; k < index; k++) {
     const v = views[k]!;
     if (v.command.depth !== 0 || v.name !== 'set') continue;
     const words = args(v).map((w) => w.value);
-    if (words.some((w) => /^-[a-z]*e/.test(w)) || words.join(' ').includes('-o errexit')) return 'all';
+    const line = words.join(' ');
+    if (words.some((w) => /^-[a-z]*e/.test(w)) || line.includes('-o errexit')) exits = true;
+    else if (words.some((w) => /^\+[a-z]*e/.test(w)) || line.includes('+o errexit')) exits = false;
+  }
+  if (exits) {
+    let end = index;
+    for (let k = index; k < views.length && k < index + 64; k++) {
+      const c = views[k]!.command;
+      if (c.depth > depth) continue;
+      if (c.depth < depth) break;
+      end = k;
+      if (c.next !== '|' && c.next !== '|&') break;
+    }
+    const after = views[end]!.command.next;
+    if (after !== '&&' && after !== '||') return 'all';
   }
   let last: number | undefined;
   for (let k = index; k < views.length; k++) {
@@ -620,7 +667,9 @@ function guardedUntil(
       const alternative = alternativeAfter(views, k, frames);
       if (alternative === 'exits') return 'all';
       if (!alternative) return last;
-      // The alternative fails as the check did: the list goes on past it as it would past the check.
+      // The alternative fails as the check did: under `set -e` that ends the script; else the list
+      // goes on past it as it would past the check.
+      if (exits && alternative.after !== '&&' && alternative.after !== '||') return 'all';
       k = alternative.end;
       next = alternative.after;
       if ((next === ';' || next === '\n') && nextAt(views, k, depth) === undefined) return 'all';
