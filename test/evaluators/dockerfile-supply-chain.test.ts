@@ -770,6 +770,26 @@ describe('dockerfile.run-command: download-unverified', () => {
       [],
     ],
     [
+      'a checksum under set -e given with other options (-Eeuo)',
+      [
+        `RUN set -Eeuo pipefail; curl -fsSLo /tmp/t.tgz ${U}/t.tgz; echo "$SHA  /tmp/t.tgz" | sha256sum -c -; tar -xzf /tmp/t.tgz`,
+      ],
+      [],
+    ],
+    // set -e does not end the RUN on a command that `||` follows, and set +e turns it off.
+    [
+      'a checksum under set -e whose failure `|| echo` lets pass',
+      [
+        `RUN set -e; curl -fsSLo /tmp/t.tgz ${U}/t.tgz; sha256sum -c t.sha256 || echo mismatch; tar -xzf /tmp/t.tgz`,
+      ],
+      ['2:13:medium'],
+    ],
+    [
+      'a checksum after set +e',
+      [`RUN set -e; set +e; curl -fsSLo /tmp/t.tgz ${U}/t.tgz; sha256sum -c t.sha256; tar -xzf /tmp/t.tgz`],
+      ['2:21:medium'],
+    ],
+    [
       'a checksum that exits the RUN when it fails',
       [`RUN curl -fsSLo /tmp/t.tgz ${U}/t.tgz; sha256sum -c t.sha256 || exit 1; tar -xzf /tmp/t.tgz`],
       [],

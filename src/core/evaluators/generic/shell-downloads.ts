@@ -642,8 +642,8 @@ function guardedUntil(
     if (v.command.depth !== 0 || v.name !== 'set') continue;
     const words = args(v).map((w) => w.value);
     const line = words.join(' ');
-    if (words.some((w) => /^-[a-z]*e/.test(w)) || line.includes('-o errexit')) exits = true;
-    else if (words.some((w) => /^\+[a-z]*e/.test(w)) || line.includes('+o errexit')) exits = false;
+    if (words.some((w) => /^-[A-Za-z]*e/.test(w)) || line.includes('-o errexit')) exits = true;
+    else if (words.some((w) => /^\+[A-Za-z]*e/.test(w)) || line.includes('+o errexit')) exits = false;
   }
   if (exits) {
     let end = index;
