@@ -68,6 +68,7 @@ import { workflowContainerCredentials } from './workflow/container-credentials.j
 import { workflowDangerousTriggers } from './workflow/dangerous-triggers.js';
 import { workflowDependabotCooldown } from './workflow/dependabot-cooldown.js';
 import { workflowDeployEnvironment } from './workflow/deploy-environment.js';
+import { workflowDownloadUnverified } from './workflow/download-unverified.js';
 import { workflowForbiddenUses } from './workflow/forbidden-uses.js';
 import { workflowGithubEnv } from './workflow/github-env.js';
 import { workflowImpostorCommit } from './workflow/impostor-commit.js';
@@ -126,6 +127,7 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   workflowInsecureCommands,
   workflowSelfHostedRunner,
   workflowRemoteScript,
+  workflowDownloadUnverified,
   workflowPrEvidence,
   workflowDeployEnvironment,
   dockerfileBaseImage,
