@@ -10046,8 +10046,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 151 modules
-var registry = __nccwpck_require__(4372);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 152 modules
+var registry = __nccwpck_require__(2674);
 ;// CONCATENATED MODULE: ./lib/core/version.js
 /** controlgate's version; kept equal to package.json by a test. */
 const VERSION = '0.1.0';
@@ -10504,6 +10504,12 @@ function readsChanged(rule, changed) {
             return true;
     return false;
 }
+/**
+ * The mode of a symbolic link in git's index, as a blob's entry begins (see `parseGitIndex`). A link's
+ * blob is the path it holds, and the rules read the file it leads to: an edit of that file leaves the
+ * link's blob as it was, so a link is read again at every run.
+ */
+const SYMLINK_MODE = '120000 ';
 /** A cache taken up by a run: those of the cacheable rules whose answers still hold, on the unchanged files. */
 class CachePlan {
     workspace;
@@ -10563,7 +10569,11 @@ class CachePlan {
             const blob = ids.get(f);
             if (paths[j] !== f)
                 presence.add(f);
-            else if (blob !== undefined && prev.blobs[j] === blob && !modified.has(f) && !expired.has(j))
+            else if (blob !== undefined &&
+                prev.blobs[j] === blob &&
+                !blob.startsWith(SYMLINK_MODE) &&
+                !modified.has(f) &&
+                !expired.has(j))
                 this.at[pos] = j++;
             else
                 j++;
@@ -19147,6 +19157,9 @@ const DEFAULT_TEST_PATHS = [
     '**/*[-_.]tests/**',
     '**/*.test/**',
     '**/{integration,unit,e2e,acceptance,functional,system,smoke,conformance}{test,tests}/**',
+    // The singular with a separator (`integration-test/`, `_integration-test/`, `unit_test/`): named for
+    // the kind of test, never an environment as `k8s-test/` may be.
+    '**/*{integration,unit,e2e,acceptance,functional,system,smoke,conformance}[-_]test/**',
     // A conformance suite's inputs (Kubernetes' and its APIs' `conformance/` manifests), which a test
     // applies to a throw-away cluster. Not `acceptance/`: in a DTAP chain that names an environment.
     '**/conformance/**',
@@ -19966,8 +19979,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: recordingApi
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 151 modules
-var registry = __nccwpck_require__(4372);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 152 modules
+var registry = __nccwpck_require__(2674);
 // EXTERNAL MODULE: ./lib/core/evaluators/dockerfile/secret-env.js
 var secret_env = __nccwpck_require__(7911);
 // EXTERNAL MODULE: ./lib/core/evaluators/k8s/env-secret-literal.js
@@ -20197,7 +20210,7 @@ function recordingApi(api) {
 
 /***/ }),
 
-/***/ 6630:
+/***/ 7951:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -20341,40 +20354,8 @@ function baseName(file) {
 
 // EXTERNAL MODULE: ./lib/core/evaluators/generic/shared.js
 var shared = __nccwpck_require__(5575);
-// EXTERNAL MODULE: ./lib/core/vendored.js + 1 modules
-var vendored = __nccwpck_require__(7680);
-;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/toml.js
-
-
-/**
- * A TOML lockfile parsed with smol-toml (cached per file). A syntax error is recorded as the file's
- * located input problem (reported by the `unparsable-file` rule) and returns undefined.
- */
-function readToml(ws, file) {
-    return ws.memo('deps.toml', file, () => {
-        const text = ws.text(file);
-        if (text === undefined)
-            return undefined;
-        const { parse, TomlError } = (0,vendored/* vendored */.q)('smol-toml');
-        try {
-            const value = parse(text, { maxDepth: 100 });
-            return (0,types/* isRecord */.u4)(value) ? value : undefined;
-        }
-        catch (err) {
-            const line = err instanceof TomlError ? err.line : 1;
-            const column = err instanceof TomlError ? err.column : 1;
-            const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-            ws.reportProblem({ path: file, message: `not valid TOML: ${message}`, line, column });
-            return undefined;
-        }
-    });
-}
-/** The `[[package]]` tables of a Cargo, Poetry, uv or PDM lockfile. */
-function packageTables(doc) {
-    const list = doc.package;
-    return Array.isArray(list) ? list.filter(types/* isRecord */.u4) : [];
-}
-
+// EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/toml.js
+var toml = __nccwpck_require__(3534);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/other.js
 
 
@@ -20465,11 +20446,11 @@ function readCargoLock(ws, file) {
     const bad = unreadable(ws, file);
     if (bad)
         return bad;
-    const doc = readToml(ws, file);
+    const doc = (0,toml/* readToml */.D)(ws, file);
     if (!doc)
         return fail(file, 'Cargo.lock', 'not valid TOML');
     const components = [];
-    for (const pkg of packageTables(doc)) {
+    for (const pkg of (0,toml/* packageTables */.U)(doc)) {
         const name = (0,types/* str */.gx)(pkg, 'name');
         const version = (0,types/* str */.gx)(pkg, 'version');
         // Packages without a source are the workspace's own crates (and path dependencies).
@@ -20745,11 +20726,11 @@ function readPythonTomlLock(ws, file) {
     const bad = unreadable(ws, file);
     if (bad)
         return bad;
-    const doc = readToml(ws, file);
+    const doc = (0,toml/* readToml */.D)(ws, file);
     if (!doc)
         return { file, format: base, components: [], recordsLicenses: false, problem: 'not valid TOML' };
     const components = [];
-    for (const pkg of packageTables(doc)) {
+    for (const pkg of (0,toml/* packageTables */.U)(doc)) {
         const name = (0,types/* str */.gx)(pkg, 'name');
         const version = (0,types/* str */.gx)(pkg, 'version');
         if (!name || !version)
@@ -21088,7 +21069,7 @@ function uniqueComponents(lockfiles) {
 /* harmony export */   z: () => (/* binding */ SBOM_MAX_LOCKFILE_BYTES)
 /* harmony export */ });
 /* harmony import */ var _workspace_workspace_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6651);
-/* harmony import */ var _inventory_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6630);
+/* harmony import */ var _inventory_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7951);
 
 
 /**
@@ -21142,6 +21123,49 @@ function singleSpdxId(text) {
     if (!node || !('license' in node) || node.plus || node.exception)
         return undefined;
     return /^(?:LicenseRef|DocumentRef)-/.test(node.license) ? undefined : node.license;
+}
+
+
+/***/ }),
+
+/***/ 3534:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ readToml),
+/* harmony export */   U: () => (/* binding */ packageTables)
+/* harmony export */ });
+/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7680);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4637);
+
+
+/**
+ * A TOML lockfile parsed with smol-toml (cached per file). A syntax error is recorded as the file's
+ * located input problem (reported by the `unparsable-file` rule) and returns undefined.
+ */
+function readToml(ws, file) {
+    return ws.memo('deps.toml', file, () => {
+        const text = ws.text(file);
+        if (text === undefined)
+            return undefined;
+        const { parse, TomlError } = (0,_vendored_js__WEBPACK_IMPORTED_MODULE_0__/* .vendored */ .q)('smol-toml');
+        try {
+            const value = parse(text, { maxDepth: 100 });
+            return (0,_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isRecord */ .u4)(value) ? value : undefined;
+        }
+        catch (err) {
+            const line = err instanceof TomlError ? err.line : 1;
+            const column = err instanceof TomlError ? err.column : 1;
+            const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+            ws.reportProblem({ path: file, message: `not valid TOML: ${message}`, line, column });
+            return undefined;
+        }
+    });
+}
+/** The `[[package]]` tables of a Cargo, Poetry, uv or PDM lockfile. */
+function packageTables(doc) {
+    const list = doc.package;
+    return Array.isArray(list) ? list.filter(_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isRecord */ .u4) : [];
 }
 
 
@@ -23628,7 +23652,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 4372:
+/***/ 2674:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -24360,7 +24384,8 @@ var image_ref = __nccwpck_require__(4585);
  * at low confidence: it was built or tagged on the host. So is an image of a service that is likely
  * no deployment (see notDeployedService: a compose file under `.devcontainer/` is a developer's
  * workspace), and the project's own published image (see ownImage) in a compose file not named for
- * production: a template the project ships for its users, whose moving tag is its newest release.
+ * production: a template the project ships for its users, whose moving tag is its newest release; so is
+ * an image of the repository's owner in GitHub's container registry there (a first-party component).
  */
 const composeImageTag = (0,types/* defineEvaluator */.D)({
     kind: 'compose.image-tag',
@@ -24427,10 +24452,29 @@ function lesser(service, ref, repository) {
         .slice(service.path.lastIndexOf('/') + 1)
         .toLowerCase()
         .split(/[.\-_]+/);
-    if (words.some((w) => PRODUCTION_WORDS.has(w)) || !ownImage(ref, repository))
+    if (words.some((w) => PRODUCTION_WORDS.has(w)))
         return undefined;
-    return (`it is this repository's own published image, in a compose file it ships for its users: its tag is the ` +
-        "project's newest release, which `docker compose pull` updates to on purpose");
+    if (ownImage(ref, repository)) {
+        return (`it is this repository's own published image, in a compose file it ships for its users: its tag is the ` +
+            "project's newest release, which `docker compose pull` updates to on purpose");
+    }
+    const owner = sameOwnerImage(ref, repository);
+    if (owner === undefined)
+        return undefined;
+    return (`it is an image of this repository's own owner (${owner}) in the GitHub container registry, where only that ` +
+        'owner can push, in a compose file not named for production: a first-party component the project moves on ' +
+        'purpose (a release that pins it should give the tag)');
+}
+/**
+ * The owner of the checked repository when the image lives in that owner's namespace of GitHub's
+ * container registry (`ghcr.io/<owner>/...`), where only the owner can push; undefined otherwise (a
+ * Docker Hub or Quay namespace of the same name may belong to anyone).
+ */
+function sameOwnerImage(ref, repository) {
+    if (!repository || ref.registry?.toLowerCase() !== 'ghcr.io')
+        return undefined;
+    const owner = repository.split('/')[0];
+    return owner && ref.repository.toLowerCase().split('/')[0] === owner ? owner : undefined;
 }
 /**
  * Whether the image is the checked repository's own: `owner/name` as the run names the repository
@@ -24560,10 +24604,10 @@ const inputProblems = (0,types/* defineEvaluator */.D)({
     },
 });
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./lib/core/evaluators/generic/shared.js
 var shared = __nccwpck_require__(5575);
+// EXTERNAL MODULE: ./lib/core/evaluators/secrets/values.js
+var values = __nccwpck_require__(6528);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/data/personal-examples.js
 /**
  * The published example and test values the personal-data detectors leave alone, and the IBAN
@@ -25156,12 +25200,16 @@ const COMMIT_IDENTITY_NOTE = "a commit author's address in a field that records 
 /**
  * `data.personal-data`: real-looking personal data (card numbers, IBANs, social security numbers,
  * personal e-mail addresses) in the selected files. Values are never printed: a finding names the
- * kind and the last characters, and its key is a hash of the value.
+ * kind and the last characters, and its key holds 20 bits of a keyed hash of the value
+ * (`contextIdentity`): another value is another finding (but one time in a million), while a report
+ * cannot confirm a guessed address or number: about a million candidates share those bits.
  */
 const dataPersonalData = (0,types/* defineEvaluator */.D)({
     kind: 'data.personal-data',
     scope: 'file',
     testData: true,
+    // 2: the key holds 20 bits of a keyed hash of the value, not 64 of its SHA-256.
+    revision: 2,
     summary: 'Real-looking personal data (valid card numbers, IBANs, SSNs, personal e-mail addresses) in the selected files.',
     schema: {
         type: 'object',
@@ -25239,7 +25287,7 @@ const dataPersonalData = (0,types/* defineEvaluator */.D)({
                                 : `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
                                     `data${also}.`,
                     location: { path: file, startLine: line, startColumn: datum.start + 1, endColumn: datum.end },
-                    key: `${datum.kind}:${(0,external_node_crypto_.createHash)('sha256').update(datum.value).digest('hex').slice(0, 16)}`,
+                    key: (0,values/* contextIdentity */.a7)('personal', datum.kind, datum.value),
                     ...(datum.joined ? { severity: 'low' } : {}),
                     ...(signing || datum.commitIdentity ? { confidence: 'low' } : {}),
                 });
@@ -25460,8 +25508,8 @@ function eachLine(text, visit) {
     }
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/inventory.js + 7 modules
-var inventory = __nccwpck_require__(6630);
+// EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/inventory.js + 6 modules
+var inventory = __nccwpck_require__(7951);
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/types.js
 var lockfiles_types = __nccwpck_require__(4637);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/git-branch.js
@@ -27783,6 +27831,8 @@ const OFFICIAL_IMAGE_PARENT = `${SOURCE}, rebuilds it whenever this parent is up
 /** Why a Dockerfile built only FROM official images in such a repository gets its parents' fixes without an updater. */
 const OFFICIAL_IMAGE_REBUILT = `${SOURCE} and rebuilds it whenever one of them is updated, so their fixes reach it without an update here`;
 
+// EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/toml.js
+var toml = __nccwpck_require__(3534);
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/update-config.js
 var update_config = __nccwpck_require__(1387);
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/update-workflows.js
@@ -28053,6 +28103,8 @@ function fromArgs(model) {
 
 
 
+
+
 /** The group of the repository's own actions below its root (see {@link isLocalAction}). */
 const LOCAL_ACTIONS = 'github-actions\u0000local actions';
 /** Whether the manifest is one of the repository's own actions below its root, not the workflows. */
@@ -28113,6 +28165,11 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
                 continue;
             if (dependabot && dependabotCovers(workspace, dependabot.entries, m))
                 continue;
+            // Dependabot bumps a Docker tag that holds a version number, or a digest: a Dockerfile built only
+            // on release codenames (`debian:bookworm-slim`) gives it nothing to propose (Renovate's Debian and
+            // Ubuntu versioning does read codenames).
+            if (dependabot && !renovate && codenamesOnly(m))
+                continue;
             const byUpdatecli = updatecli && updatecliCovers(updatecli, m, () => (0,parsers_dockerfile/* readDockerfile */.n_)(workspace, m.file));
             if (byUpdatecli?.covered)
                 continue;
@@ -28161,6 +28218,7 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
                     return qualified(finding, chosen, { confidence: 'low' });
                 // An npm manifest of build-time tools only (see buildToolsOnly).
                 const buildTools = buildToolsOnly(workspace, all) ??
+                    dependencyGroupsOnly(workspace, all) ??
                     repositoryScripts(workspace, all) ??
                     developmentRequirements(workspace, all) ??
                     ownReleasePins(workspace, all);
@@ -28298,6 +28356,37 @@ function buildToolsOnly(workspace, all) {
         return undefined;
     return 'it declares devDependencies only, and no dependency, entry point or workspace: build-time tools, nothing installed from it where the project runs';
 }
+/**
+ * Why a pyproject.toml declares developers' tools only: the directory's one manifest, its `[project]`
+ * has no dependencies (`dependencies = []` or none) and no optional extras (which users install), and
+ * Poetry's tables name no dependency but Python, while `[dependency-groups]` (PEP 735: development
+ * groups, never published) lists some. Nothing installed from it runs where the project runs; a
+ * vulnerable version still reaches developers and CI, so the finding stays, at low severity.
+ */
+function dependencyGroupsOnly(workspace, all) {
+    if (all.length !== 1 || all[0].ecosystem !== 'pip' || !all[0].file.endsWith('pyproject.toml'))
+        return undefined;
+    const doc = (0,toml/* readToml */.D)(workspace, all[0].file);
+    if (!doc)
+        return undefined;
+    const table = (v) => typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
+    const groups = table(doc['dependency-groups']);
+    if (!groups || !Object.values(groups).some((g) => Array.isArray(g) && g.length > 0))
+        return undefined;
+    const project = table(doc.project);
+    const deps = project?.dependencies;
+    if (deps !== undefined && !(Array.isArray(deps) && deps.length === 0))
+        return undefined;
+    if (project?.['optional-dependencies'] !== undefined)
+        return undefined;
+    const poetry = table(table(doc.tool)?.poetry);
+    const poetryDeps = table(poetry?.dependencies);
+    if (poetryDeps && Object.keys(poetryDeps).some((k) => k.toLowerCase() !== 'python'))
+        return undefined;
+    if (poetry?.group !== undefined || poetry?.['dev-dependencies'] !== undefined)
+        return undefined;
+    return `it declares dependency groups only (${Object.keys(groups).slice(0, 4).join(', ')}), and no dependency or optional extra of the project: developers' tools, nothing installed from it where the project runs`;
+}
 /** The top-level folders of a repository's own scripts and CI tooling. */
 const SCRIPT_FOLDERS = /^(?:scripts?|tools|hack|ci|\.ci|\.github)\//;
 /**
@@ -28422,6 +28511,15 @@ function workspaceRoots(ws, m) {
     return [];
 }
 /** Whether an entry of the manifest's ecosystem names its directory or a directory that covers it. */
+/** Whether every image of a Dockerfile manifest is a tag without a number and without a digest (a codename). */
+function codenamesOnly(m) {
+    if (m.ecosystem !== 'docker' || !m.images?.length)
+        return false;
+    return m.images.every((text) => {
+        const ref = (0,image_ref/* parseImageRef */.Q)(text);
+        return ref !== undefined && ref.digest === undefined && ref.tag !== undefined && !/[0-9]/.test(ref.tag);
+    });
+}
 function dependabotCovers(ws, entries, m) {
     const dirs = entries.filter((e) => e.ecosystem === m.ecosystem).flatMap((e) => e.directories);
     const candidates = [m.dir];
@@ -30159,7 +30257,7 @@ function effectiveUser(model, final) {
     return { stage: final };
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/downloads.js
+;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shell-downloads.js
 
 const DOWNLOADERS = new Set(['curl', 'wget']);
 /** Programs that print a file's digest: a check only with `-c`/`--check`, or when a comparison reads it. */
@@ -30190,7 +30288,7 @@ const PACKAGE_INSTALLERS = new Set([
     'gem',
 ]);
 /** Interpreters that run a script file they are given. */
-const downloads_INTERPRETERS = /^(?:(?:ba|da|z|k|mk|a)?sh|python[0-9.]*|perl|ruby|node|php|java)$/;
+const shell_downloads_INTERPRETERS = /^(?:(?:ba|da|z|k|mk|a)?sh|python[0-9.]*|perl|ruby|node|php|java)$/;
 /** Programs a download may pass through, from a pipe, on its way to an extractor or a file. */
 const DECOMPRESSORS = new Set([
     'gzip',
@@ -30573,17 +30671,18 @@ function useOf(view, file) {
         return { use: 'unpacked' };
     if (PACKAGE_INSTALLERS.has(view.name))
         return { use: 'installed' };
-    if (downloads_INTERPRETERS.test(view.name))
+    if (shell_downloads_INTERPRETERS.test(view.name))
         return { use: 'run' };
     return {};
 }
 /**
- * The downloads in a stage's RUNs (`runs`, each RUN's commands; `vars`, the ARG and ENV values in
- * force at each RUN) that are unpacked, made executable, installed or run with no check of them after
- * the download and before that use (see {@link checks}). Keys, signatures and checksum files are
- * verification material, not reported; a download piped into a shell is `pipe-to-shell`'s.
+ * The downloads in a sequence of scripts (`runs`, each script's commands; `vars`, the values of the
+ * variables in force when each starts: a stage's ARG and ENV values, a step's `env:`) that are
+ * unpacked, made executable, installed or run with no check of them after the download and before
+ * that use (see {@link checks}). Keys, signatures and checksum files are verification material, not
+ * reported; a download piped into a shell is for the audits of such pipes.
  */
-function unverifiedDownloads(runs, vars = [], frames) {
+function unverifiedDownloads(runs, vars = [], how = {}) {
     const all = [];
     runs.forEach((views, run) => {
         views.forEach((view, index) => {
@@ -30640,6 +30739,8 @@ function unverifiedDownloads(runs, vars = [], frames) {
                     offset,
                     file: urlName(url),
                     use: 'unpacked',
+                    useRun: run,
+                    useOffset: reader.command.start,
                     url,
                     plain: got.plain,
                     resolved: got.resolved,
@@ -30667,11 +30768,15 @@ function unverifiedDownloads(runs, vars = [], frames) {
             const check = checks(runs[later.run], later.index, byCommand(later.run), digestVars);
             if (check !== false && checksPaths(runs[later.run], later.index, paths)) {
                 if (check === true) {
-                    const until = guardedUntil(runs[later.run], later.index, frames?.(later.run));
-                    // Its failure fails the RUN, and so the build: whatever comes after it is checked.
-                    if (until === 'all')
+                    const views = runs[later.run];
+                    const until = guardedUntil(views, later.index, how.frames?.(later.run), how.errexit?.(later.run));
+                    // Its failure fails the script, and so the build: whatever comes after it is checked.
+                    if (until === 'all' && how.failureStops?.(later.run) !== false)
                         break;
-                    if (until !== undefined)
+                    // A script that may fail without stopping the others: its failure stops only its own rest.
+                    if (until === 'all')
+                        guarded = { run: later.run, index: views.length - 1 };
+                    else if (until !== undefined)
                         guarded = { run: later.run, index: until };
                     continue;
                 }
@@ -30703,6 +30808,8 @@ function unverifiedDownloads(runs, vars = [], frames) {
                     offset,
                     file: output,
                     use: found.use,
+                    useRun: later.run,
+                    useOffset: later.view.command.start,
                     url,
                     plain: got.plain,
                     resolved: got.resolved,
@@ -30714,20 +30821,41 @@ function unverifiedDownloads(runs, vars = [], frames) {
     return out;
 }
 /**
- * How far a check's failure stops the RUN's commands: `all` when it fails the RUN (its commands run
- * under `set -e`, or every command after it is chained with `&&`, or `|| exit`, or an alternative
- * that fails in turn ends the RUN), else the index of the last command only a success reaches
- * (`check && use; other`), or undefined when nothing after it depends on it (`check; use`: sh goes
- * on after a failed check).
+ * How far a check's failure stops the script's commands: `all` when it fails the script (it runs
+ * under `set -e`, `errexit` or set by the script, and is not followed by `&&` or `||`, which `set -e`
+ * lets fail; or every command after it is chained with `&&`, or `|| exit`, or an alternative that
+ * fails in turn ends the script or, under `set -e`, fails), else the index of the last command only a
+ * success reaches (`check && use; other`), or undefined when nothing after it depends on it (`check;
+ * use`: sh goes on after a failed check).
  */
-function guardedUntil(views, index, frames) {
+function guardedUntil(views, index, frames, errexit = false) {
     const depth = views[index].command.depth;
+    let exits = errexit;
     for (let k = 0; k < index; k++) {
         const v = views[k];
         if (v.command.depth !== 0 || v.name !== 'set')
             continue;
         const words = args(v).map((w) => w.value);
-        if (words.some((w) => /^-[a-z]*e/.test(w)) || words.join(' ').includes('-o errexit'))
+        const line = words.join(' ');
+        if (words.some((w) => /^-[A-Za-z]*e/.test(w)) || line.includes('-o errexit'))
+            exits = true;
+        else if (words.some((w) => /^\+[A-Za-z]*e/.test(w)) || line.includes('+o errexit'))
+            exits = false;
+    }
+    if (exits) {
+        let end = index;
+        for (let k = index; k < views.length && k < index + 64; k++) {
+            const c = views[k].command;
+            if (c.depth > depth)
+                continue;
+            if (c.depth < depth)
+                break;
+            end = k;
+            if (c.next !== '|' && c.next !== '|&')
+                break;
+        }
+        const after = views[end].command.next;
+        if (after !== '&&' && after !== '||')
             return 'all';
     }
     let last;
@@ -30744,7 +30872,10 @@ function guardedUntil(views, index, frames) {
                 return 'all';
             if (!alternative)
                 return last;
-            // The alternative fails as the check did: the list goes on past it as it would past the check.
+            // The alternative fails as the check did: under `set -e` that ends the script; else the list
+            // goes on past it as it would past the check.
+            if (exits && alternative.after !== '&&' && alternative.after !== '||')
+                return 'all';
             k = alternative.end;
             next = alternative.after;
             if ((next === ';' || next === '\n') && nextAt(views, k, depth) === undefined)
@@ -31035,7 +31166,7 @@ function downloadFindings(file, model, devNote) {
     const findings = [];
     for (const stage of model.stages) {
         const runs = stage.runs.map((run) => (0,parsers_dockerfile/* runCommands */.aK)(run));
-        for (const d of unverifiedDownloads(runs, stage.runs.map((run) => run.vars), (i) => (0,parsers_dockerfile/* runFrames */.EN)(stage.runs[i]))) {
+        for (const d of unverifiedDownloads(runs, stage.runs.map((run) => run.vars), { frames: (i) => (0,parsers_dockerfile/* runFrames */.EN)(stage.runs[i]) })) {
             const at = (0,parsers_dockerfile/* positionInRun */.SR)(model, stage.runs[d.run], d.offset);
             const plain = d.plain;
             const host = /^(?:https?|ftp):\/\/([^/\s\0]{1,200})/i.exec(d.resolved)?.[1] ?? 'the web';
@@ -31191,8 +31322,6 @@ const evidenceDocument = (0,types/* defineEvaluator */.D)({
 
 // EXTERNAL MODULE: ./lib/core/types.js
 var core_types = __nccwpck_require__(2458);
-// EXTERNAL MODULE: ./lib/core/evaluators/secrets/values.js
-var values = __nccwpck_require__(6528);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/request-grading.js
 
 /** JSON Schema of a pattern's `request` option (see {@link RequestGrading}). */
@@ -34757,12 +34886,21 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
     evaluate({ options, workspace }) {
         const why = options.message ? ` ${options.message}` : '';
         if (!workspace.has(GITIGNORE)) {
+            // Without a root file, the entries are ignored by no pattern of it: the tree may still show no use of them.
+            const unused = conventionsUnused(options.entries, options.conventions ?? [], workspace, (0,vendored/* vendored */.q)('ignore')({ ignorecase: false }));
             return [
-                {
-                    message: `The repository has no root ${GITIGNORE}, so ${gitignore_must_ignore_list(options.entries)} can be committed by accident.${why}`,
-                    location: null,
-                    key: 'missing',
-                },
+                unused
+                    ? {
+                        message: `The repository has no root ${GITIGNORE}, so ${gitignore_must_ignore_list(options.entries)}, the file${options.entries.length === 1 ? '' : 's'} of ${unused}, which this repository shows no sign of using, could be committed by accident: add one if it does.${why}`,
+                        location: null,
+                        key: 'missing',
+                        confidence: 'low',
+                    }
+                    : {
+                        message: `The repository has no root ${GITIGNORE}, so ${gitignore_must_ignore_list(options.entries)} can be committed by accident.${why}`,
+                        location: null,
+                        key: 'missing',
+                    },
             ];
         }
         const text = workspace.text(GITIGNORE);
@@ -44301,6 +44439,187 @@ function productionMention(job, production, deploys) {
     return hit ? `${hit[0]} names production` : undefined;
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/download-unverified.js
+
+
+
+
+
+
+
+
+/**
+ * `workflow.download-unverified`: a file a job downloads with curl or wget and then unpacks, makes
+ * executable, installs or runs, with no checksum or signature check between, in the same `run:` step
+ * or a later one of the job (files stay in the workspace from step to step). The reading is
+ * `dockerfile-download-unverified`'s (generic/shell-downloads.ts), over the job's steps as a sequence
+ * of scripts: a step runs under `bash -e` unless its `shell:` says otherwise, so a check is enough
+ * there unless `&&`, `||` or `set +e` lets it fail; a failed step stops the job, unless it may fail
+ * (`continue-on-error`). Steps in PowerShell, cmd or another language are not read: a download or a
+ * check there is not seen, and one that names the file between the download and its use ends the
+ * reading of it, as does an action given the file. A script downloaded and run in the same step is
+ * `workflow.remote-script`'s, not reported twice.
+ */
+const workflowDownloadUnverified = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.download-unverified',
+    scope: 'file',
+    summary: 'run: steps that download a file with curl or wget and unpack, install or run it, in that step or a later one of the job, with no checksum or signature check between.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        // The steps of each job (or composite action) that run, in order.
+        const jobs = new Map();
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
+            step(step, source, job) {
+                const holder = job ?? source;
+                let entry = jobs.get(holder);
+                if (!entry) {
+                    entry = { source, job, steps: [] };
+                    jobs.set(holder, entry);
+                }
+                entry.steps.push(step);
+            },
+        });
+        for (const { source, job, steps } of jobs.values()) {
+            // Most jobs download nothing: a text test before any lexing.
+            if (!steps.some((s) => s.run && DOWNLOADER.test(s.run.value)))
+                continue;
+            findings.push(...jobFindings(workspace, source, job, steps));
+        }
+        return findings;
+    },
+});
+const DOWNLOADER = /(?<![\w-])(?:curl|wget)(?![\w-])/;
+/** How a step's script is run: a POSIX shell (whether `-e` is on), or undefined for any other. */
+function posixShell(step, job, source) {
+    const shell = [
+        step.shell,
+        job?.defaults?.shell,
+        source.kind === 'workflow' ? source.defaults?.shell : undefined,
+    ].find((s) => s !== undefined);
+    if (shell === undefined) {
+        // The default is PowerShell on a Windows runner, `bash -e {0}` elsewhere.
+        return /windows/i.test(JSON.stringify(job?.runsOn?.value ?? '')) ? undefined : { errexit: true };
+    }
+    if (typeof shell.value !== 'string')
+        return undefined;
+    const words = shell.value.trim().split(/\s+/);
+    // `bash` runs `bash --noprofile --norc -eo pipefail {0}`, `sh` runs `sh -e {0}`.
+    if (words.length === 1 && (words[0] === 'bash' || words[0] === 'sh'))
+        return { errexit: true };
+    // A command of its own: `bash {0}`, `bash -xe {0}`, `sh -c 'cd x && sh {0}'` (not read).
+    const script = words.indexOf('{0}');
+    if (script < 1 || !shell_commands/* SHELLS */.OF.has((0,shell_commands/* programName */.kX)(words[0])))
+        return undefined;
+    const options = words.slice(1, script);
+    if (options.some((w) => !w.startsWith('-') && w !== 'pipefail' && w !== 'errexit'))
+        return undefined;
+    return {
+        errexit: options.some((w, i) => /^-[A-Za-z]*e/.test(w) || (w === 'errexit' && /^-[A-Za-z]*o$/.test(options[i - 1] ?? ''))),
+    };
+}
+/** The variables of the `env:` maps a step sees (the workflow's, the job's, its own), as text. */
+function envOf(step, job, source) {
+    const out = new Map();
+    const add = (env) => {
+        for (const [name, node] of env?.entries ?? []) {
+            const v = node.value;
+            out.set(name, typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : null);
+        }
+    };
+    if (source.kind === 'workflow')
+        add(source.env);
+    add(job?.env);
+    add(step.env);
+    return out;
+}
+/** What a step does with a download, as the finding says it. */
+const download_unverified_USES = {
+    unpacked: 'unpacks it',
+    'made executable': 'makes it executable',
+    installed: 'installs it',
+    run: 'runs it',
+};
+function jobFindings(workspace, source, job, steps) {
+    const shells = steps.map((s) => (s.run ? posixShell(s, job, source) : undefined));
+    const runs = steps.map((s, i) => (s.run && shells[i] ? (0,shell_commands/* scriptCommands */.q8)(s.run.value) : []));
+    const frames = new Map();
+    const downloads = unverifiedDownloads(runs, steps.map((s) => envOf(s, job, source)), {
+        frames(i) {
+            let map = frames.get(i);
+            if (!map) {
+                const script = steps[i].run?.value ?? '';
+                map = new Map([...(0,parsers_shell/* shellStructure */.SN)(script)].map(([command, around]) => [command.start, around]));
+                frames.set(i, map);
+            }
+            return map;
+        },
+        errexit: (i) => shells[i]?.errexit ?? false,
+        // A step that may fail leaves the job going: its check stops only its own script.
+        failureStops: (i) => {
+            const c = steps[i].value['continue-on-error'];
+            return c === undefined || c === false || c === 'false';
+        },
+    });
+    const findings = [];
+    for (const d of downloads) {
+        if (remoteScripts(steps, runs, d) || unreadBetween(steps, shells, d))
+            continue;
+        const step = steps[d.run];
+        const run = step.run;
+        const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, run);
+        const host = hostOf(d.resolved);
+        // A name that is a variable alone (`curl "$url" | tar x`) says nothing of the file.
+        const file = d.file !== '' && !/[\s'"`]/.test(d.file) && !/^\$\{?\w+\}?$/.test(d.file) ? `\`${d.file}\`` : 'a file';
+        const later = d.useRun !== d.run ? ` in the step "${(0,workflow_shared/* stepLabel */.vO)(steps[d.useRun])}"` : '';
+        findings.push({
+            message: `Downloads ${file} from ${host}${d.plain ? ' over plain HTTP' : ''} and ${download_unverified_USES[d.use]}${later} with no ` +
+                'checksum or signature check: whatever the server returns when the job runs is what it uses, with the ' +
+                "job's token and secrets in reach. Verify it against a pinned SHA-256 (`sha256sum -c`) or its signature " +
+                'before using it, or install the tool with a pinned action or package.',
+            location: text.locate(d.offset, d.offset + 1),
+            key: `download-unverified:${job?.id ?? ''}/${(0,workflow_shared/* stepLabel */.vO)(step)}/${d.url.slice(0, 200)}`,
+            ...(d.plain ? { severity: 'high' } : {}),
+        });
+    }
+    return findings;
+}
+/** The host of a URL (its port left out), or a phrase when it is not known. */
+function hostOf(url) {
+    const host = /^(?:https?|ftp):\/\/(?:[^@/\s]*@)?([^/:?#\s\0]{1,200})(?=[/:?#]|$)/i.exec(url)?.[1];
+    return host ? host : 'a host the workflow computes';
+}
+/**
+ * Whether the use is a script run that `workflow.remote-script` reports (`curl -o x.sh URL && bash
+ * x.sh` in one step): the same download and run, told once.
+ */
+function remoteScripts(steps, runs, d) {
+    if (d.use !== 'run')
+        return false;
+    const script = steps[d.useRun].run?.value;
+    const use = runs[d.useRun].find((v) => v.command.start === d.useOffset)?.command;
+    if (script === undefined || !use)
+        return false;
+    return (0,shell/* remoteExecutions */.O8)(script).some((hit) => hit.start < use.end && use.start < hit.end);
+}
+/**
+ * Whether a step between the download and its use may check the file where this reading cannot see:
+ * a script in a shell that is not read (PowerShell, Python) or an action, that names the file.
+ */
+function unreadBetween(steps, shells, d) {
+    const base = d.file.split('/').pop() ?? '';
+    if (base.length < 3)
+        return false;
+    for (let i = d.run + 1; i < d.useRun; i++) {
+        const step = steps[i];
+        if (step.run && !shells[i] && step.run.value.includes(base))
+            return true;
+        if (step.uses && [...(step.with?.entries.values() ?? [])].some((v) => String(v.value).includes(base)))
+            return true;
+    }
+    return false;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/forbidden-uses.js
 
 
@@ -47388,6 +47707,7 @@ function walkStrings(source, value, path, add, depth) {
 
 
 
+
 /** The key of a candidate that satisfies the rule: the workflow performs the activity on pull requests. */
 const PERFORMED = 'on-pull-requests';
 /** A workflow that calls reusable workflows of other repositories on pull requests (not a finding by itself). */
@@ -47720,20 +48040,39 @@ function combineEvidence({ options, workspace }, candidates) {
             `${unseen.slice(0, 3).join('; ')}${unseen.length > 3 ? `; and ${unseen.length - 3} more` : ''}. If one of them ` +
             `runs ${options.evidence}, declare that in .github/controls.yml with its evidence.`
         : '';
+    // A repository of configuration and documentation alone (a compose file, settings, a README) holds
+    // nothing the activity could be run on: said, at low confidence.
+    const codeless = !holdsSourceCode(workspace);
+    const nothing = codeless
+        ? ` The repository holds no source code of a programming language, nor infrastructure code (only configuration, ` +
+            `data and documentation), so there may be nothing to run ${options.evidence} on: if so, declare the control ` +
+            `not applicable in .github/controls.yml.`
+        : '';
     return [
         {
             message: `No workflow${unseen.length > 0 ? ' in this repository' : ''} runs ${options.evidence} on pull requests, so changes are merged without it. ` +
                 `Add a workflow triggered by pull_request that runs it (or declare where it happens outside GitHub Actions).` +
                 credentialed +
                 called +
-                elsewhere,
+                elsewhere +
+                nothing,
             location: null,
             key: 'missing',
-            // What the called workflows, or another CI system, do is not known: a guess, which neither
-            // blocks nor makes a gap.
-            ...(unseen.length > 0 || other.length > 0 ? { confidence: 'low' } : {}),
+            // What the called workflows, or another CI system, do is not known, and a repository without code
+            // may need neither: a guess, which neither blocks nor makes a gap.
+            ...(unseen.length > 0 || other.length > 0 || codeless ? { confidence: 'low' } : {}),
         },
     ];
+}
+/**
+ * The endings of source files that static analysis and tests are run on: programming languages,
+ * shell scripts and infrastructure code (Terraform, Bicep, Nix), whose scanners and test frameworks
+ * exist. Not configuration (YAML, JSON, TOML, XML, `.env`), Dockerfiles alone, documents or data.
+ */
+const SOURCE_FILE = /\.(?:[cm]?[jt]sx?|py|pyi|go|rb|java|kts?|scala|groovy|cs|fs|vb|php|rs|c|h|cc|cpp|cxx|hpp|hh|m|mm|swift|dart|exs?|erl|hrl|hs|clj[sc]?|lua|pl|pm|r|jl|sh|bash|zsh|ps1|psm1|sol|vue|svelte|elm|mli?|nim|zig|cr|tf|tofu|bicep|nix)$/i;
+/** Whether the tree holds a source file (see {@link SOURCE_FILE}) outside the test and documentation paths. */
+function holdsSourceCode(workspace) {
+    return workspace.files.some((f) => SOURCE_FILE.test(f) && !(0,confidence/* inTestPaths */.kU)(f) && !/(?:^|\/)docs?\//.test(f));
 }
 /**
  * The workflows that run the activity on other events than pull requests, each reported where its fix
@@ -50686,7 +51025,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
             const owner = repository !== undefined ? (0,workflow_shared/* sameOwner */.s0)(uses.value, repository) : undefined;
             // An image of the owner's own namespace on GitHub's registry (`docker://ghcr.io/<owner>/...`),
             // which only that owner can push to: graded as another repository of the owner is.
-            const image = !owner && repository !== undefined ? sameOwnerImage(uses.value, repository) : undefined;
+            const image = !owner && repository !== undefined ? unpinned_uses_sameOwnerImage(uses.value, repository) : undefined;
             // An action of GitHub itself (`actions/*`, `github/*`), whose maintainers run the platform the
             // workflow runs on, by a version tag in a job that holds nothing to steal: no secret, no OIDC
             // token, no write scope but report-only ones, no deployment, nothing published. A moved tag still
@@ -50723,7 +51062,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
  * container registry (`ghcr.io/<owner>/...`), where only the owner can push; undefined otherwise (a
  * Docker Hub namespace of the same name may belong to anyone).
  */
-function sameOwnerImage(text, repository) {
+function unpinned_uses_sameOwnerImage(text, repository) {
     const ref = (0,parsers_uses/* parseUses */.A)(text);
     if (ref.kind !== 'docker')
         return undefined;
@@ -51484,6 +51823,7 @@ function npmElsewhere(job) {
 
 
 
+
 /**
  * Every evaluator, keyed by `check.kind`. Explicit on purpose: the bundle cannot discover code at run
  * time, and a test checks that every rule's kind is here and every evaluator has fixtures.
@@ -51512,6 +51852,7 @@ const registry_EVALUATORS = [
     workflowInsecureCommands,
     workflowSelfHostedRunner,
     workflowRemoteScript,
+    workflowDownloadUnverified,
     workflowPrEvidence,
     workflowDeployEnvironment,
     dockerfileBaseImage,
@@ -61447,10 +61788,20 @@ function environmentFolder(file) {
     const dir = dirs.find((d) => ENVIRONMENT_WORDS.has(d.toLowerCase().replace(/^\./, '')));
     return dir === undefined ? undefined : `${dir}/`;
 }
-/** The folder of a compose file's path whose whole name is one of {@link EXAMPLE_FOLDER_WORDS}. */
-function exampleFolder(file) {
+/**
+ * The folder of a compose file's path whose whole name is one of {@link EXAMPLE_FOLDER_WORDS}, or, unless
+ * the path names a deployed environment (`demo-prod/`), one whose name has such a word among the words
+ * `-`, `_` and `.` part (`demo-setups/`, `example_stacks/`).
+ */
+function exampleFolder(file, production) {
     const dirs = file.split('/').slice(0, -1);
-    const dir = dirs.find((d) => EXAMPLE_FOLDER_WORDS.has(d.toLowerCase()));
+    const dir = dirs.find((d) => EXAMPLE_FOLDER_WORDS.has(d.toLowerCase())) ??
+        (production
+            ? undefined
+            : dirs.find((d) => d
+                .toLowerCase()
+                .split(/[.\-_]+/)
+                .some((w) => EXAMPLE_FOLDER_WORDS.has(w))));
     return dir === undefined ? undefined : `${dir}/`;
 }
 /** README names of a folder, as they are written. */
@@ -61558,7 +61909,7 @@ function pathNotDeployed(file) {
     if (folder) {
         return `the compose file lies in the folder ${folder}, named for a development, test or CI environment: a developer's, a CI job's or a preview's, not a deployment`;
     }
-    const examples = exampleFolder(file);
+    const examples = exampleFolder(file, production);
     if (examples) {
         return `the compose file lies in the folder ${examples}, named for examples, demonstrations or contributed extras: a stack for users to adapt, not a deployment of this repository`;
     }
@@ -65219,11 +65570,19 @@ const HAS_KIND = /^["']?kind["']?[ \t]*:/m;
 const JSON_MANIFEST = /"apiVersion"[ \t]*:[ \t]*"(?:[a-z0-9.-]{1,253}\/)?v\d[a-z0-9]{0,20}"/;
 const JSON_KIND = /"kind"[ \t]*:[ \t]*"/;
 const ORIGIN = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-/** Whether a file's text may hold manifests: objects at column 0 (YAML), or a JSON `apiVersion`. */
+/** An `apiVersion` key in any style and at any depth (flow style, indented, JSON). */
+const ANY_API_VERSION = /["']?apiVersion["']?[ \t]*:/;
+/**
+ * Whether a file's text may hold manifests: objects at column 0 (YAML), or a JSON `apiVersion`. A YAML
+ * file whose objects are written otherwise (flow style `{apiVersion: v1, kind: Pod}`, JSON, a document
+ * indented as a whole) is read too when it names a kind the rules judge: the API server takes all of
+ * them as written, and a parse is all a wrong guess costs.
+ */
 function looksLikeManifest(file, text) {
-    return file.endsWith('.json')
-        ? JSON_MANIFEST.test(text) && JSON_KIND.test(text)
-        : LOOKS_LIKE_MANIFEST.test(text) && HAS_KIND.test(text);
+    if (file.endsWith('.json'))
+        return JSON_MANIFEST.test(text) && JSON_KIND.test(text);
+    return ((LOOKS_LIKE_MANIFEST.test(text) && HAS_KIND.test(text)) ||
+        (ANY_API_VERSION.test(text) && JUDGED_KIND.test(text)));
 }
 /** The YAML and JSON files the Kubernetes rules read: a change to any other one touches none of them. */
 const K8S_SCREEN = (0,screens/* defineScreen */.ME)('k8s-manifest', looksLikeManifest, NOT_MANIFESTS, { nonText: true });
