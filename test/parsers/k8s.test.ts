@@ -188,6 +188,18 @@ describe('Kubernetes manifests', () => {
     expect(k8sObjects(ws).map((o) => o.path)).toEqual(['templates/pod.yaml', 'overlays/prod/base.yaml']);
   });
 
+  it("judges a chart's template that holds no template action: helm renders it as written", () => {
+    const ws = tree({
+      'deploy/Chart.yaml': 'apiVersion: v2\nname: debug\nversion: 0.1.0\n',
+      'deploy/templates/debug.yaml': COMPLETE,
+      'deploy/templates/app.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n',
+      // A library chart's templates are rendered only through the charts that include them.
+      'lib/Chart.yaml': 'apiVersion: v2\nname: common\ntype: library\nversion: 0.1.0\n',
+      'lib/templates/base.yaml': COMPLETE,
+    });
+    expect(k8sManifestPaths(ws)).toEqual(['deploy/templates/debug.yaml']);
+  });
+
   it("skips the manifests in a chart's files/ when its templates render or patch them, not when they include them as written", () => {
     const chart = (name: string, template: string) => ({
       [`charts/${name}/Chart.yaml`]: `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`,

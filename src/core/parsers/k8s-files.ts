@@ -31,16 +31,27 @@ export const KUSTOMIZE_PATCH: LeftOutKind = {
 /** The names of kustomization files, which kustomize reads in a folder it builds. */
 export const KUSTOMIZATION_GLOBS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
 
-/** True for a file under the `templates/` directory of a Helm chart (a `Chart.yaml` beside it). */
+/**
+ * True for a template of a Helm chart: a file under the `templates/` directory of a chart (a
+ * `Chart.yaml` beside it) that holds a template action (`{{`), or any file there of a library chart
+ * (`type: library`, whose templates nothing renders on their own). A file there without any action is
+ * rendered as it is written: it is the manifest it installs, and judged as one.
+ */
 export function isHelmTemplate(workspace: Workspace, file: string): boolean {
   const parts = file.split('/');
   for (let i = 0; i < parts.length - 1; i++) {
     if (parts[i] !== 'templates') continue;
     const chart = parts.slice(0, i).join('/');
-    if (workspace.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml')) return true;
+    const manifest = chart ? `${chart}/Chart.yaml` : 'Chart.yaml';
+    if (!workspace.has(manifest)) continue;
+    const text = workspace.text(file);
+    return text === undefined || text.includes('{{') || LIBRARY_CHART.test(workspace.text(manifest) ?? '');
   }
   return false;
 }
+
+/** A chart's `type: library` line in its Chart.yaml. */
+const LIBRARY_CHART = /^type:[ \t]*["']?library["']?[ \t]*(?:#.*)?$/m;
 
 /** Templates that pass the chart's files through `tpl` or parse them (`fromYaml`) to change them. */
 const RENDERS_FILES = /\.Files\.(?:Get|Glob|Lines)\b/;
