@@ -13,6 +13,7 @@ import {
   terraformResources,
 } from '../../parsers/terraform.js';
 import { type InputDecider, inputDecider, libraryModule } from '../../parsers/terraform-modules.js';
+import { describeModuleCall, registryModuleCalls } from '../../parsers/terraform-registry.js';
 import { type ValueResolver, valueResolver, valueVariants } from '../../parsers/terraform-values.js';
 import type { RawFinding } from '../../types.js';
 import type { NodeSpan } from '../../workspace/yaml.js';
@@ -29,9 +30,17 @@ import {
 
 type Literal = string | number | boolean;
 
-/** One setting of some resource types, and which values of it are findings. */
+/** One setting of some resource types (or an input of some registry modules), and which values of it are findings. */
 export interface AttributeTarget {
-  resources: string[];
+  /** Resource types; a target names these or `modules`. */
+  resources?: string[];
+  /**
+   * Registry modules whose calls' inputs are judged instead (`terraform-aws-modules/rds/aws`, a
+   * submodule as `…//modules/db_instance`; see terraform-registry.ts), `attribute` naming the input.
+   * Only an input whose meaning the module's own variables.tf gives belongs here, and `missing` only
+   * where its default is the same in every major version that has it.
+   */
+  modules?: string[];
   /**
    * The attribute, after the nested block types that hold it: `encrypted`, `access_logs.enabled`. It
    * may name a nested block, which is then only required to exist (a target without expect or forbid).
@@ -52,6 +61,12 @@ export interface AttributeTarget {
    * block that only has to exist.
    */
   skipWhen: { attribute: string; value?: Literal }[];
+  /**
+   * The check applies only to a resource (or module call) that sets each of these to the value, as a
+   * literal; a computed or absent one is not judged (`cluster_endpoint_public_access = true`, without
+   * which the module's endpoint may be private).
+   */
+  onlyWhen: { attribute: string; value: Literal }[];
   /** An absent attribute is fine when the configuration declares this account-wide default. */
   defaultFrom?: { resource: string; attribute: string; value: Literal };
   /** What the finding means, appended to the message: "so its data is stored unencrypted". */
@@ -70,6 +85,36 @@ interface Options {
   targets: AttributeTarget[];
 }
 
+/** What a target judges: a resource, or a call of a registry module, whose inputs are its attributes. */
+interface Subject {
+  file: TerraformFile;
+  block: HclBlock;
+  /** How messages name it: `aws_db_instance "main"`, `module "db" (terraform-aws-modules/rds/aws)`. */
+  label: string;
+  /** What a finding's key starts with: `aws_db_instance.main`, `module.db`. */
+  key: string;
+  resource?: TerraformResource;
+}
+
+/** The resources of a target's types, or the calls of its registry modules. */
+function subjectsOf(files: readonly TerraformFile[], target: AttributeTarget): Subject[] {
+  if (target.modules) {
+    return registryModuleCalls(files, target.modules).map((call) => ({
+      file: call.file,
+      block: call.block,
+      label: describeModuleCall(call),
+      key: `module.${call.name}`,
+    }));
+  }
+  return terraformResources(files, target.resources ?? []).map((resource) => ({
+    file: resource.file,
+    block: resource.block,
+    label: describeResource(resource),
+    key: `${resource.type}.${resource.name}`,
+    resource,
+  }));
+}
+
 /**
  * A data-driven check of resource attributes: a value that must be set (`expect`), values that must
  * not be (`forbid`), and what an absent attribute means (`missing`; `null` is the same as absent, as
@@ -78,11 +123,16 @@ interface Options {
  * exception, `skipWhen`, is computed); nested blocks include `dynamic` content; the literal items of
  * a list are judged one by one. A value that is the default of a reusable module's input, which its
  * callers set, is reported with low confidence (see terraform-modules.ts).
+ *
+ * A target may name registry modules instead of resource types (`modules`): the inputs of each
+ * module block that calls one (see terraform-registry.ts) are judged as a resource's attributes, with
+ * the same values through locals, variables and variable files, and `onlyWhen` limits a target to
+ * calls that set another input to a value (the CIDRs of an endpoint that is public).
  */
 export const terraformAttribute = defineEvaluator<Options>({
   kind: 'terraform.attribute',
   summary:
-    'Terraform resource attributes (also in nested blocks) that must have, or must not have, a literal value.',
+    'Terraform resource attributes (also in nested blocks), and inputs of registry modules, that must have, or must not have, a literal value.',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -94,7 +144,8 @@ export const terraformAttribute = defineEvaluator<Options>({
         items: {
           type: 'object',
           additionalProperties: false,
-          required: ['resources', 'attribute'],
+          required: ['attribute'],
+          oneOf: [{ required: ['resources'] }, { required: ['modules'] }],
           // Without expect or forbid, a target only requires the attribute (or block) to be present.
           anyOf: [
             { required: ['expect'] },
@@ -103,6 +154,11 @@ export const terraformAttribute = defineEvaluator<Options>({
           ],
           properties: {
             resources: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[a-z0-9_]+$' } },
+            modules: {
+              type: 'array',
+              minItems: 1,
+              items: { type: 'string', pattern: '^[a-z0-9_-]+/[a-z0-9_-]+/[a-z0-9]+(//[a-z0-9_./-]+)?$' },
+            },
             attribute: { type: 'string', pattern: '^[a-z0-9_]+(\\.[a-z0-9_]+)*$' },
             expect: LITERAL_SCHEMA,
             forbid: { type: 'array', minItems: 1, items: LITERAL_SCHEMA },
@@ -114,6 +170,16 @@ export const terraformAttribute = defineEvaluator<Options>({
                 type: 'object',
                 additionalProperties: false,
                 required: ['attribute'],
+                properties: { attribute: { type: 'string', minLength: 1 }, value: LITERAL_SCHEMA },
+              },
+            },
+            onlyWhen: {
+              type: 'array',
+              default: [],
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['attribute', 'value'],
                 properties: { attribute: { type: 'string', minLength: 1 }, value: LITERAL_SCHEMA },
               },
             },
@@ -142,7 +208,7 @@ export const terraformAttribute = defineEvaluator<Options>({
     const callersDecide = inputDecider(files, workspace);
     const library = libraryModule(files);
     const findings: RawFinding[] = [];
-    const subjects: TerraformResource[] = [];
+    const subjects: TerraformFile[] = [];
     for (const target of options.targets) {
       let variants: Map<string, string | undefined> | undefined;
       // Another module of a library of modules whose resource of the type sets the attribute.
@@ -160,13 +226,14 @@ export const terraformAttribute = defineEvaluator<Options>({
       };
       const defaulted =
         target.defaultFrom !== undefined && declaresDefault(files, target.defaultFrom, resolve);
-      for (const resource of terraformResources(files, target.resources)) {
-        subjects.push(resource);
-        const endpoint = emulated(resource);
+      for (const subject of subjectsOf(files, target)) {
+        subjects.push(subject.file);
+        const endpoint = subject.resource && emulated(subject.resource);
         const judge = (resolver: ValueResolver): RawFinding[] => {
-          const resolved = (v: HclValue) => resolver(resource.file, v);
-          if (skipped(resource.block, target, resolved)) return [];
-          return check(resource, target, defaulted, resolved, callersDecide, variantOf);
+          const resolved = (v: HclValue) => resolver(subject.file, v);
+          if (skipped(subject.block, target, resolved) || !applies(subject.block, target, resolved))
+            return [];
+          return check(subject, target, defaulted, resolved, callersDecide, variantOf);
         };
         const found = judge(resolve);
         for (const f of found) findings.push(onEmulator(endpoint, f));
@@ -174,7 +241,7 @@ export const terraformAttribute = defineEvaluator<Options>({
         // value gives, naming the file.
         const keys = new Set(found.map((f) => f.key));
         for (const variant of given) {
-          if (!variant.modules.has(resource.file.module)) continue;
+          if (!variant.modules.has(subject.file.module)) continue;
           for (const f of judge(variant.resolve)) {
             if (keys.has(f.key)) continue;
             keys.add(f.key);
@@ -189,7 +256,7 @@ export const terraformAttribute = defineEvaluator<Options>({
 });
 
 function check(
-  resource: TerraformResource,
+  subject: Subject,
   target: AttributeTarget,
   defaulted: boolean,
   resolved: (v: HclValue) => HclValue,
@@ -200,22 +267,24 @@ function check(
   const name = steps.pop()!;
   const findings: RawFinding[] = [];
   const finding = (message: string, span: NodeSpan, point: boolean): RawFinding => ({
-    message: `${describeResource(resource)} ${message}${target.explain ? `: ${target.explain}` : ''}.`,
-    location: spanLocation(resource.file.path, span, point),
-    key: `${resource.type}.${resource.name}:${target.attribute}`,
+    message: `${subject.label} ${message}${target.explain ? `: ${target.explain}` : ''}.`,
+    location: spanLocation(subject.file.path, span, point),
+    key: `${subject.key}:${target.attribute}`,
   });
   // At a value: a reusable module's input default is graded as one (see atInputDefault).
   const findingAt = (message: string, value: HclValue): RawFinding =>
-    atInputDefault(finding(message, value.span, false), resource.file, value, callersDecide);
+    atInputDefault(finding(message, value.span, false), subject.file, value, callersDecide);
   const wanted = target.expect !== undefined ? ` = ${JSON.stringify(target.expect)}` : '';
-  const holders = holdersAt(resource.block, steps);
+  const holders = holdersAt(subject.block, steps);
   if (holders.length === 0) {
     if (target.missing === 'report' && !defaulted) {
-      const unset = finding(`does not set ${target.attribute}${wanted}`, resource.block.typeSpan, true);
+      const unset = finding(`does not set ${target.attribute}${wanted}`, subject.block.typeSpan, true);
       // A library's module without the setting, beside one of its modules with it: a variant its
       // callers choose (a public cluster beside the private one), not what a deployment of it runs.
       const variant =
-        target.variants === true && target.expect !== undefined ? variantOf(resource) : undefined;
+        target.variants === true && target.expect !== undefined && subject.resource
+          ? variantOf(subject.resource)
+          : undefined;
       findings.push(
         variant === undefined
           ? unset
@@ -289,6 +358,19 @@ function skipped(block: HclBlock, target: AttributeTarget, resolved: (v: HclValu
       if (s.value === undefined) return true;
       // A computed value may be the exception: what it will be is unknown, so the resource is not judged.
       return value === undefined || sameLiteral(value, s.value);
+    });
+  });
+}
+
+/** Whether a target's `onlyWhen` holds: each attribute is set to its value, as a literal. */
+function applies(block: HclBlock, target: AttributeTarget, resolved: (v: HclValue) => HclValue): boolean {
+  return target.onlyWhen.every((w) => {
+    const steps = w.attribute.split('.');
+    const name = steps.pop()!;
+    return holdersAt(block, steps).some(({ body }) => {
+      const attr = attribute(body, name);
+      const value = attr && literal(resolved(attr.value));
+      return value !== undefined && value !== null && sameLiteral(value, w.value);
     });
   });
 }
