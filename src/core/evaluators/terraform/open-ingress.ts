@@ -10,6 +10,7 @@ import {
   terraformResources,
 } from '../../parsers/terraform.js';
 import { inputDecider } from '../../parsers/terraform-modules.js';
+import { describeModuleCall, type RegistryModuleCall } from '../../parsers/terraform-registry.js';
 import {
   resolveBody,
   type ValueResolver,
@@ -20,6 +21,7 @@ import type { RawFinding } from '../../types.js';
 import type { NodeSpan } from '../../workspace/yaml.js';
 import { defineEvaluator } from '../types.js';
 import { localEmulator, onEmulator } from './emulator.js';
+import { moduleIngress, securityGroupCalls } from './security-group-module.js';
 import { atInputDefault, examineSubjects, givenOnCommandLine, spanLocation } from './shared.js';
 
 interface Options {
@@ -69,7 +71,9 @@ const RESOURCE_TYPES = [
  * at the use; with low confidence when it is the default of a reusable module's input, which its
  * callers set); computed ports or protocols are not judged. A source from a variable is judged with
  * every value a run may give it too (a `-var-file` a deploy job names, another `*.tfvars` of the
- * folder: see valueVariants), and the message names the file.
+ * folder: see valueVariants), and the message names the file. The rules that calls of the registry
+ * module `terraform-aws-modules/security-group/aws` and its service submodules create are judged the
+ * same way, from the inputs the call writes (see security-group-module.ts).
  */
 export const terraformOpenIngress = defineEvaluator<Options>({
   kind: 'terraform.open-ingress',
@@ -94,7 +98,8 @@ export const terraformOpenIngress = defineEvaluator<Options>({
     const files = await terraformFiles(workspace);
     const findings: RawFinding[] = [];
     const resources = terraformResources(files, RESOURCE_TYPES);
-    examineSubjects(workspace, resources);
+    const calls = securityGroupCalls(files);
+    examineSubjects(workspace, [...resources, ...calls.map((c) => c.file)]);
     const resolve = valueResolver(files);
     const variants = valueVariants(files);
     const emulated = localEmulator(files);
@@ -127,14 +132,38 @@ export const terraformOpenIngress = defineEvaluator<Options>({
       }
       return out;
     };
-    for (const declared of resources) {
-      const found = judge(declared, resolve);
+    // The rules a call of the registry's security group module creates (see security-group-module.ts).
+    const judgeCall = (call: RegistryModuleCall, resolver: ValueResolver): RawFinding[] => {
+      const out: RawFinding[] = [];
+      for (const rule of moduleIngress(call, resolver)) {
+        const exposed = exposedPorts(rule.ports, options.ports);
+        if (exposed.length === 0) continue;
+        for (const source of rule.sources) {
+          if (!isAnywhere(source.value, false)) continue;
+          const finding = {
+            message:
+              `${describeModuleCall(call)} allows ingress from ${source.value} to ${describePorts(rule.ports, exposed)}: ` +
+              'administrative and database services should only be reachable from known networks.',
+            location: spanLocation(call.file.path, source.span),
+            key: `module.${call.name}:${source.value}:${exposed.join(',')}`,
+          };
+          out.push(atInputDefault(finding, call.file, source.node, callersDecide));
+        }
+      }
+      return out;
+    };
+    const subjects: { file: { module: string }; judge: (r: ValueResolver) => RawFinding[] }[] = [
+      ...resources.map((r) => ({ file: r.file, judge: (v: ValueResolver) => judge(r, v) })),
+      ...calls.map((c) => ({ file: c.file, judge: (v: ValueResolver) => judgeCall(c, v) })),
+    ];
+    for (const subject of subjects) {
+      const found = subject.judge(resolve);
       findings.push(...found);
       // What a run may be given on the command line: a finding no other value gives, naming the file.
       const keys = new Set(found.map((f) => f.key));
       for (const variant of variants) {
-        if (!variant.modules.has(declared.file.module)) continue;
-        for (const f of judge(declared, variant.resolve)) {
+        if (!variant.modules.has(subject.file.module)) continue;
+        for (const f of subject.judge(variant.resolve)) {
           if (keys.has(f.key)) continue;
           keys.add(f.key);
           findings.push(givenOnCommandLine(f, variant.source));
