@@ -9,7 +9,7 @@ import {
 } from '../../src/core/evaluators/terraform/provider-credentials.js';
 import { terraformS3Encryption } from '../../src/core/evaluators/terraform/s3-encryption.js';
 import type { RawFinding } from '../../src/core/types.js';
-import { at, cleanup, examinedBy, run, withDefaults } from './kit.js';
+import { at, cleanup, examinedBy, run, runBuiltin, withDefaults } from './kit.js';
 
 afterAll(cleanup);
 
@@ -1321,5 +1321,160 @@ describe('terraform.audit-access: what a pass rests on', () => {
       0,
       ['audit.tf'],
     ]);
+  });
+});
+
+describe('inputs of calls of registry modules', () => {
+  const call = (source: string, inputs: string, label = 'm') =>
+    `module "${label}" {\n  source  = "${source}"\n  version = "~> 20.0"\n${inputs}}\n`;
+  const EKS = 'terraform-aws-modules/eks/aws';
+  const SG = 'terraform-aws-modules/security-group/aws';
+  it.each<[rule: string, what: string, files: Record<string, string>, expected: string[]]>([
+    [
+      'terraform-eks-endpoint-public',
+      'a public endpoint without CIDRs (the module defaults them to 0.0.0.0/0), and with 0.0.0.0/0',
+      {
+        'a.tf': call(EKS, '  cluster_endpoint_public_access = true\n'),
+        'b.tf': call(
+          EKS,
+          '  cluster_endpoint_public_access       = true\n  cluster_endpoint_public_access_cidrs = ["10.0.0.0/8", "0.0.0.0/0"]\n',
+        ),
+      },
+      ['a.tf:1:1', 'b.tf:5:57'],
+    ],
+    [
+      'terraform-eks-endpoint-public',
+      "v21's names, a variable's default, a GitHub source; not narrowed CIDRs, an endpoint at its version's default, a fork, a local module",
+      {
+        'a.tf': call(EKS, '  endpoint_public_access = true\n'),
+        'b.tf': `${call(EKS, '  cluster_endpoint_public_access = var.public\n')}variable "public" {\n  default = true\n}\n`,
+        'c.tf': call(
+          'git::https://github.com/terraform-aws-modules/terraform-aws-eks.git?ref=v20.8.0',
+          '  cluster_endpoint_public_access = true\n',
+        ),
+        'not-a.tf': call(
+          EKS,
+          '  cluster_endpoint_public_access       = true\n  cluster_endpoint_public_access_cidrs = ["203.0.113.0/24"]\n',
+        ),
+        'not-b.tf': call(EKS, '  cluster_endpoint_public_access_cidrs = ["0.0.0.0/0"]\n'),
+        'not-c.tf': call(
+          'git::https://github.com/acme/terraform-aws-eks.git',
+          '  cluster_endpoint_public_access = true\n',
+        ),
+        'not-d.tf': call('./modules/eks', '  cluster_endpoint_public_access = true\n'),
+      },
+      ['a.tf:1:1', 'b.tf:1:1', 'c.tf:1:1'],
+    ],
+    [
+      'terraform-db-publicly-accessible',
+      'publicly_accessible = true in the rds module, its submodule and rds-aurora; not false or a local false',
+      {
+        'a.tf': call('terraform-aws-modules/rds/aws', '  publicly_accessible = true\n'),
+        'b.tf': call(
+          'registry.terraform.io/terraform-aws-modules/rds/aws//modules/db_instance',
+          '  publicly_accessible = true\n',
+        ),
+        'c.tf': call('terraform-aws-modules/rds-aurora/aws', '  publicly_accessible = true\n'),
+        'd.tf': `${call('terraform-aws-modules/rds/aws', '  publicly_accessible = local.public\n')}locals {\n  public = false\n}\n`,
+      },
+      ['a.tf:4:25', 'b.tf:4:25', 'c.tf:4:25'],
+    ],
+    [
+      'terraform-rds-unencrypted',
+      'storage_encrypted = false; not unset (false before v4), a replica, or Aurora Serverless v1',
+      {
+        'a.tf': call('terraform-aws-modules/rds/aws', '  storage_encrypted = false\n'),
+        'b.tf': call('terraform-aws-modules/rds/aws', '  engine = "postgres"\n'),
+        'c.tf': call(
+          'terraform-aws-modules/rds/aws',
+          '  storage_encrypted   = false\n  replicate_source_db = module.primary.db_instance_identifier\n',
+        ),
+        'd.tf': call(
+          'terraform-aws-modules/rds-aurora/aws',
+          '  storage_encrypted = false\n  engine_mode = "serverless"\n',
+        ),
+        'e.tf': call('terraform-aws-modules/rds-aurora/aws', '  storage_encrypted = false\n'),
+      },
+      ['a.tf:4:23', 'e.tf:4:23'],
+    ],
+    [
+      'terraform-bucket-public',
+      'a public canned ACL of the s3-bucket module; not a private one',
+      {
+        'a.tf': call('terraform-aws-modules/s3-bucket/aws', '  acl = "public-read"\n'),
+        'b.tf': call('terraform-aws-modules/s3-bucket/aws', '  acl = "private"\n'),
+      },
+      ['a.tf:4:9'],
+    ],
+    [
+      'terraform-admin-ports-public',
+      "a submodule's own rules and named ingress_rules open to everyone; not web ports, private sources, a table of rules of its own",
+      {
+        'a.tf': call(`${SG}//modules/ssh`, '  ingress_cidr_blocks = ["0.0.0.0/0"]\n'),
+        'b.tf': call(
+          SG,
+          '  ingress_rules            = ["https-443-tcp", "rdp-tcp"]\n  ingress_ipv6_cidr_blocks = ["::/0"]\n',
+        ),
+        'c.tf': call(`${SG}//modules/postgresql`, '  ingress_cidr_blocks = var.cidrs\n'),
+        'c-vars.tf': 'variable "cidrs" {\n  default = ["0.0.0.0/0"]\n}\n',
+        'not-a.tf': call(
+          SG,
+          '  ingress_cidr_blocks = ["0.0.0.0/0"]\n  ingress_rules = ["http-80-tcp", "all-icmp"]\n',
+        ),
+        'not-b.tf': call(`${SG}//modules/http-80`, '  ingress_cidr_blocks = ["0.0.0.0/0"]\n'),
+        'not-c.tf': call(`${SG}//modules/ssh`, '  ingress_cidr_blocks = ["10.0.0.0/8"]\n'),
+        'not-d.tf': call(
+          SG,
+          '  ingress_cidr_blocks = ["0.0.0.0/0"]\n  ingress_rules = ["ssh-tcp"]\n  rules = { ssh-tcp = [2222, 2222, "tcp", "x"] }\n',
+        ),
+      },
+      ['a.tf:4:26', 'b.tf:5:31', 'c.tf:4:25'],
+    ],
+    [
+      'terraform-admin-ports-public',
+      'ingress_with_cidr_blocks items: by rule name, by ports, falling back on ingress_cidr_blocks',
+      {
+        'a.tf': call(
+          SG,
+          `  ingress_cidr_blocks = ["0.0.0.0/0"]
+  ingress_with_cidr_blocks = [
+    { rule = "postgresql-tcp", cidr_blocks = "10.0.0.0/8,0.0.0.0/0" },
+    { from_port = 3389, to_port = 3389, protocol = "tcp" },
+    { from_port = 443, to_port = 443, protocol = "tcp" },
+    { rule = "ssh-tcp", cidr_blocks = "10.0.0.0/8" },
+  ]
+`,
+        ),
+      },
+      ['a.tf:4:26', 'a.tf:6:46'],
+    ],
+  ])('%s: %s', async (rule, _what, files, expected) => {
+    const findings = await runBuiltin(rule, files);
+    expect(findings.map(at)).toEqual(expected);
+  });
+
+  it('names the module call and grades a reusable module’s input default as one', async () => {
+    const [eks] = await runBuiltin('terraform-eks-endpoint-public', {
+      'main.tf': call(EKS, '  cluster_endpoint_public_access = true\n', 'eks'),
+    });
+    expect(eks!.message).toBe(
+      'module "eks" (terraform-aws-modules/eks/aws) does not set cluster_endpoint_public_access_cidrs: its public API endpoint accepts connections from any address.',
+    );
+    const [sg] = await runBuiltin('terraform-admin-ports-public', {
+      'main.tf': call(`${SG}//modules/ssh`, '  ingress_cidr_blocks = ["0.0.0.0/0"]\n', 'bastion'),
+    });
+    expect(sg!.message).toBe(
+      'module "bastion" (terraform-aws-modules/security-group/aws//modules/ssh) allows ingress from 0.0.0.0/0 to port 22 (SSH): administrative and database services should only be reachable from known networks.',
+    );
+    // A module of modules/ whose callers set the input: its default is only that.
+    const [db] = await runBuiltin(
+      'terraform-db-publicly-accessible',
+      {
+        'modules/db/main.tf': `${call('terraform-aws-modules/rds/aws', '  publicly_accessible = var.public\n')}variable "public" {\n  default = true\n}\n`,
+        'main.tf': 'module "db" {\n  source = "./modules/db"\n  public = false\n}\n',
+      },
+      { persona: 'auditor' },
+    );
+    expect([at(db!), db!.confidence]).toEqual(['modules/db/main.tf:4:25', 'low']);
   });
 });
