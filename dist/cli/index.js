@@ -10046,8 +10046,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 152 modules
-var registry = __nccwpck_require__(2674);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 154 modules
+var registry = __nccwpck_require__(6);
 ;// CONCATENATED MODULE: ./lib/core/version.js
 /** controlgate's version; kept equal to package.json by a test. */
 const VERSION = '0.1.0';
@@ -19979,8 +19979,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: recordingApi
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 152 modules
-var registry = __nccwpck_require__(2674);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 154 modules
+var registry = __nccwpck_require__(6);
 // EXTERNAL MODULE: ./lib/core/evaluators/dockerfile/secret-env.js
 var secret_env = __nccwpck_require__(7911);
 // EXTERNAL MODULE: ./lib/core/evaluators/k8s/env-secret-literal.js
@@ -23652,7 +23652,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 2674:
+/***/ 6:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35821,6 +35821,77 @@ function moduleCalls(caller, folders) {
     });
 }
 
+;// CONCATENATED MODULE: ./lib/core/parsers/terraform-registry.js
+
+const PUBLIC_REGISTRIES = ['registry.terraform.io/', 'registry.opentofu.org/'];
+const ADDRESS = /^([a-z0-9][a-z0-9_-]*)\/([a-z0-9][a-z0-9_-]*)\/([a-z0-9]+)$/;
+const GITHUB = /^(?:git::)?(?:https:\/\/github\.com\/|ssh:\/\/git@github\.com\/|git@github\.com:|github\.com\/)([a-z0-9][a-z0-9_.-]*)\/terraform-([a-z0-9]+)-([a-z0-9][a-z0-9_.-]*?)(?:\.git)?$/;
+/**
+ * The registry address (`terraform-aws-modules/rds/aws`, `…//modules/db_instance`) a module source
+ * names, or undefined for a local path or any other source.
+ */
+function registryAddress(source) {
+    let rest = source.trim().toLowerCase();
+    const query = rest.indexOf('?');
+    if (query >= 0)
+        rest = rest.slice(0, query);
+    // `<address>//<subdirectory>`; the `//` after a URL's scheme (`https://`) is none.
+    const forced = /^[a-z0-9+]+::/.exec(rest)?.[0] ?? '';
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//.exec(rest.slice(forced.length))?.[0] ?? '';
+    const split = rest.indexOf('//', forced.length + scheme.length);
+    let subdirectory = '';
+    if (split >= 0) {
+        const parts = rest
+            .slice(split + 2)
+            .split('/')
+            .filter((p) => p !== '' && p !== '.');
+        if (parts.includes('..'))
+            return undefined;
+        subdirectory = parts.join('/');
+        rest = rest.slice(0, split);
+    }
+    let address;
+    const github = GITHUB.exec(rest);
+    if (github)
+        address = `${github[1]}/${github[3]}/${github[2]}`;
+    else {
+        for (const host of PUBLIC_REGISTRIES)
+            if (rest.startsWith(host))
+                rest = rest.slice(host.length);
+        if (ADDRESS.test(rest))
+            address = rest;
+    }
+    if (address === undefined)
+        return undefined;
+    return subdirectory === '' ? address : `${address}//${subdirectory}`;
+}
+/**
+ * The module blocks of the files that call one of `addresses` (registry addresses, `//<subdirectory>`
+ * for a submodule, in any case), in file order.
+ */
+function registryModuleCalls(files, addresses) {
+    const wanted = new Set(addresses.map((a) => a.toLowerCase()));
+    const out = [];
+    for (const file of files) {
+        for (const block of file.body.blocks) {
+            if (block.type !== 'module' || block.labels.length !== 1)
+                continue;
+            const source = (0,terraform/* attribute */.lt)(block.body, 'source');
+            const value = source && (0,terraform/* literal */.eu)(source.value);
+            if (typeof value !== 'string')
+                continue;
+            const address = registryAddress(value);
+            if (address !== undefined && wanted.has(address))
+                out.push({ file, name: block.labels[0], block, address });
+        }
+    }
+    return out;
+}
+/** How a module call is named in messages: `module "db" (terraform-aws-modules/rds/aws)`. */
+function describeModuleCall(call) {
+    return `module "${call.name}" (${call.address})`;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/emulator.js
 
 
@@ -35960,6 +36031,25 @@ var terraform_shared = __nccwpck_require__(8216);
 
 
 
+
+/** The resources of a target's types, or the calls of its registry modules. */
+function subjectsOf(files, target) {
+    if (target.modules) {
+        return registryModuleCalls(files, target.modules).map((call) => ({
+            file: call.file,
+            block: call.block,
+            label: describeModuleCall(call),
+            key: `module.${call.name}`,
+        }));
+    }
+    return (0,terraform/* terraformResources */.EZ)(files, target.resources ?? []).map((resource) => ({
+        file: resource.file,
+        block: resource.block,
+        label: (0,terraform/* describeResource */.w9)(resource),
+        key: `${resource.type}.${resource.name}`,
+        resource,
+    }));
+}
 /**
  * A data-driven check of resource attributes: a value that must be set (`expect`), values that must
  * not be (`forbid`), and what an absent attribute means (`missing`; `null` is the same as absent, as
@@ -35968,10 +36058,15 @@ var terraform_shared = __nccwpck_require__(8216);
  * exception, `skipWhen`, is computed); nested blocks include `dynamic` content; the literal items of
  * a list are judged one by one. A value that is the default of a reusable module's input, which its
  * callers set, is reported with low confidence (see terraform-modules.ts).
+ *
+ * A target may name registry modules instead of resource types (`modules`): the inputs of each
+ * module block that calls one (see terraform-registry.ts) are judged as a resource's attributes, with
+ * the same values through locals, variables and variable files, and `onlyWhen` limits a target to
+ * calls that set another input to a value (the CIDRs of an endpoint that is public).
  */
 const terraformAttribute = (0,types/* defineEvaluator */.D)({
     kind: 'terraform.attribute',
-    summary: 'Terraform resource attributes (also in nested blocks) that must have, or must not have, a literal value.',
+    summary: 'Terraform resource attributes (also in nested blocks), and inputs of registry modules, that must have, or must not have, a literal value.',
     schema: {
         type: 'object',
         additionalProperties: false,
@@ -35983,7 +36078,8 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
                 items: {
                     type: 'object',
                     additionalProperties: false,
-                    required: ['resources', 'attribute'],
+                    required: ['attribute'],
+                    oneOf: [{ required: ['resources'] }, { required: ['modules'] }],
                     // Without expect or forbid, a target only requires the attribute (or block) to be present.
                     anyOf: [
                         { required: ['expect'] },
@@ -35992,6 +36088,11 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
                     ],
                     properties: {
                         resources: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[a-z0-9_]+$' } },
+                        modules: {
+                            type: 'array',
+                            minItems: 1,
+                            items: { type: 'string', pattern: '^[a-z0-9_-]+/[a-z0-9_-]+/[a-z0-9]+(//[a-z0-9_./-]+)?$' },
+                        },
                         attribute: { type: 'string', pattern: '^[a-z0-9_]+(\\.[a-z0-9_]+)*$' },
                         expect: terraform_shared/* LITERAL_SCHEMA */.KR,
                         forbid: { type: 'array', minItems: 1, items: terraform_shared/* LITERAL_SCHEMA */.KR },
@@ -36003,6 +36104,16 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
                                 type: 'object',
                                 additionalProperties: false,
                                 required: ['attribute'],
+                                properties: { attribute: { type: 'string', minLength: 1 }, value: terraform_shared/* LITERAL_SCHEMA */.KR },
+                            },
+                        },
+                        onlyWhen: {
+                            type: 'array',
+                            default: [],
+                            items: {
+                                type: 'object',
+                                additionalProperties: false,
+                                required: ['attribute', 'value'],
                                 properties: { attribute: { type: 'string', minLength: 1 }, value: terraform_shared/* LITERAL_SCHEMA */.KR },
                             },
                         },
@@ -36047,14 +36158,14 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
                 return module !== undefined && module !== resource.file.module ? module : undefined;
             };
             const defaulted = target.defaultFrom !== undefined && declaresDefault(files, target.defaultFrom, resolve);
-            for (const resource of (0,terraform/* terraformResources */.EZ)(files, target.resources)) {
-                subjects.push(resource);
-                const endpoint = emulated(resource);
+            for (const subject of subjectsOf(files, target)) {
+                subjects.push(subject.file);
+                const endpoint = subject.resource && emulated(subject.resource);
                 const judge = (resolver) => {
-                    const resolved = (v) => resolver(resource.file, v);
-                    if (skipped(resource.block, target, resolved))
+                    const resolved = (v) => resolver(subject.file, v);
+                    if (skipped(subject.block, target, resolved) || !applies(subject.block, target, resolved))
                         return [];
-                    return check(resource, target, defaulted, resolved, callersDecide, variantOf);
+                    return check(subject, target, defaulted, resolved, callersDecide, variantOf);
                 };
                 const found = judge(resolve);
                 for (const f of found)
@@ -36063,7 +36174,7 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
                 // value gives, naming the file.
                 const keys = new Set(found.map((f) => f.key));
                 for (const variant of given) {
-                    if (!variant.modules.has(resource.file.module))
+                    if (!variant.modules.has(subject.file.module))
                         continue;
                     for (const f of judge(variant.resolve)) {
                         if (keys.has(f.key))
@@ -36078,25 +36189,27 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-function check(resource, target, defaulted, resolved, callersDecide, variantOf = () => undefined) {
+function check(subject, target, defaulted, resolved, callersDecide, variantOf = () => undefined) {
     const steps = target.attribute.split('.');
     const name = steps.pop();
     const findings = [];
     const finding = (message, span, point) => ({
-        message: `${(0,terraform/* describeResource */.w9)(resource)} ${message}${target.explain ? `: ${target.explain}` : ''}.`,
-        location: (0,terraform_shared/* spanLocation */.ib)(resource.file.path, span, point),
-        key: `${resource.type}.${resource.name}:${target.attribute}`,
+        message: `${subject.label} ${message}${target.explain ? `: ${target.explain}` : ''}.`,
+        location: (0,terraform_shared/* spanLocation */.ib)(subject.file.path, span, point),
+        key: `${subject.key}:${target.attribute}`,
     });
     // At a value: a reusable module's input default is graded as one (see atInputDefault).
-    const findingAt = (message, value) => (0,terraform_shared/* atInputDefault */.XZ)(finding(message, value.span, false), resource.file, value, callersDecide);
+    const findingAt = (message, value) => (0,terraform_shared/* atInputDefault */.XZ)(finding(message, value.span, false), subject.file, value, callersDecide);
     const wanted = target.expect !== undefined ? ` = ${JSON.stringify(target.expect)}` : '';
-    const holders = holdersAt(resource.block, steps);
+    const holders = holdersAt(subject.block, steps);
     if (holders.length === 0) {
         if (target.missing === 'report' && !defaulted) {
-            const unset = finding(`does not set ${target.attribute}${wanted}`, resource.block.typeSpan, true);
+            const unset = finding(`does not set ${target.attribute}${wanted}`, subject.block.typeSpan, true);
             // A library's module without the setting, beside one of its modules with it: a variant its
             // callers choose (a public cluster beside the private one), not what a deployment of it runs.
-            const variant = target.variants === true && target.expect !== undefined ? variantOf(resource) : undefined;
+            const variant = target.variants === true && target.expect !== undefined && subject.resource
+                ? variantOf(subject.resource)
+                : undefined;
             findings.push(variant === undefined
                 ? unset
                 : {
@@ -36167,6 +36280,18 @@ function skipped(block, target, resolved) {
                 return true;
             // A computed value may be the exception: what it will be is unknown, so the resource is not judged.
             return value === undefined || (0,terraform/* sameLiteral */.af)(value, s.value);
+        });
+    });
+}
+/** Whether a target's `onlyWhen` holds: each attribute is set to its value, as a literal. */
+function applies(block, target, resolved) {
+    return target.onlyWhen.every((w) => {
+        const steps = w.attribute.split('.');
+        const name = steps.pop();
+        return holdersAt(block, steps).some(({ body }) => {
+            const attr = (0,terraform/* attribute */.lt)(body, name);
+            const value = attr && (0,terraform/* literal */.eu)(resolved(attr.value));
+            return value !== undefined && value !== null && (0,terraform/* sameLiteral */.af)(value, w.value);
         });
     });
 }
@@ -36418,7 +36543,139 @@ function strings(body, name) {
     return items.flatMap((i) => (i.kind === 'string' ? [{ value: i.value, span: i.span }] : []));
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/security-group-module.js
+
+
+
+
+
+/**
+ * The ingress rules that calls of the registry module `terraform-aws-modules/security-group/aws` (and
+ * of its `//modules/<service>` submodules) create, as far as their inputs say, in the terms of
+ * open-ingress.ts. The module's named rules (`ingress_rules = ["ssh-tcp"]`, `rule = "ssh-tcp"` in
+ * `ingress_with_cidr_blocks`) and the rules each submodule adds by itself are read from
+ * data/terraform-aws-security-group.json: only names whose ports are the same in every release.
+ *
+ * Sources are only those a call writes (the module's default CIDR lists changed in v1.1.0): the
+ * items of `ingress_cidr_blocks` and `ingress_ipv6_cidr_blocks`, which the named rules use, and the
+ * comma-separated `cidr_blocks` (`ipv6_cidr_blocks`) of an `ingress_with_cidr_blocks`
+ * (`ingress_with_ipv6_cidr_blocks`) item, which falls back on the former. A call that replaces the
+ * module's table (`rules`) or a submodule's own rules (`auto_ingress_rules`, unless as a literal
+ * list) leaves those names unknown, as are computed values.
+ */
+const MODULE = 'terraform-aws-modules/security-group/aws';
+let table;
+function known() {
+    table ??= JSON.parse((0,external_node_fs_.readFileSync)((0,paths/* packagePath */.C)('data', 'terraform-aws-security-group.json'), 'utf8'));
+    return table;
+}
+/** The addresses this reads: the module and each of its submodules. */
+function addresses() {
+    return [MODULE, ...Object.keys(known().submodules).map((s) => `${MODULE}//modules/${s}`)];
+}
+/** The calls of the module in the files, for the rules that judge them and what they examined. */
+function securityGroupCalls(files) {
+    // The table is read only for a configuration that calls modules at all.
+    if (!files.some((f) => f.body.blocks.some((b) => b.type === 'module')))
+        return [];
+    return registryModuleCalls(files, addresses());
+}
+/** The ingress rules a call creates (see the module's comment), its values resolved by `resolver`. */
+function moduleIngress(call, resolver) {
+    const { rules, submodules } = known();
+    const body = (0,terraform_values/* resolveBody */.bq)(resolver, call.file, call.block.body);
+    const v4 = security_group_module_strings(body, 'ingress_cidr_blocks');
+    const v6 = security_group_module_strings(body, 'ingress_ipv6_cidr_blocks');
+    // A call that replaces the table of named rules: what a name opens is its own.
+    const named = (0,terraform/* attribute */.lt)(body, 'rules') === undefined;
+    const byName = (name) => {
+        const ports = named && typeof name === 'string' ? rules[name] : undefined;
+        return ports === undefined || ports === 'all' ? ports : [ports];
+    };
+    const out = [];
+    const names = (0,terraform/* attribute */.lt)(body, 'ingress_rules')?.value;
+    for (const item of names?.kind === 'tuple' ? names.items : []) {
+        const ports = byName((0,terraform/* literal */.eu)(item));
+        if (ports !== undefined)
+            out.push({ call, sources: [...v4, ...v6], ports });
+    }
+    const submodule = call.address.split('//modules/')[1];
+    if (submodule !== undefined) {
+        const auto = (0,terraform/* attribute */.lt)(body, 'auto_ingress_rules')?.value;
+        if (auto === undefined)
+            out.push({ call, sources: [...v4, ...v6], ports: submodules[submodule] ?? [] });
+        else if (auto.kind === 'tuple') {
+            for (const item of auto.items) {
+                const ports = byName((0,terraform/* literal */.eu)(item));
+                if (ports !== undefined)
+                    out.push({ call, sources: [...v4, ...v6], ports });
+            }
+        }
+    }
+    for (const [list, key, fallback] of [
+        ['ingress_with_cidr_blocks', 'cidr_blocks', v4],
+        ['ingress_with_ipv6_cidr_blocks', 'ipv6_cidr_blocks', v6],
+    ]) {
+        const value = (0,terraform/* attribute */.lt)(body, list)?.value;
+        for (const item of value?.kind === 'tuple' ? value.items : []) {
+            if (item.kind !== 'object')
+                continue;
+            const entry = (name) => item.entries.find((e) => e.key === name)?.value;
+            const written = entry(key);
+            let sources = fallback;
+            if (written !== undefined) {
+                const text = (0,terraform/* literal */.eu)(written);
+                sources =
+                    typeof text === 'string'
+                        ? text
+                            .split(',')
+                            .map((s) => s.trim())
+                            .filter((s) => s !== '')
+                            .map((s) => ({ value: s, span: written.span, node: written }))
+                        : [];
+            }
+            out.push({ call, sources, ports: itemPorts(entry, byName) });
+        }
+    }
+    return out;
+}
+/** The TCP ports of an `ingress_with_*` item: its own ports and protocol, else its named rule's. */
+function itemPorts(entry, byName) {
+    const from = entry('from_port');
+    const to = entry('to_port');
+    const protocol = entry('protocol');
+    const rule = entry('rule');
+    if (from === undefined && to === undefined && protocol === undefined) {
+        return rule === undefined ? undefined : byName((0,terraform/* literal */.eu)(rule));
+    }
+    // Partly written over a named rule, or computed: not judged.
+    if (from === undefined || to === undefined || protocol === undefined)
+        return undefined;
+    const p = (0,terraform/* literal */.eu)(protocol);
+    const proto = p === undefined || p === null ? undefined : String(p).toLowerCase();
+    if (proto === '-1' || proto === 'all')
+        return 'all';
+    if (proto !== 'tcp' && proto !== '6')
+        return proto === undefined ? undefined : [];
+    const [a, b] = [port(from), port(to)];
+    return a === undefined || b === undefined ? undefined : [[a, b]];
+}
+function port(value) {
+    const v = (0,terraform/* literal */.eu)(value);
+    if (typeof v === 'number')
+        return v;
+    return typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+function security_group_module_strings(body, name) {
+    const a = (0,terraform/* attribute */.lt)(body, name);
+    if (a?.value.kind !== 'tuple')
+        return [];
+    return a.value.items.flatMap((i) => i.kind === 'string' ? [{ value: i.value, span: i.span, node: i }] : []);
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/open-ingress.js
+
+
 
 
 
@@ -36455,7 +36712,9 @@ const open_ingress_RESOURCE_TYPES = [
  * at the use; with low confidence when it is the default of a reusable module's input, which its
  * callers set); computed ports or protocols are not judged. A source from a variable is judged with
  * every value a run may give it too (a `-var-file` a deploy job names, another `*.tfvars` of the
- * folder: see valueVariants), and the message names the file.
+ * folder: see valueVariants), and the message names the file. The rules that calls of the registry
+ * module `terraform-aws-modules/security-group/aws` and its service submodules create are judged the
+ * same way, from the inputs the call writes (see security-group-module.ts).
  */
 const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
     kind: 'terraform.open-ingress',
@@ -36479,7 +36738,8 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
         const files = await (0,terraform/* terraformFiles */.yd)(workspace);
         const findings = [];
         const resources = (0,terraform/* terraformResources */.EZ)(files, open_ingress_RESOURCE_TYPES);
-        (0,terraform_shared/* examineSubjects */.D1)(workspace, resources);
+        const calls = securityGroupCalls(files);
+        (0,terraform_shared/* examineSubjects */.D1)(workspace, [...resources, ...calls.map((c) => c.file)]);
         const resolve = (0,terraform_values/* valueResolver */.K_)(files);
         const variants = (0,terraform_values/* valueVariants */.eU)(files);
         const emulated = localEmulator(files);
@@ -36508,15 +36768,40 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
             }
             return out;
         };
-        for (const declared of resources) {
-            const found = judge(declared, resolve);
+        // The rules a call of the registry's security group module creates (see security-group-module.ts).
+        const judgeCall = (call, resolver) => {
+            const out = [];
+            for (const rule of moduleIngress(call, resolver)) {
+                const exposed = exposedPorts(rule.ports, options.ports);
+                if (exposed.length === 0)
+                    continue;
+                for (const source of rule.sources) {
+                    if (!isAnywhere(source.value, false))
+                        continue;
+                    const finding = {
+                        message: `${describeModuleCall(call)} allows ingress from ${source.value} to ${describePorts(rule.ports, exposed)}: ` +
+                            'administrative and database services should only be reachable from known networks.',
+                        location: (0,terraform_shared/* spanLocation */.ib)(call.file.path, source.span),
+                        key: `module.${call.name}:${source.value}:${exposed.join(',')}`,
+                    };
+                    out.push((0,terraform_shared/* atInputDefault */.XZ)(finding, call.file, source.node, callersDecide));
+                }
+            }
+            return out;
+        };
+        const subjects = [
+            ...resources.map((r) => ({ file: r.file, judge: (v) => judge(r, v) })),
+            ...calls.map((c) => ({ file: c.file, judge: (v) => judgeCall(c, v) })),
+        ];
+        for (const subject of subjects) {
+            const found = subject.judge(resolve);
             findings.push(...found);
             // What a run may be given on the command line: a finding no other value gives, naming the file.
             const keys = new Set(found.map((f) => f.key));
             for (const variant of variants) {
-                if (!variant.modules.has(declared.file.module))
+                if (!variant.modules.has(subject.file.module))
                     continue;
-                for (const f of judge(declared, variant.resolve)) {
+                for (const f of subject.judge(variant.resolve)) {
                     if (keys.has(f.key))
                         continue;
                     keys.add(f.key);
@@ -65155,18 +65440,28 @@ const KUSTOMIZE_PATCH = {
 };
 /** The names of kustomization files, which kustomize reads in a folder it builds. */
 const KUSTOMIZATION_GLOBS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
-/** True for a file under the `templates/` directory of a Helm chart (a `Chart.yaml` beside it). */
+/**
+ * True for a template of a Helm chart: a file under the `templates/` directory of a chart (a
+ * `Chart.yaml` beside it) that holds a template action (`{{`), or any file there of a library chart
+ * (`type: library`, whose templates nothing renders on their own). A file there without any action is
+ * rendered as it is written: it is the manifest it installs, and judged as one.
+ */
 function isHelmTemplate(workspace, file) {
     const parts = file.split('/');
     for (let i = 0; i < parts.length - 1; i++) {
         if (parts[i] !== 'templates')
             continue;
         const chart = parts.slice(0, i).join('/');
-        if (workspace.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml'))
-            return true;
+        const manifest = chart ? `${chart}/Chart.yaml` : 'Chart.yaml';
+        if (!workspace.has(manifest))
+            continue;
+        const text = workspace.text(file);
+        return text === undefined || text.includes('{{') || LIBRARY_CHART.test(workspace.text(manifest) ?? '');
     }
     return false;
 }
+/** A chart's `type: library` line in its Chart.yaml. */
+const LIBRARY_CHART = /^type:[ \t]*["']?library["']?[ \t]*(?:#.*)?$/m;
 /** Templates that pass the chart's files through `tpl` or parse them (`fromYaml`) to change them. */
 const RENDERS_FILES = /\.Files\.(?:Get|Glob|Lines)\b/;
 const TRANSFORMS = /\b(?:tpl|fromYaml|fromYamlArray)\b/;
