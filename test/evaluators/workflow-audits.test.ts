@@ -1859,6 +1859,23 @@ describe('workflow.dangerous-triggers: the trigger alone, graded by what the job
       },
       ['info/low'],
     ],
+    // The job's own token is no secret (its permissions say what it can do), and a comment names none.
+    ...[
+      ['the job token', 'env: { GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" }', 'info/low'],
+      ['the job token by index', 'env: { GITHUB_TOKEN: "${{ secrets[\'github_token\'] }}" }', 'info/low'],
+      ['a secret named in a comment', 'env: { A: b } # was ${{ secrets.NPM_TOKEN }}', 'info/low'],
+      ['a secret', 'env: { NPM_TOKEN: "${{ secrets.NPM_TOKEN }}" }', 'low/high'],
+      ['every secret', 'env: { ALL: "${{ toJSON(secrets) }}" }', 'low/high'],
+    ].map(([name, env, grade]): [string, Record<string, string>, string[]] => [
+      name!,
+      {
+        [W]: prt(
+          `  a:\n    runs-on: x\n    permissions: { pull-requests: read }\n    steps:\n      - uses: amannn/action-semantic-pull-request@v5\n        ${env}\n`,
+          'permissions: {}\n',
+        ),
+      },
+      [grade!],
+    ]),
     // A reusable workflow of another repository by a commit: what it does is not read here.
     [
       'only a call pinned to a commit',

@@ -27,7 +27,7 @@ import { jobGuards, runEvents } from './event-guards.js';
 import { fetchedIntoTree } from './fetched-head.js';
 import { headLookupIn } from './head-lookup.js';
 import { eventAsData, headHandOff } from './privileged-reach.js';
-import { actionOf, actionPathOf, eventsOf, input, stepLabel, stepsAfter } from './shared.js';
+import { actionOf, actionPathOf, eventsOf, input, namesSecret, stepLabel, stepsAfter } from './shared.js';
 import { headCheckouts, joinContinuations } from './shell.js';
 import { sideFolderAsData } from './side-folder.js';
 import { inertShell, loadsCode, relativePath, runsOnlyReads } from './token-use.js';
@@ -244,7 +244,7 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
         const bare =
           !writableToken(workflow) &&
           workflow.jobs.every((j) => !j.uses) &&
-          !namesSecrets(workspace, workflow) &&
+          !namesSecrets(workflow) &&
           asData();
         for (const trigger of ownTriggers) {
           const fromPullRequests =
@@ -323,12 +323,13 @@ function writableToken(workflow: Workflow): boolean {
 }
 
 /**
- * Whether the workflow names a secret anywhere (`secrets.NAME`, `secrets[...]`), comments included:
- * a job given none holds none of the base repository's secrets but its own token.
+ * Whether the workflow names a secret in an expression (`secrets.NAME`, `secrets[...]`, `toJSON(secrets)`),
+ * read from the parsed file (comments are not read): a job given none holds none of the base
+ * repository's secrets but its own token. `secrets.GITHUB_TOKEN` is that token, whose power its
+ * `permissions:` decide ({@link writableToken}): no secret.
  */
-function namesSecrets(workspace: Workspace, workflow: Workflow): boolean {
-  const text = workspace.text(workflow.path);
-  return text === undefined || /\bsecrets\s*[.[]/i.test(text);
+function namesSecrets(workflow: Workflow): boolean {
+  return namesSecret(workflow.document.value);
 }
 
 /**

@@ -218,9 +218,11 @@ export const JOB_TOKEN_VALUE = /^\s*\$\{\{\s*(?:secrets\.GITHUB_TOKEN|github\.to
 
 /**
  * A reference to a secret in an expression: `secrets.NAME`, `secrets[...]`, or the whole context
- * (`toJSON(secrets)`); not the job's own token (`secrets.GITHUB_TOKEN`, the token `permissions:` grants).
+ * (`toJSON(secrets)`); not the job's own token (`secrets.GITHUB_TOKEN`, `secrets['GITHUB_TOKEN']`,
+ * the token `permissions:` grants).
  */
-export const SECRET_REFERENCE = /\bsecrets\s*(?:\.(?!GITHUB_TOKEN\b)|\[)|\(\s*secrets\s*\)/i;
+export const SECRET_REFERENCE =
+  /\bsecrets\s*(?:\.(?!\s*GITHUB_TOKEN\b)|\[(?!\s*(['"])GITHUB_TOKEN\1\s*\]))|\(\s*secrets\s*\)/i;
 
 /**
  * Whether a parsed YAML value (aliases resolved) names a secret in an expression: inside a `${{ }}`
