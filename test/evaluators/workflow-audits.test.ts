@@ -3576,6 +3576,37 @@ jobs:
         'pull requests only',
       ],
       ['pull_request', '{ contents: write }', undefined, 'low', 'pull requests only'],
+      // A pull request's own head repository compared with a context every run sets: false on a push,
+      // where the pull request is empty.
+      [
+        'push, pull_request',
+        '{ packages: write }',
+        'github.event.pull_request.head.repo.full_name == github.repository',
+        'low',
+        'pull requests only',
+      ],
+      [
+        'push, schedule, pull_request',
+        '{ packages: write }',
+        'github.repository_owner != github.event.pull_request.head.repo.owner.login && github.actor != 1',
+        'medium',
+        'the token can write (packages)',
+      ],
+      [
+        'push, pull_request',
+        '{ packages: write }',
+        '"${{ !(github.event.pull_request.head.repo.full_name != github.repository) }}"',
+        'low',
+        'pull requests only',
+      ],
+      // github.ref is empty on some events: no proof that the pull request is set.
+      [
+        'push, pull_request',
+        '{ packages: write }',
+        'github.event.pull_request.head.ref == github.ref',
+        'medium',
+        'the token can write (packages)',
+      ],
       ['push, pull_request', '{ pages: write }', undefined, 'medium', 'the token can write (pages)'],
       [
         'push, pull_request',

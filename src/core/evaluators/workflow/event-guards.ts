@@ -165,11 +165,36 @@ function rulesOutEvent(leaf: ExprNode, holds: boolean, event: string): boolean {
 const SUBSTRING_TESTS = new Set(['contains', 'startswith', 'endswith']);
 
 /**
+ * Contexts every run has a non-empty value of, whatever its event (lower case): the repository, its
+ * owner, the commit, the actor, the workflow and the run. Not `github.ref`, which an event without a
+ * branch or tag leaves empty.
+ */
+const ALWAYS_SET = new Set([
+  'github.repository',
+  'github.repository_id',
+  'github.repository_owner',
+  'github.repository_owner_id',
+  'github.sha',
+  'github.actor',
+  'github.actor_id',
+  'github.triggering_actor',
+  'github.event_name',
+  'github.workflow',
+  'github.run_id',
+  'github.run_number',
+  'github.server_url',
+  'github.api_url',
+]);
+
+/**
  * Whether a leaf, holding (`holds`) or failing, needs a value of a context that `event` leaves empty
  * (`github.base_ref` is set on pull requests only, see {@link contextEvents}): the bare context as
- * true, its equality (`==`, or `!=` failing) with a non-empty string, or `contains`, `startsWith` or
- * `endsWith` of it with one (`github.base_ref == 'main'` cannot hold on a push). A reusable workflow
- * (`workflow_call`) runs in its caller's context, where any may be set: never ruled out so.
+ * true, its equality (`==`, or `!=` failing) with a non-empty string or with a context every run
+ * sets ({@link ALWAYS_SET}: `github.event.pull_request.head.repo.full_name == github.repository`,
+ * a pull request from a branch of this repository, cannot hold on a push), or `contains`,
+ * `startsWith` or `endsWith` of it with one (`github.base_ref == 'main'` cannot hold on a push). A
+ * reusable workflow (`workflow_call`) runs in its caller's context, where any may be set: never
+ * ruled out so.
  */
 function needsUnsetContext(leaf: ExprNode, holds: boolean, event: string): boolean {
   if (event === 'workflow_call') return false;
@@ -179,7 +204,8 @@ function needsUnsetContext(leaf: ExprNode, holds: boolean, event: string): boole
     return events !== undefined && !events.includes(event);
   };
   const text = (n: ExprNode | undefined) =>
-    n?.kind === 'literal' && typeof n.value === 'string' && n.value !== '';
+    (n?.kind === 'literal' && typeof n.value === 'string' && n.value !== '') ||
+    (n?.kind === 'ref' && n.computed.length === 0 && ALWAYS_SET.has(n.path.join('.').toLowerCase()));
   if (leaf.kind === 'ref') return holds && unset(leaf);
   if (leaf.kind === 'compare' && (leaf.op === '==' || leaf.op === '!=') && (leaf.op === '==') === holds)
     return (unset(leaf.left) && text(leaf.right)) || (unset(leaf.right) && text(leaf.left));
