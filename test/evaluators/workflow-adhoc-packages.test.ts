@@ -534,6 +534,92 @@ describe('workflow.adhoc-packages: tool releases setup actions download', () => 
   });
 });
 
+describe('workflow.adhoc-packages: what a job with a floating ko publishes', () => {
+  // setup-ko at its floating default, then `run`; `on` the triggers, `env` the job's.
+  const job = (run: string, on = 'push: { branches: [main] }', env = '') =>
+    `on: { ${on} }\njobs:\n  image:\n    runs-on: x\n${env ? `    env: { ${env} }\n` : ''}    steps:\n      - uses: ko-build/setup-ko@v0.9\n      - run: ${run}\n`;
+  const MAKEFILE = [
+    'include release/ci.mk',
+    'image: ko',
+    '\t@echo built',
+    'ko:',
+    '\tKO_DOCKER_REPO=$(REPO) ko build --bare ./cmd/app',
+    'local:',
+    '\tKO_DOCKER_REPO=ko.local \\',
+    '\t  ko build --bare ./cmd/app',
+    'test:',
+    '\tgo test ./...',
+    'release:',
+    '\t$(MAKE) push',
+    'push:',
+    '\tdocker push ghcr.io/o/app:1',
+    '',
+  ].join('\n');
+  const CI_MK = 'sign-ci: local\n\tcosign sign --yes ghcr.io/o/app:$(HASH)\n';
+  const files = (workflow: string) => ({ [W]: workflow, Makefile: MAKEFILE, 'release/ci.mk': CI_MK });
+  it.each([
+    // ko builds an image and pushes it to KO_DOCKER_REPO: the job publishes.
+    ['ko build', job('ko build --bare ./cmd/app'), 'medium'],
+    ['ko resolve', job('ko resolve -f config/ > release.yaml'), 'medium'],
+    // ... unless the image stays local, or goes to a throwaway registry.
+    ['ko build --local', job('ko build --local ./cmd/app'), 'low'],
+    ['ko build --push=false', job('ko build --push=false ./cmd/app'), 'low'],
+    ['KO_DOCKER_REPO=kind.local inline', job('KO_DOCKER_REPO=kind.local ko build ./cmd/app'), 'low'],
+    [
+      'KO_DOCKER_REPO=ko.local in the job env',
+      job('ko build ./cmd/app', undefined, 'KO_DOCKER_REPO: ko.local'),
+      'low',
+    ],
+    [
+      'a registry of a kind cluster in the job env',
+      job('ko build ./cmd/app', undefined, "KO_DOCKER_REPO: 'registry.local:5000/app'"),
+      'low',
+    ],
+    [
+      'ghcr.io in the job env',
+      job('ko build ./cmd/app', undefined, 'KO_DOCKER_REPO: ghcr.io/o/app'),
+      'medium',
+    ],
+    ['ko publish --insecure-registry', job('ko publish --insecure-registry -B ./cmd/demo'), 'low'],
+    // A signature pushed over plain HTTP, or to localhost: a throwaway registry of the run.
+    ['cosign sign --allow-http-registry', job('cosign sign --yes --allow-http-registry "$img"'), 'low'],
+    ['cosign sign to localhost', job('cosign sign --yes localhost:5000/app:1'), 'low'],
+    ['docker push to a kind registry', job('docker push kind-registry:5000/app:1'), 'low'],
+    ['cosign sign to ghcr.io', job('cosign sign --yes ghcr.io/o/app:1'), 'medium'],
+    ['an image built and pushed to localhost', job('docker build -t localhost:5000/app --push .'), 'low'],
+    ['an image built and pushed to ghcr.io', job('docker build -t ghcr.io/o/app --push .'), 'medium'],
+    // A workflow that only pull requests run pushes a preview of the change.
+    [
+      'a pull request run that signs in a registry',
+      job('cosign sign --yes ghcr.io/o/app:1', 'pull_request: {}'),
+      'low',
+    ],
+    [
+      'a job its if: keeps to pull requests',
+      job('cosign sign --yes ghcr.io/o/app:1', 'push: {}, pull_request: {}').replace(
+        '    runs-on: x\n',
+        "    if: github.event_name == 'pull_request'\n    runs-on: x\n",
+      ),
+      'low',
+    ],
+    // make targets: their recipes, those of their prerequisites and sub-makes, and included files.
+    ['make a target that depends on ko build', job('make image'), 'medium'],
+    ['make a target whose sub-make pushes', job('make release'), 'medium'],
+    ['make a target of an included file that signs', job('make sign-ci'), 'medium'],
+    ['make a target that builds into ko.local', job('make local'), 'low'],
+    ['make test', job('make test'), 'low'],
+    ['make a target not in the Makefile', job('make docs'), 'low'],
+  ])('%s', async (_name, workflow, severity) => {
+    const findings = await evaluate(workflowAdhocPackages, files(workflow), {});
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([
+      [`${W}:${workflow.includes('env:') || workflow.includes('if:') ? 7 : 6}:15`, severity],
+    ]);
+    expect(findings[0]!.message.includes('This job builds what the workflow publishes')).toBe(
+      severity === 'medium',
+    );
+  });
+});
+
 describe('workflow.adhoc-packages: an install from local archives only', () => {
   it.each([
     ['uv pip install pkg --no-index --no-deps --find-links dist', []],

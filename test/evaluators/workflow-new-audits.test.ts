@@ -889,6 +889,30 @@ describe('workflow.cache-poisoning: jobs that publish on some runs, and signatur
   });
 });
 
+describe('workflow.cache-poisoning: a job its own if: keeps to pull requests', () => {
+  // On pushes to main and on pull requests; the job pushes an image built with the GitHub cache.
+  const wf = (cond?: string) =>
+    `on:\n  push:\n    branches: [main]\n  pull_request:\njobs:\n  preview:\n${cond ? `    if: ${cond}\n` : ''}    runs-on: x\n    steps:\n      - uses: docker/build-push-action@v6\n        with: { push: true, tags: ghcr.io/o/app:pr, cache-from: type=gha }\n`;
+  it.each([
+    // What a pull request's run pushes is a preview of the change, no release: low confidence.
+    { name: 'the event is a pull request', cond: "github.event_name == 'pull_request'", want: 'rule/low' },
+    {
+      name: 'the pull request comes from a branch of this repository',
+      cond: 'github.event.pull_request.head.repo.full_name == github.repository',
+      want: 'rule/low',
+    },
+    { name: 'no condition: pushes to main publish too', cond: undefined, want: 'rule/rule' },
+    {
+      name: 'a pull request or main',
+      cond: "github.event_name == 'pull_request' || github.ref == 'refs/heads/main'",
+      want: 'rule/rule',
+    },
+  ])('$name: $want', async ({ cond, want }) => {
+    const findings = await evaluate(workflowCachePoisoning, { ...one(wf(cond)), ...MAIN }, {});
+    expect(findings.map((f) => [at(f), ...graded([f])])).toEqual([[`${W}:${cond ? 11 : 10}:65`, want]]);
+  });
+});
+
 describe('workflow.cache-poisoning: who can write the entries a release restores', () => {
   const release = `on:
   push:

@@ -40,7 +40,7 @@ export interface WorkflowDeploy {
 export function jobDeploys(job: Job): boolean {
   if (job.environment !== undefined) return true;
   if (JSON.stringify(job.runsOn?.value ?? '').includes('self-hosted')) return true;
-  return job.steps.some(publishes);
+  return job.steps.some((s) => publishes(s, job));
 }
 
 /** Actions that create a local, throw-away cluster on the runner. */

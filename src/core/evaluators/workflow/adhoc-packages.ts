@@ -8,12 +8,14 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { type Command, commandsOf, type Word } from './commands.js';
 import { laterPusher } from './fix-checkout.js';
+import { MAKEFILE_GLOBS } from './pr-evidence-follow.js';
 import {
   deploysSite,
   opensPullRequest,
   PULL_REQUEST_ACTIONS,
-  publishes,
+  publishesThroughMake,
   publishingJobs,
+  pullRequestsOnly,
 } from './publishing.js';
 import { actionPathOf, input, sameOwner, stepLabel } from './shared.js';
 
@@ -53,7 +55,8 @@ const NPM_LOCKFILES: Readonly<Record<string, readonly string[]>> = {
  * project's manifest (`npm install --save-dev x`, `yarn add x`) in a job that opens a pull request,
  * and a VCS requirement of a branch replacing a dependency the job installed from a lockfile (a run
  * against its upstream branch). Medium for an unpinned install in a job that builds what the workflow
- * publishes (publishing.ts; a site deployment counts), or that holds a secret of its own and later
+ * publishes (publishing.ts; a site deployment counts, and a make target whose recipe publishes; not a
+ * push to a throwaway registry, nor a job that only pull requests run), or that holds a secret of its own and later
  * pushes to the repository. `pip install --no-index` takes local archives only: not reported.
  * A setup action that downloads a tool's newest release (`version: latest`, a range, or its floating
  * default: see TOOL_RELEASES) is reported at low, as `go install tool@latest` is.
@@ -68,6 +71,8 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
     '**/*.txt',
     // The repository's composite actions a later step runs, for whether they push (see laterPusher).
     ...ACTION_GLOBS,
+    // The Makefiles (and the files they include) whose targets a job runs, for whether they publish.
+    ...MAKEFILE_GLOBS,
   ],
   summary:
     'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile, and tool releases setup actions take unpinned.',
@@ -78,10 +83,17 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
     const releasing = new Map<Workflow, Set<Job>>();
     const builds = (source: WorkflowSource, job: Job | undefined): boolean => {
       if (!job || source.kind !== 'workflow') return false;
+      // What a job that only pull requests run pushes is a build of the change under review (a
+      // preview, a test image), no release.
+      if (pullRequestsOnly(source, job)) return false;
       let jobs = releasing.get(source);
       if (!jobs) {
-        // A documentation site pushed to the pages branch is published too.
-        jobs = publishingJobs(source, (s) => publishes(s) || deploysSite(s));
+        // A documentation site pushed to the pages branch is published too, and so is what a make
+        // target the job runs publishes.
+        jobs = publishingJobs(
+          source,
+          (s, j) => publishesThroughMake(workspace, s, j, source) || deploysSite(s),
+        );
         releasing.set(source, jobs);
       }
       return jobs.has(job);

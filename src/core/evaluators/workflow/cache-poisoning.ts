@@ -26,7 +26,8 @@ import { actionPathOf, input, isFalse, isTrue, refOf, stepLabel } from './shared
  * cache (actions/cache, and setup actions with their cache on) in the jobs of a release workflow that
  * publish or build what is published; when the workflow is a release (a release event, a pushed tag)
  * but no publishing step is recognised, in every job (low confidence for a job that evidently runs
- * tests or opens a pull request instead). What a workflow that only pull requests run publishes is
+ * tests or opens a pull request instead). What a job that only pull requests run (its workflow's
+ * triggers, or its own `if:`) publishes is
  * a preview of the change, not a release: low confidence. A step or input that turns the cache off
  * for releases (an `if:` on the ref or event, an expression as the cache input) is not reported, nor
  * is a cache restored after the last step of its job that publishes. A job whose image push or
@@ -57,15 +58,17 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
         const publishing = publishingJobs(workflow);
         // Jobs whose publishing step an expression decides (`push: ${{ github.event_name != 'pull_request' }}`)
         // publish on the runs it allows (a pushed tag among them, as a rule), and the jobs that build for them.
-        const mayPublishing = publishingJobs(workflow, (s) => publishes(s) || mayPublish(s));
+        const mayPublishing = publishingJobs(workflow, (s, j) => publishes(s, j, workflow) || mayPublish(s));
         if (!trigger && mayPublishing.size === 0) return;
         subjects.add(workflow.path);
-        // A workflow that only pull requests run publishes builds of the change under review (a
-        // preview image): built from unreviewed code by design, no release.
-        const preview = mayPublishing.size > 0 && pullRequestsOnly(workflow);
+        // A job that only pull requests run (by the workflow's triggers, or its own `if:`) publishes
+        // builds of the change under review (a preview image): built from unreviewed code by design,
+        // no release.
+        const previewOnly = (job: Job) => mayPublishing.size > 0 && pullRequestsOnly(workflow, job);
         const jobs =
           publishing.size > 0 || !trigger ? workflow.jobs.filter((j) => mayPublishing.has(j)) : workflow.jobs;
         for (const job of jobs) {
+          const preview = previewOnly(job);
           const maybe = !publishing.has(job) && mayPublishing.has(job);
           // Without a publishing step anywhere, what the job evidently produces instead (tests, a
           // pull request) says it is no part of the release.
@@ -73,7 +76,9 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
           // The job's last step that publishes, or may (`push: ${{ inputs.push }}`): a cache restored
           // after it reaches nothing this job publishes (a job that saves its build for a later one is
           // judged where that one restores it).
-          const lastPublish = job.steps.findLastIndex((s) => publishes(s) || decidesPublishing(s));
+          const lastPublish = job.steps.findLastIndex(
+            (s) => publishes(s, job, workflow) || decidesPublishing(s),
+          );
           for (const [i, step] of job.steps.entries()) {
             // A step that never runs restores nothing.
             if (neverRuns(workflow, job, step)) continue;

@@ -122,6 +122,78 @@ export function followCalls(workspace: Workspace, script: string, images = false
   return out;
 }
 
+/** The Makefiles {@link makeRecipes} reads (a Makefile and the `*.mk` files Makefiles usually include). */
+export const MAKEFILE_GLOBS: readonly string[] = ['**/Makefile', '**/makefile', '**/GNUmakefile', '**/*.mk'];
+
+/** At most this many make rules are read from one script (targets, their prerequisites, sub-makes). */
+const MAX_MAKE_RULES = 32;
+
+/**
+ * The recipes of the make targets a script (a `run:` body) calls, `make image` or `make -C dir x`, with
+ * those of their prerequisites, transitively, and of the targets their recipes call in turn (`$(MAKE)
+ * push`), read from the Makefile with the files it includes (see {@link makefileRules}); at most
+ * {@link MAX_MAKE_RULES} rules in all. Nothing is run: what make would run is only read. Unlike
+ * {@link followCalls}, no script a recipe runs is read.
+ */
+export function makeRecipes(workspace: Workspace, script: string): Followed[] {
+  const out: Followed[] = [];
+  const seen = new Set<string>();
+  const queue: { makefile: string; target: string }[] = [];
+  const calls = (text: string) => {
+    for (const m of text.matchAll(MAKE_CALL)) {
+      const { makefile, targets } = makeArguments(workspace, m[1] ?? '');
+      if (makefile) for (const target of targets) queue.push({ makefile, target });
+    }
+  };
+  calls(script);
+  for (let next = queue.shift(); next && out.length < MAX_MAKE_RULES; next = queue.shift()) {
+    const { makefile, target } = next;
+    const key = `${makefile}#${target}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const rule = makefileRules(workspace, makefile).get(target);
+    if (!rule) continue;
+    out.push({ text: rule.recipe, target });
+    for (const p of rule.prerequisites) queue.push({ makefile, target: p });
+    // A sub-make with no directory or file of its own reads the same Makefile.
+    if (rule.recipe.includes('make') || rule.recipe.includes('MAKE')) calls(rule.recipe);
+  }
+  return out;
+}
+
+/** Included Makefiles are read this deep, and at most this many per Makefile. */
+const MAX_INCLUDE_DEPTH = 2;
+const MAX_INCLUDES = 8;
+/** `include a.mk b.mk`, `-include x.mk`, `sinclude x.mk`: the files named. */
+const INCLUDE_LINE = /^[ \t]*[-s]?include[ \t]+([^\n#]*)/gm;
+
+/**
+ * The rules of a Makefile read with the files it includes (`include release/release.mk`), each
+ * included text in place of its `include` line, so that their variables and targets count as make
+ * counts them: a path with a variable or a glob is not followed; paths are the Makefile's directory's.
+ * Parsed once per tree.
+ */
+export function makefileRules(workspace: Workspace, makefile: string): ReadonlyMap<string, MakeRule> {
+  return workspace.memo('makefile-rules-included', makefile, (file) => {
+    let budget = MAX_INCLUDES;
+    const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+    const read = (path: string, depth: number): string =>
+      (workspace.text(path) ?? '').replace(INCLUDE_LINE, (line, names: string) => {
+        if (depth >= MAX_INCLUDE_DEPTH) return line;
+        const texts: string[] = [];
+        for (const name of names.trim().split(/\s+/)) {
+          if (budget <= 0 || !/^[\w./-]+$/.test(name) || name.startsWith('/')) continue;
+          const included = `${dir}${name}`.replace(/^(?:\.\/)+/, '').replace(/\/\.\//g, '/');
+          if (included === path || !workspace.has(included)) continue;
+          budget--;
+          texts.push(read(included, depth + 1));
+        }
+        return texts.join('\n');
+      });
+    return parseMakefile(read(file, 0));
+  });
+}
+
 /**
  * The scripts, make recipes (and, with `images`, built Dockerfiles) one text calls directly; `seen`
  * keys (file or file#target) skip repeats.
@@ -244,7 +316,8 @@ function recipesOf(rules: ReadonlyMap<string, MakeRule>, target: string): Follow
   return out;
 }
 
-interface MakeRule {
+/** A Makefile rule: its prerequisites and its recipe (variables expanded). */
+export interface MakeRule {
   prerequisites: string[];
   recipe: string;
 }

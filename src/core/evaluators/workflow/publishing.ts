@@ -1,7 +1,10 @@
 import picomatch from 'picomatch';
 import { parseUses } from '../../parsers/uses.js';
 import type { Job, Step, Workflow } from '../../parsers/workflow.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { commandsOf } from './commands.js';
+import { jobEvents } from './event-guards.js';
+import { makeRecipes } from './pr-evidence-follow.js';
 import { actionPathOf, input, isFalse, isTrue } from './shared.js';
 import { firstRealCommand } from './shell.js';
 
@@ -32,13 +35,17 @@ const PUBLISH_ACTIONS = [
 
 /**
  * Commands that publish (package registries, releases, images; a signature or attestation cosign
- * pushes beside an image in its registry, not `sign-blob`, which writes a file).
+ * pushes beside an image in its registry, not `sign-blob`, which writes a file; an image ko builds
+ * and pushes to `KO_DOCKER_REPO`).
  */
 export const PUBLISH_COMMAND =
-  /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|cosign\s+(?:sign|attest)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
+  /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|ko\s+(?:build|publish|resolve|apply|create)|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|cosign\s+(?:sign|attest)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
 
-/** Whether a step publishes. */
-export function publishes(step: Step): boolean {
+/**
+ * Whether a step publishes. Given its job (and workflow), their `env:` is read too, for a registry
+ * that is evidently a throwaway one ({@link localPush}).
+ */
+export function publishes(step: Step, job?: Job, workflow?: Workflow): boolean {
   const action = actionPathOf(step.uses);
   if (action) {
     if (PUBLISH_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`))) return true;
@@ -59,9 +66,88 @@ export function publishes(step: Step): boolean {
     }
     return pushesWithLogin(step);
   }
+  if (typeof step.run?.value !== 'string') return false;
+  return publishesIn(step.run.value, envOf(step, job, workflow));
+}
+
+/** A variable of the environment a step's script starts with: the step's `env:`, its job's, its workflow's. */
+function envOf(step: Step, job?: Job, workflow?: Workflow): (name: string) => unknown {
+  return (name) =>
+    [step.env, job?.env, workflow?.env].map((m) => m?.entries.get(name)?.value).find((v) => v !== undefined);
+}
+
+/** A `run:` that calls make (`make image`, `gmake -C dir push`). */
+const MAKE_RUN = /(?<![\w-])g?make(?:[ \t]|$)/m;
+
+/**
+ * Whether a step publishes ({@link publishes}) or runs a make target whose recipe does, or the
+ * recipe of a target it depends on or calls (`make image`, where `image: ko` and `ko:` runs `ko
+ * build`): read from the repository's Makefile through the workspace, bounded and never run
+ * (pr-evidence-follow.ts). The job's and workflow's `env:` reach the recipes as make's environment.
+ */
+export function publishesThroughMake(
+  workspace: Workspace,
+  step: Step,
+  job?: Job,
+  workflow?: Workflow,
+): boolean {
+  if (publishes(step, job, workflow)) return true;
+  const run = step.run?.value;
+  if (typeof run !== 'string' || !MAKE_RUN.test(run)) return false;
+  const env = envOf(step, job, workflow);
+  return makeRecipes(workspace, run).some((r) => publishesIn(r.text, env));
+}
+
+/**
+ * Whether a script (a `run:`, a Makefile recipe) runs a publishing command ({@link PUBLISH_COMMAND})
+ * that is no rehearsal and pushes somewhere other than a throwaway registry ({@link localPush});
+ * `env` gives the environment the script starts with.
+ */
+export function publishesIn(script: string, env: (name: string) => unknown = () => undefined): boolean {
   return (
-    typeof step.run?.value === 'string' && firstRealCommand(step.run.value, PUBLISH_COMMAND) !== undefined
+    firstRealCommand(script, PUBLISH_COMMAND, (m, rest, joined) => localPush(m, rest, joined, env)) !==
+    undefined
   );
+}
+
+/**
+ * A registry that lives on the runner or in a throwaway cluster (`localhost:5000`, `127.0.0.1`,
+ * `registry.local:5000`, `kind-registry:5000`), or ko's names for the local Docker daemon and a kind
+ * cluster's nodes (`ko.local`, `kind.local`).
+ */
+const LOCAL_REGISTRY =
+  /^["']?(?:localhost|127\.0\.0\.1|\[::1\]|kind-registry|[\w-]+(?:\.[\w-]+)*\.local)(?::\d+)?(?:[/"'\s]|$)/i;
+/** The same, as a word of a command's arguments (an image reference, `--registry=...`). */
+const LOCAL_REGISTRY_ARG =
+  /(?:^|[\s=@"'])(?:localhost|127\.0\.0\.1|\[::1\]|kind-registry|[\w-]+(?:\.[\w-]+)*\.local)(?::\d+)?(?:[/"'\s]|$)/i;
+/** Flags that let a push speak plain HTTP: a registry of the run's own, never a public one. */
+const HTTP_REGISTRY =
+  /(?:^|\s)--(?:allow-http-registry|insecure-registry|allow-insecure-registry)(?:[=\s]|$)/;
+/** ko's flags that keep the image in the local Docker daemon or do not push it. */
+const KO_NO_PUSH = /(?:^|\s)(?:--local(?:=true)?|-L|--push=false)(?=\s|$)/;
+/** `KO_DOCKER_REPO=value` as a shell assignment (`export`, an inline prefix of the command). */
+const KO_REPO_ASSIGNMENT = /(?:^|[\s;&|(])KO_DOCKER_REPO=("[^"\n]*"|'[^'\n]*'|[^\s;&|)]*)/g;
+
+/**
+ * Whether a publishing command (`match`, with `rest` its words up to the end of the command, in the
+ * `joined` script) evidently pushes to a throwaway registry: it is told to speak plain HTTP
+ * (`cosign sign --allow-http-registry`, `ko publish --insecure-registry`), an argument names a local
+ * registry (`docker push localhost:5000/app`), or ko keeps the image local (`--local`, `--push=false`)
+ * or pushes to a `KO_DOCKER_REPO` that is local (its last assignment in the script before the
+ * command, else the environment's). A run of the project's end-to-end tests, not a release.
+ */
+function localPush(
+  match: RegExpExecArray,
+  rest: string,
+  joined: string,
+  env: (name: string) => unknown,
+): boolean {
+  if (HTTP_REGISTRY.test(rest) || LOCAL_REGISTRY_ARG.test(rest)) return true;
+  if (!/^ko\s/.test(match[0])) return false;
+  if (KO_NO_PUSH.test(rest)) return true;
+  let repo: unknown = env('KO_DOCKER_REPO');
+  for (const m of joined.slice(0, match.index).matchAll(KO_REPO_ASSIGNMENT)) repo = m[1];
+  return typeof repo === 'string' && LOCAL_REGISTRY.test(repo.trim());
 }
 
 /** An action whose repository is named for pushing or publishing (`docker-build-push`, `publish-image`). */
@@ -147,7 +233,7 @@ export function releaseTrigger(workflow: Workflow): string | undefined {
  */
 export function publishingJobs(
   workflow: Workflow,
-  publishing: (step: Step) => boolean = publishes,
+  publishing: (step: Step, job: Job) => boolean = (step, job) => publishes(step, job, workflow),
 ): Set<Job> {
   const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
   const needsOf = (job: Job): Job[] => {
@@ -175,7 +261,7 @@ export function publishingJobs(
       if (!out.has(up) && fed) add(up);
     }
   };
-  for (const job of workflow.jobs) if (job.steps.some(publishing)) add(job);
+  for (const job of workflow.jobs) if (job.steps.some((s) => publishing(s, job))) add(job);
   return out;
 }
 
@@ -249,12 +335,13 @@ function handsOver(job: Job, neededBy: Job): boolean {
 }
 
 /**
- * Whether every event that runs the workflow is a pull request's (or the merge queue's): what its
- * jobs push is a build of a change under review (a preview image, a test package), not a release.
+ * Whether every event that runs the workflow (given a job, the job: the workflow's triggers its own
+ * `if:` can hold on, {@link jobEvents}) is a pull request's (or the merge queue's): what it pushes is
+ * a build of a change under review (a preview image, a test package), not a release.
  */
-export function pullRequestsOnly(workflow: Workflow): boolean {
-  const events = workflow.on?.events ?? [];
-  return events.length > 0 && events.every((t) => CHANGE_EVENTS.has(t.event));
+export function pullRequestsOnly(workflow: Workflow, job?: Job): boolean {
+  const events = job ? jobEvents(workflow, job) : (workflow.on?.events ?? []).map((t) => t.event);
+  return events.length > 0 && events.every((e) => CHANGE_EVENTS.has(e));
 }
 
 /** Actions that open a pull request with the job's changes (`owner/repo`, lower case). */

@@ -73,7 +73,7 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
     const publishingJob = (job: Job) => {
       const known = publishers.get(job);
       if (known !== undefined) return known;
-      const p = job.steps.some(publishes);
+      const p = job.steps.some((s) => publishes(s, job));
       publishers.set(job, p);
       return p;
     };

@@ -28,15 +28,20 @@ const DRY_RUN = /(?:^|\s)--dry-run(?:[=\s]|$)/;
 
 /**
  * The first match of `command` in a script that is no rehearsal: its command, up to the end of its
- * line (continuations joined), `;`, `&&` or `||`, has no `--dry-run`. Offsets are the script's.
+ * line (continuations joined), `;`, `&&` or `||`, has no `--dry-run`, and `skip` (given that rest of
+ * the command and the joined script) does not set it aside. Offsets are the script's.
  */
-export function firstRealCommand(script: string, command: RegExp): RegExpExecArray | undefined {
+export function firstRealCommand(
+  script: string,
+  command: RegExp,
+  skip?: (match: RegExpExecArray, rest: string, joined: string) => boolean,
+): RegExpExecArray | undefined {
   const joined = joinContinuations(script);
   const re = globalOf(command);
   re.lastIndex = 0;
   for (let m = re.exec(joined); m; m = re.exec(joined)) {
     const rest = joined.slice(m.index).split(/\n|;|&&|\|\|/, 1)[0]!;
-    if (!DRY_RUN.test(rest)) return m;
+    if (!DRY_RUN.test(rest) && !skip?.(m, rest, joined)) return m;
     if (m[0].length === 0) re.lastIndex += 1;
   }
   return undefined;

@@ -94,17 +94,18 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
     // push an expression decides.
     const publishing = new Map<Workflow, Set<Job>>();
     const mayPublishing = new Map<Workflow, Set<Job>>();
-    const memo = (map: Map<Workflow, Set<Job>>, workflow: Workflow, step?: (s: Step) => boolean) => () => {
-      let jobs = map.get(workflow);
-      if (!jobs) {
-        jobs = publishingJobs(workflow, step);
-        map.set(workflow, jobs);
-      }
-      return jobs;
-    };
+    const memo =
+      (map: Map<Workflow, Set<Job>>, workflow: Workflow, step?: (s: Step, j: Job) => boolean) => () => {
+        let jobs = map.get(workflow);
+        if (!jobs) {
+          jobs = publishingJobs(workflow, step);
+          map.set(workflow, jobs);
+        }
+        return jobs;
+      };
     walkWorkflows(workflowSources(workspace), {
       job(job, workflow) {
-        const container = memo(mayPublishing, workflow, (s) => publishes(s) || mayPublish(s));
+        const container = memo(mayPublishing, workflow, (s, j) => publishes(s, j, workflow) || mayPublish(s));
         check(
           workflow.path,
           job.container?.image,

@@ -78,7 +78,7 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
     const publishersOf = (workflow: Workflow) => {
       let jobs = publishing.get(workflow);
       if (!jobs) {
-        jobs = publishingJobs(workflow, (s) => publishes(s) || mayPublish(s));
+        jobs = publishingJobs(workflow, (s, j) => publishes(s, j, workflow) || mayPublish(s));
         publishing.set(workflow, jobs);
       }
       return jobs;
