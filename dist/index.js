@@ -10586,8 +10586,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 173 modules
-var registry = __nccwpck_require__(9413);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 169 modules
+var registry = __nccwpck_require__(7750);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -19168,7 +19168,7 @@ function gate(report, scope) {
 /* harmony export */   yA: () => (/* binding */ BASE_RESULTS_MAX_BYTES)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9413);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7750);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8067);
 /**
  * Base results: what the rules that read across files found on one commit, with what each asked of
@@ -20492,8 +20492,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: recordingApi
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 173 modules
-var registry = __nccwpck_require__(9413);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 169 modules
+var registry = __nccwpck_require__(7750);
 // EXTERNAL MODULE: ./lib/core/evaluators/dockerfile/secret-env.js
 var secret_env = __nccwpck_require__(7911);
 // EXTERNAL MODULE: ./lib/core/evaluators/k8s/env-secret-literal.js
@@ -22274,7 +22274,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 9413:
+/***/ 7750:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -26651,50 +26651,8 @@ function toolingImageNote(file, published) {
     return `${what} marks a development or build-tool image (${mark.replace(/\/$/, '')}) that no build of the repository publishes: an image for a developer's loop or a tool run on the checkout, not one the project ships`;
 }
 
-;// CONCATENATED MODULE: ./lib/core/parsers/package-json.js
-/**
- * The `scripts` of a package.json: the commands `npm run <name>` (and yarn, pnpm, bun) runs, from the
- * package's own directory.
- */
-/** The scripts of a package.json (read once per tree), or an empty record. */
-function packageScripts(workspace, file) {
-    return workspace.memo('package-json-scripts', file, (f) => {
-        try {
-            const json = JSON.parse(workspace.text(f) ?? '');
-            const scripts = package_json_isRecord(json) && package_json_isRecord(json.scripts) ? json.scripts : {};
-            return Object.fromEntries(Object.entries(scripts).filter((e) => typeof e[1] === 'string'));
-        }
-        catch {
-            return {};
-        }
-    });
-}
-/**
- * The 1-based line of a script's key in a package.json's text (its first `"name":` after the
- * `"scripts"` key), or 1 when it cannot be found.
- */
-function scriptLine(text, name) {
-    const scripts = text.search(/"scripts"\s*:/);
-    if (scripts === -1)
-        return 1;
-    const key = new RegExp(`${escapeRegExp(JSON.stringify(name))}\\s*:`, 'g');
-    key.lastIndex = scripts;
-    const found = key.exec(text);
-    if (!found)
-        return 1;
-    let line = 1;
-    for (let i = 0; i < found.index; i++)
-        if (text.charCodeAt(i) === 10)
-            line++;
-    return line;
-}
-function package_json_isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
+// EXTERNAL MODULE: ./lib/core/parsers/package-json.js
+var package_json = __nccwpck_require__(2343);
 // EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
 var shell_commands = __nccwpck_require__(3473);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shell-requests.js
@@ -27441,10 +27399,10 @@ function fileImageCommands(workspace, file) {
     const dir = posix_namespaceObject.dirname(file) === '.' ? '' : posix_namespaceObject.dirname(file);
     if (posix_namespaceObject.basename(file) === 'package.json') {
         // npm, yarn, pnpm and bun run a package's scripts from its own directory.
-        for (const [name, script] of Object.entries(packageScripts(workspace, file))) {
+        for (const [name, script] of Object.entries((0,package_json/* packageScripts */.D)(workspace, file))) {
             if (!ENGINE.test(script))
                 continue;
-            readLine(script, { source: file, line: scriptLine(text, name), bases: [dir], dir }, found);
+            readLine(script, { source: file, line: (0,package_json/* scriptLine */.W)(text, name), bases: [dir], dir }, found);
         }
         return found;
     }
@@ -27985,524 +27943,8 @@ const OFFICIAL_IMAGE_REBUILT = `${SOURCE} and rebuilds it whenever one of them i
 var update_config = __nccwpck_require__(1387);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
 var parsers_workflow = __nccwpck_require__(8539);
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/pr-evidence-follow.js
-
-
-
-
-/**
- * What a `run:` script hands its work to, for `workflow.pr-evidence`: teams rarely spell `go test` or
- * `golangci-lint run` in the workflow; they call `make test`, `npm run coverage`, `./hack/verify.sh`,
- * `scripts/test` or `../scripts/build-${language}.sh`, or build an image whose Dockerfile runs them.
- * These helpers find the texts that such a call runs — a repository script, a Makefile target's recipe
- * (and the recipes of its prerequisites), a package.json script (with its pre and post scripts), the
- * RUN instructions of the Dockerfile stages an image build runs — so the rule's command patterns can
- * be matched against them (and workflow.checkout-credentials' push patterns). Nothing is executed; the
- * texts are only read, through the workspace (which bounds sizes and never follows a symlink out of
- * the tree).
- */
-/** At most this many texts are followed from one workflow step (a script calling scripts). */
-const MAX_TEXTS = 24;
-/** Calls are followed this deep (step -> make target -> script). */
-const MAX_DEPTH = 2;
-/** A script path with variables (`build-${lang}.sh`) names at most this many files. */
-const MAX_GLOB_FILES = 8;
-/**
- * A repository script called by path: `./x.sh`, `hack/verify.sh`, `bash ../scripts/b-${l}.sh`, and
- * in a Makefile recipe a line's `@` (silent) or `+` prefix: `@./hack/update-deps.sh`.
- */
-// One character class (no nested or overlapping quantifiers): linear on a long token.
-const SCRIPT_CALL = /(?:^[ \t]*[@+]|^|[\s;&|(`"'])([\w.${}()/-]*\.(?:sh|bash))(?=$|[\s;&|)`"'])/gm;
-/**
- * A repository program called by path where a command starts, without a script extension:
- * `scripts/publish`, `./bin/release`, `sh scripts/test`, a Makefile recipe's `@scripts/lint`. Read as
- * a script when the file is one (its first line a shebang, `#!/bin/sh`); a path with no directory
- * (`make`) names a command, not a file. One character class per part: linear on a long line.
- */
-const PATH_CALL = /(?:^[ \t]*[@+-]?|[;&|(`][ \t]*|(?:^|[\s;&|(])(?:bash|sh|zsh|dash|exec|source|\.|then|do|else|sudo|time)[ \t]+)((?:\.{1,2}\/)*[\w.-]+(?:\/[\w.-]+)*)(?=$|[\s;&|)`])/gm;
-/** A make invocation and the words after it on the same command (targets, -C dir, -f file). */
-const MAKE_CALL = /(?<![\w-])(?:g?make|\$\(MAKE\)|\$\{MAKE\})((?:[ \t]+[^\s;&|)`]+)*)/g;
-/**
- * A package manager and the words after it on the same command: `npm run coverage`, `yarn lint`,
- * `pnpm --dir web run check`, `bun run test`. One character class per word: linear on a long line.
- */
-const PACKAGE_MANAGER_CALL = /(?<![\w./-])(npm|pnpm|yarn|bun)((?:[ \t]+[^\s;&|)`]+){1,8})/g;
-/** Options of the package managers that name the package's directory. */
-const PACKAGE_DIR_OPTIONS = new Set(['--prefix', '-C', '--dir', '--cwd']);
-/**
- * Commands of yarn and pnpm that are no script of the package (both run a script named as a bare
- * word, `yarn lint`, unless the word is one of their own commands).
- */
-const MANAGER_COMMANDS = new Set(('add audit bin cache ci config create dedupe dlx exec fetch help i import info init install link ' +
-    'list licenses login logout ls node outdated owner pack patch plugin prune publish rebuild remove rm ' +
-    'set store tag unlink up update upgrade version versions why workspace workspaces x').split(' '));
-/**
- * The package script a package manager call runs (`npm run x`, `npm run-script x`, `npm test`,
- * `npm start`, `yarn x`, `pnpm x`, `bun run x`) and the directory of its package.json (`--prefix`,
- * `-C`, `--dir`, `--cwd`; else the root).
- */
-function packageScriptCall(manager, args) {
-    const words = args.trim().split(/\s+/).filter(Boolean);
-    let dir = '';
-    const positional = [];
-    for (let i = 0; i < words.length && positional.length < 2; i++) {
-        const w = words[i];
-        if (PACKAGE_DIR_OPTIONS.has(w))
-            dir = words[++i] ?? '';
-        else if (/^--(?:prefix|dir|cwd)=/.test(w))
-            dir = w.slice(w.indexOf('=') + 1);
-        else if (w === '--')
-            break;
-        else if (!w.startsWith('-'))
-            positional.push(w);
-    }
-    const [first, second] = positional;
-    let script;
-    if (first === 'run' || first === 'run-script')
-        script = second;
-    else if (first === 'test' || first === 't' || first === 'tst')
-        script = 'test';
-    else if (first === 'start')
-        script = 'start';
-    else if ((manager === 'yarn' || manager === 'pnpm') && first && !MANAGER_COMMANDS.has(first))
-        script = first;
-    if (!script || !/^[\w:.@/-]+$/.test(script))
-        return undefined;
-    return { dir: dir.replace(/^\.\/?/, '').replace(/\/$/, ''), script };
-}
-/**
- * The texts that `script` (a `run:` body, a recipe or a script file) calls, up to {@link MAX_DEPTH}
- * levels deep and {@link MAX_TEXTS} texts in all, in the order found. With `images`, the RUN
- * instructions of the Dockerfiles that image builds read too (they run in the image, not in the
- * job's checkout: evidence of what runs, not of what changes the tree).
- */
-function followCalls(workspace, script, images = false) {
-    const out = [];
-    const seen = new Set();
-    let frontier = [script];
-    for (let depth = 0; depth < MAX_DEPTH && frontier.length > 0; depth++) {
-        const next = [];
-        for (const text of frontier) {
-            for (const f of directCalls(workspace, text, seen, images)) {
-                if (out.length >= MAX_TEXTS)
-                    return out;
-                out.push(f);
-                next.push(f.text);
-            }
-        }
-        frontier = next;
-    }
-    return out;
-}
-/**
- * The scripts, make recipes (and, with `images`, built Dockerfiles) one text calls directly; `seen`
- * keys (file or file#target) skip repeats.
- */
-function directCalls(workspace, text, seen, images) {
-    const out = [];
-    for (const m of text.matchAll(SCRIPT_CALL)) {
-        for (const file of scriptFiles(workspace, m[1])) {
-            if (seen.has(file))
-                continue;
-            seen.add(file);
-            const body = workspace.text(file);
-            if (body !== undefined)
-                out.push({ text: body });
-        }
-    }
-    for (const m of text.matchAll(PATH_CALL)) {
-        const raw = m[1];
-        const file = raw.replace(/^(?:\.{1,2}\/)+/, '');
-        // Scripts with an extension are SCRIPT_CALL's; a bare name is a command on the PATH.
-        if (!raw.includes('/') || /\.(?:sh|bash)$/.test(file) || seen.has(file) || !workspace.has(file))
-            continue;
-        seen.add(file);
-        const body = workspace.text(file);
-        if (body?.startsWith('#!'))
-            out.push({ text: body });
-    }
-    for (const m of text.matchAll(PACKAGE_MANAGER_CALL)) {
-        const call = packageScriptCall(m[1], m[2] ?? '');
-        if (!call)
-            continue;
-        const file = call.dir ? `${call.dir}/package.json` : 'package.json';
-        if (!workspace.has(file))
-            continue;
-        const scripts = packageScripts(workspace, file);
-        // npm and pnpm run `pre<name>` and `post<name>` around the script.
-        for (const name of [`pre${call.script}`, call.script, `post${call.script}`]) {
-            const body = Object.hasOwn(scripts, name) ? scripts[name] : undefined;
-            const key = `${file}#${name}`;
-            if (body === undefined || seen.has(key))
-                continue;
-            seen.add(key);
-            out.push({ text: body, target: name });
-        }
-    }
-    // Its options are often one per line, after a backslash.
-    for (const m of images ? text.replace(/\\\r?\n/g, ' ').matchAll(DOCKER_BUILD_CALL) : []) {
-        const build = dockerBuildArguments(m[1] ?? '');
-        if (build)
-            out.push(...dockerfileRuns(workspace, build, seen));
-    }
-    for (const m of text.matchAll(MAKE_CALL)) {
-        const { makefile, targets } = makeArguments(workspace, m[1] ?? '');
-        if (!makefile)
-            continue;
-        // Parsed once per tree: many steps call the same Makefile.
-        const rules = workspace.memo('makefile-targets', makefile, (f) => parseMakefile(workspace.text(f) ?? ''));
-        for (const target of targets) {
-            for (const recipe of recipesOf(rules, target)) {
-                const key = `${makefile}#${recipe.target}`;
-                if (seen.has(key))
-                    continue;
-                seen.add(key);
-                out.push(recipe);
-            }
-        }
-    }
-    return out;
-}
-/**
- * The repository files a script path names. Working directories are unknown, so `./` and `../` are
- * dropped and the rest is looked up at the root first, then anywhere in the tree; a variable
- * (`${lang}`, `$LANG`, `$(x)`) matches any name.
- */
-function scriptFiles(workspace, raw) {
-    const rel = raw
-        .replace(/^(?:\.{1,2}\/)+/, '')
-        .replace(/\$\{[^}]*\}|\$\([^)]*\)|\$\w+/g, '*')
-        .replace(/\*{2,}/g, '*');
-    if (rel === '' || /[{}()$]/.test(rel) || rel.startsWith('/'))
-        return [];
-    if (!rel.includes('*') && workspace.has(rel))
-        return [rel];
-    // Matched among the tree's shell scripts only (listed once per tree), never the whole file index
-    // per call: a monorepo's workflows call hundreds of scripts.
-    const match = picomatch([rel, `**/${rel}`], { dot: true });
-    return shellScripts(workspace)
-        .filter((f) => match(f))
-        .slice(0, MAX_GLOB_FILES);
-}
-const SHELL_SCRIPTS = (0,screens/* defineSelector */.xf)('shell-scripts', (f) => f.endsWith('.sh') || f.endsWith('.bash'));
-/** The tree's `.sh` and `.bash` files, in index order (listed once per tree). */
-function shellScripts(workspace) {
-    return workspace.filesWhere(SHELL_SCRIPTS);
-}
-/** The Makefile a make call reads (`-C dir`, `-f file`, else the root's) and its targets. */
-function makeArguments(workspace, args) {
-    const words = args.trim().split(/\s+/).filter(Boolean);
-    let dir = '';
-    let file;
-    const targets = [];
-    for (let i = 0; i < words.length; i++) {
-        const w = words[i];
-        if (w === '-C' || w === '--directory')
-            dir = words[++i] ?? '';
-        else if (w === '-f' || w === '--file' || w === '--makefile')
-            file = words[++i];
-        else if (/^--?[\w-]/.test(w) || w.includes('='))
-            continue;
-        else if (/^[\w./-]+$/.test(w))
-            targets.push(w);
-        else
-            break;
-    }
-    const base = dir.replace(/^\.\/?/, '').replace(/\/$/, '');
-    const join = (f) => (base ? `${base}/${f}` : f).replace(/^\.\//, '');
-    const candidates = file ? [join(file)] : ['GNUmakefile', 'makefile', 'Makefile'].map(join);
-    return { makefile: candidates.find((c) => workspace.has(c)), targets };
-}
-/**
- * The recipe of `target` in a parsed Makefile, followed by the recipes of its prerequisites named in
- * the same file (one level): `test: unit-test lint` runs both.
- */
-function recipesOf(rules, target) {
-    const own = rules.get(target);
-    if (!own)
-        return [];
-    const out = [{ text: own.recipe, target }];
-    for (const p of own.prerequisites) {
-        const dep = rules.get(p);
-        if (dep && p !== target)
-            out.push({ text: dep.recipe, target: p });
-    }
-    return out;
-}
-/**
- * A simple variable assignment's left side, up to its `=`: `NAME `, `NAME ?`, `NAME :`, `NAME ::`,
- * with an optional `export` or `override`. Appends (`+=`), shell assignments (`!=`) and target-specific
- * ones (`t: X = y`) are not simple. Disjoint character classes: linear on a long line.
- */
-const ASSIGNMENT_HEAD = /^(?:(?:export|override)[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*(\?|:{1,3})?$/;
-/** A variable reference, `$(NAME)` or `${NAME}`. */
-const VARIABLE_REF = /\$(?:\(([A-Za-z_][\w.-]*)\)|\{([A-Za-z_][\w.-]*)\})/g;
-/** Variables are expanded this deep (`LINT = $(BIN)/golangci-lint` with `BIN = ...`). */
-const MAX_EXPANSION_DEPTH = 3;
-/** Expansion stops adding text past this many characters per Makefile: no blow-up from nested variables. */
-const MAX_EXPANDED_CHARS = 200_000;
-/**
- * Targets of a Makefile: prerequisites and tab-indented recipe lines, with the references to simple
- * variables (`VAR = x`, `VAR ?= x`, `VAR := x`) expanded in the recipes, so that
- * `GOLANGCI_LINT ?= bin/golangci-lint` and `$(GOLANGCI_LINT) run` read as the command they run.
- * Unknown variables are left as they are.
- */
-function parseMakefile(text) {
-    const variables = new Map();
-    const rules = readMakefile(text, variables);
-    let budget = MAX_EXPANDED_CHARS;
-    const expand = (value, depth) => value.replace(VARIABLE_REF, (ref, paren, brace) => {
-        const known = variables.get((paren ?? brace));
-        if (known === undefined || budget < known.length)
-            return ref;
-        budget -= known.length;
-        return depth > 1 ? expand(known, depth - 1) : known;
-    });
-    if (variables.size > 0) {
-        for (const rule of rules.values()) {
-            if (rule.recipe.includes('$'))
-                rule.recipe = expand(rule.recipe, MAX_EXPANSION_DEPTH);
-        }
-    }
-    return rules;
-}
-/** A Makefile conditional directive line: `ifeq (a,b)`, `ifndef X`, `else`, `else ifdef Y`, `endif`. */
-const CONDITIONAL_DIRECTIVE = /^[ \t]*(?:ifeq|ifneq|ifdef|ifndef|else|endif)(?:[ \t\r]|$)/;
-function readMakefile(text, variables) {
-    const rules = new Map();
-    let current = [];
-    for (const line of text.split('\n')) {
-        if (line.startsWith('\t')) {
-            for (const r of current)
-                r.recipe += `${line.slice(1)}\n`;
-            continue;
-        }
-        if (line.trim() === '' || line.trimStart().startsWith('#'))
-            continue;
-        // A conditional (`ifeq`, `ifdef`, `else`, `endif`) is read by make, not run: within a recipe it
-        // neither ends it nor starts another rule, and the recipe lines of both branches belong to the
-        // target (which branch runs is decided when make runs; both are read as what it may run).
-        if (CONDITIONAL_DIRECTIVE.test(line))
-            continue;
-        const eq = line.indexOf('=');
-        const assignment = eq > 0 ? ASSIGNMENT_HEAD.exec(line.slice(0, eq).trim()) : null;
-        if (assignment) {
-            const [, name, op] = assignment;
-            // `?=` sets a variable only when it has no value yet; the others (re)define it.
-            if (op !== '?' || !variables.has(name)) {
-                variables.set(name, line
-                    .slice(eq + 1)
-                    .replace(/#.*/, '')
-                    .trim());
-            }
-            current = [];
-            continue;
-        }
-        // `targets: prerequisites` (`::` too), but not a variable assignment (`x := y`, `x ?= y`, a
-        // target-specific `t: X = y`). Split by hand, not by a regex: a line is attacker-sized.
-        const colon = line.indexOf(':');
-        const head = colon > 0 ? line.slice(0, colon) : '';
-        let rest = colon > 0 ? line.slice(colon + 1) : '';
-        if (rest.startsWith(':'))
-            rest = rest.slice(1);
-        const semi = rest.indexOf(';');
-        const prereqText = (semi >= 0 ? rest.slice(0, semi) : rest).replace(/#.*/, '');
-        if (!head || /^\s|[=#]/.test(head) || rest.startsWith('=') || prereqText.includes('=')) {
-            current = [];
-            continue;
-        }
-        const inline = semi >= 0 ? rest.slice(semi + 1) : '';
-        current = [];
-        const prerequisites = prereqText.split(/[\s|]+/).filter(Boolean);
-        for (const name of head.trim().split(/\s+/)) {
-            const rule = rules.get(name) ?? { prerequisites: [], recipe: '' };
-            rule.prerequisites.push(...prerequisites);
-            if (inline)
-                rule.recipe += `${inline}\n`;
-            rules.set(name, rule);
-            current.push(rule);
-        }
-    }
-    return rules;
-}
-/**
- * An image build and the words after it on the same command: `docker build`, `docker buildx build`,
- * `docker image build`, `podman build`. One character class per word: linear on a long line.
- */
-const DOCKER_BUILD_CALL = /(?<![\w./-])(?:docker|podman)[ \t]+(?:(?:buildx|image)[ \t]+)?build((?:[ \t]+[^\s;&|)`]+){0,40})/g;
-/** Options of `docker build` that take no value (the others take the next word, or `=value`). */
-const DOCKER_BUILD_FLAGS = new Set('--push --load --pull --no-cache -q --quiet --rm --force-rm --compress --squash --disable-content-trust'.split(' '));
-/**
- * The Dockerfile and target of a `docker build` command's arguments: `-f`/`--file`, else `Dockerfile`
- * in the context directory (the one positional word); undefined for a context from standard input
- * or a URL, whose Dockerfile is not in this tree.
- */
-function dockerBuildArguments(args) {
-    const words = args.trim().split(/\s+/).filter(Boolean);
-    let file;
-    let target;
-    let context;
-    for (let i = 0; i < words.length; i++) {
-        const w = words[i];
-        const [name, value] = w.startsWith('-') && w.includes('=')
-            ? [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]
-            : [w, undefined];
-        if (!name.startsWith('-'))
-            context ??= w;
-        else if (DOCKER_BUILD_FLAGS.has(name))
-            continue;
-        else {
-            const v = value ?? words[++i];
-            if (name === '-f' || name === '--file')
-                file = v;
-            else if (name === '--target')
-                target = v;
-        }
-    }
-    const dir = unquote(context ?? '.');
-    if (file === undefined && (dir === '-' || /^[\w+.-]+:\/\/|^git@/.test(dir)))
-        return undefined;
-    return dockerBuild(file === undefined ? undefined : unquote(file), dir, target && unquote(target));
-}
-/**
- * The build an action's inputs describe (`docker/build-push-action`'s `file:`, `context:` and
- * `target:`): the file, else `Dockerfile` in the context, else at the root (its Git context is the
- * repository). A `${{ }}` in a path (a matrix value) matches any name.
- */
-function dockerBuild(file, context, target) {
-    const rel = (path) => path
-        .trim()
-        .replace(/\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$\w+/g, '*')
-        .replace(/\*{2,}/g, '*')
-        .replace(/^(?:\.{1,2}\/)+|^\.$/g, '')
-        .replace(/\/+$/, '');
-    const dir = context === undefined || /^[\w+.-]+:\/\/|^git@/.test(context.trim()) ? '' : rel(context);
-    const path = file !== undefined && file.trim() !== '' ? rel(file) : dir ? `${dir}/Dockerfile` : 'Dockerfile';
-    const stage = target?.trim();
-    return { file: path, ...(stage && !stage.includes('$') ? { target: stage } : {}) };
-}
-/** A word without the quotes around it. */
-function unquote(word) {
-    return /^(["']).*\1$/.test(word) ? word.slice(1, -1) : word;
-}
-const DOCKERFILES = (0,screens/* globSelector */.qz)(parsers_dockerfile/* DOCKERFILE_GLOBS */.LW);
-/**
- * The RUN instructions an image build runs, one text per Dockerfile it names (a path with `*` names
- * at most {@link MAX_GLOB_FILES}): those of the target stage (the last without `--target`) and of
- * the stages it needs, as BuildKit skips the others. `seen` keys (file#target) skip repeats.
- */
-function dockerfileRuns(workspace, build, seen) {
-    let files = [];
-    if (!build.file.includes('*'))
-        files = workspace.has(build.file) ? [build.file] : [];
-    else {
-        const match = picomatch(build.file, { dot: true });
-        files = workspace
-            .filesWhere(DOCKERFILES)
-            .filter((f) => match(f))
-            .slice(0, MAX_GLOB_FILES);
-    }
-    const out = [];
-    for (const file of files) {
-        const key = `${file}#${build.target ?? ''}`;
-        if (seen.has(key))
-            continue;
-        seen.add(key);
-        const model = (0,parsers_dockerfile/* readDockerfile */.n_)(workspace, file);
-        const stages = model ? neededStages(model, workspace.text(file) ?? '', build.target) : [];
-        const runs = stages.flatMap((stage) => stage.runs.map((r) => r.value));
-        if (runs.length > 0)
-            out.push({ text: runs.join('\n') });
-    }
-    return out;
-}
-/**
- * The stages a build of `target` runs: that stage (the last one without a target; every stage for a
- * target not found here) and, transitively, the stages it builds on (`FROM <stage>`) or copies or
- * mounts from (`--from=<stage>`, `from=<stage>`, by name or index).
- */
-function neededStages(model, text, target) {
-    const { stages } = model;
-    const named = (name) => /^\d+$/.test(name)
-        ? stages[Number(name)]
-        : stages.find((s) => s.from.name?.toLowerCase() === name.toLowerCase());
-    const first = target ? named(target) : stages.at(-1);
-    if (!first)
-        return target ? stages : [];
-    const lines = text.split('\n');
-    const needed = new Set();
-    const queue = [first];
-    for (let stage = queue.pop(); stage; stage = queue.pop()) {
-        if (needed.has(stage))
-            continue;
-        needed.add(stage);
-        const next = stages[stage.index + 1];
-        const body = lines
-            .slice(stage.from.span.start.line - 1, next ? next.from.span.start.line - 1 : undefined)
-            .join('\n');
-        const refs = [stage.from.image ?? '', ...[...body.matchAll(FROM_STAGE)].map((m) => m[1])];
-        for (const ref of refs) {
-            const other = named(unquote(ref));
-            if (other && other.index < stage.index)
-                queue.push(other);
-        }
-    }
-    return stages.filter((s) => needed.has(s));
-}
-/** `COPY --from=<stage>`, `RUN --mount=type=bind,from=<stage>`: the stage named. */
-const FROM_STAGE = /(?:--|[,=])from=([^\s,]+)/gi;
-/** The root golangci-lint configuration files, in the order golangci-lint looks for them. */
-const GOLANGCI_CONFIGS = ['.golangci.yml', '.golangci.yaml', '.golangci.json'];
-/**
- * Whether the repository's root golangci-lint configuration enables one of `linters` (`gosec`):
- * listed under `linters.enable`, or all linters on (`default: all` in v2, `enable-all: true` in v1)
- * and not listed under `linters.disable`. No configuration, or one that does not parse: false (the
- * default set has no security linter).
- */
-function golangciEnables(workspace, linters) {
-    if (linters.length === 0)
-        return false;
-    const file = GOLANGCI_CONFIGS.find((f) => workspace.has(f));
-    const doc = file ? workspace.yaml(file) : undefined;
-    const root = doc?.ok ? doc.documents[0]?.value : undefined;
-    const section = pr_evidence_follow_isRecord(root) && pr_evidence_follow_isRecord(root.linters) ? root.linters : undefined;
-    if (!section)
-        return false;
-    const list = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
-    const enabled = new Set(list(section.enable).map((s) => s.toLowerCase()));
-    const disabled = new Set(list(section.disable).map((s) => s.toLowerCase()));
-    const all = section.default === 'all' || section['enable-all'] === true;
-    return linters.some((l) => {
-        const name = l.toLowerCase();
-        return enabled.has(name) || (all && !disabled.has(name));
-    });
-}
-/** The configuration of `golangci-lint custom`, which builds golangci-lint with module plugins. */
-const CUSTOM_GCL_CONFIGS = ['.custom-gcl.yml', '.custom-gcl.yaml'];
-/**
- * A `<binary> ... run` command for the golangci-lint that `golangci-lint custom` builds, as the root
- * `.custom-gcl.yml` names it (`name`, default `custom-gcl`, written to `destination`): whatever
- * directory a step runs it from (`bin/custom-gcl run`, `./custom-gcl run ./...`), it is golangci-lint
- * with the root configuration. Undefined without such a file.
- */
-function customGolangciCommand(workspace) {
-    const file = CUSTOM_GCL_CONFIGS.find((f) => workspace.has(f));
-    if (!file)
-        return undefined;
-    const doc = workspace.yaml(file);
-    const root = doc?.ok ? doc.documents[0]?.value : undefined;
-    const declared = pr_evidence_follow_isRecord(root) && typeof root.name === 'string' ? root.name.trim() : '';
-    // A file name only; anything else is not what `golangci-lint custom` writes.
-    const name = /^[\w.+-]{1,100}$/.test(declared) ? declared : 'custom-gcl';
-    const escaped = name.replace(/[.+]/g, '\\$&');
-    return new RegExp(`(?<![\\w.+-])${escaped}(?:\\s+[^\\n]{0,80}?)?\\s+run(?![\\w-])`, 'i');
-}
-function pr_evidence_follow_isRecord(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/pr-evidence-follow.js
+var pr_evidence_follow = __nccwpck_require__(6638);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/shared.js
 var shared = __nccwpck_require__(5529);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/shell.js
@@ -29024,7 +28466,7 @@ function scriptedStep(ws, workflow, job) {
     let updating;
     for (const step of job.steps) {
         const run = typeof step.run?.value === 'string' ? step.run.value : '';
-        const texts = run ? [run, ...followCalls(ws, run).map((f) => f.text)] : [];
+        const texts = run ? [run, ...(0,pr_evidence_follow/* followCalls */.rx)(ws, run).map((f) => f.text)] : [];
         if (!updating && run) {
             const names = [
                 step.name?.value,
@@ -29136,7 +28578,7 @@ function calledTexts(ws, script, start) {
         const from = view.name.endsWith('make') && c >= 0 ? resolveDir(ROOT, words[c + 1] ?? '') : ROOT;
         if (!from)
             continue;
-        for (const called of followCalls(ws, script.slice(view.command.start, view.command.end))) {
+        for (const called of (0,pr_evidence_follow/* followCalls */.rx)(ws, script.slice(view.command.start, view.command.end))) {
             out.push({ text: called.text, start: from, recipe: called.target !== undefined });
         }
     }
@@ -33614,6 +33056,8 @@ function message(r, branch, o) {
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(4006);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/github/environment-reviewers.js
 /**
  * `github.environment-reviewers`: deployment environments that look like production require a
@@ -38456,7 +37900,7 @@ scripts = true) {
  */
 const SCRIPT_USERS = new WeakMap();
 function scriptUsers(workspace, steps, test) {
-    return memoByJob(SCRIPT_USERS, workspace, steps, test, () => steps.filter((s) => s.run !== undefined && followCalls(workspace, s.run.value).some((f) => test(f.text))));
+    return memoByJob(SCRIPT_USERS, workspace, steps, test, () => steps.filter((s) => s.run !== undefined && (0,pr_evidence_follow/* followCalls */.rx)(workspace, s.run.value).some((f) => test(f.text))));
 }
 /** Script text that pushes with the persisted credentials. */
 function pushes(text) {
@@ -38580,6 +38024,7 @@ var workflow_publishing = __nccwpck_require__(3925);
 
 
 
+
 /** Python project tools, the commands of theirs that install from a lockfile, and that lockfile (at the root). */
 const LOCKING = {
     uv: { commands: ['sync'], lockfile: 'uv.lock' },
@@ -38615,7 +38060,8 @@ const NPM_LOCKFILES = {
  * project's manifest (`npm install --save-dev x`, `yarn add x`) in a job that opens a pull request,
  * and a VCS requirement of a branch replacing a dependency the job installed from a lockfile (a run
  * against its upstream branch). Medium for an unpinned install in a job that builds what the workflow
- * publishes (publishing.ts; a site deployment counts), or that holds a secret of its own and later
+ * publishes (publishing.ts; a site deployment counts, and a make target whose recipe publishes; not a
+ * push to a throwaway registry, nor a job that only pull requests run), or that holds a secret of its own and later
  * pushes to the repository. `pip install --no-index` takes local archives only: not reported.
  * A setup action that downloads a tool's newest release (`version: latest`, a range, or its floating
  * default: see TOOL_RELEASES) is reported at low, as `go install tool@latest` is.
@@ -38630,6 +38076,8 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
         '**/*.txt',
         // The repository's composite actions a later step runs, for whether they push (see laterPusher).
         ...parsers_workflow/* ACTION_GLOBS */.Hy,
+        // The Makefiles (and the files they include) whose targets a job runs, for whether they publish.
+        ...pr_evidence_follow/* MAKEFILE_GLOBS */.Jq,
     ],
     summary: 'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile, and tool releases setup actions take unpinned.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
@@ -38640,10 +38088,15 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
         const builds = (source, job) => {
             if (!job || source.kind !== 'workflow')
                 return false;
+            // What a job that only pull requests run pushes is a build of the change under review (a
+            // preview, a test image), no release.
+            if ((0,workflow_publishing/* pullRequestsOnly */.QQ)(source, job))
+                return false;
             let jobs = releasing.get(source);
             if (!jobs) {
-                // A documentation site pushed to the pages branch is published too.
-                jobs = (0,workflow_publishing/* publishingJobs */.gF)(source, (s) => (0,workflow_publishing/* publishes */.AN)(s) || (0,workflow_publishing/* deploysSite */.It)(s));
+                // A documentation site pushed to the pages branch is published too, and so is what a make
+                // target the job runs publishes.
+                jobs = (0,workflow_publishing/* publishingJobs */.gF)(source, (s, j) => (0,workflow_publishing/* publishesThroughMake */.VH)(workspace, s, j, source) || (0,workflow_publishing/* deploysSite */.It)(s));
                 releasing.set(source, jobs);
             }
             return jobs.has(job);
@@ -39528,462 +38981,8 @@ const workflowArchivedUses = (0,types/* defineEvaluator */.D)({
     },
 });
 
-// EXTERNAL MODULE: ./lib/core/parsers/workflow-conditions.js
-var workflow_conditions = __nccwpck_require__(8110);
-// EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
-var expression = __nccwpck_require__(8870);
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/conditions.js
-
-
-
-
-/**
- * Whether a job runs only for runs outsiders cannot start: its own condition, or the condition of a
- * job it needs (a skipped job skips the jobs that need it, unless they ask for `always()`).
- * `repository` is the run's repository (`owner/name`, see `EvaluatorContext.repository`): a condition
- * that names the head repository literally guards only when it names this one.
- */
-function jobExcludesOutsiders(workflow, job, repository) {
-    let byRepository = JOBS.get(job);
-    if (!byRepository) {
-        byRepository = new Map();
-        JOBS.set(job, byRepository);
-    }
-    const key = repository?.toLowerCase() ?? '';
-    let known = byRepository.get(key);
-    if (known === undefined) {
-        known = jobGuarded(workflow, job, repository, new Set());
-        byRepository.set(key, known);
-    }
-    return known;
-}
-/** Per job and repository, computed once: audits ask for every expression of the job. */
-const JOBS = new WeakMap();
-function jobGuarded(workflow, job, repository, seen) {
-    if (seen.has(job.id))
-        return false;
-    seen.add(job.id);
-    if (excludesOutsiders(job.if, repository))
-        return true;
-    if (runsPastFailures(job.if))
-        return false;
-    const needs = job.needs?.value;
-    for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
-        const upstream = workflow.jobs.find((j) => j.id === id);
-        if (upstream && jobGuarded(workflow, upstream, repository, seen))
-            return true;
-    }
-    return false;
-}
-/** The status functions, by their lower-cased name (GitHub's function names ignore case). */
-const STATUS_FUNCTIONS = new Set(['always', 'failure', 'cancelled', 'success']);
-/** A status function named in text that does not parse as one condition (names compared without case). */
-const STATUS_TEXT = /\b(?:always|failure|cancelled|success)\s*\(/i;
-/**
- * Whether a job's or step's `if:` can let it run although a job it needs was skipped or failed (or an
- * earlier step of the job failed): it calls `always()`, `failure()` or `cancelled()`, in any case
- * (GitHub's function names ignore case: `Always()` is `always()`), or `success()` anywhere but as a
- * part the whole condition requires (`success() && x` is the default; `!success()`, `success() || x`
- * are not). A condition without a status function is run as `success() && (...)`, which a skipped
- * or failed job it needs makes false. Read from the parsed condition; a condition that does not parse
- * as one expression counts when its text names a status function at all.
- */
-function runsPastFailures(condition) {
-    if (typeof condition?.value !== 'string')
-        return false;
-    const tree = (0,workflow_conditions/* conditionTree */.sg)(condition);
-    if (!tree)
-        return STATUS_TEXT.test(condition.value);
-    const required = new Set();
-    const require = (n) => {
-        if (n.kind === 'and')
-            n.args.forEach(require);
-        else
-            required.add(n);
-    };
-    require(tree);
-    return (0,expression/* someNode */.Ng)(tree, (n) => n.kind === 'call' && STATUS_FUNCTIONS.has(n.name) && (n.name !== 'success' || !required.has(n)));
-}
-/**
- * Whether an `if:` condition admits only runs that outsiders cannot start with their own code: pull
- * requests from this repository (not forks: `head.repo.full_name == github.repository`, or this
- * repository's own name written out when the run knows it), runs triggered by a push, runs of an event no outsider
- * causes (`github.event_name == 'workflow_dispatch'`), pull requests opened by one named bot account, or
- * authors and commenters who are owners, members or collaborators. Read from the parsed condition, so `a && guard` is guarded and
- * `a || guard` is not unless both sides are; a condition that is text around `${{ }}` is always true
- * and guards nothing. Labels, actor names and `github.repository` checks are not guards: a label is
- * added before the code changes, `github.actor` can be a bot an outsider triggers, and the repository
- * check only keeps the workflow from running in forks of it.
- */
-function excludesOutsiders(condition, repository) {
-    const node = (0,workflow_conditions/* conditionTree */.sg)(condition);
-    return node ? guards(node, repository?.toLowerCase()) : false;
-}
-const TRUSTED_ASSOCIATIONS = new Set(['owner', 'member', 'collaborator']);
-function guards(node, repository) {
-    switch (node.kind) {
-        case 'and':
-            return node.args.some((n) => guards(n, repository));
-        case 'or':
-            return node.args.every((n) => guards(n, repository));
-        case 'not':
-            return isRef(node.arg, FORK_FLAGS);
-        case 'compare':
-            return (compareGuards(node.op, node.left, node.right, repository) ||
-                compareGuards(node.op, node.right, node.left, repository));
-        case 'call':
-            return node.name === 'contains' && containsTrusted(node.args);
-        default:
-            return false;
-    }
-}
-const HEAD_REPOSITORIES = [
-    'github.event.pull_request.head.repo.full_name',
-    'github.event.workflow_run.head_repository.full_name',
-];
-const FORK_FLAGS = [
-    'github.event.pull_request.head.repo.fork',
-    'github.event.workflow_run.head_repository.fork',
-];
-function compareGuards(op, a, b, repository) {
-    if (op === '==') {
-        // The head repository is this repository: `github.repository`, or this repository's name written
-        // out (as the run's environment names it; `==` ignores case). Any other name is a repository
-        // someone else may own (a fork of this one: its owner opens the pull request), and a name with no
-        // run's repository to compare it with proves nothing.
-        if (isRef(a, HEAD_REPOSITORIES) && (isRef(b, ['github.repository']) || namesRepository(b, repository)))
-            return true;
-        if (isRef(a, FORK_FLAGS) && literal(b) === false)
-            return true;
-        // A run triggered by a push (or a schedule), not by a pull request.
-        if (isRef(a, ['github.event.workflow_run.event']) && ['push', 'schedule'].includes(String(literal(b))))
-            return true;
-        // A run of an event that no outsider causes (a dispatch, a push, a schedule): the maintainers' way
-        // into a command workflow, beside a check of the commenter (`event_name == 'workflow_dispatch' || ...`).
-        if (isRef(a, ['github.event_name']) && typeof literal(b) === 'string') {
-            const event = String(literal(b)).trim().toLowerCase();
-            if (event !== '' && !shared/* OUTSIDER_EVENTS */.AQ.has(event) && !shared/* PR_EVENTS */.l.has(event))
-                return true;
-        }
-        if (isAssociation(a) && TRUSTED_ASSOCIATIONS.has(String(literal(b)).toLowerCase()))
-            return true;
-        // A pull request opened by one named bot account (dependabot[bot]: a GitHub App's, whose name no
-        // one else can take; unlike github.actor, the author of a pull request cannot be another account).
-        // A person's login is not: anyone can be that person as far as this condition tells, and the
-        // workflow would run their pull requests with its privileges.
-        if (isRef(a, ['github.event.pull_request.user.login']) && botLogin(b))
-            return true;
-    }
-    if (op === '!=' && isRef(a, FORK_FLAGS) && literal(b) === true)
-        return true;
-    return false;
-}
-/** `contains(fromJSON('["OWNER","MEMBER"]'), github.event.comment.author_association)` and the like. */
-function containsTrusted(args) {
-    const [list, item] = args;
-    if (!list || !item || !isAssociation(item))
-        return false;
-    let values;
-    if (list.kind === 'call' && list.name === 'fromjson' && list.args[0]?.kind === 'literal') {
-        try {
-            values = JSON.parse(String(list.args[0].value));
-        }
-        catch {
-            return false;
-        }
-    }
-    else if (list.kind === 'literal' && typeof list.value === 'string') {
-        values = list.value.split(/[\s,;|]+/).filter(Boolean);
-    }
-    return (Array.isArray(values) &&
-        values.length > 0 &&
-        values.every((v) => typeof v === 'string' && TRUSTED_ASSOCIATIONS.has(v.toLowerCase())));
-}
-/**
- * The `author_association` a leaf of a condition requires to be an owner's, member's or
- * collaborator's, as its path (`github.event.comment.author_association`); undefined for any other
- * leaf. `contains(fromJSON('["OWNER","MEMBER"]'), <association>)` and `<association> == 'OWNER'`.
- */
-function trustedAssociation(node) {
-    const [a, b] = node.kind === 'call' ? node.args : node.kind === 'compare' ? [node.left, node.right] : [];
-    if (!a || !b)
-        return undefined;
-    const pathOf = (n) => (n.kind === 'ref' ? n.path.join('.') : undefined);
-    if (node.kind === 'call')
-        return node.name === 'contains' && containsTrusted(node.args) ? pathOf(b) : undefined;
-    if (node.kind !== 'compare' || node.op !== '==')
-        return undefined;
-    for (const [ref, value] of [
-        [a, b],
-        [b, a],
-    ]) {
-        if (isAssociation(ref) && TRUSTED_ASSOCIATIONS.has(String(literal(value)).toLowerCase()))
-            return pathOf(ref);
-    }
-    return undefined;
-}
-function isRef(node, paths) {
-    return node.kind === 'ref' && paths.includes(node.path.join('.'));
-}
-function isAssociation(node) {
-    return node.kind === 'ref' && node.path.length >= 3 && node.path.at(-1) === 'author_association';
-}
-/** A string literal that is the run's repository (`repository` in lower case), compared without case. */
-function namesRepository(node, repository) {
-    return (repository !== undefined &&
-        node.kind === 'literal' &&
-        typeof node.value === 'string' &&
-        node.value.toLowerCase() === repository);
-}
-/** A string literal that names a bot account (`name[bot]`), which no person's login can be. */
-function botLogin(node) {
-    return (node.kind === 'literal' &&
-        typeof node.value === 'string' &&
-        /^[a-z0-9][\w.-]*\[bot\]$/i.test(node.value.trim()));
-}
-function literal(node) {
-    return node.kind === 'literal' ? node.value : undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/event-guards.js
-
-
-
-/** The guards a condition imposes (read as true when `positive`, as false otherwise). */
-function conditionGuards(node) {
-    if (!node)
-        return { merged: false };
-    const action = requiredAction(node, true);
-    const insiders = new Set(Object.keys(ACTOR_ASSOCIATION).filter((event) => requiresInsider(node, event)));
-    return {
-        ...(action ? { action } : {}),
-        merged: requiresMerged(node, true),
-        ...(insiders.size > 0 ? { insiders } : {}),
-    };
-}
-/** Guards that both hold: `inner`'s activity type first (a step's, over its job's). */
-function both(outer, inner) {
-    const action = inner.action ?? outer.action;
-    const insiders = new Set([...(outer.insiders ?? []), ...(inner.insiders ?? [])]);
-    return {
-        ...(action ? { action } : {}),
-        merged: outer.merged || inner.merged,
-        ...(insiders.size > 0 ? { insiders } : {}),
-    };
-}
-/**
- * The guards under which a job runs: its own `if:` and those of the jobs it needs (a skipped job
- * skips the jobs that need it, unless they ask for `always()`, `failure()` or `cancelled()`), and,
- * when given, a step's `if:`.
- */
-function jobGuards(workflow, job, step) {
-    const own = job ? jobChain(workflow, job, new Set()) : { merged: false };
-    if (!step)
-        return own;
-    return both(own, conditionGuards((0,workflow_conditions/* conditionTree */.sg)(step.if)));
-}
-function jobChain(workflow, job, seen) {
-    if (seen.has(job.id))
-        return { merged: false };
-    seen.add(job.id);
-    let guards = conditionGuards((0,workflow_conditions/* conditionTree */.sg)(job.if));
-    if (runsPastFailures(job.if))
-        return guards;
-    const needs = job.needs?.value;
-    for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
-        const upstream = workflow.jobs.find((j) => j.id === id);
-        if (!upstream)
-            continue;
-        guards = both(jobChain(workflow, upstream, seen), guards);
-    }
-    return guards;
-}
-const ACTION = 'github.event.action';
-const MERGED = 'github.event.pull_request.merged';
-const refTo = (n, path) => n.kind === 'ref' && n.path.join('.') === path;
-/**
- * The activity type a condition requires `github.event.action` to be, compared as GitHub does
- * (strings case-insensitively). `a && b` requires what either side requires; `a || b` only what both
- * sides require; `!` flips the reading.
- */
-function requiredAction(node, positive) {
-    switch (node.kind) {
-        case 'not':
-            return requiredAction(node.arg, !positive);
-        case 'and':
-        case 'or': {
-            // Read as true, `&&` is a conjunction; read as false, `||` is one (De Morgan).
-            const found = node.args.map((a) => requiredAction(a, positive));
-            if ((node.kind === 'and') === positive)
-                return found.find((a) => a !== undefined);
-            const [first] = found;
-            return first !== undefined && found.every((a) => a === first) ? first : undefined;
-        }
-        case 'compare': {
-            const equal = (node.op === '==' && positive) || (node.op === '!=' && !positive);
-            if (!equal)
-                return undefined;
-            const other = refTo(node.left, ACTION) ? node.right : refTo(node.right, ACTION) ? node.left : undefined;
-            return other?.kind === 'literal' && typeof other.value === 'string' && other.value.trim() !== ''
-                ? other.value.toLowerCase()
-                : undefined;
-        }
-        default:
-            return undefined;
-    }
-}
-/**
- * Whether a condition holds only when `github.event.pull_request.merged` is true: the bare reference
- * or `== true` (GitHub compares `true == 'true'` as numbers, 1 and NaN: never equal, so the string
- * form is not a guard but a condition that never holds, left to other rules).
- */
-function requiresMerged(node, positive) {
-    return (0,workflow_conditions/* requiredBy */.Th)(node, positive, (leaf, holds) => {
-        if (leaf.kind === 'ref')
-            return holds && refTo(leaf, MERGED);
-        if (leaf.kind !== 'compare')
-            return false;
-        const equal = (leaf.op === '==' && holds) || (leaf.op === '!=' && !holds);
-        const other = refTo(leaf.left, MERGED) ? leaf.right : refTo(leaf.right, MERGED) ? leaf.left : undefined;
-        return equal && other?.kind === 'literal' && other.value === true;
-    });
-}
-/**
- * Per event outsiders can cause, the `author_association` of the account that acts there: the
- * commenter, the author of the issue, discussion or pull request (who pushes to it). On a comment,
- * the issue's association is someone else's: an outsider can comment on a maintainer's issue.
- */
-const ACTOR_ASSOCIATION = {
-    issue_comment: 'github.event.comment.author_association',
-    discussion_comment: 'github.event.comment.author_association',
-    issues: 'github.event.issue.author_association',
-    discussion: 'github.event.discussion.author_association',
-    pull_request_target: 'github.event.pull_request.author_association',
-};
-/**
- * Whether a condition holds on `event` only for an owner, member or collaborator: it requires their
- * association, or a comparison of `github.event_name` that cannot hold on this event stands in for
- * the rest of its branch (`github.event_name == 'workflow_dispatch' || <association check>`).
- */
-function requiresInsider(node, event) {
-    const association = ACTOR_ASSOCIATION[event];
-    return (0,workflow_conditions/* requiredBy */.Th)(node, true, (leaf, holds) => (holds && trustedAssociation(leaf) === association) || rulesOutEvent(leaf, holds, event));
-}
-/**
- * Whether a leaf of a condition, holding (`holds`) or failing, rules out `event`: a test of
- * `github.event_name` that fails on it (`== 'push'` on a pull request, `contains(github.event_name,
- * 'pull_request')` on a push: {@link eventNameTest}), or a test that needs a context this event
- * leaves unset (see {@link needsUnsetContext}).
- */
-function rulesOutEvent(leaf, holds, event) {
-    return needsUnsetContext(leaf, holds, event) || (0,workflow_conditions/* eventNameTest */.Ml)(leaf, event.toLowerCase()) === !holds;
-}
-/** Functions that are false when their first argument is empty and their second a non-empty string. */
-const SUBSTRING_TESTS = new Set(['contains', 'startswith', 'endswith']);
-/**
- * Whether a leaf, holding (`holds`) or failing, needs a value of a context that `event` leaves empty
- * (`github.base_ref` is set on pull requests only, see {@link contextEvents}): the bare context as
- * true, its equality (`==`, or `!=` failing) with a non-empty string, or `contains`, `startsWith` or
- * `endsWith` of it with one (`github.base_ref == 'main'` cannot hold on a push). A reusable workflow
- * (`workflow_call`) runs in its caller's context, where any may be set: never ruled out so.
- */
-function needsUnsetContext(leaf, holds, event) {
-    if (event === 'workflow_call')
-        return false;
-    const unset = (n) => {
-        if (n?.kind !== 'ref' || n.computed.length > 0)
-            return false;
-        const events = contextEvents(n.path.join('.'));
-        return events !== undefined && !events.includes(event);
-    };
-    const text = (n) => n?.kind === 'literal' && typeof n.value === 'string' && n.value !== '';
-    if (leaf.kind === 'ref')
-        return holds && unset(leaf);
-    if (leaf.kind === 'compare' && (leaf.op === '==' || leaf.op === '!=') && (leaf.op === '==') === holds)
-        return (unset(leaf.left) && text(leaf.right)) || (unset(leaf.right) && text(leaf.left));
-    if (leaf.kind === 'call' && holds && SUBSTRING_TESTS.has(leaf.name.toLowerCase()))
-        return unset(leaf.args[0]) && text(leaf.args[1]);
-    return false;
-}
-/**
- * The events of a workflow on which a job's own `if:` can hold: a comparison of `github.event_name`
- * it requires rules out the others (`github.event_name == 'pull_request' && ...` runs on pull
- * requests only). The jobs it needs are not read: they could only narrow it further.
- */
-function jobEvents(workflow, job) {
-    const tree = (0,workflow_conditions/* conditionTree */.sg)(job.if);
-    if (!tree)
-        return [...new Set(workflow.on?.events.map((t) => t.event) ?? [])];
-    return conditionEvents(workflow, tree);
-}
-/**
- * The events of a workflow on which a condition can hold: those no comparison of `github.event_name`
- * it requires rules out (`github.event_name == 'pull_request'` holds on pull requests only).
- */
-function conditionEvents(workflow, tree) {
-    const events = workflow.on?.events.map((t) => t.event) ?? [];
-    return [...new Set(events)].filter((event) => !(0,workflow_conditions/* requiredBy */.Th)(tree, true, (leaf, holds) => rulesOutEvent(leaf, holds, event)));
-}
-/**
- * The events of a workflow on which a step (or, without one, a job) can run: its job's (see
- * {@link jobEvents}) that the step's own `if:` does not rule out. Undefined when the event is not
- * known from the workflow's triggers: a reusable workflow (`workflow_call`) runs on its caller's
- * event, whatever its name.
- */
-function runEvents(workflow, job, step) {
-    const triggers = workflow.on?.events.map((t) => t.event.toLowerCase()) ?? [];
-    if (triggers.length === 0 || triggers.includes('workflow_call'))
-        return undefined;
-    const events = jobEvents(workflow, job);
-    const tree = step ? (0,workflow_conditions/* conditionTree */.sg)(step.if) : undefined;
-    if (!tree)
-        return events;
-    return events.filter((event) => !(0,workflow_conditions/* requiredBy */.Th)(tree, true, (leaf, holds) => rulesOutEvent(leaf, holds, event)));
-}
-/**
- * The events whose payload sets a context (lower-case path prefixes; a context not listed may be set
- * on any event). `github.event.pull_request` is also the pull request of a review and of a review
- * comment; `github.head_ref` only of a pull request's own events.
- */
-const CONTEXT_EVENTS = [
-    ['github.head_ref', ['pull_request', 'pull_request_target']],
-    ['github.base_ref', ['pull_request', 'pull_request_target']],
-    [
-        'github.event.pull_request.',
-        ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment'],
-    ],
-    ['github.event.issue.', ['issues', 'issue_comment']],
-    [
-        'github.event.comment.',
-        ['issue_comment', 'pull_request_review_comment', 'commit_comment', 'discussion_comment'],
-    ],
-    ['github.event.review.', ['pull_request_review']],
-    ['github.event.discussion.', ['discussion', 'discussion_comment']],
-    ['github.event.head_commit.', ['push']],
-    ['github.event.commits.', ['push']],
-    ['github.event.workflow_run.', ['workflow_run']],
-    ['github.event.merge_group.', ['merge_group']],
-    ['github.event.check_suite.', ['check_suite']],
-    ['github.event.check_run.', ['check_run']],
-    ['github.event.pages.', ['gollum']],
-    ['github.event.client_payload.', ['repository_dispatch']],
-];
-/**
- * The events on which a context (as written, `github.event.pull_request.title`) has a value; undefined
- * when it may have one on any.
- */
-function contextEvents(context) {
-    const text = context
-        .trim()
-        .toLowerCase()
-        .replace(/\[\s*['"]([\w-]+)['"]\s*\]/g, '.$1');
-    for (const [prefix, events] of CONTEXT_EVENTS) {
-        if (prefix.endsWith('.') ? text.startsWith(prefix) : text === prefix || text.startsWith(`${prefix}.`))
-            return events;
-    }
-    return undefined;
-}
-
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/event-guards.js
+var event_guards = __nccwpck_require__(437);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/activity.js
 
 
@@ -40120,7 +39119,7 @@ const AFTER_MERGE = new Set([
  * the guards of their conditions.
  */
 function outsiderEvents(workflow, jobs, step, sources) {
-    const scopes = jobs?.map((job) => jobGuards(workflow, job, step));
+    const scopes = jobs?.map((job) => (0,event_guards/* jobGuards */.Y4)(workflow, job, step));
     const events = (workflow.on?.events ?? [])
         .filter((t) => (scopes ? scopes.some((g) => outsiderCaused(t, g)) : outsiderCaused(t)))
         .filter((t) => t.event !== 'workflow_run' || !sources || followsUntrustedRuns(workflow, sources))
@@ -40168,6 +39167,8 @@ function repeatsPerPullRequest(trigger) {
     return !types || types.some((t) => !ONCE_PER_PULL_REQUEST.has(t));
 }
 
+// EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
+var expression = __nccwpck_require__(8870);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/condition-parts.js
 
 
@@ -40282,7 +39283,7 @@ const workflowBotConditions = (0,types/* defineEvaluator */.D)({
             // up to a script, in a run with no repository secrets and a read-only token.
             const unused = value !== undefined && severity === 'medium' && !conditionsRead(workflow, value);
             // Only opened pull requests reach it: their actor is the author.
-            if (severity && job && jobGuards(workflow, job, step).action === 'opened')
+            if (severity && job && (0,event_guards/* jobGuards */.Y4)(workflow, job, step).action === 'opened')
                 return;
             if (!severity)
                 return;
@@ -40426,7 +39427,7 @@ function soundGuard(node, positive) {
         return true;
     if (!positive)
         return false;
-    if (conditionGuards(node).action === 'opened')
+    if ((0,event_guards/* conditionGuards */.Cm)(node).action === 'opened')
         return true;
     if (node.kind !== 'compare' || compareOperator(node) !== '==')
         return false;
@@ -40482,6 +39483,10 @@ function headRepository(node, positive) {
     }
 }
 
+// EXTERNAL MODULE: ./lib/core/parsers/workflow-conditions.js
+var workflow_conditions = __nccwpck_require__(8110);
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/conditions.js
+var conditions = __nccwpck_require__(9730);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow-scopes.js
 
 /** Where the values behind `env`, `inputs` and `matrix` references are declared (used by dataflow.ts). */
@@ -40580,7 +39585,8 @@ function matrixPointers(base, matrix, key) {
  * cache (actions/cache, and setup actions with their cache on) in the jobs of a release workflow that
  * publish or build what is published; when the workflow is a release (a release event, a pushed tag)
  * but no publishing step is recognised, in every job (low confidence for a job that evidently runs
- * tests or opens a pull request instead). What a workflow that only pull requests run publishes is
+ * tests or opens a pull request instead). What a job that only pull requests run (its workflow's
+ * triggers, or its own `if:`) publishes is
  * a preview of the change, not a release: low confidence. A step or input that turns the cache off
  * for releases (an `if:` on the ref or event, an expression as the cache input) is not reported, nor
  * is a cache restored after the last step of its job that publishes. A job whose image push or
@@ -40610,15 +39616,17 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
                 const publishing = (0,workflow_publishing/* publishingJobs */.gF)(workflow);
                 // Jobs whose publishing step an expression decides (`push: ${{ github.event_name != 'pull_request' }}`)
                 // publish on the runs it allows (a pushed tag among them, as a rule), and the jobs that build for them.
-                const mayPublishing = (0,workflow_publishing/* publishingJobs */.gF)(workflow, (s) => (0,workflow_publishing/* publishes */.AN)(s) || (0,workflow_publishing/* mayPublish */.bT)(s));
+                const mayPublishing = (0,workflow_publishing/* publishingJobs */.gF)(workflow, (s, j) => (0,workflow_publishing/* publishes */.AN)(s, j, workflow) || (0,workflow_publishing/* mayPublish */.bT)(s));
                 if (!trigger && mayPublishing.size === 0)
                     return;
                 subjects.add(workflow.path);
-                // A workflow that only pull requests run publishes builds of the change under review (a
-                // preview image): built from unreviewed code by design, no release.
-                const preview = mayPublishing.size > 0 && (0,workflow_publishing/* pullRequestsOnly */.QQ)(workflow);
+                // A job that only pull requests run (by the workflow's triggers, or its own `if:`) publishes
+                // builds of the change under review (a preview image): built from unreviewed code by design,
+                // no release.
+                const previewOnly = (job) => mayPublishing.size > 0 && (0,workflow_publishing/* pullRequestsOnly */.QQ)(workflow, job);
                 const jobs = publishing.size > 0 || !trigger ? workflow.jobs.filter((j) => mayPublishing.has(j)) : workflow.jobs;
                 for (const job of jobs) {
+                    const preview = previewOnly(job);
                     const maybe = !publishing.has(job) && mayPublishing.has(job);
                     // Without a publishing step anywhere, what the job evidently produces instead (tests, a
                     // pull request) says it is no part of the release.
@@ -40626,7 +39634,7 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
                     // The job's last step that publishes, or may (`push: ${{ inputs.push }}`): a cache restored
                     // after it reaches nothing this job publishes (a job that saves its build for a later one is
                     // judged where that one restores it).
-                    const lastPublish = job.steps.findLastIndex((s) => (0,workflow_publishing/* publishes */.AN)(s) || decidesPublishing(s));
+                    const lastPublish = job.steps.findLastIndex((s) => (0,workflow_publishing/* publishes */.AN)(s, job, workflow) || decidesPublishing(s));
                     for (const [i, step] of job.steps.entries()) {
                         // A step that never runs restores nothing.
                         if ((0,workflow_conditions/* neverRuns */.Z$)(workflow, job, step))
@@ -40739,18 +39747,18 @@ function tagsOnly(config) {
  * (`USE_CACHE: ${{ github.event_name == 'pull_request' }}`): the cache is not restored on a release.
  */
 function changesOnlyFlag(workflow, job, step) {
-    const tree = (0,workflow_conditions/* conditionTree */.sg)(step.if);
+    const tree = (0,conditions/* conditionTree */.sg)(step.if);
     if (!tree)
         return undefined;
     for (const name of new Set(envFlags(tree))) {
-        const required = (0,workflow_conditions/* requiredBy */.Th)(tree, true, (leaf, holds) => holds && isFlagTrue(leaf, name));
+        const required = (0,event_guards/* requiredBy */.Th)(tree, true, (leaf, holds) => holds && isFlagTrue(leaf, name));
         if (!required)
             continue;
         const defined = entry(job.env, name) ?? entry(workflow.env, name);
-        const flag = defined && (0,workflow_conditions/* conditionTree */.sg)(defined[1]);
+        const flag = defined && (0,conditions/* conditionTree */.sg)(defined[1]);
         if (!flag)
             continue;
-        const events = conditionEvents(workflow, flag);
+        const events = (0,event_guards/* conditionEvents */.Lc)(workflow, flag);
         if (events.length > 0 && events.every((e) => CHANGE_ONLY.has(e)))
             return defined[0];
     }
@@ -41867,7 +40875,7 @@ function finding(workspace, fixes, source, job, step, upstream) {
  * (event-guards.ts).
  */
 function pullRequestsOnly(workflow, job) {
-    const events = jobEvents(workflow, job);
+    const events = (0,event_guards/* jobEvents */.Hf)(workflow, job);
     return events.length > 0 && events.every((e) => shared/* PR_EVENTS */.l.has(e) && e !== 'pull_request_target');
 }
 /** Write scopes that reach no code, check, package or release (see {@link writes}). */
@@ -42421,7 +41429,7 @@ function headLookupIn(script, start, end) {
 
 /** Input types whose values cannot carry text. */
 const SAFE_INPUT_TYPES = new Set(['boolean', 'number', 'choice', 'environment']);
-const dataflow_MAX_DEPTH = 8;
+const MAX_DEPTH = 8;
 /**
  * Actions whose outputs carry what a pull request or its author chose: `text` outputs are free text
  * (template injection), `head` outputs name the pull request's code (head checkouts); patterns are on
@@ -42471,7 +41479,7 @@ const HEAD_VALUE = /\bhead\s*\.\s*(?:sha|ref)\b|\bhead(?:RefOid|RefName|_sha|_re
 function neverRuns(scope, step) {
     if (scope.source.kind !== 'workflow' || !scope.job)
         return false;
-    return runEvents(scope.source, scope.job, step)?.length === 0;
+    return (0,event_guards/* runEvents */.NP)(scope.source, scope.job, step)?.length === 0;
 }
 /**
  * A git command that prints commit messages: `git log` or `git show` with a format that holds the
@@ -42562,7 +41570,7 @@ class Dataflow {
         }
     }
     resolve(ref, text, scope, depth) {
-        if (depth > dataflow_MAX_DEPTH)
+        if (depth > MAX_DEPTH)
             return [];
         const key = `${scope.source.path}\u0000${scope.job?.id ?? ''}\u0000${scope.stepIndex ?? ''}\u0000${scope.level}\u0000${ref.path.join('.')}`;
         const cached = this.cache.get(key);
@@ -43868,7 +42876,7 @@ function actionIntoTree(workspace, heads, workflow, job, step, refs, depth) {
             continue;
         if (/(?:^|\/)pull\/[^/\s]+\/(?:head|merge)\b/.test(value))
             return true;
-        if (refs.some((r) => new RegExp(`(?:^|[^\\w./-])${fetched_head_escapeRegExp(r)}(?![\\w./-])`).test(value)))
+        if (refs.some((r) => new RegExp(`(?:^|[^\\w./-])${escapeRegExp(r)}(?![\\w./-])`).test(value)))
             return true;
     }
     if ((0,shared/* actionOf */.qj)(step.uses) === 'actions/github-script') {
@@ -43892,7 +42900,7 @@ function actionIntoTree(workspace, heads, workflow, job, step, refs, depth) {
         return s.uses !== undefined && actionIntoTree(workspace, heads, workflow, job, s, refs, depth + 1);
     });
 }
-function fetched_head_escapeRegExp(text) {
+function escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -44299,7 +43307,7 @@ function eventAsData(workspace, text, heads, workflow, repository, fetchedOnlyRe
         return true;
     seen.add(workflow.path);
     return workflow.jobs.every((job) => {
-        if (jobExcludesOutsiders(workflow, job, repository))
+        if ((0,conditions/* jobExcludesOutsiders */.PV)(workflow, job, repository))
             return true;
         if (job.uses) {
             const ref = (0,parsers_uses/* parseUses */.A)(job.uses.value);
@@ -44760,18 +43768,18 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                 const own = (0,shared/* eventsOf */.XL)(workflow);
                 // A reusable workflow runs in the events of its callers, except those of a calling job whose
                 // condition (or that of a job it needs) keeps outsiders out: the call never happens for them.
-                const events = (0,workflow_callers/* triggeringEvents */.yE)(workspace, workflow, (caller) => !jobExcludesOutsiders(caller.source, caller.job, repository));
+                const events = (0,workflow_callers/* triggeringEvents */.yE)(workspace, workflow, (caller) => !(0,conditions/* jobExcludesOutsiders */.PV)(caller.source, caller.job, repository));
                 const privileged = ['pull_request_target', 'workflow_run', 'issue_comment'].filter((e) => events.has(e));
                 const untrustedRun = privileged.filter((e) => e !== 'workflow_run' || followsUntrustedRuns(workflow, sources));
                 const via = privileged.some((e) => !own.has(e)) ? ' (through the workflows that call it)' : '';
                 let critical = 0;
                 if (untrustedRun.length > 0) {
                     for (const job of workflow.jobs) {
-                        if (jobExcludesOutsiders(workflow, job, repository))
+                        if ((0,conditions/* jobExcludesOutsiders */.PV)(workflow, job, repository))
                             continue;
                         for (const step of job.steps) {
                             // A step that never runs (its `if:` needs an event the workflow lacks) hands on nothing.
-                            if (excludesOutsiders(step.if, repository) || (0,workflow_conditions/* neverRuns */.Z$)(workflow, job, step))
+                            if ((0,conditions/* excludesOutsiders */.Ek)(step.if, repository) || (0,workflow_conditions/* neverRuns */.Z$)(workflow, job, step))
                                 continue;
                             const ownGate = environmentGate(workflow, job);
                             // A reusable workflow whose every privileged caller waits for an environment.
@@ -44878,7 +43886,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                 // Jobs that check out the head only under a condition that keeps outsiders out (a bot's
                 // branches of this repository, maintainers): said, so the message does not deny the checkout.
                 const gated = workflow.jobs
-                    .filter((job) => job.steps.some((step) => (jobExcludesOutsiders(workflow, job, repository) || excludesOutsiders(step.if, repository)) &&
+                    .filter((job) => job.steps.some((step) => ((0,conditions/* jobExcludesOutsiders */.PV)(workflow, job, repository) || (0,conditions/* excludesOutsiders */.Ek)(step.if, repository)) &&
                     headCheckoutsOf(workspace, flow, workflow, job, step).length > 0))
                     .map((job) => `"${job.id}"`);
                 const gatedNote = gated.length === 0
@@ -44903,7 +43911,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                 // privileged to expose: the trigger is then only a note (info).
                 const bare = !writableToken(workflow) &&
                     workflow.jobs.every((j) => !j.uses) &&
-                    !namesSecrets(workspace, workflow) &&
+                    !namesSecrets(workflow) &&
                     asData();
                 for (const trigger of ownTriggers) {
                     const fromPullRequests = trigger.event === 'pull_request_target' || followsUntrustedRuns(workflow, sources);
@@ -44922,7 +43930,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                             (mergedOnly
                                 ? 'a maintainer causes: every job here runs only on pull requests that were merged. '
                                 : maintainersOnly
-                                    ? workflow.jobs.some((job) => jobGuards(workflow, job).insiders?.has(trigger.event))
+                                    ? workflow.jobs.some((job) => (0,event_guards/* jobGuards */.Y4)(workflow, job).insiders?.has(trigger.event))
                                         ? 'a maintainer causes: every job here runs only on activity that needs triage or write access, or for pull requests whose author is an owner, member or collaborator (author_association). '
                                         : 'a maintainer causes: every job here runs only on activity that needs triage or write access (labels, assignees, milestones, locks, the merge queue). '
                                     : fromPullRequests
@@ -44980,12 +43988,13 @@ function writableToken(workflow) {
     });
 }
 /**
- * Whether the workflow names a secret anywhere (`secrets.NAME`, `secrets[...]`), comments included:
- * a job given none holds none of the base repository's secrets but its own token.
+ * Whether the workflow names a secret in an expression (`secrets.NAME`, `secrets[...]`, `toJSON(secrets)`),
+ * read from the parsed file (comments are not read): a job given none holds none of the base
+ * repository's secrets but its own token. `secrets.GITHUB_TOKEN` is that token, whose power its
+ * `permissions:` decide ({@link writableToken}): no secret.
  */
-function namesSecrets(workspace, workflow) {
-    const text = workspace.text(workflow.path);
-    return text === undefined || /\bsecrets\s*[.[]/i.test(text);
+function namesSecrets(workflow) {
+    return (0,shared/* namesSecret */.L4)(workflow.document.value);
 }
 /**
  * Whether every job of the workflow runs only on merged pull requests (`github.event.pull_request.merged`
@@ -44996,7 +44005,7 @@ function namesSecrets(workspace, workflow) {
 function afterMergeOnly(workflow, trigger) {
     return (workflow.jobs.length > 0 &&
         workflow.jobs.every((job) => {
-            const guards = jobGuards(workflow, job);
+            const guards = (0,event_guards/* jobGuards */.Y4)(workflow, job);
             return guards.merged && !outsiderCaused(trigger, guards);
         }));
 }
@@ -45007,7 +44016,7 @@ function afterMergeOnly(workflow, trigger) {
  */
 function maintainerActivityOnly(workflow, trigger) {
     return (workflow.jobs.length > 0 &&
-        workflow.jobs.every((job) => !outsiderCaused(trigger, jobGuards(workflow, job))));
+        workflow.jobs.every((job) => !outsiderCaused(trigger, (0,event_guards/* jobGuards */.Y4)(workflow, job))));
 }
 /** The environment a job waits for, its own or one of the jobs it needs (an approval gate if reviewed). */
 function environmentGate(workflow, job, seen = new Set()) {
@@ -45019,7 +44028,7 @@ function environmentGate(workflow, job, seen = new Set()) {
     if (typeof name === 'string' && name.trim() !== '')
         return name.trim();
     // A job that runs whatever became of the jobs it needs (`always()`) does not wait for their approval.
-    if (runsPastFailures(job.if))
+    if ((0,conditions/* runsPastFailures */.on)(job.if))
         return undefined;
     const needs = job.needs?.value;
     for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
@@ -45060,7 +44069,7 @@ const CHECK_JOB = /check[-_ ]?(?:run|perm|permissions?|users?|actor|author|acces
  */
 function checkGate(workspace, workflow, job, throughCallers) {
     const gateIn = (source, waiting) => {
-        if (runsPastFailures(waiting.if))
+        if ((0,conditions/* runsPastFailures */.on)(waiting.if))
             return undefined;
         const needs = waiting.needs?.value;
         for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
@@ -45125,7 +44134,7 @@ const NAMED_CHECK = 'which by its name checks the team membership or permission 
  */
 function membershipGate(workflow, job, step) {
     if (step) {
-        const own = conjuncts((0,workflow_conditions/* conditionTree */.sg)(step.if))
+        const own = conjuncts((0,conditions/* conditionTree */.sg)(step.if))
             .map((c) => stepOutputGate(c, job, step.index))
             .find(Boolean);
         if (own)
@@ -45143,7 +44152,7 @@ function membershipGate(workflow, job, step) {
  * they or the job ask for `always()` or another status.
  */
 function associationCheck(job, step) {
-    if (runsPastFailures(step.if) || runsPastFailures(job.if))
+    if ((0,conditions/* runsPastFailures */.on)(step.if) || (0,conditions/* runsPastFailures */.on)(job.if))
         return undefined;
     for (const earlier of job.steps) {
         if (earlier.index >= step.index)
@@ -45283,7 +44292,7 @@ function testsSomething(command) {
  * (`echo`) and of heredocs prove nothing.
  */
 function permissionCheck(job, step) {
-    if (runsPastFailures(step.if) || runsPastFailures(job.if))
+    if ((0,conditions/* runsPastFailures */.on)(step.if) || (0,conditions/* runsPastFailures */.on)(job.if))
         return undefined;
     for (const earlier of job.steps) {
         if (earlier.index >= step.index)
@@ -45338,7 +44347,7 @@ function jobMembershipGate(workflow, job, seen) {
     const upstream = (id) => needed.some((n) => n.toLowerCase() === id)
         ? workflow.jobs.find((j) => j.id.toLowerCase() === id)
         : undefined;
-    for (const c of conjuncts((0,workflow_conditions/* conditionTree */.sg)(job.if))) {
+    for (const c of conjuncts((0,conditions/* conditionTree */.sg)(job.if))) {
         const ref = trueComparison(c);
         if (ref?.path[0] !== 'needs' || ref.path[2] !== 'outputs' || ref.path.length !== 4)
             continue;
@@ -45346,7 +44355,7 @@ function jobMembershipGate(workflow, job, seen) {
         const output = [...(from?.outputs?.entries ?? [])].find(([k]) => k.toLowerCase() === ref.path[3])?.[1];
         if (!from || !output)
             continue;
-        const value = (0,workflow_conditions/* conditionTree */.sg)(output);
+        const value = (0,conditions/* conditionTree */.sg)(output);
         // The output is the step's output itself, or a conjunct of it that such a step's output decides.
         const direct = value?.kind === 'ref' ? stepOutput(value, from, from.steps.length) : undefined;
         const found = direct ??
@@ -45358,7 +44367,7 @@ function jobMembershipGate(workflow, job, seen) {
     }
     // A job that must have succeeded (`needs.x.result == 'success'`, required by the condition even
     // beside `always()`), or one of several that must, each gated or never run on these events.
-    for (const c of conjuncts((0,workflow_conditions/* conditionTree */.sg)(job.if))) {
+    for (const c of conjuncts((0,conditions/* conditionTree */.sg)(job.if))) {
         const alternatives = c.kind === 'or' ? c.args : [c];
         const ids = alternatives.map((a) => succeededJob(a));
         if (ids.some((id) => id === undefined || !needed.some((n) => n.toLowerCase() === id)))
@@ -45367,7 +44376,7 @@ function jobMembershipGate(workflow, job, seen) {
             const up = upstream(id);
             if (!up)
                 return undefined;
-            const events = runEvents(workflow, up);
+            const events = (0,event_guards/* runEvents */.NP)(workflow, up);
             if (events && !events.some((e) => PRIVILEGED_RUNS.has(e)))
                 return 'idle';
             return failingCheck(up) ?? jobMembershipGate(workflow, up, new Set(seen));
@@ -45376,7 +44385,7 @@ function jobMembershipGate(workflow, job, seen) {
         if (found && gates.every((g) => g !== undefined) && typeof found === 'object')
             return found;
     }
-    if (runsPastFailures(job.if))
+    if ((0,conditions/* runsPastFailures */.on)(job.if))
         return undefined;
     for (const id of needed) {
         const up = workflow.jobs.find((j) => j.id === id);
@@ -45419,7 +44428,7 @@ const PERMISSION_FAILING_ACTIONS = {
  * fails unless who acted has write, maintain or admin permission: the job fails without it.
  */
 function failingCheck(job) {
-    if (runsPastFailures(job.if))
+    if ((0,conditions/* runsPastFailures */.on)(job.if))
         return undefined;
     for (const step of job.steps) {
         if (step.if !== undefined)
@@ -48315,7 +47324,7 @@ function pullRequestJobs(workflow, inheriting, scope) {
         return undefined;
     const idle = inheriting.filter((j) => !seenToUse(j, workflow, scope));
     const prOnly = (j) => {
-        const events = jobEvents(workflow, j);
+        const events = (0,event_guards/* jobEvents */.Hf)(workflow, j);
         return events.length > 0 && events.every((e) => shared/* PR_EVENTS */.l.has(e) && e !== 'pull_request_target');
     };
     if (idle.length === 0 || !idle.every(prOnly))
@@ -48725,10 +47734,10 @@ function onPullRequestComments(workflow, job, seen = new Set()) {
     if (seen.has(job.id))
         return false;
     seen.add(job.id);
-    const tree = (0,workflow_conditions/* conditionTree */.sg)(job.if);
+    const tree = (0,conditions/* conditionTree */.sg)(job.if);
     if (tree && requiresPullRequest(tree, true))
         return true;
-    if (runsPastFailures(job.if))
+    if ((0,conditions/* runsPastFailures */.on)(job.if))
         return false;
     const needs = job.needs?.value;
     return (Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []).some((id) => {
@@ -48744,7 +47753,7 @@ const ISSUE_PULL_REQUEST = 'github.event.issue.pull_request';
  */
 function requiresPullRequest(node, positive) {
     const isRef = (n) => n.kind === 'ref' && n.path.join('.') === ISSUE_PULL_REQUEST;
-    return (0,workflow_conditions/* requiredBy */.Th)(node, positive, (leaf, holds) => {
+    return (0,event_guards/* requiredBy */.Th)(node, positive, (leaf, holds) => {
         if (leaf.kind === 'ref')
             return holds && isRef(leaf);
         if (leaf.kind !== 'compare')
@@ -49419,11 +48428,11 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         const events = new Set(options.events ?? []);
         // Asked at most once, and only when golangci-lint runs somewhere.
         let golangci;
-        const golangciCounts = () => (golangci ??= golangciEnables(workspace, options.golangciLinters ?? []));
+        const golangciCounts = () => (golangci ??= (0,pr_evidence_follow/* golangciEnables */.lU)(workspace, options.golangciLinters ?? []));
         const usesGolangci = (options.golangciLinters ?? []).length > 0;
         // The golangci-lint built by `golangci-lint custom` (.custom-gcl.yml), looked up once.
         let custom;
-        const customCommand = () => (custom ??= customGolangciCommand(workspace) ?? null);
+        const customCommand = () => (custom ??= (0,pr_evidence_follow/* customGolangciCommand */.Pd)(workspace) ?? null);
         const runsGolangci = (text) => GOLANGCI_COMMAND.test(text) || (/\srun(?![\w-])/.test(text) && customCommand()?.test(text) === true);
         const ownPerforms = (text) => commands.some((re) => re.test(text)) || (usesGolangci && runsGolangci(text) && golangciCounts());
         // pre-commit runs the hooks of the root configuration: those the rule counts, by id or by what
@@ -49439,7 +48448,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             (usesPreCommit && preCommitCommands(text).some((args) => preCommitPerforms(args, skip)));
         const followed = (script, matches) => matches(script) ||
             (options.followCalls !== false &&
-                followCalls(workspace, script, true).some((f) => matches(f.text) || (names !== undefined && f.target !== undefined && names.test(f.target))));
+                (0,pr_evidence_follow/* followCalls */.rx)(workspace, script, true).some((f) => matches(f.text) || (names !== undefined && f.target !== undefined && names.test(f.target))));
         const runPerforms = (script, skip = NO_SKIP) => followed(script, (text) => textPerforms(text, skip));
         const superLinters = options.superLinter ?? [];
         const stepPerforms = (step, job, source, depth = 0) => {
@@ -49466,8 +48475,8 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
                     const value = (0,shared/* input */.hF)(step, name)?.value;
                     return typeof value === 'string' ? value : undefined;
                 };
-                const build = dockerBuild(text('file'), text('context'), text('target'));
-                if (dockerfileRuns(workspace, build, new Set()).some((f) => runPerforms(f.text)))
+                const build = (0,pr_evidence_follow/* dockerBuild */.rW)(text('file'), text('context'), text('target'));
+                if ((0,pr_evidence_follow/* dockerfileRuns */.T3)(workspace, build, new Set()).some((f) => runPerforms(f.text)))
                     return true;
             }
             // A step's name is evidence of what it runs only where what it runs cannot be read: a checkout
@@ -50637,7 +49646,7 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
             const known = publishers.get(job);
             if (known !== undefined)
                 return known;
-            const p = job.steps.some(workflow_publishing/* publishes */.AN);
+            const p = job.steps.some((s) => (0,workflow_publishing/* publishes */.AN)(s, job));
             publishers.set(job, p);
             return p;
         };
@@ -51856,7 +50865,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
                     : { source, ...(job ? { job } : {}), level: job ? 'job' : 'workflow' };
                 // The events the sink runs on: none, and it is dead code (a step for an event the workflow
                 // is not triggered by).
-                const events = source.kind === 'workflow' && job ? runEvents(source, job, step) : undefined;
+                const events = source.kind === 'workflow' && job ? (0,event_guards/* runEvents */.NP)(source, job, step) : undefined;
                 if (events?.length === 0)
                     return;
                 const flows = flow
@@ -51865,7 +50874,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
                 const owner = `${job?.id ?? ''}/${step ? (0,shared/* stepLabel */.vO)(step) : 'defaults'}`;
                 const file = sink === 'run:' && step?.run ? writtenFile(workspace, source, step, expr) : undefined;
                 const insiders = source.kind === 'workflow' && job !== undefined
-                    ? jobExcludesOutsiders(source, job, repository) || excludesOutsiders(step?.if, repository)
+                    ? (0,conditions/* jobExcludesOutsiders */.PV)(source, job, repository) || (0,conditions/* excludesOutsiders */.Ek)(step?.if, repository)
                     : false;
                 for (const group of byReference(flows)) {
                     const f = template_injection_finding(expr, group, sink, owner, shellOf(step, job, source), file, relay);
@@ -51946,7 +50955,7 @@ function liveEvents(flow, source, events) {
         return undefined;
     if (flow.origin.via.some((h) => h.location.path !== source.path))
         return undefined;
-    const carried = contextEvents(flow.origin.text);
+    const carried = (0,event_guards/* contextEvents */.Pj)(flow.origin.text);
     return carried ? events.filter((e) => carried.includes(e)) : undefined;
 }
 /**
@@ -52354,7 +51363,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
         };
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
-                const container = memo(mayPublishing, workflow, (s) => (0,workflow_publishing/* publishes */.AN)(s) || (0,workflow_publishing/* mayPublish */.bT)(s));
+                const container = memo(mayPublishing, workflow, (s, j) => (0,workflow_publishing/* publishes */.AN)(s, j, workflow) || (0,workflow_publishing/* mayPublish */.bT)(s));
                 check(workflow.path, job.container?.image, `the container of job "${job.id}"`, `${job.id}/container`, () => harmlessContainer(job, workflow, container, workspace));
                 if (job.services.length === 0)
                     return;
@@ -52590,7 +51599,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
         const publishersOf = (workflow) => {
             let jobs = publishing.get(workflow);
             if (!jobs) {
-                jobs = (0,workflow_publishing/* publishingJobs */.gF)(workflow, (s) => (0,workflow_publishing/* publishes */.AN)(s) || (0,workflow_publishing/* mayPublish */.bT)(s));
+                jobs = (0,workflow_publishing/* publishingJobs */.gF)(workflow, (s, j) => (0,workflow_publishing/* publishes */.AN)(s, j, workflow) || (0,workflow_publishing/* mayPublish */.bT)(s));
                 publishing.set(workflow, jobs);
             }
             return jobs;
@@ -52612,7 +51621,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
             // third party can move that ref: whoever can is trusted with this workflow already. A smell
             // (a workflow following a branch runs other code than the commit under review), not a supply
             // chain: low, for the pedantic. The name comes from the run, never from the tree a change edits.
-            if (repository !== undefined && unpinned_uses_namesRepository(uses.value, repository)) {
+            if (repository !== undefined && namesRepository(uses.value, repository)) {
                 findings.push({
                     message: `${message} It names this repository (${repository}) itself: only those who can move that ref can change what runs, and they can change this workflow as well.${(0,shared/* aliasNote */.lp)(uses)}`,
                     location,
@@ -52773,7 +51782,7 @@ function bareJobOf(workspace, workflow, job, publishers) {
 function onlyPullRequestJob(workspace, workflow, job) {
     if ((0,shared/* onlyPullRequest */.Jm)(workflow))
         return true;
-    const events = jobEvents(workflow, job);
+    const events = (0,event_guards/* jobEvents */.Hf)(workflow, job);
     if (events.length > 0 && events.every((e) => e === 'pull_request'))
         return true;
     if (!(workflow.on?.events ?? []).some((e) => e.event === 'workflow_call'))
@@ -52805,7 +51814,7 @@ function sameOwnerNote(owner) {
         "that owner's maintainers can move the ref, but a moved ref still changes what runs here without a change to this repository.");
 }
 /** Whether a repository reference names `repository` (`owner/repo`, lower case). */
-function unpinned_uses_namesRepository(text, repository) {
+function namesRepository(text, repository) {
     const ref = (0,parsers_uses/* parseUses */.A)(text);
     return ref.kind === 'repository' && `${ref.owner}/${ref.repo}`.toLowerCase() === repository;
 }
@@ -60466,6 +59475,234 @@ function programName(command) {
 
 /***/ }),
 
+/***/ 9730:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ek: () => (/* binding */ excludesOutsiders),
+/* harmony export */   PV: () => (/* binding */ jobExcludesOutsiders),
+/* harmony export */   ln: () => (/* binding */ trustedAssociation),
+/* harmony export */   on: () => (/* binding */ runsPastFailures),
+/* harmony export */   sg: () => (/* reexport safe */ _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_1__.sg)
+/* harmony export */ });
+/* harmony import */ var _parsers_expression_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8870);
+/* harmony import */ var _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8110);
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5529);
+
+
+
+
+/**
+ * Whether a job runs only for runs outsiders cannot start: its own condition, or the condition of a
+ * job it needs (a skipped job skips the jobs that need it, unless they ask for `always()`).
+ * `repository` is the run's repository (`owner/name`, see `EvaluatorContext.repository`): a condition
+ * that names the head repository literally guards only when it names this one.
+ */
+function jobExcludesOutsiders(workflow, job, repository) {
+    let byRepository = JOBS.get(job);
+    if (!byRepository) {
+        byRepository = new Map();
+        JOBS.set(job, byRepository);
+    }
+    const key = repository?.toLowerCase() ?? '';
+    let known = byRepository.get(key);
+    if (known === undefined) {
+        known = jobGuarded(workflow, job, repository, new Set());
+        byRepository.set(key, known);
+    }
+    return known;
+}
+/** Per job and repository, computed once: audits ask for every expression of the job. */
+const JOBS = new WeakMap();
+function jobGuarded(workflow, job, repository, seen) {
+    if (seen.has(job.id))
+        return false;
+    seen.add(job.id);
+    if (excludesOutsiders(job.if, repository))
+        return true;
+    if (runsPastFailures(job.if))
+        return false;
+    const needs = job.needs?.value;
+    for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+        const upstream = workflow.jobs.find((j) => j.id === id);
+        if (upstream && jobGuarded(workflow, upstream, repository, seen))
+            return true;
+    }
+    return false;
+}
+/** The status functions, by their lower-cased name (GitHub's function names ignore case). */
+const STATUS_FUNCTIONS = new Set(['always', 'failure', 'cancelled', 'success']);
+/** A status function named in text that does not parse as one condition (names compared without case). */
+const STATUS_TEXT = /\b(?:always|failure|cancelled|success)\s*\(/i;
+/**
+ * Whether a job's or step's `if:` can let it run although a job it needs was skipped or failed (or an
+ * earlier step of the job failed): it calls `always()`, `failure()` or `cancelled()`, in any case
+ * (GitHub's function names ignore case: `Always()` is `always()`), or `success()` anywhere but as a
+ * part the whole condition requires (`success() && x` is the default; `!success()`, `success() || x`
+ * are not). A condition without a status function is run as `success() && (...)`, which a skipped
+ * or failed job it needs makes false. Read from the parsed condition; a condition that does not parse
+ * as one expression counts when its text names a status function at all.
+ */
+function runsPastFailures(condition) {
+    if (typeof condition?.value !== 'string')
+        return false;
+    const tree = (0,_parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_1__/* .conditionTree */ .sg)(condition);
+    if (!tree)
+        return STATUS_TEXT.test(condition.value);
+    const required = new Set();
+    const require = (n) => {
+        if (n.kind === 'and')
+            n.args.forEach(require);
+        else
+            required.add(n);
+    };
+    require(tree);
+    return (0,_parsers_expression_js__WEBPACK_IMPORTED_MODULE_0__/* .someNode */ .Ng)(tree, (n) => n.kind === 'call' && STATUS_FUNCTIONS.has(n.name) && (n.name !== 'success' || !required.has(n)));
+}
+/**
+ * Whether an `if:` condition admits only runs that outsiders cannot start with their own code: pull
+ * requests from this repository (not forks: `head.repo.full_name == github.repository`, or this
+ * repository's own name written out when the run knows it), runs triggered by a push, runs of an event no outsider
+ * causes (`github.event_name == 'workflow_dispatch'`), pull requests opened by one named bot account, or
+ * authors and commenters who are owners, members or collaborators. Read from the parsed condition, so `a && guard` is guarded and
+ * `a || guard` is not unless both sides are; a condition that is text around `${{ }}` is always true
+ * and guards nothing. Labels, actor names and `github.repository` checks are not guards: a label is
+ * added before the code changes, `github.actor` can be a bot an outsider triggers, and the repository
+ * check only keeps the workflow from running in forks of it.
+ */
+function excludesOutsiders(condition, repository) {
+    const node = (0,_parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_1__/* .conditionTree */ .sg)(condition);
+    return node ? guards(node, repository?.toLowerCase()) : false;
+}
+const TRUSTED_ASSOCIATIONS = new Set(['owner', 'member', 'collaborator']);
+function guards(node, repository) {
+    switch (node.kind) {
+        case 'and':
+            return node.args.some((n) => guards(n, repository));
+        case 'or':
+            return node.args.every((n) => guards(n, repository));
+        case 'not':
+            return isRef(node.arg, FORK_FLAGS);
+        case 'compare':
+            return (compareGuards(node.op, node.left, node.right, repository) ||
+                compareGuards(node.op, node.right, node.left, repository));
+        case 'call':
+            return node.name === 'contains' && containsTrusted(node.args);
+        default:
+            return false;
+    }
+}
+const HEAD_REPOSITORIES = [
+    'github.event.pull_request.head.repo.full_name',
+    'github.event.workflow_run.head_repository.full_name',
+];
+const FORK_FLAGS = [
+    'github.event.pull_request.head.repo.fork',
+    'github.event.workflow_run.head_repository.fork',
+];
+function compareGuards(op, a, b, repository) {
+    if (op === '==') {
+        // The head repository is this repository: `github.repository`, or this repository's name written
+        // out (as the run's environment names it; `==` ignores case). Any other name is a repository
+        // someone else may own (a fork of this one: its owner opens the pull request), and a name with no
+        // run's repository to compare it with proves nothing.
+        if (isRef(a, HEAD_REPOSITORIES) && (isRef(b, ['github.repository']) || namesRepository(b, repository)))
+            return true;
+        if (isRef(a, FORK_FLAGS) && literal(b) === false)
+            return true;
+        // A run triggered by a push (or a schedule), not by a pull request.
+        if (isRef(a, ['github.event.workflow_run.event']) && ['push', 'schedule'].includes(String(literal(b))))
+            return true;
+        // A run of an event that no outsider causes (a dispatch, a push, a schedule): the maintainers' way
+        // into a command workflow, beside a check of the commenter (`event_name == 'workflow_dispatch' || ...`).
+        if (isRef(a, ['github.event_name']) && typeof literal(b) === 'string') {
+            const event = String(literal(b)).trim().toLowerCase();
+            if (event !== '' && !_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .OUTSIDER_EVENTS */ .AQ.has(event) && !_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .PR_EVENTS */ .l.has(event))
+                return true;
+        }
+        if (isAssociation(a) && TRUSTED_ASSOCIATIONS.has(String(literal(b)).toLowerCase()))
+            return true;
+        // A pull request opened by one named bot account (dependabot[bot]: a GitHub App's, whose name no
+        // one else can take; unlike github.actor, the author of a pull request cannot be another account).
+        // A person's login is not: anyone can be that person as far as this condition tells, and the
+        // workflow would run their pull requests with its privileges.
+        if (isRef(a, ['github.event.pull_request.user.login']) && botLogin(b))
+            return true;
+    }
+    if (op === '!=' && isRef(a, FORK_FLAGS) && literal(b) === true)
+        return true;
+    return false;
+}
+/** `contains(fromJSON('["OWNER","MEMBER"]'), github.event.comment.author_association)` and the like. */
+function containsTrusted(args) {
+    const [list, item] = args;
+    if (!list || !item || !isAssociation(item))
+        return false;
+    let values;
+    if (list.kind === 'call' && list.name === 'fromjson' && list.args[0]?.kind === 'literal') {
+        try {
+            values = JSON.parse(String(list.args[0].value));
+        }
+        catch {
+            return false;
+        }
+    }
+    else if (list.kind === 'literal' && typeof list.value === 'string') {
+        values = list.value.split(/[\s,;|]+/).filter(Boolean);
+    }
+    return (Array.isArray(values) &&
+        values.length > 0 &&
+        values.every((v) => typeof v === 'string' && TRUSTED_ASSOCIATIONS.has(v.toLowerCase())));
+}
+/**
+ * The `author_association` a leaf of a condition requires to be an owner's, member's or
+ * collaborator's, as its path (`github.event.comment.author_association`); undefined for any other
+ * leaf. `contains(fromJSON('["OWNER","MEMBER"]'), <association>)` and `<association> == 'OWNER'`.
+ */
+function trustedAssociation(node) {
+    const [a, b] = node.kind === 'call' ? node.args : node.kind === 'compare' ? [node.left, node.right] : [];
+    if (!a || !b)
+        return undefined;
+    const pathOf = (n) => (n.kind === 'ref' ? n.path.join('.') : undefined);
+    if (node.kind === 'call')
+        return node.name === 'contains' && containsTrusted(node.args) ? pathOf(b) : undefined;
+    if (node.kind !== 'compare' || node.op !== '==')
+        return undefined;
+    for (const [ref, value] of [
+        [a, b],
+        [b, a],
+    ]) {
+        if (isAssociation(ref) && TRUSTED_ASSOCIATIONS.has(String(literal(value)).toLowerCase()))
+            return pathOf(ref);
+    }
+    return undefined;
+}
+function isRef(node, paths) {
+    return node.kind === 'ref' && paths.includes(node.path.join('.'));
+}
+function isAssociation(node) {
+    return node.kind === 'ref' && node.path.length >= 3 && node.path.at(-1) === 'author_association';
+}
+/** A string literal that is the run's repository (`repository` in lower case), compared without case. */
+function namesRepository(node, repository) {
+    return (repository !== undefined &&
+        node.kind === 'literal' &&
+        typeof node.value === 'string' &&
+        node.value.toLowerCase() === repository);
+}
+/** A string literal that names a bot account (`name[bot]`), which no person's login can be. */
+function botLogin(node) {
+    return (node.kind === 'literal' &&
+        typeof node.value === 'string' &&
+        /^[a-z0-9][\w.-]*\[bot\]$/i.test(node.value.trim()));
+}
+function literal(node) {
+    return node.kind === 'literal' ? node.value : undefined;
+}
+
+
+/***/ }),
+
 /***/ 1930:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -60545,6 +59782,896 @@ function containerPasswords(job) {
 
 /***/ }),
 
+/***/ 437:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cm: () => (/* binding */ conditionGuards),
+/* harmony export */   Hf: () => (/* binding */ jobEvents),
+/* harmony export */   Lc: () => (/* binding */ conditionEvents),
+/* harmony export */   NP: () => (/* binding */ runEvents),
+/* harmony export */   Pj: () => (/* binding */ contextEvents),
+/* harmony export */   Th: () => (/* reexport safe */ _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__.Th),
+/* harmony export */   Y4: () => (/* binding */ jobGuards)
+/* harmony export */ });
+/* harmony import */ var _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8110);
+/* harmony import */ var _conditions_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9730);
+
+
+
+/** The guards a condition imposes (read as true when `positive`, as false otherwise). */
+function conditionGuards(node) {
+    if (!node)
+        return { merged: false };
+    const action = requiredAction(node, true);
+    const insiders = new Set(Object.keys(ACTOR_ASSOCIATION).filter((event) => requiresInsider(node, event)));
+    return {
+        ...(action ? { action } : {}),
+        merged: requiresMerged(node, true),
+        ...(insiders.size > 0 ? { insiders } : {}),
+    };
+}
+/** Guards that both hold: `inner`'s activity type first (a step's, over its job's). */
+function both(outer, inner) {
+    const action = inner.action ?? outer.action;
+    const insiders = new Set([...(outer.insiders ?? []), ...(inner.insiders ?? [])]);
+    return {
+        ...(action ? { action } : {}),
+        merged: outer.merged || inner.merged,
+        ...(insiders.size > 0 ? { insiders } : {}),
+    };
+}
+/**
+ * The guards under which a job runs: its own `if:` and those of the jobs it needs (a skipped job
+ * skips the jobs that need it, unless they ask for `always()`, `failure()` or `cancelled()`), and,
+ * when given, a step's `if:`.
+ */
+function jobGuards(workflow, job, step) {
+    const own = job ? jobChain(workflow, job, new Set()) : { merged: false };
+    if (!step)
+        return own;
+    return both(own, conditionGuards((0,_conditions_js__WEBPACK_IMPORTED_MODULE_1__/* .conditionTree */ .sg)(step.if)));
+}
+function jobChain(workflow, job, seen) {
+    if (seen.has(job.id))
+        return { merged: false };
+    seen.add(job.id);
+    let guards = conditionGuards((0,_conditions_js__WEBPACK_IMPORTED_MODULE_1__/* .conditionTree */ .sg)(job.if));
+    if ((0,_conditions_js__WEBPACK_IMPORTED_MODULE_1__/* .runsPastFailures */ .on)(job.if))
+        return guards;
+    const needs = job.needs?.value;
+    for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+        const upstream = workflow.jobs.find((j) => j.id === id);
+        if (!upstream)
+            continue;
+        guards = both(jobChain(workflow, upstream, seen), guards);
+    }
+    return guards;
+}
+const ACTION = 'github.event.action';
+const MERGED = 'github.event.pull_request.merged';
+const refTo = (n, path) => n.kind === 'ref' && n.path.join('.') === path;
+/**
+ * The activity type a condition requires `github.event.action` to be, compared as GitHub does
+ * (strings case-insensitively). `a && b` requires what either side requires; `a || b` only what both
+ * sides require; `!` flips the reading.
+ */
+function requiredAction(node, positive) {
+    switch (node.kind) {
+        case 'not':
+            return requiredAction(node.arg, !positive);
+        case 'and':
+        case 'or': {
+            // Read as true, `&&` is a conjunction; read as false, `||` is one (De Morgan).
+            const found = node.args.map((a) => requiredAction(a, positive));
+            if ((node.kind === 'and') === positive)
+                return found.find((a) => a !== undefined);
+            const [first] = found;
+            return first !== undefined && found.every((a) => a === first) ? first : undefined;
+        }
+        case 'compare': {
+            const equal = (node.op === '==' && positive) || (node.op === '!=' && !positive);
+            if (!equal)
+                return undefined;
+            const other = refTo(node.left, ACTION) ? node.right : refTo(node.right, ACTION) ? node.left : undefined;
+            return other?.kind === 'literal' && typeof other.value === 'string' && other.value.trim() !== ''
+                ? other.value.toLowerCase()
+                : undefined;
+        }
+        default:
+            return undefined;
+    }
+}
+/**
+ * Whether a condition holds only when `github.event.pull_request.merged` is true: the bare reference
+ * or `== true` (GitHub compares `true == 'true'` as numbers, 1 and NaN: never equal, so the string
+ * form is not a guard but a condition that never holds, left to other rules).
+ */
+function requiresMerged(node, positive) {
+    return (0,_parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__/* .requiredBy */ .Th)(node, positive, (leaf, holds) => {
+        if (leaf.kind === 'ref')
+            return holds && refTo(leaf, MERGED);
+        if (leaf.kind !== 'compare')
+            return false;
+        const equal = (leaf.op === '==' && holds) || (leaf.op === '!=' && !holds);
+        const other = refTo(leaf.left, MERGED) ? leaf.right : refTo(leaf.right, MERGED) ? leaf.left : undefined;
+        return equal && other?.kind === 'literal' && other.value === true;
+    });
+}
+/**
+ * Per event outsiders can cause, the `author_association` of the account that acts there: the
+ * commenter, the author of the issue, discussion or pull request (who pushes to it). On a comment,
+ * the issue's association is someone else's: an outsider can comment on a maintainer's issue.
+ */
+const ACTOR_ASSOCIATION = {
+    issue_comment: 'github.event.comment.author_association',
+    discussion_comment: 'github.event.comment.author_association',
+    issues: 'github.event.issue.author_association',
+    discussion: 'github.event.discussion.author_association',
+    pull_request_target: 'github.event.pull_request.author_association',
+};
+/**
+ * Whether a condition holds on `event` only for an owner, member or collaborator: it requires their
+ * association, or a comparison of `github.event_name` that cannot hold on this event stands in for
+ * the rest of its branch (`github.event_name == 'workflow_dispatch' || <association check>`).
+ */
+function requiresInsider(node, event) {
+    const association = ACTOR_ASSOCIATION[event];
+    return (0,_parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__/* .requiredBy */ .Th)(node, true, (leaf, holds) => (holds && (0,_conditions_js__WEBPACK_IMPORTED_MODULE_1__/* .trustedAssociation */ .ln)(leaf) === association) || rulesOutEvent(leaf, holds, event));
+}
+/**
+ * Whether a leaf of a condition, holding (`holds`) or failing, rules out `event`: a test of
+ * `github.event_name` that fails on it (`== 'push'` on a pull request, `contains(github.event_name,
+ * 'pull_request')` on a push: {@link eventNameTest}), or a test that needs a context this event
+ * leaves unset (see {@link needsUnsetContext}).
+ */
+function rulesOutEvent(leaf, holds, event) {
+    return needsUnsetContext(leaf, holds, event) || (0,_parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__/* .eventNameTest */ .Ml)(leaf, event.toLowerCase()) === !holds;
+}
+/** Functions that are false when their first argument is empty and their second a non-empty string. */
+const SUBSTRING_TESTS = new Set(['contains', 'startswith', 'endswith']);
+/**
+ * Contexts every run has a non-empty value of, whatever its event (lower case): the repository, its
+ * owner, the commit, the actor, the workflow and the run. Not `github.ref`, which an event without a
+ * branch or tag leaves empty.
+ */
+const ALWAYS_SET = new Set([
+    'github.repository',
+    'github.repository_id',
+    'github.repository_owner',
+    'github.repository_owner_id',
+    'github.sha',
+    'github.actor',
+    'github.actor_id',
+    'github.triggering_actor',
+    'github.event_name',
+    'github.workflow',
+    'github.run_id',
+    'github.run_number',
+    'github.server_url',
+    'github.api_url',
+]);
+/**
+ * Whether a leaf, holding (`holds`) or failing, needs a value of a context that `event` leaves empty
+ * (`github.base_ref` is set on pull requests only, see {@link contextEvents}): the bare context as
+ * true, its equality (`==`, or `!=` failing) with a non-empty string or with a context every run
+ * sets ({@link ALWAYS_SET}: `github.event.pull_request.head.repo.full_name == github.repository`,
+ * a pull request from a branch of this repository, cannot hold on a push), or `contains`,
+ * `startsWith` or `endsWith` of it with one (`github.base_ref == 'main'` cannot hold on a push). A
+ * reusable workflow (`workflow_call`) runs in its caller's context, where any may be set: never
+ * ruled out so.
+ */
+function needsUnsetContext(leaf, holds, event) {
+    if (event === 'workflow_call')
+        return false;
+    const unset = (n) => {
+        if (n?.kind !== 'ref' || n.computed.length > 0)
+            return false;
+        const events = contextEvents(n.path.join('.'));
+        return events !== undefined && !events.includes(event);
+    };
+    const text = (n) => (n?.kind === 'literal' && typeof n.value === 'string' && n.value !== '') ||
+        (n?.kind === 'ref' && n.computed.length === 0 && ALWAYS_SET.has(n.path.join('.').toLowerCase()));
+    if (leaf.kind === 'ref')
+        return holds && unset(leaf);
+    if (leaf.kind === 'compare' && (leaf.op === '==' || leaf.op === '!=') && (leaf.op === '==') === holds)
+        return (unset(leaf.left) && text(leaf.right)) || (unset(leaf.right) && text(leaf.left));
+    if (leaf.kind === 'call' && holds && SUBSTRING_TESTS.has(leaf.name.toLowerCase()))
+        return unset(leaf.args[0]) && text(leaf.args[1]);
+    return false;
+}
+/**
+ * The events of a workflow on which a job's own `if:` can hold: a comparison of `github.event_name`
+ * it requires rules out the others (`github.event_name == 'pull_request' && ...` runs on pull
+ * requests only). The jobs it needs are not read: they could only narrow it further.
+ */
+function jobEvents(workflow, job) {
+    const tree = (0,_conditions_js__WEBPACK_IMPORTED_MODULE_1__/* .conditionTree */ .sg)(job.if);
+    if (!tree)
+        return [...new Set(workflow.on?.events.map((t) => t.event) ?? [])];
+    return conditionEvents(workflow, tree);
+}
+/**
+ * The events of a workflow on which a condition can hold: those no comparison of `github.event_name`
+ * it requires rules out (`github.event_name == 'pull_request'` holds on pull requests only).
+ */
+function conditionEvents(workflow, tree) {
+    const events = workflow.on?.events.map((t) => t.event) ?? [];
+    return [...new Set(events)].filter((event) => !(0,_parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__/* .requiredBy */ .Th)(tree, true, (leaf, holds) => rulesOutEvent(leaf, holds, event)));
+}
+/**
+ * The events of a workflow on which a step (or, without one, a job) can run: its job's (see
+ * {@link jobEvents}) that the step's own `if:` does not rule out. Undefined when the event is not
+ * known from the workflow's triggers: a reusable workflow (`workflow_call`) runs on its caller's
+ * event, whatever its name.
+ */
+function runEvents(workflow, job, step) {
+    const triggers = workflow.on?.events.map((t) => t.event.toLowerCase()) ?? [];
+    if (triggers.length === 0 || triggers.includes('workflow_call'))
+        return undefined;
+    const events = jobEvents(workflow, job);
+    const tree = step ? (0,_conditions_js__WEBPACK_IMPORTED_MODULE_1__/* .conditionTree */ .sg)(step.if) : undefined;
+    if (!tree)
+        return events;
+    return events.filter((event) => !(0,_parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__/* .requiredBy */ .Th)(tree, true, (leaf, holds) => rulesOutEvent(leaf, holds, event)));
+}
+/**
+ * The events whose payload sets a context (lower-case path prefixes; a context not listed may be set
+ * on any event). `github.event.pull_request` is also the pull request of a review and of a review
+ * comment; `github.head_ref` only of a pull request's own events.
+ */
+const CONTEXT_EVENTS = [
+    ['github.head_ref', ['pull_request', 'pull_request_target']],
+    ['github.base_ref', ['pull_request', 'pull_request_target']],
+    [
+        'github.event.pull_request.',
+        ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment'],
+    ],
+    ['github.event.issue.', ['issues', 'issue_comment']],
+    [
+        'github.event.comment.',
+        ['issue_comment', 'pull_request_review_comment', 'commit_comment', 'discussion_comment'],
+    ],
+    ['github.event.review.', ['pull_request_review']],
+    ['github.event.discussion.', ['discussion', 'discussion_comment']],
+    ['github.event.head_commit.', ['push']],
+    ['github.event.commits.', ['push']],
+    ['github.event.workflow_run.', ['workflow_run']],
+    ['github.event.merge_group.', ['merge_group']],
+    ['github.event.check_suite.', ['check_suite']],
+    ['github.event.check_run.', ['check_run']],
+    ['github.event.pages.', ['gollum']],
+    ['github.event.client_payload.', ['repository_dispatch']],
+];
+/**
+ * The events on which a context (as written, `github.event.pull_request.title`) has a value; undefined
+ * when it may have one on any.
+ */
+function contextEvents(context) {
+    const text = context
+        .trim()
+        .toLowerCase()
+        .replace(/\[\s*['"]([\w-]+)['"]\s*\]/g, '.$1');
+    for (const [prefix, events] of CONTEXT_EVENTS) {
+        if (prefix.endsWith('.') ? text.startsWith(prefix) : text === prefix || text.startsWith(`${prefix}.`))
+            return events;
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 6638:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CT: () => (/* binding */ makeRecipes),
+/* harmony export */   Jq: () => (/* binding */ MAKEFILE_GLOBS),
+/* harmony export */   Pd: () => (/* binding */ customGolangciCommand),
+/* harmony export */   T3: () => (/* binding */ dockerfileRuns),
+/* harmony export */   lU: () => (/* binding */ golangciEnables),
+/* harmony export */   rW: () => (/* binding */ dockerBuild),
+/* harmony export */   rx: () => (/* binding */ followCalls)
+/* harmony export */ });
+/* unused harmony export makefileRules */
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4006);
+/* harmony import */ var _parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9024);
+/* harmony import */ var _parsers_package_json_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2343);
+/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9752);
+
+
+
+
+/**
+ * What a `run:` script hands its work to, for `workflow.pr-evidence`: teams rarely spell `go test` or
+ * `golangci-lint run` in the workflow; they call `make test`, `npm run coverage`, `./hack/verify.sh`,
+ * `scripts/test` or `../scripts/build-${language}.sh`, or build an image whose Dockerfile runs them.
+ * These helpers find the texts that such a call runs — a repository script, a Makefile target's recipe
+ * (and the recipes of its prerequisites), a package.json script (with its pre and post scripts), the
+ * RUN instructions of the Dockerfile stages an image build runs — so the rule's command patterns can
+ * be matched against them (and workflow.checkout-credentials' push patterns). Nothing is executed; the
+ * texts are only read, through the workspace (which bounds sizes and never follows a symlink out of
+ * the tree).
+ */
+/** At most this many texts are followed from one workflow step (a script calling scripts). */
+const MAX_TEXTS = 24;
+/** Calls are followed this deep (step -> make target -> script). */
+const MAX_DEPTH = 2;
+/** A script path with variables (`build-${lang}.sh`) names at most this many files. */
+const MAX_GLOB_FILES = 8;
+/**
+ * A repository script called by path: `./x.sh`, `hack/verify.sh`, `bash ../scripts/b-${l}.sh`, and
+ * in a Makefile recipe a line's `@` (silent) or `+` prefix: `@./hack/update-deps.sh`.
+ */
+// One character class (no nested or overlapping quantifiers): linear on a long token.
+const SCRIPT_CALL = /(?:^[ \t]*[@+]|^|[\s;&|(`"'])([\w.${}()/-]*\.(?:sh|bash))(?=$|[\s;&|)`"'])/gm;
+/**
+ * A repository program called by path where a command starts, without a script extension:
+ * `scripts/publish`, `./bin/release`, `sh scripts/test`, a Makefile recipe's `@scripts/lint`. Read as
+ * a script when the file is one (its first line a shebang, `#!/bin/sh`); a path with no directory
+ * (`make`) names a command, not a file. One character class per part: linear on a long line.
+ */
+const PATH_CALL = /(?:^[ \t]*[@+-]?|[;&|(`][ \t]*|(?:^|[\s;&|(])(?:bash|sh|zsh|dash|exec|source|\.|then|do|else|sudo|time)[ \t]+)((?:\.{1,2}\/)*[\w.-]+(?:\/[\w.-]+)*)(?=$|[\s;&|)`])/gm;
+/** A make invocation and the words after it on the same command (targets, -C dir, -f file). */
+const MAKE_CALL = /(?<![\w-])(?:g?make|\$\(MAKE\)|\$\{MAKE\})((?:[ \t]+[^\s;&|)`]+)*)/g;
+/**
+ * A package manager and the words after it on the same command: `npm run coverage`, `yarn lint`,
+ * `pnpm --dir web run check`, `bun run test`. One character class per word: linear on a long line.
+ */
+const PACKAGE_MANAGER_CALL = /(?<![\w./-])(npm|pnpm|yarn|bun)((?:[ \t]+[^\s;&|)`]+){1,8})/g;
+/** Options of the package managers that name the package's directory. */
+const PACKAGE_DIR_OPTIONS = new Set(['--prefix', '-C', '--dir', '--cwd']);
+/**
+ * Commands of yarn and pnpm that are no script of the package (both run a script named as a bare
+ * word, `yarn lint`, unless the word is one of their own commands).
+ */
+const MANAGER_COMMANDS = new Set(('add audit bin cache ci config create dedupe dlx exec fetch help i import info init install link ' +
+    'list licenses login logout ls node outdated owner pack patch plugin prune publish rebuild remove rm ' +
+    'set store tag unlink up update upgrade version versions why workspace workspaces x').split(' '));
+/**
+ * The package script a package manager call runs (`npm run x`, `npm run-script x`, `npm test`,
+ * `npm start`, `yarn x`, `pnpm x`, `bun run x`) and the directory of its package.json (`--prefix`,
+ * `-C`, `--dir`, `--cwd`; else the root).
+ */
+function packageScriptCall(manager, args) {
+    const words = args.trim().split(/\s+/).filter(Boolean);
+    let dir = '';
+    const positional = [];
+    for (let i = 0; i < words.length && positional.length < 2; i++) {
+        const w = words[i];
+        if (PACKAGE_DIR_OPTIONS.has(w))
+            dir = words[++i] ?? '';
+        else if (/^--(?:prefix|dir|cwd)=/.test(w))
+            dir = w.slice(w.indexOf('=') + 1);
+        else if (w === '--')
+            break;
+        else if (!w.startsWith('-'))
+            positional.push(w);
+    }
+    const [first, second] = positional;
+    let script;
+    if (first === 'run' || first === 'run-script')
+        script = second;
+    else if (first === 'test' || first === 't' || first === 'tst')
+        script = 'test';
+    else if (first === 'start')
+        script = 'start';
+    else if ((manager === 'yarn' || manager === 'pnpm') && first && !MANAGER_COMMANDS.has(first))
+        script = first;
+    if (!script || !/^[\w:.@/-]+$/.test(script))
+        return undefined;
+    return { dir: dir.replace(/^\.\/?/, '').replace(/\/$/, ''), script };
+}
+/**
+ * The texts that `script` (a `run:` body, a recipe or a script file) calls, up to {@link MAX_DEPTH}
+ * levels deep and {@link MAX_TEXTS} texts in all, in the order found. With `images`, the RUN
+ * instructions of the Dockerfiles that image builds read too (they run in the image, not in the
+ * job's checkout: evidence of what runs, not of what changes the tree).
+ */
+function followCalls(workspace, script, images = false) {
+    const out = [];
+    const seen = new Set();
+    let frontier = [script];
+    for (let depth = 0; depth < MAX_DEPTH && frontier.length > 0; depth++) {
+        const next = [];
+        for (const text of frontier) {
+            for (const f of directCalls(workspace, text, seen, images)) {
+                if (out.length >= MAX_TEXTS)
+                    return out;
+                out.push(f);
+                next.push(f.text);
+            }
+        }
+        frontier = next;
+    }
+    return out;
+}
+/** The Makefiles {@link makeRecipes} reads (a Makefile and the `*.mk` files Makefiles usually include). */
+const MAKEFILE_GLOBS = ['**/Makefile', '**/makefile', '**/GNUmakefile', '**/*.mk'];
+/** At most this many make rules are read from one script (targets, their prerequisites, sub-makes). */
+const MAX_MAKE_RULES = 32;
+/**
+ * The recipes of the make targets a script (a `run:` body) calls, `make image` or `make -C dir x`, with
+ * those of their prerequisites, transitively, and of the targets their recipes call in turn (`$(MAKE)
+ * push`), read from the Makefile with the files it includes (see {@link makefileRules}); at most
+ * {@link MAX_MAKE_RULES} rules in all. Nothing is run: what make would run is only read. Unlike
+ * {@link followCalls}, no script a recipe runs is read.
+ */
+function makeRecipes(workspace, script) {
+    const out = [];
+    const seen = new Set();
+    const queue = [];
+    const calls = (text) => {
+        for (const m of text.matchAll(MAKE_CALL)) {
+            const { makefile, targets } = makeArguments(workspace, m[1] ?? '');
+            if (makefile)
+                for (const target of targets)
+                    queue.push({ makefile, target });
+        }
+    };
+    calls(script);
+    for (let next = queue.shift(); next && out.length < MAX_MAKE_RULES; next = queue.shift()) {
+        const { makefile, target } = next;
+        const key = `${makefile}#${target}`;
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        const rule = makefileRules(workspace, makefile).get(target);
+        if (!rule)
+            continue;
+        out.push({ text: rule.recipe, target });
+        for (const p of rule.prerequisites)
+            queue.push({ makefile, target: p });
+        // A sub-make with no directory or file of its own reads the same Makefile.
+        if (rule.recipe.includes('make') || rule.recipe.includes('MAKE'))
+            calls(rule.recipe);
+    }
+    return out;
+}
+/** Included Makefiles are read this deep, and at most this many per Makefile. */
+const MAX_INCLUDE_DEPTH = 2;
+const MAX_INCLUDES = 8;
+/** `include a.mk b.mk`, `-include x.mk`, `sinclude x.mk`: the files named. */
+const INCLUDE_LINE = /^[ \t]*[-s]?include[ \t]+([^\n#]*)/gm;
+/**
+ * The rules of a Makefile read with the files it includes (`include release/release.mk`), each
+ * included text in place of its `include` line, so that their variables and targets count as make
+ * counts them: a path with a variable or a glob is not followed; paths are the Makefile's directory's.
+ * Parsed once per tree.
+ */
+function makefileRules(workspace, makefile) {
+    return workspace.memo('makefile-rules-included', makefile, (file) => {
+        let budget = MAX_INCLUDES;
+        const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+        const read = (path, depth) => (workspace.text(path) ?? '').replace(INCLUDE_LINE, (line, names) => {
+            if (depth >= MAX_INCLUDE_DEPTH)
+                return line;
+            const texts = [];
+            for (const name of names.trim().split(/\s+/)) {
+                if (budget <= 0 || !/^[\w./-]+$/.test(name) || name.startsWith('/'))
+                    continue;
+                const included = `${dir}${name}`.replace(/^(?:\.\/)+/, '').replace(/\/\.\//g, '/');
+                if (included === path || !workspace.has(included))
+                    continue;
+                budget--;
+                texts.push(read(included, depth + 1));
+            }
+            return texts.join('\n');
+        });
+        return parseMakefile(read(file, 0));
+    });
+}
+/**
+ * The scripts, make recipes (and, with `images`, built Dockerfiles) one text calls directly; `seen`
+ * keys (file or file#target) skip repeats.
+ */
+function directCalls(workspace, text, seen, images) {
+    const out = [];
+    for (const m of text.matchAll(SCRIPT_CALL)) {
+        for (const file of scriptFiles(workspace, m[1])) {
+            if (seen.has(file))
+                continue;
+            seen.add(file);
+            const body = workspace.text(file);
+            if (body !== undefined)
+                out.push({ text: body });
+        }
+    }
+    for (const m of text.matchAll(PATH_CALL)) {
+        const raw = m[1];
+        const file = raw.replace(/^(?:\.{1,2}\/)+/, '');
+        // Scripts with an extension are SCRIPT_CALL's; a bare name is a command on the PATH.
+        if (!raw.includes('/') || /\.(?:sh|bash)$/.test(file) || seen.has(file) || !workspace.has(file))
+            continue;
+        seen.add(file);
+        const body = workspace.text(file);
+        if (body?.startsWith('#!'))
+            out.push({ text: body });
+    }
+    for (const m of text.matchAll(PACKAGE_MANAGER_CALL)) {
+        const call = packageScriptCall(m[1], m[2] ?? '');
+        if (!call)
+            continue;
+        const file = call.dir ? `${call.dir}/package.json` : 'package.json';
+        if (!workspace.has(file))
+            continue;
+        const scripts = (0,_parsers_package_json_js__WEBPACK_IMPORTED_MODULE_2__/* .packageScripts */ .D)(workspace, file);
+        // npm and pnpm run `pre<name>` and `post<name>` around the script.
+        for (const name of [`pre${call.script}`, call.script, `post${call.script}`]) {
+            const body = Object.hasOwn(scripts, name) ? scripts[name] : undefined;
+            const key = `${file}#${name}`;
+            if (body === undefined || seen.has(key))
+                continue;
+            seen.add(key);
+            out.push({ text: body, target: name });
+        }
+    }
+    // Its options are often one per line, after a backslash.
+    for (const m of images ? text.replace(/\\\r?\n/g, ' ').matchAll(DOCKER_BUILD_CALL) : []) {
+        const build = dockerBuildArguments(m[1] ?? '');
+        if (build)
+            out.push(...dockerfileRuns(workspace, build, seen));
+    }
+    for (const m of text.matchAll(MAKE_CALL)) {
+        const { makefile, targets } = makeArguments(workspace, m[1] ?? '');
+        if (!makefile)
+            continue;
+        // Parsed once per tree: many steps call the same Makefile.
+        const rules = workspace.memo('makefile-targets', makefile, (f) => parseMakefile(workspace.text(f) ?? ''));
+        for (const target of targets) {
+            for (const recipe of recipesOf(rules, target)) {
+                const key = `${makefile}#${recipe.target}`;
+                if (seen.has(key))
+                    continue;
+                seen.add(key);
+                out.push(recipe);
+            }
+        }
+    }
+    return out;
+}
+/**
+ * The repository files a script path names. Working directories are unknown, so `./` and `../` are
+ * dropped and the rest is looked up at the root first, then anywhere in the tree; a variable
+ * (`${lang}`, `$LANG`, `$(x)`) matches any name.
+ */
+function scriptFiles(workspace, raw) {
+    const rel = raw
+        .replace(/^(?:\.{1,2}\/)+/, '')
+        .replace(/\$\{[^}]*\}|\$\([^)]*\)|\$\w+/g, '*')
+        .replace(/\*{2,}/g, '*');
+    if (rel === '' || /[{}()$]/.test(rel) || rel.startsWith('/'))
+        return [];
+    if (!rel.includes('*') && workspace.has(rel))
+        return [rel];
+    // Matched among the tree's shell scripts only (listed once per tree), never the whole file index
+    // per call: a monorepo's workflows call hundreds of scripts.
+    const match = picomatch__WEBPACK_IMPORTED_MODULE_3__([rel, `**/${rel}`], { dot: true });
+    return shellScripts(workspace)
+        .filter((f) => match(f))
+        .slice(0, MAX_GLOB_FILES);
+}
+const SHELL_SCRIPTS = (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__/* .defineSelector */ .xf)('shell-scripts', (f) => f.endsWith('.sh') || f.endsWith('.bash'));
+/** The tree's `.sh` and `.bash` files, in index order (listed once per tree). */
+function shellScripts(workspace) {
+    return workspace.filesWhere(SHELL_SCRIPTS);
+}
+/** The Makefile a make call reads (`-C dir`, `-f file`, else the root's) and its targets. */
+function makeArguments(workspace, args) {
+    const words = args.trim().split(/\s+/).filter(Boolean);
+    let dir = '';
+    let file;
+    const targets = [];
+    for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        if (w === '-C' || w === '--directory')
+            dir = words[++i] ?? '';
+        else if (w === '-f' || w === '--file' || w === '--makefile')
+            file = words[++i];
+        else if (/^--?[\w-]/.test(w) || w.includes('='))
+            continue;
+        else if (/^[\w./-]+$/.test(w))
+            targets.push(w);
+        else
+            break;
+    }
+    const base = dir.replace(/^\.\/?/, '').replace(/\/$/, '');
+    const join = (f) => (base ? `${base}/${f}` : f).replace(/^\.\//, '');
+    const candidates = file ? [join(file)] : ['GNUmakefile', 'makefile', 'Makefile'].map(join);
+    return { makefile: candidates.find((c) => workspace.has(c)), targets };
+}
+/**
+ * The recipe of `target` in a parsed Makefile, followed by the recipes of its prerequisites named in
+ * the same file (one level): `test: unit-test lint` runs both.
+ */
+function recipesOf(rules, target) {
+    const own = rules.get(target);
+    if (!own)
+        return [];
+    const out = [{ text: own.recipe, target }];
+    for (const p of own.prerequisites) {
+        const dep = rules.get(p);
+        if (dep && p !== target)
+            out.push({ text: dep.recipe, target: p });
+    }
+    return out;
+}
+/**
+ * A simple variable assignment's left side, up to its `=`: `NAME `, `NAME ?`, `NAME :`, `NAME ::`,
+ * with an optional `export` or `override`. Appends (`+=`), shell assignments (`!=`) and target-specific
+ * ones (`t: X = y`) are not simple. Disjoint character classes: linear on a long line.
+ */
+const ASSIGNMENT_HEAD = /^(?:(?:export|override)[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*(\?|:{1,3})?$/;
+/** A variable reference, `$(NAME)` or `${NAME}`. */
+const VARIABLE_REF = /\$(?:\(([A-Za-z_][\w.-]*)\)|\{([A-Za-z_][\w.-]*)\})/g;
+/** Variables are expanded this deep (`LINT = $(BIN)/golangci-lint` with `BIN = ...`). */
+const MAX_EXPANSION_DEPTH = 3;
+/** Expansion stops adding text past this many characters per Makefile: no blow-up from nested variables. */
+const MAX_EXPANDED_CHARS = 200_000;
+/**
+ * Targets of a Makefile: prerequisites and tab-indented recipe lines, with the references to simple
+ * variables (`VAR = x`, `VAR ?= x`, `VAR := x`) expanded in the recipes, so that
+ * `GOLANGCI_LINT ?= bin/golangci-lint` and `$(GOLANGCI_LINT) run` read as the command they run.
+ * Unknown variables are left as they are.
+ */
+function parseMakefile(text) {
+    const variables = new Map();
+    const rules = readMakefile(text, variables);
+    let budget = MAX_EXPANDED_CHARS;
+    const expand = (value, depth) => value.replace(VARIABLE_REF, (ref, paren, brace) => {
+        const known = variables.get((paren ?? brace));
+        if (known === undefined || budget < known.length)
+            return ref;
+        budget -= known.length;
+        return depth > 1 ? expand(known, depth - 1) : known;
+    });
+    if (variables.size > 0) {
+        for (const rule of rules.values()) {
+            if (rule.recipe.includes('$'))
+                rule.recipe = expand(rule.recipe, MAX_EXPANSION_DEPTH);
+        }
+    }
+    return rules;
+}
+/** A Makefile conditional directive line: `ifeq (a,b)`, `ifndef X`, `else`, `else ifdef Y`, `endif`. */
+const CONDITIONAL_DIRECTIVE = /^[ \t]*(?:ifeq|ifneq|ifdef|ifndef|else|endif)(?:[ \t\r]|$)/;
+function readMakefile(text, variables) {
+    const rules = new Map();
+    let current = [];
+    for (const line of text.split('\n')) {
+        if (line.startsWith('\t')) {
+            for (const r of current)
+                r.recipe += `${line.slice(1)}\n`;
+            continue;
+        }
+        if (line.trim() === '' || line.trimStart().startsWith('#'))
+            continue;
+        // A conditional (`ifeq`, `ifdef`, `else`, `endif`) is read by make, not run: within a recipe it
+        // neither ends it nor starts another rule, and the recipe lines of both branches belong to the
+        // target (which branch runs is decided when make runs; both are read as what it may run).
+        if (CONDITIONAL_DIRECTIVE.test(line))
+            continue;
+        const eq = line.indexOf('=');
+        const assignment = eq > 0 ? ASSIGNMENT_HEAD.exec(line.slice(0, eq).trim()) : null;
+        if (assignment) {
+            const [, name, op] = assignment;
+            // `?=` sets a variable only when it has no value yet; the others (re)define it.
+            if (op !== '?' || !variables.has(name)) {
+                variables.set(name, line
+                    .slice(eq + 1)
+                    .replace(/#.*/, '')
+                    .trim());
+            }
+            current = [];
+            continue;
+        }
+        // `targets: prerequisites` (`::` too), but not a variable assignment (`x := y`, `x ?= y`, a
+        // target-specific `t: X = y`). Split by hand, not by a regex: a line is attacker-sized.
+        const colon = line.indexOf(':');
+        const head = colon > 0 ? line.slice(0, colon) : '';
+        let rest = colon > 0 ? line.slice(colon + 1) : '';
+        if (rest.startsWith(':'))
+            rest = rest.slice(1);
+        const semi = rest.indexOf(';');
+        const prereqText = (semi >= 0 ? rest.slice(0, semi) : rest).replace(/#.*/, '');
+        if (!head || /^\s|[=#]/.test(head) || rest.startsWith('=') || prereqText.includes('=')) {
+            current = [];
+            continue;
+        }
+        const inline = semi >= 0 ? rest.slice(semi + 1) : '';
+        current = [];
+        const prerequisites = prereqText.split(/[\s|]+/).filter(Boolean);
+        for (const name of head.trim().split(/\s+/)) {
+            const rule = rules.get(name) ?? { prerequisites: [], recipe: '' };
+            rule.prerequisites.push(...prerequisites);
+            if (inline)
+                rule.recipe += `${inline}\n`;
+            rules.set(name, rule);
+            current.push(rule);
+        }
+    }
+    return rules;
+}
+/**
+ * An image build and the words after it on the same command: `docker build`, `docker buildx build`,
+ * `docker image build`, `podman build`. One character class per word: linear on a long line.
+ */
+const DOCKER_BUILD_CALL = /(?<![\w./-])(?:docker|podman)[ \t]+(?:(?:buildx|image)[ \t]+)?build((?:[ \t]+[^\s;&|)`]+){0,40})/g;
+/** Options of `docker build` that take no value (the others take the next word, or `=value`). */
+const DOCKER_BUILD_FLAGS = new Set('--push --load --pull --no-cache -q --quiet --rm --force-rm --compress --squash --disable-content-trust'.split(' '));
+/**
+ * The Dockerfile and target of a `docker build` command's arguments: `-f`/`--file`, else `Dockerfile`
+ * in the context directory (the one positional word); undefined for a context from standard input
+ * or a URL, whose Dockerfile is not in this tree.
+ */
+function dockerBuildArguments(args) {
+    const words = args.trim().split(/\s+/).filter(Boolean);
+    let file;
+    let target;
+    let context;
+    for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        const [name, value] = w.startsWith('-') && w.includes('=')
+            ? [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]
+            : [w, undefined];
+        if (!name.startsWith('-'))
+            context ??= w;
+        else if (DOCKER_BUILD_FLAGS.has(name))
+            continue;
+        else {
+            const v = value ?? words[++i];
+            if (name === '-f' || name === '--file')
+                file = v;
+            else if (name === '--target')
+                target = v;
+        }
+    }
+    const dir = unquote(context ?? '.');
+    if (file === undefined && (dir === '-' || /^[\w+.-]+:\/\/|^git@/.test(dir)))
+        return undefined;
+    return dockerBuild(file === undefined ? undefined : unquote(file), dir, target && unquote(target));
+}
+/**
+ * The build an action's inputs describe (`docker/build-push-action`'s `file:`, `context:` and
+ * `target:`): the file, else `Dockerfile` in the context, else at the root (its Git context is the
+ * repository). A `${{ }}` in a path (a matrix value) matches any name.
+ */
+function dockerBuild(file, context, target) {
+    const rel = (path) => path
+        .trim()
+        .replace(/\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$\w+/g, '*')
+        .replace(/\*{2,}/g, '*')
+        .replace(/^(?:\.{1,2}\/)+|^\.$/g, '')
+        .replace(/\/+$/, '');
+    const dir = context === undefined || /^[\w+.-]+:\/\/|^git@/.test(context.trim()) ? '' : rel(context);
+    const path = file !== undefined && file.trim() !== '' ? rel(file) : dir ? `${dir}/Dockerfile` : 'Dockerfile';
+    const stage = target?.trim();
+    return { file: path, ...(stage && !stage.includes('$') ? { target: stage } : {}) };
+}
+/** A word without the quotes around it. */
+function unquote(word) {
+    return /^(["']).*\1$/.test(word) ? word.slice(1, -1) : word;
+}
+const DOCKERFILES = (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__/* .globSelector */ .qz)(_parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_0__/* .DOCKERFILE_GLOBS */ .LW);
+/**
+ * The RUN instructions an image build runs, one text per Dockerfile it names (a path with `*` names
+ * at most {@link MAX_GLOB_FILES}): those of the target stage (the last without `--target`) and of
+ * the stages it needs, as BuildKit skips the others. `seen` keys (file#target) skip repeats.
+ */
+function dockerfileRuns(workspace, build, seen) {
+    let files = [];
+    if (!build.file.includes('*'))
+        files = workspace.has(build.file) ? [build.file] : [];
+    else {
+        const match = picomatch__WEBPACK_IMPORTED_MODULE_3__(build.file, { dot: true });
+        files = workspace
+            .filesWhere(DOCKERFILES)
+            .filter((f) => match(f))
+            .slice(0, MAX_GLOB_FILES);
+    }
+    const out = [];
+    for (const file of files) {
+        const key = `${file}#${build.target ?? ''}`;
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        const model = (0,_parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_0__/* .readDockerfile */ .n_)(workspace, file);
+        const stages = model ? neededStages(model, workspace.text(file) ?? '', build.target) : [];
+        const runs = stages.flatMap((stage) => stage.runs.map((r) => r.value));
+        if (runs.length > 0)
+            out.push({ text: runs.join('\n') });
+    }
+    return out;
+}
+/**
+ * The stages a build of `target` runs: that stage (the last one without a target; every stage for a
+ * target not found here) and, transitively, the stages it builds on (`FROM <stage>`) or copies or
+ * mounts from (`--from=<stage>`, `from=<stage>`, by name or index).
+ */
+function neededStages(model, text, target) {
+    const { stages } = model;
+    const named = (name) => /^\d+$/.test(name)
+        ? stages[Number(name)]
+        : stages.find((s) => s.from.name?.toLowerCase() === name.toLowerCase());
+    const first = target ? named(target) : stages.at(-1);
+    if (!first)
+        return target ? stages : [];
+    const lines = text.split('\n');
+    const needed = new Set();
+    const queue = [first];
+    for (let stage = queue.pop(); stage; stage = queue.pop()) {
+        if (needed.has(stage))
+            continue;
+        needed.add(stage);
+        const next = stages[stage.index + 1];
+        const body = lines
+            .slice(stage.from.span.start.line - 1, next ? next.from.span.start.line - 1 : undefined)
+            .join('\n');
+        const refs = [stage.from.image ?? '', ...[...body.matchAll(FROM_STAGE)].map((m) => m[1])];
+        for (const ref of refs) {
+            const other = named(unquote(ref));
+            if (other && other.index < stage.index)
+                queue.push(other);
+        }
+    }
+    return stages.filter((s) => needed.has(s));
+}
+/** `COPY --from=<stage>`, `RUN --mount=type=bind,from=<stage>`: the stage named. */
+const FROM_STAGE = /(?:--|[,=])from=([^\s,]+)/gi;
+/** The root golangci-lint configuration files, in the order golangci-lint looks for them. */
+const GOLANGCI_CONFIGS = ['.golangci.yml', '.golangci.yaml', '.golangci.json'];
+/**
+ * Whether the repository's root golangci-lint configuration enables one of `linters` (`gosec`):
+ * listed under `linters.enable`, or all linters on (`default: all` in v2, `enable-all: true` in v1)
+ * and not listed under `linters.disable`. No configuration, or one that does not parse: false (the
+ * default set has no security linter).
+ */
+function golangciEnables(workspace, linters) {
+    if (linters.length === 0)
+        return false;
+    const file = GOLANGCI_CONFIGS.find((f) => workspace.has(f));
+    const doc = file ? workspace.yaml(file) : undefined;
+    const root = doc?.ok ? doc.documents[0]?.value : undefined;
+    const section = isRecord(root) && isRecord(root.linters) ? root.linters : undefined;
+    if (!section)
+        return false;
+    const list = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
+    const enabled = new Set(list(section.enable).map((s) => s.toLowerCase()));
+    const disabled = new Set(list(section.disable).map((s) => s.toLowerCase()));
+    const all = section.default === 'all' || section['enable-all'] === true;
+    return linters.some((l) => {
+        const name = l.toLowerCase();
+        return enabled.has(name) || (all && !disabled.has(name));
+    });
+}
+/** The configuration of `golangci-lint custom`, which builds golangci-lint with module plugins. */
+const CUSTOM_GCL_CONFIGS = ['.custom-gcl.yml', '.custom-gcl.yaml'];
+/**
+ * A `<binary> ... run` command for the golangci-lint that `golangci-lint custom` builds, as the root
+ * `.custom-gcl.yml` names it (`name`, default `custom-gcl`, written to `destination`): whatever
+ * directory a step runs it from (`bin/custom-gcl run`, `./custom-gcl run ./...`), it is golangci-lint
+ * with the root configuration. Undefined without such a file.
+ */
+function customGolangciCommand(workspace) {
+    const file = CUSTOM_GCL_CONFIGS.find((f) => workspace.has(f));
+    if (!file)
+        return undefined;
+    const doc = workspace.yaml(file);
+    const root = doc?.ok ? doc.documents[0]?.value : undefined;
+    const declared = isRecord(root) && typeof root.name === 'string' ? root.name.trim() : '';
+    // A file name only; anything else is not what `golangci-lint custom` writes.
+    const name = /^[\w.+-]{1,100}$/.test(declared) ? declared : 'custom-gcl';
+    const escaped = name.replace(/[.+]/g, '\\$&');
+    return new RegExp(`(?<![\\w.+-])${escaped}(?:\\s+[^\\n]{0,80}?)?\\s+run(?![\\w-])`, 'i');
+}
+function isRecord(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+
+/***/ }),
+
 /***/ 3925:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -60555,17 +60682,22 @@ function containerPasswords(job) {
 /* harmony export */   MQ: () => (/* binding */ releaseTrigger),
 /* harmony export */   PE: () => (/* binding */ TEST_COMMAND),
 /* harmony export */   QQ: () => (/* binding */ pullRequestsOnly),
+/* harmony export */   VH: () => (/* binding */ publishesThroughMake),
 /* harmony export */   bT: () => (/* binding */ mayPublish),
 /* harmony export */   gF: () => (/* binding */ publishingJobs),
 /* harmony export */   sc: () => (/* binding */ opensPullRequest),
 /* harmony export */   zH: () => (/* binding */ unpublishedOutput)
 /* harmony export */ });
-/* unused harmony export PUBLISH_COMMAND */
-/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4006);
+/* unused harmony exports PUBLISH_COMMAND, publishesIn */
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4006);
 /* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3850);
 /* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6750);
-/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5529);
-/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1248);
+/* harmony import */ var _event_guards_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(437);
+/* harmony import */ var _pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6638);
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5529);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1248);
+
+
 
 
 
@@ -60596,24 +60728,28 @@ const PUBLISH_ACTIONS = [
 ];
 /**
  * Commands that publish (package registries, releases, images; a signature or attestation cosign
- * pushes beside an image in its registry, not `sign-blob`, which writes a file).
+ * pushes beside an image in its registry, not `sign-blob`, which writes a file; an image ko builds
+ * and pushes to `KO_DOCKER_REPO`).
  */
-const PUBLISH_COMMAND = /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|cosign\s+(?:sign|attest)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
-/** Whether a step publishes. */
-function publishes(step) {
-    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(step.uses);
+const PUBLISH_COMMAND = /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|ko\s+(?:build|publish|resolve|apply|create)|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|cosign\s+(?:sign|attest)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
+/**
+ * Whether a step publishes. Given its job (and workflow), their `env:` is read too, for a registry
+ * that is evidently a throwaway one ({@link localPush}).
+ */
+function publishes(step, job, workflow) {
+    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(step.uses);
     if (action) {
         if (PUBLISH_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`)))
             return true;
         // docker/build-push-action publishes only with `push: true`; goreleaser only runs `release` (and
         // not a snapshot, or with publishing skipped).
         if (action === 'docker/build-push-action')
-            return (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .isTrue */ .Hn)((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, 'push'));
+            return (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .isTrue */ .Hn)((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, 'push'));
         if (action === 'goreleaser/goreleaser-action') {
-            const args = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, 'args')?.value;
+            const args = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, 'args')?.value;
             // goreleaser without a command (no args, or only flags: `--debug`, `--clean`) runs `release`;
             // `install-only` only installs it.
-            if ((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .isTrue */ .Hn)((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, 'install-only')))
+            if ((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .isTrue */ .Hn)((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, 'install-only')))
                 return false;
             const text = typeof args === 'string' ? args : '';
             const command = text.split(/\s+/).find((w) => w !== '' && !w.startsWith('-'));
@@ -60622,7 +60758,73 @@ function publishes(step) {
         }
         return pushesWithLogin(step);
     }
-    return (typeof step.run?.value === 'string' && (0,_shell_js__WEBPACK_IMPORTED_MODULE_3__/* .firstRealCommand */ .Oh)(step.run.value, PUBLISH_COMMAND) !== undefined);
+    if (typeof step.run?.value !== 'string')
+        return false;
+    return publishesIn(step.run.value, envOf(step, job, workflow));
+}
+/** A variable of the environment a step's script starts with: the step's `env:`, its job's, its workflow's. */
+function envOf(step, job, workflow) {
+    return (name) => [step.env, job?.env, workflow?.env].map((m) => m?.entries.get(name)?.value).find((v) => v !== undefined);
+}
+/** A `run:` that calls make (`make image`, `gmake -C dir push`). */
+const MAKE_RUN = /(?<![\w-])g?make(?:[ \t]|$)/m;
+/**
+ * Whether a step publishes ({@link publishes}) or runs a make target whose recipe does, or the
+ * recipe of a target it depends on or calls (`make image`, where `image: ko` and `ko:` runs `ko
+ * build`): read from the repository's Makefile through the workspace, bounded and never run
+ * (pr-evidence-follow.ts). The job's and workflow's `env:` reach the recipes as make's environment.
+ */
+function publishesThroughMake(workspace, step, job, workflow) {
+    if (publishes(step, job, workflow))
+        return true;
+    const run = step.run?.value;
+    if (typeof run !== 'string' || !MAKE_RUN.test(run))
+        return false;
+    const env = envOf(step, job, workflow);
+    return (0,_pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_3__/* .makeRecipes */ .CT)(workspace, run).some((r) => publishesIn(r.text, env));
+}
+/**
+ * Whether a script (a `run:`, a Makefile recipe) runs a publishing command ({@link PUBLISH_COMMAND})
+ * that is no rehearsal and pushes somewhere other than a throwaway registry ({@link localPush});
+ * `env` gives the environment the script starts with.
+ */
+function publishesIn(script, env = () => undefined) {
+    return ((0,_shell_js__WEBPACK_IMPORTED_MODULE_5__/* .firstRealCommand */ .Oh)(script, PUBLISH_COMMAND, (m, rest, joined) => localPush(m, rest, joined, env)) !==
+        undefined);
+}
+/**
+ * A registry that lives on the runner or in a throwaway cluster (`localhost:5000`, `127.0.0.1`,
+ * `registry.local:5000`, `kind-registry:5000`), or ko's names for the local Docker daemon and a kind
+ * cluster's nodes (`ko.local`, `kind.local`).
+ */
+const LOCAL_REGISTRY = /^["']?(?:localhost|127\.0\.0\.1|\[::1\]|kind-registry|[\w-]+(?:\.[\w-]+)*\.local)(?::\d+)?(?:[/"'\s]|$)/i;
+/** The same, as a word of a command's arguments (an image reference, `--registry=...`). */
+const LOCAL_REGISTRY_ARG = /(?:^|[\s=@"'])(?:localhost|127\.0\.0\.1|\[::1\]|kind-registry|[\w-]+(?:\.[\w-]+)*\.local)(?::\d+)?(?:[/"'\s]|$)/i;
+/** Flags that let a push speak plain HTTP: a registry of the run's own, never a public one. */
+const HTTP_REGISTRY = /(?:^|\s)--(?:allow-http-registry|insecure-registry|allow-insecure-registry)(?:[=\s]|$)/;
+/** ko's flags that keep the image in the local Docker daemon or do not push it. */
+const KO_NO_PUSH = /(?:^|\s)(?:--local(?:=true)?|-L|--push=false)(?=\s|$)/;
+/** `KO_DOCKER_REPO=value` as a shell assignment (`export`, an inline prefix of the command). */
+const KO_REPO_ASSIGNMENT = /(?:^|[\s;&|(])KO_DOCKER_REPO=("[^"\n]*"|'[^'\n]*'|[^\s;&|)]*)/g;
+/**
+ * Whether a publishing command (`match`, with `rest` its words up to the end of the command, in the
+ * `joined` script) evidently pushes to a throwaway registry: it is told to speak plain HTTP
+ * (`cosign sign --allow-http-registry`, `ko publish --insecure-registry`), an argument names a local
+ * registry (`docker push localhost:5000/app`), or ko keeps the image local (`--local`, `--push=false`)
+ * or pushes to a `KO_DOCKER_REPO` that is local (its last assignment in the script before the
+ * command, else the environment's). A run of the project's end-to-end tests, not a release.
+ */
+function localPush(match, rest, joined, env) {
+    if (HTTP_REGISTRY.test(rest) || LOCAL_REGISTRY_ARG.test(rest))
+        return true;
+    if (!/^ko\s/.test(match[0]))
+        return false;
+    if (KO_NO_PUSH.test(rest))
+        return true;
+    let repo = env('KO_DOCKER_REPO');
+    for (const m of joined.slice(0, match.index).matchAll(KO_REPO_ASSIGNMENT))
+        repo = m[1];
+    return typeof repo === 'string' && LOCAL_REGISTRY.test(repo.trim());
 }
 /** An action whose repository is named for pushing or publishing (`docker-build-push`, `publish-image`). */
 const PUSH_NAME = /(?:^|[-_.])(?:push|publish)(?:$|[-_.])/;
@@ -60640,7 +60842,7 @@ function pushesWithLogin(step) {
     const names = [...(step.with?.entries.keys() ?? [])].map((k) => k.toLowerCase());
     if (!names.some((k) => /password/.test(k)) || !names.some((k) => /username|registry/.test(k)))
         return false;
-    return !names.some((k) => /^push(?:[-_]?image)?s?$/.test(k) && (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .isFalse */ .Wu)((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, k)));
+    return !names.some((k) => /^push(?:[-_]?image)?s?$/.test(k) && (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .isFalse */ .Wu)((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, k)));
 }
 /** Actions that push a built site to the repository's pages branch or deploy it to GitHub Pages. */
 const SITE_ACTIONS = new Set([
@@ -60658,20 +60860,20 @@ const SITE_COMMAND = /(?<![\w-])(?:mkdocs\s+gh-deploy|(?:ghp-import|mike\s+(?:de
  * deployment): it publishes what the job built, though to no package registry.
  */
 function deploysSite(step) {
-    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(step.uses);
+    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(step.uses);
     if (action)
         return SITE_ACTIONS.has(action);
-    return typeof step.run?.value === 'string' && (0,_shell_js__WEBPACK_IMPORTED_MODULE_3__/* .firstRealCommand */ .Oh)(step.run.value, SITE_COMMAND) !== undefined;
+    return typeof step.run?.value === 'string' && (0,_shell_js__WEBPACK_IMPORTED_MODULE_5__/* .firstRealCommand */ .Oh)(step.run.value, SITE_COMMAND) !== undefined;
 }
 /**
  * A step whose publishing an expression decides per run (`push: ${{ github.event_name != 'pull_request' }}`,
  * goreleaser's `args: ${{ inputs.args }}`): it publishes on the runs the expression allows.
  */
 function mayPublish(step) {
-    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(step.uses);
+    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(step.uses);
     if (action !== 'docker/build-push-action' && action !== 'goreleaser/goreleaser-action')
         return false;
-    const value = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, action === 'goreleaser/goreleaser-action' ? 'args' : 'push');
+    const value = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, action === 'goreleaser/goreleaser-action' ? 'args' : 'push');
     return typeof value?.value === 'string' && value.value.includes('${{');
 }
 /** Events that run a change before it is merged: a pull request's, or the merge queue's. */
@@ -60705,7 +60907,7 @@ function releaseTrigger(workflow) {
  * downloads all artifacts): an artifact reaches the jobs that run after its upload, needed directly
  * or not.
  */
-function publishingJobs(workflow, publishing = publishes) {
+function publishingJobs(workflow, publishing = (step, job) => publishes(step, job, workflow)) {
     const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
     const needsOf = (job) => {
         const needs = job.value.needs;
@@ -60738,7 +60940,7 @@ function publishingJobs(workflow, publishing = publishes) {
         }
     };
     for (const job of workflow.jobs)
-        if (job.steps.some(publishing))
+        if (job.steps.some((s) => publishing(s, job)))
             add(job);
     return out;
 }
@@ -60748,9 +60950,9 @@ function publishingJobs(workflow, publishing = publishes) {
  */
 function uploadsOf(job) {
     return job.steps.flatMap((s) => {
-        if (!((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(s.uses) ?? '').endsWith('/upload-artifact'))
+        if (!((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(s.uses) ?? '').endsWith('/upload-artifact'))
             return [];
-        const name = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(s, 'name')?.value;
+        const name = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(s, 'name')?.value;
         return [typeof name === 'string' ? name : 'artifact'];
     });
 }
@@ -60759,10 +60961,10 @@ function uploadsOf(job) {
  * of the run (neither given); a name or pattern with an expression may be any.
  */
 function downloadOf(step) {
-    if (!((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(step.uses) ?? '').endsWith('/download-artifact'))
+    if (!((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(step.uses) ?? '').endsWith('/download-artifact'))
         return [];
-    const name = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, 'name')?.value;
-    const pattern = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, 'pattern')?.value;
+    const name = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, 'name')?.value;
+    const pattern = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, 'pattern')?.value;
     const any = (v) => typeof v !== 'string' || v.includes('${{');
     if (name !== undefined) {
         if (any(name))
@@ -60774,7 +60976,7 @@ function downloadOf(step) {
         if (any(pattern))
             return [() => true];
         const glob = String(pattern);
-        const test = picomatch__WEBPACK_IMPORTED_MODULE_4__(glob, { dot: true });
+        const test = picomatch__WEBPACK_IMPORTED_MODULE_6__(glob, { dot: true });
         const [head, tail] = literalEnds(glob, /[*?[\]{}!()]/);
         return [(n) => (n.includes('${{') ? mayBe(n, head, tail) : test(n))];
     }
@@ -60809,16 +61011,17 @@ function mayBe(template, head, tail) {
 function handsOver(job, neededBy) {
     if ((job.outputs?.entries.size ?? 0) > 0)
         return true;
-    const uses = (j, action) => j.steps.some((s) => ((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(s.uses) ?? '').includes(action));
+    const uses = (j, action) => j.steps.some((s) => ((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(s.uses) ?? '').includes(action));
     return uses(job, 'upload-artifact') && uses(neededBy, 'download-artifact');
 }
 /**
- * Whether every event that runs the workflow is a pull request's (or the merge queue's): what its
- * jobs push is a build of a change under review (a preview image, a test package), not a release.
+ * Whether every event that runs the workflow (given a job, the job: the workflow's triggers its own
+ * `if:` can hold on, {@link jobEvents}) is a pull request's (or the merge queue's): what it pushes is
+ * a build of a change under review (a preview image, a test package), not a release.
  */
-function pullRequestsOnly(workflow) {
-    const events = workflow.on?.events ?? [];
-    return events.length > 0 && events.every((t) => CHANGE_EVENTS.has(t.event));
+function pullRequestsOnly(workflow, job) {
+    const events = job ? (0,_event_guards_js__WEBPACK_IMPORTED_MODULE_2__/* .jobEvents */ .Hf)(workflow, job) : (workflow.on?.events ?? []).map((t) => t.event);
+    return events.length > 0 && events.every((e) => CHANGE_EVENTS.has(e));
 }
 /** Actions that open a pull request with the job's changes (`owner/repo`, lower case). */
 const PULL_REQUEST_ACTIONS = new Set([
@@ -60833,7 +61036,7 @@ const PULL_REQUEST_COMMAND = /(?<![\w-])(?:gh\s+pr\s+create|hub\s+pull-request)(
 /** Whether a step of the job opens a pull request with the job's changes (an action or a command). */
 function opensPullRequest(job) {
     return job.steps.some((s) => {
-        const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(s.uses);
+        const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(s.uses);
         if (action)
             return PULL_REQUEST_ACTIONS.has(action);
         return typeof s.run?.value === 'string' && PULL_REQUEST_COMMAND.test(s.run.value);
@@ -61131,9 +61334,10 @@ const JOB_TOKEN = /github\.token|secrets\.GITHUB_TOKEN/i;
 const JOB_TOKEN_VALUE = /^\s*\$\{\{\s*(?:secrets\.GITHUB_TOKEN|github\.token)\s*\}\}\s*$/i;
 /**
  * A reference to a secret in an expression: `secrets.NAME`, `secrets[...]`, or the whole context
- * (`toJSON(secrets)`); not the job's own token (`secrets.GITHUB_TOKEN`, the token `permissions:` grants).
+ * (`toJSON(secrets)`); not the job's own token (`secrets.GITHUB_TOKEN`, `secrets['GITHUB_TOKEN']`,
+ * the token `permissions:` grants).
  */
-const SECRET_REFERENCE = /\bsecrets\s*(?:\.(?!GITHUB_TOKEN\b)|\[)|\(\s*secrets\s*\)/i;
+const SECRET_REFERENCE = /\bsecrets\s*(?:\.(?!\s*GITHUB_TOKEN\b)|\[(?!\s*(['"])GITHUB_TOKEN\1\s*\]))|\(\s*secrets\s*\)/i;
 /**
  * Whether a parsed YAML value (aliases resolved) names a secret in an expression: inside a `${{ }}`
  * of any of its strings, or anywhere in an `if:` (an expression without `${{ }}`). Plain text that
@@ -61216,15 +61420,16 @@ function joinContinuations(script) {
 const DRY_RUN = /(?:^|\s)--dry-run(?:[=\s]|$)/;
 /**
  * The first match of `command` in a script that is no rehearsal: its command, up to the end of its
- * line (continuations joined), `;`, `&&` or `||`, has no `--dry-run`. Offsets are the script's.
+ * line (continuations joined), `;`, `&&` or `||`, has no `--dry-run`, and `skip` (given that rest of
+ * the command and the joined script) does not set it aside. Offsets are the script's.
  */
-function firstRealCommand(script, command) {
+function firstRealCommand(script, command, skip) {
     const joined = joinContinuations(script);
     const re = globalOf(command);
     re.lastIndex = 0;
     for (let m = re.exec(joined); m; m = re.exec(joined)) {
         const rest = joined.slice(m.index).split(/\n|;|&&|\|\|/, 1)[0];
-        if (!DRY_RUN.test(rest))
+        if (!DRY_RUN.test(rest) && !skip?.(m, rest, joined))
             return m;
         if (m[0].length === 0)
             re.lastIndex += 1;
@@ -66463,6 +66668,59 @@ function k8s_isMap(value) {
 
 /***/ }),
 
+/***/ 2343:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ packageScripts),
+/* harmony export */   W: () => (/* binding */ scriptLine)
+/* harmony export */ });
+/**
+ * The `scripts` of a package.json: the commands `npm run <name>` (and yarn, pnpm, bun) runs, from the
+ * package's own directory.
+ */
+/** The scripts of a package.json (read once per tree), or an empty record. */
+function packageScripts(workspace, file) {
+    return workspace.memo('package-json-scripts', file, (f) => {
+        try {
+            const json = JSON.parse(workspace.text(f) ?? '');
+            const scripts = isRecord(json) && isRecord(json.scripts) ? json.scripts : {};
+            return Object.fromEntries(Object.entries(scripts).filter((e) => typeof e[1] === 'string'));
+        }
+        catch {
+            return {};
+        }
+    });
+}
+/**
+ * The 1-based line of a script's key in a package.json's text (its first `"name":` after the
+ * `"scripts"` key), or 1 when it cannot be found.
+ */
+function scriptLine(text, name) {
+    const scripts = text.search(/"scripts"\s*:/);
+    if (scripts === -1)
+        return 1;
+    const key = new RegExp(`${escapeRegExp(JSON.stringify(name))}\\s*:`, 'g');
+    key.lastIndex = scripts;
+    const found = key.exec(text);
+    if (!found)
+        return 1;
+    let line = 1;
+    for (let i = 0; i < found.index; i++)
+        if (text.charCodeAt(i) === 10)
+            line++;
+    return line;
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+
+/***/ }),
+
 /***/ 3473:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -68677,7 +68935,7 @@ function jobDeploys(job) {
         return true;
     if (JSON.stringify(job.runsOn?.value ?? '').includes('self-hosted'))
         return true;
-    return job.steps.some(_evaluators_workflow_publishing_js__WEBPACK_IMPORTED_MODULE_1__/* .publishes */ .AN);
+    return job.steps.some((s) => (0,_evaluators_workflow_publishing_js__WEBPACK_IMPORTED_MODULE_1__/* .publishes */ .AN)(s, job));
 }
 /** Actions that create a local, throw-away cluster on the runner. */
 const LOCAL_CLUSTER_ACTIONS = [

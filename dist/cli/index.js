@@ -10046,8 +10046,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 154 modules
-var registry = __nccwpck_require__(6);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 152 modules
+var registry = __nccwpck_require__(7784);
 ;// CONCATENATED MODULE: ./lib/core/version.js
 /** controlgate's version; kept equal to package.json by a test. */
 const VERSION = '0.1.0';
@@ -19979,8 +19979,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: recordingApi
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 154 modules
-var registry = __nccwpck_require__(6);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 152 modules
+var registry = __nccwpck_require__(7784);
 // EXTERNAL MODULE: ./lib/core/evaluators/dockerfile/secret-env.js
 var secret_env = __nccwpck_require__(7911);
 // EXTERNAL MODULE: ./lib/core/evaluators/k8s/env-secret-literal.js
@@ -23652,7 +23652,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 6:
+/***/ 7784:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37252,6 +37252,7 @@ var workflow_publishing = __nccwpck_require__(3925);
 
 
 
+
 /** Python project tools, the commands of theirs that install from a lockfile, and that lockfile (at the root). */
 const LOCKING = {
     uv: { commands: ['sync'], lockfile: 'uv.lock' },
@@ -37287,7 +37288,8 @@ const NPM_LOCKFILES = {
  * project's manifest (`npm install --save-dev x`, `yarn add x`) in a job that opens a pull request,
  * and a VCS requirement of a branch replacing a dependency the job installed from a lockfile (a run
  * against its upstream branch). Medium for an unpinned install in a job that builds what the workflow
- * publishes (publishing.ts; a site deployment counts), or that holds a secret of its own and later
+ * publishes (publishing.ts; a site deployment counts, and a make target whose recipe publishes; not a
+ * push to a throwaway registry, nor a job that only pull requests run), or that holds a secret of its own and later
  * pushes to the repository. `pip install --no-index` takes local archives only: not reported.
  * A setup action that downloads a tool's newest release (`version: latest`, a range, or its floating
  * default: see TOOL_RELEASES) is reported at low, as `go install tool@latest` is.
@@ -37302,6 +37304,8 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
         '**/*.txt',
         // The repository's composite actions a later step runs, for whether they push (see laterPusher).
         ...parsers_workflow/* ACTION_GLOBS */.Hy,
+        // The Makefiles (and the files they include) whose targets a job runs, for whether they publish.
+        ...pr_evidence_follow/* MAKEFILE_GLOBS */.Jq,
     ],
     summary: 'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile, and tool releases setup actions take unpinned.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
@@ -37312,10 +37316,15 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
         const builds = (source, job) => {
             if (!job || source.kind !== 'workflow')
                 return false;
+            // What a job that only pull requests run pushes is a build of the change under review (a
+            // preview, a test image), no release.
+            if ((0,workflow_publishing/* pullRequestsOnly */.QQ)(source, job))
+                return false;
             let jobs = releasing.get(source);
             if (!jobs) {
-                // A documentation site pushed to the pages branch is published too.
-                jobs = (0,workflow_publishing/* publishingJobs */.gF)(source, (s) => (0,workflow_publishing/* publishes */.AN)(s) || (0,workflow_publishing/* deploysSite */.It)(s));
+                // A documentation site pushed to the pages branch is published too, and so is what a make
+                // target the job runs publishes.
+                jobs = (0,workflow_publishing/* publishingJobs */.gF)(source, (s, j) => (0,workflow_publishing/* publishesThroughMake */.VH)(workspace, s, j, source) || (0,workflow_publishing/* deploysSite */.It)(s));
                 releasing.set(source, jobs);
             }
             return jobs.has(job);
@@ -38200,462 +38209,8 @@ const workflowArchivedUses = (0,types/* defineEvaluator */.D)({
     },
 });
 
-// EXTERNAL MODULE: ./lib/core/parsers/workflow-conditions.js
-var workflow_conditions = __nccwpck_require__(8110);
-// EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
-var expression = __nccwpck_require__(8870);
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/conditions.js
-
-
-
-
-/**
- * Whether a job runs only for runs outsiders cannot start: its own condition, or the condition of a
- * job it needs (a skipped job skips the jobs that need it, unless they ask for `always()`).
- * `repository` is the run's repository (`owner/name`, see `EvaluatorContext.repository`): a condition
- * that names the head repository literally guards only when it names this one.
- */
-function jobExcludesOutsiders(workflow, job, repository) {
-    let byRepository = JOBS.get(job);
-    if (!byRepository) {
-        byRepository = new Map();
-        JOBS.set(job, byRepository);
-    }
-    const key = repository?.toLowerCase() ?? '';
-    let known = byRepository.get(key);
-    if (known === undefined) {
-        known = jobGuarded(workflow, job, repository, new Set());
-        byRepository.set(key, known);
-    }
-    return known;
-}
-/** Per job and repository, computed once: audits ask for every expression of the job. */
-const JOBS = new WeakMap();
-function jobGuarded(workflow, job, repository, seen) {
-    if (seen.has(job.id))
-        return false;
-    seen.add(job.id);
-    if (excludesOutsiders(job.if, repository))
-        return true;
-    if (runsPastFailures(job.if))
-        return false;
-    const needs = job.needs?.value;
-    for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
-        const upstream = workflow.jobs.find((j) => j.id === id);
-        if (upstream && jobGuarded(workflow, upstream, repository, seen))
-            return true;
-    }
-    return false;
-}
-/** The status functions, by their lower-cased name (GitHub's function names ignore case). */
-const STATUS_FUNCTIONS = new Set(['always', 'failure', 'cancelled', 'success']);
-/** A status function named in text that does not parse as one condition (names compared without case). */
-const STATUS_TEXT = /\b(?:always|failure|cancelled|success)\s*\(/i;
-/**
- * Whether a job's or step's `if:` can let it run although a job it needs was skipped or failed (or an
- * earlier step of the job failed): it calls `always()`, `failure()` or `cancelled()`, in any case
- * (GitHub's function names ignore case: `Always()` is `always()`), or `success()` anywhere but as a
- * part the whole condition requires (`success() && x` is the default; `!success()`, `success() || x`
- * are not). A condition without a status function is run as `success() && (...)`, which a skipped
- * or failed job it needs makes false. Read from the parsed condition; a condition that does not parse
- * as one expression counts when its text names a status function at all.
- */
-function runsPastFailures(condition) {
-    if (typeof condition?.value !== 'string')
-        return false;
-    const tree = (0,workflow_conditions/* conditionTree */.sg)(condition);
-    if (!tree)
-        return STATUS_TEXT.test(condition.value);
-    const required = new Set();
-    const require = (n) => {
-        if (n.kind === 'and')
-            n.args.forEach(require);
-        else
-            required.add(n);
-    };
-    require(tree);
-    return (0,expression/* someNode */.Ng)(tree, (n) => n.kind === 'call' && STATUS_FUNCTIONS.has(n.name) && (n.name !== 'success' || !required.has(n)));
-}
-/**
- * Whether an `if:` condition admits only runs that outsiders cannot start with their own code: pull
- * requests from this repository (not forks: `head.repo.full_name == github.repository`, or this
- * repository's own name written out when the run knows it), runs triggered by a push, runs of an event no outsider
- * causes (`github.event_name == 'workflow_dispatch'`), pull requests opened by one named bot account, or
- * authors and commenters who are owners, members or collaborators. Read from the parsed condition, so `a && guard` is guarded and
- * `a || guard` is not unless both sides are; a condition that is text around `${{ }}` is always true
- * and guards nothing. Labels, actor names and `github.repository` checks are not guards: a label is
- * added before the code changes, `github.actor` can be a bot an outsider triggers, and the repository
- * check only keeps the workflow from running in forks of it.
- */
-function excludesOutsiders(condition, repository) {
-    const node = (0,workflow_conditions/* conditionTree */.sg)(condition);
-    return node ? guards(node, repository?.toLowerCase()) : false;
-}
-const TRUSTED_ASSOCIATIONS = new Set(['owner', 'member', 'collaborator']);
-function guards(node, repository) {
-    switch (node.kind) {
-        case 'and':
-            return node.args.some((n) => guards(n, repository));
-        case 'or':
-            return node.args.every((n) => guards(n, repository));
-        case 'not':
-            return isRef(node.arg, FORK_FLAGS);
-        case 'compare':
-            return (compareGuards(node.op, node.left, node.right, repository) ||
-                compareGuards(node.op, node.right, node.left, repository));
-        case 'call':
-            return node.name === 'contains' && containsTrusted(node.args);
-        default:
-            return false;
-    }
-}
-const HEAD_REPOSITORIES = [
-    'github.event.pull_request.head.repo.full_name',
-    'github.event.workflow_run.head_repository.full_name',
-];
-const FORK_FLAGS = [
-    'github.event.pull_request.head.repo.fork',
-    'github.event.workflow_run.head_repository.fork',
-];
-function compareGuards(op, a, b, repository) {
-    if (op === '==') {
-        // The head repository is this repository: `github.repository`, or this repository's name written
-        // out (as the run's environment names it; `==` ignores case). Any other name is a repository
-        // someone else may own (a fork of this one: its owner opens the pull request), and a name with no
-        // run's repository to compare it with proves nothing.
-        if (isRef(a, HEAD_REPOSITORIES) && (isRef(b, ['github.repository']) || namesRepository(b, repository)))
-            return true;
-        if (isRef(a, FORK_FLAGS) && literal(b) === false)
-            return true;
-        // A run triggered by a push (or a schedule), not by a pull request.
-        if (isRef(a, ['github.event.workflow_run.event']) && ['push', 'schedule'].includes(String(literal(b))))
-            return true;
-        // A run of an event that no outsider causes (a dispatch, a push, a schedule): the maintainers' way
-        // into a command workflow, beside a check of the commenter (`event_name == 'workflow_dispatch' || ...`).
-        if (isRef(a, ['github.event_name']) && typeof literal(b) === 'string') {
-            const event = String(literal(b)).trim().toLowerCase();
-            if (event !== '' && !workflow_shared/* OUTSIDER_EVENTS */.AQ.has(event) && !workflow_shared/* PR_EVENTS */.l.has(event))
-                return true;
-        }
-        if (isAssociation(a) && TRUSTED_ASSOCIATIONS.has(String(literal(b)).toLowerCase()))
-            return true;
-        // A pull request opened by one named bot account (dependabot[bot]: a GitHub App's, whose name no
-        // one else can take; unlike github.actor, the author of a pull request cannot be another account).
-        // A person's login is not: anyone can be that person as far as this condition tells, and the
-        // workflow would run their pull requests with its privileges.
-        if (isRef(a, ['github.event.pull_request.user.login']) && botLogin(b))
-            return true;
-    }
-    if (op === '!=' && isRef(a, FORK_FLAGS) && literal(b) === true)
-        return true;
-    return false;
-}
-/** `contains(fromJSON('["OWNER","MEMBER"]'), github.event.comment.author_association)` and the like. */
-function containsTrusted(args) {
-    const [list, item] = args;
-    if (!list || !item || !isAssociation(item))
-        return false;
-    let values;
-    if (list.kind === 'call' && list.name === 'fromjson' && list.args[0]?.kind === 'literal') {
-        try {
-            values = JSON.parse(String(list.args[0].value));
-        }
-        catch {
-            return false;
-        }
-    }
-    else if (list.kind === 'literal' && typeof list.value === 'string') {
-        values = list.value.split(/[\s,;|]+/).filter(Boolean);
-    }
-    return (Array.isArray(values) &&
-        values.length > 0 &&
-        values.every((v) => typeof v === 'string' && TRUSTED_ASSOCIATIONS.has(v.toLowerCase())));
-}
-/**
- * The `author_association` a leaf of a condition requires to be an owner's, member's or
- * collaborator's, as its path (`github.event.comment.author_association`); undefined for any other
- * leaf. `contains(fromJSON('["OWNER","MEMBER"]'), <association>)` and `<association> == 'OWNER'`.
- */
-function trustedAssociation(node) {
-    const [a, b] = node.kind === 'call' ? node.args : node.kind === 'compare' ? [node.left, node.right] : [];
-    if (!a || !b)
-        return undefined;
-    const pathOf = (n) => (n.kind === 'ref' ? n.path.join('.') : undefined);
-    if (node.kind === 'call')
-        return node.name === 'contains' && containsTrusted(node.args) ? pathOf(b) : undefined;
-    if (node.kind !== 'compare' || node.op !== '==')
-        return undefined;
-    for (const [ref, value] of [
-        [a, b],
-        [b, a],
-    ]) {
-        if (isAssociation(ref) && TRUSTED_ASSOCIATIONS.has(String(literal(value)).toLowerCase()))
-            return pathOf(ref);
-    }
-    return undefined;
-}
-function isRef(node, paths) {
-    return node.kind === 'ref' && paths.includes(node.path.join('.'));
-}
-function isAssociation(node) {
-    return node.kind === 'ref' && node.path.length >= 3 && node.path.at(-1) === 'author_association';
-}
-/** A string literal that is the run's repository (`repository` in lower case), compared without case. */
-function namesRepository(node, repository) {
-    return (repository !== undefined &&
-        node.kind === 'literal' &&
-        typeof node.value === 'string' &&
-        node.value.toLowerCase() === repository);
-}
-/** A string literal that names a bot account (`name[bot]`), which no person's login can be. */
-function botLogin(node) {
-    return (node.kind === 'literal' &&
-        typeof node.value === 'string' &&
-        /^[a-z0-9][\w.-]*\[bot\]$/i.test(node.value.trim()));
-}
-function literal(node) {
-    return node.kind === 'literal' ? node.value : undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/event-guards.js
-
-
-
-/** The guards a condition imposes (read as true when `positive`, as false otherwise). */
-function conditionGuards(node) {
-    if (!node)
-        return { merged: false };
-    const action = requiredAction(node, true);
-    const insiders = new Set(Object.keys(ACTOR_ASSOCIATION).filter((event) => requiresInsider(node, event)));
-    return {
-        ...(action ? { action } : {}),
-        merged: requiresMerged(node, true),
-        ...(insiders.size > 0 ? { insiders } : {}),
-    };
-}
-/** Guards that both hold: `inner`'s activity type first (a step's, over its job's). */
-function both(outer, inner) {
-    const action = inner.action ?? outer.action;
-    const insiders = new Set([...(outer.insiders ?? []), ...(inner.insiders ?? [])]);
-    return {
-        ...(action ? { action } : {}),
-        merged: outer.merged || inner.merged,
-        ...(insiders.size > 0 ? { insiders } : {}),
-    };
-}
-/**
- * The guards under which a job runs: its own `if:` and those of the jobs it needs (a skipped job
- * skips the jobs that need it, unless they ask for `always()`, `failure()` or `cancelled()`), and,
- * when given, a step's `if:`.
- */
-function jobGuards(workflow, job, step) {
-    const own = job ? jobChain(workflow, job, new Set()) : { merged: false };
-    if (!step)
-        return own;
-    return both(own, conditionGuards((0,workflow_conditions/* conditionTree */.sg)(step.if)));
-}
-function jobChain(workflow, job, seen) {
-    if (seen.has(job.id))
-        return { merged: false };
-    seen.add(job.id);
-    let guards = conditionGuards((0,workflow_conditions/* conditionTree */.sg)(job.if));
-    if (runsPastFailures(job.if))
-        return guards;
-    const needs = job.needs?.value;
-    for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
-        const upstream = workflow.jobs.find((j) => j.id === id);
-        if (!upstream)
-            continue;
-        guards = both(jobChain(workflow, upstream, seen), guards);
-    }
-    return guards;
-}
-const ACTION = 'github.event.action';
-const MERGED = 'github.event.pull_request.merged';
-const refTo = (n, path) => n.kind === 'ref' && n.path.join('.') === path;
-/**
- * The activity type a condition requires `github.event.action` to be, compared as GitHub does
- * (strings case-insensitively). `a && b` requires what either side requires; `a || b` only what both
- * sides require; `!` flips the reading.
- */
-function requiredAction(node, positive) {
-    switch (node.kind) {
-        case 'not':
-            return requiredAction(node.arg, !positive);
-        case 'and':
-        case 'or': {
-            // Read as true, `&&` is a conjunction; read as false, `||` is one (De Morgan).
-            const found = node.args.map((a) => requiredAction(a, positive));
-            if ((node.kind === 'and') === positive)
-                return found.find((a) => a !== undefined);
-            const [first] = found;
-            return first !== undefined && found.every((a) => a === first) ? first : undefined;
-        }
-        case 'compare': {
-            const equal = (node.op === '==' && positive) || (node.op === '!=' && !positive);
-            if (!equal)
-                return undefined;
-            const other = refTo(node.left, ACTION) ? node.right : refTo(node.right, ACTION) ? node.left : undefined;
-            return other?.kind === 'literal' && typeof other.value === 'string' && other.value.trim() !== ''
-                ? other.value.toLowerCase()
-                : undefined;
-        }
-        default:
-            return undefined;
-    }
-}
-/**
- * Whether a condition holds only when `github.event.pull_request.merged` is true: the bare reference
- * or `== true` (GitHub compares `true == 'true'` as numbers, 1 and NaN: never equal, so the string
- * form is not a guard but a condition that never holds, left to other rules).
- */
-function requiresMerged(node, positive) {
-    return (0,workflow_conditions/* requiredBy */.Th)(node, positive, (leaf, holds) => {
-        if (leaf.kind === 'ref')
-            return holds && refTo(leaf, MERGED);
-        if (leaf.kind !== 'compare')
-            return false;
-        const equal = (leaf.op === '==' && holds) || (leaf.op === '!=' && !holds);
-        const other = refTo(leaf.left, MERGED) ? leaf.right : refTo(leaf.right, MERGED) ? leaf.left : undefined;
-        return equal && other?.kind === 'literal' && other.value === true;
-    });
-}
-/**
- * Per event outsiders can cause, the `author_association` of the account that acts there: the
- * commenter, the author of the issue, discussion or pull request (who pushes to it). On a comment,
- * the issue's association is someone else's: an outsider can comment on a maintainer's issue.
- */
-const ACTOR_ASSOCIATION = {
-    issue_comment: 'github.event.comment.author_association',
-    discussion_comment: 'github.event.comment.author_association',
-    issues: 'github.event.issue.author_association',
-    discussion: 'github.event.discussion.author_association',
-    pull_request_target: 'github.event.pull_request.author_association',
-};
-/**
- * Whether a condition holds on `event` only for an owner, member or collaborator: it requires their
- * association, or a comparison of `github.event_name` that cannot hold on this event stands in for
- * the rest of its branch (`github.event_name == 'workflow_dispatch' || <association check>`).
- */
-function requiresInsider(node, event) {
-    const association = ACTOR_ASSOCIATION[event];
-    return (0,workflow_conditions/* requiredBy */.Th)(node, true, (leaf, holds) => (holds && trustedAssociation(leaf) === association) || rulesOutEvent(leaf, holds, event));
-}
-/**
- * Whether a leaf of a condition, holding (`holds`) or failing, rules out `event`: a test of
- * `github.event_name` that fails on it (`== 'push'` on a pull request, `contains(github.event_name,
- * 'pull_request')` on a push: {@link eventNameTest}), or a test that needs a context this event
- * leaves unset (see {@link needsUnsetContext}).
- */
-function rulesOutEvent(leaf, holds, event) {
-    return needsUnsetContext(leaf, holds, event) || (0,workflow_conditions/* eventNameTest */.Ml)(leaf, event.toLowerCase()) === !holds;
-}
-/** Functions that are false when their first argument is empty and their second a non-empty string. */
-const SUBSTRING_TESTS = new Set(['contains', 'startswith', 'endswith']);
-/**
- * Whether a leaf, holding (`holds`) or failing, needs a value of a context that `event` leaves empty
- * (`github.base_ref` is set on pull requests only, see {@link contextEvents}): the bare context as
- * true, its equality (`==`, or `!=` failing) with a non-empty string, or `contains`, `startsWith` or
- * `endsWith` of it with one (`github.base_ref == 'main'` cannot hold on a push). A reusable workflow
- * (`workflow_call`) runs in its caller's context, where any may be set: never ruled out so.
- */
-function needsUnsetContext(leaf, holds, event) {
-    if (event === 'workflow_call')
-        return false;
-    const unset = (n) => {
-        if (n?.kind !== 'ref' || n.computed.length > 0)
-            return false;
-        const events = contextEvents(n.path.join('.'));
-        return events !== undefined && !events.includes(event);
-    };
-    const text = (n) => n?.kind === 'literal' && typeof n.value === 'string' && n.value !== '';
-    if (leaf.kind === 'ref')
-        return holds && unset(leaf);
-    if (leaf.kind === 'compare' && (leaf.op === '==' || leaf.op === '!=') && (leaf.op === '==') === holds)
-        return (unset(leaf.left) && text(leaf.right)) || (unset(leaf.right) && text(leaf.left));
-    if (leaf.kind === 'call' && holds && SUBSTRING_TESTS.has(leaf.name.toLowerCase()))
-        return unset(leaf.args[0]) && text(leaf.args[1]);
-    return false;
-}
-/**
- * The events of a workflow on which a job's own `if:` can hold: a comparison of `github.event_name`
- * it requires rules out the others (`github.event_name == 'pull_request' && ...` runs on pull
- * requests only). The jobs it needs are not read: they could only narrow it further.
- */
-function jobEvents(workflow, job) {
-    const tree = (0,workflow_conditions/* conditionTree */.sg)(job.if);
-    if (!tree)
-        return [...new Set(workflow.on?.events.map((t) => t.event) ?? [])];
-    return conditionEvents(workflow, tree);
-}
-/**
- * The events of a workflow on which a condition can hold: those no comparison of `github.event_name`
- * it requires rules out (`github.event_name == 'pull_request'` holds on pull requests only).
- */
-function conditionEvents(workflow, tree) {
-    const events = workflow.on?.events.map((t) => t.event) ?? [];
-    return [...new Set(events)].filter((event) => !(0,workflow_conditions/* requiredBy */.Th)(tree, true, (leaf, holds) => rulesOutEvent(leaf, holds, event)));
-}
-/**
- * The events of a workflow on which a step (or, without one, a job) can run: its job's (see
- * {@link jobEvents}) that the step's own `if:` does not rule out. Undefined when the event is not
- * known from the workflow's triggers: a reusable workflow (`workflow_call`) runs on its caller's
- * event, whatever its name.
- */
-function runEvents(workflow, job, step) {
-    const triggers = workflow.on?.events.map((t) => t.event.toLowerCase()) ?? [];
-    if (triggers.length === 0 || triggers.includes('workflow_call'))
-        return undefined;
-    const events = jobEvents(workflow, job);
-    const tree = step ? (0,workflow_conditions/* conditionTree */.sg)(step.if) : undefined;
-    if (!tree)
-        return events;
-    return events.filter((event) => !(0,workflow_conditions/* requiredBy */.Th)(tree, true, (leaf, holds) => rulesOutEvent(leaf, holds, event)));
-}
-/**
- * The events whose payload sets a context (lower-case path prefixes; a context not listed may be set
- * on any event). `github.event.pull_request` is also the pull request of a review and of a review
- * comment; `github.head_ref` only of a pull request's own events.
- */
-const CONTEXT_EVENTS = [
-    ['github.head_ref', ['pull_request', 'pull_request_target']],
-    ['github.base_ref', ['pull_request', 'pull_request_target']],
-    [
-        'github.event.pull_request.',
-        ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment'],
-    ],
-    ['github.event.issue.', ['issues', 'issue_comment']],
-    [
-        'github.event.comment.',
-        ['issue_comment', 'pull_request_review_comment', 'commit_comment', 'discussion_comment'],
-    ],
-    ['github.event.review.', ['pull_request_review']],
-    ['github.event.discussion.', ['discussion', 'discussion_comment']],
-    ['github.event.head_commit.', ['push']],
-    ['github.event.commits.', ['push']],
-    ['github.event.workflow_run.', ['workflow_run']],
-    ['github.event.merge_group.', ['merge_group']],
-    ['github.event.check_suite.', ['check_suite']],
-    ['github.event.check_run.', ['check_run']],
-    ['github.event.pages.', ['gollum']],
-    ['github.event.client_payload.', ['repository_dispatch']],
-];
-/**
- * The events on which a context (as written, `github.event.pull_request.title`) has a value; undefined
- * when it may have one on any.
- */
-function contextEvents(context) {
-    const text = context
-        .trim()
-        .toLowerCase()
-        .replace(/\[\s*['"]([\w-]+)['"]\s*\]/g, '.$1');
-    for (const [prefix, events] of CONTEXT_EVENTS) {
-        if (prefix.endsWith('.') ? text.startsWith(prefix) : text === prefix || text.startsWith(`${prefix}.`))
-            return events;
-    }
-    return undefined;
-}
-
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/event-guards.js
+var event_guards = __nccwpck_require__(437);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/activity.js
 
 
@@ -38792,7 +38347,7 @@ const AFTER_MERGE = new Set([
  * the guards of their conditions.
  */
 function outsiderEvents(workflow, jobs, step, sources) {
-    const scopes = jobs?.map((job) => jobGuards(workflow, job, step));
+    const scopes = jobs?.map((job) => (0,event_guards/* jobGuards */.Y4)(workflow, job, step));
     const events = (workflow.on?.events ?? [])
         .filter((t) => (scopes ? scopes.some((g) => outsiderCaused(t, g)) : outsiderCaused(t)))
         .filter((t) => t.event !== 'workflow_run' || !sources || followsUntrustedRuns(workflow, sources))
@@ -38840,6 +38395,8 @@ function repeatsPerPullRequest(trigger) {
     return !types || types.some((t) => !ONCE_PER_PULL_REQUEST.has(t));
 }
 
+// EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
+var expression = __nccwpck_require__(8870);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/condition-parts.js
 
 
@@ -38954,7 +38511,7 @@ const workflowBotConditions = (0,types/* defineEvaluator */.D)({
             // up to a script, in a run with no repository secrets and a read-only token.
             const unused = value !== undefined && severity === 'medium' && !conditionsRead(workflow, value);
             // Only opened pull requests reach it: their actor is the author.
-            if (severity && job && jobGuards(workflow, job, step).action === 'opened')
+            if (severity && job && (0,event_guards/* jobGuards */.Y4)(workflow, job, step).action === 'opened')
                 return;
             if (!severity)
                 return;
@@ -39098,7 +38655,7 @@ function soundGuard(node, positive) {
         return true;
     if (!positive)
         return false;
-    if (conditionGuards(node).action === 'opened')
+    if ((0,event_guards/* conditionGuards */.Cm)(node).action === 'opened')
         return true;
     if (node.kind !== 'compare' || compareOperator(node) !== '==')
         return false;
@@ -39154,6 +38711,10 @@ function headRepository(node, positive) {
     }
 }
 
+// EXTERNAL MODULE: ./lib/core/parsers/workflow-conditions.js
+var workflow_conditions = __nccwpck_require__(8110);
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/conditions.js
+var conditions = __nccwpck_require__(9730);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow-scopes.js
 
 /** Where the values behind `env`, `inputs` and `matrix` references are declared (used by dataflow.ts). */
@@ -39252,7 +38813,8 @@ function matrixPointers(base, matrix, key) {
  * cache (actions/cache, and setup actions with their cache on) in the jobs of a release workflow that
  * publish or build what is published; when the workflow is a release (a release event, a pushed tag)
  * but no publishing step is recognised, in every job (low confidence for a job that evidently runs
- * tests or opens a pull request instead). What a workflow that only pull requests run publishes is
+ * tests or opens a pull request instead). What a job that only pull requests run (its workflow's
+ * triggers, or its own `if:`) publishes is
  * a preview of the change, not a release: low confidence. A step or input that turns the cache off
  * for releases (an `if:` on the ref or event, an expression as the cache input) is not reported, nor
  * is a cache restored after the last step of its job that publishes. A job whose image push or
@@ -39282,15 +38844,17 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
                 const publishing = (0,workflow_publishing/* publishingJobs */.gF)(workflow);
                 // Jobs whose publishing step an expression decides (`push: ${{ github.event_name != 'pull_request' }}`)
                 // publish on the runs it allows (a pushed tag among them, as a rule), and the jobs that build for them.
-                const mayPublishing = (0,workflow_publishing/* publishingJobs */.gF)(workflow, (s) => (0,workflow_publishing/* publishes */.AN)(s) || (0,workflow_publishing/* mayPublish */.bT)(s));
+                const mayPublishing = (0,workflow_publishing/* publishingJobs */.gF)(workflow, (s, j) => (0,workflow_publishing/* publishes */.AN)(s, j, workflow) || (0,workflow_publishing/* mayPublish */.bT)(s));
                 if (!trigger && mayPublishing.size === 0)
                     return;
                 subjects.add(workflow.path);
-                // A workflow that only pull requests run publishes builds of the change under review (a
-                // preview image): built from unreviewed code by design, no release.
-                const preview = mayPublishing.size > 0 && (0,workflow_publishing/* pullRequestsOnly */.QQ)(workflow);
+                // A job that only pull requests run (by the workflow's triggers, or its own `if:`) publishes
+                // builds of the change under review (a preview image): built from unreviewed code by design,
+                // no release.
+                const previewOnly = (job) => mayPublishing.size > 0 && (0,workflow_publishing/* pullRequestsOnly */.QQ)(workflow, job);
                 const jobs = publishing.size > 0 || !trigger ? workflow.jobs.filter((j) => mayPublishing.has(j)) : workflow.jobs;
                 for (const job of jobs) {
+                    const preview = previewOnly(job);
                     const maybe = !publishing.has(job) && mayPublishing.has(job);
                     // Without a publishing step anywhere, what the job evidently produces instead (tests, a
                     // pull request) says it is no part of the release.
@@ -39298,7 +38862,7 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
                     // The job's last step that publishes, or may (`push: ${{ inputs.push }}`): a cache restored
                     // after it reaches nothing this job publishes (a job that saves its build for a later one is
                     // judged where that one restores it).
-                    const lastPublish = job.steps.findLastIndex((s) => (0,workflow_publishing/* publishes */.AN)(s) || decidesPublishing(s));
+                    const lastPublish = job.steps.findLastIndex((s) => (0,workflow_publishing/* publishes */.AN)(s, job, workflow) || decidesPublishing(s));
                     for (const [i, step] of job.steps.entries()) {
                         // A step that never runs restores nothing.
                         if ((0,workflow_conditions/* neverRuns */.Z$)(workflow, job, step))
@@ -39411,18 +38975,18 @@ function tagsOnly(config) {
  * (`USE_CACHE: ${{ github.event_name == 'pull_request' }}`): the cache is not restored on a release.
  */
 function changesOnlyFlag(workflow, job, step) {
-    const tree = (0,workflow_conditions/* conditionTree */.sg)(step.if);
+    const tree = (0,conditions/* conditionTree */.sg)(step.if);
     if (!tree)
         return undefined;
     for (const name of new Set(envFlags(tree))) {
-        const required = (0,workflow_conditions/* requiredBy */.Th)(tree, true, (leaf, holds) => holds && isFlagTrue(leaf, name));
+        const required = (0,event_guards/* requiredBy */.Th)(tree, true, (leaf, holds) => holds && isFlagTrue(leaf, name));
         if (!required)
             continue;
         const defined = entry(job.env, name) ?? entry(workflow.env, name);
-        const flag = defined && (0,workflow_conditions/* conditionTree */.sg)(defined[1]);
+        const flag = defined && (0,conditions/* conditionTree */.sg)(defined[1]);
         if (!flag)
             continue;
-        const events = conditionEvents(workflow, flag);
+        const events = (0,event_guards/* conditionEvents */.Lc)(workflow, flag);
         if (events.length > 0 && events.every((e) => CHANGE_ONLY.has(e)))
             return defined[0];
     }
@@ -40539,7 +40103,7 @@ function finding(workspace, fixes, source, job, step, upstream) {
  * (event-guards.ts).
  */
 function pullRequestsOnly(workflow, job) {
-    const events = jobEvents(workflow, job);
+    const events = (0,event_guards/* jobEvents */.Hf)(workflow, job);
     return events.length > 0 && events.every((e) => workflow_shared/* PR_EVENTS */.l.has(e) && e !== 'pull_request_target');
 }
 /** Write scopes that reach no code, check, package or release (see {@link writes}). */
@@ -41145,7 +40709,7 @@ const HEAD_VALUE = /\bhead\s*\.\s*(?:sha|ref)\b|\bhead(?:RefOid|RefName|_sha|_re
 function neverRuns(scope, step) {
     if (scope.source.kind !== 'workflow' || !scope.job)
         return false;
-    return runEvents(scope.source, scope.job, step)?.length === 0;
+    return (0,event_guards/* runEvents */.NP)(scope.source, scope.job, step)?.length === 0;
 }
 /**
  * A git command that prints commit messages: `git log` or `git show` with a format that holds the
@@ -42973,7 +42537,7 @@ function eventAsData(workspace, text, heads, workflow, repository, fetchedOnlyRe
         return true;
     seen.add(workflow.path);
     return workflow.jobs.every((job) => {
-        if (jobExcludesOutsiders(workflow, job, repository))
+        if ((0,conditions/* jobExcludesOutsiders */.PV)(workflow, job, repository))
             return true;
         if (job.uses) {
             const ref = (0,parsers_uses/* parseUses */.A)(job.uses.value);
@@ -43434,18 +42998,18 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                 const own = (0,workflow_shared/* eventsOf */.XL)(workflow);
                 // A reusable workflow runs in the events of its callers, except those of a calling job whose
                 // condition (or that of a job it needs) keeps outsiders out: the call never happens for them.
-                const events = (0,workflow_callers/* triggeringEvents */.yE)(workspace, workflow, (caller) => !jobExcludesOutsiders(caller.source, caller.job, repository));
+                const events = (0,workflow_callers/* triggeringEvents */.yE)(workspace, workflow, (caller) => !(0,conditions/* jobExcludesOutsiders */.PV)(caller.source, caller.job, repository));
                 const privileged = ['pull_request_target', 'workflow_run', 'issue_comment'].filter((e) => events.has(e));
                 const untrustedRun = privileged.filter((e) => e !== 'workflow_run' || followsUntrustedRuns(workflow, sources));
                 const via = privileged.some((e) => !own.has(e)) ? ' (through the workflows that call it)' : '';
                 let critical = 0;
                 if (untrustedRun.length > 0) {
                     for (const job of workflow.jobs) {
-                        if (jobExcludesOutsiders(workflow, job, repository))
+                        if ((0,conditions/* jobExcludesOutsiders */.PV)(workflow, job, repository))
                             continue;
                         for (const step of job.steps) {
                             // A step that never runs (its `if:` needs an event the workflow lacks) hands on nothing.
-                            if (excludesOutsiders(step.if, repository) || (0,workflow_conditions/* neverRuns */.Z$)(workflow, job, step))
+                            if ((0,conditions/* excludesOutsiders */.Ek)(step.if, repository) || (0,workflow_conditions/* neverRuns */.Z$)(workflow, job, step))
                                 continue;
                             const ownGate = environmentGate(workflow, job);
                             // A reusable workflow whose every privileged caller waits for an environment.
@@ -43552,7 +43116,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                 // Jobs that check out the head only under a condition that keeps outsiders out (a bot's
                 // branches of this repository, maintainers): said, so the message does not deny the checkout.
                 const gated = workflow.jobs
-                    .filter((job) => job.steps.some((step) => (jobExcludesOutsiders(workflow, job, repository) || excludesOutsiders(step.if, repository)) &&
+                    .filter((job) => job.steps.some((step) => ((0,conditions/* jobExcludesOutsiders */.PV)(workflow, job, repository) || (0,conditions/* excludesOutsiders */.Ek)(step.if, repository)) &&
                     headCheckoutsOf(workspace, flow, workflow, job, step).length > 0))
                     .map((job) => `"${job.id}"`);
                 const gatedNote = gated.length === 0
@@ -43577,7 +43141,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                 // privileged to expose: the trigger is then only a note (info).
                 const bare = !writableToken(workflow) &&
                     workflow.jobs.every((j) => !j.uses) &&
-                    !namesSecrets(workspace, workflow) &&
+                    !namesSecrets(workflow) &&
                     asData();
                 for (const trigger of ownTriggers) {
                     const fromPullRequests = trigger.event === 'pull_request_target' || followsUntrustedRuns(workflow, sources);
@@ -43596,7 +43160,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                             (mergedOnly
                                 ? 'a maintainer causes: every job here runs only on pull requests that were merged. '
                                 : maintainersOnly
-                                    ? workflow.jobs.some((job) => jobGuards(workflow, job).insiders?.has(trigger.event))
+                                    ? workflow.jobs.some((job) => (0,event_guards/* jobGuards */.Y4)(workflow, job).insiders?.has(trigger.event))
                                         ? 'a maintainer causes: every job here runs only on activity that needs triage or write access, or for pull requests whose author is an owner, member or collaborator (author_association). '
                                         : 'a maintainer causes: every job here runs only on activity that needs triage or write access (labels, assignees, milestones, locks, the merge queue). '
                                     : fromPullRequests
@@ -43654,12 +43218,13 @@ function writableToken(workflow) {
     });
 }
 /**
- * Whether the workflow names a secret anywhere (`secrets.NAME`, `secrets[...]`), comments included:
- * a job given none holds none of the base repository's secrets but its own token.
+ * Whether the workflow names a secret in an expression (`secrets.NAME`, `secrets[...]`, `toJSON(secrets)`),
+ * read from the parsed file (comments are not read): a job given none holds none of the base
+ * repository's secrets but its own token. `secrets.GITHUB_TOKEN` is that token, whose power its
+ * `permissions:` decide ({@link writableToken}): no secret.
  */
-function namesSecrets(workspace, workflow) {
-    const text = workspace.text(workflow.path);
-    return text === undefined || /\bsecrets\s*[.[]/i.test(text);
+function namesSecrets(workflow) {
+    return (0,workflow_shared/* namesSecret */.L4)(workflow.document.value);
 }
 /**
  * Whether every job of the workflow runs only on merged pull requests (`github.event.pull_request.merged`
@@ -43670,7 +43235,7 @@ function namesSecrets(workspace, workflow) {
 function afterMergeOnly(workflow, trigger) {
     return (workflow.jobs.length > 0 &&
         workflow.jobs.every((job) => {
-            const guards = jobGuards(workflow, job);
+            const guards = (0,event_guards/* jobGuards */.Y4)(workflow, job);
             return guards.merged && !outsiderCaused(trigger, guards);
         }));
 }
@@ -43681,7 +43246,7 @@ function afterMergeOnly(workflow, trigger) {
  */
 function maintainerActivityOnly(workflow, trigger) {
     return (workflow.jobs.length > 0 &&
-        workflow.jobs.every((job) => !outsiderCaused(trigger, jobGuards(workflow, job))));
+        workflow.jobs.every((job) => !outsiderCaused(trigger, (0,event_guards/* jobGuards */.Y4)(workflow, job))));
 }
 /** The environment a job waits for, its own or one of the jobs it needs (an approval gate if reviewed). */
 function environmentGate(workflow, job, seen = new Set()) {
@@ -43693,7 +43258,7 @@ function environmentGate(workflow, job, seen = new Set()) {
     if (typeof name === 'string' && name.trim() !== '')
         return name.trim();
     // A job that runs whatever became of the jobs it needs (`always()`) does not wait for their approval.
-    if (runsPastFailures(job.if))
+    if ((0,conditions/* runsPastFailures */.on)(job.if))
         return undefined;
     const needs = job.needs?.value;
     for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
@@ -43734,7 +43299,7 @@ const CHECK_JOB = /check[-_ ]?(?:run|perm|permissions?|users?|actor|author|acces
  */
 function checkGate(workspace, workflow, job, throughCallers) {
     const gateIn = (source, waiting) => {
-        if (runsPastFailures(waiting.if))
+        if ((0,conditions/* runsPastFailures */.on)(waiting.if))
             return undefined;
         const needs = waiting.needs?.value;
         for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
@@ -43799,7 +43364,7 @@ const NAMED_CHECK = 'which by its name checks the team membership or permission 
  */
 function membershipGate(workflow, job, step) {
     if (step) {
-        const own = conjuncts((0,workflow_conditions/* conditionTree */.sg)(step.if))
+        const own = conjuncts((0,conditions/* conditionTree */.sg)(step.if))
             .map((c) => stepOutputGate(c, job, step.index))
             .find(Boolean);
         if (own)
@@ -43817,7 +43382,7 @@ function membershipGate(workflow, job, step) {
  * they or the job ask for `always()` or another status.
  */
 function associationCheck(job, step) {
-    if (runsPastFailures(step.if) || runsPastFailures(job.if))
+    if ((0,conditions/* runsPastFailures */.on)(step.if) || (0,conditions/* runsPastFailures */.on)(job.if))
         return undefined;
     for (const earlier of job.steps) {
         if (earlier.index >= step.index)
@@ -43957,7 +43522,7 @@ function testsSomething(command) {
  * (`echo`) and of heredocs prove nothing.
  */
 function permissionCheck(job, step) {
-    if (runsPastFailures(step.if) || runsPastFailures(job.if))
+    if ((0,conditions/* runsPastFailures */.on)(step.if) || (0,conditions/* runsPastFailures */.on)(job.if))
         return undefined;
     for (const earlier of job.steps) {
         if (earlier.index >= step.index)
@@ -44012,7 +43577,7 @@ function jobMembershipGate(workflow, job, seen) {
     const upstream = (id) => needed.some((n) => n.toLowerCase() === id)
         ? workflow.jobs.find((j) => j.id.toLowerCase() === id)
         : undefined;
-    for (const c of conjuncts((0,workflow_conditions/* conditionTree */.sg)(job.if))) {
+    for (const c of conjuncts((0,conditions/* conditionTree */.sg)(job.if))) {
         const ref = trueComparison(c);
         if (ref?.path[0] !== 'needs' || ref.path[2] !== 'outputs' || ref.path.length !== 4)
             continue;
@@ -44020,7 +43585,7 @@ function jobMembershipGate(workflow, job, seen) {
         const output = [...(from?.outputs?.entries ?? [])].find(([k]) => k.toLowerCase() === ref.path[3])?.[1];
         if (!from || !output)
             continue;
-        const value = (0,workflow_conditions/* conditionTree */.sg)(output);
+        const value = (0,conditions/* conditionTree */.sg)(output);
         // The output is the step's output itself, or a conjunct of it that such a step's output decides.
         const direct = value?.kind === 'ref' ? stepOutput(value, from, from.steps.length) : undefined;
         const found = direct ??
@@ -44032,7 +43597,7 @@ function jobMembershipGate(workflow, job, seen) {
     }
     // A job that must have succeeded (`needs.x.result == 'success'`, required by the condition even
     // beside `always()`), or one of several that must, each gated or never run on these events.
-    for (const c of conjuncts((0,workflow_conditions/* conditionTree */.sg)(job.if))) {
+    for (const c of conjuncts((0,conditions/* conditionTree */.sg)(job.if))) {
         const alternatives = c.kind === 'or' ? c.args : [c];
         const ids = alternatives.map((a) => succeededJob(a));
         if (ids.some((id) => id === undefined || !needed.some((n) => n.toLowerCase() === id)))
@@ -44041,7 +43606,7 @@ function jobMembershipGate(workflow, job, seen) {
             const up = upstream(id);
             if (!up)
                 return undefined;
-            const events = runEvents(workflow, up);
+            const events = (0,event_guards/* runEvents */.NP)(workflow, up);
             if (events && !events.some((e) => PRIVILEGED_RUNS.has(e)))
                 return 'idle';
             return failingCheck(up) ?? jobMembershipGate(workflow, up, new Set(seen));
@@ -44050,7 +43615,7 @@ function jobMembershipGate(workflow, job, seen) {
         if (found && gates.every((g) => g !== undefined) && typeof found === 'object')
             return found;
     }
-    if (runsPastFailures(job.if))
+    if ((0,conditions/* runsPastFailures */.on)(job.if))
         return undefined;
     for (const id of needed) {
         const up = workflow.jobs.find((j) => j.id === id);
@@ -44093,7 +43658,7 @@ const PERMISSION_FAILING_ACTIONS = {
  * fails unless who acted has write, maintain or admin permission: the job fails without it.
  */
 function failingCheck(job) {
-    if (runsPastFailures(job.if))
+    if ((0,conditions/* runsPastFailures */.on)(job.if))
         return undefined;
     for (const step of job.steps) {
         if (step.if !== undefined)
@@ -46989,7 +46554,7 @@ function pullRequestJobs(workflow, inheriting, scope) {
         return undefined;
     const idle = inheriting.filter((j) => !seenToUse(j, workflow, scope));
     const prOnly = (j) => {
-        const events = jobEvents(workflow, j);
+        const events = (0,event_guards/* jobEvents */.Hf)(workflow, j);
         return events.length > 0 && events.every((e) => workflow_shared/* PR_EVENTS */.l.has(e) && e !== 'pull_request_target');
     };
     if (idle.length === 0 || !idle.every(prOnly))
@@ -47399,10 +46964,10 @@ function onPullRequestComments(workflow, job, seen = new Set()) {
     if (seen.has(job.id))
         return false;
     seen.add(job.id);
-    const tree = (0,workflow_conditions/* conditionTree */.sg)(job.if);
+    const tree = (0,conditions/* conditionTree */.sg)(job.if);
     if (tree && requiresPullRequest(tree, true))
         return true;
-    if (runsPastFailures(job.if))
+    if ((0,conditions/* runsPastFailures */.on)(job.if))
         return false;
     const needs = job.needs?.value;
     return (Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []).some((id) => {
@@ -47418,7 +46983,7 @@ const ISSUE_PULL_REQUEST = 'github.event.issue.pull_request';
  */
 function requiresPullRequest(node, positive) {
     const isRef = (n) => n.kind === 'ref' && n.path.join('.') === ISSUE_PULL_REQUEST;
-    return (0,workflow_conditions/* requiredBy */.Th)(node, positive, (leaf, holds) => {
+    return (0,event_guards/* requiredBy */.Th)(node, positive, (leaf, holds) => {
         if (leaf.kind === 'ref')
             return holds && isRef(leaf);
         if (leaf.kind !== 'compare')
@@ -49311,7 +48876,7 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
             const known = publishers.get(job);
             if (known !== undefined)
                 return known;
-            const p = job.steps.some(workflow_publishing/* publishes */.AN);
+            const p = job.steps.some((s) => (0,workflow_publishing/* publishes */.AN)(s, job));
             publishers.set(job, p);
             return p;
         };
@@ -50530,7 +50095,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
                     : { source, ...(job ? { job } : {}), level: job ? 'job' : 'workflow' };
                 // The events the sink runs on: none, and it is dead code (a step for an event the workflow
                 // is not triggered by).
-                const events = source.kind === 'workflow' && job ? runEvents(source, job, step) : undefined;
+                const events = source.kind === 'workflow' && job ? (0,event_guards/* runEvents */.NP)(source, job, step) : undefined;
                 if (events?.length === 0)
                     return;
                 const flows = flow
@@ -50539,7 +50104,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
                 const owner = `${job?.id ?? ''}/${step ? (0,workflow_shared/* stepLabel */.vO)(step) : 'defaults'}`;
                 const file = sink === 'run:' && step?.run ? writtenFile(workspace, source, step, expr) : undefined;
                 const insiders = source.kind === 'workflow' && job !== undefined
-                    ? jobExcludesOutsiders(source, job, repository) || excludesOutsiders(step?.if, repository)
+                    ? (0,conditions/* jobExcludesOutsiders */.PV)(source, job, repository) || (0,conditions/* excludesOutsiders */.Ek)(step?.if, repository)
                     : false;
                 for (const group of byReference(flows)) {
                     const f = template_injection_finding(expr, group, sink, owner, shellOf(step, job, source), file, relay);
@@ -50620,7 +50185,7 @@ function liveEvents(flow, source, events) {
         return undefined;
     if (flow.origin.via.some((h) => h.location.path !== source.path))
         return undefined;
-    const carried = contextEvents(flow.origin.text);
+    const carried = (0,event_guards/* contextEvents */.Pj)(flow.origin.text);
     return carried ? events.filter((e) => carried.includes(e)) : undefined;
 }
 /**
@@ -51028,7 +50593,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
         };
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
-                const container = memo(mayPublishing, workflow, (s) => (0,workflow_publishing/* publishes */.AN)(s) || (0,workflow_publishing/* mayPublish */.bT)(s));
+                const container = memo(mayPublishing, workflow, (s, j) => (0,workflow_publishing/* publishes */.AN)(s, j, workflow) || (0,workflow_publishing/* mayPublish */.bT)(s));
                 check(workflow.path, job.container?.image, `the container of job "${job.id}"`, `${job.id}/container`, () => harmlessContainer(job, workflow, container, workspace));
                 if (job.services.length === 0)
                     return;
@@ -51264,7 +50829,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
         const publishersOf = (workflow) => {
             let jobs = publishing.get(workflow);
             if (!jobs) {
-                jobs = (0,workflow_publishing/* publishingJobs */.gF)(workflow, (s) => (0,workflow_publishing/* publishes */.AN)(s) || (0,workflow_publishing/* mayPublish */.bT)(s));
+                jobs = (0,workflow_publishing/* publishingJobs */.gF)(workflow, (s, j) => (0,workflow_publishing/* publishes */.AN)(s, j, workflow) || (0,workflow_publishing/* mayPublish */.bT)(s));
                 publishing.set(workflow, jobs);
             }
             return jobs;
@@ -51286,7 +50851,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
             // third party can move that ref: whoever can is trusted with this workflow already. A smell
             // (a workflow following a branch runs other code than the commit under review), not a supply
             // chain: low, for the pedantic. The name comes from the run, never from the tree a change edits.
-            if (repository !== undefined && unpinned_uses_namesRepository(uses.value, repository)) {
+            if (repository !== undefined && namesRepository(uses.value, repository)) {
                 findings.push({
                     message: `${message} It names this repository (${repository}) itself: only those who can move that ref can change what runs, and they can change this workflow as well.${(0,workflow_shared/* aliasNote */.lp)(uses)}`,
                     location,
@@ -51447,7 +51012,7 @@ function bareJobOf(workspace, workflow, job, publishers) {
 function onlyPullRequestJob(workspace, workflow, job) {
     if ((0,workflow_shared/* onlyPullRequest */.Jm)(workflow))
         return true;
-    const events = jobEvents(workflow, job);
+    const events = (0,event_guards/* jobEvents */.Hf)(workflow, job);
     if (events.length > 0 && events.every((e) => e === 'pull_request'))
         return true;
     if (!(workflow.on?.events ?? []).some((e) => e.event === 'workflow_call'))
@@ -51479,7 +51044,7 @@ function sameOwnerNote(owner) {
         "that owner's maintainers can move the ref, but a moved ref still changes what runs here without a change to this repository.");
 }
 /** Whether a repository reference names `repository` (`owner/repo`, lower case). */
-function unpinned_uses_namesRepository(text, repository) {
+function namesRepository(text, repository) {
     const ref = (0,parsers_uses/* parseUses */.A)(text);
     return ref.kind === 'repository' && `${ref.owner}/${ref.repo}`.toLowerCase() === repository;
 }
@@ -59565,6 +59130,234 @@ function programName(command) {
 
 /***/ }),
 
+/***/ 9730:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ek: () => (/* binding */ excludesOutsiders),
+/* harmony export */   PV: () => (/* binding */ jobExcludesOutsiders),
+/* harmony export */   ln: () => (/* binding */ trustedAssociation),
+/* harmony export */   on: () => (/* binding */ runsPastFailures),
+/* harmony export */   sg: () => (/* reexport safe */ _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_1__.sg)
+/* harmony export */ });
+/* harmony import */ var _parsers_expression_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8870);
+/* harmony import */ var _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8110);
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5529);
+
+
+
+
+/**
+ * Whether a job runs only for runs outsiders cannot start: its own condition, or the condition of a
+ * job it needs (a skipped job skips the jobs that need it, unless they ask for `always()`).
+ * `repository` is the run's repository (`owner/name`, see `EvaluatorContext.repository`): a condition
+ * that names the head repository literally guards only when it names this one.
+ */
+function jobExcludesOutsiders(workflow, job, repository) {
+    let byRepository = JOBS.get(job);
+    if (!byRepository) {
+        byRepository = new Map();
+        JOBS.set(job, byRepository);
+    }
+    const key = repository?.toLowerCase() ?? '';
+    let known = byRepository.get(key);
+    if (known === undefined) {
+        known = jobGuarded(workflow, job, repository, new Set());
+        byRepository.set(key, known);
+    }
+    return known;
+}
+/** Per job and repository, computed once: audits ask for every expression of the job. */
+const JOBS = new WeakMap();
+function jobGuarded(workflow, job, repository, seen) {
+    if (seen.has(job.id))
+        return false;
+    seen.add(job.id);
+    if (excludesOutsiders(job.if, repository))
+        return true;
+    if (runsPastFailures(job.if))
+        return false;
+    const needs = job.needs?.value;
+    for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+        const upstream = workflow.jobs.find((j) => j.id === id);
+        if (upstream && jobGuarded(workflow, upstream, repository, seen))
+            return true;
+    }
+    return false;
+}
+/** The status functions, by their lower-cased name (GitHub's function names ignore case). */
+const STATUS_FUNCTIONS = new Set(['always', 'failure', 'cancelled', 'success']);
+/** A status function named in text that does not parse as one condition (names compared without case). */
+const STATUS_TEXT = /\b(?:always|failure|cancelled|success)\s*\(/i;
+/**
+ * Whether a job's or step's `if:` can let it run although a job it needs was skipped or failed (or an
+ * earlier step of the job failed): it calls `always()`, `failure()` or `cancelled()`, in any case
+ * (GitHub's function names ignore case: `Always()` is `always()`), or `success()` anywhere but as a
+ * part the whole condition requires (`success() && x` is the default; `!success()`, `success() || x`
+ * are not). A condition without a status function is run as `success() && (...)`, which a skipped
+ * or failed job it needs makes false. Read from the parsed condition; a condition that does not parse
+ * as one expression counts when its text names a status function at all.
+ */
+function runsPastFailures(condition) {
+    if (typeof condition?.value !== 'string')
+        return false;
+    const tree = (0,_parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_1__/* .conditionTree */ .sg)(condition);
+    if (!tree)
+        return STATUS_TEXT.test(condition.value);
+    const required = new Set();
+    const require = (n) => {
+        if (n.kind === 'and')
+            n.args.forEach(require);
+        else
+            required.add(n);
+    };
+    require(tree);
+    return (0,_parsers_expression_js__WEBPACK_IMPORTED_MODULE_0__/* .someNode */ .Ng)(tree, (n) => n.kind === 'call' && STATUS_FUNCTIONS.has(n.name) && (n.name !== 'success' || !required.has(n)));
+}
+/**
+ * Whether an `if:` condition admits only runs that outsiders cannot start with their own code: pull
+ * requests from this repository (not forks: `head.repo.full_name == github.repository`, or this
+ * repository's own name written out when the run knows it), runs triggered by a push, runs of an event no outsider
+ * causes (`github.event_name == 'workflow_dispatch'`), pull requests opened by one named bot account, or
+ * authors and commenters who are owners, members or collaborators. Read from the parsed condition, so `a && guard` is guarded and
+ * `a || guard` is not unless both sides are; a condition that is text around `${{ }}` is always true
+ * and guards nothing. Labels, actor names and `github.repository` checks are not guards: a label is
+ * added before the code changes, `github.actor` can be a bot an outsider triggers, and the repository
+ * check only keeps the workflow from running in forks of it.
+ */
+function excludesOutsiders(condition, repository) {
+    const node = (0,_parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_1__/* .conditionTree */ .sg)(condition);
+    return node ? guards(node, repository?.toLowerCase()) : false;
+}
+const TRUSTED_ASSOCIATIONS = new Set(['owner', 'member', 'collaborator']);
+function guards(node, repository) {
+    switch (node.kind) {
+        case 'and':
+            return node.args.some((n) => guards(n, repository));
+        case 'or':
+            return node.args.every((n) => guards(n, repository));
+        case 'not':
+            return isRef(node.arg, FORK_FLAGS);
+        case 'compare':
+            return (compareGuards(node.op, node.left, node.right, repository) ||
+                compareGuards(node.op, node.right, node.left, repository));
+        case 'call':
+            return node.name === 'contains' && containsTrusted(node.args);
+        default:
+            return false;
+    }
+}
+const HEAD_REPOSITORIES = [
+    'github.event.pull_request.head.repo.full_name',
+    'github.event.workflow_run.head_repository.full_name',
+];
+const FORK_FLAGS = [
+    'github.event.pull_request.head.repo.fork',
+    'github.event.workflow_run.head_repository.fork',
+];
+function compareGuards(op, a, b, repository) {
+    if (op === '==') {
+        // The head repository is this repository: `github.repository`, or this repository's name written
+        // out (as the run's environment names it; `==` ignores case). Any other name is a repository
+        // someone else may own (a fork of this one: its owner opens the pull request), and a name with no
+        // run's repository to compare it with proves nothing.
+        if (isRef(a, HEAD_REPOSITORIES) && (isRef(b, ['github.repository']) || namesRepository(b, repository)))
+            return true;
+        if (isRef(a, FORK_FLAGS) && literal(b) === false)
+            return true;
+        // A run triggered by a push (or a schedule), not by a pull request.
+        if (isRef(a, ['github.event.workflow_run.event']) && ['push', 'schedule'].includes(String(literal(b))))
+            return true;
+        // A run of an event that no outsider causes (a dispatch, a push, a schedule): the maintainers' way
+        // into a command workflow, beside a check of the commenter (`event_name == 'workflow_dispatch' || ...`).
+        if (isRef(a, ['github.event_name']) && typeof literal(b) === 'string') {
+            const event = String(literal(b)).trim().toLowerCase();
+            if (event !== '' && !_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .OUTSIDER_EVENTS */ .AQ.has(event) && !_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .PR_EVENTS */ .l.has(event))
+                return true;
+        }
+        if (isAssociation(a) && TRUSTED_ASSOCIATIONS.has(String(literal(b)).toLowerCase()))
+            return true;
+        // A pull request opened by one named bot account (dependabot[bot]: a GitHub App's, whose name no
+        // one else can take; unlike github.actor, the author of a pull request cannot be another account).
+        // A person's login is not: anyone can be that person as far as this condition tells, and the
+        // workflow would run their pull requests with its privileges.
+        if (isRef(a, ['github.event.pull_request.user.login']) && botLogin(b))
+            return true;
+    }
+    if (op === '!=' && isRef(a, FORK_FLAGS) && literal(b) === true)
+        return true;
+    return false;
+}
+/** `contains(fromJSON('["OWNER","MEMBER"]'), github.event.comment.author_association)` and the like. */
+function containsTrusted(args) {
+    const [list, item] = args;
+    if (!list || !item || !isAssociation(item))
+        return false;
+    let values;
+    if (list.kind === 'call' && list.name === 'fromjson' && list.args[0]?.kind === 'literal') {
+        try {
+            values = JSON.parse(String(list.args[0].value));
+        }
+        catch {
+            return false;
+        }
+    }
+    else if (list.kind === 'literal' && typeof list.value === 'string') {
+        values = list.value.split(/[\s,;|]+/).filter(Boolean);
+    }
+    return (Array.isArray(values) &&
+        values.length > 0 &&
+        values.every((v) => typeof v === 'string' && TRUSTED_ASSOCIATIONS.has(v.toLowerCase())));
+}
+/**
+ * The `author_association` a leaf of a condition requires to be an owner's, member's or
+ * collaborator's, as its path (`github.event.comment.author_association`); undefined for any other
+ * leaf. `contains(fromJSON('["OWNER","MEMBER"]'), <association>)` and `<association> == 'OWNER'`.
+ */
+function trustedAssociation(node) {
+    const [a, b] = node.kind === 'call' ? node.args : node.kind === 'compare' ? [node.left, node.right] : [];
+    if (!a || !b)
+        return undefined;
+    const pathOf = (n) => (n.kind === 'ref' ? n.path.join('.') : undefined);
+    if (node.kind === 'call')
+        return node.name === 'contains' && containsTrusted(node.args) ? pathOf(b) : undefined;
+    if (node.kind !== 'compare' || node.op !== '==')
+        return undefined;
+    for (const [ref, value] of [
+        [a, b],
+        [b, a],
+    ]) {
+        if (isAssociation(ref) && TRUSTED_ASSOCIATIONS.has(String(literal(value)).toLowerCase()))
+            return pathOf(ref);
+    }
+    return undefined;
+}
+function isRef(node, paths) {
+    return node.kind === 'ref' && paths.includes(node.path.join('.'));
+}
+function isAssociation(node) {
+    return node.kind === 'ref' && node.path.length >= 3 && node.path.at(-1) === 'author_association';
+}
+/** A string literal that is the run's repository (`repository` in lower case), compared without case. */
+function namesRepository(node, repository) {
+    return (repository !== undefined &&
+        node.kind === 'literal' &&
+        typeof node.value === 'string' &&
+        node.value.toLowerCase() === repository);
+}
+/** A string literal that names a bot account (`name[bot]`), which no person's login can be. */
+function botLogin(node) {
+    return (node.kind === 'literal' &&
+        typeof node.value === 'string' &&
+        /^[a-z0-9][\w.-]*\[bot\]$/i.test(node.value.trim()));
+}
+function literal(node) {
+    return node.kind === 'literal' ? node.value : undefined;
+}
+
+
+/***/ }),
+
 /***/ 1930:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -59644,16 +59437,299 @@ function containerPasswords(job) {
 
 /***/ }),
 
+/***/ 437:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cm: () => (/* binding */ conditionGuards),
+/* harmony export */   Hf: () => (/* binding */ jobEvents),
+/* harmony export */   Lc: () => (/* binding */ conditionEvents),
+/* harmony export */   NP: () => (/* binding */ runEvents),
+/* harmony export */   Pj: () => (/* binding */ contextEvents),
+/* harmony export */   Th: () => (/* reexport safe */ _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__.Th),
+/* harmony export */   Y4: () => (/* binding */ jobGuards)
+/* harmony export */ });
+/* harmony import */ var _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8110);
+/* harmony import */ var _conditions_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9730);
+
+
+
+/** The guards a condition imposes (read as true when `positive`, as false otherwise). */
+function conditionGuards(node) {
+    if (!node)
+        return { merged: false };
+    const action = requiredAction(node, true);
+    const insiders = new Set(Object.keys(ACTOR_ASSOCIATION).filter((event) => requiresInsider(node, event)));
+    return {
+        ...(action ? { action } : {}),
+        merged: requiresMerged(node, true),
+        ...(insiders.size > 0 ? { insiders } : {}),
+    };
+}
+/** Guards that both hold: `inner`'s activity type first (a step's, over its job's). */
+function both(outer, inner) {
+    const action = inner.action ?? outer.action;
+    const insiders = new Set([...(outer.insiders ?? []), ...(inner.insiders ?? [])]);
+    return {
+        ...(action ? { action } : {}),
+        merged: outer.merged || inner.merged,
+        ...(insiders.size > 0 ? { insiders } : {}),
+    };
+}
+/**
+ * The guards under which a job runs: its own `if:` and those of the jobs it needs (a skipped job
+ * skips the jobs that need it, unless they ask for `always()`, `failure()` or `cancelled()`), and,
+ * when given, a step's `if:`.
+ */
+function jobGuards(workflow, job, step) {
+    const own = job ? jobChain(workflow, job, new Set()) : { merged: false };
+    if (!step)
+        return own;
+    return both(own, conditionGuards((0,_conditions_js__WEBPACK_IMPORTED_MODULE_1__/* .conditionTree */ .sg)(step.if)));
+}
+function jobChain(workflow, job, seen) {
+    if (seen.has(job.id))
+        return { merged: false };
+    seen.add(job.id);
+    let guards = conditionGuards((0,_conditions_js__WEBPACK_IMPORTED_MODULE_1__/* .conditionTree */ .sg)(job.if));
+    if ((0,_conditions_js__WEBPACK_IMPORTED_MODULE_1__/* .runsPastFailures */ .on)(job.if))
+        return guards;
+    const needs = job.needs?.value;
+    for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+        const upstream = workflow.jobs.find((j) => j.id === id);
+        if (!upstream)
+            continue;
+        guards = both(jobChain(workflow, upstream, seen), guards);
+    }
+    return guards;
+}
+const ACTION = 'github.event.action';
+const MERGED = 'github.event.pull_request.merged';
+const refTo = (n, path) => n.kind === 'ref' && n.path.join('.') === path;
+/**
+ * The activity type a condition requires `github.event.action` to be, compared as GitHub does
+ * (strings case-insensitively). `a && b` requires what either side requires; `a || b` only what both
+ * sides require; `!` flips the reading.
+ */
+function requiredAction(node, positive) {
+    switch (node.kind) {
+        case 'not':
+            return requiredAction(node.arg, !positive);
+        case 'and':
+        case 'or': {
+            // Read as true, `&&` is a conjunction; read as false, `||` is one (De Morgan).
+            const found = node.args.map((a) => requiredAction(a, positive));
+            if ((node.kind === 'and') === positive)
+                return found.find((a) => a !== undefined);
+            const [first] = found;
+            return first !== undefined && found.every((a) => a === first) ? first : undefined;
+        }
+        case 'compare': {
+            const equal = (node.op === '==' && positive) || (node.op === '!=' && !positive);
+            if (!equal)
+                return undefined;
+            const other = refTo(node.left, ACTION) ? node.right : refTo(node.right, ACTION) ? node.left : undefined;
+            return other?.kind === 'literal' && typeof other.value === 'string' && other.value.trim() !== ''
+                ? other.value.toLowerCase()
+                : undefined;
+        }
+        default:
+            return undefined;
+    }
+}
+/**
+ * Whether a condition holds only when `github.event.pull_request.merged` is true: the bare reference
+ * or `== true` (GitHub compares `true == 'true'` as numbers, 1 and NaN: never equal, so the string
+ * form is not a guard but a condition that never holds, left to other rules).
+ */
+function requiresMerged(node, positive) {
+    return (0,_parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__/* .requiredBy */ .Th)(node, positive, (leaf, holds) => {
+        if (leaf.kind === 'ref')
+            return holds && refTo(leaf, MERGED);
+        if (leaf.kind !== 'compare')
+            return false;
+        const equal = (leaf.op === '==' && holds) || (leaf.op === '!=' && !holds);
+        const other = refTo(leaf.left, MERGED) ? leaf.right : refTo(leaf.right, MERGED) ? leaf.left : undefined;
+        return equal && other?.kind === 'literal' && other.value === true;
+    });
+}
+/**
+ * Per event outsiders can cause, the `author_association` of the account that acts there: the
+ * commenter, the author of the issue, discussion or pull request (who pushes to it). On a comment,
+ * the issue's association is someone else's: an outsider can comment on a maintainer's issue.
+ */
+const ACTOR_ASSOCIATION = {
+    issue_comment: 'github.event.comment.author_association',
+    discussion_comment: 'github.event.comment.author_association',
+    issues: 'github.event.issue.author_association',
+    discussion: 'github.event.discussion.author_association',
+    pull_request_target: 'github.event.pull_request.author_association',
+};
+/**
+ * Whether a condition holds on `event` only for an owner, member or collaborator: it requires their
+ * association, or a comparison of `github.event_name` that cannot hold on this event stands in for
+ * the rest of its branch (`github.event_name == 'workflow_dispatch' || <association check>`).
+ */
+function requiresInsider(node, event) {
+    const association = ACTOR_ASSOCIATION[event];
+    return (0,_parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__/* .requiredBy */ .Th)(node, true, (leaf, holds) => (holds && (0,_conditions_js__WEBPACK_IMPORTED_MODULE_1__/* .trustedAssociation */ .ln)(leaf) === association) || rulesOutEvent(leaf, holds, event));
+}
+/**
+ * Whether a leaf of a condition, holding (`holds`) or failing, rules out `event`: a test of
+ * `github.event_name` that fails on it (`== 'push'` on a pull request, `contains(github.event_name,
+ * 'pull_request')` on a push: {@link eventNameTest}), or a test that needs a context this event
+ * leaves unset (see {@link needsUnsetContext}).
+ */
+function rulesOutEvent(leaf, holds, event) {
+    return needsUnsetContext(leaf, holds, event) || (0,_parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__/* .eventNameTest */ .Ml)(leaf, event.toLowerCase()) === !holds;
+}
+/** Functions that are false when their first argument is empty and their second a non-empty string. */
+const SUBSTRING_TESTS = new Set(['contains', 'startswith', 'endswith']);
+/**
+ * Contexts every run has a non-empty value of, whatever its event (lower case): the repository, its
+ * owner, the commit, the actor, the workflow and the run. Not `github.ref`, which an event without a
+ * branch or tag leaves empty.
+ */
+const ALWAYS_SET = new Set([
+    'github.repository',
+    'github.repository_id',
+    'github.repository_owner',
+    'github.repository_owner_id',
+    'github.sha',
+    'github.actor',
+    'github.actor_id',
+    'github.triggering_actor',
+    'github.event_name',
+    'github.workflow',
+    'github.run_id',
+    'github.run_number',
+    'github.server_url',
+    'github.api_url',
+]);
+/**
+ * Whether a leaf, holding (`holds`) or failing, needs a value of a context that `event` leaves empty
+ * (`github.base_ref` is set on pull requests only, see {@link contextEvents}): the bare context as
+ * true, its equality (`==`, or `!=` failing) with a non-empty string or with a context every run
+ * sets ({@link ALWAYS_SET}: `github.event.pull_request.head.repo.full_name == github.repository`,
+ * a pull request from a branch of this repository, cannot hold on a push), or `contains`,
+ * `startsWith` or `endsWith` of it with one (`github.base_ref == 'main'` cannot hold on a push). A
+ * reusable workflow (`workflow_call`) runs in its caller's context, where any may be set: never
+ * ruled out so.
+ */
+function needsUnsetContext(leaf, holds, event) {
+    if (event === 'workflow_call')
+        return false;
+    const unset = (n) => {
+        if (n?.kind !== 'ref' || n.computed.length > 0)
+            return false;
+        const events = contextEvents(n.path.join('.'));
+        return events !== undefined && !events.includes(event);
+    };
+    const text = (n) => (n?.kind === 'literal' && typeof n.value === 'string' && n.value !== '') ||
+        (n?.kind === 'ref' && n.computed.length === 0 && ALWAYS_SET.has(n.path.join('.').toLowerCase()));
+    if (leaf.kind === 'ref')
+        return holds && unset(leaf);
+    if (leaf.kind === 'compare' && (leaf.op === '==' || leaf.op === '!=') && (leaf.op === '==') === holds)
+        return (unset(leaf.left) && text(leaf.right)) || (unset(leaf.right) && text(leaf.left));
+    if (leaf.kind === 'call' && holds && SUBSTRING_TESTS.has(leaf.name.toLowerCase()))
+        return unset(leaf.args[0]) && text(leaf.args[1]);
+    return false;
+}
+/**
+ * The events of a workflow on which a job's own `if:` can hold: a comparison of `github.event_name`
+ * it requires rules out the others (`github.event_name == 'pull_request' && ...` runs on pull
+ * requests only). The jobs it needs are not read: they could only narrow it further.
+ */
+function jobEvents(workflow, job) {
+    const tree = (0,_conditions_js__WEBPACK_IMPORTED_MODULE_1__/* .conditionTree */ .sg)(job.if);
+    if (!tree)
+        return [...new Set(workflow.on?.events.map((t) => t.event) ?? [])];
+    return conditionEvents(workflow, tree);
+}
+/**
+ * The events of a workflow on which a condition can hold: those no comparison of `github.event_name`
+ * it requires rules out (`github.event_name == 'pull_request'` holds on pull requests only).
+ */
+function conditionEvents(workflow, tree) {
+    const events = workflow.on?.events.map((t) => t.event) ?? [];
+    return [...new Set(events)].filter((event) => !(0,_parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__/* .requiredBy */ .Th)(tree, true, (leaf, holds) => rulesOutEvent(leaf, holds, event)));
+}
+/**
+ * The events of a workflow on which a step (or, without one, a job) can run: its job's (see
+ * {@link jobEvents}) that the step's own `if:` does not rule out. Undefined when the event is not
+ * known from the workflow's triggers: a reusable workflow (`workflow_call`) runs on its caller's
+ * event, whatever its name.
+ */
+function runEvents(workflow, job, step) {
+    const triggers = workflow.on?.events.map((t) => t.event.toLowerCase()) ?? [];
+    if (triggers.length === 0 || triggers.includes('workflow_call'))
+        return undefined;
+    const events = jobEvents(workflow, job);
+    const tree = step ? (0,_conditions_js__WEBPACK_IMPORTED_MODULE_1__/* .conditionTree */ .sg)(step.if) : undefined;
+    if (!tree)
+        return events;
+    return events.filter((event) => !(0,_parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__/* .requiredBy */ .Th)(tree, true, (leaf, holds) => rulesOutEvent(leaf, holds, event)));
+}
+/**
+ * The events whose payload sets a context (lower-case path prefixes; a context not listed may be set
+ * on any event). `github.event.pull_request` is also the pull request of a review and of a review
+ * comment; `github.head_ref` only of a pull request's own events.
+ */
+const CONTEXT_EVENTS = [
+    ['github.head_ref', ['pull_request', 'pull_request_target']],
+    ['github.base_ref', ['pull_request', 'pull_request_target']],
+    [
+        'github.event.pull_request.',
+        ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment'],
+    ],
+    ['github.event.issue.', ['issues', 'issue_comment']],
+    [
+        'github.event.comment.',
+        ['issue_comment', 'pull_request_review_comment', 'commit_comment', 'discussion_comment'],
+    ],
+    ['github.event.review.', ['pull_request_review']],
+    ['github.event.discussion.', ['discussion', 'discussion_comment']],
+    ['github.event.head_commit.', ['push']],
+    ['github.event.commits.', ['push']],
+    ['github.event.workflow_run.', ['workflow_run']],
+    ['github.event.merge_group.', ['merge_group']],
+    ['github.event.check_suite.', ['check_suite']],
+    ['github.event.check_run.', ['check_run']],
+    ['github.event.pages.', ['gollum']],
+    ['github.event.client_payload.', ['repository_dispatch']],
+];
+/**
+ * The events on which a context (as written, `github.event.pull_request.title`) has a value; undefined
+ * when it may have one on any.
+ */
+function contextEvents(context) {
+    const text = context
+        .trim()
+        .toLowerCase()
+        .replace(/\[\s*['"]([\w-]+)['"]\s*\]/g, '.$1');
+    for (const [prefix, events] of CONTEXT_EVENTS) {
+        if (prefix.endsWith('.') ? text.startsWith(prefix) : text === prefix || text.startsWith(`${prefix}.`))
+            return events;
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
 /***/ 6638:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CT: () => (/* binding */ makeRecipes),
+/* harmony export */   Jq: () => (/* binding */ MAKEFILE_GLOBS),
 /* harmony export */   Pd: () => (/* binding */ customGolangciCommand),
 /* harmony export */   T3: () => (/* binding */ dockerfileRuns),
 /* harmony export */   lU: () => (/* binding */ golangciEnables),
 /* harmony export */   rW: () => (/* binding */ dockerBuild),
 /* harmony export */   rx: () => (/* binding */ followCalls)
 /* harmony export */ });
+/* unused harmony export makefileRules */
 /* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4006);
 /* harmony import */ var _parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9024);
 /* harmony import */ var _parsers_package_json_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2343);
@@ -59765,6 +59841,81 @@ function followCalls(workspace, script, images = false) {
         frontier = next;
     }
     return out;
+}
+/** The Makefiles {@link makeRecipes} reads (a Makefile and the `*.mk` files Makefiles usually include). */
+const MAKEFILE_GLOBS = ['**/Makefile', '**/makefile', '**/GNUmakefile', '**/*.mk'];
+/** At most this many make rules are read from one script (targets, their prerequisites, sub-makes). */
+const MAX_MAKE_RULES = 32;
+/**
+ * The recipes of the make targets a script (a `run:` body) calls, `make image` or `make -C dir x`, with
+ * those of their prerequisites, transitively, and of the targets their recipes call in turn (`$(MAKE)
+ * push`), read from the Makefile with the files it includes (see {@link makefileRules}); at most
+ * {@link MAX_MAKE_RULES} rules in all. Nothing is run: what make would run is only read. Unlike
+ * {@link followCalls}, no script a recipe runs is read.
+ */
+function makeRecipes(workspace, script) {
+    const out = [];
+    const seen = new Set();
+    const queue = [];
+    const calls = (text) => {
+        for (const m of text.matchAll(MAKE_CALL)) {
+            const { makefile, targets } = makeArguments(workspace, m[1] ?? '');
+            if (makefile)
+                for (const target of targets)
+                    queue.push({ makefile, target });
+        }
+    };
+    calls(script);
+    for (let next = queue.shift(); next && out.length < MAX_MAKE_RULES; next = queue.shift()) {
+        const { makefile, target } = next;
+        const key = `${makefile}#${target}`;
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        const rule = makefileRules(workspace, makefile).get(target);
+        if (!rule)
+            continue;
+        out.push({ text: rule.recipe, target });
+        for (const p of rule.prerequisites)
+            queue.push({ makefile, target: p });
+        // A sub-make with no directory or file of its own reads the same Makefile.
+        if (rule.recipe.includes('make') || rule.recipe.includes('MAKE'))
+            calls(rule.recipe);
+    }
+    return out;
+}
+/** Included Makefiles are read this deep, and at most this many per Makefile. */
+const MAX_INCLUDE_DEPTH = 2;
+const MAX_INCLUDES = 8;
+/** `include a.mk b.mk`, `-include x.mk`, `sinclude x.mk`: the files named. */
+const INCLUDE_LINE = /^[ \t]*[-s]?include[ \t]+([^\n#]*)/gm;
+/**
+ * The rules of a Makefile read with the files it includes (`include release/release.mk`), each
+ * included text in place of its `include` line, so that their variables and targets count as make
+ * counts them: a path with a variable or a glob is not followed; paths are the Makefile's directory's.
+ * Parsed once per tree.
+ */
+function makefileRules(workspace, makefile) {
+    return workspace.memo('makefile-rules-included', makefile, (file) => {
+        let budget = MAX_INCLUDES;
+        const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+        const read = (path, depth) => (workspace.text(path) ?? '').replace(INCLUDE_LINE, (line, names) => {
+            if (depth >= MAX_INCLUDE_DEPTH)
+                return line;
+            const texts = [];
+            for (const name of names.trim().split(/\s+/)) {
+                if (budget <= 0 || !/^[\w./-]+$/.test(name) || name.startsWith('/'))
+                    continue;
+                const included = `${dir}${name}`.replace(/^(?:\.\/)+/, '').replace(/\/\.\//g, '/');
+                if (included === path || !workspace.has(included))
+                    continue;
+                budget--;
+                texts.push(read(included, depth + 1));
+            }
+            return texts.join('\n');
+        });
+        return parseMakefile(read(file, 0));
+    });
 }
 /**
  * The scripts, make recipes (and, with `images`, built Dockerfiles) one text calls directly; `seen`
@@ -60186,17 +60337,22 @@ function isRecord(v) {
 /* harmony export */   MQ: () => (/* binding */ releaseTrigger),
 /* harmony export */   PE: () => (/* binding */ TEST_COMMAND),
 /* harmony export */   QQ: () => (/* binding */ pullRequestsOnly),
+/* harmony export */   VH: () => (/* binding */ publishesThroughMake),
 /* harmony export */   bT: () => (/* binding */ mayPublish),
 /* harmony export */   gF: () => (/* binding */ publishingJobs),
 /* harmony export */   sc: () => (/* binding */ opensPullRequest),
 /* harmony export */   zH: () => (/* binding */ unpublishedOutput)
 /* harmony export */ });
-/* unused harmony export PUBLISH_COMMAND */
-/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4006);
+/* unused harmony exports PUBLISH_COMMAND, publishesIn */
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4006);
 /* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3850);
 /* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6750);
-/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5529);
-/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1248);
+/* harmony import */ var _event_guards_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(437);
+/* harmony import */ var _pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6638);
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5529);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1248);
+
+
 
 
 
@@ -60227,24 +60383,28 @@ const PUBLISH_ACTIONS = [
 ];
 /**
  * Commands that publish (package registries, releases, images; a signature or attestation cosign
- * pushes beside an image in its registry, not `sign-blob`, which writes a file).
+ * pushes beside an image in its registry, not `sign-blob`, which writes a file; an image ko builds
+ * and pushes to `KO_DOCKER_REPO`).
  */
-const PUBLISH_COMMAND = /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|cosign\s+(?:sign|attest)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
-/** Whether a step publishes. */
-function publishes(step) {
-    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(step.uses);
+const PUBLISH_COMMAND = /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|ko\s+(?:build|publish|resolve|apply|create)|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|cosign\s+(?:sign|attest)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
+/**
+ * Whether a step publishes. Given its job (and workflow), their `env:` is read too, for a registry
+ * that is evidently a throwaway one ({@link localPush}).
+ */
+function publishes(step, job, workflow) {
+    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(step.uses);
     if (action) {
         if (PUBLISH_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`)))
             return true;
         // docker/build-push-action publishes only with `push: true`; goreleaser only runs `release` (and
         // not a snapshot, or with publishing skipped).
         if (action === 'docker/build-push-action')
-            return (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .isTrue */ .Hn)((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, 'push'));
+            return (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .isTrue */ .Hn)((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, 'push'));
         if (action === 'goreleaser/goreleaser-action') {
-            const args = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, 'args')?.value;
+            const args = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, 'args')?.value;
             // goreleaser without a command (no args, or only flags: `--debug`, `--clean`) runs `release`;
             // `install-only` only installs it.
-            if ((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .isTrue */ .Hn)((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, 'install-only')))
+            if ((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .isTrue */ .Hn)((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, 'install-only')))
                 return false;
             const text = typeof args === 'string' ? args : '';
             const command = text.split(/\s+/).find((w) => w !== '' && !w.startsWith('-'));
@@ -60253,7 +60413,73 @@ function publishes(step) {
         }
         return pushesWithLogin(step);
     }
-    return (typeof step.run?.value === 'string' && (0,_shell_js__WEBPACK_IMPORTED_MODULE_3__/* .firstRealCommand */ .Oh)(step.run.value, PUBLISH_COMMAND) !== undefined);
+    if (typeof step.run?.value !== 'string')
+        return false;
+    return publishesIn(step.run.value, envOf(step, job, workflow));
+}
+/** A variable of the environment a step's script starts with: the step's `env:`, its job's, its workflow's. */
+function envOf(step, job, workflow) {
+    return (name) => [step.env, job?.env, workflow?.env].map((m) => m?.entries.get(name)?.value).find((v) => v !== undefined);
+}
+/** A `run:` that calls make (`make image`, `gmake -C dir push`). */
+const MAKE_RUN = /(?<![\w-])g?make(?:[ \t]|$)/m;
+/**
+ * Whether a step publishes ({@link publishes}) or runs a make target whose recipe does, or the
+ * recipe of a target it depends on or calls (`make image`, where `image: ko` and `ko:` runs `ko
+ * build`): read from the repository's Makefile through the workspace, bounded and never run
+ * (pr-evidence-follow.ts). The job's and workflow's `env:` reach the recipes as make's environment.
+ */
+function publishesThroughMake(workspace, step, job, workflow) {
+    if (publishes(step, job, workflow))
+        return true;
+    const run = step.run?.value;
+    if (typeof run !== 'string' || !MAKE_RUN.test(run))
+        return false;
+    const env = envOf(step, job, workflow);
+    return (0,_pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_3__/* .makeRecipes */ .CT)(workspace, run).some((r) => publishesIn(r.text, env));
+}
+/**
+ * Whether a script (a `run:`, a Makefile recipe) runs a publishing command ({@link PUBLISH_COMMAND})
+ * that is no rehearsal and pushes somewhere other than a throwaway registry ({@link localPush});
+ * `env` gives the environment the script starts with.
+ */
+function publishesIn(script, env = () => undefined) {
+    return ((0,_shell_js__WEBPACK_IMPORTED_MODULE_5__/* .firstRealCommand */ .Oh)(script, PUBLISH_COMMAND, (m, rest, joined) => localPush(m, rest, joined, env)) !==
+        undefined);
+}
+/**
+ * A registry that lives on the runner or in a throwaway cluster (`localhost:5000`, `127.0.0.1`,
+ * `registry.local:5000`, `kind-registry:5000`), or ko's names for the local Docker daemon and a kind
+ * cluster's nodes (`ko.local`, `kind.local`).
+ */
+const LOCAL_REGISTRY = /^["']?(?:localhost|127\.0\.0\.1|\[::1\]|kind-registry|[\w-]+(?:\.[\w-]+)*\.local)(?::\d+)?(?:[/"'\s]|$)/i;
+/** The same, as a word of a command's arguments (an image reference, `--registry=...`). */
+const LOCAL_REGISTRY_ARG = /(?:^|[\s=@"'])(?:localhost|127\.0\.0\.1|\[::1\]|kind-registry|[\w-]+(?:\.[\w-]+)*\.local)(?::\d+)?(?:[/"'\s]|$)/i;
+/** Flags that let a push speak plain HTTP: a registry of the run's own, never a public one. */
+const HTTP_REGISTRY = /(?:^|\s)--(?:allow-http-registry|insecure-registry|allow-insecure-registry)(?:[=\s]|$)/;
+/** ko's flags that keep the image in the local Docker daemon or do not push it. */
+const KO_NO_PUSH = /(?:^|\s)(?:--local(?:=true)?|-L|--push=false)(?=\s|$)/;
+/** `KO_DOCKER_REPO=value` as a shell assignment (`export`, an inline prefix of the command). */
+const KO_REPO_ASSIGNMENT = /(?:^|[\s;&|(])KO_DOCKER_REPO=("[^"\n]*"|'[^'\n]*'|[^\s;&|)]*)/g;
+/**
+ * Whether a publishing command (`match`, with `rest` its words up to the end of the command, in the
+ * `joined` script) evidently pushes to a throwaway registry: it is told to speak plain HTTP
+ * (`cosign sign --allow-http-registry`, `ko publish --insecure-registry`), an argument names a local
+ * registry (`docker push localhost:5000/app`), or ko keeps the image local (`--local`, `--push=false`)
+ * or pushes to a `KO_DOCKER_REPO` that is local (its last assignment in the script before the
+ * command, else the environment's). A run of the project's end-to-end tests, not a release.
+ */
+function localPush(match, rest, joined, env) {
+    if (HTTP_REGISTRY.test(rest) || LOCAL_REGISTRY_ARG.test(rest))
+        return true;
+    if (!/^ko\s/.test(match[0]))
+        return false;
+    if (KO_NO_PUSH.test(rest))
+        return true;
+    let repo = env('KO_DOCKER_REPO');
+    for (const m of joined.slice(0, match.index).matchAll(KO_REPO_ASSIGNMENT))
+        repo = m[1];
+    return typeof repo === 'string' && LOCAL_REGISTRY.test(repo.trim());
 }
 /** An action whose repository is named for pushing or publishing (`docker-build-push`, `publish-image`). */
 const PUSH_NAME = /(?:^|[-_.])(?:push|publish)(?:$|[-_.])/;
@@ -60271,7 +60497,7 @@ function pushesWithLogin(step) {
     const names = [...(step.with?.entries.keys() ?? [])].map((k) => k.toLowerCase());
     if (!names.some((k) => /password/.test(k)) || !names.some((k) => /username|registry/.test(k)))
         return false;
-    return !names.some((k) => /^push(?:[-_]?image)?s?$/.test(k) && (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .isFalse */ .Wu)((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, k)));
+    return !names.some((k) => /^push(?:[-_]?image)?s?$/.test(k) && (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .isFalse */ .Wu)((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, k)));
 }
 /** Actions that push a built site to the repository's pages branch or deploy it to GitHub Pages. */
 const SITE_ACTIONS = new Set([
@@ -60289,20 +60515,20 @@ const SITE_COMMAND = /(?<![\w-])(?:mkdocs\s+gh-deploy|(?:ghp-import|mike\s+(?:de
  * deployment): it publishes what the job built, though to no package registry.
  */
 function deploysSite(step) {
-    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(step.uses);
+    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(step.uses);
     if (action)
         return SITE_ACTIONS.has(action);
-    return typeof step.run?.value === 'string' && (0,_shell_js__WEBPACK_IMPORTED_MODULE_3__/* .firstRealCommand */ .Oh)(step.run.value, SITE_COMMAND) !== undefined;
+    return typeof step.run?.value === 'string' && (0,_shell_js__WEBPACK_IMPORTED_MODULE_5__/* .firstRealCommand */ .Oh)(step.run.value, SITE_COMMAND) !== undefined;
 }
 /**
  * A step whose publishing an expression decides per run (`push: ${{ github.event_name != 'pull_request' }}`,
  * goreleaser's `args: ${{ inputs.args }}`): it publishes on the runs the expression allows.
  */
 function mayPublish(step) {
-    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(step.uses);
+    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(step.uses);
     if (action !== 'docker/build-push-action' && action !== 'goreleaser/goreleaser-action')
         return false;
-    const value = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, action === 'goreleaser/goreleaser-action' ? 'args' : 'push');
+    const value = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, action === 'goreleaser/goreleaser-action' ? 'args' : 'push');
     return typeof value?.value === 'string' && value.value.includes('${{');
 }
 /** Events that run a change before it is merged: a pull request's, or the merge queue's. */
@@ -60336,7 +60562,7 @@ function releaseTrigger(workflow) {
  * downloads all artifacts): an artifact reaches the jobs that run after its upload, needed directly
  * or not.
  */
-function publishingJobs(workflow, publishing = publishes) {
+function publishingJobs(workflow, publishing = (step, job) => publishes(step, job, workflow)) {
     const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
     const needsOf = (job) => {
         const needs = job.value.needs;
@@ -60369,7 +60595,7 @@ function publishingJobs(workflow, publishing = publishes) {
         }
     };
     for (const job of workflow.jobs)
-        if (job.steps.some(publishing))
+        if (job.steps.some((s) => publishing(s, job)))
             add(job);
     return out;
 }
@@ -60379,9 +60605,9 @@ function publishingJobs(workflow, publishing = publishes) {
  */
 function uploadsOf(job) {
     return job.steps.flatMap((s) => {
-        if (!((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(s.uses) ?? '').endsWith('/upload-artifact'))
+        if (!((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(s.uses) ?? '').endsWith('/upload-artifact'))
             return [];
-        const name = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(s, 'name')?.value;
+        const name = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(s, 'name')?.value;
         return [typeof name === 'string' ? name : 'artifact'];
     });
 }
@@ -60390,10 +60616,10 @@ function uploadsOf(job) {
  * of the run (neither given); a name or pattern with an expression may be any.
  */
 function downloadOf(step) {
-    if (!((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(step.uses) ?? '').endsWith('/download-artifact'))
+    if (!((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(step.uses) ?? '').endsWith('/download-artifact'))
         return [];
-    const name = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, 'name')?.value;
-    const pattern = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)(step, 'pattern')?.value;
+    const name = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, 'name')?.value;
+    const pattern = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, 'pattern')?.value;
     const any = (v) => typeof v !== 'string' || v.includes('${{');
     if (name !== undefined) {
         if (any(name))
@@ -60405,7 +60631,7 @@ function downloadOf(step) {
         if (any(pattern))
             return [() => true];
         const glob = String(pattern);
-        const test = picomatch__WEBPACK_IMPORTED_MODULE_4__(glob, { dot: true });
+        const test = picomatch__WEBPACK_IMPORTED_MODULE_6__(glob, { dot: true });
         const [head, tail] = literalEnds(glob, /[*?[\]{}!()]/);
         return [(n) => (n.includes('${{') ? mayBe(n, head, tail) : test(n))];
     }
@@ -60440,16 +60666,17 @@ function mayBe(template, head, tail) {
 function handsOver(job, neededBy) {
     if ((job.outputs?.entries.size ?? 0) > 0)
         return true;
-    const uses = (j, action) => j.steps.some((s) => ((0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(s.uses) ?? '').includes(action));
+    const uses = (j, action) => j.steps.some((s) => ((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(s.uses) ?? '').includes(action));
     return uses(job, 'upload-artifact') && uses(neededBy, 'download-artifact');
 }
 /**
- * Whether every event that runs the workflow is a pull request's (or the merge queue's): what its
- * jobs push is a build of a change under review (a preview image, a test package), not a release.
+ * Whether every event that runs the workflow (given a job, the job: the workflow's triggers its own
+ * `if:` can hold on, {@link jobEvents}) is a pull request's (or the merge queue's): what it pushes is
+ * a build of a change under review (a preview image, a test package), not a release.
  */
-function pullRequestsOnly(workflow) {
-    const events = workflow.on?.events ?? [];
-    return events.length > 0 && events.every((t) => CHANGE_EVENTS.has(t.event));
+function pullRequestsOnly(workflow, job) {
+    const events = job ? (0,_event_guards_js__WEBPACK_IMPORTED_MODULE_2__/* .jobEvents */ .Hf)(workflow, job) : (workflow.on?.events ?? []).map((t) => t.event);
+    return events.length > 0 && events.every((e) => CHANGE_EVENTS.has(e));
 }
 /** Actions that open a pull request with the job's changes (`owner/repo`, lower case). */
 const PULL_REQUEST_ACTIONS = new Set([
@@ -60464,7 +60691,7 @@ const PULL_REQUEST_COMMAND = /(?<![\w-])(?:gh\s+pr\s+create|hub\s+pull-request)(
 /** Whether a step of the job opens a pull request with the job's changes (an action or a command). */
 function opensPullRequest(job) {
     return job.steps.some((s) => {
-        const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .actionPathOf */ .ps)(s.uses);
+        const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(s.uses);
         if (action)
             return PULL_REQUEST_ACTIONS.has(action);
         return typeof s.run?.value === 'string' && PULL_REQUEST_COMMAND.test(s.run.value);
@@ -60762,9 +60989,10 @@ const JOB_TOKEN = /github\.token|secrets\.GITHUB_TOKEN/i;
 const JOB_TOKEN_VALUE = /^\s*\$\{\{\s*(?:secrets\.GITHUB_TOKEN|github\.token)\s*\}\}\s*$/i;
 /**
  * A reference to a secret in an expression: `secrets.NAME`, `secrets[...]`, or the whole context
- * (`toJSON(secrets)`); not the job's own token (`secrets.GITHUB_TOKEN`, the token `permissions:` grants).
+ * (`toJSON(secrets)`); not the job's own token (`secrets.GITHUB_TOKEN`, `secrets['GITHUB_TOKEN']`,
+ * the token `permissions:` grants).
  */
-const SECRET_REFERENCE = /\bsecrets\s*(?:\.(?!GITHUB_TOKEN\b)|\[)|\(\s*secrets\s*\)/i;
+const SECRET_REFERENCE = /\bsecrets\s*(?:\.(?!\s*GITHUB_TOKEN\b)|\[(?!\s*(['"])GITHUB_TOKEN\1\s*\]))|\(\s*secrets\s*\)/i;
 /**
  * Whether a parsed YAML value (aliases resolved) names a secret in an expression: inside a `${{ }}`
  * of any of its strings, or anywhere in an `if:` (an expression without `${{ }}`). Plain text that
@@ -60847,15 +61075,16 @@ function joinContinuations(script) {
 const DRY_RUN = /(?:^|\s)--dry-run(?:[=\s]|$)/;
 /**
  * The first match of `command` in a script that is no rehearsal: its command, up to the end of its
- * line (continuations joined), `;`, `&&` or `||`, has no `--dry-run`. Offsets are the script's.
+ * line (continuations joined), `;`, `&&` or `||`, has no `--dry-run`, and `skip` (given that rest of
+ * the command and the joined script) does not set it aside. Offsets are the script's.
  */
-function firstRealCommand(script, command) {
+function firstRealCommand(script, command, skip) {
     const joined = joinContinuations(script);
     const re = globalOf(command);
     re.lastIndex = 0;
     for (let m = re.exec(joined); m; m = re.exec(joined)) {
         const rest = joined.slice(m.index).split(/\n|;|&&|\|\|/, 1)[0];
-        if (!DRY_RUN.test(rest))
+        if (!DRY_RUN.test(rest) && !skip?.(m, rest, joined))
             return m;
         if (m[0].length === 0)
             re.lastIndex += 1;
@@ -68362,7 +68591,7 @@ function jobDeploys(job) {
         return true;
     if (JSON.stringify(job.runsOn?.value ?? '').includes('self-hosted'))
         return true;
-    return job.steps.some(_evaluators_workflow_publishing_js__WEBPACK_IMPORTED_MODULE_1__/* .publishes */ .AN);
+    return job.steps.some((s) => (0,_evaluators_workflow_publishing_js__WEBPACK_IMPORTED_MODULE_1__/* .publishes */ .AN)(s, job));
 }
 /** Actions that create a local, throw-away cluster on the runner. */
 const LOCAL_CLUSTER_ACTIONS = [
