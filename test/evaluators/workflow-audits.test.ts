@@ -747,6 +747,9 @@ jobs:
     ],
     ['a checkout through xargs', fetchThen('', run('echo pr-head | xargs git checkout', 'make'))],
     ['gh pr checkout', fetchThen('', run('gh pr checkout "$PR"', 'make'))],
+    // The fetched commits installed (the package's build hooks run) by another program.
+    ['pip install of the fetched ref', fetchThen('', run('pip install "git+file://$PWD@pr-head"'))],
+    ['npm install of FETCH_HEAD', fetchThen('', run('npm install "git+file://$PWD#FETCH_HEAD"'))],
     // A patch of the pull request applied to the base's tree.
     ['git apply of a diff written first', fetchThen(diffTo, run('git apply pr.diff', 'make'))],
     ['git diff piped into git apply', fetchThen('git diff "$BASE" pr-head | git apply', run('make'))],
@@ -1928,6 +1931,228 @@ describe('workflow.dangerous-triggers: the trigger alone, graded by what the job
     ],
   ])('%s', async (_name, files, expected) => {
     expect(await grade(files)).toEqual(expected);
+  });
+});
+
+describe('workflow.dangerous-triggers: the head brought in by a download, a clone or an install', () => {
+  const HEAD = {
+    SHA: '${{ github.event.pull_request.head.sha }}',
+    REPO: '${{ github.event.pull_request.head.repo.full_name }}',
+    BR: '${{ github.event.pull_request.head.ref }}',
+  };
+  // A job with a writable token whose one script is `run`, with `env` (NAME: value) on the step.
+  const prt = (run: string, env: Record<string, string> = {}, on = 'pull_request_target', extra = '') =>
+    `on: ${on}\npermissions: { contents: write }\njobs:\n  build:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - run: |\n${run
+      .split('\n')
+      .map((l) => `          ${l}\n`)
+      .join('')}${
+      Object.keys(env).length > 0
+        ? `        env:\n${Object.entries(env)
+            .map(([k, v]) => `          ${k}: "${v}"\n`)
+            .join('')}`
+        : ''
+    }${extra}`;
+  const judged = async (text: string) =>
+    (await evaluate(workflowDangerousTriggers, one(text), {})).map(
+      (f) => `${at(f)} ${f.severity ?? 'critical'}/${f.confidence ?? 'high'} ${f.key}`,
+    );
+  const PWN = (line: number, column: number, what: string) => [
+    `${W}:${line}:${column} critical/high build/run/${what}`,
+  ];
+  it.each([
+    [
+      'a tarball downloaded through an env URL, unpacked and built',
+      prt('curl -sL "$URL" | tar xz --strip-components=1\n./build.sh', {
+        URL: `https://api.github.com/repos/\${{ github.repository }}/tarball/${HEAD.SHA}`,
+      }),
+      PWN(9, 20, 'curl -sL "$URL"'),
+    ],
+    [
+      'a tarball through gh api, then its script run',
+      prt(
+        'gh api "repos/${{ github.repository }}/tarball/$SHA" > src.tgz && tar xzf src.tgz && bash */build.sh',
+        {
+          SHA: HEAD.SHA,
+        },
+      ),
+      PWN(9, 18, 'gh api "repos/${{ github.repository }}/tarball/$SHA" > src.tgz'),
+    ],
+    [
+      "gh repo clone of the head's repository and branch, then npm ci",
+      prt('gh repo clone "$REPO" src -- --branch "$BR" && cd src && npm ci && npm test', {
+        REPO: HEAD.REPO,
+        BR: HEAD.BR,
+      }),
+      PWN(9, 25, 'gh repo clone "$REPO" src -- --branch "$BR"'),
+    ],
+    [
+      'pip install of git+ the head',
+      prt('pip install "git+https://github.com/$REPO@$SHA" && mytool', { REPO: HEAD.REPO, SHA: HEAD.SHA }),
+      PWN(9, 23, 'pip install "git+https://github.com/$REPO@$SHA"'),
+    ],
+    // An install runs the package's build hooks itself: nothing need follow it.
+    [
+      'pip install of the head, expressions written in, nothing after',
+      prt(`python -m pip install "git+https://github.com/${HEAD.REPO}@${HEAD.SHA}"`),
+      PWN(9, 33, `python -m pip install "git+https://github.com/${HEAD.REPO}@${HEAD.SHA}"`),
+    ],
+    [
+      'npm install of the repository at the head',
+      prt(`npm install "${HEAD.REPO}#${HEAD.SHA}"`),
+      PWN(9, 23, `npm install "${HEAD.REPO}#${HEAD.SHA}"`),
+    ],
+    [
+      'cargo install --git --rev the head',
+      prt('cargo install --git "https://github.com/$REPO" --rev "$SHA" mytool', {
+        REPO: HEAD.REPO,
+        SHA: HEAD.SHA,
+      }),
+      PWN(9, 31, 'cargo install --git "https://github.com/$REPO" --rev "$SHA" mytool'),
+    ],
+    [
+      'go run of the module at the head',
+      prt('go run "github.com/$REPO/cmd/gen@$SHA"', { REPO: HEAD.REPO, SHA: HEAD.SHA }),
+      PWN(9, 18, 'go run "github.com/$REPO/cmd/gen@$SHA"'),
+    ],
+    [
+      'go install of the head, then the tool run',
+      prt('go install "github.com/$REPO/cmd/gen@$SHA"\ngen ./...', { REPO: HEAD.REPO, SHA: HEAD.SHA }),
+      PWN(9, 22, 'go install "github.com/$REPO/cmd/gen@$SHA"'),
+    ],
+    [
+      "docker build of the head's git URL",
+      prt('docker build -t pr "https://github.com/$REPO.git#$SHA"', { REPO: HEAD.REPO, SHA: HEAD.SHA }),
+      PWN(9, 30, 'docker build -t pr "https://github.com/$REPO.git#$SHA"'),
+    ],
+    [
+      'an archive by wget, unpacked and made',
+      prt(
+        `wget -q "https://github.com/\${{ github.repository }}/archive/${HEAD.SHA}.tar.gz"\ntar xzf *.tar.gz\nmake -C src`,
+      ),
+      PWN(9, 19, `wget -q "https://github.com/\${{ github.repository }}/archive/${HEAD.SHA}.tar.gz"`),
+    ],
+    [
+      'a script from raw.githubusercontent.com at the head, piped into bash',
+      prt('curl -fsSL "https://raw.githubusercontent.com/$REPO/$SHA/ci/setup.sh" | bash', {
+        REPO: HEAD.REPO,
+        SHA: HEAD.SHA,
+      }),
+      PWN(9, 22, 'curl -fsSL "https://raw.githubusercontent.com/$REPO/$SHA/ci/setup.sh"'),
+    ],
+    [
+      'Invoke-WebRequest of a zipball by $env:, in PowerShell',
+      prt(
+        'Invoke-WebRequest -Uri "https://api.github.com/repos/o/r/zipball/$env:SHA" -OutFile src.zip\nExpand-Archive src.zip\n./src/build.ps1',
+        { SHA: HEAD.SHA },
+        'pull_request_target',
+        '        shell: pwsh\n',
+      ),
+      PWN(
+        9,
+        34,
+        'Invoke-WebRequest -Uri "https://api.github.com/repos/o/r/zipball/$env:SHA" -OutFile src.zip',
+      ),
+    ],
+    [
+      "a workflow_run's head downloaded as a zipball and run",
+      prt(
+        'curl -sLo src.zip "https://api.github.com/repos/o/r/zipball/${{ github.event.workflow_run.head_sha }}"\nunzip src.zip && ./run.sh',
+        {},
+        'workflow_run',
+      ),
+      [
+        `${W}:9:29 critical/high build/run/curl -sLo src.zip "https://api.github.com/repos/o/r/zipball/\${{ github.event.workflow_run.head_sha }}"`,
+      ],
+    ],
+    [
+      "an issue_comment's pull/N/head archive, unpacked and made",
+      prt(
+        'curl -sL "https://github.com/o/r/archive/refs/pull/${{ github.event.issue.number }}/head.tar.gz" | tar xz && make',
+        {},
+        'issue_comment',
+      ),
+      PWN(
+        9,
+        20,
+        'curl -sL "https://github.com/o/r/archive/refs/pull/${{ github.event.issue.number }}/head.tar.gz"',
+      ),
+    ],
+    [
+      'a head SHA assigned in the script, then downloaded and run',
+      prt(`SHA=${HEAD.SHA}\ncurl -sL "https://github.com/o/r/archive/$SHA.tar.gz" | tar xz\n./r-*/build.sh`),
+      PWN(10, 20, 'curl -sL "https://github.com/o/r/archive/$SHA.tar.gz"'),
+    ],
+    // A download of the head that nothing runs runs none of its code, but the trigger is not lowered
+    // to "keeps the event as data": the pull request's code is in the job.
+    [
+      'a tarball downloaded and kept, nothing run',
+      prt('curl -sL -o src.tgz "https://api.github.com/repos/o/r/tarball/$SHA"\necho "kept src.tgz"', {
+        SHA: HEAD.SHA,
+      }),
+      [`${W}:1:5 medium/high trigger:pull_request_target`],
+    ],
+    // The API's metadata, the head in a header or a build argument: no code is fetched.
+    [
+      "the pull request's files listed through the API",
+      prt(
+        'gh api "repos/${{ github.repository }}/pulls/${{ github.event.pull_request.number }}/files" --jq ".[].filename"',
+      ),
+      [`${W}:1:5 low/high trigger:pull_request_target`],
+    ],
+    [
+      "a status posted on the head's commit with curl",
+      prt(
+        'curl -sS -X POST -H "Authorization: Bearer $T" -d \'{"state":"pending"}\' "$GITHUB_API_URL/repos/o/r/statuses/$SHA"',
+        { SHA: HEAD.SHA, T: '${{ github.token }}' },
+      ),
+      [`${W}:1:5 low/high trigger:pull_request_target`],
+    ],
+    [
+      "the head's check runs read through gh api",
+      prt('gh api "repos/o/r/commits/$SHA/check-runs" --jq ".total_count"', { SHA: HEAD.SHA }),
+      [`${W}:1:5 low/high trigger:pull_request_target`],
+    ],
+    [
+      'the head SHA in a header of a webhook call',
+      prt('curl -sS -H "X-Commit: $SHA" https://hooks.example.com/notify', { SHA: HEAD.SHA }),
+      [`${W}:1:5 low/high trigger:pull_request_target`],
+    ],
+    // A package run with the head as its argument is the package's code, not the head's.
+    [
+      'npx of a published tool given the head SHA',
+      prt('npx @acme/pr-bot@1.2.3 comment --sha "$SHA"', { SHA: HEAD.SHA }),
+      [`${W}:1:5 low/high trigger:pull_request_target`],
+    ],
+    [
+      'npx of the head',
+      prt('npx --yes "github:$REPO#$SHA" lint', { REPO: HEAD.REPO, SHA: HEAD.SHA }),
+      PWN(9, 21, 'npx --yes "github:$REPO#$SHA" lint'),
+    ],
+    [
+      'uvx given the head as --from',
+      prt('uvx --from "git+https://github.com/$REPO@$SHA" tool', { REPO: HEAD.REPO, SHA: HEAD.SHA }),
+      PWN(9, 22, 'uvx --from "git+https://github.com/$REPO@$SHA" tool'),
+    ],
+    // A request that posts to a service, or names the head in its query, fetches no code.
+    [
+      'the head posted to a deploy service',
+      prt('curl -fsS -X POST "https://deploy.example.com/hooks/$SHA"\nmake notify', { SHA: HEAD.SHA }),
+      [`${W}:1:5 low/high trigger:pull_request_target`],
+    ],
+    [
+      'the head in the query of a download',
+      prt('curl -fsSL -o report.json "https://ci.example.com/report?sha=$SHA"\nmake summary', {
+        SHA: HEAD.SHA,
+      }),
+      [`${W}:1:5 low/high trigger:pull_request_target`],
+    ],
+    [
+      "the base's Dockerfile given the head SHA as a build argument",
+      prt('docker build --build-arg "SHA=$SHA" -t "app:$SHA" .', { SHA: HEAD.SHA }),
+      [`${W}:1:5 low/high trigger:pull_request_target`],
+    ],
+  ])('%s', async (_name, text, expected) => {
+    expect(await judged(text)).toEqual(expected);
   });
 });
 

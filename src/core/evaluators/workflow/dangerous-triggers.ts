@@ -25,6 +25,7 @@ import { classifyContext, classifyHeadRef } from './contexts.js';
 import { Dataflow, type Scope } from './dataflow.js';
 import { jobGuards, runEvents } from './event-guards.js';
 import { fetchedIntoTree } from './fetched-head.js';
+import { apiMetadata, type CodeRoute, codeFetchOf } from './head-code.js';
 import { headLookupIn } from './head-lookup.js';
 import { eventAsData, headHandOff } from './privileged-reach.js';
 import { actionOf, actionPathOf, eventsOf, input, namesSecret, stepLabel, stepsAfter } from './shared.js';
@@ -45,8 +46,9 @@ import { inertShell, loadsCode, relativePath, runsOnlyReads } from './token-use.
  * whose jobs only call reusable workflows of other repositories pinned to a commit (not read here). Checking out and building the pull request's code there ("pwn request") hands those
  * privileges to the pull request: critical, reported instead at the ref that names the head
  * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
- * .../pull/N/head`, followed through `env:` and outputs) unless nothing runs the tree afterwards
- * ({@link treeNeverRun}), or, for a fetch, nothing puts the fetched commits into the work tree
+ * .../pull/N/head`, a download, clone or install given the head (head-code.ts), followed through
+ * `env:` and outputs) unless nothing runs the tree afterwards ({@link treeNeverRun}; an install runs
+ * the package's build hooks itself), or, for a fetch, nothing puts the fetched commits into the work tree
  * ({@link fetchNeverRun}: the base's programs that run later run the base's code); so does a step
  * that hands the head's
  * repository and commit to another system with a secret, at medium confidence (what that system does
@@ -122,11 +124,13 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
               }
               for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
                 // A tree nothing runs (its commit read, and no step after), or a fetch whose commits
-                // nothing puts into the work tree: no code of the pull request runs.
+                // nothing puts into the work tree: no code of the pull request runs. An install runs
+                // the package's build hooks itself.
                 if (
-                  FETCH_ONLY.test(hit.what)
+                  hit.route !== 'install' &&
+                  (FETCH_ONLY.test(hit.what)
                     ? fetchNeverRun(workspace, flow, workflow, job, step, hit)
-                    : treeNeverRun(workflow, job, step, hit.command)
+                    : treeNeverRun(workflow, job, step, hit.command))
                 )
                   continue;
                 // A branch switched to in a clone of another repository is a name there, not the head.
@@ -154,11 +158,18 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
                 findings.push({
                   message:
                     `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets ${token}, and ` +
-                    (FETCH_ONLY.test(hit.what)
-                      ? `fetches the pull request's code (${hit.what}); whatever then checks it out, ` +
-                        'merges or runs it (a build script, a test, an action) runs with those privileges.'
-                      : `checks out the pull request's code (${hit.what}); any build script, ` +
-                        'test or action in that code runs with those privileges.') +
+                    (hit.route === 'install'
+                      ? `installs the pull request's code (${hit.what}), which runs its build and install ` +
+                        "hooks (a package's setup script, install scripts or build script, a Dockerfile's RUN) " +
+                        'with those privileges.'
+                      : hit.route
+                        ? `${hit.route === 'clone' ? 'clones' : 'downloads'} the pull request's code (${hit.what}); ` +
+                          'any build script, test or action in that code that a later command runs, runs with those privileges.'
+                        : FETCH_ONLY.test(hit.what)
+                          ? `fetches the pull request's code (${hit.what}); whatever then checks it out, ` +
+                            'merges or runs it (a build script, a test, an action) runs with those privileges.'
+                          : `checks out the pull request's code (${hit.what}); any build script, ` +
+                            'test or action in that code runs with those privileges.') +
                     (gate
                       ? ` It waits for the "${gate}" environment${gateWhere}: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
                       : check
@@ -225,20 +236,16 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
             : `${gated.length === 0 ? 'No job in this file' : 'No job in this file that outsiders can start'} checks out pull request code${gatedNote}; ${many ? `the ${unseen.length} reusable workflows` : 'the reusable workflow'} it calls from another repository (${unseen.slice(0, 2).join(', ')}${unseen.length > 2 ? ', ...' : ''}) ${many ? 'are' : 'is'} not examined here and may. Every`;
         // Whether the jobs keep to the event as data, what the remediation asks for: asked once.
         let data: boolean | undefined;
-        // A fetch of the head whose commits nothing runs (see fetchNeverRun) runs none of its code.
-        const fetchedOnlyRead = (job: Job, step: Step) => {
-          const hits = headCheckoutsOf(workspace, flow, workflow, job, step);
-          return (
-            hits.length > 0 &&
-            hits.every(
-              (h) => FETCH_ONLY.test(h.what) && fetchNeverRun(workspace, flow, workflow, job, step, h),
-            )
+        // A step brings the head's code in: it checks out, clones, downloads or installs it. A fetch
+        // of the head whose commits nothing runs (see fetchNeverRun) brings in none of its code.
+        const bringsHead = (job: Job, step: Step) =>
+          headCheckoutsOf(workspace, flow, workflow, job, step).some(
+            (h) =>
+              h.route || !FETCH_ONLY.test(h.what) || !fetchNeverRun(workspace, flow, workflow, job, step, h),
           );
-        };
         const asData = () =>
           (data ??=
-            unseen.length === 0 &&
-            eventAsData(workspace, values, flow, workflow, repository, fetchedOnlyRead));
+            unseen.length === 0 && eventAsData(workspace, values, flow, workflow, repository, bringsHead));
         // Keeping to the event as data with no secret and a read-only token leaves the run nothing
         // privileged to expose: the trigger is then only a note (info).
         const bare =
@@ -930,6 +937,8 @@ interface Hit {
   location: Location;
   /** For a hit in a script: the offsets of the command that checks out or fetches the head. */
   command?: [number, number];
+  /** A command other than git's that downloads, clones or installs the head (head-code.ts). */
+  route?: CodeRoute;
 }
 
 /** The offsets of the command of a script that holds an offset, if one does. */
@@ -1045,11 +1054,21 @@ function headCheckoutsOf(
   }
   if (!step.run) return hits;
   const text = locatedText(workspace, workflow.path, step.run);
+  // Downloads, clones and installs of the head (no git command), whatever else the script does.
+  const found = headVariables(flow, scope, step.run.value, workflow, job, step);
+  const routes = found
+    .filter((h) => h.route)
+    .map((h) => ({
+      what: h.what,
+      location: text.locate(h.at[0], h.at[1]),
+      command: [h.view.command.start, h.view.command.end] as [number, number],
+      route: h.route,
+    }));
   for (const c of headCheckouts(step.run.value)) {
     const command = commandAt(step.run.value, c.start);
     hits.push({ what: c.text, location: text.locate(c.start, c.end), ...(command ? { command } : {}) });
   }
-  if (hits.length > 0) return hits;
+  if (hits.length > 0) return [...hits, ...routes];
   // `git checkout ${{ github.event.pull_request.head.sha }}` and friends, line by line.
   const script = joinContinuations(step.run.value);
   let at = 0;
@@ -1072,16 +1091,17 @@ function headCheckoutsOf(
     }
     at += line.length + 1;
   }
-  if (hits.length > 0) return hits;
+  if (hits.length > 0) return [...hits, ...routes];
   // `git fetch origin "$SHA"` with `SHA: ${{ github.event.pull_request.head.sha }}` in an `env:`.
-  for (const hit of headVariables(flow, scope, step.run.value)) {
+  for (const hit of found) {
+    if (hit.route) continue;
     hits.push({
       what: hit.what,
       location: text.locate(hit.at[0], hit.at[1]),
       command: [hit.view.command.start, hit.view.command.end],
     });
   }
-  return hits;
+  return [...hits, ...routes];
 }
 
 /** git subcommands that fetch, check out or reset to what they are given. */
@@ -1091,23 +1111,41 @@ const SHELL_VAR = /\$(?:\{([A-Za-z_]\w*)|([A-Za-z_]\w*))/g;
 /** The runner's own variables that name the head: `GITHUB_HEAD_REF` is `github.head_ref`. */
 const HEAD_VARIABLES = new Set(['GITHUB_HEAD_REF']);
 
+/** A variable read in a word: `$NAME`, `${NAME}`, and PowerShell's `$env:NAME`. */
+const ANY_VAR = /\$(?:env:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)|([A-Za-z_]\w*))/gi;
+/** A pull request's head or merge ref, by its number (`pull/123/head`, `refs/pull/$PR/merge`). */
+const PULL_REF = /(?:^|\/)pull\/(?:\$\{\{[^}]{1,200}\}\}|[^/\s]{1,200})\/(?:head|merge)\b/;
+
 /**
  * The git commands of a script (parsed: comments and strings are not commands) that fetch, check out
  * or reset to a shell variable naming the pull request's head: one set in the step's, job's or
  * workflow's `env:` (or written to `$GITHUB_ENV` by an earlier step) from an expression of the head
  * (its SHA, branch, repository or clone URL, followed as the dataflow follows `env.NAME`), the
- * runner's `GITHUB_HEAD_REF`, or a variable the script assigned from one of those before the command;
+ * runner's `GITHUB_HEAD_REF`, or a variable the script assigned from one of those (or from an
+ * expression of the head written in the script) before the command;
  * or the head looked up through the API in the command's word or in such a variable's assignment
- * (`git fetch origin "$(gh pr view $N --json headRefOid -q .headRefOid)"`, head-lookup.ts).
+ * (`git fetch origin "$(gh pr view $N --json headRefOid -q .headRefOid)"`, head-lookup.ts). Also,
+ * with their `route`, the other commands that download, clone or install what they are given
+ * (head-code.ts) when a word that names what they fetch holds such a variable, an expression of the
+ * head, a lookup, or a `pull/N/head` ref.
  */
 function headVariables(
   flow: Dataflow,
   scope: Scope,
   script: string,
-): { what: string; at: [number, number]; view: CommandView }[] {
+  workflow: Workflow,
+  job: Job,
+  step: Step,
+): { what: string; at: [number, number]; view: CommandView; route?: CodeRoute }[] {
   const views = scriptCommands(script);
-  // Variables the script assigns (`REF="$SHA"`, `export REF=$SHA`): where, and what they read.
-  const assigned = new Map<string, { start: number; reads: string[]; lookup: boolean }[]>();
+  // Whether text of the script holds an expression of the head (`${{ github.event.pull_request.head.sha }}`).
+  const inline = (from: number, to: number) =>
+    findExpressions(script.slice(from, to)).some((span) => {
+      const parsed = parseExpression(span.inner);
+      return parsed.ok && flow.flows(parsed.node, span.inner, scope).some((f) => !f.collection);
+    });
+  // Variables the script assigns (`REF="$SHA"`, `export REF=$SHA`): where, what they read, their text.
+  const assigned = new Map<string, { start: number; reads: string[]; lookup: boolean; text: string }[]>();
   for (const v of views) {
     const words =
       v.command.words.length === 0
@@ -1121,7 +1159,8 @@ function headVariables(
       const reads = [...m[2]!.matchAll(SHELL_VAR)].map((r) => (r[1] ?? r[2])!);
       const list = assigned.get(m[1]!) ?? [];
       // `SHA=$(gh api repos/$R/pulls/$N --jq .head.sha)`: the head, looked up at run time.
-      list.push({ start: v.command.start, reads, lookup: headLookupIn(script, w.start, w.end) });
+      const lookup = headLookupIn(script, w.start, w.end) || inline(w.start, w.end);
+      list.push({ start: v.command.start, reads, lookup, text: m[2]! });
       assigned.set(m[1]!, list);
     }
   }
@@ -1134,9 +1173,41 @@ function headVariables(
     const parsed = parseExpression(`env.${name}`);
     return parsed.ok && flow.flows(parsed.node, `env.${name}`, scope).some((f) => !f.collection);
   };
-  const out: { what: string; at: [number, number]; view: CommandView }[] = [];
+  // A word's text with the variables whose value is written out (an `env:`, an assignment) put in.
+  const expand = (text: string, before: number, depth = 0): string =>
+    depth > 3
+      ? text
+      : text.replace(ANY_VAR, (whole, a?: string, b?: string, c?: string) => {
+          const name = (a ?? b ?? c)!;
+          const own = assigned.get(name)?.filter((x) => x.start < before);
+          const value = own?.length
+            ? own[own.length - 1]!.text
+            : [step.env, job.env, workflow.env]
+                .map((e) => e?.entries.get(name)?.value)
+                .find((v) => v !== undefined);
+          return typeof value === 'string' ? expand(value, before, depth + 1) : whole;
+        });
+  const out: { what: string; at: [number, number]; view: CommandView; route?: CodeRoute }[] = [];
   for (const view of views) {
-    if (view.name !== 'git') continue;
+    const what = script.slice(view.command.start, view.command.end).trim().replace(/\s+/g, ' ');
+    if (view.name !== 'git') {
+      const fetch = codeFetchOf(view, (w, endpoint) =>
+        apiMetadata(expand(w.value, view.command.start), endpoint),
+      );
+      const word = fetch?.words.find((w) => {
+        // A URL's path: what follows `?` is its query, which names a commit to a service.
+        const query = fetch.pathOnly ? script.slice(w.start, w.end).indexOf('?') : -1;
+        const [value, end] = query < 0 ? [w.value, w.end] : [w.value.split('?', 1)[0]!, w.start + query];
+        return (
+          [...value.matchAll(ANY_VAR)].some((m) => names((m[1] ?? m[2] ?? m[3])!, view.command.start, 0)) ||
+          PULL_REF.test(value) ||
+          headLookupIn(script, w.start, end) ||
+          inline(w.start, end)
+        );
+      });
+      if (fetch && word) out.push({ what, at: [word.start, word.end], view, route: fetch.route });
+      continue;
+    }
     const args = view.command.words.slice(view.nameIndex + 1);
     // The subcommand, after `-c key=value` and `-C dir`.
     let k = 0;
@@ -1150,11 +1221,7 @@ function headVariables(
           headLookupIn(script, w.start, w.end),
       );
     if (!word) continue;
-    out.push({
-      what: script.slice(view.command.start, view.command.end).trim().replace(/\s+/g, ' '),
-      at: [word.start, word.end],
-      view,
-    });
+    out.push({ what, at: [word.start, word.end], view });
   }
   return out;
 }

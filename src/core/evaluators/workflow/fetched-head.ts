@@ -11,6 +11,7 @@ import { type Job, localAction, type Step, type Workflow } from '../../parsers/w
 import { expressionsUnder } from '../../parsers/workflow-expressions.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import type { Dataflow, Scope } from './dataflow.js';
+import { codeFetchOf } from './head-code.js';
 import { actionOf, input, stepsAfter } from './shared.js';
 import { inertShell, READ_ONLY_GIT } from './token-use.js';
 
@@ -133,16 +134,20 @@ export function fetchedIntoTree(
     if (earlier.index >= step.index) continue;
     if (
       earlier.run
-        ? scriptIntoTree(earlier, job, workflow)
+        ? scriptIntoTree(earlier, job, workflow, undefined, refs)
         : earlier.uses && actionIntoTree(workspace, heads, workflow, job, earlier, refs, 0)
     )
       return true;
   }
-  if (inertShell(step, job, workflow) && commandsIntoTree(step.run.value.slice(0, command[0]))) return true;
-  if (scriptIntoTree(step, job, workflow, command)) return true;
+  if (
+    inertShell(step, job, workflow) &&
+    commandsIntoTree(step.run.value.slice(0, command[0]), undefined, refs)
+  )
+    return true;
+  if (scriptIntoTree(step, job, workflow, command, refs)) return true;
   for (const later of stepsAfter(job.steps, step)) {
     if (later.run) {
-      if (scriptIntoTree(later, job, workflow)) return true;
+      if (scriptIntoTree(later, job, workflow, undefined, refs)) return true;
       continue;
     }
     if (!later.uses) continue;
@@ -169,14 +174,28 @@ function fetchedRefs(text: string): string[] {
   return names;
 }
 
-function scriptIntoTree(step: Step, job: Job, workflow: Workflow, after?: [number, number]): boolean {
+function scriptIntoTree(
+  step: Step,
+  job: Job,
+  workflow: Workflow,
+  after: [number, number] | undefined,
+  refs: readonly string[],
+): boolean {
   const script = step.run!.value;
   if (!inertShell(step, job, workflow)) return INTO_TREE_TEXT.test(script);
-  return commandsIntoTree(script, after);
+  return commandsIntoTree(script, after, refs);
 }
 
-/** {@link fetchedIntoTree} for the commands of one shell script (after `after`, when given). */
-export function commandsIntoTree(script: string, after?: [number, number]): boolean {
+/**
+ * {@link fetchedIntoTree} for the commands of one shell script (after `after`, when given); `refs`
+ * are the names the fetch gave what it fetched, which a download, clone or install given one of them
+ * (`pip install "git+file://$PWD@pr-head"`, head-code.ts) brings into the job.
+ */
+export function commandsIntoTree(
+  script: string,
+  after?: [number, number],
+  refs: readonly string[] = ['FETCH_HEAD'],
+): boolean {
   const views = scriptCommands(script);
   // What runs before the fetch is set aside, unless it can run again after it.
   const from =
@@ -221,6 +240,8 @@ export function commandsIntoTree(script: string, after?: [number, number]): bool
     }
     if (view.name === 'patch') return true;
     if (holding.size > 0 && readsHeld(view, holding, views, i)) return true;
+    // An install, clone or download of the fetched commits (`pip install git+file://$PWD@pr-head`).
+    if (codeFetchOf(view, () => false)?.words.some((w) => namesRef(w.value, refs))) return true;
   }
   return false;
 }
@@ -392,6 +413,12 @@ function actionIntoTree(
     }
     return s.uses !== undefined && actionIntoTree(workspace, heads, workflow, job, s, refs, depth + 1);
   });
+}
+
+/** Whether a word names one of the fetched refs (`FETCH_HEAD`, `pr-head`) or a `pull/N/head` ref. */
+function namesRef(word: string, refs: readonly string[]): boolean {
+  if (/(?:^|\/)pull\/[^/\s]+\/(?:head|merge)\b/.test(word)) return true;
+  return refs.some((r) => new RegExp(`(?:^|[^\\w./-])${escapeRegExp(r)}(?![\\w./-])`).test(word));
 }
 
 function escapeRegExp(text: string): string {

@@ -170,8 +170,10 @@ function uploadsOnly(step: Step, job: Job, workflow: Workflow): boolean {
  * triggering run's artifacts runs no script after it but one that only uploads files
  * ({@link uploadsOnly}: what the artifacts hold reaches only actions and uploaders, as files to post).
  * Local reusable workflows are followed, and so are composite actions of the repository
- * ({@link compositeAsData}) given no value of the event. A script that fetches the head is kept to the
- * event as data when `fetchedOnlyRead` says its commits are only read (the caller's judgement).
+ * ({@link compositeAsData}) given no value of the event. A script brings the head in when
+ * `bringsHead` says so (the caller's judgement: it checks out, clones, downloads or installs the
+ * head; a fetch whose commits are only read does not); by default, when it fetches or checks out a
+ * pull request's ref by git or `gh pr checkout`.
  */
 export function eventAsData(
   workspace: Workspace,
@@ -179,7 +181,7 @@ export function eventAsData(
   heads: Dataflow,
   workflow: Workflow,
   repository: string | undefined,
-  fetchedOnlyRead: (job: Job, step: Step) => boolean = () => false,
+  bringsHead: (job: Job, step: Step) => boolean = (_, step) => headCheckouts(step.run!.value).length > 0,
   seen = new Set<string>(),
 ): boolean {
   if (seen.has(workflow.path)) return true;
@@ -192,7 +194,7 @@ export function eventAsData(
       const called = readWorkflowSource(workspace, ref.path.replace(/^\.\//, '').replace(/@.*$/, ''));
       return (
         called?.kind === 'workflow' &&
-        eventAsData(workspace, text, heads, called, repository, fetchedOnlyRead, seen)
+        eventAsData(workspace, text, heads, called, repository, bringsHead, seen)
       );
     }
     let downloaded = false;
@@ -208,7 +210,7 @@ export function eventAsData(
         if (
           (downloaded && !uploadsOnly(step, job, workflow)) ||
           /\bGITHUB_EVENT_PATH\b/.test(step.run.value) ||
-          (headCheckouts(step.run.value).length > 0 && !fetchedOnlyRead(job, step)) ||
+          bringsHead(job, step) ||
           tainted('run', text)
         )
           return false;
