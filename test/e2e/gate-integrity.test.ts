@@ -905,3 +905,100 @@ describe('16. an unchanged file the change raises', () => {
     expect(pr.code).toBe(1);
   });
 });
+
+/**
+ * A pull request that adds a `pull_request_target` workflow with a writable token that brings its own
+ * code in by another route than a checkout (an archive downloaded, the head's repository cloned with
+ * `gh`, a `pip install` from git) and runs it: a pwn request, which the gate blocks as it blocks a
+ * checkout of the head. Checked with the CLI (`--base`), whose engine the Action runs.
+ */
+describe('17. a privileged workflow that downloads, clones or installs the head', () => {
+  async function cli(...argv: string[]) {
+    let stdout = '';
+    const code = await main(argv, {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: () => {},
+      isTTY: false,
+    });
+    return { code, report: JSON.parse(stdout || '{}') as Report };
+  }
+  const RULE = 'workflow-dangerous-trigger';
+  const workflow = (step: string) =>
+    [
+      'name: pr',
+      'on: pull_request_target',
+      'permissions:',
+      '  contents: write',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      step,
+      '',
+    ].join('\n');
+  const head = {
+    SHA: `\${{ github.event.pull_request.head.sha }}`,
+    REPO: `\${{ github.event.pull_request.head.repo.full_name }}`,
+    TOKEN: `\${{ github.token }}`,
+    REPOSITORY: `\${{ github.repository }}`,
+  };
+  it.each([
+    [
+      'a tarball downloaded by curl, unpacked and built',
+      [
+        '      - run: |',
+        '          curl -sL "$URL" | tar xz --strip-components=1',
+        '          ./build.sh',
+        '        env:',
+        `          URL: https://api.github.com/repos/${head.REPOSITORY}/tarball/${head.SHA}`,
+      ],
+      10,
+    ],
+    [
+      'a tarball through gh api',
+      [
+        `      - run: gh api "repos/${head.REPOSITORY}/tarball/$SHA" > src.tgz && tar xzf src.tgz && bash */build.sh`,
+        '        env:',
+        `          GH_TOKEN: ${head.TOKEN}`,
+        `          SHA: ${head.SHA}`,
+      ],
+      9,
+    ],
+    [
+      "the head's repository cloned by gh",
+      [
+        '      - run: gh repo clone "$REPO" src && cd src && npm ci && npm test',
+        '        env:',
+        `          GH_TOKEN: ${head.TOKEN}`,
+        `          REPO: ${head.REPO}`,
+      ],
+      9,
+    ],
+    [
+      'pip install from git at the head',
+      [
+        '      - run: pip install "git+https://github.com/$REPO@$SHA"',
+        '        env:',
+        `          REPO: ${head.REPO}`,
+        `          SHA: ${head.SHA}`,
+      ],
+      9,
+    ],
+  ])('%s: a new critical finding, and the gate fails', async (_name, step, line) => {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig([RULE]), 'README.md': '# app\n' }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit({ '.github/workflows/pr.yml': workflow(step.join('\n')) }, 'head');
+    const pr = await cli('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect(
+      pr.report.findings
+        .filter((f) => f.ruleId === RULE)
+        .map(
+          (f) => `${f.location?.path}:${f.location?.startLine} ${f.severity}/${f.confidence} new=${f.isNew}`,
+        ),
+    ).toEqual([`.github/workflows/pr.yml:${line} critical/high new=true`]);
+    expect(pr.code).toBe(1);
+  });
+});
