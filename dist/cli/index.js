@@ -10046,8 +10046,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 152 modules
-var registry = __nccwpck_require__(7784);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 153 modules
+var registry = __nccwpck_require__(8378);
 ;// CONCATENATED MODULE: ./lib/core/version.js
 /** controlgate's version; kept equal to package.json by a test. */
 const VERSION = '0.1.0';
@@ -19979,8 +19979,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: recordingApi
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 152 modules
-var registry = __nccwpck_require__(7784);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 153 modules
+var registry = __nccwpck_require__(8378);
 // EXTERNAL MODULE: ./lib/core/evaluators/dockerfile/secret-env.js
 var secret_env = __nccwpck_require__(7911);
 // EXTERNAL MODULE: ./lib/core/evaluators/k8s/env-secret-literal.js
@@ -23652,7 +23652,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 7784:
+/***/ 8378:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41058,6 +41058,165 @@ class Dataflow {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/head-code.js
+/** HTTP clients, with their options that take a value which is not the URL. */
+const HTTP_CLIENTS = {
+    curl: new Set('-d --data --data-raw --data-binary --data-urlencode --data-ascii --json -H --header -F --form --form-string -X --request -o --output -u --user -A --user-agent -e --referer -w --write-out -T --upload-file -b --cookie -c --cookie-jar -m --max-time --connect-timeout --retry --retry-delay --retry-max-time -K --config -E --cert --key --cacert -x --proxy -r --range --resolve --connect-to --oauth2-bearer --variable'.split(' ')),
+    wget: new Set('-O --output-document -o --output-file -a --append-output --header --post-data --post-file --body-data --body-file --method -P --directory-prefix --user --password --http-user --http-password -U --user-agent -t --tries -T --timeout --referer'.split(' ')),
+    http: new Set(['-a', '--auth', '-o', '--output', '--session']),
+    https: new Set(['-a', '--auth', '-o', '--output', '--session']),
+    xh: new Set(['-a', '--auth', '-o', '--output', '--session']),
+    aria2c: new Set(['-d', '--dir', '-o', '--out', '--header']),
+};
+const POWERSHELL_CLIENTS = new Set(['invoke-webrequest', 'invoke-restmethod', 'iwr', 'irm']);
+const POWERSHELL_VALUE_OPTIONS = new Set('-outfile -headers -body -method -contenttype -form -token -authentication -useragent -credential -infile -timeoutsec -maximumredirection -proxy -websession -sessionvariable -customethod -custommethod'.split(' '));
+/** `gh api`'s options that take a value (the endpoint is its one positional argument). */
+const GH_API_VALUE_OPTIONS = new Set('-f --raw-field -F --field -H --header -X --method -q --jq -t --template --input --hostname --cache -p --preview'.split(' '));
+/** `docker build`'s options whose value names no build context: a tag, a build argument, a file. */
+const head_code_DOCKER_VALUE_OPTIONS = new Set('--build-arg -t --tag --label -f --file --target --platform --cache-from --cache-to --secret --ssh --network -o --output --iidfile --metadata-file --progress --annotation --attest --shm-size --ulimit --add-host --allow --builder'.split(' '));
+/** Package managers' subcommands that fetch, build and install every package they are given. */
+const PYTHON_INSTALLS = new Set(['install', 'download', 'add', 'wheel']);
+const NODE_INSTALLS = new Set(['install', 'i', 'add', 'ci', 'update', 'up']);
+/** Subcommands and programs that run one package, the rest of their words its arguments. */
+const PACKAGE_RUNS = new Set(['run', 'exec', 'x', 'dlx', 'create']);
+const PACKAGE_RUNNERS = new Set(['npx', 'pnpx', 'bunx', 'uvx', 'pipx']);
+/** The options of those that name a package to fetch besides the one run. */
+const PACKAGE_OPTIONS = /^(?:-p|--package|--spec|--from|--with)$/;
+/** Options of an HTTP client that send data: the request writes, it fetches no code. */
+const SENDS_DATA = /^(?:-d|--data(?:-\w+)?|-F|--form(?:-string)?|--json|-T|--upload-file|--post-(?:data|file)|--body-(?:data|file)|-Body|-InFile|-Form)$|^(?:-X|--request|--method|-Method)(?:=|$)/i;
+const WRITE_METHOD = /^(?:-X|--request|--method|-Method)?=?(?:POST|PUT|PATCH|DELETE)$/i;
+/**
+ * What `view` fetches, when it is a command that fetches code by a route other than git: the route,
+ * and the words that name what it fetches. `apiOnly` says, for an HTTP client's URL (its variables
+ * expanded where their values are written in the workflow), whether it is a call of GitHub's API that
+ * returns no code.
+ */
+function codeFetchOf(view, apiOnly) {
+    const name = view.name.toLowerCase();
+    const args = view.command.words.slice(view.nameIndex + 1);
+    const positional = (options) => args.filter((w, i) => !w.value.startsWith('-') && !options.has(args[i - 1]?.value ?? ''));
+    const http = HTTP_CLIENTS[name];
+    if (http || POWERSHELL_CLIENTS.has(name)) {
+        // A request that sends data or uses a writing method (`-X POST`, `-d`, `-Method Put`) posts to a service.
+        if (args.some((w, i) => sendsData(w.value, args[i + 1]?.value)))
+            return undefined;
+        const urls = http
+            ? positional(http)
+            : args.filter((w, i) => !w.value.startsWith('-') &&
+                (/^-uri$/i.test(args[i - 1]?.value ?? '') ||
+                    !POWERSHELL_VALUE_OPTIONS.has((args[i - 1]?.value ?? '').toLowerCase())));
+        // `curl --url=URL`: the value is the URL.
+        for (const w of args)
+            if (/^--url=/.test(w.value))
+                urls.push(w);
+        const words = urls.filter((w) => !apiOnly(w, false));
+        return words.length > 0 ? { route: 'download', words, pathOnly: true } : undefined;
+    }
+    if (name === 'gh') {
+        const [group, verb] = args.map((w) => w.value);
+        if (group === 'repo' && verb === 'clone')
+            return { route: 'clone', words: args.slice(2) };
+        if (group !== 'api' ||
+            args.some((w, i) => sendsData(w.value, args[i + 1]?.value) || /^--input$|^-[fF]$|^--(?:raw-)?field$/.test(w.value)))
+            return undefined;
+        const endpoint = args.slice(1).filter((w, i, rest) => {
+            const previous = rest[i - 1]?.value ?? '';
+            return !w.value.startsWith('-') && !GH_API_VALUE_OPTIONS.has(previous);
+        })[0];
+        return endpoint && !apiOnly(endpoint, true)
+            ? { route: 'download', words: [endpoint], pathOnly: true }
+            : undefined;
+    }
+    // The first two words that are not options: the subcommand (`pip install`, `uv pip install`).
+    const verbs = args
+        .map((w, i) => ({ w, i }))
+        .filter(({ w }) => !w.value.startsWith('-'))
+        .slice(0, 2);
+    const verb = (set) => verbs.find(({ w }) => set.has(w.value.toLowerCase()))?.i;
+    if (PACKAGE_RUNNERS.has(name))
+        return { route: 'install', words: packageRun(args, -1) };
+    if (['pip', 'pip3', 'pipx', 'uv', 'poetry', 'pdm', 'npm', 'yarn', 'pnpm', 'bun', 'cargo'].includes(name)) {
+        const installs = name === 'cargo'
+            ? new Set(['install'])
+            : /^(?:pip|uv|poetry|pdm)/.test(name)
+                ? PYTHON_INSTALLS
+                : NODE_INSTALLS;
+        const all = verb(installs);
+        if (all !== undefined)
+            return { route: 'install', words: args.slice(all + 1) };
+        const one = name === 'cargo' ? undefined : verb(PACKAGE_RUNS);
+        return one === undefined ? undefined : { route: 'install', words: packageRun(args, one) };
+    }
+    if (name === 'go') {
+        const first = verbs[0]?.w.value;
+        if (first === 'run')
+            return { route: 'install', words: packageRun(args, verbs[0].i) };
+        // `go install`/`go get` build without running it; the program they leave runs when it is called.
+        return first === 'install' || first === 'get'
+            ? { route: 'clone', words: args.slice(verbs[0].i + 1) }
+            : undefined;
+    }
+    if (['docker', 'podman', 'buildah', 'nerdctl'].includes(name)) {
+        const build = verbs.find(({ w }) => w.value === 'build')?.i;
+        if (build === undefined)
+            return undefined;
+        return {
+            route: 'install',
+            words: positional(head_code_DOCKER_VALUE_OPTIONS).filter((w) => w.start > args[build].start),
+        };
+    }
+    return undefined;
+}
+/** Whether an HTTP client's option (and the word after it) sends data or asks for a writing method. */
+function sendsData(option, next) {
+    if (!SENDS_DATA.test(option))
+        return false;
+    if (!/^(?:-X|--request|--method|-Method)/i.test(option))
+        return true;
+    return WRITE_METHOD.test(option.includes('=') ? option.slice(option.indexOf('=') + 1) : (next ?? ''));
+}
+/**
+ * The words naming the package a runner fetches and runs (`npx pkg args`, `npm exec pkg`, `go run
+ * pkg@v args`): the first word after `verb` that is not an option, and the values of `--package`,
+ * `--spec`, `--from`, `--with`. The words after the package are its arguments.
+ */
+function packageRun(args, verb) {
+    const out = [];
+    for (let i = verb + 1; i < args.length; i++) {
+        const value = args[i].value;
+        if (value === '--')
+            continue;
+        if (PACKAGE_OPTIONS.test(value)) {
+            if (args[i + 1])
+                out.push(args[i + 1]);
+            i++;
+            continue;
+        }
+        if (/^--?[\w-]+=/.test(value) && PACKAGE_OPTIONS.test(value.slice(0, value.indexOf('=')))) {
+            out.push(args[i]);
+            continue;
+        }
+        if (value.startsWith('-'))
+            continue;
+        out.push(args[i]);
+        break;
+    }
+    return out;
+}
+/** A URL of GitHub's REST API (written out, or from `GITHUB_API_URL`), or a `gh api` endpoint. */
+const API_URL = /^(?:https?:\/\/api\.github\.com\/|https?:\/\/[^/\s]+\/api\/v3\/|\$\{?GITHUB_API_URL\b|\$\{\{\s*github\.api_url\s*\}\})/i;
+/** API endpoints that return the code of a commit: archives, files, blobs. */
+const CODE_ENDPOINT = /\/(?:tarball|zipball|contents|git\/blobs)(?:[/?#]|$)/i;
+/**
+ * Whether a URL (its variables expanded where known) is a call of GitHub's API that returns no code
+ * (`endpoint`: a `gh api` endpoint, whose host is implied). Any other URL given a head value, or one
+ * whose host is not known, is taken to fetch the head's code.
+ */
+function apiMetadata(url, endpoint) {
+    const text = url.trim();
+    return (endpoint || API_URL.test(text)) && !CODE_ENDPOINT.test(text);
+}
+
 ;// CONCATENATED MODULE: ./lib/core/parsers/dockerignore.js
 
 function parse(text) {
@@ -41760,6 +41919,7 @@ function ownSecret(value) {
 
 
 
+
 /**
  * What a job does with the pull request's head once a script has fetched it (`git fetch origin
  * pull/N/head`): the commits are in the clone's object store, and the work tree is still the base's.
@@ -41867,17 +42027,18 @@ function fetchedIntoTree(workspace, heads, workflow, job, step, command) {
         if (earlier.index >= step.index)
             continue;
         if (earlier.run
-            ? scriptIntoTree(earlier, job, workflow)
+            ? scriptIntoTree(earlier, job, workflow, undefined, refs)
             : earlier.uses && actionIntoTree(workspace, heads, workflow, job, earlier, refs, 0))
             return true;
     }
-    if (inertShell(step, job, workflow) && commandsIntoTree(step.run.value.slice(0, command[0])))
+    if (inertShell(step, job, workflow) &&
+        commandsIntoTree(step.run.value.slice(0, command[0]), undefined, refs))
         return true;
-    if (scriptIntoTree(step, job, workflow, command))
+    if (scriptIntoTree(step, job, workflow, command, refs))
         return true;
     for (const later of (0,workflow_shared/* stepsAfter */.Ec)(job.steps, step)) {
         if (later.run) {
-            if (scriptIntoTree(later, job, workflow))
+            if (scriptIntoTree(later, job, workflow, undefined, refs))
                 return true;
             continue;
         }
@@ -41908,14 +42069,18 @@ function fetchedRefs(text) {
     }
     return names;
 }
-function scriptIntoTree(step, job, workflow, after) {
+function scriptIntoTree(step, job, workflow, after, refs) {
     const script = step.run.value;
     if (!inertShell(step, job, workflow))
         return INTO_TREE_TEXT.test(script);
-    return commandsIntoTree(script, after);
+    return commandsIntoTree(script, after, refs);
 }
-/** {@link fetchedIntoTree} for the commands of one shell script (after `after`, when given). */
-function commandsIntoTree(script, after) {
+/**
+ * {@link fetchedIntoTree} for the commands of one shell script (after `after`, when given); `refs`
+ * are the names the fetch gave what it fetched, which a download, clone or install given one of them
+ * (`pip install "git+file://$PWD@pr-head"`, head-code.ts) brings into the job.
+ */
+function commandsIntoTree(script, after, refs = ['FETCH_HEAD']) {
     const views = (0,shell_commands/* scriptCommands */.q8)(script);
     // What runs before the fetch is set aside, unless it can run again after it.
     const from = after && !/\b(?:for|while|until|trap|function)\b|\(\s*\)\s*\{/.test(script.slice(0, after[0]))
@@ -41966,6 +42131,9 @@ function commandsIntoTree(script, after) {
         if (view.name === 'patch')
             return true;
         if (holding.size > 0 && readsHeld(view, holding, views, i))
+            return true;
+        // An install, clone or download of the fetched commits (`pip install git+file://$PWD@pr-head`).
+        if (codeFetchOf(view, () => false)?.words.some((w) => namesRef(w.value, refs)))
             return true;
     }
     return false;
@@ -42129,6 +42297,12 @@ function actionIntoTree(workspace, heads, workflow, job, step, refs, depth) {
         }
         return s.uses !== undefined && actionIntoTree(workspace, heads, workflow, job, s, refs, depth + 1);
     });
+}
+/** Whether a word names one of the fetched refs (`FETCH_HEAD`, `pr-head`) or a `pull/N/head` ref. */
+function namesRef(word, refs) {
+    if (/(?:^|\/)pull\/[^/\s]+\/(?:head|merge)\b/.test(word))
+        return true;
+    return refs.some((r) => new RegExp(`(?:^|[^\\w./-])${escapeRegExp(r)}(?![\\w./-])`).test(word));
 }
 function escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -42529,10 +42703,12 @@ function uploadsOnly(step, job, workflow) {
  * triggering run's artifacts runs no script after it but one that only uploads files
  * ({@link uploadsOnly}: what the artifacts hold reaches only actions and uploaders, as files to post).
  * Local reusable workflows are followed, and so are composite actions of the repository
- * ({@link compositeAsData}) given no value of the event. A script that fetches the head is kept to the
- * event as data when `fetchedOnlyRead` says its commits are only read (the caller's judgement).
+ * ({@link compositeAsData}) given no value of the event. A script brings the head in when
+ * `bringsHead` says so (the caller's judgement: it checks out, clones, downloads or installs the
+ * head; a fetch whose commits are only read does not); by default, when it fetches or checks out a
+ * pull request's ref by git or `gh pr checkout`.
  */
-function eventAsData(workspace, text, heads, workflow, repository, fetchedOnlyRead = () => false, seen = new Set()) {
+function eventAsData(workspace, text, heads, workflow, repository, bringsHead = (_, step) => (0,shell/* headCheckouts */.wP)(step.run.value).length > 0, seen = new Set()) {
     if (seen.has(workflow.path))
         return true;
     seen.add(workflow.path);
@@ -42545,7 +42721,7 @@ function eventAsData(workspace, text, heads, workflow, repository, fetchedOnlyRe
                 return false;
             const called = (0,parsers_workflow/* readWorkflowSource */.$Z)(workspace, ref.path.replace(/^\.\//, '').replace(/@.*$/, ''));
             return (called?.kind === 'workflow' &&
-                eventAsData(workspace, text, heads, called, repository, fetchedOnlyRead, seen));
+                eventAsData(workspace, text, heads, called, repository, bringsHead, seen));
         }
         let downloaded = false;
         for (const step of job.steps) {
@@ -42557,7 +42733,7 @@ function eventAsData(workspace, text, heads, workflow, repository, fetchedOnlyRe
             if (step.run) {
                 if ((downloaded && !uploadsOnly(step, job, workflow)) ||
                     /\bGITHUB_EVENT_PATH\b/.test(step.run.value) ||
-                    ((0,shell/* headCheckouts */.wP)(step.run.value).length > 0 && !fetchedOnlyRead(job, step)) ||
+                    bringsHead(job, step) ||
                     tainted('run', text))
                     return false;
                 if (/(?<![\w-])gh\s+run\s+download(?![\w-])/.test(step.run.value))
@@ -42955,6 +43131,7 @@ function baseScript(path) {
 
 
 
+
 /**
  * `pull_request_target` and `workflow_run` run in the base repository with its secrets and a
  * writable token, on events an outsider can cause: each is a finding in itself (medium, or low for a
@@ -42968,8 +43145,9 @@ function baseScript(path) {
  * whose jobs only call reusable workflows of other repositories pinned to a commit (not read here). Checking out and building the pull request's code there ("pwn request") hands those
  * privileges to the pull request: critical, reported instead at the ref that names the head
  * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
- * .../pull/N/head`, followed through `env:` and outputs) unless nothing runs the tree afterwards
- * ({@link treeNeverRun}), or, for a fetch, nothing puts the fetched commits into the work tree
+ * .../pull/N/head`, a download, clone or install given the head (head-code.ts), followed through
+ * `env:` and outputs) unless nothing runs the tree afterwards ({@link treeNeverRun}; an install runs
+ * the package's build hooks itself), or, for a fetch, nothing puts the fetched commits into the work tree
  * ({@link fetchNeverRun}: the base's programs that run later run the base's code); so does a step
  * that hands the head's
  * repository and commit to another system with a secret, at medium confidence (what that system does
@@ -43037,10 +43215,12 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                             }
                             for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
                                 // A tree nothing runs (its commit read, and no step after), or a fetch whose commits
-                                // nothing puts into the work tree: no code of the pull request runs.
-                                if (FETCH_ONLY.test(hit.what)
-                                    ? fetchNeverRun(workspace, flow, workflow, job, step, hit)
-                                    : treeNeverRun(workflow, job, step, hit.command))
+                                // nothing puts into the work tree: no code of the pull request runs. An install runs
+                                // the package's build hooks itself.
+                                if (hit.route !== 'install' &&
+                                    (FETCH_ONLY.test(hit.what)
+                                        ? fetchNeverRun(workspace, flow, workflow, job, step, hit)
+                                        : treeNeverRun(workflow, job, step, hit.command)))
                                     continue;
                                 // A branch switched to in a clone of another repository is a name there, not the head.
                                 if (inOtherRepository(workflow, job, step, hit, repository))
@@ -43065,11 +43245,18 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                 }
                                 findings.push({
                                     message: `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets ${token}, and ` +
-                                        (FETCH_ONLY.test(hit.what)
-                                            ? `fetches the pull request's code (${hit.what}); whatever then checks it out, ` +
-                                                'merges or runs it (a build script, a test, an action) runs with those privileges.'
-                                            : `checks out the pull request's code (${hit.what}); any build script, ` +
-                                                'test or action in that code runs with those privileges.') +
+                                        (hit.route === 'install'
+                                            ? `installs the pull request's code (${hit.what}), which runs its build and install ` +
+                                                "hooks (a package's setup script, install scripts or build script, a Dockerfile's RUN) " +
+                                                'with those privileges.'
+                                            : hit.route
+                                                ? `${hit.route === 'clone' ? 'clones' : 'downloads'} the pull request's code (${hit.what}); ` +
+                                                    'any build script, test or action in that code that a later command runs, runs with those privileges.'
+                                                : FETCH_ONLY.test(hit.what)
+                                                    ? `fetches the pull request's code (${hit.what}); whatever then checks it out, ` +
+                                                        'merges or runs it (a build script, a test, an action) runs with those privileges.'
+                                                    : `checks out the pull request's code (${hit.what}); any build script, ` +
+                                                        'test or action in that code runs with those privileges.') +
                                         (gate
                                             ? ` It waits for the "${gate}" environment${gateWhere}: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
                                             : check
@@ -43128,15 +43315,11 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                     : `${gated.length === 0 ? 'No job in this file' : 'No job in this file that outsiders can start'} checks out pull request code${gatedNote}; ${many ? `the ${unseen.length} reusable workflows` : 'the reusable workflow'} it calls from another repository (${unseen.slice(0, 2).join(', ')}${unseen.length > 2 ? ', ...' : ''}) ${many ? 'are' : 'is'} not examined here and may. Every`;
                 // Whether the jobs keep to the event as data, what the remediation asks for: asked once.
                 let data;
-                // A fetch of the head whose commits nothing runs (see fetchNeverRun) runs none of its code.
-                const fetchedOnlyRead = (job, step) => {
-                    const hits = headCheckoutsOf(workspace, flow, workflow, job, step);
-                    return (hits.length > 0 &&
-                        hits.every((h) => FETCH_ONLY.test(h.what) && fetchNeverRun(workspace, flow, workflow, job, step, h)));
-                };
+                // A step brings the head's code in: it checks out, clones, downloads or installs it. A fetch
+                // of the head whose commits nothing runs (see fetchNeverRun) brings in none of its code.
+                const bringsHead = (job, step) => headCheckoutsOf(workspace, flow, workflow, job, step).some((h) => h.route || !FETCH_ONLY.test(h.what) || !fetchNeverRun(workspace, flow, workflow, job, step, h));
                 const asData = () => (data ??=
-                    unseen.length === 0 &&
-                        eventAsData(workspace, values, flow, workflow, repository, fetchedOnlyRead));
+                    unseen.length === 0 && eventAsData(workspace, values, flow, workflow, repository, bringsHead));
                 // Keeping to the event as data with no secret and a read-only token leaves the run nothing
                 // privileged to expose: the trigger is then only a note (info).
                 const bare = !writableToken(workflow) &&
@@ -43887,12 +44070,22 @@ function headCheckoutsOf(workspace, flow, workflow, job, step) {
     if (!step.run)
         return hits;
     const text = (0,workflow_expressions/* locatedText */.k6)(workspace, workflow.path, step.run);
+    // Downloads, clones and installs of the head (no git command), whatever else the script does.
+    const found = headVariables(flow, scope, step.run.value, workflow, job, step);
+    const routes = found
+        .filter((h) => h.route)
+        .map((h) => ({
+        what: h.what,
+        location: text.locate(h.at[0], h.at[1]),
+        command: [h.view.command.start, h.view.command.end],
+        route: h.route,
+    }));
     for (const c of (0,shell/* headCheckouts */.wP)(step.run.value)) {
         const command = commandAt(step.run.value, c.start);
         hits.push({ what: c.text, location: text.locate(c.start, c.end), ...(command ? { command } : {}) });
     }
     if (hits.length > 0)
-        return hits;
+        return [...hits, ...routes];
     // `git checkout ${{ github.event.pull_request.head.sha }}` and friends, line by line.
     const script = (0,shell/* joinContinuations */.L0)(step.run.value);
     let at = 0;
@@ -43918,16 +44111,18 @@ function headCheckoutsOf(workspace, flow, workflow, job, step) {
         at += line.length + 1;
     }
     if (hits.length > 0)
-        return hits;
+        return [...hits, ...routes];
     // `git fetch origin "$SHA"` with `SHA: ${{ github.event.pull_request.head.sha }}` in an `env:`.
-    for (const hit of headVariables(flow, scope, step.run.value)) {
+    for (const hit of found) {
+        if (hit.route)
+            continue;
         hits.push({
             what: hit.what,
             location: text.locate(hit.at[0], hit.at[1]),
             command: [hit.view.command.start, hit.view.command.end],
         });
     }
-    return hits;
+    return [...hits, ...routes];
 }
 /** git subcommands that fetch, check out or reset to what they are given. */
 const GIT_TAKES_REF = new Set(['checkout', 'switch', 'fetch', 'reset', 'pull', 'clone', 'worktree']);
@@ -43935,18 +44130,31 @@ const GIT_TAKES_REF = new Set(['checkout', 'switch', 'fetch', 'reset', 'pull', '
 const SHELL_VAR = /\$(?:\{([A-Za-z_]\w*)|([A-Za-z_]\w*))/g;
 /** The runner's own variables that name the head: `GITHUB_HEAD_REF` is `github.head_ref`. */
 const HEAD_VARIABLES = new Set(['GITHUB_HEAD_REF']);
+/** A variable read in a word: `$NAME`, `${NAME}`, and PowerShell's `$env:NAME`. */
+const ANY_VAR = /\$(?:env:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)|([A-Za-z_]\w*))/gi;
+/** A pull request's head or merge ref, by its number (`pull/123/head`, `refs/pull/$PR/merge`). */
+const PULL_REF = /(?:^|\/)pull\/(?:\$\{\{[^}]{1,200}\}\}|[^/\s]{1,200})\/(?:head|merge)\b/;
 /**
  * The git commands of a script (parsed: comments and strings are not commands) that fetch, check out
  * or reset to a shell variable naming the pull request's head: one set in the step's, job's or
  * workflow's `env:` (or written to `$GITHUB_ENV` by an earlier step) from an expression of the head
  * (its SHA, branch, repository or clone URL, followed as the dataflow follows `env.NAME`), the
- * runner's `GITHUB_HEAD_REF`, or a variable the script assigned from one of those before the command;
+ * runner's `GITHUB_HEAD_REF`, or a variable the script assigned from one of those (or from an
+ * expression of the head written in the script) before the command;
  * or the head looked up through the API in the command's word or in such a variable's assignment
- * (`git fetch origin "$(gh pr view $N --json headRefOid -q .headRefOid)"`, head-lookup.ts).
+ * (`git fetch origin "$(gh pr view $N --json headRefOid -q .headRefOid)"`, head-lookup.ts). Also,
+ * with their `route`, the other commands that download, clone or install what they are given
+ * (head-code.ts) when a word that names what they fetch holds such a variable, an expression of the
+ * head, a lookup, or a `pull/N/head` ref.
  */
-function headVariables(flow, scope, script) {
+function headVariables(flow, scope, script, workflow, job, step) {
     const views = (0,shell_commands/* scriptCommands */.q8)(script);
-    // Variables the script assigns (`REF="$SHA"`, `export REF=$SHA`): where, and what they read.
+    // Whether text of the script holds an expression of the head (`${{ github.event.pull_request.head.sha }}`).
+    const inline = (from, to) => (0,expression/* findExpressions */.zV)(script.slice(from, to)).some((span) => {
+        const parsed = (0,expression/* parseExpression */.YK)(span.inner);
+        return parsed.ok && flow.flows(parsed.node, span.inner, scope).some((f) => !f.collection);
+    });
+    // Variables the script assigns (`REF="$SHA"`, `export REF=$SHA`): where, what they read, their text.
     const assigned = new Map();
     for (const v of views) {
         const words = v.command.words.length === 0
@@ -43961,7 +44169,8 @@ function headVariables(flow, scope, script) {
             const reads = [...m[2].matchAll(SHELL_VAR)].map((r) => (r[1] ?? r[2]));
             const list = assigned.get(m[1]) ?? [];
             // `SHA=$(gh api repos/$R/pulls/$N --jq .head.sha)`: the head, looked up at run time.
-            list.push({ start: v.command.start, reads, lookup: headLookupIn(script, w.start, w.end) });
+            const lookup = headLookupIn(script, w.start, w.end) || inline(w.start, w.end);
+            list.push({ start: v.command.start, reads, lookup, text: m[2] });
             assigned.set(m[1], list);
         }
     }
@@ -43976,10 +44185,37 @@ function headVariables(flow, scope, script) {
         const parsed = (0,expression/* parseExpression */.YK)(`env.${name}`);
         return parsed.ok && flow.flows(parsed.node, `env.${name}`, scope).some((f) => !f.collection);
     };
+    // A word's text with the variables whose value is written out (an `env:`, an assignment) put in.
+    const expand = (text, before, depth = 0) => depth > 3
+        ? text
+        : text.replace(ANY_VAR, (whole, a, b, c) => {
+            const name = (a ?? b ?? c);
+            const own = assigned.get(name)?.filter((x) => x.start < before);
+            const value = own?.length
+                ? own[own.length - 1].text
+                : [step.env, job.env, workflow.env]
+                    .map((e) => e?.entries.get(name)?.value)
+                    .find((v) => v !== undefined);
+            return typeof value === 'string' ? expand(value, before, depth + 1) : whole;
+        });
     const out = [];
     for (const view of views) {
-        if (view.name !== 'git')
+        const what = script.slice(view.command.start, view.command.end).trim().replace(/\s+/g, ' ');
+        if (view.name !== 'git') {
+            const fetch = codeFetchOf(view, (w, endpoint) => apiMetadata(expand(w.value, view.command.start), endpoint));
+            const word = fetch?.words.find((w) => {
+                // A URL's path: what follows `?` is its query, which names a commit to a service.
+                const query = fetch.pathOnly ? script.slice(w.start, w.end).indexOf('?') : -1;
+                const [value, end] = query < 0 ? [w.value, w.end] : [w.value.split('?', 1)[0], w.start + query];
+                return ([...value.matchAll(ANY_VAR)].some((m) => names((m[1] ?? m[2] ?? m[3]), view.command.start, 0)) ||
+                    PULL_REF.test(value) ||
+                    headLookupIn(script, w.start, end) ||
+                    inline(w.start, end));
+            });
+            if (fetch && word)
+                out.push({ what, at: [word.start, word.end], view, route: fetch.route });
             continue;
+        }
         const args = view.command.words.slice(view.nameIndex + 1);
         // The subcommand, after `-c key=value` and `-C dir`.
         let k = 0;
@@ -43993,11 +44229,7 @@ function headVariables(flow, scope, script) {
             headLookupIn(script, w.start, w.end));
         if (!word)
             continue;
-        out.push({
-            what: script.slice(view.command.start, view.command.end).trim().replace(/\s+/g, ' '),
-            at: [word.start, word.end],
-            view,
-        });
+        out.push({ what, at: [word.start, word.end], view });
     }
     return out;
 }
