@@ -151,6 +151,11 @@ export class RuleRun {
     private readonly threads?: SliceThreads,
   ) {}
 
+  /** Per-file rules given a wider view than {@link focused} (see {@link widenRule}). */
+  private readonly ruleFocus = new Map<string, Workspace>();
+  /** The wider views made, by their added files, so that rules widened alike share parses. */
+  private readonly ruleViews = new Map<string, FocusedWorkspace>();
+
   /**
    * The tree as the rules that read across files see it: through the recording view once inputs are
    * recorded, so that what is computed through it before the rules run is credited to those that use it.
@@ -165,11 +170,34 @@ export class RuleRun {
    */
   widenFocus(files: readonly string[]): void {
     if (!this.focused || files.length === 0) return;
-    // The files of the change stay its own; a link's target it brings in stays a reference.
-    const focused = this.focused;
+    this.focused = this.widened(this.focused, files);
+  }
+
+  /**
+   * Gives one per-file rule a wider view than the changed files, before it runs: files the change does
+   * not touch whose findings it may alter through other files the rule reads (see reads-shift.ts);
+   * `all`: the whole tree. Call after {@link widenFocus}. Rules given the same files share one view.
+   */
+  widenRule(id: string, files: readonly string[] | 'all'): void {
+    if (!this.focused) return;
+    if (files === 'all') {
+      this.ruleFocus.set(id, this.workspace);
+      return;
+    }
+    const key = files.join('\u0000');
+    let view = this.ruleViews.get(key);
+    if (!view) {
+      view = this.widened(this.focused, files);
+      this.ruleViews.set(key, view);
+    }
+    this.ruleFocus.set(id, view);
+  }
+
+  /** The changed-files view with `files` added: the change's files stay its own, a link's target it brings in a reference. */
+  private widened(focused: Workspace, files: readonly string[]): FocusedWorkspace {
     const references = focused instanceof FocusedWorkspace ? focused.references : new Set<string>();
     const own = focused.files.filter((f) => !references.has(f));
-    this.focused = FocusedWorkspace.ofChange(this.workspace, [...own, ...files]);
+    return FocusedWorkspace.ofChange(this.workspace, [...own, ...files]);
   }
 
   /**
@@ -519,21 +547,16 @@ export class RuleRun {
       }
     }
     const perFile = evaluator?.scope === 'file';
-    const scoped = this.focused && perFile;
+    const view = this.focused && perFile ? (this.ruleFocus.get(rule.id) ?? this.focused) : undefined;
+    const scoped = view !== undefined && view !== this.workspace;
     // The policy rules read the policy and what the engine found in it: never recorded.
     const recorder = perFile || policyKind(rule.check.kind) ? undefined : this.recorder;
     recorder?.log.begin();
-    const outcome = await runEvaluator(
-      rule,
-      scoped ? this.focused! : (recorder ?? this.workspace),
-      this.policy,
-      this.run,
-    );
+    const outcome = await runEvaluator(rule, view ?? recorder ?? this.workspace, this.policy, this.run);
     const inputs = recorder?.log.end();
     summary.scope = this.scopeOf(outcome.examined, scoped ? 'change' : 'tree');
     if ('error' in outcome) return this.fail(rule, summary, outcome);
-    const references =
-      scoped && this.focused instanceof FocusedWorkspace ? this.focused.references : undefined;
+    const references = scoped && view instanceof FocusedWorkspace ? view.references : undefined;
     this.append(rule, summary, outcome.raw, references);
     if (inputs) {
       // An answer of the API is no input a tree can be compared on.

@@ -79,6 +79,20 @@ export interface Evaluator<Options = Record<string, unknown>> {
    */
   readsOtherFiles?: true | readonly string[];
   /**
+   * With {@link readsOtherFiles}, on a change that touches some of those other files (`changed`:
+   * their paths on either tree, added, modified, deleted or renamed): the files whose findings the
+   * change may alter through them (the reusable workflows a changed caller calls; the Dockerfiles a
+   * changed build names), with `head` and `base` the trees after and before it. The per-file rule
+   * then judges these on both trees besides the changed files (see reads-shift.ts). Absent, or
+   * undefined returned: it cannot tell, and the rule judges every file on both. Asked only when the
+   * change touches such a file: it may read what it needs.
+   */
+  affectedBy?(
+    changed: readonly string[],
+    head: Workspace,
+    base: Workspace,
+  ): readonly string[] | undefined | Promise<readonly string[] | undefined>;
+  /**
    * The rule judges test data itself (real personal data in fixtures): its findings in test, fixture
    * and example paths keep their confidence instead of being lowered like everyone else's there.
    */

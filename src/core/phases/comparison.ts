@@ -15,7 +15,7 @@ import { BaseWorkspace } from '../base-tree.js';
 import type { CheckOptions } from '../engine.js';
 import { createFinding } from '../finding.js';
 import { reusedIgnores } from '../policy/suppressions.js';
-import { type BaseGrade, type ChangeResult, judgeChange } from '../pr.js';
+import { type BaseGrade, type ChangeResult, judgeChange, type NewnessSummary } from '../pr.js';
 import { type ReusableRule, RuleRun } from '../rule-run.js';
 import { type Logger, silentLogger } from '../types.js';
 import { touchedBy } from '../workspace/scope.js';
@@ -64,6 +64,7 @@ export async function compareWithBase(
         focusedBase(scope, base, evaluation.shifted),
       );
       if (base instanceof BaseWorkspace) baseRun.contextPaths = base.renamed;
+      for (const [id, shift] of evaluation.readShifts ?? []) baseRun.widenRule(id, shift.files);
       baseRun.reuseResults(new Map([...stored].filter(([id]) => !reused.has(id))));
       await baseRun.evaluateAll(
         judged.filter(({ rule }) => !reused.has(rule.id)),
@@ -93,6 +94,7 @@ export async function compareWithBase(
       return found;
     },
   });
+  change.counts = dropUntouchedExisting(scope, evaluation, change.counts);
   addReusedIgnores(policy, evaluation, changeRules);
   if (change.judged.method !== 'none') {
     log.info(
@@ -126,6 +128,35 @@ function addReusedIgnores(
     }
     if (summary.result !== 'error') summary.result = 'fail';
   }
+}
+
+/**
+ * The existing findings of files the change does not touch that a rule judged only because the change
+ * touches other files it reads (see reads-shift.ts): they are dropped, as a changed-files scan never
+ * reads those files for them; what the change created there stays, new. Returns the counts without them.
+ */
+function dropUntouchedExisting(scope: Scope, evaluation: Evaluation, counts: NewnessSummary): NewnessSummary {
+  const shifts = evaluation.readShifts;
+  if (!shifts || shifts.size === 0) return counts;
+  const own = new Set([...(scope.scan.head?.files ?? []), ...(evaluation.shifted ?? [])]);
+  const run = evaluation.run;
+  const dropped = new Map<string, number>();
+  const kept = run.findings.filter((f) => {
+    const at = f.location?.path;
+    if (f.isNew !== false || at === undefined || own.has(at) || !shifts.has(f.ruleId)) return true;
+    dropped.set(f.ruleId, (dropped.get(f.ruleId) ?? 0) + 1);
+    return false;
+  });
+  if (dropped.size === 0) return counts;
+  run.findings.splice(0, run.findings.length, ...kept);
+  for (const summary of run.summaries) {
+    const n = dropped.get(summary.id);
+    if (n === undefined) continue;
+    summary.findings -= n;
+    if (summary.result === 'fail' && summary.findings === 0) summary.result = 'pass';
+  }
+  const n = [...dropped.values()].reduce((a, b) => a + b, 0);
+  return { ...counts, existing: counts.existing - n };
 }
 
 /**

@@ -16,6 +16,7 @@ import type { CheckOptions } from '../engine.js';
 import type { RunAccess } from '../evaluate-rule.js';
 import type { PolicyProblems } from '../evaluators/types.js';
 import { renamedTree } from '../policy/review.js';
+import { describeShifts, type ReadShift, readsShift } from '../reads-shift.js';
 import { type RuleEntry, RuleRun } from '../rule-run.js';
 import { readDirectives, triage } from '../triage.js';
 import type { Finding, Logger, RawFinding } from '../types.js';
@@ -55,6 +56,11 @@ export interface Evaluation {
    * the head and on the base (see context-shift.ts). None: it grades every other file alike.
    */
   shifted?: readonly string[];
+  /**
+   * On such a change, the per-file rules that judge more files than the change's own, because it
+   * touches other files they read, with those files (see reads-shift.ts): they do on the base too.
+   */
+  readShifts?: ReadonlyMap<string, ReadShift>;
 }
 
 /** Checks the declarations, evaluates every rule over the scope and triages the findings. */
@@ -113,6 +119,7 @@ export async function evaluateHead(
   // Results kept for later changes are kept by subject where a rule names its subjects.
   if (options.collectBaseResults) run.recordSubjects();
   const shifted = shiftedFiles(scope, config, run, log);
+  const readShifts = await widenedRules(scope, policy, shifted, run, log);
   // Results of the base commit from an earlier run, for the rules the change does not touch.
   const fit = reuseBaseResults(options, policy, scope, run, log);
   const cache = useFileCache(options, policy, scope, run, log);
@@ -155,7 +162,32 @@ export async function evaluateHead(
     ...(fit ? { stored: fit.stored } : {}),
     ...(cache ? { cacheUse: cache.use } : {}),
     ...(shifted ? { shifted } : {}),
+    ...(readShifts ? { readShifts } : {}),
   };
+}
+
+/**
+ * On a change whose per-file rules read the changed files only, the rules that must judge more: a
+ * change to another file they read may alter the findings of files it does not touch (see
+ * reads-shift.ts). Each is given its own wider view.
+ */
+async function widenedRules(
+  scope: Scope,
+  policy: PolicyInForce,
+  shifted: readonly string[] | undefined,
+  run: RuleRun,
+  log: Logger,
+): Promise<Map<string, ReadShift> | undefined> {
+  const base = scope.scan.base;
+  const focus = scope.scan.head;
+  if (!focus || !(base instanceof BaseWorkspace)) return undefined;
+  const own = new Set([...focus.files, ...(shifted ?? [])]);
+  const enabled = policy.rules.filter((r) => policy.config.rules[r.id]?.enabled !== false);
+  const shifts = await readsShift(enabled, scope.workspace, base, own);
+  for (const [id, shift] of shifts) run.widenRule(id, shift.files);
+  const said = describeShifts(shifts, scope.workspace.files.length);
+  if (said) log.info(said);
+  return shifts;
 }
 
 /**
