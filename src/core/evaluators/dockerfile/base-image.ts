@@ -16,6 +16,7 @@ import { defineEvaluator } from '../types.js';
 import { developmentEnvironmentNote, toolingImageNote } from './dev-environment.js';
 import {
   buildsTagging,
+  everyDockerfile,
   IMAGE_BUILD_SOURCES,
   type ImageBuild,
   publishes,
@@ -54,6 +55,7 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
   scope: 'file',
   // The repository's build scripts tell an image it builds itself (see image-builds.ts).
   readsOtherFiles: IMAGE_BUILD_SOURCES,
+  affectedBy: everyDockerfile,
   summary:
     'Dockerfile stages whose base image has no tag or one that names no version ("latest", "dind"), and no digest.',
   schema: {

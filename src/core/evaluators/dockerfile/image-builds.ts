@@ -349,6 +349,14 @@ export function buildsOf(images: RepositoryImages, dockerfile: string, workspace
 const LOWER_CASE_DOCKERFILES = ['**/dockerfile'];
 export const FROM_IMAGE_SOURCES: readonly string[] = [...DOCKERFILE_GLOBS, ...LOWER_CASE_DOCKERFILES];
 
+/**
+ * Every Dockerfile of either tree: a rule's `affectedBy` when a changed build script may alter its
+ * findings in any Dockerfile (one whose base image a build here now tags), which are all it judges.
+ */
+export function everyDockerfile(_changed: readonly string[], head: Workspace, base: Workspace): string[] {
+  return [...head.tree().glob(FROM_IMAGE_SOURCES), ...base.tree().glob(FROM_IMAGE_SOURCES)];
+}
+
 /** An external image a Dockerfile uses, and how. */
 export interface FromUse {
   /** The image, with ARG defaults substituted. */

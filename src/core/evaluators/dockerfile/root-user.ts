@@ -20,6 +20,8 @@ import { UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { imageMatcher, parseImageRef } from '../../parsers/image-ref.js';
 import { programName, SHELLS } from '../../parsers/shell-commands.js';
 import type { RawFinding } from '../../types.js';
+import { FocusedWorkspace } from '../../workspace/focus.js';
+import { pathMatcher } from '../../workspace/glob.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { builtStages, STAGE_BUILD_SOURCES, type StageBuild, stageBuilds } from './built-stages.js';
@@ -27,6 +29,7 @@ import { developmentEnvironment, toolingMark } from './dev-environment.js';
 import { userFix } from './fix-user.js';
 import {
   buildsOf,
+  everyDockerfile,
   FROM_IMAGE_SOURCES,
   type FromUse,
   fromImages,
@@ -34,6 +37,33 @@ import {
   type RepositoryImages,
   repositoryImages,
 } from './image-builds.js';
+
+/**
+ * The Dockerfiles whose judgement a change to build sources alone may alter (`Evaluator.affectedBy`):
+ * on either tree, those the builds of the changed files name (the stage they target, whether they
+ * publish), and of the build sources beside them (a changed `.env` interpolates the compose file of
+ * its folder). Only those files are read, not every build of the tree. A changed Dockerfile (another
+ * may be built FROM its image) or action metadata (which names a container action's Dockerfile) may
+ * alter any: every Dockerfile.
+ */
+async function builtBy(
+  changed: readonly string[],
+  head: Workspace,
+  base: Workspace,
+): Promise<string[] | undefined> {
+  const direct = pathMatcher(['**/action.yml', '**/action.yaml', ...FROM_IMAGE_SOURCES]);
+  if (changed.some((f) => direct(f))) return everyDockerfile(changed, head, base);
+  const isSource = pathMatcher(STAGE_BUILD_SOURCES);
+  const folders = new Set(changed.map((f) => path.posix.dirname(f)));
+  const files = new Set<string>();
+  for (const tree of [head.tree(), base.tree()]) {
+    const near = tree.files.filter((f) => folders.has(path.posix.dirname(f)) && isSource(f));
+    const view = new FocusedWorkspace(tree, near);
+    for (const b of repositoryImages(view).builds) for (const d of b.dockerfiles) files.add(d);
+    for (const d of (await stageBuilds(view)).keys()) files.add(d);
+  }
+  return [...files];
+}
 
 /** Image patterns, as the nonRootImages option and the Kubernetes rules match them. */
 export { imageMatcher };
@@ -144,6 +174,7 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
   // image-builds.ts); its builds (scripts, workflows, Cloud Build, compose and Bake files) tell
   // which stages are built (see built-stages.ts).
   readsOtherFiles: ['**/action.yml', '**/action.yaml', ...STAGE_BUILD_SOURCES, ...FROM_IMAGE_SOURCES],
+  affectedBy: builtBy,
   fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the stage (at its end when build steps follow them)',
   summary:
     'Dockerfiles whose final stage, or a stage a build targets, sets no USER (on a base image not known to run as non-root) or switches to root.',

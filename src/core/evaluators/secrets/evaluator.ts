@@ -59,6 +59,12 @@ export const secretsScan = defineEvaluator<SecretsScanOptions>({
   // of its folder), which says whether the key is test material (see certificates.ts); read only for
   // a file that holds a key.
   readsOtherFiles: [CERTIFICATE_FILES],
+  // Only a key file of the certificate's own folder reads it.
+  affectedBy: (changed, head, base) => {
+    const folders = new Set(changed.map((f) => f.slice(0, f.lastIndexOf('/') + 1)));
+    const inFolder = (f: string) => folders.has(f.slice(0, f.lastIndexOf('/') + 1));
+    return [...head.files.filter(inFolder), ...base.files.filter(inFolder)];
+  },
   summary: 'Secrets in file contents (tokens, keys, passwords), reported with a redacted value only.',
   schema: {
     type: 'object',

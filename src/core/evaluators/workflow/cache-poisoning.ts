@@ -6,6 +6,7 @@ import { neverRuns } from '../../parsers/workflow-conditions.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { everyWorkflow } from './callers.js';
 import { conditionTree } from './conditions.js';
 import { entry } from './dataflow-scopes.js';
 import { conditionEvents, requiredBy } from './event-guards.js';
@@ -45,6 +46,7 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
   schema: { type: 'object', additionalProperties: false, properties: {} },
   // Every workflow's triggers, for whether any run writes the default branch's cache.
   readsOtherFiles: WORKFLOW_GLOBS,
+  affectedBy: everyWorkflow,
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
     // Read (every workflow's triggers) only when a release run restores a cache.

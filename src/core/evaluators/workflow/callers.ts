@@ -1,6 +1,12 @@
 import { parseUses } from '../../parsers/uses.js';
 import type { Job, LocatedMap, Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
-import { readWorkflowSource, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import {
+  localAction,
+  readWorkflowSource,
+  walkWorkflows,
+  workflowFiles,
+  workflowSources,
+} from '../../parsers/workflow.js';
 import type { Workspace } from '../../workspace/workspace.js';
 
 /** A job that calls a local reusable workflow, or a step that uses a local action. */
@@ -59,6 +65,41 @@ export function calledWorkflow(workspace: Workspace, job: Job): Workflow | undef
 
 function withOf(map: LocatedMap | undefined): { with?: LocatedMap } {
   return map ? { with: map } : {};
+}
+
+/**
+ * The reusable workflows and local actions of this repository that the workflows and actions in
+ * `files` call or use, directly or through the ones they call in turn: those whose runs the callers'
+ * triggers and grants decide (a rule's `affectedBy` when it judges a called workflow by its callers).
+ */
+export function calledFrom(workspace: Workspace, files: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const queue = files.filter((f) => workspace.has(f));
+  const reach = (file: string | undefined) => {
+    if (file === undefined || seen.has(file)) return;
+    seen.add(file);
+    queue.push(file);
+  };
+  for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
+    const source = readWorkflowSource(workspace, f);
+    if (!source) continue;
+    // A job kept from running on some events still calls on others: every one counts.
+    walkWorkflows([source], {
+      everyStep: true,
+      job: (job) => reach(calledWorkflow(workspace, job)?.path),
+      step: (step) => reach(localAction(workspace, step)?.path),
+    });
+  }
+  return [...seen];
+}
+
+/**
+ * Every workflow and action file of either tree: a rule's `affectedBy` when a changed workflow may
+ * alter its findings in any other (the workflows a `workflow_run` trigger names, every workflow's
+ * triggers), which are all the files such a rule judges.
+ */
+export function everyWorkflow(_changed: readonly string[], head: Workspace, base: Workspace): string[] {
+  return [...workflowFiles(head.tree()), ...workflowFiles(base.tree())];
 }
 
 /** `./a/./b/` -> `a/b/`: the path relative to the repository root, as the index lists files. */

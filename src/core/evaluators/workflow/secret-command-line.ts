@@ -3,6 +3,7 @@ import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import { locatedText } from '../../parsers/workflow-expressions.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
+import { everyWorkflow } from './callers.js';
 import { type Command, commandsOf, programName } from './commands.js';
 import { secretNameKind } from './secret-names.js';
 import { stepLabel } from './shared.js';
@@ -34,6 +35,7 @@ export const workflowSecretInCommandLine = defineEvaluator<Record<string, never>
   scope: 'file',
   // The shell files a script sources, for the functions it calls.
   readsOtherFiles: SHELL_FILE_GLOBS,
+  affectedBy: everyWorkflow,
   summary:
     'Secrets placed in the arguments of a program a run: script starts, where other processes can read them.',
   schema: { type: 'object', additionalProperties: false, properties: {} },

@@ -14,6 +14,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { type BareJob, bareJob } from './bare-job.js';
 import { savesCache } from './cache-poisoning.js';
+import { calledFrom } from './callers.js';
 import { mayPublish, publishes, publishingJobs } from './publishing.js';
 import { aliasNote, globMatcher, onlyPullRequest } from './shared.js';
 
@@ -39,6 +40,8 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
   summary: 'Job container, service and Docker action images referenced by tag instead of a sha256 digest.',
   // A reusable workflow's jobs are judged by the grants of the jobs that call it.
   readsOtherFiles: WORKFLOW_GLOBS,
+  // A changed workflow changes the grants of the ones it calls, and of those they call in turn.
+  affectedBy: (changed, head, base) => [...calledFrom(head, changed), ...calledFrom(base, changed)],
   schema: {
     type: 'object',
     additionalProperties: false,
