@@ -1002,3 +1002,173 @@ describe('17. a privileged workflow that downloads, clones or installs the head'
     expect(pr.code).toBe(1);
   });
 });
+
+/**
+ * A per-file rule that reads other files judges a file by them: a reusable workflow by the grants of
+ * the jobs that call it, a Dockerfile's stage by the builds that name it as their target. A pull
+ * request that edits only the other file changes the finding of a file it does not touch: the
+ * change's own, so new, though a changed-files scan reads only the files the change touches.
+ */
+describe('18. an unchanged file judged by another file the change edits', () => {
+  async function cli(...argv: string[]) {
+    let stdout = '';
+    const code = await main(argv, {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: () => {},
+      isTTY: false,
+    });
+    return { code, report: JSON.parse(stdout || '{}') as Report };
+  }
+
+  const reusable = [
+    'name: deploy',
+    'on: workflow_call',
+    'jobs:',
+    '  deploy:',
+    '    runs-on: ubuntu-latest',
+    '    container: node:20',
+    '    steps:',
+    '      - run: ./deploy.sh',
+    '',
+  ].join('\n');
+  const caller = (grant: string, extra = '') =>
+    [
+      'name: ci',
+      'on: push',
+      'permissions: {}',
+      'jobs:',
+      '  call:',
+      `    permissions: {${grant}}`,
+      '    uses: ./.github/workflows/deploy.yml',
+      extra,
+    ].join('\n');
+  // A stage that sets no USER, and the last stage, a rootless variant of it.
+  const stagedDockerfile = [
+    `FROM node:22-slim@sha256:${'5'.repeat(64)} AS release`,
+    'COPY . /app',
+    'CMD ["node", "/app/server.js"]',
+    'FROM release AS rootless',
+    'USER node',
+    '',
+  ].join('\n');
+  const imageWorkflow = (target: string, extra = '') =>
+    [
+      'name: image',
+      'on: push',
+      'permissions: {}',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      `      - run: docker build --target ${target} -t acme/app:2 --push .`,
+      extra,
+    ].join('\n');
+  const composeBuild = (target: string, extra = '') =>
+    `services:\n  app:\n    build:\n      context: .\n      target: ${target}\n${extra}`;
+
+  type Files = Record<string, string>;
+  const CASES: {
+    name: string;
+    rule: string;
+    base: Files;
+    raising: Files;
+    keeping: Files;
+    written: Files;
+    rewritten: Files;
+    at: string;
+    raised: string;
+    existing: string;
+  }[] = [
+    {
+      name: 'a caller that now grants write to an unchanged reusable workflow',
+      rule: 'workflow-unpinned-image',
+      base: {
+        '.github/workflows/deploy.yml': reusable,
+        '.github/workflows/ci.yml': caller('contents: read'),
+      },
+      raising: { '.github/workflows/ci.yml': caller('contents: write') },
+      // The caller edited without a grant that writes.
+      keeping: { '.github/workflows/ci.yml': caller('contents: read, actions: read') },
+      // The grant was there already; the caller is edited around it.
+      written: { '.github/workflows/ci.yml': caller('contents: write') },
+      rewritten: { '.github/workflows/ci.yml': caller('contents: write', '    secrets: {}\n') },
+      at: '.github/workflows/deploy.yml:6',
+      raised: 'medium/high new=true from low/high',
+      existing: 'medium/high new=false',
+    },
+    {
+      name: 'a workflow build whose --target now names a root stage of an unchanged Dockerfile',
+      rule: 'dockerfile-root-user',
+      base: { Dockerfile: stagedDockerfile, '.github/workflows/image.yml': imageWorkflow('rootless') },
+      raising: { '.github/workflows/image.yml': imageWorkflow('release') },
+      keeping: { '.github/workflows/image.yml': imageWorkflow('rootless', '      - run: echo built\n') },
+      written: { '.github/workflows/image.yml': imageWorkflow('release') },
+      rewritten: { '.github/workflows/image.yml': imageWorkflow('release', '      - run: echo built\n') },
+      at: 'Dockerfile:1',
+      raised: 'medium/medium new=true',
+      existing: 'medium/medium new=false',
+    },
+    {
+      name: 'a compose build whose target now names a root stage of an unchanged Dockerfile',
+      rule: 'dockerfile-root-user',
+      base: { Dockerfile: stagedDockerfile, 'compose.yaml': composeBuild('rootless') },
+      raising: { 'compose.yaml': composeBuild('release') },
+      keeping: { 'compose.yaml': composeBuild('rootless', '    restart: always\n') },
+      written: { 'compose.yaml': composeBuild('release') },
+      rewritten: { 'compose.yaml': composeBuild('release', '    restart: always\n') },
+      at: 'Dockerfile:1',
+      raised: 'medium/medium new=true',
+      existing: 'medium/medium new=false',
+    },
+  ];
+
+  /** The rule's findings: where, how sure, whether new, and the grade the base had when raised. */
+  const judged = (report: Report, rule: string) =>
+    report.findings
+      .filter((f) => f.ruleId === rule)
+      .map(
+        (f) =>
+          `${f.location?.path}:${f.location?.startLine} ${f.severity}/${f.confidence} new=${f.isNew}` +
+          (f.raisedFrom ? ` from ${f.raisedFrom.severity}/${f.raisedFrom.confidence}` : ''),
+      );
+
+  function change(rule: string, base: Files, head: Files) {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig([rule]), ...base }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit(head, 'head');
+    return repo;
+  }
+  const check = (dir: string, ...extra: string[]) =>
+    cli('check', dir, '--base', 'main', '--fail-on', 'low', '--format', 'json', ...extra);
+
+  it.each(CASES)('$name: new, and the gate fails', async (c) => {
+    const repo = change(c.rule, c.base, c.raising);
+    const pr = await check(repo.dir);
+    expect(judged(pr.report, c.rule)).toEqual([`${c.at} ${c.raised}`]);
+    expect(pr.code).toBe(1);
+    // What the full check of the pull request says, the changed-files scan says too.
+    const all = await check(repo.dir, '--scan', 'all');
+    expect(judged(all.report, c.rule)).toEqual([`${c.at} ${c.raised}`]);
+  });
+
+  it.each(CASES)('$name: edited without that, nothing is new and the gate passes', async (c) => {
+    const repo = change(c.rule, c.base, c.keeping);
+    const pr = await check(repo.dir);
+    expect(pr.code).toBe(0);
+    // The unchanged file, judged alike on both trees, is no finding of the change.
+    expect(judged(pr.report, c.rule)).toEqual([]);
+  });
+
+  it.each(CASES)('$name: already so on the base, the finding stays existing', async (c) => {
+    const repo = change(c.rule, { ...c.base, ...c.written }, c.rewritten);
+    const pr = await check(repo.dir);
+    expect(pr.code).toBe(0);
+    expect(judged(pr.report, c.rule)).toEqual([]);
+    const all = await check(repo.dir, '--scan', 'all');
+    expect(all.code).toBe(0);
+    expect(judged(all.report, c.rule)).toEqual([`${c.at} ${c.existing}`]);
+  });
+});
