@@ -37,7 +37,9 @@ export async function readsShift(
   own: ReadonlySet<string>,
 ): Promise<Map<string, ReadShift>> {
   const shifts = new Map<string, ReadShift>();
-  const changed = changedPaths(base);
+  // A file whose parsed YAML is the same on both trees (an edit of comments or layout) tells every
+  // rule what it told before: no other file is judged differently through it.
+  const changed = changedPaths(base).filter((p) => !sameYamlValues(p, head, base));
   if (changed.length === 0) return shifts;
   const byKind = new Map<string, ReadShift | undefined>();
   for (const rule of rules) {
@@ -67,6 +69,23 @@ async function shiftOf(
   if (!named) return { files: 'all', because };
   const files = [...new Set(named)].filter((f) => !own.has(f) && (head.has(f) || base.has(f))).sort();
   return files.length > 0 ? { files, because } : undefined;
+}
+
+/** YAML files, whose parsed values the rules read (comments and layout are no part of them). */
+const YAML_FILE = /\.ya?ml$/i;
+
+/**
+ * Whether a YAML file both trees hold parses to the same documents on each (by value: keys, scalars,
+ * anchors resolved), so that an edit of its comments, quoting or indentation alone changes nothing a
+ * rule reads from it. Any other file, or one that does not parse on a tree, counts as changed.
+ */
+function sameYamlValues(file: string, head: Workspace, base: BaseWorkspace): boolean {
+  if (!YAML_FILE.test(file) || !head.has(file) || !base.has(file)) return false;
+  const now = head.yaml(file);
+  const before = base.yaml(file);
+  if (!now?.ok || !before?.ok) return false;
+  const values = (r: typeof now) => JSON.stringify(r.ok ? r.documents.map((d) => d.value) : null);
+  return values(now) === values(before);
 }
 
 /** Every path the change touches on either tree, sorted: added, modified, deleted, renamed to and from. */

@@ -1162,6 +1162,26 @@ describe('18. an unchanged file judged by another file the change edits', () => 
     expect(judged(pr.report, c.rule)).toEqual([]);
   });
 
+  it('a caller edited in its comments and layout alone makes no rule judge more files', async () => {
+    const c = CASES[0]!;
+    const log = async (head: Files) => {
+      const repo = change(c.rule, c.base, head);
+      let stderr = '';
+      const code = await main(['check', repo.dir, '--base', 'main', '--fail-on', 'low', '--verbose'], {
+        stdout: () => {},
+        stderr: (t) => {
+          stderr += t;
+        },
+        isTTY: false,
+      });
+      return { code, widened: /may judge differently through other files it changes/.test(stderr) };
+    };
+    const commented = `# Calls the deploy workflow.\n${caller('contents: read').replace('permissions: {}', 'permissions: { }  # none')}`;
+    expect(await log({ '.github/workflows/ci.yml': commented })).toEqual({ code: 0, widened: false });
+    // The control: an edit of what the caller grants widens the rule, and fails the gate.
+    expect(await log(c.raising)).toEqual({ code: 1, widened: true });
+  });
+
   it.each(CASES)('$name: already so on the base, the finding stays existing', async (c) => {
     const repo = change(c.rule, { ...c.base, ...c.written }, c.rewritten);
     const pr = await check(repo.dir);
