@@ -4671,12 +4671,40 @@ describe('steps and jobs that never run', () => {
       [8, 10],
     ],
     ["a reusable workflow, on its caller's event", gated('workflow_call', PR), [8, 10]],
+    ['a step on if: false', gated('push', 'false'), []],
+    ['a step on if: ${{ false }}', gated('workflow_call', '${{ false }}'), []],
+    ['a job on false && a test not read', gated('push', 'always()', "false && github.ref == 'x'"), []],
+    ["a step on the string 'false', which holds", gated('push', `"'false'"`), [8, 10]],
+    ['a step on if: true', gated('push', 'true'), [8, 10]],
   ])('%s', async (_name, text, lines) => {
     const credentials = await evaluate(workflowCheckoutCredentials, one(text), {});
     const unpinned = await evaluate(workflowUnpinnedUses, one(text), { allow: [] });
     const jobIf = text.includes('    if: ') ? 1 : 0;
     expect(credentials.map((f) => f.location?.startLine)).toEqual(lines.slice(0, 1).map((l) => l + jobIf));
     expect(unpinned.map((f) => f.location?.startLine)).toEqual(lines.map((l) => l + jobIf));
+  });
+
+  // A job that needs a skipped job is skipped, unless its if: runs past that (always()).
+  it.each([
+    ['needs a job that never runs', '', []],
+    ['needs a job that never runs, on always()', '    if: always()\n', [14]],
+  ])('%s', async (_name, bIf, lines) => {
+    const text = `on: push
+permissions: { contents: read }
+jobs:
+  a:
+    if: false
+    runs-on: x
+    steps: [{ run: make }]
+  b:
+    needs: a
+    runs-on: x
+${bIf}    steps:
+      - run: make
+      - uses: acme/tool@v1
+`;
+    const unpinned = await evaluate(workflowUnpinnedUses, one(text), { allow: [] });
+    expect(unpinned.map((f) => f.location?.startLine)).toEqual(lines);
   });
 
   it('reports no head checkout in a step that never runs, and judges the trigger as before', async () => {

@@ -536,6 +536,30 @@ jobs:
     expect(findings.filter((f) => f.location?.startLine !== 10).map(at)).toEqual(expected);
   });
 
+  // A step that never runs on any event (`if: false`, or in a job after a skipped one) sets no output.
+  it.each([
+    ['if: false', '        if: false\n', '', []],
+    ['a job it needs never runs', '', '    needs: off\n', []],
+    ['if: true', '        if: true\n', '', [`${W}:12:29`, `${W}:13:24`]],
+  ])('follows an output only from a step that can run: %s', async (_name, stepIf, needs, expected) => {
+    const findings = await run({
+      [W]: `on: issue_comment
+jobs:
+  off:
+    if: false
+    runs-on: x
+    steps: [{ run: make }]
+  a:
+${needs}    runs-on: x
+    steps:
+      - id: out
+${stepIf}        run: echo "text=\${{ github.event.comment.body }}" >> "$GITHUB_OUTPUT"
+      - run: echo "\${{ steps.out.outputs.text }}"
+`,
+    });
+    expect(findings.map(at)).toEqual(expected);
+  });
+
   // A commit's message read with git and handed on through an output is text its author wrote, as
   // github.event.head_commit.message is; its hash or date is not.
   it.each([

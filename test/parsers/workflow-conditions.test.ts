@@ -58,6 +58,7 @@ describe('neverRuns: a step whose if: needs an event the workflow is not trigger
       "github.event_name == 'push' && github.event_name == 'pull_request'",
     ],
     ['!= its only event, in another case', 'push', "github.event_name != 'PUSH'"],
+    ['|| with a literal false', 'push', "github.event_name == 'pull_request' || false"],
   ])('never runs: %s', (_name, on, condition) => {
     const wf = stepUnder(on, condition);
     expect(neverRuns(wf, wf.jobs[0]!, wf.jobs[0]!.steps[0]!)).toBe(true);
@@ -80,7 +81,6 @@ describe('neverRuns: a step whose if: needs an event the workflow is not trigger
       'pull_request',
       "!(github.event_name == 'pull_request' && github.actor == 'x')",
     ],
-    ['|| with a literal, not read', 'push', "github.event_name == 'pull_request' || false"],
     [
       'a tautology over two events',
       '[push, pull_request]',
@@ -142,6 +142,104 @@ describe('neverRuns: a step whose if: needs an event the workflow is not trigger
   ])("joins the job's if: and the step's: %s", (_name, on, stepIf, jobIf, never) => {
     const wf = stepUnder(on, stepIf, jobIf);
     expect(neverRuns(wf, wf.jobs[0]!, wf.jobs[0]!.steps[0]!)).toBe(never);
+  });
+
+  // GitHub evaluates `if:` as an expression, `${{ }}` around it or not, and coerces the value:
+  // false, 0, -0, '', null fail, anything else holds (the string 'false' too). `if` is written raw here.
+  it.each([
+    ['a YAML false', 'push', 'false', true],
+    ['a YAML 0', 'push', '0', true],
+    ['false in quotes: the expression false', 'push', '"false"', true],
+    ['${{ false }}', 'push', '${{ false }}', true],
+    ['${{ 0 }}', 'push', '"${{ 0 }}"', true],
+    ['null', 'push', '"null"', true],
+    ['the empty string', 'push', `"''"`, true],
+    ['false && anything', 'push', "false && github.ref == 'refs/heads/main'", true],
+    ['! of true', 'push', '${{ !true }}', true],
+    ['! of always()', 'push', '${{ !always() }}', true],
+    ['a status function && false', 'push', 'failure() && false', true],
+    ['false in a reusable workflow', '[workflow_call]', 'false', true],
+    ['false with no triggers read', '', 'false', true],
+    ['the string false', 'push', `"'false'"`, false],
+    ['the string false in ${{ }}', 'push', "${{ 'false' }}", false],
+    ["the string '0'", 'push', `"'0'"`, false],
+    ['a YAML true', 'push', 'true', false],
+    ['a YAML 1', 'push', '1', false],
+    ['a YAML null: no condition', 'push', '~', false],
+    ['false || a test not read', 'push', "false || github.ref == 'refs/heads/main'", false],
+    ['! of false', 'push', '${{ !false }}', false],
+    ['! of cancelled()', 'push', '${{ !cancelled() }}', false],
+    ['text around ${{ false }}', 'push', '"x ${{ false }}"', false],
+  ])('a literal condition: %s', (_name, on, condition, never) => {
+    const wf = workflow(
+      `${on ? `on: ${on}\n` : ''}jobs:\n  a:\n    runs-on: x\n    steps:\n      - if: ${condition}\n        run: make\n`,
+    );
+    expect(neverRuns(wf, wf.jobs[0]!, wf.jobs[0]!.steps[0]!)).toBe(never);
+    // The same condition on the job.
+    const job = workflow(
+      `${on ? `on: ${on}\n` : ''}jobs:\n  a:\n    runs-on: x\n    if: ${condition}\n    steps: [{ run: make }]\n`,
+    );
+    expect(neverRuns(job, job.jobs[0]!)).toBe(never);
+  });
+
+  // A job that needs a skipped job is skipped, and so is every job after it in the chain of needs:,
+  // unless its if: lets it run past the skip (always(), failure(), cancelled(), success() not required).
+  it.each([
+    ['the first job never runs', 'push', 'false', '', [true, true]],
+    [
+      'a job it needs never runs on that event',
+      '[push, pull_request]',
+      "github.event_name == 'pull_request'",
+      "github.event_name == 'push'",
+      [true, true],
+    ],
+    ['success() required', 'push', 'false', "success() && github.ref == 'refs/heads/main'", [true, true]],
+    ['the need named in another case', 'push', 'false', '', [true, true], 'A'],
+    ['always()', 'push', 'false', 'always()', [false, false]],
+    ['!cancelled()', 'push', 'false', '${{ !cancelled() }}', [false, false]],
+    ['failure()', 'push', 'false', 'failure()', [false, false]],
+    [
+      'success() || another test',
+      'push',
+      'false',
+      "success() || github.ref == 'refs/heads/main'",
+      [false, false],
+    ],
+    [
+      'a job it needs runs on the other event',
+      '[push, pull_request]',
+      "github.event_name == 'pull_request'",
+      '',
+      [false, false],
+    ],
+    ['a job it needs may run', 'push', "github.ref == 'refs/heads/main'", '', [false, false]],
+    ['a reusable workflow, the first job false', '[workflow_call]', 'false', '', [true, true]],
+  ])('the jobs after a skipped one: %s', (_name, on, aIf, bIf, never, need = 'a') => {
+    const wf = workflow(`on: ${on}
+jobs:
+  a:
+    runs-on: x
+    if: ${aIf}
+    steps: [{ run: a }]
+  b:
+    needs: ${need}
+    runs-on: x
+${bIf ? `    if: ${bIf}\n` : ''}    steps: [{ run: b }]
+  c:
+    needs: [b]
+    runs-on: x
+    steps: [{ run: c }]
+`);
+    const [, b, c] = wf.jobs;
+    expect([neverRuns(wf, b!), neverRuns(wf, c!)]).toEqual(never);
+    expect(neverRuns(wf, c!, c!.steps[0]!)).toBe(never[1]);
+  });
+
+  it('reads a cycle of needs: as running', () => {
+    const wf = workflow(
+      'on: push\njobs:\n  a:\n    needs: b\n    runs-on: x\n    steps: [{ run: a }]\n  b:\n    needs: a\n    runs-on: x\n    steps: [{ run: b }]\n',
+    );
+    expect(wf.jobs.map((j) => neverRuns(wf, j))).toEqual([false, false]);
   });
 
   it('leaves out of the walk the jobs and steps that never run, unless every step is asked for', () => {

@@ -1,9 +1,9 @@
-import { type ExprNode, someNode } from '../../parsers/expression.js';
+import type { ExprNode } from '../../parsers/expression.js';
 import type { Job, Located, Workflow } from '../../parsers/workflow.js';
-import { conditionTree } from '../../parsers/workflow-conditions.js';
+import { conditionTree, runsPastFailures } from '../../parsers/workflow-conditions.js';
 import { OUTSIDER_EVENTS, PR_EVENTS } from './shared.js';
 
-export { conditionTree };
+export { conditionTree, runsPastFailures };
 
 /**
  * Whether a job runs only for runs outsiders cannot start: its own condition, or the condition of a
@@ -45,36 +45,6 @@ function jobGuarded(
     if (upstream && jobGuarded(workflow, upstream, repository, seen)) return true;
   }
   return false;
-}
-
-/** The status functions, by their lower-cased name (GitHub's function names ignore case). */
-const STATUS_FUNCTIONS = new Set(['always', 'failure', 'cancelled', 'success']);
-/** A status function named in text that does not parse as one condition (names compared without case). */
-const STATUS_TEXT = /\b(?:always|failure|cancelled|success)\s*\(/i;
-
-/**
- * Whether a job's or step's `if:` can let it run although a job it needs was skipped or failed (or an
- * earlier step of the job failed): it calls `always()`, `failure()` or `cancelled()`, in any case
- * (GitHub's function names ignore case: `Always()` is `always()`), or `success()` anywhere but as a
- * part the whole condition requires (`success() && x` is the default; `!success()`, `success() || x`
- * are not). A condition without a status function is run as `success() && (...)`, which a skipped
- * or failed job it needs makes false. Read from the parsed condition; a condition that does not parse
- * as one expression counts when its text names a status function at all.
- */
-export function runsPastFailures(condition: Located | undefined): boolean {
-  if (typeof condition?.value !== 'string') return false;
-  const tree = conditionTree(condition);
-  if (!tree) return STATUS_TEXT.test(condition.value);
-  const required = new Set<ExprNode>();
-  const require = (n: ExprNode): void => {
-    if (n.kind === 'and') n.args.forEach(require);
-    else required.add(n);
-  };
-  require(tree);
-  return someNode(
-    tree,
-    (n) => n.kind === 'call' && STATUS_FUNCTIONS.has(n.name) && (n.name !== 'success' || !required.has(n)),
-  );
 }
 
 /**

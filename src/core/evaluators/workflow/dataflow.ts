@@ -2,6 +2,7 @@ import { locationFromSpan } from '../../location.js';
 import type { ExprNode, RefNode } from '../../parsers/expression.js';
 import { parseUses } from '../../parsers/uses.js';
 import type { Job, Located, Step, WorkflowSource } from '../../parsers/workflow.js';
+import { neverRuns as skipped } from '../../parsers/workflow-conditions.js';
 import { expressionsAt, expressionsUnder, locatedText } from '../../parsers/workflow-expressions.js';
 import type { Location } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -118,11 +119,12 @@ const HEAD_VALUE = /\bhead\s*\.\s*(?:sha|ref)\b|\bhead(?:RefOid|RefName|_sha|_re
 /**
  * Whether a step of a workflow's job runs on none of the workflow's events: its `if:` (or its job's)
  * requires an event the workflow is not triggered by (`github.event_name == 'issue_comment'` in a
- * workflow that runs on pull requests), so it writes no output and no variable.
+ * workflow that runs on pull requests), or it never runs at all (`if: false`, a job it needs is
+ * skipped: see workflow-conditions.ts), so it writes no output and no variable.
  */
 function neverRuns(scope: Scope, step: Step): boolean {
   if (scope.source.kind !== 'workflow' || !scope.job) return false;
-  return runEvents(scope.source, scope.job, step)?.length === 0;
+  return runEvents(scope.source, scope.job, step)?.length === 0 || skipped(scope.source, scope.job, step);
 }
 
 /**
