@@ -118,6 +118,11 @@ describe('neverRuns: a step whose if: needs an event the workflow is not trigger
     ['a comparison with a value not written out', 'push', 'github.event_name == env.EVENT'],
     ['an ordering', 'push', "github.event_name < 'x'"],
     ['the bare name', '[workflow_dispatch]', 'github.event_name'],
+    [
+      'a line break after ${{ }}, always true',
+      '[workflow_dispatch]',
+      "${{ github.event_name == 'pull_request' }}\n",
+    ],
   ])('may run: %s', (_name, on, condition) => {
     const wf = stepUnder(on, condition);
     expect(neverRuns(wf, wf.jobs[0]!, wf.jobs[0]!.steps[0]!)).toBe(false);
@@ -170,6 +175,8 @@ describe('neverRuns: a step whose if: needs an event the workflow is not trigger
     ['! of false', 'push', '${{ !false }}', false],
     ['! of cancelled()', 'push', '${{ !cancelled() }}', false],
     ['text around ${{ false }}', 'push', '"x ${{ false }}"', false],
+    ['a space after ${{ false }}', 'push', '"${{ false }} "', false],
+    ['the line break of a block after ${{ false }}', 'push', '"${{ false }}\\n"', false],
   ])('a literal condition: %s', (_name, on, condition, never) => {
     const wf = workflow(
       `${on ? `on: ${on}\n` : ''}jobs:\n  a:\n    runs-on: x\n    steps:\n      - if: ${condition}\n        run: make\n`,

@@ -15,8 +15,9 @@ import type { Job, Located, Step, Workflow } from './workflow-model.js';
  */
 
 /**
- * An `if:` condition as one expression tree; undefined when absent, not parsable, or text around
- * `${{ }}`. A YAML boolean or number (`if: false`, `if: 0`) is the literal it reads as.
+ * An `if:` condition as one expression tree; undefined when absent, not parsable, or anything around
+ * `${{ }}` (see unsound-condition.ts). A YAML boolean or number (`if: false`, `if: 0`) is the literal
+ * it reads as.
  */
 export function conditionTree(condition: Located | undefined): ExprNode | undefined {
   if (!condition) return undefined;
@@ -24,12 +25,12 @@ export function conditionTree(condition: Located | undefined): ExprNode | undefi
   if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))
     return { kind: 'literal', value, start: 0, end: String(value).length };
   if (typeof value !== 'string') return undefined;
-  const text = value.trim();
-  let inner = text;
-  if (text.includes('${{')) {
-    const found = findExpressions(text);
-    // Only a value that is exactly one `${{ }}` is evaluated as a condition.
-    if (found.length !== 1 || found[0]!.start !== 0 || found[0]!.end !== text.length) return undefined;
+  let inner = value.trim();
+  if (value.includes('${{')) {
+    const found = findExpressions(value);
+    // Only a value that is exactly one `${{ }}` is evaluated as a condition: anything around it, white
+    // space and the line break of a `|` block too, makes it a string, which is true.
+    if (found.length !== 1 || found[0]!.start !== 0 || found[0]!.end !== value.length) return undefined;
     inner = found[0]!.inner;
   }
   const parsed = parseExpression(inner);
