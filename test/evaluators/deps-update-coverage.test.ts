@@ -1111,6 +1111,62 @@ describe('deps.update-coverage: scaffolding templates', () => {
   });
 });
 
+// `open-pull-requests-limit: 0` turns an entry's version updates off (GitHub's documented way to do
+// so; security updates ignore the limit): what only that entry would update is reported once, at it.
+describe('deps.update-coverage: entries whose open-pull-requests-limit is 0', () => {
+  const limited = (ecosystem: string, dirs: string, limit: string) =>
+    `${entry(ecosystem, dirs)}    open-pull-requests-limit: ${limit}\n`;
+  const D = '.github/dependabot.yml';
+  it.each([
+    ['limit 0', limited('npm', 'directory: /', '0'), {}, [`${D}:6:31`]],
+    ['limit "0"', limited('npm', 'directory: /', '"0"'), {}, [`${D}:6:32`]],
+    ['limit 5', limited('npm', 'directory: /', '5'), {}, []],
+    [
+      'another npm entry for the directory updates it',
+      `${limited('npm', 'directory: /', '0')}${entry('npm', 'directory: /')}`,
+      {},
+      [],
+    ],
+    [
+      'Renovate updates it',
+      limited('npm', 'directory: /', '0'),
+      { 'renovate.json': '{ "extends": ["config:recommended"] }' },
+      [],
+    ],
+    [
+      'the entry lists two directories: one finding',
+      limited('npm', 'directories: ["/web", "/api"]', '0'),
+      { 'web/package.json': pkg(), 'api/package.json': pkg() },
+      // The root's package.json is listed by no entry.
+      [`${D}:6:31`, 'package.json:1:-'],
+    ],
+    [
+      'an idle entry of another ecosystem, the manifest not listed anywhere',
+      `${limited('github-actions', 'directory: /', '0')}${entry('npm', 'directory: /web')}`,
+      {},
+      ['package.json:1:-'],
+    ],
+  ])('%s', async (_name, entries, extra, expected) => {
+    const findings = await coverage({ ...dependabot(entries), 'package.json': pkg(), ...extra });
+    expect(findings.map(at)).toEqual(expected);
+  });
+
+  it('says which manifests the entry leaves out and what to change', async () => {
+    const [f] = await coverage({
+      ...dependabot(limited('npm', 'directories: ["/web", "/api"]', '0')),
+      'web/package.json': pkg(),
+      'api/package.json': pkg(),
+    });
+    expect(f!.message).toBe(
+      'The `npm` entry for "/web", "/api" in .github/dependabot.yml sets `open-pull-requests-limit: 0`, ' +
+        'which turns its version updates off: api/package.json, web/package.json get no automated ' +
+        'dependency updates (security updates ignore the limit, but only for known advisories, and only ' +
+        "when the repository's settings enable them). Remove the limit (the default is 5) or raise it, or " +
+        'update these manifests with another tool.',
+    );
+  });
+});
+
 describe('deps.update-coverage: what a pass rests on', () => {
   const examined = (files: Record<string, string>) => examinedBy('dependency-update-coverage', files);
 

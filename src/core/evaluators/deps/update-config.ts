@@ -35,6 +35,21 @@ export const RENOVATE_FILES = [
 export interface DependabotEntry {
   ecosystem: string;
   directories: string[];
+  /** Its position in `updates` (its JSON pointer is `/updates/<index>`). */
+  index: number;
+  /** false for an entry with `open-pull-requests-limit: 0` (see {@link opensNoVersionUpdates}). */
+  versionUpdates: boolean;
+}
+
+/**
+ * Whether an `updates` entry opens no version updates: `open-pull-requests-limit: 0` (a number or its
+ * string). GitHub documents the limit as the way to turn an entry's version updates off; security
+ * updates have a limit of their own and still open pull requests, when the repository's settings
+ * enable them (they do not need an entry).
+ */
+export function opensNoVersionUpdates(entry: Record<string, unknown>): boolean {
+  const limit = entry['open-pull-requests-limit'];
+  return limit === 0 || (typeof limit === 'string' && limit.trim() === '0');
 }
 
 /** The Dependabot configuration file and its entries, or undefined when there is none. */
@@ -45,15 +60,20 @@ export function readDependabot(ws: Workspace): { file: string; entries: Dependab
   const root = parsed?.ok ? parsed.documents[0]?.value : undefined;
   const updates = (root as { updates?: unknown } | null | undefined)?.updates;
   const entries: DependabotEntry[] = [];
-  for (const u of Array.isArray(updates) ? updates : []) {
-    if (!u || typeof u !== 'object') continue;
+  (Array.isArray(updates) ? updates : []).forEach((u: unknown, index) => {
+    if (!u || typeof u !== 'object') return;
     const { 'package-ecosystem': ecosystem, directory, directories } = u as Record<string, unknown>;
-    if (typeof ecosystem !== 'string') continue;
+    if (typeof ecosystem !== 'string') return;
     const dirs = [directory, ...(Array.isArray(directories) ? directories : [])].filter(
       (d): d is string => typeof d === 'string',
     );
-    entries.push({ ecosystem, directories: dirs.map(normaliseDir) });
-  }
+    entries.push({
+      ecosystem,
+      directories: dirs.map(normaliseDir),
+      index,
+      versionUpdates: !opensNoVersionUpdates(u as Record<string, unknown>),
+    });
+  });
   return { file, entries };
 }
 

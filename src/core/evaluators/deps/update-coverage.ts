@@ -1,5 +1,5 @@
 import { inTestPaths } from '../../confidence.js';
-import { fileLocation } from '../../location.js';
+import { fileLocation, locationFromSpan } from '../../location.js';
 import { readDockerfile } from '../../parsers/dockerfile.js';
 import { parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
@@ -54,7 +54,8 @@ const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
  * entry with the manifest's `package-ecosystem` and a `directory`/`directories` entry (globs allowed) naming its
  * directory, its npm, Cargo or pub workspace root, or for Gradle, Maven and NuGet any ancestor; a `uv`
  * entry covers pip manifests there or in its uv workspace, a `bun` entry npm manifests whose directory or
- * workspace root holds bun's lockfile. Renovate
+ * workspace root holds bun's lockfile; an entry with `open-pull-requests-limit: 0` covers nothing, and
+ * what only it would cover is one finding at its limit. Renovate
  * covers every manifest unless `enabled: false`, `enabledManagers` or a manager's `enabled: false`
  * leave it out; paths it ignores (`ignorePaths`, `includePaths`, the presets' defaults such as
  * the examples and test directories) are a deliberate choice and not reported. updatecli covers the
@@ -95,6 +96,10 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
       return [];
     }
     const tools: Tools = { dependabot, renovateFile: renovate?.file, updatecli, workflows };
+    // Entries with `open-pull-requests-limit: 0` update nothing: they are the reason for what only
+    // they would cover, and one finding each, at the limit (one change there fixes them all).
+    const updating = dependabot?.entries.filter((e) => e.versionUpdates) ?? [];
+    const idle = new Map<DependabotEntry, Manifest[]>();
     // Manifests that one entry would cover, by directory: a Cargo, npm or pub workspace's members are
     // updated through its root, so they are one finding there, not one per member.
     const groups = new Map<
@@ -104,7 +109,7 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
     for (const m of detectManifests(workspace, options.exclude)) {
       // Paths that Renovate is told to ignore are a deliberate choice, like this rule's `exclude`.
       if (renovate && (renovate.ignored(m.file) || renovateCovers(renovate, m.file, m.managers))) continue;
-      if (dependabot && dependabotCovers(workspace, dependabot.entries, m)) continue;
+      if (dependabot && dependabotCovers(workspace, updating, m)) continue;
       // Dependabot bumps a Docker tag that holds a version number, or a digest: a Dockerfile built only
       // on release codenames (`debian:bookworm-slim`) gives it nothing to propose (Renovate's Debian and
       // Ubuntu versioning does read codenames).
@@ -112,6 +117,11 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
       const byUpdatecli = updatecli && updatecliCovers(updatecli, m, () => readDockerfile(workspace, m.file));
       if (byUpdatecli?.covered) continue;
       if (workflows && workflowCovers(workspace, workflows, m)) continue;
+      const off = dependabot?.entries.find((e) => !e.versionUpdates && dependabotCovers(workspace, [e], m));
+      if (off) {
+        idle.set(off, [...(idle.get(off) ?? []), m]);
+        continue;
+      }
       const roots = workspaceRoots(workspace, m);
       const root = roots.length > 0 ? roots[roots.length - 1]! : m.dir;
       // The repository's own actions are one finding together: one glob or list in one entry fixes them.
@@ -123,86 +133,117 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
       } else groups.set(id, { root, members: [m], editing: byUpdatecli?.editing ?? [], all: [m] });
     }
     const own = ownImages(workspace);
-    return [...groups.values()].map(({ root, members, editing, all }) => {
-      const m = members.find((x) => x.dir === root) ?? members[0]!;
-      if (members.length === 1) {
-        const finding = {
-          message: describe(m, tools, editing),
-          location: fileLocation(m.file),
-          key: `${m.ecosystem}:${m.dir}`,
-        };
-        // Dockerfiles built only on the project's own images (every one of the directory's): an update
-        // would only retag the project's own build.
-        // Dockerfiles of an official image's source repository built only FROM official images: the
-        // official-images program rebuilds them on each update of those parents.
-        if (
-          all.every(
-            (x) => x.images !== undefined && x.images.length > 0 && x.images.every(isOfficialImage),
-          ) &&
-          officialImageSource(workspace)
-        ) {
-          return qualified(finding, OFFICIAL_IMAGE_REBUILT, { confidence: 'low' });
+    const limited = [...idle].map(([e, manifests]) => idleEntry(workspace, dependabot!.file, e, manifests));
+    return [
+      ...limited,
+      ...[...groups.values()].map(({ root, members, editing, all }) => {
+        const m = members.find((x) => x.dir === root) ?? members[0]!;
+        if (members.length === 1) {
+          const finding = {
+            message: describe(m, tools, editing),
+            location: fileLocation(m.file),
+            key: `${m.ecosystem}:${m.dir}`,
+          };
+          // Dockerfiles built only on the project's own images (every one of the directory's): an update
+          // would only retag the project's own build.
+          // Dockerfiles of an official image's source repository built only FROM official images: the
+          // official-images program rebuilds them on each update of those parents.
+          if (
+            all.every(
+              (x) => x.images !== undefined && x.images.length > 0 && x.images.every(isOfficialImage),
+            ) &&
+            officialImageSource(workspace)
+          ) {
+            return qualified(finding, OFFICIAL_IMAGE_REBUILT, { confidence: 'low' });
+          }
+          // A development environment's image (see dev-environment.ts), every one of the directory's: a
+          // developer's workspace, whose base (often a build argument its devcontainer.json sets) an
+          // updater's bump of the Dockerfile would not change for what the project ships.
+          const environment = developmentEnvironments(workspace, all);
+          if (environment) {
+            return qualified(finding, environment, { severity: 'low', confidence: 'low' });
+          }
+          // Dockerfiles whose every base is a build argument the CI overrides (see baseChosenByBuild).
+          const chosen = baseChosenByBuild(workspace, all);
+          if (chosen) return qualified(finding, chosen, { confidence: 'low' });
+          // An npm manifest of build-time tools only (see buildToolsOnly).
+          const buildTools =
+            buildToolsOnly(workspace, all) ??
+            dependencyGroupsOnly(workspace, all) ??
+            repositoryScripts(workspace, all) ??
+            developmentRequirements(workspace, all) ??
+            ownReleasePins(workspace, all);
+          if (buildTools) {
+            return qualified(finding, buildTools, { severity: 'low' });
+          }
+          const builds = all.flatMap((x) => x.images?.map(own) ?? [undefined]);
+          if (!builds.every((b) => b !== undefined)) return finding;
+          return qualified(
+            finding,
+            `every image it is built FROM is the project's own: ${builtBy(builds[0]!)}; updates of its base images belong to the Dockerfile that builds it`,
+            { confidence: 'low' },
+          );
         }
-        // A development environment's image (see dev-environment.ts), every one of the directory's: a
-        // developer's workspace, whose base (often a build argument its devcontainer.json sets) an
-        // updater's bump of the Dockerfile would not change for what the project ships.
-        const environment = developmentEnvironments(workspace, all);
-        if (environment) {
-          return qualified(finding, environment, { severity: 'low', confidence: 'low' });
+        const files = members.map((x) => x.file).sort();
+        const shown =
+          files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
+        if (isLocalAction(m)) {
+          const first = members.find((x) => x.file === files[0])!;
+          return {
+            message:
+              `${files.length} of the repository's own actions (${shown}) get no automated updates of the ` +
+              `actions they use: ${reasonsFor(first, tools, editing).join(', and ')}. Dependabot reads an ` +
+              'action\'s file only in a directory a `github-actions` entry lists ("/" reads the workflows ' +
+              'and the root action only); list their directories or a glob that matches them.',
+            location: fileLocation(files[0]!),
+            key: 'github-actions:local-actions',
+          };
         }
-        // Dockerfiles whose every base is a build argument the CI overrides (see baseChosenByBuild).
-        const chosen = baseChosenByBuild(workspace, all);
-        if (chosen) return qualified(finding, chosen, { confidence: 'low' });
-        // An npm manifest of build-time tools only (see buildToolsOnly).
-        const buildTools =
-          buildToolsOnly(workspace, all) ??
-          dependencyGroupsOnly(workspace, all) ??
-          repositoryScripts(workspace, all) ??
-          developmentRequirements(workspace, all) ??
-          ownReleasePins(workspace, all);
-        if (buildTools) {
-          return qualified(finding, buildTools, { severity: 'low' });
-        }
-        const builds = all.flatMap((x) => x.images?.map(own) ?? [undefined]);
-        if (!builds.every((b) => b !== undefined)) return finding;
-        return qualified(
-          finding,
-          `every image it is built FROM is the project's own: ${builtBy(builds[0]!)}; updates of its base images belong to the Dockerfile that builds it`,
-          { confidence: 'low' },
-        );
-      }
-      const files = members.map((x) => x.file).sort();
-      const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
-      if (isLocalAction(m)) {
-        const first = members.find((x) => x.file === files[0])!;
+        const where = root === '' ? 'the repository root' : root;
+        const name = m.file.slice(m.file.lastIndexOf('/') + 1);
+        const rootManifest = root === '' ? name : `${root}/${name}`;
         return {
           message:
-            `${files.length} of the repository's own actions (${shown}) get no automated updates of the ` +
-            `actions they use: ${reasonsFor(first, tools, editing).join(', and ')}. Dependabot reads an ` +
-            'action\'s file only in a directory a `github-actions` entry lists ("/" reads the workflows ' +
-            'and the root action only); list their directories or a glob that matches them.',
-          location: fileLocation(files[0]!),
-          key: 'github-actions:local-actions',
+            `${files.length} manifests of the ${m.ecosystem} workspace at ${where} (${shown}) get no automated ` +
+            `dependency updates: ${reasonsFor(m, tools, editing).join(', and ')}. One entry for the workspace ` +
+            'root covers them all; vulnerable versions there are not updated.',
+          // At the root manifest, unless every member is test or example material (then at one of them,
+          // graded as theirs were).
+          location: fileLocation(
+            workspace.has(rootManifest) && !files.every(inTestPaths) ? rootManifest : files[0]!,
+          ),
+          key: `${m.ecosystem}:${root}`,
         };
-      }
-      const where = root === '' ? 'the repository root' : root;
-      const name = m.file.slice(m.file.lastIndexOf('/') + 1);
-      const rootManifest = root === '' ? name : `${root}/${name}`;
-      return {
-        message:
-          `${files.length} manifests of the ${m.ecosystem} workspace at ${where} (${shown}) get no automated ` +
-          `dependency updates: ${reasonsFor(m, tools, editing).join(', and ')}. One entry for the workspace ` +
-          'root covers them all; vulnerable versions there are not updated.',
-        // At the root manifest, unless every member is test or example material (then at one of them,
-        // graded as theirs were).
-        location: fileLocation(
-          workspace.has(rootManifest) && !files.every(inTestPaths) ? rootManifest : files[0]!,
-        ),
-        key: `${m.ecosystem}:${root}`,
-      };
-    });
+      }),
+    ];
   },
 });
+
+/**
+ * The finding for a Dependabot entry with `open-pull-requests-limit: 0` that alone would update
+ * `manifests`: GitHub documents the limit 0 as turning the entry's version updates off. Security
+ * updates ignore the limit, but they come from the repository's settings and only for known
+ * advisories, whatever the entry says. At the limit's value (the entry's ecosystem when it is not found).
+ */
+function idleEntry(ws: Workspace, file: string, entry: DependabotEntry, manifests: Manifest[]): RawFinding {
+  const parsed = ws.yaml(file);
+  const doc = parsed?.ok ? parsed.documents[0] : undefined;
+  const at = `/updates/${entry.index}`;
+  const span = doc?.span(`${at}/open-pull-requests-limit`) ?? doc?.nearestSpan(`${at}/package-ecosystem`);
+  const files = manifests.map((m) => m.file).sort();
+  const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
+  const dirs = entry.directories.map((d) => `"/${d}"`).join(', ');
+  return {
+    message:
+      `The \`${entry.ecosystem}\` entry for ${dirs} in ${file} sets \`open-pull-requests-limit: 0\`, which ` +
+      `turns its version updates off: ${shown} get${files.length === 1 ? 's' : ''} no automated dependency ` +
+      'updates (security updates ignore the limit, but only for known advisories, and only when the ' +
+      "repository's settings enable them). Remove the limit (the default is 5) or raise it, or update " +
+      'these manifests with another tool.',
+    location: span ? locationFromSpan(file, span) : fileLocation(file),
+    key: `${entry.ecosystem}:${entry.directories.join(',')}:open-pull-requests-limit`,
+  };
+}
 
 /**
  * Why the Dockerfiles of a directory build a development environment's image, when every one does

@@ -1,5 +1,6 @@
 import { locationFromSpan } from '../../location.js';
 import type { RawFinding } from '../../types.js';
+import { opensNoVersionUpdates } from '../deps/update-config.js';
 import { defineEvaluator } from '../types.js';
 
 export interface DependabotCooldownOptions {
@@ -38,7 +39,7 @@ export const workflowDependabotCooldown = defineEvaluator<DependabotCooldownOpti
       updates.forEach((entry, i) => {
         if (!entry || typeof entry !== 'object') return;
         const e = entry as Record<string, unknown>;
-        if (securityOnly(e)) return;
+        if (opensNoVersionUpdates(e)) return;
         const ecosystem = typeof e['package-ecosystem'] === 'string' ? e['package-ecosystem'] : `#${i + 1}`;
         const dirs = e.directory ?? e.directories;
         const where = `${ecosystem} in ${Array.isArray(dirs) ? dirs.join(', ') : String(dirs ?? '/')}`;
@@ -75,12 +76,3 @@ export const workflowDependabotCooldown = defineEvaluator<DependabotCooldownOpti
     return findings;
   },
 });
-
-/**
- * Whether an `updates` entry opens no version updates: `open-pull-requests-limit: 0` (a number or
- * its string), which leaves Dependabot's security updates only.
- */
-function securityOnly(entry: Record<string, unknown>): boolean {
-  const limit = entry['open-pull-requests-limit'];
-  return limit === 0 || (typeof limit === 'string' && limit.trim() === '0');
-}
