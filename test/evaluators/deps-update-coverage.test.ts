@@ -1167,6 +1167,45 @@ describe('deps.update-coverage: entries whose open-pull-requests-limit is 0', ()
   });
 });
 
+// `"enabled": false` at the top level of a Renovate configuration turns Renovate off: the file is no
+// update tool, and a manifest it would cover is left out with that reason.
+describe('Renovate turned off at the top level', () => {
+  const tool = (files: Record<string, string>) => runBuiltin('dependency-update-tool', files);
+  it.each([
+    [
+      'enabled: false',
+      { 'renovate.json': '{\n  "extends": ["config:recommended"],\n  "enabled": false\n}\n' },
+      ['renovate.json:3:3'],
+    ],
+    [
+      'JSON5, after a nested enabled: false',
+      {
+        '.github/renovate.json5': '{\n  // off for now\n  npm: { enabled: false },\n  enabled: false,\n}\n',
+      },
+      ['.github/renovate.json5:4:3'],
+    ],
+    ['enabled: true', { 'renovate.json': '{ "enabled": true }\n' }, []],
+    ['a manager turned off only', { 'renovate.json': '{ "npm": { "enabled": false } }\n' }, []],
+    [
+      'Dependabot configured besides',
+      { 'renovate.json': '{ "enabled": false }\n', ...dependabot(entry('npm', 'directory: /')) },
+      [],
+    ],
+  ])('dependency-update-tool: %s', async (_name, files, expected) => {
+    const findings = await tool({ ...files, 'package.json': pkg() });
+    expect(findings.map(at)).toEqual(expected);
+    if (expected.length > 0) expect(findings[0]!.message).toContain('which turns Renovate off');
+  });
+
+  it('says why deps.update-coverage leaves the manifests out', async () => {
+    const [f] = await coverage({ 'renovate.json': '{ "enabled": false }\n', 'package.json': pkg() });
+    expect(f!.message).toBe(
+      'package.json (npm) in the repository root gets no automated dependency updates: the Renovate ' +
+        'configuration (renovate.json) turns Renovate off (`enabled: false`). Vulnerable versions there are not updated.',
+    );
+  });
+});
+
 describe('deps.update-coverage: what a pass rests on', () => {
   const examined = (files: Record<string, string>) => examinedBy('dependency-update-coverage', files);
 

@@ -260,6 +260,36 @@ export function renovateCovers(config: RenovateConfig, file: string, managers: r
 }
 
 /**
+ * The offset of a top-level key of a JSON, JSONC or JSON5 object (quoted or not), skipping strings,
+ * comments and nested values; undefined when the object has no such key. Linear in the text.
+ */
+export function topLevelKeyOffset(text: string, key: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '/' && text[i + 1] === '/') {
+      const end = text.indexOf('\n', i);
+      i = end === -1 ? text.length : end;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end === -1 ? text.length : end + 1;
+    } else if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+      if (depth === 1 && text.slice(i + 1, j) === key && /^\s*:/.test(text.slice(j + 1, j + 40))) return i;
+      i = j;
+    } else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    else if (depth === 1 && /[A-Za-z_$]/.test(c) && !/[\w$]/.test(text[i - 1] ?? '')) {
+      const word = /^[A-Za-z_$][\w$]*/.exec(text.slice(i, i + 100))![0];
+      if (word === key && /^\s*:/.test(text.slice(i + word.length, i + word.length + 40))) return i;
+      i += word.length - 1;
+    }
+  }
+  return undefined;
+}
+
+/**
  * JSON, or JSONC and JSON5 as Renovate writes them (comments, trailing commas). Comments are removed by a
  * string-aware single pass; anything else JSON5 allows makes the file "not understood".
  */

@@ -95,7 +95,13 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
       workspace.examineOnly([]);
       return [];
     }
-    const tools: Tools = { dependabot, renovateFile: renovate?.file, updatecli, workflows };
+    const tools: Tools = {
+      dependabot,
+      renovateFile: renovate?.file,
+      renovateOff: renovate?.enabled === false,
+      updatecli,
+      workflows,
+    };
     // Entries with `open-pull-requests-limit: 0` update nothing: they are the reason for what only
     // they would cover, and one finding each, at the limit (one change there fixes them all).
     const updating = dependabot?.entries.filter((e) => e.versionUpdates) ?? [];
@@ -536,6 +542,8 @@ function ancestors(dir: string): string[] {
 interface Tools {
   dependabot: { file: string; entries: DependabotEntry[] } | undefined;
   renovateFile: string | undefined;
+  /** Whether the Renovate configuration turns Renovate off (`enabled: false` at its top level). */
+  renovateOff: boolean;
   updatecli: UpdatecliConfig | undefined;
   workflows: UpdateWorkflows | undefined;
 }
@@ -552,7 +560,7 @@ function describe(m: Manifest, tools: Tools, editing: readonly UpdatecliTarget[]
 
 /** Why each configured tool leaves the manifest out. */
 function reasonsFor(m: Manifest, tools: Tools, editing: readonly UpdatecliTarget[]): string[] {
-  const { dependabot, renovateFile, updatecli, workflows } = tools;
+  const { dependabot, renovateFile, renovateOff, updatecli, workflows } = tools;
   const reasons: string[] = [];
   if (dependabot) {
     const same = dependabot.entries.filter((e) => e.ecosystem === m.ecosystem);
@@ -563,7 +571,12 @@ function reasonsFor(m: Manifest, tools: Tools, editing: readonly UpdatecliTarget
             `(it lists ${same.flatMap((e) => e.directories.map((d) => `"/${d}"`)).join(', ')})`,
     );
   }
-  if (renovateFile) reasons.push(`the Renovate configuration (${renovateFile}) leaves its manager out`);
+  if (renovateFile)
+    reasons.push(
+      renovateOff
+        ? `the Renovate configuration (${renovateFile}) turns Renovate off (\`enabled: false\`)`
+        : `the Renovate configuration (${renovateFile}) leaves its manager out`,
+    );
   if (updatecli) reasons.push(describeUpdatecli(updatecli, editing));
   if (workflows) reasons.push(describeWorkflows(workflows, m));
   return reasons;
