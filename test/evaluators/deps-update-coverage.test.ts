@@ -1157,6 +1157,8 @@ describe('deps.update-coverage: entries whose open-pull-requests-limit is 0', ()
       'web/package.json': pkg(),
       'api/package.json': pkg(),
     });
+    // Written down on purpose (security updates only): low severity.
+    expect(f!.severity).toBe('low');
     expect(f!.message).toBe(
       'The `npm` entry for "/web", "/api" in .github/dependabot.yml sets `open-pull-requests-limit: 0`, ' +
         'which turns its version updates off: api/package.json, web/package.json get no automated ' +

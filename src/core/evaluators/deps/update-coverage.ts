@@ -248,6 +248,8 @@ function idleEntry(ws: Workspace, file: string, entry: DependabotEntry, manifest
       'these manifests with another tool.',
     location: span ? locationFromSpan(file, span) : fileLocation(file),
     key: `${entry.ecosystem}:${entry.directories.join(',')}:open-pull-requests-limit`,
+    // A choice written down (security updates only), not an oversight: the lowest severity.
+    severity: 'low',
   };
 }
 
