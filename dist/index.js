@@ -7487,7 +7487,7 @@ const API_PHASE_FACTOR = 12;
 
 /***/ }),
 
-/***/ 9669:
+/***/ 9597:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11369,6 +11369,10 @@ class RuleRun {
         this.focused = focused;
         this.threads = threads;
     }
+    /** Per-file rules given a wider view than {@link focused} (see {@link widenRule}). */
+    ruleFocus = new Map();
+    /** The wider views made, by their added files, so that rules widened alike share parses. */
+    ruleViews = new Map();
     /**
      * The tree as the rules that read across files see it: through the recording view once inputs are
      * recorded, so that what is computed through it before the rules run is credited to those that use it.
@@ -11383,11 +11387,33 @@ class RuleRun {
     widenFocus(files) {
         if (!this.focused || files.length === 0)
             return;
-        // The files of the change stay its own; a link's target it brings in stays a reference.
-        const focused = this.focused;
+        this.focused = this.widened(this.focused, files);
+    }
+    /**
+     * Gives one per-file rule a wider view than the changed files, before it runs: files the change does
+     * not touch whose findings it may alter through other files the rule reads (see reads-shift.ts);
+     * `all`: the whole tree. Call after {@link widenFocus}. Rules given the same files share one view.
+     */
+    widenRule(id, files) {
+        if (!this.focused)
+            return;
+        if (files === 'all') {
+            this.ruleFocus.set(id, this.workspace);
+            return;
+        }
+        const key = files.join('\u0000');
+        let view = this.ruleViews.get(key);
+        if (!view) {
+            view = this.widened(this.focused, files);
+            this.ruleViews.set(key, view);
+        }
+        this.ruleFocus.set(id, view);
+    }
+    /** The changed-files view with `files` added: the change's files stay its own, a link's target it brings in a reference. */
+    widened(focused, files) {
         const references = focused instanceof workspace_focus/* FocusedWorkspace */.z ? focused.references : new Set();
         const own = focused.files.filter((f) => !references.has(f));
-        this.focused = workspace_focus/* FocusedWorkspace */.z.ofChange(this.workspace, [...own, ...files]);
+        return workspace_focus/* FocusedWorkspace */.z.ofChange(this.workspace, [...own, ...files]);
     }
     /**
      * Records, from now on, what each rule that reads across files asks of the tree, and what it
@@ -11706,16 +11732,17 @@ class RuleRun {
             }
         }
         const perFile = evaluator?.scope === 'file';
-        const scoped = this.focused && perFile;
+        const view = this.focused && perFile ? (this.ruleFocus.get(rule.id) ?? this.focused) : undefined;
+        const scoped = view !== undefined && view !== this.workspace;
         // The policy rules read the policy and what the engine found in it: never recorded.
         const recorder = perFile || (0,policy_policy/* policyKind */.L)(rule.check.kind) ? undefined : this.recorder;
         recorder?.log.begin();
-        const outcome = await (0,evaluate_rule/* runEvaluator */.tn)(rule, scoped ? this.focused : (recorder ?? this.workspace), this.policy, this.run);
+        const outcome = await (0,evaluate_rule/* runEvaluator */.tn)(rule, view ?? recorder ?? this.workspace, this.policy, this.run);
         const inputs = recorder?.log.end();
         summary.scope = this.scopeOf(outcome.examined, scoped ? 'change' : 'tree');
         if ('error' in outcome)
             return this.fail(rule, summary, outcome);
-        const references = scoped && this.focused instanceof workspace_focus/* FocusedWorkspace */.z ? this.focused.references : undefined;
+        const references = scoped && view instanceof workspace_focus/* FocusedWorkspace */.z ? view.references : undefined;
         this.append(rule, summary, outcome.raw, references);
         if (inputs) {
             // An answer of the API is no input a tree can be compared on.
@@ -12661,6 +12688,108 @@ function headRulesDiffer(policy) {
     return false;
 }
 
+;// CONCATENATED MODULE: ./lib/core/reads-shift.js
+/**
+ * The files a change leaves as they are but whose findings it may alter through the other files a
+ * per-file rule reads (`Evaluator.readsOtherFiles`): a reusable workflow is judged by the grants of
+ * the jobs that call it, a Dockerfile's stage by the builds that name it as their target. A pull
+ * request that edits only the caller, or only the build, changes the findings of a file it does not
+ * touch; those findings are the change's own. So, for each per-file rule whose other files the change
+ * touches, the files it may judge differently are judged on both trees, head and base, and the base
+ * comparison tells what the change created from what was there already. Nothing is computed for a
+ * rule whose other files the change does not touch: a pull request that touches none costs nothing
+ * more.
+ */
+
+
+/**
+ * For each enabled per-file rule of `rules` that reads other files the change touches (on either
+ * tree: added, modified, deleted, renamed), the files it must judge on both trees besides `own` (the
+ * files the per-file rules read already): those its evaluator names (`Evaluator.affectedBy`, asked
+ * once per kind), or every file when it cannot tell. Rules left out have nothing more to judge.
+ */
+async function readsShift(rules, head, base, own) {
+    const shifts = new Map();
+    // A file whose parsed YAML is the same on both trees (an edit of comments or layout) tells every
+    // rule what it told before: no other file is judged differently through it.
+    const changed = changedPaths(base).filter((p) => !sameYamlValues(p, head, base));
+    if (changed.length === 0)
+        return shifts;
+    const byKind = new Map();
+    for (const rule of rules) {
+        const kind = rule.check.kind;
+        if (!byKind.has(kind))
+            byKind.set(kind, await shiftOf(kind, changed, head, base, own));
+        const shift = byKind.get(kind);
+        if (shift)
+            shifts.set(rule.id, shift);
+    }
+    return shifts;
+}
+/** One kind's shift, or undefined when the change touches none of its other files or alters no other file. */
+async function shiftOf(kind, changed, head, base, own) {
+    const evaluator = (0,registry/* getEvaluator */.s)(kind);
+    const globs = evaluator?.readsOtherFiles;
+    if (evaluator?.scope !== 'file' || !globs)
+        return undefined;
+    const match = globs === true ? () => true : (0,glob/* pathMatcher */.kZ)(globs);
+    const because = changed.filter((p) => match(p));
+    if (because.length === 0)
+        return undefined;
+    const named = await evaluator.affectedBy?.(because, head, base);
+    if (!named)
+        return { files: 'all', because };
+    const files = [...new Set(named)].filter((f) => !own.has(f) && (head.has(f) || base.has(f))).sort();
+    return files.length > 0 ? { files, because } : undefined;
+}
+/** YAML files, whose parsed values the rules read (comments and layout are no part of them). */
+const YAML_FILE = /\.ya?ml$/i;
+/**
+ * Whether a YAML file both trees hold parses to the same documents on each (by value: keys, scalars,
+ * anchors resolved), so that an edit of its comments, quoting or indentation alone changes nothing a
+ * rule reads from it. Any other file, or one that does not parse on a tree, counts as changed.
+ */
+function sameYamlValues(file, head, base) {
+    if (!YAML_FILE.test(file) || !head.has(file) || !base.has(file))
+        return false;
+    const now = head.yaml(file);
+    const before = base.yaml(file);
+    if (!now?.ok || !before?.ok)
+        return false;
+    const values = (r) => JSON.stringify(r.ok ? r.documents.map((d) => d.value) : null);
+    return values(now) === values(before);
+}
+/** Every path the change touches on either tree, sorted: added, modified, deleted, renamed to and from. */
+function changedPaths(base) {
+    const paths = new Set([...base.changed.head, ...base.changed.base, ...base.differs.paths]);
+    for (const from of base.renamed.values())
+        paths.add(from);
+    return [...paths].sort();
+}
+/** The log line for what the shifts add, or undefined when they add nothing. */
+function describeShifts(shifts, treeFiles) {
+    if (shifts.size === 0)
+        return undefined;
+    const files = new Set();
+    let whole = false;
+    const parts = [];
+    for (const [id, shift] of shifts) {
+        if (shift.files === 'all')
+            whole = true;
+        else
+            for (const f of shift.files)
+                files.add(f);
+        const what = shift.files === 'all' ? 'every file' : reads_shift_list(shift.files);
+        parts.push(`${id} (${what}; it reads ${reads_shift_list(shift.because)})`);
+    }
+    const n = whole ? treeFiles : files.size;
+    const count = whole ? `up to ${n} more file${n === 1 ? '' : 's'}` : `${n} more file${n === 1 ? '' : 's'}`;
+    return `scanning ${count} the change does not touch but may judge differently through other files it changes, on both trees: ${parts.join(', ')}`;
+}
+function reads_shift_list(paths) {
+    return `${paths.slice(0, 3).join(', ')}${paths.length > 3 ? `, ... (${paths.length})` : ''}`;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/phases/reuse.js
 /**
  * Base results in the evaluation phase: which stored results of the base commit a change's head may
@@ -12998,6 +13127,7 @@ function focusedBase(scope, base, shifted = []) {
 
 
 
+
 /** The kind evaluated after all others, because it reports what they could not parse. */
 const LAST_KIND = 'core.input-problems';
 /** Checks the declarations, evaluates every rule over the scope and triages the findings. */
@@ -13049,6 +13179,7 @@ async function evaluateHead(options, policy, scope, log) {
     if (options.collectBaseResults)
         run.recordSubjects();
     const shifted = shiftedFiles(scope, config, run, log);
+    const readShifts = await widenedRules(scope, policy, shifted, run, log);
     // Results of the base commit from an earlier run, for the rules the change does not touch.
     const fit = reuseBaseResults(options, policy, scope, run, log);
     const cache = useFileCache(options, policy, scope, run, log);
@@ -13092,7 +13223,28 @@ async function evaluateHead(options, policy, scope, log) {
         ...(fit ? { stored: fit.stored } : {}),
         ...(cache ? { cacheUse: cache.use } : {}),
         ...(shifted ? { shifted } : {}),
+        ...(readShifts ? { readShifts } : {}),
     };
+}
+/**
+ * On a change whose per-file rules read the changed files only, the rules that must judge more: a
+ * change to another file they read may alter the findings of files it does not touch (see
+ * reads-shift.ts). Each is given its own wider view.
+ */
+async function widenedRules(scope, policy, shifted, run, log) {
+    const base = scope.scan.base;
+    const focus = scope.scan.head;
+    if (!focus || !(base instanceof BaseWorkspace))
+        return undefined;
+    const own = new Set([...focus.files, ...(shifted ?? [])]);
+    const enabled = policy.rules.filter((r) => policy.config.rules[r.id]?.enabled !== false);
+    const shifts = await readsShift(enabled, scope.workspace, base, own);
+    for (const [id, shift] of shifts)
+        run.widenRule(id, shift.files);
+    const said = describeShifts(shifts, scope.workspace.files.length);
+    if (said)
+        log.info(said);
+    return shifts;
 }
 /**
  * On a change whose per-file rules read the changed files only, the files it does not touch whose
@@ -13815,6 +13967,8 @@ async function compareWithBase(options, policy, scope, evaluation, log) {
             const baseRun = new RuleRun(config, base, evaluation.context, types/* silentLogger */.qq, runAccess(options), focusedBase(scope, base, evaluation.shifted));
             if (base instanceof BaseWorkspace)
                 baseRun.contextPaths = base.renamed;
+            for (const [id, shift] of evaluation.readShifts ?? [])
+                baseRun.widenRule(id, shift.files);
             baseRun.reuseResults(new Map([...stored].filter(([id]) => !reused.has(id))));
             await baseRun.evaluateAll(judged.filter(({ rule }) => !reused.has(rule.id)), LAST_KIND);
             // Graded in the base's context: the change may raise them (a workflow that now deploys an
@@ -13840,6 +13994,7 @@ async function compareWithBase(options, policy, scope, evaluation, log) {
             return found;
         },
     });
+    change.counts = dropUntouchedExisting(scope, evaluation, change.counts);
     addReusedIgnores(policy, evaluation, changeRules);
     if (change.judged.method !== 'none') {
         log.info(`new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}${change.judged.source === 'api' ? ', its changed files read through the GitHub API' : ''}${change.judged.incomplete ? `; ${change.judged.incomplete}` : ''}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new${change.counts.raised > 0 ? ` (${change.counts.raised} of them graded higher than on the base)` : ''}, ${change.counts.existing} existing`);
@@ -13869,6 +14024,39 @@ function addReusedIgnores(policy, evaluation, changeRules) {
         if (summary.result !== 'error')
             summary.result = 'fail';
     }
+}
+/**
+ * The existing findings of files the change does not touch that a rule judged only because the change
+ * touches other files it reads (see reads-shift.ts): they are dropped, as a changed-files scan never
+ * reads those files for them; what the change created there stays, new. Returns the counts without them.
+ */
+function dropUntouchedExisting(scope, evaluation, counts) {
+    const shifts = evaluation.readShifts;
+    if (!shifts || shifts.size === 0)
+        return counts;
+    const own = new Set([...(scope.scan.head?.files ?? []), ...(evaluation.shifted ?? [])]);
+    const run = evaluation.run;
+    const dropped = new Map();
+    const kept = run.findings.filter((f) => {
+        const at = f.location?.path;
+        if (f.isNew !== false || at === undefined || own.has(at) || !shifts.has(f.ruleId))
+            return true;
+        dropped.set(f.ruleId, (dropped.get(f.ruleId) ?? 0) + 1);
+        return false;
+    });
+    if (dropped.size === 0)
+        return counts;
+    run.findings.splice(0, run.findings.length, ...kept);
+    for (const summary of run.summaries) {
+        const n = dropped.get(summary.id);
+        if (n === undefined)
+            continue;
+        summary.findings -= n;
+        if (summary.result === 'fail' && summary.findings === 0)
+            summary.result = 'pass';
+    }
+    const n = [...dropped.values()].reduce((a, b) => a + b, 0);
+    return { ...counts, existing: counts.existing - n };
 }
 /**
  * The rules whose recorded inputs the change does not touch, with what they found on the head: the
@@ -20727,6 +20915,8 @@ function recordingApi(api) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Eo: () => (/* binding */ topLevelKeyOffset),
+/* harmony export */   FP: () => (/* binding */ opensNoVersionUpdates),
 /* harmony export */   bP: () => (/* binding */ renovateCovers),
 /* harmony export */   b_: () => (/* binding */ readDependabot),
 /* harmony export */   dO: () => (/* binding */ readRenovate),
@@ -20765,6 +20955,16 @@ const RENOVATE_FILES = [
     '.renovaterc.jsonc',
     '.renovaterc.json5',
 ];
+/**
+ * Whether an `updates` entry opens no version updates: `open-pull-requests-limit: 0` (a number or its
+ * string). GitHub documents the limit as the way to turn an entry's version updates off; security
+ * updates have a limit of their own and still open pull requests, when the repository's settings
+ * enable them (they do not need an entry).
+ */
+function opensNoVersionUpdates(entry) {
+    const limit = entry['open-pull-requests-limit'];
+    return limit === 0 || (typeof limit === 'string' && limit.trim() === '0');
+}
 /** The Dependabot configuration file and its entries, or undefined when there is none. */
 function readDependabot(ws) {
     const file = DEPENDABOT_FILES.find((f) => ws.has(f));
@@ -20774,15 +20974,20 @@ function readDependabot(ws) {
     const root = parsed?.ok ? parsed.documents[0]?.value : undefined;
     const updates = root?.updates;
     const entries = [];
-    for (const u of Array.isArray(updates) ? updates : []) {
+    (Array.isArray(updates) ? updates : []).forEach((u, index) => {
         if (!u || typeof u !== 'object')
-            continue;
+            return;
         const { 'package-ecosystem': ecosystem, directory, directories } = u;
         if (typeof ecosystem !== 'string')
-            continue;
+            return;
         const dirs = [directory, ...(Array.isArray(directories) ? directories : [])].filter((d) => typeof d === 'string');
-        entries.push({ ecosystem, directories: dirs.map(normaliseDir) });
-    }
+        entries.push({
+            ecosystem,
+            directories: dirs.map(normaliseDir),
+            index,
+            versionUpdates: !opensNoVersionUpdates(u),
+        });
+    });
     return { file, entries };
 }
 /** Dependabot directories are repository-absolute (`/`, `/apps/web`, `/apps/*`); ours are relative. */
@@ -20960,6 +21165,43 @@ function renovateCovers(config, file, managers) {
     if (config.custom(file))
         return true;
     return managers.some((m) => (!config.enabledManagers || config.enabledManagers.has(m)) && !config.disabledManagers.has(m));
+}
+/**
+ * The offset of a top-level key of a JSON, JSONC or JSON5 object (quoted or not), skipping strings,
+ * comments and nested values; undefined when the object has no such key. Linear in the text.
+ */
+function topLevelKeyOffset(text, key) {
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '/' && text[i + 1] === '/') {
+            const end = text.indexOf('\n', i);
+            i = end === -1 ? text.length : end;
+        }
+        else if (c === '/' && text[i + 1] === '*') {
+            const end = text.indexOf('*/', i + 2);
+            i = end === -1 ? text.length : end + 1;
+        }
+        else if (c === '"' || c === "'") {
+            let j = i + 1;
+            while (j < text.length && text[j] !== c && text[j] !== '\n')
+                j += text[j] === '\\' ? 2 : 1;
+            if (depth === 1 && text.slice(i + 1, j) === key && /^\s*:/.test(text.slice(j + 1, j + 40)))
+                return i;
+            i = j;
+        }
+        else if (c === '{' || c === '[')
+            depth++;
+        else if (c === '}' || c === ']')
+            depth--;
+        else if (depth === 1 && /[A-Za-z_$]/.test(c) && !/[\w$]/.test(text[i - 1] ?? '')) {
+            const word = /^[A-Za-z_$][\w$]*/.exec(text.slice(i, i + 100))[0];
+            if (word === key && /^\s*:/.test(text.slice(i + word.length, i + word.length + 40)))
+                return i;
+            i += word.length - 1;
+        }
+    }
+    return undefined;
 }
 /**
  * JSON, or JSONC and JSON5 as Renovate writes them (comments, trailing commas). Comments are removed by a
@@ -27339,6 +27581,13 @@ function buildsOf(images, dockerfile, workspace) {
  */
 const LOWER_CASE_DOCKERFILES = ['**/dockerfile'];
 const FROM_IMAGE_SOURCES = [...parsers_dockerfile/* DOCKERFILE_GLOBS */.LW, ...LOWER_CASE_DOCKERFILES];
+/**
+ * Every Dockerfile of either tree: a rule's `affectedBy` when a changed build script may alter its
+ * findings in any Dockerfile (one whose base image a build here now tags), which are all it judges.
+ */
+function everyDockerfile(_changed, head, base) {
+    return [...head.tree().glob(FROM_IMAGE_SOURCES), ...base.tree().glob(FROM_IMAGE_SOURCES)];
+}
 /** The external images the repository's Dockerfiles use (ARG defaults substituted), by file. */
 function fromImages(workspace) {
     const out = new Map();
@@ -27698,6 +27947,7 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
     scope: 'file',
     // The repository's build scripts tell an image it builds itself (see image-builds.ts).
     readsOtherFiles: IMAGE_BUILD_SOURCES,
+    affectedBy: everyDockerfile,
     summary: 'Dockerfile stages whose base image has no tag or one that names no version ("latest", "dind"), and no digest.',
     schema: {
         type: 'object',
@@ -28901,7 +29151,8 @@ const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
  * entry with the manifest's `package-ecosystem` and a `directory`/`directories` entry (globs allowed) naming its
  * directory, its npm, Cargo or pub workspace root, or for Gradle, Maven and NuGet any ancestor; a `uv`
  * entry covers pip manifests there or in its uv workspace, a `bun` entry npm manifests whose directory or
- * workspace root holds bun's lockfile. Renovate
+ * workspace root holds bun's lockfile; an entry with `open-pull-requests-limit: 0` covers nothing, and
+ * what only it would cover is one finding at its limit. Renovate
  * covers every manifest unless `enabled: false`, `enabledManagers` or a manager's `enabled: false`
  * leave it out; paths it ignores (`ignorePaths`, `includePaths`, the presets' defaults such as
  * the examples and test directories) are a deliberate choice and not reported. updatecli covers the
@@ -28937,7 +29188,17 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
             workspace.examineOnly([]);
             return [];
         }
-        const tools = { dependabot, renovateFile: renovate?.file, updatecli, workflows };
+        const tools = {
+            dependabot,
+            renovateFile: renovate?.file,
+            renovateOff: renovate?.enabled === false,
+            updatecli,
+            workflows,
+        };
+        // Entries with `open-pull-requests-limit: 0` update nothing: they are the reason for what only
+        // they would cover, and one finding each, at the limit (one change there fixes them all).
+        const updating = dependabot?.entries.filter((e) => e.versionUpdates) ?? [];
+        const idle = new Map();
         // Manifests that one entry would cover, by directory: a Cargo, npm or pub workspace's members are
         // updated through its root, so they are one finding there, not one per member.
         const groups = new Map();
@@ -28945,7 +29206,7 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
             // Paths that Renovate is told to ignore are a deliberate choice, like this rule's `exclude`.
             if (renovate && (renovate.ignored(m.file) || (0,update_config/* renovateCovers */.bP)(renovate, m.file, m.managers)))
                 continue;
-            if (dependabot && dependabotCovers(workspace, dependabot.entries, m))
+            if (dependabot && dependabotCovers(workspace, updating, m))
                 continue;
             // Dependabot bumps a Docker tag that holds a version number, or a digest: a Dockerfile built only
             // on release codenames (`debian:bookworm-slim`) gives it nothing to propose (Renovate's Debian and
@@ -28957,6 +29218,11 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
                 continue;
             if (workflows && workflowCovers(workspace, workflows, m))
                 continue;
+            const off = dependabot?.entries.find((e) => !e.versionUpdates && dependabotCovers(workspace, [e], m));
+            if (off) {
+                idle.set(off, [...(idle.get(off) ?? []), m]);
+                continue;
+            }
             const roots = workspaceRoots(workspace, m);
             const root = roots.length > 0 ? roots[roots.length - 1] : m.dir;
             // The repository's own actions are one finding together: one glob or list in one entry fixes them.
@@ -28971,75 +29237,105 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
                 groups.set(id, { root, members: [m], editing: byUpdatecli?.editing ?? [], all: [m] });
         }
         const own = ownImages(workspace);
-        return [...groups.values()].map(({ root, members, editing, all }) => {
-            const m = members.find((x) => x.dir === root) ?? members[0];
-            if (members.length === 1) {
-                const finding = {
-                    message: update_coverage_describe(m, tools, editing),
-                    location: (0,core_location/* fileLocation */.AR)(m.file),
-                    key: `${m.ecosystem}:${m.dir}`,
-                };
-                // Dockerfiles built only on the project's own images (every one of the directory's): an update
-                // would only retag the project's own build.
-                // Dockerfiles of an official image's source repository built only FROM official images: the
-                // official-images program rebuilds them on each update of those parents.
-                if (all.every((x) => x.images !== undefined && x.images.length > 0 && x.images.every(isOfficialImage)) &&
-                    officialImageSource(workspace)) {
-                    return qualified(finding, OFFICIAL_IMAGE_REBUILT, { confidence: 'low' });
+        const limited = [...idle].map(([e, manifests]) => idleEntry(workspace, dependabot.file, e, manifests));
+        return [
+            ...limited,
+            ...[...groups.values()].map(({ root, members, editing, all }) => {
+                const m = members.find((x) => x.dir === root) ?? members[0];
+                if (members.length === 1) {
+                    const finding = {
+                        message: update_coverage_describe(m, tools, editing),
+                        location: (0,core_location/* fileLocation */.AR)(m.file),
+                        key: `${m.ecosystem}:${m.dir}`,
+                    };
+                    // Dockerfiles built only on the project's own images (every one of the directory's): an update
+                    // would only retag the project's own build.
+                    // Dockerfiles of an official image's source repository built only FROM official images: the
+                    // official-images program rebuilds them on each update of those parents.
+                    if (all.every((x) => x.images !== undefined && x.images.length > 0 && x.images.every(isOfficialImage)) &&
+                        officialImageSource(workspace)) {
+                        return qualified(finding, OFFICIAL_IMAGE_REBUILT, { confidence: 'low' });
+                    }
+                    // A development environment's image (see dev-environment.ts), every one of the directory's: a
+                    // developer's workspace, whose base (often a build argument its devcontainer.json sets) an
+                    // updater's bump of the Dockerfile would not change for what the project ships.
+                    const environment = developmentEnvironments(workspace, all);
+                    if (environment) {
+                        return qualified(finding, environment, { severity: 'low', confidence: 'low' });
+                    }
+                    // Dockerfiles whose every base is a build argument the CI overrides (see baseChosenByBuild).
+                    const chosen = baseChosenByBuild(workspace, all);
+                    if (chosen)
+                        return qualified(finding, chosen, { confidence: 'low' });
+                    // An npm manifest of build-time tools only (see buildToolsOnly).
+                    const buildTools = buildToolsOnly(workspace, all) ??
+                        dependencyGroupsOnly(workspace, all) ??
+                        repositoryScripts(workspace, all) ??
+                        developmentRequirements(workspace, all) ??
+                        ownReleasePins(workspace, all);
+                    if (buildTools) {
+                        return qualified(finding, buildTools, { severity: 'low' });
+                    }
+                    const builds = all.flatMap((x) => x.images?.map(own) ?? [undefined]);
+                    if (!builds.every((b) => b !== undefined))
+                        return finding;
+                    return qualified(finding, `every image it is built FROM is the project's own: ${builtBy(builds[0])}; updates of its base images belong to the Dockerfile that builds it`, { confidence: 'low' });
                 }
-                // A development environment's image (see dev-environment.ts), every one of the directory's: a
-                // developer's workspace, whose base (often a build argument its devcontainer.json sets) an
-                // updater's bump of the Dockerfile would not change for what the project ships.
-                const environment = developmentEnvironments(workspace, all);
-                if (environment) {
-                    return qualified(finding, environment, { severity: 'low', confidence: 'low' });
+                const files = members.map((x) => x.file).sort();
+                const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
+                if (isLocalAction(m)) {
+                    const first = members.find((x) => x.file === files[0]);
+                    return {
+                        message: `${files.length} of the repository's own actions (${shown}) get no automated updates of the ` +
+                            `actions they use: ${reasonsFor(first, tools, editing).join(', and ')}. Dependabot reads an ` +
+                            'action\'s file only in a directory a `github-actions` entry lists ("/" reads the workflows ' +
+                            'and the root action only); list their directories or a glob that matches them.',
+                        location: (0,core_location/* fileLocation */.AR)(files[0]),
+                        key: 'github-actions:local-actions',
+                    };
                 }
-                // Dockerfiles whose every base is a build argument the CI overrides (see baseChosenByBuild).
-                const chosen = baseChosenByBuild(workspace, all);
-                if (chosen)
-                    return qualified(finding, chosen, { confidence: 'low' });
-                // An npm manifest of build-time tools only (see buildToolsOnly).
-                const buildTools = buildToolsOnly(workspace, all) ??
-                    dependencyGroupsOnly(workspace, all) ??
-                    repositoryScripts(workspace, all) ??
-                    developmentRequirements(workspace, all) ??
-                    ownReleasePins(workspace, all);
-                if (buildTools) {
-                    return qualified(finding, buildTools, { severity: 'low' });
-                }
-                const builds = all.flatMap((x) => x.images?.map(own) ?? [undefined]);
-                if (!builds.every((b) => b !== undefined))
-                    return finding;
-                return qualified(finding, `every image it is built FROM is the project's own: ${builtBy(builds[0])}; updates of its base images belong to the Dockerfile that builds it`, { confidence: 'low' });
-            }
-            const files = members.map((x) => x.file).sort();
-            const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
-            if (isLocalAction(m)) {
-                const first = members.find((x) => x.file === files[0]);
+                const where = root === '' ? 'the repository root' : root;
+                const name = m.file.slice(m.file.lastIndexOf('/') + 1);
+                const rootManifest = root === '' ? name : `${root}/${name}`;
                 return {
-                    message: `${files.length} of the repository's own actions (${shown}) get no automated updates of the ` +
-                        `actions they use: ${reasonsFor(first, tools, editing).join(', and ')}. Dependabot reads an ` +
-                        'action\'s file only in a directory a `github-actions` entry lists ("/" reads the workflows ' +
-                        'and the root action only); list their directories or a glob that matches them.',
-                    location: (0,core_location/* fileLocation */.AR)(files[0]),
-                    key: 'github-actions:local-actions',
+                    message: `${files.length} manifests of the ${m.ecosystem} workspace at ${where} (${shown}) get no automated ` +
+                        `dependency updates: ${reasonsFor(m, tools, editing).join(', and ')}. One entry for the workspace ` +
+                        'root covers them all; vulnerable versions there are not updated.',
+                    // At the root manifest, unless every member is test or example material (then at one of them,
+                    // graded as theirs were).
+                    location: (0,core_location/* fileLocation */.AR)(workspace.has(rootManifest) && !files.every(confidence/* inTestPaths */.kU) ? rootManifest : files[0]),
+                    key: `${m.ecosystem}:${root}`,
                 };
-            }
-            const where = root === '' ? 'the repository root' : root;
-            const name = m.file.slice(m.file.lastIndexOf('/') + 1);
-            const rootManifest = root === '' ? name : `${root}/${name}`;
-            return {
-                message: `${files.length} manifests of the ${m.ecosystem} workspace at ${where} (${shown}) get no automated ` +
-                    `dependency updates: ${reasonsFor(m, tools, editing).join(', and ')}. One entry for the workspace ` +
-                    'root covers them all; vulnerable versions there are not updated.',
-                // At the root manifest, unless every member is test or example material (then at one of them,
-                // graded as theirs were).
-                location: (0,core_location/* fileLocation */.AR)(workspace.has(rootManifest) && !files.every(confidence/* inTestPaths */.kU) ? rootManifest : files[0]),
-                key: `${m.ecosystem}:${root}`,
-            };
-        });
+            }),
+        ];
     },
 });
+/**
+ * The finding for a Dependabot entry with `open-pull-requests-limit: 0` that alone would update
+ * `manifests`: GitHub documents the limit 0 as turning the entry's version updates off. Security
+ * updates ignore the limit, but they come from the repository's settings and only for known
+ * advisories, whatever the entry says. At the limit's value (the entry's ecosystem when it is not found).
+ */
+function idleEntry(ws, file, entry, manifests) {
+    const parsed = ws.yaml(file);
+    const doc = parsed?.ok ? parsed.documents[0] : undefined;
+    const at = `/updates/${entry.index}`;
+    const span = doc?.span(`${at}/open-pull-requests-limit`) ?? doc?.nearestSpan(`${at}/package-ecosystem`);
+    const files = manifests.map((m) => m.file).sort();
+    const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
+    const dirs = entry.directories.map((d) => `"/${d}"`).join(', ');
+    return {
+        message: `The \`${entry.ecosystem}\` entry for ${dirs} in ${file} sets \`open-pull-requests-limit: 0\`, which ` +
+            `turns its version updates off: ${shown} get${files.length === 1 ? 's' : ''} no automated dependency ` +
+            'updates (security updates ignore the limit, but only for known advisories, and only when the ' +
+            "repository's settings enable them). Remove the limit (the default is 5) or raise it, or update " +
+            'these manifests with another tool.',
+        location: span ? (0,core_location/* locationFromSpan */.Cx)(file, span) : (0,core_location/* fileLocation */.AR)(file),
+        key: `${entry.ecosystem}:${entry.directories.join(',')}:open-pull-requests-limit`,
+        // A choice written down (security updates only), not an oversight: the lowest severity.
+        severity: 'low',
+    };
+}
 /**
  * Why the Dockerfiles of a directory build a development environment's image, when every one does
  * (their path under `.devcontainer/`, a final stage on a cloud development environment's image: see
@@ -29351,7 +29647,7 @@ function update_coverage_describe(m, tools, editing) {
 }
 /** Why each configured tool leaves the manifest out. */
 function reasonsFor(m, tools, editing) {
-    const { dependabot, renovateFile, updatecli, workflows } = tools;
+    const { dependabot, renovateFile, renovateOff, updatecli, workflows } = tools;
     const reasons = [];
     if (dependabot) {
         const same = dependabot.entries.filter((e) => e.ecosystem === m.ecosystem);
@@ -29361,7 +29657,9 @@ function reasonsFor(m, tools, editing) {
                 `(it lists ${same.flatMap((e) => e.directories.map((d) => `"/${d}"`)).join(', ')})`);
     }
     if (renovateFile)
-        reasons.push(`the Renovate configuration (${renovateFile}) leaves its manager out`);
+        reasons.push(renovateOff
+            ? `the Renovate configuration (${renovateFile}) turns Renovate off (\`enabled: false\`)`
+            : `the Renovate configuration (${renovateFile}) leaves its manager out`);
     if (updatecli)
         reasons.push(describeUpdatecli(updatecli, editing));
     if (workflows)
@@ -29402,6 +29700,8 @@ function qualified(finding, reason, grade) {
     return { ...finding, ...grade, message: `${finding.message.slice(0, -1)} (but ${reason}).` };
 }
 
+// EXTERNAL MODULE: ./lib/core/workspace/lines.js
+var lines = __nccwpck_require__(6774);
 // EXTERNAL MODULE: ./lib/core/github-api.js
 var github_api = __nccwpck_require__(6813);
 ;// CONCATENATED MODULE: ./lib/core/parsers/mergify.js
@@ -29764,23 +30064,43 @@ function orderedCandidates(workspace, globs, ignoreCase = false) {
 
 
 
+
+
 /**
  * `deps.update-tool`: a dependency update tool is configured. The options are `file.exists`'s (the
  * configuration files of Dependabot, Renovate and updatecli, and what makes one configure an update);
- * when none of them does, an update workflow (a scheduled or manually run workflow that updates
- * dependencies and opens a pull request or pushes a commit, see update-workflows.ts) is one too, and
- * so is a home-grown one (a scheduled workflow whose update script looks up the latest upstream
- * versions and whose result is pushed or proposed, see {@link readScriptedUpdates}). Workflows are
- * read only when the files say no, so a repository with a configuration does not depend on them.
+ * a Renovate configuration with `"enabled": false` at its top level turns Renovate off, so it counts
+ * only when another file does (reported at that key otherwise). When none of them configures an
+ * update, an update workflow (a scheduled or manually run workflow that updates dependencies and
+ * opens a pull request or pushes a commit, see update-workflows.ts) is one too, and so is a home-grown
+ * one (a scheduled workflow whose update script looks up the latest upstream versions and whose result
+ * is pushed or proposed, see {@link readScriptedUpdates}). Workflows are read only when the files say
+ * no, so a repository with a configuration does not depend on them.
  */
 const depsUpdateTool = (0,types/* defineEvaluator */.D)({
     kind: 'deps.update-tool',
     summary: 'A dependency update tool is configured (one of the files, with an update in it), or a scheduled workflow updates dependencies and opens a pull request.',
     schema: fileExists.schema,
     async evaluate(ctx) {
-        const findings = await fileExists.evaluate(ctx);
-        if (findings.length === 0)
-            return findings;
+        let findings = await fileExists.evaluate(ctx);
+        if (findings.length === 0) {
+            const off = renovateOff(ctx.workspace);
+            if (!off)
+                return findings;
+            const paths = ctx.options.paths.filter((p) => !update_config/* RENOVATE_FILES */.rr.includes(p));
+            const others = await fileExists.evaluate({ ...ctx, options: { ...ctx.options, paths } });
+            if (others.length === 0)
+                return others;
+            findings = [
+                {
+                    message: `${off.path} sets \`"enabled": false\` at its top level, which turns Renovate off, and no other ` +
+                        'dependency update tool is configured. Remove the setting (or set it to true), or configure ' +
+                        'Dependabot, updatecli or an update workflow.',
+                    location: off,
+                    key: 'renovate-disabled',
+                },
+            ];
+        }
         const workflows = readUpdateWorkflows(ctx.workspace)?.files ?? readScriptedUpdates(ctx.workspace).map((u) => u.workflow);
         if (workflows.length === 0)
             return findings;
@@ -29789,6 +30109,16 @@ const depsUpdateTool = (0,types/* defineEvaluator */.D)({
         return [];
     },
 });
+/** Where the Renovate configuration file turns Renovate off (`"enabled": false` at its top level). */
+function renovateOff(ws) {
+    const config = (0,update_config/* readRenovate */.dO)(ws);
+    if (!config?.understood || config.enabled || config.file === 'package.json')
+        return undefined;
+    const text = ws.text(config.file) ?? '';
+    const at = (0,update_config/* topLevelKeyOffset */.Eo)(text, 'enabled') ?? 0;
+    const { line, column } = new lines/* LineIndex */.r(text).position(at);
+    return { path: config.file, startLine: line, startColumn: column, endLine: line };
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/add-url.js
 
@@ -29890,6 +30220,7 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
     // The repository's build scripts tell an image it builds itself (see image-builds.ts), and the
     // script of an official image's source repository tells one (see official-image-source.ts).
     readsOtherFiles: [...IMAGE_BUILD_SOURCES, LIBRARY_SCRIPT],
+    affectedBy: everyDockerfile,
     summary: 'Dockerfile stages whose external base image has a tag but no @sha256 digest.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -30063,6 +30394,8 @@ function exposedPort(word, forbidden) {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/core/workspace/focus.js
+var workspace_focus = __nccwpck_require__(6981);
 // EXTERNAL MODULE: ./lib/core/parsers/terraform-hcl.js
 var terraform_hcl = __nccwpck_require__(3666);
 // EXTERNAL MODULE: ./lib/core/parsers/terraform-syntax.js
@@ -30411,6 +30744,34 @@ function lineText(text, lines, line) {
 
 
 
+
+
+/**
+ * The Dockerfiles whose judgement a change to build sources alone may alter (`Evaluator.affectedBy`):
+ * on either tree, those the builds of the changed files name (the stage they target, whether they
+ * publish), and of the build sources beside them (a changed `.env` interpolates the compose file of
+ * its folder). Only those files are read, not every build of the tree. A changed Dockerfile (another
+ * may be built FROM its image) or action metadata (which names a container action's Dockerfile) may
+ * alter any: every Dockerfile.
+ */
+async function root_user_builtBy(changed, head, base) {
+    const direct = (0,workspace_glob/* pathMatcher */.kZ)(['**/action.yml', '**/action.yaml', ...FROM_IMAGE_SOURCES]);
+    if (changed.some((f) => direct(f)))
+        return everyDockerfile(changed, head, base);
+    const isSource = (0,workspace_glob/* pathMatcher */.kZ)(STAGE_BUILD_SOURCES);
+    const folders = new Set(changed.map((f) => external_node_path_.posix.dirname(f)));
+    const files = new Set();
+    for (const tree of [head.tree(), base.tree()]) {
+        const near = tree.files.filter((f) => folders.has(external_node_path_.posix.dirname(f)) && isSource(f));
+        const view = new workspace_focus/* FocusedWorkspace */.z(tree, near);
+        for (const b of repositoryImages(view).builds)
+            for (const d of b.dockerfiles)
+                files.add(d);
+        for (const d of (await stageBuilds(view)).keys())
+            files.add(d);
+    }
+    return [...files];
+}
 /** Image patterns, as the nonRootImages option and the Kubernetes rules match them. */
 
 /** `root`, `0`, and either with a group (`root:root`, `0:0`, `root:app`). */
@@ -30497,6 +30858,7 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
     // image-builds.ts); its builds (scripts, workflows, Cloud Build, compose and Bake files) tell
     // which stages are built (see built-stages.ts).
     readsOtherFiles: ['**/action.yml', '**/action.yaml', ...STAGE_BUILD_SOURCES, ...FROM_IMAGE_SOURCES],
+    affectedBy: root_user_builtBy,
     fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the stage (at its end when build steps follow them)',
     summary: 'Dockerfiles whose final stage, or a stage a build targets, sets no USER (on a base image not known to run as non-root) or switches to root.',
     schema: {
@@ -36241,6 +36603,12 @@ const secretsScan = (0,types/* defineEvaluator */.D)({
     // of its folder), which says whether the key is test material (see certificates.ts); read only for
     // a file that holds a key.
     readsOtherFiles: [source/* CERTIFICATE_FILES */.iy],
+    // Only a key file of the certificate's own folder reads it.
+    affectedBy: (changed, head, base) => {
+        const folders = new Set(changed.map((f) => f.slice(0, f.lastIndexOf('/') + 1)));
+        const inFolder = (f) => folders.has(f.slice(0, f.lastIndexOf('/') + 1));
+        return [...head.files.filter(inFolder), ...base.files.filter(inFolder)];
+    },
     summary: 'Secrets in file contents (tokens, keys, passwords), reported with a redacted value only.',
     schema: {
         type: 'object',
@@ -37793,6 +38161,8 @@ function covered(coverage, sse, resolve) {
 
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-expressions.js + 1 modules
 var workflow_expressions = __nccwpck_require__(2155);
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/callers.js
+var workflow_callers = __nccwpck_require__(414);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/commands.js
 var workflow_commands = __nccwpck_require__(6750);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fix-checkout.js
@@ -38025,6 +38395,7 @@ var workflow_publishing = __nccwpck_require__(3925);
 
 
 
+
 /** Python project tools, the commands of theirs that install from a lockfile, and that lockfile (at the root). */
 const LOCKING = {
     uv: { commands: ['sync'], lockfile: 'uv.lock' },
@@ -38079,6 +38450,7 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
         // The Makefiles (and the files they include) whose targets a job runs, for whether they publish.
         ...pr_evidence_follow/* MAKEFILE_GLOBS */.Jq,
     ],
+    affectedBy: workflow_callers/* everyWorkflow */.$9,
     summary: 'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile, and tool releases setup actions take unpinned.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace, repository }) {
@@ -39578,6 +39950,7 @@ function matrixPointers(base, matrix, key) {
 
 
 
+
 /**
  * GitHub's cache is shared by every workflow run on a branch: code that runs in any workflow of the
  * default branch (a compromised dependency, an injection in an issue-triggered workflow) can write an
@@ -39603,6 +39976,7 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
     schema: { type: 'object', additionalProperties: false, properties: {} },
     // Every workflow's triggers, for whether any run writes the default branch's cache.
     readsOtherFiles: parsers_workflow/* WORKFLOW_GLOBS */.iK,
+    affectedBy: workflow_callers/* everyWorkflow */.$9,
     evaluate({ workspace }) {
         const findings = [];
         // Read (every workflow's triggers) only when a release run restores a cache.
@@ -40619,6 +40993,7 @@ function stepName(step) {
 
 
 
+
 /**
  * `actions/checkout` keeps the job's token on disk unless `persist-credentials: false` (before v6 in
  * `.git/config` of the checkout, from v6 in a file under `$RUNNER_TEMP` that `.git/config` includes),
@@ -40666,6 +41041,7 @@ const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
     // A local composite action that a later step runs may push with the persisted credentials; the
     // workflows a workflow_run trigger names tell whether outsiders can cause a run.
     readsOtherFiles: [...parsers_workflow/* ACTION_GLOBS */.Hy, ...parsers_workflow/* WORKFLOW_GLOBS */.iK],
+    affectedBy: workflow_callers/* everyWorkflow */.$9,
     fix: 'adds persist-credentials: false to the checkout, unless a later step of the job pushes or fetches with git',
     summary: 'actions/checkout keeping the token on disk (no persist-credentials: false), graded by uploads, write scopes and privileged triggers.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
@@ -41366,8 +41742,6 @@ function concurrency_limits_tagsOnly(config) {
 var container_credentials = __nccwpck_require__(1930);
 // EXTERNAL MODULE: ./lib/core/parsers/shell.js
 var parsers_shell = __nccwpck_require__(5582);
-// EXTERNAL MODULE: ./lib/core/evaluators/workflow/callers.js
-var workflow_callers = __nccwpck_require__(414);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/script-memo.js
 var script_memo = __nccwpck_require__(3730);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/head-lookup.js
@@ -41427,6 +41801,7 @@ function headLookupIn(script, start, end) {
 
 
 
+
 /** Input types whose values cannot carry text. */
 const SAFE_INPUT_TYPES = new Set(['boolean', 'number', 'choice', 'environment']);
 const MAX_DEPTH = 8;
@@ -41474,12 +41849,13 @@ const HEAD_VALUE = /\bhead\s*\.\s*(?:sha|ref)\b|\bhead(?:RefOid|RefName|_sha|_re
 /**
  * Whether a step of a workflow's job runs on none of the workflow's events: its `if:` (or its job's)
  * requires an event the workflow is not triggered by (`github.event_name == 'issue_comment'` in a
- * workflow that runs on pull requests), so it writes no output and no variable.
+ * workflow that runs on pull requests), or it never runs at all (`if: false`, a job it needs is
+ * skipped: see workflow-conditions.ts), so it writes no output and no variable.
  */
 function neverRuns(scope, step) {
     if (scope.source.kind !== 'workflow' || !scope.job)
         return false;
-    return (0,event_guards/* runEvents */.NP)(scope.source, scope.job, step)?.length === 0;
+    return (0,event_guards/* runEvents */.NP)(scope.source, scope.job, step)?.length === 0 || (0,workflow_conditions/* neverRuns */.Z$)(scope.source, scope.job, step);
 }
 /**
  * A git command that prints commit messages: `git log` or `git show` with a format that holds the
@@ -45007,6 +45383,7 @@ function headVariables(flow, scope, script, workflow, job, step) {
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dependabot-cooldown.js
 
 
+
 const FILES = ['.github/dependabot.yml', '.github/dependabot.yaml'];
 /**
  * A compromised release is usually found and pulled within days; a Dependabot that proposes every
@@ -45039,7 +45416,7 @@ const workflowDependabotCooldown = (0,types/* defineEvaluator */.D)({
                 if (!entry || typeof entry !== 'object')
                     return;
                 const e = entry;
-                if (securityOnly(e))
+                if ((0,update_config/* opensNoVersionUpdates */.FP)(e))
                     return;
                 const ecosystem = typeof e['package-ecosystem'] === 'string' ? e['package-ecosystem'] : `#${i + 1}`;
                 const dirs = e.directory ?? e.directories;
@@ -45078,14 +45455,6 @@ const workflowDependabotCooldown = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-/**
- * Whether an `updates` entry opens no version updates: `open-pull-requests-limit: 0` (a number or
- * its string), which leaves Dependabot's security updates only.
- */
-function securityOnly(entry) {
-    const limit = entry['open-pull-requests-limit'];
-    return limit === 0 || (typeof limit === 'string' && limit.trim() === '0');
-}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/deploy-environment.js
 
@@ -47373,6 +47742,7 @@ const workflowPermissions = (0,types/* defineEvaluator */.D)({
     // workflows a job calls, whether it runs anything with the default token; the ignore files of an
     // image build, whether its context holds the token a checkout left in .git.
     readsOtherFiles: [...parsers_workflow/* WORKFLOW_GLOBS */.iK, '**/.dockerignore', '**/*.dockerignore'],
+    affectedBy: workflow_callers/* everyWorkflow */.$9,
     fix: 'writes permissions: blocks with the scopes the jobs use (known actions, gh and API calls, git pushes, OIDC); stands down when a step may need a write scope it cannot tell',
     summary: 'Workflows that leave GITHUB_TOKEN permissions at the repository default (graded by trigger), grant write-all or read-all, or grant write scopes to jobs that do not use them.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
@@ -49484,6 +49854,7 @@ function sourcedFile(workspace, command) {
 
 
 
+
 /**
  * A secret written into the arguments of a program (`docker login -p ${{ secrets.X }}`, `curl -H
  * "Authorization: Bearer $TOKEN"`) sits in that process's command line for as long as it runs: any
@@ -49510,6 +49881,7 @@ const workflowSecretInCommandLine = (0,types/* defineEvaluator */.D)({
     scope: 'file',
     // The shell files a script sources, for the functions it calls.
     readsOtherFiles: SHELL_FILE_GLOBS,
+    affectedBy: workflow_callers/* everyWorkflow */.$9,
     summary: 'Secrets placed in the arguments of a program a run: script starts, where other processes can read them.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -49746,6 +50118,7 @@ const workflowSecretsInherit = (0,types/* defineEvaluator */.D)({
     schema: { type: 'object', additionalProperties: false, properties: {} },
     // The called workflow of this repository, for whether it reads any secret.
     readsOtherFiles: parsers_workflow/* WORKFLOW_GLOBS */.iK,
+    affectedBy: workflow_callers/* everyWorkflow */.$9,
     evaluate({ workspace }) {
         const findings = [];
         // Its subjects are calls of reusable workflows: a workflow that makes none had nothing to judge.
@@ -49853,6 +50226,7 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
     scope: 'file',
     // The workflows of this repository that call a reusable workflow, for the secrets they pass it.
     readsOtherFiles: parsers_workflow/* WORKFLOW_GLOBS */.iK,
+    affectedBy: workflow_callers/* everyWorkflow */.$9,
     summary: 'Deployment and publishing secrets used by jobs that do not run in a GitHub environment.',
     schema: {
         type: 'object',
@@ -51516,6 +51890,7 @@ function readOnlyCallers(workspace, workflow, writable, alsoOn) {
 
 
 
+
 /**
  * Container images a workflow runs: a job's `container:` (every step runs inside it, with the job's
  * token), its `services:`, and a Docker action's `runs.image: docker://...`. A tag can be re-pointed
@@ -51533,6 +51908,8 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
     summary: 'Job container, service and Docker action images referenced by tag instead of a sha256 digest.',
     // A reusable workflow's jobs are judged by the grants of the jobs that call it.
     readsOtherFiles: parsers_workflow/* WORKFLOW_GLOBS */.iK,
+    // A changed workflow changes the grants of the ones it calls, and of those they call in turn.
+    affectedBy: (changed, head, base) => [...(0,workflow_callers/* calledFrom */.s1)(head, changed), ...(0,workflow_callers/* calledFrom */.s1)(base, changed)],
     schema: {
         type: 'object',
         additionalProperties: false,
@@ -51801,6 +52178,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
     // An action of this very repository (package.json's `repository`, with the action in this tree);
     // the workflows that call a reusable workflow, whose triggers say when it runs here.
     readsOtherFiles: ['package.json', '**/action.yml', '**/action.yaml', ...parsers_workflow/* WORKFLOW_GLOBS */.iK],
+    affectedBy: workflow_callers/* everyWorkflow */.$9,
     fix: 'pins the reference to the commit its tag names (resolved through the GitHub API) and keeps the tag in a comment',
     summary: 'Actions and reusable workflows referenced by tag or branch instead of a full commit SHA; docker:// images without a digest.',
     schema: {
@@ -59230,8 +59608,10 @@ function rateLimited(r) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $9: () => (/* binding */ everyWorkflow),
 /* harmony export */   ch: () => (/* binding */ localCallers),
 /* harmony export */   lg: () => (/* binding */ runsHere),
+/* harmony export */   s1: () => (/* binding */ calledFrom),
 /* harmony export */   vZ: () => (/* binding */ calledWorkflow),
 /* harmony export */   wG: () => (/* binding */ eventsHere),
 /* harmony export */   yE: () => (/* binding */ triggeringEvents)
@@ -59291,6 +59671,41 @@ function calledWorkflow(workspace, job) {
 }
 function withOf(map) {
     return map ? { with: map } : {};
+}
+/**
+ * The reusable workflows and local actions of this repository that the workflows and actions in
+ * `files` call or use, directly or through the ones they call in turn: those whose runs the callers'
+ * triggers and grants decide (a rule's `affectedBy` when it judges a called workflow by its callers).
+ */
+function calledFrom(workspace, files) {
+    const seen = new Set();
+    const queue = files.filter((f) => workspace.has(f));
+    const reach = (file) => {
+        if (file === undefined || seen.has(file))
+            return;
+        seen.add(file);
+        queue.push(file);
+    };
+    for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
+        const source = (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .readWorkflowSource */ .$Z)(workspace, f);
+        if (!source)
+            continue;
+        // A job kept from running on some events still calls on others: every one counts.
+        (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .walkWorkflows */ .EG)([source], {
+            everyStep: true,
+            job: (job) => reach(calledWorkflow(workspace, job)?.path),
+            step: (step) => reach((0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .localAction */ .On)(workspace, step)?.path),
+        });
+    }
+    return [...seen];
+}
+/**
+ * Every workflow and action file of either tree: a rule's `affectedBy` when a changed workflow may
+ * alter its findings in any other (the workflows a `workflow_run` trigger names, every workflow's
+ * triggers), which are all the files such a rule judges.
+ */
+function everyWorkflow(_changed, head, base) {
+    return [...(0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .workflowFiles */ .BF)(head.tree()), ...(0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .workflowFiles */ .BF)(base.tree())];
 }
 /** `./a/./b/` -> `a/b/`: the path relative to the repository root, as the index lists files. */
 function normalize(path) {
@@ -59714,13 +60129,11 @@ function programName(command) {
 /* harmony export */   Ek: () => (/* binding */ excludesOutsiders),
 /* harmony export */   PV: () => (/* binding */ jobExcludesOutsiders),
 /* harmony export */   ln: () => (/* binding */ trustedAssociation),
-/* harmony export */   on: () => (/* binding */ runsPastFailures),
-/* harmony export */   sg: () => (/* reexport safe */ _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_1__.sg)
+/* harmony export */   on: () => (/* reexport safe */ _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__.on),
+/* harmony export */   sg: () => (/* reexport safe */ _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__.sg)
 /* harmony export */ });
-/* harmony import */ var _parsers_expression_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8870);
-/* harmony import */ var _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8110);
-/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5529);
-
+/* harmony import */ var _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8110);
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5529);
 
 
 
@@ -59752,7 +60165,7 @@ function jobGuarded(workflow, job, repository, seen) {
     seen.add(job.id);
     if (excludesOutsiders(job.if, repository))
         return true;
-    if (runsPastFailures(job.if))
+    if ((0,_parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__/* .runsPastFailures */ .on)(job.if))
         return false;
     const needs = job.needs?.value;
     for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
@@ -59761,35 +60174,6 @@ function jobGuarded(workflow, job, repository, seen) {
             return true;
     }
     return false;
-}
-/** The status functions, by their lower-cased name (GitHub's function names ignore case). */
-const STATUS_FUNCTIONS = new Set(['always', 'failure', 'cancelled', 'success']);
-/** A status function named in text that does not parse as one condition (names compared without case). */
-const STATUS_TEXT = /\b(?:always|failure|cancelled|success)\s*\(/i;
-/**
- * Whether a job's or step's `if:` can let it run although a job it needs was skipped or failed (or an
- * earlier step of the job failed): it calls `always()`, `failure()` or `cancelled()`, in any case
- * (GitHub's function names ignore case: `Always()` is `always()`), or `success()` anywhere but as a
- * part the whole condition requires (`success() && x` is the default; `!success()`, `success() || x`
- * are not). A condition without a status function is run as `success() && (...)`, which a skipped
- * or failed job it needs makes false. Read from the parsed condition; a condition that does not parse
- * as one expression counts when its text names a status function at all.
- */
-function runsPastFailures(condition) {
-    if (typeof condition?.value !== 'string')
-        return false;
-    const tree = (0,_parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_1__/* .conditionTree */ .sg)(condition);
-    if (!tree)
-        return STATUS_TEXT.test(condition.value);
-    const required = new Set();
-    const require = (n) => {
-        if (n.kind === 'and')
-            n.args.forEach(require);
-        else
-            required.add(n);
-    };
-    require(tree);
-    return (0,_parsers_expression_js__WEBPACK_IMPORTED_MODULE_0__/* .someNode */ .Ng)(tree, (n) => n.kind === 'call' && STATUS_FUNCTIONS.has(n.name) && (n.name !== 'success' || !required.has(n)));
 }
 /**
  * Whether an `if:` condition admits only runs that outsiders cannot start with their own code: pull
@@ -59803,7 +60187,7 @@ function runsPastFailures(condition) {
  * check only keeps the workflow from running in forks of it.
  */
 function excludesOutsiders(condition, repository) {
-    const node = (0,_parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_1__/* .conditionTree */ .sg)(condition);
+    const node = (0,_parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__/* .conditionTree */ .sg)(condition);
     return node ? guards(node, repository?.toLowerCase()) : false;
 }
 const TRUSTED_ASSOCIATIONS = new Set(['owner', 'member', 'collaborator']);
@@ -59849,7 +60233,7 @@ function compareGuards(op, a, b, repository) {
         // into a command workflow, beside a check of the commenter (`event_name == 'workflow_dispatch' || ...`).
         if (isRef(a, ['github.event_name']) && typeof literal(b) === 'string') {
             const event = String(literal(b)).trim().toLowerCase();
-            if (event !== '' && !_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .OUTSIDER_EVENTS */ .AQ.has(event) && !_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .PR_EVENTS */ .l.has(event))
+            if (event !== '' && !_shared_js__WEBPACK_IMPORTED_MODULE_1__/* .OUTSIDER_EVENTS */ .AQ.has(event) && !_shared_js__WEBPACK_IMPORTED_MODULE_1__/* .PR_EVENTS */ .l.has(event))
                 return true;
         }
         if (isAssociation(a) && TRUSTED_ASSOCIATIONS.has(String(literal(b)).toLowerCase()))
@@ -68999,30 +69383,42 @@ function refPinning(ref) {
 /* harmony export */   Ml: () => (/* binding */ eventNameTest),
 /* harmony export */   Th: () => (/* binding */ requiredBy),
 /* harmony export */   Z$: () => (/* binding */ neverRuns),
+/* harmony export */   on: () => (/* binding */ runsPastFailures),
 /* harmony export */   sg: () => (/* binding */ conditionTree)
 /* harmony export */ });
 /* harmony import */ var _expression_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8870);
 
 /**
- * Whether a job or step of a workflow can run at all, as far as its `if:` says which event runs it:
- * `if: github.event_name == 'pull_request'` in a workflow triggered only by `workflow_dispatch` never
- * holds, so the step exposes nothing and does nothing. Only tests of `github.event_name` are read
- * (`==`, `!=`, `contains`, `startsWith`, `endsWith`, `contains(fromJSON('[...]'), ...)` of a literal
- * list), joined by `&&`, `||` and `!`; any other part of a condition may hold or fail.
+ * Whether a job or step of a workflow can run at all. An `if:` is an expression GitHub evaluates
+ * (with or without `${{ }}` around all of it) and coerces as it coerces any condition: `false`, `0`,
+ * `-0`, `''` and `null` fail, anything else holds (`'false'` is a non-empty string: it holds). Read
+ * here: literals (`if: false`, `if: 0`, `if: ${{ false }}`), the status function `always()`, tests of
+ * `github.event_name` against the events the workflow is triggered by (`==`, `!=`, `contains`,
+ * `startsWith`, `endsWith`, `contains(fromJSON('[...]'), ...)` of a literal list), joined by `&&`,
+ * `||` and `!`; any other part of a condition may hold or fail. A job none of whose runs the
+ * condition allows never runs, and neither do the jobs that need it unless their `if:` lets them run
+ * past a skipped job (`always()`, `failure()`, `cancelled()`, see {@link runsPastFailures}): GitHub
+ * skips every job after a skipped one in a chain of `needs:`.
  */
-/** An `if:` condition as one expression tree; undefined when absent, not parsable, or text around `${{ }}`. */
+/**
+ * An `if:` condition as one expression tree; undefined when absent, not parsable, or anything around
+ * `${{ }}` (see unsound-condition.ts). A YAML boolean or number (`if: false`, `if: 0`) is the literal
+ * it reads as.
+ */
 function conditionTree(condition) {
     if (!condition)
         return undefined;
     const value = condition.value;
+    if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))
+        return { kind: 'literal', value, start: 0, end: String(value).length };
     if (typeof value !== 'string')
         return undefined;
-    const text = value.trim();
-    let inner = text;
-    if (text.includes('${{')) {
-        const found = (0,_expression_js__WEBPACK_IMPORTED_MODULE_0__/* .findExpressions */ .zV)(text);
-        // Only a value that is exactly one `${{ }}` is evaluated as a condition.
-        if (found.length !== 1 || found[0].start !== 0 || found[0].end !== text.length)
+    let inner = value.trim();
+    if (value.includes('${{')) {
+        const found = (0,_expression_js__WEBPACK_IMPORTED_MODULE_0__/* .findExpressions */ .zV)(value);
+        // Only a value that is exactly one `${{ }}` is evaluated as a condition: anything around it, white
+        // space and the line break of a `|` block too, makes it a string, which is true.
+        if (found.length !== 1 || found[0].start !== 0 || found[0].end !== value.length)
             return undefined;
         inner = found[0].inner;
     }
@@ -69102,33 +69498,116 @@ function eventNameTest(leaf, event) {
     const list = isEventName(b) && leaf.name === 'contains' ? literalList(a) : undefined;
     return list ? list.includes(event) : undefined;
 }
-/** The workflow's own events (lower case); undefined when `github.event_name` is not known from them. */
-function ownEvents(workflow) {
-    const events = [...new Set(workflow.on?.events.map((t) => t.event.toLowerCase()) ?? [])];
-    // A reusable workflow runs on its caller's event, whatever its name.
-    return events.length === 0 || events.includes('workflow_call') ? undefined : events;
-}
-/** Whether a condition can hold on none of `events`: on each, a test of the event's name it requires fails. */
-function holdsOnNone(tree, events) {
-    return (tree !== undefined &&
-        events.every((event) => requiredBy(tree, true, (leaf, holds) => eventNameTest(leaf, event) === !holds)));
+/**
+ * Whether a literal, or `always()`, is true or false in a condition: GitHub's falsy values are
+ * `false`, `0`, `-0`, `''` and `null`. Undefined for any other part of a condition.
+ */
+function constantTest(leaf) {
+    if (leaf.kind === 'literal')
+        return leaf.value !== false && leaf.value !== 0 && leaf.value !== '' && leaf.value !== null;
+    if (leaf.kind === 'call' && leaf.name === 'always' && leaf.args.length === 0)
+        return true;
+    return undefined;
 }
 /**
+ * The workflow's own events (lower case); `[undefined]`, one run on an event not known, when
+ * `github.event_name` is not known from them: a reusable workflow (`workflow_call`) runs on its
+ * caller's event, whatever its name.
+ */
+function ownEvents(workflow) {
+    const events = [...new Set(workflow.on?.events.map((t) => t.event.toLowerCase()) ?? [])];
+    return events.length === 0 || events.includes('workflow_call') ? [undefined] : events;
+}
+/**
+ * Whether a condition cannot hold on `event` (undefined: an event not known): a literal or a test of
+ * the event's name it requires fails there.
+ */
+function failsOn(tree, event) {
+    return (tree !== undefined &&
+        requiredBy(tree, true, (leaf, holds) => (constantTest(leaf) ?? (event === undefined ? undefined : eventNameTest(leaf, event))) === !holds));
+}
+/** The status functions, by their lower-cased name (GitHub's function names ignore case). */
+const STATUS_FUNCTIONS = new Set(['always', 'failure', 'cancelled', 'success']);
+/** A status function named in text that does not parse as one condition (names compared without case). */
+const STATUS_TEXT = /\b(?:always|failure|cancelled|success)\s*\(/i;
+/**
+ * Whether a job's or step's `if:` can let it run although a job it needs was skipped or failed (or an
+ * earlier step of the job failed): it calls `always()`, `failure()` or `cancelled()`, in any case
+ * (GitHub's function names ignore case: `Always()` is `always()`), or `success()` anywhere but as a
+ * part the whole condition requires (`success() && x` is the default; `!success()`, `success() || x`
+ * are not). A condition without a status function is run as `success() && (...)`, which a skipped
+ * or failed job it needs makes false. Read from the parsed condition; a condition that does not parse
+ * as one expression counts when its text names a status function at all.
+ */
+function runsPastFailures(condition) {
+    if (typeof condition?.value !== 'string')
+        return false;
+    const tree = conditionTree(condition);
+    if (!tree)
+        return STATUS_TEXT.test(condition.value);
+    const required = new Set();
+    const require = (n) => {
+        if (n.kind === 'and')
+            n.args.forEach(require);
+        else
+            required.add(n);
+    };
+    require(tree);
+    return (0,_expression_js__WEBPACK_IMPORTED_MODULE_0__/* .someNode */ .Ng)(tree, (n) => n.kind === 'call' && STATUS_FUNCTIONS.has(n.name) && (n.name !== 'success' || !required.has(n)));
+}
+/** The ids a job's `needs:` names (a string or a list of strings). */
+function needed(job) {
+    const needs = job.needs?.value;
+    if (typeof needs === 'string')
+        return [needs];
+    return Array.isArray(needs) ? needs.filter((n) => typeof n === 'string') : [];
+}
+/**
+ * Per event of the workflow (see {@link ownEvents}), whether the job is skipped there: its own `if:`
+ * fails, or a job it needs is skipped and its `if:` does not run past that. `seen` holds the jobs
+ * on the way (GitHub rejects a cycle of `needs:`; one is read as running).
+ */
+function skippedOn(workflow, job, seen) {
+    const known = SKIPPED.get(job);
+    if (known)
+        return known;
+    const events = ownEvents(workflow);
+    if (seen.has(job))
+        return events.map(() => false);
+    seen.add(job);
+    const tree = conditionTree(job.if);
+    const skipped = events.map((event) => failsOn(tree, event));
+    if (!runsPastFailures(job.if)) {
+        for (const id of needed(job)) {
+            // Matched ignoring case: a `needs:` that names no job stops the whole workflow, so either way it is skipped.
+            const upstream = workflow.jobs.find((j) => j.id.toLowerCase() === id.toLowerCase());
+            if (!upstream)
+                continue;
+            skippedOn(workflow, upstream, seen).forEach((s, i) => {
+                if (s)
+                    skipped[i] = true;
+            });
+        }
+    }
+    seen.delete(job);
+    SKIPPED.set(job, skipped);
+    return skipped;
+}
+/** Per job (the model's objects are read once per file), computed once for every audit. */
+const SKIPPED = new WeakMap();
+/**
  * Whether a job (or, given one, a step of it) never runs: on every event of the workflow's `on:`,
- * the job's `if:` or the step's requires a test of `github.event_name` that fails there. A workflow
- * that can be called (`workflow_call`) or whose triggers are not read runs any of them.
+ * the job is skipped (its `if:` cannot hold, or a job it needs is skipped, see {@link skippedOn}) or
+ * the step's `if:` cannot hold. A workflow that can be called (`workflow_call`) or whose triggers are
+ * not read runs on an event not known, where only literals and `always()` are read.
  */
 function neverRuns(workflow, job, step) {
     const holder = step ?? job;
     let known = NEVER_RUNS.get(holder);
     if (known === undefined) {
-        const events = ownEvents(workflow);
-        const jobTree = conditionTree(job.if);
+        const skipped = skippedOn(workflow, job, new Set());
         const stepTree = step ? conditionTree(step.if) : undefined;
-        known =
-            events !== undefined &&
-                (jobTree !== undefined || stepTree !== undefined) &&
-                events.every((event) => holdsOnNone(jobTree, [event]) || holdsOnNone(stepTree, [event]));
+        known = ownEvents(workflow).every((event, i) => skipped[i] || failsOn(stepTree, event));
         NEVER_RUNS.set(holder, known);
     }
     return known;
@@ -74507,7 +74986,7 @@ function frame(kind, p, start, keyStart = -1) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9669);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9597);
 /* harmony import */ var _core_heap_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3365);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1200);
 
