@@ -1192,3 +1192,62 @@ describe('18. an unchanged file judged by another file the change edits', () => 
     expect(judged(all.report, c.rule)).toEqual([`${c.at} ${c.existing}`]);
   });
 });
+
+/**
+ * A custom rule the change adds is a change of the policy, as an edited or removed one is: a rule that
+ * always passes, mapped to a control, would make a gap satisfied.
+ */
+describe('a custom rule file the change adds', () => {
+  const customRule = (id: string) =>
+    [
+      `id: ${id}`,
+      'title: A README is present',
+      'severity: low',
+      'controls: ["8.29"]',
+      'rationale: Claims the control.',
+      'remediation: Nothing.',
+      'check:',
+      '  kind: file.exists',
+      '  with:',
+      '    paths: [README.md]',
+      '',
+    ].join('\n');
+  it('is a new policy change, and a change that adds no rule file has none', async () => {
+    const config = `${onlyRulesConfig(['policy-change', 'acme-readme', 'acme-tests'])}rule-dirs: [policy]\n`;
+    const run = async (head: Record<string, string>) => {
+      const repo = scratchRepo(makeTree({}));
+      repo.commit(
+        {
+          '.controlgate.yml': config,
+          'README.md': '# app\n',
+          'policy/acme-readme.yml': customRule('acme-readme'),
+        },
+        'base',
+      );
+      repo.git('checkout', '-q', '-b', 'feature');
+      repo.commit(head, 'head');
+      let stdout = '';
+      const code = await main(['check', repo.dir, '--base', 'main', '--format', 'json'], {
+        stdout: (t) => {
+          stdout += t;
+        },
+        stderr: () => {},
+        isTTY: false,
+      });
+      const report = JSON.parse(stdout) as Report;
+      return {
+        code,
+        changes: report.findings
+          .filter((f) => f.ruleId === 'policy-change')
+          .map((f) => `${f.location?.path ?? '-'} new=${f.isNew} ${f.message}`),
+      };
+    };
+    const added = await run({ 'policy/acme-tests.yml': customRule('acme-tests') });
+    expect(added.changes).toEqual([
+      'policy/acme-tests.yml new=true Policy change: custom rule file policy/acme-tests.yml is added.',
+    ]);
+    // The control: a change of another file adds no policy change.
+    const other = await run({ 'src/app.js': 'export {};\n' });
+    expect(other).toEqual({ code: 0, changes: [] });
+  });
+});
