@@ -12159,6 +12159,13 @@ function policyChanges(base, head, rules, effects) {
             continue;
         add(now === undefined ? `custom rule file ${file} is removed.` : `custom rule file ${file} is edited.`, now === undefined ? null : { path: file, startLine: 1 }, `rule-file:${file}:${now ?? 'removed'}`);
     }
+    // A rule the change adds can weaken the gate too: a check that always passes, mapped to a control,
+    // makes a gap satisfied.
+    for (const [file, hash] of head.ruleFiles) {
+        if (base.ruleFiles.has(file))
+            continue;
+        add(`custom rule file ${file} is added.`, { path: file, startLine: 1 }, `rule-file:${file}:${hash}`);
+    }
     return out;
 }
 const isOpen = (f) => f.status === 'open';
