@@ -192,7 +192,7 @@ describe('no fix carries a literal credential that another rule reports', () => 
     // The fix adds a securityContext after the container's last line: the password's.
     'deploy/api.yaml': `apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n    - name: api\n      image: registry.example.com/api:1.4.2\n      env:\n        - name: DB_PASSWORD\n          value: ${plant(rand(24))}\n`,
     // A container on one line: the fix adds to it, on that line.
-    'deploy/worker.yaml': `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  template:\n    spec:\n      containers:\n        - {name: worker, image: registry.example.com/worker:2.0.1, env: [{name: API_TOKEN, value: ${plant(rand(24))}}]}\n`,
+    'deploy/worker.yaml': `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  template:\n    spec:\n      containers:\n        - {name: worker, image: registry.example.com/worker:2.0.1, env: [{name: API_TOKEN, value: ${plant(rand(24))}}]}\n  selector: {matchLabels: {app: worker}}\n`,
     // The USER line goes above CMD: the change is the line before it.
     'svc/Dockerfile': `FROM node:22-slim\nWORKDIR /app\nCOPY . .\nENV SERVICE_TOKEN ${plant(rand(24))}\nCMD ["node", "server.js"]\n`,
     // The labelling job's permissions go above its steps, below the registry password.

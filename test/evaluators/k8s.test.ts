@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform and manifest sources write ${...} literally.
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/core/engine.js';
 import { k8sCapabilities } from '../../src/core/evaluators/k8s/capabilities.js';
 import {
   isPlaceholderValue,
@@ -24,7 +25,11 @@ import { at, cleanup, examinedBy, makeTree, run, runBuiltin } from './kit.js';
 
 afterAll(cleanup);
 
-/** A Deployment whose single container is `container` (YAML lines, indented by the caller). */
+/**
+ * A Deployment with the pod spec `podSpec` (YAML lines, indented by the caller). Its selector comes
+ * last, so that the lines of the pod spec do not depend on it: without one, it is a patch (see
+ * `K8sObject.unappliable`).
+ */
 function deployment(podSpec: string): string {
   return `apiVersion: apps/v1
 kind: Deployment
@@ -33,7 +38,8 @@ metadata:
 spec:
   template:
     spec:
-${podSpec}`;
+${podSpec}  selector: { matchLabels: { app: web } }
+`;
 }
 
 describe('k8s.capabilities forbiddenAdd', () => {
@@ -249,9 +255,10 @@ describe('k8s.run-as-root', () => {
       {},
       {
         'a.yaml': deployment(`      containers:
-        - name: unset
+        - { name: unset, image: "acme/app:1.0" }
         - name: root
           securityContext: { runAsUser: 0 }
+          image: acme/app:1.0
 `),
       },
     );
@@ -1498,6 +1505,7 @@ spec:
           env:
             - name: API_TOKEN
               value: hunter2-live-value-8c1d
+  selector: { matchLabels: { app: ${name} } }
 `;
   const files = {
     'deploy/off.yaml': workload('off', 0),
@@ -2370,5 +2378,120 @@ describe('Kubernetes manifests in any YAML style', () => {
       'config/settings.yaml': '  apiVersion: v1\n  kind: ConfigMap\n  data: {privileged: "true"}\n',
     });
     expect(findings).toEqual([]);
+  });
+
+describe('a workload that cannot be applied as written, outside any kustomize tree', () => {
+  // A patch a kustomization merges into a base this repository does not hold (one Terraform writes,
+  // reading the file with file()): what it leaves out, the base may set; what it writes lands.
+  const RULES = [
+    'k8s-seccomp-profile',
+    'k8s-privilege-escalation',
+    'k8s-run-as-root',
+    'k8s-capabilities-drop-all',
+    'k8s-readonly-root-filesystem',
+    'k8s-resource-limits',
+    'k8s-host-path-volume',
+    'k8s-privileged-container',
+  ];
+  /** A Deployment of `agent` (privileged, the hostPath) and `side`; `first` is agent's first line. */
+  const workload = (first: string, selector = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: agent, namespace: ops}
+spec:
+  template:
+    spec:
+      containers:
+        - name: agent
+          ${first}
+          volumeMounts: [{name: certs, mountPath: /etc/ssl/certs}]
+          securityContext: {privileged: true}
+        - name: side
+          image: ghcr.io/acme/side:1.2.0
+      volumes:
+        - name: certs
+          hostPath: {path: /etc/ssl/certs}
+${selector}`;
+  const patch = workload('env: [{name: LOG_LEVEL, value: debug}]');
+  const complete = workload('image: ghcr.io/acme/agent:1.2.0', '  selector: {matchLabels: {app: agent}}\n');
+  const hcl = 'locals {\n  patch = file("${path.module}/k8s/agent.yaml")\n}\n';
+  /** Every finding, as the auditor persona shows them: the gaps the patch leaves, and what it sets. */
+  const AS_WRITTEN = (absent: 'low' | 'high') => [
+    'k8s-privileged-container:11 high/high',
+    'k8s-host-path-volume:16 high/high',
+    `k8s-seccomp-profile:7 medium/${absent}`,
+    `k8s-run-as-root:11 medium/${absent === 'low' ? 'low' : 'medium'}`,
+    `k8s-privilege-escalation:12 medium/${absent}`,
+    `k8s-run-as-root:12 medium/${absent === 'low' ? 'low' : 'medium'}`,
+    `k8s-resource-limits:8 low/${absent}`,
+    `k8s-readonly-root-filesystem:11 low/${absent}`,
+    `k8s-capabilities-drop-all:12 low/${absent}`,
+    `k8s-readonly-root-filesystem:12 low/${absent}`,
+    `k8s-resource-limits:12 low/${absent}`,
+  ];
+  it.each<{ name: string; files: Record<string, string>; expected: string[] }>([
+    {
+      name: 'a patch (no selector, a container without its image) that Terraform reads',
+      files: { 'k8s/agent.yaml': patch, 'main.tf': hcl },
+      expected: AS_WRITTEN('low'),
+    },
+    {
+      name: 'the same patch, read by nothing',
+      files: { 'k8s/agent.yaml': patch },
+      expected: AS_WRITTEN('low'),
+    },
+    {
+      name: 'the complete workload',
+      files: { 'k8s/agent.yaml': complete, 'main.tf': hcl },
+      expected: AS_WRITTEN('high'),
+    },
+    {
+      // A renderer's quoted placeholder is a value: the file is judged as written.
+      name: "a complete workload whose image is a template's placeholder",
+      files: { 'k8s/agent.yaml': complete.replace('ghcr.io/acme/agent:1.2.0', '"{{ .Values.image }}"') },
+      expected: AS_WRITTEN('high'),
+    },
+    {
+      // kustomize completes a resource (its labels add the selector): judged whole, whatever its shape.
+      name: 'the workload without a selector, listed as a kustomize resource',
+      files: {
+        'k8s/agent.yaml': workload('image: ghcr.io/acme/agent:1.2.0'),
+        'k8s/kustomization.yaml':
+          'labels:\n  - pairs: {app: agent}\n    includeSelectors: true\nresources: [agent.yaml]\n',
+      },
+      expected: AS_WRITTEN('high'),
+    },
+  ])('$name', async ({ files, expected }) => {
+    const report = await runCheck({
+      root: makeTree(files),
+      onlyRules: RULES,
+      failOn: 'never',
+      persona: 'auditor',
+    });
+    expect(report.errors).toEqual([]);
+    const shown = report.findings.map(
+      (f) => `${f.ruleId}:${f.location?.startLine} ${f.severity}/${f.confidence}`,
+    );
+    expect(shown).toEqual(expected);
+    for (const f of report.findings.filter((f) => f.confidence === 'low')) {
+      expect(f.message).toMatch(
+        /\(But Deployment "agent" cannot be applied as written \((?:it has no spec\.selector, which the apps\/v1 API requires|its container "agent" has no image)\): nothing runs it as it stands, and what completes it \(the base a patch is merged into\) may set what it leaves out\.\)$/,
+      );
+    }
+  });
+
+  it('lowers the patch of a file that also holds a complete workload, not the complete one', async () => {
+    const both = `${complete}---\n${patch.replace('name: agent,', 'name: agent-extra,')}`;
+    const report = await runCheck({
+      root: makeTree({ 'k8s/agent.yaml': both }),
+      onlyRules: ['k8s-readonly-root-filesystem'],
+      failOn: 'never',
+      persona: 'auditor',
+    });
+    expect(report.findings.map((f) => `${f.location?.startLine} ${f.confidence}`)).toEqual([
+      '11 high',
+      '12 high',
+      '29 low',
+      '30 low',
+    ]);
   });
 });

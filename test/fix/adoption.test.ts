@@ -62,6 +62,7 @@ const DEPLOYMENT = [
   'metadata:',
   '  name: web',
   'spec:',
+  '  selector: { matchLabels: { app: web } }',
   '  template:',
   '    spec:',
   '      containers:',
@@ -109,7 +110,7 @@ describe('adopting controlgate with controlgate fix', () => {
       '.github/workflows/ci.yml:8 workflow-unpinned-action',
       '.github/workflows/ci.yml:9 workflow-unpinned-action',
       'Dockerfile:1 dockerfile-root-user',
-      'deploy/web.yaml:9 k8s-privilege-escalation',
+      'deploy/web.yaml:10 k8s-privilege-escalation',
     ]);
 
     fake.state.responses.set('/repos/actions/checkout/tags', {

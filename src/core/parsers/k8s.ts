@@ -53,6 +53,11 @@ export interface K8sObject {
   kind: string;
   name?: string;
   node: K8sNode<Record<string, unknown>>;
+  /**
+   * What the workload lacks that the API requires, when nothing applies it as written (see
+   * {@link unappliable}): set by {@link k8sObjects} for a file no kustomization lists as a resource.
+   */
+  unappliable?: string;
 }
 
 /** The pod spec of a workload, wherever its kind nests it. */
@@ -207,6 +212,37 @@ export function isPatchFragment(object: K8sObject): boolean {
 }
 
 /**
+ * What a workload lacks that the API server requires of it, so that nothing applies it as written:
+ * `spec.selector` of an apps/v1 controller, the containers of its pod spec, or a container's `image`;
+ * undefined for one that can be applied (and for other kinds). Only a field that is absent counts: a
+ * value of another type may be a template's placeholder (`image: {{ .Values.image }}` reads as a
+ * map), which a renderer fills, so such a file is judged as written. Stricter than
+ * {@link isPatchFragment}, which leaves files out.
+ */
+export function unappliable(object: K8sObject): string | undefined {
+  if (
+    object.apiVersion === 'apps/v1' &&
+    SELECTOR_REQUIRED.has(object.kind) &&
+    isMap(object.node.value.spec) &&
+    object.node.value.spec.selector == null
+  ) {
+    return 'it has no spec.selector, which the apps/v1 API requires';
+  }
+  const pod = podSpecOf(object);
+  if (!pod) return undefined;
+  const containers = pod.node.value.containers;
+  if (containers == null || (Array.isArray(containers) && containers.length === 0)) {
+    return 'its pod spec has no containers';
+  }
+  const imageless = containersOf(pod, ['containers', 'initContainers']).find(
+    (c) => c.node.value.image == null,
+  );
+  return imageless
+    ? `its ${imageless.group === 'containers' ? 'container' : 'init container'} "${imageless.name}" has no image`
+    : undefined;
+}
+
+/**
  * The Kubernetes objects of one file (cached per run), or an empty list when it holds none. A file
  * that looks like a manifest but does not parse is recorded as an input problem, so the
  * `unparsable-file` rule reports it; any other YAML that does not parse is left alone.
@@ -234,11 +270,26 @@ export function readK8sObjects(workspace: Workspace, file: string): K8sObject[] 
   });
 }
 
-/** Every object of every manifest in the workspace, in index and source order. */
+/**
+ * Every object of every manifest in the workspace, in index and source order. A workload that cannot
+ * be applied as written ({@link unappliable}) in a file no kustomization lists as a resource carries
+ * why, in `unappliable`: a patch merged into a base this repository does not hold (a kustomization a
+ * build step or Terraform writes), whose missing settings the base may set.
+ */
 export function k8sObjects(workspace: Workspace): K8sObject[] {
   // Every Kubernetes rule asks; the file walk is done once per run.
   return workspace.memo('k8s-objects', '', () =>
-    k8sManifestPaths(workspace).flatMap((f) => readK8sObjects(workspace, f)),
+    k8sManifestPaths(workspace).flatMap((f) => {
+      const objects = readK8sObjects(workspace, f);
+      // A kustomize resource is completed by its kustomization (labels add the selector): judged whole.
+      const resource = objects.some((o) => podSpecOf(o)) && kustomizeResource(workspace, f);
+      for (const o of objects) {
+        const lacks = resource ? undefined : unappliable(o);
+        if (lacks === undefined) delete o.unappliable;
+        else o.unappliable = lacks;
+      }
+      return objects;
+    }),
   );
 }
 

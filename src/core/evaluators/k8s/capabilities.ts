@@ -2,6 +2,7 @@ import { type Container, childAt, containersOf, describeContainer, isMap } from 
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import {
+  ABSENT,
   containerFinding,
   containerSetting,
   examinedPods,
@@ -132,6 +133,7 @@ export const k8sCapabilities = defineEvaluator<CapabilitiesOptions>({
               'SETUID, DAC_OVERRIDE, ...). Set securityContext.capabilities.drop: ["ALL"] and add back only what it needs.',
             'drop:ALL',
             anchor,
+            ABSENT,
           ),
         );
       }

@@ -272,7 +272,7 @@ export const k8sEnvSecretLiteral = defineEvaluator<Options>({
           // At `value:`: a block scalar's own span starts on the line below it.
           'key',
           // Written in the repository: it leaks whether or not the workload runs.
-          'keep',
+          { whenIdle: 'keep' },
         );
         findings.push(standIn || knownDefault ? { ...found, confidence: 'low' } : found);
       }

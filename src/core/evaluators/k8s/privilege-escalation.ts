@@ -4,6 +4,7 @@ import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { privilegeEscalationFix } from './fix-escalation.js';
 import {
+  ABSENT,
   containerFinding,
   containerSetting,
   eachContainer,
@@ -57,6 +58,7 @@ export const k8sPrivilegeEscalation = defineEvaluator<Record<string, never>>({
           'so its processes can gain privileges through setuid binaries.',
         'allowPrivilegeEscalation',
         at.anchor,
+        ABSENT,
       );
       privilegeEscalationFix(fixes, finding, c);
       findings.push(finding);

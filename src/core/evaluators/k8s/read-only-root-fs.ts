@@ -2,6 +2,7 @@ import { containersOf, describeContainer } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import {
+  ABSENT,
   containerFinding,
   containerSetting,
   examinedPods,
@@ -51,6 +52,7 @@ export const k8sReadOnlyRootFs = defineEvaluator<Record<string, never>>({
               'whoever runs code in it can change its programs and leave tools behind.',
             'readOnlyRootFilesystem',
             at.anchor,
+            ABSENT,
           ),
         );
       }

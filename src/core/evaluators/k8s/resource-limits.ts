@@ -1,7 +1,7 @@
 import { childAt, containersOf, describeContainer, isMap } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { type Anchor, containerFinding, examinedPods } from './shared.js';
+import { ABSENT, type Anchor, containerFinding, examinedPods } from './shared.js';
 
 interface Options {
   /** Resources every container must limit. */
@@ -68,6 +68,7 @@ export const k8sResourceLimits = defineEvaluator<Options>({
                 "use up the node's capacity and starve the pods beside it.",
           `limits:${missing.join(',')}`,
           anchor,
+          ABSENT,
         );
         findings.push(cpuOnly ? { ...finding, severity: 'info' } : finding);
       }

@@ -14,6 +14,7 @@ import {
 } from '../dockerfile/root-user.js';
 import { defineEvaluator } from '../types.js';
 import {
+  ABSENT,
   containerFinding,
   containerSetting,
   examinedPods,
@@ -112,6 +113,7 @@ export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
                     : '.'),
             'runAsNonRoot',
             at.anchor,
+            ABSENT,
           ),
         );
         // The image's USER decides, which only the image can tell; a known non-root image is low (as

@@ -12,6 +12,7 @@ import {
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import {
+  ABSENT,
   containerFinding,
   containerSetting,
   examinedPods,
@@ -89,6 +90,7 @@ export const k8sSeccomp = defineEvaluator<Record<string, never>>({
               'Unconfined: every system call reaches the kernel. Set securityContext.seccompProfile.type: RuntimeDefault in the pod spec.',
             ['seccomp:missing'],
             anchor,
+            ABSENT,
           ),
         );
         continue;
@@ -104,6 +106,7 @@ export const k8sSeccomp = defineEvaluator<Record<string, never>>({
               'Set securityContext.seccompProfile.type: RuntimeDefault.',
             'seccomp:missing',
             anchor,
+            ABSENT,
           ),
         );
       }

@@ -5,6 +5,7 @@ import {
   type Container,
   childAt,
   containersOf,
+  describeObject,
   isMap,
   type K8sNode,
   type K8sObject,
@@ -811,11 +812,35 @@ export type Anchor = 'value' | 'key' | 'start';
 export const CI_FIXTURE_NOTE =
   'the manifest is under .github/, where CI configuration lives: likely a fixture a workflow applies to a throw-away test cluster, not a deployment';
 
+/** How a finding's confidence follows what is known of its workload (see {@link findingAt}). */
+export interface FindingTerms {
+  /**
+   * The finding is about a setting the manifest leaves out (Kubernetes' default applies), not one it
+   * writes: in a patch that cannot be applied as written, the base it is merged into may set it.
+   */
+  absent?: boolean;
+  /** `keep`: the finding does not depend on the pods running (a secret written in the manifest). */
+  whenIdle?: 'lower' | 'keep';
+}
+
+/** The terms of a finding about a setting the manifest leaves out. */
+export const ABSENT: FindingTerms = { absent: true };
+
+/** Why a finding about a missing setting of an unappliable workload has low confidence; part of its message. */
+export function unappliableNote(object: K8sObject, lacks: string): string {
+  return (
+    `${describeObject(object)} cannot be applied as written (${lacks}): nothing runs it as it stands, and ` +
+    'what completes it (the base a patch is merged into) may set what it leaves out'
+  );
+}
+
 /**
  * A finding at a manifest node; `keyParts` identify the occurrence independently of its line. One in
  * a CI fixture (under `.github/`, see {@link inGithubConfig}) has low confidence, and says why; so has
- * one on a workload scaled to zero (see {@link idleWorkloads}), unless `whenIdle` is `keep` (a finding
- * that does not depend on the pods running, such as a secret written in the manifest).
+ * one on a workload scaled to zero (see {@link idleWorkloads}), unless `terms.whenIdle` is `keep`, and
+ * one about a setting the manifest leaves out (`terms.absent`) of a workload that cannot be applied
+ * as written (see `K8sObject.unappliable`): what such a patch writes lands in the result and keeps
+ * its grade, what it leaves out may come from its base.
  */
 export function findingAt(
   c: { object: PodSpec['object'] },
@@ -823,7 +848,7 @@ export function findingAt(
   message: string,
   keyParts: string[],
   anchor: Anchor = 'value',
-  whenIdle: 'lower' | 'keep' = 'lower',
+  terms: FindingTerms = {},
 ): RawFinding {
   const location =
     anchor === 'start'
@@ -837,7 +862,11 @@ export function findingAt(
   if (applied !== undefined) {
     return { message: `${message} (But ${applied}.)`, location, key, confidence: 'low' };
   }
-  const idle = whenIdle === 'lower' ? IDLE.get(c.object) : undefined;
+  if (terms.absent && c.object.unappliable !== undefined) {
+    const why = unappliableNote(c.object, c.object.unappliable);
+    return { message: `${message} (But ${why}.)`, location, key, confidence: 'low' };
+  }
+  const idle = terms.whenIdle !== 'keep' ? IDLE.get(c.object) : undefined;
   return idle
     ? { message: `${message} (But ${idle}.)`, location, key, confidence: 'low' }
     : { message, location, key };
@@ -850,9 +879,9 @@ export function containerFinding(
   message: string,
   check: string,
   anchor: Anchor = 'value',
-  whenIdle: 'lower' | 'keep' = 'lower',
+  terms: FindingTerms = {},
 ): RawFinding {
-  return findingAt(c.pod, node, message, [c.group, c.name, check], anchor, whenIdle);
+  return findingAt(c.pod, node, message, [c.group, c.name, check], anchor, terms);
 }
 
 /** A word of a workload's name that says it is a pre-production copy (`api-releasetest`, `web-staging`). */

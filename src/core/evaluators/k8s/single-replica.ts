@@ -7,6 +7,7 @@ import { pathMatcher } from '../../workspace/glob.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import {
+  ABSENT,
   examineObjects,
   findingAt,
   kustomizeReplicas,
@@ -81,6 +82,7 @@ export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
             `${what} sets no replicas, so Kubernetes runs one pod: when it or its node fails, nothing serves.`,
             ['replicas'],
             'key',
+            ABSENT,
           );
       // Deployed by an Okteto manifest: a developer's environment. The manifest is the repository's,
       // so the finding is lowered, not dropped.
