@@ -771,6 +771,93 @@ spec:
       },
       low: 'scripts/e2e.sh',
     },
+    // kind run through a variable that holds its binary, or by a script of the repository that the
+    // unit runs; an unknown variable is not kind.
+    {
+      name: 'a script that runs kind through a variable holding a path to its binary',
+      files: {
+        'scripts/e2e.sh':
+          'KIND=/tmp/bin/kind-v0.20.0\n${KIND} create cluster --name e2e\nkubectl apply -f dev/probe.yaml\n',
+      },
+      low: 'scripts/e2e.sh',
+    },
+    {
+      name: 'a script that runs kind through a variable looked up on the PATH',
+      files: {
+        'scripts/e2e.sh':
+          'KIND="$(command -v kind)"\n"$KIND" get kubeconfig > kc\nKUBECONFIG=kc kubectl apply -f dev/probe.yaml\n',
+      },
+      low: 'scripts/e2e.sh',
+    },
+    {
+      name: 'a script that runs kind through a variable a download of its release writes',
+      files: {
+        'scripts/e2e.sh':
+          'BIN=$(mktemp)\ncurl -sLo "$BIN" https://kind.sigs.k8s.io/dl/v0.20.0/kind-linux-amd64\n$BIN create cluster\nkubectl apply -f dev/probe.yaml\n',
+      },
+      low: 'scripts/e2e.sh',
+    },
+    {
+      name: 'a script that runs kind through a variable of the file it sources',
+      files: {
+        'hack/conf.sh': 'KIND_BIN=${CACHE_DIR}/kind-${KIND_VERSION}\n',
+        'hack/e2e.sh':
+          '. "${ROOT_DIR}/hack/conf.sh"\n${KIND_BIN} create cluster\nkubectl apply -f dev/probe.yaml\n',
+      },
+      low: 'hack/e2e.sh',
+    },
+    {
+      name: 'a Makefile rule that runs kind through a make variable',
+      files: {
+        Makefile:
+          'KIND ?= $(LOCALBIN)/kind\nup:\n\t$(KIND) create cluster\n\tkubectl apply -f dev/probe.yaml\n',
+      },
+      low: 'the "up" rule of Makefile',
+    },
+    {
+      name: 'a script that runs a script of the repository that creates the cluster through a variable',
+      files: {
+        'tools/up.sh': 'KIND=/tmp/bin/kind-v0.20.0\n${KIND} create cluster --name dev\n',
+        'dev/run.sh': 'tools/up.sh\nkubectl apply -f dev/probe.yaml\n',
+      },
+      low: 'dev/run.sh',
+    },
+    {
+      name: 'a script that runs a variable set nowhere',
+      files: { 'scripts/e2e.sh': '${KIND} create cluster\nkubectl apply -f dev/probe.yaml\n' },
+      low: null,
+    },
+    {
+      name: 'a script that runs a variable also set to another program',
+      files: {
+        'scripts/e2e.sh':
+          'TOOL=/usr/bin/kind\n[ -n "$CI" ] && TOOL=/usr/bin/k3d\n$TOOL create cluster\nkubectl apply -f dev/probe.yaml\n',
+      },
+      low: null,
+    },
+    {
+      name: 'a script that runs a variable holding a file named after kind',
+      files: {
+        'scripts/e2e.sh': 'CFG=hack/kind-config.yaml\n$CFG create cluster\nkubectl apply -f dev/probe.yaml\n',
+      },
+      low: null,
+    },
+    {
+      name: 'a script that runs a script of the repository that also names another context',
+      files: {
+        'tools/up.sh': 'kind create cluster\nkubectl --context prod get nodes\n',
+        'dev/run.sh': 'tools/up.sh\nkubectl apply -f dev/probe.yaml\n',
+      },
+      low: null,
+    },
+    {
+      name: 'a script that runs a script of the repository that creates no kind cluster',
+      files: {
+        'tools/up.sh': 'gcloud container clusters get-credentials prod\n',
+        'dev/run.sh': 'tools/up.sh\nkubectl apply -f dev/probe.yaml\n',
+      },
+      low: null,
+    },
   ])('$name', async ({ files, low }) => {
     const findings = await run(k8sHostNamespaces, {}, { 'dev/probe.yaml': pod, ...files });
     expect(findings.map((f) => f.confidence ?? null)).toEqual([low === null ? null : 'low']);

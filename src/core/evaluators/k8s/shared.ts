@@ -22,6 +22,7 @@ import type { RawFinding } from '../../types.js';
 import { defineScreen } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { parseYaml } from '../../workspace/yaml.js';
+import { type KindNames, kindNames } from './kind-binary.js';
 
 /**
  * Helpers shared by the Kubernetes evaluators: iteration over pods and containers, security-context
@@ -617,10 +618,12 @@ const CLUSTER_CLIENTS = new Set([
  * its comments): `kind` when a command creates a kind cluster or sets kind's context as the current
  * one (`kind create cluster` without a kubeconfig of its own, `kind export kubeconfig`, `kubectl
  * config use-context kind-...`), reads kind's kubeconfig (`kind get kubeconfig`) or names a kind
- * context (`--context kind-dev`), before any cluster client names a manifest; `other` when a command
- * names a context kind did not name; `current` otherwise (the current context: any cluster).
+ * context (`--context kind-dev`), or runs a script of the repository that does (and names no other
+ * context), before any cluster client names a manifest; `other` when a command (or a script it runs)
+ * names a context kind did not name; `current` otherwise (the current context: any cluster). kind is
+ * known by its name or by a variable that holds its binary (see {@link kindNames}).
  */
-function clusterOf(views: readonly CommandView[]): 'kind' | 'other' | 'current' {
+function clusterOf(views: readonly CommandView[], names: KindNames): 'kind' | 'other' | 'current' {
   let kindAt = Number.POSITIVE_INFINITY;
   let manifestAt = Number.POSITIVE_INFINITY;
   for (const view of views) {
@@ -637,7 +640,16 @@ function clusterOf(views: readonly CommandView[]): 'kind' | 'other' | 'current' 
       if (!context.startsWith('kind-')) return 'other';
       kindAt = Math.min(kindAt, at);
     }
-    if (view.name !== 'kind') continue;
+    if (!names.isKind(view)) {
+      // A script of the repository that creates or targets a kind cluster, and names no other.
+      const script = names.script(view);
+      const deeper = script === undefined ? undefined : names.deeper(script);
+      if (script === undefined || deeper === undefined) continue;
+      const cluster = clusterOf(scriptCommands(deeper.text), deeper.names);
+      if (cluster === 'other') return 'other';
+      if (cluster === 'kind') kindAt = Math.min(kindAt, at);
+      continue;
+    }
     const verb = `${args[0] ?? ''} ${args[1] ?? ''}`;
     const ownConfig = words.some((w) => /^--kubeconfig(?:=|$)/.test(w));
     if (
@@ -709,7 +721,7 @@ function kindClusterFixtures(workspace: Workspace): Map<string, string> {
       const units = script ? [text] : makeRules(text);
       for (const unit of units) {
         const views = scriptCommands(unit, 0, unit.length, !script);
-        const kind = clusterOf(views) === 'kind';
+        const kind = clusterOf(views, kindNames(workspace, file, text, unit, !script)) === 'kind';
         if (!kind) otherUnits.push(unit);
         // A kind script's manifests are those its commands name; any other names them anywhere.
         const written = kind
