@@ -405,6 +405,77 @@ const tests: Case[] = [
   ],
 ];
 
+/** A step of Trivy's action with `inputs` (YAML lines indented 10). */
+const trivy = (inputs: string) => `${action('aquasecurity/trivy-action')}        with:\n${inputs}`;
+const MISSING = ['- medium/high'];
+/** Analysers of infrastructure code, on a Terraform repository: what they analyse, they analyse. */
+const iac: Case[] = [
+  ['tfsec action', { [W]: pr(action('aquasecurity/tfsec-action')) }, []],
+  [
+    "tfsec's pull request commenter, and reviewdog's tfsec",
+    { [W]: pr(action('aquasecurity/tfsec-pr-commenter-action') + action('reviewdog/action-tfsec')) },
+    [],
+  ],
+  ['Checkov action', { [W]: pr(action('bridgecrewio/checkov-action')) }, []],
+  ['KICS action', { [W]: pr(action('checkmarx/kics-github-action')) }, []],
+  ['Terrascan action', { [W]: pr(action('tenable/terrascan-action')) }, []],
+  ['checkov command', { [W]: pr(run('pipx run checkov -d .')) }, []],
+  [
+    'tfsec command behind make',
+    { [W]: pr(run('make sec')), Makefile: 'sec:\n\ttfsec --soft-fail=false .\n' },
+    [],
+  ],
+  ['kics scan command', { [W]: pr(run('kics scan -p . --fail-on high')) }, []],
+  ['terrascan scan command', { [W]: pr(run('terrascan scan -i terraform')) }, []],
+  ['trivy config command', { [W]: pr(run('trivy config --exit-code 1 .')) }, []],
+  [
+    'trivy fs with the misconfiguration scanner',
+    { [W]: pr(run('trivy fs --scanners vuln,misconfig .')) },
+    [],
+  ],
+  ['Trivy action scanning configuration', { [W]: pr(trivy('          scan-type: config\n')) }, []],
+  [
+    'Trivy action scanning the repository with the misconfiguration scanner',
+    { [W]: pr(trivy("          scan-type: 'fs'\n          scanners: vuln,misconfig\n")) },
+    [],
+  ],
+  [
+    'pre-commit with the terraform_tfsec hook',
+    {
+      [W]: pr(run('pre-commit run --all-files')),
+      '.pre-commit-config.yaml':
+        'repos:\n  - repo: https://github.com/antonbabenko/pre-commit-terraform\n    rev: v1.99.0\n    hooks:\n      - id: terraform_fmt\n      - id: terraform_tfsec\n',
+    },
+    [],
+  ],
+  // Trivy scans an image by default, and only vulnerabilities and secrets in a file system.
+  ['Trivy action on an image', { [W]: pr(trivy('          image-ref: ghcr.io/acme/app:1.0.0\n')) }, MISSING],
+  [
+    'Trivy action on the file system, default scanners',
+    { [W]: pr(trivy('          scan-type: fs\n')) },
+    MISSING,
+  ],
+  [
+    'Trivy action whose scan type is an expression',
+    { [W]: pr(trivy('          scan-type: ${{ matrix.scan }}\n          scanners: misconfig\n')) },
+    MISSING,
+  ],
+  ['trivy image command', { [W]: pr(run('trivy image ghcr.io/acme/app:1.0.0')) }, MISSING],
+  ['trivy fs for vulnerabilities', { [W]: pr(run('trivy fs --scanners vuln .')) }, MISSING],
+  // TFLint finds errors and enforces practices; it is no security analysis.
+  ['tflint', { [W]: pr(action('terraform-linters/setup-tflint') + run('tflint --recursive')) }, MISSING],
+];
+
+describe('workflow-sast-on-pull-requests: analysers of infrastructure code', () => {
+  it.each(iac)('%s', async (_name, files, expected) => {
+    const findings = await runBuiltin('workflow-sast-on-pull-requests', {
+      'main.tf': 'terraform {}\n',
+      ...files,
+    });
+    expect(findings.map((f) => `${at(f)} ${f.severity}/${f.confidence}`)).toEqual(expected);
+  });
+});
+
 describe('workflow-sast-on-pull-requests: evidence behind golangci-lint, make, scripts, reusable workflows', () => {
   it.each(sast)('%s', async (_name, files, expected) => {
     expect((await runBuiltin('workflow-sast-on-pull-requests', files)).map(at)).toEqual(expected);

@@ -43,6 +43,12 @@ export interface PrEvidenceOptions {
   evidence: string;
   /** Globs on `owner/repo[/path]` of actions that produce the evidence. */
   actions: string[];
+  /**
+   * Actions that produce it only with some inputs (a scanner whose `scan-type` decides what it
+   * scans): a glob on `owner/repo[/path]`, and for each input a regular expression (case-insensitive)
+   * its value must match.
+   */
+  actionsWith?: { uses: string; with: Record<string, string> }[];
   /** Regular expressions (case-insensitive) on `run:` scripts. */
   commands: string[];
   /** Regular expression (case-insensitive) on job ids, job names and step names; empty: not used. */
@@ -103,6 +109,25 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
         default: [],
         items: { type: 'string', minLength: 1 },
         description: 'Globs on owner/repo[/path] of actions that perform the activity.',
+      },
+      actionsWith: {
+        type: 'array',
+        default: [],
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['uses', 'with'],
+          properties: {
+            uses: { type: 'string', minLength: 1 },
+            with: {
+              type: 'object',
+              minProperties: 1,
+              additionalProperties: { type: 'string', minLength: 1, format: 'regex' },
+            },
+          },
+        },
+        description:
+          'Actions (globs on owner/repo[/path]) that perform the activity only when each named input matches its regular expression (case-insensitive).',
       },
       commands: {
         type: 'array',
@@ -167,6 +192,21 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
   evaluate(ctx) {
     const { options, workspace, subjects } = ctx;
     const action = globMatcher(options.actions ?? []);
+    const withInputs = (options.actionsWith ?? []).map((a) => ({
+      uses: globMatcher([a.uses]),
+      inputs: Object.entries(a.with).map(([name, re]) => [name.toLowerCase(), new RegExp(re, 'i')] as const),
+    }));
+    // An input given as an expression (`${{ matrix.scan }}`) is not known, so it matches nothing.
+    const actionPerforms = (path: string, step: Step): boolean =>
+      action(path) ||
+      withInputs.some(
+        (a) =>
+          a.uses(path) &&
+          a.inputs.every(([name, re]) => {
+            const value = input(step, name)?.value;
+            return typeof value === 'string' && !value.includes('${{') && re.test(value.trim());
+          }),
+      );
     const commands = (options.commands ?? []).map((c) => new RegExp(c, 'i'));
     const names = options.names ? new RegExp(options.names, 'i') : undefined;
     const events = new Set(options.events ?? []);
@@ -206,7 +246,10 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
     const superLinters = options.superLinter ?? [];
     const stepPerforms = (step: Step, job: Job, source: Workflow, depth = 0): boolean => {
       const path = actionPathOf(step.uses);
-      if (path && (action(path) || (usesGolangci && path === GOLANGCI_ACTION && golangciCounts())))
+      if (
+        path &&
+        (actionPerforms(path, step) || (usesGolangci && path === GOLANGCI_ACTION && golangciCounts()))
+      )
         return true;
       if (path && superLinters.length > 0 && SUPER_LINTER.test(path)) {
         if (superLinterRuns(superLinters, [source.env, job.env, step.env])) return true;
