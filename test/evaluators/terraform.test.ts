@@ -1177,6 +1177,112 @@ resource "google_compute_firewall" "egress" {
 `,
   };
 
+  describe('Hetzner Cloud firewalls', () => {
+    const firewall = `variable "ssh_port" {
+  default = 22
+}
+variable "ssh_source" {
+  default = ["0.0.0.0/0", "::/0"]
+}
+resource "hcloud_firewall" "k3s" {
+  name = "k3s"
+  rule {
+    direction  = "in"
+    protocol   = "tcp"
+    port       = "22"
+    source_ips = ["0.0.0.0/0", "::/0"]
+  }
+  rule {
+    direction  = "in"
+    protocol   = "tcp"
+    port       = "any"
+    source_ips = ["::/0"]
+  }
+  rule {
+    direction  = "in"
+    protocol   = "tcp"
+    port       = "3300-3400"
+    source_ips = ["0.0.0.0/0"]
+  }
+  rule {
+    direction  = "in"
+    protocol   = "tcp"
+    port       = var.ssh_port
+    source_ips = var.ssh_source
+  }
+  rule {
+    direction  = "in"
+    protocol   = "tcp"
+    port       = "80-85"
+    source_ips = ["0.0.0.0/0"]
+  }
+  rule {
+    direction  = "in"
+    protocol   = "tcp"
+    port       = "3389"
+    source_ips = ["203.0.113.0/24"]
+  }
+  rule {
+    direction  = "in"
+    protocol   = "udp"
+    port       = "22"
+    source_ips = ["0.0.0.0/0"]
+  }
+  rule {
+    direction       = "out"
+    protocol        = "tcp"
+    port            = "22"
+    destination_ips = ["0.0.0.0/0"]
+  }
+  rule {
+    direction  = "in"
+    protocol   = "icmp"
+    source_ips = ["0.0.0.0/0"]
+  }
+}
+`;
+    it.each<[what: string, files: Record<string, string>, expected: string[]]>([
+      [
+        'a root configuration: literal rules, and a rule of variables at their defaults',
+        { 'main.tf': firewall },
+        [
+          'main.tf:13:19 high port 22 (SSH)',
+          'main.tf:13:32 high port 22 (SSH)',
+          'main.tf:19:19 high all ports, including 22 (SSH), 1433 (SQL Server), 3306 (MySQL), 3389 (RDP), 5432 (PostgreSQL), 6379 (Redis), 27017 (MongoDB)',
+          'main.tf:25:19 high ports 3306 (MySQL), 3389 (RDP)',
+          'main.tf:31:18 high port 22 (SSH)',
+          'main.tf:31:18 high port 22 (SSH)',
+        ],
+      ],
+      [
+        "a reusable module that only an example calls: its inputs' defaults are its callers' to set",
+        {
+          'modules/fw/main.tf': firewall,
+          'examples/k3s/main.tf': 'module "fw" {\n  source = "../../modules/fw"\n}\n',
+        },
+        [
+          'modules/fw/main.tf:13:19 high port 22 (SSH)',
+          'modules/fw/main.tf:13:32 high port 22 (SSH)',
+          'modules/fw/main.tf:19:19 high all ports, including 22 (SSH), 1433 (SQL Server), 3306 (MySQL), 3389 (RDP), 5432 (PostgreSQL), 6379 (Redis), 27017 (MongoDB)',
+          'modules/fw/main.tf:25:19 high ports 3306 (MySQL), 3389 (RDP)',
+          'modules/fw/main.tf:31:18 low port 22 (SSH)',
+          'modules/fw/main.tf:31:18 low port 22 (SSH)',
+        ],
+      ],
+    ])('%s', async (_what, files, expected) => {
+      const findings = await run(terraformOpenIngress, {}, files);
+      expect(
+        findings.map(
+          (f) =>
+            `${at(f)} ${f.confidence ?? 'high'} ${/ to (.+?): administrative/.exec(f.message)?.[1] ?? ''}`,
+        ),
+      ).toEqual(expected);
+      expect(findings[0]!.message).toBe(
+        'hcloud_firewall "k3s" allows ingress from 0.0.0.0/0 to port 22 (SSH): administrative and database services should only be reachable from known networks.',
+      );
+    });
+  });
+
   it('reports watched ports inside ranges and all-protocol rules; not UDP, egress or computed ports', async () => {
     const findings = await run(terraformOpenIngress, {}, files);
     expect(findings.map(at)).toEqual(['sg.tf:6:20', 'sg.tf:12:20', 'sg.tf:32:29', 'sg.tf:37:20']);

@@ -61,13 +61,14 @@ const RESOURCE_TYPES = [
   'google_compute_firewall',
   'azurerm_network_security_rule',
   'azurerm_network_security_group',
+  'hcloud_firewall',
 ];
 
 /**
  * Flags firewall rules that open administrative or database ports to every address (`0.0.0.0/0`,
  * `::/0`, Azure's `*`/`Internet`): AWS security groups (inline `ingress`, `aws_security_group_rule`,
- * `aws_vpc_security_group_ingress_rule`), GCP `google_compute_firewall` and Azure network security
- * rules. Each open source is reported at its value (where a local or a variable's default is used,
+ * `aws_vpc_security_group_ingress_rule`), GCP `google_compute_firewall`, Azure network security
+ * rules and Hetzner Cloud `hcloud_firewall` rules. Each open source is reported at its value (where a local or a variable's default is used,
  * at the use; with low confidence when it is the default of a reusable module's input, which its
  * callers set); computed ports or protocols are not judged. A source from a variable is judged with
  * every value a run may give it too (a `-var-file` a deploy job names, another `*.tfvars` of the
@@ -78,7 +79,7 @@ const RESOURCE_TYPES = [
 export const terraformOpenIngress = defineEvaluator<Options>({
   kind: 'terraform.open-ingress',
   summary:
-    'Terraform firewall rules (AWS security groups, GCP firewalls, Azure NSG rules) that open administrative ' +
+    'Terraform firewall rules (AWS security groups, GCP firewalls, Azure NSG rules, Hetzner Cloud firewalls) that open administrative ' +
     'or database ports to 0.0.0.0/0 or ::/0.',
   schema: {
     type: 'object',
@@ -190,6 +191,8 @@ function ingressRules(r: TerraformResource): Ingress[] {
       return azureRule(r, body);
     case 'azurerm_network_security_group':
       return nestedBlocks(body, 'security_rule').flatMap((b) => azureRule(r, b.body));
+    case 'hcloud_firewall':
+      return nestedBlocks(body, 'rule').flatMap((b) => hcloudRule(r, b.body));
     default:
       return [];
   }
@@ -236,6 +239,22 @@ function azureRule(resource: TerraformResource, body: HclBody): Ingress[] {
   if (ranges.length === 0 || ranges.some((r) => r === undefined))
     return [{ resource, sources, ports: undefined }];
   return [{ resource, sources, ports: (ranges as PortRange[][]).flat() }];
+}
+
+/**
+ * A Hetzner Cloud firewall rule: `direction = "in"`, its `source_ips`, and for TCP its `port` (`"22"`,
+ * a range `"80-85"`, or `"any"` for every port). Rules are allowances only.
+ */
+function hcloudRule(resource: TerraformResource, body: HclBody): Ingress[] {
+  if (str(body, 'direction')?.toLowerCase() !== 'in' || str(body, 'protocol')?.toLowerCase() !== 'tcp')
+    return [];
+  const sources = strings(body, 'source_ips');
+  const port = attribute(body, 'port');
+  if (!port) return [{ resource, sources, ports: undefined }];
+  const text = literal(port.value);
+  if (typeof text === 'string' && text.trim().toLowerCase() === 'any')
+    return [{ resource, sources, ports: 'all' }];
+  return [{ resource, sources, ports: rangesOf(port.value) }];
 }
 
 /** Port ranges from `"22"`, `"1000-2000"`, `"*"`, `22` or a list of those; undefined when computed. */
