@@ -2435,38 +2435,6 @@ describe('k8s.env-secret-literal', () => {
   });
 });
 
-// The API server takes an object in any YAML style: flow style, JSON in a .yaml file, or a document
-// indented as a whole. Each is read as the block-style manifest is.
-describe('Kubernetes manifests in any YAML style', () => {
-  const block =
-    'apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  containers:\n    - name: c\n      image: busybox:1.36\n      securityContext:\n        privileged: true\n';
-  it.each([
-    ['block style', block, 10],
-    [
-      'flow style on one line',
-      '{apiVersion: v1, kind: Pod, metadata: {name: debug}, spec: {containers: [{name: c, image: "busybox:1.36", securityContext: {privileged: true}}]}}\n',
-      1,
-    ],
-    [
-      'JSON',
-      '{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "metadata": { "name": "debug" },\n  "spec": { "containers": [ { "name": "c", "image": "busybox:1.36",\n    "securityContext": { "privileged": true } } ] }\n}\n',
-      6,
-    ],
-    ['indented as a whole', block.replace(/^/gm, '  '), 10],
-  ])('%s', async (_style, text, line) => {
-    const findings = await runBuiltin('k8s-privileged-container', { 'deploy/pod.yaml': text });
-    expect(findings.map((f) => [f.location?.path, f.location?.startLine])).toEqual([
-      ['deploy/pod.yaml', line],
-    ]);
-  });
-
-  it('does not read a YAML file that names no kind the rules judge', async () => {
-    const findings = await runBuiltin('k8s-privileged-container', {
-      'config/settings.yaml': '  apiVersion: v1\n  kind: ConfigMap\n  data: {privileged: "true"}\n',
-    });
-    expect(findings).toEqual([]);
-  });
-
 describe('a workload that cannot be applied as written, outside any kustomize tree', () => {
   // A patch a kustomization merges into a base this repository does not hold (one Terraform writes,
   // reading the file with file()): what it leaves out, the base may set; what it writes lands.
@@ -2580,5 +2548,38 @@ ${selector}`;
       '29 low',
       '30 low',
     ]);
+  });
+});
+
+// The API server takes an object in any YAML style: flow style, JSON in a .yaml file, or a document
+// indented as a whole. Each is read as the block-style manifest is.
+describe('Kubernetes manifests in any YAML style', () => {
+  const block =
+    'apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  containers:\n    - name: c\n      image: busybox:1.36\n      securityContext:\n        privileged: true\n';
+  it.each([
+    ['block style', block, 10],
+    [
+      'flow style on one line',
+      '{apiVersion: v1, kind: Pod, metadata: {name: debug}, spec: {containers: [{name: c, image: "busybox:1.36", securityContext: {privileged: true}}]}}\n',
+      1,
+    ],
+    [
+      'JSON',
+      '{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "metadata": { "name": "debug" },\n  "spec": { "containers": [ { "name": "c", "image": "busybox:1.36",\n    "securityContext": { "privileged": true } } ] }\n}\n',
+      6,
+    ],
+    ['indented as a whole', block.replace(/^/gm, '  '), 10],
+  ])('%s', async (_style, text, line) => {
+    const findings = await runBuiltin('k8s-privileged-container', { 'deploy/pod.yaml': text });
+    expect(findings.map((f) => [f.location?.path, f.location?.startLine])).toEqual([
+      ['deploy/pod.yaml', line],
+    ]);
+  });
+
+  it('does not read a YAML file that names no kind the rules judge', async () => {
+    const findings = await runBuiltin('k8s-privileged-container', {
+      'config/settings.yaml': '  apiVersion: v1\n  kind: ConfigMap\n  data: {privileged: "true"}\n',
+    });
+    expect(findings).toEqual([]);
   });
 });
