@@ -457,6 +457,80 @@ describe('secrets.scan evaluator', () => {
     expect(b[0]!.key).not.toBe(a[0]!.key);
   });
 
+  // A file skipped by name (lockfile, minified bundle, source map, node_modules, a package manager's
+  // bundle, or a glob of the rule's own `except`) is named by whoever commits it: keys and tokens of
+  // an issuer's format are still found there; the guesses, which its random data would fool, are not.
+  const KEY = pem('RSA PRIVATE KEY', keyBody('rsa'));
+  const planted = [
+    `const cfg={aws_access_key_id:"${AKIA}",aws_secret_access_key:"${AWS_SECRET}",github_token:"${GHP}"};`,
+    `const key=\`${KEY}\`;`,
+    'const db={password:"RjFKIjFpTE0w4Tbb",url:"postgres://billing:Wg5OG5f40WblYJZNg3Zp@db.prod.internal/billing"};',
+  ].join('\n');
+  const ISSUERS = [
+    '1:cloud-key:aws-access-key-id',
+    '1:cloud-key:aws-secret-access-key',
+    '1:token:github-token',
+    '2:private-key:private-key',
+  ];
+  const last = KEY.split('\n').length + 2;
+  const GUESSES = [
+    `${last}:generic:generic-secret-assignment`,
+    `${last}:connection-string:connection-string-password`,
+  ];
+  const found = async (files: Record<string, string>, options: Record<string, unknown> = {}) => {
+    const out: string[] = [];
+    for (const family of ['cloud', 'private-key', 'token', 'generic', 'connection-string'])
+      for (const f of await run(secretsScan, { families: [family], ...options }, files))
+        out.push(
+          `${f.location!.startLine}:${family === 'cloud' ? 'cloud-key' : family}:${f.key!.split(':')[0]}`,
+        );
+    return out.sort();
+  };
+  it.each([
+    ['src/config.js', {}, [...ISSUERS, ...GUESSES]],
+    ['static/config.min.js', {}, ISSUERS],
+    ['static/config.js.map', {}, ISSUERS],
+    ['deploy/package-lock.json', {}, ISSUERS],
+    ['tools/node_modules/cfg/index.js', {}, ISSUERS],
+    ['.yarn/releases/deploy.cjs', {}, ISSUERS],
+    ['vendor/cfg.js', { except: ['vendor/**'] }, ISSUERS],
+  ])(
+    'looks for keys and tokens of an issuer’s format in %s, skipped by name or not',
+    async (path, options, expected) => {
+      expect(await found({ [path]: planted }, options)).toEqual([...expected].sort());
+    },
+  );
+
+  it('finds only the token among what lockfiles and bundles hold by design', async () => {
+    const integrity = `sha512-${Buffer.from(rand(64)).toString('base64')}`;
+    const lock = JSON.stringify(
+      {
+        lockfileVersion: 3,
+        packages: {
+          'node_modules/jws': {
+            version: '4.0.0',
+            resolved: 'https://registry.npmjs.org/jws/-/jws-4.0.0.tgz',
+            integrity,
+          },
+          'node_modules/deploy': {
+            version: '1.0.0',
+            resolved: `https://x-access-token:${GHP}@github.com/o/r`,
+          },
+        },
+      },
+      null,
+      2,
+    );
+    const bundle = [
+      'var h="-----BEGIN RSA PRIVATE KEY-----",f="-----END RSA PRIVATE KEY-----";function p(e){return h+"\\n"+e+"\\n"+f}',
+      `var t={password:"${rand(20)}",secret:"${rand(32)}",map:"data:application/json;base64,${Buffer.from(rand(600)).toString('base64')}",gh:"${GHP}"};`,
+    ].join('\n');
+    expect(await found({ 'package-lock.json': lock, 'dist/app.min.js': bundle })).toEqual([
+      '11:token:github-token',
+      '2:token:github-token',
+    ]);
+  });
+
   it('drops a context that would repeat part of the value', () => {
     expect(leaks('DB_PASSWORD', 'RjFKIjFpTE0w4Tbb')).toBe(false);
     expect(leaks('prefix-RjFKIjFp', 'RjFKIjFpTE0w4Tbb')).toBe(true);

@@ -221,6 +221,21 @@ export const VERIFIED: ReadonlySet<string> = new Set([
   ),
 ]);
 
+/**
+ * Detectors whose hit carries its issuer's format in the value itself: a private key whose body
+ * decodes to a key, a checksummed token, a fixed issuer prefix and length (the cloud, private-key and
+ * token families). Not those that judge a value by the name it is assigned to or by a shape other
+ * strings share (a spec of `medium` confidence: a UUID after `heroku_api_key =`, 32 hex characters
+ * after `SK`), nor the AWS secret access key (40 base64 characters named so). They are the ones that
+ * read files skipped by name (see `except` in evaluator.ts), where random data abounds.
+ */
+export const ISSUER_FORMAT: ReadonlySet<string> = new Set([
+  ...DETECTORS.filter((d) => d.family === 'private-key' || d.id === 'gcp-service-account-key').map(
+    (d) => d.id,
+  ),
+  ...PROVIDERS.filter((p) => (p.confidence ?? 'high') === 'high').map((p) => p.id),
+]);
+
 /** Detector ids (line detectors and binary-file detectors), for option schemas. */
 export const DETECTOR_IDS: readonly string[] = [
   ...DETECTORS.map((d) => d.id),

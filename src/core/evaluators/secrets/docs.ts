@@ -72,6 +72,12 @@ export function renderSecretDetectors(): string {
     "keywords, to their end for keys and tokens of an issuer's format; what cannot be read (guesses past",
     "a long line's work budget) is reported by `hardcoded-secret` as an `info` finding.",
     '',
+    'Files skipped by name (the `except` of the rules: lockfiles, minified bundles, source maps,',
+    "`node_modules/`, package managers' bundles) are skipped for the guesses only, whose random data",
+    "they are full of: keys and tokens of an issuer's format (private keys, checksummed tokens, fixed",
+    'prefixes of a `high` confidence, and an AWS secret key beside its access key ID) are looked for',
+    'there as everywhere, since whoever commits a file chooses its name.',
+    '',
   ];
   for (const family of FAMILY_PRIORITY) {
     const members = rows.filter((r) => r.family === family);

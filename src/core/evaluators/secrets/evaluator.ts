@@ -2,7 +2,7 @@ import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { globList, selectFiles } from '../generic/shared.js';
 import { defineEvaluator } from '../types.js';
-import { DETECTOR_IDS, familyOf, getDetector } from './detectors.js';
+import { DETECTOR_IDS, familyOf, getDetector, ISSUER_FORMAT } from './detectors.js';
 import type { Unread } from './scan.js';
 import { CERTIFICATE_FILES, scanFile } from './source.js';
 import { FAMILY_PRIORITY, type SecretFamily, type SecretHit } from './types.js';
@@ -18,7 +18,11 @@ export interface SecretsScanOptions {
   reportUnread: boolean;
 }
 
-/** Files that hold checksums, generated or minified content: random-looking by design, never keys. */
+/**
+ * Files that hold checksums, generated or minified content: random-looking by design, where the
+ * guesses (passwords, assignments, entropy) would find what is no secret. Keys and tokens of an
+ * issuer's format are still looked for there: a file's name is chosen by whoever commits it.
+ */
 const DEFAULT_EXCEPT = [
   '**/package-lock.json',
   '**/npm-shrinkwrap.json',
@@ -88,7 +92,10 @@ export const secretsScan = defineEvaluator<SecretsScanOptions>({
       },
       paths: globList('Globs of the files to scan.', { default: ['**'] }),
       except: globList(
-        'Globs of files not to scan. Setting it replaces the defaults (lockfiles, minified bundles, source maps).',
+        'Globs of files not to scan for guesses (passwords, assignments, headers, URL passwords, JWTs, ' +
+          "credential files); keys and tokens of an issuer's format (private keys, checksummed tokens, fixed " +
+          'prefixes) are still looked for in them, as a file is named by whoever commits it. Setting it replaces ' +
+          "the defaults (lockfiles, minified bundles, source maps, node_modules, package managers' bundles).",
         { default: DEFAULT_EXCEPT },
       ),
       minEntropy: {
@@ -117,9 +124,9 @@ export const secretsScan = defineEvaluator<SecretsScanOptions>({
     const findings: RawFinding[] = [];
     // Indexed loops: the scans of most files share one frozen empty list, and a for-of made an
     // iterator (and a result per step until the loop was optimised) per file and rule.
-    const files = selected(workspace, options);
-    for (let f = 0; f < files.length; f++) {
-      const file = files[f]!;
+    const { scanned, byName } = selected(workspace, options);
+    for (let f = 0; f < scanned.length; f++) {
+      const file = scanned[f]!;
       const scan = scanFile(workspace, file);
       const hits = scan.hits;
       for (let i = 0; i < hits.length; i++) {
@@ -131,28 +138,49 @@ export const secretsScan = defineEvaluator<SecretsScanOptions>({
       if (options.reportUnread && scan.unread.length > 0)
         for (const part of scan.unread) findings.push(unreadFinding(file, part));
     }
+    // Files skipped by name are read for keys and tokens of an issuer's format only, and only for
+    // the rules that report some (not for the guesses of hardcoded-secret).
+    if (byName.length > 0 && [...ISSUER_FORMAT].some(wanted)) {
+      for (let f = 0; f < byName.length; f++) {
+        const file = byName[f]!;
+        const hits = scanFile(workspace, file, true).hits;
+        for (let i = 0; i < hits.length; i++)
+          if (wanted(hits[i]!.detector)) findings.push(toFinding(file, hits[i]!));
+      }
+    }
     return findings;
   },
 });
+
+/** The files a rule scans whole, and those of its `paths` that `except` names (read for issuers' formats). */
+interface Selection {
+  scanned: readonly string[];
+  byName: readonly string[];
+}
 
 /**
  * The files a rule scans. The secret rules mostly select alike (every file but the defaults'
  * exceptions), so a selection is computed once per tree and reused by the rules that share it.
  */
-const selections = new WeakMap<Workspace, Map<string, readonly string[]>>();
-function selected(workspace: Workspace, options: SecretsScanOptions): readonly string[] {
+const selections = new WeakMap<Workspace, Map<string, Selection>>();
+function selected(workspace: Workspace, options: SecretsScanOptions): Selection {
   let byKey = selections.get(workspace);
   if (!byKey) {
     byKey = new Map();
     selections.set(workspace, byKey);
   }
   const key = JSON.stringify([options.paths, options.except]);
-  let files = byKey.get(key);
-  if (!files) {
-    files = selectFiles(workspace, options);
-    byKey.set(key, files);
+  let selection = byKey.get(key);
+  if (!selection) {
+    const all = selectFiles(workspace, { paths: options.paths });
+    const except = options.except.length > 0 ? workspace.matcher(options.except) : undefined;
+    const scanned: string[] = [];
+    const byName: string[] = [];
+    for (const f of all) (except?.(f) ? byName : scanned).push(f);
+    selection = { scanned, byName };
+    byKey.set(key, selection);
   }
-  return files;
+  return selection;
 }
 
 /** A located `info` finding for a part of a file that was not scanned. */

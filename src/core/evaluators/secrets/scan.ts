@@ -1,6 +1,6 @@
 import { certificatesIn, hasJudgeableKey, judgeByCertificates } from './certificates.js';
 import { enclosingTestFunction, sourceContext, testOnlyBuild } from './context.js';
-import { DETECTORS, findAwsSecrets, VERIFIED } from './detectors.js';
+import { DETECTORS, findAwsSecrets, ISSUER_FORMAT, VERIFIED } from './detectors.js';
 import { unclaimedJwt } from './jwt.js';
 import {
   buildMatcher,
@@ -63,6 +63,11 @@ export interface ScanOptions {
   firstColumn?: number;
   /** The text is a binary file read as bytes: only detectors with `binary` run. */
   binary?: boolean;
+  /**
+   * Only the detectors of an issuer's format run ({@link ISSUER_FORMAT}): for a file skipped by name
+   * (a lockfile, a minified bundle), whose random data the guesses would take for secrets.
+   */
+  issuersOnly?: boolean;
 }
 
 /** Detectors restricted to some files, in table order (few), and the rest. */
@@ -73,12 +78,15 @@ const matchers = new Map<string, KeywordMatcher | undefined>();
  * The keyword matcher of the detectors that apply to a file, compiled once per combination (a
  * handful: ordinary files, `.env` files, `.pypirc`, ..., and binary content).
  */
-function matcherFor(path: string, binary: boolean): KeywordMatcher | undefined {
-  let key = binary ? 'b' : 't';
+function matcherFor(path: string, binary: boolean, issuersOnly: boolean): KeywordMatcher | undefined {
+  let key = `${binary ? 'b' : 't'}${issuersOnly ? 'i' : ''}`;
   for (let i = 0; i < PATH_BOUND.length; i++) if (PATH_BOUND[i]!.paths!.test(path)) key += `.${i}`;
   if (!matchers.has(key)) {
     const detectors = DETECTORS.filter(
-      (d) => (!d.paths || d.paths.test(path)) && (!binary || d.binary === true),
+      (d) =>
+        (!d.paths || d.paths.test(path)) &&
+        (!binary || d.binary === true) &&
+        (!issuersOnly || ISSUER_FORMAT.has(d.id)),
     );
     matchers.set(key, detectors.length ? buildMatcher(detectors) : undefined);
   }
@@ -92,7 +100,7 @@ export function scanText(path: string, text: string, options: ScanOptions = {}):
 
 /** {@link scanText}, with the parts of pathological lines that were not read. */
 export function scanTextFull(path: string, text: string, options: ScanOptions = {}): ScanResult {
-  const matcher = matcherFor(path, options.binary ?? false);
+  const matcher = matcherFor(path, options.binary ?? false, options.issuersOnly ?? false);
   const hits: SecretHit[] = [];
   const unread: Unread[] = [];
   if (!matcher) return { hits, unread };

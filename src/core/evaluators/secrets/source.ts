@@ -39,29 +39,37 @@ const kept = (scan: FileScan): FileScan =>
  * file, and a closure per question was a tenth of what a 100,000-file check allocated.
  */
 const scanners = new WeakMap<Workspace, (file: string) => FileScan>();
+const issuerScanners = new WeakMap<Workspace, (file: string) => FileScan>();
 
-/** Secrets found in a file (cached per run and shared by every secret rule). */
-export function scanFile(workspace: Workspace, file: string): FileScan {
-  let scan = scanners.get(workspace);
+/**
+ * Secrets found in a file (cached per run and shared by every secret rule). With `issuersOnly`, only
+ * the keys and tokens of an issuer's format are looked for (see `ISSUER_FORMAT` in detectors.ts): the
+ * scan of a file that the rules skip by name for the guesses (a lockfile, a minified bundle).
+ */
+export function scanFile(workspace: Workspace, file: string, issuersOnly = false): FileScan {
+  const cache = issuersOnly ? issuerScanners : scanners;
+  let scan = cache.get(workspace);
   if (!scan) {
-    scan = (f) => scanContent(workspace, f);
-    scanners.set(workspace, scan);
+    scan = (f) => scanContent(workspace, f, issuersOnly);
+    cache.set(workspace, scan);
   }
-  return workspace.memo('secrets', file, scan);
+  return workspace.memo(issuersOnly ? 'secrets-issuers' : 'secrets', file, scan);
 }
 
 /** {@link scanFile}, uncached. */
-function scanContent(workspace: Workspace, file: string): FileScan {
+function scanContent(workspace: Workspace, file: string, issuersOnly: boolean): FileScan {
   const content = workspace.read(file);
   switch (content.kind) {
     case 'text': {
-      const scan = scanTextFull(file, content.text);
+      const scan = scanTextFull(file, content.text, { issuersOnly });
       if (hasJudgeableKey(scan.hits) && !content.text.includes('-----BEGIN CERTIFICATE-----'))
         judgeBySiblingCertificate(workspace, file, content.text, scan.hits);
       return kept(scan);
     }
     case 'binary': {
-      const found = inspectBinary(content.head, content.size);
+      let found = inspectBinary(content.head, content.size);
+      // A keystore is a file format, not an issuer's: only a key whose structure fills the file counts.
+      if (found && issuersOnly && found.family !== 'private-key') found = undefined;
       const hits: SecretHit[] = found
         ? [
             {
@@ -91,10 +99,10 @@ function scanContent(workspace: Workspace, file: string): FileScan {
           ],
         };
       const mode = textWithNul(content.head) ? 'utf-8' : 'latin1';
-      return streamed(file, content.size, content.chunks, mode, hits);
+      return streamed(file, content.size, content.chunks, mode, hits, issuersOnly);
     }
     case 'too-large':
-      return streamed(file, content.size, content.chunks, content.encoding ?? 'utf-8', []);
+      return streamed(file, content.size, content.chunks, content.encoding ?? 'utf-8', [], issuersOnly);
     default:
       // Symbolic links are never followed and unreadable entries are not files: nothing to read.
       return NOTHING;
@@ -176,6 +184,7 @@ function streamed(
   chunks: ChunkReader | undefined,
   encoding: TextEncoding,
   found: SecretHit[],
+  issuersOnly: boolean,
 ): FileScan {
   if (!chunks) {
     return {
@@ -195,6 +204,7 @@ function streamed(
       firstLine: chunk.firstLine,
       firstColumn: chunk.firstColumn,
       binary,
+      issuersOnly,
     });
     const lastBreak = chunk.text.lastIndexOf('\n');
     lastLine = chunk.firstLine + countLines(chunk.text);
