@@ -51,6 +51,12 @@ const CASES: { name: string; file: string; text: string; lines: number[] }[] = [
     lines: [2, 4],
   },
   {
+    name: 'a Dockerfile ENV given a literal through an ARG default and another ENV: the ENV and where the value is written',
+    file: 'svc/Dockerfile',
+    text: `FROM node:22-slim\nARG P=${LETTERS}\nENV MODE=prod\nENV V=x${LETTERS}\nENV DB_PASSWORD=$P SERVICE_TOKEN=\${V}\nARG BUILD_TOKEN\nENV NPM_TOKEN=$BUILD_TOKEN\nCMD ["node"]\n`,
+    lines: [2, 4, 5],
+  },
+  {
     name: "a job container's registry password, not an expression",
     file: '.github/workflows/ci.yml',
     text: `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    container:\n      image: r.example.com/ci:1\n      credentials:\n        username: ci\n        password: ${LETTERS}\n    services:\n      db:\n        image: r.example.com/db:1\n        credentials:\n          username: ci\n          password: \${{ secrets.DB }}\n    steps:\n      - run: make\n`,

@@ -560,6 +560,64 @@ describe('dockerfile.secret-env', () => {
     for (const key of keys)
       for (const value of [A, B, 'Kx7-Qm2-Vr9', 'Zq4-Wn8-Lp3']) expect(leaks(key, value)).toBe(false);
   });
+
+  // Docker stores an ENV value with the ARG defaults and ENV values in force substituted: a literal
+  // of the file routed through a variable of a plain name is reported at the ENV, naming where it is
+  // written, under the key the literal would have there; a value the file does not give (an ARG
+  // without a default, passed by `--build-arg`) is none.
+  const S = 'Xk9vQ2mLp7RtZw4B';
+  it.each([
+    ['an ARG default', `FROM a:1\nARG P=${S}\nENV DB_PASSWORD=$P\n`, '3:5', 'line 2 (`ARG P`)'],
+    ['another ENV', `FROM a:1\nENV V=${S}\nENV DB_PASSWORD=\${V}\n`, '3:5', 'line 2 (`ENV V`)'],
+    [
+      'a global ARG re-declared',
+      `ARG P=${S}\nFROM a:1\nARG P\nENV DB_PASSWORD=\${P}\n`,
+      '4:5',
+      'line 1 (`ARG P`)',
+    ],
+    [
+      'two ARGs and an ENV of the stage built on',
+      `FROM a:1 AS base\nARG A=Xk9vQ2m\nENV V=\${A}\nFROM base\nARG B=Lp7RtZw4B\nENV DB_PASSWORD=$V$B\n`,
+      '6:5',
+      'lines 2 (`ARG A`) and 5 (`ARG B`)',
+    ],
+  ])('reports a literal reaching ENV through %s, at the ENV', async (_what, text, where, written) => {
+    const findings = await evaluate(dockerfileSecretEnv, { Dockerfile: text }, {});
+    const direct = await evaluate(
+      dockerfileSecretEnv,
+      { Dockerfile: `FROM a:1\nENV DB_PASSWORD=${S}\n` },
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.message, f.key])).toEqual([
+      [
+        `Dockerfile:${where}`,
+        `ENV DB_PASSWORD sets a literal secret (Xk9… (16 chars)), written at ${written}, which is stored in the image configuration for anyone who can pull the image. Pass it with a build secret (\`RUN --mount=type=secret\`) or at run time.`,
+        direct[0]!.key,
+      ],
+    ]);
+  });
+
+  // A global ARG not declared again in the stage has no value there, as one without a default.
+  it('reports a URL password routed through an ARG; not a value the build passes', async () => {
+    const findings = await evaluate(
+      dockerfileSecretEnv,
+      {
+        Dockerfile: [
+          'ARG G=Xk9vQ2mLp7RtZw4B',
+          'FROM a:1',
+          'ARG NPM_TOKEN',
+          'ARG U=postgres://app:Kx7-Qm2-Vr9@db.internal:5432/app',
+          'ENV NPM_TOKEN=$NPM_TOKEN API_TOKEN=${G} DATABASE_URL=$U',
+          '',
+        ].join('\n'),
+      },
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.message.slice(0, 60)])).toEqual([
+      ['Dockerfile:4:1', 'ARG U sets a literal value holding a password in a postgres '],
+      ['Dockerfile:5:41', 'ENV DATABASE_URL sets a literal value holding a password in '],
+    ]);
+  });
 });
 
 describe('credentials in values, whatever the name', () => {

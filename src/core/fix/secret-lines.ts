@@ -108,7 +108,11 @@ async function collect(workspace: Workspace, file: string): Promise<Set<number>>
     for (const c of model ? literalCredentials(model, TERRAFORM_NAMES) : []) add(c.attr.value.span);
   } else if (workspace.matcher(DOCKERFILE_GLOBS)(file)) {
     const model = readDockerfile(workspace, file);
-    for (const d of model ? literalSecretDecls(model) : []) add(d.decl.span);
+    for (const d of model ? literalSecretDecls(model) : []) {
+      add(d.decl.span);
+      // A value reached through variables is written where they are declared.
+      for (const o of d.from ?? []) add(o.span);
+    }
   }
   return lines;
 }

@@ -14,11 +14,46 @@ import { expandVariables, joinContinuationsWithOffsets } from './dockerfile-word
 /** One `ENV name=value` (or legacy `ENV name value`). */
 export interface EnvDecl {
   name: string;
-  /** The value with quotes and escapes removed, as Docker stores it. */
+  /** The value with quotes and escapes removed, as written (references not substituted). */
   value: string;
   span: NodeSpan;
   /** Position of the name (an ENV instruction may declare several, over several lines). */
   at: Position;
+  /**
+   * For a value that uses variables (`$P`, `${V}`): the value Docker stores, with the ARG defaults
+   * and ENV values in force substituted ({@link UNRESOLVED} where one has none, as an ARG without a
+   * default, given by `--build-arg` or not at all), and the declarations whose text it holds.
+   */
+  resolved?: { value: string; from: ValueOrigin[] };
+}
+
+/** A declaration whose literal text a variable's value holds: where that value is written. */
+export interface ValueOrigin {
+  kind: 'ARG' | 'ENV';
+  name: string;
+  span: NodeSpan;
+}
+
+/** The names a value refers to (`$NAME`, `${NAME}`, `${NAME:-word}`), in order. */
+const REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*))/g;
+
+/**
+ * Where the text of a value comes from: the declarations of the variables it refers to, and the
+ * declaration itself when it holds text of its own besides them.
+ */
+export function originsOf(
+  value: string,
+  self: ValueOrigin | undefined,
+  origins: ReadonlyMap<string, readonly ValueOrigin[]>,
+): ValueOrigin[] {
+  const out: ValueOrigin[] = [];
+  let own = value;
+  for (const m of value.matchAll(REFERENCE)) {
+    for (const o of origins.get(m[1] ?? m[2]!) ?? []) if (!out.includes(o)) out.push(o);
+  }
+  own = own.replace(/\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g, '');
+  if (self && own.trim() !== '') out.unshift(self);
+  return out;
 }
 
 /** One source or port word, as written and with variables substituted (UNRESOLVED where unknown). */
@@ -38,24 +73,47 @@ export interface AddInstruction {
 /** Variables in force while reading one stage. */
 export class StageScope {
   private readonly vars: Map<string, string | null>;
+  /** Where the value of each variable in force is written (see {@link ValueOrigin}). */
+  private readonly origins: Map<string, readonly ValueOrigin[]>;
 
   constructor(
     private readonly globals: ReadonlyMap<string, string | null>,
     inheritedEnv: ReadonlyMap<string, string> = new Map(),
     private readonly escapeChar = '\\',
+    private readonly globalOrigins: ReadonlyMap<string, readonly ValueOrigin[]> = new Map(),
+    inheritedOrigins: ReadonlyMap<string, readonly ValueOrigin[]> = new Map(),
   ) {
     this.vars = new Map(inheritedEnv);
+    this.origins = new Map(inheritedOrigins);
   }
 
   /** `ARG name[=default]` inside the stage. */
-  declareArg(name: string, value: string | null): void {
-    if (value !== null) this.vars.set(name, this.expand(value));
-    else if (!this.vars.has(name)) this.vars.set(name, this.globals.get(name) ?? null);
+  declareArg(name: string, value: string | null, span?: NodeSpan): void {
+    if (value !== null) {
+      this.origins.set(name, originsOf(value, span && { kind: 'ARG', name, span }, this.origins));
+      this.vars.set(name, this.expand(value));
+    } else if (!this.vars.has(name)) {
+      this.vars.set(name, this.globals.get(name) ?? null);
+      this.origins.set(name, this.globalOrigins.get(name) ?? []);
+    }
   }
 
   /** `ENV name=value`: the value is expanded with what is in force before this instruction. */
-  declareEnv(name: string, value: string): void {
+  declareEnv(name: string, value: string, span?: NodeSpan): void {
+    this.origins.set(name, originsOf(value, span && { kind: 'ENV', name, span }, this.origins));
     this.vars.set(name, this.expand(value));
+  }
+
+  /** The declarations whose text a value written now would hold (see {@link originsOf}). */
+  originsOf(value: string): ValueOrigin[] {
+    return originsOf(value, undefined, this.origins);
+  }
+
+  /** Where the ENV values at the end of the stage are written, for stages built FROM this one. */
+  originSnapshot(envNames: ReadonlySet<string>): Map<string, readonly ValueOrigin[]> {
+    const out = new Map<string, readonly ValueOrigin[]>();
+    for (const name of envNames) out.set(name, this.origins.get(name) ?? []);
+    return out;
   }
 
   /** The variables in force now (a copy): ARG and ENV values, null for an ARG with no value. */
@@ -90,8 +148,10 @@ export function readEnv(ins: Env, scope: StageScope, spanOf: SpanOf): EnvDecl[] 
     const start = p.getNameRange().start;
     const range = { start, end: p.getValueRange()?.end ?? p.getNameRange().end };
     const span = spanOf(range);
-    out.push({ name, value, span, at: span.start });
-    scope.declareEnv(name, value);
+    const decl: EnvDecl = { name, value, span, at: span.start };
+    if (value.includes('$')) decl.resolved = { value: scope.expand(value), from: scope.originsOf(value) };
+    out.push(decl);
+    scope.declareEnv(name, value, span);
   }
   return out;
 }

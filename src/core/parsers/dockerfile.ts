@@ -7,18 +7,20 @@ import type { NodeSpan } from '../workspace/yaml.js';
 import {
   type AddInstruction,
   type EnvDecl,
+  originsOf,
   readAdd,
   readEnv,
   readExpose,
   runPosition,
   type ScopedWord,
   StageScope,
+  type ValueOrigin,
 } from './dockerfile-scope.js';
 import { expandVariables, joinContinuations, splitWords, UNRESOLVED } from './dockerfile-words.js';
 import { type ShellCommand, type ShellFrameAt, type ShellWord, shellStructure } from './shell.js';
 import { type CommandView, programName, SHELLS, scriptCommands, viewOf } from './shell-commands.js';
 
-export type { AddInstruction, EnvDecl, ScopedWord } from './dockerfile-scope.js';
+export type { AddInstruction, EnvDecl, ScopedWord, ValueOrigin } from './dockerfile-scope.js';
 
 /**
  * A model of Dockerfiles built on `dockerfile-ast`, which implements Docker's own lexing: line
@@ -206,9 +208,14 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
   let globals: Map<string, string | null> | undefined;
   // ENV values at the end of each stage, and the names each stage set, for stages built FROM it.
   const envAtEnd: Map<string, string>[] = [];
+  const originsAtEnd: Map<string, readonly ValueOrigin[]>[] = [];
+  let globalOrigins: Map<string, readonly ValueOrigin[]> | undefined;
   let envNames = new Set<string>();
   const closeStage = () => {
-    if (scope) envAtEnd.push(scope.envSnapshot(envNames));
+    if (scope) {
+      envAtEnd.push(scope.envSnapshot(envNames));
+      originsAtEnd.push(scope.originSnapshot(envNames));
+    }
     if (stage) shellAtEnd.push(posixShell);
   };
   for (const ins of parsed.getInstructions()) {
@@ -216,6 +223,7 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
     if (keyword === 'FROM') {
       closeStage();
       globals ??= globalArgValues(model);
+      globalOrigins ??= globalArgOrigins(model);
       stage = {
         index: model.stages.length,
         from: readFrom(ins as From, spanOf),
@@ -233,7 +241,13 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
         volumes: [],
       };
       const parent = inheritedStage(model, stage, globals);
-      scope = new StageScope(globals, parent ? envAtEnd[parent.index] : undefined, escapeChar);
+      scope = new StageScope(
+        globals,
+        parent ? envAtEnd[parent.index] : undefined,
+        escapeChar,
+        globalOrigins,
+        parent ? originsAtEnd[parent.index] : undefined,
+      );
       posixShell = parent ? (shellAtEnd[parent.index] ?? true) : true;
       envNames = new Set(parent ? envAtEnd[parent.index]?.keys() : []);
       model.stages.push(stage);
@@ -253,7 +267,7 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
     if (keyword === 'ARG') {
       const args = readArgs(ins, escapeChar, spanOf(ins.getRange()));
       (stage ? stage.args : model.globalArgs).push(...args);
-      for (const a of stage ? args : []) scope?.declareArg(a.name, a.value);
+      for (const a of stage ? args : []) scope?.declareArg(a.name, a.value, a.span);
     } else if (stage && scope && keyword === 'ENV') {
       const envs = readEnv(ins as Env, scope, spanOf);
       stage.envs.push(...envs);
@@ -446,6 +460,17 @@ export function stageChain(model: DockerfileModel, stage: Stage): Stage[] {
     current = text.includes(UNRESOLVED) ? undefined : referencedStage(model, current, text);
   }
   return chain;
+}
+
+/** Where each global ARG's default is written (see {@link ValueOrigin}), in the order Docker reads them. */
+function globalArgOrigins(model: DockerfileModel): Map<string, readonly ValueOrigin[]> {
+  const origins = new Map<string, readonly ValueOrigin[]>();
+  for (const arg of model.globalArgs) {
+    if (arg.value !== null)
+      origins.set(arg.name, originsOf(arg.value, { kind: 'ARG', name: arg.name, span: arg.span }, origins));
+    else if (!origins.has(arg.name)) origins.set(arg.name, []);
+  }
+  return origins;
 }
 
 /** Final stage of a model, i.e. the image that is built by default. */

@@ -5,7 +5,9 @@ import {
   dockerfilePaths,
   type EnvDecl,
   readDockerfile,
+  type ValueOrigin,
 } from '../../parsers/dockerfile.js';
+import { UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import type { RawFinding } from '../../types.js';
 import { standIn } from '../secrets/judge.js';
 import { credentialInValue } from '../secrets/value-credential.js';
@@ -26,8 +28,11 @@ const NOT_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|[0-9]{1,6})
  * (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, ...) a literal value. ENV values are stored in
  * the image configuration, and ARG defaults in the build history, where anyone who can pull the
  * image can read them; so does any value that is a credential whatever its name (a URL with a
- * password, a PEM private key). Values that are references (`$VAR`), placeholders, booleans or small
- * numbers are not reported, and the message shows only a redacted form of the value; the finding is
+ * password, a PEM private key). An ENV value that uses variables is judged as Docker stores it, with
+ * the stage's ARG defaults and ENV values substituted (`ARG P=<secret>` then `ENV DB_PASSWORD=$P`),
+ * and the message names the lines the value is written at; a reference to what the file does not
+ * give (an ARG without a default, set by `--build-arg` or a secret manager), placeholders, booleans
+ * or small numbers are not reported, and the message shows only a redacted form of the value; the finding is
  * identified by the instruction, the name and a keyed hash of the value, as the secret scanner
  * identifies a password (`contextIdentity`), so replacing the secret is a new finding. A value that is
  * a word, a phrase of words or its own name (`default`, `postgres`, `my-secret`: what the secret
@@ -46,13 +51,13 @@ export const dockerfileSecretEnv = defineEvaluator<Record<string, never>>({
     for (const file of dockerfilePaths(workspace)) {
       const model = readDockerfile(workspace, file);
       if (!model) continue;
-      for (const { kind, decl, value, held } of literalSecretDecls(model)) {
+      for (const { kind, decl, value, held, from } of literalSecretDecls(model)) {
         const where = kind === 'ENV' ? 'the image configuration' : 'the image build history';
         const what = held ? `a literal value holding ${held}` : 'a literal secret';
         const words = !held && standIn(value.trim());
         findings.push({
           message:
-            `${kind} ${decl.name} sets ${what} (${redact(value)}), which is stored in ${where} ` +
+            `${kind} ${decl.name} sets ${what} (${redact(value)})${writtenAt(from)}, which is stored in ${where} ` +
             'for anyone who can pull the image. Pass it with a build secret (`RUN --mount=type=secret`) or at run time.' +
             (words ? ` (${STAND_IN_NOTE}.)` : ''),
           location: locationFromSpan(file, decl.span),
@@ -74,9 +79,20 @@ export const STAND_IN_NOTE =
 export interface SecretDecl {
   kind: 'ENV' | 'ARG';
   decl: ArgDecl | EnvDecl;
+  /** The value as Docker stores it (an ENV's references substituted). */
   value: string;
   /** What the value holds when the name does not say it is a secret (`a private key`). */
   held?: string;
+  /** For a value reached through variables: the declarations its text is written in. */
+  from?: ValueOrigin[];
+}
+
+/** `, written at line 2 (`ARG P`)`: where a value reached through variables is written. */
+function writtenAt(from: readonly ValueOrigin[] | undefined): string {
+  if (!from || from.length === 0) return '';
+  const each = from.map((o) => `${o.span.start.line} (\`${o.kind} ${o.name}\`)`);
+  const list = each.length === 1 ? each[0] : `${each.slice(0, -1).join(', ')} and ${each.at(-1)}`;
+  return `, written at line${from.length === 1 ? '' : 's'} ${list}`;
 }
 
 /**
@@ -95,13 +111,18 @@ export function literalSecretDecls(model: DockerfileModel): SecretDecl[] {
   ];
   const out: SecretDecl[] = [];
   for (const { kind, decl } of decls) {
-    const value = decl.value;
+    // An ENV value that uses variables is stored as substituted: judged so, unless it uses one the
+    // file gives no value (an ARG without a default, which the build passes): then as written.
+    const given = 'resolved' in decl ? decl.resolved : undefined;
+    const resolved = given && !given.value.includes(UNRESOLVED) ? given : undefined;
+    const value = resolved ? resolved.value : decl.value;
     if (value === null) continue;
-    if (isLiteralSecret(decl.name, value)) out.push({ kind, decl, value });
+    const from = resolved && resolved.from.length > 0 ? { from: resolved.from } : {};
+    if (isLiteralSecret(decl.name, value)) out.push({ kind, decl, value, ...from });
     else {
       // A neutral name (`DATABASE_URL`) does not make a credential in the value any less one.
       const held = credentialInValue(value);
-      if (held) out.push({ kind, decl, value, held });
+      if (held) out.push({ kind, decl, value, held, ...from });
     }
   }
   return out;
