@@ -289,6 +289,53 @@ describe('private keys, verified by structure', () => {
     },
   );
 
+  // A test PKI's leaf for names reserved for documentation and testing (RFC 2606, 6761) authenticates
+  // no host anyone reaches; a self-signed one says what the key's holder wrote, and one certificate
+  // name of a real host, or an address, keeps the key as it is.
+  it.each([
+    ['.test names', ['DNS:mail.example.test', 'DNS:relay.test'], { san: ['DNS:mail.acme.io'] }],
+    [
+      'example.com, a wildcard of example.org and .invalid',
+      ['DNS:api.example.com', 'DNS:*.example.org', 'DNS:x.invalid'],
+      { san: ['IP:10.0.0.5'] },
+    ],
+    [
+      'a .localhost name and a loopback address',
+      ['DNS:dev.localhost', 'IP:127.0.0.1', 'DNS:relay.test'],
+      {
+        subject: { CN: 'relay.acme.io' },
+      },
+    ],
+  ])(
+    'a CA-issued certificate for %s only lowers the key; self-signed, or with a real host, it stays',
+    (_what, san, real) => {
+      const { pem: key, key: k } = ecKeyPair();
+      const judged = (
+        selfSigned: boolean,
+        extra: { san?: string[]; subject?: Record<string, string> } = {},
+      ) => {
+        const cert = certificate({
+          key: k,
+          subject: extra.subject ?? { CN: 'Acme Leaf' },
+          issuer: { CN: 'Acme Root CA' },
+          san: [...san, ...(extra.san ?? [])],
+          selfSigned,
+        });
+        return scanText('stack/mail-compose.yaml', `${key}\n${cert}\n`).map((h) => h.confidence)[0];
+      };
+      expect([judged(false), judged(true), judged(false, real)]).toEqual(['low', 'high', 'high']);
+    },
+  );
+
+  it('says which reserved names the certificate is for', () => {
+    const { pem: key, key: k } = ecKeyPair();
+    const san = ['DNS:a.example.test', 'DNS:b.example.test', 'DNS:c.example.test', 'DNS:d.test'];
+    const cert = certificate({ key: k, subject: { CN: 'Acme Leaf' }, issuer: { CN: 'Acme Root CA' }, san });
+    expect(scanText('certs/leaf.pem', `${key}\n${cert}\n`).map((h) => h.note)).toEqual([
+      'its certificate is issued for reserved host names only (a.example.test, b.example.test, c.example.test and 1 more)',
+    ]);
+  });
+
   // A certificate for the loopback host alone, or long expired, serves no service others reach,
   // whoever signed it: a test key's own certificate, as test suites mint them.
   it.each([

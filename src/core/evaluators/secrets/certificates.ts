@@ -6,7 +6,8 @@ import type { SecretHit } from './types.js';
  * The certificate a committed private key belongs to, when the repository holds it too (in the same
  * file, or as the key's sibling: `server.key` and `server.crt`), and what it says about the key. A
  * certificate issued for test material (its subject or issuer says test, sample or example, or
- * "dev use only"), for the loopback host alone, or expired more than a year ago identifies no
+ * "dev use only"), for the loopback host alone, for reserved host names alone (`.test`, `.example`,
+ * `example.com`, issued by another key), or expired more than a year ago identifies no
  * service anyone relies on: the key is still reported, with low confidence and the reason. The
  * certificate counts only when it is the key's own (its public key is the key's), so a test
  * certificate beside an unrelated key changes nothing. A subject or issuer naming test material
@@ -98,6 +99,11 @@ function verdict(
   const alt = (cert.subjectAltName ?? '').split(/,\s*/).filter(Boolean);
   if (alt.length > 0 && alt.every((name) => LOOPBACK.test(name)))
     return { note: `${named} names only the loopback host` };
+  // Reserved names (RFC 2606, 6761) are no one's hosts: a test PKI's leaf for them authenticates no
+  // service others reach. Only from an issuer, for the reason above: a self-signed one says what the
+  // key's holder wrote.
+  const reserved = !selfSigned ? reservedNamesOnly(cert, alt) : undefined;
+  if (reserved) return { note: `${named} is issued for reserved host names only (${reserved})` };
   const expires = Date.parse(cert.validTo);
   if (Number.isNaN(expires)) return {};
   const retired = expires + RETIRED_AFTER_MS;
@@ -106,6 +112,33 @@ function verdict(
   }
   // Judged otherwise once a year has passed since the expiry: a cached result must not outlive it.
   return { until: retired };
+}
+
+/** Host names shown in a note at most. */
+const MAX_NAMES_SHOWN = 3;
+
+/**
+ * The host names a certificate is for, when every one is reserved for documentation, testing or the
+ * loopback host (its DNS alternative names, loopback addresses, and its subject's CN when that is a
+ * host name), shown as a list; undefined when it names any other host, address or identity, or none.
+ */
+function reservedNamesOnly(cert: X509Certificate, alt: readonly string[]): string | undefined {
+  const hosts: string[] = [];
+  for (const entry of alt) {
+    const dns = /^DNS:(.+)$/.exec(entry);
+    if (dns && RESERVED_HOST.test(dns[1]!.replace(/^\*\./, ''))) hosts.push(dns[1]!);
+    else if (!LOOPBACK.test(entry)) return undefined;
+  }
+  for (const field of (cert.subject ?? '').split('\n')) {
+    if (!field.startsWith('CN=')) continue;
+    const cn = field.slice(3);
+    if (!HOST_NAME.test(cn)) continue;
+    if (!RESERVED_HOST.test(cn.replace(/^\*\./, ''))) return undefined;
+    if (!hosts.includes(cn)) hosts.push(cn);
+  }
+  if (hosts.length === 0) return undefined;
+  const shown = hosts.slice(0, MAX_NAMES_SHOWN).join(', ');
+  return hosts.length > MAX_NAMES_SHOWN ? `${shown} and ${hosts.length - MAX_NAMES_SHOWN} more` : shown;
 }
 
 /**
