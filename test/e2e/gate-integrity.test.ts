@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { syntheticKey } from '../../src/core/evaluators/secrets/examples.js';
 import type { Report } from '../../src/core/types.js';
+import { githubToken, keyBody, pem, rand } from '../evaluators/secrets-kit.js';
 import { addedFilePatch, blobSha, FakeGitHub } from '../helpers/fake-github.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 import { type ActionRun, commandLines, makeTree, runAction, useBuiltBundle } from '../helpers/run-action.js';
@@ -1249,5 +1250,96 @@ describe('a custom rule file the change adds', () => {
     // The control: a change of another file adds no policy change.
     const other = await run({ 'src/app.js': 'export {};\n' });
     expect(other).toEqual({ code: 0, changes: [] });
+  });
+});
+
+/** The CLI in this process (`--format json`): its exit code and report. */
+async function cliRun(...argv: string[]) {
+  let stdout = '';
+  const code = await main(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: () => {},
+    isTTY: false,
+  });
+  return { code, report: JSON.parse(stdout || '{}') as Report };
+}
+
+/**
+ * A pull request names the file it commits a credential in: a lockfile, a minified bundle, a source
+ * map, a package manager's bundle are skipped by the secret rules' guesses (their random data would
+ * fool them), never by the detectors of an issuer's format: the findings are those of the same
+ * content in an ordinary file.
+ */
+describe('20. a credential in a file named as one the secret scan skips', () => {
+  const KEY = pem('RSA PRIVATE KEY', keyBody('rsa'));
+  const AKIA = `AKIA${rand(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`;
+  const content = [
+    `const cfg={aws_access_key_id:"${AKIA}",aws_secret_access_key:"${rand(40)}",github_token:"${githubToken()}"};`,
+    `const key=\`${KEY}\`;`,
+    '',
+  ].join('\n');
+  const RULES = ['cloud-key-committed', 'private-key-committed', 'api-token-committed'];
+  const expected = (file: string) => [
+    `${file}:1 api-token-committed high/high new=true blocking=true`,
+    `${file}:1 cloud-key-committed critical/high new=true blocking=true`,
+    `${file}:1 cloud-key-committed critical/high new=true blocking=true`,
+    `${file}:2 private-key-committed critical/high new=true blocking=true`,
+  ];
+
+  it.each([
+    'static/config.min.js',
+    'static/config.js.map',
+    'deploy/package-lock.json',
+    '.yarn/releases/deploy.cjs',
+    '.pnp.cjs',
+  ])('%s: every key and token is new and blocks', async (file) => {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig(RULES), 'README.md': '# app\n' }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit({ [file]: content }, 'head');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect(
+      pr.report.findings
+        .map(
+          (f) =>
+            `${f.location?.path}:${f.location?.startLine} ${f.ruleId} ${f.severity}/${f.confidence} new=${f.isNew} blocking=${f.blocking}`,
+        )
+        .sort(),
+    ).toEqual(expected(file));
+    expect(pr.code).toBe(1);
+  });
+});
+
+/**
+ * A Dockerfile literal routed through a variable of a plain name ends in the image configuration all
+ * the same: Docker substitutes the ARG default or the ENV value at build time.
+ */
+describe('21. a Dockerfile secret routed through an ARG or another ENV', () => {
+  it.each([
+    ['an ARG default', 'ARG P=Xk9vQ2mLp7RtZw4B\nENV DB_PASSWORD=$P', 'line 2 (`ARG P`)'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile reference is the test data.
+    ['another ENV', 'ENV V=Xk9vQ2mLp7RtZw4B\nENV DB_PASSWORD=${V}', 'line 2 (`ENV V`)'],
+  ])('through %s: new at the ENV, and the gate fails', async (_what, lines, written) => {
+    const repo = scratchRepo(makeTree({}));
+    const dockerfile = (body: string) => `FROM alpine@sha256:${'5'.repeat(64)}\n${body}\nUSER 1000\n`;
+    repo.commit(
+      {
+        '.controlgate.yml': onlyRulesConfig(['dockerfile-secret-env']),
+        Dockerfile: dockerfile('ENV MODE=prod'),
+      },
+      'base',
+    );
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit({ Dockerfile: dockerfile(lines) }, 'head');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect(
+      pr.report.findings.map(
+        (f) =>
+          `${f.location?.path}:${f.location?.startLine} ${f.severity}/${f.confidence} new=${f.isNew} ${f.message.includes(`written at ${written}`)}`,
+      ),
+    ).toEqual(['Dockerfile:3 high/high new=true true']);
+    expect(pr.code).toBe(1);
   });
 });
