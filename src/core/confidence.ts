@@ -411,8 +411,11 @@ const WORKFLOW_PATH_KEY =
  * blanked (see {@link hclCode}).
  */
 const TERRAFORM_LOCAL_SOURCE = /(?:^|\{)[ \t]*source[ \t]*=[ \t]*"(\.{1,2}\/[^"]*)"/gm;
-/** Terraform's files in native syntax and in JSON syntax (`main.tf.json`), which Terraform reads alike. */
-const TERRAFORM_SOURCE_GLOBS = [...TERRAFORM_GLOBS, '**/*.tf.json'];
+/**
+ * Terraform's files in native syntax and in JSON syntax (`main.tf.json`), which Terraform reads alike,
+ * and OpenTofu's (`.tofu`, `.tofu.json`).
+ */
+const TERRAFORM_SOURCE_GLOBS = TERRAFORM_GLOBS;
 
 /**
  * An HCL file's text with its comments (`#`, `//`, `/* *\/`) and heredoc bodies replaced by spaces

@@ -134,7 +134,7 @@ function codeLanguage(file: string): string {
   if (/(^|\/)(Dockerfile|Containerfile)[^/]*$|\.dockerfile$/i.test(file)) return 'dockerfile';
   if (/\.json$/.test(file)) return 'json';
   if (/\.(sh|bash)$/.test(file)) return 'sh';
-  if (/\.tf$/.test(file)) return 'hcl';
+  if (/\.(?:tf|tofu)$/.test(file)) return 'hcl';
   return 'text';
 }
 

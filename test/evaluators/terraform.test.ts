@@ -229,16 +229,18 @@ resource "google_storage_bucket_iam_binding" "b" {
     expect(() => withDefaults(terraformAttribute, { targets: [] })).toThrow();
   });
 
-  it('ignores files that do not parse (they are input problems) and .tf.json', async () => {
+  it('ignores files that do not parse (they are input problems), and judges .tf.json files alike', async () => {
     const findings = await run(
       terraformAttribute,
       { targets: [ebs] },
       {
         'broken.tf': 'resource "aws_ebs_volume" "a" {\n',
+        'broken.tf.json': '{"resource": {"aws_ebs_volume": {"b": {"encrypted": false}}}',
         'main.tf.json': '{"resource": {"aws_ebs_volume": {"a": {}}}}',
       },
     );
-    expect(findings).toEqual([]);
+    expect(findings.map(at)).toEqual(['main.tf.json:1:34']);
+    expect(findings[0]!.message).toBe('aws_ebs_volume "a" does not set encrypted = true.');
   });
 });
 
@@ -1582,5 +1584,211 @@ describe('inputs of calls of registry modules', () => {
       { persona: 'auditor' },
     );
     expect([at(db!), db!.confidence]).toEqual(['modules/db/main.tf:4:25', 'low']);
+  });
+});
+
+describe('Terraform configuration besides *.tf: JSON syntax, OpenTofu files and override files', () => {
+  const rule = (cidr: string, port = 22) =>
+    `resource "aws_security_group_rule" "ssh" {
+  type              = "ingress"
+  from_port         = ${port}
+  to_port           = ${port}
+  protocol          = "tcp"
+  cidr_blocks       = ["${cidr}"]
+  security_group_id = "sg-123"
+}
+`;
+  const cidrOverride = (cidr: string) =>
+    `resource "aws_security_group_rule" "ssh" {\n  cidr_blocks = ["${cidr}"]\n}\n`;
+  const group = (cidr: string) =>
+    `resource "aws_security_group" "bastion" {
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["${cidr}"]
+  }
+}
+`;
+  const groupJson = (cidrs: string) =>
+    `{
+  "//": "written by a generator",
+  "resource": {
+    "aws_security_group": {
+      "bastion": {
+        "ingress": [
+          {"from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": ${cidrs}}
+        ]
+      }
+    }
+  }
+}
+`;
+  const CASES: { name: string; files: Record<string, string>; found: string[] }[] = [
+    {
+      name: 'a .tf.json security group',
+      files: { 'net.tf.json': groupJson('["0.0.0.0/0"]') },
+      found: ['net.tf.json:7:79'],
+    },
+    {
+      name: 'a .tf.json security group whose source is a "${var.x}" whose default a JSON variable gives',
+      files: {
+        'net.tf.json': groupJson('["${var.admin}"]'),
+        'variables.tf.json': '{"variable": {"admin": {"default": "0.0.0.0/0"}}}',
+      },
+      found: ['net.tf.json:7:79'],
+    },
+    {
+      name: 'the same with a private default',
+      files: {
+        'net.tf.json': groupJson('["${var.admin}"]'),
+        'variables.tf.json': '{"variable": {"admin": {"default": "10.0.0.0/8"}}}',
+      },
+      found: [],
+    },
+    { name: 'a .tofu security group', files: { 'net.tofu': group('0.0.0.0/0') }, found: ['net.tofu:6:20'] },
+    {
+      name: 'a .tofu.json security group',
+      files: { 'net.tofu.json': groupJson('["::/0"]') },
+      found: ['net.tofu.json:7:79'],
+    },
+    {
+      name: 'a .tf file beside its OpenTofu twin: both are judged (each tool reads one)',
+      files: { 'net.tf': group('0.0.0.0/0'), 'net.tofu': group('10.0.0.0/8') },
+      found: ['net.tf:6:20'],
+    },
+    {
+      name: 'an override file that sets the CIDR of a private rule',
+      files: { 'network.tf': rule('10.0.0.0/8'), 'network_override.tf': cidrOverride('0.0.0.0/0') },
+      found: ['network_override.tf:2:18'],
+    },
+    {
+      name: 'an override file that sets a private CIDR on an open rule',
+      files: { 'network.tf': rule('0.0.0.0/0'), 'override.tf': cidrOverride('10.0.0.0/8') },
+      found: [],
+    },
+    {
+      name: 'an override file that moves an open rule to the SSH port: the open source is in the original',
+      files: {
+        'network.tf': rule('0.0.0.0/0', 8080),
+        'override.tf': 'resource "aws_security_group_rule" "ssh" {\n  from_port = 22\n  to_port   = 22\n}\n',
+      },
+      found: ['network.tf:6:24'],
+    },
+    {
+      name: 'an override ingress block replaces every ingress block of the original',
+      files: { 'sg.tf': group('0.0.0.0/0'), 'sg_override.tf': group('10.0.0.0/8') },
+      found: [],
+    },
+    {
+      name: 'an override ingress block replaces the dynamic ingress blocks of the original too',
+      files: {
+        'sg.tf': group('10.0.0.0/8').replace(
+          '  ingress {',
+          '  dynamic "ingress" {\n    for_each = var.rules\n    content {\n      cidr_blocks = ingress.value\n    }\n  }\n  ingress {',
+        ),
+        'sg_override.tf': group('0.0.0.0/0'),
+      },
+      found: ['sg_override.tf:6:20'],
+    },
+    {
+      name: 'a dynamic ingress block of an override replaces the static ones of the original',
+      files: {
+        'sg.tf': group('0.0.0.0/0'),
+        'sg_override.tf':
+          'resource "aws_security_group" "bastion" {\n  dynamic "ingress" {\n    for_each = var.rules\n    content {\n      from_port   = 22\n      to_port     = 22\n      cidr_blocks = ingress.value\n    }\n  }\n}\n',
+      },
+      found: [],
+    },
+    {
+      name: 'an override ingress block opens a group whose ingress was private',
+      files: { 'sg.tf': group('10.0.0.0/8'), 'sg_override.tf': group('0.0.0.0/0') },
+      found: ['sg_override.tf:6:20'],
+    },
+    {
+      name: 'a JSON override file of a native-syntax rule',
+      files: {
+        'network.tf': rule('10.0.0.0/8'),
+        'override.tf.json':
+          '{"resource": {"aws_security_group_rule": {"ssh": {"cidr_blocks": ["0.0.0.0/0"]}}}}',
+      },
+      found: ['override.tf.json:1:67'],
+    },
+    {
+      name: 'overrides compound in the order of their names: the last one wins',
+      files: {
+        'network.tf': rule('10.0.0.0/8'),
+        'a_override.tf': cidrOverride('0.0.0.0/0'),
+        'b_override.tf': cidrOverride('10.1.0.0/16'),
+      },
+      found: [],
+    },
+    {
+      name: 'overrides compound in the order of their names: an open last one',
+      files: {
+        'network.tf': rule('10.0.0.0/8'),
+        'a_override.tf': cidrOverride('10.1.0.0/16'),
+        'b_override.tf': cidrOverride('0.0.0.0/0'),
+      },
+      found: ['b_override.tf:2:18'],
+    },
+    {
+      name: 'an override of a local value, read before the file that has it',
+      files: {
+        'a_override.tf': 'locals {\n  admin = "0.0.0.0/0"\n}\n',
+        'network.tf': `locals {\n  admin = "10.0.0.0/8"\n}\n${rule('${local.admin}').replace('["${local.admin}"]', '[local.admin]')}`,
+      },
+      found: ['network.tf:9:24'],
+    },
+    {
+      name: "an override of a variable's default, read before the file that declares it",
+      files: {
+        'a_override.tf': 'variable "admin" {\n  default = "0.0.0.0/0"\n}\n',
+        'network.tf': `variable "admin" {\n  type    = string\n  default = "10.0.0.0/8"\n}\n${rule('x').replace('["x"]', '[var.admin]')}`,
+      },
+      found: ['network.tf:10:24'],
+    },
+    {
+      name: 'an override block without an original is judged as written',
+      files: { 'network.tf': rule('10.0.0.0/8'), 'extra_override.tf': group('0.0.0.0/0') },
+      found: ['extra_override.tf:6:20'],
+    },
+    {
+      name: 'an override file in another folder overrides nothing here',
+      files: { 'network.tf': rule('10.0.0.0/8'), 'other/network_override.tf': cidrOverride('0.0.0.0/0') },
+      found: [],
+    },
+  ];
+
+  it.each(CASES)('open-ingress: $name', async ({ files, found }) => {
+    const findings = await run(terraformOpenIngress, {}, files);
+    expect(findings.map(at)).toEqual(found);
+  });
+
+  it('an override of a database resource is judged by the attribute rules, at the override', async () => {
+    const findings = await runBuiltin('terraform-db-publicly-accessible', {
+      'db.tf':
+        'resource "aws_db_instance" "main" {\n  engine              = "postgres"\n  publicly_accessible = false\n}\n',
+      'db_override.tf.json':
+        '{\n  "resource": {"aws_db_instance": {"main": {\n    "publicly_accessible": true\n  }}}\n}\n',
+    });
+    expect(findings.map(at)).toEqual(['db_override.tf.json:3:28']);
+    expect(findings[0]!.message).toContain('aws_db_instance "main" sets publicly_accessible = true');
+  });
+
+  it('an override of a provider merges by its alias', async () => {
+    const secret = 'Zm9vYmFyYmF6cXV4LXJlYWxseS1hLXNlY3JldA';
+    const files = (override: string) => ({
+      'providers.tf': `provider "aws" {\n  token = "${secret}"\n}\n\nprovider "aws" {\n  alias = "prod"\n  token = "${secret}"\n}\n`,
+      'providers_override.tf': `provider "aws" {\n  alias = "prod"\n  ${override}\n}\n`,
+    });
+    // The override takes the literal out of the "prod" provider only.
+    const replaced = await run(terraformProviderCredentials, {}, files('token = var.prod_token'));
+    expect(replaced.map(at)).toEqual(['providers.tf:2:11']);
+    expect(replaced[0]!.message).toContain('provider "aws" sets token');
+    // An override that writes a literal is reported there.
+    const written = await run(terraformProviderCredentials, {}, files(`token = "${secret}x"`));
+    expect(written.map(at)).toEqual(['providers.tf:2:11', 'providers_override.tf:3:11']);
+    expect(written[1]!.message).toContain('provider "aws" (alias "prod") sets token');
   });
 });

@@ -16,7 +16,13 @@ import {
   terraformResources,
 } from '../../src/core/parsers/terraform.js';
 import { type HclParser, loadHclParser } from '../../src/core/parsers/terraform-hcl.js';
-import { type HclResult, parseHcl, unescapeQuoted } from '../../src/core/parsers/terraform-syntax.js';
+import { parseTerraformJson } from '../../src/core/parsers/terraform-json.js';
+import {
+  type HclResult,
+  type HclSpan,
+  parseHcl,
+  unescapeQuoted,
+} from '../../src/core/parsers/terraform-syntax.js';
 import { LineIndex } from '../../src/core/workspace/lines.js';
 import type { NodeSpan } from '../../src/core/workspace/yaml.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
@@ -179,13 +185,23 @@ describe('Terraform files', () => {
       'modules/net/main.tf': 'resource "aws_vpc" "main" {}\n',
       '.terraform/modules/x/main.tf': 'resource "aws_s3_bucket" "vendored" {}\n',
       'main.tf.json': '{}',
+      'modules/net/extra.tofu': 'resource "aws_subnet" "a" {}\n',
+      'modules/net/extra.tofu.json': '{}',
+      'main.tfvars': 'x = 1\n',
     });
-    expect(terraformPaths(ws)).toEqual(['main.tf', 'modules/net/main.tf']);
+    expect(terraformPaths(ws)).toEqual([
+      'main.tf',
+      'modules/net/main.tf',
+      'main.tf.json',
+      'modules/net/extra.tofu',
+      'modules/net/extra.tofu.json',
+    ]);
     const files = await terraformFiles(ws);
-    expect(files.map((f) => f.module)).toEqual(['.', 'modules/net']);
+    expect(files.map((f) => f.module)).toEqual(['.', 'modules/net', '.', 'modules/net', 'modules/net']);
     expect(terraformResources(files).map((r) => `${r.type}.${r.name}`)).toEqual([
       'aws_s3_bucket.a',
       'aws_vpc.main',
+      'aws_subnet.a',
     ]);
     expect(terraformResources(files, undefined, 'data').map((r) => r.name)).toEqual(['ubuntu']);
     expect(terraformResources(files, ['aws_vpc']).map((r) => r.name)).toEqual(['main']);
@@ -330,5 +346,285 @@ describe('HCL parser bundling', () => {
     expect(code).toMatch(
       /readFileSync\(\s*new URL\(\s*'[^']+tree-sitter-hcl\.wasm',\s*import\.meta\.url,?\s*\)/,
     );
+  });
+});
+
+describe('Terraform JSON syntax', () => {
+  function json(text: string): HclBody {
+    const result = parseTerraformJson(text, new LineIndex(text));
+    if (!result.ok) throw new Error(`${result.error.line}:${result.error.column} ${result.error.message}`);
+    return result.body;
+  }
+  /** A body as one line per block and attribute: `type labels @line:col`, `.name=kind @line:col`. */
+  function outline(body: HclBody, indent = ''): string[] {
+    return [
+      ...body.attributes.map((a) => `${indent}.${a.name}=${a.value.kind} @${pos(a.value.span)}`),
+      ...body.blocks.flatMap((b) => [
+        `${indent}${[b.type, ...b.labels].join(' ')} @${pos(b.typeSpan)}`,
+        ...outline(b.body, `${indent}  `),
+      ]),
+    ];
+  }
+
+  const CASES: { name: string; text: string; outline: string[] }[] = [
+    {
+      name: 'labels as levels of objects, with a body',
+      text: '{"resource": {"aws_s3_bucket": {"logs": {"bucket": "acme-logs", "force_destroy": true}}}}',
+      outline: ['resource aws_s3_bucket logs @1:33', '  .bucket=string @1:52', '  .force_destroy=bool @1:82'],
+    },
+    {
+      name: 'an array at a label level and of bodies stands for several blocks',
+      text: '{"provider": {"aws": [{"region": "eu-west-1"}, {"alias": "us", "region": "us-east-1"}]}}',
+      outline: [
+        'provider aws @1:15',
+        '  .region=string @1:34',
+        'provider aws @1:15',
+        '  .alias=string @1:58',
+        '  .region=string @1:74',
+      ],
+    },
+    {
+      name: 'a property holding objects is an attribute and nested blocks; "//" is a comment',
+      text: '{"//": "x", "resource": {"aws_security_group": {"a": {"//": "c", "ingress": [{"from_port": 22}], "tags": {"Name": "a"}}}}}',
+      outline: [
+        'resource aws_security_group a @1:49',
+        '  .ingress=tuple @1:77',
+        '  .tags=object @1:106',
+        '  ingress @1:66',
+        '    .from_port=number @1:92',
+        '  tags @1:98',
+        '    .Name=string @1:115',
+      ],
+    },
+    {
+      name: 'dynamic, provisioner and backend blocks take a label; locals and module bodies are attributes only',
+      text: JSON.stringify({
+        terraform: { backend: { s3: { bucket: 'b' } } },
+        locals: { tags: { team: 'x' } },
+        module: { vpc: { source: './vpc', subnets: [{ cidr: '10.0.0.0/24' }] } },
+        resource: { aws_lb: { a: { dynamic: { access_logs: { content: { enabled: true } } } } } },
+      }),
+      outline: [
+        'terraform @1:2',
+        '  backend s3 @1:26',
+        '    .bucket=string @1:41',
+        'locals @1:48',
+        '  .tags=object @1:65',
+        'module vpc @1:89',
+        '  .source=string @1:105',
+        '  .subnets=tuple @1:123',
+        'resource aws_lb a @1:172',
+        '  dynamic access_logs @1:188',
+        '    .content=object @1:213',
+        '    content @1:203',
+        '      .enabled=bool @1:224',
+      ],
+    },
+    {
+      name: 'strings are templates: an interpolation is an expression, $${ a literal',
+      text: '{"locals": {"a": "${var.x}", "b": "pre-${var.x}", "c": "$${lit}", "d": "%{if x}y%{endif}", "e": 1.5e3, "f": null}}',
+      outline: [
+        'locals @1:2',
+        '  .a=template @1:18',
+        '  .b=template @1:35',
+        '  .c=string @1:56',
+        '  .d=template @1:72',
+        '  .e=number @1:97',
+        '  .f=null @1:109',
+      ],
+    },
+    {
+      name: 'unknown top-level properties and non-object bodies are not blocks',
+      text: '{"resources": {"x": {"y": {}}}, "resource": {"x": {"y": "not a body"}}, "variable": {"v": {"default": [1, "a"]}}}',
+      outline: ['variable v @1:86', '  .default=tuple @1:103'],
+    },
+  ];
+
+  it.each(CASES)('$name', ({ text, outline: expected }) => {
+    expect(outline(json(text))).toEqual(expected);
+  });
+
+  it('decodes literals and keeps the source text of each value', () => {
+    const body = json('{"locals": {"a": "q\\"x\\u00e9 $${lit}", "b": [-1, true], "c": "${var.x}"}}');
+    const [a, b, c] = body.blocks[0]!.body.attributes.map((x) => x.value);
+    expect(literal(a!)).toBe('q"xé ${lit}');
+    expect(b!.kind === 'tuple' && b!.items.map(literal)).toEqual([-1, true]);
+    expect(c!.text).toBe('"${var.x}"');
+  });
+
+  const MALFORMED: [string, string, string][] = [
+    ['', '1:1', 'invalid JSON: unexpected end of the file'],
+    ['{"resource": {}', '1:16', 'invalid JSON: unexpected end of the file'],
+    ['{"resource": {} "data": {}}', '1:17', 'invalid JSON: expected "," or "}"'],
+    ['{\n  "a": 1,\n}', '3:1', 'invalid JSON: expected a quoted property name'],
+    ['{"a": tru}', '1:7', 'invalid JSON: unexpected "t"'],
+    ['{"a": "x\ny"}', '1:9', 'invalid JSON: a control character in a string'],
+    ['{"a": "\\q"}', '1:7', 'invalid JSON: a bad escape in a string'],
+    ['{} {}', '1:4', 'invalid JSON: text after the value'],
+    ['["resource"]', '1:1', 'a Terraform JSON file must hold one object'],
+    [`{"a": ${'['.repeat(5000)}`, '1:134', 'invalid JSON: nested too deeply'],
+  ];
+
+  it.each(MALFORMED)('a located error, never a throw: %j', (text, at, message) => {
+    const result = parseTerraformJson(text, new LineIndex(text));
+    expect(result.ok ? 'parsed' : `${result.error.line}:${result.error.column} ${result.error.message}`).toBe(
+      `${at} ${message}`,
+    );
+  });
+
+  it('never throws on arbitrary strings or JSON values, and agrees with JSON.parse on what is JSON', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.json({ maxDepth: 6 })), (text) => {
+        const result = parseTerraformJson(text, new LineIndex(text));
+        let valid: boolean;
+        try {
+          const v = JSON.parse(text);
+          valid =
+            typeof v === 'object' &&
+            v !== null &&
+            !Array.isArray(v) &&
+            text.trim() === text.trimStart().trimEnd();
+        } catch {
+          valid = false;
+        }
+        // JSON.parse also accepts whitespace JSON does not (a leading byte-order mark, U+2028).
+        if (valid && !/[^\x20-\x7e\n\r\t]/.test(text)) expect(result.ok).toBe(true);
+        if (!valid) expect(result.ok && text.trim().startsWith('{')).toBe(result.ok);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('a malformed .tf.json file is a located input problem; the other files are read', async () => {
+    const ws = tree({
+      'ok.tf.json': '{"resource": {"aws_s3_bucket": {"a": {}}}}',
+      'broken.tf.json': '{\n  "resource": {"aws_s3_bucket": {"b": {}}\n',
+    });
+    const files = await terraformFiles(ws);
+    expect(files.map((f) => f.path)).toEqual(['ok.tf.json']);
+    expect(ws.inputProblems().map((p) => `${p.path}:${p.line}:${p.column} ${p.message}`)).toEqual([
+      'broken.tf.json:3:1 invalid JSON: unexpected end of the file',
+    ]);
+  });
+});
+
+describe('Terraform override files', () => {
+  const where = (span: HclSpan) => `${span.file ?? '-'}:${pos(span)}`;
+
+  it('merge attributes, replace nested blocks of a type, and merge lifecycle by argument', async () => {
+    const ws = tree({
+      'main.tf': `resource "aws_instance" "web" {
+  ami           = "ami-1"
+  instance_type = "t3.micro"
+  ebs_block_device { device_name = "/dev/sdb" }
+  ebs_block_device { device_name = "/dev/sdc" }
+  root_block_device { encrypted = true }
+  lifecycle {
+    ignore_changes = [tags]
+  }
+}
+`,
+      'web_override.tf': `resource "aws_instance" "web" {
+  ami = "ami-2"
+  ebs_block_device { device_name = "/dev/sdz" }
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`,
+    });
+    const files = await terraformFiles(ws);
+    const [web] = terraformResources(files);
+    expect(web!.file.path).toBe('main.tf');
+    expect(web!.file.overriddenBy).toEqual(['web_override.tf']);
+    const body = web!.block.body;
+    expect(body.attributes.map((a) => `${a.name}=${literal(a.value)} ${where(a.value.span)}`)).toEqual([
+      'ami=ami-2 web_override.tf:2:9',
+      'instance_type=t3.micro -:3:19',
+    ]);
+    expect(body.blocks.map((b) => `${b.type} ${where(b.typeSpan)}`)).toEqual([
+      'root_block_device -:6:3',
+      'ebs_block_device web_override.tf:3:3',
+      'lifecycle -:7:3',
+    ]);
+    expect(nestedBlocks(body, 'lifecycle')[0]!.body.attributes.map((a) => a.name)).toEqual([
+      'ignore_changes',
+      'create_before_destroy',
+    ]);
+    // The override file keeps nothing that was merged.
+    expect(files.find((f) => f.path === 'web_override.tf')!.body.blocks).toEqual([]);
+  });
+
+  it('merge locals value by value, a provider by its alias, a backend over the original backend', async () => {
+    const ws = tree({
+      'main.tf': `locals {
+  a = 1
+}
+locals {
+  b = 2
+}
+provider "aws" {
+  region = "eu-west-1"
+}
+provider "aws" {
+  alias  = "us"
+  region = "us-east-1"
+}
+terraform {
+  required_version = ">= 1.5"
+  backend "s3" { bucket = "state" }
+}
+`,
+      'override.tf': `locals {
+  b = 3
+  c = 4
+}
+provider "aws" {
+  alias  = "us"
+  region = "us-west-2"
+}
+terraform {
+  backend "local" {}
+}
+`,
+    });
+    const files = await terraformFiles(ws);
+    const main = files.find((f) => f.path === 'main.tf')!;
+    const summary = main.body.blocks.map((b) =>
+      [
+        b.type,
+        ...b.labels,
+        ...b.body.attributes.map((a) => `${a.name}=${literal(a.value)}`),
+        ...b.body.blocks.map((n) => `${n.type} ${n.labels}`),
+      ].join(' '),
+    );
+    expect(summary).toEqual([
+      'locals a=1',
+      'locals b=3',
+      'provider aws region=eu-west-1',
+      'provider aws alias=us region=us-west-2',
+      'terraform required_version=>= 1.5 backend local',
+    ]);
+    // A local no other file has is kept in the override file, as written there.
+    const rest = files.find((f) => f.path === 'override.tf')!.body.blocks;
+    expect(rest.map((b) => [b.type, ...b.body.attributes.map((a) => a.name)].join(' '))).toEqual([
+      'locals c',
+    ]);
+  });
+
+  it('are named override.tf or *_override.tf, in any of the four extensions, and apply in their own folder', async () => {
+    const ws = tree({
+      'main.tf': 'resource "x" "a" {\n  v = 0\n}\n',
+      'z_override.tofu': 'resource "x" "a" {\n  v = 2\n}\n',
+      'a_override.tf.json': '{"resource": {"x": {"a": {"v": 1}}}}',
+      'overrides.tf': 'resource "x" "b" {\n  v = 9\n}\n',
+      'sub/override.tf': 'resource "x" "a" {\n  v = 7\n}\n',
+    });
+    const files = await terraformFiles(ws);
+    const [a, b, sub] = terraformResources(files);
+    expect(
+      [a, b, sub].map((r) => `${r!.file.path} ${r!.name} ${literal(attribute(r!.block.body, 'v')!.value)}`),
+    ).toEqual(['main.tf a 2', 'overrides.tf b 9', 'sub/override.tf a 7']);
+    expect(a!.file.overriddenBy).toEqual(['a_override.tf.json', 'z_override.tofu']);
   });
 });

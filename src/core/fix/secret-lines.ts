@@ -103,7 +103,7 @@ async function collect(workspace: Workspace, file: string): Promise<Set<number>>
         for (const p of containerPasswords(job)) addNode(source.document, p.password);
       }
     }
-  } else if (/\.tf$/i.test(file)) {
+  } else if (/\.(?:tf|tofu)(?:\.json)?$/i.test(file)) {
     const model = await terraformFile(workspace, file);
     for (const c of model ? literalCredentials(model, TERRAFORM_NAMES) : []) add(c.attr.value.span);
   } else if (workspace.matcher(DOCKERFILE_GLOBS)(file)) {

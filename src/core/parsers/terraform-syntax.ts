@@ -5,6 +5,14 @@ import type { HclParser, HclSyntaxError, SyntaxNode } from './terraform-hcl.js';
 export type { HclSyntaxError };
 
 /**
+ * Where a node is written. `file` is set on the nodes of an override file merged into a block of
+ * another file (see terraform-overrides.ts): a finding at such a value lies in the override file.
+ */
+export interface HclSpan extends NodeSpan {
+  file?: string;
+}
+
+/**
  * A plain model of an HCL file (bodies, attributes, blocks, and the values that can be known without
  * evaluating Terraform), built from the tree-sitter syntax tree. Expressions that depend on variables,
  * resources or functions are kept as `expression` with their source text: audits treat them as
@@ -13,26 +21,26 @@ export type { HclSyntaxError };
 
 /** A value as written. Literals are decoded; anything that needs evaluation is `template`/`expression`. */
 export type HclValue =
-  | { kind: 'string'; value: string; span: NodeSpan; text: string }
-  | { kind: 'number'; value: number; span: NodeSpan; text: string }
-  | { kind: 'bool'; value: boolean; span: NodeSpan; text: string }
-  | { kind: 'null'; span: NodeSpan; text: string }
-  | { kind: 'tuple'; items: HclValue[]; span: NodeSpan; text: string }
-  | { kind: 'object'; entries: HclObjectEntry[]; span: NodeSpan; text: string }
-  | { kind: 'template' | 'expression'; span: NodeSpan; text: string };
+  | { kind: 'string'; value: string; span: HclSpan; text: string }
+  | { kind: 'number'; value: number; span: HclSpan; text: string }
+  | { kind: 'bool'; value: boolean; span: HclSpan; text: string }
+  | { kind: 'null'; span: HclSpan; text: string }
+  | { kind: 'tuple'; items: HclValue[]; span: HclSpan; text: string }
+  | { kind: 'object'; entries: HclObjectEntry[]; span: HclSpan; text: string }
+  | { kind: 'template' | 'expression'; span: HclSpan; text: string };
 
 export interface HclObjectEntry {
   /** The key when it is a name or a literal string; undefined for a computed key. */
   key: string | undefined;
-  keySpan: NodeSpan;
+  keySpan: HclSpan;
   value: HclValue;
 }
 
 export interface HclAttribute {
   name: string;
-  nameSpan: NodeSpan;
+  nameSpan: HclSpan;
   /** From the name to the end of the value. */
-  span: NodeSpan;
+  span: HclSpan;
   value: HclValue;
 }
 
@@ -40,8 +48,8 @@ export interface HclBlock {
   type: string;
   labels: string[];
   /** The block type keyword, where a finding about the whole block points. */
-  typeSpan: NodeSpan;
-  span: NodeSpan;
+  typeSpan: HclSpan;
+  span: HclSpan;
   body: HclBody;
 }
 

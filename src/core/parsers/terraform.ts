@@ -4,6 +4,8 @@ import { defineScreen } from '../workspace/screens.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { SCRIPT_FILES, scriptCommands } from './shell-commands.js';
 import type { HclParser } from './terraform-hcl.js';
+import { parseTerraformJson } from './terraform-json.js';
+import { applyOverrides } from './terraform-overrides.js';
 import {
   type HclAttribute,
   type HclBlock,
@@ -21,22 +23,30 @@ import {
 export type * from './terraform-syntax.js';
 
 /**
- * A model of Terraform configurations: the `.tf` files of the workspace parsed with a real HCL
- * parser (see terraform-hcl.ts), their resources, providers and backends, each with exact spans.
- * A file that does not parse is recorded as an input problem (the `unparsable-file` rule reports it)
- * and contributes nothing, as Terraform itself would refuse it. JSON syntax (`.tf.json`) is not read.
+ * A model of Terraform configurations: the configuration files of the workspace, their resources,
+ * providers and backends, each with exact spans. The native syntax (`.tf`, and OpenTofu's `.tofu`) is
+ * parsed with a real HCL parser (see terraform-hcl.ts), the JSON syntax (`.tf.json`, `.tofu.json`)
+ * is read into the same model (see terraform-json.ts), and override files (`*_override.tf`) are
+ * merged into the blocks they override (see terraform-overrides.ts). A file that does not parse is
+ * recorded as an input problem (the `unparsable-file` rule reports it) and contributes nothing, as
+ * Terraform itself would refuse it.
+ *
+ * OpenTofu reads `x.tofu` instead of `x.tf` when a folder has both, and Terraform never reads
+ * `.tofu` files: a configuration that has both is meant for both tools, so both files are judged.
  */
 
-export const TERRAFORM_GLOBS = ['**/*.tf'];
+export const TERRAFORM_GLOBS = ['**/*.tf', '**/*.tofu', '**/*.tf.json', '**/*.tofu.json'];
 /** Provider and module caches that `terraform init` writes; not the repository's configuration. */
 const NOT_CONFIGURATION = ['**/.terraform/**'];
 
-/** One parsed `.tf` file. */
+/** One parsed configuration file. */
 export interface TerraformFile {
   path: string;
   /** The directory: Terraform's module, within which resource addresses are unique. */
   module: string;
   body: HclBody;
+  /** The override files merged into blocks of this file (see terraform-overrides.ts). */
+  overriddenBy?: string[];
 }
 
 /** A `resource` or `data` block. */
@@ -48,15 +58,16 @@ export interface TerraformResource {
   block: HclBlock;
 }
 
-/** `.tf` files of the workspace, outside `.terraform/` directories. */
+/** Configuration files of the workspace (see {@link TERRAFORM_GLOBS}), outside `.terraform/` directories. */
 export function terraformPaths(workspace: Workspace): string[] {
   const skip = workspace.matcher(NOT_CONFIGURATION);
   return workspace.glob(TERRAFORM_GLOBS).filter((f) => !skip(f));
 }
 
 /**
- * Every `.tf` file of the workspace that parses, in index order. Loads the parser on first use (an
- * asynchronous WebAssembly start), then parses each file once per run, shared by every rule.
+ * Every configuration file of the workspace that parses, in index order, with the override files of
+ * each module merged into its other files (see terraform-overrides.ts). Loads the parser on first use
+ * (an asynchronous WebAssembly start), then parses each file once per run, shared by every rule.
  */
 export function terraformFiles(workspace: Workspace): Promise<TerraformFile[]> {
   // Every Terraform rule asks; the walk and the parses happen once per run.
@@ -66,10 +77,12 @@ export function terraformFiles(workspace: Workspace): Promise<TerraformFile[]> {
     // The parser and its WebAssembly runtime are a chunk of their own in the bundle, read only here.
     const { loadHclParser } = await import('./terraform-hcl.js');
     const parser = await loadHclParser();
-    const files = paths.flatMap((f) => {
-      const file = readTerraformFile(workspace, parser, f);
-      return file ? [file] : [];
-    });
+    const files = applyOverrides(
+      paths.flatMap((f) => {
+        const file = readTerraformFile(workspace, parser, f);
+        return file ? [file] : [];
+      }),
+    );
     setVariableFiles(
       files,
       readVariableFiles(workspace, parser),
@@ -250,8 +263,8 @@ function commandLineValue(parser: HclParser, name: string, raw: string): HclValu
 }
 
 /**
- * One `.tf` file's model (see {@link readTerraformFile}), for a question about that file alone: the
- * parser is loaded here when no rule has loaded it yet.
+ * One configuration file's model as written (see {@link readTerraformFile}), for a question about
+ * that file alone: the parser is loaded here when no rule has loaded it yet.
  */
 export async function terraformFile(workspace: Workspace, file: string): Promise<TerraformFile | undefined> {
   const { loadHclParser } = await import('./terraform-hcl.js');
@@ -278,7 +291,9 @@ export function readTerraformFile(
       workspace.configText(file, { severity: 'medium', holds: () => true });
       return undefined;
     }
-    const result = parseHcl(parser, content.text, content.lines);
+    const result = /\.json$/i.test(file)
+      ? parseTerraformJson(content.text, content.lines)
+      : parseHcl(parser, content.text, content.lines);
     if (!result.ok) {
       workspace.reportProblem({ path: file, ...result.error });
       return undefined;

@@ -1,9 +1,8 @@
-import type { HclValue, TerraformFile, TerraformResource } from '../../parsers/terraform.js';
+import type { HclSpan, HclValue, TerraformFile, TerraformResource } from '../../parsers/terraform.js';
 import type { InputDecider } from '../../parsers/terraform-modules.js';
 import { inputOf } from '../../parsers/terraform-values.js';
 import type { Location, RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import type { NodeSpan } from '../../workspace/yaml.js';
 
 /**
  * Helpers shared by the Terraform evaluators.
@@ -12,8 +11,12 @@ import type { NodeSpan } from '../../workspace/yaml.js';
 /** A literal that a rule option can compare against (Terraform converts between these freely). */
 export const LITERAL_SCHEMA = { type: ['string', 'number', 'boolean'] } as const;
 
-/** A location at a span; `point` keeps only its start (a block that lacks a setting, not its whole body). */
-export function spanLocation(path: string, span: NodeSpan, point = false): Location {
+/**
+ * A location at a span of a file; `point` keeps only its start (a block that lacks a setting, not its
+ * whole body). A span an override file wrote (see terraform-overrides.ts) lies in that file.
+ */
+export function spanLocation(file: string, span: HclSpan, point = false): Location {
+  const path = span.file ?? file;
   if (point) return { path, startLine: span.start.line, startColumn: span.start.column };
   return {
     path,
@@ -38,7 +41,7 @@ function cut(text: string, max: number): string {
 }
 
 /**
- * Every Terraform rule reads every `.tf` file (one shared parse), but assesses only the resources of
+ * Every Terraform rule reads every configuration file (one shared parse), but assesses only the resources of
  * its types: it examined the files that declare one, so a repository whose Terraform has no database
  * gives a database rule nothing to pass on (the control is not assessed, not satisfied).
  */
@@ -47,7 +50,12 @@ export function examineSubjects(
   subjects: Iterable<TerraformResource | TerraformFile>,
 ): void {
   const files = new Set<string>();
-  for (const s of subjects) files.add('path' in s ? s.path : s.file.path);
+  for (const s of subjects) {
+    const file = 'path' in s ? s : s.file;
+    files.add(file.path);
+    // The override files merged into it are examined with it.
+    for (const by of file.overriddenBy ?? []) files.add(by);
+  }
   workspace.examineOnly(files);
 }
 
