@@ -1343,3 +1343,151 @@ describe('21. a Dockerfile secret routed through an ARG or another ENV', () => {
     expect(pr.code).toBe(1);
   });
 });
+
+/**
+ * Terraform reads more than `*.tf`: its JSON syntax (`*.tf.json`), OpenTofu's `*.tofu`, and override
+ * files (`*_override.tf`), whose blocks it merges into the same-address block of the module's other
+ * files. A pull request that opens SSH to the internet through any of them fails the gate as the same
+ * change written into the `.tf` file does. Checked with the CLI (`--base`), whose engine the Action runs.
+ */
+describe('22. Terraform configuration in files other than *.tf', () => {
+  async function cli(...argv: string[]) {
+    let stdout = '';
+    const code = await main(argv, {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: () => {},
+      isTTY: false,
+    });
+    return { code, report: JSON.parse(stdout || '{}') as Report };
+  }
+  const RULE = 'terraform-admin-ports-public';
+  const sshRule = (cidr: string) =>
+    [
+      'resource "aws_security_group_rule" "ssh" {',
+      '  type              = "ingress"',
+      '  from_port         = 22',
+      '  to_port           = 22',
+      '  protocol          = "tcp"',
+      `  cidr_blocks       = ["${cidr}"]`,
+      '  security_group_id = "sg-123"',
+      '}',
+      '',
+    ].join('\n');
+  const bastion = (cidr: string) =>
+    [
+      'resource "aws_security_group" "bastion" {',
+      '  name = "bastion"',
+      '  ingress {',
+      '    from_port   = 22',
+      '    to_port     = 22',
+      '    protocol    = "tcp"',
+      `    cidr_blocks = ["${cidr}"]`,
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+  const bastionJson = (cidr: string) =>
+    `${JSON.stringify(
+      {
+        '//': 'generated',
+        resource: {
+          aws_security_group: {
+            bastion: {
+              name: 'bastion',
+              ingress: [{ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: [cidr], self: false }],
+            },
+          },
+        },
+      },
+      null,
+      2,
+    )}\n`;
+  const versions = 'terraform {\n  required_version = ">= 1.5"\n}\n';
+  const overrideOf = (cidr: string) =>
+    `resource "aws_security_group_rule" "ssh" {\n  cidr_blocks = ["${cidr}"]\n}\n`;
+
+  const CASES: {
+    name: string;
+    base: Record<string, string>;
+    open: Record<string, string>;
+    closed: Record<string, string>;
+    at: string;
+  }[] = [
+    {
+      name: 'an override file that opens the SSH rule of another file',
+      base: { 'infra/network.tf': sshRule('10.0.0.0/8') },
+      open: { 'infra/network_override.tf': overrideOf('0.0.0.0/0') },
+      closed: { 'infra/network_override.tf': overrideOf('10.1.0.0/16') },
+      at: 'infra/network_override.tf:2',
+    },
+    {
+      name: 'an override file that opens the SSH rule of a .tf.json file',
+      base: {
+        'infra/network.tf.json': JSON.stringify({
+          resource: {
+            aws_security_group_rule: {
+              ssh: {
+                type: 'ingress',
+                from_port: 22,
+                to_port: 22,
+                protocol: 'tcp',
+                cidr_blocks: ['10.0.0.0/8'],
+              },
+            },
+          },
+        }),
+      },
+      open: {
+        'infra/override.tf.json':
+          '{"resource": {"aws_security_group_rule": {"ssh": {\n  "cidr_blocks": ["0.0.0.0/0"]}}}}\n',
+      },
+      closed: {
+        'infra/override.tf.json':
+          '{"resource": {"aws_security_group_rule": {"ssh": {\n  "cidr_blocks": ["10.1.0.0/16"]}}}}\n',
+      },
+      at: 'infra/override.tf.json:2',
+    },
+    {
+      name: 'a security group in Terraform JSON syntax (.tf.json)',
+      base: { 'infra/versions.tf': versions },
+      open: { 'infra/network.tf.json': bastionJson('0.0.0.0/0') },
+      closed: { 'infra/network.tf.json': bastionJson('10.0.0.0/8') },
+      at: 'infra/network.tf.json:13',
+    },
+    {
+      name: 'a security group in an OpenTofu file (.tofu)',
+      base: { 'infra/versions.tf': versions },
+      open: { 'infra/network.tofu': bastion('0.0.0.0/0') },
+      closed: { 'infra/network.tofu': bastion('10.0.0.0/8') },
+      at: 'infra/network.tofu:7',
+    },
+  ];
+
+  function change(base: Record<string, string>, head: Record<string, string>) {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig([RULE]), ...base }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit(head, 'head');
+    return repo;
+  }
+  const judged = (report: Report) =>
+    report.findings
+      .filter((f) => f.ruleId === RULE)
+      .map(
+        (f) => `${f.location?.path}:${f.location?.startLine} ${f.severity}/${f.confidence} new=${f.isNew}`,
+      );
+
+  it.each(CASES)('$name: a new high finding there, and the gate fails', async (c) => {
+    const pr = await cli('check', change(c.base, c.open).dir, '--base', 'main', '--format', 'json');
+    expect(judged(pr.report)).toEqual([`${c.at} high/high new=true`]);
+    expect(pr.code).toBe(1);
+  });
+
+  it.each(CASES)('$name: with a private range instead, no finding and the gate passes', async (c) => {
+    const pr = await cli('check', change(c.base, c.closed).dir, '--base', 'main', '--format', 'json');
+    expect(judged(pr.report)).toEqual([]);
+    expect(pr.code).toBe(0);
+  });
+});
