@@ -272,12 +272,12 @@ describe('controlgate CLI', () => {
     expect(entries['8.13']).toEqual({
       status: 'not-applicable',
       justification:
-        'This repository holds no Terraform resources of the types the rule checks (*.tf): nothing for the rule that checks 8.13 here. Proposed by controlgate init from that alone; not applicable only if nothing else 8.13 covers is kept here.',
+        'This repository holds no Terraform resources of the types the rule checks (*.tf, *.tofu and their JSON forms): nothing for the rule that checks 8.13 here. Proposed by controlgate init from that alone; not applicable only if nothing else 8.13 covers is kept here.',
     });
     expect(entries['8.14']).toEqual({
       status: 'not-applicable',
       justification:
-        'This repository holds no Kubernetes Deployments, StatefulSets or ReplicaSets, no Terraform resources of the types the rule checks (*.tf): nothing for the 2 rules that check 8.14 here. Proposed by controlgate init from that alone; not applicable only if nothing else 8.14 covers is kept here.',
+        'This repository holds no Kubernetes Deployments, StatefulSets or ReplicaSets, no Terraform resources of the types the rule checks (*.tf, *.tofu and their JSON forms): nothing for the 2 rules that check 8.14 here. Proposed by controlgate init from that alone; not applicable only if nothing else 8.14 covers is kept here.',
     });
     expect(entries['8.4']!.justification).toMatch(
       /^TODO: evidence found \(\.github\/CODEOWNERS\), but the check calls it unverifiable: rule github-branch-protection could not be verified/,

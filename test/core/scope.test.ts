@@ -38,7 +38,7 @@ describe('rule scope and verdicts that rest on it', () => {
     expect(control(report, '8.13')).toMatchObject({
       verdict: 'not-assessed',
       reasons: [
-        'rule terraform-backup-retention-zero examined nothing: no Terraform resources of the types the rule checks (*.tf) in this repository',
+        'rule terraform-backup-retention-zero examined nothing: no Terraform resources of the types the rule checks (*.tf, *.tofu and their JSON forms) in this repository',
       ],
       hint: 'If 8.13 does not apply to what this repository holds, declare it not-applicable with a justification; otherwise cite evidence (a file, a workflow or a URL with an owner and a review date) under its "evidence" in .github/controls.yml.',
       rules: [{ id: 'terraform-backup-retention-zero', result: 'pass', findings: 0, examined: 0 }],
@@ -116,7 +116,7 @@ describe('rule scope and verdicts that rest on it', () => {
     expect(control(report, '8.13')).toMatchObject({
       verdict: 'not-assessed',
       reasons: [
-        'rule terraform-backup-retention-zero examined nothing: no Terraform resources of the types the rule checks (*.tf) in this repository',
+        'rule terraform-backup-retention-zero examined nothing: no Terraform resources of the types the rule checks (*.tf, *.tofu and their JSON forms) in this repository',
       ],
       rules: [{ id: 'terraform-backup-retention-zero', result: 'pass', findings: 0, examined: 0 }],
     });

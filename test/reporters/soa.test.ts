@@ -105,7 +105,7 @@ describe('the Statement of Applicability of a run', async () => {
     expect(rows.find((r) => r.control === '8.13')).toMatchObject({
       verdict: 'not-assessed',
       reasons: [
-        'rule terraform-backup-retention-zero examined nothing: no Terraform resources of the types the rule checks (*.tf) in this repository',
+        'rule terraform-backup-retention-zero examined nothing: no Terraform resources of the types the rule checks (*.tf, *.tofu and their JSON forms) in this repository',
         expect.stringMatching(/^If 8\.13 does not apply/),
       ],
     });

@@ -7,7 +7,7 @@ import type { LeftOut, RuleSummary } from '../types.js';
 
 /** What the rules of a check-kind family read, by the kind's prefix (`terraform.attribute` -> terraform). */
 const INPUTS: Record<string, string> = {
-  terraform: 'Terraform resources of the types the rule checks (*.tf)',
+  terraform: 'Terraform resources of the types the rule checks (*.tf, *.tofu and their JSON forms)',
   k8s: 'Kubernetes workloads with pod specs (Pods, Deployments, Jobs, other pod templates)',
   dockerfile: 'Dockerfiles',
   workflow: 'GitHub Actions workflows',
@@ -31,7 +31,8 @@ const KIND_INPUTS: Record<string, string> = {
   'deps.license': 'lockfiles that record licences',
   'deps.sbom-coverage': 'dependency lockfiles',
   'deps.lockfile': 'dependency manifests',
-  'terraform.provider-credentials': 'Terraform provider or backend blocks (*.tf)',
+  'terraform.provider-credentials':
+    'Terraform provider or backend blocks (*.tf, *.tofu and their JSON forms)',
   'k8s.rbac':
     'Kubernetes RBAC objects the rule audits (Roles and ClusterRoles for wildcards, bindings for cluster-admin)',
   'k8s.single-replica': 'Kubernetes Deployments, StatefulSets or ReplicaSets',
