@@ -1,4 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose files write ${...} literally.
+import { symlinkSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { composeCapabilities } from '../../src/core/evaluators/compose/capabilities.js';
 import { composeDevices } from '../../src/core/evaluators/compose/devices.js';
@@ -1202,5 +1204,167 @@ describe('compose values written with variables, interpolated as Compose does', 
         (f) => `${at(f).replace(/:\d+$/, '')} ${/ \(written .*?\)(?=: )/.exec(f.message)?.[0].trim() ?? ''}`,
       ),
     ).toEqual(found);
+  });
+});
+
+describe('compose files named by what includes, extends, lists or passes them', () => {
+  const PRIV =
+    "it gets every capability and the host's devices, so whoever runs code in it controls the Docker host.";
+  const ROOT = `services:\n  web:\n    image: nginx@sha256:${'0'.repeat(64)}\n`;
+  it.each<{ name: string; evaluator: unknown; files: Record<string, string>; found: string[] }>([
+    {
+      name: 'a file compose.yaml includes (short syntax), and what that one includes in turn',
+      evaluator: composePrivileged,
+      files: {
+        'compose.yaml': `${ROOT}include:\n  - ops/debug.yml\n`,
+        'ops/debug.yml': 'include:\n  - ../tools/shell.yaml\nservices:\n  debug:\n    privileged: true\n',
+        'tools/shell.yaml': 'services:\n  shell:\n    privileged: yes\n',
+      },
+      found: [
+        `ops/debug.yml:5:17 The service "debug" runs privileged: ${PRIV}`,
+        `tools/shell.yaml:3:17 The service "shell" runs privileged: ${PRIV}`,
+      ],
+    },
+    {
+      name: 'include long syntax with a path list, and an include cycle followed once',
+      evaluator: composeDockerSocket,
+      files: {
+        'deploy/compose.yaml': `${ROOT}include:\n  - path: [base/a.yml, ./b.yaml]\n    project_directory: ..\n`,
+        'deploy/base/a.yml':
+          'include: [../compose.yaml]\nservices:\n  a:\n    volumes: ["/var/run/docker.sock:/s"]\n',
+        'deploy/b.yaml':
+          'services:\n  b:\n    volumes:\n      - type: bind\n        source: /run/docker.sock\n        target: /s\n',
+      },
+      found: [
+        `deploy/base/a.yml:4:16 The service "a" mounts the Docker socket /var/run/docker.sock: ${SOCKET_EFFECT}`,
+        `deploy/b.yaml:4:9 The service "b" mounts the Docker socket /run/docker.sock: ${SOCKET_EFFECT}`,
+      ],
+    },
+    {
+      name: "a project .env's COMPOSE_FILE, with the default separator and with COMPOSE_PATH_SEPARATOR",
+      evaluator: composeHostNamespaces,
+      files: {
+        'compose.yaml': ROOT,
+        '.env': 'COMPOSE_FILE=compose.yaml:ops/runtime.yml\n',
+        'ops/runtime.yml': 'services:\n  web:\n    network_mode: host\n',
+        'svc/.env': 'COMPOSE_PATH_SEPARATOR=,\nCOMPOSE_FILE=base.yml,over.yml\n',
+        'svc/over.yml': 'services:\n  api:\n    pid: host\n',
+      },
+      found: [
+        "ops/runtime.yml:3:19 The service \"web\" sets network_mode: host: it uses the host's network stack: its ports bypass Docker's port mapping and firewall rules, and it reaches services bound to the host's localhost.",
+        'svc/over.yml:3:10 The service "api" sets pid: host: it sees every process on the host and, as root, can inspect or signal them.',
+      ],
+    },
+    {
+      name: 'files a workflow or a script passes with -f or to docker stack deploy -c, and a stack file by name',
+      evaluator: composePrivileged,
+      files: {
+        '.github/workflows/deploy.yml':
+          'on: push\njobs:\n  up:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          docker compose \\\n            -f compose.yaml -f ops/prod.yml up -d\n      - run: docker stack deploy --compose-file=swarm.yml app\n        working-directory: infra\n',
+        'compose.yaml': ROOT,
+        'ops/prod.yml': 'services:\n  web:\n    privileged: true\n',
+        'infra/swarm.yml': 'services:\n  agent:\n    privileged: true\n',
+        'scripts/up.sh': '#!/bin/sh\nsudo docker-compose --file=tools.yml up\n',
+        'scripts/tools.yml': 'services:\n  tool:\n    privileged: true\n',
+        'stack.yml': 'version: "3.8"\nservices:\n  node:\n    privileged: true\n',
+        'hs/stack.yaml': 'resolver: lts-22.0\npackages: [.]\n',
+        'notes/other.yml': 'services:\n  x:\n    privileged: true\n',
+      },
+      found: [
+        `stack.yml:4:17 The service "node" runs privileged: ${PRIV}`,
+        `ops/prod.yml:3:17 The service "web" runs privileged: ${PRIV}`,
+        `infra/swarm.yml:3:17 The service "agent" runs privileged: ${PRIV}`,
+        `scripts/tools.yml:3:17 The service "tool" runs privileged: ${PRIV}`,
+      ],
+    },
+    {
+      name: 'no file outside the tree, absolute, with a variable, or missing',
+      evaluator: composePrivileged,
+      files: {
+        'app/compose.yaml': `${ROOT}include:\n  - ../../outside.yml\n  - /etc/compose.yml\n  - \${OPS}/debug.yml\n  - missing.yml\n`,
+        '.env': 'COMPOSE_FILE=../x.yml:$HOME/y.yml\n',
+        'ops/debug.yml': 'services:\n  debug:\n    privileged: true\n',
+      },
+      found: [],
+    },
+  ])('$name', async ({ evaluator, files, found }) => {
+    const findings = await run(evaluator as Evaluator<never>, {}, files);
+    expect(findings.map((f) => `${at(f)} ${f.message}`)).toEqual(found);
+  });
+
+  it('reads no file through a symbolic link out of the tree: the link is an input problem', async () => {
+    const outside = makeTree({ 'debug.yml': 'services:\n  debug:\n    privileged: true\n' });
+    const files = ['compose.yaml', 'ops-debug.yml'];
+    const linked = makeTree({ 'compose.yaml': `${ROOT}include:\n  - ops-debug.yml\n` });
+    symlinkSync(path.join(outside, 'debug.yml'), path.join(linked, 'ops-debug.yml'));
+    const viaLink = new Workspace(linked, { files });
+    expect(await run(composePrivileged, {}, viaLink)).toEqual([]);
+    expect(viaLink.inputProblems().map((p) => `${p.path}: ${p.message}`)).toEqual([
+      expect.stringMatching(/^ops-debug\.yml: it is a symbolic link, .*, so it is not read$/),
+    ]);
+  });
+
+  it.each<{
+    name: string;
+    evaluator: unknown;
+    options?: Record<string, unknown>;
+    files: Record<string, string>;
+    found: string[];
+  }>([
+    {
+      name: 'a service extending one of another file inherits privileged and the socket, located at extends:',
+      evaluator: composePrivileged,
+      files: {
+        'compose.yaml': `${ROOT}    extends:\n      file: ops/common.yml\n      service: base\n`,
+        'ops/common.yml':
+          'services:\n  base:\n    privileged: true\n    volumes: ["/var/run/docker.sock:/var/run/docker.sock"]\n',
+      },
+      found: [
+        `compose.yaml:4:5 The service "web" runs privileged (inherited through extends: set by service "base" of ops/common.yml, line 3): ${PRIV}`,
+        `ops/common.yml:3:17 The service "base" runs privileged: ${PRIV}`,
+      ],
+    },
+    {
+      name: 'inherited volumes are appended to the own ones, unless an own one mounts the same target',
+      evaluator: composeDockerSocket,
+      files: {
+        'compose.yaml': `services:\n  web:\n    extends: {file: common.yml, service: base}\n    volumes:\n      - ./data:/var/run/docker.sock\n  api:\n    extends:\n      file: common.yml\n      service: base\n    volumes: [./x:/x]\n`,
+        'common.yml': 'services:\n  base:\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n',
+      },
+      found: [
+        `compose.yaml:7:5 The service "api" mounts the Docker socket /var/run/docker.sock (inherited through extends: set by service "base" of common.yml, line 4): ${SOCKET_EFFECT}`,
+        `common.yml:4:9 The service "base" mounts the Docker socket /var/run/docker.sock: ${SOCKET_EFFECT}`,
+      ],
+    },
+    {
+      name: 'a chain of extends in one file, an own setting that replaces the inherited one, and a cycle',
+      evaluator: composeHostNamespaces,
+      files: {
+        'compose.yaml': `services:\n  base:\n    pid: host\n  mid:\n    extends: base\n  top:\n    extends:\n      service: mid\n  own:\n    extends: base\n    pid: container:base\n  loop-a:\n    extends: loop-b\n  loop-b:\n    extends: loop-a\n`,
+      },
+      found: [
+        'compose.yaml:3:10 The service "base" sets pid: host: it sees every process on the host and, as root, can inspect or signal them.',
+        'compose.yaml:5:5 The service "mid" sets pid: host (inherited through extends: set by service "base", line 3): it sees every process on the host and, as root, can inspect or signal them.',
+        'compose.yaml:7:5 The service "top" sets pid: host (inherited through extends: set by service "base", line 3): it sees every process on the host and, as root, can inspect or signal them.',
+      ],
+    },
+    {
+      name: 'inherited capabilities appended to the own ones, one both add reported once',
+      evaluator: composeCapabilities,
+      options: CAPS,
+      files: {
+        'compose.yaml': `services:\n  web:\n    extends: {file: base.yml, service: b}\n    cap_add: [NET_ADMIN]\n`,
+        'base.yml': 'services:\n  b:\n    cap_add: [SYS_ADMIN, NET_ADMIN]\n',
+      },
+      found: [
+        'compose.yaml:4:15 The service "web" adds the NET_ADMIN capability: NET_ADMIN reaches past the container\'s isolation (it can reconfigure interfaces, routes and firewall rules of its network).',
+        'compose.yaml:3:5 The service "web" adds the SYS_ADMIN capability (inherited through extends: set by service "b" of base.yml, line 3): SYS_ADMIN reaches past the container\'s isolation (mounts, namespaces and many kernel settings: close to full root on the host).',
+        'base.yml:3:15 The service "b" adds the SYS_ADMIN capability: SYS_ADMIN reaches past the container\'s isolation (mounts, namespaces and many kernel settings: close to full root on the host).',
+        'base.yml:3:26 The service "b" adds the NET_ADMIN capability: NET_ADMIN reaches past the container\'s isolation (it can reconfigure interfaces, routes and firewall rules of its network).',
+      ],
+    },
+  ])('extends: $name', async ({ evaluator, options, files, found }) => {
+    const findings = await run(evaluator as Evaluator<never>, options ?? {}, files);
+    expect(findings.map((f) => `${at(f)} ${f.message}`)).toEqual(found);
   });
 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { locationFromSpan } from '../location.js';
 import type { RawFinding } from '../types.js';
-import { defineSelector } from '../workspace/screens.js';
+import { defineScreen, defineSelector } from '../workspace/screens.js';
 import type { Workspace } from '../workspace/workspace.js';
 import {
   escapePointerToken,
@@ -13,7 +13,7 @@ import {
 } from '../workspace/yaml.js';
 import { type Interpolation, interpolate, parseDotenv } from './compose-interpolation.js';
 import { devEnvironmentMark } from './devcontainer.js';
-import { SCRIPT_FILES } from './shell-commands.js';
+import { SCRIPT_FILES, scriptCommands } from './shell-commands.js';
 import { workflowSources } from './workflow.js';
 import { jobDeploys, workflowDeploys } from './workflow-deploys.js';
 import type { Job } from './workflow-model.js';
@@ -21,7 +21,11 @@ import type { Job } from './workflow-model.js';
 /**
  * A model of Docker Compose files: the services of every compose file, each setting located in its
  * source. Compose files are found by name (`compose.yaml`, `docker-compose.yml`, and their
- * `compose.<name>.yaml` overrides), anywhere. Compose expands YAML merge keys (`<<: *defaults`), which
+ * `compose.<name>.yaml` overrides, and swarm stack files such as `stack.yml`), anywhere, and by what
+ * names them as one: what a compose file includes or extends, the `COMPOSE_FILE` of a project's
+ * `.env`, and the files a script or workflow passes to `docker compose -f` or `docker stack deploy -c`
+ * (see {@link composeFiles}). A service that `extends` another is judged with the settings it
+ * inherits (see {@link serviceSetting}). Compose expands YAML merge keys (`<<: *defaults`), which
  * the project's YAML reader keeps as an ordinary key: a service's setting is looked up in its own keys
  * first, then in what it merges, as Compose does. Compose interpolates variables in every value before
  * it runs anything (`privileged: ${PRIVILEGED:-true}`): a service's values are read interpolated (see
@@ -42,6 +46,156 @@ export const COMPOSE_FILES = defineSelector('compose-files', (f) => {
   return COMPOSE_NAME.test(f.slice(f.lastIndexOf('/') + 1));
 });
 
+/**
+ * Swarm stack files named for it (`stack.yml`, `docker-stack.yml`, `stack.prod.yaml`), which `docker
+ * stack deploy -c` reads as compose files: a file so named is one when it has a top-level
+ * `services:` (Haskell's `stack.yaml` has none).
+ */
+const STACK_NAME = /^(?:[^/]*[.\-_])?(?:docker-)?stack(?:[.\-_][^/]*)?\.ya?ml$/;
+const STACK_GLOBS = ['**/*stack*.yml', '**/*stack*.yaml'];
+const STACK_FILES = defineScreen(
+  'compose-stack-files',
+  (f, text) =>
+    !f.includes('node_modules/') &&
+    STACK_NAME.test(f.slice(f.lastIndexOf('/') + 1)) &&
+    /^services[ \t]*:/m.test(text),
+);
+
+/** The project `.env` files that set `COMPOSE_FILE` (see {@link composeFiles}). */
+const DOTENV_GLOBS = ['**/.env'];
+const COMPOSE_FILE_ENV = defineScreen('compose-file-env', (_f, text) =>
+  /^\s*(?:export\s+)?COMPOSE_FILE\s*=/m.test(text),
+);
+
+/** The scripts and workflows that may pass compose files to Compose or to `docker stack deploy`. */
+const COMMAND_GLOBS = [...SCRIPT_FILES, '**/action.yml', '**/action.yaml'];
+const COMPOSE_COMMAND = /\b(?:docker|podman)(?:-compose\b|\s[^\n]*?\bcompose\b|\s[^\n]*?\bstack\s+deploy\b)/;
+const COMPOSE_COMMANDS = defineScreen('compose-commands', (_f, text) => COMPOSE_COMMAND.test(text));
+
+/** Bound on the compose files of a tree, those named by other files included (a runaway `include` chain). */
+const MAX_NAMED_FILES = 2000;
+
+/**
+ * The compose files of the workspace (computed once), in a stable order: those named as compose
+ * files ({@link COMPOSE_FILES}), swarm stack files ({@link STACK_NAME}), and, whatever their name, the
+ * files that Compose reads as compose files because something names them so: the `COMPOSE_FILE` of a
+ * `.env` (a project's default files, split on `COMPOSE_PATH_SEPARATOR`, else `:` or Windows' `;`, from
+ * the `.env`'s folder), the files a script, Makefile or workflow passes to `docker compose -f` /
+ * `docker-compose --file` / `docker stack deploy -c` (from the repository's top, the script's own
+ * folder, or a `working-directory:` the workflow names), and every file a compose file includes
+ * (`include:`, short or long syntax) or extends (`extends.file`), transitively (each file once, so a
+ * cycle ends). Only files of the tree are taken: a path outside it, absolute or with a variable names
+ * none, and a symbolic link leading out of it is not followed (the workspace reports it unreadable).
+ */
+export function composeFiles(workspace: Workspace): readonly string[] {
+  return workspace.memo('compose-subjects', '', () => {
+    const files = [
+      ...workspace.filesWhere(COMPOSE_FILES),
+      ...workspace.screenedGlob(STACK_GLOBS, STACK_FILES),
+    ];
+    const seen = new Set(files);
+    const add = (file: string) => {
+      if (seen.has(file) || seen.size >= MAX_NAMED_FILES || !workspace.has(file)) return;
+      seen.add(file);
+      files.push(file);
+    };
+    for (const env of workspace.screenedGlob(DOTENV_GLOBS, COMPOSE_FILE_ENV)) {
+      for (const file of composeFileVariable(workspace, env)) add(file);
+    }
+    for (const script of workspace.screenedGlob(COMMAND_GLOBS, COMPOSE_COMMANDS)) {
+      for (const file of commandComposeFiles(workspace, script)) add(file);
+    }
+    // What the compose files include or extend, and what those do in turn.
+    for (let i = 0; i < files.length; i++) {
+      for (const ref of composeFileReferences(workspace, files[i]!)) if (ref.key !== 'build') add(ref.to);
+    }
+    return files;
+  });
+}
+
+/** Resolves a path a file names from one of `dirs`, within the tree; undefined when it cannot be known. */
+function resolveNamed(workspace: Workspace, ref: string, dirs: readonly string[]): string | undefined {
+  const written = ref.trim();
+  if (written === '' || written === '-' || /^[a-z][\w+.-]*:|^[/~]|[$`{}*]/i.test(written)) return undefined;
+  for (const dir of dirs) {
+    const to = path.posix.normalize(path.posix.join(dir, written)).replace(/\/+$/, '');
+    if (to === '.' || to === '..' || to.startsWith('../')) continue;
+    if (workspace.has(to)) return to;
+  }
+  return undefined;
+}
+
+/** The files of a `.env`'s `COMPOSE_FILE`, from the `.env`'s folder (see {@link composeFiles}). */
+function composeFileVariable(workspace: Workspace, env: string): string[] {
+  const text = workspace.text(env);
+  if (text === undefined) return [];
+  const values = parseDotenv(text);
+  const list = values.get('COMPOSE_FILE');
+  if (!list) return [];
+  const separator = values.get('COMPOSE_PATH_SEPARATOR');
+  const parts = separator ? list.split(separator) : list.split(/[:;]/);
+  const dir = path.posix.dirname(env);
+  return parts.flatMap((p) => resolveNamed(workspace, p, [dir]) ?? []);
+}
+
+/**
+ * The files a script or workflow passes to Compose (`docker compose -f a.yml -f b.yml`, `docker-compose
+ * --file=a.yml`, `podman compose`) or to `docker stack deploy -c` / `--compose-file`.
+ * Read line by line (a line continued with `\` is one), from where the command starts, so that a
+ * workflow's `run:` or a Makefile's recipe reads as the shell does.
+ */
+function commandComposeFiles(workspace: Workspace, script: string): string[] {
+  const text = workspace.text(script);
+  if (text === undefined) return [];
+  const dir = path.posix.dirname(script) === '.' ? '' : path.posix.dirname(script);
+  const dirs = [''];
+  if (script.startsWith('.github/workflows/')) {
+    for (const m of text.matchAll(/working-directory:\s*['"]?([^'"\s#]+)/g))
+      dirs.push(m[1]!.replace(/^\.\//, ''));
+  } else if (dir !== '') dirs.push(dir);
+  const out: string[] = [];
+  for (const line of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+    const start = line.search(COMPOSE_COMMAND);
+    if (start < 0) continue;
+    for (const view of scriptCommands(line, start)) {
+      const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+      const options = fileOptions(view.name, words);
+      if (!options) continue;
+      const [short, long] = options.names;
+      const after = options.words;
+      for (let k = 0; k < after.length; k++) {
+        const w = after[k]!;
+        let value: string | undefined;
+        if (w === short || w === long) value = after[++k];
+        else if (w.startsWith(`${long}=`) || w.startsWith(`${short}=`)) value = w.slice(w.indexOf('=') + 1);
+        const file = value === undefined ? undefined : resolveNamed(workspace, value, dirs);
+        if (file) out.push(file);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * For a command that reads compose files, the words after its subcommand and the names of the option
+ * that passes one: `-f`/`--file` after `docker compose` (or anywhere for `docker-compose`), `-c`/
+ * `--compose-file` after `docker stack deploy` (before it, `-c` is docker's `--context`).
+ */
+function fileOptions(
+  name: string,
+  words: readonly string[],
+): { words: readonly string[]; names: [string, string] } | undefined {
+  if (name === 'docker-compose' || name === 'podman-compose') return { words, names: ['-f', '--file'] };
+  if (name !== 'docker' && name !== 'podman') return undefined;
+  const compose = words.indexOf('compose');
+  if (compose >= 0) return { words: words.slice(compose + 1), names: ['-f', '--file'] };
+  const stack = words.indexOf('stack');
+  if (stack >= 0 && words[stack + 1] === 'deploy') {
+    return { words: words.slice(stack + 2), names: ['-c', '--compose-file'] };
+  }
+  return undefined;
+}
+
 /** Bound on nested merge keys followed for one lookup (a merge of a merge of ...). */
 const MAX_MERGE_DEPTH = 10;
 
@@ -55,6 +209,11 @@ export interface ComposeNode<T = unknown> {
   span: NodeSpan;
   /** For a value reached through an anchor: the line where it is written and the anchor's name. */
   definedAt?: { line: number; anchor: string };
+  /**
+   * For a setting a service inherits through `extends`: the service that writes it and the value
+   * there (the node is then located at the inheriting service's `extends:` key).
+   */
+  inherited?: { service: ComposeService; node: ComposeNode };
 }
 
 /** One service of a compose file. */
@@ -72,6 +231,11 @@ export interface ComposeService {
    * development stack includes or extends it, or a workflow job that deploys starts it.
    */
   deployed?: string;
+  /**
+   * The service it extends (`extends: {file, service}`, or a service of its own file), with what that
+   * one extends in turn: Compose copies its settings into this one unless this one sets them.
+   */
+  base?: ComposeService;
 }
 
 /** A YAML mapping (not a sequence, not null). */
@@ -214,6 +378,16 @@ export function interpolationsAt(service: ComposeService, pointer: string): Inte
   return out;
 }
 
+/**
+ * {@link interpolationsAt} for a node of a service's settings, read where it is written: in the
+ * service it inherits it from, for an inherited one.
+ */
+export function nodeInterpolations(service: ComposeService, node: ComposeNode): Interpolation[] {
+  return node.inherited
+    ? interpolationsAt(node.inherited.service, node.inherited.node.pointer)
+    : interpolationsAt(service, node.pointer);
+}
+
 /** What a finding says of the variables its value is written with (see {@link interpolationsAt}). */
 function interpolationNote(service: ComposeService, node: ComposeNode): string {
   const [first] = interpolationsAt(service, node.pointer);
@@ -247,8 +421,9 @@ function interpolationNote(service: ComposeService, node: ComposeNode): string {
  */
 export function composeServices(workspace: Workspace): ComposeService[] {
   const services = workspace.memo('compose-services', '', () => {
-    const files = workspace.filesWhere(COMPOSE_FILES);
+    const files = composeFiles(workspace);
     const tests = testStacks(workspace, files);
+    const bases = new Map<string, ComposeService | undefined>();
     return files.flatMap((f) => {
       const demo = tests.has(f) ? undefined : demoReadme(workspace, f);
       const stack =
@@ -257,11 +432,58 @@ export function composeServices(workspace: Workspace): ComposeService[] {
           `the README beside the compose file, ${demo.readme}, calls it "${demo.words}": a demonstration or an example for users to adapt, not a deployment`);
       const services = readComposeServices(workspace, f);
       const deployed = services.length > 0 ? deployedStack(workspace, f) : undefined;
-      return services.map((s) => ({ ...s, ...(stack ? { stack } : {}), ...(deployed ? { deployed } : {}) }));
+      return services.map((s) => {
+        const base = extendedService(workspace, s, bases, new Set());
+        return {
+          ...s,
+          ...(stack ? { stack } : {}),
+          ...(deployed ? { deployed } : {}),
+          ...(base ? { base } : {}),
+        };
+      });
     });
   });
   workspace.examineOnly(new Set(services.map((s) => s.path)));
   return services;
+}
+
+/** Bound on the chain of services followed through `extends` (a base that extends another, ...). */
+const MAX_EXTENDS_DEPTH = 10;
+
+/**
+ * The service `service` extends, resolved with what that one extends in turn (memoised in `bases` by
+ * file and name); undefined when it extends none, or one the tree does not have (a file outside it,
+ * written with a variable), or a chain that loops back (Compose refuses it) or runs too deep.
+ */
+function extendedService(
+  workspace: Workspace,
+  service: ComposeService,
+  bases: Map<string, ComposeService | undefined>,
+  chain: Set<string>,
+): ComposeService | undefined {
+  const written = lookup(service.document, service.node.pointer, service.node.value, 'extends', 0)?.value;
+  const name = typeof written === 'string' ? written : isMap(written) ? written.service : undefined;
+  if (typeof name !== 'string' || name.trim() === '') return undefined;
+  const ref = isMap(written) ? written.file : undefined;
+  let file = service.path;
+  if (ref !== undefined) {
+    if (typeof ref !== 'string') return undefined;
+    const dir = path.posix.dirname(service.path);
+    const found = resolveNamed(workspace, ref, [dir === '.' ? '' : dir]);
+    if (!found) return undefined;
+    file = found;
+  }
+  const key = `${file}\u0000${name.trim()}`;
+  if (bases.has(key)) return bases.get(key);
+  if (chain.has(key) || chain.size >= MAX_EXTENDS_DEPTH) return undefined;
+  const target = readComposeServices(workspace, file).find((s) => s.name === name.trim());
+  if (!target || target === service) return undefined;
+  chain.add(key);
+  const further = extendedService(workspace, target, bases, chain);
+  chain.delete(key);
+  const resolved = further ? { ...target, base: further } : target;
+  bases.set(key, resolved);
+  return resolved;
 }
 
 /** A path a compose file names: an `include`, an `extends.file`, or a service's `build` context. */
@@ -277,7 +499,9 @@ export interface ComposeReference {
  * The paths the compose files of the workspace name (computed once): what they include
  * (`include: [a.yml]`, `include: [{path: a.yml}]`), the files their services extend
  * (`extends.file`), and their services' build contexts, resolved from each file's folder. Paths
- * outside the tree, absolute, or with a variable are left out.
+ * outside the tree, absolute, or with a variable are left out. Read from the files named as compose
+ * files only (not {@link composeFiles}): the test-path context (confidence.ts) reads it, and reads no
+ * other file than those `readByContext` names.
  */
 export function composeReferences(workspace: Workspace): readonly ComposeReference[] {
   return workspace.memo('compose-references', '', () =>
@@ -425,10 +649,71 @@ function testStacks(workspace: Workspace, files: readonly string[]): Map<string,
 
 /**
  * A setting of a service: its own key, else the first merge source (`<<: *a` or `<<: [*a, *b]`) that
- * has it, as Compose resolves merge keys.
+ * has it, as Compose resolves merge keys; else, for a service that `extends` another, the setting that
+ * one has (inherited). A sequence both set is merged as Compose merges it (see {@link serviceEntries}):
+ * the node is the service's own, its value the merged list, so read its entries with
+ * {@link serviceEntries}, which locates each. Any other value the service sets replaces the inherited
+ * one. An inherited node is located at the service's `extends:` key, and says where it is written
+ * (`inherited`).
  */
 export function serviceSetting(service: ComposeService, key: string): ComposeNode | undefined {
-  return lookup(service.document, service.node.pointer, service.node.value, key, 0);
+  const own = lookup(service.document, service.node.pointer, service.node.value, key, 0);
+  const from = service.base && serviceSetting(service.base, key);
+  if (!from) return own;
+  if (!own) return inheritedNode(service, from);
+  if (Array.isArray(own.value) && Array.isArray(from.value)) {
+    return { ...own, value: serviceEntries(service, key).map((e) => e.value) };
+  }
+  return own;
+}
+
+/**
+ * The entries of a sequence setting of a service (`volumes`, `cap_add`, `devices`, ...), each located:
+ * its own at their place, then, for a service that `extends` another, those it inherits and does not
+ * replace, located at its `extends:` key. Compose appends the inherited entries to the service's own,
+ * except that a volume or a device the service mounts at the same target replaces the inherited one.
+ */
+export function serviceEntries(service: ComposeService, key: string): ComposeNode[] {
+  const own = lookup(service.document, service.node.pointer, service.node.value, key, 0);
+  const entries = Array.isArray(own?.value)
+    ? own.value.map((v, i) => nodeAt(service.document, `${own.pointer}/${i}`, v))
+    : [];
+  if (!service.base) return entries;
+  const inherited = serviceEntries(service.base, key);
+  const byTarget = key === 'volumes' || key === 'devices';
+  const targets = new Set(entries.map((e) => (byTarget ? mountTarget(e.value) : undefined)));
+  const written = new Set(entries.map((e) => JSON.stringify(e.value)));
+  for (const entry of inherited) {
+    const target = byTarget ? mountTarget(entry.value) : undefined;
+    if (target !== undefined ? targets.has(target) : written.has(JSON.stringify(entry.value))) continue;
+    entries.push(inheritedNode(service, entry));
+  }
+  return entries;
+}
+
+/** The container path of a volume or a device (`src:/target:ro`, `{target: /x}`), or undefined. */
+function mountTarget(entry: unknown): string | undefined {
+  if (isMap(entry)) return typeof entry.target === 'string' ? entry.target.trim() : undefined;
+  if (typeof entry !== 'string') return undefined;
+  const parts = entry.trim().split(':');
+  return (parts.length === 1 ? parts[0] : parts[1])?.trim() || undefined;
+}
+
+/**
+ * A value `service` inherits through `extends` (from its base's node `from`), located at the
+ * service's `extends:` key and keeping where it is written (the first service of the chain that
+ * writes it).
+ */
+function inheritedNode(service: ComposeService, from: ComposeNode): ComposeNode {
+  const pointer = `${service.node.pointer}/extends`;
+  const span = service.document.span(pointer);
+  const at = span?.key ?? span?.start ?? service.node.span.start;
+  return {
+    value: from.value,
+    pointer,
+    span: { start: at, end: at },
+    inherited: from.inherited ?? { service: service.base!, node: from },
+  };
 }
 
 function lookup(
@@ -636,11 +921,19 @@ export function pathNotDeployed(file: string): string | undefined {
   return undefined;
 }
 
+/** Where an inherited setting is written: `service "base" of ops/common.yml, line 4`. */
+function inheritedFrom(service: ComposeService, origin: NonNullable<ComposeNode['inherited']>): string {
+  const file = origin.service.path === service.path ? '' : ` of ${origin.service.path}`;
+  const line = origin.node.span.start.line;
+  return `set by ${describeService(origin.service)}${file}, line ${line}`;
+}
+
 /**
  * A finding at a compose node, keyed by the service and the check (never a line). A value written in
  * an anchor is reported where the service uses it, and the message says where it is written; a value
- * written with variables says where they are set, or that the repository sets them nowhere. A
- * finding on a service that is likely no deployment (see {@link notDeployedService}) has low
+ * written with variables says where they are set, or that the repository sets them nowhere. A value a
+ * service inherits through `extends` is reported at its `extends:` key, and the message says which
+ * service writes it, in which file and on which line. A finding on a service that is likely no deployment (see {@link notDeployedService}) has low
  * confidence, and says why.
  */
 export function serviceFinding(
@@ -650,9 +943,14 @@ export function serviceFinding(
   effect: string,
   keyParts: string[],
 ): RawFinding {
+  const origin = node.inherited;
+  const source = origin?.node ?? node;
   const where =
-    (node.definedAt ? ` (set in the anchor &${node.definedAt.anchor} at line ${node.definedAt.line})` : '') +
-    interpolationNote(service, node);
+    (origin ? ` (inherited through extends: ${inheritedFrom(service, origin)})` : '') +
+    (source.definedAt
+      ? ` (set in the anchor &${source.definedAt.anchor} at line ${source.definedAt.line}${origin && origin.service.path !== service.path ? ` of ${origin.service.path}` : ''})`
+      : '') +
+    interpolationNote(origin?.service ?? service, source);
   const message = `${what}${where}: ${effect}`;
   const location = locationFromSpan(service.path, node.span, false);
   const key = ['compose', service.name, ...keyParts].join('\u0000');

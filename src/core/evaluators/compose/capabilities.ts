@@ -1,7 +1,7 @@
 import {
   type ComposeService,
   describeService,
-  nodeAt,
+  serviceEntries,
   serviceFinding,
   serviceSetting,
 } from '../../parsers/compose.js';
@@ -43,13 +43,10 @@ export const composeCapabilities = defineEvaluator<Options>({
     const forbidden = new Set(options.forbiddenAdd.map(normalise));
     const findings: RawFinding[] = [];
     for (const service of unprivilegedServices(workspace)) {
-      const add = serviceSetting(service, 'cap_add');
-      if (!add || !Array.isArray(add.value)) continue;
       const inert = unusedCapabilities(service);
-      add.value.forEach((cap, i) => {
-        const name = normalise(cap);
-        if (!forbidden.has(name)) return;
-        const entry = nodeAt(service.document, `${add.pointer}/${i}`, cap);
+      for (const entry of serviceEntries(service, 'cap_add')) {
+        const name = normalise(entry.value);
+        if (!forbidden.has(name)) continue;
         if (inert) {
           findings.push({
             ...serviceFinding(
@@ -62,7 +59,7 @@ export const composeCapabilities = defineEvaluator<Options>({
             ),
             severity: 'low',
           });
-          return;
+          continue;
         }
         findings.push(
           serviceFinding(
@@ -75,7 +72,7 @@ export const composeCapabilities = defineEvaluator<Options>({
             ['cap_add', name],
           ),
         );
-      });
+      }
     }
     return findings;
   },

@@ -1,9 +1,8 @@
 import {
   type ComposeService,
   describeService,
-  nodeAt,
+  serviceEntries,
   serviceFinding,
-  serviceSetting,
 } from '../../parsers/compose.js';
 import { isMap } from '../../parsers/k8s.js';
 import type { RawFinding, Severity } from '../../types.js';
@@ -121,14 +120,11 @@ export const composeDevices = defineEvaluator<Record<string, never>>({
 });
 
 function deviceFindings(service: ComposeService): RawFinding[] {
-  const devices = serviceSetting(service, 'devices');
-  if (!devices || !Array.isArray(devices.value)) return [];
   const findings: RawFinding[] = [];
-  devices.value.forEach((entry, i) => {
-    const device = hostDevice(entry);
+  for (const node of serviceEntries(service, 'devices')) {
+    const device = hostDevice(node.value);
     const cls = device && CLASSES.find((c) => c.test(device.path));
-    if (!device || !cls) return;
-    const node = nodeAt(service.document, `${devices.pointer}/${i}`, entry);
+    if (!device || !cls) continue;
     const access = device.readOnly ? 'read access' : 'raw access';
     findings.push({
       ...serviceFinding(
@@ -140,19 +136,17 @@ function deviceFindings(service: ComposeService): RawFinding[] {
       ),
       severity: severityOf(device.readOnly),
     });
-  });
+  }
   return findings;
 }
 
 function cgroupFindings(service: ComposeService): RawFinding[] {
-  const rules = serviceSetting(service, 'device_cgroup_rules');
-  if (!rules || !Array.isArray(rules.value)) return [];
   const findings: RawFinding[] = [];
-  rules.value.forEach((rule, i) => {
-    if (typeof rule !== 'string') return;
+  for (const node of serviceEntries(service, 'device_cgroup_rules')) {
+    const rule = node.value;
+    if (typeof rule !== 'string') continue;
     const allowed = cgroupRule(rule);
-    if (!allowed) return;
-    const node = nodeAt(service.document, `${rules.pointer}/${i}`, rule);
+    if (!allowed) continue;
     const access = allowed.readOnly ? 'read' : 'read and write';
     findings.push({
       ...serviceFinding(
@@ -164,6 +158,6 @@ function cgroupFindings(service: ComposeService): RawFinding[] {
       ),
       severity: severityOf(allowed.readOnly),
     });
-  });
+  }
   return findings;
 }

@@ -1,11 +1,4 @@
-import {
-  type ComposeNode,
-  composeServices,
-  describeService,
-  nodeAt,
-  serviceFinding,
-  serviceSetting,
-} from '../../parsers/compose.js';
+import { composeServices, describeService, serviceEntries, serviceFinding } from '../../parsers/compose.js';
 import type { RawFinding } from '../../types.js';
 import { NO_OPTIONS } from '../k8s/shared.js';
 import { defineEvaluator } from '../types.js';
@@ -37,12 +30,9 @@ export const composeDockerSocket = defineEvaluator<Record<string, never>>({
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
     for (const service of composeServices(workspace)) {
-      const volumes = serviceSetting(service, 'volumes');
-      if (!volumes || !Array.isArray(volumes.value)) continue;
-      volumes.value.forEach((entry, i) => {
-        const source = bindMount(entry)?.source;
-        if (source === undefined || !isDockerSocket(source)) return;
-        const node: ComposeNode = nodeAt(service.document, `${volumes.pointer}/${i}`, entry);
+      for (const node of serviceEntries(service, 'volumes')) {
+        const source = bindMount(node.value)?.source;
+        if (source === undefined || !isDockerSocket(source)) continue;
         findings.push(
           serviceFinding(
             service,
@@ -54,7 +44,7 @@ export const composeDockerSocket = defineEvaluator<Record<string, never>>({
             ['docker.sock', source.trim()],
           ),
         );
-      });
+      }
     }
     return findings;
   },

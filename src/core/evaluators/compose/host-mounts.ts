@@ -1,4 +1,4 @@
-import { describeService, nodeAt, serviceFinding, serviceSetting } from '../../parsers/compose.js';
+import { describeService, serviceEntries, serviceFinding } from '../../parsers/compose.js';
 import type { RawFinding, Severity } from '../../types.js';
 import { NO_OPTIONS } from '../k8s/shared.js';
 import { defineEvaluator } from '../types.js';
@@ -221,16 +221,13 @@ export const composeHostMounts = defineEvaluator<Record<string, never>>({
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
     for (const service of unprivilegedServices(workspace)) {
-      const volumes = serviceSetting(service, 'volumes');
-      if (!volumes || !Array.isArray(volumes.value)) continue;
-      volumes.value.forEach((entry, i) => {
-        const mount = bindMount(entry);
+      for (const node of serviceEntries(service, 'volumes')) {
+        const mount = bindMount(node.value);
         const path = mount && hostPath(mount.source);
-        if (!mount || path === undefined || isDockerSocket(path)) return;
+        if (!mount || path === undefined || isDockerSocket(path)) continue;
         const sensitive = SENSITIVE.find((s) => s.test(path));
         const grade = sensitive && (mount.readOnly ? sensitive.read : sensitive.write);
-        if (!sensitive || !grade) return;
-        const node = nodeAt(service.document, `${volumes.pointer}/${i}`, entry);
+        if (!sensitive || !grade) continue;
         const how = mount.readOnly ? 'read-only' : 'read-write';
         findings.push({
           ...serviceFinding(
@@ -242,7 +239,7 @@ export const composeHostMounts = defineEvaluator<Record<string, never>>({
           ),
           severity: grade.severity,
         });
-      });
+      }
     }
     return findings;
   },

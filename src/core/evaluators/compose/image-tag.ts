@@ -2,7 +2,7 @@ import {
   type ComposeService,
   composeServices,
   describeService,
-  interpolationsAt,
+  nodeInterpolations,
   serviceFinding,
   serviceSetting,
 } from '../../parsers/compose.js';
@@ -50,8 +50,7 @@ export const composeImageTag = defineEvaluator<Record<string, never>>({
         continue;
       // A variable set nowhere in the repository with no default is the deployer's to give.
       if (typeof image?.value !== 'string' || image.value.includes('$')) continue;
-      if (interpolationsAt(service, image.pointer).some((i) => i.uses.some((u) => u.from === 'unset')))
-        continue;
+      if (nodeInterpolations(service, image).some((i) => i.uses.some((u) => u.from === 'unset'))) continue;
       const ref = parseImageRef(image.value);
       if (!ref || ref.digest !== undefined) continue;
       if (ref.tag !== undefined && !isMovingTag(ref.tag, ref.repository)) continue;

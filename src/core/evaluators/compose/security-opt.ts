@@ -1,4 +1,4 @@
-import { describeService, nodeAt, serviceFinding, serviceSetting } from '../../parsers/compose.js';
+import { describeService, serviceEntries, serviceFinding } from '../../parsers/compose.js';
 import type { RawFinding, Severity } from '../../types.js';
 import { NO_OPTIONS } from '../k8s/shared.js';
 import { defineEvaluator } from '../types.js';
@@ -72,13 +72,11 @@ export const composeSecurityOpt = defineEvaluator<Record<string, never>>({
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
     for (const service of unprivilegedServices(workspace)) {
-      const opts = serviceSetting(service, 'security_opt');
-      if (!opts || !Array.isArray(opts.value)) continue;
-      opts.value.forEach((entry, i) => {
-        if (typeof entry !== 'string' || entry.includes('$')) return;
+      for (const node of serviceEntries(service, 'security_opt')) {
+        const entry = node.value;
+        if (typeof entry !== 'string' || entry.includes('$')) continue;
         const lifted = unconfinedBy(entry);
-        if (!lifted) return;
-        const node = nodeAt(service.document, `${opts.pointer}/${i}`, entry);
+        if (!lifted) continue;
         findings.push({
           ...serviceFinding(
             service,
@@ -89,7 +87,7 @@ export const composeSecurityOpt = defineEvaluator<Record<string, never>>({
           ),
           severity: lifted.severity,
         });
-      });
+      }
     }
     return findings;
   },
