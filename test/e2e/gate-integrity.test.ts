@@ -1491,3 +1491,81 @@ describe('22. Terraform configuration in files other than *.tf', () => {
     expect(pr.code).toBe(0);
   });
 });
+
+/**
+ * Compose reads as compose files the files a compose file includes or extends and those a project's
+ * `.env` lists in COMPOSE_FILE, whatever their names. A pull request that edits only compose.yaml (or
+ * adds a `.env`) to bring in an unchanged file running privileged brings that service in: its finding
+ * is the change's own, so new, and the gate fails. Checked with the CLI (`--base`), whose engine the
+ * Action runs.
+ */
+describe('23. a compose file named by another file the change edits', () => {
+  async function cli(...argv: string[]) {
+    let stdout = '';
+    const code = await main(argv, {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: () => {},
+      isTTY: false,
+    });
+    return { code, report: JSON.parse(stdout || '{}') as Report };
+  }
+
+  const RULE = 'compose-privileged-container';
+  const root = (extra: string) => `services:\n  web:\n    image: nginx@sha256:${'6'.repeat(64)}\n${extra}`;
+  const privileged = (name: string) => `services:\n  ${name}:\n    privileged: true\n`;
+  type Files = Record<string, string>;
+  const CASES: { name: string; base: Files; raising: Files; keeping: Files; found: string[] }[] = [
+    {
+      name: 'compose.yaml now includes an unchanged privileged file',
+      base: { 'compose.yaml': root(''), 'ops/debug.yml': privileged('debug') },
+      raising: { 'compose.yaml': root('include:\n  - ops/debug.yml\n') },
+      keeping: { 'compose.yaml': root('    restart: always\n') },
+      found: ['ops/debug.yml:3 high/high new=true'],
+    },
+    {
+      name: 'a service of compose.yaml now extends an unchanged privileged service of another file',
+      base: { 'compose.yaml': root(''), 'ops/common.yml': privileged('base') },
+      raising: { 'compose.yaml': root('    extends:\n      file: ops/common.yml\n      service: base\n') },
+      keeping: { 'compose.yaml': root('    restart: always\n') },
+      found: ['compose.yaml:4 high/high new=true', 'ops/common.yml:3 high/high new=true'],
+    },
+    {
+      name: 'an added project .env lists an unchanged privileged file in COMPOSE_FILE',
+      base: { 'compose.yaml': root(''), 'ops/runtime.yml': privileged('web') },
+      raising: { '.env': 'COMPOSE_FILE=compose.yaml:ops/runtime.yml\n' },
+      keeping: { '.env': 'COMPOSE_PROJECT_NAME=app\n' },
+      found: ['ops/runtime.yml:3 high/high new=true'],
+    },
+  ];
+
+  const judged = (report: Report) =>
+    report.findings
+      .filter((f) => f.ruleId === RULE)
+      .map(
+        (f) => `${f.location?.path}:${f.location?.startLine} ${f.severity}/${f.confidence} new=${f.isNew}`,
+      );
+
+  function change(c: (typeof CASES)[number], head: Files) {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig([RULE]), ...c.base }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit(head, 'head');
+    return repo;
+  }
+
+  it.each(CASES)('$name: its service is judged, new, and the gate fails', async (c) => {
+    const repo = change(c, c.raising);
+    const pr = await cli('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect(judged(pr.report)).toEqual(c.found);
+    expect(pr.code).toBe(1);
+  });
+
+  it.each(CASES)('$name: the same file edited without naming it passes', async (c) => {
+    const repo = change(c, c.keeping);
+    const pr = await cli('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect(judged(pr.report)).toEqual([]);
+    expect(pr.code).toBe(0);
+  });
+});
