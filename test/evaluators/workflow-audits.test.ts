@@ -2271,6 +2271,72 @@ describe('workflow.dangerous-triggers: a head checked out into a side folder rea
   });
 });
 
+describe('workflow.dangerous-triggers: a pull ref computed by an expression', () => {
+  // The ref the runner computes (`format()` with its arguments put in, `join()` of a literal list),
+  // written into a checkout or a git fetch, or stored in an `env:` or an output first, names the head.
+  const prt = (ref: string, top = '', after = '      - run: npm ci && npm test\n') =>
+    `on: pull_request_target\npermissions: { contents: write }\n${top}jobs:\n  build:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${ref}\n${after}`;
+  const judged = async (text: string) =>
+    (await evaluate(workflowDangerousTriggers, one(text), {})).map(
+      (f) => `${at(f)} ${f.severity ?? 'critical'}/${f.confidence ?? 'high'} ${f.key}`,
+    );
+  const PWN = (line: number, column: number, ref: string) => [
+    `${W}:${line}:${column} critical/high build/actions/checkout@v4/ref: ${ref}`,
+  ];
+  const FORMAT_MERGE = "${{ format('refs/pull/{0}/merge', github.event.pull_request.number) }}";
+  it.each([
+    ['format() of the merge ref', prt(FORMAT_MERGE), PWN(9, 20, FORMAT_MERGE)],
+    [
+      'format() of the head ref by github.event.number',
+      prt("${{ format('refs/pull/{0}/head', github.event.number) }}"),
+      PWN(9, 20, "${{ format('refs/pull/{0}/head', github.event.number) }}"),
+    ],
+    [
+      'format() with the number and the ref kind as arguments',
+      prt("${{ format('refs/pull/{0}/{1}', github.event.number, 'head') }}"),
+      PWN(9, 20, "${{ format('refs/pull/{0}/{1}', github.event.number, 'head') }}"),
+    ],
+    [
+      'join() of a list format() writes',
+      prt(`\${{ join(fromJSON(format('["refs/pull", "{0}", "merge"]', github.event.number)), '/') }}`),
+      PWN(9, 20, `\${{ join(fromJSON(format('["refs/pull", "{0}", "merge"]', github.event.number)), '/') }}`),
+    ],
+    [
+      'the ref written with the number in an env, then read',
+      prt('${{ env.REF }}', 'env:\n  REF: refs/pull/${{ github.event.number }}/merge\n'),
+      PWN(11, 20, '${{ env.REF }}'),
+    ],
+    [
+      'format() of a number routed through an env',
+      prt("${{ format('refs/pull/{0}/merge', env.PR) }}", 'env:\n  PR: ${{ github.event.number }}\n'),
+      PWN(11, 20, "${{ format('refs/pull/{0}/merge', env.PR) }}"),
+    ],
+    [
+      'the ref written to a step output',
+      `on: pull_request_target\npermissions: { contents: write }\njobs:\n  build:\n    runs-on: x\n    steps:\n      - id: pr\n        run: echo "ref=refs/pull/\${{ github.event.number }}/merge" >> "$GITHUB_OUTPUT"\n      - uses: actions/checkout@v4\n        with:\n          ref: \${{ steps.pr.outputs.ref }}\n      - run: npm ci\n`,
+      [`${W}:11:20 critical/high build/actions/checkout@v4/ref: \${{ steps.pr.outputs.ref }}`],
+    ],
+    [
+      'git fetch of a head ref format() writes into an env',
+      `on: pull_request_target\npermissions: { contents: write }\njobs:\n  build:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - run: git fetch origin "$REF" && git checkout FETCH_HEAD && npm ci\n        env:\n          REF: \${{ format('pull/{0}/head', github.event.number) }}\n`,
+      [`${W}:8:31 critical/high build/run/git fetch origin "$REF"`],
+    ],
+    // Controls: a ref of the base, and a head ref whose tree nothing runs.
+    [
+      "format() of the base's branch",
+      prt("${{ format('refs/heads/{0}', github.base_ref) }}"),
+      [`${W}:1:5 low/high trigger:pull_request_target`],
+    ],
+    [
+      'format() of a pull ref whose tree nothing runs',
+      prt(FORMAT_MERGE, '', '      - run: git log -1\n'),
+      [`${W}:1:5 medium/high trigger:pull_request_target`],
+    ],
+  ])('%s', async (_name, text, expected) => {
+    expect(await judged(text)).toEqual(expected);
+  });
+});
+
 describe('workflow.unpinned-images', () => {
   it('reports tags at the image value and honours the allow list', async () => {
     const files = one(`on: push

@@ -6,11 +6,13 @@ import { neverRuns as skipped } from '../../parsers/workflow-conditions.js';
 import { expressionsAt, expressionsUnder, locatedText } from '../../parsers/workflow-expressions.js';
 import type { Location } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import { unescapePointerToken } from '../../workspace/yaml.js';
 import { localCallers, runsHere } from './callers.js';
 import type { Capability, Classification } from './contexts.js';
 import { callerScope, declaredInputs, entry, matrixPointers } from './dataflow-scopes.js';
 import { runEvents } from './event-guards.js';
 import { headLookupIn } from './head-lookup.js';
+import { producesPullRef, stringProducesPullRef } from './pull-ref.js';
 import { shellWrites } from './shell.js';
 
 /** One hop of a value between its source and the sink (an `env:` entry, a step output, an input). */
@@ -134,6 +136,16 @@ function neverRuns(scope: Scope, step: Step): boolean {
 const COMMIT_TEXT =
   /\bgit\s+(?:log|show)\b[^\n;|&]*?(?:--(?:pretty|format)[=\s]+["']?(?:t?format:)?["']?[^"'\s]*%[sbB]|--oneline)/;
 
+/** The string at a JSON pointer of a document's value, if a string is there. */
+function stringAt(root: unknown, pointer: string): string | undefined {
+  let value = root;
+  for (const token of pointer.split('/').slice(1)) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[unescapePointerToken(token)];
+  }
+  return typeof value === 'string' ? value : undefined;
+}
+
 function withInput(step: Step, name: string): unknown {
   for (const [k, v] of step.with?.entries ?? []) if (k.toLowerCase() === name) return v.value;
   return undefined;
@@ -191,6 +203,21 @@ export class Dataflow {
       case 'call': {
         const args = node.args.map((a) => this.evaluate(a, inner, scope, depth));
         const scalar = (fs: Flow[] | undefined) => (fs ?? []).filter((f) => !f.collection);
+        // `format('refs/pull/{0}/merge', github.event.number)`: the text it computes names the head.
+        if (this.options.heads && producesPullRef(node)) {
+          const text = inner.slice(node.start, node.end);
+          const ref: RefNode = {
+            kind: 'ref',
+            path: [node.name],
+            computed: [],
+            start: node.start,
+            end: node.end,
+          };
+          return [
+            { ref, origin: { text, capability: 'arbitrary', via: [] }, collection: false },
+            ...args.flat().filter((f) => !f.collection),
+          ];
+        }
         switch (node.name) {
           case 'tojson':
           case 'fromjson':
@@ -275,12 +302,20 @@ export class Dataflow {
     const list = under
       ? expressionsUnder(this.workspace, scope.source, pointer)
       : expressionsAt(this.workspace, scope.source, pointer);
-    return list.flatMap((e) =>
-      (e.parsed.ok ? this.flows(e.parsed.node, e.inner, scope, depth) : []).map((f) => ({
-        origin: { ...f.origin, via: [hop, ...f.origin.via] },
-        // Values stored in env, outputs and inputs are strings.
-        collection: false,
-      })),
+    // `refs/pull/${{ github.event.number }}/merge` stored for later: the text names the head.
+    const whole = this.options.heads && !under ? stringAt(scope.source.document.value, pointer) : undefined;
+    const pullRef: Resolved[] =
+      whole !== undefined && stringProducesPullRef(whole)
+        ? [{ origin: { text: whole.trim(), capability: 'arbitrary', via: [hop] }, collection: false }]
+        : [];
+    return pullRef.concat(
+      list.flatMap((e) =>
+        (e.parsed.ok ? this.flows(e.parsed.node, e.inner, scope, depth) : []).map((f) => ({
+          origin: { ...f.origin, via: [hop, ...f.origin.via] },
+          // Values stored in env, outputs and inputs are strings.
+          collection: false,
+        })),
+      ),
     );
   }
 
@@ -354,6 +389,12 @@ export class Dataflow {
     for (const name of new Set(w.envVars)) {
       for (const r of this.env(name.toLowerCase(), stepScope, depth + 1))
         out.push({ ...r, origin: { ...r.origin, via: [hop, ...r.origin.via] } });
+    }
+    // `echo "ref=refs/pull/${{ github.event.number }}/merge" >> "$GITHUB_OUTPUT"`: a ref that names the head.
+    if (this.options.heads) {
+      const ref = w.ranges.map(([s, t]) => run.value.slice(s, t)).find(stringProducesPullRef);
+      if (ref)
+        out.push({ origin: { text: ref.trim(), capability: 'arbitrary', via: [hop] }, collection: false });
     }
     // The head looked up through the API and written for later steps
     // (`echo "sha=$(gh api repos/$R/pulls/$N --jq .head.sha)" >> "$GITHUB_OUTPUT"`).
