@@ -114,6 +114,14 @@ jobs:
       byVariable(['# git fetch origin "$SHA"', 'npm install'], `env: { ${HEAD_SHA} }\n        `),
       undefined,
     ],
+    [
+      "a new branch named after the head's",
+      byVariable(
+        ['git checkout -b "$BR"', 'make'],
+        'env: { BR: "${{ github.event.pull_request.head.ref }}" }\n        ',
+      ),
+      undefined,
+    ],
   ])('reads a head checkout through a shell variable: %s', async (_name, text, line) => {
     const findings = await evaluate(workflowDangerousTriggers, one(text), {});
     const critical = findings.filter((f) => f.severity === undefined);

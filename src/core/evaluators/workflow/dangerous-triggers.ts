@@ -1108,6 +1108,8 @@ function headCheckoutsOf(
 const GIT_TAKES_REF = new Set(['checkout', 'switch', 'fetch', 'reset', 'pull', 'clone', 'worktree']);
 /** A shell variable read in a word: `$NAME`, `${NAME}`, `${NAME:-x}` (not `${{`). */
 const SHELL_VAR = /\$(?:\{([A-Za-z_]\w*)|([A-Za-z_]\w*))/g;
+/** Options of `git checkout`, `git switch` and `git worktree add` whose value names a branch to create. */
+const NEW_BRANCH_OPTION = /^(?:-[bBcC]|--orphan)$/;
 /** The runner's own variables that name the head: `GITHUB_HEAD_REF` is `github.head_ref`. */
 const HEAD_VARIABLES = new Set(['GITHUB_HEAD_REF']);
 
@@ -1213,13 +1215,14 @@ function headVariables(
     let k = 0;
     while (k < args.length && args[k]!.value.startsWith('-')) k += /^-[cC]$/.test(args[k]!.value) ? 2 : 1;
     if (!GIT_TAKES_REF.has(args[k]?.value ?? '')) continue;
-    const word = args
-      .slice(k + 1)
-      .find(
-        (w) =>
-          [...w.value.matchAll(SHELL_VAR)].some((m) => names((m[1] ?? m[2])!, view.command.start, 0)) ||
-          headLookupIn(script, w.start, w.end),
-      );
+    const rest = args.slice(k + 1);
+    const word = rest.find(
+      (w, i) =>
+        // `git checkout -b "$HEAD_REF"` names a new branch made from what is checked out already.
+        !(i > 0 && NEW_BRANCH_OPTION.test(rest[i - 1]!.value)) &&
+        ([...w.value.matchAll(SHELL_VAR)].some((m) => names((m[1] ?? m[2])!, view.command.start, 0)) ||
+          headLookupIn(script, w.start, w.end)),
+    );
     if (!word) continue;
     out.push({ what, at: [word.start, word.end], view });
   }
