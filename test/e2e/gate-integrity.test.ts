@@ -1569,3 +1569,118 @@ describe('23. a compose file named by another file the change edits', () => {
     expect(pr.code).toBe(0);
   });
 });
+
+/**
+ * A `pull_request_target` job that checks out the pull request's code by a ref the runner computes
+ * (`format('refs/pull/{0}/merge', ...)`), or through a composite action of the repository that the
+ * pull request adds or edits (the head passed as its input, or read from the event inside it), runs
+ * that code with the base repository's secrets and a writable token: a new critical finding.
+ */
+describe('24. a privileged workflow that checks out the head by a computed ref or in a composite action', () => {
+  async function cli(...argv: string[]) {
+    let stdout = '';
+    const code = await main(argv, {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: () => {},
+      isTTY: false,
+    });
+    return { code, report: JSON.parse(stdout || '{}') as Report };
+  }
+  const RULE = 'workflow-dangerous-trigger';
+  const ACTION = '.github/actions/build/action.yml';
+  const CHECKOUT = 'actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11';
+  const workflow = (steps: string[]) =>
+    [
+      'on: pull_request_target',
+      'permissions:',
+      '  contents: write',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      `      - uses: ${CHECKOUT}`,
+      ...steps,
+      '',
+    ].join('\n');
+  const callsAction = (sha?: string) =>
+    workflow([
+      '      - uses: ./.github/actions/build',
+      ...(sha ? ['        with:', `          sha: ${sha}`] : []),
+    ]);
+  const action = (ref: string, run = 'npm ci && npm test') =>
+    [
+      'name: build',
+      'inputs:',
+      '  sha:',
+      '    required: false',
+      'runs:',
+      '  using: composite',
+      '  steps:',
+      `    - uses: ${CHECKOUT}`,
+      '      with:',
+      `        ref: ${ref}`,
+      `    - run: ${run}`,
+      '      shell: bash',
+      '',
+    ].join('\n');
+  const HEAD = `\${{ github.event.pull_request.head.sha }}`;
+  const BASE = `\${{ github.event.pull_request.base.sha }}`;
+  const INPUT = `\${{ inputs.sha }}`;
+  const CRITICAL = (at: string) => ({ code: 1, findings: [`${at} critical/high new=true`] });
+  const TRIGGER = { code: 0, findings: ['.github/workflows/pr.yml:1 medium/high new=true'] };
+  it.each([
+    [
+      'a merge ref built by format()',
+      {},
+      {
+        '.github/workflows/pr.yml': workflow([
+          '        with:',
+          `          ref: \${{ format('refs/pull/{0}/merge', github.event.pull_request.number) }}`,
+          '      - run: npm ci && npm test',
+        ]),
+      },
+      CRITICAL('.github/workflows/pr.yml:10'),
+    ],
+    [
+      'a composite action the change adds, given the head',
+      {},
+      { '.github/workflows/pr.yml': callsAction(HEAD), [ACTION]: action(INPUT) },
+      CRITICAL(`${ACTION}:10`),
+    ],
+    [
+      'a composite action the change adds, reading the head from the event',
+      {},
+      { '.github/workflows/pr.yml': callsAction(), [ACTION]: action(HEAD) },
+      CRITICAL(`${ACTION}:10`),
+    ],
+    [
+      'a composite action the base calls with the head, which the change makes build it',
+      { '.github/workflows/pr.yml': callsAction(HEAD), [ACTION]: action(INPUT, 'git log -1') },
+      { [ACTION]: action(INPUT) },
+      CRITICAL(`${ACTION}:10`),
+    ],
+    // The control: the same composite action given the base's commit builds the base.
+    [
+      'a composite action given the base',
+      {},
+      { '.github/workflows/pr.yml': callsAction(BASE), [ACTION]: action(INPUT) },
+      TRIGGER,
+    ],
+  ])('%s', async (_name, base, head, expected) => {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig([RULE]), 'README.md': '# app\n', ...base }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit(head, 'head');
+    const pr = await cli('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect({
+      code: pr.code,
+      findings: pr.report.findings
+        .filter((f) => f.ruleId === RULE && f.isNew)
+        .map(
+          (f) => `${f.location?.path}:${f.location?.startLine} ${f.severity}/${f.confidence} new=${f.isNew}`,
+        ),
+    }).toEqual(expected);
+  });
+});

@@ -2345,6 +2345,83 @@ describe('workflow.dangerous-triggers: a pull ref computed by an expression', ()
   });
 });
 
+describe('workflow.dangerous-triggers: a composite action of the repository run by the privileged job', () => {
+  // The action's steps are steps of the calling job: `inputs.*` are what that step passes, and what
+  // runs after a checkout is the rest of the action, then the rest of the job.
+  const A = '.github/actions/build/action.yml';
+  const action = (ref: string, after = '    - run: npm ci && npm test\n      shell: bash\n', ifs = '') =>
+    `name: build\ninputs:\n  sha:\n    required: false\nruns:\n  using: composite\n  steps:\n    - uses: actions/checkout@v4\n${ifs}      with:\n        ref: ${ref}\n${after}`;
+  const caller = (sha?: string, after = '', on = 'pull_request_target') =>
+    `on: ${on}\npermissions: { contents: write }\njobs:\n  build:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./.github/actions/build\n${sha ? `        with:\n          sha: ${sha}\n` : ''}${after}`;
+  const HEAD = '${{ github.event.pull_request.head.sha }}';
+  const BASE = '${{ github.event.pull_request.base.sha }}';
+  const judged = async (files: Record<string, string>) =>
+    (await evaluate(workflowDangerousTriggers, files, {})).map(
+      (f) => `${at(f)} ${f.severity ?? 'critical'}/${f.confidence ?? 'high'} ${f.key}`,
+    );
+  const PWN = (column: number, ref: string, file = A, line = 10) => [
+    `${file}:${line}:${column} critical/high build/./.github/actions/build/ref: ${ref}, in ${file}`,
+  ];
+  const MEDIUM = [`${W}:1:5 medium/high trigger:pull_request_target`];
+  it.each([
+    [
+      'the head passed as an input',
+      { [W]: caller(HEAD), [A]: action('${{ inputs.sha }}') },
+      PWN(18, '${{ inputs.sha }}'),
+    ],
+    ['the head read from the event in the action', { [W]: caller(), [A]: action(HEAD) }, PWN(18, HEAD)],
+    [
+      'the head checked out in the action, built by the caller after it',
+      {
+        [W]: caller(HEAD, '      - run: npm ci\n'),
+        [A]: action('${{ inputs.sha }}', '    - run: git log -1\n      shell: bash\n'),
+      },
+      PWN(18, '${{ inputs.sha }}'),
+    ],
+    [
+      'a composite action that runs another with the head',
+      {
+        [W]: caller(HEAD),
+        [A]: `name: build\ninputs:\n  sha: {}\nruns:\n  using: composite\n  steps:\n    - uses: ./.github/actions/inner\n      with:\n        commit: \${{ inputs.sha }}\n`,
+        '.github/actions/inner/action.yml': `name: inner\ninputs:\n  commit: {}\nruns:\n  using: composite\n  steps:\n    - uses: actions/checkout@v4\n      with:\n        ref: \${{ inputs.commit }}\n    - run: make\n      shell: bash\n`,
+      },
+      [
+        '.github/actions/inner/action.yml:9:18 critical/high build/./.github/actions/build/ref: ${{ inputs.commit }}, in .github/actions/inner/action.yml',
+      ],
+    ],
+    // Controls: the base passed, a tree nothing runs, a checkout kept to the repository's own branches.
+    ['the base passed as an input', { [W]: caller(BASE), [A]: action('${{ inputs.sha }}') }, MEDIUM],
+    [
+      'the head checked out in the action, only read after it',
+      { [W]: caller(HEAD), [A]: action('${{ inputs.sha }}', '    - run: git log -1\n      shell: bash\n') },
+      MEDIUM,
+    ],
+    [
+      'the head passed only by a workflow on pull_request; the privileged one passes the base',
+      {
+        [W]: caller(BASE),
+        '.github/workflows/ci.yml': caller(HEAD, '', 'pull_request'),
+        [A]: action('${{ inputs.sha }}'),
+      },
+      MEDIUM,
+    ],
+    [
+      "a checkout the action keeps to the repository's own branches",
+      {
+        [W]: caller(HEAD),
+        [A]: action(
+          '${{ inputs.sha }}',
+          undefined,
+          '      if: github.event.pull_request.head.repo.full_name == github.repository\n',
+        ),
+      },
+      MEDIUM,
+    ],
+  ])('%s', async (_name, files, expected) => {
+    expect(await judged(files)).toEqual(expected);
+  });
+});
+
 describe('workflow.unpinned-images', () => {
   it('reports tags at the image value and honours the allow list', async () => {
     const files = one(`on: push

@@ -5,6 +5,7 @@ import { type CommandView, scriptCommands } from '../../parsers/shell-commands.j
 import { parseUses, refPinning } from '../../parsers/uses.js';
 import {
   type Job,
+  localAction,
   type Step,
   type Trigger,
   type Workflow,
@@ -45,9 +46,10 @@ import { inertShell, loadsCode, relativePath, runsOnlyReads } from './token-use.
  * trigger; low confidence for the info, for a `workflow_run` no outsider can start, and for a workflow
  * whose jobs only call reusable workflows of other repositories pinned to a commit (not read here). Checking out and building the pull request's code there ("pwn request") hands those
  * privileges to the pull request: critical, reported instead at the ref that names the head
- * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
- * .../pull/N/head`, a download, clone or install given the head (head-code.ts), followed through
- * `env:` and outputs) unless nothing runs the tree afterwards ({@link treeNeverRun}; an install runs
+ * (`actions/checkout` `ref:`/`repository:`, merge and head refs, written out or computed by
+ * `format()` (pull-ref.ts), `gh pr checkout`, `git fetch .../pull/N/head`, a download, clone or install
+ * given the head (head-code.ts), followed through `env:` and outputs; in the job's steps and in those
+ * of the composite actions of the repository they run, see {@link headHits}) unless nothing runs the tree afterwards ({@link treeNeverRun}; an install runs
  * the package's build hooks itself), or, for a fetch, nothing puts the fetched commits into the work tree
  * ({@link fetchNeverRun}: the base's programs that run later run the base's code); so does a step
  * that hands the head's
@@ -122,23 +124,24 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
                   confidence: 'medium',
                 });
               }
-              for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
+              for (const { hit, site } of headHits(
+                workspace,
+                flow,
+                { source: workflow, settings: workflow, job, step },
+                repository,
+              )) {
                 // A tree nothing runs (its commit read, and no step after), or a fetch whose commits
                 // nothing puts into the work tree: no code of the pull request runs. An install runs
                 // the package's build hooks itself.
-                if (
-                  hit.route !== 'install' &&
-                  (FETCH_ONLY.test(hit.what)
-                    ? fetchNeverRun(workspace, flow, workflow, job, step, hit)
-                    : treeNeverRun(workflow, job, step, hit.command))
-                )
-                  continue;
+                if (hit.route !== 'install' && neverRunAt(workspace, flow, site, hit)) continue;
                 // A branch switched to in a clone of another repository is a name there, not the head.
-                if (inOtherRepository(workflow, job, step, hit, repository)) continue;
+                if (inOtherRepository(site.settings, site.job, site.step, hit, repository)) continue;
                 critical += 1;
                 // A folder beside the base's tree that later steps only hand to the base's tools as data.
                 const side =
-                  gate || check || member ? undefined : sideFolderAsData(workflow, job, step, savesCache);
+                  gate || check || member || site.outer
+                    ? undefined
+                    : sideFolderAsData(workflow, job, step, savesCache);
                 if (side) {
                   findings.push({
                     message:
@@ -221,7 +224,8 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
             job.steps.some(
               (step) =>
                 (jobExcludesOutsiders(workflow, job, repository) || excludesOutsiders(step.if, repository)) &&
-                headCheckoutsOf(workspace, flow, workflow, job, step).length > 0,
+                headHits(workspace, flow, { source: workflow, settings: workflow, job, step }, repository)
+                  .length > 0,
             ),
           )
           .map((job) => `"${job.id}"`);
@@ -239,9 +243,11 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
         // A step brings the head's code in: it checks out, clones, downloads or installs it. A fetch
         // of the head whose commits nothing runs (see fetchNeverRun) brings in none of its code.
         const bringsHead = (job: Job, step: Step) =>
-          headCheckoutsOf(workspace, flow, workflow, job, step).some(
-            (h) =>
-              h.route || !FETCH_ONLY.test(h.what) || !fetchNeverRun(workspace, flow, workflow, job, step, h),
+          headHits(workspace, flow, { source: workflow, settings: workflow, job, step }, repository).some(
+            ({ hit, site }) =>
+              hit.route ||
+              !FETCH_ONLY.test(hit.what) ||
+              (site.outer ? true : !fetchNeverRun(workspace, flow, workflow, job, step, hit)),
           );
         const asData = () =>
           (data ??=
@@ -1025,14 +1031,85 @@ function savesCache(step: Step): boolean {
   );
 }
 
-function headCheckoutsOf(
+/**
+ * Where a step runs: a step of a workflow's job, or of a composite action of the repository that such
+ * a step runs (`uses: ./path`), judged as a step of that job: its `inputs.*` are what the calling step
+ * passes, and the steps after it in the action, then in the caller, are what runs after it.
+ */
+interface Site {
+  source: WorkflowSource;
+  /** The workflow's settings a step sees (its `env:`, `defaults:`); none of them for an action's step. */
+  settings: Workflow;
+  /** The job; for an action's step, the caller's job with the action's steps. */
+  job: Job;
+  step: Step;
+  /** For an action's step: the site of the step that runs the action. */
+  outer?: Site;
+}
+
+/** How deep composite actions that run composite actions are followed. */
+const COMPOSITE_DEPTH = 3;
+
+function siteScope(site: Site): Scope {
+  return {
+    source: site.source,
+    ...(site.outer ? {} : { job: site.job }),
+    stepIndex: site.step.index,
+    level: 'step',
+    ...(site.outer ? { call: { step: site.outer.step, scope: siteScope(site.outer) } } : {}),
+  };
+}
+
+/**
+ * The head checkouts of a step ({@link headCheckoutsOf}) and, for a step that runs a composite action
+ * of the repository, those of the action's steps (and of the composite actions they run, a few
+ * levels down), with where each is. A step the action runs only for trusted pull requests is left out.
+ */
+function headHits(
   workspace: Workspace,
   flow: Dataflow,
-  workflow: Workflow,
-  job: Job,
-  step: Step,
-): Hit[] {
-  const scope = { source: workflow as WorkflowSource, job, stepIndex: step.index, level: 'step' as const };
+  site: Site,
+  repository: string | undefined,
+  depth = 0,
+): { hit: Hit; site: Site }[] {
+  const out = headCheckoutsOf(workspace, flow, site).map((hit) => ({ hit, site }));
+  const action = depth < COMPOSITE_DEPTH ? localAction(workspace, site.step) : undefined;
+  if (action?.using?.value !== 'composite') return out;
+  const job: Job = { ...site.job, steps: action.steps, env: undefined };
+  const settings: Workflow = { ...site.settings, path: action.path, env: undefined, defaults: undefined };
+  for (const step of action.steps) {
+    if (excludesOutsiders(step.if, repository)) continue;
+    const inner: Site = { source: action, settings, job, step, outer: site };
+    for (const found of headHits(workspace, flow, inner, repository, depth + 1))
+      out.push(
+        found.site === inner
+          ? { hit: { ...found.hit, what: `${found.hit.what}, in ${action.path}` }, site: inner }
+          : found,
+      );
+  }
+  return out;
+}
+
+/**
+ * Whether no code of the head a hit brings in runs: for a step of the job, {@link treeNeverRun} or
+ * {@link fetchNeverRun}; for a step of a composite action, nothing after it in the action and nothing
+ * after the calling step (at every level) runs anything but reads.
+ */
+function neverRunAt(workspace: Workspace, flow: Dataflow, site: Site, hit: Hit): boolean {
+  const fetch = FETCH_ONLY.test(hit.what);
+  if (!site.outer)
+    return fetch
+      ? fetchNeverRun(workspace, flow, site.settings, site.job, site.step, hit)
+      : treeNeverRun(site.settings, site.job, site.step, hit.command);
+  if (!treeNeverRun(site.settings, site.job, site.step, hit.command, fetch)) return false;
+  for (let o: Site | undefined = site.outer; o; o = o.outer)
+    if (!treeNeverRun(o.settings, o.job, o.step, undefined, fetch)) return false;
+  return true;
+}
+
+function headCheckoutsOf(workspace: Workspace, flow: Dataflow, site: Site): Hit[] {
+  const { source: workflow, job, step } = site;
+  const scope = siteScope(site);
   const hits: Hit[] = [];
   if (actionOf(step.uses) === 'actions/checkout') {
     for (const name of ['ref', 'repository']) {
@@ -1055,7 +1132,7 @@ function headCheckoutsOf(
   if (!step.run) return hits;
   const text = locatedText(workspace, workflow.path, step.run);
   // Downloads, clones and installs of the head (no git command), whatever else the script does.
-  const found = headVariables(flow, scope, step.run.value, workflow, job, step);
+  const found = headVariables(flow, scope, step.run.value, site.settings, job, step);
   const routes = found
     .filter((h) => h.route)
     .map((h) => ({

@@ -66,6 +66,20 @@ export interface Scope {
   stepIndex?: number;
   /** Which `env:` levels are visible: a step's own `env:` sees the job's and the workflow's. */
   level: 'step' | 'job' | 'workflow';
+  /**
+   * For a step of a composite action of the repository judged as run by one calling step: that step
+   * and where it runs. `inputs.*` are then what it passes (`with:`), as the runner substitutes them,
+   * not what every caller of the action might.
+   */
+  call?: { step: Step; scope: Scope };
+}
+
+/** Who a scope's composite action is run by, outermost last, as text for a cache key. */
+function callKey(scope: Scope): string {
+  const call = scope.call;
+  return call
+    ? `${call.scope.source.path}#${call.scope.job?.id ?? ''}#${call.step.pointer}>${callKey(call.scope)}`
+    : '';
 }
 
 type Resolved = Omit<Flow, 'ref'>;
@@ -246,7 +260,7 @@ export class Dataflow {
 
   private resolve(ref: RefNode, text: string, scope: Scope, depth: number): Resolved[] {
     if (depth > MAX_DEPTH) return [];
-    const key = `${scope.source.path}\u0000${scope.job?.id ?? ''}\u0000${scope.stepIndex ?? ''}\u0000${scope.level}\u0000${ref.path.join('.')}`;
+    const key = `${scope.source.path}\u0000${scope.job?.id ?? ''}\u0000${scope.stepIndex ?? ''}\u0000${scope.level}\u0000${ref.path.join('.')}\u0000${callKey(scope)}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
     if (this.active.has(key)) return [];
@@ -477,6 +491,30 @@ export class Dataflow {
     const declared = declaredInputs(source, name);
     if (declared.types.length > 0 && declared.types.every((t) => SAFE_INPUT_TYPES.has(t))) return [];
     const out: Resolved[] = [];
+    // A composite action run by one step: what that step passes, in its own scope.
+    const call = source.kind === 'action' ? scope.call : undefined;
+    if (call) {
+      for (const d of declared.defaults)
+        out.push(
+          ...this.value(
+            { source, level: 'workflow' },
+            d.pointer,
+            this.hop(`inputs.${name}`, source, d),
+            depth + 1,
+          ),
+        );
+      const entry = [...(call.step.with?.entries ?? [])].find(([k]) => k.toLowerCase() === name);
+      if (entry)
+        out.push(
+          ...this.value(
+            call.scope,
+            entry[1].pointer,
+            this.hop(`inputs.${entry[0]}`, call.scope.source, entry[1]),
+            depth + 1,
+          ),
+        );
+      return out;
+    }
     const callers = localCallers(this.workspace, source.path);
     // A declared free-text input is chosen by whoever dispatches or calls this, from anywhere: a
     // source in itself, whatever the callers visible here pass (which are followed below).
