@@ -1487,6 +1487,102 @@ rules:
   });
 });
 
+describe('k8s.rbac identity: what makes the grant what it is', () => {
+  const binding = (meta: string, subjects: string) =>
+    `apiVersion: rbac.authorization.k8s.io/v1\nkind: ${meta}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n` +
+    `  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n${subjects}`;
+  const SA = (name: string, ns = 'kube-system') =>
+    `  - kind: ServiceAccount\n    name: ${name}\n    namespace: ${ns}\n`;
+  const GROUP = (name: string) =>
+    `  - kind: Group\n    apiGroup: rbac.authorization.k8s.io\n    name: ${name}\n`;
+  const CRB = 'ClusterRoleBinding\nmetadata:\n  name: autoscaler-admin';
+  const RB = (ns: string) => `RoleBinding\nmetadata:\n  name: ops-admin\n  namespace: ${ns}`;
+  const judge = async (text: string) => {
+    const [f] = await run(k8sRbac, { audit: 'cluster-admin' }, { 'rbac.yaml': text });
+    return { key: f!.key, grade: `${at(f!)} ${f!.severity ?? 'rule'}`, message: f!.message };
+  };
+
+  const CASES: { name: string; base: string; head: string; grade: string; same: boolean }[] = [
+    {
+      name: 'a binding re-pointed from a service account at everyone',
+      base: binding(CRB, SA('cluster-autoscaler')),
+      head: binding(CRB, GROUP('system:unauthenticated') + GROUP('system:authenticated')),
+      grade: 'rbac.yaml:8:9 critical',
+      same: false,
+    },
+    {
+      name: 'a binding given one more service account',
+      base: binding(CRB, SA('cluster-autoscaler')),
+      head: binding(CRB, SA('cluster-autoscaler') + SA('ci', 'ci')),
+      grade: 'rbac.yaml:8:9 rule',
+      same: false,
+    },
+    {
+      name: 'a service account of another namespace',
+      base: binding(CRB, SA('cluster-autoscaler')),
+      head: binding(CRB, SA('cluster-autoscaler', 'default')),
+      grade: 'rbac.yaml:8:9 rule',
+      same: false,
+    },
+    {
+      name: 'a RoleBinding moved to another namespace',
+      base: binding(RB('shop'), SA('ops', 'shop')),
+      head: binding(RB('kube-system'), SA('ops', 'shop')),
+      grade: 'rbac.yaml:9:9 rule',
+      same: false,
+    },
+    {
+      name: 'the same subjects reordered (the control)',
+      base: binding(CRB, SA('cluster-autoscaler') + SA('ci', 'ci')),
+      head: binding(CRB, SA('ci', 'ci') + SA('cluster-autoscaler')),
+      grade: 'rbac.yaml:8:9 rule',
+      same: true,
+    },
+  ];
+
+  it.each(CASES)('$name', async ({ base, head, grade, same }) => {
+    const before = await judge(base);
+    const after = await judge(head);
+    expect(after.grade).toBe(grade);
+    expect(after.key === before.key).toBe(same);
+  });
+
+  it('says who a binding to everyone reaches', async () => {
+    expect((await judge(binding(CRB, GROUP('system:unauthenticated')))).message).toBe(
+      'ClusterRoleBinding "autoscaler-admin" grants the cluster-admin role to `system:unauthenticated`, that is, ' +
+        'to anyone who can reach the API server: every permission on every object of the cluster. Remove that ' +
+        'subject, and bind a role that lists only the verbs and resources named users and service accounts need.',
+    );
+    expect((await judge(binding(CRB, `  - kind: User\n    name: system:anonymous\n`))).grade).toBe(
+      'rbac.yaml:8:9 critical',
+    );
+    expect((await judge(binding(CRB, GROUP('system:authenticated')))).message).toContain(
+      "to every client with any credential of the cluster (every pod's service-account token included)",
+    );
+  });
+
+  it("keys a role's wildcard by its namespace and what the rule grants", async () => {
+    const role = (ns: string, resource: string) =>
+      `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: app-editor\n  namespace: ${ns}\n` +
+      `rules:\n- apiGroups: [""]\n  resources: ["${resource}"]\n  verbs: ["*"]\n`;
+    const key = async (text: string) =>
+      (await run(k8sRbac, { audit: 'wildcard' }, { 'role.yaml': text }))[0]!.key;
+    const base = await key(role('app', 'configmaps'));
+    expect(await key(role('app', 'secrets'))).not.toBe(base);
+    expect(await key(role('kube-system', 'configmaps'))).not.toBe(base);
+    expect(await key(role('app', 'configmaps'))).toBe(base);
+  });
+
+  it('keys a workload by its namespace: the same Deployment in two namespaces is two findings', async () => {
+    const web = (ns: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  namespace: ${ns}\nspec:\n  template:\n    spec:\n` +
+      '      containers:\n        - name: app\n          image: app:1\n          securityContext:\n            privileged: true\n';
+    const findings = await run(k8sPrivileged, {}, { 'app.yaml': `${web('a')}---\n${web('b')}` });
+    expect(findings.map(at)).toEqual(['app.yaml:13:25', 'app.yaml:27:25']);
+    expect(new Set(findings.map((f) => f.key)).size).toBe(2);
+  });
+});
+
 describe('k8s.resource-limits', () => {
   const files = {
     'a.yaml': deployment(`      containers:

@@ -52,6 +52,8 @@ export interface K8sObject {
   apiVersion: string;
   kind: string;
   name?: string;
+  /** `metadata.namespace`, when the manifest names one. */
+  namespace?: string;
   node: K8sNode<Record<string, unknown>>;
   /**
    * What the workload lacks that the API requires, when nothing applies it as written (see
@@ -321,6 +323,12 @@ function objectsIn(
     node,
   };
   if (isMap(value.metadata) && typeof value.metadata.name === 'string') object.name = value.metadata.name;
+  if (
+    isMap(value.metadata) &&
+    typeof value.metadata.namespace === 'string' &&
+    value.metadata.namespace !== ''
+  )
+    object.namespace = value.metadata.namespace;
   return [object];
 }
 
@@ -417,9 +425,16 @@ export function describeContainer(c: Container): string {
   return `${group} "${c.name}" of ${describeObject(c.pod.object)}`;
 }
 
-/** A stable key for a finding: file-independent content, never a line number. */
+/**
+ * A stable key for a finding: file-independent content, never a line number. The namespace is part of
+ * the object's identity (a Deployment `app` in `shop` and one in `kube-system` are two objects, and
+ * moving one between them is a new one); an object that names none keeps the key of its name alone.
+ * A name cannot hold `/`, so `namespace/name` is unambiguous.
+ */
 export function occurrenceKey(object: K8sObject, ...parts: string[]): string {
-  return [object.kind, object.name ?? '', ...parts].join('\u0000');
+  const name =
+    object.namespace === undefined ? (object.name ?? '') : `${object.namespace}/${object.name ?? ''}`;
+  return [object.kind, name, ...parts].join('\u0000');
 }
 
 function spanOf(document: YamlDocument, pointer: string): NodeSpan {

@@ -36,6 +36,8 @@ function setTo(field: string, node: K8sNode): string {
  */
 export const k8sHostNamespaces = defineEvaluator<Options>({
   kind: 'k8s.host-namespaces',
+  // 2: the key holds the object's namespace.
+  revision: 2,
   summary: 'Kubernetes pod specs that set hostNetwork, hostPID or hostIPC to true.',
   schema: {
     type: 'object',

@@ -100,6 +100,8 @@ const UNMOUNTED_NOTE =
  */
 export const k8sHostPath = defineEvaluator<Options>({
   kind: 'k8s.host-path',
+  // 2: the key holds the object's namespace.
+  revision: 2,
   summary: 'Kubernetes pod specs that mount a hostPath volume.',
   schema: {
     type: 'object',

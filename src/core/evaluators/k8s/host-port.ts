@@ -10,6 +10,8 @@ import { containerFinding, examinedPods, k8sBoolean } from './shared.js';
  */
 export const k8sHostPort = defineEvaluator<Record<string, never>>({
   kind: 'k8s.host-port',
+  // 2: the key holds the object's namespace.
+  revision: 2,
   summary: 'Kubernetes containers that publish a port on the node (ports[].hostPort).',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {

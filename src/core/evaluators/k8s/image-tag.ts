@@ -40,6 +40,8 @@ import { containerFinding, eachContainer, NO_OPTIONS, STAGING_NAME_WORD } from '
  */
 export const k8sImageTag = defineEvaluator<Record<string, never>>({
   kind: 'k8s.image-tag',
+  // 2: the key holds the object's namespace.
+  revision: 2,
   summary:
     'Kubernetes container images with no tag or one that names no version ("latest", "stable"), and no digest, as ' +
     'written or as the `images:` of the kustomizations that build the manifest set them (not the images a ' +

@@ -10,6 +10,8 @@ import { containerFinding, containerSetting, eachContainer, k8sBoolean, NO_OPTIO
  */
 export const k8sPrivileged = defineEvaluator<Record<string, never>>({
   kind: 'k8s.privileged',
+  // 2: the key holds the object's namespace.
+  revision: 2,
   summary: 'Kubernetes containers (including init and ephemeral containers) that run privileged.',
   schema: NO_OPTIONS,
   evaluate({ workspace }) {

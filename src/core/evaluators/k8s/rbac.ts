@@ -52,6 +52,55 @@ function riskiestVerbs(resources: unknown): string {
 }
 
 /**
+ * The groups every client, or every authenticated one, belongs to: a binding to one of them grants its
+ * role to anyone who can reach the API server (`system:unauthenticated`, and `system:anonymous`, the
+ * user an anonymous request acts as) or to anyone with any credential of the cluster, a pod's
+ * service-account token included (`system:authenticated`).
+ */
+const ANYONE = new Set(['system:unauthenticated', 'system:anonymous', 'system:authenticated']);
+
+/** Who the groups of {@link ANYONE} a binding names stand for, in its message. */
+function anyoneMeans(groups: readonly string[]): string {
+  return groups.some((g) => g !== 'system:authenticated')
+    ? 'that is, to anyone who can reach the API server'
+    : "that is, to every client with any credential of the cluster (every pod's service-account token included)";
+}
+
+/** The subjects of a binding that stand for anyone ({@link ANYONE}), in the order written. */
+function publicGroups(subjects: unknown): string[] {
+  if (!Array.isArray(subjects)) return [];
+  const found: string[] = [];
+  for (const s of subjects) {
+    if (!isMap(s) || typeof s.name !== 'string' || !ANYONE.has(s.name)) continue;
+    if ((s.kind === 'Group' || s.kind === 'User') && !found.includes(s.name)) found.push(s.name);
+  }
+  return found;
+}
+
+/**
+ * Who a binding grants its role to, for the finding's key: each subject as kind/namespace/name, sorted,
+ * so that re-pointing a binding at other subjects is a new grant, and reordering them is not.
+ */
+function subjectKeys(subjects: unknown): string[] {
+  if (!Array.isArray(subjects)) return [];
+  const keys = subjects.map((s) =>
+    isMap(s)
+      ? [s.kind, s.namespace ?? '', s.name].map((v) => (typeof v === 'string' ? v : '')).join('/')
+      : '',
+  );
+  return [...new Set(keys)].sort();
+}
+
+/** What a role's rule grants, for the finding's key: its API groups, resources and verbs, each sorted. */
+function grantKey(rule: Record<string, unknown>): string {
+  const list = (v: unknown) =>
+    Array.isArray(v)
+      ? [...new Set(v.filter((x): x is string => typeof x === 'string'))].sort().join(',')
+      : '';
+  return [list(rule.apiGroups), list(rule.resources), list(rule.verbs)].join(' ');
+}
+
+/**
  * `k8s.rbac`: role-based access control that grants more than it names. `wildcard`: a Role or
  * ClusterRole rule over Kubernetes' own API groups with `*` in its verbs or resources, or a `*` resource
  * with a subresource (every action, or every kind of object, including ones added later, such as Secrets); `cluster-admin`: a RoleBinding or ClusterRoleBinding
@@ -59,6 +108,8 @@ function riskiestVerbs(resources: unknown): string {
  */
 export const k8sRbac = defineEvaluator<RbacOptions>({
   kind: 'k8s.rbac',
+  // 2: the key holds the object's namespace, a binding's subjects and a rule's groups, resources and verbs.
+  revision: 2,
   summary: 'Kubernetes RBAC rules with * verbs or resources (wildcard), or bindings to cluster-admin.',
   schema: {
     type: 'object',
@@ -90,15 +141,19 @@ export const k8sRbac = defineEvaluator<RbacOptions>({
           object.kind === 'ClusterRoleBinding'
             ? 'every permission on every object of the cluster'
             : 'every permission in its namespace';
-        findings.push(
-          findingAt(
-            at,
-            name,
-            `${describeObject(object)} grants the cluster-admin role: ${scope}. Bind a role that lists only ` +
-              'the verbs and resources its subjects need.',
-            ['cluster-admin'],
-          ),
+        const anyone = publicGroups(object.node.value.subjects);
+        const finding = findingAt(
+          at,
+          name,
+          anyone.length > 0
+            ? `${describeObject(object)} grants the cluster-admin role to ${anyone.map((g) => `\`${g}\``).join(' and ')}, ` +
+                `${anyoneMeans(anyone)}: ${scope}. Remove ${anyone.length > 1 ? 'those subjects' : 'that subject'}, and bind a ` +
+                'role that lists only the verbs and resources named users and service accounts need.'
+            : `${describeObject(object)} grants the cluster-admin role: ${scope}. Bind a role that lists only ` +
+                'the verbs and resources its subjects need.',
+          ['cluster-admin', ...subjectKeys(object.node.value.subjects)],
         );
+        findings.push(anyone.length > 0 ? { ...finding, severity: 'critical' } : finding);
         continue;
       }
       if (object.kind !== 'Role' && object.kind !== 'ClusterRole') continue;
@@ -125,7 +180,7 @@ export const k8sRbac = defineEvaluator<RbacOptions>({
               at,
               node,
               `${describeObject(object)} grants ${what} with "*" in rule ${i + 1}. List the ${field} its subjects need.`,
-              [`rules/${i}/${field}`],
+              [`rules/${i}/${field}`, grantKey(rule)],
             ),
           );
         }
