@@ -1684,3 +1684,153 @@ describe('24. a privileged workflow that checks out the head by a computed ref o
     }).toEqual(expected);
   });
 });
+
+describe('25. a Kubernetes Secret written as base64, and a binding re-pointed at other subjects', () => {
+  async function cli(...argv: string[]) {
+    let stdout = '';
+    const code = await main(argv, {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: () => {},
+      isTTY: false,
+    });
+    return { code, report: JSON.parse(stdout || '{}') as Report };
+  }
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  // A GitHub token's shape with a valid checksum over random characters: no credential.
+  const random = (n: number) =>
+    Array.from(
+      { length: n },
+      (_, i) => 'ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789'[(i * 37 + 11) % 53],
+    ).join('');
+  const AKID = `AKIA${'QWERTYUIOPASDFGH'.split('').reverse().join('')}`;
+  const ASEC = random(40);
+  const KEY = `${IGNORED_KEY.split('\n')
+    .filter((l) => /^ {4}[-A-Za-z0-9+/=]/.test(l))
+    .map((l) => l.trim())
+    .join('\n')}\n`;
+  const secret = (field: 'data' | 'stringData', extra = '') => {
+    const v = field === 'data' ? b64 : (s: string) => JSON.stringify(s);
+    return [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata:',
+      '  name: app',
+      'type: Opaque',
+      `${field}:`,
+      `  AWS_ACCESS_KEY_ID: ${v(AKID)}`,
+      `  AWS_SECRET_ACCESS_KEY: ${v(ASEC)}`,
+      `  tls.key: ${v(KEY)}`,
+      extra,
+    ].join('\n');
+  };
+  const binding = (subjects: string[]) =>
+    [
+      'apiVersion: rbac.authorization.k8s.io/v1',
+      'kind: ClusterRoleBinding',
+      'metadata:',
+      '  name: autoscaler-admin',
+      'roleRef:',
+      '  apiGroup: rbac.authorization.k8s.io',
+      '  kind: ClusterRole',
+      '  name: cluster-admin',
+      'subjects:',
+      ...subjects,
+      '',
+    ].join('\n');
+  const SA = ['- kind: ServiceAccount', '  name: cluster-autoscaler', '  namespace: kube-system'];
+  const CI = ['- kind: ServiceAccount', '  name: ci', '  namespace: ci'];
+  const ANYONE = [
+    '- kind: Group',
+    '  apiGroup: rbac.authorization.k8s.io',
+    '  name: system:unauthenticated',
+    '- kind: Group',
+    '  apiGroup: rbac.authorization.k8s.io',
+    '  name: system:authenticated',
+  ];
+  const SECRET_RULES = [
+    'cloud-key-committed',
+    'private-key-committed',
+    'api-token-committed',
+    'hardcoded-secret',
+  ];
+
+  type Files = Record<string, string>;
+  function change(rules: string[], base: Files, head: Files) {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig(rules), 'README.md': '# app\n', ...base }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit(head, 'head');
+    return repo;
+  }
+  const judged = (report: Report) =>
+    report.findings
+      .map((f) => `${f.ruleId} ${f.location?.path}:${f.location?.startLine} ${f.severity} new=${f.isNew}`)
+      .sort();
+
+  const CASES: { name: string; rules: string[]; base: Files; head: Files; code: number; found: string[] }[] =
+    [
+      {
+        name: 'a Secret whose data holds an AWS key pair and a private key, as base64',
+        rules: SECRET_RULES,
+        base: {},
+        head: { 'deploy/secret.yaml': secret('data') },
+        code: 1,
+        found: [
+          'cloud-key-committed deploy/secret.yaml:7 critical new=true',
+          'cloud-key-committed deploy/secret.yaml:8 critical new=true',
+          'private-key-committed deploy/secret.yaml:9 critical new=true',
+        ],
+      },
+      {
+        name: 'the same values moved from stringData to data (the same secrets: existing)',
+        rules: SECRET_RULES,
+        base: { 'deploy/secret.yaml': secret('stringData') },
+        head: { 'deploy/secret.yaml': secret('data') },
+        code: 0,
+        found: [],
+      },
+      {
+        name: 'a Secret whose data holds placeholders only (the control)',
+        rules: SECRET_RULES,
+        base: {},
+        head: {
+          'deploy/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  password: ${b64('changeme')}\n  api_key: ${b64('<your-api-key>')}\n`,
+        },
+        code: 0,
+        found: [],
+      },
+      {
+        name: 'an accepted cluster-admin binding re-pointed at system:unauthenticated and system:authenticated',
+        rules: ['k8s-cluster-admin-binding'],
+        base: { 'deploy/rbac.yaml': binding(SA) },
+        head: { 'deploy/rbac.yaml': binding(ANYONE) },
+        code: 1,
+        found: ['k8s-cluster-admin-binding deploy/rbac.yaml:8 critical new=true'],
+      },
+      {
+        name: 'an accepted cluster-admin binding given a second service account',
+        rules: ['k8s-cluster-admin-binding'],
+        base: { 'deploy/rbac.yaml': binding(SA) },
+        head: { 'deploy/rbac.yaml': binding([...SA, ...CI]) },
+        code: 1,
+        found: ['k8s-cluster-admin-binding deploy/rbac.yaml:8 high new=true'],
+      },
+      {
+        name: 'an accepted cluster-admin binding with its subjects reordered (the control)',
+        rules: ['k8s-cluster-admin-binding'],
+        base: { 'deploy/rbac.yaml': binding([...SA, ...CI]) },
+        head: { 'deploy/rbac.yaml': `# reviewed\n${binding([...CI, ...SA])}` },
+        code: 0,
+        found: [],
+      },
+    ];
+
+  it.each(CASES)('$name', async (c) => {
+    const repo = change(c.rules, c.base, c.head);
+    const pr = await cli('check', repo.dir, '--base', 'main', '--fail-on', 'high', '--format', 'json');
+    expect(judged(pr.report).filter((f) => f.includes('new=true'))).toEqual(c.found);
+    expect(pr.code).toBe(c.code);
+  });
+});

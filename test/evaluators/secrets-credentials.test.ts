@@ -1,8 +1,12 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` placeholders are test data here.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { toFinding } from '../../src/core/evaluators/secrets/evaluator.js';
 import { scanText } from '../../src/core/evaluators/secrets/scan.js';
-import { githubToken, hits, keyBody, pem, rand } from './secrets-kit.js';
+import { scanFile } from '../../src/core/evaluators/secrets/source.js';
+import { cleanup, runBuiltin, workspaceOf } from './kit.js';
+import { certificate, ecKeyPair, githubToken, hits, keyBody, pem, rand } from './secrets-kit.js';
+
+afterAll(cleanup);
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const PASSWORD = 'Zk3v9QpL2mXw7Rt';
@@ -467,5 +471,126 @@ describe('Algolia search-only keys', () => {
     const request = `curl -H "X-API-Key: ${key}" https://search.example/1/indexes/docs/query\n`;
     expect(hits(`${config('K7QZ2M4XPA')}\n${request}`, 'scripts/search.sh')).toEqual([]);
     expect(hits(request, 'scripts/search.sh')).toEqual(['1:21:authorization-header']);
+  });
+});
+
+describe("a Kubernetes Secret's base64 data, decoded", () => {
+  const AKID = `AKIA${rand(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`;
+  const ASEC = rand(40);
+  const GH = githubToken();
+  const KEY = `${pem('RSA PRIVATE KEY', keyBody('rsa'))}\n`;
+  const head = (name: string, type = 'Opaque') =>
+    `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\ntype: ${type}\n`;
+  const opaque = (field: 'data' | 'stringData', encode: (s: string) => string) =>
+    `${head('app')}${field}:\n  AWS_ACCESS_KEY_ID: ${encode(AKID)}\n  AWS_SECRET_ACCESS_KEY: ${encode(ASEC)}\n` +
+    `  GITHUB_TOKEN: ${encode(GH)}\n`;
+  const tls = (key: string, cert = '') =>
+    `${head('ingress-tls', 'kubernetes.io/tls')}data:\n  tls.crt: "${b64(cert)}"\n  tls.key: ${b64(key)}\n`;
+  /** `line:column:detector:confidence` of a file's hits, as the secret rules see them. */
+  const scanned = (files: Record<string, string>, file = Object.keys(files)[0]!) =>
+    scanFile(workspaceOf(files), file).hits.map(
+      (h) => `${h.line}:${h.start + 1}:${h.detector}:${h.confidence}`,
+    );
+
+  const CASES: { name: string; file: string; text: string; found: string[] }[] = [
+    {
+      name: 'an AWS key pair and a GitHub token under data',
+      file: 'deploy/secret.yaml',
+      text: opaque('data', b64),
+      found: ['7:22:aws-access-key-id:high', '8:26:aws-secret-access-key:high', '9:17:github-token:high'],
+    },
+    {
+      name: 'the same under stringData (the control: judged as written)',
+      file: 'deploy/secret.yaml',
+      text: opaque('stringData', (s) => s),
+      found: ['7:22:aws-access-key-id:high', '8:26:aws-secret-access-key:high', '9:17:github-token:high'],
+    },
+    {
+      name: "a kubernetes.io/tls Secret's key",
+      file: 'deploy/tls.yaml',
+      text: tls(KEY),
+      found: ['8:12:private-key:high'],
+    },
+    {
+      name: 'a Secret in JSON, binaryData too',
+      file: 'deploy/secret.json',
+      text: JSON.stringify(
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'app' }, binaryData: { id_rsa: b64(KEY) } },
+        null,
+        2,
+      ),
+      found: ['8:16:private-key:high'],
+    },
+    {
+      name: 'the second document of a stream',
+      file: 'deploy/all.yaml',
+      text: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  mode: fast\n---\n${head('app')}data:\n  token: ${b64(GH)}\n`,
+      found: ['14:10:github-token:high'],
+    },
+    {
+      name: 'placeholders and plain words, decoded, are no secrets',
+      file: 'deploy/secret.yaml',
+      text: `${head('app')}data:\n  password: ${b64('changeme')}\n  api_key: ${b64('<your-api-key>')}\n  mode: ${b64('production')}\n`,
+      found: [],
+    },
+    {
+      name: 'a password decoded is judged by its name, as under stringData',
+      file: 'deploy/secret.yaml',
+      text: `${head('app')}data:\n  DB_PASSWORD: ${b64('Zk3v9QpL2mXw7Rt4')}\n`,
+      found: ['7:16:generic-secret-assignment:medium'],
+    },
+    {
+      // Its data is plain text: a random value assigned to `token` is a guess, as before.
+      name: 'a ConfigMap is not decoded',
+      file: 'deploy/cm.yaml',
+      text: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  token: ${b64(GH)}\n`,
+      found: ['6:10:generic-secret-assignment:high'],
+    },
+  ];
+
+  it.each(CASES)('$name', ({ file, text, found }) => {
+    expect(scanned({ [file]: text })).toEqual(found);
+  });
+
+  it('keeps the identity of the decoded secret, and says where it was encoded', () => {
+    const keyOf = (text: string) => {
+      const file = 'deploy/secret.yaml';
+      const hit = scanFile(workspaceOf({ [file]: text }), file).hits.find(
+        (h) => h.detector === 'github-token',
+      )!;
+      return toFinding(file, hit);
+    };
+    const encoded = keyOf(opaque('data', b64));
+    expect(encoded.key).toBe(keyOf(opaque('stringData', (s) => s)).key);
+    expect(encoded.message).toMatch(
+      /^GitHub token \(.*\), base64 in `data\.GITHUB_TOKEN` of a Secret, is committed: ghp_… \(40 chars\)\.$/,
+    );
+    expect(encoded.message).not.toContain(GH.slice(4, 12));
+  });
+
+  it("judges a tls Secret's key by its certificate in the same Secret", () => {
+    const { pem: key, key: object } = ecKeyPair();
+    const cert = certificate({ key: object, subject: { CN: 'localhost' }, san: ['DNS:localhost'] });
+    expect(scanned({ 'deploy/tls.yaml': tls(`${key}\n`, cert) })).toEqual(['8:12:private-key:low']);
+  });
+
+  it('keeps a .dockerconfigjson as the docker detector reads it', () => {
+    const docker = `{"auths":{"registry.corp.internal":{"auth":"${b64(`ci:${PASSWORD}`)}"}}}`;
+    const text = `${head('pull', 'kubernetes.io/dockerconfigjson')}data:\n  .dockerconfigjson: ${b64(docker)}\n`;
+    expect(scanned({ 'deploy/pull.yaml': text })).toEqual(['7:22:docker-config-auth:high']);
+  });
+
+  it('grades a decoded secret of a test path as the same secret written plainly there, through the engine', async () => {
+    const judged = async (text: string) =>
+      (
+        await runBuiltin(
+          'api-token-committed',
+          { 'test/fixtures/secret.yaml': text, 'deploy/secret.yaml': text },
+          { persona: 'auditor' },
+        )
+      ).map((f) => `${f.location?.path}:${f.location?.startLine} ${f.severity}/${f.confidence}`);
+    const plain = await judged(opaque('stringData', (s) => s));
+    expect(plain).toEqual(['deploy/secret.yaml:9 high/high', 'test/fixtures/secret.yaml:9 high/low']);
+    expect(await judged(opaque('data', b64))).toEqual(plain);
   });
 });

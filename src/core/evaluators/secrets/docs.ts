@@ -77,6 +77,9 @@ export function renderSecretDetectors(): string {
     "they are full of: keys and tokens of an issuer's format (private keys, checksummed tokens, fixed",
     'prefixes of a `high` confidence, and an AWS secret key beside its access key ID) are looked for',
     'there as everywhere, since whoever commits a file chooses its name.',
+    "A Kubernetes Secret's `data` and `binaryData` values (YAML or JSON, any document of a stream) are",
+    'decoded from base64 and scanned as the same value under `stringData` would be: a finding there is',
+    "reported at the value's line with the decoded secret's detector, confidence and identity.",
     '',
   ];
   for (const family of FAMILY_PRIORITY) {

@@ -2,6 +2,7 @@ import { type ChunkReader, type TextEncoding, textChunks, utf32Encoding } from '
 import type { Workspace } from '../../workspace/workspace.js';
 import { inspectBinary } from './binary-files.js';
 import { certificateSiblings, certificatesIn, hasJudgeableKey, judgeByCertificates } from './certificates.js';
+import { mayHoldSecretData, withSecretData } from './k8s-secret-data.js';
 import { scanTextFull, type Unread } from './scan.js';
 import type { SecretHit } from './types.js';
 import { digest } from './values.js';
@@ -61,7 +62,8 @@ function scanContent(workspace: Workspace, file: string, issuersOnly: boolean): 
   const content = workspace.read(file);
   switch (content.kind) {
     case 'text': {
-      const scan = scanTextFull(file, content.text, { issuersOnly });
+      let scan = scanTextFull(file, content.text, { issuersOnly });
+      if (!issuersOnly && mayHoldSecretData(file, content.text)) scan = withSecretData(workspace, file, scan);
       if (hasJudgeableKey(scan.hits) && !content.text.includes('-----BEGIN CERTIFICATE-----'))
         judgeBySiblingCertificate(workspace, file, content.text, scan.hits);
       return kept(scan);
