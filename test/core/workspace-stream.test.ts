@@ -41,6 +41,37 @@ describe('reading odd files', () => {
     }
   });
 
+  // A byte-order mark before a plain ASCII file made it read as UTF-16 (or UTF-32): CJK code units
+  // no detector matched, while git grep and a dotenv loader see the token.
+  it.each([
+    ['FF FE (UTF-16LE)', [0xff, 0xfe], '', '2:14:github-token'],
+    ['FE FF (UTF-16BE)', [0xfe, 0xff], '', '2:14:github-token'],
+    ['FF FE 00 00 (UTF-32LE)', [0xff, 0xfe, 0, 0], '', '2:14:github-token'],
+    ['00 00 FE FF (UTF-32BE)', [0, 0, 0xfe, 0xff], '', '2:14:github-token'],
+    // UTF-16 text first, then the plain ASCII: the file is read as bytes and the token found.
+    ['FF FE and UTF-16 text before the ASCII', [0xff, 0xfe], 'A\0'.repeat(6000), '2:14:github-token'],
+  ])('reads a plain file after a %s byte-order mark as the plain text it is', (_what, bom, pad, hit) => {
+    const body = `# app settings\nGITHUB_TOKEN=${GHP}\nLOG_LEVEL=debug\n`;
+    const root = makeTree({
+      'config/app.env': Buffer.concat([Buffer.from(bom), Buffer.from(pad, 'latin1'), Buffer.from(body)]),
+    });
+    const ws = new Workspace(root, { files: ['config/app.env'] });
+    expect(found(ws, 'config/app.env')).toEqual([hit]);
+  });
+
+  it('still decodes UTF-16 text of CJK characters, with spaces and ASCII, after its byte-order mark', () => {
+    const text = `# \u8a2d\u5b9a\u30d5\u30a1\u30a4\u30eb \u4e2d\u6587\u6587\u5b57\u5217\u4e2d\u6587\u6587\u5b57\u5217\u4e2d\u6587\u6587\u5b57\u5217\u4e2d\u6587\r\nGH_TOKEN=${GHP}\r\n`;
+    const root = makeTree({
+      'le.ps1': Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le(text)]),
+      'be.reg': Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(text)]),
+    });
+    const ws = new Workspace(root, { files: ['le.ps1', 'be.reg'] });
+    for (const file of ['le.ps1', 'be.reg']) {
+      expect(ws.text(file), file).toBe(text);
+      expect(found(ws, file), file).toEqual(['2:10:github-token']);
+    }
+  });
+
   // UTF-32 (whose little-endian byte-order mark starts like UTF-16LE's) was read as neither.
   const utf32 = (s: string, endian: 'le' | 'be') => {
     const out = Buffer.alloc([...s].length * 4);

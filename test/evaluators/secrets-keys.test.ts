@@ -63,6 +63,29 @@ describe('private keys, verified by structure', () => {
     expect(hits(oneLine, 'deploy/.env.production')).toEqual(['1:6:private-key']);
   });
 
+  // Lines ending in a carriage return alone (old Mac line endings; key parsers accept them) hid a
+  // key's body from the PEM reader.
+  it.each([
+    ['LF', (k: string) => `${k}\n`, 'config/tls.pem', '1:1'],
+    ['CR LF', (k: string) => `${k.replace(/\n/g, '\r\n')}\r\n`, 'config/tls.pem', '1:1'],
+    ['CR only', (k: string) => `${k.replace(/\n/g, '\r')}\r`, 'config/tls.pem', '1:1'],
+    [
+      'CR only, in a Python string',
+      (k: string) => `KEY = """${k.replace(/\n/g, '\r')}"""\n`,
+      'src/keys.py',
+      '1:10',
+    ],
+  ])('reads a key whose lines end in %s', (_what, write, path, at) => {
+    expect(keys(write(pem('RSA PRIVATE KEY', keyBody('rsa'))), path)).toEqual([
+      `${at}:private-key:high:PEM private key`,
+    ]);
+  });
+
+  it('does not take a CR-only placeholder body for a key', () => {
+    const doc = '-----BEGIN RSA PRIVATE KEY-----\r<paste the key here>\r-----END RSA PRIVATE KEY-----\r';
+    expect(keys(doc, 'config/tls.pem')).toEqual([]);
+  });
+
   it('grades a key in code assigned to a name for test material low, naming it', () => {
     const scanned = (text: string, path: string) =>
       scanText(path, text).map((h) => `${h.line}:${h.detector}:${h.confidence}:${h.note ?? ''}`);

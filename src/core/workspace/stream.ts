@@ -85,6 +85,43 @@ export function decodeUtf32(bytes: Uint8Array, encoding: 'utf-32le' | 'utf-32be'
   return parts.join('');
 }
 
+/** Bytes of plain 8-bit text after a byte-order mark that say the mark is not the file's encoding. */
+const PLAIN_RUN = 32;
+
+/**
+ * Whether a file opens with a UTF-16 or UTF-32 byte-order mark that its content belies: two bytes
+ * `FF FE` put before a plain ASCII file would otherwise turn every line into CJK code units that no
+ * detector reads, while git, grep and a dotenv loader still see the ASCII. Text in UTF-16 or UTF-32
+ * has a zero byte in every ASCII character, and CJK text read as bytes has few runs of printable
+ * ASCII, none long and broken by white space; so a run of {@link PLAIN_RUN} printable ASCII bytes
+ * holding a space, tab or line break (or twice as long without one) is 8-bit text. One pass over the
+ * bytes, only for the rare file that has such a mark.
+ */
+export function bomBelied(bytes: Uint8Array): boolean {
+  const mark =
+    bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff
+      ? 4
+      : (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)
+        ? 2
+        : 0;
+  if (mark === 0) return false;
+  let run = 0;
+  let spaced = false;
+  for (let i = mark; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    const space = b === 0x20 || b === 9 || b === 10 || b === 13;
+    if (space || (b > 0x20 && b < 0x7f)) {
+      run += 1;
+      spaced ||= space;
+      if ((spaced && run >= PLAIN_RUN) || run >= 2 * PLAIN_RUN) return true;
+    } else {
+      run = 0;
+      spaced = false;
+    }
+  }
+  return false;
+}
+
 /**
  * UTF-16 text, told by its byte-order mark or, without one, by zero bytes on one side of nearly every
  * code unit (what ASCII text looks like in UTF-16); undefined for anything else.

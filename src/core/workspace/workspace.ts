@@ -19,6 +19,7 @@ import { lowerBound, Positions } from './positions.js';
 import { type Deps, ScopeRecorder } from './scope.js';
 import type { Screen, Selector } from './screens.js';
 import {
+  bomBelied,
   type ChunkReader,
   decodeText,
   decodeUtf32,
@@ -673,8 +674,11 @@ export class Workspace {
       const head = buf.subarray(0, Math.min(read, BINARY_SNIFF_BYTES));
       // UTF-32 (its byte-order mark starts like UTF-16LE's) is decoded when the file is within the
       // cap; past it, it is read as bytes, as binary content is.
-      const utf32 = utf32Encoding(head);
-      const utf16 = utf32 ? undefined : utf16Encoding(head);
+      // A byte-order mark is believed only when the content agrees (see bomBelied): past the cap, as
+      // far as the head tells.
+      const belied = bomBelied(size > this.maxFileBytes ? head : buf.subarray(0, read));
+      const utf32 = belied ? undefined : utf32Encoding(head);
+      const utf16 = utf32 || belied ? undefined : utf16Encoding(head);
       const nul = head.indexOf(0) !== -1;
       const chunks = () =>
         fdChunks(() => {

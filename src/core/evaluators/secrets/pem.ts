@@ -29,8 +29,9 @@ function region(text: string, from: number, endMarker: string): string {
   let r = text.slice(from, from + MAX_BODY_CHARS);
   const end = r.indexOf(endMarker);
   if (end >= 0) r = r.slice(0, end);
-  // Escaped line breaks of JSON, YAML double-quoted scalars and code strings (`\n`, `\\n`, `\r\n`).
-  return r.replace(/\\{1,2}[rn]/g, '\n');
+  // Escaped line breaks of JSON, YAML double-quoted scalars and code strings (`\n`, `\\n`, `\r\n`),
+  // and a lone carriage return (old Mac line endings, which key parsers accept) as a line break.
+  return r.replace(/\\{1,2}[rn]|\r\n?/g, '\n');
 }
 
 /** Armour headers (`Proc-Type: 4,ENCRYPTED`, `Version: GnuPG`) before the base64 lines. */

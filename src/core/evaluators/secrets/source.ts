@@ -1,4 +1,10 @@
-import { type ChunkReader, type TextEncoding, textChunks, utf32Encoding } from '../../workspace/stream.js';
+import {
+  bomBelied,
+  type ChunkReader,
+  type TextEncoding,
+  textChunks,
+  utf32Encoding,
+} from '../../workspace/stream.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { inspectBinary } from './binary-files.js';
 import { certificateSiblings, certificatesIn, hasJudgeableKey, judgeByCertificates } from './certificates.js';
@@ -89,7 +95,7 @@ function scanContent(workspace: Workspace, file: string, issuersOnly: boolean): 
         : [];
       // UTF-32 text over the size cap (within it, the workspace decodes it): its characters are
       // four bytes apart, which no detector reads as bytes; said rather than skipped.
-      if (utf32Encoding(content.head))
+      if (utf32Encoding(content.head) && !bomBelied(content.head))
         return {
           hits,
           unread: [
