@@ -1285,16 +1285,112 @@ resource "hcloud_firewall" "k3s" {
     });
   });
 
-  it('reports watched ports inside ranges and all-protocol rules; not UDP, egress or computed ports', async () => {
+  it('reports watched ports inside ranges and all-protocol rules, computed ports with low confidence; not UDP or egress', async () => {
     const findings = await run(terraformOpenIngress, {}, files);
-    expect(findings.map(at)).toEqual(['sg.tf:6:20', 'sg.tf:12:20', 'sg.tf:32:29', 'sg.tf:37:20']);
+    expect(findings.map(at)).toEqual([
+      'sg.tf:6:20',
+      'sg.tf:12:20',
+      'sg.tf:24:20',
+      'sg.tf:32:29',
+      'sg.tf:37:20',
+    ]);
+    expect(findings[2]).toMatchObject({ confidence: 'low' });
+    expect(findings[2]!.message).toContain('on ports that could not be read');
     expect(findings[0]!.message).toContain('to ports 3306 (MySQL), 3389 (RDP)');
     expect(findings[1]!.message).toContain('to all ports, including 22 (SSH)');
   });
 
+  // Ports computed over a literal collection were never read, and a world written as several blocks
+  // was not the world: SSH and RDP open to every address passed.
+  const sg = (inner: string) => `resource "aws_security_group" "bastion" {\n  name = "bastion"\n${inner}}\n`;
+  const dynamicIngress = (forEach: string, port: string, cidr: string) =>
+    sg(
+      `  dynamic "ingress" {\n    for_each = ${forEach}\n    content {\n      from_port   = ${port}\n      to_port     = ${port}\n      protocol    = "tcp"\n      cidr_blocks = [${cidr}]\n    }\n  }\n`,
+    );
+  const rule = (head: string, port: string, cidrs = '"0.0.0.0/0"') =>
+    `resource "aws_security_group_rule" "admin" {\n${head}  type              = "ingress"\n  from_port         = ${port}\n  to_port           = ${port}\n  protocol          = "tcp"\n  cidr_blocks       = [${cidrs}]\n  security_group_id = "sg-123"\n}\n`;
+  const literalIngress = (cidrs: string, port = 22) =>
+    sg(
+      `  ingress {\n    from_port   = ${port}\n    to_port     = ${port}\n    protocol    = "tcp"\n    cidr_blocks = [${cidrs}]\n  }\n`,
+    );
+  it.each([
+    // [case, file, expected `line:column:confidence:ports`]
+    [
+      'a dynamic block over a literal list',
+      dynamicIngress('[22, 3389]', 'ingress.value', '"0.0.0.0/0"'),
+      ['9:22::port 22 (SSH)', '9:22::port 3389 (RDP)'],
+    ],
+    [
+      'a dynamic block over a locals map',
+      `locals {\n  rules = {\n    ssh = { port = 22, cidr = "0.0.0.0/0" }\n    web = { port = 443, cidr = "0.0.0.0/0" }\n  }\n}\n${dynamicIngress('local.rules', 'ingress.value.port', 'ingress.value.cidr')}`,
+      ['15:22::port 22 (SSH)'],
+    ],
+    [
+      'a dynamic block with its own iterator name',
+      sg(
+        '  dynamic "ingress" {\n    for_each = [3389]\n    iterator = port\n    content {\n      from_port   = port.value\n      to_port     = port.value\n      protocol    = "tcp"\n      cidr_blocks = ["::/0"]\n    }\n  }\n',
+      ),
+      ['10:22::port 3389 (RDP)'],
+    ],
+    [
+      'for_each over toset() with tonumber(each.value)',
+      rule('  for_each          = toset(["22", "3389"])\n', 'tonumber(each.value)'),
+      ['7:24::port 22 (SSH)', '7:24::port 3389 (RDP)'],
+    ],
+    [
+      'count over a variable default indexed by count.index',
+      `variable "ports" {\n  default = [443, 22]\n}\n${rule('  count             = length(var.ports)\n', 'var.ports[count.index]')}`,
+      ['10:24::port 22 (SSH)'],
+    ],
+    [
+      'the world as two /1 halves',
+      literalIngress('"0.0.0.0/1", "128.0.0.0/1"'),
+      ['7:20::port 22 (SSH)', '7:33::port 22 (SSH)'],
+    ],
+    [
+      'the world as four IPv4 blocks',
+      literalIngress('"0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/1", "10.0.0.0/8"'),
+      ['7:20::port 22 (SSH)', '7:33::port 22 (SSH)', '7:47::port 22 (SSH)', '7:62::port 22 (SSH)'],
+    ],
+    [
+      'the IPv6 world as two halves',
+      literalIngress('"::/1", "8000::/1"'),
+      ['7:20::port 22 (SSH)', '7:28::port 22 (SSH)'],
+    ],
+    ['half the addresses (a /1)', literalIngress('"128.0.0.0/1"'), ['7:20::port 22 (SSH)']],
+    [
+      'a port no literal gives, open to the world',
+      dynamicIngress('var.admin_ports', 'ingress.value', '"0.0.0.0/0"'),
+      ['9:22:low:computed'],
+    ],
+    // Controls: what is not open to the world, or not a watched port, is not reported.
+    ['a dynamic block over web ports only', dynamicIngress('[80, 443]', 'ingress.value', '"0.0.0.0/0"'), []],
+    [
+      'a dynamic block over admin ports from a known network',
+      dynamicIngress('[22, 3389]', 'ingress.value', '"203.0.113.0/24"'),
+      [],
+    ],
+    ['two blocks that leave a gap', literalIngress('"0.0.0.0/2", "128.0.0.0/2"'), []],
+    [
+      'a computed port from a known network',
+      dynamicIngress('var.admin_ports', 'ingress.value', '"10.0.0.0/8"'),
+      [],
+    ],
+  ])('judges SSH/RDP ingress written as %s', async (_case, text, expected) => {
+    const findings = await run(terraformOpenIngress, {}, { 'infra/network.tf': text });
+    expect(
+      findings.map((f) => {
+        const ports = /on ports that could not be read/.test(f.message)
+          ? 'computed'
+          : /to (port [^:]*):/.exec(f.message)?.[1];
+        return `${at(f).replace(/^infra\/network\.tf:/, '')}:${f.confidence ?? ''}:${ports}`;
+      }),
+    ).toEqual(expected);
+  });
+
   it('watches the configured ports', async () => {
     const findings = await run(terraformOpenIngress, { ports: [80] }, files);
-    expect(findings.map(at)).toEqual(['sg.tf:12:20', 'sg.tf:32:29', 'sg.tf:37:20']);
+    expect(findings.map(at)).toEqual(['sg.tf:12:20', 'sg.tf:24:20', 'sg.tf:32:29', 'sg.tf:37:20']);
   });
 });
 
