@@ -1834,3 +1834,133 @@ describe('25. a Kubernetes Secret written as base64, and a binding re-pointed at
     expect(pr.code).toBe(c.code);
   });
 });
+
+/**
+ * A change that hides what it opens or commits from the reader: two bytes of a UTF-16 byte-order
+ * mark before a plain .env file (every line then read as CJK), a PEM key with CR-only line endings,
+ * SSH opened to the world through a `dynamic` block or a `count` over a variable, the world written
+ * as two halves. Each is a new blocking finding, as the plain form (the control) is.
+ */
+describe('26. a credential or an open port written so the reader misreads it', () => {
+  async function cli(...argv: string[]) {
+    let stdout = '';
+    const code = await main(argv, {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: () => {},
+      isTTY: false,
+    });
+    return { code, report: JSON.parse(stdout || '{}') as Report };
+  }
+  const token = `ghp_${'x8fK2mQ9L4vT7pZ1rW3yN6bC0dH5jS'}3HLYRi`;
+  const rsa = () => {
+    const body = syntheticKey('rsa', (n) => Buffer.alloc(n, 0x5a)).match(/.{1,64}/g)!;
+    return ['-----BEGIN RSA PRIVATE KEY-----', ...body, '-----END RSA PRIVATE KEY-----', ''].join('\n');
+  };
+  const env = `# app settings\nGITHUB_TOKEN=${token}\nLOG_LEVEL=debug\n`;
+  const sg = (inner: string) => `resource "aws_security_group" "bastion" {\n  name = "bastion"\n${inner}}\n`;
+  const ingress = (port: string, cidrs: string) =>
+    `    from_port   = ${port}\n    to_port     = ${port}\n    protocol    = "tcp"\n    cidr_blocks = [${cidrs}]\n`;
+  it.each([
+    [
+      'a plain .env file (control)',
+      'api-token-committed',
+      'config/app.env',
+      Buffer.from(env),
+      ['config/app.env:2 high'],
+    ],
+    [
+      'a .env file after the bytes FF FE',
+      'api-token-committed',
+      'config/app.env',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(env)]),
+      ['config/app.env:2 high'],
+    ],
+    [
+      'a .env file after the bytes FE FF',
+      'api-token-committed',
+      'config/app.env',
+      Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(env)]),
+      ['config/app.env:2 high'],
+    ],
+    [
+      'a PEM key with LF line endings (control)',
+      'private-key-committed',
+      'config/tls.pem',
+      Buffer.from(rsa()),
+      ['config/tls.pem:1 critical'],
+    ],
+    [
+      'a PEM key with CR-only line endings',
+      'private-key-committed',
+      'config/tls.pem',
+      Buffer.from(rsa().replace(/\n/g, '\r')),
+      ['config/tls.pem:1 critical'],
+    ],
+    [
+      'SSH in a plain ingress block (control)',
+      'terraform-admin-ports-public',
+      'infra/network.tf',
+      Buffer.from(sg(`  ingress {\n${ingress('22', '"0.0.0.0/0"')}  }\n`)),
+      ['infra/network.tf:7 high'],
+    ],
+    [
+      'SSH and RDP in a dynamic block over a literal list',
+      'terraform-admin-ports-public',
+      'infra/network.tf',
+      Buffer.from(
+        sg(
+          `  dynamic "ingress" {\n    for_each = [22, 3389]\n    content {\n${ingress('ingress.value', '"0.0.0.0/0"')}    }\n  }\n`,
+        ),
+      ),
+      ['infra/network.tf:9 high', 'infra/network.tf:9 high'],
+    ],
+    [
+      'SSH by count over a variable default',
+      'terraform-admin-ports-public',
+      'infra/network.tf',
+      Buffer.from(
+        'variable "ports" {\n  default = [22]\n}\nresource "aws_security_group_rule" "admin" {\n  count             = length(var.ports)\n  type              = "ingress"\n  from_port         = var.ports[count.index]\n  to_port           = var.ports[count.index]\n  protocol          = "tcp"\n  cidr_blocks       = ["0.0.0.0/0"]\n  security_group_id = "sg-123"\n}\n',
+      ),
+      ['infra/network.tf:10 high'],
+    ],
+    [
+      'SSH open to the world written as two /1 halves',
+      'terraform-admin-ports-public',
+      'infra/network.tf',
+      Buffer.from(sg(`  ingress {\n${ingress('22', '"0.0.0.0/1", "128.0.0.0/1"')}  }\n`)),
+      ['infra/network.tf:7 high', 'infra/network.tf:7 high'],
+    ],
+  ])('%s: a new blocking finding, and the gate fails', async (_name, rule, file, content, expected) => {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig([rule]), 'README.md': '# app\n' }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit({ [file]: content }, 'head');
+    const pr = await cli('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect(
+      pr.report.findings
+        .filter((f) => f.ruleId === rule && f.isNew)
+        .map((f) => `${f.location?.path}:${f.location?.startLine} ${f.severity}`),
+    ).toEqual(expected);
+    expect(pr.code).toBe(1);
+  });
+
+  it('does not block SSH in a dynamic block from a known network, nor two blocks that leave a gap', async () => {
+    const rule = 'terraform-admin-ports-public';
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig([rule]), 'README.md': '# app\n' }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit(
+      {
+        'infra/network.tf': sg(
+          `  dynamic "ingress" {\n    for_each = [22, 3389]\n    content {\n${ingress('ingress.value', '"203.0.113.0/24"')}    }\n  }\n  ingress {\n${ingress('22', '"0.0.0.0/2", "128.0.0.0/2"')}  }\n`,
+        ),
+      },
+      'head',
+    );
+    const pr = await cli('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect(pr.report.findings.filter((f) => f.ruleId === rule)).toEqual([]);
+    expect(pr.code).toBe(0);
+  });
+});
