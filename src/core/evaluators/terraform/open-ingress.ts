@@ -35,7 +35,7 @@ type PortRange = [number, number];
 interface Ingress {
   resource: TerraformResource;
   sources: { value: string; span: NodeSpan; node: HclValue }[];
-  /** `all` for every port; undefined when the ports are computed (not judged). */
+  /** `all` for every port; undefined when the ports are computed (reported as such when open to all). */
   ports: PortRange[] | 'all' | undefined;
 }
 
@@ -70,7 +70,10 @@ const RESOURCE_TYPES = [
  * `aws_vpc_security_group_ingress_rule`), GCP `google_compute_firewall`, Azure network security
  * rules and Hetzner Cloud `hcloud_firewall` rules. Each open source is reported at its value (where a local or a variable's default is used,
  * at the use; with low confidence when it is the default of a reusable module's input, which its
- * callers set); computed ports or protocols are not judged. A source from a variable is judged with
+ * callers set). Rules written over a literal collection (`dynamic` blocks, `for_each`, `count`) are
+ * judged per element (see instances); ports that still cannot be read, on a rule open to every
+ * address, are reported with low confidence. A set of blocks covering every address is every
+ * address (see worldSources). A source from a variable is judged with
  * every value a run may give it too (a `-var-file` a deploy job names, another `*.tfvars` of the
  * folder: see valueVariants), and the message names the file. The rules that calls of the registry
  * module `terraform-aws-modules/security-group/aws` and its service submodules create are judged the
