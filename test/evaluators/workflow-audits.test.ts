@@ -2580,6 +2580,29 @@ jobs:
     expect(others.map((f) => f.severity ?? 'medium')).toEqual(what === 'a job container' ? ['low'] : []);
   });
 
+  // A reusable workflow's job whose outputs a calling workflow hands to a job that publishes builds
+  // what is published: its service keeps the rule's grade.
+  it.each([
+    [
+      'the caller hands the output to a publishing job',
+      '      - run: docker push "acme/app:${{ needs.build.outputs.key }}"\n',
+      'medium',
+    ],
+    ['the publishing job reads no output of the build', '      - run: docker push acme/app:1\n', 'low'],
+  ])('a service of a reusable build workflow: %s', async (_name, push, severity) => {
+    const build =
+      'on:\n  workflow_call:\n    outputs:\n      key: { value: "${{ jobs.build.outputs.key }}" }\npermissions: { contents: read }\njobs:\n  build:\n    runs-on: x\n    outputs: { key: "${{ steps.k.outputs.key }}" }\n    services:\n      db:\n        image: postgres:16.4\n    steps:\n      - id: k\n        run: make test key\n';
+    const caller = `on: push\njobs:\n  build:\n    uses: ./.github/workflows/build.yml\n  publish:\n    needs: build\n    runs-on: x\n    steps:\n${push}`;
+    const findings = await evaluate(
+      workflowUnpinnedImages,
+      { '.github/workflows/build.yml': build, '.github/workflows/c.yml': caller },
+      { allow: [] },
+    );
+    expect(findings.map((f) => [at(f), f.severity ?? 'medium'])).toEqual([
+      ['.github/workflows/build.yml:12:16', severity],
+    ]);
+  });
+
   // A job's container runs the steps with whatever the job holds: low only when the job holds nothing
   // privileged and its token can write nothing at all (an OIDC token included), by its permissions,
   // the workflow's, or those every caller here grants a reusable workflow. On pull_request alone it is

@@ -662,6 +662,174 @@ jobs:
     ]);
   });
 
+  // A reusable workflow's job whose outputs a calling workflow hands on to a job that publishes, or
+  // that calls a publishing reusable workflow (a cache key the caller passes to the publish), builds
+  // what is published: its GitHub actions keep high. Callers are read across files: by a local path,
+  // or by this repository's own name at a ref, as the run names the repository.
+  {
+    const x = (e: string) => `\${{ ${e} }}`;
+    const build = `on:
+  workflow_call:
+    outputs:
+      key: { value: "${x('jobs.build.outputs.key')}" }
+permissions: { contents: read }
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    outputs: { key: "${x('steps.k.outputs.key')}" }
+    steps:
+      - uses: actions/checkout@v4
+      - id: k
+        run: echo "key=abc" >> "$GITHUB_OUTPUT"
+      - uses: actions/cache@v4
+        with: { path: /tmp/cache, key: "cache-${x('steps.k.outputs.key')}" }
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+`;
+    const publish = (push = 'true') => `on:
+  workflow_call:
+    inputs: { key: { type: string } }
+jobs:
+  push:
+    runs-on: ubuntu-latest
+    permissions: { contents: read, packages: write }
+    steps:
+      - uses: actions/cache/restore@${SHA}
+        with: { path: /tmp/cache, key: "cache-${x('inputs.key')}" }
+      - uses: docker/build-push-action@${SHA}
+        with: { push: ${push}, tags: ghcr.io/acme/app:1 }
+`;
+    const caller = (uses: string, then: string) => `on: { push: { tags: ["*"] } }
+permissions: { contents: read, packages: write }
+jobs:
+  build:
+    uses: ${uses}
+${then}`;
+    const callsPublish = (
+      target = './.github/workflows/publish.yml',
+      w = `with: { key: "${x('needs.build.outputs.key')}" }`,
+    ) =>
+      `  publish:
+    needs: build
+    uses: ${target}
+    ${w}
+`;
+    it.each<[string, Record<string, string>, string | undefined, (string | undefined)[]]>([
+      [
+        'a local caller passes the output to a job calling a publishing workflow',
+        { 'c.yml': caller('./.github/workflows/build.yml', callsPublish()), 'publish.yml': publish() },
+        undefined,
+        [undefined, undefined, 'medium'],
+      ],
+      [
+        "a caller by this repository's own name at a ref",
+        {
+          'c.yml': caller(
+            'acme/app/.github/workflows/build.yml@main',
+            callsPublish('acme/app/.github/workflows/publish.yml@main'),
+          ),
+          'publish.yml': publish(),
+        },
+        'acme/app',
+        [undefined, undefined, 'medium'],
+      ],
+      [
+        'a caller by its own name, the run naming another repository',
+        {
+          'c.yml': caller(
+            'acme/app/.github/workflows/build.yml@main',
+            callsPublish('acme/app/.github/workflows/publish.yml@main'),
+          ),
+          'publish.yml': publish(),
+        },
+        'acme/other',
+        ['medium', 'medium', 'medium'],
+      ],
+      [
+        'the output passed to a step job that pushes',
+        {
+          'c.yml': caller(
+            './.github/workflows/build.yml',
+            `  publish:
+    needs: build
+    runs-on: x
+    steps:
+      - run: docker push "ghcr.io/acme/app:${x('needs.build.outputs.key')}"
+`,
+          ),
+        },
+        undefined,
+        [undefined, undefined, 'medium'],
+      ],
+      [
+        'the output handed on through a job that declares it',
+        {
+          'c.yml': caller(
+            './.github/workflows/build.yml',
+            `  test:
+    needs: build
+    runs-on: x
+    outputs: { key: "${x('needs.build.outputs.key')}" }
+    steps:
+      - run: make test
+  publish:
+    needs: test
+    uses: ./.github/workflows/publish.yml
+    with: { key: "${x('needs.test.outputs.key')}" }
+`,
+          ),
+          'publish.yml': publish(),
+        },
+        undefined,
+        [undefined, undefined, 'medium'],
+      ],
+      [
+        'a publishing workflow reached through another call',
+        {
+          'c.yml': caller('./.github/workflows/build.yml', callsPublish('./.github/workflows/release.yml')),
+          'release.yml': `on: workflow_call
+jobs:
+  push:
+    uses: ./.github/workflows/publish.yml
+`,
+          'publish.yml': publish(),
+        },
+        undefined,
+        [undefined, undefined, 'medium'],
+      ],
+      [
+        'the publishing job reads no output of the build',
+        {
+          'c.yml': caller('./.github/workflows/build.yml', callsPublish(undefined, 'with: { key: main }')),
+          'publish.yml': publish(),
+        },
+        undefined,
+        ['medium', 'medium', 'medium'],
+      ],
+      [
+        'the called workflow pushes nothing',
+        { 'c.yml': caller('./.github/workflows/build.yml', callsPublish()), 'publish.yml': publish('false') },
+        undefined,
+        ['medium', 'medium', 'medium'],
+      ],
+      ['no caller here', {}, undefined, ['medium', 'medium', 'medium']],
+    ])('a reusable build workflow: %s', async (_name, callers, repository, severities) => {
+      const files: Record<string, string> = { '.github/workflows/build.yml': build };
+      for (const [name, body] of Object.entries(callers)) files[`.github/workflows/${name}`] = body;
+      const found = (
+        await evaluate(workflowUnpinnedUses, files, { allow: [] }, repository ? { repository } : {})
+      ).filter((f) => f.location!.path === '.github/workflows/build.yml');
+      expect(found.map((f) => [at(f), f.severity])).toEqual([
+        ['.github/workflows/build.yml:11:15', severities[0]],
+        ['.github/workflows/build.yml:14:15', severities[1]],
+        ['.github/workflows/build.yml:19:15', severities[2]],
+      ]);
+      expect(found[0]!.message.includes('an action of GitHub itself')).toBe(severities[0] === 'medium');
+    });
+  }
+
   // An artifact reaches every job that runs after its upload: a publishing job that downloads it from
   // a job further up its chain of needs ships what that job built.
   const chain = (upload: string, download: string, needs = '[build]') => `on: push

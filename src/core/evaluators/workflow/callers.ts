@@ -63,6 +63,57 @@ export function calledWorkflow(workspace: Workspace, job: Job): Workflow | undef
   return called?.kind === 'workflow' ? called : undefined;
 }
 
+/**
+ * The reusable workflow of this repository a job calls: by a local path ({@link calledWorkflow}) or,
+ * given the run's repository (`owner/repo`, lower case), by this repository's own name at a ref
+ * (`owner/repo/.github/workflows/x.yml@main`), which runs that ref's version of the same file: the
+ * tree's is taken for it.
+ */
+export function calledHere(workspace: Workspace, job: Job, repository?: string): Workflow | undefined {
+  const local = calledWorkflow(workspace, job);
+  if (local || repository === undefined || !job.uses) return local;
+  const path = ownWorkflowPath(job.uses.value, repository);
+  const called = path === undefined ? undefined : readWorkflowSource(workspace, path);
+  return called?.kind === 'workflow' ? called : undefined;
+}
+
+/**
+ * The jobs of this repository that call the reusable workflow in `file`: by a local path
+ * ({@link localCallers}) or, given the run's repository, by this repository's own name at a ref (see
+ * {@link calledHere}). Indexed once per run.
+ */
+export function callingJobs(
+  workspace: Workspace,
+  file: string,
+  repository?: string,
+): { source: Workflow; job: Job }[] {
+  const local = localCallers(workspace, file).flatMap((c) =>
+    c.source.kind === 'workflow' && c.job?.uses ? [{ source: c.source, job: c.job }] : [],
+  );
+  if (repository === undefined) return local;
+  const index = workspace.memo('workflow-own-name-callers', repository, () => {
+    const map = new Map<string, { source: Workflow; job: Job }[]>();
+    walkWorkflows(workflowSources(workspace), {
+      job(job, workflow) {
+        const path = job.uses && ownWorkflowPath(job.uses.value, repository);
+        if (path === undefined) return;
+        const list = map.get(path);
+        if (list) list.push({ source: workflow, job });
+        else map.set(path, [{ source: workflow, job }]);
+      },
+    });
+    return map;
+  });
+  return [...local, ...(index.get(file) ?? [])];
+}
+
+/** The path of a reusable workflow `uses` names in `repository` itself (`owner/repo/.github/workflows/x.yml@ref`). */
+function ownWorkflowPath(uses: string, repository: string): string | undefined {
+  const ref = parseUses(uses);
+  if (ref.kind !== 'repository' || `${ref.owner}/${ref.repo}`.toLowerCase() !== repository) return undefined;
+  return ref.path && /^\.github\/workflows\/[^/]+\.ya?ml$/.test(ref.path) ? ref.path : undefined;
+}
+
 function withOf(map: LocatedMap | undefined): { with?: LocatedMap } {
   return map ? { with: map } : {};
 }

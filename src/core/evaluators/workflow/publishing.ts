@@ -2,10 +2,11 @@ import picomatch from 'picomatch';
 import { parseUses } from '../../parsers/uses.js';
 import type { Job, Step, Workflow } from '../../parsers/workflow.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import { calledHere, callingJobs } from './callers.js';
 import { commandsOf } from './commands.js';
 import { jobEvents } from './event-guards.js';
 import { makeRecipes } from './pr-evidence-follow.js';
-import { actionPathOf, input, isFalse, isTrue } from './shared.js';
+import { actionPathOf, anyText, input, isFalse, isTrue } from './shared.js';
 import { firstRealCommand } from './shell.js';
 
 /**
@@ -234,6 +235,7 @@ export function releaseTrigger(workflow: Workflow): string | undefined {
 export function publishingJobs(
   workflow: Workflow,
   publishing: (step: Step, job: Job) => boolean = (step, job) => publishes(step, job, workflow),
+  alsoPublishes?: (job: Job) => boolean,
 ): Set<Job> {
   const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
   const needsOf = (job: Job): Job[] => {
@@ -261,8 +263,143 @@ export function publishingJobs(
       if (!out.has(up) && fed) add(up);
     }
   };
-  for (const job of workflow.jobs) if (job.steps.some((s) => publishing(s, job))) add(job);
+  for (const job of workflow.jobs)
+    if (job.steps.some((s) => publishing(s, job)) || alsoPublishes?.(job)) add(job);
   return out;
+}
+
+/** How a rule tells a publishing step, in any workflow of the repository. */
+export type PublishingStep = (step: Step, job: Job, workflow: Workflow) => boolean;
+
+/**
+ * {@link publishingJobs} across the workflows of the repository: also the jobs that call a reusable
+ * workflow of this repository that publishes (`uses: ./.github/workflows/publish.yml`, or this
+ * repository's own by a ref, as the run names it: see {@link calledHere}) and the jobs that hand
+ * them their outputs; and, in a reusable workflow, the jobs that build what a publishing job of a
+ * workflow calling it ships: those its `workflow_call` outputs come from (and the jobs they need
+ * that hand them something), when the calling job hands those outputs on to a job that publishes
+ * or builds for one (a cache key the caller passes to a job that calls a publishing workflow).
+ * Followed through chains of calls, each workflow once. Reads only workflows a job of the chain
+ * calls or that call it; given `memo`, each workflow's answer is kept there for the next question.
+ */
+export function publishingJobsAcross(
+  workspace: Workspace,
+  workflow: Workflow,
+  publishing: PublishingStep,
+  repository?: string,
+  memo: Map<string, ReadonlySet<Job>> = new Map(),
+): ReadonlySet<Job> {
+  return across(workspace, workflow, publishing, repository, memo, new Set());
+}
+
+function across(
+  workspace: Workspace,
+  workflow: Workflow,
+  publishing: PublishingStep,
+  repository: string | undefined,
+  memo: Map<string, ReadonlySet<Job>>,
+  seen: Set<string>,
+): ReadonlySet<Job> {
+  const known = memo.get(workflow.path);
+  if (known) return known;
+  // A cycle of calls (GitHub rejects one) ends here, with what this file shows by itself.
+  if (seen.has(workflow.path)) return publishingJobs(workflow, (s, j) => publishing(s, j, workflow));
+  seen.add(workflow.path);
+  const fed = fedToCallers(workspace, workflow, publishing, repository, memo, seen);
+  const out = publishingJobs(
+    workflow,
+    (s, j) => publishing(s, j, workflow),
+    (job) => fed.has(job) || calledPublishes(workspace, job, publishing, repository, new Set(seen)),
+  );
+  // An answer found inside another workflow's question leaves that workflow out: kept only when whole.
+  if (seen.size === 1) memo.set(workflow.path, out);
+  seen.delete(workflow.path);
+  return out;
+}
+
+/**
+ * Whether a job calls a reusable workflow of this repository in which a job publishes, directly or
+ * through the workflows it calls in turn.
+ */
+function calledPublishes(
+  workspace: Workspace,
+  job: Job,
+  publishing: PublishingStep,
+  repository: string | undefined,
+  seen: Set<string>,
+): boolean {
+  const called = calledHere(workspace, job, repository);
+  if (!called || seen.has(called.path)) return false;
+  seen.add(called.path);
+  return called.jobs.some(
+    (j) =>
+      j.steps.some((s) => publishing(s, j, called)) ||
+      calledPublishes(workspace, j, publishing, repository, seen),
+  );
+}
+
+/**
+ * The jobs of a reusable workflow whose outputs reach a publishing job of a workflow that calls it:
+ * for each calling job of this repository that is among its workflow's publishing jobs (it publishes
+ * through what it calls, or hands its outputs to a job that does), the jobs the `workflow_call`
+ * outputs are taken from. A workflow that publishes itself is judged by its own jobs.
+ */
+function fedToCallers(
+  workspace: Workspace,
+  workflow: Workflow,
+  publishing: PublishingStep,
+  repository: string | undefined,
+  memo: Map<string, ReadonlySet<Job>>,
+  seen: Set<string>,
+): Set<Job> {
+  const out = new Set<Job>();
+  const sources = callOutputSources(workflow);
+  if (sources.size === 0) return out;
+  if (
+    workflow.jobs.some(
+      (j) =>
+        j.steps.some((s) => publishing(s, j, workflow)) ||
+        calledPublishes(workspace, j, publishing, repository, new Set([workflow.path])),
+    )
+  )
+    return out;
+  for (const { source, job } of callingJobs(workspace, workflow.path, repository)) {
+    if (!across(workspace, source, publishing, repository, memo, seen).has(job)) continue;
+    for (const id of sources) {
+      const from = workflow.jobs.find((j) => j.id === id);
+      if (from) out.add(from);
+    }
+    break;
+  }
+  return out;
+}
+
+/** `jobs.<id>.outputs` in an expression: the job a `workflow_call` output is taken from. */
+const JOB_OUTPUT = /\bjobs\s*\.\s*([\w-]+)\s*\.\s*outputs\b/g;
+
+/** The ids of the jobs a reusable workflow's `workflow_call` outputs are taken from. */
+function callOutputSources(workflow: Workflow): Set<string> {
+  const ids = new Set<string>();
+  const call = workflow.on?.events.find((t) => t.event === 'workflow_call');
+  const outputs = record(record(call?.config?.value)?.outputs);
+  for (const output of Object.values(outputs ?? {})) {
+    const value = record(output)?.value;
+    if (typeof value !== 'string') continue;
+    for (const m of value.matchAll(JOB_OUTPUT)) ids.add(m[1]!);
+  }
+  return ids;
+}
+
+/** Whether a job's expressions read the outputs of the job `id` (`needs.build.outputs.key`). */
+function readsOutputsOf(job: Job, id: string): boolean {
+  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return anyText(job.value, new RegExp(`\\bneeds\\s*\\.\\s*${escaped}\\s*\\.\\s*outputs\\b`));
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /**
@@ -330,6 +467,9 @@ function mayBe(template: string, head: string, tail: string): boolean {
  */
 function handsOver(job: Job, neededBy: Job): boolean {
   if ((job.outputs?.entries.size ?? 0) > 0) return true;
+  // A job that calls a reusable workflow declares no outputs of its own: the workflow's outputs are
+  // its, and what the job that needs it reads of them is handed over (`needs.build.outputs.key`).
+  if (job.uses) return readsOutputsOf(neededBy, job.id);
   const uses = (j: Job, action: string) => j.steps.some((s) => (actionPathOf(s.uses) ?? '').includes(action));
   return uses(job, 'upload-artifact') && uses(neededBy, 'download-artifact');
 }

@@ -3,7 +3,6 @@ import { hasSha256Digest, parseImageRef } from '../../parsers/image-ref.js';
 import {
   type Job,
   type Located,
-  type Step,
   WORKFLOW_GLOBS,
   type Workflow,
   walkWorkflows,
@@ -15,7 +14,7 @@ import { defineEvaluator } from '../types.js';
 import { type BareJob, bareJob } from './bare-job.js';
 import { savesCache } from './cache-poisoning.js';
 import { calledFrom } from './callers.js';
-import { mayPublish, publishes, publishingJobs } from './publishing.js';
+import { mayPublish, type PublishingStep, publishes, publishingJobsAcross } from './publishing.js';
 import { aliasNote, globMatcher, onlyPullRequest } from './shared.js';
 
 export interface UnpinnedImagesOptions {
@@ -55,7 +54,7 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
       },
     },
   },
-  evaluate({ options, workspace }) {
+  evaluate({ options, workspace, repository }) {
     const allowed = globMatcher(options.allow ?? []);
     const findings: RawFinding[] = [];
     // Its subjects are the images jobs and Docker actions pull: a file that names none had nothing to judge.
@@ -95,20 +94,14 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
     // The jobs of each workflow that publish, computed once a workflow has an image to judge: for a
     // service, those with a publishing step; for a container, which runs the steps, also those whose
     // push an expression decides.
-    const publishing = new Map<Workflow, Set<Job>>();
-    const mayPublishing = new Map<Workflow, Set<Job>>();
-    const memo =
-      (map: Map<Workflow, Set<Job>>, workflow: Workflow, step?: (s: Step, j: Job) => boolean) => () => {
-        let jobs = map.get(workflow);
-        if (!jobs) {
-          jobs = publishingJobs(workflow, step);
-          map.set(workflow, jobs);
-        }
-        return jobs;
-      };
+    // A job of a reusable workflow that builds what a workflow calling it publishes counts too.
+    const publishing = new Map<string, ReadonlySet<Job>>();
+    const mayPublishing = new Map<string, ReadonlySet<Job>>();
+    const memo = (map: Map<string, ReadonlySet<Job>>, workflow: Workflow, step: PublishingStep) => () =>
+      publishingJobsAcross(workspace, workflow, step, repository, map);
     walkWorkflows(workflowSources(workspace), {
       job(job, workflow) {
-        const container = memo(mayPublishing, workflow, (s, j) => publishes(s, j, workflow) || mayPublish(s));
+        const container = memo(mayPublishing, workflow, (s, j, w) => publishes(s, j, w) || mayPublish(s));
         check(
           workflow.path,
           job.container?.image,
@@ -119,7 +112,7 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
         if (job.services.length === 0) return;
         // One judgement for all the job's services.
         let note: string | undefined | null = null;
-        const services = memo(publishing, workflow);
+        const services = memo(publishing, workflow, (s, j, w) => publishes(s, j, w));
         for (const service of job.services) {
           check(
             workflow.path,

@@ -19,7 +19,7 @@ import { type BareJob, bareJob } from './bare-job.js';
 import { eventsHere, everyWorkflow } from './callers.js';
 import { jobEvents } from './event-guards.js';
 import { pinFix } from './fix-pin.js';
-import { mayPublish, publishes, publishingJobs } from './publishing.js';
+import { mayPublish, publishes, publishingJobsAcross } from './publishing.js';
 import { knownActionScopes } from './scopes.js';
 import {
   actionOf,
@@ -73,17 +73,18 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
       self ??= ownRepository(workspace) ?? null;
       return self !== null && isOwnAction(workspace, self, text);
     };
-    // The jobs of each workflow that publish (or build what is published), computed once it is asked,
-    // and whether each job holds nothing privileged, judged once per job (not once per step).
-    const publishing = new Map<Workflow, ReadonlySet<Job>>();
-    const publishersOf = (workflow: Workflow) => {
-      let jobs = publishing.get(workflow);
-      if (!jobs) {
-        jobs = publishingJobs(workflow, (s, j) => publishes(s, j, workflow) || mayPublish(s));
-        publishing.set(workflow, jobs);
-      }
-      return jobs;
-    };
+    // The jobs of each workflow that publish (or build what is published, for a job of this workflow
+    // or of a workflow that calls it), computed once it is asked, and whether each job holds nothing
+    // privileged, judged once per job (not once per step).
+    const publishing = new Map<string, ReadonlySet<Job>>();
+    const publishersOf = (workflow: Workflow) =>
+      publishingJobsAcross(
+        workspace,
+        workflow,
+        (s, j, w) => publishes(s, j, w) || mayPublish(s),
+        repository,
+        publishing,
+      );
     const bareJobs = new Map<Job, BareJob | undefined>();
     const bareOf = (workflow: Workflow, job: Job): BareJob | undefined => {
       if (!bareJobs.has(job))
