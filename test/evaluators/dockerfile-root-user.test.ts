@@ -331,6 +331,70 @@ describe('dockerfile.root-user', () => {
     ]);
   });
 
+  // A throw-away tool image needs no checkout mounted: a `--rm` run in the foreground with no port
+  // published, no restart policy and no volume but the working directory (a filter fed on stdin) is
+  // as throw-away. Engine variables and stored commands assigned in a script the running script
+  // sources (or that the script sourcing it sources first) are followed, one level.
+  const FILTER =
+    'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y jq\nENTRYPOINT ["jq"]\n';
+  const STDIN = (source: string) =>
+    ` (the repository's script ${source} builds it and runs it only as a throw-away tool (docker run --rm in the foreground, with no port published, no restart policy and no volume but the working directory), not as a deployed service).`;
+  const direct = (run: string) => ({
+    'install/jq.sh': `docker build -t acme-jq-local jq
+echo '{}' | docker run ${run} acme-jq-local .
+`,
+  });
+  it.each<[string, Record<string, string>, string, string]>([
+    ['a filter fed on stdin', direct('--rm -i'), 'low', STDIN('install/jq.sh')],
+    ['a --rm run with no input', direct('--rm'), 'low', STDIN('install/jq.sh')],
+    [
+      'engine and commands assigned in a sourced script',
+      {
+        'install/_engine.sh': 'export ENGINE="docker"\ndbuild="$ENGINE build"\n',
+        'install/run.sh':
+          '#!/bin/bash\nsource install/_engine.sh\n$dbuild -t acme-jq-local jq\njq="$ENGINE run --rm -i acme-jq-local"\necho "{}" | $jq .\n',
+      },
+      'low',
+      STDIN('install/run.sh'),
+    ],
+    [
+      'engine assigned in a script sourced before it by the same install script',
+      {
+        'install.sh': 'source install/detect.sh\nsource install/filter.sh\n',
+        'install/detect.sh': 'CONTAINER_ENGINE=docker\ndbuild="$CONTAINER_ENGINE build $proxy_args"\n',
+        'install/filter.sh':
+          '$dbuild -t acme-jq-local --platform="$PLATFORM" jq\njq="$CONTAINER_ENGINE run --rm -i acme-jq-local"\n$jq . < in.json\n',
+      },
+      'low',
+      STDIN('install/filter.sh'),
+    ],
+    [
+      'engine assigned nowhere',
+      {
+        'install/run.sh':
+          '$dbuild -t acme-jq-local jq\njq="$ENGINE run --rm -i acme-jq-local"\necho "{}" | $jq .\n',
+      },
+      'medium',
+      '.',
+    ],
+    ['detached', direct('--rm -d'), 'medium', '.'],
+    ['detached, grouped flags', direct('--rm -dit'), 'medium', '.'],
+    ['a published port', direct('--rm -i -p 8080:80'), 'medium', '.'],
+    ['all ports published', direct('--rm -P'), 'medium', '.'],
+    ["the host's network", direct('--rm --network host'), 'medium', '.'],
+    ['a host folder mounted', direct('--rm -i -v /var/data:/data'), 'medium', '.'],
+    ['not removed', direct('-i'), 'medium', '.'],
+  ])('a tool image run as %s', async (_name, scripts, confidence, why) => {
+    const findings = await evaluate(
+      dockerfileRootUser,
+      { 'jq/Dockerfile': FILTER, ...scripts },
+      { nonRootImages: NON_ROOT_IMAGES },
+    );
+    expect(
+      findings.map((f) => [at(f), f.confidence ?? 'medium', f.message.split('default user')[1]]),
+    ).toEqual([['jq/Dockerfile:1:1', confidence, why]]);
+  });
+
   // A one-shot package builder (its command copies what it built into a VOLUME it declares), an
   // image built only by a CI check that keeps nothing, and Windows Nano Server (ContainerUser).
   const OUTPUT =

@@ -78,6 +78,12 @@ export interface ImageRun {
   removed: boolean;
   /** A volume of the working directory (`-v "$(pwd):/src"`, `--volume $PWD:$PWD`). */
   mountsWorkdir: boolean;
+  /**
+   * Whether the container may outlive the command or serve: it is detached (`-d`), restarts
+   * (`--restart`), publishes ports (`-p`, `-P`), shares the host's network, or mounts anything but the
+   * working directory (a named volume, a host folder, `--volumes-from`).
+   */
+  lasting: boolean;
 }
 
 /** What one file's commands do with images. */
@@ -445,9 +451,19 @@ function fileImageCommands(workspace: Workspace, file: string): FileImageCommand
   // A Makefile's recipes and a script run from their own directory, as often as not; a workflow's
   // steps from the checkout's root.
   const bases = file.startsWith('.github/workflows/') ? [''] : [dir, ''];
-  const engineOf = variableEngines(text);
+  // A shell script's variables may be assigned in the scripts it sources, or that the script which
+  // sources it sources too (an install script's `source detect-engine.sh` before `source build.sh`).
+  const script = /\.(?:sh|bash)$/.test(file);
+  let related: string[] | undefined;
+  const texts = () => {
+    related ??= script ? relatedScripts(workspace, file, text) : [];
+    return related;
+  };
+  const engineOf = variableEngines(text, texts);
+  // Variables that hold an engine command for later (`jq="$ENGINE run --rm -i acme-jq"`, then `$jq .`).
+  const stored = storedCommands(text, script ? texts : () => []);
   forEachLogicalLine(text, (line) => {
-    if (!ENGINE.test(line.text) && !VARIABLE_ENGINE_LINE.test(line.text)) return;
+    if (!ENGINE.test(line.text) && !VARIABLE_ENGINE_LINE.test(line.text) && !stored?.test(line.text)) return;
     readLine(line.text, { source: file, line: line.lineNo, bases, dir, engineOf }, found);
   });
   if (file.startsWith('.github/workflows/') && text.includes('build-push-action')) {
@@ -467,8 +483,9 @@ function readLine(text: string, where: Where, found: FileImageCommands): void {
       continue;
     }
     if (BUILDERS.has(view.name)) readCommand(words, { ...where, bases: within }, found);
-    else if (where.engineOf && runsEngine(view.name, words, where.engineOf)) {
-      readCommand(words, { ...where, bases: within }, found);
+    else if (where.engineOf) {
+      const command = runsEngine(view.name, words, where.engineOf);
+      if (command) readCommand(command, { ...where, bases: within }, found);
     }
   }
 }
@@ -477,60 +494,181 @@ function readLine(text: string, where: Where, found: FileImageCommands): void {
 type VariableProgram = 'engine' | 'other' | 'unknown';
 
 /**
+ * What a variable run as a program holds: its kind, and for an engine given with words of its own
+ * (`dbuild="$ENGINE build"`, `jq="docker run --rm -i acme-jq"`), those words, the literal ones only
+ * (`$proxy_args` may expand to anything, or to nothing).
+ */
+interface VariableValue {
+  kind: VariableProgram;
+  command?: string[];
+}
+
+/** A word that holds no variable, substitution or quoting: read as written. */
+const LITERAL_WORD = /^[^$`"'\\]+$/;
+
+/**
  * What the file assigns each variable it may run as a program (`CONTAINER_RUNTIME=podman`,
  * `export DOCKER="$(command -v docker)"`, a Makefile's `DOCKER ?= docker`): a value that names a
- * container engine makes it one; a literal program that names none (`GO=go`, `CARGO ?= cargo`), another
- * tool; a value of variables only (`DOCKER=${DOCKER_BIN}`), or no assignment, says nothing.
+ * container engine makes it one; so does a value that starts with a variable holding one
+ * (`dbuild="$ENGINE build"`), whose other words the command starts with; a literal program that
+ * names none (`GO=go`, `CARGO ?= cargo`), another tool; a value of variables only
+ * (`DOCKER=${DOCKER_BIN}`), or no assignment, says nothing. A variable the file does not assign is
+ * looked for in `related` (the scripts it sources, see {@link relatedScripts}).
  */
-function variableEngines(text: string): (name: string) => VariableProgram {
-  const known = new Map<string, VariableProgram>();
-  return (name) => {
-    let kind = known.get(name);
-    if (kind !== undefined) return kind;
-    kind = 'unknown';
+function variableEngines(
+  text: string,
+  related: () => readonly string[] = () => [],
+): (name: string) => VariableValue {
+  const known = new Map<string, VariableValue>();
+  const resolve = (name: string): VariableValue => {
+    const cached = known.get(name);
+    if (cached !== undefined) return cached;
+    // A variable assigned from itself (`DOCKER=${DOCKER:-docker}`) says nothing more the second time.
+    known.set(name, { kind: 'unknown' });
+    let value = assignedIn(text, name);
+    for (const other of value.kind === 'unknown' ? related() : []) {
+      value = assignedIn(other, name);
+      if (value.kind !== 'unknown') break;
+    }
+    known.set(name, value);
+    return value;
+  };
+  const assignedIn = (source: string, name: string): VariableValue => {
+    let kind: VariableProgram = 'unknown';
     const assignment = new RegExp(
       `(?:^|[\\s;&|(])(?:(?:export|readonly|local|declare(?:\\s+-\\w+)?|override)\\s+)?${name}\\s*(?:[:?+!]{0,2}=)[ \\t]*([^\\n;#]*)`,
       'gm',
     );
-    for (const match of text.matchAll(assignment)) {
+    for (const match of source.matchAll(assignment)) {
       const value = match[1]!.trim().replace(/^["']|["']$/g, '');
-      if (ENGINE.test(value)) {
-        kind = 'engine';
-        break;
+      const words = value.split(/\s+/);
+      const first = words[0] ?? '';
+      const literal = words.slice(1).filter((w) => LITERAL_WORD.test(w));
+      if (BUILDERS.has(first.slice(first.lastIndexOf('/') + 1))) return { kind: 'engine', command: literal };
+      if (ENGINE.test(value)) return { kind: 'engine' };
+      const program = VARIABLE_PROGRAM.exec(first);
+      const inner = program?.[1] ?? program?.[2] ?? program?.[3];
+      if (inner !== undefined && inner !== name && resolve(inner).kind === 'engine') {
+        return { kind: 'engine', command: [...(resolve(inner).command ?? []), ...literal] };
       }
       // A literal program, not a value made only of variables or empty.
       if (/^[\w./-]+(?:\s|$)/.test(value) && !/^[\d.]+$/.test(value)) kind = 'other';
     }
-    known.set(name, kind);
-    return kind;
+    return { kind };
   };
+  return resolve;
 }
 
 /**
- * Whether a command whose program is a variable (`$CONTAINER_RUNTIME build -t acme/base .`) runs a
- * container engine: the file assigns the variable one; or it is not known to be another tool and
- * the command builds and tags an image (`build`, `buildx build` with `-t <image>` or `--tag`), which
- * other tools' `build` (`$GO build -tags netgo`, `$CARGO build`) do not. Runs, creates and pushes
- * count only when the variable is assigned an engine (`$NPM run build` is not one).
+ * A test for the lines that run a variable holding an engine command
+ * (`jq="$ENGINE run --rm -i acme-jq"`, then `echo "$json" | $jq .`); undefined when the file, and the
+ * scripts it sources, assign none.
+ */
+function storedCommands(text: string, related: () => readonly string[]): RegExp | undefined {
+  const names = new Set<string>();
+  // The sourced scripts are read only for a program the script runs from a variable it does not assign.
+  const programs = [...text.matchAll(PROGRAM_VARIABLE)].map((m) => m[1]!);
+  const unassigned = programs.some((n) => !new RegExp(`(?:^|[\\s;&|(])${n}=`, 'm').test(text));
+  for (const source of [text, ...(unassigned ? related() : [])]) {
+    for (const m of source.matchAll(new RegExp(STORED_COMMAND.source, 'gm'))) names.add(m[1]!);
+  }
+  if (names.size === 0) return undefined;
+  return new RegExp(`\\$\\{?(?:${[...names].join('|')})(?![\\w])`);
+}
+
+/** A variable run as a program (`$dbuild -t app .`, `| $jq .`, `then "$DOCKER" push`): its name. */
+const PROGRAM_VARIABLE = /(?:^|[|;&(]|\b(?:then|do|else))[ \t]*"?\$\{?(\w+)\}?"?(?=[ \t]|$)/gm;
+
+/** An assignment of an engine command (`dbuild="$ENGINE build"`, `run='docker run --rm'`): its name. */
+const STORED_COMMAND =
+  /(?:^|[\s;&|(])(\w+)=["']?(?:[\w./-]*(?:docker|podman|nerdctl|buildah)|\$\{?\w+\}?)[ \t]+(?:(?:buildx|image|container|builder)[ \t]+)?(?:build|run|create|push)\b/m;
+
+/** `source file` or `. file` at the start of a line: the path as written. */
+const SOURCE_LINE = /^[ \t]*(?:source|\.)[ \t]+("[^"\n]+"|'[^'\n]+'|[^\s;&|]+)/gm;
+
+/**
+ * The repository scripts a shell script sources (`source install/_lib.sh`, `. "$(dirname "$0")/env.sh"`,
+ * from the script's folder or the repository's root; a path of variables by its file name, beside the
+ * script), one level down.
+ */
+function sourcedScripts(workspace: Workspace, file: string, text: string): string[] {
+  const dir = path.dirname(file);
+  const out: string[] = [];
+  for (const m of text.matchAll(SOURCE_LINE)) {
+    const written = m[1]!.replace(/^["']|["']$/g, '');
+    const literal = !/[$`{}]/.test(written);
+    const name = written.slice(written.lastIndexOf('/') + 1);
+    const candidates = literal
+      ? [path.join(dir, written), path.normalize(written)]
+      : name !== '' && !/[$`{}]/.test(name)
+        ? [path.join(dir, name)]
+        : [];
+    const found = candidates.find((c) => !c.startsWith('..') && c !== file && workspace.has(c));
+    if (found && !out.includes(found)) out.push(found);
+  }
+  return out;
+}
+
+/** The shell scripts of the tree, read for what they source. */
+const SHELL_SCRIPTS = ['**/*.sh', '**/*.bash'];
+
+/**
+ * The texts of the scripts whose variables a shell script may run with: those it sources, and, for
+ * each script that sources it, that script and the others it sources (one level each way: an install
+ * script that sources the script which detects the engine, then the one that builds). Read only for a
+ * variable the script does not assign.
+ */
+function relatedScripts(workspace: Workspace, file: string, text: string): string[] {
+  const parents = workspace.memo('shell-sourced-by', '', () => {
+    const map = new Map<string, string[]>();
+    for (const script of workspace.glob(SHELL_SCRIPTS)) {
+      const body = workspace.text(script);
+      if (body === undefined || !/(?:^|\n)[ \t]*(?:source|\.)[ \t]/.test(body)) continue;
+      for (const target of sourcedScripts(workspace, script, body)) {
+        const list = map.get(target);
+        if (list) list.push(script);
+        else map.set(target, [script]);
+      }
+    }
+    return map;
+  });
+  const files = new Set(sourcedScripts(workspace, file, text));
+  for (const parent of parents.get(file) ?? []) {
+    files.add(parent);
+    const body = workspace.text(parent);
+    if (body !== undefined) for (const sibling of sourcedScripts(workspace, parent, body)) files.add(sibling);
+  }
+  files.delete(file);
+  return [...files].flatMap((f) => workspace.text(f) ?? []);
+}
+
+/**
+ * The words of the engine command a command whose program is a variable runs
+ * (`$CONTAINER_RUNTIME build -t acme/base .`, `$dbuild -t acme/jq jq` where `dbuild="$ENGINE build"`),
+ * or undefined: the variable is assigned an engine (its own words first); or it is not known to be
+ * another tool and the command builds and tags an image (`build`, `buildx build` with `-t <image>` or
+ * `--tag`), which other tools' `build` (`$GO build -tags netgo`, `$CARGO build`) do not. Runs, creates
+ * and pushes count only when the variable is assigned an engine (`$NPM run build` is not one).
  */
 function runsEngine(
   program: string,
   words: readonly string[],
-  engineOf: (name: string) => VariableProgram,
-): boolean {
+  engineOf: (name: string) => VariableValue,
+): string[] | undefined {
   const match = VARIABLE_PROGRAM.exec(program);
   const name = match?.[1] ?? match?.[2] ?? match?.[3];
-  if (name === undefined) return false;
-  const kind = engineOf(name);
-  if (kind === 'engine') return true;
-  if (kind === 'other') return false;
+  if (name === undefined) return undefined;
+  const value = engineOf(name);
+  if (value.kind === 'engine') return [...(value.command ?? []), ...words];
+  if (value.kind === 'other') return undefined;
   const k = ['buildx', 'image', 'builder', 'container'].includes(words[0] ?? '') ? 1 : 0;
-  if (words[k] !== 'build') return false;
-  return words.some((w, i) => {
+  if (words[k] !== 'build') return undefined;
+  const tags = words.some((w, i) => {
     const value =
       w === '-t' || w === '--tag' ? words[i + 1] : w.startsWith('--tag=') ? w.slice(6) : undefined;
     return value !== undefined && imageName(value) !== undefined;
   });
+  return tags ? [...words] : undefined;
 }
 
 interface Where {
@@ -541,7 +679,7 @@ interface Where {
   /** The file's own directory. */
   dir: string;
   /** What the file assigns the variables it may run as programs, when it is a script read line by line. */
-  engineOf?: (name: string) => VariableProgram;
+  engineOf?: (name: string) => VariableValue;
 }
 
 function readCommand(words: string[], where: Where, found: FileImageCommands): void {
@@ -636,6 +774,7 @@ function dockerfilesOf(file: string | undefined, context: string | undefined, wh
 function readRun(words: readonly string[], where: Where): ImageRun | undefined {
   let removed = false;
   let mountsWorkdir = false;
+  let lasting = false;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const [option, inline] = splitOption(w);
@@ -644,15 +783,28 @@ function readRun(words: readonly string[], where: Where): ImageRun | undefined {
       const value = inline ?? words[i + 1] ?? '';
       const source = option === '--mount' ? (/(?:^|,)(?:source|src)=([^,]+)/.exec(value)?.[1] ?? '') : value;
       if (WORKDIR_SOURCE.test(source)) mountsWorkdir = true;
+      else lasting = true;
     }
+    if (LASTING_OPTIONS.has(option) || /^-[a-zA-Z]*[dP][a-zA-Z]*$/.test(option)) lasting = true;
+    if ((option === '--network' || option === '--net') && (inline ?? words[i + 1]) === 'host') lasting = true;
     if (option.startsWith('-')) {
       if (inline === undefined && RUN_VALUE_OPTIONS.has(option)) i++;
       continue;
     }
-    return { source: where.source, line: where.line, image: w, removed, mountsWorkdir };
+    return { source: where.source, line: where.line, image: w, removed, mountsWorkdir, lasting };
   }
   return undefined;
 }
+
+/** Options of `docker run` that keep a container running, serving or holding state past its command. */
+const LASTING_OPTIONS = new Set([
+  '--detach',
+  '--restart',
+  '-p',
+  '--publish',
+  '--publish-all',
+  '--volumes-from',
+]);
 
 /** A workflow's docker/build-push-action steps: their `tags`, `file`, `context` and `target`. */
 function readBuildPushSteps(workspace: Workspace, file: string, found: FileImageCommands): void {

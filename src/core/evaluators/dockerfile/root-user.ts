@@ -650,9 +650,10 @@ class ImageUses {
   }
 
   /**
-   * Why the image is a tool run on the checkout, when it is: the repository's scripts build it under
-   * names they never push, and run it only with `docker run --rm` and the working directory mounted
-   * (a code generator or linter image).
+   * Why the image is a throw-away tool, when it is: the repository's scripts build it under names
+   * they never push, and run it only with `docker run --rm`, with the working directory mounted (a
+   * code generator or linter image), or in the foreground with no port published, no restart policy
+   * and no volume but the working directory (a filter fed on stdin: `docker run --rm -i acme-jq .`).
    */
   toolRun(file: string): string | undefined {
     const images = this.all();
@@ -661,8 +662,12 @@ class ImageUses {
     if (tags.length === 0 || builds.some((b) => b.pushes)) return undefined;
     if (images.pushes.some((p) => namesTag(p, tags))) return undefined;
     const runs = images.runs.filter((r) => namesTag(r.image, tags));
-    if (runs.length === 0 || !runs.every((r) => r.removed && r.mountsWorkdir)) return undefined;
-    return `the repository's script ${runs[0]!.source} builds it and runs it only as a throw-away tool on the checkout (docker run --rm with the working directory mounted), not as a deployed service`;
+    if (runs.length === 0 || !runs.every((r) => r.removed && (r.mountsWorkdir || !r.lasting)))
+      return undefined;
+    const how = runs.every((r) => r.mountsWorkdir)
+      ? 'on the checkout (docker run --rm with the working directory mounted)'
+      : '(docker run --rm in the foreground, with no port published, no restart policy and no volume but the working directory)';
+    return `the repository's script ${runs[0]!.source} builds it and runs it only as a throw-away tool ${how}, not as a deployed service`;
   }
 
   /**
