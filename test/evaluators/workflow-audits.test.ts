@@ -4471,6 +4471,78 @@ jobs:
     expect(findings.map((f) => f.severity ?? 'rule')).toEqual([severity]);
   });
 
+  // The documentation generator may run in a repository script or make target the step calls (read,
+  // never run), or in a container of its image told to build.
+  const DOCS_NOTE = (step: string) =>
+    ` The site is the project's documentation, built by step "${step}" with a documentation generator: whoever can change the documentation's sources can change the site already, and an environment's reviewers add little.`;
+  const MATERIAL =
+    '#!/bin/bash\nset -ex\ndocker run \\\n  --rm \\\n  --user "$(id -u):$(id -g)" \\\n  --volume "./:/docs" \\\n  squidfunk/mkdocs-material:9.6 build --strict\ncd site\n';
+  it.each<[string, string, Record<string, string>, string | undefined]>([
+    [
+      'a repository script running mkdocs',
+      'scripts/docs.sh',
+      { 'scripts/docs.sh': 'mkdocs build -d site\n' },
+      'low',
+    ],
+    [
+      'a script run from a folder, running the mkdocs image to build',
+      '../.github/scripts/build-docs.sh',
+      { '.github/scripts/build-docs.sh': MATERIAL },
+      'low',
+    ],
+    [
+      'a make target running sphinx',
+      'make site',
+      { Makefile: 'site:\n\tsphinx-build -b html docs site\n' },
+      'low',
+    ],
+    [
+      'a make target whose prerequisite runs mkdocs',
+      'make publish-site',
+      { Makefile: 'publish-site: docs-build\n\ttouch site/.nojekyll\ndocs-build:\n\tmkdocs build\n' },
+      'low',
+    ],
+    [
+      'the mdBook image in the step',
+      'docker run --rm -v "$PWD:/book" peaceiris/mdbook:v0.4.40 build',
+      {},
+      'low',
+    ],
+    [
+      'a script running the Hugo image',
+      'scripts/site.sh',
+      { 'scripts/site.sh': 'docker run --rm -v "$PWD:/src" klakegg/hugo:0.111 build\n' },
+      undefined,
+    ],
+    [
+      'a script serving the mkdocs image',
+      'scripts/docs.sh',
+      { 'scripts/docs.sh': 'docker run --rm -p 8000:8000 squidfunk/mkdocs-material serve\n' },
+      undefined,
+    ],
+    [
+      'a script building the web app',
+      'scripts/site.sh',
+      { 'scripts/site.sh': 'npm ci\nnpm run build\n' },
+      undefined,
+    ],
+    ['a script not in the tree', 'scripts/docs.sh', {}, undefined],
+  ])(
+    'grades a Pages site low when the docs are built by what the step calls: %s',
+    async (_name, run, files, severity) => {
+      const options = { ...deployOptions([]), releaseActions: ['peaceiris/actions-gh-pages'] };
+      const text = `on: push\njobs:\n  ship:\n    permissions: { contents: write }\n    steps:\n      - name: Build docs\n        run: ${run}\n      - uses: peaceiris/actions-gh-pages@v4\n`;
+      const findings = await evaluate(workflowDeployEnvironment, { ...one(text), ...files }, options);
+      expect(findings.map((f) => [at(f), f.severity, f.message])).toEqual([
+        [
+          `${W}:3:3`,
+          severity,
+          deployMessage('it uses peaceiris/actions-gh-pages') + (severity ? DOCS_NOTE('Build docs') : ''),
+        ],
+      ]);
+    },
+  );
+
   it('takes no job of a workflow that only checks proposed changes for a deployment', async () => {
     const options = deployOptions(['helm\\s+install'], ['npm\\s+publish']);
     const job =

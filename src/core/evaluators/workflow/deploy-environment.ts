@@ -3,7 +3,9 @@ import type { Job, Step, WorkflowSource } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import { neverRuns } from '../../parsers/workflow-conditions.js';
 import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { followCalls, MAKEFILE_GLOBS, makeRecipes } from './pr-evidence-follow.js';
 import { actionPathOf, globMatcher, stepLabel } from './shared.js';
 import { firstRealCommand, joinContinuations } from './shell.js';
 
@@ -35,6 +37,9 @@ export interface DeployEnvironmentOptions {
 export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOptions>({
   kind: 'workflow.deploy-environment',
   scope: 'file',
+  // The scripts, make targets and package.json scripts a step that builds a Pages site calls, for
+  // whether they build documentation.
+  readsOtherFiles: ['**/*.sh', '**/*.bash', ...MAKEFILE_GLOBS, '**/package.json'],
   summary: 'Jobs that deploy to production (or publish a release) without a GitHub environment.',
   schema: {
     type: 'object',
@@ -94,7 +99,7 @@ export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOption
         // A GitHub Pages site that a documentation generator builds: the project's documentation.
         const docs =
           release && PAGES_ACTIONS.has(actionPathOf(release.step.uses) ?? '')
-            ? docsBuild(workflow, job)
+            ? docsBuild(workspace, workflow, job)
             : undefined;
         findings.push({
           message:
@@ -124,25 +129,34 @@ const PAGES_ACTIONS = new Set([
 
 /**
  * A command that builds documentation: MkDocs (and mike), Sphinx, mdBook, Antora, Docusaurus,
- * TypeDoc, pdoc, `cargo doc`, or a Makefile's `docs`/`doc` target. Not a general site generator
- * (Hugo, Jekyll, a web app's build), whose site may be the product.
+ * TypeDoc, pdoc, `cargo doc`, or a Makefile's `docs`/`doc` target; or the image of one of those
+ * generators run in a container to build (`docker run --rm -v ./:/docs squidfunk/mkdocs-material
+ * build`, `sphinxdoc/sphinx make html`). Not a general site generator (Hugo, Jekyll, a web app's
+ * build), whose site may be the product, in a container or not.
  */
 const DOCS_BUILD =
-  /(?<![\w-])(?:mkdocs\s+build|mike\s+deploy|sphinx-build|mdbook\s+build|antora|docusaurus\s+build|typedoc|pdoc|cargo\s+doc|make\s+(?:-C\s+\S+\s+)?(?:docs?|html)(?![\w-]))/;
+  /(?<![\w-])(?:mkdocs\s+build|mike\s+deploy|sphinx-build|mdbook\s+build|antora|docusaurus\s+build|typedoc|pdoc|cargo\s+doc|make\s+(?:-C\s+\S+\s+)?(?:docs?|html)(?![\w-])|(?:docker|podman)\s+(?:container\s+)?run\s[^\n;&|]*?(?<=\s)[\w.:/@-]*\b(?:mkdocs|sphinx|mdbook|docusaurus)[\w.-]*(?::[\w.-]+)?(?:@sha256:[\da-f]+)?\s+(?:build|make\s+html)(?![\w-]))/;
 
 /**
  * The step that builds documentation ({@link DOCS_BUILD}) in the publishing job or in a job it
- * needs directly (where actions/deploy-pages publishes what another job built), if any.
+ * needs directly (where actions/deploy-pages publishes what another job built), if any: by its own
+ * script, or by a repository script or make target it calls (read, never run: pr-evidence-follow.ts).
+ * The calls are followed only for a job that deploys a Pages site without an environment.
  */
-function docsBuild(workflow: WorkflowSource, job: Job): Step | undefined {
+function docsBuild(workspace: Workspace, workflow: WorkflowSource, job: Job): Step | undefined {
   const needs = job.needs?.value;
   const ids = new Set(typeof needs === 'string' ? [needs] : Array.isArray(needs) ? needs.map(String) : []);
   const jobs = workflow.kind === 'workflow' ? [job, ...workflow.jobs.filter((j) => ids.has(j.id))] : [job];
-  for (const j of jobs) {
-    const step = j.steps.find((s) => s.run !== undefined && firstRealCommand(s.run.value, DOCS_BUILD));
-    if (step) return step;
-  }
-  return undefined;
+  const builds = (script: string) => firstRealCommand(script, DOCS_BUILD) !== undefined;
+  const steps = jobs.flatMap((j) => j.steps.filter((s) => s.run !== undefined));
+  return (
+    steps.find((s) => builds(s.run!.value)) ??
+    steps.find((s) =>
+      [...followCalls(workspace, s.run!.value), ...makeRecipes(workspace, s.run!.value)].some((f) =>
+        builds(f.text),
+      ),
+    )
+  );
 }
 
 /**
