@@ -149,6 +149,93 @@ describe('gitignore.must-ignore', () => {
     });
   });
 
+  describe('gitignore-env: a committed .env of defaults with an ignored override file', () => {
+    // A Compose application: .env holds the defaults Compose reads and is committed; the user's
+    // values go to an override file that the install scripts pass with --env-file, which git ignores.
+    const env = async (gitignore: string, extra: Record<string, string>) => {
+      const root = makeTree({ '.gitignore': gitignore, '.env': 'APP_TAG=1.2.3\n', ...extra });
+      const report = await runCheck({
+        root,
+        onlyRules: ['gitignore-env'],
+        failOn: 'never',
+        persona: 'pedantic',
+      });
+      return report.findings.map((f) => [at(f), f.confidence, f.message]);
+    };
+    const design = (override: string) =>
+      `.gitignore does not ignore \`.env\`, \`config/.env\`, \`.env.local\`: this repository follows a committed \`.env\` of defaults that its users override in a file of their own, and ignores ${override}, which holds the user's values; it does not ignore \`.env.local\` either, the file of local overrides in Next.js, Vite, Nuxt, Astro, SvelteKit, Vue CLI and Symfony, which this repository shows no sign of using; keep them out of the committed files.`;
+    const plain =
+      '.gitignore does not ignore `.env`, `config/.env`, `.env.local`: add patterns that match them.';
+    const compose = (envFile: string) => ({
+      'compose.yaml': `services:\n  app:\n    image: "acme/app:\${APP_TAG}"\n    env_file: ${envFile}\n`,
+    });
+    it.each<[string, string, Record<string, string>, string, string]>([
+      [
+        'an install script passing the override with --env-file',
+        '.env.custom\n',
+        { 'install.sh': '#!/bin/sh\ndocker compose --env-file .env --env-file .env.custom up -d\n' },
+        'low',
+        design('`.env.custom` (passed with `--env-file` in install.sh)'),
+      ],
+      [
+        'a variable another sourced script assigns',
+        '# local settings\n/.env.custom\n',
+        {
+          'install/_lib.sh': 'if [[ -f .env.custom ]]; then\n  _ENV=.env.custom\nelse\n  _ENV=.env\nfi\n',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell variable, as a script writes it.
+          'install/dc.sh': 'dc="docker compose --env-file ${_ENV}"\n$dc up -d\n',
+        },
+        'low',
+        design('`.env.custom` (passed with `--env-file` in install/dc.sh)'),
+      ],
+      [
+        'a variable with a default',
+        '.env.override\n',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell variable, as a script writes it.
+        { 'run.sh': 'docker compose --env-file="${ENV_FILE:-.env.override}" up\n' },
+        'low',
+        design('`.env.override` (passed with `--env-file` in run.sh)'),
+      ],
+      [
+        'a Compose service naming it in env_file',
+        '*.override.env\n',
+        compose('[.env, app.override.env]'),
+        'low',
+        design('`app.override.env` (named in `env_file:` by compose.yaml)'),
+      ],
+      [
+        'a Compose service naming it in the long syntax',
+        '.env.custom\n',
+        compose('\n      - path: .env.custom\n        required: false'),
+        'low',
+        design('`.env.custom` (named in `env_file:` by compose.yaml)'),
+      ],
+      [
+        'an override file that is not ignored',
+        'node_modules/\n',
+        { 'install.sh': 'docker compose --env-file .env --env-file .env.custom up -d\n' },
+        'high',
+        plain,
+      ],
+      [
+        'only the committed .env passed',
+        '.env.custom\n',
+        { 'install.sh': 'docker compose --env-file .env up -d\n' },
+        'high',
+        plain,
+      ],
+      [
+        'an override named by a variable assigned nowhere',
+        '.env.custom\n',
+        { 'install.sh': 'docker compose --env-file "$ENV_FILE" up -d\n' },
+        'high',
+        plain,
+      ],
+    ])('%s', async (_name, gitignore, files, confidence, message) => {
+      expect(await env(gitignore, files)).toEqual([['.gitignore:1:-', confidence, message]]);
+    });
+  });
+
   describe('gitignore-env: Next.js and Vite commit .env by design', () => {
     // A Next.js SaaS starter: .env holds defaults and is committed; .env*.local holds the secrets.
     const nextjs = {

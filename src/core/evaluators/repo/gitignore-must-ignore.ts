@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { inTestPaths } from '../../confidence.js';
+import { readComposeServices } from '../../parsers/compose.js';
 import type { RawFinding } from '../../types.js';
 import { vendored } from '../../vendored.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -61,6 +62,13 @@ interface Committed {
    * committed files hold only settings of that kind (Compose's own `COMPOSE_*` variables).
    */
   holdOnly?: string;
+  /**
+   * Where the repository names the file its users' values go to, over the committed defaults: scripts
+   * that pass it with `--env-file` (a variable's value assigned in them is followed), Compose files
+   * whose services name it in `env_file:`. The convention holds only when such a file, other than the
+   * committed entries, is ignored (where it lives) and not in the tree; the finding names it.
+   */
+  overriddenBy?: { scripts?: string[]; compose?: string[] };
 }
 
 /**
@@ -235,6 +243,18 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
             holdOnly: regexSource(
               'A pattern every line of the sign files must match, comments and blank lines aside.',
             ),
+            overriddenBy: {
+              type: 'object',
+              additionalProperties: false,
+              description:
+                'Where the repository names the file its users override the committed ones in: scripts ' +
+                'passing it with `--env-file`, Compose files naming it in `env_file:`. One of them must be ' +
+                'ignored and not in the tree; the finding names it.',
+              properties: {
+                scripts: globList('Globs of the scripts whose `--env-file` options are read.'),
+                compose: globList('Globs of the Compose files whose `env_file:` entries are read.'),
+              },
+            },
           },
         },
       },
@@ -316,10 +336,12 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
       }
       const design = unused || kept ? undefined : committedByDesign(unmatched, options, workspace, ig);
       if (design) {
-        const { c, committed, unused } = design;
-        const secrets = c.secretsIn?.length
-          ? `, and ignores ${list(c.secretsIn)}${design.nested ? ` where it lives (${design.nested})` : ''}, where the secrets go`
-          : '';
+        const { c, committed, unused, overrides } = design;
+        const secrets = overrides
+          ? `, and ignores ${overrides.map((o) => `\`${o.file}\` (${o.how})`).join(', ')}, which hold${overrides.length === 1 ? 's' : ''} the user's values`
+          : c.secretsIn?.length
+            ? `, and ignores ${list(c.secretsIn)}${design.nested ? ` where it lives (${design.nested})` : ''}, where the secrets go`
+            : '';
         const rest = unused
           ? `; it does not ignore ${list(unused.entries)} either, the file${unused.entries.length === 1 ? '' : 's'} of ${unused.by}, which this repository shows no sign of using`
           : '';
@@ -530,7 +552,13 @@ function committedByDesign(
   workspace: Workspace,
   root: IgnoreTester & { ignores(path: string): boolean },
 ):
-  | { c: Committed; committed: string[]; nested?: string; unused?: { entries: string[]; by: string } }
+  | {
+      c: Committed;
+      committed: string[];
+      nested?: string;
+      unused?: { entries: string[]; by: string };
+      overrides?: Override[];
+    }
   | undefined {
   const found = [];
   for (const c of options.committed ?? []) {
@@ -542,6 +570,8 @@ function committedByDesign(
     ];
     if (signs.length === 0 || (c.holdOnly && !signs.every((f) => holdsOnly(workspace, f, c.holdOnly!))))
       continue;
+    const overrides = c.overriddenBy ? overrideFiles(workspace, c, root) : undefined;
+    if (overrides && overrides.length === 0) continue;
     // Each secrets file ignored by the root .gitignore, or else in the folder of every sign.
     const secrets = c.secretsIn ?? [];
     const nested = new Set<string>();
@@ -565,6 +595,7 @@ function committedByDesign(
       c,
       signs,
       committed,
+      ...(overrides ? { overrides } : {}),
       ...(nested.size > 0 ? { nested: [...nested].sort().join(', ') } : {}),
       ...(by ? { unused: { entries: others, by } } : {}),
     });
@@ -573,6 +604,78 @@ function committedByDesign(
   if (!chosen) return undefined;
   const { signs: _signs, ...out } = chosen;
   return out;
+}
+
+/** A file the repository's users keep their own values in, and where the repository names it. */
+interface Override {
+  file: string;
+  how: string;
+}
+
+/** `--env-file <file>` (or `--env-file=<file>`) in a script: the file as written. */
+const ENV_FILE_OPTION = /--env-file(?:=|[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s;&|)]+)/g;
+/** A word that is only a variable, with its default (`$ENV`, `${ENV}`, `${ENV:-.env.custom}`). */
+const VARIABLE_WORD = /^\$(?:(\w+)|\{(\w+)(?::?-([^}]*))?\})$/;
+
+/**
+ * The override files of a convention (see {@link Committed.overriddenBy}) that are ignored where they
+ * live and not in the tree: passed with `--env-file` by a script (a variable's default, or a value
+ * assigned to it in that script or another of the scripts read), or named by a Compose service's
+ * `env_file:` (from the Compose file's folder). The committed entries themselves are no override.
+ */
+function overrideFiles(workspace: Workspace, c: Committed, root: IgnoreTester): Override[] {
+  const out: Override[] = [];
+  const add = (written: string, base: string, how: string) => {
+    const file = path.posix.normalize(path.posix.join(base, written));
+    if (file.startsWith('..') || path.posix.isAbsolute(written) || /[$`{}*]/.test(file)) return;
+    if (c.entries.includes(file) || workspace.has(file) || out.some((o) => o.file === file)) return;
+    if (ignoredBy(workspace, root, file)) out.push({ file, how });
+  };
+  const scripts = workspace.glob(c.overriddenBy?.scripts ?? []).flatMap((f) => {
+    const text = workspace.text(f);
+    return text === undefined ? [] : [{ file: f, text }];
+  });
+  for (const { file, text } of scripts) {
+    if (!text.includes('--env-file')) continue;
+    for (const m of text.matchAll(ENV_FILE_OPTION)) {
+      const word = m[1]!.replace(/^["']|["']$/g, '');
+      for (const value of wordValues(word, text, scripts)) {
+        add(value, '', `passed with \`--env-file\` in ${file}`);
+      }
+    }
+  }
+  for (const file of workspace.glob(c.overriddenBy?.compose ?? [])) {
+    const dir = path.posix.dirname(file);
+    for (const service of readComposeServices(workspace, file)) {
+      const envFile = service.node.value.env_file;
+      const entries = Array.isArray(envFile) ? envFile : [envFile];
+      for (const entry of entries) {
+        const written =
+          typeof entry === 'string' ? entry : typeof entry?.path === 'string' ? entry.path : undefined;
+        if (written) add(written, dir === '.' ? '' : dir, `named in \`env_file:\` by ${file}`);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * What a word of a script may be: itself, when literal; a variable's default and the literal values
+ * the script (or else another of the scripts) assigns it.
+ */
+function wordValues(word: string, text: string, scripts: readonly { text: string }[]): string[] {
+  const v = VARIABLE_WORD.exec(word);
+  if (!v) return /[$`]/.test(word) ? [] : [word];
+  const name = v[1] ?? v[2]!;
+  const values = v[3] ? [v[3]] : [];
+  const assignment = new RegExp(
+    `(?:^|[\\s;&|(])(?:(?:export|local|readonly|declare)[ \\t]+)?${name}=("[^"\\n]*"|'[^'\\n]*'|[^\\s;&|)]*)`,
+    'gm',
+  );
+  const assigned = (t: string) =>
+    [...t.matchAll(assignment)].map((m) => m[1]!.replace(/^["']|["']$/g, '')).filter((x) => !/[$`]/.test(x));
+  const own = assigned(text);
+  return [...values, ...(own.length > 0 ? own : scripts.flatMap((s) => assigned(s.text)))];
 }
 
 /**
