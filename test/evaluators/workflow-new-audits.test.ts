@@ -913,6 +913,47 @@ describe('workflow.cache-poisoning: a job its own if: keeps to pull requests', (
   });
 });
 
+describe('workflow.cache-poisoning: an expression in cache-from', () => {
+  // A release job that pushes its image, built with BuildKit's cache-from; the GitHub cache stays on
+  // when an expression only fills in its scope or another parameter.
+  const x = (e: string) => `\${{ ${e} }}`;
+  const wf = (from: string) =>
+    `on:
+  push:
+    tags: ['v*']
+jobs:
+  image:
+    runs-on: x
+    steps:
+      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: ghcr.io/acme/app:v1
+          cache-from: ${from}
+`;
+  it.each<[string, string, string[]]>([
+    ['a scope from an expression', `type=gha,scope=${x('github.ref_name')}-amd64`, [`${W}:12:23`]],
+    // The value's place: inside the quotes, or the block's first line.
+    ['an expression in a parameter before the type', `"scope=${x('matrix.arch')},type=gha"`, [`${W}:12:24`]],
+    [
+      'one of several entries, in a block',
+      `|
+            type=registry,ref=ghcr.io/acme/app:${x('github.ref_name')}
+            type=gha,scope=${x('github.workflow')}`,
+      [`${W}:13:1`],
+    ],
+    ['no expression', 'type=gha,scope=release', [`${W}:12:23`]],
+    ['the type from an expression', `type=${x('inputs.cache')},scope=release`, []],
+    ['the whole entry from an expression', x("github.event_name == 'push' && 'type=gha' || ''"), []],
+    ['a registry cache named by an expression', `type=registry,ref=${x('env.CACHE_REF')}`, []],
+  ])('%s', async (_name, from, want) => {
+    const findings = await evaluate(workflowCachePoisoning, { ...one(wf(from)), ...MAIN }, {});
+    expect(findings.map((f) => [at(f), f.severity ?? 'rule', f.confidence ?? 'rule'])).toEqual(
+      want.map((w) => [w, 'rule', 'rule']),
+    );
+  });
+});
+
 describe('workflow.cache-poisoning: who can write the entries a release restores', () => {
   const release = `on:
   push:

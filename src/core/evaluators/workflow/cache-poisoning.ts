@@ -30,7 +30,8 @@ import { actionPathOf, input, isFalse, isTrue, refOf, stepLabel } from './shared
  * tests or opens a pull request instead). What a job that only pull requests run (its workflow's
  * triggers, or its own `if:`) publishes is
  * a preview of the change, not a release: low confidence. A step or input that turns the cache off
- * for releases (an `if:` on the ref or event, an expression as the cache input) is not reported, nor
+ * for releases (an `if:` on the ref or event, an expression as the cache input; not one that only
+ * fills in the scope of a `cache-from: type=gha`) is not reported, nor
  * is a cache restored after the last step of its job that publishes. A job whose image push or
  * goreleaser run an expression decides (`push: ${{ github.event_name != 'pull_request' }}`) publishes on
  * the runs it allows, which are not read: medium confidence. Low confidence when no workflow of the
@@ -275,10 +276,18 @@ function restoresCache(step: Step): { how: string; at: Located; inferred?: boole
   const spec = CACHE_INPUTS[action];
   if (spec) {
     const value = input(step, spec.input);
-    if (!value || dynamic(value)) return undefined;
+    if (!value) return undefined;
     const text = String(value.value ?? '').trim();
+    if (spec.input === 'cache-from') {
+      // An expression that only fills in the scope or another parameter (`type=gha,scope=${{
+      // github.ref_name }}`) leaves GitHub's cache on; one that decides the type, or the whole entry,
+      // is the author's choice per run.
+      return GHA_CACHE_ENTRY.test(text.replace(EXPRESSION, '\u0000'))
+        ? { how: `(${spec.input}: ${text.split('\n')[0]})`, at: value }
+        : undefined;
+    }
+    if (dynamic(value)) return undefined;
     if (spec.kind === 'flag' ? !isTrue(value) : text === '' || isFalse(value)) return undefined;
-    if (spec.input === 'cache-from' && !/type=gha/.test(text)) return undefined;
     return { how: `(${spec.input}: ${text.split('\n')[0]})`, at: value };
   }
   const byDefault = CACHE_BY_DEFAULT[action];
@@ -313,6 +322,14 @@ export function savesCache(step: Step): boolean {
   }
   return false;
 }
+
+/** An expression of a workflow (`${{ ... }}`). */
+const EXPRESSION = /\$\{\{[^}]*(?:\}(?!\})[^}]*)*\}\}/g;
+/**
+ * An entry of BuildKit's `cache-from` (one per line, or `,`-separated in one) whose literal `type=` is
+ * GitHub's cache (`type=gha,scope=main`).
+ */
+const GHA_CACHE_ENTRY = /(?:^|[\s,"'])type=gha(?=$|[\s,"'])/m;
 
 /** An input whose value is an expression: the author decides per run (e.g. off for tags). */
 function dynamic(node: Located): boolean {
