@@ -194,6 +194,16 @@ export class BaseWorkspace extends Workspace {
     return hasUnder(this.indexed, p) ? { kind: 'dir' } : { kind: 'missing' };
   }
 
+  /** This tree's links: the head's the change left as they are, and the links among its own blobs. */
+  override symbolicLinks(): readonly string[] {
+    this.baseLinks ??= [
+      ...this.head.symbolicLinks().filter((p) => !this.blobs.has(p) && this.indexedHas(p)),
+      ...[...this.blobs].filter(([p, c]) => c.kind === 'symlink' && this.indexedHas(p)).map(([p]) => p),
+    ].sort(compareStrings);
+    return this.baseLinks;
+  }
+  private baseLinks: readonly string[] | undefined;
+
   private indexedHas(p: string): boolean {
     return sortedHas(this.indexed, p);
   }

@@ -31,8 +31,8 @@ describe('Workspace index', () => {
     writeFileSync(path.join(dir, 'new.txt'), 'n\n');
     writeFileSync(path.join(dir, 'debug.log'), 'ignored\n');
     const all = ['.gitignore', '.gitmodules', 'a.txt', 'new.txt'];
-    expect(listFiles(dir)).toEqual({ files: all, source: 'git' });
-    expect(await listFilesAsync(dir)).toEqual({ files: all, source: 'git' });
+    expect(listFiles(dir)).toEqual({ files: all, source: 'git', links: [] });
+    expect(await listFilesAsync(dir)).toEqual({ files: all, source: 'git', links: [] });
     expect((await listFilesAsync(dir, { untracked: false })).files).toEqual([
       '.gitignore',
       '.gitmodules',

@@ -15,6 +15,11 @@ export interface FileIndexResult {
   files: string[];
   source: 'git' | 'walk';
   /**
+   * The listed paths that are symbolic links, sorted: from the index's modes (120000) or the walk's
+   * entry types, no file stat'ed for it. Untracked links git lists are not among them.
+   */
+  links?: string[];
+  /**
    * With {@link ListOptions.blobs}, from git: each tracked file's `<mode> <object id>` in the index,
    * and the tracked files whose working-tree content differs from it (git's stat check).
    */
@@ -74,13 +79,17 @@ function indexed(
   answers: [GitQuery, Buffer][] | undefined,
   index: GitIndex | undefined,
 ): FileIndexResult {
-  if (!answers) return { files: walk(root), source: 'walk' };
+  if (!answers) {
+    const links: string[] = [];
+    return { files: walk(root, links), source: 'walk', links: links.sort(compareStrings) };
+  }
+  const links = index?.links ?? [];
   const changed = answers.find(([k]) => k === 'changed')?.[1];
-  if (!changed) return { files: fromGit(answers, index?.files), source: 'git' };
+  if (!changed) return { files: fromGit(answers, index?.files, links), source: 'git', links };
   const ids = index?.ids ?? new Map<string, string>();
   const modified = new Set<string>();
-  const files = fromGit(answers, index?.files, ids, modified);
-  return { files, source: 'git', blobs: { ids, modified } };
+  const files = fromGit(answers, index?.files, links, ids, modified);
+  return { files, source: 'git', links, blobs: { ids, modified } };
 }
 
 type GitQuery = 'staged' | 'deleted' | 'changed' | 'others';
@@ -112,12 +121,13 @@ function gitQueries(root: string, options: ListOptions, staged: boolean): [GitQu
 function fromGit(
   answers: [GitQuery, Buffer][],
   index: string[] | undefined,
+  links: string[],
   ids?: Map<string, string>,
   modified?: Set<string>,
 ): string[] {
   const answer = (kind: GitQuery) => answers.find(([k]) => k === kind)?.[1];
   const staged = answer('staged');
-  let files = index ?? (staged ? stagedFiles(staged, ids) : []);
+  let files = index ?? (staged ? stagedFiles(staged, links, ids) : []);
   const deleted = entries(answer('deleted'));
   // `--name-status -z`: a status, then its path; deleted entries leave the list, others are modified.
   const changed = entries(answer('changed'));
@@ -145,7 +155,7 @@ const SHA1_TAB = 2 + 6 + 1 + 40 + 1 + 1;
  * already in {@link compareStrings} order and a repeat is the previous path. UTF-8 byte order and
  * UTF-16 code-unit order disagree only beyond U+FFFF; such a list is sorted here, as before.
  */
-function stagedFiles(out: Buffer, ids?: Map<string, string>): string[] {
+function stagedFiles(out: Buffer, links: string[], ids?: Map<string, string>): string[] {
   const files: string[] = [];
   let last = '';
   let sorted = true;
@@ -161,6 +171,7 @@ function stagedFiles(out: Buffer, ids?: Map<string, string>): string[] {
       if (name !== last) {
         if (name < last) sorted = false;
         files.push(name);
+        if (isSymlink(out, start + 2)) links.push(name);
         last = name;
         // `<mode> <oid>`, without the tag before it and the stage after it.
         ids?.set(name, out.toString('latin1', start + 2, tab - 2));
@@ -168,7 +179,13 @@ function stagedFiles(out: Buffer, ids?: Map<string, string>): string[] {
     }
     start = end + 1;
   }
+  if (!sorted) links.splice(0, links.length, ...[...new Set(links)].sort(compareStrings));
   return sorted ? files : [...new Set(files)].sort(compareStrings);
+}
+
+/** Whether the mode at `at` is 120000 (a symbolic link), read from the bytes. */
+function isSymlink(out: Buffer, at: number): boolean {
+  return out[at] === 0x31 && out[at + 1] === 0x32 && out[at + 2] === 0x30 && out[at + 3] === 0x30;
 }
 
 /** Whether the mode at `at` is 160000 (a submodule's commit), read from the bytes. */
@@ -235,7 +252,7 @@ function gitAsync(root: string, args: string[]): Promise<Buffer> {
   });
 }
 
-function walk(root: string): string[] {
+function walk(root: string, links: string[]): string[] {
   const files: string[] = [];
   let budget = MAX_WALK_ENTRIES;
   const visit = (dir: string, rules: { base: string; ig: Ignore }[]) => {
@@ -254,7 +271,11 @@ function walk(root: string): string[] {
       const isDir = entry.isDirectory();
       if (isIgnored(active, rel, isDir)) continue;
       if (isDir) visit(rel, active);
-      else if (entry.isFile() || entry.isSymbolicLink()) files.push(rel);
+      else if (entry.isFile()) files.push(rel);
+      else if (entry.isSymbolicLink()) {
+        files.push(rel);
+        links.push(rel);
+      }
     }
   };
   visit('', []);

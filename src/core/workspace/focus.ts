@@ -69,6 +69,18 @@ export class FocusedWorkspace extends Workspace {
     return this.whole.tree();
   }
 
+  override symbolicLinks(): readonly string[] {
+    return this.whole.symbolicLinks();
+  }
+
+  override directoryLink(link: string): string | undefined {
+    return this.whole.directoryLink(link);
+  }
+
+  override linksAlong(to: string): { link: string; rest: string }[] {
+    return this.whole.linksAlong(to);
+  }
+
   override get plansFixes(): boolean {
     return this.whole.plansFixes;
   }

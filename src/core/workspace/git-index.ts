@@ -38,12 +38,15 @@ const EXTENDED = 0x4000;
 const SKIP_WORKTREE = 0x4000;
 const NAME_MASK = 0xfff;
 const GITLINK = 0o160000;
+const SYMLINK = 0o120000;
 /** Extensions after which the entries are not the whole index: a split index, a sparse index. */
 const UNREAD_EXTENSIONS = new Set(['link', 'sdir']);
 
 /** An index as read here: its listing, and the tree object its whole content is, when git recorded it. */
 export interface GitIndex {
   files: string[];
+  /** The paths that are symbolic links (mode 120000), sorted (see `Workspace.symbolicLinks`). */
+  links: string[];
   /** Each path's `<mode> <object id>`, when asked for. */
   ids?: Map<string, string>;
   /**
@@ -146,6 +149,7 @@ export function parseGitIndex(buf: Buffer, withIds = false): GitIndex | undefine
   const count = buf.readUInt32BE(8);
   const end = buf.length - SHA1_BYTES;
   const files: string[] = [];
+  const links: string[] = [];
   let sorted = true;
   let last = '';
   // Version 4: each path is the previous one's bytes, less some at its end, plus its own.
@@ -204,6 +208,7 @@ export function parseGitIndex(buf: Buffer, withIds = false): GitIndex | undefine
     }
     if (name < last) sorted = false;
     files.push(name);
+    if ((mode & 0o170000) === SYMLINK) links.push(name);
     last = name;
     ids?.set(name, `${mode.toString(8)} ${buf.toString('hex', entry + 40, entry + FLAGS_AT)}`);
   }
@@ -220,6 +225,7 @@ export function parseGitIndex(buf: Buffer, withIds = false): GitIndex | undefine
   if (at !== end) return undefined;
   return {
     files: sorted ? files : [...new Set(files)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    links: sorted ? links : [...new Set(links)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
     ...(ids ? { ids } : {}),
     ...(tree ? { tree } : {}),
   };

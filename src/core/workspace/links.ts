@@ -35,9 +35,14 @@ export type LinkResolution =
  * Resolves `file` (relative, POSIX) within the tree, as the kernel would but never above the root:
  * each component is looked up, a link's text replaces it (relative to the link's directory), `..`
  * climbs within what is resolved so far. The final path must be a file (`lookup` answers `file` only
- * for a regular file of the tree's index).
+ * for a regular file of the tree's index); with `directory`, a directory of the tree below its root
+ * instead (what a link to a directory stands for: see {@link directoryLinkTarget}).
  */
-export function resolveInTree(file: string, lookup: (p: string) => TreeNode): LinkResolution {
+export function resolveInTree(
+  file: string,
+  lookup: (p: string) => TreeNode,
+  directory = false,
+): LinkResolution {
   const done: string[] = [];
   let todo = file.split('/');
   const chain: string[] = [];
@@ -71,8 +76,10 @@ export function resolveInTree(file: string, lookup: (p: string) => TreeNode): Li
     const last = !todo.some((x) => x !== '' && x !== '.');
     if (node.kind === 'dir') {
       done.push(c);
+      if (directory && last && chain.length > 0) return { ok: true, target: done.join('/'), chain };
       continue;
     }
+    if (directory) return fail(LINK_NOT_READ.dangling);
     // A file or something else with more to go: no directory to go on in (`a.txt/b`).
     if (!last) return fail(LINK_NOT_READ.dangling);
     if (node.kind === 'other') return fail(LINK_NOT_READ.special);
@@ -93,4 +100,15 @@ export function hasUnder(sorted: readonly string[], dir: string): boolean {
     else hi = mid;
   }
   return lo < sorted.length && sorted[lo]!.startsWith(prefix);
+}
+
+/**
+ * The directory of the tree a symbolic link to a directory stands for (`deploy/debug -> ../examples`:
+ * `examples`), resolved as {@link resolveInTree} resolves a file's link; undefined for a link to a
+ * file, to the root, out of the tree, dangling or looping. A link to a directory is never read
+ * through (its files are judged at their own paths), but what uses the link's path uses the target.
+ */
+export function directoryLinkTarget(link: string, lookup: (p: string) => TreeNode): string | undefined {
+  const resolved = resolveInTree(link, lookup, true);
+  return resolved.ok && resolved.chain.length > 0 ? resolved.target : undefined;
 }

@@ -49,6 +49,22 @@ export class RecordingWorkspace extends Workspace {
     return this.whole.has(file);
   }
 
+  override symbolicLinks(): readonly string[] {
+    return this.whole.symbolicLinks();
+  }
+
+  override directoryLink(link: string): string | undefined {
+    this.ask(link);
+    return this.whole.directoryLink(link);
+  }
+
+  /** The links along a path: a change that adds, deletes or edits a path on it or under it touches them. */
+  override linksAlong(to: string): { link: string; rest: string }[] {
+    for (let p = to; p !== ''; p = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '') this.ask(p);
+    this.log.glob(to === '' ? ['**'] : [`${to}/**`]);
+    return this.whole.linksAlong(to);
+  }
+
   /** The view is of the whole tree already: what is asked through it is recorded. */
   override tree(): Workspace {
     return this;

@@ -14,7 +14,14 @@ import { type FileIndexResult, listFiles } from './files.js';
 import { literalBases, nameEndings, nameKey, pathMatcher } from './glob.js';
 import { type Inspection, inspectFile } from './inspect.js';
 import { LineIndex } from './lines.js';
-import { hasUnder, LINK_NOT_READ, type LinkResolution, resolveInTree, type TreeNode } from './links.js';
+import {
+  directoryLinkTarget,
+  hasUnder,
+  LINK_NOT_READ,
+  type LinkResolution,
+  resolveInTree,
+  type TreeNode,
+} from './links.js';
 import { lowerBound, Positions } from './positions.js';
 import { type Deps, ScopeRecorder } from './scope.js';
 import type { Screen, Selector } from './screens.js';
@@ -185,6 +192,8 @@ export class Workspace {
   readonly indexed: readonly string[];
   readonly indexSource: 'git' | 'walk' | 'given';
   readonly maxFileBytes: number;
+  /** The symbolic links of {@link indexed}, when the listing said (see {@link symbolicLinks}). */
+  private readonly indexLinks: readonly string[] | undefined;
   /** Each file's position in {@link files}. */
   protected readonly fileIndex: Positions;
   private readonly contents = new Map<string, FileContent>();
@@ -241,6 +250,7 @@ export class Workspace {
       // serve as they are.
       this.indexSource = 'given';
       this.indexed = same.indexed;
+      this.indexLinks = same.indexLinks;
       this.files = same.files;
       this.fileIndex = same.fileIndex;
       this.scope = options.scope ?? new ScopeRecorder(this.files, this.fileIndex);
@@ -254,6 +264,7 @@ export class Workspace {
       const listed = options.index ?? listFiles(this.root);
       files = listed.files;
       this.indexSource = listed.source;
+      this.indexLinks = listed.links;
     }
     if (options.inherited) {
       const own = new Set(files);
@@ -278,6 +289,42 @@ export class Workspace {
 
   has(file: string): boolean {
     return this.fileIndex.has(file);
+  }
+
+  /**
+   * The paths of the index that are symbolic links, sorted, as the listing found them (git's modes,
+   * the walk's entry types: nothing is stat'ed for it); none when it did not say (a given list).
+   */
+  symbolicLinks(): readonly string[] {
+    return this.indexLinks ?? [];
+  }
+
+  /**
+   * The directory of the tree a symbolic link of the index stands for (`deploy/debug -> ../examples`:
+   * `examples`), resolved within the tree once (see links.ts); undefined for any other path or link.
+   * Its files are judged at their own paths: what uses the link's path uses them too (confidence.ts).
+   */
+  directoryLink(link: string): string | undefined {
+    return this.memo('directory-link', link, () => directoryLinkTarget(link, (p) => this.node(p)));
+  }
+
+  /**
+   * The symbolic links a tool given the path `to` reads through: a link `to` lies in (`rest`: the
+   * path below it), or one that lies in `to` (`''` covers every link). Binary searches in
+   * {@link symbolicLinks}.
+   */
+  linksAlong(to: string): { link: string; rest: string }[] {
+    const links = this.symbolicLinks();
+    if (links.length === 0) return [];
+    const found: { link: string; rest: string }[] = [];
+    for (let p = to; p !== ''; p = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '') {
+      if (links[lowerBound(links, p)] === p) found.push({ link: p, rest: to.slice(p.length + 1) });
+    }
+    const prefix = to === '' ? '' : `${to}/`;
+    for (let i = lowerBound(links, prefix); i < links.length && links[i]!.startsWith(prefix); i++) {
+      found.push({ link: links[i]!, rest: '' });
+    }
+    return found;
   }
 
   /**
