@@ -35,6 +35,7 @@ import {
   type Severity,
 } from './types.js';
 import { pathMatcher } from './workspace/glob.js';
+import { lowerBound } from './workspace/positions.js';
 import type { Workspace } from './workspace/workspace.js';
 
 /** Default lowest confidence of a finding that can block: a guess never fails the gate. */
@@ -531,8 +532,46 @@ export function pathUses(workspace: Workspace): readonly PathUse[] {
     // A workflow job that deploys a path (kubectl apply, helm upgrade, compose up on a deployment's
     // host, terraform apply) to no throw-away target: see workflow-deploys.ts.
     for (const { from, to } of workflowDeploys(workspace)) uses.push({ from, to, by: 'deploy' });
-    return uses;
+    return throughDirectoryLinks(workspace, uses);
   });
+}
+
+/** Most rounds of links to directories followed from one use (a link in a linked directory, ...). */
+const MAX_LINKED_ROUNDS = 8;
+
+/**
+ * The uses, and for each that covers a symbolic link to a directory of the tree (`kubectl apply -R -f
+ * deploy/` with `deploy/debug -> ../examples`, or `deploy` itself a link), the same use of the link's
+ * target, at the same depth under it: the tool reads through the link, so the target's files are
+ * used, though they are judged at their own paths (links.ts never reads through a directory). Only
+ * the links a use covers are resolved; a tree without links costs one empty list.
+ */
+function throughDirectoryLinks(workspace: Workspace, uses: PathUse[]): PathUse[] {
+  const links = workspace.symbolicLinks();
+  if (links.length === 0 || uses.length === 0) return uses;
+  const seen = new Set(uses.map((u) => `${u.by}\u0000${u.from}\u0000${u.to}`));
+  let round = uses;
+  for (let n = 0; n < MAX_LINKED_ROUNDS && round.length > 0; n++) {
+    const next: PathUse[] = [];
+    for (const u of round) {
+      for (const { link, rest } of workspace.linksAlong(u.to)) {
+        const target = workspace.directoryLink(link);
+        if (target === undefined) continue;
+        const to = rest === '' ? target : `${target}/${rest}`;
+        const key = `${u.by}\u0000${u.from}\u0000${to}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        next.push({ ...u, to });
+      }
+    }
+    uses.push(...next);
+    round = next;
+  }
+  return uses;
+}
+
+function sortedIncludes(sorted: readonly string[], p: string): boolean {
+  return sorted[lowerBound(sorted, p)] === p;
 }
 
 /** The local sources of one Terraform file's module calls (see {@link pathUses}). */
@@ -565,12 +604,16 @@ function workflowUses(workspace: Workspace, file: string): PathUse[] {
  * tells nothing, or the tree lacks it): the paths it uses ({@link pathUses}); for a workflow, what
  * its jobs deploy, whether it runs of its own accord (not only when called: then the local actions
  * it uses run), and its jobs that deploy (they start the compose stacks they name); for an action,
- * what it runs (its steps are those of the jobs that use it). Two trees whose files tell the same
+ * what it runs (its steps are those of the jobs that use it); for a symbolic link to a directory, the
+ * directory it stands for. Two trees whose files tell the same
  * judge every other file alike: a change that leaves what each of its files tells as it was grades
  * nothing it does not touch differently.
  */
 export function contextUsesOf(workspace: Workspace, file: string): string {
   if (!workspace.has(file)) return '';
+  // A link to a directory tells what a use of its path uses (see throughDirectoryLinks).
+  const linked = isSymbolicLink(workspace, file) ? workspace.directoryLink(file) : undefined;
+  if (linked !== undefined) return JSON.stringify(['directory link', linked]);
   const uses: PathUse[] = [];
   const told: unknown[] = [];
   if (kustomizationFile(file)) {
@@ -600,12 +643,25 @@ export function contextUsesOf(workspace: Workspace, file: string): string {
 /**
  * Whether the content of this file may change how the context judges other files: it is one of those
  * the context reads across the tree, a workflow or an action (what it uses, which local actions run,
- * what a job deploys or starts), a kustomization, a Terraform file or a compose file (see
+ * what a job deploys or starts), a kustomization, a Terraform file, a compose file, or a symbolic
+ * link of one of `trees` (a use of its path may read through it to a directory) (see
  * {@link pathUses}, `runsHere`, `deployedStack`, `builtOnlyFor`). Besides them the context reads a
  * finding's own file and asks which files the tree has (see {@link contextMarks}).
  */
-export function readByContext(path: string): boolean {
-  return workflowFile(path) || kustomizationFile(path) || terraformFile(path) || COMPOSE_FILES.test(path);
+export function readByContext(path: string, ...trees: Workspace[]): boolean {
+  return (
+    workflowFile(path) ||
+    kustomizationFile(path) ||
+    terraformFile(path) ||
+    COMPOSE_FILES.test(path) ||
+    trees.some((tree) => isSymbolicLink(tree, path))
+  );
+}
+
+/** Whether a path is a symbolic link of the tree's index (one lookup in its sorted list of links). */
+function isSymbolicLink(workspace: Workspace, path: string): boolean {
+  const links = workspace.symbolicLinks();
+  return links.length > 0 && sortedIncludes(links, path);
 }
 const workflowFile = lazyMatcher(() => [...WORKFLOW_GLOBS, ...ACTION_GLOBS]);
 const kustomizationFile = lazyMatcher(() => KUSTOMIZATION_GLOBS);

@@ -38,7 +38,7 @@ import type { Workspace } from './workspace/workspace.js';
 export function contextShift(testPaths: readonly string[], head: Workspace, base: BaseWorkspace): string[] {
   const change = base.differs;
   const told = [...change.paths].some(
-    (file) => readByContext(file) && contextUsesOf(head, file) !== contextUsesOf(base, file),
+    (file) => readByContext(file, head, base) && contextUsesOf(head, file) !== contextUsesOf(base, file),
   );
   const marked = contextMarks(change.presence ?? change.paths);
   if (!told && !marked) return [];

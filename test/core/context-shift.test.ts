@@ -4,7 +4,8 @@
  * it, and the per-file rules must then read it on both trees. Each row is a pull request on the same
  * base tree and the files it shifts; a change to nothing the context reads shifts none.
  */
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildBaseWorkspace } from '../../src/core/base-tree.js';
 import {
@@ -310,5 +311,79 @@ describe('what the context reads', () => {
         'compose.yaml',
       ]),
     );
+  });
+});
+
+describe('a symbolic link to a directory, which a use of its path reads through', () => {
+  const deploys = {
+    '.github/workflows/deploy.yml': workflow('push', deployJob('kubectl apply -R -f deploy/')),
+  };
+  /** The files shifted by a change that makes (`add`) and removes (`remove`) links, on BASE with `links`. */
+  async function linked(
+    links: [string, string][],
+    add: [string, string][],
+    remove: string[] = [],
+  ): Promise<string[]> {
+    const repo = scratchRepo();
+    dirs.push(repo.dir);
+    const make = (all: [string, string][]) => {
+      for (const [link, target] of all) {
+        mkdirSync(path.dirname(path.join(repo.dir, link)), { recursive: true });
+        symlinkSync(target, path.join(repo.dir, link));
+      }
+    };
+    repo.commit(BASE, 'files');
+    make(links);
+    const base = repo.commit(deploys, 'base');
+    for (const link of remove) rmSync(path.join(repo.dir, link));
+    make(add);
+    repo.commit({}, 'change');
+    const head = new Workspace(repo.dir);
+    const tree = await buildBaseWorkspace(head, base);
+    return contextShift(DEFAULT_TEST_PATHS, head, tree!);
+  }
+  const examples = [
+    'examples/app/Dockerfile',
+    'examples/pod.yaml',
+    'examples/setup/action.yml',
+    'examples/sg/main.tf',
+  ];
+
+  it.each([
+    {
+      name: 'added under a deployed folder',
+      links: [],
+      add: [['deploy/more', '../examples']],
+      shifted: examples,
+    },
+    {
+      name: 'retargeted under a deployed folder',
+      links: [['deploy/live', '../src']],
+      remove: ['deploy/live'],
+      add: [['deploy/live', '../examples']],
+      shifted: examples,
+    },
+    {
+      name: 'removed from a deployed folder',
+      links: [['deploy/more', '../examples']],
+      remove: ['deploy/more'],
+      add: [],
+      shifted: examples,
+    },
+    { name: 'added where nothing uses it', links: [], add: [['docs/more', '../examples']], shifted: [] },
+    {
+      name: 'a link to a file added under a deployed folder',
+      links: [],
+      add: [['deploy/pod.yaml', '../examples/pod.yaml']],
+      shifted: [],
+    },
+  ] as {
+    name: string;
+    links: [string, string][];
+    add: [string, string][];
+    remove?: string[];
+    shifted: string[];
+  }[])('$name', async (row) => {
+    expect(await linked(row.links, row.add, row.remove)).toEqual(row.shifted);
   });
 });

@@ -6,7 +6,7 @@
  * asserts the exit code, the workflow commands and the requests the server got.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -1962,5 +1962,108 @@ describe('26. a credential or an open port written so the reader misreads it', (
     const pr = await cli('check', repo.dir, '--base', 'main', '--format', 'json');
     expect(pr.report.findings.filter((f) => f.ruleId === rule)).toEqual([]);
     expect(pr.code).toBe(0);
+  });
+});
+
+describe('27. a symbolic link to a directory that a deployed path now reaches', () => {
+  async function cli(...argv: string[]) {
+    let stdout = '';
+    const code = await main(argv, {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: () => {},
+      isTTY: false,
+    });
+    return { code, report: JSON.parse(stdout || '{}') as Report };
+  }
+  const rule = 'k8s-privileged-container';
+  const pod = (name: string, privileged: boolean) =>
+    [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata:',
+      `  name: ${name}`,
+      'spec:',
+      '  containers:',
+      '    - name: c',
+      `      image: busybox@sha256:${'6'.repeat(64)}`,
+      ...(privileged ? ['      securityContext:', '        privileged: true'] : []),
+      '',
+    ].join('\n');
+  const deployWorkflow = [
+    'name: deploy',
+    'on:',
+    '  push:',
+    '    branches: [main]',
+    'permissions:',
+    '  contents: read',
+    'jobs:',
+    '  deploy:',
+    '    runs-on: ubuntu-latest',
+    '    environment: production',
+    '    steps:',
+    `      - uses: actions/checkout@${'4'.repeat(40)} # v4`,
+    '        with: {persist-credentials: false}',
+    '      - run: kubectl apply -R -f deploy/',
+    '',
+  ].join('\n');
+  const judged = (report: Report) =>
+    report.findings
+      .filter((f) => f.ruleId === rule)
+      .map(
+        (f) =>
+          `${f.location?.path}:${f.location?.startLine} ${f.severity}/${f.confidence} new=${f.isNew}` +
+          (f.raisedFrom ? ` from ${f.raisedFrom.severity}/${f.raisedFrom.confidence}` : ''),
+      );
+  /** A repository whose workflow deploys `deploy/`, an example's privileged Pod, and links made by `links`. */
+  async function judge(
+    base: Record<string, string>,
+    baseLinks: [string, string][],
+    head: (dir: string) => void,
+  ): Promise<{ code: number; findings: string[] }> {
+    const repo = scratchRepo(makeTree({}));
+    for (const [link, target] of baseLinks) {
+      mkdirSync(path.dirname(path.join(repo.dir, link)), { recursive: true });
+      symlinkSync(target, path.join(repo.dir, link));
+    }
+    repo.commit(
+      {
+        '.controlgate.yml': onlyRulesConfig([rule]),
+        '.github/workflows/deploy.yml': deployWorkflow,
+        'examples/debug-pod.yaml': pod('debug', true),
+        ...base,
+      },
+      'base',
+    );
+    repo.git('checkout', '-q', '-b', 'feature');
+    head(repo.dir);
+    repo.commit({}, 'head');
+    const pr = await cli('check', repo.dir, '--base', 'main', '--persona', 'auditor', '--format', 'json');
+    return { code: pr.code, findings: judged(pr.report) };
+  }
+  const raised = ['examples/debug-pod.yaml:10 high/high new=true from high/low'];
+
+  it('a link added under the deployed folder deploys the example: new at high confidence, the gate fails', async () => {
+    const r = await judge({ 'deploy/web.yaml': pod('web', false) }, [], (dir) =>
+      symlinkSync('../examples', path.join(dir, 'deploy/debug')),
+    );
+    expect(r).toEqual({ code: 1, findings: raised });
+  });
+
+  it('the deployed folder, itself a link, retargeted to the examples: new at high confidence, the gate fails', async () => {
+    const r = await judge({ 'k8s/web.yaml': pod('web', false) }, [['deploy', 'k8s']], (dir) => {
+      rmSync(path.join(dir, 'deploy'));
+      symlinkSync('examples', path.join(dir, 'deploy'));
+    });
+    expect(r).toEqual({ code: 1, findings: raised });
+  });
+
+  it('a link to the examples that nothing deploys leaves them existing test material', async () => {
+    const r = await judge({ 'deploy/web.yaml': pod('web', false) }, [], (dir) => {
+      mkdirSync(path.join(dir, 'docs'));
+      symlinkSync('../examples', path.join(dir, 'docs/samples'));
+    });
+    expect(r).toEqual({ code: 0, findings: ['examples/debug-pod.yaml:10 high/low new=false'] });
   });
 });
