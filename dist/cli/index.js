@@ -7825,6 +7825,15 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
             return this.head.node(p);
         return (0,links/* hasUnder */.Vb)(this.indexed, p) ? { kind: 'dir' } : { kind: 'missing' };
     }
+    /** This tree's links: the head's the change left as they are, and the links among its own blobs. */
+    symbolicLinks() {
+        this.baseLinks ??= [
+            ...this.head.symbolicLinks().filter((p) => !this.blobs.has(p) && this.indexedHas(p)),
+            ...[...this.blobs].filter(([p, c]) => c.kind === 'symlink' && this.indexedHas(p)).map(([p]) => p),
+        ].sort(files/* compareStrings */.Kt);
+        return this.baseLinks;
+    }
+    baseLinks;
     indexedHas(p) {
         return sortedHas(this.indexed, p);
     }
@@ -9223,7 +9232,7 @@ function utcDay(now) {
 ;// CONCATENATED MODULE: ./lib/core/declarations/not-assessed.js
 /** What the rules of a check-kind family read, by the kind's prefix (`terraform.attribute` -> terraform). */
 const INPUTS = {
-    terraform: 'Terraform resources of the types the rule checks (*.tf)',
+    terraform: 'Terraform resources of the types the rule checks (*.tf, *.tofu and their JSON forms)',
     k8s: 'Kubernetes workloads with pod specs (Pods, Deployments, Jobs, other pod templates)',
     dockerfile: 'Dockerfiles',
     workflow: 'GitHub Actions workflows',
@@ -9246,7 +9255,7 @@ const KIND_INPUTS = {
     'deps.license': 'lockfiles that record licences',
     'deps.sbom-coverage': 'dependency lockfiles',
     'deps.lockfile': 'dependency manifests',
-    'terraform.provider-credentials': 'Terraform provider or backend blocks (*.tf)',
+    'terraform.provider-credentials': 'Terraform provider or backend blocks (*.tf, *.tofu and their JSON forms)',
     'k8s.rbac': 'Kubernetes RBAC objects the rule audits (Roles and ClusterRoles for wildcards, bindings for cluster-admin)',
     'k8s.single-replica': 'Kubernetes Deployments, StatefulSets or ReplicaSets',
     'workflow.container-credentials': 'workflow jobs with a container or services',
@@ -10046,8 +10055,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 153 modules
-var registry = __nccwpck_require__(8378);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 154 modules
+var registry = __nccwpck_require__(572);
 ;// CONCATENATED MODULE: ./lib/core/version.js
 /** controlgate's version; kept equal to package.json by a test. */
 const VERSION = '0.1.0';
@@ -10882,6 +10891,20 @@ class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
     has(file) {
         this.ask(file);
         return this.whole.has(file);
+    }
+    symbolicLinks() {
+        return this.whole.symbolicLinks();
+    }
+    directoryLink(link) {
+        this.ask(link);
+        return this.whole.directoryLink(link);
+    }
+    /** The links along a path: a change that adds, deletes or edits a path on it or under it touches them. */
+    linksAlong(to) {
+        for (let p = to; p !== ''; p = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
+            this.ask(p);
+        this.log.glob(to === '' ? ['**'] : [`${to}/**`]);
+        return this.whole.linksAlong(to);
     }
     /** The view is of the whole tree already: what is asked through it is recorded. */
     tree() {
@@ -11761,7 +11784,7 @@ var compose = __nccwpck_require__(3978);
  */
 function contextShift(testPaths, head, base) {
     const change = base.differs;
-    const told = [...change.paths].some((file) => (0,confidence/* readByContext */.lx)(file) && (0,confidence/* contextUsesOf */.ZE)(head, file) !== (0,confidence/* contextUsesOf */.ZE)(base, file));
+    const told = [...change.paths].some((file) => (0,confidence/* readByContext */.lx)(file, head, base) && (0,confidence/* contextUsesOf */.ZE)(head, file) !== (0,confidence/* contextUsesOf */.ZE)(base, file));
     const marked = (0,confidence/* contextMarks */.CF)(change.presence ?? change.paths);
     if (!told && !marked)
         return [];
@@ -19163,8 +19186,8 @@ var callers = __nccwpck_require__(414);
 var compose = __nccwpck_require__(3978);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
 var k8s_files = __nccwpck_require__(2870);
-// EXTERNAL MODULE: ./lib/core/parsers/terraform.js
-var terraform = __nccwpck_require__(56);
+// EXTERNAL MODULE: ./lib/core/parsers/terraform.js + 2 modules
+var terraform = __nccwpck_require__(3011);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
 var workflow = __nccwpck_require__(8539);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-deploys.js
@@ -19232,6 +19255,8 @@ function templateRootMarkedBy(file) {
 var types = __nccwpck_require__(2458);
 // EXTERNAL MODULE: ./lib/core/workspace/glob.js
 var glob = __nccwpck_require__(6643);
+// EXTERNAL MODULE: ./lib/core/workspace/positions.js
+var positions = __nccwpck_require__(641);
 ;// CONCATENATED MODULE: ./lib/core/confidence.js
 /**
  * Confidence and persona: how sure a finding is, which findings can block, and which a reader sees.
@@ -19239,6 +19264,7 @@ var glob = __nccwpck_require__(6643);
  * only on findings at least as sure as `fail-on-confidence`, and the persona hides the rest of the
  * unsure ones from the report (counted, never silently dropped).
  */
+
 
 
 
@@ -19587,8 +19613,11 @@ const WORKFLOW_PATH_KEY = /^[ \t-]*(uses|context|file|dockerfile|working-directo
  * blanked (see {@link hclCode}).
  */
 const TERRAFORM_LOCAL_SOURCE = /(?:^|\{)[ \t]*source[ \t]*=[ \t]*"(\.{1,2}\/[^"]*)"/gm;
-/** Terraform's files in native syntax and in JSON syntax (`main.tf.json`), which Terraform reads alike. */
-const TERRAFORM_SOURCE_GLOBS = [...terraform/* TERRAFORM_GLOBS */.dz, '**/*.tf.json'];
+/**
+ * Terraform's files in native syntax and in JSON syntax (`main.tf.json`), which Terraform reads alike,
+ * and OpenTofu's (`.tofu`, `.tofu.json`).
+ */
+const TERRAFORM_SOURCE_GLOBS = terraform/* TERRAFORM_GLOBS */.dz;
 /**
  * An HCL file's text with its comments (`#`, `//`, `/* *\/`) and heredoc bodies replaced by spaces
  * (line breaks kept), its quoted strings as written: what is left is code, where an attribute is one.
@@ -19719,8 +19748,46 @@ function pathUses(workspace) {
         // host, terraform apply) to no throw-away target: see workflow-deploys.ts.
         for (const { from, to } of (0,workflow_deploys/* workflowDeploys */.e_)(workspace))
             uses.push({ from, to, by: 'deploy' });
-        return uses;
+        return throughDirectoryLinks(workspace, uses);
     });
+}
+/** Most rounds of links to directories followed from one use (a link in a linked directory, ...). */
+const MAX_LINKED_ROUNDS = 8;
+/**
+ * The uses, and for each that covers a symbolic link to a directory of the tree (`kubectl apply -R -f
+ * deploy/` with `deploy/debug -> ../examples`, or `deploy` itself a link), the same use of the link's
+ * target, at the same depth under it: the tool reads through the link, so the target's files are
+ * used, though they are judged at their own paths (links.ts never reads through a directory). Only
+ * the links a use covers are resolved; a tree without links costs one empty list.
+ */
+function throughDirectoryLinks(workspace, uses) {
+    const links = workspace.symbolicLinks();
+    if (links.length === 0 || uses.length === 0)
+        return uses;
+    const seen = new Set(uses.map((u) => `${u.by}\u0000${u.from}\u0000${u.to}`));
+    let round = uses;
+    for (let n = 0; n < MAX_LINKED_ROUNDS && round.length > 0; n++) {
+        const next = [];
+        for (const u of round) {
+            for (const { link, rest } of workspace.linksAlong(u.to)) {
+                const target = workspace.directoryLink(link);
+                if (target === undefined)
+                    continue;
+                const to = rest === '' ? target : `${target}/${rest}`;
+                const key = `${u.by}\u0000${u.from}\u0000${to}`;
+                if (seen.has(key))
+                    continue;
+                seen.add(key);
+                next.push({ ...u, to });
+            }
+        }
+        uses.push(...next);
+        round = next;
+    }
+    return uses;
+}
+function sortedIncludes(sorted, p) {
+    return sorted[(0,positions/* lowerBound */.y)(sorted, p)] === p;
 }
 /** The local sources of one Terraform file's module calls (see {@link pathUses}). */
 function terraformUses(workspace, file) {
@@ -19754,13 +19821,18 @@ function workflowUses(workspace, file) {
  * tells nothing, or the tree lacks it): the paths it uses ({@link pathUses}); for a workflow, what
  * its jobs deploy, whether it runs of its own accord (not only when called: then the local actions
  * it uses run), and its jobs that deploy (they start the compose stacks they name); for an action,
- * what it runs (its steps are those of the jobs that use it). Two trees whose files tell the same
+ * what it runs (its steps are those of the jobs that use it); for a symbolic link to a directory, the
+ * directory it stands for. Two trees whose files tell the same
  * judge every other file alike: a change that leaves what each of its files tells as it was grades
  * nothing it does not touch differently.
  */
 function contextUsesOf(workspace, file) {
     if (!workspace.has(file))
         return '';
+    // A link to a directory tells what a use of its path uses (see throughDirectoryLinks).
+    const linked = isSymbolicLink(workspace, file) ? workspace.directoryLink(file) : undefined;
+    if (linked !== undefined)
+        return JSON.stringify(['directory link', linked]);
     const uses = [];
     const told = [];
     if (kustomizationFile(file)) {
@@ -19795,12 +19867,22 @@ function contextUsesOf(workspace, file) {
 /**
  * Whether the content of this file may change how the context judges other files: it is one of those
  * the context reads across the tree, a workflow or an action (what it uses, which local actions run,
- * what a job deploys or starts), a kustomization, a Terraform file or a compose file (see
+ * what a job deploys or starts), a kustomization, a Terraform file, a compose file, or a symbolic
+ * link of one of `trees` (a use of its path may read through it to a directory) (see
  * {@link pathUses}, `runsHere`, `deployedStack`, `builtOnlyFor`). Besides them the context reads a
  * finding's own file and asks which files the tree has (see {@link contextMarks}).
  */
-function readByContext(path) {
-    return workflowFile(path) || kustomizationFile(path) || terraformFile(path) || compose/* COMPOSE_FILES */.Zz.test(path);
+function readByContext(path, ...trees) {
+    return (workflowFile(path) ||
+        kustomizationFile(path) ||
+        terraformFile(path) ||
+        compose/* COMPOSE_FILES */.Zz.test(path) ||
+        trees.some((tree) => isSymbolicLink(tree, path)));
+}
+/** Whether a path is a symbolic link of the tree's index (one lookup in its sorted list of links). */
+function isSymbolicLink(workspace, path) {
+    const links = workspace.symbolicLinks();
+    return links.length > 0 && sortedIncludes(links, path);
 }
 const workflowFile = lazyMatcher(() => [...workflow/* WORKFLOW_GLOBS */.iK, ...workflow/* ACTION_GLOBS */.Hy]);
 const kustomizationFile = lazyMatcher(() => k8s_files/* KUSTOMIZATION_GLOBS */.St);
@@ -20174,14 +20256,14 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: recordingApi
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 153 modules
-var registry = __nccwpck_require__(8378);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 154 modules
+var registry = __nccwpck_require__(572);
 // EXTERNAL MODULE: ./lib/core/evaluators/dockerfile/secret-env.js
 var secret_env = __nccwpck_require__(7911);
 // EXTERNAL MODULE: ./lib/core/evaluators/k8s/env-secret-literal.js
 var env_secret_literal = __nccwpck_require__(9021);
-// EXTERNAL MODULE: ./lib/core/evaluators/secrets/source.js + 2 modules
-var source = __nccwpck_require__(8936);
+// EXTERNAL MODULE: ./lib/core/evaluators/secrets/source.js + 3 modules
+var source = __nccwpck_require__(9579);
 // EXTERNAL MODULE: ./lib/core/evaluators/terraform/provider-credentials.js
 var provider_credentials = __nccwpck_require__(3315);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/container-credentials.js
@@ -20190,8 +20272,8 @@ var container_credentials = __nccwpck_require__(1930);
 var dockerfile = __nccwpck_require__(9024);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 1 modules
 var k8s = __nccwpck_require__(1072);
-// EXTERNAL MODULE: ./lib/core/parsers/terraform.js
-var terraform = __nccwpck_require__(56);
+// EXTERNAL MODULE: ./lib/core/parsers/terraform.js + 2 modules
+var terraform = __nccwpck_require__(3011);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
 var workflow = __nccwpck_require__(8539);
 ;// CONCATENATED MODULE: ./lib/core/fix/secret-lines.js
@@ -20299,15 +20381,19 @@ async function collect(workspace, file) {
             }
         }
     }
-    else if (/\.tf$/i.test(file)) {
+    else if (/\.(?:tf|tofu)(?:\.json)?$/i.test(file)) {
         const model = await (0,terraform/* terraformFile */.Dn)(workspace, file);
         for (const c of model ? (0,provider_credentials/* literalCredentials */.mN)(model, TERRAFORM_NAMES) : [])
             add(c.attr.value.span);
     }
     else if (workspace.matcher(dockerfile/* DOCKERFILE_GLOBS */.LW)(file)) {
         const model = (0,dockerfile/* readDockerfile */.n_)(workspace, file);
-        for (const d of model ? (0,secret_env/* literalSecretDecls */.nt)(model) : [])
+        for (const d of model ? (0,secret_env/* literalSecretDecls */.nt)(model) : []) {
             add(d.decl.span);
+            // A value reached through variables is written where they are declared.
+            for (const o of d.from ?? [])
+                add(o.span);
+        }
     }
     return lines;
 }
@@ -22500,10 +22586,12 @@ function goModuleOf(ws, dir) {
 /* unused harmony exports STAND_IN_NOTE, isLiteralSecret */
 /* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6244);
 /* harmony import */ var _parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9024);
+/* harmony import */ var _parsers_dockerfile_words_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4528);
 /* harmony import */ var _secrets_judge_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5171);
 /* harmony import */ var _secrets_value_credential_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4095);
 /* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6528);
 /* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3703);
+
 
 
 
@@ -22521,8 +22609,11 @@ const NOT_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|[0-9]{1,6})
  * (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, ...) a literal value. ENV values are stored in
  * the image configuration, and ARG defaults in the build history, where anyone who can pull the
  * image can read them; so does any value that is a credential whatever its name (a URL with a
- * password, a PEM private key). Values that are references (`$VAR`), placeholders, booleans or small
- * numbers are not reported, and the message shows only a redacted form of the value; the finding is
+ * password, a PEM private key). An ENV value that uses variables is judged as Docker stores it, with
+ * the stage's ARG defaults and ENV values substituted (`ARG P=<secret>` then `ENV DB_PASSWORD=$P`),
+ * and the message names the lines the value is written at; a reference to what the file does not
+ * give (an ARG without a default, set by `--build-arg` or a secret manager), placeholders, booleans
+ * or small numbers are not reported, and the message shows only a redacted form of the value; the finding is
  * identified by the instruction, the name and a keyed hash of the value, as the secret scanner
  * identifies a password (`contextIdentity`), so replacing the secret is a new finding. A value that is
  * a word, a phrase of words or its own name (`default`, `postgres`, `my-secret`: what the secret
@@ -22542,12 +22633,12 @@ const dockerfileSecretEnv = (0,_types_js__WEBPACK_IMPORTED_MODULE_4__/* .defineE
             const model = (0,_parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_0__/* .readDockerfile */ .n_)(workspace, file);
             if (!model)
                 continue;
-            for (const { kind, decl, value, held } of literalSecretDecls(model)) {
+            for (const { kind, decl, value, held, from } of literalSecretDecls(model)) {
                 const where = kind === 'ENV' ? 'the image configuration' : 'the image build history';
                 const what = held ? `a literal value holding ${held}` : 'a literal secret';
                 const words = !held && (0,_secrets_judge_js__WEBPACK_IMPORTED_MODULE_1__/* .standIn */ .us)(value.trim());
                 findings.push({
-                    message: `${kind} ${decl.name} sets ${what} (${(0,_secrets_values_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(value)}), which is stored in ${where} ` +
+                    message: `${kind} ${decl.name} sets ${what} (${(0,_secrets_values_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(value)})${writtenAt(from)}, which is stored in ${where} ` +
                         'for anyone who can pull the image. Pass it with a build secret (`RUN --mount=type=secret`) or at run time.' +
                         (words ? ` (${STAND_IN_NOTE}.)` : ''),
                     location: (0,_location_js__WEBPACK_IMPORTED_MODULE_5__/* .locationFromSpan */ .Cx)(file, decl.span),
@@ -22562,6 +22653,14 @@ const dockerfileSecretEnv = (0,_types_js__WEBPACK_IMPORTED_MODULE_4__/* .defineE
 });
 /** Why a value of words has low confidence; part of the finding's message. */
 const STAND_IN_NOTE = "the value is a word, a phrase of words or names itself, as stand-ins and default passwords do: likely a default that the build or the deployment replaces, and no one's secret";
+/** `, written at line 2 (`ARG P`)`: where a value reached through variables is written. */
+function writtenAt(from) {
+    if (!from || from.length === 0)
+        return '';
+    const each = from.map((o) => `${o.span.start.line} (\`${o.kind} ${o.name}\`)`);
+    const list = each.length === 1 ? each[0] : `${each.slice(0, -1).join(', ')} and ${each.at(-1)}`;
+    return `, written at line${from.length === 1 ? '' : 's'} ${list}`;
+}
 /**
  * The ENV and ARG declarations of a Dockerfile that give a variable a literal credential: a
  * credential-named variable a value that could be a real secret ({@link isLiteralSecret}), or any
@@ -22578,16 +22677,21 @@ function literalSecretDecls(model) {
     ];
     const out = [];
     for (const { kind, decl } of decls) {
-        const value = decl.value;
+        // An ENV value that uses variables is stored as substituted: judged so, unless it uses one the
+        // file gives no value (an ARG without a default, which the build passes): then as written.
+        const given = 'resolved' in decl ? decl.resolved : undefined;
+        const resolved = given && !given.value.includes(_parsers_dockerfile_words_js__WEBPACK_IMPORTED_MODULE_6__/* .UNRESOLVED */ .gm) ? given : undefined;
+        const value = resolved ? resolved.value : decl.value;
         if (value === null)
             continue;
+        const from = resolved && resolved.from.length > 0 ? { from: resolved.from } : {};
         if (isLiteralSecret(decl.name, value))
-            out.push({ kind, decl, value });
+            out.push({ kind, decl, value, ...from });
         else {
             // A neutral name (`DATABASE_URL`) does not make a credential in the value any less one.
             const held = (0,_secrets_value_credential_js__WEBPACK_IMPORTED_MODULE_2__/* .credentialInValue */ ._)(value);
             if (held)
-                out.push({ kind, decl, value, held });
+                out.push({ kind, decl, value, held, ...from });
         }
     }
     return out;
@@ -22761,7 +22865,7 @@ function orList(items) {
 /* harmony import */ var _secrets_value_credential_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4095);
 /* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6528);
 /* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3703);
-/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6132);
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6138);
 
 
 
@@ -22957,8 +23061,8 @@ function saysReplaceMe(content, first, last) {
  */
 const k8sEnvSecretLiteral = (0,_types_js__WEBPACK_IMPORTED_MODULE_5__/* .defineEvaluator */ .D)({
     kind: 'k8s.env-secret-literal',
-    // 2: the key holds the value's keyed hash.
-    revision: 2,
+    // 2: the key holds the value's keyed hash. 3: and the object's namespace.
+    revision: 3,
     summary: 'Kubernetes container environment variables named like secrets (password, token, API key) with a literal value.',
     schema: {
         type: 'object',
@@ -22994,7 +23098,7 @@ const k8sEnvSecretLiteral = (0,_types_js__WEBPACK_IMPORTED_MODULE_5__/* .defineE
                 // At `value:`: a block scalar's own span starts on the line below it.
                 'key', 
                 // Written in the repository: it leaks whether or not the workload runs.
-                'keep');
+                { whenIdle: 'keep' });
                 findings.push(standIn || knownDefault ? { ...found, confidence: 'low' } : found);
             }
         });
@@ -23005,42 +23109,262 @@ const k8sEnvSecretLiteral = (0,_types_js__WEBPACK_IMPORTED_MODULE_5__/* .defineE
 
 /***/ }),
 
-/***/ 6132:
+/***/ 6138:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   FD: () => (/* binding */ eachContainer),
-/* harmony export */   J2: () => (/* binding */ patchedBy),
-/* harmony export */   N: () => (/* binding */ kustomizeReplicas),
-/* harmony export */   N6: () => (/* binding */ namespaceOf),
-/* harmony export */   Ne: () => (/* binding */ STAGING_NAME_WORD),
-/* harmony export */   Rc: () => (/* binding */ k8sBoolean),
-/* harmony export */   WI: () => (/* binding */ examineObjects),
-/* harmony export */   Z6: () => (/* binding */ containerFinding),
-/* harmony export */   a8: () => (/* binding */ isPrivileged),
-/* harmony export */   cx: () => (/* binding */ scaleTarget),
-/* harmony export */   dz: () => (/* binding */ findingAt),
-/* harmony export */   e_: () => (/* binding */ podSetting),
-/* harmony export */   gj: () => (/* binding */ containerSetting),
-/* harmony export */   hD: () => (/* binding */ targetKey),
-/* harmony export */   hS: () => (/* binding */ isWindowsPod),
-/* harmony export */   lz: () => (/* binding */ NO_OPTIONS),
-/* harmony export */   p_: () => (/* binding */ kustomizePatchFiles),
-/* harmony export */   sZ: () => (/* binding */ examinedPods),
-/* harmony export */   wF: () => (/* binding */ missingSettingAt),
-/* harmony export */   xG: () => (/* binding */ noteKindFixtures)
-/* harmony export */ });
-/* unused harmony exports KUSTOMIZATIONS, IDLE_NOTE, CI_FIXTURE_NOTE */
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var _confidence_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3965);
-/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(6244);
-/* harmony import */ var _parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1072);
-/* harmony import */ var _parsers_k8s_files_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2870);
-/* harmony import */ var _parsers_shell_commands_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3473);
-/* harmony import */ var _parsers_workflow_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8539);
-/* harmony import */ var _parsers_yaml_boolean_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6620);
-/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9752);
-/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2686);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  sj: () => (/* binding */ ABSENT),
+  lz: () => (/* binding */ NO_OPTIONS),
+  Ne: () => (/* binding */ STAGING_NAME_WORD),
+  Z6: () => (/* binding */ containerFinding),
+  gj: () => (/* binding */ containerSetting),
+  FD: () => (/* binding */ eachContainer),
+  WI: () => (/* binding */ examineObjects),
+  sZ: () => (/* binding */ examinedPods),
+  dz: () => (/* binding */ findingAt),
+  a8: () => (/* binding */ isPrivileged),
+  hS: () => (/* binding */ isWindowsPod),
+  Rc: () => (/* binding */ k8sBoolean),
+  p_: () => (/* binding */ kustomizePatchFiles),
+  N: () => (/* binding */ kustomizeReplicas),
+  wF: () => (/* binding */ missingSettingAt),
+  N6: () => (/* binding */ namespaceOf),
+  xG: () => (/* binding */ noteKindFixtures),
+  J2: () => (/* binding */ patchedBy),
+  e_: () => (/* binding */ podSetting),
+  cx: () => (/* binding */ scaleTarget),
+  hD: () => (/* binding */ targetKey)
+});
+
+// UNUSED EXPORTS: CI_FIXTURE_NOTE, IDLE_NOTE, KUSTOMIZATIONS, unappliableNote
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/core/confidence.js + 1 modules
+var confidence = __nccwpck_require__(3965);
+// EXTERNAL MODULE: ./lib/core/location.js
+var core_location = __nccwpck_require__(6244);
+// EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 1 modules
+var k8s = __nccwpck_require__(1072);
+// EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
+var k8s_files = __nccwpck_require__(2870);
+// EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
+var shell_commands = __nccwpck_require__(3473);
+// EXTERNAL MODULE: ./lib/core/parsers/workflow.js
+var workflow = __nccwpck_require__(8539);
+// EXTERNAL MODULE: ./lib/core/parsers/yaml-boolean.js
+var yaml_boolean = __nccwpck_require__(6620);
+// EXTERNAL MODULE: ./lib/core/workspace/screens.js
+var screens = __nccwpck_require__(9752);
+// EXTERNAL MODULE: ./lib/core/workspace/yaml.js
+var yaml = __nccwpck_require__(2686);
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/kind-binary.js
+
+
+/**
+ * How a script or a Makefile runs kind under another name: a variable that holds the kind binary
+ * (`KIND_BIN=${CACHE}/kind-v0.20.0`, `KIND ?= $(LOCALBIN)/kind`, `KIND=$(command -v kind)`, or the file
+ * a download of kind's release writes) used as a command's name (`${KIND_BIN} create cluster`,
+ * `$(KIND) create cluster`), and a script of the repository that a command runs. An unknown variable
+ * (set nowhere this reads, or set to anything else anywhere) is not kind.
+ */
+/** A program's path whose base name is kind's: `kind`, `bin/kind-v0.20.0`, `sigs.k8s.io/kind@v0.20.0`. */
+const KIND_PROGRAM = /(?:^|\/)kind(?:-[\w.${}()-]*)?(?:@[\w.${}()-]+)?$/;
+/** Files named after kind that are not its binary (`kind-config.yaml`, `kind-up.sh`). */
+const NOT_PROGRAM = /\.(?:ya?ml|json|toml|conf|cfg|txt|sh|bash|md)$/i;
+/** kind looked up on the PATH: `$(command -v kind)`, `` `which kind` ``, make's `$(shell which kind)`. */
+const LOOKED_UP = /^(?:\$\((?:shell\s+)?|`)\s*(?:command\s+-v|which|type\s+-[pP])\s+kind\s*(?:\)|`)$/;
+/** Where kind's releases are downloaded from. */
+const KIND_DOWNLOAD = /kind\.sigs\.k8s\.io\/dl\/|github\.com\/kubernetes-sigs\/kind\/releases\//;
+/** A shell variable as a whole word: `$KIND`, `${KIND}`. */
+const SHELL_VARIABLE = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/;
+/** A make variable as a whole word: `$(KIND)`, `${KIND}`. */
+const MAKE_VARIABLE = /^\$(?:\(([A-Za-z_][\w.-]*)\)|\{([A-Za-z_][\w.-]*)\})$/;
+/** A make variable assignment outside recipes: `KIND ?= ...`, `export KIND := ...`. */
+const MAKE_ASSIGNMENT = /^(?:export[ \t]+|override[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*(::?=|:::=|\?=|\+=|!=|=)[ \t]*(.*)$/gm;
+/** Builtins that assign the `NAME=value` words after them. */
+const DECLARING = new Set(['export', 'readonly', 'local', 'declare', 'typeset']);
+/** Sourced files and called scripts are followed this many levels deep. */
+const MAX_DEPTH = 2;
+/** Whether an assigned value is the kind binary (see the module comment). */
+function holdsKind(raw) {
+    let value = raw.trim().replace(/^(["'])(.*)\1$/s, '$2');
+    // `${KIND:-kind}`: what it is unless the environment says otherwise.
+    const fallback = /^\$\{[A-Za-z_]\w*:?[-=](.*)\}$/s.exec(value);
+    if (fallback)
+        value = fallback[1].trim();
+    if (LOOKED_UP.test(value))
+        return true;
+    const last = value.split(/\s+/).pop() ?? '';
+    return !NOT_PROGRAM.test(last) && KIND_PROGRAM.test(last);
+}
+/** The variable a command's name is, if it is one as a whole word. */
+function variableName(word, makefile) {
+    if (makefile) {
+        const m = MAKE_VARIABLE.exec(word);
+        if (m)
+            return { name: (m[1] ?? m[2]), make: true };
+        // `$$KIND` in a recipe is the shell's `$KIND`.
+        const shell = word.startsWith('$$') ? SHELL_VARIABLE.exec(word.slice(1)) : undefined;
+        return shell ? { name: (shell[1] ?? shell[2]), make: false } : undefined;
+    }
+    const m = SHELL_VARIABLE.exec(word);
+    return m ? { name: (m[1] ?? m[2]), make: false } : undefined;
+}
+function add(into, name, value) {
+    const list = into.values.get(name) ?? [];
+    list.push(value);
+    into.values.set(name, list);
+}
+/** The file a download command writes kind's release to: `curl -Lo "$KIND" <url>`, `wget -O $KIND <url>`. */
+function downloadTarget(view, assigned) {
+    if (view.name !== 'curl' && view.name !== 'wget')
+        return undefined;
+    const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+    // The release's URL, written out or held by a variable (`wget -O $KIND_BIN ${KIND_URL}`).
+    const ofKind = words.some((w) => {
+        if (KIND_DOWNLOAD.test(w))
+            return true;
+        const m = SHELL_VARIABLE.exec(w);
+        return m !== null && (assigned.values.get((m[1] ?? m[2])) ?? []).some((v) => KIND_DOWNLOAD.test(v));
+    });
+    if (!ofKind)
+        return undefined;
+    for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        const long = /^--output(?:-document)?=(.+)$/.exec(w);
+        const target = long
+            ? long[1]
+            : /^--output(?:-document)?$/.test(w) || /^-[A-Za-z]*[oO]$/.test(w)
+                ? words[i + 1]
+                : undefined;
+        const m = target === undefined ? undefined : SHELL_VARIABLE.exec(target);
+        if (m)
+            return (m[1] ?? m[2]);
+    }
+    return undefined;
+}
+/** A repository script a path names, from the file `from` (its folder, or the repository's top). */
+function resolveScript(scripts, from, written) {
+    // `${ROOT_DIR}/hack/conf.sh`: a variable naming the repository's (or the script's) folder.
+    const rest = written.replace(/^\$(?:\{\w+\}|\(\w+\)|\w+)\//, '').replace(/^(?:\.\/)+/, '');
+    if (rest.startsWith('/') || rest.includes('$'))
+        return undefined;
+    const folder = external_node_path_.posix.dirname(from);
+    const candidates = [external_node_path_.posix.normalize(external_node_path_.posix.join(folder, rest)), external_node_path_.posix.normalize(rest)];
+    return candidates.find((c) => scripts.has(c));
+}
+/** The shell scripts of the repository (the glob is an input of the rule that asks). */
+function repositoryScripts(workspace) {
+    return workspace.memo('k8s-kind-scripts', '', () => new Set(workspace.glob(['**/*.sh', '**/*.bash'])));
+}
+/** What a shell script assigns, with the files it sources (`. conf.sh`, `source "${ROOT}/conf.sh"`). */
+function shellAssigned(workspace, file, text, depth) {
+    const assigned = { values: new Map(), downloaded: new Set() };
+    const views = (0,shell_commands/* scriptCommands */.q8)(text);
+    for (const view of views) {
+        const c = view.command;
+        const words = c.words.length === 0
+            ? c.assignments
+            : DECLARING.has(view.name)
+                ? c.words.slice(view.nameIndex + 1)
+                : [];
+        for (const w of words) {
+            const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(w.value);
+            if (m)
+                add(assigned, m[1], m[2]);
+        }
+        // `KIND=x cmd` sets it for that command only: still a value it may have.
+        if (c.words.length > 0)
+            for (const a of c.assignments) {
+                const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(a.value);
+                if (m)
+                    add(assigned, m[1], m[2]);
+            }
+        if ((view.name === '.' || view.name === 'source') && depth < MAX_DEPTH) {
+            const written = c.words[view.nameIndex + 1]?.value;
+            const sourced = written && resolveScript(repositoryScripts(workspace), file, written);
+            const sourcedText = sourced ? workspace.text(sourced) : undefined;
+            if (sourced && sourcedText !== undefined) {
+                const inner = shellAssigned(workspace, sourced, sourcedText, depth + 1);
+                for (const [name, values] of inner.values)
+                    for (const v of values)
+                        add(assigned, name, v);
+                for (const name of inner.downloaded)
+                    assigned.downloaded.add(name);
+            }
+        }
+    }
+    for (const view of views) {
+        const target = downloadTarget(view, assigned);
+        if (target !== undefined)
+            assigned.downloaded.add(target);
+    }
+    return assigned;
+}
+/** What a Makefile assigns outside its recipes (make variables). */
+function makeAssigned(text) {
+    const assigned = { values: new Map(), downloaded: new Set() };
+    for (const m of text.matchAll(MAKE_ASSIGNMENT)) {
+        // `+=` appends: the value is no longer the path alone.
+        add(assigned, m[1], m[2] === '+=' ? '+' : m[3]);
+    }
+    return assigned;
+}
+function isKind(assigned, name) {
+    if (assigned.downloaded.has(name))
+        return true;
+    const values = assigned.values.get(name);
+    return values !== undefined && values.length > 0 && values.every(holdsKind);
+}
+/**
+ * How a unit of the file `file` (a shell script, whole; or with `makefile`, a rule of the Makefile
+ * `text`) names kind and the scripts it runs; `depth` counts the scripts followed to reach it.
+ */
+function kindNames(workspace, file, text, unit, makefile, depth = 0) {
+    let shell;
+    let make;
+    return {
+        isKind(view) {
+            if (view.name === 'kind')
+                return true;
+            const word = view.command.words[view.nameIndex]?.value ?? '';
+            const variable = variableName(word, makefile);
+            if (!variable)
+                return false;
+            if (variable.make) {
+                make ??= makeAssigned(text);
+                return isKind(make, variable.name);
+            }
+            // A recipe's shell variables are those its own commands set.
+            shell ??= shellAssigned(workspace, file, unit, depth);
+            return isKind(shell, variable.name);
+        },
+        script(view) {
+            const words = view.command.words.slice(view.nameIndex).map((w) => w.value);
+            const written = shell_commands/* SHELLS */.OF.has(view.name) ? words.slice(1).find((w) => !w.startsWith('-')) : words[0];
+            if (written === undefined || !/\.(?:sh|bash)$/.test(written))
+                return undefined;
+            return resolveScript(repositoryScripts(workspace), file, written);
+        },
+        deeper(script) {
+            if (depth >= MAX_DEPTH)
+                return undefined;
+            const scriptText = workspace.text(script);
+            if (scriptText === undefined)
+                return undefined;
+            return {
+                text: scriptText,
+                names: kindNames(workspace, script, scriptText, scriptText, false, depth + 1),
+            };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/shared.js
+
 
 
 
@@ -23071,7 +23395,7 @@ function examineObjects(workspace, subjects) {
  * examined the files that hold them (workloads, pods, pod templates), not every manifest it read.
  */
 function examinedPods(workspace) {
-    const pods = (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .podSpecs */ .iE)(workspace);
+    const pods = (0,k8s/* podSpecs */.iE)(workspace);
     // Before the scope narrows: autoscalers, kustomizations and the scripts that apply a manifest
     // only decide how a pod is judged.
     const idle = idleWorkloads(workspace);
@@ -23102,7 +23426,7 @@ const REPLICA_KINDS = new Set([
 /** The namespace of an object's metadata, or "" when it names none. */
 function namespaceOf(object) {
     const meta = object.node.value.metadata;
-    return (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(meta) && typeof meta.namespace === 'string' ? meta.namespace : '';
+    return (0,k8s/* isMap */.jh)(meta) && typeof meta.namespace === 'string' ? meta.namespace : '';
 }
 function targetKey(kind, name, namespace) {
     return `${kind}\u0000${name}\u0000${namespace}`;
@@ -23111,8 +23435,8 @@ function targetKey(kind, name, namespace) {
 function scaleTarget(object) {
     if (!SCALERS.has(object.kind))
         return [];
-    const ref = (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .childAt */ .Ut)(object, object.node, 'spec', 'scaleTargetRef');
-    if (!ref || !(0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(ref.value) || typeof ref.value.name !== 'string')
+    const ref = (0,k8s/* childAt */.Ut)(object, object.node, 'spec', 'scaleTargetRef');
+    if (!ref || !(0,k8s/* isMap */.jh)(ref.value) || typeof ref.value.name !== 'string')
         return [];
     const kind = typeof ref.value.kind === 'string' ? ref.value.kind : 'Deployment';
     return [targetKey(kind, ref.value.name, namespaceOf(object))];
@@ -23123,11 +23447,11 @@ function kustomizeReplicas(ws) {
     for (const file of ws.glob(KUSTOMIZATIONS)) {
         const parsed = ws.yaml(file);
         const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
-        const list = (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(doc) ? doc.replicas : undefined;
+        const list = (0,k8s/* isMap */.jh)(doc) ? doc.replicas : undefined;
         if (!Array.isArray(list))
             continue;
         for (const item of list)
-            if ((0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(item) && typeof item.name === 'string')
+            if ((0,k8s/* isMap */.jh)(item) && typeof item.name === 'string')
                 names.add(item.name);
     }
     return names;
@@ -23174,8 +23498,8 @@ function addTargetSelector(scaled, target) {
 function selects(selector, object, added) {
     if (selector.kind !== undefined && selector.kind !== object.kind)
         return false;
-    const meta = (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(object.node.value.metadata) ? object.node.value.metadata : undefined;
-    const labels = meta && (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(meta.labels) ? meta.labels : {};
+    const meta = (0,k8s/* isMap */.jh)(object.node.value.metadata) ? object.node.value.metadata : undefined;
+    const labels = meta && (0,k8s/* isMap */.jh)(meta.labels) ? meta.labels : {};
     for (const [key, value] of selector.labels) {
         if (String(labels[key] ?? '\u0000') !== value && !added.get(key)?.has(value))
             return false;
@@ -23186,7 +23510,7 @@ function kustomizeRenames(ws) {
     return ws.memo('k8s-kustomize-renames', '', () => {
         const renames = { labels: new Map(), prefixes: new Set(), suffixes: new Set() };
         const addLabels = (map) => {
-            if (!(0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(map))
+            if (!(0,k8s/* isMap */.jh)(map))
                 return;
             for (const [key, value] of Object.entries(map)) {
                 if (value === null || typeof value === 'object')
@@ -23198,11 +23522,11 @@ function kustomizeRenames(ws) {
         for (const file of ws.glob(KUSTOMIZATIONS)) {
             const parsed = ws.yaml(file);
             const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
-            if (!(0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(doc))
+            if (!(0,k8s/* isMap */.jh)(doc))
                 continue;
             addLabels(doc.commonLabels);
             for (const entry of Array.isArray(doc.labels) ? doc.labels : [])
-                if ((0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(entry))
+                if ((0,k8s/* isMap */.jh)(entry))
                     addLabels(entry.pairs);
             if (typeof doc.namePrefix === 'string' && doc.namePrefix !== '')
                 renames.prefixes.add(doc.namePrefix);
@@ -23269,16 +23593,16 @@ function kustomizePatches(ws) {
         for (const file of ws.glob(KUSTOMIZATIONS)) {
             const parsed = ws.yaml(file);
             const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
-            if (!(0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(doc))
+            if (!(0,k8s/* isMap */.jh)(doc))
                 continue;
-            const dir = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(file);
+            const dir = external_node_path_.posix.dirname(file);
             const content = (ref) => {
                 if (typeof ref !== 'string')
                     return undefined;
                 // An inline patch is YAML text; a one-line string is a file's path.
                 if (ref.includes('\n'))
                     return { text: ref };
-                const patchFile = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.normalize(node_path__WEBPACK_IMPORTED_MODULE_0__.posix.join(dir, ref.trim()));
+                const patchFile = external_node_path_.posix.normalize(external_node_path_.posix.join(dir, ref.trim()));
                 const text = ws.text(patchFile);
                 return text === undefined ? undefined : { text, file: patchFile };
             };
@@ -23291,12 +23615,12 @@ function kustomizePatches(ws) {
             for (const key of ['patches', 'patchesJson6902']) {
                 const list = doc[key];
                 for (const entry of Array.isArray(list) ? list : []) {
-                    if (!(0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(entry))
+                    if (!(0,k8s/* isMap */.jh)(entry))
                         continue;
                     const patch = content(entry.patch) ?? content(entry.path);
                     if (patch === undefined)
                         continue;
-                    const target = (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(entry.target)
+                    const target = (0,k8s/* isMap */.jh)(entry.target)
                         ? entry.target
                         : entry.target !== undefined
                             ? 'other'
@@ -23321,11 +23645,11 @@ function addPatchTargets(scaled, patch) {
             addTargetSelector(scaled, target);
     }
     else {
-        const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_8__/* .parseYaml */ .hN)(text);
+        const parsed = (0,yaml/* parseYaml */.hN)(text);
         const names = parsed.ok
             ? parsed.documents.flatMap((d) => {
-                const meta = (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(d.value) ? d.value.metadata : undefined;
-                return (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(meta) && typeof meta.name === 'string' ? [meta.name] : [];
+                const meta = (0,k8s/* isMap */.jh)(d.value) ? d.value.metadata : undefined;
+                return (0,k8s/* isMap */.jh)(meta) && typeof meta.name === 'string' ? [meta.name] : [];
             })
             : [];
         if (names.length === 0)
@@ -23396,7 +23720,7 @@ function patchedBy(ws, object, relevant) {
  * other value, may.
  */
 function setsOnlyZero(text) {
-    const patch = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_8__/* .parseYaml */ .hN)(text);
+    const patch = (0,yaml/* parseYaml */.hN)(text);
     if (!patch.ok)
         return false;
     const values = [];
@@ -23410,7 +23734,7 @@ function setsOnlyZero(text) {
                 visit(item, depth + 1);
             return;
         }
-        if (!(0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(node))
+        if (!(0,k8s/* isMap */.jh)(node))
             return;
         if (typeof node.path === 'string' && /replicas/.test(node.path) && 'value' in node)
             values.push(node.value);
@@ -23427,8 +23751,8 @@ function setsOnlyZero(text) {
 }
 /** Workflows, actions and the scripts and task files a deployment runs `kubectl` from. */
 const COMMAND_FILES = [
-    ..._parsers_workflow_js__WEBPACK_IMPORTED_MODULE_5__/* .WORKFLOW_GLOBS */ .iK,
-    ..._parsers_workflow_js__WEBPACK_IMPORTED_MODULE_5__/* .ACTION_GLOBS */ .Hy,
+    ...workflow/* WORKFLOW_GLOBS */.iK,
+    ...workflow/* ACTION_GLOBS */.Hy,
     '**/*.sh',
     '**/*.bash',
     '**/Makefile',
@@ -23502,8 +23826,8 @@ function commandReplicas(ws, scaled) {
 function idleWorkloads(workspace) {
     return workspace.memo('k8s-idle-workloads', '', () => {
         const idle = new Map();
-        const objects = (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .k8sObjects */ .T$)(workspace);
-        const zero = objects.filter((o) => REPLICA_KINDS.has(o.kind) && (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(o.node.value.spec) && o.node.value.spec.replicas === 0);
+        const objects = (0,k8s/* k8sObjects */.T$)(workspace);
+        const zero = objects.filter((o) => REPLICA_KINDS.has(o.kind) && (0,k8s/* isMap */.jh)(o.node.value.spec) && o.node.value.spec.replicas === 0);
         if (zero.length === 0)
             return idle;
         // An autoscaler of another namespace may be a copy of the manifests for another cluster: any
@@ -23577,7 +23901,7 @@ const YAML_PATH = /[\w./-]+\.ya?ml\b/g;
  * command. A change to any other Makefile or shell script cannot change which manifests only a kind
  * cluster gets.
  */
-const CLUSTER_SCRIPT_SCREEN = (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_7__/* .defineScreen */ .ME)('k8s-cluster-scripts', (_file, text) => /\.ya?ml\b/.test(text) || KIND_CLUSTER.test(text));
+const CLUSTER_SCRIPT_SCREEN = (0,screens/* defineScreen */.ME)('k8s-cluster-scripts', (_file, text) => /\.ya?ml\b/.test(text) || KIND_CLUSTER.test(text));
 /** A Makefile's rules: each target line with its recipe, up to the next target line. */
 function makeRules(text) {
     return text.split(/^(?=[^\s#][^=\n]*?:(?!=))/m);
@@ -23599,10 +23923,12 @@ const CLUSTER_CLIENTS = new Set([
  * its comments): `kind` when a command creates a kind cluster or sets kind's context as the current
  * one (`kind create cluster` without a kubeconfig of its own, `kind export kubeconfig`, `kubectl
  * config use-context kind-...`), reads kind's kubeconfig (`kind get kubeconfig`) or names a kind
- * context (`--context kind-dev`), before any cluster client names a manifest; `other` when a command
- * names a context kind did not name; `current` otherwise (the current context: any cluster).
+ * context (`--context kind-dev`), or runs a script of the repository that does (and names no other
+ * context), before any cluster client names a manifest; `other` when a command (or a script it runs)
+ * names a context kind did not name; `current` otherwise (the current context: any cluster). kind is
+ * known by its name or by a variable that holds its binary (see {@link kindNames}).
  */
-function clusterOf(views) {
+function clusterOf(views, names) {
     let kindAt = Number.POSITIVE_INFINITY;
     let manifestAt = Number.POSITIVE_INFINITY;
     for (const view of views) {
@@ -23621,8 +23947,19 @@ function clusterOf(views) {
                 return 'other';
             kindAt = Math.min(kindAt, at);
         }
-        if (view.name !== 'kind')
+        if (!names.isKind(view)) {
+            // A script of the repository that creates or targets a kind cluster, and names no other.
+            const script = names.script(view);
+            const deeper = script === undefined ? undefined : names.deeper(script);
+            if (script === undefined || deeper === undefined)
+                continue;
+            const cluster = clusterOf((0,shell_commands/* scriptCommands */.q8)(deeper.text), deeper.names);
+            if (cluster === 'other')
+                return 'other';
+            if (cluster === 'kind')
+                kindAt = Math.min(kindAt, at);
             continue;
+        }
         const verb = `${args[0] ?? ''} ${args[1] ?? ''}`;
         const ownConfig = words.some((w) => /^--kubeconfig(?:=|$)/.test(w));
         if ((verb === 'create cluster' && !ownConfig) ||
@@ -23685,8 +24022,8 @@ function kindClusterFixtures(workspace) {
             const script = /\.(?:sh|bash)$/.test(file);
             const units = script ? [text] : makeRules(text);
             for (const unit of units) {
-                const views = (0,_parsers_shell_commands_js__WEBPACK_IMPORTED_MODULE_4__/* .scriptCommands */ .q8)(unit, 0, unit.length, !script);
-                const kind = clusterOf(views) === 'kind';
+                const views = (0,shell_commands/* scriptCommands */.q8)(unit, 0, unit.length, !script);
+                const kind = clusterOf(views, kindNames(workspace, file, text, unit, !script)) === 'kind';
                 if (!kind)
                     otherUnits.push(unit);
                 // A kind script's manifests are those its commands name; any other names them anywhere.
@@ -23709,8 +24046,8 @@ function kindClusterFixtures(workspace) {
         const fixtures = new Map();
         if (byKind.size === 0)
             return fixtures;
-        const listed = [...(0,_parsers_k8s_files_js__WEBPACK_IMPORTED_MODULE_3__/* .kustomizeListings */ .jZ)(workspace).keys()];
-        const workflows = workspace.glob(_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_5__/* .WORKFLOW_GLOBS */ .iK).map((w) => workspace.text(w) ?? '');
+        const listed = [...(0,k8s_files/* kustomizeListings */.jZ)(workspace).keys()];
+        const workflows = workspace.glob(workflow/* WORKFLOW_GLOBS */.iK).map((w) => workspace.text(w) ?? '');
         const scripts = new Set(workspace.glob(CLUSTER_SCRIPTS));
         const others = workspace.glob(DEPLOYING_FILES).filter((f) => !scripts.has(f));
         for (const [path, by] of byKind) {
@@ -23732,7 +24069,7 @@ function kindClusterFixtures(workspace) {
 /** Calls `visit` for every container of every workload in the workspace (see {@link examinedPods}). */
 function eachContainer(workspace, visit, pods = examinedPods(workspace)) {
     for (const pod of pods)
-        for (const c of (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .containersOf */ .Mz)(pod))
+        for (const c of (0,k8s/* containersOf */.Mz)(pod))
             visit(c);
 }
 /**
@@ -23740,11 +24077,11 @@ function eachContainer(workspace, visit, pods = examinedPods(workspace)) {
  * {@link kubernetesBoolean}), or undefined when it is missing or no boolean.
  */
 function k8sBoolean(object, node) {
-    return node ? (0,_parsers_yaml_boolean_js__WEBPACK_IMPORTED_MODULE_6__/* .kubernetesBoolean */ .N)(object.document, node.pointer, node.value) : undefined;
+    return node ? (0,yaml_boolean/* kubernetesBoolean */.N)(object.document, node.pointer, node.value) : undefined;
 }
 /** `securityContext.<key>` of a container, when set. */
 function containerSetting(c, key) {
-    return (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .childAt */ .Ut)(c.pod.object, c.node, 'securityContext', key);
+    return (0,k8s/* childAt */.Ut)(c.pod.object, c.node, 'securityContext', key);
 }
 /**
  * True for a container with `securityContext.privileged: true`. It has every capability, may always
@@ -23756,49 +24093,62 @@ function isPrivileged(c) {
 }
 /** `securityContext.<key>` of a pod spec, when set. */
 function podSetting(pod, key) {
-    return (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .childAt */ .Ut)(pod.object, pod.node, 'securityContext', key);
+    return (0,k8s/* childAt */.Ut)(pod.object, pod.node, 'securityContext', key);
 }
 /**
  * Where to ask for a setting that is missing from a container: its `securityContext` key when it has
  * one (the line to add it under), else the container itself.
  */
 function missingSettingAt(c) {
-    const sc = (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .childAt */ .Ut)(c.pod.object, c.node, 'securityContext');
-    return sc && (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(sc.value) ? { node: sc, anchor: 'key' } : { node: c.node, anchor: 'start' };
+    const sc = (0,k8s/* childAt */.Ut)(c.pod.object, c.node, 'securityContext');
+    return sc && (0,k8s/* isMap */.jh)(sc.value) ? { node: sc, anchor: 'key' } : { node: c.node, anchor: 'start' };
 }
 /** True when a pod declares that it runs on Windows nodes, where Linux user ids do not apply. */
 function isWindowsPod(pod) {
-    const os = (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .childAt */ .Ut)(pod.object, pod.node, 'os', 'name');
+    const os = (0,k8s/* childAt */.Ut)(pod.object, pod.node, 'os', 'name');
     return os?.value === 'windows' || podSetting(pod, 'windowsOptions') !== undefined;
 }
 /** Why a finding in a manifest under `.github/` ({@link inGithubConfig}) has low confidence; part of its message. */
 const CI_FIXTURE_NOTE = 'the manifest is under .github/, where CI configuration lives: likely a fixture a workflow applies to a throw-away test cluster, not a deployment';
+/** The terms of a finding about a setting the manifest leaves out. */
+const ABSENT = { absent: true };
+/** Why a finding about a missing setting of an unappliable workload has low confidence; part of its message. */
+function unappliableNote(object, lacks) {
+    return (`${(0,k8s/* describeObject */.v8)(object)} cannot be applied as written (${lacks}): nothing runs it as it stands, and ` +
+        'what completes it (the base a patch is merged into) may set what it leaves out');
+}
 /**
  * A finding at a manifest node; `keyParts` identify the occurrence independently of its line. One in
  * a CI fixture (under `.github/`, see {@link inGithubConfig}) has low confidence, and says why; so has
- * one on a workload scaled to zero (see {@link idleWorkloads}), unless `whenIdle` is `keep` (a finding
- * that does not depend on the pods running, such as a secret written in the manifest).
+ * one on a workload scaled to zero (see {@link idleWorkloads}), unless `terms.whenIdle` is `keep`, and
+ * one about a setting the manifest leaves out (`terms.absent`) of a workload that cannot be applied
+ * as written (see `K8sObject.unappliable`): what such a patch writes lands in the result and keeps
+ * its grade, what it leaves out may come from its base.
  */
-function findingAt(c, node, message, keyParts, anchor = 'value', whenIdle = 'lower') {
+function findingAt(c, node, message, keyParts, anchor = 'value', terms = {}) {
     const location = anchor === 'start'
         ? { path: c.object.path, startLine: node.span.start.line, startColumn: node.span.start.column }
-        : (0,_location_js__WEBPACK_IMPORTED_MODULE_9__/* .locationFromSpan */ .Cx)(c.object.path, node.span, anchor === 'key');
-    const key = (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_2__/* .occurrenceKey */ .J7)(c.object, ...keyParts);
-    if ((0,_confidence_js__WEBPACK_IMPORTED_MODULE_1__/* .inGithubConfig */ .Jp)(c.object.path)) {
+        : (0,core_location/* locationFromSpan */.Cx)(c.object.path, node.span, anchor === 'key');
+    const key = (0,k8s/* occurrenceKey */.J7)(c.object, ...keyParts);
+    if ((0,confidence/* inGithubConfig */.Jp)(c.object.path)) {
         return { message: `${message} (${CI_FIXTURE_NOTE}.)`, location, key, confidence: 'low' };
     }
     const applied = KIND_FIXTURE.get(c.object);
     if (applied !== undefined) {
         return { message: `${message} (But ${applied}.)`, location, key, confidence: 'low' };
     }
-    const idle = whenIdle === 'lower' ? IDLE.get(c.object) : undefined;
+    if (terms.absent && c.object.unappliable !== undefined) {
+        const why = unappliableNote(c.object, c.object.unappliable);
+        return { message: `${message} (But ${why}.)`, location, key, confidence: 'low' };
+    }
+    const idle = terms.whenIdle !== 'keep' ? IDLE.get(c.object) : undefined;
     return idle
         ? { message: `${message} (But ${idle}.)`, location, key, confidence: 'low' }
         : { message, location, key };
 }
 /** {@link findingAt} for a container-level node. */
-function containerFinding(c, node, message, check, anchor = 'value', whenIdle = 'lower') {
-    return findingAt(c.pod, node, message, [c.group, c.name, check], anchor, whenIdle);
+function containerFinding(c, node, message, check, anchor = 'value', terms = {}) {
+    return findingAt(c.pod, node, message, [c.group, c.name, check], anchor, terms);
 }
 /** A word of a workload's name that says it is a pre-production copy (`api-releasetest`, `web-staging`). */
 const STAGING_NAME_WORD = /(?:^|[-_.])(?:release-?test|staging|stage|stg|pre-?prod)(?:$|[-_.\d])/i;
@@ -23901,7 +24251,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 8378:
+/***/ 572:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -23917,8 +24267,8 @@ var compose = __nccwpck_require__(3978);
 var types = __nccwpck_require__(3703);
 // EXTERNAL MODULE: ./lib/core/parsers/yaml-boolean.js
 var yaml_boolean = __nccwpck_require__(6620);
-// EXTERNAL MODULE: ./lib/core/evaluators/k8s/shared.js
-var k8s_shared = __nccwpck_require__(6132);
+// EXTERNAL MODULE: ./lib/core/evaluators/k8s/shared.js + 1 modules
+var k8s_shared = __nccwpck_require__(6138);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/compose/privileged.js
 
 
@@ -23994,27 +24344,23 @@ const composeCapabilities = (0,types/* defineEvaluator */.D)({
         const forbidden = new Set(options.forbiddenAdd.map(normalise));
         const findings = [];
         for (const service of unprivilegedServices(workspace)) {
-            const add = (0,compose/* serviceSetting */.cf)(service, 'cap_add');
-            if (!add || !Array.isArray(add.value))
-                continue;
             const inert = unusedCapabilities(service);
-            add.value.forEach((cap, i) => {
-                const name = normalise(cap);
+            for (const entry of (0,compose/* serviceEntries */.oX)(service, 'cap_add')) {
+                const name = normalise(entry.value);
                 if (!forbidden.has(name))
-                    return;
-                const entry = (0,compose/* nodeAt */.oB)(service.document, `${add.pointer}/${i}`, cap);
+                    continue;
                 if (inert) {
                     findings.push({
                         ...(0,compose/* serviceFinding */.xY)(service, entry, `The ${(0,compose/* describeService */.Jv)(service)} adds the ${name} capability`, `no process of it can use it: it runs as a non-root user (user: ${inert}) with no-new-privileges, ` +
                             'so neither its user nor a file capability of its binaries grants it. Remove it from cap_add.', ['cap_add', name]),
                         severity: 'low',
                     });
-                    return;
+                    continue;
                 }
                 findings.push((0,compose/* serviceFinding */.xY)(service, entry, `The ${(0,compose/* describeService */.Jv)(service)} adds the ${name} capability`, name === 'ALL'
                     ? 'it gets every Linux capability, close to running privileged.'
                     : `${name} reaches past the container's isolation (${EFFECTS[name] ?? 'a kernel power beyond the default set'}).`, ['cap_add', name]));
-            });
+            }
         }
         return findings;
     },
@@ -24207,42 +24553,35 @@ const composeDevices = (0,types/* defineEvaluator */.D)({
     },
 });
 function deviceFindings(service) {
-    const devices = (0,compose/* serviceSetting */.cf)(service, 'devices');
-    if (!devices || !Array.isArray(devices.value))
-        return [];
     const findings = [];
-    devices.value.forEach((entry, i) => {
-        const device = hostDevice(entry);
+    for (const node of (0,compose/* serviceEntries */.oX)(service, 'devices')) {
+        const device = hostDevice(node.value);
         const cls = device && CLASSES.find((c) => c.test(device.path));
         if (!device || !cls)
-            return;
-        const node = (0,compose/* nodeAt */.oB)(service.document, `${devices.pointer}/${i}`, entry);
+            continue;
         const access = device.readOnly ? 'read access' : 'raw access';
         findings.push({
             ...(0,compose/* serviceFinding */.xY)(service, node, `The ${(0,compose/* describeService */.Jv)(service)} is given the host device ${device.path}`, `${access} to ${cls.what}: ${device.readOnly ? cls.read : cls.write}.`, ['devices', device.path]),
             severity: severityOf(device.readOnly),
         });
-    });
+    }
     return findings;
 }
 function cgroupFindings(service) {
-    const rules = (0,compose/* serviceSetting */.cf)(service, 'device_cgroup_rules');
-    if (!rules || !Array.isArray(rules.value))
-        return [];
     const findings = [];
-    rules.value.forEach((rule, i) => {
+    for (const node of (0,compose/* serviceEntries */.oX)(service, 'device_cgroup_rules')) {
+        const rule = node.value;
         if (typeof rule !== 'string')
-            return;
+            continue;
         const allowed = cgroupRule(rule);
         if (!allowed)
-            return;
-        const node = (0,compose/* nodeAt */.oB)(service.document, `${rules.pointer}/${i}`, rule);
+            continue;
         const access = allowed.readOnly ? 'read' : 'read and write';
         findings.push({
             ...(0,compose/* serviceFinding */.xY)(service, node, `The ${(0,compose/* describeService */.Jv)(service)} allows the device rule "${rule.trim()}"`, `it may ${access} ${allowed.what}, and can create the device node itself (CAP_MKNOD is in Docker's default set).`, ['device_cgroup_rules', rule.trim()]),
             severity: severityOf(allowed.readOnly),
         });
-    });
+    }
     return findings;
 }
 
@@ -24276,18 +24615,14 @@ const composeDockerSocket = (0,types/* defineEvaluator */.D)({
     evaluate({ workspace }) {
         const findings = [];
         for (const service of (0,compose/* composeServices */.d3)(workspace)) {
-            const volumes = (0,compose/* serviceSetting */.cf)(service, 'volumes');
-            if (!volumes || !Array.isArray(volumes.value))
-                continue;
-            volumes.value.forEach((entry, i) => {
-                const source = bindMount(entry)?.source;
+            for (const node of (0,compose/* serviceEntries */.oX)(service, 'volumes')) {
+                const source = bindMount(node.value)?.source;
                 if (source === undefined || !isDockerSocket(source))
-                    return;
-                const node = (0,compose/* nodeAt */.oB)(service.document, `${volumes.pointer}/${i}`, entry);
+                    continue;
                 findings.push((0,compose/* serviceFinding */.xY)(service, node, `The ${(0,compose/* describeService */.Jv)(service)} mounts the Docker socket ${source.trim()}`, 'whoever runs code in it drives the Docker daemon (root, unless it runs rootless) and can start a privileged ' +
                     "container with the host's filesystem; a read-only mount does not help, as the API is still reachable. " +
                     'If it only reads container state, mount a socket proxy that allows just those API calls.', ['docker.sock', source.trim()]));
-            });
+            }
         }
         return findings;
     },
@@ -24472,25 +24807,21 @@ const composeHostMounts = (0,types/* defineEvaluator */.D)({
     evaluate({ workspace }) {
         const findings = [];
         for (const service of unprivilegedServices(workspace)) {
-            const volumes = (0,compose/* serviceSetting */.cf)(service, 'volumes');
-            if (!volumes || !Array.isArray(volumes.value))
-                continue;
-            volumes.value.forEach((entry, i) => {
-                const mount = bindMount(entry);
+            for (const node of (0,compose/* serviceEntries */.oX)(service, 'volumes')) {
+                const mount = bindMount(node.value);
                 const path = mount && hostPath(mount.source);
                 if (!mount || path === undefined || isDockerSocket(path))
-                    return;
+                    continue;
                 const sensitive = SENSITIVE.find((s) => s.test(path));
                 const grade = sensitive && (mount.readOnly ? sensitive.read : sensitive.write);
                 if (!sensitive || !grade)
-                    return;
-                const node = (0,compose/* nodeAt */.oB)(service.document, `${volumes.pointer}/${i}`, entry);
+                    continue;
                 const how = mount.readOnly ? 'read-only' : 'read-write';
                 findings.push({
                     ...(0,compose/* serviceFinding */.xY)(service, node, `The ${(0,compose/* describeService */.Jv)(service)} mounts ${path} (${sensitive.what}) ${how}`, `${grade.effect}.`, ['volumes', path]),
                     severity: grade.severity,
                 });
-            });
+            }
         }
         return findings;
     },
@@ -24660,7 +24991,7 @@ const composeImageTag = (0,types/* defineEvaluator */.D)({
             // A variable set nowhere in the repository with no default is the deployer's to give.
             if (typeof image?.value !== 'string' || image.value.includes('$'))
                 continue;
-            if ((0,compose/* interpolationsAt */.Hk)(service, image.pointer).some((i) => i.uses.some((u) => u.from === 'unset')))
+            if ((0,compose/* nodeInterpolations */.aX)(service, image).some((i) => i.uses.some((u) => u.from === 'unset')))
                 continue;
             const ref = (0,image_ref/* parseImageRef */.Q)(image.value);
             if (!ref || ref.digest !== undefined)
@@ -24796,21 +25127,18 @@ const composeSecurityOpt = (0,types/* defineEvaluator */.D)({
     evaluate({ workspace }) {
         const findings = [];
         for (const service of unprivilegedServices(workspace)) {
-            const opts = (0,compose/* serviceSetting */.cf)(service, 'security_opt');
-            if (!opts || !Array.isArray(opts.value))
-                continue;
-            opts.value.forEach((entry, i) => {
+            for (const node of (0,compose/* serviceEntries */.oX)(service, 'security_opt')) {
+                const entry = node.value;
                 if (typeof entry !== 'string' || entry.includes('$'))
-                    return;
+                    continue;
                 const lifted = unconfinedBy(entry);
                 if (!lifted)
-                    return;
-                const node = (0,compose/* nodeAt */.oB)(service.document, `${opts.pointer}/${i}`, entry);
+                    continue;
                 findings.push({
                     ...(0,compose/* serviceFinding */.xY)(service, node, `The ${(0,compose/* describeService */.Jv)(service)} sets security_opt "${entry.trim()}"`, `${lifted.effect}.`, ['security_opt', lifted.option]),
                     severity: lifted.severity,
                 });
-            });
+            }
         }
         return findings;
     },
@@ -27557,9 +27885,19 @@ function fileImageCommands(workspace, file) {
     // A Makefile's recipes and a script run from their own directory, as often as not; a workflow's
     // steps from the checkout's root.
     const bases = file.startsWith('.github/workflows/') ? [''] : [dir, ''];
-    const engineOf = variableEngines(text);
+    // A shell script's variables may be assigned in the scripts it sources, or that the script which
+    // sources it sources too (an install script's `source detect-engine.sh` before `source build.sh`).
+    const script = /\.(?:sh|bash)$/.test(file);
+    let related;
+    const texts = () => {
+        related ??= script ? relatedScripts(workspace, file, text) : [];
+        return related;
+    };
+    const engineOf = variableEngines(text, texts);
+    // Variables that hold an engine command for later (`jq="$ENGINE run --rm -i acme-jq"`, then `$jq .`).
+    const stored = storedCommands(text, script ? texts : () => []);
     forEachLogicalLine(text, (line) => {
-        if (!ENGINE.test(line.text) && !VARIABLE_ENGINE_LINE.test(line.text))
+        if (!ENGINE.test(line.text) && !VARIABLE_ENGINE_LINE.test(line.text) && !stored?.test(line.text))
             return;
         readLine(line.text, { source: file, line: line.lineNo, bases, dir, engineOf }, found);
     });
@@ -27580,63 +27918,175 @@ function readLine(text, where, found) {
         }
         if (BUILDERS.has(view.name))
             readCommand(words, { ...where, bases: within }, found);
-        else if (where.engineOf && runsEngine(view.name, words, where.engineOf)) {
-            readCommand(words, { ...where, bases: within }, found);
+        else if (where.engineOf) {
+            const command = runsEngine(view.name, words, where.engineOf);
+            if (command)
+                readCommand(command, { ...where, bases: within }, found);
         }
     }
 }
+/** A word that holds no variable, substitution or quoting: read as written. */
+const LITERAL_WORD = /^[^$`"'\\]+$/;
 /**
  * What the file assigns each variable it may run as a program (`CONTAINER_RUNTIME=podman`,
  * `export DOCKER="$(command -v docker)"`, a Makefile's `DOCKER ?= docker`): a value that names a
- * container engine makes it one; a literal program that names none (`GO=go`, `CARGO ?= cargo`), another
- * tool; a value of variables only (`DOCKER=${DOCKER_BIN}`), or no assignment, says nothing.
+ * container engine makes it one; so does a value that starts with a variable holding one
+ * (`dbuild="$ENGINE build"`), whose other words the command starts with; a literal program that
+ * names none (`GO=go`, `CARGO ?= cargo`), another tool; a value of variables only
+ * (`DOCKER=${DOCKER_BIN}`), or no assignment, says nothing. A variable the file does not assign is
+ * looked for in `related` (the scripts it sources, see {@link relatedScripts}).
  */
-function variableEngines(text) {
+function variableEngines(text, related = () => []) {
     const known = new Map();
-    return (name) => {
-        let kind = known.get(name);
-        if (kind !== undefined)
-            return kind;
-        kind = 'unknown';
-        const assignment = new RegExp(`(?:^|[\\s;&|(])(?:(?:export|readonly|local|declare(?:\\s+-\\w+)?|override)\\s+)?${name}\\s*(?:[:?+!]{0,2}=)[ \\t]*([^\\n;#]*)`, 'gm');
-        for (const match of text.matchAll(assignment)) {
-            const value = match[1].trim().replace(/^["']|["']$/g, '');
-            if (ENGINE.test(value)) {
-                kind = 'engine';
+    const resolve = (name) => {
+        const cached = known.get(name);
+        if (cached !== undefined)
+            return cached;
+        // A variable assigned from itself (`DOCKER=${DOCKER:-docker}`) says nothing more the second time.
+        known.set(name, { kind: 'unknown' });
+        let value = assignedIn(text, name);
+        for (const other of value.kind === 'unknown' ? related() : []) {
+            value = assignedIn(other, name);
+            if (value.kind !== 'unknown')
                 break;
+        }
+        known.set(name, value);
+        return value;
+    };
+    const assignedIn = (source, name) => {
+        let kind = 'unknown';
+        const assignment = new RegExp(`(?:^|[\\s;&|(])(?:(?:export|readonly|local|declare(?:\\s+-\\w+)?|override)\\s+)?${name}\\s*(?:[:?+!]{0,2}=)[ \\t]*([^\\n;#]*)`, 'gm');
+        for (const match of source.matchAll(assignment)) {
+            const value = match[1].trim().replace(/^["']|["']$/g, '');
+            const words = value.split(/\s+/);
+            const first = words[0] ?? '';
+            const literal = words.slice(1).filter((w) => LITERAL_WORD.test(w));
+            if (BUILDERS.has(first.slice(first.lastIndexOf('/') + 1)))
+                return { kind: 'engine', command: literal };
+            if (ENGINE.test(value))
+                return { kind: 'engine' };
+            const program = VARIABLE_PROGRAM.exec(first);
+            const inner = program?.[1] ?? program?.[2] ?? program?.[3];
+            if (inner !== undefined && inner !== name && resolve(inner).kind === 'engine') {
+                return { kind: 'engine', command: [...(resolve(inner).command ?? []), ...literal] };
             }
             // A literal program, not a value made only of variables or empty.
             if (/^[\w./-]+(?:\s|$)/.test(value) && !/^[\d.]+$/.test(value))
                 kind = 'other';
         }
-        known.set(name, kind);
-        return kind;
+        return { kind };
     };
+    return resolve;
 }
 /**
- * Whether a command whose program is a variable (`$CONTAINER_RUNTIME build -t acme/base .`) runs a
- * container engine: the file assigns the variable one; or it is not known to be another tool and
- * the command builds and tags an image (`build`, `buildx build` with `-t <image>` or `--tag`), which
- * other tools' `build` (`$GO build -tags netgo`, `$CARGO build`) do not. Runs, creates and pushes
- * count only when the variable is assigned an engine (`$NPM run build` is not one).
+ * A test for the lines that run a variable holding an engine command
+ * (`jq="$ENGINE run --rm -i acme-jq"`, then `echo "$json" | $jq .`); undefined when the file, and the
+ * scripts it sources, assign none.
+ */
+function storedCommands(text, related) {
+    const names = new Set();
+    // The sourced scripts are read only for a program the script runs from a variable it does not assign.
+    const programs = [...text.matchAll(PROGRAM_VARIABLE)].map((m) => m[1]);
+    const unassigned = programs.some((n) => !new RegExp(`(?:^|[\\s;&|(])${n}=`, 'm').test(text));
+    for (const source of [text, ...(unassigned ? related() : [])]) {
+        for (const m of source.matchAll(new RegExp(STORED_COMMAND.source, 'gm')))
+            names.add(m[1]);
+    }
+    if (names.size === 0)
+        return undefined;
+    return new RegExp(`\\$\\{?(?:${[...names].join('|')})(?![\\w])`);
+}
+/** A variable run as a program (`$dbuild -t app .`, `| $jq .`, `then "$DOCKER" push`): its name. */
+const PROGRAM_VARIABLE = /(?:^|[|;&(]|\b(?:then|do|else))[ \t]*"?\$\{?(\w+)\}?"?(?=[ \t]|$)/gm;
+/** An assignment of an engine command (`dbuild="$ENGINE build"`, `run='docker run --rm'`): its name. */
+const STORED_COMMAND = /(?:^|[\s;&|(])(\w+)=["']?(?:[\w./-]*(?:docker|podman|nerdctl|buildah)|\$\{?\w+\}?)[ \t]+(?:(?:buildx|image|container|builder)[ \t]+)?(?:build|run|create|push)\b/m;
+/** `source file` or `. file` at the start of a line: the path as written. */
+const SOURCE_LINE = /^[ \t]*(?:source|\.)[ \t]+("[^"\n]+"|'[^'\n]+'|[^\s;&|]+)/gm;
+/**
+ * The repository scripts a shell script sources (`source install/_lib.sh`, `. "$(dirname "$0")/env.sh"`,
+ * from the script's folder or the repository's root; a path of variables by its file name, beside the
+ * script), one level down.
+ */
+function sourcedScripts(workspace, file, text) {
+    const dir = posix_.dirname(file);
+    const out = [];
+    for (const m of text.matchAll(SOURCE_LINE)) {
+        const written = m[1].replace(/^["']|["']$/g, '');
+        const literal = !/[$`{}]/.test(written);
+        const name = written.slice(written.lastIndexOf('/') + 1);
+        const candidates = literal
+            ? [posix_.join(dir, written), posix_.normalize(written)]
+            : name !== '' && !/[$`{}]/.test(name)
+                ? [posix_.join(dir, name)]
+                : [];
+        const found = candidates.find((c) => !c.startsWith('..') && c !== file && workspace.has(c));
+        if (found && !out.includes(found))
+            out.push(found);
+    }
+    return out;
+}
+/** The shell scripts of the tree, read for what they source. */
+const SHELL_SCRIPTS = ['**/*.sh', '**/*.bash'];
+/**
+ * The texts of the scripts whose variables a shell script may run with: those it sources, and, for
+ * each script that sources it, that script and the others it sources (one level each way: an install
+ * script that sources the script which detects the engine, then the one that builds). Read only for a
+ * variable the script does not assign.
+ */
+function relatedScripts(workspace, file, text) {
+    const parents = workspace.memo('shell-sourced-by', '', () => {
+        const map = new Map();
+        for (const script of workspace.glob(SHELL_SCRIPTS)) {
+            const body = workspace.text(script);
+            if (body === undefined || !/(?:^|\n)[ \t]*(?:source|\.)[ \t]/.test(body))
+                continue;
+            for (const target of sourcedScripts(workspace, script, body)) {
+                const list = map.get(target);
+                if (list)
+                    list.push(script);
+                else
+                    map.set(target, [script]);
+            }
+        }
+        return map;
+    });
+    const files = new Set(sourcedScripts(workspace, file, text));
+    for (const parent of parents.get(file) ?? []) {
+        files.add(parent);
+        const body = workspace.text(parent);
+        if (body !== undefined)
+            for (const sibling of sourcedScripts(workspace, parent, body))
+                files.add(sibling);
+    }
+    files.delete(file);
+    return [...files].flatMap((f) => workspace.text(f) ?? []);
+}
+/**
+ * The words of the engine command a command whose program is a variable runs
+ * (`$CONTAINER_RUNTIME build -t acme/base .`, `$dbuild -t acme/jq jq` where `dbuild="$ENGINE build"`),
+ * or undefined: the variable is assigned an engine (its own words first); or it is not known to be
+ * another tool and the command builds and tags an image (`build`, `buildx build` with `-t <image>` or
+ * `--tag`), which other tools' `build` (`$GO build -tags netgo`, `$CARGO build`) do not. Runs, creates
+ * and pushes count only when the variable is assigned an engine (`$NPM run build` is not one).
  */
 function runsEngine(program, words, engineOf) {
     const match = VARIABLE_PROGRAM.exec(program);
     const name = match?.[1] ?? match?.[2] ?? match?.[3];
     if (name === undefined)
-        return false;
-    const kind = engineOf(name);
-    if (kind === 'engine')
-        return true;
-    if (kind === 'other')
-        return false;
+        return undefined;
+    const value = engineOf(name);
+    if (value.kind === 'engine')
+        return [...(value.command ?? []), ...words];
+    if (value.kind === 'other')
+        return undefined;
     const k = ['buildx', 'image', 'builder', 'container'].includes(words[0] ?? '') ? 1 : 0;
     if (words[k] !== 'build')
-        return false;
-    return words.some((w, i) => {
+        return undefined;
+    const tags = words.some((w, i) => {
         const value = w === '-t' || w === '--tag' ? words[i + 1] : w.startsWith('--tag=') ? w.slice(6) : undefined;
         return value !== undefined && imageName(value) !== undefined;
     });
+    return tags ? [...words] : undefined;
 }
 function readCommand(words, where, found) {
     // `docker buildx build`, `docker image build`, `docker builder build`, `buildah bud`.
@@ -27741,6 +28191,7 @@ function dockerfilesOf(file, context, where) {
 function readRun(words, where) {
     let removed = false;
     let mountsWorkdir = false;
+    let lasting = false;
     for (let i = 0; i < words.length; i++) {
         const w = words[i];
         const [option, inline] = splitOption(w);
@@ -27751,16 +28202,31 @@ function readRun(words, where) {
             const source = option === '--mount' ? (/(?:^|,)(?:source|src)=([^,]+)/.exec(value)?.[1] ?? '') : value;
             if (WORKDIR_SOURCE.test(source))
                 mountsWorkdir = true;
+            else
+                lasting = true;
         }
+        if (LASTING_OPTIONS.has(option) || /^-[a-zA-Z]*[dP][a-zA-Z]*$/.test(option))
+            lasting = true;
+        if ((option === '--network' || option === '--net') && (inline ?? words[i + 1]) === 'host')
+            lasting = true;
         if (option.startsWith('-')) {
             if (inline === undefined && RUN_VALUE_OPTIONS.has(option))
                 i++;
             continue;
         }
-        return { source: where.source, line: where.line, image: w, removed, mountsWorkdir };
+        return { source: where.source, line: where.line, image: w, removed, mountsWorkdir, lasting };
     }
     return undefined;
 }
+/** Options of `docker run` that keep a container running, serving or holding state past its command. */
+const LASTING_OPTIONS = new Set([
+    '--detach',
+    '--restart',
+    '-p',
+    '--publish',
+    '--publish-all',
+    '--volumes-from',
+]);
 /** A workflow's docker/build-push-action steps: their `tags`, `file`, `context` and `target`. */
 function readBuildPushSteps(workspace, file, found) {
     const parsed = workspace.yaml(file);
@@ -30530,9 +30996,10 @@ class ImageUses {
             : undefined;
     }
     /**
-     * Why the image is a tool run on the checkout, when it is: the repository's scripts build it under
-     * names they never push, and run it only with `docker run --rm` and the working directory mounted
-     * (a code generator or linter image).
+     * Why the image is a throw-away tool, when it is: the repository's scripts build it under names
+     * they never push, and run it only with `docker run --rm`, with the working directory mounted (a
+     * code generator or linter image), or in the foreground with no port published, no restart policy
+     * and no volume but the working directory (a filter fed on stdin: `docker run --rm -i acme-jq .`).
      */
     toolRun(file) {
         const images = this.all();
@@ -30543,9 +31010,12 @@ class ImageUses {
         if (images.pushes.some((p) => namesTag(p, tags)))
             return undefined;
         const runs = images.runs.filter((r) => namesTag(r.image, tags));
-        if (runs.length === 0 || !runs.every((r) => r.removed && r.mountsWorkdir))
+        if (runs.length === 0 || !runs.every((r) => r.removed && (r.mountsWorkdir || !r.lasting)))
             return undefined;
-        return `the repository's script ${runs[0].source} builds it and runs it only as a throw-away tool on the checkout (docker run --rm with the working directory mounted), not as a deployed service`;
+        const how = runs.every((r) => r.mountsWorkdir)
+            ? 'on the checkout (docker run --rm with the working directory mounted)'
+            : '(docker run --rm in the foreground, with no port published, no restart policy and no volume but the working directory)';
+        return `the repository's script ${runs[0].source} builds it and runs it only as a throw-away tool ${how}, not as a deployed service`;
     }
     /**
      * Why no container of the image ever runs, when the repository's only builds of it are compile
@@ -32854,6 +33324,8 @@ function capabilities_unusedCapabilities(c) {
  */
 const k8sCapabilities = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.capabilities',
+    // 2: the key holds the object's namespace.
+    revision: 2,
     summary: 'Kubernetes containers that add listed Linux capabilities (forbiddenAdd), or (requireDropAll) do not drop ALL.',
     schema: {
         type: 'object',
@@ -32923,7 +33395,7 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
                             ? [sc, 'key']
                             : [c.node, 'start'];
                 findings.push((0,k8s_shared/* containerFinding */.Z6)(c, node, `The ${what} does not drop ALL capabilities, so it keeps the runtime's default set (NET_RAW, ` +
-                    'SETUID, DAC_OVERRIDE, ...). Set securityContext.capabilities.drop: ["ALL"] and add back only what it needs.', 'drop:ALL', anchor));
+                    'SETUID, DAC_OVERRIDE, ...). Set securityContext.capabilities.drop: ["ALL"] and add back only what it needs.', 'drop:ALL', anchor, k8s_shared/* ABSENT */.sj));
             }
         }
         return findings;
@@ -32960,6 +33432,8 @@ function setTo(field, node) {
  */
 const k8sHostNamespaces = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.host-namespaces',
+    // 2: the key holds the object's namespace.
+    revision: 2,
     summary: 'Kubernetes pod specs that set hostNetwork, hostPID or hostIPC to true.',
     schema: {
         type: 'object',
@@ -33079,6 +33553,8 @@ const UNMOUNTED_NOTE = 'no container, init container or ephemeral container of t
  */
 const k8sHostPath = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.host-path',
+    // 2: the key holds the object's namespace.
+    revision: 2,
     summary: 'Kubernetes pod specs that mount a hostPath volume.',
     schema: {
         type: 'object',
@@ -33154,6 +33630,8 @@ const k8sHostPath = (0,types/* defineEvaluator */.D)({
  */
 const k8sHostPort = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.host-port',
+    // 2: the key holds the object's namespace.
+    revision: 2,
     summary: 'Kubernetes containers that publish a port on the node (ports[].hostPort).',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -33313,6 +33791,8 @@ function editedName(arg) {
  */
 const k8sImageTag = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.image-tag',
+    // 2: the key holds the object's namespace.
+    revision: 2,
     summary: 'Kubernetes container images with no tag or one that names no version ("latest", "stable"), and no digest, as ' +
         'written or as the `images:` of the kustomizations that build the manifest set them (not the images a ' +
         'build tool substitutes at deploy time: Skaffold build artifacts, `ko://` references, and ' +
@@ -34133,6 +34613,8 @@ function privilegeEscalationFix(fixes, finding, c) {
  */
 const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.privilege-escalation',
+    // 2: the key holds the object's namespace.
+    revision: 2,
     summary: 'Kubernetes containers that do not set securityContext.allowPrivilegeEscalation: false.',
     fix: 'sets allowPrivilegeEscalation: false in the container securityContext (created when missing)',
     schema: k8s_shared/* NO_OPTIONS */.lz,
@@ -34159,7 +34641,7 @@ const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
             }
             const at = (0,k8s_shared/* missingSettingAt */.wF)(c);
             const finding = (0,k8s_shared/* containerFinding */.Z6)(c, at.node, `The ${what} does not set allowPrivilegeEscalation: false, and Kubernetes defaults it to true, ` +
-                'so its processes can gain privileges through setuid binaries.', 'allowPrivilegeEscalation', at.anchor);
+                'so its processes can gain privileges through setuid binaries.', 'allowPrivilegeEscalation', at.anchor, k8s_shared/* ABSENT */.sj);
             privilegeEscalationFix(fixes, finding, c);
             findings.push(finding);
         });
@@ -34179,6 +34661,8 @@ const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
  */
 const k8sPrivileged = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.privileged',
+    // 2: the key holds the object's namespace.
+    revision: 2,
     summary: 'Kubernetes containers (including init and ephemeral containers) that run privileged.',
     schema: k8s_shared/* NO_OPTIONS */.lz,
     evaluate({ workspace }) {
@@ -34236,6 +34720,51 @@ function riskiestVerbs(resources) {
     return `${all.slice(0, -1).join(', ')} and ${all.at(-1)}`;
 }
 /**
+ * The groups every client, or every authenticated one, belongs to: a binding to one of them grants its
+ * role to anyone who can reach the API server (`system:unauthenticated`, and `system:anonymous`, the
+ * user an anonymous request acts as) or to anyone with any credential of the cluster, a pod's
+ * service-account token included (`system:authenticated`).
+ */
+const ANYONE = new Set(['system:unauthenticated', 'system:anonymous', 'system:authenticated']);
+/** Who the groups of {@link ANYONE} a binding names stand for, in its message. */
+function anyoneMeans(groups) {
+    return groups.some((g) => g !== 'system:authenticated')
+        ? 'that is, to anyone who can reach the API server'
+        : "that is, to every client with any credential of the cluster (every pod's service-account token included)";
+}
+/** The subjects of a binding that stand for anyone ({@link ANYONE}), in the order written. */
+function publicGroups(subjects) {
+    if (!Array.isArray(subjects))
+        return [];
+    const found = [];
+    for (const s of subjects) {
+        if (!(0,k8s/* isMap */.jh)(s) || typeof s.name !== 'string' || !ANYONE.has(s.name))
+            continue;
+        if ((s.kind === 'Group' || s.kind === 'User') && !found.includes(s.name))
+            found.push(s.name);
+    }
+    return found;
+}
+/**
+ * Who a binding grants its role to, for the finding's key: each subject as kind/namespace/name, sorted,
+ * so that re-pointing a binding at other subjects is a new grant, and reordering them is not.
+ */
+function subjectKeys(subjects) {
+    if (!Array.isArray(subjects))
+        return [];
+    const keys = subjects.map((s) => (0,k8s/* isMap */.jh)(s)
+        ? [s.kind, s.namespace ?? '', s.name].map((v) => (typeof v === 'string' ? v : '')).join('/')
+        : '');
+    return [...new Set(keys)].sort();
+}
+/** What a role's rule grants, for the finding's key: its API groups, resources and verbs, each sorted. */
+function grantKey(rule) {
+    const list = (v) => Array.isArray(v)
+        ? [...new Set(v.filter((x) => typeof x === 'string'))].sort().join(',')
+        : '';
+    return [list(rule.apiGroups), list(rule.resources), list(rule.verbs)].join(' ');
+}
+/**
  * `k8s.rbac`: role-based access control that grants more than it names. `wildcard`: a Role or
  * ClusterRole rule over Kubernetes' own API groups with `*` in its verbs or resources, or a `*` resource
  * with a subresource (every action, or every kind of object, including ones added later, such as Secrets); `cluster-admin`: a RoleBinding or ClusterRoleBinding
@@ -34243,6 +34772,8 @@ function riskiestVerbs(resources) {
  */
 const k8sRbac = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.rbac',
+    // 2: the key holds the object's namespace, a binding's subjects and a rule's groups, resources and verbs.
+    revision: 2,
     summary: 'Kubernetes RBAC rules with * verbs or resources (wildcard), or bindings to cluster-admin.',
     schema: {
         type: 'object',
@@ -34275,8 +34806,14 @@ const k8sRbac = (0,types/* defineEvaluator */.D)({
                 const scope = object.kind === 'ClusterRoleBinding'
                     ? 'every permission on every object of the cluster'
                     : 'every permission in its namespace';
-                findings.push((0,k8s_shared/* findingAt */.dz)(at, name, `${(0,k8s/* describeObject */.v8)(object)} grants the cluster-admin role: ${scope}. Bind a role that lists only ` +
-                    'the verbs and resources its subjects need.', ['cluster-admin']));
+                const anyone = publicGroups(object.node.value.subjects);
+                const finding = (0,k8s_shared/* findingAt */.dz)(at, name, anyone.length > 0
+                    ? `${(0,k8s/* describeObject */.v8)(object)} grants the cluster-admin role to ${anyone.map((g) => `\`${g}\``).join(' and ')}, ` +
+                        `${anyoneMeans(anyone)}: ${scope}. Remove ${anyone.length > 1 ? 'those subjects' : 'that subject'}, and bind a ` +
+                        'role that lists only the verbs and resources named users and service accounts need.'
+                    : `${(0,k8s/* describeObject */.v8)(object)} grants the cluster-admin role: ${scope}. Bind a role that lists only ` +
+                        'the verbs and resources its subjects need.', ['cluster-admin', ...subjectKeys(object.node.value.subjects)]);
+                findings.push(anyone.length > 0 ? { ...finding, severity: 'critical' } : finding);
                 continue;
             }
             if (object.kind !== 'Role' && object.kind !== 'ClusterRole')
@@ -34302,7 +34839,7 @@ const k8sRbac = (0,types/* defineEvaluator */.D)({
                         : sub === undefined
                             ? 'every resource type (Secrets included, and types added later)'
                             : `the ${sub} subresource of every resource type (types added later included)`;
-                    findings.push((0,k8s_shared/* findingAt */.dz)(at, node, `${(0,k8s/* describeObject */.v8)(object)} grants ${what} with "*" in rule ${i + 1}. List the ${field} its subjects need.`, [`rules/${i}/${field}`]));
+                    findings.push((0,k8s_shared/* findingAt */.dz)(at, node, `${(0,k8s/* describeObject */.v8)(object)} grants ${what} with "*" in rule ${i + 1}. List the ${field} its subjects need.`, [`rules/${i}/${field}`, grantKey(rule)]));
                 }
             });
         }
@@ -34324,6 +34861,8 @@ const k8sRbac = (0,types/* defineEvaluator */.D)({
  */
 const k8sReadOnlyRootFs = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.read-only-root-fs',
+    // 2: the key holds the object's namespace.
+    revision: 2,
     summary: 'Kubernetes containers that do not set securityContext.readOnlyRootFilesystem: true.',
     schema: k8s_shared/* NO_OPTIONS */.lz,
     evaluate({ workspace }) {
@@ -34343,7 +34882,7 @@ const k8sReadOnlyRootFs = (0,types/* defineEvaluator */.D)({
                 }
                 const at = (0,k8s_shared/* missingSettingAt */.wF)(c);
                 findings.push((0,k8s_shared/* containerFinding */.Z6)(c, at.node, `The ${what} does not set readOnlyRootFilesystem: true, so its root file system is writable: ` +
-                    'whoever runs code in it can change its programs and leave tools behind.', 'readOnlyRootFilesystem', at.anchor));
+                    'whoever runs code in it can change its programs and leave tools behind.', 'readOnlyRootFilesystem', at.anchor, k8s_shared/* ABSENT */.sj));
             }
         }
         return findings;
@@ -34365,6 +34904,8 @@ const k8sReadOnlyRootFs = (0,types/* defineEvaluator */.D)({
  */
 const k8sResourceLimits = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.resource-limits',
+    // 2: the key holds the object's namespace.
+    revision: 2,
     summary: 'Kubernetes containers without resources.limits for the configured resources (CPU and memory).',
     schema: {
         type: 'object',
@@ -34407,7 +34948,7 @@ const k8sResourceLimits = (0,types/* defineEvaluator */.D)({
                         'shared by the weight of requests, so it can take only the CPU the pods beside it leave idle, not ' +
                         'what they request: set a cpu limit where its use must be bounded or planned.'
                     : `The ${(0,k8s/* describeContainer */.rc)(c)} has no ${missing.join(' or ')} limit (resources.limits), so it can ` +
-                        "use up the node's capacity and starve the pods beside it.", `limits:${missing.join(',')}`, anchor);
+                        "use up the node's capacity and starve the pods beside it.", `limits:${missing.join(',')}`, anchor, k8s_shared/* ABSENT */.sj);
                 findings.push(cpuOnly ? { ...finding, severity: 'info' } : finding);
             }
         }
@@ -34436,6 +34977,8 @@ const NON_ROOT_IMAGE = (0,image_ref/* imageMatcher */.kD)(NON_ROOT_IMAGES);
  */
 const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.run-as-root',
+    // 2: the key holds the object's namespace.
+    revision: 2,
     summary: 'Kubernetes containers that run as UID 0, or set neither runAsNonRoot: true nor a non-zero runAsUser ' +
         '(container or pod securityContext).',
     schema: k8s_shared/* NO_OPTIONS */.lz,
@@ -34488,7 +35031,7 @@ const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
                             : builtNonRoot
                                 ? ` (its image, ${image}, is built by this repository: ${builtNonRoot}; only a change of that ` +
                                     'Dockerfile would make it root).'
-                                : '.'), 'runAsNonRoot', at.anchor));
+                                : '.'), 'runAsNonRoot', at.anchor, k8s_shared/* ABSENT */.sj));
                 // The image's USER decides, which only the image can tell; a known non-root image is low (as
                 // is a CI fixture, already).
                 const last = findings[findings.length - 1];
@@ -34565,6 +35108,8 @@ const CONTAINER_ANNOTATION = 'container.seccomp.security.alpha.kubernetes.io/';
  */
 const k8sSeccomp = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.seccomp',
+    // 2: the key holds the object's namespace.
+    revision: 2,
     summary: 'Kubernetes containers whose seccomp profile is Unconfined or not set (container, pod, or legacy annotation).',
     schema: k8s_shared/* NO_OPTIONS */.lz,
     evaluate({ workspace }) {
@@ -34600,14 +35145,14 @@ const k8sSeccomp = (0,types/* defineEvaluator */.D)({
                 const sc = (0,k8s/* childAt */.Ut)(pod.object, pod.node, 'securityContext');
                 const [node, anchor] = sc && (0,k8s/* isMap */.jh)(sc.value) ? [sc, 'key'] : [pod.node, 'start'];
                 findings.push((0,k8s_shared/* findingAt */.dz)(pod, node, `${(0,k8s/* describeObject */.v8)(pod.object)} sets no seccomp profile (pod or containers), so its containers run ` +
-                    'Unconfined: every system call reaches the kernel. Set securityContext.seccompProfile.type: RuntimeDefault in the pod spec.', ['seccomp:missing'], anchor));
+                    'Unconfined: every system call reaches the kernel. Set securityContext.seccompProfile.type: RuntimeDefault in the pod spec.', ['seccomp:missing'], anchor, k8s_shared/* ABSENT */.sj));
                 continue;
             }
             for (const c of missing) {
                 const sc = (0,k8s/* childAt */.Ut)(pod.object, c.node, 'securityContext');
                 const [node, anchor] = sc && (0,k8s/* isMap */.jh)(sc.value) ? [sc, 'key'] : [c.node, 'start'];
                 findings.push((0,k8s_shared/* containerFinding */.Z6)(c, node, `The ${(0,k8s/* describeContainer */.rc)(c)} has no seccomp profile of its own or from the pod, so it runs Unconfined. ` +
-                    'Set securityContext.seccompProfile.type: RuntimeDefault.', 'seccomp:missing', anchor));
+                    'Set securityContext.seccompProfile.type: RuntimeDefault.', 'seccomp:missing', anchor, k8s_shared/* ABSENT */.sj));
             }
         }
         return findings;
@@ -34664,6 +35209,8 @@ const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
  */
 const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.single-replica',
+    // 2: the key holds the object's namespace.
+    revision: 2,
     summary: 'Kubernetes Deployments and StatefulSets behind a Service that run a single pod and no autoscaler targets.',
     schema: k8s_shared/* NO_OPTIONS */.lz,
     evaluate({ workspace }) {
@@ -34704,7 +35251,7 @@ const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
             const okteto = oktetoDeploys(workspace, object.path);
             const finding = replicas
                 ? (0,k8s_shared/* findingAt */.dz)({ object }, replicas, `${what} runs one replica: when its pod or node fails, or during a rollout or a node drain, nothing serves.`, ['replicas'])
-                : (0,k8s_shared/* findingAt */.dz)({ object }, spec, `${what} sets no replicas, so Kubernetes runs one pod: when it or its node fails, nothing serves.`, ['replicas'], 'key');
+                : (0,k8s_shared/* findingAt */.dz)({ object }, spec, `${what} sets no replicas, so Kubernetes runs one pod: when it or its node fails, nothing serves.`, ['replicas'], 'key', k8s_shared/* ABSENT */.sj);
             // Deployed by an Okteto manifest: a developer's environment. The manifest is the repository's,
             // so the finding is lowered, not dropped.
             if (okteto && finding.confidence !== 'low') {
@@ -35116,6 +35663,7 @@ const binaryExecutables = (0,types/* defineEvaluator */.D)({
 
 
 
+
 const GITIGNORE = '.gitignore';
 /**
  * `gitignore.must-ignore`: the root `.gitignore` ignores each of `entries` (paths relative to the
@@ -35247,6 +35795,17 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
                             description: 'Where the framework keeps secrets instead (`.env.local`); each must be ignored.',
                         },
                         holdOnly: (0,shared/* regexSource */.Jw)('A pattern every line of the sign files must match, comments and blank lines aside.'),
+                        overriddenBy: {
+                            type: 'object',
+                            additionalProperties: false,
+                            description: 'Where the repository names the file its users override the committed ones in: scripts ' +
+                                'passing it with `--env-file`, Compose files naming it in `env_file:`. One of them must be ' +
+                                'ignored and not in the tree; the finding names it.',
+                            properties: {
+                                scripts: (0,shared/* globList */.Xq)('Globs of the scripts whose `--env-file` options are read.'),
+                                compose: (0,shared/* globList */.Xq)('Globs of the Compose files whose `env_file:` entries are read.'),
+                            },
+                        },
                     },
                 },
             },
@@ -35325,10 +35884,12 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
             }
             const design = unused || kept ? undefined : committedByDesign(unmatched, options, workspace, ig);
             if (design) {
-                const { c, committed, unused } = design;
-                const secrets = c.secretsIn?.length
-                    ? `, and ignores ${gitignore_must_ignore_list(c.secretsIn)}${design.nested ? ` where it lives (${design.nested})` : ''}, where the secrets go`
-                    : '';
+                const { c, committed, unused, overrides } = design;
+                const secrets = overrides
+                    ? `, and ignores ${overrides.map((o) => `\`${o.file}\` (${o.how})`).join(', ')}, which hold${overrides.length === 1 ? 's' : ''} the user's values`
+                    : c.secretsIn?.length
+                        ? `, and ignores ${gitignore_must_ignore_list(c.secretsIn)}${design.nested ? ` where it lives (${design.nested})` : ''}, where the secrets go`
+                        : '';
                 const rest = unused
                     ? `; it does not ignore ${gitignore_must_ignore_list(unused.entries)} either, the file${unused.entries.length === 1 ? '' : 's'} of ${unused.by}, which this repository shows no sign of using`
                     : '';
@@ -35529,6 +36090,9 @@ function committedByDesign(unmatched, options, workspace, root) {
         ];
         if (signs.length === 0 || (c.holdOnly && !signs.every((f) => holdsOnly(workspace, f, c.holdOnly))))
             continue;
+        const overrides = c.overriddenBy ? overrideFiles(workspace, c, root) : undefined;
+        if (overrides && overrides.length === 0)
+            continue;
         // Each secrets file ignored by the root .gitignore, or else in the folder of every sign.
         const secrets = c.secretsIn ?? [];
         const nested = new Set();
@@ -35553,6 +36117,7 @@ function committedByDesign(unmatched, options, workspace, root) {
             c,
             signs,
             committed,
+            ...(overrides ? { overrides } : {}),
             ...(nested.size > 0 ? { nested: [...nested].sort().join(', ') } : {}),
             ...(by ? { unused: { entries: others, by } } : {}),
         });
@@ -35562,6 +36127,70 @@ function committedByDesign(unmatched, options, workspace, root) {
         return undefined;
     const { signs: _signs, ...out } = chosen;
     return out;
+}
+/** `--env-file <file>` (or `--env-file=<file>`) in a script: the file as written. */
+const ENV_FILE_OPTION = /--env-file(?:=|[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s;&|)]+)/g;
+/** A word that is only a variable, with its default (`$ENV`, `${ENV}`, `${ENV:-.env.custom}`). */
+const VARIABLE_WORD = /^\$(?:(\w+)|\{(\w+)(?::?-([^}]*))?\})$/;
+/**
+ * The override files of a convention (see {@link Committed.overriddenBy}) that are ignored where they
+ * live and not in the tree: passed with `--env-file` by a script (a variable's default, or a value
+ * assigned to it in that script or another of the scripts read), or named by a Compose service's
+ * `env_file:` (from the Compose file's folder). The committed entries themselves are no override.
+ */
+function overrideFiles(workspace, c, root) {
+    const out = [];
+    const add = (written, base, how) => {
+        const file = external_node_path_.posix.normalize(external_node_path_.posix.join(base, written));
+        if (file.startsWith('..') || external_node_path_.posix.isAbsolute(written) || /[$`{}*]/.test(file))
+            return;
+        if (c.entries.includes(file) || workspace.has(file) || out.some((o) => o.file === file))
+            return;
+        if (ignoredBy(workspace, root, file))
+            out.push({ file, how });
+    };
+    const scripts = workspace.glob(c.overriddenBy?.scripts ?? []).flatMap((f) => {
+        const text = workspace.text(f);
+        return text === undefined ? [] : [{ file: f, text }];
+    });
+    for (const { file, text } of scripts) {
+        if (!text.includes('--env-file'))
+            continue;
+        for (const m of text.matchAll(ENV_FILE_OPTION)) {
+            const word = m[1].replace(/^["']|["']$/g, '');
+            for (const value of wordValues(word, text, scripts)) {
+                add(value, '', `passed with \`--env-file\` in ${file}`);
+            }
+        }
+    }
+    for (const file of workspace.glob(c.overriddenBy?.compose ?? [])) {
+        const dir = external_node_path_.posix.dirname(file);
+        for (const service of (0,compose/* readComposeServices */.F9)(workspace, file)) {
+            const envFile = service.node.value.env_file;
+            const entries = Array.isArray(envFile) ? envFile : [envFile];
+            for (const entry of entries) {
+                const written = typeof entry === 'string' ? entry : typeof entry?.path === 'string' ? entry.path : undefined;
+                if (written)
+                    add(written, dir === '.' ? '' : dir, `named in \`env_file:\` by ${file}`);
+            }
+        }
+    }
+    return out;
+}
+/**
+ * What a word of a script may be: itself, when literal; a variable's default and the literal values
+ * the script (or else another of the scripts) assigns it.
+ */
+function wordValues(word, text, scripts) {
+    const v = VARIABLE_WORD.exec(word);
+    if (!v)
+        return /[$`]/.test(word) ? [] : [word];
+    const name = v[1] ?? v[2];
+    const values = v[3] ? [v[3]] : [];
+    const assignment = new RegExp(`(?:^|[\\s;&|(])(?:(?:export|local|readonly|declare)[ \\t]+)?${name}=("[^"\\n]*"|'[^'\\n]*'|[^\\s;&|)]*)`, 'gm');
+    const assigned = (t) => [...t.matchAll(assignment)].map((m) => m[1].replace(/^["']|["']$/g, '')).filter((x) => !/[$`]/.test(x));
+    const own = assigned(text);
+    return [...values, ...(own.length > 0 ? own : scripts.flatMap((s) => assigned(s.text)))];
 }
 /**
  * Whether every line of a file, comments and blank lines aside, matches `pattern`, and one does at
@@ -35781,8 +36410,8 @@ function ownerRules(text) {
 
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/detectors.js + 10 modules
 var detectors = __nccwpck_require__(9098);
-// EXTERNAL MODULE: ./lib/core/evaluators/secrets/source.js + 2 modules
-var source = __nccwpck_require__(8936);
+// EXTERNAL MODULE: ./lib/core/evaluators/secrets/source.js + 3 modules
+var source = __nccwpck_require__(9579);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/types.js
 var secrets_types = __nccwpck_require__(3717);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/evaluator.js
@@ -35792,7 +36421,11 @@ var secrets_types = __nccwpck_require__(3717);
 
 
 
-/** Files that hold checksums, generated or minified content: random-looking by design, never keys. */
+/**
+ * Files that hold checksums, generated or minified content: random-looking by design, where the
+ * guesses (passwords, assignments, entropy) would find what is no secret. Keys and tokens of an
+ * issuer's format are still looked for there: a file's name is chosen by whoever commits it.
+ */
 const DEFAULT_EXCEPT = [
     '**/package-lock.json',
     '**/npm-shrinkwrap.json',
@@ -35828,6 +36461,8 @@ const DEFAULT_EXCEPT = [
 const secretsScan = (0,types/* defineEvaluator */.D)({
     kind: 'secrets.scan',
     scope: 'file',
+    // 2: a Kubernetes Secret's data values are judged decoded, keyed by the decoded value.
+    revision: 2,
     // A key file's certificate beside it (`server.key` and `server.crt`, or another certificate file
     // of its folder), which says whether the key is test material (see certificates.ts); read only for
     // a file that holds a key.
@@ -35859,7 +36494,10 @@ const secretsScan = (0,types/* defineEvaluator */.D)({
                 description: `Families of detectors whose hits this rule reports: ${secrets_types/* FAMILY_PRIORITY */._.join(', ')}.`,
             },
             paths: (0,shared/* globList */.Xq)('Globs of the files to scan.', { default: ['**'] }),
-            except: (0,shared/* globList */.Xq)('Globs of files not to scan. Setting it replaces the defaults (lockfiles, minified bundles, source maps).', { default: DEFAULT_EXCEPT }),
+            except: (0,shared/* globList */.Xq)('Globs of files not to scan for guesses (passwords, assignments, headers, URL passwords, JWTs, ' +
+                "credential files); keys and tokens of an issuer's format (private keys, checksummed tokens, fixed " +
+                'prefixes) are still looked for in them, as a file is named by whoever commits it. Setting it replaces ' +
+                "the defaults (lockfiles, minified bundles, source maps, node_modules, package managers' bundles).", { default: DEFAULT_EXCEPT }),
             minEntropy: {
                 type: 'number',
                 minimum: 0,
@@ -35884,9 +36522,9 @@ const secretsScan = (0,types/* defineEvaluator */.D)({
         const findings = [];
         // Indexed loops: the scans of most files share one frozen empty list, and a for-of made an
         // iterator (and a result per step until the loop was optimised) per file and rule.
-        const files = selected(workspace, options);
-        for (let f = 0; f < files.length; f++) {
-            const file = files[f];
+        const { scanned, byName } = selected(workspace, options);
+        for (let f = 0; f < scanned.length; f++) {
+            const file = scanned[f];
             const scan = (0,source/* scanFile */.WN)(workspace, file);
             const hits = scan.hits;
             for (let i = 0; i < hits.length; i++) {
@@ -35900,6 +36538,17 @@ const secretsScan = (0,types/* defineEvaluator */.D)({
             if (options.reportUnread && scan.unread.length > 0)
                 for (const part of scan.unread)
                     findings.push(unreadFinding(file, part));
+        }
+        // Files skipped by name are read for keys and tokens of an issuer's format only, and only for
+        // the rules that report some (not for the guesses of hardcoded-secret).
+        if (byName.length > 0 && [...detectors/* ISSUER_FORMAT */.m].some(wanted)) {
+            for (let f = 0; f < byName.length; f++) {
+                const file = byName[f];
+                const hits = (0,source/* scanFile */.WN)(workspace, file, true).hits;
+                for (let i = 0; i < hits.length; i++)
+                    if (wanted(hits[i].detector))
+                        findings.push(toFinding(file, hits[i]));
+            }
         }
         return findings;
     },
@@ -35916,12 +36565,18 @@ function selected(workspace, options) {
         selections.set(workspace, byKey);
     }
     const key = JSON.stringify([options.paths, options.except]);
-    let files = byKey.get(key);
-    if (!files) {
-        files = (0,shared/* selectFiles */.AL)(workspace, options);
-        byKey.set(key, files);
+    let selection = byKey.get(key);
+    if (!selection) {
+        const all = (0,shared/* selectFiles */.AL)(workspace, { paths: options.paths });
+        const except = options.except.length > 0 ? workspace.matcher(options.except) : undefined;
+        const scanned = [];
+        const byName = [];
+        for (const f of all)
+            (except?.(f) ? byName : scanned).push(f);
+        selection = { scanned, byName };
+        byKey.set(key, selection);
     }
-    return files;
+    return selection;
 }
 /** A located `info` finding for a part of a file that was not scanned. */
 function unreadFinding(file, part) {
@@ -35996,8 +36651,8 @@ function leaks(text, value) {
     return false;
 }
 
-// EXTERNAL MODULE: ./lib/core/parsers/terraform.js
-var terraform = __nccwpck_require__(56);
+// EXTERNAL MODULE: ./lib/core/parsers/terraform.js + 2 modules
+var terraform = __nccwpck_require__(3011);
 // EXTERNAL MODULE: ./lib/core/parsers/terraform-values.js
 var terraform_values = __nccwpck_require__(3503);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-deploys.js
@@ -37078,14 +37733,18 @@ const open_ingress_RESOURCE_TYPES = [
     'google_compute_firewall',
     'azurerm_network_security_rule',
     'azurerm_network_security_group',
+    'hcloud_firewall',
 ];
 /**
  * Flags firewall rules that open administrative or database ports to every address (`0.0.0.0/0`,
  * `::/0`, Azure's `*`/`Internet`): AWS security groups (inline `ingress`, `aws_security_group_rule`,
- * `aws_vpc_security_group_ingress_rule`), GCP `google_compute_firewall` and Azure network security
- * rules. Each open source is reported at its value (where a local or a variable's default is used,
+ * `aws_vpc_security_group_ingress_rule`), GCP `google_compute_firewall`, Azure network security
+ * rules and Hetzner Cloud `hcloud_firewall` rules. Each open source is reported at its value (where a local or a variable's default is used,
  * at the use; with low confidence when it is the default of a reusable module's input, which its
- * callers set); computed ports or protocols are not judged. A source from a variable is judged with
+ * callers set). Rules written over a literal collection (`dynamic` blocks, `for_each`, `count`) are
+ * judged per element (see instances); ports that still cannot be read, on a rule open to every
+ * address, are reported with low confidence. A set of blocks covering every address is every
+ * address (see worldSources). A source from a variable is judged with
  * every value a run may give it too (a `-var-file` a deploy job names, another `*.tfvars` of the
  * folder: see valueVariants), and the message names the file. The rules that calls of the registry
  * module `terraform-aws-modules/security-group/aws` and its service submodules create are judged the
@@ -37093,7 +37752,7 @@ const open_ingress_RESOURCE_TYPES = [
  */
 const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
     kind: 'terraform.open-ingress',
-    summary: 'Terraform firewall rules (AWS security groups, GCP firewalls, Azure NSG rules) that open administrative ' +
+    summary: 'Terraform firewall rules (AWS security groups, GCP firewalls, Azure NSG rules, Hetzner Cloud firewalls) that open administrative ' +
         'or database ports to 0.0.0.0/0 or ::/0.',
     schema: {
         type: 'object',
@@ -37124,13 +37783,29 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
             // Sources and ports given by a local or a variable's default are judged as if written here.
             const body = (0,terraform_values/* resolveBody */.bq)(resolver, declared.file, declared.block.body);
             const resource = { ...declared, block: { ...declared.block, body } };
-            for (const rule of ingressRules(resource)) {
+            for (const rule of instances(resource, resolver).flatMap(ingressRules)) {
+                const azure = resource.type.startsWith('azurerm_');
+                const world = worldSources(rule.sources, azure);
+                if (world.length === 0)
+                    continue;
                 const exposed = exposedPorts(rule.ports, options.ports);
+                // Nothing is skipped silently: the world let in on ports that could not be read is said so.
+                if (rule.ports === undefined) {
+                    for (const source of world) {
+                        out.push({
+                            message: `${(0,terraform/* describeResource */.w9)(resource)} allows ingress from ${source.value} on ports that could not be read ` +
+                                '(they are computed): administrative and database services should only be reachable from known ' +
+                                'networks; check which ports it opens.',
+                            location: (0,terraform_shared/* spanLocation */.ib)(resource.file.path, source.span),
+                            key: `${resource.type}.${resource.name}:${source.value}:computed`,
+                            confidence: 'low',
+                        });
+                    }
+                    continue;
+                }
                 if (exposed.length === 0)
                     continue;
-                for (const source of rule.sources) {
-                    if (!isAnywhere(source.value, resource.type.startsWith('azurerm_')))
-                        continue;
+                for (const source of world) {
                     const finding = {
                         message: `${(0,terraform/* describeResource */.w9)(resource)} allows ingress from ${source.value} to ${describePorts(rule.ports, exposed)}: ` +
                             'administrative and database services should only be reachable from known networks.',
@@ -37150,9 +37825,7 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
                 const exposed = exposedPorts(rule.ports, options.ports);
                 if (exposed.length === 0)
                     continue;
-                for (const source of rule.sources) {
-                    if (!isAnywhere(source.value, false))
-                        continue;
+                for (const source of worldSources(rule.sources, false)) {
                     const finding = {
                         message: `${describeModuleCall(call)} allows ingress from ${source.value} to ${describePorts(rule.ports, exposed)}: ` +
                             'administrative and database services should only be reachable from known networks.',
@@ -37187,6 +37860,226 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/** Instances of a resource or dynamic block judged at most (a literal collection is short). */
+const MAX_INSTANCES = 64;
+/**
+ * The resource once per instance Terraform makes of it, with what `for_each`/`count` and the
+ * `dynamic` ingress blocks give each instance written in (`each.value`, `tonumber(each.value)`,
+ * `var.ports[count.index]`, `ingress.value.port`): a security group whose rules are written over a
+ * literal list, a local or a variable's default is judged rule by rule. A collection that cannot be
+ * read leaves the resource as written (its ports are then unknown, and said so).
+ */
+function instances(r, resolver) {
+    const body = r.block.body;
+    const forEach = (0,terraform/* attribute */.lt)(body, 'for_each');
+    const count = (0,terraform/* attribute */.lt)(body, 'count');
+    const dynamic = body.blocks.some((b) => b.type === 'dynamic');
+    if (!forEach && !count && !dynamic)
+        return [r];
+    const ref = (reference) => {
+        const v = resolver(r.file, { kind: 'expression', span: r.block.typeSpan, text: reference });
+        return v.kind === 'expression' || v.kind === 'template' ? undefined : v;
+    };
+    const at = (values) => ({ values: new Map(values), ref });
+    let scopes = [at([])];
+    const items = forEach ? collection(forEach.value, at([])) : undefined;
+    if (items)
+        scopes = items.map(([key, value]) => at([
+            ['each.key', key],
+            ['each.value', value],
+        ]));
+    else if (count) {
+        const n = countOf(count.value, at([]));
+        if (n !== undefined)
+            scopes = Array.from({ length: n }, (_, i) => at([['count.index', numberValue(i, count.value)]]));
+    }
+    return scopes.map((scope) => ({ ...r, block: { ...r.block, body: instantiate(body, scope) } }));
+}
+/** A body with the iteration's values written in, each `dynamic` block expanded into its instances. */
+function instantiate(body, scope) {
+    const blocks = body.blocks.flatMap((b) => {
+        if (b.type !== 'dynamic' || !b.labels[0])
+            return [{ ...b, body: instantiate(b.body, scope) }];
+        const content = b.body.blocks.find((c) => c.type === 'content');
+        const forEach = (0,terraform/* attribute */.lt)(b.body, 'for_each');
+        const items = forEach ? collection(substitute(forEach.value, scope), scope) : undefined;
+        if (!content || !items)
+            return [{ ...b, body: instantiate(b.body, scope) }];
+        const iterator = (0,terraform/* attribute */.lt)(b.body, 'iterator')?.value.text.trim().replace(/^"|"$/g, '') || b.labels[0];
+        return items.map(([key, value]) => {
+            const values = new Map(scope.values).set(`${iterator}.key`, key).set(`${iterator}.value`, value);
+            const inner = { values, ref: scope.ref };
+            return { ...content, type: b.labels[0], body: instantiate(content.body, inner) };
+        });
+    });
+    return {
+        attributes: body.attributes.map((a) => ({ ...a, value: substitute(a.value, scope) })),
+        blocks,
+    };
+}
+/** A value with the iteration's references evaluated (kept as written when they cannot be). */
+function substitute(value, scope) {
+    if (value.kind === 'tuple')
+        return { ...value, items: value.items.map((i) => substitute(i, scope)) };
+    if (scope.values.size === 0 || (value.kind !== 'expression' && value.kind !== 'template'))
+        return value;
+    const v = evaluate(value.text, scope, value);
+    return v ? relocated(v, value) : value;
+}
+/** An evaluated value at the place of the expression it came from. */
+function relocated(v, at) {
+    const text = `${at.text.trim()} (${v.text.trim()})`;
+    if (v.kind === 'tuple')
+        return { ...v, span: at.span, text, items: v.items.map((i) => relocated(i, at)) };
+    return { ...v, span: at.span, text };
+}
+/** The elements of a literal list, set or map (`toset([...])` too), as key and value; undefined when computed. */
+function collection(value, scope) {
+    const v = value.kind === 'expression' || value.kind === 'template' ? evaluate(value.text, scope, value) : value;
+    if (v?.kind === 'tuple') {
+        const set = value.kind === 'expression' && /^\s*toset\s*\(/.test(value.text);
+        return v.items.slice(0, MAX_INSTANCES).map((item, i) => [set ? item : numberValue(i, item), item]);
+    }
+    if (v?.kind === 'object') {
+        return v.entries
+            .slice(0, MAX_INSTANCES)
+            .flatMap((e) => e.key === undefined
+            ? []
+            : [[{ kind: 'string', value: e.key, span: e.keySpan, text: JSON.stringify(e.key) }, e.value]]);
+    }
+    return undefined;
+}
+/** `count = 2`, `count = length(<literal collection>)`; undefined when computed. */
+function countOf(value, scope) {
+    if (value.kind === 'number')
+        return Math.min(Math.max(0, Math.floor(value.value)), MAX_INSTANCES);
+    const m = value.kind === 'expression' ? /^\s*length\s*\(([\s\S]*)\)\s*$/.exec(value.text) : null;
+    const items = m
+        ? collection({ kind: 'expression', span: value.span, text: m[1].trim() }, scope)
+        : undefined;
+    return items?.length;
+}
+const numberValue = (n, at) => ({
+    kind: 'number',
+    value: n,
+    span: at.span,
+    text: String(n),
+});
+/**
+ * Evaluates the few expressions that index a literal collection by an iteration's values:
+ * references (`each.value`, `ingress.value.port`, `count.index`), indexing (`[...]`, `.name`),
+ * `tonumber`/`tostring`/`toset`/`tolist`, literal lists, strings and numbers, and `"${...}"`.
+ * `local.`/`var.` references were resolved before; undefined for anything else.
+ */
+function evaluate(text, scope, at, depth = 0) {
+    if (depth > 8)
+        return undefined;
+    const t = text.trim();
+    const again = (inner) => evaluate(inner, scope, at, depth + 1);
+    const template = /^"\$\{([^{}]*)\}"$/.exec(t);
+    if (template)
+        return again(template[1]);
+    if (/^-?\d+$/.test(t))
+        return numberValue(Number(t), at);
+    const quoted = /^"([^"\\$]*)"$/.exec(t);
+    if (quoted)
+        return { kind: 'string', value: quoted[1], span: at.span, text: t };
+    const call = /^(tonumber|tostring|toset|tolist)\s*\(([\s\S]*)\)$/.exec(t);
+    if (call) {
+        const v = again(call[2]);
+        if (!v)
+            return undefined;
+        if (call[1] === 'tonumber') {
+            const n = v.kind === 'number'
+                ? v.value
+                : v.kind === 'string' && /^\d+$/.test(v.value)
+                    ? Number(v.value)
+                    : undefined;
+            return n === undefined ? undefined : numberValue(n, at);
+        }
+        if (call[1] === 'tostring')
+            return v.kind === 'number' || v.kind === 'string'
+                ? { kind: 'string', value: String(v.value), span: at.span, text: t }
+                : undefined;
+        return v.kind === 'tuple' ? v : undefined;
+    }
+    if (t.startsWith('[') && t.endsWith(']')) {
+        const items = topLevel(t.slice(1, -1)).map(again);
+        return items.every((i) => i !== undefined)
+            ? { kind: 'tuple', items: items, span: at.span, text: t }
+            : undefined;
+    }
+    // A reference and its accessors: `each.value.port`, `ingress.value["cidr"]`, `[22, 3389][count.index]`.
+    const root = /^(?:(?:var|local)\.[A-Za-z_][\w-]*|[A-Za-z_][\w-]*\.(?:key|value|index))/.exec(t);
+    const name = root?.[0];
+    let v = name === undefined ? undefined : /^(?:var|local)\./.test(name) ? scope.ref(name) : scope.values.get(name);
+    let rest = name === undefined ? '' : t.slice(name.length);
+    while (v && rest.length > 0) {
+        const dot = /^\.([A-Za-z_][\w-]*|\d+)/.exec(rest);
+        let key;
+        if (dot) {
+            key = /^\d+$/.test(dot[1])
+                ? numberValue(Number(dot[1]), at)
+                : { kind: 'string', value: dot[1], span: at.span, text: dot[1] };
+            rest = rest.slice(dot[0].length);
+        }
+        else if (rest.startsWith('[')) {
+            const close = matching(rest);
+            if (close < 0)
+                return undefined;
+            key = again(rest.slice(1, close));
+            rest = rest.slice(close + 1);
+        }
+        else
+            return undefined;
+        v = key ? member(v, key) : undefined;
+    }
+    return v;
+}
+/** An element of a list (by number) or an object (by key). */
+function member(v, key) {
+    if (v.kind === 'tuple' && key.kind === 'number')
+        return v.items[key.value];
+    if (v.kind === 'object' && (key.kind === 'string' || key.kind === 'number'))
+        return v.entries.find((e) => e.key === String(key.value))?.value;
+    return undefined;
+}
+/** The index of the bracket that closes the one `text` starts with; -1 when there is none. */
+function matching(text) {
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+        if (text[i] === '[' || text[i] === '(')
+            depth += 1;
+        else if ((text[i] === ']' || text[i] === ')') && --depth === 0)
+            return i;
+    }
+    return -1;
+}
+/** A list's items: its text split at the commas outside brackets and strings. */
+function topLevel(text) {
+    const out = [];
+    let depth = 0;
+    let quoted = false;
+    let from = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"' && text[i - 1] !== '\\')
+            quoted = !quoted;
+        else if (quoted)
+            continue;
+        else if (c === '[' || c === '(' || c === '{')
+            depth += 1;
+        else if (c === ']' || c === ')' || c === '}')
+            depth -= 1;
+        else if (c === ',' && depth === 0) {
+            out.push(text.slice(from, i));
+            from = i + 1;
+        }
+    }
+    if (text.slice(from).trim() !== '')
+        out.push(text.slice(from));
+    return out.filter((i) => i.trim() !== '');
+}
 function ingressRules(r) {
     const body = r.block.body;
     switch (r.type) {
@@ -37203,6 +38096,8 @@ function ingressRules(r) {
             return azureRule(r, body);
         case 'azurerm_network_security_group':
             return (0,terraform/* nestedBlocks */.qk)(body, 'security_rule').flatMap((b) => azureRule(r, b.body));
+        case 'hcloud_firewall':
+            return (0,terraform/* nestedBlocks */.qk)(body, 'rule').flatMap((b) => hcloudRule(r, b.body));
         default:
             return [];
     }
@@ -37252,6 +38147,22 @@ function azureRule(resource, body) {
         return [{ resource, sources, ports: undefined }];
     return [{ resource, sources, ports: ranges.flat() }];
 }
+/**
+ * A Hetzner Cloud firewall rule: `direction = "in"`, its `source_ips`, and for TCP its `port` (`"22"`,
+ * a range `"80-85"`, or `"any"` for every port). Rules are allowances only.
+ */
+function hcloudRule(resource, body) {
+    if (open_ingress_str(body, 'direction')?.toLowerCase() !== 'in' || open_ingress_str(body, 'protocol')?.toLowerCase() !== 'tcp')
+        return [];
+    const sources = open_ingress_strings(body, 'source_ips');
+    const port = (0,terraform/* attribute */.lt)(body, 'port');
+    if (!port)
+        return [{ resource, sources, ports: undefined }];
+    const text = (0,terraform/* literal */.eu)(port.value);
+    if (typeof text === 'string' && text.trim().toLowerCase() === 'any')
+        return [{ resource, sources, ports: 'all' }];
+    return [{ resource, sources, ports: rangesOf(port.value) }];
+}
 /** Port ranges from `"22"`, `"1000-2000"`, `"*"`, `22` or a list of those; undefined when computed. */
 function rangesOf(value) {
     const items = value.kind === 'tuple' ? value.items : [value];
@@ -37288,6 +38199,69 @@ function isAnywhere(source, azure) {
     if (/\/0$/.test(s))
         return true;
     return azure && ['*', 'internet', 'any'].includes(s.toLowerCase());
+}
+/**
+ * The sources of a rule that let in every address: each that is anywhere by itself, and, when the
+ * rule's prefixes of one address family together cover the whole space (`0.0.0.0/1` and
+ * `128.0.0.0/1`, or any set whose union is every address), each of those.
+ */
+function worldSources(sources, azure) {
+    // Half of every address (a /1) is the internet to a scanner too.
+    const alone = sources.filter((s) => isAnywhere(s.value, azure) || (prefixOf(s.value)?.length ?? 2) <= 1);
+    const together = ['v4', 'v6'].flatMap((family) => {
+        const parts = sources.flatMap((s) => {
+            const p = prefixOf(s.value);
+            return p && p.family === family && !isAnywhere(s.value, azure) ? [{ source: s, ...p }] : [];
+        });
+        return parts.length > 1 && covers(parts, family === 'v4' ? 32 : 128) ? parts.map((p) => p.source) : [];
+    });
+    return together.length === 0 ? alone : sources.filter((s) => alone.includes(s) || together.includes(s));
+}
+/** An IPv4 or IPv6 CIDR block as its network bits; undefined for anything else. */
+function prefixOf(text) {
+    const m = /^([0-9a-fA-F:.]+)\/(\d{1,3})$/.exec(text.trim());
+    if (!m)
+        return undefined;
+    const length = Number(m[2]);
+    const address = m[1];
+    if (address.includes(':')) {
+        if (length > 128)
+            return undefined;
+        const halves = address.split('::');
+        if (halves.length > 2)
+            return undefined;
+        const groups = halves.map((h) => (h === '' ? [] : h.split(':')));
+        const missing = 8 - groups.flat().length;
+        if (missing < 0 || (halves.length === 1 && missing !== 0))
+            return undefined;
+        const all = halves.length === 2 ? [...groups[0], ...Array(missing).fill('0'), ...groups[1]] : groups[0];
+        if (!all.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g)))
+            return undefined;
+        const bits = all.reduce((n, g) => (n << 16n) | BigInt(Number.parseInt(g, 16)), 0n);
+        return { family: 'v6', bits, length };
+    }
+    const octets = address.split('.');
+    if (octets.length !== 4 || length > 32 || !octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) < 256))
+        return undefined;
+    return { family: 'v4', bits: octets.reduce((n, o) => (n << 8n) | BigInt(o), 0n), length };
+}
+/** Whether prefixes of one family (`width` bits) together cover every address. */
+function covers(prefixes, width) {
+    const ranges = prefixes
+        .map(({ bits, length }) => {
+        const size = 1n << BigInt(width - length);
+        const start = (bits / size) * size;
+        return [start, start + size];
+    })
+        .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    let reached = 0n;
+    for (const [start, end] of ranges) {
+        if (start > reached)
+            return false;
+        if (end > reached)
+            reached = end;
+    }
+    return reached === 1n << BigInt(width);
 }
 function open_ingress_literalOf(body, name) {
     const a = (0,terraform/* attribute */.lt)(body, name);
@@ -39196,7 +40170,8 @@ function matrixPointers(base, matrix, key) {
  * tests or opens a pull request instead). What a job that only pull requests run (its workflow's
  * triggers, or its own `if:`) publishes is
  * a preview of the change, not a release: low confidence. A step or input that turns the cache off
- * for releases (an `if:` on the ref or event, an expression as the cache input) is not reported, nor
+ * for releases (an `if:` on the ref or event, an expression as the cache input; not one that only
+ * fills in the scope of a `cache-from: type=gha`) is not reported, nor
  * is a cache restored after the last step of its job that publishes. A job whose image push or
  * goreleaser run an expression decides (`push: ${{ github.event_name != 'pull_request' }}`) publishes on
  * the runs it allows, which are not read: medium confidence. Low confidence when no workflow of the
@@ -39437,12 +40412,20 @@ function restoresCache(step) {
     const spec = CACHE_INPUTS[action];
     if (spec) {
         const value = (0,workflow_shared/* input */.hF)(step, spec.input);
-        if (!value || dynamic(value))
+        if (!value)
             return undefined;
         const text = String(value.value ?? '').trim();
-        if (spec.kind === 'flag' ? !(0,workflow_shared/* isTrue */.Hn)(value) : text === '' || (0,workflow_shared/* isFalse */.Wu)(value))
+        if (spec.input === 'cache-from') {
+            // An expression that only fills in the scope or another parameter (`type=gha,scope=${{
+            // github.ref_name }}`) leaves GitHub's cache on; one that decides the type, or the whole entry,
+            // is the author's choice per run.
+            return GHA_CACHE_ENTRY.test(text.replace(cache_poisoning_EXPRESSION, '\u0000'))
+                ? { how: `(${spec.input}: ${text.split('\n')[0]})`, at: value }
+                : undefined;
+        }
+        if (dynamic(value))
             return undefined;
-        if (spec.input === 'cache-from' && !/type=gha/.test(text))
+        if (spec.kind === 'flag' ? !(0,workflow_shared/* isTrue */.Hn)(value) : text === '' || (0,workflow_shared/* isFalse */.Wu)(value))
             return undefined;
         return { how: `(${spec.input}: ${text.split('\n')[0]})`, at: value };
     }
@@ -39485,6 +40468,13 @@ function savesCache(step) {
     }
     return false;
 }
+/** An expression of a workflow (`${{ ... }}`). */
+const cache_poisoning_EXPRESSION = /\$\{\{[^}]*(?:\}(?!\})[^}]*)*\}\}/g;
+/**
+ * An entry of BuildKit's `cache-from` (one per line, or `,`-separated in one) whose literal `type=` is
+ * GitHub's cache (`type=gha,scope=main`).
+ */
+const GHA_CACHE_ENTRY = /(?:^|[\s,"'])type=gha(?=$|[\s,"'])/m;
 /** An input whose value is an expression: the author decides per run (e.g. off for tags). */
 function dynamic(node) {
     return typeof node.value === 'string' && node.value.includes('${{');
@@ -41027,6 +42017,171 @@ function headLookupIn(script, start, end) {
     return commandsOfScript(script).some((v) => v.command.start >= start && v.command.end <= end && selectsHead(v));
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/pull-ref.js
+
+/**
+ * Whether an expression, or a string with expressions, can produce a pull request's head or merge
+ * ref (`refs/pull/<n>/head`, `pull/<n>/merge`): the ref that names the pull request's code, whoever
+ * chose `<n>`. A literal `refs/pull/${{ github.event.number }}/merge` is read as text elsewhere; here
+ * the text is what the runner computes: `format()` with its format string and arguments put in,
+ * `join()` of a literal list, `fromJSON()` of a literal, and either side of `||` / `&&`. A value not
+ * known here (a context, another function) is a hole that may hold anything but a `/`.
+ */
+/** A part of the text whose value is not known here. */
+const HOLE = '\u0000';
+/** At most this many alternative texts per expression: `a || b || c` in a format argument multiplies. */
+const MAX_TEXTS = 16;
+const MAX_DEPTH = 16;
+/** A pull request's ref by its number, in text where a hole stands for an unknown value. */
+const PULL_REF_TEXT = /(?:^|\/)pull\/[^/\s]{1,200}\/(?:head|merge)(?![\w-])/;
+/** Whether a parsed expression can evaluate to text holding a pull request's ref. */
+function producesPullRef(node) {
+    if (!node || !someCall(node))
+        return false;
+    return texts(node, 0).some((t) => PULL_REF_TEXT.test(t));
+}
+/**
+ * Whether a string value (an `env:` entry, an output, an input) with expressions in it evaluates to
+ * text holding a pull request's ref: `refs/pull/${{ github.event.number }}/merge`.
+ */
+function stringProducesPullRef(value) {
+    const spans = (0,expression/* findExpressions */.zV)(value);
+    if (spans.length === 0)
+        return PULL_REF_TEXT.test(value);
+    let out = [''];
+    let at = 0;
+    for (const span of spans) {
+        const parsed = (0,expression/* parseExpression */.YK)(span.inner);
+        const parts = parsed.ok && parsed.node ? texts(parsed.node, 0) : [HOLE];
+        out = combine(combine(out, [value.slice(at, span.start)]), parts);
+        at = span.end;
+    }
+    out = combine(out, [value.slice(at)]);
+    return out.some((t) => PULL_REF_TEXT.test(t));
+}
+/** A function call somewhere in the tree: only computed text needs the evaluation. */
+function someCall(node) {
+    switch (node.kind) {
+        case 'call':
+            return true;
+        case 'and':
+        case 'or':
+            return node.args.some(someCall);
+        default:
+            return false;
+    }
+}
+function combine(left, right) {
+    const out = [];
+    for (const a of left)
+        for (const b of right)
+            if (out.length < MAX_TEXTS)
+                out.push(a + b);
+    return out;
+}
+/** The texts an expression can evaluate to, with {@link HOLE} for what is not known here. */
+function texts(node, depth) {
+    if (depth > MAX_DEPTH)
+        return [HOLE];
+    switch (node.kind) {
+        case 'literal':
+            return [node.value === null ? '' : String(node.value)];
+        case 'or':
+            return node.args.flatMap((a) => texts(a, depth + 1)).slice(0, MAX_TEXTS);
+        case 'and': {
+            // `a && b` is `b` unless `a` is falsy, which holds no ref.
+            const last = node.args[node.args.length - 1];
+            return last ? texts(last, depth + 1) : [HOLE];
+        }
+        case 'call':
+            return callTexts(node, depth);
+        default:
+            return [HOLE];
+    }
+}
+function callTexts(node, depth) {
+    const args = node.args;
+    switch (node.name) {
+        case 'format': {
+            const formats = args[0] ? texts(args[0], depth + 1) : [];
+            const values = args.slice(1).map((a) => texts(a, depth + 1));
+            const out = [];
+            for (const f of formats)
+                out.push(...formatTexts(f, values));
+            return out.length > 0 ? out.slice(0, MAX_TEXTS) : [HOLE];
+        }
+        case 'join': {
+            // A string joins to itself; a literal list (`fromJSON('["a","b"]')`) to its items with the separator.
+            const lists = args[0]?.kind === 'call' && args[0].name === 'fromjson'
+                ? jsonOf(args[0].args[0], depth).filter((v) => Array.isArray(v))
+                : [];
+            if (lists.length === 0)
+                return args[0] ? texts(args[0], depth + 1) : [HOLE];
+            const separators = args[1] ? texts(args[1], depth + 1) : [','];
+            const out = [];
+            for (const list of lists)
+                for (const s of separators)
+                    out.push(list.map((v) => (v === null ? '' : String(v))).join(s));
+            return out.slice(0, MAX_TEXTS);
+        }
+        case 'fromjson': {
+            const parsed = args[0] ? jsonOf(args[0], depth) : [];
+            const strings = parsed.filter((v) => typeof v === 'string');
+            return strings.length > 0 ? strings : [HOLE];
+        }
+        case 'case': {
+            // case(pred1, value1, ..., default): any of the values.
+            const values = args.filter((_, i) => i % 2 === 1 || i === args.length - 1);
+            return values.flatMap((a) => texts(a, depth + 1)).slice(0, MAX_TEXTS);
+        }
+        default:
+            return [HOLE];
+    }
+}
+/** A format string with its `{i}` placeholders put in (`{{` and `}}` are literal braces). */
+function formatTexts(format, values) {
+    let out = [''];
+    let i = 0;
+    while (i < format.length) {
+        const ch = format[i];
+        if ((ch === '{' || ch === '}') && format[i + 1] === ch) {
+            out = combine(out, [ch]);
+            i += 2;
+            continue;
+        }
+        const m = ch === '{' ? /^\{(\d+)\}/.exec(format.slice(i)) : null;
+        if (m) {
+            out = combine(out, values[Number(m[1])] ?? [HOLE]);
+            i += m[0].length;
+            continue;
+        }
+        out = combine(out, [ch]);
+        i++;
+    }
+    return out;
+}
+/** A character JSON takes inside a string, standing for a hole while the text is parsed. */
+const JSON_HOLE = '\uE000';
+/**
+ * The values the JSON text an expression computes parses to (`fromJSON('["refs/pull", "1"]')`,
+ * or a `format()` of such text), holes kept in their strings.
+ */
+function jsonOf(node, depth) {
+    if (!node)
+        return [];
+    const back = (v) => typeof v === 'string' ? v.split(JSON_HOLE).join(HOLE) : Array.isArray(v) ? v.map(back) : v;
+    const out = [];
+    for (const text of texts(node, depth + 1)) {
+        try {
+            out.push(back(JSON.parse(text.split(HOLE).join(JSON_HOLE))));
+        }
+        catch {
+            // Not JSON (or a hole outside a string): nothing known.
+        }
+    }
+    return out;
+}
+
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/shell.js
 var shell = __nccwpck_require__(1248);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow.js
@@ -41039,9 +42194,18 @@ var shell = __nccwpck_require__(1248);
 
 
 
+
+
+/** Who a scope's composite action is run by, outermost last, as text for a cache key. */
+function callKey(scope) {
+    const call = scope.call;
+    return call
+        ? `${call.scope.source.path}#${call.scope.job?.id ?? ''}#${call.step.pointer}>${callKey(call.scope)}`
+        : '';
+}
 /** Input types whose values cannot carry text. */
 const SAFE_INPUT_TYPES = new Set(['boolean', 'number', 'choice', 'environment']);
-const MAX_DEPTH = 8;
+const dataflow_MAX_DEPTH = 8;
 /**
  * Actions whose outputs carry what a pull request or its author chose: `text` outputs are free text
  * (template injection), `head` outputs name the pull request's code (head checkouts); patterns are on
@@ -41099,6 +42263,16 @@ function neverRuns(scope, step) {
  * subject or body (`%s`, `%b`, `%B`), or `--oneline`.
  */
 const COMMIT_TEXT = /\bgit\s+(?:log|show)\b[^\n;|&]*?(?:--(?:pretty|format)[=\s]+["']?(?:t?format:)?["']?[^"'\s]*%[sbB]|--oneline)/;
+/** The string at a JSON pointer of a document's value, if a string is there. */
+function stringAt(root, pointer) {
+    let value = root;
+    for (const token of pointer.split('/').slice(1)) {
+        if (value === null || typeof value !== 'object')
+            return undefined;
+        value = value[(0,yaml/* unescapePointerToken */.Xg)(token)];
+    }
+    return typeof value === 'string' ? value : undefined;
+}
 function withInput(step, name) {
     for (const [k, v] of step.with?.entries ?? [])
         if (k.toLowerCase() === name)
@@ -41157,6 +42331,21 @@ class Dataflow {
             case 'call': {
                 const args = node.args.map((a) => this.evaluate(a, inner, scope, depth));
                 const scalar = (fs) => (fs ?? []).filter((f) => !f.collection);
+                // `format('refs/pull/{0}/merge', github.event.number)`: the text it computes names the head.
+                if (this.options.heads && producesPullRef(node)) {
+                    const text = inner.slice(node.start, node.end);
+                    const ref = {
+                        kind: 'ref',
+                        path: [node.name],
+                        computed: [],
+                        start: node.start,
+                        end: node.end,
+                    };
+                    return [
+                        { ref, origin: { text, capability: 'arbitrary', via: [] }, collection: false },
+                        ...args.flat().filter((f) => !f.collection),
+                    ];
+                }
                 switch (node.name) {
                     case 'tojson':
                     case 'fromjson':
@@ -41183,9 +42372,9 @@ class Dataflow {
         }
     }
     resolve(ref, text, scope, depth) {
-        if (depth > MAX_DEPTH)
+        if (depth > dataflow_MAX_DEPTH)
             return [];
-        const key = `${scope.source.path}\u0000${scope.job?.id ?? ''}\u0000${scope.stepIndex ?? ''}\u0000${scope.level}\u0000${ref.path.join('.')}`;
+        const key = `${scope.source.path}\u0000${scope.job?.id ?? ''}\u0000${scope.stepIndex ?? ''}\u0000${scope.level}\u0000${ref.path.join('.')}\u0000${callKey(scope)}`;
         const cached = this.cache.get(key);
         if (cached)
             return cached;
@@ -41242,11 +42431,16 @@ class Dataflow {
         const list = under
             ? (0,workflow_expressions/* expressionsUnder */.c0)(this.workspace, scope.source, pointer)
             : (0,workflow_expressions/* expressionsAt */.Ve)(this.workspace, scope.source, pointer);
-        return list.flatMap((e) => (e.parsed.ok ? this.flows(e.parsed.node, e.inner, scope, depth) : []).map((f) => ({
+        // `refs/pull/${{ github.event.number }}/merge` stored for later: the text names the head.
+        const whole = this.options.heads && !under ? stringAt(scope.source.document.value, pointer) : undefined;
+        const pullRef = whole !== undefined && stringProducesPullRef(whole)
+            ? [{ origin: { text: whole.trim(), capability: 'arbitrary', via: [hop] }, collection: false }]
+            : [];
+        return pullRef.concat(list.flatMap((e) => (e.parsed.ok ? this.flows(e.parsed.node, e.inner, scope, depth) : []).map((f) => ({
             origin: { ...f.origin, via: [hop, ...f.origin.via] },
             // Values stored in env, outputs and inputs are strings.
             collection: false,
-        })));
+        }))));
     }
     hop(text, source, node) {
         return { text, location: (0,core_location/* locationFromSpan */.Cx)(source.path, node.span) };
@@ -41309,6 +42503,12 @@ class Dataflow {
         for (const name of new Set(w.envVars)) {
             for (const r of this.env(name.toLowerCase(), stepScope, depth + 1))
                 out.push({ ...r, origin: { ...r.origin, via: [hop, ...r.origin.via] } });
+        }
+        // `echo "ref=refs/pull/${{ github.event.number }}/merge" >> "$GITHUB_OUTPUT"`: a ref that names the head.
+        if (this.options.heads) {
+            const ref = w.ranges.map(([s, t]) => run.value.slice(s, t)).find(stringProducesPullRef);
+            if (ref)
+                out.push({ origin: { text: ref.trim(), capability: 'arbitrary', via: [hop] }, collection: false });
         }
         // The head looked up through the API and written for later steps
         // (`echo "sha=$(gh api repos/$R/pulls/$N --jq .head.sha)" >> "$GITHUB_OUTPUT"`).
@@ -41396,6 +42596,16 @@ class Dataflow {
         if (declared.types.length > 0 && declared.types.every((t) => SAFE_INPUT_TYPES.has(t)))
             return [];
         const out = [];
+        // A composite action run by one step: what that step passes, in its own scope.
+        const call = source.kind === 'action' ? scope.call : undefined;
+        if (call) {
+            for (const d of declared.defaults)
+                out.push(...this.value({ source, level: 'workflow' }, d.pointer, this.hop(`inputs.${name}`, source, d), depth + 1));
+            const entry = [...(call.step.with?.entries ?? [])].find(([k]) => k.toLowerCase() === name);
+            if (entry)
+                out.push(...this.value(call.scope, entry[1].pointer, this.hop(`inputs.${entry[0]}`, call.scope.source, entry[1]), depth + 1));
+            return out;
+        }
         const callers = (0,workflow_callers/* localCallers */.ch)(this.workspace, source.path);
         // A declared free-text input is chosen by whoever dispatches or calls this, from anywhere: a
         // source in itself, whatever the callers visible here pass (which are followed below).
@@ -43527,9 +44737,10 @@ function baseScript(path) {
  * trigger; low confidence for the info, for a `workflow_run` no outsider can start, and for a workflow
  * whose jobs only call reusable workflows of other repositories pinned to a commit (not read here). Checking out and building the pull request's code there ("pwn request") hands those
  * privileges to the pull request: critical, reported instead at the ref that names the head
- * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
- * .../pull/N/head`, a download, clone or install given the head (head-code.ts), followed through
- * `env:` and outputs) unless nothing runs the tree afterwards ({@link treeNeverRun}; an install runs
+ * (`actions/checkout` `ref:`/`repository:`, merge and head refs, written out or computed by
+ * `format()` (pull-ref.ts), `gh pr checkout`, `git fetch .../pull/N/head`, a download, clone or install
+ * given the head (head-code.ts), followed through `env:` and outputs; in the job's steps and in those
+ * of the composite actions of the repository they run, see {@link headHits}) unless nothing runs the tree afterwards ({@link treeNeverRun}; an install runs
  * the package's build hooks itself), or, for a fetch, nothing puts the fetched commits into the work tree
  * ({@link fetchNeverRun}: the base's programs that run later run the base's code); so does a step
  * that hands the head's
@@ -43596,21 +44807,20 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                     confidence: 'medium',
                                 });
                             }
-                            for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
+                            for (const { hit, site } of headHits(workspace, flow, { source: workflow, settings: workflow, job, step }, repository)) {
                                 // A tree nothing runs (its commit read, and no step after), or a fetch whose commits
                                 // nothing puts into the work tree: no code of the pull request runs. An install runs
                                 // the package's build hooks itself.
-                                if (hit.route !== 'install' &&
-                                    (FETCH_ONLY.test(hit.what)
-                                        ? fetchNeverRun(workspace, flow, workflow, job, step, hit)
-                                        : treeNeverRun(workflow, job, step, hit.command)))
+                                if (hit.route !== 'install' && neverRunAt(workspace, flow, site, hit))
                                     continue;
                                 // A branch switched to in a clone of another repository is a name there, not the head.
-                                if (inOtherRepository(workflow, job, step, hit, repository))
+                                if (inOtherRepository(site.settings, site.job, site.step, hit, repository))
                                     continue;
                                 critical += 1;
                                 // A folder beside the base's tree that later steps only hand to the base's tools as data.
-                                const side = gate || check || member ? undefined : sideFolderAsData(workflow, job, step, dangerous_triggers_savesCache);
+                                const side = gate || check || member || site.outer
+                                    ? undefined
+                                    : sideFolderAsData(workflow, job, step, dangerous_triggers_savesCache);
                                 if (side) {
                                     findings.push({
                                         message: `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets ${token}, and ` +
@@ -43687,7 +44897,8 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                 // branches of this repository, maintainers): said, so the message does not deny the checkout.
                 const gated = workflow.jobs
                     .filter((job) => job.steps.some((step) => ((0,conditions/* jobExcludesOutsiders */.PV)(workflow, job, repository) || (0,conditions/* excludesOutsiders */.Ek)(step.if, repository)) &&
-                    headCheckoutsOf(workspace, flow, workflow, job, step).length > 0))
+                    headHits(workspace, flow, { source: workflow, settings: workflow, job, step }, repository)
+                        .length > 0))
                     .map((job) => `"${job.id}"`);
                 const gatedNote = gated.length === 0
                     ? ''
@@ -43700,7 +44911,9 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                 let data;
                 // A step brings the head's code in: it checks out, clones, downloads or installs it. A fetch
                 // of the head whose commits nothing runs (see fetchNeverRun) brings in none of its code.
-                const bringsHead = (job, step) => headCheckoutsOf(workspace, flow, workflow, job, step).some((h) => h.route || !FETCH_ONLY.test(h.what) || !fetchNeverRun(workspace, flow, workflow, job, step, h));
+                const bringsHead = (job, step) => headHits(workspace, flow, { source: workflow, settings: workflow, job, step }, repository).some(({ hit, site }) => hit.route ||
+                    !FETCH_ONLY.test(hit.what) ||
+                    (site.outer ? true : !fetchNeverRun(workspace, flow, workflow, job, step, hit)));
                 const asData = () => (data ??=
                     unseen.length === 0 && eventAsData(workspace, values, flow, workflow, repository, bringsHead));
                 // Keeping to the event as data with no secret and a read-only token leaves the run nothing
@@ -44426,8 +45639,61 @@ function dangerous_triggers_savesCache(step) {
         return false;
     return [...(step.with?.entries ?? [])].some(([k, v]) => /cache/i.test(k) && !(v.value === false || /^\s*(?:false)?\s*$/i.test(String(v.value))));
 }
-function headCheckoutsOf(workspace, flow, workflow, job, step) {
-    const scope = { source: workflow, job, stepIndex: step.index, level: 'step' };
+/** How deep composite actions that run composite actions are followed. */
+const COMPOSITE_DEPTH = 3;
+function siteScope(site) {
+    return {
+        source: site.source,
+        ...(site.outer ? {} : { job: site.job }),
+        stepIndex: site.step.index,
+        level: 'step',
+        ...(site.outer ? { call: { step: site.outer.step, scope: siteScope(site.outer) } } : {}),
+    };
+}
+/**
+ * The head checkouts of a step ({@link headCheckoutsOf}) and, for a step that runs a composite action
+ * of the repository, those of the action's steps (and of the composite actions they run, a few
+ * levels down), with where each is. A step the action runs only for trusted pull requests is left out.
+ */
+function headHits(workspace, flow, site, repository, depth = 0) {
+    const out = headCheckoutsOf(workspace, flow, site).map((hit) => ({ hit, site }));
+    const action = depth < COMPOSITE_DEPTH ? (0,parsers_workflow/* localAction */.On)(workspace, site.step) : undefined;
+    if (action?.using?.value !== 'composite')
+        return out;
+    const job = { ...site.job, steps: action.steps, env: undefined };
+    const settings = { ...site.settings, path: action.path, env: undefined, defaults: undefined };
+    for (const step of action.steps) {
+        if ((0,conditions/* excludesOutsiders */.Ek)(step.if, repository))
+            continue;
+        const inner = { source: action, settings, job, step, outer: site };
+        for (const found of headHits(workspace, flow, inner, repository, depth + 1))
+            out.push(found.site === inner
+                ? { hit: { ...found.hit, what: `${found.hit.what}, in ${action.path}` }, site: inner }
+                : found);
+    }
+    return out;
+}
+/**
+ * Whether no code of the head a hit brings in runs: for a step of the job, {@link treeNeverRun} or
+ * {@link fetchNeverRun}; for a step of a composite action, nothing after it in the action and nothing
+ * after the calling step (at every level) runs anything but reads.
+ */
+function neverRunAt(workspace, flow, site, hit) {
+    const fetch = FETCH_ONLY.test(hit.what);
+    if (!site.outer)
+        return fetch
+            ? fetchNeverRun(workspace, flow, site.settings, site.job, site.step, hit)
+            : treeNeverRun(site.settings, site.job, site.step, hit.command);
+    if (!treeNeverRun(site.settings, site.job, site.step, hit.command, fetch))
+        return false;
+    for (let o = site.outer; o; o = o.outer)
+        if (!treeNeverRun(o.settings, o.job, o.step, undefined, fetch))
+            return false;
+    return true;
+}
+function headCheckoutsOf(workspace, flow, site) {
+    const { source: workflow, job, step } = site;
+    const scope = siteScope(site);
     const hits = [];
     if ((0,workflow_shared/* actionOf */.qj)(step.uses) === 'actions/checkout') {
         for (const name of ['ref', 'repository']) {
@@ -44454,7 +45720,7 @@ function headCheckoutsOf(workspace, flow, workflow, job, step) {
         return hits;
     const text = (0,workflow_expressions/* locatedText */.k6)(workspace, workflow.path, step.run);
     // Downloads, clones and installs of the head (no git command), whatever else the script does.
-    const found = headVariables(flow, scope, step.run.value, workflow, job, step);
+    const found = headVariables(flow, scope, step.run.value, site.settings, job, step);
     const routes = found
         .filter((h) => h.route)
         .map((h) => ({
@@ -44511,6 +45777,8 @@ function headCheckoutsOf(workspace, flow, workflow, job, step) {
 const GIT_TAKES_REF = new Set(['checkout', 'switch', 'fetch', 'reset', 'pull', 'clone', 'worktree']);
 /** A shell variable read in a word: `$NAME`, `${NAME}`, `${NAME:-x}` (not `${{`). */
 const SHELL_VAR = /\$(?:\{([A-Za-z_]\w*)|([A-Za-z_]\w*))/g;
+/** Options of `git checkout`, `git switch` and `git worktree add` whose value names a branch to create. */
+const NEW_BRANCH_OPTION = /^(?:-[bBcC]|--orphan)$/;
 /** The runner's own variables that name the head: `GITHUB_HEAD_REF` is `github.head_ref`. */
 const HEAD_VARIABLES = new Set(['GITHUB_HEAD_REF']);
 /** A variable read in a word: `$NAME`, `${NAME}`, and PowerShell's `$env:NAME`. */
@@ -44606,10 +45874,12 @@ function headVariables(flow, scope, script, workflow, job, step) {
             k += /^-[cC]$/.test(args[k].value) ? 2 : 1;
         if (!GIT_TAKES_REF.has(args[k]?.value ?? ''))
             continue;
-        const word = args
-            .slice(k + 1)
-            .find((w) => [...w.value.matchAll(SHELL_VAR)].some((m) => names((m[1] ?? m[2]), view.command.start, 0)) ||
-            headLookupIn(script, w.start, w.end));
+        const rest = args.slice(k + 1);
+        const word = rest.find((w, i) => 
+        // `git checkout -b "$HEAD_REF"` names a new branch made from what is checked out already.
+        !(i > 0 && NEW_BRANCH_OPTION.test(rest[i - 1].value)) &&
+            ([...w.value.matchAll(SHELL_VAR)].some((m) => names((m[1] ?? m[2]), view.command.start, 0)) ||
+                headLookupIn(script, w.start, w.end)));
         if (!word)
             continue;
         out.push({ what, at: [word.start, word.end], view });
@@ -44700,6 +45970,7 @@ const workflowDependabotCooldown = (0,types/* defineEvaluator */.D)({
 
 
 
+
 /**
  * Jobs that deploy to production should name a GitHub `environment:`: it is what lets required
  * reviewers, wait timers, branch restrictions and environment-scoped secrets gate the change, and
@@ -44715,6 +45986,9 @@ const workflowDependabotCooldown = (0,types/* defineEvaluator */.D)({
 const workflowDeployEnvironment = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.deploy-environment',
     scope: 'file',
+    // The scripts, make targets and package.json scripts a step that builds a Pages site calls, for
+    // whether they build documentation.
+    readsOtherFiles: ['**/*.sh', '**/*.bash', ...pr_evidence_follow/* MAKEFILE_GLOBS */.Jq, '**/package.json'],
     summary: 'Jobs that deploy to production (or publish a release) without a GitHub environment.',
     schema: {
         type: 'object',
@@ -44777,7 +46051,7 @@ const workflowDeployEnvironment = (0,types/* defineEvaluator */.D)({
                 subjects.add(workflow.path);
                 // A GitHub Pages site that a documentation generator builds: the project's documentation.
                 const docs = release && PAGES_ACTIONS.has((0,workflow_shared/* actionPathOf */.ps)(release.step.uses) ?? '')
-                    ? docsBuild(workflow, job)
+                    ? docsBuild(workspace, workflow, job)
                     : undefined;
                 findings.push({
                     message: `Job "${job.id}" deploys to production (${why}) without "environment:", so no required reviewer, ` +
@@ -44804,24 +46078,26 @@ const PAGES_ACTIONS = new Set([
 ]);
 /**
  * A command that builds documentation: MkDocs (and mike), Sphinx, mdBook, Antora, Docusaurus,
- * TypeDoc, pdoc, `cargo doc`, or a Makefile's `docs`/`doc` target. Not a general site generator
- * (Hugo, Jekyll, a web app's build), whose site may be the product.
+ * TypeDoc, pdoc, `cargo doc`, or a Makefile's `docs`/`doc` target; or the image of one of those
+ * generators run in a container to build (`docker run --rm -v ./:/docs squidfunk/mkdocs-material
+ * build`, `sphinxdoc/sphinx make html`). Not a general site generator (Hugo, Jekyll, a web app's
+ * build), whose site may be the product, in a container or not.
  */
-const DOCS_BUILD = /(?<![\w-])(?:mkdocs\s+build|mike\s+deploy|sphinx-build|mdbook\s+build|antora|docusaurus\s+build|typedoc|pdoc|cargo\s+doc|make\s+(?:-C\s+\S+\s+)?(?:docs?|html)(?![\w-]))/;
+const DOCS_BUILD = /(?<![\w-])(?:mkdocs\s+build|mike\s+deploy|sphinx-build|mdbook\s+build|antora|docusaurus\s+build|typedoc|pdoc|cargo\s+doc|make\s+(?:-C\s+\S+\s+)?(?:docs?|html)(?![\w-])|(?:docker|podman)\s+(?:container\s+)?run\s[^\n;&|]*?(?<=\s)[\w.:/@-]*\b(?:mkdocs|sphinx|mdbook|docusaurus)[\w.-]*(?::[\w.-]+)?(?:@sha256:[\da-f]+)?\s+(?:build|make\s+html)(?![\w-]))/;
 /**
  * The step that builds documentation ({@link DOCS_BUILD}) in the publishing job or in a job it
- * needs directly (where actions/deploy-pages publishes what another job built), if any.
+ * needs directly (where actions/deploy-pages publishes what another job built), if any: by its own
+ * script, or by a repository script or make target it calls (read, never run: pr-evidence-follow.ts).
+ * The calls are followed only for a job that deploys a Pages site without an environment.
  */
-function docsBuild(workflow, job) {
+function docsBuild(workspace, workflow, job) {
     const needs = job.needs?.value;
     const ids = new Set(typeof needs === 'string' ? [needs] : Array.isArray(needs) ? needs.map(String) : []);
     const jobs = workflow.kind === 'workflow' ? [job, ...workflow.jobs.filter((j) => ids.has(j.id))] : [job];
-    for (const j of jobs) {
-        const step = j.steps.find((s) => s.run !== undefined && (0,shell/* firstRealCommand */.Oh)(s.run.value, DOCS_BUILD));
-        if (step)
-            return step;
-    }
-    return undefined;
+    const builds = (script) => (0,shell/* firstRealCommand */.Oh)(script, DOCS_BUILD) !== undefined;
+    const steps = jobs.flatMap((j) => j.steps.filter((s) => s.run !== undefined));
+    return (steps.find((s) => builds(s.run.value)) ??
+        steps.find((s) => [...(0,pr_evidence_follow/* followCalls */.rx)(workspace, s.run.value), ...(0,pr_evidence_follow/* makeRecipes */.CT)(workspace, s.run.value)].some((f) => builds(f.text))));
 }
 /**
  * A job named for telling others about a deployment rather than for doing one: `notify-sentry-deploy`
@@ -48204,6 +49480,24 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
                 items: { type: 'string', minLength: 1 },
                 description: 'Globs on owner/repo[/path] of actions that perform the activity.',
             },
+            actionsWith: {
+                type: 'array',
+                default: [],
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['uses', 'with'],
+                    properties: {
+                        uses: { type: 'string', minLength: 1 },
+                        with: {
+                            type: 'object',
+                            minProperties: 1,
+                            additionalProperties: { type: 'string', minLength: 1, format: 'regex' },
+                        },
+                    },
+                },
+                description: 'Actions (globs on owner/repo[/path]) that perform the activity only when each named input matches its regular expression (case-insensitive).',
+            },
             commands: {
                 type: 'array',
                 default: [],
@@ -48262,6 +49556,17 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
     evaluate(ctx) {
         const { options, workspace, subjects } = ctx;
         const action = (0,workflow_shared/* globMatcher */.fU)(options.actions ?? []);
+        const withInputs = (options.actionsWith ?? []).map((a) => ({
+            uses: (0,workflow_shared/* globMatcher */.fU)([a.uses]),
+            inputs: Object.entries(a.with).map(([name, re]) => [name.toLowerCase(), new RegExp(re, 'i')]),
+        }));
+        // An input given as an expression (`${{ matrix.scan }}`) is not known, so it matches nothing.
+        const actionPerforms = (path, step) => action(path) ||
+            withInputs.some((a) => a.uses(path) &&
+                a.inputs.every(([name, re]) => {
+                    const value = (0,workflow_shared/* input */.hF)(step, name)?.value;
+                    return typeof value === 'string' && !value.includes('${{') && re.test(value.trim());
+                }));
         const commands = (options.commands ?? []).map((c) => new RegExp(c, 'i'));
         const names = options.names ? new RegExp(options.names, 'i') : undefined;
         const events = new Set(options.events ?? []);
@@ -48292,7 +49597,8 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         const superLinters = options.superLinter ?? [];
         const stepPerforms = (step, job, source, depth = 0) => {
             const path = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
-            if (path && (action(path) || (usesGolangci && path === GOLANGCI_ACTION && golangciCounts())))
+            if (path &&
+                (actionPerforms(path, step) || (usesGolangci && path === GOLANGCI_ACTION && golangciCounts())))
                 return true;
             if (path && superLinters.length > 0 && SUPER_LINTER.test(path)) {
                 if (superLinterRuns(superLinters, [source.env, job.env, step.env]))
@@ -51159,7 +52465,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
             },
         },
     },
-    evaluate({ options, workspace }) {
+    evaluate({ options, workspace, repository }) {
         const allowed = (0,workflow_shared/* globMatcher */.fU)(options.allow ?? []);
         const findings = [];
         // Its subjects are the images jobs and Docker actions pull: a file that names none had nothing to judge.
@@ -51197,25 +52503,19 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
         // The jobs of each workflow that publish, computed once a workflow has an image to judge: for a
         // service, those with a publishing step; for a container, which runs the steps, also those whose
         // push an expression decides.
+        // A job of a reusable workflow that builds what a workflow calling it publishes counts too.
         const publishing = new Map();
         const mayPublishing = new Map();
-        const memo = (map, workflow, step) => () => {
-            let jobs = map.get(workflow);
-            if (!jobs) {
-                jobs = (0,workflow_publishing/* publishingJobs */.gF)(workflow, step);
-                map.set(workflow, jobs);
-            }
-            return jobs;
-        };
+        const memo = (map, workflow, step) => () => (0,workflow_publishing/* publishingJobsAcross */.hk)(workspace, workflow, step, repository, map);
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
-                const container = memo(mayPublishing, workflow, (s, j) => (0,workflow_publishing/* publishes */.AN)(s, j, workflow) || (0,workflow_publishing/* mayPublish */.bT)(s));
+                const container = memo(mayPublishing, workflow, (s, j, w) => (0,workflow_publishing/* publishes */.AN)(s, j, w) || (0,workflow_publishing/* mayPublish */.bT)(s));
                 check(workflow.path, job.container?.image, `the container of job "${job.id}"`, `${job.id}/container`, () => harmlessContainer(job, workflow, container, workspace));
                 if (job.services.length === 0)
                     return;
                 // One judgement for all the job's services.
                 let note = null;
-                const services = memo(publishing, workflow);
+                const services = memo(publishing, workflow, (s, j, w) => (0,workflow_publishing/* publishes */.AN)(s, j, w));
                 for (const service of job.services) {
                     check(workflow.path, service.image, `service "${service.id}" of job "${job.id}"`, `${job.id}/service/${service.id}`, () => {
                         if (note === null)
@@ -51440,17 +52740,11 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
             self ??= ownRepository(workspace) ?? null;
             return self !== null && isOwnAction(workspace, self, text);
         };
-        // The jobs of each workflow that publish (or build what is published), computed once it is asked,
-        // and whether each job holds nothing privileged, judged once per job (not once per step).
+        // The jobs of each workflow that publish (or build what is published, for a job of this workflow
+        // or of a workflow that calls it), computed once it is asked, and whether each job holds nothing
+        // privileged, judged once per job (not once per step).
         const publishing = new Map();
-        const publishersOf = (workflow) => {
-            let jobs = publishing.get(workflow);
-            if (!jobs) {
-                jobs = (0,workflow_publishing/* publishingJobs */.gF)(workflow, (s, j) => (0,workflow_publishing/* publishes */.AN)(s, j, workflow) || (0,workflow_publishing/* mayPublish */.bT)(s));
-                publishing.set(workflow, jobs);
-            }
-            return jobs;
-        };
+        const publishersOf = (workflow) => (0,workflow_publishing/* publishingJobsAcross */.hk)(workspace, workflow, (s, j, w) => (0,workflow_publishing/* publishes */.AN)(s, j, w) || (0,workflow_publishing/* mayPublish */.bT)(s), repository, publishing);
         const bareJobs = new Map();
         const bareOf = (workflow, job) => {
             if (!bareJobs.has(job))
@@ -53780,6 +55074,7 @@ function enclosingTestFunction(path, text, offset) {
 __nccwpck_require__.d(__webpack_exports__, {
   c$: () => (/* binding */ DETECTORS),
   YY: () => (/* binding */ DETECTOR_IDS),
+  m: () => (/* binding */ ISSUER_FORMAT),
   zX: () => (/* binding */ VERIFIED),
   Ap: () => (/* binding */ familyOf),
   wp: () => (/* binding */ findAwsSecrets),
@@ -56685,6 +57980,18 @@ const VERIFIED = new Set([
     'gcp-service-account-key',
     ...PROVIDERS.filter((p) => p.validate?.some((v) => v === 'crc32-base62' || v === 'bech32')).map((p) => p.id),
 ]);
+/**
+ * Detectors whose hit carries its issuer's format in the value itself: a private key whose body
+ * decodes to a key, a checksummed token, a fixed issuer prefix and length (the cloud, private-key and
+ * token families). Not those that judge a value by the name it is assigned to or by a shape other
+ * strings share (a spec of `medium` confidence: a UUID after `heroku_api_key =`, 32 hex characters
+ * after `SK`), nor the AWS secret access key (40 base64 characters named so). They are the ones that
+ * read files skipped by name (see `except` in evaluator.ts), where random data abounds.
+ */
+const ISSUER_FORMAT = new Set([
+    ...DETECTORS.filter((d) => d.family === 'private-key' || d.id === 'gcp-service-account-key').map((d) => d.id),
+    ...PROVIDERS.filter((p) => (p.confidence ?? 'high') === 'high').map((p) => p.id),
+]);
 /** Detector ids (line detectors and binary-file detectors), for option schemas. */
 const DETECTOR_IDS = [
     ...DETECTORS.map((d) => d.id),
@@ -57147,8 +58454,9 @@ function region(text, from, endMarker) {
     const end = r.indexOf(endMarker);
     if (end >= 0)
         r = r.slice(0, end);
-    // Escaped line breaks of JSON, YAML double-quoted scalars and code strings (`\n`, `\\n`, `\r\n`).
-    return r.replace(/\\{1,2}[rn]/g, '\n');
+    // Escaped line breaks of JSON, YAML double-quoted scalars and code strings (`\n`, `\\n`, `\r\n`),
+    // and a lone carriage return (old Mac line endings, which key parsers accept) as a line break.
+    return r.replace(/\\{1,2}[rn]|\r\n?/g, '\n');
 }
 /** Armour headers (`Proc-Type: 4,ENCRYPTED`, `Version: GnuPG`) before the base64 lines. */
 const ARMOUR_HEADER = /^[\s"'`#/*]*[A-Za-z][A-Za-z0-9-]{1,30}:[ \t]/;
@@ -57349,7 +58657,7 @@ function verifyPuttyKey(text, from) {
 
 /***/ }),
 
-/***/ 8936:
+/***/ 9579:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57376,7 +58684,8 @@ var pem = __nccwpck_require__(4506);
  * The certificate a committed private key belongs to, when the repository holds it too (in the same
  * file, or as the key's sibling: `server.key` and `server.crt`), and what it says about the key. A
  * certificate issued for test material (its subject or issuer says test, sample or example, or
- * "dev use only"), for the loopback host alone, or expired more than a year ago identifies no
+ * "dev use only"), for the loopback host alone, for reserved host names alone (`.test`, `.example`,
+ * `example.com`, issued by another key), or expired more than a year ago identifies no
  * service anyone relies on: the key is still reported, with low confidence and the reason. The
  * certificate counts only when it is the key's own (its public key is the key's), so a test
  * certificate beside an unrelated key changes nothing. A subject or issuer naming test material
@@ -57455,6 +58764,12 @@ function verdict(cert, named, now, selfSigned) {
     const alt = (cert.subjectAltName ?? '').split(/,\s*/).filter(Boolean);
     if (alt.length > 0 && alt.every((name) => LOOPBACK.test(name)))
         return { note: `${named} names only the loopback host` };
+    // Reserved names (RFC 2606, 6761) are no one's hosts: a test PKI's leaf for them authenticates no
+    // service others reach. Only from an issuer, for the reason above: a self-signed one says what the
+    // key's holder wrote.
+    const reserved = !selfSigned ? reservedNamesOnly(cert, alt) : undefined;
+    if (reserved)
+        return { note: `${named} is issued for reserved host names only (${reserved})` };
     const expires = Date.parse(cert.validTo);
     if (Number.isNaN(expires))
         return {};
@@ -57464,6 +58779,38 @@ function verdict(cert, named, now, selfSigned) {
     }
     // Judged otherwise once a year has passed since the expiry: a cached result must not outlive it.
     return { until: retired };
+}
+/** Host names shown in a note at most. */
+const MAX_NAMES_SHOWN = 3;
+/**
+ * The host names a certificate is for, when every one is reserved for documentation, testing or the
+ * loopback host (its DNS alternative names, loopback addresses, and its subject's CN when that is a
+ * host name), shown as a list; undefined when it names any other host, address or identity, or none.
+ */
+function reservedNamesOnly(cert, alt) {
+    const hosts = [];
+    for (const entry of alt) {
+        const dns = /^DNS:(.+)$/.exec(entry);
+        if (dns && RESERVED_HOST.test(dns[1].replace(/^\*\./, '')))
+            hosts.push(dns[1]);
+        else if (!LOOPBACK.test(entry))
+            return undefined;
+    }
+    for (const field of (cert.subject ?? '').split('\n')) {
+        if (!field.startsWith('CN='))
+            continue;
+        const cn = field.slice(3);
+        if (!HOST_NAME.test(cn))
+            continue;
+        if (!RESERVED_HOST.test(cn.replace(/^\*\./, '')))
+            return undefined;
+        if (!hosts.includes(cn))
+            hosts.push(cn);
+    }
+    if (hosts.length === 0)
+        return undefined;
+    const shown = hosts.slice(0, MAX_NAMES_SHOWN).join(', ');
+    return hosts.length > MAX_NAMES_SHOWN ? `${shown} and ${hosts.length - MAX_NAMES_SHOWN} more` : shown;
 }
 /**
  * Lowers the verified PEM keys among `hits` (found in `text`) whose own certificate, among `certs`,
@@ -57561,10 +58908,12 @@ function certificateSiblings(file) {
     return [...out];
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/secrets/context.js
-var context = __nccwpck_require__(5939);
+// EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 1 modules
+var k8s = __nccwpck_require__(1072);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/detectors.js + 10 modules
 var secrets_detectors = __nccwpck_require__(9098);
+// EXTERNAL MODULE: ./lib/core/evaluators/secrets/context.js
+var context = __nccwpck_require__(5939);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/jwt.js
 var jwt = __nccwpck_require__(3969);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/keywords.js
@@ -57607,13 +58956,15 @@ const matchers = new Map();
  * The keyword matcher of the detectors that apply to a file, compiled once per combination (a
  * handful: ordinary files, `.env` files, `.pypirc`, ..., and binary content).
  */
-function matcherFor(path, binary) {
-    let key = binary ? 'b' : 't';
+function matcherFor(path, binary, issuersOnly) {
+    let key = `${binary ? 'b' : 't'}${issuersOnly ? 'i' : ''}`;
     for (let i = 0; i < PATH_BOUND.length; i++)
         if (PATH_BOUND[i].paths.test(path))
             key += `.${i}`;
     if (!matchers.has(key)) {
-        const detectors = secrets_detectors/* DETECTORS */.c$.filter((d) => (!d.paths || d.paths.test(path)) && (!binary || d.binary === true));
+        const detectors = secrets_detectors/* DETECTORS */.c$.filter((d) => (!d.paths || d.paths.test(path)) &&
+            (!binary || d.binary === true) &&
+            (!issuersOnly || secrets_detectors/* ISSUER_FORMAT */.m.has(d.id)));
         matchers.set(key, detectors.length ? (0,keywords/* buildMatcher */.DY)(detectors) : undefined);
     }
     return matchers.get(key);
@@ -57624,7 +58975,7 @@ function scanText(path, text, options = {}) {
 }
 /** {@link scanText}, with the parts of pathological lines that were not read. */
 function scanTextFull(path, text, options = {}) {
-    const matcher = matcherFor(path, options.binary ?? false);
+    const matcher = matcherFor(path, options.binary ?? false, options.issuersOnly ?? false);
     const hits = [];
     const unread = [];
     if (!matcher)
@@ -58096,7 +59447,133 @@ function resolveOverlaps(hits) {
     return kept.filter((h) => !h.rejected).sort((a, b) => a.line - b.line || a.start - b.start);
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/k8s-secret-data.js
+
+
+
+
+/**
+ * A Kubernetes Secret's `data` (and `binaryData`) values are base64 of the secret, as `kubectl create
+ * secret ... -o yaml` writes them: the line holds no token, key or password to see. Each value is
+ * decoded and scanned as its plain form under `stringData` would be (a one-line value as `key: value`,
+ * so that its name counts, as it does there; a file such as `tls.key` or a config as it stands;
+ * undecodable bytes with the detectors that read bytes), and what is found is reported at the value's
+ * line with the decoded detector's judgement: an issuer's token or a private key as such, a
+ * placeholder (`Y2hhbmdlbWU=`) not at all. Its identity is the keyed hash of the decoded secret,
+ * as for the same secret written plainly. The guesses the scan made about the base64 text itself
+ * give way to that judgement; a value that another detector recognised as written (a
+ * `.dockerconfigjson`) is left as it was.
+ */
+/** A Secret, in any style (`kind: Secret`, `"kind": "Secret"`): the test that spares parsing other files. */
+const SECRET_KIND = /["']?kind["']?[ \t]*:[ \t]*["']?Secret["']?[ \t]*(?:[,}\r\n#]|$)/m;
+/** The maps of a Secret whose values are base64. */
+const ENCODED_FIELDS = ['data', 'binaryData'];
+/** Characters of one value decoded at most: the API server takes at most 1 MiB per Secret. */
+const MAX_VALUE_CHARS = 1_400_000;
+/** Standard base64, as the API server requires it (line breaks of a block scalar aside). */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** Families that guess from the text as written; a decoded value's judgement replaces theirs. */
+const k8s_secret_data_GUESSES = new Set(['generic', 'http', 'connection-string']);
+/** Whether a file may hold a Secret whose values need decoding. */
+function mayHoldSecretData(file, text) {
+    return /\.(?:ya?ml|json)$/i.test(file) && SECRET_KIND.test(text) && /data["']?[ \t]*:/.test(text);
+}
+/**
+ * The hits of a scan of a Secret manifest, with each `data` value's decoded judgement: `raw` is the
+ * scan of the file as written, whose guesses on a decoded value's span are dropped.
+ */
+function withSecretData(workspace, file, raw) {
+    const values = encodedValues((0,k8s/* readK8sObjects */.P1)(workspace, file));
+    if (values.length === 0)
+        return raw;
+    const certificates = values.some((v) => v.text.includes('-----BEGIN CERTIFICATE-----'))
+        ? certificatesIn(values.map((v) => v.text).join('\n'))
+        : [];
+    let hits = raw.hits;
+    const added = [];
+    for (const v of values) {
+        const on = (h) => h.line >= v.line &&
+            h.line <= v.endLine &&
+            (v.line !== v.endLine || (h.start < v.end && v.start < h.end));
+        // A value recognised as written (a `.dockerconfigjson`) keeps that judgement.
+        if (hits.some((h) => on(h) && !k8s_secret_data_GUESSES.has((0,secrets_detectors/* familyOf */.Ap)(h.detector) ?? '')))
+            continue;
+        const single = !v.binary && !/[\r\n]/.test(v.text.replace(/\r?\n$/, ''));
+        const text = single ? `${v.key}: ${v.text.replace(/\r?\n$/, '')}` : v.text;
+        const decoded = scanTextFull(file, text, { binary: v.binary }).hits;
+        if (certificates.length > 0 && hasJudgeableKey(decoded))
+            judgeByCertificates(decoded, text, certificates);
+        hits = hits.filter((h) => !on(h));
+        const where = `, base64 in \`${v.field}.${v.key}\` of a Secret,`;
+        const seen = new Set();
+        for (const h of decoded) {
+            const id = `${h.detector}\u0000${h.value}`;
+            if (seen.has(id))
+                continue;
+            seen.add(id);
+            added.push({ ...h, line: v.line, start: v.start, end: v.end, label: `${h.label}${where}` });
+        }
+    }
+    if (added.length === 0 && hits.length === raw.hits.length)
+        return raw;
+    return {
+        hits: [...hits, ...added].sort((a, b) => a.line - b.line || a.start - b.start),
+        unread: raw.unread,
+    };
+}
+/** The base64 values of the Secrets among `objects`, decoded, with where each is written. */
+function encodedValues(objects) {
+    const out = [];
+    for (const object of objects) {
+        if (object.kind !== 'Secret' || (0,k8s/* apiGroup */.oI)(object.apiVersion) !== '')
+            continue;
+        for (const field of ENCODED_FIELDS) {
+            const map = object.node.value[field];
+            if (!(0,k8s/* isMap */.jh)(map))
+                continue;
+            for (const [key, value] of Object.entries(map)) {
+                if (typeof value !== 'string' || value.length === 0 || value.length > MAX_VALUE_CHARS)
+                    continue;
+                const compact = value.replace(/\s+/g, '');
+                if (compact.length < 8 || !BASE64.test(compact))
+                    continue;
+                const node = (0,k8s/* childAt */.Ut)(object, object.node, field, key);
+                if (!node)
+                    continue;
+                const bytes = Buffer.from(compact, 'base64');
+                const text = utf8Text(bytes);
+                const { start, end } = node.span;
+                out.push({
+                    key,
+                    field,
+                    line: start.line,
+                    endLine: end.line,
+                    start: start.column - 1,
+                    end: start.line === end.line ? end.column - 1 : start.column - 1 + compact.length,
+                    text: text ?? bytes.toString('latin1'),
+                    binary: text === undefined,
+                });
+            }
+        }
+    }
+    return out;
+}
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+/** The bytes as text, when they are UTF-8 without control codes (line breaks and tabs aside). */
+function utf8Text(bytes) {
+    for (const b of bytes)
+        if (b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f)
+            return undefined;
+    try {
+        return UTF8.decode(bytes);
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/source.js
+
 
 
 
@@ -58124,27 +59601,38 @@ const kept = (scan) => scan.hits.length === 0 && scan.unread.length === 0 ? NOTH
  * file, and a closure per question was a tenth of what a 100,000-file check allocated.
  */
 const scanners = new WeakMap();
-/** Secrets found in a file (cached per run and shared by every secret rule). */
-function scanFile(workspace, file) {
-    let scan = scanners.get(workspace);
+const issuerScanners = new WeakMap();
+/**
+ * Secrets found in a file (cached per run and shared by every secret rule). With `issuersOnly`, only
+ * the keys and tokens of an issuer's format are looked for (see `ISSUER_FORMAT` in detectors.ts): the
+ * scan of a file that the rules skip by name for the guesses (a lockfile, a minified bundle).
+ */
+function scanFile(workspace, file, issuersOnly = false) {
+    const cache = issuersOnly ? issuerScanners : scanners;
+    let scan = cache.get(workspace);
     if (!scan) {
-        scan = (f) => scanContent(workspace, f);
-        scanners.set(workspace, scan);
+        scan = (f) => scanContent(workspace, f, issuersOnly);
+        cache.set(workspace, scan);
     }
-    return workspace.memo('secrets', file, scan);
+    return workspace.memo(issuersOnly ? 'secrets-issuers' : 'secrets', file, scan);
 }
 /** {@link scanFile}, uncached. */
-function scanContent(workspace, file) {
+function scanContent(workspace, file, issuersOnly) {
     const content = workspace.read(file);
     switch (content.kind) {
         case 'text': {
-            const scan = scanTextFull(file, content.text);
+            let scan = scanTextFull(file, content.text, { issuersOnly });
+            if (!issuersOnly && mayHoldSecretData(file, content.text))
+                scan = withSecretData(workspace, file, scan);
             if (hasJudgeableKey(scan.hits) && !content.text.includes('-----BEGIN CERTIFICATE-----'))
                 judgeBySiblingCertificate(workspace, file, content.text, scan.hits);
             return kept(scan);
         }
         case 'binary': {
-            const found = (0,binary_files/* inspectBinary */.w)(content.head, content.size);
+            let found = (0,binary_files/* inspectBinary */.w)(content.head, content.size);
+            // A keystore is a file format, not an issuer's: only a key whose structure fills the file counts.
+            if (found && issuersOnly && found.family !== 'private-key')
+                found = undefined;
             const hits = found
                 ? [
                     {
@@ -58162,7 +59650,7 @@ function scanContent(workspace, file) {
                 : [];
             // UTF-32 text over the size cap (within it, the workspace decodes it): its characters are
             // four bytes apart, which no detector reads as bytes; said rather than skipped.
-            if ((0,stream/* utf32Encoding */.er)(content.head))
+            if ((0,stream/* utf32Encoding */.er)(content.head) && !(0,stream/* bomBelied */._V)(content.head))
                 return {
                     hits,
                     unread: [
@@ -58174,10 +59662,10 @@ function scanContent(workspace, file) {
                     ],
                 };
             const mode = textWithNul(content.head) ? 'utf-8' : 'latin1';
-            return streamed(file, content.size, content.chunks, mode, hits);
+            return streamed(file, content.size, content.chunks, mode, hits, issuersOnly);
         }
         case 'too-large':
-            return streamed(file, content.size, content.chunks, content.encoding ?? 'utf-8', []);
+            return streamed(file, content.size, content.chunks, content.encoding ?? 'utf-8', [], issuersOnly);
         default:
             // Symbolic links are never followed and unreadable entries are not files: nothing to read.
             return NOTHING;
@@ -58252,7 +59740,7 @@ function textWithNul(head) {
     return control <= head.length * 0.01 && nul <= head.length * 0.1;
 }
 /** Scans a file chunk by chunk; binary content (latin1) runs the binary-safe detectors only. */
-function streamed(file, size, chunks, encoding, found) {
+function streamed(file, size, chunks, encoding, found, issuersOnly) {
     if (!chunks) {
         return {
             hits: found,
@@ -58271,6 +59759,7 @@ function streamed(file, size, chunks, encoding, found) {
             firstLine: chunk.firstLine,
             firstColumn: chunk.firstColumn,
             binary,
+            issuersOnly,
         });
         const lastBreak = chunk.text.lastIndexOf('\n');
         lastLine = chunk.firstLine + countLines(chunk.text);
@@ -58792,7 +60281,7 @@ function contextIdentity(detectorId, context, value) {
 /* harmony export */   mN: () => (/* binding */ literalCredentials)
 /* harmony export */ });
 /* unused harmony export isPlaceholder */
-/* harmony import */ var _parsers_terraform_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(56);
+/* harmony import */ var _parsers_terraform_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3011);
 /* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6528);
 /* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3703);
 /* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8216);
@@ -58950,8 +60439,12 @@ function isPlaceholder(value) {
  */
 /** A literal that a rule option can compare against (Terraform converts between these freely). */
 const LITERAL_SCHEMA = { type: ['string', 'number', 'boolean'] };
-/** A location at a span; `point` keeps only its start (a block that lacks a setting, not its whole body). */
-function spanLocation(path, span, point = false) {
+/**
+ * A location at a span of a file; `point` keeps only its start (a block that lacks a setting, not its
+ * whole body). A span an override file wrote (see terraform-overrides.ts) lies in that file.
+ */
+function spanLocation(file, span, point = false) {
+    const path = span.file ?? file;
     if (point)
         return { path, startLine: span.start.line, startColumn: span.start.column };
     return {
@@ -58975,14 +60468,19 @@ function cut(text, max) {
     return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 /**
- * Every Terraform rule reads every `.tf` file (one shared parse), but assesses only the resources of
+ * Every Terraform rule reads every configuration file (one shared parse), but assesses only the resources of
  * its types: it examined the files that declare one, so a repository whose Terraform has no database
  * gives a database rule nothing to pass on (the control is not assessed, not satisfied).
  */
 function examineSubjects(workspace, subjects) {
     const files = new Set();
-    for (const s of subjects)
-        files.add('path' in s ? s.path : s.file.path);
+    for (const s of subjects) {
+        const file = 'path' in s ? s : s.file;
+        files.add(file.path);
+        // The override files merged into it are examined with it.
+        for (const by of file.overriddenBy ?? [])
+            files.add(by);
+    }
     workspace.examineOnly(files);
 }
 /**
@@ -59271,7 +60769,9 @@ function rateLimited(r) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $9: () => (/* binding */ everyWorkflow),
+/* harmony export */   _X: () => (/* binding */ calledHere),
 /* harmony export */   ch: () => (/* binding */ localCallers),
+/* harmony export */   lV: () => (/* binding */ callingJobs),
 /* harmony export */   lg: () => (/* binding */ runsHere),
 /* harmony export */   s1: () => (/* binding */ calledFrom),
 /* harmony export */   vZ: () => (/* binding */ calledWorkflow),
@@ -59330,6 +60830,54 @@ function calledWorkflow(workspace, job) {
         return undefined;
     const called = (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .readWorkflowSource */ .$Z)(workspace, normalize(ref.path.replace(/@.*$/, '')));
     return called?.kind === 'workflow' ? called : undefined;
+}
+/**
+ * The reusable workflow of this repository a job calls: by a local path ({@link calledWorkflow}) or,
+ * given the run's repository (`owner/repo`, lower case), by this repository's own name at a ref
+ * (`owner/repo/.github/workflows/x.yml@main`), which runs that ref's version of the same file: the
+ * tree's is taken for it.
+ */
+function calledHere(workspace, job, repository) {
+    const local = calledWorkflow(workspace, job);
+    if (local || repository === undefined || !job.uses)
+        return local;
+    const path = ownWorkflowPath(job.uses.value, repository);
+    const called = path === undefined ? undefined : (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .readWorkflowSource */ .$Z)(workspace, path);
+    return called?.kind === 'workflow' ? called : undefined;
+}
+/**
+ * The jobs of this repository that call the reusable workflow in `file`: by a local path
+ * ({@link localCallers}) or, given the run's repository, by this repository's own name at a ref (see
+ * {@link calledHere}). Indexed once per run.
+ */
+function callingJobs(workspace, file, repository) {
+    const local = localCallers(workspace, file).flatMap((c) => c.source.kind === 'workflow' && c.job?.uses ? [{ source: c.source, job: c.job }] : []);
+    if (repository === undefined)
+        return local;
+    const index = workspace.memo('workflow-own-name-callers', repository, () => {
+        const map = new Map();
+        (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .walkWorkflows */ .EG)((0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .workflowSources */ .Gf)(workspace), {
+            job(job, workflow) {
+                const path = job.uses && ownWorkflowPath(job.uses.value, repository);
+                if (path === undefined)
+                    return;
+                const list = map.get(path);
+                if (list)
+                    list.push({ source: workflow, job });
+                else
+                    map.set(path, [{ source: workflow, job }]);
+            },
+        });
+        return map;
+    });
+    return [...local, ...(index.get(file) ?? [])];
+}
+/** The path of a reusable workflow `uses` names in `repository` itself (`owner/repo/.github/workflows/x.yml@ref`). */
+function ownWorkflowPath(uses, repository) {
+    const ref = (0,_parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__/* .parseUses */ .A)(uses);
+    if (ref.kind !== 'repository' || `${ref.owner}/${ref.repo}`.toLowerCase() !== repository)
+        return undefined;
+    return ref.path && /^\.github\/workflows\/[^/]+\.ya?ml$/.test(ref.path) ? ref.path : undefined;
 }
 function withOf(map) {
     return map ? { with: map } : {};
@@ -60963,17 +62511,20 @@ function isRecord(v) {
 /* harmony export */   VH: () => (/* binding */ publishesThroughMake),
 /* harmony export */   bT: () => (/* binding */ mayPublish),
 /* harmony export */   gF: () => (/* binding */ publishingJobs),
+/* harmony export */   hk: () => (/* binding */ publishingJobsAcross),
 /* harmony export */   sc: () => (/* binding */ opensPullRequest),
 /* harmony export */   zH: () => (/* binding */ unpublishedOutput)
 /* harmony export */ });
 /* unused harmony exports PUBLISH_COMMAND, publishesIn */
-/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4006);
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4006);
 /* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3850);
-/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6750);
-/* harmony import */ var _event_guards_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(437);
-/* harmony import */ var _pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6638);
-/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5529);
-/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1248);
+/* harmony import */ var _callers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(414);
+/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6750);
+/* harmony import */ var _event_guards_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(437);
+/* harmony import */ var _pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6638);
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5529);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1248);
+
 
 
 
@@ -61015,19 +62566,19 @@ const PUBLISH_COMMAND = /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+p
  * that is evidently a throwaway one ({@link localPush}).
  */
 function publishes(step, job, workflow) {
-    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(step.uses);
+    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .actionPathOf */ .ps)(step.uses);
     if (action) {
         if (PUBLISH_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`)))
             return true;
         // docker/build-push-action publishes only with `push: true`; goreleaser only runs `release` (and
         // not a snapshot, or with publishing skipped).
         if (action === 'docker/build-push-action')
-            return (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .isTrue */ .Hn)((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, 'push'));
+            return (0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .isTrue */ .Hn)((0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .input */ .hF)(step, 'push'));
         if (action === 'goreleaser/goreleaser-action') {
-            const args = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, 'args')?.value;
+            const args = (0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .input */ .hF)(step, 'args')?.value;
             // goreleaser without a command (no args, or only flags: `--debug`, `--clean`) runs `release`;
             // `install-only` only installs it.
-            if ((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .isTrue */ .Hn)((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, 'install-only')))
+            if ((0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .isTrue */ .Hn)((0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .input */ .hF)(step, 'install-only')))
                 return false;
             const text = typeof args === 'string' ? args : '';
             const command = text.split(/\s+/).find((w) => w !== '' && !w.startsWith('-'));
@@ -61059,7 +62610,7 @@ function publishesThroughMake(workspace, step, job, workflow) {
     if (typeof run !== 'string' || !MAKE_RUN.test(run))
         return false;
     const env = envOf(step, job, workflow);
-    return (0,_pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_3__/* .makeRecipes */ .CT)(workspace, run).some((r) => publishesIn(r.text, env));
+    return (0,_pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_4__/* .makeRecipes */ .CT)(workspace, run).some((r) => publishesIn(r.text, env));
 }
 /**
  * Whether a script (a `run:`, a Makefile recipe) runs a publishing command ({@link PUBLISH_COMMAND})
@@ -61067,7 +62618,7 @@ function publishesThroughMake(workspace, step, job, workflow) {
  * `env` gives the environment the script starts with.
  */
 function publishesIn(script, env = () => undefined) {
-    return ((0,_shell_js__WEBPACK_IMPORTED_MODULE_5__/* .firstRealCommand */ .Oh)(script, PUBLISH_COMMAND, (m, rest, joined) => localPush(m, rest, joined, env)) !==
+    return ((0,_shell_js__WEBPACK_IMPORTED_MODULE_6__/* .firstRealCommand */ .Oh)(script, PUBLISH_COMMAND, (m, rest, joined) => localPush(m, rest, joined, env)) !==
         undefined);
 }
 /**
@@ -61120,7 +62671,7 @@ function pushesWithLogin(step) {
     const names = [...(step.with?.entries.keys() ?? [])].map((k) => k.toLowerCase());
     if (!names.some((k) => /password/.test(k)) || !names.some((k) => /username|registry/.test(k)))
         return false;
-    return !names.some((k) => /^push(?:[-_]?image)?s?$/.test(k) && (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .isFalse */ .Wu)((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, k)));
+    return !names.some((k) => /^push(?:[-_]?image)?s?$/.test(k) && (0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .isFalse */ .Wu)((0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .input */ .hF)(step, k)));
 }
 /** Actions that push a built site to the repository's pages branch or deploy it to GitHub Pages. */
 const SITE_ACTIONS = new Set([
@@ -61138,20 +62689,20 @@ const SITE_COMMAND = /(?<![\w-])(?:mkdocs\s+gh-deploy|(?:ghp-import|mike\s+(?:de
  * deployment): it publishes what the job built, though to no package registry.
  */
 function deploysSite(step) {
-    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(step.uses);
+    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .actionPathOf */ .ps)(step.uses);
     if (action)
         return SITE_ACTIONS.has(action);
-    return typeof step.run?.value === 'string' && (0,_shell_js__WEBPACK_IMPORTED_MODULE_5__/* .firstRealCommand */ .Oh)(step.run.value, SITE_COMMAND) !== undefined;
+    return typeof step.run?.value === 'string' && (0,_shell_js__WEBPACK_IMPORTED_MODULE_6__/* .firstRealCommand */ .Oh)(step.run.value, SITE_COMMAND) !== undefined;
 }
 /**
  * A step whose publishing an expression decides per run (`push: ${{ github.event_name != 'pull_request' }}`,
  * goreleaser's `args: ${{ inputs.args }}`): it publishes on the runs the expression allows.
  */
 function mayPublish(step) {
-    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(step.uses);
+    const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .actionPathOf */ .ps)(step.uses);
     if (action !== 'docker/build-push-action' && action !== 'goreleaser/goreleaser-action')
         return false;
-    const value = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, action === 'goreleaser/goreleaser-action' ? 'args' : 'push');
+    const value = (0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .input */ .hF)(step, action === 'goreleaser/goreleaser-action' ? 'args' : 'push');
     return typeof value?.value === 'string' && value.value.includes('${{');
 }
 /** Events that run a change before it is merged: a pull request's, or the merge queue's. */
@@ -61185,7 +62736,7 @@ function releaseTrigger(workflow) {
  * downloads all artifacts): an artifact reaches the jobs that run after its upload, needed directly
  * or not.
  */
-function publishingJobs(workflow, publishing = (step, job) => publishes(step, job, workflow)) {
+function publishingJobs(workflow, publishing = (step, job) => publishes(step, job, workflow), alsoPublishes) {
     const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
     const needsOf = (job) => {
         const needs = job.value.needs;
@@ -61218,9 +62769,103 @@ function publishingJobs(workflow, publishing = (step, job) => publishes(step, jo
         }
     };
     for (const job of workflow.jobs)
-        if (job.steps.some((s) => publishing(s, job)))
+        if (job.steps.some((s) => publishing(s, job)) || alsoPublishes?.(job))
             add(job);
     return out;
+}
+/**
+ * {@link publishingJobs} across the workflows of the repository: also the jobs that call a reusable
+ * workflow of this repository that publishes (`uses: ./.github/workflows/publish.yml`, or this
+ * repository's own by a ref, as the run names it: see {@link calledHere}) and the jobs that hand
+ * them their outputs; and, in a reusable workflow, the jobs that build what a publishing job of a
+ * workflow calling it ships: those its `workflow_call` outputs come from (and the jobs they need
+ * that hand them something), when the calling job hands those outputs on to a job that publishes
+ * or builds for one (a cache key the caller passes to a job that calls a publishing workflow).
+ * Followed through chains of calls, each workflow once. Reads only workflows a job of the chain
+ * calls or that call it; given `memo`, each workflow's answer is kept there for the next question.
+ */
+function publishingJobsAcross(workspace, workflow, publishing, repository, memo = new Map()) {
+    return across(workspace, workflow, publishing, repository, memo, new Set());
+}
+function across(workspace, workflow, publishing, repository, memo, seen) {
+    const known = memo.get(workflow.path);
+    if (known)
+        return known;
+    // A cycle of calls (GitHub rejects one) ends here, with what this file shows by itself.
+    if (seen.has(workflow.path))
+        return publishingJobs(workflow, (s, j) => publishing(s, j, workflow));
+    seen.add(workflow.path);
+    const fed = fedToCallers(workspace, workflow, publishing, repository, memo, seen);
+    const out = publishingJobs(workflow, (s, j) => publishing(s, j, workflow), (job) => fed.has(job) || calledPublishes(workspace, job, publishing, repository, new Set(seen)));
+    // An answer found inside another workflow's question leaves that workflow out: kept only when whole.
+    if (seen.size === 1)
+        memo.set(workflow.path, out);
+    seen.delete(workflow.path);
+    return out;
+}
+/**
+ * Whether a job calls a reusable workflow of this repository in which a job publishes, directly or
+ * through the workflows it calls in turn.
+ */
+function calledPublishes(workspace, job, publishing, repository, seen) {
+    const called = (0,_callers_js__WEBPACK_IMPORTED_MODULE_1__/* .calledHere */ ._X)(workspace, job, repository);
+    if (!called || seen.has(called.path))
+        return false;
+    seen.add(called.path);
+    return called.jobs.some((j) => j.steps.some((s) => publishing(s, j, called)) ||
+        calledPublishes(workspace, j, publishing, repository, seen));
+}
+/**
+ * The jobs of a reusable workflow whose outputs reach a publishing job of a workflow that calls it:
+ * for each calling job of this repository that is among its workflow's publishing jobs (it publishes
+ * through what it calls, or hands its outputs to a job that does), the jobs the `workflow_call`
+ * outputs are taken from. A workflow that publishes itself is judged by its own jobs.
+ */
+function fedToCallers(workspace, workflow, publishing, repository, memo, seen) {
+    const out = new Set();
+    const sources = callOutputSources(workflow);
+    if (sources.size === 0)
+        return out;
+    if (workflow.jobs.some((j) => j.steps.some((s) => publishing(s, j, workflow)) ||
+        calledPublishes(workspace, j, publishing, repository, new Set([workflow.path]))))
+        return out;
+    for (const { source, job } of (0,_callers_js__WEBPACK_IMPORTED_MODULE_1__/* .callingJobs */ .lV)(workspace, workflow.path, repository)) {
+        if (!across(workspace, source, publishing, repository, memo, seen).has(job))
+            continue;
+        for (const id of sources) {
+            const from = workflow.jobs.find((j) => j.id === id);
+            if (from)
+                out.add(from);
+        }
+        break;
+    }
+    return out;
+}
+/** `jobs.<id>.outputs` in an expression: the job a `workflow_call` output is taken from. */
+const JOB_OUTPUT = /\bjobs\s*\.\s*([\w-]+)\s*\.\s*outputs\b/g;
+/** The ids of the jobs a reusable workflow's `workflow_call` outputs are taken from. */
+function callOutputSources(workflow) {
+    const ids = new Set();
+    const call = workflow.on?.events.find((t) => t.event === 'workflow_call');
+    const outputs = record(record(call?.config?.value)?.outputs);
+    for (const output of Object.values(outputs ?? {})) {
+        const value = record(output)?.value;
+        if (typeof value !== 'string')
+            continue;
+        for (const m of value.matchAll(JOB_OUTPUT))
+            ids.add(m[1]);
+    }
+    return ids;
+}
+/** Whether a job's expressions read the outputs of the job `id` (`needs.build.outputs.key`). */
+function readsOutputsOf(job, id) {
+    const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return (0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .anyText */ .Ae)(job.value, new RegExp(`\\bneeds\\s*\\.\\s*${escaped}\\s*\\.\\s*outputs\\b`));
+}
+function record(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : undefined;
 }
 /**
  * The names of the artifacts a job uploads (`actions/upload-artifact`, `artifact` when unnamed); a
@@ -61228,9 +62873,9 @@ function publishingJobs(workflow, publishing = (step, job) => publishes(step, jo
  */
 function uploadsOf(job) {
     return job.steps.flatMap((s) => {
-        if (!((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(s.uses) ?? '').endsWith('/upload-artifact'))
+        if (!((0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .actionPathOf */ .ps)(s.uses) ?? '').endsWith('/upload-artifact'))
             return [];
-        const name = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(s, 'name')?.value;
+        const name = (0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .input */ .hF)(s, 'name')?.value;
         return [typeof name === 'string' ? name : 'artifact'];
     });
 }
@@ -61239,10 +62884,10 @@ function uploadsOf(job) {
  * of the run (neither given); a name or pattern with an expression may be any.
  */
 function downloadOf(step) {
-    if (!((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(step.uses) ?? '').endsWith('/download-artifact'))
+    if (!((0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .actionPathOf */ .ps)(step.uses) ?? '').endsWith('/download-artifact'))
         return [];
-    const name = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, 'name')?.value;
-    const pattern = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .input */ .hF)(step, 'pattern')?.value;
+    const name = (0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .input */ .hF)(step, 'name')?.value;
+    const pattern = (0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .input */ .hF)(step, 'pattern')?.value;
     const any = (v) => typeof v !== 'string' || v.includes('${{');
     if (name !== undefined) {
         if (any(name))
@@ -61254,7 +62899,7 @@ function downloadOf(step) {
         if (any(pattern))
             return [() => true];
         const glob = String(pattern);
-        const test = picomatch__WEBPACK_IMPORTED_MODULE_6__(glob, { dot: true });
+        const test = picomatch__WEBPACK_IMPORTED_MODULE_7__(glob, { dot: true });
         const [head, tail] = literalEnds(glob, /[*?[\]{}!()]/);
         return [(n) => (n.includes('${{') ? mayBe(n, head, tail) : test(n))];
     }
@@ -61289,7 +62934,11 @@ function mayBe(template, head, tail) {
 function handsOver(job, neededBy) {
     if ((job.outputs?.entries.size ?? 0) > 0)
         return true;
-    const uses = (j, action) => j.steps.some((s) => ((0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(s.uses) ?? '').includes(action));
+    // A job that calls a reusable workflow declares no outputs of its own: the workflow's outputs are
+    // its, and what the job that needs it reads of them is handed over (`needs.build.outputs.key`).
+    if (job.uses)
+        return readsOutputsOf(neededBy, job.id);
+    const uses = (j, action) => j.steps.some((s) => ((0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .actionPathOf */ .ps)(s.uses) ?? '').includes(action));
     return uses(job, 'upload-artifact') && uses(neededBy, 'download-artifact');
 }
 /**
@@ -61298,7 +62947,7 @@ function handsOver(job, neededBy) {
  * a build of a change under review (a preview image, a test package), not a release.
  */
 function pullRequestsOnly(workflow, job) {
-    const events = job ? (0,_event_guards_js__WEBPACK_IMPORTED_MODULE_2__/* .jobEvents */ .Hf)(workflow, job) : (workflow.on?.events ?? []).map((t) => t.event);
+    const events = job ? (0,_event_guards_js__WEBPACK_IMPORTED_MODULE_3__/* .jobEvents */ .Hf)(workflow, job) : (workflow.on?.events ?? []).map((t) => t.event);
     return events.length > 0 && events.every((e) => CHANGE_EVENTS.has(e));
 }
 /** Actions that open a pull request with the job's changes (`owner/repo`, lower case). */
@@ -61314,7 +62963,7 @@ const PULL_REQUEST_COMMAND = /(?<![\w-])(?:gh\s+pr\s+create|hub\s+pull-request)(
 /** Whether a step of the job opens a pull request with the job's changes (an action or a command). */
 function opensPullRequest(job) {
     return job.steps.some((s) => {
-        const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .actionPathOf */ .ps)(s.uses);
+        const action = (0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .actionPathOf */ .ps)(s.uses);
         if (action)
             return PULL_REQUEST_ACTIONS.has(action);
         return typeof s.run?.value === 'string' && PULL_REQUEST_COMMAND.test(s.run.value);
@@ -61342,7 +62991,7 @@ function unpublishedOutput(job) {
     if (names.some((n) => TEST_JOB.test(n)))
         return 'runs tests';
     const commands = job.steps.flatMap((s) => typeof s.run?.value === 'string'
-        ? (0,_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .commandsOf */ .K)(s.run.value).map((c) => c.program.map((w) => w.text).join(' '))
+        ? (0,_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .commandsOf */ .K)(s.run.value).map((c) => c.program.map((w) => w.text).join(' '))
         : []);
     const tests = commands.filter((c) => TEST_COMMAND.test(c));
     return tests.length > 0 &&
@@ -62311,14 +63960,15 @@ __nccwpck_require__.d(__webpack_exports__, {
   Jv: () => (/* binding */ describeService),
   Hk: () => (/* binding */ interpolationsAt),
   eV: () => (/* binding */ namesDeployedEnvironment),
-  oB: () => (/* binding */ nodeAt),
+  aX: () => (/* binding */ nodeInterpolations),
   fr: () => (/* binding */ pathNotDeployed),
   F9: () => (/* binding */ readComposeServices),
+  oX: () => (/* binding */ serviceEntries),
   xY: () => (/* binding */ serviceFinding),
   cf: () => (/* binding */ serviceSetting)
 });
 
-// UNUSED EXPORTS: composeDeployedBy, notDeployedService
+// UNUSED EXPORTS: composeDeployedBy, composeFiles, nodeAt, notDeployedService
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
@@ -62506,7 +64156,11 @@ var workflow_deploys = __nccwpck_require__(8362);
 /**
  * A model of Docker Compose files: the services of every compose file, each setting located in its
  * source. Compose files are found by name (`compose.yaml`, `docker-compose.yml`, and their
- * `compose.<name>.yaml` overrides), anywhere. Compose expands YAML merge keys (`<<: *defaults`), which
+ * `compose.<name>.yaml` overrides, and swarm stack files such as `stack.yml`), anywhere, and by what
+ * names them as one: what a compose file includes or extends, the `COMPOSE_FILE` of a project's
+ * `.env`, and the files a script or workflow passes to `docker compose -f` or `docker stack deploy -c`
+ * (see {@link composeFiles}). A service that `extends` another is judged with the settings it
+ * inherits (see {@link serviceSetting}). Compose expands YAML merge keys (`<<: *defaults`), which
  * the project's YAML reader keeps as an ordinary key: a service's setting is looked up in its own keys
  * first, then in what it merges, as Compose does. Compose interpolates variables in every value before
  * it runs anything (`privileged: ${PRIVILEGED:-true}`): a service's values are read interpolated (see
@@ -62525,6 +64179,159 @@ const COMPOSE_FILES = (0,screens/* defineSelector */.xf)('compose-files', (f) =>
         return false;
     return COMPOSE_NAME.test(f.slice(f.lastIndexOf('/') + 1));
 });
+/**
+ * Swarm stack files named for it (`stack.yml`, `docker-stack.yml`, `stack.prod.yaml`), which `docker
+ * stack deploy -c` reads as compose files: a file so named is one when it has a top-level
+ * `services:` (Haskell's `stack.yaml` has none).
+ */
+const STACK_NAME = /^(?:[^/]*[.\-_])?(?:docker-)?stack(?:[.\-_][^/]*)?\.ya?ml$/;
+const STACK_GLOBS = ['**/*stack*.yml', '**/*stack*.yaml'];
+const STACK_FILES = (0,screens/* defineScreen */.ME)('compose-stack-files', (f, text) => !f.includes('node_modules/') &&
+    STACK_NAME.test(f.slice(f.lastIndexOf('/') + 1)) &&
+    /^services[ \t]*:/m.test(text));
+/** The project `.env` files that set `COMPOSE_FILE` (see {@link composeFiles}). */
+const DOTENV_GLOBS = ['**/.env'];
+const COMPOSE_FILE_ENV = (0,screens/* defineScreen */.ME)('compose-file-env', (_f, text) => /^\s*(?:export\s+)?COMPOSE_FILE\s*=/m.test(text));
+/** The scripts and workflows that may pass compose files to Compose or to `docker stack deploy`. */
+const COMMAND_GLOBS = [...shell_commands/* SCRIPT_FILES */.iF, '**/action.yml', '**/action.yaml'];
+const COMPOSE_COMMAND = /\b(?:docker|podman)(?:-compose\b|\s[^\n]*?\bcompose\b|\s[^\n]*?\bstack\s+deploy\b)/;
+const COMPOSE_COMMANDS = (0,screens/* defineScreen */.ME)('compose-commands', (_f, text) => COMPOSE_COMMAND.test(text));
+/** Bound on the compose files of a tree, those named by other files included (a runaway `include` chain). */
+const MAX_NAMED_FILES = 2000;
+/**
+ * The compose files of the workspace (computed once), in a stable order: those named as compose
+ * files ({@link COMPOSE_FILES}), swarm stack files ({@link STACK_NAME}), and, whatever their name, the
+ * files that Compose reads as compose files because something names them so: the `COMPOSE_FILE` of a
+ * `.env` (a project's default files, split on `COMPOSE_PATH_SEPARATOR`, else `:` or Windows' `;`, from
+ * the `.env`'s folder), the files a script, Makefile or workflow passes to `docker compose -f` /
+ * `docker-compose --file` / `docker stack deploy -c` (from the repository's top, the script's own
+ * folder, or a `working-directory:` the workflow names), and every file a compose file includes
+ * (`include:`, short or long syntax) or extends (`extends.file`), transitively (each file once, so a
+ * cycle ends). Only files of the tree are taken: a path outside it, absolute or with a variable names
+ * none, and a symbolic link leading out of it is not followed (the workspace reports it unreadable).
+ */
+function composeFiles(workspace) {
+    return workspace.memo('compose-subjects', '', () => {
+        const files = [
+            ...workspace.filesWhere(COMPOSE_FILES),
+            ...workspace.screenedGlob(STACK_GLOBS, STACK_FILES),
+        ];
+        const seen = new Set(files);
+        const add = (file) => {
+            if (seen.has(file) || seen.size >= MAX_NAMED_FILES || !workspace.has(file))
+                return;
+            seen.add(file);
+            files.push(file);
+        };
+        for (const env of workspace.screenedGlob(DOTENV_GLOBS, COMPOSE_FILE_ENV)) {
+            for (const file of composeFileVariable(workspace, env))
+                add(file);
+        }
+        for (const script of workspace.screenedGlob(COMMAND_GLOBS, COMPOSE_COMMANDS)) {
+            for (const file of commandComposeFiles(workspace, script))
+                add(file);
+        }
+        // What the compose files include or extend, and what those do in turn.
+        for (let i = 0; i < files.length; i++) {
+            for (const ref of composeFileReferences(workspace, files[i]))
+                if (ref.key !== 'build')
+                    add(ref.to);
+        }
+        return files;
+    });
+}
+/** Resolves a path a file names from one of `dirs`, within the tree; undefined when it cannot be known. */
+function resolveNamed(workspace, ref, dirs) {
+    const written = ref.trim();
+    if (written === '' || written === '-' || /^[a-z][\w+.-]*:|^[/~]|[$`{}*]/i.test(written))
+        return undefined;
+    for (const dir of dirs) {
+        const to = external_node_path_.posix.normalize(external_node_path_.posix.join(dir, written)).replace(/\/+$/, '');
+        if (to === '.' || to === '..' || to.startsWith('../'))
+            continue;
+        if (workspace.has(to))
+            return to;
+    }
+    return undefined;
+}
+/** The files of a `.env`'s `COMPOSE_FILE`, from the `.env`'s folder (see {@link composeFiles}). */
+function composeFileVariable(workspace, env) {
+    const text = workspace.text(env);
+    if (text === undefined)
+        return [];
+    const values = parseDotenv(text);
+    const list = values.get('COMPOSE_FILE');
+    if (!list)
+        return [];
+    const separator = values.get('COMPOSE_PATH_SEPARATOR');
+    const parts = separator ? list.split(separator) : list.split(/[:;]/);
+    const dir = external_node_path_.posix.dirname(env);
+    return parts.flatMap((p) => resolveNamed(workspace, p, [dir]) ?? []);
+}
+/**
+ * The files a script or workflow passes to Compose (`docker compose -f a.yml -f b.yml`, `docker-compose
+ * --file=a.yml`, `podman compose`) or to `docker stack deploy -c` / `--compose-file`.
+ * Read line by line (a line continued with `\` is one), from where the command starts, so that a
+ * workflow's `run:` or a Makefile's recipe reads as the shell does.
+ */
+function commandComposeFiles(workspace, script) {
+    const text = workspace.text(script);
+    if (text === undefined)
+        return [];
+    const dir = external_node_path_.posix.dirname(script) === '.' ? '' : external_node_path_.posix.dirname(script);
+    const dirs = [''];
+    if (script.startsWith('.github/workflows/')) {
+        for (const m of text.matchAll(/working-directory:\s*['"]?([^'"\s#]+)/g))
+            dirs.push(m[1].replace(/^\.\//, ''));
+    }
+    else if (dir !== '')
+        dirs.push(dir);
+    const out = [];
+    for (const line of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+        const start = line.search(COMPOSE_COMMAND);
+        if (start < 0)
+            continue;
+        for (const view of (0,shell_commands/* scriptCommands */.q8)(line, start)) {
+            const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+            const options = fileOptions(view.name, words);
+            if (!options)
+                continue;
+            const [short, long] = options.names;
+            const after = options.words;
+            for (let k = 0; k < after.length; k++) {
+                const w = after[k];
+                let value;
+                if (w === short || w === long)
+                    value = after[++k];
+                else if (w.startsWith(`${long}=`) || w.startsWith(`${short}=`))
+                    value = w.slice(w.indexOf('=') + 1);
+                const file = value === undefined ? undefined : resolveNamed(workspace, value, dirs);
+                if (file)
+                    out.push(file);
+            }
+        }
+    }
+    return out;
+}
+/**
+ * For a command that reads compose files, the words after its subcommand and the names of the option
+ * that passes one: `-f`/`--file` after `docker compose` (or anywhere for `docker-compose`), `-c`/
+ * `--compose-file` after `docker stack deploy` (before it, `-c` is docker's `--context`).
+ */
+function fileOptions(name, words) {
+    if (name === 'docker-compose' || name === 'podman-compose')
+        return { words, names: ['-f', '--file'] };
+    if (name !== 'docker' && name !== 'podman')
+        return undefined;
+    const compose = words.indexOf('compose');
+    if (compose >= 0)
+        return { words: words.slice(compose + 1), names: ['-f', '--file'] };
+    const stack = words.indexOf('stack');
+    if (stack >= 0 && words[stack + 1] === 'deploy') {
+        return { words: words.slice(stack + 2), names: ['-c', '--compose-file'] };
+    }
+    return undefined;
+}
 /** Bound on nested merge keys followed for one lookup (a merge of a merge of ...). */
 const MAX_MERGE_DEPTH = 10;
 const ORIGIN = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
@@ -62669,6 +64476,15 @@ function interpolationsAt(service, pointer) {
     }
     return out;
 }
+/**
+ * {@link interpolationsAt} for a node of a service's settings, read where it is written: in the
+ * service it inherits it from, for an inherited one.
+ */
+function nodeInterpolations(service, node) {
+    return node.inherited
+        ? interpolationsAt(node.inherited.service, node.inherited.node.pointer)
+        : interpolationsAt(service, node.pointer);
+}
 /** What a finding says of the variables its value is written with (see {@link interpolationsAt}). */
 function interpolationNote(service, node) {
     const [first] = interpolationsAt(service, node.pointer);
@@ -62696,8 +64512,9 @@ function interpolationNote(service, node) {
  */
 function composeServices(workspace) {
     const services = workspace.memo('compose-services', '', () => {
-        const files = workspace.filesWhere(COMPOSE_FILES);
+        const files = composeFiles(workspace);
         const tests = testStacks(workspace, files);
+        const bases = new Map();
         return files.flatMap((f) => {
             const demo = tests.has(f) ? undefined : demoReadme(workspace, f);
             const stack = tests.get(f) ??
@@ -62705,17 +64522,65 @@ function composeServices(workspace) {
                     `the README beside the compose file, ${demo.readme}, calls it "${demo.words}": a demonstration or an example for users to adapt, not a deployment`);
             const services = readComposeServices(workspace, f);
             const deployed = services.length > 0 ? deployedStack(workspace, f) : undefined;
-            return services.map((s) => ({ ...s, ...(stack ? { stack } : {}), ...(deployed ? { deployed } : {}) }));
+            return services.map((s) => {
+                const base = extendedService(workspace, s, bases, new Set());
+                return {
+                    ...s,
+                    ...(stack ? { stack } : {}),
+                    ...(deployed ? { deployed } : {}),
+                    ...(base ? { base } : {}),
+                };
+            });
         });
     });
     workspace.examineOnly(new Set(services.map((s) => s.path)));
     return services;
 }
+/** Bound on the chain of services followed through `extends` (a base that extends another, ...). */
+const MAX_EXTENDS_DEPTH = 10;
+/**
+ * The service `service` extends, resolved with what that one extends in turn (memoised in `bases` by
+ * file and name); undefined when it extends none, or one the tree does not have (a file outside it,
+ * written with a variable), or a chain that loops back (Compose refuses it) or runs too deep.
+ */
+function extendedService(workspace, service, bases, chain) {
+    const written = lookup(service.document, service.node.pointer, service.node.value, 'extends', 0)?.value;
+    const name = typeof written === 'string' ? written : isMap(written) ? written.service : undefined;
+    if (typeof name !== 'string' || name.trim() === '')
+        return undefined;
+    const ref = isMap(written) ? written.file : undefined;
+    let file = service.path;
+    if (ref !== undefined) {
+        if (typeof ref !== 'string')
+            return undefined;
+        const dir = external_node_path_.posix.dirname(service.path);
+        const found = resolveNamed(workspace, ref, [dir === '.' ? '' : dir]);
+        if (!found)
+            return undefined;
+        file = found;
+    }
+    const key = `${file}\u0000${name.trim()}`;
+    if (bases.has(key))
+        return bases.get(key);
+    if (chain.has(key) || chain.size >= MAX_EXTENDS_DEPTH)
+        return undefined;
+    const target = readComposeServices(workspace, file).find((s) => s.name === name.trim());
+    if (!target || target === service)
+        return undefined;
+    chain.add(key);
+    const further = extendedService(workspace, target, bases, chain);
+    chain.delete(key);
+    const resolved = further ? { ...target, base: further } : target;
+    bases.set(key, resolved);
+    return resolved;
+}
 /**
  * The paths the compose files of the workspace name (computed once): what they include
  * (`include: [a.yml]`, `include: [{path: a.yml}]`), the files their services extend
  * (`extends.file`), and their services' build contexts, resolved from each file's folder. Paths
- * outside the tree, absolute, or with a variable are left out.
+ * outside the tree, absolute, or with a variable are left out. Read from the files named as compose
+ * files only (not {@link composeFiles}): the test-path context (confidence.ts) reads it, and reads no
+ * other file than those `readByContext` names.
  */
 function composeReferences(workspace) {
     return workspace.memo('compose-references', '', () => workspace.filesWhere(COMPOSE_FILES).flatMap((from) => composeFileReferences(workspace, from)));
@@ -62860,10 +64725,74 @@ function testStacks(workspace, files) {
 }
 /**
  * A setting of a service: its own key, else the first merge source (`<<: *a` or `<<: [*a, *b]`) that
- * has it, as Compose resolves merge keys.
+ * has it, as Compose resolves merge keys; else, for a service that `extends` another, the setting that
+ * one has (inherited). A sequence both set is merged as Compose merges it (see {@link serviceEntries}):
+ * the node is the service's own, its value the merged list, so read its entries with
+ * {@link serviceEntries}, which locates each. Any other value the service sets replaces the inherited
+ * one. An inherited node is located at the service's `extends:` key, and says where it is written
+ * (`inherited`).
  */
 function serviceSetting(service, key) {
-    return lookup(service.document, service.node.pointer, service.node.value, key, 0);
+    const own = lookup(service.document, service.node.pointer, service.node.value, key, 0);
+    const from = service.base && serviceSetting(service.base, key);
+    if (!from)
+        return own;
+    if (!own)
+        return inheritedNode(service, from);
+    if (Array.isArray(own.value) && Array.isArray(from.value)) {
+        return { ...own, value: serviceEntries(service, key).map((e) => e.value) };
+    }
+    return own;
+}
+/**
+ * The entries of a sequence setting of a service (`volumes`, `cap_add`, `devices`, ...), each located:
+ * its own at their place, then, for a service that `extends` another, those it inherits and does not
+ * replace, located at its `extends:` key. Compose appends the inherited entries to the service's own,
+ * except that a volume or a device the service mounts at the same target replaces the inherited one.
+ */
+function serviceEntries(service, key) {
+    const own = lookup(service.document, service.node.pointer, service.node.value, key, 0);
+    const entries = Array.isArray(own?.value)
+        ? own.value.map((v, i) => nodeAt(service.document, `${own.pointer}/${i}`, v))
+        : [];
+    if (!service.base)
+        return entries;
+    const inherited = serviceEntries(service.base, key);
+    const byTarget = key === 'volumes' || key === 'devices';
+    const targets = new Set(entries.map((e) => (byTarget ? mountTarget(e.value) : undefined)));
+    const written = new Set(entries.map((e) => JSON.stringify(e.value)));
+    for (const entry of inherited) {
+        const target = byTarget ? mountTarget(entry.value) : undefined;
+        if (target !== undefined ? targets.has(target) : written.has(JSON.stringify(entry.value)))
+            continue;
+        entries.push(inheritedNode(service, entry));
+    }
+    return entries;
+}
+/** The container path of a volume or a device (`src:/target:ro`, `{target: /x}`), or undefined. */
+function mountTarget(entry) {
+    if (isMap(entry))
+        return typeof entry.target === 'string' ? entry.target.trim() : undefined;
+    if (typeof entry !== 'string')
+        return undefined;
+    const parts = entry.trim().split(':');
+    return (parts.length === 1 ? parts[0] : parts[1])?.trim() || undefined;
+}
+/**
+ * A value `service` inherits through `extends` (from its base's node `from`), located at the
+ * service's `extends:` key and keeping where it is written (the first service of the chain that
+ * writes it).
+ */
+function inheritedNode(service, from) {
+    const pointer = `${service.node.pointer}/extends`;
+    const span = service.document.span(pointer);
+    const at = span?.key ?? span?.start ?? service.node.span.start;
+    return {
+        value: from.value,
+        pointer,
+        span: { start: at, end: at },
+        inherited: from.inherited ?? { service: service.base, node: from },
+    };
 }
 function lookup(document, pointer, map, key, depth) {
     if (Object.hasOwn(map, key)) {
@@ -63052,16 +64981,28 @@ function pathNotDeployed(file) {
     }
     return undefined;
 }
+/** Where an inherited setting is written: `service "base" of ops/common.yml, line 4`. */
+function inheritedFrom(service, origin) {
+    const file = origin.service.path === service.path ? '' : ` of ${origin.service.path}`;
+    const line = origin.node.span.start.line;
+    return `set by ${describeService(origin.service)}${file}, line ${line}`;
+}
 /**
  * A finding at a compose node, keyed by the service and the check (never a line). A value written in
  * an anchor is reported where the service uses it, and the message says where it is written; a value
- * written with variables says where they are set, or that the repository sets them nowhere. A
- * finding on a service that is likely no deployment (see {@link notDeployedService}) has low
+ * written with variables says where they are set, or that the repository sets them nowhere. A value a
+ * service inherits through `extends` is reported at its `extends:` key, and the message says which
+ * service writes it, in which file and on which line. A finding on a service that is likely no deployment (see {@link notDeployedService}) has low
  * confidence, and says why.
  */
 function serviceFinding(service, node, what, effect, keyParts) {
-    const where = (node.definedAt ? ` (set in the anchor &${node.definedAt.anchor} at line ${node.definedAt.line})` : '') +
-        interpolationNote(service, node);
+    const origin = node.inherited;
+    const source = origin?.node ?? node;
+    const where = (origin ? ` (inherited through extends: ${inheritedFrom(service, origin)})` : '') +
+        (source.definedAt
+            ? ` (set in the anchor &${source.definedAt.anchor} at line ${source.definedAt.line}${origin && origin.service.path !== service.path ? ` of ${origin.service.path}` : ''})`
+            : '') +
+        interpolationNote(origin?.service ?? service, source);
     const message = `${what}${where}: ${effect}`;
     const location = (0,core_location/* locationFromSpan */.Cx)(service.path, node.span, false);
     const key = ['compose', service.name, ...keyParts].join('\u0000');
@@ -63356,26 +65297,66 @@ var workspace_lines = __nccwpck_require__(6774);
 var dockerfile_words = __nccwpck_require__(4528);
 ;// CONCATENATED MODULE: ./lib/core/parsers/dockerfile-scope.js
 
+/** The names a value refers to (`$NAME`, `${NAME}`, `${NAME:-word}`), in order. */
+const REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*))/g;
+/**
+ * Where the text of a value comes from: the declarations of the variables it refers to, and the
+ * declaration itself when it holds text of its own besides them.
+ */
+function originsOf(value, self, origins) {
+    const out = [];
+    let own = value;
+    for (const m of value.matchAll(REFERENCE)) {
+        for (const o of origins.get(m[1] ?? m[2]) ?? [])
+            if (!out.includes(o))
+                out.push(o);
+    }
+    own = own.replace(/\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g, '');
+    if (self && own.trim() !== '')
+        out.unshift(self);
+    return out;
+}
 /** Variables in force while reading one stage. */
 class StageScope {
     globals;
     escapeChar;
+    globalOrigins;
     vars;
-    constructor(globals, inheritedEnv = new Map(), escapeChar = '\\') {
+    /** Where the value of each variable in force is written (see {@link ValueOrigin}). */
+    origins;
+    constructor(globals, inheritedEnv = new Map(), escapeChar = '\\', globalOrigins = new Map(), inheritedOrigins = new Map()) {
         this.globals = globals;
         this.escapeChar = escapeChar;
+        this.globalOrigins = globalOrigins;
         this.vars = new Map(inheritedEnv);
+        this.origins = new Map(inheritedOrigins);
     }
     /** `ARG name[=default]` inside the stage. */
-    declareArg(name, value) {
-        if (value !== null)
+    declareArg(name, value, span) {
+        if (value !== null) {
+            this.origins.set(name, originsOf(value, span && { kind: 'ARG', name, span }, this.origins));
             this.vars.set(name, this.expand(value));
-        else if (!this.vars.has(name))
+        }
+        else if (!this.vars.has(name)) {
             this.vars.set(name, this.globals.get(name) ?? null);
+            this.origins.set(name, this.globalOrigins.get(name) ?? []);
+        }
     }
     /** `ENV name=value`: the value is expanded with what is in force before this instruction. */
-    declareEnv(name, value) {
+    declareEnv(name, value, span) {
+        this.origins.set(name, originsOf(value, span && { kind: 'ENV', name, span }, this.origins));
         this.vars.set(name, this.expand(value));
+    }
+    /** The declarations whose text a value written now would hold (see {@link originsOf}). */
+    originsOf(value) {
+        return originsOf(value, undefined, this.origins);
+    }
+    /** Where the ENV values at the end of the stage are written, for stages built FROM this one. */
+    originSnapshot(envNames) {
+        const out = new Map();
+        for (const name of envNames)
+            out.set(name, this.origins.get(name) ?? []);
+        return out;
     }
     /** The variables in force now (a copy): ARG and ENV values, null for an ARG with no value. */
     snapshot() {
@@ -63404,8 +65385,11 @@ function readEnv(ins, scope, spanOf) {
         const start = p.getNameRange().start;
         const range = { start, end: p.getValueRange()?.end ?? p.getNameRange().end };
         const span = spanOf(range);
-        out.push({ name, value, span, at: span.start });
-        scope.declareEnv(name, value);
+        const decl = { name, value, span, at: span.start };
+        if (value.includes('$'))
+            decl.resolved = { value: scope.expand(value), from: scope.originsOf(value) };
+        out.push(decl);
+        scope.declareEnv(name, value, span);
     }
     return out;
 }
@@ -63554,10 +65538,14 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
     let globals;
     // ENV values at the end of each stage, and the names each stage set, for stages built FROM it.
     const envAtEnd = [];
+    const originsAtEnd = [];
+    let globalOrigins;
     let envNames = new Set();
     const closeStage = () => {
-        if (scope)
+        if (scope) {
             envAtEnd.push(scope.envSnapshot(envNames));
+            originsAtEnd.push(scope.originSnapshot(envNames));
+        }
         if (stage)
             shellAtEnd.push(posixShell);
     };
@@ -63566,6 +65554,7 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
         if (keyword === 'FROM') {
             closeStage();
             globals ??= globalArgValues(model);
+            globalOrigins ??= globalArgOrigins(model);
             stage = {
                 index: model.stages.length,
                 from: readFrom(ins, spanOf),
@@ -63583,7 +65572,7 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
                 volumes: [],
             };
             const parent = inheritedStage(model, stage, globals);
-            scope = new StageScope(globals, parent ? envAtEnd[parent.index] : undefined, escapeChar);
+            scope = new StageScope(globals, parent ? envAtEnd[parent.index] : undefined, escapeChar, globalOrigins, parent ? originsAtEnd[parent.index] : undefined);
             posixShell = parent ? (shellAtEnd[parent.index] ?? true) : true;
             envNames = new Set(parent ? envAtEnd[parent.index]?.keys() : []);
             model.stages.push(stage);
@@ -63606,7 +65595,7 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
             const args = readArgs(ins, escapeChar, spanOf(ins.getRange()));
             (stage ? stage.args : model.globalArgs).push(...args);
             for (const a of stage ? args : [])
-                scope?.declareArg(a.name, a.value);
+                scope?.declareArg(a.name, a.value, a.span);
         }
         else if (stage && scope && keyword === 'ENV') {
             const envs = readEnv(ins, scope, spanOf);
@@ -63806,6 +65795,17 @@ function stageChain(model, stage) {
         current = text.includes(dockerfile_words/* UNRESOLVED */.gm) ? undefined : referencedStage(model, current, text);
     }
     return chain;
+}
+/** Where each global ARG's default is written (see {@link ValueOrigin}), in the order Docker reads them. */
+function globalArgOrigins(model) {
+    const origins = new Map();
+    for (const arg of model.globalArgs) {
+        if (arg.value !== null)
+            origins.set(arg.name, originsOf(arg.value, { kind: 'ARG', name: arg.name, span: arg.span }, origins));
+        else if (!origins.has(arg.name))
+            origins.set(arg.name, []);
+    }
+    return origins;
 }
 /** Final stage of a model, i.e. the image that is built by default. */
 function finalStage(model) {
@@ -66571,7 +68571,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   P1: () => (/* binding */ readK8sObjects)
 });
 
-// UNUSED EXPORTS: K8S_SCREEN, isPatchFragment, k8sManifestPaths
+// UNUSED EXPORTS: K8S_SCREEN, isPatchFragment, k8sManifestPaths, unappliable
 
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
 var screens = __nccwpck_require__(9752);
@@ -66793,6 +68793,33 @@ function isPatchFragment(object) {
     });
 }
 /**
+ * What a workload lacks that the API server requires of it, so that nothing applies it as written:
+ * `spec.selector` of an apps/v1 controller, the containers of its pod spec, or a container's `image`;
+ * undefined for one that can be applied (and for other kinds). Only a field that is absent counts: a
+ * value of another type may be a template's placeholder (`image: {{ .Values.image }}` reads as a
+ * map), which a renderer fills, so such a file is judged as written. Stricter than
+ * {@link isPatchFragment}, which leaves files out.
+ */
+function unappliable(object) {
+    if (object.apiVersion === 'apps/v1' &&
+        SELECTOR_REQUIRED.has(object.kind) &&
+        k8s_isMap(object.node.value.spec) &&
+        object.node.value.spec.selector == null) {
+        return 'it has no spec.selector, which the apps/v1 API requires';
+    }
+    const pod = podSpecOf(object);
+    if (!pod)
+        return undefined;
+    const containers = pod.node.value.containers;
+    if (containers == null || (Array.isArray(containers) && containers.length === 0)) {
+        return 'its pod spec has no containers';
+    }
+    const imageless = containersOf(pod, ['containers', 'initContainers']).find((c) => c.node.value.image == null);
+    return imageless
+        ? `its ${imageless.group === 'containers' ? 'container' : 'init container'} "${imageless.name}" has no image`
+        : undefined;
+}
+/**
  * The Kubernetes objects of one file (cached per run), or an empty list when it holds none. A file
  * that looks like a manifest but does not parse is recorded as an input problem, so the
  * `unparsable-file` rule reports it; any other YAML that does not parse is left alone.
@@ -66819,10 +68846,27 @@ function readK8sObjects(workspace, file) {
         return parsed.documents.flatMap((doc) => objectsIn(file, doc, '', merges ? resolveMergeKeys(doc.value) : doc.value, 0));
     });
 }
-/** Every object of every manifest in the workspace, in index and source order. */
+/**
+ * Every object of every manifest in the workspace, in index and source order. A workload that cannot
+ * be applied as written ({@link unappliable}) in a file no kustomization lists as a resource carries
+ * why, in `unappliable`: a patch merged into a base this repository does not hold (a kustomization a
+ * build step or Terraform writes), whose missing settings the base may set.
+ */
 function k8sObjects(workspace) {
     // Every Kubernetes rule asks; the file walk is done once per run.
-    return workspace.memo('k8s-objects', '', () => k8sManifestPaths(workspace).flatMap((f) => readK8sObjects(workspace, f)));
+    return workspace.memo('k8s-objects', '', () => k8sManifestPaths(workspace).flatMap((f) => {
+        const objects = readK8sObjects(workspace, f);
+        // A kustomize resource is completed by its kustomization (labels add the selector): judged whole.
+        const resource = objects.some((o) => podSpecOf(o)) && (0,k8s_files/* kustomizeResource */.iE)(workspace, f);
+        for (const o of objects) {
+            const lacks = resource ? undefined : unappliable(o);
+            if (lacks === undefined)
+                delete o.unappliable;
+            else
+                o.unappliable = lacks;
+        }
+        return objects;
+    }));
 }
 function objectsIn(path, document, pointer, value, depth, root = value) {
     if (!k8s_isMap(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string')
@@ -66845,6 +68889,10 @@ function objectsIn(path, document, pointer, value, depth, root = value) {
     };
     if (k8s_isMap(value.metadata) && typeof value.metadata.name === 'string')
         object.name = value.metadata.name;
+    if (k8s_isMap(value.metadata) &&
+        typeof value.metadata.namespace === 'string' &&
+        value.metadata.namespace !== '')
+        object.namespace = value.metadata.namespace;
     return [object];
 }
 /** The API group of an `apiVersion` (`apps/v1` -> `apps`, `v1` -> the core group ""). */
@@ -66931,9 +68979,15 @@ function describeContainer(c) {
             : 'ephemeral container';
     return `${group} "${c.name}" of ${describeObject(c.pod.object)}`;
 }
-/** A stable key for a finding: file-independent content, never a line number. */
+/**
+ * A stable key for a finding: file-independent content, never a line number. The namespace is part of
+ * the object's identity (a Deployment `app` in `shop` and one in `kube-system` are two objects, and
+ * moving one between them is a new one); an object that names none keeps the key of its name alone.
+ * A name cannot hold `/`, so `namespace/name` is unambiguous.
+ */
 function occurrenceKey(object, ...parts) {
-    return [object.kind, object.name ?? '', ...parts].join('\u0000');
+    const name = object.namespace === undefined ? (object.name ?? '') : `${object.namespace}/${object.name ?? ''}`;
+    return [object.kind, name, ...parts].join('\u0000');
 }
 function spanOf(document, pointer) {
     // A value that only exists through an alias or merge key has no span of its own.
@@ -68659,27 +70713,565 @@ function resolveBody(resolve, file, body) {
 
 /***/ }),
 
-/***/ 56:
+/***/ 3011:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Dn: () => (/* binding */ terraformFile),
-/* harmony export */   EZ: () => (/* binding */ terraformResources),
-/* harmony export */   af: () => (/* binding */ sameLiteral),
-/* harmony export */   dz: () => (/* binding */ TERRAFORM_GLOBS),
-/* harmony export */   eu: () => (/* binding */ literal),
-/* harmony export */   lt: () => (/* binding */ attribute),
-/* harmony export */   qk: () => (/* binding */ nestedBlocks),
-/* harmony export */   w9: () => (/* binding */ describeResource),
-/* harmony export */   yd: () => (/* binding */ terraformFiles)
-/* harmony export */ });
-/* unused harmony exports terraformPaths, readTerraformFile */
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var _workspace_lines_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6774);
-/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9752);
-/* harmony import */ var _shell_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3473);
-/* harmony import */ var _terraform_syntax_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9398);
-/* harmony import */ var _terraform_values_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3503);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  dz: () => (/* binding */ TERRAFORM_GLOBS),
+  lt: () => (/* binding */ attribute),
+  w9: () => (/* binding */ describeResource),
+  eu: () => (/* binding */ literal),
+  qk: () => (/* binding */ nestedBlocks),
+  af: () => (/* binding */ sameLiteral),
+  Dn: () => (/* binding */ terraformFile),
+  yd: () => (/* binding */ terraformFiles),
+  EZ: () => (/* binding */ terraformResources)
+});
+
+// UNUSED EXPORTS: readTerraformFile, terraformPaths
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/core/workspace/lines.js
+var lines = __nccwpck_require__(6774);
+// EXTERNAL MODULE: ./lib/core/workspace/screens.js
+var screens = __nccwpck_require__(9752);
+// EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
+var shell_commands = __nccwpck_require__(3473);
+;// CONCATENATED MODULE: ./lib/core/parsers/terraform-json.js
+/**
+ * Terraform's JSON syntax (`*.tf.json`, OpenTofu's `*.tofu.json`) read into the same model as the
+ * native syntax (terraform-syntax.ts), with the positions of the JSON text, so every Terraform rule
+ * judges it alike.
+ *
+ * The mapping follows HCL's JSON specification as Terraform uses it. The root object's properties
+ * are the top-level block types; a block type's labels are levels of nested objects
+ * (`{"resource": {"aws_security_group": {"ssh": {…body…}}}}`), and at any level an array of objects
+ * stands for several blocks. A `"//"` property is a comment. In a body, a string is a template: one
+ * with an interpolation (`"${var.cidr}"`) is an expression, any other a literal (`$${` is a literal
+ * `${`).
+ *
+ * Which properties of a body are nested blocks and which are attributes only the provider's schema
+ * says (`"ingress": [{…}]` is a block of an `aws_security_group`, `"tags": {…}` an attribute): a
+ * property whose value is an object, or a non-empty array of objects, is read as both, an attribute
+ * with that value and the nested blocks it stands for, so a rule finds it whichever it asks for. The
+ * bodies of `locals` and `module` blocks have no nested blocks. `dynamic`, `provisioner` and `backend`
+ * are the nested block types with a label.
+ */
+/** How many labels each top-level block type has; another type is not Terraform's (it is an error there). */
+const TOP_LEVEL_LABELS = {
+    resource: 2,
+    data: 2,
+    ephemeral: 2,
+    module: 1,
+    provider: 1,
+    variable: 1,
+    output: 1,
+    check: 1,
+    locals: 0,
+    terraform: 0,
+    moved: 0,
+    import: 0,
+    removed: 0,
+};
+/** Nested block types that take one label. */
+const NESTED_LABELS = { dynamic: 1, provisioner: 1, backend: 1 };
+/** Block types whose bodies hold only attributes. */
+const ATTRIBUTES_ONLY = new Set(['locals', 'module']);
+/** Objects and arrays nested deeper than this make the file unreadable (real files nest a handful). */
+const MAX_DEPTH = 128;
+class JsonError extends Error {
+    offset;
+    constructor(message, offset) {
+        super(message);
+        this.offset = offset;
+    }
+}
+/**
+ * Parses a Terraform JSON file into the plain model. Never throws: text that is not JSON, or whose
+ * root is not an object, is returned as a located error.
+ */
+function parseTerraformJson(text, lines) {
+    let root;
+    try {
+        root = new JsonReader(text).document();
+    }
+    catch (err) {
+        if (!(err instanceof JsonError))
+            throw err;
+        return { ok: false, error: located(err.message, err.offset, lines) };
+    }
+    if (root.kind !== 'object') {
+        return {
+            ok: false,
+            error: located('a Terraform JSON file must hold one object', root.start, lines),
+        };
+    }
+    return { ok: true, body: new Mapper(text, lines).root(root) };
+}
+function located(message, offset, lines) {
+    const at = lines.position(offset);
+    return { message, line: at.line, column: at.column };
+}
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+/** A strict JSON reader (RFC 8259) that keeps every value's offsets and every duplicate key. */
+class JsonReader {
+    text;
+    i = 0;
+    constructor(text) {
+        this.text = text;
+    }
+    document() {
+        // A byte-order mark is not JSON, but editors write one; it carries nothing.
+        if (this.text.charCodeAt(0) === 0xfeff)
+            this.i = 1;
+        const value = this.value(0);
+        this.space();
+        if (this.i < this.text.length)
+            throw new JsonError('invalid JSON: text after the value', this.i);
+        return value;
+    }
+    space() {
+        const t = this.text;
+        while (this.i < t.length) {
+            const c = t.charCodeAt(this.i);
+            if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)
+                break;
+            this.i++;
+        }
+    }
+    value(depth) {
+        this.space();
+        const t = this.text;
+        const start = this.i;
+        if (start >= t.length)
+            throw new JsonError('invalid JSON: unexpected end of the file', start);
+        const c = t[start];
+        if (c === '{' || c === '[') {
+            if (depth >= MAX_DEPTH)
+                throw new JsonError('invalid JSON: nested too deeply', start);
+            return c === '{' ? this.object(depth) : this.array(depth);
+        }
+        if (c === '"')
+            return this.string();
+        for (const [word, node] of [
+            ['true', { kind: 'bool', value: true }],
+            ['false', { kind: 'bool', value: false }],
+            ['null', { kind: 'null' }],
+        ]) {
+            if (t.startsWith(word, start)) {
+                this.i += word.length;
+                return { ...node, start, end: this.i };
+            }
+        }
+        NUMBER.lastIndex = start;
+        const m = NUMBER.exec(t);
+        if (m) {
+            this.i += m[0].length;
+            return { kind: 'number', value: Number(m[0]), start, end: this.i };
+        }
+        throw new JsonError(`invalid JSON: unexpected ${JSON.stringify(c)}`, start);
+    }
+    object(depth) {
+        const start = this.i++;
+        const entries = [];
+        this.space();
+        if (this.text[this.i] === '}') {
+            this.i++;
+            return { kind: 'object', start, end: this.i, entries };
+        }
+        for (;;) {
+            this.space();
+            if (this.text[this.i] !== '"')
+                throw new JsonError('invalid JSON: expected a quoted property name', this.i);
+            const key = this.string();
+            this.space();
+            if (this.text[this.i] !== ':')
+                throw new JsonError('invalid JSON: expected ":"', this.i);
+            this.i++;
+            entries.push({ key, value: this.value(depth + 1) });
+            this.space();
+            const next = this.next();
+            if (next === '}')
+                return { kind: 'object', start, end: this.i, entries };
+            if (next !== ',')
+                throw new JsonError('invalid JSON: expected "," or "}"', this.i - 1);
+        }
+    }
+    array(depth) {
+        const start = this.i++;
+        const items = [];
+        this.space();
+        if (this.text[this.i] === ']') {
+            this.i++;
+            return { kind: 'array', start, end: this.i, items };
+        }
+        for (;;) {
+            items.push(this.value(depth + 1));
+            this.space();
+            const next = this.next();
+            if (next === ']')
+                return { kind: 'array', start, end: this.i, items };
+            if (next !== ',')
+                throw new JsonError('invalid JSON: expected "," or "]"', this.i - 1);
+        }
+    }
+    /** The character at the reader, which it passes; the end of the text is an error. */
+    next() {
+        if (this.i >= this.text.length)
+            throw new JsonError('invalid JSON: unexpected end of the file', this.i);
+        return this.text[this.i++];
+    }
+    string() {
+        const t = this.text;
+        const start = this.i;
+        let j = start + 1;
+        for (;;) {
+            if (j >= t.length)
+                throw new JsonError('invalid JSON: unterminated string', start);
+            const c = t.charCodeAt(j);
+            if (c === 0x22)
+                break;
+            if (c === 0x5c)
+                j += 2;
+            else if (c < 0x20)
+                throw new JsonError('invalid JSON: a control character in a string', j);
+            else
+                j++;
+        }
+        this.i = j + 1;
+        let value;
+        try {
+            value = JSON.parse(t.slice(start, this.i));
+        }
+        catch {
+            throw new JsonError('invalid JSON: a bad escape in a string', start);
+        }
+        return { kind: 'string', value, start, end: this.i };
+    }
+}
+/** An interpolation or a template directive that `$${` / `%%{` does not escape. */
+const INTERPOLATION = /(?<![$%])(?:\$\$)*[$%]\{/;
+class Mapper {
+    text;
+    lines;
+    constructor(text, lines) {
+        this.text = text;
+        this.lines = lines;
+    }
+    span(start, end) {
+        return { start: this.lines.position(start), end: this.lines.position(Math.max(start, end - 1)) };
+    }
+    root(node) {
+        const body = { attributes: [], blocks: [] };
+        for (const { key, value } of node.entries) {
+            const labels = TOP_LEVEL_LABELS[key.value];
+            if (labels === undefined)
+                continue;
+            this.blocks(body.blocks, key.value, [], labels, key, value, 0);
+        }
+        return body;
+    }
+    /**
+     * The blocks of a type that a property's value stands for: `remaining` more levels of labels, each
+     * an object keyed by the label (or an array of such objects), then a body (or an array of bodies).
+     */
+    blocks(out, type, labels, remaining, key, value, depth) {
+        if (value.kind === 'array') {
+            for (const item of value.items)
+                this.blocks(out, type, labels, remaining, key, item, depth);
+            return;
+        }
+        if (value.kind !== 'object')
+            return;
+        if (remaining > 0) {
+            for (const entry of value.entries) {
+                if (entry.key.value === '//')
+                    continue;
+                this.blocks(out, type, [...labels, entry.key.value], remaining - 1, entry.key, entry.value, depth);
+            }
+            return;
+        }
+        out.push({
+            type,
+            labels,
+            // The innermost label (or the type's key): on the block's own line in a pretty-printed file.
+            typeSpan: this.span(key.start, key.end),
+            span: this.span(key.start, value.end),
+            body: this.body(value, ATTRIBUTES_ONLY.has(type), depth + 1),
+        });
+    }
+    body(node, attributesOnly, depth) {
+        const body = { attributes: [], blocks: [] };
+        for (const { key, value } of node.entries) {
+            const name = key.value;
+            if (name === '//')
+                continue;
+            const labels = attributesOnly ? undefined : NESTED_LABELS[name];
+            if (labels !== undefined) {
+                this.blocks(body.blocks, name, [], labels, key, value, depth);
+                continue;
+            }
+            body.attributes.push(this.attribute(key, value));
+            if (attributesOnly)
+                continue;
+            const objects = value.kind === 'array' ? value.items : [value];
+            if (objects.length > 0 && objects.every((o) => o.kind === 'object'))
+                this.blocks(body.blocks, name, [], 0, key, value, depth);
+        }
+        return body;
+    }
+    attribute(key, value) {
+        return {
+            name: key.value,
+            nameSpan: this.span(key.start, key.end),
+            span: this.span(key.start, value.end),
+            value: this.value(value),
+        };
+    }
+    value(node) {
+        const span = this.span(node.start, node.end);
+        const text = this.text.slice(node.start, node.end);
+        switch (node.kind) {
+            case 'string':
+                if (INTERPOLATION.test(node.value))
+                    return { kind: 'template', span, text };
+                return {
+                    kind: 'string',
+                    value: node.value.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{'),
+                    span,
+                    text,
+                };
+            case 'number':
+                return { kind: 'number', value: node.value, span, text };
+            case 'bool':
+                return { kind: 'bool', value: node.value, span, text };
+            case 'null':
+                return { kind: 'null', span, text };
+            case 'array':
+                return { kind: 'tuple', items: node.items.map((i) => this.value(i)), span, text };
+            case 'object':
+                return {
+                    kind: 'object',
+                    entries: node.entries.map(({ key, value }) => ({
+                        key: INTERPOLATION.test(key.value) ? undefined : key.value,
+                        keySpan: this.span(key.start, key.end),
+                        value: this.value(value),
+                    })),
+                    span,
+                    text,
+                };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/parsers/terraform-overrides.js
+
+/**
+ * Terraform's override files (`override.tf`, `*_override.tf`, and their `.tf.json`, `.tofu` and
+ * `.tofu.json` forms): Terraform loads the other files of a module first, then merges each top-level
+ * block of the override files, in lexical order of their names, into the block of the same header
+ * (type and labels; a provider's `alias` too) of those files. What the rules judge is the merged
+ * block, so a `*_override.tf` that sets only `cidr_blocks = ["0.0.0.0/0"]` in an ingress rule opens
+ * the rule the other file declares.
+ *
+ * The merge follows Terraform's rules: an attribute of the override replaces the original's; the
+ * nested blocks of a type the override has replace all the original's blocks of that type (their
+ * contents are not merged; a `dynamic "ingress"` block is of the type `ingress`), except `lifecycle`
+ * (a resource's) and `required_providers` (a `terraform` block's), merged attribute by attribute; a
+ * `backend`, `cloud` or `state_store` block in an override replaces any of them in the original (as
+ * Terraform's code does, whatever its documentation says of a `cloud` block over a `backend`).
+ * `locals` merge value by value, whichever block holds the value. The values an override gives keep
+ * the override file as theirs (`HclSpan.file`): a finding at one points there.
+ *
+ * An override block without an original is an error to Terraform; it is kept as a block of the
+ * override file, judged as written. So is a `terraform` block of a module whose other files have
+ * none. A block whose header two files of the module declare (`x.tf` beside its OpenTofu twin
+ * `x.tofu`, which one tool reads and the other ignores) takes the override in both.
+ */
+/** The name of an override file. */
+const OVERRIDE_NAME = /^(?:.*_)?override\.(?:tf|tofu)(?:\.json)?$/;
+function isOverrideFile(file) {
+    return OVERRIDE_NAME.test(external_node_path_.posix.basename(file));
+}
+/** The nested blocks of a `terraform` block that say where the state is kept. */
+const STATE_STORAGE = ['backend', 'cloud', 'state_store'];
+/** Nested block types merged attribute by attribute, by the type of the top-level block. */
+const MERGED_NESTED = {
+    resource: 'lifecycle',
+    data: 'lifecycle',
+    terraform: 'required_providers',
+};
+/**
+ * The files with each module's override files merged into its other files' blocks: a file a block
+ * of which an override changed is a new object (with `overriddenBy`), an override file keeps only
+ * the blocks it had nothing to merge into. Files without override files are returned as they are.
+ */
+function applyOverrides(files) {
+    const overrides = files.filter((f) => isOverrideFile(f.path));
+    if (overrides.length === 0)
+        return [...files];
+    const replaced = new Map();
+    for (const module of new Set(overrides.map((f) => f.module))) {
+        const primaries = files
+            .filter((f) => f.module === module && !isOverrideFile(f.path))
+            .map((file) => ({ file, blocks: [...file.body.blocks], by: new Set() }));
+        const ordered = overrides
+            .filter((f) => f.module === module)
+            .sort((a, b) => compareNames(external_node_path_.posix.basename(a.path), external_node_path_.posix.basename(b.path)));
+        for (const override of ordered) {
+            const left = [];
+            for (const written of override.body.blocks) {
+                const block = fromFile(written, override.path);
+                if (block.type === 'locals') {
+                    const unmatched = block.body.attributes.filter((a) => !overrideLocal(primaries, a, override.path));
+                    if (unmatched.length > 0)
+                        left.push({ ...block, body: { attributes: unmatched, blocks: [] } });
+                    continue;
+                }
+                const key = header(block);
+                let merged = false;
+                for (const primary of primaries) {
+                    primary.blocks.forEach((original, i) => {
+                        if (header(original) !== key)
+                            return;
+                        primary.blocks[i] = mergeBlock(original, block, MERGED_NESTED[block.type]);
+                        primary.by.add(override.path);
+                        merged = true;
+                    });
+                }
+                if (!merged)
+                    left.push(block);
+            }
+            replaced.set(override, { ...override, body: { attributes: override.body.attributes, blocks: left } });
+        }
+        for (const { file, blocks, by } of primaries) {
+            if (by.size === 0)
+                continue;
+            replaced.set(file, {
+                ...file,
+                body: { attributes: file.body.attributes, blocks },
+                overriddenBy: [...(file.overriddenBy ?? []), ...by],
+            });
+        }
+    }
+    return files.map((f) => replaced.get(f) ?? f);
+}
+/** Byte-wise order of names, as Go sorts them (Terraform's order of override files). */
+function compareNames(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/** A block's header: its type and labels, and for a provider its `alias` (its address). */
+function header(block) {
+    const parts = [block.type, ...block.labels];
+    if (block.type === 'provider') {
+        const alias = block.body.attributes.find((a) => a.name === 'alias')?.value;
+        parts.push(alias?.kind === 'string' ? alias.value : '');
+    }
+    return JSON.stringify(parts);
+}
+/**
+ * Sets a local value an override file gives in the `locals` block of the module's files that has it;
+ * false when none has it.
+ */
+function overrideLocal(primaries, attr, from) {
+    for (const primary of primaries) {
+        for (let i = 0; i < primary.blocks.length; i++) {
+            const block = primary.blocks[i];
+            if (block.type !== 'locals' || !block.body.attributes.some((a) => a.name === attr.name))
+                continue;
+            primary.blocks[i] = {
+                ...block,
+                body: {
+                    attributes: block.body.attributes.map((a) => (a.name === attr.name ? attr : a)),
+                    blocks: block.body.blocks,
+                },
+            };
+            primary.by.add(from);
+            return true;
+        }
+    }
+    return false;
+}
+/**
+ * An original block with an override merged in (see the module's comment); `merged`: the nested block
+ * type whose contents are merged attribute by attribute instead of replaced.
+ */
+function mergeBlock(original, override, merged) {
+    return { ...original, body: mergeBody(original.body, override.body, original.type, merged) };
+}
+function mergeBody(original, override, type, merged) {
+    const names = new Map(override.attributes.map((a) => [a.name, a]));
+    const attributes = original.attributes.map((a) => names.get(a.name) ?? a);
+    for (const a of override.attributes)
+        if (!original.attributes.some((o) => o.name === a.name))
+            attributes.push(a);
+    const replacedTypes = new Set(override.blocks.map(blockType));
+    // Where the state is kept is one setting: a backend, cloud or state_store block replaces the others.
+    if (type === 'terraform' && STATE_STORAGE.some((t) => replacedTypes.has(t)))
+        for (const t of STATE_STORAGE)
+            replacedTypes.add(t);
+    const blocks = original.blocks.filter((b) => !replacedTypes.has(blockType(b)));
+    for (const b of override.blocks) {
+        const base = b.type === merged ? original.blocks.find((o) => o.type === merged) : undefined;
+        blocks.push(base ? { ...base, body: mergeBody(base.body, b.body, merged) } : b);
+    }
+    return { attributes, blocks };
+}
+/** The type of blocks a nested block makes: a `dynamic "ingress"` makes `ingress` blocks. */
+function blockType(block) {
+    return block.type === 'dynamic' && block.labels.length > 0 ? block.labels[0] : block.type;
+}
+/** A block of an override file, each of its spans saying so (a finding at it lies in that file). */
+function fromFile(block, file) {
+    return {
+        ...block,
+        typeSpan: at(block.typeSpan, file),
+        span: at(block.span, file),
+        body: bodyFrom(block.body, file),
+    };
+}
+function bodyFrom(body, file) {
+    return {
+        attributes: body.attributes.map((a) => ({
+            ...a,
+            nameSpan: at(a.nameSpan, file),
+            span: at(a.span, file),
+            value: valueFrom(a.value, file),
+        })),
+        blocks: body.blocks.map((b) => fromFile(b, file)),
+    };
+}
+function valueFrom(value, file) {
+    const span = at(value.span, file);
+    if (value.kind === 'tuple')
+        return { ...value, span, items: value.items.map((i) => valueFrom(i, file)) };
+    if (value.kind === 'object') {
+        return {
+            ...value,
+            span,
+            entries: value.entries.map((e) => ({
+                ...e,
+                keySpan: at(e.keySpan, file),
+                value: valueFrom(e.value, file),
+            })),
+        };
+    }
+    return { ...value, span };
+}
+function at(span, file) {
+    return { ...span, file };
+}
+
+// EXTERNAL MODULE: ./lib/core/parsers/terraform-syntax.js
+var terraform_syntax = __nccwpck_require__(9398);
+// EXTERNAL MODULE: ./lib/core/parsers/terraform-values.js
+var terraform_values = __nccwpck_require__(3503);
+;// CONCATENATED MODULE: ./lib/core/parsers/terraform.js
+
+
 
 
 
@@ -68687,22 +71279,29 @@ function resolveBody(resolve, file, body) {
 
 
 /**
- * A model of Terraform configurations: the `.tf` files of the workspace parsed with a real HCL
- * parser (see terraform-hcl.ts), their resources, providers and backends, each with exact spans.
- * A file that does not parse is recorded as an input problem (the `unparsable-file` rule reports it)
- * and contributes nothing, as Terraform itself would refuse it. JSON syntax (`.tf.json`) is not read.
+ * A model of Terraform configurations: the configuration files of the workspace, their resources,
+ * providers and backends, each with exact spans. The native syntax (`.tf`, and OpenTofu's `.tofu`) is
+ * parsed with a real HCL parser (see terraform-hcl.ts), the JSON syntax (`.tf.json`, `.tofu.json`)
+ * is read into the same model (see terraform-json.ts), and override files (`*_override.tf`) are
+ * merged into the blocks they override (see terraform-overrides.ts). A file that does not parse is
+ * recorded as an input problem (the `unparsable-file` rule reports it) and contributes nothing, as
+ * Terraform itself would refuse it.
+ *
+ * OpenTofu reads `x.tofu` instead of `x.tf` when a folder has both, and Terraform never reads
+ * `.tofu` files: a configuration that has both is meant for both tools, so both files are judged.
  */
-const TERRAFORM_GLOBS = ['**/*.tf'];
+const TERRAFORM_GLOBS = ['**/*.tf', '**/*.tofu', '**/*.tf.json', '**/*.tofu.json'];
 /** Provider and module caches that `terraform init` writes; not the repository's configuration. */
 const NOT_CONFIGURATION = ['**/.terraform/**'];
-/** `.tf` files of the workspace, outside `.terraform/` directories. */
+/** Configuration files of the workspace (see {@link TERRAFORM_GLOBS}), outside `.terraform/` directories. */
 function terraformPaths(workspace) {
     const skip = workspace.matcher(NOT_CONFIGURATION);
     return workspace.glob(TERRAFORM_GLOBS).filter((f) => !skip(f));
 }
 /**
- * Every `.tf` file of the workspace that parses, in index order. Loads the parser on first use (an
- * asynchronous WebAssembly start), then parses each file once per run, shared by every rule.
+ * Every configuration file of the workspace that parses, in index order, with the override files of
+ * each module merged into its other files (see terraform-overrides.ts). Loads the parser on first use
+ * (an asynchronous WebAssembly start), then parses each file once per run, shared by every rule.
  */
 function terraformFiles(workspace) {
     // Every Terraform rule asks; the walk and the parses happen once per run.
@@ -68713,11 +71312,11 @@ function terraformFiles(workspace) {
         // The parser and its WebAssembly runtime are a chunk of their own in the bundle, read only here.
         const { loadHclParser } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3666));
         const parser = await loadHclParser();
-        const files = paths.flatMap((f) => {
+        const files = applyOverrides(paths.flatMap((f) => {
             const file = readTerraformFile(workspace, parser, f);
             return file ? [file] : [];
-        });
-        (0,_terraform_values_js__WEBPACK_IMPORTED_MODULE_4__/* .setVariableFiles */ .oM)(files, readVariableFiles(workspace, parser), possibleVariableFiles(workspace, parser, files));
+        }));
+        (0,terraform_values/* setVariableFiles */.oM)(files, readVariableFiles(workspace, parser), possibleVariableFiles(workspace, parser, files));
         return files;
     });
 }
@@ -68733,13 +71332,13 @@ function readVariableFiles(workspace, parser) {
     for (const file of workspace.glob(VARIABLE_FILE_GLOBS)) {
         if (skip(file))
             continue;
-        const module = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(file);
+        const module = external_node_path_.posix.dirname(file);
         const list = byModule.get(module) ?? [];
         list.push(readVariableFile(workspace, parser, file));
         byModule.set(module, list);
     }
     for (const list of byModule.values())
-        list.sort(_terraform_values_js__WEBPACK_IMPORTED_MODULE_4__/* .variableFileOrder */ .ZQ);
+        list.sort(terraform_values/* variableFileOrder */.ZQ);
     return byModule;
 }
 /** What a variable file sets; without values when it cannot be read or parsed (it may set anything). */
@@ -68749,9 +71348,9 @@ function readVariableFile(workspace, parser, file) {
         let values;
         if (content.kind === 'text') {
             if (file.endsWith('.json'))
-                values = (0,_terraform_values_js__WEBPACK_IMPORTED_MODULE_4__/* .variablesOfJson */ .P$)(content.text);
+                values = (0,terraform_values/* variablesOfJson */.P$)(content.text);
             else {
-                const result = (0,_terraform_syntax_js__WEBPACK_IMPORTED_MODULE_3__/* .parseHcl */ .z)(parser, content.text, content.lines);
+                const result = (0,terraform_syntax/* parseHcl */.z)(parser, content.text, content.lines);
                 if (result.ok)
                     values = new Map(result.body.attributes.map((a) => [a.name, a.value]));
             }
@@ -68776,7 +71375,7 @@ const ENVIRONMENT_VARIABLE = /(?:^|[\s;&|(])(?:export\s+)?TF_VAR_([A-Za-z_][\w-]
  * The scripts and workflows that may give a run variables: a change to any other one cannot change
  * what a variable may be (see screens.ts).
  */
-const VARIABLE_SCRIPT_SCREEN = (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__/* .defineScreen */ .ME)('terraform-variable-scripts', (_file, text) => GIVES_VARIABLES.test(text));
+const VARIABLE_SCRIPT_SCREEN = (0,screens/* defineScreen */.ME)('terraform-variable-scripts', (_file, text) => GIVES_VARIABLES.test(text));
 /**
  * The variable files and `-var` values a run of each module may be given, by module folder (see
  * terraform-values.ts): every `*.tfvars(.json)` of the folder that Terraform does not load by itself
@@ -68799,13 +71398,13 @@ function possibleVariableFiles(workspace, parser, files) {
             list.set(file.path, file);
     };
     for (const file of all) {
-        const module = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(file);
+        const module = external_node_path_.posix.dirname(file);
         if (!auto(file) && modules.includes(module))
             add(module, readVariableFile(workspace, parser, file));
     }
     const declared = (module, name) => files.some((f) => f.module === module &&
         f.body.blocks.some((b) => b.type === 'variable' && b.labels.length === 1 && b.labels[0] === name));
-    for (const script of workspace.screenedGlob(_shell_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .SCRIPT_FILES */ .iF, VARIABLE_SCRIPT_SCREEN)) {
+    for (const script of workspace.screenedGlob(shell_commands/* SCRIPT_FILES */.iF, VARIABLE_SCRIPT_SCREEN)) {
         const text = workspace.text(script);
         if (text === undefined)
             continue;
@@ -68823,7 +71422,7 @@ function possibleVariableFiles(workspace, parser, files) {
             }
         }
         const embedded = !/\.(?:sh|bash)$/.test(script);
-        for (const view of (0,_shell_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .scriptCommands */ .q8)(text, 0, text.length, embedded)) {
+        for (const view of (0,shell_commands/* scriptCommands */.q8)(text, 0, text.length, embedded)) {
             if (!TERRAFORM_PROGRAMS.has(view.name))
                 continue;
             const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
@@ -68862,7 +71461,7 @@ function possibleVariableFiles(workspace, parser, files) {
  * argument with a variable or an expression in it (`envs/${ENV}.tfvars`), every file it may match.
  */
 function namedFiles(all, module, arg) {
-    const joined = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.normalize(node_path__WEBPACK_IMPORTED_MODULE_0__.posix.join(module, arg.trim()));
+    const joined = external_node_path_.posix.normalize(external_node_path_.posix.join(module, arg.trim()));
     if (!/[$*?{]/.test(arg))
         return all.includes(joined) ? [joined] : [];
     const parts = joined.split(/\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]\w*|[*?]/);
@@ -68879,7 +71478,7 @@ function commandLineValue(parser, name, raw) {
         return { kind: 'expression', span, text: raw };
     if (/^\s*[[{]/.test(raw)) {
         const text = `${name} = ${raw}\n`;
-        const parsed = (0,_terraform_syntax_js__WEBPACK_IMPORTED_MODULE_3__/* .parseHcl */ .z)(parser, text, new _workspace_lines_js__WEBPACK_IMPORTED_MODULE_5__/* .LineIndex */ .r(text));
+        const parsed = (0,terraform_syntax/* parseHcl */.z)(parser, text, new lines/* LineIndex */.r(text));
         const value = parsed.ok ? parsed.body.attributes[0]?.value : undefined;
         if (value)
             return value;
@@ -68887,8 +71486,8 @@ function commandLineValue(parser, name, raw) {
     return { kind: 'string', value: raw, span, text: JSON.stringify(raw) };
 }
 /**
- * One `.tf` file's model (see {@link readTerraformFile}), for a question about that file alone: the
- * parser is loaded here when no rule has loaded it yet.
+ * One configuration file's model as written (see {@link readTerraformFile}), for a question about
+ * that file alone: the parser is loaded here when no rule has loaded it yet.
  */
 async function terraformFile(workspace, file) {
     const { loadHclParser } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3666));
@@ -68909,12 +71508,14 @@ function readTerraformFile(workspace, parser, file) {
             workspace.configText(file, { severity: 'medium', holds: () => true });
             return undefined;
         }
-        const result = (0,_terraform_syntax_js__WEBPACK_IMPORTED_MODULE_3__/* .parseHcl */ .z)(parser, content.text, content.lines);
+        const result = /\.json$/i.test(file)
+            ? parseTerraformJson(content.text, content.lines)
+            : (0,terraform_syntax/* parseHcl */.z)(parser, content.text, content.lines);
         if (!result.ok) {
             workspace.reportProblem({ path: file, ...result.error });
             return undefined;
         }
-        return { path: file, module: node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(file), body: result.body };
+        return { path: file, module: external_node_path_.posix.dirname(file), body: result.body };
     });
 }
 /** The `resource` (and, with `mode: 'data'`, `data`) blocks of the files, optionally of some types. */
@@ -71167,15 +73768,18 @@ async function listFilesAsync(root, options = {}) {
 }
 /** The index from git's answers (and the index file read here), or from a walk when there are none. */
 function indexed(root, answers, index) {
-    if (!answers)
-        return { files: walk(root), source: 'walk' };
+    if (!answers) {
+        const links = [];
+        return { files: walk(root, links), source: 'walk', links: links.sort(compareStrings) };
+    }
+    const links = index?.links ?? [];
     const changed = answers.find(([k]) => k === 'changed')?.[1];
     if (!changed)
-        return { files: fromGit(answers, index?.files), source: 'git' };
+        return { files: fromGit(answers, index?.files, links), source: 'git', links };
     const ids = index?.ids ?? new Map();
     const modified = new Set();
-    const files = fromGit(answers, index?.files, ids, modified);
-    return { files, source: 'git', blobs: { ids, modified } };
+    const files = fromGit(answers, index?.files, links, ids, modified);
+    return { files, source: 'git', links, blobs: { ids, modified } };
 }
 /**
  * What git is asked, when `root` has a `.git`: the index, tagged and staged (`<tag> <mode> <oid>
@@ -71202,10 +73806,10 @@ function gitQueries(root, options, staged) {
  * skip-worktree entries (tag S, a sparse checkout) are not in the tree, and a nested repository is
  * listed by `--others` as `dir/`: none of them is a file.
  */
-function fromGit(answers, index, ids, modified) {
+function fromGit(answers, index, links, ids, modified) {
     const answer = (kind) => answers.find(([k]) => k === kind)?.[1];
     const staged = answer('staged');
-    let files = index ?? (staged ? stagedFiles(staged, ids) : []);
+    let files = index ?? (staged ? stagedFiles(staged, links, ids) : []);
     const deleted = entries(answer('deleted'));
     // `--name-status -z`: a status, then its path; deleted entries leave the list, others are modified.
     const changed = entries(answer('changed'));
@@ -71233,7 +73837,7 @@ const SHA1_TAB = 2 + 6 + 1 + 40 + 1 + 1;
  * already in {@link compareStrings} order and a repeat is the previous path. UTF-8 byte order and
  * UTF-16 code-unit order disagree only beyond U+FFFF; such a list is sorted here, as before.
  */
-function stagedFiles(out, ids) {
+function stagedFiles(out, links, ids) {
     const files = [];
     let last = '';
     let sorted = true;
@@ -71250,6 +73854,8 @@ function stagedFiles(out, ids) {
                 if (name < last)
                     sorted = false;
                 files.push(name);
+                if (isSymlink(out, start + 2))
+                    links.push(name);
                 last = name;
                 // `<mode> <oid>`, without the tag before it and the stage after it.
                 ids?.set(name, out.toString('latin1', start + 2, tab - 2));
@@ -71259,7 +73865,13 @@ function stagedFiles(out, ids) {
         }
         start = end + 1;
     }
+    if (!sorted)
+        links.splice(0, links.length, ...[...new Set(links)].sort(compareStrings));
     return sorted ? files : [...new Set(files)].sort(compareStrings);
+}
+/** Whether the mode at `at` is 120000 (a symbolic link), read from the bytes. */
+function isSymlink(out, at) {
+    return out[at] === 0x31 && out[at + 1] === 0x32 && out[at + 2] === 0x30 && out[at + 3] === 0x30;
 }
 /** Whether the mode at `at` is 160000 (a submodule's commit), read from the bytes. */
 function isGitlink(out, at) {
@@ -71315,7 +73927,7 @@ function gitAsync(root, args) {
         (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile)('git', ['-c', 'core.quotepath=off', ...args], { cwd: root, ...GIT_OPTIONS, encoding: 'buffer' }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
     });
 }
-function walk(root) {
+function walk(root, links) {
     const files = [];
     let budget = MAX_WALK_ENTRIES;
     const visit = (dir, rules) => {
@@ -71339,8 +73951,12 @@ function walk(root) {
                 continue;
             if (isDir)
                 visit(rel, active);
-            else if (entry.isFile() || entry.isSymbolicLink())
+            else if (entry.isFile())
                 files.push(rel);
+            else if (entry.isSymbolicLink()) {
+                files.push(rel);
+                links.push(rel);
+            }
         }
     };
     visit('', []);
@@ -71447,6 +74063,15 @@ class FocusedWorkspace extends _workspace_js__WEBPACK_IMPORTED_MODULE_1__/* .Wor
     }
     tree() {
         return this.whole.tree();
+    }
+    symbolicLinks() {
+        return this.whole.symbolicLinks();
+    }
+    directoryLink(link) {
+        return this.whole.directoryLink(link);
+    }
+    linksAlong(to) {
+        return this.whole.linksAlong(to);
     }
     get plansFixes() {
         return this.whole.plansFixes;
@@ -71557,6 +74182,7 @@ const EXTENDED = 0x4000;
 const SKIP_WORKTREE = 0x4000;
 const NAME_MASK = 0xfff;
 const GITLINK = 0o160000;
+const SYMLINK = 0o120000;
 /** Extensions after which the entries are not the whole index: a split index, a sparse index. */
 const UNREAD_EXTENSIONS = new Set(['link', 'sdir']);
 /**
@@ -71661,6 +74287,7 @@ function parseGitIndex(buf, withIds = false) {
     const count = buf.readUInt32BE(8);
     const end = buf.length - SHA1_BYTES;
     const files = [];
+    const links = [];
     let sorted = true;
     let last = '';
     // Version 4: each path is the previous one's bytes, less some at its end, plus its own.
@@ -71729,6 +74356,8 @@ function parseGitIndex(buf, withIds = false) {
         if (name < last)
             sorted = false;
         files.push(name);
+        if ((mode & 0o170000) === SYMLINK)
+            links.push(name);
         last = name;
         ids?.set(name, `${mode.toString(8)} ${buf.toString('hex', entry + 40, entry + FLAGS_AT)}`);
     }
@@ -71749,6 +74378,7 @@ function parseGitIndex(buf, withIds = false) {
         return undefined;
     return {
         files: sorted ? files : [...new Set(files)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+        links: sorted ? links : [...new Set(links)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
         ...(ids ? { ids } : {}),
         ...(tree ? { tree } : {}),
     };
@@ -72161,7 +74791,8 @@ class LineIndex {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   O4: () => (/* binding */ resolveInTree),
 /* harmony export */   Vb: () => (/* binding */ hasUnder),
-/* harmony export */   _0: () => (/* binding */ LINK_NOT_READ)
+/* harmony export */   _0: () => (/* binding */ LINK_NOT_READ),
+/* harmony export */   xI: () => (/* binding */ directoryLinkTarget)
 /* harmony export */ });
 /* unused harmony export MAX_LINK_HOPS */
 /**
@@ -72186,9 +74817,10 @@ const LINK_NOT_READ = {
  * Resolves `file` (relative, POSIX) within the tree, as the kernel would but never above the root:
  * each component is looked up, a link's text replaces it (relative to the link's directory), `..`
  * climbs within what is resolved so far. The final path must be a file (`lookup` answers `file` only
- * for a regular file of the tree's index).
+ * for a regular file of the tree's index); with `directory`, a directory of the tree below its root
+ * instead (what a link to a directory stands for: see {@link directoryLinkTarget}).
  */
-function resolveInTree(file, lookup) {
+function resolveInTree(file, lookup, directory = false) {
     const done = [];
     let todo = file.split('/');
     const chain = [];
@@ -72227,8 +74859,12 @@ function resolveInTree(file, lookup) {
         const last = !todo.some((x) => x !== '' && x !== '.');
         if (node.kind === 'dir') {
             done.push(c);
+            if (directory && last && chain.length > 0)
+                return { ok: true, target: done.join('/'), chain };
             continue;
         }
+        if (directory)
+            return fail(LINK_NOT_READ.dangling);
         // A file or something else with more to go: no directory to go on in (`a.txt/b`).
         if (!last)
             return fail(LINK_NOT_READ.dangling);
@@ -72252,6 +74888,16 @@ function hasUnder(sorted, dir) {
             hi = mid;
     }
     return lo < sorted.length && sorted[lo].startsWith(prefix);
+}
+/**
+ * The directory of the tree a symbolic link to a directory stands for (`deploy/debug -> ../examples`:
+ * `examples`), resolved as {@link resolveInTree} resolves a file's link; undefined for a link to a
+ * file, to the root, out of the tree, dangling or looping. A link to a directory is never read
+ * through (its files are judged at their own paths), but what uses the link's path uses the target.
+ */
+function directoryLinkTarget(link, lookup) {
+    const resolved = resolveInTree(link, lookup, true);
+    return resolved.ok && resolved.chain.length > 0 ? resolved.target : undefined;
 }
 
 
@@ -72938,6 +75584,7 @@ function selectorNamed(name) {
 /* harmony export */   C0: () => (/* binding */ utf16Encoding),
 /* harmony export */   Df: () => (/* binding */ decodeUtf32),
 /* harmony export */   Pn: () => (/* binding */ fdChunks),
+/* harmony export */   _V: () => (/* binding */ bomBelied),
 /* harmony export */   er: () => (/* binding */ utf32Encoding),
 /* harmony export */   g7: () => (/* binding */ decodeText),
 /* harmony export */   w7: () => (/* binding */ textChunks)
@@ -73029,6 +75676,43 @@ function decodeUtf32(bytes, encoding) {
     }
     parts.push(String.fromCodePoint(...units));
     return parts.join('');
+}
+/** Bytes of plain 8-bit text after a byte-order mark that say the mark is not the file's encoding. */
+const PLAIN_RUN = 32;
+/**
+ * Whether a file opens with a UTF-16 or UTF-32 byte-order mark that its content belies: two bytes
+ * `FF FE` put before a plain ASCII file would otherwise turn every line into CJK code units that no
+ * detector reads, while git, grep and a dotenv loader still see the ASCII. Text in UTF-16 or UTF-32
+ * has a zero byte in every ASCII character, and CJK text read as bytes has few runs of printable
+ * ASCII, none long and broken by white space; so a run of {@link PLAIN_RUN} printable ASCII bytes
+ * holding a space, tab or line break (or twice as long without one) is 8-bit text. One pass over the
+ * bytes, only for the rare file that has such a mark.
+ */
+function bomBelied(bytes) {
+    const mark = bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff
+        ? 4
+        : (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)
+            ? 2
+            : 0;
+    if (mark === 0)
+        return false;
+    let run = 0;
+    let spaced = false;
+    for (let i = mark; i < bytes.length; i++) {
+        const b = bytes[i];
+        const space = b === 0x20 || b === 9 || b === 10 || b === 13;
+        if (space || (b > 0x20 && b < 0x7f)) {
+            run += 1;
+            spaced ||= space;
+            if ((spaced && run >= PLAIN_RUN) || run >= 2 * PLAIN_RUN)
+                return true;
+        }
+        else {
+            run = 0;
+            spaced = false;
+        }
+    }
+    return false;
 }
 /**
  * UTF-16 text, told by its byte-order mark or, without one, by zero bytes on one side of nearly every
@@ -73340,6 +76024,8 @@ class Workspace {
     indexed;
     indexSource;
     maxFileBytes;
+    /** The symbolic links of {@link indexed}, when the listing said (see {@link symbolicLinks}). */
+    indexLinks;
     /** Each file's position in {@link files}. */
     fileIndex;
     contents = new Map();
@@ -73395,6 +76081,7 @@ class Workspace {
             // serve as they are.
             this.indexSource = 'given';
             this.indexed = same.indexed;
+            this.indexLinks = same.indexLinks;
             this.files = same.files;
             this.fileIndex = same.fileIndex;
             this.scope = options.scope ?? new scope/* ScopeRecorder */.Rs(this.files, this.fileIndex);
@@ -73409,6 +76096,7 @@ class Workspace {
             const listed = options.index ?? (0,workspace_files/* listFiles */.CS)(this.root);
             files = listed.files;
             this.indexSource = listed.source;
+            this.indexLinks = listed.links;
         }
         if (options.inherited) {
             const own = new Set(files);
@@ -73432,6 +76120,41 @@ class Workspace {
     }
     has(file) {
         return this.fileIndex.has(file);
+    }
+    /**
+     * The paths of the index that are symbolic links, sorted, as the listing found them (git's modes,
+     * the walk's entry types: nothing is stat'ed for it); none when it did not say (a given list).
+     */
+    symbolicLinks() {
+        return this.indexLinks ?? [];
+    }
+    /**
+     * The directory of the tree a symbolic link of the index stands for (`deploy/debug -> ../examples`:
+     * `examples`), resolved within the tree once (see links.ts); undefined for any other path or link.
+     * Its files are judged at their own paths: what uses the link's path uses them too (confidence.ts).
+     */
+    directoryLink(link) {
+        return this.memo('directory-link', link, () => (0,links/* directoryLinkTarget */.xI)(link, (p) => this.node(p)));
+    }
+    /**
+     * The symbolic links a tool given the path `to` reads through: a link `to` lies in (`rest`: the
+     * path below it), or one that lies in `to` (`''` covers every link). Binary searches in
+     * {@link symbolicLinks}.
+     */
+    linksAlong(to) {
+        const links = this.symbolicLinks();
+        if (links.length === 0)
+            return [];
+        const found = [];
+        for (let p = to; p !== ''; p = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '') {
+            if (links[(0,positions/* lowerBound */.y)(links, p)] === p)
+                found.push({ link: p, rest: to.slice(p.length + 1) });
+        }
+        const prefix = to === '' ? '' : `${to}/`;
+        for (let i = (0,positions/* lowerBound */.y)(links, prefix); i < links.length && links[i].startsWith(prefix); i++) {
+            found.push({ link: links[i], rest: '' });
+        }
+        return found;
     }
     /**
      * The whole tree this workspace is a view of: itself, or for the changed files' view of a pull
@@ -73838,8 +76561,11 @@ class Workspace {
             const head = buf.subarray(0, Math.min(read, BINARY_SNIFF_BYTES));
             // UTF-32 (its byte-order mark starts like UTF-16LE's) is decoded when the file is within the
             // cap; past it, it is read as bytes, as binary content is.
-            const utf32 = (0,stream/* utf32Encoding */.er)(head);
-            const utf16 = utf32 ? undefined : (0,stream/* utf16Encoding */.C0)(head);
+            // A byte-order mark is believed only when the content agrees (see bomBelied): past the cap, as
+            // far as the head tells.
+            const belied = (0,stream/* bomBelied */._V)(size > this.maxFileBytes ? head : buf.subarray(0, read));
+            const utf32 = belied ? undefined : (0,stream/* utf32Encoding */.er)(head);
+            const utf16 = utf32 || belied ? undefined : (0,stream/* utf16Encoding */.C0)(head);
             const nul = head.indexOf(0) !== -1;
             const chunks = () => (0,stream/* fdChunks */.Pn)(() => {
                 const again = this.open(file);
