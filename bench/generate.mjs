@@ -59,7 +59,11 @@ kind: Deployment
 metadata:
   name: svc-${i}
 spec:
+  selector:
+    matchLabels: { app: svc-${i} }
   template:
+    metadata:
+      labels: { app: svc-${i} }
     spec:
       containers:
         - name: app
