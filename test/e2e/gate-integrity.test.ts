@@ -664,6 +664,19 @@ describe('15. a folder of the repository', () => {
   });
 });
 
+/** The CLI in this process (`--format json`): its exit code and report. */
+async function cliRun(...argv: string[]) {
+  let stdout = '';
+  const code = await main(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: () => {},
+    isTTY: false,
+  });
+  return { code, report: JSON.parse(stdout || '{}') as Report };
+}
+
 /**
  * A finding in a test path is test material (low confidence, no block) until something outside uses
  * it: a workflow job deploys it, a kustomization lists it, a compose file builds it, a workflow runs
@@ -671,18 +684,6 @@ describe('15. a folder of the repository', () => {
  * not touch: the change's own, so new. Checked with the CLI (`--base`), whose engine the Action runs.
  */
 describe('16. an unchanged file the change raises', () => {
-  async function cli(...argv: string[]) {
-    let stdout = '';
-    const code = await main(argv, {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: () => {},
-      isTTY: false,
-    });
-    return { code, report: JSON.parse(stdout || '{}') as Report };
-  }
-
   const privilegedPod = [
     'apiVersion: v1',
     'kind: Pod',
@@ -851,18 +852,18 @@ describe('16. an unchanged file the change raises', () => {
 
   it.each(CASES)('$name: new at high confidence, and the gate fails', async (c) => {
     const repo = change(c, c.raising);
-    const pr = await cli('check', repo.dir, '--base', 'main', '--format', 'json');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
     expect(judged(pr.report, c.rule)).toEqual([`${c.at} ${c.severity}/high new=true from ${c.severity}/low`]);
     expect(pr.code).toBe(1);
     // What the full check of the head blocks on, the pull request's judgement does too.
-    const full = await cli('check', repo.dir, '--format', 'json');
+    const full = await cliRun('check', repo.dir, '--format', 'json');
     expect(judged(full.report, c.rule)).toEqual([`${c.at} ${c.severity}/high new=undefined`]);
   });
 
   it.each(CASES)('$name: edited without using it, the finding stays existing test material', async (c) => {
     const repo = change(c, c.keeping);
     const check = (...extra: string[]) =>
-      cli('check', repo.dir, '--base', 'main', '--persona', 'auditor', '--format', 'json', ...extra);
+      cliRun('check', repo.dir, '--base', 'main', '--persona', 'auditor', '--format', 'json', ...extra);
     const pr = await check();
     expect(pr.code).toBe(0);
     // A per-file rule reads only the changed files: the example, graded as before, is not read.
@@ -878,7 +879,7 @@ describe('16. an unchanged file the change raises', () => {
     const repo = change(c, c.raising);
     const stored = path.join(makeTree({}), 'base-results.json');
     repo.git('checkout', '-q', 'main');
-    const written = await cli(
+    const written = await cliRun(
       'check',
       repo.dir,
       '--write-base-results',
@@ -890,7 +891,7 @@ describe('16. an unchanged file the change raises', () => {
     );
     expect(judged(written.report, c.rule)).toEqual([`${c.at} high/low new=undefined`]);
     repo.git('checkout', '-q', 'feature');
-    const pr = await cli(
+    const pr = await cliRun(
       'check',
       repo.dir,
       '--base',
@@ -914,17 +915,6 @@ describe('16. an unchanged file the change raises', () => {
  * checkout of the head. Checked with the CLI (`--base`), whose engine the Action runs.
  */
 describe('17. a privileged workflow that downloads, clones or installs the head', () => {
-  async function cli(...argv: string[]) {
-    let stdout = '';
-    const code = await main(argv, {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: () => {},
-      isTTY: false,
-    });
-    return { code, report: JSON.parse(stdout || '{}') as Report };
-  }
   const RULE = 'workflow-dangerous-trigger';
   const workflow = (step: string) =>
     [
@@ -992,7 +982,7 @@ describe('17. a privileged workflow that downloads, clones or installs the head'
     repo.commit({ '.controlgate.yml': onlyRulesConfig([RULE]), 'README.md': '# app\n' }, 'base');
     repo.git('checkout', '-q', '-b', 'feature');
     repo.commit({ '.github/workflows/pr.yml': workflow(step.join('\n')) }, 'head');
-    const pr = await cli('check', repo.dir, '--base', 'main', '--format', 'json');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
     expect(
       pr.report.findings
         .filter((f) => f.ruleId === RULE)
@@ -1011,18 +1001,6 @@ describe('17. a privileged workflow that downloads, clones or installs the head'
  * change's own, so new, though a changed-files scan reads only the files the change touches.
  */
 describe('18. an unchanged file judged by another file the change edits', () => {
-  async function cli(...argv: string[]) {
-    let stdout = '';
-    const code = await main(argv, {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: () => {},
-      isTTY: false,
-    });
-    return { code, report: JSON.parse(stdout || '{}') as Report };
-  }
-
   const reusable = [
     'name: deploy',
     'on: workflow_call',
@@ -1143,7 +1121,7 @@ describe('18. an unchanged file judged by another file the change edits', () => 
     return repo;
   }
   const check = (dir: string, ...extra: string[]) =>
-    cli('check', dir, '--base', 'main', '--fail-on', 'low', '--format', 'json', ...extra);
+    cliRun('check', dir, '--base', 'main', '--fail-on', 'low', '--format', 'json', ...extra);
 
   it.each(CASES)('$name: new, and the gate fails', async (c) => {
     const repo = change(c.rule, c.base, c.raising);
@@ -1253,19 +1231,6 @@ describe('a custom rule file the change adds', () => {
   });
 });
 
-/** The CLI in this process (`--format json`): its exit code and report. */
-async function cliRun(...argv: string[]) {
-  let stdout = '';
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: () => {},
-    isTTY: false,
-  });
-  return { code, report: JSON.parse(stdout || '{}') as Report };
-}
-
 /**
  * A pull request names the file it commits a credential in: a lockfile, a minified bundle, a source
  * map, a package manager's bundle are skipped by the secret rules' guesses (their random data would
@@ -1351,17 +1316,6 @@ describe('21. a Dockerfile secret routed through an ARG or another ENV', () => {
  * change written into the `.tf` file does. Checked with the CLI (`--base`), whose engine the Action runs.
  */
 describe('22. Terraform configuration in files other than *.tf', () => {
-  async function cli(...argv: string[]) {
-    let stdout = '';
-    const code = await main(argv, {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: () => {},
-      isTTY: false,
-    });
-    return { code, report: JSON.parse(stdout || '{}') as Report };
-  }
   const RULE = 'terraform-admin-ports-public';
   const sshRule = (cidr: string) =>
     [
@@ -1480,13 +1434,13 @@ describe('22. Terraform configuration in files other than *.tf', () => {
       );
 
   it.each(CASES)('$name: a new high finding there, and the gate fails', async (c) => {
-    const pr = await cli('check', change(c.base, c.open).dir, '--base', 'main', '--format', 'json');
+    const pr = await cliRun('check', change(c.base, c.open).dir, '--base', 'main', '--format', 'json');
     expect(judged(pr.report)).toEqual([`${c.at} high/high new=true`]);
     expect(pr.code).toBe(1);
   });
 
   it.each(CASES)('$name: with a private range instead, no finding and the gate passes', async (c) => {
-    const pr = await cli('check', change(c.base, c.closed).dir, '--base', 'main', '--format', 'json');
+    const pr = await cliRun('check', change(c.base, c.closed).dir, '--base', 'main', '--format', 'json');
     expect(judged(pr.report)).toEqual([]);
     expect(pr.code).toBe(0);
   });
@@ -1500,18 +1454,6 @@ describe('22. Terraform configuration in files other than *.tf', () => {
  * Action runs.
  */
 describe('23. a compose file named by another file the change edits', () => {
-  async function cli(...argv: string[]) {
-    let stdout = '';
-    const code = await main(argv, {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: () => {},
-      isTTY: false,
-    });
-    return { code, report: JSON.parse(stdout || '{}') as Report };
-  }
-
   const RULE = 'compose-privileged-container';
   const root = (extra: string) => `services:\n  web:\n    image: nginx@sha256:${'6'.repeat(64)}\n${extra}`;
   const privileged = (name: string) => `services:\n  ${name}:\n    privileged: true\n`;
@@ -1557,14 +1499,14 @@ describe('23. a compose file named by another file the change edits', () => {
 
   it.each(CASES)('$name: its service is judged, new, and the gate fails', async (c) => {
     const repo = change(c, c.raising);
-    const pr = await cli('check', repo.dir, '--base', 'main', '--format', 'json');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
     expect(judged(pr.report)).toEqual(c.found);
     expect(pr.code).toBe(1);
   });
 
   it.each(CASES)('$name: the same file edited without naming it passes', async (c) => {
     const repo = change(c, c.keeping);
-    const pr = await cli('check', repo.dir, '--base', 'main', '--format', 'json');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
     expect(judged(pr.report)).toEqual([]);
     expect(pr.code).toBe(0);
   });
@@ -1577,17 +1519,6 @@ describe('23. a compose file named by another file the change edits', () => {
  * that code with the base repository's secrets and a writable token: a new critical finding.
  */
 describe('24. a privileged workflow that checks out the head by a computed ref or in a composite action', () => {
-  async function cli(...argv: string[]) {
-    let stdout = '';
-    const code = await main(argv, {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: () => {},
-      isTTY: false,
-    });
-    return { code, report: JSON.parse(stdout || '{}') as Report };
-  }
   const RULE = 'workflow-dangerous-trigger';
   const ACTION = '.github/actions/build/action.yml';
   const CHECKOUT = 'actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11';
@@ -1673,7 +1604,7 @@ describe('24. a privileged workflow that checks out the head by a computed ref o
     repo.commit({ '.controlgate.yml': onlyRulesConfig([RULE]), 'README.md': '# app\n', ...base }, 'base');
     repo.git('checkout', '-q', '-b', 'feature');
     repo.commit(head, 'head');
-    const pr = await cli('check', repo.dir, '--base', 'main', '--format', 'json');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
     expect({
       code: pr.code,
       findings: pr.report.findings
@@ -1686,17 +1617,6 @@ describe('24. a privileged workflow that checks out the head by a computed ref o
 });
 
 describe('25. a Kubernetes Secret written as base64, and a binding re-pointed at other subjects', () => {
-  async function cli(...argv: string[]) {
-    let stdout = '';
-    const code = await main(argv, {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: () => {},
-      isTTY: false,
-    });
-    return { code, report: JSON.parse(stdout || '{}') as Report };
-  }
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   // A GitHub token's shape with a valid checksum over random characters: no credential.
   const random = (n: number) =>
@@ -1829,7 +1749,7 @@ describe('25. a Kubernetes Secret written as base64, and a binding re-pointed at
 
   it.each(CASES)('$name', async (c) => {
     const repo = change(c.rules, c.base, c.head);
-    const pr = await cli('check', repo.dir, '--base', 'main', '--fail-on', 'high', '--format', 'json');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--fail-on', 'high', '--format', 'json');
     expect(judged(pr.report).filter((f) => f.includes('new=true'))).toEqual(c.found);
     expect(pr.code).toBe(c.code);
   });
@@ -1842,17 +1762,6 @@ describe('25. a Kubernetes Secret written as base64, and a binding re-pointed at
  * as two halves. Each is a new blocking finding, as the plain form (the control) is.
  */
 describe('26. a credential or an open port written so the reader misreads it', () => {
-  async function cli(...argv: string[]) {
-    let stdout = '';
-    const code = await main(argv, {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: () => {},
-      isTTY: false,
-    });
-    return { code, report: JSON.parse(stdout || '{}') as Report };
-  }
   const token = `ghp_${'x8fK2mQ9L4vT7pZ1rW3yN6bC0dH5jS'}3HLYRi`;
   const rsa = () => {
     const body = syntheticKey('rsa', (n) => Buffer.alloc(n, 0x5a)).match(/.{1,64}/g)!;
@@ -1937,7 +1846,7 @@ describe('26. a credential or an open port written so the reader misreads it', (
     repo.commit({ '.controlgate.yml': onlyRulesConfig([rule]), 'README.md': '# app\n' }, 'base');
     repo.git('checkout', '-q', '-b', 'feature');
     repo.commit({ [file]: content }, 'head');
-    const pr = await cli('check', repo.dir, '--base', 'main', '--format', 'json');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
     expect(
       pr.report.findings
         .filter((f) => f.ruleId === rule && f.isNew)
@@ -1959,24 +1868,13 @@ describe('26. a credential or an open port written so the reader misreads it', (
       },
       'head',
     );
-    const pr = await cli('check', repo.dir, '--base', 'main', '--format', 'json');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
     expect(pr.report.findings.filter((f) => f.ruleId === rule)).toEqual([]);
     expect(pr.code).toBe(0);
   });
 });
 
 describe('27. a symbolic link to a directory that a deployed path now reaches', () => {
-  async function cli(...argv: string[]) {
-    let stdout = '';
-    const code = await main(argv, {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: () => {},
-      isTTY: false,
-    });
-    return { code, report: JSON.parse(stdout || '{}') as Report };
-  }
   const rule = 'k8s-privileged-container';
   const pod = (name: string, privileged: boolean) =>
     [
@@ -2039,7 +1937,7 @@ describe('27. a symbolic link to a directory that a deployed path now reaches', 
     repo.git('checkout', '-q', '-b', 'feature');
     head(repo.dir);
     repo.commit({}, 'head');
-    const pr = await cli('check', repo.dir, '--base', 'main', '--persona', 'auditor', '--format', 'json');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--persona', 'auditor', '--format', 'json');
     return { code: pr.code, findings: judged(pr.report) };
   }
   const raised = ['examples/debug-pod.yaml:10 high/high new=true from high/low'];
