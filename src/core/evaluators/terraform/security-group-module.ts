@@ -1,16 +1,10 @@
 import { readFileSync } from 'node:fs';
-import {
-  attribute,
-  type HclBody,
-  type HclValue,
-  literal,
-  type TerraformFile,
-} from '../../parsers/terraform.js';
+import { attribute, type HclValue, literal, type TerraformFile } from '../../parsers/terraform.js';
 import { type RegistryModuleCall, registryModuleCalls } from '../../parsers/terraform-registry.js';
 import type { ValueResolver } from '../../parsers/terraform-values.js';
 import { resolveBody } from '../../parsers/terraform-values.js';
 import { packagePath } from '../../paths.js';
-import type { NodeSpan } from '../../workspace/yaml.js';
+import { type LiteralItem, literalStrings } from './shared.js';
 
 /**
  * The ingress rules that calls of the registry module `terraform-aws-modules/security-group/aws` (and
@@ -34,7 +28,7 @@ type PortRange = [number, number];
 /** One rule a call creates: its literal sources and the TCP ports it opens (`all`; undefined: unknown). */
 export interface ModuleIngress {
   call: RegistryModuleCall;
-  sources: { value: string; span: NodeSpan; node: HclValue }[];
+  sources: LiteralItem[];
   ports: PortRange[] | 'all' | undefined;
 }
 
@@ -68,8 +62,8 @@ export function securityGroupCalls(files: readonly TerraformFile[]): RegistryMod
 export function moduleIngress(call: RegistryModuleCall, resolver: ValueResolver): ModuleIngress[] {
   const { rules, submodules } = known();
   const body = resolveBody(resolver, call.file, call.block.body);
-  const v4 = strings(body, 'ingress_cidr_blocks');
-  const v6 = strings(body, 'ingress_ipv6_cidr_blocks');
+  const v4 = literalStrings(body, 'ingress_cidr_blocks');
+  const v6 = literalStrings(body, 'ingress_ipv6_cidr_blocks');
   // A call that replaces the table of named rules: what a name opens is its own.
   const named = attribute(body, 'rules') === undefined;
   const byName = (name: unknown): PortRange[] | 'all' | undefined => {
@@ -146,12 +140,4 @@ function port(value: HclValue): number | undefined {
   const v = literal(value);
   if (typeof v === 'number') return v;
   return typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
-}
-
-function strings(body: HclBody, name: string): ModuleIngress['sources'] {
-  const a = attribute(body, name);
-  if (a?.value.kind !== 'tuple') return [];
-  return a.value.items.flatMap((i) =>
-    i.kind === 'string' ? [{ value: i.value, span: i.span, node: i }] : [],
-  );
 }

@@ -1,4 +1,12 @@
-import type { HclSpan, HclValue, TerraformFile, TerraformResource } from '../../parsers/terraform.js';
+import {
+  attribute,
+  type HclBody,
+  type HclSpan,
+  type HclValue,
+  literal,
+  type TerraformFile,
+  type TerraformResource,
+} from '../../parsers/terraform.js';
 import type { InputDecider } from '../../parsers/terraform-modules.js';
 import { inputOf } from '../../parsers/terraform-values.js';
 import type { Location, RawFinding } from '../../types.js';
@@ -89,4 +97,37 @@ export function givenOnCommandLine(finding: RawFinding, source: string): RawFind
     ...finding,
     message: `${finding.message} (${how}, which a run of this configuration may be given on the command line.)`,
   };
+}
+
+/** The literal value of a body's attribute; undefined when it is absent or computed. */
+export function literalOf(body: HclBody, name: string): ReturnType<typeof literal> {
+  const a = attribute(body, name);
+  return a ? literal(a.value) : undefined;
+}
+
+/** An attribute's literal as the string Terraform converts it to (`6` is `"6"`); undefined otherwise. */
+export function literalString(body: HclBody, name: string): string | undefined {
+  const v = literalOf(body, name);
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+
+/** An attribute's literal as a whole number (`22` or `"22"`); undefined otherwise. */
+export function literalNumber(body: HclBody, name: string): number | undefined {
+  const v = literalOf(body, name);
+  return typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
+/** A literal string of a firewall rule (a source or destination), where it is written. */
+export interface LiteralItem {
+  value: string;
+  span: HclSpan;
+  node: HclValue;
+}
+
+/** The literal strings of an attribute that is a string or a list of strings; computed items are left out. */
+export function literalStrings(body: HclBody, name: string): LiteralItem[] {
+  const a = attribute(body, name);
+  if (!a) return [];
+  const items = a.value.kind === 'tuple' ? a.value.items : [a.value];
+  return items.flatMap((i) => (i.kind === 'string' ? [{ value: i.value, span: i.span, node: i }] : []));
 }
