@@ -2,6 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { leaks } from '../../src/core/evaluators/secrets/evaluator.js';
 import { terraformAttribute } from '../../src/core/evaluators/terraform/attribute.js';
+import { terraformOpenEgress } from '../../src/core/evaluators/terraform/open-egress.js';
 import { terraformOpenIngress } from '../../src/core/evaluators/terraform/open-ingress.js';
 import {
   isPlaceholder,
@@ -1391,6 +1392,55 @@ resource "hcloud_firewall" "k3s" {
   it('watches the configured ports', async () => {
     const findings = await run(terraformOpenIngress, { ports: [80] }, files);
     expect(findings.map(at)).toEqual(['sg.tf:12:20', 'sg.tf:24:20', 'sg.tf:32:29', 'sg.tf:37:20']);
+  });
+});
+
+describe('terraform.open-egress', () => {
+  /** An AWS group whose one egress rule allows everything to `cidrs`, written by `lines` before it. */
+  const group = (cidrs: string, before = '') =>
+    `${before}resource "aws_security_group" "app" {\n  egress {\n    from_port   = 0\n    to_port     = 0\n    protocol    = "-1"\n    cidr_blocks = ${cidrs}\n  }\n}\n`;
+  const dynamicEgress = (forEach: string, cidr: string) =>
+    `resource "aws_security_group" "app" {\n  dynamic "egress" {\n    for_each = ${forEach}\n    content {\n      from_port   = 0\n      to_port     = 0\n      protocol    = "-1"\n      cidr_blocks = [${cidr}]\n    }\n  }\n}\n`;
+  it.each<[what: string, text: string, expected: string[]]>([
+    ['a literal rule to the world', group('["0.0.0.0/0"]'), ['6:20::0.0.0.0/0']],
+    [
+      'a dynamic block over a literal list of destinations',
+      dynamicEgress('["0.0.0.0/0", "::/0"]', 'egress.value'),
+      ['8:22::0.0.0.0/0', '8:22::::/0'],
+    ],
+    [
+      'a local list of destinations',
+      group('local.everywhere', 'locals {\n  everywhere = ["0.0.0.0/0"]\n}\n'),
+      ['9:19::0.0.0.0/0'],
+    ],
+    [
+      'the world as two /1 halves',
+      group('["0.0.0.0/1", "128.0.0.0/1"]'),
+      ['6:20::0.0.0.0/1', '6:33::128.0.0.0/1'],
+    ],
+    [
+      'an Azure outbound rule to the Internet tag',
+      'resource "azurerm_network_security_rule" "out" {\n  direction                  = "Outbound"\n  access                     = "Allow"\n  protocol                   = "*"\n  destination_port_range     = "*"\n  destination_address_prefix = "Internet"\n}\n',
+      ['6:32::Internet'],
+    ],
+    // Controls: a known network, one port, a gap in the address space, a data service's group.
+    ['a rule to a private network', group('["10.0.0.0/8"]'), []],
+    ['a dynamic block over private networks', dynamicEgress('["10.0.0.0/8"]', 'egress.value'), []],
+    ['two blocks that leave a gap', group('["0.0.0.0/2", "128.0.0.0/2"]'), []],
+    [
+      'a rule to one port',
+      'resource "aws_security_group" "app" {\n  egress {\n    from_port   = 443\n    to_port     = 443\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n',
+      [],
+    ],
+    ['the group of a database', group('["0.0.0.0/0"]').replace('"app"', '"db"'), []],
+  ])('judges an allow-all egress rule written as %s', async (_case, text, expected) => {
+    const findings = await run(terraformOpenEgress, {}, { 'infra/network.tf': text });
+    expect(
+      findings.map(
+        (f) =>
+          `${at(f).replace(/^infra\/network\.tf:/, '')}:${f.confidence ?? ''}:${/traffic to (\S+) \(/.exec(f.message)?.[1]}`,
+      ),
+    ).toEqual(expected);
   });
 });
 
