@@ -1047,6 +1047,19 @@ describe('18. an unchanged file judged by another file the change edits', () => 
   const composeBuild = (target: string, extra = '') =>
     `services:\n  app:\n    build:\n      context: .\n      target: ${target}\n${extra}`;
 
+  // A Cargo manifest following a branch, and lockfiles beside it: one that locks the branch to a
+  // commit, one that locks it to nothing, and the first with another package added.
+  const branchManifest =
+    '[package]\nname = "app"\nversion = "0.1.0"\n\n[dependencies]\nlib = { git = "https://github.com/acme/lib", branch = "main" }\n';
+  const cargoLock = (source: string, extra = '') =>
+    `version = 3\n\n[[package]]\nname = "lib"\nversion = "0.1.0"\nsource = "${source}"\n${extra}`;
+  const lockedLock = cargoLock(`git+https://github.com/acme/lib?branch=main#${'a'.repeat(40)}`);
+  const unlockedLock = cargoLock('registry+https://github.com/rust-lang/crates.io-index');
+  const moreLocked = cargoLock(
+    `git+https://github.com/acme/lib?branch=main#${'a'.repeat(40)}`,
+    '\n[[package]]\nname = "log"\nversion = "0.4.0"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n',
+  );
+
   type Files = Record<string, string>;
   const CASES: {
     name: string;
@@ -1100,6 +1113,18 @@ describe('18. an unchanged file judged by another file the change edits', () => 
       at: 'Dockerfile:1',
       raised: 'medium/medium new=true',
       existing: 'medium/medium new=false',
+    },
+    {
+      name: "a lockfile that no longer locks an unchanged manifest's branch dependency to a commit",
+      rule: 'dependency-git-branch',
+      base: { 'crates/app/Cargo.toml': branchManifest, 'crates/app/Cargo.lock': lockedLock },
+      raising: { 'crates/app/Cargo.lock': unlockedLock },
+      keeping: { 'crates/app/Cargo.lock': moreLocked },
+      written: { 'crates/app/Cargo.lock': unlockedLock },
+      rewritten: { 'crates/app/Cargo.lock': `${unlockedLock}\n` },
+      at: 'crates/app/Cargo.toml:6',
+      raised: 'medium/high new=true from low/high',
+      existing: 'medium/high new=false',
     },
   ];
 
@@ -1159,6 +1184,25 @@ describe('18. an unchanged file judged by another file the change edits', () => 
     expect(await log({ '.github/workflows/ci.yml': commented })).toEqual({ code: 0, widened: false });
     // The control: an edit of what the caller grants widens the rule, and fails the gate.
     expect(await log(c.raising)).toEqual({ code: 1, widened: true });
+  });
+
+  it('a changed lockfile makes the rule judge the manifests of its folder and below, not every one', async () => {
+    const c = CASES.find((x) => x.rule === 'dependency-git-branch')!;
+    const elsewhere = { 'tools/gen/Cargo.toml': branchManifest.replace('"app"', '"gen"') };
+    const repo = change(c.rule, { ...c.base, ...elsewhere }, c.raising);
+    let stderr = '';
+    const code = await main(['check', repo.dir, '--base', 'main', '--fail-on', 'low', '--verbose'], {
+      stdout: () => {},
+      stderr: (t) => {
+        stderr += t;
+      },
+      isTTY: false,
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'scanning 1 more file the change does not touch but may judge differently through other files it ' +
+        'changes, on both trees: dependency-git-branch (crates/app/Cargo.toml; it reads crates/app/Cargo.lock)',
+    );
   });
 
   it.each(CASES)('$name: already so on the base, the finding stays existing', async (c) => {

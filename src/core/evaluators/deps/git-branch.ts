@@ -81,6 +81,14 @@ export const depsGitBranch = defineEvaluator<GitBranchOptions>({
     '**/pnpm-workspace.yaml',
     '**/pyproject.toml',
   ],
+  // A manifest reads only lockfiles and workspace roots in its own folder or above it (see
+  // lockfilesBeside, WORKSPACE_ROOTS, autoloadedByRoot): a changed one alters the judgement of the
+  // manifests at or below its folder, on either tree.
+  affectedBy: (changed, head, base) => {
+    const folders = changed.map((p) => p.slice(0, p.lastIndexOf('/') + 1));
+    const below = (manifest: string) => folders.some((folder) => manifest.startsWith(folder));
+    return [...manifests(head.tree()), ...manifests(base.tree())].filter(below);
+  },
   summary:
     'Git dependencies that follow a branch instead of a commit or tag (npm, pip, Poetry, uv, Cargo, Bundler, Composer).',
   schema: {
