@@ -1135,6 +1135,14 @@ jobs:
     ['a signing key', 'GPG_PRIVATE_KEY', 'high'],
     // A webhook's URL is its token: a credential, though its last word is URL.
     ['a chat webhook URL', 'SLACK_WEBHOOK_URL', 'low'],
+    // The service after an owner's or a purpose's prefix is still the service.
+    ["a chat webhook behind the owner's and a purpose's names", 'ACME_DELIVERY_SLACK_WEBHOOK', 'low'],
+    ['a coverage token behind a prefix', 'CI_CODECOV_TOKEN', 'low'],
+    ['a scanner token with its service last', 'SCAN_TOKEN_SNYK', 'low'],
+    // A word of deploying beside the service keeps it a deployment credential.
+    ['a deploy token named for a chat service too', 'ACME_SLACK_DEPLOY_TOKEN', 'high'],
+    // A service's name inside another word is no service (STEAMS is not TEAMS).
+    ["a token of a word that holds a service's name", 'STEAMS_TOKEN', 'high'],
   ])('grades a service token of a publishing job low: %s', async (_name, secret, confidence) => {
     const text = `on: push
 jobs:

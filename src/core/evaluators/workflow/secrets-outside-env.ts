@@ -210,11 +210,13 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
 });
 
 /**
- * A secret named for a scanning, coverage or chat service (its first word): a token such a service
- * hands out to read results or post messages, not to publish or deploy.
+ * A secret named for a scanning, coverage or chat service (one of its words, the first or after an
+ * owner's or a purpose's prefix: `SLACK_WEBHOOK`, `ACME_SLACK_WEBHOOK`, `CI_CODECOV_TOKEN`):
+ * a token such a service hands out to read results or post messages, not to publish or deploy. A name
+ * that also says it deploys is judged by that first (`named`).
  */
 const SERVICE_SECRET =
-  /^(?:SNYK|SLACK|DISCORD|MSTEAMS|TEAMS|MATTERMOST|GITTER|CODECOV|COVERALLS|SONAR|SONARCLOUD|SONARQUBE|FOSSA|DEEPSOURCE|CODACY|GITGUARDIAN|SEMGREP)_/i;
+  /(?:^|[_-])(?:SNYK|SLACK|DISCORD|MSTEAMS|TEAMS|MATTERMOST|GITTER|CODECOV|COVERALLS|SONAR|SONARCLOUD|SONARQUBE|FOSSA|DEEPSOURCE|CODACY|GITGUARDIAN|SEMGREP)(?:[_-]|$)/i;
 
 /** A step named for running tests: "Run tests", "Run e2e", "Integration test". */
 const TEST_NAME = /(?<![a-z])(?:tests?|testing|e2e)(?![a-z])/i;
