@@ -499,6 +499,40 @@ describe('workflow.adhoc-packages: tool releases setup actions download', () => 
       [[`${W}:13:20`, 'low', 'whatever release is newest']],
     ],
     ['setup-ko, an exact version', step('ko-build/setup-ko@v0.9', 'v0.17.1'), []],
+    [
+      'setup-helm, latest',
+      step('azure/setup-helm@v4', 'latest'),
+      [[`${W}:13:20`, 'low', 'installs Helm at "latest"']],
+    ],
+    [
+      'setup-kubectl, stable',
+      step('azure/setup-kubectl@v4', 'stable'),
+      [[`${W}:13:20`, 'low', 'whatever release is newest']],
+    ],
+    [
+      'setup-terraform, a range in its own input',
+      step('hashicorp/setup-terraform@v3').replace(
+        '      - run:',
+        "        with:\n          terraform_version: '~1.9'\n      - run:",
+      ),
+      [[`${W}:13:31`, 'low', 'installs Terraform at "~1.9", taking the newest release that range allows']],
+    ],
+    [
+      'buildx, latest',
+      step('docker/setup-buildx-action@v3', 'latest'),
+      [[`${W}:13:20`, 'low', 'installs Buildx at "latest"']],
+    ],
+    // Their defaults float as well, but a step that writes no version is left alone.
+    ['setup-helm, no version', step('azure/setup-helm@v4'), []],
+    ['setup-helm, an exact version', step('azure/setup-helm@v4', 'v3.16.2'), []],
+    [
+      'setup-terraform, an exact version',
+      step('hashicorp/setup-terraform@v3').replace(
+        '      - run:',
+        '        with:\n          terraform_version: 1.9.8\n      - run:',
+      ),
+      [],
+    ],
     ['another action with a version input', step('acme/setup-thing@v1', 'latest'), []],
   ])('%s', async (_name, workflow, want) => {
     const findings = await evaluate(workflowAdhocPackages, { [W]: workflow as string }, {});

@@ -59,8 +59,10 @@ const NPM_LOCKFILES: Readonly<Record<string, readonly string[]>> = {
  * publishes (publishing.ts; a site deployment counts, and a make target whose recipe publishes; not a
  * push to a throwaway registry, nor a job that only pull requests run), or that holds a secret of its own and later
  * pushes to the repository. `pip install --no-index` takes local archives only: not reported.
- * A setup action that downloads a tool's newest release (`version: latest`, a range, or its floating
- * default: see TOOL_RELEASES) is reported at low, as `go install tool@latest` is.
+ * A setup action that downloads a tool's newest release (`version: latest`, a range, or, for the
+ * release tools, its floating default: see TOOL_RELEASES) is reported at low, as
+ * `go install tool@latest` is; Helm, kubectl, Terraform and the other installers there only when the
+ * workflow writes the floating version.
  */
 export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
   kind: 'workflow.adhoc-packages',
@@ -240,6 +242,18 @@ const TOOL_RELEASES: Readonly<
     range: true,
     ignoredWhen: ['install-mode', 'none'],
   },
+  // Installers of deployment and build tools. Their defaults float too (most take `latest`), but a
+  // step that writes no version is left alone: only a floating version the workflow writes is reported.
+  'azure/setup-helm': { tool: 'Helm', input: 'version', range: true },
+  'azure/setup-kubectl': { tool: 'kubectl', input: 'version', range: true },
+  'hashicorp/setup-terraform': { tool: 'Terraform', input: 'terraform_version', range: true },
+  'opentofu/setup-opentofu': { tool: 'OpenTofu', input: 'tofu_version', range: true },
+  'hashicorp/setup-packer': { tool: 'Packer', input: 'version', range: true },
+  'peaceiris/actions-hugo': { tool: 'Hugo', input: 'hugo-version', range: true },
+  'docker/setup-buildx-action': { tool: 'Buildx', input: 'version', range: true },
+  'helm/chart-testing-action': { tool: 'chart-testing', input: 'version', range: true },
+  'anchore/sbom-action': { tool: 'Syft', input: 'syft-version', range: true },
+  'bufbuild/buf-setup-action': { tool: 'Buf', input: 'version', range: true },
 };
 
 /**
