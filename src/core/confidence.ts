@@ -222,6 +222,20 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/test_*.py',
   '**/*_test.py',
   '**/*Test.java',
+  '**/*Tests.java',
+  // The test classes of the other JVM languages, by the conventions of their test runners.
+  '**/*Test.kt',
+  '**/*Tests.kt',
+  '**/*Test.scala',
+  '**/*Spec.scala',
+  '**/*Test.groovy',
+  '**/*Spec.groovy',
+  // Gradle's test source sets besides `src/test/` (Kotlin Multiplatform's `src/jvmTest/` and
+  // `src/commonTest/`, Android's `src/androidTest/`, `src/integrationTest/`), with their resources.
+  // Written with a file part, so that the folder's name keeps its case, as a source set's does:
+  // folder globs match whatever the case, and `src/latest/` is no test source set.
+  '**/src/*Test/**/*',
+  '**/src/testFixtures/**',
   '**/*Tests.cs',
   ...TEST_KEY_NAMES,
   ...LOOPBACK_KEY_NAMES,

@@ -167,6 +167,21 @@ describe('test paths', () => {
     ['pkg/golang/internal/gotestdata/go-source/go.mod', true],
     ['pkg/api_fixtures/users.json', true],
     ['pkg/fixtures-loader/main.go', false],
+    // Gradle's and Kotlin Multiplatform's test source sets, and the JVM languages' test classes.
+    ['okhttp/src/jvmTest/kotlin/okhttp3/HttpUrlTest.kt', true],
+    ['okhttp/src/jvmTest/resources/urltestdata.txt', true],
+    ['core/src/commonTest/kotlin/UrlParserCases.kt', true],
+    ['app/src/androidTest/java/com/acme/LoginFlow.java', true],
+    ['app/src/integrationTest/resources/application.yml', true],
+    ['lib/src/testFixtures/java/com/acme/Keys.java', true],
+    ['lib/src/main/kotlin/com/acme/ClientTest.kt', true],
+    ['lib/src/main/scala/acme/ParserSpec.scala', true],
+    ['src/main/groovy/acme/ServiceSpec.groovy', true],
+    ['src/main/java/acme/ClientTests.java', true],
+    ['app/src/latest/resources/application.yml', false],
+    ['app/src/main/resources/application.yml', false],
+    ['app/src/jvmMain/kotlin/Latest.kt', false],
+    ['app/src/jvmtest/kotlin/Url.kt', false],
   ])('the default test paths: %s is lowered: %s', (file, lowered) => {
     const f = finding({ location: { path: file, startLine: 1 } });
     testPathContext(DEFAULT_TEST_PATHS)(f);
