@@ -140,6 +140,85 @@ describe('git dependency readers', () => {
     ]);
   });
 
+  it.each<[string, string[], string | undefined]>([
+    // A CI matrix leg opts into upstream's branch through a variable; a plain install takes the release.
+    [
+      'a variable assigned from ENV, then a modifier if',
+      [
+        "rack_version = ENV['rack'].to_s",
+        "rack_version = nil if rack_version.empty? || (rack_version == 'stable')",
+        "rack_version = { github: 'rack/rack' } if rack_version == 'head'",
+        "gem 'rack', rack_version",
+      ],
+      "rack_version == 'head'",
+    ],
+    [
+      'a modifier if on ENV itself',
+      ['gem "rails", github: "rails/rails" if ENV["RAILS_EDGE"]'],
+      'ENV["RAILS_EDGE"]',
+    ],
+    [
+      'an if block on ENV',
+      [
+        'if ENV["RAILS_VERSION"] == "edge"',
+        '  gem "rails", github: "rails/rails"',
+        'else',
+        '  gem "rails"',
+        'end',
+      ],
+      'ENV["RAILS_VERSION"] == "edge"',
+    ],
+    // Not an opt-in: what a plain install takes.
+    [
+      'the else of an if on ENV',
+      ['if ENV["RELEASED"]', '  gem "rails"', 'else', '  gem "rails", github: "rails/rails"', 'end'],
+      undefined,
+    ],
+    ['unless on ENV', ['gem "rails", github: "rails/rails" unless ENV["RELEASED"]'], undefined],
+    ['a negated condition', ['gem "rails", github: "rails/rails" if !ENV["RELEASED"]'], undefined],
+    ['a test for absence', ['gem "rails", github: "rails/rails" if ENV["RAILS"].nil?'], undefined],
+    [
+      'fetch with a default',
+      ['gem "rails", github: "rails/rails" if ENV.fetch("RAILS", "edge") == "edge"'],
+      undefined,
+    ],
+    [
+      'a variable with a default',
+      ['v = ENV["RAILS"] || "edge"', 'v = { github: "rails/rails" } if v == "edge"', 'gem "rails", v'],
+      undefined,
+    ],
+    [
+      'a variable reassigned to a literal',
+      ['v = ENV["RAILS"]', 'v = "edge"', 'v = { github: "rails/rails" } if v == "edge"', 'gem "rails", v'],
+      undefined,
+    ],
+    ['a condition on the platform', ['gem "x", github: "o/x" if RUBY_VERSION >= "3.0"'], undefined],
+    ['ENV only in a string', ['gem "x", github: "o/ENV" if RUBY_ENGINE == "ENV"'], undefined],
+    [
+      'after the block on ENV has ended',
+      ['if ENV["EDGE"]', '  gem "a"', 'end', 'gem "x", github: "o/x"'],
+      undefined,
+    ],
+  ])(
+    'a Gemfile git source under %s is noted as an opt-in of the environment only when it is one',
+    async (_case, lines, condition) => {
+      const findings = await run(
+        depsGitBranch,
+        {},
+        { Gemfile: `source "https://rubygems.org"\n${lines.join('\n')}\n` },
+      );
+      const gitLine = lines.findIndex((l) => /github:/.test(l)) + 2;
+      expect(findings.map((f) => [at(f), f.confidence])).toEqual([
+        [`Gemfile:${gitLine}:-`, condition ? 'low' : undefined],
+      ]);
+      if (condition) {
+        expect(findings[0]!.message).toContain(
+          `The manifest takes it from git only when \`${condition}\`, a value of the environment: an install that does not set it gets the registry's release`,
+        );
+      } else expect(findings[0]!.message).not.toContain('only when');
+    },
+  );
+
   it('reads Gemfile options in both hash syntaxes and git blocks', () => {
     const deps = gemfileGitDependencies(
       [

@@ -138,19 +138,27 @@ export const depsGitBranch = defineEvaluator<GitBranchOptions>({
         const locked = entry?.component.commit
           ? { lockfile: entry.lockfile, commit: entry.component.commit }
           : undefined;
+        // A git source the environment opts into: a plain install takes the registry's release.
+        const optIn = dep.onlyWhen
+          ? ` The manifest takes it from git only when \`${dep.onlyWhen}\`, a value of the environment: ` +
+            "an install that does not set it gets the registry's release (a CI job that tests the " +
+            "dependency's branch on purpose sets it)."
+          : '';
         findings.push({
           message: locked
             ? `Dependency "${dep.name}" follows ${follows}${source}, but ${locked.lockfile} locks it to commit ` +
               `${locked.commit}, so installs from the lockfile get that commit. Install with ` +
               `${LOCKED_INSTALL[path.basename(locked.lockfile)]}, so that an out-of-date lockfile fails the install ` +
               "instead of being locked again; any update of the lockfile takes the branch's latest commit. Pin the " +
-              'commit or a release tag in the manifest too.'
+              'commit or a release tag in the manifest too.' +
+              optIn
             : `Dependency "${dep.name}" follows ${follows}${source}: every install can get different, ` +
               'unreviewed code. Pin a full commit SHA or a release tag.' +
               (loadedFrom
                 ? ` The root composer.json loads this package's code from ${loadedFrom} by its autoload, so ` +
                   'this repository never resolves the requirement; whoever installs the package does.'
-                : ''),
+                : '') +
+              optIn,
           location: {
             path: file,
             startLine: dep.line,
@@ -159,7 +167,7 @@ export const depsGitBranch = defineEvaluator<GitBranchOptions>({
           // A computed ref keys as no ref did before it was read: exceptions on the finding still hold.
           key: `${dep.name}\u0000${dep.url}\u0000${dep.computed ? '' : (dep.ref ?? '')}`,
           ...(locked ? { severity: 'low' as const } : {}),
-          ...(loadedFrom ? { confidence: 'low' as const } : {}),
+          ...(loadedFrom || dep.onlyWhen ? { confidence: 'low' as const } : {}),
         });
       }
     }

@@ -19,6 +19,12 @@ export interface GitDependency {
   ref?: string;
   /** The ref is an expression (`branch: ENV["RAILS_BRANCH"]`), not a literal: `ref` holds its text. */
   computed?: boolean;
+  /**
+   * The condition, read from the environment, under which the manifest takes the dependency from git
+   * at all (a Gemfile's `... if ENV["RACK"] == "head"`, or an `if ENV[...]` block around it): an
+   * install that does not set the variable takes the registry's release.
+   */
+  onlyWhen?: string;
 }
 
 /** What a ref points at. */
@@ -181,8 +187,10 @@ function fromKeys(name: string, keys: Map<string, string>, line: number): GitDep
 /** `gem "x", git: "...", branch: "main"`, `github: "o/r"` and `git "url", branch: ... do` blocks. */
 export function gemfileGitDependencies(text: string): GitDependency[] {
   const out: GitDependency[] = [];
+  const env = new RubyEnvConditions();
   eachLine(text, (line, lineNo) => {
     if (/^\s*#/.test(line)) return;
+    const onlyWhen = env.read(line);
     const source =
       /(?:^|[\s,(]):?(git|github)["']?\s*(?::(?!:)|=>)\s*["']([^"'\n]{1,2000})["']/.exec(line) ??
       /^\s*(git|github)\s*\(?\s*["']([^"'\n]{1,2000})["']/.exec(line);
@@ -203,9 +211,111 @@ export function gemfileGitDependencies(text: string): GitDependency[] {
       refKey: given ? (given[1] === 'ref' ? 'suffix' : (given[1] as 'branch' | 'tag')) : 'none',
       ...(given ? { ref: given[2]! } : {}),
       ...(computed ? { computed: true } : {}),
+      ...(onlyWhen ? { onlyWhen } : {}),
     });
   });
   return out;
+}
+
+/**
+ * A Ruby line with its string literals blanked to spaces (`"head"` → `"    "`), the same length, so
+ * that words in them are not read as code and a column of it is one of the line.
+ */
+function rubyCode(line: string): string {
+  return line.replace(
+    /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g,
+    (m) => `${m[0]}${' '.repeat(m.length - 2)}${m[0]}`,
+  );
+}
+
+/**
+ * What makes a value of the environment a default rather than an opt-in: a negation, an
+ * alternative, a test for absence, or `fetch` with a default (`ENV.fetch("RACK", "head")`).
+ */
+const NOT_OPT_IN =
+  /!|\bnot\b|\|\||\bor\b|\?\s|\b(?:nil|empty|blank|zero)\?|\bfetch\s*\([^)]*,|\bfetch\b[^\n]*\{/;
+
+/**
+ * The conditions a Gemfile puts around its lines, read line by line, that make a line an opt-in of
+ * the environment: `if` (a modifier or a block) on `ENV[...]`, or on a variable assigned from it
+ * earlier in the file, with no negation, alternative or default. A Gemfile that takes a gem from git
+ * only when a variable asks for it (`rack = {github: "rack/rack"} if rack == "head"`, where
+ * `rack = ENV["RACK"].to_s`; an `if ENV["RAILS_EDGE"]` block) installs the registry's release when
+ * the variable is not set: the git source is a CI job's or a developer's choice. `unless`, `else`, a
+ * `case`, and a condition on anything else (`RUBY_VERSION`, the platform) are not noted.
+ */
+class RubyEnvConditions {
+  /** Variables that hold a value of the environment (or nil, or a git source chosen by it). */
+  private readonly vars = new Set<string>();
+  /** The open blocks, innermost last: the opt-in condition of each, if any. */
+  private readonly blocks: (string | undefined)[] = [];
+
+  /** Reads one line; returns the opt-in condition that holds for it, if any. */
+  read(line: string): string | undefined {
+    const code = rubyCode(line).replace(/#.*$/, '');
+    const tail = /\sif\s+(.+?)\s*$/.exec(code);
+    // A modifier `if` ends a statement: not the `if` that opens a block at the line's start.
+    const modifier =
+      tail && !/^\s*(?:if|unless|elsif|while|until)\b/.test(code) && !/=\s*(?:if|unless)\b/.test(code)
+        ? tail
+        : undefined;
+    const condition =
+      modifier && this.optIn(modifier[1]!)
+        ? line.slice(modifier.index + modifier[0].indexOf('if') + 2).trim()
+        : undefined;
+    const enclosing = this.blocks.findLast((c) => c !== undefined);
+    this.track(code, line);
+    const assigned = /^\s*([a-z_]\w*)\s*=(?!=)\s*/.exec(code);
+    if (assigned) {
+      const rhs = code.slice(assigned[0].length, modifier ? modifier.index : undefined).trim();
+      const name = assigned[1]!;
+      if (this.readsEnv(rhs) && !NOT_OPT_IN.test(rhs) && !/^(?:if|unless|case)\b/.test(rhs))
+        this.vars.add(name);
+      else if (!(this.vars.has(name) && /^(?:nil$|\{|:?(?:git|github|path)\b)/.test(rhs)))
+        this.vars.delete(name);
+    }
+    return condition ?? enclosing;
+  }
+
+  private readsEnv(expression: string): boolean {
+    if (/\bENV\b/.test(expression)) return true;
+    for (const v of this.vars) if (new RegExp(`(?<![\\w@$.:])${v}(?![\\w?!:])`).test(expression)) return true;
+    return false;
+  }
+
+  private optIn(condition: string): boolean {
+    return this.readsEnv(condition) && !NOT_OPT_IN.test(condition);
+  }
+
+  /** Opens and closes blocks as the line does (`code` with its strings blanked, `line` as written). */
+  private track(code: string, line: string): void {
+    const opened =
+      /^\s*(?:[a-z_]\w*\s*=\s*)?(?:(if)\b(.*)|(?:unless|case|while|until|begin|def|class|module)\b)/.exec(
+        code,
+      );
+    if (opened && !/\bend\s*$/.test(code)) {
+      const condition =
+        opened[1] && this.optIn(opened[2]!) ? line.slice(code.indexOf(opened[2]!)).trim() : undefined;
+      this.blocks.push(condition);
+      return;
+    }
+    const branch = /^\s*(elsif\b(.*)|else\b)/.exec(code);
+    if (branch && this.blocks.length > 0) {
+      // `else` is what an install takes when the variable is not set; `elsif` when an earlier
+      // condition fails and its own holds.
+      const own =
+        branch[2] !== undefined && this.optIn(branch[2])
+          ? line.slice(code.indexOf(branch[2])).trim()
+          : undefined;
+      this.blocks[this.blocks.length - 1] = own;
+      return;
+    }
+    if (/\bdo\s*(?:\|[^|]*\|)?\s*$/.test(code)) {
+      this.blocks.push(undefined);
+      return;
+    }
+    if (/^\s*end\b/.test(code)) this.blocks.pop();
+  }
 }
 
 function eachLine(text: string, visit: (line: string, lineNo: number) => void): void {
