@@ -69,6 +69,55 @@ describe('deps.sbom-coverage', () => {
     expect(findings.map(at)).toEqual(['lib/build.gradle:1:-', 'other/pom.xml:1:-']);
   });
 
+  it.each([
+    ['a coordinate', 'dependencies { implementation("com.google.guava:guava:33.4.0-jre") }', true],
+    ['a Groovy coordinate', "dependencies {\n  testImplementation 'junit:junit:4.13.2'\n}", true],
+    ['a map coordinate', "dependencies { implementation group: 'g', name: 'a', version: '1' }", true],
+    ['a catalog library', 'dependencies {\n  api(libs.square.okio)\n}', true],
+    [
+      'a catalog library of the root project',
+      'dependencies { testImplementation(rootProject.libs.junit) }',
+      true,
+    ],
+    [
+      'Kotlin shorthand',
+      'kotlin { sourceSets { commonTest.dependencies { implementation(kotlin("test")) } } }',
+      true,
+    ],
+    [
+      'a buildscript classpath',
+      'buildscript { dependencies { classpath("com.android.tools.build:gradle:8.5.0") } }',
+      true,
+    ],
+    [
+      'a library beside constraints',
+      'dependencies {\n  constraints { api(project(":a")) }\n  api(libs.okio)\n}',
+      true,
+    ],
+    // Nothing Gradle resolves from a repository.
+    ['plugins only', 'plugins {\n  alias(libs.plugins.kotlin.jvm) apply false\n  id("java")\n}\n', false],
+    [
+      'projects of the build',
+      'dependencies {\n  api(project(":core"))\n  implementation(projects.util)\n}',
+      false,
+    ],
+    [
+      'files and Gradle itself',
+      'dependencies { implementation(files("libs/a.jar")); implementation(gradleApi()) }',
+      false,
+    ],
+    [
+      "a platform's constraints on its own modules",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Kotlin string template, as a build script writes it.
+      'plugins { id("java-platform") }\ndependencies {\n  constraints {\n    rootProject.subprojects.forEach { api(it) }\n    api("com.acme:acme-core:${project.version}")\n  }\n}\n',
+      false,
+    ],
+    ['a commented-out dependency', 'dependencies {\n  // implementation("g:a:1")\n}', false],
+  ])('a Gradle build script with %s is reported: %s', async (_case, script, reported) => {
+    const findings = await run(depsSbomCoverage, {}, { 'build.gradle.kts': `${script}\n` });
+    expect(findings.map(at)).toEqual(reported ? ['build.gradle.kts:1:-'] : []);
+  });
+
   it('a CycloneDX plugin in the build covers everything', async () => {
     const pom =
       '<project><build><plugins><plugin><groupId>org.cyclonedx</groupId><artifactId>cyclonedx-maven-plugin</artifactId></plugin></plugins></build></project>\n';

@@ -92,6 +92,9 @@ export const depsSbomCoverage = defineEvaluator<Options>({
         // Central package management's Directory.Packages.props is the projects' version list, not a
         // project: no lockfile is written beside it, and each project that uses it is judged itself.
         if (m.ecosystem === 'gradle' && !/(?:^|\/)build\.gradle(?:\.kts)?$/.test(m.file)) continue;
+        // A build script with plugins only (a root's `alias(...) apply false`) or a platform's
+        // constraints on its own modules declares nothing to resolve.
+        if (m.ecosystem === 'gradle' && !declaresGradleDependency(workspace.text(m.file) ?? '')) continue;
         if (m.ecosystem === 'nuget' && /(?:^|\/)Directory\.Packages\.props$/i.test(m.file)) continue;
         const lock = LOCKS[m.ecosystem]!;
         if (lockfiles.some((l) => lock.test(l.file) && dirOf(l.file) === m.dir)) continue;
@@ -120,6 +123,47 @@ export const depsSbomCoverage = defineEvaluator<Options>({
     return findings;
   },
 });
+
+/**
+ * What a `dependencies {}` block of a Gradle build script names that Gradle resolves from a
+ * repository: a coordinate (`"g:a:v"`, `group: "g"`), a version catalog's library (`libs.x`, not
+ * `libs.plugins`), Kotlin's shorthand (`kotlin("test")`). Not a project of the build (`project(":x")`,
+ * `projects.x`), nor files of the tree (`files(...)`), nor what Gradle ships (`gradleApi()`).
+ */
+const GRADLE_EXTERNAL =
+  /["'][\w.-]+:[\w.-]+(?::[^"'\n]*)?["']|\bgroup\s*[:=]|\blibs\.(?!plugins\b)\w|\bkotlin\s*\(\s*["']/;
+
+/**
+ * Whether a Gradle build script declares a dependency that Gradle resolves from a repository, in a
+ * `dependencies {}` block (a `buildscript`'s `classpath` too, which buildscript locking pins), outside
+ * its `constraints {}` (a platform's versions of what others declare, often its own modules). Plugins
+ * (`plugins {}`, `alias(libs.plugins.x) apply false`) are the build's tools, resolved apart.
+ */
+export function declaresGradleDependency(text: string): boolean {
+  const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
+  for (const block of bracedBlocks(code, /\bdependencies\s*\{/g)) {
+    let rest = block;
+    for (const inner of bracedBlocks(block, /\bconstraints\s*\{/g)) rest = rest.replace(inner, '');
+    if (GRADLE_EXTERNAL.test(rest)) return true;
+  }
+  return false;
+}
+
+/** The bodies of the blocks that `opener` (ending at its `{`) starts, braces balanced. */
+function bracedBlocks(text: string, opener: RegExp): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(opener)) {
+    let depth = 1;
+    let i = m.index + m[0].length;
+    const start = i;
+    for (; i < text.length && depth > 0; i++) {
+      if (text[i] === '{') depth++;
+      else if (text[i] === '}') depth--;
+    }
+    out.push(text.slice(start, i - 1));
+  }
+  return out;
+}
 
 /** Build files that name an SBOM generator: a change to any other build file cannot add one. */
 const SBOM_GENERATOR = defineScreen('sbom-generator', (_file, text) => GENERATOR.test(text));
