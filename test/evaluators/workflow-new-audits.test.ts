@@ -872,6 +872,24 @@ describe('workflow.cache-poisoning: jobs that publish on some runs, and signatur
       want: ['rule', 'rule'],
     },
     {
+      name: 'a Gradle publish on pushes to main: a publishing job',
+      text: job('  push:\n    branches: [main]', '      - run: ./gradlew clean publish --stacktrace\n'),
+      want: ['rule', 'rule'],
+    },
+    {
+      name: "Gradle's publishToMavenLocal on pushes to main: the runner's own Maven repository, nothing",
+      text: job('  push:\n    branches: [main]', '      - run: ./gradlew publishToMavenLocal\n'),
+      want: [] as string[],
+    },
+    {
+      name: 'one publication to the local Maven repository, then the real one: a publishing job',
+      text: job(
+        '  push:\n    branches: [main]',
+        '      - run: ./gradlew publishMavenPublicationToMavenLocal publishMavenPublicationToSonatypeRepository\n',
+      ),
+      want: ['rule', 'rule'],
+    },
+    {
       name: 'a pushed tag whose job signs a file (sign-blob): still no publishing step, low',
       text: job(
         "  push:\n    tags: ['v*']",
