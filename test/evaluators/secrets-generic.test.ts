@@ -170,6 +170,38 @@ describe('generic assignments: a stored password hash is the verifier, not the p
   ]);
 });
 
+describe('generic assignments: the source of a regular expression is a grammar, not a secret', () => {
+  table([
+    [
+      'the HTTP token grammar in a Kotlin constant',
+      'src/main/kotlin/MediaType.kt',
+      '    private const val TOKEN = "([a-zA-Z0-9-!#$%&\'*+.^_`{|}~]+)"',
+      [],
+    ],
+    ['the characters a key may hold', 'src/validate.py', 'SECRET_KEY = "[A-Za-z0-9!@#%^&*_+=-]{16,64}"', []],
+    ['the shape of a key', 'lib/x.go', 'const authKey = `[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]+`', []],
+    [
+      'a password policy of lookaheads',
+      'src/Password.java',
+      'private static final String STRONG_PASSWORD = "^(?=.*[A-Z])(?=.*[!@#$&*])(?=.*[0-9]).{12,}$";',
+      [],
+    ],
+    // A bracket or a dash without a class and a quantifier is no pattern.
+    [
+      'brackets in a real password',
+      'deploy/job.conf',
+      'db_password = "kX9[mQ2]vL7pW4zR"',
+      ['16:generic-secret-assignment:medium'],
+    ],
+    [
+      'a password with a range-like run',
+      'deploy/job.conf',
+      'db_password = kX9#a-zQ2$vL7pW4+R',
+      ['15:generic-secret-assignment:medium'],
+    ],
+  ]);
+});
+
 describe('generic assignments: a value that spells its own name is a label', () => {
   table([
     [

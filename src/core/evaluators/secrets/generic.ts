@@ -1,5 +1,5 @@
 import { algoliaConfig, CODE_FILE, COMMENTED } from './context.js';
-import { codeLike, decodedText, nonAscii, standIn } from './judge.js';
+import { codeLike, decodedText, nonAscii, regexLike, standIn } from './judge.js';
 import type { Confidence, Detector, LineHit } from './types.js';
 import { characterClasses, isCiphertext, shannonEntropy } from './values.js';
 
@@ -284,6 +284,7 @@ export function plausibleSecretValue(value: string, quoted = true): boolean {
   if (REFERENCE.test(value) || NUMBERLIKE.test(value) || PATHLIKE.test(value) || standIn(value)) return false;
   if (NOT_SECRET_KEY.test(value) || characterClasses(value) < 2) return false;
   if (isCiphertext(value) || DIGEST.test(value) || PASSWORD_HASH.test(value) || codeLike(value)) return false;
+  if (regexLike(value)) return false;
   if (githubNodeId(value)) return false;
   // Kubernetes Secret data and similar: judge what the base64 says (`UGFzc3dvcmQkMTIz` is `Password$123`).
   const decoded = decodedText(value);

@@ -80,6 +80,19 @@ export function codeLike(value: string): boolean {
   return /(?:[A-Za-z_$][\w$]*|\))\.[A-Za-z_$][\w$]*[;,=()]/.test(value) || /;.*=|=.*;/.test(value);
 }
 
+/**
+ * The source of a regular expression: a bracket class with a range (`[a-zA-Z0-9-]`, `[^0-9]`) or an
+ * escape class (`\d`, `\w`), repeated by a quantifier (`+`, `*`, `?`, `{8}`), or a group of a
+ * regular expression's own syntax (`(?=`, `(?!`, `(?:`, `(?<name>`). A grammar assigned to
+ * a constant named for what it matches (`TOKEN = "([a-zA-Z0-9-!#$%&'*+.^_]+)"`, the HTTP token rule),
+ * not a credential: no issuer or generator writes a class and a quantifier into a secret.
+ */
+export function regexLike(value: string): boolean {
+  return /\[\^?[^\]\s]*[A-Za-z0-9]-[A-Za-z0-9][^\]\s]*\](?:[+*?]|\{\d)|\\[dwsDWS](?:[+*?]|\{\d)|\(\?(?:[=!:]|<[=!A-Za-z])/.test(
+    value,
+  );
+}
+
 /** Leetspeak substitutions, undone: `1` is tried as both `i` and `l`. */
 const LEET: Record<string, string> = { '0': 'o', '3': 'e', '4': 'a', '5': 's', $: 's', '@': 'a', '7': 't' };
 
