@@ -237,6 +237,34 @@ describe('deps.lockfile: manifests', () => {
     ]);
   });
 
+  it.each<[string, Record<string, string>, string | undefined]>([
+    // A library that tests against the newest releases on purpose: the lockfile is ignored.
+    ['a *.lock pattern at the root', { '.gitignore': '/pkg\n*.lock\n' }, '`*.lock` at .gitignore:2'],
+    ['the lockfile by name', { '.gitignore': '# local\nGemfile.lock\n' }, '`Gemfile.lock` at .gitignore:2'],
+    [
+      'a nested .gitignore beside it',
+      { 'lib/.gitignore': '/Gemfile.lock\n' },
+      '`/Gemfile.lock` at lib/.gitignore:1',
+    ],
+    // Not ignored: an oversight as before.
+    ['no .gitignore', {}, undefined],
+    ['a pattern for other files', { '.gitignore': '*.log\nvendor/\n' }, undefined],
+    ['a negation after the pattern', { '.gitignore': '*.lock\n!Gemfile.lock\n' }, undefined],
+    ['a nested negation', { '.gitignore': '*.lock\n', 'lib/.gitignore': '!Gemfile.lock\n' }, undefined],
+  ])(
+    'a Gemfile whose lockfile %s ignores: low confidence, naming the pattern',
+    async (_case, extra, named) => {
+      const [f, ...rest] = await run(depsLockfile, {}, { 'lib/Gemfile': 'gemspec\ngem "rake"\n', ...extra });
+      expect(rest).toEqual([]);
+      expect([f!.location?.path, f!.confidence ?? null]).toEqual(['lib/Gemfile', named ? 'low' : null]);
+      expect(f!.message).toBe(
+        named
+          ? `lib/Gemfile declares dependencies, and its lockfile (\`Gemfile.lock\`) is kept out of the repository on purpose (${named}), so every install, CI included, resolves its version ranges again.`
+          : 'lib/Gemfile declares dependencies but no lockfile is committed beside it: expected `Gemfile.lock`.',
+      );
+    },
+  );
+
   it('reads a workspace root .npmrc for its members (pnpm: lockfile=false)', async () => {
     const [f, ...rest] = await run(
       depsLockfile,

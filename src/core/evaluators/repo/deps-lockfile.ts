@@ -2,6 +2,7 @@ import path from 'node:path/posix';
 import { inTestPaths } from '../../confidence.js';
 import { fileLocation } from '../../location.js';
 import type { RawFinding } from '../../types.js';
+import { vendored } from '../../vendored.js';
 import { pathMatcher } from '../../workspace/glob.js';
 import { defineSelector } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -54,11 +55,15 @@ interface Requirement {
   peersOnly?: boolean;
 }
 
-/** A package manager setting that turns the lockfile off, and where it is set. */
+/**
+ * A package manager setting that turns the lockfile off, or a `.gitignore` pattern that keeps it out
+ * of the repository (`ignored`), and where it is written.
+ */
 interface LockfileOff {
   setting: string;
   file: string;
   line: number;
+  ignored?: boolean;
 }
 
 /**
@@ -122,6 +127,11 @@ export const depsLockfile = defineEvaluator<DepsLockfileOptions>({
       if (!req || isTemplateManifest(workspace, file)) continue;
       if (req.dirs.some((d) => req.locks.some((lock) => workspace.has(join(d, lock))))) continue;
       if (name === 'package.json' && lockedByNix(workspace, dir)) continue;
+      // Read only now, for a manifest whose lockfile is missing: the .gitignore files on its path.
+      if (!req.off) {
+        const ignored = gitignored(workspace, join(req.dirs[req.dirs.length - 1]!, req.locks[0]!));
+        if (ignored) req.off = ignored;
+      }
       const group = `${req.dirs[req.dirs.length - 1]}\0${name}`;
       const entry = missing.get(group);
       if (entry) entry.files.push(file);
@@ -154,9 +164,12 @@ function lockFinding(ws: Workspace, req: Requirement, files: string[]): RawFindi
       // A decision the project wrote down: still no lockfile, but not an oversight.
       const { setting, file: rc, line } = req.off;
       return {
-        message:
-          `${file} declares dependencies and turns its lockfile off (\`${setting}\` at ${rc}:${line}), so ` +
-          'every install, CI included, resolves its version ranges again.',
+        message: req.off.ignored
+          ? `${file} declares dependencies, and its lockfile (${expected.replace(/^expected /, '')}) is kept out of ` +
+            `the repository on purpose (\`${setting}\` at ${rc}:${line}), so every install, CI included, resolves ` +
+            'its version ranges again.'
+          : `${file} declares dependencies and turns its lockfile off (\`${setting}\` at ${rc}:${line}), so ` +
+            'every install, CI included, resolves its version ranges again.',
         location: fileLocation(file),
         key: name,
         confidence: 'low',
@@ -187,7 +200,9 @@ function lockFinding(ws: Workspace, req: Requirement, files: string[]): RawFindi
   const shown = [...files].sort().slice(0, 5).join(', ');
   const more = files.length > 5 ? ` and ${files.length - 5} more` : '';
   const off = req.off
-    ? ` It turns the lockfile off (\`${req.off.setting}\` at ${req.off.file}:${req.off.line}).`
+    ? req.off.ignored
+      ? ` Its .gitignore keeps the lockfile out (\`${req.off.setting}\` at ${req.off.file}:${req.off.line}).`
+      : ` It turns the lockfile off (\`${req.off.setting}\` at ${req.off.file}:${req.off.line}).`
     : '';
   return {
     message:
@@ -305,6 +320,32 @@ function npmLockfileOff(ws: Workspace, dirs: readonly string[]): LockfileOff | u
     }
   }
   return undefined;
+}
+
+/**
+ * The `.gitignore` line that keeps a lockfile out of the repository (`*.lock`, `Gemfile.lock`,
+ * `/package-lock.json`), read as git does: the root one, then each nested one down to the lockfile's
+ * folder, the last line with an opinion deciding (a negation re-includes it). Undefined when git
+ * would take the file.
+ */
+function gitignored(ws: Workspace, lock: string): LockfileOff | undefined {
+  const parts = lock.split('/');
+  let decided: LockfileOff | undefined;
+  for (let i = 0; i < parts.length; i++) {
+    const dir = parts.slice(0, i).join('/');
+    const file = join(dir, '.gitignore');
+    if (!ws.has(file)) continue;
+    const rel = parts.slice(i).join('/');
+    const lines = (ws.text(file) ?? '').split(/\r?\n/);
+    for (let n = 0; n < lines.length; n++) {
+      const pattern = lines[n]!.trim();
+      if (pattern === '' || pattern.startsWith('#')) continue;
+      const verdict = vendored('ignore')().add(pattern).test(rel);
+      if (verdict.ignored) decided = { setting: pattern, file, line: n + 1, ignored: true };
+      else if (verdict.unignored) decided = undefined;
+    }
+  }
+  return decided;
 }
 
 /** Ancestors of `dir`, nearest first ("" is the repository root). */
