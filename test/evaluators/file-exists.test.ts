@@ -91,6 +91,16 @@ describe('file.exists', () => {
     expect(await named({ '.github/CODEOWNERS': map })).toEqual([]);
   });
 
+  it.each([['.github/workflows/CODEOWNERS'], ['.gitlab/CODEOWNERS']])(
+    'codeowners-present names an owners map kept in %s, where GitHub does not look',
+    async (file) => {
+      const findings = await runBuiltin('codeowners-present', { [file]: '* @acme/maintainers\n' });
+      expect(findings.map((f) => f.message.replace(/^.*review changes\./, ''))).toEqual([
+        ` ${file} exists, but GitHub looks for CODEOWNERS only in .github/, the root and docs/, not in a folder below them, so its rules request no review.`,
+      ]);
+    },
+  );
+
   it("codeowners-present accepts Prow's root OWNERS file with approvers or reviewers, and no other", async () => {
     const owners = 'approvers:\n  - sig-apps-leads\nreviewers:\n  - alice\n';
     expect(await runBuiltin('codeowners-present', { OWNERS: owners })).toEqual([]);
