@@ -890,6 +890,21 @@ describe('workflow.cache-poisoning: jobs that publish on some runs, and signatur
       want: ['rule', 'rule'],
     },
     {
+      name: "Bundler's rake release on a pushed tag: a publishing job",
+      text: job("  push:\n    tags: ['v*']", '      - run: bundle exec rake release\n'),
+      want: ['rule', 'rule'],
+    },
+    {
+      name: 'the release task of one gem of several on a pushed tag: a publishing job',
+      text: job("  push:\n    tags: ['v*']", '      - run: bundle exec rake release:sinatra\n'),
+      want: ['rule', 'rule'],
+    },
+    {
+      name: "Bundler's check that the tree is clean: still no publishing step, low",
+      text: job("  push:\n    tags: ['v*']", '      - run: bundle exec rake release:guard_clean\n'),
+      want: ['low', 'low'],
+    },
+    {
       name: 'a pushed tag whose job signs a file (sign-blob): still no publishing step, low',
       text: job(
         "  push:\n    tags: ['v*']",

@@ -37,11 +37,12 @@ const PUBLISH_ACTIONS = [
 /**
  * Commands that publish (package registries, releases, images; a signature or attestation cosign
  * pushes beside an image in its registry, not `sign-blob`, which writes a file; an image ko builds
- * and pushes to `KO_DOCKER_REPO`). Not Gradle's `publishToMavenLocal` (`publish<Name>PublicationToMavenLocal`),
+ * and pushes to `KO_DOCKER_REPO`; Bundler's `rake release`, which builds, tags and pushes the gem, and
+ * a namespaced `release:<gem>` task of a repository of several gems). Not Gradle's `publishToMavenLocal` (`publish<Name>PublicationToMavenLocal`),
  * which writes to the Maven repository of the runner's home, for a later step of the job to build against.
  */
 export const PUBLISH_COMMAND =
-  /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|ko\s+(?:build|publish|resolve|apply|create)|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|cosign\s+(?:sign|attest)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish(?!\w*ToMavenLocal\b)\w*)(?![\w-])/;
+  /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|ko\s+(?:build|publish|resolve|apply|create)|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|rake\s+release(?:\[[^\]\s]*\]|:(?!guard_clean\b|source_control_push\b)[\w-]+)?(?![\w:[-])|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|cosign\s+(?:sign|attest)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish(?!\w*ToMavenLocal\b)\w*)(?![\w-])/;
 
 /**
  * Whether a step publishes. Given its job (and workflow), their `env:` is read too, for a registry
