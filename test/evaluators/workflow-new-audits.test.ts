@@ -49,6 +49,26 @@ describe('commandsOf', () => {
   });
 });
 
+describe('commandsOf: unquoted substitutions', () => {
+  it.each([
+    [
+      'among arguments: one word of the command, its pipe its own',
+      'bencher run --token $(echo "$T" | sed \'s/x//\') --testbed ci',
+      ['bencher run --token $(echo "$T" | sed \'s/x//\') --testbed ci'],
+    ],
+    [
+      'among arguments, then an operator of the line',
+      'tool --v $(a; b) && next',
+      ['tool --v $(a; b)', 'next'],
+    ],
+    // An assignment's substitution is split with its line, so that its program is read (`curl`).
+    ['assigned to a variable', 'out=$(curl -H x https://a | jq .)', ['curl -H x https://a', 'jq .)']],
+    ['an arithmetic expansion stays as it was', 'echo $((1 + 2))', ['echo $((1 + 2))']],
+  ])('%s', (_case, script, expected) => {
+    expect(commandsOf(script).map((c) => c.program.map((w) => w.text).join(' '))).toEqual(expected);
+  });
+});
+
 describe('commandsOf: here-strings', () => {
   it('reads the commands after a here-string, which has no body', () => {
     const script = [

@@ -222,6 +222,16 @@ function splitLine(line: string, offset: number, cases: CaseState): Command[] {
     }
     if (start === -1) start = offset + i;
     if (!word) word = { text: '', start: offset + i, end: offset + i + 1 };
+    if (ch === '$' && line[i + 1] === '(' && line[i + 2] !== '(' && isArgument(words, word)) {
+      // `bencher run --token $(echo "$T" | sed 's/x//')`: a substitution among a program's arguments
+      // is one word of that command, its `|` and `;` its own (the command's program and the words
+      // after it stay the command's). Only an assignment's `out=$(curl ...)` is split with its line.
+      const end = substitutionEnd(line, i + 1);
+      word.text += line.slice(i, end);
+      word.end = offset + end;
+      i = end - 1;
+      continue;
+    }
     if (ch === '$' && line.startsWith('{{', i + 1)) {
       // A `${{ }}` expression is substituted before the shell sees the script: one word.
       const close = line.indexOf('}}', i + 3);
@@ -241,6 +251,15 @@ function splitLine(line: string, offset: number, cases: CaseState): Command[] {
   }
   endCommand(offset + line.length, '');
   return out;
+}
+
+/**
+ * Whether a word being read stands among a program's arguments: some word before it in the command
+ * is neither a reserved word nor a `VAR=value` assignment, and the word is no assignment itself.
+ */
+function isArgument(words: readonly Word[], word: Word): boolean {
+  if (/^[A-Za-z_]\w*=/.test(word.text)) return false;
+  return words.some((w) => !RESERVED.has(w.text) && !/^[A-Za-z_]\w*=/.test(w.text));
 }
 
 /**
