@@ -612,6 +612,33 @@ jobs:
     expect(live.map(at)).toEqual([`${W}:7:24`]);
   });
 
+  // A whole object (`toJSON(github.event)`) holds outsider text only on the events whose payload
+  // holds a source: a release's payload holds none, an issue comment's holds the comment.
+  it.each([
+    ['release', 'toJSON(github.event)', []],
+    ['{ release: { types: [published] } }', 'toJSON(github.event)', []],
+    ['[release, workflow_dispatch]', 'toJSON(github)', []],
+    ['release', 'toJSON(github.event.changes)', []],
+    ['issue_comment', 'toJSON(github.event)', [`${W}:8:40`]],
+    ['[release, issues]', 'toJSON(github.event)', [`${W}:8:40`]],
+    ['push', 'toJSON(github.event)', [`${W}:8:40`]],
+    ['discussion', 'toJSON(github.event.changes)', [`${W}:8:40`]],
+    ['workflow_call', 'toJSON(github.event)', [`${W}:8:40`]],
+  ])('on %s, reports %s in a script only where it can hold outsider text', async (on, expr, expected) => {
+    const findings = await run({
+      [W]: `on: ${on}
+jobs:
+  a:
+    runs-on: x
+    steps:
+      - uses: actions/github-script@v7
+        with:
+          script: const e = \${{ ${expr} }};
+`,
+    });
+    expect(findings.map(at)).toEqual(expected);
+  });
+
   it('knows which outputs of known actions carry text', async () => {
     const findings = await run({
       [W]: job(`      - id: files

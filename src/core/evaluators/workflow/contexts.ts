@@ -109,6 +109,15 @@ export function classifyContext(path: readonly string[]): Classification | undef
   return classifyWith(INJECTABLE, path);
 }
 
+/**
+ * The sources an object holds, as dotted patterns (`github.event` holds `github.event.issue.title`,
+ * `github.event.commits.*.message`, ...): those the path is a proper prefix of. Empty for a value
+ * and for an object that holds none.
+ */
+export function heldSources(path: readonly string[]): string[] {
+  return INJECTABLE.filter((p) => match(p.segments, path) === 'prefix').map((p) => p.segments.join('.'));
+}
+
 /** Whether a context path names the head (code) of a pull request or of a triggering run. */
 export function classifyHeadRef(path: readonly string[]): Classification | undefined {
   return classifyWith(HEAD_PATTERNS, path);

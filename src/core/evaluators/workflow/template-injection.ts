@@ -14,7 +14,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { outsiderEvents } from './activity.js';
 import { excludesOutsiders, jobExcludesOutsiders } from './conditions.js';
-import { classifyContext } from './contexts.js';
+import { classifyContext, heldSources } from './contexts.js';
 import { Dataflow, type Flow, type Hop, type Scope } from './dataflow.js';
 import { contextEvents, runEvents } from './event-guards.js';
 import { injectionFix } from './fix-injection.js';
@@ -212,8 +212,55 @@ function liveEvents(
 ): readonly string[] | undefined {
   if (!events || flow.origin.input !== undefined) return undefined;
   if (flow.origin.via.some((h) => h.location.path !== source.path)) return undefined;
-  const carried = contextEvents(flow.origin.text);
+  const carried = contextEvents(flow.origin.text) ?? heldEvents(flow.origin.text);
   return carried ? events.filter((e) => carried.includes(e)) : undefined;
+}
+
+/**
+ * The events of sources whose payload event-guards.ts does not name, on which an outsider writes
+ * them: the previous text in `changes` of an edited issue, pull request, review, comment or
+ * discussion (a release's or a label's `changes` are its maintainers'), a discussion's answer, the
+ * pusher of a push.
+ */
+const HELD_SOURCE_EVENTS: [string, readonly string[]][] = [
+  [
+    'github.event.changes.',
+    [
+      'issues',
+      'issue_comment',
+      'pull_request',
+      'pull_request_target',
+      'pull_request_review',
+      'pull_request_review_comment',
+      'discussion',
+      'discussion_comment',
+    ],
+  ],
+  ['github.event.answer.', ['discussion']],
+  ['github.event.pusher.', ['push']],
+];
+
+/**
+ * The events on which an object that holds sources (`github.event` passed whole, as in
+ * `toJSON(github.event)`) holds one: those of the sources it holds, together. A `release` payload
+ * holds no pull request, issue or comment text, so the whole event there carries nothing an
+ * outsider wrote. Undefined (any event) when one of them may be set on any event.
+ */
+function heldEvents(text: string): readonly string[] | undefined {
+  const path = text
+    .trim()
+    .toLowerCase()
+    .replace(/\[\s*['"]([\w-]+)['"]\s*\]/g, '.$1')
+    .split('.');
+  const held = heldSources(path);
+  if (held.length === 0) return undefined;
+  const events = new Set<string>();
+  for (const source of held) {
+    const on = contextEvents(source) ?? HELD_SOURCE_EVENTS.find(([prefix]) => source.startsWith(prefix))?.[1];
+    if (!on) return undefined;
+    for (const event of on) events.add(event);
+  }
+  return [...events];
 }
 
 /**
