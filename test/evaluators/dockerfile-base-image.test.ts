@@ -223,6 +223,123 @@ FROM \${STAGE}
     );
   });
 
+  // The ARG defaults of a FROM are what a plain `docker build` pulls. When every build of the
+  // Dockerfile found here sets the image otherwise (a build argument, a named build context), none
+  // unpinned, the defaults are a guess about builds not seen here: low confidence, saying so.
+  const APP = 'ARG from_tag=acme/base:slim\nFROM $from_tag\nCOPY . /app\n';
+  const BUILD_BASE = 'FROM alpine:3.20\n';
+  const flow = (step: string) =>
+    `on: push\nenv:\n  BASE: acme/base\njobs:\n  b:\n    runs-on: x\n    steps:\n      - id: base\n${step}`;
+  it.each([
+    [
+      'a Bake target gives it a build context of its own',
+      {
+        'docker-bake.hcl':
+          'target "base" {\n  context = "base"\n}\ntarget "app" {\n  context = "app"\n  args = { "from_tag" = "from" }\n  contexts = { from = "target:base" }\n}\n',
+      },
+      'low',
+    ],
+    [
+      'a Bake target gives it a context named by a template',
+      {
+        'docker-bake.hcl':
+          'variable "ARCH" {\n  default = "amd64"\n}\ntarget "app" {\n  context = "app"\n  args = { from_tag = "from" }\n  contexts = { from = "target:base-${ARCH}" }\n}\n',
+      },
+      'low',
+    ],
+    [
+      'a Bake target inherits a pinned build argument',
+      {
+        'docker-bake.hcl':
+          'target "common" {\n  args = { from_tag = "acme/base:1.4.2" }\n}\ntarget "app" {\n  inherits = ["common"]\n  context = "app"\n}\n',
+      },
+      'low',
+    ],
+    [
+      'a Bake target overrides it with another moving tag',
+      {
+        'docker-bake.hcl':
+          'target "app" {\n  context = "app"\n  args = { from_tag = "acme/base:latest" }\n}\n',
+      },
+      null,
+    ],
+    [
+      'a Bake target points its context at a moving image',
+      {
+        'docker-bake.hcl':
+          'target "app" {\n  context = "app"\n  args = { from_tag = "from" }\n  contexts = { from = "docker-image://acme/base:edge" }\n}\n',
+      },
+      null,
+    ],
+    [
+      'a script builds it too, with the defaults',
+      {
+        'docker-bake.hcl':
+          'target "app" {\n  context = "app"\n  args = { from_tag = "from" }\n  contexts = { from = "target:base" }\n}\n',
+        'hack/build.sh': '#!/bin/sh\ndocker build -t acme/app app\n',
+      },
+      null,
+    ],
+    [
+      'a Bake target sets another argument only',
+      { 'docker-bake.hcl': 'target "app" {\n  context = "app"\n  args = { VERSION = "1" }\n}\n' },
+      null,
+    ],
+    [
+      'a build-push-action fork passes the image it built, by digest',
+      {
+        '.github/workflows/build.yml': flow(
+          '        uses: useblacksmith/build-push-action@v2\n        with: { file: base/Dockerfile, context: base, tags: "${{ env.BASE }}" }\n      - uses: docker/build-push-action@v6\n        with:\n          context: app\n          build-args: |\n            VERSION=1\n            from_tag=${{ env.BASE }}@${{ steps.base.outputs.digest }}\n',
+        ),
+      },
+      'low',
+    ],
+    [
+      'build-push-action passes a moving tag',
+      {
+        '.github/workflows/build.yml': flow(
+          '        uses: docker/build-push-action@v6\n        with:\n          context: app\n          build-args: from_tag=${{ env.BASE }}:latest\n',
+        ),
+      },
+      null,
+    ],
+  ])('FROM an ARG default when %s', async (_name, builds, confidence) => {
+    const findings = await evaluate(
+      dockerfileBaseImage,
+      { ...builds, 'base/Dockerfile': BUILD_BASE, 'app/Dockerfile': APP },
+      { unresolved: 'skip' },
+    );
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([['app/Dockerfile:2:6', confidence]]);
+    const note = 'Every build of this Dockerfile found here gives it another image (';
+    if (confidence) expect(findings[0]!.message).toContain(note);
+    else expect(findings[0]!.message).not.toContain(note);
+  });
+
+  // A build-push-action fork that tags the project's image from the workflow's env builds it here.
+  it.each([
+    ['useblacksmith/build-push-action@v2', '${{ env.BASE }}', 'low'],
+    ['docker/build-push-action@v6', '"${{ env.BASE }}:1.0,${{ env.BASE }}"', 'low'],
+    ['docker/build-push-action@v6', '${{ env.OTHER }}', null],
+    ['acme/build-image@v1', '${{ env.BASE }}', null],
+  ])('%s with tags %s builds the own image: confidence %s', async (uses, tags, confidence) => {
+    const findings = await evaluate(
+      dockerfileBaseImage,
+      {
+        '.github/workflows/build.yml': flow(
+          `        uses: ${uses}\n        with:\n          file: base/Dockerfile\n          tags: ${tags}\n`,
+        ),
+        'base/Dockerfile': BUILD_BASE,
+        'app/Dockerfile': 'FROM acme/base\nCOPY . /app\n',
+      },
+      { unresolved: 'skip' },
+    );
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([['app/Dockerfile:1:6', confidence]]);
+    if (confidence)
+      expect(findings[0]!.message).toContain(
+        'the repository builds and tags it itself (.github/workflows/build.yml:',
+      );
+  });
+
   // A container engine run through a variable builds the project's own image too; another tool's
   // `build` through a variable (no image tag, or a variable assigned that tool) does not.
   it.each([

@@ -483,10 +483,16 @@ export function finalStage(model: DockerfileModel): Stage | undefined {
  * it. `null` means declared without a default. A default that uses an unknown variable keeps the
  * `UNRESOLVED` marker (dockerfile-words.ts), so a FROM that uses it is known to be partly unknown.
  */
-export function globalArgValues(model: DockerfileModel): Map<string, string | null> {
+export function globalArgValues(
+  model: DockerfileModel,
+  buildArgs?: Readonly<Record<string, string>>,
+): Map<string, string | null> {
   const vars = new Map<string, string | null>();
   for (const arg of model.globalArgs) {
-    if (arg.value === null) {
+    // A build argument replaces the default of the ARG it names (`--build-arg`, Bake's `args`).
+    if (buildArgs && Object.hasOwn(buildArgs, arg.name)) {
+      vars.set(arg.name, buildArgs[arg.name]!);
+    } else if (arg.value === null) {
       // Re-declaring without a default keeps the earlier default.
       if (!vars.has(arg.name)) vars.set(arg.name, null);
     } else {

@@ -13,11 +13,11 @@ import { isMovingTag, movingTagPhrase, nameHoldsVersion, parseImageRef } from '.
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { STAGE_BUILD_SOURCES, stageBuilds } from './built-stages.js';
 import { developmentEnvironmentNote, toolingImageNote } from './dev-environment.js';
 import {
   buildsTagging,
   everyDockerfile,
-  IMAGE_BUILD_SOURCES,
   type ImageBuild,
   publishes,
   type RepositoryImages,
@@ -53,8 +53,9 @@ export type BaseImageVerdict =
 export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
   kind: 'dockerfile.base-image',
   scope: 'file',
-  // The repository's build scripts tell an image it builds itself (see image-builds.ts).
-  readsOtherFiles: IMAGE_BUILD_SOURCES,
+  // The repository's build scripts tell an image it builds itself (see image-builds.ts), and its
+  // builds (Bake files among them) the build arguments and contexts they give a FROM.
+  readsOtherFiles: STAGE_BUILD_SOURCES,
   affectedBy: everyDockerfile,
   summary:
     'Dockerfile stages whose base image has no tag or one that names no version ("latest", "dind"), and no digest.',
@@ -69,7 +70,7 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
       },
     },
   },
-  evaluate({ options, workspace }) {
+  async evaluate({ options, workspace }) {
     const findings: RawFinding[] = [];
     const images = lazyImages(workspace);
     const own = ownImages(workspace, images);
@@ -91,8 +92,19 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
           const build = own(verdict.resolved);
           if (build) verdict = { ...verdict, local: true, build };
         }
-        const described = verdict && describe(verdict, stage, options.unresolved === 'report');
+        let described = verdict && describe(verdict, stage, options.unresolved === 'report');
         if (!verdict || !described) continue;
+        // The defaults name what a plain `docker build` pulls; when every build found here gives the
+        // FROM another image, none of them unpinned, that is a guess about builds not seen here.
+        const otherwise =
+          (verdict.kind === 'latest' || verdict.kind === 'untagged') && !verdict.local
+            ? await buildsSetOtherwise(workspace, model, file, stage)
+            : undefined;
+        if (otherwise) {
+          described =
+            `${described} Every build of this Dockerfile found here gives it another image ` +
+            `(${otherwise.join('; ')}), so only a build without their arguments uses the default.`;
+        }
         // What the template will be rendered with is not in this file, and a local image is pinned by
         // whatever builds or tags it: guesses, reported as such. A development environment's image,
         // or a development or tool image no build publishes, changes a developer's workspace, not
@@ -108,7 +120,7 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
           message: repeats ? `${message}${repeatsNote(repeats)}` : message,
           location: locationFromSpan(file, span),
           key: stage.from.image ?? '',
-          ...(guess || note ? { confidence: 'low' as const } : {}),
+          ...(guess || note || otherwise ? { confidence: 'low' as const } : {}),
         });
       }
     }
@@ -126,6 +138,16 @@ export function judgeBaseImage(
   if (!written) return undefined;
   if (TEMPLATE_START.test(written)) return { kind: 'template' };
   const { text, unresolved } = expandVariables(written, vars, model.escapeChar);
+  return judgeImageText(model, stage, text, unresolved);
+}
+
+/** {@link judgeBaseImage} of a FROM's image once its variables are substituted (`text`). */
+function judgeImageText(
+  model: DockerfileModel,
+  stage: Stage,
+  text: string,
+  unresolved: string[],
+): BaseImageVerdict {
   const partial = text.includes(UNRESOLVED);
   if (!partial) {
     if (text.toLowerCase() === 'scratch') return { kind: 'scratch' };
@@ -150,6 +172,43 @@ export function judgeBaseImage(
   const last = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
   if (last.includes(UNRESOLVED)) return { kind: 'unresolved', names: unresolved };
   return { kind: 'untagged', resolved: text, local };
+}
+
+/**
+ * How each build of the repository found for a Dockerfile sets a FROM whose image its ARG defaults
+ * leave unpinned, when every one of them sets it otherwise: a build argument for the ARG (a Bake
+ * target's `args`, build-push-action's `build-args`), or a named build context the image (so
+ * replaced) names (`contexts = { base = "target:base" }`: a target, a folder, a URL, built or read
+ * by the build; `docker-image://<ref>` is judged as that image). Undefined when some build leaves it
+ * unpinned, or no build is found: the defaults are what a plain `docker build` uses.
+ */
+export async function buildsSetOtherwise(
+  workspace: Workspace,
+  model: DockerfileModel,
+  file: string,
+  stage: Stage,
+): Promise<string[] | undefined> {
+  const written = stage.from.image;
+  if (!written) return undefined;
+  const builds = (await stageBuilds(workspace.tree())).get(file) ?? [];
+  if (builds.length === 0) return undefined;
+  const how: string[] = [];
+  for (const build of builds) {
+    if (!build.args && !build.contexts) return undefined;
+    const vars = globalArgValues(model, build.args);
+    const { text, unresolved } = expandVariables(written, vars, model.escapeChar);
+    const context = build.contexts && Object.hasOwn(build.contexts, text) ? build.contexts[text] : undefined;
+    const image = context === undefined ? undefined : /^docker-image:\/\/(.+)$/.exec(context)?.[1];
+    if (context !== undefined && image === undefined) {
+      how.push(`${build.source}: the build context "${text}" (${context.split(UNRESOLVED).join('?')})`);
+      continue;
+    }
+    const verdict = judgeImageText(model, stage, image ?? text, image === undefined ? unresolved : []);
+    if (verdict.kind === 'latest' || verdict.kind === 'untagged') return undefined;
+    const shown = `"${(image ?? text).split(UNRESOLVED).join('?')}"`;
+    how.push(`${build.source}: ${verdict.kind === 'unresolved' ? `${shown}, chosen when it runs` : shown}`);
+  }
+  return how;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   serviceSetting,
 } from '../../parsers/compose.js';
 import type { DockerfileModel, Stage } from '../../parsers/dockerfile.js';
+import { UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { loadHclParser } from '../../parsers/terraform-hcl.js';
 import { type HclBody, type HclValue, parseHcl } from '../../parsers/terraform-syntax.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -56,6 +57,13 @@ export interface StageBuild {
      */
     variable?: boolean;
   };
+  /**
+   * The build arguments and named build contexts it sets (a Bake target's `args` and `contexts`,
+   * build-push-action's `build-args` and `build-contexts`): a value not known in full holds
+   * {@link UNRESOLVED} where it is not.
+   */
+  args?: Readonly<Record<string, string>>;
+  contexts?: Readonly<Record<string, string>>;
 }
 
 /** A stage the repository builds as an image, and for a stage other than the last, the build that names it. */
@@ -112,7 +120,13 @@ export async function stageBuilds(workspace: Workspace): Promise<ReadonlyMap<str
     for (const build of [...repositoryImages(workspace).builds, ...cloudBuilds(workspace)]) {
       const dockerfile = build.dockerfiles[0];
       if (dockerfile === undefined) continue;
-      add({ source: build.source, dockerfile, ...(build.target ? { target: build.target } : {}) });
+      add({
+        source: build.source,
+        dockerfile,
+        ...(build.target ? { target: build.target } : {}),
+        ...(build.args ? { args: build.args } : {}),
+        ...(build.contexts ? { contexts: build.contexts } : {}),
+      });
     }
     for (const file of workspace.filesWhere(COMPOSE_FILES)) {
       // Only a compose file that builds is parsed (most name images only).
@@ -217,12 +231,16 @@ function bakeBuilds(
     const stage = typeof target === 'string' ? target.trim() : '';
     // A target written with a variable or a function (`target = "${TARGET}"`) may be any stage.
     const variable = target !== undefined && typeof target !== 'string';
+    const args = inheritedMap(targets, name, 'args', 0);
+    const contexts = inheritedMap(targets, name, 'contexts', 0);
     out.push({
       source: file,
       dockerfile,
       ...(stage !== '' || variable
         ? { target: { stage, written: `target = "${stage}"`, ...(variable ? { variable } : {}) } }
         : {}),
+      ...(args ? { args } : {}),
+      ...(contexts ? { contexts } : {}),
     });
   }
   return out;
@@ -254,7 +272,36 @@ function inherited(
   return undefined;
 }
 
-/** An HCL body's attributes as plain values: literal strings and lists of them; anything else `null`. */
+/**
+ * A map setting of a Bake target (`args`, `contexts`): those of the targets it inherits from, in
+ * order, then its own, a later key overriding an earlier one, as Bake merges them. Only entries whose
+ * value is text are kept (see {@link hclAttributes}); undefined when none sets one.
+ */
+function inheritedMap(
+  targets: ReadonlyMap<string, Record<string, unknown>>,
+  name: string,
+  key: string,
+  depth: number,
+): Record<string, string> | undefined {
+  const body = targets.get(name);
+  if (!body) return undefined;
+  const out: Record<string, string> = {};
+  const parents = body.inherits;
+  if (depth < MAX_INHERITS && Array.isArray(parents)) {
+    for (const parent of parents) {
+      if (typeof parent !== 'string' || parent === name) continue;
+      Object.assign(out, inheritedMap(targets, parent, key, depth + 1));
+    }
+  }
+  for (const [k, v] of Object.entries(record(body[key]) ?? {})) if (typeof v === 'string') out[k] = v;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * An HCL body's attributes as plain values: literal strings and lists of them, and objects of text
+ * (`args = { BASE = "acme/base:1.2" }`), where a template's interpolations stand as
+ * {@link UNRESOLVED} (`"target:base-${arch}"`); anything else `null`.
+ */
 function hclAttributes(body: HclBody): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const plain = (value: HclValue): unknown =>
@@ -262,9 +309,23 @@ function hclAttributes(body: HclBody): Record<string, unknown> {
       ? value.value
       : value.kind === 'tuple'
         ? value.items.map((item) => (item.kind === 'string' ? item.value : null))
-        : null;
+        : value.kind === 'object'
+          ? Object.fromEntries(
+              value.entries.flatMap((e) => {
+                const text = entryText(e.value);
+                return e.key === undefined || text === undefined ? [] : [[e.key, text]];
+              }),
+            )
+          : null;
   for (const attribute of body.attributes) out[attribute.name] = plain(attribute.value);
   return out;
+}
+
+/** The text of an object's value: a string, or a quoted template with its interpolations unknown. */
+function entryText(value: HclValue): string | undefined {
+  if (value.kind === 'string') return value.value;
+  if (value.kind !== 'template' || !/^"[^"]*"$/.test(value.text)) return undefined;
+  return value.text.slice(1, -1).replace(/\$\{[^}]*\}/g, UNRESOLVED);
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {

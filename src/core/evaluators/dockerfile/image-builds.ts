@@ -57,6 +57,13 @@ export interface ImageBuild {
   /** Whether the build pushes what it builds (`--push`, `push: true`, `--output type=registry`). */
   pushes: boolean;
   /**
+   * The build arguments and named build contexts it sets (build-push-action's `build-args` and
+   * `build-contexts`), by name: the value with the workflow's `env.` values substituted, each other
+   * expression as {@link UNRESOLVED}. Absent when it sets none.
+   */
+  args?: Readonly<Record<string, string>>;
+  contexts?: Readonly<Record<string, string>>;
+  /**
    * Whether the build keeps nothing it builds: a docker/build-push-action step with `push` and `load`
    * off, no `outputs` and no tags (a compile check: the image stays in the builder's cache, by no name).
    */
@@ -105,13 +112,14 @@ const BUILDERS = new Set(['docker', 'podman', 'nerdctl', 'buildah']);
 /** Lines worth lexing: those that name a container engine. */
 const ENGINE = /\b(?:docker|podman|nerdctl|buildah)\b/;
 /**
- * Only the scripts that name a container engine are inputs of the rules that ask (screens.ts): a
+ * Only the scripts that name a container engine (or a build-push-action, whose forks need not say
+ * docker) are inputs of the rules that ask (screens.ts): a
  * pull request that edits a workflow or a package.json without one on either side does not evaluate
  * them again.
  */
 const NAMES_ENGINE = defineScreen(
   'container-engine-commands',
-  (_file, text) => ENGINE.test(text) || VARIABLE_ENGINE_LINE.test(text),
+  (_file, text) => ENGINE.test(text) || VARIABLE_ENGINE_LINE.test(text) || text.includes('build-push-action'),
 );
 
 /**
@@ -438,7 +446,7 @@ export function namesTag(reference: string, tags: readonly string[]): boolean {
 function fileImageCommands(workspace: Workspace, file: string): FileImageCommands {
   const found: FileImageCommands = { builds: [], runs: [], creates: [], pushes: [] };
   const text = workspace.text(file);
-  if (text === undefined || !(ENGINE.test(text) || VARIABLE_ENGINE_LINE.test(text))) return found;
+  if (text === undefined || !NAMES_ENGINE.test(file, text)) return found;
   const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
   if (path.basename(file) === 'package.json') {
     // npm, yarn, pnpm and bun run a package's scripts from its own directory.
@@ -806,23 +814,37 @@ const LASTING_OPTIONS = new Set([
   '--volumes-from',
 ]);
 
-/** A workflow's docker/build-push-action steps: their `tags`, `file`, `context` and `target`. */
+/**
+ * docker/build-push-action and its drop-in forks, which take the same inputs
+ * (`useblacksmith/build-push-action`, `depot/build-push-action`).
+ */
+const BUILD_PUSH_ACTION = /^[\w.-]+\/build-push-action@/;
+
+/**
+ * A workflow's build-push-action steps: their `tags`, `file`, `context`, `target`, `build-args` and
+ * `build-contexts`. A `${{ env.NAME }}` in them is the literal value the step, its job or the
+ * workflow sets in `env:`; a tag with another expression is not known and not kept.
+ */
 function readBuildPushSteps(workspace: Workspace, file: string, found: FileImageCommands): void {
   const parsed = workspace.yaml(file);
   if (!parsed?.ok) return;
-  const jobs = record(record(parsed.documents[0]?.value)?.jobs);
+  const workflow = record(parsed.documents[0]?.value);
+  const jobs = record(workflow?.jobs);
   for (const [jobName, job] of Object.entries(jobs ?? {})) {
     const steps = record(job)?.steps;
     if (!Array.isArray(steps)) continue;
     steps.forEach((step, i) => {
       const uses = record(step)?.uses;
-      if (typeof uses !== 'string' || !/^docker\/build-push-action@/.test(uses)) return;
+      if (typeof uses !== 'string' || !BUILD_PUSH_ACTION.test(uses)) return;
       const inputs = record(record(step)?.with) ?? {};
+      const env = literalEnv(record(workflow?.env), record(record(job)?.env), record(record(step)?.env));
       const tags = String(inputs.tags ?? '')
         .split(/[\n,]/)
-        .map((t) => t.trim())
+        .map((t) => substituteEnv(t.trim(), env))
         .filter((t) => t !== '' && !t.includes('${{'))
         .flatMap((t) => imageName(t) ?? []);
+      const args = assignments(inputs['build-args'], env);
+      const contexts = assignments(inputs['build-contexts'], env);
       const context = typeof inputs.context === 'string' ? inputs.context : '.';
       const dockerfile = typeof inputs.file === 'string' ? inputs.file : undefined;
       const stage =
@@ -842,12 +864,52 @@ function readBuildPushSteps(workspace: Workspace, file: string, found: FileImage
         tags,
         pushes: inputs.push === true || inputs.push === 'true',
         ...(stage !== '' ? { target: { stage, written: `target: ${stage}` } } : {}),
+        ...(args ? { args } : {}),
+        ...(contexts ? { contexts } : {}),
         ...(off(inputs.push) && off(inputs.load) && inputs.outputs === undefined && inputs.tags === undefined
           ? { discarded: true }
           : {}),
       });
     });
   }
+}
+
+/**
+ * The `env:` values of a workflow, a job and a step, the nearer overriding: those written as literal
+ * text (a value with an expression is not known).
+ */
+function literalEnv(...levels: (Record<string, unknown> | undefined)[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const level of levels) {
+    for (const [name, value] of Object.entries(level ?? {})) {
+      if ((typeof value === 'string' && !value.includes('${{')) || typeof value === 'number') {
+        out.set(name, String(value));
+      } else out.delete(name);
+    }
+  }
+  return out;
+}
+
+/** Text with each `${{ env.NAME }}` that `env` knows replaced by its value. */
+function substituteEnv(text: string, env: ReadonlyMap<string, string>): string {
+  return text.replace(/\$\{\{\s*env\.([\w-]+)\s*\}\}/g, (whole, name: string) => env.get(name) ?? whole);
+}
+
+/**
+ * The `NAME=value` lines of a build-push-action list input (`build-args`, `build-contexts`), by
+ * name, with `env.` values substituted and any other expression as {@link UNRESOLVED}; undefined
+ * when it sets none, or is itself an expression.
+ */
+function assignments(value: unknown, env: ReadonlyMap<string, string>): Record<string, string> | undefined {
+  if (typeof value !== 'string') return undefined;
+  const out: Record<string, string> = {};
+  for (const line of value.split('\n')) {
+    const eq = line.indexOf('=');
+    const name = line.slice(0, eq).trim();
+    if (eq <= 0 || !/^[\w.-]+$/.test(name)) continue;
+    out[name] = substituteEnv(line.slice(eq + 1).trim(), env).replace(/\$\{\{[^}]*\}\}/g, UNRESOLVED);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** An input written as false (`false`, `'false'`); an expression or anything else is not. */
