@@ -619,11 +619,11 @@ jobs:
     ['{ release: { types: [published] } }', 'toJSON(github.event)', []],
     ['[release, workflow_dispatch]', 'toJSON(github)', []],
     ['release', 'toJSON(github.event.changes)', []],
-    ['issue_comment', 'toJSON(github.event)', [`${W}:8:40`]],
-    ['[release, issues]', 'toJSON(github.event)', [`${W}:8:40`]],
-    ['push', 'toJSON(github.event)', [`${W}:8:40`]],
-    ['discussion', 'toJSON(github.event.changes)', [`${W}:8:40`]],
-    ['workflow_call', 'toJSON(github.event)', [`${W}:8:40`]],
+    ['issue_comment', 'toJSON(github.event)', [`${W}:6:31`]],
+    ['[release, issues]', 'toJSON(github.event)', [`${W}:6:31`]],
+    ['push', 'toJSON(github.event)', [`${W}:6:31`]],
+    ['discussion', 'toJSON(github.event.changes)', [`${W}:6:31`]],
+    ['workflow_call', 'toJSON(github.event)', [`${W}:6:31`]],
   ])('on %s, reports %s in a script only where it can hold outsider text', async (on, expr, expected) => {
     const findings = await run({
       [W]: `on: ${on}
@@ -631,12 +631,56 @@ jobs:
   a:
     runs-on: x
     steps:
-      - uses: actions/github-script@v7
-        with:
-          script: const e = \${{ ${expr} }};
+      - run: echo '\${{ ${expr} }}'
 `,
     });
     expect(findings.map(at)).toEqual(expected);
+  });
+
+  // JSON text is a JavaScript literal: a toJSON(...) that github-script reads as a value cannot be
+  // ended early by what it holds. Inside a string, a template literal, or a shell script, it can.
+  const BODY = 'github.event.comment.body';
+  it.each([
+    ['const e = ${{ toJSON(github.event) }};', []],
+    [`const body = \${{ toJSON(${BODY}) }};`, []],
+    [`// it's "fine"\n/* don't */ const s = 'a' + \${{ toJSON(${BODY}) }};`, []],
+    [`const url = "https://x/y"; const e = \${{ toJSON(${BODY}) }}.trim();`, []],
+    [`const e = '\${{ toJSON(${BODY}) }}';`, [BODY]],
+    [`const e = \`\${{ toJSON(${BODY}) }}\`;`, [BODY]],
+    [`const e = JSON.parse('\${{ toJSON(${BODY}) }}');`, [BODY]],
+    [`const r = /x/; const e = \${{ toJSON(${BODY}) }};`, [BODY]],
+    [`const e = \${{ ${BODY} }};`, [BODY]],
+    [
+      `const t = \${{ github.event.issue.title }}; const e = \${{ toJSON(${BODY}) }};`,
+      ['github.event.issue.title', BODY],
+    ],
+  ])('in github-script, %s reports %j', async (script, refs) => {
+    const lines = script.split('\n');
+    const findings = await run({
+      [W]: `on: issue_comment
+jobs:
+  a:
+    runs-on: x
+    steps:
+      - uses: actions/github-script@v7
+        with:
+          script: |
+${lines.map((l) => `            ${l}`).join('\n')}
+`,
+    });
+    const expected = refs.map((ref) => {
+      const line = lines.findIndex((l) => l.includes(ref));
+      return `${W}:${9 + line}:${13 + lines[line]!.lastIndexOf(ref)}`;
+    });
+    expect(findings.map(at)).toEqual(expected);
+  });
+
+  it('reports a toJSON(...) value in a run: script, which a shell reads as code', async () => {
+    const findings = await run({
+      [W]: onEvent('issue_comment')(`      - run: echo \${{ toJSON(github.event.comment.body) }}
+`),
+    });
+    expect(findings.map(at)).toEqual([`${W}:6:30`]);
   });
 
   it('knows which outputs of known actions carry text', async () => {

@@ -107,6 +107,7 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
           if (!expr.parsed.ok) return;
           const sink = step ? stepSink(step, expr.field, sinks) : defaultsSink(expr.field);
           if (!sink) return;
+          if (step && sink === GITHUB_SCRIPT_SINK && jsonLiteralInScript(expr, step)) return;
           const scope: Scope = step
             ? { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' }
             : { source, ...(job ? { job } : {}), level: job ? 'job' : 'workflow' };
@@ -179,6 +180,52 @@ function stepSink(step: Step, field: string[], sinks: Map<string, string[]>): st
   return listed?.inputs.includes(input.toLowerCase())
     ? `the "${input}" input of ${listed.action}`
     : undefined;
+}
+
+/** The sink that {@link stepSink} names for the code input of actions/github-script. */
+const GITHUB_SCRIPT_SINK = 'the "script" input of actions/github-script';
+
+/**
+ * Whether an expression in a github-script `script` is a JSON literal there: the expression is a
+ * `toJSON(...)` call as a whole and stands where JavaScript reads a value, not inside a string, a
+ * template literal or a comment. JSON text is a JavaScript literal (strings escape their quotes and
+ * backslashes, and JavaScript accepts every other character in them), so nothing in the value can
+ * end it early: `const event = ${{ toJSON(github.event) }};`. In a shell script, or inside a quoted
+ * string of the script, the same text is injectable. The script before the expression is read with
+ * a small lexer that gives up (the expression stays reported) at a `/` that may start a regular
+ * expression literal, and at another expression outside a string, whose value is not known.
+ */
+function jsonLiteralInScript(expr: WorkflowExpression, step: Step): boolean {
+  const node = expr.parsed.ok ? expr.parsed.node : undefined;
+  if (node?.kind !== 'call' || node.name !== 'tojson') return false;
+  const script = input(step, 'script')?.value;
+  if (typeof script !== 'string' || script.slice(expr.start, expr.start + expr.raw.length) !== expr.raw)
+    return false;
+  let state: 'code' | "'" | '"' | '`' | 'line' | 'block' = 'code';
+  for (let i = 0; i < expr.start; i++) {
+    const c = script[i]!;
+    const next = script[i + 1];
+    if (state === 'line') {
+      if (c === '\n') state = 'code';
+    } else if (state === 'block') {
+      if (c === '*' && next === '/') {
+        state = 'code';
+        i++;
+      }
+    } else if (state !== 'code') {
+      if (c === '\\') i++;
+      else if (c === state) state = 'code';
+    } else if (c === '$' && next === '{' && script[i + 2] === '{') {
+      // Another expression where code is read: its value may open a string or a comment.
+      return false;
+    } else if (c === '/') {
+      if (next === '/') state = 'line';
+      else if (next === '*') state = 'block';
+      else return false;
+      i++;
+    } else if (c === "'" || c === '"' || c === '`') state = c;
+  }
+  return state === 'code';
 }
 
 /** `defaults.run.shell` of a job or the workflow: the command line every `run:` is started with. */
