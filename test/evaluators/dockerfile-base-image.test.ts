@@ -295,6 +295,37 @@ FROM \${STAGE}
       'low',
     ],
     [
+      'a script passes a pinned --build-arg',
+      { Makefile: 'app:\n\tdocker build --build-arg from_tag=acme/base:1.4.2 -t acme/app app\n' },
+      'low',
+    ],
+    [
+      'a script passes a --build-arg of its own variable',
+      { 'hack/build.sh': '#!/bin/sh\ndocker buildx build --build-arg "from_tag=$BASE" app\n' },
+      'low',
+    ],
+    [
+      'a script passes another --build-arg only',
+      { 'hack/build.sh': '#!/bin/sh\ndocker build --build-arg VERSION=1 app\n' },
+      null,
+    ],
+    [
+      'a compose service passes a pinned build argument',
+      {
+        'compose.yaml':
+          'services:\n  app:\n    build:\n      context: app\n      args:\n        from_tag: acme/base:1.4.2\n',
+      },
+      'low',
+    ],
+    [
+      'a compose service names an additional context of its own',
+      {
+        'compose.yaml':
+          'services:\n  app:\n    build:\n      context: app\n      args: [from_tag=base]\n      additional_contexts:\n        base: ./base\n',
+      },
+      'low',
+    ],
+    [
       'build-push-action passes a moving tag',
       {
         '.github/workflows/build.yml': flow(

@@ -177,15 +177,43 @@ function composeBuilds(workspace: Workspace, file: string): StageBuild[] {
     if (dockerfile === undefined) continue;
     const stage = typeof settings.target === 'string' ? settings.target.trim() : '';
     const variable = interpolationsAt(service, `${node.pointer}/target`).length > 0;
+    const args = composeMap(settings.args);
+    const contexts = composeMap(settings.additional_contexts);
     out.push({
       source: file,
       dockerfile,
       ...(stage !== '' || variable
         ? { target: { stage, written: `build.target: ${stage}`, ...(variable ? { variable } : {}) } }
         : {}),
+      ...(args ? { args } : {}),
+      ...(contexts ? { contexts } : {}),
     });
   }
   return out;
+}
+
+/**
+ * A compose build's `args` or `additional_contexts`, a map or a list of `NAME=value`: a name given
+ * no value takes it from the environment Compose runs in, which is not known here.
+ */
+function composeMap(value: unknown): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  const entries = Array.isArray(value)
+    ? value.map((item) => {
+        const text = String(item);
+        const eq = text.indexOf('=');
+        return eq === -1 ? [text, null] : [text.slice(0, eq), text.slice(eq + 1)];
+      })
+    : Object.entries(record(value) ?? {});
+  for (const [name, v] of entries) {
+    if (typeof name !== 'string' || name === '') continue;
+    // A variable Compose could not interpolate stays unknown.
+    out[name] =
+      typeof v === 'string' || typeof v === 'number'
+        ? String(v).replace(/\$(?:\{[^}]*\}|\w+)/g, UNRESOLVED)
+        : UNRESOLVED;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /**

@@ -57,9 +57,10 @@ export interface ImageBuild {
   /** Whether the build pushes what it builds (`--push`, `push: true`, `--output type=registry`). */
   pushes: boolean;
   /**
-   * The build arguments and named build contexts it sets (build-push-action's `build-args` and
-   * `build-contexts`), by name: the value with the workflow's `env.` values substituted, each other
-   * expression as {@link UNRESOLVED}. Absent when it sets none.
+   * The build arguments and named build contexts it sets (`--build-arg`, `--build-context`,
+   * build-push-action's `build-args` and `build-contexts`), by name: the value with the workflow's
+   * `env.` values substituted, each variable or other expression as {@link UNRESOLVED}. Absent when
+   * it sets none.
    */
   args?: Readonly<Record<string, string>>;
   contexts?: Readonly<Record<string, string>>;
@@ -715,10 +716,23 @@ function readBuild(words: readonly string[], where: Where): ImageBuild {
   let context: string | undefined;
   let pushes = false;
   let target: BuildTarget | undefined;
+  let args: Record<string, string> | undefined;
+  let contexts: Record<string, string> | undefined;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const [option, inline] = splitOption(w);
     if (option === '--push') pushes = true;
+    if (option === '--build-arg' || option === '--build-context') {
+      const value = inline ?? words[++i];
+      const eq = value?.indexOf('=') ?? -1;
+      const name = value === undefined ? '' : eq === -1 ? value : value.slice(0, eq);
+      if (value === undefined || !/^[\w.-]+$/.test(name)) continue;
+      // `--build-arg NAME` passes the builder's environment variable: a value not known here.
+      const text = eq === -1 ? UNRESOLVED : value.slice(eq + 1).replace(SHELL_VALUE, UNRESOLVED);
+      if (option === '--build-arg') args = { ...args, [name]: text };
+      else contexts = { ...contexts, [name]: text };
+      continue;
+    }
     if (option === '--target') {
       const value = inline ?? words[++i];
       if (value !== undefined) target = { stage: value, written: `--target ${value}` };
@@ -748,8 +762,13 @@ function readBuild(words: readonly string[], where: Where): ImageBuild {
     tags,
     pushes,
     ...(target ? { target } : {}),
+    ...(args ? { args } : {}),
+    ...(contexts ? { contexts } : {}),
   };
 }
+
+/** A shell or make variable, or a command substitution, in a word: its value is not known here. */
+const SHELL_VALUE = /\$(?:\{[^}]*\}|\([^)]*\)|\w+)|`[^`]*`/g;
 
 /** An option and the value written into it: `--tag=app` and `-tapp` are `--tag` and `-t` with `app`. */
 function splitOption(word: string): [string, string | undefined] {
