@@ -55,6 +55,67 @@ describe('workflow.template-injection', () => {
     expect(findings).toEqual([]);
   });
 
+  describe("follows a composite action's env to the steps of this repository that run it", () => {
+    const A = '.github/actions/a/action.yml';
+    /** A composite action expanding env.T at line 6 (`own` adds an `env:` to that step). */
+    const action = (own = '') =>
+      `name: a\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: echo "\${{ env.T }}"\n${own}`;
+    /** An issues workflow whose job runs the action; `wf`, `job`, `step` are env blocks, `before` steps. */
+    const caller = (o: { wf?: string; job?: string; step?: string; before?: string }) =>
+      `on: issues\n${o.wf ?? ''}jobs:\n  j:\n    runs-on: ubuntu-latest\n${o.job ?? ''}    steps:\n${o.before ?? ''}      - uses: ./.github/actions/a\n${o.step ?? ''}`;
+    it.each([
+      [
+        "the caller's job env",
+        { [A]: action(), [W]: caller({ job: '    env:\n      T: ${{ github.event.issue.title }}\n' }) },
+        [`${A}:6:22`],
+        `github.event.issue.title via env.T (${W}:6)`,
+      ],
+      [
+        "the calling step's env",
+        {
+          [A]: action(),
+          [W]: caller({ step: '        env:\n          T: ${{ github.event.issue.body }}\n' }),
+        },
+        [`${A}:6:22`],
+        `github.event.issue.body via env.T (${W}:8)`,
+      ],
+      [
+        "the caller's workflow env",
+        { [A]: action(), [W]: caller({ wf: 'env:\n  T: ${{ github.event.issue.title }}\n' }) },
+        [`${A}:6:22`],
+        `github.event.issue.title via env.T (${W}:3)`,
+      ],
+      [
+        'an earlier step of the calling job writing $GITHUB_ENV',
+        {
+          [A]: action(),
+          [W]: caller({ before: '      - run: echo "T=${{ github.event.issue.body }}" >> "$GITHUB_ENV"\n' }),
+        },
+        [`${W}:6:26`, `${A}:6:22`],
+        `github.event.issue.body via env.T (${W}:6)`,
+      ],
+      [
+        'a fixed value in the caller',
+        { [A]: action(), [W]: caller({ job: '    env:\n      T: fixed\n' }) },
+        [],
+        '',
+      ],
+      [
+        "the action step's own env, which shadows the caller's",
+        {
+          [A]: action('      env:\n        T: fixed\n'),
+          [W]: caller({ job: '    env:\n      T: ${{ github.event.issue.title }}\n' }),
+        },
+        [],
+        '',
+      ],
+    ])('%s', async (_, files, where, via) => {
+      const findings = await run(files);
+      expect(findings.map(at)).toEqual(where);
+      if (via) expect(findings.at(-1)!.message).toContain(via);
+    });
+  });
+
   it('follows values through env levels, with shadowing, and through $GITHUB_ENV', async () => {
     const findings = await run({
       [W]: `on: issues

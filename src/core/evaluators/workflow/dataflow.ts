@@ -352,6 +352,15 @@ export class Dataflow {
       const [[key, node], level] = found;
       const inner: Scope = { ...scope, level: level === 'job' && job ? 'job' : 'workflow' };
       out.push(...this.value(inner, node.pointer, this.hop(`env.${key}`, source, node), depth + 1));
+    } else if (source.kind === 'action' && depth <= MAX_DEPTH) {
+      // A composite action's steps see the `env:` of the step that runs it, of its job and workflow,
+      // and what earlier steps of that job wrote to $GITHUB_ENV: the step judged as run by one caller
+      // sees that caller's, an action judged on its own those of every step of this repository that
+      // runs it.
+      const callers: Scope[] = scope.call
+        ? [scope.call.scope]
+        : localCallers(this.workspace, source.path).flatMap((c) => (c.step ? [callerScope(c)] : []));
+      for (const caller of callers) out.push(...this.env(name, caller, depth + 1));
     }
     // Values written to $GITHUB_ENV by earlier steps of the same job.
     for (const [i, s] of this.steps(scope).entries()) {
