@@ -116,6 +116,83 @@ describe('workflow.template-injection', () => {
     });
   });
 
+  describe('follows what a github-script step sets as an output from the event payload', () => {
+    /** A github-script step (id s) running `script`, then a run: expanding steps.s.outputs.<out> (line 12). */
+    const scripted = (script: string, out: string) =>
+      job(`      - id: s
+        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea
+        with:
+          script: |
+${script
+  .split('\n')
+  .map((l) => `            ${l}`)
+  .join('\n')}
+      - run: echo "\${{ steps.s.outputs.${out} }}"
+`);
+    it.each([
+      [
+        'a title given to core.setOutput',
+        "core.setOutput('t', context.payload.pull_request.title);",
+        't',
+        'context.payload.pull_request.title',
+      ],
+      [
+        'a variable assigned a title',
+        "const t = context.payload.pull_request.title\ncore.setOutput('t', t)",
+        't',
+        'context.payload.pull_request.title',
+      ],
+      [
+        'a trimmed body',
+        "core.setOutput('t', context.payload.pull_request.body.trim())",
+        't',
+        'context.payload.pull_request.body',
+      ],
+      [
+        'a body returned as the result',
+        'return context.payload.pull_request.body',
+        'result',
+        'context.payload.pull_request.body',
+      ],
+      ['a number', "core.setOutput('t', context.payload.pull_request.number)", 't', undefined],
+      [
+        'a fixed word chosen by size',
+        "core.setOutput('t', context.payload.pull_request.additions > 9 ? 'L' : 'S')",
+        't',
+        undefined,
+      ],
+      [
+        'a title returned by a nested function',
+        'const f = () => {\n  return context.payload.pull_request.title\n}\nreturn 1',
+        'result',
+        undefined,
+      ],
+      [
+        'another output than the one set',
+        "core.setOutput('t', context.payload.pull_request.title)",
+        'u',
+        undefined,
+      ],
+    ])('%s', async (_, script, out, via) => {
+      const workflow = scripted(script, out);
+      const line = workflow.split('\n').findIndex((l) => l.includes('- run:')) + 1;
+      const findings = await run({ [W]: workflow });
+      expect(findings.map(at)).toEqual(via ? [`${W}:${line}:24`] : []);
+      if (via) expect(findings[0]!.message).toContain(`(${via} in actions/github-script)`);
+    });
+  });
+
+  it("follows a reusable workflow's output to what its jobs set", async () => {
+    const R = '.github/workflows/r.yml';
+    const reusable = (value: string) =>
+      `on:\n  workflow_call:\n    outputs:\n      b:\n        value: \${{ jobs.read.outputs.b }}\njobs:\n  read:\n    runs-on: x\n    outputs:\n      b: ${value}\n    steps:\n      - run: echo\n`;
+    const caller = `on: pull_request_target\njobs:\n  m:\n    uses: ./.github/workflows/r.yml\n  use:\n    needs: m\n    runs-on: x\n    steps:\n      - run: echo "\${{ needs.m.outputs.b }}"\n`;
+    const tainted = await run({ [R]: reusable('${{ github.head_ref }}'), [W]: caller });
+    expect(tainted.map(at)).toEqual([`${W}:9:24`]);
+    expect(tainted[0]!.message).toContain(`github.head_ref via needs.m.outputs.b (${R}:5)`);
+    expect(await run({ [R]: reusable('${{ github.sha }}'), [W]: caller })).toEqual([]);
+  });
+
   it('follows values through env levels, with shadowing, and through $GITHUB_ENV', async () => {
     const findings = await run({
       [W]: `on: issues

@@ -6,8 +6,8 @@ import { neverRuns as skipped } from '../../parsers/workflow-conditions.js';
 import { expressionsAt, expressionsUnder, locatedText } from '../../parsers/workflow-expressions.js';
 import type { Location } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { unescapePointerToken } from '../../workspace/yaml.js';
-import { localCallers, runsHere } from './callers.js';
+import { escapePointerToken, unescapePointerToken } from '../../workspace/yaml.js';
+import { calledWorkflow, localCallers, runsHere } from './callers.js';
 import type { Capability, Classification } from './contexts.js';
 import { callerScope, declaredInputs, entry, matrixPointers } from './dataflow-scopes.js';
 import { runEvents } from './event-guards.js';
@@ -126,6 +126,47 @@ function scriptSetsHead(step: Step, name: string): boolean {
   }
   return false;
 }
+
+/**
+ * What a github-script step sets its output `name` (lower case) to, when that is text of the event
+ * an outsider chose: `core.setOutput('<name>', <value>)`, or for `result` a `return <value>` at the
+ * script's top level, whose value reads `context.payload.<path>` of a source (the pull request's
+ * title, a comment's body, ...) directly or through one variable assigned on its own line
+ * (`const t = context.payload.issue.title`). Undefined when it is not, or cannot be told.
+ */
+function scriptSetsText(
+  step: Step,
+  name: string,
+  classify: Classifier,
+): { text: string; capability: Capability } | undefined {
+  const script = withInput(step, 'script');
+  if (typeof script !== 'string') return undefined;
+  const values: string[] = [];
+  for (const m of script.matchAll(SET_OUTPUT)) if (m[2]!.toLowerCase() === name) values.push(m[3]!);
+  if (name === 'result') for (const m of script.matchAll(TOP_RETURN)) values.push(m[1]!);
+  for (const raw of values) {
+    const value = raw.trim();
+    const bare = /^([A-Za-z_$][\w$]*)\s*\)?$/.exec(value)?.[1];
+    const assigned = bare
+      ? new RegExp(`\\b(?:const|let|var)\\s+${bare.replace(/\$/g, '\\$')}\\s*=([^\\n;]*)`).exec(script)?.[1]
+      : undefined;
+    const read = assigned ?? value;
+    for (const m of read.matchAll(PAYLOAD_READ)) {
+      const path = ['github', 'event', ...m[1]!.split('.')];
+      // `context.payload.issue.title.trim()`: a string method returns the text.
+      if (read[m.index + m[0].length] === '(') path.pop();
+      const c = classify(path);
+      if (c && !c.collection)
+        return { text: `context.payload.${path.slice(2).join('.')}`, capability: c.capability };
+    }
+  }
+  return undefined;
+}
+
+/** A `return <value>` at the top level of a script (not indented: inside no function). */
+const TOP_RETURN = /^return\b([^\n;]*)/gm;
+/** A read of the event payload in a script, `context.payload.pull_request.title`. */
+const PAYLOAD_READ = /\bcontext\.payload\.((?:[A-Za-z_]\w*)(?:\.[A-Za-z_]\w*)*)/g;
 
 /** `core.setOutput('<name>', <value>)`, the value up to the call's closing parenthesis on its line. */
 const SET_OUTPUT = /\bcore\.setOutput\(\s*(['"`])([\w.-]+)\1\s*,([^\n;]*)/g;
@@ -467,6 +508,17 @@ export class Dataflow {
         };
         return [{ origin, collection: false }];
       }
+      if (!this.options.heads && isGithubScript(ref)) {
+        const set = scriptSetsText(step, name, this.classify);
+        if (set) {
+          const origin = {
+            text: `${text} (${set.text} in ${ref.owner}/${ref.repo})`,
+            capability: set.capability,
+            via: [],
+          };
+          return [{ origin, collection: false }];
+        }
+      }
       const tainted = TAINTED_OUTPUTS[`${ref.owner}/${ref.repo}`.toLowerCase()];
       const outputs = this.options.heads ? tainted?.head : tainted?.text;
       if (!outputs?.test(name) || tainted?.unless?.(step)) return [];
@@ -487,12 +539,32 @@ export class Dataflow {
     if (scope.source.kind !== 'workflow') return [];
     const job = scope.source.jobs.find((j) => j.id.toLowerCase() === id);
     const entry = job && [...(job.outputs?.entries ?? [])].find(([k]) => k.toLowerCase() === name);
+    if (job && !entry && job.uses) return this.calledOutput(job, name, depth);
     if (!job || !entry) return [];
     const hop = this.hop(`needs.${job.id}.outputs.${entry[0]}`, scope.source, entry[1]);
     // Outputs are evaluated once every step has run: `env.NAME` there reads what any step wrote to
     // `$GITHUB_ENV` (`outputs: { ref: ${{ env.REF }} }`), as a step after them all would.
     const after: Scope = { source: scope.source, job, stepIndex: job.steps.length, level: 'job' };
     return this.value(after, entry[1].pointer, hop, depth + 1);
+  }
+
+  /**
+   * An output of a job that calls a reusable workflow of this repository: the `value` its
+   * `on.workflow_call.outputs.<name>` gives, evaluated in the called workflow (`jobs.<id>.outputs.*`).
+   */
+  private calledOutput(job: Job, name: string, depth: number): Resolved[] {
+    const called = calledWorkflow(this.workspace, job);
+    const call = called?.on?.events.find((e) => e.event === 'workflow_call');
+    const outputs = (call?.config?.value as Record<string, unknown> | null | undefined)?.outputs;
+    if (!called || !call?.config || !outputs || typeof outputs !== 'object') return [];
+    const key = Object.keys(outputs).find((k) => k.toLowerCase() === name);
+    const spec = key === undefined ? undefined : (outputs as Record<string, unknown>)[key];
+    if (key === undefined || !spec || typeof spec !== 'object') return [];
+    const pointer = `${call.config.pointer}/outputs/${escapePointerToken(key)}/value`;
+    const span = called.document.span(pointer);
+    if (!span) return [];
+    const hop = this.hop(`needs.${job.id}.outputs.${key}`, called, { value: undefined, pointer, span });
+    return this.value({ source: called, level: 'workflow' }, pointer, hop, depth + 1);
   }
 
   private input(name: string, scope: Scope, depth: number): Resolved[] {
