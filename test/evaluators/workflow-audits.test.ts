@@ -1544,6 +1544,25 @@ jobs:
     ]);
   });
 
+  // The pull request's diff applied to the work tree puts its changes in the files later steps run.
+  it.each([
+    ['gh pr diff piped to git apply', 'gh pr diff "$PR" | git apply', [`${W}:7:14`]],
+    ['gh pr diff piped to patch', 'gh pr diff "$PR" --patch | patch -p1', [`${W}:7:14`]],
+    ['gh pr diff piped to git am', 'gh pr diff "$PR" --patch | git am', [`${W}:7:14`]],
+    ['the names of the changed files only', 'gh pr diff "$PR" --name-only | grep -c docs/', [`${W}:1:5`]],
+  ])('reports the pull request diff applied to the work tree: %s', async (_name, command, where) => {
+    const findings = await evaluate(
+      workflowDangerousTriggers,
+      one(
+        `on: pull_request_target\njobs:\n  docs:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - run: ${command}\n        env: { PR: "\${{ github.event.pull_request.number }}", GH_TOKEN: "\${{ github.token }}" }\n      - run: make docs\n`,
+      ),
+      {},
+    );
+    expect(findings.map(at)).toEqual(where);
+    // The rule's own severity (critical) for a head checkout; the trigger alone is graded lower.
+    if (where[0] !== `${W}:1:5`) expect(findings[0]!.severity).toBeUndefined();
+  });
+
   it('says that a reusable workflow of another repository was not examined, instead of that no job checks out', async () => {
     const wf = (jobs: string) => ({ [W]: `on: pull_request_target\njobs:\n${jobs}` });
     const [called] = await evaluate(
