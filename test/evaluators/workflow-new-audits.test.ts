@@ -180,6 +180,70 @@ jobs:
   });
 });
 
+describe('workflow.github-env: free text a command substitution reads when the step runs', () => {
+  it.each([
+    [
+      'a commit message read with git',
+      'echo "M=$(git log -1 --pretty=%B)" >> "$GITHUB_ENV"',
+      'high',
+      'a commit message read with git',
+    ],
+    [
+      'a one-line log',
+      'echo "M=$(git log --oneline -5)" >> "$GITHUB_ENV"',
+      'high',
+      'a commit message read with git',
+    ],
+    [
+      'a body read with gh pr view',
+      'echo "B=$(gh pr view 1 --json body -q .body)" >> "$GITHUB_ENV"',
+      'high',
+      'the body of a pull request',
+    ],
+    [
+      'comments read with gh issue view',
+      'echo "C=$(gh issue view 1 --json comments)" >> "$GITHUB_ENV"',
+      'high',
+      'the comments of a pull request',
+    ],
+    [
+      'a body read with gh api',
+      'echo "B=$(gh api repos/o/r/pulls/1 --jq \'.body\')" >> "$GITHUB_ENV"',
+      'high',
+      'the body of a pull request',
+    ],
+    [
+      'a title read with gh pr view',
+      'echo "T=$(gh pr view 1 --json title -q .title)" >> "$GITHUB_ENV"',
+      'medium',
+      'the title of a pull request',
+    ],
+    ['a commit hash read with git', 'echo "S=$(git log -1 --pretty=%H)" >> "$GITHUB_ENV"', undefined, ''],
+    [
+      'a state read with gh pr view',
+      'echo "S=$(gh pr view 1 --json state -q .state)" >> "$GITHUB_ENV"',
+      undefined,
+      '',
+    ],
+    [
+      'a body read into a random-delimiter block',
+      'd=$(openssl rand -hex 8)\n          { echo "B<<$d"; gh pr view 1 --json body -q .body; echo "$d"; } >> "$GITHUB_ENV"',
+      undefined,
+      '',
+    ],
+  ])('%s', async (_name, command, severity, what) => {
+    const findings = await evaluate(
+      workflowGithubEnv,
+      one(`on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: |\n          ${command}\n`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity ?? 'high'])).toEqual(
+      severity ? [[`${W}:7:11`, severity]] : [],
+    );
+    if (severity) expect(findings[0]!.message).toContain(`writes ${what}`);
+  });
+});
+
 describe('workflow.github-env: a value checked against a pattern first', () => {
   const script = (check: string, write = 'echo "NAME=$NAME" >> "$GITHUB_ENV"') =>
     `on: issue_comment

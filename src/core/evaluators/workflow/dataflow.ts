@@ -188,7 +188,7 @@ function neverRuns(scope: Scope, step: Step): boolean {
  * A git command that prints commit messages: `git log` or `git show` with a format that holds the
  * subject or body (`%s`, `%b`, `%B`), or `--oneline`.
  */
-const COMMIT_TEXT =
+export const COMMIT_TEXT =
   /\bgit\s+(?:log|show)\b[^\n;|&]*?(?:--(?:pretty|format)[=\s]+["']?(?:t?format:)?["']?[^"'\s]*%[sbB]|--oneline)/;
 
 /** The string at a JSON pointer of a document's value, if a string is there. */

@@ -5,7 +5,7 @@ import { expressionsAt, locatedText } from '../../parsers/workflow-expressions.j
 import type { Confidence, RawFinding, Severity } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { classifyContext } from './contexts.js';
-import { Dataflow, type Origin, type Scope } from './dataflow.js';
+import { COMMIT_TEXT, Dataflow, type Origin, type Scope } from './dataflow.js';
 import { type EnvWrite, envWrites } from './env-writes.js';
 import { actionOf, eventsOf, stepLabel } from './shared.js';
 
@@ -18,7 +18,10 @@ import { actionOf, eventsOf, stepLabel } from './shared.js';
  *   shell variables, or the event file itself): high; titles, inputs and action outputs, which are
  *   usually one line: medium;
  * - in pull_request_target and workflow_run workflows, the content of a file from a downloaded
- *   artifact (`$(cat pr.txt)`): high.
+ *   artifact (`$(cat pr.txt)`): high;
+ * - text a command substitution in the value reads when the step runs: a commit message read with git
+ *   (`$(git log -1 --pretty=%B)`), a body or comments read from the API (`$(gh pr view N --json body
+ *   -q .body)`, `gh api ... --jq .body`): high; a title read that way: medium.
  * Branch names, labels and other values that cannot hold a line break are not reported, and neither is
  * a `NAME<<$DELIMITER` block whose delimiter the script makes at random. A write of variables the
  * script first checks against an anchored pattern that admits no line break, exiting otherwise, or
@@ -119,6 +122,10 @@ function judge(
       what: 'a field of the event payload ($GITHUB_EVENT_PATH)',
       confidence: 'medium',
     };
+  // Free text read at run time by a command substitution in the written value: a commit message
+  // read with git, or a body, comment or title read from GitHub's API.
+  const read = readText(texts);
+  if (read) return { severity: read.risk, what: read.what, confidence: 'medium' };
   if (
     artifacts &&
     /\$\(\s*(?:cat|<|jq|head|tail|tr|sed|awk)\b|`\s*cat\b|^\s*(?:cat|jq|head|tail)\s/.test(texts)
@@ -130,6 +137,27 @@ function judge(
   return w.file === 'path' && origins.length > 0
     ? { severity: 'medium', what: describe(origins[0]!), confidence: 'medium' }
     : undefined;
+}
+
+/** `gh pr view`/`gh issue view` printing a body, comments or a title (`--json body -q .body`). */
+const GH_VIEW_TEXT = /\bgh\s+(?:pr|issue)\s+view\b[^\n]*?--json[\s=]+["']?[\w,]*?\b(body|comments|title)\b/;
+/** `gh api` filtering a body, message or title out of an answer (`--jq '.body'`). */
+const GH_API_TEXT = /\bgh\s+api\b[^\n]*?(?:--jq|-q)[\s=]+["']?[^"'\s]*?\.(body|message|title)\b/;
+
+/**
+ * Text someone else wrote that the written value reads when the step runs, through a command
+ * substitution: a commit message (`$(git log -1 --pretty=%B)`), or a pull request's or issue's body,
+ * comments or title read from the API (`$(gh pr view N --json body -q .body)`).
+ */
+function readText(texts: string): { risk: 'high' | 'medium'; what: string } | undefined {
+  if (!/\$\(|`/.test(texts)) return undefined;
+  if (COMMIT_TEXT.test(texts)) return { risk: 'high', what: 'a commit message read with git' };
+  const m = GH_VIEW_TEXT.exec(texts) ?? GH_API_TEXT.exec(texts);
+  if (!m) return undefined;
+  return {
+    risk: m[1] === 'title' ? 'medium' : 'high',
+    what: `the ${m[1] === 'comments' ? 'comments' : m[1]} of a pull request or issue read from the API`,
+  };
 }
 
 /** Whether a source's text can hold a line break: surely (bodies, messages), or usually not (titles, inputs). */
