@@ -10,6 +10,7 @@ import { workflowInsecureUrlScheme } from '../../src/core/evaluators/workflow/in
 import { workflowObfuscation } from '../../src/core/evaluators/workflow/obfuscation.js';
 import { workflowSecretsOutsideEnv } from '../../src/core/evaluators/workflow/secrets-outside-env.js';
 import { workflowUnsoundContains } from '../../src/core/evaluators/workflow/unsound-contains.js';
+import { workflowUseTrustedPublishing } from '../../src/core/evaluators/workflow/use-trusted-publishing.js';
 import { inRange } from '../../src/core/evaluators/workflow/versions.js';
 import { at, evaluate, removeTrees } from '../parsers/tree.js';
 
@@ -918,6 +919,47 @@ jobs:
     ]);
     expect(findings[0]!.message).toContain('job "flake" runs tests and no step here publishes');
     expect(findings[2]!.message).toContain('job "docs" opens a pull request');
+  });
+});
+
+describe('publishing by changesets/action and maturin: cache-poisoning and use-trusted-publishing', () => {
+  /** A job on pushes to main with a setup-node cache (line 8) and `step` from line 9 on. */
+  const release = (step: string) =>
+    one(
+      `on:\n  push:\n    branches: [main]\njobs:\n  release:\n    runs-on: x\n    steps:\n      - uses: actions/setup-node@v4\n        with: { node-version: 22, cache: pnpm }\n${step}`,
+    );
+  const changesets = (publish: string) =>
+    `      - uses: changesets/action@v1\n        with: { ${publish} }\n        env:\n          NPM_TOKEN: \${{ secrets.NPM_TOKEN }}\n`;
+  it.each([
+    [
+      'changesets/action with a publish command',
+      changesets('publish: pnpm release'),
+      [`${W}:9:42`],
+      [`${W}:13:22`],
+    ],
+    ['changesets/action opening the version pull request only', changesets('version: pnpm version'), [], []],
+    [
+      'maturin-action uploading',
+      '      - uses: PyO3/maturin-action@v1\n        with: { command: upload, args: dist/* }\n        env:\n          MATURIN_PYPI_TOKEN: ${{ secrets.PYPI_TOKEN }}\n',
+      [`${W}:9:42`],
+      [`${W}:13:31`],
+    ],
+    [
+      'maturin-action building',
+      '      - uses: PyO3/maturin-action@v1\n        with: { command: build }\n        env:\n          MATURIN_PYPI_TOKEN: ${{ secrets.PYPI_TOKEN }}\n',
+      [],
+      [],
+    ],
+    [
+      'maturin publish in a script',
+      '      - run: maturin publish\n        env:\n          MATURIN_PYPI_TOKEN: ${{ secrets.PYPI_TOKEN }}\n',
+      [`${W}:9:42`],
+      [`${W}:12:31`],
+    ],
+  ])('%s', async (_name, step, cache, token) => {
+    const files = release(step);
+    expect((await evaluate(workflowCachePoisoning, files, {})).map(at)).toEqual(cache);
+    expect((await evaluate(workflowUseTrustedPublishing, files, {})).map(at)).toEqual(token);
   });
 });
 

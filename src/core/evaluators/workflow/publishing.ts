@@ -42,7 +42,7 @@ const PUBLISH_ACTIONS = [
  * which writes to the Maven repository of the runner's home, for a later step of the job to build against.
  */
 export const PUBLISH_COMMAND =
-  /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|ko\s+(?:build|publish|resolve|apply|create)|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|rake\s+release(?:\[[^\]\s]*\]|:(?!guard_clean\b|source_control_push\b)[\w-]+)?(?![\w:[-])|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|cosign\s+(?:sign|attest)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish(?!\w*ToMavenLocal\b)\w*)(?![\w-])/;
+  /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|maturin\s+(?:publish|upload)|ko\s+(?:build|publish|resolve|apply|create)|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|rake\s+release(?:\[[^\]\s]*\]|:(?!guard_clean\b|source_control_push\b)[\w-]+)?(?![\w:[-])|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|cosign\s+(?:sign|attest)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish(?!\w*ToMavenLocal\b)\w*)(?![\w-])/;
 
 /**
  * Whether a step publishes. Given its job (and workflow), their `env:` is read too, for a registry
@@ -55,6 +55,12 @@ export function publishes(step: Step, job?: Job, workflow?: Workflow): boolean {
     // docker/build-push-action publishes only with `push: true`; goreleaser only runs `release` (and
     // not a snapshot, or with publishing skipped).
     if (action === 'docker/build-push-action') return isTrue(input(step, 'push'));
+    // changesets/action publishes (runs the command given as `publish`) when that input is set;
+    // without it, it only opens the version pull request. maturin-action uploads with `command:
+    // upload` (or `publish`).
+    if (action === 'changesets/action') return nonEmpty(input(step, 'publish')?.value);
+    if (action === 'pyo3/maturin-action')
+      return /^\s*(?:upload|publish)\b/.test(String(input(step, 'command')?.value ?? ''));
     if (action === 'goreleaser/goreleaser-action') {
       const args = input(step, 'args')?.value;
       // goreleaser without a command (no args, or only flags: `--debug`, `--clean`) runs `release`;
@@ -71,6 +77,11 @@ export function publishes(step: Step, job?: Job, workflow?: Workflow): boolean {
   }
   if (typeof step.run?.value !== 'string') return false;
   return publishesIn(step.run.value, envOf(step, job, workflow));
+}
+
+/** A value that is a non-empty string (an expression counts: it may well be set). */
+function nonEmpty(value: unknown): boolean {
+  return typeof value === 'string' && value.trim() !== '';
 }
 
 /** A variable of the environment a step's script starts with: the step's `env:`, its job's, its workflow's. */

@@ -53,8 +53,20 @@ interface Hit {
   location: Location;
 }
 
-/** Publishing actions and the input that carries a token. */
-const ACTIONS: Record<string, { registry: string; input: string; registryInput?: [string, RegExp] }> = {
+/**
+ * Publishing actions and the input that carries a token; for those that read it from the environment
+ * instead, `env` names the variables, and `when` an input that must match for the step to publish.
+ */
+const ACTIONS: Record<
+  string,
+  {
+    registry: string;
+    input: string;
+    registryInput?: [string, RegExp];
+    env?: string[];
+    when?: [string, RegExp];
+  }
+> = {
   'pypa/gh-action-pypi-publish': {
     registry: 'PyPI',
     input: 'password',
@@ -66,7 +78,24 @@ const ACTIONS: Record<string, { registry: string; input: string; registryInput?:
     registryInput: ['registry', /registry\.npmjs\.org/],
   },
   'katyo/publish-crates': { registry: 'crates.io', input: 'registry-token' },
-  'cadwallion/publish-rubygems-action': { registry: 'RubyGems', input: '' },
+  'cadwallion/publish-rubygems-action': {
+    registry: 'RubyGems',
+    input: '',
+    env: ['RUBYGEMS_API_KEY', 'GEM_HOST_API_KEY'],
+  },
+  // Runs the `publish` command (`changeset publish`, which runs npm publish) with the npm token.
+  'changesets/action': {
+    registry: 'npm',
+    input: '',
+    env: ['NPM_TOKEN', 'NODE_AUTH_TOKEN'],
+    when: ['publish', /\S/],
+  },
+  'pyo3/maturin-action': {
+    registry: 'PyPI',
+    input: '',
+    env: ['MATURIN_PYPI_TOKEN', 'MATURIN_PASSWORD'],
+    when: ['command', /^\s*(?:upload|publish)\b/],
+  },
 };
 
 interface Ecosystem {
@@ -92,7 +121,7 @@ const ECOSYSTEMS: Ecosystem[] = [
   {
     registry: 'PyPI',
     command:
-      /^(?:python3?\s+-m\s+)?twine\s+upload\b|^(?:uv|poetry|hatch|flit|pdm)\s+publish\b|^poetry\s+config\s+pypi-token\./,
+      /^(?:python3?\s+-m\s+)?twine\s+upload\b|^(?:uv|poetry|hatch|flit|pdm)\s+publish\b|^poetry\s+config\s+pypi-token\.|^maturin\s+(?:publish|upload)\b/,
     env: [
       'TWINE_PASSWORD',
       'UV_PUBLISH_TOKEN',
@@ -101,6 +130,8 @@ const ECOSYSTEMS: Ecosystem[] = [
       'HATCH_INDEX_AUTH',
       'FLIT_PASSWORD',
       'PDM_PUBLISH_PASSWORD',
+      'MATURIN_PYPI_TOKEN',
+      'MATURIN_PASSWORD',
     ],
     flags: ['-p', '--password', '--token', '-t', '-a', '--auth', '-P', 'pypi-token.pypi'],
     elsewhere: [/^--repository-url(=|$)|^--publish-url(=|$)/, /pypi\.org/],
@@ -142,6 +173,7 @@ function tokensOf(
   if (spec) {
     const other = spec.registryInput && input(step, spec.registryInput[0]);
     if (other && typeof other.value === 'string' && !spec.registryInput![1].test(other.value)) return [];
+    if (spec.when && !spec.when[1].test(String(input(step, spec.when[0])?.value ?? ''))) return [];
     publishes();
     const token = spec.input ? input(step, spec.input) : undefined;
     if (token && fromSecret(token))
@@ -152,7 +184,7 @@ function tokensOf(
           location: locationFromSpan(source.path, token.span),
         },
       ];
-    const env = secretEnv(envs, ['RUBYGEMS_API_KEY', 'GEM_HOST_API_KEY']);
+    const env = spec.env && secretEnv(envs, spec.env);
     return !spec.input && env ? [{ registry: spec.registry, ...envHit(source, env) }] : [];
   }
   if (!step.run || !PUBLISH_TEXT.test(step.run.value)) return [];
