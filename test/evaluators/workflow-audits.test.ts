@@ -4142,6 +4142,31 @@ jobs:
     expect(findings.map(at)).toEqual([`${W}:8:16`, `${W}:7:16`]);
   });
 
+  it.each([
+    ["'true'", [`${W}:9:34`]],
+    ['"1"', [`${W}:9:34`]],
+    ['process.env.LEGACY', [`${W}:9:34`]],
+    ["'false'", []],
+    ['false', []],
+    ["''", []],
+  ])('insecure commands: exported by a github-script as %s', async (value, where) => {
+    const findings = await evaluate(
+      workflowInsecureCommands,
+      one(`on: push
+jobs:
+  a:
+    steps:
+      - uses: actions/github-script@v7
+        with:
+          script: |
+            core.info('legacy tools')
+            core.exportVariable('ACTIONS_ALLOW_UNSECURE_COMMANDS', ${value});
+`),
+      {},
+    );
+    expect(findings.map(at)).toEqual(where);
+  });
+
   it('insecure commands: explicit off values are not reported', async () => {
     const findings = await evaluate(
       workflowInsecureCommands,

@@ -1,9 +1,9 @@
 import { locationFromSpan } from '../../location.js';
-import { type LocatedMap, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import { type Located, type LocatedMap, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import { locatedText } from '../../parsers/workflow-expressions.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { stepLabel } from './shared.js';
+import { actionOf, input, stepLabel } from './shared.js';
 import { shellWrites } from './shell.js';
 
 const NAME = 'ACTIONS_ALLOW_UNSECURE_COMMANDS';
@@ -12,8 +12,13 @@ const NAME = 'ACTIONS_ALLOW_UNSECURE_COMMANDS';
  * `ACTIONS_ALLOW_UNSECURE_COMMANDS` re-enables the `set-env` and `add-path` workflow commands, which
  * let anything a step prints (a test name, a log line from a dependency) set environment variables
  * such as `NODE_OPTIONS` or `LD_PRELOAD` for later steps. Reported where it is set to anything but
- * false: in an `env:` (workflow, job, step) or written to `$GITHUB_ENV` by a script.
+ * false: in an `env:` (workflow, job, step), written to `$GITHUB_ENV` by a script, or exported by a
+ * github-script (`core.exportVariable('ACTIONS_ALLOW_UNSECURE_COMMANDS', 'true')`, which writes it
+ * to `$GITHUB_ENV`).
  */
+
+/** `core.exportVariable('ACTIONS_ALLOW_UNSECURE_COMMANDS', <value>)`, the value up to `)` on its line. */
+const EXPORTED = new RegExp(String.raw`\bcore\.exportVariable\(\s*(['"\`])${NAME}\1\s*,([^)\n]*)`, 'g');
 export const workflowInsecureCommands = defineEvaluator<Record<string, never>>({
   kind: 'workflow.insecure-commands',
   scope: 'file',
@@ -43,6 +48,19 @@ export const workflowInsecureCommands = defineEvaluator<Record<string, never>>({
         const where = `Step ${step.index + 1}${job ? ` of job "${job.id}"` : ''}`;
         const key = `${job?.id ?? ''}/${stepLabel(step)}`;
         check(source.path, step.env, where, key);
+        const script = actionOf(step.uses) === 'actions/github-script' ? input(step, 'script') : undefined;
+        if (typeof script?.value === 'string' && script.value.includes(NAME)) {
+          const text = locatedText(workspace, source.path, script as Located<string>);
+          for (const m of script.value.matchAll(EXPORTED)) {
+            if (/^\s*(?:false|0|(['"`])\s*(?:false|0)?\s*\1)\s*$/i.test(m[2]!)) continue;
+            const at = m.index + m[0].indexOf(NAME);
+            findings.push({
+              message: `${where} exports ${NAME} (core.exportVariable), which writes it to $GITHUB_ENV and re-enables the deprecated set-env and add-path commands for the rest of the job. Remove it.`,
+              location: text.locate(at, at + NAME.length),
+              key: `${key}/exportVariable`,
+            });
+          }
+        }
         if (!step.run?.value.includes(NAME)) return;
         for (const w of shellWrites(step.run.value)) {
           if (w.file !== 'env' || w.name !== NAME) continue;
