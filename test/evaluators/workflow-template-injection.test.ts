@@ -193,6 +193,32 @@ ${script
     expect(await run({ [R]: reusable('${{ github.sha }}'), [W]: caller })).toEqual([]);
   });
 
+  describe("follows a file of the triggering run's artifact read into a step output", () => {
+    /** A job on `on` that downloads an artifact (unless `download` is empty) and writes `read` as an output. */
+    const artifactJob = (
+      on: string,
+      read: string,
+      download = '      - uses: actions/download-artifact@v4\n        with: { name: pr }\n',
+    ) =>
+      `on: ${on}\njobs:\n  j:\n    runs-on: x\n    steps:\n${download}      - id: pr\n        run: echo "number=${read}" >> "$GITHUB_OUTPUT"\n      - run: gh pr comment "\${{ steps.pr.outputs.number }}" --body ok\n`;
+    it.each([
+      ['workflow_run, read with cat', artifactJob('workflow_run', '$(cat pr-number.txt)'), [`${W}:10:33`]],
+      [
+        'pull_request_target, read with jq',
+        artifactJob('pull_request_target', '$(jq -r .number pr.json)'),
+        [`${W}:10:33`],
+      ],
+      ['workflow_run, no artifact downloaded', artifactJob('workflow_run', '$(cat VERSION)', ''), []],
+      ["push: the artifact is this run's own", artifactJob('push', '$(cat pr-number.txt)'), []],
+      ['workflow_run, a value not read from a file', artifactJob('workflow_run', '$GITHUB_RUN_ID'), []],
+    ])('%s', async (_, workflow, where) => {
+      const findings = await run({ [W]: workflow });
+      expect(findings.map(at)).toEqual(where);
+      if (where.length > 0)
+        expect(findings[0]!.message).toContain('a file of an artifact from the triggering run');
+    });
+  });
+
   it('follows values through env levels, with shadowing, and through $GITHUB_ENV', async () => {
     const findings = await run({
       [W]: `on: issues

@@ -13,6 +13,7 @@ import { callerScope, declaredInputs, entry, matrixPointers } from './dataflow-s
 import { runEvents } from './event-guards.js';
 import { headLookupIn } from './head-lookup.js';
 import { producesPullRef, stringProducesPullRef } from './pull-ref.js';
+import { ARTIFACT_READ, downloadsArtifacts } from './shared.js';
 import { shellWrites } from './shell.js';
 
 /** One hop of a value between its source and the sink (an `env:` entry, a step output, an input). */
@@ -208,10 +209,13 @@ function withInput(step: Step, name: string): unknown {
 
 /**
  * Follows expression values through a repository's workflows: `env:` at every level (and values
- * written to `$GITHUB_ENV`), step outputs written by scripts or by actions known to echo pull request
- * data, job outputs (`needs.*.outputs`), static and computed matrices, and `inputs.*` of reusable
- * workflows and local actions from the callers in the same repository. `classify` decides which
- * contexts are sources, so one engine serves template injection and head-checkout detection.
+ * written to `$GITHUB_ENV`; in a composite action, those its callers see), step outputs written by
+ * scripts (with what they read: a commit message, a file of the triggering run's artifact) or by
+ * actions known to echo pull request data (and github-script outputs set from the event payload),
+ * job outputs (`needs.*.outputs`, also of a called reusable workflow), static and computed matrices,
+ * and `inputs.*` of reusable workflows and local actions from the callers in the same repository.
+ * `classify` decides which contexts are sources, so one engine serves template injection and
+ * head-checkout detection.
  */
 export class Dataflow {
   private readonly cache = new Map<string, Resolved[]>();
@@ -468,6 +472,20 @@ export class Dataflow {
         const looked = run.value.slice(found[0], found[1]).trim().replace(/\s+/g, ' ').slice(0, 80);
         const origin: Origin = {
           text: `the pull request's head looked up at run time ("${looked}")`,
+          capability: 'arbitrary',
+          via: [hop],
+        };
+        out.push({ origin, collection: false });
+      }
+    }
+    // A file of an artifact read into the value (`$(cat pr-number.txt)`) in a workflow that runs with
+    // privileges after another run (workflow_run, pull_request_target): the run that uploaded it ran
+    // the pull request's code, which chose the file's content.
+    if (!this.options.heads && scope.source.kind === 'workflow' && scope.job) {
+      const read = w.ranges.map(([s, t]) => run.value.slice(s, t)).find((t) => ARTIFACT_READ.test(t));
+      if (read && downloadsArtifacts(scope.source, scope.job, step)) {
+        const origin: Origin = {
+          text: `a file of an artifact from the triggering run ("${read.trim().replace(/\s+/g, ' ').slice(0, 60)}")`,
           capability: 'arbitrary',
           via: [hop],
         };

@@ -1,5 +1,4 @@
 import { parseExpression } from '../../parsers/expression.js';
-import type { Job, Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowFiles, workflowSources } from '../../parsers/workflow.js';
 import { expressionsAt, locatedText } from '../../parsers/workflow-expressions.js';
 import type { Confidence, RawFinding, Severity } from '../../types.js';
@@ -7,7 +6,7 @@ import { defineEvaluator } from '../types.js';
 import { classifyContext } from './contexts.js';
 import { COMMIT_TEXT, Dataflow, type Origin, type Scope } from './dataflow.js';
 import { type EnvWrite, envWrites } from './env-writes.js';
-import { actionOf, eventsOf, stepLabel } from './shared.js';
+import { ARTIFACT_READ, downloadsArtifacts, stepLabel } from './shared.js';
 
 /**
  * `$GITHUB_ENV` is a file of `NAME=value` lines (or `NAME<<DELIMITER` blocks) that the runner reads
@@ -126,10 +125,7 @@ function judge(
   // read with git, or a body, comment or title read from GitHub's API.
   const read = readText(texts);
   if (read) return { severity: read.risk, what: read.what, confidence: 'medium' };
-  if (
-    artifacts &&
-    /\$\(\s*(?:cat|<|jq|head|tail|tr|sed|awk)\b|`\s*cat\b|^\s*(?:cat|jq|head|tail)\s/.test(texts)
-  )
+  if (artifacts && (ARTIFACT_READ.test(texts) || /^\s*(?:cat|jq|head|tail)\s/.test(texts)))
     return { severity: 'high', what: 'a file of an artifact from the triggering run', confidence: 'medium' };
   // Titles, inputs and action outputs are usually one line: the write is risky, not proven.
   const medium = graded[0];
@@ -180,18 +176,5 @@ function message(w: EnvWrite, what: string): string {
   return (
     `"${w.text.slice(0, 100)}" writes ${what} to ${file}: ${effect}. ` +
     'Pass the value as a step output ($GITHUB_OUTPUT) instead, or write it as NAME<<$DELIMITER with a random delimiter.'
-  );
-}
-
-/** The job downloads an artifact (or a triggering run's files) before this step, in a privileged workflow. */
-function downloadsArtifacts(workflow: Workflow | WorkflowSource, job: Job, step: Step): boolean {
-  if (workflow.kind !== 'workflow') return false;
-  const events = eventsOf(workflow);
-  if (!events.has('workflow_run') && !events.has('pull_request_target')) return false;
-  return job.steps.some(
-    (s) =>
-      s.index <= step.index &&
-      ((s.uses && /download-artifact/.test(actionOf(s.uses) ?? '')) ||
-        (s.run && /\bgh\s+run\s+download\b|\/artifacts\b/.test(s.run.value))),
   );
 }

@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import { findExpressions } from '../../parsers/expression.js';
 import { parseUses } from '../../parsers/uses.js';
-import type { Job, Located, Permissions, Step, Workflow } from '../../parsers/workflow.js';
+import type { Job, Located, Permissions, Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
 import type { Workspace } from '../../workspace/workspace.js';
 
 /** Events whose runs execute (or are triggered by) a pull request that may come from a fork. */
@@ -278,3 +278,19 @@ export function onlyPullRequest(workflow: Workflow): boolean {
   const events = workflow.on?.events ?? [];
   return events.length > 0 && events.every((t) => t.event === 'pull_request');
 }
+
+/** The job downloads an artifact (or a triggering run's files) before this step, in a privileged workflow. */
+export function downloadsArtifacts(workflow: Workflow | WorkflowSource, job: Job, step: Step): boolean {
+  if (workflow.kind !== 'workflow') return false;
+  const events = eventsOf(workflow);
+  if (!events.has('workflow_run') && !events.has('pull_request_target')) return false;
+  return job.steps.some(
+    (s) =>
+      s.index <= step.index &&
+      ((s.uses && /download-artifact/.test(actionOf(s.uses) ?? '')) ||
+        (s.run && /\bgh\s+run\s+download\b|\/artifacts\b/.test(s.run.value))),
+  );
+}
+
+/** A command substitution that reads a file (`$(cat pr.txt)`, `$(<pr.txt)`, `$(jq -r .n pr.json)`). */
+export const ARTIFACT_READ = /\$\(\s*(?:cat|<|jq|head|tail|tr|sed|awk)\b|`\s*cat\b/;
