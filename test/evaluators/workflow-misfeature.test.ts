@@ -55,6 +55,33 @@ jobs:
   });
 });
 
+describe('workflow.misfeature: continue-on-error on a CodeQL step', () => {
+  it.each([
+    ['analyze', [`${W}:10:28`]],
+    ['init', []],
+    ['autobuild', []],
+  ])('codeql-action/%s', async (step, where) => {
+    const findings = await evaluate(
+      workflowMisfeature,
+      {
+        [W]: `on: push
+permissions: { contents: read, security-events: write }
+jobs:
+  codeql:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+      - uses: github/codeql-action/${step}@ff0a06e83cb2de871e5a09832bc6a81e7276941f # v3.28.18
+        with: { languages: python }
+        continue-on-error: true
+`,
+      },
+      {},
+    );
+    expect(findings.map(at)).toEqual(where);
+  });
+});
+
 describe('workflow.misfeature: a scanner whose report a later step reads', () => {
   const scan = (on: string) => `on: ${on}
 permissions: { contents: read }

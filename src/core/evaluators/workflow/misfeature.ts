@@ -186,6 +186,8 @@ const SECURITY_ACTIONS = [
   'sonarsource/sonarqube-quality-gate-action',
   'step-security/secret-scanning-review-action',
   'controlgate/controlgate',
+  // CodeQL's analysis: a failed one uploads no results, and code scanning keeps showing the last ones.
+  'github/codeql-action/analyze',
 ];
 
 /** Commands that fail on findings: dependency audits, scanners, secret detectors. */
