@@ -581,6 +581,22 @@ jobs:
       commentJob('', parse(...readSha, 'git submodule update --init')),
       [`${W}:12:11`],
     ],
+    [
+      'an upload of the tree as an artifact after it',
+      commentJob(
+        '',
+        `${parse(...readSha)}      - uses: actions/upload-artifact@v4\n        with: { name: src, path: . }\n`,
+      ),
+      [],
+    ],
+    [
+      'another action after the upload',
+      commentJob(
+        '',
+        `${parse(...readSha)}      - uses: actions/upload-artifact@v4\n        with: { name: src, path: . }\n      - uses: acme/lint@v1\n`,
+      ),
+      [`${W}:12:11`],
+    ],
   ])('drops a head checkout whose tree nothing runs: %s', async (_name, text, expected) => {
     const findings = await evaluate(workflowDangerousTriggers, one(text), {});
     expect(findings.map((f) => at(f))).toEqual(expected);

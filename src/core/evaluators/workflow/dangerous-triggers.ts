@@ -960,7 +960,8 @@ function commandAt(script: string, at: number): [number, number] | undefined {
  * the command that checks it out, and every later step of the job, run only commands that print,
  * test, edit text or read git's objects (`git log`, `git rev-parse`: the commit to report, token-use.ts),
  * with a shell that reads them as such, no value of the run written into them and nothing that makes
- * a later step run a file (`$GITHUB_ENV`, `BASH_ENV`, `PATH`); no action runs after it, and no action
+ * a later step run a file (`$GITHUB_ENV`, `BASH_ENV`, `PATH`); no action runs after it but one that
+ * only reads files ({@link READS_FILES_ONLY}: an upload of the tree as an artifact), and no action
  * before it saves a cache when the job ends (its post step would store the tree for later runs).
  * Jobs do not share a work tree: what another job checks out is judged there. After a fetch of the
  * head (`fetchOnly`), which leaves the base's tree in place, the GitHub CLI's commands on pull
@@ -983,10 +984,18 @@ function treeNeverRun(
     (!command || !inertShell(step, job, workflow) || !runsOnlyReads(step.run.value, command, allow))
   )
     return false;
-  return later.every(
-    (s) => !s.uses && s.run && inertShell(s, job, workflow) && runsOnlyReads(s.run.value, undefined, allow),
+  return later.every((s) =>
+    s.uses
+      ? READS_FILES_ONLY.has(actionOf(s.uses) ?? '')
+      : s.run && inertShell(s, job, workflow) && runsOnlyReads(s.run.value, undefined, allow),
   );
 }
+
+/**
+ * Actions that only read the work tree's files and run none of them: actions/upload-artifact packs
+ * the files it is given into an artifact (whatever later uses it judges them there).
+ */
+const READS_FILES_ONLY: ReadonlySet<string> = new Set(['actions/upload-artifact']);
 
 /**
  * Whether a fetch of the head runs none of its code: nothing after it puts the fetched commits into
