@@ -582,6 +582,19 @@ jobs:
       [`${W}:12:11`],
     ],
     [
+      'values the run fixes written into a later step (a number, a path of the runner)',
+      commentJob(
+        '',
+        `${parse(...readSha)}      - run: git diff --stat "\${{ github.event.issue.number }}" > "\${{ runner.temp }}/stat.txt"\n`,
+      ),
+      [],
+    ],
+    [
+      'an env value written into a later step',
+      commentJob('', `${parse(...readSha)}      - run: git diff --stat "\${{ env.BASE }}"\n`),
+      [`${W}:12:11`],
+    ],
+    [
       'an upload of the tree as an artifact after it',
       commentJob(
         '',

@@ -1,5 +1,11 @@
 import { locationFromSpan } from '../../location.js';
-import { type ExprNode, findExpressions, parseExpression, type RefNode } from '../../parsers/expression.js';
+import {
+  type ExprNode,
+  findExpressions,
+  parseExpression,
+  type RefNode,
+  references,
+} from '../../parsers/expression.js';
 import { type ShellCommand, type ShellFrameAt, shellStructure } from '../../parsers/shell.js';
 import { type CommandView, scriptCommands } from '../../parsers/shell-commands.js';
 import { parseUses, refPinning } from '../../parsers/uses.js';
@@ -981,14 +987,45 @@ function treeNeverRun(
   const allow = fetchOnly ? githubCliCall : undefined;
   if (
     step.run &&
-    (!command || !inertShell(step, job, workflow) || !runsOnlyReads(step.run.value, command, allow))
+    (!command ||
+      !inertShell(step, job, workflow) ||
+      !runsOnlyReads(withoutFixedValues(step.run.value), command, allow))
   )
     return false;
   return later.every((s) =>
     s.uses
       ? READS_FILES_ONLY.has(actionOf(s.uses) ?? '')
-      : s.run && inertShell(s, job, workflow) && runsOnlyReads(s.run.value, undefined, allow),
+      : s.run &&
+        inertShell(s, job, workflow) &&
+        runsOnlyReads(withoutFixedValues(s.run.value), undefined, allow),
   );
+}
+
+/** Contexts of the run whose values no one outside chooses the text of, besides event fields. */
+const RUN_VALUES = new Set(['github', 'runner', 'job', 'strategy']);
+
+/**
+ * A script with the expressions that can only yield values the run fixes (`${{ github.sha }}`,
+ * `${{ github.event.pull_request.base.ref }}`, `${{ runner.temp }}`: no source of injected text, see
+ * contexts.ts) written over with letters of the same length, so that offsets stay put: such a value
+ * is a word of the command, not code. An expression that reads anything else (env, outputs, inputs,
+ * matrices, which may carry text from elsewhere) is kept, and the script counts as running it.
+ */
+function withoutFixedValues(script: string): string {
+  if (!script.includes('${{')) return script;
+  let out = script;
+  for (const span of findExpressions(script)) {
+    const parsed = parseExpression(span.inner);
+    if (!parsed.ok) continue;
+    const refs = references(parsed.node);
+    const fixed = refs.every(
+      (r) =>
+        RUN_VALUES.has(r.path[0] ?? '') && r.computed.length === 0 && classifyContext(r.path) === undefined,
+    );
+    if (!fixed) continue;
+    out = out.slice(0, span.start) + 'x'.repeat(span.end - span.start) + out.slice(span.end);
+  }
+  return out;
 }
 
 /**
