@@ -245,6 +245,40 @@ describe('workflow.github-env: free text a command substitution reads when the s
   });
 });
 
+describe("workflow.github-env: a file of the triggering run's artifact", () => {
+  const download = (path: string) =>
+    `      - uses: actions/download-artifact@v4\n        with: { name: pr${path ? `, path: ${path}` : ''} }\n`;
+  it.each([
+    [
+      'a file of the folder the artifact is put in',
+      'results/',
+      'echo "N=$(cat results/n)" >> "$GITHUB_ENV"',
+      [`${W}:8:14`],
+    ],
+    [
+      'a repository file beside that folder',
+      'results/',
+      'echo "V=$(jq -r .version package.json)" >> "$GITHUB_ENV"',
+      [],
+    ],
+    [
+      'any file when the artifact is put in the work tree',
+      '',
+      'echo "V=$(jq -r .version package.json)" >> "$GITHUB_ENV"',
+      [`${W}:8:14`],
+    ],
+  ])('%s', async (_name, path, write, where) => {
+    const findings = await evaluate(
+      workflowGithubEnv,
+      one(
+        `on: workflow_run\njobs:\n  a:\n    runs-on: x\n    steps:\n${download(path)}      - run: ${write}\n`,
+      ),
+      {},
+    );
+    expect(findings.map(at)).toEqual(where);
+  });
+});
+
 describe('workflow.github-env: a value checked against a pattern first', () => {
   const script = (check: string, write = 'echo "NAME=$NAME" >> "$GITHUB_ENV"') =>
     `on: issue_comment

@@ -211,6 +211,24 @@ ${script
       ['workflow_run, no artifact downloaded', artifactJob('workflow_run', '$(cat VERSION)', ''), []],
       ["push: the artifact is this run's own", artifactJob('push', '$(cat pr-number.txt)'), []],
       ['workflow_run, a value not read from a file', artifactJob('workflow_run', '$GITHUB_RUN_ID'), []],
+      [
+        'workflow_run, a file of the folder the artifact is put in',
+        artifactJob(
+          'workflow_run',
+          '$(cat results/pr-number)',
+          '      - uses: actions/download-artifact@v4\n        with: { name: pr, path: results/ }\n',
+        ),
+        [`${W}:10:33`],
+      ],
+      [
+        "workflow_run, a repository file beside the artifact's folder",
+        artifactJob(
+          'workflow_run',
+          '$(jq -r .version package.json)',
+          '      - uses: actions/download-artifact@v4\n        with: { name: pr, path: results/ }\n',
+        ),
+        [],
+      ],
     ])('%s', async (_, workflow, where) => {
       const findings = await run({ [W]: workflow });
       expect(findings.map(at)).toEqual(where);

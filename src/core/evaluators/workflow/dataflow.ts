@@ -13,7 +13,7 @@ import { callerScope, declaredInputs, entry, matrixPointers } from './dataflow-s
 import { runEvents } from './event-guards.js';
 import { headLookupIn } from './head-lookup.js';
 import { producesPullRef, stringProducesPullRef } from './pull-ref.js';
-import { ARTIFACT_READ, downloadsArtifacts } from './shared.js';
+import { artifactPaths, readsArtifact } from './shared.js';
 import { shellWrites } from './shell.js';
 
 /** One hop of a value between its source and the sink (an `env:` entry, a step output, an input). */
@@ -482,8 +482,10 @@ export class Dataflow {
     // privileges after another run (workflow_run, pull_request_target): the run that uploaded it ran
     // the pull request's code, which chose the file's content.
     if (!this.options.heads && scope.source.kind === 'workflow' && scope.job) {
-      const read = w.ranges.map(([s, t]) => run.value.slice(s, t)).find((t) => ARTIFACT_READ.test(t));
-      if (read && downloadsArtifacts(scope.source, scope.job, step)) {
+      const paths = artifactPaths(scope.source, scope.job, step);
+      const read =
+        paths && w.ranges.map(([s, t]) => run.value.slice(s, t)).find((t) => readsArtifact(t, paths));
+      if (read) {
         const origin: Origin = {
           text: `a file of an artifact from the triggering run ("${read.trim().replace(/\s+/g, ' ').slice(0, 60)}")`,
           capability: 'arbitrary',

@@ -6,7 +6,7 @@ import { defineEvaluator } from '../types.js';
 import { classifyContext } from './contexts.js';
 import { COMMIT_TEXT, Dataflow, type Origin, type Scope } from './dataflow.js';
 import { type EnvWrite, envWrites } from './env-writes.js';
-import { ARTIFACT_READ, downloadsArtifacts, stepLabel } from './shared.js';
+import { artifactPaths, readsArtifact, stepLabel } from './shared.js';
 
 /**
  * `$GITHUB_ENV` is a file of `NAME=value` lines (or `NAME<<DELIMITER` blocks) that the runner reads
@@ -44,7 +44,7 @@ export const workflowGithubEnv = defineEvaluator<Record<string, never>>({
         const scope: Scope = { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' };
         const text = locatedText(workspace, source.path, step.run);
         const exprs = expressionsAt(workspace, source, step.run.pointer);
-        const artifacts = source.kind === 'workflow' && job ? downloadsArtifacts(source, job, step) : false;
+        const paths = source.kind === 'workflow' && job ? artifactPaths(source, job, step) : undefined;
         for (const w of writes) {
           if (w.file === 'env' && w.randomDelimiter) continue;
           const origins: Origin[] = [];
@@ -64,7 +64,7 @@ export const workflowGithubEnv = defineEvaluator<Record<string, never>>({
             if (parsed.ok) origins.push(...flow.flows(parsed.node, ref, scope).map((f) => f.origin));
           }
           const texts = w.ranges.map(([s, t]) => step.run!.value.slice(s, t)).join('\n');
-          const found = judge(w, origins, texts, artifacts);
+          const found = judge(w, origins, texts, readsArtifact(texts, paths) || readsLines(texts, paths));
           if (!found) continue;
           // Every variable the line writes is checked against an anchored pattern that admits no
           // line break, and the script exits otherwise: low, shown to auditors, as the check is read
@@ -125,7 +125,7 @@ function judge(
   // read with git, or a body, comment or title read from GitHub's API.
   const read = readText(texts);
   if (read) return { severity: read.risk, what: read.what, confidence: 'medium' };
-  if (artifacts && (ARTIFACT_READ.test(texts) || /^\s*(?:cat|jq|head|tail)\s/.test(texts)))
+  if (artifacts)
     return { severity: 'high', what: 'a file of an artifact from the triggering run', confidence: 'medium' };
   // Titles, inputs and action outputs are usually one line: the write is risky, not proven.
   const medium = graded[0];
@@ -177,4 +177,13 @@ function message(w: EnvWrite, what: string): string {
     `"${w.text.slice(0, 100)}" writes ${what} to ${file}: ${effect}. ` +
     'Pass the value as a step output ($GITHUB_OUTPUT) instead, or write it as NAME<<$DELIMITER with a random delimiter.'
   );
+}
+
+/**
+ * A line of a block written to the file that prints a file of the downloaded artifacts itself
+ * (`{ echo "N<<EOF"; cat pr.txt; echo EOF; } >> "$GITHUB_ENV"`).
+ */
+function readsLines(texts: string, paths: string[] | 'anywhere' | undefined): boolean {
+  if (paths === undefined || !/^\s*(?:cat|jq|head|tail)\s/.test(texts)) return false;
+  return paths === 'anywhere' || paths.some((p) => texts.includes(p));
 }

@@ -279,17 +279,43 @@ export function onlyPullRequest(workflow: Workflow): boolean {
   return events.length > 0 && events.every((t) => t.event === 'pull_request');
 }
 
-/** The job downloads an artifact (or a triggering run's files) before this step, in a privileged workflow. */
-export function downloadsArtifacts(workflow: Workflow | WorkflowSource, job: Job, step: Step): boolean {
-  if (workflow.kind !== 'workflow') return false;
+/**
+ * Where the artifacts (or a triggering run's files) that a job of a privileged workflow (workflow_run,
+ * pull_request_target) downloads before this step are put: the `path:` of each download-artifact step,
+ * or `anywhere` when one names none (the work tree, beside this repository's files), computes it, or
+ * downloads otherwise (`gh run download`, the REST API); undefined when nothing is downloaded.
+ */
+export function artifactPaths(
+  workflow: Workflow | WorkflowSource,
+  job: Job,
+  step: Step,
+): string[] | 'anywhere' | undefined {
+  if (workflow.kind !== 'workflow') return undefined;
   const events = eventsOf(workflow);
-  if (!events.has('workflow_run') && !events.has('pull_request_target')) return false;
-  return job.steps.some(
-    (s) =>
-      s.index <= step.index &&
-      ((s.uses && /download-artifact/.test(actionOf(s.uses) ?? '')) ||
-        (s.run && /\bgh\s+run\s+download\b|\/artifacts\b/.test(s.run.value))),
-  );
+  if (!events.has('workflow_run') && !events.has('pull_request_target')) return undefined;
+  const paths: string[] = [];
+  let anywhere = false;
+  for (const s of job.steps) {
+    if (s.index > step.index) continue;
+    if (s.uses && /download-artifact/.test(actionOf(s.uses) ?? '')) {
+      const path = s.with?.entries.get('path')?.value;
+      const dir = typeof path === 'string' ? path.trim().replace(/^\.\//, '').replace(/\/+$/, '') : '';
+      if (dir === '' || dir === '.' || dir.includes('${{') || /\s/.test(dir)) anywhere = true;
+      else paths.push(dir);
+    } else if (s.run && /\bgh\s+run\s+download\b|\/artifacts\b/.test(s.run.value)) anywhere = true;
+  }
+  if (anywhere) return 'anywhere';
+  return paths.length > 0 ? paths : undefined;
+}
+
+/**
+ * Whether a value written by a script reads a file of the downloaded artifacts ({@link artifactPaths}):
+ * a command substitution that reads a file ({@link ARTIFACT_READ}), of a download folder when every
+ * download names one (`$(cat results/pr-number)`, not `$(jq -r .version package.json)`).
+ */
+export function readsArtifact(text: string, paths: string[] | 'anywhere' | undefined): boolean {
+  if (paths === undefined || !ARTIFACT_READ.test(text)) return false;
+  return paths === 'anywhere' || paths.some((p) => text.includes(p));
 }
 
 /** A command substitution that reads a file (`$(cat pr.txt)`, `$(<pr.txt)`, `$(jq -r .n pr.json)`). */
