@@ -11,6 +11,7 @@ import {
   KUSTOMIZE_PATCH,
   kustomizeResource,
 } from './k8s-files.js';
+import { kustomizeBuiltObjects } from './kustomize-build.js';
 import { resolveMergeKeys } from './yaml-merge.js';
 
 /**
@@ -60,6 +61,12 @@ export interface K8sObject {
    * {@link unappliable}): set by {@link k8sObjects} for a file no kustomization lists as a resource.
    */
   unappliable?: string;
+  /**
+   * For an object as a kustomization builds it, patches applied (see kustomize-build.ts): the
+   * kustomization whose patch changed it last, and the file each of its values is written in (the base
+   * manifest, a patch file, or the kustomization for an inline patch); `path` is the base manifest's.
+   */
+  built?: { by: string; fileAt(pointer: string): string };
 }
 
 /** The pod spec of a workload, wherever its kind nests it. */
@@ -273,15 +280,18 @@ export function readK8sObjects(workspace: Workspace, file: string): K8sObject[] 
 }
 
 /**
- * Every object of every manifest in the workspace, in index and source order. A workload that cannot
+ * Every object of every manifest in the workspace, in index and source order, then the objects the
+ * kustomizations build that their patches change (see {@link kustomizeBuiltObjects}): a rule judges
+ * both, and reports a problem of a built object that the base manifest has too once, at the base
+ * (see `ownFindings` in the Kubernetes evaluators' shared helpers). A workload that cannot
  * be applied as written ({@link unappliable}) in a file no kustomization lists as a resource carries
  * why, in `unappliable`: a patch merged into a base this repository does not hold (a kustomization a
  * build step or Terraform writes), whose missing settings the base may set.
  */
 export function k8sObjects(workspace: Workspace): K8sObject[] {
   // Every Kubernetes rule asks; the file walk is done once per run.
-  return workspace.memo('k8s-objects', '', () =>
-    k8sManifestPaths(workspace).flatMap((f) => {
+  return workspace.memo('k8s-objects', '', () => [
+    ...k8sManifestPaths(workspace).flatMap((f) => {
       const objects = readK8sObjects(workspace, f);
       // A kustomize resource is completed by its kustomization (labels add the selector): judged whole.
       const resource = objects.some((o) => podSpecOf(o)) && kustomizeResource(workspace, f);
@@ -292,7 +302,8 @@ export function k8sObjects(workspace: Workspace): K8sObject[] {
       }
       return objects;
     }),
-  );
+    ...kustomizeBuiltObjects(workspace),
+  ]);
 }
 
 function objectsIn(

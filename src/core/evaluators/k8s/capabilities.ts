@@ -9,6 +9,7 @@ import {
   isPrivileged,
   isWindowsPod,
   k8sBoolean,
+  ownFindings,
   podSetting,
 } from './shared.js';
 
@@ -140,6 +141,6 @@ export const k8sCapabilities = defineEvaluator<CapabilitiesOptions>({
         );
       }
     }
-    return findings;
+    return ownFindings(findings);
   },
 });

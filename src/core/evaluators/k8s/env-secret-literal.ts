@@ -5,7 +5,7 @@ import { DEFAULT_PASSWORDS } from '../secrets/url.js';
 import { credentialInValue } from '../secrets/value-credential.js';
 import { contextIdentity, isPlaceholder } from '../secrets/values.js';
 import { defineEvaluator } from '../types.js';
-import { containerFinding, eachContainer } from './shared.js';
+import { containerFinding, eachContainer, ownFindings } from './shared.js';
 
 interface Options {
   /** Variable names (exact) that are not secrets although their name says so. */
@@ -277,6 +277,6 @@ export const k8sEnvSecretLiteral = defineEvaluator<Options>({
         findings.push(standIn || knownDefault ? { ...found, confidence: 'low' } : found);
       }
     });
-    return findings;
+    return ownFindings(findings);
   },
 });

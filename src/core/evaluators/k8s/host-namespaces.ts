@@ -1,7 +1,7 @@
 import { childAt, describeObject, type K8sNode } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { examinedPods, findingAt, k8sBoolean } from './shared.js';
+import { examinedPods, findingAt, k8sBoolean, ownFindings } from './shared.js';
 
 type Namespace = 'network' | 'pid' | 'ipc';
 
@@ -66,6 +66,6 @@ export const k8sHostNamespaces = defineEvaluator<Options>({
         );
       }
     }
-    return findings;
+    return ownFindings(findings);
   },
 });

@@ -13,7 +13,7 @@ import type { RawFinding } from '../../types.js';
 import { defineScreen } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { examinedPods, findingAt, kustomizePatchFiles, patchedBy } from './shared.js';
+import { examinedPods, findingAt, kustomizePatchFiles, ownFindings, patchedBy } from './shared.js';
 
 interface Options {
   /** Host paths that may be mounted (exact match), e.g. for a node agent reviewed on its own. */
@@ -182,6 +182,6 @@ export const k8sHostPath = defineEvaluator<Options>({
         );
       });
     }
-    return findings;
+    return ownFindings(findings);
   },
 });

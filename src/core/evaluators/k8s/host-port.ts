@@ -1,7 +1,7 @@
 import { childAt, containersOf, describeContainer, isMap } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { containerFinding, examinedPods, k8sBoolean } from './shared.js';
+import { containerFinding, examinedPods, k8sBoolean, ownFindings } from './shared.js';
 
 /**
  * Flags container ports with a `hostPort`: the port is opened on the node's own address, outside the
@@ -39,6 +39,6 @@ export const k8sHostPort = defineEvaluator<Record<string, never>>({
         });
       }
     }
-    return findings;
+    return ownFindings(findings);
   },
 });

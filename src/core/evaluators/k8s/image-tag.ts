@@ -15,7 +15,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { parseYaml } from '../../workspace/yaml.js';
 import { defineEvaluator } from '../types.js';
 import { type KustomizeImageEdit, kustomizeImageEdits } from './kustomize-edits.js';
-import { containerFinding, eachContainer, NO_OPTIONS, STAGING_NAME_WORD } from './shared.js';
+import { containerFinding, eachContainer, NO_OPTIONS, ownFindings, STAGING_NAME_WORD } from './shared.js';
 
 /**
  * Flags container images with no tag or one that names no version (`latest`, `stable`, `main`: see
@@ -115,7 +115,7 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
       }
       findings.push(finding);
     });
-    return findings;
+    return ownFindings(findings);
   },
 });
 

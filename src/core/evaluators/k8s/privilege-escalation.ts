@@ -13,6 +13,7 @@ import {
   k8sBoolean,
   missingSettingAt,
   NO_OPTIONS,
+  ownFindings,
 } from './shared.js';
 
 /**
@@ -66,6 +67,6 @@ export const k8sPrivilegeEscalation = defineEvaluator<Record<string, never>>({
       findings.push(finding);
     });
     fixes.finish();
-    return findings;
+    return ownFindings(findings);
   },
 });

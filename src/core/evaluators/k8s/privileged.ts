@@ -1,7 +1,14 @@
 import { describeContainer } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { containerFinding, containerSetting, eachContainer, k8sBoolean, NO_OPTIONS } from './shared.js';
+import {
+  containerFinding,
+  containerSetting,
+  eachContainer,
+  k8sBoolean,
+  NO_OPTIONS,
+  ownFindings,
+} from './shared.js';
 
 /**
  * Flags containers with `securityContext.privileged: true`. A privileged container gets every Linux
@@ -29,6 +36,6 @@ export const k8sPrivileged = defineEvaluator<Record<string, never>>({
         ),
       );
     });
-    return findings;
+    return ownFindings(findings);
   },
 });

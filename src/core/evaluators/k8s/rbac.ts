@@ -1,7 +1,7 @@
 import { apiGroup, childAt, describeObject, isMap, type K8sObject, k8sObjects } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { examineObjects, findingAt, noteKindFixtures } from './shared.js';
+import { examineObjects, findingAt, noteKindFixtures, ownFindings } from './shared.js';
 
 /** Options of `k8s.rbac`. */
 export interface RbacOptions {
@@ -187,6 +187,6 @@ export const k8sRbac = defineEvaluator<RbacOptions>({
       });
     }
     examineObjects(workspace, subjects);
-    return findings;
+    return ownFindings(findings);
   },
 });

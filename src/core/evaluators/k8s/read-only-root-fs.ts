@@ -10,6 +10,7 @@ import {
   k8sBoolean,
   missingSettingAt,
   NO_OPTIONS,
+  ownFindings,
 } from './shared.js';
 
 /**
@@ -59,6 +60,6 @@ export const k8sReadOnlyRootFs = defineEvaluator<Record<string, never>>({
         );
       }
     }
-    return findings;
+    return ownFindings(findings);
   },
 });

@@ -1,7 +1,7 @@
 import { childAt, containersOf, describeContainer, isMap } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { ABSENT, type Anchor, containerFinding, examinedPods } from './shared.js';
+import { ABSENT, type Anchor, containerFinding, examinedPods, ownFindings } from './shared.js';
 
 interface Options {
   /** Resources every container must limit. */
@@ -75,6 +75,6 @@ export const k8sResourceLimits = defineEvaluator<Options>({
         findings.push(cpuOnly ? { ...finding, severity: 'info' } : finding);
       }
     }
-    return findings;
+    return ownFindings(findings);
   },
 });

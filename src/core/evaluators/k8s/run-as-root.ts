@@ -24,6 +24,7 @@ import {
   k8sBoolean,
   missingSettingAt,
   NO_OPTIONS,
+  ownFindings,
   podSetting,
 } from './shared.js';
 
@@ -129,7 +130,7 @@ export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
     // The build scripts and Dockerfiles read for an image only decide how a container is judged: the
     // rule examined the manifests that hold pods.
     examineObjects(workspace, pods);
-    return findings;
+    return ownFindings(findings);
   },
 });
 

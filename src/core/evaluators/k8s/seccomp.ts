@@ -20,6 +20,7 @@ import {
   isPrivileged,
   isWindowsPod,
   NO_OPTIONS,
+  ownFindings,
   podSetting,
 } from './shared.js';
 
@@ -113,7 +114,7 @@ export const k8sSeccomp = defineEvaluator<Record<string, never>>({
         );
       }
     }
-    return findings;
+    return ownFindings(findings);
   },
 });
 

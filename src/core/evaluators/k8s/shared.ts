@@ -862,11 +862,18 @@ export function findingAt(
   anchor: Anchor = 'value',
   terms: FindingTerms = {},
 ): RawFinding {
+  // A value of a built object is located in the file it is written in: a patch, or the base.
+  const file = c.object.built?.fileAt(node.pointer) ?? c.object.path;
   const location =
     anchor === 'start'
-      ? { path: c.object.path, startLine: node.span.start.line, startColumn: node.span.start.column }
-      : locationFromSpan(c.object.path, node.span, anchor === 'key');
+      ? { path: file, startLine: node.span.start.line, startColumn: node.span.start.column }
+      : locationFromSpan(file, node.span, anchor === 'key');
   const key = occurrenceKey(c.object, ...keyParts);
+  if (c.object.built) {
+    const finding = builtFinding(c.object, { message, location, key }, terms);
+    BUILT_FINDINGS.add(finding);
+    return finding;
+  }
   if (inGithubConfig(c.object.path)) {
     return { message: `${message} (${CI_FIXTURE_NOTE}.)`, location, key, confidence: 'low' };
   }
@@ -882,6 +889,48 @@ export function findingAt(
   return idle
     ? { message: `${message} (But ${idle}.)`, location, key, confidence: 'low' }
     : { message, location, key };
+}
+
+/** The findings {@link findingAt} made for built objects (see `K8sObject.built`), for {@link ownFindings}. */
+const BUILT_FINDINGS = new WeakSet<RawFinding>();
+
+/**
+ * A finding of an object as a kustomization builds it: it says which kustomization, and keeps the
+ * confidence rules of {@link findingAt} that hold for a built object (a CI fixture, an idle workload).
+ */
+function builtFinding(object: K8sObject, finding: RawFinding, terms: FindingTerms): RawFinding {
+  const built = `${describeObject(object)} as ${object.built!.by} builds it`;
+  const message = `${finding.message} (In ${built}.)`;
+  if (inGithubConfig(object.path))
+    return { ...finding, message: `${message} (${CI_FIXTURE_NOTE}.)`, confidence: 'low' };
+  const applied = KIND_FIXTURE.get(object);
+  if (applied !== undefined)
+    return { ...finding, message: `${message} (But ${applied}.)`, confidence: 'low' };
+  const idle = terms.whenIdle !== 'keep' ? IDLE.get(object) : undefined;
+  return idle
+    ? { ...finding, message: `${message} (But ${idle}.)`, confidence: 'low' }
+    : { ...finding, message };
+}
+
+/**
+ * Which location owns a finding of a Kubernetes rule: a problem of an object as a kustomization builds
+ * it that its base manifest, judged as written, has at the same place (file, line, occurrence key) is
+ * the base's finding, reported once (a patch that changes another field of the workload, or two
+ * overlays of one base, do not repeat it). What a patch introduces is located in the patch; what a
+ * patch removes (a `runAsNonRoot` an overlay deletes) is located at the base's line, reported once.
+ */
+export function ownFindings(findings: RawFinding[]): RawFinding[] {
+  const id = (f: RawFinding) =>
+    `${f.location?.path}\u0000${f.location?.startLine}\u0000${f.location?.startColumn}\u0000${f.key}`;
+  const seen = new Set<string>();
+  for (const f of findings) if (!BUILT_FINDINGS.has(f)) seen.add(id(f));
+  return findings.filter((f) => {
+    if (!BUILT_FINDINGS.has(f)) return true;
+    const k = id(f);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 /** {@link findingAt} for a container-level node. */

@@ -14,6 +14,7 @@ import {
   NO_OPTIONS,
   namespaceOf,
   noteKindFixtures,
+  ownFindings,
   STAGING_NAME_WORD,
   scaleTarget,
   targetKey,
@@ -114,7 +115,7 @@ export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
       findings.push(finding);
     }
     examineObjects(workspace, subjects);
-    return findings;
+    return ownFindings(findings);
   },
 });
 
