@@ -2009,3 +2009,152 @@ describe('27. a symbolic link to a directory that a deployed path now reaches', 
     expect(r).toEqual({ code: 0, findings: ['examples/debug-pod.yaml:10 high/low new=false'] });
   });
 });
+
+/**
+ * A change that edits only how kustomize builds a workload: an inline JSON 6902 patch written in a
+ * kustomization, or a strategic-merge patch file, that makes the base Deployment privileged, shares
+ * the node's network or deletes its runAsNonRoot. The base manifest is untouched and hardened; the
+ * workload kustomize builds is not, and the finding is new, located at the patch line that
+ * introduced it (or at the base's line for what the patch deletes).
+ */
+describe('28. a kustomize patch that weakens the workload its base hardens', () => {
+  const rules = ['k8s-privileged-container', 'k8s-host-namespaces', 'k8s-run-as-root'];
+  const DEPLOYMENT = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: web',
+    'spec:',
+    '  selector: {matchLabels: {app: web}}',
+    '  template:',
+    '    metadata: {labels: {app: web}}',
+    '    spec:',
+    '      securityContext:',
+    '        runAsNonRoot: true',
+    '      containers:',
+    '        - name: app',
+    `          image: nginx@sha256:${'7'.repeat(64)}`,
+    '',
+  ].join('\n');
+  const inline = (ops: string[]) =>
+    [
+      'resources:',
+      '  - ../../base',
+      'namePrefix: prod-',
+      'patches:',
+      '  - target:',
+      '      kind: Deployment',
+      '      name: web',
+      '    patch: |-',
+      ...ops.map((l) => `      ${l}`),
+      '',
+    ].join('\n');
+  const PRIVILEGED = [
+    '- op: add',
+    '  path: /spec/template/spec/containers/0/securityContext',
+    '  value:',
+    '    privileged: true',
+  ];
+  const IMAGE = ['- op: replace', '  path: /spec/template/spec/containers/0/image', '  value: nginx:1.27.1'];
+  const REPLICAS = ['- op: add', '  path: /spec/replicas', '  value: 3'];
+  const smp = (spec: string[]) =>
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: web',
+      'spec:',
+      '  template:',
+      '    spec:',
+      ...spec.map((l) => `      ${l}`),
+      '',
+    ].join('\n');
+  const OVERLAY = 'resources:\n  - ../../base\npatches:\n  - path: pod.yaml\n';
+  const base = (overlay: Record<string, string>) => ({
+    '.controlgate.yml': onlyRulesConfig(rules),
+    'base/deployment.yaml': DEPLOYMENT,
+    'base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+    ...overlay,
+  });
+  type Files = Record<string, string>;
+  const CASES: { name: string; base: Files; head: Files; code: number; found: string[] }[] = [
+    {
+      name: 'an inline JSON 6902 patch added to the overlay makes the container privileged',
+      base: base({ 'overlays/prod/kustomization.yaml': 'resources:\n  - ../../base\nnamePrefix: prod-\n' }),
+      head: { 'overlays/prod/kustomization.yaml': inline(PRIVILEGED) },
+      code: 1,
+      found: ['k8s-privileged-container overlays/prod/kustomization.yaml:12 high new=true'],
+    },
+    {
+      name: "the overlay's inline patch of the image turned into one that makes it privileged",
+      base: base({ 'overlays/prod/kustomization.yaml': inline(IMAGE) }),
+      head: { 'overlays/prod/kustomization.yaml': inline(PRIVILEGED) },
+      code: 1,
+      found: ['k8s-privileged-container overlays/prod/kustomization.yaml:12 high new=true'],
+    },
+    {
+      name: 'the strategic-merge patch file, the only file changed, shares the host network',
+      base: base({
+        'overlays/prod/kustomization.yaml': OVERLAY,
+        'overlays/prod/pod.yaml': smp(['terminationGracePeriodSeconds: 10']),
+      }),
+      head: { 'overlays/prod/pod.yaml': smp(['terminationGracePeriodSeconds: 10', 'hostNetwork: true']) },
+      code: 1,
+      found: ['k8s-host-namespaces overlays/prod/pod.yaml:9 high new=true'],
+    },
+    {
+      name: "the strategic-merge patch file deletes the base's runAsNonRoot: new at the base's line",
+      base: base({
+        'overlays/prod/kustomization.yaml': OVERLAY,
+        'overlays/prod/pod.yaml': smp(['terminationGracePeriodSeconds: 10']),
+      }),
+      head: { 'overlays/prod/pod.yaml': smp(['securityContext:', '  runAsNonRoot: null']) },
+      code: 1,
+      found: ['k8s-run-as-root base/deployment.yaml:13 medium new=true'],
+    },
+    {
+      name: 'the control: an inline patch of the image only',
+      base: base({ 'overlays/prod/kustomization.yaml': 'resources:\n  - ../../base\nnamePrefix: prod-\n' }),
+      head: { 'overlays/prod/kustomization.yaml': inline(IMAGE) },
+      code: 0,
+      found: [],
+    },
+  ];
+
+  const judged = (report: Report) =>
+    report.findings
+      .map((f) => `${f.ruleId} ${f.location?.path}:${f.location?.startLine} ${f.severity} new=${f.isNew}`)
+      .sort();
+
+  async function judge(baseFiles: Files, head: Files) {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit(baseFiles, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit(head, 'head');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--fail-on', 'medium', '--format', 'json');
+    return {
+      code: pr.code,
+      found: judged(pr.report).filter((f) => f.includes('new=true')),
+      all: judged(pr.report),
+    };
+  }
+
+  it.each(CASES)('$name', async (c) => {
+    const r = await judge(c.base, c.head);
+    expect(r.found).toEqual(c.found);
+    expect(r.code).toBe(c.code);
+  });
+
+  it('a base already privileged, given an overlay that patches its replicas: one finding, at the base, existing', async () => {
+    const privileged = DEPLOYMENT.replace(
+      '          image:',
+      '          securityContext: {privileged: true}\n          image:',
+    );
+    const r = await judge(
+      { ...base({}), 'base/deployment.yaml': privileged },
+      { 'overlays/prod/kustomization.yaml': inline(REPLICAS) },
+    );
+    expect(r.all).toEqual(['k8s-privileged-container base/deployment.yaml:14 high new=false']);
+    expect(r.code).toBe(0);
+  });
+});

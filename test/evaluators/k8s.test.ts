@@ -2679,3 +2679,229 @@ describe('Kubernetes manifests in any YAML style', () => {
     expect(findings).toEqual([]);
   });
 });
+
+/**
+ * What kustomize builds: each kustomization's resources with its patches applied (strategic merge by
+ * kind and name, or by `target`; JSON 6902 operations at their pointers; inline or in files), judged
+ * by the Kubernetes rules, each finding located where the value that causes it is written.
+ */
+describe('objects as the kustomizations build them', () => {
+  const BASE = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  labels: {app: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    spec:
+      securityContext:
+        runAsNonRoot: true
+      containers:
+        - name: app
+          image: app:1
+          securityContext: {privileged: false}
+`;
+  const base = {
+    'base/web.yaml': BASE,
+    'base/kustomization.yaml': 'resources: [web.yaml]\nnamePrefix: acme-\n',
+  };
+  const overlay = (body: string) => ({ ...base, 'prod/kustomization.yaml': `resources: [../base]\n${body}` });
+  const inline = (target: string, ops: string) =>
+    overlay(`patches:\n  - target: ${target}\n    patch: |-\n${ops.replace(/^/gm, '      ')}\n`);
+  const PRIVILEGED_OP =
+    '- op: replace\n  path: /spec/template/spec/containers/0/securityContext/privileged\n  value: true';
+  const SMP_PRIVILEGED =
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          securityContext:\n            privileged: true\n';
+  type Case = {
+    name: string;
+    files: Record<string, string>;
+    evaluator?: typeof k8sPrivileged | typeof k8sHostNamespaces | typeof k8sRunAsRoot;
+    found: string[];
+  };
+  const CASES: Case[] = [
+    { name: 'the base alone, hardened (the control)', files: base, found: [] },
+    {
+      name: 'an inline JSON 6902 patch by kind and name',
+      files: inline('{kind: Deployment, name: web}', PRIVILEGED_OP),
+      found: ['prod/kustomization.yaml:7:16 -'],
+    },
+    {
+      name: "an inline JSON 6902 patch by the name the base's namePrefix gives, a regular expression",
+      files: inline('{kind: Deployment, name: "acme-w.*"}', PRIVILEGED_OP),
+      found: ['prod/kustomization.yaml:7:16 -'],
+    },
+    {
+      name: 'an inline JSON 6902 patch by label selector, group and version',
+      files: inline('{group: apps, version: v1, kind: Deployment, labelSelector: "app=web"}', PRIVILEGED_OP),
+      found: ['prod/kustomization.yaml:7:16 -'],
+    },
+    {
+      name: 'an inline JSON 6902 patch of another Deployment (the control)',
+      files: inline('{kind: Deployment, name: api}', PRIVILEGED_OP),
+      found: [],
+    },
+    {
+      name: 'an inline JSON 6902 patch of another namespace (the control)',
+      files: inline('{kind: Deployment, name: web, namespace: dev}', PRIVILEGED_OP),
+      found: [],
+    },
+    {
+      name: 'an inline JSON 6902 patch whose path does not exist: kustomize fails, nothing applied',
+      files: inline(
+        '{kind: Deployment, name: web}',
+        '- op: replace\n  path: /spec/template/spec/containers/3/securityContext/privileged\n  value: true',
+      ),
+      found: [],
+    },
+    {
+      name: 'a JSON 6902 patch file in patchesJson6902, written as JSON',
+      files: {
+        ...overlay(
+          'patchesJson6902:\n  - target: {group: apps, version: v1, kind: Deployment, name: web}\n    path: p.json\n',
+        ),
+        'prod/p.json':
+          '[\n  {"op": "add", "path": "/spec/template/spec/initContainers", "value": [\n    {"name": "init", "image": "busybox:1", "securityContext": {"privileged": true}}\n  ]}\n]\n',
+      },
+      found: ['prod/p.json:3:78 -'],
+    },
+    {
+      name: 'a strategic-merge patch file in patchesStrategicMerge, merged by container name',
+      files: { ...overlay('patchesStrategicMerge: [p.yaml]\n'), 'prod/p.yaml': SMP_PRIVILEGED },
+      found: ['prod/p.yaml:11:25 -'],
+    },
+    {
+      name: 'a strategic-merge patch inline in patches, without a target',
+      files: overlay(`patches:\n  - patch: |\n${SMP_PRIVILEGED.replace(/^/gm, '      ').trimEnd()}\n`),
+      found: ['prod/kustomization.yaml:14:31 -'],
+    },
+    {
+      name: 'a strategic-merge patch of another container name adds that container',
+      files: {
+        ...overlay('patches:\n  - path: p.yaml\n'),
+        'prod/p.yaml': SMP_PRIVILEGED.replace('name: app', 'name: debug\n          image: busybox:1'),
+      },
+      found: ['prod/p.yaml:12:25 -'],
+    },
+    {
+      name: 'a strategic-merge patch that sets it false again (the control)',
+      files: {
+        ...overlay('patches:\n  - path: p.yaml\n'),
+        'prod/p.yaml': SMP_PRIVILEGED.replace('privileged: true', 'privileged: false'),
+      },
+      found: [],
+    },
+    {
+      name: 'a component (kind: Component) whose patch the overlay takes',
+      files: {
+        ...overlay('components: [../debug]\n'),
+        'debug/kustomization.yaml':
+          'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - path: p.yaml\n',
+        'debug/p.yaml': SMP_PRIVILEGED,
+      },
+      found: ['debug/p.yaml:11:25 -'],
+    },
+    {
+      name: 'a patch in a base, and an overlay over it: one finding, at the base patch',
+      files: {
+        ...base,
+        'base/kustomization.yaml': 'resources: [web.yaml]\npatches:\n  - path: p.yaml\n',
+        'base/p.yaml': SMP_PRIVILEGED,
+        'prod/kustomization.yaml':
+          'resources: [../base]\npatches:\n  - target: {kind: Deployment}\n    patch: |-\n      - {op: add, path: /spec/replicas, value: 2}\n',
+      },
+      found: ['base/p.yaml:11:25 -'],
+    },
+    {
+      name: 'a base privileged as written, and an overlay that patches another field: once, at the base',
+      files: {
+        ...inline('{kind: Deployment}', '- {op: add, path: /spec/replicas, value: 2}'),
+        'base/web.yaml': BASE.replace('privileged: false', 'privileged: true'),
+      },
+      found: ['base/web.yaml:16:41 -'],
+    },
+    {
+      name: 'an inline JSON 6902 patch that adds hostPID',
+      evaluator: k8sHostNamespaces,
+      files: inline(
+        '{kind: Deployment, name: web}',
+        '- op: add\n  path: /spec/template/spec/hostPID\n  value: true',
+      ),
+      found: ['prod/kustomization.yaml:7:16 -'],
+    },
+    {
+      name: "an inline JSON 6902 patch that removes the pod's runAsNonRoot: at the base's container",
+      evaluator: k8sRunAsRoot,
+      files: inline(
+        '{kind: Deployment, name: web}',
+        '- op: remove\n  path: /spec/template/spec/securityContext/runAsNonRoot',
+      ),
+      found: ['base/web.yaml:16:11 medium'],
+    },
+    {
+      name: 'kustomizations that list each other: the loop is cut where it closes',
+      files: {
+        ...base,
+        'base/kustomization.yaml': 'resources: [web.yaml, ../prod]\n',
+        'prod/kustomization.yaml': `resources: [../base]\npatches:\n  - path: p.yaml\n`,
+        'prod/p.yaml': SMP_PRIVILEGED,
+      },
+      found: ['prod/p.yaml:11:25 -'],
+    },
+  ];
+
+  it.each(CASES)('$name', async ({ files, evaluator = k8sPrivileged, found }) => {
+    const findings = await run(evaluator, {}, files);
+    expect(findings.map((f) => `${at(f)} ${f.confidence ?? '-'}`)).toEqual(found);
+  });
+
+  it('says which kustomization builds the workload it judges', async () => {
+    const [finding] = await run(
+      k8sRunAsRoot,
+      {},
+      inline(
+        '{kind: Deployment, name: web}',
+        '- op: remove\n  path: /spec/template/spec/securityContext/runAsNonRoot',
+      ),
+    );
+    expect(finding?.message).toMatch(/\(In Deployment "web" as prod\/kustomization\.yaml builds it\.\)$/);
+  });
+
+  it.each([
+    [
+      'a remote base',
+      'resources: [../base, "https://github.com/acme/deploy//base?ref=v1"]\n',
+      'kustomization with a remote resource',
+    ],
+    [
+      'a Helm chart',
+      'resources: [../base]\nhelmCharts: [{name: redis, repo: https://charts.example}]\n',
+      'kustomization with generators, Helm charts, replacements or plugins',
+    ],
+    [
+      'a patch of a resource it does not hold',
+      'resources: [../base]\npatches:\n  - target: {kind: StatefulSet, name: db}\n    patch: |-\n      - {op: add, path: /spec/replicas, value: 2}\n',
+      'kustomization with a patch not applied',
+    ],
+    [
+      'a base that lists the overlay back',
+      'resources: [../base]\npatches:\n  - target: {kind: Deployment}\n    patch: |-\n      - {op: add, path: /spec/replicas, value: 2}\n',
+      'kustomization not built',
+      { 'base/kustomization.yaml': 'resources: [web.yaml, ../prod]\n' },
+    ],
+  ] as [string, string, string, Record<string, string>?][])(
+    'says what it does not build: %s',
+    async (_what, body, kind, more = {}) => {
+      const report = await runCheck({
+        root: makeTree({ ...base, 'prod/kustomization.yaml': body, ...more }),
+        onlyRules: ['k8s-privileged-container'],
+        failOn: 'never',
+      });
+      const left = report.rules.find((r) => r.id === 'k8s-privileged-container')?.scope?.leftOut ?? [];
+      expect(left.map((l) => `${l.kind}: ${l.examples.join(', ')}`)).toContain(
+        `${kind}: prod/kustomization.yaml`,
+      );
+    },
+  );
+});
