@@ -2714,10 +2714,15 @@ spec:
     '- op: replace\n  path: /spec/template/spec/containers/0/securityContext/privileged\n  value: true';
   const SMP_PRIVILEGED =
     'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          securityContext:\n            privileged: true\n';
+  const RULES = {
+    privileged: (files: Record<string, string>) => run(k8sPrivileged, {}, files),
+    hostNamespaces: (files: Record<string, string>) => run(k8sHostNamespaces, {}, files),
+    runAsRoot: (files: Record<string, string>) => run(k8sRunAsRoot, {}, files),
+  };
   type Case = {
     name: string;
     files: Record<string, string>;
-    evaluator?: typeof k8sPrivileged | typeof k8sHostNamespaces | typeof k8sRunAsRoot;
+    rule?: keyof typeof RULES;
     found: string[];
   };
   const CASES: Case[] = [
@@ -2823,7 +2828,7 @@ spec:
     },
     {
       name: 'an inline JSON 6902 patch that adds hostPID',
-      evaluator: k8sHostNamespaces,
+      rule: 'hostNamespaces',
       files: inline(
         '{kind: Deployment, name: web}',
         '- op: add\n  path: /spec/template/spec/hostPID\n  value: true',
@@ -2832,7 +2837,7 @@ spec:
     },
     {
       name: "an inline JSON 6902 patch that removes the pod's runAsNonRoot: at the base's container",
-      evaluator: k8sRunAsRoot,
+      rule: 'runAsRoot',
       files: inline(
         '{kind: Deployment, name: web}',
         '- op: remove\n  path: /spec/template/spec/securityContext/runAsNonRoot',
@@ -2851,8 +2856,8 @@ spec:
     },
   ];
 
-  it.each(CASES)('$name', async ({ files, evaluator = k8sPrivileged, found }) => {
-    const findings = await run(evaluator, {}, files);
+  it.each(CASES)('$name', async ({ files, rule = 'privileged', found }) => {
+    const findings = await RULES[rule](files);
     expect(findings.map((f) => `${at(f)} ${f.confidence ?? '-'}`)).toEqual(found);
   });
 
