@@ -2845,6 +2845,34 @@ spec:
       found: ['base/web.yaml:16:11 medium'],
     },
     {
+      name: "a JSON 6902 patch that removes the container's securityContext: at the operation",
+      rule: 'runAsRoot',
+      files: {
+        ...inline(
+          '{kind: Deployment, name: web}',
+          '- op: remove\n  path: /spec/template/spec/containers/0/securityContext',
+        ),
+        'base/web.yaml': BASE.replace('        runAsNonRoot: true\n', '        fsGroup: 2000\n').replace(
+          '{privileged: false}',
+          '{privileged: false, runAsNonRoot: true}',
+        ),
+      },
+      found: ['prod/kustomization.yaml:5:9 medium'],
+    },
+    {
+      name: "a strategic-merge patch that deletes the container's runAsNonRoot (null): at the deletion",
+      rule: 'runAsRoot',
+      files: {
+        ...overlay('patches:\n  - path: p.yaml\n'),
+        'prod/p.yaml': SMP_PRIVILEGED.replace('privileged: true', 'runAsNonRoot: null'),
+        'base/web.yaml': BASE.replace('        runAsNonRoot: true\n', '        fsGroup: 2000\n').replace(
+          '{privileged: false}',
+          '{privileged: false, runAsNonRoot: true}',
+        ),
+      },
+      found: ['prod/p.yaml:11:13 medium'],
+    },
+    {
       name: 'kustomizations that list each other: the loop is cut where it closes',
       files: {
         ...base,

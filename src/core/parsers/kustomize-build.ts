@@ -20,7 +20,10 @@ import { KUSTOMIZATION_GLOBS } from './k8s-files.js';
  * `replace`, `remove`, `move`, `copy`, `test`) applied at their JSON pointers. Every value of the
  * result keeps where it is written: in the base manifest, or at the line of the patch that put it
  * there (an inline patch's line in its kustomization), so a rule reports a problem a patch
- * introduces at that line, and one it leaves where the base wrote it.
+ * introduces at that line, and one it leaves where the base wrote it. A mapping or list a patch
+ * deletes from (a JSON 6902 `remove`, a strategic-merge `null` or `$patch: delete`) is located at the
+ * deletion: what a rule finds missing there (a container's securityContext an overlay removes) is
+ * reported at the patch line that removed it.
  *
  * What this does not build is said, never dropped silently: a remote resource, a generator, a Helm
  * chart, `replacements` or `vars`, a transformer plugin, and a patch that matches nothing built here
@@ -197,7 +200,8 @@ export function kustomizeBuiltObjects(ws: Workspace): K8sObject[] {
       const resources = [...listOf(doc, 'resources'), ...listOf(doc, 'bases')];
       if (resources.some((r) => typeof r === 'string' && isRemote(r))) ws.leaveOut(file, KUSTOMIZE_REMOTE);
       if (UNBUILT_FIELDS.some((f) => doc[f] != null)) ws.leaveOut(file, KUSTOMIZE_UNBUILT);
-      if (!hasPatches(ws, file, doc, 0)) continue;
+      // A component is built into the kustomizations that include it: alone, its patches have no target.
+      if (doc.kind === 'Component' || !hasPatches(ws, file, doc, 0)) continue;
       const build = buildOf(ws, file, []);
       if (!build) continue;
       for (const o of build.objects) if (o.patchedBy.length > 0) out.push(builtObject(o));
@@ -568,10 +572,12 @@ function mergeNode(base: BNode, patch: BNode, field: string): BNode | typeof DEL
     if (directive === 'delete') return DELETE;
     if (directive === 'replace' || !base.map) return stripped(patch);
     const map = new Map(base.map);
+    // A mapping the patch deletes a key of is located at the deletion (see removedFrom).
+    let at = base.at;
     for (const [k, v] of patch.map) {
       if (k.startsWith('$')) continue;
       if (v.scalar === null && !v.map && !v.seq) {
-        map.delete(k);
+        if (map.delete(k)) at = v.at;
         continue;
       }
       const current = map.get(k);
@@ -580,20 +586,24 @@ function mergeNode(base: BNode, patch: BNode, field: string): BNode | typeof DEL
         continue;
       }
       const merged = mergeNode(current, v, k);
-      if (merged === DELETE) map.delete(k);
-      else map.set(k, merged);
+      if (merged !== DELETE) map.set(k, merged);
+      else if (map.delete(k)) at = v.at;
     }
-    return { at: base.at, map };
+    return { at, map };
   }
   if (patch.seq) {
     const key = field === 'ports' ? portKey(patch) : MERGE_KEYS[field];
     if (key === undefined || !base.seq) return stripped(patch);
     const items = [...base.seq];
+    let origin = base.at;
     for (const item of patch.seq) {
       const id = plain(item.map?.get(key));
       const at = id === undefined ? -1 : items.findIndex((b) => plain(b.map?.get(key)) === id);
       if (text(item, '$patch') === 'delete') {
-        if (at !== -1) items.splice(at, 1);
+        if (at !== -1) {
+          items.splice(at, 1);
+          origin = item.at;
+        }
         continue;
       }
       if (at === -1) {
@@ -601,10 +611,13 @@ function mergeNode(base: BNode, patch: BNode, field: string): BNode | typeof DEL
         continue;
       }
       const merged = mergeNode(items[at]!, item, '');
-      if (merged === DELETE) items.splice(at, 1);
-      else items[at] = merged;
+      if (merged !== DELETE) items[at] = merged;
+      else {
+        items.splice(at, 1);
+        origin = item.at;
+      }
     }
-    return { at: base.at, seq: items };
+    return { at: origin, seq: items };
   }
   return { at: patch.at, scalar: patch.scalar };
 }
@@ -674,6 +687,8 @@ function applyJson6902(root: BNode, ops: BNode): boolean {
         break;
       case 'remove':
         if (remove() === undefined) return false;
+        // What the removed value settled is now missing from its parent: located at the operation.
+        parent.at = op.at;
         break;
       case 'move':
       case 'copy': {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { inGithubConfig } from '../../confidence.js';
+import { inGithubConfig, inTestPaths } from '../../confidence.js';
 import { locationFromSpan } from '../../location.js';
 import {
   type Container,
@@ -871,7 +871,7 @@ export function findingAt(
   const key = occurrenceKey(c.object, ...keyParts);
   if (c.object.built) {
     const finding = builtFinding(c.object, { message, location, key }, terms);
-    BUILT_FINDINGS.add(finding);
+    BUILT_FINDINGS.set(finding, c.object.path);
     return finding;
   }
   if (inGithubConfig(c.object.path)) {
@@ -891,16 +891,25 @@ export function findingAt(
     : { message, location, key };
 }
 
-/** The findings {@link findingAt} made for built objects (see `K8sObject.built`), for {@link ownFindings}. */
-const BUILT_FINDINGS = new WeakSet<RawFinding>();
+/**
+ * The findings {@link findingAt} made for built objects (see `K8sObject.built`), with the path of
+ * their base manifest, for {@link ownFindings}.
+ */
+const BUILT_FINDINGS = new WeakMap<RawFinding, string>();
 
 /**
  * A finding of an object as a kustomization builds it: it says which kustomization, and keeps the
  * confidence rules of {@link findingAt} that hold for a built object (a CI fixture, an idle workload).
  */
 function builtFinding(object: K8sObject, finding: RawFinding, terms: FindingTerms): RawFinding {
-  const built = `${describeObject(object)} as ${object.built!.by} builds it`;
-  const message = `${finding.message} (In ${built}.)`;
+  const by = object.built!.by;
+  const message = `${finding.message} (In ${describeObject(object)} as ${by} builds it.)`;
+  // A kustomization for tests builds test material, whichever file the value it judges comes from.
+  const path = finding.location?.path ?? object.path;
+  if (inTestPaths(by) && !inTestPaths(path)) {
+    const note = `${by} is under a test, fixture, example or documentation path: what it builds is test material`;
+    return { ...finding, message: `${message} (But ${note}.)`, confidence: 'low' };
+  }
   if (inGithubConfig(object.path))
     return { ...finding, message: `${message} (${CI_FIXTURE_NOTE}.)`, confidence: 'low' };
   const applied = KIND_FIXTURE.get(object);
@@ -913,15 +922,16 @@ function builtFinding(object: K8sObject, finding: RawFinding, terms: FindingTerm
 }
 
 /**
- * Which location owns a finding of a Kubernetes rule: a problem of an object as a kustomization builds
- * it that its base manifest, judged as written, has at the same place (file, line, occurrence key) is
- * the base's finding, reported once (a patch that changes another field of the workload, or two
- * overlays of one base, do not repeat it). What a patch introduces is located in the patch; what a
- * patch removes (a `runAsNonRoot` an overlay deletes) is located at the base's line, reported once.
+ * Which location owns a finding of a Kubernetes rule. The base manifest, judged as written, owns every
+ * problem it has: an object as a kustomization builds it that has the same problem (the same
+ * occurrence key, of an object of the same base file) does not report it again, wherever the built
+ * object's value lies (a patch that changes another field, one that writes the same setting again,
+ * two overlays of one base). What the base does not have is the build's, reported once: at the patch
+ * line that writes it, or that removes what the base settled (a container's securityContext an
+ * overlay deletes), else at the base's line.
  */
 export function ownFindings(findings: RawFinding[]): RawFinding[] {
-  const id = (f: RawFinding) =>
-    `${f.location?.path}\u0000${f.location?.startLine}\u0000${f.location?.startColumn}\u0000${f.key}`;
+  const id = (f: RawFinding) => `${BUILT_FINDINGS.get(f) ?? f.location?.path}\u0000${f.key}`;
   const seen = new Set<string>();
   for (const f of findings) if (!BUILT_FINDINGS.has(f)) seen.add(id(f));
   return findings.filter((f) => {
