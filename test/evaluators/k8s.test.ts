@@ -2718,6 +2718,7 @@ spec:
     privileged: (files: Record<string, string>) => run(k8sPrivileged, {}, files),
     hostNamespaces: (files: Record<string, string>) => run(k8sHostNamespaces, {}, files),
     runAsRoot: (files: Record<string, string>) => run(k8sRunAsRoot, {}, files),
+    resourceLimits: (files: Record<string, string>) => run(k8sResourceLimits, {}, files),
   };
   type Case = {
     name: string;
@@ -2871,6 +2872,27 @@ spec:
         ),
       },
       found: ['prod/p.yaml:11:13 medium'],
+    },
+    {
+      name: 'a finding the rule grades on a copy (no cpu limit, memory limited), and an overlay patching another field: once',
+      rule: 'resourceLimits',
+      files: {
+        ...inline('{kind: Deployment}', '- {op: add, path: /spec/replicas, value: 2}'),
+        'base/web.yaml': BASE.replace(
+          '{privileged: false}',
+          '{privileged: false}\n          resources: {limits: {memory: 64Mi}}',
+        ),
+      },
+      found: ['base/web.yaml:17:23 -'],
+    },
+    {
+      name: 'an inline patch of one line (a block scalar without a line break is no file name)',
+      rule: 'hostNamespaces',
+      files: inline(
+        '{kind: Deployment, name: web}',
+        '- {op: add, path: /spec/template/spec/hostPID, value: true}',
+      ),
+      found: ['prod/kustomization.yaml:5:61 -'],
     },
     {
       name: 'kustomizations that list each other: the loop is cut where it closes',

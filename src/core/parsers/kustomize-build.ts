@@ -359,10 +359,13 @@ function applyPatches(
   const ktext = ws.text(file) ?? '';
   const dir = path.posix.dirname(file);
   const notApplied = () => ws.leaveOut(file, KUSTOMIZE_UNAPPLIED);
-  /** The documents of a patch written at `pointer` of the kustomization (inline) or in the file it names. */
-  const read = (value: unknown, pointer: string): { node: BNode }[] | undefined => {
+  /**
+   * The documents of a patch written at `pointer` of the kustomization: inline (a `patch:`, or an
+   * entry of `patchesStrategicMerge` that is YAML rather than a path), or in the file it names.
+   */
+  const read = (value: unknown, pointer: string, inline: boolean): { node: BNode }[] | undefined => {
     if (typeof value !== 'string') return undefined;
-    if (!value.includes('\n') && !/^\s*[[{]/.test(value)) {
+    if (!inline) {
       const patchFile = resolved(dir, value);
       if (patchFile === undefined) return undefined;
       const parsed = ws.yaml(patchFile);
@@ -380,7 +383,8 @@ function applyPatches(
   };
   const patches: Patch[] = [];
   listOf(doc, 'patchesStrategicMerge').forEach((entry, i) => {
-    const documents = read(entry, `/patchesStrategicMerge/${i}`);
+    const yaml = typeof entry === 'string' && (entry.includes('\n') || /^\s*[[{]|:\s/.test(entry));
+    const documents = read(entry, `/patchesStrategicMerge/${i}`, yaml);
     if (documents) patches.push({ documents, type: 'merge' });
     else notApplied();
   });
@@ -389,8 +393,8 @@ function applyPatches(
       if (!isMap(entry)) return;
       const documents =
         entry.patch !== undefined
-          ? read(entry.patch, `/${key}/${i}/patch`)
-          : read(entry.path, `/${key}/${i}/path`);
+          ? read(entry.patch, `/${key}/${i}/patch`, true)
+          : read(entry.path, `/${key}/${i}/path`, false);
       if (!documents) {
         notApplied();
         return;

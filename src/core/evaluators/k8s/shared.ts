@@ -870,8 +870,8 @@ export function findingAt(
       : locationFromSpan(file, node.span, anchor === 'key');
   const key = occurrenceKey(c.object, ...keyParts);
   if (c.object.built) {
-    const finding = builtFinding(c.object, { message, location, key }, terms);
-    BUILT_FINDINGS.set(finding, c.object.path);
+    const finding: BuiltFinding = builtFinding(c.object, { message, location, key }, terms);
+    finding[BUILT_FROM] = c.object.path;
     return finding;
   }
   if (inGithubConfig(c.object.path)) {
@@ -892,10 +892,13 @@ export function findingAt(
 }
 
 /**
- * The findings {@link findingAt} made for built objects (see `K8sObject.built`), with the path of
- * their base manifest, for {@link ownFindings}.
+ * The mark of a finding {@link findingAt} made for a built object (see `K8sObject.built`): the path of
+ * its base manifest, for {@link ownFindings}, which removes it. A symbol-keyed property, so that it
+ * stays on the copy an evaluator makes to grade the finding (`{ ...finding, severity }`) and never
+ * reaches a report.
  */
-const BUILT_FINDINGS = new WeakMap<RawFinding, string>();
+const BUILT_FROM = Symbol('built from');
+type BuiltFinding = RawFinding & { [BUILT_FROM]?: string };
 
 /**
  * A finding of an object as a kustomization builds it: it says which kustomization, and keeps the
@@ -931,12 +934,13 @@ function builtFinding(object: K8sObject, finding: RawFinding, terms: FindingTerm
  * overlay deletes), else at the base's line.
  */
 export function ownFindings(findings: RawFinding[]): RawFinding[] {
-  const id = (f: RawFinding) => `${BUILT_FINDINGS.get(f) ?? f.location?.path}\u0000${f.key}`;
+  const id = (f: BuiltFinding) => `${f[BUILT_FROM] ?? f.location?.path}\u0000${f.key}`;
   const seen = new Set<string>();
-  for (const f of findings) if (!BUILT_FINDINGS.has(f)) seen.add(id(f));
-  return findings.filter((f) => {
-    if (!BUILT_FINDINGS.has(f)) return true;
+  for (const f of findings as BuiltFinding[]) if (f[BUILT_FROM] === undefined) seen.add(id(f));
+  return (findings as BuiltFinding[]).filter((f) => {
+    if (f[BUILT_FROM] === undefined) return true;
     const k = id(f);
+    delete f[BUILT_FROM];
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
