@@ -2719,6 +2719,7 @@ spec:
     hostNamespaces: (files: Record<string, string>) => run(k8sHostNamespaces, {}, files),
     runAsRoot: (files: Record<string, string>) => run(k8sRunAsRoot, {}, files),
     resourceLimits: (files: Record<string, string>) => run(k8sResourceLimits, {}, files),
+    imageTag: (files: Record<string, string>) => run(k8sImageTag, {}, files),
   };
   type Case = {
     name: string;
@@ -2893,6 +2894,33 @@ spec:
         '- {op: add, path: /spec/template/spec/hostPID, value: true}',
       ),
       found: ['prod/kustomization.yaml:5:61 -'],
+    },
+    {
+      name: 'a sidecar a patch adds with an untagged image: at the patch',
+      rule: 'imageTag',
+      files: {
+        ...overlay('patches:\n  - path: p.yaml\n'),
+        'base/web.yaml': BASE.replace('app:1', 'app:1.2.3'),
+        'prod/p.yaml': SMP_PRIVILEGED.replace(
+          'name: app',
+          'name: proxy\n          image: acme/proxy',
+        ).replace('privileged: true', 'privileged: false'),
+      },
+      found: ['prod/p.yaml:10:18 -'],
+    },
+    {
+      name: 'the same sidecar, tagged by the images: of the overlay that adds it, beside another overlay of the base',
+      rule: 'imageTag',
+      files: {
+        ...overlay('patches:\n  - path: p.yaml\nimages:\n  - {name: acme/proxy, newTag: 1.4.0}\n'),
+        'dev/kustomization.yaml': 'resources: [../base]\n',
+        'base/web.yaml': BASE.replace('app:1', 'app:1.2.3'),
+        'prod/p.yaml': SMP_PRIVILEGED.replace(
+          'name: app',
+          'name: proxy\n          image: acme/proxy',
+        ).replace('privileged: true', 'privileged: false'),
+      },
+      found: [],
     },
     {
       name: 'kustomizations that list each other: the loop is cut where it closes',

@@ -63,10 +63,11 @@ export interface K8sObject {
   unappliable?: string;
   /**
    * For an object as a kustomization builds it, patches applied (see kustomize-build.ts): the
-   * kustomization whose patch changed it last, and the file each of its values is written in (the base
+   * kustomization whose patch changed it last, the kustomizations that built it (from the one that
+   * lists its file to the outermost), and the file each of its values is written in (the base
    * manifest, a patch file, or the kustomization for an inline patch); `path` is the base manifest's.
    */
-  built?: { by: string; fileAt(pointer: string): string };
+  built?: { by: string; through: readonly string[]; fileAt(pointer: string): string };
 }
 
 /** The pod spec of a workload, wherever its kind nests it. */

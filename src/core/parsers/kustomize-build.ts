@@ -110,6 +110,8 @@ interface BuiltObject {
   labels: Map<string, string>;
   /** The kustomizations whose patches changed it, nearest first. */
   patchedBy: string[];
+  /** The kustomizations that built it, from the one that lists its file to the outermost. */
+  through: string[];
 }
 
 function fromValue(value: unknown, at: Origin): BNode {
@@ -254,6 +256,7 @@ function buildOf(ws: Workspace, file: string, chain: readonly string[]): Build |
       namespaces: new Set(o.namespaces),
       labels: new Map(o.labels),
       patchedBy: [...o.patchedBy],
+      through: [...o.through],
     })),
   };
 }
@@ -301,6 +304,8 @@ function applyKustomization(
   }
   applyPatches(ws, file, doc, objects);
   renameObjects(doc, objects);
+  // A component's objects are its includer's, which records itself.
+  if (doc.kind !== 'Component') for (const o of objects) o.through.push(file);
   return true;
 }
 
@@ -314,6 +319,7 @@ function fromObject(object: K8sObject): BuiltObject {
     namespaces: new Set(object.namespace === undefined ? [] : [object.namespace]),
     labels: new Map(),
     patchedBy: [],
+    through: [],
   };
 }
 
@@ -780,6 +786,7 @@ function builtObject(o: BuiltObject): K8sObject {
     node: { value, pointer: '', span: document.span('') ?? o.base.node.span },
     built: {
       by: o.patchedBy[0]!,
+      through: o.through,
       fileAt: (pointer) => nearest(pointer)?.source.path ?? o.base.path,
     },
   };

@@ -63,7 +63,7 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
       // Read only when there is something to excuse: a tree without candidates does not depend on them.
       if (skaffoldArtifacts(workspace).has(imageName(ref))) return;
       // What kustomize renders, when kustomizations build the manifest: judged instead of what is written.
-      const renderings = kustomizeRenderings(workspace, c.pod.object.path, ref);
+      const renderings = kustomizeRenderings(workspace, c.pod.object.path, ref, c.pod.object.built?.through);
       const unpinned = renderings?.filter((r) => !pinned(r.ref)) ?? [];
       // A chain whose image a build script sets (`kustomize edit set image`) renders what it sets.
       const rendered = unpinned.find((r) => !r.edited) ?? unpinned[0];
@@ -190,19 +190,29 @@ const MAX_RENDERINGS = 64;
  * before its overlay's, as kustomize does: an overlay's `newTag: latest` undoes a base's version.
  * Undefined when no kustomization lists the file (it is applied as written), and past
  * {@link MAX_RENDERINGS} chains. The kustomization files are read through the workspace, so the
- * engine records them as inputs of the rule, as it does the Skaffold files.
+ * engine records them as inputs of the rule, as it does the Skaffold files. For an object as a
+ * kustomization builds it (its image may come from a patch), `through` is the chain that built it:
+ * its kustomizations render the image in turn, then those above the outermost.
  */
-function kustomizeRenderings(workspace: Workspace, file: string, ref: ImageRef): Rendering[] | undefined {
+function kustomizeRenderings(
+  workspace: Workspace,
+  file: string,
+  ref: ImageRef,
+  through?: readonly string[],
+): Rendering[] | undefined {
   const renderings: Rendering[] = [];
   // Depth-first along the chains; false once there are too many. A cycle (which kustomize refuses
   // to build) ends its chain.
   const edits = kustomizeImageEdits(workspace);
-  const walk = (kustomization: string, below: Rendering, seen: ReadonlySet<string>): boolean => {
-    let rendering = applyImages(kustomizeImages(workspace, kustomization), below, kustomization);
+  const step = (kustomization: string, below: Rendering): Rendering => {
+    const rendering = applyImages(kustomizeImages(workspace, kustomization), below, kustomization);
     // `kustomize edit set image <name>=...` in this kustomization's directory: its entry for the
     // image, whatever the file holds, is what the build script sets.
     const edit = edits.get(path.posix.dirname(kustomization))?.find((e) => e.name === imageName(below.ref));
-    if (edit) rendering = { ...rendering, edited: { ...edit, kustomization } };
+    return edit ? { ...rendering, edited: { ...edit, kustomization } } : rendering;
+  };
+  const walk = (kustomization: string, below: Rendering, seen: ReadonlySet<string>): boolean => {
+    const rendering = step(kustomization, below);
     const inChain = new Set(seen).add(kustomization);
     const overlays = kustomizationsListing(workspace, path.posix.dirname(kustomization)).filter(
       (k) => !inChain.has(k),
@@ -213,6 +223,10 @@ function kustomizeRenderings(workspace: Workspace, file: string, ref: ImageRef):
     }
     return overlays.every((k) => walk(k, rendering, inChain));
   };
+  if (through !== undefined && through.length > 0) {
+    const below = through.slice(0, -1).reduce((r, k) => step(k, r), { ref } as Rendering);
+    return walk(through.at(-1)!, below, new Set(through.slice(0, -1))) ? renderings : undefined;
+  }
   const listing = kustomizationsListing(workspace, file);
   if (listing.length === 0 || !listing.every((k) => walk(k, { ref }, new Set()))) return undefined;
   return renderings;
