@@ -116,6 +116,12 @@ const CONTAINER_GROUPS: readonly ContainerGroup[] = ['initContainers', 'containe
 
 /** The kinds of object the Kubernetes rules judge: workloads (their pod specs) and RBAC. */
 const JUDGED_KINDS = [...POD_SPEC_PATHS.keys(), 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
+const JUDGED = new Set(JUDGED_KINDS);
+
+/** Whether the Kubernetes rules judge objects of a kind (workloads and RBAC); others only name or select them. */
+export function isJudgedKind(kind: string): boolean {
+  return JUDGED.has(kind);
+}
 /** `kind: Deployment`, `"kind": "Deployment"`, in any style and at any depth (a List's items too). */
 const JUDGED_KIND = new RegExp(
   String.raw`["']?kind["']?[ \t]*:[ \t]*["']?(?:${JUDGED_KINDS.join('|')})["']?[ \t]*(?:[,}\r\n#]|$)`,

@@ -8,7 +8,7 @@ import {
   unescapePointerToken,
   type YamlDocument,
 } from '../workspace/yaml.js';
-import { apiGroup, isMap, type K8sObject, readK8sObjects } from './k8s.js';
+import { apiGroup, isJudgedKind, isMap, type K8sObject, readK8sObjects } from './k8s.js';
 import { KUSTOMIZATION_GLOBS } from './k8s-files.js';
 
 /**
@@ -112,6 +112,11 @@ interface BuiltObject {
   patchedBy: string[];
   /** The kustomizations that built it, from the one that lists its file to the outermost. */
   through: string[];
+  /**
+   * An object of a kind no rule judges (a ConfigMap, a CRD): kept for a patch to match, never merged,
+   * so that a large bundle of definitions costs nothing to build.
+   */
+  unjudged?: true;
 }
 
 function fromValue(value: unknown, at: Origin): BNode {
@@ -312,9 +317,14 @@ function applyKustomization(
 function fromObject(object: K8sObject): BuiltObject {
   const source: Source = { path: object.path, document: object.document };
   const names = new Set<string>(object.name === undefined ? [] : [object.name]);
+  const at = { source, pointer: object.node.pointer };
+  const judged = isJudgedKind(object.kind);
+  // An unjudged object keeps only its metadata, which patch targets select by.
+  const metadata = object.node.value.metadata;
   return {
     base: object,
-    node: fromValue(object.node.value, { source, pointer: object.node.pointer }),
+    node: judged ? fromValue(object.node.value, at) : fromValue({ metadata }, at),
+    ...(judged ? {} : { unjudged: true as const }),
     names,
     namespaces: new Set(object.namespace === undefined ? [] : [object.namespace]),
     labels: new Map(),
@@ -424,6 +434,7 @@ function applyPatches(
       for (const o of objects) {
         if (!selected(o, patch.target!)) continue;
         matched = true;
+        if (o.unjudged) continue;
         if (applyJson6902(o.node, patch.documents[0]!.node)) o.patchedBy.unshift(file);
         else notApplied();
       }
@@ -434,6 +445,7 @@ function applyPatches(
           const o = objects[i]!;
           if (patch.target ? !selected(o, patch.target) : !namedBy(o, node)) continue;
           matched = true;
+          if (o.unjudged) continue;
           const merged = mergeNode(o.node, node, '');
           if (merged === DELETE) {
             objects.splice(i--, 1);
@@ -482,17 +494,31 @@ function namedBy(o: BuiltObject, patch: BNode): boolean {
   return namespace === undefined || o.namespaces.size === 0 || o.namespaces.has(namespace);
 }
 
+/** Compiled target patterns, by source; null for one that does not compile (it matches nothing). */
+const PATTERNS = new Map<string, RegExp | null>();
+
 /** An anchored pattern of a target's field, as kustomize matches `name`, `kind` and `namespace`. */
 function matches(pattern: unknown, values: Iterable<string>): boolean {
   if (typeof pattern !== 'string' || pattern === '') return true;
-  let re: RegExp;
-  try {
-    re = new RegExp(`^(?:${pattern})$`);
-  } catch {
-    return false;
+  let re = PATTERNS.get(pattern);
+  if (re === undefined) {
+    try {
+      re = new RegExp(`^(?:${pattern})$`);
+    } catch {
+      re = null;
+    }
+    PATTERNS.set(pattern, re);
   }
+  if (re === null) return false;
   for (const v of values) if (re.test(v)) return true;
   return false;
+}
+
+/** The scalar entries of a mapping node of the metadata (`labels`, `annotations`), as strings. */
+function stringsOf(node: BNode | undefined, into = new Map<string, string>()): Map<string, string> {
+  for (const [k, v] of node?.map ?? [])
+    if (!v.map && !v.seq && v.scalar != null) into.set(k, String(v.scalar));
+  return into;
 }
 
 /** Whether a patch's `target` selects the object. */
@@ -510,13 +536,10 @@ function selected(o: BuiltObject, target: Record<string, unknown>): boolean {
     !matches(target.namespace, o.namespaces)
   )
     return false;
+  if (target.labelSelector === undefined && target.annotationSelector === undefined) return true;
   const metadata = o.node.map?.get('metadata');
-  const labels = new Map(o.labels);
-  const own = plain(metadata?.map?.get('labels'));
-  if (isMap(own)) for (const [k, v] of Object.entries(own)) labels.set(k, String(v));
-  const annotations = new Map<string, string>();
-  const notes = plain(metadata?.map?.get('annotations'));
-  if (isMap(notes)) for (const [k, v] of Object.entries(notes)) annotations.set(k, String(v));
+  const labels = stringsOf(metadata?.map?.get('labels'), new Map(o.labels));
+  const annotations = stringsOf(metadata?.map?.get('annotations'));
   return selectorHolds(target.labelSelector, labels) && selectorHolds(target.annotationSelector, annotations);
 }
 
