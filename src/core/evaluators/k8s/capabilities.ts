@@ -52,7 +52,8 @@ function unusedCapabilities(c: Container): string | undefined {
 export const k8sCapabilities = defineEvaluator<CapabilitiesOptions>({
   kind: 'k8s.capabilities',
   // 2: the key holds the object's namespace.
-  revision: 2,
+  // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+  revision: 3,
   summary:
     'Kubernetes containers that add listed Linux capabilities (forbiddenAdd), or (requireDropAll) do not drop ALL.',
   schema: {

@@ -224,7 +224,8 @@ function saysReplaceMe(content: FileContent, first: number, last: number): boole
 export const k8sEnvSecretLiteral = defineEvaluator<Options>({
   kind: 'k8s.env-secret-literal',
   // 2: the key holds the value's keyed hash. 3: and the object's namespace.
-  revision: 3,
+  // 4: objects as kustomizations build them are judged too; base results stored before would miss them.
+  revision: 4,
   summary:
     'Kubernetes container environment variables named like secrets (password, token, API key) with a literal value.',
   schema: {

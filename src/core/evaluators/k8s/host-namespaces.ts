@@ -37,7 +37,8 @@ function setTo(field: string, node: K8sNode): string {
 export const k8sHostNamespaces = defineEvaluator<Options>({
   kind: 'k8s.host-namespaces',
   // 2: the key holds the object's namespace.
-  revision: 2,
+  // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+  revision: 3,
   summary: 'Kubernetes pod specs that set hostNetwork, hostPID or hostIPC to true.',
   schema: {
     type: 'object',

@@ -101,7 +101,8 @@ const UNMOUNTED_NOTE =
 export const k8sHostPath = defineEvaluator<Options>({
   kind: 'k8s.host-path',
   // 2: the key holds the object's namespace.
-  revision: 2,
+  // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+  revision: 3,
   summary: 'Kubernetes pod specs that mount a hostPath volume.',
   schema: {
     type: 'object',

@@ -11,7 +11,8 @@ import { containerFinding, examinedPods, k8sBoolean, ownFindings } from './share
 export const k8sHostPort = defineEvaluator<Record<string, never>>({
   kind: 'k8s.host-port',
   // 2: the key holds the object's namespace.
-  revision: 2,
+  // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+  revision: 3,
   summary: 'Kubernetes containers that publish a port on the node (ports[].hostPort).',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {

@@ -41,7 +41,8 @@ import { containerFinding, eachContainer, NO_OPTIONS, ownFindings, STAGING_NAME_
 export const k8sImageTag = defineEvaluator<Record<string, never>>({
   kind: 'k8s.image-tag',
   // 2: the key holds the object's namespace.
-  revision: 2,
+  // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+  revision: 3,
   summary:
     'Kubernetes container images with no tag or one that names no version ("latest", "stable"), and no digest, as ' +
     'written or as the `images:` of the kustomizations that build the manifest set them (not the images a ' +

@@ -18,7 +18,8 @@ import {
 export const k8sPrivileged = defineEvaluator<Record<string, never>>({
   kind: 'k8s.privileged',
   // 2: the key holds the object's namespace.
-  revision: 2,
+  // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+  revision: 3,
   summary: 'Kubernetes containers (including init and ephemeral containers) that run privileged.',
   schema: NO_OPTIONS,
   evaluate({ workspace }) {

@@ -109,7 +109,8 @@ function grantKey(rule: Record<string, unknown>): string {
 export const k8sRbac = defineEvaluator<RbacOptions>({
   kind: 'k8s.rbac',
   // 2: the key holds the object's namespace, a binding's subjects and a rule's groups, resources and verbs.
-  revision: 2,
+  // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+  revision: 3,
   summary: 'Kubernetes RBAC rules with * verbs or resources (wildcard), or bindings to cluster-admin.',
   schema: {
     type: 'object',

@@ -23,7 +23,8 @@ import {
 export const k8sReadOnlyRootFs = defineEvaluator<Record<string, never>>({
   kind: 'k8s.read-only-root-fs',
   // 2: the key holds the object's namespace.
-  revision: 2,
+  // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+  revision: 3,
   summary: 'Kubernetes containers that do not set securityContext.readOnlyRootFilesystem: true.',
   schema: NO_OPTIONS,
   evaluate({ workspace }) {

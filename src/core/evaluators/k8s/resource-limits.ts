@@ -20,7 +20,8 @@ interface Options {
 export const k8sResourceLimits = defineEvaluator<Options>({
   kind: 'k8s.resource-limits',
   // 2: the key holds the object's namespace.
-  revision: 2,
+  // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+  revision: 3,
   summary: 'Kubernetes containers without resources.limits for the configured resources (CPU and memory).',
   schema: {
     type: 'object',

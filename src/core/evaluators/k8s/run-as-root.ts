@@ -42,7 +42,8 @@ const NON_ROOT_IMAGE = imageMatcher(NON_ROOT_IMAGES);
 export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
   kind: 'k8s.run-as-root',
   // 2: the key holds the object's namespace.
-  revision: 2,
+  // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+  revision: 3,
   summary:
     'Kubernetes containers that run as UID 0, or set neither runAsNonRoot: true nor a non-zero runAsUser ' +
     '(container or pod securityContext).',

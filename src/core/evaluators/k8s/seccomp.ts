@@ -46,7 +46,8 @@ const CONTAINER_ANNOTATION = 'container.seccomp.security.alpha.kubernetes.io/';
 export const k8sSeccomp = defineEvaluator<Record<string, never>>({
   kind: 'k8s.seccomp',
   // 2: the key holds the object's namespace.
-  revision: 2,
+  // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+  revision: 3,
   summary:
     'Kubernetes containers whose seccomp profile is Unconfined or not set (container, pod, or legacy annotation).',
   schema: NO_OPTIONS,

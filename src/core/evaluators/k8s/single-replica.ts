@@ -37,7 +37,8 @@ const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
   kind: 'k8s.single-replica',
   // 2: the key holds the object's namespace.
-  revision: 2,
+  // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+  revision: 3,
   summary:
     'Kubernetes Deployments and StatefulSets behind a Service that run a single pod and no autoscaler targets.',
   schema: NO_OPTIONS,
