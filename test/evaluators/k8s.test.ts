@@ -2763,6 +2763,15 @@ spec:
       found: [],
     },
     {
+      name: 'an operation that applies before one that fails: kustomize fails the build, nothing of it applied',
+      files: overlay(
+        'patches:\n  - target: {kind: Deployment, name: web}\n    patch: |-\n' +
+          `${PRIVILEGED_OP}\n- op: remove\n  path: /spec/template/spec/hostAliases`.replace(/^/gm, '      ') +
+          '\n  - target: {kind: Deployment}\n    patch: |-\n      - {op: add, path: /spec/replicas, value: 2}\n',
+      ),
+      found: [],
+    },
+    {
       name: 'a JSON 6902 patch file in patchesJson6902, written as JSON',
       files: {
         ...overlay(

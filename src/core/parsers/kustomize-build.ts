@@ -435,8 +435,14 @@ function applyPatches(
         if (!selected(o, patch.target!)) continue;
         matched = true;
         if (o.unjudged) continue;
-        if (applyJson6902(o.node, patch.documents[0]!.node)) o.patchedBy.unshift(file);
-        else notApplied();
+        // Applied to a copy: kustomize fails a build whose operation fails, so none of it lands.
+        const patched = clone(o.node);
+        if (!applyJson6902(patched, patch.documents[0]!.node)) {
+          notApplied();
+          continue;
+        }
+        o.node = patched;
+        if (!o.patchedBy.includes(file)) o.patchedBy.unshift(file);
       }
     } else {
       for (const { node } of patch.documents) {
