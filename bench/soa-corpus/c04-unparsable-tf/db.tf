@@ -1,0 +1,5 @@
+resource "aws_db_instance" "main" {
+  engine                  = "postgres"
+  backup_retention_period = 0
+  tags = {
+    name = "db"

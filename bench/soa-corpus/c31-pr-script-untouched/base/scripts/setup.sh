@@ -1,0 +1,4 @@
+#!/bin/sh
+set -eu
+echo "setting up"
+timedatectl set-ntp true
