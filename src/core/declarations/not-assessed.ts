@@ -4,6 +4,7 @@
  * (declare it not applicable with a reason, or cite evidence).
  */
 import type { LeftOut, RuleSummary } from '../types.js';
+import { UNREADABLE_INPUT } from '../workspace/scope.js';
 
 /** What the rules of a check-kind family read, by the kind's prefix (`terraform.attribute` -> terraform). */
 const INPUTS: Record<string, string> = {
@@ -75,6 +76,17 @@ export interface RunScope {
  */
 export function leftOutPhrase(l: LeftOut): string {
   return `${l.files} ${l.kind} file${l.files === 1 ? '' : 's'} (${l.reason})`;
+}
+
+/**
+ * `rule X could not read 2 files it checks: a.tf, b.tf (it does not parse, …)`, when the rule met
+ * input files it could not check (see `UNREADABLE_INPUT`); undefined when it read all of them.
+ */
+export function unreadableOf(rule: Pick<RuleSummary, 'id' | 'scope'>): string | undefined {
+  const l = rule.scope?.leftOut?.find((x) => x.kind === UNREADABLE_INPUT.kind);
+  if (!l) return undefined;
+  const more = l.files > l.examples.length ? `, and ${l.files - l.examples.length} more` : '';
+  return `rule ${rule.id} could not read ${l.files === 1 ? 'a file' : `${l.files} files`} it checks: ${l.examples.join(', ')}${more} (${l.reason})`;
 }
 
 /** Everything a rule left out, in words (see {@link leftOutPhrase}); undefined when nothing. */

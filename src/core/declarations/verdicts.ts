@@ -9,6 +9,7 @@ import type {
   RuleSummary,
   Verdict,
 } from '../types.js';
+import { UNREADABLE_INPUT } from '../workspace/scope.js';
 import { type DeclarationCheck, restates } from './check.js';
 import type { PolicyProblemKind } from './model.js';
 import {
@@ -18,6 +19,7 @@ import {
   leftOutOf,
   notAssessedHint,
   type RunScope,
+  unreadableOf,
 } from './not-assessed.js';
 
 /** Policy problems that are the located cause of a gap in the control they name. */
@@ -124,6 +126,7 @@ export function assessControls(input: AssessInput): ControlResult[] {
   const rulesOf = byControl(input.rules.filter((r) => r.result !== 'disabled' && !policyRules.has(r.id)));
   const findingsOf = byControl(input.findings);
   const disabledOf = byControl(input.rules.filter((r) => r.result === 'disabled' && !policyRules.has(r.id)));
+  const unreadable = unreadableJudge(input);
   return allControls().map((c): ControlResult => {
     const rules = rulesOf.get(c.id) ?? [];
     const turnedOff = disabledReasons(disabledOf.get(c.id) ?? []);
@@ -148,6 +151,15 @@ export function assessControls(input: AssessInput): ControlResult[] {
         r.result === 'unverifiable'
           ? `rule ${r.id} could not be verified: ${r.detail ?? 'the answer it needs was not available'}`
           : `rule ${r.id} could not be evaluated (${errorsByRule.get(r.id) ?? 'error'})`,
+      )
+      // A rule that met files it could not read did not check them: whatever it found elsewhere,
+      // the answer for those files is not available (unless their problems were set aside).
+      .concat(
+        rules.flatMap((r) =>
+          (r.result === 'pass' || r.result === 'fail') && !unreadable.setAside(r)
+            ? (unreadableOf(r) ?? [])
+            : [],
+        ),
       );
 
     if (decls?.unreadable) {
@@ -450,4 +462,34 @@ function reopened(open: readonly Finding[]): string {
 /** The start of a reason about a rule's open findings below `fail-on-confidence` (guesses). */
 function unsureFindings(ruleId: string, n: number, minConfidence: Confidence | undefined): string {
   return `rule ${ruleId} has ${n} open finding${n === 1 ? '' : 's'} of lower confidence than ${minConfidence ?? 'low'} (fail-on-confidence)`;
+}
+
+/**
+ * Whether the files a rule could not read (see `UNREADABLE_INPUT`) were all set aside: each one's
+ * input problem is reported by a rule of kind `core.input-problems` (unparsable-file) below
+ * `fail-on-confidence` (a broken test fixture, where such files are ordinary), or excepted or ignored.
+ * Such files make no control unverifiable; the reasons still say they were left out. A rule's scope
+ * names its first few unreadable files only: beyond those, the rest are known to be set aside only
+ * when no input problem of the run is reported as sure. Without the problems rule, none is set aside.
+ */
+function unreadableJudge(input: AssessInput): { setAside(rule: RuleSummary): boolean } {
+  const problemRules = new Set<string>();
+  for (const [id, kind] of input.kinds) if (kind === 'core.input-problems') problemRules.add(id);
+  const aside = new Set<string>();
+  let sure = false;
+  for (const f of input.findings) {
+    if (!problemRules.has(f.ruleId) || !f.location) continue;
+    if (f.status === 'open' && confidenceRank(f.confidence) >= confidenceRank(input.minConfidence ?? 'low'))
+      sure = true;
+    else aside.add(f.location.path);
+  }
+  return {
+    setAside(rule) {
+      const l = rule.scope?.leftOut?.find((x) => x.kind === UNREADABLE_INPUT.kind);
+      if (!l) return true;
+      return (
+        aside.size > 0 && l.examples.every((p) => aside.has(p)) && (l.files <= l.examples.length || !sure)
+      );
+    },
+  };
 }

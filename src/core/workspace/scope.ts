@@ -227,6 +227,16 @@ export class ScopeRecorder {
   }
 }
 
+/**
+ * What a rule's report says of an input file it could not read: one that does not parse, holds a NUL
+ * byte or is larger than a file is read up to (the `unparsable-file` finding locates the cause). The
+ * rule did not check it, so no verdict may rest on the rule as if it had (see verdicts.ts).
+ */
+export const UNREADABLE_INPUT: LeftOutKind = {
+  kind: 'unreadable',
+  reason: 'it does not parse, or is not read as text, so nothing in it was checked: see unparsable-file',
+};
+
 /** Paths listed per rule in the report; the count covers the rest. */
 export const SCOPE_EXAMPLES = 20;
 

@@ -23,7 +23,7 @@ import {
   type TreeNode,
 } from './links.js';
 import { lowerBound, Positions } from './positions.js';
-import { type Deps, ScopeRecorder } from './scope.js';
+import { type Deps, ScopeRecorder, UNREADABLE_INPUT } from './scope.js';
 import type { Screen, Selector } from './screens.js';
 import {
   bomBelied,
@@ -590,6 +590,8 @@ export class Workspace {
     const cached = this.yamlCache.get(file);
     if (cached) {
       if (this.scope.active) this.scope.touch(file);
+      // The problem was recorded by the rule that parsed it first; this one could not check it either.
+      if (!cached.ok) this.leaveOut(file, UNREADABLE_INPUT);
       return cached;
     }
     const text = this.text(file);
@@ -668,9 +670,13 @@ export class Workspace {
     return this.indexedFiles;
   }
 
-  /** Records a located problem with an input file; the first problem per file wins. */
+  /**
+   * Records a located problem with an input file; the first problem per file wins. The rule that met
+   * it (each rule that does) could not check the file, which its scope says: never as examined.
+   */
   reportProblem(problem: InputProblem): void {
     if (!this.problems.has(problem.path)) this.problems.set(problem.path, problem);
+    this.leaveOut(problem.path, UNREADABLE_INPUT);
   }
 
   /**

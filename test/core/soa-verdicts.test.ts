@@ -1,0 +1,140 @@
+// What a control's verdict rests on, from the auditor's side: a verdict never claims more than was
+// examined. Cases from the labelled corpus in bench/soa-corpus.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/core/engine.js';
+import type { Report } from '../../src/core/types.js';
+
+const NOW = new Date('2026-06-01T12:00:00Z');
+const PROSE =
+  'When an incident is suspected, the on-call engineer opens a ticket, pages the security lead and ' +
+  'keeps a timeline; affected credentials are rotated before the service is restored.';
+
+function tree(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'cg-soa-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), text);
+  }
+  return root;
+}
+
+const control = (r: Report, id: string) => r.controls.find((c) => c.id === id)!;
+const declare = (...lines: string[]) =>
+  ['version: 1', 'owner: "@acme/security"', 'controls:', ...lines.map((l) => `  ${l}`), ''].join('\n');
+
+const DB_GOOD = 'resource "aws_db_instance" "a" {\n  engine = "postgres"\n  backup_retention_period = 7\n}\n';
+const DB_BROKEN = 'resource "aws_db_instance" "b" {\n  engine = "postgres"\n  backup_retention_period = 0\n';
+const UNREAD =
+  '(it does not parse, or is not read as text, so nothing in it was checked: see unparsable-file)';
+const WORKFLOW_BROKEN = 'on: pull_request\njobs:\n  test:\n    runs-on: [ubuntu-latest\n    steps: []\n';
+
+describe('a rule that could not read its input files does not make its control satisfied', () => {
+  const db = declare('"8.13": { status: implemented, justification: Databases are backed up. }');
+  it.each<{
+    name: string;
+    files: Record<string, string>;
+    id: string;
+    decl?: string;
+    rules: string[];
+    reasons: string[];
+    maxFileBytes?: number;
+  }>([
+    {
+      name: 'the only Terraform file does not parse',
+      files: { 'db.tf': DB_BROKEN },
+      id: '8.13',
+      rules: ['terraform-backup-retention-zero'],
+      reasons: [`rule terraform-backup-retention-zero could not read a file it checks: db.tf ${UNREAD}`],
+    },
+    {
+      // Before: satisfied on a.tf alone, as if b.tf (which sets no backups) had been checked.
+      name: 'one of two Terraform files does not parse',
+      files: { 'a.tf': DB_GOOD, 'b.tf': DB_BROKEN },
+      id: '8.13',
+      rules: ['terraform-backup-retention-zero'],
+      reasons: [`rule terraform-backup-retention-zero could not read a file it checks: b.tf ${UNREAD}`],
+    },
+    {
+      name: 'the only Terraform file is larger than a file is read up to',
+      files: { 'db.tf': `${DB_GOOD}${'# padding\n'.repeat(120)}` },
+      id: '8.13',
+      rules: ['terraform-backup-retention-zero'],
+      maxFileBytes: 1000,
+      reasons: [`rule terraform-backup-retention-zero could not read a file it checks: db.tf ${UNREAD}`],
+    },
+    {
+      name: 'the only Kubernetes manifest does not parse',
+      files: {
+        'k8s/web.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: [nginx:1.25\n',
+      },
+      id: '8.6',
+      decl: '"8.6": { status: implemented, justification: Limits are set. }',
+      rules: ['k8s-resource-limits'],
+      reasons: [`rule k8s-resource-limits could not read a file it checks: k8s/web.yaml ${UNREAD}`],
+    },
+    {
+      // The workflow is parsed once: the rules after the first get the failed parse from the cache.
+      name: 'the only workflow does not parse (every rule that reads it says so)',
+      files: { '.github/workflows/ci.yml': WORKFLOW_BROKEN },
+      id: '8.29',
+      decl: '"8.29": { status: implemented, justification: Tests on every change. }',
+      rules: ['workflow-sast-on-pull-requests', 'workflow-tests-on-pull-requests'],
+      reasons: [
+        `rule workflow-sast-on-pull-requests could not read a file it checks: .github/workflows/ci.yml ${UNREAD}`,
+        `rule workflow-tests-on-pull-requests could not read a file it checks: .github/workflows/ci.yml ${UNREAD}`,
+      ],
+    },
+  ])('$name: unverifiable, naming the files', async ({ files, id, decl, rules, reasons, maxFileBytes }) => {
+    const root = tree({ ...files, '.github/controls.yml': decl ? declare(decl) : db });
+    const r = await runCheck({ root, now: NOW, onlyRules: rules, ...(maxFileBytes ? { maxFileBytes } : {}) });
+    expect(control(r, id)).toMatchObject({ verdict: 'unverifiable', reasons });
+    // The rules' scope says it too: the files are left out as unreadable, never counted as examined.
+    for (const ruleId of rules) {
+      const scope = r.rules.find((x) => x.id === ruleId)!.scope!;
+      expect(scope.leftOut).toEqual([expect.objectContaining({ kind: 'unreadable', files: 1 })]);
+    }
+  });
+
+  it('a finding against the control still makes a gap, which the unreadable file does not hide', async () => {
+    const bad = 'resource "aws_db_instance" "a" {\n  engine = "postgres"\n  backup_retention_period = 0\n}\n';
+    const root = tree({ 'a.tf': bad, 'b.tf': DB_BROKEN, '.github/controls.yml': db });
+    const r = await runCheck({ root, now: NOW, onlyRules: ['terraform-backup-retention-zero'] });
+    expect(control(r, '8.13')).toMatchObject({
+      verdict: 'gap',
+      reasons: ['rule terraform-backup-retention-zero has 1 open finding'],
+    });
+  });
+
+  it('a broken test fixture (its unparsable-file finding a guess) is named, and makes the control no less met', async () => {
+    const root = tree({
+      'a.tf': DB_GOOD,
+      'tests/fixtures/bad/main.tf': DB_BROKEN,
+      '.github/controls.yml': db,
+    });
+    const rules = ['terraform-backup-retention-zero', 'unparsable-file'];
+    const r = await runCheck({ root, now: NOW, onlyRules: rules, persona: 'auditor' });
+    expect(r.findings.find((f) => f.ruleId === 'unparsable-file')).toMatchObject({ confidence: 'low' });
+    expect(control(r, '8.13')).toMatchObject({
+      verdict: 'satisfied',
+      reasons: [`rule terraform-backup-retention-zero left out 1 unreadable file ${UNREAD}`],
+    });
+    // Sure about the fixture (fail-on-confidence low), the answer for it is missing again.
+    const strict = await runCheck({ root, now: NOW, onlyRules: rules, failOnConfidence: 'low' });
+    expect(control(strict, '8.13')).toMatchObject({
+      verdict: 'unverifiable',
+      reasons: [
+        `rule terraform-backup-retention-zero could not read a file it checks: tests/fixtures/bad/main.tf ${UNREAD}`,
+      ],
+    });
+  });
+
+  it('files every rule reads cleanly keep the control satisfied', async () => {
+    const root = tree({ 'a.tf': DB_GOOD, '.github/controls.yml': db });
+    const r = await runCheck({ root, now: NOW, onlyRules: ['terraform-backup-retention-zero'] });
+    expect(control(r, '8.13')).toMatchObject({ verdict: 'satisfied', reasons: [] });
+  });
+});
