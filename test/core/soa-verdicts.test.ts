@@ -138,3 +138,55 @@ describe('a rule that could not read its input files does not make its control s
     expect(control(r, '8.13')).toMatchObject({ verdict: 'satisfied', reasons: [] });
   });
 });
+
+describe("controlgate's own configuration and declarations are no evidence", () => {
+  it.each([
+    {
+      ref: '.github/controls.yml',
+      detail:
+        ".github/controls.yml is controlgate's own configuration or declarations, which are no evidence of a control: cite the document, workflow or URL that shows it",
+    },
+    {
+      ref: '.controlgate.yml',
+      detail:
+        ".controlgate.yml is controlgate's own configuration or declarations, which are no evidence of a control: cite the document, workflow or URL that shows it",
+    },
+    {
+      ref: '{.controlgate.yml,.github/controls.yml}',
+      detail:
+        "the files it matches are controlgate's own configuration or declarations, which are no evidence of a control: cite the document, workflow or URL that shows it",
+    },
+  ])('$ref cited as evidence is a gap', async ({ ref, detail }) => {
+    const root = tree({
+      '.controlgate.yml': `version: 1\n# ${PROSE}\n# ${PROSE}\n`,
+      '.github/controls.yml': declare(
+        `"5.3": { status: implemented, justification: Duties are segregated., evidence: ["${ref}"] }`,
+        `"5.1": { status: implemented, justification: Policy., evidence: [docs/policy.md] }`,
+        `# ${PROSE}`,
+      ),
+      'docs/policy.md': `# Policy\n\n${PROSE}\n`,
+    });
+    const r = await runCheck({ root, now: NOW, builtinRules: false });
+    expect(control(r, '5.3')).toMatchObject({
+      verdict: 'gap',
+      reasons: [`evidence ${ref} is missing: ${detail}`],
+      evidence: [{ ref, status: 'missing', detail }],
+    });
+    // A real document beside it still counts.
+    expect(control(r, '5.1')).toMatchObject({ verdict: 'satisfied' });
+  });
+
+  it('a directory that holds the declarations and a real document counts by the document', async () => {
+    const root = tree({
+      '.github/controls.yml': declare(
+        '"5.3": { status: implemented, justification: Duties are segregated., evidence: [.github/] }',
+      ),
+      '.github/SEGREGATION.md': `# Segregation of duties\n\n${PROSE}\n`,
+    });
+    const r = await runCheck({ root, now: NOW, builtinRules: false });
+    expect(control(r, '5.3')).toMatchObject({
+      verdict: 'satisfied',
+      evidence: [{ ref: '.github/', status: 'present', files: [{ path: '.github/SEGREGATION.md' }] }],
+    });
+  });
+});

@@ -23,6 +23,8 @@ export interface DeclarationCheckOptions {
   defaultBranches: readonly string[];
   /** Every rule id known to this run, to catch exceptions that name a rule that does not exist. */
   ruleIds: ReadonlySet<string>;
+  /** controlgate's own configuration and declarations files, which are never evidence (see evidence.ts). */
+  ownFiles?: ReadonlySet<string>;
 }
 
 /** What the declarations say once checked against the repository and the calendar. */

@@ -18,12 +18,18 @@ export interface EvidenceContext {
    * and `master` are assumed.
    */
   defaultBranches: readonly string[];
+  /**
+   * controlgate's own configuration and declarations files: cited as evidence, they show nothing
+   * about a control (the declarations would vouch for themselves).
+   */
+  ownFiles?: ReadonlySet<string>;
 }
 
 /**
  * Checks one evidence item: a URL is recorded but never fetched; a workflow file must exist and run on
  * pull requests (or merge queues) or on pushes to the default branch; any other path or glob must
- * match at least one file of the repository that holds more than a placeholder. The files matched are
+ * match at least one file of the repository that holds more than a placeholder, other than
+ * controlgate's own configuration and declarations (`ownFiles`). The files matched are
  * listed with the SHA-256 of their bytes, so an auditor can tell later what the evidence was.
  */
 export function checkEvidence(ref: string, ctx: EvidenceContext): EvidenceResult {
@@ -44,6 +50,17 @@ export function checkEvidence(ref: string, ctx: EvidenceContext): EvidenceResult
     const dir = rel.endsWith('/') ? rel : `${rel}/`;
     matched = indexed.filter((f) => f === rel || f.startsWith(dir));
   }
+  const own = ctx.ownFiles;
+  const cited = own && own.size > 0 ? matched.filter((f) => !own.has(f)) : matched;
+  if (cited.length === 0 && matched.length > 0) {
+    return {
+      ref,
+      kind: 'path',
+      status: 'missing',
+      detail: `${matched.length === 1 ? `${matched[0]} is` : `the files it matches are`} controlgate's own configuration or declarations, which are no evidence of a control: cite the document, workflow or URL that shows it`,
+    };
+  }
+  matched = cited;
   if (matched.length === 0) {
     return { ref, kind: 'path', status: 'missing', detail: 'no such file or directory in the repository' };
   }

@@ -88,6 +88,11 @@ export async function evaluateHead(
       return defaultBranches;
     },
     ruleIds: new Set(policy.allRules.map((r) => r.id)),
+    ownFiles: new Set(
+      [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile].filter(
+        (f): f is string => typeof f === 'string' && f !== '',
+      ),
+    ),
   });
   const problems: DeclarationProblem[] = [
     ...(policy.policy.head.declarations?.problems ?? []),
