@@ -10,7 +10,8 @@
 // `args` (extra CLI arguments, one line). A case with `base/` and `head/` is a pull request: both
 // trees are committed and the head is checked with `--base` the base commit. `expected.tsv` holds,
 // per line, written before the case was run:
-//   control id <TAB> expected verdict <TAB> expected evidence kind <TAB> reason
+//   control id <TAB> expected verdict <TAB> expected evidence kind <TAB> reason [<TAB> words]
+// (the optional words must appear in one of the verdict's reasons: what it must disclose)
 // The evidence kind is what the verdict rests on: `rule` (a rule examined something: it passed, or
 // its findings make the gap), `file` (a cited file or workflow was verified), `attestation` (URLs
 // with an owner and a fresh review), `declaration` (not-applicable or planned: the organisation's
@@ -257,12 +258,13 @@ function scoreCorpus() {
       }
       for (const line of readFileSync(path.join(dir, 'expected.tsv'), 'utf8').split('\n')) {
         if (!line.trim() || line.startsWith('#')) continue;
-        const [id, verdict, kind, reason] = line.split('\t');
+        const [id, verdict, kind, reason, said] = line.split('\t');
         const c = byId.get(id);
         const got = c?.verdict ?? 'missing';
         const gotKind = c ? evidenceKind(c) : 'missing';
         tally.labels++;
-        const okV = got === verdict;
+        // An optional fifth column: words the verdict's reasons must hold (what it discloses).
+        const okV = got === verdict && (!said || (c?.reasons ?? []).some((r) => r.includes(said)));
         const okK = gotKind === kind;
         if (okV) tally.verdict++;
         if (okK) tally.kind++;

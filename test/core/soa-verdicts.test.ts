@@ -77,6 +77,18 @@ describe('a rule that could not read its input files does not make its control s
       reasons: [`rule k8s-resource-limits could not read a file it checks: k8s/web.yaml ${UNREAD}`],
     },
     {
+      // Before: read (a NUL byte and all) and counted as examined, so 8.18 was satisfied.
+      name: 'the only Dockerfile holds a NUL byte',
+      files: { Dockerfile: 'FROM alpine:3.19\nUSER app\u0000\n' },
+      id: '8.18',
+      decl: '"8.18": { status: implemented, justification: No privileged utilities. }',
+      rules: ['dockerfile-root-user', 'dockerfile-sudo'],
+      reasons: [
+        `rule dockerfile-root-user could not read a file it checks: Dockerfile ${UNREAD}`,
+        `rule dockerfile-sudo could not read a file it checks: Dockerfile ${UNREAD}`,
+      ],
+    },
+    {
       // The workflow is parsed once: the rules after the first get the failed parse from the cache.
       name: 'the only workflow does not parse (every rule that reads it says so)',
       files: { '.github/workflows/ci.yml': WORKFLOW_BROKEN },
@@ -136,6 +148,25 @@ describe('a rule that could not read its input files does not make its control s
     const root = tree({ 'a.tf': DB_GOOD, '.github/controls.yml': db });
     const r = await runCheck({ root, now: NOW, onlyRules: ['terraform-backup-retention-zero'] });
     expect(control(r, '8.13')).toMatchObject({ verdict: 'satisfied', reasons: [] });
+  });
+});
+
+describe('a satisfied control says what its rules found and set aside', () => {
+  it('names the open informational findings of the rules it rests on (a rule set to info in the configuration)', async () => {
+    const bad = 'resource "aws_db_instance" "a" {\n  engine = "postgres"\n  backup_retention_period = 0\n}\n';
+    const root = tree({
+      'db.tf': bad,
+      '.controlgate.yml': 'version: 1\nrules:\n  terraform-backup-retention-zero: info\n',
+      '.github/controls.yml': declare('"8.13": { status: implemented, justification: Backups. }'),
+    });
+    const r = await runCheck({ root, now: NOW, onlyRules: ['terraform-backup-retention-zero'] });
+    expect(control(r, '8.13')).toMatchObject({
+      verdict: 'satisfied',
+      reasons: [
+        'rule terraform-backup-retention-zero has 1 open informational finding, which makes no gap: aws_db_instance "a" sets backup_retention_period = 0: automated backups and point-in-time recovery are off.',
+      ],
+      open: 1,
+    });
   });
 });
 

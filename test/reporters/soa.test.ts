@@ -86,7 +86,9 @@ describe('the Statement of Applicability of a run', async () => {
       reviewed: '2026-05-20',
       evidence: [`docs/incident-response.md [docs/incident-response.md sha256:${sha}]`],
       verdict: 'satisfied',
-      reasons: [],
+      reasons: [
+        'rule incident-response-documented has 1 open informational finding, which makes no gap: docs/incident-response.md is an incident response procedure in name only: 164 characters, fewer than the 200 a real document has.',
+      ],
       // Its evidence rule read the document; what it found is informational, not against 5.24.
       assessedBy: ['incident-response-documented (fail; 1 file)'],
       lastAssessed: '2026-06-01T12:00:00.000Z',

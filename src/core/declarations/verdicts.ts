@@ -238,6 +238,7 @@ export function assessControls(input: AssessInput): ControlResult[] {
         // and the rules that found nothing of their kind assessed nothing.
         reasons.push(
           ...suppressedReasons(mapped, policyRules),
+          ...informationalReasons(assessedBy, mapped),
           ...turnedOff,
           ...leftOutReasons(rules),
           ...idleReasons(rules, rulesAssessing(rules), input.run, mapped),
@@ -426,6 +427,25 @@ function suppressedReasons(
     else groups.set(key, { rule: f.ruleId, n: 1, how });
   }
   return [...groups.values()].map((g) => `rule ${g.rule}: ${g.n} finding${g.n === 1 ? '' : 's'} ${g.how}`);
+}
+
+/**
+ * For a satisfied control: the open informational findings of the rules it rests on (a rule graded
+ * info, or set to info in the configuration), so that a finding never reads as if there were none.
+ * `rule a has 2 open informational findings, which make no gap` (one: with its first sentence).
+ */
+function informationalReasons(assessedBy: readonly RuleSummary[], mapped: readonly Finding[]): string[] {
+  const out: string[] = [];
+  for (const r of assessedBy) {
+    const info = mapped.filter((f) => f.ruleId === r.id && f.status === 'open' && f.severity === 'info');
+    if (info.length === 1)
+      out.push(
+        `rule ${r.id} has 1 open informational finding, which makes no gap: ${firstSentence(info[0]!.message)}`,
+      );
+    else if (info.length > 1)
+      out.push(`rule ${r.id} has ${info.length} open informational findings, which make no gap`);
+  }
+  return out;
 }
 
 /**
