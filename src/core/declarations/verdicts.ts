@@ -436,8 +436,16 @@ function suppressedReasons(
  */
 function informationalReasons(assessedBy: readonly RuleSummary[], mapped: readonly Finding[]): string[] {
   const out: string[] = [];
+  // One pass over the control's findings (thousands, in a large repository), not one per rule.
+  const byRule = new Map<string, Finding[]>();
+  for (const f of mapped) {
+    if (f.status !== 'open' || f.severity !== 'info') continue;
+    const list = byRule.get(f.ruleId);
+    if (list) list.push(f);
+    else byRule.set(f.ruleId, [f]);
+  }
   for (const r of assessedBy) {
-    const info = mapped.filter((f) => f.ruleId === r.id && f.status === 'open' && f.severity === 'info');
+    const info = byRule.get(r.id) ?? [];
     if (info.length === 1)
       out.push(
         `rule ${r.id} has 1 open informational finding, which makes no gap: ${firstSentence(info[0]!.message)}`,
