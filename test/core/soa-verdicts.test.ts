@@ -151,6 +151,27 @@ describe('a rule that could not read its input files does not make its control s
   });
 });
 
+describe('a control nothing examined says what its rules look for', () => {
+  it('names Docker Compose files for the compose rules', async () => {
+    const root = tree({
+      'README.md': '# App\n',
+      '.github/controls.yml': declare('"8.9": { status: implemented, justification: Config as code. }'),
+    });
+    const r = await runCheck({
+      root,
+      now: NOW,
+      onlyRules: ['compose-image-unpinned', 'dockerfile-base-image-digest'],
+    });
+    expect(control(r, '8.9')).toMatchObject({
+      verdict: 'not-assessed',
+      reasons: [
+        'rule compose-image-unpinned examined nothing: no Docker Compose files in this repository',
+        'rule dockerfile-base-image-digest examined nothing: no Dockerfiles in this repository',
+      ],
+    });
+  });
+});
+
 describe('a satisfied control says what its rules found and set aside', () => {
   it('names the open informational findings of the rules it rests on (a rule set to info in the configuration)', async () => {
     const bad = 'resource "aws_db_instance" "a" {\n  engine = "postgres"\n  backup_retention_period = 0\n}\n';

@@ -11,6 +11,7 @@ const INPUTS: Record<string, string> = {
   terraform: 'Terraform resources of the types the rule checks (*.tf, *.tofu and their JSON forms)',
   k8s: 'Kubernetes workloads with pod specs (Pods, Deployments, Jobs, other pod templates)',
   dockerfile: 'Dockerfiles',
+  compose: 'Docker Compose files',
   workflow: 'GitHub Actions workflows',
   deps: 'dependency manifests or update configurations',
   secrets: 'readable text files',
