@@ -2158,3 +2158,66 @@ describe('28. a kustomize patch that weakens the workload its base hardens', () 
     expect(r.code).toBe(0);
   });
 });
+
+describe("29. a privileged workflow that applies the pull request's diff to the base's tree", () => {
+  const RULE = 'workflow-dangerous-trigger';
+  const workflow = (run: string) =>
+    [
+      'name: pr',
+      'on: pull_request_target',
+      'permissions:',
+      '  contents: write',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      `      - uses: actions/checkout@${'4'.repeat(40)} # v4`,
+      `      - run: ${run}`,
+      '        env:',
+      `          GH_TOKEN: \${{ github.token }}`,
+      `          PR: \${{ github.event.pull_request.number }}`,
+      '      - run: npm ci && npm test',
+      '',
+    ].join('\n');
+  async function judge(run: string) {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig([RULE]), 'README.md': '# app\n' }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit({ '.github/workflows/pr.yml': workflow(run) }, 'head');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
+    return {
+      code: pr.code,
+      findings: pr.report.findings
+        .filter((f) => f.ruleId === RULE)
+        .map((f) => `${f.location?.path}:${f.location?.startLine} ${f.severity} new=${f.isNew}`),
+    };
+  }
+  it.each([
+    ['gh pr diff piped into git apply', 'gh pr diff "$PR" | git apply'],
+    [
+      'the .diff URL downloaded by curl',
+      `curl -sSL "https://github.com/\${{ github.repository }}/pull/$PR.diff" | git apply --index`,
+    ],
+    [
+      "the event's patch_url, applied by git am",
+      `curl -sSL "\${{ github.event.pull_request.patch_url }}" | git am`,
+    ],
+    [
+      "the event's diff_url, saved and applied by patch",
+      `wget -qO pr.diff "\${{ github.event.pull_request.diff_url }}" && patch -p1 < pr.diff`,
+    ],
+  ])('%s, then a build: a new critical finding, and the gate fails', async (_name, run) => {
+    expect(await judge(run)).toEqual({
+      code: 1,
+      findings: ['.github/workflows/pr.yml:10 critical new=true'],
+    });
+  });
+  it.each([
+    ['only the names of the changed files', 'gh pr diff "$PR" --name-only > files.txt'],
+    ['the diff saved, never applied', 'gh pr diff "$PR" > pr.diff && grep -c "^+" pr.diff'],
+  ])('%s, then a build: no critical finding, the gate passes', async (_name, run) => {
+    const r = await judge(run);
+    expect(r.code).toBe(0);
+    expect(r.findings.filter((f) => f.includes('critical'))).toEqual([]);
+  });
+});

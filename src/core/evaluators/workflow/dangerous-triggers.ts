@@ -32,7 +32,7 @@ import { classifyContext, classifyHeadRef } from './contexts.js';
 import { Dataflow, type Scope } from './dataflow.js';
 import { jobGuards, runEvents } from './event-guards.js';
 import { fetchedIntoTree } from './fetched-head.js';
-import { apiMetadata, type CodeRoute, codeFetchOf } from './head-code.js';
+import { apiMetadata, type CodeRoute, codeFetchOf, pullDiffFetchOf } from './head-code.js';
 import { headLookupIn } from './head-lookup.js';
 import { eventAsData, headHandOff } from './privileged-reach.js';
 import { actionOf, actionPathOf, eventsOf, input, namesSecret, stepLabel, stepsAfter } from './shared.js';
@@ -1227,6 +1227,26 @@ function headCheckoutsOf(workspace: Workspace, flow: Dataflow, site: Site): Hit[
   return [...hits, ...routes];
 }
 
+/** git subcommands that write a patch into the work tree. */
+const GIT_APPLIES = new Set(['apply', 'am']);
+
+/**
+ * Whether a patch is applied to the work tree at or after offset `from` of the step's script, or in a
+ * later step of the job: `git apply`, `git am` (after any global options) or `patch`.
+ */
+function appliesPatch(script: string, from: number, job: Job, step: Step): boolean {
+  const applies = (view: CommandView) => {
+    if (view.name === 'patch') return true;
+    if (view.name !== 'git') return false;
+    const args = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+    let k = 0;
+    while (k < args.length && args[k]!.startsWith('-')) k += /^-[cC]$/.test(args[k]!) ? 2 : 1;
+    return GIT_APPLIES.has(args[k] ?? '');
+  };
+  if (scriptCommands(script).some((v) => v.command.start >= from && applies(v))) return true;
+  return stepsAfter(job.steps, step).some((s) => s.run && scriptCommands(s.run.value).some(applies));
+}
+
 /** git subcommands that fetch, check out or reset to what they are given. */
 const GIT_TAKES_REF = new Set(['checkout', 'switch', 'fetch', 'reset', 'pull', 'clone', 'worktree']);
 /** A shell variable read in a word: `$NAME`, `${NAME}`, `${NAME:-x}` (not `${{`). */
@@ -1316,6 +1336,12 @@ function headVariables(
   for (const view of views) {
     const what = script.slice(view.command.start, view.command.end).trim().replace(/\s+/g, ' ');
     if (view.name !== 'git') {
+      // The pull request's diff or patch, applied to the base's tree here or later: the head's code.
+      const diff = pullDiffFetchOf(view, (t) => expand(t, view.command.start));
+      if (diff && appliesPatch(script, view.command.start, job, step)) {
+        out.push({ what, at: [diff.start, diff.end], view, route: 'download' });
+        continue;
+      }
       const fetch = codeFetchOf(view, (w, endpoint) =>
         apiMetadata(expand(w.value, view.command.start), endpoint),
       );

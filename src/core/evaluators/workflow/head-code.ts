@@ -163,6 +163,36 @@ export function codeFetchOf(
   return undefined;
 }
 
+/** `gh pr diff` options after which it prints no code: the changed files' names, or a browser opened. */
+const GH_DIFF_PRINTS_NO_CODE = /^(?:--name-only|--web|-w)$/;
+/** A URL path of a pull request's diff or patch on GitHub (`/pull/12.diff`, `/pull/12.patch`). */
+const PULL_DIFF_PATH = /\/pulls?\/(?:\$\{\{[^}]{1,200}\}\}|[^/\s?#]{1,200})\.(?:diff|patch)(?:[?#"'\s]|$)/i;
+/** The event's links to a pull request's diff or patch (`github.event.pull_request.diff_url`). */
+const PULL_DIFF_URL = /\bpull_request\??\.(?:diff|patch)_url\b|\[\s*['"](?:diff|patch)_url['"]\s*\]/;
+
+/**
+ * The word of a command that fetches a pull request's diff or patch, which is the head's code as
+ * text (applied with `git apply`, `git am` or `patch`, it is the head's tree): `gh pr diff` (not
+ * with `--name-only`), or an HTTP client given a URL whose path is `.../pull/N.diff` or `.patch`, or
+ * the event's `diff_url` or `patch_url` (`expand` puts in the values of variables written in the
+ * workflow). Undefined for any other command.
+ */
+export function pullDiffFetchOf(view: CommandView, expand: (text: string) => string): ShellWord | undefined {
+  const name = view.name.toLowerCase();
+  const args = view.command.words.slice(view.nameIndex + 1);
+  if (name === 'gh') {
+    if (args[0]?.value !== 'pr' || args[1]?.value !== 'diff') return undefined;
+    if (args.some((w) => GH_DIFF_PRINTS_NO_CODE.test(w.value))) return undefined;
+    return args[1];
+  }
+  if (!HTTP_CLIENTS[name] && !POWERSHELL_CLIENTS.has(name)) return undefined;
+  if (args.some((w, i) => sendsData(w.value, args[i + 1]?.value))) return undefined;
+  return args.find((w) => {
+    const text = expand(w.value);
+    return PULL_DIFF_PATH.test(text) || PULL_DIFF_URL.test(text);
+  });
+}
+
 /** Whether an HTTP client's option (and the word after it) sends data or asks for a writing method. */
 function sendsData(option: string, next: string | undefined): boolean {
   if (!SENDS_DATA.test(option)) return false;
