@@ -2221,3 +2221,58 @@ describe("29. a privileged workflow that applies the pull request's diff to the 
     expect(r.findings.filter((f) => f.includes('critical'))).toEqual([]);
   });
 });
+
+/**
+ * A Secret whose `kind` is written so that only a YAML reader sees the name: an anchor or a tag before
+ * it, the value on the next line, an escape in a quoted name. kubectl applies each as a Secret; its
+ * base64 values are decoded and judged as those of `kind: Secret` are.
+ */
+describe('29. a Kubernetes Secret whose kind is spelled another way', () => {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const AKID = `AKIA${'QWERTYUIOPASDFGH'.split('').reverse().join('')}`;
+  const KEY = `${IGNORED_KEY.split('\n')
+    .filter((l) => /^ {4}[-A-Za-z0-9+/=]/.test(l))
+    .map((l) => l.trim())
+    .join('\n')}\n`;
+  const manifest = (kind: string) =>
+    [
+      'apiVersion: v1',
+      kind,
+      'metadata:',
+      '  name: app',
+      'data:',
+      `  AWS_ACCESS_KEY_ID: ${b64(AKID)}`,
+      `  tls.key: ${b64(KEY)}`,
+      '',
+    ].join('\n');
+  const RULES = ['cloud-key-committed', 'private-key-committed'];
+  async function judge(kind: string) {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig(RULES), 'README.md': '# app\n' }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit({ 'deploy/secret.yaml': manifest(kind) }, 'head');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--fail-on', 'high', '--format', 'json');
+    return {
+      code: pr.code,
+      found: pr.report.findings
+        .map((f) => `${f.ruleId} ${f.location?.path}:${f.location?.startLine} ${f.severity} new=${f.isNew}`)
+        .sort(),
+    };
+  }
+  const found = (at: number) => [
+    `cloud-key-committed deploy/secret.yaml:${at} critical new=true`,
+    `private-key-committed deploy/secret.yaml:${at + 1} critical new=true`,
+  ];
+  it.each([
+    ['kind: Secret (the control)', 'kind: Secret', 6],
+    ['an anchor before the name', 'kind: &k Secret', 6],
+    ['a tag before the name', 'kind: !!str Secret', 6],
+    ['the name on the next line', 'kind:\n  Secret', 7],
+    ['an escape in a quoted name', 'kind: "Secr\\x65t"', 6],
+  ])('%s: its base64 values are judged, and the gate fails', async (_name, kind, at) => {
+    expect(await judge(kind)).toEqual({ code: 1, found: found(at) });
+  });
+  it('a ConfigMap written with an anchor holds no Secret data: nothing is decoded', async () => {
+    expect(await judge('kind: &k ConfigMap')).toEqual({ code: 0, found: [] });
+  });
+});

@@ -60,7 +60,8 @@ export const secretsScan = defineEvaluator<SecretsScanOptions>({
   kind: 'secrets.scan',
   scope: 'file',
   // 2: a Kubernetes Secret's data values are judged decoded, keyed by the decoded value.
-  revision: 2,
+  // 3: also when the Secret's kind is written with an anchor, a tag, an escape or on the next line.
+  revision: 3,
   // A key file's certificate beside it (`server.key` and `server.crt`, or another certificate file
   // of its folder), which says whether the key is test material (see certificates.ts); read only for
   // a file that holds a key.

@@ -42,9 +42,22 @@ interface Encoded {
   binary: boolean;
 }
 
+/**
+ * A `kind` whose value is not one plain or quoted word on the key's line: an anchor, alias or tag
+ * before it (`kind: &k Secret`, `kind: !!str Secret`), a block scalar, the value on the next line, an
+ * escape in a quoted name (`"Secr\x65t"`). kubectl reads each as the name it spells, so the parse
+ * decides whether it is a Secret.
+ */
+const KIND_SPELLED_OTHERWISE =
+  /["']?kind["']?[ \t]*:(?![ \t]*(?:"[A-Za-z][\w.-]*"|'[A-Za-z][\w.-]*'|[A-Za-z][\w.-]*)[ \t]*(?:[,}\r\n#]|$))/m;
+
 /** Whether a file may hold a Secret whose values need decoding. */
 export function mayHoldSecretData(file: string, text: string): boolean {
-  return /\.(?:ya?ml|json)$/i.test(file) && SECRET_KIND.test(text) && /data["']?[ \t]*:/.test(text);
+  return (
+    /\.(?:ya?ml|json)$/i.test(file) &&
+    /data["']?[ \t]*:/.test(text) &&
+    (SECRET_KIND.test(text) || KIND_SPELLED_OTHERWISE.test(text))
+  );
 }
 
 /**
