@@ -192,3 +192,88 @@ describe('policy changes to the declaration requirements', () => {
     ]);
   });
 });
+
+describe("evidence that is controlgate's own files, or a document in name only", async () => {
+  const ir = `# Incident response\n\n${PROSE}\n`;
+  const root = tree({
+    'README.md': '# app\n',
+    '.controlgate.yml': 'fail-on: high\n',
+    'docs/incident-response.md': ir,
+    'docs/incident-response.pdf': 'x\n',
+    'docs/continuity.pdf': '%PDF-1.7\n% a text-only PDF\n',
+    'docs/backup.docx': 'backup\n',
+    '.github/controls.yml': [
+      'version: 1',
+      'owner: "@acme/security"',
+      'controls:',
+      '  "5.24": { status: implemented, evidence: [.github/controls.yml] }',
+      '  "5.25": { status: implemented, evidence: [.controlgate.yml] }',
+      '  "5.26": { status: implemented, evidence: ["**/*.yml"] }',
+      '  "5.27": { status: implemented, evidence: ["**/incident-response.*"] }',
+      '  "5.28": { status: implemented, evidence: [docs/incident-response.pdf] }',
+      '  "5.29": { status: implemented, evidence: [docs/continuity.pdf] }',
+      '  "5.30": { status: implemented, evidence: [docs/backup.docx] }',
+      '',
+    ].join('\n'),
+  });
+  const report = await runCheck({
+    root,
+    now: NOW,
+    defaultBranch: 'main',
+    builtinRules: false,
+    ruleDirs: [packagePath('rules', 'policy')],
+  });
+  const own = (f: string) =>
+    `${f} controlgate's own configuration or declarations, which are no evidence of a control: cite the document, workflow or URL that shows it`;
+
+  it.each([
+    [
+      '5.24',
+      'the declarations file itself',
+      'gap',
+      [`evidence .github/controls.yml is missing: ${own('.github/controls.yml is')}`],
+    ],
+    [
+      '5.25',
+      'the configuration file',
+      'gap',
+      [`evidence .controlgate.yml is missing: ${own('.controlgate.yml is')}`],
+    ],
+    [
+      '5.26',
+      'a glob that matches only those two',
+      'gap',
+      [`evidence **/*.yml is missing: ${own('the files it matches are')}`],
+    ],
+    ['5.27', 'a glob that matches a real document beside a placeholder (the control)', 'satisfied', []],
+    [
+      '5.28',
+      'one character of text named .pdf',
+      'gap',
+      [
+        'evidence docs/incident-response.pdf is missing: docs/incident-response.pdf is named as a PDF but does not start as one, so it holds no document',
+      ],
+    ],
+    ['5.29', 'a text-only PDF that starts as one (the control)', 'satisfied', []],
+    [
+      '5.30',
+      'a word of text named .docx',
+      'gap',
+      [
+        'evidence docs/backup.docx is missing: docs/backup.docx is named as an Office Open XML or OpenDocument file but does not start as one, so it holds no document',
+      ],
+    ],
+  ])('%s cites %s: %s', (id, _what, verdict, reasons) => {
+    expect(control(report, id)).toMatchObject({ verdict, reasons });
+  });
+
+  it('a binary file named as a document format needs its signature', () => {
+    const seen = (head: number[]) => ({ bytes: 4096, binary: true, head: Uint8Array.from(head) });
+    expect(substance('a.docx', seen([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0]))).toEqual({ ok: true });
+    expect(substance('a.doc', seen([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))).toEqual({ ok: true });
+    expect(substance('a.pdf', seen([0, 0, 0, 0]))).toEqual({
+      ok: false,
+      why: 'a.pdf is named as a PDF but does not start as one, so it holds no document',
+    });
+  });
+});

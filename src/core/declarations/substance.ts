@@ -3,7 +3,8 @@
  * one with a heading and "TODO", must not count as a documented procedure. Documents (Markdown,
  * plain text, reStructuredText, AsciiDoc, HTML) need a paragraph's worth of prose besides headings,
  * comments, markup and placeholder words; any other text file (a CODEOWNERS line, a configuration)
- * needs one meaningful character besides comments; a binary file (a PDF) needs bytes.
+ * needs one meaningful character besides comments; a binary file (a PDF) needs bytes, and a file named
+ * as a binary document format (`.pdf`, `.docx`, `.odt`, `.doc`) must start with that format's signature.
  */
 
 /** Characters of prose a cited document needs, besides headings, comments, markup and placeholders. */
@@ -13,16 +14,47 @@ const DOCUMENT = /\.(md|markdown|mdx|txt|text|rst|adoc|asciidoc|org|textile|html
 const PLACEHOLDER =
   /\b(?:todo|tbd|tbc|fixme|xxx|lorem ipsum|dolor sit amet|coming soon|placeholder|to be (?:written|completed|defined|decided|done))\b/gi;
 
+/**
+ * Document formats that are binary, by name, with the bytes each starts with: a file named
+ * `policy.pdf` that holds one character of text is no PDF, and no document.
+ */
+const SIGNED_FORMATS: { name: RegExp; format: string; signature: Buffer }[] = [
+  { name: /\.pdf$/i, format: 'a PDF', signature: Buffer.from('%PDF-') },
+  {
+    name: /\.(?:docx|xlsx|pptx|odt|ods|odp|epub)$/i,
+    format: 'an Office Open XML or OpenDocument file',
+    signature: Buffer.from('PK\x03\x04', 'latin1'),
+  },
+  {
+    name: /\.(?:doc|xls|ppt)$/i,
+    format: 'a legacy Office file',
+    signature: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+  },
+];
+
 /** What {@link substance} needs of a read file. */
 export interface Seen {
   bytes: number;
   binary: boolean;
   text?: string;
+  /** The file's first bytes (at least 8 when it has them). */
+  head?: Uint8Array;
 }
 
 /** `ok`, or why the file does not count as evidence (for the finding's message). */
 export function substance(file: string, seen: Seen): { ok: true } | { ok: false; why: string } {
   if (seen.bytes === 0) return { ok: false, why: `${file} is empty` };
+  const signed = SIGNED_FORMATS.find((f) => f.name.test(file));
+  if (
+    signed &&
+    seen.head &&
+    !Buffer.from(seen.head).subarray(0, signed.signature.length).equals(signed.signature)
+  ) {
+    return {
+      ok: false,
+      why: `${file} is named as ${signed.format} but does not start as one, so it holds no document`,
+    };
+  }
   if (seen.binary || seen.text === undefined) return { ok: true };
   if (DOCUMENT.test(file)) {
     const chars = prose(seen.text);

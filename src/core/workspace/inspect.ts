@@ -15,8 +15,11 @@ const MAX_TEXT_BYTES = 1024 * 1024;
 const CHUNK = 64 * 1024;
 const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
 
+/** Bytes kept from the start of a file: enough for the signature of a document format. */
+const HEAD_BYTES = 8;
+
 export type Inspection =
-  | { ok: true; sha256: string; bytes: number; binary: boolean; text?: string }
+  | { ok: true; sha256: string; bytes: number; binary: boolean; text?: string; head: Buffer }
   | { ok: false; reason: string };
 
 /**
@@ -53,19 +56,21 @@ export function inspectFile(root: string, file: string, realDirectory: (dir: str
     const buf = Buffer.allocUnsafe(CHUNK);
     let bytes = 0;
     let binary = false;
+    let head = Buffer.alloc(0);
     for (;;) {
       const n = readSync(fd, buf, 0, CHUNK, bytes);
       if (n === 0) break;
       const chunk = buf.subarray(0, n);
       hash.update(chunk);
+      if (bytes === 0) head = Buffer.from(chunk.subarray(0, HEAD_BYTES));
       // Git's heuristic, as for every read: a NUL byte in the first 8,000 bytes means binary.
       if (bytes < 8000 && chunk.subarray(0, 8000 - bytes).includes(0)) binary = true;
       if (!binary && bytes + n <= MAX_TEXT_BYTES) kept.push(Buffer.from(chunk));
       bytes += n;
     }
     const sha256 = hash.digest('hex');
-    if (binary || bytes > MAX_TEXT_BYTES) return { ok: true, sha256, bytes, binary };
-    return { ok: true, sha256, bytes, binary, text: Buffer.concat(kept).toString('utf8') };
+    if (binary || bytes > MAX_TEXT_BYTES) return { ok: true, sha256, bytes, binary, head };
+    return { ok: true, sha256, bytes, binary, text: Buffer.concat(kept).toString('utf8'), head };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
