@@ -117,10 +117,24 @@ describe('escapeMarkdown', () => {
     expect(escapeMarkdown('cc @octocat and @acme/team, mail me@example.com')).toBe(
       'cc @&#8203;octocat and @&#8203;acme/team, mail me@example.com',
     );
+    // A name quoted in backticks by a message: the backtick is escaped, a plain character before the @.
+    expect(escapeMarkdown('Downloads `@acme/security` and runs it')).toBe(
+      'Downloads \\`@&#8203;acme/security\\` and runs it',
+    );
     expect(escapeMarkdown('- item')).toBe('\\- item');
     expect(escapeMarkdown('1. item')).toBe('1\\. item');
     expect(escapeMarkdown('8.9 Configuration management')).toBe('8.9 Configuration management');
     expect(escapeMarkdown('a &amp; b')).toBe('a &amp;amp; b');
+  });
+
+  it('leaves no mention for any input: every @ that starts a word in the rendered text is broken', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme-ascii' }), (s) => {
+        const rendered = escapeMarkdown(`x ${s}@team`).replace(/\\(.)/g, '$1');
+        expect(rendered).not.toMatch(/(?:^|[^A-Za-z0-9_])@[A-Za-z0-9_-]/);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('leaves nothing active for any input', () => {
