@@ -2276,3 +2276,48 @@ describe('29. a Kubernetes Secret whose kind is spelled another way', () => {
     expect(await judge('kind: &k ConfigMap')).toEqual({ code: 0, found: [] });
   });
 });
+
+describe('30. a privileged checkout of a pull ref written partly in literal expressions', () => {
+  const RULE = 'workflow-dangerous-trigger';
+  const workflow = (ref: string) =>
+    [
+      'name: pr',
+      'on: pull_request_target',
+      'permissions:',
+      '  contents: write',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      `      - uses: actions/checkout@${'4'.repeat(40)} # v4`,
+      '        with:',
+      `          ref: ${ref}`,
+      '      - run: npm ci && npm test',
+      '',
+    ].join('\n');
+  it.each([
+    [
+      `refs/\${{ 'pull' }}/\${{ github.event.number }}/merge`,
+      1,
+      ['.github/workflows/pr.yml:11 critical new=true'],
+    ],
+    [
+      `\${{ 'refs/pull' }}/\${{ github.event.pull_request.number }}/head`,
+      1,
+      ['.github/workflows/pr.yml:11 critical new=true'],
+    ],
+    [`refs/\${{ 'heads' }}/main (the control)`, 0, []],
+  ])('ref: %s', async (ref, code, critical) => {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig([RULE]), 'README.md': '# app\n' }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit({ '.github/workflows/pr.yml': workflow(ref.replace(/ \(the control\)$/, '')) }, 'head');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect(
+      pr.report.findings
+        .filter((f) => f.ruleId === RULE && f.severity === 'critical')
+        .map((f) => `${f.location?.path}:${f.location?.startLine} ${f.severity} new=${f.isNew}`),
+    ).toEqual(critical);
+    expect(pr.code).toBe(code);
+  });
+});

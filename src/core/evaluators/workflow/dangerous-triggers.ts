@@ -35,6 +35,7 @@ import { fetchedIntoTree } from './fetched-head.js';
 import { apiMetadata, type CodeRoute, codeFetchOf, pullDiffFetchOf } from './head-code.js';
 import { headLookupIn } from './head-lookup.js';
 import { eventAsData, headHandOff } from './privileged-reach.js';
+import { stringProducesPullRef } from './pull-ref.js';
 import { actionOf, actionPathOf, eventsOf, input, namesSecret, stepLabel, stepsAfter } from './shared.js';
 import { headCheckouts, joinContinuations } from './shell.js';
 import { sideFolderAsData } from './side-folder.js';
@@ -1166,7 +1167,12 @@ function headCheckoutsOf(workspace: Workspace, flow: Dataflow, site: Site): Hit[
         const f = flow.flows(e.parsed.node, e.inner, scope).find((x) => !x.collection);
         if (f) hits.push({ what: `${name}: ${e.raw}`, location: e.locate(f.ref.start, f.ref.end) });
       }
-      if (hits.length === 0 && /(?:^|\/)pull\/[^/]+\/(?:head|merge)$/.test(node.value.trim())) {
+      // `refs/pull/${{ github.event.number }}/merge`, also with parts of the text in expressions
+      // (`refs/${{ 'pull' }}/...`): what the runner computes is the pull request's ref.
+      if (
+        hits.length === 0 &&
+        (/(?:^|\/)pull\/[^/]+\/(?:head|merge)$/.test(node.value.trim()) || stringProducesPullRef(node.value))
+      ) {
         hits.push({
           what: `${name}: ${node.value.trim()}`,
           location: locationFromSpan(workflow.path, node.span),
