@@ -2321,3 +2321,64 @@ describe('30. a privileged checkout of a pull ref written partly in literal expr
     expect(pr.code).toBe(code);
   });
 });
+
+/**
+ * A module of the repository whose security group takes its source and port from variables without
+ * defaults: the change only writes the arguments of a call of it. What the module opens is what the
+ * call gives it.
+ */
+describe('31. SSH opened through the arguments of a call of a local module', () => {
+  const RULE = 'terraform-admin-ports-public';
+  const MODULE = [
+    'variable "cidr" {}',
+    'variable "port" {}',
+    'resource "aws_security_group" "this" {',
+    '  name = "admin"',
+    '  ingress {',
+    '    from_port   = var.port',
+    '    to_port     = var.port',
+    '    protocol    = "tcp"',
+    '    cidr_blocks = [var.cidr]',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  const call = (source: string, cidr: string) =>
+    `module "bastion_sg" {\n  source = "${source}"\n  cidr   = "${cidr}"\n  port   = 22\n}\n`;
+  it.each([
+    [
+      'the root module gives 0.0.0.0/0',
+      { 'main.tf': call('./modules/sg', '0.0.0.0/0') },
+      1,
+      [
+        'modules/sg/main.tf:9 high new=true: aws_security_group "this" allows ingress from 0.0.0.0/0 to port 22 (SSH): administrative and database services should only be reachable from known networks. (with the inputs module "bastion_sg" in main.tf gives the module.)',
+      ],
+    ],
+    [
+      'the root module gives a private range (the control)',
+      { 'main.tf': call('./modules/sg', '10.0.0.0/8') },
+      0,
+      [],
+    ],
+    [
+      'an example gives 0.0.0.0/0 (the control)',
+      { 'examples/open/main.tf': call('../../modules/sg', '0.0.0.0/0') },
+      0,
+      [],
+    ],
+  ])('%s', async (_name, head, code, found) => {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig([RULE]), 'modules/sg/main.tf': MODULE }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit(head, 'head');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect(
+      pr.report.findings
+        .filter((f) => f.ruleId === RULE)
+        .map(
+          (f) => `${f.location?.path}:${f.location?.startLine} ${f.severity} new=${f.isNew}: ${f.message}`,
+        ),
+    ).toEqual(found);
+    expect(pr.code).toBe(code);
+  });
+});

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { inTestPaths } from '../confidence.js';
 import type { NodeSpan } from '../workspace/yaml.js';
 import type { TerraformFile } from './terraform.js';
 import type { HclBody, HclValue } from './terraform-syntax.js';
@@ -26,7 +27,9 @@ import type { HclBody, HclValue } from './terraform-syntax.js';
  * of the module's folder (which such a command may load), and a `-var 'x=...'` (see terraform.ts).
  * {@link valueCandidates} gives every value a reference may take (the default and each file's), for
  * a judgement that must hold for all (a lowering); {@link valueVariants} gives a resolver per possible
- * file, for a check that reports a value any run may use.
+ * file, for a check that reports a value any run may use, and one per `module` block of the tree that
+ * calls a module of the tree by a local path (outside test and example paths), where the called
+ * module's `var.x` is what the call's argument gives.
  */
 
 /** A reference to a module's variable or local, written bare or as the only interpolation. */
@@ -256,7 +259,17 @@ export interface ValueVariant {
   source: string;
   modules: ReadonlySet<string>;
   resolve: ValueResolver;
+  /**
+   * Set for a call of a module of the tree: the module's variables are what the call's arguments set
+   * (`module "sg" in main.tf`), not a file given on the command line.
+   */
+  call?: string;
 }
+
+/** A module block's arguments that are Terraform's, not the called module's variables. */
+const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);
+/** Calls of one module judged each with their arguments, at most (a module called a hundred times). */
+const MAX_CALLS_PER_MODULE = 32;
 
 const VARIANTS = new WeakMap<readonly TerraformFile[], ValueVariant[]>();
 
@@ -289,8 +302,54 @@ export function valueVariants(files: readonly TerraformFile[]): readonly ValueVa
     resolve: (f: TerraformFile, value: HclValue) =>
       modules.has(f.module) ? resolve(scopes.get(f.module), value, 0, file) : base(f, value),
   }));
+  variants.push(...callVariants(files, scopes, base));
   VARIANTS.set(files, variants);
   return variants;
+}
+
+/**
+ * One variant per `module` block that calls a module of the tree by a local path: in the called
+ * module, `var.x` is what the call's argument `x` gives (resolved in the caller's module: a literal,
+ * or the caller's own variable or local), over the variable's default. `module "sg" { source =
+ * "./modules/sg", cidr = "0.0.0.0/0" }` opens what the module's `cidr_blocks = [var.cidr]` allows.
+ */
+function callVariants(
+  files: readonly TerraformFile[],
+  scopes: ReadonlyMap<string, ModuleScope>,
+  base: ValueResolver,
+): ValueVariant[] {
+  const out: ValueVariant[] = [];
+  const perModule = new Map<string, number>();
+  for (const file of files) {
+    for (const block of file.body.blocks) {
+      // A call in a test or an example shows the module's use; what is deployed is called elsewhere.
+      if (block.type !== 'module' || block.labels.length !== 1 || inTestPaths(file.path)) continue;
+      const source = block.body.attributes.find((a) => a.name === 'source')?.value;
+      if (source?.kind !== 'string' || !/^\.\.?(?:\/|$)/.test(source.value)) continue;
+      const module = path.posix
+        .normalize(path.posix.join(file.module, source.value))
+        .replace(/(.)\/+$/, '$1');
+      const scope = scopes.get(module);
+      if (!scope || module === file.module) continue;
+      const n = perModule.get(module) ?? 0;
+      if (n >= MAX_CALLS_PER_MODULE) continue;
+      const values = new Map<string, HclValue>();
+      for (const a of block.body.attributes)
+        if (!MODULE_META.has(a.name)) values.set(a.name, base(file, a.value));
+      if (values.size === 0) continue;
+      perModule.set(module, n + 1);
+      const call = `module "${block.labels[0]}" in ${file.path}`;
+      const given: VariableFile = { path: file.path, values };
+      out.push({
+        source: file.path,
+        call,
+        modules: new Set([module]),
+        resolve: (f: TerraformFile, value: HclValue) =>
+          f.module === module ? resolve(scope, value, 0, given, true) : base(f, value),
+      });
+    }
+  }
+  return out;
 }
 
 function resolve(
@@ -298,15 +357,17 @@ function resolve(
   value: HclValue,
   hops: number,
   given?: VariableFile,
+  byCall = false,
 ): HclValue {
   if (!scope || hops >= MAX_HOPS) return value;
   if (value.kind === 'tuple') {
-    const items = value.items.map((i) => resolve(scope, i, hops, given));
+    const items = value.items.map((i) => resolve(scope, i, hops, given, byCall));
     return items.every((i, n) => i === value.items[n]) ? value : { ...value, items };
   }
-  const found = follow(scope, value, 0, given);
+  const found = follow(scope, value, 0, given, byCall);
   if (!found) return value;
-  const inner = found.value.kind === 'tuple' ? resolve(scope, found.value, hops + 1, given) : found.value;
+  const inner =
+    found.value.kind === 'tuple' ? resolve(scope, found.value, hops + 1, given, byCall) : found.value;
   if (inner.kind === 'expression' || inner.kind === 'template') {
     // A local that holds a reference (`aws_s3_bucket.logs.id`): known as text, still not a literal.
     return { ...inner, span: value.span };
@@ -335,6 +396,7 @@ function follow(
   value: HclValue,
   hops: number,
   given?: VariableFile,
+  byCall = false,
 ): { value: HclValue; variable?: string; file?: string } | undefined {
   if (value.kind !== 'expression' && value.kind !== 'template') return undefined;
   const m = REFERENCE.exec(value.text.trim());
@@ -344,14 +406,15 @@ function follow(
     // A file that could not be read (null) may set it or not: the default stays what is judged
     // (valueCandidates counts the file as unknown).
     // A file given on the command line comes after the auto-loaded ones.
-    const over = scope.called ? undefined : given?.values?.get(name);
+    // A call's arguments are what a called module is given; a file on the command line is not.
+    const over = scope.called && !byCall ? undefined : given?.values?.get(name);
     if (over) return { value: over, file: path.posix.basename(given!.path) };
     const set = scope.called ? undefined : lastAssignment(scope, name);
     if (set) return { value: set.value, file: path.posix.basename(set.path) };
   }
   const target = (kind === 'var' ? scope.variables : scope.locals).get(name);
   if (!target) return undefined;
-  const further = follow(scope, target, hops + 1, given);
+  const further = follow(scope, target, hops + 1, given, byCall);
   return further ?? (kind === 'var' ? { value: target, variable: name } : { value: target });
 }
 

@@ -245,7 +245,7 @@ export const terraformAttribute = defineEvaluator<Options>({
           for (const f of judge(variant.resolve)) {
             if (keys.has(f.key)) continue;
             keys.add(f.key);
-            findings.push(onEmulator(endpoint, givenOnCommandLine(f, variant.source)));
+            findings.push(onEmulator(endpoint, givenOnCommandLine(f, variant)));
           }
         }
       }

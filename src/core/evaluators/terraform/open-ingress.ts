@@ -197,7 +197,7 @@ export const terraformOpenIngress = defineEvaluator<Options>({
         for (const f of subject.judge(variant.resolve)) {
           if (keys.has(f.key)) continue;
           keys.add(f.key);
-          findings.push(givenOnCommandLine(f, variant.source));
+          findings.push(givenOnCommandLine(f, variant));
         }
       }
     }

@@ -8,7 +8,7 @@ import {
   type TerraformResource,
 } from '../../parsers/terraform.js';
 import type { InputDecider } from '../../parsers/terraform-modules.js';
-import { inputOf } from '../../parsers/terraform-values.js';
+import { inputOf, type ValueVariant } from '../../parsers/terraform-values.js';
 import type { Location, RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 
@@ -88,10 +88,14 @@ export function atInputDefault(
 }
 
 /**
- * A finding that a variable file or `-var` a run may be given gives (see valueVariants): the message
- * names it, as the value judged is not the default.
+ * A finding that a variable file or `-var` a run may be given gives, or the arguments of a call of the
+ * module (see valueVariants): the message names it, as the value judged is not the default.
  */
-export function givenOnCommandLine(finding: RawFinding, source: string): RawFinding {
+export function givenOnCommandLine(finding: RawFinding, variant: ValueVariant): RawFinding {
+  if (variant.call) {
+    return { ...finding, message: `${finding.message} (with the inputs ${variant.call} gives the module.)` };
+  }
+  const source = variant.source;
   const how = source.endsWith(')') ? `as ${source} sets it` : `with the values of ${source}`;
   return {
     ...finding,
