@@ -36,12 +36,13 @@ describe('configuration files that are not text', () => {
       'compose.yaml': padded('services:\n  a:\n    privileged: true\n'),
       '.github/workflows/ci.yml': Buffer.from('on: push\n# \u0000\njobs: {}\n', 'latin1'),
       'deploy/pod.yaml': Buffer.from(`${POD}# \u0000\n`, 'latin1'),
-      // A bundle of manifests can be this large: reported, not blocking.
+      // A workload padded past the size read in its own document cannot be judged: it blocks.
       'deploy/bundle.yaml': padded(POD),
       // A bundle of CRDs holds no object the rules judge: nothing to miss, nothing reported...
       'deploy/crds.yaml': padded(CRD),
-      // ...unless one is written anywhere in it, however late.
+      // ...and one that holds one, however late, is judged by that document.
       'deploy/crds-and-more.yaml': `${padded(CRD)}---\n${POD}`,
+      // A large Terraform file is parsed whole (up to eight times the size read).
       'infra/main.tf': padded('resource "aws_s3_bucket" "a" {\n  bucket = "a"\n}\n'),
       // Large YAML that starts like no manifest (an API description): not one of the family's files.
       'api/openapi.yaml': padded('openapi: 3.1.0\ninfo:\n  title: x\n'),
@@ -52,11 +53,14 @@ describe('configuration files that are not text', () => {
       'high app/Dockerfile: it holds a NUL byte, so it is not read as text',
       'high big/Dockerfile: it is 1.1 MiB, more than the 1 MiB a file is read up to as text',
       'high compose.yaml: it is 1.1 MiB, more than the 1 MiB a file is read up to as text',
+      'high deploy/bundle.yaml: it is 1.1 MiB, more than the 1 MiB a file is read up to as text',
       'high deploy/pod.yaml: it holds a NUL byte, so it is not read as text',
-      'medium deploy/bundle.yaml: it is 1.1 MiB, more than the 1 MiB a file is read up to as text',
-      'medium deploy/crds-and-more.yaml: it is 1.1 MiB, more than the 1 MiB a file is read up to as text',
-      'medium infra/main.tf: it is 1.1 MiB, more than the 1 MiB a file is read up to as text',
     ]);
+    expect(
+      report.findings
+        .filter((f) => f.ruleId === 'k8s-privileged-container')
+        .map((f) => `${f.location?.path}:${f.location?.startLine}`),
+    ).toEqual(['deploy/crds-and-more.yaml:22020']);
   });
 
   it('fail the gate of a change that pads a Dockerfile past what is read', async () => {

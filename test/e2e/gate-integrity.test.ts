@@ -2382,3 +2382,69 @@ describe('31. SSH opened through the arguments of a call of a local module', () 
     expect(pr.code).toBe(code);
   });
 });
+
+/**
+ * A manifest or a Terraform file padded past the size a file is read up to (1 MiB): kubectl and
+ * Terraform read it as usual. What the rules judge in it is judged; what cannot be judged blocks.
+ */
+describe('32. a privileged Pod or an open port in a file padded past the size read', () => {
+  const pad = (prefix: string) =>
+    Array.from({ length: 30_000 }, (_, i) => `${prefix}padding line ${i} ${'.'.repeat(30)}`).join('\n');
+  const POD = [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: debug',
+    'spec:',
+    '  containers:',
+    '    - name: c',
+    `      image: busybox@sha256:${'6'.repeat(64)}`,
+    '      securityContext:',
+    '        privileged: true',
+  ].join('\n');
+  const CONFIGMAP = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: pad\ndata:\n  blob: |\n${pad('    ')}\n`;
+  const SG = [
+    'resource "aws_security_group" "bastion" {',
+    '  ingress {',
+    '    from_port   = 22',
+    '    to_port     = 22',
+    '    protocol    = "tcp"',
+    '    cidr_blocks = ["0.0.0.0/0"]',
+    '  }',
+    '}',
+  ].join('\n');
+  const RULES = ['k8s-privileged-container', 'terraform-admin-ports-public', 'unparsable-file'];
+  it.each([
+    [
+      'a Pod after a large ConfigMap in the same stream',
+      { 'deploy/debug.yaml': `${CONFIGMAP}---\n${POD}\n` },
+      1,
+      ['k8s-privileged-container deploy/debug.yaml:30017 high new=true'],
+    ],
+    [
+      'a Pod padded with comments in its own document',
+      { 'deploy/debug.yaml': `${POD}\n${pad('# ')}\n` },
+      1,
+      ['unparsable-file deploy/debug.yaml:1 high new=true'],
+    ],
+    ['a large ConfigMap alone (the control)', { 'deploy/big.yaml': CONFIGMAP }, 0, []],
+    [
+      'SSH open to the world before padding comments',
+      { 'main.tf': `${SG}\n${pad('# ')}\n` },
+      1,
+      ['terraform-admin-ports-public main.tf:6 high new=true'],
+    ],
+  ])('%s', async (_name, head, code, found) => {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig(RULES), 'README.md': '# app\n' }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit(head, 'head');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect(
+      pr.report.findings.map(
+        (f) => `${f.ruleId} ${f.location?.path}:${f.location?.startLine} ${f.severity} new=${f.isNew}`,
+      ),
+    ).toEqual(found);
+    expect(pr.code).toBe(code);
+  });
+});

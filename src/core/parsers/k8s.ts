@@ -128,7 +128,43 @@ const JUDGED_KIND = new RegExp(
   'm',
 );
 /** See `Workspace.configText`: a manifest file over the size read is reported when it holds one. */
-const LARGE_MANIFEST: LargeConfig = { severity: 'medium', holds: (text) => JUDGED_KIND.test(text) };
+const LARGE_MANIFEST: LargeConfig = {
+  severity: 'medium',
+  holds: (text) => JUDGED_KIND.test(text),
+  part: judgedDocuments,
+};
+
+/** A line that starts or ends a YAML document (`---`, `...`): never inside one's content. */
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|$)/;
+
+/**
+ * The documents of a large stream that name a kind the rules judge, every other line blanked so that
+ * lines keep their numbers: a bundle of CRDs with a Deployment among them is judged by the
+ * Deployment. Undefined when those documents are larger than `max` characters together (a workload
+ * padded to be too large to read).
+ */
+function judgedDocuments(text: string, max: number): string | undefined {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let size = 0;
+  let start = 0;
+  const flush = (end: number) => {
+    const doc = lines.slice(start, end);
+    const keep = JUDGED_KIND.test(doc.join('\n'));
+    for (const line of doc) {
+      out.push(keep ? line : '');
+      if (keep) size += line.length + 1;
+    }
+  };
+  for (let i = 0; i < lines.length; i++) {
+    if (!DOCUMENT_MARKER.test(lines[i]!)) continue;
+    flush(i);
+    out.push(lines[i]!);
+    start = i + 1;
+  }
+  flush(lines.length);
+  return size <= max ? out.join('\n') : undefined;
+}
 
 /** A manifest starts objects at column 0; a cheap test that spares parsing every other YAML file. */
 const LOOKS_LIKE_MANIFEST = /^["']?apiVersion["']?[ \t]*:/m;

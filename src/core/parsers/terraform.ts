@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { LineIndex } from '../workspace/lines.js';
 import { defineScreen } from '../workspace/screens.js';
-import type { Workspace } from '../workspace/workspace.js';
+import type { LargeConfig, Workspace } from '../workspace/workspace.js';
 import { SCRIPT_FILES, scriptCommands } from './shell-commands.js';
 import type { HclParser } from './terraform-hcl.js';
 import { parseTerraformJson } from './terraform-json.js';
@@ -278,6 +278,14 @@ const VARIABLE_FILE_GLOBS = [
   '**/*.auto.tfvars.json',
 ];
 
+/** How many times the size read a configuration file is parsed whole up to. */
+const LARGE_TERRAFORM_TIMES = 8;
+const LARGE_TERRAFORM: LargeConfig = {
+  severity: 'high',
+  holds: () => true,
+  part: (text, max) => (text.length <= LARGE_TERRAFORM_TIMES * max ? text : undefined),
+};
+
 /** One file's model (cached), or undefined when it is unreadable or does not parse. */
 export function readTerraformFile(
   workspace: Workspace,
@@ -285,11 +293,16 @@ export function readTerraformFile(
   file: string,
 ): TerraformFile | undefined {
   return workspace.memo('terraform', file, () => {
-    const content = workspace.read(file);
-    if (content.kind !== 'text') {
-      // Not text: said as an input problem (a large generated configuration: medium), not passed over.
-      workspace.configText(file, { severity: 'medium', holds: () => true });
-      return undefined;
+    const read = workspace.read(file);
+    let content: { text: string; lines: LineIndex };
+    if (read.kind === 'text') content = read;
+    else {
+      // Not text: said as an input problem, not passed over. A large one (a generated configuration,
+      // or padding) is parsed whole up to LARGE_TERRAFORM_TIMES the size read; a larger one is a
+      // high problem.
+      const text = workspace.configText(file, LARGE_TERRAFORM);
+      if (text === undefined) return undefined;
+      content = { text, lines: new LineIndex(text) };
     }
     const result = /\.json$/i.test(file)
       ? parseTerraformJson(content.text, content.lines)

@@ -425,15 +425,25 @@ export class Workspace {
       });
     } else if (content.kind === 'too-large') {
       // A large file of a family where large files are ordinary (a bundle of CRDs) is searched whole
-      // for what its rules judge; one that holds none of it has nothing for them to miss.
-      if (large && content.chunks && content.size <= MAX_SEARCH_BYTES && !large.holds(wholeText(content)))
-        return undefined;
+      // for what its rules judge; one that holds none of it has nothing for them to miss. One that
+      // does is judged by that part (`large.part`) when it is small enough to read: padding a
+      // manifest past the size read must not turn what it holds into a note.
+      let severity = large?.severity ?? 'high';
+      if (large && content.chunks && content.size <= MAX_SEARCH_BYTES) {
+        const whole = wholeText(content);
+        if (!large.holds(whole)) return undefined;
+        if (large.part) {
+          const part = large.part(whole, this.maxFileBytes);
+          if (part !== undefined) return part;
+          severity = 'high';
+        }
+      }
       this.reportProblem({
         path: file,
         line: 1,
         column: 1,
         message: `it is ${mebibytes(content.size)}, more than the ${mebibytes(this.maxFileBytes)} a file is read up to as text`,
-        severity: large?.severity ?? 'high',
+        severity,
       });
     }
     return undefined;
@@ -985,6 +995,12 @@ export interface LargeConfig {
   severity: Severity;
   /** Whether the whole text holds something the family's rules judge; when not, nothing is reported. */
   holds(text: string): boolean;
+  /**
+   * The text the family's rules judge, with every line kept in its place (what they do not judge
+   * blanked), when it is no larger than `max` characters; undefined when what they judge is larger
+   * itself, which is then reported high.
+   */
+  part?(text: string, max: number): string | undefined;
 }
 
 /** The most of a large configuration file searched whole (see {@link LargeConfig}); larger ones are reported. */
