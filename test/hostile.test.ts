@@ -119,16 +119,17 @@ describe('hostile input', () => {
     expect(report.errors).toEqual([]);
   });
 
-  it('reads a 100 MB file only as far as the secret scan goes, and says where it stopped', async () => {
+  it('reads a 101 MiB file only as far as the secret scan goes, and says where it stopped', async () => {
     const root = tree({ 'ok.txt': 'fine\n' });
     const fd = openSync(path.join(root, 'huge.sh'), 'w');
     const chunk = Buffer.alloc(1024 * 1024, 'curl -k https://example.test\n');
-    for (let i = 0; i < 100; i++) writeSync(fd, chunk);
+    for (let i = 0; i < 101; i++) writeSync(fd, chunk);
     closeSync(fd);
     const report = await runCheck({ root, failOn: 'never' });
     expect(report.summary.files).toBe(2);
-    // The content rules do not read it (over the size cap); the secret scan streams 64 MiB of it:
-    // 64 times 36,157 line breaks (a MiB holds 36,157 of the 29-byte lines and part of one more).
+    // The content rules do not read it (over the size cap); the secret scan streams 100 MiB of it
+    // (the largest file GitHub takes): 100 times 36,157 line breaks (a MiB holds 36,157 of the
+    // 29-byte lines and part of one more). The rest may hold anything: high.
     expect(
       report.findings
         .filter((f) => f.location?.path === 'huge.sh')
@@ -136,9 +137,9 @@ describe('hostile input', () => {
     ).toEqual([
       [
         'hardcoded-secret',
-        'info',
-        2_314_049,
-        'Part of this file was not scanned for secrets: the file has 104,857,600 bytes and only the first 67,108,864 were read (from line 2314049, column 1).',
+        'high',
+        3_615_701,
+        'Part of this file was not scanned for secrets: the file has 105,906,176 bytes and only the first 104,857,600 were read (from line 3615701, column 1); nothing after it was looked at, so split the file or remove it.',
       ],
     ]);
     expect(report.errors).toEqual([]);

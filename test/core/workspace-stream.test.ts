@@ -149,7 +149,7 @@ describe('reading odd files', () => {
     expect(found(ws, 'dist/app.js')).toEqual([`2:${CHUNK_BYTES - 20 + 8}:github-token`]);
   });
 
-  it('reports what is past the bytes read per file as an info finding where reading stopped', async () => {
+  it('reports what is past the bytes read per file as a high finding where reading stopped', async () => {
     const root = makeTree({ 'dump.bin': Buffer.from(`GH=${GHP}\n`) });
     // A sparse file: 8 MiB over the bound, nothing written past the start.
     const fd = openSync(path.join(root, 'dump.bin'), 'r+');
@@ -160,9 +160,9 @@ describe('reading odd files', () => {
     expect(findings.map((f) => [f.severity ?? 'rule', f.location?.startLine, f.message])).toEqual([
       ['rule', 1, 'GitHub token (ghp_, gho_, ghu_, ghs_, ghr_) is committed: ghp_… (40 chars).'],
       [
-        'info',
+        'high',
         2,
-        'Part of this file was not scanned for secrets: the file has 75,497,473 bytes and only the first 67,108,864 were read (from line 2, column 1).',
+        'Part of this file was not scanned for secrets: the file has 113,246,209 bytes and only the first 104,857,600 were read (from line 2, column 1); nothing after it was looked at, so split the file or remove it.',
       ],
     ]);
   });

@@ -2448,3 +2448,25 @@ describe('32. a privileged Pod or an open port in a file padded past the size re
     expect(pr.code).toBe(code);
   });
 });
+
+describe('33. a private key after 65 MiB of padding in a text file', () => {
+  it('is read (every file GitHub takes is read whole): a new critical finding, and the gate fails', async () => {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit(
+      { '.controlgate.yml': onlyRulesConfig(['private-key-committed']), 'README.md': '# app\n' },
+      'base',
+    );
+    repo.git('checkout', '-q', '-b', 'feature');
+    const padding = Buffer.alloc(65 * 1024 * 1024, 'padding line ..........................\n');
+    writeFileSync(
+      path.join(repo.dir, 'notes.txt'),
+      Buffer.concat([padding, Buffer.from(`${pem('RSA PRIVATE KEY', keyBody('rsa'))}\n`)]),
+    );
+    repo.commit({}, 'head');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect(
+      pr.report.findings.map((f) => `${f.ruleId} ${f.location?.path} ${f.severity} new=${f.isNew}`),
+    ).toEqual(['private-key-committed notes.txt critical new=true']);
+    expect(pr.code).toBe(1);
+  });
+});

@@ -60,7 +60,8 @@ export const secretsScan = defineEvaluator<SecretsScanOptions>({
   kind: 'secrets.scan',
   scope: 'file',
   // 2: a Kubernetes Secret's data values are judged decoded, keyed by the decoded value.
-  // 3: also when the Secret's kind is written with an anchor, a tag, an escape or on the next line.
+  // 3: also when the Secret's kind is written with an anchor, a tag, an escape or on the next line;
+  // files are read up to 100 MiB, and a rest past that is a high finding.
   revision: 3,
   // A key file's certificate beside it (`server.key` and `server.crt`, or another certificate file
   // of its folder), which says whether the key is test material (see certificates.ts); read only for
@@ -193,10 +194,12 @@ function unreadFinding(file: string, part: Unread): RawFinding {
   const issuers = part.issuersRead
     ? "; keys and tokens of an issuer's format were still looked for there, passwords and other guesses were not"
     : '';
+  // The rest of a file past what is read at all may hold any key: it blocks until the file is split.
+  const rest = part.unscanned ? '; nothing after it was looked at, so split the file or remove it' : '';
   return {
-    message: `Part of this file was not scanned for secrets: ${part.reason} (from line ${part.line}, column ${part.column})${issuers}${encoded}.`,
+    message: `Part of this file was not scanned for secrets: ${part.reason} (from line ${part.line}, column ${part.column})${issuers}${encoded}${rest}.`,
     location: { path: file, startLine: part.line, startColumn: part.column },
-    severity: 'info',
+    severity: part.unscanned ? 'high' : 'info',
     confidence: part.encoded ? 'low' : 'high',
     key: `unread:${part.reason.replace(/\d[\d,]*/g, 'N')}`,
   };

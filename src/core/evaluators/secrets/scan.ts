@@ -47,6 +47,8 @@ export interface Unread {
   encoded?: string;
   /** Keys and tokens of an issuer's format were still looked for in the rest of the line (guesses were not). */
   issuersRead?: boolean;
+  /** Nothing from here to the end of the file was read: it may hold any secret. */
+  unscanned?: boolean;
 }
 
 /** What a scan found. */

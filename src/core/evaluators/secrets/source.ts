@@ -21,8 +21,12 @@ import { digest } from './values.js';
  * content the reader cannot stream) is returned as located {@link Unread} parts for the rules to report.
  */
 
-/** Bytes of one file that are scanned at most (the rest is reported as not read). */
-export const MAX_SCAN_BYTES = 64 * 1024 * 1024;
+/**
+ * Bytes of one file that are scanned at most: GitHub refuses a file larger than 100 MiB (outside Git
+ * LFS, whose pointer is what the tree holds), so every file a pull request can carry is read whole.
+ * A larger one's rest is reported as not read, high: it may hold anything.
+ */
+export const MAX_SCAN_BYTES = 100 * 1024 * 1024;
 
 /** Secrets in one file, and what was not read. */
 export interface FileScan {
@@ -234,6 +238,7 @@ function streamed(
       line: lastLine,
       column: 1,
       reason: `the file has ${size.toLocaleString('en')} bytes and only the first ${MAX_SCAN_BYTES.toLocaleString('en')} were read`,
+      unscanned: true,
     });
   }
   return { hits, unread };
