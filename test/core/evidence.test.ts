@@ -38,6 +38,13 @@ describe('evidence that holds more than a placeholder', () => {
     const other = (file: string, text: string) =>
       substance(file, { bytes: text.length, binary: false, text });
     expect(other('CODEOWNERS', '* @acme/security\n')).toEqual({ ok: true });
+    expect(other('.github/CODEOWNERS', '* @acme/security\n')).toEqual({ ok: true });
+    // A file without an extension whose name is no configuration file's is a document.
+    expect(other('docs/incident-response', 'x\n')).toEqual({
+      ok: false,
+      why: 'docs/incident-response holds no more than a placeholder (1 character of text besides headings, comments, markup and placeholders such as TODO; a document cited as evidence needs at least 100)',
+    });
+    expect(other('docs/incident-response', `${PROSE}\n`)).toEqual({ ok: true });
     expect(other('CODEOWNERS', '# owners go here\n\n')).toEqual({
       ok: false,
       why: 'CODEOWNERS holds nothing but comments, whitespace or placeholders',

@@ -3,7 +3,8 @@
  * one with a heading and "TODO", must not count as a documented procedure. Documents (Markdown,
  * plain text, reStructuredText, AsciiDoc, HTML) need a paragraph's worth of prose besides headings,
  * comments, markup and placeholder words; any other text file (a CODEOWNERS line, a configuration)
- * needs one meaningful character besides comments; a binary file (a PDF) needs bytes, and a file named
+ * needs one meaningful character besides comments (a file without an extension is a document unless its
+ * name is a configuration file's, such as CODEOWNERS); a binary file (a PDF) needs bytes, and a file named
  * as a binary document format (`.pdf`, `.docx`, `.odt`, `.doc`) must start with that format's signature.
  */
 
@@ -56,7 +57,7 @@ export function substance(file: string, seen: Seen): { ok: true } | { ok: false;
     };
   }
   if (seen.binary || seen.text === undefined) return { ok: true };
-  if (DOCUMENT.test(file)) {
+  if (DOCUMENT.test(file) || unnamedDocument(file)) {
     const chars = prose(seen.text);
     return chars >= MIN_DOCUMENT_CHARS
       ? { ok: true }
@@ -74,6 +75,20 @@ export function substance(file: string, seen: Seen): { ok: true } | { ok: false;
   return meaningful.length > 0
     ? { ok: true }
     : { ok: false, why: `${file} holds nothing but comments, whitespace or placeholders` };
+}
+
+/**
+ * Files whose name has no extension and that are configuration by convention: one line of them is
+ * content (`* @acme/security`). Any other file without an extension (`docs/incident-response`) is
+ * read as the document its name says it is.
+ */
+const CONFIGURATION_NAMES =
+  /^(?:CODEOWNERS|OWNERS(?:_ALIASES)?|MAINTAINERS|Makefile|GNUmakefile|Dockerfile|Containerfile|Jenkinsfile|Vagrantfile|Gemfile|Procfile|Brewfile|Pipfile|Rakefile|Justfile|Tiltfile|BUILD|WORKSPACE)$/i;
+
+/** A text file without an extension that is not configuration by name (nor a dotfile): a document. */
+function unnamedDocument(file: string): boolean {
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  return !name.includes('.') && !CONFIGURATION_NAMES.test(name);
 }
 
 /** Characters of a document that are prose: no headings, comments, markup, placeholders or spaces. */
