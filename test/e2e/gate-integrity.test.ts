@@ -2227,7 +2227,7 @@ describe("29. a privileged workflow that applies the pull request's diff to the 
  * it, the value on the next line, an escape in a quoted name. kubectl applies each as a Secret; its
  * base64 values are decoded and judged as those of `kind: Secret` are.
  */
-describe('29. a Kubernetes Secret whose kind is spelled another way', () => {
+describe('30. a Kubernetes Secret whose kind is spelled another way', () => {
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   const AKID = `AKIA${'QWERTYUIOPASDFGH'.split('').reverse().join('')}`;
   const KEY = `${IGNORED_KEY.split('\n')
@@ -2277,7 +2277,7 @@ describe('29. a Kubernetes Secret whose kind is spelled another way', () => {
   });
 });
 
-describe('30. a privileged checkout of a pull ref written partly in literal expressions', () => {
+describe('31. a privileged checkout of a pull ref written partly in literal expressions', () => {
   const RULE = 'workflow-dangerous-trigger';
   const workflow = (ref: string) =>
     [
@@ -2327,7 +2327,7 @@ describe('30. a privileged checkout of a pull ref written partly in literal expr
  * defaults: the change only writes the arguments of a call of it. What the module opens is what the
  * call gives it.
  */
-describe('31. SSH opened through the arguments of a call of a local module', () => {
+describe('32. SSH opened through the arguments of a call of a local module', () => {
   const RULE = 'terraform-admin-ports-public';
   const MODULE = [
     'variable "cidr" {}',
@@ -2387,7 +2387,7 @@ describe('31. SSH opened through the arguments of a call of a local module', () 
  * A manifest or a Terraform file padded past the size a file is read up to (1 MiB): kubectl and
  * Terraform read it as usual. What the rules judge in it is judged; what cannot be judged blocks.
  */
-describe('32. a privileged Pod or an open port in a file padded past the size read', () => {
+describe('33. a privileged Pod or an open port in a file padded past the size read', () => {
   const pad = (prefix: string) =>
     Array.from({ length: 30_000 }, (_, i) => `${prefix}padding line ${i} ${'.'.repeat(30)}`).join('\n');
   const POD = [
@@ -2449,7 +2449,7 @@ describe('32. a privileged Pod or an open port in a file padded past the size re
   });
 });
 
-describe('33. a private key after 65 MiB of padding in a text file', () => {
+describe('34. a private key after 65 MiB of padding in a text file', () => {
   it('is read (every file GitHub takes is read whole): a new critical finding, and the gate fails', async () => {
     const repo = scratchRepo(makeTree({}));
     repo.commit(
