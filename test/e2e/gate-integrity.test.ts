@@ -2470,3 +2470,60 @@ describe('34. a private key after 65 MiB of padding in a text file', () => {
     expect(pr.code).toBe(1);
   });
 });
+
+/**
+ * A chart template is judged by what every render of it writes: a change that writes a privileged
+ * container into a template, beside its template actions, is a new finding that fails the gate; one
+ * that lets the chart's values decide it is not.
+ */
+describe('a Helm chart template the change edits', () => {
+  const chart = 'apiVersion: v2\nname: web\nversion: 0.1.0\n';
+  const template = (security: string) =>
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: {{ include "web.fullname" . }}',
+      'spec:',
+      '  selector:',
+      '    matchLabels:',
+      '      {{- include "web.selectorLabels" . | nindent 6 }}',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - name: web',
+      '          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"',
+      '          securityContext:',
+      `            ${security}`,
+      '',
+    ].join('\n');
+  const run = async (security: string) => {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit(
+      {
+        '.controlgate.yml': onlyRulesConfig(['k8s-privileged-container']),
+        'charts/web/Chart.yaml': chart,
+        'charts/web/templates/deployment.yaml': template('runAsNonRoot: true'),
+      },
+      'base',
+    );
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit({ 'charts/web/templates/deployment.yaml': template(security) }, 'head');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--fail-on', 'high', '--format', 'json');
+    const found = pr.report.findings.map(
+      (f) => `${f.ruleId} ${f.location?.path}:${f.location?.startLine} ${f.severity} new=${f.isNew}`,
+    );
+    return { code: pr.code, found };
+  };
+
+  it('a literal privileged: true is new and fails the gate', async () => {
+    expect(await run('privileged: true')).toEqual({
+      code: 1,
+      found: ['k8s-privileged-container charts/web/templates/deployment.yaml:15 high new=true'],
+    });
+  });
+
+  it("privileged set from the chart's values is no finding the report shows", async () => {
+    expect(await run('privileged: {{ .Values.privileged }}')).toEqual({ code: 0, found: [] });
+  });
+});

@@ -140,6 +140,74 @@ spec:
   });
 });
 
+describe('Helm chart templates, judged by what every render writes', () => {
+  const chart = (template: string) => ({
+    'charts/agent/Chart.yaml': 'apiVersion: v2\nname: agent\nversion: 0.1.0\n',
+    'charts/agent/templates/daemonset.yaml': template,
+  });
+  const daemonSet = (pod: string) =>
+    [
+      'apiVersion: apps/v1',
+      'kind: DaemonSet',
+      'metadata:',
+      '  name: {{ include "agent.fullname" . }}',
+      '  labels:',
+      '    {{- include "agent.labels" . | nindent 4 }}',
+      'spec:',
+      '  selector:',
+      '    matchLabels:',
+      '      {{- include "agent.selectorLabels" . | nindent 6 }}',
+      '  template:',
+      '    spec:',
+      pod,
+      '      containers:',
+      '        - name: agent',
+      '          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"',
+      '',
+    ].join('\n');
+  const judged = async (template: string) =>
+    (await run(k8sHostNamespaces, {}, chart(template))).map(
+      (f) =>
+        `${at(f).replace('charts/agent/templates/daemonset.yaml:', '')} ${f.confidence ?? ''} ${f.message.split(':')[0]}`,
+    );
+  it.each<[what: string, pod: string, expected: string[]]>([
+    [
+      'a literal setting: every render writes it',
+      '      hostNetwork: true',
+      ['13:20  DaemonSet "{{ }}" sets hostNetwork'],
+    ],
+    [
+      'a setting inside an if block: only some values write it',
+      '      {{- if .Values.hostNetwork }}\n      hostNetwork: true\n      {{- end }}',
+      ['14:20 low DaemonSet "{{ }}" sets hostNetwork'],
+    ],
+    ['a setting the values decide', '      hostNetwork: {{ .Values.hostNetwork }}', []],
+    ['no such setting', '      dnsPolicy: ClusterFirst', []],
+  ])('%s', async (_case, pod, expected) => {
+    expect(await judged(daemonSet(pod))).toEqual(expected);
+  });
+
+  it('leaves out a template whose objects no rule can place, and a library chart, saying so', async () => {
+    const placedByValues = daemonSet('      hostNetwork: true').replace(
+      'apiVersion: apps/v1',
+      'apiVersion: {{ include "agent.capabilities.apiVersion" . }}',
+    );
+    const files = {
+      ...chart(placedByValues),
+      'lib/Chart.yaml': 'apiVersion: v2\nname: common\ntype: library\nversion: 0.1.0\n',
+      'lib/templates/daemonset.yaml': daemonSet('      hostNetwork: true'),
+    };
+    const report = await runCheck({
+      root: makeTree(files),
+      onlyRules: ['k8s-host-namespaces'],
+      failOn: 'never',
+    });
+    expect(report.findings.filter((f) => f.ruleId === 'k8s-host-namespaces')).toEqual([]);
+    const rule = report.rules.find((r) => r.id === 'k8s-host-namespaces');
+    expect(rule?.scope?.leftOut?.map((l) => [l.kind, l.files])).toEqual([['Helm chart template', 2]]);
+  });
+});
+
 describe('YAML merge keys, which kubectl expands', () => {
   it('sees a setting a container merges from an anchor, at the merge, and lets its own keys win', async () => {
     const files = {

@@ -38,16 +38,104 @@ export const KUSTOMIZATION_GLOBS = ['**/kustomization.yaml', '**/kustomization.y
  * rendered as it is written: it is the manifest it installs, and judged as one.
  */
 export function isHelmTemplate(workspace: Workspace, file: string): boolean {
+  return helmTemplate(workspace, file) !== undefined;
+}
+
+/**
+ * What {@link isHelmTemplate} finds a file to be: a template of an application chart (`template`),
+ * which a render writes out, or one of a library chart (`library`), which nothing renders on its own;
+ * undefined for any other file.
+ */
+export function helmTemplate(workspace: Workspace, file: string): 'template' | 'library' | undefined {
   const parts = file.split('/');
   for (let i = 0; i < parts.length - 1; i++) {
     if (parts[i] !== 'templates') continue;
     const chart = parts.slice(0, i).join('/');
     const manifest = chart ? `${chart}/Chart.yaml` : 'Chart.yaml';
     if (!workspace.has(manifest)) continue;
+    if (LIBRARY_CHART.test(workspace.text(manifest) ?? '')) return 'library';
     const text = workspace.text(file);
-    return text === undefined || text.includes('{{') || LIBRARY_CHART.test(workspace.text(manifest) ?? '');
+    return text === undefined || text.includes('{{') ? 'template' : undefined;
   }
-  return false;
+  return undefined;
+}
+
+/** What a template action becomes in {@link templateAsYaml}: a plain scalar no rule takes for a setting. */
+export const TEMPLATE_VALUE = 'helm-template-value';
+
+/** A chart template read as YAML: see {@link templateAsYaml}. */
+export interface TemplateYaml {
+  /** The template's text, its actions blanked or replaced, line for line. */
+  text: string;
+  /** The lines (1-based) inside an `if`, `with` or `range` block: rendered only for some values. */
+  conditional: ReadonlySet<number>;
+}
+
+/** The keyword of an action that opens a block (`{{- if .Values.x }}`), or `end`. */
+const BLOCK_ACTION = /^\{\{-?\s*(if|with|range|define|block|end)\b/;
+
+/**
+ * A Helm chart template as the YAML every render of it shares, line for line: a line that holds only
+ * template actions (`{{- if .Values.rbac }}`, `{{- include "labels" . | nindent 4 }}`, `{{- end }}`)
+ * is blanked, and an action among text (`image: "{{ .Values.image }}:{{ .Values.tag }}"`) becomes
+ * {@link TEMPLATE_VALUE}, so what the chart's values decide reads as a value no rule judges, and what
+ * the template writes literally (`privileged: true`) reads as written. The lines inside `if`, `with`
+ * and `range` blocks are listed: a render writes them only for some values.
+ */
+export function templateAsYaml(text: string): TemplateYaml {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  const conditional = new Set<number>();
+  let depth = 0;
+  /** Whether the line being read continues an action an earlier line opened. */
+  let open: string | undefined;
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!;
+    let rest = '';
+    let content = false;
+    let conditionalHere = depth > 0;
+    let i = 0;
+    if (open !== undefined) {
+      const close = line.indexOf('}}');
+      if (close === -1) {
+        out.push('');
+        continue;
+      }
+      open = undefined;
+      i = close + 2;
+    }
+    while (i < line.length) {
+      const start = line.indexOf('{{', i);
+      if (start === -1) {
+        rest += line.slice(i);
+        if (line.slice(i).trim() !== '') content = true;
+        break;
+      }
+      rest += line.slice(i, start);
+      if (line.slice(i, start).trim() !== '') content = true;
+      const close = line.indexOf('}}', start + 2);
+      const action = close === -1 ? line.slice(start) : line.slice(start, close + 2);
+      const block = BLOCK_ACTION.exec(action)?.[1];
+      if (block === 'end') depth = Math.max(0, depth - 1);
+      else if (block !== undefined) {
+        depth += 1;
+        conditionalHere = true;
+      }
+      rest += `\u0000`;
+      if (close === -1) {
+        open = action;
+        break;
+      }
+      i = close + 2;
+    }
+    if (!content) out.push('');
+    else {
+      // The trailing text of a value an action ends (`{{ .Values.x }}-suffix`) stays one scalar.
+      out.push(rest.replace(/\u0000+/g, TEMPLATE_VALUE));
+      if (conditionalHere) conditional.add(n + 1);
+    }
+  }
+  return { text: out.join('\n'), conditional };
 }
 
 /** A chart's `type: library` line in its Chart.yaml. */

@@ -5,11 +5,13 @@ import {
   excludedByKustomize,
   HELM_CHART_FILE,
   HELM_TEMPLATE,
+  helmTemplate,
   inKustomizeTree,
-  isHelmTemplate,
   isRenderedChartFile,
   KUSTOMIZE_PATCH,
   kustomizeResource,
+  TEMPLATE_VALUE,
+  templateAsYaml,
 } from './k8s-files.js';
 import { kustomizeBuiltObjects } from './kustomize-build.js';
 import { resolveMergeKeys } from './yaml-merge.js';
@@ -68,6 +70,11 @@ export interface K8sObject {
    * manifest, a patch file, or the kustomization for an inline patch); `path` is the base manifest's.
    */
   built?: { by: string; through: readonly string[]; fileAt(pointer: string): string };
+  /**
+   * For an object of a Helm chart template, read as every render writes it (see `templateAsYaml`):
+   * the lines a render writes only for some values (inside `if`, `with` and `range` blocks).
+   */
+  template?: { conditional: ReadonlySet<number> };
 }
 
 /** The pod spec of a workload, wherever its kind nests it. */
@@ -208,7 +215,10 @@ export const K8S_SCREEN = defineScreen('k8s-manifest', looksLikeManifest, NOT_MA
 export function k8sManifestPaths(workspace: Workspace): string[] {
   const paths: string[] = [];
   for (const f of workspace.screenedGlob(K8S_GLOBS, K8S_SCREEN)) {
-    if (isHelmTemplate(workspace, f)) workspace.leaveOut(f, HELM_TEMPLATE);
+    const chart = helmTemplate(workspace, f);
+    // A chart template is judged by what every render of it writes, when that reads as YAML.
+    if (chart === 'template' && readTemplateObjects(workspace, f) !== undefined) paths.push(f);
+    else if (chart !== undefined) workspace.leaveOut(f, HELM_TEMPLATE);
     else if (isRenderedChartFile(workspace, f)) workspace.leaveOut(f, HELM_CHART_FILE);
     else if (
       excludedByKustomize(workspace, f) ||
@@ -300,6 +310,7 @@ export function unappliable(object: K8sObject): string | undefined {
  * `unparsable-file` rule reports it; any other YAML that does not parse is left alone.
  */
 export function readK8sObjects(workspace: Workspace, file: string): K8sObject[] {
+  if (helmTemplate(workspace, file) === 'template') return readTemplateObjects(workspace, file) ?? [];
   return workspace.memo('k8s', file, () => {
     // A bundle of CRDs can be larger than what is read as text: one that holds an object of a kind
     // the rules judge (written anywhere in it) is reported, medium; the others have nothing to miss.
@@ -319,6 +330,35 @@ export function readK8sObjects(workspace: Workspace, file: string): K8sObject[] 
     return parsed.documents.flatMap((doc) =>
       objectsIn(file, doc, '', merges ? resolveMergeKeys(doc.value) : doc.value, 0),
     );
+  });
+}
+
+/**
+ * The objects of a Helm chart template as every render writes them (see `templateAsYaml`): what the
+ * chart's values decide reads as `TEMPLATE_VALUE`, and each object knows which of its lines a render
+ * writes only for some values. Undefined when that text is no YAML, or holds no object (a template
+ * that writes its structure from values or includes), which is then left out as a template.
+ */
+export function readTemplateObjects(workspace: Workspace, file: string): K8sObject[] | undefined {
+  return workspace.memo('k8s-template', file, () => {
+    const text = workspace.configText(file, LARGE_MANIFEST);
+    if (text === undefined) return undefined;
+    const read = templateAsYaml(text);
+    const parsed = parseYaml(read.text);
+    if (!parsed.ok) return undefined;
+    const template = { conditional: read.conditional };
+    const merges = read.text.includes('<<');
+    const objects = parsed.documents.flatMap((doc) =>
+      objectsIn(file, doc, '', merges ? resolveMergeKeys(doc.value) : doc.value, 0).map((o) => ({
+        ...o,
+        template,
+      })),
+    );
+    // A template whose objects its includes or values write whole shows none of them, and one whose
+    // `apiVersion` or `kind` a value writes (`apiVersion: {{ include "capabilities.apiVersion" . }}`)
+    // holds objects no rule can place: left out, as a template, rather than judged as holding nothing.
+    const placed = objects.every((o) => !`${o.apiVersion}\u0000${o.kind}`.includes(TEMPLATE_VALUE));
+    return objects.length > 0 && placed ? objects : undefined;
   });
 }
 

@@ -11,8 +11,9 @@ const DESCRIPTION = 'Set securityContext.allowPrivilegeEscalation: false on the 
  */
 export function privilegeEscalationFix(fixes: FixBatches, finding: FixTarget, c: Container): void {
   const object = c.pod.object;
-  // A built object's values are written in several files (its base, its patches): no edit of one fixes it.
-  if (object.built) return;
+  // A built object's values are written in several files (its base, its patches): no edit of one fixes
+  // it. A chart template is no YAML until rendered: an edit of its text cannot be checked by a parse.
+  if (object.built || object.template) return;
   const setting = childAt(object, c.node, 'securityContext', 'allowPrivilegeEscalation');
   const context = childAt(object, c.node, 'securityContext');
   const target = `${c.node.pointer}/securityContext/allowPrivilegeEscalation`;

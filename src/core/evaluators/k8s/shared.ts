@@ -14,7 +14,7 @@ import {
   type PodSpec,
   podSpecs,
 } from '../../parsers/k8s.js';
-import { kustomizeListings } from '../../parsers/k8s-files.js';
+import { kustomizeListings, TEMPLATE_VALUE } from '../../parsers/k8s-files.js';
 import { type CommandView, scriptCommands } from '../../parsers/shell-commands.js';
 import { ACTION_GLOBS, WORKFLOW_GLOBS } from '../../parsers/workflow.js';
 import { kubernetesBoolean } from '../../parsers/yaml-boolean.js';
@@ -847,6 +847,29 @@ export function unappliableNote(object: K8sObject, lacks: string): string {
 }
 
 /**
+ * Why a finding on an object of a Helm chart template (see `K8sObject.template`) has low confidence,
+ * or undefined when every render writes what it judges: a setting the template leaves out (its
+ * includes and values may write it), a value the chart's values decide, or a line a render writes only
+ * for some values. Part of its message.
+ */
+function templateNote(
+  template: NonNullable<K8sObject['template']>,
+  node: K8sNode,
+  terms: FindingTerms,
+): string | undefined {
+  const check = 'check the output of helm template';
+  if (terms.absent) {
+    return `it is a Helm chart template, whose includes and values may write what it leaves out (${check})`;
+  }
+  const value = typeof node.value === 'string' ? node.value : JSON.stringify(node.value ?? null);
+  if (value.includes(TEMPLATE_VALUE)) return `the chart's values decide this value (${check})`;
+  if (template.conditional.has(node.span.start.line)) {
+    return `the chart writes this only for some of its values, inside an if, with or range block (${check})`;
+  }
+  return undefined;
+}
+
+/**
  * A finding at a manifest node; `keyParts` identify the occurrence independently of its line. One in
  * a CI fixture (under `.github/`, see {@link inGithubConfig}) has low confidence, and says why; so has
  * one on a workload scaled to zero (see {@link idleWorkloads}), unless `terms.whenIdle` is `keep`, and
@@ -880,6 +903,14 @@ export function findingAt(
   const applied = KIND_FIXTURE.get(c.object);
   if (applied !== undefined) {
     return { message: `${message} (But ${applied}.)`, location, key, confidence: 'low' };
+  }
+  if (c.object.template) {
+    // A value the chart's values decide is named as the template writes it, an action.
+    const said = message.replaceAll(TEMPLATE_VALUE, '{{ }}');
+    const why = templateNote(c.object.template, node, terms);
+    return why
+      ? { message: `${said} (But ${why}.)`, location, key, confidence: 'low' }
+      : { message: said, location, key };
   }
   if (terms.absent && c.object.unappliable !== undefined) {
     const why = unappliableNote(c.object, c.object.unappliable);
