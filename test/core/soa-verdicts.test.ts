@@ -58,8 +58,8 @@ describe('a rule that could not read its input files does not make its control s
       reasons: [`rule terraform-backup-retention-zero could not read a file it checks: b.tf ${UNREAD}`],
     },
     {
-      name: 'the only Terraform file is larger than a file is read up to',
-      files: { 'db.tf': `${DB_GOOD}${'# padding\n'.repeat(120)}` },
+      name: 'the only Terraform file is larger than Terraform is read up to (8 times the size read)',
+      files: { 'db.tf': `${DB_GOOD}${'# padding\n'.repeat(1000)}` },
       id: '8.13',
       rules: ['terraform-backup-retention-zero'],
       maxFileBytes: 1000,

@@ -1575,9 +1575,9 @@ jobs:
 
   // The pull request's diff applied to the work tree puts its changes in the files later steps run.
   it.each([
-    ['gh pr diff piped to git apply', 'gh pr diff "$PR" | git apply', [`${W}:7:14`]],
-    ['gh pr diff piped to patch', 'gh pr diff "$PR" --patch | patch -p1', [`${W}:7:14`]],
-    ['gh pr diff piped to git am', 'gh pr diff "$PR" --patch | git am', [`${W}:7:14`]],
+    ['gh pr diff piped to git apply', 'gh pr diff "$PR" | git apply', [`${W}:7:20`]],
+    ['gh pr diff piped to patch', 'gh pr diff "$PR" --patch | patch -p1', [`${W}:7:20`]],
+    ['gh pr diff piped to git am', 'gh pr diff "$PR" --patch | git am', [`${W}:7:20`]],
     ['the names of the changed files only', 'gh pr diff "$PR" --name-only | grep -c docs/', [`${W}:1:5`]],
   ])('reports the pull request diff applied to the work tree: %s', async (_name, command, where) => {
     const findings = await evaluate(

@@ -106,7 +106,7 @@ export const terraformOpenEgress = defineEvaluator<Record<string, never>>({
         for (const f of judge(resource, variant.resolve)) {
           if (keys.has(f.key)) continue;
           keys.add(f.key);
-          findings.push(givenOnCommandLine(f, variant.source));
+          findings.push(givenOnCommandLine(f, variant));
         }
       }
     }

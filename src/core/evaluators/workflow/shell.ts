@@ -318,9 +318,9 @@ function downloadedThenRun(joined: string): RemoteExecution[] {
 
 /**
  * Commands in a script that fetch or check out a pull request's head: `gh pr checkout`, a `git fetch`
- * or `pull` of `pull/N/head` (or `merge`), and the pull request's diff applied to the work tree
- * (`gh pr diff N | git apply`, `git am`, `patch`), which writes its changes into the files that later
- * steps run.
+ * or `pull` of `pull/N/head` (or `merge`). The pull request's diff applied to the work tree (`gh pr
+ * diff N | git apply`, a downloaded `.diff`/`.patch`, `git am`, `patch`) is read by the rule with the
+ * job's other routes to the head's code (see `pullDiffFetchOf` in head-code.ts).
  */
 export const headCheckouts: (script: string) => readonly RemoteExecution[] = memoByScript(scanHeadCheckouts);
 
@@ -328,7 +328,7 @@ function scanHeadCheckouts(script: string): RemoteExecution[] {
   const joined = joinContinuations(script);
   const out: RemoteExecution[] = [];
   const re =
-    /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/(?:\$\{\{[^}\n]{1,200}\}\}|[^\s/]{1,200})\/(?:head|merge)|gh\s+pr\s+diff\b[^\n;&|]{0,500}\|\s*(?:git\s+(?:-c\s+\S+\s+){0,4}(?:apply|am)|patch))(?![\w-])/g;
+    /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/(?:\$\{\{[^}\n]{1,200}\}\}|[^\s/]{1,200})\/(?:head|merge))(?![\w-])/g;
   for (const m of joined.matchAll(re)) {
     out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
   }
