@@ -81,6 +81,88 @@ describe('private keys, verified by structure', () => {
     ]);
   });
 
+  // A key written as base64 of its PEM text (a CI variable, a chart value, a `.env` entry, a
+  // service-account key file encoded whole) held no header to see: the scan passed it by.
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  const wrap = (text: string, width: number, indent: string) =>
+    (text.match(new RegExp(`.{1,${width}}`, 'g')) ?? []).map((l) => `${indent}${l}`).join('\n');
+  it.each([
+    [
+      'PKCS#8, on one line of a .env',
+      'PRIVATE KEY',
+      'pkcs8',
+      (v: string) => `TLS_KEY_B64=${v}\n`,
+      'deploy/app.env',
+      '1:13',
+    ],
+    [
+      'RSA, a YAML value',
+      'RSA PRIVATE KEY',
+      'rsa',
+      (v: string) => `tls:\n  key: "${v}"\n`,
+      'deploy/values.yaml',
+      '2:9',
+    ],
+    [
+      'EC, wrapped in a block scalar',
+      'EC PRIVATE KEY',
+      'ec',
+      (v: string) => `signing:\n  key: |\n${wrap(v, 76, '    ')}\n`,
+      'deploy/values.yaml',
+      '3:5',
+    ],
+    [
+      'OpenSSH, wrapped at 64 with CR LF',
+      'OPENSSH PRIVATE KEY',
+      'openssh',
+      (v: string) => `${wrap(v, 64, '')}\r\n`.replace(/\n/g, '\r\n'),
+      'ci/deploy_key.b64',
+      '1:1',
+    ],
+  ])('finds a key written as base64 of its PEM text: %s', (_what, label, kind, write, path, at) => {
+    expect(keys(write(b64(`${pem(label, keyBody(kind))}\n`)), path)).toEqual([
+      `${at}:base64-private-key:high:PEM private key, base64-encoded`,
+    ]);
+  });
+
+  it('finds the key of a service-account key file encoded whole, wherever the key falls in the lines', () => {
+    const file = JSON.stringify(
+      {
+        type: 'service_account',
+        project_id: 'acme-prod',
+        private_key: `${pem('PRIVATE KEY', keyBody('pkcs8'))}\n`,
+      },
+      null,
+      2,
+    );
+    const ci = `variables:\n  GOOGLE_CREDENTIALS: >-\n${wrap(b64(file), 76, '    ')}\n`;
+    expect(keys(ci, '.gitlab-ci.yml')).toEqual([
+      '4:1:base64-private-key:high:GCP service account key file, base64-encoded',
+    ]);
+    // The same key encoded or written plainly is one secret.
+    const plain = scanText('config/sa.json', file)[0]?.value;
+    expect(scanText('.gitlab-ci.yml', ci)[0]?.value).toBe(plain);
+  });
+
+  it.each([
+    [
+      'a placeholder body',
+      b64('-----BEGIN PRIVATE KEY-----\n<paste the key here>\n-----END PRIVATE KEY-----\n'),
+    ],
+    [
+      'a public key',
+      b64('-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n'),
+    ],
+    ['random base64', rand(400, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')],
+  ])('does not report base64 of %s', (_what, value) => {
+    expect(keys(`KEY_B64=${value}\n`, 'deploy/app.env').filter((k) => k.includes('private-key'))).toEqual([]);
+  });
+
+  it('reads a PEM key in a JSON string whose solidus is escaped, as PHP writes JSON', () => {
+    const json = `{"signing_key":"${pem('PRIVATE KEY', keyBody('pkcs8')).replace(/\n/g, '\\n').replace(/\//g, '\\/')}\\n"}\n`;
+    expect(keys(json, 'config/signing.json')).toEqual(['1:17:private-key:high:PEM private key']);
+  });
+
   it('does not take a CR-only placeholder body for a key', () => {
     const doc = '-----BEGIN RSA PRIVATE KEY-----\r<paste the key here>\r-----END RSA PRIVATE KEY-----\r';
     expect(keys(doc, 'config/tls.pem')).toEqual([]);

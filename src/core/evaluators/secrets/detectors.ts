@@ -76,6 +76,136 @@ const privateKey: Detector = {
   },
 };
 
+/**
+ * `PRIVATE KEY-----` (the end of every PEM key's armour header, OpenSSH's too) as base64 writes it at
+ * each of the three alignments a byte can have in its group of three: the characters that do not
+ * depend on the bytes around it. A key written as base64 of its PEM text (a CI variable, a `.env`
+ * value, a Helm value, a service-account key file encoded whole) holds one of them.
+ */
+const BASE64_KEY_ANCHORS = ['UFJJVkFURSBLRVktLS0t', 'BSSVZBVEUgS0VZLS0tLS', 'QUklWQVRFIEtFWS0tLS0t'];
+const BASE64_KEY_ANCHOR = new RegExp(BASE64_KEY_ANCHORS.join('|'), 'g');
+/** How far a base64 run is read back from an anchor and forward from its start (a 8192-bit key's PEM, encoded). */
+const MAX_BASE64_RUN = 24_576;
+const B64_CHAR = /[A-Za-z0-9+/]/;
+/** A line of a wrapped base64 run: nothing but base64 (padding at its end), indentation aside. */
+const B64_LINE = /^[ \t]*[A-Za-z0-9+/]+={0,2}[ \t]*\r?$/;
+
+/**
+ * The start of the base64 run an anchor at `pos` belongs to, and how many base64 characters lie
+ * between it and the anchor: back over the run, and over line breaks of a run wrapped across lines
+ * (a YAML block scalar, `base64 -w 76` output) when the line above ends in a long base64 run.
+ */
+function base64RunStart(text: string, pos: number): { start: number; count: number } {
+  const floor = Math.max(0, pos - MAX_BASE64_RUN);
+  let i = pos;
+  let count = 0;
+  while (i > floor) {
+    const c = text[i - 1]!;
+    if (B64_CHAR.test(c)) {
+      i -= 1;
+      count += 1;
+      continue;
+    }
+    // At the start of a wrapped line: the line above must end in base64 (20 characters at least).
+    const lineStart = text.lastIndexOf('\n', i - 1) + 1;
+    if (lineStart === 0 || text.slice(lineStart, i).trim() !== '') break;
+    const above = text
+      .slice(text.lastIndexOf('\n', lineStart - 2) + 1, lineStart - 1)
+      .replace(/[ \t\r]+$/, '');
+    if (!/[A-Za-z0-9+/]{20}$/.test(above)) break;
+    i = lineStart - 1 - (text[lineStart - 2] === '\r' ? 1 : 0);
+    while (i > lineStart - 1 - above.length && /[ \t\r]/.test(text[i - 1]!)) i -= 1;
+  }
+  return { start: i, count };
+}
+
+/** The base64 characters of a run from `start`, across the lines of a wrapped run, to its padding. */
+function base64RunFrom(text: string, start: number): string {
+  const end = Math.min(text.length, start + MAX_BASE64_RUN);
+  let out = '';
+  let i = start;
+  while (i < end) {
+    const c = text[i]!;
+    if (B64_CHAR.test(c)) {
+      out += c;
+      i += 1;
+      continue;
+    }
+    if (c === '=') break;
+    // The run goes on on the next line only when that line holds nothing but base64.
+    const eol = /^[ \t]*\r?\n/.exec(text.slice(i, i + 200));
+    if (!eol) break;
+    const next = i + eol[0].length;
+    const nextEnd = text.indexOf('\n', next);
+    if (!B64_LINE.test(text.slice(next, nextEnd < 0 ? text.length : nextEnd))) break;
+    i = next;
+    while (i < end && (text[i] === ' ' || text[i] === '\t')) i += 1;
+  }
+  return out;
+}
+
+const PEM_KEY_HEADER = /-----BEGIN ((?:[A-Z0-9]{1,20} ){0,2})PRIVATE KEY-----/g;
+
+/**
+ * A private key written as base64 of its PEM text, or of a file that holds one (a service-account key
+ * file), as CI variables, `.env` files and chart values carry keys: the run is decoded from its
+ * start and the key inside verified as the same key in PEM would be. Its identity is the key's, so the
+ * same key encoded or not is one finding. A run that does not decode to a verified key is nothing.
+ */
+const base64PrivateKey: Detector = {
+  id: 'base64-private-key',
+  family: 'private-key',
+  // Below the credential files that decode their own fields (a kubeconfig's `client-key-data`).
+  rank: 3.5,
+  keywords: BASE64_KEY_ANCHORS.map((a) => a.toLowerCase()),
+  identity: 'value',
+  describes:
+    'Private keys written as base64 of their PEM text, or of a file that holds one (a service-account ' +
+    'key file encoded whole, as CI variables and chart values carry it), verified as the key itself.',
+  find(line, ctx) {
+    const hits: LineHit[] = [];
+    BASE64_KEY_ANCHOR.lastIndex = 0;
+    for (let m = BASE64_KEY_ANCHOR.exec(line); m; m = BASE64_KEY_ANCHOR.exec(line)) {
+      const pos = ctx.offset + m.index;
+      const { start, count } = base64RunStart(ctx.text, pos);
+      const run = base64RunFrom(ctx.text, start);
+      // A run begun a few characters early (a word glued to it) decodes misaligned: try each alignment.
+      for (let skip = 0; skip < 4; skip++) {
+        const decoded = Buffer.from(run.slice(skip), 'base64').toString('latin1');
+        const at = Math.floor(((count - skip) * 3) / 4);
+        let found: LineHit | undefined;
+        PEM_KEY_HEADER.lastIndex = 0;
+        for (let h = PEM_KEY_HEADER.exec(decoded); h; h = PEM_KEY_HEADER.exec(decoded)) {
+          // Only the anchor of this header's own `PRIVATE KEY-----` reports it (not its END line's).
+          if (Math.abs(h.index + h[0].length - 16 - at) > 2) continue;
+          const verdict = verifyPemKey(h[1] ?? '', decoded, h.index + h[0].length);
+          if (!verdict) continue;
+          const kind = /"type"[ \t]*:[ \t]*"service_account"/.test(decoded)
+            ? 'GCP service account key file'
+            : 'PEM private key';
+          const from = Math.max(0, start - ctx.offset);
+          let to = m.index + m[0].length;
+          while (to < line.length && B64_CHAR.test(line[to]!)) to += 1;
+          found = {
+            start: from,
+            end: to,
+            value: verdict.body,
+            shown: `base64 of ${h[0]}`,
+            label: `${kind}${verdict.encrypted ? ' (encrypted)' : ''}, base64-encoded`,
+            confidence: verdict.confidence,
+          };
+          break;
+        }
+        if (found) {
+          hits.push(found);
+          break;
+        }
+      }
+    }
+    return hits;
+  },
+};
+
 /** A GCP service-account key file: JSON with `"type": "service_account"` and a `private_key`. */
 const GCP_PRIVATE_KEY = /"private_key"[ \t]*:[ \t]*"-----BEGIN ((?:[A-Z]{1,20} ){0,2})PRIVATE KEY-----/g;
 
@@ -189,6 +319,7 @@ const jwt: Detector = {
 /** Every detector, in family priority order within the table the scanner builds. */
 export const DETECTORS: readonly Detector[] = [
   privateKey,
+  base64PrivateKey,
   gcpServiceAccountKey,
   awsSecretKey,
   ...PROVIDERS.map(providerDetector),
@@ -215,6 +346,7 @@ export const DETECTORS: readonly Detector[] = [
  */
 export const VERIFIED: ReadonlySet<string> = new Set([
   'private-key',
+  'base64-private-key',
   'gcp-service-account-key',
   ...PROVIDERS.filter((p) => p.validate?.some((v) => v === 'crc32-base62' || v === 'bech32')).map(
     (p) => p.id,

@@ -28,6 +28,9 @@ const MAX_VALUE_CHARS = 1_400_000;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 /** Families that guess from the text as written; a decoded value's judgement replaces theirs. */
 const GUESSES = new Set(['generic', 'http', 'connection-string']);
+/** Whether a hit on a value as written gives way to the decoded value's judgement: a guess, or a key read through its base64 (the decoded scan finds it as such, with the Secret's name). */
+const givesWay = (detector: string) =>
+  detector === 'base64-private-key' || GUESSES.has(familyOf(detector) ?? '');
 
 /** One `data` value of a Secret, decoded. */
 interface Encoded {
@@ -78,7 +81,7 @@ export function withSecretData(workspace: Workspace, file: string, raw: ScanResu
       h.line <= v.endLine &&
       (v.line !== v.endLine || (h.start < v.end && v.start < h.end));
     // A value recognised as written (a `.dockerconfigjson`) keeps that judgement.
-    if (hits.some((h) => on(h) && !GUESSES.has(familyOf(h.detector) ?? ''))) continue;
+    if (hits.some((h) => on(h) && !givesWay(h.detector))) continue;
     const single = !v.binary && !/[\r\n]/.test(v.text.replace(/\r?\n$/, ''));
     const text = single ? `${v.key}: ${v.text.replace(/\r?\n$/, '')}` : v.text;
     const decoded = scanTextFull(file, text, { binary: v.binary }).hits;

@@ -30,8 +30,9 @@ function region(text: string, from: number, endMarker: string): string {
   const end = r.indexOf(endMarker);
   if (end >= 0) r = r.slice(0, end);
   // Escaped line breaks of JSON, YAML double-quoted scalars and code strings (`\n`, `\\n`, `\r\n`),
-  // and a lone carriage return (old Mac line endings, which key parsers accept) as a line break.
-  return r.replace(/\\{1,2}[rn]|\r\n?/g, '\n');
+  // and a lone carriage return (old Mac line endings, which key parsers accept) as a line break; an
+  // escaped solidus of JSON (`\/`, as PHP's json_encode writes every `/`) is the base64 character.
+  return r.replace(/\\{1,2}[rn]|\r\n?/g, '\n').replace(/\\{1,2}\//g, '/');
 }
 
 /** Armour headers (`Proc-Type: 4,ENCRYPTED`, `Version: GnuPG`) before the base64 lines. */
