@@ -208,6 +208,112 @@ describe('Helm chart templates, judged by what every render writes', () => {
   });
 });
 
+describe('pod specs of other kinds, found by their shape', () => {
+  // Operators run pods from these as written; a privileged container or a host namespace in one
+  // passed every rule, since only the built-in workload kinds were read.
+  const files = {
+    'knative.yaml': `apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: { name: ks }
+spec:
+  template:
+    spec:
+      hostIPC: true
+      containers:
+        - image: nginx:1.25
+          securityContext: { privileged: true }
+`,
+    'tekton.yaml': `apiVersion: tekton.dev/v1
+kind: Task
+metadata: { name: build }
+spec:
+  stepTemplate:
+    securityContext: { privileged: true }
+  steps:
+    - name: compile
+      image: golang:1.22
+      securityContext:
+        capabilities: { add: [SYS_ADMIN] }
+`,
+    'argo.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: WorkflowTemplate
+metadata: { name: wft }
+spec:
+  templates:
+    - name: main
+      container:
+        image: alpine:3.19
+        securityContext: { privileged: true }
+    - name: other
+      script:
+        image: alpine:3.19
+        source: id
+        securityContext: { privileged: true }
+`,
+    'jobset.yaml': `apiVersion: jobset.x-k8s.io/v1alpha2
+kind: JobSet
+metadata: { name: js }
+spec:
+  replicatedJobs:
+    - name: a
+      template:
+        spec:
+          template:
+            spec:
+              hostPID: true
+              containers: [{ name: w, image: busybox:1.36 }]
+    - name: b
+      template:
+        spec:
+          template:
+            spec:
+              hostPID: true
+              containers: [{ name: w, image: busybox:1.36 }]
+              volumes: [{ name: root, hostPath: { path: / } }]
+`,
+    'schema.yaml': `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: things.acme.io }
+spec:
+  versions:
+    - name: v1
+      schema:
+        openAPIV3Schema:
+          properties:
+            containers: { type: array, items: { type: object } }
+`,
+  };
+
+  it('judges what they set: privileged, added capabilities, host namespaces and paths', async () => {
+    const privileged = await run(k8sPrivileged, {}, files);
+    expect(privileged.map(at)).toEqual([
+      'knative.yaml:10:42',
+      'tekton.yaml:6:36',
+      'argo.yaml:9:40',
+      'argo.yaml:14:40',
+    ]);
+    expect(privileged.map((f) => f.message.slice(0, 60))).toEqual([
+      'The container "containers#0" of Service "ks" runs privileged',
+      'The container "stepTemplate" of Task "build" runs privileged',
+      'The container "container" of WorkflowTemplate "wft" runs pri',
+      'The container "script" of WorkflowTemplate "wft" runs privil',
+    ]);
+    const caps = await run(k8sCapabilities, { forbiddenAdd: ['SYS_ADMIN'], requireDropAll: true }, files);
+    expect(caps.map(at)).toEqual(['tekton.yaml:11:31']);
+    const hosts = await run(k8sHostNamespaces, { namespaces: ['network', 'pid', 'ipc'] }, files);
+    expect(hosts.map(at)).toEqual(['knative.yaml:7:16', 'jobset.yaml:11:24', 'jobset.yaml:18:24']);
+    // Two pod specs of one object are two occurrences.
+    expect(new Set(hosts.map((f) => f.key)).size).toBe(3);
+    expect((await run(k8sHostPath, {}, files)).map(at)).toEqual(['jobset.yaml:20:39']);
+  });
+
+  it('leaves what they leave out to the operator that runs them', async () => {
+    expect(await run(k8sPrivilegeEscalation, {}, files)).toEqual([]);
+    expect(await run(k8sRunAsRoot, {}, files)).toEqual([]);
+    expect(await run(k8sResourceLimits, {}, files)).toEqual([]);
+  });
+});
+
 describe('YAML merge keys, which kubectl expands', () => {
   it('sees a setting a container merges from an anchor, at the merge, and lets its own keys win', async () => {
     const files = {

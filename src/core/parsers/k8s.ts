@@ -81,6 +81,19 @@ export interface K8sObject {
 export interface PodSpec {
   object: K8sObject;
   node: K8sNode<Record<string, unknown>>;
+  /**
+   * For a pod spec found by its shape in an object of another kind ({@link nestedPodSpecsOf}): its
+   * pointer, which tells it from the object's other pod specs, and where its containers are when it
+   * keeps them under other names (a Tekton step, an Argo Workflows template's `container`).
+   */
+  nested?: { pointer: string; lists: readonly ContainerList[] };
+}
+
+/** Where a pod-like spec keeps containers: a list under `key`, or one container (`single`). */
+export interface ContainerList {
+  group: ContainerGroup;
+  key: string;
+  single?: boolean;
 }
 
 export type ContainerGroup = 'containers' | 'initContainers' | 'ephemeralContainers';
@@ -458,32 +471,121 @@ export function containersOf(
   groups: readonly ContainerGroup[] = CONTAINER_GROUPS,
 ): Container[] {
   const out: Container[] = [];
+  const push = (group: ContainerGroup, value: unknown, pointer: string, index: number, name?: string) => {
+    if (!isMap(value)) return;
+    out.push({
+      pod,
+      group,
+      index,
+      name: typeof value.name === 'string' ? value.name : (name ?? `#${index}`),
+      node: { value, pointer, span: spanOf(pod.object.document, pointer) },
+    });
+  };
+  if (pod.nested) {
+    // A pod-like spec of another kind: its lists in its own order, each container named by its key
+    // when it has no name (`stepTemplate`, `container`), or by key and index (`steps#0`).
+    for (const { group, key, single } of pod.nested.lists) {
+      if (!groups.includes(group)) continue;
+      const value = pod.node.value[key];
+      const at = `${pod.node.pointer}/${key}`;
+      if (single) push(group, value, at, 0, key);
+      else if (Array.isArray(value))
+        value.forEach((v, i) => {
+          push(group, v, `${at}/${i}`, i, `${key}#${i}`);
+        });
+    }
+    return out;
+  }
   for (const group of CONTAINER_GROUPS) {
     if (!groups.includes(group)) continue;
     const list = pod.node.value[group];
     if (!Array.isArray(list)) continue;
     list.forEach((value, index) => {
-      if (!isMap(value)) return;
-      const pointer = `${pod.node.pointer}/${group}/${index}`;
-      const name = typeof value.name === 'string' ? value.name : `#${index}`;
-      out.push({
-        pod,
-        group,
-        index,
-        name,
-        node: { value, pointer, span: spanOf(pod.object.document, pointer) },
-      });
+      push(group, value, `${pod.node.pointer}/${group}/${index}`, index);
     });
   }
   return out;
 }
 
-/** Every pod spec of the workspace's workloads. */
-export function podSpecs(workspace: Workspace): PodSpec[] {
+/**
+ * Every pod spec of the workspace's workloads; with `nested`, also those found by their shape in
+ * objects of other kinds ({@link nestedPodSpecsOf}).
+ */
+export function podSpecs(workspace: Workspace, nested = false): PodSpec[] {
   return k8sObjects(workspace).flatMap((o) => {
     const pod = podSpecOf(o);
-    return pod ? [pod] : [];
+    if (pod) return [pod];
+    return nested ? nestedPodSpecsOf(o) : [];
   });
+}
+
+const POD_LISTS: readonly ContainerList[] = CONTAINER_GROUPS.map((group) => ({ group, key: group }));
+/** A Tekton Task's steps and sidecars, and the step template every step inherits its settings from. */
+const STEP_LISTS: readonly ContainerList[] = [
+  { group: 'containers', key: 'stepTemplate', single: true },
+  { group: 'containers', key: 'steps' },
+  { group: 'containers', key: 'sidecars' },
+];
+/** An Argo Workflows template: its one container (or script), and its init and sidecar containers. */
+const TEMPLATE_LISTS: readonly ContainerList[] = [
+  { group: 'initContainers', key: 'initContainers' },
+  { group: 'containers', key: 'container', single: true },
+  { group: 'containers', key: 'script', single: true },
+  { group: 'containers', key: 'sidecars' },
+];
+/** How deep a pod spec is looked for in an object of another kind, and how many values are visited. */
+const NESTED_DEPTH = 14;
+const NESTED_BUDGET = 20_000;
+
+const NESTED = new WeakMap<K8sObject, PodSpec[]>();
+const hasImage = (v: unknown) => isMap(v) && typeof v.image === 'string';
+const someWithImage = (v: unknown) => Array.isArray(v) && v.some(hasImage);
+
+/**
+ * The pod specs an object of a kind this model does not list holds, found by their shape: a map
+ * whose `containers` are containers with an image (a Knative Service's, an OpenKruise CloneSet's, the
+ * jobs of a JobSet, a Pod embedded in a Crossplane Object), a Tekton Task's `steps`, or an Argo
+ * Workflows template's `container` or `script`. Operators create pods from them as written, so what
+ * they set (privileged, host namespaces, host paths) is judged as in a Deployment. Bounded in depth
+ * and in values visited; a pod spec is not searched for another inside it.
+ */
+export function nestedPodSpecsOf(object: K8sObject): PodSpec[] {
+  if (POD_SPEC_PATHS.has(object.kind) || object.kind === 'CustomResourceDefinition') return [];
+  // The workspace parses an object once per run; each rule that asks reuses the walk.
+  const cached = NESTED.get(object);
+  if (cached) return cached;
+  const out: PodSpec[] = [];
+  NESTED.set(object, out);
+  let budget = NESTED_BUDGET;
+  const visit = (value: unknown, pointer: string, depth: number) => {
+    if (--budget < 0 || depth > NESTED_DEPTH) return;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => {
+        visit(v, `${pointer}/${i}`, depth + 1);
+      });
+      return;
+    }
+    if (!isMap(value)) return;
+    const lists =
+      Array.isArray(value.containers) && value.containers.length > 0 && value.containers.every(hasImage)
+        ? POD_LISTS
+        : someWithImage(value.steps)
+          ? STEP_LISTS
+          : hasImage(value.container) || hasImage(value.script)
+            ? TEMPLATE_LISTS
+            : undefined;
+    if (depth > 0 && lists) {
+      const node = { value, pointer, span: spanOf(object.document, pointer) };
+      out.push({ object, node, nested: { pointer, lists } });
+      return;
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (depth === 0 && (k === 'status' || k === 'metadata')) continue;
+      visit(v, `${pointer}/${escapePointerToken(k)}`, depth + 1);
+    }
+  };
+  visit(object.node.value, object.node.pointer, 0);
+  return out;
 }
 
 /** The value under `base` at `tokens`, or undefined when any step is missing. */

@@ -53,6 +53,7 @@ export const k8sCapabilities = defineEvaluator<CapabilitiesOptions>({
   kind: 'k8s.capabilities',
   // 2: the key holds the object's namespace.
   // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+  // 3: also the pod specs of other kinds (a Knative Service, a Tekton Task, an Argo Workflows template).
   revision: 3,
   summary:
     'Kubernetes containers that add listed Linux capabilities (forbiddenAdd), or (requireDropAll) do not drop ALL.',
@@ -77,7 +78,7 @@ export const k8sCapabilities = defineEvaluator<CapabilitiesOptions>({
   evaluate({ options, workspace }) {
     const forbidden = new Set(options.forbiddenAdd.map(normalise));
     const findings: RawFinding[] = [];
-    for (const pod of examinedPods(workspace)) {
+    for (const pod of examinedPods(workspace, true)) {
       if (isWindowsPod(pod)) continue;
       for (const c of containersOf(pod, ['initContainers', 'containers'])) {
         // A privileged container has every capability, whatever it adds or drops: k8s.privileged reports it.
@@ -117,7 +118,9 @@ export const k8sCapabilities = defineEvaluator<CapabilitiesOptions>({
             findings.push(finding);
           });
         }
-        if (!options.requireDropAll) continue;
+        // What a pod spec of another kind leaves out may be set by the operator that runs it: only
+        // what it adds is judged there.
+        if (!options.requireDropAll || pod.nested) continue;
         const drop = childAt(pod.object, c.node, 'securityContext', 'capabilities', 'drop');
         if (Array.isArray(drop?.value) && drop.value.some((x) => normalise(x) === 'ALL')) continue;
         const capabilities = childAt(pod.object, c.node, 'securityContext', 'capabilities');

@@ -38,6 +38,7 @@ export const k8sHostNamespaces = defineEvaluator<Options>({
   kind: 'k8s.host-namespaces',
   // 2: the key holds the object's namespace.
   // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+  // 3: also the pod specs of other kinds (a Knative Service, a JobSet, a Pod in a Crossplane Object).
   revision: 3,
   summary: 'Kubernetes pod specs that set hostNetwork, hostPID or hostIPC to true.',
   schema: {
@@ -55,7 +56,7 @@ export const k8sHostNamespaces = defineEvaluator<Options>({
   },
   evaluate({ options, workspace }) {
     const findings: RawFinding[] = [];
-    for (const pod of examinedPods(workspace)) {
+    for (const pod of examinedPods(workspace, true)) {
       for (const ns of options.namespaces) {
         const { field, effect } = FIELDS[ns];
         const node = childAt(pod.object, pod.node, field);

@@ -102,6 +102,7 @@ export const k8sHostPath = defineEvaluator<Options>({
   kind: 'k8s.host-path',
   // 2: the key holds the object's namespace.
   // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+  // 3: also the pod specs of other kinds (a Knative Service, a JobSet, a Pod in a Crossplane Object).
   revision: 3,
   summary: 'Kubernetes pod specs that mount a hostPath volume.',
   schema: {
@@ -119,7 +120,7 @@ export const k8sHostPath = defineEvaluator<Options>({
   evaluate({ options, workspace }) {
     const findings: RawFinding[] = [];
     const allowed = new Set(options.allow);
-    for (const pod of examinedPods(workspace)) {
+    for (const pod of examinedPods(workspace, true)) {
       const volumes = pod.node.value.volumes;
       if (!Array.isArray(volumes)) continue;
       const useOf = mountUses(pod);

@@ -12,12 +12,13 @@ export const k8sHostPort = defineEvaluator<Record<string, never>>({
   kind: 'k8s.host-port',
   // 2: the key holds the object's namespace.
   // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+  // 3: also the pod specs of other kinds (a Knative Service, a Tekton Task, an Argo Workflows template).
   revision: 3,
   summary: 'Kubernetes containers that publish a port on the node (ports[].hostPort).',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
-    for (const pod of examinedPods(workspace)) {
+    for (const pod of examinedPods(workspace, true)) {
       if (k8sBoolean(pod.object, childAt(pod.object, pod.node, 'hostNetwork')) === true) continue;
       for (const c of containersOf(pod)) {
         const ports = c.node.value.ports;

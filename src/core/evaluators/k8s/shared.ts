@@ -44,8 +44,8 @@ export function examineObjects(workspace: Workspace, subjects: Iterable<K8sObjec
  * The pod specs of the workspace's workloads, for a rule that judges pods or containers: the rule
  * examined the files that hold them (workloads, pods, pod templates), not every manifest it read.
  */
-export function examinedPods(workspace: Workspace): PodSpec[] {
-  const pods = podSpecs(workspace);
+export function examinedPods(workspace: Workspace, nested = false): PodSpec[] {
+  const pods = podSpecs(workspace, nested);
   // Before the scope narrows: autoscalers, kustomizations and the scripts that apply a manifest
   // only decide how a pod is judged.
   const idle = idleWorkloads(workspace);
@@ -891,7 +891,9 @@ export function findingAt(
     anchor === 'start'
       ? { path: file, startLine: node.span.start.line, startColumn: node.span.start.column }
       : locationFromSpan(file, node.span, anchor === 'key');
-  const key = occurrenceKey(c.object, ...keyParts);
+  // A pod spec found in another kind is told from the object's other pod specs by where it is.
+  const nested = 'nested' in c ? (c as PodSpec).nested : undefined;
+  const key = occurrenceKey(c.object, ...(nested ? [nested.pointer] : []), ...keyParts);
   if (c.object.built) {
     const finding: BuiltFinding = builtFinding(c.object, { message, location, key }, terms);
     finding[BUILT_FROM] = c.object.path;
