@@ -2527,3 +2527,88 @@ describe('a Helm chart template the change edits', () => {
     expect(await run('privileged: {{ .Values.privileged }}')).toEqual({ code: 0, found: [] });
   });
 });
+
+/**
+ * A private key written as base64 of its PEM text (a CI variable, a chart value) and a privileged
+ * container in a workload kind outside the built-in list (a Tekton Task, a JobSet) passed the gate
+ * with no finding: neither was read.
+ */
+describe('35. a key written as base64, and a privileged container in another workload kind', () => {
+  const RULES = ['private-key-committed', 'k8s-privileged-container', 'k8s-host-namespaces'];
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  const key = `${pem('PRIVATE KEY', keyBody('pkcs8'))}\n`;
+  const judge = async (head: Record<string, string>) => {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig(RULES), 'README.md': '# app\n' }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit(head, 'head');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
+    return {
+      code: pr.code,
+      findings: pr.report.findings
+        .map(
+          (f) =>
+            `${f.location?.path}:${f.location?.startLine} ${f.ruleId} ${f.severity}/${f.confidence} new=${f.isNew}`,
+        )
+        .sort(),
+    };
+  };
+
+  it.each([
+    [
+      'a CI variable',
+      '.gitlab-ci.yml',
+      `variables:\n  SIGNING_KEY: ${b64(key)}\nbuild:\n  script: [make]\n`,
+      2,
+    ],
+    [
+      'a block scalar of chart values',
+      'deploy/values.yaml',
+      `tls:\n  key: |\n    ${b64(key)
+        .match(/.{1,76}/g)
+        ?.join('\n    ')}\n`,
+      3,
+    ],
+  ])('a key in %s is new and blocks', async (_what, file, text, line) => {
+    expect(await judge({ [file]: text })).toEqual({
+      code: 1,
+      findings: [`${file}:${line} private-key-committed critical/high new=true`],
+    });
+  });
+
+  it('a privileged step of a Tekton Task and a JobSet sharing the host PID namespace are new and block', async () => {
+    const task = [
+      'apiVersion: tekton.dev/v1',
+      'kind: Task',
+      'metadata: {name: build}',
+      'spec:',
+      '  steps:',
+      '    - name: build',
+      '      image: alpine:3.19',
+      '      securityContext: {privileged: true}',
+      '',
+    ].join('\n');
+    const jobset = [
+      'apiVersion: jobset.x-k8s.io/v1alpha2',
+      'kind: JobSet',
+      'metadata: {name: js}',
+      'spec:',
+      '  replicatedJobs:',
+      '    - name: w',
+      '      template:',
+      '        spec:',
+      '          template:',
+      '            spec:',
+      '              hostPID: true',
+      '              containers: [{name: w, image: busybox:1.36}]',
+      '',
+    ].join('\n');
+    expect(await judge({ 'ci/task.yaml': task, 'deploy/jobset.yaml': jobset })).toEqual({
+      code: 1,
+      findings: [
+        'ci/task.yaml:8 k8s-privileged-container high/high new=true',
+        'deploy/jobset.yaml:11 k8s-host-namespaces high/high new=true',
+      ],
+    });
+  });
+});
