@@ -89,6 +89,59 @@ describe('credentials in URLs, parsed from the right', () => {
   });
 });
 
+describe('passwords in key-value connection strings', () => {
+  // .NET's appsettings.json and Web.config, ODBC and JDBC for SQL Server write `Key=value;` pairs,
+  // not URLs: their password passed every detector.
+  it.each([
+    [
+      'src/appsettings.json',
+      `{"ConnectionStrings":{"Default":"Server=sql.prod.acme.net;Database=app;User Id=sa;Password=${PASSWORD};"}}`,
+      'sa@sql.prod.acme.net',
+    ],
+    [
+      'src/appsettings.Production.json',
+      `{"Db": "Host=db.prod.acme.net;Port=5432;Username=app;Password=${PASSWORD}"}`,
+      'app@db.prod.acme.net',
+    ],
+    [
+      'src/Web.config',
+      `<add name="Db" connectionString="Data Source=tcp:sql.acme.net,1433;Initial Catalog=app;User ID=app;Pwd=${PASSWORD}" />`,
+      'app@sql.acme.net',
+    ],
+    [
+      'src/main/resources/application.properties',
+      `spring.datasource.url=jdbc:sqlserver://sql.acme.net:1433;databaseName=app;user=app;password=${PASSWORD}`,
+      'app@sql.acme.net',
+    ],
+  ])('%s: reports the password, never showing it', (file, line, context) => {
+    const found = scanText(file, `${line}\n`);
+    expect(found.map((h) => [h.detector, h.value, h.confidence])).toEqual([
+      ['key-value-connection-string', PASSWORD, 'high'],
+    ]);
+    expect(toFinding(file, found[0]!).message).toContain(`(\`${context}\`)`);
+  });
+
+  it('leaves placeholders, defaults, a password equal to the user and local servers alone', () => {
+    const text = [
+      '"Server=sql.acme.net;Database=app;User Id=app;Password=${DB_PASSWORD};"',
+      '"Server=sql.acme.net;Database=app;User Id=app;Password={0};"',
+      '"Server=sql.acme.net;Database=app;User Id=app;Password=<your password>;"',
+      '"Server=sql.acme.net;Database=app;User Id=sa;Password=changeme;"',
+      '"Server=sql.acme.net;Database=app;User Id=app;Password=app;"',
+      `"Server=localhost;Database=app;User Id=sa;Password=${PASSWORD};"`,
+      `"Server=(localdb)\\\\mssqllocaldb;Database=app;User Id=sa;Password=${PASSWORD};"`,
+      `"Data Source=.;Initial Catalog=app;User ID=sa;Password=${PASSWORD}"`,
+      // A password key without a server and a user is not a connection string.
+      `"Password=${PASSWORD};Timeout=30"`,
+    ].join('\n');
+    expect(
+      scanText('src/appsettings.json', `${text}\n`).filter(
+        (h) => h.detector === 'key-value-connection-string',
+      ),
+    ).toEqual([]);
+  });
+});
+
 describe('credentials given to HTTP clients and tools', () => {
   it('finds curl -u passwords, also on a continuation line, and tokens as the user', () => {
     const text = [
@@ -209,6 +262,22 @@ describe('a flag whose value is code, not a literal', () => {
 });
 
 describe('credential files, judged by content', () => {
+  // Maven's settings.xml and NuGet configs hold registry passwords in XML, which no detector read.
+  it("finds a server password in Maven's settings.xml and a NuGet ClearTextPassword, not references", () => {
+    const maven = (v: string) =>
+      `<settings>\n  <servers>\n    <server>\n      <id>releases</id>\n      <username>ci</username>\n      <password>${v}</password>\n    </server>\n  </servers>\n</settings>\n`;
+    expect(hits(maven(PASSWORD), '.mvn/settings.xml')).toEqual(['6:17:registry-config-password']);
+    expect(hits(maven(PASSWORD), 'ci/settings-deploy.xml')).toEqual(['6:17:registry-config-password']);
+    for (const v of ['${env.MAVEN_PASSWORD}', '{COQLCE6DU6GtcS5P=}', '%MVN_PASS%'])
+      expect(hits(maven(v), '.m2/settings.xml')).toEqual([]);
+    const nuget = (v: string) =>
+      `<configuration>\n  <packageSourceCredentials>\n    <acme>\n      <add key="Username" value="ci" />\n      <add key="ClearTextPassword" value="${v}" />\n    </acme>\n  </packageSourceCredentials>\n</configuration>\n`;
+    expect(hits(nuget(PASSWORD), 'NuGet.Config')).toEqual(['5:43:registry-config-password']);
+    expect(hits(nuget('%NUGET_PASSWORD%'), 'nuget.config')).toEqual([]);
+    // A `<password>` element of another XML file is no registry's.
+    expect(hits(maven(PASSWORD), 'src/main/resources/users.xml')).toEqual([]);
+  });
+
   it('finds npm, PyPI, netrc and git credential-store entries', () => {
     expect(
       hits(

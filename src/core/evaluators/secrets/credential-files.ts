@@ -105,6 +105,48 @@ export const pypircDetector: Detector = {
   },
 };
 
+/**
+ * A registry password in Maven's `settings.xml` (`<server><password>`) or in a NuGet config
+ * (`packageSourceCredentials`' `ClearTextPassword`): the files CI jobs and developers keep beside a
+ * project to publish to, or read from, a private registry. References (`${env.X}`, `%X%`) and Maven's
+ * encrypted values (`{...}`, decrypted by the master password) are not passwords.
+ */
+const MAVEN_PASSWORD = /<(password|passphrase)>[ \t]*([^<\s][^<]{0,1023}?)[ \t]*<\/\1>/g;
+const NUGET_PASSWORD = /\bkey[ \t]*=[ \t]*"ClearTextPassword"[ \t]+value[ \t]*=[ \t]*"([^"]{1,1024})"/gi;
+export const registryConfigDetector: Detector = {
+  id: 'registry-config-password',
+  family: 'credential',
+  keywords: ['<password>', '<passphrase>', 'cleartextpassword'],
+  paths: /(?:^|\/)(?:settings(?:-[\w.-]+)?\.xml|nuget\.config)$/i,
+  identity: 'value',
+  describes:
+    "Registry passwords in Maven's `settings.xml` (`<server>` `<password>`, `<passphrase>`) and NuGet " +
+    "configs (`ClearTextPassword`), except references to variables (`%X%`, Maven's `env.X`) and " +
+    'Maven-encrypted `{...}` values.',
+  find(line, ctx) {
+    const hits: LineHit[] = [];
+    const nuget = /nuget\.config$/i.test(ctx.path);
+    if (!nuget && !/<servers?>|<settings[\s>]/.test(ctx.text)) return hits;
+    const re = nuget ? NUGET_PASSWORD : MAVEN_PASSWORD;
+    re.lastIndex = 0;
+    for (let m = re.exec(line); m; m = re.exec(line)) {
+      const value = (nuget ? m[1] : m[2])!;
+      if (!literal(value, 4) || /^%[^%]+%$/.test(value)) continue;
+      const start = m.index + m[0].indexOf(value, m[0].search(nuget ? /value/i : />/));
+      hits.push({
+        start,
+        end: start + value.length,
+        value,
+        label: nuget
+          ? 'package source password in a NuGet config'
+          : "server password in Maven's settings.xml",
+        confidence: 'high',
+      });
+    }
+    return hits;
+  },
+};
+
 const NETRC_FILE = /(?:^|\/)[._]netrc$/;
 const NETRC_PASSWORD = /(?:^|\s)password[ \t]+(\S{1,1024})/g;
 

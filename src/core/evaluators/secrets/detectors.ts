@@ -8,6 +8,7 @@ import {
   netrcEntryDetector,
   npmrcDetector,
   pypircDetector,
+  registryConfigDetector,
   terraformStateDetector,
 } from './credential-files.js';
 import { genericAssignmentDetector } from './generic.js';
@@ -17,7 +18,7 @@ import { verifyPemKey, verifyPgpKey, verifyPuttyKey, verifySsh2Key } from './pem
 import { providerDetector } from './provider.js';
 import { PROVIDERS } from './providers/index.js';
 import type { Confidence, Detector, LineHit, SecretFamily } from './types.js';
-import { connectionStringDetector, gitCredentialsDetector } from './url.js';
+import { connectionStringDetector, gitCredentialsDetector, keyValueConnectionStringDetector } from './url.js';
 import { characterClasses, isPlaceholder, shannonEntropy } from './values.js';
 
 /**
@@ -326,6 +327,7 @@ export const DETECTORS: readonly Detector[] = [
   jwt,
   npmrcDetector,
   pypircDetector,
+  registryConfigDetector,
   netrcDetector,
   netrcEntryDetector,
   gitCredentialsDetector,
@@ -337,6 +339,7 @@ export const DETECTORS: readonly Detector[] = [
   authorizationHeaderDetector,
   passwordFlagDetector,
   connectionStringDetector,
+  keyValueConnectionStringDetector,
   genericAssignmentDetector,
 ];
 

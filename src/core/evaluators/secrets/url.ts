@@ -221,6 +221,86 @@ export const connectionStringDetector: Detector = {
   },
 };
 
+/**
+ * A password key of a key-value connection string (ADO.NET, ODBC, Npgsql, MySQL Connector, JDBC for
+ * SQL Server: `Server=db;User ID=app;Password=...`), its value up to the next `;`, quote or tag.
+ */
+const KV_PASSWORD_AT = /(?<![A-Za-z0-9_])(?:password|pwd)[ \t]*=/gi;
+/** Keys naming the server and the user of a key-value connection string. */
+const KV_HOST = /^(?:server|data source|datasource|host|hostname|address|addr|network address)$/i;
+const KV_USER = /^(?:user id|userid|uid|user|username|user name)$/i;
+/** Where a connection string written in a string, an attribute or a line of configuration ends. */
+const KV_BOUNDARY = /["'`<>\\]/;
+/** Hosts of the developer's own machine that SQL Server's clients name (`.`, `(local)`, `(localdb)\\x`). */
+const KV_LOCAL_HOST = /^(?:\.|\(local\)|\(localdb\)|tcp:(?:localhost|127\.0\.0\.1)|np:|lpc:)/i;
+
+/**
+ * Passwords in key-value connection strings: a `Password` (or `Pwd`) key among `;`-separated pairs
+ * that also name a server and a user, as .NET's `appsettings.json` and `Web.config`, ODBC DSNs and
+ * JDBC URLs for SQL Server write them. Judged as a URL's password is: placeholders, interpolations,
+ * default passwords, a password equal to the user, and servers on the developer's own machine are
+ * left alone.
+ */
+export const keyValueConnectionStringDetector: Detector = {
+  id: 'key-value-connection-string',
+  family: 'connection-string',
+  keywords: ['password', 'pwd'],
+  confirm: /(?:password|pwd)[ \t]*=/iy,
+  identity: 'context',
+  describes:
+    'Passwords in key-value connection strings (`Server=db;User ID=app;Password=...`: ADO.NET, ODBC, ' +
+    'Npgsql, JDBC for SQL Server) that name a server and a user, except interpolated, placeholder and ' +
+    "default passwords, passwords equal to the user name, and servers on the developer's own machine.",
+  find(line) {
+    const hits: LineHit[] = [];
+    KV_PASSWORD_AT.lastIndex = 0;
+    for (let m = KV_PASSWORD_AT.exec(line); m; m = KV_PASSWORD_AT.exec(line)) {
+      // The connection string is the run of the line between quotes or tags around the key.
+      let from = m.index;
+      while (from > 0 && !KV_BOUNDARY.test(line[from - 1]!)) from -= 1;
+      let to = m.index + m[0].length;
+      while (to < line.length && !KV_BOUNDARY.test(line[to]!)) to += 1;
+      const pairs = new Map<string, string>();
+      for (const part of line.slice(from, to).split(';')) {
+        const eq = part.indexOf('=');
+        if (eq > 0) pairs.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
+      }
+      // JDBC for SQL Server names the server in a URL before the pairs (`jdbc:sqlserver://db:1433;user=...`).
+      const host =
+        [...pairs].find(([k]) => KV_HOST.test(k))?.[1] ??
+        /:\/\/([A-Za-z0-9_][A-Za-z0-9._-]{0,252})/.exec(line.slice(from, to).split(';')[0]!)?.[1];
+      const user = [...pairs].find(([k]) => KV_USER.test(k))?.[1];
+      if (!host || user === undefined) continue;
+      const end = line.indexOf(';', m.index + m[0].length);
+      const raw = line.slice(m.index + m[0].length, end === -1 || end > to ? to : end);
+      const password = raw.trim();
+      const start = m.index + m[0].length + raw.indexOf(password);
+      const hostName = host.replace(/^tcp:/i, '').replace(/[,:\\].*$/, '');
+      if (
+        password.length < 4 ||
+        isPlaceholder(password) ||
+        /^[$%{@#]/.test(password) ||
+        password === user ||
+        DEFAULT_PASSWORDS.has(password.toLowerCase()) ||
+        standIn(password) ||
+        HARMLESS_HOST.test(hostName) ||
+        KV_LOCAL_HOST.test(host) ||
+        /^[$%{]/.test(host)
+      )
+        continue;
+      hits.push({
+        start,
+        end: start + password.length,
+        value: password,
+        label: 'password in a connection string',
+        context: showableUser(user) ? `${user}@${hostName}` : hostName,
+        confidence: looksRandom(password) || password.length >= 12 ? 'high' : 'medium',
+      });
+    }
+    return hits;
+  },
+};
+
 /** `.git-credentials`: git's plain-text credential store, one URL with its credential per line. */
 export const gitCredentialsDetector: Detector = {
   id: 'git-credentials',
