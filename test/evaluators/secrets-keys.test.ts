@@ -592,6 +592,23 @@ describe('private keys, verified by structure', () => {
     expect(keys(block(sum.toString('base64')).replace(/PRIVATE/g, 'PUBLIC'), 'keys/release.asc')).toEqual([]);
   });
 
+  it('reads a PGP key whose armour line starts with + or //, base64 characters, exactly', () => {
+    for (const lead of ['+', '//']) {
+      const raw = keyBody('pgp');
+      const body = `${raw.slice(0, 64)}${lead}${raw.slice(64 + lead.length)}`;
+      const sum = Buffer.alloc(3);
+      sum.writeUIntBE(crc24(Buffer.from(body, 'base64')), 0, 3);
+      const block = [
+        '-----BEGIN PGP PRIVATE KEY BLOCK-----',
+        '',
+        ...(body.match(/.{1,64}/g) ?? []),
+        `=${sum.toString('base64')}`,
+        '-----END PGP PRIVATE KEY BLOCK-----',
+      ].join('\n');
+      expect(keys(block, 'keys/release.asc')).toEqual(['1:1:private-key:high:PGP private key block']);
+    }
+  });
+
   it('checks PuTTY keys for their private lines and MAC', () => {
     const ppk = (mac: string) =>
       [

@@ -180,7 +180,8 @@ function verifyOpenSsh(body: string): KeyVerdict | undefined {
  */
 export function verifyPgpKey(text: string, from: number): KeyVerdict | undefined {
   const r = region(text, from, '-----END PGP');
-  const { body: data } = splitBody(r);
+  // Read exactly: the checksum is over the bytes, and a line of base64 may start with `+` or `//`.
+  const { body: data } = splitBody(r, EXACT_LINE_PREFIX);
   const sum = /\n[\s"'`]*=([A-Za-z0-9+/]{4})\s*$/.exec(r.trimEnd());
   if (data.length < 100) return undefined;
   const first = head(data, 3)[0];
