@@ -158,6 +158,17 @@ describe('private keys, verified by structure', () => {
     expect(keys(`KEY_B64=${value}\n`, 'deploy/app.env').filter((k) => k.includes('private-key'))).toEqual([]);
   });
 
+  it('reads hostile runs of base64 in time linear in their length', () => {
+    // Every 20 characters an anchor of the base64 detector: each used to read the run again.
+    const anchor = b64('xxPRIVATE KEY-----').slice(3, 24);
+    const line = `K=${anchor.repeat(20_000)}\n`;
+    const wrapped = `k: |\n${`  ${anchor}${anchor}${anchor}\n`.repeat(20_000)}`;
+    const t0 = performance.now();
+    expect(keys(line, 'deploy/app.env')).toEqual([]);
+    expect(keys(wrapped, 'deploy/values.yaml')).toEqual([]);
+    expect(performance.now() - t0).toBeLessThan(3000);
+  });
+
   it('reads a PEM key in a JSON string whose solidus is escaped, as PHP writes JSON', () => {
     const json = `{"signing_key":"${pem('PRIVATE KEY', keyBody('pkcs8')).replace(/\n/g, '\\n').replace(/\//g, '\\/')}\\n"}\n`;
     expect(keys(json, 'config/signing.json')).toEqual(['1:17:private-key:high:PEM private key']);

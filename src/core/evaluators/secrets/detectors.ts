@@ -87,7 +87,21 @@ const BASE64_KEY_ANCHORS = ['UFJJVkFURSBLRVktLS0t', 'BSSVZBVEUgS0VZLS0tLS', 'QUk
 const BASE64_KEY_ANCHOR = new RegExp(BASE64_KEY_ANCHORS.join('|'), 'g');
 /** How far a base64 run is read back from an anchor and forward from its start (a 8192-bit key's PEM, encoded). */
 const MAX_BASE64_RUN = 24_576;
-const B64_CHAR = /[A-Za-z0-9+/]/;
+/**
+ * How far back from an anchor its run's start is looked for: the armour header is within the first
+ * bytes of a PEM text, and within a few hundred of a service-account key file.
+ */
+const MAX_BASE64_BACK = 1024;
+/** Whether the UTF-16 code unit is a base64 character (a test per character, without a regex). */
+function isB64(code: number): boolean {
+  return (
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    (code >= 48 && code <= 57) ||
+    code === 43 ||
+    code === 47
+  );
+}
 /** A line of a wrapped base64 run: nothing but base64 (padding at its end), indentation aside. */
 const B64_LINE = /^[ \t]*[A-Za-z0-9+/]+={0,2}[ \t]*\r?$/;
 
@@ -96,13 +110,12 @@ const B64_LINE = /^[ \t]*[A-Za-z0-9+/]+={0,2}[ \t]*\r?$/;
  * between it and the anchor: back over the run, and over line breaks of a run wrapped across lines
  * (a YAML block scalar, `base64 -w 76` output) when the line above ends in a long base64 run.
  */
-function base64RunStart(text: string, pos: number): { start: number; count: number } {
-  const floor = Math.max(0, pos - MAX_BASE64_RUN);
+function base64RunStart(text: string, pos: number): { start: number; count: number; tooLong: boolean } {
+  const floor = Math.max(0, pos - MAX_BASE64_BACK);
   let i = pos;
   let count = 0;
   while (i > floor) {
-    const c = text[i - 1]!;
-    if (B64_CHAR.test(c)) {
+    if (isB64(text.charCodeAt(i - 1))) {
       i -= 1;
       count += 1;
       continue;
@@ -113,22 +126,31 @@ function base64RunStart(text: string, pos: number): { start: number; count: numb
     const above = text
       .slice(text.lastIndexOf('\n', lineStart - 2) + 1, lineStart - 1)
       .replace(/[ \t\r]+$/, '');
-    if (!/[A-Za-z0-9+/]{20}$/.test(above)) break;
+    if (above.length < 20 || !/^[A-Za-z0-9+/]{20}$/.test(above.slice(-20))) break;
     i = lineStart - 1 - (text[lineStart - 2] === '\r' ? 1 : 0);
     while (i > lineStart - 1 - above.length && /[ \t\r]/.test(text[i - 1]!)) i -= 1;
   }
-  return { start: i, count };
+  // Still base64 at the bound: the run is longer than any key's.
+  return { start: i, count, tooLong: i === floor && i > 0 && isB64(text.charCodeAt(i - 1)) };
 }
 
-/** The base64 characters of a run from `start`, across the lines of a wrapped run, to its padding. */
-function base64RunFrom(text: string, start: number): string {
-  const end = Math.min(text.length, start + MAX_BASE64_RUN);
+/**
+ * The base64 characters of a run from `start`, across the lines of a wrapped run, to its padding,
+ * and the offset in `text` where reading stopped.
+ */
+function base64RunFrom(
+  text: string,
+  start: number,
+  limit = MAX_BASE64_RUN,
+  collect = true,
+): { run: string; end: number } {
+  const end = Math.min(text.length, start + limit);
   let out = '';
   let i = start;
   while (i < end) {
     const c = text[i]!;
-    if (B64_CHAR.test(c)) {
-      out += c;
+    if (isB64(text.charCodeAt(i))) {
+      if (collect) out += c;
       i += 1;
       continue;
     }
@@ -142,7 +164,7 @@ function base64RunFrom(text: string, start: number): string {
     i = next;
     while (i < end && (text[i] === ' ' || text[i] === '\t')) i += 1;
   }
-  return out;
+  return { run: out, end: i };
 }
 
 const PEM_KEY_HEADER = /-----BEGIN ((?:[A-Z0-9]{1,20} ){0,2})PRIVATE KEY-----/g;
@@ -165,11 +187,16 @@ const base64PrivateKey: Detector = {
     'key file encoded whole, as CI variables and chart values carry it), verified as the key itself.',
   find(line, ctx) {
     const hits: LineHit[] = [];
+    let until = 0;
     BASE64_KEY_ANCHOR.lastIndex = 0;
     for (let m = BASE64_KEY_ANCHOR.exec(line); m; m = BASE64_KEY_ANCHOR.exec(line)) {
       const pos = ctx.offset + m.index;
-      const { start, count } = base64RunStart(ctx.text, pos);
-      const run = base64RunFrom(ctx.text, start);
+      if (pos < until) continue;
+      const { start, count, tooLong } = base64RunStart(ctx.text, pos);
+      // A key's header is near its run's start: an anchor farther in is part of something else.
+      if (tooLong) continue;
+      const { run, end } = base64RunFrom(ctx.text, start);
+      until = Math.max(end, pos + m[0].length);
       // A run begun a few characters early (a word glued to it) decodes misaligned: try each alignment.
       for (let skip = 0; skip < 4; skip++) {
         const decoded = Buffer.from(run.slice(skip), 'base64').toString('latin1');
@@ -186,7 +213,7 @@ const base64PrivateKey: Detector = {
             : 'PEM private key';
           const from = Math.max(0, start - ctx.offset);
           let to = m.index + m[0].length;
-          while (to < line.length && B64_CHAR.test(line[to]!)) to += 1;
+          while (to < line.length && isB64(line.charCodeAt(to))) to += 1;
           found = {
             start: from,
             end: to,
