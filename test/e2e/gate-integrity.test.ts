@@ -2476,7 +2476,7 @@ describe('34. a private key after 65 MiB of padding in a text file', () => {
  * container into a template, beside its template actions, is a new finding that fails the gate; one
  * that lets the chart's values decide it is not.
  */
-describe('a Helm chart template the change edits', () => {
+describe('35. a Helm chart template the change edits', () => {
   const chart = 'apiVersion: v2\nname: web\nversion: 0.1.0\n';
   const template = (security: string) =>
     [
@@ -2533,7 +2533,7 @@ describe('a Helm chart template the change edits', () => {
  * container in a workload kind outside the built-in list (a Tekton Task, a JobSet) passed the gate
  * with no finding: neither was read.
  */
-describe('35. a key written as base64, and a privileged container in another workload kind', () => {
+describe('36. a key written as base64, and a privileged container in another workload kind', () => {
   const RULES = ['private-key-committed', 'k8s-privileged-container', 'k8s-host-namespaces'];
   const b64 = (text: string) => Buffer.from(text).toString('base64');
   const key = `${pem('PRIVATE KEY', keyBody('pkcs8'))}\n`;
