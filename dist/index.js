@@ -8510,8 +8510,9 @@ function escapeInline(s) {
     return (s
         .replace(/[\\`*_{}[\]#|~$!]/g, (c) => `\\${c}`)
         .replace(/[&<>]/g, (c) => HTML[c])
-        // Only an @ that starts a word mentions someone ("user@host" does not).
-        .replace(/(?<![A-Za-z0-9_`])@(?=[A-Za-z0-9_-])/g, '@&#8203;'));
+        // Only an @ that starts a word mentions someone ("user@host" does not). A backtick before it is
+        // escaped above, so it is a plain character there and the @ after it still mentions.
+        .replace(/(?<![A-Za-z0-9_])@(?=[A-Za-z0-9_-])/g, '@&#8203;'));
 }
 /**
  * Repository data (a path, an id) as inline code that nothing in it can end or turn into markup:
@@ -9379,19 +9380,47 @@ var workflow = __nccwpck_require__(8539);
  * one with a heading and "TODO", must not count as a documented procedure. Documents (Markdown,
  * plain text, reStructuredText, AsciiDoc, HTML) need a paragraph's worth of prose besides headings,
  * comments, markup and placeholder words; any other text file (a CODEOWNERS line, a configuration)
- * needs one meaningful character besides comments; a binary file (a PDF) needs bytes.
+ * needs one meaningful character besides comments (a file without an extension is a document unless its
+ * name is a configuration file's, such as CODEOWNERS); a binary file (a PDF) needs bytes, and a file named
+ * as a binary document format (`.pdf`, `.docx`, `.odt`, `.doc`) must start with that format's signature.
  */
 /** Characters of prose a cited document needs, besides headings, comments, markup and placeholders. */
 const MIN_DOCUMENT_CHARS = 100;
 const DOCUMENT = /\.(md|markdown|mdx|txt|text|rst|adoc|asciidoc|org|textile|html?)$/i;
 const PLACEHOLDER = /\b(?:todo|tbd|tbc|fixme|xxx|lorem ipsum|dolor sit amet|coming soon|placeholder|to be (?:written|completed|defined|decided|done))\b/gi;
+/**
+ * Document formats that are binary, by name, with the bytes each starts with: a file named
+ * `policy.pdf` that holds one character of text is no PDF, and no document.
+ */
+const SIGNED_FORMATS = [
+    { name: /\.pdf$/i, format: 'a PDF', signature: Buffer.from('%PDF-') },
+    {
+        name: /\.(?:docx|xlsx|pptx|odt|ods|odp|epub)$/i,
+        format: 'an Office Open XML or OpenDocument file',
+        signature: Buffer.from('PK\x03\x04', 'latin1'),
+    },
+    {
+        name: /\.(?:doc|xls|ppt)$/i,
+        format: 'a legacy Office file',
+        signature: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+    },
+];
 /** `ok`, or why the file does not count as evidence (for the finding's message). */
 function substance(file, seen) {
     if (seen.bytes === 0)
         return { ok: false, why: `${file} is empty` };
+    const signed = SIGNED_FORMATS.find((f) => f.name.test(file));
+    if (signed &&
+        seen.head &&
+        !Buffer.from(seen.head).subarray(0, signed.signature.length).equals(signed.signature)) {
+        return {
+            ok: false,
+            why: `${file} is named as ${signed.format} but does not start as one, so it holds no document`,
+        };
+    }
     if (seen.binary || seen.text === undefined)
         return { ok: true };
-    if (DOCUMENT.test(file)) {
+    if (DOCUMENT.test(file) || unnamedDocument(file)) {
         const chars = prose(seen.text);
         return chars >= MIN_DOCUMENT_CHARS
             ? { ok: true }
@@ -9409,6 +9438,17 @@ function substance(file, seen) {
     return meaningful.length > 0
         ? { ok: true }
         : { ok: false, why: `${file} holds nothing but comments, whitespace or placeholders` };
+}
+/**
+ * Files whose name has no extension and that are configuration by convention: one line of them is
+ * content (`* @acme/security`). Any other file without an extension (`docs/incident-response`) is
+ * read as the document its name says it is.
+ */
+const CONFIGURATION_NAMES = /^(?:CODEOWNERS|OWNERS(?:_ALIASES)?|MAINTAINERS|Makefile|GNUmakefile|Dockerfile|Containerfile|Jenkinsfile|Vagrantfile|Gemfile|Procfile|Brewfile|Pipfile|Rakefile|Justfile|Tiltfile|BUILD|WORKSPACE)$/i;
+/** A text file without an extension that is not configuration by name (nor a dotfile): a document. */
+function unnamedDocument(file) {
+    const name = file.slice(file.lastIndexOf('/') + 1);
+    return !name.includes('.') && !CONFIGURATION_NAMES.test(name);
 }
 /** Characters of a document that are prose: no headings, comments, markup, placeholders or spaces. */
 function prose(text) {
@@ -9432,7 +9472,8 @@ const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_gro
 /**
  * Checks one evidence item: a URL is recorded but never fetched; a workflow file must exist and run on
  * pull requests (or merge queues) or on pushes to the default branch; any other path or glob must
- * match at least one file of the repository that holds more than a placeholder. The files matched are
+ * match at least one file of the repository that holds more than a placeholder, other than
+ * controlgate's own configuration and declarations (`ownFiles`). The files matched are
  * listed with the SHA-256 of their bytes, so an auditor can tell later what the evidence was.
  */
 function checkEvidence(ref, ctx) {
@@ -9455,6 +9496,17 @@ function checkEvidence(ref, ctx) {
         const dir = rel.endsWith('/') ? rel : `${rel}/`;
         matched = indexed.filter((f) => f === rel || f.startsWith(dir));
     }
+    const own = ctx.ownFiles;
+    const cited = own && own.size > 0 ? matched.filter((f) => !own.has(f)) : matched;
+    if (cited.length === 0 && matched.length > 0) {
+        return {
+            ref,
+            kind: 'path',
+            status: 'missing',
+            detail: `${matched.length === 1 ? `${matched[0]} is` : `the files it matches are`} controlgate's own configuration or declarations, which are no evidence of a control: cite the document, workflow or URL that shows it`,
+        };
+    }
+    matched = cited;
     if (matched.length === 0) {
         return { ref, kind: 'path', status: 'missing', detail: 'no such file or directory in the repository' };
     }
@@ -9770,11 +9822,13 @@ function utcDay(now) {
 }
 
 ;// CONCATENATED MODULE: ./lib/core/declarations/not-assessed.js
+
 /** What the rules of a check-kind family read, by the kind's prefix (`terraform.attribute` -> terraform). */
 const INPUTS = {
     terraform: 'Terraform resources of the types the rule checks (*.tf, *.tofu and their JSON forms)',
     k8s: 'Kubernetes workloads with pod specs (Pods, Deployments, Jobs, other pod templates)',
     dockerfile: 'Dockerfiles',
+    compose: 'Docker Compose files',
     workflow: 'GitHub Actions workflows',
     deps: 'dependency manifests or update configurations',
     secrets: 'readable text files',
@@ -9826,6 +9880,17 @@ function examinedCount(rule) {
 function leftOutPhrase(l) {
     return `${l.files} ${l.kind} file${l.files === 1 ? '' : 's'} (${l.reason})`;
 }
+/**
+ * `rule X could not read 2 files it checks: a.tf, b.tf (it does not parse, …)`, when the rule met
+ * input files it could not check (see `UNREADABLE_INPUT`); undefined when it read all of them.
+ */
+function unreadableOf(rule) {
+    const l = rule.scope?.leftOut?.find((x) => x.kind === scope/* UNREADABLE_INPUT */.NM.kind);
+    if (!l)
+        return undefined;
+    const more = l.files > l.examples.length ? `, and ${l.files - l.examples.length} more` : '';
+    return `rule ${rule.id} could not read ${l.files === 1 ? 'a file' : `${l.files} files`} it checks: ${l.examples.join(', ')}${more} (${l.reason})`;
+}
 /** Everything a rule left out, in words (see {@link leftOutPhrase}); undefined when nothing. */
 function not_assessed_leftOutOf(rule) {
     const leftOut = rule.scope?.leftOut;
@@ -9863,6 +9928,7 @@ function notAssessedHint(id, file) {
 }
 
 ;// CONCATENATED MODULE: ./lib/core/declarations/verdicts.js
+
 
 
 
@@ -9943,6 +10009,7 @@ function assessControls(input) {
     const rulesOf = byControl(input.rules.filter((r) => r.result !== 'disabled' && !policyRules.has(r.id)));
     const findingsOf = byControl(input.findings);
     const disabledOf = byControl(input.rules.filter((r) => r.result === 'disabled' && !policyRules.has(r.id)));
+    const unreadable = unreadableJudge(input);
     return allControls().map((c) => {
         const rules = rulesOf.get(c.id) ?? [];
         const turnedOff = disabledReasons(disabledOf.get(c.id) ?? []);
@@ -9961,7 +10028,12 @@ function assessControls(input) {
             .filter((r) => r.result === 'error' || r.result === 'unverifiable')
             .map((r) => r.result === 'unverifiable'
             ? `rule ${r.id} could not be verified: ${r.detail ?? 'the answer it needs was not available'}`
-            : `rule ${r.id} could not be evaluated (${errorsByRule.get(r.id) ?? 'error'})`);
+            : `rule ${r.id} could not be evaluated (${errorsByRule.get(r.id) ?? 'error'})`)
+            // A rule that met files it could not read did not check them: whatever it found elsewhere,
+            // the answer for those files is not available (unless their problems were set aside).
+            .concat(rules.flatMap((r) => (r.result === 'pass' || r.result === 'fail') && !unreadable.setAside(r)
+            ? (unreadableOf(r) ?? [])
+            : []));
         if (decls?.unreadable) {
             verdict = 'unverifiable';
             reasons.push(`the declarations file ${decls.file} could not be read: ${decls.unreadable}`);
@@ -10035,7 +10107,7 @@ function assessControls(input) {
                     reasons.push(`${unsureFindings(id, n, input.minConfidence)}: ${n === 1 ? 'it makes' : 'they make'} no gap`);
                 // Met as far as its rules looked: what they left out (Helm chart templates) was not examined,
                 // and the rules that found nothing of their kind assessed nothing.
-                reasons.push(...suppressedReasons(mapped, policyRules), ...turnedOff, ...leftOutReasons(rules), ...idleReasons(rules, rulesAssessing(rules), input.run, mapped));
+                reasons.push(...suppressedReasons(mapped, policyRules), ...informationalReasons(assessedBy, mapped), ...turnedOff, ...leftOutReasons(rules), ...idleReasons(rules, rulesAssessing(rules), input.run, mapped));
             }
             else if (urls.length > 0 && owner && review) {
                 // What lives outside the repository (a policy in a wiki) is attested by someone accountable.
@@ -10196,6 +10268,33 @@ function suppressedReasons(mapped, policyRules) {
     return [...groups.values()].map((g) => `rule ${g.rule}: ${g.n} finding${g.n === 1 ? '' : 's'} ${g.how}`);
 }
 /**
+ * For a satisfied control: the open informational findings of the rules it rests on (a rule graded
+ * info, or set to info in the configuration), so that a finding never reads as if there were none.
+ * `rule a has 2 open informational findings, which make no gap` (one: with its first sentence).
+ */
+function informationalReasons(assessedBy, mapped) {
+    const out = [];
+    // One pass over the control's findings (thousands, in a large repository), not one per rule.
+    const byRule = new Map();
+    for (const f of mapped) {
+        if (f.status !== 'open' || f.severity !== 'info')
+            continue;
+        const list = byRule.get(f.ruleId);
+        if (list)
+            list.push(f);
+        else
+            byRule.set(f.ruleId, [f]);
+    }
+    for (const r of assessedBy) {
+        const info = byRule.get(r.id) ?? [];
+        if (info.length === 1)
+            out.push(`rule ${r.id} has 1 open informational finding, which makes no gap: ${firstSentence(info[0].message)}`);
+        else if (info.length > 1)
+            out.push(`rule ${r.id} has ${info.length} open informational findings, which make no gap`);
+    }
+    return out;
+}
+/**
  * `rules a, b are turned off in the configuration, so they assessed nothing`: a rule switched off
  * must not read as one that looked and found nothing.
  */
@@ -10231,6 +10330,38 @@ function reopened(open) {
 /** The start of a reason about a rule's open findings below `fail-on-confidence` (guesses). */
 function unsureFindings(ruleId, n, minConfidence) {
     return `rule ${ruleId} has ${n} open finding${n === 1 ? '' : 's'} of lower confidence than ${minConfidence ?? 'low'} (fail-on-confidence)`;
+}
+/**
+ * Whether the files a rule could not read (see `UNREADABLE_INPUT`) were all set aside: each one's
+ * input problem is reported by a rule of kind `core.input-problems` (unparsable-file) below
+ * `fail-on-confidence` (a broken test fixture, where such files are ordinary), or excepted or ignored.
+ * Such files make no control unverifiable; the reasons still say they were left out. A rule's scope
+ * names its first few unreadable files only: beyond those, the rest are known to be set aside only
+ * when no input problem of the run is reported as sure. Without the problems rule, none is set aside.
+ */
+function unreadableJudge(input) {
+    const problemRules = new Set();
+    for (const [id, kind] of input.kinds)
+        if (kind === 'core.input-problems')
+            problemRules.add(id);
+    const aside = new Set();
+    let sure = false;
+    for (const f of input.findings) {
+        if (!problemRules.has(f.ruleId) || !f.location)
+            continue;
+        if (f.status === 'open' && (0,confidence/* confidenceRank */.Z9)(f.confidence) >= (0,confidence/* confidenceRank */.Z9)(input.minConfidence ?? 'low'))
+            sure = true;
+        else
+            aside.add(f.location.path);
+    }
+    return {
+        setAside(rule) {
+            const l = rule.scope?.leftOut?.find((x) => x.kind === scope/* UNREADABLE_INPUT */.NM.kind);
+            if (!l)
+                return true;
+            return (aside.size > 0 && l.examples.every((p) => aside.has(p)) && (l.files <= l.examples.length || !sure));
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./lib/core/pr.js
@@ -10595,8 +10726,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 171 modules
-var registry = __nccwpck_require__(6215);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 173 modules
+var registry = __nccwpck_require__(1776);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -13180,6 +13311,7 @@ async function evaluateHead(options, policy, scope, log) {
             return defaultBranches;
         },
         ruleIds: new Set(policy.allRules.map((r) => r.id)),
+        ownFiles: new Set([config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile].filter((f) => typeof f === 'string' && f !== '')),
     });
     const problems = [
         ...(policy.policy.head.declarations?.problems ?? []),
@@ -19386,7 +19518,7 @@ function gate(report, scope) {
 /* harmony export */   yA: () => (/* binding */ BASE_RESULTS_MAX_BYTES)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6215);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1776);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8067);
 /**
  * Base results: what the rules that read across files found on one commit, with what each asked of
@@ -19964,6 +20096,20 @@ const DEFAULT_TEST_PATHS = [
     '**/test_*.py',
     '**/*_test.py',
     '**/*Test.java',
+    '**/*Tests.java',
+    // The test classes of the other JVM languages, by the conventions of their test runners.
+    '**/*Test.kt',
+    '**/*Tests.kt',
+    '**/*Test.scala',
+    '**/*Spec.scala',
+    '**/*Test.groovy',
+    '**/*Spec.groovy',
+    // Gradle's test source sets besides `src/test/` (Kotlin Multiplatform's `src/jvmTest/` and
+    // `src/commonTest/`, Android's `src/androidTest/`, `src/integrationTest/`), with their resources.
+    // Written with a file part, so that the folder's name keeps its case, as a source set's does:
+    // folder globs match whatever the case, and `src/latest/` is no test source set.
+    '**/src/*Test/**/*',
+    '**/src/testFixtures/**',
     '**/*Tests.cs',
     ...TEST_KEY_NAMES,
     ...LOOPBACK_KEY_NAMES,
@@ -20769,8 +20915,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: recordingApi
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 171 modules
-var registry = __nccwpck_require__(6215);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 173 modules
+var registry = __nccwpck_require__(1776);
 // EXTERNAL MODULE: ./lib/core/evaluators/dockerfile/secret-env.js
 var secret_env = __nccwpck_require__(7911);
 // EXTERNAL MODULE: ./lib/core/evaluators/k8s/env-secret-literal.js
@@ -20783,8 +20929,8 @@ var provider_credentials = __nccwpck_require__(3315);
 var container_credentials = __nccwpck_require__(1930);
 // EXTERNAL MODULE: ./lib/core/parsers/dockerfile.js + 1 modules
 var dockerfile = __nccwpck_require__(9024);
-// EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 1 modules
-var k8s = __nccwpck_require__(1072);
+// EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 2 modules
+var k8s = __nccwpck_require__(7170);
 // EXTERNAL MODULE: ./lib/core/parsers/terraform.js + 2 modules
 var terraform = __nccwpck_require__(3011);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
@@ -21482,7 +21628,7 @@ function isLiteralSecret(name, value) {
 /* harmony export */   ML: () => (/* binding */ envSecretLiterals)
 /* harmony export */ });
 /* unused harmony exports isSecretName, isPlaceholderValue, KNOWN_DEFAULT_NOTE, STAND_IN_NOTE */
-/* harmony import */ var _parsers_k8s_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1072);
+/* harmony import */ var _parsers_k8s_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7170);
 /* harmony import */ var _secrets_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8545);
 /* harmony import */ var _secrets_value_credential_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4095);
 /* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6528);
@@ -21684,7 +21830,8 @@ function saysReplaceMe(content, first, last) {
 const k8sEnvSecretLiteral = (0,_types_js__WEBPACK_IMPORTED_MODULE_5__/* .defineEvaluator */ .D)({
     kind: 'k8s.env-secret-literal',
     // 2: the key holds the value's keyed hash. 3: and the object's namespace.
-    revision: 3,
+    // 4: objects as kustomizations build them are judged too; base results stored before would miss them.
+    revision: 4,
     summary: 'Kubernetes container environment variables named like secrets (password, token, API key) with a literal value.',
     schema: {
         type: 'object',
@@ -21724,7 +21871,7 @@ const k8sEnvSecretLiteral = (0,_types_js__WEBPACK_IMPORTED_MODULE_5__/* .defineE
                 findings.push(standIn || knownDefault ? { ...found, confidence: 'low' } : found);
             }
         });
-        return findings;
+        return (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .ownFindings */ .LF)(findings);
     },
 });
 
@@ -21754,6 +21901,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   wF: () => (/* binding */ missingSettingAt),
   N6: () => (/* binding */ namespaceOf),
   xG: () => (/* binding */ noteKindFixtures),
+  LF: () => (/* binding */ ownFindings),
   J2: () => (/* binding */ patchedBy),
   e_: () => (/* binding */ podSetting),
   cx: () => (/* binding */ scaleTarget),
@@ -21768,8 +21916,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 var confidence = __nccwpck_require__(3965);
 // EXTERNAL MODULE: ./lib/core/location.js
 var core_location = __nccwpck_require__(6244);
-// EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 1 modules
-var k8s = __nccwpck_require__(1072);
+// EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 2 modules
+var k8s = __nccwpck_require__(7170);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
 var k8s_files = __nccwpck_require__(2870);
 // EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
@@ -22016,8 +22164,8 @@ function examineObjects(workspace, subjects) {
  * The pod specs of the workspace's workloads, for a rule that judges pods or containers: the rule
  * examined the files that hold them (workloads, pods, pod templates), not every manifest it read.
  */
-function examinedPods(workspace) {
-    const pods = (0,k8s/* podSpecs */.iE)(workspace);
+function examinedPods(workspace, nested = false) {
+    const pods = (0,k8s/* podSpecs */.iE)(workspace, nested);
     // Before the scope narrows: autoscalers, kustomizations and the scripts that apply a manifest
     // only decide how a pod is judged.
     const idle = idleWorkloads(workspace);
@@ -22740,6 +22888,25 @@ function unappliableNote(object, lacks) {
         'what completes it (the base a patch is merged into) may set what it leaves out');
 }
 /**
+ * Why a finding on an object of a Helm chart template (see `K8sObject.template`) has low confidence,
+ * or undefined when every render writes what it judges: a setting the template leaves out (its
+ * includes and values may write it), a value the chart's values decide, or a line a render writes only
+ * for some values. Part of its message.
+ */
+function templateNote(template, node, terms) {
+    const check = 'check the output of helm template';
+    if (terms.absent) {
+        return `it is a Helm chart template, whose includes and values may write what it leaves out (${check})`;
+    }
+    const value = typeof node.value === 'string' ? node.value : JSON.stringify(node.value ?? null);
+    if (value.includes(k8s_files/* TEMPLATE_VALUE */.fh))
+        return `the chart's values decide this value (${check})`;
+    if (template.conditional.has(node.span.start.line)) {
+        return `the chart writes this only for some of its values, inside an if, with or range block (${check})`;
+    }
+    return undefined;
+}
+/**
  * A finding at a manifest node; `keyParts` identify the occurrence independently of its line. One in
  * a CI fixture (under `.github/`, see {@link inGithubConfig}) has low confidence, and says why; so has
  * one on a workload scaled to zero (see {@link idleWorkloads}), unless `terms.whenIdle` is `keep`, and
@@ -22748,16 +22915,33 @@ function unappliableNote(object, lacks) {
  * its grade, what it leaves out may come from its base.
  */
 function findingAt(c, node, message, keyParts, anchor = 'value', terms = {}) {
+    // A value of a built object is located in the file it is written in: a patch, or the base.
+    const file = c.object.built?.fileAt(node.pointer) ?? c.object.path;
     const location = anchor === 'start'
-        ? { path: c.object.path, startLine: node.span.start.line, startColumn: node.span.start.column }
-        : (0,core_location/* locationFromSpan */.Cx)(c.object.path, node.span, anchor === 'key');
-    const key = (0,k8s/* occurrenceKey */.J7)(c.object, ...keyParts);
+        ? { path: file, startLine: node.span.start.line, startColumn: node.span.start.column }
+        : (0,core_location/* locationFromSpan */.Cx)(file, node.span, anchor === 'key');
+    // A pod spec found in another kind is told from the object's other pod specs by where it is.
+    const nested = 'nested' in c ? c.nested : undefined;
+    const key = (0,k8s/* occurrenceKey */.J7)(c.object, ...(nested ? [nested.pointer] : []), ...keyParts);
+    if (c.object.built) {
+        const finding = builtFinding(c.object, { message, location, key }, terms);
+        finding[BUILT_FROM] = c.object.path;
+        return finding;
+    }
     if ((0,confidence/* inGithubConfig */.Jp)(c.object.path)) {
         return { message: `${message} (${CI_FIXTURE_NOTE}.)`, location, key, confidence: 'low' };
     }
     const applied = KIND_FIXTURE.get(c.object);
     if (applied !== undefined) {
         return { message: `${message} (But ${applied}.)`, location, key, confidence: 'low' };
+    }
+    if (c.object.template) {
+        // A value the chart's values decide is named as the template writes it, an action.
+        const said = message.replaceAll(k8s_files/* TEMPLATE_VALUE */.fh, '{{ }}');
+        const why = templateNote(c.object.template, node, terms);
+        return why
+            ? { message: `${said} (But ${why}.)`, location, key, confidence: 'low' }
+            : { message: said, location, key };
     }
     if (terms.absent && c.object.unappliable !== undefined) {
         const why = unappliableNote(c.object, c.object.unappliable);
@@ -22767,6 +22951,62 @@ function findingAt(c, node, message, keyParts, anchor = 'value', terms = {}) {
     return idle
         ? { message: `${message} (But ${idle}.)`, location, key, confidence: 'low' }
         : { message, location, key };
+}
+/**
+ * The mark of a finding {@link findingAt} made for a built object (see `K8sObject.built`): the path of
+ * its base manifest, for {@link ownFindings}, which removes it. A symbol-keyed property, so that it
+ * stays on the copy an evaluator makes to grade the finding (`{ ...finding, severity }`) and never
+ * reaches a report.
+ */
+const BUILT_FROM = Symbol('built from');
+/**
+ * A finding of an object as a kustomization builds it: it says which kustomization, and keeps the
+ * confidence rules of {@link findingAt} that hold for a built object (a CI fixture, an idle workload).
+ */
+function builtFinding(object, finding, terms) {
+    const by = object.built.by;
+    const message = `${finding.message} (In ${(0,k8s/* describeObject */.v8)(object)} as ${by} builds it.)`;
+    // A kustomization for tests builds test material, whichever file the value it judges comes from.
+    const path = finding.location?.path ?? object.path;
+    if ((0,confidence/* inTestPaths */.kU)(by) && !(0,confidence/* inTestPaths */.kU)(path)) {
+        const note = `${by} is under a test, fixture, example or documentation path: what it builds is test material`;
+        return { ...finding, message: `${message} (But ${note}.)`, confidence: 'low' };
+    }
+    if ((0,confidence/* inGithubConfig */.Jp)(object.path))
+        return { ...finding, message: `${message} (${CI_FIXTURE_NOTE}.)`, confidence: 'low' };
+    const applied = KIND_FIXTURE.get(object);
+    if (applied !== undefined)
+        return { ...finding, message: `${message} (But ${applied}.)`, confidence: 'low' };
+    const idle = terms.whenIdle !== 'keep' ? IDLE.get(object) : undefined;
+    return idle
+        ? { ...finding, message: `${message} (But ${idle}.)`, confidence: 'low' }
+        : { ...finding, message };
+}
+/**
+ * Which location owns a finding of a Kubernetes rule. The base manifest, judged as written, owns every
+ * problem it has: an object as a kustomization builds it that has the same problem (the same
+ * occurrence key, of an object of the same base file) does not report it again, wherever the built
+ * object's value lies (a patch that changes another field, one that writes the same setting again,
+ * two overlays of one base). What the base does not have is the build's, reported once: at the patch
+ * line that writes it, or that removes what the base settled (a container's securityContext an
+ * overlay deletes), else at the base's line.
+ */
+function ownFindings(findings) {
+    const id = (f) => `${f[BUILT_FROM] ?? f.location?.path}\u0000${f.key}`;
+    const seen = new Set();
+    for (const f of findings)
+        if (f[BUILT_FROM] === undefined)
+            seen.add(id(f));
+    return findings.filter((f) => {
+        if (f[BUILT_FROM] === undefined)
+            return true;
+        const k = id(f);
+        delete f[BUILT_FROM];
+        if (seen.has(k))
+            return false;
+        seen.add(k);
+        return true;
+    });
 }
 /** {@link findingAt} for a container-level node. */
 function containerFinding(c, node, message, check, anchor = 'value', terms = {}) {
@@ -22873,7 +23113,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 6215:
+/***/ 1776:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -23016,8 +23256,8 @@ const EFFECTS = {
     BPF: 'it can load eBPF programs into the host kernel',
 };
 
-// EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 1 modules
-var k8s = __nccwpck_require__(1072);
+// EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 2 modules
+var k8s = __nccwpck_require__(7170);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/compose/mounts.js
 
 
@@ -24627,11 +24867,14 @@ var files = __nccwpck_require__(2042);
 var confidence = __nccwpck_require__(3965);
 // EXTERNAL MODULE: ./lib/core/location.js
 var core_location = __nccwpck_require__(6244);
+// EXTERNAL MODULE: ./lib/core/vendored.js + 1 modules
+var vendored = __nccwpck_require__(7680);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
 var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/evaluators/repo/manifests.js
 var manifests = __nccwpck_require__(4513);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
+
 
 
 
@@ -24710,6 +24953,12 @@ const depsLockfile = (0,types/* defineEvaluator */.D)({
                 continue;
             if (name === 'package.json' && lockedByNix(workspace, dir))
                 continue;
+            // Read only now, for a manifest whose lockfile is missing: the .gitignore files on its path.
+            if (!req.off) {
+                const ignored = gitignored(workspace, join(req.dirs[req.dirs.length - 1], req.locks[0]));
+                if (ignored)
+                    req.off = ignored;
+            }
             const group = `${req.dirs[req.dirs.length - 1]}\0${name}`;
             const entry = missing.get(group);
             if (entry)
@@ -24741,8 +24990,12 @@ function lockFinding(ws, req, files) {
             // A decision the project wrote down: still no lockfile, but not an oversight.
             const { setting, file: rc, line } = req.off;
             return {
-                message: `${file} declares dependencies and turns its lockfile off (\`${setting}\` at ${rc}:${line}), so ` +
-                    'every install, CI included, resolves its version ranges again.',
+                message: req.off.ignored
+                    ? `${file} declares dependencies, and its lockfile (${expected.replace(/^expected /, '')}) is kept out of ` +
+                        `the repository on purpose (\`${setting}\` at ${rc}:${line}), so every install, CI included, resolves ` +
+                        'its version ranges again.'
+                    : `${file} declares dependencies and turns its lockfile off (\`${setting}\` at ${rc}:${line}), so ` +
+                        'every install, CI included, resolves its version ranges again.',
                 location: (0,core_location/* fileLocation */.AR)(file),
                 key: name,
                 confidence: 'low',
@@ -24772,7 +25025,9 @@ function lockFinding(ws, req, files) {
     const shown = [...files].sort().slice(0, 5).join(', ');
     const more = files.length > 5 ? ` and ${files.length - 5} more` : '';
     const off = req.off
-        ? ` It turns the lockfile off (\`${req.off.setting}\` at ${req.off.file}:${req.off.line}).`
+        ? req.off.ignored
+            ? ` Its .gitignore keeps the lockfile out (\`${req.off.setting}\` at ${req.off.file}:${req.off.line}).`
+            : ` It turns the lockfile off (\`${req.off.setting}\` at ${req.off.file}:${req.off.line}).`
         : '';
     return {
         message: `${files.length} manifests of the workspace at ${root || 'the repository root'} declare dependencies ` +
@@ -24887,6 +25142,35 @@ function npmLockfileOff(ws, dirs) {
         }
     }
     return undefined;
+}
+/**
+ * The `.gitignore` line that keeps a lockfile out of the repository (`*.lock`, `Gemfile.lock`,
+ * `/package-lock.json`), read as git does: the root one, then each nested one down to the lockfile's
+ * folder, the last line with an opinion deciding (a negation re-includes it). Undefined when git
+ * would take the file.
+ */
+function gitignored(ws, lock) {
+    const parts = lock.split('/');
+    let decided;
+    for (let i = 0; i < parts.length; i++) {
+        const dir = parts.slice(0, i).join('/');
+        const file = join(dir, '.gitignore');
+        if (!ws.has(file))
+            continue;
+        const rel = parts.slice(i).join('/');
+        const lines = (ws.text(file) ?? '').split(/\r?\n/);
+        for (let n = 0; n < lines.length; n++) {
+            const pattern = lines[n].trim();
+            if (pattern === '' || pattern.startsWith('#'))
+                continue;
+            const verdict = (0,vendored/* vendored */.q)('ignore')().add(pattern).test(rel);
+            if (verdict.ignored)
+                decided = { setting: pattern, file, line: n + 1, ignored: true };
+            else if (verdict.unignored)
+                decided = undefined;
+        }
+    }
+    return decided;
 }
 /** Ancestors of `dir`, nearest first ("" is the repository root). */
 function ancestors(dir) {
@@ -25201,9 +25485,11 @@ function fromKeys(name, keys, line) {
 /** `gem "x", git: "...", branch: "main"`, `github: "o/r"` and `git "url", branch: ... do` blocks. */
 function gemfileGitDependencies(text) {
     const out = [];
+    const env = new RubyEnvConditions();
     eachLine(text, (line, lineNo) => {
         if (/^\s*#/.test(line))
             return;
+        const onlyWhen = env.read(line);
         const source = /(?:^|[\s,(]):?(git|github)["']?\s*(?::(?!:)|=>)\s*["']([^"'\n]{1,2000})["']/.exec(line) ??
             /^\s*(git|github)\s*\(?\s*["']([^"'\n]{1,2000})["']/.exec(line);
         if (!source)
@@ -25222,9 +25508,97 @@ function gemfileGitDependencies(text) {
             refKey: given ? (given[1] === 'ref' ? 'suffix' : given[1]) : 'none',
             ...(given ? { ref: given[2] } : {}),
             ...(computed ? { computed: true } : {}),
+            ...(onlyWhen ? { onlyWhen } : {}),
         });
     });
     return out;
+}
+/**
+ * A Ruby line with its string literals blanked to spaces (`"head"` → `"    "`), the same length, so
+ * that words in them are not read as code and a column of it is one of the line.
+ */
+function rubyCode(line) {
+    return line.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, (m) => `${m[0]}${' '.repeat(m.length - 2)}${m[0]}`);
+}
+/**
+ * What makes a value of the environment a default rather than an opt-in: a negation, an
+ * alternative, a test for absence, or `fetch` with a default (`ENV.fetch("RACK", "head")`).
+ */
+const NOT_OPT_IN = /!|\bnot\b|\|\||\bor\b|\?\s|\b(?:nil|empty|blank|zero)\?|\bfetch\s*\([^)]*,|\bfetch\b[^\n]*\{/;
+/**
+ * The conditions a Gemfile puts around its lines, read line by line, that make a line an opt-in of
+ * the environment: `if` (a modifier or a block) on `ENV[...]`, or on a variable assigned from it
+ * earlier in the file, with no negation, alternative or default. A Gemfile that takes a gem from git
+ * only when a variable asks for it (`rack = {github: "rack/rack"} if rack == "head"`, where
+ * `rack = ENV["RACK"].to_s`; an `if ENV["RAILS_EDGE"]` block) installs the registry's release when
+ * the variable is not set: the git source is a CI job's or a developer's choice. `unless`, `else`, a
+ * `case`, and a condition on anything else (`RUBY_VERSION`, the platform) are not noted.
+ */
+class RubyEnvConditions {
+    /** Variables that hold a value of the environment (or nil, or a git source chosen by it). */
+    vars = new Set();
+    /** The open blocks, innermost last: the opt-in condition of each, if any. */
+    blocks = [];
+    /** Reads one line; returns the opt-in condition that holds for it, if any. */
+    read(line) {
+        const code = rubyCode(line).replace(/#.*$/, '');
+        const tail = /\sif\s+(.+?)\s*$/.exec(code);
+        // A modifier `if` ends a statement: not the `if` that opens a block at the line's start.
+        const modifier = tail && !/^\s*(?:if|unless|elsif|while|until)\b/.test(code) && !/=\s*(?:if|unless)\b/.test(code)
+            ? tail
+            : undefined;
+        const condition = modifier && this.optIn(modifier[1])
+            ? line.slice(modifier.index + modifier[0].indexOf('if') + 2).trim()
+            : undefined;
+        const enclosing = this.blocks.findLast((c) => c !== undefined);
+        this.track(code, line);
+        const assigned = /^\s*([a-z_]\w*)\s*=(?!=)\s*/.exec(code);
+        if (assigned) {
+            const rhs = code.slice(assigned[0].length, modifier ? modifier.index : undefined).trim();
+            const name = assigned[1];
+            if (this.readsEnv(rhs) && !NOT_OPT_IN.test(rhs) && !/^(?:if|unless|case)\b/.test(rhs))
+                this.vars.add(name);
+            else if (!(this.vars.has(name) && /^(?:nil$|\{|:?(?:git|github|path)\b)/.test(rhs)))
+                this.vars.delete(name);
+        }
+        return condition ?? enclosing;
+    }
+    readsEnv(expression) {
+        if (/\bENV\b/.test(expression))
+            return true;
+        for (const v of this.vars)
+            if (new RegExp(`(?<![\\w@$.:])${v}(?![\\w?!:])`).test(expression))
+                return true;
+        return false;
+    }
+    optIn(condition) {
+        return this.readsEnv(condition) && !NOT_OPT_IN.test(condition);
+    }
+    /** Opens and closes blocks as the line does (`code` with its strings blanked, `line` as written). */
+    track(code, line) {
+        const opened = /^\s*(?:[a-z_]\w*\s*=\s*)?(?:(if)\b(.*)|(?:unless|case|while|until|begin|def|class|module)\b)/.exec(code);
+        if (opened && !/\bend\s*$/.test(code)) {
+            const condition = opened[1] && this.optIn(opened[2]) ? line.slice(code.indexOf(opened[2])).trim() : undefined;
+            this.blocks.push(condition);
+            return;
+        }
+        const branch = /^\s*(elsif\b(.*)|else\b)/.exec(code);
+        if (branch && this.blocks.length > 0) {
+            // `else` is what an install takes when the variable is not set; `elsif` when an earlier
+            // condition fails and its own holds.
+            const own = branch[2] !== undefined && this.optIn(branch[2])
+                ? line.slice(code.indexOf(branch[2])).trim()
+                : undefined;
+            this.blocks[this.blocks.length - 1] = own;
+            return;
+        }
+        if (/\bdo\s*(?:\|[^|]*\|)?\s*$/.test(code)) {
+            this.blocks.push(undefined);
+            return;
+        }
+        if (/^\s*end\b/.test(code))
+            this.blocks.pop();
+    }
 }
 function eachLine(text, visit) {
     let start = 0;
@@ -25423,8 +25797,6 @@ function baseName(file) {
     return file.slice(file.lastIndexOf('/') + 1);
 }
 
-// EXTERNAL MODULE: ./lib/core/vendored.js + 1 modules
-var vendored = __nccwpck_require__(7680);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/toml.js
 
 
@@ -26227,6 +26599,14 @@ const depsGitBranch = (0,types/* defineEvaluator */.D)({
         '**/pnpm-workspace.yaml',
         '**/pyproject.toml',
     ],
+    // A manifest reads only lockfiles and workspace roots in its own folder or above it (see
+    // lockfilesBeside, WORKSPACE_ROOTS, autoloadedByRoot): a changed one alters the judgement of the
+    // manifests at or below its folder, on either tree.
+    affectedBy: (changed, head, base) => {
+        const folders = changed.map((p) => p.slice(0, p.lastIndexOf('/') + 1));
+        const below = (manifest) => folders.some((folder) => manifest.startsWith(folder));
+        return [...git_branch_manifests(head.tree()), ...git_branch_manifests(base.tree())].filter(below);
+    },
     summary: 'Git dependencies that follow a branch instead of a commit or tag (npm, pip, Poetry, uv, Cargo, Bundler, Composer).',
     schema: {
         type: 'object',
@@ -26276,19 +26656,27 @@ const depsGitBranch = (0,types/* defineEvaluator */.D)({
                 const locked = entry?.component.commit
                     ? { lockfile: entry.lockfile, commit: entry.component.commit }
                     : undefined;
+                // A git source the environment opts into: a plain install takes the registry's release.
+                const optIn = dep.onlyWhen
+                    ? ` The manifest takes it from git only when \`${dep.onlyWhen}\`, a value of the environment: ` +
+                        "an install that does not set it gets the registry's release (a CI job that tests the " +
+                        "dependency's branch on purpose sets it)."
+                    : '';
                 findings.push({
                     message: locked
                         ? `Dependency "${dep.name}" follows ${follows}${source}, but ${locked.lockfile} locks it to commit ` +
                             `${locked.commit}, so installs from the lockfile get that commit. Install with ` +
                             `${LOCKED_INSTALL[posix_namespaceObject.basename(locked.lockfile)]}, so that an out-of-date lockfile fails the install ` +
                             "instead of being locked again; any update of the lockfile takes the branch's latest commit. Pin the " +
-                            'commit or a release tag in the manifest too.'
+                            'commit or a release tag in the manifest too.' +
+                            optIn
                         : `Dependency "${dep.name}" follows ${follows}${source}: every install can get different, ` +
                             'unreviewed code. Pin a full commit SHA or a release tag.' +
                             (loadedFrom
                                 ? ` The root composer.json loads this package's code from ${loadedFrom} by its autoload, so ` +
                                     'this repository never resolves the requirement; whoever installs the package does.'
-                                : ''),
+                                : '') +
+                            optIn,
                     location: {
                         path: file,
                         startLine: dep.line,
@@ -26297,7 +26685,7 @@ const depsGitBranch = (0,types/* defineEvaluator */.D)({
                     // A computed ref keys as no ref did before it was read: exceptions on the finding still hold.
                     key: `${dep.name}\u0000${dep.url}\u0000${dep.computed ? '' : (dep.ref ?? '')}`,
                     ...(locked ? { severity: 'low' } : {}),
-                    ...(loadedFrom ? { confidence: 'low' } : {}),
+                    ...(loadedFrom || dep.onlyWhen ? { confidence: 'low' } : {}),
                 });
             }
         }
@@ -26968,6 +27356,10 @@ const depsSbomCoverage = (0,types/* defineEvaluator */.D)({
                 // project: no lockfile is written beside it, and each project that uses it is judged itself.
                 if (m.ecosystem === 'gradle' && !/(?:^|\/)build\.gradle(?:\.kts)?$/.test(m.file))
                     continue;
+                // A build script with plugins only (a root's `alias(...) apply false`) or a platform's
+                // constraints on its own modules declares nothing to resolve.
+                if (m.ecosystem === 'gradle' && !declaresGradleDependency(workspace.text(m.file) ?? ''))
+                    continue;
                 if (m.ecosystem === 'nuget' && /(?:^|\/)Directory\.Packages\.props$/i.test(m.file))
                     continue;
                 const lock = LOCKS[m.ecosystem];
@@ -26999,6 +27391,47 @@ const depsSbomCoverage = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/**
+ * What a `dependencies {}` block of a Gradle build script names that Gradle resolves from a
+ * repository: a coordinate (`"g:a:v"`, `group: "g"`), a version catalog's library (`libs.x`, not
+ * `libs.plugins`), Kotlin's shorthand (`kotlin("test")`). Not a project of the build (`project(":x")`,
+ * `projects.x`), nor files of the tree (`files(...)`), nor what Gradle ships (`gradleApi()`).
+ */
+const GRADLE_EXTERNAL = /["'][\w.-]+:[\w.-]+(?::[^"'\n]*)?["']|\bgroup\s*[:=]|\blibs\.(?!plugins\b)\w|\bkotlin\s*\(\s*["']/;
+/**
+ * Whether a Gradle build script declares a dependency that Gradle resolves from a repository, in a
+ * `dependencies {}` block (a `buildscript`'s `classpath` too, which buildscript locking pins), outside
+ * its `constraints {}` (a platform's versions of what others declare, often its own modules). Plugins
+ * (`plugins {}`, `alias(libs.plugins.x) apply false`) are the build's tools, resolved apart.
+ */
+function declaresGradleDependency(text) {
+    const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
+    for (const block of bracedBlocks(code, /\bdependencies\s*\{/g)) {
+        let rest = block;
+        for (const inner of bracedBlocks(block, /\bconstraints\s*\{/g))
+            rest = rest.replace(inner, '');
+        if (GRADLE_EXTERNAL.test(rest))
+            return true;
+    }
+    return false;
+}
+/** The bodies of the blocks that `opener` (ending at its `{`) starts, braces balanced. */
+function bracedBlocks(text, opener) {
+    const out = [];
+    for (const m of text.matchAll(opener)) {
+        let depth = 1;
+        let i = m.index + m[0].length;
+        const start = i;
+        for (; i < text.length && depth > 0; i++) {
+            if (text[i] === '{')
+                depth++;
+            else if (text[i] === '}')
+                depth--;
+        }
+        out.push(text.slice(start, i - 1));
+    }
+    return out;
+}
 /** Build files that name an SBOM generator: a change to any other build file cannot add one. */
 const SBOM_GENERATOR = (0,screens/* defineScreen */.ME)('sbom-generator', (_file, text) => GENERATOR.test(text));
 /** Whether a build file runs an SBOM generator. */
@@ -27106,128 +27539,10 @@ function onlyTooling(ws, file) {
     return names > 0 && !other;
 }
 
-// EXTERNAL MODULE: ./lib/core/parsers/devcontainer.js
-var devcontainer = __nccwpck_require__(3516);
-;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/dev-environment.js
-
-
-
-/**
- * The images of development environments, one definition for the Dockerfile rules: a developer's
- * workspace (VS Code dev containers, Codespaces, CodeSandbox, Gitpod, Coder, Google Cloud
- * Workstations), not an image the project ships. A Dockerfile is one when its path says so (under
- * `.devcontainer/`, `.codesandbox/` or `.gitpod/`, or `.gitpod.Dockerfile`: see devcontainer.ts),
- * when its final image is built on a cloud development environment's image, or when it installs
- * Cloud Workstations' startup scripts. The path, the FROM line and the file are the repository's,
- * which a pull request can write: the rules lower their findings on it, and dockerfile-root-user
- * leaves out only the development container folders, whose user the tooling sets.
- */
-/**
- * Base images of cloud development environments: Google Cloud Workstations' predefined images, the
- * dev container images (Codespaces), Gitpod's and Coder's workspace images. The platform starts a
- * developer's session in them as a user of its own.
- */
-const CLOUD_DEVELOPMENT_IMAGES = (0,image_ref/* imageMatcher */.kD)([
-    '*/cloud-workstations-images/predefined/*',
-    'mcr.microsoft.com/devcontainers/*',
-    'mcr.microsoft.com/vscode/devcontainers/*',
-    'gitpod/workspace-*',
-    'codercom/*',
-]);
-/** Where Cloud Workstations runs the startup scripts of a workstation image, as root, before the session. */
-const WORKSTATION_STARTUP = '/etc/workstation-startup.d';
-/**
- * What marks the Dockerfile as a development environment's image, when something does: its path,
- * the base image of its final stage (`base`, ARG defaults substituted), or its workstation startup
- * scripts. Said as the start of a reason (`its base image, X, is a cloud development environment's`).
- */
-function developmentEnvironment(workspace, file, base) {
-    const mark = (0,devcontainer/* devEnvironmentMark */.au)(file);
-    if (mark?.endsWith('/'))
-        return `its path, under ${mark}, marks a development environment's image`;
-    if (mark)
-        return `its name, ${mark}, marks a development environment's image`;
-    if (base !== undefined && CLOUD_DEVELOPMENT_IMAGES(base)) {
-        return `its base image, ${base}, is a cloud development environment's`;
-    }
-    if (workspace.text(file)?.includes(WORKSTATION_STARTUP)) {
-        return `it installs startup scripts in ${WORKSTATION_STARTUP}, as a Cloud Workstations image does`;
-    }
-    return undefined;
-}
-/**
- * Why a pinning rule's finding in a Dockerfile matters less, when the Dockerfile builds a development
- * environment's image: a rebuild with another base image changes a developer's workspace, not
- * anything the project ships.
- */
-function developmentEnvironmentNote(workspace, model) {
-    const final = (0,parsers_dockerfile/* finalStage */.BD)(model);
-    const what = developmentEnvironment(workspace, model.path, final && (0,parsers_dockerfile/* externalBase */.dR)(model, final));
-    return what && `${what}: a developer's workspace, not an image the project ships`;
-}
-/**
- * Words of a Dockerfile's own name that mark a development or build-tool image: Tilt's development
- * loop (`tilt.dockerfile`), a development variant (`Dockerfile.dev`, `Dockerfile.local`), the image a
- * Makefile runs its build in (`Dockerfile.make`), a toolchain image (`Dockerfile.tools`). Not `debug`
- * or `build`: a debug variant of a deployed image, or the image a build publishes, is deployed.
- */
-const TOOLING_NAME_WORDS = new Set([
-    'tilt',
-    'dev',
-    'devel',
-    'development',
-    'local',
-    'make',
-    'tools',
-    'tooling',
-    'toolchain',
-]);
-/**
- * Folders of development and tooling images: `hack/` (the Kubernetes projects' folder of developer
- * scripts), `tools/`, `scripts/`, and development environments (`dev/`, `tilt/`). Not `build/`, where
- * many projects keep the Dockerfile they publish.
- */
-const TOOLING_DIRS = new Set(['hack', 'tools', 'tooling', 'scripts', 'dev', 'development', 'tilt']);
-/** The word of a Dockerfile's name (`Dockerfile.ci`) that marks the image a CI job runs in. */
-const CI_NAME_WORD = 'ci';
-/** CI configuration folders, where the image a CI job runs in is kept. */
-const CI_DIRS = new Set(['.ci', 'ci', '.gitlab', '.buildkite']);
-/**
- * What in a Dockerfile's path marks a development or tooling image (a word of its name, a folder),
- * and, with `ci`, the image a CI job runs in (`Dockerfile.ci`, `.ci/`). The path is the repository's,
- * which a pull request can write: the rules lower their findings on it, never drop them.
- */
-function toolingMark(file, ci = true) {
-    const parts = file.split('/');
-    const word = parts
-        .at(-1)
-        .toLowerCase()
-        .split(/[._-]+/)
-        .find((w) => TOOLING_NAME_WORDS.has(w) || (ci && w === CI_NAME_WORD));
-    if (word)
-        return word;
-    const dir = parts
-        .slice(0, -1)
-        .find((d) => TOOLING_DIRS.has(d.toLowerCase()) || (ci && CI_DIRS.has(d.toLowerCase())));
-    return dir ? `${dir}/` : undefined;
-}
-/**
- * Why a pinning rule's finding in a Dockerfile matters less, when its path marks a development or
- * build-tool image (see {@link toolingMark}; not a CI job's image, which runs with the CI's secrets)
- * and no build of the repository publishes it (pushes it, or tags a name that is pushed): a rebuild
- * with another base image changes a developer's loop or a tool run on the checkout, not anything the
- * project ships.
- */
-function toolingImageNote(file, published) {
-    const mark = toolingMark(file, false);
-    if (!mark || published(file))
-        return undefined;
-    const what = mark.endsWith('/')
-        ? `its folder, ${mark},`
-        : `its name, ${file.slice(file.lastIndexOf('/') + 1)},`;
-    return `${what} marks a development or build-tool image (${mark.replace(/\/$/, '')}) that no build of the repository publishes: an image for a developer's loop or a tool run on the checkout, not one the project ships`;
-}
-
+// EXTERNAL MODULE: ./lib/core/parsers/terraform-hcl.js
+var terraform_hcl = __nccwpck_require__(3666);
+// EXTERNAL MODULE: ./lib/core/parsers/terraform-syntax.js
+var terraform_syntax = __nccwpck_require__(9398);
 // EXTERNAL MODULE: ./lib/core/parsers/package-json.js
 var package_json = __nccwpck_require__(2343);
 // EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
@@ -27683,11 +27998,12 @@ const BUILDERS = new Set(['docker', 'podman', 'nerdctl', 'buildah']);
 /** Lines worth lexing: those that name a container engine. */
 const ENGINE = /\b(?:docker|podman|nerdctl|buildah)\b/;
 /**
- * Only the scripts that name a container engine are inputs of the rules that ask (screens.ts): a
+ * Only the scripts that name a container engine (or a build-push-action, whose forks need not say
+ * docker) are inputs of the rules that ask (screens.ts): a
  * pull request that edits a workflow or a package.json without one on either side does not evaluate
  * them again.
  */
-const NAMES_ENGINE = (0,screens/* defineScreen */.ME)('container-engine-commands', (_file, text) => ENGINE.test(text) || VARIABLE_ENGINE_LINE.test(text));
+const NAMES_ENGINE = (0,screens/* defineScreen */.ME)('container-engine-commands', (_file, text) => ENGINE.test(text) || VARIABLE_ENGINE_LINE.test(text) || text.includes('build-push-action'));
 /**
  * A container engine run through a variable (`$CONTAINER_RUNTIME build`, `"${DOCKER}" buildx build`,
  * a Makefile's `$(DOCKER) push`): the lines worth lexing for one, besides those naming an engine.
@@ -27978,7 +28294,7 @@ function namesTag(reference, tags) {
 function fileImageCommands(workspace, file) {
     const found = { builds: [], runs: [], creates: [], pushes: [] };
     const text = workspace.text(file);
-    if (text === undefined || !(ENGINE.test(text) || VARIABLE_ENGINE_LINE.test(text)))
+    if (text === undefined || !NAMES_ENGINE.test(file, text))
         return found;
     const dir = posix_namespaceObject.dirname(file) === '.' ? '' : posix_namespaceObject.dirname(file);
     if (posix_namespaceObject.basename(file) === 'package.json') {
@@ -28227,11 +28543,27 @@ function readBuild(words, where) {
     let context;
     let pushes = false;
     let target;
+    let args;
+    let contexts;
     for (let i = 0; i < words.length; i++) {
         const w = words[i];
         const [option, inline] = splitOption(w);
         if (option === '--push')
             pushes = true;
+        if (option === '--build-arg' || option === '--build-context') {
+            const value = inline ?? words[++i];
+            const eq = value?.indexOf('=') ?? -1;
+            const name = value === undefined ? '' : eq === -1 ? value : value.slice(0, eq);
+            if (value === undefined || !/^[\w.-]+$/.test(name))
+                continue;
+            // `--build-arg NAME` passes the builder's environment variable: a value not known here.
+            const text = eq === -1 ? dockerfile_words/* UNRESOLVED */.gm : value.slice(eq + 1).replace(SHELL_VALUE, dockerfile_words/* UNRESOLVED */.gm);
+            if (option === '--build-arg')
+                args = { ...args, [name]: text };
+            else
+                contexts = { ...contexts, [name]: text };
+            continue;
+        }
         if (option === '--target') {
             const value = inline ?? words[++i];
             if (value !== undefined)
@@ -28265,8 +28597,12 @@ function readBuild(words, where) {
         tags,
         pushes,
         ...(target ? { target } : {}),
+        ...(args ? { args } : {}),
+        ...(contexts ? { contexts } : {}),
     };
 }
+/** A shell or make variable, or a command substitution, in a word: its value is not known here. */
+const SHELL_VALUE = /\$(?:\{[^}]*\}|\([^)]*\)|\w+)|`[^`]*`/g;
 /** An option and the value written into it: `--tag=app` and `-tapp` are `--tag` and `-t` with `app`. */
 function splitOption(word) {
     if (word.startsWith('--')) {
@@ -28335,26 +28671,39 @@ const LASTING_OPTIONS = new Set([
     '--publish-all',
     '--volumes-from',
 ]);
-/** A workflow's docker/build-push-action steps: their `tags`, `file`, `context` and `target`. */
+/**
+ * docker/build-push-action and its drop-in forks, which take the same inputs
+ * (`useblacksmith/build-push-action`, `depot/build-push-action`).
+ */
+const BUILD_PUSH_ACTION = /^[\w.-]+\/build-push-action@/;
+/**
+ * A workflow's build-push-action steps: their `tags`, `file`, `context`, `target`, `build-args` and
+ * `build-contexts`. A `${{ env.NAME }}` in them is the literal value the step, its job or the
+ * workflow sets in `env:`; a tag with another expression is not known and not kept.
+ */
 function readBuildPushSteps(workspace, file, found) {
     const parsed = workspace.yaml(file);
     if (!parsed?.ok)
         return;
-    const jobs = record(record(parsed.documents[0]?.value)?.jobs);
+    const workflow = record(parsed.documents[0]?.value);
+    const jobs = record(workflow?.jobs);
     for (const [jobName, job] of Object.entries(jobs ?? {})) {
         const steps = record(job)?.steps;
         if (!Array.isArray(steps))
             continue;
         steps.forEach((step, i) => {
             const uses = record(step)?.uses;
-            if (typeof uses !== 'string' || !/^docker\/build-push-action@/.test(uses))
+            if (typeof uses !== 'string' || !BUILD_PUSH_ACTION.test(uses))
                 return;
             const inputs = record(record(step)?.with) ?? {};
+            const env = literalEnv(record(workflow?.env), record(record(job)?.env), record(record(step)?.env));
             const tags = String(inputs.tags ?? '')
                 .split(/[\n,]/)
-                .map((t) => t.trim())
+                .map((t) => substituteEnv(t.trim(), env))
                 .filter((t) => t !== '' && !t.includes('${{'))
                 .flatMap((t) => imageName(t) ?? []);
+            const args = assignments(inputs['build-args'], env);
+            const contexts = assignments(inputs['build-contexts'], env);
             const context = typeof inputs.context === 'string' ? inputs.context : '.';
             const dockerfile = typeof inputs.file === 'string' ? inputs.file : undefined;
             const stage = typeof inputs.target === 'string' || typeof inputs.target === 'number'
@@ -28373,12 +28722,53 @@ function readBuildPushSteps(workspace, file, found) {
                 tags,
                 pushes: inputs.push === true || inputs.push === 'true',
                 ...(stage !== '' ? { target: { stage, written: `target: ${stage}` } } : {}),
+                ...(args ? { args } : {}),
+                ...(contexts ? { contexts } : {}),
                 ...(off(inputs.push) && off(inputs.load) && inputs.outputs === undefined && inputs.tags === undefined
                     ? { discarded: true }
                     : {}),
             });
         });
     }
+}
+/**
+ * The `env:` values of a workflow, a job and a step, the nearer overriding: those written as literal
+ * text (a value with an expression is not known).
+ */
+function literalEnv(...levels) {
+    const out = new Map();
+    for (const level of levels) {
+        for (const [name, value] of Object.entries(level ?? {})) {
+            if ((typeof value === 'string' && !value.includes('${{')) || typeof value === 'number') {
+                out.set(name, String(value));
+            }
+            else
+                out.delete(name);
+        }
+    }
+    return out;
+}
+/** Text with each `${{ env.NAME }}` that `env` knows replaced by its value. */
+function substituteEnv(text, env) {
+    return text.replace(/\$\{\{\s*env\.([\w-]+)\s*\}\}/g, (whole, name) => env.get(name) ?? whole);
+}
+/**
+ * The `NAME=value` lines of a build-push-action list input (`build-args`, `build-contexts`), by
+ * name, with `env.` values substituted and any other expression as {@link UNRESOLVED}; undefined
+ * when it sets none, or is itself an expression.
+ */
+function assignments(value, env) {
+    if (typeof value !== 'string')
+        return undefined;
+    const out = {};
+    for (const line of value.split('\n')) {
+        const eq = line.indexOf('=');
+        const name = line.slice(0, eq).trim();
+        if (eq <= 0 || !/^[\w.-]+$/.test(name))
+            continue;
+        out[name] = substituteEnv(line.slice(eq + 1).trim(), env).replace(/\$\{\{[^}]*\}\}/g, dockerfile_words/* UNRESOLVED */.gm);
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
 }
 /** An input written as false (`false`, `'false'`); an expression or anything else is not. */
 function off(value) {
@@ -28398,7 +28788,450 @@ function publishes(images, file, workspace) {
     return tags.length > 0 && images.pushes.some((p) => namesTag(p, tags));
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/built-stages.js
+
+
+
+
+
+
+/**
+ * Which stages of a Dockerfile the repository builds as images. A build builds the last stage unless
+ * it names another (`docker build --target release`, build-push-action's `target:`, a compose
+ * service's `build.target`, a Bake target's `target`), and a Dockerfile's last stage is often a
+ * utility stage (`FROM scratch AS export`) that no build publishes while the published image is a
+ * named stage before it. The builds are those of the scripts and workflows (image-builds.ts), of the
+ * Cloud Build configurations, of the compose files and of the Bake files.
+ *
+ * The files read are the repository's, which a pull request can change: a build with a target only
+ * adds the stage it names; the last stage stops being judged only when some build is found and every
+ * build names another stage of the file by a literal name, which is then judged in its place.
+ */
+/** Bake files, by the names `docker buildx bake` looks for (`docker-bake.hcl`, `docker-bake.override.json`). */
+const BAKE_FILES = ['**/docker-bake*.hcl', '**/docker-bake*.json'];
+/** Compose files (a superset of their names: see compose.ts) and the `.env` beside them they are interpolated with. */
+const COMPOSE_BUILD_SOURCES = ['**/*compose*.{yml,yaml}', '**/.env'];
+/** Every file whose builds say which stage of a Dockerfile is built; rules that read them name these globs. */
+const STAGE_BUILD_SOURCES = [
+    ...IMAGE_BUILD_SOURCES,
+    ...CLOUD_BUILD_SOURCES,
+    ...COMPOSE_BUILD_SOURCES,
+    ...BAKE_FILES,
+];
+/**
+ * The stages of a Dockerfile that are built as images, in file order: each stage a build names as its
+ * target, and the last stage when some build names no target, or names one that is not known (a
+ * variable, or no stage of the file), or when no build is found at all (as if built by default).
+ */
+function builtStages(model, builds) {
+    const last = model.stages.at(-1);
+    if (!last)
+        return [];
+    let lastBuilt = builds.length === 0;
+    const named = new Map();
+    for (const build of builds) {
+        const stage = build.target && targetStage(model, build.target.stage);
+        if (!stage || stage === last || build.target?.variable)
+            lastBuilt = true;
+        if (stage && stage !== last && !named.has(stage))
+            named.set(stage, build);
+    }
+    return model.stages
+        .filter((s) => named.has(s) || (s === last && lastBuilt))
+        .map((stage) => (stage === last ? { stage } : { stage, build: named.get(stage) }));
+}
+/**
+ * The stage a build's target names (Docker compares stage names case-insensitively), or undefined
+ * when the target holds a variable or names no stage of the file.
+ */
+function targetStage(model, target) {
+    if (target === '' || /[$`{}%]/.test(target))
+        return undefined;
+    const wanted = target.toLowerCase();
+    return model.stages.find((s) => s.from.name?.toLowerCase() === wanted);
+}
+/**
+ * The builds of the repository's Dockerfiles, by Dockerfile (computed once per tree, and only when
+ * a Dockerfile has stages to choose from): those of its scripts and workflows, Cloud Build
+ * configurations, compose files and Bake files.
+ */
+async function stageBuilds(workspace) {
+    const bake = workspace.glob(BAKE_FILES);
+    const parser = bake.some((f) => f.endsWith('.hcl')) ? await (0,terraform_hcl.loadHclParser)() : undefined;
+    return workspace.memo('dockerfile-stage-builds', '', () => {
+        const out = new Map();
+        const add = (build) => {
+            const list = out.get(build.dockerfile);
+            if (list)
+                list.push(build);
+            else
+                out.set(build.dockerfile, [build]);
+        };
+        for (const build of [...repositoryImages(workspace).builds, ...cloudBuilds(workspace)]) {
+            const dockerfile = build.dockerfiles[0];
+            if (dockerfile === undefined)
+                continue;
+            add({
+                source: build.source,
+                dockerfile,
+                ...(build.target ? { target: build.target } : {}),
+                ...(build.args ? { args: build.args } : {}),
+                ...(build.contexts ? { contexts: build.contexts } : {}),
+            });
+        }
+        for (const file of workspace.filesWhere(compose/* COMPOSE_FILES */.Zz)) {
+            // Only a compose file that builds is parsed (most name images only).
+            if (!workspace.text(file)?.includes('build'))
+                continue;
+            for (const build of composeBuilds(workspace, file))
+                add(build);
+        }
+        for (const file of bake) {
+            const builds = workspace.memo('bake-builds', file, () => bakeBuilds(workspace, file, parser));
+            for (const build of builds)
+                add(build);
+        }
+        return out;
+    });
+}
+/** The one Dockerfile of the tree a build's context and Dockerfile name, when they name one. */
+function dockerfileAt(workspace, bases, context, dockerfile) {
+    const ctx = context === undefined ? '.' : context;
+    const file = dockerfile === undefined || dockerfile === '' ? 'Dockerfile' : dockerfile;
+    if (typeof ctx !== 'string' || typeof file !== 'string')
+        return undefined;
+    // A remote context (a Git URL, `target:other`), a variable left in, an absolute path: not known.
+    if (/^[a-z][\w+.-]*:|[$`{}]/i.test(ctx) || /[$`{}]/.test(file) || posix_namespaceObject.isAbsolute(file))
+        return undefined;
+    for (const base of bases) {
+        const at = posix_namespaceObject.normalize(posix_namespaceObject.join(base, ctx.trim(), file.trim()));
+        if (!at.startsWith('..') && !posix_namespaceObject.isAbsolute(at) && workspace.has(at))
+            return at;
+    }
+    return undefined;
+}
+/**
+ * The builds of a compose file's services: `build: <context>` or `build: {context, dockerfile,
+ * target}`, as Compose reads them (interpolated, through merge keys), the context taken from the
+ * compose file's folder and the Dockerfile from the context.
+ */
+function composeBuilds(workspace, file) {
+    const dir = posix_namespaceObject.dirname(file) === '.' ? '' : posix_namespaceObject.dirname(file);
+    const out = [];
+    for (const service of (0,compose/* readComposeServices */.F9)(workspace, file)) {
+        const node = (0,compose/* serviceSetting */.cf)(service, 'build');
+        const build = node?.value;
+        const settings = typeof build === 'string' ? { context: build } : built_stages_record(build);
+        if (!node || !settings)
+            continue;
+        const dockerfile = dockerfileAt(workspace, [dir], settings.context, settings.dockerfile);
+        if (dockerfile === undefined)
+            continue;
+        const stage = typeof settings.target === 'string' ? settings.target.trim() : '';
+        const variable = (0,compose/* interpolationsAt */.Hk)(service, `${node.pointer}/target`).length > 0;
+        const args = composeMap(settings.args);
+        const contexts = composeMap(settings.additional_contexts);
+        out.push({
+            source: file,
+            dockerfile,
+            ...(stage !== '' || variable
+                ? { target: { stage, written: `build.target: ${stage}`, ...(variable ? { variable } : {}) } }
+                : {}),
+            ...(args ? { args } : {}),
+            ...(contexts ? { contexts } : {}),
+        });
+    }
+    return out;
+}
+/**
+ * A compose build's `args` or `additional_contexts`, a map or a list of `NAME=value`: a name given
+ * no value takes it from the environment Compose runs in, which is not known here.
+ */
+function composeMap(value) {
+    const out = {};
+    const entries = Array.isArray(value)
+        ? value.map((item) => {
+            const text = String(item);
+            const eq = text.indexOf('=');
+            return eq === -1 ? [text, null] : [text.slice(0, eq), text.slice(eq + 1)];
+        })
+        : Object.entries(built_stages_record(value) ?? {});
+    for (const [name, v] of entries) {
+        if (typeof name !== 'string' || name === '')
+            continue;
+        // A variable Compose could not interpolate stays unknown.
+        out[name] =
+            typeof v === 'string' || typeof v === 'number'
+                ? String(v).replace(/\$(?:\{[^}]*\}|\w+)/g, dockerfile_words/* UNRESOLVED */.gm)
+                : dockerfile_words/* UNRESOLVED */.gm;
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+}
+/**
+ * The builds of a Bake file's `target` blocks (HCL or JSON): each with its `context`, `dockerfile`
+ * (from the context) and `target`, taken from the targets it `inherits` when it sets none. A value
+ * written with a variable or a function is not known: a target stage so written names no stage.
+ */
+function bakeBuilds(workspace, file, parser) {
+    const content = workspace.read(file);
+    if (content.kind !== 'text')
+        return [];
+    const targets = new Map();
+    if (file.endsWith('.json')) {
+        let json;
+        try {
+            json = JSON.parse(content.text);
+        }
+        catch {
+            return [];
+        }
+        for (const [name, value] of Object.entries(built_stages_record(built_stages_record(json)?.target) ?? {})) {
+            const body = built_stages_record(value);
+            if (body)
+                targets.set(name, body);
+        }
+    }
+    else if (parser) {
+        const parsed = (0,terraform_syntax/* parseHcl */.z)(parser, content.text, content.lines);
+        if (!parsed.ok)
+            return [];
+        for (const block of parsed.body.blocks) {
+            if (block.type === 'target' && block.labels.length === 1) {
+                targets.set(block.labels[0], hclAttributes(block.body));
+            }
+        }
+    }
+    const dir = posix_namespaceObject.dirname(file) === '.' ? '' : posix_namespaceObject.dirname(file);
+    const out = [];
+    for (const name of targets.keys()) {
+        const setting = (key) => inherited(targets, name, key, 0);
+        const dockerfile = dockerfileAt(workspace, [dir, ''], setting('context'), setting('dockerfile'));
+        if (dockerfile === undefined)
+            continue;
+        const target = setting('target');
+        const stage = typeof target === 'string' ? target.trim() : '';
+        // A target written with a variable or a function (`target = "${TARGET}"`) may be any stage.
+        const variable = target !== undefined && typeof target !== 'string';
+        const args = inheritedMap(targets, name, 'args', 0);
+        const contexts = inheritedMap(targets, name, 'contexts', 0);
+        out.push({
+            source: file,
+            dockerfile,
+            ...(stage !== '' || variable
+                ? { target: { stage, written: `target = "${stage}"`, ...(variable ? { variable } : {}) } }
+                : {}),
+            ...(args ? { args } : {}),
+            ...(contexts ? { contexts } : {}),
+        });
+    }
+    return out;
+}
+/** Bound on the chain of `inherits` followed for one setting. */
+const MAX_INHERITS = 10;
+/**
+ * A Bake target's setting: its own, else that of the last target it inherits from that has it (a
+ * later one overrides an earlier one). A value that cannot be known is `null`.
+ */
+function inherited(targets, name, key, depth) {
+    const body = targets.get(name);
+    if (!body)
+        return undefined;
+    if (Object.hasOwn(body, key))
+        return body[key];
+    const parents = body.inherits;
+    if (depth >= MAX_INHERITS || !Array.isArray(parents))
+        return undefined;
+    for (const parent of [...parents].reverse()) {
+        if (typeof parent !== 'string' || parent === name)
+            continue;
+        const value = inherited(targets, parent, key, depth + 1);
+        if (value !== undefined)
+            return value;
+    }
+    return undefined;
+}
+/**
+ * A map setting of a Bake target (`args`, `contexts`): those of the targets it inherits from, in
+ * order, then its own, a later key overriding an earlier one, as Bake merges them. Only entries whose
+ * value is text are kept (see {@link hclAttributes}); undefined when none sets one.
+ */
+function inheritedMap(targets, name, key, depth) {
+    const body = targets.get(name);
+    if (!body)
+        return undefined;
+    const out = {};
+    const parents = body.inherits;
+    if (depth < MAX_INHERITS && Array.isArray(parents)) {
+        for (const parent of parents) {
+            if (typeof parent !== 'string' || parent === name)
+                continue;
+            Object.assign(out, inheritedMap(targets, parent, key, depth + 1));
+        }
+    }
+    for (const [k, v] of Object.entries(built_stages_record(body[key]) ?? {}))
+        if (typeof v === 'string')
+            out[k] = v;
+    return Object.keys(out).length > 0 ? out : undefined;
+}
+/**
+ * An HCL body's attributes as plain values: literal strings and lists of them, and objects of text
+ * (`args = { BASE = "acme/base:1.2" }`), where a template's interpolations stand as
+ * {@link UNRESOLVED} (`"target:base-${arch}"`); anything else `null`.
+ */
+function hclAttributes(body) {
+    const out = {};
+    const plain = (value) => value.kind === 'string'
+        ? value.value
+        : value.kind === 'tuple'
+            ? value.items.map((item) => (item.kind === 'string' ? item.value : null))
+            : value.kind === 'object'
+                ? Object.fromEntries(value.entries.flatMap((e) => {
+                    const text = entryText(e.value);
+                    return e.key === undefined || text === undefined ? [] : [[e.key, text]];
+                }))
+                : null;
+    for (const attribute of body.attributes)
+        out[attribute.name] = plain(attribute.value);
+    return out;
+}
+/** The text of an object's value: a string, or a quoted template with its interpolations unknown. */
+function entryText(value) {
+    if (value.kind === 'string')
+        return value.value;
+    if (value.kind !== 'template' || !/^"[^"]*"$/.test(value.text))
+        return undefined;
+    return value.text.slice(1, -1).replace(/\$\{[^}]*\}/g, dockerfile_words/* UNRESOLVED */.gm);
+}
+function built_stages_record(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+
+// EXTERNAL MODULE: ./lib/core/parsers/devcontainer.js
+var devcontainer = __nccwpck_require__(3516);
+;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/dev-environment.js
+
+
+
+/**
+ * The images of development environments, one definition for the Dockerfile rules: a developer's
+ * workspace (VS Code dev containers, Codespaces, CodeSandbox, Gitpod, Coder, Google Cloud
+ * Workstations), not an image the project ships. A Dockerfile is one when its path says so (under
+ * `.devcontainer/`, `.codesandbox/` or `.gitpod/`, or `.gitpod.Dockerfile`: see devcontainer.ts),
+ * when its final image is built on a cloud development environment's image, or when it installs
+ * Cloud Workstations' startup scripts. The path, the FROM line and the file are the repository's,
+ * which a pull request can write: the rules lower their findings on it, and dockerfile-root-user
+ * leaves out only the development container folders, whose user the tooling sets.
+ */
+/**
+ * Base images of cloud development environments: Google Cloud Workstations' predefined images, the
+ * dev container images (Codespaces), Gitpod's and Coder's workspace images. The platform starts a
+ * developer's session in them as a user of its own.
+ */
+const CLOUD_DEVELOPMENT_IMAGES = (0,image_ref/* imageMatcher */.kD)([
+    '*/cloud-workstations-images/predefined/*',
+    'mcr.microsoft.com/devcontainers/*',
+    'mcr.microsoft.com/vscode/devcontainers/*',
+    'gitpod/workspace-*',
+    'codercom/*',
+]);
+/** Where Cloud Workstations runs the startup scripts of a workstation image, as root, before the session. */
+const WORKSTATION_STARTUP = '/etc/workstation-startup.d';
+/**
+ * What marks the Dockerfile as a development environment's image, when something does: its path,
+ * the base image of its final stage (`base`, ARG defaults substituted), or its workstation startup
+ * scripts. Said as the start of a reason (`its base image, X, is a cloud development environment's`).
+ */
+function developmentEnvironment(workspace, file, base) {
+    const mark = (0,devcontainer/* devEnvironmentMark */.au)(file);
+    if (mark?.endsWith('/'))
+        return `its path, under ${mark}, marks a development environment's image`;
+    if (mark)
+        return `its name, ${mark}, marks a development environment's image`;
+    if (base !== undefined && CLOUD_DEVELOPMENT_IMAGES(base)) {
+        return `its base image, ${base}, is a cloud development environment's`;
+    }
+    if (workspace.text(file)?.includes(WORKSTATION_STARTUP)) {
+        return `it installs startup scripts in ${WORKSTATION_STARTUP}, as a Cloud Workstations image does`;
+    }
+    return undefined;
+}
+/**
+ * Why a pinning rule's finding in a Dockerfile matters less, when the Dockerfile builds a development
+ * environment's image: a rebuild with another base image changes a developer's workspace, not
+ * anything the project ships.
+ */
+function developmentEnvironmentNote(workspace, model) {
+    const final = (0,parsers_dockerfile/* finalStage */.BD)(model);
+    const what = developmentEnvironment(workspace, model.path, final && (0,parsers_dockerfile/* externalBase */.dR)(model, final));
+    return what && `${what}: a developer's workspace, not an image the project ships`;
+}
+/**
+ * Words of a Dockerfile's own name that mark a development or build-tool image: Tilt's development
+ * loop (`tilt.dockerfile`), a development variant (`Dockerfile.dev`, `Dockerfile.local`), the image a
+ * Makefile runs its build in (`Dockerfile.make`), a toolchain image (`Dockerfile.tools`). Not `debug`
+ * or `build`: a debug variant of a deployed image, or the image a build publishes, is deployed.
+ */
+const TOOLING_NAME_WORDS = new Set([
+    'tilt',
+    'dev',
+    'devel',
+    'development',
+    'local',
+    'make',
+    'tools',
+    'tooling',
+    'toolchain',
+]);
+/**
+ * Folders of development and tooling images: `hack/` (the Kubernetes projects' folder of developer
+ * scripts), `tools/`, `scripts/`, and development environments (`dev/`, `tilt/`). Not `build/`, where
+ * many projects keep the Dockerfile they publish.
+ */
+const TOOLING_DIRS = new Set(['hack', 'tools', 'tooling', 'scripts', 'dev', 'development', 'tilt']);
+/** The word of a Dockerfile's name (`Dockerfile.ci`) that marks the image a CI job runs in. */
+const CI_NAME_WORD = 'ci';
+/** CI configuration folders, where the image a CI job runs in is kept. */
+const CI_DIRS = new Set(['.ci', 'ci', '.gitlab', '.buildkite']);
+/**
+ * What in a Dockerfile's path marks a development or tooling image (a word of its name, a folder),
+ * and, with `ci`, the image a CI job runs in (`Dockerfile.ci`, `.ci/`). The path is the repository's,
+ * which a pull request can write: the rules lower their findings on it, never drop them.
+ */
+function toolingMark(file, ci = true) {
+    const parts = file.split('/');
+    const word = parts
+        .at(-1)
+        .toLowerCase()
+        .split(/[._-]+/)
+        .find((w) => TOOLING_NAME_WORDS.has(w) || (ci && w === CI_NAME_WORD));
+    if (word)
+        return word;
+    const dir = parts
+        .slice(0, -1)
+        .find((d) => TOOLING_DIRS.has(d.toLowerCase()) || (ci && CI_DIRS.has(d.toLowerCase())));
+    return dir ? `${dir}/` : undefined;
+}
+/**
+ * Why a pinning rule's finding in a Dockerfile matters less, when its path marks a development or
+ * build-tool image (see {@link toolingMark}; not a CI job's image, which runs with the CI's secrets)
+ * and no build of the repository publishes it (pushes it, or tags a name that is pushed): a rebuild
+ * with another base image changes a developer's loop or a tool run on the checkout, not anything the
+ * project ships.
+ */
+function toolingImageNote(file, published) {
+    const mark = toolingMark(file, false);
+    if (!mark || published(file))
+        return undefined;
+    const what = mark.endsWith('/')
+        ? `its folder, ${mark},`
+        : `its name, ${file.slice(file.lastIndexOf('/') + 1)},`;
+    return `${what} marks a development or build-tool image (${mark.replace(/\/$/, '')}) that no build of the repository publishes: an image for a developer's loop or a tool run on the checkout, not one the project ships`;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/base-image.js
+
 
 
 
@@ -28418,8 +29251,9 @@ function publishes(images, file, workspace) {
 const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
     kind: 'dockerfile.base-image',
     scope: 'file',
-    // The repository's build scripts tell an image it builds itself (see image-builds.ts).
-    readsOtherFiles: IMAGE_BUILD_SOURCES,
+    // The repository's build scripts tell an image it builds itself (see image-builds.ts), and its
+    // builds (Bake files among them) the build arguments and contexts they give a FROM.
+    readsOtherFiles: STAGE_BUILD_SOURCES,
     affectedBy: everyDockerfile,
     summary: 'Dockerfile stages whose base image has no tag or one that names no version ("latest", "dind"), and no digest.',
     schema: {
@@ -28433,7 +29267,7 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
             },
         },
     },
-    evaluate({ options, workspace }) {
+    async evaluate({ options, workspace }) {
         const findings = [];
         const images = lazyImages(workspace);
         const own = ownImages(workspace, images);
@@ -28458,9 +29292,19 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
                     if (build)
                         verdict = { ...verdict, local: true, build };
                 }
-                const described = verdict && describe(verdict, stage, options.unresolved === 'report');
+                let described = verdict && describe(verdict, stage, options.unresolved === 'report');
                 if (!verdict || !described)
                     continue;
+                // The defaults name what a plain `docker build` pulls; when every build found here gives the
+                // FROM another image, none of them unpinned, that is a guess about builds not seen here.
+                const otherwise = (verdict.kind === 'latest' || verdict.kind === 'untagged') && !verdict.local
+                    ? await buildsSetOtherwise(workspace, model, file, stage)
+                    : undefined;
+                if (otherwise) {
+                    described =
+                        `${described} Every build of this Dockerfile found here gives it another image ` +
+                            `(${otherwise.join('; ')}), so only a build without their arguments uses the default.`;
+                }
                 // What the template will be rendered with is not in this file, and a local image is pinned by
                 // whatever builds or tags it: guesses, reported as such. A development environment's image,
                 // or a development or tool image no build publishes, changes a developer's workspace, not
@@ -28476,7 +29320,7 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
                     message: repeats ? `${message}${repeatsNote(repeats)}` : message,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, span),
                     key: stage.from.image ?? '',
-                    ...(guess || note ? { confidence: 'low' } : {}),
+                    ...(guess || note || otherwise ? { confidence: 'low' } : {}),
                 });
             }
         }
@@ -28491,6 +29335,10 @@ function judgeBaseImage(model, stage, vars = (0,parsers_dockerfile/* globalArgVa
     if (TEMPLATE_START.test(written))
         return { kind: 'template' };
     const { text, unresolved } = (0,dockerfile_words/* expandVariables */.i7)(written, vars, model.escapeChar);
+    return judgeImageText(model, stage, text, unresolved);
+}
+/** {@link judgeBaseImage} of a FROM's image once its variables are substituted (`text`). */
+function judgeImageText(model, stage, text, unresolved) {
     const partial = text.includes(dockerfile_words/* UNRESOLVED */.gm);
     if (!partial) {
         if (text.toLowerCase() === 'scratch')
@@ -28521,6 +29369,41 @@ function judgeBaseImage(model, stage, vars = (0,parsers_dockerfile/* globalArgVa
     if (last.includes(dockerfile_words/* UNRESOLVED */.gm))
         return { kind: 'unresolved', names: unresolved };
     return { kind: 'untagged', resolved: text, local };
+}
+/**
+ * How each build of the repository found for a Dockerfile sets a FROM whose image its ARG defaults
+ * leave unpinned, when every one of them sets it otherwise: a build argument for the ARG (a Bake
+ * target's `args`, build-push-action's `build-args`), or a named build context the image (so
+ * replaced) names (`contexts = { base = "target:base" }`: a target, a folder, a URL, built or read
+ * by the build; `docker-image://<ref>` is judged as that image). Undefined when some build leaves it
+ * unpinned, or no build is found: the defaults are what a plain `docker build` uses.
+ */
+async function buildsSetOtherwise(workspace, model, file, stage) {
+    const written = stage.from.image;
+    if (!written)
+        return undefined;
+    const builds = (await stageBuilds(workspace.tree())).get(file) ?? [];
+    if (builds.length === 0)
+        return undefined;
+    const how = [];
+    for (const build of builds) {
+        if (!build.args && !build.contexts)
+            return undefined;
+        const vars = (0,parsers_dockerfile/* globalArgValues */.on)(model, build.args);
+        const { text, unresolved } = (0,dockerfile_words/* expandVariables */.i7)(written, vars, model.escapeChar);
+        const context = build.contexts && Object.hasOwn(build.contexts, text) ? build.contexts[text] : undefined;
+        const image = context === undefined ? undefined : /^docker-image:\/\/(.+)$/.exec(context)?.[1];
+        if (context !== undefined && image === undefined) {
+            how.push(`${build.source}: the build context "${text}" (${context.split(dockerfile_words/* UNRESOLVED */.gm).join('?')})`);
+            continue;
+        }
+        const verdict = judgeImageText(model, stage, image ?? text, image === undefined ? unresolved : []);
+        if (verdict.kind === 'latest' || verdict.kind === 'untagged')
+            return undefined;
+        const shown = `"${(image ?? text).split(dockerfile_words/* UNRESOLVED */.gm).join('?')}"`;
+        how.push(`${build.source}: ${verdict.kind === 'unresolved' ? `${shown}, chosen when it runs` : shown}`);
+    }
+    return how;
 }
 /**
  * The build of the repository that tags an image, when one does (see image-builds.ts): looked up in
@@ -30869,251 +31752,6 @@ function exposedPort(word, forbidden) {
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/workspace/focus.js
 var workspace_focus = __nccwpck_require__(6981);
-// EXTERNAL MODULE: ./lib/core/parsers/terraform-hcl.js
-var terraform_hcl = __nccwpck_require__(3666);
-// EXTERNAL MODULE: ./lib/core/parsers/terraform-syntax.js
-var terraform_syntax = __nccwpck_require__(9398);
-;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/built-stages.js
-
-
-
-
-
-/**
- * Which stages of a Dockerfile the repository builds as images. A build builds the last stage unless
- * it names another (`docker build --target release`, build-push-action's `target:`, a compose
- * service's `build.target`, a Bake target's `target`), and a Dockerfile's last stage is often a
- * utility stage (`FROM scratch AS export`) that no build publishes while the published image is a
- * named stage before it. The builds are those of the scripts and workflows (image-builds.ts), of the
- * Cloud Build configurations, of the compose files and of the Bake files.
- *
- * The files read are the repository's, which a pull request can change: a build with a target only
- * adds the stage it names; the last stage stops being judged only when some build is found and every
- * build names another stage of the file by a literal name, which is then judged in its place.
- */
-/** Bake files, by the names `docker buildx bake` looks for (`docker-bake.hcl`, `docker-bake.override.json`). */
-const BAKE_FILES = ['**/docker-bake*.hcl', '**/docker-bake*.json'];
-/** Compose files (a superset of their names: see compose.ts) and the `.env` beside them they are interpolated with. */
-const COMPOSE_BUILD_SOURCES = ['**/*compose*.{yml,yaml}', '**/.env'];
-/** Every file whose builds say which stage of a Dockerfile is built; rules that read them name these globs. */
-const STAGE_BUILD_SOURCES = [
-    ...IMAGE_BUILD_SOURCES,
-    ...CLOUD_BUILD_SOURCES,
-    ...COMPOSE_BUILD_SOURCES,
-    ...BAKE_FILES,
-];
-/**
- * The stages of a Dockerfile that are built as images, in file order: each stage a build names as its
- * target, and the last stage when some build names no target, or names one that is not known (a
- * variable, or no stage of the file), or when no build is found at all (as if built by default).
- */
-function builtStages(model, builds) {
-    const last = model.stages.at(-1);
-    if (!last)
-        return [];
-    let lastBuilt = builds.length === 0;
-    const named = new Map();
-    for (const build of builds) {
-        const stage = build.target && targetStage(model, build.target.stage);
-        if (!stage || stage === last || build.target?.variable)
-            lastBuilt = true;
-        if (stage && stage !== last && !named.has(stage))
-            named.set(stage, build);
-    }
-    return model.stages
-        .filter((s) => named.has(s) || (s === last && lastBuilt))
-        .map((stage) => (stage === last ? { stage } : { stage, build: named.get(stage) }));
-}
-/**
- * The stage a build's target names (Docker compares stage names case-insensitively), or undefined
- * when the target holds a variable or names no stage of the file.
- */
-function targetStage(model, target) {
-    if (target === '' || /[$`{}%]/.test(target))
-        return undefined;
-    const wanted = target.toLowerCase();
-    return model.stages.find((s) => s.from.name?.toLowerCase() === wanted);
-}
-/**
- * The builds of the repository's Dockerfiles, by Dockerfile (computed once per tree, and only when
- * a Dockerfile has stages to choose from): those of its scripts and workflows, Cloud Build
- * configurations, compose files and Bake files.
- */
-async function stageBuilds(workspace) {
-    const bake = workspace.glob(BAKE_FILES);
-    const parser = bake.some((f) => f.endsWith('.hcl')) ? await (0,terraform_hcl.loadHclParser)() : undefined;
-    return workspace.memo('dockerfile-stage-builds', '', () => {
-        const out = new Map();
-        const add = (build) => {
-            const list = out.get(build.dockerfile);
-            if (list)
-                list.push(build);
-            else
-                out.set(build.dockerfile, [build]);
-        };
-        for (const build of [...repositoryImages(workspace).builds, ...cloudBuilds(workspace)]) {
-            const dockerfile = build.dockerfiles[0];
-            if (dockerfile === undefined)
-                continue;
-            add({ source: build.source, dockerfile, ...(build.target ? { target: build.target } : {}) });
-        }
-        for (const file of workspace.filesWhere(compose/* COMPOSE_FILES */.Zz)) {
-            // Only a compose file that builds is parsed (most name images only).
-            if (!workspace.text(file)?.includes('build'))
-                continue;
-            for (const build of composeBuilds(workspace, file))
-                add(build);
-        }
-        for (const file of bake) {
-            const builds = workspace.memo('bake-builds', file, () => bakeBuilds(workspace, file, parser));
-            for (const build of builds)
-                add(build);
-        }
-        return out;
-    });
-}
-/** The one Dockerfile of the tree a build's context and Dockerfile name, when they name one. */
-function dockerfileAt(workspace, bases, context, dockerfile) {
-    const ctx = context === undefined ? '.' : context;
-    const file = dockerfile === undefined || dockerfile === '' ? 'Dockerfile' : dockerfile;
-    if (typeof ctx !== 'string' || typeof file !== 'string')
-        return undefined;
-    // A remote context (a Git URL, `target:other`), a variable left in, an absolute path: not known.
-    if (/^[a-z][\w+.-]*:|[$`{}]/i.test(ctx) || /[$`{}]/.test(file) || posix_namespaceObject.isAbsolute(file))
-        return undefined;
-    for (const base of bases) {
-        const at = posix_namespaceObject.normalize(posix_namespaceObject.join(base, ctx.trim(), file.trim()));
-        if (!at.startsWith('..') && !posix_namespaceObject.isAbsolute(at) && workspace.has(at))
-            return at;
-    }
-    return undefined;
-}
-/**
- * The builds of a compose file's services: `build: <context>` or `build: {context, dockerfile,
- * target}`, as Compose reads them (interpolated, through merge keys), the context taken from the
- * compose file's folder and the Dockerfile from the context.
- */
-function composeBuilds(workspace, file) {
-    const dir = posix_namespaceObject.dirname(file) === '.' ? '' : posix_namespaceObject.dirname(file);
-    const out = [];
-    for (const service of (0,compose/* readComposeServices */.F9)(workspace, file)) {
-        const node = (0,compose/* serviceSetting */.cf)(service, 'build');
-        const build = node?.value;
-        const settings = typeof build === 'string' ? { context: build } : built_stages_record(build);
-        if (!node || !settings)
-            continue;
-        const dockerfile = dockerfileAt(workspace, [dir], settings.context, settings.dockerfile);
-        if (dockerfile === undefined)
-            continue;
-        const stage = typeof settings.target === 'string' ? settings.target.trim() : '';
-        const variable = (0,compose/* interpolationsAt */.Hk)(service, `${node.pointer}/target`).length > 0;
-        out.push({
-            source: file,
-            dockerfile,
-            ...(stage !== '' || variable
-                ? { target: { stage, written: `build.target: ${stage}`, ...(variable ? { variable } : {}) } }
-                : {}),
-        });
-    }
-    return out;
-}
-/**
- * The builds of a Bake file's `target` blocks (HCL or JSON): each with its `context`, `dockerfile`
- * (from the context) and `target`, taken from the targets it `inherits` when it sets none. A value
- * written with a variable or a function is not known: a target stage so written names no stage.
- */
-function bakeBuilds(workspace, file, parser) {
-    const content = workspace.read(file);
-    if (content.kind !== 'text')
-        return [];
-    const targets = new Map();
-    if (file.endsWith('.json')) {
-        let json;
-        try {
-            json = JSON.parse(content.text);
-        }
-        catch {
-            return [];
-        }
-        for (const [name, value] of Object.entries(built_stages_record(built_stages_record(json)?.target) ?? {})) {
-            const body = built_stages_record(value);
-            if (body)
-                targets.set(name, body);
-        }
-    }
-    else if (parser) {
-        const parsed = (0,terraform_syntax/* parseHcl */.z)(parser, content.text, content.lines);
-        if (!parsed.ok)
-            return [];
-        for (const block of parsed.body.blocks) {
-            if (block.type === 'target' && block.labels.length === 1) {
-                targets.set(block.labels[0], hclAttributes(block.body));
-            }
-        }
-    }
-    const dir = posix_namespaceObject.dirname(file) === '.' ? '' : posix_namespaceObject.dirname(file);
-    const out = [];
-    for (const name of targets.keys()) {
-        const setting = (key) => inherited(targets, name, key, 0);
-        const dockerfile = dockerfileAt(workspace, [dir, ''], setting('context'), setting('dockerfile'));
-        if (dockerfile === undefined)
-            continue;
-        const target = setting('target');
-        const stage = typeof target === 'string' ? target.trim() : '';
-        // A target written with a variable or a function (`target = "${TARGET}"`) may be any stage.
-        const variable = target !== undefined && typeof target !== 'string';
-        out.push({
-            source: file,
-            dockerfile,
-            ...(stage !== '' || variable
-                ? { target: { stage, written: `target = "${stage}"`, ...(variable ? { variable } : {}) } }
-                : {}),
-        });
-    }
-    return out;
-}
-/** Bound on the chain of `inherits` followed for one setting. */
-const MAX_INHERITS = 10;
-/**
- * A Bake target's setting: its own, else that of the last target it inherits from that has it (a
- * later one overrides an earlier one). A value that cannot be known is `null`.
- */
-function inherited(targets, name, key, depth) {
-    const body = targets.get(name);
-    if (!body)
-        return undefined;
-    if (Object.hasOwn(body, key))
-        return body[key];
-    const parents = body.inherits;
-    if (depth >= MAX_INHERITS || !Array.isArray(parents))
-        return undefined;
-    for (const parent of [...parents].reverse()) {
-        if (typeof parent !== 'string' || parent === name)
-            continue;
-        const value = inherited(targets, parent, key, depth + 1);
-        if (value !== undefined)
-            return value;
-    }
-    return undefined;
-}
-/** An HCL body's attributes as plain values: literal strings and lists of them; anything else `null`. */
-function hclAttributes(body) {
-    const out = {};
-    const plain = (value) => value.kind === 'string'
-        ? value.value
-        : value.kind === 'tuple'
-            ? value.items.map((item) => (item.kind === 'string' ? item.value : null))
-            : null;
-    for (const attribute of body.attributes)
-        out[attribute.name] = plain(attribute.value);
-    return out;
-}
-function built_stages_record(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-        ? value
-        : undefined;
-}
-
 // EXTERNAL MODULE: ./lib/core/fix/edits.js
 var fix_edits = __nccwpck_require__(9938);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/fix-user.js
@@ -34105,7 +34743,9 @@ function capabilities_unusedCapabilities(c) {
 const k8sCapabilities = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.capabilities',
     // 2: the key holds the object's namespace.
-    revision: 2,
+    // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+    // 3: also the pod specs of other kinds (a Knative Service, a Tekton Task, an Argo Workflows template).
+    revision: 3,
     summary: 'Kubernetes containers that add listed Linux capabilities (forbiddenAdd), or (requireDropAll) do not drop ALL.',
     schema: {
         type: 'object',
@@ -34127,7 +34767,7 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
     evaluate({ options, workspace }) {
         const forbidden = new Set(options.forbiddenAdd.map(capabilities_normalise));
         const findings = [];
-        for (const pod of (0,k8s_shared/* examinedPods */.sZ)(workspace)) {
+        for (const pod of (0,k8s_shared/* examinedPods */.sZ)(workspace, true)) {
             if ((0,k8s_shared/* isWindowsPod */.hS)(pod))
                 continue;
             for (const c of (0,k8s/* containersOf */.Mz)(pod, ['initContainers', 'containers'])) {
@@ -34160,7 +34800,9 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
                         findings.push(finding);
                     });
                 }
-                if (!options.requireDropAll)
+                // What a pod spec of another kind leaves out may be set by the operator that runs it: only
+                // what it adds is judged there.
+                if (!options.requireDropAll || pod.nested)
                     continue;
                 const drop = (0,k8s/* childAt */.Ut)(pod.object, c.node, 'securityContext', 'capabilities', 'drop');
                 if (Array.isArray(drop?.value) && drop.value.some((x) => capabilities_normalise(x) === 'ALL'))
@@ -34178,7 +34820,7 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
                     'SETUID, DAC_OVERRIDE, ...). Set securityContext.capabilities.drop: ["ALL"] and add back only what it needs.', 'drop:ALL', anchor, k8s_shared/* ABSENT */.sj));
             }
         }
-        return findings;
+        return (0,k8s_shared/* ownFindings */.LF)(findings);
     },
 });
 
@@ -34213,7 +34855,9 @@ function setTo(field, node) {
 const k8sHostNamespaces = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.host-namespaces',
     // 2: the key holds the object's namespace.
-    revision: 2,
+    // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+    // 3: also the pod specs of other kinds (a Knative Service, a JobSet, a Pod in a Crossplane Object).
+    revision: 3,
     summary: 'Kubernetes pod specs that set hostNetwork, hostPID or hostIPC to true.',
     schema: {
         type: 'object',
@@ -34230,7 +34874,7 @@ const k8sHostNamespaces = (0,types/* defineEvaluator */.D)({
     },
     evaluate({ options, workspace }) {
         const findings = [];
-        for (const pod of (0,k8s_shared/* examinedPods */.sZ)(workspace)) {
+        for (const pod of (0,k8s_shared/* examinedPods */.sZ)(workspace, true)) {
             for (const ns of options.namespaces) {
                 const { field, effect } = host_namespaces_FIELDS[ns];
                 const node = (0,k8s/* childAt */.Ut)(pod.object, pod.node, field);
@@ -34241,7 +34885,7 @@ const k8sHostNamespaces = (0,types/* defineEvaluator */.D)({
                 ]));
             }
         }
-        return findings;
+        return (0,k8s_shared/* ownFindings */.LF)(findings);
     },
 });
 
@@ -34334,7 +34978,9 @@ const UNMOUNTED_NOTE = 'no container, init container or ephemeral container of t
 const k8sHostPath = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.host-path',
     // 2: the key holds the object's namespace.
-    revision: 2,
+    // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+    // 3: also the pod specs of other kinds (a Knative Service, a JobSet, a Pod in a Crossplane Object).
+    revision: 3,
     summary: 'Kubernetes pod specs that mount a hostPath volume.',
     schema: {
         type: 'object',
@@ -34351,7 +34997,7 @@ const k8sHostPath = (0,types/* defineEvaluator */.D)({
     evaluate({ options, workspace }) {
         const findings = [];
         const allowed = new Set(options.allow);
-        for (const pod of (0,k8s_shared/* examinedPods */.sZ)(workspace)) {
+        for (const pod of (0,k8s_shared/* examinedPods */.sZ)(workspace, true)) {
             const volumes = pod.node.value.volumes;
             if (!Array.isArray(volumes))
                 continue;
@@ -34395,7 +35041,7 @@ const k8sHostPath = (0,types/* defineEvaluator */.D)({
                         'change files of the node it runs on.', ['hostPath', hostPath], 'key'));
             });
         }
-        return findings;
+        return (0,k8s_shared/* ownFindings */.LF)(findings);
     },
 });
 
@@ -34411,12 +35057,14 @@ const k8sHostPath = (0,types/* defineEvaluator */.D)({
 const k8sHostPort = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.host-port',
     // 2: the key holds the object's namespace.
-    revision: 2,
+    // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+    // 3: also the pod specs of other kinds (a Knative Service, a Tekton Task, an Argo Workflows template).
+    revision: 3,
     summary: 'Kubernetes containers that publish a port on the node (ports[].hostPort).',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
-        for (const pod of (0,k8s_shared/* examinedPods */.sZ)(workspace)) {
+        for (const pod of (0,k8s_shared/* examinedPods */.sZ)(workspace, true)) {
             if ((0,k8s_shared/* k8sBoolean */.Rc)(pod.object, (0,k8s/* childAt */.Ut)(pod.object, pod.node, 'hostNetwork')) === true)
                 continue;
             for (const c of (0,k8s/* containersOf */.Mz)(pod)) {
@@ -34435,7 +35083,7 @@ const k8sHostPort = (0,types/* defineEvaluator */.D)({
                 });
             }
         }
-        return findings;
+        return (0,k8s_shared/* ownFindings */.LF)(findings);
     },
 });
 
@@ -34570,7 +35218,8 @@ function editedName(arg) {
 const k8sImageTag = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.image-tag',
     // 2: the key holds the object's namespace.
-    revision: 2,
+    // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+    revision: 3,
     summary: 'Kubernetes container images with no tag or one that names no version ("latest", "stable"), and no digest, as ' +
         'written or as the `images:` of the kustomizations that build the manifest set them (not the images a ' +
         'build tool substitutes at deploy time: Skaffold build artifacts, `ko://` references, and ' +
@@ -34597,7 +35246,7 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
             if (skaffoldArtifacts(workspace).has(image_tag_imageName(ref)))
                 return;
             // What kustomize renders, when kustomizations build the manifest: judged instead of what is written.
-            const renderings = kustomizeRenderings(workspace, c.pod.object.path, ref);
+            const renderings = kustomizeRenderings(workspace, c.pod.object.path, ref, c.pod.object.built?.through);
             const unpinned = renderings?.filter((r) => !pinned(r.ref)) ?? [];
             // A chain whose image a build script sets (`kustomize edit set image`) renders what it sets.
             const rendered = unpinned.find((r) => !r.edited) ?? unpinned[0];
@@ -34639,7 +35288,7 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
             }
             findings.push(finding);
         });
-        return findings;
+        return (0,k8s_shared/* ownFindings */.LF)(findings);
     },
 });
 /**
@@ -34696,20 +35345,24 @@ const MAX_RENDERINGS = 64;
  * before its overlay's, as kustomize does: an overlay's `newTag: latest` undoes a base's version.
  * Undefined when no kustomization lists the file (it is applied as written), and past
  * {@link MAX_RENDERINGS} chains. The kustomization files are read through the workspace, so the
- * engine records them as inputs of the rule, as it does the Skaffold files.
+ * engine records them as inputs of the rule, as it does the Skaffold files. For an object as a
+ * kustomization builds it (its image may come from a patch), `through` is the chain that built it:
+ * its kustomizations render the image in turn, then those above the outermost.
  */
-function kustomizeRenderings(workspace, file, ref) {
+function kustomizeRenderings(workspace, file, ref, through) {
     const renderings = [];
     // Depth-first along the chains; false once there are too many. A cycle (which kustomize refuses
     // to build) ends its chain.
     const edits = kustomizeImageEdits(workspace);
-    const walk = (kustomization, below, seen) => {
-        let rendering = applyImages((0,k8s_files/* kustomizeImages */.Aw)(workspace, kustomization), below, kustomization);
+    const step = (kustomization, below) => {
+        const rendering = applyImages((0,k8s_files/* kustomizeImages */.Aw)(workspace, kustomization), below, kustomization);
         // `kustomize edit set image <name>=...` in this kustomization's directory: its entry for the
         // image, whatever the file holds, is what the build script sets.
         const edit = edits.get(external_node_path_.posix.dirname(kustomization))?.find((e) => e.name === image_tag_imageName(below.ref));
-        if (edit)
-            rendering = { ...rendering, edited: { ...edit, kustomization } };
+        return edit ? { ...rendering, edited: { ...edit, kustomization } } : rendering;
+    };
+    const walk = (kustomization, below, seen) => {
+        const rendering = step(kustomization, below);
         const inChain = new Set(seen).add(kustomization);
         const overlays = (0,k8s_files/* kustomizationsListing */.dC)(workspace, external_node_path_.posix.dirname(kustomization)).filter((k) => !inChain.has(k));
         if (overlays.length === 0) {
@@ -34718,6 +35371,10 @@ function kustomizeRenderings(workspace, file, ref) {
         }
         return overlays.every((k) => walk(k, rendering, inChain));
     };
+    if (through !== undefined && through.length > 0) {
+        const below = through.slice(0, -1).reduce((r, k) => step(k, r), { ref });
+        return walk(through.at(-1), below, new Set(through.slice(0, -1))) ? renderings : undefined;
+    }
     const listing = (0,k8s_files/* kustomizationsListing */.dC)(workspace, file);
     if (listing.length === 0 || !listing.every((k) => walk(k, { ref }, new Set())))
         return undefined;
@@ -35354,6 +36011,10 @@ const DESCRIPTION = 'Set securityContext.allowPrivilegeEscalation: false on the 
  */
 function privilegeEscalationFix(fixes, finding, c) {
     const object = c.pod.object;
+    // A built object's values are written in several files (its base, its patches): no edit of one fixes
+    // it. A chart template is no YAML until rendered: an edit of its text cannot be checked by a parse.
+    if (object.built || object.template)
+        return;
     const setting = (0,k8s/* childAt */.Ut)(object, c.node, 'securityContext', 'allowPrivilegeEscalation');
     const context = (0,k8s/* childAt */.Ut)(object, c.node, 'securityContext');
     const target = `${c.node.pointer}/securityContext/allowPrivilegeEscalation`;
@@ -35392,7 +36053,8 @@ function privilegeEscalationFix(fixes, finding, c) {
 const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.privilege-escalation',
     // 2: the key holds the object's namespace.
-    revision: 2,
+    // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+    revision: 3,
     summary: 'Kubernetes containers that do not set securityContext.allowPrivilegeEscalation: false.',
     fix: 'sets allowPrivilegeEscalation: false in the container securityContext (created when missing)',
     schema: k8s_shared/* NO_OPTIONS */.lz,
@@ -35424,7 +36086,7 @@ const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
             findings.push(finding);
         });
         fixes.finish();
-        return findings;
+        return (0,k8s_shared/* ownFindings */.LF)(findings);
     },
 });
 
@@ -35440,7 +36102,9 @@ const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
 const k8sPrivileged = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.privileged',
     // 2: the key holds the object's namespace.
-    revision: 2,
+    // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+    // 3: also the pod specs of other kinds (a Knative Service, a Tekton Task, an Argo Workflows template).
+    revision: 3,
     summary: 'Kubernetes containers (including init and ephemeral containers) that run privileged.',
     schema: k8s_shared/* NO_OPTIONS */.lz,
     evaluate({ workspace }) {
@@ -35451,8 +36115,8 @@ const k8sPrivileged = (0,types/* defineEvaluator */.D)({
                 return;
             findings.push((0,k8s_shared/* containerFinding */.Z6)(c, privileged, `The ${(0,k8s/* describeContainer */.rc)(c)} runs privileged: it gets every capability and the host's devices, ` +
                 'so whoever runs code in it controls the node.', 'privileged'));
-        });
-        return findings;
+        }, (0,k8s_shared/* examinedPods */.sZ)(workspace, true));
+        return (0,k8s_shared/* ownFindings */.LF)(findings);
     },
 });
 
@@ -35551,7 +36215,8 @@ function grantKey(rule) {
 const k8sRbac = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.rbac',
     // 2: the key holds the object's namespace, a binding's subjects and a rule's groups, resources and verbs.
-    revision: 2,
+    // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+    revision: 3,
     summary: 'Kubernetes RBAC rules with * verbs or resources (wildcard), or bindings to cluster-admin.',
     schema: {
         type: 'object',
@@ -35622,7 +36287,7 @@ const k8sRbac = (0,types/* defineEvaluator */.D)({
             });
         }
         (0,k8s_shared/* examineObjects */.WI)(workspace, subjects);
-        return findings;
+        return (0,k8s_shared/* ownFindings */.LF)(findings);
     },
 });
 
@@ -35640,7 +36305,8 @@ const k8sRbac = (0,types/* defineEvaluator */.D)({
 const k8sReadOnlyRootFs = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.read-only-root-fs',
     // 2: the key holds the object's namespace.
-    revision: 2,
+    // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+    revision: 3,
     summary: 'Kubernetes containers that do not set securityContext.readOnlyRootFilesystem: true.',
     schema: k8s_shared/* NO_OPTIONS */.lz,
     evaluate({ workspace }) {
@@ -35663,7 +36329,7 @@ const k8sReadOnlyRootFs = (0,types/* defineEvaluator */.D)({
                     'whoever runs code in it can change its programs and leave tools behind.', 'readOnlyRootFilesystem', at.anchor, k8s_shared/* ABSENT */.sj));
             }
         }
-        return findings;
+        return (0,k8s_shared/* ownFindings */.LF)(findings);
     },
 });
 
@@ -35683,7 +36349,8 @@ const k8sReadOnlyRootFs = (0,types/* defineEvaluator */.D)({
 const k8sResourceLimits = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.resource-limits',
     // 2: the key holds the object's namespace.
-    revision: 2,
+    // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+    revision: 3,
     summary: 'Kubernetes containers without resources.limits for the configured resources (CPU and memory).',
     schema: {
         type: 'object',
@@ -35730,7 +36397,7 @@ const k8sResourceLimits = (0,types/* defineEvaluator */.D)({
                 findings.push(cpuOnly ? { ...finding, severity: 'info' } : finding);
             }
         }
-        return findings;
+        return (0,k8s_shared/* ownFindings */.LF)(findings);
     },
 });
 
@@ -35756,7 +36423,8 @@ const NON_ROOT_IMAGE = (0,image_ref/* imageMatcher */.kD)(NON_ROOT_IMAGES);
 const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.run-as-root',
     // 2: the key holds the object's namespace.
-    revision: 2,
+    // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+    revision: 3,
     summary: 'Kubernetes containers that run as UID 0, or set neither runAsNonRoot: true nor a non-zero runAsUser ' +
         '(container or pod securityContext).',
     schema: k8s_shared/* NO_OPTIONS */.lz,
@@ -35821,7 +36489,7 @@ const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
         // The build scripts and Dockerfiles read for an image only decide how a container is judged: the
         // rule examined the manifests that hold pods.
         (0,k8s_shared/* examineObjects */.WI)(workspace, pods);
-        return findings;
+        return (0,k8s_shared/* ownFindings */.LF)(findings);
     },
 });
 /**
@@ -35887,7 +36555,8 @@ const CONTAINER_ANNOTATION = 'container.seccomp.security.alpha.kubernetes.io/';
 const k8sSeccomp = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.seccomp',
     // 2: the key holds the object's namespace.
-    revision: 2,
+    // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+    revision: 3,
     summary: 'Kubernetes containers whose seccomp profile is Unconfined or not set (container, pod, or legacy annotation).',
     schema: k8s_shared/* NO_OPTIONS */.lz,
     evaluate({ workspace }) {
@@ -35933,7 +36602,7 @@ const k8sSeccomp = (0,types/* defineEvaluator */.D)({
                     'Set securityContext.seccompProfile.type: RuntimeDefault.', 'seccomp:missing', anchor, k8s_shared/* ABSENT */.sj));
             }
         }
-        return findings;
+        return (0,k8s_shared/* ownFindings */.LF)(findings);
     },
 });
 function profileOf(pod, c) {
@@ -35988,7 +36657,8 @@ const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.single-replica',
     // 2: the key holds the object's namespace.
-    revision: 2,
+    // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
+    revision: 3,
     summary: 'Kubernetes Deployments and StatefulSets behind a Service that run a single pod and no autoscaler targets.',
     schema: k8s_shared/* NO_OPTIONS */.lz,
     evaluate({ workspace }) {
@@ -36058,7 +36728,7 @@ const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
             findings.push(finding);
         }
         (0,k8s_shared/* examineObjects */.WI)(workspace, subjects);
-        return findings;
+        return (0,k8s_shared/* ownFindings */.LF)(findings);
     },
 });
 /**
@@ -37240,7 +37910,9 @@ const secretsScan = (0,types/* defineEvaluator */.D)({
     kind: 'secrets.scan',
     scope: 'file',
     // 2: a Kubernetes Secret's data values are judged decoded, keyed by the decoded value.
-    revision: 2,
+    // 3: also when the Secret's kind is written with an anchor, a tag, an escape or on the next line;
+    // files are read up to 100 MiB, and a rest past that is a high finding.
+    revision: 3,
     // A key file's certificate beside it (`server.key` and `server.crt`, or another certificate file
     // of its folder), which says whether the key is test material (see certificates.ts); read only for
     // a file that holds a key.
@@ -37363,10 +38035,12 @@ function unreadFinding(file, part) {
     const issuers = part.issuersRead
         ? "; keys and tokens of an issuer's format were still looked for there, passwords and other guesses were not"
         : '';
+    // The rest of a file past what is read at all may hold any key: it blocks until the file is split.
+    const rest = part.unscanned ? '; nothing after it was looked at, so split the file or remove it' : '';
     return {
-        message: `Part of this file was not scanned for secrets: ${part.reason} (from line ${part.line}, column ${part.column})${issuers}${encoded}.`,
+        message: `Part of this file was not scanned for secrets: ${part.reason} (from line ${part.line}, column ${part.column})${issuers}${encoded}${rest}.`,
         location: { path: file, startLine: part.line, startColumn: part.column },
-        severity: 'info',
+        severity: part.unscanned ? 'high' : 'info',
         confidence: part.encoded ? 'low' : 'high',
         key: `unread:${part.reason.replace(/\d[\d,]*/g, 'N')}`,
     };
@@ -37988,7 +38662,7 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
                         if (keys.has(f.key))
                             continue;
                         keys.add(f.key);
-                        findings.push(onEmulator(endpoint, (0,terraform_shared/* givenOnCommandLine */.ww)(f, variant.source)));
+                        findings.push(onEmulator(endpoint, (0,terraform_shared/* givenOnCommandLine */.ww)(f, variant)));
                     }
                 }
             }
@@ -38218,436 +38892,24 @@ function grantedWrites(grant, writes) {
     });
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/open-egress.js
-
-
-
-
-
-const RESOURCE_TYPES = [
-    'aws_security_group',
-    'aws_default_security_group',
-    'aws_security_group_rule',
-    'aws_vpc_security_group_egress_rule',
-    'google_compute_firewall',
-    'azurerm_network_security_rule',
-    'azurerm_network_security_group',
-];
+;// CONCATENATED MODULE: ./lib/core/parsers/terraform-instances.js
 /**
- * `terraform.open-egress`: firewall rules that allow every protocol and port to every address
- * (`0.0.0.0/0`, `::/0`; Azure's `*`, `Internet`): AWS security groups (inline `egress`,
- * `aws_security_group_rule`, `aws_vpc_security_group_egress_rule`), GCP egress firewalls and Azure
- * outbound NSG rules. Such a rule leaves outbound traffic unfiltered at the network layer. Computed
- * values are not judged; rules limited to some ports or protocols are not reported, nor AWS groups
- * named for a storage, database, cache, load balancer or endpoint service (see DATA_SERVICE).
+ * The instances Terraform makes of a resource written over a literal collection: `for_each`, `count`
+ * and `dynamic` blocks, each instance's body with the iteration's values written in. Only the few
+ * expressions that index a literal collection are evaluated (see `evaluate`); anything computed is
+ * left as written, so a rule reads it as unknown rather than as some guessed value.
  */
-const terraformOpenEgress = (0,types/* defineEvaluator */.D)({
-    kind: 'terraform.open-egress',
-    summary: 'Terraform firewall rules (AWS security groups, GCP firewalls, Azure NSG rules) that allow all egress to 0.0.0.0/0 or ::/0.',
-    schema: k8s_shared/* NO_OPTIONS */.lz,
-    async evaluate({ workspace }) {
-        const files = await (0,terraform/* terraformFiles */.yd)(workspace);
-        const findings = [];
-        const resources = (0,terraform/* terraformResources */.EZ)(files, RESOURCE_TYPES);
-        (0,terraform_shared/* examineSubjects */.D1)(workspace, resources);
-        const emulated = localEmulator(files);
-        for (const resource of resources) {
-            if (guardsDataService(resource))
-                continue;
-            for (const dest of openDestinations(resource)) {
-                findings.push(onEmulator(emulated(resource), {
-                    message: `${(0,terraform/* describeResource */.w9)(resource)} allows all outbound traffic to ${dest.value} (every protocol and port): ` +
-                        'nothing limits which sites and services its workloads reach.',
-                    location: (0,terraform_shared/* spanLocation */.ib)(resource.file.path, dest.span),
-                    key: `${resource.type}.${resource.name}:egress:${dest.value}`,
-                }));
-            }
-        }
-        return findings;
-    },
-});
-/**
- * Storage, database, cache, load balancer and endpoint services answer connections but do not open
- * their own to the internet, so an allow-all egress rule on their security group filters nothing that
- * would happen anyway. Told by the names the configuration gives the group (its label, `name`,
- * `description`, or the group a rule belongs to).
- */
-const DATA_SERVICE = /(?:^|[^a-z0-9])(?:efs|fsx[a-z]?|rds|db|database|aurora|postgres(?:ql)?|mysql|mariadb|redis|cache|elasticache|memcached|docdb|documentdb|neptune|nfs|storage|alb|nlb|elb|lb|endpoints?|vpce)(?:[^a-z0-9]|$)/i;
-function guardsDataService(r) {
-    if (!r.type.startsWith('aws_'))
-        return false;
-    const body = r.block.body;
-    const names = [r.name, open_egress_str(body, 'name'), open_egress_str(body, 'name_prefix'), open_egress_str(body, 'description')];
-    const group = (0,terraform/* attribute */.lt)(body, 'security_group_id');
-    if (group)
-        names.push(group.value.text);
-    return names.some((n) => n !== undefined && DATA_SERVICE.test(n));
-}
-function openDestinations(r) {
-    const body = r.block.body;
-    switch (r.type) {
-        case 'aws_security_group':
-        case 'aws_default_security_group':
-            return (0,terraform/* nestedBlocks */.qk)(body, 'egress').flatMap((b) => aws(b.body, 'protocol'));
-        case 'aws_security_group_rule':
-            return open_egress_str(body, 'type')?.toLowerCase() === 'egress' ? aws(body, 'protocol') : [];
-        case 'aws_vpc_security_group_egress_rule':
-            return aws(body, 'ip_protocol');
-        case 'google_compute_firewall':
-            return gcp(body);
-        case 'azurerm_network_security_rule':
-            return azure(body);
-        case 'azurerm_network_security_group':
-            return (0,terraform/* nestedBlocks */.qk)(body, 'security_rule').flatMap((b) => azure(b.body));
-        default:
-            return [];
-    }
-}
-function aws(body, protocolName) {
-    const proto = open_egress_str(body, protocolName)?.toLowerCase();
-    const allPorts = proto === '-1' ||
-        proto === 'all' ||
-        ((proto === 'tcp' || proto === '6') && num(body, 'from_port') === 0 && num(body, 'to_port') === 65535);
-    if (!allPorts)
-        return [];
-    return ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6']
-        .flatMap((n) => strings(body, n))
-        .filter((d) => /\/0$/.test(d.value.trim()));
-}
-function gcp(body) {
-    if (open_egress_str(body, 'direction')?.toUpperCase() !== 'EGRESS' || literalOf(body, 'disabled') === true)
-        return [];
-    const everything = (0,terraform/* nestedBlocks */.qk)(body, 'allow').some(({ body: allow }) => open_egress_str(allow, 'protocol')?.toLowerCase() === 'all' && !(0,terraform/* attribute */.lt)(allow, 'ports'));
-    return everything ? strings(body, 'destination_ranges').filter((d) => /\/0$/.test(d.value.trim())) : [];
-}
-function azure(body) {
-    if (open_egress_str(body, 'direction')?.toLowerCase() !== 'outbound' || open_egress_str(body, 'access')?.toLowerCase() !== 'allow')
-        return [];
-    if (open_egress_str(body, 'protocol') !== '*' || open_egress_str(body, 'destination_port_range') !== '*')
-        return [];
-    return [
-        ...strings(body, 'destination_address_prefix'),
-        ...strings(body, 'destination_address_prefixes'),
-    ].filter((d) => /\/0$/.test(d.value.trim()) || ['*', 'internet', 'any'].includes(d.value.trim().toLowerCase()));
-}
-function literalOf(body, name) {
-    const a = (0,terraform/* attribute */.lt)(body, name);
-    return a ? (0,terraform/* literal */.eu)(a.value) : undefined;
-}
-function open_egress_str(body, name) {
-    const v = literalOf(body, name);
-    return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
-}
-function num(body, name) {
-    const v = literalOf(body, name);
-    return typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
-}
-/** Literal strings of an attribute that is a string or a list of strings, each with its span. */
-function strings(body, name) {
-    const a = (0,terraform/* attribute */.lt)(body, name);
-    if (!a)
-        return [];
-    const items = a.value.kind === 'tuple' ? a.value.items : [a.value];
-    return items.flatMap((i) => (i.kind === 'string' ? [{ value: i.value, span: i.span }] : []));
-}
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/security-group-module.js
-
-
-
-
-
-/**
- * The ingress rules that calls of the registry module `terraform-aws-modules/security-group/aws` (and
- * of its `//modules/<service>` submodules) create, as far as their inputs say, in the terms of
- * open-ingress.ts. The module's named rules (`ingress_rules = ["ssh-tcp"]`, `rule = "ssh-tcp"` in
- * `ingress_with_cidr_blocks`) and the rules each submodule adds by itself are read from
- * data/terraform-aws-security-group.json: only names whose ports are the same in every release.
- *
- * Sources are only those a call writes (the module's default CIDR lists changed in v1.1.0): the
- * items of `ingress_cidr_blocks` and `ingress_ipv6_cidr_blocks`, which the named rules use, and the
- * comma-separated `cidr_blocks` (`ipv6_cidr_blocks`) of an `ingress_with_cidr_blocks`
- * (`ingress_with_ipv6_cidr_blocks`) item, which falls back on the former. A call that replaces the
- * module's table (`rules`) or a submodule's own rules (`auto_ingress_rules`, unless as a literal
- * list) leaves those names unknown, as are computed values.
- */
-const MODULE = 'terraform-aws-modules/security-group/aws';
-let table;
-function known() {
-    table ??= JSON.parse((0,external_node_fs_.readFileSync)((0,paths/* packagePath */.C)('data', 'terraform-aws-security-group.json'), 'utf8'));
-    return table;
-}
-/** The addresses this reads: the module and each of its submodules. */
-function addresses() {
-    return [MODULE, ...Object.keys(known().submodules).map((s) => `${MODULE}//modules/${s}`)];
-}
-/** The calls of the module in the files, for the rules that judge them and what they examined. */
-function securityGroupCalls(files) {
-    // The table is read only for a configuration that calls modules at all.
-    if (!files.some((f) => f.body.blocks.some((b) => b.type === 'module')))
-        return [];
-    return registryModuleCalls(files, addresses());
-}
-/** The ingress rules a call creates (see the module's comment), its values resolved by `resolver`. */
-function moduleIngress(call, resolver) {
-    const { rules, submodules } = known();
-    const body = (0,terraform_values/* resolveBody */.bq)(resolver, call.file, call.block.body);
-    const v4 = security_group_module_strings(body, 'ingress_cidr_blocks');
-    const v6 = security_group_module_strings(body, 'ingress_ipv6_cidr_blocks');
-    // A call that replaces the table of named rules: what a name opens is its own.
-    const named = (0,terraform/* attribute */.lt)(body, 'rules') === undefined;
-    const byName = (name) => {
-        const ports = named && typeof name === 'string' ? rules[name] : undefined;
-        return ports === undefined || ports === 'all' ? ports : [ports];
-    };
-    const out = [];
-    const names = (0,terraform/* attribute */.lt)(body, 'ingress_rules')?.value;
-    for (const item of names?.kind === 'tuple' ? names.items : []) {
-        const ports = byName((0,terraform/* literal */.eu)(item));
-        if (ports !== undefined)
-            out.push({ call, sources: [...v4, ...v6], ports });
-    }
-    const submodule = call.address.split('//modules/')[1];
-    if (submodule !== undefined) {
-        const auto = (0,terraform/* attribute */.lt)(body, 'auto_ingress_rules')?.value;
-        if (auto === undefined)
-            out.push({ call, sources: [...v4, ...v6], ports: submodules[submodule] ?? [] });
-        else if (auto.kind === 'tuple') {
-            for (const item of auto.items) {
-                const ports = byName((0,terraform/* literal */.eu)(item));
-                if (ports !== undefined)
-                    out.push({ call, sources: [...v4, ...v6], ports });
-            }
-        }
-    }
-    for (const [list, key, fallback] of [
-        ['ingress_with_cidr_blocks', 'cidr_blocks', v4],
-        ['ingress_with_ipv6_cidr_blocks', 'ipv6_cidr_blocks', v6],
-    ]) {
-        const value = (0,terraform/* attribute */.lt)(body, list)?.value;
-        for (const item of value?.kind === 'tuple' ? value.items : []) {
-            if (item.kind !== 'object')
-                continue;
-            const entry = (name) => item.entries.find((e) => e.key === name)?.value;
-            const written = entry(key);
-            let sources = fallback;
-            if (written !== undefined) {
-                const text = (0,terraform/* literal */.eu)(written);
-                sources =
-                    typeof text === 'string'
-                        ? text
-                            .split(',')
-                            .map((s) => s.trim())
-                            .filter((s) => s !== '')
-                            .map((s) => ({ value: s, span: written.span, node: written }))
-                        : [];
-            }
-            out.push({ call, sources, ports: itemPorts(entry, byName) });
-        }
-    }
-    return out;
-}
-/** The TCP ports of an `ingress_with_*` item: its own ports and protocol, else its named rule's. */
-function itemPorts(entry, byName) {
-    const from = entry('from_port');
-    const to = entry('to_port');
-    const protocol = entry('protocol');
-    const rule = entry('rule');
-    if (from === undefined && to === undefined && protocol === undefined) {
-        return rule === undefined ? undefined : byName((0,terraform/* literal */.eu)(rule));
-    }
-    // Partly written over a named rule, or computed: not judged.
-    if (from === undefined || to === undefined || protocol === undefined)
-        return undefined;
-    const p = (0,terraform/* literal */.eu)(protocol);
-    const proto = p === undefined || p === null ? undefined : String(p).toLowerCase();
-    if (proto === '-1' || proto === 'all')
-        return 'all';
-    if (proto !== 'tcp' && proto !== '6')
-        return proto === undefined ? undefined : [];
-    const [a, b] = [port(from), port(to)];
-    return a === undefined || b === undefined ? undefined : [[a, b]];
-}
-function port(value) {
-    const v = (0,terraform/* literal */.eu)(value);
-    if (typeof v === 'number')
-        return v;
-    return typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
-}
-function security_group_module_strings(body, name) {
-    const a = (0,terraform/* attribute */.lt)(body, name);
-    if (a?.value.kind !== 'tuple')
-        return [];
-    return a.value.items.flatMap((i) => i.kind === 'string' ? [{ value: i.value, span: i.span, node: i }] : []);
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/open-ingress.js
-
-
-
-
-
-
-
-
-const PORT_NAMES = {
-    22: 'SSH',
-    23: 'Telnet',
-    1433: 'SQL Server',
-    3306: 'MySQL',
-    3389: 'RDP',
-    5432: 'PostgreSQL',
-    5985: 'WinRM',
-    5986: 'WinRM',
-    6379: 'Redis',
-    9200: 'Elasticsearch',
-    27017: 'MongoDB',
-};
-const AWS_GROUPS = ['aws_security_group', 'aws_default_security_group'];
-const open_ingress_RESOURCE_TYPES = [
-    ...AWS_GROUPS,
-    'aws_security_group_rule',
-    'aws_vpc_security_group_ingress_rule',
-    'google_compute_firewall',
-    'azurerm_network_security_rule',
-    'azurerm_network_security_group',
-    'hcloud_firewall',
-];
-/**
- * Flags firewall rules that open administrative or database ports to every address (`0.0.0.0/0`,
- * `::/0`, Azure's `*`/`Internet`): AWS security groups (inline `ingress`, `aws_security_group_rule`,
- * `aws_vpc_security_group_ingress_rule`), GCP `google_compute_firewall`, Azure network security
- * rules and Hetzner Cloud `hcloud_firewall` rules. Each open source is reported at its value (where a local or a variable's default is used,
- * at the use; with low confidence when it is the default of a reusable module's input, which its
- * callers set). Rules written over a literal collection (`dynamic` blocks, `for_each`, `count`) are
- * judged per element (see instances); ports that still cannot be read, on a rule open to every
- * address, are reported with low confidence. A set of blocks covering every address is every
- * address (see worldSources). A source from a variable is judged with
- * every value a run may give it too (a `-var-file` a deploy job names, another `*.tfvars` of the
- * folder: see valueVariants), and the message names the file. The rules that calls of the registry
- * module `terraform-aws-modules/security-group/aws` and its service submodules create are judged the
- * same way, from the inputs the call writes (see security-group-module.ts).
- */
-const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
-    kind: 'terraform.open-ingress',
-    summary: 'Terraform firewall rules (AWS security groups, GCP firewalls, Azure NSG rules, Hetzner Cloud firewalls) that open administrative ' +
-        'or database ports to 0.0.0.0/0 or ::/0.',
-    schema: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-            ports: {
-                type: 'array',
-                minItems: 1,
-                uniqueItems: true,
-                items: { type: 'integer', minimum: 0, maximum: 65535 },
-                default: [22, 3389, 3306, 5432, 1433, 27017, 6379],
-                description: 'Ports that must not be reachable from anywhere.',
-            },
-        },
-    },
-    async evaluate({ options, workspace }) {
-        const files = await (0,terraform/* terraformFiles */.yd)(workspace);
-        const findings = [];
-        const resources = (0,terraform/* terraformResources */.EZ)(files, open_ingress_RESOURCE_TYPES);
-        const calls = securityGroupCalls(files);
-        (0,terraform_shared/* examineSubjects */.D1)(workspace, [...resources, ...calls.map((c) => c.file)]);
-        const resolve = (0,terraform_values/* valueResolver */.K_)(files);
-        const variants = (0,terraform_values/* valueVariants */.eU)(files);
-        const emulated = localEmulator(files);
-        const callersDecide = inputDecider(files, workspace);
-        const judge = (declared, resolver) => {
-            const out = [];
-            // Sources and ports given by a local or a variable's default are judged as if written here.
-            const body = (0,terraform_values/* resolveBody */.bq)(resolver, declared.file, declared.block.body);
-            const resource = { ...declared, block: { ...declared.block, body } };
-            for (const rule of instances(resource, resolver).flatMap(ingressRules)) {
-                const azure = resource.type.startsWith('azurerm_');
-                const world = worldSources(rule.sources, azure);
-                if (world.length === 0)
-                    continue;
-                const exposed = exposedPorts(rule.ports, options.ports);
-                // Nothing is skipped silently: the world let in on ports that could not be read is said so.
-                if (rule.ports === undefined) {
-                    for (const source of world) {
-                        out.push({
-                            message: `${(0,terraform/* describeResource */.w9)(resource)} allows ingress from ${source.value} on ports that could not be read ` +
-                                '(they are computed): administrative and database services should only be reachable from known ' +
-                                'networks; check which ports it opens.',
-                            location: (0,terraform_shared/* spanLocation */.ib)(resource.file.path, source.span),
-                            key: `${resource.type}.${resource.name}:${source.value}:computed`,
-                            confidence: 'low',
-                        });
-                    }
-                    continue;
-                }
-                if (exposed.length === 0)
-                    continue;
-                for (const source of world) {
-                    const finding = {
-                        message: `${(0,terraform/* describeResource */.w9)(resource)} allows ingress from ${source.value} to ${describePorts(rule.ports, exposed)}: ` +
-                            'administrative and database services should only be reachable from known networks.',
-                        location: (0,terraform_shared/* spanLocation */.ib)(resource.file.path, source.span),
-                        key: `${resource.type}.${resource.name}:${source.value}:${exposed.join(',')}`,
-                    };
-                    // A source that is a reusable module's input default is only that default.
-                    out.push(onEmulator(emulated(declared), (0,terraform_shared/* atInputDefault */.XZ)(finding, declared.file, source.node, callersDecide)));
-                }
-            }
-            return out;
-        };
-        // The rules a call of the registry's security group module creates (see security-group-module.ts).
-        const judgeCall = (call, resolver) => {
-            const out = [];
-            for (const rule of moduleIngress(call, resolver)) {
-                const exposed = exposedPorts(rule.ports, options.ports);
-                if (exposed.length === 0)
-                    continue;
-                for (const source of worldSources(rule.sources, false)) {
-                    const finding = {
-                        message: `${describeModuleCall(call)} allows ingress from ${source.value} to ${describePorts(rule.ports, exposed)}: ` +
-                            'administrative and database services should only be reachable from known networks.',
-                        location: (0,terraform_shared/* spanLocation */.ib)(call.file.path, source.span),
-                        key: `module.${call.name}:${source.value}:${exposed.join(',')}`,
-                    };
-                    out.push((0,terraform_shared/* atInputDefault */.XZ)(finding, call.file, source.node, callersDecide));
-                }
-            }
-            return out;
-        };
-        const subjects = [
-            ...resources.map((r) => ({ file: r.file, judge: (v) => judge(r, v) })),
-            ...calls.map((c) => ({ file: c.file, judge: (v) => judgeCall(c, v) })),
-        ];
-        for (const subject of subjects) {
-            const found = subject.judge(resolve);
-            findings.push(...found);
-            // What a run may be given on the command line: a finding no other value gives, naming the file.
-            const keys = new Set(found.map((f) => f.key));
-            for (const variant of variants) {
-                if (!variant.modules.has(subject.file.module))
-                    continue;
-                for (const f of subject.judge(variant.resolve)) {
-                    if (keys.has(f.key))
-                        continue;
-                    keys.add(f.key);
-                    findings.push((0,terraform_shared/* givenOnCommandLine */.ww)(f, variant.source));
-                }
-            }
-        }
-        return findings;
-    },
-});
 /** Instances of a resource or dynamic block judged at most (a literal collection is short). */
 const MAX_INSTANCES = 64;
 /**
- * The resource once per instance Terraform makes of it, with what `for_each`/`count` and the
+ * A resource once per instance Terraform makes of it, with what `for_each`/`count` and the
  * `dynamic` ingress blocks give each instance written in (`each.value`, `tonumber(each.value)`,
  * `var.ports[count.index]`, `ingress.value.port`): a security group whose rules are written over a
  * literal list, a local or a variable's default is judged rule by rule. A collection that cannot be
  * read leaves the resource as written (its ports are then unknown, and said so).
  */
-function instances(r, resolver) {
+function resourceInstances(r, resolver) {
     const body = r.block.body;
     const forEach = (0,terraform/* attribute */.lt)(body, 'for_each');
     const count = (0,terraform/* attribute */.lt)(body, 'count');
@@ -38858,119 +39120,13 @@ function topLevel(text) {
         out.push(text.slice(from));
     return out.filter((i) => i.trim() !== '');
 }
-function ingressRules(r) {
-    const body = r.block.body;
-    switch (r.type) {
-        case 'aws_security_group':
-        case 'aws_default_security_group':
-            return (0,terraform/* nestedBlocks */.qk)(body, 'ingress').map((b) => awsRule(r, b.body, 'protocol'));
-        case 'aws_security_group_rule':
-            return open_ingress_str(body, 'type')?.toLowerCase() === 'ingress' ? [awsRule(r, body, 'protocol')] : [];
-        case 'aws_vpc_security_group_ingress_rule':
-            return [awsRule(r, body, 'ip_protocol')];
-        case 'google_compute_firewall':
-            return gcpRule(r, body);
-        case 'azurerm_network_security_rule':
-            return azureRule(r, body);
-        case 'azurerm_network_security_group':
-            return (0,terraform/* nestedBlocks */.qk)(body, 'security_rule').flatMap((b) => azureRule(r, b.body));
-        case 'hcloud_firewall':
-            return (0,terraform/* nestedBlocks */.qk)(body, 'rule').flatMap((b) => hcloudRule(r, b.body));
-        default:
-            return [];
-    }
-}
-function awsRule(resource, body, protocolName) {
-    const sources = ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6'].flatMap((n) => open_ingress_strings(body, n));
-    const protocol = (0,terraform/* attribute */.lt)(body, protocolName);
-    const p = protocol ? (0,terraform/* literal */.eu)(protocol.value) : 'tcp';
-    const proto = p === undefined || p === null ? 'tcp' : String(p).toLowerCase();
-    if (proto === '-1' || proto === 'all')
-        return { resource, sources, ports: 'all' };
-    if (proto !== 'tcp' && proto !== '6')
-        return { resource, sources, ports: [] };
-    const from = open_ingress_num(body, 'from_port');
-    const to = open_ingress_num(body, 'to_port');
-    return { resource, sources, ports: from === undefined || to === undefined ? undefined : [[from, to]] };
-}
-function gcpRule(resource, body) {
-    const direction = open_ingress_str(body, 'direction')?.toUpperCase() ?? 'INGRESS';
-    if (direction !== 'INGRESS' || open_ingress_literalOf(body, 'disabled') === true)
-        return [];
-    const sources = open_ingress_strings(body, 'source_ranges');
-    return (0,terraform/* nestedBlocks */.qk)(body, 'allow').map(({ body: allow }) => {
-        const proto = open_ingress_str(allow, 'protocol')?.toLowerCase();
-        if (proto !== 'tcp' && proto !== 'all' && proto !== '6')
-            return { resource, sources, ports: [] };
-        const ports = (0,terraform/* attribute */.lt)(allow, 'ports');
-        if (!ports)
-            return { resource, sources, ports: 'all' };
-        return { resource, sources, ports: rangesOf(ports.value) };
-    });
-}
-function azureRule(resource, body) {
-    if (open_ingress_str(body, 'direction')?.toLowerCase() !== 'inbound' || open_ingress_str(body, 'access')?.toLowerCase() !== 'allow') {
-        return [];
-    }
-    const proto = open_ingress_str(body, 'protocol')?.toLowerCase();
-    if (proto !== 'tcp' && proto !== '*')
-        return [];
-    const sources = [...open_ingress_strings(body, 'source_address_prefix'), ...open_ingress_strings(body, 'source_address_prefixes')];
-    const single = (0,terraform/* attribute */.lt)(body, 'destination_port_range');
-    const list = (0,terraform/* attribute */.lt)(body, 'destination_port_ranges');
-    const ranges = [single, list].flatMap((a) => (a ? [rangesOf(a.value)] : []));
-    if (ranges.includes('all'))
-        return [{ resource, sources, ports: 'all' }];
-    if (ranges.length === 0 || ranges.some((r) => r === undefined))
-        return [{ resource, sources, ports: undefined }];
-    return [{ resource, sources, ports: ranges.flat() }];
-}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/networks.js
 /**
- * A Hetzner Cloud firewall rule: `direction = "in"`, its `source_ips`, and for TCP its `port` (`"22"`,
- * a range `"80-85"`, or `"any"` for every port). Rules are allowances only.
+ * Which firewall sources and destinations are the whole internet: a prefix of length 0 (or Azure's
+ * names for it), a half of every address, or a set of prefixes of one family whose union is every
+ * address (`0.0.0.0/1` with `128.0.0.0/1`), computed by prefix arithmetic.
  */
-function hcloudRule(resource, body) {
-    if (open_ingress_str(body, 'direction')?.toLowerCase() !== 'in' || open_ingress_str(body, 'protocol')?.toLowerCase() !== 'tcp')
-        return [];
-    const sources = open_ingress_strings(body, 'source_ips');
-    const port = (0,terraform/* attribute */.lt)(body, 'port');
-    if (!port)
-        return [{ resource, sources, ports: undefined }];
-    const text = (0,terraform/* literal */.eu)(port.value);
-    if (typeof text === 'string' && text.trim().toLowerCase() === 'any')
-        return [{ resource, sources, ports: 'all' }];
-    return [{ resource, sources, ports: rangesOf(port.value) }];
-}
-/** Port ranges from `"22"`, `"1000-2000"`, `"*"`, `22` or a list of those; undefined when computed. */
-function rangesOf(value) {
-    const items = value.kind === 'tuple' ? value.items : [value];
-    const out = [];
-    for (const item of items) {
-        const v = (0,terraform/* literal */.eu)(item);
-        if (v === undefined || v === null)
-            return undefined;
-        const text = String(v).trim();
-        if (text === '*')
-            return 'all';
-        const m = /^(\d+)(?:-(\d+))?$/.exec(text);
-        if (!m)
-            return undefined;
-        out.push([Number(m[1]), Number(m[2] ?? m[1])]);
-    }
-    return out;
-}
-function exposedPorts(ports, watched) {
-    if (ports === undefined)
-        return [];
-    const hit = ports === 'all' ? [...watched] : watched.filter((p) => ports.some(([from, to]) => from <= p && p <= to));
-    return hit.sort((a, b) => a - b);
-}
-function describePorts(ports, exposed) {
-    const named = exposed.map((p) => (PORT_NAMES[p] ? `${p} (${PORT_NAMES[p]})` : String(p))).join(', ');
-    if (ports === 'all')
-        return `all ports, including ${named}`;
-    return exposed.length === 1 ? `port ${named}` : `ports ${named}`;
-}
 /** Any IPv4 or IPv6 prefix of length 0 is every address; Azure also names it `*`, `Internet`, `Any`. */
 function isAnywhere(source, azure) {
     const s = source.trim();
@@ -39041,26 +39197,564 @@ function covers(prefixes, width) {
     }
     return reached === 1n << BigInt(width);
 }
-function open_ingress_literalOf(body, name) {
-    const a = (0,terraform/* attribute */.lt)(body, name);
-    return a ? (0,terraform/* literal */.eu)(a.value) : undefined;
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/open-egress.js
+
+
+
+
+
+
+
+
+
+const RESOURCE_TYPES = [
+    'aws_security_group',
+    'aws_default_security_group',
+    'aws_security_group_rule',
+    'aws_vpc_security_group_egress_rule',
+    'google_compute_firewall',
+    'azurerm_network_security_rule',
+    'azurerm_network_security_group',
+];
+/**
+ * `terraform.open-egress`: firewall rules that allow every protocol and port to every address
+ * (`0.0.0.0/0`, `::/0`; Azure's `*`, `Internet`): AWS security groups (inline `egress`,
+ * `aws_security_group_rule`, `aws_vpc_security_group_egress_rule`), GCP egress firewalls and Azure
+ * outbound NSG rules. Such a rule leaves outbound traffic unfiltered at the network layer. As for
+ * open-ingress, destinations a local or a variable's default gives are judged at their use (with low
+ * confidence when they are the default of a reusable module's input), rules written over a literal
+ * collection (`dynamic`, `for_each`, `count`) per element, prefixes that together cover every address
+ * as every address, and values a run may be given (`-var-file`, other `*.tfvars`) name their file.
+ * Computed values are not judged; rules limited to some ports or protocols are not reported, nor AWS
+ * groups named for a storage, database, cache, load balancer or endpoint service (see DATA_SERVICE).
+ */
+const terraformOpenEgress = (0,types/* defineEvaluator */.D)({
+    kind: 'terraform.open-egress',
+    summary: 'Terraform firewall rules (AWS security groups, GCP firewalls, Azure NSG rules) that allow all egress to 0.0.0.0/0 or ::/0.',
+    schema: k8s_shared/* NO_OPTIONS */.lz,
+    revision: 2,
+    async evaluate({ workspace }) {
+        const files = await (0,terraform/* terraformFiles */.yd)(workspace);
+        const findings = [];
+        const resources = (0,terraform/* terraformResources */.EZ)(files, RESOURCE_TYPES);
+        (0,terraform_shared/* examineSubjects */.D1)(workspace, resources);
+        const resolve = (0,terraform_values/* valueResolver */.K_)(files);
+        const variants = (0,terraform_values/* valueVariants */.eU)(files);
+        const emulated = localEmulator(files);
+        const callersDecide = inputDecider(files, workspace);
+        const judge = (declared, resolver) => {
+            // Destinations given by a local or a variable's default are judged as if written here, and a
+            // rule written over a literal collection once per element (see terraform-instances.ts).
+            const body = (0,terraform_values/* resolveBody */.bq)(resolver, declared.file, declared.block.body);
+            const resource = { ...declared, block: { ...declared.block, body } };
+            if (guardsDataService(resource))
+                return [];
+            return resourceInstances(resource, resolver)
+                .flatMap((instance) => openRules(instance))
+                .flatMap((destinations) => worldSources(destinations, resource.type.startsWith('azurerm_')))
+                .map((dest) => onEmulator(emulated(declared), (0,terraform_shared/* atInputDefault */.XZ)({
+                message: `${(0,terraform/* describeResource */.w9)(resource)} allows all outbound traffic to ${dest.value} (every protocol and port): ` +
+                    'nothing limits which sites and services its workloads reach.',
+                location: (0,terraform_shared/* spanLocation */.ib)(resource.file.path, dest.span),
+                key: `${resource.type}.${resource.name}:egress:${dest.value}`,
+            }, declared.file, dest.node, callersDecide)));
+        };
+        for (const resource of resources) {
+            const found = judge(resource, resolve);
+            findings.push(...found);
+            // What a run may be given on the command line: a finding no other value gives, naming the file.
+            const keys = new Set(found.map((f) => f.key));
+            for (const variant of variants) {
+                if (!variant.modules.has(resource.file.module))
+                    continue;
+                for (const f of judge(resource, variant.resolve)) {
+                    if (keys.has(f.key))
+                        continue;
+                    keys.add(f.key);
+                    findings.push((0,terraform_shared/* givenOnCommandLine */.ww)(f, variant));
+                }
+            }
+        }
+        return findings;
+    },
+});
+/**
+ * Storage, database, cache, load balancer and endpoint services answer connections but do not open
+ * their own to the internet, so an allow-all egress rule on their security group filters nothing that
+ * would happen anyway. Told by the names the configuration gives the group (its label, `name`,
+ * `description`, or the group a rule belongs to).
+ */
+const DATA_SERVICE = /(?:^|[^a-z0-9])(?:efs|fsx[a-z]?|rds|db|database|aurora|postgres(?:ql)?|mysql|mariadb|redis|cache|elasticache|memcached|docdb|documentdb|neptune|nfs|storage|alb|nlb|elb|lb|endpoints?|vpce)(?:[^a-z0-9]|$)/i;
+function guardsDataService(r) {
+    if (!r.type.startsWith('aws_'))
+        return false;
+    const body = r.block.body;
+    const names = [
+        r.name,
+        (0,terraform_shared/* literalString */.dc)(body, 'name'),
+        (0,terraform_shared/* literalString */.dc)(body, 'name_prefix'),
+        (0,terraform_shared/* literalString */.dc)(body, 'description'),
+    ];
+    const group = (0,terraform/* attribute */.lt)(body, 'security_group_id');
+    if (group)
+        names.push(group.value.text);
+    return names.some((n) => n !== undefined && DATA_SERVICE.test(n));
 }
-function open_ingress_str(body, name) {
-    const v = open_ingress_literalOf(body, name);
-    return typeof v === 'string' ? v : undefined;
+/**
+ * The destinations of each rule of a resource that allows every protocol and port, one list per rule
+ * (whether they reach every address is judged per rule: see worldSources).
+ */
+function openRules(r) {
+    const body = r.block.body;
+    switch (r.type) {
+        case 'aws_security_group':
+        case 'aws_default_security_group':
+            return (0,terraform/* nestedBlocks */.qk)(body, 'egress').map((b) => aws(b.body, 'protocol'));
+        case 'aws_security_group_rule':
+            return (0,terraform_shared/* literalString */.dc)(body, 'type')?.toLowerCase() === 'egress' ? [aws(body, 'protocol')] : [];
+        case 'aws_vpc_security_group_egress_rule':
+            return [aws(body, 'ip_protocol')];
+        case 'google_compute_firewall':
+            return [gcp(body)];
+        case 'azurerm_network_security_rule':
+            return [azure(body)];
+        case 'azurerm_network_security_group':
+            return (0,terraform/* nestedBlocks */.qk)(body, 'security_rule').map((b) => azure(b.body));
+        default:
+            return [];
+    }
 }
-function open_ingress_num(body, name) {
-    const v = open_ingress_literalOf(body, name);
-    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
-    return n;
-}
-/** Literal strings of an attribute that is a string or a list of strings, each with its span and node. */
-function open_ingress_strings(body, name) {
-    const a = (0,terraform/* attribute */.lt)(body, name);
-    if (!a)
+function aws(body, protocolName) {
+    const proto = (0,terraform_shared/* literalString */.dc)(body, protocolName)?.toLowerCase();
+    const allPorts = proto === '-1' ||
+        proto === 'all' ||
+        ((proto === 'tcp' || proto === '6') &&
+            (0,terraform_shared/* literalNumber */.TB)(body, 'from_port') === 0 &&
+            (0,terraform_shared/* literalNumber */.TB)(body, 'to_port') === 65535);
+    if (!allPorts)
         return [];
-    const items = a.value.kind === 'tuple' ? a.value.items : [a.value];
-    return items.flatMap((i) => (i.kind === 'string' ? [{ value: i.value, span: i.span, node: i }] : []));
+    return ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6'].flatMap((n) => (0,terraform_shared/* literalStrings */.qj)(body, n));
+}
+function gcp(body) {
+    if ((0,terraform_shared/* literalString */.dc)(body, 'direction')?.toUpperCase() !== 'EGRESS' || (0,terraform_shared/* literalOf */.Zc)(body, 'disabled') === true)
+        return [];
+    const everything = (0,terraform/* nestedBlocks */.qk)(body, 'allow').some(({ body: allow }) => (0,terraform_shared/* literalString */.dc)(allow, 'protocol')?.toLowerCase() === 'all' && !(0,terraform/* attribute */.lt)(allow, 'ports'));
+    return everything ? (0,terraform_shared/* literalStrings */.qj)(body, 'destination_ranges') : [];
+}
+function azure(body) {
+    if ((0,terraform_shared/* literalString */.dc)(body, 'direction')?.toLowerCase() !== 'outbound' ||
+        (0,terraform_shared/* literalString */.dc)(body, 'access')?.toLowerCase() !== 'allow')
+        return [];
+    if ((0,terraform_shared/* literalString */.dc)(body, 'protocol') !== '*' || (0,terraform_shared/* literalString */.dc)(body, 'destination_port_range') !== '*')
+        return [];
+    return [
+        ...(0,terraform_shared/* literalStrings */.qj)(body, 'destination_address_prefix'),
+        ...(0,terraform_shared/* literalStrings */.qj)(body, 'destination_address_prefixes'),
+    ];
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/security-group-module.js
+
+
+
+
+
+
+/**
+ * The ingress rules that calls of the registry module `terraform-aws-modules/security-group/aws` (and
+ * of its `//modules/<service>` submodules) create, as far as their inputs say, in the terms of
+ * open-ingress.ts. The module's named rules (`ingress_rules = ["ssh-tcp"]`, `rule = "ssh-tcp"` in
+ * `ingress_with_cidr_blocks`) and the rules each submodule adds by itself are read from
+ * data/terraform-aws-security-group.json: only names whose ports are the same in every release.
+ *
+ * Sources are only those a call writes (the module's default CIDR lists changed in v1.1.0): the
+ * items of `ingress_cidr_blocks` and `ingress_ipv6_cidr_blocks`, which the named rules use, and the
+ * comma-separated `cidr_blocks` (`ipv6_cidr_blocks`) of an `ingress_with_cidr_blocks`
+ * (`ingress_with_ipv6_cidr_blocks`) item, which falls back on the former. A call that replaces the
+ * module's table (`rules`) or a submodule's own rules (`auto_ingress_rules`, unless as a literal
+ * list) leaves those names unknown, as are computed values.
+ */
+const MODULE = 'terraform-aws-modules/security-group/aws';
+let table;
+function known() {
+    table ??= JSON.parse((0,external_node_fs_.readFileSync)((0,paths/* packagePath */.C)('data', 'terraform-aws-security-group.json'), 'utf8'));
+    return table;
+}
+/** The addresses this reads: the module and each of its submodules. */
+function addresses() {
+    return [MODULE, ...Object.keys(known().submodules).map((s) => `${MODULE}//modules/${s}`)];
+}
+/** The calls of the module in the files, for the rules that judge them and what they examined. */
+function securityGroupCalls(files) {
+    // The table is read only for a configuration that calls modules at all.
+    if (!files.some((f) => f.body.blocks.some((b) => b.type === 'module')))
+        return [];
+    return registryModuleCalls(files, addresses());
+}
+/** The ingress rules a call creates (see the module's comment), its values resolved by `resolver`. */
+function moduleIngress(call, resolver) {
+    const { rules, submodules } = known();
+    const body = (0,terraform_values/* resolveBody */.bq)(resolver, call.file, call.block.body);
+    const v4 = (0,terraform_shared/* literalStrings */.qj)(body, 'ingress_cidr_blocks');
+    const v6 = (0,terraform_shared/* literalStrings */.qj)(body, 'ingress_ipv6_cidr_blocks');
+    // A call that replaces the table of named rules: what a name opens is its own.
+    const named = (0,terraform/* attribute */.lt)(body, 'rules') === undefined;
+    const byName = (name) => {
+        const ports = named && typeof name === 'string' ? rules[name] : undefined;
+        return ports === undefined || ports === 'all' ? ports : [ports];
+    };
+    const out = [];
+    const names = (0,terraform/* attribute */.lt)(body, 'ingress_rules')?.value;
+    for (const item of names?.kind === 'tuple' ? names.items : []) {
+        const ports = byName((0,terraform/* literal */.eu)(item));
+        if (ports !== undefined)
+            out.push({ call, sources: [...v4, ...v6], ports });
+    }
+    const submodule = call.address.split('//modules/')[1];
+    if (submodule !== undefined) {
+        const auto = (0,terraform/* attribute */.lt)(body, 'auto_ingress_rules')?.value;
+        if (auto === undefined)
+            out.push({ call, sources: [...v4, ...v6], ports: submodules[submodule] ?? [] });
+        else if (auto.kind === 'tuple') {
+            for (const item of auto.items) {
+                const ports = byName((0,terraform/* literal */.eu)(item));
+                if (ports !== undefined)
+                    out.push({ call, sources: [...v4, ...v6], ports });
+            }
+        }
+    }
+    for (const [list, key, fallback] of [
+        ['ingress_with_cidr_blocks', 'cidr_blocks', v4],
+        ['ingress_with_ipv6_cidr_blocks', 'ipv6_cidr_blocks', v6],
+    ]) {
+        const value = (0,terraform/* attribute */.lt)(body, list)?.value;
+        for (const item of value?.kind === 'tuple' ? value.items : []) {
+            if (item.kind !== 'object')
+                continue;
+            const entry = (name) => item.entries.find((e) => e.key === name)?.value;
+            const written = entry(key);
+            let sources = fallback;
+            if (written !== undefined) {
+                const text = (0,terraform/* literal */.eu)(written);
+                sources =
+                    typeof text === 'string'
+                        ? text
+                            .split(',')
+                            .map((s) => s.trim())
+                            .filter((s) => s !== '')
+                            .map((s) => ({ value: s, span: written.span, node: written }))
+                        : [];
+            }
+            out.push({ call, sources, ports: itemPorts(entry, byName) });
+        }
+    }
+    return out;
+}
+/** The TCP ports of an `ingress_with_*` item: its own ports and protocol, else its named rule's. */
+function itemPorts(entry, byName) {
+    const from = entry('from_port');
+    const to = entry('to_port');
+    const protocol = entry('protocol');
+    const rule = entry('rule');
+    if (from === undefined && to === undefined && protocol === undefined) {
+        return rule === undefined ? undefined : byName((0,terraform/* literal */.eu)(rule));
+    }
+    // Partly written over a named rule, or computed: not judged.
+    if (from === undefined || to === undefined || protocol === undefined)
+        return undefined;
+    const p = (0,terraform/* literal */.eu)(protocol);
+    const proto = p === undefined || p === null ? undefined : String(p).toLowerCase();
+    if (proto === '-1' || proto === 'all')
+        return 'all';
+    if (proto !== 'tcp' && proto !== '6')
+        return proto === undefined ? undefined : [];
+    const [a, b] = [port(from), port(to)];
+    return a === undefined || b === undefined ? undefined : [[a, b]];
+}
+function port(value) {
+    const v = (0,terraform/* literal */.eu)(value);
+    if (typeof v === 'number')
+        return v;
+    return typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/open-ingress.js
+
+
+
+
+
+
+
+
+
+
+const PORT_NAMES = {
+    22: 'SSH',
+    23: 'Telnet',
+    1433: 'SQL Server',
+    3306: 'MySQL',
+    3389: 'RDP',
+    5432: 'PostgreSQL',
+    5985: 'WinRM',
+    5986: 'WinRM',
+    6379: 'Redis',
+    9200: 'Elasticsearch',
+    27017: 'MongoDB',
+};
+const AWS_GROUPS = ['aws_security_group', 'aws_default_security_group'];
+const open_ingress_RESOURCE_TYPES = [
+    ...AWS_GROUPS,
+    'aws_security_group_rule',
+    'aws_vpc_security_group_ingress_rule',
+    'google_compute_firewall',
+    'azurerm_network_security_rule',
+    'azurerm_network_security_group',
+    'hcloud_firewall',
+];
+/**
+ * Flags firewall rules that open administrative or database ports to every address (`0.0.0.0/0`,
+ * `::/0`, Azure's `*`/`Internet`): AWS security groups (inline `ingress`, `aws_security_group_rule`,
+ * `aws_vpc_security_group_ingress_rule`), GCP `google_compute_firewall`, Azure network security
+ * rules and Hetzner Cloud `hcloud_firewall` rules. Each open source is reported at its value (where a local or a variable's default is used,
+ * at the use; with low confidence when it is the default of a reusable module's input, which its
+ * callers set). Rules written over a literal collection (`dynamic` blocks, `for_each`, `count`) are
+ * judged per element (see instances); ports that still cannot be read, on a rule open to every
+ * address, are reported with low confidence. A set of blocks covering every address is every
+ * address (see worldSources). A source from a variable is judged with
+ * every value a run may give it too (a `-var-file` a deploy job names, another `*.tfvars` of the
+ * folder: see valueVariants), and the message names the file. The rules that calls of the registry
+ * module `terraform-aws-modules/security-group/aws` and its service submodules create are judged the
+ * same way, from the inputs the call writes (see security-group-module.ts).
+ */
+const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
+    kind: 'terraform.open-ingress',
+    summary: 'Terraform firewall rules (AWS security groups, GCP firewalls, Azure NSG rules, Hetzner Cloud firewalls) that open administrative ' +
+        'or database ports to 0.0.0.0/0 or ::/0.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            ports: {
+                type: 'array',
+                minItems: 1,
+                uniqueItems: true,
+                items: { type: 'integer', minimum: 0, maximum: 65535 },
+                default: [22, 3389, 3306, 5432, 1433, 27017, 6379],
+                description: 'Ports that must not be reachable from anywhere.',
+            },
+        },
+    },
+    async evaluate({ options, workspace }) {
+        const files = await (0,terraform/* terraformFiles */.yd)(workspace);
+        const findings = [];
+        const resources = (0,terraform/* terraformResources */.EZ)(files, open_ingress_RESOURCE_TYPES);
+        const calls = securityGroupCalls(files);
+        (0,terraform_shared/* examineSubjects */.D1)(workspace, [...resources, ...calls.map((c) => c.file)]);
+        const resolve = (0,terraform_values/* valueResolver */.K_)(files);
+        const variants = (0,terraform_values/* valueVariants */.eU)(files);
+        const emulated = localEmulator(files);
+        const callersDecide = inputDecider(files, workspace);
+        const judge = (declared, resolver) => {
+            const out = [];
+            // Sources and ports given by a local or a variable's default are judged as if written here.
+            const body = (0,terraform_values/* resolveBody */.bq)(resolver, declared.file, declared.block.body);
+            const resource = { ...declared, block: { ...declared.block, body } };
+            for (const rule of resourceInstances(resource, resolver).flatMap(ingressRules)) {
+                const azure = resource.type.startsWith('azurerm_');
+                const world = worldSources(rule.sources, azure);
+                if (world.length === 0)
+                    continue;
+                const exposed = exposedPorts(rule.ports, options.ports);
+                // Nothing is skipped silently: the world let in on ports that could not be read is said so.
+                if (rule.ports === undefined) {
+                    for (const source of world) {
+                        out.push({
+                            message: `${(0,terraform/* describeResource */.w9)(resource)} allows ingress from ${source.value} on ports that could not be read ` +
+                                '(they are computed): administrative and database services should only be reachable from known ' +
+                                'networks; check which ports it opens.',
+                            location: (0,terraform_shared/* spanLocation */.ib)(resource.file.path, source.span),
+                            key: `${resource.type}.${resource.name}:${source.value}:computed`,
+                            confidence: 'low',
+                        });
+                    }
+                    continue;
+                }
+                if (exposed.length === 0)
+                    continue;
+                for (const source of world) {
+                    const finding = {
+                        message: `${(0,terraform/* describeResource */.w9)(resource)} allows ingress from ${source.value} to ${describePorts(rule.ports, exposed)}: ` +
+                            'administrative and database services should only be reachable from known networks.',
+                        location: (0,terraform_shared/* spanLocation */.ib)(resource.file.path, source.span),
+                        key: `${resource.type}.${resource.name}:${source.value}:${exposed.join(',')}`,
+                    };
+                    // A source that is a reusable module's input default is only that default.
+                    out.push(onEmulator(emulated(declared), (0,terraform_shared/* atInputDefault */.XZ)(finding, declared.file, source.node, callersDecide)));
+                }
+            }
+            return out;
+        };
+        // The rules a call of the registry's security group module creates (see security-group-module.ts).
+        const judgeCall = (call, resolver) => {
+            const out = [];
+            for (const rule of moduleIngress(call, resolver)) {
+                const exposed = exposedPorts(rule.ports, options.ports);
+                if (exposed.length === 0)
+                    continue;
+                for (const source of worldSources(rule.sources, false)) {
+                    const finding = {
+                        message: `${describeModuleCall(call)} allows ingress from ${source.value} to ${describePorts(rule.ports, exposed)}: ` +
+                            'administrative and database services should only be reachable from known networks.',
+                        location: (0,terraform_shared/* spanLocation */.ib)(call.file.path, source.span),
+                        key: `module.${call.name}:${source.value}:${exposed.join(',')}`,
+                    };
+                    out.push((0,terraform_shared/* atInputDefault */.XZ)(finding, call.file, source.node, callersDecide));
+                }
+            }
+            return out;
+        };
+        const subjects = [
+            ...resources.map((r) => ({ file: r.file, judge: (v) => judge(r, v) })),
+            ...calls.map((c) => ({ file: c.file, judge: (v) => judgeCall(c, v) })),
+        ];
+        for (const subject of subjects) {
+            const found = subject.judge(resolve);
+            findings.push(...found);
+            // What a run may be given on the command line: a finding no other value gives, naming the file.
+            const keys = new Set(found.map((f) => f.key));
+            for (const variant of variants) {
+                if (!variant.modules.has(subject.file.module))
+                    continue;
+                for (const f of subject.judge(variant.resolve)) {
+                    if (keys.has(f.key))
+                        continue;
+                    keys.add(f.key);
+                    findings.push((0,terraform_shared/* givenOnCommandLine */.ww)(f, variant));
+                }
+            }
+        }
+        return findings;
+    },
+});
+function ingressRules(r) {
+    const body = r.block.body;
+    switch (r.type) {
+        case 'aws_security_group':
+        case 'aws_default_security_group':
+            return (0,terraform/* nestedBlocks */.qk)(body, 'ingress').map((b) => awsRule(r, b.body, 'protocol'));
+        case 'aws_security_group_rule':
+            return (0,terraform_shared/* literalString */.dc)(body, 'type')?.toLowerCase() === 'ingress' ? [awsRule(r, body, 'protocol')] : [];
+        case 'aws_vpc_security_group_ingress_rule':
+            return [awsRule(r, body, 'ip_protocol')];
+        case 'google_compute_firewall':
+            return gcpRule(r, body);
+        case 'azurerm_network_security_rule':
+            return azureRule(r, body);
+        case 'azurerm_network_security_group':
+            return (0,terraform/* nestedBlocks */.qk)(body, 'security_rule').flatMap((b) => azureRule(r, b.body));
+        case 'hcloud_firewall':
+            return (0,terraform/* nestedBlocks */.qk)(body, 'rule').flatMap((b) => hcloudRule(r, b.body));
+        default:
+            return [];
+    }
+}
+function awsRule(resource, body, protocolName) {
+    const sources = ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6'].flatMap((n) => (0,terraform_shared/* literalStrings */.qj)(body, n));
+    const protocol = (0,terraform/* attribute */.lt)(body, protocolName);
+    const p = protocol ? (0,terraform/* literal */.eu)(protocol.value) : 'tcp';
+    const proto = p === undefined || p === null ? 'tcp' : String(p).toLowerCase();
+    if (proto === '-1' || proto === 'all')
+        return { resource, sources, ports: 'all' };
+    if (proto !== 'tcp' && proto !== '6')
+        return { resource, sources, ports: [] };
+    const from = (0,terraform_shared/* literalNumber */.TB)(body, 'from_port');
+    const to = (0,terraform_shared/* literalNumber */.TB)(body, 'to_port');
+    return { resource, sources, ports: from === undefined || to === undefined ? undefined : [[from, to]] };
+}
+function gcpRule(resource, body) {
+    const direction = (0,terraform_shared/* literalString */.dc)(body, 'direction')?.toUpperCase() ?? 'INGRESS';
+    if (direction !== 'INGRESS' || (0,terraform_shared/* literalOf */.Zc)(body, 'disabled') === true)
+        return [];
+    const sources = (0,terraform_shared/* literalStrings */.qj)(body, 'source_ranges');
+    return (0,terraform/* nestedBlocks */.qk)(body, 'allow').map(({ body: allow }) => {
+        const proto = (0,terraform_shared/* literalString */.dc)(allow, 'protocol')?.toLowerCase();
+        if (proto !== 'tcp' && proto !== 'all' && proto !== '6')
+            return { resource, sources, ports: [] };
+        const ports = (0,terraform/* attribute */.lt)(allow, 'ports');
+        if (!ports)
+            return { resource, sources, ports: 'all' };
+        return { resource, sources, ports: rangesOf(ports.value) };
+    });
+}
+function azureRule(resource, body) {
+    if ((0,terraform_shared/* literalString */.dc)(body, 'direction')?.toLowerCase() !== 'inbound' ||
+        (0,terraform_shared/* literalString */.dc)(body, 'access')?.toLowerCase() !== 'allow') {
+        return [];
+    }
+    const proto = (0,terraform_shared/* literalString */.dc)(body, 'protocol')?.toLowerCase();
+    if (proto !== 'tcp' && proto !== '*')
+        return [];
+    const sources = [
+        ...(0,terraform_shared/* literalStrings */.qj)(body, 'source_address_prefix'),
+        ...(0,terraform_shared/* literalStrings */.qj)(body, 'source_address_prefixes'),
+    ];
+    const single = (0,terraform/* attribute */.lt)(body, 'destination_port_range');
+    const list = (0,terraform/* attribute */.lt)(body, 'destination_port_ranges');
+    const ranges = [single, list].flatMap((a) => (a ? [rangesOf(a.value)] : []));
+    if (ranges.includes('all'))
+        return [{ resource, sources, ports: 'all' }];
+    if (ranges.length === 0 || ranges.some((r) => r === undefined))
+        return [{ resource, sources, ports: undefined }];
+    return [{ resource, sources, ports: ranges.flat() }];
+}
+/**
+ * A Hetzner Cloud firewall rule: `direction = "in"`, its `source_ips`, and for TCP its `port` (`"22"`,
+ * a range `"80-85"`, or `"any"` for every port). Rules are allowances only.
+ */
+function hcloudRule(resource, body) {
+    if ((0,terraform_shared/* literalString */.dc)(body, 'direction')?.toLowerCase() !== 'in' ||
+        (0,terraform_shared/* literalString */.dc)(body, 'protocol')?.toLowerCase() !== 'tcp')
+        return [];
+    const sources = (0,terraform_shared/* literalStrings */.qj)(body, 'source_ips');
+    const port = (0,terraform/* attribute */.lt)(body, 'port');
+    if (!port)
+        return [{ resource, sources, ports: undefined }];
+    const text = (0,terraform/* literal */.eu)(port.value);
+    if (typeof text === 'string' && text.trim().toLowerCase() === 'any')
+        return [{ resource, sources, ports: 'all' }];
+    return [{ resource, sources, ports: rangesOf(port.value) }];
+}
+/** Port ranges from `"22"`, `"1000-2000"`, `"*"`, `22` or a list of those; undefined when computed. */
+function rangesOf(value) {
+    const items = value.kind === 'tuple' ? value.items : [value];
+    const out = [];
+    for (const item of items) {
+        const v = (0,terraform/* literal */.eu)(item);
+        if (v === undefined || v === null)
+            return undefined;
+        const text = String(v).trim();
+        if (text === '*')
+            return 'all';
+        const m = /^(\d+)(?:-(\d+))?$/.exec(text);
+        if (!m)
+            return undefined;
+        out.push([Number(m[1]), Number(m[2] ?? m[1])]);
+    }
+    return out;
+}
+function exposedPorts(ports, watched) {
+    if (ports === undefined)
+        return [];
+    const hit = ports === 'all' ? [...watched] : watched.filter((p) => ports.some(([from, to]) => from <= p && p <= to));
+    return hit.sort((a, b) => a - b);
+}
+function describePorts(ports, exposed) {
+    const named = exposed.map((p) => (PORT_NAMES[p] ? `${p} (${PORT_NAMES[p]})` : String(p))).join(', ');
+    if (ports === 'all')
+        return `all ports, including ${named}`;
+    return exposed.length === 1 ? `port ${named}` : `ports ${named}`;
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/terraform/provider-credentials.js
@@ -39415,8 +40109,10 @@ const NPM_LOCKFILES = {
  * publishes (publishing.ts; a site deployment counts, and a make target whose recipe publishes; not a
  * push to a throwaway registry, nor a job that only pull requests run), or that holds a secret of its own and later
  * pushes to the repository. `pip install --no-index` takes local archives only: not reported.
- * A setup action that downloads a tool's newest release (`version: latest`, a range, or its floating
- * default: see TOOL_RELEASES) is reported at low, as `go install tool@latest` is.
+ * A setup action that downloads a tool's newest release (`version: latest`, a range, or, for the
+ * release tools, its floating default: see TOOL_RELEASES) is reported at low, as
+ * `go install tool@latest` is; Helm, kubectl, Terraform and the other installers there only when the
+ * workflow writes the floating version.
  */
 const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.adhoc-packages',
@@ -39580,6 +40276,18 @@ const TOOL_RELEASES = {
         range: true,
         ignoredWhen: ['install-mode', 'none'],
     },
+    // Installers of deployment and build tools. Their defaults float too (most take `latest`), but a
+    // step that writes no version is left alone: only a floating version the workflow writes is reported.
+    'azure/setup-helm': { tool: 'Helm', input: 'version', range: true },
+    'azure/setup-kubectl': { tool: 'kubectl', input: 'version', range: true },
+    'hashicorp/setup-terraform': { tool: 'Terraform', input: 'terraform_version', range: true },
+    'opentofu/setup-opentofu': { tool: 'OpenTofu', input: 'tofu_version', range: true },
+    'hashicorp/setup-packer': { tool: 'Packer', input: 'version', range: true },
+    'peaceiris/actions-hugo': { tool: 'Hugo', input: 'hugo-version', range: true },
+    'docker/setup-buildx-action': { tool: 'Buildx', input: 'version', range: true },
+    'helm/chart-testing-action': { tool: 'chart-testing', input: 'version', range: true },
+    'anchore/sbom-action': { tool: 'Syft', input: 'syft-version', range: true },
+    'bufbuild/buf-setup-action': { tool: 'Buf', input: 'version', range: true },
 };
 /**
  * The floating tool release a setup action installs (`version: latest`, `version: '~> v2'`, none: the
@@ -41346,6 +42054,14 @@ const HEAD_PATTERNS = compile(HEAD, 'arbitrary');
 function classifyContext(path) {
     return classifyWith(INJECTABLE, path);
 }
+/**
+ * The sources an object holds, as dotted patterns (`github.event` holds `github.event.issue.title`,
+ * `github.event.commits.*.message`, ...): those the path is a proper prefix of. Empty for a value
+ * and for an object that holds none.
+ */
+function heldSources(path) {
+    return INJECTABLE.filter((p) => match(p.segments, path) === 'prefix').map((p) => p.segments.join('.'));
+}
 /** Whether a context path names the head (code) of a pull request or of a triggering run. */
 function classifyHeadRef(path) {
     return classifyWith(HEAD_PATTERNS, path);
@@ -42966,6 +43682,7 @@ function jsonOf(node, depth) {
 
 
 
+
 /** Who a scope's composite action is run by, outermost last, as text for a cache key. */
 function callKey(scope) {
     const call = scope.call;
@@ -43013,6 +43730,47 @@ function scriptSetsHead(step, name) {
     }
     return false;
 }
+/**
+ * What a github-script step sets its output `name` (lower case) to, when that is text of the event
+ * an outsider chose: `core.setOutput('<name>', <value>)`, or for `result` a `return <value>` at the
+ * script's top level, whose value reads `context.payload.<path>` of a source (the pull request's
+ * title, a comment's body, ...) directly or through one variable assigned on its own line
+ * (`const t = context.payload.issue.title`). Undefined when it is not, or cannot be told.
+ */
+function scriptSetsText(step, name, classify) {
+    const script = withInput(step, 'script');
+    if (typeof script !== 'string')
+        return undefined;
+    const values = [];
+    for (const m of script.matchAll(SET_OUTPUT))
+        if (m[2].toLowerCase() === name)
+            values.push(m[3]);
+    if (name === 'result')
+        for (const m of script.matchAll(TOP_RETURN))
+            values.push(m[1]);
+    for (const raw of values) {
+        const value = raw.trim();
+        const bare = /^([A-Za-z_$][\w$]*)\s*\)?$/.exec(value)?.[1];
+        const assigned = bare
+            ? new RegExp(`\\b(?:const|let|var)\\s+${bare.replace(/\$/g, '\\$')}\\s*=([^\\n;]*)`).exec(script)?.[1]
+            : undefined;
+        const read = assigned ?? value;
+        for (const m of read.matchAll(PAYLOAD_READ)) {
+            const path = ['github', 'event', ...m[1].split('.')];
+            // `context.payload.issue.title.trim()`: a string method returns the text.
+            if (read[m.index + m[0].length] === '(')
+                path.pop();
+            const c = classify(path);
+            if (c && !c.collection)
+                return { text: `context.payload.${path.slice(2).join('.')}`, capability: c.capability };
+        }
+    }
+    return undefined;
+}
+/** A `return <value>` at the top level of a script (not indented: inside no function). */
+const TOP_RETURN = /^return\b([^\n;]*)/gm;
+/** A read of the event payload in a script, `context.payload.pull_request.title`. */
+const PAYLOAD_READ = /\bcontext\.payload\.((?:[A-Za-z_]\w*)(?:\.[A-Za-z_]\w*)*)/g;
 /** `core.setOutput('<name>', <value>)`, the value up to the call's closing parenthesis on its line. */
 const SET_OUTPUT = /\bcore\.setOutput\(\s*(['"`])([\w.-]+)\1\s*,([^\n;]*)/g;
 /** A value that names a pull request's head commit or branch. */
@@ -43051,10 +43809,13 @@ function withInput(step, name) {
 }
 /**
  * Follows expression values through a repository's workflows: `env:` at every level (and values
- * written to `$GITHUB_ENV`), step outputs written by scripts or by actions known to echo pull request
- * data, job outputs (`needs.*.outputs`), static and computed matrices, and `inputs.*` of reusable
- * workflows and local actions from the callers in the same repository. `classify` decides which
- * contexts are sources, so one engine serves template injection and head-checkout detection.
+ * written to `$GITHUB_ENV`; in a composite action, those its callers see), step outputs written by
+ * scripts (with what they read: a commit message, a file of the triggering run's artifact) or by
+ * actions known to echo pull request data (and github-script outputs set from the event payload),
+ * job outputs (`needs.*.outputs`, also of a called reusable workflow), static and computed matrices,
+ * and `inputs.*` of reusable workflows and local actions from the callers in the same repository.
+ * `classify` decides which contexts are sources, so one engine serves template injection and
+ * head-checkout detection.
  */
 class Dataflow {
     workspace;
@@ -43233,6 +43994,17 @@ class Dataflow {
             const inner = { ...scope, level: level === 'job' && job ? 'job' : 'workflow' };
             out.push(...this.value(inner, node.pointer, this.hop(`env.${key}`, source, node), depth + 1));
         }
+        else if (source.kind === 'action' && depth <= dataflow_MAX_DEPTH) {
+            // A composite action's steps see the `env:` of the step that runs it, of its job and workflow,
+            // and what earlier steps of that job wrote to $GITHUB_ENV: the step judged as run by one caller
+            // sees that caller's, an action judged on its own those of every step of this repository that
+            // runs it.
+            const callers = scope.call
+                ? [scope.call.scope]
+                : (0,workflow_callers/* localCallers */.ch)(this.workspace, source.path).flatMap((c) => (c.step ? [callerScope(c)] : []));
+            for (const caller of callers)
+                out.push(...this.env(name, caller, depth + 1));
+        }
         // Values written to $GITHUB_ENV by earlier steps of the same job.
         for (const [i, s] of this.steps(scope).entries()) {
             if (scope.stepIndex === undefined || i >= scope.stepIndex || !s.run || neverRuns(scope, s))
@@ -43294,6 +44066,21 @@ class Dataflow {
                 out.push({ origin, collection: false });
             }
         }
+        // A file of an artifact read into the value (`$(cat pr-number.txt)`) in a workflow that runs with
+        // privileges after another run (workflow_run, pull_request_target): the run that uploaded it ran
+        // the pull request's code, which chose the file's content.
+        if (!this.options.heads && scope.source.kind === 'workflow' && scope.job) {
+            const paths = (0,shared/* artifactPaths */.BM)(scope.source, scope.job, step);
+            const read = paths && w.ranges.map(([s, t]) => run.value.slice(s, t)).find((t) => (0,shared/* readsArtifact */.Up)(t, paths));
+            if (read) {
+                const origin = {
+                    text: `a file of an artifact from the triggering run ("${read.trim().replace(/\s+/g, ' ').slice(0, 60)}")`,
+                    capability: 'arbitrary',
+                    via: [hop],
+                };
+                out.push({ origin, collection: false });
+            }
+        }
         // Text of commits read with git (a message, a subject): written by whoever wrote the commits, as
         // `github.event.head_commit.message` is. Not a head (the commit is the one checked out).
         if (!this.options.heads) {
@@ -43330,6 +44117,17 @@ class Dataflow {
                 };
                 return [{ origin, collection: false }];
             }
+            if (!this.options.heads && isGithubScript(ref)) {
+                const set = scriptSetsText(step, name, this.classify);
+                if (set) {
+                    const origin = {
+                        text: `${text} (${set.text} in ${ref.owner}/${ref.repo})`,
+                        capability: set.capability,
+                        via: [],
+                    };
+                    return [{ origin, collection: false }];
+                }
+            }
             const tainted = TAINTED_OUTPUTS[`${ref.owner}/${ref.repo}`.toLowerCase()];
             const outputs = this.options.heads ? tainted?.head : tainted?.text;
             if (!outputs?.test(name) || tainted?.unless?.(step))
@@ -43352,6 +44150,8 @@ class Dataflow {
             return [];
         const job = scope.source.jobs.find((j) => j.id.toLowerCase() === id);
         const entry = job && [...(job.outputs?.entries ?? [])].find(([k]) => k.toLowerCase() === name);
+        if (job && !entry && job.uses)
+            return this.calledOutput(job, name, depth);
         if (!job || !entry)
             return [];
         const hop = this.hop(`needs.${job.id}.outputs.${entry[0]}`, scope.source, entry[1]);
@@ -43359,6 +44159,27 @@ class Dataflow {
         // `$GITHUB_ENV` (`outputs: { ref: ${{ env.REF }} }`), as a step after them all would.
         const after = { source: scope.source, job, stepIndex: job.steps.length, level: 'job' };
         return this.value(after, entry[1].pointer, hop, depth + 1);
+    }
+    /**
+     * An output of a job that calls a reusable workflow of this repository: the `value` its
+     * `on.workflow_call.outputs.<name>` gives, evaluated in the called workflow (`jobs.<id>.outputs.*`).
+     */
+    calledOutput(job, name, depth) {
+        const called = (0,workflow_callers/* calledWorkflow */.vZ)(this.workspace, job);
+        const call = called?.on?.events.find((e) => e.event === 'workflow_call');
+        const outputs = call?.config?.value?.outputs;
+        if (!called || !call?.config || !outputs || typeof outputs !== 'object')
+            return [];
+        const key = Object.keys(outputs).find((k) => k.toLowerCase() === name);
+        const spec = key === undefined ? undefined : outputs[key];
+        if (key === undefined || !spec || typeof spec !== 'object')
+            return [];
+        const pointer = `${call.config.pointer}/outputs/${(0,yaml/* escapePointerToken */.uC)(key)}/value`;
+        const span = called.document.span(pointer);
+        if (!span)
+            return [];
+        const hop = this.hop(`needs.${job.id}.outputs.${key}`, called, { value: undefined, pointer, span });
+        return this.value({ source: called, level: 'workflow' }, pointer, hop, depth + 1);
     }
     input(name, scope, depth) {
         const { source } = scope;
@@ -43529,6 +44350,38 @@ function codeFetchOf(view, apiOnly) {
         };
     }
     return undefined;
+}
+/** `gh pr diff` options after which it prints no code: the changed files' names, or a browser opened. */
+const GH_DIFF_PRINTS_NO_CODE = /^(?:--name-only|--web|-w)$/;
+/** A URL path of a pull request's diff or patch on GitHub (`/pull/12.diff`, `/pull/12.patch`). */
+const PULL_DIFF_PATH = /\/pulls?\/(?:\$\{\{[^}]{1,200}\}\}|[^/\s?#]{1,200})\.(?:diff|patch)(?:[?#"'\s]|$)/i;
+/** The event's links to a pull request's diff or patch (`github.event.pull_request.diff_url`). */
+const PULL_DIFF_URL = /\bpull_request\??\.(?:diff|patch)_url\b|\[\s*['"](?:diff|patch)_url['"]\s*\]/;
+/**
+ * The word of a command that fetches a pull request's diff or patch, which is the head's code as
+ * text (applied with `git apply`, `git am` or `patch`, it is the head's tree): `gh pr diff` (not
+ * with `--name-only`), or an HTTP client given a URL whose path is `.../pull/N.diff` or `.patch`, or
+ * the event's `diff_url` or `patch_url` (`expand` puts in the values of variables written in the
+ * workflow). Undefined for any other command.
+ */
+function pullDiffFetchOf(view, expand) {
+    const name = view.name.toLowerCase();
+    const args = view.command.words.slice(view.nameIndex + 1);
+    if (name === 'gh') {
+        if (args[0]?.value !== 'pr' || args[1]?.value !== 'diff')
+            return undefined;
+        if (args.some((w) => GH_DIFF_PRINTS_NO_CODE.test(w.value)))
+            return undefined;
+        return args[1];
+    }
+    if (!HTTP_CLIENTS[name] && !POWERSHELL_CLIENTS.has(name))
+        return undefined;
+    if (args.some((w, i) => sendsData(w.value, args[i + 1]?.value)))
+        return undefined;
+    return args.find((w) => {
+        const text = expand(w.value);
+        return PULL_DIFF_PATH.test(text) || PULL_DIFF_URL.test(text);
+    });
 }
 /** Whether an HTTP client's option (and the word after it) sends data or asks for a writing method. */
 function sendsData(option, next) {
@@ -45495,6 +46348,7 @@ function baseScript(path) {
 
 
 
+
 /**
  * `pull_request_target` and `workflow_run` run in the base repository with its secrets and a
  * writable token, on events an outsider can cause: each is a finding in itself (medium, or low for a
@@ -46357,7 +47211,8 @@ function commandAt(script, at) {
  * the command that checks it out, and every later step of the job, run only commands that print,
  * test, edit text or read git's objects (`git log`, `git rev-parse`: the commit to report, token-use.ts),
  * with a shell that reads them as such, no value of the run written into them and nothing that makes
- * a later step run a file (`$GITHUB_ENV`, `BASH_ENV`, `PATH`); no action runs after it, and no action
+ * a later step run a file (`$GITHUB_ENV`, `BASH_ENV`, `PATH`); no action runs after it but one that
+ * only reads files ({@link READS_FILES_ONLY}: an upload of the tree as an artifact), and no action
  * before it saves a cache when the job ends (its post step would store the tree for later runs).
  * Jobs do not share a work tree: what another job checks out is judged there. After a fetch of the
  * head (`fetchOnly`), which leaves the base's tree in place, the GitHub CLI's commands on pull
@@ -46372,10 +47227,46 @@ function treeNeverRun(workflow, job, step, command, fetchOnly = false) {
         return false;
     const allow = fetchOnly ? githubCliCall : undefined;
     if (step.run &&
-        (!command || !inertShell(step, job, workflow) || !runsOnlyReads(step.run.value, command, allow)))
+        (!command ||
+            !inertShell(step, job, workflow) ||
+            !runsOnlyReads(withoutFixedValues(step.run.value), command, allow)))
         return false;
-    return later.every((s) => !s.uses && s.run && inertShell(s, job, workflow) && runsOnlyReads(s.run.value, undefined, allow));
+    return later.every((s) => s.uses
+        ? READS_FILES_ONLY.has((0,shared/* actionOf */.qj)(s.uses) ?? '')
+        : s.run &&
+            inertShell(s, job, workflow) &&
+            runsOnlyReads(withoutFixedValues(s.run.value), undefined, allow));
 }
+/** Contexts of the run whose values no one outside chooses the text of, besides event fields. */
+const RUN_VALUES = new Set(['github', 'runner', 'job', 'strategy']);
+/**
+ * A script with the expressions that can only yield values the run fixes (`${{ github.sha }}`,
+ * `${{ github.event.pull_request.base.ref }}`, `${{ runner.temp }}`: no source of injected text, see
+ * contexts.ts) written over with letters of the same length, so that offsets stay put: such a value
+ * is a word of the command, not code. An expression that reads anything else (env, outputs, inputs,
+ * matrices, which may carry text from elsewhere) is kept, and the script counts as running it.
+ */
+function withoutFixedValues(script) {
+    if (!script.includes('${{'))
+        return script;
+    let out = script;
+    for (const span of (0,expression/* findExpressions */.zV)(script)) {
+        const parsed = (0,expression/* parseExpression */.YK)(span.inner);
+        if (!parsed.ok)
+            continue;
+        const refs = (0,expression/* references */.Ft)(parsed.node);
+        const fixed = refs.every((r) => RUN_VALUES.has(r.path[0] ?? '') && r.computed.length === 0 && classifyContext(r.path) === undefined);
+        if (!fixed)
+            continue;
+        out = out.slice(0, span.start) + 'x'.repeat(span.end - span.start) + out.slice(span.end);
+    }
+    return out;
+}
+/**
+ * Actions that only read the work tree's files and run none of them: actions/upload-artifact packs
+ * the files it is given into an artifact (whatever later uses it judges them there).
+ */
+const READS_FILES_ONLY = new Set(['actions/upload-artifact']);
 /**
  * Whether a fetch of the head runs none of its code: nothing after it puts the fetched commits into
  * the work tree or runs their content (fetched-head.ts), so every program that runs later is the
@@ -46477,7 +47368,10 @@ function headCheckoutsOf(workspace, flow, site) {
                 if (f)
                     hits.push({ what: `${name}: ${e.raw}`, location: e.locate(f.ref.start, f.ref.end) });
             }
-            if (hits.length === 0 && /(?:^|\/)pull\/[^/]+\/(?:head|merge)$/.test(node.value.trim())) {
+            // `refs/pull/${{ github.event.number }}/merge`, also with parts of the text in expressions
+            // (`refs/${{ 'pull' }}/...`): what the runner computes is the pull request's ref.
+            if (hits.length === 0 &&
+                (/(?:^|\/)pull\/[^/]+\/(?:head|merge)$/.test(node.value.trim()) || stringProducesPullRef(node.value))) {
                 hits.push({
                     what: `${name}: ${node.value.trim()}`,
                     location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, node.span),
@@ -46542,6 +47436,28 @@ function headCheckoutsOf(workspace, flow, site) {
         });
     }
     return [...hits, ...routes];
+}
+/** git subcommands that write a patch into the work tree. */
+const GIT_APPLIES = new Set(['apply', 'am']);
+/**
+ * Whether a patch is applied to the work tree at or after offset `from` of the step's script, or in a
+ * later step of the job: `git apply`, `git am` (after any global options) or `patch`.
+ */
+function appliesPatch(script, from, job, step) {
+    const applies = (view) => {
+        if (view.name === 'patch')
+            return true;
+        if (view.name !== 'git')
+            return false;
+        const args = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+        let k = 0;
+        while (k < args.length && args[k].startsWith('-'))
+            k += /^-[cC]$/.test(args[k]) ? 2 : 1;
+        return GIT_APPLIES.has(args[k] ?? '');
+    };
+    if ((0,shell_commands/* scriptCommands */.q8)(script).some((v) => v.command.start >= from && applies(v)))
+        return true;
+    return (0,shared/* stepsAfter */.Ec)(job.steps, step).some((s) => s.run && (0,shell_commands/* scriptCommands */.q8)(s.run.value).some(applies));
 }
 /** git subcommands that fetch, check out or reset to what they are given. */
 const GIT_TAKES_REF = new Set(['checkout', 'switch', 'fetch', 'reset', 'pull', 'clone', 'worktree']);
@@ -46623,6 +47539,12 @@ function headVariables(flow, scope, script, workflow, job, step) {
     for (const view of views) {
         const what = script.slice(view.command.start, view.command.end).trim().replace(/\s+/g, ' ');
         if (view.name !== 'git') {
+            // The pull request's diff or patch, applied to the base's tree here or later: the head's code.
+            const diff = pullDiffFetchOf(view, (t) => expand(t, view.command.start));
+            if (diff && appliesPatch(script, view.command.start, job, step)) {
+                out.push({ what, at: [diff.start, diff.end], view, route: 'download' });
+                continue;
+            }
             const fetch = codeFetchOf(view, (w, endpoint) => apiMetadata(expand(w.value, view.command.start), endpoint));
             const word = fetch?.words.find((w) => {
                 // A URL's path: what follows `?` is its query, which names a commit to a service.
@@ -47604,7 +48526,10 @@ function fileOf(m) {
  *   shell variables, or the event file itself): high; titles, inputs and action outputs, which are
  *   usually one line: medium;
  * - in pull_request_target and workflow_run workflows, the content of a file from a downloaded
- *   artifact (`$(cat pr.txt)`): high.
+ *   artifact (`$(cat pr.txt)`): high;
+ * - text a command substitution in the value reads when the step runs: a commit message read with git
+ *   (`$(git log -1 --pretty=%B)`), a body or comments read from the API (`$(gh pr view N --json body
+ *   -q .body)`, `gh api ... --jq .body`): high; a title read that way: medium.
  * Branch names, labels and other values that cannot hold a line break are not reported, and neither is
  * a `NAME<<$DELIMITER` block whose delimiter the script makes at random. A write of variables the
  * script first checks against an anchored pattern that admits no line break, exiting otherwise, or
@@ -47629,7 +48554,7 @@ const workflowGithubEnv = (0,types/* defineEvaluator */.D)({
                 const scope = { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' };
                 const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
                 const exprs = (0,workflow_expressions/* expressionsAt */.Ve)(workspace, source, step.run.pointer);
-                const artifacts = source.kind === 'workflow' && job ? downloadsArtifacts(source, job, step) : false;
+                const paths = source.kind === 'workflow' && job ? (0,shared/* artifactPaths */.BM)(source, job, step) : undefined;
                 for (const w of writes) {
                     if (w.file === 'env' && w.randomDelimiter)
                         continue;
@@ -47650,7 +48575,7 @@ const workflowGithubEnv = (0,types/* defineEvaluator */.D)({
                             origins.push(...flow.flows(parsed.node, ref, scope).map((f) => f.origin));
                     }
                     const texts = w.ranges.map(([s, t]) => step.run.value.slice(s, t)).join('\n');
-                    const found = judge(w, origins, texts, artifacts);
+                    const found = judge(w, origins, texts, (0,shared/* readsArtifact */.Up)(texts, paths) || readsLines(texts, paths));
                     if (!found)
                         continue;
                     // Every variable the line writes is checked against an anchored pattern that admits no
@@ -47703,8 +48628,12 @@ function judge(w, origins, texts, artifacts) {
             what: 'a field of the event payload ($GITHUB_EVENT_PATH)',
             confidence: 'medium',
         };
-    if (artifacts &&
-        /\$\(\s*(?:cat|<|jq|head|tail|tr|sed|awk)\b|`\s*cat\b|^\s*(?:cat|jq|head|tail)\s/.test(texts))
+    // Free text read at run time by a command substitution in the written value: a commit message
+    // read with git, or a body, comment or title read from GitHub's API.
+    const read = readText(texts);
+    if (read)
+        return { severity: read.risk, what: read.what, confidence: 'medium' };
+    if (artifacts)
         return { severity: 'high', what: 'a file of an artifact from the triggering run', confidence: 'medium' };
     // Titles, inputs and action outputs are usually one line: the write is risky, not proven.
     const medium = graded[0];
@@ -47713,6 +48642,28 @@ function judge(w, origins, texts, artifacts) {
     return w.file === 'path' && origins.length > 0
         ? { severity: 'medium', what: github_env_describe(origins[0]), confidence: 'medium' }
         : undefined;
+}
+/** `gh pr view`/`gh issue view` printing a body, comments or a title (`--json body -q .body`). */
+const GH_VIEW_TEXT = /\bgh\s+(?:pr|issue)\s+view\b[^\n]*?--json[\s=]+["']?[\w,]*?\b(body|comments|title)\b/;
+/** `gh api` filtering a body, message or title out of an answer (`--jq '.body'`). */
+const GH_API_TEXT = /\bgh\s+api\b[^\n]*?(?:--jq|-q)[\s=]+["']?[^"'\s]*?\.(body|message|title)\b/;
+/**
+ * Text someone else wrote that the written value reads when the step runs, through a command
+ * substitution: a commit message (`$(git log -1 --pretty=%B)`), or a pull request's or issue's body,
+ * comments or title read from the API (`$(gh pr view N --json body -q .body)`).
+ */
+function readText(texts) {
+    if (!/\$\(|`/.test(texts))
+        return undefined;
+    if (COMMIT_TEXT.test(texts))
+        return { risk: 'high', what: 'a commit message read with git' };
+    const m = GH_VIEW_TEXT.exec(texts) ?? GH_API_TEXT.exec(texts);
+    if (!m)
+        return undefined;
+    return {
+        risk: m[1] === 'title' ? 'medium' : 'high',
+        what: `the ${m[1] === 'comments' ? 'comments' : m[1]} of a pull request or issue read from the API`,
+    };
 }
 /** Whether a source's text can hold a line break: surely (bodies, messages), or usually not (titles, inputs). */
 function newlineRisk(text) {
@@ -47733,16 +48684,14 @@ function github_env_message(w, what) {
     return (`"${w.text.slice(0, 100)}" writes ${what} to ${file}: ${effect}. ` +
         'Pass the value as a step output ($GITHUB_OUTPUT) instead, or write it as NAME<<$DELIMITER with a random delimiter.');
 }
-/** The job downloads an artifact (or a triggering run's files) before this step, in a privileged workflow. */
-function downloadsArtifacts(workflow, job, step) {
-    if (workflow.kind !== 'workflow')
+/**
+ * A line of a block written to the file that prints a file of the downloaded artifacts itself
+ * (`{ echo "N<<EOF"; cat pr.txt; echo EOF; } >> "$GITHUB_ENV"`).
+ */
+function readsLines(texts, paths) {
+    if (paths === undefined || !/^\s*(?:cat|jq|head|tail)\s/.test(texts))
         return false;
-    const events = (0,shared/* eventsOf */.XL)(workflow);
-    if (!events.has('workflow_run') && !events.has('pull_request_target'))
-        return false;
-    return job.steps.some((s) => s.index <= step.index &&
-        ((s.uses && /download-artifact/.test((0,shared/* actionOf */.qj)(s.uses) ?? '')) ||
-            (s.run && /\bgh\s+run\s+download\b|\/artifacts\b/.test(s.run.value))));
+    return paths === 'anywhere' || paths.some((p) => texts.includes(p));
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/impostor-commit.js
@@ -47831,8 +48780,12 @@ const NAME = 'ACTIONS_ALLOW_UNSECURE_COMMANDS';
  * `ACTIONS_ALLOW_UNSECURE_COMMANDS` re-enables the `set-env` and `add-path` workflow commands, which
  * let anything a step prints (a test name, a log line from a dependency) set environment variables
  * such as `NODE_OPTIONS` or `LD_PRELOAD` for later steps. Reported where it is set to anything but
- * false: in an `env:` (workflow, job, step) or written to `$GITHUB_ENV` by a script.
+ * false: in an `env:` (workflow, job, step), written to `$GITHUB_ENV` by a script, or exported by a
+ * github-script (`core.exportVariable('ACTIONS_ALLOW_UNSECURE_COMMANDS', 'true')`, which writes it
+ * to `$GITHUB_ENV`).
  */
+/** `core.exportVariable('ACTIONS_ALLOW_UNSECURE_COMMANDS', <value>)`, the value up to `)` on its line. */
+const EXPORTED = new RegExp(String.raw `\bcore\.exportVariable\(\s*(['"\`])${NAME}\1\s*,([^)\n]*)`, 'g');
 const workflowInsecureCommands = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.insecure-commands',
     scope: 'file',
@@ -47863,6 +48816,20 @@ const workflowInsecureCommands = (0,types/* defineEvaluator */.D)({
                 const where = `Step ${step.index + 1}${job ? ` of job "${job.id}"` : ''}`;
                 const key = `${job?.id ?? ''}/${(0,shared/* stepLabel */.vO)(step)}`;
                 check(source.path, step.env, where, key);
+                const script = (0,shared/* actionOf */.qj)(step.uses) === 'actions/github-script' ? (0,shared/* input */.hF)(step, 'script') : undefined;
+                if (typeof script?.value === 'string' && script.value.includes(NAME)) {
+                    const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, script);
+                    for (const m of script.value.matchAll(EXPORTED)) {
+                        if (/^\s*(?:false|0|(['"`])\s*(?:false|0)?\s*\1)\s*$/i.test(m[2]))
+                            continue;
+                        const at = m.index + m[0].indexOf(NAME);
+                        findings.push({
+                            message: `${where} exports ${NAME} (core.exportVariable), which writes it to $GITHUB_ENV and re-enables the deprecated set-env and add-path commands for the rest of the job. Remove it.`,
+                            location: text.locate(at, at + NAME.length),
+                            key: `${key}/exportVariable`,
+                        });
+                    }
+                }
                 if (!step.run?.value.includes(NAME))
                     return;
                 for (const w of (0,shell/* shellWrites */.h6)(step.run.value)) {
@@ -48327,6 +49294,8 @@ const SECURITY_ACTIONS = [
     'sonarsource/sonarqube-quality-gate-action',
     'step-security/secret-scanning-review-action',
     'controlgate/controlgate',
+    // CodeQL's analysis: a failed one uploads no results, and code scanning keeps showing the last ones.
+    'github/codeql-action/analyze',
 ];
 /** Commands that fail on findings: dependency audits, scanners, secret detectors. */
 const SECURITY_COMMAND = /^(?:(?:npm|yarn|pnpm|bun)\s+audit|pip-audit|safety\s+(?:check|scan)|bandit|cargo\s+(?:audit|deny)|govulncheck|gosec|trivy|grype|snyk\s+(?:test|code|container|iac)|semgrep|gitleaks|trufflehog|checkov|tfsec|zizmor|osv-scanner|brakeman|bundle(?:r)?[\s-]audit|dependency-check|controlgate)\b/;
@@ -49823,7 +50792,7 @@ function preCommitConfig(workspace) {
         const root = doc?.ok ? doc.documents[0]?.value : undefined;
         if (!pr_evidence_precommit_isRecord(root) || !Array.isArray(root.repos))
             return undefined;
-        const defaults = pr_evidence_precommit_strings(root.default_stages);
+        const defaults = strings(root.default_stages);
         const hooks = [];
         for (const repo of root.repos) {
             if (!pr_evidence_precommit_isRecord(repo) || !Array.isArray(repo.hooks))
@@ -49831,7 +50800,7 @@ function preCommitConfig(workspace) {
             for (const hook of repo.hooks) {
                 if (!pr_evidence_precommit_isRecord(hook) || typeof hook.id !== 'string')
                     continue;
-                const stages = pr_evidence_precommit_strings(hook.stages) ?? defaults;
+                const stages = strings(hook.stages) ?? defaults;
                 hooks.push({
                     id: hook.id,
                     ...(repo.repo === 'local' && typeof hook.entry === 'string' ? { entry: hook.entry } : {}),
@@ -49839,7 +50808,7 @@ function preCommitConfig(workspace) {
                 });
             }
         }
-        const ci = pr_evidence_precommit_isRecord(root.ci) ? { skip: new Set(pr_evidence_precommit_strings(root.ci.skip) ?? []) } : undefined;
+        const ci = pr_evidence_precommit_isRecord(root.ci) ? { skip: new Set(strings(root.ci.skip) ?? []) } : undefined;
         return { hooks, ...(ci ? { ci } : {}) };
     });
 }
@@ -49913,7 +50882,7 @@ function skippedHooks(value) {
             .filter(Boolean)
         : []);
 }
-function pr_evidence_precommit_strings(v) {
+function strings(v) {
     return Array.isArray(v) ? v.filter((x) => typeof x === 'string') : undefined;
 }
 function pr_evidence_precommit_isRecord(v) {
@@ -51708,10 +52677,12 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
     },
 });
 /**
- * A secret named for a scanning, coverage or chat service (its first word): a token such a service
- * hands out to read results or post messages, not to publish or deploy.
+ * A secret named for a scanning, coverage or chat service (one of its words, the first or after an
+ * owner's or a purpose's prefix: `SLACK_WEBHOOK`, `ACME_SLACK_WEBHOOK`, `CI_CODECOV_TOKEN`):
+ * a token such a service hands out to read results or post messages, not to publish or deploy. A name
+ * that also says it deploys is judged by that first (`named`).
  */
-const SERVICE_SECRET = /^(?:SNYK|SLACK|DISCORD|MSTEAMS|TEAMS|MATTERMOST|GITTER|CODECOV|COVERALLS|SONAR|SONARCLOUD|SONARQUBE|FOSSA|DEEPSOURCE|CODACY|GITGUARDIAN|SEMGREP)_/i;
+const SERVICE_SECRET = /(?:^|[_-])(?:SNYK|SLACK|DISCORD|MSTEAMS|TEAMS|MATTERMOST|GITTER|CODECOV|COVERALLS|SONAR|SONARCLOUD|SONARQUBE|FOSSA|DEEPSOURCE|CODACY|GITGUARDIAN|SEMGREP)(?:[_-]|$)/i;
 /** A step named for running tests: "Run tests", "Run e2e", "Integration test". */
 const TEST_NAME = /(?<![a-z])(?:tests?|testing|e2e)(?![a-z])/i;
 /** Commands that deploy or upload somewhere (clusters, clouds, hosts, buckets). */
@@ -52779,6 +53750,8 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
                 const sink = step ? stepSink(step, expr.field, sinks) : defaultsSink(expr.field);
                 if (!sink)
                     return;
+                if (step && sink === GITHUB_SCRIPT_SINK && jsonLiteralInScript(expr, step))
+                    return;
                 const scope = step
                     ? { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' }
                     : { source, ...(job ? { job } : {}), level: job ? 'job' : 'workflow' };
@@ -52846,6 +53819,63 @@ function stepSink(step, field, sinks) {
         ? `the "${input}" input of ${listed.action}`
         : undefined;
 }
+/** The sink that {@link stepSink} names for the code input of actions/github-script. */
+const GITHUB_SCRIPT_SINK = 'the "script" input of actions/github-script';
+/**
+ * Whether an expression in a github-script `script` is a JSON literal there: the expression is a
+ * `toJSON(...)` call as a whole and stands where JavaScript reads a value, not inside a string, a
+ * template literal or a comment. JSON text is a JavaScript literal (strings escape their quotes and
+ * backslashes, and JavaScript accepts every other character in them), so nothing in the value can
+ * end it early: `const event = ${{ toJSON(github.event) }};`. In a shell script, or inside a quoted
+ * string of the script, the same text is injectable. The script before the expression is read with
+ * a small lexer that gives up (the expression stays reported) at a `/` that may start a regular
+ * expression literal, and at another expression outside a string, whose value is not known.
+ */
+function jsonLiteralInScript(expr, step) {
+    const node = expr.parsed.ok ? expr.parsed.node : undefined;
+    if (node?.kind !== 'call' || node.name !== 'tojson')
+        return false;
+    const script = (0,shared/* input */.hF)(step, 'script')?.value;
+    if (typeof script !== 'string' || script.slice(expr.start, expr.start + expr.raw.length) !== expr.raw)
+        return false;
+    let state = 'code';
+    for (let i = 0; i < expr.start; i++) {
+        const c = script[i];
+        const next = script[i + 1];
+        if (state === 'line') {
+            if (c === '\n')
+                state = 'code';
+        }
+        else if (state === 'block') {
+            if (c === '*' && next === '/') {
+                state = 'code';
+                i++;
+            }
+        }
+        else if (state !== 'code') {
+            if (c === '\\')
+                i++;
+            else if (c === state)
+                state = 'code';
+        }
+        else if (c === '$' && next === '{' && script[i + 2] === '{') {
+            // Another expression where code is read: its value may open a string or a comment.
+            return false;
+        }
+        else if (c === '/') {
+            if (next === '/')
+                state = 'line';
+            else if (next === '*')
+                state = 'block';
+            else
+                return false;
+            i++;
+        }
+        else if (c === "'" || c === '"' || c === '`')
+            state = c;
+    }
+    return state === 'code';
+}
 /** `defaults.run.shell` of a job or the workflow: the command line every `run:` is started with. */
 function defaultsSink(field) {
     return field.join('/') === 'defaults/run/shell' ? 'defaults.run.shell' : undefined;
@@ -52874,8 +53904,56 @@ function liveEvents(flow, source, events) {
         return undefined;
     if (flow.origin.via.some((h) => h.location.path !== source.path))
         return undefined;
-    const carried = (0,event_guards/* contextEvents */.Pj)(flow.origin.text);
+    const carried = (0,event_guards/* contextEvents */.Pj)(flow.origin.text) ?? heldEvents(flow.origin.text);
     return carried ? events.filter((e) => carried.includes(e)) : undefined;
+}
+/**
+ * The events of sources whose payload event-guards.ts does not name, on which an outsider writes
+ * them: the previous text in `changes` of an edited issue, pull request, review, comment or
+ * discussion (a release's or a label's `changes` are its maintainers'), a discussion's answer, the
+ * pusher of a push.
+ */
+const HELD_SOURCE_EVENTS = [
+    [
+        'github.event.changes.',
+        [
+            'issues',
+            'issue_comment',
+            'pull_request',
+            'pull_request_target',
+            'pull_request_review',
+            'pull_request_review_comment',
+            'discussion',
+            'discussion_comment',
+        ],
+    ],
+    ['github.event.answer.', ['discussion']],
+    ['github.event.pusher.', ['push']],
+];
+/**
+ * The events on which an object that holds sources (`github.event` passed whole, as in
+ * `toJSON(github.event)`) holds one: those of the sources it holds, together. A `release` payload
+ * holds no pull request, issue or comment text, so the whole event there carries nothing an
+ * outsider wrote. Undefined (any event) when one of them may be set on any event.
+ */
+function heldEvents(text) {
+    const path = text
+        .trim()
+        .toLowerCase()
+        .replace(/\[\s*['"]([\w-]+)['"]\s*\]/g, '.$1')
+        .split('.');
+    const held = heldSources(path);
+    if (held.length === 0)
+        return undefined;
+    const events = new Set();
+    for (const source of held) {
+        const on = (0,event_guards/* contextEvents */.Pj)(source) ?? HELD_SOURCE_EVENTS.find(([prefix]) => source.startsWith(prefix))?.[1];
+        if (!on)
+            return undefined;
+        for (const event of on)
+            events.add(event);
+    }
+    return [...events];
 }
 /**
  * Whether every flow of a reference carries a value only on the workflow's `pull_request` runs (a
@@ -54088,7 +55166,10 @@ const workflowUseTrustedPublishing = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-/** Publishing actions and the input that carries a token. */
+/**
+ * Publishing actions and the input that carries a token; for those that read it from the environment
+ * instead, `env` names the variables, and `when` an input that must match for the step to publish.
+ */
 const use_trusted_publishing_ACTIONS = {
     'pypa/gh-action-pypi-publish': {
         registry: 'PyPI',
@@ -54101,7 +55182,24 @@ const use_trusted_publishing_ACTIONS = {
         registryInput: ['registry', /registry\.npmjs\.org/],
     },
     'katyo/publish-crates': { registry: 'crates.io', input: 'registry-token' },
-    'cadwallion/publish-rubygems-action': { registry: 'RubyGems', input: '' },
+    'cadwallion/publish-rubygems-action': {
+        registry: 'RubyGems',
+        input: '',
+        env: ['RUBYGEMS_API_KEY', 'GEM_HOST_API_KEY'],
+    },
+    // Runs the `publish` command (`changeset publish`, which runs npm publish) with the npm token.
+    'changesets/action': {
+        registry: 'npm',
+        input: '',
+        env: ['NPM_TOKEN', 'NODE_AUTH_TOKEN'],
+        when: ['publish', /\S/],
+    },
+    'pyo3/maturin-action': {
+        registry: 'PyPI',
+        input: '',
+        env: ['MATURIN_PYPI_TOKEN', 'MATURIN_PASSWORD'],
+        when: ['command', /^\s*(?:upload|publish)\b/],
+    },
 };
 /** A quick test before splitting a script into commands. */
 const PUBLISH_TEXT = /publish|upload|push|release|pypi-token/;
@@ -54115,7 +55213,7 @@ const use_trusted_publishing_ECOSYSTEMS = [
     },
     {
         registry: 'PyPI',
-        command: /^(?:python3?\s+-m\s+)?twine\s+upload\b|^(?:uv|poetry|hatch|flit|pdm)\s+publish\b|^poetry\s+config\s+pypi-token\./,
+        command: /^(?:python3?\s+-m\s+)?twine\s+upload\b|^(?:uv|poetry|hatch|flit|pdm)\s+publish\b|^poetry\s+config\s+pypi-token\.|^maturin\s+(?:publish|upload)\b/,
         env: [
             'TWINE_PASSWORD',
             'UV_PUBLISH_TOKEN',
@@ -54124,6 +55222,8 @@ const use_trusted_publishing_ECOSYSTEMS = [
             'HATCH_INDEX_AUTH',
             'FLIT_PASSWORD',
             'PDM_PUBLISH_PASSWORD',
+            'MATURIN_PYPI_TOKEN',
+            'MATURIN_PASSWORD',
         ],
         flags: ['-p', '--password', '--token', '-t', '-a', '--auth', '-P', 'pypi-token.pypi'],
         elsewhere: [/^--repository-url(=|$)|^--publish-url(=|$)/, /pypi\.org/],
@@ -54159,6 +55259,8 @@ function tokensOf(workspace, source, job, step, publishes) {
         const other = spec.registryInput && (0,shared/* input */.hF)(step, spec.registryInput[0]);
         if (other && typeof other.value === 'string' && !spec.registryInput[1].test(other.value))
             return [];
+        if (spec.when && !spec.when[1].test(String((0,shared/* input */.hF)(step, spec.when[0])?.value ?? '')))
+            return [];
         publishes();
         const token = spec.input ? (0,shared/* input */.hF)(step, spec.input) : undefined;
         if (token && fromSecret(token))
@@ -54169,7 +55271,7 @@ function tokensOf(workspace, source, job, step, publishes) {
                     location: (0,core_location/* locationFromSpan */.Cx)(source.path, token.span),
                 },
             ];
-        const env = secretEnv(envs, ['RUBYGEMS_API_KEY', 'GEM_HOST_API_KEY']);
+        const env = spec.env && secretEnv(envs, spec.env);
         return !spec.input && env ? [{ registry: spec.registry, ...envHit(source, env) }] : [];
     }
     if (!step.run || !PUBLISH_TEXT.test(step.run.value))
@@ -55696,6 +56798,8 @@ function plausibleSecretValue(value, quoted = true) {
         return false;
     if ((0,values/* isCiphertext */.zh)(value) || DIGEST.test(value) || PASSWORD_HASH.test(value) || (0,judge/* codeLike */.H2)(value))
         return false;
+    if ((0,judge/* regexLike */.d9)(value))
+        return false;
     if (githubNodeId(value))
         return false;
     // Kubernetes Secret data and similar: judge what the base64 says (`UGFzc3dvcmQkMTIz` is `Password$123`).
@@ -56040,6 +57144,48 @@ const pypircDetector = {
         return [
             { start, end: start + m[1].length, value: m[1], label: 'password in .pypirc', confidence: 'high' },
         ];
+    },
+};
+/**
+ * A registry password in Maven's `settings.xml` (`<server><password>`) or in a NuGet config
+ * (`packageSourceCredentials`' `ClearTextPassword`): the files CI jobs and developers keep beside a
+ * project to publish to, or read from, a private registry. References (`${env.X}`, `%X%`) and Maven's
+ * encrypted values (`{...}`, decrypted by the master password) are not passwords.
+ */
+const MAVEN_PASSWORD = /<(password|passphrase)>[ \t]*([^<\s][^<]{0,1023}?)[ \t]*<\/\1>/g;
+const NUGET_PASSWORD = /\bkey[ \t]*=[ \t]*"ClearTextPassword"[ \t]+value[ \t]*=[ \t]*"([^"]{1,1024})"/gi;
+const registryConfigDetector = {
+    id: 'registry-config-password',
+    family: 'credential',
+    keywords: ['<password>', '<passphrase>', 'cleartextpassword'],
+    paths: /(?:^|\/)(?:settings(?:-[\w.-]+)?\.xml|nuget\.config)$/i,
+    identity: 'value',
+    describes: "Registry passwords in Maven's `settings.xml` (`<server>` `<password>`, `<passphrase>`) and NuGet " +
+        "configs (`ClearTextPassword`), except references to variables (`%X%`, Maven's `env.X`) and " +
+        'Maven-encrypted `{...}` values.',
+    find(line, ctx) {
+        const hits = [];
+        const nuget = /nuget\.config$/i.test(ctx.path);
+        if (!nuget && !/<servers?>|<settings[\s>]/.test(ctx.text))
+            return hits;
+        const re = nuget ? NUGET_PASSWORD : MAVEN_PASSWORD;
+        re.lastIndex = 0;
+        for (let m = re.exec(line); m; m = re.exec(line)) {
+            const value = (nuget ? m[1] : m[2]);
+            if (!literal(value, 4) || /^%[^%]+%$/.test(value))
+                continue;
+            const start = m.index + m[0].indexOf(value, m[0].search(nuget ? /value/i : />/));
+            hits.push({
+                start,
+                end: start + value.length,
+                value,
+                label: nuget
+                    ? 'package source password in a NuGet config'
+                    : "server password in Maven's settings.xml",
+                confidence: 'high',
+            });
+        }
+        return hits;
     },
 };
 const NETRC_FILE = /(?:^|\/)[._]netrc$/;
@@ -58190,6 +59336,163 @@ const privateKey = {
         return hits;
     },
 };
+/**
+ * `PRIVATE KEY-----` (the end of every PEM key's armour header, OpenSSH's too) as base64 writes it at
+ * each of the three alignments a byte can have in its group of three: the characters that do not
+ * depend on the bytes around it. A key written as base64 of its PEM text (a CI variable, a `.env`
+ * value, a Helm value, a service-account key file encoded whole) holds one of them.
+ */
+const BASE64_KEY_ANCHORS = ['UFJJVkFURSBLRVktLS0t', 'BSSVZBVEUgS0VZLS0tLS', 'QUklWQVRFIEtFWS0tLS0t'];
+const BASE64_KEY_ANCHOR = new RegExp(BASE64_KEY_ANCHORS.join('|'), 'g');
+/** How far a base64 run is read back from an anchor and forward from its start (a 8192-bit key's PEM, encoded). */
+const MAX_BASE64_RUN = 24_576;
+/**
+ * How far back from an anchor its run's start is looked for: the armour header is within the first
+ * bytes of a PEM text, and within a few hundred of a service-account key file.
+ */
+const MAX_BASE64_BACK = 1024;
+/** Whether the UTF-16 code unit is a base64 character (a test per character, without a regex). */
+function isB64(code) {
+    return ((code >= 65 && code <= 90) ||
+        (code >= 97 && code <= 122) ||
+        (code >= 48 && code <= 57) ||
+        code === 43 ||
+        code === 47);
+}
+/** A line of a wrapped base64 run: nothing but base64 (padding at its end), indentation aside. */
+const B64_LINE = /^[ \t]*[A-Za-z0-9+/]+={0,2}[ \t]*\r?$/;
+/**
+ * The start of the base64 run an anchor at `pos` belongs to, and how many base64 characters lie
+ * between it and the anchor: back over the run, and over line breaks of a run wrapped across lines
+ * (a YAML block scalar, `base64 -w 76` output) when the line above ends in a long base64 run.
+ */
+function base64RunStart(text, pos) {
+    const floor = Math.max(0, pos - MAX_BASE64_BACK);
+    let i = pos;
+    let count = 0;
+    while (i > floor) {
+        if (isB64(text.charCodeAt(i - 1))) {
+            i -= 1;
+            count += 1;
+            continue;
+        }
+        // At the start of a wrapped line: the line above must end in base64 (20 characters at least).
+        const lineStart = text.lastIndexOf('\n', i - 1) + 1;
+        if (lineStart === 0 || text.slice(lineStart, i).trim() !== '')
+            break;
+        const above = text
+            .slice(text.lastIndexOf('\n', lineStart - 2) + 1, lineStart - 1)
+            .replace(/[ \t\r]+$/, '');
+        if (above.length < 20 || !/^[A-Za-z0-9+/]{20}$/.test(above.slice(-20)))
+            break;
+        i = lineStart - 1 - (text[lineStart - 2] === '\r' ? 1 : 0);
+        while (i > lineStart - 1 - above.length && /[ \t\r]/.test(text[i - 1]))
+            i -= 1;
+    }
+    // Still base64 at the bound: the run is longer than any key's.
+    return { start: i, count, tooLong: i === floor && i > 0 && isB64(text.charCodeAt(i - 1)) };
+}
+/**
+ * The base64 characters of a run from `start`, across the lines of a wrapped run, to its padding,
+ * and the offset in `text` where reading stopped.
+ */
+function base64RunFrom(text, start, limit = MAX_BASE64_RUN, collect = true) {
+    const end = Math.min(text.length, start + limit);
+    let out = '';
+    let i = start;
+    while (i < end) {
+        const c = text[i];
+        if (isB64(text.charCodeAt(i))) {
+            if (collect)
+                out += c;
+            i += 1;
+            continue;
+        }
+        if (c === '=')
+            break;
+        // The run goes on on the next line only when that line holds nothing but base64.
+        const eol = /^[ \t]*\r?\n/.exec(text.slice(i, i + 200));
+        if (!eol)
+            break;
+        const next = i + eol[0].length;
+        const nextEnd = text.indexOf('\n', next);
+        if (!B64_LINE.test(text.slice(next, nextEnd < 0 ? text.length : nextEnd)))
+            break;
+        i = next;
+        while (i < end && (text[i] === ' ' || text[i] === '\t'))
+            i += 1;
+    }
+    return { run: out, end: i };
+}
+const PEM_KEY_HEADER = /-----BEGIN ((?:[A-Z0-9]{1,20} ){0,2})PRIVATE KEY-----/g;
+/**
+ * A private key written as base64 of its PEM text, or of a file that holds one (a service-account key
+ * file), as CI variables, `.env` files and chart values carry keys: the run is decoded from its
+ * start and the key inside verified as the same key in PEM would be. Its identity is the key's, so the
+ * same key encoded or not is one finding. A run that does not decode to a verified key is nothing.
+ */
+const base64PrivateKey = {
+    id: 'base64-private-key',
+    family: 'private-key',
+    // Below the credential files that decode their own fields (a kubeconfig's `client-key-data`).
+    rank: 3.5,
+    keywords: BASE64_KEY_ANCHORS.map((a) => a.toLowerCase()),
+    identity: 'value',
+    describes: 'Private keys written as base64 of their PEM text, or of a file that holds one (a service-account ' +
+        'key file encoded whole, as CI variables and chart values carry it), verified as the key itself.',
+    find(line, ctx) {
+        const hits = [];
+        let until = 0;
+        BASE64_KEY_ANCHOR.lastIndex = 0;
+        for (let m = BASE64_KEY_ANCHOR.exec(line); m; m = BASE64_KEY_ANCHOR.exec(line)) {
+            const pos = ctx.offset + m.index;
+            if (pos < until)
+                continue;
+            const { start, count, tooLong } = base64RunStart(ctx.text, pos);
+            // A key's header is near its run's start: an anchor farther in is part of something else.
+            if (tooLong)
+                continue;
+            const { run, end } = base64RunFrom(ctx.text, start);
+            until = Math.max(end, pos + m[0].length);
+            // A run begun a few characters early (a word glued to it) decodes misaligned: try each alignment.
+            for (let skip = 0; skip < 4; skip++) {
+                const decoded = Buffer.from(run.slice(skip), 'base64').toString('latin1');
+                const at = Math.floor(((count - skip) * 3) / 4);
+                let found;
+                PEM_KEY_HEADER.lastIndex = 0;
+                for (let h = PEM_KEY_HEADER.exec(decoded); h; h = PEM_KEY_HEADER.exec(decoded)) {
+                    // Only the anchor of this header's own `PRIVATE KEY-----` reports it (not its END line's).
+                    if (Math.abs(h.index + h[0].length - 16 - at) > 2)
+                        continue;
+                    const verdict = (0,secrets_pem/* verifyPemKey */.DT)(h[1] ?? '', decoded, h.index + h[0].length);
+                    if (!verdict)
+                        continue;
+                    const kind = /"type"[ \t]*:[ \t]*"service_account"/.test(decoded)
+                        ? 'GCP service account key file'
+                        : 'PEM private key';
+                    const from = Math.max(0, start - ctx.offset);
+                    let to = m.index + m[0].length;
+                    while (to < line.length && isB64(line.charCodeAt(to)))
+                        to += 1;
+                    found = {
+                        start: from,
+                        end: to,
+                        value: verdict.body,
+                        shown: `base64 of ${h[0]}`,
+                        label: `${kind}${verdict.encrypted ? ' (encrypted)' : ''}, base64-encoded`,
+                        confidence: verdict.confidence,
+                    };
+                    break;
+                }
+                if (found) {
+                    hits.push(found);
+                    break;
+                }
+            }
+        }
+        return hits;
+    },
+};
 /** A GCP service-account key file: JSON with `"type": "service_account"` and a `private_key`. */
 const GCP_PRIVATE_KEY = /"private_key"[ \t]*:[ \t]*"-----BEGIN ((?:[A-Z]{1,20} ){0,2})PRIVATE KEY-----/g;
 const gcpServiceAccountKey = {
@@ -58297,12 +59600,14 @@ const detectors_jwt = {
 /** Every detector, in family priority order within the table the scanner builds. */
 const DETECTORS = [
     privateKey,
+    base64PrivateKey,
     gcpServiceAccountKey,
     awsSecretKey,
     ...PROVIDERS.map(providerDetector),
     detectors_jwt,
     npmrcDetector,
     pypircDetector,
+    registryConfigDetector,
     netrcDetector,
     netrcEntryDetector,
     url/* gitCredentialsDetector */.pQ,
@@ -58314,6 +59619,7 @@ const DETECTORS = [
     authorizationHeaderDetector,
     passwordFlagDetector,
     url/* connectionStringDetector */._F,
+    url/* keyValueConnectionStringDetector */.Eq,
     genericAssignmentDetector,
 ];
 /**
@@ -58322,6 +59628,7 @@ const DETECTORS = [
  */
 const VERIFIED = new Set([
     'private-key',
+    'base64-private-key',
     'gcp-service-account-key',
     ...PROVIDERS.filter((p) => p.validate?.some((v) => v === 'crc32-base62' || v === 'bech32')).map((p) => p.id),
 ]);
@@ -58365,6 +59672,7 @@ function getDetector(id) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Bt: () => (/* binding */ nonAscii),
 /* harmony export */   H2: () => (/* binding */ codeLike),
+/* harmony export */   d9: () => (/* binding */ regexLike),
 /* harmony export */   "if": () => (/* binding */ decodedText),
 /* harmony export */   us: () => (/* binding */ standIn)
 /* harmony export */ });
@@ -58445,6 +59753,16 @@ function codeLike(value) {
     if (/^\+[A-Za-z_$][\w$]*\+?$|^\+?[A-Za-z_$][\w$]*\+$/.test(value))
         return true;
     return /(?:[A-Za-z_$][\w$]*|\))\.[A-Za-z_$][\w$]*[;,=()]/.test(value) || /;.*=|=.*;/.test(value);
+}
+/**
+ * The source of a regular expression: a bracket class with a range (`[a-zA-Z0-9-]`, `[^0-9]`) or an
+ * escape class (`\d`, `\w`), repeated by a quantifier (`+`, `*`, `?`, `{8}`), or a group of a
+ * regular expression's own syntax (`(?=`, `(?!`, `(?:`, `(?<name>`). A grammar assigned to
+ * a constant named for what it matches (`TOKEN = "([a-zA-Z0-9-!#$%&'*+.^_]+)"`, the HTTP token rule),
+ * not a credential: no issuer or generator writes a class and a quantifier into a secret.
+ */
+function regexLike(value) {
+    return /\[\^?[^\]\s]*[A-Za-z0-9]-[A-Za-z0-9][^\]\s]*\](?:[+*?]|\{\d)|\\[dwsDWS](?:[+*?]|\{\d)|\(\?(?:[=!:]|<[=!A-Za-z])/.test(value);
 }
 /** Leetspeak substitutions, undone: `1` is tried as both `i` and `l`. */
 const LEET = { '0': 'o', '3': 'e', '4': 'a', '5': 's', $: 's', '@': 'a', '7': 't' };
@@ -58800,8 +60118,9 @@ function region(text, from, endMarker) {
     if (end >= 0)
         r = r.slice(0, end);
     // Escaped line breaks of JSON, YAML double-quoted scalars and code strings (`\n`, `\\n`, `\r\n`),
-    // and a lone carriage return (old Mac line endings, which key parsers accept) as a line break.
-    return r.replace(/\\{1,2}[rn]|\r\n?/g, '\n');
+    // and a lone carriage return (old Mac line endings, which key parsers accept) as a line break; an
+    // escaped solidus of JSON (`\/`, as PHP's json_encode writes every `/`) is the base64 character.
+    return r.replace(/\\{1,2}[rn]|\r\n?/g, '\n').replace(/\\{1,2}\//g, '/');
 }
 /** Armour headers (`Proc-Type: 4,ENCRYPTED`, `Version: GnuPG`) before the base64 lines. */
 const ARMOUR_HEADER = /^[\s"'`#/*]*[A-Za-z][A-Za-z0-9-]{1,30}:[ \t]/;
@@ -58952,7 +60271,8 @@ function verifyOpenSsh(body) {
  */
 function verifyPgpKey(text, from) {
     const r = region(text, from, '-----END PGP');
-    const { body: data } = splitBody(r);
+    // Read exactly: the checksum is over the bytes, and a line of base64 may start with `+` or `//`.
+    const { body: data } = splitBody(r, EXACT_LINE_PREFIX);
     const sum = /\n[\s"'`]*=([A-Za-z0-9+/]{4})\s*$/.exec(r.trimEnd());
     if (data.length < 100)
         return undefined;
@@ -59253,8 +60573,8 @@ function certificateSiblings(file) {
     return [...out];
 }
 
-// EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 1 modules
-var k8s = __nccwpck_require__(1072);
+// EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 2 modules
+var k8s = __nccwpck_require__(7170);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/detectors.js + 10 modules
 var secrets_detectors = __nccwpck_require__(9098);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/context.js
@@ -59819,9 +61139,20 @@ const MAX_VALUE_CHARS = 1_400_000;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 /** Families that guess from the text as written; a decoded value's judgement replaces theirs. */
 const k8s_secret_data_GUESSES = new Set(['generic', 'http', 'connection-string']);
+/** Whether a hit on a value as written gives way to the decoded value's judgement: a guess, or a key read through its base64 (the decoded scan finds it as such, with the Secret's name). */
+const givesWay = (detector) => detector === 'base64-private-key' || k8s_secret_data_GUESSES.has((0,secrets_detectors/* familyOf */.Ap)(detector) ?? '');
+/**
+ * A `kind` whose value is not one plain or quoted word on the key's line: an anchor, alias or tag
+ * before it (`kind: &k Secret`, `kind: !!str Secret`), a block scalar, the value on the next line, an
+ * escape in a quoted name (`"Secr\x65t"`). kubectl reads each as the name it spells, so the parse
+ * decides whether it is a Secret.
+ */
+const KIND_SPELLED_OTHERWISE = /["']?kind["']?[ \t]*:(?![ \t]*(?:"[A-Za-z][\w.-]*"|'[A-Za-z][\w.-]*'|[A-Za-z][\w.-]*)[ \t]*(?:[,}\r\n#]|$))/m;
 /** Whether a file may hold a Secret whose values need decoding. */
 function mayHoldSecretData(file, text) {
-    return /\.(?:ya?ml|json)$/i.test(file) && SECRET_KIND.test(text) && /data["']?[ \t]*:/.test(text);
+    return (/\.(?:ya?ml|json)$/i.test(file) &&
+        /data["']?[ \t]*:/.test(text) &&
+        (SECRET_KIND.test(text) || KIND_SPELLED_OTHERWISE.test(text)));
 }
 /**
  * The hits of a scan of a Secret manifest, with each `data` value's decoded judgement: `raw` is the
@@ -59841,7 +61172,7 @@ function withSecretData(workspace, file, raw) {
             h.line <= v.endLine &&
             (v.line !== v.endLine || (h.start < v.end && v.start < h.end));
         // A value recognised as written (a `.dockerconfigjson`) keeps that judgement.
-        if (hits.some((h) => on(h) && !k8s_secret_data_GUESSES.has((0,secrets_detectors/* familyOf */.Ap)(h.detector) ?? '')))
+        if (hits.some((h) => on(h) && !givesWay(h.detector)))
             continue;
         const single = !v.binary && !/[\r\n]/.test(v.text.replace(/\r?\n$/, ''));
         const text = single ? `${v.key}: ${v.text.replace(/\r?\n$/, '')}` : v.text;
@@ -59931,8 +61262,12 @@ function utf8Text(bytes) {
  * first bytes. Whatever is still not read (past {@link MAX_SCAN_BYTES}, past a line's work budget,
  * content the reader cannot stream) is returned as located {@link Unread} parts for the rules to report.
  */
-/** Bytes of one file that are scanned at most (the rest is reported as not read). */
-const MAX_SCAN_BYTES = 64 * 1024 * 1024;
+/**
+ * Bytes of one file that are scanned at most: GitHub refuses a file larger than 100 MiB (outside Git
+ * LFS, whose pointer is what the tree holds), so every file a pull request can carry is read whole.
+ * A larger one's rest is reported as not read, high: it may hold anything.
+ */
+const MAX_SCAN_BYTES = 100 * 1024 * 1024;
 /**
  * The scan of a file with nothing to report, shared: almost every file of a large tree finds
  * nothing, and each scan stays in the run's memo, so one object per file would be tens of MB at
@@ -60128,6 +61463,7 @@ function streamed(file, size, chunks, encoding, found, issuersOnly) {
             line: lastLine,
             column: 1,
             reason: `the file has ${size.toLocaleString('en')} bytes and only the first ${MAX_SCAN_BYTES.toLocaleString('en')} were read`,
+            unscanned: true,
         });
     }
     return { hits, unread };
@@ -60171,6 +61507,7 @@ const FAMILY_PRIORITY = [
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   EZ: () => (/* binding */ looksRandom),
+/* harmony export */   Eq: () => (/* binding */ keyValueConnectionStringDetector),
 /* harmony export */   Ir: () => (/* binding */ parseUrlCredential),
 /* harmony export */   Ze: () => (/* binding */ HARMLESS_HOST),
 /* harmony export */   _F: () => (/* binding */ connectionStringDetector),
@@ -60374,6 +61711,84 @@ const connectionStringDetector = {
             const hit = c && urlSecret(c, false);
             if (hit)
                 hits.push(hit);
+        }
+        return hits;
+    },
+};
+/**
+ * A password key of a key-value connection string (ADO.NET, ODBC, Npgsql, MySQL Connector, JDBC for
+ * SQL Server: `Server=db;User ID=app;Password=...`), its value up to the next `;`, quote or tag.
+ */
+const KV_PASSWORD_AT = /(?<![A-Za-z0-9_])(?:password|pwd)[ \t]*=/gi;
+/** Keys naming the server and the user of a key-value connection string. */
+const KV_HOST = /^(?:server|data source|datasource|host|hostname|address|addr|network address)$/i;
+const KV_USER = /^(?:user id|userid|uid|user|username|user name)$/i;
+/** Where a connection string written in a string, an attribute or a line of configuration ends. */
+const KV_BOUNDARY = /["'`<>\\]/;
+/** Hosts of the developer's own machine that SQL Server's clients name (`.`, `(local)`, `(localdb)\\x`). */
+const KV_LOCAL_HOST = /^(?:\.|\(local\)|\(localdb\)|tcp:(?:localhost|127\.0\.0\.1)|np:|lpc:)/i;
+/**
+ * Passwords in key-value connection strings: a `Password` (or `Pwd`) key among `;`-separated pairs
+ * that also name a server and a user, as .NET's `appsettings.json` and `Web.config`, ODBC DSNs and
+ * JDBC URLs for SQL Server write them. Judged as a URL's password is: placeholders, interpolations,
+ * default passwords, a password equal to the user, and servers on the developer's own machine are
+ * left alone.
+ */
+const keyValueConnectionStringDetector = {
+    id: 'key-value-connection-string',
+    family: 'connection-string',
+    keywords: ['password', 'pwd'],
+    confirm: /(?:password|pwd)[ \t]*=/iy,
+    identity: 'context',
+    describes: 'Passwords in key-value connection strings (`Server=db;User ID=app;Password=...`: ADO.NET, ODBC, ' +
+        'Npgsql, JDBC for SQL Server) that name a server and a user, except interpolated, placeholder and ' +
+        "default passwords, passwords equal to the user name, and servers on the developer's own machine.",
+    find(line) {
+        const hits = [];
+        KV_PASSWORD_AT.lastIndex = 0;
+        for (let m = KV_PASSWORD_AT.exec(line); m; m = KV_PASSWORD_AT.exec(line)) {
+            // The connection string is the run of the line between quotes or tags around the key.
+            let from = m.index;
+            while (from > 0 && !KV_BOUNDARY.test(line[from - 1]))
+                from -= 1;
+            let to = m.index + m[0].length;
+            while (to < line.length && !KV_BOUNDARY.test(line[to]))
+                to += 1;
+            const pairs = new Map();
+            for (const part of line.slice(from, to).split(';')) {
+                const eq = part.indexOf('=');
+                if (eq > 0)
+                    pairs.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
+            }
+            // JDBC for SQL Server names the server in a URL before the pairs (`jdbc:sqlserver://db:1433;user=...`).
+            const host = [...pairs].find(([k]) => KV_HOST.test(k))?.[1] ??
+                /:\/\/([A-Za-z0-9_][A-Za-z0-9._-]{0,252})/.exec(line.slice(from, to).split(';')[0])?.[1];
+            const user = [...pairs].find(([k]) => KV_USER.test(k))?.[1];
+            if (!host || user === undefined)
+                continue;
+            const end = line.indexOf(';', m.index + m[0].length);
+            const raw = line.slice(m.index + m[0].length, end === -1 || end > to ? to : end);
+            const password = raw.trim();
+            const start = m.index + m[0].length + raw.indexOf(password);
+            const hostName = host.replace(/^tcp:/i, '').replace(/[,:\\].*$/, '');
+            if (password.length < 4 ||
+                (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .isPlaceholder */ .wK)(password) ||
+                /^[$%{@#]/.test(password) ||
+                password === user ||
+                DEFAULT_PASSWORDS.has(password.toLowerCase()) ||
+                (0,_judge_js__WEBPACK_IMPORTED_MODULE_0__/* .standIn */ .us)(password) ||
+                HARMLESS_HOST.test(hostName) ||
+                KV_LOCAL_HOST.test(host) ||
+                /^[$%{]/.test(host))
+                continue;
+            hits.push({
+                start,
+                end: start + password.length,
+                value: password,
+                label: 'password in a connection string',
+                context: showableUser(user) ? `${user}@${hostName}` : hostName,
+                confidence: looksRandom(password) || password.length >= 12 ? 'high' : 'medium',
+            });
         }
         return hits;
     },
@@ -60772,12 +62187,18 @@ function isPlaceholder(value) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   D1: () => (/* binding */ examineSubjects),
 /* harmony export */   KR: () => (/* binding */ LITERAL_SCHEMA),
+/* harmony export */   TB: () => (/* binding */ literalNumber),
 /* harmony export */   XZ: () => (/* binding */ atInputDefault),
+/* harmony export */   Zc: () => (/* binding */ literalOf),
+/* harmony export */   dc: () => (/* binding */ literalString),
 /* harmony export */   ib: () => (/* binding */ spanLocation),
 /* harmony export */   os: () => (/* binding */ shortText),
+/* harmony export */   qj: () => (/* binding */ literalStrings),
 /* harmony export */   ww: () => (/* binding */ givenOnCommandLine)
 /* harmony export */ });
-/* harmony import */ var _parsers_terraform_values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3503);
+/* harmony import */ var _parsers_terraform_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3011);
+/* harmony import */ var _parsers_terraform_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3503);
+
 
 /**
  * Helpers shared by the Terraform evaluators.
@@ -60834,7 +62255,7 @@ function examineSubjects(workspace, subjects) {
  * deployed resource. Any other finding is returned as it is.
  */
 function atInputDefault(finding, file, value, callersDecide) {
-    const variable = (0,_parsers_terraform_values_js__WEBPACK_IMPORTED_MODULE_0__/* .inputOf */ .wg)(value);
+    const variable = (0,_parsers_terraform_values_js__WEBPACK_IMPORTED_MODULE_1__/* .inputOf */ .wg)(value);
     if (variable === undefined || !callersDecide(file, variable))
         return finding;
     return {
@@ -60844,15 +62265,42 @@ function atInputDefault(finding, file, value, callersDecide) {
     };
 }
 /**
- * A finding that a variable file or `-var` a run may be given gives (see valueVariants): the message
- * names it, as the value judged is not the default.
+ * A finding that a variable file or `-var` a run may be given gives, or the arguments of a call of the
+ * module (see valueVariants): the message names it, as the value judged is not the default.
  */
-function givenOnCommandLine(finding, source) {
+function givenOnCommandLine(finding, variant) {
+    if (variant.call) {
+        return { ...finding, message: `${finding.message} (with the inputs ${variant.call} gives the module.)` };
+    }
+    const source = variant.source;
     const how = source.endsWith(')') ? `as ${source} sets it` : `with the values of ${source}`;
     return {
         ...finding,
         message: `${finding.message} (${how}, which a run of this configuration may be given on the command line.)`,
     };
+}
+/** The literal value of a body's attribute; undefined when it is absent or computed. */
+function literalOf(body, name) {
+    const a = (0,_parsers_terraform_js__WEBPACK_IMPORTED_MODULE_0__/* .attribute */ .lt)(body, name);
+    return a ? (0,_parsers_terraform_js__WEBPACK_IMPORTED_MODULE_0__/* .literal */ .eu)(a.value) : undefined;
+}
+/** An attribute's literal as the string Terraform converts it to (`6` is `"6"`); undefined otherwise. */
+function literalString(body, name) {
+    const v = literalOf(body, name);
+    return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+/** An attribute's literal as a whole number (`22` or `"22"`); undefined otherwise. */
+function literalNumber(body, name) {
+    const v = literalOf(body, name);
+    return typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+/** The literal strings of an attribute that is a string or a list of strings; computed items are left out. */
+function literalStrings(body, name) {
+    const a = (0,_parsers_terraform_js__WEBPACK_IMPORTED_MODULE_0__/* .attribute */ .lt)(body, name);
+    if (!a)
+        return [];
+    const items = a.value.kind === 'tuple' ? a.value.items : [a.value];
+    return items.flatMap((i) => (i.kind === 'string' ? [{ value: i.value, span: i.span, node: i }] : []));
 }
 
 
@@ -61534,6 +62982,16 @@ function splitLine(line, offset, cases) {
             start = offset + i;
         if (!word)
             word = { text: '', start: offset + i, end: offset + i + 1 };
+        if (ch === '$' && line[i + 1] === '(' && line[i + 2] !== '(' && isArgument(words, word)) {
+            // `bencher run --token $(echo "$T" | sed 's/x//')`: a substitution among a program's arguments
+            // is one word of that command, its `|` and `;` its own (the command's program and the words
+            // after it stay the command's). Only an assignment's `out=$(curl ...)` is split with its line.
+            const end = substitutionEnd(line, i + 1);
+            word.text += line.slice(i, end);
+            word.end = offset + end;
+            i = end - 1;
+            continue;
+        }
         if (ch === '$' && line.startsWith('{{', i + 1)) {
             // A `${{ }}` expression is substituted before the shell sees the script: one word.
             const close = line.indexOf('}}', i + 3);
@@ -61556,6 +63014,15 @@ function splitLine(line, offset, cases) {
     }
     endCommand(offset + line.length, '');
     return out;
+}
+/**
+ * Whether a word being read stands among a program's arguments: some word before it in the command
+ * is neither a reserved word nor a `VAR=value` assignment, and the word is no assignment itself.
+ */
+function isArgument(words, word) {
+    if (/^[A-Za-z_]\w*=/.test(word.text))
+        return false;
+    return words.some((w) => !RESERVED.has(w.text) && !/^[A-Za-z_]\w*=/.test(w.text));
 }
 /**
  * The index after the `)` that closes the `(` at `open`, with quotes and nested parentheses inside
@@ -62903,9 +64370,11 @@ const PUBLISH_ACTIONS = [
 /**
  * Commands that publish (package registries, releases, images; a signature or attestation cosign
  * pushes beside an image in its registry, not `sign-blob`, which writes a file; an image ko builds
- * and pushes to `KO_DOCKER_REPO`).
+ * and pushes to `KO_DOCKER_REPO`; Bundler's `rake release`, which builds, tags and pushes the gem, and
+ * a namespaced `release:<gem>` task of a repository of several gems). Not Gradle's `publishToMavenLocal` (`publish<Name>PublicationToMavenLocal`),
+ * which writes to the Maven repository of the runner's home, for a later step of the job to build against.
  */
-const PUBLISH_COMMAND = /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|ko\s+(?:build|publish|resolve|apply|create)|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|cosign\s+(?:sign|attest)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
+const PUBLISH_COMMAND = /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|maturin\s+(?:publish|upload)|ko\s+(?:build|publish|resolve|apply|create)|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|rake\s+release(?:\[[^\]\s]*\]|:(?!guard_clean\b|source_control_push\b)[\w-]+)?(?![\w:[-])|(?:dotnet\s+)?nuget\s+push|(?:docker|podman)\s+(?:image\s+|manifest\s+)?push|docker\s+buildx\s+imagetools\s+create|docker\s+(?:buildx\s+)?build\s[^\n;&|]{0,500}?(?:\s--push|push=true|type=registry)|gh\s+release\s+(?:create|upload)|cosign\s+(?:sign|attest)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish(?!\w*ToMavenLocal\b)\w*)(?![\w-])/;
 /**
  * Whether a step publishes. Given its job (and workflow), their `env:` is read too, for a registry
  * that is evidently a throwaway one ({@link localPush}).
@@ -62919,6 +64388,13 @@ function publishes(step, job, workflow) {
         // not a snapshot, or with publishing skipped).
         if (action === 'docker/build-push-action')
             return (0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .isTrue */ .Hn)((0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .input */ .hF)(step, 'push'));
+        // changesets/action publishes (runs the command given as `publish`) when that input is set;
+        // without it, it only opens the version pull request. maturin-action uploads with `command:
+        // upload` (or `publish`).
+        if (action === 'changesets/action')
+            return nonEmpty((0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .input */ .hF)(step, 'publish')?.value);
+        if (action === 'pyo3/maturin-action')
+            return /^\s*(?:upload|publish)\b/.test(String((0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .input */ .hF)(step, 'command')?.value ?? ''));
         if (action === 'goreleaser/goreleaser-action') {
             const args = (0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .input */ .hF)(step, 'args')?.value;
             // goreleaser without a command (no args, or only flags: `--debug`, `--clean`) runs `release`;
@@ -62935,6 +64411,10 @@ function publishes(step, job, workflow) {
     if (typeof step.run?.value !== 'string')
         return false;
     return publishesIn(step.run.value, envOf(step, job, workflow));
+}
+/** A value that is a non-empty string (an expression counts: it may well be set). */
+function nonEmpty(value) {
+    return typeof value === 'string' && value.trim() !== '';
 }
 /** A variable of the environment a step's script starts with: the step's `env:`, its job's, its workflow's. */
 function envOf(step, job, workflow) {
@@ -63384,6 +64864,7 @@ function memoByScript(scan, limit = 2048) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   AQ: () => (/* binding */ OUTSIDER_EVENTS),
 /* harmony export */   Ae: () => (/* binding */ anyText),
+/* harmony export */   BM: () => (/* binding */ artifactPaths),
 /* harmony export */   BR: () => (/* binding */ writesOnly),
 /* harmony export */   Ec: () => (/* binding */ stepsAfter),
 /* harmony export */   H8: () => (/* binding */ refOf),
@@ -63393,6 +64874,7 @@ function memoByScript(scan, limit = 2048) {
 /* harmony export */   L4: () => (/* binding */ namesSecret),
 /* harmony export */   RK: () => (/* binding */ actionVersion),
 /* harmony export */   Rq: () => (/* binding */ actionInputMap),
+/* harmony export */   Up: () => (/* binding */ readsArtifact),
 /* harmony export */   Wu: () => (/* binding */ isFalse),
 /* harmony export */   XL: () => (/* binding */ eventsOf),
 /* harmony export */   fU: () => (/* binding */ globMatcher),
@@ -63406,7 +64888,7 @@ function memoByScript(scan, limit = 2048) {
 /* harmony export */   s0: () => (/* binding */ sameOwner),
 /* harmony export */   vO: () => (/* binding */ stepLabel)
 /* harmony export */ });
-/* unused harmony exports PRIVILEGED_EVENTS, conditionOf, stepText, SECRET_REFERENCE */
+/* unused harmony exports PRIVILEGED_EVENTS, conditionOf, stepText, SECRET_REFERENCE, ARTIFACT_READ */
 /* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4006);
 /* harmony import */ var _parsers_expression_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8870);
 /* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3850);
@@ -63666,6 +65148,50 @@ function onlyPullRequest(workflow) {
     const events = workflow.on?.events ?? [];
     return events.length > 0 && events.every((t) => t.event === 'pull_request');
 }
+/**
+ * Where the artifacts (or a triggering run's files) that a job of a privileged workflow (workflow_run,
+ * pull_request_target) downloads before this step are put: the `path:` of each download-artifact step,
+ * or `anywhere` when one names none (the work tree, beside this repository's files), computes it, or
+ * downloads otherwise (`gh run download`, the REST API); undefined when nothing is downloaded.
+ */
+function artifactPaths(workflow, job, step) {
+    if (workflow.kind !== 'workflow')
+        return undefined;
+    const events = eventsOf(workflow);
+    if (!events.has('workflow_run') && !events.has('pull_request_target'))
+        return undefined;
+    const paths = [];
+    let anywhere = false;
+    for (const s of job.steps) {
+        if (s.index > step.index)
+            continue;
+        if (s.uses && /download-artifact/.test(actionOf(s.uses) ?? '')) {
+            const path = s.with?.entries.get('path')?.value;
+            const dir = typeof path === 'string' ? path.trim().replace(/^\.\//, '').replace(/\/+$/, '') : '';
+            if (dir === '' || dir === '.' || dir.includes('${{') || /\s/.test(dir))
+                anywhere = true;
+            else
+                paths.push(dir);
+        }
+        else if (s.run && /\bgh\s+run\s+download\b|\/artifacts\b/.test(s.run.value))
+            anywhere = true;
+    }
+    if (anywhere)
+        return 'anywhere';
+    return paths.length > 0 ? paths : undefined;
+}
+/**
+ * Whether a value written by a script reads a file of the downloaded artifacts ({@link artifactPaths}):
+ * a command substitution that reads a file ({@link ARTIFACT_READ}), of a download folder when every
+ * download names one (`$(cat results/pr-number)`, not `$(jq -r .version package.json)`).
+ */
+function readsArtifact(text, paths) {
+    if (paths === undefined || !ARTIFACT_READ.test(text))
+        return false;
+    return paths === 'anywhere' || paths.some((p) => text.includes(p));
+}
+/** A command substitution that reads a file (`$(cat pr.txt)`, `$(<pr.txt)`, `$(jq -r .n pr.json)`). */
+const ARTIFACT_READ = /\$\(\s*(?:cat|<|jq|head|tail|tr|sed|awk)\b|`\s*cat\b/;
 
 
 /***/ }),
@@ -63946,7 +65472,12 @@ function downloadedThenRun(joined) {
     }
     return out;
 }
-/** Commands in a script that fetch or check out a pull request's head. */
+/**
+ * Commands in a script that fetch or check out a pull request's head: `gh pr checkout`, a `git fetch`
+ * or `pull` of `pull/N/head` (or `merge`). The pull request's diff applied to the work tree (`gh pr
+ * diff N | git apply`, a downloaded `.diff`/`.patch`, `git am`, `patch`) is read by the rule with the
+ * job's other routes to the head's code (see `pullDiffFetchOf` in head-code.ts).
+ */
 const headCheckouts = (0,_script_memo_js__WEBPACK_IMPORTED_MODULE_1__/* .memoByScript */ .$)(scanHeadCheckouts);
 function scanHeadCheckouts(script) {
     const joined = joinContinuations(script);
@@ -66160,10 +67691,14 @@ function finalStage(model) {
  * it. `null` means declared without a default. A default that uses an unknown variable keeps the
  * `UNRESOLVED` marker (dockerfile-words.ts), so a FROM that uses it is known to be partly unknown.
  */
-function globalArgValues(model) {
+function globalArgValues(model, buildArgs) {
     const vars = new Map();
     for (const arg of model.globalArgs) {
-        if (arg.value === null) {
+        // A build argument replaces the default of the ARG it names (`--build-arg`, Bake's `args`).
+        if (buildArgs && Object.hasOwn(buildArgs, arg.name)) {
+            vars.set(arg.name, buildArgs[arg.name]);
+        }
+        else if (arg.value === null) {
             // Re-declaring without a default keeps the earlier default.
             if (!vars.has(arg.name))
                 vars.set(arg.name, null);
@@ -68597,18 +70132,20 @@ function escapeRegExp(text) {
 /* harmony export */   Gu: () => (/* binding */ builtOnlyFor),
 /* harmony export */   Jk: () => (/* binding */ inKustomizeTree),
 /* harmony export */   St: () => (/* binding */ KUSTOMIZATION_GLOBS),
+/* harmony export */   Zp: () => (/* binding */ helmTemplate),
 /* harmony export */   aT: () => (/* binding */ isRenderedChartFile),
 /* harmony export */   dC: () => (/* binding */ kustomizationsListing),
+/* harmony export */   fh: () => (/* binding */ TEMPLATE_VALUE),
 /* harmony export */   iE: () => (/* binding */ kustomizeResource),
 /* harmony export */   j3: () => (/* binding */ KUSTOMIZE_PATCH),
 /* harmony export */   jZ: () => (/* binding */ kustomizeListings),
-/* harmony export */   jw: () => (/* binding */ isHelmTemplate),
+/* harmony export */   k9: () => (/* binding */ templateAsYaml),
 /* harmony export */   kG: () => (/* binding */ readKustomization),
 /* harmony export */   qk: () => (/* binding */ HELM_TEMPLATE),
 /* harmony export */   tC: () => (/* binding */ excludedByKustomize),
 /* harmony export */   xK: () => (/* binding */ HELM_CHART_FILE)
 /* harmony export */ });
-/* unused harmony export kustomizeRoots */
+/* unused harmony exports isHelmTemplate, kustomizeRoots */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2686);
 
@@ -68643,6 +70180,14 @@ const KUSTOMIZATION_GLOBS = ['**/kustomization.yaml', '**/kustomization.yml', '*
  * rendered as it is written: it is the manifest it installs, and judged as one.
  */
 function isHelmTemplate(workspace, file) {
+    return helmTemplate(workspace, file) !== undefined;
+}
+/**
+ * What {@link isHelmTemplate} finds a file to be: a template of an application chart (`template`),
+ * which a render writes out, or one of a library chart (`library`), which nothing renders on its own;
+ * undefined for any other file.
+ */
+function helmTemplate(workspace, file) {
     const parts = file.split('/');
     for (let i = 0; i < parts.length - 1; i++) {
         if (parts[i] !== 'templates')
@@ -68651,10 +70196,84 @@ function isHelmTemplate(workspace, file) {
         const manifest = chart ? `${chart}/Chart.yaml` : 'Chart.yaml';
         if (!workspace.has(manifest))
             continue;
+        if (LIBRARY_CHART.test(workspace.text(manifest) ?? ''))
+            return 'library';
         const text = workspace.text(file);
-        return text === undefined || text.includes('{{') || LIBRARY_CHART.test(workspace.text(manifest) ?? '');
+        return text === undefined || text.includes('{{') ? 'template' : undefined;
     }
-    return false;
+    return undefined;
+}
+/** What a template action becomes in {@link templateAsYaml}: a plain scalar no rule takes for a setting. */
+const TEMPLATE_VALUE = 'helm-template-value';
+/** The keyword of an action that opens a block (`{{- if .Values.x }}`), or `end`. */
+const BLOCK_ACTION = /^\{\{-?\s*(if|with|range|define|block|end)\b/;
+/**
+ * A Helm chart template as the YAML every render of it shares, line for line: a line that holds only
+ * template actions (`{{- if .Values.rbac }}`, `{{- include "labels" . | nindent 4 }}`, `{{- end }}`)
+ * is blanked, and an action among text (`image: "{{ .Values.image }}:{{ .Values.tag }}"`) becomes
+ * {@link TEMPLATE_VALUE}, so what the chart's values decide reads as a value no rule judges, and what
+ * the template writes literally (`privileged: true`) reads as written. The lines inside `if`, `with`
+ * and `range` blocks are listed: a render writes them only for some values.
+ */
+function templateAsYaml(text) {
+    const lines = text.split('\n');
+    const out = [];
+    const conditional = new Set();
+    let depth = 0;
+    /** Whether the line being read continues an action an earlier line opened. */
+    let open;
+    for (let n = 0; n < lines.length; n++) {
+        const line = lines[n];
+        let rest = '';
+        let content = false;
+        let conditionalHere = depth > 0;
+        let i = 0;
+        if (open !== undefined) {
+            const close = line.indexOf('}}');
+            if (close === -1) {
+                out.push('');
+                continue;
+            }
+            open = undefined;
+            i = close + 2;
+        }
+        while (i < line.length) {
+            const start = line.indexOf('{{', i);
+            if (start === -1) {
+                rest += line.slice(i);
+                if (line.slice(i).trim() !== '')
+                    content = true;
+                break;
+            }
+            rest += line.slice(i, start);
+            if (line.slice(i, start).trim() !== '')
+                content = true;
+            const close = line.indexOf('}}', start + 2);
+            const action = close === -1 ? line.slice(start) : line.slice(start, close + 2);
+            const block = BLOCK_ACTION.exec(action)?.[1];
+            if (block === 'end')
+                depth = Math.max(0, depth - 1);
+            else if (block !== undefined) {
+                depth += 1;
+                conditionalHere = true;
+            }
+            rest += `\u0000`;
+            if (close === -1) {
+                open = action;
+                break;
+            }
+            i = close + 2;
+        }
+        if (!content)
+            out.push('');
+        else {
+            // The trailing text of a value an action ends (`{{ .Values.x }}-suffix`) stays one scalar.
+            out.push(rest.replace(/\u0000+/g, TEMPLATE_VALUE));
+            if (conditionalHere)
+                conditional.add(n + 1);
+        }
+    }
+    return { text: out.join('\n'), conditional };
 }
 /** A chart's `type: library` line in its Chart.yaml. */
 const LIBRARY_CHART = /^type:[ \t]*["']?library["']?[ \t]*(?:#.*)?$/m;
@@ -68893,7 +70512,7 @@ function patchRefs(kustomization) {
 
 /***/ }),
 
-/***/ 1072:
+/***/ 7170:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68906,6 +70525,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Mz: () => (/* binding */ containersOf),
   rc: () => (/* binding */ describeContainer),
   v8: () => (/* binding */ describeObject),
+  Yo: () => (/* binding */ isJudgedKind),
   jh: () => (/* binding */ k8s_isMap),
   T$: () => (/* binding */ k8sObjects),
   J7: () => (/* binding */ occurrenceKey),
@@ -68915,7 +70535,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   P1: () => (/* binding */ readK8sObjects)
 });
 
-// UNUSED EXPORTS: K8S_SCREEN, isPatchFragment, k8sManifestPaths, unappliable
+// UNUSED EXPORTS: K8S_SCREEN, isPatchFragment, k8sManifestPaths, nestedPodSpecsOf, readTemplateObjects, unappliable
 
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
 var screens = __nccwpck_require__(9752);
@@ -68923,6 +70543,810 @@ var screens = __nccwpck_require__(9752);
 var yaml = __nccwpck_require__(2686);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
 var k8s_files = __nccwpck_require__(2870);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./lib/core/parsers/kustomize-build.js
+
+
+
+
+/**
+ * What kustomize builds from the kustomizations of the repository, for the objects a patch changes:
+ * each kustomization's `resources` (manifest files, and folders with a kustomization of their own,
+ * inside the repository), its `components`, then its patches in kustomize's order
+ * (`patchesStrategicMerge`, `patches`, `patchesJson6902`; in a file or inline), strategic-merge
+ * patches merged into the object they name (or their `target`s) and JSON 6902 operations (`add`,
+ * `replace`, `remove`, `move`, `copy`, `test`) applied at their JSON pointers. Every value of the
+ * result keeps where it is written: in the base manifest, or at the line of the patch that put it
+ * there (an inline patch's line in its kustomization), so a rule reports a problem a patch
+ * introduces at that line, and one it leaves where the base wrote it. A mapping or list a patch
+ * deletes from (a JSON 6902 `remove`, a strategic-merge `null` or `$patch: delete`) is located at the
+ * deletion: what a rule finds missing there (a container's securityContext an overlay removes) is
+ * reported at the patch line that removed it.
+ *
+ * What this does not build is said, never dropped silently: a remote resource, a generator, a Helm
+ * chart, `replacements` or `vars`, a transformer plugin, and a patch that matches nothing built here
+ * (its base is remote, or generated) leave their kustomization out of the rules' scope with why
+ * (see `Workspace.leaveOut`). Names are matched as kustomize matches them, through the `namePrefix`,
+ * `nameSuffix` and `namespace` of the kustomizations below; the values themselves are not renamed or
+ * relabelled (the rules do not read names or labels), so a built object keeps its base's identity.
+ */
+/** How the rules say that a kustomization builds from something not in the repository. */
+const KUSTOMIZE_REMOTE = {
+    kind: 'kustomization with a remote resource',
+    reason: 'remote resources are not fetched, so what they hold and the patches applied to it are not checked: check the output of kustomize build',
+};
+/** How the rules say that a kustomization uses a feature whose output is not built here. */
+const KUSTOMIZE_UNBUILT = {
+    kind: 'kustomization with generators, Helm charts, replacements or plugins',
+    reason: 'what they generate or change is not built here, so it is not checked: check the output of kustomize build',
+};
+/** How the rules say that a patch was not applied. */
+const KUSTOMIZE_UNAPPLIED = {
+    kind: 'kustomization with a patch not applied',
+    reason: 'the patch matches no resource this repository builds (its base is remote or generated), cannot be read, or does not apply, so what it changes is not checked: check the output of kustomize build',
+};
+/** How the rules say that a kustomization could not be built. */
+const KUSTOMIZE_BROKEN = {
+    kind: 'kustomization not built',
+    reason: 'it names a resource that is not in the repository (or outside it), or its chain of bases loops or nests deeper than 12, so its output is not checked: check the output of kustomize build',
+};
+/** The fields whose output this model does not build. */
+const UNBUILT_FIELDS = [
+    'generators',
+    'transformers',
+    'validators',
+    'helmCharts',
+    'helmChartInflationGenerator',
+    'replacements',
+    'vars',
+];
+/** Bases nest at most this deep (kustomize has no limit; real trees use a handful). */
+const MAX_DEPTH = 12;
+function fromValue(value, at) {
+    if (Array.isArray(value)) {
+        return {
+            at,
+            seq: value.map((v, i) => fromValue(v, { source: at.source, pointer: `${at.pointer}/${i}` })),
+        };
+    }
+    if (k8s_isMap(value)) {
+        const map = new Map();
+        for (const [k, v] of Object.entries(value))
+            map.set(k, fromValue(v, { source: at.source, pointer: `${at.pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}` }));
+        return { at, map };
+    }
+    return { at, scalar: value };
+}
+function toValue(node, origins, pointer) {
+    origins.set(pointer, node.at);
+    if (node.seq)
+        return node.seq.map((n, i) => toValue(n, origins, `${pointer}/${i}`));
+    if (node.map) {
+        const out = {};
+        for (const [k, v] of node.map)
+            out[k] = toValue(v, origins, `${pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}`);
+        return out;
+    }
+    return node.scalar;
+}
+function clone(node) {
+    if (node.seq)
+        return { at: node.at, seq: node.seq.map(clone) };
+    if (node.map)
+        return { at: node.at, map: new Map([...node.map].map(([k, v]) => [k, clone(v)])) };
+    return { at: node.at, scalar: node.scalar };
+}
+function plain(node) {
+    return node === undefined ? undefined : toValue(node, new Map(), '');
+}
+/** The string at `key` of a mapping node, or undefined. */
+function kustomize_build_text(node, key) {
+    const v = node?.map?.get(key)?.scalar;
+    return typeof v === 'string' ? v : undefined;
+}
+/** The kustomization file of a folder, if it has one. */
+function kustomizationIn(ws, dir) {
+    for (const name of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
+        const file = dir === '.' || dir === '' ? name : `${dir}/${name}`;
+        if (ws.has(file))
+            return file;
+    }
+    return undefined;
+}
+/** A resource kustomize fetches: a URL, a Git reference, a host-qualified repository path. */
+function isRemote(ref) {
+    return (ref.includes('://') ||
+        ref.startsWith('git@') ||
+        ref.includes('?ref=') ||
+        /^(?:github\.com|gitlab\.com|bitbucket\.org|ssh\.|git\.)/.test(ref));
+}
+/** A path of the repository from a kustomization's folder, or undefined when it leaves the repository. */
+function resolved(dir, ref) {
+    const joined = external_node_path_.posix.normalize(external_node_path_.posix.join(dir, ref.trim())).replace(/\/+$/, '');
+    return joined === '..' || joined.startsWith('../') || joined.startsWith('/') ? undefined : joined;
+}
+/**
+ * The objects every kustomization of the workspace builds that one of its patches (or a patch of a
+ * kustomization below it) changed, as {@link K8sObject}s whose values are located where they are
+ * written (see `K8sObject.built`). Computed once per run; a kustomization without patches adds none
+ * (its output is its resources as written, judged as they stand).
+ */
+function kustomizeBuiltObjects(ws) {
+    return ws.memo('k8s-kustomize-built', '', () => {
+        const out = [];
+        for (const file of ws.glob(k8s_files/* KUSTOMIZATION_GLOBS */.St)) {
+            const doc = kustomizationDoc(ws, file);
+            if (!doc)
+                continue;
+            const resources = [...listOf(doc, 'resources'), ...listOf(doc, 'bases')];
+            if (resources.some((r) => typeof r === 'string' && isRemote(r)))
+                ws.leaveOut(file, KUSTOMIZE_REMOTE);
+            if (UNBUILT_FIELDS.some((f) => doc[f] != null))
+                ws.leaveOut(file, KUSTOMIZE_UNBUILT);
+            // A component is built into the kustomizations that include it: alone, its patches have no target.
+            if (doc.kind === 'Component' || !hasPatches(ws, file, doc, 0))
+                continue;
+            const build = buildOf(ws, file, []);
+            if (!build)
+                continue;
+            for (const o of build.objects)
+                if (o.patchedBy.length > 0)
+                    out.push(builtObject(o));
+        }
+        return out;
+    });
+}
+function kustomizationDoc(ws, file) {
+    const parsed = ws.yaml(file);
+    const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
+    return k8s_isMap(doc) ? doc : undefined;
+}
+function listOf(doc, key) {
+    const v = doc[key];
+    return Array.isArray(v) ? v : [];
+}
+/** Whether a kustomization, or a component it uses, has patches. */
+function hasPatches(ws, file, doc, depth) {
+    if (['patches', 'patchesStrategicMerge', 'patchesJson6902'].some((k) => listOf(doc, k).length > 0))
+        return true;
+    if (depth > 3)
+        return false;
+    return listOf(doc, 'components').some((c) => {
+        if (typeof c !== 'string')
+            return false;
+        const dir = resolved(external_node_path_.posix.dirname(file), c);
+        const k = dir === undefined ? undefined : kustomizationIn(ws, dir);
+        const d = k === undefined ? undefined : kustomizationDoc(ws, k);
+        return d !== undefined && hasPatches(ws, k, d, depth + 1);
+    });
+}
+/** A fresh copy of what a kustomization builds (cached per run), or undefined when it cannot be built. */
+function buildOf(ws, file, chain) {
+    if (chain.includes(file) || chain.length >= MAX_DEPTH) {
+        ws.leaveOut(chain[0] ?? file, KUSTOMIZE_BROKEN);
+        return undefined;
+    }
+    const build = ws.memo('k8s-kustomize-build', file, () => {
+        const objects = [];
+        return applyKustomization(ws, file, objects, [...chain, file]) ? { objects } : undefined;
+    });
+    if (!build)
+        return undefined;
+    return {
+        objects: build.objects.map((o) => ({
+            ...o,
+            node: clone(o.node),
+            names: new Set(o.names),
+            namespaces: new Set(o.namespaces),
+            labels: new Map(o.labels),
+            patchedBy: [...o.patchedBy],
+            through: [...o.through],
+        })),
+    };
+}
+/**
+ * Adds what the kustomization `file` builds to `objects` (for a component, the objects of the
+ * kustomization that uses it, which its patches change too): its resources, its components, then its
+ * patches, then its names. False when it cannot be built.
+ */
+function applyKustomization(ws, file, objects, chain) {
+    const doc = kustomizationDoc(ws, file);
+    if (!doc)
+        return false;
+    const dir = external_node_path_.posix.dirname(file);
+    for (const ref of [...listOf(doc, 'resources'), ...listOf(doc, 'bases')]) {
+        if (typeof ref !== 'string' || ref.includes('\n'))
+            continue;
+        if (isRemote(ref))
+            continue;
+        const target = resolved(dir, ref);
+        if (target === undefined) {
+            ws.leaveOut(file, KUSTOMIZE_BROKEN);
+            continue;
+        }
+        if (ws.has(target)) {
+            for (const object of readK8sObjects(ws, target))
+                objects.push(fromObject(object));
+            continue;
+        }
+        const inner = kustomizationIn(ws, target);
+        const build = inner === undefined ? undefined : buildOf(ws, inner, chain);
+        if (build)
+            objects.push(...build.objects);
+        else if (inner === undefined)
+            ws.leaveOut(file, KUSTOMIZE_BROKEN);
+    }
+    for (const ref of listOf(doc, 'components')) {
+        if (typeof ref !== 'string' || isRemote(ref))
+            continue;
+        const target = resolved(dir, ref);
+        const inner = target === undefined ? undefined : kustomizationIn(ws, target);
+        if (inner === undefined || chain.includes(inner) || chain.length >= MAX_DEPTH) {
+            ws.leaveOut(file, KUSTOMIZE_BROKEN);
+            continue;
+        }
+        applyKustomization(ws, inner, objects, [...chain, inner]);
+    }
+    applyPatches(ws, file, doc, objects);
+    renameObjects(doc, objects);
+    // A component's objects are its includer's, which records itself.
+    if (doc.kind !== 'Component')
+        for (const o of objects)
+            o.through.push(file);
+    return true;
+}
+function fromObject(object) {
+    const source = { path: object.path, document: object.document };
+    const names = new Set(object.name === undefined ? [] : [object.name]);
+    const at = { source, pointer: object.node.pointer };
+    const judged = isJudgedKind(object.kind);
+    // An unjudged object keeps only its metadata, which patch targets select by.
+    const metadata = object.node.value.metadata;
+    return {
+        base: object,
+        node: judged ? fromValue(object.node.value, at) : fromValue({ metadata }, at),
+        ...(judged ? {} : { unjudged: true }),
+        names,
+        namespaces: new Set(object.namespace === undefined ? [] : [object.namespace]),
+        labels: new Map(),
+        patchedBy: [],
+        through: [],
+    };
+}
+/** The names and labels a kustomization gives what it builds (values are kept, see the top). */
+function renameObjects(doc, objects) {
+    const prefix = typeof doc.namePrefix === 'string' ? doc.namePrefix : '';
+    const suffix = typeof doc.nameSuffix === 'string' ? doc.nameSuffix : '';
+    const namespace = typeof doc.namespace === 'string' && doc.namespace !== '' ? doc.namespace : undefined;
+    const labels = [];
+    const addLabels = (map) => {
+        if (k8s_isMap(map))
+            for (const [k, v] of Object.entries(map))
+                if (v !== null && typeof v !== 'object')
+                    labels.push([k, String(v)]);
+    };
+    addLabels(doc.commonLabels);
+    for (const entry of listOf(doc, 'labels'))
+        if (k8s_isMap(entry))
+            addLabels(entry.pairs);
+    for (const o of objects) {
+        if (prefix || suffix)
+            for (const n of [...o.names])
+                o.names.add(`${prefix}${n}${suffix}`);
+        if (namespace !== undefined)
+            o.namespaces.add(namespace);
+        for (const [k, v] of labels)
+            o.labels.set(k, v);
+    }
+}
+/** Applies the patches of a kustomization, in kustomize's order, to the objects it builds. */
+function applyPatches(ws, file, doc, objects) {
+    const kdoc = ws.yaml(file);
+    const kdocument = kdoc?.ok ? kdoc.documents[0] : undefined;
+    if (!kdocument)
+        return;
+    const ktext = ws.text(file) ?? '';
+    const dir = external_node_path_.posix.dirname(file);
+    const notApplied = () => ws.leaveOut(file, KUSTOMIZE_UNAPPLIED);
+    /**
+     * The documents of a patch written at `pointer` of the kustomization: inline (a `patch:`, or an
+     * entry of `patchesStrategicMerge` that is YAML rather than a path), or in the file it names.
+     */
+    const read = (value, pointer, inline) => {
+        if (typeof value !== 'string')
+            return undefined;
+        if (!inline) {
+            const patchFile = resolved(dir, value);
+            if (patchFile === undefined)
+                return undefined;
+            const parsed = ws.yaml(patchFile);
+            if (!parsed?.ok)
+                return undefined;
+            return parsed.documents.map((d) => ({
+                node: fromValue(d.value, { source: { path: patchFile, document: d }, pointer: '' }),
+            }));
+        }
+        const parsed = (0,yaml/* parseYaml */.hN)(value);
+        if (!parsed.ok)
+            return undefined;
+        const where = inlinePlacement(kdocument, ktext, pointer);
+        return parsed.documents.map((d) => ({
+            node: fromValue(d.value, { source: { path: file, document: d, ...where }, pointer: '' }),
+        }));
+    };
+    const patches = [];
+    listOf(doc, 'patchesStrategicMerge').forEach((entry, i) => {
+        const yaml = typeof entry === 'string' && (entry.includes('\n') || /^\s*[[{]|:\s/.test(entry));
+        const documents = read(entry, `/patchesStrategicMerge/${i}`, yaml);
+        if (documents)
+            patches.push({ documents, type: 'merge' });
+        else
+            notApplied();
+    });
+    for (const key of ['patches', 'patchesJson6902']) {
+        listOf(doc, key).forEach((entry, i) => {
+            if (!k8s_isMap(entry))
+                return;
+            const documents = entry.patch !== undefined
+                ? read(entry.patch, `/${key}/${i}/patch`, true)
+                : read(entry.path, `/${key}/${i}/path`, false);
+            if (!documents) {
+                notApplied();
+                return;
+            }
+            const target = k8s_isMap(entry.target) ? entry.target : undefined;
+            const json = documents.length === 1 && documents[0].node.seq !== undefined;
+            if ((key === 'patchesJson6902' || json) && !json) {
+                notApplied();
+                return;
+            }
+            if (json && !target) {
+                notApplied();
+                return;
+            }
+            patches.push({ documents, type: json ? 'json6902' : 'merge', ...(target ? { target } : {}) });
+        });
+    }
+    for (const patch of patches) {
+        let matched = false;
+        if (patch.type === 'json6902') {
+            for (const o of objects) {
+                if (!selected(o, patch.target))
+                    continue;
+                matched = true;
+                if (o.unjudged)
+                    continue;
+                // Applied to a copy: kustomize fails a build whose operation fails, so none of it lands.
+                const patched = clone(o.node);
+                if (!applyJson6902(patched, patch.documents[0].node)) {
+                    notApplied();
+                    continue;
+                }
+                o.node = patched;
+                if (!o.patchedBy.includes(file))
+                    o.patchedBy.unshift(file);
+            }
+        }
+        else {
+            for (const { node } of patch.documents) {
+                if (!node.map)
+                    continue;
+                for (let i = 0; i < objects.length; i++) {
+                    const o = objects[i];
+                    if (patch.target ? !selected(o, patch.target) : !namedBy(o, node))
+                        continue;
+                    matched = true;
+                    if (o.unjudged)
+                        continue;
+                    const merged = mergeNode(o.node, node, '');
+                    if (merged === DELETE) {
+                        objects.splice(i--, 1);
+                        continue;
+                    }
+                    o.node = merged;
+                    if (!o.patchedBy.includes(file))
+                        o.patchedBy.unshift(file);
+                }
+            }
+        }
+        if (!matched)
+            notApplied();
+    }
+}
+/**
+ * Where the values of an inline patch (the string at `pointer` of the kustomization) are written: a
+ * literal block (`patch: |-`) keeps its lines, so each value has its own line in the kustomization;
+ * any other style is located at the string as a whole.
+ */
+function inlinePlacement(document, text, pointer) {
+    const span = document.span(pointer) ?? document.nearestSpan(pointer);
+    const flat = { flat: span ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
+    if (!span?.key)
+        return flat;
+    const lines = text.split(/\r?\n/);
+    const keyLine = lines[span.key.line - 1] ?? '';
+    // The indicator follows the key on its line: `patch: |-`, `patch: |2`.
+    if (!/:\s*\|[-+0-9]*\s*(?:#.*)?$/.test(keyLine))
+        return flat;
+    const first = lines[span.start.line - 1] ?? '';
+    const indent = /^ */.exec(first)[0].length;
+    return { shift: { line: span.start.line - 1, column: indent } };
+}
+/** Whether a strategic-merge patch without a target names the object (kind, name, namespace, group). */
+function namedBy(o, patch) {
+    const kind = kustomize_build_text(patch, 'kind');
+    const meta = patch.map?.get('metadata');
+    const name = kustomize_build_text(meta, 'name');
+    if (kind !== o.base.kind || name === undefined || !o.names.has(name))
+        return false;
+    const apiVersion = kustomize_build_text(patch, 'apiVersion');
+    if (apiVersion !== undefined && apiGroup(apiVersion) !== apiGroup(o.base.apiVersion))
+        return false;
+    const namespace = kustomize_build_text(meta, 'namespace');
+    return namespace === undefined || o.namespaces.size === 0 || o.namespaces.has(namespace);
+}
+/** Compiled target patterns, by source; null for one that does not compile (it matches nothing). */
+const PATTERNS = new Map();
+/** An anchored pattern of a target's field, as kustomize matches `name`, `kind` and `namespace`. */
+function matches(pattern, values) {
+    if (typeof pattern !== 'string' || pattern === '')
+        return true;
+    let re = PATTERNS.get(pattern);
+    if (re === undefined) {
+        try {
+            re = new RegExp(`^(?:${pattern})$`);
+        }
+        catch {
+            re = null;
+        }
+        PATTERNS.set(pattern, re);
+    }
+    if (re === null)
+        return false;
+    for (const v of values)
+        if (re.test(v))
+            return true;
+    return false;
+}
+/** The scalar entries of a mapping node of the metadata (`labels`, `annotations`), as strings. */
+function stringsOf(node, into = new Map()) {
+    for (const [k, v] of node?.map ?? [])
+        if (!v.map && !v.seq && v.scalar != null)
+            into.set(k, String(v.scalar));
+    return into;
+}
+/** Whether a patch's `target` selects the object. */
+function selected(o, target) {
+    const [group, version] = o.base.apiVersion.includes('/')
+        ? o.base.apiVersion.split('/', 2)
+        : ['', o.base.apiVersion];
+    if (typeof target.group === 'string' && target.group !== group)
+        return false;
+    if (typeof target.version === 'string' && target.version !== '' && target.version !== version)
+        return false;
+    if (!matches(target.kind, [o.base.kind]))
+        return false;
+    if (!matches(target.name, o.names))
+        return false;
+    if (typeof target.namespace === 'string' &&
+        target.namespace !== '' &&
+        !matches(target.namespace, o.namespaces))
+        return false;
+    if (target.labelSelector === undefined && target.annotationSelector === undefined)
+        return true;
+    const metadata = o.node.map?.get('metadata');
+    const labels = stringsOf(metadata?.map?.get('labels'), new Map(o.labels));
+    const annotations = stringsOf(metadata?.map?.get('annotations'));
+    return selectorHolds(target.labelSelector, labels) && selectorHolds(target.annotationSelector, annotations);
+}
+/** A Kubernetes label selector (`app=web,tier!=db,env in (a,b),!legacy`) over a set of labels. */
+function selectorHolds(selector, labels) {
+    if (typeof selector !== 'string' || selector.trim() === '')
+        return true;
+    for (const term of selector.split(/,(?![^(]*\))/)) {
+        const t = term.trim();
+        const equality = /^([\w./-]+)\s*(==|=|!=)\s*([\w.-]*)$/.exec(t);
+        const set = /^([\w./-]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(t);
+        const exists = /^(!?)([\w./-]+)$/.exec(t);
+        if (equality) {
+            const has = labels.get(equality[1]) === equality[3];
+            if (equality[2] === '!=' ? has : !has)
+                return false;
+        }
+        else if (set) {
+            const values = set[3].split(',').map((v) => v.trim());
+            const value = labels.get(set[1]);
+            const inside = value !== undefined && values.includes(value);
+            if (set[2] === 'in' ? !inside : inside)
+                return false;
+        }
+        else if (exists) {
+            if (labels.has(exists[2]) === (exists[1] === '!'))
+                return false;
+        }
+        else
+            return false;
+    }
+    return true;
+}
+const DELETE = Symbol('delete');
+/**
+ * The merge keys of the lists the Kubernetes API merges by key under a strategic-merge patch (by
+ * field name, which is what sets them in the pod spec); any other list is replaced whole.
+ */
+const MERGE_KEYS = {
+    containers: 'name',
+    initContainers: 'name',
+    ephemeralContainers: 'name',
+    volumes: 'name',
+    volumeMounts: 'mountPath',
+    volumeDevices: 'devicePath',
+    env: 'name',
+    imagePullSecrets: 'name',
+    hostAliases: 'ip',
+    resourceClaims: 'name',
+    topologySpreadConstraints: 'topologyKey',
+};
+/** A patch's copy without its `$` directives. */
+function stripped(node) {
+    if (node.map) {
+        const map = new Map();
+        for (const [k, v] of node.map)
+            if (!k.startsWith('$'))
+                map.set(k, stripped(v));
+        return { at: node.at, map };
+    }
+    if (node.seq)
+        return { at: node.at, seq: node.seq.filter((n) => kustomize_build_text(n, '$patch') !== 'delete').map(stripped) };
+    return { at: node.at, scalar: node.scalar };
+}
+/** `base` with the strategic-merge patch `patch` merged into it; DELETE when the patch deletes it. */
+function mergeNode(base, patch, field) {
+    if (patch.map) {
+        const directive = kustomize_build_text(patch, '$patch');
+        if (directive === 'delete')
+            return DELETE;
+        if (directive === 'replace' || !base.map)
+            return stripped(patch);
+        const map = new Map(base.map);
+        // A mapping the patch deletes a key of is located at the deletion (see removedFrom).
+        let at = base.at;
+        for (const [k, v] of patch.map) {
+            if (k.startsWith('$'))
+                continue;
+            if (v.scalar === null && !v.map && !v.seq) {
+                if (map.delete(k))
+                    at = v.at;
+                continue;
+            }
+            const current = map.get(k);
+            if (current === undefined) {
+                map.set(k, stripped(v));
+                continue;
+            }
+            const merged = mergeNode(current, v, k);
+            if (merged !== DELETE)
+                map.set(k, merged);
+            else if (map.delete(k))
+                at = v.at;
+        }
+        return { at, map };
+    }
+    if (patch.seq) {
+        const key = field === 'ports' ? portKey(patch) : MERGE_KEYS[field];
+        if (key === undefined || !base.seq)
+            return stripped(patch);
+        const items = [...base.seq];
+        let origin = base.at;
+        for (const item of patch.seq) {
+            const id = plain(item.map?.get(key));
+            const at = id === undefined ? -1 : items.findIndex((b) => plain(b.map?.get(key)) === id);
+            if (kustomize_build_text(item, '$patch') === 'delete') {
+                if (at !== -1) {
+                    items.splice(at, 1);
+                    origin = item.at;
+                }
+                continue;
+            }
+            if (at === -1) {
+                items.push(stripped(item));
+                continue;
+            }
+            const merged = mergeNode(items[at], item, '');
+            if (merged !== DELETE)
+                items[at] = merged;
+            else {
+                items.splice(at, 1);
+                origin = item.at;
+            }
+        }
+        return { at: origin, seq: items };
+    }
+    return { at: patch.at, scalar: patch.scalar };
+}
+/** A container's ports merge by `containerPort`, a Service's by `port`. */
+function portKey(patch) {
+    return patch.seq?.some((n) => n.map?.has('containerPort')) ? 'containerPort' : 'port';
+}
+/** The tokens of a JSON pointer, or undefined for one that is not. */
+function tokens(pointer) {
+    if (typeof pointer !== 'string' || (pointer !== '' && !pointer.startsWith('/')))
+        return undefined;
+    return pointer === '' ? [] : pointer.slice(1).split('/').map(yaml/* unescapePointerToken */.Xg);
+}
+/** The node at `tokens` under `root`, or undefined. */
+function nodeAt(root, path) {
+    let node = root;
+    for (const t of path) {
+        if (!node)
+            return undefined;
+        if (node.map)
+            node = node.map.get(t);
+        else if (node.seq && /^\d+$/.test(t))
+            node = node.seq[Number(t)];
+        else
+            return undefined;
+    }
+    return node;
+}
+/** Applies a JSON 6902 patch (its operations) to `root`, in place; false when an operation fails. */
+function applyJson6902(root, ops) {
+    for (const op of ops.seq ?? []) {
+        const name = kustomize_build_text(op, 'op');
+        const path = tokens(plain(op.map?.get('path')));
+        if (!path || path.length === 0)
+            return false;
+        const value = op.map?.get('value');
+        const parent = nodeAt(root, path.slice(0, -1));
+        const last = path.at(-1);
+        if (!parent)
+            return false;
+        const remove = () => {
+            if (parent.map?.has(last)) {
+                const old = parent.map.get(last);
+                parent.map.delete(last);
+                return old;
+            }
+            if (parent.seq && /^\d+$/.test(last) && Number(last) < parent.seq.length)
+                return parent.seq.splice(Number(last), 1)[0];
+            return undefined;
+        };
+        const add = (node, at = parent, key = last) => {
+            if (at.map) {
+                at.map.set(key, node);
+                return true;
+            }
+            if (at.seq) {
+                if (key === '-')
+                    at.seq.push(node);
+                else if (/^\d+$/.test(key) && Number(key) <= at.seq.length)
+                    at.seq.splice(Number(key), 0, node);
+                else
+                    return false;
+                return true;
+            }
+            return false;
+        };
+        switch (name) {
+            case 'add':
+                if (!value || !add(clone(value)))
+                    return false;
+                break;
+            case 'replace':
+                if (!value || remove() === undefined || !add(clone(value)))
+                    return false;
+                break;
+            case 'remove':
+                if (remove() === undefined)
+                    return false;
+                // What the removed value settled is now missing from its parent: located at the operation.
+                parent.at = op.at;
+                break;
+            case 'move':
+            case 'copy': {
+                const from = tokens(plain(op.map?.get('from')));
+                const source = from && nodeAt(root, from);
+                if (!from || !source)
+                    return false;
+                if (name === 'move') {
+                    const fromParent = nodeAt(root, from.slice(0, -1));
+                    const key = from.at(-1);
+                    if (fromParent?.map)
+                        fromParent.map.delete(key);
+                    else if (fromParent?.seq)
+                        fromParent.seq.splice(Number(key), 1);
+                }
+                const target = nodeAt(root, path.slice(0, -1));
+                if (!target || !add(name === 'copy' ? clone(source) : source, target))
+                    return false;
+                break;
+            }
+            case 'test':
+                if (!value || JSON.stringify(plain(nodeAt(root, path))) !== JSON.stringify(plain(value)))
+                    return false;
+                break;
+            default:
+                return false;
+        }
+    }
+    return true;
+}
+/** The span of a value where it is written (see {@link Source}). */
+function spanOf(origin) {
+    const { source, pointer } = origin;
+    if (source.flat)
+        return source.flat;
+    const span = source.document.span(pointer) ?? source.document.nearestSpan(pointer);
+    if (!span || !source.shift)
+        return span;
+    const move = (p) => ({
+        line: p.line + source.shift.line,
+        column: p.column + source.shift.column,
+    });
+    return { start: move(span.start), end: move(span.end), ...(span.key ? { key: move(span.key) } : {}) };
+}
+/** A built object as a {@link K8sObject} of the base's file, each value located where it is written. */
+function builtObject(o) {
+    const origins = new Map();
+    const root = toValue(o.node, origins, '');
+    const nearest = (pointer) => {
+        for (let p = pointer;; p = p.slice(0, p.lastIndexOf('/'))) {
+            const found = origins.get(p);
+            if (found)
+                return found;
+            if (p === '')
+                return undefined;
+        }
+    };
+    const valueAt = (pointer) => {
+        let v = root;
+        for (const t of tokens(pointer) ?? [])
+            v = k8s_isMap(v) ? v[t] : Array.isArray(v) ? v[Number(t)] : undefined;
+        return v;
+    };
+    const document = {
+        index: o.base.document.index,
+        value: root,
+        span: (pointer) => {
+            const origin = origins.get(pointer);
+            return origin ? spanOf(origin) : undefined;
+        },
+        nearestSpan: (pointer) => {
+            const origin = nearest(pointer);
+            return origin ? spanOf(origin) : undefined;
+        },
+        sourceKeys: (pointer) => {
+            const v = valueAt(pointer);
+            return k8s_isMap(v) ? Object.keys(v) : [];
+        },
+        origin: () => undefined,
+        plainScalar: (pointer) => {
+            const origin = origins.get(pointer);
+            return origin ? origin.source.document.plainScalar(origin.pointer) : undefined;
+        },
+    };
+    const value = k8s_isMap(root) ? root : {};
+    const object = {
+        path: o.base.path,
+        document,
+        root,
+        apiVersion: typeof value.apiVersion === 'string' ? value.apiVersion : o.base.apiVersion,
+        kind: typeof value.kind === 'string' ? value.kind : o.base.kind,
+        node: { value, pointer: '', span: document.span('') ?? o.base.node.span },
+        built: {
+            by: o.patchedBy[0],
+            through: o.through,
+            fileAt: (pointer) => nearest(pointer)?.source.path ?? o.base.path,
+        },
+    };
+    if (o.base.name !== undefined)
+        object.name = o.base.name;
+    if (o.base.namespace !== undefined)
+        object.namespace = o.base.namespace;
+    return object;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/parsers/yaml-merge.js
 /**
  * YAML merge keys (`<<: *defaults`, `<<: [*a, *b]`) as the readers that honour them apply them: the
@@ -68931,7 +71355,7 @@ var k8s_files = __nccwpck_require__(2870);
  * here: a mapping's own keys win, then the merged mappings in the order listed.
  */
 /** Bound on nesting followed (the reader bounds a document's depth at 100; merges add to it). */
-const MAX_DEPTH = 256;
+const yaml_merge_MAX_DEPTH = 256;
 function isMap(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -68950,7 +71374,7 @@ function resolveMergeKeys(value) {
         if (known !== undefined)
             return known;
         // A node inside itself (an alias to an anchor still open) is left as written.
-        if (busy.has(v) || depth > MAX_DEPTH)
+        if (busy.has(v) || depth > yaml_merge_MAX_DEPTH)
             return v;
         busy.add(v);
         let out;
@@ -69005,6 +71429,7 @@ function resolveMergeKeys(value) {
 
 
 
+
 /**
  * A model of Kubernetes manifests: every object of every YAML document (`---` streams and `kind: List`
  * included) recognised by `apiVersion` + `kind`, the pod spec of each workload kind, and its
@@ -69046,10 +71471,51 @@ const WORKLOAD_KINDS = [...POD_SPEC_PATHS.keys()];
 const CONTAINER_GROUPS = ['initContainers', 'containers', 'ephemeralContainers'];
 /** The kinds of object the Kubernetes rules judge: workloads (their pod specs) and RBAC. */
 const JUDGED_KINDS = [...POD_SPEC_PATHS.keys(), 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
+const JUDGED = new Set(JUDGED_KINDS);
+/** Whether the Kubernetes rules judge objects of a kind (workloads and RBAC); others only name or select them. */
+function isJudgedKind(kind) {
+    return JUDGED.has(kind);
+}
 /** `kind: Deployment`, `"kind": "Deployment"`, in any style and at any depth (a List's items too). */
 const JUDGED_KIND = new RegExp(String.raw `["']?kind["']?[ \t]*:[ \t]*["']?(?:${JUDGED_KINDS.join('|')})["']?[ \t]*(?:[,}\r\n#]|$)`, 'm');
 /** See `Workspace.configText`: a manifest file over the size read is reported when it holds one. */
-const LARGE_MANIFEST = { severity: 'medium', holds: (text) => JUDGED_KIND.test(text) };
+const LARGE_MANIFEST = {
+    severity: 'medium',
+    holds: (text) => JUDGED_KIND.test(text),
+    part: judgedDocuments,
+};
+/** A line that starts or ends a YAML document (`---`, `...`): never inside one's content. */
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|$)/;
+/**
+ * The documents of a large stream that name a kind the rules judge, every other line blanked so that
+ * lines keep their numbers: a bundle of CRDs with a Deployment among them is judged by the
+ * Deployment. Undefined when those documents are larger than `max` characters together (a workload
+ * padded to be too large to read).
+ */
+function judgedDocuments(text, max) {
+    const lines = text.split('\n');
+    const out = [];
+    let size = 0;
+    let start = 0;
+    const flush = (end) => {
+        const doc = lines.slice(start, end);
+        const keep = JUDGED_KIND.test(doc.join('\n'));
+        for (const line of doc) {
+            out.push(keep ? line : '');
+            if (keep)
+                size += line.length + 1;
+        }
+    };
+    for (let i = 0; i < lines.length; i++) {
+        if (!DOCUMENT_MARKER.test(lines[i]))
+            continue;
+        flush(i);
+        out.push(lines[i]);
+        start = i + 1;
+    }
+    flush(lines.length);
+    return size <= max ? out.join('\n') : undefined;
+}
 /** A manifest starts objects at column 0; a cheap test that spares parsing every other YAML file. */
 const LOOKS_LIKE_MANIFEST = /^["']?apiVersion["']?[ \t]*:/m;
 const HAS_KIND = /^["']?kind["']?[ \t]*:/m;
@@ -69086,7 +71552,11 @@ const K8S_SCREEN = (0,screens/* defineScreen */.ME)('k8s-manifest', looksLikeMan
 function k8sManifestPaths(workspace) {
     const paths = [];
     for (const f of workspace.screenedGlob(K8S_GLOBS, K8S_SCREEN)) {
-        if ((0,k8s_files/* isHelmTemplate */.jw)(workspace, f))
+        const chart = (0,k8s_files/* helmTemplate */.Zp)(workspace, f);
+        // A chart template is judged by what every render of it writes, when that reads as YAML.
+        if (chart === 'template' && readTemplateObjects(workspace, f) !== undefined)
+            paths.push(f);
+        else if (chart !== undefined)
             workspace.leaveOut(f, k8s_files/* HELM_TEMPLATE */.qk);
         else if ((0,k8s_files/* isRenderedChartFile */.aT)(workspace, f))
             workspace.leaveOut(f, k8s_files/* HELM_CHART_FILE */.xK);
@@ -69169,6 +71639,8 @@ function unappliable(object) {
  * `unparsable-file` rule reports it; any other YAML that does not parse is left alone.
  */
 function readK8sObjects(workspace, file) {
+    if ((0,k8s_files/* helmTemplate */.Zp)(workspace, file) === 'template')
+        return readTemplateObjects(workspace, file) ?? [];
     return workspace.memo('k8s', file, () => {
         // A bundle of CRDs can be larger than what is read as text: one that holds an object of a kind
         // the rules judge (written anywhere in it) is reported, medium; the others have nothing to miss.
@@ -69191,31 +71663,65 @@ function readK8sObjects(workspace, file) {
     });
 }
 /**
- * Every object of every manifest in the workspace, in index and source order. A workload that cannot
+ * The objects of a Helm chart template as every render writes them (see `templateAsYaml`): what the
+ * chart's values decide reads as `TEMPLATE_VALUE`, and each object knows which of its lines a render
+ * writes only for some values. Undefined when that text is no YAML, or holds no object (a template
+ * that writes its structure from values or includes), which is then left out as a template.
+ */
+function readTemplateObjects(workspace, file) {
+    return workspace.memo('k8s-template', file, () => {
+        const text = workspace.configText(file, LARGE_MANIFEST);
+        if (text === undefined)
+            return undefined;
+        const read = (0,k8s_files/* templateAsYaml */.k9)(text);
+        const parsed = (0,yaml/* parseYaml */.hN)(read.text);
+        if (!parsed.ok)
+            return undefined;
+        const template = { conditional: read.conditional };
+        const merges = read.text.includes('<<');
+        const objects = parsed.documents.flatMap((doc) => objectsIn(file, doc, '', merges ? resolveMergeKeys(doc.value) : doc.value, 0).map((o) => ({
+            ...o,
+            template,
+        })));
+        // A template whose objects its includes or values write whole shows none of them, and one whose
+        // `apiVersion` or `kind` a value writes (`apiVersion: {{ include "capabilities.apiVersion" . }}`)
+        // holds objects no rule can place: left out, as a template, rather than judged as holding nothing.
+        const placed = objects.every((o) => !`${o.apiVersion}\u0000${o.kind}`.includes(k8s_files/* TEMPLATE_VALUE */.fh));
+        return objects.length > 0 && placed ? objects : undefined;
+    });
+}
+/**
+ * Every object of every manifest in the workspace, in index and source order, then the objects the
+ * kustomizations build that their patches change (see {@link kustomizeBuiltObjects}): a rule judges
+ * both, and reports a problem of a built object that the base manifest has too once, at the base
+ * (see `ownFindings` in the Kubernetes evaluators' shared helpers). A workload that cannot
  * be applied as written ({@link unappliable}) in a file no kustomization lists as a resource carries
  * why, in `unappliable`: a patch merged into a base this repository does not hold (a kustomization a
  * build step or Terraform writes), whose missing settings the base may set.
  */
 function k8sObjects(workspace) {
     // Every Kubernetes rule asks; the file walk is done once per run.
-    return workspace.memo('k8s-objects', '', () => k8sManifestPaths(workspace).flatMap((f) => {
-        const objects = readK8sObjects(workspace, f);
-        // A kustomize resource is completed by its kustomization (labels add the selector): judged whole.
-        const resource = objects.some((o) => podSpecOf(o)) && (0,k8s_files/* kustomizeResource */.iE)(workspace, f);
-        for (const o of objects) {
-            const lacks = resource ? undefined : unappliable(o);
-            if (lacks === undefined)
-                delete o.unappliable;
-            else
-                o.unappliable = lacks;
-        }
-        return objects;
-    }));
+    return workspace.memo('k8s-objects', '', () => [
+        ...k8sManifestPaths(workspace).flatMap((f) => {
+            const objects = readK8sObjects(workspace, f);
+            // A kustomize resource is completed by its kustomization (labels add the selector): judged whole.
+            const resource = objects.some((o) => podSpecOf(o)) && (0,k8s_files/* kustomizeResource */.iE)(workspace, f);
+            for (const o of objects) {
+                const lacks = resource ? undefined : unappliable(o);
+                if (lacks === undefined)
+                    delete o.unappliable;
+                else
+                    o.unappliable = lacks;
+            }
+            return objects;
+        }),
+        ...kustomizeBuiltObjects(workspace),
+    ]);
 }
 function objectsIn(path, document, pointer, value, depth, root = value) {
     if (!k8s_isMap(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string')
         return [];
-    const node = { value, pointer, span: spanOf(document, pointer) };
+    const node = { value, pointer, span: k8s_spanOf(document, pointer) };
     // `kubectl get -o yaml` wraps objects in a List, OpenShift Templates list theirs under `objects`;
     // neither nests, so one level is enough.
     const member = value.kind.endsWith('List') ? 'items' : CONTAINER_KINDS[value.kind];
@@ -69266,6 +71772,34 @@ function podMetadata(pod) {
 /** The containers of a pod spec: init containers first, then containers, then ephemeral ones. */
 function containersOf(pod, groups = CONTAINER_GROUPS) {
     const out = [];
+    const push = (group, value, pointer, index, name) => {
+        if (!k8s_isMap(value))
+            return;
+        out.push({
+            pod,
+            group,
+            index,
+            name: typeof value.name === 'string' ? value.name : (name ?? `#${index}`),
+            node: { value, pointer, span: k8s_spanOf(pod.object.document, pointer) },
+        });
+    };
+    if (pod.nested) {
+        // A pod-like spec of another kind: its lists in its own order, each container named by its key
+        // when it has no name (`stepTemplate`, `container`), or by key and index (`steps#0`).
+        for (const { group, key, single } of pod.nested.lists) {
+            if (!groups.includes(group))
+                continue;
+            const value = pod.node.value[key];
+            const at = `${pod.node.pointer}/${key}`;
+            if (single)
+                push(group, value, at, 0, key);
+            else if (Array.isArray(value))
+                value.forEach((v, i) => {
+                    push(group, v, `${at}/${i}`, i, `${key}#${i}`);
+                });
+        }
+        return out;
+    }
     for (const group of CONTAINER_GROUPS) {
         if (!groups.includes(group))
             continue;
@@ -69273,27 +71807,92 @@ function containersOf(pod, groups = CONTAINER_GROUPS) {
         if (!Array.isArray(list))
             continue;
         list.forEach((value, index) => {
-            if (!k8s_isMap(value))
-                return;
-            const pointer = `${pod.node.pointer}/${group}/${index}`;
-            const name = typeof value.name === 'string' ? value.name : `#${index}`;
-            out.push({
-                pod,
-                group,
-                index,
-                name,
-                node: { value, pointer, span: spanOf(pod.object.document, pointer) },
-            });
+            push(group, value, `${pod.node.pointer}/${group}/${index}`, index);
         });
     }
     return out;
 }
-/** Every pod spec of the workspace's workloads. */
-function podSpecs(workspace) {
+/**
+ * Every pod spec of the workspace's workloads; with `nested`, also those found by their shape in
+ * objects of other kinds ({@link nestedPodSpecsOf}).
+ */
+function podSpecs(workspace, nested = false) {
     return k8sObjects(workspace).flatMap((o) => {
         const pod = podSpecOf(o);
-        return pod ? [pod] : [];
+        if (pod)
+            return [pod];
+        return nested ? nestedPodSpecsOf(o) : [];
     });
+}
+const POD_LISTS = CONTAINER_GROUPS.map((group) => ({ group, key: group }));
+/** A Tekton Task's steps and sidecars, and the step template every step inherits its settings from. */
+const STEP_LISTS = [
+    { group: 'containers', key: 'stepTemplate', single: true },
+    { group: 'containers', key: 'steps' },
+    { group: 'containers', key: 'sidecars' },
+];
+/** An Argo Workflows template: its one container (or script), and its init and sidecar containers. */
+const TEMPLATE_LISTS = [
+    { group: 'initContainers', key: 'initContainers' },
+    { group: 'containers', key: 'container', single: true },
+    { group: 'containers', key: 'script', single: true },
+    { group: 'containers', key: 'sidecars' },
+];
+/** How deep a pod spec is looked for in an object of another kind, and how many values are visited. */
+const NESTED_DEPTH = 14;
+const NESTED_BUDGET = 20_000;
+const NESTED = new WeakMap();
+const hasImage = (v) => k8s_isMap(v) && typeof v.image === 'string';
+const someWithImage = (v) => Array.isArray(v) && v.some(hasImage);
+/**
+ * The pod specs an object of a kind this model does not list holds, found by their shape: a map
+ * whose `containers` are containers with an image (a Knative Service's, an OpenKruise CloneSet's, the
+ * jobs of a JobSet, a Pod embedded in a Crossplane Object), a Tekton Task's `steps`, or an Argo
+ * Workflows template's `container` or `script`. Operators create pods from them as written, so what
+ * they set (privileged, host namespaces, host paths) is judged as in a Deployment. Bounded in depth
+ * and in values visited; a pod spec is not searched for another inside it.
+ */
+function nestedPodSpecsOf(object) {
+    if (POD_SPEC_PATHS.has(object.kind) || object.kind === 'CustomResourceDefinition')
+        return [];
+    // The workspace parses an object once per run; each rule that asks reuses the walk.
+    const cached = NESTED.get(object);
+    if (cached)
+        return cached;
+    const out = [];
+    NESTED.set(object, out);
+    let budget = NESTED_BUDGET;
+    const visit = (value, pointer, depth) => {
+        if (--budget < 0 || depth > NESTED_DEPTH)
+            return;
+        if (Array.isArray(value)) {
+            value.forEach((v, i) => {
+                visit(v, `${pointer}/${i}`, depth + 1);
+            });
+            return;
+        }
+        if (!k8s_isMap(value))
+            return;
+        const lists = Array.isArray(value.containers) && value.containers.length > 0 && value.containers.every(hasImage)
+            ? POD_LISTS
+            : someWithImage(value.steps)
+                ? STEP_LISTS
+                : hasImage(value.container) || hasImage(value.script)
+                    ? TEMPLATE_LISTS
+                    : undefined;
+        if (depth > 0 && lists) {
+            const node = { value, pointer, span: k8s_spanOf(object.document, pointer) };
+            out.push({ object, node, nested: { pointer, lists } });
+            return;
+        }
+        for (const [k, v] of Object.entries(value)) {
+            if (depth === 0 && (k === 'status' || k === 'metadata'))
+                continue;
+            visit(v, `${pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}`, depth + 1);
+        }
+    };
+    visit(object.node.value, object.node.pointer, 0);
+    return out;
 }
 /** The value under `base` at `tokens`, or undefined when any step is missing. */
 function childAt(object, base, ...tokens) {
@@ -69308,7 +71907,7 @@ function childAt(object, base, ...tokens) {
             return undefined;
         pointer += `/${(0,yaml/* escapePointerToken */.uC)(token)}`;
     }
-    return { value, pointer, span: spanOf(object.document, pointer) };
+    return { value, pointer, span: k8s_spanOf(object.document, pointer) };
 }
 /** How a workload is named in messages: `Deployment "web"` and, for a container, `container "app"`. */
 function describeObject(object) {
@@ -69333,7 +71932,7 @@ function occurrenceKey(object, ...parts) {
     const name = object.namespace === undefined ? (object.name ?? '') : `${object.namespace}/${object.name ?? ''}`;
     return [object.kind, name, ...parts].join('\u0000');
 }
-function spanOf(document, pointer) {
+function k8s_spanOf(document, pointer) {
     // A value that only exists through an alias or merge key has no span of its own.
     return document.span(pointer) ?? document.nearestSpan(pointer) ?? ORIGIN;
 }
@@ -70713,6 +73312,8 @@ function unescapeQuoted(raw) {
 /* harmony export */   wg: () => (/* binding */ inputOf)
 /* harmony export */ });
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var _confidence_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3965);
+
 
 /**
  * What a reference to a module's own values stands for: `local.<name>` is the value its `locals`
@@ -70737,7 +73338,9 @@ function unescapeQuoted(raw) {
  * of the module's folder (which such a command may load), and a `-var 'x=...'` (see terraform.ts).
  * {@link valueCandidates} gives every value a reference may take (the default and each file's), for
  * a judgement that must hold for all (a lowering); {@link valueVariants} gives a resolver per possible
- * file, for a check that reports a value any run may use.
+ * file, for a check that reports a value any run may use, and one per `module` block of the tree that
+ * calls a module of the tree by a local path (outside test and example paths), where the called
+ * module's `var.x` is what the call's argument gives.
  */
 /** A reference to a module's variable or local, written bare or as the only interpolation. */
 const REFERENCE = /^(?:"\$\{\s*)?(var|local)\.([A-Za-z_][\w-]*)(?:\s*\}")?$/;
@@ -70930,6 +73533,10 @@ function candidatesOf(scope, value, hops) {
         return [value];
     return found.flatMap((v) => candidatesOf(scope, v, hops + 1));
 }
+/** A module block's arguments that are Terraform's, not the called module's variables. */
+const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);
+/** Calls of one module judged each with their arguments, at most (a module called a hundred times). */
+const MAX_CALLS_PER_MODULE = 32;
 const VARIANTS = new WeakMap();
 /**
  * For the files: one resolver per variable file a run may be given (see the module's comment), which
@@ -70962,20 +73569,66 @@ function valueVariants(files) {
         modules,
         resolve: (f, value) => modules.has(f.module) ? resolve(scopes.get(f.module), value, 0, file) : base(f, value),
     }));
+    variants.push(...callVariants(files, scopes, base));
     VARIANTS.set(files, variants);
     return variants;
 }
-function resolve(scope, value, hops, given) {
+/**
+ * One variant per `module` block that calls a module of the tree by a local path: in the called
+ * module, `var.x` is what the call's argument `x` gives (resolved in the caller's module: a literal,
+ * or the caller's own variable or local), over the variable's default. `module "sg" { source =
+ * "./modules/sg", cidr = "0.0.0.0/0" }` opens what the module's `cidr_blocks = [var.cidr]` allows.
+ */
+function callVariants(files, scopes, base) {
+    const out = [];
+    const perModule = new Map();
+    for (const file of files) {
+        for (const block of file.body.blocks) {
+            // A call in a test or an example shows the module's use; what is deployed is called elsewhere.
+            if (block.type !== 'module' || block.labels.length !== 1 || (0,_confidence_js__WEBPACK_IMPORTED_MODULE_1__/* .inTestPaths */ .kU)(file.path))
+                continue;
+            const source = block.body.attributes.find((a) => a.name === 'source')?.value;
+            if (source?.kind !== 'string' || !/^\.\.?(?:\/|$)/.test(source.value))
+                continue;
+            const module = node_path__WEBPACK_IMPORTED_MODULE_0__.posix
+                .normalize(node_path__WEBPACK_IMPORTED_MODULE_0__.posix.join(file.module, source.value))
+                .replace(/(.)\/+$/, '$1');
+            const scope = scopes.get(module);
+            if (!scope || module === file.module)
+                continue;
+            const n = perModule.get(module) ?? 0;
+            if (n >= MAX_CALLS_PER_MODULE)
+                continue;
+            const values = new Map();
+            for (const a of block.body.attributes)
+                if (!MODULE_META.has(a.name))
+                    values.set(a.name, base(file, a.value));
+            if (values.size === 0)
+                continue;
+            perModule.set(module, n + 1);
+            const call = `module "${block.labels[0]}" in ${file.path}`;
+            const given = { path: file.path, values };
+            out.push({
+                source: file.path,
+                call,
+                modules: new Set([module]),
+                resolve: (f, value) => f.module === module ? resolve(scope, value, 0, given, true) : base(f, value),
+            });
+        }
+    }
+    return out;
+}
+function resolve(scope, value, hops, given, byCall = false) {
     if (!scope || hops >= MAX_HOPS)
         return value;
     if (value.kind === 'tuple') {
-        const items = value.items.map((i) => resolve(scope, i, hops, given));
+        const items = value.items.map((i) => resolve(scope, i, hops, given, byCall));
         return items.every((i, n) => i === value.items[n]) ? value : { ...value, items };
     }
-    const found = follow(scope, value, 0, given);
+    const found = follow(scope, value, 0, given, byCall);
     if (!found)
         return value;
-    const inner = found.value.kind === 'tuple' ? resolve(scope, found.value, hops + 1, given) : found.value;
+    const inner = found.value.kind === 'tuple' ? resolve(scope, found.value, hops + 1, given, byCall) : found.value;
     if (inner.kind === 'expression' || inner.kind === 'template') {
         // A local that holds a reference (`aws_s3_bucket.logs.id`): known as text, still not a literal.
         return { ...inner, span: value.span };
@@ -70999,7 +73652,7 @@ function resolve(scope, value, hops, given) {
  * `variable`: the variable whose default it is, when it is one; `file`: the variable file that sets
  * it, when one does (the last of the folder's that sets it, as Terraform loads them).
  */
-function follow(scope, value, hops, given) {
+function follow(scope, value, hops, given, byCall = false) {
     if (value.kind !== 'expression' && value.kind !== 'template')
         return undefined;
     const m = REFERENCE.exec(value.text.trim());
@@ -71010,7 +73663,8 @@ function follow(scope, value, hops, given) {
         // A file that could not be read (null) may set it or not: the default stays what is judged
         // (valueCandidates counts the file as unknown).
         // A file given on the command line comes after the auto-loaded ones.
-        const over = scope.called ? undefined : given?.values?.get(name);
+        // A call's arguments are what a called module is given; a file on the command line is not.
+        const over = scope.called && !byCall ? undefined : given?.values?.get(name);
         if (over)
             return { value: over, file: node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(given.path) };
         const set = scope.called ? undefined : lastAssignment(scope, name);
@@ -71020,7 +73674,7 @@ function follow(scope, value, hops, given) {
     const target = (kind === 'var' ? scope.variables : scope.locals).get(name);
     if (!target)
         return undefined;
-    const further = follow(scope, target, hops + 1, given);
+    const further = follow(scope, target, hops + 1, given, byCall);
     return further ?? (kind === 'var' ? { value: target, variable: name } : { value: target });
 }
 /**
@@ -71843,14 +74497,28 @@ const VARIABLE_FILE_GLOBS = [
     '**/*.auto.tfvars',
     '**/*.auto.tfvars.json',
 ];
+/** How many times the size read a configuration file is parsed whole up to. */
+const LARGE_TERRAFORM_TIMES = 8;
+const LARGE_TERRAFORM = {
+    severity: 'high',
+    holds: () => true,
+    part: (text, max) => (text.length <= LARGE_TERRAFORM_TIMES * max ? text : undefined),
+};
 /** One file's model (cached), or undefined when it is unreadable or does not parse. */
 function readTerraformFile(workspace, parser, file) {
     return workspace.memo('terraform', file, () => {
-        const content = workspace.read(file);
-        if (content.kind !== 'text') {
-            // Not text: said as an input problem (a large generated configuration: medium), not passed over.
-            workspace.configText(file, { severity: 'medium', holds: () => true });
-            return undefined;
+        const read = workspace.read(file);
+        let content;
+        if (read.kind === 'text')
+            content = read;
+        else {
+            // Not text: said as an input problem, not passed over. A large one (a generated configuration,
+            // or padding) is parsed whole up to LARGE_TERRAFORM_TIMES the size read; a larger one is a
+            // high problem.
+            const text = workspace.configText(file, LARGE_TERRAFORM);
+            if (text === undefined)
+                return undefined;
+            content = { text, lines: new lines/* LineIndex */.r(text) };
         }
         const result = /\.json$/i.test(file)
             ? parseTerraformJson(content.text, content.lines)
@@ -75370,6 +78038,7 @@ function lowerBound(files, key) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   F9: () => (/* binding */ ScopeTally),
+/* harmony export */   NM: () => (/* binding */ UNREADABLE_INPUT),
 /* harmony export */   Oq: () => (/* binding */ touchedBy),
 /* harmony export */   Rs: () => (/* binding */ ScopeRecorder),
 /* harmony export */   no: () => (/* binding */ InputLog)
@@ -75585,6 +78254,15 @@ class ScopeRecorder {
         return deps;
     }
 }
+/**
+ * What a rule's report says of an input file it could not read: one that does not parse, holds a NUL
+ * byte or is larger than a file is read up to (the `unparsable-file` finding locates the cause). The
+ * rule did not check it, so no verdict may rest on the rule as if it had (see verdicts.ts).
+ */
+const UNREADABLE_INPUT = {
+    kind: 'unreadable',
+    reason: 'it does not parse, or is not read as text, so nothing in it was checked: see unparsable-file',
+};
 /** Paths listed per rule in the report; the count covers the rest. */
 const SCOPE_EXAMPLES = 20;
 /** Paths listed per kind of file a rule left out; the count covers the rest. */
@@ -76205,6 +78883,8 @@ const MAX_EVIDENCE_BYTES = 64 * 1024 * 1024;
 const MAX_TEXT_BYTES = 1024 * 1024;
 const CHUNK = 64 * 1024;
 const NO_FOLLOW = external_node_fs_.constants.O_NOFOLLOW ?? 0;
+/** Bytes kept from the start of a file: enough for the signature of a document format. */
+const HEAD_BYTES = 8;
 /**
  * Reads `file` (relative, POSIX) under `root`. `realDirectory` tells whether the file's directory and
  * every one above it is a real directory (the workspace's own, cached check).
@@ -76243,12 +78923,15 @@ function inspectFile(root, file, realDirectory) {
         const buf = Buffer.allocUnsafe(CHUNK);
         let bytes = 0;
         let binary = false;
+        let head = Buffer.alloc(0);
         for (;;) {
             const n = (0,external_node_fs_.readSync)(fd, buf, 0, CHUNK, bytes);
             if (n === 0)
                 break;
             const chunk = buf.subarray(0, n);
             hash.update(chunk);
+            if (bytes === 0)
+                head = Buffer.from(chunk.subarray(0, HEAD_BYTES));
             // Git's heuristic, as for every read: a NUL byte in the first 8,000 bytes means binary.
             if (bytes < 8000 && chunk.subarray(0, 8000 - bytes).includes(0))
                 binary = true;
@@ -76258,8 +78941,8 @@ function inspectFile(root, file, realDirectory) {
         }
         const sha256 = hash.digest('hex');
         if (binary || bytes > MAX_TEXT_BYTES)
-            return { ok: true, sha256, bytes, binary };
-        return { ok: true, sha256, bytes, binary, text: Buffer.concat(kept).toString('utf8') };
+            return { ok: true, sha256, bytes, binary, head };
+        return { ok: true, sha256, bytes, binary, text: Buffer.concat(kept).toString('utf8'), head };
     }
     finally {
         if (fd !== undefined)
@@ -76598,15 +79281,27 @@ class Workspace {
         }
         else if (content.kind === 'too-large') {
             // A large file of a family where large files are ordinary (a bundle of CRDs) is searched whole
-            // for what its rules judge; one that holds none of it has nothing for them to miss.
-            if (large && content.chunks && content.size <= MAX_SEARCH_BYTES && !large.holds(wholeText(content)))
-                return undefined;
+            // for what its rules judge; one that holds none of it has nothing for them to miss. One that
+            // does is judged by that part (`large.part`) when it is small enough to read: padding a
+            // manifest past the size read must not turn what it holds into a note.
+            let severity = large?.severity ?? 'high';
+            if (large && content.chunks && content.size <= MAX_SEARCH_BYTES) {
+                const whole = wholeText(content);
+                if (!large.holds(whole))
+                    return undefined;
+                if (large.part) {
+                    const part = large.part(whole, this.maxFileBytes);
+                    if (part !== undefined)
+                        return part;
+                    severity = 'high';
+                }
+            }
             this.reportProblem({
                 path: file,
                 line: 1,
                 column: 1,
                 message: `it is ${mebibytes(content.size)}, more than the ${mebibytes(this.maxFileBytes)} a file is read up to as text`,
-                severity: large?.severity ?? 'high',
+                severity,
             });
         }
         return undefined;
@@ -76771,6 +79466,9 @@ class Workspace {
         if (cached) {
             if (this.scope.active)
                 this.scope.touch(file);
+            // The problem was recorded by the rule that parsed it first; this one could not check it either.
+            if (!cached.ok)
+                this.leaveOut(file, scope/* UNREADABLE_INPUT */.NM);
             return cached;
         }
         const text = this.text(file);
@@ -76855,10 +79553,14 @@ class Workspace {
         this.indexedFiles ??= new Set(this.indexed);
         return this.indexedFiles;
     }
-    /** Records a located problem with an input file; the first problem per file wins. */
+    /**
+     * Records a located problem with an input file; the first problem per file wins. The rule that met
+     * it (each rule that does) could not check the file, which its scope says: never as examined.
+     */
     reportProblem(problem) {
         if (!this.problems.has(problem.path))
             this.problems.set(problem.path, problem);
+        this.leaveOut(problem.path, scope/* UNREADABLE_INPUT */.NM);
     }
     /**
      * Files of the index this thread found missing from the working tree when it read them, sorted:
