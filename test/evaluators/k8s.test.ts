@@ -314,6 +314,22 @@ spec:
   });
 });
 
+describe('k8s.host-path: files read for a mount of an unmounted volume', () => {
+  it('reads a templated file without reporting it as unparsable', async () => {
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n  volumes:\n    - name: host-logs\n      hostPath: { path: /var/log }\n';
+    // A file of `{{ }}` placeholders a build step substitutes, which names the volume.
+    const templated =
+      'settings:\n  token: {{TOKEN}}\n  volumeMounts: [{ name: host-logs, mountPath: /logs }]\n';
+    const report = await runCheck({
+      root: makeTree({ 'k8s/pod.yaml': pod, 'deploy/values.yaml': templated }),
+      onlyRules: ['k8s-host-path-volume', 'unparsable-file'],
+      failOn: 'never',
+    });
+    expect(report.findings.filter((f) => f.ruleId === 'unparsable-file')).toEqual([]);
+  });
+});
+
 describe('YAML merge keys, which kubectl expands', () => {
   it('sees a setting a container merges from an anchor, at the merge, and lets its own keys win', async () => {
     const files = {

@@ -12,6 +12,7 @@ import { SCRIPT_FILES } from '../../parsers/shell-commands.js';
 import type { RawFinding } from '../../types.js';
 import { defineScreen } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import { parseYaml } from '../../workspace/yaml.js';
 import { defineEvaluator } from '../types.js';
 import { examinedPods, findingAt, kustomizePatchFiles, ownFindings, patchedBy } from './shared.js';
 
@@ -72,7 +73,10 @@ function mountedElsewhere(ws: Workspace, object: K8sObject, volume: string): str
     if (judged.has(file)) continue;
     const text = ws.text(file);
     if (text === undefined || !named.test(text)) continue;
-    const parsed = /\.(?:ya?ml|json)$/.test(file) ? ws.yaml(file) : undefined;
+    // A templated file (`{{ }}`, a chart's or a substitution's) is not meant to parse as it stands: read
+    // here without reporting it as unparsable, as the manifests' reader does.
+    const yaml = /\.(?:ya?ml|json)$/.test(file);
+    const parsed = !yaml ? undefined : text.includes('{{') ? parseYaml(text) : ws.yaml(file);
     if (!parsed?.ok) return file;
     const other = parsed.documents.some((d) => {
       const doc = d.value;
