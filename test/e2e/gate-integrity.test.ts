@@ -2272,8 +2272,13 @@ describe('30. a Kubernetes Secret whose kind is spelled another way', () => {
   ])('%s: its base64 values are judged, and the gate fails', async (_name, kind, at) => {
     expect(await judge(kind)).toEqual({ code: 1, found: found(at) });
   });
-  it('a ConfigMap written with an anchor holds no Secret data: nothing is decoded', async () => {
-    expect(await judge('kind: &k ConfigMap')).toEqual({ code: 0, found: [] });
+  it('a ConfigMap written with an anchor holds no Secret data: its values are not decoded as one', async () => {
+    // The access key id, base64 in a ConfigMap, is no Secret value; a private key written as base64 of
+    // its PEM text is found in any file (red-team 9), whatever holds it.
+    expect(await judge('kind: &k ConfigMap')).toEqual({
+      code: 1,
+      found: ['private-key-committed deploy/secret.yaml:7 critical new=true'],
+    });
   });
 });
 
