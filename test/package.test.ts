@@ -79,12 +79,12 @@ describe('the npm package', () => {
     );
   });
 
-  it('is small: a few hundred kilobytes packed, not the whole repository', () => {
+  it('is small: under two megabytes packed, not the whole repository', () => {
     expect(pack.entryCount).toBeLessThan(400);
-    expect(pack.size).toBeLessThan(1.5 * 1024 * 1024);
-    // The CLI's bundle is about 2.9 MB of it, the built-in rules' snapshot 0.4 MB; the whole
+    expect(pack.size).toBeLessThan(2 * 1024 * 1024);
+    // The CLI's bundle is about 3.7 MB of it, the built-in rules' snapshot 0.4 MB; the whole
     // repository would be tens of megabytes.
-    expect(pack.unpackedSize).toBeLessThan(6 * 1024 * 1024);
+    expect(pack.unpackedSize).toBeLessThan(8 * 1024 * 1024);
   });
 
   it('declares its command, the Node.js it runs on, no runtime dependency, and is publishable', () => {
