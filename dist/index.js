@@ -25319,7 +25319,7 @@ function preferredFirst(locks, pkg) {
 }
 
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
-var yaml = __nccwpck_require__(2686);
+var workspace_yaml = __nccwpck_require__(2686);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/git-refs.js
 
 
@@ -25369,7 +25369,7 @@ function npmGitDependencies(ws, file) {
             if (typeof spec !== 'string' || !(NPM_GIT.test(spec) || NPM_SHORTHAND.test(spec)))
                 continue;
             const hash = spec.indexOf('#');
-            const span = doc?.ok ? doc.documents[0]?.span((0,yaml/* pointer */.Wn)(field, name)) : undefined;
+            const span = doc?.ok ? doc.documents[0]?.span((0,workspace_yaml/* pointer */.Wn)(field, name)) : undefined;
             out.push({
                 name,
                 url: stripUserInfo(hash === -1 ? spec : spec.slice(0, hash)),
@@ -25399,7 +25399,7 @@ function composerBranchDependencies(ws, file) {
             const m = /^dev-([^#\s]+)(?:#([0-9a-f]{7,40}))?$/i.exec(spec.trim());
             if (!m || m[2])
                 continue;
-            const span = doc?.ok ? doc.documents[0]?.span((0,yaml/* pointer */.Wn)(field, name)) : undefined;
+            const span = doc?.ok ? doc.documents[0]?.span((0,workspace_yaml/* pointer */.Wn)(field, name)) : undefined;
             out.push({ name, url: name, line: span?.start.line ?? 1, refKey: 'branch', ref: m[1] });
         }
     }
@@ -28711,7 +28711,7 @@ function readBuildPushSteps(workspace, file, found) {
                 : '';
             const where = {
                 source: file,
-                line: parsed.documents[0]?.span(`/jobs/${(0,yaml/* escapePointerToken */.uC)(jobName)}/steps/${i}`)?.start.line ?? 1,
+                line: parsed.documents[0]?.span(`/jobs/${(0,workspace_yaml/* escapePointerToken */.uC)(jobName)}/steps/${i}`)?.start.line ?? 1,
                 bases: [''],
                 dir: '',
             };
@@ -30285,11 +30285,11 @@ function readUpdatecli(ws) {
 }
 /** Adds what one candidate file declares, if it has updatecli's shape. */
 function readManifest(file, text, config) {
-    let parsed = (0,yaml/* parseYaml */.hN)(text);
+    let parsed = (0,workspace_yaml/* parseYaml */.hN)(text);
     // A Go template that is not YAML as written (`key: {{ .value }}`, `{{ range }}` lines): what the
     // actions produce is unknown, but a file name they make is seen as one (the manifest is partial).
     if (!parsed.ok)
-        parsed = (0,yaml/* parseYaml */.hN)(neutraliseTemplates(text));
+        parsed = (0,workspace_yaml/* parseYaml */.hN)(neutraliseTemplates(text));
     if (!parsed.ok) {
         scanLines(file, text, config);
         return;
@@ -34895,6 +34895,7 @@ const k8sHostNamespaces = (0,types/* defineEvaluator */.D)({
 
 
 
+
 /**
  * How the containers of a pod (its init, regular and ephemeral containers) mount each volume, by
  * name. Undefined when that cannot be told: a container's `volumeMounts` that is not a list, or a
@@ -34949,7 +34950,10 @@ function mountedElsewhere(ws, object, volume) {
         const text = ws.text(file);
         if (text === undefined || !named.test(text))
             continue;
-        const parsed = /\.(?:ya?ml|json)$/.test(file) ? ws.yaml(file) : undefined;
+        // A templated file (`{{ }}`, a chart's or a substitution's) is not meant to parse as it stands: read
+        // here without reporting it as unparsable, as the manifests' reader does.
+        const yaml = /\.(?:ya?ml|json)$/.test(file);
+        const parsed = !yaml ? undefined : text.includes('{{') ? (0,workspace_yaml/* parseYaml */.hN)(text) : ws.yaml(file);
         if (!parsed?.ok)
             return file;
         const other = parsed.documents.some((d) => {
@@ -35432,7 +35436,7 @@ function skaffoldArtifacts(workspace) {
         for (const file of workspace.glob(SKAFFOLD_GLOBS)) {
             // Bounded by the workspace (size) and the parser (depth, aliases, expanded nodes).
             const text = workspace.text(file);
-            const parsed = text === undefined ? undefined : (0,yaml/* parseYaml */.hN)(text);
+            const parsed = text === undefined ? undefined : (0,workspace_yaml/* parseYaml */.hN)(text);
             if (!parsed?.ok)
                 continue;
             for (const doc of parsed.documents) {
@@ -35546,7 +35550,7 @@ class YamlEditor {
         if (!isMap(value))
             return [];
         const out = Object.keys(value).map((key) => {
-            const child = `${pointer}/${(0,yaml/* escapePointerToken */.uC)(key)}`;
+            const child = `${pointer}/${(0,workspace_yaml/* escapePointerToken */.uC)(key)}`;
             const at = this.doc.span(child)?.key;
             return { key, pointer: child, at: at ? this.offset(at) : -1 };
         });
@@ -35767,7 +35771,7 @@ function isMap(value) {
  * aside): the edit must do exactly what it intends and nothing else.
  */
 function verifyYaml(text, edits, expected) {
-    const after = (0,yaml/* parseYamlValues */.l0)((0,fix_edits/* applyEdits */.ct)(text, edits));
+    const after = (0,workspace_yaml/* parseYamlValues */.l0)((0,fix_edits/* applyEdits */.ct)(text, edits));
     if (!after.ok || after.values.length !== expected.length)
         return false;
     return after.values.every((value, i) => deepEqual(value, expected[i]));
@@ -41588,7 +41592,7 @@ function declaredInputs(source, name) {
             if (type === 'string' && (out.via === undefined || out.via === 'workflow_dispatch'))
                 out.via = via;
             if (typeof spec.default === 'string' && spec.default.includes('${{')) {
-                const p = `${pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}/default`;
+                const p = `${pointer}/${(0,workspace_yaml/* escapePointerToken */.uC)(k)}/default`;
                 const span = source.document.span(p) ?? source.document.nearestSpan(p);
                 if (span)
                     defaults.push({ value: spec.default, pointer: p, span });
@@ -41611,7 +41615,7 @@ function matrixPointers(base, matrix, key) {
     const pointers = [];
     for (const k of Object.keys(matrix)) {
         if (k.toLowerCase() === key)
-            pointers.push(`${base}/${(0,yaml/* escapePointerToken */.uC)(k)}`);
+            pointers.push(`${base}/${(0,workspace_yaml/* escapePointerToken */.uC)(k)}`);
     }
     const include = matrix.include;
     if (Array.isArray(include)) {
@@ -41620,7 +41624,7 @@ function matrixPointers(base, matrix, key) {
                 continue;
             for (const k of Object.keys(item)) {
                 if (k.toLowerCase() === key)
-                    pointers.push(`${base}/include/${i}/${(0,yaml/* escapePointerToken */.uC)(k)}`);
+                    pointers.push(`${base}/include/${i}/${(0,workspace_yaml/* escapePointerToken */.uC)(k)}`);
             }
         }
     }
@@ -43797,7 +43801,7 @@ function stringAt(root, pointer) {
     for (const token of pointer.split('/').slice(1)) {
         if (value === null || typeof value !== 'object')
             return undefined;
-        value = value[(0,yaml/* unescapePointerToken */.Xg)(token)];
+        value = value[(0,workspace_yaml/* unescapePointerToken */.Xg)(token)];
     }
     return typeof value === 'string' ? value : undefined;
 }
@@ -44174,7 +44178,7 @@ class Dataflow {
         const spec = key === undefined ? undefined : outputs[key];
         if (key === undefined || !spec || typeof spec !== 'object')
             return [];
-        const pointer = `${call.config.pointer}/outputs/${(0,yaml/* escapePointerToken */.uC)(key)}/value`;
+        const pointer = `${call.config.pointer}/outputs/${(0,workspace_yaml/* escapePointerToken */.uC)(key)}/value`;
         const span = called.document.span(pointer);
         if (!span)
             return [];
@@ -46007,7 +46011,7 @@ const POSTS_ON_COMMIT = new Set([
  */
 function givenTheHead(step, tainted) {
     for (const name of step.with?.entries.keys() ?? [])
-        if (/ref|sha|commit|branch|repo/i.test(name) && tainted((0,yaml/* escapePointerToken */.uC)(name)))
+        if (/ref|sha|commit|branch|repo/i.test(name) && tainted((0,workspace_yaml/* escapePointerToken */.uC)(name)))
             return true;
     return false;
 }
@@ -51097,7 +51101,7 @@ function checkStep(source, step, jobId, add, keyOf) {
     for (const k of Object.keys(value)) {
         if (STEP_KEYS.has(k) || k === '<<')
             continue;
-        const span = source.document.span(`${step.pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}`) ?? step.span;
+        const span = source.document.span(`${step.pointer}/${(0,workspace_yaml/* escapePointerToken */.uC)(k)}`) ?? step.span;
         add({ ...span, start: span.key ?? span.start }, `key/${jobId}/${step.index}/${k}`, `${where} has the key "${k}", which GitHub does not know, so it refuses the workflow; check its spelling.`, false);
     }
 }
@@ -51107,7 +51111,7 @@ function unknownKeys(workflow, value, pointer, known, where, add, keyOf) {
     for (const k of Object.keys(value)) {
         if (known.has(k) || k === '<<')
             continue;
-        const p = `${pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}`;
+        const p = `${pointer}/${(0,workspace_yaml/* escapePointerToken */.uC)(k)}`;
         const span = workflow.document.span(p) ?? workflow.document.nearestSpan(p);
         if (span)
             add(keyOf({ value: null, pointer: p, span }), `key${p}`, `${where} has the key "${k}", which GitHub does not know, so it refuses the workflow; check its spelling.`, false);
@@ -51131,7 +51135,7 @@ function checkPermissions(perms, where, add) {
  */
 function walkStrings(source, value, path, add, depth) {
     // Pointers are built only for what is reported: this walk visits every value of the file.
-    const at = () => path.map((t) => `/${(0,yaml/* escapePointerToken */.uC)(t)}`).join('');
+    const at = () => path.map((t) => `/${(0,workspace_yaml/* escapePointerToken */.uC)(t)}`).join('');
     if (typeof value === 'string') {
         if (!value.includes(OPEN))
             return;
@@ -53004,7 +53008,7 @@ function selfHostedLabel(workflow, job, node) {
         const entries = m.value;
         for (const [k, v] of Object.entries(entries)) {
             if (k.toLowerCase() === key) {
-                const hit = scan(v, `${m.pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}`, depth + 1);
+                const hit = scan(v, `${m.pointer}/${(0,workspace_yaml/* escapePointerToken */.uC)(k)}`, depth + 1);
                 if (hit)
                     return hit;
             }
@@ -53016,7 +53020,7 @@ function selfHostedLabel(workflow, job, node) {
             for (const [k, v] of Object.entries(item)) {
                 if (k.toLowerCase() !== key)
                     continue;
-                const hit = scan(v, `${m.pointer}/include/${i}/${(0,yaml/* escapePointerToken */.uC)(k)}`, depth + 1);
+                const hit = scan(v, `${m.pointer}/include/${i}/${(0,workspace_yaml/* escapePointerToken */.uC)(k)}`, depth + 1);
                 if (hit)
                     return hit;
             }
