@@ -2920,6 +2920,24 @@ spec:
   const CASES: Case[] = [
     { name: 'the base alone, hardened (the control)', files: base, found: [] },
     {
+      name: "a build for a Helm chart: the pod's securityContext left to the chart's values is a lead",
+      files: inline(
+        '{kind: Deployment}',
+        '- op: replace\n  path: /spec/template/spec/securityContext\n  value: "{{- toYaml .Values.podSecurityContext | nindent 8 }}"',
+      ),
+      rule: 'runAsRoot',
+      found: ['base/web.yaml:16:11 low'],
+    },
+    {
+      name: 'the same build writing the pod securityContext empty (the control)',
+      files: inline(
+        '{kind: Deployment}',
+        '- op: replace\n  path: /spec/template/spec/securityContext\n  value: {}',
+      ),
+      rule: 'runAsRoot',
+      found: ['base/web.yaml:16:11 medium'],
+    },
+    {
       name: 'an inline JSON 6902 patch by kind and name',
       files: inline('{kind: Deployment, name: web}', PRIVILEGED_OP),
       found: ['prod/kustomization.yaml:7:16 -'],
