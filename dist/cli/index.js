@@ -24355,10 +24355,20 @@ function builtFinding(object, finding, terms) {
     const applied = KIND_FIXTURE.get(object);
     if (applied !== undefined)
         return { ...finding, message: `${message} (But ${applied}.)`, confidence: 'low' };
+    // A build whose values hold Helm template actions makes a chart's manifests (helmify and the like):
+    // what it leaves out, the chart's values may write.
+    if (terms.absent && chartInTheMaking(object)) {
+        const note = 'the kustomization builds manifests for a Helm chart (its values hold template actions), whose values may write what it leaves out';
+        return { ...finding, message: `${message} (But ${note}.)`, confidence: 'low' };
+    }
     const idle = terms.whenIdle !== 'keep' ? IDLE.get(object) : undefined;
     return idle
         ? { ...finding, message: `${message} (But ${idle}.)`, confidence: 'low' }
         : { ...finding, message };
+}
+/** Whether a built object's values hold a Helm template action (`{{ .Values.x }}`). */
+function chartInTheMaking(object) {
+    return (JSON.stringify(object.root) ?? '').includes('{{');
 }
 /**
  * Which location owns a finding of a Kubernetes rule. The base manifest, judged as written, owns every
