@@ -458,9 +458,10 @@ jobs:
       'medium',
     ],
     [
-      "a workflow_run that runs a script after downloading the run's artifact",
+      // (Running a script of the artifact is critical: see the table of the triggering run's artifact.)
+      "a workflow_run that reads the run's artifact after downloading it",
       target(
-        '      - uses: actions/download-artifact@v4\n        with: { name: report, run-id: "${{ github.event.workflow_run.id }}" }\n      - run: ./post-report.sh report/\n',
+        '      - uses: actions/download-artifact@v4\n        with: { name: report, run-id: "${{ github.event.workflow_run.id }}" }\n      - run: jq . report/results.json\n',
         'workflow_run',
       ),
       'medium',
@@ -1591,6 +1592,51 @@ jobs:
     // The rule's own severity (critical) for a head checkout; the trigger alone is graded lower.
     if (where[0] !== `${W}:1:5`) expect(findings[0]!.severity).toBeUndefined();
   });
+
+  // A workflow_run job that runs a file of the triggering run's artifact runs what that run built
+  // from the pull request.
+  const DOWNLOAD = (path = '') =>
+    `      - uses: actions/download-artifact@v4\n        with:\n          name: pr\n          run-id: \${{ github.event.workflow_run.id }}\n${path ? `          path: ${path}\n` : ''}`;
+  it.each([
+    [
+      'a script of the artifact, unpacked at the root',
+      `${DOWNLOAD()}      - run: bash ./build.sh\n`,
+      'critical',
+    ],
+    ['a program of the artifact named by its path', `${DOWNLOAD('pr')}      - run: ./pr/run\n`, 'critical'],
+    [
+      'gh run download, then its script',
+      '      - run: gh run download ${{ github.event.workflow_run.id }} -n pr -D out && node out/index.js\n',
+      'critical',
+    ],
+    [
+      'an install of the project it unpacked, with nothing checked out',
+      `${DOWNLOAD()}      - run: npm ci\n`,
+      'critical',
+    ],
+    // Controls: the artifact read as data, and the repository's own script in a job that checks it out.
+    ['its files read as data', `${DOWNLOAD('pr')}      - run: echo "N=$(cat pr/number)"\n`, 'medium'],
+    [
+      "the repository's own script after a checkout",
+      `      - uses: actions/checkout@v4\n${DOWNLOAD('pr')}      - run: bash scripts/comment.sh\n`,
+      'medium',
+    ],
+  ])(
+    'grades a workflow_run job that runs a file of the triggering run’s artifact: %s',
+    async (_name, steps, severity) => {
+      const findings = await evaluate(
+        workflowDangerousTriggers,
+        {
+          ...one(
+            `on:\n  workflow_run:\n    workflows: [ci]\n    types: [completed]\npermissions:\n  contents: write\njobs:\n  post:\n    runs-on: x\n    steps:\n${steps}`,
+          ),
+          'scripts/comment.sh': 'echo hi\n',
+        },
+        {},
+      );
+      expect(findings.map((f) => f.severity ?? 'critical')).toEqual([severity]);
+    },
+  );
 
   it('says that a reusable workflow of another repository was not examined, instead of that no job checks out', async () => {
     const wf = (jobs: string) => ({ [W]: `on: pull_request_target\njobs:\n${jobs}` });
