@@ -47397,6 +47397,19 @@ function headCheckoutsOf(workspace, flow, site) {
     if (!step.run)
         return hits;
     const text = (0,workflow_expressions/* locatedText */.k6)(workspace, workflow.path, step.run);
+    // A file of the triggering run's artifact run here: that run built the pull request's code.
+    const ran = artifactRuns(workspace, site.settings, job, step);
+    if (ran) {
+        // The command itself runs the artifact's file: what follows the hit is judged from its start.
+        const { start, end } = ran.view.command;
+        hits.push({
+            what: ran.what,
+            location: text.locate(start, end),
+            command: [start, start],
+            route: 'download',
+        });
+        return hits;
+    }
     // Downloads, clones and installs of the head (no git command), whatever else the script does.
     const found = headVariables(flow, scope, step.run.value, site.settings, job, step);
     const routes = found
@@ -47450,6 +47463,99 @@ function headCheckoutsOf(workspace, flow, site) {
         });
     }
     return [...hits, ...routes];
+}
+/** Interpreters whose first operand is the script they run (`bash ./build.sh`, `node dist/run.js`). */
+const SCRIPT_INTERPRETERS = new Set([
+    'bash',
+    'sh',
+    'zsh',
+    'dash',
+    'source',
+    '.',
+    'node',
+    'python',
+    'python3',
+    'ruby',
+    'perl',
+    'pwsh',
+    'deno',
+    'bun',
+]);
+/** Build and install commands that run the project of the folder they are started in. */
+const dangerous_triggers_PROJECT_RUNNERS = /^(?:npm|yarn|pnpm|make|cargo|go|mvn|gradle|\.\/gradlew|pip3?|poetry|uv|bundle|rake|composer)$/;
+/**
+ * The folders (`''`: the workspace's root) an earlier step of the job downloads the triggering
+ * workflow run's artifacts to, in a workflow that `workflow_run` starts: `actions/download-artifact`
+ * (or a fork of it) given the run's id, or `gh run download` of it (`-D <folder>`). That run built or
+ * tested the pull request's code, so what its artifacts hold is the pull request's to choose.
+ */
+function triggeringArtifacts(workflow, job, step) {
+    if (!(0,shared/* eventsOf */.XL)(workflow).has('workflow_run'))
+        return [];
+    const folders = [];
+    const folder = (written) => relativePath('', typeof written === 'string' ? written.trim() : '.');
+    for (const s of job.steps) {
+        if (s.index > step.index)
+            break;
+        if (s.uses && /download-artifact/.test((0,shared/* actionOf */.qj)(s.uses) ?? '')) {
+            const id = (0,shared/* input */.hF)(s, 'run-id') ?? (0,shared/* input */.hF)(s, 'run_id');
+            if (typeof id?.value !== 'string' || !/workflow_run\.id\b/.test(id.value))
+                continue;
+            const at = folder((0,shared/* input */.hF)(s, 'path')?.value ?? '.');
+            if (at !== undefined)
+                folders.push(at);
+        }
+        else if (s.run && /\bgh\s+run\s+download\b/.test(s.run.value)) {
+            const env = [s.env, job.env, workflow.env].flatMap((e) => [...(e?.entries.values() ?? [])]);
+            const fromRun = [s.run.value, ...env.map((v) => String(v.value ?? ''))].some((t) => /workflow_run\.id\b/.test(t));
+            if (!fromRun)
+                continue;
+            const dir = /\s(?:-D|--dir)[ =]("[^"]*"|'[^']*'|\S+)/
+                .exec(s.run.value)?.[1]
+                ?.replace(/^["']|["']$/g, '');
+            const at = folder(dir ?? '.');
+            if (at !== undefined)
+                folders.push(at);
+        }
+    }
+    return folders;
+}
+/**
+ * A command of the step that runs a file of the triggering run's artifact ({@link triggeringArtifacts}):
+ * an interpreter given a file there, a program named by a path there, or, when the artifact is
+ * unpacked at the workspace's root of a job that checks nothing out, a build or install command of
+ * the project it unpacked. A file the repository holds, in a job that checks the repository out, is the
+ * base's own.
+ */
+function artifactRuns(workspace, workflow, job, step) {
+    if (!step.run)
+        return undefined;
+    const folders = triggeringArtifacts(workflow, job, step);
+    if (folders.length === 0)
+        return undefined;
+    const checksOut = job.steps.some((s) => (0,shared/* actionOf */.qj)(s.uses) === 'actions/checkout');
+    const written = step.value['working-directory'] ?? job.defaults?.workingDirectory?.value;
+    const dir = relativePath('', typeof written === 'string' ? written : '.') ?? '';
+    const within = (file) => file !== undefined &&
+        folders.some((f) => f === '' ? !(checksOut && workspace.has(file)) : file === f || file.startsWith(`${f}/`));
+    const script = step.run.value;
+    for (const view of (0,shell_commands/* scriptCommands */.q8)(script)) {
+        const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+        const name = view.command.words[view.nameIndex]?.value ?? view.name;
+        const operand = SCRIPT_INTERPRETERS.has(view.name) && !words.includes('-c')
+            ? words.find((w) => !w.startsWith('-'))
+            : undefined;
+        const file = operand ?? (/^\.{0,2}\/|\//.test(name) && !name.startsWith('/') ? name : undefined);
+        const runsFile = file !== undefined && within(relativePath(dir, file));
+        const runsProject = dangerous_triggers_PROJECT_RUNNERS.test(view.name) &&
+            !checksOut &&
+            folders.some((f) => f === '' || dir === f || dir.startsWith(`${f}/`));
+        if (runsFile || runsProject) {
+            const what = script.slice(view.command.start, view.command.end).trim().replace(/\s+/g, ' ');
+            return { what: `${what}, of the triggering run's artifact`, view };
+        }
+    }
+    return undefined;
 }
 /** git subcommands that write a patch into the work tree. */
 const GIT_APPLIES = new Set(['apply', 'am']);
