@@ -23,7 +23,7 @@ import { worldSources } from './networks.js';
 import {
   atInputDefault,
   examineSubjects,
-  givenOnCommandLine,
+  judgedWithVariants,
   type LiteralItem,
   literalNumber,
   literalOf,
@@ -97,18 +97,9 @@ export const terraformOpenEgress = defineEvaluator<Record<string, never>>({
         );
     };
     for (const resource of resources) {
-      const found = judge(resource, resolve);
-      findings.push(...found);
-      // What a run may be given on the command line: a finding no other value gives, naming the file.
-      const keys = new Set(found.map((f) => f.key));
-      for (const variant of variants) {
-        if (!variant.modules.has(resource.file.module)) continue;
-        for (const f of judge(resource, variant.resolve)) {
-          if (keys.has(f.key)) continue;
-          keys.add(f.key);
-          findings.push(givenOnCommandLine(f, variant));
-        }
-      }
+      findings.push(
+        ...judgedWithVariants(resource.file.module, resolve, variants, (v) => judge(resource, v)),
+      );
     }
     return findings;
   },

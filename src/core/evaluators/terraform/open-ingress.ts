@@ -26,7 +26,7 @@ import { moduleIngress, securityGroupCalls } from './security-group-module.js';
 import {
   atInputDefault,
   examineSubjects,
-  givenOnCommandLine,
+  judgedWithVariants,
   type LiteralItem,
   literalNumber,
   literalOf,
@@ -188,18 +188,7 @@ export const terraformOpenIngress = defineEvaluator<Options>({
       ...calls.map((c) => ({ file: c.file, judge: (v: ValueResolver) => judgeCall(c, v) })),
     ];
     for (const subject of subjects) {
-      const found = subject.judge(resolve);
-      findings.push(...found);
-      // What a run may be given on the command line: a finding no other value gives, naming the file.
-      const keys = new Set(found.map((f) => f.key));
-      for (const variant of variants) {
-        if (!variant.modules.has(subject.file.module)) continue;
-        for (const f of subject.judge(variant.resolve)) {
-          if (keys.has(f.key)) continue;
-          keys.add(f.key);
-          findings.push(givenOnCommandLine(f, variant));
-        }
-      }
+      findings.push(...judgedWithVariants(subject.file.module, resolve, variants, subject.judge));
     }
     return findings;
   },

@@ -8,7 +8,7 @@ import {
   type TerraformResource,
 } from '../../parsers/terraform.js';
 import type { InputDecider } from '../../parsers/terraform-modules.js';
-import { inputOf, type ValueVariant } from '../../parsers/terraform-values.js';
+import { inputOf, type ValueResolver, type ValueVariant } from '../../parsers/terraform-values.js';
 import type { Location, RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 
@@ -101,6 +101,30 @@ export function givenOnCommandLine(finding: RawFinding, variant: ValueVariant): 
     ...finding,
     message: `${finding.message} (${how}, which a run of this configuration may be given on the command line.)`,
   };
+}
+
+/**
+ * The findings of one subject of a module (a resource, a module call) with the values the configuration
+ * gives, then those that only a value a run may be given yields (a `-var-file`, another `*.tfvars`, a
+ * call's arguments: see `valueVariants`), each naming where its value comes from.
+ */
+export function judgedWithVariants(
+  module: string,
+  resolve: ValueResolver,
+  variants: readonly ValueVariant[],
+  judge: (resolver: ValueResolver) => RawFinding[],
+): RawFinding[] {
+  const found = judge(resolve);
+  const keys = new Set(found.map((f) => f.key));
+  for (const variant of variants) {
+    if (!variant.modules.has(module)) continue;
+    for (const f of judge(variant.resolve)) {
+      if (keys.has(f.key)) continue;
+      keys.add(f.key);
+      found.push(givenOnCommandLine(f, variant));
+    }
+  }
+  return found;
 }
 
 /** The literal value of a body's attribute; undefined when it is absent or computed. */
