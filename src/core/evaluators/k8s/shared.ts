@@ -964,10 +964,18 @@ function builtFinding(object: K8sObject, finding: RawFinding, terms: FindingTerm
     : { ...finding, message };
 }
 
-/** Whether a built object's values hold a Helm template action (`{{ .Values.x }}`). */
+/** Whether a built object's values hold a Helm template action (`{{ .Values.x }}`), once per object. */
 function chartInTheMaking(object: K8sObject): boolean {
-  return (JSON.stringify(object.root) ?? '').includes('{{');
+  let chart = CHART_BUILDS.get(object);
+  if (chart === undefined) {
+    chart = (JSON.stringify(object.root) ?? '').includes('{{');
+    CHART_BUILDS.set(object, chart);
+  }
+  return chart;
 }
+
+/** What {@link chartInTheMaking} found of each built object. */
+const CHART_BUILDS = new WeakMap<K8sObject, boolean>();
 
 /**
  * Which location owns a finding of a Kubernetes rule. The base manifest, judged as written, owns every
