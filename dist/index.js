@@ -22988,10 +22988,17 @@ function builtFinding(object, finding, terms) {
         ? { ...finding, message: `${message} (But ${idle}.)`, confidence: 'low' }
         : { ...finding, message };
 }
-/** Whether a built object's values hold a Helm template action (`{{ .Values.x }}`). */
+/** Whether a built object's values hold a Helm template action (`{{ .Values.x }}`), once per object. */
 function chartInTheMaking(object) {
-    return (JSON.stringify(object.root) ?? '').includes('{{');
+    let chart = CHART_BUILDS.get(object);
+    if (chart === undefined) {
+        chart = (JSON.stringify(object.root) ?? '').includes('{{');
+        CHART_BUILDS.set(object, chart);
+    }
+    return chart;
 }
+/** What {@link chartInTheMaking} found of each built object. */
+const CHART_BUILDS = new WeakMap();
 /**
  * Which location owns a finding of a Kubernetes rule. The base manifest, judged as written, owns every
  * problem it has: an object as a kustomization builds it that has the same problem (the same
@@ -39275,20 +39282,7 @@ const terraformOpenEgress = (0,types/* defineEvaluator */.D)({
             }, declared.file, dest.node, callersDecide)));
         };
         for (const resource of resources) {
-            const found = judge(resource, resolve);
-            findings.push(...found);
-            // What a run may be given on the command line: a finding no other value gives, naming the file.
-            const keys = new Set(found.map((f) => f.key));
-            for (const variant of variants) {
-                if (!variant.modules.has(resource.file.module))
-                    continue;
-                for (const f of judge(resource, variant.resolve)) {
-                    if (keys.has(f.key))
-                        continue;
-                    keys.add(f.key);
-                    findings.push((0,terraform_shared/* givenOnCommandLine */.ww)(f, variant));
-                }
-            }
+            findings.push(...(0,terraform_shared/* judgedWithVariants */.Kz)(resource.file.module, resolve, variants, (v) => judge(resource, v)));
         }
         return findings;
     },
@@ -39634,20 +39628,7 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
             ...calls.map((c) => ({ file: c.file, judge: (v) => judgeCall(c, v) })),
         ];
         for (const subject of subjects) {
-            const found = subject.judge(resolve);
-            findings.push(...found);
-            // What a run may be given on the command line: a finding no other value gives, naming the file.
-            const keys = new Set(found.map((f) => f.key));
-            for (const variant of variants) {
-                if (!variant.modules.has(subject.file.module))
-                    continue;
-                for (const f of subject.judge(variant.resolve)) {
-                    if (keys.has(f.key))
-                        continue;
-                    keys.add(f.key);
-                    findings.push((0,terraform_shared/* givenOnCommandLine */.ww)(f, variant));
-                }
-            }
+            findings.push(...(0,terraform_shared/* judgedWithVariants */.Kz)(subject.file.module, resolve, variants, subject.judge));
         }
         return findings;
     },
@@ -62307,6 +62288,7 @@ function isPlaceholder(value) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   D1: () => (/* binding */ examineSubjects),
 /* harmony export */   KR: () => (/* binding */ LITERAL_SCHEMA),
+/* harmony export */   Kz: () => (/* binding */ judgedWithVariants),
 /* harmony export */   TB: () => (/* binding */ literalNumber),
 /* harmony export */   XZ: () => (/* binding */ atInputDefault),
 /* harmony export */   Zc: () => (/* binding */ literalOf),
@@ -62398,6 +62380,26 @@ function givenOnCommandLine(finding, variant) {
         ...finding,
         message: `${finding.message} (${how}, which a run of this configuration may be given on the command line.)`,
     };
+}
+/**
+ * The findings of one subject of a module (a resource, a module call) with the values the configuration
+ * gives, then those that only a value a run may be given yields (a `-var-file`, another `*.tfvars`, a
+ * call's arguments: see `valueVariants`), each naming where its value comes from.
+ */
+function judgedWithVariants(module, resolve, variants, judge) {
+    const found = judge(resolve);
+    const keys = new Set(found.map((f) => f.key));
+    for (const variant of variants) {
+        if (!variant.modules.has(module))
+            continue;
+        for (const f of judge(variant.resolve)) {
+            if (keys.has(f.key))
+                continue;
+            keys.add(f.key);
+            found.push(givenOnCommandLine(f, variant));
+        }
+    }
+    return found;
 }
 /** The literal value of a body's attribute; undefined when it is absent or computed. */
 function literalOf(body, name) {
