@@ -2628,6 +2628,8 @@ describe('k8s.env-secret-literal', () => {
               value: keycloak
             - name: KC_DB_PASSWORD
               value: 'keycloak'
+            - name: POSTGRES_PASSWORD
+              value: P@ssw0rd
 `),
       },
     );
@@ -2636,6 +2638,8 @@ describe('k8s.env-secret-literal', () => {
       ['a.yaml:16:15', null],
       // The same as its user name.
       ['a.yaml:20:15', 'low'],
+      // `password` in leetspeak.
+      ['a.yaml:22:15', 'low'],
     ]);
     expect(findings[0]!.message).toContain(
       '(a well-known default (`admin`, `password`, or the user name itself)',

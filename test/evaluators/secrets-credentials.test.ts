@@ -89,6 +89,38 @@ describe('credentials in URLs, parsed from the right', () => {
   });
 });
 
+describe('default passwords spelled in leetspeak', () => {
+  // `P@ssw0rd` is `password` to every guess; samples write it to pass a password policy. A Compose
+  // stack's URL to its own database with it was reported high while `password` itself was not.
+  it.each([['P@ssw0rd'], ['p4$$w0rd'], ['Pa55w0rd'], ['r00t'], ['adm1n'], ['S3cr3t']])(
+    '%s is the default password it spells, in a URL, a connection string and curl -u',
+    (p) => {
+      const text = [
+        `DB_URL: postgres://app:${p}@db.prod.internal:5432/app`,
+        `CS: "Server=sql.prod.internal;User Id=app;Password=${p};"`,
+        `curl -u deploy:${p} https://files.internal.example.org/upload`,
+      ].join('\n');
+      expect(hits(text, 'deploy/compose.yaml')).toEqual([]);
+    },
+  );
+
+  it.each([
+    // More than the default's letters: how people spell real passwords.
+    ['Tr0ub4dor'],
+    ['P@ssw0rd!x9'],
+    ['Adm1nistr4t0r'],
+  ])('%s stays reported', (p) => {
+    const text = [
+      `DB_URL: postgres://app:${p}@db.prod.internal:5432/app`,
+      `CS: "Server=sql.prod.internal;User Id=app;Password=${p};"`,
+    ].join('\n');
+    expect(hits(text, 'deploy/compose.yaml')).toEqual([
+      '1:24:connection-string-password',
+      '2:52:key-value-connection-string',
+    ]);
+  });
+});
+
 describe('passwords in key-value connection strings', () => {
   // .NET's appsettings.json and Web.config, ODBC and JDBC for SQL Server write `Key=value;` pairs,
   // not URLs: their password passed every detector.

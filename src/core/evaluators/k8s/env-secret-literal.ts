@@ -1,7 +1,7 @@
 import { type Container, childAt, describeContainer, isMap, type K8sNode } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import type { FileContent } from '../../workspace/workspace.js';
-import { DEFAULT_PASSWORDS } from '../secrets/url.js';
+import { defaultPassword } from '../secrets/url.js';
 import { credentialInValue } from '../secrets/value-credential.js';
 import { contextIdentity, isPlaceholder } from '../secrets/values.js';
 import { defineEvaluator } from '../types.js';
@@ -261,7 +261,7 @@ export const k8sEnvSecretLiteral = defineEvaluator<Options>({
           entryNode.span.start.line,
           node.span.end.line,
         );
-        const knownDefault = !held && (DEFAULT_PASSWORDS.has(value.trim().toLowerCase()) || users.has(value));
+        const knownDefault = !held && (defaultPassword(value.trim()) || users.has(value));
         const found = containerFinding(
           c,
           node,

@@ -3,7 +3,7 @@ import { algoliaConfig } from './context.js';
 import { nonAscii, standIn } from './judge.js';
 import { isSampleJwt } from './jwt.js';
 import type { Confidence, Detector, LineHit } from './types.js';
-import { DEFAULT_PASSWORDS, looksRandom } from './url.js';
+import { defaultPassword, looksRandom } from './url.js';
 import { characterClasses, isCiphertext, isPlaceholder, shannonEntropy } from './values.js';
 
 /**
@@ -20,9 +20,7 @@ function notLiteral(value: string): boolean {
 
 /** A password given literally: not a variable, placeholder, default, word or prose. */
 function literalPassword(p: string): boolean {
-  return (
-    p.length >= 4 && !notLiteral(p) && !DEFAULT_PASSWORDS.has(p.toLowerCase()) && !standIn(p) && !nonAscii(p)
-  );
+  return p.length >= 4 && !notLiteral(p) && !defaultPassword(p) && !standIn(p) && !nonAscii(p);
 }
 
 /** A token given literally: long and random-looking, not a URL (an OAuth `authorization:` endpoint). */

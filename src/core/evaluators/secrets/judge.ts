@@ -93,6 +93,36 @@ export function regexLike(value: string): boolean {
   );
 }
 
+/** Passwords that documentation and local development setups use; they protect nothing real. */
+export const DEFAULT_PASSWORDS = new Set([
+  'pass',
+  'password',
+  'passwd',
+  'pwd',
+  'secret',
+  'root',
+  'admin',
+  'guest',
+  'test',
+  'postgres',
+  'mysql',
+  'user',
+  'token',
+  'changeme',
+  'letmein',
+]);
+
+/**
+ * A default password, also when spelled in leetspeak (`P@ssw0rd`, `r00t`, `adm1n`): every guess
+ * tries those spellings first, and samples write them to pass a password policy that wants a digit
+ * or a symbol. Only the whole value counts: a leetspeak word with more to it (`Tr0ub4dor`,
+ * `P@ssw0rd!x9`) is how people spell real passwords.
+ */
+export function defaultPassword(password: string): boolean {
+  const lower = password.toLowerCase();
+  return DEFAULT_PASSWORDS.has(lower) || leetReadings(lower).some((plain) => DEFAULT_PASSWORDS.has(plain));
+}
+
 /** Leetspeak substitutions, undone: `1` is tried as both `i` and `l`. */
 const LEET: Record<string, string> = { '0': 'o', '3': 'e', '4': 'a', '5': 's', $: 's', '@': 'a', '7': 't' };
 
@@ -101,15 +131,30 @@ const LEET: Record<string, string> = { '0': 'o', '3': 'e', '4': 'a', '5': 's', $
  * undone it names itself or says it is a placeholder. Only those word tests are asked of the undone
  * text: undoing them turns the digits of a random value into letters, and a run of letters passes
  * the shape tests ({@link WORDLIKE}, {@link wordy}), so `kX0bq1Tz` must not become the word `kXobqiTz`.
- * A leetspeak word alone (`Tr0ub4dor`, `S3cr3t!x9`) is how people spell real passwords and stays
- * reported: a value that names itself in leetspeak is a stand-in only when long enough to be a phrase.
+ * A default password spelled so (`P@ssw0rd`, `r00t`) is that default. A leetspeak word alone
+ * (`Tr0ub4dor`, `S3cr3t!x9`) is how people spell real passwords and stays reported: a value that names
+ * itself in leetspeak is a stand-in only when long enough to be a phrase.
  */
 function leetStandIn(value: string): boolean {
-  if (!/[013457$@]/.test(value) || !/[A-Za-z]/.test(value)) return false;
-  return ['i', 'l'].some((one) => {
-    const plain = value.replace(/[013457$@]/g, (c) => (c === '1' ? one : (LEET[c] ?? c)));
-    return namesPlaceholder(plain) || (value.length >= 16 && selfNamed(plain));
-  });
+  return leetReadings(value).some(
+    (plain) =>
+      namesPlaceholder(plain) ||
+      DEFAULT_PASSWORDS.has(plain.toLowerCase()) ||
+      (value.length >= 16 && selfNamed(plain)),
+  );
+}
+
+/**
+ * What a value spelled in leetspeak says once the substitutions are undone (`P@ssw0rd` is
+ * `Password`), one reading per meaning of `1` (`i`, `l`); none when it has no substitution or no
+ * letter, since a value of digits alone is a number, not a word.
+ */
+function leetReadings(value: string): string[] {
+  if (!/[013457$@]/.test(value) || !/[A-Za-z]/.test(value)) return [];
+  const readings = ['i', 'l'].map((one) =>
+    value.replace(/[013457$@]/g, (c) => (c === '1' ? one : (LEET[c] ?? c))),
+  );
+  return readings[0] === readings[1] ? [readings[0]!] : readings;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { standIn } from './judge.js';
+import { defaultPassword, standIn } from './judge.js';
 import type { Confidence, Detector, LineHit } from './types.js';
 import { characterClasses, isPlaceholder, shannonEntropy } from './values.js';
 
@@ -25,24 +25,7 @@ const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
 export const HARMLESS_HOST =
   /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|0\.0\.0\.0|\[::1?\]|host\.docker\.internal)$|(?:^|\.)(?:example\.(?:com|org|net)|localhost|test|invalid|example|local)$/i;
 
-/** Passwords that documentation and local development setups use; they protect nothing real. */
-export const DEFAULT_PASSWORDS = new Set([
-  'pass',
-  'password',
-  'passwd',
-  'pwd',
-  'secret',
-  'root',
-  'admin',
-  'guest',
-  'test',
-  'postgres',
-  'mysql',
-  'user',
-  'token',
-  'changeme',
-  'letmein',
-]);
+export { DEFAULT_PASSWORDS, defaultPassword } from './judge.js';
 
 /** Passwords that say "the token is the user name" (GitHub's OAuth convention). */
 const TOKEN_IN_USER_PASSWORDS = new Set(['x-oauth-basic', 'x-access-token', 'oauth2', '']);
@@ -170,7 +153,7 @@ export function urlSecret(c: UrlCredential, strict: boolean): LineHit | undefine
   }
   const p = c.password;
   if (p.length < (strict ? 1 : 4) || isPlaceholder(p) || /^[$%]/.test(p)) return undefined;
-  if (!strict && (HARMLESS_HOST.test(c.host) || p === c.user || DEFAULT_PASSWORDS.has(p.toLowerCase()))) {
+  if (!strict && (HARMLESS_HOST.test(c.host) || p === c.user || defaultPassword(p))) {
     return undefined;
   }
   // Documentation's passwords are words (`supersecret`, `redis`, `key_1234`, `password123`).
@@ -208,7 +191,8 @@ export const connectionStringDetector: Detector = {
   describes:
     'Passwords in URLs and connection strings (`scheme://user:password@host`, also when the password ' +
     'holds `@` or `:`), and tokens in the user position (`https://TOKEN@host`), except interpolated, ' +
-    'placeholder and default passwords, passwords equal to the user name, loopback or example hosts, and ' +
+    'placeholder and default passwords (also in leetspeak: `P@ssw0rd`), passwords equal to the user name, ' +
+    'loopback or example hosts, and ' +
     "the public key of a Sentry DSN (a DSN's legacy secret key is reported with low confidence).",
   find(line) {
     const hits: LineHit[] = [];
@@ -250,7 +234,8 @@ export const keyValueConnectionStringDetector: Detector = {
   describes:
     'Passwords in key-value connection strings (`Server=db;User ID=app;Password=...`: ADO.NET, ODBC, ' +
     'Npgsql, JDBC for SQL Server) that name a server and a user, except interpolated, placeholder and ' +
-    "default passwords, passwords equal to the user name, and servers on the developer's own machine.",
+    'default passwords (also in leetspeak: `P@ssw0rd`), passwords equal to the user name, and servers on ' +
+    "the developer's own machine.",
   find(line) {
     const hits: LineHit[] = [];
     KV_PASSWORD_AT.lastIndex = 0;
@@ -281,7 +266,7 @@ export const keyValueConnectionStringDetector: Detector = {
         isPlaceholder(password) ||
         /^[$%{@#]/.test(password) ||
         password === user ||
-        DEFAULT_PASSWORDS.has(password.toLowerCase()) ||
+        defaultPassword(password) ||
         standIn(password) ||
         HARMLESS_HOST.test(hostName) ||
         KV_LOCAL_HOST.test(host) ||
