@@ -425,6 +425,28 @@ describe('generic assignments: a stand-in spelled in leetspeak', () => {
   });
 });
 
+describe('generic assignments: a stand-in that says what a password policy asked of it', () => {
+  // Samples give a database container words with a symbol and digits added to pass SQL Server's
+  // complexity check; the words say so. Reported medium, high confidence, before.
+  table([
+    [
+      'a Compose database password that calls itself complicated',
+      'docker-compose.yml',
+      '      - SA_PASSWORD=@someThingComplicated1234',
+      [],
+    ],
+    ['one that calls itself strong', 'config/app.yml', 'db_password: "VeryStrong!2024x"', []],
+    ['one that calls itself secure', 'config/app.yml', 'admin_password: "#MySecureAdmin42"', []],
+    // Controls: the same shape without such a word is judged as any value.
+    [
+      'words with a symbol and digits, saying nothing of themselves',
+      'docker-compose.yml',
+      '      - SA_PASSWORD=@someThingBlueberry1234',
+      ['21:generic-secret-assignment:high'],
+    ],
+  ]);
+});
+
 describe('generic assignments: a comparison is not an assignment', () => {
   table([
     [

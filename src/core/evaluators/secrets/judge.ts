@@ -11,8 +11,12 @@ import { isPlaceholder, namesPlaceholder } from './values.js';
 export const WORDLIKE =
   /^(?:[a-z]+(?:[-_. ][a-z]+)*|[A-Z]+(?:[-_. ][A-Z]+)*|[a-z]+(?:[A-Z][a-z]+)+|(?:[A-Z][a-z]+)+|[A-Za-z]+(?:[-_.][A-Za-z]+)*[-_.]?[0-9]{1,4})$/;
 
-/** A value that repeats the kind of thing it is (`my-secret`, `Password$123456`) is a stand-in. */
-const SELF_NAMED = /secret|passw|token|api[_-]?key|credential/i;
+/**
+ * A value that repeats the kind of thing it is (`my-secret`, `Password$123456`), or says what a
+ * password policy asked of it (`@someThingComplicated1234`, `VeryStrong!2024`: a symbol and digits
+ * added to words to pass SQL Server's or a sample's complexity check), is a stand-in.
+ */
+const SELF_NAMED = /secret|passw|token|api[_-]?key|credential|complicated|complex|strong|secure/i;
 
 /** Upper-case letters that follow a lower-case one: `WiFi` has one, a random `kXbqTzPw` several. */
 function caseTransitions(s: string): number {
