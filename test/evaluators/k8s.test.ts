@@ -20,6 +20,7 @@ import { k8sRunAsRoot } from '../../src/core/evaluators/k8s/run-as-root.js';
 import { k8sSeccomp } from '../../src/core/evaluators/k8s/seccomp.js';
 import { k8sSingleReplica } from '../../src/core/evaluators/k8s/single-replica.js';
 import { leaks } from '../../src/core/evaluators/secrets/evaluator.js';
+import type { Evaluator } from '../../src/core/evaluators/types.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 import { at, cleanup, examinedBy, makeTree, run, runBuiltin } from './kit.js';
 
@@ -3206,6 +3207,114 @@ spec:
       expect(left.map((l) => `${l.kind}: ${l.examples.join(', ')}`)).toContain(
         `${kind}: prod/kustomization.yaml`,
       );
+    },
+  );
+});
+
+describe('workloads only OpenShift runs: what its default security context constraint writes', () => {
+  // restricted-v2 (OpenShift 4.11 and later) gives a pod that leaves them out seccomp RuntimeDefault,
+  // allowPrivilegeEscalation: false, no capabilities and a non-root user id: "Kubernetes defaults it
+  // to true" is not what happens there, unless a more permissive constraint is granted.
+  const container = `        spec:
+          containers:
+            - name: app
+              image: registry.example.org/acme/app:1.4.2
+              securityContext:
+                privileged: false
+`;
+  const files: Record<string, string> = {
+    'openshift/dc.yaml': `apiVersion: apps.openshift.io/v1
+kind: DeploymentConfig
+metadata:
+  name: app
+spec:
+  replicas: 2
+  template:
+${container}`,
+    'openshift/template.yaml': `apiVersion: template.openshift.io/v1
+kind: Template
+metadata:
+  name: app
+objects:
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: app
+    spec:
+      replicas: 2
+      selector:
+        matchLabels: { app: app }
+      template:
+        metadata:
+          labels: { app: app }
+        spec:
+          containers:
+            - name: app
+              image: registry.example.org/acme/app:1.4.2
+              securityContext:
+                privileged: false
+`,
+    'k8s/deploy.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  replicas: 2
+  selector:
+    matchLabels: { app: app }
+  template:
+    metadata:
+      labels: { app: app }
+${container.replace(/^ {4}/gm, '')}`,
+    // An explicit value is what the pod asks for, on OpenShift too.
+    'openshift/escalates.yaml': `apiVersion: apps.openshift.io/v1
+kind: DeploymentConfig
+metadata:
+  name: escalates
+spec:
+  template:
+        spec:
+          containers:
+            - name: app
+              image: registry.example.org/acme/app:1.4.2
+              securityContext:
+                allowPrivilegeEscalation: true
+                capabilities:
+                  drop: ["ALL"]
+                runAsNonRoot: true
+                seccompProfile:
+                  type: RuntimeDefault
+`,
+  };
+  it.each([
+    ['k8s-seccomp-profile', k8sSeccomp, {}, 'the RuntimeDefault seccomp profile'],
+    ['k8s-privilege-escalation', k8sPrivilegeEscalation, {}, 'allowPrivilegeEscalation: false'],
+    [
+      'k8s-capabilities-drop-all',
+      k8sCapabilities,
+      { requireDropAll: true },
+      'no capabilities (it drops ALL)',
+    ],
+    ['k8s-run-as-root', k8sRunAsRoot, {}, "a non-root user id from its project's range"],
+  ] as const)(
+    '%s: low on a DeploymentConfig and in a Template, saying why',
+    async (_id, evaluator, options, gives) => {
+      const findings = await run(evaluator as Evaluator<unknown>, options, files);
+      const byFile = Object.fromEntries(findings.map((f) => [f.location!.path, f]));
+      expect(Object.keys(byFile).sort()).toEqual(
+        _id === 'k8s-privilege-escalation'
+          ? ['k8s/deploy.yaml', 'openshift/dc.yaml', 'openshift/escalates.yaml', 'openshift/template.yaml']
+          : ['k8s/deploy.yaml', 'openshift/dc.yaml', 'openshift/template.yaml'],
+      );
+      expect(byFile['k8s/deploy.yaml']!.confidence).not.toBe('low');
+      for (const file of ['openshift/dc.yaml', 'openshift/template.yaml']) {
+        expect(byFile[file]!.confidence, file).toBe('low');
+        expect(byFile[file]!.message, file).toContain(
+          `default security context constraint (restricted-v2, OpenShift 4.11 and later) gives a pod that leaves it out ${gives}`,
+        );
+      }
+      if (_id === 'k8s-privilege-escalation')
+        expect(byFile['openshift/escalates.yaml']!.confidence).toBeUndefined();
     },
   );
 });

@@ -140,7 +140,7 @@ export const k8sCapabilities = defineEvaluator<CapabilitiesOptions>({
               'SETUID, DAC_OVERRIDE, ...). Set securityContext.capabilities.drop: ["ALL"] and add back only what it needs.',
             'drop:ALL',
             anchor,
-            ABSENT,
+            { ...ABSENT, openShiftDefault: 'no capabilities (it drops ALL)' },
           ),
         );
       }

@@ -62,7 +62,7 @@ export const k8sPrivilegeEscalation = defineEvaluator<Record<string, never>>({
           'so its processes can gain privileges through setuid binaries.',
         'allowPrivilegeEscalation',
         at.anchor,
-        ABSENT,
+        { ...ABSENT, openShiftDefault: 'allowPrivilegeEscalation: false' },
       );
       privilegeEscalationFix(fixes, finding, c);
       findings.push(finding);

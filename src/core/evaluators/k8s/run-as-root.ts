@@ -117,7 +117,7 @@ export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
                     : '.'),
             'runAsNonRoot',
             at.anchor,
-            ABSENT,
+            { ...ABSENT, openShiftDefault: "a non-root user id from its project's range" },
           ),
         );
         // The image's USER decides, which only the image can tell; a known non-root image is low (as

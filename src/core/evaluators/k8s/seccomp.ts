@@ -94,7 +94,7 @@ export const k8sSeccomp = defineEvaluator<Record<string, never>>({
               'Unconfined: every system call reaches the kernel. Set securityContext.seccompProfile.type: RuntimeDefault in the pod spec.',
             ['seccomp:missing'],
             anchor,
-            ABSENT,
+            { ...ABSENT, openShiftDefault: 'the RuntimeDefault seccomp profile' },
           ),
         );
         continue;
@@ -110,7 +110,7 @@ export const k8sSeccomp = defineEvaluator<Record<string, never>>({
               'Set securityContext.seccompProfile.type: RuntimeDefault.',
             'seccomp:missing',
             anchor,
-            ABSENT,
+            { ...ABSENT, openShiftDefault: 'the RuntimeDefault seccomp profile' },
           ),
         );
       }

@@ -833,10 +833,45 @@ export interface FindingTerms {
   absent?: boolean;
   /** `keep`: the finding does not depend on the pods running (a secret written in the manifest). */
   whenIdle?: 'lower' | 'keep';
+  /**
+   * What OpenShift's default security context constraint gives a pod that leaves the setting out,
+   * for a finding about such a setting: on an object only OpenShift runs (see {@link openShiftOnly}),
+   * the finding is low, saying so.
+   */
+  openShiftDefault?: string;
 }
 
 /** The terms of a finding about a setting the manifest leaves out. */
 export const ABSENT: FindingTerms = { absent: true };
+
+/**
+ * Whether only OpenShift runs an object: a DeploymentConfig (its kind exists nowhere else), or an
+ * object of an OpenShift Template, which `oc process` instantiates.
+ */
+export function openShiftOnly(object: K8sObject): boolean {
+  if (object.kind === 'DeploymentConfig') return true;
+  const root = object.root;
+  return (
+    object.node.value !== root &&
+    isMap(root) &&
+    root.kind === 'Template' &&
+    typeof root.apiVersion === 'string' &&
+    /^(?:template\.openshift\.io\/|v1$)/.test(root.apiVersion)
+  );
+}
+
+/** Why a finding about a setting OpenShift's default constraint writes has low confidence; part of its message. */
+function openShiftNote(object: K8sObject, gives: string): string {
+  const which =
+    object.kind === 'DeploymentConfig'
+      ? `a ${object.kind}`
+      : `${describeObject(object)} of an OpenShift Template`;
+  return (
+    `only OpenShift runs ${which}, whose default security context constraint (restricted-v2, OpenShift 4.11 ` +
+    `and later) gives a pod that leaves it out ${gives}; a more permissive constraint granted to its service ` +
+    'account would not'
+  );
+}
 
 /** Why a finding about a missing setting of an unappliable workload has low confidence; part of its message. */
 export function unappliableNote(object: K8sObject, lacks: string): string {
@@ -916,6 +951,10 @@ export function findingAt(
   }
   if (terms.absent && c.object.unappliable !== undefined) {
     const why = unappliableNote(c.object, c.object.unappliable);
+    return { message: `${message} (But ${why}.)`, location, key, confidence: 'low' };
+  }
+  if (terms.openShiftDefault !== undefined && openShiftOnly(c.object)) {
+    const why = openShiftNote(c.object, terms.openShiftDefault);
     return { message: `${message} (But ${why}.)`, location, key, confidence: 'low' };
   }
   const idle = terms.whenIdle !== 'keep' ? IDLE.get(c.object) : undefined;
