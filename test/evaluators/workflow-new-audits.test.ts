@@ -9,6 +9,7 @@ import { workflowGithubEnv } from '../../src/core/evaluators/workflow/github-env
 import { workflowInsecureUrlScheme } from '../../src/core/evaluators/workflow/insecure-url-scheme.js';
 import { workflowObfuscation } from '../../src/core/evaluators/workflow/obfuscation.js';
 import { workflowSecretsOutsideEnv } from '../../src/core/evaluators/workflow/secrets-outside-env.js';
+import { workflowUnredactedSecrets } from '../../src/core/evaluators/workflow/unredacted-secrets.js';
 import { workflowUnsoundContains } from '../../src/core/evaluators/workflow/unsound-contains.js';
 import { workflowUseTrustedPublishing } from '../../src/core/evaluators/workflow/use-trusted-publishing.js';
 import { inRange } from '../../src/core/evaluators/workflow/versions.js';
@@ -1941,5 +1942,34 @@ jobs:
     const text = `on: push\njobs:\n  ship:\n    runs-on: x\n    steps:\n${steps}\n`;
     const found = await evaluate(workflowSecretsOutsideEnv, one(text), { names: 'aws' });
     expect(found.map((f) => `${f.key!.split('/')[1]}:${f.confidence ?? 'rule'}`)).toEqual(expected);
+  });
+});
+
+describe('workflow.unredacted-secrets: fields that identify rather than authenticate', () => {
+  // A service principal's clientId printed in a log opens nothing without its clientSecret, which
+  // the next line reads: medium for both before.
+  it.each([
+    ['clientId', 'low'],
+    ['tenantId', 'low'],
+    ['subscription_id', 'low'],
+    ['project_id', 'low'],
+    ['clientSecret', 'rule'],
+    ['private_key', 'rule'],
+    ['password', 'rule'],
+  ])('fromJson(secrets.CREDS).%s is %s', async (field, severity) => {
+    const text = `on: push
+permissions: {}
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    environment: production
+    steps:
+      - run: ./deploy.sh
+        env:
+          VALUE: \${{ fromJson(secrets.CREDS).${field} }}
+`;
+    const findings = await evaluate(workflowUnredactedSecrets, one(text), {});
+    expect(findings.map((f) => [at(f), f.severity ?? 'rule'])).toEqual([[`${W}:10:22`, severity]]);
+    expect(findings[0]!.message.includes('names an identifier, not a credential')).toBe(severity === 'low');
   });
 });

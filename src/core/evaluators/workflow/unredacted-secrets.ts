@@ -27,12 +27,17 @@ export const workflowUnredactedSecrets = defineEvaluator<Record<string, never>>(
             const secret = n.kind === 'index' ? structuredSecret(n.target) : undefined;
             if (!secret) continue;
             const text = expr.inner.slice(n.start, n.end);
+            const identifier = n.kind === 'index' && IDENTIFIER_FIELD.test(n.key);
             findings.push({
               message:
                 `"${text}" reads a field out of the secret ${secret}: the runner masks only whole secret values, so ` +
-                'this field is printed in clear wherever a step writes it to the log. Store each field as a secret of its own.',
+                'this field is printed in clear wherever a step writes it to the log. Store each field as a secret of its own.' +
+                (identifier
+                  ? ` (\`${n.key}\` names an identifier, not a credential: printed, it opens nothing by itself; the secret's credential fields are what must stay masked.)`
+                  : ''),
               location: expr.locate(n.start, n.end),
               key: `${expr.jobId ?? ''}/${expr.field.join('.')}/${text}`,
+              ...(identifier ? { severity: 'low' as const } : {}),
             });
           }
         },
@@ -42,6 +47,14 @@ export const workflowUnredactedSecrets = defineEvaluator<Record<string, never>>(
     return findings;
   },
 });
+
+/**
+ * Fields of a cloud credential's JSON that identify rather than authenticate: the client, tenant,
+ * subscription or project of a service principal (`AZURE_CREDENTIALS`' `clientId`, a GCP key's
+ * `project_id`), which name it and open nothing without its secret.
+ */
+const IDENTIFIER_FIELD =
+  /^(?:client|tenant|subscription|app|application|account|project|org|organization|principal|object)[_-]?id$/i;
 
 /** `secrets.NAME` when the node is `fromJSON(secrets.NAME)`. */
 function structuredSecret(node: ExprNode): string | undefined {
