@@ -3317,4 +3317,37 @@ spec:
         expect(byFile['openshift/escalates.yaml']!.confidence).toBeUndefined();
     },
   );
+
+  it('in a DeploymentConfig as a kustomization builds it, too', async () => {
+    // The base is settled; the container a patch adds is the build's, reported at the patch.
+    const findings = await run(
+      k8sPrivilegeEscalation,
+      {},
+      {
+        'dc.yaml': `apiVersion: apps.openshift.io/v1
+kind: DeploymentConfig
+metadata:
+  name: app
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: registry.example.org/acme/app:1.4.2
+          securityContext:
+            allowPrivilegeEscalation: false
+`,
+        'kustomization.yaml': `resources: [dc.yaml]
+patches:
+  - target: {kind: DeploymentConfig, name: app}
+    patch: |-
+      - op: add
+        path: /spec/template/spec/containers/-
+        value: {name: proxy, image: registry.example.org/acme/proxy:2.0.1}
+`,
+      },
+    );
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([['kustomization.yaml:7:16', 'low']]);
+    expect(findings[0]!.message).toContain('(But only OpenShift runs a DeploymentConfig,');
+  });
 });

@@ -997,6 +997,10 @@ function builtFinding(object: K8sObject, finding: RawFinding, terms: FindingTerm
       'the kustomization builds manifests for a Helm chart (its values hold template actions), whose values may write what it leaves out';
     return { ...finding, message: `${message} (But ${note}.)`, confidence: 'low' };
   }
+  if (terms.openShiftDefault !== undefined && openShiftOnly(object)) {
+    const note = openShiftNote(object, terms.openShiftDefault);
+    return { ...finding, message: `${message} (But ${note}.)`, confidence: 'low' };
+  }
   const idle = terms.whenIdle !== 'keep' ? IDLE.get(object) : undefined;
   return idle
     ? { ...finding, message: `${message} (But ${idle}.)`, confidence: 'low' }
