@@ -209,6 +209,251 @@ describe('Helm chart templates, judged by what every render writes', () => {
   });
 });
 
+describe("Helm chart templates, judged with the chart's default values", () => {
+  // A chart installs what its values.yaml says unless a user overrides it: a template that reads a
+  // value, or writes a block only for a value, is judged with the default, and the message names the
+  // key to change. What the defaults cannot tell (.Release, include, range) stays a lead.
+  const tree = (values: string | undefined, pod: string, container = '') => ({
+    'charts/agent/Chart.yaml': 'apiVersion: v2\nname: agent\nversion: 0.1.0\n',
+    ...(values === undefined ? {} : { 'charts/agent/values.yaml': values }),
+    'charts/agent/templates/daemonset.yaml': [
+      'apiVersion: apps/v1',
+      'kind: DaemonSet',
+      'metadata:',
+      '  name: {{ include "agent.fullname" . }}',
+      'spec:',
+      '  template:',
+      '    spec:',
+      pod,
+      '      containers:',
+      '        - name: agent',
+      '          image: registry.example/agent:1.0.0',
+      container,
+      '',
+    ].join('\n'),
+  });
+  type Evaluator = Parameters<typeof run>[0];
+  const judged = async (evaluator: Evaluator, files: Record<string, string>) =>
+    (await run(evaluator, evaluator === k8sCapabilities ? { forbiddenAdd: ['SYS_ADMIN'] } : {}, files)).map(
+      (f) => {
+        const keys = /default values write this \((.*?) in ([^)]*)\)/.exec(f.message);
+        const where = at(f).replace(/^charts\/agent\/templates\/daemonset\.yaml:/, '');
+        return `${where} ${f.confidence ?? 'shown'}${keys ? ` ${keys[1]} ${keys[2]}` : ''}`;
+      },
+    );
+  const values = 'charts/agent/values.yaml';
+  it.each<
+    [
+      what: string,
+      evaluator: Evaluator,
+      values: string | undefined,
+      pod: string,
+      container: string,
+      expected: string[],
+    ]
+  >([
+    // A value read as written in the template's line.
+    [
+      'a value set true',
+      k8sPrivileged,
+      'privileged: true\n',
+      '',
+      '          securityContext:\n            privileged: {{ .Values.privileged }}',
+      [`13:25 shown \`privileged\` ${values}`],
+    ],
+    [
+      'a value set false',
+      k8sPrivileged,
+      'privileged: false\n',
+      '',
+      '          securityContext:\n            privileged: {{ .Values.privileged }}',
+      [],
+    ],
+    [
+      'a nested value',
+      k8sRunAsRoot,
+      'podSecurity:\n  uid: 0\n',
+      '      securityContext:\n        runAsUser: {{ .Values.podSecurity.uid }}',
+      '',
+      [`9:20 shown \`podSecurity.uid\` ${values}`],
+    ],
+    [
+      'a quoted value',
+      k8sImageTag,
+      'image: registry.example/side:latest\n',
+      '',
+      '          args: [x]\n        - name: side\n          image: {{ .Values.image | quote }}',
+      [`14:19 shown \`image\` ${values}`],
+    ],
+    [
+      'a default for an empty value',
+      k8sImageTag,
+      'tag: ""\n',
+      '',
+      '        - name: side\n          image: "registry.example/side:{{ .Values.tag | default "latest" }}"',
+      [`13:19 shown \`tag\` ${values}`],
+    ],
+    [
+      'default written first',
+      k8sHostNamespaces,
+      'hostNetwork: null\n',
+      '      hostNetwork: {{ default true .Values.hostNetwork }}',
+      '',
+      [`8:20 shown \`hostNetwork\` ${values}`],
+    ],
+    [
+      'a value the chart does not set',
+      k8sPrivileged,
+      'other: 1\n',
+      '',
+      '          securityContext:\n            privileged: {{ .Values.privileged }}',
+      [],
+    ],
+    // Blocks whose condition the defaults decide.
+    [
+      'an if block the defaults write',
+      k8sHostNamespaces,
+      'hostNetwork: true\n',
+      '      {{- if .Values.hostNetwork }}\n      hostNetwork: true\n      {{- end }}',
+      '',
+      [`9:20 shown \`hostNetwork\` ${values}`],
+    ],
+    [
+      'an if block the defaults leave out',
+      k8sHostNamespaces,
+      'hostNetwork: false\n',
+      '      {{- if .Values.hostNetwork }}\n      hostNetwork: true\n      {{- end }}',
+      '',
+      ['9:20 low'],
+    ],
+    [
+      'the else of a false condition',
+      k8sHostNamespaces,
+      'isolated: false\n',
+      '      {{- if .Values.isolated }}\n      dnsPolicy: None\n      {{- else }}\n      hostPID: true\n      {{- end }}',
+      '',
+      [`11:16 shown \`isolated\` ${values}`],
+    ],
+    [
+      'not, and, eq',
+      k8sHostNamespaces,
+      'net: {mode: host, off: false}\nipc: true\n',
+      '      {{- if and (eq .Values.net.mode "host") (not .Values.net.off) }}\n      hostNetwork: true\n      {{- end }}\n      {{- if or .Values.missing .Values.ipc }}\n      hostIPC: true\n      {{- end }}',
+      '',
+      [`9:20 shown \`net.mode\`, \`net.off\` ${values}`, `12:16 shown \`ipc\` ${values}`],
+    ],
+    [
+      'a condition on the release',
+      k8sHostNamespaces,
+      'hostNetwork: true\n',
+      '      {{- if .Release.IsInstall }}\n      hostNetwork: true\n      {{- end }}',
+      '',
+      ['9:20 low'],
+    ],
+    [
+      'a block inside range',
+      k8sHostNamespaces,
+      'hostNetwork: true\nitems: [a]\n',
+      '      {{- range .Values.items }}\n      {{- if .Values.hostNetwork }}\n      hostNetwork: true\n      {{- end }}\n      {{- end }}',
+      '',
+      ['10:20 low'],
+    ],
+    // A value's YAML written under a key.
+    [
+      'toYaml of a set mapping',
+      k8sPrivileged,
+      'securityContext:\n  privileged: true\n',
+      '',
+      '          securityContext: {{- toYaml .Values.securityContext | nindent 12 }}',
+      [`12:28 shown \`securityContext.privileged\` ${values}`],
+    ],
+    [
+      'toYaml of an empty mapping',
+      k8sPrivileged,
+      'securityContext: {}\n',
+      '',
+      '          securityContext: {{- toYaml .Values.securityContext | nindent 12 }}',
+      [],
+    ],
+    [
+      'toYaml of nested lists, inside with',
+      k8sCapabilities,
+      'sc:\n  capabilities:\n    add: [NET_ADMIN, SYS_ADMIN]\n',
+      '',
+      '          {{- with .Values.sc }}\n          securityContext:\n            {{- toYaml . | nindent 12 }}\n          {{- end }}',
+      [`14:13 shown \`sc.capabilities.add.1\` ${values}`],
+    ],
+    [
+      'toYaml of a list under a key',
+      k8sHostPath,
+      'volumes:\n  - name: root\n    hostPath: {path: /}\n',
+      '      volumes:\n        {{- toYaml .Values.volumes | nindent 8 }}',
+      '          volumeMounts: [{ name: root, mountPath: /host }]',
+      [`9:9 shown \`volumes.0.hostPath\` ${values}`],
+    ],
+    // Charts whose values cannot be read are judged as before.
+    [
+      'no values.yaml',
+      k8sHostNamespaces,
+      undefined,
+      '      {{- if .Values.hostNetwork }}\n      hostNetwork: true\n      {{- end }}',
+      '',
+      ['9:20 low'],
+    ],
+    [
+      'a values.yaml that does not parse',
+      k8sHostNamespaces,
+      'hostNetwork: [true\n',
+      '      {{- if .Values.hostNetwork }}\n      hostNetwork: true\n      {{- end }}',
+      '',
+      ['9:20 low'],
+    ],
+  ])('%s', async (_case, evaluator, valuesText, pod, container, expected) => {
+    expect(await judged(evaluator, tree(valuesText, pod, container))).toEqual(expected);
+  });
+
+  it('fails the gate for a chart privileged by default, and passes one whose privileged block is off by default', async () => {
+    const gate = async (values: string, container: string) => {
+      const report = await runCheck({
+        root: makeTree(tree(values, '', container)),
+        onlyRules: ['k8s-privileged-container'],
+        failOn: 'high',
+      });
+      return [report.summary.gate.result, report.findings.map((f) => at(f))];
+    };
+    const byValue = '          securityContext:\n            privileged: {{ .Values.privileged }}';
+    const byBlock =
+      '          securityContext:\n            {{- if .Values.privileged }}\n            privileged: true\n            {{- end }}';
+    expect(await gate('privileged: true\n', byValue)).toEqual([
+      'fail',
+      ['charts/agent/templates/daemonset.yaml:13:25'],
+    ]);
+    expect(await gate('privileged: true\n', byBlock)).toEqual([
+      'fail',
+      ['charts/agent/templates/daemonset.yaml:14:25'],
+    ]);
+    expect(await gate('privileged: false\n', byBlock)).toEqual(['pass', []]);
+  });
+
+  it("reads a subchart's own values.yaml, not its parent's", async () => {
+    const sub = tree(
+      'privileged: true\n',
+      '',
+      '          securityContext:\n            privileged: {{ .Values.privileged }}',
+    );
+    const files = Object.fromEntries(
+      Object.entries(sub).map(([p, text]) => [p.replace('charts/agent/', 'charts/agent/charts/sub/'), text]),
+    );
+    files['charts/agent/Chart.yaml'] = 'apiVersion: v2\nname: agent\nversion: 0.1.0\n';
+    files['charts/agent/values.yaml'] = 'privileged: false\nsub:\n  privileged: false\n';
+    const found = await run(k8sPrivileged, {}, files);
+    expect(found.map((f) => [at(f), f.confidence ?? 'shown'])).toEqual([
+      ['charts/agent/charts/sub/templates/daemonset.yaml:13:25', 'shown'],
+    ]);
+    expect(found[0]?.message).toContain('(`privileged` in charts/agent/charts/sub/values.yaml)');
+  });
+});
+
 describe('pod specs of other kinds, found by their shape', () => {
   // Operators run pods from these as written; a privileged container or a host namespace in one
   // passed every rule, since only the built-in workload kinds were read.

@@ -1,6 +1,7 @@
 import { defineScreen } from '../workspace/screens.js';
 import type { LargeConfig, Workspace } from '../workspace/workspace.js';
 import { escapePointerToken, type NodeSpan, parseYaml, type YamlDocument } from '../workspace/yaml.js';
+import { chartValues, type DefaultRender, defaultRender } from './helm-values.js';
 import {
   excludedByKustomize,
   HELM_CHART_FILE,
@@ -72,9 +73,13 @@ export interface K8sObject {
   built?: { by: string; through: readonly string[]; fileAt(pointer: string): string };
   /**
    * For an object of a Helm chart template, read as every render writes it (see `templateAsYaml`):
-   * the lines a render writes only for some values (inside `if`, `with` and `range` blocks).
+   * the lines a render writes only for some values (inside `if`, `with` and `range` blocks), and,
+   * when the chart has default values, what they decide of its lines (see `defaultRender`).
    */
-  template?: { conditional: ReadonlySet<number> };
+  template?: {
+    conditional: ReadonlySet<number>;
+    defaults?: Pick<DefaultRender, 'file' | 'sources' | 'inserted'>;
+  };
 }
 
 /** The pod spec of a workload, wherever its kind nests it. */
@@ -356,10 +361,29 @@ export function readTemplateObjects(workspace: Workspace, file: string): K8sObje
   return workspace.memo('k8s-template', file, () => {
     const text = workspace.configText(file, LARGE_MANIFEST);
     if (text === undefined) return undefined;
-    const read = templateAsYaml(text);
-    const parsed = parseYaml(read.text);
+    // Read as the chart's default values render it, where that is certain; as every render writes
+    // it when that reading is no YAML (a value's YAML that does not fit where the template puts it).
+    const values = chartValues(workspace, file);
+    const render = values ? defaultRender(text, values) : undefined;
+    let read = templateAsYaml(render?.text ?? text);
+    let parsed = parseYaml(read.text);
+    let defaults = render;
+    if (!parsed.ok && render) {
+      read = templateAsYaml(text);
+      parsed = parseYaml(read.text);
+      defaults = undefined;
+    }
     if (!parsed.ok) return undefined;
-    const template = { conditional: read.conditional };
+    // A line inside blocks the default values write is written by the render without values.
+    const conditional = defaults
+      ? new Set([...read.conditional].filter((line) => !defaults.written.has(line)))
+      : read.conditional;
+    const template: NonNullable<K8sObject['template']> = defaults
+      ? {
+          conditional,
+          defaults: { file: defaults.file, sources: defaults.sources, inserted: defaults.inserted },
+        }
+      : { conditional };
     const merges = read.text.includes('<<');
     const objects = parsed.documents.flatMap((doc) =>
       objectsIn(file, doc, '', merges ? resolveMergeKeys(doc.value) : doc.value, 0).map((o) => ({

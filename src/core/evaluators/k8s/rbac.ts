@@ -110,7 +110,7 @@ export const k8sRbac = defineEvaluator<RbacOptions>({
   kind: 'k8s.rbac',
   // 2: the key holds the object's namespace, a binding's subjects and a rule's groups, resources and verbs.
   // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-  revision: 3,
+  revision: 4,
   summary: 'Kubernetes RBAC rules with * verbs or resources (wildcard), or bindings to cluster-admin.',
   schema: {
     type: 'object',

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { inGithubConfig, inTestPaths } from '../../confidence.js';
 import { locationFromSpan } from '../../location.js';
+import { defaultValuesNote } from '../../parsers/helm-values.js';
 import {
   type Container,
   childAt,
@@ -945,9 +946,16 @@ export function findingAt(
     // A value the chart's values decide is named as the template writes it, an action.
     const said = message.replaceAll(TEMPLATE_VALUE, '{{ }}');
     const why = templateNote(c.object.template, node, terms);
-    return why
-      ? { message: `${said} (But ${why}.)`, location, key, confidence: 'low' }
-      : { message: said, location, key };
+    if (why) return { message: `${said} (But ${why}.)`, location, key, confidence: 'low' };
+    // What the chart's default values write is the chart's, as a render without values installs it.
+    const defaults = c.object.template.defaults;
+    const set = defaults && defaultValuesNote(defaults, node.span.start.line, node);
+    // A part of a value's YAML the template writes with `toYaml` is placed at that action.
+    const action = defaults?.inserted.get(location.startLine);
+    const placed = action
+      ? { ...location, startColumn: action.start, endLine: location.startLine, endColumn: action.end }
+      : location;
+    return { message: set ? `${said} (${set}.)` : said, location: placed, key };
   }
   if (terms.absent && c.object.unappliable !== undefined) {
     const why = unappliableNote(c.object, c.object.unappliable);
