@@ -1,5 +1,5 @@
 import type { Workspace } from '../workspace/workspace.js';
-import { parseYaml, unescapePointerToken } from '../workspace/yaml.js';
+import { parseYamlValues, unescapePointerToken } from '../workspace/yaml.js';
 
 /**
  * A Helm chart template as its chart's default values (`values.yaml` beside `Chart.yaml`) render it,
@@ -73,9 +73,10 @@ function readValues(workspace: Workspace, file: string): ChartValues | undefined
   if (!workspace.has(file)) return undefined;
   const text = workspace.text(file);
   if (text === undefined || text.length > MAX_VALUES_BYTES) return undefined;
-  const parsed = parseYaml(text);
-  if (!parsed.ok || parsed.documents.length > 1) return undefined;
-  const value = parsed.documents[0]?.value ?? {};
+  // The values alone: no finding is placed in the values file, so no index of positions is built.
+  const parsed = parseYamlValues(text);
+  if (!parsed.ok || parsed.values.length > 1) return undefined;
+  const value = parsed.values[0] ?? {};
   return isMap(value) ? { file, values: value } : undefined;
 }
 
@@ -111,6 +112,15 @@ interface Frame {
  */
 export function defaultRender(text: string, chart: ChartValues): DefaultRender {
   const values = chart.values;
+  const none = {
+    file: chart.file,
+    text,
+    written: new Set<number>(),
+    sources: new Map(),
+    inserted: new Map(),
+  };
+  // A template that reads no values renders the same for every values file.
+  if (!text.includes('Values')) return none;
   const lines = text.split('\n');
   const written = new Set<number>();
   const sources = new Map<number, ValuesSource[]>();
@@ -190,7 +200,28 @@ export function defaultRender(text: string, chart: ChartValues): DefaultRender {
       const body = actionBody(`${open}\n${line.slice(0, close + 2)}`);
       if (body !== undefined) control(body);
       open = undefined;
+      // The blocks the rest of the line opens or closes are followed too.
+      const after = actionsOf(line.slice(close + 2));
+      for (const a of after.closed) {
+        const b = actionBody(a.text);
+        if (b !== undefined) control(b);
+      }
+      if (after.unclosed !== undefined) open = after.unclosed;
       // The rest of a line that closes an action is left as written.
+      out.push(line);
+      continue;
+    }
+    if (!line.includes('{{')) {
+      // A line of text alone: written by default when every block around it is.
+      const content = line.trim();
+      if (content !== '') {
+        if (frames.length > 0 && writesHere() === true) {
+          written.add(n + 1);
+          const keys = frameKeys();
+          if (keys.length > 0) sources.set(n + 1, keys);
+        }
+        if (!content.startsWith('#')) lastKey = { indent: indentOf(line), key: /:\s*(?:#.*)?$/.test(line) };
+      }
       out.push(line);
       continue;
     }
@@ -209,18 +240,6 @@ export function defaultRender(text: string, chart: ChartValues): DefaultRender {
     const bodies = actions.closed.map((a) => actionBody(a.text));
     const isControl = bodies.map((b) => b !== undefined && CONTROL.test(b));
     const outside = textOutside(line, actions.closed);
-    if (actions.closed.length === 0) {
-      if (outside.trim() !== '') {
-        if (writes === true && frames.length > 0) {
-          written.add(n + 1);
-          if (frameKeys().length > 0) sources.set(n + 1, frameKeys());
-        }
-        if (!line.trimStart().startsWith('#'))
-          lastKey = { indent: indentOf(line), key: /:\s*(?:#.*)?$/.test(line) };
-      }
-      out.push(line);
-      continue;
-    }
     if (isControl.some(Boolean)) {
       for (const b of bodies) if (b !== undefined) control(b);
       if (outside.trim() !== '') lastKey = { indent: indentOf(line), key: false };
