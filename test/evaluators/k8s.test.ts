@@ -283,7 +283,7 @@ describe("Helm chart templates, judged with the chart's default values", () => {
       'image: registry.example/side:latest\n',
       '',
       '          args: [x]\n        - name: side\n          image: {{ .Values.image | quote }}',
-      [`14:19 shown \`image\` ${values}`],
+      [`14:18 shown \`image\` ${values}`],
     ],
     [
       'a default for an empty value',
@@ -433,6 +433,28 @@ describe("Helm chart templates, judged with the chart's default values", () => {
       ['charts/agent/templates/daemonset.yaml:14:25'],
     ]);
     expect(await gate('privileged: false\n', byBlock)).toEqual(['pass', []]);
+  });
+
+  it("places a finding on what the defaults write at the template's action, columns included", async () => {
+    const located = async (values: string, container: string) =>
+      (await run(k8sPrivileged, {}, tree(values, '', container))).map((f) => {
+        const { startLine, startColumn, endLine, endColumn } = f.location!;
+        return [startLine, startColumn, endLine, endColumn];
+      });
+    // `privileged: {{ .Values.privileged }}`: the action spans columns 25 to 48.
+    expect(
+      await located(
+        'privileged: true\n',
+        '          securityContext:\n            privileged: {{ .Values.privileged }}',
+      ),
+    ).toEqual([[13, 25, 13, 48]]);
+    // `securityContext: {{- toYaml .Values.securityContext | nindent 12 }}`: columns 28 to 77.
+    expect(
+      await located(
+        'securityContext:\n  privileged: true\n',
+        '          securityContext: {{- toYaml .Values.securityContext | nindent 12 }}',
+      ),
+    ).toEqual([[12, 28, 12, 77]]);
   });
 
   it("reads a subchart's own values.yaml, not its parent's", async () => {

@@ -45,11 +45,35 @@ export interface DefaultRender {
   written: ReadonlySet<number>;
   /** By line (1-based): the values keys that decide what the default render writes there. */
   sources: ReadonlyMap<number, readonly ValuesSource[]>;
-  /**
-   * By line (1-based): the columns (1-based, end exclusive) of the `toYaml` action whose value the
-   * line reads in flow style, where a finding on any part of that value is placed.
-   */
-  inserted: ReadonlyMap<number, { start: number; end: number }>;
+  /** By line (1-based): where the text the default render writes for an action stands in for it. */
+  replaced: ReadonlyMap<number, readonly Replacement[]>;
+}
+
+/**
+ * An action of a template line and what the default render writes for it: the rendered text's
+ * columns [`from`, `to`) stand for the template's [`start`, `end`) (0-based), in line order.
+ */
+export interface Replacement {
+  from: number;
+  to: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * The template's column (1-based) of a rendered line's column: a column inside what the render wrote
+ * for an action is the action's first (its last, for the `end` of a span, which is inclusive), one
+ * after it is shifted by the difference in length.
+ */
+export function templateColumn(replaced: readonly Replacement[], column: number, end = false): number {
+  const c = column - 1;
+  let delta = 0;
+  for (const r of replaced) {
+    if (c < r.from) break;
+    if (c < r.to) return end ? r.end : r.start + 1;
+    delta = r.end - r.to;
+  }
+  return c + delta + 1;
 }
 
 /**
@@ -117,14 +141,14 @@ export function defaultRender(text: string, chart: ChartValues): DefaultRender {
     text,
     written: new Set<number>(),
     sources: new Map(),
-    inserted: new Map(),
+    replaced: new Map(),
   };
   // A template that reads no values renders the same for every values file.
   if (!text.includes('Values')) return none;
   const lines = text.split('\n');
   const written = new Set<number>();
   const sources = new Map<number, ValuesSource[]>();
-  const inserted = new Map<number, { start: number; end: number }>();
+  const replaced = new Map<number, Replacement[]>();
   const frames: Frame[] = [];
   const rootScope: Scope = { path: [], root: true };
   /** The text of an action an earlier line opened and has not closed. */
@@ -248,12 +272,12 @@ export function defaultRender(text: string, chart: ChartValues): DefaultRender {
     }
     // A line of value actions among text, or a `toYaml` line: what the default values write.
     const here = scope();
-    let rendered: { text: string; keys: ValuesSource[] } | undefined;
+    let rendered: Rendered | undefined;
     if (writes !== false && here !== undefined) {
-      const action = actions.closed[0]!;
-      rendered = yamlLine(line, action, bodies, here, values, lastKey);
-      if (rendered) inserted.set(n + 1, { start: action.start + 1, end: action.end + 1 });
-      else rendered = valueLine(line, actions.closed, bodies, here, values);
+      rendered =
+        yamlLine(line, actions.closed[0]!, bodies, here, values, lastKey) ??
+        valueLine(line, actions.closed, bodies, here, values);
+      if (rendered) replaced.set(n + 1, rendered.replaced);
     }
     if (rendered) {
       out.push(rendered.text);
@@ -270,7 +294,14 @@ export function defaultRender(text: string, chart: ChartValues): DefaultRender {
     if (outside.trim() !== '')
       lastKey = { indent: indentOf(line), key: rendered === undefined && /:\s*$/.test(outside) };
   }
-  return { file: chart.file, text: out.join('\n'), written, sources, inserted };
+  return { file: chart.file, text: out.join('\n'), written, sources, replaced };
+}
+
+/** A line as the default render writes it, the keys it reads, and where its actions were. */
+interface Rendered {
+  text: string;
+  keys: ValuesSource[];
+  replaced: Replacement[];
 }
 
 /** The keyword of an action that opens, continues or closes a block, or sets a variable. */
@@ -345,7 +376,7 @@ function yamlLine(
   here: NonNullable<Scope>,
   values: Record<string, unknown>,
   above: { indent: number; key: boolean } | undefined,
-): { text: string; keys: ValuesSource[] } | undefined {
+): Rendered | undefined {
   if (bodies.length !== 1 || bodies[0] === undefined) return undefined;
   const m =
     /^(?:toYaml\s+(\S+)|(\S+)\s*\|\s*toYaml)\s*\|\s*(nindent|indent)\s+(\d+)$/.exec(bodies[0]) ?? undefined;
@@ -373,7 +404,8 @@ function yamlLine(
   if (!found.known || found.v === undefined) return undefined;
   const json = JSON.stringify(found.v);
   if (json === undefined || json.length > MAX_INSERTED_CHARS || json.includes('{{')) return undefined;
-  return { text: `${lead}${json}`, keys: [{ key: path.join('.'), value: found.v }] };
+  const at = { from: lead.length, to: lead.length + json.length, start: action.start, end: action.end };
+  return { text: `${lead}${json}`, keys: [{ key: path.join('.'), value: found.v }], replaced: [at] };
 }
 
 /**
@@ -387,10 +419,11 @@ function valueLine(
   bodies: readonly (string | undefined)[],
   here: NonNullable<Scope>,
   values: Record<string, unknown>,
-): { text: string; keys: ValuesSource[] } | undefined {
+): Rendered | undefined {
   let text = '';
   let i = 0;
   const keys: ValuesSource[] = [];
+  const replaced: Replacement[] = [];
   for (let a = 0; a < actions.length; a++) {
     const action = actions[a]!;
     text += line.slice(i, action.start);
@@ -403,11 +436,17 @@ function valueLine(
       text += action.text;
       continue;
     }
+    replaced.push({
+      from: text.length,
+      to: text.length + printed.length,
+      start: action.start,
+      end: action.end,
+    });
     text += printed;
     keys.push(...val.keys);
   }
   text += line.slice(i);
-  return keys.length > 0 ? { text, keys } : undefined;
+  return keys.length > 0 ? { text, keys, replaced } : undefined;
 }
 
 /** What Go's template engine prints for a value, as Helm renders it; undefined where unsure. */

@@ -78,7 +78,7 @@ export interface K8sObject {
    */
   template?: {
     conditional: ReadonlySet<number>;
-    defaults?: Pick<DefaultRender, 'file' | 'sources' | 'inserted'>;
+    defaults?: Pick<DefaultRender, 'file' | 'sources' | 'replaced'>;
   };
 }
 
@@ -381,7 +381,7 @@ export function readTemplateObjects(workspace: Workspace, file: string): K8sObje
     const template: NonNullable<K8sObject['template']> = defaults
       ? {
           conditional,
-          defaults: { file: defaults.file, sources: defaults.sources, inserted: defaults.inserted },
+          defaults: { file: defaults.file, sources: defaults.sources, replaced: defaults.replaced },
         }
       : { conditional };
     const merges = read.text.includes('<<');

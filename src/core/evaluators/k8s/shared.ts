@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { inGithubConfig, inTestPaths } from '../../confidence.js';
 import { locationFromSpan } from '../../location.js';
-import { defaultValuesNote } from '../../parsers/helm-values.js';
+import { defaultValuesNote, templateColumn } from '../../parsers/helm-values.js';
 import {
   type Container,
   childAt,
@@ -950,11 +950,14 @@ export function findingAt(
     // What the chart's default values write is the chart's, as a render without values installs it.
     const defaults = c.object.template.defaults;
     const set = defaults && defaultValuesNote(defaults, node.span.start.line, node);
-    // A part of a value's YAML the template writes with `toYaml` is placed at that action.
-    const action = defaults?.inserted.get(location.startLine);
-    const placed = action
-      ? { ...location, startColumn: action.start, endLine: location.startLine, endColumn: action.end }
-      : location;
+    // Columns of what the default render writes for an action are the template's, at the action.
+    const placed = { ...location };
+    const starts = defaults?.replaced.get(location.startLine);
+    if (starts && placed.startColumn !== undefined)
+      placed.startColumn = templateColumn(starts, placed.startColumn);
+    const ends = placed.endLine !== undefined ? defaults?.replaced.get(placed.endLine) : undefined;
+    if (ends && placed.endColumn !== undefined)
+      placed.endColumn = templateColumn(ends, placed.endColumn, true);
     return { message: set ? `${said} (${set}.)` : said, location: placed, key };
   }
   if (terms.absent && c.object.unappliable !== undefined) {
