@@ -391,6 +391,14 @@ describe("Helm chart templates, judged with the chart's default values", () => {
       '          volumeMounts: [{ name: root, mountPath: /host }]',
       [`9:9 shown \`volumes.0.hostPath\` ${values}`],
     ],
+    [
+      'toYaml of a value too long to write on one line',
+      k8sPrivileged,
+      `securityContext:\n  privileged: true\n  pad: "${'x'.repeat(17_000)}"\n`,
+      '',
+      '          securityContext: {{- toYaml .Values.securityContext | nindent 12 }}',
+      [],
+    ],
     // Charts whose values cannot be read are judged as before.
     [
       'no values.yaml',

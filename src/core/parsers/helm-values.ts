@@ -402,8 +402,8 @@ function yamlLine(
   if (!path) return undefined;
   const found = lookup(values, path);
   if (!found.known || found.v === undefined) return undefined;
-  const json = JSON.stringify(found.v);
-  if (json === undefined || json.length > MAX_INSERTED_CHARS || json.includes('{{')) return undefined;
+  const json = boundedJson(found.v, MAX_INSERTED_CHARS);
+  if (json === undefined || json.includes('{{')) return undefined;
   const at = { from: lead.length, to: lead.length + json.length, start: action.start, end: action.end };
   return { text: `${lead}${json}`, keys: [{ key: path.join('.'), value: found.v }], replaced: [at] };
 }
@@ -447,6 +447,49 @@ function valueLine(
   }
   text += line.slice(i);
   return keys.length > 0 ? { text, keys, replaced } : undefined;
+}
+
+/**
+ * A values subtree as JSON (YAML's flow style), or undefined past `max` characters or for what JSON
+ * does not write as YAML read it (a non-finite number): stopped as soon as it is too long, since
+ * aliases may make a small file's value large.
+ */
+function boundedJson(value: unknown, max: number): string | undefined {
+  let length = 0;
+  const write = (v: unknown): string | undefined => {
+    let out: string | undefined;
+    if (v === null || typeof v === 'boolean' || typeof v === 'string') out = JSON.stringify(v);
+    else if (typeof v === 'number') out = Number.isFinite(v) ? JSON.stringify(v) : undefined;
+    if (out !== undefined) {
+      // Scalars, keys and punctuation are counted once: a collection's text is theirs.
+      length += out.length + 1;
+      return length > max ? undefined : out;
+    }
+    if (Array.isArray(v)) {
+      const items: string[] = [];
+      for (const item of v) {
+        const written = write(item);
+        if (written === undefined) return undefined;
+        items.push(written);
+      }
+      out = `[${items.join(',')}]`;
+    } else if (isMap(v) && Object.getPrototypeOf(v) === Object.prototype) {
+      const entries: string[] = [];
+      for (const [key, item] of Object.entries(v)) {
+        const written = write(item);
+        if (written === undefined) return undefined;
+        const name = JSON.stringify(key);
+        length += name.length + 1;
+        if (length > max) return undefined;
+        entries.push(`${name}:${written}`);
+      }
+      out = `{${entries.join(',')}}`;
+    }
+    length += 2;
+    return out === undefined || length > max ? undefined : out;
+  };
+  const json = write(value);
+  return json !== undefined && json.length <= max ? json : undefined;
 }
 
 /** What Go's template engine prints for a value, as Helm renders it; undefined where unsure. */
