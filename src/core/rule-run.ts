@@ -292,7 +292,7 @@ export class RuleRun {
     // positions are dropped: kept per slice until the end, they were the largest thing the engine's
     // heap held at 200,000 files (a number per file and rule that reads every file).
     const ordered = [...shared, ...own];
-    const tallies = ordered.map(() => this.tally());
+    const tallies = ordered.map((a) => this.tally(a.rule));
     const settings = ordered.map(() => new Set<string>());
     const fold = (outcomes: RuleOutcome[], from: number) => {
       for (const [i, o] of outcomes.entries()) {
@@ -407,7 +407,7 @@ export class RuleRun {
   ): void {
     const part = plan.cached(rule.id);
     const { found, examined } = part;
-    const tally = this.tally();
+    const tally = this.tally(rule);
     tally.add(examined);
     tally.add(fresh.examined.files);
     tally.addLeftOut(fresh.examined.leftOut);
@@ -438,10 +438,16 @@ export class RuleRun {
     collector?.add(rule.id, fresh);
   }
 
-  /** A tally of one rule's examined files over this run's tree. */
-  private tally(): ScopeTally {
+  /**
+   * A tally of one rule's examined files over this run's tree; the files the configuration excludes
+   * from the rule are left out of it, as its findings there are (see `append`).
+   */
+  private tally(rule: Rule): ScopeTally {
     const discount = [...this.policyFiles].flatMap((f) => this.workspace.scope.position(f) ?? []);
-    return new ScopeTally(this.workspace.files, discount);
+    const tally = new ScopeTally(this.workspace.files, discount);
+    const exclude = this.config.rules[rule.id]?.exclude;
+    if (exclude?.length) tally.excludeFrom(pathMatcher(exclude));
+    return tally;
   }
 
   /** Stored left-out files (by path) as positions of this run's tree. */
@@ -453,8 +459,8 @@ export class RuleRun {
     }));
   }
 
-  private scopeOf(examined: Examined, basis: RuleScope['basis']): RuleScope {
-    const tally = this.tally();
+  private scopeOf(rule: Rule, examined: Examined, basis: RuleScope['basis']): RuleScope {
+    const tally = this.tally(rule);
     tally.add(examined.files);
     tally.addLeftOut(examined.leftOut);
     return { ...tally.result(), settings: examined.settings, basis };
@@ -554,7 +560,7 @@ export class RuleRun {
     recorder?.log.begin();
     const outcome = await runEvaluator(rule, view ?? recorder ?? this.workspace, this.policy, this.run);
     const inputs = recorder?.log.end();
-    summary.scope = this.scopeOf(outcome.examined, scoped ? 'change' : 'tree');
+    summary.scope = this.scopeOf(rule, outcome.examined, scoped ? 'change' : 'tree');
     if ('error' in outcome) return this.fail(rule, summary, outcome);
     const references = scoped && view instanceof FocusedWorkspace ? view.references : undefined;
     this.append(rule, summary, outcome.raw, references);
@@ -579,7 +585,7 @@ export class RuleRun {
     recorder: RecordingWorkspace,
     kept: ReadonlyMap<string, SubjectResults> | undefined,
   ): Promise<void> {
-    const tally = this.tally();
+    const tally = this.tally(rule);
     const settings = new Set<string>();
     const parts: SubjectResults[] = [];
     const files = this.workspace.scope.files;

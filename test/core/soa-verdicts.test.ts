@@ -242,3 +242,46 @@ describe("controlgate's own configuration and declarations are no evidence", () 
     });
   });
 });
+
+describe('files the configuration excludes from a rule are not examined by it', () => {
+  const bad = 'resource "aws_db_instance" "a" {\n  engine = "postgres"\n  backup_retention_period = 0\n}\n';
+  const config = 'version: 1\nrules:\n  terraform-backup-retention-zero: { exclude: ["infra/**"] }\n';
+  const db = declare('"8.13": { status: implemented, justification: Databases are backed up. }');
+  const EXCLUDED =
+    '1 excluded file (the configuration excludes it from this rule (its `exclude` in .controlgate.yml), so nothing in it counts)';
+
+  it('the only Terraform file, excluded from the only rule: not assessed, naming the file left out', async () => {
+    // Before: satisfied, with no reason, on a file whose findings the configuration drops.
+    const root = tree({ 'infra/db.tf': bad, '.controlgate.yml': config, '.github/controls.yml': db });
+    const r = await runCheck({ root, now: NOW, onlyRules: ['terraform-backup-retention-zero'] });
+    expect(control(r, '8.13')).toMatchObject({
+      verdict: 'not-assessed',
+      reasons: [
+        `rule terraform-backup-retention-zero examined nothing: no Terraform resources of the types the rule checks (*.tf, *.tofu and their JSON forms) in this repository besides what it left out: ${EXCLUDED}`,
+      ],
+    });
+    expect(r.rules.find((x) => x.id === 'terraform-backup-retention-zero')!.scope).toMatchObject({
+      files: 0,
+      examples: [],
+      leftOut: [{ kind: 'excluded', files: 1, examples: ['infra/db.tf'] }],
+    });
+  });
+
+  it('a file the exclusion does not cover still assesses the control, and the excluded one is named', async () => {
+    const root = tree({
+      'infra/db.tf': bad,
+      'app/db.tf': DB_GOOD,
+      '.controlgate.yml': config,
+      '.github/controls.yml': db,
+    });
+    const r = await runCheck({ root, now: NOW, onlyRules: ['terraform-backup-retention-zero'] });
+    expect(control(r, '8.13')).toMatchObject({
+      verdict: 'satisfied',
+      reasons: [`rule terraform-backup-retention-zero left out ${EXCLUDED}`],
+    });
+    expect(r.rules.find((x) => x.id === 'terraform-backup-retention-zero')!.scope).toMatchObject({
+      files: 1,
+      examples: ['app/db.tf'],
+    });
+  });
+});

@@ -237,6 +237,18 @@ export const UNREADABLE_INPUT: LeftOutKind = {
   reason: 'it does not parse, or is not read as text, so nothing in it was checked: see unparsable-file',
 };
 
+/**
+ * What a rule's report says of the files the configuration excludes from it (`exclude` under the
+ * rule in `.controlgate.yml`): the rule may have read them, but what it found there is dropped, so
+ * they are not examined, and no verdict may rest on them (an excluded file is said, not skipped
+ * silently).
+ */
+export const EXCLUDED_FROM_RULE: LeftOutKind = {
+  kind: 'excluded',
+  reason:
+    'the configuration excludes it from this rule (its `exclude` in .controlgate.yml), so nothing in it counts',
+};
+
 /** Paths listed per rule in the report; the count covers the rest. */
 export const SCOPE_EXAMPLES = 20;
 
@@ -253,6 +265,8 @@ export class ScopeTally {
   private counted = 0;
   /** What the rule left out, by kind (see {@link addLeftOut}). */
   private left: Map<string, { kind: LeftOutKind; files: Set<number> }> | undefined;
+  /** Paths the configuration excludes from the rule (see {@link excludeFrom}). */
+  private excluded: ((path: string) => boolean) | undefined;
 
   /**
    * `files`: the tree's files, which positions index; `discount`: positions of files that are never
@@ -275,6 +289,14 @@ export class ScopeTally {
         this.counted += 1;
       }
     }
+  }
+
+  /**
+   * Files the configuration excludes from the rule: whatever the rule read of them is not counted as
+   * examined, and they are reported as left out ({@link EXCLUDED_FROM_RULE}).
+   */
+  excludeFrom(matches: (path: string) => boolean): void {
+    this.excluded = matches;
   }
 
   /** Adds files a run of the rule left out (see `ScopeRecorder.leaveOut`). */
@@ -314,14 +336,30 @@ export class ScopeTally {
    * rule left out, when it left something out.
    */
   result(): { files: number; examples: string[]; leftOut?: LeftOut[] } {
-    const leftOut = this.leftOut();
     const examined = this.examined();
+    const leftOut = this.leftOut();
     return leftOut.length > 0 ? { ...examined, leftOut } : examined;
   }
 
   private examined(): { files: number; examples: string[] } {
     const bits = this.bits;
     if (!bits) return { files: 0, examples: [] };
+    if (this.excluded) {
+      const out: number[] = [];
+      for (let w = 0; w < bits.length; w++) {
+        if (bits[w] === 0) continue;
+        for (let b = 0; b < 32; b++) {
+          const i = (w << 5) + b;
+          if ((bits[w]! & (1 << b)) !== 0 && this.excluded(this.files[i]!)) out.push(i);
+        }
+      }
+      for (const i of out) {
+        bits[i >>> 5]! &= ~(1 << (i & 31));
+        this.counted -= 1;
+      }
+      this.excluded = undefined;
+      this.addLeftOut([{ ...EXCLUDED_FROM_RULE, files: out }]);
+    }
     for (const i of this.discount) {
       const word = i >>> 5;
       const bit = 1 << (i & 31);
