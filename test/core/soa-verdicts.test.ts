@@ -285,3 +285,35 @@ describe('files the configuration excludes from a rule are not examined by it', 
     });
   });
 });
+
+describe('an empty input file is no assessment', () => {
+  const decl = declare('"8.18": { status: implemented, justification: No privileged utilities. }');
+  const rules = ['dockerfile-root-user', 'dockerfile-sudo', 'k8s-privileged-container'];
+  it.each([
+    { name: 'an empty Dockerfile', files: { Dockerfile: '' } },
+    {
+      name: 'a Dockerfile of blank lines and an empty manifest',
+      files: { Dockerfile: '\n  \n', 'k8s/app.yaml': '' },
+    },
+  ])('$name: not assessed, not satisfied', async ({ files }) => {
+    // Before: satisfied, resting on the Dockerfile rules that "examined" a file with nothing in it.
+    const root = tree({ ...files, '.github/controls.yml': decl });
+    const r = await runCheck({ root, now: NOW, onlyRules: rules });
+    expect(control(r, '8.18').verdict).toBe('not-assessed');
+    for (const id of rules) expect(r.rules.find((x) => x.id === id)!.scope).toMatchObject({ files: 0 });
+  });
+
+  it('a Dockerfile with an instruction beside an empty one is examined alone', async () => {
+    const root = tree({
+      Dockerfile: 'FROM alpine:3.19\nUSER app\n',
+      'legacy/Dockerfile': '',
+      '.github/controls.yml': decl,
+    });
+    const r = await runCheck({ root, now: NOW, onlyRules: rules });
+    expect(control(r, '8.18').verdict).toBe('satisfied');
+    expect(r.rules.find((x) => x.id === 'dockerfile-root-user')!.scope).toMatchObject({
+      files: 1,
+      examples: ['Dockerfile'],
+    });
+  });
+});

@@ -86,6 +86,9 @@ const BINARY_SNIFF_BYTES = 8000;
  * Binary files and files over the size cap are not held in memory; where the reader can, it offers
  * `chunks`, a bounded streaming read for the rules that must still look inside them (secrets).
  */
+/** Any character but whitespace: a text file without one holds nothing to check. */
+const NOT_BLANK = /\S/;
+
 export type FileContent =
   // `at`: the file's position in the tree that read it, for recording a rule's scope without a lookup.
   | { kind: 'text'; text: string; lines: LineIndex; at?: number }
@@ -198,6 +201,8 @@ export class Workspace {
   protected readonly fileIndex: Positions;
   private readonly contents = new Map<string, FileContent>();
   private readonly yamlCache = new Map<string, YamlResult>();
+  /** Files of {@link yamlCache} that are empty or whitespace only: no input of a rule (see `read`). */
+  private readonly blank = new Set<string>();
   private readonly problems = new Map<string, InputProblem>();
   /** Files of the index that were not in the working tree when read (see {@link missingFiles}). */
   private readonly missing = new Set<string>();
@@ -521,7 +526,10 @@ export class Workspace {
     } else if (
       this.scope.active &&
       (content.kind === 'text' || content.kind === 'binary') &&
-      content.at !== undefined
+      content.at !== undefined &&
+      // An empty file (or one of whitespace only) holds nothing a rule could check: reading it is
+      // no assessment, so no verdict may rest on it. A file judged by its name is (see `examine`).
+      !(content.kind === 'text' && !NOT_BLANK.test(content.text))
     ) {
       this.scope.touchAt(content.at);
       // A link's content is its target's: the target (and every link on the way) is an input too.
@@ -591,6 +599,7 @@ export class Workspace {
     this.release(files);
     for (const f of files) {
       this.yamlCache.delete(f);
+      this.blank.delete(f);
       for (const store of this.memos.values()) store.values.delete(f);
     }
   }
@@ -599,7 +608,8 @@ export class Workspace {
   yaml(file: string): YamlResult | undefined {
     const cached = this.yamlCache.get(file);
     if (cached) {
-      if (this.scope.active) this.scope.touch(file);
+      // Credited as reading it is: an empty file is no input (see `read`).
+      if (this.scope.active && !this.blank.has(file)) this.scope.touch(file);
       // The problem was recorded by the rule that parsed it first; this one could not check it either.
       if (!cached.ok) this.leaveOut(file, UNREADABLE_INPUT);
       return cached;
@@ -608,6 +618,7 @@ export class Workspace {
     if (text === undefined) return undefined;
     const result = parseYaml(text);
     this.yamlCache.set(file, result);
+    if (!NOT_BLANK.test(text)) this.blank.add(file);
     if (!result.ok) this.reportProblem({ path: file, ...result.error });
     return result;
   }
