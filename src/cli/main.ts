@@ -465,7 +465,7 @@ async function checkReportNow(
     ...(online.api ? { github: online.api } : {}),
     ...(values.config ? { configPath: values.config } : {}),
     ...(values.rules ? { ruleDirs: values.rules } : {}),
-    ...(values.rule ? { onlyRules: values.rule } : {}),
+    ...(values.rule ? { onlyRules: values.rule, discloseUnselected: true } : {}),
     ...(failOn ? { failOn } : {}),
     ...(failOnConfidence ? { failOnConfidence } : {}),
     ...(persona ? { persona } : {}),

@@ -77,6 +77,12 @@ export interface CheckOptions {
   now?: Date;
   /** Evaluate only these rule ids (tests, `--rule`). */
   onlyRules?: string[];
+  /**
+   * With `onlyRules`: the verdict of each control names its rules that were not run (the CLI's
+   * `--rule`), so that a verdict never reads as if they had looked and found nothing. Off for a
+   * caller that runs one rule alone to test it.
+   */
+  discloseUnselected?: boolean;
   /** Load the built-in rules (default true). */
   builtinRules?: boolean;
   /** Use this file list instead of indexing the tree. */

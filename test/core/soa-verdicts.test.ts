@@ -317,3 +317,47 @@ describe('an empty input file is no assessment', () => {
     });
   });
 });
+
+describe('rules a check was not asked to run (--rule) are named, never taken as having looked', () => {
+  const bad = 'resource "aws_db_instance" "a" {\n  engine = "postgres"\n  backup_retention_period = 0\n}\n';
+  const decl = declare(
+    '"8.13": { status: implemented, justification: Databases are backed up. }',
+    '"8.18": { status: implemented, justification: No privileged utilities. }',
+  );
+  const NOT_RUN = 'this check ran only the rules it was asked for (--rule)';
+
+  it('a control whose only rule was not run: not assessed, and a rule does check it', async () => {
+    // Before: "no rule checks 8.13 and no evidence is cited", beside a Terraform file it would fail.
+    const root = tree({
+      'db.tf': bad,
+      Dockerfile: 'FROM alpine:3.19\nUSER app\n',
+      '.github/controls.yml': decl,
+    });
+    const r = await runCheck({
+      root,
+      now: NOW,
+      onlyRules: ['dockerfile-root-user'],
+      discloseUnselected: true,
+    });
+    expect(control(r, '8.13')).toMatchObject({
+      verdict: 'not-assessed',
+      reasons: [
+        `rule terraform-backup-retention-zero was not run: ${NOT_RUN}, so it assessed nothing`,
+        'no evidence is cited',
+      ],
+    });
+    // Satisfied on the rule that ran, naming the others it did not run.
+    expect(control(r, '8.18')).toMatchObject({
+      verdict: 'satisfied',
+      reasons: [
+        `rules compose-dangerous-capabilities, compose-docker-socket, compose-host-devices, compose-privileged-container, dockerfile-sudo, k8s-dangerous-capabilities, k8s-privilege-escalation, k8s-privileged-container were not run: ${NOT_RUN}, so they assessed nothing`,
+      ],
+    });
+  });
+
+  it('run alone to be tested, a rule still never makes its control one that no rule checks', async () => {
+    const root = tree({ 'db.tf': bad, '.github/controls.yml': decl });
+    const r = await runCheck({ root, now: NOW, onlyRules: ['dockerfile-root-user'] });
+    expect(control(r, '8.13')).toMatchObject({ verdict: 'not-assessed', reasons: ['no evidence is cited'] });
+  });
+});

@@ -43,6 +43,13 @@ export interface AssessInput {
   run: RunScope;
   /** Findings less sure than this are reported but are no evidence against a control (default low). */
   minConfidence?: Confidence;
+  /**
+   * Rules of the policy this check did not run because it was asked for others only (`--rule`):
+   * they assessed nothing, which the verdicts of their controls say.
+   */
+  unselected?: readonly { readonly id: string; readonly controls: readonly string[] }[];
+  /** Whether the reasons name the {@link unselected} rules (not when a test runs one rule alone). */
+  discloseUnselected?: boolean;
 }
 
 /**
@@ -126,10 +133,14 @@ export function assessControls(input: AssessInput): ControlResult[] {
   const rulesOf = byControl(input.rules.filter((r) => r.result !== 'disabled' && !policyRules.has(r.id)));
   const findingsOf = byControl(input.findings);
   const disabledOf = byControl(input.rules.filter((r) => r.result === 'disabled' && !policyRules.has(r.id)));
+  const unselectedOf = byControl(input.unselected ?? []);
   const unreadable = unreadableJudge(input);
   return allControls().map((c): ControlResult => {
     const rules = rulesOf.get(c.id) ?? [];
-    const turnedOff = disabledReasons(disabledOf.get(c.id) ?? []);
+    const turnedOff = [
+      ...disabledReasons(disabledOf.get(c.id) ?? []),
+      ...(input.discloseUnselected ? unselectedReasons(unselectedOf.get(c.id) ?? []) : []),
+    ];
     const mapped = findingsOf.get(c.id) ?? [];
     const declared = decls?.controls.get(c.id) ?? null;
     const evidence = check.evidence.get(c.id) ?? [];
@@ -276,7 +287,12 @@ export function assessControls(input: AssessInput): ControlResult[] {
             `its evidence is URLs only, which controlgate records but does not fetch; with ${lacking.join(' and ')} they would count as an attestation`,
           );
         } else if (rules.length === 0) {
-          reasons.push(`no rule checks ${c.id} and no evidence is cited`);
+          // Its rules turned off or not run are said above: they check it, but did not this time.
+          reasons.push(
+            turnedOff.length > 0 || unselectedOf.has(c.id)
+              ? 'no evidence is cited'
+              : `no rule checks ${c.id} and no evidence is cited`,
+          );
         }
       }
     }
@@ -467,6 +483,20 @@ function disabledReasons(rules: readonly RuleSummary[]): string[] {
     rules.length === 1
       ? `rule ${ids} is turned off in the configuration, so it assessed nothing`
       : `rules ${ids} are turned off in the configuration, so they assessed nothing`,
+  ];
+}
+
+/**
+ * `rules a, b were not run: ...`: a rule this check was not asked to run (`--rule`) must not read as
+ * one that looked and found nothing, nor its control as one no rule checks.
+ */
+function unselectedReasons(rules: readonly { readonly id: string }[]): string[] {
+  if (rules.length === 0) return [];
+  const ids = rules.map((r) => r.id).join(', ');
+  return [
+    rules.length === 1
+      ? `rule ${ids} was not run: this check ran only the rules it was asked for (--rule), so it assessed nothing`
+      : `rules ${ids} were not run: this check ran only the rules it was asked for (--rule), so they assessed nothing`,
   ];
 }
 

@@ -4,6 +4,7 @@
  */
 import { assessControls } from '../declarations/verdicts.js';
 import type { CheckOptions } from '../engine.js';
+import { policyKind } from '../evaluators/policy/policy.js';
 import { applyGate, severityRank } from '../gate.js';
 import { settlePolicyChanges } from '../policy/review.js';
 import type { PolicyApproval } from '../policy/suppressions.js';
@@ -66,6 +67,9 @@ export async function decideVerdicts(
       narrowed: policy.config.include.length > 0 || policy.config.exclude.length > 0,
     },
     minConfidence: settings.failOnConfidence,
+    ...(policy.rules.length < policy.allRules.length
+      ? { unselected: unselected(policy), discloseUnselected: options.discloseUnselected === true }
+      : {}),
   });
   const gate = applyGate(findings, settings.failOn, {
     failOnGap: settings.failOnGap,
@@ -94,4 +98,13 @@ export function compareFindings(a: Finding, b: Finding): number {
   const cb = b.location?.startColumn ?? 0;
   if (ca !== cb) return ca - cb;
   return a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0;
+}
+
+/** The rules of the policy that the check was not asked to run (`--rule`), the policy rules aside. */
+function unselected(policy: PolicyInForce): { id: string; controls: readonly string[] }[] {
+  const ran = new Set(policy.rules.map((r) => r.id));
+  return policy.allRules
+    .filter((r) => !ran.has(r.id) && !policyKind(r.check.kind))
+    .map((r) => ({ id: r.id, controls: r.controls }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
