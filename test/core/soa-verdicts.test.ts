@@ -361,3 +361,49 @@ describe('rules a check was not asked to run (--rule) are named, never taken as 
     expect(control(r, '8.13')).toMatchObject({ verdict: 'not-assessed', reasons: ['no evidence is cited'] });
   });
 });
+
+describe('an exception limited to one control accepts the risk for that control only', () => {
+  const db = 'resource "aws_db_instance" "a" {\n  engine = "postgres"\n  publicly_accessible = true\n}\n';
+  const decl = (limit: string) =>
+    [
+      declare(
+        '"8.20": { status: implemented, justification: Networks are secured. }',
+        '"8.22": { status: implemented, justification: Networks are segregated. }',
+      ),
+      'exceptions:',
+      '  - id: EXC-7',
+      '    rules: [terraform-db-publicly-accessible]',
+      ...(limit ? [`    control: "${limit}"`] : []),
+      '    reason: Reporting replica behind a firewall.',
+      '    approved-by: "@acme/ciso"',
+      '    expires: 2026-12-31',
+      '',
+    ].join('\n');
+  const ACCEPTED =
+    'rule terraform-db-publicly-accessible: 1 finding accepted as a risk by exception EXC-7 (approved by @acme/ciso, until 2026-12-31: Reporting replica behind a firewall.)';
+
+  it('the other control the finding maps to has a gap, which fails the gate', async () => {
+    // Before: 8.20 satisfied, resting on a risk the approver accepted for 8.22 alone.
+    const root = tree({ 'db.tf': db, '.github/controls.yml': decl('8.22') });
+    const r = await runCheck({ root, now: NOW, onlyRules: ['terraform-db-publicly-accessible'] });
+    expect(r.findings.find((f) => f.ruleId === 'terraform-db-publicly-accessible')).toMatchObject({
+      status: 'excepted',
+    });
+    expect(control(r, '8.22')).toMatchObject({ verdict: 'satisfied', reasons: [ACCEPTED] });
+    const gap =
+      'rule terraform-db-publicly-accessible has 1 open finding against this control: exception EXC-7 accepts it as a risk for control 8.22 only';
+    expect(control(r, '8.20')).toMatchObject({ verdict: 'gap', reasons: [gap] });
+    expect(r.summary.gate).toMatchObject({
+      result: 'fail',
+      reasons: [`control 8.20 (Networks security) has a gap: ${gap}`],
+    });
+  });
+
+  it('without a control, it accepts the risk for every control the finding maps to', async () => {
+    const root = tree({ 'db.tf': db, '.github/controls.yml': decl('') });
+    const r = await runCheck({ root, now: NOW, onlyRules: ['terraform-db-publicly-accessible'] });
+    expect(control(r, '8.20')).toMatchObject({ verdict: 'satisfied', reasons: [ACCEPTED] });
+    expect(control(r, '8.22')).toMatchObject({ verdict: 'satisfied', reasons: [ACCEPTED] });
+    expect(r.summary.gate.result).toBe('pass');
+  });
+});

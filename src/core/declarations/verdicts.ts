@@ -135,6 +135,10 @@ export function assessControls(input: AssessInput): ControlResult[] {
   const disabledOf = byControl(input.rules.filter((r) => r.result === 'disabled' && !policyRules.has(r.id)));
   const unselectedOf = byControl(input.unselected ?? []);
   const unreadable = unreadableJudge(input);
+  // Exceptions limited to one control (`control:`): the risk was accepted for that control only.
+  const limitedTo = new Map<string, string>();
+  for (const { exception: e, state } of check.exceptions)
+    if (state === 'active' && e.control) limitedTo.set(e.id, e.control);
   return allControls().map((c): ControlResult => {
     const rules = rulesOf.get(c.id) ?? [];
     const turnedOff = [
@@ -148,14 +152,32 @@ export function assessControls(input: AssessInput): ControlResult[] {
     let verdict: Verdict;
     let hint: string | undefined;
 
-    const against = mapped.filter((f) => countsAgainstControl(f, policyRules, input.minConfidence));
-    const failing = rules
-      .map((r) => ({ id: r.id, open: against.filter((f) => f.ruleId === r.id) }))
-      .filter((r) => r.open.length > 0)
-      .map(
-        (r) =>
-          `rule ${r.id} has ${r.open.length} open finding${r.open.length === 1 ? '' : 's'}${reopened(r.open)}`,
-      );
+    // A finding excepted by an exception limited to another control still stands against this one.
+    const acceptedElsewhere =
+      limitedTo.size === 0
+        ? []
+        : mapped.filter((f) => {
+            const only = f.exception?.kind === 'exception' ? limitedTo.get(f.exception.id ?? '') : undefined;
+            return (
+              only !== undefined &&
+              only !== c.id &&
+              f.status === 'excepted' &&
+              countsAgainstControl({ ...f, status: 'open' }, policyRules, input.minConfidence)
+            );
+          });
+    const against = mapped
+      .filter((f) => countsAgainstControl(f, policyRules, input.minConfidence))
+      .concat(acceptedElsewhere);
+    const failing = rules.flatMap((r) => {
+      const open = against.filter((f) => f.ruleId === r.id && f.status === 'open');
+      const elsewhere = acceptedElsewhere.filter((f) => f.ruleId === r.id);
+      return [
+        ...(open.length > 0
+          ? [`rule ${r.id} has ${open.length} open finding${open.length === 1 ? '' : 's'}${reopened(open)}`]
+          : []),
+        ...(elsewhere.length > 0 ? [acceptedForOthers(r.id, elsewhere, limitedTo)] : []),
+      ];
+    });
     const errored = rules
       .filter((r) => r.result === 'error' || r.result === 'unverifiable')
       .map((r) =>
@@ -498,6 +520,27 @@ function unselectedReasons(rules: readonly { readonly id: string }[]): string[] 
       ? `rule ${ids} was not run: this check ran only the rules it was asked for (--rule), so it assessed nothing`
       : `rules ${ids} were not run: this check ran only the rules it was asked for (--rule), so they assessed nothing`,
   ];
+}
+
+/**
+ * `rule a has 1 open finding against this control: exception EXC-1 accepts it as a risk for control
+ * 8.22 only`: the approver limited the exception to another control.
+ */
+function acceptedForOthers(
+  ruleId: string,
+  findings: readonly Finding[],
+  limitedTo: ReadonlyMap<string, string>,
+): string {
+  const by = new Map<string, string>();
+  for (const f of findings) {
+    const id = f.exception?.id ?? '';
+    by.set(id, limitedTo.get(id) ?? '');
+  }
+  const which = [...by].map(
+    ([id, control]) => `exception ${id} accepts it as a risk for control ${control} only`,
+  );
+  const n = findings.length;
+  return `rule ${ruleId} has ${n} open finding${n === 1 ? '' : 's'} against this control: ${which.join('; ')}`;
 }
 
 /** ` (2 of them re-opened: exception EXC-1 expired on 2026-09-30)`, or nothing. */
