@@ -407,3 +407,56 @@ describe('an exception limited to one control accepts the risk for that control 
     expect(r.summary.gate.result).toBe('pass');
   });
 });
+
+describe('a control declared twice is unverifiable; the rest of the declarations still count', () => {
+  const policy = `# Policy\n\n${PROSE}\n`;
+  it('the duplicated control is unverifiable, located, and fails the gate', async () => {
+    // Before: the whole file was unreadable, every control unverifiable.
+    const root = tree({
+      'docs/policy.md': policy,
+      '.github/controls.yml': declare(
+        '"5.1": { status: implemented, justification: Policy., evidence: [docs/policy.md] }',
+        '"5.2":',
+        '    status: implemented',
+        '    justification: Roles.',
+        '    evidence: [docs/policy.md]',
+        '"5.1": { status: not-applicable, justification: Not ours. }',
+        '"5.3": { status: implemented, justification: Segregation., evidence: [docs/policy.md] }',
+      ),
+    });
+    const r = await runCheck({ root, now: NOW, onlyRules: ['controls-file-invalid'] });
+    expect(control(r, '5.1')).toMatchObject({
+      verdict: 'unverifiable',
+      reasons: [
+        'it is declared more than once in .github/controls.yml (lines 4 and 9), so which declaration holds is not known',
+      ],
+    });
+    expect(control(r, '5.2')).toMatchObject({ verdict: 'satisfied' });
+    expect(control(r, '5.3')).toMatchObject({ verdict: 'satisfied' });
+    expect(r.findings.filter((f) => f.ruleId === 'controls-file-invalid')).toMatchObject([
+      {
+        message:
+          '.github/controls.yml: control id "5.1" is declared more than once (lines 4 and 9): keep one declaration',
+        location: { path: '.github/controls.yml', startLine: 9, startColumn: 3 },
+      },
+    ]);
+    expect(r.summary.gate.result).toBe('fail');
+  });
+
+  it('a key written twice elsewhere still makes the file unreadable', async () => {
+    const root = tree({
+      'docs/policy.md': policy,
+      '.github/controls.yml': declare(
+        '"5.1":',
+        '    status: implemented',
+        '    status: planned',
+        '    evidence: [docs/policy.md]',
+      ),
+    });
+    const r = await runCheck({ root, now: NOW, onlyRules: ['controls-file-invalid'] });
+    expect(control(r, '5.1').verdict).toBe('unverifiable');
+    expect(control(r, '5.1').reasons[0]).toMatch(
+      /^the declarations file \.github\/controls\.yml could not be read/,
+    );
+  });
+});

@@ -57,7 +57,18 @@ export function parseDeclarations(text: string, file: string): Declarations {
   const problem = (message: string, location: Location | null, key: string) =>
     out.problems.push({ kind: 'declarations-file', message: `${file}: ${message}`, location, key });
 
-  const parsed = parseYaml(text);
+  // A control declared twice is an error of that control, not of the file: its second entry is set
+  // aside (blanked, so every position stays the file's own) and the control is unverifiable.
+  let source = text;
+  let parsed = parseYaml(source);
+  const duplicates: DuplicateControl[] = [];
+  while (!parsed.ok && duplicates.length < MAX_DUPLICATES && DUPLICATE_KEY.test(parsed.error.message)) {
+    const found = withoutDuplicateControl(source, parsed.error.line);
+    if (!found) break;
+    duplicates.push(found.duplicate);
+    source = found.text;
+    parsed = parseYaml(source);
+  }
   if (!parsed.ok) {
     const { line, column, message } = parsed.error;
     out.unreadable = `not valid YAML at line ${line}: ${message}`;
@@ -122,8 +133,70 @@ export function parseDeclarations(text: string, file: string): Declarations {
     reviewed: str(value.reviewed),
   };
   if (controlsValue) readControls(out, controlsValue, usableKeys, entryProblems, at);
+  for (const d of duplicates) {
+    const lines = `lines ${d.first ?? '?'} and ${d.line}`;
+    problem(
+      `control id "${d.key}" is declared more than once (${lines}): keep one declaration`,
+      { path: file, startLine: d.line, startColumn: d.column },
+      `duplicate:${d.key}:${d.line}`,
+    );
+    const ids = ID_2022.test(d.key) ? [d.key] : controlsFrom2013(d.key).map((c) => c.id);
+    for (const id of ids) {
+      out.controls.delete(id);
+      out.invalid.set(
+        id,
+        `${d.key === id ? 'it' : d.key} is declared more than once in ${file} (${lines}), so which declaration holds is not known`,
+      );
+    }
+  }
   if (Array.isArray(value.exceptions)) readExceptions(out, value.exceptions, entryProblems, at, problem);
   return out;
+}
+
+/** The YAML reader's error for a key a mapping already holds. */
+const DUPLICATE_KEY = /duplicated mapping key/;
+/** Entries declared twice that are set aside before the file counts as unreadable. */
+const MAX_DUPLICATES = 20;
+
+interface DuplicateControl {
+  key: string;
+  /** 1-based line and column of the second entry, and the line of the first when found. */
+  line: number;
+  column: number;
+  first: number | undefined;
+}
+
+/**
+ * The text with the entry of `controls` at `line` (a key the mapping already holds) blanked: every
+ * character but line breaks becomes a space, so the rest keeps its lines and columns. Undefined when
+ * the line is no entry of the top-level `controls` block mapping (the error then stands).
+ */
+function withoutDuplicateControl(
+  text: string,
+  line: number,
+): { text: string; duplicate: DuplicateControl } | undefined {
+  const lines = text.split('\n');
+  const at = line - 1;
+  const entry = /^( +)(["']?)([A-Za-z0-9.]+)\2[ \t]*:/.exec(lines[at] ?? '');
+  if (!entry) return undefined;
+  const indent = entry[1]!.length;
+  const key = entry[3]!;
+  const content = (l: string) => l.trim() !== '' && !l.trimStart().startsWith('#');
+  const indentOf = (l: string) => l.length - l.trimStart().length;
+  let first: number | undefined;
+  let parent = at - 1;
+  for (; parent >= 0; parent--) {
+    const l = lines[parent]!;
+    if (!content(l)) continue;
+    if (indentOf(l) < indent) break;
+    const m = /^( +)(["']?)([A-Za-z0-9.]+)\2[ \t]*:/.exec(l);
+    if (m && m[1]!.length === indent && m[3] === key) first = parent + 1;
+  }
+  if (parent < 0 || !/^controls[ \t]*:[ \t]*(#.*)?$/.test(lines[parent]!.trimEnd())) return undefined;
+  let end = at + 1;
+  while (end < lines.length && (!content(lines[end]!) || indentOf(lines[end]!) > indent)) end++;
+  for (let i = at; i < end; i++) lines[i] = lines[i]!.replace(/[^\r]/g, ' ');
+  return { text: lines.join('\n'), duplicate: { key, line, column: indent + 1, first } };
 }
 
 function readControls(
