@@ -78,7 +78,7 @@ function materialise(caseDir, scratch) {
   const copy = (from) => {
     for (const name of readdirSync(from)) {
       if (from === caseDir && META.has(name)) continue;
-      cpSync(path.join(from, name), path.join(repo, name), { recursive: true });
+      cpSync(path.join(from, name), path.join(repo, name), { recursive: true, verbatimSymlinks: true });
     }
   };
   execFileSync('mkdir', ['-p', repo]);
@@ -89,11 +89,12 @@ function materialise(caseDir, scratch) {
   git(repo, 'commit', '-q', '-m', 'base', '--allow-empty');
   if (!pr) return { repo, base: undefined };
   for (const name of readdirSync(repo))
-    if (name !== '.git') rmSync(path.join(repo, name), { recursive: true });
+    if (name !== '.git') rmSync(path.join(repo, name), { recursive: true, verbatimSymlinks: true });
   copy(path.join(caseDir, 'head'));
   // Files a case keeps beside base/ and head/ (custom rules) belong to both.
   for (const name of readdirSync(caseDir))
-    if (!META.has(name)) cpSync(path.join(caseDir, name), path.join(repo, name), { recursive: true });
+    if (!META.has(name))
+      cpSync(path.join(caseDir, name), path.join(repo, name), { recursive: true, verbatimSymlinks: true });
   git(repo, 'add', '-A');
   git(repo, 'commit', '-q', '-m', 'head', '--allow-empty');
   return { repo, base: 'HEAD~1' };

@@ -1,6 +1,7 @@
 // What a control's verdict rests on, from the auditor's side: a verdict never claims more than was
 // examined. Cases from the labelled corpus in bench/soa-corpus.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -458,5 +459,43 @@ describe('a control declared twice is unverifiable; the rest of the declarations
     expect(control(r, '5.1').reasons[0]).toMatch(
       /^the declarations file \.github\/controls\.yml could not be read/,
     );
+  });
+});
+
+describe('a cited file that is a link within the repository is the file it leads to', () => {
+  const roles = `# Roles\n\n${PROSE}\n`;
+  const sha = createHash('sha256').update(roles).digest('hex');
+  it.each([
+    { name: 'a link to a document', link: 'docs/current.md', to: 'real/roles.md', ref: 'docs/current.md' },
+  ])('$name: satisfied, hashed as sha256sum reads it', async ({ link, to, ref }) => {
+    // Before: a gap, "it is a symbolic link", though the document is in the repository.
+    const root = tree({
+      'docs/real/roles.md': roles,
+      '.github/controls.yml': declare(
+        `"5.2": { status: implemented, justification: Roles., evidence: [${ref}] }`,
+      ),
+    });
+    symlinkSync(to, path.join(root, link));
+    const r = await runCheck({ root, now: NOW, builtinRules: false });
+    expect(control(r, '5.2')).toMatchObject({
+      verdict: 'satisfied',
+      evidence: [{ ref, status: 'present', files: [{ path: ref, sha256: sha }] }],
+    });
+  });
+
+  it('a link out of the repository is not followed: a gap', async () => {
+    const outside = tree({ 'policy.md': roles });
+    const root = tree({
+      '.github/controls.yml': declare(
+        '"5.2": { status: implemented, justification: Roles., evidence: [docs/isms.md] }',
+      ),
+    });
+    mkdirSync(path.join(root, 'docs'));
+    symlinkSync(path.join(outside, 'policy.md'), path.join(root, 'docs/isms.md'));
+    const r = await runCheck({ root, now: NOW, builtinRules: false });
+    expect(control(r, '5.2')).toMatchObject({
+      verdict: 'gap',
+      reasons: ['evidence docs/isms.md is missing: docs/isms.md: it is a symbolic link'],
+    });
   });
 });

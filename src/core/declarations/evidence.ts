@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import { isWorkflowPath, readWorkflowSource } from '../parsers/workflow.js';
 import type { Trigger, Workflow } from '../parsers/workflow-model.js';
 import type { EvidenceFile, EvidenceResult } from '../types.js';
+import type { Inspection } from '../workspace/inspect.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { substance } from './substance.js';
 
@@ -69,7 +70,7 @@ export function checkEvidence(ref: string, ctx: EvidenceContext): EvidenceResult
   let why: string | undefined;
   let substantial = false;
   for (const f of listed) {
-    const seen = ctx.workspace.inspect(f);
+    const seen = inspectThroughLink(ctx, f);
     files.push({ path: f, sha256: seen.ok ? seen.sha256 : null, bytes: seen.ok ? seen.bytes : 0 });
     if (substantial) continue;
     const judged = seen.ok ? substance(f, seen) : { ok: false, why: `${f}: ${seen.reason}` };
@@ -91,6 +92,21 @@ export function checkEvidence(ref: string, ctx: EvidenceContext): EvidenceResult
     ...more,
   };
 }
+
+/**
+ * A cited file as `sha256sum` reads it: a symbolic link (or a path under one) that resolves, step by
+ * step within the tree, to another file of the repository is that file's content (see
+ * `Workspace.aliasOf`); a link out of the tree, or one that does not resolve, is never followed.
+ */
+function inspectThroughLink(ctx: EvidenceContext, file: string): Inspection {
+  const seen = ctx.workspace.inspect(file);
+  if (seen.ok || !LINKED.has(seen.reason)) return seen;
+  const target = ctx.workspace.aliasOf(file);
+  return target === undefined ? seen : ctx.workspace.inspect(target);
+}
+
+/** What {@link inspectFile} says of a path it does not follow. */
+const LINKED: ReadonlySet<string> = new Set(['it is a symbolic link', 'it is behind a symbolic link']);
 
 function checkWorkflow(ref: string, rel: string, ctx: EvidenceContext): EvidenceResult {
   const missing = (detail: string): EvidenceResult => ({ ref, kind: 'workflow', status: 'missing', detail });
