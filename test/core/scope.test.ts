@@ -294,7 +294,7 @@ describe('a pull request scanned on its changed files', () => {
     const dockerfile = rule(report, 'dockerfile-add-url');
     expect(dockerfile.scope).toMatchObject({ files: 0, basis: 'change' });
     expect(examinedNothing(dockerfile, 'dockerfile.add-url', { changedFiles: 1, narrowed: false })).toBe(
-      'rule dockerfile-add-url examined nothing: it looks at Dockerfiles, and the one changed file is none',
+      'rule dockerfile-add-url examined nothing: it looks at Dockerfiles with instructions, and the one changed file is none',
     );
   });
 });

@@ -167,7 +167,7 @@ describe('a control nothing examined says what its rules look for', () => {
       verdict: 'not-assessed',
       reasons: [
         'rule compose-image-unpinned examined nothing: no Docker Compose files in this repository',
-        'rule dockerfile-base-image-digest examined nothing: no Dockerfiles in this repository',
+        'rule dockerfile-base-image-digest examined nothing: no Dockerfiles with instructions in this repository',
       ],
     });
   });
@@ -300,7 +300,12 @@ describe('an empty input file is no assessment', () => {
     // Before: satisfied, resting on the Dockerfile rules that "examined" a file with nothing in it.
     const root = tree({ ...files, '.github/controls.yml': decl });
     const r = await runCheck({ root, now: NOW, onlyRules: rules });
-    expect(control(r, '8.18').verdict).toBe('not-assessed');
+    expect(control(r, '8.18')).toMatchObject({
+      verdict: 'not-assessed',
+      reasons: expect.arrayContaining([
+        'rule dockerfile-root-user examined nothing: no Dockerfiles with instructions in this repository',
+      ]),
+    });
     for (const id of rules) expect(r.rules.find((x) => x.id === id)!.scope).toMatchObject({ files: 0 });
   });
 

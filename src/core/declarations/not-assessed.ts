@@ -10,7 +10,7 @@ import { UNREADABLE_INPUT } from '../workspace/scope.js';
 const INPUTS: Record<string, string> = {
   terraform: 'Terraform resources of the types the rule checks (*.tf, *.tofu and their JSON forms)',
   k8s: 'Kubernetes workloads with pod specs (Pods, Deployments, Jobs, other pod templates)',
-  dockerfile: 'Dockerfiles',
+  dockerfile: 'Dockerfiles with instructions',
   compose: 'Docker Compose files',
   workflow: 'GitHub Actions workflows',
   deps: 'dependency manifests or update configurations',
@@ -97,7 +97,7 @@ export function leftOutOf(rule: Pick<RuleSummary, 'scope'>): string | undefined 
 }
 
 /**
- * "rule X examined nothing: no Dockerfiles in this repository", and what it left out (Helm chart
+ * "rule X examined nothing: no Dockerfiles with instructions in this repository", and what it left out (Helm chart
  * templates), so that the reason never says the repository has none of what the rule looks for.
  */
 export function examinedNothing(rule: RuleSummary, kind: string, run: RunScope): string {
