@@ -290,7 +290,7 @@ describe('files the configuration excludes from a rule are not examined by it', 
 describe('an empty input file is no assessment', () => {
   const decl = declare('"8.18": { status: implemented, justification: No privileged utilities. }');
   const rules = ['dockerfile-root-user', 'dockerfile-sudo', 'k8s-privileged-container'];
-  it.each([
+  it.each<{ name: string; files: Record<string, string> }>([
     { name: 'an empty Dockerfile', files: { Dockerfile: '' } },
     {
       name: 'a Dockerfile of blank lines and an empty manifest',
