@@ -1091,6 +1091,50 @@ jobs:
     },
   );
 
+  // An action known to only read reads with the token it is handed, too: download-artifact given the
+  // job's token to fetch a triggering run's artifacts writes nothing with it.
+  it.each([
+    [
+      'download-artifact given the token for another run',
+      '      - uses: actions/download-artifact@v4\n        with: { name: site, run-id: "${{ github.event.workflow_run.id }}", github-token: "${{ github.token }}" }\n',
+      true,
+    ],
+    [
+      'checkout given the token',
+      '      - uses: actions/checkout@v4\n        with: { token: "${{ secrets.GITHUB_TOKEN }}", persist-credentials: false }\n',
+      true,
+    ],
+    [
+      'a setup action given the token in its env',
+      '      - uses: actions/setup-go@v5\n        env: { GITHUB_TOKEN: "${{ github.token }}" }\n',
+      true,
+    ],
+    [
+      'an unknown action given the token',
+      '      - uses: acme/deploy@v1\n        with: { github-token: "${{ github.token }}" }\n',
+      false,
+    ],
+  ])(
+    'reports a workflow-level write scope of one job whose read-only actions are handed the token: %s',
+    async (_name, step, reported) => {
+      const findings = await run(
+        `on:\n  workflow_run:\n    workflows: [Build]\n    types: [completed]\npermissions:\n  contents: read\n  deployments: write\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n${step}      - run: npx wrangler@3 pages deploy site\n`,
+      );
+      expect(findings.map((f) => [at(f), f.message])).toEqual(
+        reported
+          ? [
+              [
+                '.github/workflows/w.yml:7:16',
+                expect.stringContaining(
+                  '"deployments: write" at the top of the workflow is inherited by job "deploy", none of whose steps can use the token for more than reading.',
+                ),
+              ],
+            ]
+          : [],
+      );
+    },
+  );
+
   it('grades a job-level write scope the job cannot use low on pull requests only', async () => {
     const findings = await run(`on: pull_request
 permissions: {}

@@ -449,17 +449,20 @@ function toldToRun(tool: string, arg: string): boolean {
 }
 
 function stepWriter(step: Step): string | undefined {
+  // An action known to only read reads with the token it is given, too: download-artifact given
+  // `github-token` to fetch another run's artifacts, checkout or a setup action given it to clone or
+  // to download a toolchain.
+  if (step.uses) {
+    const path = actionPathOf(step.uses);
+    const repo = actionOf(step.uses);
+    if (path && repo && (READ_ONLY_ACTIONS.has(path) || READ_ONLY_ACTIONS.has(repo))) return undefined;
+  }
   if (mentionsToken(step.env) || mentionsToken(step.with)) return `step ${label(step)} is given a token`;
   if (step.run) {
     if (WRITES.test(step.run.value)) return `step ${label(step)} uses the token or pushes`;
     return SCRIPT_FILE.test(step.run.value) ? `step ${label(step)} runs a repository script` : undefined;
   }
-  if (step.uses) {
-    const path = actionPathOf(step.uses);
-    const repo = actionOf(step.uses);
-    if (path && repo && (READ_ONLY_ACTIONS.has(path) || READ_ONLY_ACTIONS.has(repo))) return undefined;
-    return `step ${label(step)} uses ${step.uses.value}, which can use the token`;
-  }
+  if (step.uses) return `step ${label(step)} uses ${step.uses.value}, which can use the token`;
   return undefined;
 }
 
