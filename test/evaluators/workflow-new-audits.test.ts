@@ -986,6 +986,24 @@ describe('publishing by changesets/action and maturin: cache-poisoning and use-t
       [],
     ],
     [
+      'semantic-release in a script, given an npm token',
+      '      - run: npx semantic-release@24.2.3\n        env:\n          GITHUB_TOKEN: ${{ github.token }}\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n',
+      [`${W}:9:42`],
+      [`${W}:13:22`],
+    ],
+    [
+      'semantic-release in a script, releasing on GitHub only',
+      '      - run: npx semantic-release\n        env:\n          GITHUB_TOKEN: ${{ github.token }}\n',
+      [`${W}:9:42`],
+      [],
+    ],
+    [
+      'semantic-release-action given an npm token',
+      '      - uses: cycjimmy/semantic-release-action@v4\n        env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n',
+      [`${W}:9:42`],
+      [`${W}:12:22`],
+    ],
+    [
       'maturin publish in a script',
       '      - run: maturin publish\n        env:\n          MATURIN_PYPI_TOKEN: ${{ secrets.PYPI_TOKEN }}\n',
       [`${W}:9:42`],

@@ -90,6 +90,8 @@ const ACTIONS: Record<
     env: ['NPM_TOKEN', 'NODE_AUTH_TOKEN'],
     when: ['publish', /\S/],
   },
+  // semantic-release publishes to npm (its npm plugin) with the token in NPM_TOKEN.
+  'cycjimmy/semantic-release-action': { registry: 'npm', input: '', env: ['NPM_TOKEN', 'NODE_AUTH_TOKEN'] },
   'pyo3/maturin-action': {
     registry: 'PyPI',
     input: '',
@@ -113,7 +115,9 @@ const PUBLISH_TEXT = /publish|upload|push|release|pypi-token/;
 const ECOSYSTEMS: Ecosystem[] = [
   {
     registry: 'npm',
-    command: /^(?:npm|pnpm|lerna)\s+publish\b|^yarn\s+(?:npm\s+)?publish\b|^(?:npx\s+)?changeset\s+publish\b/,
+    // semantic-release publishes through its npm plugin, which reads NPM_TOKEN.
+    command:
+      /^(?:npm|pnpm|lerna)\s+publish\b|^yarn\s+(?:npm\s+)?publish\b|^(?:npx\s+)?changeset\s+publish\b|^(?:npx\s+(?:-\S+\s+)*)?semantic-release(?:@\S*)?(?:\s|$)/,
     env: ['NODE_AUTH_TOKEN', 'NPM_TOKEN', 'NPM_AUTH_TOKEN', 'YARN_NPM_AUTH_TOKEN', 'NPM_CONFIG__AUTH_TOKEN'],
     flags: [],
     elsewhere: [/^--registry(=|$)/, /registry\.npmjs\.org/],
