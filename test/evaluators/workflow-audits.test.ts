@@ -3036,6 +3036,37 @@ ${upload(SHA, '.')}`;
         workflow('push', [checkout, 'uses: redhat-actions/push-to-registry@v2']),
         [['medium', `${OPEN}${WRITES}${FIX}`]],
       ],
+      // A push in a repository the script cloned itself authenticates with what the clone was given:
+      // the checkout's credentials stay in the checkout's own configuration.
+      [
+        'a push from a repository the script cloned',
+        workflow('push', [
+          checkout,
+          'run: |\n          git clone --depth 1 git@github.com:acme/metrics.git\n          cd metrics && git add . && git -c user.name=bot commit -m x && git push origin main',
+        ]),
+        [['medium', `${OPEN}${WRITES}${FIX}`]],
+      ],
+      [
+        'git -C a cloned directory push',
+        workflow('push', [
+          checkout,
+          'run: git clone -b gh-pages https://x-access-token:$PAGES_TOKEN@github.com/acme/site.git out && git -C out push',
+        ]),
+        [['medium', `${OPEN}${WRITES}${FIX}`]],
+      ],
+      [
+        'a push after leaving the clone',
+        workflow('push', [checkout, 'run: git clone git@github.com:acme/m.git && cd m && cd .. && git push']),
+        [],
+      ],
+      [
+        'a push in the clone and a tool that pushes the checkout',
+        workflow('push', [
+          checkout,
+          'run: git clone git@github.com:acme/m.git && cd m && git push && mkdocs gh-deploy',
+        ]),
+        [],
+      ],
       // mike and ghp-import push the pages branch only when told to.
       ['mike deploy --push', workflow('push', [checkout, 'run: mike deploy --push dev']), []],
       ['ghp-import -n -p', workflow('push', [checkout, 'run: ghp-import -n -p -f site']), []],

@@ -2,7 +2,9 @@ import { setAt } from '../../fix/yaml-edit.js';
 import type { FixBatches, FixTarget } from '../../fix/yaml-fix.js';
 import { localActionSteps, type Step, type WorkflowSource } from '../../parsers/workflow.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import { commandsOf } from './commands.js';
 import { followCalls } from './pr-evidence-follow.js';
+import { memoByScript } from './script-memo.js';
 import { actionOf, input, isTrue, stepLabel } from './shared.js';
 
 /**
@@ -157,12 +159,93 @@ function scriptUsers(workspace: Workspace, steps: readonly Step[], test: (text: 
 
 /** Script text that pushes with the persisted credentials. */
 export function pushes(text: string): boolean {
-  return GIT_PUSH.test(text);
+  return GIT_PUSH.test(text) && !pushesOnlyOwnClones(text);
 }
 
 /** Script text that pushes or fetches with the persisted credentials. */
 function talksToRemote(text: string): boolean {
-  return GIT_PUSH.test(text) || GIT_FETCH.test(text);
+  return pushes(text) || GIT_FETCH.test(text);
+}
+
+/** A `git push` command (global options first), as {@link GIT_PUSH} finds it. */
+const GIT_PUSH_COMMAND = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b/g;
+
+/** `git clone` options whose value is the next word. */
+const CLONE_VALUES = new Set([
+  '-b',
+  '--branch',
+  '-o',
+  '--origin',
+  '-c',
+  '--config',
+  '--depth',
+  '--reference',
+  '--filter',
+  '-j',
+  '--jobs',
+  '-u',
+  '--upload-pack',
+  '--template',
+  '--separate-git-dir',
+  '--shallow-since',
+  '--shallow-exclude',
+]);
+
+/**
+ * Whether every push of a script happens in a repository the script cloned itself (`git clone URL
+ * dir && cd dir && git push`, `git -C dir push`): checkout keeps its credentials in its own
+ * repository's configuration, which a new clone does not share, so such a push authenticates with
+ * what the clone was given (an SSH key, a token in its URL), not with them. Only `git push` counts:
+ * a tool that pushes (gh-deploy, semantic-release, ...) pushes the checkout. A `cd` anywhere but into
+ * a clone, or a push whose directory is not seen, is taken as a push of the checkout. Read once per
+ * script text.
+ */
+const pushesOnlyOwnClones: (text: string) => boolean = memoByScript(ownClonesOnly);
+
+function ownClonesOnly(text: string): boolean {
+  if (GIT_PUSH.test(text.replace(GIT_PUSH_COMMAND, ''))) return false;
+  const clones = new Set<string>();
+  const dir = (path: string) => path.replace(/^\.\//, '').replace(/\/+$/, '');
+  let inClone = false;
+  let pushed = false;
+  for (const command of commandsOf(text)) {
+    const words = command.program.map((w) => w.text);
+    if (words[0] === 'cd' || words[0] === 'pushd') {
+      inClone = words[1] !== undefined && clones.has(dir(words[1]));
+      continue;
+    }
+    if (words[0] !== 'git') continue;
+    let i = 1;
+    let at: string | undefined;
+    while (i < words.length && words[i]!.startsWith('-')) {
+      if (words[i] === '-C') at = words[i + 1];
+      i += words[i] === '-c' || words[i] === '-C' ? 2 : 1;
+    }
+    if (words[i] === 'clone') {
+      const operands: string[] = [];
+      for (let j = i + 1; j < words.length; j++) {
+        const w = words[j]!;
+        if (w === '--') continue;
+        if (w.startsWith('-')) {
+          if (CLONE_VALUES.has(w)) j++;
+          continue;
+        }
+        operands.push(w);
+      }
+      const name =
+        operands[1] ??
+        operands[0]
+          ?.replace(/\/+$/, '')
+          .split(/[/:]/)
+          .pop()
+          ?.replace(/\.git$/, '');
+      if (name && !name.includes('$')) clones.add(dir(at ? `${dir(at)}/${name}` : name));
+    } else if (words[i] === 'push') {
+      pushed = true;
+      if (!(at === undefined ? inClone : clones.has(dir(at)))) return false;
+    }
+  }
+  return pushed;
 }
 
 /**
@@ -276,7 +359,7 @@ function pushesOverSsh(step: Step): boolean {
 const GIT_PUSH_INPUT = /^git[-_]?push$/i;
 
 function pushesWithCredentials(step: Step): boolean {
-  if (step.run) return GIT_PUSH.test(step.run.value) || RELEASE_SCRIPT.test(step.run.value);
+  if (step.run) return pushes(step.run.value) || RELEASE_SCRIPT.test(step.run.value);
   const action = actionOf(step.uses);
   if (action === undefined) return false;
   if (PUSHING_ACTIONS.has(action)) return true;
