@@ -143,6 +143,18 @@ ${script
         'context.payload.pull_request.title',
       ],
       [
+        'a variable assigned a title, given with a literal fallback',
+        "const t = context.payload.pull_request.title.replace('WIP', '').trim()\ncore.setOutput('t', t || '-')",
+        't',
+        'context.payload.pull_request.title',
+      ],
+      [
+        'a variable assigned a title, given with a fallback of another value',
+        "const t = context.payload.pull_request.title\ncore.setOutput('t', t || other)",
+        't',
+        undefined,
+      ],
+      [
         'a trimmed body',
         "core.setOutput('t', context.payload.pull_request.body.trim())",
         't',

@@ -133,7 +133,8 @@ function scriptSetsHead(step: Step, name: string): boolean {
  * an outsider chose: `core.setOutput('<name>', <value>)`, or for `result` a `return <value>` at the
  * script's top level, whose value reads `context.payload.<path>` of a source (the pull request's
  * title, a comment's body, ...) directly or through one variable assigned on its own line
- * (`const t = context.payload.issue.title`). Undefined when it is not, or cannot be told.
+ * (`const t = context.payload.issue.title`), with or without a literal fallback (`t || '-'`).
+ * Undefined when it is not, or cannot be told.
  */
 function scriptSetsText(
   step: Step,
@@ -147,7 +148,8 @@ function scriptSetsText(
   if (name === 'result') for (const m of script.matchAll(TOP_RETURN)) values.push(m[1]!);
   for (const raw of values) {
     const value = raw.trim();
-    const bare = /^([A-Za-z_$][\w$]*)\s*\)?$/.exec(value)?.[1];
+    // `t || '-'`: a literal fallback leaves the variable's text whenever it has any.
+    const bare = /^([A-Za-z_$][\w$]*)(?:\s*(?:\|\||\?\?)\s*(?:'[^']*'|"[^"]*"|\d+))?\s*\)?$/.exec(value)?.[1];
     const assigned = bare
       ? new RegExp(`\\b(?:const|let|var)\\s+${bare.replace(/\$/g, '\\$')}\\s*=([^\\n;]*)`).exec(script)?.[1]
       : undefined;
