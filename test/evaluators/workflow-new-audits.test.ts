@@ -973,6 +973,19 @@ describe('publishing by changesets/action and maturin: cache-poisoning and use-t
       [`${W}:13:22`],
     ],
     ['changesets/action opening the version pull request only', changesets('version: pnpm version'), [], []],
+    // changesets/action v2 renamed its inputs: `publish-script`, `version-script`.
+    [
+      'changesets/action v2 with a publish script',
+      changesets('publish-script: pnpm release, version-script: pnpm version'),
+      [`${W}:9:42`],
+      [`${W}:13:22`],
+    ],
+    [
+      'changesets/action v2 opening the version pull request only',
+      changesets('version-script: pnpm version'),
+      [],
+      [],
+    ],
     [
       'maturin-action uploading',
       '      - uses: PyO3/maturin-action@v1\n        with: { command: upload, args: dist/* }\n        env:\n          MATURIN_PYPI_TOKEN: ${{ secrets.PYPI_TOKEN }}\n',

@@ -55,10 +55,11 @@ export function publishes(step: Step, job?: Job, workflow?: Workflow): boolean {
     // docker/build-push-action publishes only with `push: true`; goreleaser only runs `release` (and
     // not a snapshot, or with publishing skipped).
     if (action === 'docker/build-push-action') return isTrue(input(step, 'push'));
-    // changesets/action publishes (runs the command given as `publish`) when that input is set;
-    // without it, it only opens the version pull request. maturin-action uploads with `command:
-    // upload` (or `publish`).
-    if (action === 'changesets/action') return nonEmpty(input(step, 'publish')?.value);
+    // changesets/action publishes (runs the command given as `publish`, from v2 `publish-script`)
+    // when that input is set; without it, it only opens the version pull request. maturin-action
+    // uploads with `command: upload` (or `publish`).
+    if (action === 'changesets/action')
+      return nonEmpty(input(step, 'publish')?.value) || nonEmpty(input(step, 'publish-script')?.value);
     if (action === 'pyo3/maturin-action')
       return /^\s*(?:upload|publish)\b/.test(String(input(step, 'command')?.value ?? ''));
     if (action === 'goreleaser/goreleaser-action') {

@@ -55,7 +55,8 @@ interface Hit {
 
 /**
  * Publishing actions and the input that carries a token; for those that read it from the environment
- * instead, `env` names the variables, and `when` an input that must match for the step to publish.
+ * instead, `env` names the variables, and `when` the inputs one of which must match for the step to
+ * publish.
  */
 const ACTIONS: Record<
   string,
@@ -64,7 +65,7 @@ const ACTIONS: Record<
     input: string;
     registryInput?: [string, RegExp];
     env?: string[];
-    when?: [string, RegExp];
+    when?: [string[], RegExp];
   }
 > = {
   'pypa/gh-action-pypi-publish': {
@@ -83,12 +84,13 @@ const ACTIONS: Record<
     input: '',
     env: ['RUBYGEMS_API_KEY', 'GEM_HOST_API_KEY'],
   },
-  // Runs the `publish` command (`changeset publish`, which runs npm publish) with the npm token.
+  // Runs the `publish` command (`publish-script` from v2: `changeset publish`, which runs npm
+  // publish) with the npm token.
   'changesets/action': {
     registry: 'npm',
     input: '',
     env: ['NPM_TOKEN', 'NODE_AUTH_TOKEN'],
-    when: ['publish', /\S/],
+    when: [['publish', 'publish-script'], /\S/],
   },
   // semantic-release publishes to npm (its npm plugin) with the token in NPM_TOKEN.
   'cycjimmy/semantic-release-action': { registry: 'npm', input: '', env: ['NPM_TOKEN', 'NODE_AUTH_TOKEN'] },
@@ -96,7 +98,7 @@ const ACTIONS: Record<
     registry: 'PyPI',
     input: '',
     env: ['MATURIN_PYPI_TOKEN', 'MATURIN_PASSWORD'],
-    when: ['command', /^\s*(?:upload|publish)\b/],
+    when: [['command'], /^\s*(?:upload|publish)\b/],
   },
 };
 
@@ -177,7 +179,8 @@ function tokensOf(
   if (spec) {
     const other = spec.registryInput && input(step, spec.registryInput[0]);
     if (other && typeof other.value === 'string' && !spec.registryInput![1].test(other.value)) return [];
-    if (spec.when && !spec.when[1].test(String(input(step, spec.when[0])?.value ?? ''))) return [];
+    const when = spec.when;
+    if (when && !when[0].some((name) => when[1].test(String(input(step, name)?.value ?? '')))) return [];
     publishes();
     const token = spec.input ? input(step, spec.input) : undefined;
     if (token && fromSecret(token))
