@@ -85,6 +85,35 @@ describe('a key known only by its suffix', () => {
   });
 });
 
+describe("an issuer's abbreviation in a variable's name", () => {
+  // `dd`, `co`, `cf`, `iam` name an issuer only as a part of the name of their own (`DD_API_KEY`): inside
+  // another word (`add_api_key`, `disco_api_key`) they name nothing, and the value is whatever that
+  // word's key holds (an i18n lock's checksum, say).
+  const rnd = prng(47);
+  it.each([
+    ['datadog-api-key', '    workspace/api_keys/add_api_key: [[{hex:32}]]', false],
+    ['datadog-api-key', 'settings.hidden_app_key = "[[{hex:40}]]"', false],
+    ['datadog-api-key', 'DD_API_KEY=[[{hex:32}]]', true],
+    ['datadog-api-key', '  dd-app-key: "[[{hex:40}]]"', true],
+    ['datadog-api-key', 'export MY_DD_APPLICATION_KEY=[[{hex:32}]]', true],
+    ['cohere-api-key', 'disco_api_key = "[[{alnum:40}]]"', false],
+    ['cohere-api-key', 'CO_API_KEY=[[{alnum:40}]]', true],
+    ['ibm-cloud-api-key', 'william_api_key: [[{b64url:44}]]', false],
+    ['ibm-cloud-api-key', 'IAM_API_KEY=[[{b64url:44}]]', true],
+    ['cloudflare-api-token', 'pdf_api_token: [[{b64url:40}]]', false],
+    ['cloudflare-api-token', 'CF_API_TOKEN=[[{b64url:40}]]', true],
+    ['cloudflare-global-api-key', 'leaf_api_key: [[{hex:37}]]', false],
+    ['cloudflare-global-api-key', 'CF_API_KEY=[[{hex:37}]]', true],
+  ] as const)('%s: %s (found: %s)', (id, template, found) => {
+    const ex = expandExample(template, rnd);
+    const hits = scanText('apps/web/i18n.lock', `${ex.line}\n`).filter((h) => h.detector === id);
+    expect(
+      hits.map((h) => h.value),
+      ex.line,
+    ).toEqual(found ? [ex.secret] : []);
+  });
+});
+
 describe('docs/secrets.md', () => {
   it('lists every detector, as generated from the data (npm run docs)', () => {
     const page = readFileSync(path.join(REPO_ROOT, 'docs', 'secrets.md'), 'utf8');

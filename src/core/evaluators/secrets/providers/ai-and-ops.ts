@@ -104,7 +104,7 @@ export const AI_AND_OPS: ProviderSpec[] = [
     label: 'Cohere API key',
     keywords: ['cohere', 'co_api_key'],
     pattern:
-      /(?:cohere|co)[\w.-]{0,20}?api[_-]?key["']?\s{0,4}[:=]\s{0,4}["']?([A-Za-z0-9]{40})(?![A-Za-z0-9_-])/gi,
+      /(?:cohere|(?<![a-z0-9])co(?=[_.-]))[\w.-]{0,20}?api[_-]?key["']?\s{0,4}[:=]\s{0,4}["']?([A-Za-z0-9]{40})(?![A-Za-z0-9_-])/gi,
     prefix: 0,
     confidence: 'medium',
     validate: ['mixed'],
@@ -148,7 +148,7 @@ export const AI_AND_OPS: ProviderSpec[] = [
     label: 'Datadog API or application key',
     keywords: ['datadog', 'dd_api', 'dd_app', 'dd-api', 'dd-app'],
     pattern:
-      /(?:datadog|dd)[\w.-]{0,20}?(?:api|app|application)[_-]?key["']?\s{0,4}[:=]\s{0,4}["']?([a-f0-9]{40}|[a-f0-9]{32})(?![A-Za-z0-9_-])/gi,
+      /(?:datadog|(?<![a-z0-9])dd(?=[_.-]))[\w.-]{0,20}?(?:api|app|application)[_-]?key["']?\s{0,4}[:=]\s{0,4}["']?([a-f0-9]{40}|[a-f0-9]{32})(?![A-Za-z0-9_-])/gi,
     prefix: 0,
     confidence: 'medium',
     example: 'DD_API_KEY=[[{hex:32}]]',

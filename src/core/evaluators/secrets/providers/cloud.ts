@@ -172,7 +172,7 @@ export const CLOUD: ProviderSpec[] = [
     family: 'cloud',
     keywords: ['ibm', 'iam_api_key', 'iamapikey'],
     pattern:
-      /(?:ibm|iam)[\w.-]{0,20}?api[_-]?key["']?\s{0,4}[:=]\s{0,4}["']?([A-Za-z0-9_-]{44})(?![A-Za-z0-9_-])/gi,
+      /(?:ibm|(?<![a-z0-9])iam)[\w.-]{0,20}?api[_-]?key["']?\s{0,4}[:=]\s{0,4}["']?([A-Za-z0-9_-]{44})(?![A-Za-z0-9_-])/gi,
     prefix: 0,
     confidence: 'medium',
     validate: ['mixed'],
@@ -205,7 +205,7 @@ export const CLOUD: ProviderSpec[] = [
     family: 'cloud',
     keywords: ['cloudflare', 'cf_api_token', 'cf-api-token'],
     pattern:
-      /(?:cloudflare|cf)[\w.-]{0,20}?(?:api[_-]?)?token["']?\s{0,4}[:=]\s{0,4}["']?([A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])/gi,
+      /(?:cloudflare|(?<![a-z0-9])cf(?=[_.-]))[\w.-]{0,20}?(?:api[_-]?)?token["']?\s{0,4}[:=]\s{0,4}["']?([A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])/gi,
     prefix: 0,
     confidence: 'medium',
     validate: ['mixed'],
@@ -218,7 +218,7 @@ export const CLOUD: ProviderSpec[] = [
     family: 'cloud',
     keywords: ['cloudflare', 'cf_api_key', 'x-auth-key'],
     pattern:
-      /(?:cloudflare|cf|x-auth)[\w.-]{0,20}?(?:api[_-]?)?key["']?\s{0,4}[:=]\s{0,4}["']?([a-f0-9]{37})(?![A-Za-z0-9_-])/gi,
+      /(?:cloudflare|(?<![a-z0-9])cf(?=[_.-])|x-auth)[\w.-]{0,20}?(?:api[_-]?)?key["']?\s{0,4}[:=]\s{0,4}["']?([a-f0-9]{37})(?![A-Za-z0-9_-])/gi,
     prefix: 0,
     confidence: 'medium',
     example: 'CLOUDFLARE_API_KEY=[[{hex:37}]]',
