@@ -2922,6 +2922,39 @@ describe('k8s.env-secret-literal', () => {
     );
   });
 
+  it.each([
+    // The key id of an access-key pair is its user name; the secret key equal to it is a demo default.
+    ['AWS_ACCESS_KEY_ID', 'minio-dev-user', 'AWS_SECRET_ACCESS_KEY', 'minio-dev-user', 'low'],
+    ['MINIO_ACCESS_KEY', 'storage-dev-key', 'MINIO_SECRET_KEY', 'storage-dev-key', 'low'],
+    ['S3_KEY_ID', 'local-demo-key', 'S3_SECRET_KEY', 'local-demo-key', 'low'],
+    // MinIO's documented default, whatever the names.
+    ['STORAGE_ENDPOINT', 'http://minio:9000', 'S3_SECRET_KEY', 'minioadmin', 'low'],
+    // A key id and a secret key that differ: a real pair.
+    ['AWS_ACCESS_KEY_ID', 'AKIAEXAMPLEKEYID0001', 'AWS_SECRET_ACCESS_KEY', 'q8Hf3kLw0pZ7xY2mWv5Tn', null],
+    // Two secrets equal to each other are no user name and password.
+    ['APP_SECRET_KEY', 'q8Hf3kLw0pZ7xY2mWv5Tn', 'AWS_SECRET_ACCESS_KEY', 'q8Hf3kLw0pZ7xY2mWv5Tn', null],
+  ] as const)(
+    'grades %s=%s beside %s=%s: %s confidence',
+    async (idName, idValue, name, value, confidence) => {
+      const findings = await run(
+        k8sEnvSecretLiteral,
+        {},
+        {
+          'a.yaml': deployment(`      containers:
+        - name: store
+          env:
+            - name: ${idName}
+              value: ${idValue}
+            - name: ${name}
+              value: ${value}
+`),
+        },
+      );
+      const own = findings.filter((f) => f.message.includes(`Environment variable ${name} `));
+      expect(own.map((f) => [at(f), f.confidence ?? null])).toEqual([['a.yaml:14:15', confidence]]);
+    },
+  );
+
   it('reports literal values without ever repeating them', async () => {
     const secret = 'Sup3r-S3cret-Value-42';
     const findings = await run(

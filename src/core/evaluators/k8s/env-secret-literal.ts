@@ -188,8 +188,14 @@ export function envSecretLiterals(c: Container, ignored?: ReadonlySet<string>): 
 const REPLACE_ME =
   /\b(?:replace|substitute|fill in|insert|put|paste|enter|set)\b.{0,40}\b(?:your|real|actual|own)\b|\bchange[ _-]?me\b|\bplaceholder\b/i;
 
-/** A variable that names a user (`KC_DB_USERNAME`, `POSTGRES_USER`). */
-const USER_NAME = /(?:^|_)(?:USER|USERNAME|USER_NAME)$/i;
+/**
+ * A variable that names a user (`KC_DB_USERNAME`, `POSTGRES_USER`), or the user half of an access-key
+ * pair (`AWS_ACCESS_KEY_ID`, MinIO's `MINIO_ACCESS_KEY` beside `MINIO_SECRET_KEY`): the key id is the
+ * pair's user name, the secret key its password. Never a name with a SECRET part
+ * (`AWS_SECRET_ACCESS_KEY` is the password).
+ */
+const USER_NAME = /(?:^|_)(?:USER|USERNAME|USER_NAME|ACCESS_KEY_ID|ACCESS_KEY|KEY_ID)$/i;
+const SECRET_PART = /(?:^|_)SECRET(?:_|$)/i;
 
 /** Why a well-known default password has low confidence; part of the finding's message. */
 export const KNOWN_DEFAULT_NOTE =
@@ -247,12 +253,14 @@ export const k8sEnvSecretLiteral = defineEvaluator<Options>({
       const env = c.node.value.env;
       if (!Array.isArray(env)) return;
       // The user names set beside the secrets: a password equal to its user name is a demo default.
-      const users = new Set(
-        env.flatMap((e) =>
-          isMap(e) && typeof e.name === 'string' && typeof e.value === 'string' && USER_NAME.test(e.name)
-            ? [e.value]
-            : [],
-        ),
+      const users = env.flatMap((e) =>
+        isMap(e) &&
+        typeof e.name === 'string' &&
+        typeof e.value === 'string' &&
+        USER_NAME.test(e.name) &&
+        !SECRET_PART.test(e.name)
+          ? [{ name: e.name, value: e.value }]
+          : [],
       );
       for (const { name, value, held, node, entry: entryNode } of envSecretLiterals(c, ignored)) {
         const what = held ? `holds ${held} as a literal value` : 'is set to a literal value';
@@ -261,7 +269,8 @@ export const k8sEnvSecretLiteral = defineEvaluator<Options>({
           entryNode.span.start.line,
           node.span.end.line,
         );
-        const knownDefault = !held && (defaultPassword(value.trim()) || users.has(value));
+        const knownDefault =
+          !held && (defaultPassword(value.trim()) || users.some((u) => u.name !== name && u.value === value));
         const found = containerFinding(
           c,
           node,

@@ -114,6 +114,8 @@ export const DEFAULT_PASSWORDS = new Set([
   'token',
   'changeme',
   'letmein',
+  // MinIO's documented root user and password.
+  'minioadmin',
 ]);
 
 /**
