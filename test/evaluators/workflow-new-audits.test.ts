@@ -855,6 +855,65 @@ jobs:
   });
 });
 
+describe('workflow.cache-poisoning: a setup action run before anything is in the workspace', () => {
+  // actions/setup-go keys its cache on go.sum (or cache-dependency-path) in the workspace: run before
+  // the checkout it warns and restores nothing, nor saves anything at the end of the job.
+  const release = (runsOn: string, before: string, setup = '- uses: actions/setup-go@v5') =>
+    one(`on:
+  push:
+    tags: ['v*']
+jobs:
+  release:
+    runs-on: ${runsOn}
+    steps:
+${before}      ${setup}
+      - uses: actions/checkout@v4
+      - uses: goreleaser/goreleaser-action@v6
+        with: { args: release }
+`);
+  it.each([
+    ['first in the job', 'ubuntu-latest', '', undefined, false],
+    [
+      'after a script that only fails the run off a tag',
+      'ubuntu-22.04',
+      "      - uses: actions/github-script@v7\n        with: { script: core.setFailed('tags only') }\n",
+      undefined,
+      false,
+    ],
+    ['after tool setup', 'ubuntu-24.04', '      - uses: docker/setup-buildx-action@v3\n', undefined, false],
+    [
+      'with a relative cache-dependency-path',
+      'ubuntu-latest',
+      '',
+      '- uses: actions/setup-go@v5\n        with: { cache-dependency-path: src/go.sum }',
+      false,
+    ],
+    // Reported: something may be in the workspace, or the path is outside it.
+    ['after a script', 'ubuntu-latest', '      - run: git clone https://example.com/x .\n', undefined, true],
+    ['on a self-hosted runner, which keeps the last workspace', '[self-hosted]', '', undefined, true],
+    ['on a runner named by an expression', '${{ matrix.os }}', '', undefined, true],
+    [
+      'with a cache-dependency-path outside the workspace',
+      'ubuntu-latest',
+      '',
+      '- uses: actions/setup-go@v5\n        with: { cache-dependency-path: /opt/deps/go.sum }',
+      true,
+    ],
+    [
+      'after a script that writes files',
+      'ubuntu-latest',
+      "      - uses: actions/github-script@v7\n        with:\n          script: require('fs').writeFileSync('go.sum', '')\n",
+      undefined,
+      true,
+    ],
+  ])('setup-go %s', async (_what, runsOn, before, setup, reported) => {
+    const findings = await evaluate(workflowCachePoisoning, release(runsOn, before, setup), {});
+    expect(findings.map((f) => f.message.split(' restores')[0])).toEqual(
+      reported ? ['"actions/setup-go@v5"'] : [],
+    );
+  });
+});
+
 describe('workflow.cache-poisoning: what the job publishes, not the trigger alone', () => {
   const graded = (fs: { location: unknown; severity?: string; confidence?: string }[]) =>
     fs.map((f) => [at(f as never), f.confidence ?? 'rule']);

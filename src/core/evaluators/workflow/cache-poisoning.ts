@@ -32,7 +32,9 @@ import { actionPathOf, input, isFalse, isTrue, refOf, stepLabel } from './shared
  * a preview of the change, not a release: low confidence. A step or input that turns the cache off
  * for releases (an `if:` on the ref or event, an expression as the cache input; not one that only
  * fills in the scope of a `cache-from: type=gha`) is not reported, nor
- * is a cache restored after the last step of its job that publishes. A job whose image push or
+ * is a cache restored after the last step of its job that publishes, nor a setup action whose cache
+ * is keyed on a dependency file of the workspace that runs before anything puts files there (see
+ * {@link keyedOnEmptyWorkspace}). A job whose image push or
  * goreleaser run an expression decides (`push: ${{ github.event_name != 'pull_request' }}`) publishes on
  * the runs it allows, which are not read: medium confidence. Low confidence when no workflow of the
  * repository runs on the default branch (a tag's run restores only its own entries and the default
@@ -87,6 +89,8 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
             if (neverRuns(workflow, job, step)) continue;
             const restore = restoresCache(step);
             if (!restore || conditionalOnRelease(step)) continue;
+            // Nothing in the workspace yet to key the cache on: it restores (and saves) nothing.
+            if (keyedOnEmptyWorkspace(job, step)) continue;
             if (lastPublish !== -1 && i > lastPublish) continue;
             // Restored only on the runs of a change under review, by a flag the step reads from env.
             const flag = changesOnlyFlag(workflow, job, step);
@@ -334,6 +338,59 @@ const GHA_CACHE_ENTRY = /(?:^|[\s,"'])type=gha(?=$|[\s,"'])/m;
 /** An input whose value is an expression: the author decides per run (e.g. off for tags). */
 function dynamic(node: Located): boolean {
   return typeof node.value === 'string' && node.value.includes('${{');
+}
+
+/**
+ * Setup actions whose cache key hashes a dependency file of the workspace (`go.sum`, a lockfile, or
+ * what `cache-dependency-path` names): when none is there, actions/setup-go warns ("Restore cache
+ * failed") and restores nothing, nor saves at the end of the job (no key was made); the others fail the
+ * step.
+ */
+const KEYED_ON_WORKSPACE = new Set([
+  'actions/setup-go',
+  'actions/setup-node',
+  'actions/setup-python',
+  'actions/setup-java',
+]);
+
+/**
+ * Actions that put nothing in the workspace: setting up tools, logging in, hardening the runner.
+ * actions/github-script is one only when its script reads no file module, runs nothing and downloads
+ * nothing.
+ */
+const LEAVES_WORKSPACE =
+  /^(?:actions\/setup-[\w-]+|docker\/setup-[\w-]+|docker\/login-action|step-security\/harden-runner)$/;
+const SCRIPT_WRITES = /\b(?:require|import|fs|exec|io|glob|fetch|download\w*|write\w*)\b/;
+
+/** A GitHub-hosted runner's image label: its workspace is empty when the job starts. */
+const HOSTED_RUNNER = /^(?:ubuntu|windows|macos)-[\w.-]+$/i;
+
+/**
+ * Whether a setup action's cache is keyed on a file of a workspace that is still empty when it runs:
+ * the job runs on a GitHub-hosted runner (a self-hosted runner keeps the last job's workspace), every
+ * step before it is an action known to put nothing there (no checkout, no script, no download, no
+ * action of the repository), and `cache-dependency-path`, if given, is a path in the workspace.
+ */
+function keyedOnEmptyWorkspace(job: Job, step: Step): boolean {
+  const action = actionPathOf(step.uses);
+  if (!action || !KEYED_ON_WORKSPACE.has(action)) return false;
+  const runsOn = job.runsOn?.value;
+  const label = Array.isArray(runsOn) && runsOn.length === 1 ? runsOn[0] : runsOn;
+  if (typeof label !== 'string' || !HOSTED_RUNNER.test(label.trim())) return false;
+  const path = input(step, 'cache-dependency-path');
+  if (path && (typeof path.value !== 'string' || /^\s*(?:[/~]|[A-Za-z]:)|\.\.|\$\{\{/.test(path.value))) {
+    return false;
+  }
+  return job.steps.every((s) => {
+    if (s.index >= step.index) return true;
+    if (s.run) return false;
+    const uses = actionPathOf(s.uses);
+    if (!uses) return false;
+    if (LEAVES_WORKSPACE.test(uses)) return true;
+    if (uses !== 'actions/github-script') return false;
+    const script = input(s, 'script')?.value;
+    return typeof script === 'string' && !SCRIPT_WRITES.test(script);
+  });
 }
 
 /** A step that only runs when the ref or event says it is not a release. */
