@@ -1453,6 +1453,8 @@ jobs:
     // A credential word beside the name keeps it a credential.
     ["a repository's token", 'DOCKER_REPOSITORY_TOKEN', ['release/docker_repository_token']],
     ["a repository's password", 'DOCKER_PASSWORD', ['release/docker_password']],
+    // A stand-in a validation build gets where the credential would go.
+    ['a dummy password', 'DUMMY_DOCKER_PASSWORD', []],
   ])('leaves the name of where to publish alone in a publishing job: %s', async (_name, secret, keys) => {
     const text = `on: push
 jobs:

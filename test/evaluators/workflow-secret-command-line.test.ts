@@ -56,6 +56,19 @@ describe('workflow.secret-in-command-line', () => {
     );
   });
 
+  it.each([
+    ['DUMMY_ENCRYPTION_KEY', 0],
+    ['FAKE_LICENSE_TOKEN', 0],
+    ['ENCRYPTION_KEY', 1],
+  ])('reads secrets.%s in docker run -e by what its name says: %i finding(s)', async (name, count) => {
+    const findings = await run([
+      '      - env:',
+      `          KEY: \${{ secrets.${name} }}`,
+      '        run: docker run --rm -e ENCRYPTION_KEY="$KEY" app:test',
+    ]);
+    expect(findings.map((f) => f.key)).toEqual(count ? [`a/run/docker/secrets.${name}`] : []);
+  });
+
   it('leaves builtins, standard input, assignments, redirections, single quotes, process substitutions, cmdlets, python and settings alone', async () => {
     const findings = await run([
       '      - run: |',

@@ -99,6 +99,14 @@ describe('secretNameKind', () => {
     ['VAULT_SECRET_ID', 'credential'],
     ['PORTAL_SESSION_ID', 'credential'],
     ['GIT_SSH_IDENTITY', 'credential'],
+    // A word that says the value stands in for a credential, wherever it is in the name.
+    ['DUMMY_ENCRYPTION_KEY', 'stand-in'],
+    ['E2E_FAKE_API_TOKEN', 'stand-in'],
+    ['MOCK_PASSWORD', 'stand-in'],
+    ['REGISTRY_PASSWORD_PLACEHOLDER', 'stand-in'],
+    // Not a word of its own: a credential.
+    ['DUMMYBOT_TOKEN', 'credential'],
+    ['TEST_API_TOKEN', 'credential'],
     // A name that says nothing is taken for a credential.
     ['DOCKERHUB', 'credential'],
     ['DEPLOY_PROD', 'credential'],

@@ -15,6 +15,9 @@
  * - `key-id`: an access key's id (`AWS_ACCESS_KEY_ID`): it names the key and authenticates nothing
  *   alone, but it is half of a credential whose secret half (`AWS_SECRET_ACCESS_KEY`) is stored
  *   beside it, so a rule that asks where credentials are kept may still want it kept with its secret.
+ * - `stand-in`: a word of the name says the value is a stand-in (`DUMMY_ENCRYPTION_KEY`,
+ *   `FAKE_API_TOKEN`, `MOCK_PASSWORD`): what a test or a validation build is given where the real
+ *   credential would go, kept in secrets only so that the workflow reads it as it would the real one.
  * - `credential`: anything else, a name that says credential (`..._PASSWORD`, `..._TOKEN`, `..._KEY`,
  *   `..._CERT`, `..._PAT`) or says nothing (`DOCKERHUB`): a secret is taken for a credential unless
  *   its name says otherwise.
@@ -24,7 +27,10 @@
  * it, as in a presigned or SAS URL), the id of a secret or a session (`VAULT_SECRET_ID`, AppRole's
  * password half; `..._SESSION_ID`) and an SSH identity (`DEPLOY_SSH_IDENTITY`, a private key file).
  */
-export type SecretNameKind = 'identifier' | 'key-id' | 'credential';
+export type SecretNameKind = 'identifier' | 'key-id' | 'stand-in' | 'credential';
+
+/** A word of a secret's name that says its value stands in for a credential. */
+const STAND_IN = /^(?:DUMMY|FAKE|MOCK|MOCKED|PLACEHOLDER)$/;
 
 /** A word that names, addresses or identifies something, as the last word of a secret's name. */
 const IDENTIFIER_WORD = new Set(
@@ -55,6 +61,7 @@ const CARRIES_CREDENTIAL =
 /** What a secret's name says it holds: see {@link SecretNameKind}. */
 export function secretNameKind(name: string): SecretNameKind {
   const words = name.toUpperCase().split(/[_-]+/).filter(Boolean);
+  if (words.some((w) => STAND_IN.test(w))) return 'stand-in';
   // The last word decides, once the words that only qualify it are left off.
   let k = words.length - 1;
   while (k > 0 && QUALIFIER.test(words[k]!)) k--;

@@ -109,6 +109,8 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
             // publishing job too, unless it is the whole value a login takes as its credential (not a
             // part of it: azure/login `creds` is a JSON of ids around the client's secret).
             if (kind === 'identifier' && !(given && step && wholeInput(step, expr.field, expr.raw))) continue;
+            // Nor a stand-in for one (`DUMMY_ENCRYPTION_KEY`), which a test or a validation build gets.
+            if (kind === 'stand-in') continue;
             // Nor is a tool's licence.
             if (LICENCE.test(name)) continue;
             // Nor the key a tool's own action is given to unlock it (`<TOOL>_KEY`), unless the tool's
