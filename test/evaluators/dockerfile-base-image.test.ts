@@ -469,3 +469,45 @@ FROM \${STAGE}
     ]);
   });
 });
+
+describe('dockerfile.base-image: a stage no build runs', () => {
+  // BuildKit builds the target and the stages it needs, nothing else: an image only a stage nobody
+  // needs names is never pulled.
+  const file = (use: string) => `FROM alpine AS fetch
+RUN mkdir /src
+FROM alpine:3.20 AS other
+FROM ubuntu:24.04
+${use}
+`;
+  it.each<[string, string, Record<string, string>, 'low' | null]>([
+    ['needed by nothing', 'RUN true', {}, 'low'],
+    ['copied from by name', 'COPY --from=fetch /src /src', {}, null],
+    ['copied from by index', 'COPY --from=0 /src /src', {}, null],
+    ['copied from with another flag first', 'COPY --chown=1000 --from=fetch /src /src', {}, null],
+    ['mounted by a RUN', 'RUN --mount=type=bind,from=fetch,target=/src ls /src', {}, null],
+    ['named by a variable', 'ARG FROM_STAGE=fetch\nCOPY --from=${FROM_STAGE} /src /src', {}, null],
+    [
+      'the target of a build',
+      'RUN true',
+      { 'build.sh': 'docker build --target fetch -t acme/src .\n' },
+      null,
+    ],
+  ])('the untagged FROM of a stage %s: %s', async (_what, use, files, confidence) => {
+    const findings = await evaluate(dockerfileBaseImage, { Dockerfile: file(use), ...files }, {});
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([['Dockerfile:1:6', confidence]]);
+    if (confidence) {
+      expect(findings[0]!.message).toContain(
+        'no build found here builds the stage "fetch", and no stage that is built needs it',
+      );
+    }
+  });
+
+  it('follows FROM to the stages a built stage is made from', async () => {
+    const findings = await evaluate(
+      dockerfileBaseImage,
+      { Dockerfile: 'FROM alpine AS base\nFROM base AS fetch\nFROM ubuntu:24.04\nCOPY --from=fetch / /x\n' },
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([['Dockerfile:1:6', null]]);
+  });
+});

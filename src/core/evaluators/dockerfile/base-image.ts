@@ -13,7 +13,7 @@ import { isMovingTag, movingTagPhrase, nameHoldsVersion, parseImageRef } from '.
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { STAGE_BUILD_SOURCES, stageBuilds } from './built-stages.js';
+import { neededStages, STAGE_BUILD_SOURCES, stageBuilds } from './built-stages.js';
 import { developmentEnvironmentNote, toolingImageNote } from './dev-environment.js';
 import {
   buildsTagging,
@@ -83,6 +83,8 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
       const vars = globalArgValues(model);
       const repeated = repeatedFroms(model);
       let environment: { note: string | undefined } | undefined;
+      // The stages a build runs, read once a stage other than the last has a finding.
+      let needed: Set<Stage> | undefined;
       for (const stage of model.stages) {
         // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
         const repeats = repeated.get(stage);
@@ -113,7 +115,16 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
         environment ??= {
           note: developmentEnvironmentNote(workspace, model) ?? toolingImageNote(file, published),
         };
-        const note = guess ? undefined : environment.note;
+        if (!needed && stage !== model.stages.at(-1)) {
+          const builds = await stageBuilds(workspace.tree());
+          needed = neededStages(model, builds.get(file) ?? [], workspace.text(file) ?? '');
+        }
+        // A stage no build builds and no stage a build runs needs: BuildKit never pulls its image.
+        const unused =
+          needed && !needed.has(stage) && !repeats
+            ? `no build found here builds the stage${stage.from.name ? ` "${stage.from.name}"` : ''}, and no stage that is built needs it (FROM, COPY --from, RUN --mount from=): BuildKit never pulls its image`
+            : undefined;
+        const note = guess ? undefined : (environment.note ?? unused);
         const message = note ? `${described.slice(0, -1)} (${note}).` : described;
         const span = stage.from.imageSpan ?? stage.from.span;
         findings.push({

@@ -5,7 +5,7 @@ import {
   readComposeServices,
   serviceSetting,
 } from '../../parsers/compose.js';
-import type { DockerfileModel, Stage } from '../../parsers/dockerfile.js';
+import { type DockerfileModel, referencedStage, type Stage } from '../../parsers/dockerfile.js';
 import { UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { loadHclParser } from '../../parsers/terraform-hcl.js';
 import { type HclBody, type HclValue, parseHcl } from '../../parsers/terraform-syntax.js';
@@ -90,6 +90,48 @@ export function builtStages(model: DockerfileModel, builds: readonly StageBuild[
   return model.stages
     .filter((s) => named.has(s) || (s === last && lastBuilt))
     .map((stage) => (stage === last ? { stage } : { stage, build: named.get(stage)! }));
+}
+
+/**
+ * The stages a build of the Dockerfile runs: those the repository's builds build ({@link builtStages})
+ * and every stage they need, by `FROM <stage>`, `COPY --from=<stage>` (its name or index) or a RUN
+ * mount's `from=<stage>` (read anywhere in the file: a stage any mount names counts as needed).
+ * BuildKit, Docker's builder since 23.0, builds no other stage. A reference written with a variable
+ * may name any stage: then every stage is taken as needed.
+ */
+export function neededStages(
+  model: DockerfileModel,
+  builds: readonly StageBuild[],
+  text: string,
+): Set<Stage> {
+  const all = new Set(model.stages);
+  const byName = (ref: string): Stage | undefined => {
+    if (/^\d+$/.test(ref)) return model.stages[Number(ref)];
+    const wanted = ref.toLowerCase();
+    return model.stages.find((s) => s.from.name?.toLowerCase() === wanted);
+  };
+  const needed = new Set<Stage>();
+  const work: Stage[] = builtStages(model, builds).map((b) => b.stage);
+  for (const m of text.matchAll(/--mount=\S*?\bfrom=["']?([^,\s"']+)/gi)) {
+    if (m[1]!.includes('$')) return all;
+    const stage = byName(m[1]!);
+    if (stage) work.push(stage);
+  }
+  while (work.length > 0) {
+    const stage = work.pop()!;
+    if (needed.has(stage)) continue;
+    needed.add(stage);
+    const image = stage.from.image ?? '';
+    if (image.includes('$')) return all;
+    const parent = referencedStage(model, stage, image);
+    if (parent) work.push(parent);
+    for (const ref of stage.copiesFrom) {
+      if (ref.includes('$')) return all;
+      const from = byName(ref);
+      if (from) work.push(from);
+    }
+  }
+  return needed;
 }
 
 /**
