@@ -1335,6 +1335,78 @@ spec:
   });
 });
 
+describe('manifests only test code names', () => {
+  const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: store
+spec:
+  hostPID: true
+  containers: [{ name: a }]
+`;
+  const support = {
+    'app/test/support/s3.go': 'package support\n\nconst Manifest = "../../deploy/minio.yaml"\n',
+  };
+  // The evidence is the test code that names the manifest; anything else that may deploy it, or its
+  // folder, keeps it judged as a deployment.
+  it.each<{ name: string; files: Record<string, string>; low: string | null }>([
+    {
+      name: "a Go test's support code, by a path from its folder",
+      files: support,
+      low: 'app/test/support/s3.go',
+    },
+    {
+      name: 'a pytest file, by a path from the top',
+      files: { 'app/tests_e2e/test_store.py': 'MANIFEST = "app/deploy/minio.yaml"\n' },
+      low: 'app/tests_e2e/test_store.py',
+    },
+    {
+      name: 'test code, while a workflow builds in a folder above it',
+      files: {
+        ...support,
+        '.github/workflows/ci.yml':
+          'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n        working-directory: ./app\n',
+      },
+      low: 'app/test/support/s3.go',
+    },
+    {
+      name: 'test code and a workflow that names the manifest',
+      files: {
+        ...support,
+        '.github/workflows/cd.yml':
+          'on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - run: kubectl apply -f app/deploy/minio.yaml\n',
+      },
+      low: null,
+    },
+    {
+      name: 'test code and an Argo CD Application of its folder',
+      files: { ...support, 'argo/store.yaml': 'spec:\n  source:\n    path: app/deploy\n' },
+      low: null,
+    },
+    {
+      name: 'test code and a program that names it',
+      files: {
+        ...support,
+        'app/cmd/install/main.go': 'package main\n\nconst manifest = "app/deploy/minio.yaml"\n',
+      },
+      low: null,
+    },
+    {
+      name: 'a program that is no test',
+      files: { 'app/pkg/store/s3.go': 'package store\n\nconst Manifest = "../../deploy/minio.yaml"\n' },
+      low: null,
+    },
+  ])('$name', async ({ files, low }) => {
+    const findings = await run(k8sHostNamespaces, {}, { 'app/deploy/minio.yaml': pod, ...files });
+    expect(findings.map((f) => f.confidence ?? null)).toEqual([low === null ? null : 'low']);
+    if (low !== null) {
+      expect(findings[0]!.message).toContain(
+        `the manifest is named only by test code (${low}), which applies it to a test's cluster`,
+      );
+    }
+  });
+});
+
 describe('booleans as Kubernetes reads them (YAML 1.1: a plain yes, on, y is true; no, off, n false)', () => {
   /** A pod whose boolean settings are all written `value`. */
   const pod = (value: string) =>

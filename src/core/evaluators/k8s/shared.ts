@@ -578,6 +578,21 @@ const DEPLOYING_FILES = [
   '**/[Jj]ustfile',
 ];
 
+/** Program sources that may apply a manifest they name (an e2e test's support code, an operator). */
+const CODE_FILES = ['**/*.{go,py,js,mjs,cjs,ts,java,kt,rb}'];
+
+/** A test file by the conventions of its language's test runner (`s3_test.go`, `test_s3.py`, `s3.spec.ts`). */
+const TEST_FILE =
+  /(?:_test\.go|(?:^|\/)test_[^/]*\.py|_test\.py|\.(?:test|spec)\.[cm]?[jt]s|Tests?\.(?:java|kt)|_spec\.rb)$/;
+
+/** A source of tests: a test file, or any source under a test path (`test/support/s3.go`, `e2e/`). */
+function testSource(file: string): boolean {
+  return TEST_FILE.test(file) || inTestPaths(file);
+}
+
+/** Sources that name a YAML file: the only ones that can apply a manifest by its path. */
+const YAML_NAMING_SCREEN = defineScreen('k8s-yaml-naming-sources', (_file, text) => /\.ya?ml\b/.test(text));
+
 /**
  * The text of a script that may create a kind cluster or name another context, or a YAML file's path
  * (comments included: a screen only narrows which scripts are read).
@@ -669,14 +684,16 @@ function literally(text: string): string {
 }
 
 /**
- * Whether `text` names the manifest `file` or a folder above it as a path: the file's path, or a
- * folder's as a whole value (`path: deploy`, `./deploy`, `deploy/`, `deploy/*.yaml`; a folder of one
+ * Whether `text` names the manifest `file` or a folder above it (with `nearest`, only the folder that
+ * holds it) as a path: the file's path, or a folder's as a whole value (`path: deploy`, `./deploy`, `deploy/`, `deploy/*.yaml`; a folder of one
  * word only written as a path or after a key or option that takes one).
  */
-function namesPathOrFolder(text: string, file: string): boolean {
+function namesPathOrFolder(text: string, file: string, nearest = false): boolean {
+  // Both forms start with the path's first part: most files never name it.
+  if (!text.includes(file.includes('/') ? file.slice(0, file.indexOf('/')) : file)) return false;
   if (new RegExp(`(?<![\\w./-])(?:\\./)?${literally(file)}(?![\\w.-])`).test(text)) return true;
   const parts = file.split('/');
-  for (let n = parts.length - 1; n >= 1; n--) {
+  for (let n = parts.length - 1; n >= (nearest ? parts.length - 1 : 1); n--) {
     const folder = parts.slice(0, n).join('/');
     const re = new RegExp(
       `(?<![\\w./-])(\\./)?${literally(folder)}(/(?:\\*\\*?(?:/\\*)?(?:\\.ya?ml)?)?)?(?![\\w.-]|/[\\w.-])`,
@@ -742,8 +759,23 @@ function kindClusterFixtures(workspace: Workspace): Map<string, string> {
         }
       }
     }
+    // The manifests test code names as a path (`"../../config/minio.yaml"` in `test/support/s3.go`),
+    // read from its folder (where Go runs a package's tests) or from the top; not those under a test
+    // path already, which are graded so wherever they are named.
+    const byTest = new Map<string, string>();
+    for (const file of workspace.screenedGlob(CODE_FILES, YAML_NAMING_SCREEN)) {
+      if (!testSource(file)) continue;
+      const folder = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+      for (const m of (workspace.text(file) ?? '').matchAll(YAML_PATH)) {
+        for (const named of new Set([path.posix.join(folder, m[0]), path.posix.normalize(m[0])])) {
+          if (named.startsWith('../') || byKind.has(named) || byTest.has(named) || otherwise.has(named))
+            continue;
+          if (!inTestPaths(named) && workspace.has(named)) byTest.set(named, file);
+        }
+      }
+    }
     const fixtures = new Map<string, string>();
-    if (byKind.size === 0) return fixtures;
+    if (byKind.size === 0 && byTest.size === 0) return fixtures;
     const listed = [...kustomizeListings(workspace).keys()];
     const workflows = workspace.glob(WORKFLOW_GLOBS).map((w) => workspace.text(w) ?? '');
     const scripts = new Set(workspace.glob(CLUSTER_SCRIPTS));
@@ -757,6 +789,24 @@ function kindClusterFixtures(workspace: Workspace): Map<string, string> {
       fixtures.set(
         path,
         `the manifest is applied only to a throw-away kind cluster, by ${by}, which creates or targets one: test material, not a deployment`,
+      );
+    }
+    if (byTest.size === 0) return fixtures;
+    // A manifest only test code names: nothing else may name it or the folder that holds it (a build
+    // that runs in a folder above, `working-directory: ./app`, applies nothing of it), and no other
+    // program may name it either.
+    const deploying = [...new Set([...others, ...workspace.glob(CODE_FILES)])].filter(
+      (f) => !testSource(f) && !scripts.has(f),
+    );
+    for (const [path, by] of byTest) {
+      if (listed.some((l) => l === path || path.startsWith(`${l}/`))) continue;
+      if (workflows.some((w) => w.includes(path))) continue;
+      if (otherUnits.some((unit) => namesPathOrFolder(unit, path, true))) continue;
+      if (deploying.some((f) => f !== path && namesPathOrFolder(workspace.text(f) ?? '', path, true)))
+        continue;
+      fixtures.set(
+        path,
+        `the manifest is named only by test code (${by}), which applies it to a test's cluster: test material, not a deployment`,
       );
     }
     return fixtures;
