@@ -1299,6 +1299,22 @@ describe('manifests that reach nothing the project ships', () => {
     ],
     ['requirements-dev.txt', 'pre-commit==4.1.0\nrequests==2.32.3\n', null, null, undefined],
     ['docs/requirements.txt', 'mkdocs==1.6.1\n-e .\n', null, null, undefined],
+    // A development or build-tool image (by its folder or name) that no build publishes.
+    [
+      'tools/dev.Dockerfile',
+      'FROM python:3.12-slim AS base\nRUN pip install grpcio-tools\n',
+      'low',
+      null,
+      'its name, dev.Dockerfile, marks a development or build-tool image (dev) that no build of the repository publishes',
+    ],
+    [
+      'Dockerfile.dev',
+      'FROM node:22-alpine\nRUN npm i -g nodemon\n',
+      'low',
+      null,
+      'marks a development or build-tool image',
+    ],
+    ['service/Dockerfile', 'FROM node:22-alpine\nCMD ["node", "app.js"]\n', null, null, undefined],
   ])('%s: graded by what it reaches', async (file, text, severity, confidence, reason) => {
     const findings = await coverage({ ...actionsOnly, [file]: text });
     expect(findings.map((f) => [at(f), f.severity ?? null, f.confidence ?? null])).toEqual([

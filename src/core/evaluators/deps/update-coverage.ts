@@ -4,8 +4,9 @@ import { readDockerfile } from '../../parsers/dockerfile.js';
 import { parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { builtBy, ownImages } from '../dockerfile/base-image.js';
-import { developmentEnvironmentNote } from '../dockerfile/dev-environment.js';
+import { builtBy, lazyImages, ownImages } from '../dockerfile/base-image.js';
+import { developmentEnvironmentNote, toolingImageNote } from '../dockerfile/dev-environment.js';
+import { publishes } from '../dockerfile/image-builds.js';
 import {
   isOfficialImage,
   OFFICIAL_IMAGE_REBUILT,
@@ -174,6 +175,7 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
           if (chosen) return qualified(finding, chosen, { confidence: 'low' });
           // An npm manifest of build-time tools only (see buildToolsOnly).
           const buildTools =
+            toolingImages(workspace, all) ??
             buildToolsOnly(workspace, all) ??
             dependencyGroupsOnly(workspace, all) ??
             repositoryScripts(workspace, all) ??
@@ -264,6 +266,24 @@ function developmentEnvironments(workspace: Workspace, all: readonly Manifest[])
   for (const m of all) {
     const model = readDockerfile(workspace, m.file);
     const own = model && developmentEnvironmentNote(workspace, model);
+    if (!own) return undefined;
+    note ??= own;
+  }
+  return note;
+}
+
+/**
+ * Why the Dockerfiles of a directory are development or build-tool images, when every one is: its
+ * path marks one (`tools/`, `hack/`, `Dockerfile.dev`; see dev-environment.ts) and no build of the
+ * repository publishes it. A vulnerable base still reaches a developer's loop or a tool run on the
+ * checkout (generated code, say), so the finding stays, at low severity.
+ */
+function toolingImages(workspace: Workspace, all: readonly Manifest[]): string | undefined {
+  if (all.length === 0 || all.some((m) => m.ecosystem !== 'docker')) return undefined;
+  const images = lazyImages(workspace);
+  let note: string | undefined;
+  for (const m of all) {
+    const own = toolingImageNote(m.file, (file) => publishes(images(), file, workspace));
     if (!own) return undefined;
     note ??= own;
   }
