@@ -590,9 +590,6 @@ function testSource(file: string): boolean {
   return TEST_FILE.test(file) || inTestPaths(file);
 }
 
-/** Sources that name a YAML file: the only ones that can apply a manifest by its path. */
-const YAML_NAMING_SCREEN = defineScreen('k8s-yaml-naming-sources', (_file, text) => /\.ya?ml\b/.test(text));
-
 /**
  * The text of a script that may create a kind cluster or name another context, or a YAML file's path
  * (comments included: a screen only narrows which scripts are read).
@@ -763,14 +760,17 @@ function kindClusterFixtures(workspace: Workspace): Map<string, string> {
     // read from its folder (where Go runs a package's tests) or from the top; not those under a test
     // path already, which are graded so wherever they are named.
     const byTest = new Map<string, string>();
-    for (const file of workspace.screenedGlob(CODE_FILES, YAML_NAMING_SCREEN)) {
-      if (!testSource(file)) continue;
+    // Only a file that holds objects the rules judge can be such a manifest.
+    const manifests = new Set(k8sObjects(workspace).map((o) => o.path));
+    for (const file of manifests.size > 0 ? workspace.glob(CODE_FILES).filter(testSource) : []) {
+      const text = workspace.text(file);
+      if (!text || !/\.ya?ml\b/.test(text)) continue;
       const folder = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
-      for (const m of (workspace.text(file) ?? '').matchAll(YAML_PATH)) {
+      for (const m of text.matchAll(YAML_PATH)) {
         for (const named of new Set([path.posix.join(folder, m[0]), path.posix.normalize(m[0])])) {
           if (named.startsWith('../') || byKind.has(named) || byTest.has(named) || otherwise.has(named))
             continue;
-          if (!inTestPaths(named) && workspace.has(named)) byTest.set(named, file);
+          if (manifests.has(named) && !inTestPaths(named)) byTest.set(named, file);
         }
       }
     }
