@@ -337,3 +337,51 @@ describe('deps.lockfile: scaffolding templates', () => {
     expect(await paths(files)).toEqual(['svc/go.mod', 'templates/site/package.json', 'web/package.json']);
   });
 });
+
+describe('deps.lockfile: a manifest an image build puts beside a committed lockfile', () => {
+  const crate = '[workspace]\nmembers = ["router"]\n\n[workspace.dependencies]\ntokio = "1"\n';
+  const base = { 'backends/edge/Cargo.toml': crate, 'Cargo.lock': 'version = 3\n' };
+  // The build copies the manifest into place and the repository's lockfile beside it: it installs
+  // from that lockfile. Any other way of copying leaves the manifest unlocked.
+  it.each<[string, string, Record<string, string>, string[]]>([
+    [
+      'to the same folder',
+      'WORKDIR /usr/src\nCOPY backends/edge/Cargo.toml Cargo.toml\nCOPY Cargo.lock Cargo.lock\n',
+      {},
+      [],
+    ],
+    [
+      'into the WORKDIR with .',
+      'WORKDIR /app\nCOPY backends/edge/Cargo.toml ./Cargo.toml\nCOPY Cargo.lock .\n',
+      {},
+      [],
+    ],
+    [
+      'to another folder',
+      'COPY backends/edge/Cargo.toml /src/Cargo.toml\nCOPY Cargo.lock /lock/Cargo.lock\n',
+      {},
+      ['backends/edge/Cargo.toml'],
+    ],
+    [
+      'in another stage',
+      'COPY backends/edge/Cargo.toml Cargo.toml\nFROM rust:1.85 AS b\nCOPY Cargo.lock Cargo.lock\n',
+      {},
+      ['backends/edge/Cargo.toml'],
+    ],
+    [
+      'from another stage',
+      'COPY backends/edge/Cargo.toml Cargo.toml\nCOPY --from=deps /x/Cargo.lock Cargo.lock\n',
+      {},
+      ['backends/edge/Cargo.toml'],
+    ],
+    [
+      'a lockfile the repository does not hold',
+      'COPY backends/edge/Cargo.toml Cargo.toml\nCOPY gen/Cargo.lock Cargo.lock\n',
+      {},
+      ['backends/edge/Cargo.toml'],
+    ],
+  ])('copied %s', async (_what, copies, extra, expected) => {
+    const files = { ...base, ...extra, 'Dockerfile.edge': `FROM rust:1.85 AS build\n${copies}` };
+    expect(await paths(files)).toEqual(expected);
+  });
+});
