@@ -29,9 +29,9 @@ const NOW = new Date('2026-06-01T00:00:00Z');
 afterAll(removeTempDirs);
 
 const CHART = 'apiVersion: v2\nname: app\nversion: 0.1.0\n';
-// A template whose apiVersion a helper of the chart writes: no rule can place its object unrendered.
+// A template whose kind and apiVersion its values and helpers write: no rule can place its object unrendered.
 const TEMPLATE =
-  'apiVersion: {{ include "app.deployment.apiVersion" . }}\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: "{{ .Values.image }}"\n';
+  'apiVersion: {{ include "app.workload.apiVersion" . }}\nkind: {{ .Values.workload.kind }}\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: "{{ .Values.image }}"\n';
 const POD =
   'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n';
 

@@ -2617,3 +2617,76 @@ describe('36. a key written as base64, and a privileged container in another wor
     });
   });
 });
+
+/**
+ * A Helm chart template passed the gate with a literal privileged container when its apiVersion was
+ * written by a helper (the capabilities helpers of common charts), when an if/else wrote the same key
+ * in both branches (the template's text then repeats a key and was left out whole), when the setting
+ * sat under a condition that holds for any values (`if true`, `with .`), or when a template comment
+ * followed the value.
+ */
+describe('37. a Helm chart template that reads as left out or conditional, though every render writes it', () => {
+  const pod = (spec: string, apiVersion = 'apps/v1') =>
+    [
+      `apiVersion: ${apiVersion}`,
+      'kind: Deployment',
+      'metadata:',
+      '  name: {{ .Release.Name }}-agent',
+      'spec:',
+      '  selector:',
+      '    matchLabels: {app: agent}',
+      '  template:',
+      '    spec:',
+      spec,
+      '      containers:',
+      '        - name: agent',
+      '          image: busybox:1.36',
+      '',
+    ].join('\n');
+  const judge = async (template: string) => {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit(
+      {
+        '.controlgate.yml': onlyRulesConfig(['k8s-host-namespaces']),
+        'chart/Chart.yaml': 'apiVersion: v2\nname: agent\nversion: 0.1.0\n',
+        'chart/values.yaml': 'dns: false\n',
+      },
+      'base',
+    );
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit({ 'chart/templates/agent.yaml': template }, 'head');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
+    return {
+      code: pr.code,
+      findings: pr.report.findings.map(
+        (f) =>
+          `${f.location?.path}:${f.location?.startLine} ${f.ruleId} ${f.severity}/${f.confidence} new=${f.isNew}`,
+      ),
+    };
+  };
+  it.each<[what: string, template: string, line: number]>([
+    [
+      'an apiVersion written by a helper',
+      pod('      hostPID: true', '{{ include "common.capabilities.deployment.apiVersion" . }}'),
+      10,
+    ],
+    [
+      'an if/else writing dnsPolicy in both branches',
+      pod(
+        '      {{- if .Values.dns }}\n      dnsPolicy: ClusterFirstWithHostNet\n      {{- else }}\n      dnsPolicy: ClusterFirst\n      {{- end }}\n      hostPID: true',
+      ),
+      15,
+    ],
+    [
+      'a condition that holds for any values',
+      pod('      {{- if or true .Values.debug }}\n      hostPID: true\n      {{- end }}'),
+      11,
+    ],
+    ['a template comment after the value', pod('      hostPID: true {{- /* for the profiler */}}'), 10],
+  ])('%s: blocking', async (_case, template, line) => {
+    expect(await judge(template)).toEqual({
+      code: 1,
+      findings: [`chart/templates/agent.yaml:${line} k8s-host-namespaces high/high new=true`],
+    });
+  });
+});

@@ -189,10 +189,9 @@ describe('Helm chart templates, judged by what every render writes', () => {
   });
 
   it('leaves out a template whose objects no rule can place, and a library chart, saying so', async () => {
-    const placedByValues = daemonSet('      hostNetwork: true').replace(
-      'apiVersion: apps/v1',
-      'apiVersion: {{ include "agent.capabilities.apiVersion" . }}',
-    );
+    const placedByValues = daemonSet('      hostNetwork: true')
+      .replace('apiVersion: apps/v1', 'apiVersion: {{ include "agent.capabilities.apiVersion" . }}')
+      .replace('kind: DaemonSet', 'kind: {{ .Values.kind }}');
     const files = {
       ...chart(placedByValues),
       'lib/Chart.yaml': 'apiVersion: v2\nname: common\ntype: library\nversion: 0.1.0\n',
@@ -206,6 +205,80 @@ describe('Helm chart templates, judged by what every render writes', () => {
     expect(report.findings.filter((f) => f.ruleId === 'k8s-host-namespaces')).toEqual([]);
     const rule = report.rules.find((r) => r.id === 'k8s-host-namespaces');
     expect(rule?.scope?.leftOut?.map((l) => [l.kind, l.files])).toEqual([['Helm chart template', 2]]);
+  });
+
+  // A chart writes a built-in kind's apiVersion from a helper that picks the version for the cluster
+  // (`common.capabilities.deployment.apiVersion`), and guards settings with conditions that hold for
+  // any values; both passed as written, the first left out whole, the second at low confidence.
+  it.each<[what: string, template: string, expected: string[], leftOut: number]>([
+    [
+      'an apiVersion a helper writes, for a built-in kind: placed by its kind',
+      daemonSet('      hostNetwork: true').replace(
+        'apiVersion: apps/v1',
+        'apiVersion: {{ include "common.capabilities.daemonset.apiVersion" . }}',
+      ),
+      ['13:20  DaemonSet "{{ }}" sets hostNetwork'],
+      0,
+    ],
+    [
+      'a document whose kind its values write, beside a placed one: the placed one is judged, the other left out',
+      `apiVersion: policy/v1\nkind: {{ .Values.budgetKind }}\nmetadata:\n  name: x\n---\n${daemonSet('      hostNetwork: true')}`,
+      ['18:20  DaemonSet "{{ }}" sets hostNetwork'],
+      1,
+    ],
+    [
+      'a condition that holds for any values (if true, not false, or with a literal, the release name, with .)',
+      daemonSet(
+        '      {{- if or true .Values.debug }}\n      {{- with . }}\n      {{- if .Release.Name }}\n      {{- if not false }}\n      hostNetwork: true\n      {{- end }}\n      {{- end }}\n      {{- end }}\n      {{- end }}',
+      ),
+      ['17:20  DaemonSet "{{ }}" sets hostNetwork'],
+      0,
+    ],
+    [
+      'the else of a condition that never holds',
+      daemonSet(
+        '      {{- if eq 1 2 }}\n      hostNetwork: false\n      {{- else }}\n      hostNetwork: true\n      {{- end }}',
+      ),
+      ['16:20  DaemonSet "{{ }}" sets hostNetwork'],
+      0,
+    ],
+    [
+      'an if/else writing the same key in both branches: what every render writes is still judged',
+      daemonSet(
+        '      {{- if .Values.dns }}\n      dnsPolicy: ClusterFirstWithHostNet\n      {{- else }}\n      dnsPolicy: ClusterFirst\n      {{- end }}\n      hostNetwork: true',
+      ),
+      ['18:20  DaemonSet "{{ }}" sets hostNetwork'],
+      0,
+    ],
+    [
+      'a range over a literal list of one',
+      daemonSet('      {{- range until 1 }}\n      hostNetwork: true\n      {{- end }}'),
+      ['14:20  DaemonSet "{{ }}" sets hostNetwork'],
+      0,
+    ],
+    [
+      'a value written by a constant action, and one followed by a template comment',
+      daemonSet('      hostNetwork: {{ "true" }}\n      hostPID: true {{- /* for the profiler */}}'),
+      ['13:20  DaemonSet "{{ }}" sets hostNetwork', '14:16  DaemonSet "{{ }}" sets hostPID'],
+      0,
+    ],
+    [
+      'a condition on a value, a variable or the values: still only some renders',
+      daemonSet(
+        '      {{- if or .Values.a false }}\n      hostNetwork: true\n      {{- end }}\n      {{- range .Values.x }}\n      {{- if .Release.Name }}\n      hostPID: true\n      {{- end }}\n      {{- end }}',
+      ),
+      ['14:20 low DaemonSet "{{ }}" sets hostNetwork', '18:16 low DaemonSet "{{ }}" sets hostPID'],
+      0,
+    ],
+  ])('%s', async (_case, template, expected, leftOut) => {
+    expect(await judged(template)).toEqual(expected);
+    const report = await runCheck({
+      root: makeTree(chart(template)),
+      onlyRules: ['k8s-host-namespaces'],
+      failOn: 'never',
+    });
+    const rule = report.rules.find((r) => r.id === 'k8s-host-namespaces');
+    expect(rule?.scope?.leftOut?.map((l) => l.files) ?? []).toEqual(leftOut ? [leftOut] : []);
   });
 });
 

@@ -167,7 +167,7 @@ describe('Kubernetes manifests', () => {
     const ws = tree({
       'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
       'charts/web/templates/deploy.yaml':
-        'apiVersion: {{ include "web.apiVersion" . }}\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n',
+        'apiVersion: {{ include "web.apiVersion" . }}\nkind: {{ .Values.kind }}\nmetadata:\n  name: {{ .Release.Name }}\n',
       'templates/pod.yaml': 'apiVersion: v1\nkind: Pod\n',
       'overlays/prod/kustomization.yaml':
         'patches:\n  - path: patch.yaml\npatchesStrategicMerge:\n  - more.yaml\n',

@@ -69,31 +69,58 @@ export interface TemplateYaml {
   text: string;
   /** The lines (1-based) inside an `if`, `with` or `range` block: rendered only for some values. */
   conditional: ReadonlySet<number>;
+  /**
+   * The lines of an `else` branch (of a condition the values decide): a render writes them instead
+   * of the branch before, so the text holding both may repeat a key (`dnsPolicy` in each branch).
+   */
+  alternative: ReadonlySet<number>;
 }
 
-/** The keyword of an action that opens a block (`{{- if .Values.x }}`), or `end`. */
-const BLOCK_ACTION = /^\{\{-?\s*(if|with|range|define|block|end)\b/;
+/** The keyword of an action that opens a block (`{{- if .Values.x }}`), continues one (`else`), or `end`. */
+const BLOCK_ACTION = /^\{\{-?\s*(if|with|range|define|block|else|end)\b/;
+
+/** An open block of a template, as {@link templateAsYaml} reads it. */
+interface OpenBlock {
+  keyword: string;
+  /** The branch being read is rendered only for some values (or never). */
+  conditional: boolean;
+  /** Every condition of the `if`/`else if` chain so far is false whatever the values. */
+  chainFalse: boolean;
+  /** The branch being read is an `else` that a render writes instead of an earlier branch. */
+  alternative: boolean;
+  /** It rebinds `.` (a `range`, or a `with` of anything but `.`). */
+  rebinds: boolean;
+}
 
 /**
  * A Helm chart template as the YAML every render of it shares, line for line: a line that holds only
  * template actions (`{{- if .Values.rbac }}`, `{{- include "labels" . | nindent 4 }}`, `{{- end }}`)
  * is blanked, and an action among text (`image: "{{ .Values.image }}:{{ .Values.tag }}"`) becomes
  * {@link TEMPLATE_VALUE}, so what the chart's values decide reads as a value no rule judges, and what
- * the template writes literally (`privileged: true`) reads as written. The lines inside `if`, `with`
- * and `range` blocks are listed: a render writes them only for some values.
+ * the template writes literally (`privileged: true`) reads as written. An action that writes a
+ * constant (`{{ true }}`, `{{ "true" }}`) reads as that constant and a template comment as
+ * nothing, since every render writes them so. The lines inside `if`, `with` and `range` blocks are
+ * listed: a render writes them only for some values, unless the block's condition holds whatever the
+ * values (`if true`, `if not false`, `with .`, `if .Release.Name`; the `else` of a condition that
+ * never holds).
  */
 export function templateAsYaml(text: string): TemplateYaml {
   const lines = text.split('\n');
   const out: string[] = [];
   const conditional = new Set<number>();
-  let depth = 0;
+  const alternative = new Set<number>();
+  const stack: OpenBlock[] = [];
+  const inConditional = () => stack.some((b) => b.conditional);
+  /** `.` is the chart's root while no `with` or `range` has rebound it. */
+  const dotIsRoot = () => stack.every((b) => !b.rebinds);
   /** Whether the line being read continues an action an earlier line opened. */
   let open: string | undefined;
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!;
     let rest = '';
     let content = false;
-    let conditionalHere = depth > 0;
+    let conditionalHere = inConditional();
+    let alternativeHere = stack.some((b) => b.alternative);
     let i = 0;
     if (open !== undefined) {
       const close = line.indexOf('}}');
@@ -116,12 +143,39 @@ export function templateAsYaml(text: string): TemplateYaml {
       const close = line.indexOf('}}', start + 2);
       const action = close === -1 ? line.slice(start) : line.slice(start, close + 2);
       const block = BLOCK_ACTION.exec(action)?.[1];
-      if (block === 'end') depth = Math.max(0, depth - 1);
-      else if (block !== undefined) {
-        depth += 1;
-        conditionalHere = true;
+      const body = actionBody(action, block);
+      if (block === 'end') stack.pop();
+      else if (block === 'else') {
+        const top = stack.at(-1);
+        if (top) {
+          const chained = /^(?:if|with)\b/.exec(body);
+          const holds = chained ? constantTruth(body.slice(chained[0].length), dotIsRoot()) : true;
+          top.conditional = !(top.chainFalse && holds === true);
+          top.alternative = !top.chainFalse;
+          top.chainFalse = top.chainFalse && holds === false;
+          if (top.conditional) conditionalHere = true;
+          if (top.alternative) alternativeHere = true;
+        }
+      } else if (block !== undefined) {
+        // A named template's body is written where it is included, not here.
+        const named = block === 'define' || block === 'block';
+        const holds = named ? undefined : constantTruth(body, dotIsRoot(), block === 'range');
+        stack.push({
+          keyword: block,
+          conditional: holds !== true,
+          chainFalse: holds === false,
+          alternative: false,
+          rebinds: block === 'range' || (block === 'with' && body !== '.' && body !== '$'),
+        });
+        if (holds !== true) conditionalHere = true;
       }
-      rest += `\u0000`;
+      const constant = block === undefined ? constantOutput(body) : undefined;
+      if (constant !== undefined) {
+        // A comment writes nothing; a constant writes itself (after a line's own text: an action
+        // that trims the space before it at the start of a line joins it to the line above).
+        rest += constant;
+        if (constant.trim() !== '' && (content || !action.startsWith('{{-'))) content = true;
+      } else rest += `\u0000`;
       if (close === -1) {
         open = action;
         break;
@@ -133,9 +187,153 @@ export function templateAsYaml(text: string): TemplateYaml {
       // The trailing text of a value an action ends (`{{ .Values.x }}-suffix`) stays one scalar.
       out.push(rest.replace(/\u0000+/g, TEMPLATE_VALUE));
       if (conditionalHere) conditional.add(n + 1);
+      if (alternativeHere) alternative.add(n + 1);
     }
   }
-  return { text: out.join('\n'), conditional };
+  return { text: out.join('\n'), conditional, alternative };
+}
+
+/** What an action says between its delimiters and trim markers, its block keyword dropped. */
+function actionBody(action: string, keyword: string | undefined): string {
+  let body = action.replace(/^\{\{-?/, '').replace(/-?\}\}$/, '');
+  body = body.trim();
+  if (keyword !== undefined) body = body.slice(keyword.length).trim();
+  return body;
+}
+
+/** A Go template literal: a boolean, a number, or a string without escapes. */
+const LITERAL = /^(?:true|false|nil|-?\d+(?:\.\d+)?|"[^"\\]*"|`[^`]*`)$/;
+
+/** What an action writes whatever the values: a comment writes nothing, a literal itself; else undefined. */
+function constantOutput(body: string): string | undefined {
+  if (body.startsWith('/*')) return '';
+  if (!LITERAL.test(body) || body === 'nil') return undefined;
+  return body.startsWith('"') || body.startsWith('`') ? body.slice(1, -1) : body;
+}
+
+/** Fields of the chart's root that every render sets to something non-empty. */
+const ROOT_FIELDS = new Set([
+  '',
+  '.Release',
+  '.Release.Name',
+  '.Release.Namespace',
+  '.Release.Service',
+  '.Chart',
+  '.Chart.Name',
+  '.Chart.Version',
+  '.Capabilities',
+  '.Capabilities.KubeVersion',
+  '.Capabilities.KubeVersion.Version',
+  '.Template',
+  '.Template.Name',
+  '.Template.BasePath',
+]);
+
+/** A value of a condition: a known constant, or `set` (a field every render sets, non-empty). */
+type Known = { value: string | number | boolean | null } | 'set';
+
+/**
+ * Whether a block's condition (a Go template pipeline) holds whatever the chart's values: true or
+ * false when it is built from literals, `not`, `and`, `or`, `eq`, `ne` and the root fields every
+ * render sets (`.Release.Name`, `.`), undefined otherwise. For `range`, whether the list it ranges
+ * over is a literal non-empty one (`until 1`, `list "a"`).
+ */
+export function constantTruth(condition: string, dotIsRoot: boolean, range = false): boolean | undefined {
+  let text = condition.trim();
+  // `range $i, $x := until 3`, `with $v := .`: the declared variables do not change what it ranges over.
+  const declared = /^\$\w*(?:\s*,\s*\$\w*)?\s*:?=\s*/.exec(text);
+  if (declared) text = text.slice(declared[0].length);
+  if (text === '' || text.includes('|')) return undefined;
+  const tokens = tokenize(text);
+  if (tokens === undefined) return undefined;
+  if (range) {
+    const [fn, ...args] = tokens;
+    if (fn === 'until' && args.length === 1 && /^\d+$/.test(args[0]!)) return Number(args[0]) > 0;
+    if ((fn === 'list' || fn === 'tuple') && !args.includes('(') && !args.includes(')'))
+      return args.length > 0;
+    return undefined;
+  }
+  let at = 0;
+  const term = (): Known | undefined => {
+    const t = tokens[at++];
+    if (t === undefined) return undefined;
+    if (t === '(') {
+      const v = command();
+      return tokens[at++] === ')' ? v : undefined;
+    }
+    if (LITERAL.test(t)) {
+      if (t === 'nil') return { value: null };
+      if (t === 'true' || t === 'false') return { value: t === 'true' };
+      if (t.startsWith('"') || t.startsWith('`')) return { value: t.slice(1, -1) };
+      return { value: Number(t) };
+    }
+    const field = t.startsWith('$.')
+      ? t.slice(1)
+      : t === '$'
+        ? ''
+        : dotIsRoot
+          ? t === '.'
+            ? ''
+            : t
+          : undefined;
+    return field !== undefined && ROOT_FIELDS.has(field) ? 'set' : undefined;
+  };
+  const truth = (v: Known | undefined): boolean | undefined =>
+    v === undefined ? undefined : v === 'set' ? true : Boolean(v.value);
+  const command = (): Known | undefined => {
+    const fn = tokens[at];
+    if (fn === undefined || !/^(?:not|and|or|eq|ne)$/.test(fn)) return term();
+    at++;
+    const args: (Known | undefined)[] = [];
+    while (at < tokens.length && tokens[at] !== ')') args.push(term());
+    if (args.length === 0) return undefined;
+    const truths = args.map(truth);
+    const known = (b: boolean | undefined) => (b === undefined ? undefined : { value: b });
+    switch (fn) {
+      case 'not':
+        return args.length === 1 ? known(truths[0] === undefined ? undefined : !truths[0]) : undefined;
+      case 'and':
+        return known(truths.includes(false) ? false : truths.every((b) => b === true) ? true : undefined);
+      case 'or':
+        return known(truths.includes(true) ? true : truths.every((b) => b === false) ? false : undefined);
+      default: {
+        // eq a b c: a equals any of the others; ne a b.
+        const literal = args.every((a) => a !== undefined && a !== 'set');
+        if (!literal || args.length < 2) return undefined;
+        const [first, ...others] = args.map((a) => (a as { value: unknown }).value);
+        const equal = others.some((o) => o === first);
+        return known(fn === 'eq' ? equal : !equal);
+      }
+    }
+  };
+  const value = command();
+  return at === tokens.length ? truth(value) : undefined;
+}
+
+/** The words, literals and parentheses of a pipeline; undefined for an unterminated string. */
+function tokenize(text: string): string[] | undefined {
+  const out: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (/\s/.test(c)) {
+      i++;
+    } else if (c === '(' || c === ')') {
+      out.push(c);
+      i++;
+    } else if (c === '"' || c === '`') {
+      const end = text.indexOf(c, i + 1);
+      if (end === -1) return undefined;
+      out.push(text.slice(i, end + 1));
+      i = end + 1;
+    } else {
+      let j = i;
+      while (j < text.length && !/[\s()"`]/.test(text[j]!)) j++;
+      out.push(text.slice(i, j));
+      i = j;
+    }
+  }
+  return out;
 }
 
 /** A chart's `type: library` line in its Chart.yaml. */

@@ -235,8 +235,11 @@ export function k8sManifestPaths(workspace: Workspace): string[] {
   for (const f of workspace.screenedGlob(K8S_GLOBS, K8S_SCREEN)) {
     const chart = helmTemplate(workspace, f);
     // A chart template is judged by what every render of it writes, when that reads as YAML.
-    if (chart === 'template' && readTemplateObjects(workspace, f) !== undefined) paths.push(f);
-    else if (chart !== undefined) workspace.leaveOut(f, HELM_TEMPLATE);
+    if (chart === 'template' && readTemplateObjects(workspace, f) !== undefined) {
+      paths.push(f);
+      // Its objects that no rule can place are left out, and said so.
+      if (unplacedTemplateObjects(workspace, f) > 0) workspace.leaveOut(f, HELM_TEMPLATE);
+    } else if (chart !== undefined) workspace.leaveOut(f, HELM_TEMPLATE);
     else if (isRenderedChartFile(workspace, f)) workspace.leaveOut(f, HELM_CHART_FILE);
     else if (
       excludedByKustomize(workspace, f) ||
@@ -352,12 +355,72 @@ export function readK8sObjects(workspace: Workspace, file: string): K8sObject[] 
 }
 
 /**
+ * The apiVersion a chart's template writes for a built-in kind whose group has one spelling: a
+ * template that writes its `apiVersion` from a helper (`{{ include "common.capabilities.deployment.apiVersion" . }}`)
+ * picks a version for the cluster, never another group, so the object is placed by its kind.
+ */
+const TEMPLATED_API_VERSION: ReadonlyMap<string, string> = new Map([
+  ...['Pod', 'PodTemplate', 'ReplicationController', 'Service'].map((k): [string, string] => [k, 'v1']),
+  ...['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].map((k): [string, string] => [k, 'apps/v1']),
+  ['Job', 'batch/v1'],
+  ['CronJob', 'batch/v1'],
+  ...['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].map((k): [string, string] => [
+    k,
+    'rbac.authorization.k8s.io/v1',
+  ]),
+]);
+
+/** What {@link readTemplateObjects} reads of a template: the objects placed, and how many were not. */
+interface TemplateObjects {
+  objects: K8sObject[];
+  unplaced: number;
+}
+
+/**
  * The objects of a Helm chart template as every render writes them (see `templateAsYaml`): what the
  * chart's values decide reads as `TEMPLATE_VALUE`, and each object knows which of its lines a render
- * writes only for some values. Undefined when that text is no YAML, or holds no object (a template
- * that writes its structure from values or includes), which is then left out as a template.
+ * writes only for some values. An object whose `apiVersion` a value or helper writes is placed by its
+ * kind when that is a built-in kind ({@link TEMPLATED_API_VERSION}). Undefined when that text is no
+ * YAML, or holds no object a rule can place (a template that writes its structure from values or
+ * includes, or its kind), which is then left out as a template.
  */
 export function readTemplateObjects(workspace: Workspace, file: string): K8sObject[] | undefined {
+  return templateObjects(workspace, file)?.objects;
+}
+
+/**
+ * A template's text read as YAML (see `templateAsYaml`). Both branches of an if/else written out may
+ * repeat a key, or a branch's lines may not fit the other's: then the branches a render writes
+ * instead of the first, and then every line only some renders write, are blanked in turn, so what
+ * every render writes is still judged.
+ */
+function templateYaml(text: string): {
+  read: ReturnType<typeof templateAsYaml>;
+  yaml: string;
+  parsed: ReturnType<typeof parseYaml>;
+} {
+  const read = templateAsYaml(text);
+  const blanked = (lines: ReadonlySet<number>) =>
+    read.text
+      .split('\n')
+      .map((l, i) => (lines.has(i + 1) ? '' : l))
+      .join('\n');
+  let yaml = read.text;
+  let parsed = parseYaml(yaml);
+  for (const drop of [read.alternative, read.conditional]) {
+    if (parsed.ok || drop.size === 0) continue;
+    yaml = blanked(drop);
+    parsed = parseYaml(yaml);
+  }
+  return { read, yaml, parsed };
+}
+
+/** How many objects of a chart template no rule can place (see {@link readTemplateObjects}). */
+export function unplacedTemplateObjects(workspace: Workspace, file: string): number {
+  return templateObjects(workspace, file)?.unplaced ?? 0;
+}
+
+function templateObjects(workspace: Workspace, file: string): TemplateObjects | undefined {
   return workspace.memo('k8s-template', file, () => {
     const text = workspace.configText(file, LARGE_MANIFEST);
     if (text === undefined) return undefined;
@@ -365,14 +428,13 @@ export function readTemplateObjects(workspace: Workspace, file: string): K8sObje
     // it when that reading is no YAML (a value's YAML that does not fit where the template puts it).
     const values = chartValues(workspace, file);
     const render = values ? defaultRender(text, values) : undefined;
-    let read = templateAsYaml(render?.text ?? text);
-    let parsed = parseYaml(read.text);
     let defaults = render;
-    if (!parsed.ok && render) {
-      read = templateAsYaml(text);
-      parsed = parseYaml(read.text);
+    let got = templateYaml(render?.text ?? text);
+    if (!got.parsed.ok && render) {
+      got = templateYaml(text);
       defaults = undefined;
     }
+    const { read, yaml, parsed } = got;
     if (!parsed.ok) return undefined;
     // A line inside blocks the default values write is written by the render without values.
     const conditional = defaults
@@ -384,18 +446,22 @@ export function readTemplateObjects(workspace: Workspace, file: string): K8sObje
           defaults: { file: defaults.file, sources: defaults.sources, replaced: defaults.replaced },
         }
       : { conditional };
-    const merges = read.text.includes('<<');
+    const merges = yaml.includes('<<');
     const objects = parsed.documents.flatMap((doc) =>
       objectsIn(file, doc, '', merges ? resolveMergeKeys(doc.value) : doc.value, 0).map((o) => ({
         ...o,
         template,
       })),
     );
+    for (const o of objects) {
+      const placed = o.apiVersion.includes(TEMPLATE_VALUE) ? TEMPLATED_API_VERSION.get(o.kind) : undefined;
+      if (placed !== undefined) o.apiVersion = placed;
+    }
     // A template whose objects its includes or values write whole shows none of them, and one whose
-    // `apiVersion` or `kind` a value writes (`apiVersion: {{ include "capabilities.apiVersion" . }}`)
-    // holds objects no rule can place: left out, as a template, rather than judged as holding nothing.
-    const placed = objects.every((o) => !`${o.apiVersion}\u0000${o.kind}`.includes(TEMPLATE_VALUE));
-    return objects.length > 0 && placed ? objects : undefined;
+    // `apiVersion` (of a kind not built in) or `kind` a value writes holds objects no rule can place:
+    // those are left out, as a template, rather than judged as holding nothing.
+    const placed = objects.filter((o) => !`${o.apiVersion}\u0000${o.kind}`.includes(TEMPLATE_VALUE));
+    return placed.length > 0 ? { objects: placed, unplaced: objects.length - placed.length } : undefined;
   });
 }
 
