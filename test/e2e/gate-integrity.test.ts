@@ -2643,7 +2643,7 @@ describe('37. a Helm chart template that reads as left out or conditional, thoug
       '          image: busybox:1.36',
       '',
     ].join('\n');
-  const judge = async (template: string) => {
+  const judge = async (template: string, file = 'chart/templates/agent.yaml') => {
     const repo = scratchRepo(makeTree({}));
     repo.commit(
       {
@@ -2654,7 +2654,7 @@ describe('37. a Helm chart template that reads as left out or conditional, thoug
       'base',
     );
     repo.git('checkout', '-q', '-b', 'feature');
-    repo.commit({ 'chart/templates/agent.yaml': template }, 'head');
+    repo.commit({ [file]: template }, 'head');
     const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
     return {
       code: pr.code,
@@ -2687,6 +2687,13 @@ describe('37. a Helm chart template that reads as left out or conditional, thoug
     expect(await judge(template)).toEqual({
       code: 1,
       findings: [`chart/templates/agent.yaml:${line} k8s-host-namespaces high/high new=true`],
+    });
+  });
+
+  it('a template whose name is not a YAML one (helm renders every file of templates/ but partials): blocking', async () => {
+    expect(await judge(pod('      hostPID: true'), 'chart/templates/agent.tpl')).toEqual({
+      code: 1,
+      findings: ['chart/templates/agent.tpl:10 k8s-host-namespaces high/high new=true'],
     });
   });
 });

@@ -201,6 +201,28 @@ describe('Kubernetes manifests', () => {
     expect(k8sManifestPaths(ws)).toEqual(['deploy/templates/debug.yaml']);
   });
 
+  // helm renders every file of templates/ but partials and NOTES.txt, whatever its name ends with:
+  // a privileged Pod in templates/debug.tpl was never read.
+  it('reads the files a chart renders whose names are not YAML ones, and no other templates/ files', () => {
+    const ws = tree({
+      'deploy/Chart.yaml': 'apiVersion: v2\nname: debug\nversion: 0.1.0\n',
+      'deploy/templates/debug.tpl': COMPLETE,
+      'deploy/templates/jobs/cleanup.txt': COMPLETE.replace('name: web', 'name: {{ .Release.Name }}'),
+      'deploy/templates/_helpers.tpl': COMPLETE,
+      'deploy/templates/NOTES.txt': COMPLETE,
+      'lib/Chart.yaml': 'apiVersion: v2\nname: common\ntype: library\nversion: 0.1.0\n',
+      'lib/templates/base.tpl': COMPLETE,
+      'site/templates/page.txt': COMPLETE,
+    });
+    expect(k8sManifestPaths(ws)).toEqual(['deploy/templates/debug.tpl', 'deploy/templates/jobs/cleanup.txt']);
+    expect(
+      k8sObjects(ws).map((o) => `${o.path} ${o.kind} ${o.template ? 'template' : 'as written'}`),
+    ).toEqual([
+      'deploy/templates/debug.tpl Deployment as written',
+      'deploy/templates/jobs/cleanup.txt Deployment template',
+    ]);
+  });
+
   it("skips the manifests in a chart's files/ when its templates render or patch them, not when they include them as written", () => {
     const chart = (name: string, template: string) => ({
       [`charts/${name}/Chart.yaml`]: `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`,

@@ -60,6 +60,29 @@ export function helmTemplate(workspace: Workspace, file: string): 'template' | '
   return undefined;
 }
 
+/** Every file under a `templates/` folder, of which a chart renders more than its YAML files. */
+export const CHART_TEMPLATE_GLOBS = ['**/templates/**'];
+
+/**
+ * True for a file a Helm application chart renders into its manifests although its name is not a
+ * YAML one: helm renders every file under `templates/` (`pod.tpl`, `debug.txt`, in any folder below)
+ * but partials (a name starting with `_`) and the notes (`NOTES.txt`). Decided by the path and the
+ * chart's `Chart.yaml` alone, before the file is read.
+ */
+export function isChartRenderedFile(workspace: Workspace, file: string): boolean {
+  const base = path.posix.basename(file);
+  if (base.startsWith('_') || base.endsWith('NOTES.txt')) return false;
+  const parts = file.split('/');
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (parts[i] !== 'templates') continue;
+    const chart = parts.slice(0, i).join('/');
+    const manifest = chart ? `${chart}/Chart.yaml` : 'Chart.yaml';
+    if (!workspace.has(manifest)) continue;
+    return !LIBRARY_CHART.test(workspace.text(manifest) ?? '');
+  }
+  return false;
+}
+
 /** What a template action becomes in {@link templateAsYaml}: a plain scalar no rule takes for a setting. */
 export const TEMPLATE_VALUE = 'helm-template-value';
 

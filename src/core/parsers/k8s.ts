@@ -3,11 +3,13 @@ import type { LargeConfig, Workspace } from '../workspace/workspace.js';
 import { escapePointerToken, type NodeSpan, parseYaml, type YamlDocument } from '../workspace/yaml.js';
 import { chartValues, type DefaultRender, defaultRender } from './helm-values.js';
 import {
+  CHART_TEMPLATE_GLOBS,
   excludedByKustomize,
   HELM_CHART_FILE,
   HELM_TEMPLATE,
   helmTemplate,
   inKustomizeTree,
+  isChartRenderedFile,
   isRenderedChartFile,
   KUSTOMIZE_PATCH,
   kustomizeResource,
@@ -232,7 +234,7 @@ export const K8S_SCREEN = defineScreen('k8s-manifest', looksLikeManifest, NOT_MA
  */
 export function k8sManifestPaths(workspace: Workspace): string[] {
   const paths: string[] = [];
-  for (const f of workspace.screenedGlob(K8S_GLOBS, K8S_SCREEN)) {
+  for (const f of [...workspace.screenedGlob(K8S_GLOBS, K8S_SCREEN), ...otherChartTemplates(workspace)]) {
     const chart = helmTemplate(workspace, f);
     // A chart template is judged by what every render of it writes, when that reads as YAML.
     if (chart === 'template' && readTemplateObjects(workspace, f) !== undefined) {
@@ -251,6 +253,22 @@ export function k8sManifestPaths(workspace: Workspace): string[] {
     else paths.push(f);
   }
   return paths;
+}
+
+/**
+ * The files a Helm chart renders whose names are not YAML ones (see `isChartRenderedFile`) that may
+ * hold manifests: chosen by path first, so that other `templates/` folders (web pages) are not read.
+ */
+function otherChartTemplates(workspace: Workspace): string[] {
+  const yaml = workspace.matcher(K8S_GLOBS);
+  return workspace
+    .glob(CHART_TEMPLATE_GLOBS)
+    .filter(
+      (f) =>
+        !yaml(f) &&
+        isChartRenderedFile(workspace, f) &&
+        workspace.memo(`screen:${K8S_SCREEN.name}`, f, (file) => workspace.passes(file, K8S_SCREEN)),
+    );
 }
 
 /**
