@@ -2683,6 +2683,7 @@ describe('37. a Helm chart template that reads as left out or conditional, thoug
       11,
     ],
     ['a template comment after the value', pod('      hostPID: true {{- /* for the profiler */}}'), 10],
+    ['a key written twice (helm keeps the last)', pod('      hostPID: false\n      hostPID: true'), 11],
   ])('%s: blocking', async (_case, template, line) => {
     expect(await judge(template)).toEqual({
       code: 1,

@@ -251,6 +251,12 @@ describe('Helm chart templates, judged by what every render writes', () => {
       0,
     ],
     [
+      'a key the template repeats outside any condition: the last one written, as helm installs it',
+      daemonSet('      hostNetwork: false\n      dnsPolicy: ClusterFirst\n      hostNetwork: true'),
+      ['15:20  DaemonSet "{{ }}" sets hostNetwork'],
+      0,
+    ],
+    [
       'a range over a literal list of one',
       daemonSet('      {{- range until 1 }}\n      hostNetwork: true\n      {{- end }}'),
       ['14:20  DaemonSet "{{ }}" sets hostNetwork'],

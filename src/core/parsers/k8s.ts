@@ -1,6 +1,12 @@
 import { defineScreen } from '../workspace/screens.js';
 import type { LargeConfig, Workspace } from '../workspace/workspace.js';
-import { escapePointerToken, type NodeSpan, parseYaml, type YamlDocument } from '../workspace/yaml.js';
+import {
+  escapePointerToken,
+  type NodeSpan,
+  parseYaml,
+  type YamlDialect,
+  type YamlDocument,
+} from '../workspace/yaml.js';
 import { chartValues, type DefaultRender, defaultRender } from './helm-values.js';
 import {
   CHART_TEMPLATE_GLOBS,
@@ -407,10 +413,10 @@ export function readTemplateObjects(workspace: Workspace, file: string): K8sObje
 }
 
 /**
- * A template's text read as YAML (see `templateAsYaml`). Both branches of an if/else written out may
- * repeat a key, or a branch's lines may not fit the other's: then the branches a render writes
- * instead of the first, and then every line only some renders write, are blanked in turn, so what
- * every render writes is still judged.
+ * A template's text read as YAML (see `templateAsYaml`). A repeated key keeps its last value, as
+ * helm's output is read (a template that writes `labels:` twice installs). A branch's lines may not
+ * fit the other's: then the branches a render writes instead of the first, and then every line only
+ * some renders write, are blanked in turn, so what every render writes is still judged.
  */
 function templateYaml(text: string): {
   read: ReturnType<typeof templateAsYaml>;
@@ -424,11 +430,11 @@ function templateYaml(text: string): {
       .map((l, i) => (lines.has(i + 1) ? '' : l))
       .join('\n');
   let yaml = read.text;
-  let parsed = parseYaml(yaml);
+  let parsed = parseYaml(yaml, undefined, HELM_OUTPUT);
   for (const drop of [read.alternative, read.conditional]) {
     if (parsed.ok || drop.size === 0) continue;
     yaml = blanked(drop);
-    parsed = parseYaml(yaml);
+    parsed = parseYaml(yaml, undefined, HELM_OUTPUT);
   }
   return { read, yaml, parsed };
 }
@@ -437,6 +443,9 @@ function templateYaml(text: string): {
 export function unplacedTemplateObjects(workspace: Workspace, file: string): number {
   return templateObjects(workspace, file)?.unplaced ?? 0;
 }
+
+/** How helm's output is read: a repeated key keeps its last value. */
+const HELM_OUTPUT: YamlDialect = { duplicateKeys: 'last' };
 
 function templateObjects(workspace: Workspace, file: string): TemplateObjects | undefined {
   return workspace.memo('k8s-template', file, () => {

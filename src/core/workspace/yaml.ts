@@ -128,6 +128,11 @@ export interface YamlDialect {
    * tagged node keeps its value. Any other local tag is still an error.
    */
   ignoredTags?: readonly string[];
+  /**
+   * `last`: a key repeated in a mapping keeps its last value, as the file's reader does (Helm renders
+   * a chart and client-go reads its output so), instead of being an error.
+   */
+  duplicateKeys?: 'last';
 }
 
 /**
@@ -238,6 +243,7 @@ function constructYaml(
       maxAliases: MAX_ALIASES,
       maxTotalMergeKeys: MAX_MERGE_KEYS,
       ...(filename ? { filename } : {}),
+      ...(dialect?.duplicateKeys === 'last' ? { json: true } : {}),
     };
     values = vendored('js-yaml').constructFromEvents(events, options);
   } catch (err) {
