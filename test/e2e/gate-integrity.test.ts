@@ -2643,7 +2643,11 @@ describe('37. a Helm chart template that reads as left out or conditional, thoug
       '          image: busybox:1.36',
       '',
     ].join('\n');
-  const judge = async (template: string, file = 'chart/templates/agent.yaml') => {
+  const judge = async (
+    template: string,
+    file = 'chart/templates/agent.yaml',
+    more: Record<string, string> = {},
+  ) => {
     const repo = scratchRepo(makeTree({}));
     repo.commit(
       {
@@ -2654,7 +2658,7 @@ describe('37. a Helm chart template that reads as left out or conditional, thoug
       'base',
     );
     repo.git('checkout', '-q', '-b', 'feature');
-    repo.commit({ [file]: template }, 'head');
+    repo.commit({ [file]: template, ...more }, 'head');
     const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
     return {
       code: pr.code,
@@ -2688,6 +2692,18 @@ describe('37. a Helm chart template that reads as left out or conditional, thoug
     expect(await judge(template)).toEqual({
       code: 1,
       findings: [`chart/templates/agent.yaml:${line} k8s-host-namespaces high/high new=true`],
+    });
+  });
+
+  it("a setting written by a named template of the chart's helpers, included by name: blocking", async () => {
+    const helpers = '{{- define "agent.host" -}}\nhostPID: true\n{{- end }}\n';
+    expect(
+      await judge(pod('      {{- include "agent.host" . | nindent 6 }}'), 'chart/templates/agent.yaml', {
+        'chart/templates/_helpers.tpl': helpers,
+      }),
+    ).toEqual({
+      code: 1,
+      findings: ['chart/templates/agent.yaml:10 k8s-host-namespaces high/high new=true'],
     });
   });
 

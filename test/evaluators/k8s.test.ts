@@ -563,6 +563,67 @@ describe("Helm chart templates, judged with the chart's default values", () => {
   });
 });
 
+describe("Helm chart templates: what the chart's named templates write where a line includes them", () => {
+  // A literal setting in a named template of the chart's helpers, included by name, was dropped with
+  // the include line: a privileged container passed as a template with nothing to judge.
+  const helpers = [
+    '{{- define "agent.hostAccess" -}}',
+    'hostNetwork: true',
+    'dnsPolicy: ClusterFirstWithHostNet',
+    '{{- end }}',
+    '{{- define "agent.maybe" -}}',
+    '{{- if .Values.debug }}',
+    'hostPID: true',
+    '{{- end }}',
+    '{{- end }}',
+    '',
+  ].join('\n');
+  const template = (lines: string) =>
+    [
+      'apiVersion: apps/v1',
+      'kind: DaemonSet',
+      'metadata:',
+      '  name: agent',
+      'spec:',
+      '  selector: {matchLabels: {app: agent}}',
+      '  template:',
+      '    spec:',
+      lines,
+      '      containers:',
+      '        - name: agent',
+      '          image: busybox:1.36',
+      '',
+    ].join('\n');
+  it.each<[what: string, lines: string, expected: string[]]>([
+    [
+      'a named template every render writes: judged at the mapping it is merged into',
+      '      {{- include "agent.hostAccess" . | nindent 6 }}',
+      ['9:7  DaemonSet "agent" sets hostNetwork'],
+    ],
+    [
+      'one whose settings only some values write: nothing every render writes',
+      '      {{- include "agent.maybe" . | nindent 6 }}',
+      [],
+    ],
+    [
+      'an include inside an if block: left to the values',
+      '      {{- if .Values.host }}\n      {{- include "agent.hostAccess" . | nindent 6 }}\n      {{- end }}',
+      [],
+    ],
+  ])('%s', async (_case, lines, expected) => {
+    const files = {
+      'charts/agent/Chart.yaml': 'apiVersion: v2\nname: agent\nversion: 0.1.0\n',
+      'charts/agent/templates/_helpers.tpl': helpers,
+      'charts/agent/templates/daemonset.yaml': template(lines),
+    };
+    const found = (await run(k8sHostNamespaces, {}, files)).map(
+      (f) =>
+        `${at(f).replace('charts/agent/templates/daemonset.yaml:', '')} ${f.confidence === 'low' ? 'low' : ''} ${f.message.split(':')[0]}`,
+    );
+    expect(found).toEqual(expected);
+  });
+});
+
 describe('pod specs of other kinds, found by their shape', () => {
   // Operators run pods from these as written; a privileged container or a host namespace in one
   // passed every rule, since only the built-in workload kinds were read.

@@ -127,7 +127,7 @@ interface OpenBlock {
  * values (`if true`, `if not false`, `with .`, `if .Release.Name`; the `else` of a condition that
  * never holds).
  */
-export function templateAsYaml(text: string): TemplateYaml {
+export function templateAsYaml(text: string, includes?: (name: string) => string | undefined): TemplateYaml {
   const lines = text.split('\n');
   const out: string[] = [];
   const conditional = new Set<number>();
@@ -205,7 +205,13 @@ export function templateAsYaml(text: string): TemplateYaml {
       }
       i = close + 2;
     }
-    if (!content) out.push('');
+    // A line that only includes a named template (`{{- include "app.securityContext" . | nindent 10 }}`)
+    // writes that template's mapping there: read as merged into the mapping the line is in.
+    // Only where every render writes the line: the merged values are located at their mapping.
+    const included = !content && includes && !conditionalHere ? INCLUDE_LINE.exec(line) : null;
+    const written = included ? includes!(included[1]!) : undefined;
+    if (written !== undefined) out.push(`${' '.repeat(Number(included![2]))}<<: ${written}`);
+    else if (!content) out.push('');
     else {
       // The trailing text of a value an action ends (`{{ .Values.x }}-suffix`) stays one scalar.
       out.push(rest.replace(/\u0000+/g, TEMPLATE_VALUE));
@@ -214,6 +220,84 @@ export function templateAsYaml(text: string): TemplateYaml {
     }
   }
   return { text: out.join('\n'), conditional, alternative };
+}
+
+/** A line that only includes a named template, re-indented: `{{- include "name" . | nindent 8 }}`. */
+const INCLUDE_LINE =
+  /^\s*\{\{-?\s*(?:include|template)\s+"([^"]+)"\s+[$.\w]*\s*\|\s*nindent\s+(\d{1,3})\s*-?\}\}\s*$/;
+
+/** An action of a template: its keyword (or first word) and where it ends. */
+const ACTION = /\{\{-?\s*([\w/*]*)(?:[^}]|\}(?!\}))*\}\}/g;
+
+/** A `define` action's name. */
+const DEFINE_NAME = /^\{\{-?\s*define\s+"([^"]+)"/;
+
+/**
+ * The named templates (`{{- define "name" }}...{{- end }}`) of the chart a template belongs to, in
+ * its templates and its subcharts' (helm's names are global to a release), each as the one-line
+ * mapping every render of it writes (see {@link includedMapping}); read once per chart.
+ */
+export function chartIncludes(
+  workspace: Workspace,
+  file: string,
+): ((name: string) => string | undefined) | undefined {
+  const parts = file.split('/');
+  const at = parts.lastIndexOf('templates');
+  if (at === -1) return undefined;
+  const chart = parts.slice(0, at).join('/');
+  const prefix = chart ? `${chart}/` : '';
+  const bodies = workspace.memo('helm-defines', chart, () => {
+    const found = new Map<string, string>();
+    for (const f of workspace.glob([`${prefix}templates/**`, `${prefix}charts/**/templates/**`])) {
+      const text = workspace.text(f);
+      if (text === undefined || !text.includes('define')) continue;
+      for (const [name, body] of defines(text)) if (!found.has(name)) found.set(name, body);
+    }
+    return found;
+  });
+  if (bodies.size === 0) return undefined;
+  return (name) =>
+    workspace.memo('helm-include', `${chart}\u0000${name}`, () => {
+      const body = bodies.get(name);
+      return body === undefined ? undefined : includedMapping(body);
+    });
+}
+
+/** The bodies of the `define` blocks of a template file, by name. */
+function defines(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const stack: { name?: string; start: number }[] = [];
+  for (const m of text.matchAll(ACTION)) {
+    const keyword = m[1];
+    if (keyword === 'end') {
+      const open = stack.pop();
+      if (open?.name !== undefined && !out.has(open.name))
+        out.set(open.name, text.slice(open.start, m.index));
+    } else if (keyword === 'define' || keyword === 'block') {
+      stack.push({ name: DEFINE_NAME.exec(m[0])?.[1], start: m.index + m[0].length });
+    } else if (keyword === 'if' || keyword === 'with' || keyword === 'range') {
+      stack.push({ start: 0 });
+    }
+  }
+  return out;
+}
+
+/**
+ * What a named template writes for every render, when that is a mapping: its lines read as a template
+ * ({@link templateAsYaml}, its own includes left out), the lines only some values write dropped, as a
+ * one-line JSON mapping (a YAML flow mapping); undefined for anything else.
+ */
+function includedMapping(body: string): string | undefined {
+  const read = templateAsYaml(body.replace(/^[ \t]*\r?\n/, ''));
+  const text = read.text
+    .split('\n')
+    .map((l, i) => (read.conditional.has(i + 1) ? '' : l))
+    .join('\n');
+  const parsed = parseYaml(text, undefined, { duplicateKeys: 'last' });
+  const value = parsed.ok && parsed.documents.length === 1 ? parsed.documents[0]!.value : undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).length === 0)
+    return undefined;
+  return JSON.stringify(value);
 }
 
 /** What an action says between its delimiters and trim markers, its block keyword dropped. */

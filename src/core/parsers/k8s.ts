@@ -10,6 +10,7 @@ import {
 import { chartValues, type DefaultRender, defaultRender } from './helm-values.js';
 import {
   CHART_TEMPLATE_GLOBS,
+  chartIncludes,
   excludedByKustomize,
   HELM_CHART_FILE,
   HELM_TEMPLATE,
@@ -414,27 +415,34 @@ export function readTemplateObjects(workspace: Workspace, file: string): K8sObje
 
 /**
  * A template's text read as YAML (see `templateAsYaml`). A repeated key keeps its last value, as
- * helm's output is read (a template that writes `labels:` twice installs). A branch's lines may not
- * fit the other's: then the branches a render writes instead of the first, and then every line only
- * some renders write, are blanked in turn, so what every render writes is still judged.
+ * helm's output is read (a template that writes `labels:` twice installs). What the chart's named
+ * templates write where a line includes them is read first; a template that does not read as YAML
+ * with them is read without. A branch's lines may not fit the other's: then the branches a render
+ * writes instead of the first, and then every line only some renders write, are blanked in turn, so
+ * what every render writes is still judged.
  */
-function templateYaml(text: string): {
+function templateYaml(
+  text: string,
+  includes?: (name: string) => string | undefined,
+): {
   read: ReturnType<typeof templateAsYaml>;
   yaml: string;
   parsed: ReturnType<typeof parseYaml>;
 } {
-  const read = templateAsYaml(text);
-  const blanked = (lines: ReadonlySet<number>) =>
-    read.text
-      .split('\n')
-      .map((l, i) => (lines.has(i + 1) ? '' : l))
-      .join('\n');
+  let read = templateAsYaml(text, includes);
   let yaml = read.text;
   let parsed = parseYaml(yaml, undefined, HELM_OUTPUT);
-  for (const drop of [read.alternative, read.conditional]) {
-    if (parsed.ok || drop.size === 0) continue;
-    yaml = blanked(drop);
-    parsed = parseYaml(yaml, undefined, HELM_OUTPUT);
+  for (const withIncludes of includes ? [true, false] : [false]) {
+    if (includes && !withIncludes && !parsed.ok) {
+      read = templateAsYaml(text);
+      yaml = read.text;
+      parsed = parseYaml(yaml, undefined, HELM_OUTPUT);
+    }
+    for (const drop of [read.alternative, read.conditional]) {
+      if (parsed.ok || drop.size === 0) continue;
+      yaml = blanked(read.text, drop);
+      parsed = parseYaml(yaml, undefined, HELM_OUTPUT);
+    }
   }
   return { read, yaml, parsed };
 }
@@ -442,6 +450,14 @@ function templateYaml(text: string): {
 /** How many objects of a chart template no rule can place (see {@link readTemplateObjects}). */
 export function unplacedTemplateObjects(workspace: Workspace, file: string): number {
   return templateObjects(workspace, file)?.unplaced ?? 0;
+}
+
+/** The text with these lines (1-based) blanked. */
+function blanked(text: string, lines: ReadonlySet<number>): string {
+  return text
+    .split('\n')
+    .map((l, i) => (lines.has(i + 1) ? '' : l))
+    .join('\n');
 }
 
 /** How helm's output is read: a repeated key keeps its last value. */
@@ -453,12 +469,13 @@ function templateObjects(workspace: Workspace, file: string): TemplateObjects | 
     if (text === undefined) return undefined;
     // Read as the chart's default values render it, where that is certain; as every render writes
     // it when that reading is no YAML (a value's YAML that does not fit where the template puts it).
+    const includes = text.includes('nindent') ? chartIncludes(workspace, file) : undefined;
     const values = chartValues(workspace, file);
     const render = values ? defaultRender(text, values) : undefined;
     let defaults = render;
-    let got = templateYaml(render?.text ?? text);
+    let got = templateYaml(render?.text ?? text, includes);
     if (!got.parsed.ok && render) {
-      got = templateYaml(text);
+      got = templateYaml(text, includes);
       defaults = undefined;
     }
     const { read, yaml, parsed } = got;
