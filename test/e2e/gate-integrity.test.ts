@@ -2714,3 +2714,54 @@ describe('37. a Helm chart template that reads as left out or conditional, thoug
     });
   });
 });
+
+/**
+ * SSH opened to the world through two module calls: the root gives `0.0.0.0/0` to a wrapper module,
+ * which passes its input on to the module that writes the security group. Only the first call's
+ * arguments were followed, so the inner module's `var.cidr` stayed unknown and the gate passed.
+ */
+describe('38. SSH opened through a module that passes its input on to another module', () => {
+  const RULE = 'terraform-admin-ports-public';
+  const INNER = [
+    'variable "cidr" {}',
+    'variable "port" {}',
+    'resource "aws_security_group" "this" {',
+    '  name = "admin"',
+    '  ingress {',
+    '    from_port   = var.port',
+    '    to_port     = var.port',
+    '    protocol    = "tcp"',
+    '    cidr_blocks = [var.cidr]',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  const WRAP =
+    'variable "admin_cidr" {}\nmodule "inner" {\n  source = "../inner"\n  cidr   = var.admin_cidr\n  port   = 22\n}\n';
+  it.each([
+    ['the root gives 0.0.0.0/0 to the wrapper', '0.0.0.0/0', 1, ['modules/inner/main.tf:9 high new=true']],
+    ['the root gives a private range (the control)', '10.0.0.0/8', 0, []],
+  ])('%s', async (_name, cidr, code, found) => {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit(
+      {
+        '.controlgate.yml': onlyRulesConfig([RULE]),
+        'modules/inner/main.tf': INNER,
+        'modules/wrap/main.tf': WRAP,
+      },
+      'base',
+    );
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit(
+      { 'main.tf': `module "bastion" {\n  source     = "./modules/wrap"\n  admin_cidr = "${cidr}"\n}\n` },
+      'head',
+    );
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect({
+      code: pr.code,
+      found: pr.report.findings
+        .filter((f) => f.ruleId === RULE)
+        .map((f) => `${f.location?.path}:${f.location?.startLine} ${f.severity} new=${f.isNew}`),
+    }).toEqual({ code, found });
+  });
+});

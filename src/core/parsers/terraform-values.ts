@@ -307,19 +307,24 @@ export function valueVariants(files: readonly TerraformFile[]): readonly ValueVa
   return variants;
 }
 
+/** How many modules deep a call's arguments are followed through the calls of its caller's module. */
+const MAX_CALL_DEPTH = 4;
+
 /**
  * One variant per `module` block that calls a module of the tree by a local path: in the called
  * module, `var.x` is what the call's argument `x` gives (resolved in the caller's module: a literal,
  * or the caller's own variable or local), over the variable's default. `module "sg" { source =
  * "./modules/sg", cidr = "0.0.0.0/0" }` opens what the module's `cidr_blocks = [var.cidr]` allows.
+ * A caller that is itself a called module passes its own inputs on (`cidr = var.admin_cidr`): one
+ * variant more per call of the caller, its arguments resolved as that call gives them, up to
+ * {@link MAX_CALL_DEPTH} modules deep.
  */
 function callVariants(
   files: readonly TerraformFile[],
   scopes: ReadonlyMap<string, ModuleScope>,
   base: ValueResolver,
 ): ValueVariant[] {
-  const out: ValueVariant[] = [];
-  const perModule = new Map<string, number>();
+  const calls: { file: TerraformFile; block: TerraformFile['body']['blocks'][number]; module: string }[] = [];
   for (const file of files) {
     for (const block of file.body.blocks) {
       // A call in a test or an example shows the module's use; what is deployed is called elsewhere.
@@ -329,25 +334,42 @@ function callVariants(
       const module = path.posix
         .normalize(path.posix.join(file.module, source.value))
         .replace(/(.)\/+$/, '$1');
-      const scope = scopes.get(module);
-      if (!scope || module === file.module) continue;
-      const n = perModule.get(module) ?? 0;
-      if (n >= MAX_CALLS_PER_MODULE) continue;
-      const values = new Map<string, HclValue>();
-      for (const a of block.body.attributes)
-        if (!MODULE_META.has(a.name)) values.set(a.name, base(file, a.value));
-      if (values.size === 0) continue;
-      perModule.set(module, n + 1);
-      const call = `module "${block.labels[0]}" in ${file.path}`;
-      const given: VariableFile = { path: file.path, values };
-      out.push({
-        source: file.path,
-        call,
-        modules: new Set([module]),
-        resolve: (f: TerraformFile, value: HclValue) =>
-          f.module === module ? resolve(scope, value, 0, given, true) : base(f, value),
-      });
+      if (!scopes.has(module) || module === file.module) continue;
+      calls.push({ file, block, module });
     }
+  }
+  const out: ValueVariant[] = [];
+  const perModule = new Map<string, number>();
+  let previous: ValueVariant[] = [];
+  for (let depth = 0; depth < MAX_CALL_DEPTH; depth++) {
+    const made: ValueVariant[] = [];
+    for (const { file, block, module } of calls) {
+      const scope = scopes.get(module)!;
+      // First as a run gives the caller's module its values; then as each call of it does.
+      const through: { resolve: ValueResolver; call?: string }[] =
+        depth === 0 ? [{ resolve: base }] : previous.filter((v) => v.modules.has(file.module));
+      for (const caller of through) {
+        const n = perModule.get(module) ?? 0;
+        if (n >= MAX_CALLS_PER_MODULE) break;
+        const values = new Map<string, HclValue>();
+        for (const a of block.body.attributes)
+          if (!MODULE_META.has(a.name)) values.set(a.name, caller.resolve(file, a.value));
+        if (values.size === 0) continue;
+        perModule.set(module, n + 1);
+        const call = `module "${block.labels[0]}" in ${file.path}${caller.call ? ` (called by ${caller.call})` : ''}`;
+        const given: VariableFile = { path: file.path, values };
+        made.push({
+          source: file.path,
+          call,
+          modules: new Set([module]),
+          resolve: (f: TerraformFile, value: HclValue) =>
+            f.module === module ? resolve(scope, value, 0, given, true) : base(f, value),
+        });
+      }
+    }
+    out.push(...made);
+    previous = made;
+    if (made.length === 0) break;
   }
   return out;
 }
