@@ -9515,7 +9515,7 @@ function checkEvidence(ref, ctx) {
     let why;
     let substantial = false;
     for (const f of listed) {
-        const seen = ctx.workspace.inspect(f);
+        const seen = inspectThroughLink(ctx, f);
         files.push({ path: f, sha256: seen.ok ? seen.sha256 : null, bytes: seen.ok ? seen.bytes : 0 });
         if (substantial)
             continue;
@@ -9540,6 +9540,20 @@ function checkEvidence(ref, ctx) {
         ...more,
     };
 }
+/**
+ * A cited file as `sha256sum` reads it: a symbolic link (or a path under one) that resolves, step by
+ * step within the tree, to another file of the repository is that file's content (see
+ * `Workspace.aliasOf`); a link out of the tree, or one that does not resolve, is never followed.
+ */
+function inspectThroughLink(ctx, file) {
+    const seen = ctx.workspace.inspect(file);
+    if (seen.ok || !LINKED.has(seen.reason))
+        return seen;
+    const target = ctx.workspace.aliasOf(file);
+    return target === undefined ? seen : ctx.workspace.inspect(target);
+}
+/** What {@link inspectFile} says of a path it does not follow. */
+const LINKED = new Set(['it is a symbolic link', 'it is behind a symbolic link']);
 function checkWorkflow(ref, rel, ctx) {
     const missing = (detail) => ({ ref, kind: 'workflow', status: 'missing', detail });
     if (!ctx.workspace.indexed.includes(rel))
@@ -9827,7 +9841,7 @@ function utcDay(now) {
 const INPUTS = {
     terraform: 'Terraform resources of the types the rule checks (*.tf, *.tofu and their JSON forms)',
     k8s: 'Kubernetes workloads with pod specs (Pods, Deployments, Jobs, other pod templates)',
-    dockerfile: 'Dockerfiles',
+    dockerfile: 'Dockerfiles with instructions',
     compose: 'Docker Compose files',
     workflow: 'GitHub Actions workflows',
     deps: 'dependency manifests or update configurations',
@@ -9897,7 +9911,7 @@ function not_assessed_leftOutOf(rule) {
     return leftOut?.length ? leftOut.map(leftOutPhrase).join(', ') : undefined;
 }
 /**
- * "rule X examined nothing: no Dockerfiles in this repository", and what it left out (Helm chart
+ * "rule X examined nothing: no Dockerfiles with instructions in this repository", and what it left out (Helm chart
  * templates), so that the reason never says the repository has none of what the rule looks for.
  */
 function examinedNothing(rule, kind, run) {
@@ -10009,21 +10023,48 @@ function assessControls(input) {
     const rulesOf = byControl(input.rules.filter((r) => r.result !== 'disabled' && !policyRules.has(r.id)));
     const findingsOf = byControl(input.findings);
     const disabledOf = byControl(input.rules.filter((r) => r.result === 'disabled' && !policyRules.has(r.id)));
+    const unselectedOf = byControl(input.unselected ?? []);
     const unreadable = unreadableJudge(input);
+    // Exceptions limited to one control (`control:`): the risk was accepted for that control only.
+    const limitedTo = new Map();
+    for (const { exception: e, state } of check.exceptions)
+        if (state === 'active' && e.control)
+            limitedTo.set(e.id, e.control);
     return allControls().map((c) => {
         const rules = rulesOf.get(c.id) ?? [];
-        const turnedOff = disabledReasons(disabledOf.get(c.id) ?? []);
+        const turnedOff = [
+            ...disabledReasons(disabledOf.get(c.id) ?? []),
+            ...(input.discloseUnselected ? unselectedReasons(unselectedOf.get(c.id) ?? []) : []),
+        ];
         const mapped = findingsOf.get(c.id) ?? [];
         const declared = decls?.controls.get(c.id) ?? null;
         const evidence = check.evidence.get(c.id) ?? [];
         const reasons = [];
         let verdict;
         let hint;
-        const against = mapped.filter((f) => countsAgainstControl(f, policyRules, input.minConfidence));
-        const failing = rules
-            .map((r) => ({ id: r.id, open: against.filter((f) => f.ruleId === r.id) }))
-            .filter((r) => r.open.length > 0)
-            .map((r) => `rule ${r.id} has ${r.open.length} open finding${r.open.length === 1 ? '' : 's'}${reopened(r.open)}`);
+        // A finding excepted by an exception limited to another control still stands against this one.
+        const acceptedElsewhere = limitedTo.size === 0
+            ? []
+            : mapped.filter((f) => {
+                const only = f.exception?.kind === 'exception' ? limitedTo.get(f.exception.id ?? '') : undefined;
+                return (only !== undefined &&
+                    only !== c.id &&
+                    f.status === 'excepted' &&
+                    countsAgainstControl({ ...f, status: 'open' }, policyRules, input.minConfidence));
+            });
+        const against = mapped
+            .filter((f) => countsAgainstControl(f, policyRules, input.minConfidence))
+            .concat(acceptedElsewhere);
+        const failing = rules.flatMap((r) => {
+            const open = against.filter((f) => f.ruleId === r.id && f.status === 'open');
+            const elsewhere = acceptedElsewhere.filter((f) => f.ruleId === r.id);
+            return [
+                ...(open.length > 0
+                    ? [`rule ${r.id} has ${open.length} open finding${open.length === 1 ? '' : 's'}${reopened(open)}`]
+                    : []),
+                ...(elsewhere.length > 0 ? [acceptedForOthers(r.id, elsewhere, limitedTo)] : []),
+            ];
+        });
         const errored = rules
             .filter((r) => r.result === 'error' || r.result === 'unverifiable')
             .map((r) => r.result === 'unverifiable'
@@ -10132,7 +10173,10 @@ function assessControls(input) {
                     reasons.push(`its evidence is URLs only, which controlgate records but does not fetch; with ${lacking.join(' and ')} they would count as an attestation`);
                 }
                 else if (rules.length === 0) {
-                    reasons.push(`no rule checks ${c.id} and no evidence is cited`);
+                    // Its rules turned off or not run are said above: they check it, but did not this time.
+                    reasons.push(turnedOff.length > 0 || unselectedOf.has(c.id)
+                        ? 'no evidence is cited'
+                        : `no rule checks ${c.id} and no evidence is cited`);
                 }
             }
         }
@@ -10307,6 +10351,34 @@ function disabledReasons(rules) {
             ? `rule ${ids} is turned off in the configuration, so it assessed nothing`
             : `rules ${ids} are turned off in the configuration, so they assessed nothing`,
     ];
+}
+/**
+ * `rules a, b were not run: ...`: a rule this check was not asked to run (`--rule`) must not read as
+ * one that looked and found nothing, nor its control as one no rule checks.
+ */
+function unselectedReasons(rules) {
+    if (rules.length === 0)
+        return [];
+    const ids = rules.map((r) => r.id).join(', ');
+    return [
+        rules.length === 1
+            ? `rule ${ids} was not run: this check ran only the rules it was asked for (--rule), so it assessed nothing`
+            : `rules ${ids} were not run: this check ran only the rules it was asked for (--rule), so they assessed nothing`,
+    ];
+}
+/**
+ * `rule a has 1 open finding against this control: exception EXC-1 accepts it as a risk for control
+ * 8.22 only`: the approver limited the exception to another control.
+ */
+function acceptedForOthers(ruleId, findings, limitedTo) {
+    const by = new Map();
+    for (const f of findings) {
+        const id = f.exception?.id ?? '';
+        by.set(id, limitedTo.get(id) ?? '');
+    }
+    const which = [...by].map(([id, control]) => `exception ${id} accepts it as a risk for control ${control} only`);
+    const n = findings.length;
+    return `rule ${ruleId} has ${n} open finding${n === 1 ? '' : 's'} against this control: ${which.join('; ')}`;
 }
 /** ` (2 of them re-opened: exception EXC-1 expired on 2026-09-30)`, or nothing. */
 function reopened(open) {
@@ -11654,7 +11726,7 @@ class RuleRun {
         // positions are dropped: kept per slice until the end, they were the largest thing the engine's
         // heap held at 200,000 files (a number per file and rule that reads every file).
         const ordered = [...shared, ...own];
-        const tallies = ordered.map(() => this.tally());
+        const tallies = ordered.map((a) => this.tally(a.rule));
         const settings = ordered.map(() => new Set());
         const fold = (outcomes, from) => {
             for (const [i, o] of outcomes.entries()) {
@@ -11766,7 +11838,7 @@ class RuleRun {
     takeCached(rule, summary, plan, fresh, collector) {
         const part = plan.cached(rule.id);
         const { found, examined } = part;
-        const tally = this.tally();
+        const tally = this.tally(rule);
         tally.add(examined);
         tally.add(fresh.examined.files);
         tally.addLeftOut(fresh.examined.leftOut);
@@ -11798,10 +11870,17 @@ class RuleRun {
         collector?.addCached(rule.id, part, plan.asked(rule.id));
         collector?.add(rule.id, fresh);
     }
-    /** A tally of one rule's examined files over this run's tree. */
-    tally() {
+    /**
+     * A tally of one rule's examined files over this run's tree; the files the configuration excludes
+     * from the rule are left out of it, as its findings there are (see `append`).
+     */
+    tally(rule) {
         const discount = [...this.policyFiles].flatMap((f) => this.workspace.scope.position(f) ?? []);
-        return new scope/* ScopeTally */.F9(this.workspace.files, discount);
+        const tally = new scope/* ScopeTally */.F9(this.workspace.files, discount);
+        const exclude = this.config.rules[rule.id]?.exclude;
+        if (exclude?.length)
+            tally.excludeFrom((0,glob/* pathMatcher */.kZ)(exclude));
+        return tally;
     }
     /** Stored left-out files (by path) as positions of this run's tree. */
     leftOutParts(stored) {
@@ -11811,8 +11890,8 @@ class RuleRun {
             files: l.files.flatMap((f) => this.workspace.scope.position(f) ?? []),
         }));
     }
-    scopeOf(examined, basis) {
-        const tally = this.tally();
+    scopeOf(rule, examined, basis) {
+        const tally = this.tally(rule);
         tally.add(examined.files);
         tally.addLeftOut(examined.leftOut);
         return { ...tally.result(), settings: examined.settings, basis };
@@ -11893,7 +11972,7 @@ class RuleRun {
         recorder?.log.begin();
         const outcome = await (0,evaluate_rule/* runEvaluator */.tn)(rule, view ?? recorder ?? this.workspace, this.policy, this.run);
         const inputs = recorder?.log.end();
-        summary.scope = this.scopeOf(outcome.examined, scoped ? 'change' : 'tree');
+        summary.scope = this.scopeOf(rule, outcome.examined, scoped ? 'change' : 'tree');
         if ('error' in outcome)
             return this.fail(rule, summary, outcome);
         const references = scoped && view instanceof workspace_focus/* FocusedWorkspace */.z ? view.references : undefined;
@@ -11912,7 +11991,7 @@ class RuleRun {
      * the scope are the union of the subjects'.
      */
     async evaluateSubjects(rule, summary, subjects, listing, recorder, kept) {
-        const tally = this.tally();
+        const tally = this.tally(rule);
         const settings = new Set();
         const parts = [];
         const files = this.workspace.scope.files;
@@ -13542,7 +13621,19 @@ function parseDeclarations(text, file) {
         locate: (_pointer) => ({ path: file, startLine: 1 }),
     };
     const problem = (message, location, key) => out.problems.push({ kind: 'declarations-file', message: `${file}: ${message}`, location, key });
-    const parsed = (0,yaml/* parseYaml */.hN)(text);
+    // A control declared twice is an error of that control, not of the file: its second entry is set
+    // aside (blanked, so every position stays the file's own) and the control is unverifiable.
+    let source = text;
+    let parsed = (0,yaml/* parseYaml */.hN)(source);
+    const duplicates = [];
+    while (!parsed.ok && duplicates.length < MAX_DUPLICATES && DUPLICATE_KEY.test(parsed.error.message)) {
+        const found = withoutDuplicateControl(source, parsed.error.line);
+        if (!found)
+            break;
+        duplicates.push(found.duplicate);
+        source = found.text;
+        parsed = (0,yaml/* parseYaml */.hN)(source);
+    }
     if (!parsed.ok) {
         const { line, column, message } = parsed.error;
         out.unreadable = `not valid YAML at line ${line}: ${message}`;
@@ -13603,9 +13694,58 @@ function parseDeclarations(text, file) {
     };
     if (controlsValue)
         readControls(out, controlsValue, usableKeys, entryProblems, at);
+    for (const d of duplicates) {
+        const lines = `lines ${d.first ?? '?'} and ${d.line}`;
+        problem(`control id "${d.key}" is declared more than once (${lines}): keep one declaration`, { path: file, startLine: d.line, startColumn: d.column }, `duplicate:${d.key}:${d.line}`);
+        const ids = ID_2022.test(d.key) ? [d.key] : controlsFrom2013(d.key).map((c) => c.id);
+        for (const id of ids) {
+            out.controls.delete(id);
+            out.invalid.set(id, `${d.key === id ? 'it' : d.key} is declared more than once in ${file} (${lines}), so which declaration holds is not known`);
+        }
+    }
     if (Array.isArray(value.exceptions))
         readExceptions(out, value.exceptions, entryProblems, at, problem);
     return out;
+}
+/** The YAML reader's error for a key a mapping already holds. */
+const DUPLICATE_KEY = /duplicated mapping key/;
+/** Entries declared twice that are set aside before the file counts as unreadable. */
+const MAX_DUPLICATES = 20;
+/**
+ * The text with the entry of `controls` at `line` (a key the mapping already holds) blanked: every
+ * character but line breaks becomes a space, so the rest keeps its lines and columns. Undefined when
+ * the line is no entry of the top-level `controls` block mapping (the error then stands).
+ */
+function withoutDuplicateControl(text, line) {
+    const lines = text.split('\n');
+    const at = line - 1;
+    const entry = /^( +)(["']?)([A-Za-z0-9.]+)\2[ \t]*:/.exec(lines[at] ?? '');
+    if (!entry)
+        return undefined;
+    const indent = entry[1].length;
+    const key = entry[3];
+    const content = (l) => l.trim() !== '' && !l.trimStart().startsWith('#');
+    const indentOf = (l) => l.length - l.trimStart().length;
+    let first;
+    let parent = at - 1;
+    for (; parent >= 0; parent--) {
+        const l = lines[parent];
+        if (!content(l))
+            continue;
+        if (indentOf(l) < indent)
+            break;
+        const m = /^( +)(["']?)([A-Za-z0-9.]+)\2[ \t]*:/.exec(l);
+        if (m && m[1].length === indent && m[3] === key)
+            first = parent + 1;
+    }
+    if (parent < 0 || !/^controls[ \t]*:[ \t]*(#.*)?$/.test(lines[parent].trimEnd()))
+        return undefined;
+    let end = at + 1;
+    while (end < lines.length && (!content(lines[end]) || indentOf(lines[end]) > indent))
+        end++;
+    for (let i = at; i < end; i++)
+        lines[i] = lines[i].replace(/[^\r]/g, ' ');
+    return { text: lines.join('\n'), duplicate: { key, line, column: indent + 1, first } };
 }
 function readControls(out, controls, keys, entryProblems, at) {
     const direct = keys.filter((k) => ID_2022.test(k));
@@ -14448,6 +14588,7 @@ function writeReport(options, started, policy, scope, evaluation, verdicts, log)
 
 
 
+
 /** Settles the policy changes, assesses every control and decides the gate. */
 async function decideVerdicts(options, policy, scope, evaluation) {
     const { workspace, repo } = scope;
@@ -14479,6 +14620,9 @@ async function decideVerdicts(options, policy, scope, evaluation) {
             narrowed: policy.config.include.length > 0 || policy.config.exclude.length > 0,
         },
         minConfidence: settings.failOnConfidence,
+        ...(policy.rules.length < policy.allRules.length
+            ? { unselected: unselected(policy), discloseUnselected: options.discloseUnselected === true }
+            : {}),
     });
     const gate = applyGate(findings, settings.failOn, {
         failOnGap: settings.failOnGap,
@@ -14510,6 +14654,14 @@ function compareFindings(a, b) {
     if (ca !== cb)
         return ca - cb;
     return a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0;
+}
+/** The rules of the policy that the check was not asked to run (`--rule`), the policy rules aside. */
+function unselected(policy) {
+    const ran = new Set(policy.rules.map((r) => r.id));
+    return policy.allRules
+        .filter((r) => !ran.has(r.id) && !(0,policy_policy/* policyKind */.L)(r.check.kind))
+        .map((r) => ({ id: r.id, controls: r.controls }))
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 ;// CONCATENATED MODULE: ./lib/core/engine.js
@@ -21797,8 +21949,14 @@ function envSecretLiterals(c, ignored) {
 }
 /** A comment telling the reader to put their own value in (`#REQUIRED - replace with your key`). */
 const REPLACE_ME = /\b(?:replace|substitute|fill in|insert|put|paste|enter|set)\b.{0,40}\b(?:your|real|actual|own)\b|\bchange[ _-]?me\b|\bplaceholder\b/i;
-/** A variable that names a user (`KC_DB_USERNAME`, `POSTGRES_USER`). */
-const USER_NAME = /(?:^|_)(?:USER|USERNAME|USER_NAME)$/i;
+/**
+ * A variable that names a user (`KC_DB_USERNAME`, `POSTGRES_USER`), or the user half of an access-key
+ * pair (`AWS_ACCESS_KEY_ID`, MinIO's `MINIO_ACCESS_KEY` beside `MINIO_SECRET_KEY`): the key id is the
+ * pair's user name, the secret key its password. Never a name with a SECRET part
+ * (`AWS_SECRET_ACCESS_KEY` is the password).
+ */
+const USER_NAME = /(?:^|_)(?:USER|USERNAME|USER_NAME|ACCESS_KEY_ID|ACCESS_KEY|KEY_ID)$/i;
+const SECRET_PART = /(?:^|_)SECRET(?:_|$)/i;
 /** Why a well-known default password has low confidence; part of the finding's message. */
 const KNOWN_DEFAULT_NOTE = "a well-known default (`admin`, `password`, or the user name itself), which a demo or a first start uses: it keeps no one out, so change it, but it is no one's secret";
 /** Why a value its comment asks to replace has low confidence; part of the finding's message. */
@@ -21831,7 +21989,7 @@ const k8sEnvSecretLiteral = (0,_types_js__WEBPACK_IMPORTED_MODULE_5__/* .defineE
     kind: 'k8s.env-secret-literal',
     // 2: the key holds the value's keyed hash. 3: and the object's namespace.
     // 4: objects as kustomizations build them are judged too; base results stored before would miss them.
-    revision: 4,
+    revision: 5,
     summary: 'Kubernetes container environment variables named like secrets (password, token, API key) with a literal value.',
     schema: {
         type: 'object',
@@ -21853,13 +22011,17 @@ const k8sEnvSecretLiteral = (0,_types_js__WEBPACK_IMPORTED_MODULE_5__/* .defineE
             if (!Array.isArray(env))
                 return;
             // The user names set beside the secrets: a password equal to its user name is a demo default.
-            const users = new Set(env.flatMap((e) => (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(e) && typeof e.name === 'string' && typeof e.value === 'string' && USER_NAME.test(e.name)
-                ? [e.value]
-                : []));
+            const users = env.flatMap((e) => (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(e) &&
+                typeof e.name === 'string' &&
+                typeof e.value === 'string' &&
+                USER_NAME.test(e.name) &&
+                !SECRET_PART.test(e.name)
+                ? [{ name: e.name, value: e.value }]
+                : []);
             for (const { name, value, held, node, entry: entryNode } of envSecretLiterals(c, ignored)) {
                 const what = held ? `holds ${held} as a literal value` : 'is set to a literal value';
                 const standIn = saysReplaceMe(workspace.read(c.pod.object.path), entryNode.span.start.line, node.span.end.line);
-                const knownDefault = !held && (_secrets_url_js__WEBPACK_IMPORTED_MODULE_1__/* .DEFAULT_PASSWORDS */ .xB.has(value.trim().toLowerCase()) || users.has(value));
+                const knownDefault = !held && ((0,_secrets_url_js__WEBPACK_IMPORTED_MODULE_1__/* .defaultPassword */ .P)(value.trim()) || users.some((u) => u.name !== name && u.value === value));
                 const found = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .containerFinding */ .Z6)(c, node, `Environment variable ${name} of the ${(0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_0__/* .describeContainer */ .rc)(c)} ${what} ` +
                     `(${value.length} characters) in the manifest, so everyone who can read the repository ` +
                     'or the object has it. Reference a Secret with valueFrom.secretKeyRef.' +
@@ -21908,7 +22070,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   hD: () => (/* binding */ targetKey)
 });
 
-// UNUSED EXPORTS: CI_FIXTURE_NOTE, IDLE_NOTE, KUSTOMIZATIONS, unappliableNote
+// UNUSED EXPORTS: CI_FIXTURE_NOTE, IDLE_NOTE, KUSTOMIZATIONS, openShiftOnly, unappliableNote
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
@@ -21916,6 +22078,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 var confidence = __nccwpck_require__(3965);
 // EXTERNAL MODULE: ./lib/core/location.js
 var core_location = __nccwpck_require__(6244);
+// EXTERNAL MODULE: ./lib/core/parsers/helm-values.js
+var helm_values = __nccwpck_require__(9113);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 2 modules
 var k8s = __nccwpck_require__(7170);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
@@ -22134,6 +22298,7 @@ function kindNames(workspace, file, text, unit, makefile, depth = 0) {
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/shared.js
+
 
 
 
@@ -22659,6 +22824,14 @@ const DEPLOYING_FILES = [
     '**/Jenkinsfile',
     '**/[Jj]ustfile',
 ];
+/** Program sources that may apply a manifest they name (an e2e test's support code, an operator). */
+const CODE_FILES = ['**/*.{go,py,js,mjs,cjs,ts,java,kt,rb}'];
+/** A test file by the conventions of its language's test runner (`s3_test.go`, `test_s3.py`, `s3.spec.ts`). */
+const TEST_FILE = /(?:_test\.go|(?:^|\/)test_[^/]*\.py|_test\.py|\.(?:test|spec)\.[cm]?[jt]s|Tests?\.(?:java|kt)|_spec\.rb)$/;
+/** A source of tests: a test file, or any source under a test path (`test/support/s3.go`, `e2e/`). */
+function testSource(file) {
+    return TEST_FILE.test(file) || (0,confidence/* inTestPaths */.kU)(file);
+}
 /**
  * The text of a script that may create a kind cluster or name another context, or a YAML file's path
  * (comments included: a screen only narrows which scripts are read).
@@ -22744,15 +22917,18 @@ function literally(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 /**
- * Whether `text` names the manifest `file` or a folder above it as a path: the file's path, or a
- * folder's as a whole value (`path: deploy`, `./deploy`, `deploy/`, `deploy/*.yaml`; a folder of one
+ * Whether `text` names the manifest `file` or a folder above it (with `nearest`, only the folder that
+ * holds it) as a path: the file's path, or a folder's as a whole value (`path: deploy`, `./deploy`, `deploy/`, `deploy/*.yaml`; a folder of one
  * word only written as a path or after a key or option that takes one).
  */
-function namesPathOrFolder(text, file) {
+function namesPathOrFolder(text, file, nearest = false) {
+    // Both forms start with the path's first part: most files never name it.
+    if (!text.includes(file.includes('/') ? file.slice(0, file.indexOf('/')) : file))
+        return false;
     if (new RegExp(`(?<![\\w./-])(?:\\./)?${literally(file)}(?![\\w.-])`).test(text))
         return true;
     const parts = file.split('/');
-    for (let n = parts.length - 1; n >= 1; n--) {
+    for (let n = parts.length - 1; n >= (nearest ? parts.length - 1 : 1); n--) {
         const folder = parts.slice(0, n).join('/');
         const re = new RegExp(`(?<![\\w./-])(\\./)?${literally(folder)}(/(?:\\*\\*?(?:/\\*)?(?:\\.ya?ml)?)?)?(?![\\w.-]|/[\\w.-])`, 'g');
         for (const m of text.matchAll(re)) {
@@ -22813,8 +22989,28 @@ function kindClusterFixtures(workspace) {
                 }
             }
         }
+        // The manifests test code names as a path (`"../../config/minio.yaml"` in `test/support/s3.go`),
+        // read from its folder (where Go runs a package's tests) or from the top; not those under a test
+        // path already, which are graded so wherever they are named.
+        const byTest = new Map();
+        // Only a file that holds objects the rules judge can be such a manifest.
+        const manifests = new Set((0,k8s/* k8sObjects */.T$)(workspace).map((o) => o.path));
+        for (const file of manifests.size > 0 ? workspace.glob(CODE_FILES).filter(testSource) : []) {
+            const text = workspace.text(file);
+            if (!text || !/\.ya?ml\b/.test(text))
+                continue;
+            const folder = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+            for (const m of text.matchAll(YAML_PATH)) {
+                for (const named of new Set([external_node_path_.posix.join(folder, m[0]), external_node_path_.posix.normalize(m[0])])) {
+                    if (named.startsWith('../') || byKind.has(named) || byTest.has(named) || otherwise.has(named))
+                        continue;
+                    if (manifests.has(named) && !(0,confidence/* inTestPaths */.kU)(named))
+                        byTest.set(named, file);
+                }
+            }
+        }
         const fixtures = new Map();
-        if (byKind.size === 0)
+        if (byKind.size === 0 && byTest.size === 0)
             return fixtures;
         const listed = [...(0,k8s_files/* kustomizeListings */.jZ)(workspace).keys()];
         const workflows = workspace.glob(workflow/* WORKFLOW_GLOBS */.iK).map((w) => workspace.text(w) ?? '');
@@ -22832,6 +23028,23 @@ function kindClusterFixtures(workspace) {
             if (others.some((f) => f !== path && namesPathOrFolder(workspace.text(f) ?? '', path)))
                 continue;
             fixtures.set(path, `the manifest is applied only to a throw-away kind cluster, by ${by}, which creates or targets one: test material, not a deployment`);
+        }
+        if (byTest.size === 0)
+            return fixtures;
+        // A manifest only test code names: nothing else may name it or the folder that holds it (a build
+        // that runs in a folder above, `working-directory: ./app`, applies nothing of it), and no other
+        // program may name it either.
+        const deploying = [...new Set([...others, ...workspace.glob(CODE_FILES)])].filter((f) => !testSource(f) && !scripts.has(f));
+        for (const [path, by] of byTest) {
+            if (listed.some((l) => l === path || path.startsWith(`${l}/`)))
+                continue;
+            if (workflows.some((w) => w.includes(path)))
+                continue;
+            if (otherUnits.some((unit) => namesPathOrFolder(unit, path, true)))
+                continue;
+            if (deploying.some((f) => f !== path && namesPathOrFolder(workspace.text(f) ?? '', path, true)))
+                continue;
+            fixtures.set(path, `the manifest is named only by test code (${by}), which applies it to a test's cluster: test material, not a deployment`);
         }
         return fixtures;
     });
@@ -22882,6 +23095,29 @@ function isWindowsPod(pod) {
 const CI_FIXTURE_NOTE = 'the manifest is under .github/, where CI configuration lives: likely a fixture a workflow applies to a throw-away test cluster, not a deployment';
 /** The terms of a finding about a setting the manifest leaves out. */
 const ABSENT = { absent: true };
+/**
+ * Whether only OpenShift runs an object: a DeploymentConfig (its kind exists nowhere else), or an
+ * object of an OpenShift Template, which `oc process` instantiates.
+ */
+function openShiftOnly(object) {
+    if (object.kind === 'DeploymentConfig')
+        return true;
+    const root = object.root;
+    return (object.node.value !== root &&
+        (0,k8s/* isMap */.jh)(root) &&
+        root.kind === 'Template' &&
+        typeof root.apiVersion === 'string' &&
+        /^(?:template\.openshift\.io\/|v1$)/.test(root.apiVersion));
+}
+/** Why a finding about a setting OpenShift's default constraint writes has low confidence; part of its message. */
+function openShiftNote(object, gives) {
+    const which = object.kind === 'DeploymentConfig'
+        ? `a ${object.kind}`
+        : `${(0,k8s/* describeObject */.v8)(object)} of an OpenShift Template`;
+    return (`only OpenShift runs ${which}, whose default security context constraint (restricted-v2, OpenShift 4.11 ` +
+        `and later) gives a pod that leaves it out ${gives}; a more permissive constraint granted to its service ` +
+        'account would not');
+}
 /** Why a finding about a missing setting of an unappliable workload has low confidence; part of its message. */
 function unappliableNote(object, lacks) {
     return (`${(0,k8s/* describeObject */.v8)(object)} cannot be applied as written (${lacks}): nothing runs it as it stands, and ` +
@@ -22939,12 +23175,27 @@ function findingAt(c, node, message, keyParts, anchor = 'value', terms = {}) {
         // A value the chart's values decide is named as the template writes it, an action.
         const said = message.replaceAll(k8s_files/* TEMPLATE_VALUE */.fh, '{{ }}');
         const why = templateNote(c.object.template, node, terms);
-        return why
-            ? { message: `${said} (But ${why}.)`, location, key, confidence: 'low' }
-            : { message: said, location, key };
+        if (why)
+            return { message: `${said} (But ${why}.)`, location, key, confidence: 'low' };
+        // What the chart's default values write is the chart's, as a render without values installs it.
+        const defaults = c.object.template.defaults;
+        const set = defaults && (0,helm_values/* defaultValuesNote */.qO)(defaults, node.span.start.line, node);
+        // Columns of what the default render writes for an action are the template's, at the action.
+        const placed = { ...location };
+        const starts = defaults?.replaced.get(location.startLine);
+        if (starts && placed.startColumn !== undefined)
+            placed.startColumn = (0,helm_values/* templateColumn */.b7)(starts, placed.startColumn);
+        const ends = placed.endLine !== undefined ? defaults?.replaced.get(placed.endLine) : undefined;
+        if (ends && placed.endColumn !== undefined)
+            placed.endColumn = (0,helm_values/* templateColumn */.b7)(ends, placed.endColumn, true);
+        return { message: set ? `${said} (${set}.)` : said, location: placed, key };
     }
     if (terms.absent && c.object.unappliable !== undefined) {
         const why = unappliableNote(c.object, c.object.unappliable);
+        return { message: `${message} (But ${why}.)`, location, key, confidence: 'low' };
+    }
+    if (terms.openShiftDefault !== undefined && openShiftOnly(c.object)) {
+        const why = openShiftNote(c.object, terms.openShiftDefault);
         return { message: `${message} (But ${why}.)`, location, key, confidence: 'low' };
     }
     const idle = terms.whenIdle !== 'keep' ? IDLE.get(c.object) : undefined;
@@ -22981,6 +23232,10 @@ function builtFinding(object, finding, terms) {
     // what it leaves out, the chart's values may write.
     if (terms.absent && chartInTheMaking(object)) {
         const note = 'the kustomization builds manifests for a Helm chart (its values hold template actions), whose values may write what it leaves out';
+        return { ...finding, message: `${message} (But ${note}.)`, confidence: 'low' };
+    }
+    if (terms.openShiftDefault !== undefined && openShiftOnly(object)) {
+        const note = openShiftNote(object, terms.openShiftDefault);
         return { ...finding, message: `${message} (But ${note}.)`, confidence: 'low' };
     }
     const idle = terms.whenIdle !== 'keep' ? IDLE.get(object) : undefined;
@@ -24884,6 +25139,8 @@ var files = __nccwpck_require__(2042);
 var confidence = __nccwpck_require__(3965);
 // EXTERNAL MODULE: ./lib/core/location.js
 var core_location = __nccwpck_require__(6244);
+// EXTERNAL MODULE: ./lib/core/parsers/dockerfile.js + 1 modules
+var parsers_dockerfile = __nccwpck_require__(9024);
 // EXTERNAL MODULE: ./lib/core/vendored.js + 1 modules
 var vendored = __nccwpck_require__(7680);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
@@ -24891,6 +25148,7 @@ var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/evaluators/repo/manifests.js
 var manifests = __nccwpck_require__(4513);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
+
 
 
 
@@ -24970,6 +25228,8 @@ const depsLockfile = (0,types/* defineEvaluator */.D)({
                 continue;
             if (name === 'package.json' && lockedByNix(workspace, dir))
                 continue;
+            if (lockedInImageBuild(workspace, file, req.locks))
+                continue;
             // Read only now, for a manifest whose lockfile is missing: the .gitignore files on its path.
             if (!req.off) {
                 const ignored = gitignored(workspace, join(req.dirs[req.dirs.length - 1], req.locks[0]));
@@ -24994,6 +25254,78 @@ const depsLockfile = (0,types/* defineEvaluator */.D)({
 function lockedByNix(ws, dir) {
     const file = join(dir, 'node-packages.nix');
     return ws.has(file) && /^#[^\n]{0,80}generated by node2nix\b/i.test(ws.text(file) ?? '');
+}
+/**
+ * Whether a Dockerfile of the repository builds the manifest only beside a committed lockfile: one
+ * stage copies the manifest into place (`COPY backends/neuron/Cargo.toml Cargo.toml`) and copies a
+ * lockfile of its kind that the repository holds into the same folder (`COPY Cargo.lock Cargo.lock`).
+ * The build installs from that lockfile. Sources are read from the repository's top, as a build
+ * whose context is the top names them; a copy from another stage or an image is no source of ours.
+ */
+function lockedInImageBuild(ws, manifest, locks) {
+    const name = posix_namespaceObject.basename(manifest);
+    for (const placed of imageCopies(ws)) {
+        const at = [...placed].filter(([, from]) => from === manifest).map(([to]) => to);
+        for (const to of at) {
+            if (posix_namespaceObject.basename(to) !== name)
+                continue;
+            const folder = posix_namespaceObject.dirname(to);
+            for (const lock of locks) {
+                const from = placed.get(posix_namespaceObject.join(folder, lock));
+                if (from && posix_namespaceObject.basename(from) === lock && ws.has(from))
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+/**
+ * The files each stage of the repository's Dockerfiles copies from the build context, by where they
+ * land (destination → source, paths in the image resolved against the stage's WORKDIR), read once.
+ */
+function imageCopies(ws) {
+    return ws.memo('deps-lockfile-image-copies', '', () => {
+        const stages = [];
+        for (const file of ws.glob(parsers_dockerfile/* DOCKERFILE_GLOBS */.LW)) {
+            const text = ws.text(file);
+            if (!text || !/^\s*COPY\b/im.test(text))
+                continue;
+            let placed;
+            let workdir = '/';
+            // Continuation lines joined (a comment line matches no instruction).
+            for (const line of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+                const m = /^\s*(FROM|WORKDIR|COPY|ADD)\s+(.*)$/i.exec(line);
+                if (!m)
+                    continue;
+                const keyword = m[1].toUpperCase();
+                if (keyword === 'FROM') {
+                    placed = new Map();
+                    stages.push(placed);
+                    workdir = '/';
+                    continue;
+                }
+                const words = m[2].trim().split(/\s+/);
+                if (keyword === 'WORKDIR') {
+                    workdir = posix_namespaceObject.resolve(workdir, words[0] ?? '.');
+                    continue;
+                }
+                if (!placed || words.some((w) => /^--from=/i.test(w)))
+                    continue;
+                const args = words.filter((w) => !w.startsWith('--'));
+                if (args.length < 2 || args.some((w) => /[$*?[\]"]/.test(w)))
+                    continue;
+                const dest = args[args.length - 1];
+                const into = posix_namespaceObject.resolve(workdir, dest);
+                for (const source of args.slice(0, -1)) {
+                    const from = posix_namespaceObject.normalize(source).replace(/^\.\//, '');
+                    const folder = dest.endsWith('/') || dest === '.' || dest.endsWith('/.') || args.length > 2;
+                    const to = folder ? posix_namespaceObject.join(into, posix_namespaceObject.basename(from)) : into;
+                    placed.set(to, from);
+                }
+            }
+        }
+        return stages;
+    });
 }
 /** One finding for the manifests that one missing lockfile would cover. */
 function lockFinding(ws, req, files) {
@@ -26957,8 +27289,6 @@ function lineOf(ws, file, anchor) {
     return line;
 }
 
-// EXTERNAL MODULE: ./lib/core/parsers/dockerfile.js + 1 modules
-var parsers_dockerfile = __nccwpck_require__(9024);
 // EXTERNAL MODULE: ./lib/core/parsers/dockerfile-words.js
 var dockerfile_words = __nccwpck_require__(4528);
 // EXTERNAL MODULE: ./lib/core/parsers/uses.js
@@ -28812,6 +29142,7 @@ function publishes(images, file, workspace) {
 
 
 
+
 /**
  * Which stages of a Dockerfile the repository builds as images. A build builds the last stage unless
  * it names another (`docker build --target release`, build-push-action's `target:`, a compose
@@ -28856,6 +29187,51 @@ function builtStages(model, builds) {
     return model.stages
         .filter((s) => named.has(s) || (s === last && lastBuilt))
         .map((stage) => (stage === last ? { stage } : { stage, build: named.get(stage) }));
+}
+/**
+ * The stages a build of the Dockerfile runs: those the repository's builds build ({@link builtStages})
+ * and every stage they need, by `FROM <stage>`, `COPY --from=<stage>` (its name or index) or a RUN
+ * mount's `from=<stage>` (read anywhere in the file: a stage any mount names counts as needed).
+ * BuildKit, Docker's builder since 23.0, builds no other stage. A reference written with a variable
+ * may name any stage: then every stage is taken as needed.
+ */
+function neededStages(model, builds, text) {
+    const all = new Set(model.stages);
+    const byName = (ref) => {
+        if (/^\d+$/.test(ref))
+            return model.stages[Number(ref)];
+        const wanted = ref.toLowerCase();
+        return model.stages.find((s) => s.from.name?.toLowerCase() === wanted);
+    };
+    const needed = new Set();
+    const work = builtStages(model, builds).map((b) => b.stage);
+    for (const m of text.matchAll(/--mount=\S*?\bfrom=["']?([^,\s"']+)/gi)) {
+        if (m[1].includes('$'))
+            return all;
+        const stage = byName(m[1]);
+        if (stage)
+            work.push(stage);
+    }
+    while (work.length > 0) {
+        const stage = work.pop();
+        if (needed.has(stage))
+            continue;
+        needed.add(stage);
+        const image = stage.from.image ?? '';
+        if (image.includes('$'))
+            return all;
+        const parent = (0,parsers_dockerfile/* referencedStage */.yo)(model, stage, image);
+        if (parent)
+            work.push(parent);
+        for (const ref of stage.copiesFrom) {
+            if (ref.includes('$'))
+                return all;
+            const from = byName(ref);
+            if (from)
+                work.push(from);
+        }
+    }
+    return needed;
 }
 /**
  * The stage a build's target names (Docker compares stage names case-insensitively), or undefined
@@ -29298,6 +29674,8 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
             const vars = (0,parsers_dockerfile/* globalArgValues */.on)(model);
             const repeated = repeatedFroms(model);
             let environment;
+            // The stages a build runs, read once a stage other than the last has a finding.
+            let needed;
             for (const stage of model.stages) {
                 // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
                 const repeats = repeated.get(stage);
@@ -29330,7 +29708,15 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
                 environment ??= {
                     note: developmentEnvironmentNote(workspace, model) ?? toolingImageNote(file, published),
                 };
-                const note = guess ? undefined : environment.note;
+                if (!needed && stage !== model.stages.at(-1)) {
+                    const builds = await stageBuilds(workspace.tree());
+                    needed = neededStages(model, builds.get(file) ?? [], workspace.text(file) ?? '');
+                }
+                // A stage no build builds and no stage a build runs needs: BuildKit never pulls its image.
+                const unused = needed && !needed.has(stage) && !repeats
+                    ? `no build found here builds the stage${stage.from.name ? ` "${stage.from.name}"` : ''}, and no stage that is built needs it (FROM, COPY --from, RUN --mount from=): BuildKit never pulls its image`
+                    : undefined;
+                const note = guess ? undefined : (environment.note ?? unused);
                 const message = note ? `${described.slice(0, -1)} (${note}).` : described;
                 const span = stage.from.imageSpan ?? stage.from.span;
                 findings.push({
@@ -30510,6 +30896,7 @@ function fromArgs(model) {
 
 
 
+
 /** The group of the repository's own actions below its root (see {@link isLocalAction}). */
 const LOCAL_ACTIONS = 'github-actions\u0000local actions';
 /** Whether the manifest is one of the repository's own actions below its root, not the workflows. */
@@ -30641,7 +31028,8 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
                     if (chosen)
                         return qualified(finding, chosen, { confidence: 'low' });
                     // An npm manifest of build-time tools only (see buildToolsOnly).
-                    const buildTools = buildToolsOnly(workspace, all) ??
+                    const buildTools = toolingImages(workspace, all) ??
+                        buildToolsOnly(workspace, all) ??
                         dependencyGroupsOnly(workspace, all) ??
                         repositoryScripts(workspace, all) ??
                         developmentRequirements(workspace, all) ??
@@ -30721,6 +31109,25 @@ function developmentEnvironments(workspace, all) {
     for (const m of all) {
         const model = (0,parsers_dockerfile/* readDockerfile */.n_)(workspace, m.file);
         const own = model && developmentEnvironmentNote(workspace, model);
+        if (!own)
+            return undefined;
+        note ??= own;
+    }
+    return note;
+}
+/**
+ * Why the Dockerfiles of a directory are development or build-tool images, when every one is: its
+ * path marks one (`tools/`, `hack/`, `Dockerfile.dev`; see dev-environment.ts) and no build of the
+ * repository publishes it. A vulnerable base still reaches a developer's loop or a tool run on the
+ * checkout (generated code, say), so the finding stays, at low severity.
+ */
+function toolingImages(workspace, all) {
+    if (all.length === 0 || all.some((m) => m.ecosystem !== 'docker'))
+        return undefined;
+    const images = lazyImages(workspace);
+    let note;
+    for (const m of all) {
+        const own = toolingImageNote(m.file, (file) => publishes(images(), file, workspace));
         if (!own)
             return undefined;
         note ??= own;
@@ -34762,7 +35169,7 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
     // 3: also the pod specs of other kinds (a Knative Service, a Tekton Task, an Argo Workflows template).
-    revision: 3,
+    revision: 4,
     summary: 'Kubernetes containers that add listed Linux capabilities (forbiddenAdd), or (requireDropAll) do not drop ALL.',
     schema: {
         type: 'object',
@@ -34834,7 +35241,7 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
                             ? [sc, 'key']
                             : [c.node, 'start'];
                 findings.push((0,k8s_shared/* containerFinding */.Z6)(c, node, `The ${what} does not drop ALL capabilities, so it keeps the runtime's default set (NET_RAW, ` +
-                    'SETUID, DAC_OVERRIDE, ...). Set securityContext.capabilities.drop: ["ALL"] and add back only what it needs.', 'drop:ALL', anchor, k8s_shared/* ABSENT */.sj));
+                    'SETUID, DAC_OVERRIDE, ...). Set securityContext.capabilities.drop: ["ALL"] and add back only what it needs.', 'drop:ALL', anchor, { ...k8s_shared/* ABSENT */.sj, openShiftDefault: 'no capabilities (it drops ALL)' }));
             }
         }
         return (0,k8s_shared/* ownFindings */.LF)(findings);
@@ -34874,7 +35281,7 @@ const k8sHostNamespaces = (0,types/* defineEvaluator */.D)({
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
     // 3: also the pod specs of other kinds (a Knative Service, a JobSet, a Pod in a Crossplane Object).
-    revision: 3,
+    revision: 4,
     summary: 'Kubernetes pod specs that set hostNetwork, hostPID or hostIPC to true.',
     schema: {
         type: 'object',
@@ -35001,7 +35408,7 @@ const k8sHostPath = (0,types/* defineEvaluator */.D)({
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
     // 3: also the pod specs of other kinds (a Knative Service, a JobSet, a Pod in a Crossplane Object).
-    revision: 3,
+    revision: 4,
     summary: 'Kubernetes pod specs that mount a hostPath volume.',
     schema: {
         type: 'object',
@@ -35080,7 +35487,7 @@ const k8sHostPort = (0,types/* defineEvaluator */.D)({
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
     // 3: also the pod specs of other kinds (a Knative Service, a Tekton Task, an Argo Workflows template).
-    revision: 3,
+    revision: 4,
     summary: 'Kubernetes containers that publish a port on the node (ports[].hostPort).',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -35240,7 +35647,7 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.image-tag',
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-    revision: 3,
+    revision: 4,
     summary: 'Kubernetes container images with no tag or one that names no version ("latest", "stable"), and no digest, as ' +
         'written or as the `images:` of the kustomizations that build the manifest set them (not the images a ' +
         'build tool substitutes at deploy time: Skaffold build artifacts, `ko://` references, and ' +
@@ -36075,7 +36482,7 @@ const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.privilege-escalation',
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-    revision: 3,
+    revision: 4,
     summary: 'Kubernetes containers that do not set securityContext.allowPrivilegeEscalation: false.',
     fix: 'sets allowPrivilegeEscalation: false in the container securityContext (created when missing)',
     schema: k8s_shared/* NO_OPTIONS */.lz,
@@ -36102,7 +36509,7 @@ const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
             }
             const at = (0,k8s_shared/* missingSettingAt */.wF)(c);
             const finding = (0,k8s_shared/* containerFinding */.Z6)(c, at.node, `The ${what} does not set allowPrivilegeEscalation: false, and Kubernetes defaults it to true, ` +
-                'so its processes can gain privileges through setuid binaries.', 'allowPrivilegeEscalation', at.anchor, k8s_shared/* ABSENT */.sj);
+                'so its processes can gain privileges through setuid binaries.', 'allowPrivilegeEscalation', at.anchor, { ...k8s_shared/* ABSENT */.sj, openShiftDefault: 'allowPrivilegeEscalation: false' });
             privilegeEscalationFix(fixes, finding, c);
             findings.push(finding);
         });
@@ -36125,7 +36532,7 @@ const k8sPrivileged = (0,types/* defineEvaluator */.D)({
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
     // 3: also the pod specs of other kinds (a Knative Service, a Tekton Task, an Argo Workflows template).
-    revision: 3,
+    revision: 4,
     summary: 'Kubernetes containers (including init and ephemeral containers) that run privileged.',
     schema: k8s_shared/* NO_OPTIONS */.lz,
     evaluate({ workspace }) {
@@ -36237,7 +36644,7 @@ const k8sRbac = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.rbac',
     // 2: the key holds the object's namespace, a binding's subjects and a rule's groups, resources and verbs.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-    revision: 3,
+    revision: 4,
     summary: 'Kubernetes RBAC rules with * verbs or resources (wildcard), or bindings to cluster-admin.',
     schema: {
         type: 'object',
@@ -36327,7 +36734,7 @@ const k8sReadOnlyRootFs = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.read-only-root-fs',
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-    revision: 3,
+    revision: 4,
     summary: 'Kubernetes containers that do not set securityContext.readOnlyRootFilesystem: true.',
     schema: k8s_shared/* NO_OPTIONS */.lz,
     evaluate({ workspace }) {
@@ -36371,7 +36778,7 @@ const k8sResourceLimits = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.resource-limits',
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-    revision: 3,
+    revision: 4,
     summary: 'Kubernetes containers without resources.limits for the configured resources (CPU and memory).',
     schema: {
         type: 'object',
@@ -36445,7 +36852,7 @@ const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.run-as-root',
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-    revision: 3,
+    revision: 4,
     summary: 'Kubernetes containers that run as UID 0, or set neither runAsNonRoot: true nor a non-zero runAsUser ' +
         '(container or pod securityContext).',
     schema: k8s_shared/* NO_OPTIONS */.lz,
@@ -36498,7 +36905,7 @@ const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
                             : builtNonRoot
                                 ? ` (its image, ${image}, is built by this repository: ${builtNonRoot}; only a change of that ` +
                                     'Dockerfile would make it root).'
-                                : '.'), 'runAsNonRoot', at.anchor, k8s_shared/* ABSENT */.sj));
+                                : '.'), 'runAsNonRoot', at.anchor, { ...k8s_shared/* ABSENT */.sj, openShiftDefault: "a non-root user id from its project's range" }));
                 // The image's USER decides, which only the image can tell; a known non-root image is low (as
                 // is a CI fixture, already).
                 const last = findings[findings.length - 1];
@@ -36577,7 +36984,7 @@ const k8sSeccomp = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.seccomp',
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-    revision: 3,
+    revision: 4,
     summary: 'Kubernetes containers whose seccomp profile is Unconfined or not set (container, pod, or legacy annotation).',
     schema: k8s_shared/* NO_OPTIONS */.lz,
     evaluate({ workspace }) {
@@ -36613,14 +37020,14 @@ const k8sSeccomp = (0,types/* defineEvaluator */.D)({
                 const sc = (0,k8s/* childAt */.Ut)(pod.object, pod.node, 'securityContext');
                 const [node, anchor] = sc && (0,k8s/* isMap */.jh)(sc.value) ? [sc, 'key'] : [pod.node, 'start'];
                 findings.push((0,k8s_shared/* findingAt */.dz)(pod, node, `${(0,k8s/* describeObject */.v8)(pod.object)} sets no seccomp profile (pod or containers), so its containers run ` +
-                    'Unconfined: every system call reaches the kernel. Set securityContext.seccompProfile.type: RuntimeDefault in the pod spec.', ['seccomp:missing'], anchor, k8s_shared/* ABSENT */.sj));
+                    'Unconfined: every system call reaches the kernel. Set securityContext.seccompProfile.type: RuntimeDefault in the pod spec.', ['seccomp:missing'], anchor, { ...k8s_shared/* ABSENT */.sj, openShiftDefault: 'the RuntimeDefault seccomp profile' }));
                 continue;
             }
             for (const c of missing) {
                 const sc = (0,k8s/* childAt */.Ut)(pod.object, c.node, 'securityContext');
                 const [node, anchor] = sc && (0,k8s/* isMap */.jh)(sc.value) ? [sc, 'key'] : [c.node, 'start'];
                 findings.push((0,k8s_shared/* containerFinding */.Z6)(c, node, `The ${(0,k8s/* describeContainer */.rc)(c)} has no seccomp profile of its own or from the pod, so it runs Unconfined. ` +
-                    'Set securityContext.seccompProfile.type: RuntimeDefault.', 'seccomp:missing', anchor, k8s_shared/* ABSENT */.sj));
+                    'Set securityContext.seccompProfile.type: RuntimeDefault.', 'seccomp:missing', anchor, { ...k8s_shared/* ABSENT */.sj, openShiftDefault: 'the RuntimeDefault seccomp profile' }));
             }
         }
         return (0,k8s_shared/* ownFindings */.LF)(findings);
@@ -36679,7 +37086,7 @@ const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.single-replica',
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-    revision: 3,
+    revision: 4,
     summary: 'Kubernetes Deployments and StatefulSets behind a Service that run a single pod and no autoscaler targets.',
     schema: k8s_shared/* NO_OPTIONS */.lz,
     evaluate({ workspace }) {
@@ -39835,7 +40242,11 @@ var workflow_expressions = __nccwpck_require__(2155);
 var workflow_callers = __nccwpck_require__(414);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/commands.js
 var workflow_commands = __nccwpck_require__(6750);
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/script-memo.js
+var script_memo = __nccwpck_require__(3730);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fix-checkout.js
+
+
 
 
 
@@ -39944,11 +40355,95 @@ function scriptUsers(workspace, steps, test) {
 }
 /** Script text that pushes with the persisted credentials. */
 function pushes(text) {
-    return GIT_PUSH.test(text);
+    return GIT_PUSH.test(text) && !pushesOnlyOwnClones(text);
 }
 /** Script text that pushes or fetches with the persisted credentials. */
 function talksToRemote(text) {
-    return GIT_PUSH.test(text) || GIT_FETCH.test(text);
+    return pushes(text) || GIT_FETCH.test(text);
+}
+/** A `git push` command (global options first), as {@link GIT_PUSH} finds it. */
+const GIT_PUSH_COMMAND = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b/g;
+/** `git clone` options whose value is the next word. */
+const CLONE_VALUES = new Set([
+    '-b',
+    '--branch',
+    '-o',
+    '--origin',
+    '-c',
+    '--config',
+    '--depth',
+    '--reference',
+    '--filter',
+    '-j',
+    '--jobs',
+    '-u',
+    '--upload-pack',
+    '--template',
+    '--separate-git-dir',
+    '--shallow-since',
+    '--shallow-exclude',
+]);
+/**
+ * Whether every push of a script happens in a repository the script cloned itself (`git clone URL
+ * dir && cd dir && git push`, `git -C dir push`): checkout keeps its credentials in its own
+ * repository's configuration, which a new clone does not share, so such a push authenticates with
+ * what the clone was given (an SSH key, a token in its URL), not with them. Only `git push` counts:
+ * a tool that pushes (gh-deploy, semantic-release, ...) pushes the checkout. A `cd` anywhere but into
+ * a clone, or a push whose directory is not seen, is taken as a push of the checkout. Read once per
+ * script text.
+ */
+const pushesOnlyOwnClones = (0,script_memo/* memoByScript */.$)(ownClonesOnly);
+function ownClonesOnly(text) {
+    if (GIT_PUSH.test(text.replace(GIT_PUSH_COMMAND, '')))
+        return false;
+    const clones = new Set();
+    const dir = (path) => path.replace(/^\.\//, '').replace(/\/+$/, '');
+    let inClone = false;
+    let pushed = false;
+    for (const command of (0,workflow_commands/* commandsOf */.K)(text)) {
+        const words = command.program.map((w) => w.text);
+        if (words[0] === 'cd' || words[0] === 'pushd') {
+            inClone = words[1] !== undefined && clones.has(dir(words[1]));
+            continue;
+        }
+        if (words[0] !== 'git')
+            continue;
+        let i = 1;
+        let at;
+        while (i < words.length && words[i].startsWith('-')) {
+            if (words[i] === '-C')
+                at = words[i + 1];
+            i += words[i] === '-c' || words[i] === '-C' ? 2 : 1;
+        }
+        if (words[i] === 'clone') {
+            const operands = [];
+            for (let j = i + 1; j < words.length; j++) {
+                const w = words[j];
+                if (w === '--')
+                    continue;
+                if (w.startsWith('-')) {
+                    if (CLONE_VALUES.has(w))
+                        j++;
+                    continue;
+                }
+                operands.push(w);
+            }
+            const name = operands[1] ??
+                operands[0]
+                    ?.replace(/\/+$/, '')
+                    .split(/[/:]/)
+                    .pop()
+                    ?.replace(/\.git$/, '');
+            if (name && !name.includes('$'))
+                clones.add(dir(at ? `${dir(at)}/${name}` : name));
+        }
+        else if (words[i] === 'push') {
+            pushed = true;
+            if (!(at === undefined ? inClone : clones.has(dir(at))))
+                return false;
+        }
+    }
+    return pushed;
 }
 /**
  * The steps of a job that run a composite action of this repository with a step that passes the
@@ -40039,7 +40534,7 @@ function pushesOverSsh(step) {
 const GIT_PUSH_INPUT = /^git[-_]?push$/i;
 function pushesWithCredentials(step) {
     if (step.run)
-        return GIT_PUSH.test(step.run.value) || RELEASE_SCRIPT.test(step.run.value);
+        return pushes(step.run.value) || RELEASE_SCRIPT.test(step.run.value);
     const action = (0,shared/* actionOf */.qj)(step.uses);
     if (action === undefined)
         return false;
@@ -41647,7 +42142,9 @@ function matrixPointers(base, matrix, key) {
  * a preview of the change, not a release: low confidence. A step or input that turns the cache off
  * for releases (an `if:` on the ref or event, an expression as the cache input; not one that only
  * fills in the scope of a `cache-from: type=gha`) is not reported, nor
- * is a cache restored after the last step of its job that publishes. A job whose image push or
+ * is a cache restored after the last step of its job that publishes, nor a setup action whose cache
+ * is keyed on a dependency file of the workspace that runs before anything puts files there (see
+ * {@link keyedOnEmptyWorkspace}). A job whose image push or
  * goreleaser run an expression decides (`push: ${{ github.event_name != 'pull_request' }}`) publishes on
  * the runs it allows, which are not read: medium confidence. Low confidence when no workflow of the
  * repository runs on the default branch (a tag's run restores only its own entries and the default
@@ -41700,6 +42197,9 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
                             continue;
                         const restore = restoresCache(step);
                         if (!restore || conditionalOnRelease(step))
+                            continue;
+                        // Nothing in the workspace yet to key the cache on: it restores (and saves) nothing.
+                        if (keyedOnEmptyWorkspace(job, step))
                             continue;
                         if (lastPublish !== -1 && i > lastPublish)
                             continue;
@@ -41953,6 +42453,61 @@ const GHA_CACHE_ENTRY = /(?:^|[\s,"'])type=gha(?=$|[\s,"'])/m;
 /** An input whose value is an expression: the author decides per run (e.g. off for tags). */
 function dynamic(node) {
     return typeof node.value === 'string' && node.value.includes('${{');
+}
+/**
+ * Setup actions whose cache key hashes a dependency file of the workspace (`go.sum`, a lockfile, or
+ * what `cache-dependency-path` names): when none is there, actions/setup-go warns ("Restore cache
+ * failed") and restores nothing, nor saves at the end of the job (no key was made); the others fail the
+ * step.
+ */
+const KEYED_ON_WORKSPACE = new Set([
+    'actions/setup-go',
+    'actions/setup-node',
+    'actions/setup-python',
+    'actions/setup-java',
+]);
+/**
+ * Actions that put nothing in the workspace: setting up tools, logging in, hardening the runner.
+ * actions/github-script is one only when its script reads no file module, runs nothing and downloads
+ * nothing.
+ */
+const LEAVES_WORKSPACE = /^(?:actions\/setup-[\w-]+|docker\/setup-[\w-]+|docker\/login-action|step-security\/harden-runner)$/;
+const SCRIPT_WRITES = /\b(?:require|import|fs|exec|io|glob|fetch|download\w*|write\w*)\b/;
+/** A GitHub-hosted runner's image label: its workspace is empty when the job starts. */
+const HOSTED_RUNNER = /^(?:ubuntu|windows|macos)-[\w.-]+$/i;
+/**
+ * Whether a setup action's cache is keyed on a file of a workspace that is still empty when it runs:
+ * the job runs on a GitHub-hosted runner (a self-hosted runner keeps the last job's workspace), every
+ * step before it is an action known to put nothing there (no checkout, no script, no download, no
+ * action of the repository), and `cache-dependency-path`, if given, is a path in the workspace.
+ */
+function keyedOnEmptyWorkspace(job, step) {
+    const action = (0,shared/* actionPathOf */.ps)(step.uses);
+    if (!action || !KEYED_ON_WORKSPACE.has(action))
+        return false;
+    const runsOn = job.runsOn?.value;
+    const label = Array.isArray(runsOn) && runsOn.length === 1 ? runsOn[0] : runsOn;
+    if (typeof label !== 'string' || !HOSTED_RUNNER.test(label.trim()))
+        return false;
+    const path = (0,shared/* input */.hF)(step, 'cache-dependency-path');
+    if (path && (typeof path.value !== 'string' || /^\s*(?:[/~]|[A-Za-z]:)|\.\.|\$\{\{/.test(path.value))) {
+        return false;
+    }
+    return job.steps.every((s) => {
+        if (s.index >= step.index)
+            return true;
+        if (s.run)
+            return false;
+        const uses = (0,shared/* actionPathOf */.ps)(s.uses);
+        if (!uses)
+            return false;
+        if (LEAVES_WORKSPACE.test(uses))
+            return true;
+        if (uses !== 'actions/github-script')
+            return false;
+        const script = (0,shared/* input */.hF)(s, 'script')?.value;
+        return typeof script === 'string' && !SCRIPT_WRITES.test(script);
+    });
 }
 /** A step that only runs when the ref or event says it is not a release. */
 function conditionalOnRelease(step) {
@@ -43450,8 +44005,6 @@ function concurrency_limits_tagsOnly(config) {
 var container_credentials = __nccwpck_require__(1930);
 // EXTERNAL MODULE: ./lib/core/parsers/shell.js
 var parsers_shell = __nccwpck_require__(5582);
-// EXTERNAL MODULE: ./lib/core/evaluators/workflow/script-memo.js
-var script_memo = __nccwpck_require__(3730);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/head-lookup.js
 
 
@@ -43730,7 +44283,8 @@ function scriptSetsHead(step, name) {
  * an outsider chose: `core.setOutput('<name>', <value>)`, or for `result` a `return <value>` at the
  * script's top level, whose value reads `context.payload.<path>` of a source (the pull request's
  * title, a comment's body, ...) directly or through one variable assigned on its own line
- * (`const t = context.payload.issue.title`). Undefined when it is not, or cannot be told.
+ * (`const t = context.payload.issue.title`), with or without a literal fallback (`t || '-'`).
+ * Undefined when it is not, or cannot be told.
  */
 function scriptSetsText(step, name, classify) {
     const script = withInput(step, 'script');
@@ -43745,7 +44299,8 @@ function scriptSetsText(step, name, classify) {
             values.push(m[1]);
     for (const raw of values) {
         const value = raw.trim();
-        const bare = /^([A-Za-z_$][\w$]*)\s*\)?$/.exec(value)?.[1];
+        // `t || '-'`: a literal fallback leaves the variable's text whenever it has any.
+        const bare = /^([A-Za-z_$][\w$]*)(?:\s*(?:\|\||\?\?)\s*(?:'[^']*'|"[^"]*"|\d+))?\s*\)?$/.exec(value)?.[1];
         const assigned = bare
             ? new RegExp(`\\b(?:const|let|var)\\s+${bare.replace(/\$/g, '\\$')}\\s*=([^\\n;]*)`).exec(script)?.[1]
             : undefined;
@@ -44950,6 +45505,15 @@ function toldToRun(tool, arg) {
     return false;
 }
 function stepWriter(step) {
+    // An action known to only read reads with the token it is given, too: download-artifact given
+    // `github-token` to fetch another run's artifacts, checkout or a setup action given it to clone or
+    // to download a toolchain.
+    if (step.uses) {
+        const path = (0,shared/* actionPathOf */.ps)(step.uses);
+        const repo = (0,shared/* actionOf */.qj)(step.uses);
+        if (path && repo && (READ_ONLY_ACTIONS.has(path) || READ_ONLY_ACTIONS.has(repo)))
+            return undefined;
+    }
     if (token_use_mentionsToken(step.env) || token_use_mentionsToken(step.with))
         return `step ${label(step)} is given a token`;
     if (step.run) {
@@ -44957,13 +45521,8 @@ function stepWriter(step) {
             return `step ${label(step)} uses the token or pushes`;
         return token_use_SCRIPT_FILE.test(step.run.value) ? `step ${label(step)} runs a repository script` : undefined;
     }
-    if (step.uses) {
-        const path = (0,shared/* actionPathOf */.ps)(step.uses);
-        const repo = (0,shared/* actionOf */.qj)(step.uses);
-        if (path && repo && (READ_ONLY_ACTIONS.has(path) || READ_ONLY_ACTIONS.has(repo)))
-            return undefined;
+    if (step.uses)
         return `step ${label(step)} uses ${step.uses.value}, which can use the token`;
-    }
     return undefined;
 }
 function token_use_mentionsToken(map) {
@@ -52102,6 +52661,8 @@ defaultDirectory) {
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/secret-names.js
+/** A word of a secret's name that says its value stands in for a credential. */
+const STAND_IN = /^(?:DUMMY|FAKE|MOCK|MOCKED|PLACEHOLDER)$/;
 /** A word that names, addresses or identifies something, as the last word of a secret's name. */
 const IDENTIFIER_WORD = new Set(('NAME NAMES SLUG NAMESPACE ALIAS ID IDS IDENTIFIER USER USERNAME LOGIN EMAIL ACTOR OWNER ORG ORGANIZATION ' +
     'ORGANISATION ACCOUNT TENANT SUBSCRIPTION PROJECT CLIENT APP IDENTITY PROVIDER POOL ROLE ARN ' +
@@ -52122,6 +52683,8 @@ const CARRIES_CREDENTIAL = /HOOK|^(?:DATABASE|DB|\w+DB|POSTGRES|POSTGRESQL|PG|PS
 /** What a secret's name says it holds: see {@link SecretNameKind}. */
 function secretNameKind(name) {
     const words = name.toUpperCase().split(/[_-]+/).filter(Boolean);
+    if (words.some((w) => STAND_IN.test(w)))
+        return 'stand-in';
     // The last word decides, once the words that only qualify it are left off.
     let k = words.length - 1;
     while (k > 0 && QUALIFIER.test(words[k]))
@@ -52674,6 +53237,9 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                     // publishing job too, unless it is the whole value a login takes as its credential (not a
                     // part of it: azure/login `creds` is a JSON of ids around the client's secret).
                     if (kind === 'identifier' && !(given && step && wholeInput(step, expr.field, expr.raw)))
+                        continue;
+                    // Nor a stand-in for one (`DUMMY_ENCRYPTION_KEY`), which a test or a validation build gets.
+                    if (kind === 'stand-in')
                         continue;
                     // Nor is a tool's licence.
                     if (LICENCE.test(name))
@@ -55017,11 +55583,16 @@ const workflowUnredactedSecrets = (0,types/* defineEvaluator */.D)({
                     if (!secret)
                         continue;
                     const text = expr.inner.slice(n.start, n.end);
+                    const identifier = n.kind === 'index' && IDENTIFIER_FIELD.test(n.key);
                     findings.push({
                         message: `"${text}" reads a field out of the secret ${secret}: the runner masks only whole secret values, so ` +
-                            'this field is printed in clear wherever a step writes it to the log. Store each field as a secret of its own.',
+                            'this field is printed in clear wherever a step writes it to the log. Store each field as a secret of its own.' +
+                            (identifier
+                                ? ` (\`${n.key}\` names an identifier, not a credential: printed, it opens nothing by itself; the secret's credential fields are what must stay masked.)`
+                                : ''),
                         location: expr.locate(n.start, n.end),
                         key: `${expr.jobId ?? ''}/${expr.field.join('.')}/${text}`,
+                        ...(identifier ? { severity: 'low' } : {}),
                     });
                 }
             },
@@ -55029,6 +55600,12 @@ const workflowUnredactedSecrets = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/**
+ * Fields of a cloud credential's JSON that identify rather than authenticate: the client, tenant,
+ * subscription or project of a service principal (`AZURE_CREDENTIALS`' `clientId`, a GCP key's
+ * `project_id`), which name it and open nothing without its secret.
+ */
+const IDENTIFIER_FIELD = /^(?:client|tenant|subscription|app|application|account|project|org|organization|principal|object)[_-]?id$/i;
 /** `secrets.NAME` when the node is `fromJSON(secrets.NAME)`. */
 function structuredSecret(node) {
     if (node.kind !== 'call' || node.name !== 'fromjson')
@@ -55269,7 +55846,8 @@ const workflowUseTrustedPublishing = (0,types/* defineEvaluator */.D)({
 });
 /**
  * Publishing actions and the input that carries a token; for those that read it from the environment
- * instead, `env` names the variables, and `when` an input that must match for the step to publish.
+ * instead, `env` names the variables, and `when` the inputs one of which must match for the step to
+ * publish.
  */
 const use_trusted_publishing_ACTIONS = {
     'pypa/gh-action-pypi-publish': {
@@ -55288,18 +55866,21 @@ const use_trusted_publishing_ACTIONS = {
         input: '',
         env: ['RUBYGEMS_API_KEY', 'GEM_HOST_API_KEY'],
     },
-    // Runs the `publish` command (`changeset publish`, which runs npm publish) with the npm token.
+    // Runs the `publish` command (`publish-script` from v2: `changeset publish`, which runs npm
+    // publish) with the npm token.
     'changesets/action': {
         registry: 'npm',
         input: '',
         env: ['NPM_TOKEN', 'NODE_AUTH_TOKEN'],
-        when: ['publish', /\S/],
+        when: [['publish', 'publish-script'], /\S/],
     },
+    // semantic-release publishes to npm (its npm plugin) with the token in NPM_TOKEN.
+    'cycjimmy/semantic-release-action': { registry: 'npm', input: '', env: ['NPM_TOKEN', 'NODE_AUTH_TOKEN'] },
     'pyo3/maturin-action': {
         registry: 'PyPI',
         input: '',
         env: ['MATURIN_PYPI_TOKEN', 'MATURIN_PASSWORD'],
-        when: ['command', /^\s*(?:upload|publish)\b/],
+        when: [['command'], /^\s*(?:upload|publish)\b/],
     },
 };
 /** A quick test before splitting a script into commands. */
@@ -55307,7 +55888,8 @@ const PUBLISH_TEXT = /publish|upload|push|release|pypi-token/;
 const use_trusted_publishing_ECOSYSTEMS = [
     {
         registry: 'npm',
-        command: /^(?:npm|pnpm|lerna)\s+publish\b|^yarn\s+(?:npm\s+)?publish\b|^(?:npx\s+)?changeset\s+publish\b/,
+        // semantic-release publishes through its npm plugin, which reads NPM_TOKEN.
+        command: /^(?:npm|pnpm|lerna)\s+publish\b|^yarn\s+(?:npm\s+)?publish\b|^(?:npx\s+)?changeset\s+publish\b|^(?:npx\s+(?:-\S+\s+)*)?semantic-release(?:@\S*)?(?:\s|$)/,
         env: ['NODE_AUTH_TOKEN', 'NPM_TOKEN', 'NPM_AUTH_TOKEN', 'YARN_NPM_AUTH_TOKEN', 'NPM_CONFIG__AUTH_TOKEN'],
         flags: [],
         elsewhere: [/^--registry(=|$)/, /registry\.npmjs\.org/],
@@ -55360,7 +55942,8 @@ function tokensOf(workspace, source, job, step, publishes) {
         const other = spec.registryInput && (0,shared/* input */.hF)(step, spec.registryInput[0]);
         if (other && typeof other.value === 'string' && !spec.registryInput[1].test(other.value))
             return [];
-        if (spec.when && !spec.when[1].test(String((0,shared/* input */.hF)(step, spec.when[0])?.value ?? '')))
+        const when = spec.when;
+        if (when && !when[0].some((name) => when[1].test(String((0,shared/* input */.hF)(step, name)?.value ?? ''))))
             return [];
         publishes();
         const token = spec.input ? (0,shared/* input */.hF)(step, spec.input) : undefined;
@@ -57541,7 +58124,7 @@ function notLiteral(value) {
 }
 /** A password given literally: not a variable, placeholder, default, word or prose. */
 function literalPassword(p) {
-    return (p.length >= 4 && !notLiteral(p) && !url/* DEFAULT_PASSWORDS */.xB.has(p.toLowerCase()) && !(0,judge/* standIn */.us)(p) && !(0,judge/* nonAscii */.Bt)(p));
+    return p.length >= 4 && !notLiteral(p) && !(0,url/* defaultPassword */.P)(p) && !(0,judge/* standIn */.us)(p) && !(0,judge/* nonAscii */.Bt)(p);
 }
 /** A token given literally: long and random-looking, not a URL (an OAuth `authorization:` endpoint). */
 function literalToken(t) {
@@ -58009,7 +58592,7 @@ const AI_AND_OPS = [
         id: 'cohere-api-key',
         label: 'Cohere API key',
         keywords: ['cohere', 'co_api_key'],
-        pattern: /(?:cohere|co)[\w.-]{0,20}?api[_-]?key["']?\s{0,4}[:=]\s{0,4}["']?([A-Za-z0-9]{40})(?![A-Za-z0-9_-])/gi,
+        pattern: /(?:cohere|(?<![a-z0-9])co(?=[_.-]))[\w.-]{0,20}?api[_-]?key["']?\s{0,4}[:=]\s{0,4}["']?([A-Za-z0-9]{40})(?![A-Za-z0-9_-])/gi,
         prefix: 0,
         confidence: 'medium',
         validate: ['mixed'],
@@ -58050,7 +58633,7 @@ const AI_AND_OPS = [
         id: 'datadog-api-key',
         label: 'Datadog API or application key',
         keywords: ['datadog', 'dd_api', 'dd_app', 'dd-api', 'dd-app'],
-        pattern: /(?:datadog|dd)[\w.-]{0,20}?(?:api|app|application)[_-]?key["']?\s{0,4}[:=]\s{0,4}["']?([a-f0-9]{40}|[a-f0-9]{32})(?![A-Za-z0-9_-])/gi,
+        pattern: /(?:datadog|(?<![a-z0-9])dd(?=[_.-]))[\w.-]{0,20}?(?:api|app|application)[_-]?key["']?\s{0,4}[:=]\s{0,4}["']?([a-f0-9]{40}|[a-f0-9]{32})(?![A-Za-z0-9_-])/gi,
         prefix: 0,
         confidence: 'medium',
         example: 'DD_API_KEY=[[{hex:32}]]',
@@ -58315,7 +58898,7 @@ const CLOUD = [
         label: 'IBM Cloud API key',
         family: 'cloud',
         keywords: ['ibm', 'iam_api_key', 'iamapikey'],
-        pattern: /(?:ibm|iam)[\w.-]{0,20}?api[_-]?key["']?\s{0,4}[:=]\s{0,4}["']?([A-Za-z0-9_-]{44})(?![A-Za-z0-9_-])/gi,
+        pattern: /(?:ibm|(?<![a-z0-9])iam)[\w.-]{0,20}?api[_-]?key["']?\s{0,4}[:=]\s{0,4}["']?([A-Za-z0-9_-]{44})(?![A-Za-z0-9_-])/gi,
         prefix: 0,
         confidence: 'medium',
         validate: ['mixed'],
@@ -58347,7 +58930,7 @@ const CLOUD = [
         label: 'Cloudflare API token',
         family: 'cloud',
         keywords: ['cloudflare', 'cf_api_token', 'cf-api-token'],
-        pattern: /(?:cloudflare|cf)[\w.-]{0,20}?(?:api[_-]?)?token["']?\s{0,4}[:=]\s{0,4}["']?([A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])/gi,
+        pattern: /(?:cloudflare|(?<![a-z0-9])cf(?=[_.-]))[\w.-]{0,20}?(?:api[_-]?)?token["']?\s{0,4}[:=]\s{0,4}["']?([A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])/gi,
         prefix: 0,
         confidence: 'medium',
         validate: ['mixed'],
@@ -58359,7 +58942,7 @@ const CLOUD = [
         label: 'Cloudflare global API key',
         family: 'cloud',
         keywords: ['cloudflare', 'cf_api_key', 'x-auth-key'],
-        pattern: /(?:cloudflare|cf|x-auth)[\w.-]{0,20}?(?:api[_-]?)?key["']?\s{0,4}[:=]\s{0,4}["']?([a-f0-9]{37})(?![A-Za-z0-9_-])/gi,
+        pattern: /(?:cloudflare|(?<![a-z0-9])cf(?=[_.-])|x-auth)[\w.-]{0,20}?(?:api[_-]?)?key["']?\s{0,4}[:=]\s{0,4}["']?([a-f0-9]{37})(?![A-Za-z0-9_-])/gi,
         prefix: 0,
         confidence: 'medium',
         example: 'CLOUDFLARE_API_KEY=[[{hex:37}]]',
@@ -59773,11 +60356,12 @@ function getDetector(id) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Bt: () => (/* binding */ nonAscii),
 /* harmony export */   H2: () => (/* binding */ codeLike),
+/* harmony export */   P: () => (/* binding */ defaultPassword),
 /* harmony export */   d9: () => (/* binding */ regexLike),
 /* harmony export */   "if": () => (/* binding */ decodedText),
 /* harmony export */   us: () => (/* binding */ standIn)
 /* harmony export */ });
-/* unused harmony exports WORDLIKE, wordy, selfNamed */
+/* unused harmony exports WORDLIKE, wordy, selfNamed, DEFAULT_PASSWORDS */
 /* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6528);
 
 /**
@@ -59788,8 +60372,12 @@ function getDetector(id) {
  */
 /** Words and identifiers: a secret has digits, mixed case or symbols (`password123` is a word too). */
 const WORDLIKE = /^(?:[a-z]+(?:[-_. ][a-z]+)*|[A-Z]+(?:[-_. ][A-Z]+)*|[a-z]+(?:[A-Z][a-z]+)+|(?:[A-Z][a-z]+)+|[A-Za-z]+(?:[-_.][A-Za-z]+)*[-_.]?[0-9]{1,4})$/;
-/** A value that repeats the kind of thing it is (`my-secret`, `Password$123456`) is a stand-in. */
-const SELF_NAMED = /secret|passw|token|api[_-]?key|credential/i;
+/**
+ * A value that repeats the kind of thing it is (`my-secret`, `Password$123456`), or says what a
+ * password policy asked of it (`@someThingComplicated1234`, `VeryStrong!2024`: a symbol and digits
+ * added to words to pass SQL Server's or a sample's complexity check), is a stand-in.
+ */
+const SELF_NAMED = /secret|passw|token|api[_-]?key|credential|complicated|complex|strong|secure/i;
 /** Upper-case letters that follow a lower-case one: `WiFi` has one, a random `kXbqTzPw` several. */
 function caseTransitions(s) {
     let n = 0;
@@ -59865,6 +60453,36 @@ function codeLike(value) {
 function regexLike(value) {
     return /\[\^?[^\]\s]*[A-Za-z0-9]-[A-Za-z0-9][^\]\s]*\](?:[+*?]|\{\d)|\\[dwsDWS](?:[+*?]|\{\d)|\(\?(?:[=!:]|<[=!A-Za-z])/.test(value);
 }
+/** Passwords that documentation and local development setups use; they protect nothing real. */
+const DEFAULT_PASSWORDS = new Set([
+    'pass',
+    'password',
+    'passwd',
+    'pwd',
+    'secret',
+    'root',
+    'admin',
+    'guest',
+    'test',
+    'postgres',
+    'mysql',
+    'user',
+    'token',
+    'changeme',
+    'letmein',
+    // MinIO's documented root user and password.
+    'minioadmin',
+]);
+/**
+ * A default password, also when spelled in leetspeak (`P@ssw0rd`, `r00t`, `adm1n`): every guess
+ * tries those spellings first, and samples write them to pass a password policy that wants a digit
+ * or a symbol. Only the whole value counts: a leetspeak word with more to it (`Tr0ub4dor`,
+ * `P@ssw0rd!x9`) is how people spell real passwords.
+ */
+function defaultPassword(password) {
+    const lower = password.toLowerCase();
+    return DEFAULT_PASSWORDS.has(lower) || leetReadings(lower).some((plain) => DEFAULT_PASSWORDS.has(plain));
+}
 /** Leetspeak substitutions, undone: `1` is tried as both `i` and `l`. */
 const LEET = { '0': 'o', '3': 'e', '4': 'a', '5': 's', $: 's', '@': 'a', '7': 't' };
 /**
@@ -59872,16 +60490,25 @@ const LEET = { '0': 'o', '3': 'e', '4': 'a', '5': 's', $: 's', '@': 'a', '7': 't
  * undone it names itself or says it is a placeholder. Only those word tests are asked of the undone
  * text: undoing them turns the digits of a random value into letters, and a run of letters passes
  * the shape tests ({@link WORDLIKE}, {@link wordy}), so `kX0bq1Tz` must not become the word `kXobqiTz`.
- * A leetspeak word alone (`Tr0ub4dor`, `S3cr3t!x9`) is how people spell real passwords and stays
- * reported: a value that names itself in leetspeak is a stand-in only when long enough to be a phrase.
+ * A default password spelled so (`P@ssw0rd`, `r00t`) is that default. A leetspeak word alone
+ * (`Tr0ub4dor`, `S3cr3t!x9`) is how people spell real passwords and stays reported: a value that names
+ * itself in leetspeak is a stand-in only when long enough to be a phrase.
  */
 function leetStandIn(value) {
+    return leetReadings(value).some((plain) => (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .namesPlaceholder */ .QZ)(plain) ||
+        DEFAULT_PASSWORDS.has(plain.toLowerCase()) ||
+        (value.length >= 16 && selfNamed(plain)));
+}
+/**
+ * What a value spelled in leetspeak says once the substitutions are undone (`P@ssw0rd` is
+ * `Password`), one reading per meaning of `1` (`i`, `l`); none when it has no substitution or no
+ * letter, since a value of digits alone is a number, not a word.
+ */
+function leetReadings(value) {
     if (!/[013457$@]/.test(value) || !/[A-Za-z]/.test(value))
-        return false;
-    return ['i', 'l'].some((one) => {
-        const plain = value.replace(/[013457$@]/g, (c) => (c === '1' ? one : (LEET[c] ?? c)));
-        return (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .namesPlaceholder */ .QZ)(plain) || (value.length >= 16 && selfNamed(plain));
-    });
+        return [];
+    const readings = ['i', 'l'].map((one) => value.replace(/[013457$@]/g, (c) => (c === '1' ? one : (LEET[c] ?? c))));
+    return readings[0] === readings[1] ? [readings[0]] : readings;
 }
 /**
  * A value someone typed in place of a secret: a placeholder, a word or words, or its own name, also
@@ -61610,11 +62237,11 @@ const FAMILY_PRIORITY = [
 /* harmony export */   EZ: () => (/* binding */ looksRandom),
 /* harmony export */   Eq: () => (/* binding */ keyValueConnectionStringDetector),
 /* harmony export */   Ir: () => (/* binding */ parseUrlCredential),
+/* harmony export */   P: () => (/* reexport safe */ _judge_js__WEBPACK_IMPORTED_MODULE_0__.P),
 /* harmony export */   Ze: () => (/* binding */ HARMLESS_HOST),
 /* harmony export */   _F: () => (/* binding */ connectionStringDetector),
 /* harmony export */   mz: () => (/* binding */ urlSecret),
-/* harmony export */   pQ: () => (/* binding */ gitCredentialsDetector),
-/* harmony export */   xB: () => (/* binding */ DEFAULT_PASSWORDS)
+/* harmony export */   pQ: () => (/* binding */ gitCredentialsDetector)
 /* harmony export */ });
 /* unused harmony export showableUser */
 /* harmony import */ var _judge_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5171);
@@ -61639,24 +62266,7 @@ const HOST_AT = /^([A-Za-z0-9_](?:[A-Za-z0-9._-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\]
 const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
 /** Hosts that only the developer's own machine or documentation can reach. */
 const HARMLESS_HOST = /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|0\.0\.0\.0|\[::1?\]|host\.docker\.internal)$|(?:^|\.)(?:example\.(?:com|org|net)|localhost|test|invalid|example|local)$/i;
-/** Passwords that documentation and local development setups use; they protect nothing real. */
-const DEFAULT_PASSWORDS = new Set([
-    'pass',
-    'password',
-    'passwd',
-    'pwd',
-    'secret',
-    'root',
-    'admin',
-    'guest',
-    'test',
-    'postgres',
-    'mysql',
-    'user',
-    'token',
-    'changeme',
-    'letmein',
-]);
+
 /** Passwords that say "the token is the user name" (GitHub's OAuth convention). */
 const TOKEN_IN_USER_PASSWORDS = new Set(['x-oauth-basic', 'x-access-token', 'oauth2', '']);
 /**
@@ -61767,7 +62377,7 @@ function urlSecret(c, strict) {
     const p = c.password;
     if (p.length < (strict ? 1 : 4) || (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .isPlaceholder */ .wK)(p) || /^[$%]/.test(p))
         return undefined;
-    if (!strict && (HARMLESS_HOST.test(c.host) || p === c.user || DEFAULT_PASSWORDS.has(p.toLowerCase()))) {
+    if (!strict && (HARMLESS_HOST.test(c.host) || p === c.user || (0,_judge_js__WEBPACK_IMPORTED_MODULE_0__/* .defaultPassword */ .P)(p))) {
         return undefined;
     }
     // Documentation's passwords are words (`supersecret`, `redis`, `key_1234`, `password123`).
@@ -61803,7 +62413,8 @@ const connectionStringDetector = {
     identity: 'context',
     describes: 'Passwords in URLs and connection strings (`scheme://user:password@host`, also when the password ' +
         'holds `@` or `:`), and tokens in the user position (`https://TOKEN@host`), except interpolated, ' +
-        'placeholder and default passwords, passwords equal to the user name, loopback or example hosts, and ' +
+        'placeholder and default passwords (also in leetspeak: `P@ssw0rd`), passwords equal to the user name, ' +
+        'loopback or example hosts, and ' +
         "the public key of a Sentry DSN (a DSN's legacy secret key is reported with low confidence).",
     find(line) {
         const hits = [];
@@ -61843,7 +62454,8 @@ const keyValueConnectionStringDetector = {
     identity: 'context',
     describes: 'Passwords in key-value connection strings (`Server=db;User ID=app;Password=...`: ADO.NET, ODBC, ' +
         'Npgsql, JDBC for SQL Server) that name a server and a user, except interpolated, placeholder and ' +
-        "default passwords, passwords equal to the user name, and servers on the developer's own machine.",
+        'default passwords (also in leetspeak: `P@ssw0rd`), passwords equal to the user name, and servers on ' +
+        "the developer's own machine.",
     find(line) {
         const hits = [];
         KV_PASSWORD_AT.lastIndex = 0;
@@ -61876,7 +62488,7 @@ const keyValueConnectionStringDetector = {
                 (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .isPlaceholder */ .wK)(password) ||
                 /^[$%{@#]/.test(password) ||
                 password === user ||
-                DEFAULT_PASSWORDS.has(password.toLowerCase()) ||
+                (0,_judge_js__WEBPACK_IMPORTED_MODULE_0__/* .defaultPassword */ .P)(password) ||
                 (0,_judge_js__WEBPACK_IMPORTED_MODULE_0__/* .standIn */ .us)(password) ||
                 HARMLESS_HOST.test(hostName) ||
                 KV_LOCAL_HOST.test(host) ||
@@ -64510,11 +65122,11 @@ function publishes(step, job, workflow) {
         // not a snapshot, or with publishing skipped).
         if (action === 'docker/build-push-action')
             return (0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .isTrue */ .Hn)((0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .input */ .hF)(step, 'push'));
-        // changesets/action publishes (runs the command given as `publish`) when that input is set;
-        // without it, it only opens the version pull request. maturin-action uploads with `command:
-        // upload` (or `publish`).
+        // changesets/action publishes (runs the command given as `publish`, from v2 `publish-script`)
+        // when that input is set; without it, it only opens the version pull request. maturin-action
+        // uploads with `command: upload` (or `publish`).
         if (action === 'changesets/action')
-            return nonEmpty((0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .input */ .hF)(step, 'publish')?.value);
+            return nonEmpty((0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .input */ .hF)(step, 'publish')?.value) || nonEmpty((0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .input */ .hF)(step, 'publish-script')?.value);
         if (action === 'pyo3/maturin-action')
             return /^\s*(?:upload|publish)\b/.test(String((0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .input */ .hF)(step, 'command')?.value ?? ''));
         if (action === 'goreleaser/goreleaser-action') {
@@ -70063,6 +70675,738 @@ class Converter {
 
 /***/ }),
 
+/***/ 9113:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CF: () => (/* binding */ defaultRender),
+/* harmony export */   LT: () => (/* binding */ chartValues),
+/* harmony export */   b7: () => (/* binding */ templateColumn),
+/* harmony export */   qO: () => (/* binding */ defaultValuesNote)
+/* harmony export */ });
+/* unused harmony export truthy */
+/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2686);
+
+/**
+ * A Helm chart template as its chart's default values (`values.yaml` beside `Chart.yaml`) render it,
+ * where that is certain from the template's own text: a value action that reads a values path
+ * (`{{ .Values.securityContext.privileged }}`, through `quote`, `default`, `int`, `toString`) reads
+ * as the value it prints, a `toYaml` of a values path on a line of its own under a key reads as the
+ * value's YAML (written in flow style on that line, so every line keeps its number), and an `if` or
+ * `with` block whose condition is a values path (`not`, `and`, `or`, `eq`/`ne` with a literal) is
+ * known to be written, or not, by the default render. What else a template does (`include`, `tpl`,
+ * `.Release`, `.Capabilities`, variables, `range`) stays unknown, as {@link templateAsYaml} reads it.
+ * A user may override any value: these are the chart's defaults, which a render without values uses.
+ */
+/** A values file larger than this is not read: a chart's values.yaml is a few tens of KiB. */
+const MAX_VALUES_BYTES = 512 * 1024;
+/** A `toYaml` value whose JSON is longer than this is not written into the template's line. */
+const MAX_INSERTED_CHARS = 16 * 1024;
+/**
+ * The template's column (1-based) of a rendered line's column: a column inside what the render wrote
+ * for an action is the action's first (its last, for the `end` of a span, which is inclusive), one
+ * after it is shifted by the difference in length.
+ */
+function templateColumn(replaced, column, end = false) {
+    const c = column - 1;
+    let delta = 0;
+    for (const r of replaced) {
+        if (c < r.from)
+            break;
+        if (c < r.to)
+            return end ? r.end : r.start + 1;
+        delta = r.end - r.to;
+    }
+    return c + delta + 1;
+}
+/**
+ * The default values of the chart whose template `file` is (the `values.yaml` beside the nearest
+ * `Chart.yaml` above its `templates/` directory: a subchart's own), once per chart. Undefined when
+ * there is no such file, it is too large, or it is not one YAML mapping (an empty file is no values).
+ */
+function chartValues(workspace, file) {
+    const parts = file.split('/');
+    for (let i = 0; i < parts.length - 1; i++) {
+        if (parts[i] !== 'templates')
+            continue;
+        const chart = parts.slice(0, i).join('/');
+        if (!workspace.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml'))
+            continue;
+        const valuesFile = chart ? `${chart}/values.yaml` : 'values.yaml';
+        return workspace.memo('helm-default-values', valuesFile, () => readValues(workspace, valuesFile));
+    }
+    return undefined;
+}
+function readValues(workspace, file) {
+    if (!workspace.has(file))
+        return undefined;
+    const text = workspace.text(file);
+    if (text === undefined || text.length > MAX_VALUES_BYTES)
+        return undefined;
+    // The values alone: no finding is placed in the values file, so no index of positions is built.
+    const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__/* .parseYamlValues */ .l0)(text);
+    if (!parsed.ok || parsed.values.length > 1)
+        return undefined;
+    const value = parsed.values[0] ?? {};
+    return isMap(value) ? { file, values: value } : undefined;
+}
+/**
+ * The template `text` as the chart's default `values` render it, where certain (see the module's
+ * comment): what it cannot tell, it leaves as written, for {@link templateAsYaml} to read as today.
+ */
+function defaultRender(text, chart) {
+    const values = chart.values;
+    const none = {
+        file: chart.file,
+        text,
+        written: new Set(),
+        sources: new Map(),
+        replaced: new Map(),
+    };
+    // A template that reads no values renders the same for every values file.
+    if (!text.includes('Values'))
+        return none;
+    const lines = text.split('\n');
+    const written = new Set();
+    const sources = new Map();
+    const replaced = new Map();
+    const frames = [];
+    const rootScope = { path: [], root: true };
+    /** The text of an action an earlier line opened and has not closed. */
+    let open;
+    /** The last line with text outside actions: its text and indentation. */
+    let lastKey;
+    const scope = () => scopeBelow(frames, frames.length, rootScope);
+    /** Whether the default render writes the line being read: every block around it is written. */
+    const writesHere = () => {
+        let all = true;
+        for (const f of frames) {
+            if (f.writes === false)
+                return false;
+            if (f.writes === undefined || (f.kind !== 'if' && f.kind !== 'with'))
+                all = undefined;
+        }
+        return all;
+    };
+    const frameKeys = () => frames.flatMap((f) => f.keys);
+    const control = (body) => {
+        const m = /^(if|with|range|define|block|else|end)\b\s*(.*)$/s.exec(body);
+        if (!m)
+            return false;
+        const [, word, rest] = m;
+        if (word === 'end') {
+            frames.pop();
+            return true;
+        }
+        if (word === 'else') {
+            const frame = frames[frames.length - 1];
+            // The else of a `range` (or of an unknown block) stays unknown.
+            if (!frame || (frame.kind !== 'if' && frame.kind !== 'with'))
+                return true;
+            const outer = scopeBelow(frames, frames.length - 1, rootScope);
+            const inner = /^(if|with)\b\s*(.*)$/s.exec(rest);
+            const cond = inner && outer ? evaluate(inner[2], outer, values) : undefined;
+            const truth = inner ? (cond === undefined ? undefined : truthy(cond.v)) : true;
+            // A branch is written when no earlier one was taken and its own condition holds.
+            const taken = frame.taken;
+            frame.writes = taken === true || truth === false ? false : taken === false && truth ? true : undefined;
+            frame.taken =
+                taken === true || truth === true ? true : taken === false && truth === false ? false : undefined;
+            frame.kind = inner?.[1] ?? 'if';
+            frame.scope = inner?.[1] === 'with' ? withScope(inner[2], outer, cond) : outer;
+            frame.keys = [...frame.keys, ...(cond?.keys ?? [])];
+            return true;
+        }
+        if (word === 'if' || word === 'with') {
+            const here = scope();
+            const cond = here ? evaluate(rest, here, values) : undefined;
+            const truth = cond === undefined ? undefined : truthy(cond.v);
+            frames.push({
+                kind: word,
+                writes: truth,
+                taken: truth,
+                scope: word === 'with' ? withScope(rest, here, cond) : here,
+                keys: cond?.keys ?? [],
+            });
+            return true;
+        }
+        frames.push({ kind: word, writes: undefined, taken: undefined, scope: undefined, keys: [] });
+        return true;
+    };
+    const out = [];
+    for (let n = 0; n < lines.length; n++) {
+        const line = lines[n];
+        if (open !== undefined) {
+            const close = line.indexOf('}}');
+            if (close === -1) {
+                open += `\n${line}`;
+                out.push(line);
+                continue;
+            }
+            const body = actionBody(`${open}\n${line.slice(0, close + 2)}`);
+            if (body !== undefined)
+                control(body);
+            open = undefined;
+            // The blocks the rest of the line opens or closes are followed too.
+            const after = actionsOf(line.slice(close + 2));
+            for (const a of after.closed) {
+                const b = actionBody(a.text);
+                if (b !== undefined)
+                    control(b);
+            }
+            if (after.unclosed !== undefined)
+                open = after.unclosed;
+            // The rest of a line that closes an action is left as written.
+            out.push(line);
+            continue;
+        }
+        if (!line.includes('{{')) {
+            // A line of text alone: written by default when every block around it is.
+            const content = line.trim();
+            if (content !== '') {
+                if (frames.length > 0 && writesHere() === true) {
+                    written.add(n + 1);
+                    const keys = frameKeys();
+                    if (keys.length > 0)
+                        sources.set(n + 1, keys);
+                }
+                if (!content.startsWith('#'))
+                    lastKey = { indent: indentOf(line), key: /:\s*(?:#.*)?$/.test(line) };
+            }
+            out.push(line);
+            continue;
+        }
+        const actions = actionsOf(line);
+        if (actions.unclosed !== undefined) {
+            // Blocks that open or close on such a line are followed; its values are not read.
+            for (const a of actions.closed) {
+                const body = actionBody(a.text);
+                if (body !== undefined)
+                    control(body);
+            }
+            open = actions.unclosed;
+            out.push(line);
+            continue;
+        }
+        const writes = writesHere();
+        const bodies = actions.closed.map((a) => actionBody(a.text));
+        const isControl = bodies.map((b) => b !== undefined && CONTROL.test(b));
+        const outside = textOutside(line, actions.closed);
+        if (isControl.some(Boolean)) {
+            for (const b of bodies)
+                if (b !== undefined)
+                    control(b);
+            if (outside.trim() !== '')
+                lastKey = { indent: indentOf(line), key: false };
+            out.push(line);
+            continue;
+        }
+        // A line of value actions among text, or a `toYaml` line: what the default values write.
+        const here = scope();
+        let rendered;
+        if (writes !== false && here !== undefined) {
+            rendered =
+                yamlLine(line, actions.closed[0], bodies, here, values, lastKey) ??
+                    valueLine(line, actions.closed, bodies, here, values);
+            if (rendered)
+                replaced.set(n + 1, rendered.replaced);
+        }
+        if (rendered) {
+            out.push(rendered.text);
+            const keys = [...(writes === true ? frameKeys() : []), ...rendered.keys];
+            if (writes === true && frames.length > 0)
+                written.add(n + 1);
+            if (keys.length > 0)
+                sources.set(n + 1, keys);
+        }
+        else {
+            out.push(line);
+            if (writes === true && frames.length > 0 && outside.trim() !== '') {
+                written.add(n + 1);
+                if (frameKeys().length > 0)
+                    sources.set(n + 1, frameKeys());
+            }
+        }
+        if (outside.trim() !== '')
+            lastKey = { indent: indentOf(line), key: rendered === undefined && /:\s*$/.test(outside) };
+    }
+    return { file: chart.file, text: out.join('\n'), written, sources, replaced };
+}
+/** The keyword of an action that opens, continues or closes a block, or sets a variable. */
+const CONTROL = /^(?:if|with|range|define|block|else|end|template)\b|^\$[\w]*\s*:?=/;
+/** What `.` is below the `top` frames: the innermost `with`'s, or the root's past `if` blocks only. */
+function scopeBelow(frames, top, root) {
+    for (let f = top - 1; f >= 0; f--) {
+        const frame = frames[f];
+        if (frame.kind === 'with')
+            return frame.scope;
+        if (frame.kind !== 'if')
+            return undefined;
+    }
+    return root;
+}
+/** The scope inside `with <expr>`: the values path it reads, when it is one. */
+function withScope(expr, here, cond) {
+    if (here === undefined || cond === undefined)
+        return undefined;
+    const path = refPath(expr.trim(), here);
+    return path ? { path, root: false } : undefined;
+}
+/** The actions `{{ }}` of one line, and the text of one it leaves open. */
+function actionsOf(line) {
+    const closed = [];
+    let i = 0;
+    for (;;) {
+        const start = line.indexOf('{{', i);
+        if (start === -1)
+            return { closed };
+        const close = line.indexOf('}}', start + 2);
+        if (close === -1)
+            return { closed, unclosed: line.slice(start) };
+        closed.push({ start, end: close + 2, text: line.slice(start, close + 2) });
+        i = close + 2;
+    }
+}
+function textOutside(line, actions) {
+    let text = '';
+    let i = 0;
+    for (const a of actions) {
+        text += line.slice(i, a.start);
+        i = a.end;
+    }
+    return text + line.slice(i);
+}
+/** The expression of an action without its delimiters and trim markers; undefined for a comment. */
+function actionBody(action) {
+    const body = action
+        .replace(/^\{\{-?\s*/, '')
+        .replace(/\s*-?\}\}$/, '')
+        .trim();
+    return body.startsWith('/*') ? undefined : body;
+}
+function indentOf(line) {
+    return line.length - line.trimStart().length;
+}
+/**
+ * A line that writes a value's YAML under a key: `key: {{- toYaml .Values.x | nindent N }}`, or the
+ * action alone (`{{- toYaml . | nindent N }}` inside `with .Values.x`, `{{ toYaml .Values.x | indent N }}`)
+ * on a line below a line ending with a key. The value is written in flow style (JSON) on that line.
+ */
+function yamlLine(line, action, bodies, here, values, above) {
+    if (bodies.length !== 1 || bodies[0] === undefined)
+        return undefined;
+    const m = /^(?:toYaml\s+(\S+)|(\S+)\s*\|\s*toYaml)\s*\|\s*(nindent|indent)\s+(\d+)$/.exec(bodies[0]) ?? undefined;
+    if (!m)
+        return undefined;
+    const ref = (m[1] ?? m[2]);
+    const [fn, width] = [m[3], Number(m[4])];
+    const before = line.slice(0, action.start);
+    const after = line.slice(action.end);
+    if (after.trim() !== '')
+        return undefined;
+    const trimsLeft = action.text.startsWith('{{-');
+    const keyed = /^(\s*)([^\s#{'"-][^#{]*?:)\s*$/.exec(before);
+    let lead;
+    if (keyed) {
+        if (fn !== 'nindent')
+            return undefined;
+        lead = `${keyed[1]}${keyed[2]} `;
+    }
+    else {
+        if (before.trim() !== '' || !above?.key)
+            return undefined;
+        const indent = fn === 'nindent' ? width : trimsLeft ? -1 : before.length + width;
+        if (indent <= above.indent)
+            return undefined;
+        lead = ' '.repeat(indent);
+    }
+    const path = refPath(ref, here);
+    if (!path)
+        return undefined;
+    const found = lookup(values, path);
+    if (!found.known || found.v === undefined)
+        return undefined;
+    const json = boundedJson(found.v, MAX_INSERTED_CHARS);
+    if (json === undefined || json.includes('{{'))
+        return undefined;
+    const at = { from: lead.length, to: lead.length + json.length, start: action.start, end: action.end };
+    return { text: `${lead}${json}`, keys: [{ key: path.join('.'), value: found.v }], replaced: [at] };
+}
+/**
+ * A line of value actions among text (`image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"`):
+ * each action whose default value is a scalar it prints is replaced by what it prints; the others
+ * stay. Undefined when none is known, or one trims the whitespace around it (`{{-`, `-}}`).
+ */
+function valueLine(line, actions, bodies, here, values) {
+    let text = '';
+    let i = 0;
+    const keys = [];
+    const replaced = [];
+    for (let a = 0; a < actions.length; a++) {
+        const action = actions[a];
+        text += line.slice(i, action.start);
+        i = action.end;
+        const body = bodies[a];
+        const trims = action.text.startsWith('{{-') || action.text.endsWith('-}}');
+        const val = body === undefined || trims ? undefined : evaluate(body, here, values);
+        const printed = val === undefined ? undefined : print(val.v);
+        if (printed === undefined || val === undefined) {
+            text += action.text;
+            continue;
+        }
+        replaced.push({
+            from: text.length,
+            to: text.length + printed.length,
+            start: action.start,
+            end: action.end,
+        });
+        text += printed;
+        keys.push(...val.keys);
+    }
+    text += line.slice(i);
+    return keys.length > 0 ? { text, keys, replaced } : undefined;
+}
+/**
+ * A values subtree as JSON (YAML's flow style), or undefined past `max` characters or for what JSON
+ * does not write as YAML read it (a non-finite number): stopped as soon as it is too long, since
+ * aliases may make a small file's value large.
+ */
+function boundedJson(value, max) {
+    let length = 0;
+    const write = (v) => {
+        let out;
+        if (v === null || typeof v === 'boolean' || typeof v === 'string')
+            out = JSON.stringify(v);
+        else if (typeof v === 'number')
+            out = Number.isFinite(v) ? JSON.stringify(v) : undefined;
+        if (out !== undefined) {
+            // Scalars, keys and punctuation are counted once: a collection's text is theirs.
+            length += out.length + 1;
+            return length > max ? undefined : out;
+        }
+        if (Array.isArray(v)) {
+            const items = [];
+            for (const item of v) {
+                const written = write(item);
+                if (written === undefined)
+                    return undefined;
+                items.push(written);
+            }
+            out = `[${items.join(',')}]`;
+        }
+        else if (isMap(v) && Object.getPrototypeOf(v) === Object.prototype) {
+            const entries = [];
+            for (const [key, item] of Object.entries(v)) {
+                const written = write(item);
+                if (written === undefined)
+                    return undefined;
+                const name = JSON.stringify(key);
+                length += name.length + 1;
+                if (length > max)
+                    return undefined;
+                entries.push(`${name}:${written}`);
+            }
+            out = `{${entries.join(',')}}`;
+        }
+        length += 2;
+        return out === undefined || length > max ? undefined : out;
+    };
+    const json = write(value);
+    return json !== undefined && json.length <= max ? json : undefined;
+}
+/** What Go's template engine prints for a value, as Helm renders it; undefined where unsure. */
+function print(v) {
+    if (typeof v === 'string')
+        return v.includes('\n') || v.includes('{{') ? undefined : v;
+    if (typeof v === 'boolean')
+        return String(v);
+    if (typeof v === 'number') {
+        // Helm reads values numbers as float64, which Go prints in e-notation from 1e6 (`1e+06`).
+        if (!Number.isFinite(v) || (v !== 0 && (Math.abs(v) >= 1e6 || Math.abs(v) < 1e-4)))
+            return undefined;
+        return String(v);
+    }
+    return undefined;
+}
+/** Go template truthiness: false, 0, nil, "" and empty collections are false. */
+function truthy(v) {
+    if (v === null || v === undefined || v === false || v === 0 || v === '')
+        return false;
+    if (Array.isArray(v))
+        return v.length > 0;
+    if (isMap(v))
+        return Object.keys(v).length > 0;
+    return true;
+}
+function tokenize(expr) {
+    const tokens = [];
+    let i = 0;
+    while (i < expr.length) {
+        const c = expr[i];
+        if (/\s/.test(c)) {
+            i++;
+            continue;
+        }
+        if (c === '(' || c === ')' || c === '|') {
+            tokens.push({ t: c });
+            i++;
+            continue;
+        }
+        const rest = expr.slice(i);
+        let m = /^"((?:[^"\\]|\\.)*)"/.exec(rest);
+        if (m) {
+            try {
+                tokens.push({ t: 'lit', v: JSON.parse(`"${m[1]}"`) });
+            }
+            catch {
+                return undefined;
+            }
+            i += m[0].length;
+            continue;
+        }
+        m = /^`([^`]*)`/.exec(rest);
+        if (m) {
+            tokens.push({ t: 'lit', v: m[1] });
+            i += m[0].length;
+            continue;
+        }
+        m = /^-?\d+(?:\.\d+)?(?![\w.])/.exec(rest);
+        if (m) {
+            tokens.push({ t: 'lit', v: Number(m[0]) });
+            i += m[0].length;
+            continue;
+        }
+        m = /^(?:\$(?:\.[A-Za-z_]\w*)*|\.(?:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)?)(?![\w$])/.exec(rest);
+        if (m) {
+            tokens.push({ t: 'ref', s: m[0] });
+            i += m[0].length;
+            continue;
+        }
+        m = /^[A-Za-z_]\w*(?![\w.])/.exec(rest);
+        if (m) {
+            if (m[0] === 'true' || m[0] === 'false')
+                tokens.push({ t: 'lit', v: m[0] === 'true' });
+            else if (m[0] === 'nil')
+                tokens.push({ t: 'lit', v: null });
+            else
+                tokens.push({ t: 'id', s: m[0] });
+            i += m[0].length;
+            continue;
+        }
+        return undefined;
+    }
+    return tokens;
+}
+/** The values path a reference reads (`.Values.a.b`, `$.Values.a.b`, `.b` inside a `with`). */
+function refPath(ref, here) {
+    if (here === undefined)
+        return undefined;
+    const parts = ref.split('.');
+    if (parts[0] === '$') {
+        // `$` is the chart's top: readable wherever a block moved `.`, outside `define`.
+        return parts[1] === 'Values' && parts.length >= 2 ? parts.slice(2) : undefined;
+    }
+    if (parts[0] !== '')
+        return undefined;
+    const fields = ref === '.' ? [] : parts.slice(1);
+    if (here.root)
+        return fields[0] === 'Values' ? fields.slice(1) : undefined;
+    return [...here.path, ...fields];
+}
+/** A values path's default: known (`v`, undefined for a key its mapping does not hold), or not. */
+function lookup(values, path) {
+    let v = values;
+    for (const key of path) {
+        // Go reads a field of a missing parent as an error: the render fails, so nothing is known.
+        if (!isMap(v))
+            return { known: false };
+        v = Object.hasOwn(v, key) ? v[key] : undefined;
+    }
+    return { known: true, v };
+}
+/** Evaluates a pipeline with the default values; undefined where any part is unknown. */
+function evaluate(expr, here, values) {
+    const tokens = tokenize(expr);
+    if (!tokens || tokens.length === 0)
+        return undefined;
+    let pos = 0;
+    const pipeline = () => {
+        let val = command(undefined, false);
+        while (val !== null && tokens[pos]?.t === '|') {
+            pos++;
+            val = command(val, true);
+        }
+        return val;
+    };
+    /** null: a syntax this reader does not follow (the whole action is unknown). */
+    const operand = () => {
+        const tok = tokens[pos];
+        if (!tok)
+            return null;
+        if (tok.t === '(') {
+            pos++;
+            const v = pipeline();
+            if (tokens[pos]?.t !== ')')
+                return null;
+            pos++;
+            return v;
+        }
+        if (tok.t === 'lit') {
+            pos++;
+            return { v: tok.v, keys: [] };
+        }
+        if (tok.t === 'ref') {
+            pos++;
+            const path = refPath(tok.s, here);
+            if (!path)
+                return undefined;
+            const found = lookup(values, path);
+            if (!found.known)
+                return undefined;
+            return { v: found.v ?? null, keys: path.length > 0 ? [{ key: path.join('.'), value: found.v }] : [] };
+        }
+        return null;
+    };
+    const command = (piped, isPiped) => {
+        const tok = tokens[pos];
+        if (!tok)
+            return null;
+        if (tok.t !== 'id')
+            return isPiped ? null : operand();
+        pos++;
+        const args = [];
+        while (pos < tokens.length && tokens[pos].t !== '|' && tokens[pos].t !== ')') {
+            const a = operand();
+            if (a === null)
+                return null;
+            args.push(a);
+        }
+        if (isPiped)
+            args.push(piped);
+        return call(tok.s, args);
+    };
+    const result = pipeline();
+    if (result === null || pos !== tokens.length)
+        return undefined;
+    return result;
+}
+const KNOWN_FUNCTIONS = new Set([
+    'not',
+    'and',
+    'or',
+    'eq',
+    'ne',
+    'default',
+    'quote',
+    'squote',
+    'int',
+    'toString',
+    'required',
+]);
+/** A template function of the default render; undefined (unknown) for any other, or unknown arguments. */
+function call(name, args) {
+    if (!KNOWN_FUNCTIONS.has(name))
+        return undefined;
+    const keys = args.flatMap((a) => a?.keys ?? []);
+    if (name === 'and' || name === 'or') {
+        if (args.length === 0)
+            return undefined;
+        // The argument that decides it is what a user changes: its keys are named, not the others'.
+        const decisive = args.find((a) => a !== undefined && truthy(a.v) === (name === 'or'));
+        if (decisive)
+            return decisive;
+        if (args.some((a) => a === undefined))
+            return undefined;
+        return { v: args[args.length - 1].v, keys };
+    }
+    if (args.some((a) => a === undefined))
+        return undefined;
+    const known = args;
+    const [a, b] = known;
+    switch (name) {
+        case 'not':
+            return known.length === 1 ? { v: !truthy(a.v), keys } : undefined;
+        case 'eq':
+        case 'ne': {
+            if (known.length !== 2)
+                return undefined;
+            const [x, y] = [a.v, b.v];
+            // Helm reads values numbers as float64, which Go's eq does not compare with an int literal.
+            const comparable = (typeof x === 'string' || typeof x === 'boolean') && typeof x === typeof y;
+            if (!comparable)
+                return undefined;
+            return { v: name === 'eq' ? x === y : x !== y, keys };
+        }
+        case 'default':
+            // sprig's default: the given value unless it is empty (false, 0, "", nil, an empty collection).
+            return known.length === 2 ? (truthy(b.v) ? { v: b.v, keys } : { v: a.v, keys }) : undefined;
+        case 'quote':
+        case 'squote': {
+            if (known.length !== 1 || a.v === null)
+                return undefined;
+            const s = print(a.v);
+            if (s === undefined)
+                return undefined;
+            return { v: name === 'quote' ? JSON.stringify(s) : `'${s}'`, keys };
+        }
+        case 'toString': {
+            const s = known.length === 1 ? print(a.v) : undefined;
+            return s === undefined ? undefined : { v: s, keys };
+        }
+        case 'int': {
+            if (known.length !== 1)
+                return undefined;
+            const v = a.v;
+            if (typeof v === 'number')
+                return { v: Math.trunc(v), keys };
+            if (typeof v === 'boolean')
+                return { v: v ? 1 : 0, keys };
+            if (typeof v === 'string' && /^-?\d+$/.test(v))
+                return { v: Number(v), keys };
+            return undefined;
+        }
+        case 'required':
+            return known.length === 2 && truthy(b.v) ? { v: b.v, keys } : undefined;
+    }
+    return undefined;
+}
+// ---- messages -------------------------------------------------------------------------------
+/**
+ * What a finding at `line` of a template says of the default values that write what it judges, or
+ * undefined when they decide nothing there: the keys (with the part of a `toYaml` value the node
+ * is), and the file, so the user knows what to change.
+ */
+function defaultValuesNote(render, line, node) {
+    const sources = render.sources.get(line);
+    if (!sources || sources.length === 0)
+        return undefined;
+    const keys = [...new Set(sources.map((s) => keyOf(s, node)))];
+    const named = keys.map((k) => `\`${k}\``).join(', ');
+    return `The chart's default values write this (${named} in ${render.file}); a user can change it with their own values`;
+}
+/** The key of a source, lengthened by the part of its value the node is (`securityContext.privileged`). */
+function keyOf(source, node) {
+    if (typeof source.value !== 'object' || source.value === null)
+        return source.key;
+    const tokens = node.pointer.split('/').slice(1).map(_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__/* .unescapePointerToken */ .Xg);
+    for (let i = 0; i < tokens.length; i++) {
+        const suffix = tokens.slice(i);
+        let v = source.value;
+        for (const t of suffix)
+            v = typeof v === 'object' && v !== null ? v[t] : undefined;
+        if (v !== undefined && JSON.stringify(v) === JSON.stringify(node.value)) {
+            return [source.key, ...suffix].filter((k) => k !== '').join('.');
+        }
+    }
+    return source.key;
+}
+function isMap(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+
+/***/ }),
+
 /***/ 4585:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -70257,17 +71601,20 @@ function escapeRegExp(text) {
 /* harmony export */   Zp: () => (/* binding */ helmTemplate),
 /* harmony export */   aT: () => (/* binding */ isRenderedChartFile),
 /* harmony export */   dC: () => (/* binding */ kustomizationsListing),
+/* harmony export */   ez: () => (/* binding */ chartIncludes),
 /* harmony export */   fh: () => (/* binding */ TEMPLATE_VALUE),
+/* harmony export */   gJ: () => (/* binding */ isChartRenderedFile),
 /* harmony export */   iE: () => (/* binding */ kustomizeResource),
 /* harmony export */   j3: () => (/* binding */ KUSTOMIZE_PATCH),
 /* harmony export */   jZ: () => (/* binding */ kustomizeListings),
 /* harmony export */   k9: () => (/* binding */ templateAsYaml),
 /* harmony export */   kG: () => (/* binding */ readKustomization),
+/* harmony export */   m$: () => (/* binding */ CHART_TEMPLATE_GLOBS),
 /* harmony export */   qk: () => (/* binding */ HELM_TEMPLATE),
 /* harmony export */   tC: () => (/* binding */ excludedByKustomize),
 /* harmony export */   xK: () => (/* binding */ HELM_CHART_FILE)
 /* harmony export */ });
-/* unused harmony exports isHelmTemplate, kustomizeRoots */
+/* unused harmony exports isHelmTemplate, constantTruth, kustomizeRoots */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2686);
 
@@ -70325,30 +71672,63 @@ function helmTemplate(workspace, file) {
     }
     return undefined;
 }
+/** Every file under a `templates/` folder, of which a chart renders more than its YAML files. */
+const CHART_TEMPLATE_GLOBS = ['**/templates/**'];
+/**
+ * True for a file a Helm application chart renders into its manifests although its name is not a
+ * YAML one: helm renders every file under `templates/` (`pod.tpl`, `debug.txt`, in any folder below)
+ * but partials (a name starting with `_`) and the notes (`NOTES.txt`). Decided by the path and the
+ * chart's `Chart.yaml` alone, before the file is read.
+ */
+function isChartRenderedFile(workspace, file) {
+    const base = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(file);
+    if (base.startsWith('_') || base.endsWith('NOTES.txt'))
+        return false;
+    const parts = file.split('/');
+    for (let i = 0; i < parts.length - 1; i++) {
+        if (parts[i] !== 'templates')
+            continue;
+        const chart = parts.slice(0, i).join('/');
+        const manifest = chart ? `${chart}/Chart.yaml` : 'Chart.yaml';
+        if (!workspace.has(manifest))
+            continue;
+        return !LIBRARY_CHART.test(workspace.text(manifest) ?? '');
+    }
+    return false;
+}
 /** What a template action becomes in {@link templateAsYaml}: a plain scalar no rule takes for a setting. */
 const TEMPLATE_VALUE = 'helm-template-value';
-/** The keyword of an action that opens a block (`{{- if .Values.x }}`), or `end`. */
-const BLOCK_ACTION = /^\{\{-?\s*(if|with|range|define|block|end)\b/;
+/** The keyword of an action that opens a block (`{{- if .Values.x }}`), continues one (`else`), or `end`. */
+const BLOCK_ACTION = /^\{\{-?\s*(if|with|range|define|block|else|end)\b/;
 /**
  * A Helm chart template as the YAML every render of it shares, line for line: a line that holds only
  * template actions (`{{- if .Values.rbac }}`, `{{- include "labels" . | nindent 4 }}`, `{{- end }}`)
  * is blanked, and an action among text (`image: "{{ .Values.image }}:{{ .Values.tag }}"`) becomes
  * {@link TEMPLATE_VALUE}, so what the chart's values decide reads as a value no rule judges, and what
- * the template writes literally (`privileged: true`) reads as written. The lines inside `if`, `with`
- * and `range` blocks are listed: a render writes them only for some values.
+ * the template writes literally (`privileged: true`) reads as written. An action that writes a
+ * constant (`{{ true }}`, `{{ "true" }}`) reads as that constant and a template comment as
+ * nothing, since every render writes them so. The lines inside `if`, `with` and `range` blocks are
+ * listed: a render writes them only for some values, unless the block's condition holds whatever the
+ * values (`if true`, `if not false`, `with .`, `if .Release.Name`; the `else` of a condition that
+ * never holds).
  */
-function templateAsYaml(text) {
+function templateAsYaml(text, includes) {
     const lines = text.split('\n');
     const out = [];
     const conditional = new Set();
-    let depth = 0;
+    const alternative = new Set();
+    const stack = [];
+    const inConditional = () => stack.some((b) => b.conditional);
+    /** `.` is the chart's root while no `with` or `range` has rebound it. */
+    const dotIsRoot = () => stack.every((b) => !b.rebinds);
     /** Whether the line being read continues an action an earlier line opened. */
     let open;
     for (let n = 0; n < lines.length; n++) {
         const line = lines[n];
         let rest = '';
         let content = false;
-        let conditionalHere = depth > 0;
+        let conditionalHere = inConditional();
+        let alternativeHere = stack.some((b) => b.alternative);
         let i = 0;
         if (open !== undefined) {
             const close = line.indexOf('}}');
@@ -70373,29 +71753,299 @@ function templateAsYaml(text) {
             const close = line.indexOf('}}', start + 2);
             const action = close === -1 ? line.slice(start) : line.slice(start, close + 2);
             const block = BLOCK_ACTION.exec(action)?.[1];
+            const body = actionBody(action, block);
             if (block === 'end')
-                depth = Math.max(0, depth - 1);
-            else if (block !== undefined) {
-                depth += 1;
-                conditionalHere = true;
+                stack.pop();
+            else if (block === 'else') {
+                const top = stack.at(-1);
+                if (top) {
+                    const chained = /^(?:if|with)\b/.exec(body);
+                    const holds = chained ? constantTruth(body.slice(chained[0].length), dotIsRoot()) : true;
+                    top.conditional = !(top.chainFalse && holds === true);
+                    top.alternative = !top.chainFalse;
+                    top.chainFalse = top.chainFalse && holds === false;
+                    if (top.conditional)
+                        conditionalHere = true;
+                    if (top.alternative)
+                        alternativeHere = true;
+                }
             }
-            rest += `\u0000`;
+            else if (block !== undefined) {
+                // A named template's body is written where it is included, not here.
+                const named = block === 'define' || block === 'block';
+                const holds = named ? undefined : constantTruth(body, dotIsRoot(), block === 'range');
+                stack.push({
+                    keyword: block,
+                    conditional: holds !== true,
+                    chainFalse: holds === false,
+                    alternative: false,
+                    rebinds: block === 'range' || (block === 'with' && body !== '.' && body !== '$'),
+                });
+                if (holds !== true)
+                    conditionalHere = true;
+            }
+            const constant = block === undefined ? constantOutput(body) : undefined;
+            if (constant !== undefined) {
+                // A comment writes nothing; a constant writes itself (after a line's own text: an action
+                // that trims the space before it at the start of a line joins it to the line above).
+                rest += constant;
+                if (constant.trim() !== '' && (content || !action.startsWith('{{-')))
+                    content = true;
+            }
+            else
+                rest += `\u0000`;
             if (close === -1) {
                 open = action;
                 break;
             }
             i = close + 2;
         }
-        if (!content)
+        // A line that only includes a named template (`{{- include "app.securityContext" . | nindent 10 }}`)
+        // writes that template's mapping there: read as merged into the mapping the line is in.
+        // Only where every render writes the line: the merged values are located at their mapping.
+        const included = !content && includes && !conditionalHere ? INCLUDE_LINE.exec(line) : null;
+        const written = included ? includes(included[1]) : undefined;
+        if (written !== undefined)
+            out.push(`${' '.repeat(Number(included[2]))}<<: ${written}`);
+        else if (!content)
             out.push('');
         else {
             // The trailing text of a value an action ends (`{{ .Values.x }}-suffix`) stays one scalar.
             out.push(rest.replace(/\u0000+/g, TEMPLATE_VALUE));
             if (conditionalHere)
                 conditional.add(n + 1);
+            if (alternativeHere)
+                alternative.add(n + 1);
         }
     }
-    return { text: out.join('\n'), conditional };
+    return { text: out.join('\n'), conditional, alternative };
+}
+/** A line that only includes a named template, re-indented: `{{- include "name" . | nindent 8 }}`. */
+const INCLUDE_LINE = /^\s*\{\{-?\s*(?:include|template)\s+"([^"]+)"\s+[$.\w]*\s*\|\s*nindent\s+(\d{1,3})\s*-?\}\}\s*$/;
+/** An action of a template: its keyword (or first word) and where it ends. */
+const ACTION = /\{\{-?\s*([\w/*]*)(?:[^}]|\}(?!\}))*\}\}/g;
+/** A `define` action's name. */
+const DEFINE_NAME = /^\{\{-?\s*define\s+"([^"]+)"/;
+/**
+ * The named templates (`{{- define "name" }}...{{- end }}`) of the chart a template belongs to, in
+ * its templates and its subcharts' (helm's names are global to a release), each as the one-line
+ * mapping every render of it writes (see {@link includedMapping}); read once per chart.
+ */
+function chartIncludes(workspace, file) {
+    const parts = file.split('/');
+    const at = parts.lastIndexOf('templates');
+    if (at === -1)
+        return undefined;
+    const chart = parts.slice(0, at).join('/');
+    const prefix = chart ? `${chart}/` : '';
+    const bodies = workspace.memo('helm-defines', chart, () => {
+        const found = new Map();
+        for (const f of workspace.glob([`${prefix}templates/**`, `${prefix}charts/**/templates/**`])) {
+            const text = workspace.text(f);
+            if (text === undefined || !text.includes('define'))
+                continue;
+            for (const [name, body] of defines(text))
+                if (!found.has(name))
+                    found.set(name, body);
+        }
+        return found;
+    });
+    if (bodies.size === 0)
+        return undefined;
+    return (name) => workspace.memo('helm-include', `${chart}\u0000${name}`, () => {
+        const body = bodies.get(name);
+        return body === undefined ? undefined : includedMapping(body);
+    });
+}
+/** The bodies of the `define` blocks of a template file, by name. */
+function defines(text) {
+    const out = new Map();
+    const stack = [];
+    for (const m of text.matchAll(ACTION)) {
+        const keyword = m[1];
+        if (keyword === 'end') {
+            const open = stack.pop();
+            if (open?.name !== undefined && !out.has(open.name))
+                out.set(open.name, text.slice(open.start, m.index));
+        }
+        else if (keyword === 'define' || keyword === 'block') {
+            stack.push({ name: DEFINE_NAME.exec(m[0])?.[1], start: m.index + m[0].length });
+        }
+        else if (keyword === 'if' || keyword === 'with' || keyword === 'range') {
+            stack.push({ start: 0 });
+        }
+    }
+    return out;
+}
+/**
+ * What a named template writes for every render, when that is a mapping: its lines read as a template
+ * ({@link templateAsYaml}, its own includes left out), the lines only some values write dropped, as a
+ * one-line JSON mapping (a YAML flow mapping); undefined for anything else.
+ */
+function includedMapping(body) {
+    const read = templateAsYaml(body.replace(/^[ \t]*\r?\n/, ''));
+    const text = read.text
+        .split('\n')
+        .map((l, i) => (read.conditional.has(i + 1) ? '' : l))
+        .join('\n');
+    const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_1__/* .parseYaml */ .hN)(text, undefined, { duplicateKeys: 'last' });
+    const value = parsed.ok && parsed.documents.length === 1 ? parsed.documents[0].value : undefined;
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).length === 0)
+        return undefined;
+    return JSON.stringify(value);
+}
+/** What an action says between its delimiters and trim markers, its block keyword dropped. */
+function actionBody(action, keyword) {
+    let body = action.replace(/^\{\{-?/, '').replace(/-?\}\}$/, '');
+    body = body.trim();
+    if (keyword !== undefined)
+        body = body.slice(keyword.length).trim();
+    return body;
+}
+/** A Go template literal: a boolean, a number, or a string without escapes. */
+const LITERAL = /^(?:true|false|nil|-?\d+(?:\.\d+)?|"[^"\\]*"|`[^`]*`)$/;
+/** What an action writes whatever the values: a comment writes nothing, a literal itself; else undefined. */
+function constantOutput(body) {
+    if (body.startsWith('/*'))
+        return '';
+    if (!LITERAL.test(body) || body === 'nil')
+        return undefined;
+    return body.startsWith('"') || body.startsWith('`') ? body.slice(1, -1) : body;
+}
+/** Fields of the chart's root that every render sets to something non-empty. */
+const ROOT_FIELDS = new Set([
+    '',
+    '.Release',
+    '.Release.Name',
+    '.Release.Namespace',
+    '.Release.Service',
+    '.Chart',
+    '.Chart.Name',
+    '.Chart.Version',
+    '.Capabilities',
+    '.Capabilities.KubeVersion',
+    '.Capabilities.KubeVersion.Version',
+    '.Template',
+    '.Template.Name',
+    '.Template.BasePath',
+]);
+/**
+ * Whether a block's condition (a Go template pipeline) holds whatever the chart's values: true or
+ * false when it is built from literals, `not`, `and`, `or`, `eq`, `ne` and the root fields every
+ * render sets (`.Release.Name`, `.`), undefined otherwise. For `range`, whether the list it ranges
+ * over is a literal non-empty one (`until 1`, `list "a"`).
+ */
+function constantTruth(condition, dotIsRoot, range = false) {
+    let text = condition.trim();
+    // `range $i, $x := until 3`, `with $v := .`: the declared variables do not change what it ranges over.
+    const declared = /^\$\w*(?:\s*,\s*\$\w*)?\s*:?=\s*/.exec(text);
+    if (declared)
+        text = text.slice(declared[0].length);
+    if (text === '' || text.includes('|'))
+        return undefined;
+    const tokens = tokenize(text);
+    if (tokens === undefined)
+        return undefined;
+    if (range) {
+        const [fn, ...args] = tokens;
+        if (fn === 'until' && args.length === 1 && /^\d+$/.test(args[0]))
+            return Number(args[0]) > 0;
+        if ((fn === 'list' || fn === 'tuple') && !args.includes('(') && !args.includes(')'))
+            return args.length > 0;
+        return undefined;
+    }
+    let at = 0;
+    const term = () => {
+        const t = tokens[at++];
+        if (t === undefined)
+            return undefined;
+        if (t === '(') {
+            const v = command();
+            return tokens[at++] === ')' ? v : undefined;
+        }
+        if (LITERAL.test(t)) {
+            if (t === 'nil')
+                return { value: null };
+            if (t === 'true' || t === 'false')
+                return { value: t === 'true' };
+            if (t.startsWith('"') || t.startsWith('`'))
+                return { value: t.slice(1, -1) };
+            return { value: Number(t) };
+        }
+        const field = t.startsWith('$.')
+            ? t.slice(1)
+            : t === '$'
+                ? ''
+                : dotIsRoot
+                    ? t === '.'
+                        ? ''
+                        : t
+                    : undefined;
+        return field !== undefined && ROOT_FIELDS.has(field) ? 'set' : undefined;
+    };
+    const truth = (v) => v === undefined ? undefined : v === 'set' ? true : Boolean(v.value);
+    const command = () => {
+        const fn = tokens[at];
+        if (fn === undefined || !/^(?:not|and|or|eq|ne)$/.test(fn))
+            return term();
+        at++;
+        const args = [];
+        while (at < tokens.length && tokens[at] !== ')')
+            args.push(term());
+        if (args.length === 0)
+            return undefined;
+        const truths = args.map(truth);
+        const known = (b) => (b === undefined ? undefined : { value: b });
+        switch (fn) {
+            case 'not':
+                return args.length === 1 ? known(truths[0] === undefined ? undefined : !truths[0]) : undefined;
+            case 'and':
+                return known(truths.includes(false) ? false : truths.every((b) => b === true) ? true : undefined);
+            case 'or':
+                return known(truths.includes(true) ? true : truths.every((b) => b === false) ? false : undefined);
+            default: {
+                // eq a b c: a equals any of the others; ne a b.
+                const literal = args.every((a) => a !== undefined && a !== 'set');
+                if (!literal || args.length < 2)
+                    return undefined;
+                const [first, ...others] = args.map((a) => a.value);
+                const equal = others.some((o) => o === first);
+                return known(fn === 'eq' ? equal : !equal);
+            }
+        }
+    };
+    const value = command();
+    return at === tokens.length ? truth(value) : undefined;
+}
+/** The words, literals and parentheses of a pipeline; undefined for an unterminated string. */
+function tokenize(text) {
+    const out = [];
+    let i = 0;
+    while (i < text.length) {
+        const c = text[i];
+        if (/\s/.test(c)) {
+            i++;
+        }
+        else if (c === '(' || c === ')') {
+            out.push(c);
+            i++;
+        }
+        else if (c === '"' || c === '`') {
+            const end = text.indexOf(c, i + 1);
+            if (end === -1)
+                return undefined;
+            out.push(text.slice(i, end + 1));
+            i = end + 1;
+        }
+        else {
+            let j = i;
+            while (j < text.length && !/[\s()"`]/.test(text[j]))
+                j++;
+            out.push(text.slice(i, j));
+            i = j;
+        }
+    }
+    return out;
 }
 /** A chart's `type: library` line in its Chart.yaml. */
 const LIBRARY_CHART = /^type:[ \t]*["']?library["']?[ \t]*(?:#.*)?$/m;
@@ -70657,12 +72307,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   P1: () => (/* binding */ readK8sObjects)
 });
 
-// UNUSED EXPORTS: K8S_SCREEN, isPatchFragment, k8sManifestPaths, nestedPodSpecsOf, readTemplateObjects, unappliable
+// UNUSED EXPORTS: K8S_SCREEN, isPatchFragment, k8sManifestPaths, nestedPodSpecsOf, readTemplateObjects, unappliable, unplacedTemplateObjects
 
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
 var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
-var yaml = __nccwpck_require__(2686);
+var workspace_yaml = __nccwpck_require__(2686);
+// EXTERNAL MODULE: ./lib/core/parsers/helm-values.js
+var helm_values = __nccwpck_require__(9113);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
 var k8s_files = __nccwpck_require__(2870);
 // EXTERNAL MODULE: external "node:path"
@@ -70735,7 +72387,7 @@ function fromValue(value, at) {
     if (k8s_isMap(value)) {
         const map = new Map();
         for (const [k, v] of Object.entries(value))
-            map.set(k, fromValue(v, { source: at.source, pointer: `${at.pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}` }));
+            map.set(k, fromValue(v, { source: at.source, pointer: `${at.pointer}/${(0,workspace_yaml/* escapePointerToken */.uC)(k)}` }));
         return { at, map };
     }
     return { at, scalar: value };
@@ -70747,7 +72399,7 @@ function toValue(node, origins, pointer) {
     if (node.map) {
         const out = {};
         for (const [k, v] of node.map)
-            out[k] = toValue(v, origins, `${pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}`);
+            out[k] = toValue(v, origins, `${pointer}/${(0,workspace_yaml/* escapePointerToken */.uC)(k)}`);
         return out;
     }
     return node.scalar;
@@ -70989,7 +72641,7 @@ function applyPatches(ws, file, doc, objects) {
                 node: fromValue(d.value, { source: { path: patchFile, document: d }, pointer: '' }),
             }));
         }
-        const parsed = (0,yaml/* parseYaml */.hN)(value);
+        const parsed = (0,workspace_yaml/* parseYaml */.hN)(value);
         if (!parsed.ok)
             return undefined;
         const where = inlinePlacement(kdocument, ktext, pointer);
@@ -71295,7 +72947,7 @@ function portKey(patch) {
 function tokens(pointer) {
     if (typeof pointer !== 'string' || (pointer !== '' && !pointer.startsWith('/')))
         return undefined;
-    return pointer === '' ? [] : pointer.slice(1).split('/').map(yaml/* unescapePointerToken */.Xg);
+    return pointer === '' ? [] : pointer.slice(1).split('/').map(workspace_yaml/* unescapePointerToken */.Xg);
 }
 /** The node at `tokens` under `root`, or undefined. */
 function nodeAt(root, path) {
@@ -71552,6 +73204,7 @@ function resolveMergeKeys(value) {
 
 
 
+
 /**
  * A model of Kubernetes manifests: every object of every YAML document (`---` streams and `kind: List`
  * included) recognised by `apiVersion` + `kind`, the pod spec of each workload kind, and its
@@ -71673,11 +73326,15 @@ const K8S_SCREEN = (0,screens/* defineScreen */.ME)('k8s-manifest', looksLikeMan
  */
 function k8sManifestPaths(workspace) {
     const paths = [];
-    for (const f of workspace.screenedGlob(K8S_GLOBS, K8S_SCREEN)) {
+    for (const f of [...workspace.screenedGlob(K8S_GLOBS, K8S_SCREEN), ...otherChartTemplates(workspace)]) {
         const chart = (0,k8s_files/* helmTemplate */.Zp)(workspace, f);
         // A chart template is judged by what every render of it writes, when that reads as YAML.
-        if (chart === 'template' && readTemplateObjects(workspace, f) !== undefined)
+        if (chart === 'template' && readTemplateObjects(workspace, f) !== undefined) {
             paths.push(f);
+            // Its objects that no rule can place are left out, and said so.
+            if (unplacedTemplateObjects(workspace, f) > 0)
+                workspace.leaveOut(f, k8s_files/* HELM_TEMPLATE */.qk);
+        }
         else if (chart !== undefined)
             workspace.leaveOut(f, k8s_files/* HELM_TEMPLATE */.qk);
         else if ((0,k8s_files/* isRenderedChartFile */.aT)(workspace, f))
@@ -71691,6 +73348,18 @@ function k8sManifestPaths(workspace) {
             paths.push(f);
     }
     return paths;
+}
+/**
+ * The files a Helm chart renders whose names are not YAML ones (see `isChartRenderedFile`) that may
+ * hold manifests: chosen by path first, so that other `templates/` folders (web pages) are not read.
+ */
+function otherChartTemplates(workspace) {
+    const yaml = workspace.matcher(K8S_GLOBS);
+    return workspace
+        .glob(k8s_files/* CHART_TEMPLATE_GLOBS */.m$)
+        .filter((f) => !yaml(f) &&
+        (0,k8s_files/* isChartRenderedFile */.gJ)(workspace, f) &&
+        workspace.memo(`screen:${K8S_SCREEN.name}`, f, (file) => workspace.passes(file, K8S_SCREEN)));
 }
 /**
  * A file of patches: it holds a workload that is a patch fragment and no complete one. A file mixing
@@ -71771,7 +73440,7 @@ function readK8sObjects(workspace, file) {
             return [];
         if (!looksLikeManifest(file, text))
             return [];
-        const parsed = (0,yaml/* parseYaml */.hN)(text);
+        const parsed = (0,workspace_yaml/* parseYaml */.hN)(text);
         if (!parsed.ok) {
             // Templating of any kind (`{{ }}`, or `{NAME}` placeholders a build step substitutes) means the
             // file is not meant to parse as it stands.
@@ -71785,31 +73454,115 @@ function readK8sObjects(workspace, file) {
     });
 }
 /**
+ * The apiVersion a chart's template writes for a built-in kind whose group has one spelling: a
+ * template that writes its `apiVersion` from a helper (`{{ include "common.capabilities.deployment.apiVersion" . }}`)
+ * picks a version for the cluster, never another group, so the object is placed by its kind.
+ */
+const TEMPLATED_API_VERSION = new Map([
+    ...['Pod', 'PodTemplate', 'ReplicationController', 'Service'].map((k) => [k, 'v1']),
+    ...['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].map((k) => [k, 'apps/v1']),
+    ['Job', 'batch/v1'],
+    ['CronJob', 'batch/v1'],
+    ...['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].map((k) => [
+        k,
+        'rbac.authorization.k8s.io/v1',
+    ]),
+]);
+/**
  * The objects of a Helm chart template as every render writes them (see `templateAsYaml`): what the
  * chart's values decide reads as `TEMPLATE_VALUE`, and each object knows which of its lines a render
- * writes only for some values. Undefined when that text is no YAML, or holds no object (a template
- * that writes its structure from values or includes), which is then left out as a template.
+ * writes only for some values. An object whose `apiVersion` a value or helper writes is placed by its
+ * kind when that is a built-in kind ({@link TEMPLATED_API_VERSION}). Undefined when that text is no
+ * YAML, or holds no object a rule can place (a template that writes its structure from values or
+ * includes, or its kind), which is then left out as a template.
  */
 function readTemplateObjects(workspace, file) {
+    return templateObjects(workspace, file)?.objects;
+}
+/**
+ * A template's text read as YAML (see `templateAsYaml`). A repeated key keeps its last value, as
+ * helm's output is read (a template that writes `labels:` twice installs). What the chart's named
+ * templates write where a line includes them is read first; a template that does not read as YAML
+ * with them is read without. A branch's lines may not fit the other's: then the branches a render
+ * writes instead of the first, and then every line only some renders write, are blanked in turn, so
+ * what every render writes is still judged.
+ */
+function templateYaml(text, includes) {
+    let read = (0,k8s_files/* templateAsYaml */.k9)(text, includes);
+    let yaml = read.text;
+    let parsed = (0,workspace_yaml/* parseYaml */.hN)(yaml, undefined, HELM_OUTPUT);
+    for (const withIncludes of includes ? [true, false] : [false]) {
+        if (includes && !withIncludes && !parsed.ok) {
+            read = (0,k8s_files/* templateAsYaml */.k9)(text);
+            yaml = read.text;
+            parsed = (0,workspace_yaml/* parseYaml */.hN)(yaml, undefined, HELM_OUTPUT);
+        }
+        for (const drop of [read.alternative, read.conditional]) {
+            if (parsed.ok || drop.size === 0)
+                continue;
+            yaml = blanked(read.text, drop);
+            parsed = (0,workspace_yaml/* parseYaml */.hN)(yaml, undefined, HELM_OUTPUT);
+        }
+    }
+    return { read, yaml, parsed };
+}
+/** How many objects of a chart template no rule can place (see {@link readTemplateObjects}). */
+function unplacedTemplateObjects(workspace, file) {
+    return templateObjects(workspace, file)?.unplaced ?? 0;
+}
+/** The text with these lines (1-based) blanked. */
+function blanked(text, lines) {
+    return text
+        .split('\n')
+        .map((l, i) => (lines.has(i + 1) ? '' : l))
+        .join('\n');
+}
+/** How helm's output is read: a repeated key keeps its last value. */
+const HELM_OUTPUT = { duplicateKeys: 'last' };
+function templateObjects(workspace, file) {
     return workspace.memo('k8s-template', file, () => {
         const text = workspace.configText(file, LARGE_MANIFEST);
         if (text === undefined)
             return undefined;
-        const read = (0,k8s_files/* templateAsYaml */.k9)(text);
-        const parsed = (0,yaml/* parseYaml */.hN)(read.text);
+        // Read as the chart's default values render it, where that is certain; as every render writes
+        // it when that reading is no YAML (a value's YAML that does not fit where the template puts it).
+        const includes = text.includes('nindent') ? (0,k8s_files/* chartIncludes */.ez)(workspace, file) : undefined;
+        const values = (0,helm_values/* chartValues */.LT)(workspace, file);
+        const render = values ? (0,helm_values/* defaultRender */.CF)(text, values) : undefined;
+        let defaults = render;
+        let got = templateYaml(render?.text ?? text, includes);
+        if (!got.parsed.ok && render) {
+            got = templateYaml(text, includes);
+            defaults = undefined;
+        }
+        const { read, yaml, parsed } = got;
         if (!parsed.ok)
             return undefined;
-        const template = { conditional: read.conditional };
-        const merges = read.text.includes('<<');
+        // A line inside blocks the default values write is written by the render without values.
+        const conditional = defaults
+            ? new Set([...read.conditional].filter((line) => !defaults.written.has(line)))
+            : read.conditional;
+        const template = defaults
+            ? {
+                conditional,
+                defaults: { file: defaults.file, sources: defaults.sources, replaced: defaults.replaced },
+            }
+            : { conditional };
+        const merges = yaml.includes('<<');
         const objects = parsed.documents.flatMap((doc) => objectsIn(file, doc, '', merges ? resolveMergeKeys(doc.value) : doc.value, 0).map((o) => ({
             ...o,
             template,
         })));
+        for (const o of objects) {
+            const placed = o.apiVersion.includes(k8s_files/* TEMPLATE_VALUE */.fh) ? TEMPLATED_API_VERSION.get(o.kind) : undefined;
+            if (placed !== undefined)
+                o.apiVersion = placed;
+        }
         // A template whose objects its includes or values write whole shows none of them, and one whose
-        // `apiVersion` or `kind` a value writes (`apiVersion: {{ include "capabilities.apiVersion" . }}`)
-        // holds objects no rule can place: left out, as a template, rather than judged as holding nothing.
-        const placed = objects.every((o) => !`${o.apiVersion}\u0000${o.kind}`.includes(k8s_files/* TEMPLATE_VALUE */.fh));
-        return objects.length > 0 && placed ? objects : undefined;
+        // `apiVersion` (of a kind not built in) or `kind` a value writes holds objects no rule can place:
+        // those are left out, as a template, rather than judged as holding nothing.
+        const placed = objects.filter((o) => !`${o.apiVersion}\u0000${o.kind}`.includes(k8s_files/* TEMPLATE_VALUE */.fh));
+        return placed.length > 0 ? { objects: placed, unplaced: objects.length - placed.length } : undefined;
     });
 }
 /**
@@ -72010,7 +73763,7 @@ function nestedPodSpecsOf(object) {
         for (const [k, v] of Object.entries(value)) {
             if (depth === 0 && (k === 'status' || k === 'metadata'))
                 continue;
-            visit(v, `${pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}`, depth + 1);
+            visit(v, `${pointer}/${(0,workspace_yaml/* escapePointerToken */.uC)(k)}`, depth + 1);
         }
     };
     visit(object.node.value, object.node.pointer, 0);
@@ -72027,7 +73780,7 @@ function childAt(object, base, ...tokens) {
             value = value[token];
         else
             return undefined;
-        pointer += `/${(0,yaml/* escapePointerToken */.uC)(token)}`;
+        pointer += `/${(0,workspace_yaml/* escapePointerToken */.uC)(token)}`;
     }
     return { value, pointer, span: k8s_spanOf(object.document, pointer) };
 }
@@ -73695,15 +75448,19 @@ function valueVariants(files) {
     VARIANTS.set(files, variants);
     return variants;
 }
+/** How many modules deep a call's arguments are followed through the calls of its caller's module. */
+const MAX_CALL_DEPTH = 4;
 /**
  * One variant per `module` block that calls a module of the tree by a local path: in the called
  * module, `var.x` is what the call's argument `x` gives (resolved in the caller's module: a literal,
  * or the caller's own variable or local), over the variable's default. `module "sg" { source =
  * "./modules/sg", cidr = "0.0.0.0/0" }` opens what the module's `cidr_blocks = [var.cidr]` allows.
+ * A caller that is itself a called module passes its own inputs on (`cidr = var.admin_cidr`): one
+ * variant more per call of the caller, its arguments resolved as that call gives them, up to
+ * {@link MAX_CALL_DEPTH} modules deep.
  */
 function callVariants(files, scopes, base) {
-    const out = [];
-    const perModule = new Map();
+    const calls = [];
     for (const file of files) {
         for (const block of file.body.blocks) {
             // A call in a test or an example shows the module's use; what is deployed is called elsewhere.
@@ -73715,28 +75472,45 @@ function callVariants(files, scopes, base) {
             const module = node_path__WEBPACK_IMPORTED_MODULE_0__.posix
                 .normalize(node_path__WEBPACK_IMPORTED_MODULE_0__.posix.join(file.module, source.value))
                 .replace(/(.)\/+$/, '$1');
-            const scope = scopes.get(module);
-            if (!scope || module === file.module)
+            if (!scopes.has(module) || module === file.module)
                 continue;
-            const n = perModule.get(module) ?? 0;
-            if (n >= MAX_CALLS_PER_MODULE)
-                continue;
-            const values = new Map();
-            for (const a of block.body.attributes)
-                if (!MODULE_META.has(a.name))
-                    values.set(a.name, base(file, a.value));
-            if (values.size === 0)
-                continue;
-            perModule.set(module, n + 1);
-            const call = `module "${block.labels[0]}" in ${file.path}`;
-            const given = { path: file.path, values };
-            out.push({
-                source: file.path,
-                call,
-                modules: new Set([module]),
-                resolve: (f, value) => f.module === module ? resolve(scope, value, 0, given, true) : base(f, value),
-            });
+            calls.push({ file, block, module });
         }
+    }
+    const out = [];
+    const perModule = new Map();
+    let previous = [];
+    for (let depth = 0; depth < MAX_CALL_DEPTH; depth++) {
+        const made = [];
+        for (const { file, block, module } of calls) {
+            const scope = scopes.get(module);
+            // First as a run gives the caller's module its values; then as each call of it does.
+            const through = depth === 0 ? [{ resolve: base }] : previous.filter((v) => v.modules.has(file.module));
+            for (const caller of through) {
+                const n = perModule.get(module) ?? 0;
+                if (n >= MAX_CALLS_PER_MODULE)
+                    break;
+                const values = new Map();
+                for (const a of block.body.attributes)
+                    if (!MODULE_META.has(a.name))
+                        values.set(a.name, caller.resolve(file, a.value));
+                if (values.size === 0)
+                    continue;
+                perModule.set(module, n + 1);
+                const call = `module "${block.labels[0]}" in ${file.path}${caller.call ? ` (called by ${caller.call})` : ''}`;
+                const given = { path: file.path, values };
+                made.push({
+                    source: file.path,
+                    call,
+                    modules: new Set([module]),
+                    resolve: (f, value) => f.module === module ? resolve(scope, value, 0, given, true) : base(f, value),
+                });
+            }
+        }
+        out.push(...made);
+        previous = made;
+        if (made.length === 0)
+            break;
     }
     return out;
 }
@@ -78165,7 +79939,7 @@ function lowerBound(files, key) {
 /* harmony export */   Rs: () => (/* binding */ ScopeRecorder),
 /* harmony export */   no: () => (/* binding */ InputLog)
 /* harmony export */ });
-/* unused harmony exports SCOPE_EXAMPLES, LEFT_OUT_EXAMPLES, emptyInputs */
+/* unused harmony exports EXCLUDED_FROM_RULE, SCOPE_EXAMPLES, LEFT_OUT_EXAMPLES, emptyInputs */
 /* harmony import */ var _screens_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9752);
 /**
  * What a rule looked at. A verdict must never rest on a rule that examined nothing (a Terraform rule
@@ -78385,6 +80159,16 @@ const UNREADABLE_INPUT = {
     kind: 'unreadable',
     reason: 'it does not parse, or is not read as text, so nothing in it was checked: see unparsable-file',
 };
+/**
+ * What a rule's report says of the files the configuration excludes from it (`exclude` under the
+ * rule in `.controlgate.yml`): the rule may have read them, but what it found there is dropped, so
+ * they are not examined, and no verdict may rest on them (an excluded file is said, not skipped
+ * silently).
+ */
+const EXCLUDED_FROM_RULE = {
+    kind: 'excluded',
+    reason: 'the configuration excludes it from this rule (its `exclude` in .controlgate.yml), so nothing in it counts',
+};
 /** Paths listed per rule in the report; the count covers the rest. */
 const SCOPE_EXAMPLES = 20;
 /** Paths listed per kind of file a rule left out; the count covers the rest. */
@@ -78401,6 +80185,8 @@ class ScopeTally {
     counted = 0;
     /** What the rule left out, by kind (see {@link addLeftOut}). */
     left;
+    /** Paths the configuration excludes from the rule (see {@link excludeFrom}). */
+    excluded;
     /**
      * `files`: the tree's files, which positions index; `discount`: positions of files that are never
      * the subject of an assessment (controlgate's own configuration and declarations).
@@ -78422,6 +80208,13 @@ class ScopeTally {
                 this.counted += 1;
             }
         }
+    }
+    /**
+     * Files the configuration excludes from the rule: whatever the rule read of them is not counted as
+     * examined, and they are reported as left out ({@link EXCLUDED_FROM_RULE}).
+     */
+    excludeFrom(matches) {
+        this.excluded = matches;
     }
     /** Adds files a run of the rule left out (see `ScopeRecorder.leaveOut`). */
     addLeftOut(parts) {
@@ -78462,14 +80255,32 @@ class ScopeTally {
      * rule left out, when it left something out.
      */
     result() {
-        const leftOut = this.leftOut();
         const examined = this.examined();
+        const leftOut = this.leftOut();
         return leftOut.length > 0 ? { ...examined, leftOut } : examined;
     }
     examined() {
         const bits = this.bits;
         if (!bits)
             return { files: 0, examples: [] };
+        if (this.excluded) {
+            const out = [];
+            for (let w = 0; w < bits.length; w++) {
+                if (bits[w] === 0)
+                    continue;
+                for (let b = 0; b < 32; b++) {
+                    const i = (w << 5) + b;
+                    if ((bits[w] & (1 << b)) !== 0 && this.excluded(this.files[i]))
+                        out.push(i);
+                }
+            }
+            for (const i of out) {
+                bits[i >>> 5] &= ~(1 << (i & 31));
+                this.counted -= 1;
+            }
+            this.excluded = undefined;
+            this.addLeftOut([{ ...EXCLUDED_FROM_RULE, files: out }]);
+        }
         for (const i of this.discount) {
             const word = i >>> 5;
             const bit = 1 << (i & 31);
@@ -79135,6 +80946,13 @@ const FILE_DERIVED_MEMOS = new Set([
 /** Git's heuristic: a NUL byte in the first 8,000 bytes means binary. */
 const BINARY_SNIFF_BYTES = 8000;
 /**
+ * What a read found. Text is UTF-8, or UTF-16 or UTF-32 decoded (by its byte-order mark or its zero bytes).
+ * Binary files and files over the size cap are not held in memory; where the reader can, it offers
+ * `chunks`, a bounded streaming read for the rules that must still look inside them (secrets).
+ */
+/** Any character but whitespace: a text file without one holds nothing to check. */
+const NOT_BLANK = /\S/;
+/**
  * Grouping the files by name ending costs a string and a map entry per path, about what testing three
  * glob lists path by path costs: a tree groups its files once it has tested that many lists that could
  * use the groups (a slice of the per-file rules is asked by a few dozen; a pull request's whole tree
@@ -79181,6 +80999,8 @@ class Workspace {
     fileIndex;
     contents = new Map();
     yamlCache = new Map();
+    /** Files of {@link yamlCache} that are empty or whitespace only: no input of a rule (see `read`). */
+    blank = new Set();
     problems = new Map();
     /** Files of the index that were not in the working tree when read (see {@link missingFiles}). */
     missing = new Set();
@@ -79506,7 +81326,10 @@ class Workspace {
         }
         else if (this.scope.active &&
             (content.kind === 'text' || content.kind === 'binary') &&
-            content.at !== undefined) {
+            content.at !== undefined &&
+            // An empty file (or one of whitespace only) holds nothing a rule could check: reading it is
+            // no assessment, so no verdict may rest on it. A file judged by its name is (see `examine`).
+            !(content.kind === 'text' && !NOT_BLANK.test(content.text))) {
             this.scope.touchAt(content.at);
             // A link's content is its target's: the target (and every link on the way) is an input too.
             const link = this.links === undefined ? undefined : this.linkOf(file);
@@ -79578,6 +81401,7 @@ class Workspace {
         this.release(files);
         for (const f of files) {
             this.yamlCache.delete(f);
+            this.blank.delete(f);
             for (const store of this.memos.values())
                 store.values.delete(f);
         }
@@ -79586,7 +81410,8 @@ class Workspace {
     yaml(file) {
         const cached = this.yamlCache.get(file);
         if (cached) {
-            if (this.scope.active)
+            // Credited as reading it is: an empty file is no input (see `read`).
+            if (this.scope.active && !this.blank.has(file))
                 this.scope.touch(file);
             // The problem was recorded by the rule that parsed it first; this one could not check it either.
             if (!cached.ok)
@@ -79598,6 +81423,8 @@ class Workspace {
             return undefined;
         const result = (0,yaml/* parseYaml */.hN)(text);
         this.yamlCache.set(file, result);
+        if (!NOT_BLANK.test(text))
+            this.blank.add(file);
         if (!result.ok)
             this.reportProblem({ path: file, ...result.error });
         return result;
@@ -80166,6 +81993,7 @@ function constructYaml(text, filename, dialect) {
             maxAliases: MAX_ALIASES,
             maxTotalMergeKeys: MAX_MERGE_KEYS,
             ...(filename ? { filename } : {}),
+            ...(dialect?.duplicateKeys === 'last' ? { json: true } : {}),
         };
         values = (0,_vendored_js__WEBPACK_IMPORTED_MODULE_0__/* .vendored */ .q)('js-yaml').constructFromEvents(events, options);
     }
