@@ -2765,3 +2765,74 @@ describe('38. SSH opened through a module that passes its input on to another mo
     }).toEqual({ code, found });
   });
 });
+
+/**
+ * A pull_request_target job that fetches every pull request's refs at once (a wildcard refspec over
+ * `refs/pull/`, or one configured as what the remote fetches) holds this pull request's head among
+ * them; checking that one out and building runs the head's code with the job's privileges.
+ */
+describe("39. a privileged job that fetches every pull request's refs, then checks out this one", () => {
+  const RULE = 'workflow-dangerous-trigger';
+  const workflow = (run: string[]) =>
+    [
+      'name: pr',
+      'on: pull_request_target',
+      'permissions:',
+      '  contents: write',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      `      - uses: actions/checkout@${'4'.repeat(40)} # v4`,
+      '      - env:',
+      `          N: \${{ github.event.pull_request.number }}`,
+      '        run: |',
+      ...run.map((line) => `          ${line}`),
+      '',
+    ].join('\n');
+  it.each([
+    [
+      'a wildcard refspec, then a checkout of the one remote-tracking ref',
+      [
+        "git fetch origin '+refs/pull/*:refs/remotes/origin/pr/*'",
+        'git checkout "origin/pr/$N/head"',
+        'npm ci && npm test',
+      ],
+      1,
+      ['.github/workflows/pr.yml:13 critical new=true'],
+    ],
+    [
+      "a refspec configured as the remote's, fetched by a plain git fetch",
+      [
+        "git config --add remote.origin.fetch '+refs/pull/*/head:refs/remotes/origin/pr/*'",
+        'git fetch origin',
+        'git reset --hard "origin/pr/$N"',
+        'make',
+      ],
+      1,
+      ['.github/workflows/pr.yml:13 critical new=true'],
+    ],
+    [
+      'every pull ref fetched, only read (the control)',
+      [
+        "git fetch origin '+refs/pull/*/head:refs/remotes/origin/pr/*'",
+        'git log --oneline -5 "origin/pr/$N"',
+        'npm ci && npm run lint',
+      ],
+      0,
+      [],
+    ],
+  ])('%s', async (_name, run, code, critical) => {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig([RULE]), 'README.md': '# app\n' }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit({ '.github/workflows/pr.yml': workflow(run) }, 'head');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect(
+      pr.report.findings
+        .filter((f) => f.ruleId === RULE && f.severity === 'critical')
+        .map((f) => `${f.location?.path}:${f.location?.startLine} ${f.severity} new=${f.isNew}`),
+    ).toEqual(critical);
+    expect(pr.code).toBe(code);
+  });
+});

@@ -940,10 +940,11 @@ function inOtherRepository(
 }
 
 /**
- * A hit that fetches the head (`git fetch origin pull/N/head:pr-N`): it brings the commits into the
- * repository without putting them in the work tree, so what runs them is what comes after.
+ * A hit that fetches the head (`git fetch origin pull/N/head:pr-N`), or configures a remote to fetch
+ * pull requests' refs (`git config remote.origin.fetch …`): it brings the commits into the repository
+ * without putting them in the work tree, so what runs them is what comes after.
  */
-const FETCH_ONLY = /^git\s+(?:-c\s+\S+\s+)*fetch\b/;
+const FETCH_ONLY = /^git\s+(?:-c\s+\S+\s+)*(?:fetch|config)\b/;
 
 interface Hit {
   what: string;

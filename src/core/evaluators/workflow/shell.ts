@@ -318,9 +318,12 @@ function downloadedThenRun(joined: string): RemoteExecution[] {
 
 /**
  * Commands in a script that fetch or check out a pull request's head: `gh pr checkout`, a `git fetch`
- * or `pull` of `pull/N/head` (or `merge`). The pull request's diff applied to the work tree (`gh pr
- * diff N | git apply`, a downloaded `.diff`/`.patch`, `git am`, `patch`) is read by the rule with the
- * job's other routes to the head's code (see `pullDiffFetchOf` in head-code.ts).
+ * or `pull` of `pull/N/head` (or `merge`), or of every pull request's refs at once (a wildcard
+ * refspec over `refs/pull/`, which holds this one's), and a refspec of `refs/pull/` configured for a
+ * remote (`git config --add remote.origin.fetch` given one), which the next plain `git fetch` of that
+ * remote fetches. The pull request's diff applied to the work tree (`gh pr diff N | git apply`, a
+ * downloaded `.diff`/`.patch`, `git am`, `patch`) is read by the rule with the job's other routes to
+ * the head's code (see `pullDiffFetchOf` in head-code.ts).
  */
 export const headCheckouts: (script: string) => readonly RemoteExecution[] = memoByScript(scanHeadCheckouts);
 
@@ -332,5 +335,17 @@ function scanHeadCheckouts(script: string): RemoteExecution[] {
   for (const m of joined.matchAll(re)) {
     out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
   }
+  for (const m of joined.matchAll(EVERY_PULL_REF)) {
+    if (out.some((o) => o.start <= m.index && m.index < o.end)) continue;
+    out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
+  }
   return out;
 }
+
+/**
+ * A `git fetch` or `pull` of a wildcard refspec over `refs/pull/` (`+refs/pull/<*>:refs/pr/<*>`), or a
+ * refspec of `refs/pull/` set as what a remote fetches (`git config remote.origin.fetch …`, also as
+ * `git -c remote.origin.fetch=… fetch`).
+ */
+const EVERY_PULL_REF =
+  /(?<![\w-])git\s+(?:-c\s+\S+\s+){0,4}(?:(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/\*[^\s'"]{0,200}|config\s[^\n;&|]{0,500}?remote\.[^\s.]{1,200}\.fetch\s[^\n;&|]{0,500}?(?:refs\/)?pull\/[^\s'"]{0,200})|(?<![\w-])git\s+(?:-c\s+\S+\s+){0,4}-c\s+["']?remote\.[^\s.=]{1,200}\.fetch=[^\s]{0,200}?pull\/[^\s'"]{0,200}["']?\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\b/g;
