@@ -945,6 +945,53 @@ jobs:
     });
     expect(findings.map(at)).toEqual([`${W}:6:31`, `${W}:6:59`, `${W}:7:31`]);
   });
+
+  describe("an env value the script splices into another program's code", () => {
+    /** An issue_comment job whose step binds the comment to BODY and runs `lines` (from line 9). */
+    const step = (...lines: string[]) =>
+      onEvent('issue_comment')(
+        `      - env:\n          BODY: \${{ github.event.comment.body }}\n        run: |\n${lines.map((l) => `          ${l}\n`).join('')}`,
+      );
+    it.each([
+      ['eval', ['eval "echo $BODY"'], [`${W}:9:22 eval`]],
+      ['bash -c', ['bash -c "echo ${BODY}"'], [`${W}:9:25 bash -c`]],
+      ['sh -ec, quoted inside', ['sh -ec "printf %s \\"$BODY\\""'], [`${W}:9:31 sh -ec`]],
+      ['python3 -c', [`python3 -c "print('''$BODY''')"`], [`${W}:9:32 python3 -c`]],
+      ['node -e, between single-quoted parts', [`node -e 'console.log("'"$BODY"'")'`], [`${W}:9:35 node -e`]],
+      [
+        'an unquoted here-document read by python3 -',
+        ['python3 - <<EOF', 'print("""$BODY""")', 'EOF'],
+        [`${W}:10:20 python3 (here-document)`],
+      ],
+      ['a here-string read by bash', ['bash <<< "echo $BODY"'], [`${W}:9:26 bash (here-string)`]],
+    ])('%s: reported at the variable, high', async (_name, lines, expected) => {
+      const findings = await run({ [W]: step(...lines) });
+      expect(findings.map((f) => `${at(f)} ${/the code that (.+?) runs/.exec(f.message)?.[1]}`)).toEqual(
+        expected,
+      );
+      expect(findings.map((f) => f.severity)).toEqual(['high']);
+      expect(findings[0]!.message).toContain('github.event.comment.body via env.BODY');
+    });
+    it.each([
+      ['in single quotes, the inner shell reads the variable', [`bash -c 'echo "$BODY"'`]],
+      ['escaped for eval', ['eval echo \\"\\$BODY\\"']],
+      ['read from the environment by python', [`python3 -c 'import os; print(os.environ["BODY"])'`]],
+      ['a quoted here-document delimiter', ["python3 - <<'EOF'", 'print(1)  # $BODY', 'EOF']],
+      ['a here-document read by cat, not run', ['cat <<EOF > body.txt', '$BODY', 'EOF']],
+      ['a script file given the value as an argument', ['python3 tools/reply.py "$BODY"']],
+      ['the variable set by the script first', ['BODY=fixed', 'bash -c "echo $BODY"']],
+    ])('%s: not reported', async (_name, lines) => {
+      expect(await run({ [W]: step(...lines) })).toEqual([]);
+    });
+    it('not for a value no outsider writes', async () => {
+      const files = {
+        [W]: onEvent('issue_comment')(
+          '      - env:\n          N: ${{ github.event.issue.number }}\n        run: bash -c "echo $N"\n',
+        ),
+      };
+      expect(await run(files)).toEqual([]);
+    });
+  });
 });
 
 describe('a local action that a workflow runs is no test material, wherever it lies', () => {

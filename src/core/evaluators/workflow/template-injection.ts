@@ -1,4 +1,5 @@
 import { FixBatches } from '../../fix/yaml-fix.js';
+import { parseExpression } from '../../parsers/expression.js';
 import {
   type Job,
   type Step,
@@ -9,6 +10,7 @@ import {
   workflowFiles,
   workflowSources,
 } from '../../parsers/workflow.js';
+import { locatedText } from '../../parsers/workflow-expressions.js';
 import type { Location, RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
@@ -18,6 +20,7 @@ import { classifyContext, heldSources } from './contexts.js';
 import { Dataflow, type Flow, type Hop, type Scope } from './dataflow.js';
 import { contextEvents, runEvents } from './event-guards.js';
 import { injectionFix } from './fix-injection.js';
+import { assignedBefore, type ReparsedVariable, reparsedVariables } from './reparsed-variables.js';
 import {
   type ActionInputs,
   actionInputMap,
@@ -96,6 +99,37 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
     walkWorkflows(
       workflowSources(workspace, subjects),
       {
+        step(step, source, job) {
+          // A variable of the step's environment that the script splices into another program's code.
+          if (!step.run) return;
+          const shell = shellOf(step, job, source);
+          if (shell !== '' && !/^(?:ba)?sh(?:\s|$)/.test(shell)) return;
+          const script = step.run.value;
+          const refs = workspace.memo('reparsed-variables', script, () => reparsedVariables(script));
+          if (refs.length === 0) return;
+          const events = source.kind === 'workflow' && job ? runEvents(source, job, step) : undefined;
+          if (events?.length === 0) return;
+          const scope: Scope = { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' };
+          const text = locatedText(workspace, source.path, step.run);
+          const insiders =
+            source.kind === 'workflow' && job !== undefined
+              ? jobExcludesOutsiders(source, job, repository) || excludesOutsiders(step.if, repository)
+              : false;
+          for (const r of refs) {
+            if (assignedBefore(script, r.name, r.start)) continue;
+            const inner = `env.${r.name}`;
+            const parsed = parseExpression(inner);
+            if (!parsed.ok || !parsed.node) continue;
+            const flows = flow
+              .flows(parsed.node, inner, scope)
+              .filter((f) => !f.collection && liveEvents(f, source, events)?.length !== 0);
+            if (flows.length === 0) continue;
+            const at = text.locate(r.start, r.end);
+            const f = reparsedFinding(r, script.slice(r.start, r.end), flows, at, job, step, relay);
+            judgeReach(f, flows, source, events, insiders);
+            findings.push(f);
+          }
+        },
         expression(expr, source, job, step) {
           const script = step?.run && expr.field.length === 1 && expr.field[0] === 'run' ? step : undefined;
           let entry = script && scripts.get(script);
@@ -126,21 +160,7 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
               : false;
           for (const group of byReference(flows)) {
             const f = finding(expr, group, sink, owner, shellOf(step, job, source), file, relay);
-            if (insiders) {
-              f.message +=
-                ' The job only runs for pull requests from this repository, named authors or trusted members, so only they could exploit it.';
-              f.confidence = 'low';
-            }
-            if (!pullRequestOnly(source) && carriedOnPullRequestOnly(group, source, events)) {
-              f.message +=
-                " The value is set only on the workflow's pull_request runs (its other triggers do not carry it): a fork's run gets a read-only token and no secrets, and runs the workflow as the pull request has it, so whoever writes the text could run code there anyway.";
-              f.severity = 'low';
-            }
-            if (pullRequestOnly(source)) {
-              f.message +=
-                " The workflow runs on pull_request only: a fork's run gets a read-only token and no secrets, and runs the workflow as the pull request has it, so whoever writes the text could run code there anyway (under pull_request_target it would run with this repository's token and secrets).";
-              f.severity = 'low';
-            }
+            judgeReach(f, group, source, events, insiders);
             if (entry && sink === 'run:') {
               if (!entry.tainted.includes(expr)) entry.tainted.push(expr);
               entry.findings.push(f);
@@ -168,6 +188,72 @@ interface ScriptFindings {
   all: WorkflowExpression[];
   tainted: WorkflowExpression[];
   findings: RawFinding[];
+}
+
+/**
+ * Lowers a finding by who can reach it: a job only insiders can start (low confidence), a value set
+ * only on the workflow's pull_request runs, or a workflow on pull_request only (low severity).
+ */
+function judgeReach(
+  f: RawFinding,
+  group: Flow[],
+  source: WorkflowSource,
+  events: readonly string[] | undefined,
+  insiders: boolean,
+): void {
+  if (insiders) {
+    f.message +=
+      ' The job only runs for pull requests from this repository, named authors or trusted members, so only they could exploit it.';
+    f.confidence = 'low';
+  }
+  if (!pullRequestOnly(source) && carriedOnPullRequestOnly(group, source, events)) {
+    f.message +=
+      " The value is set only on the workflow's pull_request runs (its other triggers do not carry it): a fork's run gets a read-only token and no secrets, and runs the workflow as the pull request has it, so whoever writes the text could run code there anyway.";
+    f.severity = 'low';
+  }
+  if (pullRequestOnly(source)) {
+    f.message +=
+      " The workflow runs on pull_request only: a fork's run gets a read-only token and no secrets, and runs the workflow as the pull request has it, so whoever writes the text could run code there anyway (under pull_request_target it would run with this repository's token and secrets).";
+    f.severity = 'low';
+  }
+}
+
+/**
+ * A variable of the step's environment that carries outsider text, expanded by the script into the
+ * code of another program (reparsed-variables.ts): the text becomes that program's code.
+ */
+function reparsedFinding(
+  r: ReparsedVariable,
+  written: string,
+  flows: Flow[],
+  at: Location,
+  job: Job | undefined,
+  step: Step,
+  relays: () => string | undefined,
+): RawFinding {
+  const relay = flows.some((f) => f.origin.input === 'repository_dispatch') ? relays() : undefined;
+  const ref = `env.${r.name}`;
+  const arbitrary = flows.some((f) => f.origin.capability === 'arbitrary');
+  const origins = [...new Set(flows.map((f) => describe(f, ref, at, relay)))];
+  const shown = origins.slice(0, 3).join('; ');
+  const more = origins.length > 3 ? ` (and ${origins.length - 3} more)` : '';
+  const what = arbitrary ? 'attacker-controlled text' : 'an attacker-influenced value';
+  const inputs = flows.every((f) => f.origin.input !== undefined);
+  const dispatched = flows.every(
+    (f) =>
+      f.origin.input === 'workflow_dispatch' ||
+      (f.origin.input === 'repository_dispatch' && relay === undefined),
+  );
+  return {
+    message:
+      `"${written}" in run: is expanded by the shell into the code that ${r.program} runs, so the ${what} it holds becomes code there: ${shown}${more}. ` +
+      `Pass the value to that program as data: an argument (bash -c '... "$1"' _ "$${r.name}"), or read from the environment by the program itself ("$${r.name}" inside single quotes for a shell, os.environ["${r.name}"], process.env.${r.name}).`,
+    location: at,
+    key: `${job?.id ?? ''}/${stepLabel(step)}/reparsed/${r.name}`,
+    severity: arbitrary ? 'high' : 'medium',
+    unfixable: 'the program that parses the value has to be given it as data by hand',
+    ...(dispatched ? { confidence: 'low' as const } : inputs ? { confidence: 'medium' as const } : {}),
+  };
 }
 
 /** `run:`, `shell:` or `with.<input>` when the field is code, else undefined. */
