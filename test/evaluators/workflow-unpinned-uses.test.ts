@@ -154,6 +154,78 @@ jobs:
     expect(findings.length).toBe(5_000);
     expect(at(findings[4_999]!)).toBe('.github/workflows/big.yml:10004:15');
   });
+
+  describe('a local action that an earlier checkout fetched from another repository', () => {
+    const W = '.github/workflows/deploy.yml';
+    /** A job that checks out `checkout` (with: lines) at line 6, then runs `uses` at line 11 or later. */
+    const wf = (checkout: string[], uses: string, between = '') =>
+      `on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@${SHA}\n        with:\n${checkout.map((l) => `          ${l}\n`).join('')}${between}      - uses: ${uses}\n        with:\n          token: \${{ secrets.DEPLOY_TOKEN }}\n`;
+    it.each([
+      [
+        'a branch, the action at the folder',
+        ['repository: someorg/deploy-action', 'ref: main', 'path: .tools/deploy'],
+        './.tools/deploy',
+        [`${W}:9:16 high someorg/deploy-action@main`],
+      ],
+      [
+        'a tag, an action in a sub-folder',
+        ['repository: someorg/deploy-action', 'ref: v2', 'path: tools'],
+        './tools/publish/',
+        [`${W}:9:16 high someorg/deploy-action/publish@v2`],
+      ],
+      [
+        'no ref (the default branch), at the reference to the repository',
+        ['repository: someorg/deploy-action', 'path: ./deploy'],
+        './deploy',
+        [`${W}:8:23 high someorg/deploy-action`],
+      ],
+    ])('%s: reported as that unpinned action', async (_name, checkout, uses, expected) => {
+      const found = await run({ [W]: wf(checkout, uses) });
+      expect(
+        found.map((f) => `${at(f)} ${f.severity ?? 'high'} ${/`uses: ([^`]+)`/.exec(f.message)?.[1]}`),
+      ).toEqual(expected);
+    });
+    it.each([
+      [
+        'pinned to a commit',
+        ['repository: someorg/deploy-action', `ref: ${SHA}`, 'path: .tools/deploy'],
+        './.tools/deploy',
+        '',
+      ],
+      [
+        'a ref computed by an expression',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, as written in a workflow
+        ['repository: someorg/deploy-action', 'ref: ${{ inputs.ref }}', 'path: t'],
+        './t',
+        '',
+      ],
+      [
+        'another folder than the action',
+        ['repository: someorg/deploy-action', 'ref: main', 'path: other'],
+        './.github/actions/deploy',
+        '',
+      ],
+      [
+        'this repository checked out again over the folder',
+        ['repository: someorg/deploy-action', 'ref: main'],
+        './.github/actions/deploy',
+        `      - uses: actions/checkout@${SHA}\n`,
+      ],
+    ])('%s: not reported', async (_name, checkout, uses, between) => {
+      expect(await run({ [W]: wf(checkout, uses, between) })).toEqual([]);
+    });
+    it('is medium for a repository of the owner the run names, saying so', async () => {
+      const found = await evaluate(
+        workflowUnpinnedUses,
+        { [W]: wf(['repository: acme/actions', 'ref: main', 'path: a'], './a/deploy') },
+        { allow: [] },
+        { repository: 'acme/api' },
+      );
+      expect(found.map((f) => [at(f), f.severity, f.message.includes('another repository')])).toEqual([
+        [`${W}:9:16`, 'medium', true],
+      ]);
+    });
+  });
 });
 
 describe("workflow.unpinned-uses: an action repository's own action", () => {

@@ -6,6 +6,7 @@ import { parseUses, refPinning } from '../../parsers/uses.js';
 import {
   type Job,
   type Located,
+  type Step,
   WORKFLOW_GLOBS,
   type Workflow,
   type WorkflowSource,
@@ -25,6 +26,7 @@ import {
   actionOf,
   aliasNote,
   anyText,
+  input,
   namesSecret,
   onlyPullRequest,
   sameOwner,
@@ -157,7 +159,27 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
         if (job.uses) check(workflow, job.uses, 'Reusable workflow');
       },
       step(step, source, job) {
-        if (step.uses) check(source, step.uses, 'Action', job);
+        if (!step.uses) return;
+        check(source, step.uses, 'Action', job);
+        // `./path` where an earlier step checked out another repository: that repository's action.
+        const fetched = checkedOutAction(step, job?.steps ?? (source.kind === 'action' ? source.steps : []));
+        if (!fetched) return;
+        const { repo, ref, checkout, node } = fetched;
+        const text = `${repo}${ref === undefined ? '' : `@${ref}`}`;
+        const message = problem(text, 'Action', allowed);
+        if (!message) return;
+        if (repository !== undefined && namesRepository(text, repository)) return;
+        const owner = repository !== undefined ? sameOwner(text, repository) : undefined;
+        findings.push({
+          message:
+            `"${step.uses.value.trim()}" (line ${locationFromSpan(source.path, step.uses.span).startLine}) runs an action of ${fetched.from}, which the checkout at line ${locationFromSpan(source.path, checkout.span).startLine} fetched` +
+            `${ref === undefined ? ' at its default branch' : ` at "${ref}"`}: the same as \`uses: ${text}\`. ${message.replace(/[;.] [Pp]in .*$/, '.')}` +
+            ` Pin the checkout's ref: to a full 40-character commit SHA.${owner ? sameOwnerNote(owner) : ''}`,
+          location: locationFromSpan(source.path, node.span),
+          key: `${text} ${step.uses.value.trim()}`,
+          ...(owner ? { severity: 'medium' as const } : {}),
+          unfixable: 'the checkout names no tag for the fix to resolve to a commit',
+        });
       },
     });
     fixes.finish();
@@ -393,6 +415,58 @@ function tagOnlyWorkflow(
     /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path ?? '') &&
     /^v\d+\.\d+\.\d+$/.test(ref ?? '')
   );
+}
+
+/**
+ * For a step that runs a local action (`uses: ./tools/deploy`), the repository an earlier step of the
+ * same job (or composite action) checked out at that folder with actions/checkout, when that is
+ * another repository named literally (`repository: owner/repo`): its ref (undefined when none is
+ * given: the default branch), the checkout's `uses:` and the node to report at (`ref:`, else
+ * `repository:`). The last checkout that writes the folder decides; a checkout of this repository
+ * (no `repository:`) there makes it this repository's code again. Refs or repositories computed by
+ * an expression are not judged.
+ */
+function checkedOutAction(
+  step: Step,
+  steps: readonly Step[],
+):
+  | { repo: string; from: string; ref: string | undefined; checkout: Located<string>; node: Located }
+  | undefined {
+  const uses = parseUses(step.uses!.value);
+  if (uses.kind !== 'local') return undefined;
+  const folder = normalFolder(step.uses!.value.trim());
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const earlier = steps[i]!;
+    if (earlier.index >= step.index || actionOf(earlier.uses) !== 'actions/checkout') continue;
+    const pathNode = input(earlier, 'path');
+    const into = typeof pathNode?.value === 'string' ? normalFolder(pathNode.value) : '';
+    if (into.includes('${{')) continue;
+    if (into !== '' && folder !== into && !folder.startsWith(`${into}/`)) continue;
+    const repoNode = input(earlier, 'repository');
+    if (!repoNode) return undefined;
+    const repo = typeof repoNode.value === 'string' ? repoNode.value.trim() : '';
+    if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) return undefined;
+    const refNode = input(earlier, 'ref');
+    const ref = refNode === undefined ? undefined : String(refNode.value ?? '').trim();
+    if (ref?.includes('${{')) return undefined;
+    const sub = into === '' ? folder : folder.slice(into.length).replace(/^\//, '');
+    return {
+      repo: `${repo}${sub ? `/${sub}` : ''}`,
+      from: repo,
+      ref: ref === '' ? undefined : ref,
+      checkout: earlier.uses!,
+      node: refNode ?? repoNode,
+    };
+  }
+  return undefined;
+}
+
+/** A folder of the workspace as written in a workflow (`./a/b/`, `a/b`): `a/b`; the root is ''. */
+function normalFolder(text: string): string {
+  return text
+    .replace(/^(?:\.\/)+/, '')
+    .replace(/\/+$/, '')
+    .replace(/^\.$/, '');
 }
 
 /** Why a reference is not pinned, or undefined when it is (or needs no pin). */
