@@ -983,6 +983,26 @@ jobs:
     ])('%s: not reported', async (_name, lines) => {
       expect(await run({ [W]: step(...lines) })).toEqual([]);
     });
+    it.each([
+      ['entrypoint /bin/sh, args -c', 'entrypoint: /bin/sh\n          args: -c "echo X"', [`${W}:9:30`]],
+      ['args starting with sh -c', `args: sh -c "echo 'X' | wc -c"`, [`${W}:8:34`]],
+      ['args of an image whose program is not named here', 'args: --title "X"', []],
+    ])('the args of a docker:// step, %s', async (_name, withLines, expected) => {
+      const docker = `      - uses: docker://alpine@sha256:${'a'.repeat(64)}\n        with:\n          ${withLines.replace('X', '${{ github.event.issue.title }}')}\n`;
+      expect((await run({ [W]: onEvent('issues')(docker) })).map(at)).toEqual(expected);
+    });
+    it.each([
+      ['sh', ['.github/actions/d/action.yml:10:17']],
+      ['/entrypoint.sh', []],
+    ])('the args of a local Docker action whose entrypoint is %s', async (entrypoint, expected) => {
+      const files = {
+        '.github/actions/d/action.yml': `name: d\ninputs:\n  title: {description: t}\nruns:\n  using: docker\n  image: Dockerfile\n  entrypoint: ${entrypoint}\n  args:\n    - -c\n    - echo "\${{ inputs.title }}"\n`,
+        [W]: onEvent('issues')(
+          '      - uses: ./.github/actions/d\n        with:\n          title: ${{ github.event.issue.title }}\n',
+        ),
+      };
+      expect((await run(files)).map(at)).toEqual(expected);
+    });
     it('not for a value no outsider writes', async () => {
       const files = {
         [W]: onEvent('issue_comment')(

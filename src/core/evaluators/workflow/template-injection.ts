@@ -1,5 +1,6 @@
 import { FixBatches } from '../../fix/yaml-fix.js';
 import { parseExpression } from '../../parsers/expression.js';
+import { programName } from '../../parsers/shell-commands.js';
 import {
   type Job,
   type Step,
@@ -139,7 +140,9 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
           }
           entry?.all.push(expr);
           if (!expr.parsed.ok) return;
-          const sink = step ? stepSink(step, expr.field, sinks) : defaultsSink(expr.field);
+          const sink = step
+            ? stepSink(step, expr.field, sinks)
+            : (defaultsSink(expr.field) ?? dockerArgsSink(source, expr.field));
           if (!sink) return;
           if (step && sink === GITHUB_SCRIPT_SINK && jsonLiteralInScript(expr, step)) return;
           const scope: Scope = step
@@ -261,11 +264,19 @@ function stepSink(step: Step, field: string[], sinks: Map<string, string[]>): st
   if (field.length === 1 && field[0] === 'run' && step.run) return 'run:';
   if (field.length === 1 && field[0] === 'shell') return 'shell:';
   if (field.length !== 2 || field[0] !== 'with') return undefined;
+  if (field[1]!.toLowerCase() === 'args' && step.uses?.value.trim().startsWith('docker://')) {
+    const entrypoint = input(step, 'entrypoint')?.value;
+    const args = input(step, 'args')?.value;
+    return argsRunCode(
+      typeof entrypoint === 'string' ? entrypoint : undefined,
+      typeof args === 'string' ? [args] : [],
+    )
+      ? 'the args of a Docker action run by a shell or interpreter'
+      : undefined;
+  }
   const listed = listedInputs(step, sinks);
-  const input = field[1]!;
-  return listed?.inputs.includes(input.toLowerCase())
-    ? `the "${input}" input of ${listed.action}`
-    : undefined;
+  const name = field[1]!;
+  return listed?.inputs.includes(name.toLowerCase()) ? `the "${name}" input of ${listed.action}` : undefined;
 }
 
 /** The sink that {@link stepSink} names for the code input of actions/github-script. */
@@ -312,6 +323,46 @@ function jsonLiteralInScript(expr: WorkflowExpression, step: Step): boolean {
     } else if (c === "'" || c === '"' || c === '`') state = c;
   }
   return state === 'code';
+}
+
+/**
+ * `runs.args` of a Docker action of the repository whose entrypoint (`runs.entrypoint`, or the first
+ * of its args) is a shell or an interpreter given its program in them (`entrypoint: sh`, `args: [-c,
+ * 'echo ${{ inputs.title }}']`): the expression is spliced into that program.
+ */
+function dockerArgsSink(source: WorkflowSource, field: string[]): string | undefined {
+  if (
+    source.kind !== 'action' ||
+    field[0] !== 'args' ||
+    String(source.using?.value ?? '').trim() !== 'docker'
+  )
+    return undefined;
+  const runs = source.runs.value;
+  const entrypoint = typeof runs.entrypoint === 'string' ? runs.entrypoint : undefined;
+  const args = Array.isArray(runs.args) ? runs.args.map((a) => String(a ?? '')) : [];
+  return argsRunCode(entrypoint, args)
+    ? 'the args of a Docker action run by a shell or interpreter'
+    : undefined;
+}
+
+/** Programs whose `-c`/`-e` argument (or, as an entrypoint, whose arguments) hold the code they run. */
+const ARG_PROGRAMS =
+  /^(?:(?:ba|da|z|k|a)?sh|busybox|python[0-9.]*|node|nodejs|ruby|perl|php|pwsh|powershell)$/;
+
+/**
+ * Whether a container's arguments are code: its entrypoint is a shell or an interpreter (its first
+ * word, `/bin/sh`), or, with none given, the arguments start with one given `-c` / `-e` (`sh -c "..."`).
+ * The args of `docker://` steps are one string the runner splits into words; an action's are a list.
+ */
+function argsRunCode(entrypoint: string | undefined, args: readonly string[]): boolean {
+  const program = (word: string | undefined) => (word ? programName(word.replace(/^["']|["']$/g, '')) : '');
+  if (entrypoint !== undefined && entrypoint.trim() !== '')
+    return ARG_PROGRAMS.test(program(entrypoint.trim().split(/\s+/)[0]));
+  const words = args.flatMap((a) => a.trim().split(/\s+/));
+  return (
+    ARG_PROGRAMS.test(program(words[0])) &&
+    words.slice(1).some((w) => /^-[a-zA-Z]*[ceE]$|^-command$/i.test(w))
+  );
 }
 
 /** `defaults.run.shell` of a job or the workflow: the command line every `run:` is started with. */
