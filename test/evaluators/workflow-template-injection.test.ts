@@ -964,6 +964,8 @@ jobs:
         [`${W}:10:20 python3 (here-document)`],
       ],
       ['a here-string read by bash', ['bash <<< "echo $BODY"'], [`${W}:9:26 bash (here-string)`]],
+      ['a shell a container runs', ['docker run --rm alpine sh -c "echo $BODY"'], [`${W}:9:46 sh -c`]],
+      ['sudo bash -c', ['sudo bash -c "echo $BODY >> /etc/motd"'], [`${W}:9:30 bash -c`]],
     ])('%s: reported at the variable, high', async (_name, lines, expected) => {
       const findings = await run({ [W]: step(...lines) });
       expect(findings.map((f) => `${at(f)} ${/the code that (.+?) runs/.exec(f.message)?.[1]}`)).toEqual(
@@ -980,6 +982,11 @@ jobs:
       ['a here-document read by cat, not run', ['cat <<EOF > body.txt', '$BODY', 'EOF']],
       ['a script file given the value as an argument', ['python3 tools/reply.py "$BODY"']],
       ['the variable set by the script first', ['BODY=fixed', 'bash -c "echo $BODY"']],
+      [
+        'a container given the variable, its shell reading it',
+        [`docker run -e BODY alpine sh -c 'echo "$BODY"'`],
+      ],
+      ['printed by echo, not run', ['echo bash -c "$BODY"']],
     ])('%s: not reported', async (_name, lines) => {
       expect(await run({ [W]: step(...lines) })).toEqual([]);
     });

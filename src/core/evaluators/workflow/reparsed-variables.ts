@@ -1,5 +1,5 @@
 import type { ShellWord } from '../../parsers/shell.js';
-import { type CommandView, SHELLS, scriptCommands } from '../../parsers/shell-commands.js';
+import { type CommandView, programName, SHELLS, scriptCommands } from '../../parsers/shell-commands.js';
 
 /**
  * Shell variables a script expands into program text that another parser reads: the script of
@@ -55,24 +55,35 @@ export function reparsedVariables(script: string): ReparsedVariable[] {
   return out.filter((r) => !seen.has(r.start) && seen.add(r.start));
 }
 
+/**
+ * Programs that run a command line they are given in a container, a pod or another host (`docker
+ * run img sh -c "..."`, `kubectl exec pod -- bash -c "..."`): the shell there parses it.
+ */
+const RUNS_ELSEWHERE = new Set(['docker', 'podman', 'nerdctl', 'kubectl', 'oc', 'ssh', 'nsenter', 'flatpak']);
+
 /** The words of a command that are a program's text, with that program named. */
 function codeWords(view: CommandView): { word: ShellWord; program: string }[] {
   const words = view.command.words;
-  const args = words.slice(view.nameIndex + 1);
-  if (view.name === 'eval') return args.map((word) => ({ word, program: 'eval' }));
-  if (SHELLS.has(view.name)) {
-    for (let k = 0; k < args.length && args[k]!.value.startsWith('-'); k++) {
-      if (/^-[a-z]*c[a-z]*$/.test(args[k]!.value) && args[k + 1])
-        return [{ word: args[k + 1]!, program: `${view.name} ${args[k]!.value}` }];
-      if (/^-o$/.test(args[k]!.value)) k++;
+  if (view.name === 'eval') return words.slice(view.nameIndex + 1).map((word) => ({ word, program: 'eval' }));
+  // The program itself, or a shell or interpreter that a container or remote runner is told to start.
+  const last = RUNS_ELSEWHERE.has(view.name) ? words.length - 1 : Math.min(view.nameIndex, words.length - 1);
+  for (let at = view.nameIndex; at <= last; at++) {
+    const name = programName(words[at]!.value);
+    const args = words.slice(at + 1);
+    if (SHELLS.has(name)) {
+      for (let k = 0; k < args.length && args[k]!.value.startsWith('-'); k++) {
+        if (/^-[a-z]*c[a-z]*$/.test(args[k]!.value) && args[k + 1])
+          return [{ word: args[k + 1]!, program: `${name} ${args[k]!.value}` }];
+        if (/^-o$/.test(args[k]!.value)) k++;
+      }
+      continue;
     }
-    return [];
-  }
-  const options = CODE_OPTIONS.find(([program]) => program.test(view.name))?.[1];
-  if (!options) return [];
-  for (let k = 0; k < args.length && args[k]!.value.startsWith('-'); k++) {
-    if (options.test(args[k]!.value) && args[k + 1])
-      return [{ word: args[k + 1]!, program: `${view.name} ${args[k]!.value}` }];
+    const options = CODE_OPTIONS.find(([program]) => program.test(name))?.[1];
+    if (!options) continue;
+    for (let k = 0; k < args.length && args[k]!.value.startsWith('-'); k++) {
+      if (options.test(args[k]!.value) && args[k + 1])
+        return [{ word: args[k + 1]!, program: `${name} ${args[k]!.value}` }];
+    }
   }
   return [];
 }
