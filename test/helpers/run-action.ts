@@ -61,6 +61,9 @@ export function buildPrivateBundle(options: { cli?: boolean } = {}): string {
   // The data the bundle (and the rule snapshot) reads at run time lies beside it, as in a checkout.
   for (const data of ['rules', 'schemas', 'data'])
     symlinkSync(path.join(REPO_ROOT, data), path.join(dir, data));
+  // The package's manifest too: ncc writes ES modules for a package of `"type": "module"`, as in the
+  // checkout, and would otherwise take the module type of whatever folder the build sits in.
+  symlinkSync(path.join(REPO_ROOT, 'package.json'), path.join(dir, 'package.json'));
   const bin = (name: string) => path.join(REPO_ROOT, 'node_modules', '.bin', name);
   const run = (file: string, args: string[], cwd: string) => execFileSync(file, args, { cwd, stdio: 'pipe' });
   const lib = path.join(dir, 'lib');
@@ -93,6 +96,8 @@ export function buildPrivateBundle(options: { cli?: boolean } = {}): string {
 export function buildPrivateCli(): string {
   const dir = tempDir('controlgate-cli-build-');
   symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  // The package's module type, as in the checkout (see buildPrivateBundle).
+  symlinkSync(path.join(REPO_ROOT, 'package.json'), path.join(dir, 'package.json'));
   const bin = (name: string) => path.join(REPO_ROOT, 'node_modules', '.bin', name);
   execFileSync(bin('tsc'), ['-p', path.join(REPO_ROOT, 'tsconfig.json'), '--outDir', path.join(dir, 'lib')], {
     cwd: REPO_ROOT,
