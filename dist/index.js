@@ -10798,8 +10798,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 173 modules
-var registry = __nccwpck_require__(1776);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 174 modules
+var registry = __nccwpck_require__(3761);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -19670,7 +19670,7 @@ function gate(report, scope) {
 /* harmony export */   yA: () => (/* binding */ BASE_RESULTS_MAX_BYTES)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1776);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3761);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8067);
 /**
  * Base results: what the rules that read across files found on one commit, with what each asked of
@@ -21067,8 +21067,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: recordingApi
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 173 modules
-var registry = __nccwpck_require__(1776);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 174 modules
+var registry = __nccwpck_require__(3761);
 // EXTERNAL MODULE: ./lib/core/evaluators/dockerfile/secret-env.js
 var secret_env = __nccwpck_require__(7911);
 // EXTERNAL MODULE: ./lib/core/evaluators/k8s/env-secret-literal.js
@@ -23385,7 +23385,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 1776:
+/***/ 3761:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47749,10 +47749,11 @@ function inOtherRepository(workflow, job, step, hit, repository) {
     return false;
 }
 /**
- * A hit that fetches the head (`git fetch origin pull/N/head:pr-N`): it brings the commits into the
- * repository without putting them in the work tree, so what runs them is what comes after.
+ * A hit that fetches the head (`git fetch origin pull/N/head:pr-N`), or configures a remote to fetch
+ * pull requests' refs (`git config remote.origin.fetch …`): it brings the commits into the repository
+ * without putting them in the work tree, so what runs them is what comes after.
  */
-const FETCH_ONLY = /^git\s+(?:-c\s+\S+\s+)*fetch\b/;
+const FETCH_ONLY = /^git\s+(?:-c\s+\S+\s+)*(?:fetch|config)\b/;
 /** The offsets of the command of a script that holds an offset, if one does. */
 function commandAt(script, at) {
     const views = (0,shell_commands/* scriptCommands */.q8)(script).filter((v) => v.command.start <= at && at < v.command.end);
@@ -54336,7 +54337,140 @@ function fix_injection_isMap(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/reparsed-variables.js
+
+/** Interpreters and the options whose value is the program they run. */
+const CODE_OPTIONS = [
+    [/^python[0-9.]*$/, /^-[BEIOSsuv]*c$/],
+    [/^(?:node|nodejs|bun)$/, /^(?:-e|--eval|-p|--print)$/],
+    [/^ruby$/, /^-[a-zA-Z]*e$/],
+    [/^perl$/, /^-[a-zA-Z]*[eE]$/],
+    [/^php$/, /^-r$/],
+    [/^(?:pwsh|powershell)$/, /^-(?:c|command)$/i],
+];
+/** Interpreters that read their program from their input when given no script (or `-`). */
+const STDIN_PROGRAMS = /^(?:python[0-9.]*|node|nodejs|ruby|perl|php|pwsh|powershell)$/;
+function reparsedVariables(script) {
+    const out = [];
+    for (const view of (0,shell_commands/* scriptCommands */.q8)(script)) {
+        const name = view.name;
+        for (const { word, program } of codeWords(view)) {
+            for (const ref of expandedIn(script, word.start, word.end, false))
+                out.push({ ...ref, program });
+        }
+        for (const r of view.command.redirects) {
+            if (!readsProgramFromInput(view))
+                continue;
+            if (r.op === '<<<' && r.target) {
+                for (const ref of expandedIn(script, r.target.start, r.target.end, false))
+                    out.push({ ...ref, program: `${name} (here-string)` });
+            }
+            else if (r.op.startsWith('<<') && r.body && r.target && !r.target.quoted) {
+                for (const ref of expandedIn(script, r.body[0], r.body[1], true))
+                    out.push({ ...ref, program: `${name} (here-document)` });
+            }
+        }
+    }
+    // A reference is reported once, at its innermost program.
+    const seen = new Set();
+    return out.filter((r) => !seen.has(r.start) && seen.add(r.start));
+}
+/**
+ * Programs that run a command line they are given in a container, a pod or another host (`docker
+ * run img sh -c "..."`, `kubectl exec pod -- bash -c "..."`): the shell there parses it.
+ */
+const RUNS_ELSEWHERE = new Set(['docker', 'podman', 'nerdctl', 'kubectl', 'oc', 'ssh', 'nsenter', 'flatpak']);
+/** The words of a command that are a program's text, with that program named. */
+function codeWords(view) {
+    const words = view.command.words;
+    if (view.name === 'eval')
+        return words.slice(view.nameIndex + 1).map((word) => ({ word, program: 'eval' }));
+    // The program itself, or a shell or interpreter that a container or remote runner is told to start.
+    const last = RUNS_ELSEWHERE.has(view.name) ? words.length - 1 : Math.min(view.nameIndex, words.length - 1);
+    for (let at = view.nameIndex; at <= last; at++) {
+        const name = (0,shell_commands/* programName */.kX)(words[at].value);
+        const args = words.slice(at + 1);
+        if (shell_commands/* SHELLS */.OF.has(name)) {
+            for (let k = 0; k < args.length && args[k].value.startsWith('-'); k++) {
+                if (/^-[a-z]*c[a-z]*$/.test(args[k].value) && args[k + 1])
+                    return [{ word: args[k + 1], program: `${name} ${args[k].value}` }];
+                if (/^-o$/.test(args[k].value))
+                    k++;
+            }
+            continue;
+        }
+        const options = CODE_OPTIONS.find(([program]) => program.test(name))?.[1];
+        if (!options)
+            continue;
+        for (let k = 0; k < args.length && args[k].value.startsWith('-'); k++) {
+            if (options.test(args[k].value) && args[k + 1])
+                return [{ word: args[k + 1], program: `${name} ${args[k].value}` }];
+        }
+    }
+    return [];
+}
+/** A shell or interpreter given no script to run (`bash`, `bash -s`, `python3 -`): it runs its input. */
+function readsProgramFromInput(view) {
+    if (!shell_commands/* SHELLS */.OF.has(view.name) && !STDIN_PROGRAMS.test(view.name))
+        return false;
+    const args = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+    if (args.some((a) => /^-[a-z]*c[a-z]*$/.test(a) && shell_commands/* SHELLS */.OF.has(view.name)))
+        return false;
+    return args.every((a) => a === '-' || a.startsWith('-'));
+}
+/**
+ * References to variables that the shell expands in `script[from, to)`: outside single quotes and
+ * not escaped; in a here-document's body (`heredoc`) quotes are text and only `\$` keeps one.
+ */
+function expandedIn(script, from, to, heredoc) {
+    const out = [];
+    let single = false;
+    let double = false;
+    for (let i = from; i < to; i++) {
+        const c = script[i];
+        if (single) {
+            if (c === "'")
+                single = false;
+            continue;
+        }
+        if (c === '\\') {
+            i++;
+            continue;
+        }
+        if (!heredoc && c === "'" && !double) {
+            single = true;
+            continue;
+        }
+        if (!heredoc && c === '"') {
+            double = !double;
+            continue;
+        }
+        if (c !== '$')
+            continue;
+        const m = /^\$(?:\{([A-Za-z_]\w*)[^}]{0,200}\}|([A-Za-z_]\w*))/.exec(script.slice(i, Math.min(to, i + 256)));
+        if (!m)
+            continue;
+        out.push({ name: (m[1] ?? m[2]), start: i, end: i + m[0].length });
+        i += m[0].length - 1;
+    }
+    return out;
+}
+/**
+ * Whether the script sets a variable of that name itself before an offset (`NAME=...`, `export
+ * NAME=`, `read NAME`, `for NAME in`): then what it holds there is the script's, not the step's
+ * environment's.
+ */
+function assignedBefore(script, name, before) {
+    const text = script.slice(0, before);
+    const n = name.replace(/[^\w]/g, '');
+    return new RegExp(String.raw `(?:^|[\s;&|(])(?:(?:export|local|declare|typeset|readonly)\s+(?:-\w+\s+)*)?${n}\+?=|\bread\b[^\n;|&]*\s${n}\b|\bfor\s+${n}\s+in\b`).test(text);
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/template-injection.js
+
+
+
+
 
 
 
@@ -54404,6 +54538,43 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
         // per step covers them all.
         const scripts = new Map();
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace, subjects), {
+            step(step, source, job) {
+                // A variable of the step's environment that the script splices into another program's code.
+                if (!step.run)
+                    return;
+                const shell = shellOf(step, job, source);
+                if (shell !== '' && !/^(?:ba)?sh(?:\s|$)/.test(shell))
+                    return;
+                const script = step.run.value;
+                const refs = workspace.memo('reparsed-variables', script, () => reparsedVariables(script));
+                if (refs.length === 0)
+                    return;
+                const events = source.kind === 'workflow' && job ? (0,event_guards/* runEvents */.NP)(source, job, step) : undefined;
+                if (events?.length === 0)
+                    return;
+                const scope = { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' };
+                const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
+                const insiders = source.kind === 'workflow' && job !== undefined
+                    ? (0,conditions/* jobExcludesOutsiders */.PV)(source, job, repository) || (0,conditions/* excludesOutsiders */.Ek)(step.if, repository)
+                    : false;
+                for (const r of refs) {
+                    if (assignedBefore(script, r.name, r.start))
+                        continue;
+                    const inner = `env.${r.name}`;
+                    const parsed = (0,expression/* parseExpression */.YK)(inner);
+                    if (!parsed.ok || !parsed.node)
+                        continue;
+                    const flows = flow
+                        .flows(parsed.node, inner, scope)
+                        .filter((f) => !f.collection && liveEvents(f, source, events)?.length !== 0);
+                    if (flows.length === 0)
+                        continue;
+                    const at = text.locate(r.start, r.end);
+                    const f = reparsedFinding(r, script.slice(r.start, r.end), flows, at, job, step, relay);
+                    judgeReach(f, flows, source, events, insiders);
+                    findings.push(f);
+                }
+            },
             expression(expr, source, job, step) {
                 const script = step?.run && expr.field.length === 1 && expr.field[0] === 'run' ? step : undefined;
                 let entry = script && scripts.get(script);
@@ -54414,7 +54585,9 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
                 entry?.all.push(expr);
                 if (!expr.parsed.ok)
                     return;
-                const sink = step ? stepSink(step, expr.field, sinks) : defaultsSink(expr.field);
+                const sink = step
+                    ? stepSink(step, expr.field, sinks)
+                    : (defaultsSink(expr.field) ?? dockerArgsSink(source, expr.field));
                 if (!sink)
                     return;
                 if (step && sink === GITHUB_SCRIPT_SINK && jsonLiteralInScript(expr, step))
@@ -54437,21 +54610,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
                     : false;
                 for (const group of byReference(flows)) {
                     const f = template_injection_finding(expr, group, sink, owner, shellOf(step, job, source), file, relay);
-                    if (insiders) {
-                        f.message +=
-                            ' The job only runs for pull requests from this repository, named authors or trusted members, so only they could exploit it.';
-                        f.confidence = 'low';
-                    }
-                    if (!pullRequestOnly(source) && carriedOnPullRequestOnly(group, source, events)) {
-                        f.message +=
-                            " The value is set only on the workflow's pull_request runs (its other triggers do not carry it): a fork's run gets a read-only token and no secrets, and runs the workflow as the pull request has it, so whoever writes the text could run code there anyway.";
-                        f.severity = 'low';
-                    }
-                    if (pullRequestOnly(source)) {
-                        f.message +=
-                            " The workflow runs on pull_request only: a fork's run gets a read-only token and no secrets, and runs the workflow as the pull request has it, so whoever writes the text could run code there anyway (under pull_request_target it would run with this repository's token and secrets).";
-                        f.severity = 'low';
-                    }
+                    judgeReach(f, group, source, events, insiders);
                     if (entry && sink === 'run:') {
                         if (!entry.tainted.includes(expr))
                             entry.tainted.push(expr);
@@ -54472,6 +54631,52 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/**
+ * Lowers a finding by who can reach it: a job only insiders can start (low confidence), a value set
+ * only on the workflow's pull_request runs, or a workflow on pull_request only (low severity).
+ */
+function judgeReach(f, group, source, events, insiders) {
+    if (insiders) {
+        f.message +=
+            ' The job only runs for pull requests from this repository, named authors or trusted members, so only they could exploit it.';
+        f.confidence = 'low';
+    }
+    if (!pullRequestOnly(source) && carriedOnPullRequestOnly(group, source, events)) {
+        f.message +=
+            " The value is set only on the workflow's pull_request runs (its other triggers do not carry it): a fork's run gets a read-only token and no secrets, and runs the workflow as the pull request has it, so whoever writes the text could run code there anyway.";
+        f.severity = 'low';
+    }
+    if (pullRequestOnly(source)) {
+        f.message +=
+            " The workflow runs on pull_request only: a fork's run gets a read-only token and no secrets, and runs the workflow as the pull request has it, so whoever writes the text could run code there anyway (under pull_request_target it would run with this repository's token and secrets).";
+        f.severity = 'low';
+    }
+}
+/**
+ * A variable of the step's environment that carries outsider text, expanded by the script into the
+ * code of another program (reparsed-variables.ts): the text becomes that program's code.
+ */
+function reparsedFinding(r, written, flows, at, job, step, relays) {
+    const relay = flows.some((f) => f.origin.input === 'repository_dispatch') ? relays() : undefined;
+    const ref = `env.${r.name}`;
+    const arbitrary = flows.some((f) => f.origin.capability === 'arbitrary');
+    const origins = [...new Set(flows.map((f) => template_injection_describe(f, ref, at, relay)))];
+    const shown = origins.slice(0, 3).join('; ');
+    const more = origins.length > 3 ? ` (and ${origins.length - 3} more)` : '';
+    const what = arbitrary ? 'attacker-controlled text' : 'an attacker-influenced value';
+    const inputs = flows.every((f) => f.origin.input !== undefined);
+    const dispatched = flows.every((f) => f.origin.input === 'workflow_dispatch' ||
+        (f.origin.input === 'repository_dispatch' && relay === undefined));
+    return {
+        message: `"${written}" in run: is expanded by the shell into the code that ${r.program} runs, so the ${what} it holds becomes code there: ${shown}${more}. ` +
+            `Pass the value to that program as data: an argument (bash -c '... "$1"' _ "$${r.name}"), or read from the environment by the program itself ("$${r.name}" inside single quotes for a shell, os.environ["${r.name}"], process.env.${r.name}).`,
+        location: at,
+        key: `${job?.id ?? ''}/${(0,shared/* stepLabel */.vO)(step)}/reparsed/${r.name}`,
+        severity: arbitrary ? 'high' : 'medium',
+        unfixable: 'the program that parses the value has to be given it as data by hand',
+        ...(dispatched ? { confidence: 'low' } : inputs ? { confidence: 'medium' } : {}),
+    };
+}
 /** `run:`, `shell:` or `with.<input>` when the field is code, else undefined. */
 function stepSink(step, field, sinks) {
     if (field.length === 1 && field[0] === 'run' && step.run)
@@ -54480,11 +54685,16 @@ function stepSink(step, field, sinks) {
         return 'shell:';
     if (field.length !== 2 || field[0] !== 'with')
         return undefined;
+    if (field[1].toLowerCase() === 'args' && step.uses?.value.trim().startsWith('docker://')) {
+        const entrypoint = (0,shared/* input */.hF)(step, 'entrypoint')?.value;
+        const args = (0,shared/* input */.hF)(step, 'args')?.value;
+        return argsRunCode(typeof entrypoint === 'string' ? entrypoint : undefined, typeof args === 'string' ? [args] : [])
+            ? 'the args of a Docker action run by a shell or interpreter'
+            : undefined;
+    }
     const listed = (0,shared/* listedInputs */.pK)(step, sinks);
-    const input = field[1];
-    return listed?.inputs.includes(input.toLowerCase())
-        ? `the "${input}" input of ${listed.action}`
-        : undefined;
+    const name = field[1];
+    return listed?.inputs.includes(name.toLowerCase()) ? `the "${name}" input of ${listed.action}` : undefined;
 }
 /** The sink that {@link stepSink} names for the code input of actions/github-script. */
 const GITHUB_SCRIPT_SINK = 'the "script" input of actions/github-script';
@@ -54542,6 +54752,38 @@ function jsonLiteralInScript(expr, step) {
             state = c;
     }
     return state === 'code';
+}
+/**
+ * `runs.args` of a Docker action of the repository whose entrypoint (`runs.entrypoint`, or the first
+ * of its args) is a shell or an interpreter given its program in them (`entrypoint: sh`, `args: [-c,
+ * 'echo ${{ inputs.title }}']`): the expression is spliced into that program.
+ */
+function dockerArgsSink(source, field) {
+    if (source.kind !== 'action' ||
+        field[0] !== 'args' ||
+        String(source.using?.value ?? '').trim() !== 'docker')
+        return undefined;
+    const runs = source.runs.value;
+    const entrypoint = typeof runs.entrypoint === 'string' ? runs.entrypoint : undefined;
+    const args = Array.isArray(runs.args) ? runs.args.map((a) => String(a ?? '')) : [];
+    return argsRunCode(entrypoint, args)
+        ? 'the args of a Docker action run by a shell or interpreter'
+        : undefined;
+}
+/** Programs whose `-c`/`-e` argument (or, as an entrypoint, whose arguments) hold the code they run. */
+const ARG_PROGRAMS = /^(?:(?:ba|da|z|k|a)?sh|busybox|python[0-9.]*|node|nodejs|ruby|perl|php|pwsh|powershell)$/;
+/**
+ * Whether a container's arguments are code: its entrypoint is a shell or an interpreter (its first
+ * word, `/bin/sh`), or, with none given, the arguments start with one given `-c` / `-e` (`sh -c "..."`).
+ * The args of `docker://` steps are one string the runner splits into words; an action's are a list.
+ */
+function argsRunCode(entrypoint, args) {
+    const program = (word) => (word ? (0,shell_commands/* programName */.kX)(word.replace(/^["']|["']$/g, '')) : '');
+    if (entrypoint !== undefined && entrypoint.trim() !== '')
+        return ARG_PROGRAMS.test(program(entrypoint.trim().split(/\s+/)[0]));
+    const words = args.flatMap((a) => a.trim().split(/\s+/));
+    return (ARG_PROGRAMS.test(program(words[0])) &&
+        words.slice(1).some((w) => /^-[a-zA-Z]*[ceE]$|^-command$/i.test(w)));
 }
 /** `defaults.run.shell` of a job or the workflow: the command line every `run:` is started with. */
 function defaultsSink(field) {
@@ -55325,8 +55567,30 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
                     check(workflow, job.uses, 'Reusable workflow');
             },
             step(step, source, job) {
-                if (step.uses)
-                    check(source, step.uses, 'Action', job);
+                if (!step.uses)
+                    return;
+                check(source, step.uses, 'Action', job);
+                // `./path` where an earlier step checked out another repository: that repository's action.
+                const fetched = checkedOutAction(step, job?.steps ?? (source.kind === 'action' ? source.steps : []));
+                if (!fetched)
+                    return;
+                const { repo, ref, checkout, node } = fetched;
+                const text = `${repo}${ref === undefined ? '' : `@${ref}`}`;
+                const message = problem(text, 'Action', allowed);
+                if (!message)
+                    return;
+                if (repository !== undefined && namesRepository(text, repository))
+                    return;
+                const owner = repository !== undefined ? (0,shared/* sameOwner */.s0)(text, repository) : undefined;
+                findings.push({
+                    message: `"${step.uses.value.trim()}" (line ${(0,core_location/* locationFromSpan */.Cx)(source.path, step.uses.span).startLine}) runs an action of ${fetched.from}, which the checkout at line ${(0,core_location/* locationFromSpan */.Cx)(source.path, checkout.span).startLine} fetched` +
+                        `${ref === undefined ? ' at its default branch' : ` at "${ref}"`}: the same as \`uses: ${text}\`. ${message.replace(/[;.] [Pp]in .*$/, '.')}` +
+                        ` Pin the checkout's ref: to a full 40-character commit SHA.${owner ? sameOwnerNote(owner) : ''}`,
+                    location: (0,core_location/* locationFromSpan */.Cx)(source.path, node.span),
+                    key: `${text} ${step.uses.value.trim()}`,
+                    ...(owner ? { severity: 'medium' } : {}),
+                    unfixable: 'the checkout names no tag for the fix to resolve to a commit',
+                });
             },
         });
         fixes.finish();
@@ -55522,6 +55786,58 @@ function tagOnlyWorkflow(owner, repo, path, ref) {
     return (`${owner}/${repo}`.toLowerCase() === 'slsa-framework/slsa-github-generator' &&
         /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path ?? '') &&
         /^v\d+\.\d+\.\d+$/.test(ref ?? ''));
+}
+/**
+ * For a step that runs a local action (`uses: ./tools/deploy`), the repository an earlier step of the
+ * same job (or composite action) checked out at that folder with actions/checkout, when that is
+ * another repository named literally (`repository: owner/repo`): its ref (undefined when none is
+ * given: the default branch), the checkout's `uses:` and the node to report at (`ref:`, else
+ * `repository:`). The last checkout that writes the folder decides; a checkout of this repository
+ * (no `repository:`) there makes it this repository's code again. Refs or repositories computed by
+ * an expression are not judged.
+ */
+function checkedOutAction(step, steps) {
+    const uses = (0,parsers_uses/* parseUses */.A)(step.uses.value);
+    if (uses.kind !== 'local')
+        return undefined;
+    const folder = normalFolder(step.uses.value.trim());
+    for (let i = steps.length - 1; i >= 0; i--) {
+        const earlier = steps[i];
+        if (earlier.index >= step.index || (0,shared/* actionOf */.qj)(earlier.uses) !== 'actions/checkout')
+            continue;
+        const pathNode = (0,shared/* input */.hF)(earlier, 'path');
+        const into = typeof pathNode?.value === 'string' ? normalFolder(pathNode.value) : '';
+        if (into.includes('${{'))
+            continue;
+        if (into !== '' && folder !== into && !folder.startsWith(`${into}/`))
+            continue;
+        const repoNode = (0,shared/* input */.hF)(earlier, 'repository');
+        if (!repoNode)
+            return undefined;
+        const repo = typeof repoNode.value === 'string' ? repoNode.value.trim() : '';
+        if (!/^[\w.-]+\/[\w.-]+$/.test(repo))
+            return undefined;
+        const refNode = (0,shared/* input */.hF)(earlier, 'ref');
+        const ref = refNode === undefined ? undefined : String(refNode.value ?? '').trim();
+        if (ref?.includes('${{'))
+            return undefined;
+        const sub = into === '' ? folder : folder.slice(into.length).replace(/^\//, '');
+        return {
+            repo: `${repo}${sub ? `/${sub}` : ''}`,
+            from: repo,
+            ref: ref === '' ? undefined : ref,
+            checkout: earlier.uses,
+            node: refNode ?? repoNode,
+        };
+    }
+    return undefined;
+}
+/** A folder of the workspace as written in a workflow (`./a/b/`, `a/b`): `a/b`; the root is ''. */
+function normalFolder(text) {
+    return text
+        .replace(/^(?:\.\/)+/, '')
+        .replace(/\/+$/, '')
+        .replace(/^\.$/, '');
 }
 /** Why a reference is not pinned, or undefined when it is (or needs no pin). */
 function problem(text, what, allowed) {
@@ -66208,9 +66524,12 @@ function downloadedThenRun(joined) {
 }
 /**
  * Commands in a script that fetch or check out a pull request's head: `gh pr checkout`, a `git fetch`
- * or `pull` of `pull/N/head` (or `merge`). The pull request's diff applied to the work tree (`gh pr
- * diff N | git apply`, a downloaded `.diff`/`.patch`, `git am`, `patch`) is read by the rule with the
- * job's other routes to the head's code (see `pullDiffFetchOf` in head-code.ts).
+ * or `pull` of `pull/N/head` (or `merge`), or of every pull request's refs at once (a wildcard
+ * refspec over `refs/pull/`, which holds this one's), and a refspec of `refs/pull/` configured for a
+ * remote (`git config --add remote.origin.fetch` given one), which the next plain `git fetch` of that
+ * remote fetches. The pull request's diff applied to the work tree (`gh pr diff N | git apply`, a
+ * downloaded `.diff`/`.patch`, `git am`, `patch`) is read by the rule with the job's other routes to
+ * the head's code (see `pullDiffFetchOf` in head-code.ts).
  */
 const headCheckouts = (0,_script_memo_js__WEBPACK_IMPORTED_MODULE_1__/* .memoByScript */ .$)(scanHeadCheckouts);
 function scanHeadCheckouts(script) {
@@ -66220,8 +66539,19 @@ function scanHeadCheckouts(script) {
     for (const m of joined.matchAll(re)) {
         out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
     }
+    for (const m of joined.matchAll(EVERY_PULL_REF)) {
+        if (out.some((o) => o.start <= m.index && m.index < o.end))
+            continue;
+        out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
+    }
     return out;
 }
+/**
+ * A `git fetch` or `pull` of a wildcard refspec over `refs/pull/` (`+refs/pull/<*>:refs/pr/<*>`), or a
+ * refspec of `refs/pull/` set as what a remote fetches (`git config remote.origin.fetch …`, also as
+ * `git -c remote.origin.fetch=… fetch`).
+ */
+const EVERY_PULL_REF = /(?<![\w-])git\s+(?:-c\s+\S+\s+){0,4}(?:(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/\*[^\s'"]{0,200}|config\s[^\n;&|]{0,500}?remote\.[^\s.]{1,200}\.fetch\s[^\n;&|]{0,500}?(?:refs\/)?pull\/[^\s'"]{0,200})|(?<![\w-])git\s+(?:-c\s+\S+\s+){0,4}-c\s+["']?remote\.[^\s.=]{1,200}\.fetch=[^\s]{0,200}?pull\/[^\s'"]{0,200}["']?\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\b/g;
 
 
 /***/ }),
