@@ -1734,6 +1734,27 @@ spec:
     });
   });
 
+  it.each([
+    // A tag that names the step that writes the real one, or says it is a stand-in: low confidence.
+    ['quay.io/acme/hub:set-by-chartpress', 'low'],
+    ['ghcr.io/acme/api:replaced-by-ci', 'low'],
+    ['ghcr.io/acme/api:placeholder', 'low'],
+    ['ghcr.io/acme/api:to-be-set', 'low'],
+    // Tags that name no version and say nothing of being replaced: reported as written.
+    ['ghcr.io/acme/api:setup', undefined],
+    ['ghcr.io/acme/api:latest', undefined],
+  ] as const)('grades %s by whether its tag says a release step replaces it', async (image, confidence) => {
+    const findings = await run(
+      k8sImageTag,
+      {},
+      { 'a.yaml': deployment(`      containers:\n        - { name: a, image: "${image}" }\n`) },
+    );
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([['a.yaml:9:30', confidence]]);
+    expect(findings[0]!.message.includes('says a release or build step writes the real one')).toBe(
+      confidence === 'low',
+    );
+  });
+
   it('reports untagged and latest images, not digests, versions or templated values', async () => {
     const findings = await run(
       k8sImageTag,
