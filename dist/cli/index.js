@@ -34804,7 +34804,14 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
                 're-pointed and a pod restarts. Pin a version tag or a @sha256 digest.', `image:${ref.raw}`);
             const edit = rendered?.edited;
             const production = edit || rendered?.by !== undefined ? undefined : productionOf(workspace, c, shown);
-            if (production) {
+            if (shown.tag !== undefined && TOOL_SET_TAG.test(shown.tag)) {
+                // `set-by-chartpress`: the committed tag is a stand-in that a release step overwrites.
+                finding.message +=
+                    ` But the tag "${shown.tag}" says a release or build step writes the real one: check the tag ` +
+                        'that step writes.';
+                finding.confidence = 'low';
+            }
+            else if (production) {
                 finding.message +=
                     ` But ${production}: a release-test or staging environment runs the newest build of the image on ` +
                         "purpose, and the production manifest's tag is judged there.";
@@ -34824,6 +34831,12 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
         return (0,k8s_shared/* ownFindings */.LF)(findings);
     },
 });
+/**
+ * A tag that names the step that replaces it (`set-by-chartpress`, `replaced-by-ci`,
+ * `overwritten_by_release`) or says it is a stand-in (`placeholder`, `replace-me`, `to-be-set`): the
+ * committed value is no tag anything runs, so a finding on it has low confidence.
+ */
+const TOOL_SET_TAG = /^(?:(?:set|replaced|overwritten|overridden|injected|filled|updated|written)[-_.]?(?:by|in|at|on)[-_.].+|placeholder|replace[-_.]?me|to[-_.]?be[-_.](?:set|replaced|filled))$/i;
 /**
  * A segment of a manifest's file name that marks a copy of another for a pre-production environment:
  * `worker.release.yaml` beside `worker.yaml`, `api.staging.yaml`, `sync.release-raw.yaml` beside
