@@ -121,6 +121,32 @@ describe('base results', () => {
     ]);
   });
 
+  it('takes the Kubernetes rules from them when a change edits program sources and web pages only', async () => {
+    // The Kubernetes rules read test sources (a manifest only an e2e test applies) and files a chart
+    // renders under `templates/`: an edit of an application's source or of a web page's template is
+    // no input of theirs, only an added or deleted one may be.
+    const tree = {
+      ...TREE,
+      'deploy/pod.yaml': MANIFEST,
+      'web/templates/index.html': '<html>{{ title }}</html>\n',
+      'test/e2e/deploy_test.go': 'package e2e\n\nconst manifest = "../../deploy/other.yaml"\n',
+      'notes.txt': 'a\n',
+    };
+    const reusedAfter = async (change: Record<string, string>) => {
+      const { repo, base, results } = await withResults(tree);
+      repo.commit(change, 'change');
+      const report = await prCheck(repo.dir, base, results, logger());
+      return { reused: report.summary.reused?.rules, k8s: findingsOf(report, 'k8s-privileged-container') };
+    };
+    const none = await reusedAfter({ 'notes.txt': 'b\n' });
+    const edits = await reusedAfter({
+      'src/index.js': 'export const a = 2;\n',
+      'web/templates/index.html': '<html>{{ heading }}</html>\n',
+    });
+    expect(edits).toEqual(none);
+    expect(none.k8s).toEqual(['deploy/pod.yaml:10 high existing']);
+  });
+
   it('evaluates again a rule whose input the change touches: its new finding is found', async () => {
     const { repo, base, results } = await changed({
       'infra/main.tf':

@@ -1,4 +1,4 @@
-import { defineScreen } from '../workspace/screens.js';
+import { defineScreen, globSelector } from '../workspace/screens.js';
 import type { LargeConfig, Workspace } from '../workspace/workspace.js';
 import {
   escapePointerToken,
@@ -268,8 +268,9 @@ export function k8sManifestPaths(workspace: Workspace): string[] {
  */
 function otherChartTemplates(workspace: Workspace): string[] {
   const yaml = workspace.matcher(K8S_GLOBS);
+  // Listed through a selector: an edit of a web page under another `templates/` folder touches nothing.
   return workspace
-    .glob(CHART_TEMPLATE_GLOBS)
+    .filesWhere(globSelector(CHART_TEMPLATE_GLOBS))
     .filter(
       (f) =>
         !yaml(f) &&

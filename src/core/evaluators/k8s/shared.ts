@@ -20,7 +20,7 @@ import { type CommandView, scriptCommands } from '../../parsers/shell-commands.j
 import { ACTION_GLOBS, WORKFLOW_GLOBS } from '../../parsers/workflow.js';
 import { kubernetesBoolean } from '../../parsers/yaml-boolean.js';
 import type { RawFinding } from '../../types.js';
-import { defineScreen } from '../../workspace/screens.js';
+import { defineScreen, defineSelector } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { parseYaml } from '../../workspace/yaml.js';
 import { type KindNames, kindNames } from './kind-binary.js';
@@ -590,6 +590,12 @@ function testSource(file: string): boolean {
   return TEST_FILE.test(file) || inTestPaths(file);
 }
 
+/** The program sources of tests (see {@link testSource}), chosen by their paths alone. */
+const TEST_SOURCES = defineSelector(
+  'k8s-test-sources',
+  (file) => /\.(?:go|py|js|mjs|cjs|ts|java|kt|rb)$/.test(file) && testSource(file),
+);
+
 /**
  * The text of a script that may create a kind cluster or name another context, or a YAML file's path
  * (comments included: a screen only narrows which scripts are read).
@@ -762,7 +768,8 @@ function kindClusterFixtures(workspace: Workspace): Map<string, string> {
     const byTest = new Map<string, string>();
     // Only a file that holds objects the rules judge can be such a manifest.
     const manifests = new Set(k8sObjects(workspace).map((o) => o.path));
-    for (const file of manifests.size > 0 ? workspace.glob(CODE_FILES).filter(testSource) : []) {
+    // Listed through a selector: a pull request that edits other sources touches no Kubernetes rule.
+    for (const file of manifests.size > 0 ? workspace.filesWhere(TEST_SOURCES) : []) {
       const text = workspace.text(file);
       if (!text || !/\.ya?ml\b/.test(text)) continue;
       const folder = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
