@@ -22832,6 +22832,8 @@ const TEST_FILE = /(?:_test\.go|(?:^|\/)test_[^/]*\.py|_test\.py|\.(?:test|spec)
 function testSource(file) {
     return TEST_FILE.test(file) || (0,confidence/* inTestPaths */.kU)(file);
 }
+/** The program sources of tests (see {@link testSource}), chosen by their paths alone. */
+const TEST_SOURCES = (0,screens/* defineSelector */.xf)('k8s-test-sources', (file) => /\.(?:go|py|js|mjs|cjs|ts|java|kt|rb)$/.test(file) && testSource(file));
 /**
  * The text of a script that may create a kind cluster or name another context, or a YAML file's path
  * (comments included: a screen only narrows which scripts are read).
@@ -22995,7 +22997,8 @@ function kindClusterFixtures(workspace) {
         const byTest = new Map();
         // Only a file that holds objects the rules judge can be such a manifest.
         const manifests = new Set((0,k8s/* k8sObjects */.T$)(workspace).map((o) => o.path));
-        for (const file of manifests.size > 0 ? workspace.glob(CODE_FILES).filter(testSource) : []) {
+        // Listed through a selector: a pull request that edits other sources touches no Kubernetes rule.
+        for (const file of manifests.size > 0 ? workspace.filesWhere(TEST_SOURCES) : []) {
             const text = workspace.text(file);
             if (!text || !/\.ya?ml\b/.test(text))
                 continue;
@@ -73698,8 +73701,9 @@ function k8sManifestPaths(workspace) {
  */
 function otherChartTemplates(workspace) {
     const yaml = workspace.matcher(K8S_GLOBS);
+    // Listed through a selector: an edit of a web page under another `templates/` folder touches nothing.
     return workspace
-        .glob(k8s_files/* CHART_TEMPLATE_GLOBS */.m$)
+        .filesWhere((0,screens/* globSelector */.qz)(k8s_files/* CHART_TEMPLATE_GLOBS */.m$))
         .filter((f) => !yaml(f) &&
         (0,k8s_files/* isChartRenderedFile */.gJ)(workspace, f) &&
         workspace.memo(`screen:${K8S_SCREEN.name}`, f, (file) => workspace.passes(file, K8S_SCREEN)));
