@@ -47,15 +47,21 @@ export function isHelmTemplate(workspace: Workspace, file: string): boolean {
  * undefined for any other file.
  */
 export function helmTemplate(workspace: Workspace, file: string): 'template' | 'library' | undefined {
+  const manifest = chartManifestOf(workspace, file);
+  if (manifest === undefined) return undefined;
+  if (LIBRARY_CHART.test(workspace.text(manifest) ?? '')) return 'library';
+  const text = workspace.text(file);
+  return text === undefined || text.includes('{{') ? 'template' : undefined;
+}
+
+/** The `Chart.yaml` of the chart whose `templates/` folder holds the file, if one does. */
+function chartManifestOf(workspace: Workspace, file: string): string | undefined {
   const parts = file.split('/');
   for (let i = 0; i < parts.length - 1; i++) {
     if (parts[i] !== 'templates') continue;
     const chart = parts.slice(0, i).join('/');
     const manifest = chart ? `${chart}/Chart.yaml` : 'Chart.yaml';
-    if (!workspace.has(manifest)) continue;
-    if (LIBRARY_CHART.test(workspace.text(manifest) ?? '')) return 'library';
-    const text = workspace.text(file);
-    return text === undefined || text.includes('{{') ? 'template' : undefined;
+    if (workspace.has(manifest)) return manifest;
   }
   return undefined;
 }
@@ -72,15 +78,8 @@ export const CHART_TEMPLATE_GLOBS = ['**/templates/**'];
 export function isChartRenderedFile(workspace: Workspace, file: string): boolean {
   const base = path.posix.basename(file);
   if (base.startsWith('_') || base.endsWith('NOTES.txt')) return false;
-  const parts = file.split('/');
-  for (let i = 0; i < parts.length - 1; i++) {
-    if (parts[i] !== 'templates') continue;
-    const chart = parts.slice(0, i).join('/');
-    const manifest = chart ? `${chart}/Chart.yaml` : 'Chart.yaml';
-    if (!workspace.has(manifest)) continue;
-    return !LIBRARY_CHART.test(workspace.text(manifest) ?? '');
-  }
-  return false;
+  const manifest = chartManifestOf(workspace, file);
+  return manifest !== undefined && !LIBRARY_CHART.test(workspace.text(manifest) ?? '');
 }
 
 /** What a template action becomes in {@link templateAsYaml}: a plain scalar no rule takes for a setting. */
