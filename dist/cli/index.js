@@ -71661,18 +71661,24 @@ function isHelmTemplate(workspace, file) {
  * undefined for any other file.
  */
 function helmTemplate(workspace, file) {
+    const manifest = chartManifestOf(workspace, file);
+    if (manifest === undefined)
+        return undefined;
+    if (LIBRARY_CHART.test(workspace.text(manifest) ?? ''))
+        return 'library';
+    const text = workspace.text(file);
+    return text === undefined || text.includes('{{') ? 'template' : undefined;
+}
+/** The `Chart.yaml` of the chart whose `templates/` folder holds the file, if one does. */
+function chartManifestOf(workspace, file) {
     const parts = file.split('/');
     for (let i = 0; i < parts.length - 1; i++) {
         if (parts[i] !== 'templates')
             continue;
         const chart = parts.slice(0, i).join('/');
         const manifest = chart ? `${chart}/Chart.yaml` : 'Chart.yaml';
-        if (!workspace.has(manifest))
-            continue;
-        if (LIBRARY_CHART.test(workspace.text(manifest) ?? ''))
-            return 'library';
-        const text = workspace.text(file);
-        return text === undefined || text.includes('{{') ? 'template' : undefined;
+        if (workspace.has(manifest))
+            return manifest;
     }
     return undefined;
 }
@@ -71688,17 +71694,8 @@ function isChartRenderedFile(workspace, file) {
     const base = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(file);
     if (base.startsWith('_') || base.endsWith('NOTES.txt'))
         return false;
-    const parts = file.split('/');
-    for (let i = 0; i < parts.length - 1; i++) {
-        if (parts[i] !== 'templates')
-            continue;
-        const chart = parts.slice(0, i).join('/');
-        const manifest = chart ? `${chart}/Chart.yaml` : 'Chart.yaml';
-        if (!workspace.has(manifest))
-            continue;
-        return !LIBRARY_CHART.test(workspace.text(manifest) ?? '');
-    }
-    return false;
+    const manifest = chartManifestOf(workspace, file);
+    return manifest !== undefined && !LIBRARY_CHART.test(workspace.text(manifest) ?? '');
 }
 /** What a template action becomes in {@link templateAsYaml}: a plain scalar no rule takes for a setting. */
 const TEMPLATE_VALUE = 'helm-template-value';
