@@ -121,6 +121,8 @@ describe('escapeMarkdown', () => {
     expect(escapeMarkdown('Downloads `@acme/security` and runs it')).toBe(
       'Downloads \\`@&#8203;acme/security\\` and runs it',
     );
+    // An escaped underscore renders as a name's character, so the @ before it is broken too.
+    expect(escapeMarkdown('@_@team')).toBe('@&#8203;\\_@team');
     expect(escapeMarkdown('- item')).toBe('\\- item');
     expect(escapeMarkdown('1. item')).toBe('1\\. item');
     expect(escapeMarkdown('8.9 Configuration management')).toBe('8.9 Configuration management');
