@@ -8511,8 +8511,9 @@ function escapeInline(s) {
         .replace(/[\\`*_{}[\]#|~$!]/g, (c) => `\\${c}`)
         .replace(/[&<>]/g, (c) => HTML[c])
         // Only an @ that starts a word mentions someone ("user@host" does not). A backtick before it is
-        // escaped above, so it is a plain character there and the @ after it still mentions.
-        .replace(/(?<![A-Za-z0-9_])@(?=[A-Za-z0-9_-])/g, '@&#8203;'));
+        // escaped above, so it is a plain character there and the @ after it still mentions. An
+        // underscore is escaped above too: `\_` after the @ renders as `_`, a name's character.
+        .replace(/(?<![A-Za-z0-9_])@(?=[A-Za-z0-9-]|\\_)/g, '@&#8203;'));
 }
 /**
  * Repository data (a path, an id) as inline code that nothing in it can end or turn into markup:
