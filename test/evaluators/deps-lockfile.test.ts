@@ -375,6 +375,24 @@ describe('deps.lockfile: a manifest an image build puts beside a committed lockf
       ['backends/edge/Cargo.toml'],
     ],
     [
+      'by a stage that keeps the WORKDIR of the stage it is built on',
+      'WORKDIR /app\nFROM build\nCOPY backends/edge/Cargo.toml Cargo.toml\nCOPY Cargo.lock /app/Cargo.lock\n',
+      {},
+      [],
+    ],
+    [
+      'to a folder an ENV names',
+      'ENV SRC=/usr/src\nWORKDIR $SRC\nCOPY backends/edge/Cargo.toml Cargo.toml\nCOPY Cargo.lock /usr/src/\n',
+      {},
+      [],
+    ],
+    [
+      'in the exec form',
+      'WORKDIR /app\nCOPY ["backends/edge/Cargo.toml", "Cargo.lock", "./"]\n',
+      {},
+      [],
+    ],
+    [
       'a lockfile the repository does not hold',
       'COPY backends/edge/Cargo.toml Cargo.toml\nCOPY gen/Cargo.lock Cargo.lock\n',
       {},

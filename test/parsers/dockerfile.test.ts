@@ -154,6 +154,52 @@ EOF
   });
 });
 
+describe('files a stage takes from the build context', () => {
+  const placed = (text: string) =>
+    parseDockerfile('Dockerfile', text).stages.map((stage) => Object.fromEntries(stage.placed));
+  it.each<[string, string, Record<string, string>[]]>([
+    [
+      'a file to a path',
+      'FROM x\nCOPY a/Cargo.toml /src/Cargo.toml\n',
+      [{ '/src/Cargo.toml': 'a/Cargo.toml' }],
+    ],
+    [
+      'into the WORKDIR',
+      'FROM x\nWORKDIR /app\nCOPY ./package.json .\n',
+      [{ '/app/package.json': 'package.json' }],
+    ],
+    [
+      'relative WORKDIRs add up',
+      'FROM x\nWORKDIR /app\nWORKDIR web\nCOPY p.json ./\n',
+      [{ '/app/web/p.json': 'p.json' }],
+    ],
+    [
+      'several sources into a folder',
+      'FROM x\nCOPY a.lock b.toml /w\n',
+      [{ '/w/a.lock': 'a.lock', '/w/b.toml': 'b.toml' }],
+    ],
+    ['the exec form', 'FROM x\nCOPY ["a b/c.json", "/d/c.json"]\n', [{ '/d/c.json': 'a b/c.json' }]],
+    ['ADD of a local file', 'FROM x\nADD go.sum /src/\n', [{ '/src/go.sum': 'go.sum' }]],
+    ['a WORKDIR from an ENV', 'FROM x\nENV HOME=/h\nWORKDIR $HOME\nCOPY f .\n', [{ '/h/f': 'f' }]],
+    [
+      'a stage keeps the WORKDIR of the stage it is built on',
+      'FROM x AS a\nWORKDIR /a\nFROM a\nCOPY f .\n',
+      [{}, { '/a/f': 'f' }],
+    ],
+    ['not a copy from another stage', 'FROM x\nCOPY --from=b /x/Cargo.lock .\n', [{}]],
+    ['not a URL', 'FROM x\nADD https://e.com/f.tgz /f.tgz\n', [{}]],
+    ['not a wildcard or a variable', 'FROM x\nCOPY *.json /a/\nCOPY $F /b\n', [{}]],
+    ['not under a WORKDIR an unset ARG hides', 'FROM x\nARG D\nWORKDIR $D\nCOPY f .\n', [{}]],
+    [
+      'a continuation line with a comment',
+      'FROM x\nCOPY a.toml \\\n# note\n  /a.toml\n',
+      [{ '/a.toml': 'a.toml' }],
+    ],
+  ])('%s', (_name, text, expected) => {
+    expect(placed(text)).toEqual(expected);
+  });
+});
+
 describe('variable expansion', () => {
   const vars = new Map<string, string | null>([
     ['V', '20'],

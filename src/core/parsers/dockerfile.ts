@@ -1,4 +1,5 @@
-import type { Add, Copy, Env, From, Instruction } from 'dockerfile-ast';
+import { posix } from 'node:path';
+import type { Add, Copy, Env, From, Instruction, JSONInstruction } from 'dockerfile-ast';
 import type { LeftOutKind } from '../types.js';
 import { vendored } from '../vendored.js';
 import { LineIndex } from '../workspace/lines.js';
@@ -136,6 +137,15 @@ export interface Stage {
   copiesFrom: string[];
   /** The paths its VOLUME instructions declare, as written (the exec form's strings, or the words). */
   volumes: string[];
+  /**
+   * The files its COPY and ADD instructions take from the build context (not `--from` a stage or an
+   * image, not a URL), by where they land: path in the image (resolved against the WORKDIR in force)
+   * → source path as written. A copy whose words hold a variable, a wildcard or a quote, or that runs
+   * under a WORKDIR a variable hides, is left out: where it lands is not known.
+   */
+  placed: Map<string, string>;
+  /** The WORKDIR at the end of the stage (`/` when none is set); undefined when a variable hides it. */
+  workdir: string | undefined;
 }
 
 export interface DockerfileModel {
@@ -239,8 +249,11 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
         copies: 0,
         copiesFrom: [],
         volumes: [],
+        placed: new Map(),
+        workdir: '/',
       };
       const parent = inheritedStage(model, stage, globals);
+      if (parent) stage.workdir = parent.workdir;
       scope = new StageScope(
         globals,
         parent ? envAtEnd[parent.index] : undefined,
@@ -264,6 +277,9 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
             ?.getValue()
         : undefined;
     if (stage && copyFrom) stage.copiesFrom.push(copyFrom);
+    if (stage && (keyword === 'COPY' || keyword === 'ADD') && !copyFrom) {
+      placeContextCopy(stage, ins as Copy | Add, escapeChar);
+    }
     if (keyword === 'ARG') {
       const args = readArgs(ins, escapeChar, spanOf(ins.getRange()));
       (stage ? stage.args : model.globalArgs).push(...args);
@@ -316,11 +332,41 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
           ? (JSON.parse(raw) as unknown[])
           : splitWords(raw, escapeChar);
       stage.volumes.push(...paths.filter((v): v is string => typeof v === 'string' && v !== ''));
+    } else if (stage && keyword === 'WORKDIR') {
+      const [dir] = splitWords(joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar), escapeChar);
+      const resolved = dir && scope ? scope.expand(dir) : dir;
+      stage.workdir =
+        !resolved || resolved.includes(UNRESOLVED) || /[$"']/.test(resolved)
+          ? undefined
+          : resolved.startsWith('/')
+            ? posix.resolve(resolved)
+            : stage.workdir && posix.resolve(stage.workdir, resolved);
     } else if (stage && keyword === 'SHELL') {
       posixShell = isPosixShell(joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar));
     }
   }
   return model;
+}
+
+/** Records where a COPY or ADD from the build context puts each of its sources (see `Stage.placed`). */
+function placeContextCopy(stage: Stage, ins: Copy | Add, escapeChar: string): void {
+  // The exec form read as JSON here: dockerfile-ast's JSON strings drop the spaces inside them.
+  const raw = joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar);
+  const json = (ins as JSONInstruction).getJSONStrings().length > 0 ? raw.slice(raw.indexOf('[')) : '';
+  const words = isJsonArray(json)
+    ? (JSON.parse(json) as unknown[]).filter((w): w is string => typeof w === 'string')
+    : ins.getArguments().map((a) => a.getValue());
+  if (stage.workdir === undefined || words.length < 2) return;
+  if (words.some((w) => /[$*?[\]"']/.test(w) || w.startsWith('<<') || /^[a-z][a-z0-9+.-]*:\/\//i.test(w)))
+    return;
+  const dest = words[words.length - 1]!;
+  const into = posix.resolve(stage.workdir, dest);
+  // A destination ending in a slash, the WORKDIR itself, or several sources: a folder they go into.
+  const folder = dest.endsWith('/') || dest === '.' || dest.endsWith('/.') || words.length > 2;
+  for (const source of words.slice(0, -1)) {
+    const from = posix.normalize(source).replace(/^\.\//, '');
+    stage.placed.set(folder ? posix.join(into, posix.basename(from)) : into, from);
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import path from 'node:path/posix';
 import { inTestPaths } from '../../confidence.js';
 import { fileLocation } from '../../location.js';
-import { DOCKERFILE_GLOBS } from '../../parsers/dockerfile.js';
+import { DOCKERFILE_GLOBS, readDockerfile } from '../../parsers/dockerfile.js';
 import type { RawFinding } from '../../types.js';
 import { vendored } from '../../vendored.js';
 import { pathMatcher } from '../../workspace/glob.js';
@@ -178,47 +178,16 @@ function lockedInImageBuild(ws: Workspace, manifest: string, locks: readonly str
 
 /**
  * The files each stage of the repository's Dockerfiles copies from the build context, by where they
- * land (destination → source, paths in the image resolved against the stage's WORKDIR), read once.
+ * land (see `Stage.placed`), from the Dockerfile models the Dockerfile rules share.
  */
-function imageCopies(ws: Workspace): Map<string, string>[] {
-  return ws.memo('deps-lockfile-image-copies', '', () => {
-    const stages: Map<string, string>[] = [];
-    for (const file of ws.glob(DOCKERFILE_GLOBS)) {
-      const text = ws.text(file);
-      if (!text || !/^\s*COPY\b/im.test(text)) continue;
-      let placed: Map<string, string> | undefined;
-      let workdir = '/';
-      // Continuation lines joined (a comment line matches no instruction).
-      for (const line of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
-        const m = /^\s*(FROM|WORKDIR|COPY|ADD)\s+(.*)$/i.exec(line);
-        if (!m) continue;
-        const keyword = m[1]!.toUpperCase();
-        if (keyword === 'FROM') {
-          placed = new Map();
-          stages.push(placed);
-          workdir = '/';
-          continue;
-        }
-        const words = m[2]!.trim().split(/\s+/);
-        if (keyword === 'WORKDIR') {
-          workdir = path.resolve(workdir, words[0] ?? '.');
-          continue;
-        }
-        if (!placed || words.some((w) => /^--from=/i.test(w))) continue;
-        const args = words.filter((w) => !w.startsWith('--'));
-        if (args.length < 2 || args.some((w) => /[$*?[\]"]/.test(w))) continue;
-        const dest = args[args.length - 1]!;
-        const into = path.resolve(workdir, dest);
-        for (const source of args.slice(0, -1)) {
-          const from = path.normalize(source).replace(/^\.\//, '');
-          const folder = dest.endsWith('/') || dest === '.' || dest.endsWith('/.') || args.length > 2;
-          const to = folder ? path.join(into, path.basename(from)) : into;
-          placed.set(to, from);
-        }
-      }
-    }
-    return stages;
-  });
+function imageCopies(ws: Workspace): ReadonlyMap<string, string>[] {
+  return ws.memo('deps-lockfile-image-copies', '', () =>
+    ws
+      .glob(DOCKERFILE_GLOBS)
+      // Only a file that copies can place a manifest; the test spares parsing the rest.
+      .filter((file) => /^\s*COPY\b/im.test(ws.text(file) ?? ''))
+      .flatMap((file) => readDockerfile(ws, file)?.stages.map((stage) => stage.placed) ?? []),
+  );
 }
 
 /** One finding for the manifests that one missing lockfile would cover. */
