@@ -145,6 +145,17 @@ describe('passwords in key-value connection strings', () => {
       `spring.datasource.url=jdbc:sqlserver://sql.acme.net:1433;databaseName=app;user=app;password=${PASSWORD}`,
       'app@sql.acme.net',
     ],
+    // libpq's form: pairs apart by spaces (Go's lib/pq and pgx, psycopg, PostgreSQL's own clients).
+    [
+      'internal/db/db.go',
+      `const dsn = "host=pg.prod.acme.net port=5432 user=billing password=${PASSWORD} dbname=billing sslmode=require"`,
+      'billing@pg.prod.acme.net',
+    ],
+    [
+      'app/settings.py',
+      `conn = psycopg2.connect("dbname=app user=app password=${PASSWORD} hostaddr=10.2.0.5")`,
+      'app@10.2.0.5',
+    ],
   ])('%s: reports the password, never showing it', (file, line, context) => {
     const found = scanText(file, `${line}\n`);
     expect(found.map((h) => [h.detector, h.value, h.confidence])).toEqual([
@@ -165,6 +176,11 @@ describe('passwords in key-value connection strings', () => {
       `"Data Source=.;Initial Catalog=app;User ID=sa;Password=${PASSWORD}"`,
       // A password key without a server and a user is not a connection string.
       `"Password=${PASSWORD};Timeout=30"`,
+      // libpq's form: a placeholder, a local server, no host (the local socket), a command line.
+      '"host=pg.acme.net user=app password=$PGPASSWORD dbname=app"',
+      `"host=localhost user=app password=${PASSWORD} dbname=app"`,
+      `"dbname=app user=app password=${PASSWORD}"`,
+      `"mysql -h pg.acme.net -u app --password=${PASSWORD}"`,
     ].join('\n');
     expect(
       scanText('src/appsettings.json', `${text}\n`).filter(

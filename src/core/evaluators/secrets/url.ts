@@ -221,7 +221,8 @@ const KV_LOCAL_HOST = /^(?:\.|\(local\)|\(localdb\)|tcp:(?:localhost|127\.0\.0\.
 /**
  * Passwords in key-value connection strings: a `Password` (or `Pwd`) key among `;`-separated pairs
  * that also name a server and a user, as .NET's `appsettings.json` and `Web.config`, ODBC DSNs and
- * JDBC URLs for SQL Server write them. Judged as a URL's password is: placeholders, interpolations,
+ * JDBC URLs for SQL Server write them, or among space-separated pairs naming a `host` (or `hostaddr`)
+ * and a `user`, as PostgreSQL's libpq reads them (a DSN without a host goes to the local socket). Judged as a URL's password is: placeholders, interpolations,
  * default passwords, a password equal to the user, and servers on the developer's own machine are
  * left alone.
  */
@@ -233,7 +234,8 @@ export const keyValueConnectionStringDetector: Detector = {
   identity: 'context',
   describes:
     'Passwords in key-value connection strings (`Server=db;User ID=app;Password=...`: ADO.NET, ODBC, ' +
-    'Npgsql, JDBC for SQL Server) that name a server and a user, except interpolated, placeholder and ' +
+    "Npgsql, JDBC for SQL Server; libpq's `host=db user=app password=...`) that name a server and a " +
+    'user, except interpolated, placeholder and ' +
     'default passwords (also in leetspeak: `P@ssw0rd`), passwords equal to the user name, and servers on ' +
     "the developer's own machine.",
   find(line) {
@@ -245,18 +247,24 @@ export const keyValueConnectionStringDetector: Detector = {
       while (from > 0 && !KV_BOUNDARY.test(line[from - 1]!)) from -= 1;
       let to = m.index + m[0].length;
       while (to < line.length && !KV_BOUNDARY.test(line[to]!)) to += 1;
-      const pairs = new Map<string, string>();
-      for (const part of line.slice(from, to).split(';')) {
-        const eq = part.indexOf('=');
-        if (eq > 0) pairs.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
-      }
+      const run = line.slice(from, to);
+      let pairs = kvPairs(run.split(';'));
       // JDBC for SQL Server names the server in a URL before the pairs (`jdbc:sqlserver://db:1433;user=...`).
-      const host =
+      let host =
         [...pairs].find(([k]) => KV_HOST.test(k))?.[1] ??
-        /:\/\/([A-Za-z0-9_][A-Za-z0-9._-]{0,252})/.exec(line.slice(from, to).split(';')[0]!)?.[1];
-      const user = [...pairs].find(([k]) => KV_USER.test(k))?.[1];
+        /:\/\/([A-Za-z0-9_][A-Za-z0-9._-]{0,252})/.exec(run.split(';')[0]!)?.[1];
+      let user = [...pairs].find(([k]) => KV_USER.test(k))?.[1];
+      // libpq's form (PostgreSQL's clients, Go's lib/pq and pgx, psycopg): pairs apart by spaces.
+      let separator: RegExp = /;/g;
+      if ((!host || user === undefined) && !run.includes(';')) {
+        pairs = kvPairs(run.trim().split(/\s+/));
+        host = pairs.get('host') ?? pairs.get('hostaddr');
+        user = pairs.get('user');
+        separator = /\s/g;
+      }
       if (!host || user === undefined) continue;
-      const end = line.indexOf(';', m.index + m[0].length);
+      separator.lastIndex = m.index + m[0].length;
+      const end = separator.exec(line)?.index ?? -1;
       const raw = line.slice(m.index + m[0].length, end === -1 || end > to ? to : end);
       const password = raw.trim();
       const start = m.index + m[0].length + raw.indexOf(password);
@@ -285,6 +293,16 @@ export const keyValueConnectionStringDetector: Detector = {
     return hits;
   },
 };
+
+/** The `key=value` parts of a connection string, keys in lower case. */
+function kvPairs(parts: readonly string[]): Map<string, string> {
+  const pairs = new Map<string, string>();
+  for (const part of parts) {
+    const eq = part.indexOf('=');
+    if (eq > 0) pairs.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
+  }
+  return pairs;
+}
 
 /** `.git-credentials`: git's plain-text credential store, one URL with its credential per line. */
 export const gitCredentialsDetector: Detector = {
