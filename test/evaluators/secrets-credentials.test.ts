@@ -156,10 +156,17 @@ describe('passwords in key-value connection strings', () => {
       `conn = psycopg2.connect("dbname=app user=app password=${PASSWORD} hostaddr=10.2.0.5")`,
       'app@10.2.0.5',
     ],
-  ])('%s: reports the password, never showing it', (file, line, context) => {
+    // A password may start with `@` or `#`: only `@name@` and `#{name}` are tokens a build fills in.
+    [
+      'src/appsettings.Staging.json',
+      `{"Db": "Server=sql.stage.acme.net;User Id=app;Password=@${PASSWORD};"}`,
+      'app@sql.stage.acme.net',
+      `@${PASSWORD}`,
+    ],
+  ])('%s: reports the password, never showing it', (file, line, context, value = PASSWORD) => {
     const found = scanText(file, `${line}\n`);
     expect(found.map((h) => [h.detector, h.value, h.confidence])).toEqual([
-      ['key-value-connection-string', PASSWORD, 'high'],
+      ['key-value-connection-string', value, 'high'],
     ]);
     expect(toFinding(file, found[0]!).message).toContain(`(\`${context}\`)`);
   });
@@ -168,6 +175,9 @@ describe('passwords in key-value connection strings', () => {
     const text = [
       '"Server=sql.acme.net;Database=app;User Id=app;Password=${DB_PASSWORD};"',
       '"Server=sql.acme.net;Database=app;User Id=app;Password={0};"',
+      '"Server=sql.acme.net;Database=app;User Id=app;Password=@db.password@;"',
+      '"Server=sql.acme.net;Database=app;User Id=app;Password=#{DbPassword};"',
+      '"Server=sql.acme.net;Database=app;User Id=app;Password=#DB_PASSWORD#;"',
       '"Server=sql.acme.net;Database=app;User Id=app;Password=<your password>;"',
       '"Server=sql.acme.net;Database=app;User Id=sa;Password=changeme;"',
       '"Server=sql.acme.net;Database=app;User Id=app;Password=app;"',

@@ -215,6 +215,12 @@ const KV_HOST = /^(?:server|data source|datasource|host|hostname|address|addr|ne
 const KV_USER = /^(?:user id|userid|uid|user|username|user name)$/i;
 /** Where a connection string written in a string, an attribute or a line of configuration ends. */
 const KV_BOUNDARY = /["'`<>\\]/;
+/**
+ * A value a build or a release fills in (`${DB_PASS}`, `%DB_PASS%`, `{0}`, Maven's `@db.password@`,
+ * Octopus's and Azure DevOps' `#{DbPassword}`), not a password. A password may still start with `@`
+ * or `#` (`@x9Kq!...`).
+ */
+const KV_TOKEN = /^(?:[$%{]|@[\w.-]*@|@\{|#\{|#[\w.-]+#)/;
 /** Hosts of the developer's own machine that SQL Server's clients name (`.`, `(local)`, `(localdb)\\x`). */
 const KV_LOCAL_HOST = /^(?:\.|\(local\)|\(localdb\)|tcp:(?:localhost|127\.0\.0\.1)|np:|lpc:)/i;
 
@@ -272,7 +278,7 @@ export const keyValueConnectionStringDetector: Detector = {
       if (
         password.length < 4 ||
         isPlaceholder(password) ||
-        /^[$%{@#]/.test(password) ||
+        KV_TOKEN.test(password) ||
         password === user ||
         defaultPassword(password) ||
         standIn(password) ||
