@@ -57,3 +57,32 @@ describe('heapForCheck', () => {
     expect(change).toBeGreaterThanOrEqual(2 * tree);
   });
 });
+
+/**
+ * The tiers V8 compiled a hot function to after a check's compiler setting, from `--trace-opt`, in a
+ * process of its own.
+ */
+function tiersAfter(reads: 'tree' | 'change'): string[] {
+  const script = `
+    const { compilersForCheck } = await import(${JSON.stringify(HEAP)});
+    compilersForCheck(${JSON.stringify(reads)});
+    function hot(x) { let s = 0; for (let i = 0; i < 50; i++) s += (x * i) % 7; return s; }
+    let total = 0;
+    for (let i = 0; i < 300000; i++) total += hot(i);
+    console.log(total);
+  `;
+  const out = execFileSync(process.execPath, ['--trace-opt', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  });
+  const tiers = [...out.matchAll(/completed compiling .*<JSFunction hot\b.*\(target (\w+)\)/g)].map(
+    (m) => m[1]!,
+  );
+  return [...new Set(tiers)].sort();
+}
+
+describe('compilersForCheck', () => {
+  it('compiles hot code without Maglev for a check of a change, and with it for a check of the whole tree', () => {
+    expect(tiersAfter('change')).toEqual(['TURBOFAN_JS']);
+    expect(tiersAfter('tree')).toContain('MAGLEV');
+  });
+});

@@ -5,7 +5,7 @@ import type { BaseResults, BaseResultsInput } from './base-results.js';
 import type { FileCache } from './file-cache.js';
 import { withGitSession } from './git.js';
 import type { GitHubApi } from './github-api.js';
-import { heapForCheck } from './heap.js';
+import { compilersForCheck, heapForCheck } from './heap.js';
 import { compareWithBase } from './phases/comparison.js';
 import { evaluateHead } from './phases/evaluation.js';
 import { readPolicy } from './phases/policy.js';
@@ -162,7 +162,9 @@ async function runPhases(options: CheckOptions): Promise<Report> {
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new UsageError(`path not found or not a directory: ${options.root}`);
   }
-  heapForCheck(scanChanged(options.change) ? 'change' : 'tree');
+  const reads = scanChanged(options.change) ? 'change' : 'tree';
+  heapForCheck(reads);
+  compilersForCheck(reads);
   // The index does not depend on the policy: git lists the tree while the policy and rules load.
   const listing = startListing(root, options);
   const policy = await readPolicy(options, root, log);

@@ -53,3 +53,16 @@ export function heapForCheck(reads: 'tree' | 'change'): void {
   setFlagsFromString(`--semi-space-growth-factor=${tree ? 1 : V8_SEMI_SPACE_GROWTH_FACTOR}`);
   setFlagsFromString(`--heap-growing-percent=${tree ? HEAP_GROWING_PERCENT : 0}`);
 }
+
+/**
+ * Which of V8's optimizing compilers a check uses, set when it starts (read whenever a function gets
+ * hot, so it takes effect at once, for every thread). A check of a change runs for well under a
+ * second of CPU, too short for most of what Maglev compiles on V8's helper threads to pay back: the
+ * Action's 50-file pull request spent about a sixth of its CPU compiling (Maglev and TurboFan) on
+ * them, and without Maglev, its hottest functions still reaching TurboFan, it takes about 7% less
+ * CPU (docs/performance.md, twenty-eighth round). A check of the whole tree keeps both: there the
+ * optimized code runs long enough to pay, and turning Maglev off did not save CPU.
+ */
+export function compilersForCheck(reads: 'tree' | 'change'): void {
+  setFlagsFromString(reads === 'tree' ? '--maglev' : '--no-maglev');
+}
