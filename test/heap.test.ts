@@ -71,7 +71,9 @@ function tiersAfter(reads: 'tree' | 'change'): string[] {
     for (let i = 0; i < 300000; i++) total += hot(i);
     console.log(total);
   `;
-  const out = execFileSync(process.execPath, ['--trace-opt', '--input-type=module', '-e', script], {
+  // Compiled on the main thread: a busy machine's helper threads could finish after the process ends.
+  const flags = ['--trace-opt', '--no-concurrent-recompilation', '--no-concurrent-osr'];
+  const out = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], {
     encoding: 'utf8',
   });
   const tiers = [...out.matchAll(/completed compiling .*<JSFunction hot\b.*\(target (\w+)\)/g)].map(
