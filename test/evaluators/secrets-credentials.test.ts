@@ -425,6 +425,21 @@ describe('credential files, judged by content', () => {
     expect(hits(`NEXT_PUBLIC_MAPS_KEY=${rand(32)}\n`, '.env')).toEqual([]);
   });
 
+  // A CI copy of a framework's template keeps its placeholder: words written together around the
+  // length the key must have. Reported high before, as a 32-character mixed-case secret.
+  it.each([
+    ['a phrase around a number', 'APP_KEY=SomeRandomStringOf32CharsExactly', []],
+    ['in camel case', 'SESSION_SECRET_KEY=changeThisValueTo64CharactersLong', []],
+    [
+      'random mixed case around a number stays a secret',
+      'APP_KEY=kXbqTzPwLm32HvRnQsDf',
+      ['1:9:dotenv-secret'],
+    ],
+    ['short words around a number stay a secret', 'APP_KEY=AbCdEf12GhIjKl', ['1:9:dotenv-secret']],
+  ])('%s', (_name, line, found) => {
+    expect(hits(`${line}\n`, '.ci/.env.ci')).toEqual(found);
+  });
+
   it('reports Terraform state only when it holds resources', () => {
     expect(hits('{\n  "version": 4,\n  "resources": []\n}\n', 'infra/terraform.tfstate')).toEqual([]);
     const state =

@@ -68,6 +68,21 @@ export function wordy(value: string): boolean {
   return terms * 2 <= words && new Set(segments.map((s) => s.length)).size > 1;
 }
 
+/**
+ * Words written together in camel or Pascal case around one small number
+ * (`SomeRandomStringOf32CharsExactly`, `myDatabaseKey2024Rotated`): a phrase typed into a template,
+ * as {@link WORDLIKE} takes words with the number at their end. Each word a letter then small
+ * letters, at least three words, four letters long on average as words are: random mixed-case text
+ * changes case every second character or so, and puts capitals side by side.
+ */
+function camelPhrase(value: string): boolean {
+  const m = /^([A-Za-z]+)[0-9]{1,4}([A-Za-z]+)$/.exec(value);
+  if (!m?.slice(1).every((part) => /^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$/.test(part))) return false;
+  const words = `${m[1]}${m[2]}`.match(/[A-Za-z][a-z]+/g) ?? [];
+  const letters = words.reduce((n, w) => n + w.length, 0);
+  return words.length >= 3 && letters >= 4 * words.length;
+}
+
 /** True when the value names itself as a secret (`secret123`, `my_api_token`). */
 export function selfNamed(value: string): boolean {
   return SELF_NAMED.test(value);
@@ -169,7 +184,12 @@ function leetReadings(value: string): string[] {
  */
 export function standIn(value: string): boolean {
   return (
-    isPlaceholder(value) || WORDLIKE.test(value) || wordy(value) || selfNamed(value) || leetStandIn(value)
+    isPlaceholder(value) ||
+    WORDLIKE.test(value) ||
+    wordy(value) ||
+    camelPhrase(value) ||
+    selfNamed(value) ||
+    leetStandIn(value)
   );
 }
 
