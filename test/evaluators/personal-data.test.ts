@@ -293,4 +293,64 @@ describe('personal data detectors', () => {
       'test/fixtures/registry/card.json:3',
     ]);
   });
+
+  // Made-up bank statements: checksum-valid IBANs beside lorem ipsum, or in a file named as demo
+  // data. Reported medium before, by both rules where their paths overlap.
+  const row = (text: string) => `GB91NWBK40172938571604,DE88500700100925841673,"${text}",20160123,34.96\n`;
+  it.each([
+    [
+      'data-export-personal',
+      'storage/build/upload.csv',
+      row('Vivamus ultrices tortor vel semper lacinia.') + row('Donec tincidunt nibh nec diam.'),
+      'low',
+      /lorem ipsum placeholder text/,
+    ],
+    [
+      'data-export-personal',
+      'db/demo-import.csv',
+      row('Money back from a subscription'),
+      'low',
+      /its name, demo-import\.csv, says/,
+    ],
+    [
+      'test-data-personal',
+      'resources/stubs/demo-configuration.json',
+      '{ "GB91NWBK40172938571604": 1 }\n',
+      'low',
+      /demonstration or example data/,
+    ],
+    ['test-data-personal', 'test/fixtures/users.example.csv', row('Groceries'), 'low', /users\.example\.csv/],
+    [
+      'data-export-personal',
+      'db/import.csv',
+      row('Money back from a subscription'),
+      'medium',
+      /: real-looking personal data/,
+    ],
+    [
+      'data-export-personal',
+      'db/customers_sample.csv',
+      row('Money back from a subscription'),
+      'medium',
+      /: real-looking personal data/,
+    ],
+    [
+      'data-export-personal',
+      'db/import.csv',
+      row('Dolor de cabeza') + row('Lorem'),
+      'medium',
+      /: real-looking personal data/,
+    ],
+  ])('%s %s (case %#)', async (rule, file, text, confidence, message) => {
+    const findings = await runBuiltin(rule, { [file]: text }, { persona: 'auditor' });
+    expect(findings.map((f) => f.confidence)).toEqual(findings.map(() => confidence));
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings[0]!.message).toMatch(message);
+  });
+
+  it('reports a stub once, as test data, not also as a committed data file', async () => {
+    const files = { 'resources/stubs/import.csv': row('Money back from a subscription') };
+    expect(await runBuiltin('data-export-personal', files)).toEqual([]);
+    expect((await runBuiltin('test-data-personal', files)).map((f) => f.location?.startLine)).toEqual([1, 1]);
+  });
 });

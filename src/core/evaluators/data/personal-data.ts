@@ -113,6 +113,32 @@ const COMMIT_IDENTITY_NOTE =
   "a commit author's address in a field that records who made a commit, copied from a " +
   'version-control history where it is public with the commit: reported at low confidence';
 
+/**
+ * Words of lorem ipsum, the placeholder text that generators and people fill made-up records with
+ * (`"Vivamus ultrices tortor vel semper lacinia."`). Two different ones in a file say its rows were
+ * made up, not exported: a value among them was generated too, checksum and all.
+ */
+const LOREM =
+  /\b(lorem|ipsum|consectetur|adipiscing|vivamus|nullam|donec|pellentesque|maecenas|curabitur|suspendisse|vestibulum|aliquam|phasellus|aenean)\b/gi;
+/**
+ * A file whose name says it holds made-up records: `demo-import.csv`, `accounts.example.csv`. Not
+ * `sample`: a sample of production data is real.
+ */
+const MADE_UP_FILE = /(?:^|[-_.])(?:demo|example|dummy|fake|synthetic)s?[-_.][^/]*$/i;
+
+/** Why a file's records are made up, for the message, or undefined when nothing says so. */
+function madeUpRecords(file: string, text: string): string | undefined {
+  const lorem = new Set<string>();
+  for (const m of text.matchAll(LOREM)) {
+    lorem.add(m[1]!.toLowerCase());
+    if (lorem.size >= 2) return 'its records are filled with lorem ipsum placeholder text';
+  }
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  return MADE_UP_FILE.test(name)
+    ? `its name, ${name}, says it holds demonstration or example data`
+    : undefined;
+}
+
 interface Options {
   paths: string[];
   except: string[];
@@ -192,6 +218,9 @@ export const dataPersonalData = defineEvaluator<Options>({
           found.push({ datum, line: lineNo, signing });
         }
       });
+      if (found.length === 0) continue;
+      // Read only where something was found: most files hold nothing to judge.
+      const madeUp = madeUpRecords(file, text);
       const shown = found.slice(0, options.maxPerFile);
       shown.forEach(({ datum, line, signing }, i) => {
         const more = i === shown.length - 1 ? found.length - shown.length : 0;
@@ -207,12 +236,15 @@ export const dataPersonalData = defineEvaluator<Options>({
               : datum.commitIdentity
                 ? `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where} as ` +
                   `${COMMIT_IDENTITY_NOTE}${also}.`
-                : `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
-                  `data${also}.`,
+                : madeUp
+                  ? `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where} whose records look ` +
+                    `made up (${madeUp}): real-looking personal data all the same, reported at low confidence${also}.`
+                  : `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
+                    `data${also}.`,
           location: { path: file, startLine: line, startColumn: datum.start + 1, endColumn: datum.end },
           key: contextIdentity('personal', datum.kind, datum.value),
           ...(datum.joined ? { severity: 'low' as const } : {}),
-          ...(signing || datum.commitIdentity ? { confidence: 'low' as const } : {}),
+          ...(signing || datum.commitIdentity || madeUp ? { confidence: 'low' as const } : {}),
         });
       });
     }
