@@ -281,6 +281,43 @@ describe('personal data detectors', () => {
     ]);
   });
 
+  // The credits a man page or a photo carries, copied into a fixture. Reported medium before.
+  it.each([
+    [
+      'a man page as man prints it',
+      'tests/syntax-tests/source/Manpage/tool.man',
+      'NAME\n       tool - a tool\n\nAUTHOR\n       Kestrel Vane (kestrel.vane84@gmail.com)\n\nSEE ALSO\n       maria.lopez.84@hotmail.com\n',
+      [8],
+    ],
+    [
+      'its roff source',
+      'test/fixtures/tool.1',
+      '.TH TOOL 1\n.SH "AUTHORS"\nKestrel Vane (kestrel.vane84@gmail.com)\n.SH BUGS\nReport to maria.lopez.84@hotmail.com\n',
+      [5],
+    ],
+    [
+      "a test of an image's metadata",
+      'resources/images/meta/meta_test.go',
+      '// exif, iptc and xmp\n"ExifArtist: kestrel.vane84@gmail.com",\n"MergedAll_Creator: kestrel.vane84@gmail.com",\n"Buyer: maria.lopez.84@hotmail.com",\n',
+      [4],
+    ],
+    [
+      'a creator key in a file not about images',
+      'test/fixtures/tickets.json',
+      '{ "creator": "kestrel.vane84@gmail.com" }\n',
+      [1],
+    ],
+    [
+      'a heading in lower case is prose, not a section',
+      'test/fixtures/notes.txt',
+      'Author\n       kestrel.vane84@gmail.com\n',
+      [2],
+    ],
+  ])('credits: %s', async (_name, file, text, lines) => {
+    const findings = await runBuiltin('test-data-personal', { [file]: text });
+    expect(findings.map((f) => f.location?.startLine)).toEqual(lines);
+  });
+
   it('leaves addresses in authorship metadata files alone, but not card numbers there', async () => {
     const findings = await runBuiltin('test-data-personal', {
       'test/fixtures/chart/Chart.yaml':

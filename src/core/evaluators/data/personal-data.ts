@@ -139,6 +139,15 @@ function madeUpRecords(file: string, text: string): string | undefined {
     : undefined;
 }
 
+/**
+ * The credit fields of an image's metadata (EXIF `Artist` and `Copyright`, XMP `dc:creator` and
+ * `rights`, IPTC `By-line`), as a key before the address: who made the photo, published with it like
+ * a copyright notice, in a file about image metadata ({@link IMAGE_METADATA}), such as a test of a
+ * metadata reader expecting `ExifArtist: <address>`.
+ */
+const IMAGE_CREDIT = /(?:artist|creator|by-?line|copyright|rights|photographer)["']?[ \t]*[:=]/i;
+const IMAGE_METADATA = /\b(?:exif|xmp|iptc)/i;
+
 interface Options {
   paths: string[];
   except: string[];
@@ -210,8 +219,14 @@ export const dataPersonalData = defineEvaluator<Options>({
       const wanted = authorship ? withoutEmail : kinds;
       if (wanted.size === 0) continue;
       const credits = creditsReader();
+      let imageMetadata: boolean | undefined;
+      const imageCredit = (line: string): boolean => {
+        if (!IMAGE_CREDIT.test(line)) return false;
+        imageMetadata ??= IMAGE_METADATA.test(text);
+        return imageMetadata;
+      };
       forEachLine(text, (line, lineNo) => {
-        const of = credits(line) ? withoutEmail : wanted;
+        const of = credits(line) || (line.includes('@') && imageCredit(line)) ? withoutEmail : wanted;
         if (of.size === 0) return;
         for (const datum of detectPersonalData(line, of, domains)) {
           const signing = datum.kind === 'email' && signingIdentity(line);

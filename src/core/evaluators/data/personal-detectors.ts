@@ -229,8 +229,18 @@ const CREDITS_KEY =
 const CREDITS_TAG = /^[ \t]*<((?:developer|contributor|author|maintainer)s?)(?:[ \t][^>]*)?>[ \t]*$/i;
 
 /**
+ * A section of credits in a manual page: its heading (`AUTHOR`, `AUTHORS`, `MAINTAINERS`, ... in
+ * capitals at the start of a line, as `man` prints it, or after `.SH` in its source), up to the next
+ * heading. The names and addresses in it are the work's public credits, copied with the page into a
+ * fixture (a syntax highlighter's sample of a man page).
+ */
+const CREDITS_SECTION = /^(?:\.SH[ \t]+)?"?(?:AUTHORS?|MAINTAINERS?|CONTRIBUTORS?|CREDITS)"?[ \t]*$/;
+/** The heading of a man page's section: capitals at the start of a line, or `.SH` in its source. */
+const SECTION_HEADING = /^(?:[A-Z][A-Z0-9 -]{1,40}|\.SH\b.*)$/;
+
+/**
  * A reader of a file's lines, one after another, that says whether a line lies in a list of
- * credits: the lines after a {@link CREDITS_KEY} indented deeper than it (Debian's continuation
+ * credits (or a section of them, {@link CREDITS_SECTION}): the lines after a {@link CREDITS_KEY} indented deeper than it (Debian's continuation
  * lines, the entries of a JSON, YAML or code literal), YAML's `- ` entries at its own indentation,
  * and everything up to the closing tag of a {@link CREDITS_TAG}. Its addresses are the public
  * attributions a package's authors publish with it (a Maven POM's developers, a Debian `copyright`
@@ -239,7 +249,10 @@ const CREDITS_TAG = /^[ \t]*<((?:developer|contributor|author|maintainer)s?)(?:[
 export function creditsReader(): (line: string) => boolean {
   let indent = -1;
   let tag: string | undefined;
+  let section = false;
   return (line) => {
+    if (SECTION_HEADING.test(line)) section = CREDITS_SECTION.test(line);
+    if (section) return true;
     if (tag !== undefined) {
       if (line.toLowerCase().includes(`</${tag}>`)) tag = undefined;
       return true;
