@@ -144,6 +144,43 @@ describe('repo.vendored-ownership', () => {
       },
       ['app/vendor'],
     ],
+    // Laravel's overrides of its packages' views and translations are the app's own templates.
+    [
+      "a Laravel app's overrides of package views (resources/views/vendor)",
+      {
+        artisan: '#!/usr/bin/env php\n<?php\n',
+        'resources/views/vendor/notifications/email.blade.php': '<p>{{ $greeting }}</p>\n',
+        'resources/views/vendor/pagination/default.blade.php': '<nav></nav>\n',
+      },
+      [],
+    ],
+    [
+      "a Laravel app's overrides of package translations (lang/vendor), in a subfolder",
+      {
+        'web/artisan': '#!/usr/bin/env php\n<?php\n',
+        'web/lang/vendor/backup/en/notifications.php': '<?php return [];\n',
+      },
+      [],
+    ],
+    [
+      'the same folder holding scripts is copied code',
+      {
+        artisan: '#!/usr/bin/env php\n<?php\n',
+        'resources/views/vendor/editor/editor.js': 'export {};\n',
+        'resources/views/vendor/editor/show.blade.php': '<div></div>\n',
+      },
+      ['resources/views/vendor'],
+    ],
+    [
+      'the same folder without a Laravel app',
+      { 'resources/views/vendor/notifications/email.blade.php': '<p></p>\n' },
+      ['resources/views/vendor'],
+    ],
+    [
+      "a Laravel package's published assets (public/vendor)",
+      { artisan: '#!/usr/bin/env php\n<?php\n', 'public/vendor/horizon/app.js': 'x\n' },
+      ['public/vendor'],
+    ],
   ])('%s', async (_case, files, expected) => {
     const findings = await evaluate(repoVendoredOwnership, files, options);
     expect(findings.map((f) => f.key)).toEqual(expected);

@@ -155,6 +155,25 @@ function rustModule(ws: Workspace, dir: string, files: readonly string[]): boole
   return candidates.some((f) => ws.has(f) && declares.test(ws.text(f) ?? ''));
 }
 
+/**
+ * Whether a `vendor/` folder is where a Laravel app overrides the views or translations of the
+ * packages it uses: `resources/views/vendor/<package>/` (`php artisan vendor:publish` copies a
+ * package's templates there once, for the app to change; Laravel then prefers them to the package's
+ * own) and `resources/lang/vendor/` or `lang/vendor/`. They are the app's templates, which its owners
+ * review as any other, not code updated from elsewhere. The app shows itself by `artisan` at the root
+ * the folder is under, and the folder holds nothing but Blade templates (views) or translation files
+ * (lang): the assets a package publishes to `public/vendor/` are its own code, and stay vendored.
+ */
+function laravelOverrides(ws: Workspace, dir: string, files: readonly string[]): boolean {
+  const m = /^(.*?)(?:resources\/views|(?:resources\/)?lang)\/vendor$/.exec(dir);
+  if (!m || !ws.has(`${m[1]}artisan`)) return false;
+  const views = dir.endsWith('views/vendor');
+  const under = `${dir}/`;
+  return files.every(
+    (f) => !f.startsWith(under) || (views ? /\.blade\.php$/.test(f) : /\.(?:php|json)$/.test(f)),
+  );
+}
+
 /** The outermost directory with one of the names, for each file under one (node_modules aside). */
 function vendoredDirectories(ws: Workspace, names: readonly string[]): VendoredRoot[] {
   const wanted = new Set(names);
@@ -181,7 +200,9 @@ function vendoredDirectories(ws: Workspace, names: readonly string[]): VendoredR
     const dir = file.slice(0, end);
     if (!roots.has(dir)) roots.set(dir, { dir, sample: file });
   }
-  return [...roots.values()].filter((root) => !rustModule(ws, root.dir, files));
+  return [...roots.values()].filter(
+    (root) => !rustModule(ws, root.dir, files) && !laravelOverrides(ws, root.dir, files),
+  );
 }
 
 /** `path = ...` entries of .gitmodules: submodules are listed there, not in the file index. */
