@@ -56,6 +56,16 @@ describe('workflow.adhoc-packages: versions from expressions', () => {
     ['pip, a quoted shell variable', 'pip install "ruff==$RUFF_VERSION"', ['info']],
     ['pipx, a GitHub expression', 'pipx install ruff==${{ matrix.ruff }}', ['info']],
     ['cargo, a GitHub expression', 'cargo install cargo-deny@${{ env.DENY }}', ['info']],
+    [
+      'cargo, a commit of a git repository',
+      'cargo install cross --git https://github.com/cross-rs/cross --rev 588b3c99db52b5a9c5906fab96cfadcf1bde7863',
+      ['info'],
+    ],
+    [
+      'cargo, a tag of a git repository',
+      'cargo install cross --git=https://github.com/cross-rs/cross --tag=v0.2.5',
+      ['info'],
+    ],
     ['gem, a shell variable', 'gem install rubocop:$RUBOCOP', ['info']],
     [
       'composer, a GitHub expression',
@@ -94,6 +104,11 @@ describe('workflow.adhoc-packages: versions from expressions', () => {
     ['pip, a compatible release from an expression', 'pip install "black~=${{ env.BLACK }}"'],
     ['pip, a name that is an expression with no version', 'pip install black-${{ env.FLAVOUR }}'],
     ['cargo, no version', 'cargo install cargo-deny'],
+    [
+      'cargo, a branch of a git repository',
+      'cargo install cross --git https://github.com/cross-rs/cross --branch main',
+    ],
+    ['cargo, a git repository alone', 'cargo install cross --git https://github.com/cross-rs/cross'],
     ['gem, no version', 'gem install rubocop'],
     ['composer, a range around a variable', 'composer install && composer require phpstan/phpstan:^$PHPSTAN'],
   ])('still reports %s as floating', async (_what, script) => {

@@ -534,7 +534,8 @@ function adhoc(command: Command): Adhoc | undefined {
       return result(
         `cargo ${sub}`,
         args(),
-        (s) => /@\d/.test(s) || chosenVersion(versionAfter(s, '@')) || versionFlag(words),
+        (s) =>
+          /@\d/.test(s) || chosenVersion(versionAfter(s, '@')) || versionFlag(words) || gitRevision(words),
       );
     case 'go':
       // `go install pkg@v1.2.3` is checked against the checksum database: only @latest and branches
@@ -832,6 +833,23 @@ function vcsBranch(spec: string): boolean {
 /** The name of a VCS requirement (`typing-ext @ git+...` -> `typing-ext`). */
 function vcsName(word: Word): string {
   return VCS_REQUIREMENT.exec(word.text)?.[1] ?? word.text;
+}
+
+/**
+ * `cargo install --git <url> --rev <commit>` (or `--tag <tag>`): the crate is built from that commit
+ * or tag of the repository, as fixed as a version from the registry (its dependencies are still
+ * resolved afresh without `--locked`); `--branch`, or `--git` alone, follows a branch.
+ */
+function gitRevision(words: Word[]): boolean {
+  const value = (flag: string) => {
+    const i = words.findIndex((w) => w.text === flag || w.text.startsWith(`${flag}=`));
+    if (i < 0) return undefined;
+    const w = words[i]!.text;
+    return w === flag ? words[i + 1]?.text : w.slice(flag.length + 1);
+  };
+  const rev = value('--rev');
+  const tag = value('--tag');
+  return (rev !== undefined && /^[0-9a-f]{7,40}$/i.test(rev)) || (tag !== undefined && tag !== '');
 }
 
 function versionFlag(words: Word[]): boolean {
