@@ -290,6 +290,12 @@ describe('personal data detectors', () => {
       [8],
     ],
     [
+      'a man page captured with its colours',
+      'tests/syntax-tests/highlighted/Manpage/tool.man',
+      '\x1b[38;2;253;151;31mAUTHOR\x1b[0m\n\x1b[38;2;248;248;242m       Kestrel Vane (kestrel.vane84@gmail.com)\x1b[0m\n\x1b[1mSEE ALSO\x1b[0m\n       maria.lopez.84@hotmail.com\n',
+      [4],
+    ],
+    [
       'its roff source',
       'test/fixtures/tool.1',
       '.TH TOOL 1\n.SH "AUTHORS"\nKestrel Vane (kestrel.vane84@gmail.com)\n.SH BUGS\nReport to maria.lopez.84@hotmail.com\n',

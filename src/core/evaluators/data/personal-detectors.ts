@@ -235,6 +235,8 @@ const CREDITS_TAG = /^[ \t]*<((?:developer|contributor|author|maintainer)s?)(?:[
  * fixture (a syntax highlighter's sample of a man page).
  */
 const CREDITS_SECTION = /^(?:\.SH[ \t]+)?"?(?:AUTHORS?|MAINTAINERS?|CONTRIBUTORS?|CREDITS)"?[ \t]*$/;
+/** Select Graphic Rendition, the escape sequences of a terminal's colours and bold. */
+const ANSI_SGR = /\x1b\[[0-9;]*m/g;
 /** The heading of a man page's section: capitals at the start of a line, or `.SH` in its source. */
 const SECTION_HEADING = /^(?:[A-Z][A-Z0-9 -]{1,40}|\.SH\b.*)$/;
 
@@ -251,7 +253,9 @@ export function creditsReader(): (line: string) => boolean {
   let tag: string | undefined;
   let section = false;
   return (line) => {
-    if (SECTION_HEADING.test(line)) section = CREDITS_SECTION.test(line);
+    // A page captured from a terminal keeps its colours (`\x1b[1mAUTHOR\x1b[0m`): read without them.
+    const plain = line.includes('\x1b') ? line.replace(ANSI_SGR, '') : line;
+    if (SECTION_HEADING.test(plain)) section = CREDITS_SECTION.test(plain);
     if (section) return true;
     if (tag !== undefined) {
       if (line.toLowerCase().includes(`</${tag}>`)) tag = undefined;
