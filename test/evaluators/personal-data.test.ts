@@ -371,6 +371,13 @@ describe('personal data detectors', () => {
       /: real-looking personal data/,
     ],
     [
+      'test-data-personal',
+      'test/api/review.test.ts',
+      "login({ email: 'kestrel.vane84@gmail.com' })\nsend({ message: 'Lorem Ipsum' })\n",
+      'medium',
+      /: real-looking personal data/,
+    ],
+    [
       'data-export-personal',
       'db/customers_sample.csv',
       row('Money back from a subscription'),
