@@ -386,12 +386,7 @@ describe('deps.lockfile: a manifest an image build puts beside a committed lockf
       {},
       [],
     ],
-    [
-      'in the exec form',
-      'WORKDIR /app\nCOPY ["backends/edge/Cargo.toml", "Cargo.lock", "./"]\n',
-      {},
-      [],
-    ],
+    ['in the exec form', 'WORKDIR /app\nCOPY ["backends/edge/Cargo.toml", "Cargo.lock", "./"]\n', {}, []],
     [
       'a lockfile the repository does not hold',
       'COPY backends/edge/Cargo.toml Cargo.toml\nCOPY gen/Cargo.lock Cargo.lock\n',
