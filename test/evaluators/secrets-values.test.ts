@@ -54,16 +54,25 @@ describe('isPlaceholder', () => {
     'sk_live_EXAMPLEKEY123',
     'your_api_key_here',
     'REDACTED',
+    // The text that says where the value goes: "here" as the last word.
+    'ACCESS_KEY_HERE',
+    'SECRET-KEY-HERE',
+    'token goes here',
+    'api.key.here',
   ])('%s is a placeholder', (value) => {
     expect(isPlaceholder(value)).toBe(true);
   });
 
-  it.each(['Wg5OG5f40WblYJZNg3Zp', 'h3wOA21kJSUR73loIrpKHrOeiSMEIrGpUmmKNuFV', 'RjFKIjFpTE0w4Tbb'])(
-    '%s is not a placeholder',
-    (value) => {
-      expect(isPlaceholder(value)).toBe(false);
-    },
-  );
+  it.each([
+    'Wg5OG5f40WblYJZNg3Zp',
+    'h3wOA21kJSUR73loIrpKHrOeiSMEIrGpUmmKNuFV',
+    'RjFKIjFpTE0w4Tbb',
+    // "here" inside a word, or not at the end, is no stand-in.
+    'Wg5OG5f40WblYJZNthere',
+    'Wg5OG5f4_here_0WblYJZN',
+  ])('%s is not a placeholder', (value) => {
+    expect(isPlaceholder(value)).toBe(false);
+  });
 
   it("treats Azure's published storage-emulator key as public", () => {
     const azurite =

@@ -1519,6 +1519,21 @@ provider "google" {
     expect(findings[0]!.message).not.toContain('MIIE');
   });
 
+  it.each([
+    ['a placeholder that says where the key goes', '"ACCESS_KEY_HERE"', '"SECRET_KEY_HERE"', []],
+    ['the same words in lower case', '"access-key-here"', '"put your secret here"', []],
+    [
+      'a key whose last letters spell "here"',
+      '"AKIA4HQX7RZ2M9KDhere"',
+      '"Mf6Ty1Ug8Ie3Ro5Pa2Sd9Gh4"',
+      ['2:16', '3:16'],
+    ],
+  ])('%s: %s / %s', async (_what, access, secret, expected) => {
+    const text = `provider "aws" {\n  access_key = ${access}\n  secret_key = ${secret}\n  region     = "us-east-1"\n}\n`;
+    const findings = await run(terraformProviderCredentials, {}, { 'main.tf': text });
+    expect(findings.map((f) => at(f).replace(/^main\.tf:/, ''))).toEqual(expected);
+  });
+
   it('treats empty values and common stand-ins as placeholders', () => {
     for (const v of ['', 'test', 'mock_access_key', 'dummy', '<token>', '${TOKEN}', 'xxxxxxxx', 'changeme']) {
       expect([v, isPlaceholder(v)]).toEqual([v, true]);

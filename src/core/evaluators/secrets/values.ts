@@ -41,9 +41,11 @@ export function characterClasses(value: string): number {
 /**
  * Words that documentation, templates and tests put where a secret goes. Matched anywhere in the
  * value, case-insensitively, so `sk_live_EXAMPLEKEY...` and `<your-token-here>` are both placeholders.
+ * "here" counts only as the last word, after a separator (`ACCESS_KEY_HERE`, `token-goes-here`): the
+ * text that says where the real value goes, and at the end of a random token a one-in-a-billion event.
  */
 const PLACEHOLDER_WORDS =
-  /example|sample|placeholder|changeme|change[_-]me|dummy|redacted|replace[_-]?me|your[_-]|\*\*\*|###|\.\.\.|…|<[^>]{0,64}>|insert[_-]|IOSFODNN7|K7MDENG|notreal|not[_ -](?:a|my|the)?[_ -]?real|lorem|foobar|masked/i;
+  /example|sample|placeholder|changeme|change[_-]me|dummy|redacted|replace[_-]?me|your[_-]|\*\*\*|###|\.\.\.|…|<[^>]{0,64}>|insert[_-]|IOSFODNN7|K7MDENG|notreal|not[_ -](?:a|my|the)?[_ -]?real|lorem|foobar|masked|(?:^|[-_. ])here$/i;
 
 /**
  * Short stand-ins that a random string contains by chance (`xXx`, `tbD`, `FaKe` appear in one random
