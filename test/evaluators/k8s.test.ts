@@ -2246,6 +2246,30 @@ describe('k8s.rbac identity: what makes the grant what it is', () => {
     expect(after.key === before.key).toBe(same);
   });
 
+  // A RoleBinding confines cluster-admin to its namespace: what a Role with `*` grants (medium), except
+  // in kube-system, whose service accounts run the cluster's controllers.
+  it.each([
+    [
+      'a RoleBinding in a tenant namespace',
+      binding(RB('apps'), SA('dev-team', 'apps')),
+      'rbac.yaml:9:9 medium',
+    ],
+    [
+      'a RoleBinding without a namespace (the one it is applied to)',
+      binding('RoleBinding\nmetadata:\n  name: ops-admin', SA('ops', 'shop')),
+      'rbac.yaml:8:9 medium',
+    ],
+    ['a RoleBinding in kube-system', binding(RB('kube-system'), SA('ops', 'shop')), 'rbac.yaml:9:9 rule'],
+    ['a ClusterRoleBinding', binding(CRB, SA('cluster-autoscaler')), 'rbac.yaml:8:9 rule'],
+    [
+      'a RoleBinding in a tenant namespace to every authenticated client',
+      binding(RB('apps'), GROUP('system:authenticated')),
+      'rbac.yaml:9:9 critical',
+    ],
+  ])('grades %s', async (_what, text, grade) => {
+    expect((await judge(text)).grade).toBe(grade);
+  });
+
   it('says who a binding to everyone reaches', async () => {
     expect((await judge(binding(CRB, GROUP('system:unauthenticated')))).message).toBe(
       'ClusterRoleBinding "autoscaler-admin" grants the cluster-admin role to `system:unauthenticated`, that is, ' +

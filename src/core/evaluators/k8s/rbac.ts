@@ -101,6 +101,22 @@ function grantKey(rule: Record<string, unknown>): string {
 }
 
 /**
+ * Namespaces whose service accounts run the cluster's own controllers and add-ons: every permission
+ * there reaches their tokens, and through them the cluster.
+ */
+const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system']);
+
+/**
+ * Whether a binding grants cluster-admin within one namespace only: a RoleBinding, outside the system
+ * namespaces. Every permission in one namespace is what a Role with `*` verbs and resources grants,
+ * which the wildcard audit reports at medium; a RoleBinding without a namespace lands in the one it
+ * is applied to (a kustomization's `namespace:`, kubectl's context), no less confined.
+ */
+function confinedToNamespace(object: K8sObject): boolean {
+  return object.kind === 'RoleBinding' && !SYSTEM_NAMESPACES.has(object.namespace ?? '');
+}
+
+/**
  * `k8s.rbac`: role-based access control that grants more than it names. `wildcard`: a Role or
  * ClusterRole rule over Kubernetes' own API groups with `*` in its verbs or resources, or a `*` resource
  * with a subresource (every action, or every kind of object, including ones added later, such as Secrets); `cluster-admin`: a RoleBinding or ClusterRoleBinding
@@ -154,7 +170,13 @@ export const k8sRbac = defineEvaluator<RbacOptions>({
                 'the verbs and resources its subjects need.',
           ['cluster-admin', ...subjectKeys(object.node.value.subjects)],
         );
-        findings.push(anyone.length > 0 ? { ...finding, severity: 'critical' } : finding);
+        findings.push(
+          anyone.length > 0
+            ? { ...finding, severity: 'critical' }
+            : confinedToNamespace(object)
+              ? { ...finding, severity: 'medium' }
+              : finding,
+        );
         continue;
       }
       if (object.kind !== 'Role' && object.kind !== 'ClusterRole') continue;
