@@ -2270,6 +2270,29 @@ describe('k8s.rbac identity: what makes the grant what it is', () => {
     expect((await judge(text)).grade).toBe(grade);
   });
 
+  // kustomize's `namespace:` replaces the binding's own: an overlay can move a tenant's binding into
+  // kube-system.
+  it.each([
+    ['an overlay that puts it in a tenant namespace', 'apps', '', 'medium'],
+    ['an overlay that puts it in kube-system', 'kube-system', '', 'rule'],
+    ['an overlay that moves a tenant binding into kube-system', 'kube-system', '  namespace: apps\n', 'rule'],
+    ['no overlay namespace, the binding in a tenant namespace', '', '  namespace: apps\n', 'medium'],
+  ])('grades a RoleBinding built by %s', async (_what, overlay, own, grade) => {
+    const rb = `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: ops-admin\n${own}roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n${SA('ops', 'ops')}`;
+    const findings = await run(
+      k8sRbac,
+      { audit: 'cluster-admin' },
+      {
+        'base/rb.yaml': rb,
+        'base/kustomization.yaml': 'resources:\n  - rb.yaml\n',
+        'overlays/prod/kustomization.yaml': `${overlay ? `namespace: ${overlay}\n` : ''}resources:\n  - ../../base\n`,
+      },
+    );
+    expect(findings.map((f) => `${f.location?.path} ${f.severity ?? 'rule'}`)).toEqual([
+      `base/rb.yaml ${grade}`,
+    ]);
+  });
+
   it('says who a binding to everyone reaches', async () => {
     expect((await judge(binding(CRB, GROUP('system:unauthenticated')))).message).toBe(
       'ClusterRoleBinding "autoscaler-admin" grants the cluster-admin role to `system:unauthenticated`, that is, ' +

@@ -543,6 +543,28 @@ export function kustomizeRoots(workspace: Workspace, file: string): readonly str
 }
 
 /**
+ * The namespaces that the kustomizations building `file` give its objects (their `namespace:`, which
+ * replaces the one a manifest names), along every chain from a kustomization that lists it up to the
+ * roots (see {@link kustomizeRoots}), at most {@link MAX_KUSTOMIZE_ROOTS} kustomizations. Empty when no
+ * kustomization lists it or none sets a namespace.
+ */
+export function kustomizeNamespaces(workspace: Workspace, file: string): readonly string[] {
+  const refs = kustomizeRefs(workspace);
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const queue = [...kustomizationsListing(workspace, file)];
+  while (queue.length > 0 && seen.size < MAX_KUSTOMIZE_ROOTS) {
+    const kustomization = queue.shift()!;
+    if (seen.has(kustomization)) continue;
+    seen.add(kustomization);
+    const namespace = refs.namespaces.get(kustomization);
+    if (namespace !== undefined) out.add(namespace);
+    queue.push(...kustomizationsListing(workspace, path.posix.dirname(kustomization)));
+  }
+  return [...out];
+}
+
+/**
  * Whether kustomize builds `file` only for the kustomizations `accepts` takes (test environments, a
  * quick start, a development loop): its own folder is a kustomize base or component (a kustomization
  * there lists it), and every chain that builds it starts from one of those (see
@@ -586,6 +608,8 @@ interface KustomizeRefs {
   listedBy: Map<string, string[]>;
   /** By kustomization file: its `images:` entries. */
   images: Map<string, KustomizeImage[]>;
+  /** By kustomization file: the `namespace:` it gives what it builds. */
+  namespaces: Map<string, string>;
 }
 
 /**
@@ -599,6 +623,7 @@ function kustomizeRefs(workspace: Workspace): KustomizeRefs {
       resources: new Set(),
       listedBy: new Map(),
       images: new Map(),
+      namespaces: new Map(),
     };
     for (const file of workspace.glob(KUSTOMIZATION_GLOBS)) {
       const kustomization = readKustomization(workspace, file);
@@ -611,6 +636,7 @@ function kustomizeRefs(workspace: Workspace): KustomizeRefs {
         else refs.listedBy.set(resource, [file]);
       }
       if (kustomization.images.length > 0) refs.images.set(file, kustomization.images);
+      if (kustomization.namespace !== undefined) refs.namespaces.set(file, kustomization.namespace);
     }
     return refs;
   });
@@ -618,13 +644,14 @@ function kustomizeRefs(workspace: Workspace): KustomizeRefs {
 
 /**
  * What one kustomization names, from the top of the tree: its patches, its resources (with its bases
- * and components), and its images; undefined for a file that cannot be read or does not parse (a
- * broken kustomization is kustomize's to report; it only narrows what is skipped here).
+ * and components), its images and the namespace it sets; undefined for a file that cannot be read or
+ * does not parse (a broken kustomization is kustomize's to report; it only narrows what is skipped
+ * here).
  */
 export function readKustomization(
   workspace: Workspace,
   file: string,
-): { patches: string[]; resources: string[]; images: KustomizeImage[] } | undefined {
+): { patches: string[]; resources: string[]; images: KustomizeImage[]; namespace?: string } | undefined {
   const text = workspace.text(file);
   if (text === undefined) return undefined;
   const parsed = parseYaml(text);
@@ -637,10 +664,12 @@ export function readKustomization(
       const resolved = path.posix.normalize(path.posix.join(dir, ref)).replace(/\/+$/, '');
       return resolved.startsWith('../') ? [] : [resolved];
     });
+  const namespace = kustomization.namespace;
   return {
     patches: resolve(patchRefs(kustomization)),
     resources: resolve(resourceRefs(kustomization)),
     images: imageEntries(kustomization),
+    ...(typeof namespace === 'string' && namespace !== '' ? { namespace } : {}),
   };
 }
 

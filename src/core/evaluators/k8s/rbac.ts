@@ -1,5 +1,7 @@
 import { apiGroup, childAt, describeObject, isMap, type K8sObject, k8sObjects } from '../../parsers/k8s.js';
+import { kustomizeNamespaces } from '../../parsers/k8s-files.js';
 import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { examineObjects, findingAt, noteKindFixtures, ownFindings } from './shared.js';
 
@@ -108,12 +110,15 @@ const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system']);
 
 /**
  * Whether a binding grants cluster-admin within one namespace only: a RoleBinding, outside the system
- * namespaces. Every permission in one namespace is what a Role with `*` verbs and resources grants,
- * which the wildcard audit reports at medium; a RoleBinding without a namespace lands in the one it
- * is applied to (a kustomization's `namespace:`, kubectl's context), no less confined.
+ * namespaces, neither its own nor one a kustomization that builds it gives it. Every permission in
+ * one namespace is what a Role with `*` verbs and resources grants, which the wildcard audit reports
+ * at medium; a RoleBinding without a namespace lands in the one it is applied to (kubectl's
+ * context), no less confined. The kustomizations are read only for such a binding.
  */
-function confinedToNamespace(object: K8sObject): boolean {
-  return object.kind === 'RoleBinding' && !SYSTEM_NAMESPACES.has(object.namespace ?? '');
+function confinedToNamespace(workspace: Workspace, object: K8sObject): boolean {
+  if (object.kind !== 'RoleBinding') return false;
+  const namespaces = [object.namespace, ...kustomizeNamespaces(workspace, object.path)];
+  return !namespaces.some((ns) => ns !== undefined && SYSTEM_NAMESPACES.has(ns));
 }
 
 /**
@@ -173,7 +178,7 @@ export const k8sRbac = defineEvaluator<RbacOptions>({
         findings.push(
           anyone.length > 0
             ? { ...finding, severity: 'critical' }
-            : confinedToNamespace(object)
+            : confinedToNamespace(workspace, object)
               ? { ...finding, severity: 'medium' }
               : finding,
         );
