@@ -544,7 +544,7 @@ describe("Helm chart templates, judged with the chart's default values", () => {
     ).toEqual([[12, 28, 12, 77]]);
   });
 
-  it("reads a subchart's own values.yaml, not its parent's", async () => {
+  it("reads a subchart's own values.yaml when its parent writes nothing for it", async () => {
     const sub = tree(
       'privileged: true\n',
       '',
@@ -554,12 +554,238 @@ describe("Helm chart templates, judged with the chart's default values", () => {
       Object.entries(sub).map(([p, text]) => [p.replace('charts/agent/', 'charts/agent/charts/sub/'), text]),
     );
     files['charts/agent/Chart.yaml'] = 'apiVersion: v2\nname: agent\nversion: 0.1.0\n';
-    files['charts/agent/values.yaml'] = 'privileged: false\nsub:\n  privileged: false\n';
+    files['charts/agent/values.yaml'] = 'privileged: false\nother:\n  privileged: false\n';
     const found = await run(k8sPrivileged, {}, files);
     expect(found.map((f) => [at(f), f.confidence ?? 'shown'])).toEqual([
       ['charts/agent/charts/sub/templates/daemonset.yaml:13:25', 'shown'],
     ]);
     expect(found[0]?.message).toContain('(`privileged` in charts/agent/charts/sub/values.yaml)');
+  });
+});
+
+describe("Helm subcharts, judged with their parent chart's values and globals", () => {
+  // helm renders a subchart (`<parent>/charts/<name>/`) with the parent's `<name or alias>:` block
+  // merged over the subchart's values.yaml and the parent's `global:` over both, the parent winning;
+  // a dependency whose `condition` or `tags` the parent's defaults turn off is not rendered at all.
+  const sub = 'app/charts/agent';
+  const daemonset = (container: string) =>
+    [
+      'apiVersion: apps/v1',
+      'kind: DaemonSet',
+      'metadata:',
+      '  name: agent',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - name: agent',
+      '          image: registry.example/agent:1.0.0',
+      container,
+      '',
+    ].join('\n');
+  const byValue = '          securityContext:\n            privileged: {{ .Values.privileged }}';
+  const byBlock =
+    '          securityContext:\n            {{- if .Values.privileged }}\n            privileged: true\n            {{- end }}';
+  const byGlobal = '          securityContext:\n            privileged: {{ .Values.global.privileged }}';
+  const deps = (...entries: string[]) =>
+    `apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n${entries.map((e) => `  - ${e}\n`).join('')}`;
+  const judged = async (files: Record<string, string>) =>
+    (await run(k8sPrivileged, {}, files)).map((f) => {
+      const keys = /default values write this \((.*?)\); a user/.exec(f.message)?.[1];
+      const skipped = /do not install this template's subchart: (.*?) \(check/.exec(f.message)?.[1];
+      const where = at(f).replace(`${sub}/templates/daemonset.yaml:`, '');
+      return [where, f.confidence ?? 'shown', keys ?? skipped ?? ''].join(' | ');
+    });
+  it.each<
+    [
+      what: string,
+      parentChart: string,
+      parentValues: string | undefined,
+      subValues: string | undefined,
+      container: string,
+      expected: string[],
+    ]
+  >([
+    [
+      "the parent's block turns on what the subchart's defaults leave off",
+      deps('{name: agent, version: 0.1.0}'),
+      'agent:\n  privileged: true\n',
+      'privileged: false\n',
+      byValue,
+      ['12:25 | shown | `agent.privileged` in app/values.yaml'],
+    ],
+    [
+      "the parent's block turns off what the subchart's defaults turn on",
+      deps('{name: agent, version: 0.1.0}'),
+      'agent:\n  privileged: false\n',
+      'privileged: true\n',
+      byBlock,
+      ['13:25 | low | '],
+    ],
+    [
+      'a subchart in charts/ that Chart.yaml does not list is rendered under its name',
+      'apiVersion: v2\nname: app\nversion: 1.0.0\n',
+      'agent:\n  privileged: true\n',
+      'privileged: false\n',
+      byValue,
+      ['12:25 | shown | `agent.privileged` in app/values.yaml'],
+    ],
+    [
+      'a subchart without values of its own, given them by the parent',
+      deps('{name: agent, version: 0.1.0}'),
+      'agent:\n  privileged: true\n',
+      undefined,
+      byValue,
+      ['12:25 | shown | `agent.privileged` in app/values.yaml'],
+    ],
+    [
+      "a null in the parent's block deletes the subchart's default",
+      deps('{name: agent, version: 0.1.0}'),
+      'agent:\n  privileged: null\n',
+      'privileged: true\n',
+      byBlock,
+      ['13:25 | low | '],
+    ],
+    [
+      'an alias: the block under the alias, not the name',
+      deps('{name: agent, alias: node, version: 0.1.0}'),
+      'agent:\n  privileged: false\nnode:\n  privileged: true\n',
+      'privileged: false\n',
+      byValue,
+      ['12:25 | shown | `node.privileged` in app/values.yaml'],
+    ],
+    [
+      'one chart under two aliases: its own values, as before',
+      deps('{name: agent, alias: a, version: 0.1.0}', '{name: agent, alias: b, version: 0.1.0}'),
+      'a:\n  privileged: false\n',
+      'privileged: true\n',
+      byValue,
+      [`12:25 | shown | \`privileged\` in ${sub}/values.yaml`],
+    ],
+    [
+      "the parent's global wins over the subchart's",
+      deps('{name: agent, version: 0.1.0}'),
+      'global:\n  privileged: true\n',
+      'global:\n  privileged: false\n',
+      byGlobal,
+      ['12:25 | shown | `global.privileged` in app/values.yaml'],
+    ],
+    [
+      "a global the parent leaves out stays the subchart's",
+      deps('{name: agent, version: 0.1.0}'),
+      'global:\n  registry: example\n',
+      'global:\n  privileged: true\n',
+      byGlobal,
+      [`12:25 | shown | \`global.privileged\` in ${sub}/values.yaml`],
+    ],
+    // A dependency switched off by the parent's defaults: rendered only when a user turns it on.
+    [
+      "a condition the parent's values set false",
+      deps('{name: agent, version: 0.1.0, condition: agent.enabled}'),
+      'agent:\n  enabled: false\n',
+      'privileged: true\n',
+      byValue,
+      [
+        '12:25 | low | its condition `agent.enabled` in app/Chart.yaml is false by default (`agent.enabled` in app/values.yaml)',
+      ],
+    ],
+    [
+      "a condition the subchart's own values set false",
+      deps('{name: agent, version: 0.1.0, condition: agent.enabled}'),
+      'other: 1\n',
+      'enabled: false\nprivileged: true\n',
+      byValue,
+      [
+        `12:25 | low | its condition \`agent.enabled\` in app/Chart.yaml is false by default (\`enabled\` in ${sub}/values.yaml)`,
+      ],
+    ],
+    [
+      'a condition that holds',
+      deps('{name: agent, version: 0.1.0, condition: agent.enabled}'),
+      'agent:\n  enabled: true\n',
+      'privileged: true\n',
+      byValue,
+      [`12:25 | shown | \`privileged\` in ${sub}/values.yaml`],
+    ],
+    [
+      'a tag the parent sets false',
+      deps('{name: agent, version: 0.1.0, tags: [monitoring]}'),
+      'tags:\n  monitoring: false\n',
+      'privileged: true\n',
+      byValue,
+      [
+        '12:25 | low | its tag `monitoring` in app/Chart.yaml is false by default (`tags.monitoring` in app/values.yaml)',
+      ],
+    ],
+    [
+      'a condition that holds overrides a false tag',
+      deps('{name: agent, version: 0.1.0, condition: agent.enabled, tags: [monitoring]}'),
+      'tags:\n  monitoring: false\nagent:\n  enabled: true\n',
+      'privileged: true\n',
+      byValue,
+      [`12:25 | shown | \`privileged\` in ${sub}/values.yaml`],
+    ],
+    // helm reads values with YAML 1.1 rules: a plain `no` is false, a quoted one a string.
+    [
+      'a condition set with a YAML 1.1 `no`',
+      deps('{name: agent, version: 0.1.0, condition: agent.enabled}'),
+      'agent:\n  enabled: no\n',
+      'privileged: true\n',
+      byValue,
+      [
+        '12:25 | low | its condition `agent.enabled` in app/Chart.yaml is false by default (`agent.enabled` in app/values.yaml)',
+      ],
+    ],
+    [
+      'a block whose value is a YAML 1.1 `off`',
+      deps('{name: agent, version: 0.1.0}'),
+      'agent:\n  privileged: off\n',
+      'privileged: true\n',
+      byBlock,
+      ['13:25 | low | '],
+    ],
+    [
+      'a value written `yes`',
+      deps('{name: agent, version: 0.1.0}'),
+      'agent:\n  privileged: yes\n',
+      'privileged: false\n',
+      byValue,
+      ['12:25 | shown | `agent.privileged` in app/values.yaml'],
+    ],
+    [
+      'a quoted "no" is a string, which an if takes for true',
+      deps('{name: agent, version: 0.1.0}'),
+      'agent:\n  privileged: "no"\n',
+      'privileged: false\n',
+      byBlock,
+      ['13:25 | shown | `agent.privileged` in app/values.yaml'],
+    ],
+  ])('%s', async (_case, parentChart, parentValues, subValues, container, expected) => {
+    const files: Record<string, string> = {
+      'app/Chart.yaml': parentChart,
+      ...(parentValues === undefined ? {} : { 'app/values.yaml': parentValues }),
+      [`${sub}/Chart.yaml`]: 'apiVersion: v2\nname: agent\nversion: 0.1.0\n',
+      ...(subValues === undefined ? {} : { [`${sub}/values.yaml`]: subValues }),
+      [`${sub}/templates/daemonset.yaml`]: daemonset(container),
+    };
+    expect(await judged(files)).toEqual(expected);
+  });
+
+  it("follows an umbrella chart's values through two levels of subcharts", async () => {
+    const files: Record<string, string> = {
+      'top/Chart.yaml': 'apiVersion: v2\nname: top\nversion: 1.0.0\n',
+      'top/values.yaml': 'app:\n  agent:\n    privileged: true\n',
+      'top/charts/app/Chart.yaml': deps('{name: agent, version: 0.1.0}'),
+      'top/charts/app/values.yaml': 'agent:\n  privileged: false\n',
+      'top/charts/app/charts/agent/Chart.yaml': 'apiVersion: v2\nname: agent\nversion: 0.1.0\n',
+      'top/charts/app/charts/agent/values.yaml': 'privileged: false\n',
+      'top/charts/app/charts/agent/templates/daemonset.yaml': daemonset(byValue),
+    };
+    const found = await run(k8sPrivileged, {}, files);
+    expect(found.map((f) => [at(f), f.confidence ?? 'shown'])).toEqual([
+      ['top/charts/app/charts/agent/templates/daemonset.yaml:12:25', 'shown'],
+    ]);
+    expect(found[0]?.message).toContain('(`app.agent.privileged` in top/values.yaml)');
   });
 });
 

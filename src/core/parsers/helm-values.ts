@@ -1,5 +1,6 @@
 import type { Workspace } from '../workspace/workspace.js';
-import { parseYamlValues, unescapePointerToken } from '../workspace/yaml.js';
+import { escapePointerToken, parseYaml, parseYamlValues, unescapePointerToken } from '../workspace/yaml.js';
+import { YAML11_FALSE, YAML11_TRUE } from './yaml-boolean.js';
 
 /**
  * A Helm chart template as its chart's default values (`values.yaml` beside `Chart.yaml`) render it,
@@ -21,14 +22,28 @@ const MAX_INSERTED_CHARS = 16 * 1024;
 
 /** A chart's default values, and the file they are read from. */
 export interface ChartValues {
+  /** The chart's own values file. */
   file: string;
+  /** The values a render without values uses: a parent chart's block and globals merged over the file's. */
   values: Record<string, unknown>;
+  /**
+   * Where the default of a values path (of {@link values}) is written: the file and its dotted key
+   * there (a parent chart's `<subchart>.x` or `global.x`, or the chart's own `x`).
+   */
+  origin(path: readonly string[]): { file: string; key: string };
+  /**
+   * Why a render with the default values does not render this chart at all (a subchart whose
+   * dependency's `condition` or `tags` the parent's defaults turn off), when it does not.
+   */
+  skipped?: string;
 }
 
 /** A values key that decides a line of the default render, and its default value there. */
 export interface ValuesSource {
   /** The dotted key path in values.yaml (`securityContext.privileged`). */
   key: string;
+  /** The same path, key by key. */
+  path: readonly string[];
   value: unknown;
 }
 
@@ -36,6 +51,8 @@ export interface ValuesSource {
 export interface DefaultRender {
   /** The values file the defaults come from. */
   file: string;
+  /** Where a values path's default is written (see {@link ChartValues.origin}). */
+  origin: ChartValues['origin'];
   /** The template with the actions the default values decide replaced, line for line. */
   text: string;
   /**
@@ -76,10 +93,16 @@ export function templateColumn(replaced: readonly Replacement[], column: number,
   return c + delta + 1;
 }
 
+/** How many parent charts above a subchart are followed: umbrella charts nest two or three deep. */
+const MAX_CHART_DEPTH = 4;
+
 /**
  * The default values of the chart whose template `file` is (the `values.yaml` beside the nearest
- * `Chart.yaml` above its `templates/` directory: a subchart's own), once per chart. Undefined when
- * there is no such file, it is too large, or it is not one YAML mapping (an empty file is no values).
+ * `Chart.yaml` above its `templates/` directory), once per chart. A subchart (`<parent>/charts/<dir>/`)
+ * is rendered by helm with its parent's `<name or alias>:` block merged over its own values and the
+ * parent's `global:` over both, the parent winning, so those are merged in too. Undefined when the
+ * chart has no such file and its parent writes nothing for it, or a file is too large or not one YAML
+ * mapping (an empty file is no values).
  */
 export function chartValues(workspace: Workspace, file: string): ChartValues | undefined {
   const parts = file.split('/');
@@ -87,21 +110,212 @@ export function chartValues(workspace: Workspace, file: string): ChartValues | u
     if (parts[i] !== 'templates') continue;
     const chart = parts.slice(0, i).join('/');
     if (!workspace.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml')) continue;
-    const valuesFile = chart ? `${chart}/values.yaml` : 'values.yaml';
-    return workspace.memo('helm-default-values', valuesFile, () => readValues(workspace, valuesFile));
+    return effectiveValues(workspace, chart, 0);
   }
   return undefined;
 }
 
-function readValues(workspace: Workspace, file: string): ChartValues | undefined {
+function effectiveValues(workspace: Workspace, chart: string, depth: number): ChartValues | undefined {
+  return workspace.memo('helm-chart-values', chart, () => {
+    const valuesFile = chart ? `${chart}/values.yaml` : 'values.yaml';
+    const own = workspace.memo('helm-default-values', valuesFile, () => readValues(workspace, valuesFile));
+    // A values file that cannot be read leaves every default unknown.
+    if (own === null) return undefined;
+    const ownOrigin = (path: readonly string[]) => ({ file: valuesFile, key: path.join('.') });
+    const alone: ChartValues | undefined = own && { file: valuesFile, values: own, origin: ownOrigin };
+    const parent = depth < MAX_CHART_DEPTH ? parentChart(workspace, chart) : undefined;
+    if (!parent) return alone;
+    const above = effectiveValues(workspace, parent.chart, depth + 1);
+    // A parent whose values are unknown: the subchart's own, as a render of it alone uses them.
+    if (!above || parent.key === undefined) return alone;
+    const block = Object.hasOwn(above.values, parent.key) ? above.values[parent.key] : undefined;
+    // helm stops at a parent value for the subchart that is no mapping ("type mismatch").
+    if (block !== undefined && block !== null && !isMap(block)) return undefined;
+    const globals = above.values.global;
+    const over: Record<string, unknown> = isMap(block) ? { ...block } : {};
+    if (isMap(globals)) over.global = isMap(over.global) ? coalesce(globals, over.global) : globals;
+    const values = coalesce(over, own ?? {});
+    const key = parent.key;
+    const skipped = above.skipped ?? parent.enabled?.(above, values);
+    // Nothing to render with: no values of its own, and its parent writes none for it.
+    if (!own && !isMap(block) && !isMap(globals) && !skipped) return undefined;
+    const origin = (path: readonly string[]) => {
+      // The parent's `global:` wins over its block's, which wins over the subchart's own values.
+      if (path[0] === 'global' && isMap(globals) && holds(above.values, path)) return above.origin(path);
+      if (holds(above.values, [key, ...path])) return above.origin([key, ...path]);
+      return ownOrigin(path);
+    };
+    return { file: valuesFile, values, origin, ...(skipped ? { skipped } : {}) };
+  });
+}
+
+/** Whether the values hold a value (null included) at the path. */
+function holds(values: Record<string, unknown>, path: readonly string[]): boolean {
+  let v: unknown = values;
+  for (const key of path) {
+    if (!isMap(v) || !Object.hasOwn(v, key)) return false;
+    v = v[key];
+  }
+  return true;
+}
+
+/**
+ * helm's merge of a parent's values over a chart's defaults: the parent's value wins, mappings are
+ * merged key by key, and a null deletes the default.
+ */
+function coalesce(over: Record<string, unknown>, base: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(base)) if (k !== '__proto__') out[k] = v;
+  for (const [k, v] of Object.entries(over)) {
+    if (k === '__proto__') continue;
+    if (v === null) {
+      delete out[k];
+      continue;
+    }
+    const b = out[k];
+    out[k] = isMap(v) && isMap(b) ? coalesce(v, b) : v;
+  }
+  return out;
+}
+
+/** A chart's parent: the chart whose `charts/` folder holds it, the key its values use for it, and its dependency's switch. */
+interface ParentChart {
+  chart: string;
+  /** The subchart's name, or the alias of the dependency that renders it; undefined when several do. */
+  key: string | undefined;
+  /** Why the parent's defaults do not render the subchart, from its dependency's `condition` and `tags`. */
+  enabled?: (parent: ChartValues, sub: Record<string, unknown>) => string | undefined;
+}
+
+/** The dependencies a parent chart lists for a subchart: at most this many are read. */
+const MAX_DEPENDENCIES = 500;
+
+function parentChart(workspace: Workspace, chart: string): ParentChart | undefined {
+  const parts = chart.split('/');
+  if (parts.length < 2 || parts[parts.length - 2] !== 'charts') return undefined;
+  const parent = parts.slice(0, -2).join('/');
+  const manifest = parent ? `${parent}/Chart.yaml` : 'Chart.yaml';
+  if (!workspace.has(manifest)) return undefined;
+  const own = readChartYaml(workspace, `${chart}/Chart.yaml`);
+  const name = typeof own?.name === 'string' ? own.name : parts[parts.length - 1]!;
+  const meta = readChartYaml(workspace, manifest);
+  let deps = meta?.dependencies;
+  // Charts of apiVersion v1 list them in requirements.yaml.
+  if (deps === undefined) {
+    const requirements = parent ? `${parent}/requirements.yaml` : 'requirements.yaml';
+    if (workspace.has(requirements)) deps = readChartYaml(workspace, requirements)?.dependencies;
+  }
+  const entries = (Array.isArray(deps) ? deps.slice(0, MAX_DEPENDENCIES) : []).filter(
+    (d): d is Record<string, unknown> => isMap(d) && d.name === name,
+  );
+  if (entries.length === 0) return { chart: parent, key: name };
+  // One chart rendered twice under two aliases has two sets of values: neither is the default.
+  if (entries.length > 1) return { chart: parent, key: undefined };
+  const dep = entries[0]!;
+  const key = typeof dep.alias === 'string' && dep.alias !== '' ? dep.alias : name;
+  const condition = typeof dep.condition === 'string' ? dep.condition : undefined;
+  const tags = Array.isArray(dep.tags) ? dep.tags.filter((t): t is string => typeof t === 'string') : [];
+  if (condition === undefined && tags.length === 0) return { chart: parent, key };
+  return {
+    chart: parent,
+    key,
+    enabled: (above, sub) => {
+      // What helm reads the switches from: the parent's values with the subchart's merged under its key.
+      const read = (path: readonly string[]): { v: unknown; origin?: { file: string; key: string } } => {
+        if (path[0] === key) {
+          const found = lookup(sub, path.slice(1));
+          return found.known && found.v !== undefined
+            ? { v: found.v, origin: holds(above.values, path) ? above.origin(path) : undefined }
+            : { v: undefined };
+        }
+        const found = lookup(above.values, path);
+        return found.known && found.v !== undefined
+          ? { v: found.v, origin: above.origin(path) }
+          : { v: undefined };
+      };
+      // The first path of the condition that holds a boolean decides; it overrides the tags.
+      for (const c of (condition ?? '').split(',')) {
+        const path = c.trim();
+        if (path === '') continue;
+        const got = read(path.split('.'));
+        if (typeof got.v !== 'boolean') continue;
+        if (got.v) return undefined;
+        const where = got.origin ?? { file: `${chart}/values.yaml`, key: path.split('.').slice(1).join('.') };
+        return `its condition \`${path}\` in ${manifestName(workspace, parent)} is false by default (\`${where.key}\` in ${where.file})`;
+      }
+      // A tag turns it off when one of its tags is false and none true.
+      const states = tags.map((t) => ({ t, got: read(['tags', t]) }));
+      if (states.some((s) => s.got.v === true) || !states.some((s) => s.got.v === false)) return undefined;
+      const off = states.find((s) => s.got.v === false)!;
+      const where = off.got.origin ?? { file: '', key: `tags.${off.t}` };
+      return `its tag \`${off.t}\` in ${manifestName(workspace, parent)} is false by default (\`${where.key}\` in ${where.file})`;
+    },
+  };
+}
+
+function manifestName(workspace: Workspace, chart: string): string {
+  const manifest = chart ? `${chart}/Chart.yaml` : 'Chart.yaml';
+  const requirements = chart ? `${chart}/requirements.yaml` : 'requirements.yaml';
+  return readChartYaml(workspace, manifest)?.dependencies === undefined && workspace.has(requirements)
+    ? requirements
+    : manifest;
+}
+
+/** A chart's Chart.yaml (or requirements.yaml) as a mapping, once per file; undefined when it is none. */
+function readChartYaml(workspace: Workspace, file: string): Record<string, unknown> | undefined {
+  return workspace.memo('helm-chart-yaml', file, () => {
+    const text = workspace.text(file);
+    if (text === undefined || text.length > MAX_VALUES_BYTES) return undefined;
+    const parsed = parseYamlValues(text);
+    if (!parsed.ok || parsed.values.length !== 1) return undefined;
+    const value = yaml11Booleans(text, parsed.values[0]);
+    return isMap(value) ? value : undefined;
+  });
+}
+
+/**
+ * A values file's mapping; undefined when there is none, null when it cannot be read (too large,
+ * not YAML, not one mapping).
+ */
+function readValues(workspace: Workspace, file: string): Record<string, unknown> | undefined | null {
   if (!workspace.has(file)) return undefined;
   const text = workspace.text(file);
-  if (text === undefined || text.length > MAX_VALUES_BYTES) return undefined;
+  if (text === undefined || text.length > MAX_VALUES_BYTES) return null;
   // The values alone: no finding is placed in the values file, so no index of positions is built.
   const parsed = parseYamlValues(text);
-  if (!parsed.ok || parsed.values.length > 1) return undefined;
-  const value = parsed.values[0] ?? {};
-  return isMap(value) ? { file, values: value } : undefined;
+  if (!parsed.ok || parsed.values.length > 1) return null;
+  const value = yaml11Booleans(text, parsed.values[0] ?? {});
+  return isMap(value) ? value : null;
+}
+
+/** A plain scalar go-yaml v2 reads as a boolean where this reader keeps a string (`yes`, `off`). */
+const YAML11_WORD =
+  /(?:^|[\s:,[{-])(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)[ \t]*(?:$|[,\]}#])/m;
+
+/**
+ * The value as helm reads the file: sigs.k8s.io/yaml resolves scalars with go-yaml v2's YAML 1.1
+ * rules, so a plain `yes`, `on`, `y` is true and `no`, `off`, `n` false (a quoted one stays a
+ * string). The file is indexed only when it holds such a word.
+ */
+function yaml11Booleans(text: string, value: unknown): unknown {
+  if (!YAML11_WORD.test(text)) return value;
+  const parsed = parseYaml(text);
+  const doc = parsed.ok ? parsed.documents[0] : undefined;
+  if (!doc) return value;
+  const walk = (v: unknown, pointer: string): unknown => {
+    if (typeof v === 'string') {
+      const b = YAML11_TRUE.has(v) ? true : YAML11_FALSE.has(v) ? false : undefined;
+      return b === undefined || doc.plainScalar(pointer) !== true ? v : b;
+    }
+    if (Array.isArray(v)) return v.map((item, i) => walk(item, `${pointer}/${i}`));
+    if (!isMap(v)) return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, item] of Object.entries(v)) {
+      if (k !== '__proto__') out[k] = walk(item, `${pointer}/${escapePointerToken(k)}`);
+    }
+    return out;
+  };
+  return walk(value, '');
 }
 
 /**
@@ -138,6 +352,7 @@ export function defaultRender(text: string, chart: ChartValues): DefaultRender {
   const values = chart.values;
   const none = {
     file: chart.file,
+    origin: chart.origin,
     text,
     written: new Set<number>(),
     sources: new Map(),
@@ -294,7 +509,7 @@ export function defaultRender(text: string, chart: ChartValues): DefaultRender {
     if (outside.trim() !== '')
       lastKey = { indent: indentOf(line), key: rendered === undefined && /:\s*$/.test(outside) };
   }
-  return { file: chart.file, text: out.join('\n'), written, sources, replaced };
+  return { file: chart.file, origin: chart.origin, text: out.join('\n'), written, sources, replaced };
 }
 
 /** A line as the default render writes it, the keys it reads, and where its actions were. */
@@ -405,7 +620,7 @@ function yamlLine(
   const json = boundedJson(found.v, MAX_INSERTED_CHARS);
   if (json === undefined || json.includes('{{')) return undefined;
   const at = { from: lead.length, to: lead.length + json.length, start: action.start, end: action.end };
-  return { text: `${lead}${json}`, keys: [{ key: path.join('.'), value: found.v }], replaced: [at] };
+  return { text: `${lead}${json}`, keys: [{ key: path.join('.'), path, value: found.v }], replaced: [at] };
 }
 
 /**
@@ -637,7 +852,10 @@ function evaluate(expr: string, here: NonNullable<Scope>, values: Record<string,
       if (!path) return undefined;
       const found = lookup(values, path);
       if (!found.known) return undefined;
-      return { v: found.v ?? null, keys: path.length > 0 ? [{ key: path.join('.'), value: found.v }] : [] };
+      return {
+        v: found.v ?? null,
+        keys: path.length > 0 ? [{ key: path.join('.'), path, value: found.v }] : [],
+      };
     }
     return null;
   };
@@ -737,20 +955,30 @@ function call(name: string, args: (Val | undefined)[]): Val | undefined {
  * is), and the file, so the user knows what to change.
  */
 export function defaultValuesNote(
-  render: { file: string; sources: ReadonlyMap<number, readonly ValuesSource[]> },
+  render: Pick<DefaultRender, 'file' | 'origin' | 'sources'>,
   line: number,
   node: { pointer: string; value: unknown },
 ): string | undefined {
   const sources = render.sources.get(line);
   if (!sources || sources.length === 0) return undefined;
-  const keys = [...new Set(sources.map((s) => keyOf(s, node)))];
-  const named = keys.map((k) => `\`${k}\``).join(', ');
-  return `The chart's default values write this (${named} in ${render.file}); a user can change it with their own values`;
+  // Each key is named in the file that writes it: a parent chart's values, or the chart's own.
+  const byFile = new Map<string, Set<string>>();
+  for (const s of sources) {
+    const { file, key } = render.origin(pathOf(s, node));
+    const keys = byFile.get(file) ?? new Set<string>();
+    keys.add(key);
+    byFile.set(file, keys);
+  }
+  const named = [...byFile]
+    .map(([file, keys]) => `${[...keys].map((k) => `\`${k}\``).join(', ')} in ${file}`)
+    .join('; ');
+  return `The chart's default values write this (${named}); a user can change it with their own values`;
 }
 
-/** The key of a source, lengthened by the part of its value the node is (`securityContext.privileged`). */
-function keyOf(source: ValuesSource, node: { pointer: string; value: unknown }): string {
-  if (typeof source.value !== 'object' || source.value === null) return source.key;
+/** The path of a source, lengthened by the part of its value the node is (`securityContext.privileged`). */
+function pathOf(source: ValuesSource, node: { pointer: string; value: unknown }): readonly string[] {
+  const path = source.path;
+  if (typeof source.value !== 'object' || source.value === null) return path;
   const tokens = node.pointer.split('/').slice(1).map(unescapePointerToken);
   for (let i = 0; i < tokens.length; i++) {
     const suffix = tokens.slice(i);
@@ -758,10 +986,10 @@ function keyOf(source: ValuesSource, node: { pointer: string; value: unknown }):
     for (const t of suffix)
       v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[t] : undefined;
     if (v !== undefined && JSON.stringify(v) === JSON.stringify(node.value)) {
-      return [source.key, ...suffix].filter((k) => k !== '').join('.');
+      return [...path, ...suffix.filter((k) => k !== '')];
     }
   }
-  return source.key;
+  return path;
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {

@@ -87,7 +87,12 @@ export interface K8sObject {
    */
   template?: {
     conditional: ReadonlySet<number>;
-    defaults?: Pick<DefaultRender, 'file' | 'sources' | 'replaced'>;
+    defaults?: Pick<DefaultRender, 'file' | 'origin' | 'sources' | 'replaced'>;
+    /**
+     * Why a render with the chart's default values does not render the template at all: its chart is
+     * a subchart its parent's defaults turn off (see `ChartValues.skipped`).
+     */
+    skipped?: string;
   };
 }
 
@@ -488,9 +493,16 @@ function templateObjects(workspace: Workspace, file: string): TemplateObjects | 
     const template: NonNullable<K8sObject['template']> = defaults
       ? {
           conditional,
-          defaults: { file: defaults.file, sources: defaults.sources, replaced: defaults.replaced },
+          defaults: {
+            file: defaults.file,
+            origin: defaults.origin,
+            sources: defaults.sources,
+            replaced: defaults.replaced,
+          },
         }
       : { conditional };
+    // A subchart its parent's defaults turn off is not rendered by default, whatever its values say.
+    if (values?.skipped) template.skipped = values.skipped;
     const merges = yaml.includes('<<');
     const objects = parsed.documents.flatMap((doc) =>
       objectsIn(file, doc, '', merges ? resolveMergeKeys(doc.value) : doc.value, 0).map((o) => ({

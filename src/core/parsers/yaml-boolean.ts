@@ -8,8 +8,20 @@ import type { YamlDocument } from '../workspace/yaml.js';
  */
 
 /** go-yaml v2's YAML 1.1 booleans (resolve.go): exactly these spellings, no others. */
-const YAML11_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE']);
-const YAML11_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE']);
+export const YAML11_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE']);
+export const YAML11_FALSE = new Set([
+  'n',
+  'N',
+  'no',
+  'No',
+  'NO',
+  'off',
+  'Off',
+  'OFF',
+  'false',
+  'False',
+  'FALSE',
+]);
 
 /**
  * A boolean field of a Kubernetes manifest as Kubernetes reads it, or undefined when it is no

@@ -951,6 +951,9 @@ function templateNote(
   terms: FindingTerms,
 ): string | undefined {
   const check = 'check the output of helm template';
+  if (template.skipped) {
+    return `the chart's default values do not install this template's subchart: ${template.skipped} (${check})`;
+  }
   if (terms.absent) {
     return `it is a Helm chart template, whose includes and values may write what it leaves out (${check})`;
   }
