@@ -380,6 +380,39 @@ describe("Helm chart templates, judged with the chart's default values", () => {
       '',
       [`8:20 shown \`hostNetwork\` ${values}`],
     ],
+    // sprig's default takes an absent, null or false value for unset: the default is written.
+    [
+      'default true over a false value',
+      k8sPrivileged,
+      'privileged: false\n',
+      '',
+      '          securityContext:\n            privileged: {{ .Values.privileged | default true }}',
+      [`13:25 shown \`privileged\` ${values}`],
+    ],
+    [
+      'default true over an absent value',
+      k8sPrivileged,
+      'other: 1\n',
+      '',
+      '          securityContext:\n            privileged: {{ .Values.privileged | default true }}',
+      [`13:25 shown \`privileged\` ${values}`],
+    ],
+    [
+      'default true over a YAML 1.1 `no`, which helm reads as false',
+      k8sPrivileged,
+      'privileged: no\n',
+      '',
+      '          securityContext:\n            privileged: {{ .Values.privileged | default true }}',
+      [`13:25 shown \`privileged\` ${values}`],
+    ],
+    [
+      'a quoted "no" is a string that default keeps',
+      k8sPrivileged,
+      'privileged: "no"\n',
+      '',
+      '          securityContext:\n            privileged: {{ .Values.privileged | default true }}',
+      [],
+    ],
     [
       'a value the chart does not set',
       k8sPrivileged,
@@ -453,6 +486,16 @@ describe("Helm chart templates, judged with the chart's default values", () => {
       '',
       '          securityContext: {{- toYaml .Values.securityContext | nindent 12 }}',
       [],
+    ],
+    // A `{}` default writes an empty block: the setting is absent by default, graded as one the
+    // template leaves out (low: a user's values may write it).
+    [
+      'toYaml of an empty mapping, for a setting that must be written',
+      k8sRunAsRoot,
+      'securityContext: {}\n',
+      '      securityContext: {{- toYaml .Values.securityContext | nindent 8 }}',
+      '',
+      ['10:11 low'],
     ],
     [
       'toYaml of nested lists, inside with',
