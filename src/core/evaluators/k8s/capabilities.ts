@@ -54,7 +54,7 @@ export const k8sCapabilities = defineEvaluator<CapabilitiesOptions>({
   // 2: the key holds the object's namespace.
   // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
   // 3: also the pod specs of other kinds (a Knative Service, a Tekton Task, an Argo Workflows template).
-  revision: 4,
+  revision: 5,
   summary:
     'Kubernetes containers that add listed Linux capabilities (forbiddenAdd), or (requireDropAll) do not drop ALL.',
   schema: {

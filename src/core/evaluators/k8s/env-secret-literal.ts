@@ -231,7 +231,7 @@ export const k8sEnvSecretLiteral = defineEvaluator<Options>({
   kind: 'k8s.env-secret-literal',
   // 2: the key holds the value's keyed hash. 3: and the object's namespace.
   // 4: objects as kustomizations build them are judged too; base results stored before would miss them.
-  revision: 5,
+  revision: 6,
   summary:
     'Kubernetes container environment variables named like secrets (password, token, API key) with a literal value.',
   schema: {

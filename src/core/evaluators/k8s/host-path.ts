@@ -107,7 +107,7 @@ export const k8sHostPath = defineEvaluator<Options>({
   // 2: the key holds the object's namespace.
   // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
   // 3: also the pod specs of other kinds (a Knative Service, a JobSet, a Pod in a Crossplane Object).
-  revision: 4,
+  revision: 5,
   summary: 'Kubernetes pod specs that mount a hostPath volume.',
   schema: {
     type: 'object',

@@ -42,7 +42,7 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
   kind: 'k8s.image-tag',
   // 2: the key holds the object's namespace.
   // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-  revision: 4,
+  revision: 5,
   summary:
     'Kubernetes container images with no tag or one that names no version ("latest", "stable"), and no digest, as ' +
     'written or as the `images:` of the kustomizations that build the manifest set them (not the images a ' +

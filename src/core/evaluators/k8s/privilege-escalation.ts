@@ -27,7 +27,7 @@ export const k8sPrivilegeEscalation = defineEvaluator<Record<string, never>>({
   kind: 'k8s.privilege-escalation',
   // 2: the key holds the object's namespace.
   // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-  revision: 4,
+  revision: 5,
   summary: 'Kubernetes containers that do not set securityContext.allowPrivilegeEscalation: false.',
   fix: 'sets allowPrivilegeEscalation: false in the container securityContext (created when missing)',
   schema: NO_OPTIONS,

@@ -21,7 +21,7 @@ export const k8sPrivileged = defineEvaluator<Record<string, never>>({
   // 2: the key holds the object's namespace.
   // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
   // 3: also the pod specs of other kinds (a Knative Service, a Tekton Task, an Argo Workflows template).
-  revision: 4,
+  revision: 5,
   summary: 'Kubernetes containers (including init and ephemeral containers) that run privileged.',
   schema: NO_OPTIONS,
   evaluate({ workspace }) {

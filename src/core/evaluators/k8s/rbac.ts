@@ -131,7 +131,7 @@ export const k8sRbac = defineEvaluator<RbacOptions>({
   kind: 'k8s.rbac',
   // 2: the key holds the object's namespace, a binding's subjects and a rule's groups, resources and verbs.
   // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-  revision: 4,
+  revision: 5,
   summary: 'Kubernetes RBAC rules with * verbs or resources (wildcard), or bindings to cluster-admin.',
   schema: {
     type: 'object',

@@ -24,7 +24,7 @@ export const k8sReadOnlyRootFs = defineEvaluator<Record<string, never>>({
   kind: 'k8s.read-only-root-fs',
   // 2: the key holds the object's namespace.
   // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-  revision: 4,
+  revision: 5,
   summary: 'Kubernetes containers that do not set securityContext.readOnlyRootFilesystem: true.',
   schema: NO_OPTIONS,
   evaluate({ workspace }) {

@@ -21,7 +21,7 @@ export const k8sResourceLimits = defineEvaluator<Options>({
   kind: 'k8s.resource-limits',
   // 2: the key holds the object's namespace.
   // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-  revision: 4,
+  revision: 5,
   summary: 'Kubernetes containers without resources.limits for the configured resources (CPU and memory).',
   schema: {
     type: 'object',

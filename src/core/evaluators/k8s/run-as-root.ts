@@ -43,7 +43,7 @@ export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
   kind: 'k8s.run-as-root',
   // 2: the key holds the object's namespace.
   // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-  revision: 4,
+  revision: 5,
   summary:
     'Kubernetes containers that run as UID 0, or set neither runAsNonRoot: true nor a non-zero runAsUser ' +
     '(container or pod securityContext).',

@@ -47,7 +47,7 @@ export const k8sSeccomp = defineEvaluator<Record<string, never>>({
   kind: 'k8s.seccomp',
   // 2: the key holds the object's namespace.
   // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-  revision: 4,
+  revision: 5,
   summary:
     'Kubernetes containers whose seccomp profile is Unconfined or not set (container, pod, or legacy annotation).',
   schema: NO_OPTIONS,

@@ -38,7 +38,7 @@ export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
   kind: 'k8s.single-replica',
   // 2: the key holds the object's namespace.
   // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-  revision: 4,
+  revision: 5,
   summary:
     'Kubernetes Deployments and StatefulSets behind a Service that run a single pod and no autoscaler targets.',
   schema: NO_OPTIONS,
