@@ -487,6 +487,16 @@ describe("Helm chart templates, judged with the chart's default values", () => {
       '          securityContext: {{- toYaml .Values.securityContext | nindent 12 }}',
       [],
     ],
+    // A block the defaults leave out is read as a render that turns it on writes it, with the other
+    // defaults: not as a setting left out.
+    [
+      'toYaml inside a block the defaults leave out',
+      k8sRunAsRoot,
+      'extra: false\nsc:\n  runAsNonRoot: true\n',
+      '      {{- if .Values.extra }}\n      securityContext: {{- toYaml .Values.sc | nindent 8 }}\n      {{- end }}',
+      '',
+      [],
+    ],
     // A `{}` default writes an empty block: the setting is absent by default, graded as one the
     // template leaves out (low: a user's values may write it).
     [

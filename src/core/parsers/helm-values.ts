@@ -485,10 +485,12 @@ export function defaultRender(text: string, chart: ChartValues): DefaultRender {
       out.push(line);
       continue;
     }
-    // A line of value actions among text, or a `toYaml` line: what the default values write.
+    // A line of value actions among text, or a `toYaml` line: what the default values write. Inside
+    // a block the defaults leave out too: what a render that turns the block on writes there with
+    // the other defaults (its lines stay conditional), not a setting left out.
     const here = scope();
     let rendered: Rendered | undefined;
-    if (writes !== false && here !== undefined) {
+    if (here !== undefined) {
       rendered =
         yamlLine(line, actions.closed[0]!, bodies, here, values, lastKey) ??
         valueLine(line, actions.closed, bodies, here, values);
