@@ -2836,3 +2836,88 @@ describe("39. a privileged job that fetches every pull request's refs, then chec
     expect(pr.code).toBe(code);
   });
 });
+
+/**
+ * An umbrella chart whose subchart runs unprivileged by its own values: a change that only edits the
+ * umbrella's values.yaml (`agent: {privileged: true}`) turns it privileged for every default install.
+ * The subchart's template is judged with its parent's values, so the finding is new and blocks, with
+ * the base commit's results stored too (the Kubernetes rules read the parent's values).
+ */
+describe("39. a subchart turned privileged by a change to its parent chart's values only", () => {
+  const RULE = 'k8s-privileged-container';
+  const TEMPLATE = [
+    'apiVersion: apps/v1',
+    'kind: DaemonSet',
+    'metadata:',
+    '  name: agent',
+    'spec:',
+    '  selector: {matchLabels: {app: agent}}',
+    '  template:',
+    '    metadata: {labels: {app: agent}}',
+    '    spec:',
+    '      containers:',
+    '        - name: agent',
+    `          image: registry.example/agent@sha256:${'a'.repeat(64)}`,
+    '          securityContext:',
+    '            privileged: {{ .Values.privileged }}',
+    '',
+  ].join('\n');
+  const base = {
+    '.controlgate.yml': onlyRulesConfig([RULE]),
+    'platform/Chart.yaml':
+      'apiVersion: v2\nname: platform\nversion: 1.0.0\ndependencies:\n  - name: agent\n    version: 0.1.0\n',
+    'platform/values.yaml': 'agent:\n  resources: {}\n',
+    'platform/charts/agent/Chart.yaml': 'apiVersion: v2\nname: agent\nversion: 0.1.0\n',
+    'platform/charts/agent/values.yaml': 'privileged: false\n',
+    'platform/charts/agent/templates/daemonset.yaml': TEMPLATE,
+  };
+  const judged = (report: Report) =>
+    report.findings
+      .filter((f) => f.ruleId === RULE)
+      .map(
+        (f) =>
+          `${f.location?.path}:${f.location?.startLine} ${f.severity}/${f.confidence ?? 'high'} new=${f.isNew}`,
+      );
+  const expected = ['platform/charts/agent/templates/daemonset.yaml:14 high/high new=true'];
+  const change = (values: string) => {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit(base, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit({ 'platform/values.yaml': values }, 'head');
+    return repo;
+  };
+
+  it.each([
+    ["the parent's block turns it on", 'agent:\n  privileged: true\n', 1, expected],
+    [
+      "the parent's block writes something else (the control)",
+      'agent:\n  resources: {limits: {cpu: 1}}\n',
+      0,
+      [],
+    ],
+  ])('%s', async (_name, values, code, found) => {
+    const pr = await cliRun('check', change(values).dir, '--base', 'main', '--format', 'json');
+    expect(judged(pr.report)).toEqual(found);
+    expect(pr.code).toBe(code);
+  });
+
+  it('with the base commit results (--base-results), the change to the values is judged all the same', async () => {
+    const repo = change('agent:\n  privileged: true\n');
+    const stored = path.join(makeTree({}), 'base-results.json');
+    repo.git('checkout', '-q', 'main');
+    await cliRun('check', repo.dir, '--write-base-results', stored, '--format', 'json');
+    repo.git('checkout', '-q', 'feature');
+    const pr = await cliRun(
+      'check',
+      repo.dir,
+      '--base',
+      'main',
+      '--base-results',
+      stored,
+      '--format',
+      'json',
+    );
+    expect(judged(pr.report)).toEqual(expected);
+    expect(pr.code).toBe(1);
+  });
+});
