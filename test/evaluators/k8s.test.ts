@@ -497,6 +497,14 @@ describe("Helm chart templates, judged with the chart's default values", () => {
       '',
       [],
     ],
+    [
+      'an empty value inside the block that writes it only when set',
+      k8sPrivileged,
+      'extraInit: []\nfix: true\n',
+      '      initContainers:\n        {{- if .Values.extraInit }}\n        {{- toYaml .Values.extraInit | nindent 8 }}\n        {{- end }}\n        {{- if .Values.fix }}\n        - name: init\n          image: busybox:1.36\n          securityContext:\n            privileged: true\n        {{- end }}',
+      '',
+      [`16:25 shown \`fix\` ${values}`],
+    ],
     // A `{}` default writes an empty block: the setting is absent by default, graded as one the
     // template leaves out (low: a user's values may write it).
     [

@@ -487,13 +487,15 @@ export function defaultRender(text: string, chart: ChartValues): DefaultRender {
     }
     // A line of value actions among text, or a `toYaml` line: what the default values write. Inside
     // a block the defaults leave out too: what a render that turns the block on writes there with
-    // the other defaults (its lines stay conditional), not a setting left out.
+    // the other defaults (its lines stay conditional), not a setting left out; only values that are
+    // set, since such a block is most often the one that writes a value only when it is set.
     const here = scope();
     let rendered: Rendered | undefined;
     if (here !== undefined) {
+      const setOnly = writes === false;
       rendered =
-        yamlLine(line, actions.closed[0]!, bodies, here, values, lastKey) ??
-        valueLine(line, actions.closed, bodies, here, values);
+        yamlLine(line, actions.closed[0]!, bodies, here, values, lastKey, setOnly) ??
+        valueLine(line, actions.closed, bodies, here, values, setOnly);
       if (rendered) replaced.set(n + 1, rendered.replaced);
     }
     if (rendered) {
@@ -593,6 +595,7 @@ function yamlLine(
   here: NonNullable<Scope>,
   values: Record<string, unknown>,
   above: { indent: number; key: boolean } | undefined,
+  setOnly: boolean,
 ): Rendered | undefined {
   if (bodies.length !== 1 || bodies[0] === undefined) return undefined;
   const m =
@@ -618,7 +621,7 @@ function yamlLine(
   const path = refPath(ref, here);
   if (!path) return undefined;
   const found = lookup(values, path);
-  if (!found.known || found.v === undefined) return undefined;
+  if (!found.known || found.v === undefined || (setOnly && !truthy(found.v))) return undefined;
   const json = boundedJson(found.v, MAX_INSERTED_CHARS);
   if (json === undefined || json.includes('{{')) return undefined;
   const at = { from: lead.length, to: lead.length + json.length, start: action.start, end: action.end };
@@ -636,6 +639,7 @@ function valueLine(
   bodies: readonly (string | undefined)[],
   here: NonNullable<Scope>,
   values: Record<string, unknown>,
+  setOnly: boolean,
 ): Rendered | undefined {
   let text = '';
   let i = 0;
@@ -648,7 +652,7 @@ function valueLine(
     const body = bodies[a];
     const trims = action.text.startsWith('{{-') || action.text.endsWith('-}}');
     const val = body === undefined || trims ? undefined : evaluate(body, here, values);
-    const printed = val === undefined ? undefined : print(val.v);
+    const printed = val === undefined || (setOnly && !truthy(val.v)) ? undefined : print(val.v);
     if (printed === undefined || val === undefined) {
       text += action.text;
       continue;
