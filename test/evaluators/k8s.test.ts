@@ -850,6 +850,54 @@ describe("Helm subcharts, judged with their parent chart's values and globals", 
   });
 });
 
+describe("Helm chart templates: an autoscaler the chart's defaults leave out", () => {
+  // An autoscaler a chart writes only when a user's values turn it on scales nothing a render
+  // with the defaults installs: the single replica the defaults write is still a finding.
+  const files = (autoscaling: string) => ({
+    'chart/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+    'chart/values.yaml': `replicaCount: 1\nautoscaling:\n  enabled: ${autoscaling}\n  maxReplicas: 5\n`,
+    'chart/templates/deployment.yaml': [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: {{ include "web.fullname" . }}',
+      'spec:',
+      '  replicas: {{ .Values.replicaCount }}',
+      '  selector: {matchLabels: {app: web}}',
+      '  template:',
+      '    metadata: {labels: {app: web}}',
+      '    spec:',
+      '      containers:',
+      '        - name: web',
+      '          image: registry.example/web:1.0.0',
+      '',
+    ].join('\n'),
+    'chart/templates/service.yaml':
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ include "web.fullname" . }}\nspec:\n  selector: {app: web}\n',
+    'chart/templates/hpa.yaml': [
+      '{{- if .Values.autoscaling.enabled }}',
+      'apiVersion: autoscaling/v2',
+      'kind: HorizontalPodAutoscaler',
+      'metadata:',
+      '  name: {{ include "web.fullname" . }}',
+      'spec:',
+      '  scaleTargetRef:',
+      '    apiVersion: apps/v1',
+      '    kind: Deployment',
+      '    name: {{ include "web.fullname" . }}',
+      '  maxReplicas: {{ .Values.autoscaling.maxReplicas }}',
+      '{{- end }}',
+      '',
+    ].join('\n'),
+  });
+  it.each([
+    ['off by default: the single replica is a finding', 'false', ['chart/templates/deployment.yaml:6:13']],
+    ['on by default: the autoscaler decides', 'true', []],
+  ])('%s', async (_what, autoscaling, expected) => {
+    expect((await run(k8sSingleReplica, {}, files(autoscaling))).map(at)).toEqual(expected);
+  });
+});
+
 describe("Helm chart templates: what the chart's named templates write where a line includes them", () => {
   // A literal setting in a named template of the chart's helpers, included by name, was dropped with
   // the include line: a privileged container passed as a template with nothing to judge.

@@ -60,6 +60,8 @@ export interface DefaultRender {
    * around them is known to be written with the default values.
    */
   written: ReadonlySet<number>;
+  /** The lines (1-based) inside a block that the default render is known not to write. */
+  omitted: ReadonlySet<number>;
   /** By line (1-based): the values keys that decide what the default render writes there. */
   sources: ReadonlyMap<number, readonly ValuesSource[]>;
   /** By line (1-based): where the text the default render writes for an action stands in for it. */
@@ -355,6 +357,7 @@ export function defaultRender(text: string, chart: ChartValues): DefaultRender {
     origin: chart.origin,
     text,
     written: new Set<number>(),
+    omitted: new Set<number>(),
     sources: new Map(),
     replaced: new Map(),
   };
@@ -362,6 +365,7 @@ export function defaultRender(text: string, chart: ChartValues): DefaultRender {
   if (!text.includes('Values')) return none;
   const lines = text.split('\n');
   const written = new Set<number>();
+  const omitted = new Set<number>();
   const sources = new Map<number, ValuesSource[]>();
   const replaced = new Map<number, Replacement[]>();
   const frames: Frame[] = [];
@@ -454,7 +458,9 @@ export function defaultRender(text: string, chart: ChartValues): DefaultRender {
       // A line of text alone: written by default when every block around it is.
       const content = line.trim();
       if (content !== '') {
-        if (frames.length > 0 && writesHere() === true) {
+        const writes = frames.length > 0 ? writesHere() : undefined;
+        if (writes === false) omitted.add(n + 1);
+        if (writes === true) {
           written.add(n + 1);
           const keys = frameKeys();
           if (keys.length > 0) sources.set(n + 1, keys);
@@ -476,6 +482,7 @@ export function defaultRender(text: string, chart: ChartValues): DefaultRender {
       continue;
     }
     const writes = writesHere();
+    if (writes === false && frames.length > 0) omitted.add(n + 1);
     const bodies = actions.closed.map((a) => actionBody(a.text));
     const isControl = bodies.map((b) => b !== undefined && CONTROL.test(b));
     const outside = textOutside(line, actions.closed);
@@ -513,7 +520,15 @@ export function defaultRender(text: string, chart: ChartValues): DefaultRender {
     if (outside.trim() !== '')
       lastKey = { indent: indentOf(line), key: rendered === undefined && /:\s*$/.test(outside) };
   }
-  return { file: chart.file, origin: chart.origin, text: out.join('\n'), written, sources, replaced };
+  return {
+    file: chart.file,
+    origin: chart.origin,
+    text: out.join('\n'),
+    written,
+    omitted,
+    sources,
+    replaced,
+  };
 }
 
 /** A line as the default render writes it, the keys it reads, and where its actions were. */

@@ -87,7 +87,7 @@ export interface K8sObject {
    */
   template?: {
     conditional: ReadonlySet<number>;
-    defaults?: Pick<DefaultRender, 'file' | 'origin' | 'sources' | 'replaced'>;
+    defaults?: Pick<DefaultRender, 'file' | 'origin' | 'omitted' | 'sources' | 'replaced'>;
     /**
      * Why a render with the chart's default values does not render the template at all: its chart is
      * a subchart its parent's defaults turn off (see `ChartValues.skipped`).
@@ -453,6 +453,17 @@ function templateYaml(
   return { read, yaml, parsed };
 }
 
+/**
+ * Whether a render with the chart's default values leaves the object out: its chart is a subchart
+ * its parent's defaults switch off, or its first line is inside a block the defaults leave out.
+ */
+export function omittedByDefault(object: K8sObject): boolean {
+  const template = object.template;
+  if (!template) return false;
+  if (template.skipped) return true;
+  return template.defaults?.omitted.has(object.node.span.start.line) ?? false;
+}
+
 /** How many objects of a chart template no rule can place (see {@link readTemplateObjects}). */
 export function unplacedTemplateObjects(workspace: Workspace, file: string): number {
   return templateObjects(workspace, file)?.unplaced ?? 0;
@@ -496,6 +507,7 @@ function templateObjects(workspace: Workspace, file: string): TemplateObjects | 
           defaults: {
             file: defaults.file,
             origin: defaults.origin,
+            omitted: defaults.omitted,
             sources: defaults.sources,
             replaced: defaults.replaced,
           },

@@ -12,6 +12,7 @@ import {
   type K8sObject,
   k8sObjects,
   occurrenceKey,
+  omittedByDefault,
   type PodSpec,
   podSpecs,
 } from '../../parsers/k8s.js';
@@ -91,7 +92,8 @@ export function targetKey(kind: string, name: string, namespace: string): string
 
 /** The workload an autoscaler targets; an autoscaler without a namespace matches one without either. */
 export function scaleTarget(object: K8sObject): string[] {
-  if (!SCALERS.has(object.kind)) return [];
+  // An autoscaler a chart writes only when a user's values turn it on scales nothing by default.
+  if (!SCALERS.has(object.kind) || omittedByDefault(object)) return [];
   const ref = childAt(object, object.node, 'spec', 'scaleTargetRef');
   if (!ref || !isMap(ref.value) || typeof ref.value.name !== 'string') return [];
   const kind = typeof ref.value.kind === 'string' ? ref.value.kind : 'Deployment';
