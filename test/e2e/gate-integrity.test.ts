@@ -2843,7 +2843,7 @@ describe("39. a privileged job that fetches every pull request's refs, then chec
  * The subchart's template is judged with its parent's values, so the finding is new and blocks, with
  * the base commit's results stored too (the Kubernetes rules read the parent's values).
  */
-describe("39. a subchart turned privileged by a change to its parent chart's values only", () => {
+describe("40. a subchart turned privileged by a change to its parent chart's values only", () => {
   const RULE = 'k8s-privileged-container';
   const TEMPLATE = [
     'apiVersion: apps/v1',
