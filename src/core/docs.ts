@@ -16,8 +16,14 @@ export function renderRuleDoc(rule: Rule): string {
     '',
     '| severity | controls (ISO/IEC 27002:2022) | check |',
     '| --- | --- | --- |',
-    `| ${rule.severity} | ${rule.controls.map((c) => `${c} ${getControl(c)?.title ?? ''}`).join('<br>')} | \`${rule.check.kind}\` |`,
+    `| ${rule.severity} | ${rule.controls.map((c) => `${c} ${getControl(c)?.title ?? ''}${rule.detects?.includes(c) ? ' (detects problems only)' : ''}`).join('<br>')} | \`${rule.check.kind}\` |`,
     '',
+    ...(rule.detects?.length
+      ? [
+          `For ${rule.detects.join(', ')} this rule only detects problems: its findings make the control a gap in the Statement of Applicability, but its pass is no evidence that the control is met, as it would pass on a repository without the practice too ([the SoA](../soa.md#verdicts-and-what-they-rest-on)).`,
+          '',
+        ]
+      : []),
     '## Why',
     '',
     rule.rationale.trim(),

@@ -211,6 +211,12 @@ export interface Rule {
   /** The least persona that sees its non-blocking findings (code smells: `pedantic`); absent: all. */
   persona?: Exclude<Persona, 'regular'>;
   controls: string[];
+  /**
+   * Those of {@link controls} for which the rule only detects problems: its findings make a gap, but
+   * its silence is what a repository without the control's practice looks like, so a pass never
+   * makes the control satisfied. Absent: the rule is evidence for all its controls.
+   */
+  detects?: string[];
   rationale: string;
   remediation: string;
   references: string[];
@@ -381,9 +387,10 @@ export interface ControlResult {
   exceptions: ControlExceptionRef[];
   /**
    * The enabled rules mapped to it and their results; `examined`: how many files and settings each
-   * looked at (a pass that examined nothing assesses nothing).
+   * looked at (a pass that examined nothing assesses nothing); `role: detects` for a rule that only
+   * detects problems of this control (its pass is no evidence that the control is met).
    */
-  rules: { id: string; result: RuleResult; findings: number; examined?: number }[];
+  rules: { id: string; result: RuleResult; findings: number; examined?: number; role?: 'detects' }[];
   /** Findings mapped to it, of any status; `open` of them are open. */
   findings: number;
   open: number;

@@ -185,6 +185,7 @@ function control(c: ControlResult): ControlResult {
       result: r.result,
       findings: r.findings,
       ...(r.examined !== undefined ? { examined: r.examined } : {}),
+      ...(r.role ? { role: r.role } : {}),
     })),
     findings: c.findings,
     open: c.open,

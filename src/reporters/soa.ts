@@ -61,7 +61,9 @@ export function soaRows(report: Report): SoaRow[] {
           ...(scope.leftOut ?? []).map((l) => `left out ${plural(l.files, `${l.kind} file`)}`),
         ];
         const basis = scope.basis === 'change' ? ', changed files only' : '';
-        return [`${r.id} (${r.result}; ${parts.join(', ')}${basis})`];
+        // A rule that only detects problems of the control is listed as such: its pass shows nothing.
+        const role = r.role === 'detects' ? ', detects problems only' : '';
+        return [`${r.id} (${r.result}; ${parts.join(', ')}${basis}${role})`];
       }),
       lastAssessed: report.run?.time ?? '',
       commit: report.repository.head ?? '',
@@ -164,7 +166,7 @@ export function renderSoaMarkdown(report: Report): string {
   out.push(
     `${rows.length} controls: ${applicable} applicable, ${excluded} not applicable, ${rows.length - applicable - excluded} not declared. Verdicts: ${verdicts}.`,
     '',
-    'A verdict is `satisfied` only when a rule examined something in the repository and passed, a cited file or workflow was verified, or a URL is attested by an owner with a review date that is not stale; `not-assessed` says nothing was examined. "Assessed by" lists the rules that examined something, with how much.',
+    'A verdict is `satisfied` only when a rule examined something in the repository and passed, a cited file or workflow was verified, or a URL is attested by an owner with a review date that is not stale; a rule that only detects problems of a control (it would pass on a repository without the practice) can make a gap, never `satisfied`. `not-assessed` says nothing was examined. "Assessed by" lists the rules that examined something, with how much.',
     '',
   );
   for (const theme of THEMES) {

@@ -31,6 +31,10 @@ function check(extra: Partial<Parameters<typeof runCheck>[0]> = {}): Promise<Rep
 const at = (f: Finding) => `${f.ruleId} ${f.location ? `${f.location.path}:${f.location.startLine}` : '-'}`;
 const control = (r: Report, id: string) => r.controls.find((c) => c.id === id)!;
 
+/** A database whose storage is encrypted: what an encryption rule of 8.24 examines and passes. */
+const DB_ENCRYPTED =
+  'resource "aws_db_instance" "main" {\n  engine = "postgres"\n  storage_encrypted = true\n  backup_retention_period = 7\n  multi_az = true\n}\n';
+
 describe('verdicts', async () => {
   const report = await check();
 
@@ -48,6 +52,7 @@ describe('verdicts', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'controlgate-idle-'));
     try {
       writeFileSync(path.join(root, 'README.md'), '# A service\n');
+      writeFileSync(path.join(root, 'db.tf'), DB_ENCRYPTED);
       mkdirSync(path.join(root, '.github'));
       writeFileSync(
         path.join(root, '.github', 'controls.yml'),
@@ -58,9 +63,17 @@ describe('verdicts', async () => {
       expect(c.verdict).toBe('satisfied');
       const assessed = c.rules.filter((r) => (r.examined ?? 0) > 0).map((r) => r.id);
       const unexamined = c.rules.filter((r) => r.result === 'pass' && !r.examined).map((r) => r.id);
-      expect(assessed).toContain('private-key-committed');
-      expect(unexamined).toContain('terraform-db-insecure-transport');
+      expect(assessed).toContain('terraform-rds-unencrypted');
+      expect(unexamined).toContain('tls-verification-disabled');
+      // The secret rules read the files too, but only detect problems of 8.24: named, not relied on.
+      const detecting = c.rules.filter((r) => r.role === 'detects' && (r.examined ?? 0) > 0);
+      expect(detecting.map((r) => r.id)).toContain('private-key-committed');
       expect(c.reasons).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^rules ${detecting.map((r) => `${r.id} \\(\\d files?\\)`).join(', ')} found nothing against 8\\.24, but they only detect problems of it`,
+          ),
+        ),
         `${unexamined.length} of its ${c.rules.length} rules examined nothing, finding no files of the kinds they check in this repository: ${unexamined.join(', ')}`,
       ]);
     } finally {
@@ -199,6 +212,7 @@ describe('verdicts', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'controlgate-off-'));
     try {
       writeFileSync(path.join(root, 'README.md'), '# A service\n');
+      writeFileSync(path.join(root, 'db.tf'), DB_ENCRYPTED);
       writeFileSync(
         path.join(root, '.controlgate.yml'),
         'version: 1\nrules:\n  tls-verification-disabled: off\n',

@@ -82,6 +82,23 @@ describe('loadRules', () => {
     expect(loadError(ruleDir({ 'other.yml': VALID }))).toContain('/id: must equal the file name "other"');
   });
 
+  it('accepts in detects only controls the rule maps to', () => {
+    const detecting = VALID.replace('controls: ["8.9"]\n', 'controls: ["8.9", "8.32"]\ndetects: ["8.32"]\n');
+    expect(loadRules([ruleDir({ 'my-rule.yml': detecting })], { builtin: false })[0]).toMatchObject({
+      controls: ['8.9', '8.32'],
+      detects: ['8.32'],
+    });
+    expect(
+      loadError(
+        ruleDir({
+          'my-rule.yml': VALID.replace('controls: ["8.9"]\n', 'controls: ["8.9"]\ndetects: ["8.12"]\n'),
+        }),
+      ),
+    ).toContain(
+      '<dir>/my-rule.yml:5:12: /detects/0: control "8.12" is not one of the rule\'s controls: list in detects only controls of "controls" for which the rule only finds problems',
+    );
+  });
+
   it('rejects duplicate ids across directories and broken YAML', () => {
     const a = ruleDir({ 'my-rule.yml': VALID });
     expect(() => loadRules([a, ruleDir({ 'x/my-rule.yml': VALID })], { builtin: false })).toThrow(

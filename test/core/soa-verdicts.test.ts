@@ -504,3 +504,83 @@ describe('a cited file that is a link within the repository is the file it leads
     });
   });
 });
+
+describe('a rule that only detects problems of a control never makes it satisfied', () => {
+  // Each rule passed on files it read; none of them looks for the practice itself, so a repository
+  // without the practice would look the same. Before: each control was satisfied on that silence.
+  it.each<{
+    name: string;
+    files: Record<string, string>;
+    id: string;
+    rules: string[];
+    reasons: string[];
+  }>([
+    {
+      name: 'security testing, on a workflow that runs no security test (8.29)',
+      files: {
+        '.github/workflows/ci.yml':
+          'name: ci\non: pull_request\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make build\n',
+      },
+      id: '8.29',
+      rules: ['workflow-misfeature'],
+      reasons: [
+        'rule workflow-misfeature (1 file) found nothing against 8.29, but it only detects problems of it: it would be silent on a repository without its practice, so that shows nothing about whether it is met',
+      ],
+    },
+    {
+      name: 'clock synchronisation, on a script that does not turn it off (8.17)',
+      files: { 'scripts/provision.sh': '#!/bin/sh\nset -eu\napt-get install -y nginx\n' },
+      id: '8.17',
+      rules: ['clock-sync-disabled'],
+      reasons: [
+        'rule clock-sync-disabled (1 file) found nothing against 8.17, but it only detects problems of it: it would be silent on a repository without its practice, so that shows nothing about whether it is met',
+      ],
+    },
+    {
+      name: 'cryptography, on files that hold no key or token (8.24)',
+      files: { 'src/app.py': 'print("hello")\n' },
+      id: '8.24',
+      rules: ['private-key-committed', 'tls-verification-disabled'],
+      reasons: [
+        'rule private-key-committed (1 file) found nothing against 8.24, but it only detects problems of it: it would be silent on a repository without its practice, so that shows nothing about whether it is met',
+        'rule tls-verification-disabled examined nothing: no files matching its paths in this repository',
+      ],
+    },
+  ])('$name: not-assessed, naming the rules', async ({ files, id, rules, reasons }) => {
+    const decl = declare(`"${id}": { status: implemented, justification: In place. }`);
+    const root = tree({ ...files, '.github/controls.yml': decl });
+    const r = await runCheck({ root, now: NOW, onlyRules: rules });
+    expect(control(r, id)).toMatchObject({ verdict: 'not-assessed', reasons });
+    expect(control(r, id).rules.find((x) => x.id === rules[0])).toMatchObject({ role: 'detects' });
+  });
+
+  it('their findings still make a gap', async () => {
+    const root = tree({
+      'scripts/provision.sh': '#!/bin/sh\ntimedatectl set-ntp false\n',
+      '.github/controls.yml': declare('"8.17": { status: implemented, justification: NTP. }'),
+    });
+    const r = await runCheck({ root, now: NOW, onlyRules: ['clock-sync-disabled'] });
+    expect(control(r, '8.17')).toMatchObject({
+      verdict: 'gap',
+      reasons: ['rule clock-sync-disabled has 1 open finding'],
+    });
+  });
+
+  it('a control met by a rule that is evidence of it names those that only detect', async () => {
+    const root = tree({
+      Dockerfile: 'FROM alpine:3.19\nRUN apk add --no-cache curl\nUSER app\n',
+      '.github/controls.yml': declare('"8.18": { status: implemented, justification: No root. }'),
+    });
+    const r = await runCheck({ root, now: NOW, onlyRules: ['dockerfile-root-user', 'dockerfile-sudo'] });
+    expect(control(r, '8.18')).toMatchObject({
+      verdict: 'satisfied',
+      reasons: [
+        'rule dockerfile-sudo (1 file) found nothing against 8.18, but it only detects problems of it: it would be silent on a repository without its practice, so the verdict does not rest on them',
+      ],
+      rules: [
+        { id: 'dockerfile-root-user', result: 'pass', findings: 0, examined: 1 },
+        { id: 'dockerfile-sudo', result: 'pass', findings: 0, examined: 1, role: 'detects' },
+      ],
+    });
+  });
+});

@@ -39,6 +39,11 @@ export interface AssessInput {
   policyRules: ReadonlyMap<string, PolicyProblemKind>;
   /** Each rule's check kind, to say what a rule that examined nothing looks for. */
   kinds: ReadonlyMap<string, string>;
+  /**
+   * Per rule, the controls it only detects problems of (the rule's `detects`): its findings count
+   * against them, but its pass is no evidence that they are met. Absent: every rule is evidence.
+   */
+  detects?: ReadonlyMap<string, readonly string[]>;
   /** Where the run looked (the whole tree, or a pull request's changed files). */
   run: RunScope;
   /** Findings less sure than this are reported but are no evidence against a control (default low). */
@@ -146,6 +151,8 @@ export function assessControls(input: AssessInput): ControlResult[] {
       ...(input.discloseUnselected ? unselectedReasons(unselectedOf.get(c.id) ?? []) : []),
     ];
     const mapped = findingsOf.get(c.id) ?? [];
+    // Rules that only detect problems of this control: silent on a repository without its practice.
+    const detecting = (r: RuleSummary) => input.detects?.get(r.id)?.includes(c.id) === true;
     const declared = decls?.controls.get(c.id) ?? null;
     const evidence = check.evidence.get(c.id) ?? [];
     const reasons: string[] = [];
@@ -244,14 +251,17 @@ export function assessControls(input: AssessInput): ControlResult[] {
         )
           unsure.set(f.ruleId, (unsure.get(f.ruleId) ?? 0) + 1);
       // A rule assesses the control when it examined something and found nothing against it, or only
-      // what someone decided (excepted, ignored) or what is informational.
-      const assessedBy = rules.filter(
+      // what someone decided (excepted, ignored) or what is informational; and it is evidence of the
+      // control's practice: a rule that only detects problems of it would pass without the practice.
+      const passed = rules.filter(
         (r) =>
           (r.result === 'pass' || r.result === 'fail') &&
           examinedAnything(r) &&
           !against.some((f) => f.ruleId === r.id) &&
           !unsure.has(r.id),
       );
+      const assessedBy = passed.filter((r) => !detecting(r));
+      const detectedNothing = passed.filter(detecting);
       const verified = evidence.filter((e) => e.status === 'present');
       const urls = evidence.filter((e) => e.status === 'not-verified');
       const owner = declared.owner ?? decls?.meta.owner ?? null;
@@ -272,6 +282,7 @@ export function assessControls(input: AssessInput): ControlResult[] {
         reasons.push(
           ...suppressedReasons(mapped, policyRules),
           ...informationalReasons(assessedBy, mapped),
+          ...detectorReasons(detectedNothing, c.id, true),
           ...turnedOff,
           ...leftOutReasons(rules),
           ...idleReasons(rules, rulesAssessing(rules), input.run, mapped),
@@ -285,6 +296,7 @@ export function assessControls(input: AssessInput): ControlResult[] {
             ([id, n]) =>
               `${unsureFindings(id, n, input.minConfidence)}: ${n === 1 ? 'it makes' : 'they make'} no gap`,
           ),
+          ...detectorReasons(detectedNothing, c.id, true),
           ...turnedOff,
           // The attestation is all there is: none of its rules assessed the repository.
           ...leftOutReasons(rules),
@@ -294,7 +306,9 @@ export function assessControls(input: AssessInput): ControlResult[] {
         // Nothing contradicts the declaration, and nothing supports it: never a pass.
         verdict = 'not-assessed';
         hint = notAssessedHint(c.id, check.file);
+        reasons.push(...detectorReasons(detectedNothing, c.id, false));
         for (const r of rules) {
+          if (detectedNothing.includes(r)) continue;
           const n = unsure.get(r.id);
           reasons.push(
             n
@@ -343,6 +357,7 @@ export function assessControls(input: AssessInput): ControlResult[] {
         result: r.result,
         findings: r.findings,
         ...(r.scope ? { examined: examinedCount(r) } : {}),
+        ...(detecting(r) ? { role: 'detects' as const } : {}),
       })),
       findings: mapped.length,
       open: mapped.filter((f) => f.status === 'open').length,
@@ -419,6 +434,30 @@ function idleReasons(
       ([at, ids]) =>
         `${ids.length} of its ${all.length} rules examined nothing, finding no files of the kinds they check ${at}: ${ids.join(', ')}`,
     ),
+  ];
+}
+
+/**
+ * The rules of a control that examined files and found nothing against it, but only detect problems
+ * of it (see `Rule.detects`): their silence is what a repository without the practice looks like, so
+ * the verdict says they are no evidence of it: `rule a (12 files) found nothing against 8.29, but it
+ * only detects problems of it: ...`.
+ */
+function detectorReasons(rules: readonly RuleSummary[], id: string, met: boolean): string[] {
+  if (rules.length === 0) return [];
+  const what = (r: RuleSummary) => {
+    const files = r.scope?.files ?? 0;
+    const settings = r.scope?.settings.length ?? 0;
+    return [
+      files > 0 ? `${files} file${files === 1 ? '' : 's'}` : '',
+      settings > 0 ? `${settings} repository setting${settings === 1 ? '' : 's'}` : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+  };
+  const one = rules.length === 1;
+  return [
+    `${one ? 'rule' : 'rules'} ${rules.map((r) => `${r.id} (${what(r)})`).join(', ')} found nothing against ${id}, but ${one ? 'it only detects' : 'they only detect'} problems of it: ${one ? 'it' : 'they'} would be silent on a repository without its practice, so ${met ? 'the verdict does not rest on them' : 'that shows nothing about whether it is met'}`,
   ];
 }
 

@@ -62,6 +62,7 @@ export async function decideVerdicts(
     check: evaluation.check,
     policyRules,
     kinds: new Map(policy.rules.map((r) => [r.id, r.check.kind])),
+    detects: new Map(policy.rules.flatMap((r) => (r.detects?.length ? [[r.id, r.detects] as const] : []))),
     run: {
       ...(scope.scan.head ? { changedFiles: scope.scan.head.changedFiles } : {}),
       narrowed: policy.config.include.length > 0 || policy.config.exclude.length > 0,

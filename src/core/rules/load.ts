@@ -258,6 +258,15 @@ function loadRuleFile(
       });
     }
   });
+  (raw.detects ?? []).forEach((id, i) => {
+    if (!raw.controls.includes(id)) {
+      add({
+        pointer: `/detects/${i}`,
+        message: `control "${id}" is not one of the rule's controls: list in detects only controls of "controls" for which the rule only finds problems`,
+        ...at(doc.span(`/detects/${i}`)),
+      });
+    }
+  });
   const evaluator = getEvaluator(raw.check.kind);
   if (source !== 'builtin' && raw.check.kind.startsWith('policy.')) {
     // The policy kinds report what the engine found in the declarations; a second rule would repeat it.
