@@ -662,6 +662,83 @@ describe('15. a folder of the repository', () => {
       expect.objectContaining({ id: 'security-policy', result: 'pass' }),
     ]);
   });
+
+  // The repository's Statement of Applicability is at its top: a package checked on its own is judged
+  // by it, with the evidence it cites read from the top. Before: no declarations, every control undeclared.
+  const IR =
+    'When an incident is suspected, the on-call engineer opens a ticket, pages the security lead and keeps a timeline; affected credentials are rotated before the service is restored.\n';
+  const rootDeclarations = (dockerfiles: string) =>
+    [
+      'version: 1',
+      'owner: "@acme/security"',
+      'controls:',
+      '  "5.24": { status: implemented, evidence: [docs/incident-response.md] }',
+      `  "8.9": { status: ${dockerfiles} }`,
+      '',
+    ].join('\n');
+
+  it("judges a folder checked on its own by the repository's declarations, and says which file", async () => {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({
+      '.github/controls.yml': rootDeclarations('implemented'),
+      'docs/incident-response.md': IR,
+      'services/api/Dockerfile': `FROM node@sha256:${'4'.repeat(64)}\nUSER node\n`,
+    });
+    const r = await cliRun('check', path.join(repo.dir, 'services/api'), '--offline', '--format', 'json');
+    expect(r.report.declarations).toMatchObject({
+      file: '../../.github/controls.yml',
+      owner: '@acme/security',
+    });
+    const c = (id: string) => r.report.controls.find((x) => x.id === id)!;
+    expect(c('5.24')).toMatchObject({
+      verdict: 'satisfied',
+      evidence: [
+        {
+          ref: 'docs/incident-response.md',
+          status: 'present',
+          files: [{ path: 'docs/incident-response.md' }],
+        },
+      ],
+      declared: { location: { path: '../../.github/controls.yml', startLine: 4 } },
+    });
+    expect(c('8.9')).toMatchObject({ verdict: 'satisfied' });
+    expect(c('8.9').rules).toContainEqual(
+      expect.objectContaining({ id: 'dockerfile-base-image-unpinned', examined: 1 }),
+    );
+  });
+
+  it("on a pull request, the base commit's declarations at the top are the ones in force", async () => {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({
+      '.github/controls.yml': rootDeclarations('implemented'),
+      'docs/incident-response.md': IR,
+      'services/api/Dockerfile': 'FROM node\nUSER node\n',
+    });
+    repo.git('checkout', '-q', '-b', 'feature');
+    // The change declares 8.9 not applicable, and deletes the evidence the base cites for 5.24.
+    repo.commit({
+      '.github/controls.yml': rootDeclarations('not-applicable, justification: "No images."'),
+      'docs/incident-response.md': null,
+    });
+    const r = await cliRun(
+      'check',
+      path.join(repo.dir, 'services/api'),
+      '--base',
+      'main',
+      '--offline',
+      '--format',
+      'json',
+    );
+    expect(r.report.policy).toMatchObject({ source: 'base', controls: '../../.github/controls.yml' });
+    const c = (id: string) => r.report.controls.find((x) => x.id === id)!;
+    // Declared implemented, as the base says (the change does not touch the Dockerfile: not assessed).
+    expect(c('8.9')).toMatchObject({ verdict: 'not-assessed', declared: { status: 'implemented' } });
+    expect(c('5.24')).toMatchObject({
+      verdict: 'gap',
+      evidence: [{ ref: 'docs/incident-response.md', status: 'missing' }],
+    });
+    expect(r.report.findings.map((f) => f.ruleId)).toContain('policy-change');
+  });
 });
 
 /** The CLI in this process (`--format json`): its exit code and report. */

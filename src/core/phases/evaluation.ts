@@ -11,7 +11,7 @@ import { DEFAULT_TEST_PATHS } from '../confidence.js';
 import type { Config } from '../config.js';
 import { contextShift } from '../context-shift.js';
 import { checkDeclarations, type DeclarationCheck, utcDay } from '../declarations/check.js';
-import type { DeclarationProblem } from '../declarations/model.js';
+import { DEFAULT_CONTROLS_FILE, type DeclarationProblem } from '../declarations/model.js';
 import type { CheckOptions } from '../engine.js';
 import type { RunAccess } from '../evaluate-rule.js';
 import type { PolicyProblems } from '../evaluators/types.js';
@@ -20,6 +20,7 @@ import { describeShifts, type ReadShift, readsShift } from '../reads-shift.js';
 import { type RuleEntry, RuleRun } from '../rule-run.js';
 import { readDirectives, triage } from '../triage.js';
 import type { Finding, Logger, RawFinding } from '../types.js';
+import { Workspace } from '../workspace/workspace.js';
 import type { PolicyInForce } from './policy.js';
 import {
   collectResults,
@@ -74,8 +75,16 @@ export async function evaluateHead(
   const { workspace, repo, scan } = scope;
   // Asked of git only when a declaration's evidence needs it (a process less in most runs).
   let defaultBranches: readonly string[] | undefined;
+  // Declarations read from a folder above the checked one (a monorepo's top) cite evidence from
+  // there: that folder's files are listed when a path is first looked up, not before.
+  const declaredAt = policy.policy.active.declarationsRoot;
+  let evidenceTree: Workspace | undefined;
   const check = checkDeclarations(policy.policy.active.declarations, policy.policy.active.controlsFile, {
-    workspace,
+    get workspace() {
+      if (!declaredAt) return workspace;
+      evidenceTree ??= new Workspace(declaredAt);
+      return evidenceTree;
+    },
     today: utcDay(options.now ?? new Date()),
     requireDeclarations: settings.requireDeclarations,
     exceptionMaxDays: settings.exceptionMaxDays,
@@ -89,9 +98,11 @@ export async function evaluateHead(
     },
     ruleIds: new Set(policy.allRules.map((r) => r.id)),
     ownFiles: new Set(
-      [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile].filter(
-        (f): f is string => typeof f === 'string' && f !== '',
-      ),
+      declaredAt
+        ? [DEFAULT_CONTROLS_FILE, '.controlgate.yml']
+        : [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile].filter(
+            (f): f is string => typeof f === 'string' && f !== '',
+          ),
     ),
   });
   const problems: DeclarationProblem[] = [

@@ -52,6 +52,12 @@ export interface PolicySnapshot {
   ruleDirs: (string | TreeRuleDir)[];
   /** Custom rule files inside the repository: path -> content hash, to report removed or edited rules. */
   ruleFiles: Map<string, string>;
+  /**
+   * Set when the checked folder has no declarations of its own and they were read from a folder above
+   * it in the same repository (a monorepo's top): that folder, absolute. The declarations' evidence
+   * paths are relative to it; {@link controlsFile} names the file from the checked folder (`../../.github/controls.yml`).
+   */
+  declarationsRoot?: string;
 }
 
 export interface Policy {
@@ -136,7 +142,21 @@ function snapshot(tree: TreeReader, options: PolicyOptions, isHead: boolean): Po
     /^\.\//,
     '',
   );
-  const declarations = readDeclarations(tree, root, controlsFile);
+  let declarations = readDeclarations(tree, root, controlsFile);
+  let declarationsRoot: string | undefined;
+  let shownFile = controlsFile;
+  // A folder of a repository checked on its own (a monorepo's package) has no declarations of its
+  // own: the repository's, in the nearest folder above it up to the top, are the SoA it is part of.
+  if (declarations === null && options.controlsPath === undefined && config.controls === undefined) {
+    const above = declarationsAbove(root, tree, isHead);
+    if (above) {
+      declarations = above.declarations;
+      declarationsRoot = above.dir;
+      shownFile = above.file;
+      if (isHead)
+        options.logger.info(`declarations read from ${above.file}: the checked folder has none of its own`);
+    }
+  }
   // A declarations file named explicitly must exist: read as "nothing declared", gaps would stop
   // failing the gate. (A base commit that predates it is fine: the change adds it.)
   if (
@@ -176,9 +196,70 @@ function snapshot(tree: TreeReader, options: PolicyOptions, isHead: boolean): Po
       if (file.kind === 'text') ruleFiles.set(f, createHash('sha256').update(file.text).digest('hex'));
     }
   }
-  const out: PolicySnapshot = { tree, config, controlsFile, declarations, ruleDirs, ruleFiles };
+  const out: PolicySnapshot = {
+    tree,
+    config,
+    controlsFile: shownFile,
+    declarations,
+    ruleDirs,
+    ruleFiles,
+    ...(declarationsRoot ? { declarationsRoot } : {}),
+  };
   if (configDocument) out.configDocument = configDocument;
   return out;
+}
+
+/**
+ * The declarations of the nearest folder above `root` in its git repository, up to the top, that has
+ * `.github/controls.yml` (the working tree's, or with a base commit the same file in that commit);
+ * undefined at the top, outside a repository, or for a folder with a `.github/` of its own (laid out
+ * as a repository of its own, like `repositoryFiles`). Never read past the top of the work tree.
+ */
+function declarationsAbove(
+  root: string,
+  tree: TreeReader,
+  isHead: boolean,
+): { declarations: Declarations; dir: string; file: string } | undefined {
+  if (isDirectory(path.join(root, '.github'))) return undefined;
+  const repo = GitRepository.open(root);
+  const parts = repo?.prefix.split('/').filter(Boolean) ?? [];
+  for (let up = 1; up <= parts.length; up++) {
+    const dir = path.resolve(root, ...Array<string>(up).fill('..'));
+    const file = `${'../'.repeat(up)}${DEFAULT_CONTROLS_FILE}`;
+    // The base commit's file at the same place: read through the repository at that folder.
+    const at: TreeReader | undefined = isHead ? fsTree(dir) : baseTreeAt(tree, dir);
+    if (!at) return undefined;
+    const read = at.read(DEFAULT_CONTROLS_FILE, MAX_DECLARATIONS_BYTES);
+    if (read.kind === 'missing') continue;
+    const declarations = readDeclarations(at, dir, DEFAULT_CONTROLS_FILE)!;
+    return { declarations: relabel(declarations, file), dir, file };
+  }
+  return undefined;
+}
+
+/** The base commit's tree seen from another folder of the same repository. */
+function baseTreeAt(tree: TreeReader, dir: string): TreeReader | undefined {
+  const commit = /^base commit ([0-9a-f]+)$/.exec(tree.label)?.[1];
+  const repo = GitRepository.open(dir);
+  const full = commit ? repo?.resolveCommit(commit) : undefined;
+  return repo && full ? gitTree(repo, full) : undefined;
+}
+
+/** Declarations read at their own folder, named (and located) from the checked folder. */
+function relabel(d: Declarations, file: string): Declarations {
+  const from = d.file;
+  d.file = file;
+  const moved = (p: string) => (p === from ? file : p);
+  const locate = d.locate;
+  d.locate = (pointer, ...rest) => {
+    const at = locate(pointer, ...rest);
+    return { ...at, path: moved(at.path) };
+  };
+  for (const c of d.controls.values())
+    if (c.location) c.location = { ...c.location, path: moved(c.location.path) };
+  for (const e of d.exceptions) if (e.location) e.location = { ...e.location, path: moved(e.location.path) };
+  for (const p of d.problems) if (p.location) p.location = { ...p.location, path: moved(p.location.path) };
+  return d;
 }
 
 function isDirectory(dir: string): boolean {
