@@ -348,7 +348,10 @@ export interface EvidenceResult {
    * what matches holds no more than a placeholder.
    */
   status: 'present' | 'missing' | 'not-verified';
-  /** Why it is missing (e.g. the workflow does not run on pull requests), else null. */
+  /**
+   * Why it is missing (e.g. the workflow does not run on pull requests); for a path that is present,
+   * the symbolic links it was read through or that were not followed; else null.
+   */
   detail: string | null;
   /** The files a path or workflow matched (the first 20), with a hash of their exact bytes. */
   files?: EvidenceFile[];

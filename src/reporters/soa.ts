@@ -75,7 +75,9 @@ export function soaRows(report: Report): SoaRow[] {
 function evidenceText(e: EvidenceResult): string {
   const state =
     e.status === 'present'
-      ? ''
+      ? e.detail
+        ? ` (${e.detail})`
+        : ''
       : e.status === 'not-verified'
         ? ' (URL, recorded, not fetched)'
         : ` (missing: ${e.detail})`;

@@ -173,7 +173,8 @@ describe('declarations of every theme, verified by their evidence', async () => 
       evidence: [
         {
           status: 'missing',
-          detail: 'docs/ir.md: it is a symbolic link',
+          detail:
+            'docs/ir.md is a symbolic link that was not read (not followed: its target is outside the checked tree)',
           files: [{ path: 'docs/ir.md', sha256: null, bytes: 0 }],
         },
       ],

@@ -500,8 +500,82 @@ describe('a cited file that is a link within the repository is the file it leads
     const r = await runCheck({ root, now: NOW, builtinRules: false });
     expect(control(r, '5.2')).toMatchObject({
       verdict: 'gap',
-      reasons: ['evidence docs/isms.md is missing: docs/isms.md: it is a symbolic link'],
+      reasons: [
+        'evidence docs/isms.md is missing: docs/isms.md is a symbolic link that was not read (not followed: its target is outside the checked tree)',
+      ],
     });
+  });
+});
+
+describe('a cited folder reached through a link: what was examined is named', () => {
+  const doc = (title: string) => `# ${title}\n\n${PROSE}\n`;
+  const sha = (title: string) => createHash('sha256').update(doc(title)).digest('hex');
+  const VIA = 'docs/policies is a symbolic link to the folder docs/real, whose files were read';
+  const OUT =
+    'docs/external is a symbolic link that was not read (not followed: its target is outside the checked tree)';
+  // Before: `docs/policies` was a gap ("it is a symbolic link"), a file or glob under it "no such
+  // file", and a link out of the tree inside a cited folder was left out without a word.
+  it.each<{ name: string; ref: string; verdict: string; files: string[]; reasons: string[] }>([
+    {
+      name: 'the link itself',
+      ref: 'docs/policies',
+      verdict: 'satisfied',
+      files: ['docs/policies/access.md', 'docs/policies/screening.md'],
+      reasons: [`evidence docs/policies: ${VIA}`],
+    },
+    {
+      name: 'a file under the link',
+      ref: 'docs/policies/access.md',
+      verdict: 'satisfied',
+      files: ['docs/policies/access.md'],
+      reasons: [`evidence docs/policies/access.md: ${VIA}`],
+    },
+    {
+      name: 'a glob under the link',
+      ref: 'docs/policies/*.md',
+      verdict: 'satisfied',
+      files: ['docs/policies/access.md', 'docs/policies/screening.md'],
+      reasons: [`evidence docs/policies/*.md: ${VIA}`],
+    },
+    {
+      name: 'a link out of the repository',
+      ref: 'docs/external',
+      verdict: 'gap',
+      files: ['docs/external'],
+      reasons: [`evidence docs/external is missing: ${OUT}`],
+    },
+    {
+      name: 'a folder holding both links and documents',
+      ref: 'docs',
+      verdict: 'satisfied',
+      files: [
+        'docs/external',
+        'docs/policies/access.md',
+        'docs/policies/screening.md',
+        'docs/real/access.md',
+        'docs/real/screening.md',
+      ],
+      reasons: [`evidence docs: ${OUT}; ${VIA}`],
+    },
+  ])('$name: $verdict, naming the files and links', async ({ ref, verdict, files, reasons }) => {
+    const outside = tree({ 'policy.md': doc('Outside') });
+    const root = tree({
+      'docs/real/access.md': doc('Access'),
+      'docs/real/screening.md': doc('Screening'),
+      '.github/controls.yml': declare(`"5.15": { status: implemented, evidence: ["${ref}"] }`),
+    });
+    symlinkSync('real', path.join(root, 'docs/policies'));
+    symlinkSync(outside, path.join(root, 'docs/external'));
+    const r = await runCheck({ root, now: NOW, builtinRules: false });
+    const c = control(r, '5.15');
+    expect(c).toMatchObject({ verdict, reasons });
+    expect((c.evidence[0]!.files ?? []).map((f) => f.path)).toEqual(files);
+    // Each file is hashed as the document it is (what sha256sum prints for the cited path).
+    // The link not followed is listed unread.
+    for (const f of c.evidence[0]!.files ?? [])
+      expect(f.sha256).toBe(
+        f.path === 'docs/external' ? null : sha(f.path.endsWith('access.md') ? 'Access' : 'Screening'),
+      );
   });
 });
 

@@ -3,6 +3,7 @@ import { isWorkflowPath, readWorkflowSource } from '../parsers/workflow.js';
 import type { Trigger, Workflow } from '../parsers/workflow-model.js';
 import type { EvidenceFile, EvidenceResult } from '../types.js';
 import type { Inspection } from '../workspace/inspect.js';
+import { resolveInTree } from '../workspace/links.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { substance } from './substance.js';
 
@@ -44,13 +45,21 @@ export function checkEvidence(ref: string, ctx: EvidenceContext): EvidenceResult
   if (isWorkflowPath(rel)) return checkWorkflow(ref, rel, ctx);
   const indexed = ctx.workspace.indexed;
   let matched: string[];
+  let select: (f: string) => boolean;
   if (/[*?[\]{}!]/.test(rel)) {
-    const match = ctx.workspace.matcher([rel]);
-    matched = indexed.filter((f) => match(f));
+    select = ctx.workspace.matcher([rel]);
   } else {
     const dir = rel.endsWith('/') ? rel : `${rel}/`;
-    matched = indexed.filter((f) => f === rel || f.startsWith(dir));
+    select = (f) => f === rel || f.startsWith(dir);
   }
+  matched = indexed.filter(select);
+  // Folders reached through a symbolic link: their files, named as cited; links not followed, said.
+  const links = throughLinks(ctx, rel, select);
+  const notes = links.notes;
+  if (links.files.length > 0 || links.dropped.size > 0) {
+    matched = [...new Set([...matched.filter((f) => !links.dropped.has(f)), ...links.files])].sort();
+  }
+  const note = notes.length > 0 ? notes.join('; ') : null;
   const own = ctx.ownFiles;
   const cited = own && own.size > 0 ? matched.filter((f) => !own.has(f)) : matched;
   if (cited.length === 0 && matched.length > 0) {
@@ -63,34 +72,107 @@ export function checkEvidence(ref: string, ctx: EvidenceContext): EvidenceResult
   }
   matched = cited;
   if (matched.length === 0) {
-    return { ref, kind: 'path', status: 'missing', detail: 'no such file or directory in the repository' };
+    return {
+      ref,
+      kind: 'path',
+      status: 'missing',
+      detail: note ?? 'no such file or directory in the repository',
+    };
   }
   const listed = matched.slice(0, MAX_EVIDENCE_FILES);
   const files: EvidenceFile[] = [];
   let why: string | undefined;
   let substantial = false;
   for (const f of listed) {
-    const seen = inspectThroughLink(ctx, f);
+    const seen = inspectThroughLink(ctx, links.real.get(f) ?? f);
     files.push({ path: f, sha256: seen.ok ? seen.sha256 : null, bytes: seen.ok ? seen.bytes : 0 });
     if (substantial) continue;
-    const judged = seen.ok ? substance(f, seen) : { ok: false, why: `${f}: ${seen.reason}` };
+    const skipped = links.notRead.get(f);
+    const judged = skipped
+      ? { ok: false, why: skipped }
+      : seen.ok
+        ? substance(f, seen)
+        : { ok: false, why: `${f}: ${seen.reason}` };
     if (judged.ok) substantial = true;
     else why ??= judged.why;
   }
   const more = matched.length > listed.length ? { matched: matched.length } : {};
-  if (substantial) return { ref, kind: 'path', status: 'present', detail: null, files, ...more };
+  if (substantial) return { ref, kind: 'path', status: 'present', detail: note, files, ...more };
   const scope =
     matched.length === 1
       ? ''
       : ` (none of the ${listed.length === matched.length ? matched.length : `first ${listed.length} of ${matched.length}`} files it matches holds more; the first: ${why})`;
+  const said = matched.length === 1 ? why! : `it holds no more than placeholders${scope}`;
+  const besides = notes.filter((n) => n !== said);
   return {
     ref,
     kind: 'path',
     status: 'missing',
-    detail: matched.length === 1 ? why! : `it holds no more than placeholders${scope}`,
+    detail: besides.length > 0 ? `${said}; ${besides.join('; ')}` : said,
     files,
     ...more,
   };
+}
+
+/**
+ * The evidence files a cited path or glob reaches through symbolic links to folders (`docs/policies ->
+ * real`): each file of the folder, named under the link as `ls docs/policies/` names it (read as the
+ * file it is, `real`). A link that leads out of the repository, dangles or
+ * loops is never followed: it stays listed, unread (`notRead`), and is named in `notes`, as is each
+ * followed link (what was examined is named). Only links of the index are looked at: a few per tree.
+ */
+function throughLinks(
+  ctx: EvidenceContext,
+  rel: string,
+  select: (f: string) => boolean,
+): {
+  files: string[];
+  real: Map<string, string>;
+  dropped: Set<string>;
+  notRead: Map<string, string>;
+  notes: string[];
+} {
+  const ws = ctx.workspace;
+  const out = {
+    files: [] as string[],
+    real: new Map<string, string>(),
+    dropped: new Set<string>(),
+    notRead: new Map<string, string>(),
+    notes: [] as string[],
+  };
+  const links = ws.symbolicLinks();
+  if (links.length === 0) return out;
+  // The part of the path before any glob character: a link there or under it can matter.
+  const base = rel.replace(/[*?[\]{}!].*$/, '').replace(/\/+$/, '');
+  for (const link of links) {
+    const related =
+      base === '' || link === base || link.startsWith(`${base}/`) || base.startsWith(`${link}/`);
+    if (!related) continue;
+    const lookup = (p: string) => ws.node(p);
+    if (resolveInTree(link, lookup).ok) continue; // a link to a file: read as that file
+    const dir = resolveInTree(link, lookup, true);
+    if (dir.ok && dir.chain.length > 0) {
+      const prefix = `${dir.target}/`;
+      out.dropped.add(link);
+      let reached = 0;
+      for (const f of ws.indexed) {
+        if (!f.startsWith(prefix)) continue;
+        const named = `${link}/${f.slice(prefix.length)}`;
+        if (!select(named)) continue;
+        out.files.push(named);
+        out.real.set(named, f);
+        reached++;
+      }
+      if (reached === 0) continue;
+      out.notes.push(`${link} is a symbolic link to the folder ${dir.target}, whose files were read`);
+    } else if (select(link) || base.startsWith(`${link}/`)) {
+      // Listed as what it is, unread (no hash), and said.
+      const why = `${link} is a symbolic link that was not read (${dir.ok ? 'not followed' : dir.reason})`;
+      if (select(link)) out.notRead.set(link, why);
+      out.notes.push(why);
+    }
+  }
+  return out;
 }
 
 /**

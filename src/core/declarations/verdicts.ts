@@ -280,6 +280,8 @@ export function assessControls(input: AssessInput): ControlResult[] {
         // Met as far as its rules looked: what they left out (Helm chart templates) was not examined,
         // and the rules that found nothing of their kind assessed nothing.
         reasons.push(
+          // What the evidence examined, where it took a link or left one out (see evidence.ts).
+          ...verified.flatMap((e) => (e.detail ? [`evidence ${e.ref}: ${e.detail}`] : [])),
           ...suppressedReasons(mapped, policyRules),
           ...informationalReasons(assessedBy, mapped),
           ...detectorReasons(detectedNothing, c.id, true),
