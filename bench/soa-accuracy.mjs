@@ -7,7 +7,8 @@
 //
 // Layout (see bench/soa-corpus/README.md): bench/soa-corpus/<case>/ is a small repository tree with
 // its declarations (.github/controls.yml), optionally .controlgate.yml, custom rule directories and
-// `args` (extra CLI arguments, one line). A case with `base/` and `head/` is a pull request: both
+// `args` (extra CLI arguments, one line) and `path` (a folder of the repository to check on its own,
+// as `check packages/api` does; default the top). A case with `base/` and `head/` is a pull request: both
 // trees are committed and the head is checked with `--base` the base commit. `expected.tsv` holds,
 // per line, written before the case was run:
 //   control id <TAB> expected verdict <TAB> expected evidence kind <TAB> reason [<TAB> words]
@@ -70,7 +71,7 @@ function git(cwd, ...a) {
   });
 }
 
-const META = new Set(['expected.tsv', 'args', 'base', 'head']);
+const META = new Set(['expected.tsv', 'args', 'path', 'base', 'head']);
 
 /** A git repository of the case in a scratch directory; returns its path and the base commit, if any. */
 function materialise(caseDir, scratch) {
@@ -101,12 +102,12 @@ function materialise(caseDir, scratch) {
 }
 
 /** Runs the CLI on a tree; returns the JSON report, the OSCAL document and the CSV SoA rows. */
-function run(repo, base, extra, out = path.join(path.dirname(repo), 'out')) {
+function run(repo, base, extra, out = path.join(path.dirname(repo), 'out'), folder = '.') {
   execFileSync('mkdir', ['-p', out]);
   const argv = [
     args.cli,
     'check',
-    '.',
+    folder,
     '--offline',
     '--format',
     'json',
@@ -249,7 +250,11 @@ function scoreCorpus() {
       const extra = existsSync(path.join(dir, 'args'))
         ? readFileSync(path.join(dir, 'args'), 'utf8').trim().split(/\s+/).filter(Boolean)
         : [];
-      const { report, oscal, csv } = run(repo, base, extra);
+      // `path`: the folder of the repository to check on its own (a monorepo's package).
+      const folder = existsSync(path.join(dir, 'path'))
+        ? readFileSync(path.join(dir, 'path'), 'utf8').trim()
+        : '.';
+      const { report, oscal, csv } = run(repo, base, extra, undefined, folder);
       const byId = new Map(report.controls.map((c) => [c.id, c]));
       tally.runs++;
       const problems = agreement(report, oscal, csv);

@@ -1,0 +1,3 @@
+#!/bin/sh
+set -eu
+timedatectl set-ntp false
