@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -166,7 +166,10 @@ describe('CycloneDX SBOM', () => {
   it('is written by `check --format cyclonedx`, and the gate still decides the exit code', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'cg-sbom-out-')), 'bom.json');
     let stderr = '';
-    const code = await main(['check', ROOT, '--format', 'cyclonedx', '--output', out, '--fail-on', 'never'], {
+    // A copy out of this repository: a folder of it checked on its own is judged by its declarations.
+    const tree = mkdtempSync(path.join(tmpdir(), 'cg-sbom-tree-'));
+    cpSync(ROOT, tree, { recursive: true });
+    const code = await main(['check', tree, '--format', 'cyclonedx', '--output', out, '--fail-on', 'never'], {
       stdout: () => {},
       stderr: (t) => {
         stderr += t;
