@@ -348,36 +348,23 @@ function callVariants(
       // First as a run gives the caller's module its values; then as each call of it does.
       const through: { resolve: ValueResolver; call?: string }[] =
         depth === 0 ? [{ resolve: base }] : previous.filter((v) => v.modules.has(file.module));
-      const forEach = block.body.attributes.find((a) => a.name === 'for_each')?.value;
       for (const caller of through) {
-        // A call with a literal `for_each` is one call per element, `each.key`/`each.value` its own.
-        const elements = (forEach && forEachElements(caller.resolve(file, forEach))) ?? [undefined];
-        for (const element of elements) {
-          const n = perModule.get(module) ?? 0;
-          if (n >= MAX_CALLS_PER_MODULE) break;
-          const values = new Map<string, HclValue>();
-          for (const a of block.body.attributes)
-            if (!MODULE_META.has(a.name))
-              values.set(
-                a.name,
-                argument(a.value, element, (v) => caller.resolve(file, v)),
-              );
-          if (values.size === 0) continue;
-          perModule.set(module, n + 1);
-          // An element is named by its address, `module.sg["ssh"]`.
-          const name = element
-            ? `module.${block.labels[0]}[${JSON.stringify(element.key)}]`
-            : `module "${block.labels[0]}"`;
-          const call = `${name} in ${file.path}${caller.call ? ` (called by ${caller.call})` : ''}`;
-          const given: VariableFile = { path: file.path, values };
-          made.push({
-            source: file.path,
-            call,
-            modules: new Set([module]),
-            resolve: (f: TerraformFile, value: HclValue) =>
-              f.module === module ? resolve(scope, value, 0, given, true) : base(f, value),
-          });
-        }
+        const n = perModule.get(module) ?? 0;
+        if (n >= MAX_CALLS_PER_MODULE) break;
+        const values = new Map<string, HclValue>();
+        for (const a of block.body.attributes)
+          if (!MODULE_META.has(a.name)) values.set(a.name, caller.resolve(file, a.value));
+        if (values.size === 0) continue;
+        perModule.set(module, n + 1);
+        const call = `module "${block.labels[0]}" in ${file.path}${caller.call ? ` (called by ${caller.call})` : ''}`;
+        const given: VariableFile = { path: file.path, values };
+        made.push({
+          source: file.path,
+          call,
+          modules: new Set([module]),
+          resolve: (f: TerraformFile, value: HclValue) =>
+            f.module === module ? resolve(scope, value, 0, given, true) : base(f, value),
+        });
       }
     }
     out.push(...made);
@@ -385,69 +372,6 @@ function callVariants(
     if (made.length === 0) break;
   }
   return out;
-}
-
-/** One element of a `for_each`: `each.key` (a string) and `each.value`. */
-interface EachElement {
-  key: string;
-  keyValue: HclValue;
-  value: HclValue;
-}
-
-/** `toset(["a", "b"])` of string literals: the set `for_each` takes, written in place. */
-const STRING_SET = /^toset\(\s*\[\s*((?:"(?:[^"\\$%]|\\.)*"\s*,?\s*)*)\]\s*\)$/;
-
-/**
- * The elements of a `for_each` whose value is known: an object (a map's keys and values) or a
- * `toset` of string literals (each key is its value); undefined for anything else, which leaves
- * `each.*` unknown as before.
- */
-function forEachElements(value: HclValue): EachElement[] | undefined {
-  if (value.kind === 'object') {
-    if (value.entries.some((e) => e.key === undefined)) return undefined;
-    return value.entries.map((e) => ({
-      key: e.key!,
-      keyValue: { kind: 'string', value: e.key!, span: e.keySpan, text: JSON.stringify(e.key) },
-      value: e.value,
-    }));
-  }
-  if (value.kind !== 'expression') return undefined;
-  const m = STRING_SET.exec(value.text.trim());
-  if (!m) return undefined;
-  const items = [...m[1]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((i) => JSON.parse(`"${i[1]}"`) as string);
-  return [...new Set(items)].map((key) => {
-    const v: HclValue = { kind: 'string', value: key, span: value.span, text: JSON.stringify(key) };
-    return { key, keyValue: v, value: v };
-  });
-}
-
-/** `each.key`, `each.value` or `each.value.<attribute>`, bare or as the only interpolation. */
-const EACH = /^(?:"\$\{\s*)?each\.(key|value)((?:\.[A-Za-z_][\w-]*)*)(?:\s*\}")?$/;
-
-/**
- * A call's argument with `each.key`/`each.value` read as the element gives them (in a list's items
- * too); anything else is resolved in the caller's module.
- */
-function argument(
-  value: HclValue,
-  element: EachElement | undefined,
-  caller: (v: HclValue) => HclValue,
-): HclValue {
-  if (!element) return caller(value);
-  if (value.kind === 'tuple') {
-    const items = value.items.map((i) => argument(i, element, caller));
-    return items.every((i, n) => i === value.items[n]) ? value : { ...value, items };
-  }
-  if (value.kind !== 'expression' && value.kind !== 'template') return caller(value);
-  const m = EACH.exec(value.text.trim());
-  if (!m) return caller(value);
-  if (m[1] === 'key') return m[2] ? value : element.keyValue;
-  let v: HclValue | undefined = caller(element.value);
-  for (const name of m[2]!.split('.').slice(1)) {
-    v = v?.kind === 'object' ? v.entries.find((e) => e.key === name)?.value : undefined;
-    if (v) v = caller(v);
-  }
-  return v ?? value;
 }
 
 function resolve(
